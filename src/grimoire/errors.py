@@ -1,0 +1,46 @@
+"""Errors Grimoire raises.
+
+    GrimoireError            anything Grimoire reports to a user: message, path, line
+    ├── ReadError            a file could not be read (encoding, size, malformed)
+    ├── StoreError           the database cannot be used
+    │   └── CorruptDatabase  the file is not a healthy Grimoire database; never overwritten
+    └── NotFound             no entry or concept by that name (carries suggestions)
+"""
+
+from __future__ import annotations
+
+
+class GrimoireError(Exception):
+    """An error that prints as `path:line: message`."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class ReadError(GrimoireError):
+    """A file could not be read."""
+
+
+class StoreError(GrimoireError):
+    """The database cannot be used."""
+
+
+class CorruptDatabase(StoreError):
+    """The database file is damaged or not Grimoire's."""
+
+
+class NotFound(GrimoireError):
+    """No entry or concept by that name."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions

@@ -1,0 +1,168 @@
+"""Dataclasses that cross pipeline stages.
+
+Every record taken from a file carries a `Span`, because every output cites file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, NewType
+
+Slug = NewType("Slug", str)
+ConceptId = NewType("ConceptId", str)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a record came from: a file and an inclusive 1-based line range."""
+
+    path: str
+    start_line: int
+    end_line: int
+
+    def __str__(self) -> str:
+        if self.start_line == self.end_line:
+            return f"{self.path}:{self.start_line}"
+        return f"{self.path}:{self.start_line}-{self.end_line}"
+
+
+class LinkKind(StrEnum):
+    """How a source wrote a link; resolution treats them alike but lint reports them apart."""
+
+    WIKILINK = "wikilink"  # [[target|label]]
+    EMBED = "embed"  # ![[target]] that is not an image
+    BRACKET = "bracket"  # [term] in a plain-text glossary
+    MARKDOWN = "markdown"  # [label](target) to another note
+    URL = "url"  # a link out to the web
+    SEE_ALSO = "see_also"
+    CONTRAST = "contrast"
+    RELATED = "related"  # front matter related_terms
+    REF = "ref"  # rst :ref: / :term:
+    DOC = "doc"  # rst :doc:
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link as written: `target` is the name or address, `label` what the reader saw."""
+
+    target: str
+    kind: LinkKind
+    span: Span
+    label: str | None = None
+    fragment: str | None = None  # heading or block after '#'
+    # False when the source itself marks the target as having no entry yet
+    # (a bracketed name in a glossary's "See also" list).
+    exists_hint: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Math:
+    """A formula kept as the TeX the author wrote."""
+
+    tex: str
+    display: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image or attachment embed; images are recorded, never parsed."""
+
+    target: str
+    span: Span
+    caption: str | None = None
+    alt: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A cited source: a label and where it lives (`- paper - URL`)."""
+
+    label: str
+    url: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A piece of a document's text under one heading path.
+
+    `kind` is one of "text", "code", "list", "math", "quote", "table".
+    """
+
+    text: str
+    span: Span
+    heading_path: tuple[str, ...] = ()
+    kind: str = "text"
+    links: tuple[Link, ...] = ()
+    math: tuple[Math, ...] = ()
+    images: tuple[Image, ...] = ()
+    references: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A passage that defines a term, as one source wrote it."""
+
+    term: str
+    definition: str
+    span: Span
+    aliases: tuple[str, ...] = ()
+    kind: str | None = None  # a trailing kind word: Model, Dataset, Person ...
+    glosses: tuple[str, ...] = ()  # short one-line glosses ("~ ..." lines)
+    see_also: tuple[Link, ...] = ()
+    links: tuple[Link, ...] = ()
+    math: tuple[Math, ...] = ()
+    references: tuple[Reference, ...] = ()
+    images: tuple[Image, ...] = ()
+    redirect: str | None = None  # this entry only points at another concept
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """Who changed a page and when, as the page states it."""
+
+    timestamp: str | None  # ISO 8601, e.g. "2024-11-25T12:40"
+    author: str | None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something a reader could not read cleanly; reported, never fatal to a batch."""
+
+    message: str
+    span: Span
+
+    def __str__(self) -> str:
+        return f"{self.span}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What a reader returns for one file (or one page of a multi-page file)."""
+
+    path: str
+    format: str
+    title: str
+    passages: tuple[Passage, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    tags: tuple[str, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    revision: Revision | None = None
+    problems: tuple[Problem, ...] = ()
+    # Set when one file holds several documents (a MediaWiki XML dump: one per page).
+    page: str | None = None
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """Every link in the document, from passages and entries, in order."""
+        seen: list[Link] = [link for p in self.passages for link in p.links]
+        for e in self.entries:
+            seen.extend(e.links)
+            seen.extend(e.see_also)
+        return tuple(dict.fromkeys(seen))

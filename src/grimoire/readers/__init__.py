@@ -1,0 +1,50 @@
+"""Every reader, in one ordered tuple; the order is the detection priority.
+
+A new format is one module here and one line in `READERS`.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from grimoire.readers import glossary, html, markdown, mediawiki, obsidian, rst, text
+from grimoire.readers.base import Reader, ReadOptions, decode
+
+READERS: tuple[Reader, ...] = (obsidian, markdown, mediawiki, glossary, rst, html, text)
+
+# Extensions that say nothing about the format: every reader's sniff is tried, in order.
+GENERIC_EXTENSIONS = frozenset({".txt", ".text", ""})
+
+SNIFF_BYTES = 16384
+
+
+def by_name(name: str) -> Reader:
+    """The reader called `name`; raises KeyError listing the known ones."""
+    for reader in READERS:
+        if reader.name == name:
+            return reader
+    raise KeyError(f"unknown format {name!r}; known: {', '.join(r.name for r in READERS)}")
+
+
+def detect(path: str, head: str) -> Reader | None:
+    """The reader for a file, from its extension and the start of its decoded text.
+
+    None means the file is not a note (an image, an archive, an unknown extension).
+    """
+    ext = PurePath(path).suffix.lower()
+    if ext in GENERIC_EXTENSIONS:
+        candidates = list(READERS)
+    else:
+        candidates = [r for r in READERS if ext in r.extensions and ext not in GENERIC_EXTENSIONS]
+    for reader in candidates:
+        if reader.sniff(head, path):
+            return reader
+    return candidates[-1] if candidates else None
+
+
+def sniff_head(data: bytes, path: str) -> str:
+    """The decoded start of a file, for `detect`."""
+    return decode(data[:SNIFF_BYTES], path)
+
+
+__all__ = ["GENERIC_EXTENSIONS", "READERS", "ReadOptions", "Reader", "by_name", "detect", "sniff_head"]
