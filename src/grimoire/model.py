@@ -166,3 +166,41 @@ class Document:
             seen.extend(e.links)
             seen.extend(e.see_also)
         return tuple(dict.fromkeys(seen))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: a passage, the concept it belongs to, where it is, and why it ranked."""
+
+    passage_id: int
+    text: str
+    span: Span
+    score: float
+    heading_path: tuple[str, ...] = ()
+    title: str = ""
+    format: str = ""
+    concept: str | None = None  # the concept's label, when the passage belongs to one
+    concept_id: int | None = None
+    snippet: str = ""  # text around the matched words, matches wrapped in [[...]]... see search.py
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A numbered pointer from an answer to the exact lines it quotes."""
+
+    n: int
+    span: Span
+    quote: str
+    concept: str | None = None
+    passage_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An answer with its citations; `abstained` when the notes do not cover the question."""
+
+    question: str
+    answer: str
+    citations: tuple[Citation, ...] = ()
+    abstained: bool = False
+    nearest: tuple[str, ...] = ()  # concepts to look at instead, when abstaining

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up, then read the bundled examples into examples.db (SQLite) and show what was found.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export GRIMOIRE_DB=${GRIMOIRE_DB:-examples.db}
+g=.venv/bin/grimoire
+$g ingest examples/
+$g stats
+$g list
+$g show LoRA

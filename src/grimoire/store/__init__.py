@@ -1,0 +1,18 @@
+"""Storage backends behind one protocol; `open_store` picks one by URL."""
+
+from __future__ import annotations
+
+from grimoire.errors import StoreError
+from grimoire.store.base import SourceRecord, Stats, Store, StoredEntry
+from grimoire.store.sqlite import SQLiteStore
+
+
+def open_store(url: str) -> SQLiteStore:
+    """A store for `url`: a file path or `sqlite:///path` (PostgreSQL comes as `postgresql://`)."""
+    if url.startswith(("postgres://", "postgresql://")):
+        raise StoreError("the PostgreSQL backend is not built yet; use a SQLite file", url)
+    path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
+    return SQLiteStore(path)
+
+
+__all__ = ["SQLiteStore", "SourceRecord", "Stats", "Store", "StoredEntry", "open_store"]

@@ -1,0 +1,388 @@
+"""SQLite backend: one file, WAL, foreign keys, schema versioned by `PRAGMA user_version`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from grimoire.codec import from_data, to_data
+from grimoire.errors import CorruptDatabase, StoreError
+from grimoire.model import Document, Entry, Link, Problem, Span
+from grimoire.names import normalize
+from grimoire.store.base import SourceRecord, Stats, StoredEntry
+from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
+from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
+
+APPLICATION_ID = 0x47524D31  # "GRM1": tells a Grimoire database from any other SQLite file
+
+# Each step moves the schema from version i to i + 1; never edit a released step.
+CORE_SCHEMA = """
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        root TEXT,
+        format TEXT,
+        status TEXT NOT NULL,
+        reason TEXT,
+        sha256 TEXT,
+        size INTEGER NOT NULL DEFAULT 0,
+        problems TEXT NOT NULL DEFAULT '[]',
+        ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        page TEXT,
+        title TEXT NOT NULL,
+        format TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        meta TEXT NOT NULL DEFAULT '{}',
+        revision TEXT
+    );
+    CREATE INDEX documents_source ON documents(source_id);
+    CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        term TEXT NOT NULL,
+        norm TEXT NOT NULL,
+        start_line INTEGER NOT NULL,
+        end_line INTEGER NOT NULL,
+        redirect TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX entries_document ON entries(document_id);
+    CREATE TABLE entry_names (
+        entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        norm TEXT NOT NULL,
+        PRIMARY KEY (entry_id, norm)
+    );
+    CREATE INDEX entry_names_norm ON entry_names(norm);
+    CREATE TABLE passages (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        entry_id INTEGER REFERENCES entries(id) ON DELETE SET NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        heading_path TEXT NOT NULL,
+        text TEXT NOT NULL,
+        start_line INTEGER NOT NULL,
+        end_line INTEGER NOT NULL,
+        marks TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX passages_document ON passages(document_id);
+    CREATE INDEX passages_entry ON passages(entry_id);
+    CREATE TABLE links (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        entry_id INTEGER REFERENCES entries(id) ON DELETE CASCADE,
+        target TEXT NOT NULL,
+        norm TEXT NOT NULL,
+        label TEXT,
+        kind TEXT NOT NULL,
+        fragment TEXT,
+        exists_hint INTEGER,
+        start_line INTEGER NOT NULL,
+        end_line INTEGER NOT NULL
+    );
+    CREATE INDEX links_document ON links(document_id);
+    CREATE INDEX links_norm ON links(norm);
+"""
+
+MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA]
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """Open (creating if needed) a Grimoire SQLite file, migrated to the current schema."""
+    existed = Path(path).exists() and Path(path).stat().st_size > 0
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        raise CorruptDatabase(f"database is corrupt or not SQLite ({e}); left untouched", path) from e
+    if existed and tables and app_id != APPLICATION_ID:
+        conn.close()
+        raise StoreError("not a Grimoire database (other tables found); left untouched", path)
+    if version > len(MIGRATIONS):
+        conn.close()
+        raise StoreError(f"database schema {version} is newer than this Grimoire ({len(MIGRATIONS)})", path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    for step in range(version, len(MIGRATIONS)):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _run_script(conn, MIGRATIONS[step])
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+        except sqlite3.Error as e:
+            conn.execute("ROLLBACK")
+            conn.close()
+            raise StoreError(f"migration to schema {step + 1} failed: {e}", path) from e
+        conn.execute("COMMIT")
+    return conn
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT first; run statement by statement inside our transaction.
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            conn.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        conn.execute(buffer)
+
+
+class SQLiteStore(ConceptSQL, SearchSQL):
+    """The default store: everything in one SQLite file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.conn = connect(path)
+
+    # -- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work; nested calls become savepoints."""
+        if self.conn.in_transaction:
+            self.conn.execute("SAVEPOINT nested")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO nested")
+                self.conn.execute("RELEASE nested")
+                raise
+            self.conn.execute("RELEASE nested")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"could not commit: {e}", self.path) from e
+
+    # -- sources --------------------------------------------------------------------------
+
+    def source(self, path: str) -> SourceRecord | None:
+        row = self.conn.execute(_SOURCE_SELECT + " WHERE s.path = ?", (path,)).fetchone()
+        return _source(row) if row else None
+
+    def sources(self, *, root: str | None = None, failed: bool = False) -> list[SourceRecord]:
+        where, args = [], []
+        if root is not None:
+            where.append("s.root = ?")
+            args.append(root)
+        if failed:
+            where.append("s.status = 'failed'")
+        sql = _SOURCE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.path"
+        return [_source(r) for r in self.conn.execute(sql, args)]
+
+    def mark_source(self, record: SourceRecord) -> None:
+        with self.transaction() as c:
+            c.execute(
+                """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(path) DO UPDATE SET root = excluded.root,
+                     status = excluded.status, reason = excluded.reason,
+                     format = coalesce(excluded.format, sources.format),
+                     ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                     problems = excluded.problems""",
+                (
+                    record.path, record.root, record.format, record.status, record.reason,
+                    record.sha256, record.size, json.dumps(to_data(record.problems)),
+                ),
+            )
+
+    def replace_source(self, record: SourceRecord, documents: Sequence[Document]) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM sources WHERE path = ?", (record.path,))
+            source_id = c.execute(
+                """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    record.path, record.root, record.format, record.status, record.reason,
+                    record.sha256, record.size, json.dumps(to_data(record.problems)),
+                ),
+            ).lastrowid
+            for document in documents:
+                self._insert_document(c, source_id, document)
+
+    def _insert_document(self, c: sqlite3.Connection, source_id: int | None, doc: Document) -> None:
+        doc_id = c.execute(
+            """INSERT INTO documents (source_id, page, title, format, tags, meta, revision)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (
+                source_id, doc.page, doc.title, doc.format, json.dumps(list(doc.tags)),
+                json.dumps(to_data(doc.meta), default=str),
+                json.dumps(to_data(doc.revision)) if doc.revision else None,
+            ),
+        ).lastrowid
+        entry_ids: list[tuple[int, int, int]] = []
+        for entry in doc.entries:
+            entry_id = c.execute(
+                """INSERT INTO entries (document_id, term, norm, start_line, end_line, redirect, data)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    doc_id, entry.term, normalize(entry.term), entry.span.start_line,
+                    entry.span.end_line, entry.redirect, json.dumps(to_data(entry)),
+                ),
+            ).lastrowid
+            assert entry_id is not None
+            entry_ids.append((entry.span.start_line, entry.span.end_line, entry_id))
+            names = {normalize(n): n for n in (entry.term, *entry.aliases) if normalize(n)}
+            c.executemany(
+                "INSERT INTO entry_names (entry_id, name, norm) VALUES (?, ?, ?)",
+                [(entry_id, name, norm) for norm, name in names.items()],
+            )
+            self._insert_links(c, doc_id, entry_id, (*entry.links, *entry.see_also))
+        rows = []
+        for seq, p in enumerate(doc.passages):
+            owner = _entry_at(entry_ids, p.span)
+            marks = {
+                k: to_data(v)
+                for k, v in (
+                    ("links", p.links), ("math", p.math),
+                    ("images", p.images), ("references", p.references),
+                )
+                if v
+            }
+            rows.append((
+                doc_id, owner, seq, p.kind, json.dumps(list(p.heading_path)), p.text,
+                p.span.start_line, p.span.end_line, json.dumps(marks),
+            ))
+            # An entry's links are stored once, from the entry; a free passage's from itself.
+            if owner is None:
+                self._insert_links(c, doc_id, None, p.links)
+        c.executemany(
+            """INSERT INTO passages (document_id, entry_id, seq, kind, heading_path, text,
+                   start_line, end_line, marks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            rows,
+        )
+
+    @staticmethod
+    def _insert_links(
+        c: sqlite3.Connection, doc_id: int | None, entry_id: int | None, links: Sequence[Link]
+    ) -> None:
+        c.executemany(
+            """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,
+                   exists_hint, start_line, end_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    doc_id, entry_id, link.target, normalize(link.target), link.label,
+                    str(link.kind), link.fragment, link.exists_hint,
+                    link.span.start_line, link.span.end_line,
+                )
+                for link in dict.fromkeys(links)
+            ],
+        )
+
+    def remove_source(self, path: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM sources WHERE path = ?", (path,))
+
+    # -- entries --------------------------------------------------------------------------
+
+    def entries(self) -> Iterator[StoredEntry]:
+        rows = self.conn.execute(_ENTRY_SELECT + " ORDER BY e.norm, s.path, e.start_line")
+        for row in rows:
+            yield _entry(row)
+
+    def entries_named(self, norm: str) -> list[StoredEntry]:
+        rows = self.conn.execute(
+            _ENTRY_SELECT
+            + " WHERE e.id IN (SELECT entry_id FROM entry_names WHERE norm = ?)"
+            + " ORDER BY s.path, e.start_line",
+            (norm,),
+        )
+        return [_entry(r) for r in rows]
+
+    def entry_names(self) -> list[tuple[str, str]]:
+        return list(self.conn.execute("SELECT DISTINCT norm, name FROM entry_names"))
+
+    def stats(self) -> Stats:
+        c = self.conn
+
+        def count(sql: str) -> int:
+            return int(c.execute(sql).fetchone()[0])
+
+        by_format: dict[str, dict[str, int]] = {}
+        for fmt, docs, passages, entries, links in c.execute(
+            """SELECT d.format, count(*),
+                      (SELECT count(*) FROM passages p JOIN documents d2 ON p.document_id = d2.id
+                        WHERE d2.format = d.format),
+                      (SELECT count(*) FROM entries e JOIN documents d2 ON e.document_id = d2.id
+                        WHERE d2.format = d.format),
+                      (SELECT count(*) FROM links l JOIN documents d2 ON l.document_id = d2.id
+                        WHERE d2.format = d.format)
+               FROM documents d GROUP BY d.format ORDER BY d.format"""
+        ):
+            by_format[fmt] = {
+                "documents": docs, "passages": passages, "entries": entries, "links": links
+            }
+        return Stats(
+            sources=count("SELECT count(*) FROM sources"),
+            documents=count("SELECT count(*) FROM documents"),
+            passages=count("SELECT count(*) FROM passages"),
+            entries=count("SELECT count(*) FROM entries"),
+            links=count("SELECT count(*) FROM links"),
+            failed=count("SELECT count(*) FROM sources WHERE status = 'failed'"),
+            by_format=by_format,
+        )
+
+    def integrity_check(self) -> str:
+        """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+_SOURCE_SELECT = """
+    SELECT s.path, s.status, s.format, s.reason, s.sha256, s.size, s.root, s.problems,
+           (SELECT count(*) FROM documents d WHERE d.source_id = s.id),
+           (SELECT count(*) FROM entries e JOIN documents d ON e.document_id = d.id
+             WHERE d.source_id = s.id)
+    FROM sources s"""
+
+_ENTRY_SELECT = """
+    SELECT e.id, e.data, d.format, d.title
+    FROM entries e JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id"""
+
+
+def _source(row: Any) -> SourceRecord:
+    path, status, fmt, reason, sha, size, root, problems, docs, entries = row
+    return SourceRecord(
+        path=path, status=status, format=fmt, reason=reason, sha256=sha, size=size, root=root,
+        documents=docs, entries=entries,
+        problems=tuple(from_data(Problem, p) for p in json.loads(problems)),
+    )
+
+
+def _entry(row: Any) -> StoredEntry:
+    entry_id, data, fmt, title = row
+    return StoredEntry(id=entry_id, entry=from_data(Entry, json.loads(data)), format=fmt,
+                       document_title=title)
+
+
+def _entry_at(entries: list[tuple[int, int, int]], span: Span) -> int | None:
+    """The entry whose lines contain the passage's first line (entries are few per document)."""
+    for start, end, entry_id in entries:
+        if start <= span.start_line <= end:
+            return entry_id
+    return None
