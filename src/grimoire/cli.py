@@ -21,7 +21,7 @@ from grimoire.readers import READERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-out = Console(soft_wrap=False)
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 
@@ -36,6 +36,20 @@ def where(path: str) -> str:
 
 def emit_json(value: Any) -> None:
     click.echo(json.dumps(to_data(value), ensure_ascii=False, indent=2, default=str))
+
+
+def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...] = ()) -> None:
+    """A rich table on a terminal; tab-separated lines when piped, so nothing is cut."""
+    if not out.is_terminal:
+        for row in rows:
+            click.echo("\t".join(row))
+        return
+    table = Table(expand=False)
+    for h in headers:
+        table.add_column(h, overflow="fold" if h in fold else "ellipsis")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
 
 
 def json_option(f: F) -> F:
@@ -132,11 +146,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit_json(s)
         return
-    table = Table("format", "documents", "passages", "entries", "links")
-    for fmt, c in s.by_format.items():
-        table.add_row(fmt, *(str(c[k]) for k in ("documents", "passages", "entries", "links")))
-    table.add_row("[bold]all", *(f"[bold]{v}" for v in (s.documents, s.passages, s.entries, s.links)))
-    out.print(table)
+    rows = [[fmt, *(str(c[k]) for k in ("documents", "passages", "entries", "links"))]
+            for fmt, c in s.by_format.items()]
+    rows.append(["all", *(str(v) for v in (s.documents, s.passages, s.entries, s.links))])
+    print_table(["format", "documents", "passages", "entries", "links"], rows)
     out.print(f"{s.sources} files seen, {s.failed} failed", highlight=False)
 
 
@@ -211,13 +224,12 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
     if as_json:
         emit_json(records)
         return
-    table = Table("file", "format", "status", "entries", "note", expand=False)
+    rows = []
     for r in records:
-        color = {"ok": "green", "failed": "red"}.get(r.status, "dim")
         note = r.reason or (f"{len(r.problems)} warnings" if r.problems else "")
-        table.add_row(where(r.path), r.format or "", f"[{color}]{r.status}[/{color}]",
-                      str(r.entries) if r.status == "ok" else "", note)
-    out.print(table)
+        rows.append([where(r.path), r.format or "", r.status,
+                     str(r.entries) if r.status == "ok" else "", note])
+    print_table(["file", "format", "status", "entries", "note"], rows, fold=("file", "note"))
     if problems:
         for r in records:
             for p in r.problems:

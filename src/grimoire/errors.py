@@ -34,11 +34,11 @@ class StoreError(GrimoireError):
     """The database cannot be used."""
 
 
-class CorruptDatabase(StoreError):
+class CorruptDatabase(StoreError):  # noqa: N818 - reads as a state, like httpx names
     """The database file is damaged or not Grimoire's."""
 
 
-class NotFound(GrimoireError):
+class NotFound(GrimoireError):  # noqa: N818
     """No entry or concept by that name."""
 
     def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:

@@ -30,6 +30,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 PARALLEL_THRESHOLD = 64
 
 Progress = Callable[[int, int, str], None]
+DEFAULT_OPTIONS = ReadOptions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ def ingest(
     paths: Sequence[str | os.PathLike[str]],
     *,
     format: str | None = None,
-    options: ReadOptions = ReadOptions(),
+    options: ReadOptions = DEFAULT_OPTIONS,
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> IngestReport:
@@ -89,7 +90,7 @@ def ingest(
     tally = _Tally()
     jobs: list[_Job] = []
     for given in paths:
-        root = Path(os.path.abspath(given))
+        root = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept
         if not root.exists():
             known = store.sources(root=str(root))
             if not known:
@@ -130,7 +131,8 @@ def _walk(root: Path, tally: _Tally, store: Store) -> Iterator[Path]:
                     _skip(store, path, root, "broken or looping symlink", tally)
                     continue
                 if not target.is_relative_to(real_root):
-                    _skip(store, path, root, "symlink points outside the folder; not followed", tally)
+                    reason = "symlink points outside the folder; not followed"
+                    _skip(store, path, root, reason, tally)
                     continue
                 if not target.is_file():
                     continue
@@ -158,7 +160,8 @@ def _triage(
             return None
         if size > options.max_bytes:
             raise ReadError(
-                f"file is {size / 1e6:.1f} MB, over the {options.max_bytes / 1e6:.0f} MB limit", path
+                f"file is {size / 1e6:.1f} MB, over the {options.max_bytes / 1e6:.0f} MB limit",
+                path,
             )
         data = file.read_bytes()
     except OSError as e:
@@ -177,7 +180,10 @@ def _triage(
         _skip(store, file, root, "binary file, not a note", tally)
         return None
     try:
-        reader = readers.by_name(forced) if forced else readers.detect(path, readers.sniff_head(data, path))
+        if forced:
+            reader = readers.by_name(forced)
+        else:
+            reader = readers.detect(path, readers.sniff_head(data, path))
     except ReadError as e:
         _fail(store, SourceRecord(path=path, root=root_s, status="failed", reason=e.message), tally)
         return None
@@ -226,7 +232,8 @@ def _results(jobs: list[_Job], workers: int | None) -> Iterable[tuple[list[Docum
 def _read_and_store(
     store: Store, jobs: list[_Job], tally: _Tally, progress: Progress | None, workers: int | None
 ) -> None:
-    for done, (job, (documents, error)) in enumerate(zip(jobs, _results(jobs, workers), strict=True), 1):
+    results = zip(jobs, _results(jobs, workers), strict=True)
+    for done, (job, (documents, error)) in enumerate(results, 1):
         if progress is not None:
             progress(done, len(jobs), job.path)
         if error is not None:

@@ -9,7 +9,7 @@ from types import TracebackType
 from rapidfuzz import fuzz, process
 
 from grimoire.errors import NotFound
-from grimoire.ingest import IngestReport, Progress, ingest
+from grimoire.ingest import DEFAULT_OPTIONS, IngestReport, Progress, ingest
 from grimoire.names import normalize
 from grimoire.readers.base import ReadOptions
 from grimoire.store import SourceRecord, Stats, StoredEntry, open_store
@@ -33,7 +33,7 @@ class Grimoire:
         *,
         format: str | None = None,
         progress: Progress | None = None,
-        options: ReadOptions = ReadOptions(),
+        options: ReadOptions = DEFAULT_OPTIONS,
     ) -> IngestReport:
         """Read files and folders; unchanged files are skipped, vanished ones removed."""
         return ingest(self.store, paths, format=format, progress=progress, options=options)
@@ -75,11 +75,14 @@ class Grimoire:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
 
-def open(url: str | os.PathLike[str] = "grimoire.db") -> Grimoire:  # noqa: A001 - mirrors grimoire.open
+def open(url: str | os.PathLike[str] = "grimoire.db") -> Grimoire:
     """Open (or create) a knowledge base: a SQLite file path or a database URL."""
     return Grimoire(open_store(os.fspath(url)))

@@ -47,4 +47,6 @@ def sniff_head(data: bytes, path: str) -> str:
     return decode(data[:SNIFF_BYTES], path)
 
 
-__all__ = ["GENERIC_EXTENSIONS", "READERS", "ReadOptions", "Reader", "by_name", "detect", "sniff_head"]
+__all__ = [
+    "GENERIC_EXTENSIONS", "READERS", "ReadOptions", "Reader", "by_name", "detect", "sniff_head",
+]

@@ -62,7 +62,8 @@ def decode(data: bytes, path: str) -> str:
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError as e:
-                raise ReadError(f"invalid {encoding} text: {e.reason}", path, line_of(data, e.start)) from e
+                line = line_of(data, e.start)
+                raise ReadError(f"invalid {encoding} text: {e.reason}", path, line) from e
             break
     if text is None:
         try:

@@ -106,13 +106,15 @@ def connect(path: str) -> sqlite3.Connection:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as e:
-        raise CorruptDatabase(f"database is corrupt or not SQLite ({e}); left untouched", path) from e
+        message = f"database is corrupt or not SQLite ({e}); left untouched"
+        raise CorruptDatabase(message, path) from e
     if existed and tables and app_id != APPLICATION_ID:
         conn.close()
         raise StoreError("not a Grimoire database (other tables found); left untouched", path)
     if version > len(MIGRATIONS):
         conn.close()
-        raise StoreError(f"database schema {version} is newer than this Grimoire ({len(MIGRATIONS)})", path)
+        message = f"database schema {version} is newer than this Grimoire ({len(MIGRATIONS)})"
+        raise StoreError(message, path)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA busy_timeout = 5000")
@@ -190,7 +192,8 @@ class SQLiteStore(ConceptSQL, SearchSQL):
             args.append(root)
         if failed:
             where.append("s.status = 'failed'")
-        sql = _SOURCE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.path"
+        clause = " WHERE " + " AND ".join(where) if where else ""
+        sql = _SOURCE_SELECT + clause + " ORDER BY s.path"
         return [_source(r) for r in self.conn.execute(sql, args)]
 
     def mark_source(self, record: SourceRecord) -> None:
@@ -236,7 +239,8 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         entry_ids: list[tuple[int, int, int]] = []
         for entry in doc.entries:
             entry_id = c.execute(
-                """INSERT INTO entries (document_id, term, norm, start_line, end_line, redirect, data)
+                """INSERT INTO entries
+                       (document_id, term, norm, start_line, end_line, redirect, data)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 (
                     doc_id, entry.term, normalize(entry.term), entry.span.start_line,
@@ -376,8 +380,8 @@ def _source(row: Any) -> SourceRecord:
 
 def _entry(row: Any) -> StoredEntry:
     entry_id, data, fmt, title = row
-    return StoredEntry(id=entry_id, entry=from_data(Entry, json.loads(data)), format=fmt,
-                       document_title=title)
+    entry = from_data(Entry, json.loads(data))
+    return StoredEntry(id=entry_id, entry=entry, format=fmt, document_title=title)
 
 
 def _entry_at(entries: list[tuple[int, int, int]], span: Span) -> int | None:

@@ -1,0 +1,236 @@
+"""Ingest throughput: files/s and MB/s, beside markdown-it-py's raw parse rate on the same Markdown.
+
+    python bench/ingest.py                          # generated 10,000 notes + ../shared/corpora
+    python bench/ingest.py --corpus ~/notes --json
+    python bench/ingest.py --profile                # also the hottest functions (one core)
+
+Parsing, extracting and storing are timed; embeddings are not (ingest --no-embed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import random
+import shutil
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import markdown_it
+
+import grimoire
+from grimoire.ingest import ingest
+from grimoire.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+
+WORDS = [
+    "model",
+    "gradient",
+    "loss",
+    "token",
+    "attention",
+    "layer",
+    "weight",
+    "matrix",
+    "rank",
+    "adapter",
+    "prompt",
+    "embedding",
+    "vector",
+    "softmax",
+    "entropy",
+    "divergence",
+    "sample",
+    "batch",
+    "optimizer",
+    "learning",
+    "rate",
+    "transformer",
+    "decoder",
+    "encoder",
+    "residual",
+    "norm",
+    "dropout",
+    "reward",
+    "policy",
+    "value",
+]
+
+
+def sentence(rng: random.Random, n: int = 14) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def generate(folder: Path, n: int, seed: int = 1) -> None:
+    """`n` notes in a realistic mix: vault notes, blog posts, glossaries, wiki, rst, html."""
+    rng = random.Random(seed)
+    for i in range(n):
+        kind = i % 10
+        para = " ".join(sentence(rng) for _ in range(rng.randint(3, 8)))
+        other = f"Concept {rng.randrange(n)}"
+        if kind < 4:
+            text = (
+                f"---\naliases: [C{i}]\ntags: [ml]\n---\n# Concept {i}\n\n{para} See "
+                f"[[{other}]] and $x_{i} = W x$.\n\n## Details\n\n{para}\n"
+            )
+            (folder / f"vault/c{i}.md").write_text(text)
+        elif kind < 7:
+            text = (
+                f"---\ntitle: Post {i}\ntags: [ml, notes]\n---\n\n## Part one\n\n{para}\n\n"
+                f"- {sentence(rng)}\n- {sentence(rng)}\n\n## Part two\n\n"
+                "$$L = -\\sum y \\log p$$\n\n"
+                f"{para} [link](https://example.org/{i})\n"
+            )
+            (folder / f"blog/p{i}.md").write_text(text)
+        elif kind == 7:
+            entries = "".join(
+                f"Term {i}-{j} (T{j}) Model#\n{sentence(rng)}\nSee also T, [{other}]\n"
+                for j in range(5)
+            )
+            (folder / f"gloss/g{i}.txt").write_text(f"T#\n{entries}")
+        elif kind == 8:
+            text = (
+                f"Page {i}\n{'=' * len(f'Page {i}')}\n\nSection\n-------\n\n{para} "
+                f":math:`a^2+b^2`\n\n.. note::\n\n   {sentence(rng)}\n"
+            )
+            (folder / f"rst/r{i}.rst").write_text(text)
+        else:
+            text = (
+                f"<!doctype html><html><head><title>Article {i}</title><script>var x=1;</script>"
+                f"</head><body><nav>menu</nav><article><h1>Article {i}</h1><h2>Intro</h2>"
+                f"<p>{para}</p><h2>More</h2><p>{para}</p></article></body></html>\n"
+            )
+            (folder / f"html/a{i}.html").write_text(text)
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.md") if not any(s.startswith(".") for s in p.parts))
+
+
+def raw_markdown_rate(files: list[Path]) -> tuple[float, int]:
+    """MB/s at which markdown-it-py alone (commonmark preset, one core) tokenizes these files."""
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in files]
+    size = sum(len(t.encode()) for t in texts)
+    md = markdown_it.MarkdownIt("commonmark")
+    start = time.perf_counter()
+    for t in texts:
+        md.parse(t)
+    return size / 1e6 / (time.perf_counter() - start), size
+
+
+def folder_bytes(folder: Path) -> tuple[int, int]:
+    files = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(s.startswith(".") for s in p.relative_to(folder).parts)
+    ]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def time_ingest(folder: Path, workers: int | None, profile: bool = False) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(str(Path(tmp) / "bench.db"))
+        profiler = cProfile.Profile() if profile else None
+        start = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        report = ingest(store, [folder], workers=workers)
+        if profiler:
+            profiler.disable()
+        seconds = time.perf_counter() - start
+        stats = store.stats()
+        store.close()
+    files, size = folder_bytes(folder)
+    result = {
+        "files": files,
+        "mb": size / 1e6,
+        "seconds": seconds,
+        "files_per_s": files / seconds,
+        "mb_per_s": size / 1e6 / seconds,
+        "failed": report.failed,
+        "entries": stats.entries,
+        "passages": stats.passages,
+    }
+    if profiler:
+        buf = io.StringIO()
+        pstats.Stats(profiler, stream=buf).sort_stats("cumulative").print_stats(18)
+        print(buf.getvalue(), file=sys.stderr)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        help="a folder to ingest (default: generated notes and ../shared/corpora)",
+    )
+    parser.add_argument("--generated", type=int, default=10_000, help="generated notes (0: none)")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="print the hottest functions")
+    args = parser.parse_args()
+
+    rows: list[dict[str, object]] = []
+    tmp = Path(tempfile.mkdtemp(prefix="grimoire-bench-"))
+    try:
+        corpora: list[tuple[str, Path]] = [(str(c), c) for c in args.corpus or []]
+        if not args.corpus:
+            if args.generated:
+                gen = tmp / "generated"
+                for sub in ("vault", "blog", "gloss", "rst", "html"):
+                    (gen / sub).mkdir(parents=True)
+                generate(gen, args.generated)
+                corpora.append((f"generated ({args.generated} notes)", gen))
+            if CORPORA.is_dir():
+                corpora.append(("shared/corpora", CORPORA))
+        for name, folder in corpora:
+            md_files = markdown_files(folder)
+            raw, _ = raw_markdown_rate(md_files) if md_files else (0.0, 0)
+            for workers in (1, 2):
+                r = time_ingest(folder, workers, profile=args.profile and workers == 1)
+                rows.append(
+                    {
+                        "corpus": name,
+                        "workers": workers,
+                        **r,
+                        "markdown_it_mb_per_s": raw,
+                        "ratio_to_markdown_it": r["mb_per_s"] / raw if raw else None,
+                    }
+                )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    versions = {
+        "grimoire": version("grimoire"),
+        "markdown-it-py": version("markdown-it-py"),
+        "python": sys.version.split()[0],
+    }
+    if args.json:
+        print(json.dumps({"versions": versions, "rows": rows}, indent=2))
+        return
+    print(" ".join(f"{k} {v}" for k, v in versions.items()))
+    print(
+        f"{'corpus':<28} {'workers':>7} {'files':>6} {'MB':>6} {'files/s':>8} {'MB/s':>6} "
+        f"{'md-it MB/s':>10} {'ratio':>6} {'entries':>7} {'failed':>6}"
+    )
+    for r in rows:
+        ratio = r["ratio_to_markdown_it"]
+        print(
+            f"{r['corpus']:<28} {r['workers']:>7} {r['files']:>6} {r['mb']:>6.1f} "
+            f"{r['files_per_s']:>8.0f} {r['mb_per_s']:>6.2f} {r['markdown_it_mb_per_s']:>10.2f} "
+            f"{(f'{ratio:.0%}' if ratio else '-'):>6} {r['entries']:>7} {r['failed']:>6}"
+        )
+    _ = grimoire
+
+
+if __name__ == "__main__":
+    main()
