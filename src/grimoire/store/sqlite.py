@@ -349,6 +349,16 @@ class SQLiteStore(ConceptSQL, SearchSQL):
             by_format=by_format,
         )
 
+    def passages(self) -> Iterator[tuple[int, Span, str, dict[str, Any]]]:
+        """Every passage as (id, span, text, marks), in file and line order."""
+        rows = self.conn.execute(
+            """SELECT p.id, s.path, p.start_line, p.end_line, p.text, p.marks
+               FROM passages p JOIN documents d ON p.document_id = d.id
+               JOIN sources s ON d.source_id = s.id ORDER BY s.path, p.start_line"""
+        )
+        for pid, path, start, end, text, marks in rows:
+            yield pid, Span(path, start, end), text, json.loads(marks)
+
     def integrity_check(self) -> str:
         """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])

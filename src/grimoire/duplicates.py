@@ -1,0 +1,63 @@
+"""Near-duplicate passages (copied definitions, a note pasted twice) with MinHash and LSH.
+
+Each passage becomes a set of word 3-shingles; datasketch's MinHash sketches it and an LSH
+index returns candidate pairs in time linear in the number of passages. Candidates are kept
+when their estimated Jaccard similarity reaches the threshold. Very short passages are left
+out: two one-line glosses that agree are not a copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 64
+MIN_WORDS = 12
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePair:
+    """Two passages that say nearly the same thing; `similarity` is the shingles' Jaccard."""
+
+    first: int
+    second: int
+    similarity: float
+
+
+def _shingles(text: str) -> set[bytes]:
+    words = _WORD.findall(text.casefold())
+    return {" ".join(words[i : i + 3]).encode() for i in range(max(1, len(words) - 2))}
+
+
+def near_duplicates(
+    passages: Iterable[tuple[int, str]], threshold: float = 0.7
+) -> list[DuplicatePair]:
+    """Pairs of (id, text) passages whose word shingles overlap at least `threshold`."""
+    # LSH below the verdict's threshold, so that pairs just above it are proposed reliably.
+    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=NUM_PERM)
+    kept: dict[int, set[bytes]] = {}
+    pairs: list[DuplicatePair] = []
+    seen_exact: dict[bytes, int] = {}
+    for pid, text in passages:
+        if len(_WORD.findall(text)) < MIN_WORDS:
+            continue
+        shingles = _shingles(text)
+        key = b"\x00".join(sorted(shingles))
+        if key in seen_exact:  # identical text: no need to estimate
+            pairs.append(DuplicatePair(seen_exact[key], pid, 1.0))
+            continue
+        seen_exact[key] = pid
+        sketch = MinHash(num_perm=NUM_PERM, seed=1)
+        sketch.update_batch(list(shingles))
+        for other in lsh.query(sketch):
+            # LSH only proposes candidates; the exact Jaccard decides.
+            similarity = len(shingles & kept[other]) / len(shingles | kept[other])
+            if similarity >= threshold:
+                pairs.append(DuplicatePair(other, pid, round(similarity, 3)))
+        lsh.insert(pid, sketch)
+        kept[pid] = shingles
+    return pairs

@@ -1,0 +1,107 @@
+"""Lint: what a careful editor would fix, grouped, each finding with file and line.
+
+Groups: wanted pages, dead links, empty entries, entries that only say "see X", broken math,
+wrong arithmetic, near-duplicate passages, and concepts that sources define differently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from grimoire.duplicates import near_duplicates
+from grimoire.lint.arithmetic import find_claims
+from grimoire.lint.latex import latex_problems
+from grimoire.model import Math, Span
+from grimoire.store.sqlite import SQLiteStore
+
+GROUPS = (
+    "wanted", "dead-link", "empty", "see-only", "broken-math", "arithmetic", "near-duplicate",
+    "conflict",
+)
+_SEE_ONLY = re.compile(
+    r"^\s*(?:see(?: also)?|synonym (?:of|for)|abbreviation for|same as|→)\s*:?\s*"
+    r"\[{0,2}[^\]\n.]{1,80}\]{0,2}\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing to fix: its group, what is wrong, and where."""
+
+    group: str
+    message: str
+    span: Span
+
+    def __str__(self) -> str:
+        return f"{self.span}: [{self.group}] {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    """Every finding, in group order then file and line order."""
+
+    findings: tuple[Finding, ...]
+
+    def by_group(self) -> dict[str, list[Finding]]:
+        groups: dict[str, list[Finding]] = {g: [] for g in GROUPS}
+        for f in self.findings:
+            groups.setdefault(f.group, []).append(f)
+        return {g: fs for g, fs in groups.items() if fs}
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+
+def entry_findings(store: SQLiteStore) -> Iterator[Finding]:
+    """Empty entries and entries whose definition only points elsewhere."""
+    for stored in store.entries():
+        e = stored.entry
+        if e.redirect:
+            continue
+        if not e.definition.strip() and not e.glosses:
+            yield Finding("empty", f"entry {e.term!r} has no definition", e.span)
+        elif _SEE_ONLY.match(e.definition):
+            yield Finding("see-only", f"entry {e.term!r} only says {e.definition.strip()!r}",
+                          e.span)
+
+
+def passage_findings(store: SQLiteStore, threshold: float = 0.7) -> Iterator[Finding]:
+    """Broken math, wrong arithmetic and near-duplicates, from the stored passages."""
+    texts: list[tuple[int, str]] = []
+    spans: dict[int, Span] = {}
+    for pid, span, text, marks in store.passages():
+        texts.append((pid, text))
+        spans[pid] = span
+        for raw in marks.get("math", ()):
+            math = Math(raw["tex"], raw["display"], Span(**raw["span"]))
+            for problem in latex_problems(math.tex):
+                yield Finding("broken-math", f"{problem} in ${_short(math.tex)}$", math.span)
+        for claim in find_claims(text):
+            if claim.wrong:
+                line = span.start_line + text.count("\n", 0, claim.offset)
+                yield Finding(
+                    "arithmetic",
+                    f"{_short(claim.expression)} = {claim.stated_text}, "
+                    f"but it computes to {claim.computed:.6g}",
+                    Span(span.path, line, line),
+                )
+    for pair in near_duplicates(texts, threshold):
+        a, b = spans[pair.first], spans[pair.second]
+        yield Finding("near-duplicate", f"{pair.similarity:.0%} the same as {a}", b)
+
+
+def lint(store: SQLiteStore, extra: Iterable[Finding] = ()) -> LintReport:
+    """Every finding for the store; `extra` adds findings from the concept graph."""
+    findings = [*extra, *entry_findings(store), *passage_findings(store)]
+    order = {g: i for i, g in enumerate(GROUPS)}
+    findings.sort(key=lambda f: (order.get(f.group, 99), f.span.path, f.span.start_line))
+    return LintReport(tuple(findings))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

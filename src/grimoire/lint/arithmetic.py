@@ -1,0 +1,342 @@
+"""Wrong arithmetic: a worked example whose stated result does not follow from its own numbers.
+
+A claim is `expression = number` (or `≈`, `\\approx`) where the expression is made only of
+numbers, + - × ÷ ^, fractions, roots, e^x, logs, percentages and currency or unit signs. The
+expression is evaluated by a small parser of our own (no `eval`, so a hostile note cannot run
+code) and the claim is flagged when the stated number is off by more than its own precision
+allows: one unit in its last written decimal place (authors round and truncate; both pass).
+Anything with a variable or an unknown command is symbolic and never flagged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+MAX_DEPTH = 60
+MAX_TOKENS = 400
+MAX_ABS = 1e200
+
+_FUNCS = {
+    "ln": math.log, "log": math.log, "exp": math.exp, "sqrt": math.sqrt,
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "tanh": math.tanh,
+}
+_CONSTS = {"pi": math.pi, "π": math.pi}
+_CURRENCY = "€$£¥"
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<num>\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?|\.\d+)
+      | (?P<cmd>\\[A-Za-z]+|\\[,;!: ])
+      | (?P<op>[-+*/^()\[\]{}!%×÷·−–_|]|\\\{|\\\})
+      | (?P<word>[A-Za-zπ]+)
+      | (?P<other>\S)
+    )""",
+    re.VERBOSE,
+)
+_SPACING = {"\\,", "\\;", "\\!", "\\:", "\\ ", "\\quad", "\\qquad", "\\displaystyle"}
+_TIMES = {"*", "×", "·", "\\times", "\\cdot", "\\ast"}
+_DIVIDE = {"/", "÷", "\\div"}
+_MINUS = {"-", "−", "–"}
+
+
+class Symbolic(Exception):  # noqa: N818 - control flow, never escapes this module
+    """The expression is not made of numbers alone."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArithmeticClaim:
+    """A checked claim: `expression = stated`, with what the expression really gives."""
+
+    expression: str
+    stated: float
+    stated_text: str
+    computed: float
+    offset: int  # where the claim starts in the text it was found in
+
+    @property
+    def wrong(self) -> bool:
+        return abs(self.computed - self.stated) > _tolerance(self.stated_text, self.stated)
+
+
+def _tolerance(text: str, value: float) -> float:
+    digits = text.split(".")[1] if "." in text else ""
+    digits = re.sub(r"\D.*", "", digits)
+    # Decimals: one unit in the last place (rounded or truncated). Integers: rounding only,
+    # or "2 + 2 = 5" would pass.
+    unit = 10.0 ** -len(digits) if digits else 0.5
+    return unit * (1 + 1e-9) + abs(value) * 1e-12
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group(m.lastgroup or "other")
+        if tok in _SPACING or tok in _CURRENCY or tok in ("\\left", "\\right", "\\big", "\\Big"):
+            continue
+        if m.lastgroup == "num":
+            decimal_comma = re.fullmatch(r"\d+,\d{1,2}", tok)
+            tok = tok.replace(",", ".") if decimal_comma else tok.replace(",", "")
+        out.append(tok)
+        if len(out) > MAX_TOKENS:
+            raise Symbolic
+    return out
+
+
+class _Parser:
+    """Recursive descent over TeX-ish arithmetic; any unknown symbol raises Symbolic."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.toks = tokens
+        self.i = 0
+        self.depth = 0
+        self.operators = 0
+
+    def peek(self) -> str | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self, expected: str | None = None) -> str:
+        tok = self.peek()
+        if tok is None or (expected is not None and tok != expected):
+            raise Symbolic
+        self.i += 1
+        return tok
+
+    def parse(self) -> float:
+        value = self.expr()
+        if self.peek() is not None:
+            raise Symbolic
+        return value
+
+    def expr(self) -> float:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise Symbolic
+        value = self.term()
+        while (tok := self.peek()) in ("+", *_MINUS):
+            self.take()
+            self.operators += 1
+            right = self.term()
+            value = value + right if tok == "+" else value - right
+        self.depth -= 1
+        return _finite(value)
+
+    def term(self) -> float:
+        value = self.unary()
+        while True:
+            tok = self.peek()
+            if tok in _TIMES or tok in _DIVIDE:
+                self.take()
+                self.operators += 1
+                right = self.unary()
+                if tok in _DIVIDE:
+                    if right == 0:
+                        raise Symbolic
+                    value /= right
+                else:
+                    value *= right
+            elif tok is not None and (tok in ("(", "{", "\\frac", "\\sqrt", "\\exp", "\\ln")
+                                      or _is_number(tok)):
+                self.operators += 1  # juxtaposition: 2(3 + 4), 2\sqrt{2}
+                value *= self.unary()
+            else:
+                return _finite(value)
+
+    def unary(self) -> float:
+        tok = self.peek()
+        if tok in _MINUS:
+            self.take()
+            return -self.unary()
+        if tok == "+":
+            self.take()
+            return self.unary()
+        return self.power()
+
+    def power(self) -> float:
+        base = self.atom()
+        while self.peek() == "!":
+            self.take()
+            self.operators += 1
+            if base < 0 or base > 170 or base != int(base):
+                raise Symbolic
+            base = float(math.factorial(int(base)))
+        if self.peek() == "^":
+            self.take()
+            self.operators += 1
+            exponent = self.unary()
+            try:
+                return _finite(base**exponent)
+            except (OverflowError, ZeroDivisionError) as e:
+                raise Symbolic from e
+        return base
+
+    def group(self) -> float:
+        opening = self.take()
+        closing = {"(": ")", "{": "}", "[": "]"}.get(opening)
+        if closing is None:
+            raise Symbolic
+        value = self.expr()
+        if closing == "}" and self.peek() == "\\over":
+            self.take()
+            self.operators += 1
+            denominator = self.expr()
+            if denominator == 0:
+                raise Symbolic
+            value /= denominator
+        self.take(closing)
+        return value
+
+    def atom(self) -> float:
+        tok = self.peek()
+        if tok is None:
+            raise Symbolic
+        if _is_number(tok):
+            self.take()
+            value = float(tok)
+            if self.peek() == "%":
+                self.take()
+                value /= 100
+            return value
+        if tok in ("(", "{", "["):
+            return self.group()
+        if tok == "\\frac" or tok == "\\dfrac" or tok == "\\tfrac":
+            self.take()
+            self.operators += 1
+            top, bottom = self.group(), self.group()
+            if bottom == 0:
+                raise Symbolic
+            return top / bottom
+        if tok == "\\sqrt":
+            self.take()
+            self.operators += 1
+            degree = 2.0
+            if self.peek() == "[":
+                degree = self.group()
+            radicand = self.group() if self.peek() in ("{", "(") else self.atom()
+            if radicand < 0 or degree == 0:
+                raise Symbolic
+            return _finite(radicand ** (1 / degree))
+        if tok == "e" or tok == "\\e":
+            self.take()
+            return math.e
+        name = tok.lstrip("\\")
+        if name in _CONSTS:
+            self.take()
+            return _CONSTS[name]
+        if name in _FUNCS:
+            self.take()
+            self.operators += 1
+            base: float | None = None
+            if name == "log" and self.peek() == "_":
+                self.take()
+                base = self.group() if self.peek() == "{" else self.atom()
+            argument = self.group() if self.peek() in ("(", "{") else self.power()
+            try:
+                value = _FUNCS[name](argument)
+                if base is not None:
+                    value /= math.log(base)
+            except (ValueError, OverflowError, ZeroDivisionError) as e:
+                raise Symbolic from e
+            return _finite(value)
+        raise Symbolic
+
+
+def _is_number(tok: str) -> bool:
+    return tok[0].isdigit() or (tok[0] == "." and len(tok) > 1)
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value) or abs(value) > MAX_ABS:
+        raise Symbolic
+    return value
+
+
+def evaluate(expression: str) -> float | None:
+    """The value of a numbers-only expression (TeX or plain), or None when it is symbolic."""
+    try:
+        parser = _Parser(_tokens(expression))
+        value = parser.parse()
+    except (Symbolic, RecursionError):
+        return None
+    return value if parser.operators else None
+
+
+_NUMBER_RESULT = re.compile(
+    r"^\s*[" + re.escape(_CURRENCY) + r"]?\s*(?P<num>[-−]?\d+(?:[.,]\d+)?)\s*(?P<pct>%)?"
+    r"\s*[" + re.escape(_CURRENCY) + r"]?\s*(?:\\%)?\s*$"
+)
+_EQUALS = re.compile(r"\\approx|≈|\\simeq|=")
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
+# Plain-text claims: a run of numbers and operators, "=", a number (at most 200 characters).
+_PLAIN = re.compile(
+    r"(?<![\w.])(?P<lhs>[-(]?\d[\d.,]*%?(?:\s{0,3}[-+*/×÷^x]\s{0,3}\(?\d[\d.,]*%?\)?){1,12})"
+    r"\s{0,3}(?:=|≈)\s{0,3}(?P<rhs>-?\d[\d.,]*%?)(?![\w.]*\d)"
+)
+
+
+def _split_top(tex: str) -> list[tuple[int, str]]:
+    """Split at `=`/`\\approx` outside braces and parentheses, keeping each part's offset."""
+    parts: list[tuple[int, str]] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(tex):
+        c = tex[i]
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif depth == 0:
+            m = _EQUALS.match(tex, i)
+            if m:
+                parts.append((start, tex[start:i]))
+                start = m.end()
+                i = m.end()
+                continue
+        i += 1
+    parts.append((start, tex[start:]))
+    return parts
+
+
+def _stated(text: str) -> tuple[float, str] | None:
+    m = _NUMBER_RESULT.match(text)
+    if not m:
+        return None
+    raw = m.group("num").replace("−", "-")
+    raw = raw.replace(",", ".") if re.fullmatch(r"-?\d+,\d{1,2}", raw) else raw.replace(",", "")
+    value = float(raw)
+    if m.group("pct"):
+        return value / 100, raw + "%"
+    return value, raw
+
+
+def find_claims(text: str) -> Iterator[ArithmeticClaim]:
+    """Every checkable `expression = number` claim in a passage's text, right or wrong."""
+    spans: list[tuple[int, int]] = []
+    for m in _MATH.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        tex, base = m.group(group), m.start(group)
+        spans.append((m.start(), m.end()))
+        parts = _split_top(tex)
+        for (lhs_at, lhs), (_, rhs) in itertools.pairwise(parts):
+            stated = _stated(rhs)
+            if stated is None:
+                continue
+            computed = evaluate(lhs)
+            if computed is not None:
+                yield ArithmeticClaim(lhs.strip(), stated[0], stated[1], computed, base + lhs_at)
+    for m in _PLAIN.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        stated = _stated(m.group("rhs"))
+        lhs = m.group("lhs").replace("x", "*")
+        computed = evaluate(lhs)
+        if stated is not None and computed is not None:
+            yield ArithmeticClaim(m.group("lhs").strip(), stated[0], stated[1], computed, m.start())
+
+
+def wrong_claims(text: str) -> list[ArithmeticClaim]:
+    """The claims in `text` whose stated result does not follow from the expression."""
+    return [c for c in find_claims(text) if c.wrong]

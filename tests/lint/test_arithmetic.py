@@ -1,0 +1,90 @@
+"""Wrong-arithmetic checks: flags the seeds' wrong examples, never their right ones."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from grimoire.lint.arithmetic import evaluate, find_claims, wrong_claims
+from tests.conftest import seed
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("2 + 3 * 4", 14.0),
+        (r"\frac{1}{4}", 0.25),
+        (r"{1 \over 8}", 0.125),
+        (r"\sqrt{16}", 4.0),
+        (r"\sqrt[3]{27}", 3.0),
+        (r"e^{0}", 1.0),
+        (r"\ln(e)", 1.0),
+        (r"\log_{2}(8)", 3.0),
+        ("10% * 50", 5.0),
+        ("2(3 + 4)", 14.0),
+        (r"2 \times 3 \cdot 4", 24.0),
+        ("3!", 6.0),
+        ("100€ * 1.1", 110.00000000000001),
+    ],
+)
+def test_evaluates_numbers_only_expressions(expression: str, value: float) -> None:
+    assert evaluate(expression) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("expression", ["x + 1", r"\sum_i x_i", "P(H|E)", r"\alpha^2", "42", ""])
+def test_symbolic_or_bare_numbers_are_not_evaluated(expression: str) -> None:
+    assert evaluate(expression) is None
+
+
+def test_precision_follows_the_stated_digits() -> None:
+    assert not wrong_claims(r"$\frac{1}{3} = 0.33$")  # rounded
+    assert not wrong_claims(r"$\frac{2}{3} = 0.66$")  # truncated: one unit in the last place
+    assert wrong_claims(r"$\frac{2}{3} = 0.62$")
+    assert not wrong_claims(r"$\sqrt{2} \approx 1.414$")
+    assert wrong_claims("so 2 + 2 = 5 here")
+    assert not wrong_claims("so 2 + 2 = 4 here")
+
+
+def test_symbolic_formulas_are_never_flagged() -> None:
+    text = r"$P(H|E) = \frac{P(H) P(E|H)}{P(E)}$ and $f(x) = 2$ and $x_1 = 0.5$ and $a = b = 3$"
+    assert list(find_claims(text)) == []
+
+
+def test_seed_000_flags_the_geometric_mean_total_only() -> None:
+    text = seed("000").read_text(encoding="utf-8")
+    claims = list(find_claims(text))
+    wrong = [c for c in claims if c.wrong]
+    right = [c for c in claims if not c.wrong]
+    assert len(wrong) == 1
+    assert wrong[0].stated == pytest.approx(0.99)
+    assert wrong[0].computed == pytest.approx(99.0025)
+    # The correct worked examples beside it: the geometric mean root and the harmonic mean.
+    assert {round(c.computed, 3) for c in right} >= {0.995, 37.5}
+
+
+def test_seed_001_flags_the_sigmoid_values() -> None:
+    text = seed("001").read_text(encoding="utf-8")
+    wrong = wrong_claims(text)
+    stated = sorted(c.stated for c in wrong)
+    assert stated == [pytest.approx(0.646), pytest.approx(0.938)]
+    first = next(c for c in wrong if c.stated == pytest.approx(0.646))
+    assert first.computed == pytest.approx(1 / (1 + 2.718281828**3.6), rel=1e-6)
+
+
+def test_hostile_input_is_bounded() -> None:
+    start = time.perf_counter()
+    assert evaluate("(" * 5000 + "1" + ")" * 5000) is None
+    assert evaluate("9^9^9^9^9") is None
+    list(find_claims("1+" * 20000 + "1 = 3"))
+    list(find_claims("$" + "{" * 10000 + "$"))
+    assert time.perf_counter() - start < 5  # a generous bound: quadratic blow-up would be minutes
+
+
+def test_no_false_flags_in_the_corpora(corpora) -> None:  # type: ignore[no-untyped-def]
+    flagged = []
+    for path in corpora.rglob("*"):
+        if path.suffix in {".md", ".rst", ".html"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            flagged += [(path.name, c.expression) for c in wrong_claims(text)]
+    assert flagged == []
