@@ -25,7 +25,7 @@ from pathlib import Path
 import markdown_it
 
 import grimoire
-from grimoire.ingest import ingest
+from grimoire.ingest import ATTACHMENT_EXTENSIONS, ingest
 from grimoire.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,10 +127,13 @@ def raw_markdown_rate(files: list[Path]) -> tuple[float, int]:
 
 
 def folder_bytes(folder: Path) -> tuple[int, int]:
+    """Note files and their bytes (attachments such as images are not read, so not counted)."""
     files = [
         p
         for p in folder.rglob("*")
-        if p.is_file() and not any(s.startswith(".") for s in p.relative_to(folder).parts)
+        if p.is_file()
+        and p.suffix.lower() not in ATTACHMENT_EXTENSIONS
+        and not any(s.startswith(".") for s in p.relative_to(folder).parts)
     ]
     return len(files), sum(p.stat().st_size for p in files)
 
