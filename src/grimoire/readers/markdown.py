@@ -1,0 +1,417 @@
+"""Markdown: CommonMark (markdown-it-py) with YAML/TOML front matter, `$`/`$$` math and tables.
+
+What becomes what:
+
+- Front matter (`---` YAML as Jekyll/Hugo write it, `+++` TOML) goes to `Document.meta`, made
+  JSON-safe (dates as ISO strings). It is read with `yaml.safe_load` semantics and capped: more
+  than 100 anchors/aliases, more than 64 KB, or an expansion past 20 000 nodes is refused as
+  "invalid front matter" (an alias bomb expands on traversal even under safe_load).
+- Title: front matter `title`, else the first `#` heading, else the file stem.
+- Passages: blocks (paragraphs, lists, quotes, tables, code, HTML) under their heading path,
+  small neighbours of one kind merged up to ~1000 characters, long blocks split by line.
+  HTML is reduced to its visible text (no tags, no comments, no script/style); MDX components
+  of documentation sites (`<Tip>`, `<hfoption>`, `<Youtube/>`) vanish the same way, callout
+  markers (`> [!NOTE]`) and `[[autodoc]] name` lines are dropped (the latter kept as REF links).
+  Math stays as TeX inside `$...$`/`$$...$$`, whether written with dollars or `\\(...\\)`.
+- Entries, by one of two explicit rules:
+  (a) a *term file*: front matter has a `title` and either a glossary key (`related_terms`,
+      `references`, `aliases`, `destination`, `redirect_to`), or a first paragraph that opens
+      with the title ("Convolution is ..."), or a short body (no headings, at most 1500
+      characters) and a layout that is not a blog post. One entry: the title, the whole body as
+      definition (empty for title-only stubs), `related_terms` as RELATED see-also links,
+      `references` (`link_title`/`link_url`) as references, `aliases` as aliases,
+      `destination`/`redirect_to` as redirect.
+  (b) a *glossary page*: every heading that lies under an ancestor heading named like
+      "Glossary", "Terms", "Definitions" or "Vocabulary" (or anywhere, when the front matter says
+      `glossary: true` or `layout: glossary`), has text directly beneath it and is not a single
+      letter (`## A`), is one entry; its definition is its section's text.
+  Articles (no glossary ancestor, no term front matter) give passages only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import PurePath
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from grimoire.model import Document, Entry, Link, LinkKind, Passage, Problem, Reference, Span
+from grimoire.readers._frontmatter import meta_strings
+from grimoire.readers._markdown_blocks import (
+    DOC_MARKERS,
+    PLAIN,
+    Block,
+    Flavor,
+    Heading,
+    Parsed,
+    build_parser,
+    parse,
+)
+from grimoire.readers.base import collapse, decode
+
+name = "markdown"
+extensions = (".md", ".markdown", ".mdx", ".mdown")
+
+MERGE_CHARS = 1000
+MAX_PASSAGE_CHARS = 2000
+TERM_FILE_CHARS = 1500
+
+TERM_KEYS = ("related_terms", "references", "aliases", "destination", "redirect_to")
+_GLOSSARY_HEADING = re.compile(r"\b(glossary|terms|terminology|definitions|vocabulary)\b", re.I)
+_REDIRECT = re.compile(
+    r"(?:see|synonym for|abbreviation for|short for|same as)\s+(.{1,300}?)\.?", re.I
+)
+_MD = build_parser()
+
+# --------------------------------------------------------------------------- passages
+
+
+def _chunks(block: Block) -> Iterable[Block]:
+    """A block cut at line boundaries into pieces of about MERGE_CHARS (hard cap MAX)."""
+    if len(block.text) <= MAX_PASSAGE_CHARS:
+        yield block
+        return
+    pieces: list[list[tuple[int, str]]] = [[]]
+    size = 0
+    for ln, t in _split_long_units(block.units):
+        if pieces[-1] and size + len(t) > MERGE_CHARS:
+            pieces.append([])
+            size = 0
+        if t == "\n" and not pieces[-1]:
+            continue
+        pieces[-1].append((ln, t))
+        size += len(t) + 1
+    pieces = [p for p in pieces if p]
+    # Marks go to the piece whose line range holds them; the ranges tile the whole block, so
+    # an image on a line with no text (an embed line) still lands in exactly one piece.
+    starts = [p[0][0] for p in pieces]
+    for k, units in enumerate(pieces):
+        lo = starts[k] if k else -1
+        hi = starts[k + 1] - 1 if k + 1 < len(pieces) else 1 << 30
+        yield _sub_block(block, units, lo, hi)
+
+
+def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]:
+    for ln, t in units:
+        while len(t) > MERGE_CHARS:
+            cut = t.rfind(" ", 0, MERGE_CHARS)
+            cut = cut if cut > MERGE_CHARS // 2 else MERGE_CHARS
+            yield ln, t[:cut]
+            t = t[cut:].lstrip()
+        yield ln, t
+
+
+def _sub_block(block: Block, units: list[tuple[int, str]], lo: int, hi: int) -> Block:
+    def inside(span: Span) -> bool:
+        return lo <= span.start_line <= hi
+
+    return Block(
+        block.kind,
+        units,
+        block.heading_path,
+        block.joiner,
+        [x for x in block.links if inside(x.span)],
+        [x for x in block.math if inside(x.span)],
+        [x for x in block.images if inside(x.span)],
+    )
+
+
+def _block_span(block: Block, path: str) -> Span:
+    lines = [ln for ln, _ in block.units]
+    lines += [x.span.start_line for x in (*block.links, *block.math, *block.images)]
+    return Span(path, min(lines), max(lines))
+
+
+def build_passages(blocks: list[Block], path: str) -> list[Passage]:
+    """Blocks to passages: small neighbours of one kind and section merged, long ones split."""
+    passages: list[Passage] = []
+    group: list[Block] = []
+    size = 0
+
+    def emit() -> None:
+        if not group:
+            return
+        texts = [b.text.strip("\n") for b in group]
+        text = "\n\n".join(t for t in texts if t)
+        spans = [_block_span(b, path) for b in group]
+        passages.append(
+            Passage(
+                text=text,
+                span=Span(path, min(s.start_line for s in spans), max(s.end_line for s in spans)),
+                heading_path=group[0].heading_path,
+                kind=group[0].kind,
+                links=tuple(x for b in group for x in b.links),
+                math=tuple(x for b in group for x in b.math),
+                images=tuple(x for b in group for x in b.images),
+            )
+        )
+
+    for block in blocks:
+        for piece in _chunks(block):
+            length = len(piece.text)
+            if group and (
+                piece.kind != group[0].kind
+                or piece.heading_path != group[0].heading_path
+                or size + length > MERGE_CHARS
+            ):
+                emit()
+                group, size = [], 0
+            group.append(piece)
+            size += length + 2
+    emit()
+    return passages
+
+
+# --------------------------------------------------------------------------- entries and documents
+
+
+def title_of(parsed: Parsed, path: str) -> str:
+    """Front matter `title`, else the first level-1 heading, else the file stem."""
+    title = parsed.front.meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return collapse(title)
+    if title is not None:
+        line = parsed.front.key_lines.get("title", 1)
+        parsed.problems.append(
+            Problem("front matter title is not a string", Span(path, line, line))
+        )
+    h1 = next((h.title for h in parsed.headings if h.level == 1), None)
+    return h1 or PurePath(path).stem
+
+
+def tags_of(parsed: Parsed) -> tuple[str, ...]:
+    meta = parsed.front.meta
+    tags = meta_strings(meta.get("tags", meta.get("tag")))
+    return tuple(dict.fromkeys([*tags, *parsed.tags]))
+
+
+def redirect_of(text: str, links: Iterable[Link]) -> str | None:
+    """`See X.` / `Synonym for X` / `Abbreviation for X` where X is the only link: its target."""
+    links = [x for x in links if x.kind in (LinkKind.WIKILINK, LinkKind.MARKDOWN)]
+    if len(links) != 1 or len(text) > 320:
+        return None
+    m = _REDIRECT.fullmatch(collapse(text))
+    if m is None:
+        return None
+    link = links[0]
+    shown = link.label or link.target
+    if collapse(m.group(1)).rstrip(".").lower() != collapse(shown).lower():
+        return None
+    if link.kind == LinkKind.MARKDOWN and link.fragment and link.label:
+        return link.label  # a same-page anchor: the heading's own words name the term
+    return link.target
+
+
+def _definition(blocks: list[Block]) -> str:
+    return "\n\n".join(t for t in (b.text.strip("\n") for b in blocks) if t)
+
+
+def entry_from_blocks(
+    term: str,
+    blocks: list[Block],
+    span: Span,
+    *,
+    aliases: tuple[str, ...] = (),
+    see_also: tuple[Link, ...] = (),
+    references: tuple[Reference, ...] = (),
+    redirect: str | None = None,
+) -> Entry:
+    """One Entry whose definition is the text of `blocks`."""
+    definition = _definition(blocks)
+    links = tuple(x for b in blocks for x in b.links)
+    if redirect is None:
+        redirect = redirect_of(definition, links)
+    return Entry(
+        term=term,
+        definition=definition,
+        span=span,
+        aliases=aliases,
+        see_also=see_also,
+        links=links,
+        math=tuple(x for b in blocks for x in b.math),
+        references=references,
+        images=tuple(x for b in blocks for x in b.images),
+        redirect=redirect,
+    )
+
+
+def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
+    """Aliases, related terms, references and redirect, as the front matter states them."""
+    fm = parsed.front
+    meta = fm.meta
+    redirect = None
+    for key in ("destination", "redirect_to", "redirect"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            redirect = value.strip()
+            break
+    return {
+        "aliases": tuple(meta_strings(meta.get("aliases", meta.get("alias")))),
+        "see_also": tuple(
+            Link(slug, LinkKind.RELATED, Span(path, ln, ln)) for slug, ln in fm.related
+        ),
+        "references": tuple(
+            Reference(label, url, Span(path, ln, ln)) for label, url, ln in fm.references
+        ),
+        "redirect": redirect,
+    }
+
+
+def whole_span(parsed: Parsed, path: str) -> Span:
+    """From the first line of the front matter or body to the last line holding anything."""
+    spans = [_block_span(b, path) for b in parsed.blocks if b.units or b.images or b.links]
+    last = max((s.end_line for s in spans), default=max(parsed.front.end_line, 1))
+    first = 1 if parsed.front.end_line else min((s.start_line for s in spans), default=1)
+    return Span(path, first, max(first, last))
+
+
+def _is_term_file(parsed: Parsed) -> bool:
+    meta = parsed.front.meta
+    if not isinstance(meta.get("title"), str):
+        return False
+    if any(key in meta for key in TERM_KEYS):
+        return True
+    if str(meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
+        return False
+    if _opens_with(parsed, meta["title"]):
+        return True
+    text_size = sum(len(b.text) for b in parsed.blocks)
+    return not parsed.headings and text_size <= TERM_FILE_CHARS
+
+
+def _opens_with(parsed: Parsed, title: str) -> bool:
+    """The body's first paragraph starts by naming the title ("Convolution is ...")."""
+    first = next((b for b in parsed.blocks if b.kind == "text" and b.units), None)
+    if first is None or (parsed.headings and parsed.headings[0].index == 0):
+        return False
+    words = first.text[: len(title) + 8].lower().split()
+    if words and words[0] in ("a", "an", "the"):
+        words = words[1:]
+    return " ".join(words).startswith(collapse(title).lower()) if title.strip() else False
+
+
+def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
+    meta = parsed.front.meta
+    whole = meta.get("glossary") is True or str(meta.get("layout", "")).lower() == "glossary"
+    heads = parsed.headings
+    entries: list[Entry] = []
+    for k, h in enumerate(heads):
+        under = whole or any(_GLOSSARY_HEADING.search(a.title) for a in _ancestors(heads, k))
+        if not under or len(h.title) <= 1:
+            continue
+        nxt = heads[k + 1].index if k + 1 < len(heads) else len(parsed.blocks)
+        if nxt == h.index:
+            continue  # no text directly beneath: a letter or group heading
+        end = next((g.index for g in heads[k + 1 :] if g.level <= h.level), len(parsed.blocks))
+        blocks = parsed.blocks[h.index : end]
+        last = max((ln for b in blocks for ln, _ in b.units), default=h.line)
+        entries.append(entry_from_blocks(h.title, blocks, Span(path, h.line, last)))
+    return entries
+
+
+def _ancestors(heads: list[Heading], k: int) -> Iterable[Heading]:
+    level = heads[k].level
+    for h in reversed(heads[:k]):
+        if h.level < level:
+            yield h
+            level = h.level
+
+
+def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
+    """Entries by the module's two rules: a term file, or the headings of a glossary page."""
+    if _is_term_file(parsed):
+        return [
+            entry_from_blocks(
+                title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
+            )
+        ]
+    return _glossary_entries(parsed, path)
+
+
+def make_document(
+    parsed: Parsed,
+    path: str,
+    fmt: str,
+    title: str,
+    entries: list[Entry],
+    tags: tuple[str, ...],
+) -> Document:
+    passages = build_passages(parsed.blocks, path)
+    if parsed.refs and passages:
+        # `[[autodoc]]` lines have no text; their REF links ride on the last passage.
+        last = passages[-1]
+        passages[-1] = replace(last, links=(*last.links, *parsed.refs))
+    problems = sorted(parsed.problems, key=lambda p: p.span.start_line)
+    return Document(
+        path=path,
+        format=fmt,
+        title=title,
+        passages=tuple(passages),
+        entries=tuple(entries),
+        tags=tags,
+        meta=parsed.front.meta,
+        problems=tuple(problems),
+    )
+
+
+def read_with(
+    data: bytes,
+    path: str,
+    fmt: str,
+    md: MarkdownIt,
+    *,
+    preprocess: Callable[[str], str] | None = None,
+    flavor: Flavor = PLAIN,
+) -> tuple[Parsed, str]:
+    """Decode, preprocess and parse: the shared first half of both Markdown readers."""
+    text = decode(data, path)
+    if preprocess is not None:
+        text = preprocess(text)
+    parsed = parse(text, path, md, flavor)
+    return parsed, title_of(parsed, path)
+
+
+# --------------------------------------------------------------------------- reader protocol
+
+_SNIFF_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
+_SNIFF_LINK = re.compile(r"\[[^\[\]\n]{1,200}\]\((?:https?://|\.{0,2}/|#)[^()\s]{0,500}\)")
+_SNIFF_FENCE = re.compile(r"^(?:```|~~~)", re.M)
+_SNIFF_FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n[A-Za-z_][\w-]{0,40}[ \t]*[:=]")
+
+
+def sniff(head: str, path: str) -> bool:
+    """Front matter, or ATX headings together with Markdown links or code fences."""
+    if _SNIFF_FRONT.match(head):
+        return True
+    headings = len(_SNIFF_HEADING.findall(head))
+    if not headings:
+        return False
+    marks = len(_SNIFF_LINK.findall(head)) + len(_SNIFF_FENCE.findall(head)) // 2
+    return (marks >= 1 and headings >= 2) or marks >= 3
+
+
+__all__ = [
+    "DOC_MARKERS",
+    "Flavor",
+    "Parsed",
+    "build_parser",
+    "entry_from_blocks",
+    "extensions",
+    "front_entry_fields",
+    "make_document",
+    "name",
+    "read",
+    "read_with",
+    "sniff",
+    "tags_of",
+    "whole_span",
+]
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    parsed, title = read_with(data, path, name, _MD)
+    entries = markdown_entries(parsed, path, title)
+    return [make_document(parsed, path, name, title, entries, tags_of(parsed))]
