@@ -1,22 +1,42 @@
-"""Normalised names: the key on which lookups and merges are made.
+"""Names: the lookup key of a name, and the aliases a term states about itself.
 
 `normalize` folds what does not change a name's meaning: case, accents, hyphens and
 punctuation, and a plural `s` on the last word (`MOE` = `MoE`, `L1-regularization` =
 `l1 regularization`, `Transformers` = `transformer`).
+
+`parse_term` splits a glossary heading into what it states: `Low-Rank Adaptation (LoRA)
+Fine-Tuning` is the acronym `LoRA` of the expansion `Low-Rank Adaptation`, of kind
+`Fine-Tuning`. `term_names` lists every name a term and its definition state, each with the
+reason, so that a merge made on one of them can say why.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^\w]+")
+# Words whose final "s" is not a plural: "bias" is not "bia" and "series" is not "sery".
+_NOT_PLURAL = frozenset({"series", "species", "news", "physics", "statistics", "mathematics",
+                         "analytics", "economics", "ethics", "robotics", "linguistics",
+                         "semantics", "dynamics", "optics", "genomics", "kinematics",
+                         "bayes", "lens", "pandas", "keras"})
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(name: str) -> str:
-    """The lookup key of a name."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    """The lookup key of a name.
+
+    >>> normalize("Mixture-of-Experts") == normalize("mixture of expert") == "mixture of expert"
+    True
+    """
+    if name.isascii():
+        text = name.lower()
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = text.replace("_", " ")
     words = _NON_WORD.sub(" ", text).split()
     if words:
@@ -25,9 +45,225 @@ def normalize(name: str) -> str:
 
 
 def _singular(word: str) -> str:
-    # Only the safe plural: "losses" and "ss"/"us"/"is" endings stay as they are.
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    # Only the safe plural: "losses" and "ss"/"us"/"is"/"as" endings stay as they are.
+    if word in _NOT_PLURAL:
+        return word
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
         if word.endswith("ies") and len(word) > 4:
             return word[:-3] + "y"
         return word[:-1]
     return word
+
+
+# -- what a term states ----------------------------------------------------------------------
+
+# Trailing words that say what kind of thing a term names, longest first, as glossaries write
+# them after the name ("LangChain Python Module", "Leopold Aschenbrenner Person").
+KIND_WORDS: tuple[str, ...] = (
+    "Python Module", "Python Library", "Python Package", "JavaScript Library", "Model Family",
+    "Activation Function", "Fine-Tuning", "Benchmark",
+    "Dataset", "Algorithm", "Function", "Model", "Company", "Person", "Framework",
+    "Architecture", "Application", "Library", "Module", "Package", "Technique", "Method",
+    "Metric", "Startup", "Organization", "Conference", "Competition", "Challenge", "Product",
+    "Platform", "Service", "Serving", "Tool", "Toolkit", "Paper", "Book", "Course",
+    "Institute", "University", "Lab", "Hardware", "Chip", "Processor", "Project",
+)
+# last word -> kinds ending in it, longest first
+_KINDS_BY_LAST: dict[str, list[str]] = {}
+for _kind in sorted(KIND_WORDS, key=len, reverse=True):
+    _KINDS_BY_LAST.setdefault(_kind.split()[-1].casefold(), []).append(_kind)
+
+# "Expansion (ACR) Kind" or "ACR (Expansion)": one parenthesised group, text around it.
+_PAREN = re.compile(r"^(?P<before>[^()]*?)\s*\((?P<inside>[^()]+)\)\s*(?P<after>[^()]*)$")
+# A definition that opens by spelling the term out: "Mixture Of Experts (MOE) is ..."
+_DEF_PAREN = re.compile(r"^\s*(?P<long>[^()\n.;:]{3,100}?)\s*\((?P<short>[^()\s]{2,20})\)")
+# "Named entity recognition - Mark each word ..." : a spelled-out acronym before a dash.
+_DEF_DASH = re.compile(
+    r"^\s*(?P<long>[A-Za-z][\w'-]*(?:\s+[\w'-]+){1,8}?)\s*(?:\s[-\u2013\u2014:]\s|[.:])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TermName:
+    """What a heading says about the concept it names.
+
+    `label` is the term without its kind word; `base` also without the acronym.
+    """
+
+    term: str
+    label: str
+    base: str
+    acronym: str | None = None
+    expansion: str | None = None
+    kind: str | None = None
+    qualifier: str | None = None  # a disambiguator such as "(architecture)"
+
+
+@dataclass(frozen=True, slots=True)
+class StatedName:
+    """One name for a concept, and why: "term", "acronym", "expansion", "short form",
+    "definition", "without kind", "without qualifier".
+
+    `strength` 3 is the term itself, 2 a name the source states (may merge concepts), 1 a name
+    derived by us (used to find a concept, never to merge two).
+    """
+
+    name: str
+    reason: str
+    strength: int
+
+
+@lru_cache(maxsize=1 << 14)
+def parse_term(term: str) -> TermName:
+    """Split a heading into label, acronym, expansion and kind.
+
+    >>> t = parse_term("Low-Rank Adaptation (LoRA) Fine-Tuning")
+    >>> (t.acronym, t.expansion, t.kind, t.label)
+    ('LoRA', 'Low-Rank Adaptation', 'Fine-Tuning', 'Low-Rank Adaptation (LoRA)')
+    """
+    text = " ".join(term.split())
+    m = _PAREN.match(text)
+    if m is None:
+        base, kind = _split_kind(text)
+        return TermName(term=text, label=base, base=base, kind=kind)
+    before, inside, after = m["before"].strip(), m["inside"].strip(), m["after"].strip()
+    if not before:
+        base, kind = _split_kind(text)
+        return TermName(term=text, label=base, base=base, kind=kind)
+    if after and not after[0].isupper():
+        # "bias (math) or bias term": the brackets sit inside a phrase; take it whole.
+        return TermName(term=text, label=text, base=text)
+    kind = after or None
+    label = f"{before} ({inside})"
+    # "AUC (Area under the ROC curve)": a short name, then its long form in brackets.
+    if " " not in before and len(inside.split()) > 1 and looks_like_acronym(before):
+        return TermName(term=text, label=label, base=before, acronym=before, expansion=inside,
+                        kind=kind)
+    acronymish = looks_like_acronym(inside) or (
+        len(inside.split()) <= 3
+        and all(looks_like_acronym(w) or w.isupper() for w in inside.split())
+    )
+    if acronymish and is_abbreviation(inside, before):
+        return TermName(term=text, label=label, base=before, acronym=inside, expansion=before,
+                        kind=kind)
+    if re.fullmatch(r"[a-z _]+", inside):
+        # "Transformer (architecture)": a disambiguator, not another name.
+        return TermName(term=text, label=label, base=before, kind=kind, qualifier=inside)
+    if " " not in inside:
+        # "Dataset API (tf.data)": a short form that is not the initials.
+        return TermName(term=text, label=label, base=before, acronym=inside, kind=kind)
+    return TermName(term=text, label=label, base=before, kind=kind, qualifier=inside)
+
+
+def _split_kind(text: str) -> tuple[str, str | None]:
+    # Case matters: "LangChain Python Module" ends in a kind, "large language model" does not.
+    for kind in _KINDS_BY_LAST.get(text.rsplit(" ", 1)[-1].casefold(), ()):
+        k = kind
+        if text.endswith(" " + k) and len(text) > len(k) + 1:
+            base = text[: -len(k)].rstrip(" -")
+            if base:
+                return base, text[-len(k):]
+    return text, None
+
+
+def _generic_word(text: str) -> bool:
+    """A single plain word ("Loss", "Learning"): too general to stand for a longer term."""
+    return " " not in text and text[1:].islower() and not any(c.isdigit() for c in text)
+
+
+def looks_like_acronym(text: str) -> bool:
+    """A short token with capitals or digits: `LoRA`, `GPT-4`, `KSVMs`, `tf.data`."""
+    t = text.strip()
+    if not t or " " in t or len(t) > 16:
+        return False
+    return sum(c.isupper() for c in t) >= 2 or (t[0].isupper() and any(c.isdigit() for c in t)) \
+        or "." in t
+
+
+def is_abbreviation(short: str, long: str) -> bool:
+    """Whether `short` can be read off `long`, its first letter starting a word.
+
+    Schwartz & Hearst (2003): match the short form's characters right to left in the long
+    form, the first one at a word start. `LoRA` fits `Low-Rank Adaptation`, `LLaMA` fits
+    `Large Language Model Meta AI`; `tf.data` does not fit `Dataset API`.
+    """
+    s = [c for c in short.casefold() if c.isalnum()]
+    lf = long.casefold()
+    if not s or not lf:
+        return False
+    if s[-1] == "s" and len(s) > 2 and short[-1] == "s" and short[:-1].isupper():
+        s = s[:-1]  # a plural acronym: KSVMs
+    li = len(lf) - 1
+    for si in range(len(s) - 1, -1, -1):
+        c = s[si]
+        while li >= 0 and (lf[li] != c or (si == 0 and li > 0 and lf[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return False
+        li -= 1
+    return lf.split()[0][0] == s[0] if lf.split() else False
+
+
+def initials_match(short: str, long: str) -> bool:
+    """Whether `short` is exactly the initials of the words of `long` (`NER`, `Named entity
+    recognition`); stricter than `is_abbreviation`, for unbracketed spellings."""
+    words = [w for w in re.split(r"[\s-]+", long) if w]
+    s = "".join(c for c in short.casefold() if c.isalnum())
+    return len(words) >= 2 and "".join(w[0].casefold() for w in words) == s
+
+
+def definition_expansion(term: str, definition: str) -> str | None:
+    """The long form a definition opens with, when it spells out the term.
+
+    >>> definition_expansion("MOE", "Mixture Of Experts (MOE) is a mechanism ...")
+    'Mixture Of Experts'
+    """
+    key = normalize(term)
+    if not key or len(term) > 24:
+        return None
+    head = definition.lstrip()[:200]
+    m = _DEF_PAREN.match(head)
+    if m and normalize(m["short"]) == key and is_abbreviation(m["short"], m["long"]):
+        return " ".join(m["long"].split())
+    if looks_like_acronym(term) or term.isupper():
+        d = _DEF_DASH.match(head)
+        if d and initials_match(term, d["long"]):
+            return " ".join(d["long"].split())
+    return None
+
+
+def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -> list[StatedName]:
+    """Every name a term states, with its reason and strength; the term itself first.
+
+    >>> [(n.name, n.reason) for n in term_names("LangChain Python Module")]
+    [('LangChain Python Module', 'term'), ('LangChain', 'without kind')]
+    """
+    parsed = parse_term(term)
+    found: list[StatedName] = [StatedName(parsed.term, "term", 3)]
+    if parsed.acronym:
+        reason = "acronym" if is_abbreviation(parsed.acronym, parsed.base) or parsed.expansion \
+            else "short form"
+        found.append(StatedName(parsed.acronym, reason, 2))
+    if parsed.expansion:
+        found.append(StatedName(parsed.expansion, "expansion", 2))
+        if parsed.acronym and parsed.kind:
+            found.append(StatedName(f"{parsed.acronym} {parsed.kind}", "acronym with kind", 1))
+    if parsed.qualifier:
+        found.append(StatedName(parsed.base, "without qualifier", 1))
+    if parsed.kind:
+        found.append(StatedName(parsed.label, "without kind", 1))
+        if parsed.label != parsed.base and not parsed.expansion:
+            found.append(StatedName(parsed.base, "without kind", 1))
+        elif parsed.label == parsed.base and _generic_word(parsed.base):
+            found.pop()  # "Learning Method" is not the concept "Learning"
+    for alias in aliases:
+        found.append(StatedName(alias, "alias", 2))
+    expansion = definition_expansion(term, definition) if definition else None
+    if expansion:
+        found.append(StatedName(expansion, "definition", 2))
+    best: dict[str, StatedName] = {}
+    for n in found:
+        key = normalize(n.name)
+        if key and (key not in best or best[key].strength < n.strength):
+            best[key] = n
+    return list(best.values())

@@ -1,0 +1,149 @@
+"""Time resolve (merge entries into concepts, resolve every link) on generated glossaries.
+
+Writes N entries into a temporary SQLite store through the real store API, 100 entries per
+file, with what real notes have: a third of the terms spelled out with an acronym
+(`Foo Bar Baz (FBB) Model`), 5% of terms defined again in another file (same name, or only
+the acronym), 5% redirect entries ("See X"), and about 3 links per entry, of which 80% lead
+to a defined term (by name, acronym or other case) and 20% to a name nobody defines.
+
+    python bench/resolve.py --sizes 10000 100000 [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grimoire.model import Document, Entry, Link, LinkKind, Passage, Span
+from grimoire.resolve import build, no_gc, resolve
+from grimoire.store.base import SourceRecord
+from grimoire.store.sqlite import SQLiteStore
+
+_VOCABULARY = (
+    "latent adaptive sparse neural residual gated kernel bayesian stochastic causal contrastive "
+    "masked recurrent graph linear deep robust federated spectral convex generative discrete "
+    "quantized attention memory transformer encoder decoder network regression sampling "
+    "diffusion gradient boosting tree forest embedding token policy reward value critic agent "
+    "search retrieval ranking clustering manifold flow norm dropout loss margin prior posterior "
+    "entropy divergence distance metric"
+)
+WORDS = tuple(_VOCABULARY.split())
+KINDS = ("Model", "Algorithm", "Dataset", "Benchmark", "Python Module", "")
+PER_FILE = 100
+
+
+def make_terms(n: int, rng: random.Random) -> list[str]:
+    seen: set[str] = set()
+    terms: list[str] = []
+    while len(terms) < n:
+        words = [w.capitalize() for w in rng.sample(WORDS, rng.choice((2, 3, 3, 4)))]
+        term = " ".join(words)
+        if rng.random() < 0.33:
+            acronym = "".join(w[0] for w in words).upper() + str(rng.randrange(100))
+            term = f"{term} ({acronym}) {rng.choice(KINDS)}".strip()
+        if term.lower() not in seen:
+            seen.add(term.lower())
+            terms.append(term)
+    return terms
+
+
+def generate(store: SQLiteStore, n: int, seed: int = 1) -> int:
+    """Fill `store` with `n` entries; returns the number of links written."""
+    rng = random.Random(seed)
+    terms = make_terms(n, rng)
+    links_written = 0
+    for f in range(0, n, PER_FILE):
+        path = f"/bench/notes/{f // PER_FILE:05d}.txt"
+        entries = []
+        passages = []
+        for i, term in enumerate(terms[f:f + PER_FILE]):
+            line = 1 + i * 3
+            span = Span(path, line, line + 1)
+            if rng.random() < 0.05 and f:
+                term = rng.choice(terms[:f])  # the same concept, written up again
+                if "(" in term and rng.random() < 0.5:
+                    term = term.split("(")[1].split(")")[0]
+            links = []
+            for _ in range(rng.choice((1, 2, 3, 3, 4, 5))):
+                if rng.random() < 0.8:
+                    target = rng.choice(terms)
+                    if "(" in target and rng.random() < 0.3:
+                        target = target.split("(")[1].split(")")[0]
+                    elif rng.random() < 0.3:
+                        target = target.lower()
+                else:
+                    target = " ".join(rng.sample(WORDS, 2)) + " missing"
+                links.append(Link(target, LinkKind.BRACKET, Span(path, line + 1, line + 1)))
+            redirect = None
+            definition = "A generated definition that mentions " + ", ".join(
+                f"[{link.target}]" for link in links) + "."
+            if rng.random() < 0.05:
+                redirect = rng.choice(terms)
+                definition = f"See {redirect}."
+            entries.append(Entry(term=term, definition=definition, span=span,
+                                 links=tuple(links), redirect=redirect))
+            passages.append(Passage(definition, Span(path, line + 1, line + 1), (term,)))
+            links_written += len(links)
+        doc = Document(path=path, format="glossary", title=path, passages=tuple(passages),
+                       entries=tuple(entries))
+        store.replace_source(SourceRecord(path=path, status="ok", format="glossary",
+                                          sha256=str(f), root="/bench/notes"), [doc])
+    return links_written
+
+
+def run(n: int) -> dict[str, float | int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStore(str(Path(tmp) / "bench.db"))
+        links = generate(store, n)
+        with no_gc():  # as resolve() runs it
+            t0 = time.perf_counter()
+            data = store.resolve_input()
+            t1 = time.perf_counter()
+            result = build(data)
+            t2 = time.perf_counter()
+            store.write_resolution(result, "")
+            t3 = time.perf_counter()
+        # again after one file changed: what every later ingest pays
+        doc = Document(path="/bench/notes/00000.txt", format="glossary", title="changed",
+                       entries=(Entry("Changed Term", "See [Latent Space].",
+                                      Span("/bench/notes/00000.txt", 1, 1)),))
+        store.replace_source(SourceRecord(path=doc.path, status="ok", format="glossary",
+                                          sha256="x", root="/bench/notes"), [doc])
+        report = resolve(store)
+        store.close()
+    return {
+        "entries": n, "links": links, "concepts": report.concepts,
+        "read_s": round(t1 - t0, 3), "merge_s": round(t2 - t1, 3), "write_s": round(t3 - t2, 3),
+        "total_s": round(t3 - t0, 3), "us_per_entry": round((t3 - t0) / n * 1e6, 1),
+        "again_s": round(report.seconds, 3), "wanted": report.wanted,
+        "resolved": report.resolved, "ambiguous": report.ambiguous,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    rows = [run(n) for n in args.sizes]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    print(f"python {platform.python_version()} · sqlite {sqlite3.sqlite_version} · "
+          f"{platform.machine()}", file=sys.stderr)
+    cols = ("entries", "links", "concepts", "read_s", "merge_s", "write_s", "total_s",
+            "us_per_entry", "again_s", "resolved", "wanted", "ambiguous")
+    print(" | ".join(f"{c:>12}" for c in cols))
+    for r in rows:
+        print(" | ".join(f"{r[c]!s:>12}" for c in cols))
+
+
+if __name__ == "__main__":
+    main()

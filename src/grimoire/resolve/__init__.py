@@ -1,0 +1,131 @@
+"""Resolve: entries become concepts, links lead to concepts or to wanted pages.
+
+Runs after every ingest that changed something, over the whole store: reading the names and
+links is linear, merging is union-find, and only the concept tables are rewritten (see
+`bench/resolve.py` for the figures). `build` is the pure part, `resolve` reads and writes the
+store.
+
+>>> report = resolve(store, load_overrides(["notes/"]))
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+from grimoire.names import normalize
+from grimoire.resolve.links import NameIndex, attach_sections, link_key, resolve_links
+from grimoire.resolve.merge import attach_redirects, build_concepts, merge_entries
+from grimoire.resolve.overrides import FILENAME, Overrides, load_overrides
+from grimoire.resolve.types import (
+    Concept,
+    ConceptName,
+    ConceptSummary,
+    DeadLink,
+    Mention,
+    Merge,
+    NameRecord,
+    Resolution,
+    ResolveInput,
+    ResolveReport,
+    Section,
+    WantedPage,
+)
+
+
+class ConceptStore(Protocol):
+    """What resolve needs from a store backend."""
+
+    def resolve_input(self) -> ResolveInput: ...
+
+    def write_resolution(self, resolution: Resolution, fingerprint: str) -> None: ...
+
+
+NO_OVERRIDES = Overrides()
+
+
+def build(data: ResolveInput, overrides: Overrides = NO_OVERRIDES) -> Resolution:
+    """Concepts and link targets from the stored entries, links and headings."""
+    parts, by_entry, _ = merge_entries(data.entries, data.links, overrides)
+    roles = attach_redirects(parts, data.entries, by_entry)
+    concepts, entry_concept = build_concepts(parts, data.entries, by_entry, roles, overrides)
+    for rule in overrides.of("alias"):
+        index = NameIndex(concepts)
+        status, target = index.lookup(normalize(rule.names[0]))
+        if status == "resolved" and target is not None:
+            for alias in rule.names[1:]:
+                concepts[target].names.append(
+                    NameRecord(alias, normalize(alias), f"alias in {rule.path}", 2))
+    index = NameIndex(concepts)
+    doc_concepts: dict[int, set[int]] = defaultdict(set)
+    doc_first: dict[int, tuple[int, int]] = {}
+    for e in data.entries:
+        c = entry_concept[e.id]
+        doc_concepts[e.document_id].add(c)
+        if e.document_id not in doc_first or e.line < doc_first[e.document_id][0]:
+            doc_first[e.document_id] = (e.line, c)
+    attach_sections(concepts, data.headings, index, doc_concepts)
+    links = resolve_links(data.links, concepts, index, entry_concept, data.headings,
+                          data.documents, {d: c for d, (_, c) in doc_first.items()}, doc_concepts)
+    return Resolution(concepts, links)
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: resolve allocates millions of small objects and
+    none of them form cycles, and a full collection every few hundred thousand allocations
+    makes the run grow with the square of the corpus."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def resolve(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> ResolveReport:
+    """Rebuild the concepts and link targets of `store` in one transaction."""
+    started = time.perf_counter()
+    with no_gc():
+        data = store.resolve_input()
+        result = build(data, overrides)
+        store.write_resolution(result, overrides.fingerprint)
+    counts: dict[str, int] = defaultdict(int)
+    for link in result.links:
+        counts[link.status] += 1
+    merged = 0
+    for c in result.concepts:
+        if len({e for e, _ in c.entries}) > 1 or c.sections:
+            merged += 1
+    return ResolveReport(
+        entries=len(data.entries), concepts=len(result.concepts), merged=merged,
+        links=len(result.links), resolved=counts["resolved"], wanted=counts["wanted"],
+        ambiguous=counts["ambiguous"], external=counts["external"],
+        seconds=time.perf_counter() - started,
+    )
+
+
+__all__ = [
+    "FILENAME",
+    "Concept",
+    "ConceptName",
+    "ConceptStore",
+    "ConceptSummary",
+    "DeadLink",
+    "Mention",
+    "Merge",
+    "Overrides",
+    "ResolveReport",
+    "Section",
+    "WantedPage",
+    "build",
+    "link_key",
+    "load_overrides",
+    "no_gc",
+    "resolve",
+]

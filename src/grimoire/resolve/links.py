@@ -1,0 +1,187 @@
+"""Resolve each link to a concept, by any of its names, or record it as wanted.
+
+A link to an alias is a link to the concept, so backlinks and broken-link detection agree.
+Links out to the web are "external"; a link to a heading of its own page is "section"
+(the letter index of a glossary, `[[#Heading]]`); a name that two concepts claim equally
+(`LDA`) is "ambiguous" unless the linking page itself defines one of them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from urllib.parse import unquote
+
+from grimoire.names import normalize, term_names
+from grimoire.resolve.types import (
+    ConceptRecord,
+    HeadingRow,
+    LinkRow,
+    LinkTarget,
+    SectionRecord,
+)
+
+_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|www\.|//)")
+_NOTE_EXT = re.compile(r"\.(?:md|markdown|mdx|txt|rst|html?|wiki|mediawiki)$", re.IGNORECASE)
+
+
+class NameIndex:
+    """Normalised name -> the concepts that claim it, at the strongest claim's strength."""
+
+    def __init__(self, concepts: list[ConceptRecord]) -> None:
+        self.best: dict[str, tuple[int, list[int]]] = {}
+        for i, c in enumerate(concepts):
+            for n in c.names:
+                top = self.best.get(n.norm)
+                if top is None or n.strength > top[0]:
+                    self.best[n.norm] = (n.strength, [i])
+                elif n.strength == top[0] and i not in top[1]:
+                    top[1].append(i)
+
+    def lookup(self, norm: str, prefer: set[int] | None = None, min_strength: int = 1
+               ) -> tuple[str, int | None]:
+        """("resolved", concept), ("ambiguous", None) or ("missing", None)."""
+        found = self.best.get(norm)
+        if found is None or found[0] < min_strength:
+            return "missing", None
+        concepts = found[1]
+        if len(concepts) == 1:
+            return "resolved", concepts[0]
+        if prefer:
+            mine = [c for c in concepts if c in prefer]
+            if len(mine) == 1:
+                return "resolved", mine[0]
+        return "ambiguous", None
+
+
+def attach_sections(
+    concepts: list[ConceptRecord], headings: list[HeadingRow], index: NameIndex,
+    concept_docs: dict[int, set[int]],
+) -> None:
+    """A heading that states a concept's name makes that page section a source for it.
+
+    Only a name a source states (strength 2 or 3), claimed by one concept, and only on a page
+    with no entry of that concept: a rendered wiki page's "Mechanistic Interpretability"
+    section joins the glossary's `MI`; a heading never creates a concept by itself.
+    """
+    spans: dict[tuple[int, tuple[str, ...]], list[int]] = {}
+    for h in headings:
+        for depth in range(1, len(h.heading_path) + 1):
+            key = (h.document_id, h.heading_path[:depth])
+            span = spans.get(key)
+            if span is None:
+                spans[key] = [h.start_line, h.end_line]
+            else:
+                span[0] = min(span[0], h.start_line)
+                span[1] = max(span[1], h.end_line)
+    for (doc, path), (start, end) in sorted(spans.items(), key=lambda kv: (kv[0][0], kv[1][0])):
+        status, concept = index.lookup(normalize(path[-1]), min_strength=2)
+        if status != "resolved" or concept is None or concept in concept_docs.get(doc, ()):
+            continue
+        if any(s.document_id == doc and s.start_line <= start and end <= s.end_line
+               for s in concepts[concept].sections):
+            continue
+        concepts[concept].sections.append(SectionRecord(doc, path[-1], start, end))
+
+
+def resolve_links(
+    links: list[LinkRow], concepts: list[ConceptRecord], index: NameIndex,
+    entry_concept: dict[int, int], headings: list[HeadingRow], documents: dict[str, int],
+    doc_first: dict[int, int], doc_concepts: dict[int, set[int]],
+) -> list[LinkTarget]:
+    """Where every link leads, and which concept it leaves from.
+
+    `doc_first` maps a document to the concept of its first entry (the target of a link to
+    that file); `doc_concepts` the concepts each document defines (preferred when ambiguous).
+    """
+    own_headings: dict[int, set[str]] = defaultdict(set)
+    for h in headings:
+        own_headings[h.document_id].update(normalize(p) for p in h.heading_path)
+    section_starts: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for i, c in enumerate(concepts):
+        for s in c.sections:
+            section_starts[s.document_id].append((s.start_line, s.end_line, i))
+    for spans in section_starts.values():
+        spans.sort()
+    out: list[LinkTarget] = []
+    for link in links:
+        source = entry_concept.get(link.entry_id) if link.entry_id is not None else None
+        if source is None:
+            source = _section_at(section_starts.get(link.document_id), link.line)
+        target = link.target.strip()
+        if link.kind == "url" or _SCHEME.match(target):
+            out.append(LinkTarget(link.id, "external", None, source, target, ""))
+            continue
+        name, norm = link_key(target)
+        if not norm:
+            out.append(LinkTarget(link.id, "section", None, source, target, ""))
+            continue
+        by_path = _by_path(link, target, documents, doc_first)
+        if by_path is not None:
+            out.append(LinkTarget(link.id, "resolved", by_path, source, name, norm))
+            continue
+        status, concept = index.lookup(norm, doc_concepts.get(link.document_id))
+        if status == "missing":
+            status, concept = _by_stated_names(name, index, doc_concepts.get(link.document_id))
+        if status == "missing" and norm in own_headings.get(link.document_id, ()):
+            status = "section"
+        out.append(LinkTarget(link.id, "wanted" if status == "missing" else status, concept,
+                              source, name, norm))
+    return out
+
+
+def link_key(target: str) -> tuple[str, str]:
+    """The name a link target stands for, and its lookup key.
+
+    `notes/Low-Rank Adaptation.md#Math` -> "Low-Rank Adaptation"; `#Math` -> "" (own page).
+    """
+    name = target.split("#", 1)[0].strip()
+    if "%" in name:
+        name = unquote(name)
+    name = name.rstrip("/")
+    if "/" in name:
+        name = name.rsplit("/", 1)[1]
+    name = _NOTE_EXT.sub("", name).strip()
+    return name, normalize(name)
+
+
+def _by_stated_names(name: str, index: NameIndex, prefer: set[int] | None
+                     ) -> tuple[str, int | None]:
+    """A link written `parameter-efficient fine-tuning (PEFT)` or `LoRA Exchange Serving`
+    finds its concept by the names it states itself: its acronym, expansion, or base."""
+    for stated in term_names(name)[1:]:
+        status, concept = index.lookup(normalize(stated.name), prefer, min_strength=2)
+        if status == "resolved":
+            return status, concept
+    return "missing", None
+
+
+def _by_path(link: LinkRow, target: str, documents: dict[str, int], doc_first: dict[int, int]
+             ) -> int | None:
+    if link.kind not in ("markdown", "wikilink", "embed", "doc") or not documents:
+        return None
+    rel = unquote(target.split("#", 1)[0])
+    if not rel:
+        return None
+    base = posixpath.dirname(link.path)
+    for candidate in (rel, rel + ".md", rel + ".rst"):
+        doc = documents.get(posixpath.normpath(posixpath.join(base, candidate)))
+        if doc is not None and doc in doc_first:
+            return doc_first[doc]
+    return None
+
+
+def _section_at(spans: list[tuple[int, int, int]] | None, line: int) -> int | None:
+    if not spans:
+        return None
+    i = bisect_right(spans, (line, 1 << 62, 1 << 62)) - 1
+    while i >= 0:
+        start, end, concept = spans[i]
+        if start <= line <= end:
+            return concept
+        i -= 1
+        if i >= 0 and spans[i][1] < line and spans[i][0] < start:
+            break
+    return None

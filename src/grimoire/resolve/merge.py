@@ -1,0 +1,375 @@
+"""Merge entries into concepts, on evidence only, and say why for each merge.
+
+Evidence, strongest first:
+
+1. the same normalised term (`L1 Regularization` in two glossaries);
+2. a name one source states for its entry: the acronym or the expansion in a heading
+   (`Low-Rank Adaptation (LoRA) Fine-Tuning`), an expansion a definition opens with
+   (`Mechanistic Interpretability (MI) is ...`), front-matter aliases, a wikilink label that
+   abbreviates its target (`[[Abstraction and Reasoning Corpus|ARC]]`);
+3. a redirect entry (`See X`, `Abbreviation for [[X]]`): it joins an entry of the same name
+   elsewhere, or else becomes a name of X;
+4. the user's `[[join]]` in grimoire.toml (and `[[split]]` forbids a merge).
+
+Never merged: two entries of one document on a stated name (a glossary with both `Long
+Short-Term Memory (LSTM) Cell` and `... Network` means two concepts), and an acronym whose
+expansions disagree (`LDA` for Latent Dirichlet Allocation and Linear Discriminant Analysis):
+such a name stays a name of each, and a link to it is "ambiguous". Derived names (a term
+without its kind word: `LangChain` from `LangChain Python Module`) find concepts but never
+merge them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from grimoire.names import (
+    definition_expansion,
+    is_abbreviation,
+    looks_like_acronym,
+    normalize,
+    parse_term,
+    term_names,
+)
+from grimoire.resolve.overrides import Overrides, Rule
+from grimoire.resolve.types import (
+    ConceptRecord,
+    EntryRow,
+    LinkRow,
+    MergeRecord,
+    NameRecord,
+)
+
+_SHORT_REASONS = frozenset({"acronym", "short form", "link label"})
+_ENTRY_AT = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
+# Expansions closer than this (rapidfuzz ratio, 0-100) are spellings of one long form:
+# "Low-Rank Adaptation" and "Low-Rank Adaptability" both expand LoRA.
+SAME_EXPANSION = 85
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One entry's claim to a name."""
+
+    norm: str
+    name: str
+    reason: str
+    strength: int
+    entry: int
+    document: int
+    link_id: int | None = None
+
+
+class _Components:
+    """Union-find over entry ids, refusing unions that a `[[split]]` forbids."""
+
+    def __init__(self, ids: Iterable[int]) -> None:
+        self.parent = {i: i for i in ids}
+        self.tags: dict[int, dict[int, set[int]]] = {}  # root -> rule -> sides present
+        self.merges: list[MergeRecord] = []
+        self.refused: list[tuple[int, int, str]] = []
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    def tag(self, entry: int, rule: int, side: int) -> None:
+        self.tags.setdefault(self.find(entry), {}).setdefault(rule, set()).add(side)
+
+    def union(self, a: int, b: int, name: str, reason: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        ta, tb = self.tags.get(ra), self.tags.get(rb)
+        if ta and tb:
+            for rule in ta.keys() & tb.keys():
+                if len(ta[rule] | tb[rule]) > 1:
+                    self.refused.append((a, b, reason))
+                    return False
+        self.parent[rb] = ra
+        if tb:
+            merged = self.tags.setdefault(ra, {})
+            for rule, sides in tb.items():
+                merged.setdefault(rule, set()).update(sides)
+            del self.tags[rb]
+        self.merges.append(MergeRecord(a, b, name, reason))
+        return True
+
+
+def entry_claims(entry: EntryRow) -> tuple[list[Claim], str | None]:
+    """The names an entry states, and the normalised long form of its acronym, if any."""
+    claims = [
+        Claim(normalize(n.name), n.name, n.reason, n.strength, entry.id, entry.document_id)
+        for n in term_names(entry.term, entry.definition, entry.aliases)
+    ]
+    parsed = parse_term(entry.term)
+    expansion = parsed.expansion or definition_expansion(entry.term, entry.definition)
+    return [c for c in claims if c.norm], normalize(expansion) if expansion else None
+
+
+def label_claims(links: list[LinkRow], owners: dict[str, list[Claim]]) -> list[Claim]:
+    """Names from `[[target|label]]`: the label is a name of the target's entry.
+
+    Only a label that abbreviates its target is strong enough to merge on; other labels
+    ("nucleus sampling" for Top-P Sampling) only help find the concept.
+    """
+    found: list[Claim] = []
+    for link in links:
+        if link.kind not in ("wikilink", "embed") or not link.label:
+            continue
+        label = " ".join(link.label.split())
+        norm = normalize(label)
+        if not norm or not any(c.isalpha() for c in label) or len(label.split()) > 8:
+            continue
+        terms = owners.get(normalize(link.target))
+        if not terms or norm == terms[0].norm:
+            continue
+        short = looks_like_acronym(label) and is_abbreviation(label, link.target)
+        for owner in terms:
+            found.append(Claim(norm, label, "link label", 2 if short else 1, owner.entry,
+                               owner.document, link.id))
+    return found
+
+
+def merge_entries(
+    entries: list[EntryRow], links: list[LinkRow], overrides: Overrides
+) -> tuple[_Components, dict[int, list[Claim]], dict[int, str | None]]:
+    """Union the non-redirect entries on stated names; returns components, claims, expansions."""
+    real = [e for e in entries if not e.redirect]
+    parts = _Components(e.id for e in entries)
+    by_norm: dict[str, list[Claim]] = defaultdict(list)
+    by_entry: dict[int, list[Claim]] = defaultdict(list)
+    expansions: dict[int, str | None] = {}
+    terms: dict[int, str] = {}
+    for e in real:
+        claims, expansions[e.id] = entry_claims(e)
+        terms[e.id] = e.term
+        for c in claims:
+            by_norm[c.norm].append(c)
+            by_entry[e.id].append(c)
+    owners = {n: [c for c in cs if c.strength == 3] for n, cs in by_norm.items()}
+    owners = {n: cs for n, cs in owners.items() if cs}
+    for c in label_claims(links, owners):
+        by_norm[c.norm].append(c)
+        by_entry[c.entry].append(c)
+
+    _apply_splits(parts, overrides.of("split"), entries, by_norm)
+    for norm in sorted(by_norm):
+        _merge_on(parts, by_norm[norm], expansions, terms)
+    for rule in overrides.of("join"):
+        groups = [_rule_entries(name, entries, by_norm) for name in rule.names]
+        firsts = [g[0] for g in groups if g]
+        for other in firsts[1:]:
+            parts.union(firsts[0], other, " + ".join(rule.names),
+                        f"joined in {rule.path}" + (f": {rule.reason}" if rule.reason else ""))
+    return parts, by_entry, expansions
+
+
+def _merge_on(
+    parts: _Components, claims: list[Claim], expansions: dict[int, str | None],
+    terms: dict[int, str],
+) -> None:
+    named = [c for c in claims if c.strength == 3]
+    for c in named[1:]:
+        parts.union(named[0].entry, c.entry, c.name, "same name")
+    stated = [c for c in claims if c.strength == 2]
+    if not stated:
+        return
+    per_doc: dict[int, set[int]] = defaultdict(set)
+    for c in stated:
+        per_doc[c.document].add(c.entry)
+    named_docs = {c.document for c in named}
+    usable = [c for c in stated if len(per_doc[c.document]) == 1 and c.document not in named_docs]
+    if not usable:
+        return
+    if any(c.reason in _SHORT_REASONS for c in usable):
+        usable = _one_expansion(usable, named, expansions)
+        if not usable:
+            return
+        if not named and len({c.document for c in usable}) < 2:
+            return
+    anchor = named[0] if named else usable[0]
+    for c in usable:
+        if c.entry != anchor.entry:
+            why = f"{c.name!r} is the {c.reason} in {terms[c.entry]!r}"
+            if c.reason == "definition":
+                why = f"{terms[c.entry]!r} opens its definition with {c.name!r}"
+            parts.union(anchor.entry, c.entry, c.name, why)
+
+
+def _one_expansion(
+    usable: list[Claim], named: list[Claim], expansions: dict[int, str | None]
+) -> list[Claim]:
+    """The claims of an acronym that agree on one long form, or [] when it is ambiguous."""
+    clusters: list[tuple[str, list[Claim]]] = []
+    for c in usable:
+        key = expansions.get(c.entry) or f"\0{c.entry}"
+        for ckey, members in clusters:
+            if ckey == key or (ckey[0] != "\0" and key[0] != "\0"
+                               and fuzz.ratio(ckey, key) >= SAME_EXPANSION):
+                members.append(c)
+                break
+        else:
+            clusters.append((key, [c]))
+    if len(clusters) == 1:
+        return clusters[0][1]
+    wanted = {expansions.get(c.entry) for c in named} - {None}
+    fitting = [m for k, m in clusters if any(fuzz.ratio(k, w) >= SAME_EXPANSION for w in wanted)]
+    return fitting[0] if len(fitting) == 1 else []
+
+
+def _rule_entries(name: str, entries: list[EntryRow], by_norm: dict[str, list[Claim]]) -> list[int]:
+    """The entries a name in grimoire.toml means: "file:line", else by term, else by alias."""
+    m = _ENTRY_AT.match(name)
+    if m:
+        line = int(m["line"])
+        return [e.id for e in entries
+                if e.line == line and (e.path == m["path"] or e.path.endswith("/" + m["path"]))]
+    claims = by_norm.get(normalize(name), [])
+    for strength in (3, 2, 1):
+        found = [c.entry for c in claims if c.strength == strength]
+        if found:
+            return sorted(set(found))
+    norm = normalize(name)
+    return [e.id for e in entries if e.redirect and normalize(e.term) == norm]
+
+
+def _apply_splits(
+    parts: _Components, rules: list[Rule], entries: list[EntryRow],
+    by_norm: dict[str, list[Claim]],
+) -> None:
+    for i, rule in enumerate(rules):
+        for side, name in enumerate(rule.names):
+            for entry in _rule_entries(name, entries, by_norm):
+                parts.tag(entry, i, side)
+
+
+def attach_redirects(
+    parts: _Components, entries: list[EntryRow], by_entry: dict[int, list[Claim]]
+) -> dict[int, str]:
+    """Put each redirect entry with its concept; returns entry id -> role ("entry"/"redirect").
+
+    A redirect whose own name is another source's term joins that entry as an entry of its
+    own (a glossary that says "Lasso Regression: see L1" beside one that defines it); else it
+    becomes a name of its target, following redirect chains; a redirect to nothing known
+    stays a concept of its own, and its link is wanted.
+    """
+    roles = {e.id: "entry" for e in entries}
+    index: dict[str, dict[int, int]] = defaultdict(dict)  # norm -> root -> best strength
+    term_docs: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for entry_id, claims in by_entry.items():
+        for c in claims:
+            best = index[c.norm]
+            root = parts.find(entry_id)
+            best[root] = max(best.get(root, 0), c.strength)
+            if c.strength == 3:
+                term_docs[c.norm].append((c.document, entry_id))
+    pending = [e for e in entries if e.redirect]
+    done: set[int] = set()
+    for e in pending:
+        same = [eid for doc, eid in term_docs.get(normalize(e.term), []) if doc != e.document_id]
+        if same and len({parts.find(s) for s in same}) == 1:
+            parts.union(same[0], e.id, e.term, f"same name ({e.term!r} says only: see "
+                                               f"{e.redirect!r})")
+            done.add(e.id)
+    pending = [e for e in pending if e.id not in done]
+    for _ in range(8):  # redirect chains: A -> B -> C
+        progress = False
+        left = []
+        for e in pending:
+            target = _best(parts, index.get(normalize(e.redirect or ""), {}))
+            if target is None:
+                left.append(e)
+                continue
+            parts.union(target, e.id, e.term, f"{e.term!r} is a redirect to {e.redirect!r}")
+            roles[e.id] = "redirect"
+            index[normalize(e.term)].setdefault(parts.find(target), 2)
+            progress = True
+        pending = left
+        if not progress:
+            break
+    return roles
+
+
+def _best(parts: _Components, candidates: dict[int, int]) -> int | None:
+    if not candidates:
+        return None
+    top = max(candidates.values())
+    roots = {parts.find(r) for r, s in candidates.items() if s == top}
+    return roots.pop() if len(roots) == 1 else None
+
+
+def build_concepts(
+    parts: _Components, entries: list[EntryRow], by_entry: dict[int, list[Claim]],
+    roles: dict[int, str], overrides: Overrides,
+) -> tuple[list[ConceptRecord], dict[int, int]]:
+    """One record per component, with label, kind, names and merge reasons.
+
+    Returns the records and entry id -> index in the list.
+    """
+    members: dict[int, list[EntryRow]] = defaultdict(list)
+    for e in entries:
+        members[parts.find(e.id)].append(e)
+    merges_of: dict[int, list[MergeRecord]] = defaultdict(list)
+    for m in parts.merges:
+        merges_of[parts.find(m.entry_id)].append(m)
+    records: list[ConceptRecord] = []
+    where: dict[int, int] = {}
+    keys: set[str] = set()
+    for root in sorted(members, key=lambda r: min(e.id for e in members[r])):
+        group = members[root]
+        label, kind = _label(group, roles)
+        key = normalize(label) or f"concept {root}"
+        if key in keys:
+            n = 2
+            while f"{key} {n}" in keys:
+                n += 1
+            key = f"{key} {n}"
+        keys.add(key)
+        names: dict[str, NameRecord] = {}
+        for e in group:
+            claims = by_entry.get(e.id, [])
+            if roles[e.id] == "redirect" or not claims:
+                claims = [Claim(normalize(e.term), e.term, "redirect" if roles[e.id] ==
+                                "redirect" else "term", 2 if roles[e.id] == "redirect" else 3,
+                                e.id, e.document_id)]
+            for c in claims:
+                old = names.get(c.norm)
+                if c.norm and (old is None or old.strength < c.strength):
+                    names[c.norm] = NameRecord(c.name, c.norm, c.reason, c.strength, c.entry,
+                                               c.link_id)
+        index = len(records)
+        records.append(ConceptRecord(key=key, label=label, kind=kind,
+                                     entries=[(e.id, roles[e.id]) for e in group],
+                                     names=list(names.values()), merges=merges_of.get(root, []),
+                                     sections=[]))
+        for e in group:
+            where[e.id] = index
+    return records, where
+
+
+def _label(group: list[EntryRow], roles: dict[int, str]) -> tuple[str, str | None]:
+    """The name most sources use; on a tie the one that spells out its acronym."""
+    own = [e for e in group if roles[e.id] == "entry"] or group
+    counts: dict[str, int] = defaultdict(int)
+    shown: dict[str, tuple[str, bool, int]] = {}
+    kind = None
+    for e in own:
+        parsed = parse_term(e.term)
+        kind = kind or e.kind or parsed.kind
+        norm = normalize(parsed.label)
+        counts[norm] += 1
+        if norm not in shown:
+            shown[norm] = (parsed.label, bool(parsed.acronym and parsed.expansion), e.id)
+    best = max(counts, key=lambda n: (counts[n], shown[n][1], -shown[n][2]))
+    return shown[best][0], kind

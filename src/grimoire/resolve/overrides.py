@@ -1,0 +1,90 @@
+"""`grimoire.toml` in a notes folder: the user's word on merges, which survives re-ingest.
+
+```toml
+[[join]]                       # these names are one concept
+names = ["Top-P Sampling", "Nucleus Sampling"]
+
+[[split]]                      # never in one concept (a name, or "file:line" of an entry)
+names = ["LoRA", "Low-Rank Adaptation (LoRA) Fine-Tuning"]
+
+[[alias]]                      # extra names for a concept
+name = "LoRA"
+aliases = ["low-rank adapters"]
+```
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from grimoire.errors import GrimoireError
+
+FILENAME = "grimoire.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One `[[join]]`, `[[split]]` or `[[alias]]` table, with the file it came from."""
+
+    action: str
+    names: tuple[str, ...]
+    path: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Every rule from every `grimoire.toml`, and a fingerprint to notice edits."""
+
+    rules: tuple[Rule, ...] = ()
+    fingerprint: str = ""
+
+    def of(self, action: str) -> list[Rule]:
+        """The rules of one kind, in file order."""
+        return [r for r in self.rules if r.action == action]
+
+
+def load_overrides(folders: list[str]) -> Overrides:
+    """Read `grimoire.toml` from each folder that has one.
+
+    Raises GrimoireError naming the file (and line, when TOML reports it) on a bad file.
+    """
+    rules: list[Rule] = []
+    digest = hashlib.sha256()
+    found = False
+    for folder in sorted(set(folders)):
+        path = Path(folder) / FILENAME
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        found = True
+        digest.update(str(path).encode() + b"\0" + data + b"\0")
+        rules.extend(_parse(data, str(path)))
+    return Overrides(tuple(rules), digest.hexdigest() if found else "")
+
+
+def _parse(data: bytes, path: str) -> list[Rule]:
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise GrimoireError(f"cannot read overrides: {e}", path) from e
+    rules: list[Rule] = []
+    for action in ("join", "split", "alias"):
+        tables = doc.get(action, [])
+        if not isinstance(tables, list):
+            raise GrimoireError(f"[[{action}]] must be an array of tables", path)
+        for table in tables:
+            if not isinstance(table, dict):
+                raise GrimoireError(f"[[{action}]] must be a table", path)
+            names = [table["name"]] if "name" in table else []
+            names += list(table.get("names", [])) + list(table.get("aliases", []))
+            if not all(isinstance(n, str) and n.strip() for n in names):
+                raise GrimoireError(f"[[{action}]] names must be non-empty strings", path)
+            if len(names) < 2:
+                raise GrimoireError(f"[[{action}]] needs at least two names, got {names!r}", path)
+            reason = table.get("reason")
+            rules.append(Rule(action, tuple(names), path, str(reason) if reason else None))
+    return rules

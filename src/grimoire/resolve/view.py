@@ -1,0 +1,130 @@
+"""Concepts as the API hands them out: looked up by any name, with sources and links.
+
+Functions here read the concept tables through the store; they never resolve by themselves
+(the caller makes sure the tables are fresh, see `Grimoire._fresh`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from grimoire.errors import NotFound
+from grimoire.model import ConceptId, Span
+from grimoire.names import normalize
+from grimoire.resolve.links import link_key
+from grimoire.resolve.types import (
+    Concept,
+    ConceptName,
+    ConceptSummary,
+    DeadLink,
+    Mention,
+    Merge,
+    Section,
+    WantedPage,
+)
+from grimoire.store.sqlite_concepts import ConceptSQL
+
+
+def find_concept(store: ConceptSQL, name: str) -> ConceptId:
+    """The id of the concept called `name` (any name or alias; case, hyphens, plurals ignored).
+
+    Raises NotFound with "did you mean" suggestions, or listing the candidates when two
+    concepts share the name (`LDA`).
+    """
+    norm = link_key(name)[1] or normalize(name)
+    found = store.concepts_named(norm)
+    if not found:
+        raise NotFound(f"no concept named {name!r}", suggestions=suggest(store, name))
+    top = found[0][1]
+    best = [cid for cid, strength in found if strength == top]
+    if len(best) > 1:
+        labels = store.concept_labels(best)
+        raise NotFound(f"{name!r} names {len(best)} concepts; say which",
+                       suggestions=tuple(labels[c][0] for c in best if c in labels))
+    return ConceptId(str(best[0]))
+
+
+def suggest(store: ConceptSQL, name: str, limit: int = 5) -> tuple[str, ...]:
+    """The concept names nearest to `name`, for "did you mean"."""
+    names = dict(store.concept_name_list())
+    if not names:
+        return ()
+    matches = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=limit * 2,
+                              score_cutoff=70)
+    # WRatio rewards a short name inside a long one; rank near-spellings first.
+    ranked = sorted(matches, key=lambda m: (-fuzz.ratio(normalize(name), m[0]), -m[1]))
+    return tuple(dict.fromkeys(names[m[0]] for m in ranked))[:limit]
+
+
+def load_concept(store: ConceptSQL, concept_id: ConceptId) -> Concept:
+    """Everything known about one concept."""
+    cid = int(concept_id)
+    row = store.concept_row(cid)
+    if row is None:
+        raise NotFound(f"no concept with id {concept_id}")
+    _, key, label, kind = row
+    names = tuple(
+        ConceptName(name, reason, strength, Span(path, line, line) if path and line else None)
+        for name, reason, strength, path, line in store.concept_names_of(cid))
+    entries, redirects = [], []
+    for stored, role in store.concept_entries_of(cid):
+        (redirects if role == "redirect" else entries).append(stored)
+    sections = tuple(Section(heading, Span(path, start, end), title, text)
+                     for heading, path, start, end, title, text in store.concept_sections_of(cid))
+    merges = tuple(Merge(Span(pa, la, la), Span(pb, lb, lb), name, reason)
+                   for pa, la, pb, lb, name, reason in store.concept_merges_of(cid))
+    return Concept(
+        id=ConceptId(str(cid)), key=key, label=label, kind=kind, names=names,
+        entries=tuple(entries), redirects=tuple(redirects), sections=sections, merges=merges,
+        links=tuple(_mentions(store.concept_links(cid, incoming=False))),
+        backlinks=tuple(_mentions(store.concept_links(cid, incoming=True))),
+    )
+
+
+def _mentions(rows: list[tuple[Any, ...]]) -> list[Mention]:
+    return [
+        Mention(span=Span(path, start, end), kind=kind, target=target, label=label,
+                status=status, concept=other_label,
+                concept_id=ConceptId(str(other)) if other is not None else None,
+                document_title=title)
+        for path, start, end, kind, target, label, status, other, other_label, title in rows
+    ]
+
+
+def summaries(store: ConceptSQL) -> list[ConceptSummary]:
+    """Every concept, A-Z."""
+    return [ConceptSummary(ConceptId(str(cid)), label, kind, n, s)
+            for cid, label, kind, n, s in store.concept_summaries()]
+
+
+def wanted_pages(store: ConceptSQL, *, suggestions: bool = True) -> list[WantedPage]:
+    """Names linked to but defined nowhere, most wanted first (as a wiki's "wanted pages")."""
+    groups: dict[str, tuple[list[str], list[Span]]] = {}
+    for norm, name, path, start, end, _kind in store.unresolved_links("wanted"):
+        names, spans = groups.setdefault(norm, ([], []))
+        names.append(name)
+        spans.append(Span(path, start, end))
+    pages = []
+    for norm, (names, spans) in groups.items():
+        shown = max(set(names), key=lambda n: (names.count(n), n[:1].isupper(), n))
+        unique = tuple(dict.fromkeys(spans))
+        pages.append(WantedPage(shown, norm, len(unique), unique,
+                                suggest(store, shown, 3) if suggestions else ()))
+    pages.sort(key=lambda p: (-p.count, -p.sources, p.norm))
+    return pages
+
+
+def dead_links(store: ConceptSQL, *, suggestions: bool = True) -> list[DeadLink]:
+    """Every link that leads to no concept, or to two; with "did you mean" candidates."""
+    out: list[DeadLink] = []
+    cache: dict[str, tuple[str, ...]] = {}
+    for status in ("wanted", "ambiguous"):
+        for norm, name, path, start, end, kind in store.unresolved_links(status):
+            if suggestions and norm not in cache:
+                cache[norm] = suggest(store, name, 3)
+            out.append(DeadLink(Span(path, start, end), name, kind, status,
+                                cache.get(norm, ())))
+    out.sort(key=lambda d: (d.span.path, d.span.start_line))
+    return out

@@ -1,0 +1,85 @@
+"""The concept graph on the seeds: neighbourhoods, paths, JSON and DOT, and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import grimoire
+from grimoire.cli import main
+from grimoire.graph import dot_quote
+
+
+@pytest.fixture(scope="module")
+def db(seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("graph") / "kb.db"
+    with grimoire.open(path) as kb:
+        kb.ingest(sorted(str(p) for p in seeds.glob("0*.txt")), embed=False)
+    return path
+
+
+def test_neighbourhood_follows_links_both_ways(db: Path) -> None:
+    with grimoire.open(db) as kb:
+        g = kb.graph("L1 Regularization", depth=1)
+        labels = {n.label: n.depth for n in g.nodes}
+        assert labels["L1 Regularization"] == 0
+        assert labels["L2 Regularization"] == 1  # "Contrast with"
+        assert labels["Lasso Regression"] == 1  # a backlink: "See [L1 regularization]"
+        ids = {n.label: n.id for n in g.nodes}
+        edge = {(e.source, e.target): e for e in g.edges}
+        assert edge[(ids["L1 Regularization"], ids["L2 Regularization"])].kinds == ("contrast",)
+
+
+def test_depth_grows_the_neighbourhood(db: Path) -> None:
+    with grimoire.open(db) as kb:
+        one = {n.label for n in kb.graph("Argmax", depth=1).nodes}
+        two = {n.label for n in kb.graph("Argmax", depth=2).nodes}
+        assert one == {"Argmax", "Softmax"}
+        assert two > one and "Logit" in two
+
+
+def test_shortest_path(db: Path) -> None:
+    with grimoire.open(db) as kb:
+        assert kb.path("Argmax", "Logit") == ["Argmax", "Softmax", "Logit"]
+        assert kb.path("Argmax", "Argmax") == ["Argmax"]
+        assert kb.path("Argmax", "Bayes Theorem") is None
+
+
+def test_dot_escapes_labels() -> None:
+    assert dot_quote('say "hi"\\n') == '"say \\"hi\\"\\\\n"'
+    assert dot_quote("two\nlines") == '"two\\nlines"'
+
+
+def run(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--db", str(db), *args])
+    return result.exit_code, result.output
+
+
+def test_cli_graph_json_and_dot(db: Path) -> None:
+    code, out = run(db, "graph", "argmax", "--depth", "2", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert {n["label"] for n in data["nodes"]} >= {"Argmax", "Softmax", "Logit"}
+    assert all({"source", "target", "kinds", "count"} <= set(e) for e in data["edges"])
+    code, out = run(db, "graph", "argmax", "--dot")
+    assert code == 0 and out.startswith('digraph "grimoire" {') and "->" in out
+
+
+def test_cli_show_concept_with_sources_merge_reason_backlinks(db: Path) -> None:
+    code, out = run(db, "show", "lora")
+    assert code == 0, out
+    assert "000_f4d7ce3493df2891.txt:71" in out and "003_2765c057ed7af35d.txt:677" in out
+    assert "acronym" in out and "mentioned in" in out and "PEFT" in out
+    code, out = run(db, "show", "MI", "--json")
+    data = json.loads(out)
+    assert [Path(p).name[:3] for p in data["sources"]] == ["000", "004"]
+    assert data["sections"][0]["heading"] == "Mechanistic Interpretability"
+
+
+def test_cli_show_unknown_suggests(db: Path) -> None:
+    code, out = run(db, "show", "softmx")
+    assert code == 1
+    assert "did you mean" in out and "Softmax" in out
