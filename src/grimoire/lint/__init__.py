@@ -14,6 +14,7 @@ from grimoire.duplicates import near_duplicates
 from grimoire.lint.arithmetic import find_claims
 from grimoire.lint.latex import latex_problems
 from grimoire.model import Math, Span
+from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.sqlite import SQLiteStore
 
 GROUPS = (
@@ -92,6 +93,52 @@ def passage_findings(store: SQLiteStore, threshold: float = 0.7) -> Iterator[Fin
     for pair in near_duplicates(texts, threshold):
         a, b = spans[pair.first], spans[pair.second]
         yield Finding("near-duplicate", f"{pair.similarity:.0%} the same as {a}", b)
+
+
+_STOP = frozenset(
+    "a an the of to in on for and or is are be by with as that this it its from at which when "
+    "into than then can used use using such each any all not no more most other also".split()
+)
+_CONTENT = re.compile(r"[a-z][a-z0-9]+")
+
+
+def _gist(text: str) -> set[str]:
+    # Word stems (first five letters) without stop words: enough to tell "same idea, other
+    # words" from "another idea", which is all a reviewer's queue needs.
+    return {w[:5] for w in _CONTENT.findall(text.casefold()) if w not in _STOP}
+
+
+def concept_findings(
+    wanted: Iterable[WantedPage],
+    dead_links: Iterable[DeadLink],
+    multi_source: Iterable[Concept],
+    *,
+    overlap: float = 0.06,
+) -> Iterator[Finding]:
+    """Wanted pages, dead links with a likely intended target, and conflicting definitions."""
+    for page in wanted:
+        places = f"{page.count} place{'s' if page.count != 1 else ''}"
+        hint = f"; did you mean {', '.join(page.suggestions)}?" if page.suggestions else ""
+        yield Finding("wanted", f"{page.name!r} is linked from {places} but defined nowhere{hint}",
+                      page.spans[0])
+    for link in dead_links:
+        # A name nobody defines is a wanted page (above); a link to a file that is not there,
+        # or to a name two concepts share, is a dead link.
+        if link.status == "ambiguous":
+            yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
+        elif link.kind in ("markdown", "doc", "embed"):
+            hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
+            yield Finding("dead-link", f"{link.target!r} leads to no note{hint}", link.span)
+    for concept in multi_source:
+        defined = [e for e in concept.entries if len(e.entry.definition.split()) >= 8]
+        for i, a in enumerate(defined):
+            for b in defined[i + 1 :]:
+                if a.entry.span.path == b.entry.span.path:
+                    continue
+                ga, gb = _gist(a.entry.definition), _gist(b.entry.definition)
+                if len(ga & gb) / max(1, len(ga | gb)) < overlap:
+                    yield Finding("conflict", f"{concept.label!r} is defined differently here "
+                                  f"and in {a.entry.span}", b.entry.span)
 
 
 def lint(store: SQLiteStore, extra: Iterable[Finding] = ()) -> LintReport:

@@ -271,8 +271,9 @@ _EQUALS = re.compile(r"\\approx|≈|\\simeq|=")
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
 # Plain-text claims: a run of numbers and operators, "=", a number (at most 200 characters).
 _PLAIN = re.compile(
-    r"(?<![\w.])(?P<lhs>[-(]?\d[\d.,]*%?(?:\s{0,3}[-+*/×÷^x]\s{0,3}\(?\d[\d.,]*%?\)?){1,12})"
-    r"\s{0,3}(?:=|≈)\s{0,3}(?P<rhs>-?\d[\d.,]*%?)(?![\w.]*\d)"
+    r"(?<![\w.])(?P<lhs>[-(]?\d+(?:[.,]\d+)*%?"
+    r"(?:\s{0,3}[-+*/×÷^x]\s{0,3}\(?\d+(?:[.,]\d+)*%?\)?){1,12})"
+    r"\s{0,3}(?:=|≈)\s{0,3}(?P<rhs>-?\d+(?:[.,]\d+)*%?)(?![\w.]*\d)"
 )
 
 

@@ -105,6 +105,9 @@ def resolve_links(
             section_starts[s.document_id].append((s.start_line, s.end_line, i))
     for spans in section_starts.values():
         spans.sort()
+    # A link to a note that defines no concept (a blog post, a page) is a good link, not a
+    # wanted page: the reader keeps only the linked file's name, so match on that.
+    note_names = {link_key(posixpath.basename(p))[1] for p in documents}
     out: list[LinkTarget] = []
     for link in links:
         source = entry_concept.get(link.entry_id) if link.entry_id is not None else None
@@ -127,9 +130,14 @@ def resolve_links(
             status, concept = _by_stated_names(name, index, doc_concepts.get(link.document_id))
         if status == "missing" and norm in own_headings.get(link.document_id, ()):
             status = "section"
+        if status == "missing" and link.kind in _FILE_LINKS and norm in note_names:
+            status = "document"
         out.append(LinkTarget(link.id, "wanted" if status == "missing" else status, concept,
                               source, name, norm))
     return out
+
+
+_FILE_LINKS = frozenset({"markdown", "doc", "embed"})
 
 
 def link_key(target: str) -> tuple[str, str]:

@@ -1,0 +1,62 @@
+"""`kb.lint()` and `grimoire lint` on real stores built from the seeds and the examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import grimoire
+from grimoire.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def ingest(db: Path, *paths: Path) -> grimoire.Grimoire:
+    kb = grimoire.open(db)
+    kb.ingest(list(paths), embed=False)
+    return kb
+
+
+def test_seeds_lint_groups(tmp_path: Path, seeds: Path) -> None:
+    with ingest(tmp_path / "kb.db", seeds) as kb:
+        groups = kb.lint().by_group()
+    arithmetic = groups["arithmetic"]
+    assert sorted((Path(f.span.path).name[:3], f.span.start_line) for f in arithmetic) == [
+        ("000", 45), ("001", 49), ("001", 49)]
+    wanted = {f.message.split("'")[1] for f in groups["wanted"]}
+    assert {"Unlabelled Data Algorithm", "Gradient Descent Algorithm"} <= wanted
+    assert "yt" not in wanted
+    empty = {f.message.split("'")[1] for f in groups["empty"]}
+    assert {"L2 Loss", "Language Model"} <= empty
+    assert "broken-math" not in groups  # the seeds' formulas are all well formed
+
+
+def test_examples_planted_issues(tmp_path: Path) -> None:
+    with ingest(tmp_path / "kb.db", EXAMPLES) as kb:
+        groups = kb.lint().by_group()
+    (wrong,) = groups["arithmetic"]
+    assert wrong.span.path.endswith("Softmax.md")
+    assert "0.9" in wrong.message
+    assert "Prompt Engineering" in {f.message.split("'")[1] for f in groups["empty"]}
+
+
+def test_lint_cli_exit_codes_and_json(tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "note.md").write_text("# Dropout\n\nDropout zeroes random activations during "
+                                   "training so that units cannot co-adapt; 2 + 2 = 4.\n")
+    db = tmp_path / "clean.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", str(db), "ingest", "--no-embed", str(clean)]).exit_code == 0
+    result = runner.invoke(main, ["--db", str(db), "lint"])
+    assert result.exit_code == 0, result.output
+    assert "clean" in result.output
+
+    (clean / "wrong.md").write_text("# Averages\n\nThe mean of 2 and 4 is (2 + 4) / 2 = 4.\n")
+    runner.invoke(main, ["--db", str(db), "ingest", "--no-embed", str(clean)])
+    result = runner.invoke(main, ["--db", str(db), "lint", "--json"])
+    assert result.exit_code == 1
+    found = json.loads(result.output)
+    assert [f["line_start"] for f in found["arithmetic"]] == [3]
