@@ -7,10 +7,12 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -98,10 +100,14 @@ def kb_of(ctx: click.Context) -> grimoire.Grimoire:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice([r.name for r in READERS]),
               help="Read every file as this format instead of detecting it.")
+@click.option("--no-embed", is_flag=True,
+              help="Skip computing vectors; add them later with `grimoire embed`.")
 @json_option
 @click.pass_context
 @handle_errors
-def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, as_json: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[str, ...], fmt: str | None, no_embed: bool, as_json: bool
+) -> None:
     """Read files and folders into the database; unchanged files are skipped.
 
     Example: grimoire ingest ~/notes ~/Downloads/glossary.txt
@@ -116,7 +122,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, as_json:
         def progress(done: int, total: int, path: str) -> None:
             bar.update(task, completed=done, total=total, description=where(path)[-40:])
 
-        report = kb.ingest(list(paths), format=fmt, progress=progress)
+        report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False)
+    if not no_embed:
+        _embed_with_bar(kb, show)
     if as_json:
         emit_json({**to_data(report), "read": report.read})
     else:
@@ -179,34 +187,42 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 @handle_errors
 def show(ctx: click.Context, name: str, as_json: bool) -> None:
-    """Show an entry: term, aliases, definition, and where each source says it.
+    """Show a concept by any of its names: what each source says (file:line), formulas,
+    references, see-also, why entries were merged, links out, wanted links, backlinks.
 
-    Example: grimoire show "LoRA"
+    Example: grimoire show lora
     """
-    found = kb_of(ctx).entry(name)
+    from grimoire._cli_concepts import render_concept
+
+    concept = kb_of(ctx).concept(name)
     if as_json:
-        emit_json(found)
+        emit_json({**to_data(concept), "sources": list(concept.sources)})
         return
-    for stored in found:
-        e = stored.entry
-        out.rule(f"[bold]{e.term}[/bold]  [dim]{where(e.span.path)}:{e.span.start_line}"
-                 f"-{e.span.end_line} ({stored.format})[/dim]")
-        if e.aliases:
-            out.print("aliases: " + ", ".join(e.aliases), highlight=False)
-        if e.redirect:
-            out.print(f"see: {e.redirect}", highlight=False)
-        for gloss in e.glosses:
-            out.print(f"~ {gloss}", highlight=False)
-        if e.definition:
-            out.print(e.definition, highlight=False)
-        elif not e.redirect:
-            out.print("[dim](no definition)[/dim]")
-        if e.see_also:
-            out.print("see also: " + ", ".join(
-                link.target + ("" if link.exists_hint is not False else " (no entry)")
-                for link in e.see_also), highlight=False)
-        for ref in e.references:
-            out.print(f"  • {ref.label} {ref.url}", highlight=False)
+    render_concept(out, concept, where)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 6),
+              help="How many links away to go.")
+@click.option("--dot", "as_dot", is_flag=True, help="Print Graphviz DOT.")
+@json_option
+@click.pass_context
+@handle_errors
+def graph(ctx: click.Context, name: str, depth: int, as_dot: bool, as_json: bool) -> None:
+    """The concepts linked to NAME, up to --depth links away, in either direction.
+
+    Example: grimoire graph LoRA --depth 2 --dot | dot -Tsvg > lora.svg
+    """
+    from grimoire._cli_concepts import render_graph
+
+    g = kb_of(ctx).graph(name, depth=depth)
+    if as_json:
+        click.echo(g.to_json())
+    elif as_dot:
+        click.echo(g.to_dot(), nl=False)
+    else:
+        render_graph(out, g)
 
 
 @main.command()
@@ -236,3 +252,153 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
                 out.print(f"{where(p.span.path)}:{p.span.start_line}: {p.message}", highlight=False)
     if failed and records:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--group", "groups", multiple=True, help="Only these groups (repeatable).")
+@json_option
+@click.pass_context
+@handle_errors
+def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
+    """What a careful editor would fix, grouped and counted; exit 1 when there are findings.
+
+    Groups: wanted, dead-link, empty, see-only, broken-math, arithmetic, near-duplicate,
+    conflict.
+
+    Example: grimoire lint --group arithmetic
+    """
+    by_group = kb_of(ctx).lint().by_group()
+    if groups:
+        by_group = {g: fs for g, fs in by_group.items() if g in groups}
+    if as_json:
+        emit_json({g: [{"message": f.message, "source": f.span.path,
+                        "line_start": f.span.start_line, "line_end": f.span.end_line}
+                       for f in fs] for g, fs in by_group.items()})
+    else:
+        for group, findings in by_group.items():
+            out.print(f"[bold]{group}[/bold] ({len(findings)})")
+            for f in findings:
+                span = f"{where(f.span.path)}:{f.span.start_line}"
+                out.print(f"  {escape(span)}: {escape(f.message)}", highlight=False)
+        total = sum(len(fs) for fs in by_group.values())
+        out.print(f"{total} findings in {len(by_group)} groups" if total else "clean")
+    if any(by_group.values()):
+        sys.exit(1)
+
+
+def _embed_with_bar(kb: grimoire.Grimoire, show: bool) -> Any:
+    with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err, transient=True, disable=not show) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return kb.embed(progress=progress)
+
+
+@main.command()
+@json_option
+@click.pass_context
+@handle_errors
+def embed(ctx: click.Context, as_json: bool) -> None:
+    """Compute vectors for passages that have none (after `ingest --no-embed`).
+
+    Example: grimoire embed
+    """
+    report = _embed_with_bar(kb_of(ctx), err.is_terminal and not as_json)
+    if as_json:
+        emit_json(report)
+    else:
+        out.print(f"embedded {report.embedded} · reused {report.reused} · "
+                  f"{report.total} vectors ({report.model})", highlight=False)
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--mode", type=click.Choice(["hybrid", "lexical", "semantic"]), default="hybrid",
+              show_default=True, help="Words, meaning, or both fused.")
+@click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="How many results.")
+@click.option("--source", help="Only this file, or files under this folder.")
+@click.option("--format", "fmt", help="Only documents read as this format.")
+@click.option("--tag", help="Only documents with this tag.")
+@json_option
+@click.pass_context
+@handle_errors
+def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source: str | None,
+           fmt: str | None, tag: str | None, as_json: bool) -> None:
+    """Find the concepts and passages that match a name or a description.
+
+    Example: grimoire search "fine-tune a big model by training two low-rank matrices"
+    """
+    if source is not None and Path(source).exists():
+        source = str(Path(source).resolve())
+    hits = kb_of(ctx).search(" ".join(query), k=k, mode=mode, source=source, format=fmt, tag=tag)
+    if as_json:
+        emit_json(hits)
+        return
+    if not hits:
+        err.print("no results", highlight=False)
+        return
+    for n, hit in enumerate(hits, 1):
+        name = hit.concept or hit.title
+        heading = " > ".join(hit.heading_path)
+        out.print(f"[bold]{n}. {escape(name)}[/bold]  [dim]{escape(where(hit.span.path))}:"
+                  f"{hit.span.start_line}-{hit.span.end_line}"
+                  + (f" · {escape(heading)}" if heading else "") + "[/dim]", highlight=False)
+        text = escape(hit.snippet).replace("«", "[bold yellow]").replace("»", "[/bold yellow]")
+        out.print("   " + text, highlight=False, soft_wrap=True)
+
+
+@main.command()
+@click.argument("question", nargs=-1, required=True)
+@click.option("-k", "k", type=click.IntRange(1, 100), default=8, show_default=True,
+              help="How many search hits to answer from.")
+@click.option("--llm", "llm_url", metavar="URL|FILE.gguf",
+              help="An OpenAI-compatible server (…/v1) or a GGUF file writes the answer.")
+@click.option("--model", help="The model name the server should use.")
+@click.option("--llm-key-env", default="GRIMOIRE_LLM_KEY", show_default=True,
+              help="Environment variable holding the server's API key "
+                   "(OPENAI_API_KEY is tried when this one is unset).")
+@json_option
+@click.pass_context
+@handle_errors
+def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | None,
+        model: str | None, llm_key_env: str, as_json: bool) -> None:
+    """Answer a question from your notes, citing file and line; or say they do not cover it.
+
+    Example: grimoire ask "what does LoRA replace an N x M weight update with?"
+    """
+    key = os.environ.get(llm_key_env) or os.environ.get("OPENAI_API_KEY") if llm_url else None
+    streamed: list[str] = []
+
+    def show(piece: str) -> None:
+        streamed.append(piece)
+        out.print(escape(piece), end="", highlight=False, soft_wrap=True)
+
+    on_text = show if (llm_url and not as_json) else None
+    answer = kb_of(ctx).ask(" ".join(question), llm=llm_url, model=model, k=k, api_key=key,
+                            on_text=on_text)
+    if as_json:
+        emit_json({"answer": answer.answer, "abstained": answer.abstained,
+                   "nearest": list(answer.nearest),
+                   "citations": [{"n": c.n, "source": c.span.path,
+                                  "line_start": c.span.start_line, "line_end": c.span.end_line,
+                                  "quote": c.quote, "concept": c.concept}
+                                 for c in answer.citations]})
+        return
+    if streamed:
+        out.print()
+        if "".join(streamed).strip() != answer.answer.strip():
+            # What the model streamed was cleaned further once its citations were known.
+            out.print("[dim]checked answer:[/dim] " + escape(answer.answer), highlight=False)
+    else:
+        out.print(escape(answer.answer), highlight=False, soft_wrap=True)
+    for c in answer.citations:
+        loc = f"{where(c.span.path)}:{c.span.start_line}"
+        if c.span.end_line != c.span.start_line:
+            loc += f"-{c.span.end_line}"
+        about = f" ({escape(c.concept)})" if c.concept else ""
+        out.print(f"[bold][{c.n}][/bold] [dim]{escape(loc)}[/dim]{about}", highlight=False)
+        out.print("    " + escape(c.quote), highlight=False, soft_wrap=True)

@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from grimoire.lint import LintReport
+from grimoire import graph as graphs
 from grimoire.errors import NotFound
 from grimoire.ingest import DEFAULT_OPTIONS, IngestReport, Progress, ingest
+from grimoire.model import Answer, Hit
 from grimoire.names import normalize
 from grimoire.readers.base import ReadOptions
+from grimoire.resolve import (
+    Concept,
+    ConceptSummary,
+    DeadLink,
+    Mention,
+    ResolveReport,
+    WantedPage,
+    load_overrides,
+    resolve,
+)
+from grimoire.resolve import view as concept_view
+from grimoire.search import EmbedReport, Searcher, embed_store
 from grimoire.store import SourceRecord, Stats, StoredEntry, open_store
 from grimoire.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from grimoire.embed import EmbedProgress
+    from grimoire.llm import ChatModel
 
 
 class Grimoire:
@@ -26,6 +46,7 @@ class Grimoire:
 
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
+        self._searcher: Searcher | None = None
 
     def ingest(
         self,
@@ -34,9 +55,71 @@ class Grimoire:
         format: str | None = None,
         progress: Progress | None = None,
         options: ReadOptions = DEFAULT_OPTIONS,
+        embed: bool = True,
+        embed_progress: EmbedProgress | None = None,
     ) -> IngestReport:
-        """Read files and folders; unchanged files are skipped, vanished ones removed."""
-        return ingest(self.store, paths, format=format, progress=progress, options=options)
+        """Read files and folders; unchanged files are skipped, vanished ones removed.
+
+        New and changed passages are then embedded for semantic search, unless `embed=False`
+        (add the vectors later with `embed()`).
+        """
+        report = ingest(self.store, paths, format=format, progress=progress, options=options)
+        self._fresh()
+        if embed:
+            self.embed(progress=embed_progress)
+        return report
+
+    def embed(self, *, progress: EmbedProgress | None = None) -> EmbedReport:
+        """Compute vectors for every passage and entry that has none yet (batched)."""
+        return embed_store(self.store, self.searcher.embedder, progress=progress)
+
+    @property
+    def searcher(self) -> Searcher:
+        """The search engine over this store (keeps vectors in memory between queries)."""
+        if self._searcher is None:
+            self._searcher = Searcher(self.store)
+        return self._searcher
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        source: str | None = None,
+        format: str | None = None,
+        tag: str | None = None,
+    ) -> list[Hit]:
+        """The best `k` hits for `query`, one per concept; `mode` is lexical|semantic|hybrid.
+
+        >>> kb.search("kl div")[0].concept
+        'KL divergence'
+        """
+        self._fresh()  # results are grouped by concept, so concepts must be current
+        return self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
+
+    def ask(
+        self,
+        question: str,
+        llm: str | ChatModel | None = None,
+        model: str | None = None,
+        k: int = 8,
+        *,
+        api_key: str | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Answer from the notes with numbered citations to file and line, or abstain.
+
+        Extractive by default; `llm` is an OpenAI-compatible URL (with `model`), a .gguf path,
+        or a ChatModel, which then writes the answer over the same passages.
+
+        >>> kb.ask("what does LoRA replace an N x M weight update with?").citations[0].span
+        """
+        from grimoire.ask import ask
+        from grimoire.llm import open_llm
+
+        self._fresh()
+        chat = open_llm(llm, model, api_key=api_key) if isinstance(llm, str) else llm
+        return ask(self.searcher, question, k=k, llm=chat, on_text=on_text)
 
     def entries(self) -> list[StoredEntry]:
         """Every entry, A-Z by normalised term."""
@@ -58,6 +141,86 @@ class Grimoire:
         matches = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=limit,
                                   score_cutoff=70)
         return tuple(names[m[0]] for m in matches)
+
+    # -- concepts (resolve) -------------------------------------------------------------------
+
+    def resolve(self) -> ResolveReport:
+        """Merge entries into concepts and resolve every link again, whatever changed."""
+        return resolve(self.store, load_overrides(self.store.source_roots()))
+
+    def _fresh(self) -> ResolveReport | None:
+        """Resolve when files or a grimoire.toml changed since the last resolve."""
+        overrides = load_overrides(self.store.source_roots())
+        if self.store.concepts_stale(overrides.fingerprint):
+            return resolve(self.store, overrides)
+        return None
+
+    def concept(self, name: str) -> Concept:
+        """One concept by any of its names: what each source says, names, links both ways.
+
+        Raises NotFound with "did you mean" suggestions.
+
+        >>> [e.entry.span.path for e in kb.concept("lora").entries]
+        """
+        self._fresh()
+        return concept_view.load_concept(self.store, concept_view.find_concept(self.store, name))
+
+    def concepts(self) -> list[ConceptSummary]:
+        """Every concept, A-Z, with how many entries and sources it has."""
+        self._fresh()
+        return concept_view.summaries(self.store)
+
+    def backlinks(self, name: str) -> list[Mention]:
+        """Every link to the concept called `name`, by any of its names."""
+        return list(self.concept(name).backlinks)
+
+    def wanted(self, *, suggestions: bool = True) -> list[WantedPage]:
+        """Names that links want but no entry defines, most wanted first."""
+        self._fresh()
+        return concept_view.wanted_pages(self.store, suggestions=suggestions)
+
+    def dead_links(self, *, suggestions: bool = True) -> list[DeadLink]:
+        """Every link that leads to no concept (or to two), with "did you mean"."""
+        self._fresh()
+        return concept_view.dead_links(self.store, suggestions=suggestions)
+
+    def multi_source(self) -> list[Concept]:
+        """Concepts with entries from more than one file (to compare what each says)."""
+        self._fresh()
+        return [concept_view.load_concept(self.store, concept_view.ConceptId(str(cid)))
+                for cid, _label, _n in self.store.multi_source_concepts()]
+
+    def lint(self) -> LintReport:
+        """What a careful editor would fix, grouped; `report.clean` when there is nothing."""
+        from grimoire.lint import concept_findings, lint
+
+        extra = concept_findings(self.wanted(), self.dead_links(), self.multi_source())
+        return lint(self.store, extra)
+
+    def suggest_concepts(self, name: str, limit: int = 5) -> tuple[str, ...]:
+        """Concept names and aliases nearest to `name`, for "did you mean"."""
+        self._fresh()
+        return concept_view.suggest(self.store, name, limit)
+
+    def graph(self, name: str, depth: int = 1, limit: int = 500) -> graphs.Graph:
+        """The concepts within `depth` links of `name`, and the links among them.
+
+        >>> print(kb.graph("LoRA", depth=2).to_dot())
+        """
+        self._fresh()
+        centre = concept_view.find_concept(self.store, name)
+        return graphs.neighbourhood(self.store, centre, depth, limit)
+
+    def path(self, start: str, goal: str, max_depth: int = 6) -> list[str] | None:
+        """Labels of the shortest chain of links between two concepts, or None."""
+        self._fresh()
+        a = concept_view.find_concept(self.store, start)
+        b = concept_view.find_concept(self.store, goal)
+        ids = graphs.shortest_path(self.store, a, b, max_depth)
+        if ids is None:
+            return None
+        labels = self.store.concept_labels(int(i) for i in ids)
+        return [labels[int(i)][0] for i in ids]
 
     def stats(self) -> Stats:
         """Counts of sources, documents, passages, entries and links, by format."""

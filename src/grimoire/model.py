@@ -179,9 +179,10 @@ class Hit:
     heading_path: tuple[str, ...] = ()
     title: str = ""
     format: str = ""
-    concept: str | None = None  # the concept's label, when the passage belongs to one
-    concept_id: int | None = None
-    snippet: str = ""  # text around the matched words, matches wrapped in [[...]]... see search.py
+    concept: str | None = None  # the concept's label (else the entry's term), when there is one
+    concept_id: ConceptId | None = None
+    snippet: str = ""  # text around the matched words, each match wrapped in «...» (search.py)
+    entry_id: int | None = None  # the glossary entry the passage belongs to, if any
 
 
 @dataclass(frozen=True, slots=True)

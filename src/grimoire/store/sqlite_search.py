@@ -1,13 +1,510 @@
-"""SQLite tables and queries for search: FTS5 lexical index and passage vectors."""
+"""SQLite tables and queries for search: FTS5 lexical index and passage vectors.
+
+Two FTS5 tables, kept in sync by triggers, so they change in the same transaction as the
+passages and entries they index (an ingest of one file stays atomic):
+
+- `passage_fts`: one row per passage (rowid = passages.id): the owning entry's names, the
+  document title, the heading path and the text;
+- `entry_fts`: one row per entry (rowid = entries.id): term and aliases, definition and glosses.
+
+Vectors live in the same file. A vector is stored once per distinct embedded text
+(`vec_blobs`, keyed by a hash of model and text) and passages and entries point at it, so a
+re-ingested file whose passages did not change re-uses its vectors instead of re-embedding.
+At query time the vectors are read once into a numpy matrix (see `grimoire.search`): a brute
+force matrix-vector product over 100k x 384 float32 takes a few milliseconds on this machine.
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-SEARCH_SCHEMA = ""
+if TYPE_CHECKING:
+    import numpy as np
+
+SEARCH_SCHEMA = """
+    CREATE VIRTUAL TABLE passage_fts USING fts5(
+        names, title, heading, body,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE VIRTUAL TABLE entry_fts USING fts5(
+        names, body,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
+        INSERT INTO passage_fts (rowid, names, title, heading, body) VALUES (
+            new.id,
+            coalesce((SELECT group_concat(name, ' ; ') FROM entry_names
+                      WHERE entry_id = new.entry_id), ''),
+            coalesce((SELECT title FROM documents WHERE id = new.document_id), ''),
+            coalesce((SELECT group_concat(value, ' / ') FROM json_each(new.heading_path)), ''),
+            new.text);
+    END;
+    CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
+        DELETE FROM passage_fts WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO entry_fts (rowid, names, body) VALUES (
+            new.id,
+            new.term || ' ; ' || coalesce((SELECT group_concat(value, ' ; ')
+                                          FROM json_each(new.data, '$.aliases')), ''),
+            coalesce(json_extract(new.data, '$.definition'), '') || ' '
+              || coalesce((SELECT group_concat(value, ' ')
+                           FROM json_each(new.data, '$.glosses')), ''));
+    END;
+    CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+        DELETE FROM entry_fts WHERE rowid = old.id;
+    END;
+    CREATE TABLE vec_blobs (
+        hash TEXT PRIMARY KEY,
+        model TEXT NOT NULL,
+        vec BLOB NOT NULL
+    );
+    CREATE TABLE passage_vecs (
+        passage_id INTEGER PRIMARY KEY REFERENCES passages(id) ON DELETE CASCADE,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE entry_vecs (
+        entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+        hash TEXT NOT NULL
+    );
+"""
+
+# bm25 column weights: a word in a name counts as much as ten in the body.
+PASSAGE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+ENTRY_WEIGHTS = (10.0, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrict search to some documents; None means no restriction on that field."""
+
+    source: str | None = None  # a file path, or a folder prefix
+    format: str | None = None
+    tag: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.source, self.format, self.tag))
+
+
+@dataclass(frozen=True, slots=True)
+class PassageRow:
+    """What a hit needs from one passage."""
+
+    id: int
+    document_id: int
+    entry_id: int | None
+    text: str
+    path: str
+    start_line: int
+    end_line: int
+    heading_path: tuple[str, ...]
+    title: str
+    format: str
+    term: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedUnit:
+    """A passage or entry waiting for a vector: `kind` is "passage" or "entry"."""
+
+    kind: str
+    id: int
+    text: str
 
 
 class SearchSQL:
     """Search queries, mixed into SQLiteStore."""
 
     conn: sqlite3.Connection
+
+    # -- lexical --------------------------------------------------------------------------
+
+    def fts_passages(
+        self, match: str, limit: int, documents: set[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """(passage id, bm25 score; higher is better) for an FTS5 MATCH expression."""
+        sql = (
+            "SELECT f.rowid, -bm25(passage_fts, ?, ?, ?, ?) AS s FROM passage_fts f"
+            " WHERE passage_fts MATCH ?"
+        )
+        args: list[Any] = [*PASSAGE_WEIGHTS, match]
+        if documents is not None:
+            sql = sql.replace(
+                "FROM passage_fts f", "FROM passage_fts f JOIN passages p ON p.id = f.rowid"
+            )
+            sql += f" AND p.document_id IN ({_ids(documents)})"
+        sql += " ORDER BY s DESC LIMIT ?"
+        return list(self.conn.execute(sql, (*args, limit)))
+
+    def fts_entries(
+        self, match: str, limit: int, documents: set[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """(entry id, bm25 score; higher is better) for an FTS5 MATCH expression."""
+        sql = (
+            "SELECT f.rowid, -bm25(entry_fts, ?, ?) AS s FROM entry_fts f"
+            " WHERE entry_fts MATCH ?"
+        )
+        args: list[Any] = [*ENTRY_WEIGHTS, match]
+        if documents is not None:
+            sql = sql.replace(
+                "FROM entry_fts f", "FROM entry_fts f JOIN entries e ON e.id = f.rowid"
+            )
+            sql += f" AND e.document_id IN ({_ids(documents)})"
+        sql += " ORDER BY s DESC LIMIT ?"
+        return list(self.conn.execute(sql, (*args, limit)))
+
+    def filtered_documents(self, filters: Filters) -> set[int]:
+        """Ids of the documents that pass `filters`."""
+        where, args = [], []
+        if filters.source is not None:
+            where.append("(s.path = ? OR s.path LIKE ? ESCAPE '\\' OR s.root = ?)")
+            prefix = filters.source.rstrip("/")
+            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args += [prefix, escaped + "/%", prefix]
+        if filters.format is not None:
+            where.append("d.format = ?")
+            args.append(filters.format)
+        if filters.tag is not None:
+            tag = filters.tag.lstrip("#").casefold()
+            where.append(
+                "EXISTS (SELECT 1 FROM json_each(d.tags) t"
+                " WHERE lower(ltrim(t.value, '#')) = ? OR lower(ltrim(t.value, '#')) LIKE ?)"
+            )
+            args += [tag, tag + "/%"]
+        sql = "SELECT d.id FROM documents d JOIN sources s ON d.source_id = s.id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return {r[0] for r in self.conn.execute(sql, args)}
+
+    # -- names ----------------------------------------------------------------------------
+
+    def name_rows(self) -> list[tuple[str, str, int, int]]:
+        """(normalised name, name, entry id, document id) for every entry term and alias."""
+        return list(self.conn.execute(
+            "SELECT n.norm, n.name, n.entry_id, e.document_id"
+            " FROM entry_names n JOIN entries e ON e.id = n.entry_id"
+            " WHERE e.redirect IS NULL"
+        ))
+
+    def entry_aliases(self, entry_ids: Iterable[int]) -> dict[int, list[str]]:
+        """Every name of each entry."""
+        ids = set(entry_ids)
+        out: dict[int, list[str]] = {}
+        if not ids:
+            return out
+        for entry_id, name in self.conn.execute(
+            f"SELECT entry_id, name FROM entry_names WHERE entry_id IN ({_ids(ids)})"
+        ):
+            out.setdefault(entry_id, []).append(name)
+        return out
+
+    def names_signature(self) -> tuple[int, int]:
+        """Changes when entries are added or removed (a cache key for the name index)."""
+        row = self.conn.execute("SELECT count(*), coalesce(max(id), 0) FROM entries").fetchone()
+        return int(row[0]), int(row[1])
+
+    # -- concepts (tables of the resolve stage, when it has run) ------------------------------
+
+    def _has_concepts(self) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'concept_entries'"
+        ).fetchone()
+        return row is not None and self.conn.execute(
+            "SELECT 1 FROM concept_entries LIMIT 1"
+        ).fetchone() is not None
+
+    def concepts_of_entries(self, ids: Iterable[int]) -> dict[int, int]:
+        """entry id -> concept id, for the entries that resolve put in a concept."""
+        ids = set(ids)
+        if not ids or not self._has_concepts():
+            return {}
+        return dict(self.conn.execute(
+            f"SELECT entry_id, concept_id FROM concept_entries WHERE entry_id IN ({_ids(ids)})"
+        ))
+
+    def concepts_of_passages(self, ids: Iterable[int]) -> dict[int, int]:
+        """passage id -> concept id: through its entry, or a section about the concept."""
+        ids = set(ids)
+        if not ids or not self._has_concepts():
+            return {}
+        rows = self.conn.execute(
+            f"""SELECT p.id, coalesce(ce.concept_id, (
+                       SELECT cs.concept_id FROM concept_sections cs
+                       WHERE cs.document_id = p.document_id
+                         AND p.start_line BETWEEN cs.start_line AND cs.end_line
+                       ORDER BY cs.end_line - cs.start_line LIMIT 1))
+                FROM passages p LEFT JOIN concept_entries ce ON ce.entry_id = p.entry_id
+                WHERE p.id IN ({_ids(ids)})"""
+        )
+        return {pid: cid for pid, cid in rows if cid is not None}
+
+    def concept_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
+        """concept id -> a passage to show for it: its first entry's, else its first section's."""
+        ids = set(ids)
+        if not ids or not self._has_concepts():
+            return {}
+        first_entry = dict(self.conn.execute(
+            f"SELECT concept_id, min(entry_id) FROM concept_entries"
+            f" WHERE concept_id IN ({_ids(ids)}) GROUP BY concept_id"
+        ))
+        by_entry = self.entry_first_passages(first_entry.values())
+        out = {c: by_entry[e] for c, e in first_entry.items() if e in by_entry}
+        for cid, pid in self.conn.execute(
+            f"""SELECT cs.concept_id, (SELECT p.id FROM passages p
+                    WHERE p.document_id = cs.document_id
+                      AND p.start_line BETWEEN cs.start_line AND cs.end_line
+                    ORDER BY p.start_line LIMIT 1)
+                FROM concept_sections cs WHERE cs.concept_id IN ({_ids(ids - out.keys())})"""
+        ):
+            if pid is not None and cid not in out:
+                out[cid] = pid
+        return out
+
+    def concept_label_of(self, ids: Iterable[int]) -> dict[int, str]:
+        """concept id -> label."""
+        ids = set(ids)
+        if not ids or not self._has_concepts():
+            return {}
+        return dict(self.conn.execute(
+            f"SELECT id, label FROM concepts WHERE id IN ({_ids(ids)})"
+        ))
+
+    # -- rows for hits ----------------------------------------------------------------------
+
+    def passage_rows(self, ids: Sequence[int]) -> dict[int, PassageRow]:
+        """The passages with these ids, with their document and entry."""
+        if not ids:
+            return {}
+        rows = self.conn.execute(
+            f"""SELECT p.id, p.document_id, p.entry_id, p.text, s.path, p.start_line, p.end_line,
+                       p.heading_path, d.title, d.format, e.term
+                FROM passages p JOIN documents d ON d.id = p.document_id
+                JOIN sources s ON s.id = d.source_id
+                LEFT JOIN entries e ON e.id = p.entry_id
+                WHERE p.id IN ({_ids(ids)})"""
+        )
+        return {
+            r[0]: PassageRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])),
+                             r[8], r[9], r[10])
+            for r in rows
+        }
+
+    def passage_groups(self, ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
+        """passage id -> (document id, entry id)."""
+        if not ids:
+            return {}
+        return {
+            r[0]: (r[1], r[2])
+            for r in self.conn.execute(
+                f"SELECT id, document_id, entry_id FROM passages WHERE id IN ({_ids(ids)})"
+            )
+        }
+
+    def entry_documents(self, ids: Iterable[int]) -> dict[int, int]:
+        """entry id -> document id."""
+        ids = set(ids)
+        if not ids:
+            return {}
+        return dict(
+            self.conn.execute(f"SELECT id, document_id FROM entries WHERE id IN ({_ids(ids)})")
+        )
+
+    def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
+        """entry id -> the id of its first passage (or of the passage holding its first line)."""
+        ids = set(ids)
+        if not ids:
+            return {}
+        out: dict[int, int] = dict(self.conn.execute(
+            f"SELECT entry_id, min(id) FROM passages WHERE entry_id IN ({_ids(ids)})"
+            " GROUP BY entry_id"
+        ))
+        missing = ids - out.keys()
+        for entry_id, doc_id, start in self.conn.execute(
+            f"SELECT id, document_id, start_line FROM entries WHERE id IN ({_ids(missing)})"
+        ):
+            # An entry without passages of its own: the passage nearest its first line.
+            row = self.conn.execute(
+                "SELECT id FROM passages WHERE document_id = ?"
+                " ORDER BY start_line > ?, abs(start_line - ?) LIMIT 1",
+                (doc_id, start, start),
+            ).fetchone()
+            if row is not None:
+                out[entry_id] = row[0]
+        return out
+
+    def document_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
+        """document id -> the id of its first passage."""
+        ids = set(ids)
+        if not ids:
+            return {}
+        return dict(self.conn.execute(
+            f"SELECT document_id, min(id) FROM passages WHERE document_id IN ({_ids(ids)})"
+            " GROUP BY document_id"
+        ))
+
+    # -- vectors ----------------------------------------------------------------------------
+
+    def embed_units(self, model: str, *, only_missing: bool = True) -> list[EmbedUnit]:
+        """Passages and entries without a vector from `model`, with the text to embed.
+
+        The text carries meaning, not paths: "title / heading: passage", and for an entry
+        "term (aliases): definition".
+        """
+        missing = (
+            "AND (v.hash IS NULL OR NOT EXISTS (SELECT 1 FROM vec_blobs b"
+            " WHERE b.hash = v.hash AND b.model = ?))"
+            if only_missing
+            else ""
+        )
+        args = (model,) if only_missing else ()
+        units: list[EmbedUnit] = []
+        for pid, text, heading, title, term in self.conn.execute(
+            f"""SELECT p.id, p.text, p.heading_path, d.title, e.term
+                FROM passages p JOIN documents d ON d.id = p.document_id
+                LEFT JOIN entries e ON e.id = p.entry_id
+                LEFT JOIN passage_vecs v ON v.passage_id = p.id
+                WHERE 1 {missing}""",
+            args,
+        ):
+            units.append(EmbedUnit("passage", pid, passage_embed_text(
+                text, tuple(json.loads(heading)), title, term)))
+        for eid, data in self.conn.execute(
+            f"""SELECT e.id, e.data FROM entries e
+                LEFT JOIN entry_vecs v ON v.entry_id = e.id
+                WHERE e.redirect IS NULL {missing}""",
+            args,
+        ):
+            units.append(EmbedUnit("entry", eid, entry_embed_text(json.loads(data))))
+        return units
+
+    def known_vectors(self, hashes: Iterable[str]) -> set[str]:
+        """Which of these hashes already have a stored vector."""
+        found: set[str] = set()
+        batch = list(set(hashes))
+        for start in range(0, len(batch), 500):
+            part = batch[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT hash FROM vec_blobs WHERE hash IN ({marks})", part))
+        return found
+
+    def save_vectors(
+        self,
+        model: str,
+        blobs: Sequence[tuple[str, np.ndarray]],
+        links: Sequence[tuple[str, int, str]],
+    ) -> None:
+        """Store new vectors (hash, vector) and point units (kind, id, hash) at them."""
+        import numpy as np
+
+        c = self.conn
+        own = not c.in_transaction
+        if own:
+            c.execute("BEGIN IMMEDIATE")
+        try:
+            c.executemany(
+                "INSERT OR REPLACE INTO vec_blobs (hash, model, vec) VALUES (?, ?, ?)",
+                [(h, model, np.asarray(v, dtype=np.float32).tobytes()) for h, v in blobs],
+            )
+            # A unit may have vanished since it was listed (a concurrent ingest): skip it.
+            c.executemany(
+                "INSERT OR REPLACE INTO passage_vecs (passage_id, hash)"
+                " SELECT ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
+                [(i, h, i) for kind, i, h in links if kind == "passage"],
+            )
+            c.executemany(
+                "INSERT OR REPLACE INTO entry_vecs (entry_id, hash)"
+                " SELECT ?, ? WHERE EXISTS (SELECT 1 FROM entries WHERE id = ?)",
+                [(i, h, i) for kind, i, h in links if kind == "entry"],
+            )
+        except BaseException:
+            if own:
+                c.execute("ROLLBACK")
+            raise
+        if own:
+            c.execute("COMMIT")
+
+    def drop_orphan_vectors(self) -> int:
+        """Delete vectors no passage or entry points at any more; returns how many."""
+        cur = self.conn.execute(
+            """DELETE FROM vec_blobs WHERE hash NOT IN (SELECT hash FROM passage_vecs)
+                 AND hash NOT IN (SELECT hash FROM entry_vecs)"""
+        )
+        return cur.rowcount
+
+    def vectors_signature(self) -> tuple[int, ...]:
+        """Changes whenever the stored vectors or the passages they belong to change."""
+        c = self.conn
+        p = c.execute("SELECT count(*), coalesce(max(passage_id), 0) FROM passage_vecs").fetchone()
+        e = c.execute("SELECT count(*), coalesce(max(entry_id), 0) FROM entry_vecs").fetchone()
+        return (*p, *e)
+
+    def load_vectors(
+        self, model: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(kinds 0=passage 1=entry, ids, document ids, entry ids or -1, matrix) for `model`."""
+        import numpy as np
+
+        rows = self.conn.execute(
+            """SELECT 0, p.id, p.document_id, coalesce(p.entry_id, -1), b.vec
+                 FROM passage_vecs v JOIN passages p ON p.id = v.passage_id
+                 JOIN vec_blobs b ON b.hash = v.hash WHERE b.model = ?
+               UNION ALL
+               SELECT 1, e.id, e.document_id, e.id, b.vec
+                 FROM entry_vecs v JOIN entries e ON e.id = v.entry_id
+                 JOIN vec_blobs b ON b.hash = v.hash WHERE b.model = ?""",
+            (model, model),
+        ).fetchall()
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty, empty, np.zeros((0, 0), dtype=np.float32)
+        kinds = np.fromiter((r[0] for r in rows), dtype=np.int8, count=len(rows))
+        ids = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        docs = np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows))
+        entries = np.fromiter((r[3] for r in rows), dtype=np.int64, count=len(rows))
+        matrix = np.frombuffer(b"".join(r[4] for r in rows), dtype=np.float32)
+        return kinds, ids, docs, entries, matrix.reshape(len(rows), -1)
+
+    def vector_counts(self) -> tuple[int, int]:
+        """(units with a vector, units in all)."""
+        c = self.conn
+        have = c.execute(
+            "SELECT (SELECT count(*) FROM passage_vecs) + (SELECT count(*) FROM entry_vecs)"
+        ).fetchone()[0]
+        total = c.execute(
+            "SELECT (SELECT count(*) FROM passages)"
+            " + (SELECT count(*) FROM entries WHERE redirect IS NULL)"
+        ).fetchone()[0]
+        return int(have), int(total)
+
+
+def passage_embed_text(
+    text: str, heading_path: tuple[str, ...], title: str, term: str | None
+) -> str:
+    """What a passage is embedded as: its context names, then its text."""
+    context: list[str] = []
+    for part in (term, title, *heading_path):
+        if part and part.strip() and part.casefold() not in (c.casefold() for c in context):
+            context.append(part.strip())
+    head = " / ".join(context[-3:])
+    return f"{head}: {text}" if head else text
+
+
+def entry_embed_text(data: dict[str, Any]) -> str:
+    """What an entry is embedded as: "term (alias, alias): definition gloss"."""
+    term = str(data.get("term") or "")
+    aliases = [a for a in data.get("aliases") or () if a and a.casefold() != term.casefold()]
+    name = f"{term} ({', '.join(aliases)})" if aliases else term
+    body = " ".join(
+        [*(g for g in data.get("glosses") or () if g), str(data.get("definition") or "")]
+    ).strip()
+    return f"{name}: {body}" if body else name
+
+
+def _ids(ids: Iterable[int]) -> str:
+    # Integers only, so inlining them is safe and lets SQLite use the primary key.
+    return ",".join(str(int(i)) for i in ids) or "NULL"

@@ -1,0 +1,283 @@
+"""Ask the notes: retrieve, answer with numbered citations to file and line, or abstain.
+
+The default answer is extractive (no model to install): sentences of the notes, chosen and
+ordered to answer, each cited with the exact lines it sits on and checked against the file
+(`verify_citation`). With a chat model (`grimoire.llm`), the model writes the answer over the
+same numbered passages and its citations are checked the same way. Either way the notes'
+silence is reported as such ("Your notes do not cover this.") with the nearest concepts, two
+sources that disagree are both cited, and a quoted sum that lint finds wrong is marked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from grimoire.ask.cite import SourceLines, locate, verify_citation, words
+from grimoire.ask.extractive import Question, Scored, choose, conflict, score_sentences, weigh
+from grimoire.ask.generate import SafeStream, cited_numbers, keep_citations
+from grimoire.ask.retrieve import Candidate, retrieve
+from grimoire.ask.sanitize import sanitize, urls_in
+from grimoire.ask.sentences import line_of, split_sentences
+from grimoire.lint.arithmetic import wrong_claims
+from grimoire.model import Answer, Citation, Hit, Span
+from grimoire.store import sqlite_ask
+
+if TYPE_CHECKING:
+    from grimoire.llm import ChatModel
+    from grimoire.search import Searcher
+
+NOT_COVERED = "Your notes do not cover this."
+# Below this score the best sentence is too weak to answer (calibrated with bench/ask.py on
+# bench/questions/dev.jsonl, whose unanswerable questions must abstain).
+ABSTAIN_BELOW = 0.38
+LLM_PASSAGES = 6
+
+_DEFINITION = re.compile(
+    r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?\S+(?:\s+\S+)?\s*\??\s*$|what's\b|define\b"
+    r"|definition of\b|meaning of\b)",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the question found in the notes, before any answer is written."""
+
+    question: Question
+    hits: tuple[Hit, ...]
+    candidates: tuple[Candidate, ...]
+    sentences: tuple[Scored, ...]
+
+    @property
+    def best(self) -> float:
+        return self.sentences[0].score if self.sentences else 0.0
+
+    def nearest(self, limit: int = 5) -> tuple[str, ...]:
+        names = [h.concept or h.title for h in self.hits]
+        return tuple(dict.fromkeys(n for n in names if n))[:limit]
+
+
+def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = True) -> Evidence:
+    """Retrieve and score: the hits, candidate passages and their sentences, best first."""
+    store = searcher.store
+    hits, candidates = retrieve(searcher, question, k=k)
+    q = weigh(question, lambda ws: sqlite_ask.term_passage_counts(store, ws),
+              sqlite_ask.passage_total(store))
+    embed = None
+    if semantic:
+        embedder = searcher.embedder
+
+        def embed(texts: list[str]):  # type: ignore[no-untyped-def]
+            return embedder.embed(texts)
+
+    sentences = score_sentences(q, candidates, embed)
+    return Evidence(q, tuple(hits), tuple(candidates), tuple(sentences))
+
+
+def ask(
+    searcher: Searcher,
+    question: str,
+    *,
+    k: int = 8,
+    llm: ChatModel | None = None,
+    on_text: Callable[[str], None] | None = None,
+    semantic: bool = True,
+    threshold: float = ABSTAIN_BELOW,
+) -> Answer:
+    """Answer `question` from the notes with checked citations, or abstain.
+
+    >>> kb.ask("what does LoRA replace an N x M weight update with?").citations[0].span
+    """
+    if not question.strip():
+        return Answer(question, NOT_COVERED, abstained=True)
+    evidence = gather(searcher, question, k, semantic=semantic)
+    if evidence.best < threshold:
+        return _abstain(question, evidence)
+    if llm is not None:
+        return _generated(question, evidence, llm, on_text)
+    answer = _extractive(question, evidence)
+    if on_text is not None:
+        on_text(answer.answer)
+    return answer
+
+
+def _abstain(question: str, evidence: Evidence) -> Answer:
+    near = evidence.nearest()
+    text = NOT_COVERED + (f" Nearest in your notes: {', '.join(near)}." if near else "")
+    return Answer(question, text, abstained=True, nearest=near)
+
+
+def _cite(s: Scored, sources: SourceLines) -> Span | None:
+    span = s.candidate.span
+    first = span.start_line + line_of(s.raw, s.start)
+    last = span.start_line + line_of(s.raw, max(s.start, s.end - 1))
+    return locate(sources, span, first, last, s.text)
+
+
+def _with_marker(text: str, n: int) -> str:
+    if text.endswith(".") and not text.endswith("..."):
+        return f"{text[:-1]} [{n}]."
+    return f"{text} [{n}]"
+
+
+def _arithmetic_note(text: str) -> str:
+    wrong = wrong_claims(text)
+    if not wrong:
+        return ""
+    c = wrong[0]
+    return (f" (lint: the sum `{c.expression} = {c.stated_text}` is wrong; "
+            f"it gives {c.computed:.6g})")
+
+
+def _extractive(question: str, evidence: Evidence) -> Answer:
+    scored = list(evidence.sentences)
+    chosen = choose(scored, evidence.question)
+    best = scored[0]
+    # Disagreement: the best sentence from another source about the same concept.
+    lead = ""
+    # Two sentences that both answer the question well are about the same thing even when
+    # neither belongs to a glossary entry (free text has no concept).
+    rival = next((s for s in scored[1:40]
+                  if s.candidate.span.path != best.candidate.span.path
+                  and (_same_concept(s.candidate, best.candidate)
+                       or min(s.coverage, best.coverage) >= 0.6)
+                  and s.score >= 0.6 * best.score), None)
+    kind = conflict(best, rival, evidence.question) if rival else None
+    if kind == "definition" and not (
+        rival is not None and _same_concept(rival.candidate, best.candidate)
+    ):
+        kind = None
+    if kind == "definition" and not (
+        _DEFINITION.match(question) and best.index == 0 and rival is not None
+        and rival.index == 0 and rival.score >= 0.8 * best.score
+    ):
+        kind = None
+    if rival is not None and kind is not None:
+        name = best.candidate.concept or (rival.candidate.concept if rival else None) or "this"
+        lead = (f"Your notes disagree about {name}. " if kind == "value"
+                else f"Your sources define {name} differently. ")
+        chosen = [best, rival]
+    sources = SourceLines()
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for s in chosen:
+        span = _cite(s, sources)
+        if span is None:
+            continue  # the file no longer holds these words: never cite what cannot be checked
+        n = len(citations) + 1
+        citation = Citation(n, span, s.text, s.candidate.concept, s.candidate.passage_id)
+        if not verify_citation(citation, sources):
+            continue
+        citations.append(citation)
+        parts.append(_with_marker(s.text, n) + _arithmetic_note(s.text))
+    if not citations:
+        return _abstain(question, evidence)
+    text = (lead if len(citations) == 2 else "") + " ".join(parts)
+    allowed = urls_in(c.quote for c in citations)
+    return Answer(question, sanitize(text, allowed), tuple(citations), False,
+                  evidence.nearest())
+
+
+def _same_concept(a: Candidate, b: Candidate) -> bool:
+    if a.concept_id is not None and a.concept_id == b.concept_id:
+        return True
+    return bool(a.concept and b.concept and a.concept.casefold() == b.concept.casefold())
+
+
+# -- with a chat model ----------------------------------------------------------------------
+
+
+def _prompt_passages(evidence: Evidence) -> list[Candidate]:
+    seen: dict[int, Candidate] = {}
+    for s in evidence.sentences:
+        if s.candidate.passage_id not in seen:
+            seen[s.candidate.passage_id] = s.candidate
+        if len(seen) >= LLM_PASSAGES:
+            break
+    return list(seen.values())
+
+
+def _generated(question: str, evidence: Evidence, llm: ChatModel,
+               on_text: Callable[[str], None] | None) -> Answer:
+    from grimoire.llm import NOT_COVERED as MODEL_SAYS_NOT_COVERED
+    from grimoire.llm import NumberedPassage, build_messages
+
+    passages = _prompt_passages(evidence)
+    numbered = [NumberedPassage(i, str(c.span), c.text, c.concept)
+                for i, c in enumerate(passages, 1)]
+    valid = set(range(1, len(passages) + 1))
+    stream = SafeStream(on_text, valid, urls_in(c.text for c in passages))
+    for piece in llm.stream(build_messages(question, numbered)):
+        stream.feed(piece)
+    stream.close()
+    raw = stream.text.strip()
+    if not raw or MODEL_SAYS_NOT_COVERED in raw.upper():
+        return _abstain(question, evidence)
+    text = keep_citations(raw, valid)
+    used = [n for n in cited_numbers(text) if n in valid]
+    if not used:
+        return _abstain(question, evidence)  # an answer that cites nothing is not from the notes
+    sources = SourceLines()
+    citations: list[Citation] = []
+    for n in used:
+        cand = passages[n - 1]
+        claim = " ".join(_sentences_citing(text, n))
+        citations.append(_passage_citation(n, cand, claim, sources))
+    allowed = urls_in(c.text for c in (passages[n - 1] for n in used))
+    text = _mark_unsupported(text, {n: passages[n - 1].text for n in used})
+    return Answer(question, sanitize(text, allowed), tuple(citations), False, evidence.nearest())
+
+
+def _sentences_citing(text: str, n: int) -> list[str]:
+    return [s.text for s in split_sentences(text) if n in cited_numbers(s.text)]
+
+
+def _passage_citation(n: int, cand: Candidate, claim: str, sources: SourceLines) -> Citation:
+    """Cite the sentence of the passage that best supports `claim` (else the whole passage)."""
+    claim_words = set(words(claim))
+    best: tuple[float, Span, str] | None = None
+    for s in split_sentences(cand.text):
+        overlap = len(claim_words & set(words(s.text))) / (len(set(words(s.text))) or 1)
+        if best is not None and overlap <= best[0]:
+            continue
+        first = cand.span.start_line + line_of(cand.text, s.start)
+        last = cand.span.start_line + line_of(cand.text, max(s.start, s.end - 1))
+        span = locate(sources, cand.span, first, last, s.text)
+        if span is not None:
+            best = (overlap, span, s.text)
+    if best is None:
+        return Citation(n, cand.span, " ".join(cand.text.split())[:300], cand.concept,
+                        cand.passage_id)
+    return Citation(n, best[1], best[2], cand.concept, cand.passage_id)
+
+
+def _mark_unsupported(text: str, cited: dict[int, str]) -> str:
+    """Mark an answer sentence whose words its cited passages mostly lack."""
+    out: list[str] = []
+    for s in split_sentences(text):
+        nums = [n for n in cited_numbers(s.text) if n in cited]
+        claim = {w for w in words(re.sub(r"\[[\d,\s]+\]", "", s.text)) if len(w) > 3}
+        if nums and claim:
+            have = set(words(" ".join(cited[n] for n in nums)))
+            if len(claim & have) / len(claim) < 0.4:
+                out.append(s.text + " (not found in the cited notes)")
+                continue
+        out.append(s.text)
+    return " ".join(out)
+
+
+def answer_from(question: str, candidates: Sequence[Candidate], q: Question) -> Answer:
+    """An extractive answer from given passages (no retrieval): for tests and other callers."""
+    sentences = score_sentences(q, candidates)
+    evidence = Evidence(q, (), tuple(candidates), tuple(sentences))
+    if evidence.best < ABSTAIN_BELOW:
+        return _abstain(question, evidence)
+    return _extractive(question, evidence)
+
+
+__all__ = [
+    "ABSTAIN_BELOW", "NOT_COVERED", "Evidence", "SourceLines", "answer_from", "ask", "gather",
+    "sanitize", "verify_citation",
+]

@@ -1,0 +1,235 @@
+"""The extractive answer: pick the sentences of the notes that answer, in a readable order.
+
+Each sentence of each candidate passage is scored against the question:
+- coverage: the share of the question's content words (IDF-weighted over the store's passages)
+  that the sentence holds, counting words of its concept name, title and heading at a discount
+  (in a LoRA entry, "it emulates a [N, M] matrix" is about LoRA without naming it);
+- meaning: cosine similarity of sentence and question vectors, for the best few by coverage,
+  when an embedder is at hand (the hybrid search loaded it anyway);
+- prior: how directly retrieval found the passage.
+The best sentence answers when its score clears a threshold calibrated on the development set
+(`bench/ask.py`); then up to two more join it when they add words of the question or continue
+it. A heading, a bare term, a "See also" line or a list of links is never an answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from grimoire.ask.retrieve import Candidate
+from grimoire.ask.sentences import split_sentences, strip_list_marker
+from grimoire.names import normalize
+
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?%?")
+_STOPWORD_TEXT = """
+a about above after again all also am an and any are as at be because been before being
+below between both but by can could did do does doing done during each even ever few for from
+further had has have having he her here hers him his how i if in into is it its itself just
+let like ll make makes many may me might more most much must my no nor not now of off on once
+only or other our out over own per please s same say says shall she should so some such t
+tell than that the their them then there these they this those through to too under until up
+us use used uses using very was we were what when where whether which while who whom whose why
+will with would you your yours describe explain define definition meaning mean means called
+notes note according give difference differ compare versus vs work works kind type thing
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# A line that points elsewhere or lists sources does not answer anything.
+_NOT_ANSWER = re.compile(
+    r"^\s*(?:see also|see:?\s|see \[|more at|contrast with|related|references?|sources?|"
+    r"from:|\(from|image:|\[image|click the icon)", re.IGNORECASE)
+_URLISH = re.compile(r"https?://\S+")
+
+
+def stem(word: str) -> str:
+    """A crude stem: enough for "matrices"/"matrix" and "trains"/"training" to meet."""
+    w = word.casefold()
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            break
+    return w[:6]
+
+
+def content_words(text: str) -> list[str]:
+    """The words of `text` that carry meaning (raw form, in order, without repeats)."""
+    out: list[str] = []
+    for w in _WORD.findall(text):
+        c = w.casefold()
+        if c in STOPWORDS or (len(c) == 1 and not w.isupper()) or (c.isdigit() and len(c) > 6):
+            continue
+        if c not in (o.casefold() for o in out):
+            out.append(w)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A sentence of a candidate passage, with its scores."""
+
+    candidate: Candidate
+    index: int  # position among the passage's sentences
+    text: str  # as written (whitespace folded), list marker removed
+    raw: str  # the passage text it was cut from, exactly
+    start: int
+    end: int
+    coverage: float
+    meaning: float
+    score: float
+    terms: frozenset[str]  # question stems it holds
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """The question's content words and their weights."""
+
+    text: str
+    stems: dict[str, float]  # stem -> IDF weight
+
+    @property
+    def total(self) -> float:
+        return sum(self.stems.values()) or 1.0
+
+
+def weigh(question: str, counts: Callable[[list[str]], dict[str, int]], total: int) -> Question:
+    """The question's content words with IDF weights from passage counts."""
+    words = content_words(question)
+    df = counts([w.casefold() for w in words]) if words else {}
+    stems: dict[str, float] = {}
+    for w in words:
+        n = df.get(w.casefold(), 0)
+        idf = math.log((total + 1) / (n + 0.5)) if total else 1.0
+        s = stem(w)
+        stems[s] = max(stems.get(s, 0.0), max(idf, 0.1))
+    return Question(question, stems)
+
+
+def _answerable(text: str) -> bool:
+    body = strip_list_marker(text).strip()
+    if _NOT_ANSWER.match(body):
+        return False
+    plain = _URLISH.sub("", body)
+    if len(_WORD.findall(plain)) < 4 and "$" not in plain:
+        return False
+    return not (body.startswith("#") or body.endswith(":"))
+
+
+def score_sentences(
+    q: Question,
+    candidates: Sequence[Candidate],
+    embed: Callable[[list[str]], np.ndarray] | None = None,
+    semantic_top: int = 16,
+) -> list[Scored]:
+    """Every answer-worthy sentence of the candidates, best first."""
+    scored: list[Scored] = []
+    total = q.total
+    for cand in candidates:
+        context = {stem(w) for w in _WORD.findall(
+            " ".join([cand.concept or "", cand.title, *cand.heading_path]))}
+        heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
+        for i, s in enumerate(split_sentences(cand.text)):
+            text = strip_list_marker(s.text)
+            if not _answerable(text) or normalize(text) in heads:
+                continue
+            have = {stem(w) for w in _WORD.findall(text)}
+            hit = frozenset(t for t in q.stems if t in have)
+            ctx = sum(q.stems[t] for t in q.stems if t not in have and t in context)
+            cov = min(1.0, (sum(q.stems[t] for t in hit) + 0.7 * ctx) / total)
+            n_words = len(_WORD.findall(text))
+            if n_words > 90:
+                cov *= 0.85
+            scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
+                                 0.85 * cov + 0.15 * cand.prior, hit))
+    scored.sort(key=lambda s: -s.score)
+    if embed is not None and scored:
+        top = scored[:semantic_top]
+        vectors = embed([q.text] + [_embed_text(s) for s in top])
+        sims = vectors[1:] @ vectors[0]
+        rescored = [
+            Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage,
+                   float(sim), 0.6 * s.coverage + 0.3 * max(0.0, float(sim))
+                   + 0.1 * s.candidate.prior, s.terms)
+            for s, sim in zip(top, sims, strict=True)
+        ]
+        rest = [Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage, 0.0,
+                       0.6 * s.coverage + 0.1 * s.candidate.prior, s.terms)
+                for s in scored[semantic_top:]]
+        scored = sorted(rescored + rest, key=lambda s: -s.score)
+    return scored
+
+
+def _embed_text(s: Scored) -> str:
+    about = s.candidate.concept or s.candidate.title
+    return f"{about}: {s.text}" if about else s.text
+
+
+def choose(scored: Sequence[Scored], q: Question, most: int = 3,
+           max_chars: int = 700) -> list[Scored]:
+    """The best sentence, and up to `most - 1` more that add to it; in reading order."""
+    if not scored:
+        return []
+    best = scored[0]
+    chosen = [best]
+    covered = set(best.terms)
+    length = len(best.text)
+    for s in scored[1:]:
+        if len(chosen) >= most or s.score < 0.55 * best.score:
+            break
+        if length + len(s.text) > max_chars:
+            continue
+        if any(_similar(s.text, c.text) for c in chosen):
+            continue
+        same = [c for c in chosen if c.candidate.passage_id == s.candidate.passage_id]
+        follows = any(abs(c.index - s.index) == 1 for c in same)
+        new_terms = set(s.terms) - covered
+        adds = sum(q.stems[t] for t in new_terms) / q.total
+        if (follows and s.score >= 0.6 * best.score) or (
+            adds >= 0.15 and s.score >= 0.7 * best.score
+        ):
+            chosen.append(s)
+            covered |= s.terms
+            length += len(s.text)
+    order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
+    return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+def _similar(a: str, b: str) -> bool:
+    wa = {w.casefold() for w in _WORD.findall(a)}
+    wb = {w.casefold() for w in _WORD.findall(b)}
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / min(len(wa), len(wb)) >= 0.7
+
+
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.DOTALL)
+
+
+def numbers(text: str) -> set[str]:
+    """The values a sentence states in prose (0.999, 5%, 1,000), not digits inside formulas
+    or lone small integers ("to 0", "step 2")."""
+    prose = _MATH.sub(" ", text)
+    return {m.group(0).rstrip("%") for m in _NUMBER.finditer(prose)
+            if len(m.group(0).rstrip("%")) > 1}
+
+
+def conflict(a: Scored, b: Scored, q: Question) -> str | None:
+    """"value" when two sources give different numbers for the same thing, "definition" when
+    they define the asked concept in unrelated words, else None."""
+    if a.candidate.span.path == b.candidate.span.path:
+        return None
+    shared = a.terms & b.terms
+    if len(shared) < min(2, len(q.stems)):
+        shared = frozenset()
+    na, nb = numbers(a.text), numbers(b.text)
+    if shared and na and nb and not (na & nb) and len(na) <= 3 and len(nb) <= 3:
+        return "value"
+    wa = {stem(w) for w in content_words(a.text)}
+    wb = {stem(w) for w in content_words(b.text)}
+    if wa and wb and len(wa & wb) / len(wa | wb) < 0.08:
+        return "definition"
+    return None

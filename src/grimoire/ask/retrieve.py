@@ -1,0 +1,100 @@
+"""Gather the passages an answer may draw on: hybrid search, widened along the notes.
+
+From the search hits (one per concept), the pool grows by
+- the other passages of the top entries (a definition often continues past its first line),
+- the passage after a short one or one that ends in ':' ("defined as follows:"),
+- the other sources' entries for the same concept (what each file says, for disagreement),
+- the concepts the top concept links to or is linked from (see also, backlinks).
+Each passage keeps a prior from how it was found, so widening never outranks direct hits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from grimoire.model import Hit, Span
+from grimoire.store import sqlite_ask as q
+
+if TYPE_CHECKING:
+    from grimoire.search import Searcher
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A passage that may feed the answer."""
+
+    passage_id: int
+    text: str
+    span: Span
+    title: str
+    heading_path: tuple[str, ...]
+    concept: str | None
+    concept_id: int | None
+    prior: float  # 1.0 for the top hit, less for lower hits and for widening
+    via: str  # "search" | "entry" | "next" | "concept" | "graph"
+    format: str = ""
+
+
+def _prior(rank: int) -> float:
+    return 1.0 / (1.0 + 0.35 * rank)
+
+
+def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = True,
+             mode: str = "hybrid") -> tuple[list[Hit], list[Candidate]]:
+    """The search hits for `question` and the candidate passages built from them."""
+    store = searcher.store
+    hits = searcher.search(question, k=k, mode=mode)
+    priors: dict[int, tuple[float, str]] = {}
+
+    def add(pid: int | None, prior: float, via: str) -> None:
+        if pid is not None and (pid not in priors or priors[pid][0] < prior):
+            priors[pid] = (prior, via)
+
+    for rank, hit in enumerate(hits):
+        add(hit.passage_id, _prior(rank), "search")
+    if widen and hits:
+        top = hits[: min(4, len(hits))]
+        for rank, hit in enumerate(top):
+            if hit.entry_id is not None:
+                for pid in q.entry_passage_ids(store, [hit.entry_id], per_entry=6):
+                    add(pid, 0.9 * _prior(rank), "entry")
+        short = [h.passage_id for h in hits[:6]
+                 if len(h.text) < 160 or h.text.rstrip().endswith(":")]
+        for pid in q.following_passage_ids(store, short).values():
+            add(pid, 0.8, "next")
+        concept_of = q.passage_concepts(store, [h.passage_id for h in top])
+        top_concepts = list(dict.fromkeys(concept_of[h.passage_id][0] for h in top
+                                          if h.passage_id in concept_of))
+        rank_of = {concept_of[h.passage_id][0]: r for r, h in enumerate(top)
+                   if h.passage_id in concept_of}
+        entries = q.concept_entry_ids(store, top_concepts[:3])
+        for cid, eids in entries.items():
+            for pid in q.entry_passage_ids(store, eids[:6], per_entry=3):
+                add(pid, 0.85 * _prior(rank_of.get(cid, 0)), "concept")
+        if top_concepts:
+            edges = store.concept_edges(top_concepts[:1])
+            counts: dict[int, int] = {}
+            for src, dst, _kind, n in edges:
+                other = dst if src == top_concepts[0] else src
+                counts[other] = counts.get(other, 0) + n
+            near = sorted(counts, key=lambda c: -counts[c])[:4]
+            for eids in q.concept_entry_ids(store, near).values():
+                for pid in q.entry_passage_ids(store, eids[:2], per_entry=1):
+                    add(pid, 0.45, "graph")
+    rows = store.passage_rows(list(priors))
+    concepts = q.passage_concepts(store, list(rows))
+    label_of_hit = {h.passage_id: h.concept for h in hits}
+    out: list[Candidate] = []
+    for pid, (prior, via) in priors.items():
+        row = rows.get(pid)
+        if row is None:
+            continue
+        cid, label = concepts.get(pid, (None, None))
+        out.append(Candidate(
+            passage_id=pid, text=row.text, span=Span(row.path, row.start_line, row.end_line),
+            title=row.title, heading_path=row.heading_path,
+            concept=label or label_of_hit.get(pid) or row.term, concept_id=cid,
+            prior=prior, via=via, format=row.format))
+    out.sort(key=lambda c: -c.prior)
+    return hits, out

@@ -1,0 +1,115 @@
+"""Cut a passage into sentences without ever cutting inside a formula or code span.
+
+Math (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`) and inline code are masked before the
+split, so a `.` inside `$P(X_1 … X_N)^{-{1 \\over N}}$` or `torch.nn` never ends a sentence.
+A single newline inside a paragraph is a soft wrap (glossary exports wrap at 40 columns);
+a list item, a blank line, or a line after one that ends in `.` starts a new sentence.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+_PROTECT = re.compile(
+    r"\$\$.+?\$\$|(?<![\\$])\$(?!\s)[^$\n]+?(?<!\s)\$(?!\d)|\\\(.+?\\\)|\\\[.+?\\\]|`[^`\n]+`",
+    re.DOTALL,
+)
+# Words after which a full stop does not end a sentence.
+_ABBREV = frozenset({"e.g", "i.e", "aka", "etc", "vs", "cf", "see", "fig", "eq", "al", "approx",
+                     "resp", "incl", "no", "dr", "mr", "ms", "st"})
+_END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]*)(?=\s+)")
+_LIST = re.compile(r"\s*(?:[-*+•]\s|\d{1,3}[.)]\s|\(\d{1,3}\)\s|#{1,6}\s|>\s?)")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a passage: its text (whitespace folded) and where it sits in the passage."""
+
+    text: str
+    start: int  # character offsets into the passage text
+    end: int
+
+
+def _mask(text: str) -> str:
+    """`text` with every protected span's characters replaced by `x` (same length)."""
+    return _PROTECT.sub(lambda m: "x" * len(m.group(0)), text)
+
+
+def _breaks(text: str, masked: str) -> list[int]:
+    """Offsets where a new sentence starts."""
+    cuts: set[int] = set()
+    for m in _END.finditer(masked):
+        word = re.search(r"(\w+(?:\.\w+)*)[.!?]\S*$", masked[max(0, m.start() - 20) : m.end()])
+        if m.group(0).startswith(".") and word and word.group(1).casefold() in _ABBREV:
+            continue
+        after = m.end()
+        while after < len(masked) and masked[after].isspace():
+            after += 1
+        if after >= len(masked):
+            continue
+        nxt = text[after]
+        # A capital, a digit, a formula, a bracket or a quote starts the next sentence; a
+        # lowercase word after a full stop ("aka. biasing") does not.
+        if nxt.isupper() or nxt.isdigit() or nxt in "$([\"'\u201c\u2018\\*_-•#":
+            cuts.add(after)
+    offset = 0
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        start = offset
+        offset += len(line) + 1
+        if i == 0:
+            continue
+        prev = lines[i - 1].rstrip()
+        if not line.strip():
+            continue
+        if (
+            not prev.strip()
+            or _LIST.match(line)
+            or prev.endswith((".", "!", "?", ":", "$$"))
+            or prev.lstrip().startswith("#")
+            or (_LIST.match(prev) and not line[:1].isspace())
+        ):
+            cuts.add(start + len(line) - len(line.lstrip()))
+    return sorted(cuts)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The sentences of `text`, in order; formulas and code spans are never cut."""
+    masked = _mask(text)
+    cuts = [0, *(c for c in _breaks(text, masked) if c > 0), len(text)]
+    out: list[Sentence] = []
+    for a, b in itertools.pairwise(cuts):
+        piece = text[a:b]
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        lead = len(piece) - len(piece.lstrip())
+        start = a + lead
+        end = start + len(stripped)
+        out.append(Sentence(_SPACE.sub(" ", stripped), start, end))
+    return _join_lead_ins(out, text)
+
+
+def _join_lead_ins(sentences: list[Sentence], text: str) -> list[Sentence]:
+    """A sentence that ends with ':' introduces the next one; keep them together."""
+    out: list[Sentence] = []
+    for s in sentences:
+        if out and out[-1].text.endswith(":") and len(out[-1].text) < 200:
+            prev = out.pop()
+            s = Sentence(_SPACE.sub(" ", text[prev.start : s.end].strip()), prev.start, s.end)
+        out.append(s)
+    return out
+
+
+def line_of(text: str, offset: int) -> int:
+    """0-based line of `offset` inside `text`."""
+    return text.count("\n", 0, offset)
+
+
+def strip_list_marker(sentence: str) -> str:
+    """A list item's text without its bullet or number."""
+    m = _LIST.match(sentence)
+    return sentence[m.end() :] if m else sentence

@@ -1,0 +1,522 @@
+"""Search: lexical (FTS5 bm25), semantic (vectors), and hybrid, which fuses both by concept.
+
+Hybrid is reciprocal rank fusion (RRF) over several ranked lists, each first reduced to one
+place per group (a concept when the resolve stage made concepts, else an entry, else the
+document), so that one note cannot fill the page:
+
+- bm25 over passages (names, title and heading weighted up) and over entries (term, aliases,
+  definition), for a query whose words are quoted one by one (FTS5's own syntax never leaks
+  through: `AND`, `NEAR(`, `title:x`, a lone `"` are searched as words);
+- cosine similarity of the query's vector with passage and entry vectors;
+- names: a query that is a term or alias (exactly, as a prefix of each word such as `kl div`,
+  or with a typo such as `perplexty`) puts that concept first, and the other names of an
+  acronym or alias found in the query are added to the lexical query (`RLHF` also searches
+  "reinforcement learning from human feedback").
+
+`Searcher` keeps the vectors and the name index in memory between queries; `search()` is
+the plain function the ask stage calls.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from rapidfuzz import fuzz, process
+
+from grimoire.errors import GrimoireError
+from grimoire.model import ConceptId, Hit, Span
+from grimoire.names import normalize
+from grimoire.store.sqlite_search import EmbedUnit, Filters, PassageRow
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from grimoire.embed import Embedder, EmbedProgress
+    from grimoire.store.sqlite import SQLiteStore
+
+Mode = Literal["lexical", "semantic", "hybrid"]
+MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
+
+# Highlight marks around matched words in `Hit.snippet`; rare in notes, so unambiguous.
+MARK_OPEN, MARK_CLOSE = "«", "»"
+
+RRF_K = 20  # a small k trusts the top of each list; 60 (the paper's) flattens it
+CANDIDATES = 60  # taken from each list before fusion
+SNIPPET_WORDS = 32
+
+STOPWORDS = frozenset([
+    "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
+    "from", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or",
+    "so", "that", "the", "their", "then", "there", "these", "this", "to", "was", "what", "when",
+    "where", "which", "who", "why", "with", "you", "your"
+])
+
+_WORD = re.compile(r"\w+")
+_GroupKey = tuple[str, int | str]
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedReport:
+    """What one `embed` run did."""
+
+    embedded: int = 0  # texts sent to the model
+    reused: int = 0  # units whose text already had a vector
+    total: int = 0  # units with a vector now
+    model: str = ""
+
+
+# -- embedding the store ------------------------------------------------------------------
+
+
+def embed_store(
+    store: SQLiteStore, embedder: Embedder, *, progress: EmbedProgress | None = None
+) -> EmbedReport:
+    """Give every passage and entry a vector; texts embedded before are never re-embedded."""
+    import hashlib
+
+    units = store.embed_units(embedder.name)
+    hashed: list[tuple[EmbedUnit, str]] = [
+        (u, hashlib.sha256(f"{embedder.name}\n{u.text}".encode()).hexdigest()) for u in units
+    ]
+    known = store.known_vectors(h for _, h in hashed)
+    todo: dict[str, str] = {}
+    for unit, h in hashed:
+        if h not in known:
+            todo.setdefault(h, unit.text)
+    links = [(u.kind, u.id, h) for u, h in hashed]
+    hashes = list(todo)
+    batch = 512  # commit every few batches, so an interrupted run keeps what it did
+    done = 0
+    for start in range(0, len(hashes), batch):
+        part = hashes[start : start + batch]
+
+        def step(n: int, _total: int, base: int = start) -> None:
+            if progress is not None:
+                progress(base + n, len(hashes))
+
+        vectors = embedder.embed([todo[h] for h in part], progress=step)
+        blobs = list(zip(part, vectors, strict=True))
+        part_set = set(part)
+        store.save_vectors(embedder.name, blobs, [x for x in links if x[2] in part_set])
+        done += len(part)
+    store.save_vectors(embedder.name, [], [x for x in links if x[2] not in todo])
+    store.drop_orphan_vectors()
+    have, _ = store.vector_counts()
+    reused = sum(1 for _, h in hashed if h not in todo)
+    return EmbedReport(embedded=done, reused=reused, total=have, model=embedder.name)
+
+
+# -- in-memory indexes ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Vectors:
+    signature: tuple[int, ...]
+    kinds: np.ndarray
+    ids: np.ndarray
+    docs: np.ndarray
+    entries: np.ndarray
+    matrix: np.ndarray
+
+
+@dataclass(slots=True)
+class _Names:
+    signature: tuple[int, int] = (-1, -1)
+    norms: list[str] = field(default_factory=list)  # sorted, distinct
+    entries: dict[str, list[int]] = field(default_factory=dict)  # norm -> entry ids
+    docs: dict[int, int] = field(default_factory=dict)  # entry id -> document id
+
+
+@dataclass(frozen=True, slots=True)
+class _NameMatch:
+    entry_id: int
+    score: float  # 1.0 exact, less for prefix and typo matches
+    name: str
+
+
+class Searcher:
+    """Search over one store; keeps vectors and names in memory while they do not change."""
+
+    def __init__(self, store: SQLiteStore, embedder: Embedder | None = None) -> None:
+        self.store = store
+        self._embedder = embedder
+        self._vectors: _Vectors | None = None
+        self._names = _Names()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from grimoire.embed import default_embedder
+
+            self._embedder = default_embedder()
+        return self._embedder
+
+    # -- public ---------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        mode: str = "hybrid",
+        source: str | None = None,
+        format: str | None = None,
+        tag: str | None = None,
+    ) -> list[Hit]:
+        """The `k` best hits for `query`, one per concept (or entry, or document)."""
+        if mode not in MODES:
+            raise GrimoireError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
+        if k <= 0 or not query.strip():
+            return []
+        filters = Filters(source=source, format=format, tag=tag)
+        allowed = self.store.filtered_documents(filters) if filters else None
+        if allowed is not None and not allowed:
+            return []
+        words = _words(query)
+        lists: list[tuple[float, list[tuple[_GroupKey, int | None]]]] = []
+        bonus: dict[_GroupKey, float] = {}
+        highlight: set[str] = {w.casefold() for w in words}
+
+        if mode in ("lexical", "hybrid"):
+            matches = self._name_matches(query, allowed)
+            expansions = self._expansions(query, matches, allowed)
+            highlight.update(w.casefold() for name in expansions for w in _WORD.findall(name))
+            groups_of_entries = self._entry_groups([m.entry_id for m in matches])
+            names_list: list[tuple[_GroupKey, int | None]] = []
+            for m in sorted(matches, key=lambda m: -m.score):
+                key = groups_of_entries[m.entry_id]
+                names_list.append((key, None))
+                # A name typed in full (or nearly) puts its concept above everything else.
+                bonus[key] = max(bonus.get(key, 0.0), m.score)
+            lists.append((2.0, names_list))
+            match = _fts_query(words, expansions)
+            if match:
+                lists.append((1.0, self._passage_list(self.store.fts_passages(
+                    match, CANDIDATES, allowed))))
+                lists.append((1.0, self._entry_list(self.store.fts_entries(
+                    match, CANDIDATES, allowed))))
+
+        if mode in ("semantic", "hybrid"):
+            passages, entries = self._semantic(query, allowed)
+            lists.append((1.0, self._passage_list(passages)))
+            lists.append((1.0, self._entry_list(entries)))
+
+        fused: dict[_GroupKey, float] = {}
+        best_passage: dict[_GroupKey, tuple[float, int]] = {}
+        for weight, ranked in lists:
+            seen: set[_GroupKey] = set()
+            rank = 0
+            for key, passage_id in ranked:
+                if key not in seen:
+                    seen.add(key)
+                    rank += 1
+                    fused[key] = fused.get(key, 0.0) + weight / (RRF_K + rank)
+                if passage_id is not None:
+                    strength = weight / (RRF_K + rank)
+                    current = best_passage.get(key)
+                    if current is None or strength > current[0]:
+                        best_passage[key] = (strength, passage_id)
+        for key, b in bonus.items():
+            fused[key] = fused.get(key, 0.0) + b
+        order = sorted(fused, key=lambda key: -fused[key])[:k]
+        return self._hits(order, fused, best_passage, highlight)
+
+    # -- names ----------------------------------------------------------------------------
+
+    def _name_index(self) -> _Names:
+        signature = self.store.names_signature()
+        if signature != self._names.signature:
+            names = _Names(signature=signature)
+            for norm, _name, entry_id, doc_id in self.store.name_rows():
+                names.entries.setdefault(norm, []).append(entry_id)
+                names.docs[entry_id] = doc_id
+            names.norms = sorted(names.entries)
+            self._names = names
+        return self._names
+
+    def _name_matches(self, query: str, allowed: set[int] | None) -> list[_NameMatch]:
+        """Entries whose name is the query: exactly, word by word as prefixes, or with a typo."""
+        q = normalize(query)
+        if not q or len(q) > 80:
+            return []
+        index = self._name_index()
+        found: dict[int, _NameMatch] = {}
+
+        def add(norm: str, score: float) -> None:
+            for entry_id in index.entries.get(norm, ()):
+                if allowed is not None and index.docs.get(entry_id) not in allowed:
+                    continue
+                if entry_id not in found or found[entry_id].score < score:
+                    found[entry_id] = _NameMatch(entry_id, score, norm)
+
+        if q in index.entries:
+            add(q, 1.0)
+        q_words = q.split()
+        # "kl div" -> "kl divergence": every word a prefix of the name's word at its place.
+        if len(q) >= 2:
+            lo = bisect.bisect_left(index.norms, q_words[0])
+            for norm in index.norms[lo : lo + 2000]:
+                if not norm.startswith(q_words[0]):
+                    break
+                n_words = norm.split()
+                if norm != q and len(n_words) == len(q_words) and all(
+                    n.startswith(w) for n, w in zip(n_words, q_words, strict=True)
+                ) and (len(q_words) > 1 or len(q) >= 4):
+                    add(norm, 0.8)
+        # Typos: the whole query close to a whole name.
+        if len(q) >= 4:
+            for norm, score, _ in process.extract(
+                q, index.norms, scorer=fuzz.ratio, score_cutoff=86, limit=5
+            ):
+                if norm != q:
+                    add(norm, 0.9 * score / 100)
+        return list(found.values())
+
+    def _expansions(
+        self, query: str, matches: Sequence[_NameMatch], allowed: set[int] | None
+    ) -> list[str]:
+        """Other names of the entries the query names, whole or in part (acronym expansion)."""
+        index = self._name_index()
+        entry_ids = {m.entry_id for m in matches}
+        words = normalize(query).split()
+        # A name inside a longer query ("what does RLHF optimise") expands too, when it is
+        # specific: several words, or a short name written in capitals (an acronym).
+        capitals = {w.casefold() for w in _WORD.findall(query) if len(w) >= 2 and w.isupper()}
+        for n in range(1, min(5, len(words)) + 1):
+            for i in range(len(words) - n + 1):
+                gram = " ".join(words[i : i + n])
+                if gram not in index.entries or gram in STOPWORDS:
+                    continue
+                if n >= 2 or gram in capitals:
+                    ids = index.entries[gram]
+                    if len(ids) <= 5:
+                        entry_ids.update(ids)
+        if allowed is not None:
+            entry_ids = {e for e in entry_ids if index.docs.get(e) in allowed}
+        q = normalize(query)
+        out: list[str] = []
+        for names in self.store.entry_aliases(entry_ids).values():
+            for name in names:
+                if normalize(name) != q and name not in out:
+                    out.append(name)
+        return out[:12]
+
+    # -- groups ---------------------------------------------------------------------------
+
+    def _entry_groups(self, entry_ids: Iterable[int]) -> dict[int, _GroupKey]:
+        # Once resolve has made concepts, an entry belongs to its concept; until then (or for
+        # an entry resolve has not seen yet) the entry is its own group.
+        ids = list(dict.fromkeys(entry_ids))
+        concepts = self.store.concepts_of_entries(ids)
+        return {e: ("c", concepts[e]) if e in concepts else ("e", e) for e in ids}
+
+    def _passage_list(
+        self, scored: Sequence[tuple[int, float]]
+    ) -> list[tuple[_GroupKey, int | None]]:
+        ids = [pid for pid, _ in scored]
+        owners = self.store.passage_groups(ids)
+        concepts = self.store.concepts_of_passages(ids)
+        out: list[tuple[_GroupKey, int | None]] = []
+        for pid, _ in scored:
+            if pid not in owners:
+                continue
+            doc_id, entry_id = owners[pid]
+            if pid in concepts:
+                key: _GroupKey = ("c", concepts[pid])
+            else:
+                key = ("e", entry_id) if entry_id is not None else ("d", doc_id)
+            out.append((key, pid))
+        return out
+
+    def _entry_list(
+        self, scored: Sequence[tuple[int, float]]
+    ) -> list[tuple[_GroupKey, int | None]]:
+        groups = self._entry_groups(eid for eid, _ in scored)
+        return [(groups[eid], None) for eid, _ in scored]
+
+    # -- semantic -------------------------------------------------------------------------
+
+    def _vector_index(self) -> _Vectors:
+        signature = (*self.store.vectors_signature(), hash(self.embedder.name))
+        if self._vectors is None or signature != self._vectors.signature:
+            kinds, ids, docs, entries, matrix = self.store.load_vectors(self.embedder.name)
+            self._vectors = _Vectors(signature, kinds, ids, docs, entries, matrix)
+        return self._vectors
+
+    def _semantic(
+        self, query: str, allowed: set[int] | None
+    ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        import numpy as np
+
+        index = self._vector_index()
+        if not len(index.ids):
+            return [], []
+        q = self.embedder.embed([query])[0]
+        scores = index.matrix @ q
+        if allowed is not None:
+            keep = np.isin(index.docs, np.fromiter(allowed, dtype=np.int64))
+            scores = np.where(keep, scores, -np.inf)
+        n = min(len(scores), CANDIDATES * 3)
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        passages: list[tuple[int, float]] = []
+        entries: list[tuple[int, float]] = []
+        for i in top:
+            if not np.isfinite(scores[i]):
+                break
+            target = passages if index.kinds[i] == 0 else entries
+            if len(target) < CANDIDATES:
+                target.append((int(index.ids[i]), float(scores[i])))
+        return passages, entries
+
+    # -- hits -----------------------------------------------------------------------------
+
+    def _hits(
+        self,
+        order: Sequence[_GroupKey],
+        fused: dict[_GroupKey, float],
+        best_passage: dict[_GroupKey, tuple[float, int]],
+        highlight: set[str],
+    ) -> list[Hit]:
+        chosen: dict[_GroupKey, int] = {k: best_passage[k][1] for k in order if k in best_passage}
+        need_entries = [key[1] for key in order if key not in chosen and key[0] == "e"]
+        need_docs = [key[1] for key in order if key not in chosen and key[0] == "d"]
+        need_concepts = [key[1] for key in order if key not in chosen and key[0] == "c"]
+        for entry_id, pid in self.store.entry_first_passages(need_entries).items():
+            chosen[("e", entry_id)] = pid
+        for doc_id, pid in self.store.document_first_passages(need_docs).items():
+            chosen[("d", doc_id)] = pid
+        for concept_id, pid in self.store.concept_first_passages(need_concepts).items():
+            chosen[("c", concept_id)] = pid
+        rows = self.store.passage_rows(list(chosen.values()))
+        labels = self.store.concept_label_of(k[1] for k in order if k[0] == "c")
+        hits: list[Hit] = []
+        for key in order:
+            row = rows.get(chosen.get(key, -1))
+            if row is None:
+                continue
+            concept = labels.get(key[1]) if key[0] == "c" else row.term
+            concept_id = ConceptId(str(key[1])) if key[0] == "c" else None
+            hits.append(_hit(row, fused[key], concept, concept_id, highlight))
+        return hits
+
+
+def _hit(
+    row: PassageRow,
+    score: float,
+    concept: str | None,
+    concept_id: ConceptId | None,
+    words: set[str],
+) -> Hit:
+    return Hit(
+        passage_id=row.id,
+        text=row.text,
+        span=Span(row.path, row.start_line, row.end_line),
+        score=round(score, 6),
+        heading_path=row.heading_path,
+        title=row.title,
+        format=row.format,
+        concept=concept,
+        concept_id=concept_id,
+        entry_id=row.entry_id,
+        snippet=snippet(row.text, words),
+    )
+
+
+# -- query text -----------------------------------------------------------------------------
+
+
+def _words(query: str) -> list[str]:
+    return _WORD.findall(query)
+
+
+def _fts_query(words: Sequence[str], expansions: Sequence[str] = ()) -> str:
+    """An FTS5 MATCH expression that searches every word literally (OR), plus name phrases.
+
+    Each word is a quoted string, so nothing the user types is read as FTS5 syntax.
+    """
+    terms = [w.casefold() for w in words]
+    content = [t for t in terms if t not in STOPWORDS]
+    chosen = list(dict.fromkeys(content or terms))[:24]
+    parts = [f'"{t}"' for t in chosen]
+    for name in expansions:
+        tokens = [t.casefold() for t in _WORD.findall(name)]
+        if tokens:
+            parts.append('"' + " ".join(tokens) + '"')
+    return " OR ".join(dict.fromkeys(parts))
+
+
+def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
+    """About `size` words of `text` around the densest run of matches, marked «like this»."""
+    tokens = text.split()
+    if not tokens:
+        return ""
+    stems = {_stem(w) for w in words if w.casefold() not in STOPWORDS} or {_stem(w) for w in words}
+
+    def is_match(token: str) -> bool:
+        return any(_stem(w) in stems for w in _WORD.findall(token))
+
+    flags = [is_match(t) for t in tokens]
+    best, best_at = -1, 0
+    window = sum(flags[:size])
+    best, best_at = window, 0
+    for i in range(1, max(1, len(tokens) - size + 1)):
+        entering = flags[i + size - 1] if i + size - 1 < len(tokens) else False
+        window += entering - flags[i - 1]
+        if window > best:
+            best, best_at = window, i
+    start = max(0, best_at - 2) if best > 0 else 0
+    piece = tokens[start : start + size]
+    out = []
+    for token in piece:
+        if is_match(token):
+            out.append(_mark(token, stems))
+        else:
+            out.append(token)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + size < len(tokens) else ""
+    return prefix + " ".join(out) + suffix
+
+
+def _mark(token: str, stems: set[str]) -> str:
+    def mark(m: re.Match[str]) -> str:
+        word = m.group(0)
+        return f"{MARK_OPEN}{word}{MARK_CLOSE}" if _stem(word) in stems else word
+
+    return _WORD.sub(mark, token)
+
+
+def _stem(word: str) -> str:
+    # A crude stem is enough to highlight "matrix" for "matrices", "trains" for "training".
+    w = word.casefold()
+    return w[:5] if len(w) > 5 else w
+
+
+# -- the plain function ---------------------------------------------------------------------
+
+
+def search(
+    store: SQLiteStore,
+    query: str,
+    *,
+    k: int = 10,
+    mode: str = "hybrid",
+    embedder: Embedder | None = None,
+    source: str | None = None,
+    format: str | None = None,
+    tag: str | None = None,
+) -> list[Hit]:
+    """Search `store` once (for repeated queries keep a `Searcher`, which caches vectors)."""
+    return Searcher(store, embedder).search(
+        query, k=k, mode=mode, source=source, format=format, tag=tag
+    )
+
+
+__all__ = [
+    "MARK_CLOSE", "MARK_OPEN", "MODES", "EmbedReport", "Searcher", "embed_store", "search",
+    "snippet",
+]

@@ -1,0 +1,177 @@
+"""Ask, extractive path, end to end on the seeds and examples/, with citations checked
+against the files themselves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import grimoire
+from grimoire.ask import NOT_COVERED, verify_citation
+from grimoire.ask.cite import SourceLines
+from grimoire.ask.sanitize import sanitize
+from grimoire.ask.sentences import split_sentences
+from grimoire.cli import main
+from grimoire.model import Citation, Span
+
+from .conftest import EXAMPLES, SEEDS
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> grimoire.Grimoire:
+    db = tmp_path_factory.mktemp("ask") / "notes.db"
+    base = grimoire.open(db)
+    base.ingest([str(seeds)] + ([str(EXAMPLES)] if EXAMPLES.is_dir() else []))
+    yield base
+    base.close()
+
+
+def _lines(span: Span) -> str:
+    lines = Path(span.path).read_text(encoding="utf-8").splitlines()
+    return "\n".join(lines[span.start_line - 1 : span.end_line])
+
+
+def test_lora_answer_cites_the_right_lines(kb: grimoire.Grimoire) -> None:
+    answer = kb.ask("what does LoRA replace an N x M weight update with?")
+    assert not answer.abstained
+    assert "[N, k] @ [k, M]" in answer.answer
+    seed = [c for c in answer.citations if c.span.path.startswith(str(SEEDS))]
+    assert seed, answer.citations
+    assert "000_" in seed[0].span.path
+    assert seed[0].span.start_line == 73 == seed[0].span.end_line
+    assert "[N, k] @ [k, M]" in _lines(seed[0].span)
+    for c in answer.citations:
+        assert verify_citation(c)
+        assert f"[{c.n}]" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "why is cross entropy preferred over squared error for softmax outputs?",
+    "what is a common threshold for the p-value?",
+    "what does L1 regularization do to the weights of irrelevant features?",
+    "what is the derivative of softmax?",
+])
+def test_every_citation_span_holds_its_quote(kb: grimoire.Grimoire, question: str) -> None:
+    answer = kb.ask(question)
+    assert not answer.abstained
+    assert 1 <= len(answer.citations) <= 3
+    for c in answer.citations:
+        assert verify_citation(c), c
+        text = _lines(c.span)
+        # the first and last words of the quote are on the cited lines
+        words = c.quote.split()
+        assert words[0].strip("$[(") in text or words[-1].strip(".)]$") in text
+
+
+def test_formula_is_quoted_whole(kb: grimoire.Grimoire) -> None:
+    answer = kb.ask("what is the derivative of softmax?")
+    assert "$= softmax_p . (1 - softmax_p)$" not in answer.answer  # never cut inside math
+    assert "${d_{softmax_p} \\over d_{raw_p}} = softmax_p . (1 - softmax_p)$" in answer.answer
+
+
+def test_wrong_arithmetic_is_marked(kb: grimoire.Grimoire) -> None:
+    answer = kb.ask("what is the geometric mean used for?")
+    assert not answer.abstained
+    assert "0.995 = 0.99" in answer.answer or "0.995 * 0.995 = 0.99" in answer.answer
+    assert "lint:" in answer.answer and "99.0025" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "who won the 2022 FIFA World Cup?",
+    "how do I bake sourdough bread?",
+    "what is the boiling point of ethanol?",
+])
+def test_abstains_when_notes_are_silent(kb: grimoire.Grimoire, question: str) -> None:
+    answer = kb.ask(question)
+    assert answer.abstained
+    assert answer.answer.startswith(NOT_COVERED)
+    assert answer.citations == ()
+    assert answer.nearest
+
+
+def test_a_heading_alone_is_not_an_answer(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "empty.md").write_text("# Quantum annealing schedules\n\n## Quantum annealing\n")
+    (notes / "other.md").write_text("# Dropout\n\nDropout zeroes random activations while "
+                                    "training so units do not co-adapt.\n")
+    with grimoire.open(tmp_path / "kb.db") as base:
+        base.ingest([str(notes)])
+        answer = base.ask("what are quantum annealing schedules?")
+    assert answer.abstained
+
+
+def test_two_sources_that_disagree_are_both_cited(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "adam.md").write_text(
+        "# Adam\n\nAdam keeps moving averages of the gradient and its square.\n"
+        "The default beta2 of the Adam optimizer is 0.999 in most libraries.\n")
+    (notes / "optimizers.md").write_text(
+        "# Optimizers\n\n## Adam\n\nFor the Adam optimizer the default beta2 is 0.99 "
+        "according to my course notes.\n")
+    with grimoire.open(tmp_path / "kb.db") as base:
+        base.ingest([str(notes)])
+        answer = base.ask("what is the default beta2 of the Adam optimizer?")
+    assert not answer.abstained
+    assert "disagree" in answer.answer
+    paths = {Path(c.span.path).name for c in answer.citations}
+    assert paths == {"adam.md", "optimizers.md"}
+    assert "0.999" in answer.answer and "0.99 " in answer.answer
+    assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_verify_citation_rejects_a_wrong_span(seeds: Path) -> None:
+    path = str(next(seeds.glob("000_*.txt")))
+    quote = "In practice it emulates a [N, M] matrice, by using two [N, k] @ [k, M] matricies"
+    assert verify_citation(Citation(1, Span(path, 73, 73), quote))
+    assert not verify_citation(Citation(1, Span(path, 77, 77), quote))
+    assert not verify_citation(Citation(1, Span(path, 9000, 9001), quote))
+    assert not verify_citation(Citation(1, Span(path + ".gone", 73, 73), quote))
+    assert SourceLines().lines(path + ".gone") == []
+
+
+def test_sentences_never_split_inside_math() -> None:
+    text = ("$PPL(X) = P(X_1 … X_N)^{-{1 \\over N}}$ metric. Say we guess. It gives $a. B$ "
+            "here. See e.g. Next one.\n- item one\n- item two")
+    got = [s.text for s in split_sentences(text)]
+    assert got[0] == "$PPL(X) = P(X_1 … X_N)^{-{1 \\over N}}$ metric."
+    assert "It gives $a. B$ here." in got
+    assert "See e.g. Next one." in got
+    assert got[-2:] == ["- item one", "- item two"]
+
+
+def test_sanitize_strips_images_and_foreign_urls() -> None:
+    text = ("See ![](https://x/?d=SECRET) and [docs](https://evil.example/a) and "
+            "https://ok.example/page. <img src=https://x/y.png> $a<b$")
+    clean = sanitize(text, {"https://ok.example/page"})
+    assert "https://x" not in clean and "evil.example" not in clean and "<img" not in clean
+    assert "https://ok.example/page" in clean and "$a<b$" in clean and "![" not in clean
+
+
+def test_cli_ask_json(kb: grimoire.Grimoire) -> None:
+    db = kb.store.path if hasattr(kb.store, "path") else None
+    if db is None:
+        pytest.skip("store path unknown")
+    result = CliRunner().invoke(
+        main, ["--db", str(db), "ask", "what", "is", "a", "common", "threshold", "for", "the",
+               "p-value?", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["abstained"] is False
+    assert "0.05" in data["answer"]
+    c = data["citations"][0]
+    assert set(c) >= {"n", "source", "line_start", "line_end", "quote", "concept"}
+    assert c["source"].endswith(".txt") and c["line_start"] == 89
+
+
+def test_cli_ask_text(kb: grimoire.Grimoire) -> None:
+    db = getattr(kb.store, "path", None)
+    if db is None:
+        pytest.skip("store path unknown")
+    result = CliRunner().invoke(main, ["--db", str(db), "ask", "what does RAG add to an LLM?"])
+    assert result.exit_code == 0, result.output
+    assert "[1]" in result.output and "000_f4d7ce3493df2891.txt:109" in result.output

