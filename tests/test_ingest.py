@@ -186,21 +186,27 @@ def test_killed_ingest_leaves_each_file_all_or_nothing(tmp_path: Path) -> None:
     make_vault(notes, 400)
     reference = tmp_path / "reference.db"
     with grimoire.open(reference) as kb:
-        kb.ingest([notes])
+        started = time.perf_counter()
+        kb.ingest([notes], embed=False)
+        duration = time.perf_counter() - started
     expected = per_file(reference)
     assert len(expected) == 400
     db = tmp_path / "kb.db"
     rng = random.Random(7)
     env = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
     partial_seen = False
+    script = ("import sys, grimoire; kb = grimoire.open(sys.argv[1]); print('go', flush=True); "
+              "kb.ingest([sys.argv[2]], embed=False)")
     for _ in range(6):
-        proc = subprocess.Popen(
-            [sys.executable, "-c",
-             "import sys, grimoire; grimoire.open(sys.argv[1]).ingest([sys.argv[2]])",
-             str(db), str(notes)], env=env)
-        time.sleep(rng.uniform(0.3, 2.5))
+        proc = subprocess.Popen([sys.executable, "-c", script, str(db), str(notes)], env=env,
+                                stdout=subprocess.PIPE)
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == b"go"
+        # Kill somewhere inside the file loop (its length measured by the reference run).
+        time.sleep(rng.uniform(0.1, 0.9) * duration)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        proc.stdout.close()
         if not db.exists():
             continue
         with grimoire.open(db) as kb:
@@ -211,5 +217,5 @@ def test_killed_ingest_leaves_each_file_all_or_nothing(tmp_path: Path) -> None:
         assert {p: expected[p] for p in stored} == stored
     assert partial_seen, "no kill landed mid-ingest; the test proved nothing"
     with grimoire.open(db) as kb:
-        kb.ingest([notes])
+        kb.ingest([notes], embed=False)
     assert per_file(db) == expected

@@ -100,7 +100,7 @@ def ingest(
             tally.add("removed", len(known))
             continue
         seen: set[str] = set()
-        files = _walk(root, tally, store) if root.is_dir() else iter([root])
+        files = _walk(root, tally, store, seen) if root.is_dir() else iter([root])
         for file in files:
             seen.add(str(file))
             job = _triage(store, file, root, format, options, tally)
@@ -115,8 +115,11 @@ def ingest(
     return tally.report()
 
 
-def _walk(root: Path, tally: _Tally, store: Store) -> Iterator[Path]:
-    """Files under `root`, sorted, skipping hidden and tool folders and outward symlinks."""
+def _walk(root: Path, tally: _Tally, store: Store, seen: set[str]) -> Iterator[Path]:
+    """Files under `root`, sorted, skipping hidden and tool folders and outward symlinks.
+
+    Skipped files are recorded (and added to `seen`, so that they stay listed in `sources`).
+    """
     real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
@@ -124,6 +127,7 @@ def _walk(root: Path, tally: _Tally, store: Store) -> Iterator[Path]:
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
+            seen.add(str(path))
             if path.is_symlink():
                 try:
                     target = path.resolve(strict=True)
@@ -190,7 +194,8 @@ def _triage(
     if reader is None:
         _skip(store, file, root, f"not a note format ({file.suffix or 'no extension'})", tally)
         return None
-    existed = previous is not None and previous.status == "ok"
+    # A file that failed after a good read still has that read stored: this is an update.
+    existed = previous is not None and previous.sha256 is not None
     return _Job(path=path, root=root_s, data=data, sha256=sha, format=reader.name, existed=existed)
 
 

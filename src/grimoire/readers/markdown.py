@@ -13,7 +13,7 @@ What becomes what:
   of documentation sites (`<Tip>`, `<hfoption>`, `<Youtube/>`) vanish the same way, callout
   markers (`> [!NOTE]`) and `[[autodoc]] name` lines are dropped (the latter kept as REF links).
   Math stays as TeX inside `$...$`/`$$...$$`, whether written with dollars or `\\(...\\)`.
-- Entries, by one of two explicit rules:
+- Entries, by one of three explicit rules:
   (a) a *term file*: front matter has a `title` and either a glossary key (`related_terms`,
       `references`, `aliases`, `destination`, `redirect_to`), or a first paragraph that opens
       with the title ("Convolution is ..."), or a short body (no headings, at most 1500
@@ -25,7 +25,10 @@ What becomes what:
       "Glossary", "Terms", "Definitions" or "Vocabulary" (or anywhere, when the front matter says
       `glossary: true` or `layout: glossary`), has text directly beneath it and is not a single
       letter (`## A`), is one entry; its definition is its section's text.
-  Articles (no glossary ancestor, no term front matter) give passages only.
+  (c) a *titled note*: a page that is neither, opening with its only H1, a name of at most six
+      words, with text under it (`# Dropout` then a paragraph): one entry, the H1 as term and
+      the lead section (up to the next heading) as definition. Blog posts never are.
+  Other articles (no glossary ancestor, no term front matter, no short H1) give passages only.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ MERGE_CHARS = 1000
 MAX_PASSAGE_CHARS = 2000
 TERM_FILE_CHARS = 1500
 
+TITLED_NOTE_WORDS = 6
 TERM_KEYS = ("related_terms", "references", "aliases", "destination", "redirect_to")
 _GLOSSARY_HEADING = re.compile(r"\b(glossary|terms|terminology|definitions|vocabulary)\b", re.I)
 _REDIRECT = re.compile(
@@ -328,7 +332,25 @@ def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
                 title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
             )
         ]
-    return _glossary_entries(parsed, path)
+    return _glossary_entries(parsed, path) or _titled_note(parsed, path)
+
+
+def _titled_note(parsed: Parsed, path: str) -> list[Entry]:
+    """A note that opens with its one H1, a short name, and text under it (`# Dropout` then a
+    paragraph): the H1 is a term and its lead section, up to the next heading, defines it."""
+    heads = parsed.headings
+    if not heads or heads[0].index != 0 or heads[0].level != 1:
+        return []
+    if sum(h.level == 1 for h in heads) > 1 or len(heads[0].title.split()) > TITLED_NOTE_WORDS:
+        return []
+    if str(parsed.front.meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
+        return []
+    end = heads[1].index if len(heads) > 1 else len(parsed.blocks)
+    lead = [b for b in parsed.blocks[:end] if b.kind != "code"]
+    if not lead or not lead[0].units:
+        return []
+    last = max((ln for b in lead for ln, _ in b.units), default=heads[0].line)
+    return [entry_from_blocks(heads[0].title, lead, Span(path, heads[0].line, last))]
 
 
 def make_document(

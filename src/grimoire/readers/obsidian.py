@@ -15,7 +15,8 @@ Syntax (added to markdown.py's parser as inline rules, so code spans and fences 
 
 Entries: a note is one Entry named by its title (front matter `title`, else a `#` heading, else
 the file stem) when its front matter has glossary keys (as in markdown.py) or when its body
-opens with text before any heading (a definition, not a screenshot or an embed). The definition
+opens with text before any heading, or under an H1 that repeats the title (a definition, not a
+screenshot or an embed). The definition
 is the whole body. A body that is only "See [[X]]" / "Synonym for [[X]]" / "Abbreviation for
 [[X]]" makes the entry a redirect to X.
 """
@@ -31,6 +32,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from grimoire.model import Document, Entry, Problem, Span
+from grimoire.names import normalize
 from grimoire.readers import markdown
 
 name = "obsidian"
@@ -192,6 +194,14 @@ def strip_comments(text: str) -> tuple[str, int | None]:
 # --------------------------------------------------------------------------- reader
 
 
+def _titles_note(parsed: markdown.Parsed, title: str) -> bool:
+    """Whether the note opens with an H1 that repeats its own title (`# LoRA` in LoRA.md),
+    the way many vaults start every note: then the text under it defines the title."""
+    first = parsed.headings[0]
+    following = parsed.headings[1].index if len(parsed.headings) > 1 else len(parsed.blocks)
+    return first.level == 1 and normalize(first.title) == normalize(title) and following > 0
+
+
 def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     fields = markdown.front_entry_fields(parsed, path)
     blocks = parsed.blocks
@@ -199,7 +209,9 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     if not has_keys:
         # A note opening with text (before any heading) defines its title; one opening with
         # an embed or a heading (a screenshot page, a long write-up) does not.
-        if not blocks or (parsed.headings and parsed.headings[0].index == 0):
+        if not blocks:
+            return []
+        if parsed.headings and parsed.headings[0].index == 0 and not _titles_note(parsed, title):
             return []
         first = blocks[0]
         if not first.units:
