@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from grimoire.lint import LintReport
 from grimoire import graph as graphs
 from grimoire.errors import NotFound
 from grimoire.ingest import DEFAULT_OPTIONS, IngestReport, Progress, ingest
+from grimoire.lint import LintReport
 from grimoire.model import Answer, Hit
 from grimoire.names import normalize
 from grimoire.readers.base import ReadOptions

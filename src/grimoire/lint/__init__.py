@@ -18,7 +18,13 @@ from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.sqlite import SQLiteStore
 
 GROUPS = (
-    "wanted", "dead-link", "empty", "see-only", "broken-math", "arithmetic", "near-duplicate",
+    "wanted",
+    "dead-link",
+    "empty",
+    "see-only",
+    "broken-math",
+    "arithmetic",
+    "near-duplicate",
     "conflict",
 )
 _SEE_ONLY = re.compile(
@@ -66,8 +72,9 @@ def entry_findings(store: SQLiteStore) -> Iterator[Finding]:
         if not e.definition.strip() and not e.glosses:
             yield Finding("empty", f"entry {e.term!r} has no definition", e.span)
         elif _SEE_ONLY.match(e.definition):
-            yield Finding("see-only", f"entry {e.term!r} only says {e.definition.strip()!r}",
-                          e.span)
+            yield Finding(
+                "see-only", f"entry {e.term!r} only says {e.definition.strip()!r}", e.span
+            )
 
 
 def passage_findings(store: SQLiteStore, threshold: float = 0.7) -> Iterator[Finding]:
@@ -96,8 +103,49 @@ def passage_findings(store: SQLiteStore, threshold: float = 0.7) -> Iterator[Fin
 
 
 _STOP = frozenset(
-    "a an the of to in on for and or is are be by with as that this it its from at which when "
-    "into than then can used use using such each any all not no more most other also".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "is",
+        "are",
+        "be",
+        "by",
+        "with",
+        "as",
+        "that",
+        "this",
+        "it",
+        "its",
+        "from",
+        "at",
+        "which",
+        "when",
+        "into",
+        "than",
+        "then",
+        "can",
+        "used",
+        "use",
+        "using",
+        "such",
+        "each",
+        "any",
+        "all",
+        "not",
+        "no",
+        "more",
+        "most",
+        "other",
+        "also",
+    ]
 )
 _CONTENT = re.compile(r"[a-z][a-z0-9]+")
 
@@ -119,8 +167,11 @@ def concept_findings(
     for page in wanted:
         places = f"{page.count} place{'s' if page.count != 1 else ''}"
         hint = f"; did you mean {', '.join(page.suggestions)}?" if page.suggestions else ""
-        yield Finding("wanted", f"{page.name!r} is linked from {places} but defined nowhere{hint}",
-                      page.spans[0])
+        yield Finding(
+            "wanted",
+            f"{page.name!r} is linked from {places} but defined nowhere{hint}",
+            page.spans[0],
+        )
     for link in dead_links:
         # A name nobody defines is a wanted page (above); a link to a file that is not there,
         # or to a name two concepts share, is a dead link.
@@ -137,8 +188,11 @@ def concept_findings(
                     continue
                 ga, gb = _gist(a.entry.definition), _gist(b.entry.definition)
                 if len(ga & gb) / max(1, len(ga | gb)) < overlap:
-                    yield Finding("conflict", f"{concept.label!r} is defined differently here "
-                                  f"and in {a.entry.span}", b.entry.span)
+                    yield Finding(
+                        "conflict",
+                        f"{concept.label!r} is defined differently here and in {a.entry.span}",
+                        b.entry.span,
+                    )
 
 
 def lint(store: SQLiteStore, extra: Iterable[Finding] = ()) -> LintReport:
