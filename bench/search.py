@@ -86,7 +86,8 @@ def load_units(kb: grimoire.Grimoire) -> tuple[list[Unit], dict[tuple[str, int],
            WHERE e.redirect IS NULL"""
     ):
         d = json.loads(data)
-        text = " ".join([term, *d.get("aliases", ()), *d.get("glosses", ()), d.get("definition", "")])
+        parts = [term, *d.get("aliases", ()), *d.get("glosses", ()), d.get("definition", "")]
+        text = " ".join(parts)
         labels = variants(term) | variants(title) | variants(path_label(path))
         for alias in d.get("aliases", ()):
             labels |= variants(alias)
@@ -119,7 +120,10 @@ def relevant(labels: set[str] | frozenset[str], expected: Sequence[str]) -> bool
     return bool(labels & want)
 
 
-def score(ranked_labels: list[set[str] | frozenset[str]], expected: Sequence[str]) -> tuple[float, float]:
+Labels = set[str] | frozenset[str]
+
+
+def score(ranked_labels: list[Labels], expected: Sequence[str]) -> tuple[float, float]:
     for rank, labels in enumerate(ranked_labels[:10], 1):
         if relevant(labels, expected):
             return 1.0 / rank, 1.0
@@ -174,7 +178,9 @@ def quality(kb: grimoire.Grimoire, queries: list[dict]) -> dict[str, dict[str, f
         return sorted(fused, key=lambda i: -fused[i])
 
     systems: dict[str, Callable[[str], list[set[str] | frozenset[str]]]] = {
-        f"grimoire {mode}": (lambda q, m=mode: [hit_labels(kb, h) for h in kb.search(q, k=10, mode=m)])
+        f"grimoire {mode}": (
+            lambda q, m=mode: [hit_labels(kb, h) for h in kb.search(q, k=10, mode=m)]
+        )
         for mode in ("lexical", "semantic", "hybrid")
     }
     systems["peer bm25s"] = lambda q: [u.labels for u in dedupe(bm25_order(q), units)]
@@ -219,7 +225,7 @@ def generate(path: str, n_passages: int, vocabulary: list[str], seed: int = 7) -
             words = rng.choices(vocabulary, k=rng.randint(30, 90))
             text = " ".join(words)
             if p % 4 == 0:
-                term = " ".join(rng.choices(vocabulary, k=rng.randint(1, 3))).title()
+                term = " ".join(rng.choices(vocabulary, k=rng.randint(1, 3))).title() + f" {d}"
                 entries.append(Entry(term=term, definition=text, span=Span(file, line, line + 1),
                                      aliases=(f"{term[:3].upper()}{d}",)))
                 passages.append(Passage(text=text, span=Span(file, line, line + 1),
@@ -227,7 +233,7 @@ def generate(path: str, n_passages: int, vocabulary: list[str], seed: int = 7) -
             else:
                 passages.append(Passage(text=text, span=Span(file, line, line + 1),
                                         heading_path=(f"Section {p}",)))
-        doc = Document(path=file, format="markdown", title=f"Note {d}",
+        doc = Document(path=file, format="markdown", title=" ".join(rng.choices(vocabulary, k=3)),
                        passages=tuple(passages), entries=tuple(entries), tags=("generated",))
         store.replace_source(SourceRecord(path=file, status="ok", format="markdown",
                                           sha256=str(d), root="/generated"), [doc])
@@ -305,22 +311,25 @@ def main() -> None:
     embedded = embed_store(kb.store, kb.searcher.embedder)
     report["corpus"] = {"ingest+embed s": round(time.perf_counter() - t, 1),
                         "embedded": embedded.embedded, "vectors": embedded.total,
-                        **{k: v for k, v in dataclasses.asdict(kb.stats()).items() if isinstance(v, int)}}
+                        **{k: v for k, v in dataclasses.asdict(kb.stats()).items()
+                           if isinstance(v, int)}}
     report["quality"] = quality(kb, queries)
     report["embedding passages/s"] = throughput(kb)
+    tokens = [w for (text,) in kb.store.conn.execute("SELECT text FROM passages")
+              for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)]
     kb.close()
     report["cold start s"] = {
         "lexical": cold_start(args.db, "kl div", "lexical"),
         "hybrid": cold_start(args.db, "fine-tune a big model with two low-rank matrices", "hybrid"),
     }
     if not args.skip_scale:
-        words = [w for item in queries for w in item["query"].split()]
-        vocabulary = sorted({w.strip(".,;:!?()\"'").lower() for w in Path(
-            SHARED / "seeds" / "README.md").read_text().split() + words} - {""})
+        # Words drawn with their frequencies in the real corpus, so that term statistics
+        # (a few very common words, a long tail of rare ones) are those of real notes.
+        vocabulary = tokens
         probe = [item["query"] for item in queries]
         scale = {}
         for size in (int(s) for s in args.sizes.split(",")):
-            path = str(Path(tempfile.gettempdir()) / f"grimoire-bench-{size}.db")
+            path = str(Path(tempfile.gettempdir()) / f"grimoire-bench-v2-{size}.db")
             if not Path(path).exists():
                 generate(path, size, vocabulary)
             scale[f"{size} passages"] = {m: latency(path, probe, m)

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz, process
 
@@ -47,6 +47,10 @@ MARK_OPEN, MARK_CLOSE = "«", "»"
 RRF_K = 20  # a small k trusts the top of each list; 60 (the paper's) flattens it
 CANDIDATES = 60  # taken from each list before fusion
 SNIPPET_WORDS = 32
+# Above this many vectors, a first pass compares sign bits (Hamming distance) and only the
+# best BINARY_POOL are scored exactly: reading 100k float vectors per query is what costs.
+BINARY_ABOVE = 20_000
+BINARY_POOL = 2_000
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -121,6 +125,7 @@ class _Vectors:
     docs: np.ndarray
     entries: np.ndarray
     matrix: np.ndarray
+    bits: np.ndarray | None = None  # sign bits, packed: a coarse index for large stores
 
 
 @dataclass(slots=True)
@@ -129,6 +134,8 @@ class _Names:
     norms: list[str] = field(default_factory=list)  # sorted, distinct
     entries: dict[str, list[int]] = field(default_factory=dict)  # norm -> entry ids
     docs: dict[int, int] = field(default_factory=dict)  # entry id -> document id
+    # For the typo pass: names by (first letter, length); a typo in the first letter is rare.
+    by_start: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +152,7 @@ class Searcher:
         self.store = store
         self._embedder = embedder
         self._vectors: _Vectors | None = None
+        self._cache: dict[str, tuple[tuple[int, int], Any]] = {}
         self._names = _Names()
 
     @property
@@ -193,7 +201,7 @@ class Searcher:
                 # A name typed in full (or nearly) puts its concept above everything else.
                 bonus[key] = max(bonus.get(key, 0.0), m.score)
             lists.append((2.0, names_list))
-            match = _fts_query(words, expansions)
+            match = _fts_query(self._prune_common(words), expansions)
             if match:
                 lists.append((1.0, self._passage_list(self.store.fts_passages(
                     match, CANDIDATES, allowed))))
@@ -225,16 +233,45 @@ class Searcher:
         order = sorted(fused, key=lambda key: -fused[key])[:k]
         return self._hits(order, fused, best_passage, highlight)
 
+    def _prune_common(self, words: Sequence[str]) -> list[str]:
+        """Drop words that occur in a large share of passages, when rarer ones remain.
+
+        Their bm25 weight is near zero anyway, but scoring every passage that contains them
+        is what makes a query slow on a large store.
+        """
+        terms = list(dict.fromkeys(w.casefold() for w in words if w.casefold() not in STOPWORDS))
+        if len(terms) < 2:
+            return list(words)
+        total = self._cached("passages", self.store.passage_count)
+        limit = max(2000, total // 50)
+        if total < limit * 2:
+            return list(words)
+        common = self.store.common_terms(terms, limit)
+        rare = [t for t in terms if t not in common]
+        return rare or list(words)
+
+    def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
+        """A value that only changes when the store does (checked by a cheap counter)."""
+        counter = self.store.change_counter()
+        hit = self._cache.get(name)
+        if hit is not None and hit[0] == counter:
+            return hit[1]
+        value = compute()
+        self._cache[name] = (counter, value)
+        return value
+
     # -- names ----------------------------------------------------------------------------
 
     def _name_index(self) -> _Names:
-        signature = self.store.names_signature()
+        signature = self._cached("names", self.store.names_signature)
         if signature != self._names.signature:
             names = _Names(signature=signature)
             for norm, _name, entry_id, doc_id in self.store.name_rows():
                 names.entries.setdefault(norm, []).append(entry_id)
                 names.docs[entry_id] = doc_id
             names.norms = sorted(names.entries)
+            for norm in names.norms:
+                names.by_start.setdefault((norm[0], len(norm)), []).append(norm)
             self._names = names
         return self._names
 
@@ -267,10 +304,13 @@ class Searcher:
                     n.startswith(w) for n, w in zip(n_words, q_words, strict=True)
                 ) and (len(q_words) > 1 or len(q) >= 4):
                     add(norm, 0.8)
-        # Typos: the whole query close to a whole name.
-        if len(q) >= 4:
+        # Typos: the whole query close to a whole name (names are short: skip long queries).
+        if len(q) >= 4 and len(q_words) <= 6:
+            # ratio >= 86 is impossible unless the lengths are within about a third.
+            near = [n for size in range(int(len(q) * 0.74), int(len(q) * 1.36) + 1)
+                    for n in index.by_start.get((q[0], size), ())]
             for norm, score, _ in process.extract(
-                q, index.norms, scorer=fuzz.ratio, score_cutoff=86, limit=5
+                q, near, scorer=fuzz.ratio, score_cutoff=86, limit=5
             ):
                 if norm != q:
                     add(norm, 0.9 * score / 100)
@@ -341,10 +381,18 @@ class Searcher:
     # -- semantic -------------------------------------------------------------------------
 
     def _vector_index(self) -> _Vectors:
-        signature = (*self.store.vectors_signature(), hash(self.embedder.name))
+        signature = (*self._cached("vectors", self.store.vectors_signature),
+                     hash(self.embedder.name))
         if self._vectors is None or signature != self._vectors.signature:
+            import numpy as np
+
             kinds, ids, docs, entries, matrix = self.store.load_vectors(self.embedder.name)
-            self._vectors = _Vectors(signature, kinds, ids, docs, entries, matrix)
+            bits = None
+            if len(matrix) > BINARY_ABOVE and hasattr(np, "bitwise_count"):
+                packed = np.packbits(matrix > 0, axis=1)
+                pad = (-packed.shape[1]) % 8
+                bits = np.ascontiguousarray(np.pad(packed, ((0, 0), (0, pad)))).view(np.uint64)
+            self._vectors = _Vectors(signature, kinds, ids, docs, entries, matrix, bits)
         return self._vectors
 
     def _semantic(
@@ -356,13 +404,29 @@ class Searcher:
         if not len(index.ids):
             return [], []
         q = self.embedder.embed([query])[0]
-        scores = index.matrix @ q
-        if allowed is not None:
-            keep = np.isin(index.docs, np.fromiter(allowed, dtype=np.int64))
-            scores = np.where(keep, scores, -np.inf)
-        n = min(len(scores), CANDIDATES * 3)
-        top = np.argpartition(-scores, n - 1)[:n]
-        top = top[np.argsort(-scores[top])]
+        if index.bits is not None:
+            packed = np.packbits(q > 0)
+            packed = np.pad(packed, (0, (-len(packed)) % 8)).view(np.uint64)
+            distance = np.bitwise_count(index.bits ^ packed).sum(axis=1, dtype=np.int32)
+            if allowed is not None:
+                keep = np.isin(index.docs, np.fromiter(allowed, dtype=np.int64))
+                distance = np.where(keep, distance, np.iinfo(np.int32).max)
+            pool = np.argpartition(distance, BINARY_POOL - 1)[:BINARY_POOL]
+            exact = index.matrix[pool] @ q
+            if allowed is not None:
+                exact = np.where(keep[pool], exact, -np.inf)
+            scores = np.full(len(index.ids), -np.inf, dtype=np.float32)
+            scores[pool] = exact
+            candidates = pool
+        else:
+            scores = index.matrix @ q
+            if allowed is not None:
+                keep = np.isin(index.docs, np.fromiter(allowed, dtype=np.int64))
+                scores = np.where(keep, scores, -np.inf)
+            candidates = np.arange(len(scores))
+        n = min(len(candidates), CANDIDATES * 3)
+        part = candidates[np.argpartition(-scores[candidates], n - 1)[:n]]
+        top = part[np.argsort(-scores[part])]
         passages: list[tuple[int, float]] = []
         entries: list[tuple[int, float]] = []
         for i in top:

@@ -180,6 +180,27 @@ class SearchSQL:
             sql += " WHERE " + " AND ".join(where)
         return {r[0] for r in self.conn.execute(sql, args)}
 
+    def common_terms(self, terms: Sequence[str], limit: int) -> set[str]:
+        """The terms found in at least `limit` passages (reads at most `limit` rowids each)."""
+        out = set()
+        for term in terms:
+            n = self.conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM passage_fts WHERE passage_fts MATCH ?"
+                " LIMIT ?)", (f'"{term}"', limit)
+            ).fetchone()[0]
+            if n >= limit:
+                out.add(term)
+        return out
+
+    def passage_count(self) -> int:
+        """How many passages (the largest rowid is a cheap upper bound)."""
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0])
+
+    def change_counter(self) -> tuple[int, int]:
+        """Changes whenever this connection or another one wrote to the file (cheap)."""
+        return (int(self.conn.execute("PRAGMA data_version").fetchone()[0]),
+                self.conn.total_changes)
+
     # -- names ----------------------------------------------------------------------------
 
     def name_rows(self) -> list[tuple[str, str, int, int]]:
