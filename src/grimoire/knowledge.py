@@ -12,7 +12,6 @@ from rapidfuzz import fuzz, process
 from grimoire import graph as graphs
 from grimoire.errors import NotFound
 from grimoire.ingest import DEFAULT_OPTIONS, IngestReport, Progress, ingest
-from grimoire.lint import LintReport
 from grimoire.model import Answer, Hit
 from grimoire.names import normalize
 from grimoire.readers.base import ReadOptions
@@ -33,6 +32,7 @@ from grimoire.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from grimoire.embed import EmbedProgress
+    from grimoire.lint import LintReport  # lint pulls in datasketch/scipy: import on use
     from grimoire.llm import ChatModel
 
 

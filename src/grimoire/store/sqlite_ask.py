@@ -67,7 +67,8 @@ def concept_entry_ids(store: _HasConn, concept_ids: Iterable[int]) -> dict[int, 
 
 
 def passage_concepts(store: _HasConn, passage_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    """passage id -> (concept id, concept label), for passages that belong to an entry."""
+    """passage id -> (concept id, concept label), for passages in an entry or in a section
+    that resolve attached to a concept (a page's `## Adam` under a concept defined elsewhere)."""
     ids = set(passage_ids)
     if not ids:
         return {}
@@ -75,9 +76,18 @@ def passage_concepts(store: _HasConn, passage_ids: Iterable[int]) -> dict[int, t
         rows = store.conn.execute(
             f"""SELECT p.id, c.id, c.label FROM passages p
                 JOIN concept_entries ce ON ce.entry_id = p.entry_id
-                JOIN concepts c ON c.id = ce.concept_id WHERE p.id IN ({_ids(ids)})"""
+                JOIN concepts c ON c.id = ce.concept_id WHERE p.id IN ({_ids(ids)})
+                UNION ALL
+                SELECT p.id, c.id, c.label FROM passages p
+                JOIN concept_sections cs ON cs.document_id = p.document_id
+                     AND p.start_line BETWEEN cs.start_line AND cs.end_line
+                JOIN concepts c ON c.id = cs.concept_id
+                WHERE p.id IN ({_ids(ids)}) AND p.entry_id IS NULL"""
         )
-        return {pid: (cid, label) for pid, cid, label in rows}
+        out: dict[int, tuple[int, str]] = {}
+        for pid, cid, label in rows:
+            out.setdefault(pid, (cid, label))  # an entry's concept before a section's
+        return out
     except sqlite3.OperationalError:
         return {}
 
