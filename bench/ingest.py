@@ -195,6 +195,13 @@ def main() -> None:
                 corpora.append((f"generated ({args.generated} notes)", gen))
             if CORPORA.is_dir():
                 corpora.append(("shared/corpora", CORPORA))
+                # The same Markdown markdown-it-py is timed on, alone: the like-for-like ratio.
+                md_only = tmp / "corpora-markdown"
+                for i, src in enumerate(markdown_files(CORPORA)):
+                    dest = md_only / src.parent.name / f"{i}-{src.name}"
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(src, dest)
+                corpora.append(("shared/corpora, .md only", md_only))
         for name, folder in corpora:
             md_files = markdown_files(folder)
             raw, _ = raw_markdown_rate(md_files) if md_files else (0.0, 0)
