@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from grimoire.model import Document, Entry, Problem
 
@@ -54,6 +55,10 @@ class Stats:
 
 class Store(Protocol):
     """Persistence for documents; SQL lives only in the backends."""
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """One atomic unit of work; nested calls become savepoints."""
+        ...
 
     def source(self, path: str) -> SourceRecord | None: ...
 
