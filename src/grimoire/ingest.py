@@ -28,6 +28,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
     ".pdf", ".mp4", ".webm", ".mov", ".mp3", ".wav", ".ogg", ".m4a",
     ".excalidraw", ".canvas",
 })
+# Part of every file's content hash: bump it when a reader changes what it extracts, so that
+# the next ingest rereads files whose bytes did not change.
+READ_VERSION = b"grimoire-read-1\x00"
 # Below this many files to read, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 64
 
@@ -178,7 +181,7 @@ def _triage(
         _fail(store, SourceRecord(path=path, root=root_s, status="failed", reason=e.message,
                                   size=size), tally)
         return None
-    sha = hashlib.sha256(data).hexdigest()
+    sha = hashlib.sha256(READ_VERSION + data).hexdigest()
     if previous is not None and previous.sha256 == sha and previous.status == "ok":
         tally.add("unchanged")
         return None
