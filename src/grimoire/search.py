@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -154,6 +155,7 @@ class Searcher:
         self._vectors: _Vectors | None = None
         self._cache: dict[str, tuple[tuple[int, int], Any]] = {}
         self._names = _Names()
+        self._pool: ThreadPoolExecutor | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -184,6 +186,11 @@ class Searcher:
         allowed = self.store.filtered_documents(filters) if filters else None
         if allowed is not None and not allowed:
             return []
+        vector = None
+        if mode in ("semantic", "hybrid") and len(self._vector_index().ids):
+            # Embed the query on a worker thread (onnxruntime releases the GIL) while the
+            # lexical half runs here: hybrid then costs the slower half, not their sum.
+            vector = self._worker().submit(self._embed_query, query)
         words = _words(query)
         lists: list[tuple[float, list[tuple[_GroupKey, int | None]]]] = []
         bonus: dict[_GroupKey, float] = {}
@@ -208,8 +215,8 @@ class Searcher:
                 lists.append((1.0, self._entry_list(self.store.fts_entries(
                     match, CANDIDATES, allowed))))
 
-        if mode in ("semantic", "hybrid"):
-            passages, entries = self._semantic(query, allowed)
+        if vector is not None:
+            passages, entries = self._semantic(vector.result(), allowed)
             lists.append((1.0, self._passage_list(passages)))
             lists.append((1.0, self._entry_list(entries)))
 
@@ -395,15 +402,20 @@ class Searcher:
             self._vectors = _Vectors(signature, kinds, ids, docs, entries, matrix, bits)
         return self._vectors
 
+    def _worker(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grimoire-embed")
+        return self._pool
+
+    def _embed_query(self, query: str) -> Any:
+        return self.embedder.embed([query])[0]
+
     def _semantic(
-        self, query: str, allowed: set[int] | None
+        self, q: Any, allowed: set[int] | None
     ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
         import numpy as np
 
         index = self._vector_index()
-        if not len(index.ids):
-            return [], []
-        q = self.embedder.embed([query])[0]
         if index.bits is not None:
             packed = np.packbits(q > 0)
             packed = np.pad(packed, (0, (-len(packed)) % 8)).view(np.uint64)
