@@ -196,3 +196,12 @@ def test_sniff(seeds: Path, corpora: Path) -> None:
         assert not obsidian.sniff(f.read_text(encoding="utf-8")[:16384], "")
     assert obsidian.sniff("see [[Some Note]]", "")
     assert not obsidian.sniff("x = [[1, 2], [3]]\nif a == b: pass", "")
+
+
+def test_a_txt_file_in_a_vault_is_not_an_obsidian_note(tmp_path: Path) -> None:
+    (tmp_path / ".obsidian").mkdir()
+    note, text = tmp_path / "Term.md", tmp_path / "SOURCE.txt"
+    note.write_text("A plain definition.\n")
+    text.write_text("Where these notes came from.\n")
+    assert obsidian.sniff(note.read_text(), str(note))
+    assert not obsidian.sniff(text.read_text(), str(text))

@@ -232,8 +232,9 @@ _SNIFF_HIGHLIGHT = re.compile(r"(?:^|\s)==[^\s=][^=\n]{0,300}[^\s=]==(?=$|[\s.,;
 
 
 def sniff(head: str, path: str) -> bool:
-    """Wikilinks, embeds or highlights outside code, or a `.obsidian` folder above the file."""
-    if path and _in_vault(str(PurePath(path).parent)):
+    """Wikilinks, embeds or highlights outside code, or a `.obsidian` folder above a `.md` file
+    (Obsidian renders only `.md` as notes: a `.txt` in a vault is plain text)."""
+    if path and PurePath(path).suffix.lower() == ".md" and _in_vault(str(PurePath(path).parent)):
         return True
     prose: list[str] = []
     fence: str | None = None
