@@ -109,3 +109,26 @@ def test_openai_endpoint_errors_are_clear(server: HTTPServer) -> None:
         OpenAIEmbeddings(url, "broken").embed(["x"])
     with pytest.raises(EmbeddingError, match="unreachable"):
         OpenAIEmbeddings("http://127.0.0.1:9/v1", "m", timeout=2).embed(["x"])
+
+
+def test_cli_uses_the_embeddings_server_it_is_given(
+    server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from grimoire.cli import main
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "dropout.md").write_text("# Dropout\n\nDropout zeroes random activations.\n")
+    monkeypatch.setenv("GRIMOIRE_EMBED_KEY", "secret-key")
+    url = f"http://127.0.0.1:{server.server_port}/v1"
+    args = ["--db", str(tmp_path / "kb.db"), "--embed-url", url, "--embed-model", "tiny"]
+    result = CliRunner().invoke(main, [*args, "ingest", str(notes)])
+    assert result.exit_code == 0, result.output
+    requests = server.requests  # type: ignore[attr-defined]
+    assert requests and all(r[1]["model"] == "tiny" for r in requests)
+    assert requests[0][2] == "Bearer secret-key"
+    result = CliRunner().invoke(main, [*args, "search", "dropout", "--mode", "semantic", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["concept"] == "Dropout"

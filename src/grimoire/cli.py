@@ -79,19 +79,33 @@ def handle_errors(f: F) -> F:
 @click.group()
 @click.option("--db", envvar="GRIMOIRE_DB", default="grimoire.db", show_default=True,
               help="Database file (or URL). Env: GRIMOIRE_DB.")
+@click.option("--embed-url", envvar="GRIMOIRE_EMBED_URL", metavar="URL",
+              help="An OpenAI-compatible embeddings server to use instead of the bundled "
+                   "model. Env: GRIMOIRE_EMBED_URL (key: GRIMOIRE_EMBED_KEY).")
+@click.option("--embed-model", envvar="GRIMOIRE_EMBED_MODEL", default="text-embedding",
+              show_default=True, help="The model name to ask that server for.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="grimoire")
 @click.pass_context
-def main(ctx: click.Context, db: str, debug: bool) -> None:
+def main(
+    ctx: click.Context, db: str, embed_url: str | None, embed_model: str, debug: bool
+) -> None:
     """Grimoire: read your AI/ML notes, in any format, into one searchable knowledge base.
 
     Example: grimoire ingest ~/notes && grimoire list
     """
-    ctx.obj = db
+    embedder = None
+    if embed_url:
+        from grimoire.embed import OpenAIEmbeddings
+
+        embedder = OpenAIEmbeddings(embed_url, embed_model,
+                                    api_key=os.environ.get("GRIMOIRE_EMBED_KEY"))
+    ctx.obj = (db, embedder)
 
 
 def kb_of(ctx: click.Context) -> grimoire.Grimoire:
-    kb = grimoire.open(ctx.obj)
+    db, embedder = ctx.obj
+    kb = grimoire.open(db, embedder=embedder)
     ctx.call_on_close(kb.close)
     return kb
 

@@ -31,7 +31,7 @@ from grimoire.store import SourceRecord, Stats, StoredEntry, open_store
 from grimoire.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
-    from grimoire.embed import EmbedProgress
+    from grimoire.embed import Embedder, EmbedProgress
     from grimoire.lint import LintReport  # lint pulls in datasketch/scipy: import on use
     from grimoire.llm import ChatModel
 
@@ -44,8 +44,9 @@ class Grimoire:
     >>> kb.entry("LoRA")[0].entry.span
     """
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: SQLiteStore, embedder: Embedder | None = None) -> None:
         self.store = store
+        self._embedder = embedder  # None: the bundled all-MiniLM-L6-v2, loaded on first use
         self._searcher: Searcher | None = None
 
     def ingest(
@@ -77,7 +78,7 @@ class Grimoire:
     def searcher(self) -> Searcher:
         """The search engine over this store (keeps vectors in memory between queries)."""
         if self._searcher is None:
-            self._searcher = Searcher(self.store)
+            self._searcher = Searcher(self.store, self._embedder)
         return self._searcher
 
     def search(
@@ -246,6 +247,12 @@ class Grimoire:
         self.close()
 
 
-def open(url: str | os.PathLike[str] = "grimoire.db") -> Grimoire:
-    """Open (or create) a knowledge base: a SQLite file path or a database URL."""
-    return Grimoire(open_store(os.fspath(url)))
+def open(
+    url: str | os.PathLike[str] = "grimoire.db", *, embedder: Embedder | None = None
+) -> Grimoire:
+    """Open (or create) a knowledge base: a SQLite file path or a database URL.
+
+    `embedder` replaces the bundled model, e.g. `OpenAIEmbeddings("http://127.0.0.1:8080/v1",
+    "nomic-embed-text")`; vectors are kept per model, so switching recomputes them.
+    """
+    return Grimoire(open_store(os.fspath(url)), embedder)
