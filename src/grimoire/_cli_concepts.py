@@ -38,8 +38,9 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
             out.print(f"  see: {e.redirect}", highlight=False, markup=False)
         else:
             out.print("  [dim](no definition)[/dim]")
-        for m in e.math:
-            out.print(f"  formula: ${m.tex}$", highlight=False, markup=False)
+        for tex in dict.fromkeys(m.tex for m in e.math):
+            if _is_formula(tex):
+                out.print(f"  formula: ${tex}$", highlight=False, markup=False)
         for ref in e.references:
             out.print(f"  • {ref.label} {ref.url}".rstrip(), highlight=False, markup=False)
         if e.see_also:
@@ -60,7 +61,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
     linked = [m for m in c.links if m.status == "resolved" and m.concept != c.label]
     if linked:
         out.print("\n[bold]links to[/bold] " + ", ".join(
-            escape(m.concept or m.target) for m in dict.fromkeys(linked)))
+            escape(name) for name in dict.fromkeys(m.concept or m.target for m in linked)))
     if c.wanted:
         out.print("[bold]wanted[/bold] " + ", ".join(
             f"{escape(m.target)} [dim]({escape(at(m.span))})[/dim]" for m in c.wanted))
@@ -82,3 +83,10 @@ def render_graph(out: Console, g: Graph) -> None:
             if e.source == n.id:
                 out.print(f"    → {escape(labels.get(e.target, e.target))} "
                           f"[dim]{escape(','.join(e.kinds))}[/dim]")
+
+
+def _is_formula(tex: str) -> bool:
+    """A formula worth listing: a relation or an operation, not a lone symbol like `$B$`."""
+    return any(op in tex for op in ("=", "<", ">", "\\le", "\\ge", "\\approx", "\\sum",
+                                    "\\frac", "\\int", "\\prod", "\\propto"))
+
