@@ -208,11 +208,20 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     """
     from grimoire._cli_concepts import render_concept
 
-    concept = kb_of(ctx).concept(name)
+    kb = kb_of(ctx)
+    concept = kb.concept(name)
+    copies = kb.near_duplicates(name)
     if as_json:
-        emit_json({**to_data(concept), "sources": list(concept.sources)})
+        emit_json({**to_data(concept), "sources": list(concept.sources),
+                   "near_duplicates": to_data(copies)})
         return
     render_concept(out, concept, where)
+    if copies:
+        out.print("\n[bold]near-duplicates[/bold]")
+        for d in copies:
+            out.print(f"  {escape(where(d.span.path))}:{d.span.start_line} ≈ "
+                      f"{escape(where(d.other.path))}:{d.other.start_line} "
+                      f"({d.similarity:.0%} the same words)", highlight=False)
 
 
 @main.command()

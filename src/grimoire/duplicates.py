@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
 
+from grimoire.model import Span
+
 NUM_PERM = 64
 MIN_WORDS = 12
 _WORD = re.compile(r"\w+")
@@ -25,6 +27,15 @@ class DuplicatePair:
 
     first: int
     second: int
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateOf:
+    """A passage (`other`) that nearly repeats `span`."""
+
+    span: Span
+    other: Span
     similarity: float
 
 
@@ -61,3 +72,19 @@ def near_duplicates(
         lsh.insert(pid, sketch)
         kept[pid] = shingles
     return pairs
+
+
+def jaccard(a: str, b: str) -> float:
+    """Jaccard similarity of two texts' word 3-shingles."""
+    sa, sb = _shingles(a), _shingles(b)
+    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
+
+def probe_query(text: str, words: int = 8) -> str | None:
+    """An FTS5 query (quoted words OR-ed) that finds candidate copies of `text`: its longest
+    distinct words, which are the rarest in practice. None for texts too short to judge."""
+    found = list(dict.fromkeys(w.casefold() for w in _WORD.findall(text)))
+    if len(found) < MIN_WORDS:
+        return None
+    longest = sorted(found, key=len, reverse=True)[:words]
+    return " OR ".join('"' + w.replace('"', "") + '"' for w in longest)

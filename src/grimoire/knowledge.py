@@ -31,6 +31,7 @@ from grimoire.store import SourceRecord, Stats, StoredEntry, open_store
 from grimoire.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
+    from grimoire.duplicates import DuplicateOf
     from grimoire.embed import Embedder, EmbedProgress
     from grimoire.lint import LintReport  # lint pulls in datasketch/scipy: import on use
     from grimoire.llm import ChatModel
@@ -165,6 +166,30 @@ class Grimoire:
         """
         self._fresh()
         return concept_view.load_concept(self.store, concept_view.find_concept(self.store, name))
+
+    def near_duplicates(self, name: str, threshold: float = 0.7) -> list[DuplicateOf]:
+        """Passages anywhere that nearly repeat one of the concept's entries (copied text).
+
+        Candidates come from the full-text index (each passage's rarest words), so the cost
+        does not grow with the store; the shingles' Jaccard decides.
+        """
+        from grimoire.duplicates import DuplicateOf, jaccard, probe_query
+
+        self._fresh()
+        concept_id = concept_view.find_concept(self.store, name)
+        found: dict[tuple[int, int], DuplicateOf] = {}
+        for pid, text in self.store.concept_passages(int(concept_id)):
+            match = probe_query(text)
+            if match is None:
+                continue
+            others = [o for o, _ in self.store.fts_passages(match, 30) if o != pid]
+            spans = self.store.passage_spans([pid, *others])
+            for other in others:
+                similarity = jaccard(text, spans[other][1])
+                if similarity >= threshold and (other, pid) not in found:
+                    found[(pid, other)] = DuplicateOf(spans[pid][0], spans[other][0],
+                                                      round(similarity, 3))
+        return sorted(found.values(), key=lambda d: -d.similarity)
 
     def concepts(self) -> list[ConceptSummary]:
         """Every concept, A-Z, with how many entries and sources it has."""

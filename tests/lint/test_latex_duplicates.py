@@ -53,3 +53,31 @@ def test_near_duplicates_find_copies_not_neighbours() -> None:
 
 def test_short_passages_are_not_duplicates() -> None:
     assert near_duplicates([(1, "See softmax."), (2, "See softmax.")]) == []
+
+
+def test_show_lists_a_pasted_copy_of_a_concepts_definition(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from click.testing import CliRunner
+
+    from grimoire.cli import main
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    text = ("randomly zeroes a fraction of the activations in a layer during training, which "
+            "stops units from co-adapting and acts as a cheap regulariser for {} networks.")
+    (notes / "dropout.md").write_text("# Dropout\n\nDropout " + text.format("large") + "\n")
+    (notes / "tricks.md").write_text("# Tricks\n\n## Noise\n\nIt " + text.format("big") + "\n")
+    (notes / "other.md").write_text("# Adam\n\nAdam keeps moving averages of the gradient and "
+                                    "of its square to scale each parameter's step size.\n")
+    db = str(tmp_path / "kb.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "ingest", "--no-embed", str(notes)]).exit_code == 0
+    shown = json.loads(runner.invoke(main, ["--db", db, "show", "dropout", "--json"]).output)
+    (copy,) = shown["near_duplicates"]
+    assert copy["span"]["path"].endswith("dropout.md")
+    assert copy["other"]["path"].endswith("tricks.md")
+    assert copy["other"]["start_line"] == 5
+    assert 0.7 <= copy["similarity"] < 1
+    adam = json.loads(runner.invoke(main, ["--db", db, "show", "adam", "--json"]).output)
+    assert adam["near_duplicates"] == []

@@ -242,6 +242,22 @@ class ConceptSQL:
                              document_title=title), role)
                 for i, data, fmt, title, role in rows]
 
+    def concept_passages(self, concept_id: int, limit: int = 12) -> list[tuple[int, str]]:
+        """(passage id, text) of the passages in the concept's entries."""
+        return list(self.conn.execute(
+            """SELECT p.id, p.text FROM concept_entries ce JOIN passages p
+                 ON p.entry_id = ce.entry_id
+               WHERE ce.concept_id = ? ORDER BY p.id LIMIT ?""", (concept_id, limit)))
+
+    def passage_spans(self, ids: list[int]) -> dict[int, tuple[Span, str]]:
+        """passage id -> (span, text)."""
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"""SELECT p.id, s.path, p.start_line, p.end_line, p.text FROM passages p
+                JOIN documents d ON d.id = p.document_id JOIN sources s ON s.id = d.source_id
+                WHERE p.id IN ({marks})""", ids)
+        return {pid: (Span(path, a, b), text) for pid, path, a, b, text in rows}
+
     def concept_sections_of(self, concept_id: int) -> list[tuple[str, str, int, int, str, str]]:
         """(heading, path, start, end, document title, text) for each section."""
         out = []
