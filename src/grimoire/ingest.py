@@ -11,7 +11,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,16 +223,38 @@ def read_job(job: _Job) -> tuple[list[Document], str | None]:
         return [], f"reader {job.format} failed: {type(e).__name__}: {e}"
 
 
-def _results(jobs: list[_Job], workers: int | None) -> Iterable[tuple[list[Document], str | None]]:
+_Read = tuple[_Job, tuple[list[Document], str | None]]
+CHUNK_BYTES = 64 * 1024
+
+
+def read_chunk(chunk: list[_Job]) -> list[_Read]:
+    """Parse several files in one worker call (one round trip instead of one per file)."""
+    return [(job, read_job(job)) for job in chunk]
+
+
+def _results(jobs: list[_Job], workers: int | None) -> Iterable[_Read]:
+    """Each job with its result, in the order they finish.
+
+    Files go out in chunks, largest first, so that a slow format (a big rst page) starts
+    early and both workers stay busy while this process stores what is done.
+    """
     n = workers if workers is not None else min(2, os.cpu_count() or 1)
     if n <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return map(read_job, jobs)
+        return ((job, read_job(job)) for job in jobs)
+    chunks: list[list[_Job]] = []
+    size = CHUNK_BYTES
+    for job in sorted(jobs, key=lambda j: -len(j.data)):
+        if size >= CHUNK_BYTES or len(chunks[-1]) >= 16:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(job)
+        size += len(job.data)
     pool = ProcessPoolExecutor(max_workers=n)
-    results = pool.map(read_job, jobs, chunksize=8)
 
-    def drain() -> Iterator[tuple[list[Document], str | None]]:
+    def drain() -> Iterator[_Read]:
         try:
-            yield from results
+            for future in as_completed([pool.submit(read_chunk, c) for c in chunks]):
+                yield from future.result()
         finally:
             pool.shutdown(cancel_futures=True)
 
@@ -275,9 +297,8 @@ class _Batches:
 def _read_and_store(
     store: Store, jobs: list[_Job], tally: _Tally, progress: Progress | None, workers: int | None
 ) -> None:
-    results = zip(jobs, _results(jobs, workers), strict=True)
     with _Batches(store) as batches:
-        for done, (job, (documents, error)) in enumerate(results, 1):
+        for done, (job, (documents, error)) in enumerate(_results(jobs, workers), 1):
             _store_one(store, job, documents, error, tally)
             batches.tick()
             if progress is not None:
