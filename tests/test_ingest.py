@@ -200,13 +200,14 @@ def test_killed_ingest_leaves_each_file_all_or_nothing(tmp_path: Path) -> None:
     for attempt in range(12):
         if partial_seen and attempt >= 4:
             break
+        # Its own process group, so that the kill takes the reader workers down with it.
         proc = subprocess.Popen([sys.executable, "-c", script, str(db), str(notes)], env=env,
-                                stdout=subprocess.PIPE)
+                                stdout=subprocess.PIPE, start_new_session=True)
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == b"go"
         # Kill somewhere inside the file loop (its length measured by the reference run).
         time.sleep(rng.uniform(0.2, 1.0) * duration)
-        proc.send_signal(signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         proc.stdout.close()
         if not db.exists():
