@@ -27,10 +27,13 @@ class Reader(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """Limits that keep one hostile file from taking the machine down."""
+    """Limits that keep one hostile file from taking the machine down.
+
+    Pathological lines are each reader's concern (they fall back to plain text with a warning),
+    since a saved web page may legitimately be one long line.
+    """
 
     max_bytes: int = 32 * 1024 * 1024
-    max_line_chars: int = 1024 * 1024
 
 
 _BOMS = (
