@@ -222,3 +222,25 @@ def test_killed_ingest_leaves_each_file_all_or_nothing(tmp_path: Path) -> None:
     with grimoire.open(db) as kb:
         kb.ingest([notes], embed=False)
     assert per_file(db) == expected
+
+
+def test_disk_full_is_a_clear_error_and_keeps_what_was_stored(tmp_path: Path) -> None:
+    """RELIABILITY case 2: the database cannot grow (as on a full disk) in the middle of an
+    ingest: a StoreError naming the database, and every earlier file intact."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    make_vault(first, 5)
+    make_vault(second, 300)
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([first], embed=False)
+        before = per_file(db)
+        pages = kb.store.conn.execute("PRAGMA page_count").fetchone()[0]
+        kb.store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        with pytest.raises(grimoire.StoreError) as e:
+            kb.ingest([second], embed=False)
+        assert "full" in str(e.value)
+        assert str(db) in str(e.value)
+    with grimoire.open(db) as kb:
+        assert kb.store.integrity_check() == "ok"
+    after = per_file(db)
+    assert {p: after[p] for p in before} == before

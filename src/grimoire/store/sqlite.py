@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from grimoire.codec import from_data, to_data
 from grimoire.errors import CorruptDatabase, StoreError
@@ -160,24 +160,37 @@ class SQLiteStore(ConceptSQL, SearchSQL):
             self.conn.execute("SAVEPOINT nested")
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK TO nested")
-                self.conn.execute("RELEASE nested")
-                raise
+            except BaseException as e:
+                # SQLite may already have rolled the whole transaction back (disk full).
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK TO nested")
+                    self.conn.execute("RELEASE nested")
+                self._raise(e)
             self.conn.execute("RELEASE nested")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"cannot write ({e}); is another grimoire using it?", self.path) from e
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        except BaseException as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self._raise(e)
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise StoreError(f"could not commit: {e}", self.path) from e
+
+    def _raise(self, error: BaseException) -> NoReturn:
+        """Re-raise, turning SQLite's own errors into a StoreError naming the database."""
+        if isinstance(error, sqlite3.Error) and not isinstance(error, StoreError):
+            raise StoreError(f"database write failed, nothing kept of it: {error}",
+                             self.path) from error
+        raise error
 
     # -- sources --------------------------------------------------------------------------
 
