@@ -93,7 +93,10 @@ CORE_SCHEMA = """
     CREATE INDEX links_norm ON links(norm);
 """
 
-MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA]
+# Every search and lookup asks for the ingested roots (where grimoire.toml may live).
+SOURCE_ROOT_INDEX = "CREATE INDEX sources_root ON sources(root);"
+
+MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX]
 
 
 def connect(path: str) -> sqlite3.Connection:
