@@ -30,6 +30,8 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
         e = stored.entry
         out.print(f"\n[bold]{escape(e.term)}[/bold]  [dim]{escape(at(e.span))} "
                   f"({escape(stored.format)})[/dim]")
+        if e.reason:
+            out.print(f"  [dim]why an entry: {escape(e.reason)}[/dim]", highlight=False)
         for gloss in e.glosses:
             out.print(f"  ~ {gloss}", highlight=False, markup=False)
         if e.definition:

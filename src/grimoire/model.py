@@ -120,6 +120,9 @@ class Entry:
     references: tuple[Reference, ...] = ()
     images: tuple[Image, ...] = ()
     redirect: str | None = None  # this entry only points at another concept
+    # Why the reader took this passage for an entry, when it is a judgement rather than the
+    # format's own statement (a section whose heading names a thing); `show` prints it.
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

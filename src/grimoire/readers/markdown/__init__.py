@@ -66,6 +66,7 @@ from grimoire.readers.markdown._blocks import (
     parse,
 )
 from grimoire.readers.markdown._frontmatter import meta_strings
+from grimoire.readers.sections import add_section_entries
 
 name = "markdown"
 extensions = (".md", ".markdown", ".mdx", ".mdown")
@@ -389,7 +390,7 @@ def make_document(
         last = passages[-1]
         passages[-1] = replace(last, links=(*last.links, *parsed.refs))
     problems = sorted(parsed.problems, key=lambda p: p.span.start_line)
-    return Document(
+    doc = Document(
         path=path,
         format=fmt,
         title=title,
@@ -399,6 +400,7 @@ def make_document(
         meta=parsed.front.meta,
         problems=tuple(problems),
     )
+    return add_section_entries(doc)
 
 
 def read_with(

@@ -66,6 +66,7 @@ from grimoire.readers.base import collapse, decode
 from grimoire.readers.conventions import WORD
 from grimoire.readers.rst import _sphinx as _rst_sphinx
 from grimoire.readers.rst._tree import ADORNMENT, Block, Record, Walker, indent
+from grimoire.readers.sections import add_section_entries
 
 name = "rst"
 extensions = (".rst", ".rest")
@@ -118,7 +119,7 @@ def sniff(head: str, path: str) -> bool:
     return underlined and _RST_MARK.search(head) is not None
 
 
-def read(data: bytes, path: str) -> list[Document]:
+def _read_file(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
     lines = text.split("\n")
     too_long = next((n for n, line in enumerate(lines, 1) if len(line) > _LINE_LIMIT), None)
@@ -332,3 +333,9 @@ def _locate(piece: str, lines: list[str], start: int, end: int) -> int | None:
         if all(any(w == p for w in words) for p in probe):
             return n
     return None
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    """Parse one file; sections that define their heading become entries (`sections`)."""
+    return [add_section_entries(doc) for doc in _read_file(data, path)]
+
