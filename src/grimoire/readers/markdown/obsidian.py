@@ -44,6 +44,7 @@ _WIKI_BODY = re.compile(r"[^\[\]]{1,500}")
 _SIZE = re.compile(r"(\d{1,5})(?:\s*[xX]\s*(\d{1,5}))?")
 _TAG_BODY = re.compile(r"[\w/-]{1,100}")
 _NOTE_SUFFIXES = (".md", ".markdown")
+_ID_LIKE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- inline rules
@@ -227,6 +228,8 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     )
     if _defines_title(parsed, title):
         return [entry]
+    if _ID_LIKE.search(title):
+        return []  # a file named by an id (`002_e29876f0b3329f5d`) names no concept
     # A note that exists is a page: `[[Loss Functions]]` leads to it and `show` finds it,
     # even when it holds only an image or opens with a heading (issue 10, defect 7).
     return [replace(entry, reason="a vault note is a page named by its file or title")]
