@@ -41,6 +41,7 @@ class LinkKind(StrEnum):
     RELATED = "related"  # front matter related_terms
     REF = "ref"  # rst :ref: / :term:
     DOC = "doc"  # rst :doc:
+    LABEL = "label"  # :ref:`x`, :numref:`x`, {eq}`x`: points at a labelled place, not a page
 
 
 @dataclass(frozen=True, slots=True)

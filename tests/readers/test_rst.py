@@ -92,8 +92,9 @@ def test_glossary_page_gives_one_entry_per_term(
         assert words(e.definition)[-1] in cited(lines, e.span.start_line, e.span.end_line)
     by_term = {e.term: e for e in doc.entries}
     algorithm = by_term["Algorithm"]
+    # a :ref: to a label of the same file points at what the label names
     assert algorithm.links == (
-        Link("glossary_model", LinkKind.REF, algorithm.links[0].span, "model"),
+        Link("Model", LinkKind.LABEL, algorithm.links[0].span, "model", "glossary_model"),
     )
     assert "machine learning model." in algorithm.definition
     rate = by_term["Learning Rate"]
@@ -215,7 +216,7 @@ def test_sphinx_glossary_directive() -> None:
     assert [m.tex for m in lora.math] == ["W + BA"]
     softmax = doc.entries[0]
     assert [(x.target, x.kind, x.label) for x in softmax.links] == [
-        ("softmax-math", LinkKind.REF, "the formula")
+        ("softmax-math", LinkKind.LABEL, "the formula")
     ]
     assert softmax.definition.endswith("see the formula.")
 

@@ -135,6 +135,14 @@ def resolve_links(
             status, concept = _by_stated_names(name, index, doc_concepts.get(link.document_id))
         if status == "missing" and norm in own_headings.get(link.document_id, ()):
             status = "section"
+        if status == "missing" and link.kind == "label":
+            # A reference to a label (`:ref:`sec_dropout``) points at a labelled section or
+            # equation, never at a page; a label of another file is found by its words
+            # (`sec_dropout` -> "dropout") or, failing that, stays a reference to a section.
+            status, concept = index.lookup(normalize(_label_words(name)),
+                                           doc_concepts.get(link.document_id))
+            if status == "missing":
+                status = "section"
         if status == "missing" and norm in note_names:
             # A note that exists is a page, whatever kind of link names it (issue 10, 7).
             status = "document"
@@ -147,6 +155,15 @@ def resolve_links(
 # the index of a folder (Jekyll and Hugo "pretty URLs": `../other/` is `other/index.md`).
 _PAGE_FILES = ("", ".md", ".markdown", ".rst", ".html", "/index.md", "/index.markdown",
                "/_index.md", "/README.md", "/index.rst", "/index.html")
+
+
+_LABEL_PREFIX = re.compile(r"^(?:sec|subsec|chap|chapter|fig|eq|eqn|tab|table|lst|app|def)[_:-]",
+                           re.IGNORECASE)
+
+
+def _label_words(label: str) -> str:
+    """The words of a label: `sec_dropout` -> "dropout", `activation-elu` -> "activation elu"."""
+    return _LABEL_PREFIX.sub("", label).replace("_", " ").replace("-", " ")
 
 
 def link_key(target: str) -> tuple[str, str]:

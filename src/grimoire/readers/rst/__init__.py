@@ -64,6 +64,7 @@ from grimoire.model import (
 )
 from grimoire.readers.base import collapse, decode
 from grimoire.readers.conventions import WORD
+from grimoire.readers.labels import link_local_labels
 from grimoire.readers.rst import _sphinx as _rst_sphinx
 from grimoire.readers.rst._tree import ADORNMENT, Block, Record, Walker, indent
 from grimoire.readers.sections import add_section_entries
@@ -337,5 +338,5 @@ def _locate(piece: str, lines: list[str], start: int, end: int) -> int | None:
 
 def read(data: bytes, path: str) -> list[Document]:
     """Parse one file; sections that define their heading become entries (`sections`)."""
-    return [add_section_entries(doc) for doc in _read_file(data, path)]
+    return [link_local_labels(add_section_entries(doc)) for doc in _read_file(data, path)]
 
