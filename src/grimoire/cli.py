@@ -72,6 +72,10 @@ def handle_errors(f: F) -> F:
             if isinstance(e, NotFound) and e.suggestions:
                 err.print("did you mean: " + ", ".join(e.suggestions), highlight=False)
             sys.exit(1)
+        except KeyboardInterrupt:
+            # The open batch has rolled back and the reader workers are gone; no traceback.
+            err.print("interrupted", highlight=False)
+            sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
 
@@ -103,9 +107,10 @@ def main(
     ctx.obj = (db, embedder)
 
 
-def kb_of(ctx: click.Context) -> grimoire.Grimoire:
+def kb_of(ctx: click.Context, *, create: bool = False) -> grimoire.Grimoire:
+    """The knowledge base named by --db; only `ingest` may create it."""
     db, embedder = ctx.obj
-    kb = grimoire.open(db, embedder=embedder)
+    kb = grimoire.open(db, embedder=embedder, create=create)
     ctx.call_on_close(kb.close)
     return kb
 
@@ -116,17 +121,20 @@ def kb_of(ctx: click.Context) -> grimoire.Grimoire:
               help="Read every file as this format instead of detecting it.")
 @click.option("--no-embed", is_flag=True,
               help="Skip computing vectors; add them later with `grimoire embed`.")
+@click.option("--prune", is_flag=True,
+              help="Remove the records of a folder that is now missing or empty.")
 @json_option
 @click.pass_context
 @handle_errors
 def ingest(
-    ctx: click.Context, paths: tuple[str, ...], fmt: str | None, no_embed: bool, as_json: bool
+    ctx: click.Context, paths: tuple[str, ...], fmt: str | None, no_embed: bool, prune: bool,
+    as_json: bool,
 ) -> None:
     """Read files and folders into the database; unchanged files are skipped.
 
     Example: grimoire ingest ~/notes ~/Downloads/glossary.txt
     """
-    kb = kb_of(ctx)
+    kb = kb_of(ctx, create=True)
     show = err.is_terminal and not as_json
     with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), TextColumn("{task.description}"),
@@ -136,7 +144,8 @@ def ingest(
         def progress(done: int, total: int, path: str) -> None:
             bar.update(task, completed=done, total=total, description=where(path)[-40:])
 
-        report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False)
+        report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False,
+                           prune=prune)
     if not no_embed:
         _embed_with_bar(kb, show)
     if as_json:
@@ -148,7 +157,10 @@ def ingest(
             f"not notes {report.skipped} · attachments {report.attachments} · "
             f"warnings {report.problems}", highlight=False)
         for record in report.failures:
-            err.print(f"[red]failed[/red] {where(record.path)}: {record.reason}", highlight=False)
+            reason = escape(record.reason or "")
+            err.print(f"[red]failed[/red] {escape(where(record.path))}: {reason}", highlight=False)
+        for notice in report.notices:
+            err.print(f"[yellow]warning:[/yellow] {escape(notice)}", highlight=False)
         if report.problems:
             err.print("see the warnings with: grimoire sources --problems", highlight=False)
     if report.failed:

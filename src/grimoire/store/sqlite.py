@@ -99,11 +99,29 @@ SOURCE_ROOT_INDEX = "CREATE INDEX sources_root ON sources(root);"
 MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX]
 
 
-def connect(path: str) -> sqlite3.Connection:
-    """Open (creating if needed) a Grimoire SQLite file, migrated to the current schema."""
+# A writer holds the lock for one batch (about half a second of storing; files are parsed
+# before the write transaction opens), so another process waits that long rather than failing
+# with "database is locked". Generous, since an embedding batch also writes.
+BUSY_TIMEOUT_MS = 60_000
+
+
+def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
+    """Open a Grimoire SQLite file, migrated to the current schema.
+
+    With `create=False` a missing file is an error and nothing is created (read commands).
+    """
+    if not path:
+        # sqlite3 opens "" as a private temporary database, deleted on close: all work lost.
+        raise StoreError("no database path given (an empty path is a temporary database "
+                         "that is deleted on exit)")
+    in_memory = path == ":memory:" or path.startswith("file:")
+    if not create and not in_memory and not Path(path).exists():
+        raise StoreError("database does not exist (ingest something to create it)", path)
     existed = Path(path).exists() and Path(path).stat().st_size > 0
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -120,19 +138,31 @@ def connect(path: str) -> sqlite3.Connection:
         raise StoreError(message, path)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA busy_timeout = 5000")
-    for step in range(version, len(MIGRATIONS)):
+    if version < len(MIGRATIONS):
+        _migrate(conn, path)
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: str) -> None:
+    """Bring the schema up to date under the write lock.
+
+    Two processes may open a new file at once: the version is read again once the lock is
+    held, so the second one finds the work done instead of failing on "table already exists".
+    """
+    step = 0
+    try:
         conn.execute("BEGIN IMMEDIATE")
-        try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(version, len(MIGRATIONS)):
             _run_script(conn, MIGRATIONS[step])
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {step + 1}")
-        except sqlite3.Error as e:
-            conn.execute("ROLLBACK")
-            conn.close()
-            raise StoreError(f"migration to schema {step + 1} failed: {e}", path) from e
         conn.execute("COMMIT")
-    return conn
+    except sqlite3.Error as e:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+        raise StoreError(f"migration to schema {step + 1} failed: {e}", path) from e
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -150,9 +180,9 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
 class SQLiteStore(ConceptSQL, SearchSQL):
     """The default store: everything in one SQLite file."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, create: bool = True) -> None:
         self.path = path
-        self.conn = connect(path)
+        self.conn = connect(path, create=create)
 
     # -- transactions ---------------------------------------------------------------------
 
