@@ -169,7 +169,8 @@ def _triage(
             return None
         if size > options.max_bytes:
             raise ReadError(
-                f"file is {size / 1e6:.1f} MB, over the {options.max_bytes / 1e6:.0f} MB limit",
+                f"file is {size / 2**20:.1f} MiB, over the {options.max_bytes / 2**20:g} MiB "
+                "limit",
                 path,
             )
         data = file.read_bytes()
@@ -188,6 +189,7 @@ def _triage(
     if looks_binary(data):
         _skip(store, file, root, "binary file, not a note", tally)
         return None
+    reader: readers.Reader | None
     try:
         if forced:
             reader = readers.by_name(forced)

@@ -463,13 +463,16 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         """
         if isinstance(error, CorruptDatabase):
             return error
-        if is_damage(error):
+        if is_damage(error) or self.damaged():
             return CorruptDatabase(DAMAGED, self.path)
+        return None
+
+    def damaged(self) -> bool:
+        """True when SQLite's `quick_check` finds the file damaged (it reads every page)."""
         try:
-            healthy = self.conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+            return bool(self.conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok")
         except sqlite3.Error:
-            healthy = False
-        return None if healthy else CorruptDatabase(DAMAGED, self.path)
+            return True
 
     def integrity_check(self) -> str:
         """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""
