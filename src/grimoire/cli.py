@@ -77,6 +77,10 @@ def handle_errors(f: F) -> F:
                 err.print("did you mean: " + ", ".join(safe(s, lines=False)
                                                        for s in e.suggestions), highlight=False)
             sys.exit(1)
+        except KeyboardInterrupt:
+            # The open batch has rolled back and the reader workers are gone; no traceback.
+            err.print("interrupted", highlight=False)
+            sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
 
@@ -108,9 +112,10 @@ def main(
     ctx.obj = (db, embedder)
 
 
-def kb_of(ctx: click.Context) -> grimoire.Grimoire:
+def kb_of(ctx: click.Context, *, create: bool = False) -> grimoire.Grimoire:
+    """The knowledge base named by --db; only `ingest` may create it."""
     db, embedder = ctx.obj
-    kb = grimoire.open(db, embedder=embedder)
+    kb = grimoire.open(db, embedder=embedder, create=create)
     ctx.call_on_close(kb.close)
     return kb
 
@@ -121,17 +126,20 @@ def kb_of(ctx: click.Context) -> grimoire.Grimoire:
               help="Read every file as this format instead of detecting it.")
 @click.option("--no-embed", is_flag=True,
               help="Skip computing vectors; add them later with `grimoire embed`.")
+@click.option("--prune", is_flag=True,
+              help="Remove the records of a folder that is now missing or empty.")
 @json_option
 @click.pass_context
 @handle_errors
 def ingest(
-    ctx: click.Context, paths: tuple[str, ...], fmt: str | None, no_embed: bool, as_json: bool
+    ctx: click.Context, paths: tuple[str, ...], fmt: str | None, no_embed: bool, prune: bool,
+    as_json: bool,
 ) -> None:
     """Read files and folders into the database; unchanged files are skipped.
 
     Example: grimoire ingest ~/notes ~/Downloads/glossary.txt
     """
-    kb = kb_of(ctx)
+    kb = kb_of(ctx, create=True)
     show = err.is_terminal and not as_json
     with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), TextColumn("{task.description}"),
@@ -142,7 +150,8 @@ def ingest(
             bar.update(task, completed=done, total=total,
                        description=safe(where(path)[-40:], lines=False))
 
-        report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False)
+        report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False,
+                           prune=prune)
     if not no_embed:
         _embed_with_bar(kb, show)
     if as_json:
@@ -156,6 +165,8 @@ def ingest(
         for record in report.failures:
             err.print(f"[red]failed[/red] {safe(where(record.path), lines=False)}: "
                       f"{safe(record.reason or '')}", highlight=False)
+        for notice in report.notices:
+            err.print(f"[yellow]warning:[/yellow] {safe(notice)}", highlight=False)
         if report.problems:
             err.print("see the warnings with: grimoire sources --problems", highlight=False)
     if report.failed:

@@ -84,13 +84,18 @@ class Grimoire:
         options: ReadOptions = DEFAULT_OPTIONS,
         embed: bool = True,
         embed_progress: EmbedProgress | None = None,
+        prune: bool = False,
     ) -> IngestReport:
         """Read files and folders; unchanged files are skipped, vanished ones removed.
+
+        A folder ingested before that is now missing or empty keeps its records (a notice in
+        the report says so) unless `prune=True`.
 
         New and changed passages are then embedded for semantic search, unless `embed=False`
         (add the vectors later with `embed()`).
         """
-        report = ingest(self.store, paths, format=format, progress=progress, options=options)
+        report = ingest(self.store, paths, format=format, progress=progress, options=options,
+                        prune=prune)
         self._fresh()
         if embed:
             self.embed(progress=embed_progress)
@@ -338,11 +343,16 @@ class Grimoire:
 
 
 def open(
-    url: str | os.PathLike[str] = "grimoire.db", *, embedder: Embedder | None = None
+    url: str | os.PathLike[str] = "grimoire.db",
+    *,
+    embedder: Embedder | None = None,
+    create: bool = True,
 ) -> Grimoire:
     """Open (or create) a knowledge base: a SQLite file path or a database URL.
+
+    With `create=False` a knowledge base that does not exist is a StoreError (read-only uses).
 
     `embedder` replaces the bundled model, e.g. `OpenAIEmbeddings("http://127.0.0.1:8080/v1",
     "nomic-embed-text")`; vectors are kept per model, so switching recomputes them.
     """
-    return Grimoire(open_store(os.fspath(url)), embedder)
+    return Grimoire(open_store(os.fspath(url), create=create), embedder)

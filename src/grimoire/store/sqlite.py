@@ -104,6 +104,11 @@ MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT
 # SQLite's primary result codes that tell what is really wrong with a file.
 _CANTOPEN, _READONLY, _CORRUPT, _NOTADB = 14, 8, 11, 26
 
+# A writer holds the lock for one batch (about half a second of storing; files are parsed
+# before the write transaction opens), so another process waits that long rather than failing
+# with "database is locked". Generous, since an embedding batch also writes.
+BUSY_TIMEOUT_MS = 60_000
+
 
 def _unusable(path: str) -> str | None:
     """Why `path` cannot be a database file at all (a folder, a missing folder), or None."""
@@ -116,29 +121,42 @@ def _unusable(path: str) -> str | None:
     return None
 
 
-def connect(path: str) -> sqlite3.Connection:
-    """Open (creating if needed) a Grimoire SQLite file, migrated to the current schema.
+def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
+    """Open a Grimoire SQLite file, migrated to the current schema.
 
+    With `create=False` a missing file is an error and nothing is created (read commands).
     A file that cannot be written is opened read-only (it can still be searched). Another
     application's SQLite file, even an empty one, is refused and never changed.
     """
-    problem = _unusable(path)
+    if not path:
+        # sqlite3 opens "" as a private temporary database, deleted on close: all work lost.
+        raise StoreError("no database path given (an empty path is a temporary database "
+                         "that is deleted on exit)")
+    in_memory = path == ":memory:" or path.startswith("file:")
+    problem = None if in_memory else _unusable(path)
     if problem:
         raise StoreError(problem, path)
+    if not create and not in_memory and not Path(path).exists():
+        raise StoreError("database does not exist (ingest something to create it)", path)
     existed = Path(path).exists() and Path(path).stat().st_size > 0
-    readonly = existed and not _writable(path)
+    readonly = existed and not in_memory and not _writable(path)
     try:
         conn = _open(path, readonly)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
     except sqlite3.DatabaseError as e:
         raise _open_error(e, path) from e
-    if existed and app_id != APPLICATION_ID:
+    # Grimoire stamps its files in the same transaction that creates the schema, and turns on
+    # WAL only after that; a file killed during its first migration is rolled back to no
+    # tables, no stamp, version 0 and a rollback journal. Anything else unstamped, even an
+    # empty file with only a version or WAL set, belongs to another application.
+    ours_unfinished = (app_id, version, tables) == (0, 0, 0) and journal != "wal"
+    if existed and app_id != APPLICATION_ID and not ours_unfinished:
         conn.close()
-        # Grimoire stamps its files in the same transaction that creates the schema, so any
-        # other non-empty file, even one without tables, belongs to someone else.
         owner = f"application_id {app_id:#x}" if app_id else "no Grimoire stamp"
         raise StoreError(f"not a Grimoire database ({owner}); left untouched", path)
     if version > len(MIGRATIONS):
@@ -151,22 +169,34 @@ def connect(path: str) -> sqlite3.Connection:
             raise StoreError("database is read-only and needs an upgrade: make it writable",
                              path)
         return conn
-    conn.execute("PRAGMA busy_timeout = 5000")
-    for step in range(version, len(MIGRATIONS)):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            _run_script(conn, MIGRATIONS[step])
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {step + 1}")
-        except sqlite3.Error as e:
-            conn.execute("ROLLBACK")
-            conn.close()
-            raise StoreError(f"migration to schema {step + 1} failed: {e}", path) from e
-        conn.execute("COMMIT")
+    if version < len(MIGRATIONS):
+        _migrate(conn, path)
     # WAL only once the file carries our stamp: a crash before it leaves no foreign-looking file.
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: str) -> None:
+    """Bring the schema up to date under the write lock.
+
+    Two processes may open a new file at once: the version is read again once the lock is
+    held, so the second one finds the work done instead of failing on "table already exists".
+    """
+    step = 0
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(version, len(MIGRATIONS)):
+            _run_script(conn, MIGRATIONS[step])
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+        conn.execute("COMMIT")
+    except sqlite3.Error as e:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+        raise StoreError(f"migration to schema {step + 1} failed: {e}", path) from e
 
 
 def _writable(path: str) -> bool:
@@ -176,11 +206,12 @@ def _writable(path: str) -> bool:
 
 
 def _open(path: str, readonly: bool) -> sqlite3.Connection:
+    wait = BUSY_TIMEOUT_MS / 1000
     if not readonly:
-        return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        return sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=wait)
     uri = Path(path).resolve().as_uri()
     conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None,
-                           check_same_thread=False)
+                           check_same_thread=False, timeout=wait)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
@@ -225,9 +256,9 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
 class SQLiteStore(ConceptSQL, SearchSQL):
     """The default store: everything in one SQLite file."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, create: bool = True) -> None:
         self.path = path
-        self.conn = connect(path)
+        self.conn = connect(path, create=create)
 
     # -- transactions ---------------------------------------------------------------------
 
