@@ -7,6 +7,7 @@ page, not the header), and the real CLI (issue 11, items 8, 11 and 13).
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -77,6 +78,8 @@ def test_damage_that_hides_rows_is_not_no_results(pristine: Path, tmp_path: Path
     db = copy_of(pristine, tmp_path)
     damage(db, "passages")
     code, out = run(db, "search", "zebrafish quokka", "--mode", "lexical")
+    assert code == 1 and DAMAGED in out, out
+    code, out = run(db, "ingest", str(EXAMPLES), "--no-embed")  # would say "unchanged 19"
     assert code == 1 and DAMAGED in out, out
 
 
@@ -200,3 +203,38 @@ def test_did_you_mean_agrees_between_an_incremental_and_a_fresh_store(tmp_path: 
         fresh = (kb.suggest("lora"), kb.suggest_concepts("lora"))
     assert inc == fresh
     assert inc[0] == tuple(TWINS[:5])  # equal scores: ordered by name
+
+
+def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "kb.db"
+    shutil.copy(pristine, db)
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    # Root ignores file modes through CAP_DAC_OVERRIDE; drop it so that the file is read-only
+    # for the command as it is for any other user.
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+
+    def grimoire_cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*drop, exe, "--db", str(db), *args], capture_output=True,
+                              text=True, timeout=300)
+
+    try:
+        found = grimoire_cli("search", "perplexity", "--mode", "lexical", "--json")
+        assert found.returncode == 0, found.stderr
+        assert any("erplexity" in (h["concept"] or "") for h in json.loads(found.stdout))
+        new = tmp_path / "new"
+        new.mkdir()
+        (new / "note.md").write_text("# Fresh\n\nFresh is a new note.\n")
+        changed = grimoire_cli("ingest", str(new), "--no-embed")
+        assert changed.returncode == 1
+        assert "read-only" in changed.stderr and "corrupt" not in changed.stderr, changed.stderr
+    finally:
+        folder.chmod(0o755)

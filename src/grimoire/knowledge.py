@@ -96,6 +96,8 @@ class Grimoire:
         """
         report = ingest(self.store, paths, format=format, progress=progress, options=options,
                         prune=prune)
+        if not (report.added or report.updated or report.removed):
+            self._not_damaged()  # damage inside a page can look like "unchanged"
         self._fresh()
         if embed:
             self.embed(progress=embed_progress)

@@ -20,6 +20,7 @@ from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
 
 APPLICATION_ID = 0x47524D31  # "GRM1": tells a Grimoire database from any other SQLite file
 DAMAGED = "database is damaged: run `grimoire check`"
+READ_ONLY = "the database file is read-only: it can be searched, not changed"
 
 # Each step moves the schema from version i to i + 1; never edit a released step.
 CORE_SCHEMA = """
@@ -281,8 +282,7 @@ class SQLiteStore(ConceptSQL, SearchSQL):
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
             if getattr(e, "sqlite_errorcode", 0) & 0xFF == _READONLY:
-                raise StoreError("the database is read-only: it can be searched, not changed",
-                                 self.path) from e
+                raise StoreError(READ_ONLY, self.path) from e
             raise StoreError(f"cannot write ({e}); is another grimoire using it?", self.path) from e
         try:
             yield self.conn
@@ -301,6 +301,8 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         """Re-raise, turning SQLite's own errors into a StoreError naming the database."""
         if is_damage(error):
             raise CorruptDatabase(DAMAGED, self.path) from error
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF == _READONLY:
+            raise StoreError(READ_ONLY, self.path) from error
         if isinstance(error, sqlite3.Error) and not isinstance(error, StoreError):
             raise StoreError(f"database write failed, nothing kept of it: {error}",
                              self.path) from error
