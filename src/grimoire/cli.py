@@ -19,6 +19,7 @@ import grimoire
 from grimoire._term import clean, field, json_text, safe
 from grimoire.codec import to_data
 from grimoire.errors import GrimoireError, NotFound
+from grimoire.llm import DEFAULT_DEADLINE
 from grimoire.readers import READERS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,7 +72,7 @@ def handle_errors(f: F) -> F:
         except GrimoireError as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            err.print(f"[red]error:[/red] {safe(str(e))}", highlight=False)
+            err.print(f"[red]error:[/red] {safe(str(e))}", highlight=False, soft_wrap=True)
             if isinstance(e, NotFound) and e.suggestions:
                 err.print("did you mean: " + ", ".join(safe(s, lines=False)
                                                        for s in e.suggestions), highlight=False)
@@ -404,11 +405,14 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 @click.option("--llm-key-env", default="GRIMOIRE_LLM_KEY", show_default=True,
               help="Environment variable holding the server's API key "
                    "(OPENAI_API_KEY is tried when this one is unset).")
+@click.option("--llm-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE,
+              show_default=True, metavar="SECONDS",
+              help="Longest time the server may take for its whole answer.")
 @json_option
 @click.pass_context
 @handle_errors
 def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | None,
-        model: str | None, llm_key_env: str, as_json: bool) -> None:
+        model: str | None, llm_key_env: str, llm_deadline: float, as_json: bool) -> None:
     """Answer a question from your notes, citing file and line; or say they do not cover it.
 
     Example: grimoire ask "what does LoRA replace an N x M weight update with?"
@@ -422,7 +426,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
 
     on_text = show if (llm_url and not as_json) else None
     answer = kb_of(ctx).ask(" ".join(question), llm=llm_url, model=model, k=k, api_key=key,
-                            on_text=on_text)
+                            on_text=on_text, llm_deadline=llm_deadline)
     if as_json:
         emit_json({"answer": answer.answer, "abstained": answer.abstained,
                    "nearest": list(answer.nearest),
@@ -446,3 +450,8 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         out.print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
                   highlight=False)
         out.print("    " + safe(c.quote), highlight=False, soft_wrap=True)
+
+
+from grimoire import _cli_store  # noqa: E402 - registers itself on `main`, defined above
+
+_cli_store.register(main)
