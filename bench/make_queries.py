@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import grimoire  # noqa: E402
 from devset import (  # noqa: E402
     COLLECTIONS,
     CORPORA,
@@ -36,6 +35,8 @@ from devset import (  # noqa: E402
     clean,
     content_words,
 )
+
+import grimoire  # noqa: E402
 from grimoire.names import normalize  # noqa: E402
 
 # A heading that names no concept ("Introduction", "Code") pairs with nothing by name anyway;
@@ -111,7 +112,8 @@ def first_paragraph(lines: list[str], start: int, end: int) -> tuple[int, int] |
     i = max(start, _front_matter_end(lines) + 1)
     while i <= min(end, len(lines)):
         line = lines[i - 1]
-        if line.strip() and not _STRUCTURAL.match(line) and not _BULLET.match(line) and len(clean(line).split()) >= 4:
+        prose = not _STRUCTURAL.match(line) and not _BULLET.match(line)
+        if line.strip() and prose and len(clean(line).split()) >= 4:
             j = i
             while j + 1 <= min(end, len(lines)) and lines[j].strip() and not _STRUCTURAL.match(
                 lines[j]
@@ -145,7 +147,9 @@ def formula(lines: list[str], start: int, end: int) -> tuple[int, int] | None:
             return i, min(j, len(lines))
         if line.startswith(".. math::") and not lines[i - 1].lstrip().startswith("|"):
             j = i
-            while j + 1 <= len(lines) and (not lines[j].strip() or lines[j].startswith((" ", "\t"))):
+            while j + 1 <= len(lines) and (
+                not lines[j].strip() or lines[j].startswith((" ", "\t"))
+            ):
                 j += 1
             while j > i and not lines[j - 1].strip():
                 j -= 1
