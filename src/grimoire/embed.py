@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from grimoire._http import RedirectRefused, opener, read_chunks, redirect_message, shown
 from grimoire.errors import GrimoireError
 
 #: Called with (done, total) after each batch.
@@ -250,6 +252,8 @@ class OpenAIEmbeddings:
         api_key: str | None = None,
         batch_size: int = 64,
         timeout: float = 60.0,
+        deadline: float = 300.0,
+        max_bytes: int = 256 << 20,
     ) -> None:
         base = url.rstrip("/")
         if not base.endswith("/embeddings"):
@@ -259,6 +263,8 @@ class OpenAIEmbeddings:
         self.api_key = api_key
         self.batch_size = batch_size
         self.timeout = timeout
+        self.deadline = deadline  # seconds for one batch's whole answer
+        self.max_bytes = max_bytes  # 64 texts x 4096 dimensions as JSON is about 30 MB
         self.name = f"openai:{model}"
         self.dim = 0  # known after the first answer
 
@@ -268,25 +274,33 @@ class OpenAIEmbeddings:
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        where = shown(self.url)
+        started = time.monotonic()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                data = json.loads(response.read())
+            # No redirect is followed: the key would go along to wherever it points.
+            with opener(self.url).open(request, timeout=self.timeout) as response:
+                data = json.loads(b"".join(read_chunks(
+                    response, started=started, deadline=self.deadline, stall=self.timeout,
+                    limit=self.max_bytes, what="the embeddings answer", error=EmbeddingError,
+                    url=self.url)))
+        except RedirectRefused as e:
+            raise EmbeddingError(redirect_message(self.url, e)) from e
         except urllib.error.HTTPError as e:
-            detail = e.read()[:200].decode("utf-8", "replace")
+            detail = " ".join(e.read(200).decode("utf-8", "replace").split())
             message = f"embeddings endpoint answered {e.code}: {detail}"
-            raise EmbeddingError(message, self.url) from e
+            raise EmbeddingError(message, where) from e
         except (urllib.error.URLError, TimeoutError, OSError) as e:
-            raise EmbeddingError(f"embeddings endpoint unreachable: {e}", self.url) from e
+            raise EmbeddingError(f"embeddings endpoint unreachable: {e}", where) from e
         except json.JSONDecodeError as e:
-            raise EmbeddingError("embeddings endpoint did not answer JSON", self.url) from e
+            raise EmbeddingError("embeddings endpoint did not answer JSON", where) from e
         try:
             rows = sorted(data["data"], key=lambda d: d.get("index", 0))
             matrix = np.array([r["embedding"] for r in rows], dtype=np.float32)
         except (KeyError, TypeError, ValueError) as e:
-            raise EmbeddingError(f"unexpected embeddings answer: {e}", self.url) from e
+            raise EmbeddingError(f"unexpected embeddings answer: {e}", where) from e
         if matrix.ndim != 2 or len(matrix) != len(texts):
             raise EmbeddingError(
-                f"asked for {len(texts)} vectors, got {len(matrix)}", self.url
+                f"asked for {len(texts)} vectors, got {len(matrix)}", where
             )
         self.dim = matrix.shape[1]
         return _normalise(matrix)

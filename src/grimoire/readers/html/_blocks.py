@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from grimoire.model import Entry, Image, Link, Passage, Span
-from grimoire.readers._html_render import Marks
-from grimoire.readers._html_source import SourceMap, find_phrase
+from grimoire.readers.conventions import SEE_ALSO_LINE
+from grimoire.readers.html._render import Marks
+from grimoire.readers.html._source import SourceMap, find_phrase
 
 _MERGE_CHARS = 1000
 _MAX_CHARS = 2000
@@ -21,7 +22,7 @@ _MAX_CHARS = 2000
 _MERGE_GAP_LINES = 20
 _MERGEABLE = ("text", "list", "quote")
 GLOSSARY = re.compile(r"\bglossary\b", re.IGNORECASE)
-SEE_ALSO = re.compile(r"\s*see also\b", re.IGNORECASE)
+SEE_ALSO = SEE_ALSO_LINE
 
 
 @dataclass

@@ -12,6 +12,8 @@ from bisect import bisect_right
 
 from selectolax.lexbor import LexborNode
 
+from grimoire.readers import conventions
+
 # Content the tokenizer does not parse as markup: skip to the matching end tag.
 _RAWTEXT = frozenset(
     {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "template"}
@@ -30,7 +32,7 @@ _TAG_REST = re.compile(r"""(?:[^>=]++|=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))*+>"""
 _EMPTY_P = re.compile(r"\s*</p", re.IGNORECASE)
 _WINDOW = 40
 _LOOKAHEAD = 8
-WORD = re.compile(r"\w{2,}|\w")
+WORD = conventions.WORD
 
 
 def _source_tags(src: str) -> list[tuple[str, int]]:

@@ -30,7 +30,9 @@ from mwparserfromhell.parser import ParserError
 from mwparserfromhell.wikicode import Wikicode
 
 from grimoire.model import Entry, Image, Link, LinkKind, Math, Problem, Reference, Span
-from grimoire.readers._wikiblocks import (
+from grimoire.readers.base import collapse
+from grimoire.readers.conventions import is_see_also_heading
+from grimoire.readers.mediawiki._blocks import (
     Line,
     WikiPage,
     dated_items,
@@ -40,7 +42,6 @@ from grimoire.readers._wikiblocks import (
     section_tree,
     to_blocks,
 )
-from grimoire.readers.base import collapse
 
 # mwparserfromhell backtracks over the rest of the page for every construct left open, so its
 # time is about (unclosed openers) x (page length): 8000 unclosed `{{a|` take 26 s
@@ -100,7 +101,6 @@ _DROPPED_TAGS = frozenset(
 )
 _CODE_TAGS = frozenset({"pre", "syntaxhighlight", "source"})
 _MATH_TAGS = frozenset({"math", "chem", "ce"})
-_SEE_ALSO = frozenset({"see also", "see also:", "related pages", "related articles"})
 
 
 @dataclass(slots=True)
@@ -353,7 +353,7 @@ class _Renderer:
         span = self.span(offset, offset + len(str(node)) - 1)
         self.lines.append(Line(title, span.start_line, span.end_line, "heading", level=node.level,
                                links=cap.links, math=cap.math, images=cap.images, refs=cap.refs))
-        self.see_also = title.lower() in _SEE_ALSO
+        self.see_also = is_see_also_heading(title)
         self.cur = _Cur()
 
     def wikilink(self, node: Wikilink, s: str, offset: int, depth: int) -> None:

@@ -18,8 +18,8 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborNode
 
 from grimoire.model import Image, Link, LinkKind, Math, Reference, Span
-from grimoire.readers._html_source import WORD, SourceMap
 from grimoire.readers.base import collapse
+from grimoire.readers.html._source import WORD, SourceMap
 
 SKIP = frozenset(
     {
@@ -404,7 +404,7 @@ class Renderer:
 
     def _mathml(self, node: LexborNode) -> bool:
         """MathML (KaTeX output, MathJax assistive markup): its TeX annotation if any."""
-        note = node.css_first('annotation[encoding="application/x-tex"]')
+        note = _tex_annotation(node)
         tex = plain(note) if note is not None else node.attributes.get("alttext") or ""
         if tex.strip():
             self._math(node, tex, node.attributes.get("display") == "block")
@@ -458,3 +458,23 @@ class Renderer:
         lines = ("".join(self.parts)).split("\n")
         out = (" ".join(line.split()).replace(_INDENT, "  ") for line in lines)
         return "\n".join(line for line in out if line.strip() and not _MARKER_ONLY.fullmatch(line))
+
+
+def _tex_annotation(math: LexborNode) -> LexborNode | None:
+    """The `<annotation encoding="application/x-tex">` of a `<math>`, where MathML puts it:
+    in a `<semantics>` child. Only those two levels are looked at, so that unclosed nested
+    `<math>` tags (each one the parent of the next) cost linear time, not quadratic (issue 11)."""
+    child = math.child
+    while child is not None:
+        if child.tag == "semantics":
+            inner = child.child
+            while inner is not None:
+                if (
+                    inner.tag == "annotation"
+                    and inner.attributes.get("encoding") == "application/x-tex"
+                ):
+                    return inner
+                inner = inner.next
+        child = child.next
+    return None
+

@@ -20,9 +20,9 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from grimoire.model import Image, Link, LinkKind, Math, Problem, Span
-from grimoire.readers._frontmatter import FrontMatter, split_front_matter
-from grimoire.readers._htmltext import BLOCK_TAGS, TAG, html_image, strip_html, tag_attrs
 from grimoire.readers.base import collapse
+from grimoire.readers.html._inline import BLOCK_TAGS, TAG, html_image, strip_html, tag_attrs
+from grimoire.readers.markdown._frontmatter import FrontMatter, split_front_matter
 
 MAX_LINE_BRACKETS = 2000
 

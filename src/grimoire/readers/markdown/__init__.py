@@ -34,16 +34,28 @@ What becomes what:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 
-from grimoire.model import Document, Entry, Link, LinkKind, Passage, Problem, Reference, Span
-from grimoire.readers._frontmatter import meta_strings
-from grimoire.readers._markdown_blocks import (
+from grimoire.model import (
+    Document,
+    Entry,
+    Image,
+    Link,
+    LinkKind,
+    Math,
+    Passage,
+    Problem,
+    Reference,
+    Span,
+)
+from grimoire.readers.base import collapse, decode
+from grimoire.readers.markdown._blocks import (
     DOC_MARKERS,
     PLAIN,
     Block,
@@ -53,7 +65,7 @@ from grimoire.readers._markdown_blocks import (
     build_parser,
     parse,
 )
-from grimoire.readers.base import collapse, decode
+from grimoire.readers.markdown._frontmatter import meta_strings
 
 name = "markdown"
 extensions = (".md", ".markdown", ".mdx", ".mdown")
@@ -91,36 +103,46 @@ def _chunks(block: Block) -> Iterable[Block]:
     pieces = [p for p in pieces if p]
     # Marks go to the piece whose line range holds them; the ranges tile the whole block, so
     # an image on a line with no text (an embed line) still lands in exactly one piece.
+    # Each kind is bucketed once by line (one pass, not one pass per piece: a 1 MB line with
+    # thousands of links made this quadratic, issue 11).
     starts = [p[0][0] for p in pieces]
+    links = _bucket(block.links, starts)
+    math = _bucket(block.math, starts)
+    images = _bucket(block.images, starts)
     for k, units in enumerate(pieces):
-        lo = starts[k] if k else -1
-        hi = starts[k + 1] - 1 if k + 1 < len(pieces) else 1 << 30
-        yield _sub_block(block, units, lo, hi)
+        yield Block(
+            block.kind, units, block.heading_path, block.joiner, links[k], math[k], images[k]
+        )
+
+
+_Marked = TypeVar("_Marked", Link, Math, Image)
+
+
+def _bucket(marks: list[_Marked], starts: list[int]) -> list[list[_Marked]]:
+    """Marks split by the piece whose first line is the last start at or before their line.
+
+    A mark before the first piece's start goes to the first piece. Pieces that share a start
+    line (a long line cut in several) give every such mark to the last of them.
+    """
+    out: list[list[_Marked]] = [[] for _ in starts]
+    for mark in marks:
+        k = bisect_right(starts, mark.span.start_line) - 1
+        out[max(k, 0)].append(mark)
+    return out
 
 
 def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]:
     for ln, t in units:
-        while len(t) > MERGE_CHARS:
-            cut = t.rfind(" ", 0, MERGE_CHARS)
-            cut = cut if cut > MERGE_CHARS // 2 else MERGE_CHARS
-            yield ln, t[:cut]
-            t = t[cut:].lstrip()
-        yield ln, t
-
-
-def _sub_block(block: Block, units: list[tuple[int, str]], lo: int, hi: int) -> Block:
-    def inside(span: Span) -> bool:
-        return lo <= span.start_line <= hi
-
-    return Block(
-        block.kind,
-        units,
-        block.heading_path,
-        block.joiner,
-        [x for x in block.links if inside(x.span)],
-        [x for x in block.math if inside(x.span)],
-        [x for x in block.images if inside(x.span)],
-    )
+        pos = 0
+        # Cut by index, never by re-slicing the rest: a 1 MB line must stay linear.
+        while len(t) - pos > MERGE_CHARS:
+            cut = t.rfind(" ", pos, pos + MERGE_CHARS)
+            cut = cut if cut > pos + MERGE_CHARS // 2 else pos + MERGE_CHARS
+            yield ln, t[pos:cut]
+            pos = cut
+            while pos < len(t) and t[pos].isspace():
+                pos += 1
+        yield ln, t[pos:] if pos else t
 
 
 def _block_span(block: Block, path: str) -> Span:

@@ -15,8 +15,9 @@ import re
 from typing import Any
 
 from grimoire.model import Document, Image, Link, LinkKind, Revision, Span
-from grimoire.readers import _wikiblocks as wb
 from grimoire.readers.base import collapse
+from grimoire.readers.conventions import is_see_also_heading
+from grimoire.readers.mediawiki import _blocks as wb
 
 _MONTHS = {
     m: i
@@ -42,7 +43,6 @@ _IMAGE_LINE = re.compile(
     r"[^/\\<>|\s][^/\\<>|\n]{0,150}\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?)", re.I
 )
 _COMMENT_HEADING = re.compile(r"(?<!=)(={1,6})([^=\n]{1,200})\1(?!=)")
-_SEE_ALSO = frozenset({"see also", "related pages"})
 _TAIL_PUNCT = (":", ";", ",", "!", "?")
 
 
@@ -210,7 +210,7 @@ def _lines(
                 level = default_level
                 guessed.add(number)
             lines.append(wb.Line(heading, number, number, "heading", level=level))
-            see_also = heading.lower() in _SEE_ALSO
+            see_also = is_see_also_heading(heading)
             continue
         ln = wb.Line(collapse(s), number, number)
         if see_also:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from grimoire.model import Problem, Reference, Span
-from grimoire.readers._html_render import plain
-from grimoire.readers._html_source import SourceMap
 from grimoire.readers.base import collapse
+from grimoire.readers.html._render import plain
+from grimoire.readers.html._source import SourceMap
 
 _TEX_RENDERER = re.compile(r"mathjax|katex", re.IGNORECASE)
 _TEX_SINGLE_DOLLAR = re.compile(r"""['"]\$['"]""")

@@ -62,9 +62,10 @@ from grimoire.model import (
     Reference,
     Span,
 )
-from grimoire.readers import _rst_sphinx
-from grimoire.readers._rst_tree import ADORNMENT, Block, Record, Walker, indent
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.conventions import WORD
+from grimoire.readers.rst import _sphinx as _rst_sphinx
+from grimoire.readers.rst._tree import ADORNMENT, Block, Record, Walker, indent
 
 name = "rst"
 extensions = (".rst", ".rest")
@@ -92,7 +93,7 @@ _SETTINGS: dict[str, Any] = {
     "language_code": "en",
 }
 
-_WORD = re.compile(r"\w+")
+_WORD = WORD
 
 # Sniffing a .txt file: an underlined title and an rst mark (directive, label or role).
 _RST_MARK = re.compile(

@@ -23,15 +23,16 @@ from pathlib import PurePath
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from grimoire.model import Document, Entry, Image, Link, Span
-from grimoire.readers._html_blocks import (
+from grimoire.readers.base import decode
+from grimoire.readers.html._blocks import (
     SEE_ALSO,
     Block,
     HeadingGlossary,
     after_see_also,
     passages,
 )
-from grimoire.readers._html_meta import read_meta
-from grimoire.readers._html_render import (
+from grimoire.readers.html._meta import read_meta
+from grimoire.readers.html._render import (
     INLINE,
     MATH_TAGS,
     NOTE_TAGS,
@@ -39,8 +40,7 @@ from grimoire.readers._html_render import (
     Renderer,
     hidden,
 )
-from grimoire.readers._html_source import SourceMap
-from grimoire.readers.base import decode
+from grimoire.readers.html._source import SourceMap
 
 name = "html"
 extensions = (".html", ".htm", ".xhtml")

@@ -30,10 +30,10 @@ from defusedxml.expatreader import DefusedExpatParser
 
 from grimoire.errors import ReadError
 from grimoire.model import Document, Problem, Revision, Span
-from grimoire.readers import _wikiblocks as wb
-from grimoire.readers import _wikitext as wt
-from grimoire.readers._wikipage import read_rendered, sniff_rendered
 from grimoire.readers.base import decode
+from grimoire.readers.mediawiki import _blocks as wb
+from grimoire.readers.mediawiki import _text as wt
+from grimoire.readers.mediawiki._page import read_rendered, sniff_rendered
 
 name = "mediawiki"
 extensions = (".wiki", ".mediawiki", ".wikitext", ".xml")
