@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import grimoire
-from grimoire.codec import to_data
+from grimoire import serialize
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.readers import READERS
 
@@ -37,7 +36,7 @@ def where(path: str) -> str:
 
 
 def emit_json(value: Any) -> None:
-    click.echo(json.dumps(to_data(value), ensure_ascii=False, indent=2, default=str))
+    click.echo(serialize.dumps(value))
 
 
 def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...] = ()) -> None:
@@ -140,7 +139,7 @@ def ingest(
     if not no_embed:
         _embed_with_bar(kb, show)
     if as_json:
-        emit_json({**to_data(report), "read": report.read})
+        emit_json(serialize.ingest_report(report))
     else:
         out.print(
             f"read {report.read} (new {report.added}, updated {report.updated}) · "
@@ -186,9 +185,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     """
     entries = kb_of(ctx).entries()
     if as_json:
-        emit_json([{"term": e.entry.term, "source": e.entry.span.path,
-                    "line_start": e.entry.span.start_line, "line_end": e.entry.span.end_line,
-                    "format": e.format, "redirect": e.entry.redirect} for e in entries])
+        emit_json(entries)
         return
     for e in entries:
         term = e.entry.term + (f" → {e.entry.redirect}" if e.entry.redirect else "")
@@ -212,8 +209,7 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     concept = kb.concept(name)
     copies = kb.near_duplicates(name)
     if as_json:
-        emit_json({**to_data(concept), "sources": list(concept.sources),
-                   "near_duplicates": to_data(copies)})
+        emit_json(serialize.concept(concept, copies))
         return
     render_concept(out, concept, where)
     if copies:
@@ -241,7 +237,7 @@ def graph(ctx: click.Context, name: str, depth: int, as_dot: bool, as_json: bool
 
     g = kb_of(ctx).graph(name, depth=depth)
     if as_json:
-        click.echo(g.to_json())
+        emit_json(g)
     elif as_dot:
         click.echo(g.to_dot(), nl=False)
     else:
@@ -290,13 +286,12 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
 
     Example: grimoire lint --group arithmetic
     """
-    by_group = kb_of(ctx).lint().by_group()
+    report = kb_of(ctx).lint()
+    by_group = report.by_group()
     if groups:
         by_group = {g: fs for g, fs in by_group.items() if g in groups}
     if as_json:
-        emit_json({g: [{"message": f.message, "source": f.span.path,
-                        "line_start": f.span.start_line, "line_end": f.span.end_line}
-                       for f in fs] for g, fs in by_group.items()})
+        emit_json(serialize.lint_report(report, groups))
     else:
         for group, findings in by_group.items():
             out.print(f"[bold]{group}[/bold] ({len(findings)})")
@@ -404,12 +399,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
     answer = kb_of(ctx).ask(" ".join(question), llm=llm_url, model=model, k=k, api_key=key,
                             on_text=on_text)
     if as_json:
-        emit_json({"answer": answer.answer, "abstained": answer.abstained,
-                   "nearest": list(answer.nearest),
-                   "citations": [{"n": c.n, "source": c.span.path,
-                                  "line_start": c.span.start_line, "line_end": c.span.end_line,
-                                  "quote": c.quote, "concept": c.concept}
-                                 for c in answer.citations]})
+        emit_json(answer)
         return
     if streamed:
         out.print()
@@ -425,3 +415,8 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         about = f" ({escape(c.concept)})" if c.concept else ""
         out.print(f"[bold][{c.n}][/bold] [dim]{escape(loc)}[/dim]{about}", highlight=False)
         out.print("    " + escape(c.quote), highlight=False, soft_wrap=True)
+
+
+from grimoire._cli_web import serve  # noqa: E402
+
+main.add_command(serve)
