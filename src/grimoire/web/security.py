@@ -20,7 +20,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+# The one inline style allowed is the rule cytoscape.js 3.34 inserts for its container
+# (`.__________cytoscape_container { position: relative; }`), by its hash.
+CYTOSCAPE_STYLE = "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='"
+CSP = ("default-src 'none'; script-src 'self'; "
+       f"style-src 'self' {CYTOSCAPE_STYLE}; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
 HEADERS: list[tuple[bytes, bytes]] = [

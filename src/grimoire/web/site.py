@@ -116,9 +116,27 @@ class Site:
         return list(dict.fromkeys(names))[:limit]
 
     def concept(self, name: str) -> tuple[Concept, list[Any]]:
-        concept = self.call(lambda: self.kb.concept(name))
-        duplicates = self.call(lambda: self.kb.near_duplicates(concept.label))
+        concept = self.find(name)
+        try:
+            duplicates = self.call(lambda: self.kb.near_duplicates(concept.label))
+        except NotFound:
+            duplicates = []
         return concept, duplicates
+
+    def find(self, name: str) -> Concept:
+        """The concept called `name`; a label the name lookup cannot find again (its
+        normalised form differs, as for `<b>x</b>`) is matched exactly among the labels."""
+        try:
+            return self.call(lambda: self.kb.concept(name))
+        except NotFound:
+            exact = [c for c in self.call(self.kb.concepts) if c.label == name]
+            if len(exact) != 1:
+                raise
+        # The API has no lookup by id yet (Grimoire.concept takes a name): read it through
+        # the same view function Grimoire.concept uses.
+        from grimoire.resolve import view
+
+        return self.call(lambda: view.load_concept(self.kb.store, exact[0].id))
 
     def search(self, q: str, mode: str = "hybrid", k: int = 20, source: str | None = None,
                format: str | None = None, tag: str | None = None) -> list[Hit]:
@@ -189,7 +207,7 @@ class Site:
         """A concept's name, kind and opening words, for the hover popover."""
         from grimoire.web.render import plain
 
-        concept = self.call(lambda: self.kb.concept(name))
+        concept = self.find(name)
         text = next((e.entry.definition for e in concept.entries if e.entry.definition),
                     next((s.text for s in concept.sections if s.text), ""))
         return {"label": concept.label, "kind": concept.kind, "text": plain(text),

@@ -171,7 +171,7 @@
       holder.replaceChildren();
       const cy = window.cytoscape({
         container: holder, elements, layout: { name: "preset" },
-        minZoom: 0.05, maxZoom: 4, wheelSensitivity: 0.3,
+        minZoom: 0.05, maxZoom: 4,
         textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto",
         style: [
           { selector: "node", style: { "background-color": accent, width: 16, height: 16, label: "data(label)",
