@@ -53,6 +53,7 @@ from typing import TypeVar
 
 from grimoire.model import Document, Entry, Link, LinkKind, Math, Passage, Problem, Reference, Span
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.conventions import SEE_ALSO_LINE
 
 _Record = TypeVar("_Record", Link, Math, Reference)
 
@@ -69,7 +70,7 @@ _LETTER_HEADING = re.compile(r"[A-Za-z0-9]#")
 _ENTRY_HEADING = re.compile(r"[A-Za-z0-9][^#\n]{0,150}#")
 _CODE_CHARS = frozenset('={};<>|"`')
 _MORE_AT = re.compile(r"More at\s*[:;]?", re.IGNORECASE)
-_SEE_ALSO = re.compile(r"See also\b:?(.*)", re.IGNORECASE)
+_SEE_ALSO = re.compile(SEE_ALSO_LINE.pattern + "(.*)", re.IGNORECASE)
 _BRACKET = re.compile(r"\[([^\[\]\n]{0,300})\]")
 _URL = re.compile(r"https?://[^\s<>\"'\[\]]+")
 _LIQUID = re.compile(r"\{%\s*(\w{1,40})\s+[\"']([^\"'\n]{0,2000})[\"'][^%\n]{0,200}%\}")
