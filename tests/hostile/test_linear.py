@@ -1,13 +1,13 @@
 """Cost grows linearly: for every reader (and lint's math check), on ordinary and hostile
 shapes of input, reading 2n costs at most about 2.5x reading n.
 
-A ratio of CPU times in one run, median of repeats, so a loaded machine slows both sides
-alike; the size grows until the smaller input takes long enough to measure.
+A ratio of CPU times in one run, the least of repeats (noise only ever adds time), so a
+loaded machine slows both sides alike; the size grows until the smaller input takes long
+enough to measure.
 """
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 
@@ -92,7 +92,17 @@ def _cpu(run: Callable[[str], object], text: str, repeats: int = 3) -> float:
         start = time.process_time()
         run(text)
         times.append(time.process_time() - start)
-    return statistics.median(times)
+    return min(times)
+
+
+def _pair(run: Callable[[str], object], small: str, large: str, repeats: int) -> float:
+    """Least CPU time of `large` over least of `small`, runs interleaved so that a change in
+    the machine's load falls on both sides."""
+    smalls, larges = [], []
+    for _ in range(repeats):
+        smalls.append(_cpu(run, small, 1))
+        larges.append(_cpu(run, large, 1))
+    return min(larges) / min(smalls)
 
 
 def ratio(
@@ -100,16 +110,14 @@ def ratio(
 ) -> float:
     """CPU time at 2n over CPU time at n, n grown until the smaller input is measurable.
 
-    A ratio over the limit is measured again at twice the size before it counts: a quadratic
-    cost only grows with size, while a busy machine's noise does not.
+    A ratio over the limit is measured again at twice the size (up to three times) before it
+    counts: a quadratic cost only grows with size, while a busy machine's noise does not.
     """
     while _cpu(run, make(n), repeats=1) < MIN_SECONDS and n < 2**20:
         n *= 2
     # A known quadratic case is measured once, quickly: it is expected to fail.
-    for _ in range(1 if known else 2):
-        small, large = make(n), make(2 * n)
-        repeats = 1 if known else 3
-        r = _cpu(run, large, repeats) / _cpu(run, small, repeats)
+    for _ in range(1 if known else 3):
+        r = _pair(run, make(n), make(2 * n), 1 if known else 3)
         if r <= MAX_RATIO:
             break
         n *= 2
