@@ -31,13 +31,13 @@ from rapidfuzz import fuzz, process
 from grimoire.errors import GrimoireError
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
-from grimoire.store.sqlite_search import EmbedUnit, Filters, PassageRow
+from grimoire.store.base import Store
+from grimoire.store.records import EmbedUnit, Filters, PassageRow, Scored, TextQuery
 
 if TYPE_CHECKING:
     import numpy as np
 
     from grimoire.embed import Embedder, EmbedProgress
-    from grimoire.store.sqlite import SQLiteStore
 
 Mode = Literal["lexical", "semantic", "hybrid"]
 MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
@@ -78,7 +78,7 @@ class EmbedReport:
 
 
 def embed_store(
-    store: SQLiteStore, embedder: Embedder, *, progress: EmbedProgress | None = None
+    store: Store, embedder: Embedder, *, progress: EmbedProgress | None = None
 ) -> EmbedReport:
     """Give every passage and entry a vector; texts embedded before are never re-embedded."""
     import hashlib
@@ -149,11 +149,11 @@ class _NameMatch:
 class Searcher:
     """Search over one store; keeps vectors and names in memory while they do not change."""
 
-    def __init__(self, store: SQLiteStore, embedder: Embedder | None = None) -> None:
+    def __init__(self, store: Store, embedder: Embedder | None = None) -> None:
         self.store = store
         self._embedder = embedder
         self._vectors: _Vectors | None = None
-        self._cache: dict[str, tuple[tuple[int, int], Any]] = {}
+        self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
         self._names = _Names()
         self._pool: ThreadPoolExecutor | None = None
 
@@ -208,7 +208,7 @@ class Searcher:
                 # A name typed in full (or nearly) puts its concept above everything else.
                 bonus[key] = max(bonus.get(key, 0.0), m.score)
             lists.append((2.0, names_list))
-            match = _fts_query(self._prune_common(words), expansions)
+            match = _text_query(self._prune_common(words), expansions)
             if match:
                 lists.append((1.0, self._passage_list(self.store.fts_passages(
                     match, CANDIDATES, allowed))))
@@ -273,9 +273,9 @@ class Searcher:
         signature = self._cached("names", self.store.names_signature)
         if signature != self._names.signature:
             names = _Names(signature=signature)
-            for norm, _name, entry_id, doc_id in self.store.name_rows():
-                names.entries.setdefault(norm, []).append(entry_id)
-                names.docs[entry_id] = doc_id
+            for row in self.store.name_rows():
+                names.entries.setdefault(row.norm, []).append(row.entry_id)
+                names.docs[row.entry_id] = row.document_id
             names.norms = sorted(names.entries)
             for norm in names.norms:
                 names.by_start.setdefault((norm[0], len(norm)), []).append(norm)
@@ -361,14 +361,12 @@ class Searcher:
         concepts = self.store.concepts_of_entries(ids)
         return {e: ("c", concepts[e]) if e in concepts else ("e", e) for e in ids}
 
-    def _passage_list(
-        self, scored: Sequence[tuple[int, float]]
-    ) -> list[tuple[_GroupKey, int | None]]:
-        ids = [pid for pid, _ in scored]
+    def _passage_list(self, scored: Sequence[Scored]) -> list[tuple[_GroupKey, int | None]]:
+        ids = [s.id for s in scored]
         owners = self.store.passage_groups(ids)
         concepts = self.store.concepts_of_passages(ids)
         out: list[tuple[_GroupKey, int | None]] = []
-        for pid, _ in scored:
+        for pid in ids:
             if pid not in owners:
                 continue
             doc_id, entry_id = owners[pid]
@@ -379,11 +377,9 @@ class Searcher:
             out.append((key, pid))
         return out
 
-    def _entry_list(
-        self, scored: Sequence[tuple[int, float]]
-    ) -> list[tuple[_GroupKey, int | None]]:
-        groups = self._entry_groups(eid for eid, _ in scored)
-        return [(groups[eid], None) for eid, _ in scored]
+    def _entry_list(self, scored: Sequence[Scored]) -> list[tuple[_GroupKey, int | None]]:
+        groups = self._entry_groups(s.id for s in scored)
+        return [(groups[s.id], None) for s in scored]
 
     # -- semantic -------------------------------------------------------------------------
 
@@ -412,7 +408,7 @@ class Searcher:
 
     def _semantic(
         self, q: Any, allowed: set[int] | None
-    ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+    ) -> tuple[list[Scored], list[Scored]]:
         import numpy as np
 
         index = self._vector_index()
@@ -439,14 +435,14 @@ class Searcher:
         n = min(len(candidates), CANDIDATES * 3)
         part = candidates[np.argpartition(-scores[candidates], n - 1)[:n]]
         top = part[np.argsort(-scores[part])]
-        passages: list[tuple[int, float]] = []
-        entries: list[tuple[int, float]] = []
+        passages: list[Scored] = []
+        entries: list[Scored] = []
         for i in top:
             if not np.isfinite(scores[i]):
                 break
             target = passages if index.kinds[i] == 0 else entries
             if len(target) < CANDIDATES:
-                target.append((int(index.ids[i]), float(scores[i])))
+                target.append(Scored(int(index.ids[i]), float(scores[i])))
         return passages, entries
 
     # -- hits -----------------------------------------------------------------------------
@@ -510,20 +506,13 @@ def _words(query: str) -> list[str]:
     return _WORD.findall(query)
 
 
-def _fts_query(words: Sequence[str], expansions: Sequence[str] = ()) -> str:
-    """An FTS5 MATCH expression that searches every word literally (OR), plus name phrases.
-
-    Each word is a quoted string, so nothing the user types is read as FTS5 syntax.
-    """
+def _text_query(words: Sequence[str], expansions: Sequence[str] = ()) -> TextQuery:
+    """Every content word (OR), plus the expanded names as phrases; the store quotes them."""
     terms = [w.casefold() for w in words]
     content = [t for t in terms if t not in STOPWORDS]
-    chosen = list(dict.fromkeys(content or terms))[:24]
-    parts = [f'"{t}"' for t in chosen]
-    for name in expansions:
-        tokens = [t.casefold() for t in _WORD.findall(name)]
-        if tokens:
-            parts.append('"' + " ".join(tokens) + '"')
-    return " OR ".join(dict.fromkeys(parts))
+    chosen = tuple(dict.fromkeys(content or terms))[:24]
+    phrases = [tuple(t.casefold() for t in _WORD.findall(name)) for name in expansions]
+    return TextQuery(chosen, tuple(dict.fromkeys(p for p in phrases if p)))
 
 
 def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
@@ -576,7 +565,7 @@ def _stem(word: str) -> str:
 
 
 def search(
-    store: SQLiteStore,
+    store: Store,
     query: str,
     *,
     k: int = 10,

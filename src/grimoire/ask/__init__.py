@@ -23,7 +23,6 @@ from grimoire.ask.sanitize import sanitize, urls_in
 from grimoire.ask.sentences import line_of, split_sentences
 from grimoire.lint.arithmetic import wrong_claims
 from grimoire.model import Answer, Citation, Hit, Span
-from grimoire.store import sqlite_ask
 
 if TYPE_CHECKING:
     from grimoire.llm import ChatModel
@@ -63,8 +62,8 @@ def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = Tr
     """Retrieve and score: the hits, candidate passages and their sentences, best first."""
     store = searcher.store
     hits, candidates = retrieve(searcher, question, k=k)
-    q = weigh(question, lambda ws: sqlite_ask.term_passage_counts(store, ws),
-              sqlite_ask.passage_total(store))
+    q = weigh(question, lambda ws: store.term_passage_counts(ws),
+              store.passage_total())
     embed = None
     if semantic:
         embedder = searcher.embedder

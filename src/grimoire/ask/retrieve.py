@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from grimoire.model import Hit, Span
-from grimoire.store import sqlite_ask as q
 
 if TYPE_CHECKING:
     from grimoire.search import Searcher
@@ -57,20 +56,20 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
         top = hits[: min(4, len(hits))]
         for rank, hit in enumerate(top):
             if hit.entry_id is not None:
-                for pid in q.entry_passage_ids(store, [hit.entry_id], per_entry=6):
+                for pid in store.entry_passage_ids([hit.entry_id], per_entry=6):
                     add(pid, 0.9 * _prior(rank), "entry")
         short = [h.passage_id for h in hits[:6]
                  if len(h.text) < 160 or h.text.rstrip().endswith(":")]
-        for pid in q.following_passage_ids(store, short).values():
+        for pid in store.following_passage_ids(short).values():
             add(pid, 0.8, "next")
-        concept_of = q.passage_concepts(store, [h.passage_id for h in top])
+        concept_of = store.passage_concepts([h.passage_id for h in top])
         top_concepts = list(dict.fromkeys(concept_of[h.passage_id][0] for h in top
                                           if h.passage_id in concept_of))
         rank_of = {concept_of[h.passage_id][0]: r for r, h in enumerate(top)
                    if h.passage_id in concept_of}
-        entries = q.concept_entry_ids(store, top_concepts[:3])
+        entries = store.concept_entry_ids(top_concepts[:3])
         for cid, eids in entries.items():
-            for pid in q.entry_passage_ids(store, eids[:6], per_entry=3):
+            for pid in store.entry_passage_ids(eids[:6], per_entry=3):
                 add(pid, 0.85 * _prior(rank_of.get(cid, 0)), "concept")
         if top_concepts:
             edges = store.concept_edges(top_concepts[:1])
@@ -79,11 +78,11 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
                 other = dst if src == top_concepts[0] else src
                 counts[other] = counts.get(other, 0) + n
             near = sorted(counts, key=lambda c: -counts[c])[:4]
-            for eids in q.concept_entry_ids(store, near).values():
-                for pid in q.entry_passage_ids(store, eids[:2], per_entry=1):
+            for eids in store.concept_entry_ids(near).values():
+                for pid in store.entry_passage_ids(eids[:2], per_entry=1):
                     add(pid, 0.45, "graph")
     rows = store.passage_rows(list(priors))
-    concepts = q.passage_concepts(store, list(rows))
+    concepts = store.passage_concepts(list(rows))
     label_of_hit = {h.passage_id: h.concept for h in hits}
     out: list[Candidate] = []
     for pid, (prior, via) in priors.items():

@@ -24,10 +24,10 @@ from grimoire.resolve.types import (
     Section,
     WantedPage,
 )
-from grimoire.store.sqlite_concepts import ConceptSQL
+from grimoire.store.base import Store
 
 
-def find_concept(store: ConceptSQL, name: str) -> ConceptId:
+def find_concept(store: Store, name: str) -> ConceptId:
     """The id of the concept called `name` (any name or alias; case, hyphens, plurals ignored).
 
     Raises NotFound with "did you mean" suggestions, or listing the candidates when two
@@ -46,7 +46,7 @@ def find_concept(store: ConceptSQL, name: str) -> ConceptId:
     return ConceptId(str(best[0]))
 
 
-def suggest(store: ConceptSQL, name: str, limit: int = 5) -> tuple[str, ...]:
+def suggest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
     """The concept names nearest to `name`, for "did you mean"."""
     names = dict(store.concept_name_list())
     if not names:
@@ -58,7 +58,7 @@ def suggest(store: ConceptSQL, name: str, limit: int = 5) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names[m[0]] for m in ranked))[:limit]
 
 
-def load_concept(store: ConceptSQL, concept_id: ConceptId) -> Concept:
+def load_concept(store: Store, concept_id: ConceptId) -> Concept:
     """Everything known about one concept."""
     cid = int(concept_id)
     row = store.concept_row(cid)
@@ -93,13 +93,13 @@ def _mentions(rows: list[tuple[Any, ...]]) -> list[Mention]:
     ]
 
 
-def summaries(store: ConceptSQL) -> list[ConceptSummary]:
+def summaries(store: Store) -> list[ConceptSummary]:
     """Every concept, A-Z."""
     return [ConceptSummary(ConceptId(str(cid)), label, kind, n, s)
             for cid, label, kind, n, s in store.concept_summaries()]
 
 
-def wanted_pages(store: ConceptSQL, *, suggestions: bool = True) -> list[WantedPage]:
+def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
     """Names linked to but defined nowhere, most wanted first (as a wiki's "wanted pages")."""
     groups: dict[str, tuple[list[str], list[Span]]] = {}
     for norm, name, path, start, end, _kind in store.unresolved_links("wanted"):
@@ -116,7 +116,7 @@ def wanted_pages(store: ConceptSQL, *, suggestions: bool = True) -> list[WantedP
     return pages
 
 
-def dead_links(store: ConceptSQL, *, suggestions: bool = True) -> list[DeadLink]:
+def dead_links(store: Store, *, suggestions: bool = True) -> list[DeadLink]:
     """Every link that leads to no concept, or to two; with "did you mean" candidates."""
     out: list[DeadLink] = []
     cache: dict[str, tuple[str, ...]] = {}

@@ -1,18 +1,23 @@
-"""Storage backends behind one protocol; `open_store` picks one by URL."""
+"""Storage behind one protocol; `open_store` picks the engine by URL scheme."""
 
 from __future__ import annotations
 
-from grimoire.errors import StoreError
-from grimoire.store.base import SourceRecord, Stats, Store, StoredEntry
-from grimoire.store.sqlite import SQLiteStore
+from grimoire.store.base import Store
+from grimoire.store.records import SourceRecord, Stats, StoredEntry
+
+POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 
 
-def open_store(url: str) -> SQLiteStore:
-    """A store for `url`: a file path or `sqlite:///path` (PostgreSQL comes as `postgresql://`)."""
-    if url.startswith(("postgres://", "postgresql://")):
-        raise StoreError("the PostgreSQL backend is not built yet; use a SQLite file", url)
+def open_store(url: str) -> Store:
+    """A store for `url`: a file path or `sqlite:///path`, or `postgresql://user@host/db`."""
+    if url.startswith(POSTGRES_SCHEMES):
+        from grimoire.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    from grimoire.store.sqlite import SQLiteStore
+
     path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
     return SQLiteStore(path)
 
 
-__all__ = ["SQLiteStore", "SourceRecord", "Stats", "Store", "StoredEntry", "open_store"]
+__all__ = ["SourceRecord", "Stats", "Store", "StoredEntry", "open_store"]

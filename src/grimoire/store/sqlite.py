@@ -13,7 +13,8 @@ from grimoire.codec import from_data, to_data
 from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Entry, Link, Problem, Span
 from grimoire.names import normalize
-from grimoire.store.base import SourceRecord, Stats, StoredEntry
+from grimoire.store.records import PassageMarks, SourceRecord, Stats, StoredEntry
+from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
 from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
 
@@ -147,11 +148,14 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
         conn.execute(buffer)
 
 
-class SQLiteStore(ConceptSQL, SearchSQL):
+class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
     """The default store: everything in one SQLite file."""
+
+    engine = "sqlite"
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.url = path
         self.conn = connect(path)
 
     # -- transactions ---------------------------------------------------------------------
@@ -333,7 +337,8 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         return [_entry(r) for r in rows]
 
     def entry_names(self) -> list[tuple[str, str]]:
-        return list(self.conn.execute("SELECT DISTINCT norm, name FROM entry_names"))
+        return list(self.conn.execute(
+            "SELECT DISTINCT norm, name FROM entry_names ORDER BY norm, name"))
 
     def stats(self) -> Stats:
         c = self.conn
@@ -365,15 +370,15 @@ class SQLiteStore(ConceptSQL, SearchSQL):
             by_format=by_format,
         )
 
-    def passages(self) -> Iterator[tuple[int, Span, str, dict[str, Any]]]:
-        """Every passage as (id, span, text, marks), in file and line order."""
+    def passages(self) -> Iterator[PassageMarks]:
+        """Every passage with its marks, in file and line order."""
         rows = self.conn.execute(
             """SELECT p.id, s.path, p.start_line, p.end_line, p.text, p.marks
                FROM passages p JOIN documents d ON p.document_id = d.id
-               JOIN sources s ON d.source_id = s.id ORDER BY s.path, p.start_line"""
+               JOIN sources s ON d.source_id = s.id ORDER BY s.path, p.start_line, p.id"""
         )
         for pid, path, start, end, text, marks in rows:
-            yield pid, Span(path, start, end), text, json.loads(marks)
+            yield PassageMarks(pid, Span(path, start, end), text, json.loads(marks))
 
     def integrity_check(self) -> str:
         """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""
