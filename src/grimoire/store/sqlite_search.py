@@ -532,13 +532,14 @@ class SearchSQL:
 
 def fts5_match(query: TextQuery) -> str:
     """An FTS5 MATCH expression: every word and phrase quoted, OR-ed (no syntax leaks)."""
-    parts = [_quote(w) for w in query.words if w]
-    parts += [_quote(" ".join(p)) for p in query.phrases if p]
-    return " OR ".join(dict.fromkeys(parts))
+    parts = [_quote(w) for w in query.words]
+    parts += [_quote(" ".join(p)) for p in query.phrases]
+    return " OR ".join(dict.fromkeys(p for p in parts if p != '""'))
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+    # FTS5 ends a string at NUL ("unterminated string"); PostgreSQL drops it: so do we.
+    return '"' + text.replace("\x00", "").replace('"', '""') + '"'
 
 
 def _ids(ids: Iterable[int]) -> str:
