@@ -37,11 +37,10 @@ def names_of(kb: grimoire.Grimoire, hit: grimoire.model.Hit) -> set[str]:
     for label in (hit.concept, hit.title):
         names |= {normalize(m) for m in re.findall(r"\(([^)]*)\)", label or "")}
     if hit.entry_id is not None:
-        names |= {r[0] for r in kb.store.conn.execute(
-            "SELECT norm FROM entry_names WHERE entry_id = ?", (hit.entry_id,))}
+        for aliases in kb.store.entry_aliases([hit.entry_id]).values():
+            names |= {normalize(a) for a in aliases}
     if hit.concept_id is not None:
-        names |= {r[0] for r in kb.store.conn.execute(
-            "SELECT norm FROM concept_names WHERE concept_id = ?", (int(hit.concept_id),))}
+        names |= {normalize(n[0]) for n in kb.store.concept_names_of(int(hit.concept_id))}
     return names
 
 

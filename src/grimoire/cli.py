@@ -425,3 +425,8 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         about = f" ({escape(c.concept)})" if c.concept else ""
         out.print(f"[bold][{c.n}][/bold] [dim]{escape(loc)}[/dim]{about}", highlight=False)
         out.print("    " + escape(c.quote), highlight=False, soft_wrap=True)
+
+
+from grimoire._cli_store_migrate import migrate  # noqa: E402 - it imports this module's helpers
+
+main.add_command(migrate)

@@ -207,6 +207,20 @@ class Store(Protocol):
         """Every stored vector with the unit it belongs to (for migration)."""
         ...
 
+    # -- moving a whole store (grimoire migrate) ---------------------------------------------
+
+    def dump(self, table: str) -> Iterator[tuple[Any, ...]]:
+        """Every row of one of `records.TABLES`, its columns in that order, by key."""
+        ...
+
+    def load(self, table: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Add rows as `dump` gives them (ids kept) to an empty store, inside `transaction()`."""
+        ...
+
+    def finish_load(self) -> None:
+        """After `load`: rebuild what the engine derives (lexical index, id counters)."""
+        ...
+
     # -- concepts: resolve's input and output --------------------------------------------------
 
     def concepts_stale(self, fingerprint: str) -> bool: ...

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
@@ -35,7 +35,7 @@ from grimoire.model import Document, Entry, Link, Problem, Span
 from grimoire.names import normalize
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import MIGRATIONS
-from grimoire.store.records import PassageMarks, SourceRecord, Stats, StoredEntry
+from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
 
 _LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1", "GRM2")
 LOCK_RESOLVE = 0x47524D32
@@ -189,6 +189,32 @@ class PostgresStore(PostgresQueries):
     def close(self) -> None:
         self.pool.close()
 
+    def dump(self, table: str) -> Iterator[tuple[Any, ...]]:
+        columns = TABLES[table]
+        yield from self._all(
+            f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(columns[:2])}")
+
+    def load(self, table: str, rows: Iterable[Sequence[Any]]) -> None:
+        columns = TABLES[table]
+        with self.transaction() as c:
+            if table == "concept_state":
+                c.execute("DELETE FROM concept_state")
+            with c.cursor().copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # type: ignore[arg-type]
+            ) as copy:
+                for row in rows:
+                    copy.write_row([v.replace("\x00", "") if isinstance(v, str) else v
+                                    for v in row])
+
+    def finish_load(self) -> None:
+        with self.transaction() as c:
+            c.execute(_PASSAGE_TSV_UPDATE)
+            c.execute(_ENTRY_TSV_UPDATE)
+            for table in ("sources", "documents", "entries", "passages", "links", "concepts"):
+                c.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # type: ignore[arg-type]
+                    f" coalesce(max(id), 0) + 1, false) FROM {table}")
+
     def integrity_check(self) -> str:
         """"ok", or the first inconsistency found (rows whose parent is gone, bad vectors)."""
         checks = {
@@ -335,6 +361,26 @@ def _tsv(*weighted: str) -> str:
 
 
 _PASSAGE_TSV = _tsv("names", "title", "heading", "body")
+
+# The same vectors as `_insert_document` builds, from rows loaded as they are (migration).
+_PASSAGE_TSV_UPDATE = """
+    UPDATE passages p SET
+      tsv = setweight(to_tsvector('english', coalesce((SELECT string_agg(n.name, ' ; ')
+                FROM entry_names n WHERE n.entry_id = p.entry_id), '')), 'A')
+         || setweight(to_tsvector('english', d.title), 'B')
+         || setweight(to_tsvector('english', coalesce((SELECT string_agg(h, ' / ')
+                FROM jsonb_array_elements_text(p.heading_path::jsonb) h), '')), 'C')
+         || setweight(to_tsvector('english', p.text), 'D'),
+      body = to_tsvector('english', p.text)
+    FROM documents d WHERE d.id = p.document_id"""
+
+_ENTRY_TSV_UPDATE = """
+    UPDATE entries e SET tsv =
+         setweight(to_tsvector('english', e.term || ' ; ' || coalesce((SELECT string_agg(a, ' ; ')
+                FROM jsonb_array_elements_text(e.data::jsonb->'aliases') a), '')), 'A')
+      || setweight(to_tsvector('english', coalesce(e.data::jsonb->>'definition', '') || ' '
+            || coalesce((SELECT string_agg(g, ' ')
+                FROM jsonb_array_elements_text(e.data::jsonb->'glosses') g), '')), 'B')"""
 
 
 def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) -> None:

@@ -50,7 +50,7 @@ CREATE TABLE entries (
     end_line integer NOT NULL,
     redirect {T},
     data {T} NOT NULL,
-    tsv tsvector NOT NULL
+    tsv tsvector NOT NULL DEFAULT ''
 );
 CREATE INDEX entries_document ON entries(document_id);
 CREATE INDEX entries_tsv ON entries USING gin(tsv);
@@ -72,8 +72,8 @@ CREATE TABLE passages (
     start_line integer NOT NULL,
     end_line integer NOT NULL,
     marks {T} NOT NULL DEFAULT '{{}}',
-    tsv tsvector NOT NULL,
-    body tsvector NOT NULL
+    tsv tsvector NOT NULL DEFAULT '',
+    body tsvector NOT NULL DEFAULT ''
 );
 CREATE INDEX passages_document ON passages(document_id, seq);
 CREATE INDEX passages_entry ON passages(entry_id);

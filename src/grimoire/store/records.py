@@ -148,6 +148,30 @@ class VectorRow:
     vector: tuple[float, ...]
 
 
+# The tables every engine keeps, with the columns that hold the data (what an engine derives
+# from them, such as its lexical index, is rebuilt on load). `grimoire migrate` copies these.
+TABLES: dict[str, tuple[str, ...]] = {
+    "sources": ("id", "path", "root", "format", "status", "reason", "sha256", "size",
+                "problems", "ingested_at"),
+    "documents": ("id", "source_id", "page", "title", "format", "tags", "meta", "revision"),
+    "entries": ("id", "document_id", "term", "norm", "start_line", "end_line", "redirect",
+                "data"),
+    "entry_names": ("entry_id", "name", "norm"),
+    "passages": ("id", "document_id", "entry_id", "seq", "kind", "heading_path", "text",
+                 "start_line", "end_line", "marks"),
+    "links": ("id", "document_id", "entry_id", "target", "norm", "label", "kind", "fragment",
+              "exists_hint", "start_line", "end_line"),
+    "concepts": ("id", "key", "label", "kind"),
+    "concept_names": ("concept_id", "name", "norm", "reason", "strength", "entry_id",
+                      "link_id"),
+    "concept_entries": ("entry_id", "concept_id", "role"),
+    "concept_merges": ("concept_id", "entry_id", "other_entry_id", "name", "reason"),
+    "concept_sections": ("concept_id", "document_id", "heading", "start_line", "end_line"),
+    "link_targets": ("link_id", "status", "concept_id", "source_concept_id", "name", "norm"),
+    "concept_state": ("id", "dirty", "overrides"),
+}
+
+
 # -- resolve reads from the store ------------------------------------------------------------------
 
 

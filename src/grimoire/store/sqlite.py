@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -13,7 +13,7 @@ from grimoire.codec import from_data, to_data
 from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Entry, Link, Problem, Span
 from grimoire.names import normalize
-from grimoire.store.records import PassageMarks, SourceRecord, Stats, StoredEntry
+from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
 from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
@@ -379,6 +379,23 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
         )
         for pid, path, start, end, text, marks in rows:
             yield PassageMarks(pid, Span(path, start, end), text, json.loads(marks))
+
+    def dump(self, table: str) -> Iterator[tuple[Any, ...]]:
+        columns = TABLES[table]
+        yield from self.conn.execute(
+            f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(columns[:2])}")
+
+    def load(self, table: str, rows: Iterable[Sequence[Any]]) -> None:
+        columns = TABLES[table]
+        if table == "concept_state":
+            self.conn.execute("DELETE FROM concept_state")
+        marks = ", ".join("?" * len(columns))
+        # FTS rows follow by trigger, from the names and titles loaded before them.
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def finish_load(self) -> None:
+        return None
 
     def integrity_check(self) -> str:
         """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""
