@@ -384,38 +384,36 @@ _ENTRY_TSV_UPDATE = """
 
 
 def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) -> None:
+    # Ids are drawn first, so every row of the file goes in by `executemany` (pipelined:
+    # a few round trips per file, not one per entry).
     row = c.execute(
-        """INSERT INTO documents (source_id, page, title, format, tags, meta, revision)
-           VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id""",
-        (source_id, doc.page, doc.title, doc.format, json.dumps(list(doc.tags)),
+        "SELECT nextval(pg_get_serial_sequence('documents', 'id')),"
+        " ARRAY(SELECT nextval(pg_get_serial_sequence('entries', 'id'))"
+        " FROM generate_series(1, %s))", (len(doc.entries),)).fetchone()
+    assert row is not None
+    doc_id, ids = int(row[0]), [int(i) for i in row[1]]
+    c.execute(
+        """INSERT INTO documents (id, source_id, page, title, format, tags, meta, revision)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
+        (doc_id, source_id, doc.page, doc.title, doc.format, json.dumps(list(doc.tags)),
          json.dumps(to_data(doc.meta), default=str),
          json.dumps(to_data(doc.revision)) if doc.revision else None),
-    ).fetchone()
-    assert row is not None
-    doc_id = int(row[0])
+    )
     entry_ids: list[tuple[int, int, int]] = []
     names_of: dict[int, str] = {}
-    for entry in doc.entries:
-        names = {normalize(n): n for n in (entry.term, *entry.aliases) if normalize(n)}
+    entries, names, links = [], [], []
+    for entry_id, entry in zip(ids, doc.entries, strict=True):
+        found = {normalize(n): n for n in (entry.term, *entry.aliases) if normalize(n)}
         body = " ".join([entry.definition or "", *(g for g in entry.glosses if g)])
-        row = c.execute(
-            f"""INSERT INTO entries (document_id, term, norm, start_line, end_line, redirect,
-                    data, tsv)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, {_tsv("names", "body")}) RETURNING id""",
-            (doc_id, entry.term, normalize(entry.term), entry.span.start_line,
-             entry.span.end_line, entry.redirect, json.dumps(to_data(entry)),
-             " ; ".join([entry.term, *entry.aliases]), body),
-        ).fetchone()
-        assert row is not None
-        entry_id = int(row[0])
+        entries.append((entry_id, doc_id, entry.term, normalize(entry.term),
+                        entry.span.start_line, entry.span.end_line, entry.redirect,
+                        json.dumps(to_data(entry)), " ; ".join([entry.term, *entry.aliases]),
+                        body))
         entry_ids.append((entry.span.start_line, entry.span.end_line, entry_id))
-        names_of[entry_id] = " ; ".join(names.values())
-        c.cursor().executemany(
-            "INSERT INTO entry_names (entry_id, name, norm) VALUES (%s, %s, %s)",
-            [(entry_id, name, norm) for norm, name in names.items()],
-        )
-        _insert_links(c, doc_id, entry_id, (*entry.links, *entry.see_also))
-    rows = []
+        names_of[entry_id] = " ; ".join(found.values())
+        names += [(entry_id, name, norm) for norm, name in found.items()]
+        links += _link_rows(doc_id, entry_id, (*entry.links, *entry.see_also))
+    passages = []
     for seq, p in enumerate(doc.passages):
         owner = _entry_at(entry_ids, p.span)
         marks = {
@@ -424,39 +422,43 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
                          ("images", p.images), ("references", p.references))
             if v
         }
-        heading = " / ".join(p.heading_path)
-        rows.append((
+        passages.append((
             doc_id, owner, seq, p.kind, json.dumps(list(p.heading_path)), p.text,
             p.span.start_line, p.span.end_line, json.dumps(marks),
-            names_of.get(owner, "") if owner is not None else "", doc.title, heading, p.text,
-            p.text,
+            names_of.get(owner, "") if owner is not None else "", doc.title,
+            " / ".join(p.heading_path), p.text, p.text,
         ))
+        # An entry's links are stored once, from the entry; a free passage's from itself.
         if owner is None:
-            _insert_links(c, doc_id, None, p.links)
-    c.cursor().executemany(
-        f"""INSERT INTO passages (document_id, entry_id, seq, kind, heading_path, text,
-               start_line, end_line, marks, tsv, body)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, {_PASSAGE_TSV},
-                    to_tsvector('english', %s))""",
-        rows,
-    )
+            links += _link_rows(doc_id, None, p.links)
+    cur = c.cursor()
+    if entries:
+        cur.executemany(
+            f"""INSERT INTO entries (id, document_id, term, norm, start_line, end_line, redirect,
+                    data, tsv)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, {_tsv("names", "body")})""", entries)
+    if names:
+        cur.executemany("INSERT INTO entry_names (entry_id, name, norm) VALUES (%s, %s, %s)",
+                        names)
+    if passages:
+        cur.executemany(
+            f"""INSERT INTO passages (document_id, entry_id, seq, kind, heading_path, text,
+                   start_line, end_line, marks, tsv, body)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, {_PASSAGE_TSV},
+                        to_tsvector('english', %s))""", passages)
+    if links:
+        cur.executemany(
+            """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,
+                   exists_hint, start_line, end_line)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s::int, %s, %s)""", links)
 
 
-def _insert_links(
-    c: psycopg.Connection[Any], doc_id: int, entry_id: int | None, links: Sequence[Link]
-) -> None:
-    rows = [
+def _link_rows(doc_id: int, entry_id: int | None, links: Sequence[Link]) -> list[tuple[Any, ...]]:
+    return [
         (doc_id, entry_id, link.target, normalize(link.target), link.label, str(link.kind),
          link.fragment, link.exists_hint, link.span.start_line, link.span.end_line)
         for link in dict.fromkeys(links)
     ]
-    if rows:
-        c.cursor().executemany(
-            """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,
-                   exists_hint, start_line, end_line)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s::int, %s, %s)""",
-            rows,
-        )
 
 
 _SOURCE_SELECT = """
