@@ -432,25 +432,26 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         if owner is None:
             links += _link_rows(doc_id, None, p.links)
     cur = c.cursor()
-    if entries:
-        cur.executemany(
-            f"""INSERT INTO entries (id, document_id, term, norm, start_line, end_line, redirect,
-                    data, tsv)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, {_tsv("names", "body")})""", entries)
-    if names:
-        cur.executemany("INSERT INTO entry_names (entry_id, name, norm) VALUES (%s, %s, %s)",
-                        names)
-    if passages:
-        cur.executemany(
-            f"""INSERT INTO passages (document_id, entry_id, seq, kind, heading_path, text,
-                   start_line, end_line, marks, tsv, body)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, {_PASSAGE_TSV},
-                        to_tsvector('english', %s))""", passages)
-    if links:
-        cur.executemany(
-            """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,
-                   exists_hint, start_line, end_line)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s::int, %s, %s)""", links)
+    with c.pipeline():  # one round trip for the whole file
+        if entries:
+            cur.executemany(
+                f"""INSERT INTO entries (id, document_id, term, norm, start_line, end_line, redirect,
+                        data, tsv)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, {_tsv("names", "body")})""", entries)
+        if names:
+            cur.executemany("INSERT INTO entry_names (entry_id, name, norm) VALUES (%s, %s, %s)",
+                            names)
+        if passages:
+            cur.executemany(
+                f"""INSERT INTO passages (document_id, entry_id, seq, kind, heading_path, text,
+                       start_line, end_line, marks, tsv, body)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, {_PASSAGE_TSV},
+                            to_tsvector('english', %s))""", passages)
+        if links:
+            cur.executemany(
+                """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,
+                       exists_hint, start_line, end_line)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s::int, %s, %s)""", links)
 
 
 def _link_rows(doc_id: int, entry_id: int | None, links: Sequence[Link]) -> list[tuple[Any, ...]]:
