@@ -35,8 +35,6 @@ from grimoire.store.base import Store
 from grimoire.store.records import EmbedUnit, Filters, PassageRow, Scored, TextQuery
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from grimoire.embed import Embedder, EmbedProgress
 
 Mode = Literal["lexical", "semantic", "hybrid"]
@@ -48,10 +46,6 @@ MARK_OPEN, MARK_CLOSE = "«", "»"
 RRF_K = 20  # a small k trusts the top of each list; 60 (the paper's) flattens it
 CANDIDATES = 60  # taken from each list before fusion
 SNIPPET_WORDS = 32
-# Above this many vectors, a first pass compares sign bits (Hamming distance) and only the
-# best BINARY_POOL are scored exactly: reading 100k float vectors per query is what costs.
-BINARY_ABOVE = 20_000
-BINARY_POOL = 2_000
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -119,17 +113,6 @@ def embed_store(
 
 
 @dataclass(slots=True)
-class _Vectors:
-    signature: tuple[int, ...]
-    kinds: np.ndarray
-    ids: np.ndarray
-    docs: np.ndarray
-    entries: np.ndarray
-    matrix: np.ndarray
-    bits: np.ndarray | None = None  # sign bits, packed: a coarse index for large stores
-
-
-@dataclass(slots=True)
 class _Names:
     signature: tuple[int, int] = (-1, -1)
     norms: list[str] = field(default_factory=list)  # sorted, distinct
@@ -152,7 +135,6 @@ class Searcher:
     def __init__(self, store: Store, embedder: Embedder | None = None) -> None:
         self.store = store
         self._embedder = embedder
-        self._vectors: _Vectors | None = None
         self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
         self._names = _Names()
         self._pool: ThreadPoolExecutor | None = None
@@ -187,7 +169,7 @@ class Searcher:
         if allowed is not None and not allowed:
             return []
         vector = None
-        if mode in ("semantic", "hybrid") and len(self._vector_index().ids):
+        if mode in ("semantic", "hybrid") and self._has_vectors():
             # Embed the query on a worker thread (onnxruntime releases the GIL) while the
             # lexical half runs here: hybrid then costs the slower half, not their sum.
             vector = self._worker().submit(self._embed_query, query)
@@ -383,20 +365,9 @@ class Searcher:
 
     # -- semantic -------------------------------------------------------------------------
 
-    def _vector_index(self) -> _Vectors:
-        signature = (*self._cached("vectors", self.store.vectors_signature),
-                     hash(self.embedder.name))
-        if self._vectors is None or signature != self._vectors.signature:
-            import numpy as np
-
-            kinds, ids, docs, entries, matrix = self.store.load_vectors(self.embedder.name)
-            bits = None
-            if len(matrix) > BINARY_ABOVE and hasattr(np, "bitwise_count"):
-                packed = np.packbits(matrix > 0, axis=1)
-                pad = (-packed.shape[1]) % 8
-                bits = np.ascontiguousarray(np.pad(packed, ((0, 0), (0, pad)))).view(np.uint64)
-            self._vectors = _Vectors(signature, kinds, ids, docs, entries, matrix, bits)
-        return self._vectors
+    def _has_vectors(self) -> bool:
+        signature = self._cached("vectors", self.store.vectors_signature)
+        return bool(signature[0] or signature[2])
 
     def _worker(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -409,41 +380,8 @@ class Searcher:
     def _semantic(
         self, q: Any, allowed: set[int] | None
     ) -> tuple[list[Scored], list[Scored]]:
-        import numpy as np
-
-        index = self._vector_index()
-        if index.bits is not None:
-            packed = np.packbits(q > 0)
-            packed = np.pad(packed, (0, (-len(packed)) % 8)).view(np.uint64)
-            distance = np.bitwise_count(index.bits ^ packed).sum(axis=1, dtype=np.int32)
-            if allowed is not None:
-                keep = np.isin(index.docs, np.fromiter(allowed, dtype=np.int64))
-                distance = np.where(keep, distance, np.iinfo(np.int32).max)
-            pool = np.argpartition(distance, BINARY_POOL - 1)[:BINARY_POOL]
-            exact = index.matrix[pool] @ q
-            if allowed is not None:
-                exact = np.where(keep[pool], exact, -np.inf)
-            scores = np.full(len(index.ids), -np.inf, dtype=np.float32)
-            scores[pool] = exact
-            candidates = pool
-        else:
-            scores = index.matrix @ q
-            if allowed is not None:
-                keep = np.isin(index.docs, np.fromiter(allowed, dtype=np.int64))
-                scores = np.where(keep, scores, -np.inf)
-            candidates = np.arange(len(scores))
-        n = min(len(candidates), CANDIDATES * 3)
-        part = candidates[np.argpartition(-scores[candidates], n - 1)[:n]]
-        top = part[np.argsort(-scores[part])]
-        passages: list[Scored] = []
-        entries: list[Scored] = []
-        for i in top:
-            if not np.isfinite(scores[i]):
-                break
-            target = passages if index.kinds[i] == 0 else entries
-            if len(target) < CANDIDATES:
-                target.append(Scored(int(index.ids[i]), float(scores[i])))
-        return passages, entries
+        # The store's own index answers: pgvector's HNSW, or SQLite's in-memory scan.
+        return self.store.nearest(self.embedder.name, q, CANDIDATES, allowed)
 
     # -- hits -----------------------------------------------------------------------------
 

@@ -435,8 +435,8 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
     with c.pipeline():  # one round trip for the whole file
         if entries:
             cur.executemany(
-                f"""INSERT INTO entries (id, document_id, term, norm, start_line, end_line, redirect,
-                        data, tsv)
+                f"""INSERT INTO entries (id, document_id, term, norm, start_line, end_line,
+                        redirect, data, tsv)
                     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, {_tsv("names", "body")})""", entries)
         if names:
             cur.executemany("INSERT INTO entry_names (entry_id, name, norm) VALUES (%s, %s, %s)",

@@ -157,6 +157,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
         self.path = path
         self.url = path
         self.conn = connect(path)
+        self._scans = {}
 
     # -- transactions ---------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from grimoire.store._embed_text import entry_embed_text, passage_embed_text
+from grimoire.store._vector_scan import VectorScan
 from grimoire.store.records import (
     EmbedUnit,
     Filters,
@@ -92,6 +93,7 @@ class SearchSQL:
     """Search queries, mixed into SQLiteStore."""
 
     conn: sqlite3.Connection
+    _scans: dict[str, VectorScan]
 
     # -- lexical --------------------------------------------------------------------------
 
@@ -473,34 +475,15 @@ class SearchSQL:
     ) -> tuple[list[Scored], list[Scored]]:
         """The `k` passages and `k` entries nearest `vector` (cosine), within `documents`.
 
-        An exact scan over the vectors, read once into memory and kept while they stay
-        unchanged (the contract's reference answer; the searcher keeps a faster index).
+        The vectors are read into memory once and kept while they stay unchanged.
         """
-        import numpy as np
-
         signature = (*self.vectors_signature(), hash(model))
-        cached = getattr(self, "_scan", None)
-        if cached is None or cached[0] != signature:
-            cached = (signature, self.load_vectors(model))
-            self._scan = cached
-        kinds, ids, docs, _entries, matrix = cached[1]
-        if not len(ids):
-            return [], []
-        scores = matrix @ np.asarray(vector, dtype=np.float32)
-        if documents is not None:
-            keep = np.isin(docs, np.fromiter(documents, dtype=np.int64, count=len(documents)))
-            scores = np.where(keep, scores, -np.inf)
-        order = np.lexsort((ids, kinds, -scores))
-        out: tuple[list[Scored], list[Scored]] = ([], [])
-        for i in order:
-            if not np.isfinite(scores[i]):
-                break
-            target = out[int(kinds[i])]
-            if len(target) < k:
-                target.append(Scored(int(ids[i]), float(scores[i])))
-            if len(out[0]) >= k and len(out[1]) >= k:
-                break
-        return out
+        scan = self._scans.get(model)
+        if scan is None or scan.signature != signature:
+            kinds, ids, docs, _entries, matrix = self.load_vectors(model)
+            scan = VectorScan.build(signature, kinds, ids, docs, matrix)
+            self._scans = {model: scan}  # one model at a time: vectors are large
+        return scan.nearest(vector, k, documents)
 
     def vector_rows(self) -> Iterator[VectorRow]:
         """Every stored vector with the unit it belongs to (for migration)."""
