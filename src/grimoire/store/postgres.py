@@ -356,7 +356,7 @@ class PostgresStore(PostgresQueries):
 def _tsv(*weighted: str) -> str:
     """SQL for a weighted tsvector from parameters, in order A, B, C, D."""
     return " || ".join(
-        f"setweight(to_tsvector('english', %s), '{w}')" for w in "ABCD"[: len(weighted)]
+        f"setweight(to_tsvector('grimoire', %s), '{w}')" for w in "ABCD"[: len(weighted)]
     )
 
 
@@ -365,20 +365,20 @@ _PASSAGE_TSV = _tsv("names", "title", "heading", "body")
 # The same vectors as `_insert_document` builds, from rows loaded as they are (migration).
 _PASSAGE_TSV_UPDATE = """
     UPDATE passages p SET
-      tsv = setweight(to_tsvector('english', coalesce((SELECT string_agg(n.name, ' ; ')
+      tsv = setweight(to_tsvector('grimoire', coalesce((SELECT string_agg(n.name, ' ; ')
                 FROM entry_names n WHERE n.entry_id = p.entry_id), '')), 'A')
-         || setweight(to_tsvector('english', d.title), 'B')
-         || setweight(to_tsvector('english', coalesce((SELECT string_agg(h, ' / ')
+         || setweight(to_tsvector('grimoire', d.title), 'B')
+         || setweight(to_tsvector('grimoire', coalesce((SELECT string_agg(h, ' / ')
                 FROM jsonb_array_elements_text(p.heading_path::jsonb) h), '')), 'C')
-         || setweight(to_tsvector('english', p.text), 'D'),
-      body = to_tsvector('english', p.text)
+         || setweight(to_tsvector('grimoire', p.text), 'D'),
+      body = to_tsvector('grimoire', p.text)
     FROM documents d WHERE d.id = p.document_id"""
 
 _ENTRY_TSV_UPDATE = """
     UPDATE entries e SET tsv =
-         setweight(to_tsvector('english', e.term || ' ; ' || coalesce((SELECT string_agg(a, ' ; ')
+         setweight(to_tsvector('grimoire', e.term || ' ; ' || coalesce((SELECT string_agg(a, ' ; ')
                 FROM jsonb_array_elements_text(e.data::jsonb->'aliases') a), '')), 'A')
-      || setweight(to_tsvector('english', coalesce(e.data::jsonb->>'definition', '') || ' '
+      || setweight(to_tsvector('grimoire', coalesce(e.data::jsonb->>'definition', '') || ' '
             || coalesce((SELECT string_agg(g, ' ')
                 FROM jsonb_array_elements_text(e.data::jsonb->'glosses') g), '')), 'B')"""
 
@@ -446,7 +446,7 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
                 f"""INSERT INTO passages (document_id, entry_id, seq, kind, heading_path, text,
                        start_line, end_line, marks, tsv, body)
                     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, {_PASSAGE_TSV},
-                            to_tsvector('english', %s))""", passages)
+                            to_tsvector('grimoire', %s))""", passages)
         if links:
             cur.executemany(
                 """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,

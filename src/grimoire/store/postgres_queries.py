@@ -60,10 +60,10 @@ def _tsquery(query: TextQuery) -> tuple[str, list[str]]:
     parts: list[str] = []
     args: list[str] = []
     for word in dict.fromkeys(w for w in query.words if w):
-        parts.append("plainto_tsquery('english', %s)")
+        parts.append("plainto_tsquery('grimoire', %s)")
         args.append(word)
     for phrase in dict.fromkeys(p for p in query.phrases if p):
-        parts.append("phraseto_tsquery('english', %s)")
+        parts.append("phraseto_tsquery('grimoire', %s)")
         args.append(" ".join(phrase))
     return " || ".join(parts), args
 
@@ -146,7 +146,7 @@ class PostgresQueries:
         for term in terms:
             row = self._one(
                 "SELECT count(*) FROM (SELECT 1 FROM passages"
-                " WHERE tsv @@ plainto_tsquery('english', %s) LIMIT %s) x", (term, limit))
+                " WHERE tsv @@ plainto_tsquery('grimoire', %s) LIMIT %s) x", (term, limit))
             if row is not None and int(row[0]) >= limit:
                 out.add(term)
         return out
@@ -155,7 +155,7 @@ class PostgresQueries:
         out: dict[str, int] = {}
         for term in dict.fromkeys(terms):
             row = self._one(
-                "SELECT count(*) FROM passages WHERE body @@ plainto_tsquery('english', %s)",
+                "SELECT count(*) FROM passages WHERE body @@ plainto_tsquery('grimoire', %s)",
                 (term,))
             out[term] = int(row[0]) if row else 0
         return out
