@@ -80,4 +80,4 @@ def test_unreachable_postgres_is_a_clear_error_without_the_password(url: str) ->
     result = CliRunner().invoke(main, ["--db", url, "stats"])
     assert result.exit_code == 1
     assert "cannot connect to PostgreSQL" in result.output
-    assert "secret" not in result.output and "nobody:***@127.0.0.1" in result.output
+    assert "secret" not in result.output and "127.0.0.1:1/none" in result.output

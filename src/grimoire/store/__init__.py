@@ -8,8 +8,12 @@ from grimoire.store.records import SourceRecord, Stats, StoredEntry
 POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 
 
-def open_store(url: str) -> Store:
-    """A store for `url`: a file path or `sqlite:///path`, or `postgresql://user@host/db`."""
+def open_store(url: str, *, create: bool = True) -> Store:
+    """A store for `url`: a file path or `sqlite:///path`, or `postgresql://user@host/db`.
+
+    With `create=False` a SQLite file that does not exist is an error, and nothing is created
+    (a PostgreSQL database is never created here: its owner creates it).
+    """
     if url.startswith(POSTGRES_SCHEMES):
         from grimoire.store.postgres import PostgresStore
 
@@ -17,7 +21,7 @@ def open_store(url: str) -> Store:
     from grimoire.store.sqlite import SQLiteStore
 
     path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
-    return SQLiteStore(path)
+    return SQLiteStore(path, create=create)
 
 
 __all__ = ["SourceRecord", "Stats", "Store", "StoredEntry", "open_store"]

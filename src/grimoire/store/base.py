@@ -12,8 +12,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
+from grimoire.errors import CorruptDatabase
 from grimoire.model import Document, Span
 from grimoire.store.records import (
+    ENTRY_WEIGHTS,
+    PASSAGE_WEIGHTS,
     EmbedUnit,
     Filters,
     NameRow,
@@ -33,9 +36,11 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = [
-    "EmbedUnit", "Filters", "NameRow", "PassageMarks", "PassageRow", "Scored", "SourceRecord",
-    "Stats", "Store", "StoredEntry", "TextQuery", "VectorRow",
+    "DAMAGED", "EmbedUnit", "Filters", "NameRow", "PassageMarks", "PassageRow", "Scored",
+    "SourceRecord", "Stats", "Store", "StoredEntry", "TextQuery", "VectorRow",
 ]
+
+DAMAGED = "database is damaged: run `grimoire check`"
 
 ConceptLink = tuple[str, int, int, str, str, str | None, str, int | None, str | None, str]
 
@@ -53,6 +58,14 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def diagnose(self, error: BaseException) -> CorruptDatabase | None:
+        """A CorruptDatabase when `error` came from damaged storage, else None."""
+        ...
+
+    def damaged(self) -> bool:
+        """True when the store's own quick check finds damage."""
+        ...
 
     def integrity_check(self) -> str:
         """"ok" when the store's own consistency checks pass, else what failed."""
@@ -149,13 +162,22 @@ class Store(Protocol):
         ...
 
     def fts_passages(
-        self, query: TextQuery, limit: int, documents: set[int] | None = None
+        self,
+        query: TextQuery,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float, float, float] = PASSAGE_WEIGHTS,
     ) -> list[Scored]:
-        """Passages holding any word or phrase of `query`; names weigh more than the body."""
+        """Passages holding any word or phrase of `query`, best first; `weights` are those of
+        the names, title, heading and body."""
         ...
 
     def fts_entries(
-        self, query: TextQuery, limit: int, documents: set[int] | None = None
+        self,
+        query: TextQuery,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float] = ENTRY_WEIGHTS,
     ) -> list[Scored]:
         """Entries whose names or definition hold any word or phrase of `query`."""
         ...

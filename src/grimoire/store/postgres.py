@@ -29,8 +29,9 @@ import psycopg
 from psycopg.adapt import Dumper
 from psycopg_pool import ConnectionPool
 
+from grimoire._http import shown
 from grimoire.codec import from_data, to_data
-from grimoire.errors import StoreError
+from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Entry, Link, Problem, Span
 from grimoire.names import normalize
 from grimoire.store.postgres_queries import PostgresQueries
@@ -50,18 +51,13 @@ class _NulFreeStr(Dumper):
         return obj.replace("\x00", "").encode()
 
 
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
-
-
 class PostgresStore(PostgresQueries):
     """A knowledge base in a PostgreSQL database (14+, with the pgvector extension)."""
 
     engine = "postgresql"
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
-        self.url = redact(url)
+        self.url = shown(url)  # never echo a password
         self._local = threading.local()
         try:
             self.pool = ConnectionPool(
@@ -214,6 +210,17 @@ class PostgresStore(PostgresQueries):
                 c.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # type: ignore[arg-type]
                     f" coalesce(max(id), 0) + 1, false) FROM {table}")
+
+    def diagnose(self, error: BaseException) -> CorruptDatabase | None:
+        """PostgreSQL reports damage itself (data_corrupted, index_corrupted)."""
+        if isinstance(error, StoreError) and isinstance(
+            error.__cause__, psycopg.errors.DataCorrupted | psycopg.errors.IndexCorrupted
+        ):
+            return CorruptDatabase(f"the database reports damage: {error.__cause__}", self.url)
+        return None
+
+    def damaged(self) -> bool:
+        return False  # the server checks its own pages; integrity_check looks at our rows
 
     def integrity_check(self) -> str:
         """"ok", or the first inconsistency found (rows whose parent is gone, bad vectors)."""

@@ -21,6 +21,8 @@ from grimoire.model import Entry, Span
 from grimoire.store._embed_text import entry_embed_text, passage_embed_text
 from grimoire.store.postgres_schema import hnsw_index
 from grimoire.store.records import (
+    ENTRY_WEIGHTS,
+    PASSAGE_WEIGHTS,
     EmbedUnit,
     EntryRow,
     Filters,
@@ -40,9 +42,13 @@ if TYPE_CHECKING:
     import numpy as np
     import psycopg
 
-# ts_rank weights, in PostgreSQL's order {D, C, B, A}: body, heading, title, names.
-PASSAGE_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
-ENTRY_WEIGHTS = "{0.1, 0.1, 0.1, 1.0}"
+
+
+def rank_weights(names: float, title: float, heading: float, body: float) -> str:
+    """ts_rank's weights array, in its order {D, C, B, A} (body, heading, title, names),
+    scaled so that the largest is 1 (ts_rank takes weights up to 1)."""
+    top = max(names, title, heading, body, 1e-9)
+    return "{" + ", ".join(f"{w / top:.6g}" for w in (body, heading, title, names)) + "}"
 EF_SEARCH = 100
 
 
@@ -108,14 +114,25 @@ class PostgresQueries:
         return [Scored(int(i), float(s)) for i, s in rows]
 
     def fts_passages(
-        self, query: TextQuery, limit: int, documents: set[int] | None = None
+        self,
+        query: TextQuery,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float, float, float] = PASSAGE_WEIGHTS,
     ) -> list[Scored]:
-        return self._fts("passages", PASSAGE_WEIGHTS, query, limit, documents)
+        return self._fts("passages", rank_weights(*weights), query, limit, documents)
 
     def fts_entries(
-        self, query: TextQuery, limit: int, documents: set[int] | None = None
+        self,
+        query: TextQuery,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float] = ENTRY_WEIGHTS,
     ) -> list[Scored]:
-        return self._fts("entries", ENTRY_WEIGHTS, query, limit, documents)
+        # An entry's tsvector holds its names as A and its definition as B.
+        names, body = weights
+        return self._fts("entries", rank_weights(names, body, body, body), query, limit,
+                         documents)
 
     def filtered_documents(self, filters: Filters) -> set[int]:
         where: list[str] = []

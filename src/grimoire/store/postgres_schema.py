@@ -4,7 +4,8 @@ Text columns use the "C" collation, so `ORDER BY` sorts by code point as SQLite'
 collation does, whatever the database's locale: both engines list things in the same order.
 JSON is kept as text (parsed in Python, cast to jsonb only to read one field), like SQLite.
 Lexical search uses `tsvector` columns filled at insert time, weighted A (names), B (title),
-C (heading) and D (body), with the `grimoire` configuration (the English Snowball stemmer, no stop words).
+C (heading) and D (body), with the `grimoire` configuration (the English Snowball stemmer,
+without a stop list).
 Vectors: `vec_blobs` keeps one vector per distinct embedded text (so re-ingested, unchanged
 text is never embedded again), and the passage and entry rows carry a copy with their
 document id, so that an HNSW index can answer a filtered nearest-neighbour query.

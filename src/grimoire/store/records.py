@@ -56,6 +56,13 @@ class Stats:
     by_format: dict[str, dict[str, int]]
 
 
+# Lexical column weights, a word in a name counting as ten in the body: (names, title, heading,
+# body) for passages, (names, body) for entries. Search may pass others; each engine applies
+# them its own way (FTS5 bm25 weights; PostgreSQL ts_rank weights, scaled to at most 1).
+PASSAGE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+ENTRY_WEIGHTS = (10.0, 1.0)
+
+
 @dataclass(frozen=True, slots=True)
 class TextQuery:
     """A lexical query in words and phrases: a passage matches if it holds any of them.

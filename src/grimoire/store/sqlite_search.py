@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from grimoire.store._embed_text import entry_embed_text, passage_embed_text
 from grimoire.store._vector_scan import VectorScan
 from grimoire.store.records import (
+    ENTRY_WEIGHTS,
+    PASSAGE_WEIGHTS,
     EmbedUnit,
     Filters,
     NameRow,
@@ -84,9 +86,6 @@ SEARCH_SCHEMA = """
     );
 """
 
-# bm25 column weights: a word in a name counts as much as ten in the body.
-PASSAGE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
-ENTRY_WEIGHTS = (10.0, 1.0)
 
 
 class SearchSQL:
@@ -98,9 +97,16 @@ class SearchSQL:
     # -- lexical --------------------------------------------------------------------------
 
     def fts_passages(
-        self, query: TextQuery, limit: int, documents: set[int] | None = None
+        self,
+        query: TextQuery,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float, float, float] = PASSAGE_WEIGHTS,
     ) -> list[Scored]:
-        """Passages with any word or phrase of `query`, by weighted bm25 (higher is better)."""
+        """Passages with any word or phrase of `query`, by weighted bm25 (higher is better).
+
+        `weights` are the bm25 weights of the names, title, heading and body columns.
+        """
         match = fts5_match(query)
         if not match:
             return []
@@ -108,7 +114,7 @@ class SearchSQL:
             "SELECT f.rowid, -bm25(passage_fts, ?, ?, ?, ?) AS s FROM passage_fts f"
             " WHERE passage_fts MATCH ?"
         )
-        args: list[Any] = [*PASSAGE_WEIGHTS, match]
+        args: list[Any] = [*weights, match]
         if documents is not None:
             sql = sql.replace(
                 "FROM passage_fts f", "FROM passage_fts f JOIN passages p ON p.id = f.rowid"
@@ -118,9 +124,16 @@ class SearchSQL:
         return [Scored(i, s) for i, s in self.conn.execute(sql, (*args, limit))]
 
     def fts_entries(
-        self, query: TextQuery, limit: int, documents: set[int] | None = None
+        self,
+        query: TextQuery,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float] = ENTRY_WEIGHTS,
     ) -> list[Scored]:
-        """Entries whose names or definition hold any word or phrase of `query`."""
+        """Entries whose names or definition hold any word or phrase of `query`.
+
+        `weights` are the bm25 weights of the names and body columns.
+        """
         match = fts5_match(query)
         if not match:
             return []
@@ -128,7 +141,7 @@ class SearchSQL:
             "SELECT f.rowid, -bm25(entry_fts, ?, ?) AS s FROM entry_fts f"
             " WHERE entry_fts MATCH ?"
         )
-        args: list[Any] = [*ENTRY_WEIGHTS, match]
+        args: list[Any] = [*weights, match]
         if documents is not None:
             sql = sql.replace(
                 "FROM entry_fts f", "FROM entry_fts f JOIN entries e ON e.id = f.rowid"
