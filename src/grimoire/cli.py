@@ -442,10 +442,9 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         out.print("    " + safe(c.quote), highlight=False, soft_wrap=True)
 
 
-from grimoire import _cli_store  # noqa: E402 - registers itself on `main`, defined above
-from grimoire._cli_store_migrate import migrate  # noqa: E402
+from grimoire import _cli_store, _cli_store_migrate  # noqa: E402 - register on `main`, above
 from grimoire._cli_web import serve  # noqa: E402
 
 _cli_store.register(main)
 main.add_command(serve)
-main.add_command(migrate)
+_cli_store_migrate.register(main)

@@ -89,11 +89,11 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
         row = rows.get(pid)
         if row is None:
             continue
-        cid, label = concepts.get(pid, (None, None))
+        concept_id, label = concepts.get(pid, (None, None))
         out.append(Candidate(
             passage_id=pid, text=row.text, span=Span(row.path, row.start_line, row.end_line),
             title=row.title, heading_path=row.heading_path,
-            concept=label or label_of_hit.get(pid) or row.term, concept_id=cid,
+            concept=label or label_of_hit.get(pid) or row.term, concept_id=concept_id,
             prior=prior, via=via, format=row.format))
     out.sort(key=lambda c: -c.prior)
     return hits, out

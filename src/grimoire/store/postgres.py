@@ -108,7 +108,7 @@ class PostgresStore(PostgresQueries):
                 for step in range(version, len(MIGRATIONS)):
                     try:
                         with conn.transaction():
-                            conn.execute(MIGRATIONS[step])  # type: ignore[arg-type]
+                            conn.execute(MIGRATIONS[step])
                             conn.execute("UPDATE grimoire_schema SET version = %s", (step + 1,))
                     except psycopg.Error as e:
                         raise StoreError(f"migration to schema {step + 1} failed: {e}",
@@ -147,11 +147,11 @@ class PostgresStore(PostgresQueries):
 
     def _all(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
         with self._conn() as c:
-            return c.execute(sql, args).fetchall()  # type: ignore[arg-type]
+            return c.execute(sql, args).fetchall()
 
     def _one(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> tuple[Any, ...] | None:
         with self._conn() as c:
-            return c.execute(sql, args).fetchone()  # type: ignore[arg-type]
+            return c.execute(sql, args).fetchone()
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection[Any]]:
@@ -196,7 +196,7 @@ class PostgresStore(PostgresQueries):
             if table == "concept_state":
                 c.execute("DELETE FROM concept_state")
             with c.cursor().copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # type: ignore[arg-type]
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN"
             ) as copy:
                 for row in rows:
                     copy.write_row([v.replace("\x00", "") if isinstance(v, str) else v
@@ -208,7 +208,7 @@ class PostgresStore(PostgresQueries):
             c.execute(_ENTRY_TSV_UPDATE)
             for table in ("sources", "documents", "entries", "passages", "links", "concepts"):
                 c.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # type: ignore[arg-type]
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                     f" coalesce(max(id), 0) + 1, false) FROM {table}")
 
     def diagnose(self, error: BaseException) -> CorruptDatabase | None:

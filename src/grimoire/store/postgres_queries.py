@@ -83,13 +83,16 @@ class PostgresQueries:
 
     def _all(
         self, sql: str, args: Sequence[Any] | dict[str, Any] = ()
-    ) -> list[tuple[Any, ...]]: ...
+    ) -> list[tuple[Any, ...]]:
+        raise NotImplementedError  # PostgresStore's
 
     def _one(
         self, sql: str, args: Sequence[Any] | dict[str, Any] = ()
-    ) -> tuple[Any, ...] | None: ...
+    ) -> tuple[Any, ...] | None:
+        raise NotImplementedError  # PostgresStore's
 
-    def transaction(self) -> AbstractContextManager[psycopg.Connection[Any]]: ...
+    def transaction(self) -> AbstractContextManager[psycopg.Connection[Any]]:
+        raise NotImplementedError  # PostgresStore's
 
     # -- lexical ---------------------------------------------------------------------------
 
@@ -428,7 +431,7 @@ class PostgresQueries:
         for table in ("passage_vecs", "entry_vecs"):
             if (table, dim) not in self._hnsw:
                 with self.transaction() as c:
-                    c.execute(hnsw_index(table, dim))  # type: ignore[arg-type]
+                    c.execute(hnsw_index(table, dim))
                 self._hnsw.add((table, dim))
 
     def drop_orphan_vectors(self) -> int:
@@ -491,13 +494,13 @@ class PostgresQueries:
                 if not iterative:
                     order = f"({order}) + 0"
             with self.transaction() as c:
-                c.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, 2 * k)}")  # type: ignore[arg-type]
+                c.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, 2 * k)}")
                 if iterative:
                     c.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
                 rows = c.execute(
                     f"""SELECT v.{key}, 1 - (v.vec::vector({dim}) <=> %s::vector({dim})) AS s
                         FROM {table} v WHERE {where}
-                        ORDER BY {order} LIMIT %s""",  # type: ignore[arg-type]
+                        ORDER BY {order} LIMIT %s""",
                     (Vector(q), *args[1:], Vector(q), k)).fetchall()
             scored = [Scored(int(i), float(s)) for i, s in rows]
             scored.sort(key=lambda s: (-s.score, s.id))
@@ -673,7 +676,7 @@ class PostgresQueries:
                WHERE cs.concept_id = %s ORDER BY s.path, cs.start_line""", (concept_id,))]
 
     def concept_merges_of(self, concept_id: int) -> list[tuple[str, int, str, int, str, str]]:
-        return [tuple(r) for r in self._all(  # type: ignore[misc]
+        return [tuple(r) for r in self._all(
             """SELECT sa.path, ea.start_line, sb.path, eb.start_line, m.name, m.reason
                FROM concept_merges m
                JOIN entries ea ON ea.id = m.entry_id JOIN documents da ON da.id = ea.document_id
@@ -716,7 +719,7 @@ class PostgresQueries:
                GROUP BY c.id HAVING count(DISTINCT d.source_id) > 1 ORDER BY c.key""")]
 
     def unresolved_links(self, status: str = "wanted") -> list[tuple[str, str, str, int, int, str]]:
-        return [tuple(r) for r in self._all(  # type: ignore[misc]
+        return [tuple(r) for r in self._all(
             """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind
                FROM link_targets t JOIN links l ON l.id = t.link_id
                JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id

@@ -219,7 +219,7 @@ class ConceptSQL:
         """(id, key, label, kind)."""
         row = self.conn.execute(
             "SELECT id, key, label, kind FROM concepts WHERE id = ?", (concept_id,)).fetchone()
-        return tuple(row) if row else None  # type: ignore[return-value]
+        return tuple(row) if row else None
 
     def concept_names_of(
         self, concept_id: int
