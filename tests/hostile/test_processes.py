@@ -83,7 +83,7 @@ def test_a_file_over_its_time_budget_costs_that_file_only(tmp_path: Path) -> Non
 
 def test_a_file_over_its_memory_budget_costs_that_file_only(tmp_path: Path) -> None:
     notes = vault(tmp_path / "notes", 3)
-    big_markdown(notes / "big.md", 5_000)
+    big_markdown(notes / "big.md", 20_000)
     with grimoire.open(tmp_path / "kb.db") as kb:
         report = kb.ingest([notes], embed=False, options=ReadOptions(max_memory=8 * 2**20))
     assert report.added == 3
