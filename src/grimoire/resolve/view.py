@@ -33,8 +33,11 @@ def find_concept(store: ConceptSQL, name: str) -> ConceptId:
     Raises NotFound with "did you mean" suggestions, or listing the candidates when two
     concepts share the name (`LDA`).
     """
-    norm = link_key(name)[1] or normalize(name)
-    found = store.concepts_named(norm)
+    # The name as typed first ("Fully-connected/Linear" is one name), then as a link reads it
+    # (`notes/LoRA.md` -> "LoRA").
+    found = store.concepts_named(normalize(name))
+    if not found and link_key(name)[1]:
+        found = store.concepts_named(link_key(name)[1])
     if not found:
         raise NotFound(f"no concept named {name!r}", suggestions=suggest(store, name))
     top = found[0][1]
@@ -51,11 +54,31 @@ def suggest(store: ConceptSQL, name: str, limit: int = 5) -> tuple[str, ...]:
     names = dict(store.concept_name_list())
     if not names:
         return ()
-    matches = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=limit * 2,
+    query = normalize(name)
+    matches = process.extract(query, list(names), scorer=fuzz.WRatio, limit=limit * 4,
                               score_cutoff=70)
-    # WRatio rewards a short name inside a long one; rank near-spellings first.
-    ranked = sorted(matches, key=lambda m: (-fuzz.ratio(normalize(name), m[0]), -m[1]))
+    # WRatio rewards a short name inside a long one ('Bloom Filter' -> 'NER', 'Data
+    # Parallelism' -> 'Linux Foundation AI And Data'); offer only what is likely right: a near
+    # spelling of the whole name, or the same words in another order (issue 10, defect 11).
+    likely = [m for m in matches if _likely_meant(query, m[0])]
+    ranked = sorted(likely, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1]))
     return tuple(dict.fromkeys(names[m[0]] for m in ranked))[:limit]
+
+
+SPELLING = 75  # fuzz.ratio of the whole names: one or two typos in a short name
+WORD_ORDER = 90  # fuzz.token_sort_ratio: the same words, reordered or nearly
+
+
+def _likely_meant(query: str, candidate: str) -> bool:
+    """Whether `candidate` is plausibly what `query` meant (both normalised)."""
+    if fuzz.ratio(query, candidate) >= SPELLING:
+        return True
+    if fuzz.token_sort_ratio(query, candidate) >= WORD_ORDER:
+        return True
+    # A name that is the query plus a qualifier word or two ("adam" -> "adam optimizer").
+    shorter, longer = sorted((query, candidate), key=len)
+    return len(shorter) >= 4 and f" {shorter} " in f" {longer} " \
+        and len(longer.split()) - len(shorter.split()) <= 2
 
 
 def load_concept(store: ConceptSQL, concept_id: ConceptId) -> Concept:
