@@ -24,6 +24,7 @@ from grimoire.resolve.types import (
     Section,
     WantedPage,
 )
+from grimoire.store.base import StoredEntry
 from grimoire.store.sqlite_concepts import ConceptSQL
 
 
@@ -91,7 +92,8 @@ def load_concept(store: ConceptSQL, concept_id: ConceptId) -> Concept:
     names = tuple(
         ConceptName(name, reason, strength, Span(path, line, line) if path and line else None)
         for name, reason, strength, path, line in store.concept_names_of(cid))
-    entries, redirects = [], []
+    entries: list[StoredEntry] = []
+    redirects: list[StoredEntry] = []
     for stored, role in store.concept_entries_of(cid):
         (redirects if role == "redirect" else entries).append(stored)
     sections = tuple(Section(heading, Span(path, start, end), title, text)
