@@ -140,8 +140,8 @@ def hidden(node: LexborNode) -> bool:
     attrs = node.attributes
     if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
         return True
-    style = attrs.get("style")
-    return bool(style) and "display:none" in style.replace(" ", "").lower()
+    style = attrs.get("style") or ""
+    return "display:none" in style.replace(" ", "").lower()
 
 
 def plain(root: LexborNode) -> str:
@@ -293,9 +293,10 @@ class Renderer:
                 if sibling is not None:
                     node = sibling
                     break
-                node = node.parent
-                if node is None:
+                parent = node.parent
+                if parent is None:
                     return
+                node = parent
 
     def _enter(self, node: LexborNode) -> bool:
         tag = (node.tag or "").lower()

@@ -149,7 +149,9 @@ def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]
 
 def _block_span(block: Block, path: str) -> Span:
     lines = [ln for ln, _ in block.units]
-    lines += [x.span.start_line for x in (*block.links, *block.math, *block.images)]
+    lines += [x.span.start_line for x in block.links]
+    lines += [x.span.start_line for x in block.math]
+    lines += [x.span.start_line for x in block.images]
     return Span(path, min(lines), max(lines))
 
 

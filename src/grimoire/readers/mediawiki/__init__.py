@@ -307,7 +307,7 @@ def _read_dump(text: str, path: str) -> list[Document]:
             path, parser.getLineNumber(),
         ) from e
     except SAXParseException as e:
-        line = e.getLineNumber()
+        line = e.getLineNumber() or 1
         where = f" inside page {handler.page.title!r} (from line {handler.page.line})" if (
             handler.page is not None) else ""
         message = f"broken XML dump{where}: {e.getMessage()}"
