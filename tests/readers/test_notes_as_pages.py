@@ -100,3 +100,14 @@ def test_show_json_on_a_missing_name_prints_a_json_error(kb: Grimoire, tmp_path:
     data = json.loads(result.stdout)
     assert data["suggestions"] == ["Transformer"]
     assert "Transfomer" in data["error"]
+
+
+def test_a_shared_word_is_no_suggestion(kb: Grimoire, tmp_path: Path) -> None:
+    ingest(kb, tmp_path, {
+        "fl.md": "# Feature learning\n\nLearning the features themselves.\n",
+        "um.md": "# User matrix\n\nOne row per user.\n",
+        "zp.md": "# Zero padding\n\nPads the border with zeros.\n",
+    })
+    assert kb.suggest_concepts("active-learning") == ()
+    assert kb.suggest_concepts("matrix") == ()
+    assert kb.suggest_concepts("zero-pad") == ("Zero padding",)

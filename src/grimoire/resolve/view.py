@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from grimoire.errors import NotFound
 from grimoire.model import ConceptId, Span
@@ -66,20 +67,22 @@ def suggest(store: ConceptSQL, name: str, limit: int = 5) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names[m[0]] for m in ranked))[:limit]
 
 
-SPELLING = 75  # fuzz.ratio of the whole names: one or two typos in a short name
-WORD_ORDER = 90  # fuzz.token_sort_ratio: the same words, reordered or nearly
+TYPO_EVERY = 6  # one edit per this many characters: "Transfomer" -> "Transformer"
+WORD_ORDER = 95  # fuzz.token_sort_ratio: the same words in another order
+INFLECTION = 4  # a name cut short by a few letters: "zero pad" -> "zero padding"
 
 
 def _likely_meant(query: str, candidate: str) -> bool:
-    """Whether `candidate` is plausibly what `query` meant (both normalised)."""
-    if fuzz.ratio(query, candidate) >= SPELLING:
+    """Whether `candidate` is plausibly what `query` meant (both normalised): a near spelling,
+    the same words reordered, or the same name with a longer ending. A shared word alone
+    ('active learning' / 'feature learning', 'matrix' / 'user matrix') is not enough."""
+    shorter = min(len(query), len(candidate))
+    if Levenshtein.distance(query, candidate) <= max(1, shorter // TYPO_EVERY):
         return True
     if fuzz.token_sort_ratio(query, candidate) >= WORD_ORDER:
         return True
-    # A name that is the query plus a qualifier word or two ("adam" -> "adam optimizer").
-    shorter, longer = sorted((query, candidate), key=len)
-    return len(shorter) >= 4 and f" {shorter} " in f" {longer} " \
-        and len(longer.split()) - len(shorter.split()) <= 2
+    a, b = sorted((query, candidate), key=len)
+    return len(a) >= 6 and b.startswith(a) and len(b) - len(a) <= INFLECTION
 
 
 def load_concept(store: ConceptSQL, concept_id: ConceptId) -> Concept:
