@@ -224,7 +224,14 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     from grimoire._cli_concepts import render_concept
 
     kb = kb_of(ctx)
-    concept = kb.concept(name)
+    try:
+        concept = kb.concept(name)
+    except NotFound as e:
+        if not as_json:
+            raise
+        # A script asked for JSON: it gets JSON on stdout, with the suggestions, and exit 1.
+        emit_json({"error": str(e), "name": name, "suggestions": list(e.suggestions)})
+        sys.exit(1)
     copies = kb.near_duplicates(name)
     if as_json:
         emit_json(serialize.concept(concept, copies))

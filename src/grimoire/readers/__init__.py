@@ -35,6 +35,8 @@ def detect(path: str, head: str) -> Reader | None:
     None means the file is not a note (an image, an archive, an unknown extension).
     """
     ext = PurePath(path).suffix.lower()
+    if ext in markdown.extensions and mediawiki.outweighs_markdown(head):
+        return mediawiki  # wikitext saved as `.md`: the content outweighs the extension
     if ext in GENERIC_EXTENSIONS:
         candidates = list(READERS)
     else:

@@ -149,7 +149,9 @@ def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]
 
 def _block_span(block: Block, path: str) -> Span:
     lines = [ln for ln, _ in block.units]
-    lines += [x.span.start_line for x in (*block.links, *block.math, *block.images)]
+    lines += [x.span.start_line for x in block.links]
+    lines += [x.span.start_line for x in block.math]
+    lines += [x.span.start_line for x in block.images]
     return Span(path, min(lines), max(lines))
 
 
@@ -196,8 +198,10 @@ def build_passages(blocks: list[Block], path: str) -> list[Passage]:
 # --------------------------------------------------------------------------- entries and documents
 
 
-def title_of(parsed: Parsed, path: str) -> str:
-    """Front matter `title`, else the first level-1 heading, else the file stem."""
+def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
+    """Front matter `title`, else the first level-1 heading (or, with `any_heading`, the first
+    heading of any level), else the file stem: a slug (`neural-networks-2`) is the title only
+    when nothing better exists (issue 10, defect 8)."""
     title = parsed.front.meta.get("title")
     if isinstance(title, str) and title.strip():
         return collapse(title)
@@ -207,6 +211,8 @@ def title_of(parsed: Parsed, path: str) -> str:
             Problem("front matter title is not a string", Span(path, line, line))
         )
     h1 = next((h.title for h in parsed.headings if h.level == 1), None)
+    if h1 is None and any_heading and parsed.headings:
+        h1 = parsed.headings[0].title
     return h1 or PurePath(path).stem
 
 
@@ -424,7 +430,8 @@ def read_with(
     if preprocess is not None:
         text = preprocess(text)
     parsed = parse(text, path, md, flavor)
-    return parsed, title_of(parsed, path)
+    # An Obsidian note's name is its file name; a web page's is its first heading.
+    return parsed, title_of(parsed, path, any_heading=fmt == name)
 
 
 # --------------------------------------------------------------------------- reader protocol
