@@ -26,7 +26,7 @@ from grimoire.store.base import SourceRecord, Store
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "_build", "site-packages", "venv"})
 ATTACHMENT_EXTENSIONS = frozenset({
     ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff", ".ico", ".avif",
-    ".pdf", ".mp4", ".webm", ".mov", ".mp3", ".wav", ".ogg", ".m4a",
+    ".mp4", ".webm", ".mov", ".mp3", ".wav", ".ogg", ".m4a",
     ".excalidraw", ".canvas",
 })
 # Part of every file's content hash: bump it when a reader changes what it extracts, so that
@@ -263,7 +263,8 @@ def _triage(
     if previous is not None and previous.sha256 == sha and previous.status == "ok":
         tally.add("unchanged")
         return None
-    if looks_binary(data):
+    binary = None if forced else readers.binary_reader(path, data)  # a PDF is binary by design
+    if binary is None and looks_binary(data):
         _skip(store, path, root, "binary file, not a note", tally)
         if any(file.suffix.lower() in r.extensions for r in readers.READERS):
             tally.notices.append(f"skipped {path}: binary data under a note's extension")
@@ -273,7 +274,7 @@ def _triage(
         if forced:
             reader = readers.by_name(forced)
         else:
-            reader = readers.detect(path, readers.sniff_head(data, path))
+            reader = binary or readers.detect(path, readers.sniff_head(data, path))
     except ReadError as e:
         _fail(store, SourceRecord(path=path, root=root, status="failed", reason=e.message), tally)
         return None
