@@ -13,8 +13,9 @@ from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org,
 from grimoire.readers.base import Reader, ReadOptions, decode
 from grimoire.readers.markdown import obsidian
 
+# org before obsidian: `#+TITLE:` is stronger evidence than `[[links]]`, which both share.
 READERS: tuple[Reader, ...] = (
-    pdf, notebook, obsidian, markdown, mediawiki, org, glossary, rst, html, text
+    pdf, notebook, org, obsidian, markdown, mediawiki, glossary, rst, html, text
 )
 
 # Extensions that say nothing about the format: every reader's sniff is tried, in order.
