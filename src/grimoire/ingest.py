@@ -311,7 +311,9 @@ def read_job(job: _Job) -> _Result:
         return [], "reading needed more memory than the per-file budget; stopped", ()
     except Exception as e:  # a reader bug must not stop the batch; report it per file
         return [], f"reader {job.format} failed: {type(e).__name__}: {e}", ()
-    warning = decode_warning(job.data, job.path)
+    reader = readers.by_name(job.format)
+    # A binary format (PDF) is never decoded as text, so no text-encoding warning applies.
+    warning = None if getattr(reader, "binary", False) else decode_warning(job.data, job.path)
     notes = () if warning is None else (Problem(warning[1], Span(job.path, *(warning[0],) * 2)),)
     return documents, None, notes
 

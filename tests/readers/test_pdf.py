@@ -160,4 +160,6 @@ def test_ingest_reads_a_pdf_and_reports_a_broken_one(tmp_path: Path) -> None:
     hits = kb.search("running estimate of the gradient", mode="lexical")
     assert hits and hits[0].title == "Optimizers"
     assert (Path(hits[0].span.path).name, hits[0].span.start_line) == ("optim.pdf", 2)
+    (record,) = [s for s in kb.sources() if s.path.endswith("optim.pdf")]
+    assert (record.status, record.format, record.problems) == ("ok", "pdf", ())  # no text warning
     kb.close()
