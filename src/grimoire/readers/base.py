@@ -16,7 +16,12 @@ class Reader(Protocol):
     """One input format. A module with these attributes is a reader."""
 
     name: str
-    extensions: tuple[str, ...]
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        """File extensions of this format, lower-case with the dot (read-only, so that a module
+        writing `extensions = (".md",)` matches)."""
+        ...
 
     def sniff(self, head: str, path: str) -> bool:
         """Whether `head` (the first few KB of the decoded file) looks like this format."""
