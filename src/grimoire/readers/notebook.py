@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
@@ -310,11 +310,13 @@ def _attach_images(doc: Document, images: list[tuple[int, Image]], path: str) ->
     if not passages:
         first = min(anchor for anchor, _ in images)
         passages.append(Passage("", Span(path, first, first)))
+    ends: list[int] = []  # running maximum of the passages' last lines, for bisect
+    for p in passages:
+        ends.append(max(p.span.end_line, ends[-1] if ends else 0))
     extra: dict[int, list[Image]] = {}
     for anchor, image in images:
         image = dataclasses.replace(image, span=dataclasses.replace(image.span, path=path))
-        last = len(passages) - 1
-        k = next((k for k, p in enumerate(passages) if p.span.end_line >= anchor), last)
+        k = min(bisect_left(ends, anchor), len(passages) - 1)
         extra.setdefault(k, []).append(image)
     for k, ims in extra.items():
         passages[k] = dataclasses.replace(passages[k], images=(*passages[k].images, *ims))
