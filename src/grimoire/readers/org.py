@@ -60,15 +60,20 @@ _LATEX_BEGIN = re.compile(r"^[ \t]*\\begin\{([A-Za-z]+\*?)\}")
 _COMMENT = re.compile(r"^[ \t]*#(?:[ \t]|$)")
 _INLINE = re.compile(
     r"\[\[(?P<target>(?:[^\[\]\\]|\\.)+)\](?:\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])+)\])?\]"
-    r"|\\\((?P<paren>.+?)\\\)"
-    r"|\\\[(?P<bracket>.+?)\\\]"
-    r"|\$\$(?P<dollars>.+?)\$\$"
+    # Fragments are bounded, so that an unclosed opener does not scan the rest of the line.
+    r"|\\\((?P<paren>.{1,1000}?)\\\)"
+    r"|\\\[(?P<bracket>.{1,1000}?)\\\]"
+    r"|\$\$(?P<dollars>.{1,1000}?)\$\$"
     r"|(?<![\w$])\$(?P<dollar>[^\s$.,;:?!'\")\]}](?:[^$\n]*?[^\s$.,;:?!'\"(\[{])?)\$(?![\w$])"
 )
 # Org's emphasis: the marker follows a space or opening punctuation and precedes a space or
-# closing punctuation, and the body neither starts nor ends with a space.
+# closing punctuation, and the body neither starts nor ends with a space. The body is bounded
+# (Org's own limit is a few lines): an unclosed marker must not scan the rest of a long line
+# from every position, which is quadratic.
 _EMPHASIS = re.compile(
-    r"(?:(?<=^)|(?<=[\s\-({'\"]))([*/=~+_])(?P<body>[^\s*/=~+_](?:[^\n]*?[^\s])?)\1(?=$|[\s\-.,;:!?'\")}\[])"
+    r"(?:(?<=^)|(?<=[\s\-({'\"]))([*/=~+_])"
+    r"(?P<body>[^\s*/=~+_](?:[^\n]{0,200}?[^\s])?)\1"
+    r"(?=$|[\s\-.,;:!?'\")}\[])"
 )
 _TARGETS = re.compile(r"<<<?([^<>\n]+)>>>?")
 _WEB = re.compile(r"^(?:https?|ftp|mailto|doi|news):", re.I)
