@@ -18,7 +18,7 @@ _PLOT = "iVBORw0KGgo" + "A" * 4000  # a plot's base64 in an output, never read a
 
 
 def _notebook(n: int) -> str:
-    cells = []
+    cells: list[dict[str, object]] = []
     for i in range(n):
         text = f"Part {i} has $x_{i}$ and a [link](p{i}.md).\n"
         cells.append({"cell_type": "markdown", "metadata": {},
