@@ -371,15 +371,16 @@ def _read_and_store(
     workers: int | None,
     options: ReadOptions,
 ) -> None:
-    """Parse in worker processes (largest files first, so a slow one starts early) and store
-    each result as it comes."""
+    """Parse in worker processes and store each result as it comes."""
     if not jobs:
         return
     n = workers if workers is not None else min(2, os.cpu_count() or 1)
     if len(jobs) < PARALLEL_THRESHOLD:
         n = 1
     pool = ReadPool(read_job, _stopped, Budget(options.max_seconds, options.max_memory), n)
-    ordered = sorted(jobs, key=lambda j: -len(j.data))
+    # With two workers the largest files go first (a slow one starts early); with one, the
+    # walk's order stays (stored in path order, as an in-process read would).
+    ordered = sorted(jobs, key=lambda j: -len(j.data)) if n > 1 else jobs
     with _Batches(store) as batches, closing(pool.run(ordered, idle=batches.commit)) as results:
         for done, (job, result) in enumerate(results, 1):
             batches.begin()

@@ -237,10 +237,12 @@ def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
 
 
 def is_damage(error: BaseException) -> bool:
-    """True when `error` is SQLite reporting a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+    """True when `error` is SQLite reporting a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB),
+    or text that is not UTF-8: Grimoire writes only UTF-8 (file names that are not are
+    stored escaped), and `quick_check` does not look inside the rows."""
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     if isinstance(error, sqlite3.OperationalError) and "decode to UTF-8" in str(error):
-        return True  # Grimoire only ever stores str: bytes that are not UTF-8 are damage
+        return True
     return isinstance(error, sqlite3.DatabaseError) and code in (_CORRUPT, _NOTADB)
 
 
