@@ -33,6 +33,8 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
         e = stored.entry
         out.print(f"\n[bold]{safe(e.term)}[/bold]  [dim]{safe_at(e.span)} "
                   f"({safe(stored.format)})[/dim]")
+        if e.reason:
+            out.print(f"  [dim]why an entry: {safe(e.reason)}[/dim]", highlight=False)
         for gloss in e.glosses:
             out.print(f"  ~ {clean(gloss)}", highlight=False, markup=False)
         if e.definition:

@@ -37,6 +37,13 @@ _GENERIC_HEADINGS = frozenset(
         "related work", "resources", "results", "returns", "setup", "sources", "summary",
         "table of contents", "terminology", "terms", "theory", "todo", "training", "tutorial",
         "usage", "use cases", "variants", "vocabulary", "what next", "why", "discussions",
+        "pros", "cons", "pros and cons", "advantages", "disadvantages", "limitations",
+        "drawbacks", "benefits", "caveats", "tips", "steps", "step-by-step", "step by step",
+        "comparison", "comparisons", "tools", "properties", "example script", "playground",
+        "options", "arguments", "requirements", "evaluation", "experiments", "datasets",
+        "next steps", "conclusion and future work", "future work", "related", "see also",
+        "solution", "solutions", "answer", "answers", "figures", "tables", "images",
+        "footnotes", "authors", "author", "updates", "news", "objective", "objectives",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -59,8 +66,13 @@ def is_see_also_heading(title: str) -> bool:
 
 
 def is_generic_heading(title: str) -> bool:
-    """Whether a heading names a part of a page ("Introduction", "Code", "References")."""
-    return heading_key(title) in _GENERIC_HEADINGS
+    """Whether a heading names a part of a page ("Introduction", "Code", "References"), also
+    when it says of what ("Summary of acquisition functions", "Properties of CTC")."""
+    key = heading_key(title)
+    if key in _GENERIC_HEADINGS:
+        return True
+    head, of, _ = key.partition(" of ")
+    return bool(of) and head in _GENERIC_HEADINGS
 
 
 __all__ = [

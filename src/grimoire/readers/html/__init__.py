@@ -41,6 +41,7 @@ from grimoire.readers.html._render import (
     hidden,
 )
 from grimoire.readers.html._source import SourceMap
+from grimoire.readers.sections import add_section_entries
 
 name = "html"
 extensions = (".html", ".htm", ".xhtml")
@@ -396,7 +397,7 @@ def _has_block_child(node: LexborNode) -> bool:
     return False
 
 
-def read(data: bytes, path: str) -> list[Document]:
+def _read_file(data: bytes, path: str) -> list[Document]:
     """Parse one HTML file into one Document."""
     reader = _Reader(_decode(data, path), path)
     for root in reader.content_roots():
@@ -417,3 +418,9 @@ def read(data: bytes, path: str) -> list[Document]:
             problems=tuple(reader.problems),
         )
     ]
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    """Parse one file; sections that define their heading become entries (`sections`)."""
+    return [add_section_entries(doc) for doc in _read_file(data, path)]
+

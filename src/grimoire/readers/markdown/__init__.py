@@ -55,6 +55,7 @@ from grimoire.model import (
     Span,
 )
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.labels import link_local_labels
 from grimoire.readers.markdown._blocks import (
     DOC_MARKERS,
     PLAIN,
@@ -66,6 +67,7 @@ from grimoire.readers.markdown._blocks import (
     parse,
 )
 from grimoire.readers.markdown._frontmatter import meta_strings
+from grimoire.readers.sections import add_section_entries
 
 name = "markdown"
 extensions = (".md", ".markdown", ".mdx", ".mdown")
@@ -361,14 +363,17 @@ def _titled_note(parsed: Parsed, path: str) -> list[Entry]:
     """A note that opens with its one H1, a short name, and text under it (`# Dropout` then a
     paragraph): the H1 is a term and its lead section, up to the next heading, defines it."""
     heads = parsed.headings
-    if not heads or heads[0].index != 0 or heads[0].level != 1:
+    # A book chapter may open with a code cell (`import torch`) before its title.
+    if not heads or heads[0].level != 1:
+        return []
+    if any(b.kind != "code" for b in parsed.blocks[: heads[0].index]):
         return []
     if sum(h.level == 1 for h in heads) > 1 or len(heads[0].title.split()) > TITLED_NOTE_WORDS:
         return []
     if str(parsed.front.meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
         return []
     end = heads[1].index if len(heads) > 1 else len(parsed.blocks)
-    lead = [b for b in parsed.blocks[:end] if b.kind != "code"]
+    lead = [b for b in parsed.blocks[heads[0].index : end] if b.kind != "code"]
     if not lead or not lead[0].units:
         return []
     last = max((ln for b in lead for ln, _ in b.units), default=heads[0].line)
@@ -389,16 +394,20 @@ def make_document(
         last = passages[-1]
         passages[-1] = replace(last, links=(*last.links, *parsed.refs))
     problems = sorted(parsed.problems, key=lambda p: p.span.start_line)
-    return Document(
+    meta = parsed.front.meta
+    if parsed.labels:
+        meta = {**meta, "labels": dict(parsed.labels)}
+    doc = Document(
         path=path,
         format=fmt,
         title=title,
         passages=tuple(passages),
         entries=tuple(entries),
         tags=tags,
-        meta=parsed.front.meta,
+        meta=meta,
         problems=tuple(problems),
     )
+    return link_local_labels(add_section_entries(doc))
 
 
 def read_with(

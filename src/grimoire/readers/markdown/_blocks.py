@@ -100,9 +100,46 @@ def build_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.inline.ruler.before("escape", "texmath", _texmath_rule)
+    md.inline.ruler.before("backticks", "book_role", _role_rule)
     # Links are never rendered, so every scheme is parsed; dangerous ones are dropped on read.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
+
+
+# Book-style roles: d2l-book writes `:label:`x``, `:numref:`x``, `:eqref:`x``, `:cite:`x``
+# and `:begin_tab:`x`` / `:end_tab:`; MyST writes `{eq}`x``, `{numref}`x``, `{cite}`x``.
+_ROLE = re.compile(
+    r":([a-z][a-z_-]{1,20}):`([^`\n]{1,300})`|\{([a-z][a-z:_-]{1,20})\}`([^`\n]{1,300})`"
+)
+_END_TAB = ":end_tab:"
+# Roles that point at a label (a section, figure or equation), never at a page.
+LABEL_ROLES = frozenset({"numref", "ref", "eqref", "eq", "math:numref", "sec", "fig", "numfig"})
+BOOK_ROLES = LABEL_ROLES | {"label", "cite", "citet", "citep", "begin_tab", "term", "doc",
+                            "math", "abbr", "code", "py:func", "py:class", "class", "func"}
+
+
+def _role_rule(state: StateInline, silent: bool) -> bool:
+    """A book role as one `role` token (its name and target); unknown `:x:` text stays text."""
+    src, pos = state.src, state.pos
+    if src[pos] not in ":{":
+        return False
+    if src.startswith(_END_TAB, pos):
+        if not silent:
+            token = state.push("role", "", 0)
+            token.meta = {"role": "end_tab", "target": ""}
+        state.pos = pos + len(_END_TAB)
+        return True
+    m = _ROLE.match(src, pos, state.posMax)
+    if m is None:
+        return False
+    role = m.group(1) or m.group(3)
+    if role not in BOOK_ROLES:
+        return False
+    if not silent:
+        token = state.push("role", "", 0)
+        token.meta = {"role": role, "target": (m.group(2) or m.group(4)).strip()}
+    state.pos = m.end()
+    return True
 
 
 # --------------------------------------------------------------------------- blocks
@@ -169,6 +206,7 @@ class Parsed:
     tags: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     refs: list[Link] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # `:label:` name -> its heading
 
 
 @dataclass(slots=True)
@@ -300,6 +338,8 @@ class _Walker:
             elif ttype == "wikilink":
                 self._wikilink(tok, block, cur, line, image_lines, heading)
                 line += tok.content.count("\n")
+            elif ttype == "role":
+                self._role(tok, block, cur, line)
             elif ttype == "tag":
                 cur.parts.append(tok.content)
                 if not heading:
@@ -308,6 +348,32 @@ class _Walker:
         if self.captions and image_lines:
             self._captions(block, units, image_lines)
         return units
+
+    def _role(self, tok: Token, block: Block, cur: _Line, line: int) -> None:
+        """Book roles: labels name the heading above them; references to labels are LABEL
+        links showing their target; citations keep their key; tab fences vanish."""
+        role, target = str(tok.meta["role"]), str(tok.meta["target"])
+        if role == "label":
+            if self.parsed.headings:
+                self.parsed.labels.setdefault(target, self.parsed.headings[-1].title)
+        elif role in LABEL_ROLES:
+            block.links.append(Link(target, LinkKind.LABEL, self.span(line)))
+            cur.parts.append(target)
+            cur.prose = True
+        elif role in ("cite", "citet", "citep"):
+            cur.parts.append(f"[{target}]")
+            cur.prose = True
+        elif role == "math":
+            cur.parts.append(f"${target}$")
+            block.math.append(Math(target, False, self.span(line)))
+            cur.prose = True
+        elif role == "term":
+            block.links.append(Link(target, LinkKind.REF, self.span(line)))
+            cur.parts.append(target)
+            cur.prose = True
+        elif role not in ("begin_tab", "end_tab"):
+            cur.parts.append(target)
+            cur.prose = True
 
     def _doc_ref(self, children: list[Token], i: int) -> bool:
         """Documentation-site API reference ``[`Name`]``: '[' + code + ']' not followed by '('."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path, PurePath
 
@@ -43,6 +44,7 @@ _WIKI_BODY = re.compile(r"[^\[\]]{1,500}")
 _SIZE = re.compile(r"(\d{1,5})(?:\s*[xX]\s*(\d{1,5}))?")
 _TAG_BODY = re.compile(r"[\w/-]{1,100}")
 _NOTE_SUFFIXES = (".md", ".markdown")
+_ID_LIKE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- inline rules
@@ -202,24 +204,35 @@ def _titles_note(parsed: markdown.Parsed, title: str) -> bool:
     return first.level == 1 and normalize(first.title) == normalize(title) and following > 0
 
 
+def _defines_title(parsed: markdown.Parsed, title: str) -> bool:
+    """A note opening with text (before any heading) defines its title; one opening with an
+    embed or a heading (a screenshot page, a long write-up) does not."""
+    blocks = parsed.blocks
+    if any(key in parsed.front.meta for key in markdown.TERM_KEYS):
+        return True
+    if not blocks:
+        return False
+    if parsed.headings and parsed.headings[0].index == 0 and not _titles_note(parsed, title):
+        return False
+    first = blocks[0]
+    if not first.units:
+        return False
+    first_line = first.units[0][0]
+    return not any(img.span.start_line <= first_line for img in first.images)
+
+
 def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     fields = markdown.front_entry_fields(parsed, path)
-    blocks = parsed.blocks
-    has_keys = any(key in parsed.front.meta for key in markdown.TERM_KEYS)
-    if not has_keys:
-        # A note opening with text (before any heading) defines its title; one opening with
-        # an embed or a heading (a screenshot page, a long write-up) does not.
-        if not blocks:
-            return []
-        if parsed.headings and parsed.headings[0].index == 0 and not _titles_note(parsed, title):
-            return []
-        first = blocks[0]
-        if not first.units:
-            return []
-        first_line = first.units[0][0]
-        if any(img.span.start_line <= first_line for img in first.images):
-            return []
-    return [markdown.entry_from_blocks(title, blocks, markdown.whole_span(parsed, path), **fields)]
+    entry = markdown.entry_from_blocks(
+        title, parsed.blocks, markdown.whole_span(parsed, path), **fields
+    )
+    if _defines_title(parsed, title):
+        return [entry]
+    if _ID_LIKE.search(title):
+        return []  # a file named by an id (`002_e29876f0b3329f5d`) names no concept
+    # A note that exists is a page: `[[Loss Functions]]` leads to it and `show` finds it,
+    # even when it holds only an image or opens with a heading (issue 10, defect 7).
+    return [replace(entry, reason="a vault note is a page named by its file or title")]
 
 
 @lru_cache(maxsize=4096)

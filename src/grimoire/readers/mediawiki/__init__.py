@@ -34,6 +34,7 @@ from grimoire.readers.base import decode
 from grimoire.readers.mediawiki import _blocks as wb
 from grimoire.readers.mediawiki import _text as wt
 from grimoire.readers.mediawiki._page import read_rendered, sniff_rendered
+from grimoire.readers.sections import add_section_entries
 
 name = "mediawiki"
 extensions = (".wiki", ".mediawiki", ".wikitext", ".xml")
@@ -45,7 +46,7 @@ def sniff(head: str, path: str) -> bool:
     return _is_dump(head) or sniff_rendered(head) or _sniff_wikitext(head)
 
 
-def read(data: bytes, path: str) -> list[Document]:
+def _read_file(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
     if _xml_start(text) or PurePath(path).suffix.lower() == ".xml":
         # Every XML file goes to the defused parser, which refuses DTDs and checks the root.
@@ -297,4 +298,9 @@ def _with_problem(doc: Document, problem: Problem) -> Document:
         entries=doc.entries, tags=doc.tags, meta=doc.meta, revision=doc.revision,
         problems=(*doc.problems, problem), page=doc.page,
     )
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    """Parse one file; sections that define their heading become entries (`sections`)."""
+    return [add_section_entries(doc) for doc in _read_file(data, path)]
 

@@ -64,8 +64,10 @@ from grimoire.model import (
 )
 from grimoire.readers.base import collapse, decode
 from grimoire.readers.conventions import WORD
+from grimoire.readers.labels import link_local_labels
 from grimoire.readers.rst import _sphinx as _rst_sphinx
 from grimoire.readers.rst._tree import ADORNMENT, Block, Record, Walker, indent
+from grimoire.readers.sections import add_section_entries
 
 name = "rst"
 extensions = (".rst", ".rest")
@@ -118,7 +120,7 @@ def sniff(head: str, path: str) -> bool:
     return underlined and _RST_MARK.search(head) is not None
 
 
-def read(data: bytes, path: str) -> list[Document]:
+def _read_file(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
     lines = text.split("\n")
     too_long = next((n for n, line in enumerate(lines, 1) if len(line) > _LINE_LIMIT), None)
@@ -308,17 +310,21 @@ def _pieces(text: str) -> list[str]:
 
 
 def _sentences(line: str) -> list[str]:
+    # Cut by index: slicing the rest off at each cut copied it, quadratic on one long line.
     out: list[str] = []
-    rest = line
-    while len(rest) > _PASSAGE_TARGET:
-        cut = rest.rfind(". ", 0, _PASSAGE_TARGET)
-        if cut < _PASSAGE_TARGET // 4:
-            cut = rest.rfind(" ", 0, _PASSAGE_TARGET)
-        if cut < _PASSAGE_TARGET // 4:
-            cut = _PASSAGE_TARGET - 1
-        out.append(rest[: cut + 1].rstrip())
-        rest = rest[cut + 1 :].lstrip()
-    out.append(rest)
+    at = 0
+    while len(line) - at > _PASSAGE_TARGET:
+        limit = at + _PASSAGE_TARGET
+        cut = line.rfind(". ", at, limit)
+        if cut - at < _PASSAGE_TARGET // 4:
+            cut = line.rfind(" ", at, limit)
+        if cut - at < _PASSAGE_TARGET // 4:
+            cut = limit - 1
+        out.append(line[at : cut + 1].rstrip())
+        at = cut + 1
+        while at < len(line) and line[at].isspace():
+            at += 1
+    out.append(line if at == 0 else line[at:])
     return out
 
 
@@ -332,3 +338,9 @@ def _locate(piece: str, lines: list[str], start: int, end: int) -> int | None:
         if all(any(w == p for w in words) for p in probe):
             return n
     return None
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    """Parse one file; sections that define their heading become entries (`sections`)."""
+    return [link_local_labels(add_section_entries(doc)) for doc in _read_file(data, path)]
+

@@ -29,14 +29,14 @@ from docutils.statemachine import StringList
 from docutils.transforms import references
 
 XREF_ROLES = {
-    "ref": "ref",
-    "std:ref": "ref",
-    "numref": "ref",
-    "std:numref": "ref",
+    "ref": "label",
+    "std:ref": "label",
+    "numref": "label",
+    "std:numref": "label",
     "any": "ref",
     "keyword": "ref",
-    "eq": "ref",
-    "math:numref": "ref",
+    "eq": "label",
+    "math:numref": "label",
     "term": "ref",
     "std:term": "ref",
     "doc": "doc",

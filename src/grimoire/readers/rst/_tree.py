@@ -17,6 +17,9 @@ from docutils import nodes
 from grimoire.model import Entry, Image, Link, LinkKind, Math, Problem, Reference, Span
 from grimoire.readers.base import collapse
 
+_XREF_KINDS = {"doc": LinkKind.DOC, "label": LinkKind.LABEL}
+_SUBSTITUTION = re.compile(r"\|[^|\n]{1,200}\|_{0,2}")
+
 _GLOSSARY_TITLE = re.compile(
     r"\b(?:glossary|glossaries|terminology|vocabulary|lexicon|definitions)\b", re.I
 )
@@ -267,6 +270,14 @@ class Walker:
             d_start = self.start_of(definition)
             d_records = self._place(def_records, d_start, end)
             self.blocks.append(Block(body, "text", (*path, terms[0]), d_start, end, d_records))
+        if definition is not None:
+            # A glossary nested in an entry defines terms too (scikit-learn's glossary nests
+            # `_estimator_type` under `tags`): each of its items is an entry of its own.
+            for inner in definition.findall(nodes.definition_list):
+                if "glossary" in inner["classes"] and _nearest_glossary(inner, definition):
+                    for sub in inner.children:
+                        if isinstance(sub, nodes.definition_list_item):
+                            self._entry(sub, (*path, terms[0]))
 
     def _place(self, records: list[Record], start: int, end: int) -> list[Record]:
         """Give each record the line (within start..end) where its target or TeX is written."""
@@ -408,9 +419,15 @@ class Walker:
                 records.append(Math(tex, False, _PLACE))
                 out.append(f"${tex}$")
             elif isinstance(child, nodes.inline) and "xref_kind" in child.attributes:
-                kind = LinkKind.DOC if child["xref_kind"] == "doc" else LinkKind.REF
+                kind = _XREF_KINDS.get(child["xref_kind"], LinkKind.REF)
                 records.append(Link(child["xref_target"], kind, _PLACE, label=child["xref_label"]))
-                out.append(child.astext())
+                shown = child.astext()
+                if kind == LinkKind.LABEL and not child["xref_label"]:
+                    # `:ref:`intro`` reads as the title its label names, as Sphinx renders it.
+                    shown = self.meta.get("labels", {}).get(child["xref_target"], shown)
+                out.append(shown)
+            elif isinstance(child, nodes.problematic) and _SUBSTITUTION.fullmatch(child.astext()):
+                continue  # `|name|` with no definition: Sphinx would fail; never leave it as text
             elif isinstance(child, nodes.reference):
                 label = self._inline(child, records)
                 uri = child.get("refuri", "")
@@ -460,6 +477,16 @@ class Walker:
             width=_pixels(node.get("width")),
             height=_pixels(node.get("height")),
         )
+
+
+def _nearest_glossary(inner: nodes.Element, definition: nodes.Element) -> bool:
+    """Whether no other glossary lies between `inner` and the definition holding it."""
+    node = inner.parent
+    while node is not None and node is not definition:
+        if isinstance(node, nodes.definition_list) and "glossary" in node["classes"]:
+            return False
+        node = node.parent
+    return True
 
 
 def _needle(record: Record) -> str:
