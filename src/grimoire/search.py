@@ -86,7 +86,7 @@ NAME_LIKE = _Weights(names=2.0, lexical_passages=1.0, lexical_entries=1.0,
 # (bench/README.md). bm25 still runs, for a query that is a sentence of the notes (EXACT_*).
 DESCRIPTIVE = _Weights(names=2.0, lexical_passages=0.0, lexical_entries=0.0,
                        semantic_passages=1.0, semantic_entries=1.0)
-DESCRIPTIVE_WORDS = 10  # content words (not stopwords) from which a query is a description
+DESCRIPTIVE_WORDS = 8  # content words (not stopwords) from which a query is a description
 QUESTION_WORDS = frozenset(["what", "how", "why", "which", "when", "who", "whom", "where",
                             "does", "do", "did", "is", "are", "can", "could", "should", "would",
                             "will", "was", "were", "explain", "describe", "define"])
