@@ -37,6 +37,7 @@ tell than that the their them then there these they this those through to too un
 us use used uses using very was we were what when where whether which while who whom whose why
 will with would you your yours describe explain define definition meaning mean means called
 notes note according give difference differ compare versus vs work works kind type thing
+stand
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # A line that points elsewhere or lists sources does not answer anything.
@@ -82,6 +83,7 @@ class Scored:
     meaning: float
     score: float
     terms: frozenset[str]  # question stems it holds
+    about: bool = False  # its passage's concept, title or heading is named in the question
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +130,13 @@ def score_sentences(
     """Every answer-worthy sentence of the candidates, best first."""
     scored: list[Scored] = []
     total = q.total
+    asked = f" {' '.join(normalize(w) for w in _WORD.findall(q.text))} "
+    definition = bool(DEFINITION.match(q.text))
     for cand in candidates:
         context = {stem(w) for w in _WORD.findall(
             " ".join([cand.concept or "", cand.title, *cand.heading_path]))}
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
+        about = any(f" {n} " in asked for n in _name_forms(cand))
         for i, s in enumerate(split_sentences(cand.text)):
             text = strip_list_marker(s.text)
             if not _answerable(text) or normalize(text) in heads:
@@ -143,8 +148,9 @@ def score_sentences(
             n_words = len(_WORD.findall(text))
             if n_words > 90:
                 cov *= 0.85
+            bonus = _about_bonus(about, definition, i)
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
-                                 0.85 * cov + 0.15 * cand.prior, hit))
+                                 0.85 * cov + 0.15 * cand.prior + bonus, hit, about))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         top = scored[:semantic_top]
@@ -153,14 +159,47 @@ def score_sentences(
         rescored = [
             Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage,
                    float(sim), 0.6 * s.coverage + 0.3 * max(0.0, float(sim))
-                   + 0.1 * s.candidate.prior, s.terms)
+                   + 0.1 * s.candidate.prior + _about_bonus(s.about, definition, s.index),
+                   s.terms, s.about)
             for s, sim in zip(top, sims, strict=True)
         ]
         rest = [Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage, 0.0,
-                       0.6 * s.coverage + 0.1 * s.candidate.prior, s.terms)
+                       0.6 * s.coverage + 0.1 * s.candidate.prior
+                       + _about_bonus(s.about, definition, s.index), s.terms, s.about)
                 for s in scored[semantic_top:]]
         scored = sorted(rescored + rest, key=lambda s: -s.score)
     return scored
+
+
+# "what is X", "what does X mean", "define X": the question asks for X's definition.
+DEFINITION = re.compile(
+    r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|what's\s+(?:an?\s+|the\s+)?|define\s+"
+    r"|what\s+does\s+)(?P<subject>(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+)"
+    r"(?<!\bfor)(?<!\bof)(?<!\bto)(?<!\bin)(?<!\bused)"
+    r"(?:\s+(?:mean|stand\s+for))?\s*\??\s*$",
+    re.IGNORECASE)
+ABOUT_BONUS = 0.05  # the passage is about what the question names
+FIRST_BONUS = 0.07  # ... and this is its first sentence, asked for a definition
+
+
+def _about_bonus(about: bool, definition: bool, index: int) -> float:
+    if not about:
+        return 0.0
+    return ABOUT_BONUS + (FIRST_BONUS if definition and index == 0 else 0.0)
+
+
+def _name_forms(cand: Candidate) -> set[str]:
+    """The normalised names a passage goes by: its concept, title and last heading, and for
+    `Low-Rank Adaptability (LoRA)` also `Low-Rank Adaptability` and `LoRA`."""
+    forms: set[str] = set()
+    for name in (cand.concept, cand.title, cand.heading_path[-1] if cand.heading_path else None):
+        if not name:
+            continue
+        for part in (name, *re.split(r"[()]", name)):
+            n = normalize(part)
+            if n and len(n) > 2:
+                forms.add(n)
+    return forms
 
 
 def _embed_text(s: Scored) -> str:
@@ -168,19 +207,23 @@ def _embed_text(s: Scored) -> str:
     return f"{about}: {s.text}" if about else s.text
 
 
+MAX_WORDS = 40  # an answer longer than this buries its fact
+
+
 def choose(scored: Sequence[Scored], q: Question, most: int = 3,
-           max_chars: int = 700) -> list[Scored]:
-    """The best sentence, and up to `most - 1` more that add to it; in reading order."""
+           max_words: int = MAX_WORDS) -> list[Scored]:
+    """The best sentence, and up to `most - 1` more that add to it within `max_words`
+    words; in reading order."""
     if not scored:
         return []
     best = scored[0]
     chosen = [best]
     covered = set(best.terms)
-    length = len(best.text)
+    length = len(best.text.split())
     for s in scored[1:]:
         if len(chosen) >= most or s.score < 0.55 * best.score:
             break
-        if length + len(s.text) > max_chars:
+        if length + len(s.text.split()) > max_words:
             continue
         if any(_similar(s.text, c.text) for c in chosen):
             continue
@@ -193,7 +236,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         ):
             chosen.append(s)
             covered |= s.terms
-            length += len(s.text)
+            length += len(s.text.split())
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
 

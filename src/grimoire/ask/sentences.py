@@ -43,7 +43,11 @@ def _breaks(text: str, masked: str) -> list[int]:
     cuts: set[int] = set()
     for m in _END.finditer(masked):
         word = re.search(r"(\w+(?:\.\w+)*)[.!?]\S*$", masked[max(0, m.start() - 20) : m.end()])
-        if m.group(0).startswith(".") and word and word.group(1).casefold() in _ABBREV:
+        if m.group(0).startswith(".") and word and (
+            word.group(1).casefold() in _ABBREV
+            # An initial ("Diederik P. Kingma") does not end a sentence.
+            or (len(word.group(1)) == 1 and word.group(1).isupper())
+        ):
             continue
         after = m.end()
         while after < len(masked) and masked[after].isspace():
