@@ -89,6 +89,10 @@ def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = Tr
 _NAME_LIKE = re.compile(r"^(?:[A-Z][\w-]*|\w*[A-Z]\w*|\w*\d\w*)$")
 
 
+_WORKS = re.compile(r"^\s*how\s+(?:does|do)\s+(?P<subject>(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+)"
+                    r"\s+work\b", re.IGNORECASE)
+
+
 def unknown_names(store: object, question: str) -> tuple[str, ...]:
     """The names in `question` (capitalised after its first word, acronyms, words with digits)
     that no passage holds anywhere: the question is about something the notes lack."""
@@ -102,9 +106,9 @@ def unknown_names(store: object, question: str) -> tuple[str, ...]:
 
 
 def subject_missing(question: str, best: Scored) -> bool:
-    """A definition was asked for ("what is X?") and the best sentence is not about X: X's
-    words are neither in it nor in its concept, title or heading."""
-    m = DEFINITION.match(question)
+    """A definition was asked for ("what is X?", "how does X work?") and the best sentence is
+    not about X: X's words are neither in it nor in its concept, title or heading."""
+    m = DEFINITION.match(question) or _WORKS.match(question)
     if m is None:
         return False
     want = {stem(w) for w in content_words(m.group("subject"))}

@@ -33,7 +33,7 @@ class Sentence:
     end: int
 
 
-def _mask(text: str) -> str:
+def mask(text: str) -> str:
     """`text` with every protected span's characters replaced by `x` (same length)."""
     return _PROTECT.sub(lambda m: "x" * len(m.group(0)), text)
 
@@ -82,7 +82,7 @@ def _breaks(text: str, masked: str) -> list[int]:
 
 def split_sentences(text: str) -> list[Sentence]:
     """The sentences of `text`, in order; formulas and code spans are never cut."""
-    masked = _mask(text)
+    masked = mask(text)
     cuts = [0, *(c for c in _breaks(text, masked) if c > 0), len(text)]
     out: list[Sentence] = []
     for a, b in itertools.pairwise(cuts):
