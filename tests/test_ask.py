@@ -164,8 +164,8 @@ def test_cli_ask_json(kb: grimoire.Grimoire) -> None:
     assert data["abstained"] is False
     assert "0.05" in data["answer"]
     c = data["citations"][0]
-    assert set(c) >= {"n", "source", "line_start", "line_end", "quote", "concept"}
-    assert c["source"].endswith(".txt") and c["line_start"] == 89
+    assert set(c) >= {"n", "span", "quote", "concept"}
+    assert c["span"]["path"].endswith(".txt") and c["span"]["start_line"] == 89
 
 
 def test_cli_ask_text(kb: grimoire.Grimoire) -> None:

@@ -13,9 +13,10 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from grimoire.errors import ReadError
 from grimoire.model import Citation, Span
+from grimoire.readers.base import ReadOptions, read_capped
 
 _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"<[^>\n]{0,400}>")
@@ -38,8 +39,10 @@ class SourceLines:
     def lines(self, path: str) -> list[str]:
         if path not in self._cache:
             try:
-                raw = Path(path).read_bytes()
-            except OSError:
+                # The cited file may have been replaced (by a FIFO, /dev/zero, a huge file)
+                # since it was ingested: read regular files only, and never past the cap.
+                raw = read_capped(path, ReadOptions().max_bytes)
+            except (OSError, ReadError):
                 self._cache[path] = []
             else:
                 text = _INNER_EMPHASIS.sub("", raw.decode("utf-8", errors="replace"))
