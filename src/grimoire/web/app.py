@@ -240,8 +240,13 @@ def _not_found(e: NotFound) -> JSONResponse:
     return JSONResponse({"error": str(e), "suggestions": list(e.suggestions)}, 404)
 
 
+MARKDOWN_FORMATS = {"markdown", "obsidian"}
+
+
 def _md_filter(site: Site) -> Any:
-    def md(text: str, path: str = "") -> Markup:
+    def md(text: str, path: str = "", format: str = "markdown") -> Markup:
+        if format not in MARKDOWN_FORMATS:
+            return site.renderer.text(text)
         return site.renderer.markdown(
             text, (lambda target: site.files.image_url(path, target)) if path else None)
     return md

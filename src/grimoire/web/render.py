@@ -178,6 +178,23 @@ class Renderer:
         maths: list[Markup] = env["math"]
         return Markup(_MATH_SLOT.sub(lambda m: _slot(maths, m), out))
 
+    def text(self, text: str) -> Markup:
+        """Text that is not Markdown (a glossary, a wiki page as read): paragraphs at blank
+        lines, `$…$` and `$$…$$` rendered, everything else escaped."""
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        out = []
+        for para in paragraphs:
+            pieces: list[str] = []
+            last = 0
+            for m in _DISPLAY_MATH.finditer(para):
+                pieces.append(str(_inline(para[last:m.start()])))
+                pieces.append(f'<span class="math-block">{math_html(m.group(1).strip(), True)}'
+                              "</span>")
+                last = m.end()
+            pieces.append(str(_inline(para[last:])))
+            out.append("<p>" + "".join(pieces).replace("\n", "<br>") + "</p>")
+        return Markup("\n".join(out))
+
     def inline(self, text: str) -> Markup:
         """One line (a title, a heading) with math rendered and nothing else."""
         return _inline(text)
@@ -185,6 +202,7 @@ class Renderer:
 
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 _INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
+_DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
 
 
 def _slot(maths: list[Markup], m: re.Match[str]) -> str:
@@ -217,7 +235,9 @@ def _render_math_inline(self: RendererHTML, tokens: list[Token], idx: int,
 def _render_math_block(self: RendererHTML, tokens: list[Token], idx: int,
                        options: OptionsDict, env: EnvType) -> str:
     slot = _store_math(env, math_html(tokens[idx].content.strip(), True))
-    return f'<div class="math-block">{slot}</div>\n' if tokens[idx].block else slot
+    if tokens[idx].block:
+        return f'<div class="math-block">{slot}</div>\n'
+    return f'<span class="math-block">{slot}</span>'
 
 
 def _render_fence(self: RendererHTML, tokens: list[Token], idx: int,
