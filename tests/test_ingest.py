@@ -244,3 +244,57 @@ def test_disk_full_is_a_clear_error_and_keeps_what_was_stored(tmp_path: Path) ->
         assert kb.store.integrity_check() == "ok"
     after = per_file(db)
     assert {p: after[p] for p in before} == before
+
+
+CREATE_AT_ONCE = """
+import sys, time, grimoire
+start = float(sys.argv[2])
+time.sleep(max(0.0, start - time.time()))
+with grimoire.open(sys.argv[1]) as kb:
+    print(kb.stats().sources)
+"""
+
+
+def test_processes_creating_one_database_at_once_all_succeed(tmp_path: Path) -> None:
+    """Issue 11 item 10: migrations run under the write lock, so a second process that opens
+    a new file in the same instant waits and finds the schema made ("table sources already
+    exists" failed half the runs before)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
+    for attempt in range(4):
+        db = tmp_path / f"kb{attempt}.db"
+        start = time.time() + 1.5
+        procs = [subprocess.Popen([sys.executable, "-c", CREATE_AT_ONCE, str(db), str(start)],
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(4)]
+        results = [p.communicate(timeout=120) for p in procs]
+        for proc, (stdout, stderr) in zip(procs, results, strict=True):
+            assert proc.returncode == 0, stderr.decode()
+            assert stdout.strip() == b"0"
+        with grimoire.open(db) as kb:
+            assert kb.store.integrity_check() == "ok"
+
+
+def test_empty_database_path_is_refused(tmp_path: Path) -> None:
+    """`--db ""` would be SQLite's temporary database, deleted on exit with all its work."""
+    with pytest.raises(grimoire.StoreError, match="empty path"):
+        grimoire.open("")
+
+
+def test_read_commands_on_a_missing_database_create_nothing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from grimoire.cli import main
+
+    db = tmp_path / "mistyped.db"
+    for command in (["stats"], ["search", "lora"], ["list"], ["show", "lora"], ["sources"],
+                    ["ask", "what is lora?"], ["lint"], ["embed"]):
+        result = CliRunner().invoke(main, ["--db", str(db), *command])
+        assert result.exit_code == 1, (command, result.output)
+        assert "does not exist" in result.output, command
+        assert not db.exists(), command
+    with pytest.raises(grimoire.StoreError, match="does not exist"):
+        grimoire.open(db, create=False)
+    assert not db.exists()
+    result = CliRunner().invoke(main, ["--db", "", "ingest", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "empty path" in result.output

@@ -142,7 +142,7 @@ def test_reingest_embeds_only_changed_passages(tmp_path: Path) -> None:
     # The FTS index follows the passages in the same transaction, removal included.
     assert kb.search("surprised", mode="lexical")
     (notes / "glossary.txt").unlink()
-    kb.ingest([notes])
+    kb.ingest([notes], prune=True)  # the folder is now empty: removal needs --prune
     assert kb.search("perplexity", mode="lexical") == []
     assert kb.store.vector_counts() == (0, 0)
     kb.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Console
-from rich.markup import escape
 
+from grimoire._term import clean, safe
 from grimoire.graph import Graph
 from grimoire.model import Span
 from grimoire.resolve import Concept
@@ -20,57 +20,62 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
             f"{span.start_line}-{span.end_line}"
         return f"{where(span.path)}:{line}"
 
-    kind = f"  [dim]{escape(c.kind)}[/dim]" if c.kind else ""
-    out.rule(f"[bold]{escape(c.label)}[/bold]{kind}")
+    def safe_at(span: Span) -> str:
+        return safe(at(span), lines=False)
+
+    kind = f"  [dim]{safe(c.kind)}[/dim]" if c.kind else ""
+    out.rule(f"[bold]{safe(c.label)}[/bold]{kind}")
     others = [n for n in c.names if n.name != c.label]
     if others:
-        out.print("names: " + ", ".join(f"{escape(n.name)} [dim]({escape(n.reason)})[/dim]"
+        out.print("names: " + ", ".join(f"{safe(n.name)} [dim]({safe(n.reason)})[/dim]"
                                         for n in others))
     for stored in c.entries:
         e = stored.entry
-        out.print(f"\n[bold]{escape(e.term)}[/bold]  [dim]{escape(at(e.span))} "
-                  f"({escape(stored.format)})[/dim]")
+        out.print(f"\n[bold]{safe(e.term)}[/bold]  [dim]{safe_at(e.span)} "
+                  f"({safe(stored.format)})[/dim]")
+        if e.reason:
+            out.print(f"  [dim]why an entry: {safe(e.reason)}[/dim]", highlight=False)
         for gloss in e.glosses:
-            out.print(f"  ~ {gloss}", highlight=False, markup=False)
+            out.print(f"  ~ {clean(gloss)}", highlight=False, markup=False)
         if e.definition:
-            out.print("  " + e.definition, highlight=False, markup=False)
+            out.print("  " + clean(e.definition), highlight=False, markup=False)
         elif e.redirect:
-            out.print(f"  see: {e.redirect}", highlight=False, markup=False)
+            out.print(f"  see: {clean(e.redirect)}", highlight=False, markup=False)
         else:
             out.print("  [dim](no definition)[/dim]")
         for tex in dict.fromkeys(m.tex for m in e.math):
             if _is_formula(tex):
-                out.print(f"  formula: ${tex}$", highlight=False, markup=False)
+                out.print(f"  formula: ${clean(tex)}$", highlight=False, markup=False)
         for ref in e.references:
-            out.print(f"  • {ref.label} {ref.url}".rstrip(), highlight=False, markup=False)
+            out.print(clean(f"  • {ref.label} {ref.url}".rstrip()), highlight=False, markup=False)
         if e.see_also:
-            out.print("  see also: " + ", ".join(link.target for link in e.see_also),
+            out.print("  see also: " + clean(", ".join(link.target for link in e.see_also)),
                       highlight=False, markup=False)
     for s in c.sections:
-        out.print(f"\n[bold]{escape(s.heading)}[/bold] in {escape(s.title)}  "
-                  f"[dim]{escape(at(s.span))} (section)[/dim]")
+        out.print(f"\n[bold]{safe(s.heading)}[/bold] in {safe(s.title)}  "
+                  f"[dim]{safe_at(s.span)} (section)[/dim]")
         if s.text:
-            out.print("  " + s.text, highlight=False, markup=False)
+            out.print("  " + clean(s.text), highlight=False, markup=False)
     for r in c.redirects:
-        out.print(f"[dim]redirect: {escape(r.entry.term)} → {escape(r.entry.redirect or '')} "
-                  f"({escape(at(r.entry.span))})[/dim]")
+        out.print(f"[dim]redirect: {safe(r.entry.term)} → {safe(r.entry.redirect or '')} "
+                  f"({safe_at(r.entry.span)})[/dim]")
     if c.merges:
         out.print("\n[bold]merged because[/bold]")
         for m in c.merges:
-            out.print(f"  {escape(at(m.entry))} + {escape(at(m.other))}: {escape(m.reason)}")
+            out.print(f"  {safe_at(m.entry)} + {safe_at(m.other)}: {safe(m.reason)}")
     linked = [m for m in c.links if m.status == "resolved" and m.concept != c.label]
     if linked:
         out.print("\n[bold]links to[/bold] " + ", ".join(
-            escape(name) for name in dict.fromkeys(m.concept or m.target for m in linked)))
+            safe(name) for name in dict.fromkeys(m.concept or m.target for m in linked)))
     if c.wanted:
         out.print("[bold]wanted[/bold] " + ", ".join(
-            f"{escape(m.target)} [dim]({escape(at(m.span))})[/dim]" for m in c.wanted))
+            f"{safe(m.target)} [dim]({safe_at(m.span)})[/dim]" for m in c.wanted))
     back = [m for m in c.backlinks if m.concept != c.label]
     if back:
         out.print("\n[bold]mentioned in[/bold]")
-        for m in back:
-            out.print(f"  {escape(m.concept or m.document_title)} [dim]{escape(at(m.span))} "
-                      f"as {escape(m.target)!r}[/dim]")
+        for b in back:
+            out.print(f"  {safe(b.concept or b.document_title)} [dim]{safe_at(b.span)} "
+                      f"as '{safe(b.target, lines=False)}'[/dim]")
 
 
 def render_graph(out: Console, g: Graph) -> None:
@@ -78,11 +83,11 @@ def render_graph(out: Console, g: Graph) -> None:
     labels = {n.id: n.label for n in g.nodes}
     for n in g.nodes:
         depth = f"[dim]{n.depth}[/dim] " if n.depth else "[bold]●[/bold] "
-        out.print(depth + escape(n.label) + (f" [dim]{escape(n.kind)}[/dim]" if n.kind else ""))
+        out.print(depth + safe(n.label) + (f" [dim]{safe(n.kind)}[/dim]" if n.kind else ""))
         for e in g.edges:
             if e.source == n.id:
-                out.print(f"    → {escape(labels.get(e.target, e.target))} "
-                          f"[dim]{escape(','.join(e.kinds))}[/dim]")
+                out.print(f"    → {safe(labels.get(e.target, e.target))} "
+                          f"[dim]{safe(','.join(e.kinds))}[/dim]")
 
 
 def _is_formula(tex: str) -> bool:

@@ -11,13 +11,14 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 import grimoire
 from grimoire import serialize
+from grimoire._term import clean, field, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
+from grimoire.llm import DEFAULT_DEADLINE
 from grimoire.readers import READERS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,20 +37,23 @@ def where(path: str) -> str:
 
 
 def emit_json(value: Any) -> None:
-    click.echo(serialize.dumps(value))
+    click.echo(json_text(serialize.dumps(value)))
 
 
 def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...] = ()) -> None:
-    """A rich table on a terminal; tab-separated lines when piped, so nothing is cut."""
+    """A rich table on a terminal; tab-separated lines when piped, so nothing is cut.
+
+    Cells are outside text: control characters are shown escaped, markup is literal.
+    """
     if not out.is_terminal:
         for row in rows:
-            click.echo("\t".join(row))
+            click.echo("\t".join(field(cell) for cell in row))
         return
     table = Table(expand=False)
     for h in headers:
         table.add_column(h, overflow="fold" if h in fold else "ellipsis")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(safe(cell, lines=False) for cell in row))
     out.print(table)
 
 
@@ -67,10 +71,15 @@ def handle_errors(f: F) -> F:
         except GrimoireError as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            err.print(f"[red]error:[/red] {e}", highlight=False)
+            err.print(f"[red]error:[/red] {safe(str(e))}", highlight=False, soft_wrap=True)
             if isinstance(e, NotFound) and e.suggestions:
-                err.print("did you mean: " + ", ".join(e.suggestions), highlight=False)
+                err.print("did you mean: " + ", ".join(safe(s, lines=False)
+                                                       for s in e.suggestions), highlight=False)
             sys.exit(1)
+        except KeyboardInterrupt:
+            # The open batch has rolled back and the reader workers are gone; no traceback.
+            err.print("interrupted", highlight=False)
+            sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
 
@@ -102,9 +111,10 @@ def main(
     ctx.obj = (db, embedder)
 
 
-def kb_of(ctx: click.Context) -> grimoire.Grimoire:
+def kb_of(ctx: click.Context, *, create: bool = False) -> grimoire.Grimoire:
+    """The knowledge base named by --db; only `ingest` may create it."""
     db, embedder = ctx.obj
-    kb = grimoire.open(db, embedder=embedder)
+    kb = grimoire.open(db, embedder=embedder, create=create)
     ctx.call_on_close(kb.close)
     return kb
 
@@ -115,17 +125,20 @@ def kb_of(ctx: click.Context) -> grimoire.Grimoire:
               help="Read every file as this format instead of detecting it.")
 @click.option("--no-embed", is_flag=True,
               help="Skip computing vectors; add them later with `grimoire embed`.")
+@click.option("--prune", is_flag=True,
+              help="Remove the records of a folder that is now missing or empty.")
 @json_option
 @click.pass_context
 @handle_errors
 def ingest(
-    ctx: click.Context, paths: tuple[str, ...], fmt: str | None, no_embed: bool, as_json: bool
+    ctx: click.Context, paths: tuple[str, ...], fmt: str | None, no_embed: bool, prune: bool,
+    as_json: bool,
 ) -> None:
     """Read files and folders into the database; unchanged files are skipped.
 
     Example: grimoire ingest ~/notes ~/Downloads/glossary.txt
     """
-    kb = kb_of(ctx)
+    kb = kb_of(ctx, create=True)
     show = err.is_terminal and not as_json
     with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), TextColumn("{task.description}"),
@@ -133,9 +146,11 @@ def ingest(
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, path: str) -> None:
-            bar.update(task, completed=done, total=total, description=where(path)[-40:])
+            bar.update(task, completed=done, total=total,
+                       description=safe(where(path)[-40:], lines=False))
 
-        report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False)
+        report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False,
+                           prune=prune)
     if not no_embed:
         _embed_with_bar(kb, show)
     if as_json:
@@ -147,7 +162,10 @@ def ingest(
             f"not notes {report.skipped} · attachments {report.attachments} · "
             f"warnings {report.problems}", highlight=False)
         for record in report.failures:
-            err.print(f"[red]failed[/red] {where(record.path)}: {record.reason}", highlight=False)
+            err.print(f"[red]failed[/red] {safe(where(record.path), lines=False)}: "
+                      f"{safe(record.reason or '')}", highlight=False)
+        for notice in report.notices:
+            err.print(f"[yellow]warning:[/yellow] {safe(notice)}", highlight=False)
         if report.problems:
             err.print("see the warnings with: grimoire sources --problems", highlight=False)
     if report.failed:
@@ -171,7 +189,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             for fmt, c in s.by_format.items()]
     rows.append(["all", *(str(v) for v in (s.documents, s.passages, s.entries, s.links))])
     print_table(["format", "documents", "passages", "entries", "links"], rows)
-    out.print(f"{s.sources} files seen, {s.failed} failed", highlight=False)
+    out.print(f"{s.sources} files seen, {s.failed} failed", highlight=False, markup=False)
 
 
 @main.command(name="list")
@@ -189,7 +207,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         return
     for e in entries:
         term = e.entry.term + (f" → {e.entry.redirect}" if e.entry.redirect else "")
-        click.echo(f"{term}\t{where(e.entry.span.path)}:{e.entry.span.start_line}")
+        click.echo(f"{field(term)}\t{field(where(e.entry.span.path))}:{e.entry.span.start_line}")
 
 
 @main.command()
@@ -215,8 +233,8 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     if copies:
         out.print("\n[bold]near-duplicates[/bold]")
         for d in copies:
-            out.print(f"  {escape(where(d.span.path))}:{d.span.start_line} ≈ "
-                      f"{escape(where(d.other.path))}:{d.other.start_line} "
+            out.print(f"  {safe(where(d.span.path), lines=False)}:{d.span.start_line} ≈ "
+                      f"{safe(where(d.other.path), lines=False)}:{d.other.start_line} "
                       f"({d.similarity:.0%} the same words)", highlight=False)
 
 
@@ -239,7 +257,7 @@ def graph(ctx: click.Context, name: str, depth: int, as_dot: bool, as_json: bool
     if as_json:
         emit_json(g)
     elif as_dot:
-        click.echo(g.to_dot(), nl=False)
+        click.echo(clean(g.to_dot()), nl=False)
     else:
         render_graph(out, g)
 
@@ -268,7 +286,8 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
     if problems:
         for r in records:
             for p in r.problems:
-                out.print(f"{where(p.span.path)}:{p.span.start_line}: {p.message}", highlight=False)
+                out.print(f"{field(where(p.span.path))}:{p.span.start_line}: "
+                          f"{clean(p.message, lines=False)}", highlight=False, markup=False)
     if failed and records:
         sys.exit(1)
 
@@ -294,10 +313,10 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
         emit_json(serialize.lint_report(report, groups))
     else:
         for group, findings in by_group.items():
-            out.print(f"[bold]{group}[/bold] ({len(findings)})")
+            out.print(f"[bold]{safe(group)}[/bold] ({len(findings)})")
             for f in findings:
                 span = f"{where(f.span.path)}:{f.span.start_line}"
-                out.print(f"  {escape(span)}: {escape(f.message)}", highlight=False)
+                out.print(f"  {safe(span, lines=False)}: {safe(f.message)}", highlight=False)
         total = sum(len(fs) for fs in by_group.values())
         out.print(f"{total} findings in {len(by_group)} groups" if total else "clean")
     if any(by_group.values()):
@@ -329,7 +348,7 @@ def embed(ctx: click.Context, as_json: bool) -> None:
         emit_json(report)
     else:
         out.print(f"embedded {report.embedded} · reused {report.reused} · "
-                  f"{report.total} vectors ({report.model})", highlight=False)
+                  f"{report.total} vectors ({clean(report.model)})", highlight=False, markup=False)
 
 
 @main.command()
@@ -362,10 +381,12 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     for n, hit in enumerate(hits, 1):
         name = hit.concept or hit.title
         heading = " > ".join(hit.heading_path)
-        out.print(f"[bold]{n}. {escape(name)}[/bold]  [dim]{escape(where(hit.span.path))}:"
+        out.print(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
+                  f"[dim]{safe(where(hit.span.path), lines=False)}:"
                   f"{hit.span.start_line}-{hit.span.end_line}"
-                  + (f" · {escape(heading)}" if heading else "") + "[/dim]", highlight=False)
-        text = escape(hit.snippet).replace("«", "[bold yellow]").replace("»", "[/bold yellow]")
+                  + (f" · {safe(heading, lines=False)}" if heading else "") + "[/dim]",
+                  highlight=False)
+        text = safe(hit.snippet).replace("«", "[bold yellow]").replace("»", "[/bold yellow]")
         out.print("   " + text, highlight=False, soft_wrap=True)
 
 
@@ -379,11 +400,14 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 @click.option("--llm-key-env", default="GRIMOIRE_LLM_KEY", show_default=True,
               help="Environment variable holding the server's API key "
                    "(OPENAI_API_KEY is tried when this one is unset).")
+@click.option("--llm-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE,
+              show_default=True, metavar="SECONDS",
+              help="Longest time the server may take for its whole answer.")
 @json_option
 @click.pass_context
 @handle_errors
 def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | None,
-        model: str | None, llm_key_env: str, as_json: bool) -> None:
+        model: str | None, llm_key_env: str, llm_deadline: float, as_json: bool) -> None:
     """Answer a question from your notes, citing file and line; or say they do not cover it.
 
     Example: grimoire ask "what does LoRA replace an N x M weight update with?"
@@ -393,11 +417,11 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
 
     def show(piece: str) -> None:
         streamed.append(piece)
-        out.print(escape(piece), end="", highlight=False, soft_wrap=True)
+        out.print(safe(piece), end="", highlight=False, soft_wrap=True)
 
     on_text = show if (llm_url and not as_json) else None
     answer = kb_of(ctx).ask(" ".join(question), llm=llm_url, model=model, k=k, api_key=key,
-                            on_text=on_text)
+                            on_text=on_text, llm_deadline=llm_deadline)
     if as_json:
         emit_json(answer)
         return
@@ -405,18 +429,21 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         out.print()
         if "".join(streamed).strip() != answer.answer.strip():
             # What the model streamed was cleaned further once its citations were known.
-            out.print("[dim]checked answer:[/dim] " + escape(answer.answer), highlight=False)
+            out.print("[dim]checked answer:[/dim] " + safe(answer.answer), highlight=False)
     else:
-        out.print(escape(answer.answer), highlight=False, soft_wrap=True)
+        out.print(safe(answer.answer), highlight=False, soft_wrap=True)
     for c in answer.citations:
         loc = f"{where(c.span.path)}:{c.span.start_line}"
         if c.span.end_line != c.span.start_line:
             loc += f"-{c.span.end_line}"
-        about = f" ({escape(c.concept)})" if c.concept else ""
-        out.print(f"[bold][{c.n}][/bold] [dim]{escape(loc)}[/dim]{about}", highlight=False)
-        out.print("    " + escape(c.quote), highlight=False, soft_wrap=True)
+        about = f" ({safe(c.concept, lines=False)})" if c.concept else ""
+        out.print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
+                  highlight=False)
+        out.print("    " + safe(c.quote), highlight=False, soft_wrap=True)
 
 
+from grimoire import _cli_store  # noqa: E402 - registers itself on `main`, defined above
 from grimoire._cli_web import serve  # noqa: E402
 
+_cli_store.register(main)
 main.add_command(serve)

@@ -28,7 +28,7 @@ def to_data(obj: Any) -> Any:
     cls = type(obj)
     if cls in _PLAIN:  # exact types: a StrEnum is a str but must become its value
         return obj
-    names = _field_names(cls)
+    names = _field_names(cls)  # type: ignore[arg-type]  # mypy: a class is Hashable
     if names is not None:
         return {name: to_data(getattr(obj, name)) for name in names}
     if isinstance(obj, enum.Enum):

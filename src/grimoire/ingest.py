@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grimoire import readers
+from grimoire._readpool import Budget, ReadPool
 from grimoire.errors import GrimoireError, ReadError
-from grimoire.model import Document
-from grimoire.readers.base import ReadOptions, looks_binary
+from grimoire.model import Document, Problem, Span
+from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, read_capped
 from grimoire.store.base import SourceRecord, Store
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "_build", "site-packages", "venv"})
@@ -31,7 +32,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # Part of every file's content hash: bump it when a reader changes what it extracts, so that
 # the next ingest rereads files whose bytes did not change.
 READ_VERSION = b"grimoire-read-2\x00"
-# Below this many files to read, worker start-up costs more than it saves.
+# Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
 
 Progress = Callable[[int, int, str], None]
@@ -40,7 +41,11 @@ DEFAULT_OPTIONS = ReadOptions()
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:
-    """What one ingest did, file by file."""
+    """What one ingest did, file by file.
+
+    `kept` counts records of a folder that is now missing or empty, kept because `prune` was
+    not given; `notices` are lines for the user (kept folders, odd names, binary notes).
+    """
 
     added: int = 0
     updated: int = 0
@@ -50,7 +55,9 @@ class IngestReport:
     skipped: int = 0
     attachments: int = 0
     problems: int = 0
+    kept: int = 0
     failures: tuple[SourceRecord, ...] = ()
+    notices: tuple[str, ...] = ()
 
     @property
     def read(self) -> int:
@@ -62,22 +69,44 @@ class IngestReport:
 class _Tally:
     counts: dict[str, int] = field(default_factory=dict)
     failures: list[SourceRecord] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     def add(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
 
     def report(self) -> IngestReport:
-        return IngestReport(**self.counts, failures=tuple(self.failures))
+        return IngestReport(**self.counts, failures=tuple(self.failures),
+                            notices=tuple(self.notices))
 
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    path: str
+    path: str  # the name stored and shown (see `storable`)
     root: str
     data: bytes
     sha256: str
     format: str
     existed: bool
+    problems: tuple[Problem, ...] = ()
+
+
+# What a worker sends back for one file: documents, or the reason it failed; and warnings
+# about the file as a whole (its encoding).
+_Result = tuple[list[Document], str | None, tuple[Problem, ...]]
+
+
+def storable(path: str) -> str:
+    """`path` as text that SQLite (UTF-8) can hold; names that are not UTF-8 get `\\xNN`.
+
+    Linux file names are bytes; Python hands undecodable ones over as lone surrogates, which
+    no UTF-8 encoder accepts. The escaped name is faithful (every byte is visible) and stable,
+    so a rerun matches the same record.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return path
 
 
 def ingest(
@@ -88,40 +117,68 @@ def ingest(
     options: ReadOptions = DEFAULT_OPTIONS,
     progress: Progress | None = None,
     workers: int | None = None,
+    prune: bool = False,
 ) -> IngestReport:
-    """Read files and folders into `store`; see the module docstring for the rules."""
+    """Read files and folders into `store`; see the module docstring for the rules.
+
+    A folder ingested before that is now missing or empty (an unmounted drive) keeps its
+    records, with a notice, unless `prune` is given.
+    """
     if format is not None:
         readers.by_name(format)  # fail before any work on an unknown name
     tally = _Tally()
     jobs: list[_Job] = []
     for given in paths:
         root = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept
+        root_key = storable(str(root))
         if not root.exists():
-            known = store.sources(root=str(root))
+            known = store.sources(root=root_key)
             if not known:
-                raise GrimoireError("no such file or folder", str(given))
-            for record in known:
-                store.remove_source(record.path)
-            tally.add("removed", len(known))
+                raise GrimoireError("no such file or folder", storable(os.fspath(given)))
+            _vanished(store, known, root_key, "is missing", prune, tally)
+            continue
+        if not root.is_dir():
+            file_key = root_key
+            if _regular(store, root, file_key, root_key, tally):
+                job = _triage(store, root, file_key, root_key, format, options, tally)
+                if job is not None:
+                    jobs.append(job)
             continue
         seen: set[str] = set()
-        files = _walk(root, tally, store, seen) if root.is_dir() else iter([root])
-        for file in files:
-            seen.add(str(file))
-            job = _triage(store, file, root, format, options, tally)
+        for file, key in _walk(root, root_key, tally, store, seen):
+            job = _triage(store, file, key, root_key, format, options, tally)
             if job is not None:
                 jobs.append(job)
-        if root.is_dir():
-            for record in store.sources(root=str(root)):
-                if record.path not in seen:
-                    store.remove_source(record.path)
-                    tally.add("removed")
-    _read_and_store(store, jobs, tally, progress, workers)
+        gone = [r for r in store.sources(root=root_key) if r.path not in seen]
+        if gone and not seen:
+            _vanished(store, gone, root_key, "is empty", prune, tally)
+            continue
+        for record in gone:
+            store.remove_source(record.path)
+            tally.add("removed")
+    _read_and_store(store, jobs, tally, progress, workers, options)
     return tally.report()
 
 
-def _walk(root: Path, tally: _Tally, store: Store, seen: set[str]) -> Iterator[Path]:
-    """Files under `root`, sorted, skipping hidden and tool folders and outward symlinks.
+def _vanished(
+    store: Store, known: list[SourceRecord], root: str, state: str, prune: bool, tally: _Tally
+) -> None:
+    """A folder that held notes and now is missing or empty: keep its records unless pruning."""
+    if prune:
+        for record in known:
+            store.remove_source(record.path)
+        tally.add("removed", len(known))
+        return
+    tally.add("kept", len(known))
+    tally.notices.append(f"{root} {state}; kept its {len(known)} files' records "
+                         "(an unmounted drive?). Ingest it with --prune to remove them.")
+
+
+def _walk(
+    root: Path, root_key: str, tally: _Tally, store: Store, seen: set[str]
+) -> Iterator[tuple[Path, str]]:
+    """Regular files under `root` with their stored names, sorted, skipping hidden and tool
+    folders, outward symlinks and anything that is not a regular file.
 
     Skipped files are recorded (and added to `seen`, so that they stay listed in `sources`).
     """
@@ -132,53 +189,74 @@ def _walk(root: Path, tally: _Tally, store: Store, seen: set[str]) -> Iterator[P
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
-            seen.add(str(path))
+            key = storable(str(path))
+            seen.add(key)
             if path.is_symlink():
                 try:
                     target = path.resolve(strict=True)
                 except (OSError, RuntimeError):
-                    _skip(store, path, root, "broken or looping symlink", tally)
+                    _skip(store, key, root_key, "broken or looping symlink", tally)
                     continue
                 if not target.is_relative_to(real_root):
                     reason = "symlink points outside the folder; not followed"
-                    _skip(store, path, root, reason, tally)
+                    _skip(store, key, root_key, reason, tally)
                     continue
-                if not target.is_file():
+                if target.is_dir():
                     continue
-            yield path
+            if _regular(store, path, key, root_key, tally):
+                yield path, key
 
 
-def _skip(store: Store, path: Path, root: Path, reason: str, tally: _Tally) -> None:
-    store.mark_source(SourceRecord(path=str(path), root=str(root), status="skipped", reason=reason))
+def _regular(store: Store, path: Path, key: str, root: str, tally: _Tally) -> bool:
+    """True for a regular file; FIFOs and devices are skipped and reported, never opened
+    (a FIFO blocks the reader forever, /dev/zero never ends)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        _fail(store, SourceRecord(path=key, root=root, status="failed",
+                                  reason=f"cannot read: {e.strerror or e}"), tally)
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+            or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file")
+    _skip(store, key, root, f"not a regular file ({kind}); not read", tally)
+    tally.notices.append(f"skipped {key}: {kind}, not a regular file")
+    return False
+
+
+def _skip(store: Store, path: str, root: str, reason: str, tally: _Tally) -> None:
+    store.mark_source(SourceRecord(path=path, root=root, status="skipped", reason=reason))
     tally.add("skipped")
 
 
 def _triage(
-    store: Store, file: Path, root: Path, forced: str | None, options: ReadOptions, tally: _Tally
+    store: Store,
+    file: Path,
+    path: str,
+    root: str,
+    forced: str | None,
+    options: ReadOptions,
+    tally: _Tally,
 ) -> _Job | None:
     """Decide what to do with one file; returns a job when it must be (re)read."""
-    path, root_s = str(file), str(root)
     previous = store.source(path)
+    size = 0
     try:
         size = file.stat().st_size
         if file.suffix.lower() in ATTACHMENT_EXTENSIONS and forced is None:
             if previous is None or previous.status != "attachment":
-                store.mark_source(SourceRecord(path=path, root=root_s, status="attachment",
+                store.mark_source(SourceRecord(path=path, root=root, status="attachment",
                                                size=size, format=file.suffix.lower()[1:]))
             tally.add("attachments")
             return None
-        if size > options.max_bytes:
-            raise ReadError(
-                f"file is {size / 1e6:.1f} MB, over the {options.max_bytes / 1e6:.0f} MB limit",
-                path,
-            )
-        data = file.read_bytes()
+        data = read_capped(file, options.max_bytes)
     except OSError as e:
-        _fail(store, SourceRecord(path=path, root=root_s, status="failed",
+        _fail(store, SourceRecord(path=path, root=root, status="failed",
                                   reason=f"cannot read: {e.strerror or e}"), tally)
         return None
     except ReadError as e:
-        _fail(store, SourceRecord(path=path, root=root_s, status="failed", reason=e.message,
+        _fail(store, SourceRecord(path=path, root=root, status="failed", reason=e.message,
                                   size=size), tally)
         return None
     sha = hashlib.sha256(READ_VERSION + data).hexdigest()
@@ -186,22 +264,31 @@ def _triage(
         tally.add("unchanged")
         return None
     if looks_binary(data):
-        _skip(store, file, root, "binary file, not a note", tally)
+        _skip(store, path, root, "binary file, not a note", tally)
+        if any(file.suffix.lower() in r.extensions for r in readers.READERS):
+            tally.notices.append(f"skipped {path}: binary data under a note's extension")
         return None
+    reader: readers.Reader | None
     try:
         if forced:
             reader = readers.by_name(forced)
         else:
             reader = readers.detect(path, readers.sniff_head(data, path))
     except ReadError as e:
-        _fail(store, SourceRecord(path=path, root=root_s, status="failed", reason=e.message), tally)
+        _fail(store, SourceRecord(path=path, root=root, status="failed", reason=e.message), tally)
         return None
     if reader is None:
-        _skip(store, file, root, f"not a note format ({file.suffix or 'no extension'})", tally)
+        _skip(store, path, root, f"not a note format ({file.suffix or 'no extension'})", tally)
         return None
+    problems: tuple[Problem, ...] = ()
+    if path != str(file):
+        message = "file name is not valid UTF-8; stored with \\xNN escapes"
+        problems = (Problem(message, Span(path, 1, 1)),)
+        tally.notices.append(f"{path}: {message}")
     # A file that failed after a good read still has that read stored: this is an update.
     existed = previous is not None and previous.sha256 is not None
-    return _Job(path=path, root=root_s, data=data, sha256=sha, format=reader.name, existed=existed)
+    return _Job(path=path, root=root, data=data, sha256=sha, format=reader.name, existed=existed,
+                problems=problems)
 
 
 def _fail(store: Store, record: SourceRecord, tally: _Tally) -> None:
@@ -211,54 +298,25 @@ def _fail(store: Store, record: SourceRecord, tally: _Tally) -> None:
     tally.failures.append(record)
 
 
-def read_job(job: _Job) -> tuple[list[Document], str | None]:
-    """Parse one file; returns (documents, None) or ([], reason). Runs in a worker process."""
+def read_job(job: _Job) -> _Result:
+    """Parse one file: (documents, None, warnings) or ([], reason, ()). Runs in a worker."""
     try:
-        return readers.by_name(job.format).read(job.data, job.path), None
+        documents = readers.by_name(job.format).read(job.data, job.path)
     except GrimoireError as e:
-        return [], str(e).removeprefix(f"{job.path}:").lstrip(" :") or e.message
+        return [], str(e).removeprefix(f"{job.path}:").lstrip(" :") or e.message, ()
     except RecursionError:
-        return [], "input nested too deeply to read"
+        return [], "input nested too deeply to read", ()
+    except MemoryError:
+        return [], "reading needed more memory than the per-file budget; stopped", ()
     except Exception as e:  # a reader bug must not stop the batch; report it per file
-        return [], f"reader {job.format} failed: {type(e).__name__}: {e}"
+        return [], f"reader {job.format} failed: {type(e).__name__}: {e}", ()
+    warning = decode_warning(job.data, job.path)
+    notes = () if warning is None else (Problem(warning[1], Span(job.path, *(warning[0],) * 2)),)
+    return documents, None, notes
 
 
-_Read = tuple[_Job, tuple[list[Document], str | None]]
-CHUNK_BYTES = 64 * 1024
-
-
-def read_chunk(chunk: list[_Job]) -> list[_Read]:
-    """Parse several files in one worker call (one round trip instead of one per file)."""
-    return [(job, read_job(job)) for job in chunk]
-
-
-def _results(jobs: list[_Job], workers: int | None) -> Iterable[_Read]:
-    """Each job with its result, in the order they finish.
-
-    Files go out in chunks, largest first, so that a slow format (a big rst page) starts
-    early and both workers stay busy while this process stores what is done.
-    """
-    n = workers if workers is not None else min(2, os.cpu_count() or 1)
-    if n <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return ((job, read_job(job)) for job in jobs)
-    chunks: list[list[_Job]] = []
-    size = CHUNK_BYTES
-    for job in sorted(jobs, key=lambda j: -len(j.data)):
-        if size >= CHUNK_BYTES or len(chunks[-1]) >= 16:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(job)
-        size += len(job.data)
-    pool = ProcessPoolExecutor(max_workers=n)
-
-    def drain() -> Iterator[_Read]:
-        try:
-            for future in as_completed([pool.submit(read_chunk, c) for c in chunks]):
-                yield from future.result()
-        finally:
-            pool.shutdown(cancel_futures=True)
-
-    return drain()
+def _stopped(job: _Job, reason: str) -> _Result:
+    return [], reason, ()
 
 
 class _Batches:
@@ -266,8 +324,10 @@ class _Batches:
 
     A file is still all-or-nothing (its savepoint), but SQLite and FTS5 pay for a commit once
     per batch instead of once per file, which was most of the cost of storing small notes.
-    A kill loses at most the open batch; the next ingest sees those files as changed and
-    redoes them.
+    The transaction opens with the first file to store and is committed before waiting on
+    the readers (`idle`), so no write lock is held while a file is parsed: a 9 s parse must
+    not make another process's ingest fail on "database is locked". A kill loses at most
+    the open batch; the next ingest sees those files as changed and redoes them.
     """
 
     def __init__(self, store: Store, files: int = 100, seconds: float = 0.5) -> None:
@@ -275,44 +335,64 @@ class _Batches:
         self.stack = ExitStack()
         self.count = 0
         self.started = 0.0
+        self.open = False
 
     def __enter__(self) -> _Batches:
-        self._open()
         return self
 
-    def _open(self) -> None:
-        self.stack.enter_context(self.store.transaction())
-        self.count, self.started = 0, time.monotonic()
+    def begin(self) -> None:
+        if not self.open:
+            self.stack.enter_context(self.store.transaction())
+            self.open, self.count, self.started = True, 0, time.monotonic()
+
+    def commit(self) -> None:
+        if self.open:
+            self.open = False
+            self.stack.close()
 
     def tick(self) -> None:
         self.count += 1
         if self.count >= self.files or time.monotonic() - self.started > self.seconds:
-            self.stack.close()  # commits
-            self._open()
+            self.commit()
 
     def __exit__(self, *exc: object) -> None:
+        self.open = False
         self.stack.__exit__(*exc)  # type: ignore[arg-type]
 
 
 def _read_and_store(
-    store: Store, jobs: list[_Job], tally: _Tally, progress: Progress | None, workers: int | None
+    store: Store,
+    jobs: list[_Job],
+    tally: _Tally,
+    progress: Progress | None,
+    workers: int | None,
+    options: ReadOptions,
 ) -> None:
-    with _Batches(store) as batches:
-        for done, (job, (documents, error)) in enumerate(_results(jobs, workers), 1):
-            _store_one(store, job, documents, error, tally)
+    """Parse in worker processes (largest files first, so a slow one starts early) and store
+    each result as it comes."""
+    if not jobs:
+        return
+    n = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if len(jobs) < PARALLEL_THRESHOLD:
+        n = 1
+    pool = ReadPool(read_job, _stopped, Budget(options.max_seconds, options.max_memory), n)
+    ordered = sorted(jobs, key=lambda j: -len(j.data))
+    with _Batches(store) as batches, closing(pool.run(ordered, idle=batches.commit)) as results:
+        for done, (job, result) in enumerate(results, 1):
+            batches.begin()
+            _store_one(store, job, result, tally)
             batches.tick()
             if progress is not None:
                 progress(done, len(jobs), job.path)
 
 
-def _store_one(
-    store: Store, job: _Job, documents: list[Document], error: str | None, tally: _Tally
-) -> None:
+def _store_one(store: Store, job: _Job, result: _Result, tally: _Tally) -> None:
+    documents, error, notes = result
     if error is not None:
         _fail(store, SourceRecord(path=job.path, root=job.root, status="failed",
                                   format=job.format, reason=error, size=len(job.data)), tally)
         return
-    problems = tuple(p for d in documents for p in d.problems)
+    problems = job.problems + notes + tuple(p for d in documents for p in d.problems)
     record = SourceRecord(path=job.path, root=job.root, status="ok", format=job.format,
                           sha256=job.sha256, size=len(job.data), problems=problems)
     store.replace_source(record, documents)

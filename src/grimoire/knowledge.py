@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from rapidfuzz import fuzz, process
 
 from grimoire import graph as graphs
-from grimoire.errors import NotFound
+from grimoire.errors import CorruptDatabase, GrimoireError, NotFound
 from grimoire.ingest import DEFAULT_OPTIONS, IngestReport, Progress, ingest
-from grimoire.model import Answer, Hit
+from grimoire.model import Answer, ConceptId, Hit
 from grimoire.names import normalize
 from grimoire.readers.base import ReadOptions
 from grimoire.resolve import (
@@ -28,13 +29,36 @@ from grimoire.resolve import (
 from grimoire.resolve import view as concept_view
 from grimoire.search import EmbedReport, Searcher, embed_store
 from grimoire.store import SourceRecord, Stats, StoredEntry, open_store
-from grimoire.store.sqlite import SQLiteStore
+from grimoire.store.sqlite import DAMAGED, SQLiteStore
 
 if TYPE_CHECKING:
     from grimoire.duplicates import DuplicateOf
     from grimoire.embed import Embedder, EmbedProgress
     from grimoire.lint import LintReport  # lint pulls in datasketch/scipy: import on use
     from grimoire.llm import ChatModel
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+Method = Callable[Concatenate["Grimoire", P], R]
+
+
+def _guarded(method: Method[P, R]) -> Method[P, R]:
+    """Turn an error caused by a damaged database file into CorruptDatabase ("run check")."""
+
+    def wrapper(self: Grimoire, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except GrimoireError:
+            raise
+        except Exception as e:
+            damage = self.store.diagnose(e)
+            if damage is None:
+                raise
+            raise damage from e
+
+    return functools.update_wrapper(wrapper, method)  # type: ignore[return-value]
 
 
 class Grimoire:
@@ -50,6 +74,7 @@ class Grimoire:
         self._embedder = embedder  # None: the bundled all-MiniLM-L6-v2, loaded on first use
         self._searcher: Searcher | None = None
 
+    @_guarded
     def ingest(
         self,
         paths: Sequence[str | os.PathLike[str]],
@@ -59,18 +84,26 @@ class Grimoire:
         options: ReadOptions = DEFAULT_OPTIONS,
         embed: bool = True,
         embed_progress: EmbedProgress | None = None,
+        prune: bool = False,
     ) -> IngestReport:
         """Read files and folders; unchanged files are skipped, vanished ones removed.
+
+        A folder ingested before that is now missing or empty keeps its records (a notice in
+        the report says so) unless `prune=True`.
 
         New and changed passages are then embedded for semantic search, unless `embed=False`
         (add the vectors later with `embed()`).
         """
-        report = ingest(self.store, paths, format=format, progress=progress, options=options)
+        report = ingest(self.store, paths, format=format, progress=progress, options=options,
+                        prune=prune)
+        if not (report.added or report.updated or report.removed):
+            self._not_damaged()  # damage inside a page can look like "unchanged"
         self._fresh()
         if embed:
             self.embed(progress=embed_progress)
         return report
 
+    @_guarded
     def embed(self, *, progress: EmbedProgress | None = None) -> EmbedReport:
         """Compute vectors for every passage and entry that has none yet (batched)."""
         return embed_store(self.store, self.searcher.embedder, progress=progress)
@@ -82,6 +115,7 @@ class Grimoire:
             self._searcher = Searcher(self.store, self._embedder)
         return self._searcher
 
+    @_guarded
     def search(
         self,
         query: str,
@@ -97,8 +131,12 @@ class Grimoire:
         'KL divergence'
         """
         self._fresh()  # results are grouped by concept, so concepts must be current
-        return self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
+        hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
+        if not hits:
+            self._not_damaged()  # damage inside a page can look like "no results"
+        return hits
 
+    @_guarded
     def ask(
         self,
         question: str,
@@ -108,25 +146,38 @@ class Grimoire:
         *,
         api_key: str | None = None,
         on_text: Callable[[str], None] | None = None,
+        llm_deadline: float | None = None,
     ) -> Answer:
         """Answer from the notes with numbered citations to file and line, or abstain.
 
         Extractive by default; `llm` is an OpenAI-compatible URL (with `model`), a .gguf path,
-        or a ChatModel, which then writes the answer over the same passages.
+        or a ChatModel, which then writes the answer over the same passages. `llm_deadline`
+        bounds a server's whole reply in seconds (default `grimoire.llm.DEFAULT_DEADLINE`).
 
         >>> kb.ask("what does LoRA replace an N x M weight update with?").citations[0].span
         """
         from grimoire.ask import ask
-        from grimoire.llm import open_llm
+        from grimoire.llm import DEFAULT_DEADLINE, open_llm
 
         self._fresh()
-        chat = open_llm(llm, model, api_key=api_key) if isinstance(llm, str) else llm
-        return ask(self.searcher, question, k=k, llm=chat, on_text=on_text)
+        deadline = DEFAULT_DEADLINE if llm_deadline is None else llm_deadline
+        chat = (open_llm(llm, model, api_key=api_key, deadline=deadline) if isinstance(llm, str)
+                else llm)
+        answer = ask(self.searcher, question, k=k, llm=chat, on_text=on_text)
+        if answer.abstained:
+            self._not_damaged()  # damage inside a page can look like "not covered"
+        return answer
 
+    def _not_damaged(self) -> None:
+        if self.store.damaged():
+            raise CorruptDatabase(DAMAGED, self.store.path)
+
+    @_guarded
     def entries(self) -> list[StoredEntry]:
         """Every entry, A-Z by normalised term."""
         return list(self.store.entries())
 
+    @_guarded
     def entry(self, name: str) -> list[StoredEntry]:
         """The entries whose term or alias is `name` (case, hyphens, plurals ignored).
 
@@ -137,15 +188,23 @@ class Grimoire:
             raise NotFound(f"no entry named {name!r}", suggestions=self.suggest(name))
         return found
 
+    @_guarded
     def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
         """The known names nearest to `name`, for "did you mean"."""
-        names = dict(self.store.entry_names())
-        matches = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=limit,
+        names: dict[str, str] = {}
+        for norm, shown in self.store.entry_names():
+            if norm not in names or shown < names[norm]:
+                names[norm] = shown
+        matches = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=None,
                                   score_cutoff=70)
-        return tuple(names[m[0]] for m in matches)
+        # Ties by name, not by row order: an incremental store and a fresh one with the same
+        # content must suggest the same names (issue 11, item 13).
+        ranked = sorted(matches, key=lambda m: (-m[1], m[0]))
+        return tuple(names[m[0]] for m in ranked[:limit])
 
     # -- concepts (resolve) -------------------------------------------------------------------
 
+    @_guarded
     def resolve(self) -> ResolveReport:
         """Merge entries into concepts and resolve every link again, whatever changed."""
         return resolve(self.store, load_overrides(self.store.source_roots()))
@@ -157,6 +216,7 @@ class Grimoire:
             return resolve(self.store, overrides)
         return None
 
+    @_guarded
     def concept(self, name: str) -> Concept:
         """One concept by any of its names: what each source says, names, links both ways.
 
@@ -167,6 +227,7 @@ class Grimoire:
         self._fresh()
         return concept_view.load_concept(self.store, concept_view.find_concept(self.store, name))
 
+    @_guarded
     def near_duplicates(self, name: str, threshold: float = 0.7) -> list[DuplicateOf]:
         """Passages anywhere that nearly repeat one of the concept's entries (copied text).
 
@@ -191,31 +252,37 @@ class Grimoire:
                                                       round(similarity, 3))
         return sorted(found.values(), key=lambda d: -d.similarity)
 
+    @_guarded
     def concepts(self) -> list[ConceptSummary]:
         """Every concept, A-Z, with how many entries and sources it has."""
         self._fresh()
         return concept_view.summaries(self.store)
 
+    @_guarded
     def backlinks(self, name: str) -> list[Mention]:
         """Every link to the concept called `name`, by any of its names."""
         return list(self.concept(name).backlinks)
 
+    @_guarded
     def wanted(self, *, suggestions: bool = True) -> list[WantedPage]:
         """Names that links want but no entry defines, most wanted first."""
         self._fresh()
         return concept_view.wanted_pages(self.store, suggestions=suggestions)
 
+    @_guarded
     def dead_links(self, *, suggestions: bool = True) -> list[DeadLink]:
         """Every link that leads to no concept (or to two), with "did you mean"."""
         self._fresh()
         return concept_view.dead_links(self.store, suggestions=suggestions)
 
+    @_guarded
     def multi_source(self) -> list[Concept]:
         """Concepts with entries from more than one file (to compare what each says)."""
         self._fresh()
-        return [concept_view.load_concept(self.store, concept_view.ConceptId(str(cid)))
+        return [concept_view.load_concept(self.store, ConceptId(str(cid)))
                 for cid, _label, _n in self.store.multi_source_concepts()]
 
+    @_guarded
     def lint(self) -> LintReport:
         """What a careful editor would fix, grouped; `report.clean` when there is nothing."""
         from grimoire.lint import concept_findings, lint
@@ -223,11 +290,13 @@ class Grimoire:
         extra = concept_findings(self.wanted(), self.dead_links(), self.multi_source())
         return lint(self.store, extra)
 
+    @_guarded
     def suggest_concepts(self, name: str, limit: int = 5) -> tuple[str, ...]:
         """Concept names and aliases nearest to `name`, for "did you mean"."""
         self._fresh()
         return concept_view.suggest(self.store, name, limit)
 
+    @_guarded
     def graph(self, name: str, depth: int = 1, limit: int = 500) -> graphs.Graph:
         """The concepts within `depth` links of `name`, and the links among them.
 
@@ -237,6 +306,7 @@ class Grimoire:
         centre = concept_view.find_concept(self.store, name)
         return graphs.neighbourhood(self.store, centre, depth, limit)
 
+    @_guarded
     def path(self, start: str, goal: str, max_depth: int = 6) -> list[str] | None:
         """Labels of the shortest chain of links between two concepts, or None."""
         self._fresh()
@@ -248,10 +318,12 @@ class Grimoire:
         labels = self.store.concept_labels(int(i) for i in ids)
         return [labels[int(i)][0] for i in ids]
 
+    @_guarded
     def stats(self) -> Stats:
         """Counts of sources, documents, passages, entries and links, by format."""
         return self.store.stats()
 
+    @_guarded
     def sources(self, *, failed: bool = False) -> list[SourceRecord]:
         """Every file seen, with its format and status; `failed=True` keeps only failures."""
         return self.store.sources(failed=failed)
@@ -273,11 +345,16 @@ class Grimoire:
 
 
 def open(
-    url: str | os.PathLike[str] = "grimoire.db", *, embedder: Embedder | None = None
+    url: str | os.PathLike[str] = "grimoire.db",
+    *,
+    embedder: Embedder | None = None,
+    create: bool = True,
 ) -> Grimoire:
     """Open (or create) a knowledge base: a SQLite file path or a database URL.
+
+    With `create=False` a knowledge base that does not exist is a StoreError (read-only uses).
 
     `embedder` replaces the bundled model, e.g. `OpenAIEmbeddings("http://127.0.0.1:8080/v1",
     "nomic-embed-text")`; vectors are kept per model, so switching recomputes them.
     """
-    return Grimoire(open_store(os.fspath(url)), embedder)
+    return Grimoire(open_store(os.fspath(url), create=create), embedder)

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from grimoire._http import RedirectRefused, opener, read_chunks, redirect_message, shown
 from grimoire.errors import GrimoireError
 
 NOT_COVERED = "NOT IN NOTES"
@@ -69,6 +71,21 @@ class ChatModel(Protocol):
         ...
 
 
+def prompt_source(path: str, start: int, end: int, roots: Sequence[str]) -> str:
+    """`notes/lora.md:12-14`: the file relative to the ingested folder that holds it, named
+    from that folder. The model server may be a hosted one, and an absolute path tells it the
+    user's home directory and name (issue 11, item 6)."""
+    file = PurePath(path)
+    best: PurePath | None = None
+    for root in roots:
+        r = PurePath(root)
+        deeper = best is None or len(r.parts) > len(best.parts)
+        if file != r and file.is_relative_to(r) and deeper:
+            best = r
+    name = str(PurePath(best.name) / file.relative_to(best)) if best else file.name
+    return f"{name}:{start}" if start == end else f"{name}:{start}-{end}"
+
+
 def build_messages(question: str, passages: Sequence[NumberedPassage]) -> list[Message]:
     """System prompt, then the passages as delimited data, then the question."""
     blocks = []
@@ -82,8 +99,20 @@ def build_messages(question: str, passages: Sequence[NumberedPassage]) -> list[M
     return [Message("system", SYSTEM_PROMPT), Message("user", user)]
 
 
+#: Seconds the whole reply may take, from the request to its last byte.
+DEFAULT_DEADLINE = 180.0
+#: Seconds one read may wait for the next byte (a server that stalls after its headers).
+DEFAULT_STALL = 30.0
+#: Bytes a reply may have: 512 tokens as server-sent events are about 100 KB.
+DEFAULT_MAX_BYTES = 4 << 20
+
+
 class OpenAIChat:
     """An OpenAI-compatible chat endpoint, e.g. `http://127.0.0.1:8080/v1`.
+
+    No redirect is followed (the API key would go along). The reply must be complete within
+    `deadline` seconds and `max_bytes` bytes, and the server may pause at most `timeout`
+    seconds between bytes; each failure is an LLMError saying which.
 
     >>> model = OpenAIChat("http://127.0.0.1:11434/v1", "qwen2.5")
     >>> "".join(model.stream(build_messages("what is LoRA?", passages)))
@@ -95,25 +124,24 @@ class OpenAIChat:
         model: str,
         *,
         api_key: str | None = None,
-        timeout: float = 120.0,
+        timeout: float = DEFAULT_STALL,
+        deadline: float = DEFAULT_DEADLINE,
+        max_bytes: int = DEFAULT_MAX_BYTES,
         temperature: float = 0.1,
         max_tokens: int = 512,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise LLMError(f"not an http(s) URL: {base_url!r}")
+            raise LLMError(f"not an http(s) URL: {shown(base_url)!r}")
         self.base_url = base_url.rstrip("/")
         self.name = model
         self.api_key = api_key
         self.timeout = timeout
+        self.deadline = deadline
+        self.max_bytes = max_bytes
         self.temperature = temperature
         self.max_tokens = max_tokens
-        host = (parts.hostname or "").casefold()
-        # A proxy from the environment must not see a loopback model's traffic.
-        handlers: list[Any] = (
-            [urllib.request.ProxyHandler({})] if host in ("127.0.0.1", "localhost", "::1") else []
-        )
-        self._opener = urllib.request.build_opener(*handlers)
+        self._opener = opener(base_url)
 
     def _request(self, messages: Sequence[Message], stream: bool) -> Any:
         body = json.dumps({
@@ -130,24 +158,35 @@ class OpenAIChat:
         url = self.base_url + "/chat/completions"
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         try:
-            return self._opener.open(request, timeout=self.timeout)
+            return self._opener.open(request, timeout=min(self.timeout, self.deadline))
+        except RedirectRefused as e:
+            raise LLMError(redirect_message(url, e)) from e
         except urllib.error.HTTPError as e:
-            detail = e.read(500).decode("utf-8", errors="replace").strip()
-            raise LLMError(f"{url}: HTTP {e.code} {detail}") from e
-        except (urllib.error.URLError, OSError) as e:
+            detail = " ".join(e.read(500).decode("utf-8", errors="replace").split())
+            raise LLMError(f"{shown(url)}: HTTP {e.code} {detail}") from e
+        except (TimeoutError, urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
-            raise LLMError(f"cannot reach the model at {url}: {reason}") from e
+            if isinstance(reason, TimeoutError):
+                reason = f"no answer within {min(self.timeout, self.deadline):g} s"
+            raise LLMError(f"cannot reach the model at {shown(url)}: {reason}") from e
+
+    def _chunks(self, response: Any, started: float) -> Iterator[bytes]:
+        return read_chunks(response, started=started, deadline=self.deadline,
+                           stall=self.timeout, limit=self.max_bytes, what="the model's reply",
+                           error=LLMError, url=self.base_url + "/chat/completions")
 
     def stream(self, messages: Sequence[Message]) -> Iterator[str]:
         """The reply as it is generated (server-sent events)."""
+        started = time.monotonic()
         response = self._request(messages, stream=True)
         with response:
             kind = response.headers.get("Content-Type", "")
             if "text/event-stream" not in kind:
                 # A server that ignores `stream` answers with one JSON body.
-                yield _content(_json(response.read()), stream=False)
+                body = b"".join(self._chunks(response, started))
+                yield _content(_json(body), stream=False)
                 return
-            for raw in response:
+            for raw in _lines(self._chunks(response, started)):
                 line = raw.decode("utf-8", errors="replace").strip()
                 if not line.startswith("data:"):
                     continue  # comments, `event:` and keep-alive lines
@@ -160,8 +199,20 @@ class OpenAIChat:
 
     def complete(self, messages: Sequence[Message]) -> str:
         """The whole reply at once."""
+        started = time.monotonic()
         with self._request(messages, stream=False) as response:
-            return _content(_json(response.read()), stream=False)
+            return _content(_json(b"".join(self._chunks(response, started))), stream=False)
+
+
+def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Lines out of a stream of chunks (the byte cap bounds the longest line)."""
+    rest = b""
+    for chunk in chunks:
+        rest += chunk
+        *lines, rest = rest.split(b"\n")
+        yield from lines
+    if rest:
+        yield rest
 
 
 def _json(data: bytes) -> Any:
@@ -198,7 +249,7 @@ class LlamaCppChat:
             raise LLMError("a GGUF model needs llama-cpp-python: pip install llama-cpp-python")
         if not Path(path).is_file():
             raise LLMError(f"no such model file: {path}")
-        from llama_cpp import Llama  # optional dependency
+        from llama_cpp import Llama  # type: ignore[import-not-found]  # optional dependency
 
         self.name = Path(path).name
         self.max_tokens = max_tokens
@@ -214,19 +265,24 @@ class LlamaCppChat:
                 yield piece
 
 
-def open_llm(target: str, model: str | None = None, *, api_key: str | None = None) -> ChatModel:
+def open_llm(
+    target: str, model: str | None = None, *, api_key: str | None = None,
+    deadline: float = DEFAULT_DEADLINE,
+) -> ChatModel:
     """A chat model from what the user typed: an http(s) URL of an OpenAI-compatible server
-    (with `model`), or the path of a GGUF file."""
+    (with `model`), or the path of a GGUF file. `deadline` bounds a server's whole reply."""
     if target.startswith(("http://", "https://")):
         if not model:
             raise LLMError("name the model the server should use, e.g. --model qwen2.5")
-        return OpenAIChat(target, model, api_key=api_key)
+        return OpenAIChat(target, model, api_key=api_key, deadline=deadline)
     if target.casefold().endswith(".gguf"):
         return LlamaCppChat(target)
-    raise LLMError(f"--llm takes an http(s) URL or a .gguf file, not {target!r}")
+    raise LLMError(f"--llm takes an http(s) URL or a .gguf file, not {shown(target)!r}")
 
 
 __all__ = [
-    "NOT_COVERED", "SYSTEM_PROMPT", "ChatModel", "LLMError", "LlamaCppChat", "Message",
+    "DEFAULT_DEADLINE", "DEFAULT_MAX_BYTES", "DEFAULT_STALL", "NOT_COVERED", "SYSTEM_PROMPT",
+    "ChatModel", "LLMError", "LlamaCppChat", "Message",
     "NumberedPassage", "OpenAIChat", "build_messages", "llama_cpp_available", "open_llm",
+    "prompt_source",
 ]

@@ -41,6 +41,7 @@ class LinkKind(StrEnum):
     RELATED = "related"  # front matter related_terms
     REF = "ref"  # rst :ref: / :term:
     DOC = "doc"  # rst :doc:
+    LABEL = "label"  # :ref:`x`, :numref:`x`, {eq}`x`: points at a labelled place, not a page
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,9 @@ class Entry:
     references: tuple[Reference, ...] = ()
     images: tuple[Image, ...] = ()
     redirect: str | None = None  # this entry only points at another concept
+    # Why the reader took this passage for an entry, when it is a judgement rather than the
+    # format's own statement (a section whose heading names a thing); `show` prints it.
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from grimoire.model import Document, Image, LinkKind
-from grimoire.readers import obsidian
 from grimoire.readers.base import decode
+from grimoire.readers.markdown import obsidian
 
 
 def read(text: str, path: str = "note.md") -> Document:

@@ -54,14 +54,33 @@ def latex_problems(tex: str) -> list[str]:
     problems.extend(f"\\begin{{{name}}} is never ended" for name in stack)
     if _SCRIPT_END.search(tex.replace("\\}", "").replace("\\_", "")):
         problems.append("a '^' or '_' with nothing to apply to")
+    closes = _closing_braces(tex)
     for m in _FRAC.finditer(tex):
-        if _arguments(tex, m.end()) < 2:
+        if _arguments(tex, m.end(), closes) < 2:
             problems.append("\\frac needs two arguments")
             break
     return problems
 
 
-def _arguments(tex: str, at: int) -> int:
+def _closing_braces(tex: str) -> dict[int, int]:
+    """Each '{' position mapped to its matching '}' (unclosed ones to the end), in one pass.
+
+    Looking the match up instead of scanning for it keeps nested `\\frac{\\frac{...}}` linear:
+    scanning from every `\\frac` made 60 KB of nesting take 30-44 s.
+    """
+    closes: dict[int, int] = {}
+    stack: list[int] = []
+    for i, c in enumerate(tex):
+        if c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            closes[stack.pop()] = i
+    for i in stack:
+        closes[i] = len(tex)
+    return closes
+
+
+def _arguments(tex: str, at: int, closes: dict[int, int]) -> int:
     """How many arguments (brace groups or single tokens) follow position `at`, up to two."""
     count = 0
     i = at
@@ -71,16 +90,7 @@ def _arguments(tex: str, at: int) -> int:
         if i >= len(tex) or tex[i] in "}^_&=":
             break
         if tex[i] == "{":
-            depth = 0
-            while i < len(tex):
-                if tex[i] == "{":
-                    depth += 1
-                elif tex[i] == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                i += 1
-            i += 1
+            i = closes[i] + 1
         elif tex[i] == "\\":
             i += 1
             while i < len(tex) and tex[i].isalpha():

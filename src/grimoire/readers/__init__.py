@@ -1,14 +1,17 @@
 """Every reader, in one ordered tuple; the order is the detection priority.
 
-A new format is one module here and one line in `READERS`.
+A new format is one module here and one line in `READERS`. Format families that need several
+modules are subpackages (`html/`, `rst/`, `mediawiki/`, `markdown/`, which holds Obsidian too);
+the package itself is the reader.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
-from grimoire.readers import glossary, html, markdown, mediawiki, obsidian, rst, text
+from grimoire.readers import glossary, html, markdown, mediawiki, rst, text
 from grimoire.readers.base import Reader, ReadOptions, decode
+from grimoire.readers.markdown import obsidian
 
 READERS: tuple[Reader, ...] = (obsidian, markdown, mediawiki, glossary, rst, html, text)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,6 +36,10 @@ class ReadOptions:
     """
 
     max_bytes: int = 32 * 1024 * 1024
+    # The reader worker's budget for one file: past it the worker is stopped and replaced, and
+    # the file reported as failed (README, "Limits").
+    max_seconds: float = 120.0
+    max_memory: int = 2 * 1024 * 1024 * 1024
 
 
 _BOMS = (
@@ -45,43 +51,113 @@ _BOMS = (
 )
 
 
+# C0 control characters other than tab, line ends, form feed and ESC (terminal logs), and DEL.
+_CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b") + b"\x7f"
+
+
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes in the first 8 KB without a UTF-16/32 BOM mean a binary file."""
+    """Not text: NUL bytes, or many control characters, in the first 8 KB, without a
+    UTF-16/32 BOM.
+
+    Random bytes hold a control character in about one byte of nine; notes almost never do.
+    """
     head = data[:8192]
-    return b"\x00" in head and not any(head.startswith(bom) for bom, _ in _BOMS)
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = len(head) - len(head.translate(None, _CONTROLS))
+    return controls > 8 and controls * 50 > len(head)
+
+
+def _choose(data: bytes, path: str) -> tuple[str, tuple[int, str] | None]:
+    """The text, and a warning when it was not clean UTF-8 (or BOM-marked UTF-16/32)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), None
+            except UnicodeDecodeError as e:
+                line = line_of(data, e.start)
+                raise ReadError(f"invalid {encoding} text: {e.reason}", path, line) from e
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        first = line_of(data, e.start)
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
+    if good >= bad:
+        # UTF-8 with a few damaged bytes (a bad copy, a truncated character): reading it as
+        # cp1252 would garble every correct accent ("CafÃ©"), so only the damage is lost.
+        return text, (first, f"invalid UTF-8 ({bad} bad byte{'s' if bad > 1 else ''}, "
+                             "shown as \ufffd)")
+    # Old notes saved from Windows editors: cp1252 covers curly quotes, Latin-1 the rest.
+    try:
+        return data.decode("cp1252"), (first, "not UTF-8; read as Windows-1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), (first, "not UTF-8; read as Latin-1")
+
+
+def decode_warning(data: bytes, path: str) -> tuple[int, str] | None:
+    """(line, message) when `decode` had to guess or replace bytes; None for clean text."""
+    if looks_binary(data):
+        return None
+    try:
+        return _choose(data, path)[1]
+    except ReadError:
+        return None  # the reader itself fails on this file, with the line
 
 
 def decode(data: bytes, path: str) -> str:
-    """Bytes to text with LF line ends: BOM-aware, UTF-8 first, then cp1252/Latin-1.
+    """Bytes to text with LF line ends: BOM-aware, UTF-8 first (damaged bytes replaced), then
+    cp1252/Latin-1 for files with no UTF-8 in them (`decode_warning` says which).
 
     CRLF and lone CR become LF so that line numbers agree whatever the source's line ends.
     Raises ReadError for binary data.
     """
     if looks_binary(data):
-        raise ReadError("binary file (NUL bytes), not a text note", path)
-    text: str | None = None
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError as e:
-                line = line_of(data, e.start)
-                raise ReadError(f"invalid {encoding} text: {e.reason}", path, line) from e
-            break
-    if text is None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            # Old notes saved from Windows editors: cp1252 covers curly quotes, Latin-1 the rest.
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")
+        raise ReadError("binary file, not a text note", path)
+    text, _ = _choose(data, path)
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         # PostgreSQL text cannot hold NUL; no note means one.
         text = text.replace("\x00", "")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The bytes of a regular file, refusing FIFOs, devices and anything over `max_bytes`.
+
+    Opened without blocking and checked after opening, so a file swapped for a FIFO or
+    `/dev/zero` between listing and reading can neither hang nor flood the process.
+    """
+    name = os.fspath(path)
+    fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(f"not a regular file ({_kind(info.st_mode)}); not read", name)
+        if info.st_size > max_bytes:
+            raise ReadError(size_message(info.st_size, max_bytes), name)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:  # grew while being read
+        raise ReadError(size_message(len(data), max_bytes), name)
+    return data
+
+
+def size_message(size: int, limit: int) -> str:
+    """"file is 40.0 MiB, over the 32 MiB limit", in the binary units the limit is set in."""
+    return f"file is {size / 2**20:.1f} MiB, over the {limit / 2**20:g} MiB limit"
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISDIR, "a folder"))
+    return next((name for test, name in kinds if test(mode)), "not a plain file")
 
 
 def line_of(data: bytes | str, offset: int) -> int:

@@ -53,6 +53,7 @@ from typing import TypeVar
 
 from grimoire.model import Document, Entry, Link, LinkKind, Math, Passage, Problem, Reference, Span
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.conventions import SEE_ALSO_LINE
 
 _Record = TypeVar("_Record", Link, Math, Reference)
 
@@ -69,7 +70,7 @@ _LETTER_HEADING = re.compile(r"[A-Za-z0-9]#")
 _ENTRY_HEADING = re.compile(r"[A-Za-z0-9][^#\n]{0,150}#")
 _CODE_CHARS = frozenset('={};<>|"`')
 _MORE_AT = re.compile(r"More at\s*[:;]?", re.IGNORECASE)
-_SEE_ALSO = re.compile(r"See also\b:?(.*)", re.IGNORECASE)
+_SEE_ALSO = re.compile(SEE_ALSO_LINE.pattern + "(.*)", re.IGNORECASE)
 _BRACKET = re.compile(r"\[([^\[\]\n]{0,300})\]")
 _URL = re.compile(r"https?://[^\s<>\"'\[\]]+")
 _LIQUID = re.compile(r"\{%\s*(\w{1,40})\s+[\"']([^\"'\n]{0,2000})[\"'][^%\n]{0,200}%\}")
@@ -208,17 +209,20 @@ def _scan_lines(lines: Iterable[tuple[int, str]], path: str) -> _Marks:
 
 def _pieces(text: str) -> list[str]:
     """A line longer than the passage limit, cut at sentence ends, else at spaces."""
+    # Cut by index: slicing the rest off at each cut copied it, quadratic on one long line.
     pieces: list[str] = []
-    rest = text
-    while len(rest) > _PASSAGE_TARGET:
-        window = rest[:_PASSAGE_TARGET]
-        cut = window.rfind(". ") + 1 or window.rfind(" ")
-        if cut <= 0:
-            cut = _PASSAGE_TARGET
-        pieces.append(rest[:cut].strip())
-        rest = rest[cut:]
-    if rest.strip():
-        pieces.append(rest.strip())
+    at = 0
+    while len(text) - at > _PASSAGE_TARGET:
+        limit = at + _PASSAGE_TARGET
+        cut = text.rfind(". ", at, limit) + 1
+        if not cut:
+            cut = text.rfind(" ", at, limit)
+            if cut <= at:
+                cut = limit
+        pieces.append(text[at:cut].strip())
+        at = cut
+    if text[at:].strip():
+        pieces.append(text[at:].strip())
     return pieces
 
 

@@ -24,6 +24,7 @@ from grimoire.resolve.types import (
 )
 
 _SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|www\.|//)")
+_INDEX_STEM = re.compile(r"^(?:index|_index|readme)\.[a-z]+$", re.IGNORECASE)
 _NOTE_EXT = re.compile(r"\.(?:md|markdown|mdx|txt|rst|html?|wiki|mediawiki)$", re.IGNORECASE)
 
 
@@ -108,6 +109,10 @@ def resolve_links(
     # A link to a note that defines no concept (a blog post, a page) is a good link, not a
     # wanted page: the reader keeps only the linked file's name, so match on that.
     note_names = {link_key(posixpath.basename(p))[1] for p in documents}
+    # A folder's index page answers to the folder's name (`other/index.md` is `other/`).
+    note_names |= {link_key(posixpath.basename(posixpath.dirname(p)))[1] for p in documents
+                   if _INDEX_STEM.match(posixpath.basename(p))}
+    note_names.discard("")
     out: list[LinkTarget] = []
     for link in links:
         source = entry_concept.get(link.entry_id) if link.entry_id is not None else None
@@ -130,14 +135,35 @@ def resolve_links(
             status, concept = _by_stated_names(name, index, doc_concepts.get(link.document_id))
         if status == "missing" and norm in own_headings.get(link.document_id, ()):
             status = "section"
-        if status == "missing" and link.kind in _FILE_LINKS and norm in note_names:
+        if status == "missing" and link.kind == "label":
+            # A reference to a label (`:ref:`sec_dropout``) points at a labelled section or
+            # equation, never at a page; a label of another file is found by its words
+            # (`sec_dropout` -> "dropout") or, failing that, stays a reference to a section.
+            status, concept = index.lookup(normalize(_label_words(name)),
+                                           doc_concepts.get(link.document_id))
+            if status == "missing":
+                status = "section"
+        if status == "missing" and norm in note_names:
+            # A note that exists is a page, whatever kind of link names it (issue 10, 7).
             status = "document"
         out.append(LinkTarget(link.id, "wanted" if status == "missing" else status, concept,
                               source, name, norm))
     return out
 
 
-_FILE_LINKS = frozenset({"markdown", "doc", "embed"})
+# Where a relative link to a page can lead: the file as written, with a note extension, or
+# the index of a folder (Jekyll and Hugo "pretty URLs": `../other/` is `other/index.md`).
+_PAGE_FILES = ("", ".md", ".markdown", ".rst", ".html", "/index.md", "/index.markdown",
+               "/_index.md", "/README.md", "/index.rst", "/index.html")
+
+
+_LABEL_PREFIX = re.compile(r"^(?:sec|subsec|chap|chapter|fig|eq|eqn|tab|table|lst|app|def)[_:-]",
+                           re.IGNORECASE)
+
+
+def _label_words(label: str) -> str:
+    """The words of a label: `sec_dropout` -> "dropout", `activation-elu` -> "activation elu"."""
+    return _LABEL_PREFIX.sub("", label).replace("_", " ").replace("-", " ")
 
 
 def link_key(target: str) -> tuple[str, str]:
@@ -173,11 +199,15 @@ def _by_path(link: LinkRow, target: str, documents: dict[str, int], doc_first: d
     rel = unquote(target.split("#", 1)[0])
     if not rel:
         return None
-    base = posixpath.dirname(link.path)
-    for candidate in (rel, rel + ".md", rel + ".rst"):
-        doc = documents.get(posixpath.normpath(posixpath.join(base, candidate)))
-        if doc is not None and doc in doc_first:
-            return doc_first[doc]
+    folder = posixpath.dirname(link.path)
+    # A site serves `a.md` as `/a/`, so its relative links start from a folder named after it.
+    served = posixpath.splitext(link.path)[0]
+    stem = rel.rstrip("/")
+    for base in (folder, served):
+        for ext in _PAGE_FILES:
+            doc = documents.get(posixpath.normpath(posixpath.join(base, stem + ext)))
+            if doc is not None and doc in doc_first:
+                return doc_first[doc]
     return None
 
 

@@ -6,6 +6,7 @@ Functions here read the concept tables through the store; they never resolve by 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -24,6 +25,7 @@ from grimoire.resolve.types import (
     Section,
     WantedPage,
 )
+from grimoire.store.base import StoredEntry
 from grimoire.store.sqlite_concepts import ConceptSQL
 
 
@@ -41,21 +43,34 @@ def find_concept(store: ConceptSQL, name: str) -> ConceptId:
     best = [cid for cid, strength in found if strength == top]
     if len(best) > 1:
         labels = store.concept_labels(best)
+        # By label, not by id: ids differ between an incremental store and a fresh one.
         raise NotFound(f"{name!r} names {len(best)} concepts; say which",
-                       suggestions=tuple(labels[c][0] for c in best if c in labels))
+                       suggestions=tuple(sorted(labels[c][0] for c in best if c in labels)))
     return ConceptId(str(best[0]))
 
 
 def suggest(store: ConceptSQL, name: str, limit: int = 5) -> tuple[str, ...]:
     """The concept names nearest to `name`, for "did you mean"."""
-    names = dict(store.concept_name_list())
+    names = _names_by_norm(store.concept_name_list())
     if not names:
         return ()
-    matches = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=limit * 2,
+    query = normalize(name)
+    matches = process.extract(query, sorted(names), scorer=fuzz.WRatio, limit=None,
                               score_cutoff=70)
-    # WRatio rewards a short name inside a long one; rank near-spellings first.
-    ranked = sorted(matches, key=lambda m: (-fuzz.ratio(normalize(name), m[0]), -m[1]))
+    # WRatio rewards a short name inside a long one; rank near-spellings first. Ties fall back
+    # to the name itself, so that every store with the same content suggests the same names
+    # (issue 11, item 13), whatever order its rows were written in.
+    ranked = sorted(matches, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
     return tuple(dict.fromkeys(names[m[0]] for m in ranked))[:limit]
+
+
+def _names_by_norm(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """One display name per normalised name: the first in sort order, not in row order."""
+    out: dict[str, str] = {}
+    for norm, shown in pairs:
+        if norm not in out or shown < out[norm]:
+            out[norm] = shown
+    return out
 
 
 def load_concept(store: ConceptSQL, concept_id: ConceptId) -> Concept:
@@ -68,7 +83,8 @@ def load_concept(store: ConceptSQL, concept_id: ConceptId) -> Concept:
     names = tuple(
         ConceptName(name, reason, strength, Span(path, line, line) if path and line else None)
         for name, reason, strength, path, line in store.concept_names_of(cid))
-    entries, redirects = [], []
+    entries: list[StoredEntry] = []
+    redirects: list[StoredEntry] = []
     for stored, role in store.concept_entries_of(cid):
         (redirects if role == "redirect" else entries).append(stored)
     sections = tuple(Section(heading, Span(path, start, end), title, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
 from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
 
 APPLICATION_ID = 0x47524D31  # "GRM1": tells a Grimoire database from any other SQLite file
+DAMAGED = "database is damaged: run `grimoire check`"
+READ_ONLY = "the database file is read-only: it can be searched, not changed"
 
 # Each step moves the schema from version i to i + 1; never edit a released step.
 CORE_SCHEMA = """
@@ -99,40 +102,144 @@ SOURCE_ROOT_INDEX = "CREATE INDEX sources_root ON sources(root);"
 MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX]
 
 
-def connect(path: str) -> sqlite3.Connection:
-    """Open (creating if needed) a Grimoire SQLite file, migrated to the current schema."""
+# SQLite's primary result codes that tell what is really wrong with a file.
+_CANTOPEN, _READONLY, _CORRUPT, _NOTADB = 14, 8, 11, 26
+
+# A writer holds the lock for one batch (about half a second of storing; files are parsed
+# before the write transaction opens), so another process waits that long rather than failing
+# with "database is locked". Generous, since an embedding batch also writes.
+BUSY_TIMEOUT_MS = 60_000
+
+
+def _unusable(path: str) -> str | None:
+    """Why `path` cannot be a database file at all (a folder, a missing folder), or None."""
+    p = Path(path)
+    if p.is_dir():
+        return "is a folder, not a database file (give a file name, e.g. notes.db)"
+    parent = p.parent
+    if not p.exists() and not parent.is_dir():
+        return f"the folder {str(parent)!r} does not exist"
+    return None
+
+
+def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
+    """Open a Grimoire SQLite file, migrated to the current schema.
+
+    With `create=False` a missing file is an error and nothing is created (read commands).
+    A file that cannot be written is opened read-only (it can still be searched). Another
+    application's SQLite file, even an empty one, is refused and never changed.
+    """
+    if not path:
+        # sqlite3 opens "" as a private temporary database, deleted on close: all work lost.
+        raise StoreError("no database path given (an empty path is a temporary database "
+                         "that is deleted on exit)")
+    in_memory = path == ":memory:" or path.startswith("file:")
+    problem = None if in_memory else _unusable(path)
+    if problem:
+        raise StoreError(problem, path)
+    if not create and not in_memory and not Path(path).exists():
+        raise StoreError("database does not exist (ingest something to create it)", path)
     existed = Path(path).exists() and Path(path).stat().st_size > 0
+    readonly = existed and not in_memory and not _writable(path)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn = _open(path, readonly)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
     except sqlite3.DatabaseError as e:
-        message = f"database is corrupt or not SQLite ({e}); left untouched"
-        raise CorruptDatabase(message, path) from e
-    if existed and tables and app_id != APPLICATION_ID:
+        raise _open_error(e, path) from e
+    # Grimoire stamps its files in the same transaction that creates the schema, and turns on
+    # WAL only after that; a file killed during its first migration is rolled back to no
+    # tables, no stamp, version 0 and a rollback journal. Anything else unstamped, even an
+    # empty file with only a version or WAL set, belongs to another application.
+    ours_unfinished = (app_id, version, tables) == (0, 0, 0) and journal != "wal"
+    if existed and app_id != APPLICATION_ID and not ours_unfinished:
         conn.close()
-        raise StoreError("not a Grimoire database (other tables found); left untouched", path)
+        owner = f"application_id {app_id:#x}" if app_id else "no Grimoire stamp"
+        raise StoreError(f"not a Grimoire database ({owner}); left untouched", path)
     if version > len(MIGRATIONS):
         conn.close()
         message = f"database schema {version} is newer than this Grimoire ({len(MIGRATIONS)})"
         raise StoreError(message, path)
+    if readonly:
+        if version < len(MIGRATIONS):
+            conn.close()
+            raise StoreError("database is read-only and needs an upgrade: make it writable",
+                             path)
+        return conn
+    if version < len(MIGRATIONS):
+        _migrate(conn, path)
+    # WAL only once the file carries our stamp: a crash before it leaves no foreign-looking file.
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA busy_timeout = 5000")
-    for step in range(version, len(MIGRATIONS)):
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: str) -> None:
+    """Bring the schema up to date under the write lock.
+
+    Two processes may open a new file at once: the version is read again once the lock is
+    held, so the second one finds the work done instead of failing on "table already exists".
+    """
+    step = 0
+    try:
         conn.execute("BEGIN IMMEDIATE")
-        try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(version, len(MIGRATIONS)):
             _run_script(conn, MIGRATIONS[step])
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {step + 1}")
-        except sqlite3.Error as e:
-            conn.execute("ROLLBACK")
-            conn.close()
-            raise StoreError(f"migration to schema {step + 1} failed: {e}", path) from e
         conn.execute("COMMIT")
-    return conn
+    except sqlite3.Error as e:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+        raise StoreError(f"migration to schema {step + 1} failed: {e}", path) from e
+
+
+def _writable(path: str) -> bool:
+    # WAL needs to create `-wal` and `-shm` beside the file, so the folder must be writable too.
+    folder = Path(path).parent
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
+def _open(path: str, readonly: bool) -> sqlite3.Connection:
+    wait = BUSY_TIMEOUT_MS / 1000
+    if not readonly:
+        return sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=wait)
+    uri = Path(path).resolve().as_uri()
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None,
+                           check_same_thread=False, timeout=wait)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        # A WAL file in a read-only folder: read it as it stands (nothing can change it).
+        conn.close()
+        return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None,
+                               check_same_thread=False)
+
+
+def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
+    code = getattr(e, "sqlite_errorcode", 0) & 0xFF
+    if code == _CANTOPEN:
+        return StoreError(f"cannot open the database file ({e}): check its folder and "
+                          "permissions", path)
+    if code == _READONLY:
+        return StoreError(f"the database is read-only ({e})", path)
+    if code in (_CORRUPT, _NOTADB):
+        return CorruptDatabase(f"database is damaged or not SQLite ({e}); left untouched: "
+                               "run `grimoire check`", path)
+    return StoreError(f"cannot open the database: {e}", path)
+
+
+def is_damage(error: BaseException) -> bool:
+    """True when `error` is SQLite reporting a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    return isinstance(error, sqlite3.DatabaseError) and code in (_CORRUPT, _NOTADB)
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -150,9 +257,9 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
 class SQLiteStore(ConceptSQL, SearchSQL):
     """The default store: everything in one SQLite file."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, create: bool = True) -> None:
         self.path = path
-        self.conn = connect(path)
+        self.conn = connect(path, create=create)
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -174,6 +281,8 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
+            if getattr(e, "sqlite_errorcode", 0) & 0xFF == _READONLY:
+                raise StoreError(READ_ONLY, self.path) from e
             raise StoreError(f"cannot write ({e}); is another grimoire using it?", self.path) from e
         try:
             yield self.conn
@@ -190,6 +299,10 @@ class SQLiteStore(ConceptSQL, SearchSQL):
 
     def _raise(self, error: BaseException) -> NoReturn:
         """Re-raise, turning SQLite's own errors into a StoreError naming the database."""
+        if is_damage(error):
+            raise CorruptDatabase(DAMAGED, self.path) from error
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF == _READONLY:
+            raise StoreError(READ_ONLY, self.path) from error
         if isinstance(error, sqlite3.Error) and not isinstance(error, StoreError):
             raise StoreError(f"database write failed, nothing kept of it: {error}",
                              self.path) from error
@@ -374,6 +487,25 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         )
         for pid, path, start, end, text, marks in rows:
             yield pid, Span(path, start, end), text, json.loads(marks)
+
+    def diagnose(self, error: BaseException) -> CorruptDatabase | None:
+        """A CorruptDatabase when `error` came from a damaged file, else None.
+
+        Damage inside a data page shows up as anything (a KeyError from a row an index points
+        to, JSON that does not parse), so an unexpected error is checked against the file.
+        """
+        if isinstance(error, CorruptDatabase):
+            return error
+        if is_damage(error) or self.damaged():
+            return CorruptDatabase(DAMAGED, self.path)
+        return None
+
+    def damaged(self) -> bool:
+        """True when SQLite's `quick_check` finds the file damaged (it reads every page)."""
+        try:
+            return bool(self.conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok")
+        except sqlite3.Error:
+            return True
 
     def integrity_check(self) -> str:
         """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""

@@ -1,0 +1,172 @@
+"""Reader worker processes with a budget per file, so that a reader bug costs one file.
+
+Each worker reads one file at a time. A file that runs past its time budget has its worker
+killed and replaced; the memory budget is an address-space limit inside the worker, so an
+allocation past it raises MemoryError there. Either way that file is reported as failed and
+the batch goes on. Workers ignore Ctrl-C (the parent stops them) and die with their parent,
+even when it is killed outright (Linux `PR_SET_PDEATHSIG`; elsewhere, a closed pipe).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkProcess
+from typing import Any, Generic, TypeVar
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What one file may cost a reader worker."""
+
+    seconds: float
+    memory: int  # bytes of address space on top of what the worker started with
+
+
+class _Worker:
+    def __init__(self, serve: Callable[[Connection, int], None], memory: int) -> None:
+        ctx = multiprocessing.get_context("fork")  # no re-import: a new worker is cheap
+        here, there = ctx.Pipe()
+        self.proc: ForkProcess = ctx.Process(target=serve, args=(there, memory), daemon=True)
+        self.proc.start()
+        there.close()
+        self.conn = here
+        self.job: Any = None
+        self.deadline = 0.0
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+
+
+def _die_with_parent() -> None:
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the signal was set up
+        os._exit(0)
+
+
+def _limit_memory(extra: int) -> None:
+    try:
+        import resource
+
+        with open("/proc/self/statm") as f:  # noqa: PTH123 - a pseudo-file
+            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (size + extra, resource.RLIM_INFINITY))
+    except (ImportError, OSError, ValueError):
+        pass  # no /proc or no rlimits: the time budget still holds
+
+
+def _serve_with(read: Callable[[J], R]) -> Callable[[Connection, int], None]:
+    def serve(conn: Connection, memory: int) -> None:
+        _die_with_parent()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _limit_memory(memory)
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                return  # the parent is gone
+            if job is None:
+                return
+            conn.send(read(job))
+
+    return serve
+
+
+class ReadPool(Generic[J, R]):
+    """Runs `read` on each job in `workers` processes, within `budget` per job.
+
+    `failed(job, reason)` makes the result for a job whose worker was stopped or died.
+    """
+
+    def __init__(
+        self,
+        read: Callable[[J], R],
+        failed: Callable[[J, str], R],
+        budget: Budget,
+        workers: int,
+    ) -> None:
+        self.serve = _serve_with(read)
+        self.failed = failed
+        self.budget = budget
+        self.workers = max(1, workers)
+
+    def run(
+        self, jobs: Sequence[J], idle: Callable[[], None] | None = None
+    ) -> Generator[tuple[J, R], None, None]:
+        """Each job with its result, in the order they finish.
+
+        `idle()` is called before waiting on the workers (the caller commits its open batch
+        there, so no write lock is held while a file is parsed).
+        """
+        pending = deque(jobs)
+        pool: list[_Worker] = []
+        try:
+            for _ in range(min(self.workers, len(pending))):
+                pool.append(self._start())
+                self._dispatch(pool[-1], pending)
+            while busy := [w for w in pool if w.job is not None]:
+                ready = wait([w.conn for w in busy], timeout=0)
+                if not ready:
+                    if idle is not None:
+                        idle()
+                    soonest = min(w.deadline for w in busy) - time.monotonic()
+                    ready = wait([w.conn for w in busy], timeout=max(0.0, soonest))
+                for i, worker in enumerate(pool):
+                    if worker.job is None:
+                        continue
+                    if worker.conn in ready:
+                        result = self._receive(worker)
+                    elif time.monotonic() >= worker.deadline:
+                        reason = f"reading took over {self.budget.seconds:g} s; stopped"
+                        result = self.failed(worker.job, reason)
+                    else:
+                        continue
+                    job: J = worker.job
+                    worker.job = None
+                    if worker.conn not in ready or not worker.proc.is_alive():
+                        worker.stop()
+                        worker = pool[i] = self._start()
+                    self._dispatch(worker, pending)
+                    yield job, result
+        finally:
+            for worker in pool:
+                with contextlib.suppress(OSError):
+                    worker.stop()
+
+    def _receive(self, worker: _Worker) -> R:
+        try:
+            result: R = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.proc.join()
+            return self.failed(worker.job, f"the reader process died (exit code "
+                                           f"{worker.proc.exitcode}); a memory or stack limit?")
+        return result
+
+    def _start(self) -> _Worker:
+        return _Worker(self.serve, self.budget.memory)
+
+    def _dispatch(self, worker: _Worker, pending: deque[J]) -> None:
+        if not pending:
+            return
+        worker.job = pending.popleft()
+        worker.deadline = time.monotonic() + self.budget.seconds
+        worker.conn.send(worker.job)

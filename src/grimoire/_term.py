@@ -1,0 +1,62 @@
+"""Text on its way to a terminal: control characters made visible, rich markup made literal.
+
+Notes, file names, model replies and server error texts are written by others. Printed raw,
+`ESC[2J` clears the screen, `OSC 52` writes the clipboard, `OSC 8` hides a link, U+202E turns
+`gpj.exe` into `exe.jpg`, and a newline or tab in a file name breaks `list`'s one record per
+line (issue 11, item 5). Every string that did not come from our own code goes through one of:
+
+- `clean`: control characters (C0 but newline/tab when kept, DEL, C1), bidi controls and line
+  separators become visible escapes such as `\\x1b` and `\\u202e`;
+- `safe`: `clean`, then rich markup escaped, for text printed through a rich console
+  (`[/]` in a path would otherwise raise MarkupError);
+- `field`: `clean` with newline and tab escaped too, for tab-separated lines;
+- `json_text`: serialized JSON with the characters JSON leaves raw (C1, DEL, bidi) escaped as
+  `\\uXXXX`, which decodes to the same data.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.markup import escape
+
+# C0 except tab and newline, DEL, C1, Arabic letter mark, LRM/RLM, line/paragraph separators,
+# embeddings/overrides (U+202A-202E) and isolates (U+2066-2069).
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_UNSAFE}]")
+_CONTROL_OR_SPACING = re.compile(f"[{_UNSAFE}\t\n]")
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(m: re.Match[str]) -> str:
+    code = ord(m.group(0))
+    if m.group(0) == "\n":
+        return "\\n"
+    if m.group(0) == "\t":
+        return "\\t"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(text: str, *, lines: bool = True) -> str:
+    """`text` with control and bidi characters shown as escapes; `lines=False` also escapes
+    newline and tab (a file name, a table cell)."""
+    pattern = _CONTROL if lines else _CONTROL_OR_SPACING
+    return pattern.sub(_visible, text)
+
+
+def safe(text: str, *, lines: bool = True) -> str:
+    """`clean`, then rich markup escaped: for any outside text inside a rich `print`."""
+    return escape(clean(text, lines=lines))
+
+
+def field(text: str) -> str:
+    """One field of a tab-separated line: never a raw tab, newline or control character."""
+    return clean(text, lines=False)
+
+
+def json_text(serialized: str) -> str:
+    """JSON text without raw C1, DEL or bidi characters (escaped, so the data is the same)."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", serialized)
+
+
+__all__ = ["clean", "field", "json_text", "safe"]

@@ -1,0 +1,84 @@
+"""Conventions of note-writing that every reader applies the same way.
+
+One place for the rules that do not depend on the markup: which headings open a "See also"
+list, which headings name a part of a page rather than a thing ("Introduction", "Code"), what a
+word is. A reader decides where a heading or a line is; this module decides what it means.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A word as the readers count them: a run of word characters (letters, digits, underscore).
+WORD = re.compile(r"\w+")
+
+# `See also`, `See also:`, `Related pages` ... as a heading or as the start of a line.
+_SEE_ALSO_HEADINGS = frozenset(
+    {"see also", "related pages", "related articles", "related terms", "related topics",
+     "related concepts", "related notes", "related"}
+)
+SEE_ALSO_LINE = re.compile(r"\s*see also\b:?", re.IGNORECASE)
+
+# Headings that name a part of a page, not a thing the page explains. A section under one of
+# these is never an entry of its own (issue 10 defect 12). Compared after `heading_key`.
+_GENERIC_HEADINGS = frozenset(
+    {
+        "abstract", "acknowledgements", "acknowledgments", "api", "api reference", "appendix",
+        "applications", "background", "basics", "bibliography", "changelog", "citation",
+        "citations", "code", "code example", "code examples", "conclusion", "conclusions",
+        "contents", "contributing", "credits", "definition", "definitions", "demo",
+        "description", "details", "discussion", "example", "examples", "exercise", "exercises",
+        "external links", "faq", "further reading", "getting started", "glossary", "history",
+        "how it works", "implementation", "implementations", "index", "installation", "intro",
+        "introduction", "intuition", "key ideas", "license", "links", "main idea", "math",
+        "methods", "more", "motivation", "notes", "notation", "other", "outline", "overview",
+        "parameters", "preliminaries", "prerequisites", "problem", "problems", "questions",
+        "quick start", "quickstart", "readings", "recap", "reference", "references",
+        "related work", "resources", "results", "returns", "setup", "sources", "summary",
+        "table of contents", "terminology", "terms", "theory", "todo", "training", "tutorial",
+        "usage", "use cases", "variants", "vocabulary", "what next", "why", "discussions",
+        "pros", "cons", "pros and cons", "advantages", "disadvantages", "limitations",
+        "drawbacks", "benefits", "caveats", "tips", "steps", "step-by-step", "step by step",
+        "comparison", "comparisons", "tools", "properties", "example script", "playground",
+        "options", "arguments", "requirements", "evaluation", "experiments", "datasets",
+        "next steps", "conclusion and future work", "future work", "related", "see also",
+        "solution", "solutions", "answer", "answers", "figures", "tables", "images",
+        "footnotes", "authors", "author", "updates", "news", "objective", "objectives",
+    }
+    | _SEE_ALSO_HEADINGS
+)
+_NUMBERING = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
+)
+_TRAILING = re.compile(r"[\s:.;,¶#§]+$")
+
+
+def heading_key(title: str) -> str:
+    """A heading as compared here: numbering, trailing punctuation and case dropped."""
+    text = " ".join(title.split())
+    text = _NUMBERING.sub("", text)
+    return _TRAILING.sub("", text).casefold()
+
+
+def is_see_also_heading(title: str) -> bool:
+    """Whether a heading opens a list of related pages (`See also`, `Related pages`)."""
+    return heading_key(title) in _SEE_ALSO_HEADINGS
+
+
+def is_generic_heading(title: str) -> bool:
+    """Whether a heading names a part of a page ("Introduction", "Code", "References"), also
+    when it says of what ("Summary of acquisition functions", "Properties of CTC")."""
+    key = heading_key(title)
+    if key in _GENERIC_HEADINGS:
+        return True
+    head, of, _ = key.partition(" of ")
+    return bool(of) and head in _GENERIC_HEADINGS
+
+
+__all__ = [
+    "SEE_ALSO_LINE",
+    "WORD",
+    "heading_key",
+    "is_generic_heading",
+    "is_see_also_heading",
+]

@@ -1,0 +1,198 @@
+"""Page metadata of an HTML page: title, description, authors, keywords, BibTeX, TeX renderer.
+
+Read from Distill front matter (the JSON island of v2, the YAML island of v1), `<meta>` tags,
+the `<title>` and first `<h1>`, and `<script type="text/bibliography">`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from grimoire.model import Problem, Reference, Span
+from grimoire.readers.base import collapse
+from grimoire.readers.html._render import plain
+from grimoire.readers.html._source import SourceMap
+
+_TEX_RENDERER = re.compile(r"mathjax|katex", re.IGNORECASE)
+_TEX_SINGLE_DOLLAR = re.compile(r"""['"]\$['"]""")
+
+
+@dataclass
+class PageMeta:
+    title: str = ""
+    meta: dict[str, object] = field(default_factory=dict)
+    bib: dict[str, Reference] = field(default_factory=dict)  # citation key -> reference
+    # None: the page loads no TeX renderer; False: $$, \\( and \\[ only; True: also single $
+    tex: bool | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_meta(root: LexborNode, smap: SourceMap, path: str) -> PageMeta:
+    """Everything the page says about itself, outside its content."""
+    out = PageMeta()
+    fm = root.css_first('d-front-matter script[type="text/json"], script#distill-front-matter')
+    if fm is not None:
+        try:
+            data = json.loads(plain(fm))
+        except ValueError as e:
+            out.problems.append(
+                Problem(f"invalid front matter JSON: {e}", Span(path, *smap.span_lines(fm)))
+            )
+        else:
+            if isinstance(data, dict):
+                _take_front_matter(out, data)
+    yml = root.css_first('script[type="text/front-matter"]')
+    if yml is not None and not out.title:
+        _take_front_matter(out, _yaml_front_matter(plain(yml)))
+    for meta in root.css("meta[name], meta[property]"):
+        key = (meta.attributes.get("name") or meta.attributes.get("property") or "").lower()
+        value = collapse(meta.attributes.get("content") or "")
+        if not value:
+            continue
+        if key in ("description", "og:description") and "description" not in out.meta:
+            out.meta["description"] = value
+        elif key == "keywords":
+            out.meta["keywords"] = tuple(k.strip() for k in value.split(",") if k.strip())
+        elif key in ("author", "citation_author"):
+            out.meta.setdefault("authors", (value,))
+        elif key == "og:title" and "og_title" not in out.meta:
+            out.meta["og_title"] = value
+    lang = root.attributes.get("lang")
+    if lang:
+        out.meta["lang"] = lang
+    if not out.title:
+        for candidate in ("d-title h1", "dt-article h1", "title", "h1"):
+            node = root.css_first(candidate)
+            text = collapse(plain(node)) if node is not None else ""
+            if text:
+                out.title = text
+                break
+    if not out.title:
+        out.title = str(out.meta.get("og_title") or "")
+    for script in root.css("script"):
+        code = plain(script) if not script.attributes.get("src") else ""
+        if _TEX_RENDERER.search((script.attributes.get("src") or "") + code[:4096]):
+            out.tex = bool(out.tex) or _TEX_SINGLE_DOLLAR.search(code) is not None
+    for script in root.css('script[type="text/bibliography"]'):
+        _read_bib(out, script, smap, path)
+    return out
+
+
+def _take_front_matter(out: PageMeta, data: dict[str, object]) -> None:
+    title = data.get("title")
+    if isinstance(title, str) and title.strip():
+        out.title = collapse(title)
+    desc = data.get("description")
+    if isinstance(desc, str) and desc.strip():
+        out.meta["description"] = collapse(desc)
+    authors = data.get("authors")
+    if isinstance(authors, list):
+        names = []
+        for a in authors:
+            if isinstance(a, dict):
+                a = a.get("author") or a.get("name") or next(iter(a), "")
+            if isinstance(a, str) and a.strip():
+                names.append(collapse(a))
+        if names:
+            out.meta["authors"] = tuple(names)
+    for key in ("published", "doi", "url"):
+        if isinstance(data.get(key), str):
+            out.meta[key] = data[key]
+
+
+def _read_bib(out: PageMeta, script: LexborNode, smap: SourceMap, path: str) -> None:
+    start = smap.start(script)
+    body_at = smap.src.find(">", start) + 1
+    for key, label, url, at in _bibtex(plain(script)):
+        line = smap.line(body_at + at)
+        out.bib[key] = Reference(label, url, Span(path, line, line))
+
+
+def _yaml_front_matter(text: str) -> dict[str, object]:
+    """Title, description and author names from Distill v1's YAML island, line by line.
+
+    A full YAML parser is not needed for these keys, and a line scan cannot be made to expand
+    aliases or run constructors.
+    """
+    out: dict[str, object] = {}
+    authors: list[str] = []
+    section = ""
+    base: int | None = None
+    for raw in text.split("\n"):
+        item = raw.strip()
+        if not item or item.startswith("#"):
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        if base is None:
+            base = indent
+        if item.startswith("-"):
+            if section == "authors":
+                author = item[1:].strip().split(": http", 1)[0].strip().rstrip(":").strip("\"'")
+                if author:
+                    authors.append(author)
+            continue
+        key, sep, value = item.partition(":")
+        if sep and indent <= base:
+            section = key.strip().lower()
+            value = value.strip().strip("\"'")
+            if section in ("title", "description", "published", "doi") and value:
+                out[section] = value
+    if authors:
+        out["authors"] = authors
+    return out
+
+
+_BIB_START = re.compile(r"@\s*(\w+)\s*\{\s*([^,\s{}]+)\s*,")
+_BIB_FIELD = re.compile(r"\s*,?\s*(\w+)\s*=\s*")
+
+
+def _bibtex(text: str) -> list[tuple[str, str, str, int]]:
+    """(key, title, url, offset) for each BibTeX entry that has a URL or DOI; one linear pass."""
+    out: list[tuple[str, str, str, int]] = []
+    pos = 0
+    while True:
+        m = _BIB_START.search(text, pos)
+        if m is None:
+            return out
+        fields: dict[str, str] = {}
+        i, n = m.end(), len(text)
+        while i < n:
+            f = _BIB_FIELD.match(text, i)
+            if f is None:
+                break
+            i = f.end()
+            if i < n and text[i] in '{"':
+                close = "}" if text[i] == "{" else '"'
+                depth, j = 0, i
+                while j < n:
+                    c = text[j]
+                    if c == "{":
+                        depth += 1
+                    elif c == "}":
+                        depth -= 1
+                    if (close == "}" and depth == 0) or (
+                        close == '"' and c == '"' and j > i and depth == 0
+                    ):
+                        break
+                    j += 1
+                fields[f.group(1).lower()] = text[i + 1 : j]
+                i = j + 1
+            else:
+                end = i
+                while end < n and text[end] not in ",}\n":
+                    end += 1
+                fields[f.group(1).lower()] = text[i:end]
+                i = end
+        pos = max(i, m.end())
+        url = fields.get("url", "").strip()
+        if not url and fields.get("doi"):
+            url = "https://doi.org/" + fields["doi"].strip()
+        if url:
+            title = collapse(fields.get("title", "").replace("{", "").replace("}", "")) or m.group(
+                2
+            )
+            out.append((m.group(2), title, url, m.start()))

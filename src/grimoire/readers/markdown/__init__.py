@@ -1,0 +1,470 @@
+"""Markdown: CommonMark (markdown-it-py) with YAML/TOML front matter, `$`/`$$` math and tables.
+
+What becomes what:
+
+- Front matter (`---` YAML as Jekyll/Hugo write it, `+++` TOML) goes to `Document.meta`, made
+  JSON-safe (dates as ISO strings). It is read with `yaml.safe_load` semantics and capped: more
+  than 100 anchors/aliases, more than 64 KB, or an expansion past 20 000 nodes is refused as
+  "invalid front matter" (an alias bomb expands on traversal even under safe_load).
+- Title: front matter `title`, else the first `#` heading, else the file stem.
+- Passages: blocks (paragraphs, lists, quotes, tables, code, HTML) under their heading path,
+  small neighbours of one kind merged up to ~1000 characters, long blocks split by line.
+  HTML is reduced to its visible text (no tags, no comments, no script/style); MDX components
+  of documentation sites (`<Tip>`, `<hfoption>`, `<Youtube/>`) vanish the same way, callout
+  markers (`> [!NOTE]`) and `[[autodoc]] name` lines are dropped (the latter kept as REF links).
+  Math stays as TeX inside `$...$`/`$$...$$`, whether written with dollars or `\\(...\\)`.
+- Entries, by one of three explicit rules:
+  (a) a *term file*: front matter has a `title` and either a glossary key (`related_terms`,
+      `references`, `aliases`, `destination`, `redirect_to`), or a first paragraph that opens
+      with the title ("Convolution is ..."), or a short body (no headings, at most 1500
+      characters) and a layout that is not a blog post. One entry: the title, the whole body as
+      definition (empty for title-only stubs), `related_terms` as RELATED see-also links,
+      `references` (`link_title`/`link_url`) as references, `aliases` as aliases,
+      `destination`/`redirect_to` as redirect.
+  (b) a *glossary page*: every heading that lies under an ancestor heading named like
+      "Glossary", "Terms", "Definitions" or "Vocabulary" (or anywhere, when the front matter says
+      `glossary: true` or `layout: glossary`), has text directly beneath it and is not a single
+      letter (`## A`), is one entry; its definition is its section's text.
+  (c) a *titled note*: a page that is neither, opening with its only H1, a name of at most six
+      words, with text under it (`# Dropout` then a paragraph): one entry, the H1 as term and
+      the lead section (up to the next heading) as definition. Blog posts never are.
+  Other articles (no glossary ancestor, no term front matter, no short H1) give passages only.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import PurePath
+from typing import Any, TypeVar
+
+from markdown_it import MarkdownIt
+
+from grimoire.model import (
+    Document,
+    Entry,
+    Image,
+    Link,
+    LinkKind,
+    Math,
+    Passage,
+    Problem,
+    Reference,
+    Span,
+)
+from grimoire.readers.base import collapse, decode
+from grimoire.readers.labels import link_local_labels
+from grimoire.readers.markdown._blocks import (
+    DOC_MARKERS,
+    PLAIN,
+    Block,
+    Flavor,
+    Heading,
+    Parsed,
+    build_parser,
+    parse,
+)
+from grimoire.readers.markdown._frontmatter import meta_strings
+from grimoire.readers.sections import add_section_entries
+
+name = "markdown"
+extensions = (".md", ".markdown", ".mdx", ".mdown")
+
+MERGE_CHARS = 1000
+MAX_PASSAGE_CHARS = 2000
+TERM_FILE_CHARS = 1500
+
+TITLED_NOTE_WORDS = 6
+TERM_KEYS = ("related_terms", "references", "aliases", "destination", "redirect_to")
+_GLOSSARY_HEADING = re.compile(r"\b(glossary|terms|terminology|definitions|vocabulary)\b", re.I)
+_REDIRECT = re.compile(
+    r"(?:see|synonym for|abbreviation for|short for|same as)\s+(.{1,300}?)\.?", re.I
+)
+_MD = build_parser()
+
+# --------------------------------------------------------------------------- passages
+
+
+def _chunks(block: Block) -> Iterable[Block]:
+    """A block cut at line boundaries into pieces of about MERGE_CHARS (hard cap MAX)."""
+    if len(block.text) <= MAX_PASSAGE_CHARS:
+        yield block
+        return
+    pieces: list[list[tuple[int, str]]] = [[]]
+    size = 0
+    for ln, t in _split_long_units(block.units):
+        if pieces[-1] and size + len(t) > MERGE_CHARS:
+            pieces.append([])
+            size = 0
+        if t == "\n" and not pieces[-1]:
+            continue
+        pieces[-1].append((ln, t))
+        size += len(t) + 1
+    pieces = [p for p in pieces if p]
+    # Marks go to the piece whose line range holds them; the ranges tile the whole block, so
+    # an image on a line with no text (an embed line) still lands in exactly one piece.
+    # Each kind is bucketed once by line (one pass, not one pass per piece: a 1 MB line with
+    # thousands of links made this quadratic, issue 11).
+    starts = [p[0][0] for p in pieces]
+    links = _bucket(block.links, starts)
+    math = _bucket(block.math, starts)
+    images = _bucket(block.images, starts)
+    for k, units in enumerate(pieces):
+        yield Block(
+            block.kind, units, block.heading_path, block.joiner, links[k], math[k], images[k]
+        )
+
+
+_Marked = TypeVar("_Marked", Link, Math, Image)
+
+
+def _bucket(marks: list[_Marked], starts: list[int]) -> list[list[_Marked]]:
+    """Marks split by the piece whose first line is the last start at or before their line.
+
+    A mark before the first piece's start goes to the first piece. Pieces that share a start
+    line (a long line cut in several) give every such mark to the last of them.
+    """
+    out: list[list[_Marked]] = [[] for _ in starts]
+    for mark in marks:
+        k = bisect_right(starts, mark.span.start_line) - 1
+        out[max(k, 0)].append(mark)
+    return out
+
+
+def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]:
+    for ln, t in units:
+        pos = 0
+        # Cut by index, never by re-slicing the rest: a 1 MB line must stay linear.
+        while len(t) - pos > MERGE_CHARS:
+            cut = t.rfind(" ", pos, pos + MERGE_CHARS)
+            cut = cut if cut > pos + MERGE_CHARS // 2 else pos + MERGE_CHARS
+            yield ln, t[pos:cut]
+            pos = cut
+            while pos < len(t) and t[pos].isspace():
+                pos += 1
+        yield ln, t[pos:] if pos else t
+
+
+def _block_span(block: Block, path: str) -> Span:
+    lines = [ln for ln, _ in block.units]
+    lines += [x.span.start_line for x in (*block.links, *block.math, *block.images)]
+    return Span(path, min(lines), max(lines))
+
+
+def build_passages(blocks: list[Block], path: str) -> list[Passage]:
+    """Blocks to passages: small neighbours of one kind and section merged, long ones split."""
+    passages: list[Passage] = []
+    group: list[Block] = []
+    size = 0
+
+    def emit() -> None:
+        if not group:
+            return
+        texts = [b.text.strip("\n") for b in group]
+        text = "\n\n".join(t for t in texts if t)
+        spans = [_block_span(b, path) for b in group]
+        passages.append(
+            Passage(
+                text=text,
+                span=Span(path, min(s.start_line for s in spans), max(s.end_line for s in spans)),
+                heading_path=group[0].heading_path,
+                kind=group[0].kind,
+                links=tuple(x for b in group for x in b.links),
+                math=tuple(x for b in group for x in b.math),
+                images=tuple(x for b in group for x in b.images),
+            )
+        )
+
+    for block in blocks:
+        for piece in _chunks(block):
+            length = len(piece.text)
+            if group and (
+                piece.kind != group[0].kind
+                or piece.heading_path != group[0].heading_path
+                or size + length > MERGE_CHARS
+            ):
+                emit()
+                group, size = [], 0
+            group.append(piece)
+            size += length + 2
+    emit()
+    return passages
+
+
+# --------------------------------------------------------------------------- entries and documents
+
+
+def title_of(parsed: Parsed, path: str) -> str:
+    """Front matter `title`, else the first level-1 heading, else the file stem."""
+    title = parsed.front.meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return collapse(title)
+    if title is not None:
+        line = parsed.front.key_lines.get("title", 1)
+        parsed.problems.append(
+            Problem("front matter title is not a string", Span(path, line, line))
+        )
+    h1 = next((h.title for h in parsed.headings if h.level == 1), None)
+    return h1 or PurePath(path).stem
+
+
+def tags_of(parsed: Parsed) -> tuple[str, ...]:
+    meta = parsed.front.meta
+    tags = meta_strings(meta.get("tags", meta.get("tag")))
+    return tuple(dict.fromkeys([*tags, *parsed.tags]))
+
+
+def redirect_of(text: str, links: Iterable[Link]) -> str | None:
+    """`See X.` / `Synonym for X` / `Abbreviation for X` where X is the only link: its target."""
+    links = [x for x in links if x.kind in (LinkKind.WIKILINK, LinkKind.MARKDOWN)]
+    if len(links) != 1 or len(text) > 320:
+        return None
+    m = _REDIRECT.fullmatch(collapse(text))
+    if m is None:
+        return None
+    link = links[0]
+    shown = link.label or link.target
+    if collapse(m.group(1)).rstrip(".").lower() != collapse(shown).lower():
+        return None
+    if link.kind == LinkKind.MARKDOWN and link.fragment and link.label:
+        return link.label  # a same-page anchor: the heading's own words name the term
+    return link.target
+
+
+def _definition(blocks: list[Block]) -> str:
+    return "\n\n".join(t for t in (b.text.strip("\n") for b in blocks) if t)
+
+
+def entry_from_blocks(
+    term: str,
+    blocks: list[Block],
+    span: Span,
+    *,
+    aliases: tuple[str, ...] = (),
+    see_also: tuple[Link, ...] = (),
+    references: tuple[Reference, ...] = (),
+    redirect: str | None = None,
+) -> Entry:
+    """One Entry whose definition is the text of `blocks`."""
+    definition = _definition(blocks)
+    links = tuple(x for b in blocks for x in b.links)
+    if redirect is None:
+        redirect = redirect_of(definition, links)
+    return Entry(
+        term=term,
+        definition=definition,
+        span=span,
+        aliases=aliases,
+        see_also=see_also,
+        links=links,
+        math=tuple(x for b in blocks for x in b.math),
+        references=references,
+        images=tuple(x for b in blocks for x in b.images),
+        redirect=redirect,
+    )
+
+
+def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
+    """Aliases, related terms, references and redirect, as the front matter states them."""
+    fm = parsed.front
+    meta = fm.meta
+    redirect = None
+    for key in ("destination", "redirect_to", "redirect"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            redirect = value.strip()
+            break
+    return {
+        "aliases": tuple(meta_strings(meta.get("aliases", meta.get("alias")))),
+        "see_also": tuple(
+            Link(slug, LinkKind.RELATED, Span(path, ln, ln)) for slug, ln in fm.related
+        ),
+        "references": tuple(
+            Reference(label, url, Span(path, ln, ln)) for label, url, ln in fm.references
+        ),
+        "redirect": redirect,
+    }
+
+
+def whole_span(parsed: Parsed, path: str) -> Span:
+    """From the first line of the front matter or body to the last line holding anything."""
+    spans = [_block_span(b, path) for b in parsed.blocks if b.units or b.images or b.links]
+    last = max((s.end_line for s in spans), default=max(parsed.front.end_line, 1))
+    first = 1 if parsed.front.end_line else min((s.start_line for s in spans), default=1)
+    return Span(path, first, max(first, last))
+
+
+def _is_term_file(parsed: Parsed) -> bool:
+    meta = parsed.front.meta
+    if not isinstance(meta.get("title"), str):
+        return False
+    if any(key in meta for key in TERM_KEYS):
+        return True
+    if str(meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
+        return False
+    if _opens_with(parsed, meta["title"]):
+        return True
+    text_size = sum(len(b.text) for b in parsed.blocks)
+    return not parsed.headings and text_size <= TERM_FILE_CHARS
+
+
+def _opens_with(parsed: Parsed, title: str) -> bool:
+    """The body's first paragraph starts by naming the title ("Convolution is ...")."""
+    first = next((b for b in parsed.blocks if b.kind == "text" and b.units), None)
+    if first is None or (parsed.headings and parsed.headings[0].index == 0):
+        return False
+    words = first.text[: len(title) + 8].lower().split()
+    if words and words[0] in ("a", "an", "the"):
+        words = words[1:]
+    return " ".join(words).startswith(collapse(title).lower()) if title.strip() else False
+
+
+def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
+    meta = parsed.front.meta
+    whole = meta.get("glossary") is True or str(meta.get("layout", "")).lower() == "glossary"
+    heads = parsed.headings
+    entries: list[Entry] = []
+    for k, h in enumerate(heads):
+        under = whole or any(_GLOSSARY_HEADING.search(a.title) for a in _ancestors(heads, k))
+        if not under or len(h.title) <= 1:
+            continue
+        nxt = heads[k + 1].index if k + 1 < len(heads) else len(parsed.blocks)
+        if nxt == h.index:
+            continue  # no text directly beneath: a letter or group heading
+        end = next((g.index for g in heads[k + 1 :] if g.level <= h.level), len(parsed.blocks))
+        blocks = parsed.blocks[h.index : end]
+        last = max((ln for b in blocks for ln, _ in b.units), default=h.line)
+        entries.append(entry_from_blocks(h.title, blocks, Span(path, h.line, last)))
+    return entries
+
+
+def _ancestors(heads: list[Heading], k: int) -> Iterable[Heading]:
+    level = heads[k].level
+    for h in reversed(heads[:k]):
+        if h.level < level:
+            yield h
+            level = h.level
+
+
+def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
+    """Entries by the module's two rules: a term file, or the headings of a glossary page."""
+    if _is_term_file(parsed):
+        return [
+            entry_from_blocks(
+                title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
+            )
+        ]
+    return _glossary_entries(parsed, path) or _titled_note(parsed, path)
+
+
+def _titled_note(parsed: Parsed, path: str) -> list[Entry]:
+    """A note that opens with its one H1, a short name, and text under it (`# Dropout` then a
+    paragraph): the H1 is a term and its lead section, up to the next heading, defines it."""
+    heads = parsed.headings
+    # A book chapter may open with a code cell (`import torch`) before its title.
+    if not heads or heads[0].level != 1:
+        return []
+    if any(b.kind != "code" for b in parsed.blocks[: heads[0].index]):
+        return []
+    if sum(h.level == 1 for h in heads) > 1 or len(heads[0].title.split()) > TITLED_NOTE_WORDS:
+        return []
+    if str(parsed.front.meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
+        return []
+    end = heads[1].index if len(heads) > 1 else len(parsed.blocks)
+    lead = [b for b in parsed.blocks[heads[0].index : end] if b.kind != "code"]
+    if not lead or not lead[0].units:
+        return []
+    last = max((ln for b in lead for ln, _ in b.units), default=heads[0].line)
+    return [entry_from_blocks(heads[0].title, lead, Span(path, heads[0].line, last))]
+
+
+def make_document(
+    parsed: Parsed,
+    path: str,
+    fmt: str,
+    title: str,
+    entries: list[Entry],
+    tags: tuple[str, ...],
+) -> Document:
+    passages = build_passages(parsed.blocks, path)
+    if parsed.refs and passages:
+        # `[[autodoc]]` lines have no text; their REF links ride on the last passage.
+        last = passages[-1]
+        passages[-1] = replace(last, links=(*last.links, *parsed.refs))
+    problems = sorted(parsed.problems, key=lambda p: p.span.start_line)
+    meta = parsed.front.meta
+    if parsed.labels:
+        meta = {**meta, "labels": dict(parsed.labels)}
+    doc = Document(
+        path=path,
+        format=fmt,
+        title=title,
+        passages=tuple(passages),
+        entries=tuple(entries),
+        tags=tags,
+        meta=meta,
+        problems=tuple(problems),
+    )
+    return link_local_labels(add_section_entries(doc))
+
+
+def read_with(
+    data: bytes,
+    path: str,
+    fmt: str,
+    md: MarkdownIt,
+    *,
+    preprocess: Callable[[str], str] | None = None,
+    flavor: Flavor = PLAIN,
+) -> tuple[Parsed, str]:
+    """Decode, preprocess and parse: the shared first half of both Markdown readers."""
+    text = decode(data, path)
+    if preprocess is not None:
+        text = preprocess(text)
+    parsed = parse(text, path, md, flavor)
+    return parsed, title_of(parsed, path)
+
+
+# --------------------------------------------------------------------------- reader protocol
+
+_SNIFF_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
+_SNIFF_LINK = re.compile(r"\[[^\[\]\n]{1,200}\]\((?:https?://|\.{0,2}/|#)[^()\s]{0,500}\)")
+_SNIFF_FENCE = re.compile(r"^(?:```|~~~)", re.M)
+_SNIFF_FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n[A-Za-z_][\w-]{0,40}[ \t]*[:=]")
+
+
+def sniff(head: str, path: str) -> bool:
+    """Front matter, or ATX headings together with Markdown links or code fences."""
+    if _SNIFF_FRONT.match(head):
+        return True
+    headings = len(_SNIFF_HEADING.findall(head))
+    if not headings:
+        return False
+    marks = len(_SNIFF_LINK.findall(head)) + len(_SNIFF_FENCE.findall(head)) // 2
+    return (marks >= 1 and headings >= 2) or marks >= 3
+
+
+__all__ = [
+    "DOC_MARKERS",
+    "Flavor",
+    "Parsed",
+    "build_parser",
+    "entry_from_blocks",
+    "extensions",
+    "front_entry_fields",
+    "make_document",
+    "name",
+    "read",
+    "read_with",
+    "sniff",
+    "tags_of",
+    "whole_span",
+]
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    parsed, title = read_with(data, path, name, _MD)
+    entries = markdown_entries(parsed, path, title)
+    return [make_document(parsed, path, name, title, entries, tags_of(parsed))]

@@ -1,0 +1,709 @@
+"""The Markdown parser both Markdown readers share, and the walk from its tokens to Blocks.
+
+A Block is one block of the body (paragraph, list, quote, table, code, HTML) as lines of clean
+text with the links, math and images found in them; markdown.py turns Blocks into passages
+and entries, obsidian.py adds its inline rules to the same parser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from grimoire.model import Image, Link, LinkKind, Math, Problem, Span
+from grimoire.readers.base import collapse
+from grimoire.readers.html._inline import BLOCK_TAGS, TAG, html_image, strip_html, tag_attrs
+from grimoire.readers.markdown._frontmatter import FrontMatter, split_front_matter
+
+MAX_LINE_BRACKETS = 2000
+
+IMAGE_EXTENSIONS = frozenset(
+    [
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".svg",
+        ".webp",
+        ".bmp",
+        ".tif",
+        ".tiff",
+        ".avif",
+        ".ico",
+        ".heic",
+        ".pdf",
+    ]
+)
+_DANGEROUS_SCHEMES = frozenset({"javascript", "vbscript", "data", "file"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,31}):")
+_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*")
+_LIQUID_LINK = re.compile(r"\(\{%[ \t]*(?:link|post_url)[ \t]+([^%\s()]{1,300})[ \t]*%\}\)")
+# Documentation-builder markers written as `[[name]]`; never Obsidian wikilinks.
+DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def _texmath_rule(state: StateInline, silent: bool) -> bool:
+    r"""`\(...\)`, `\[...\]` and their doubled forms `\\(...\\)` from documentation sites."""
+    src, pos = state.src, state.pos
+    lead = 2 if src.startswith("\\\\", pos) else 1
+    if pos + lead >= state.posMax or src[pos + lead] not in "([":
+        return False
+    opener = src[pos + lead]
+    closer = src[pos : pos + lead] + (")" if opener == "(" else "]")
+    start = pos + lead + 1
+    end = _next_closer(state, closer, start)
+    if end < 0 or end - start > 4000 or not src[start:end].strip():
+        return False
+    if not silent:
+        token = state.push("math_inline_double" if opener == "[" else "math_inline", "math", 0)
+        token.content = src[start:end].strip()
+        token.markup = "texmath"
+    state.pos = end + len(closer)
+    return True
+
+
+def _next_closer(state: StateInline, closer: str, start: int) -> int:
+    """Next `closer` at or after `start`, remembered per inline source.
+
+    Without the memo, 30 000 unclosed `\\(` would each rescan the rest of the line.
+    """
+    memo = state.env.setdefault("_texmath", {})
+    hit = memo.get(closer)
+    if (
+        hit is not None
+        and hit[0] is state.src
+        and hit[3] == state.posMax
+        and hit[1] <= start
+        and (hit[2] < 0 or hit[2] >= start)
+    ):
+        return int(hit[2])
+    found = state.src.find(closer, start, state.posMax)
+    memo[closer] = (state.src, start, found, state.posMax)
+    return found
+
+
+def build_parser() -> MarkdownIt:
+    """The CommonMark parser both Markdown readers start from; HTML is parsed, then stripped."""
+    md = MarkdownIt("commonmark", {"html": True})
+    md.enable(["table", "strikethrough"])
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.inline.ruler.before("escape", "texmath", _texmath_rule)
+    md.inline.ruler.before("backticks", "book_role", _role_rule)
+    # Links are never rendered, so every scheme is parsed; dangerous ones are dropped on read.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+# Book-style roles: d2l-book writes `:label:`x``, `:numref:`x``, `:eqref:`x``, `:cite:`x``
+# and `:begin_tab:`x`` / `:end_tab:`; MyST writes `{eq}`x``, `{numref}`x``, `{cite}`x``.
+_ROLE = re.compile(
+    r":([a-z][a-z_-]{1,20}):`([^`\n]{1,300})`|\{([a-z][a-z:_-]{1,20})\}`([^`\n]{1,300})`"
+)
+_END_TAB = ":end_tab:"
+# Roles that point at a label (a section, figure or equation), never at a page.
+LABEL_ROLES = frozenset({"numref", "ref", "eqref", "eq", "math:numref", "sec", "fig", "numfig"})
+BOOK_ROLES = LABEL_ROLES | {"label", "cite", "citet", "citep", "begin_tab", "term", "doc",
+                            "math", "abbr", "code", "py:func", "py:class", "class", "func"}
+
+
+def _role_rule(state: StateInline, silent: bool) -> bool:
+    """A book role as one `role` token (its name and target); unknown `:x:` text stays text."""
+    src, pos = state.src, state.pos
+    if src[pos] not in ":{":
+        return False
+    if src.startswith(_END_TAB, pos):
+        if not silent:
+            token = state.push("role", "", 0)
+            token.meta = {"role": "end_tab", "target": ""}
+        state.pos = pos + len(_END_TAB)
+        return True
+    m = _ROLE.match(src, pos, state.posMax)
+    if m is None:
+        return False
+    role = m.group(1) or m.group(3)
+    if role not in BOOK_ROLES:
+        return False
+    if not silent:
+        token = state.push("role", "", 0)
+        token.meta = {"role": role, "target": (m.group(2) or m.group(4)).strip()}
+    state.pos = m.end()
+    return True
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Flavor:
+    """How a Markdown dialect differs in reading (not in syntax: that is the parser's job)."""
+
+    captions: bool = False  # the text line under an image line is its caption
+    line_breaks: bool = False  # a single newline is a visible line break (Obsidian's default)
+
+
+PLAIN = Flavor()
+
+
+@dataclass(slots=True)
+class Block:
+    """One block of the body: its lines of clean text and the marks found in them."""
+
+    kind: str
+    units: list[tuple[int, str]]
+    heading_path: tuple[str, ...]
+    joiner: str = " "
+    links: list[Link] = field(default_factory=list)
+    math: list[Math] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return _join_units(self.units, self.joiner)
+
+
+def _join_units(units: list[tuple[int, str]], joiner: str) -> str:
+    """Unit texts joined; a "\n" unit marks a paragraph break inside one block."""
+    out: list[str] = []
+    for _, t in units:
+        if t == "\n":
+            if out:
+                out.append("\n\n")
+            continue
+        if out and out[-1] != "\n\n":
+            out.append(joiner)
+        out.append(t)
+    return "".join(out).strip("\n")
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int
+    title: str
+    line: int
+    index: int  # position in Parsed.blocks where its section starts
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A Markdown file after the block walk: what both Markdown readers build documents from."""
+
+    path: str
+    front: FrontMatter
+    blocks: list[Block] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    refs: list[Link] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # `:label:` name -> its heading
+
+
+@dataclass(slots=True)
+class _Line:
+    """Inline text being assembled for one source line."""
+
+    parts: list[str] = field(default_factory=list)
+    prose: bool = False  # holds something besides tags and embeds
+
+
+class _Walker:
+    """Turns markdown-it tokens into Blocks; one per file."""
+
+    def __init__(self, path: str, parsed: Parsed, flavor: Flavor, md: MarkdownIt) -> None:
+        self.md = md  # html blocks' visible text goes back through the same inline rules
+        self.path = path
+        self.parsed = parsed
+        self.captions = flavor.captions
+        self.soft_joiner = "\n" if flavor.line_breaks else " "
+        self.stem = PurePath(path).stem
+        self.heading_path: list[tuple[int, str]] = []
+
+    # ---- inline
+
+    def inline(
+        self,
+        children: list[Token],
+        line: int,
+        block: Block,
+        *,
+        prefix: str = "",
+        heading: bool = False,
+        first_in_quote: bool = False,
+    ) -> list[tuple[int, str]]:
+        """Clean text of an inline token, one unit per source line; marks go into `block`."""
+        units: list[tuple[int, str]] = []
+        cur = _Line()
+        if prefix:
+            cur.parts.append(prefix)
+        link_stack: list[tuple[str, int, int, bool]] = []  # href, line, parts index, html
+        skip_until: str | None = None
+        image_lines: dict[int, list[int]] = {}
+        n = len(children)
+
+        indent = " " * (len(prefix) - len(prefix.lstrip(" ")))
+
+        def flush() -> None:
+            # A line of only tags, list markers or embeds carries no text of its own.
+            if cur.prose:
+                units.append((line, indent + collapse("".join(cur.parts))))
+
+        for i in range(n):
+            tok = children[i]
+            ttype = tok.type
+            if skip_until is not None:
+                if ttype == "html_inline" and tok.content.lower().startswith(skip_until):
+                    skip_until = None
+                elif ttype in ("softbreak", "hardbreak"):
+                    line += 1
+                continue
+            if ttype == "text":
+                content = tok.content
+                if first_in_quote and i == 0:
+                    m = _CALLOUT.match(content)
+                    if m:
+                        content = content[m.end() :]
+                if content.startswith("]") and self._doc_ref(children, i - 2):
+                    content = content[1:]
+                if content.endswith("[") and self._doc_ref(children, i):
+                    content = content[:-1]
+                cur.parts.append(content)
+                if content.strip(" ,;\t"):
+                    cur.prose = True
+            elif ttype in ("softbreak", "hardbreak"):
+                flush()
+                cur = _Line()
+                line += 1
+            elif ttype == "code_inline":
+                cur.parts.append(tok.content)
+                cur.prose = True
+                if self._doc_ref(children, i - 1):
+                    block.links.append(Link(tok.content, LinkKind.REF, self.span(line)))
+            elif ttype in ("math_inline", "math_inline_double"):
+                display = ttype == "math_inline_double"
+                delim = "$$" if display else "$"
+                tex = tok.content.strip()
+                cur.parts.append(f"{delim}{tex}{delim}")
+                cur.prose = True
+                end = line + tok.content.count("\n")
+                block.math.append(Math(tex, display, Span(self.path, line, end)))
+                line = end
+            elif ttype == "link_open":
+                link_stack.append(
+                    (str(tok.attrs.get("href", "") or ""), line, len(cur.parts), False)
+                )
+            elif ttype == "link_close":
+                if link_stack:
+                    href, start, idx, _ = link_stack.pop()
+                    label = collapse("".join(cur.parts[idx:])) if start == line else None
+                    self._add_link(block, href, label, start, line)
+            elif ttype == "image":
+                src = tok.attrs.get("src", "") or ""
+                alt = collapse(tok.content) or None
+                if not self._dangerous(str(src)):
+                    block.images.append(Image(str(src), self.span(line), alt=alt))
+                    image_lines.setdefault(line, []).append(len(block.images) - 1)
+            elif ttype == "html_inline":
+                content = tok.content
+                m = TAG.match(content)
+                tag = m.group(1).lower() if m else ""
+                closing = content.startswith("</")
+                if tag in ("script", "style") and not closing and not content.endswith("/>"):
+                    skip_until = f"</{tag}"
+                elif tag == "a" and not closing:
+                    attrs = tag_attrs(content)
+                    link_stack.append((attrs.get("href", ""), line, len(cur.parts), True))
+                elif tag == "a" and closing:
+                    if link_stack and link_stack[-1][3]:
+                        href, start, idx, _ = link_stack.pop()
+                        label = collapse("".join(cur.parts[idx:])) if start == line else None
+                        self._add_link(block, href, label, start, line)
+                elif tag == "img" and not closing:
+                    attrs = tag_attrs(content)
+                    if attrs.get("src") and not self._dangerous(attrs["src"]):
+                        block.images.append(html_image(attrs, self.path, line))
+                elif tag in BLOCK_TAGS:
+                    cur.parts.append(" ")
+                line += content.count("\n")
+            elif ttype == "wikilink":
+                self._wikilink(tok, block, cur, line, image_lines, heading)
+                line += tok.content.count("\n")
+            elif ttype == "role":
+                self._role(tok, block, cur, line)
+            elif ttype == "tag":
+                cur.parts.append(tok.content)
+                if not heading:
+                    self.parsed.tags.append(tok.content[1:])
+        flush()
+        if self.captions and image_lines:
+            self._captions(block, units, image_lines)
+        return units
+
+    def _role(self, tok: Token, block: Block, cur: _Line, line: int) -> None:
+        """Book roles: labels name the heading above them; references to labels are LABEL
+        links showing their target; citations keep their key; tab fences vanish."""
+        role, target = str(tok.meta["role"]), str(tok.meta["target"])
+        if role == "label":
+            if self.parsed.headings:
+                self.parsed.labels.setdefault(target, self.parsed.headings[-1].title)
+        elif role in LABEL_ROLES:
+            block.links.append(Link(target, LinkKind.LABEL, self.span(line)))
+            cur.parts.append(target)
+            cur.prose = True
+        elif role in ("cite", "citet", "citep"):
+            cur.parts.append(f"[{target}]")
+            cur.prose = True
+        elif role == "math":
+            cur.parts.append(f"${target}$")
+            block.math.append(Math(target, False, self.span(line)))
+            cur.prose = True
+        elif role == "term":
+            block.links.append(Link(target, LinkKind.REF, self.span(line)))
+            cur.parts.append(target)
+            cur.prose = True
+        elif role not in ("begin_tab", "end_tab"):
+            cur.parts.append(target)
+            cur.prose = True
+
+    def _doc_ref(self, children: list[Token], i: int) -> bool:
+        """Documentation-site API reference ``[`Name`]``: '[' + code + ']' not followed by '('."""
+        if i < 0 or i + 2 >= len(children):
+            return False
+        a, b, c = children[i], children[i + 1], children[i + 2]
+        return (
+            a.type == "text"
+            and a.content.endswith("[")
+            and b.type == "code_inline"
+            and c.type == "text"
+            and c.content.startswith("]")
+            and not c.content.startswith("](")
+        )
+
+    def _captions(
+        self, block: Block, units: list[tuple[int, str]], image_lines: dict[int, list[int]]
+    ) -> None:
+        """An image's caption is the text line directly below it (Obsidian screenshot notes)."""
+        text_at = dict(units)
+        for ln, indexes in image_lines.items():
+            caption = text_at.get(ln + 1)
+            if caption and (ln + 1) not in image_lines:
+                for k in indexes:
+                    block.images[k] = replace(block.images[k], caption=caption)
+
+    def _wikilink(
+        self,
+        tok: Token,
+        block: Block,
+        cur: _Line,
+        line: int,
+        image_lines: dict[int, list[int]],
+        heading: bool,
+    ) -> None:
+        meta = tok.meta
+        target: str = meta["target"]
+        span = self.span(line)
+        if meta.get("malformed"):
+            self.parsed.problems.append(
+                Problem(f"malformed embed, missing ']': {tok.content[:80]}", span)
+            )
+        if meta["embed"]:
+            if PurePath(target).suffix.lower() in IMAGE_EXTENSIONS:
+                block.images.append(
+                    Image(
+                        target, span, alt=meta["label"], width=meta["width"], height=meta["height"]
+                    )
+                )
+                image_lines.setdefault(line, []).append(len(block.images) - 1)
+            else:
+                block.links.append(
+                    Link(
+                        target, LinkKind.EMBED, span, label=meta["label"], fragment=meta["fragment"]
+                    )
+                )
+            return
+        shown = meta["label"] or target or (meta["fragment"] or "")
+        cur.parts.append(shown)
+        cur.prose = True
+        block.links.append(
+            Link(
+                target or self.stem,
+                LinkKind.WIKILINK,
+                span,
+                label=meta["label"],
+                fragment=meta["fragment"],
+            )
+        )
+
+    @staticmethod
+    def _dangerous(href: str) -> bool:
+        m = _SCHEME.match("".join(href.split()).lower())
+        return bool(m) and m.group(1) in _DANGEROUS_SCHEMES  # type: ignore[union-attr]
+
+    def _add_link(self, block: Block, href: str, label: str | None, start: int, end: int) -> None:
+        href = href.strip()
+        if not href:
+            return
+        span = Span(self.path, start, end)
+        compact = "".join(href.split()).lower()
+        m = _SCHEME.match(compact)
+        if m and len(m.group(1)) > 1:  # one letter is a Windows drive, not a scheme
+            if m.group(1) in _DANGEROUS_SCHEMES:
+                return
+            block.links.append(Link(href, LinkKind.URL, span, label=label or None))
+            return
+        if href.startswith("//"):
+            block.links.append(Link("https:" + href, LinkKind.URL, span, label=label or None))
+            return
+        target, _, fragment = href.partition("#")
+        target = target.partition("?")[0]
+        last = unquote(target.rstrip("/").rsplit("/", 1)[-1]).strip()
+        stem = last
+        suffix = PurePath(last).suffix.lower()
+        if suffix in (".md", ".markdown", ".mdx", ".mdown", ".html", ".htm"):
+            stem = last[: -len(suffix)]
+        block.links.append(
+            Link(
+                stem or self.stem,
+                LinkKind.MARKDOWN,
+                span,
+                label=label or None,
+                fragment=unquote(fragment) or None,
+            )
+        )
+
+    def span(self, line: int, end: int | None = None) -> Span:
+        return Span(self.path, line, line if end is None else end)
+
+    # ---- blocks
+
+    def walk(self, tokens: list[Token], lines: list[str]) -> None:
+        i, n = 0, len(tokens)
+        while i < n:
+            tok = tokens[i]
+            ttype = tok.type
+            if ttype == "heading_open":
+                self._heading(tok, tokens[i + 1])
+                i += 3
+                continue
+            if ttype.endswith("_open") and ttype != "paragraph_open":
+                j = i + 1
+                while j < n and not (tokens[j].level == tok.level and tokens[j].nesting == -1):
+                    j += 1
+                kind = {
+                    "bullet_list_open": "list",
+                    "ordered_list_open": "list",
+                    "blockquote_open": "quote",
+                    "table_open": "table",
+                }.get(ttype, "text")
+                self._container(tokens[i : j + 1], kind, lines)
+                i = j + 1
+                continue
+            if ttype == "paragraph_open":
+                self._container(tokens[i : i + 3], "text", lines)
+                i += 3
+                continue
+            if ttype in ("fence", "code_block"):
+                self._code(tok, lines)
+            elif ttype in ("html_block", "math_block", "math_block_label"):
+                self._container([tok], "text", lines)
+            i += 1
+
+    def _heading(self, tok: Token, inline: Token) -> None:
+        level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
+        scratch = Block("text", [], ())
+        line = (tok.map or [0])[0] + 1
+        units = self.inline(inline.children or [], line, scratch, heading=True)
+        title = collapse(" ".join(t for _, t in units))
+        while self.heading_path and self.heading_path[-1][0] >= level:
+            self.heading_path.pop()
+        if title:
+            self.heading_path.append((level, title))
+            self.parsed.headings.append(Heading(level, title, line, len(self.parsed.blocks)))
+
+    def _new_block(self, kind: str, joiner: str = " ") -> Block:
+        return Block(kind, [], tuple(t for _, t in self.heading_path), joiner=joiner)
+
+    def _code(self, tok: Token, lines: list[str]) -> None:
+        start, end = tok.map or (0, 0)
+        if tok.type == "fence":
+            fence = tok.markup or "```"
+            last = lines[end - 1].strip() if 0 < end <= len(lines) else ""
+            closed = end - start >= 2 and last.startswith(fence) and not last.strip(fence[0])
+            if not closed:
+                self.parsed.problems.append(
+                    Problem(
+                        f"unclosed code fence {fence}: read to the end of the file as code",
+                        self.span(start + 1),
+                    )
+                )
+            first = start + 2
+        else:
+            first = start + 1
+        block = self._new_block("code", "\n")
+        content = tok.content.rstrip("\n")
+        if content.strip():
+            block.units = [(first + k, ln) for k, ln in enumerate(content.split("\n"))]
+            self.parsed.blocks.append(block)
+
+    def _container(self, tokens: list[Token], kind: str, lines: list[str]) -> None:
+        joiner = "\n" if kind in ("list", "table", "quote") else self.soft_joiner
+        if len(tokens) == 1 and tokens[0].type == "html_block":
+            joiner = " "  # HTML wraps lines as spaces, whatever the dialect
+        block = self._new_block(kind, joiner)
+        list_stack: list[str] = []  # "-" or the next ordinal marker
+        pending_prefix = ""
+        quote_first = kind == "quote"
+        row: list[str] = []
+        row_line = 0
+        for tok in tokens:
+            ttype = tok.type
+            if ttype in ("bullet_list_open", "ordered_list_open"):
+                list_stack.append("-" if ttype == "bullet_list_open" else "1")
+            elif ttype in ("bullet_list_close", "ordered_list_close"):
+                list_stack.pop() if list_stack else None
+            elif ttype == "list_item_open":
+                marker = "-" if tok.markup in "-*+" else f"{tok.info or '1'}{tok.markup}"
+                pending_prefix = "  " * (len(list_stack) - 1) + marker + " "
+            elif ttype == "inline":
+                line = (tok.map or [0])[0] + 1
+                if kind == "table":
+                    cell = self.inline(tok.children or [], line, block)
+                    row.append(" ".join(t for _, t in cell))
+                    row_line = line
+                    continue
+                if tok.content.startswith("[[autodoc]]"):
+                    self._autodoc(tok.content, line)
+                    continue
+                if tok.content.strip() == "[[open-in-colab]]":
+                    continue
+                indent = "  " * len(list_stack) if list_stack and not pending_prefix else ""
+                units = self.inline(
+                    tok.children or [],
+                    line,
+                    block,
+                    prefix=pending_prefix or indent,
+                    first_in_quote=quote_first,
+                )
+                pending_prefix = ""
+                quote_first = False
+                if units and kind == "text" and block.units:
+                    block.units.append((units[0][0], "\n"))
+                block.units.extend(units)
+            elif ttype == "tr_close":
+                if any(row):
+                    block.units.append((row_line, " | ".join(row)))
+                row = []
+            elif ttype in ("fence", "code_block"):
+                if kind == "text":
+                    self._code(tok, lines)
+                    continue
+                start = (tok.map or [0])[0] + (2 if ttype == "fence" else 1)
+                for k, ln in enumerate(tok.content.rstrip("\n").split("\n")):
+                    if ln.strip():
+                        block.units.append((start + k, "  " * len(list_stack) + ln))
+            elif ttype == "html_block":
+                self._html_block(tok, block)
+            elif ttype in ("math_block", "math_block_label"):
+                line = (tok.map or [0])[0] + 1
+                end = (tok.map or [0, 1])[1]
+                tex = tok.content.strip()
+                if tex:
+                    block.math.append(Math(tex, True, Span(self.path, line, end)))
+                    block.units.append((line, f"$${tex}$$"))
+        block.units = [(ln, t) for ln, t in block.units if t]
+        if block.units:
+            self.parsed.blocks.append(block)
+        elif block.images or block.links:
+            # An image-only paragraph: keep its marks in a passage with no text of its own.
+            self.parsed.blocks.append(block)
+
+    def _autodoc(self, content: str, line: int) -> None:
+        for k, text in enumerate(content.split("\n")):
+            target = text.removeprefix("[[autodoc]]").strip()
+            if target:
+                self.parsed.refs.append(Link(target, LinkKind.REF, self.span(line + k)))
+
+    def _html_block(self, tok: Token, block: Block) -> None:
+        start = (tok.map or [0])[0] + 1
+        stripped, images, links = strip_html(tok.content, self.path, start)
+        block.images.extend(i for i in images if not self._dangerous(i.target))
+        for href, label, ln in links:
+            self._add_link(block, href, label, ln, ln)
+        if not stripped.strip():
+            return
+        if tok.content.lstrip()[:4].lower() == "<pre":
+            text = html.unescape(stripped)
+            for k, ln in enumerate(text.split("\n")):
+                if ln.strip():
+                    block.units.append((start + k, ln.rstrip()))
+            block.kind, block.joiner = "code", "\n"
+            return
+        # The visible text may still hold Markdown-level marks: math, wikilinks, entities.
+        for offset, text in _paragraphs(stripped):
+            children = self.md.parseInline(text)[0].children or []
+            if block.units:
+                block.units.append((start + offset, "\n"))
+            block.units.extend(self.inline(children, start + offset, block))
+
+
+def _paragraphs(text: str) -> Iterable[tuple[int, str]]:
+    """Blank-line separated pieces of text with their line offset."""
+    current: list[str] = []
+    first = 0
+    for k, ln in enumerate(text.split("\n")):
+        if ln.strip():
+            if not current:
+                first = k
+            current.append(ln.strip())
+        elif current:
+            yield first, "\n".join(current)
+            current = []
+    if current:
+        yield first, "\n".join(current)
+
+
+def _strip_liquid(text: str) -> str:
+    """Jekyll `({% link terms/x.md %})` destinations become plain `(terms/x.md)` links."""
+    return _LIQUID_LINK.sub(r"(\1)", text) if "{%" in text else text
+
+
+def _defuse_brackets(text: str, path: str, problems: list[Problem]) -> str:
+    """Escape `[` on lines holding thousands of them.
+
+    markdown-it's link-label scan is quadratic in unclosed brackets (100 KB of `[[` takes
+    seconds); no real line has that many links, so such a line is read as literal text.
+    """
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        if line.count("[") > MAX_LINE_BRACKETS:
+            lines[k] = line.replace("\\", "\\\\").replace("[", "\\[")
+            problems.append(
+                Problem(
+                    f"more than {MAX_LINE_BRACKETS} '[' on one line: read as plain text",
+                    Span(path, k + 1, k + 1),
+                )
+            )
+    return "\n".join(lines)
+
+
+def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parsed:
+    """Front matter, then the Markdown body walked into blocks (text already decoded)."""
+    body, fm = split_front_matter(text, path)
+    parsed = Parsed(path=path, front=fm)
+    parsed.problems.extend(fm.problems)
+    body = _strip_liquid(body)
+    if body.count("[") > MAX_LINE_BRACKETS:
+        body = _defuse_brackets(body, path, parsed.problems)
+    walker = _Walker(path, parsed, flavor, md)
+    walker.walk(md.parse(body), body.split("\n"))
+    return parsed

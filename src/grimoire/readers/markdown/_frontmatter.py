@@ -1,0 +1,184 @@
+"""YAML (`---`) and TOML (`+++`) front matter, read safely and kept line-exact.
+
+yaml.safe_load semantics (no `!!python/...` constructors), plus caps: an alias bomb expands on
+traversal even under safe_load (PyYAML #235), so anchors/aliases, bytes and expanded nodes are
+all limited, and a refused block becomes a Problem while the body is still read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from grimoire.model import Problem, Span
+from grimoire.readers.base import collapse
+
+MAX_FRONT_MATTER = 64 * 1024
+MAX_YAML_ALIASES = 100
+MAX_META_NODES = 20_000
+
+
+@dataclass(slots=True)
+class FrontMatter:
+    """Front matter as read: the mapping, where it was, and what went wrong."""
+
+    meta: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    end_line: int = 0  # last line of the block (0 when there is none)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    related: list[tuple[str, int]] = field(default_factory=list)
+    references: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def _json_safe(value: Any, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueError("front matter expands past the size limit")
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v, budget) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_json_safe(v, budget) for v in value]
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _yaml_lines(node: yaml.Node, first: int, fm: FrontMatter) -> None:
+    """Line numbers of top-level keys, related terms and references, from the composed node."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        fm.key_lines[str(key.value)] = first + key.start_mark.line
+        if key.value == "related_terms" and isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                if isinstance(item, yaml.ScalarNode) and item.value.strip():
+                    fm.related.append((item.value.strip(), first + item.start_mark.line))
+        elif key.value == "references" and isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                if not isinstance(item, yaml.MappingNode):
+                    continue
+                fields = {
+                    str(k.value): str(v.value)
+                    for k, v in item.value
+                    if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)
+                }
+                url = fields.get("link_url") or fields.get("url") or ""
+                label = fields.get("link_title") or fields.get("title") or url
+                if url or label:
+                    fm.references.append(
+                        (collapse(label), url.strip(), first + item.start_mark.line)
+                    )
+
+
+def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> Any:
+    if ("&" in body or "*" in body) and sum(
+        isinstance(t, (yaml.AliasToken, yaml.AnchorToken))
+        for t in yaml.scan(body, Loader=yaml.CSafeLoader)
+    ) > MAX_YAML_ALIASES:
+        raise ValueError(f"more than {MAX_YAML_ALIASES} YAML anchors/aliases")
+    loader = yaml.CSafeLoader(body)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    if node is not None:
+        _yaml_lines(node, first, fm)
+    return data
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
+    """Read the front matter and blank its lines, so the body keeps the file's line numbers."""
+    fm = FrontMatter()
+    if not text.startswith(("---", "+++")):
+        return text, fm
+    fence = text[:3]
+    first_nl = text.find("\n")
+    if first_nl < 0 or text[3:first_nl].strip():
+        return text, fm
+    closers = ("---", "...") if fence == "---" else ("+++",)
+    pos = first_nl + 1
+    end_line = 0
+    line_no = 2
+    close_start = close_end = -1
+    limit = min(len(text), MAX_FRONT_MATTER + 4096)
+    while pos <= len(text) and pos < limit:
+        nl = text.find("\n", pos)
+        line = text[pos : nl if nl >= 0 else len(text)]
+        if line.rstrip() in closers:
+            close_start, close_end, end_line = pos, (nl if nl >= 0 else len(text)), line_no
+            break
+        if nl < 0:
+            break
+        pos = nl + 1
+        line_no += 1
+    if close_start < 0 and pos >= limit:
+        # The scan stopped at the size cap: a closer further down means front matter that is
+        # too large, not unclosed (issue 11, item 11).
+        closer = re.compile("^(?:" + "|".join(re.escape(c) for c in closers) + r")[ \t]*\r?$",
+                            re.MULTILINE).search(text, pos)
+        if closer is not None:
+            close_start, close_end = closer.start(), closer.end()
+            end_line = text.count("\n", 0, close_start) + 1
+    if close_start < 0:
+        fm.problems.append(Problem(f"unclosed front matter: no closing {fence}", Span(path, 1, 1)))
+        return text, fm
+    body = text[first_nl + 1 : close_start]
+    blanked = "\n" * (end_line - 1) + text[close_end:]
+    if len(body) > MAX_FRONT_MATTER:
+        fm.problems.append(
+            Problem(f"invalid front matter: larger than {MAX_FRONT_MATTER // 1024} KiB",
+                    Span(path, 1, end_line))
+        )
+        fm.end_line = end_line
+        return blanked, fm
+    try:
+        if fence == "+++":
+            data: Any = tomllib.loads(body)
+        else:
+            data = _parse_yaml(body, 2, path, fm)
+        meta = _json_safe(data, [MAX_META_NODES]) if data is not None else {}
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as e:
+        at = 1
+        mark = getattr(e, "problem_mark", None)
+        if mark is not None:
+            at = 2 + mark.line
+        reason = getattr(e, "problem", None) or str(e).split("\n")[0]
+        fm.problems.append(Problem(f"invalid front matter: {reason}", Span(path, at, at)))
+        fm.related.clear()
+        fm.references.clear()
+        fm.end_line = end_line
+        return blanked, fm
+    if not isinstance(meta, dict):
+        # `---` / text / `---` is a thematic break around a paragraph, not front matter.
+        fm.problems.append(
+            Problem("front matter is not a key: value mapping", Span(path, 1, end_line))
+        )
+        fm.related.clear()
+        fm.references.clear()
+        return text, fm
+    fm.meta = meta
+    fm.end_line = end_line
+    return blanked, fm
+
+
+def meta_strings(value: Any) -> list[str]:
+    """A front matter list field as strings: a list, or one string split at commas/spaces."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        items = [str(v) for v in value if v is not None and not isinstance(v, (list, dict))]
+    elif isinstance(value, str):
+        items = value.split(",") if "," in value else value.split()
+    else:
+        items = [str(value)]
+    return [s.strip().lstrip("#").strip() for s in items if s.strip().lstrip("#").strip()]

@@ -1,0 +1,304 @@
+"""Obsidian notes: the Markdown reader plus wikilinks, embeds, highlights, tags and comments.
+
+Syntax (added to markdown.py's parser as inline rules, so code spans and fences are untouched):
+
+- `[[target]]`, `[[target|label]]`, `[[target#heading]]`, `[[target#^block]]`: WIKILINK links.
+  A `|` part that is a number or `WxH` is a size, never a label: `[[Bloom Filter|300]]` has no
+  label, `[[Abstraction and Reasoning Corpus|ARC|300]]` has label "ARC".
+- `![[file.png|400|300]]`: an Image (width 400, height 300; `|400x300` alike); `![[note]]` that is
+  not an image or PDF is an EMBED link. An embed missing its last `]` at the end of a line is
+  read anyway and reported as a Problem.
+- Caption: the text line directly below a line of image embeds captions those images.
+- `==highlight==` keeps its text; `#tag` in the body (not in code, headings, `#123` or URL
+  fragments) goes to `Document.tags`, and a line holding only tags is not passage text;
+  `%%comment%%` is dropped (fence-aware); callouts `> [!note] Title` lose the marker.
+
+Entries: a note is one Entry named by its title (front matter `title`, else a `#` heading, else
+the file stem) when its front matter has glossary keys (as in markdown.py) or when its body
+opens with text before any heading, or under an H1 that repeats the title (a definition, not a
+screenshot or an embed). The definition
+is the whole body. A body that is only "See [[X]]" / "Synonym for [[X]]" / "Abbreviation for
+[[X]]" makes the entry a redirect to X.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path, PurePath
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from grimoire.model import Document, Entry, Problem, Span
+from grimoire.names import normalize
+from grimoire.readers import markdown
+
+name = "obsidian"
+extensions = (".md",)
+
+# A wikilink may wrap onto the next line (hard-wrapped vaults do this), never past `[` or `]`.
+_WIKI_BODY = re.compile(r"[^\[\]]{1,500}")
+_SIZE = re.compile(r"(\d{1,5})(?:\s*[xX]\s*(\d{1,5}))?")
+_TAG_BODY = re.compile(r"[\w/-]{1,100}")
+_NOTE_SUFFIXES = (".md", ".markdown")
+_ID_LIKE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- inline rules
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    src, pos, end = state.src, state.pos, state.posMax
+    embed = src.startswith("![[", pos)
+    if not embed and not src.startswith("[[", pos):
+        return False
+    start = pos + (3 if embed else 2)
+    m = _WIKI_BODY.match(src, start, end)
+    if m is None:
+        return False
+    j = m.end()
+    if j >= end or src[j] != "]":
+        return False
+    malformed = False
+    if src.startswith("]]", j) and j + 2 <= end:
+        stop = j + 2
+    elif embed and (j + 1 >= end or src[j + 1] == "\n"):
+        # `![[Pasted image.png]` at a line end: the author's intent is clear; read and report.
+        malformed, stop = True, j + 1
+    else:
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.content = src[pos:stop]
+        token.meta = _parse_wikilink(m.group(0), embed)
+        token.meta["malformed"] = malformed
+    state.pos = stop
+    return True
+
+
+def _parse_wikilink(inner: str, embed: bool) -> dict[str, object]:
+    parts = " ".join(inner.split()).split("|") if "\n" in inner else inner.split("|")
+    target, _, fragment = parts[0].strip().partition("#")
+    target = target.strip()
+    if not embed and target.lower().endswith(_NOTE_SUFFIXES):
+        target = target.rsplit(".", 1)[0]
+    label: str | None = None
+    sizes: list[int] = []
+    for part in parts[1:]:
+        part = part.strip()
+        size = _SIZE.fullmatch(part)
+        if size:
+            sizes = (
+                [int(size.group(1)), int(size.group(2))]
+                if size.group(2)
+                else [*sizes, int(size.group(1))]
+            )
+        elif part and label is None:
+            label = part
+    return {
+        "target": target,
+        "fragment": fragment.strip() or None,
+        "label": label,
+        "embed": embed,
+        "width": sizes[0] if sizes else None,
+        "height": sizes[1] if len(sizes) > 1 else None,
+    }
+
+
+def _highlight_rule(state: StateInline, silent: bool) -> bool:
+    """`==text==`: the markers go, the text stays (and is parsed as usual)."""
+    src, pos = state.src, state.pos
+    if not src.startswith("==", pos) or src.startswith("===", pos):
+        return False
+    is_open = state.env.get("_obsidian_mark") is state
+    if is_open:
+        if pos == 0 or src[pos - 1].isspace():
+            return False
+        if not silent:
+            state.env["_obsidian_mark"] = None
+    else:
+        after = pos + 2
+        if after >= state.posMax or src[after].isspace() or src[after] == "=":
+            return False
+        close = src.find("==", after, min(state.posMax, after + 2000))
+        if close < 0 or src[close - 1].isspace():
+            return False
+        if not silent:
+            state.env["_obsidian_mark"] = state
+    state.pos = pos + 2
+    return True
+
+
+def _tag_rule(state: StateInline, silent: bool) -> bool:
+    """`#tag` after a space or at the start; `#123` and `x#frag` are not tags."""
+    src, pos = state.src, state.pos
+    if src[pos] != "#" or (pos > 0 and not (src[pos - 1].isspace() or src[pos - 1] in "(,;")):
+        return False
+    m = _TAG_BODY.match(src, pos + 1, state.posMax)
+    if m is None:
+        return False
+    body = m.group(0).rstrip("/-")
+    if not any(c.isalpha() for c in body):
+        return False
+    if not silent:
+        token = state.push("tag", "", 0)
+        token.content = "#" + body
+    state.pos = pos + 1 + len(body)
+    return True
+
+
+def obsidian_plugin(md: MarkdownIt) -> None:
+    """Add Obsidian's inline syntax to a markdown.py parser."""
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("emphasis", "highlight", _highlight_rule)
+    md.inline.ruler.before("link", "obsidian_tag", _tag_rule)
+
+
+_MD = markdown.build_parser().use(obsidian_plugin)
+_FLAVOR = markdown.Flavor(captions=True, line_breaks=True)
+
+
+# --------------------------------------------------------------------------- comments
+
+
+def strip_comments(text: str) -> tuple[str, int | None]:
+    """Drop `%%...%%` comments outside code fences; also the line of an unclosed one."""
+    if "%%" not in text:
+        return text, None
+    out: list[str] = []
+    fence: str | None = None
+    comment_line: int | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip()
+        if comment_line is None and stripped[:3] in ("```", "~~~"):
+            if fence is None:
+                fence = stripped[:3]
+            elif stripped.startswith(fence):
+                fence = None
+            out.append(line)
+            continue
+        if fence is not None or ("%%" not in line and comment_line is None):
+            out.append(line)
+            continue
+        kept: list[str] = []
+        for k, piece in enumerate(line.split("%%")):
+            if k:
+                comment_line = None if comment_line is not None else number
+            if comment_line is None:
+                kept.append(piece)
+        out.append("".join(kept))
+    return "\n".join(out), comment_line
+
+
+# --------------------------------------------------------------------------- reader
+
+
+def _titles_note(parsed: markdown.Parsed, title: str) -> bool:
+    """Whether the note opens with an H1 that repeats its own title (`# LoRA` in LoRA.md),
+    the way many vaults start every note: then the text under it defines the title."""
+    first = parsed.headings[0]
+    following = parsed.headings[1].index if len(parsed.headings) > 1 else len(parsed.blocks)
+    return first.level == 1 and normalize(first.title) == normalize(title) and following > 0
+
+
+def _defines_title(parsed: markdown.Parsed, title: str) -> bool:
+    """A note opening with text (before any heading) defines its title; one opening with an
+    embed or a heading (a screenshot page, a long write-up) does not."""
+    blocks = parsed.blocks
+    if any(key in parsed.front.meta for key in markdown.TERM_KEYS):
+        return True
+    if not blocks:
+        return False
+    if parsed.headings and parsed.headings[0].index == 0 and not _titles_note(parsed, title):
+        return False
+    first = blocks[0]
+    if not first.units:
+        return False
+    first_line = first.units[0][0]
+    return not any(img.span.start_line <= first_line for img in first.images)
+
+
+def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
+    fields = markdown.front_entry_fields(parsed, path)
+    entry = markdown.entry_from_blocks(
+        title, parsed.blocks, markdown.whole_span(parsed, path), **fields
+    )
+    if _defines_title(parsed, title):
+        return [entry]
+    if _ID_LIKE.search(title):
+        return []  # a file named by an id (`002_e29876f0b3329f5d`) names no concept
+    # A note that exists is a page: `[[Loss Functions]]` leads to it and `show` finds it,
+    # even when it holds only an image or opens with a heading (issue 10, defect 7).
+    return [replace(entry, reason="a vault note is a page named by its file or title")]
+
+
+@lru_cache(maxsize=4096)
+def _in_vault(folder: str) -> bool:
+    here = Path(folder)
+    return any((parent / ".obsidian").is_dir() for parent in (here, *here.parents))
+
+
+_SNIFF_HIGHLIGHT = re.compile(r"(?:^|\s)==[^\s=][^=\n]{0,300}[^\s=]==(?=$|[\s.,;:!?)])", re.M)
+
+
+def sniff(head: str, path: str) -> bool:
+    """Wikilinks, embeds or highlights outside code, or a `.obsidian` folder above a `.md` file
+    (Obsidian renders only `.md` as notes: a `.txt` in a vault is plain text)."""
+    if path and PurePath(path).suffix.lower() == ".md" and _in_vault(str(PurePath(path).parent)):
+        return True
+    prose: list[str] = []
+    fence: str | None = None
+    for line in head.split("\n"):
+        stripped = line.lstrip()
+        if stripped[:3] in ("```", "~~~"):
+            fence = None if fence else stripped[:3]
+            continue
+        if fence is None and not line.startswith(("    ", "\t")):
+            prose.append(line)
+    text = "\n".join(prose)
+    if "[[" in text:
+        for m in re.finditer(r"\[\[([^\[\]\n]{1,200})\]\]", text):
+            inner = m.group(1)
+            if (
+                inner not in markdown.DOC_MARKERS
+                and any(c.isalpha() for c in inner)
+                and not any(c in inner for c in "\"'`(){}<>=")
+            ):
+                return True
+    if "==" not in text:
+        return False
+    for m in _SNIFF_HIGHLIGHT.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        line = text[start : end if end >= 0 else len(text)]
+        # `=Section= ==Sub==` is MediaWiki heading markup quoted in a line, not a highlight.
+        if line.count("=") == 4 * len(_SNIFF_HIGHLIGHT.findall(line)):
+            return True
+    return False
+
+
+def _preprocess(problems: list[Problem], path: str) -> Callable[[str], str]:
+    def run(text: str) -> str:
+        text, unclosed = strip_comments(text)
+        if unclosed is not None:
+            problems.append(
+                Problem(
+                    "unclosed %% comment hides the rest of the note", Span(path, unclosed, unclosed)
+                )
+            )
+        return text
+
+    return run
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    early: list[Problem] = []
+    parsed, title = markdown.read_with(
+        data, path, name, _MD, preprocess=_preprocess(early, path), flavor=_FLAVOR
+    )
+    parsed.problems.extend(early)
+    entries = _note_entry(parsed, path, title)
+    return [markdown.make_document(parsed, path, name, title, entries, markdown.tags_of(parsed))]

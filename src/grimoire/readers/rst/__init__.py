@@ -1,0 +1,346 @@
+"""reStructuredText, as Sphinx sites write it; docutils parses, this module reads the tree.
+
+Parsing is locked down: no `include` or file reads (``file_insertion_enabled`` off), no raw
+HTML (``raw_enabled`` off), no docutils.conf, nothing printed; docutils' messages of level
+warning and up become `Problem`s with their line (at most `_MAX_PROBLEMS` per file).
+
+Sphinx writes directives and roles docutils does not know. They are handled by a parser of
+our own (`_rst_sphinx`), so they never fail and docutils' global registries are not touched:
+
+- ``.. glossary::``: each item (term lines, then an indented definition) is one `Entry`;
+  several term lines on consecutive lines are one entry, the later ones its `aliases` (the
+  format says so explicitly).
+- A definition list is a list of entries when it sits under a heading (or rubric) whose
+  title says glossary, terminology, vocabulary, lexicon or definitions. Elsewhere it is an
+  ordinary list passage: in the sites we read, a definition list inside an article names the
+  symbols of a formula (``Weight``, ``Bias``), whose definitions only hold in that article.
+- ``:ref:`` and ``:term:`` give `LinkKind.REF` links, ``:doc:`` `LinkKind.DOC`, target as
+  written, label when the ``text <target>`` form gives one; the clean text shows the label,
+  or the target when there is none. ``.. toctree::`` entries are DOC links.
+  Other unknown roles (``:py:func:``, ``:kbd:`` ...) keep their text and give no link.
+- ``:math:`` and ``.. math::`` give `Math` records, kept as ``$...$`` / ``$$...$$``.
+- ``.. code-block::``, ``::`` literal blocks and doctest blocks are passages of kind "code".
+- ``.. image::`` / ``.. figure::`` give `Image` records (a figure's caption is its caption).
+- Other unknown directives keep their argument and content as text; ``literalinclude`` (a
+  file read), ``index``, ``highlight`` and module markers give nothing.
+- ``.. rubric::`` is a heading without a section: it joins the heading path of what follows
+  it, up to the next rubric or section.
+
+Sections, with any adornment, give the heading path; the first section's title is the
+document's title, and is also the first element of the heading paths under it.
+Explicit labels (``.. _name:``) are listed in ``Document.meta["labels"]`` (label -> section
+title or term), so that ``:ref:`` links can be resolved; docinfo fields go to `meta` too.
+
+Blocks (paragraph, list, table, code, math, admonition, figure ...) come from `_rst_tree`;
+neighbouring blocks under one heading path merge into passages of about 1000 characters,
+code stays alone, and a block over 2000 characters is cut at paragraph, line, then sentence
+boundaries. A glossary entry's definition is also a passage, under the heading path plus
+the term. A file with a line over 10000 characters or indented over 160 columns is read as
+plain paragraphs, with a Problem: docutils refuses the first and nests a state machine per
+level of the second until it runs out of stack.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import PurePath
+from typing import Any
+
+from docutils import nodes
+from docutils.core import publish_doctree
+
+from grimoire.model import (
+    Document,
+    Image,
+    Link,
+    Math,
+    Passage,
+    Problem,
+    Reference,
+    Span,
+)
+from grimoire.readers.base import collapse, decode
+from grimoire.readers.conventions import WORD
+from grimoire.readers.labels import link_local_labels
+from grimoire.readers.rst import _sphinx as _rst_sphinx
+from grimoire.readers.rst._tree import ADORNMENT, Block, Record, Walker, indent
+from grimoire.readers.sections import add_section_entries
+
+name = "rst"
+extensions = (".rst", ".rest")
+
+_PASSAGE_TARGET = 1000  # merge blocks into a passage up to about this many characters
+_PASSAGE_MAX = 2000  # never more than this in one passage
+_MAX_PROBLEMS = 100
+# docutils refuses a document with a longer line; its inline parser is slow on such lines.
+_LINE_LIMIT = 10000
+_MAX_INDENT = 160  # columns; Sphinx sources stay far below, hostile nesting goes far above
+
+_SETTINGS: dict[str, Any] = {
+    "report_level": 5,  # never print
+    "halt_level": 5,  # never raise on a message
+    "exit_status_level": 5,
+    "traceback": True,  # raise instead of calling sys.exit
+    "file_insertion_enabled": False,  # `include`, `csv-table :file:` and the like read nothing
+    "raw_enabled": False,
+    "_disable_config": True,  # no docutils.conf
+    "doctitle_xform": False,  # keep the title a section: it is a real heading in the file
+    "sectsubtitle_xform": False,
+    "syntax_highlight": "none",  # no Pygments: faster, no "unknown lexer" messages
+    "smart_quotes": False,
+    "line_length_limit": _LINE_LIMIT,
+    "language_code": "en",
+}
+
+_WORD = WORD
+
+# Sniffing a .txt file: an underlined title and an rst mark (directive, label or role).
+_RST_MARK = re.compile(
+    r"^\.\. (?:[A-Za-z][\w+.-]{0,40}(?::[\w+.-]{1,40})?::|_[^:\n]{1,200}:)"
+    r"|:[A-Za-z][\w+.-]{0,40}:`",
+    re.M,
+)
+
+
+def sniff(head: str, path: str) -> bool:
+    if PurePath(path).suffix.lower() in extensions:
+        return True
+    lines = head.split("\n")
+    underlined = any(
+        ADORNMENT.fullmatch(line)
+        and lines[i - 1].strip()
+        and not ADORNMENT.fullmatch(lines[i - 1])
+        and len(line.rstrip()) >= len(lines[i - 1].rstrip())
+        for i, line in enumerate(lines)
+        if i > 0
+    )
+    return underlined and _RST_MARK.search(head) is not None
+
+
+def _read_file(data: bytes, path: str) -> list[Document]:
+    text = decode(data, path)
+    lines = text.split("\n")
+    too_long = next((n for n, line in enumerate(lines, 1) if len(line) > _LINE_LIMIT), None)
+    if too_long:
+        return [_fallback(text, path, f"line longer than {_LINE_LIMIT} characters", too_long)]
+    too_deep = next((n for n, line in enumerate(lines, 1) if indent(line) > _MAX_INDENT), None)
+    if too_deep:
+        # docutils nests a state machine per level: slow, then out of stack.
+        return [_fallback(text, path, f"indented more than {_MAX_INDENT} columns", too_deep)]
+    messages: list[nodes.system_message] = []
+    try:
+        tree = publish_doctree(
+            text,
+            source_path=path,
+            reader=_rst_sphinx.DocReader(),
+            parser=_rst_sphinx.SphinxParser(messages.append),
+            settings_overrides={**_SETTINGS, "warning_stream": io.StringIO()},
+        )
+    except Exception as e:  # docutils has no error hierarchy for its own failures
+        # One file docutils trips over must not stop a batch: keep its text readable.
+        return [_fallback(text, path, f"reStructuredText parser failed ({type(e).__name__}: {e})")]
+    walker = Walker(path, lines, tree)
+    walker.walk()
+    problems = _problems(messages, walker.problems, path)
+    return [
+        Document(
+            path=path,
+            format=name,
+            title=walker.title or PurePath(path).stem,
+            passages=tuple(_passages(walker.blocks, lines, path)),
+            entries=tuple(walker.entries),
+            meta=walker.meta,
+            problems=problems,
+        )
+    ]
+
+
+def _fallback(text: str, path: str, why: str, line: int = 1) -> Document:
+    """Paragraphs as plain text, for a file docutils cannot parse."""
+    passages: list[Passage] = []
+    start: int | None = None
+    lines = text.split("\n")
+    for i, row in enumerate([*lines, ""], start=1):
+        if row.strip() and start is None:
+            start = i
+        elif not row.strip() and start is not None:
+            body = "\n".join(lines[start - 1 : i - 1]).strip()
+            passages.extend(_split_plain(body, Span(path, start, i - 1)))
+            start = None
+    first = next((p.text.split("\n")[0][:200] for p in passages), PurePath(path).stem)
+    problem = Problem(why + "; read as plain text", Span(path, line, line))
+    return Document(
+        path=path, format=name, title=first, passages=tuple(passages), problems=(problem,)
+    )
+
+
+def _split_plain(body: str, span: Span) -> Iterator[Passage]:
+    for piece in _pieces(body):
+        yield Passage(text=piece, span=span)
+
+
+def _problems(
+    messages: list[nodes.system_message], own: list[Problem], path: str
+) -> tuple[Problem, ...]:
+    seen: dict[tuple[str, int], Problem] = {}
+    for msg in messages:
+        if msg["level"] < 2:  # info and debug: not problems
+            continue
+        text = collapse(msg[0].astext()) if len(msg) else "reStructuredText problem"
+        line = msg.get("line") or 1
+        seen.setdefault((text, line), Problem(text, Span(path, line, line)))
+    for p in own:
+        seen.setdefault((p.message, p.span.start_line), p)
+    found = sorted(seen.values(), key=lambda p: p.span.start_line)
+    if len(found) > _MAX_PROBLEMS:
+        rest = len(found) - _MAX_PROBLEMS
+        last = found[_MAX_PROBLEMS].span
+        found = [*found[:_MAX_PROBLEMS], Problem(f"... and {rest} more problems", last)]
+    return tuple(found)
+
+
+# ---------------------------------------------------------------------- passages
+
+
+def _passages(blocks: list[Block], lines: list[str], path: str) -> list[Passage]:
+    """Merge small neighbouring blocks of one heading path; cut long ones; code stays alone."""
+    out: list[Passage] = []
+    pending: list[Record] = []  # records of text-less blocks (an image alone)
+    current: Block | None = None
+    for block in _cut(blocks, lines):
+        if not block.text:
+            if current is not None and current.heading_path == block.heading_path:
+                current.records.extend(block.records)
+                current.end = max(current.end, block.end)
+            else:
+                pending.extend(block.records)
+            continue
+        if pending:
+            block.records[:0] = pending
+            block.start = min(block.start, *(r.span.start_line for r in pending))
+            pending = []
+        if (
+            current is not None
+            and current.heading_path == block.heading_path
+            and "code" not in (current.kind, block.kind)
+            and len(current.text) + len(block.text) + 2 <= _PASSAGE_TARGET
+        ):
+            current.text += "\n\n" + block.text
+            current.kind = current.kind if current.kind == block.kind else "text"
+            current.end = max(current.end, block.end)
+            current.records.extend(block.records)
+            continue
+        if current is not None:
+            out.append(_passage(current, path))
+        current = block
+    if current is not None:
+        current.records.extend(pending)
+        out.append(_passage(current, path))
+    elif pending and out:
+        out[-1] = replace(
+            out[-1], images=out[-1].images + tuple(r for r in pending if isinstance(r, Image))
+        )
+    return out
+
+
+def _passage(block: Block, path: str) -> Passage:
+    records = block.records
+    return Passage(
+        text=block.text,
+        span=Span(path, block.start, max(block.start, block.end)),
+        heading_path=block.heading_path,
+        kind=block.kind,
+        links=tuple(r for r in records if isinstance(r, Link)),
+        math=tuple(r for r in records if isinstance(r, Math)),
+        images=tuple(r for r in records if isinstance(r, Image)),
+        references=tuple(r for r in records if isinstance(r, Reference)),
+    )
+
+
+def _cut(blocks: list[Block], lines: list[str]) -> Iterator[Block]:
+    """Blocks longer than `_PASSAGE_MAX`, cut at paragraph, line, then sentence boundaries."""
+    for block in blocks:
+        if len(block.text) <= _PASSAGE_MAX:
+            yield block
+            continue
+        pieces = _pieces(block.text)
+        starts: list[int] = []
+        cursor = block.start
+        for piece in pieces:
+            found = _locate(piece, lines, cursor, block.end)
+            cursor = found or cursor
+            starts.append(cursor)
+        for k, piece in enumerate(pieces):
+            start = starts[k]
+            end = (
+                block.end
+                if k + 1 == len(pieces)
+                else max(start, starts[k + 1] - (starts[k + 1] > start))
+            )
+            mine = [
+                r
+                for r in block.records
+                if start <= r.span.start_line <= end
+                and (k == 0 or r.span.start_line > starts[k - 1] or starts[k - 1] < start)
+            ]
+            yield Block(piece, block.kind, block.heading_path, start, end, mine)
+
+
+def _pieces(text: str) -> list[str]:
+    """`text` in pieces of at most `_PASSAGE_MAX` characters, each about `_PASSAGE_TARGET`."""
+    units: list[tuple[str, str]] = []  # (separator before it, text)
+    for para in text.split("\n\n"):
+        sep = "\n\n"
+        lines = [para] if len(para) <= _PASSAGE_TARGET else para.split("\n")
+        for line in lines:
+            for part in _sentences(line):
+                units.append((sep, part))
+                sep = " " if part is not line else "\n"
+            sep = "\n"
+    pieces: list[str] = []
+    for sep, unit in units:
+        if pieces and len(pieces[-1]) + len(unit) + 2 <= _PASSAGE_TARGET:
+            pieces[-1] += sep + unit
+        else:
+            pieces.append(unit)
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def _sentences(line: str) -> list[str]:
+    # Cut by index: slicing the rest off at each cut copied it, quadratic on one long line.
+    out: list[str] = []
+    at = 0
+    while len(line) - at > _PASSAGE_TARGET:
+        limit = at + _PASSAGE_TARGET
+        cut = line.rfind(". ", at, limit)
+        if cut - at < _PASSAGE_TARGET // 4:
+            cut = line.rfind(" ", at, limit)
+        if cut - at < _PASSAGE_TARGET // 4:
+            cut = limit - 1
+        out.append(line[at : cut + 1].rstrip())
+        at = cut + 1
+        while at < len(line) and line[at].isspace():
+            at += 1
+    out.append(line if at == 0 else line[at:])
+    return out
+
+
+def _locate(piece: str, lines: list[str], start: int, end: int) -> int | None:
+    """The first line in start..end holding the first words of `piece`, in order, as words."""
+    probe = _WORD.findall(piece.lstrip().split("\n")[0][:200])[:3]
+    if not probe:
+        return None
+    for n in range(start, min(end, len(lines)) + 1):
+        words = iter(_WORD.findall(lines[n - 1]))
+        if all(any(w == p for w in words) for p in probe):
+            return n
+    return None
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    """Parse one file; sections that define their heading become entries (`sections`)."""
+    return [link_local_labels(add_section_entries(doc)) for doc in _read_file(data, path)]
+

@@ -1,0 +1,509 @@
+"""A docutils tree, read as blocks of clean text with exact source lines; and glossary entries.
+
+docutils gives most nodes the line where they start (a title: its underline; some nodes
+none). A block ends at the last non-blank line before the next node outside it starts, or
+before the text dedents. Links, math and images get the line, inside their block, where
+their target or TeX is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from docutils import nodes
+
+from grimoire.model import Entry, Image, Link, LinkKind, Math, Problem, Reference, Span
+from grimoire.readers.base import collapse
+
+_XREF_KINDS = {"doc": LinkKind.DOC, "label": LinkKind.LABEL}
+_SUBSTITUTION = re.compile(r"\|[^|\n]{1,200}\|_{0,2}")
+
+_GLOSSARY_TITLE = re.compile(
+    r"\b(?:glossary|glossaries|terminology|vocabulary|lexicon|definitions)\b", re.I
+)
+_URL_SCHEME = re.compile(r"(?:https?|ftp|mailto):", re.I)
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+")
+_PIXELS = re.compile(r"(\d{1,6})\s*(?:px)?")
+ADORNMENT = re.compile(r"([!-/:-@\[-`{-~])\1{2,}[ \t]*")  # a line of 3+ of one punctuation
+_UNDERLINE = re.compile(r"([!-/:-@\[-`{-~])\1*")
+
+_PLACE = Span("", 0, 0)  # records get their real span once their block's lines are known
+Record = Link | Math | Image | Reference
+
+
+@dataclass(slots=True)
+class Block:
+    """Clean text of one block-level node, with the records found in it."""
+
+    text: str
+    kind: str
+    heading_path: tuple[str, ...]
+    start: int
+    end: int
+    records: list[Record] = field(default_factory=list)
+
+
+_SKIP = (
+    nodes.comment,
+    nodes.target,
+    nodes.substitution_definition,
+    nodes.system_message,
+    nodes.raw,
+    nodes.pending,
+    nodes.transition,
+    nodes.decoration,
+    nodes.meta,
+)
+_CODE = (nodes.literal_block, nodes.doctest_block)
+_LISTS = (
+    nodes.bullet_list,
+    nodes.enumerated_list,
+    nodes.definition_list,
+    nodes.field_list,
+    nodes.option_list,
+    nodes.line_block,
+)
+
+
+class Walker:
+    """Walks a doctree in document order; collects blocks, entries, title and problems."""
+
+    def __init__(self, path: str, lines: list[str], document: nodes.document) -> None:
+        self.path = path
+        self.lines = lines
+        self.document = document
+        self.blocks: list[Block] = []
+        self.entries: list[Entry] = []
+        self.problems: list[Problem] = []
+        self.meta: dict[str, Any] = {}
+        self.title = ""
+        self._order: dict[int, int] = {}  # id(node) -> pre-order index
+        self._last: list[int] = []  # pre-order index of a node's last descendant
+        self._starts: list[int | None] = []
+        self._number(document)
+        # _next[k]: the first index >= k of a node with a known start line.
+        self._next = [len(self._starts)] * (len(self._starts) + 1)
+        for k in range(len(self._starts) - 1, -1, -1):
+            self._next[k] = k if self._starts[k] is not None else self._next[k + 1]
+
+    # --------------------------------------------------------- line bookkeeping
+
+    def _number(self, root: nodes.Element) -> None:
+        stack: list[tuple[nodes.Element, bool]] = [(root, False)]
+        open_: list[int] = []
+        while stack:
+            node, done = stack.pop()
+            if done:
+                self._last[open_.pop()] = len(self._last) - 1
+                continue
+            self._order[id(node)] = len(self._last)
+            open_.append(len(self._last))
+            self._last.append(len(self._last))
+            skip = isinstance(node, nodes.system_message) or (
+                isinstance(node, nodes.Inline) and isinstance(node.parent, nodes.TextElement)
+            )
+            self._starts.append(None if skip else self._own_start(node))
+            stack.append((node, True))
+            stack.extend(
+                (c, False) for c in reversed(node.children) if isinstance(c, nodes.Element)
+            )
+
+    def _own_start(self, node: nodes.Element) -> int | None:
+        if isinstance(node, nodes.section):
+            return (
+                self._own_start(node[0]) if len(node) and isinstance(node[0], nodes.title) else None
+            )
+        line = node.line
+        if line is None or not 0 < line <= len(self.lines):
+            return None
+        if isinstance(node, nodes.title) and isinstance(node.parent, nodes.section):
+            # docutils gives a title the line of its underline.
+            under = self.lines[line - 1].strip()
+            if _UNDERLINE.fullmatch(under) and line >= 2:
+                line -= 1
+                if line >= 2 and self.lines[line - 2].strip() == under:
+                    line -= 1  # an overline
+        return line
+
+    def start_of(self, node: nodes.Element) -> int:
+        """First line of a block-level node: its own, else its first descendant's."""
+        i = self._order.get(id(node))
+        if i is None:
+            return node.line or 1
+        k = self._next[i]
+        if k <= self._last[i]:
+            return self._starts[k]  # type: ignore[return-value]
+        return self._after(i, 0) or 1
+
+    def _after(self, i: int, line: int) -> int | None:
+        """The first line after `line` where a node outside node `i`'s subtree starts."""
+        k = self._next[self._last[i] + 1]
+        while k < len(self._starts):
+            start = self._starts[k]
+            if start is not None and start > line:
+                return start
+            k = self._next[k + 1]
+        return None
+
+    def end_of(self, node: nodes.Element, start: int) -> int:
+        """Last line of a node: the last non-blank line before what follows, or before a dedent."""
+        i = self._order.get(id(node))
+        stop = (self._after(i, start) if i is not None else None) or len(self.lines) + 1
+        margin = indent(self.lines[start - 1])
+        end = start
+        for n in range(start + 1, min(stop, len(self.lines) + 1)):
+            line = self.lines[n - 1]
+            if not line.strip():
+                continue
+            if indent(line) < margin:
+                break
+            if indent(line) == margin and line.lstrip().startswith("..") and n - 1 > end:
+                break  # a comment or label after a blank line: docutils gives comments no line
+            end = n
+        return end
+
+    # --------------------------------------------------------------- the walk
+
+    def walk(self) -> None:
+        for info in self.document.findall(nodes.docinfo):
+            for fld in info.findall(nodes.field):
+                self.meta[fld[0].astext()] = fld[1].astext()
+            for child in info.children:
+                if not isinstance(child, nodes.field):
+                    self.meta[child.tagname] = child.astext()
+        labels = self._labels()
+        if labels:
+            self.meta["labels"] = labels
+        self._sequence(self.document, (), glossary=False)
+
+    def _labels(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for label, explicit in self.document.nametypes.items():
+            ident = self.document.nameids.get(label)
+            node = self.document.ids.get(ident) if ident else None
+            if not explicit or node is None:
+                continue
+            if isinstance(node, nodes.section):
+                out[label] = collapse(node[0].astext())
+            elif isinstance(node, nodes.definition_list) and node.next_node(nodes.term):
+                out[label] = collapse(node.next_node(nodes.term).astext())
+        return out
+
+    def _sequence(self, parent: nodes.Element, path: tuple[str, ...], glossary: bool) -> None:
+        rubric: str | None = None
+        for child in parent.children:
+            here = (*path, rubric) if rubric else path
+            if isinstance(child, nodes.section):
+                title = collapse(self._inline(child[0], [])) if len(child) else ""
+                self.title = self.title or title
+                new = (*path, title)
+                self._sequence(child, new, glossary or bool(_GLOSSARY_TITLE.search(title)))
+            elif isinstance(child, (nodes.title, _SKIP)):
+                continue
+            elif isinstance(child, nodes.rubric):
+                rubric = collapse(self._inline(child, [])) or None
+            elif isinstance(child, (nodes.docinfo, nodes.topic)) and (
+                isinstance(child, nodes.docinfo) or "contents" in child["classes"]
+            ):
+                continue  # metadata, or a table of contents generated from the headings
+            elif isinstance(child, (nodes.container, nodes.compound)):
+                self._sequence(child, here, glossary)
+            elif isinstance(child, nodes.definition_list) and (
+                "glossary" in child["classes"]
+                or glossary
+                or (rubric is not None and bool(_GLOSSARY_TITLE.search(rubric)))
+            ):
+                for item in child.children:
+                    if isinstance(item, nodes.definition_list_item):
+                        self._entry(item, here)
+            elif isinstance(child, nodes.Element):
+                self._block(child, here)
+
+    def _block(self, node: nodes.Element, path: tuple[str, ...]) -> None:
+        records: list[Record] = []
+        text = self._render(node, records)
+        if isinstance(node, _CODE):
+            kind = "code"
+        elif isinstance(node, nodes.math_block):
+            kind = "math"
+        elif isinstance(node, _LISTS):
+            kind = "list"
+        elif isinstance(node, nodes.table):
+            kind = "table"
+        elif isinstance(node, nodes.block_quote):
+            kind = "quote"
+        else:
+            kind = "text"
+        start = self.start_of(node)
+        end = self.end_of(node, start)
+        self.blocks.append(Block(text, kind, path, start, end, self._place(records, start, end)))
+
+    def _entry(self, item: nodes.definition_list_item, path: tuple[str, ...]) -> None:
+        records: list[Record] = []
+        terms = [
+            collapse(self._inline(t, records)) for t in item.children if isinstance(t, nodes.term)
+        ]
+        terms = [t for t in terms if t]
+        definition = next((c for c in item.children if isinstance(c, nodes.definition)), None)
+        if not terms:
+            return
+        def_records: list[Record] = []
+        body = self._render(definition, def_records) if definition is not None else ""
+        start = self.start_of(item)
+        end = self.end_of(item, start)
+        placed = self._place(records + def_records, start, end)
+        self.entries.append(
+            Entry(
+                term=terms[0],
+                definition=body,
+                span=Span(self.path, start, end),
+                aliases=tuple(terms[1:]),
+                links=tuple(r for r in placed if isinstance(r, Link)),
+                math=tuple(r for r in placed if isinstance(r, Math)),
+                images=tuple(r for r in placed if isinstance(r, Image)),
+                references=tuple(r for r in placed if isinstance(r, Reference)),
+            )
+        )
+        if body and definition is not None:
+            d_start = self.start_of(definition)
+            d_records = self._place(def_records, d_start, end)
+            self.blocks.append(Block(body, "text", (*path, terms[0]), d_start, end, d_records))
+        if definition is not None:
+            # A glossary nested in an entry defines terms too (scikit-learn's glossary nests
+            # `_estimator_type` under `tags`): each of its items is an entry of its own.
+            for inner in definition.findall(nodes.definition_list):
+                if "glossary" in inner["classes"] and _nearest_glossary(inner, definition):
+                    for sub in inner.children:
+                        if isinstance(sub, nodes.definition_list_item):
+                            self._entry(sub, (*path, terms[0]))
+
+    def _place(self, records: list[Record], start: int, end: int) -> list[Record]:
+        """Give each record the line (within start..end) where its target or TeX is written."""
+        out: list[Record] = []
+        cursor = start
+        for record in records:
+            needle = _needle(record)
+            line = self._find(needle, cursor, end) or self._find(needle, start, end) or start
+            cursor = line
+            out.append(replace(record, span=Span(self.path, line, line)))
+        return out
+
+    def _find(self, needle: str, start: int, end: int) -> int | None:
+        if not needle:
+            return None
+        for n in range(start, min(end, len(self.lines)) + 1):
+            if needle in self.lines[n - 1]:
+                return n
+        return None
+
+    # -------------------------------------------------------------- rendering
+
+    def _render(self, node: nodes.Node, records: list[Record]) -> str:
+        """Clean text of a block-level node."""
+        if isinstance(node, nodes.Text):
+            return collapse(node.astext())
+        if not isinstance(node, nodes.Element) or isinstance(node, _SKIP):
+            return ""
+        if isinstance(node, nodes.TextElement) and not isinstance(node, (*_CODE, nodes.math_block)):
+            return collapse(self._inline(node, records))
+        if isinstance(node, _CODE):
+            return node.astext().rstrip()
+        if isinstance(node, nodes.math_block):
+            tex = node.astext().strip()
+            records.append(Math(tex, True, _PLACE))
+            return f"$${tex}$$"
+        if isinstance(node, (nodes.bullet_list, nodes.enumerated_list)):
+            ordered = isinstance(node, nodes.enumerated_list)
+            first = node.get("start", 1)
+            items = []
+            for n, item in enumerate(node.children):
+                marker = f"{first + n}. " if ordered else "- "
+                body = self._children(item, records, sep="\n")
+                items.append(marker + body.replace("\n", "\n" + " " * len(marker)))
+            return "\n".join(items)
+        if isinstance(node, nodes.definition_list):
+            items = []
+            for item in node.children:
+                terms = " / ".join(
+                    collapse(self._inline(t, records))
+                    for t in item.children
+                    if isinstance(t, nodes.term)
+                )
+                body = "".join(
+                    self._children(d, records, sep="\n")
+                    for d in item.children
+                    if isinstance(d, nodes.definition)
+                )
+                items.append(f"{terms}: {body}" if body else terms)
+            return "\n".join(items)
+        if isinstance(node, (nodes.field_list, nodes.option_list)):
+            rows = []
+            for row in node.children:
+                if isinstance(row, nodes.Element) and len(row) == 2:
+                    rows.append(
+                        f"{self._render(row[0], records)}: {self._children(row[1], records, ' ')}"
+                    )
+            return "\n".join(rows)
+        if isinstance(node, nodes.option_group):
+            return ", ".join(collapse(o.astext()) for o in node.children)
+        if isinstance(node, nodes.line_block):
+            return "\n".join(self._render(c, records) for c in node.children)
+        if isinstance(node, nodes.table):
+            rows = []
+            for row in node.findall(nodes.row):
+                cells = [self._children(e, records, " ") for e in row.children]
+                if any(cells):
+                    rows.append(" | ".join(cells))
+            return "\n".join(rows)
+        if isinstance(node, nodes.image):
+            records.append(self._image(node, None))
+            return ""
+        if isinstance(node, nodes.figure):
+            caption = next(
+                (
+                    collapse(self._inline(c, records))
+                    for c in node.children
+                    if isinstance(c, nodes.caption)
+                ),
+                None,
+            )
+            for image in node.findall(nodes.image):
+                records.append(self._image(image, caption or None))
+            legend = "".join(
+                self._children(c, records) for c in node.children if isinstance(c, nodes.legend)
+            )
+            return "\n\n".join(t for t in (caption, legend) if t)
+        if isinstance(node, (nodes.footnote, nodes.citation)):
+            label = node[0].astext() if len(node) and isinstance(node[0], nodes.label) else ""
+            body = self._children(node, records, skip_label=True)
+            url = _URL_IN_TEXT.search(body)
+            if url:
+                records.append(
+                    Reference(collapse(body.replace(url.group(), "")) or label, url.group(), _PLACE)
+                )
+            return f"[{label}] {body}" if label else body
+        if isinstance(node, (nodes.Admonition, nodes.topic, nodes.sidebar)):
+            head = node.tagname.capitalize() if not isinstance(node[0], nodes.title) else ""
+            body = self._children(node, records)
+            return f"{head}: {body}" if head and body else body
+        if isinstance(node, nodes.attribution):
+            return "— " + collapse(self._inline(node, records))
+        return self._children(node, records)
+
+    def _children(
+        self,
+        node: nodes.Element,
+        records: list[Record],
+        sep: str = "\n\n",
+        skip_label: bool = False,
+    ) -> str:
+        parts = []
+        for child in node.children:
+            if skip_label and isinstance(child, nodes.label):
+                continue
+            text = self._render(child, records)
+            if text:
+                parts.append(text)
+        return sep.join(parts)
+
+    def _inline(self, node: nodes.Element, records: list[Record]) -> str:
+        """Clean text of inline content: markup dropped, math as $...$, links as their label."""
+        out: list[str] = []
+        for child in node.children:
+            if isinstance(child, nodes.Text):
+                out.append(child.astext())
+            elif isinstance(child, nodes.math):
+                tex = child.astext()
+                records.append(Math(tex, False, _PLACE))
+                out.append(f"${tex}$")
+            elif isinstance(child, nodes.inline) and "xref_kind" in child.attributes:
+                kind = _XREF_KINDS.get(child["xref_kind"], LinkKind.REF)
+                records.append(Link(child["xref_target"], kind, _PLACE, label=child["xref_label"]))
+                shown = child.astext()
+                if kind == LinkKind.LABEL and not child["xref_label"]:
+                    # `:ref:`intro`` reads as the title its label names, as Sphinx renders it.
+                    shown = self.meta.get("labels", {}).get(child["xref_target"], shown)
+                out.append(shown)
+            elif isinstance(child, nodes.problematic) and _SUBSTITUTION.fullmatch(child.astext()):
+                continue  # `|name|` with no definition: Sphinx would fail; never leave it as text
+            elif isinstance(child, nodes.reference):
+                label = self._inline(child, records)
+                uri = child.get("refuri", "")
+                if uri and _URL_SCHEME.match(uri):
+                    records.append(
+                        Link(
+                            uri,
+                            LinkKind.URL,
+                            _PLACE,
+                            label=collapse(label) if label != uri else None,
+                        )
+                    )
+                elif child.get("refname") and child["refname"] not in self.document.nameids:
+                    line = self._line_near(child)
+                    self.problems.append(
+                        Problem(
+                            f'unknown target name "{child["refname"]}"', Span(self.path, line, line)
+                        )
+                    )
+                out.append(label)
+            elif isinstance(child, nodes.image):
+                records.append(self._image(child, None))
+            elif isinstance(child, (nodes.footnote_reference, nodes.citation_reference)):
+                out.append(f"[{child.astext()}]")
+            elif isinstance(child, _SKIP):
+                continue
+            elif isinstance(child, nodes.Element):
+                out.append(self._inline(child, records))
+        return "".join(out)
+
+    def _line_near(self, node: nodes.Node) -> int:
+        """The start line of the nearest enclosing node that has one."""
+        current: nodes.Node | None = node
+        while current is not None:
+            i = self._order.get(id(current))
+            if i is not None and self._starts[i] is not None:
+                return self._starts[i]  # type: ignore[return-value]
+            current = current.parent
+        return 1
+
+    def _image(self, node: nodes.Element, caption: str | None) -> Image:
+        return Image(
+            target=node.get("uri", ""),
+            span=_PLACE,
+            caption=caption,
+            alt=node.get("alt"),
+            width=_pixels(node.get("width")),
+            height=_pixels(node.get("height")),
+        )
+
+
+def _nearest_glossary(inner: nodes.Element, definition: nodes.Element) -> bool:
+    """Whether no other glossary lies between `inner` and the definition holding it."""
+    node = inner.parent
+    while node is not None and node is not definition:
+        if isinstance(node, nodes.definition_list) and "glossary" in node["classes"]:
+            return False
+        node = node.parent
+    return True
+
+
+def _needle(record: Record) -> str:
+    if isinstance(record, Math):
+        return record.tex.strip().split("\n")[0][:60]
+    if isinstance(record, Link):
+        return record.target.split("\n")[0][:200]
+    if isinstance(record, Image):
+        return record.target
+    return record.url
+
+
+def _pixels(value: str | None) -> int | None:
+    match = _PIXELS.fullmatch(value.strip()) if value else None
+    return int(match.group(1)) if match else None
+
+
+def indent(line: str) -> int:
+    line = line.expandtabs(8)  # as docutils counts indentation
+    return len(line) - len(line.lstrip())

@@ -1,0 +1,104 @@
+"""Ingest the generated hostile folder once; every case ends as it must and the batch goes on."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import grimoire
+from grimoire.ingest import IngestReport
+from grimoire.store.base import SourceRecord
+from tests.hostile.corpus import CASES, PASSWD_MARK, Case
+
+
+@dataclass
+class Ingested:
+    folder: Path
+    report: IngestReport
+    records: dict[str, SourceRecord]  # by stored path
+    terms: dict[str, set[str]]  # stored path -> entry terms
+    texts: str  # every stored passage and entry text
+    names: dict[str, list[str]]  # case id -> stored paths of its files
+
+
+def _stored(folder: Path, name: str | bytes) -> str:
+    if isinstance(name, bytes):
+        # What `storable` must produce: each byte that is not UTF-8 as a visible \xNN escape.
+        return os.fsencode(str(folder)).decode() + "/" + name.decode("utf-8", "backslashreplace")
+    return str(folder / name)
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Ingested:
+    base = tmp_path_factory.mktemp("hostile")
+    folder = base / "notes"
+    folder.mkdir()
+    names: dict[str, list[str]] = {}
+    for case in CASES:
+        made = case.make(folder) if case.make else []
+        for name, data in case.files.items():
+            # Bytes names arrive as Python spells undecodable names: lone surrogates.
+            (folder / (os.fsdecode(name) if isinstance(name, bytes) else name)).write_bytes(data)
+        names[case.id] = [_stored(folder, n) for n in [*made, *case.files]]
+    cwd = Path.cwd()
+    os.chdir(base)  # a YAML payload that ran would leave PWNED here
+    try:
+        with grimoire.open(base / "kb.db") as kb:
+            report = kb.ingest([folder], embed=False)
+            records = {r.path: r for r in kb.sources()}
+            terms: dict[str, set[str]] = {}
+            for e in kb.entries():
+                terms.setdefault(e.entry.span.path, set()).add(e.entry.term)
+            assert kb.store.integrity_check() == "ok"
+    finally:
+        os.chdir(cwd)
+    conn = sqlite3.connect(base / "kb.db")
+    texts = "\n".join(t for (t,) in conn.execute(
+        "SELECT text FROM passages UNION ALL SELECT data FROM entries"))
+    conn.close()
+    return Ingested(folder, report, records, terms, texts, names)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_hostile_case(case: Case, ingested: Ingested) -> None:
+    for path in ingested.names[case.id]:
+        record = ingested.records.get(path)
+        assert record is not None, f"{case.ref}: {path!r} not recorded"
+        assert record.status == case.status, (case.ref, path, record.reason)
+        if case.reason:
+            said = [record.reason or ""] + [p.message for p in record.problems]
+            assert any(case.reason in s for s in said), (case.ref, path, said)
+    found = set().union(*(ingested.terms.get(p, set()) for p in ingested.names[case.id]))
+    assert set(case.terms) <= found, (case.ref, set(case.terms) - found)
+
+
+def test_nothing_leaks_or_runs(ingested: Ingested) -> None:
+    assert PASSWD_MARK not in ingested.texts  # XXE, symlinks, traversal links
+    assert not (ingested.folder.parent / "PWNED").exists()  # the YAML payload
+    assert not (ingested.folder.parent / "escaped.md").exists()  # zip members are not extracted
+
+
+def test_line_ends_agree(ingested: Ingested) -> None:
+    """CRLF, lone CR and mixed line ends give the entries of the LF file, on the same lines."""
+    conn = sqlite3.connect(ingested.folder.parent / "kb.db")
+    spans = {}
+    for kind in ("lf", "crlf", "cr", "mixed"):
+        path = str(ingested.folder / f"ends-{kind}.md")
+        spans[kind] = conn.execute(
+            "SELECT e.term, e.start_line, e.end_line FROM entries e JOIN documents d "
+            "ON e.document_id = d.id JOIN sources s ON d.source_id = s.id WHERE s.path = ? "
+            "ORDER BY e.start_line", (path,)).fetchall()
+    conn.close()
+    assert spans["lf"]
+    assert spans["crlf"] == spans["cr"] == spans["mixed"] == spans["lf"]
+
+
+def test_report_names_what_the_user_must_know(ingested: Ingested) -> None:
+    notices = "\n".join(ingested.report.notices)
+    for name in ("pipe.md", "random.md", "image-bytes.md", "caf\\xe9.md"):
+        assert name in notices, name
+    assert ingested.report.failed == len(ingested.report.failures)

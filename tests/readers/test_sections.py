@@ -1,0 +1,77 @@
+"""A section that defines its heading is an entry of its page (issue 10, defect 12).
+
+The golden cases in `golden/inputs/sections_*` pin the rule in each format; these tests check
+it end to end on the Sphinx cheatsheet in ../shared, whose concepts are sections of pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import grimoire
+from grimoire.cli import main
+from grimoire.readers.conventions import is_generic_heading
+from grimoire.readers.sections import name_shaped
+
+
+@pytest.fixture(scope="module")
+def cheatsheet_db(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("sections") / "kb.db"
+    kb = grimoire.open(db)
+    try:
+        report = kb.ingest([corpora / "ml-cheatsheet-rst"], embed=False)
+        assert report.failed == 0
+    finally:
+        kb.close()
+    return db
+
+
+def test_cheatsheet_sections_are_concepts(cheatsheet_db: Path) -> None:
+    kb = grimoire.open(cheatsheet_db)
+    try:
+        for name in ("Sigmoid", "Adam", "RMSProp", "Dropout", "LSTM", "Huber"):
+            concept = kb.concept(name)
+            [entry] = [e.entry for e in concept.entries if e.entry.reason]
+            assert (entry.reason or "").startswith("section of "), name
+            assert entry.definition, name
+        terms = {e.entry.term for e in kb.entries()}
+        # Index sections (lists of links) and page parts are not concepts.
+        assert not terms & {"Agriculture", "Computer Vision", "Pros", "Cons", "Code"}
+    finally:
+        kb.close()
+
+
+def test_show_prints_why_a_section_is_an_entry(cheatsheet_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(cheatsheet_db), "show", "Sigmoid"])
+    assert result.exit_code == 0, result.output
+    assert "why an entry: section of 'Activation Functions'" in result.output
+    assert "activation_functions.rst" in result.output
+
+
+@pytest.mark.parametrize(
+    ("heading", "why"),
+    [
+        ("Adam", None),
+        ("Low-Rank Adaptation (LoRA)", None),
+        ("Introduction", "names a part of a page"),
+        ("3.2 Further reading", "names a part of a page"),
+        ("Summary of acquisition functions", "names a part of a page"),
+        ("How do I pick one?", "ends like a sentence"),
+        ("Why dropout works", "a phrase, not a name"),
+        ("Load the model", "a phrase, not a name"),
+        ("Install peft", "an instruction"),
+        ("Results so far:", "ends like a sentence"),
+        ("A very long heading that is surely a sentence", "too long for a name"),
+    ],
+)
+def test_name_shaped(heading: str, why: str | None) -> None:
+    assert name_shaped(heading) == why
+
+
+def test_generic_headings_ignore_numbering_and_case() -> None:
+    assert is_generic_heading("2. REFERENCES")
+    assert is_generic_heading("Code:")
+    assert not is_generic_heading("Codebook")
