@@ -44,7 +44,13 @@ import grimoire  # noqa: E402
 from grimoire.model import Document, Entry, Link, LinkKind, Passage, Span  # noqa: E402
 from grimoire.store import SourceRecord  # noqa: E402
 
-WORDS = ["attention", "gradient", "tensor", "kernel", "sparse", "dense", "token", "embedding", "layer", "norm", "loss", "optimizer", "batch", "epoch", "dropout", "softmax", "logit", "prior", "posterior", "sample", "entropy", "margin", "residual", "convolution", "recurrent", "transformer", "encoder", "decoder", "latent", "diffusion", "score", "reward", "policy", "value", "critic", "actor", "buffer", "replay", "horizon", "discount", "variance", "bias", "weight", "decay", "momentum", "adaptive", "schedule", "warmup", "cosine", "linear", "quadratic"]
+WORDS = ["attention", "gradient", "tensor", "kernel", "sparse", "dense", "token", "embedding",
+         "layer", "norm", "loss", "optimizer", "batch", "epoch", "dropout", "softmax", "logit",
+         "prior", "posterior", "sample", "entropy", "margin", "residual", "convolution",
+         "recurrent", "transformer", "encoder", "decoder", "latent", "diffusion", "score",
+         "reward", "policy", "value", "critic", "actor", "buffer", "replay", "horizon",
+         "discount", "variance", "bias", "weight", "decay", "momentum", "adaptive", "schedule",
+         "warmup", "cosine", "linear", "quadratic"]
 
 
 def generate(path: Path, n: int = 10_000, seed: int = 7) -> None:
