@@ -54,8 +54,18 @@ WORDS = ["attention", "gradient", "tensor", "kernel", "sparse", "dense", "token"
 
 
 def generate(path: Path, n: int = 10_000, seed: int = 7) -> None:
-    """`n` entries in 100 glossary files, each with 3 see-also links to other entries."""
+    """`n` entries in 100 glossary files, each with 3 see-also links to other entries.
+
+    Definitions draw words Zipf-style from a 20,000-word made-up vocabulary (plus the ML words
+    above), so that word overlap between entries is like real prose, not total.
+    """
     rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "ren", "sa", "tor", "vi", "an", "el", "ox", "qu", "dre",
+                 "pho", "ti", "un", "ba", "gre", "zo", "ly", "ne"]
+    vocab = list(dict.fromkeys("".join(rng.choices(syllables, k=rng.randint(2, 4)))
+                               for _ in range(25_000)))[:20_000]
+    vocab = WORDS + vocab
+    weights = [1 / (r + 1) for r in range(len(vocab))]
     terms = [f"{' '.join(rng.sample(WORDS, 2)).title()} {i}" for i in range(n)]
     kb = grimoire.open(path)
     store = kb.store
@@ -67,7 +77,7 @@ def generate(path: Path, n: int = 10_000, seed: int = 7) -> None:
             i = f * per_file + j
             line = j * 4 + 1
             span = Span(file, line, line + 2)
-            text = " ".join(rng.choices(WORDS, k=rng.randint(25, 60))) + \
+            text = " ".join(rng.choices(vocab, weights, k=rng.randint(25, 60))) + \
                 f". Its rate is $\\eta_{{{i}}} = \\frac{{1}}{{\\sqrt{{t}}}}$."
             links = tuple(Link(terms[rng.randrange(n)], LinkKind.SEE_ALSO, Span(file, line + 2,
                                                                               line + 2))
@@ -270,7 +280,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", default="/work/cache/web", help="where generated stores live")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--requests", type=int, default=400, help="per endpoint")
+    parser.add_argument("--requests", type=int, default=300, help="per endpoint")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--math", action="store_true", help="compare the math renderers")
     parser.add_argument("--katex-dir", default="/work/cache/web/node",
