@@ -52,12 +52,11 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
 
 def _own_names() -> list[str]:
     """This machine's host name and its addresses, as a browser on the network would use."""
+    import contextlib
     import socket
 
     name = socket.gethostname()
     found = [name]
-    try:
+    with contextlib.suppress(OSError):  # no resolvable name: the host name alone
         found += [str(info[4][0]) for info in socket.getaddrinfo(name, None)]
-    except OSError:
-        pass
     return list(dict.fromkeys(found))
