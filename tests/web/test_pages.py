@@ -130,3 +130,17 @@ def test_search_filters_and_modes(client: TestClient) -> None:
     assert "<mark>" in page
     for hostile in ('"', "AND", "NEAR(", "'; DROP TABLE", "C++", "title:x"):
         assert client.get("/api/search", params={"q": hostile}).status_code == 200, hostile
+
+
+def test_vendored_assets_are_pinned_and_licensed(client: TestClient) -> None:
+    import hashlib
+
+    vendor = Path(__file__).resolve().parents[2] / "src/grimoire/web/static/vendor"
+    versions = (vendor / "VERSIONS.txt").read_text()
+    for name, digest in re.findall(r"^sha256 ([0-9a-f]{64}) (\S+)$", versions, re.M):
+        data = (vendor / digest).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == name, digest
+        served = client.get(f"/static/vendor/{digest}")
+        assert served.status_code == 200 and served.content == data
+    assert (vendor / "cytoscape.LICENSE").read_text().startswith("Copyright")
+    assert re.search(r"^cytoscape \d+\.\d+\.\d+ MIT", versions, re.M)
