@@ -101,9 +101,9 @@ def _store_switch(request: pytest.FixtureRequest) -> Iterator[None]:
     databases: PgDatabases = request.getfixturevalue("pg")
     real = knowledge.open_store
 
-    def open_on_postgres(url: str) -> Any:
+    def open_on_postgres(url: str, **options: Any) -> Any:
         if url.startswith(("postgres://", "postgresql://")):
-            return real(url)
+            return real(url, **options)
         path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
         return real(databases.url(str(Path(path).resolve())))
 

@@ -186,8 +186,16 @@ class Store(Protocol):
         """The terms found in at least `limit` passages."""
         ...
 
-    def term_passage_counts(self, terms: Iterable[str]) -> dict[str, int]:
-        """term -> how many passage bodies contain it (the engine's stemmer decides)."""
+    def term_passage_counts(
+        self, terms: Iterable[str], *, anywhere: bool = False
+    ) -> dict[str, int]:
+        """term -> how many passage bodies contain it (`anywhere`: or their names, title and
+        headings); the engine's stemmer decides what matches."""
+        ...
+
+    def passages_matching(self, terms: Iterable[str], limit: int) -> list[int]:
+        """Ids of the passages that best match any of `terms` (names and headings weighed
+        up), whatever concept or document they belong to."""
         ...
 
     # -- vectors ---------------------------------------------------------------------------

@@ -171,14 +171,24 @@ class PostgresQueries:
                 out.add(term)
         return out
 
-    def term_passage_counts(self, terms: Iterable[str]) -> dict[str, int]:
+    def term_passage_counts(
+        self, terms: Iterable[str], *, anywhere: bool = False
+    ) -> dict[str, int]:
+        column = "tsv" if anywhere else "body"
         out: dict[str, int] = {}
         for term in dict.fromkeys(terms):
             row = self._one(
-                "SELECT count(*) FROM passages WHERE body @@ plainto_tsquery('grimoire', %s)",
-                (term,))
+                f"SELECT count(*) FROM passages WHERE {column}"
+                " @@ plainto_tsquery('grimoire', %s)", (term,))
             out[term] = int(row[0]) if row else 0
         return out
+
+    def passages_matching(self, terms: Iterable[str], limit: int) -> list[int]:
+        words = tuple(t for t in dict.fromkeys(terms) if t)
+        if not words or limit <= 0:
+            return []
+        return [s.id for s in self._fts("passages", rank_weights(4.0, 2.0, 2.0, 1.0),
+                                        TextQuery(words), limit, None)]
 
     def passage_count(self) -> int:
         row = self._one("SELECT coalesce(max(id), 0) FROM passages")
