@@ -59,11 +59,14 @@ def check(path: str) -> Health:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
                 problems.append(f"not a Grimoire database (application_id {app_id:#x})")
+        except sqlite3.DatabaseError as e:
+            return Health(path, False, (f"SQLite cannot read it: {e}",))
+        try:
             rows = conn.execute("PRAGMA integrity_check(100)").fetchall()
             problems.extend(str(r[0]) for r in rows if r[0] != "ok")
         except sqlite3.DatabaseError as e:
-            problems.append(f"SQLite cannot read it: {e}")
-            return Health(path, False, tuple(problems))
+            # Damage can stop the check itself; the ingested folders may still be readable.
+            problems.append(f"SQLite's integrity check stopped: {e}")
         problems.extend(_row_problems(conn))
         problems.extend(_fts_problems(p, conn))
         try:

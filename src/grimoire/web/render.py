@@ -22,7 +22,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 import nh3
-from defusedxml import ElementTree  # type: ignore[import-untyped]
+from defusedxml import ElementTree
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
