@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,3 +39,89 @@ def seed(name_prefix: str) -> Path:
     """The seed file whose name starts with `name_prefix` (e.g. "003")."""
     folder = _need(SEEDS)
     return next(folder.glob(f"{name_prefix}_*.txt"))
+
+
+# -- stores: SQLite files and a real PostgreSQL (pgserver: PostgreSQL 16 with pgvector) --------
+
+# GRIMOIRE_TEST_STORE=postgres runs the whole suite on PostgreSQL: every knowledge base a test
+# opens by file path gets a database of its own on the test server instead.
+TEST_STORE = os.environ.get("GRIMOIRE_TEST_STORE", "sqlite")
+ENGINES = ("sqlite", "postgres")
+
+
+class PgDatabases:
+    """Databases on one test server: a new one per name, the same one for the same name."""
+
+    def __init__(self, server: Any) -> None:
+        self.server = server
+        self.names: dict[str, str] = {}
+        self.count = itertools.count()
+
+    def url(self, key: str | None = None) -> str:
+        """A database URL for `key` (a new, empty database the first time; None: always new)."""
+        if key is not None and key in self.names:
+            return self.server.get_uri(self.names[key])
+        name = f"t{os.getpid()}_{next(self.count)}"
+        import psycopg
+
+        with psycopg.connect(self.server.get_uri(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        if key is not None:
+            self.names[key] = name
+        return str(self.server.get_uri(name))
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PgDatabases]:
+    """A PostgreSQL server for this test run, started here (nothing preinstalled)."""
+    import shutil
+    import tempfile
+    import warnings
+
+    # Not under pytest's tmp folder: as root, pgserver runs the server as another user, who
+    # must be able to reach the data folder (pytest's is private to root).
+    folder = Path(tempfile.mkdtemp(prefix="grimoire-pg-"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in CI
+        import pgserver
+
+        server = pgserver.get_server(folder, cleanup_mode="stop")
+    yield PgDatabases(server)
+    server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _store_switch(request: pytest.FixtureRequest) -> Iterator[None]:
+    if TEST_STORE != "postgres":
+        yield
+        return
+    from grimoire import knowledge
+
+    databases: PgDatabases = request.getfixturevalue("pg")
+    real = knowledge.open_store
+
+    def open_on_postgres(url: str, **options: Any) -> Any:
+        if url.startswith(("postgres://", "postgresql://")):
+            return real(url, **options)
+        path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
+        return real(databases.url(str(Path(path).resolve())))
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(knowledge, "open_store", open_on_postgres)
+    yield
+    patch.undo()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if TEST_STORE != "postgres":
+        return
+    skip = pytest.mark.skip(reason="reads the SQLite file itself (GRIMOIRE_TEST_STORE=postgres)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: reads or breaks the SQLite file itself; not run on PostgreSQL")

@@ -135,6 +135,7 @@ def test_missing_path_is_an_error_naming_it(tmp_path: Path) -> None:
     assert "nope" in str(e.value)
 
 
+@pytest.mark.sqlite_only
 def test_corrupt_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     db = tmp_path / "kb.db"
     notes = tmp_path / "notes"
@@ -149,6 +150,7 @@ def test_corrupt_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     assert db.read_bytes() == bytes(raw)
 
 
+@pytest.mark.sqlite_only
 def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "other.db"
     conn = sqlite3.connect(db)
@@ -180,6 +182,7 @@ def per_file(db: Path) -> dict[str, tuple[int, int, int]]:
     return {path: (p, e, n) for path, p, e, n in rows}
 
 
+@pytest.mark.sqlite_only
 def test_killed_ingest_leaves_each_file_all_or_nothing(tmp_path: Path) -> None:
     """SIGKILL an ingest at random moments; each reopen is healthy and a rerun completes it."""
     notes = tmp_path / "notes"
@@ -224,6 +227,7 @@ def test_killed_ingest_leaves_each_file_all_or_nothing(tmp_path: Path) -> None:
     assert per_file(db) == expected
 
 
+@pytest.mark.sqlite_only
 def test_disk_full_is_a_clear_error_and_keeps_what_was_stored(tmp_path: Path) -> None:
     """RELIABILITY case 2: the database cannot grow (as on a full disk) in the middle of an
     ingest: a StoreError naming the database, and every earlier file intact."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
 
 from grimoire.model import Span
+from grimoire.store.records import TextQuery
 
 NUM_PERM = 64
 MIN_WORDS = 12
@@ -80,11 +81,10 @@ def jaccard(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
 
 
-def probe_query(text: str, words: int = 8) -> str | None:
-    """An FTS5 query (quoted words OR-ed) that finds candidate copies of `text`: its longest
+def probe_query(text: str, words: int = 8) -> TextQuery | None:
+    """A lexical query (any of these words) that finds candidate copies of `text`: its longest
     distinct words, which are the rarest in practice. None for texts too short to judge."""
     found = list(dict.fromkeys(w.casefold() for w in _WORD.findall(text)))
     if len(found) < MIN_WORDS:
         return None
-    longest = sorted(found, key=len, reverse=True)[:words]
-    return " OR ".join('"' + w.replace('"', "") + '"' for w in longest)
+    return TextQuery(tuple(sorted(found, key=len, reverse=True)[:words]))

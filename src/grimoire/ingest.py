@@ -26,7 +26,7 @@ from grimoire.store.base import SourceRecord, Store
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "_build", "site-packages", "venv"})
 ATTACHMENT_EXTENSIONS = frozenset({
     ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff", ".ico", ".avif",
-    ".pdf", ".mp4", ".webm", ".mov", ".mp3", ".wav", ".ogg", ".m4a",
+    ".mp4", ".webm", ".mov", ".mp3", ".wav", ".ogg", ".m4a",
     ".excalidraw", ".canvas",
 })
 # Part of every file's content hash: bump it when a reader changes what it extracts, so that
@@ -263,7 +263,8 @@ def _triage(
     if previous is not None and previous.sha256 == sha and previous.status == "ok":
         tally.add("unchanged")
         return None
-    if looks_binary(data):
+    binary = None if forced else readers.binary_reader(path, data)  # a PDF is binary by design
+    if binary is None and looks_binary(data):
         _skip(store, path, root, "binary file, not a note", tally)
         if any(file.suffix.lower() in r.extensions for r in readers.READERS):
             tally.notices.append(f"skipped {path}: binary data under a note's extension")
@@ -273,7 +274,7 @@ def _triage(
         if forced:
             reader = readers.by_name(forced)
         else:
-            reader = readers.detect(path, readers.sniff_head(data, path))
+            reader = binary or readers.detect(path, readers.sniff_head(data, path))
     except ReadError as e:
         _fail(store, SourceRecord(path=path, root=root, status="failed", reason=e.message), tally)
         return None
@@ -310,7 +311,9 @@ def read_job(job: _Job) -> _Result:
         return [], "reading needed more memory than the per-file budget; stopped", ()
     except Exception as e:  # a reader bug must not stop the batch; report it per file
         return [], f"reader {job.format} failed: {type(e).__name__}: {e}", ()
-    warning = decode_warning(job.data, job.path)
+    reader = readers.by_name(job.format)
+    # A binary format (PDF) is never decoded as text, so no text-encoding warning applies.
+    warning = None if getattr(reader, "binary", False) else decode_warning(job.data, job.path)
     notes = () if warning is None else (Problem(warning[1], Span(job.path, *(warning[0],) * 2)),)
     return documents, None, notes
 

@@ -28,8 +28,8 @@ from grimoire.resolve import (
 )
 from grimoire.resolve import view as concept_view
 from grimoire.search import EmbedReport, Searcher, embed_store
-from grimoire.store import SourceRecord, Stats, StoredEntry, open_store
-from grimoire.store.sqlite import DAMAGED, SQLiteStore
+from grimoire.store import SourceRecord, Stats, Store, StoredEntry, open_store
+from grimoire.store.base import DAMAGED
 
 if TYPE_CHECKING:
     from grimoire.duplicates import DuplicateOf
@@ -69,7 +69,7 @@ class Grimoire:
     >>> kb.entry("LoRA")[0].entry.span
     """
 
-    def __init__(self, store: SQLiteStore, embedder: Embedder | None = None) -> None:
+    def __init__(self, store: Store, embedder: Embedder | None = None) -> None:
         self.store = store
         self._embedder = embedder  # None: the bundled all-MiniLM-L6-v2, loaded on first use
         self._searcher: Searcher | None = None
@@ -170,7 +170,7 @@ class Grimoire:
 
     def _not_damaged(self) -> None:
         if self.store.damaged():
-            raise CorruptDatabase(DAMAGED, self.store.path)
+            raise CorruptDatabase(DAMAGED, self.store.url)
 
     @_guarded
     def entries(self) -> list[StoredEntry]:
@@ -243,7 +243,7 @@ class Grimoire:
             match = probe_query(text)
             if match is None:
                 continue
-            others = [o for o, _ in self.store.fts_passages(match, 30) if o != pid]
+            others = [o.id for o in self.store.fts_passages(match, 30) if o.id != pid]
             spans = self.store.passage_spans([pid, *others])
             for other in others:
                 similarity = jaccard(text, spans[other][1])

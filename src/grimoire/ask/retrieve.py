@@ -10,11 +10,11 @@ Each passage keeps a prior from how it was found, so widening never outranks dir
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from grimoire.model import Hit, Span
-from grimoire.store import sqlite_ask as q
 
 if TYPE_CHECKING:
     from grimoire.search import Searcher
@@ -32,8 +32,11 @@ class Candidate:
     concept: str | None
     concept_id: int | None
     prior: float  # 1.0 for the top hit, less for lower hits and for widening
-    via: str  # "search" | "entry" | "next" | "concept" | "graph"
+    via: str  # "search" | "words" | "entry" | "next" | "concept" | "graph"
     format: str = ""
+
+
+PASSAGE_MATCHES = 10
 
 
 def _prior(rank: int) -> float:
@@ -41,7 +44,7 @@ def _prior(rank: int) -> float:
 
 
 def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = True,
-             mode: str = "hybrid") -> tuple[list[Hit], list[Candidate]]:
+             mode: str = "hybrid", terms: Sequence[str] = ()) -> tuple[list[Hit], list[Candidate]]:
     """The search hits for `question` and the candidate passages built from them."""
     store = searcher.store
     hits = searcher.search(question, k=k, mode=mode)
@@ -53,24 +56,30 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
 
     for rank, hit in enumerate(hits):
         add(hit.passage_id, _prior(rank), "search")
+    # Search returns one hit per concept, so prose outside any entry (a section of a long
+    # page) can lose to the concepts around it; the passages that hold the question's words
+    # are candidates on their own.
+    if widen and terms:
+        for rank, pid in enumerate(store.passages_matching(terms, PASSAGE_MATCHES)):
+            add(pid, 0.75 * _prior(rank), "words")
     if widen and hits:
         top = hits[: min(4, len(hits))]
         for rank, hit in enumerate(top):
             if hit.entry_id is not None:
-                for pid in q.entry_passage_ids(store, [hit.entry_id], per_entry=6):
+                for pid in store.entry_passage_ids([hit.entry_id], per_entry=6):
                     add(pid, 0.9 * _prior(rank), "entry")
         short = [h.passage_id for h in hits[:6]
                  if len(h.text) < 160 or h.text.rstrip().endswith(":")]
-        for pid in q.following_passage_ids(store, short).values():
+        for pid in store.following_passage_ids(short).values():
             add(pid, 0.8, "next")
-        concept_of = q.passage_concepts(store, [h.passage_id for h in top])
+        concept_of = store.passage_concepts([h.passage_id for h in top])
         top_concepts = list(dict.fromkeys(concept_of[h.passage_id][0] for h in top
                                           if h.passage_id in concept_of))
         rank_of = {concept_of[h.passage_id][0]: r for r, h in enumerate(top)
                    if h.passage_id in concept_of}
-        entries = q.concept_entry_ids(store, top_concepts[:3])
+        entries = store.concept_entry_ids(top_concepts[:3])
         for cid, eids in entries.items():
-            for pid in q.entry_passage_ids(store, eids[:6], per_entry=3):
+            for pid in store.entry_passage_ids(eids[:6], per_entry=3):
                 add(pid, 0.85 * _prior(rank_of.get(cid, 0)), "concept")
         if top_concepts:
             edges = store.concept_edges(top_concepts[:1])
@@ -79,22 +88,24 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
                 other = dst if src == top_concepts[0] else src
                 counts[other] = counts.get(other, 0) + n
             near = sorted(counts, key=lambda c: -counts[c])[:4]
-            for eids in q.concept_entry_ids(store, near).values():
-                for pid in q.entry_passage_ids(store, eids[:2], per_entry=1):
+            for eids in store.concept_entry_ids(near).values():
+                for pid in store.entry_passage_ids(eids[:2], per_entry=1):
                     add(pid, 0.45, "graph")
     rows = store.passage_rows(list(priors))
-    concepts = q.passage_concepts(store, list(rows))
+    concepts = store.passage_concepts(list(rows))
     label_of_hit = {h.passage_id: h.concept for h in hits}
     out: list[Candidate] = []
     for pid, (prior, via) in priors.items():
         row = rows.get(pid)
         if row is None:
             continue
-        cid, label = concepts.get(pid, (None, None))
+        found = concepts.get(pid)
+        concept_id = found[0] if found else None
+        label = found[1] if found else None
         out.append(Candidate(
             passage_id=pid, text=row.text, span=Span(row.path, row.start_line, row.end_line),
             title=row.title, heading_path=row.heading_path,
-            concept=label or label_of_hit.get(pid) or row.term, concept_id=cid,
+            concept=label or label_of_hit.get(pid) or row.term, concept_id=concept_id,
             prior=prior, via=via, format=row.format))
     out.sort(key=lambda c: -c.prior)
     return hits, out

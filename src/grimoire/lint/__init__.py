@@ -15,7 +15,7 @@ from grimoire.lint.arithmetic import find_claims
 from grimoire.lint.latex import latex_problems
 from grimoire.model import Math, Span
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
-from grimoire.store.sqlite import SQLiteStore
+from grimoire.store.base import Store
 
 GROUPS = (
     "wanted",
@@ -63,7 +63,7 @@ class LintReport:
         return not self.findings
 
 
-def entry_findings(store: SQLiteStore) -> Iterator[Finding]:
+def entry_findings(store: Store) -> Iterator[Finding]:
     """Empty entries and entries whose definition only points elsewhere."""
     for stored in store.entries():
         e = stored.entry
@@ -77,11 +77,12 @@ def entry_findings(store: SQLiteStore) -> Iterator[Finding]:
             )
 
 
-def passage_findings(store: SQLiteStore, threshold: float = 0.7) -> Iterator[Finding]:
+def passage_findings(store: Store, threshold: float = 0.7) -> Iterator[Finding]:
     """Broken math, wrong arithmetic and near-duplicates, from the stored passages."""
     texts: list[tuple[int, str]] = []
     spans: dict[int, Span] = {}
-    for pid, span, text, marks in store.passages():
+    for passage in store.passages():
+        pid, span, text, marks = passage.id, passage.span, passage.text, passage.marks
         texts.append((pid, text))
         spans[pid] = span
         for raw in marks.get("math", ()):
@@ -195,7 +196,7 @@ def concept_findings(
                     )
 
 
-def lint(store: SQLiteStore, extra: Iterable[Finding] = ()) -> LintReport:
+def lint(store: Store, extra: Iterable[Finding] = ()) -> LintReport:
     """Every finding for the store; `extra` adds findings from the concept graph."""
     findings = [*extra, *entry_findings(store), *passage_findings(store)]
     order = {g: i for i, g in enumerate(GROUPS)}

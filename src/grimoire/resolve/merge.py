@@ -223,7 +223,7 @@ def _one_expansion(
             clusters.append((key, [c]))
     if len(clusters) == 1:
         return clusters[0][1]
-    wanted = {expansions.get(c.entry) for c in named} - {None}
+    wanted = {w for c in named if (w := expansions.get(c.entry)) is not None}
     fitting = [m for k, m in clusters if any(fuzz.ratio(k, w) >= SAME_EXPANSION for w in wanted)]
     return fitting[0] if len(fitting) == 1 else []
 

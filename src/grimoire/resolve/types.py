@@ -2,138 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from grimoire.model import ConceptId, Span
+from grimoire.store.records import (
+    ConceptRecord,
+    EntryRow,
+    HeadingRow,
+    LinkRow,
+    LinkTarget,
+    MergeRecord,
+    NameRecord,
+    Resolution,
+    ResolveInput,
+    SectionRecord,
+    StoredEntry,
+)
 
-if TYPE_CHECKING:  # the store imports this module: no import back at run time
-    from grimoire.store.base import StoredEntry
-
-# -- read from the store ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRow:
-    """The parts of a stored entry that naming and merging need."""
-
-    id: int
-    document_id: int
-    path: str
-    line: int
-    term: str
-    definition: str  # its start only: enough to find an opening expansion
-    redirect: str | None = None
-    aliases: tuple[str, ...] = ()
-    kind: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LinkRow:
-    """A stored link, with the entry it sits in (None for a free passage)."""
-
-    id: int
-    document_id: int
-    entry_id: int | None
-    path: str
-    line: int
-    target: str
-    label: str | None
-    kind: str
-    fragment: str | None = None
-    exists_hint: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HeadingRow:
-    """A section heading of a document and the lines its text covers."""
-
-    document_id: int
-    path: str
-    heading_path: tuple[str, ...]
-    start_line: int
-    end_line: int
-
-
-@dataclass(frozen=True, slots=True)
-class ResolveInput:
-    """Everything resolve reads, in one go."""
-
-    entries: list[EntryRow]
-    links: list[LinkRow]
-    headings: list[HeadingRow]
-    # documents whose whole text is one page, by source path: the target of `[x](note.md)`
-    documents: dict[str, int] = field(default_factory=dict)
-
-
-# -- written to the store ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class NameRecord:
-    """One name of a concept: why it is a name, and which entry (or link) states it."""
-
-    name: str
-    norm: str
-    reason: str
-    strength: int  # 3 a term, 2 a name a source states, 1 a name derived by us
-    entry_id: int | None = None
-    link_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class MergeRecord:
-    """Why two entries ended up in one concept."""
-
-    entry_id: int
-    other_entry_id: int
-    name: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class SectionRecord:
-    """A section of a page whose heading names a concept: what that page says about it."""
-
-    document_id: int
-    heading: str
-    start_line: int
-    end_line: int
-
-
-@dataclass(slots=True)
-class ConceptRecord:
-    """A concept as resolve builds it, before it gets its id."""
-
-    key: str
-    label: str
-    kind: str | None
-    entries: list[tuple[int, str]]  # (entry id, role: "entry" | "redirect")
-    names: list[NameRecord]
-    merges: list[MergeRecord]
-    sections: list[SectionRecord]
-
-
-@dataclass(frozen=True, slots=True)
-class LinkTarget:
-    """Where one link leads: status is "resolved", "wanted", "ambiguous", "external" or
-    "section" (a heading of its own page); `target` and `source` index `Resolution.concepts`."""
-
-    link_id: int
-    status: str
-    target: int | None
-    source: int | None
-    name: str
-    norm: str
-
-
-@dataclass(slots=True)
-class Resolution:
-    """The whole result of one resolve run."""
-
-    concepts: list[ConceptRecord]
-    links: list[LinkTarget]
-
+# The records resolve reads and writes live in the store package (the store never imports a
+# later stage); they are re-exported here under their old home.
+__all__ = [
+    "Concept", "ConceptName", "ConceptRecord", "ConceptSummary", "DeadLink", "EntryRow",
+    "HeadingRow", "LinkRow", "LinkTarget", "Mention", "Merge", "MergeRecord", "NameRecord",
+    "Resolution", "ResolveInput", "ResolveReport", "Section", "SectionRecord", "WantedPage",
+]
 
 @dataclass(frozen=True, slots=True)
 class ResolveReport:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from grimoire.errors import NotFound
 from grimoire.model import ConceptId, Span
@@ -25,18 +26,20 @@ from grimoire.resolve.types import (
     Section,
     WantedPage,
 )
-from grimoire.store.base import StoredEntry
-from grimoire.store.sqlite_concepts import ConceptSQL
+from grimoire.store.base import Store, StoredEntry
 
 
-def find_concept(store: ConceptSQL, name: str) -> ConceptId:
+def find_concept(store: Store, name: str) -> ConceptId:
     """The id of the concept called `name` (any name or alias; case, hyphens, plurals ignored).
 
     Raises NotFound with "did you mean" suggestions, or listing the candidates when two
     concepts share the name (`LDA`).
     """
-    norm = link_key(name)[1] or normalize(name)
-    found = store.concepts_named(norm)
+    # The name as typed first ("Fully-connected/Linear" is one name), then as a link reads it
+    # (`notes/LoRA.md` -> "LoRA").
+    found = store.concepts_named(normalize(name))
+    if not found and link_key(name)[1]:
+        found = store.concepts_named(link_key(name)[1])
     if not found:
         raise NotFound(f"no concept named {name!r}", suggestions=suggest(store, name))
     top = found[0][1]
@@ -49,19 +52,40 @@ def find_concept(store: ConceptSQL, name: str) -> ConceptId:
     return ConceptId(str(best[0]))
 
 
-def suggest(store: ConceptSQL, name: str, limit: int = 5) -> tuple[str, ...]:
+def suggest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
     """The concept names nearest to `name`, for "did you mean"."""
     names = _names_by_norm(store.concept_name_list())
     if not names:
         return ()
     query = normalize(name)
-    matches = process.extract(query, sorted(names), scorer=fuzz.WRatio, limit=None,
+    matches = process.extract(query, sorted(names), scorer=fuzz.WRatio, limit=limit * 4,
                               score_cutoff=70)
-    # WRatio rewards a short name inside a long one; rank near-spellings first. Ties fall back
-    # to the name itself, so that every store with the same content suggests the same names
-    # (issue 11, item 13), whatever order its rows were written in.
-    ranked = sorted(matches, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
+    # WRatio rewards a short name inside a long one ('Bloom Filter' -> 'NER', 'Data
+    # Parallelism' -> 'Linux Foundation AI And Data'); offer only what is likely right: a near
+    # spelling of the whole name, or the same words in another order (issue 10, defect 11).
+    likely = [m for m in matches if _likely_meant(query, m[0])]
+    # Ties fall back to the name itself, so that every store with the same content suggests
+    # the same names (issue 11, item 13), whatever order its rows were written in.
+    ranked = sorted(likely, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
     return tuple(dict.fromkeys(names[m[0]] for m in ranked))[:limit]
+
+
+TYPO_EVERY = 6  # one edit per this many characters: "Transfomer" -> "Transformer"
+WORD_ORDER = 95  # fuzz.token_sort_ratio: the same words in another order
+INFLECTION = 4  # a name cut short by a few letters: "zero pad" -> "zero padding"
+
+
+def _likely_meant(query: str, candidate: str) -> bool:
+    """Whether `candidate` is plausibly what `query` meant (both normalised): a near spelling,
+    the same words reordered, or the same name with a longer ending. A shared word alone
+    ('active learning' / 'feature learning', 'matrix' / 'user matrix') is not enough."""
+    shorter = min(len(query), len(candidate))
+    if Levenshtein.distance(query, candidate) <= max(1, shorter // TYPO_EVERY):
+        return True
+    if fuzz.token_sort_ratio(query, candidate) >= WORD_ORDER:
+        return True
+    a, b = sorted((query, candidate), key=len)
+    return len(a) >= 6 and b.startswith(a) and len(b) - len(a) <= INFLECTION
 
 
 def _names_by_norm(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -73,7 +97,7 @@ def _names_by_norm(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-def load_concept(store: ConceptSQL, concept_id: ConceptId) -> Concept:
+def load_concept(store: Store, concept_id: ConceptId) -> Concept:
     """Everything known about one concept."""
     cid = int(concept_id)
     row = store.concept_row(cid)
@@ -109,13 +133,13 @@ def _mentions(rows: list[tuple[Any, ...]]) -> list[Mention]:
     ]
 
 
-def summaries(store: ConceptSQL) -> list[ConceptSummary]:
+def summaries(store: Store) -> list[ConceptSummary]:
     """Every concept, A-Z."""
     return [ConceptSummary(ConceptId(str(cid)), label, kind, n, s)
             for cid, label, kind, n, s in store.concept_summaries()]
 
 
-def wanted_pages(store: ConceptSQL, *, suggestions: bool = True) -> list[WantedPage]:
+def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
     """Names linked to but defined nowhere, most wanted first (as a wiki's "wanted pages")."""
     groups: dict[str, tuple[list[str], list[Span]]] = {}
     for norm, name, path, start, end, _kind in store.unresolved_links("wanted"):
@@ -132,7 +156,7 @@ def wanted_pages(store: ConceptSQL, *, suggestions: bool = True) -> list[WantedP
     return pages
 
 
-def dead_links(store: ConceptSQL, *, suggestions: bool = True) -> list[DeadLink]:
+def dead_links(store: Store, *, suggestions: bool = True) -> list[DeadLink]:
     """Every link that leads to no concept, or to two; with "did you mean" candidates."""
     out: list[DeadLink] = []
     cache: dict[str, tuple[str, ...]] = {}

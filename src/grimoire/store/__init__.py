@@ -1,23 +1,27 @@
-"""Storage backends behind one protocol; `open_store` picks one by URL."""
+"""Storage behind one protocol; `open_store` picks the engine by URL scheme."""
 
 from __future__ import annotations
 
-from grimoire._http import shown
-from grimoire.errors import StoreError
-from grimoire.store.base import SourceRecord, Stats, Store, StoredEntry
-from grimoire.store.sqlite import SQLiteStore
+from grimoire.store.base import Store
+from grimoire.store.records import SourceRecord, Stats, StoredEntry
+
+POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 
 
-def open_store(url: str, *, create: bool = True) -> SQLiteStore:
-    """A store for `url`: a file path or `sqlite:///path` (PostgreSQL comes as `postgresql://`).
+def open_store(url: str, *, create: bool = True) -> Store:
+    """A store for `url`: a file path or `sqlite:///path`, or `postgresql://user@host/db`.
 
-    With `create=False` a database that does not exist is an error, and nothing is created.
+    With `create=False` a SQLite file that does not exist is an error, and nothing is created
+    (a PostgreSQL database is never created here: its owner creates it).
     """
-    if url.startswith(("postgres://", "postgresql://")):
-        # Never echo the URL as given: it may carry a password.
-        raise StoreError("the PostgreSQL backend is not built yet; use a SQLite file", shown(url))
+    if url.startswith(POSTGRES_SCHEMES):
+        from grimoire.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    from grimoire.store.sqlite import SQLiteStore
+
     path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
     return SQLiteStore(path, create=create)
 
 
-__all__ = ["SQLiteStore", "SourceRecord", "Stats", "Store", "StoredEntry", "open_store"]
+__all__ = ["SourceRecord", "Stats", "Store", "StoredEntry", "open_store"]

@@ -1,68 +1,89 @@
-"""The Store protocol: every backend offers these, and one contract suite tests them all."""
+"""The Store protocol: what every stage may ask of storage, in typed records.
+
+Every backend (`sqlite.py`, `postgres.py`) offers all of it, and one contract suite
+(`tests/store/`) runs on each. Nothing here names an engine: lexical search is asked in words
+and phrases (`TextQuery`), vector search with a vector, k and a set of documents, and
+`transaction()` is the one way to group writes (nested calls become savepoints).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from grimoire.model import Document, Entry, Problem
+from grimoire.errors import CorruptDatabase
+from grimoire.model import Document, Span
+from grimoire.store.records import (
+    ENTRY_WEIGHTS,
+    PASSAGE_WEIGHTS,
+    EmbedUnit,
+    Filters,
+    NameRow,
+    PassageMarks,
+    PassageRow,
+    Resolution,
+    ResolveInput,
+    Scored,
+    SourceRecord,
+    Stats,
+    StoredEntry,
+    TextQuery,
+    VectorRow,
+)
 
+if TYPE_CHECKING:
+    import numpy as np
 
-@dataclass(frozen=True, slots=True)
-class SourceRecord:
-    """One file seen by ingest: what it was read as, and how that went.
+__all__ = [
+    "DAMAGED", "EmbedUnit", "Filters", "NameRow", "PassageMarks", "PassageRow", "Scored",
+    "SourceRecord", "Stats", "Store", "StoredEntry", "TextQuery", "VectorRow",
+]
 
-    `status` is "ok", "failed" (kept out, with `reason`), "skipped" (not a note) or
-    "attachment" (an image or other file that notes embed; recorded, not parsed).
-    """
+DAMAGED = "database is damaged: run `grimoire check`"
 
-    path: str
-    status: str
-    format: str | None = None
-    reason: str | None = None
-    sha256: str | None = None
-    size: int = 0
-    root: str | None = None
-    documents: int = 0
-    entries: int = 0
-    problems: tuple[Problem, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEntry:
-    """An entry as stored, with the document it came from."""
-
-    id: int
-    entry: Entry
-    format: str
-    document_title: str
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    """Counts over the whole store, and per format."""
-
-    sources: int
-    documents: int
-    passages: int
-    entries: int
-    links: int
-    failed: int
-    by_format: dict[str, dict[str, int]]
+ConceptLink = tuple[str, int, int, str, str, str | None, str, int | None, str | None, str]
 
 
 class Store(Protocol):
-    """Persistence for documents; SQL lives only in the backends."""
+    """Persistence for documents, concepts, the lexical index and vectors."""
+
+    url: str  # what the store was opened from (a path for SQLite); names it in errors
+    engine: str  # "sqlite" | "postgresql", for messages and benchmarks only
+
+    # -- transactions and lifetime ---------------------------------------------------------
 
     def transaction(self) -> AbstractContextManager[Any]:
         """One atomic unit of work; nested calls become savepoints."""
         ...
 
+    def close(self) -> None: ...
+
+    def diagnose(self, error: BaseException) -> CorruptDatabase | None:
+        """A CorruptDatabase when `error` came from damaged storage, else None."""
+        ...
+
+    def damaged(self) -> bool:
+        """True when the store's own quick check finds damage."""
+        ...
+
+    def integrity_check(self) -> str:
+        """"ok" when the store's own consistency checks pass, else what failed."""
+        ...
+
+    def change_counter(self) -> tuple[int, ...]:
+        """Changes whenever anyone wrote to the store (cheap; a cache key)."""
+        ...
+
+    # -- sources and documents ---------------------------------------------------------------
+
     def source(self, path: str) -> SourceRecord | None: ...
 
     def sources(self, *, root: str | None = None, failed: bool = False) -> list[SourceRecord]: ...
+
+    def source_roots(self) -> list[str]:
+        """Every folder (or file) given to ingest: where grimoire.toml may live."""
+        ...
 
     def replace_source(self, record: SourceRecord, documents: Sequence[Document]) -> None:
         """Write one file's record and documents in one transaction, replacing what it had."""
@@ -74,6 +95,10 @@ class Store(Protocol):
 
     def remove_source(self, path: str) -> None: ...
 
+    def stats(self) -> Stats: ...
+
+    # -- entries and passages ----------------------------------------------------------------
+
     def entries(self) -> Iterator[StoredEntry]: ...
 
     def entries_named(self, norm: str) -> list[StoredEntry]: ...
@@ -82,6 +107,206 @@ class Store(Protocol):
         """(normalised name, display name) for every entry term and alias."""
         ...
 
-    def stats(self) -> Stats: ...
+    def passages(self) -> Iterator[PassageMarks]:
+        """Every passage with its marks, in file and line order."""
+        ...
 
-    def close(self) -> None: ...
+    def passage_count(self) -> int:
+        """An upper bound on the number of passages (cheap)."""
+        ...
+
+    def passage_total(self) -> int:
+        """How many passages the store holds."""
+        ...
+
+    def passage_rows(self, ids: Sequence[int]) -> dict[int, PassageRow]: ...
+
+    def passage_spans(self, ids: list[int]) -> dict[int, tuple[Span, str]]:
+        """passage id -> (span, text)."""
+        ...
+
+    def passage_groups(self, ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
+        """passage id -> (document id, entry id)."""
+        ...
+
+    def entry_documents(self, ids: Iterable[int]) -> dict[int, int]: ...
+
+    def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]: ...
+
+    def document_first_passages(self, ids: Iterable[int]) -> dict[int, int]: ...
+
+    def entry_passage_ids(self, entry_ids: Iterable[int], per_entry: int = 6) -> list[int]:
+        """The first `per_entry` passages of each entry, in document order."""
+        ...
+
+    def following_passage_ids(self, passage_ids: Iterable[int]) -> dict[int, int]:
+        """passage id -> the id of the next passage in the same document."""
+        ...
+
+    # -- names -----------------------------------------------------------------------------
+
+    def name_rows(self) -> list[NameRow]:
+        """Every term and alias of entries that are not redirects."""
+        ...
+
+    def entry_aliases(self, entry_ids: Iterable[int]) -> dict[int, list[str]]: ...
+
+    def names_signature(self) -> tuple[int, int]:
+        """Changes when entries are added or removed (a cache key for the name index)."""
+        ...
+
+    # -- lexical search --------------------------------------------------------------------
+
+    def filtered_documents(self, filters: Filters) -> set[int]:
+        """Ids of the documents that pass `filters`."""
+        ...
+
+    def fts_passages(
+        self,
+        query: TextQuery,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float, float, float] = PASSAGE_WEIGHTS,
+    ) -> list[Scored]:
+        """Passages holding any word or phrase of `query`, best first; `weights` are those of
+        the names, title, heading and body."""
+        ...
+
+    def fts_entries(
+        self,
+        query: TextQuery,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float] = ENTRY_WEIGHTS,
+    ) -> list[Scored]:
+        """Entries whose names or definition hold any word or phrase of `query`."""
+        ...
+
+    def common_terms(self, terms: Sequence[str], limit: int) -> set[str]:
+        """The terms found in at least `limit` passages."""
+        ...
+
+    def term_passage_counts(
+        self, terms: Iterable[str], *, anywhere: bool = False
+    ) -> dict[str, int]:
+        """term -> how many passage bodies contain it (`anywhere`: or their names, title and
+        headings); the engine's stemmer decides what matches."""
+        ...
+
+    def passages_matching(self, terms: Iterable[str], limit: int) -> list[int]:
+        """Ids of the passages that best match any of `terms` (names and headings weighed
+        up), whatever concept or document they belong to."""
+        ...
+
+    # -- vectors ---------------------------------------------------------------------------
+
+    def embed_units(self, model: str, *, only_missing: bool = True) -> list[EmbedUnit]: ...
+
+    def known_vectors(self, hashes: Iterable[str]) -> set[str]: ...
+
+    def save_vectors(
+        self,
+        model: str,
+        blobs: Sequence[tuple[str, np.ndarray]],
+        links: Sequence[tuple[str, int, str]],
+    ) -> None:
+        """Store new vectors (hash, vector) and point units (kind, id, hash) at them."""
+        ...
+
+    def drop_orphan_vectors(self) -> int: ...
+
+    def vectors_signature(self) -> tuple[int, ...]: ...
+
+    def load_vectors(
+        self, model: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(kinds 0=passage 1=entry, ids, document ids, entry ids or -1, matrix) for `model`."""
+        ...
+
+    def nearest(
+        self, model: str, vector: np.ndarray, k: int, documents: set[int] | None = None
+    ) -> tuple[list[Scored], list[Scored]]:
+        """The `k` passages and `k` entries nearest `vector` (cosine), within `documents`."""
+        ...
+
+    def vector_counts(self) -> tuple[int, int]:
+        """(units with a vector, units in all)."""
+        ...
+
+    def vector_rows(self) -> Iterator[VectorRow]:
+        """Every stored vector with the unit it belongs to (for migration)."""
+        ...
+
+    # -- moving a whole store (grimoire migrate) ---------------------------------------------
+
+    def dump(self, table: str) -> Iterator[tuple[Any, ...]]:
+        """Every row of one of `records.TABLES`, its columns in that order, by key."""
+        ...
+
+    def load(self, table: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Add rows as `dump` gives them (ids kept) to an empty store, inside `transaction()`."""
+        ...
+
+    def finish_load(self) -> None:
+        """After `load`: rebuild what the engine derives (lexical index, id counters)."""
+        ...
+
+    # -- concepts: resolve's input and output --------------------------------------------------
+
+    def concepts_stale(self, fingerprint: str) -> bool: ...
+
+    def resolve_input(self) -> ResolveInput: ...
+
+    def write_resolution(self, resolution: Resolution, fingerprint: str) -> None: ...
+
+    # -- concepts: lookups ---------------------------------------------------------------------
+
+    def concepts_named(self, norm: str) -> list[tuple[int, int]]: ...
+
+    def concept_row(self, concept_id: int) -> tuple[int, str, str, str | None] | None: ...
+
+    def concept_names_of(
+        self, concept_id: int
+    ) -> list[tuple[str, str, int, str | None, int | None]]: ...
+
+    def concept_entries_of(self, concept_id: int) -> list[tuple[StoredEntry, str]]: ...
+
+    def concept_passages(self, concept_id: int, limit: int = 12) -> list[tuple[int, str]]: ...
+
+    def concept_sections_of(
+        self, concept_id: int
+    ) -> list[tuple[str, str, int, int, str, str]]: ...
+
+    def concept_merges_of(self, concept_id: int) -> list[tuple[str, int, str, int, str, str]]: ...
+
+    def concept_links(self, concept_id: int, *, incoming: bool) -> list[tuple[Any, ...]]: ...
+
+    def concept_summaries(self) -> list[tuple[int, str, str | None, int, int]]: ...
+
+    def multi_source_concepts(self) -> list[tuple[int, str, int]]: ...
+
+    def unresolved_links(
+        self, status: str = "wanted"
+    ) -> list[tuple[str, str, str, int, int, str]]: ...
+
+    def concept_name_list(self) -> list[tuple[str, str]]: ...
+
+    def concept_edges(self, ids: Iterable[int]) -> list[tuple[int, int, str, int]]: ...
+
+    def concept_labels(self, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]: ...
+
+    def concept_label_of(self, ids: Iterable[int]) -> dict[int, str]: ...
+
+    def entry_concepts(self) -> dict[int, int]: ...
+
+    def concepts_of_entries(self, ids: Iterable[int]) -> dict[int, int]: ...
+
+    def concepts_of_passages(self, ids: Iterable[int]) -> dict[int, int]: ...
+
+    def concept_first_passages(self, ids: Iterable[int]) -> dict[int, int]: ...
+
+    def concept_entry_ids(self, concept_ids: Iterable[int]) -> dict[int, list[int]]: ...
+
+    def passage_concepts(self, passage_ids: Iterable[int]) -> dict[int, tuple[int, str]]: ...
+
+    def concepts_by_name(self, norms: Iterable[str]) -> dict[str, list[int]]: ...

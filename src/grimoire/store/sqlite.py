@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -14,12 +14,13 @@ from grimoire.codec import from_data, to_data
 from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Entry, Link, Problem, Span
 from grimoire.names import normalize
-from grimoire.store.base import SourceRecord, Stats, StoredEntry
+from grimoire.store.base import DAMAGED
+from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
+from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
 from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
 
 APPLICATION_ID = 0x47524D31  # "GRM1": tells a Grimoire database from any other SQLite file
-DAMAGED = "database is damaged: run `grimoire check`"
 READ_ONLY = "the database file is read-only: it can be searched, not changed"
 
 # Each step moves the schema from version i to i + 1; never edit a released step.
@@ -236,6 +237,14 @@ def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
     return StoreError(f"cannot open the database: {e}", path)
 
 
+def _unreadable_row(error: BaseException) -> bool:
+    # Grimoire writes only valid UTF-8 text and JSON it made itself, so a row that does not
+    # decode was changed under it: damage that SQLite's page checks cannot see.
+    if isinstance(error, sqlite3.OperationalError):
+        return "could not decode" in str(error).casefold()
+    return isinstance(error, (UnicodeDecodeError, json.JSONDecodeError))
+
+
 def is_damage(error: BaseException) -> bool:
     """True when `error` is SQLite reporting a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB),
     or text that is not UTF-8: Grimoire writes only UTF-8 (file names that are not are
@@ -258,12 +267,16 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
         conn.execute(buffer)
 
 
-class SQLiteStore(ConceptSQL, SearchSQL):
+class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
     """The default store: everything in one SQLite file."""
+
+    engine = "sqlite"
 
     def __init__(self, path: str, *, create: bool = True) -> None:
         self.path = path
+        self.url = path
         self.conn = connect(path, create=create)
+        self._scans = {}
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -450,7 +463,8 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         return [_entry(r) for r in rows]
 
     def entry_names(self) -> list[tuple[str, str]]:
-        return list(self.conn.execute("SELECT DISTINCT norm, name FROM entry_names"))
+        return list(self.conn.execute(
+            "SELECT DISTINCT norm, name FROM entry_names ORDER BY norm, name"))
 
     def stats(self) -> Stats:
         c = self.conn
@@ -482,15 +496,32 @@ class SQLiteStore(ConceptSQL, SearchSQL):
             by_format=by_format,
         )
 
-    def passages(self) -> Iterator[tuple[int, Span, str, dict[str, Any]]]:
-        """Every passage as (id, span, text, marks), in file and line order."""
+    def passages(self) -> Iterator[PassageMarks]:
+        """Every passage with its marks, in file and line order."""
         rows = self.conn.execute(
             """SELECT p.id, s.path, p.start_line, p.end_line, p.text, p.marks
                FROM passages p JOIN documents d ON p.document_id = d.id
-               JOIN sources s ON d.source_id = s.id ORDER BY s.path, p.start_line"""
+               JOIN sources s ON d.source_id = s.id ORDER BY s.path, p.start_line, p.id"""
         )
         for pid, path, start, end, text, marks in rows:
-            yield pid, Span(path, start, end), text, json.loads(marks)
+            yield PassageMarks(pid, Span(path, start, end), text, json.loads(marks))
+
+    def dump(self, table: str) -> Iterator[tuple[Any, ...]]:
+        columns = TABLES[table]
+        yield from self.conn.execute(
+            f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(columns[:2])}")
+
+    def load(self, table: str, rows: Iterable[Sequence[Any]]) -> None:
+        columns = TABLES[table]
+        if table == "concept_state":
+            self.conn.execute("DELETE FROM concept_state")
+        marks = ", ".join("?" * len(columns))
+        # FTS rows follow by trigger, from the names and titles loaded before them.
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def finish_load(self) -> None:
+        return None
 
     def diagnose(self, error: BaseException) -> CorruptDatabase | None:
         """A CorruptDatabase when `error` came from a damaged file, else None.
@@ -500,7 +531,7 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         """
         if isinstance(error, CorruptDatabase):
             return error
-        if is_damage(error) or self.damaged():
+        if is_damage(error) or _unreadable_row(error) or self.damaged():
             return CorruptDatabase(DAMAGED, self.path)
         return None
 

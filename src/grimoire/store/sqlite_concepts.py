@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from grimoire.codec import from_data
 from grimoire.model import Entry, Span
-from grimoire.resolve.types import (
+from grimoire.store._resolve_rows import section_rows, unique_names
+from grimoire.store.records import (
     EntryRow,
     HeadingRow,
     LinkRow,
     Resolution,
     ResolveInput,
+    StoredEntry,
 )
-from grimoire.store.base import StoredEntry
 
 CONCEPT_SCHEMA = """
     CREATE TABLE concepts (
@@ -149,7 +150,7 @@ class ConceptSQL:
             """SELECT d.id, s.path, json_extract(d.meta, '$.sections')
                FROM documents d JOIN sources s ON d.source_id = s.id
                WHERE json_type(d.meta, '$.sections') = 'array'"""):
-            headings.extend(_section_rows(d, p, json.loads(tree), ()))
+            headings.extend(section_rows(d, p, json.loads(tree), ()))
         documents = dict(c.execute(
                 """SELECT s.path, min(d.id) FROM documents d JOIN sources s ON d.source_id = s.id
                    GROUP BY s.id HAVING count(*) = 1"""))
@@ -178,7 +179,7 @@ class ConceptSQL:
                 """INSERT INTO concept_names (concept_id, name, norm, reason, strength, entry_id,
                        link_id) VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 [(ids[i], n.name, n.norm, n.reason, n.strength, n.entry_id, n.link_id)
-                 for i, r in enumerate(resolution.concepts) for n in _unique_names(r.names)])
+                 for i, r in enumerate(resolution.concepts) for n in unique_names(r.names)])
             c.executemany(
                 "INSERT INTO concept_entries (entry_id, concept_id, role) VALUES (?, ?, ?)",
                 [(e, ids[i], role) for i, r in enumerate(resolution.concepts)
@@ -218,7 +219,7 @@ class ConceptSQL:
         """(id, key, label, kind)."""
         row = self.conn.execute(
             "SELECT id, key, label, kind FROM concepts WHERE id = ?", (concept_id,)).fetchone()
-        return tuple(row) if row else None  # type: ignore[return-value]
+        return tuple(row) if row else None
 
     def concept_names_of(
         self, concept_id: int
@@ -358,25 +359,6 @@ class ConceptSQL:
     def entry_concepts(self) -> dict[int, int]:
         """entry id -> concept id, for every entry."""
         return dict(self.conn.execute("SELECT entry_id, concept_id FROM concept_entries"))
-
-
-def _section_rows(doc: int, path: str, tree: Any, parents: tuple[str, ...]) -> Iterator[HeadingRow]:
-    for node in tree if isinstance(tree, list) else ():
-        if not isinstance(node, dict) or not isinstance(node.get("title"), str):
-            continue
-        here = (*parents, node["title"])
-        line = node.get("line")
-        if isinstance(line, int):
-            yield HeadingRow(doc, path, here, line, line)
-        yield from _section_rows(doc, path, node.get("children"), here)
-
-
-def _unique_names(names: Sequence[Any]) -> Iterator[Any]:
-    seen: set[str] = set()
-    for n in names:
-        if n.norm not in seen:
-            seen.add(n.norm)
-            yield n
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:

@@ -18,9 +18,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
+
+from grimoire.store._embed_text import entry_embed_text, passage_embed_text
+from grimoire.store._vector_scan import VectorScan
+from grimoire.store.records import (
+    ENTRY_WEIGHTS,
+    PASSAGE_WEIGHTS,
+    EmbedUnit,
+    Filters,
+    NameRow,
+    PassageRow,
+    Scored,
+    TextQuery,
+    VectorRow,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -73,67 +86,30 @@ SEARCH_SCHEMA = """
     );
 """
 
-# bm25 column weights: a word in a name counts as much as ten in the body.
-PASSAGE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
-ENTRY_WEIGHTS = (10.0, 1.0)
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """Restrict search to some documents; None means no restriction on that field."""
-
-    source: str | None = None  # a file path, or a folder prefix
-    format: str | None = None
-    tag: str | None = None
-
-    def __bool__(self) -> bool:
-        return any(v is not None for v in (self.source, self.format, self.tag))
-
-
-@dataclass(frozen=True, slots=True)
-class PassageRow:
-    """What a hit needs from one passage."""
-
-    id: int
-    document_id: int
-    entry_id: int | None
-    text: str
-    path: str
-    start_line: int
-    end_line: int
-    heading_path: tuple[str, ...]
-    title: str
-    format: str
-    term: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class EmbedUnit:
-    """A passage or entry waiting for a vector: `kind` is "passage" or "entry"."""
-
-    kind: str
-    id: int
-    text: str
 
 
 class SearchSQL:
     """Search queries, mixed into SQLiteStore."""
 
     conn: sqlite3.Connection
+    _scans: dict[str, VectorScan]
 
     # -- lexical --------------------------------------------------------------------------
 
     def fts_passages(
         self,
-        match: str,
+        query: TextQuery,
         limit: int,
         documents: set[int] | None = None,
         weights: tuple[float, float, float, float] = PASSAGE_WEIGHTS,
-    ) -> list[tuple[int, float]]:
-        """(passage id, bm25 score; higher is better) for an FTS5 MATCH expression.
+    ) -> list[Scored]:
+        """Passages with any word or phrase of `query`, by weighted bm25 (higher is better).
 
         `weights` are the bm25 weights of the names, title, heading and body columns.
         """
+        match = fts5_match(query)
+        if not match:
+            return []
         sql = (
             "SELECT f.rowid, -bm25(passage_fts, ?, ?, ?, ?) AS s FROM passage_fts f"
             " WHERE passage_fts MATCH ?"
@@ -144,20 +120,23 @@ class SearchSQL:
                 "FROM passage_fts f", "FROM passage_fts f JOIN passages p ON p.id = f.rowid"
             )
             sql += f" AND p.document_id IN ({_ids(documents)})"
-        sql += " ORDER BY s DESC LIMIT ?"
-        return list(self.conn.execute(sql, (*args, limit)))
+        sql += " ORDER BY s DESC, f.rowid LIMIT ?"
+        return [Scored(i, s) for i, s in self.conn.execute(sql, (*args, limit))]
 
     def fts_entries(
         self,
-        match: str,
+        query: TextQuery,
         limit: int,
         documents: set[int] | None = None,
         weights: tuple[float, float] = ENTRY_WEIGHTS,
-    ) -> list[tuple[int, float]]:
-        """(entry id, bm25 score; higher is better) for an FTS5 MATCH expression.
+    ) -> list[Scored]:
+        """Entries whose names or definition hold any word or phrase of `query`.
 
         `weights` are the bm25 weights of the names and body columns.
         """
+        match = fts5_match(query)
+        if not match:
+            return []
         sql = (
             "SELECT f.rowid, -bm25(entry_fts, ?, ?) AS s FROM entry_fts f"
             " WHERE entry_fts MATCH ?"
@@ -168,8 +147,8 @@ class SearchSQL:
                 "FROM entry_fts f", "FROM entry_fts f JOIN entries e ON e.id = f.rowid"
             )
             sql += f" AND e.document_id IN ({_ids(documents)})"
-        sql += " ORDER BY s DESC LIMIT ?"
-        return list(self.conn.execute(sql, (*args, limit)))
+        sql += " ORDER BY s DESC, f.rowid LIMIT ?"
+        return [Scored(i, s) for i, s in self.conn.execute(sql, (*args, limit))]
 
     def filtered_documents(self, filters: Filters) -> set[int]:
         """Ids of the documents that pass `filters`."""
@@ -200,7 +179,7 @@ class SearchSQL:
         for term in terms:
             n = self.conn.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM passage_fts WHERE passage_fts MATCH ?"
-                " LIMIT ?)", (f'"{term}"', limit)
+                " LIMIT ?)", (_quote(term), limit)
             ).fetchone()[0]
             if n >= limit:
                 out.add(term)
@@ -210,20 +189,20 @@ class SearchSQL:
         """How many passages (the largest rowid is a cheap upper bound)."""
         return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0])
 
-    def change_counter(self) -> tuple[int, int]:
+    def change_counter(self) -> tuple[int, ...]:
         """Changes whenever this connection or another one wrote to the file (cheap)."""
         return (int(self.conn.execute("PRAGMA data_version").fetchone()[0]),
                 self.conn.total_changes)
 
     # -- names ----------------------------------------------------------------------------
 
-    def name_rows(self) -> list[tuple[str, str, int, int]]:
-        """(normalised name, name, entry id, document id) for every entry term and alias."""
-        return list(self.conn.execute(
+    def name_rows(self) -> list[NameRow]:
+        """Every term and alias of entries that are not redirects."""
+        return [NameRow(*r) for r in self.conn.execute(
             "SELECT n.norm, n.name, n.entry_id, e.document_id"
             " FROM entry_names n JOIN entries e ON e.id = n.entry_id"
-            " WHERE e.redirect IS NULL"
-        ))
+            " WHERE e.redirect IS NULL ORDER BY n.entry_id, n.norm"
+        )]
 
     def entry_aliases(self, entry_ids: Iterable[int]) -> dict[int, list[str]]:
         """Every name of each entry."""
@@ -504,6 +483,36 @@ class SearchSQL:
         matrix = np.frombuffer(b"".join(r[4] for r in rows), dtype=np.float32)
         return kinds, ids, docs, entries, matrix.reshape(len(rows), -1)
 
+    def nearest(
+        self, model: str, vector: np.ndarray, k: int, documents: set[int] | None = None
+    ) -> tuple[list[Scored], list[Scored]]:
+        """The `k` passages and `k` entries nearest `vector` (cosine), within `documents`.
+
+        The vectors are read into memory once and kept while they stay unchanged.
+        """
+        signature = (*self.vectors_signature(), hash(model))
+        scan = self._scans.get(model)
+        if scan is None or scan.signature != signature:
+            kinds, ids, docs, _entries, matrix = self.load_vectors(model)
+            scan = VectorScan.build(signature, kinds, ids, docs, matrix)
+            self._scans = {model: scan}  # one model at a time: vectors are large
+        return scan.nearest(vector, k, documents)
+
+    def vector_rows(self) -> Iterator[VectorRow]:
+        """Every stored vector with the unit it belongs to (for migration)."""
+        import numpy as np
+
+        for kind, unit, h, model, blob in self.conn.execute(
+            """SELECT 'passage', v.passage_id, v.hash, b.model, b.vec FROM passage_vecs v
+                 JOIN vec_blobs b ON b.hash = v.hash
+               UNION ALL
+               SELECT 'entry', v.entry_id, v.hash, b.model, b.vec FROM entry_vecs v
+                 JOIN vec_blobs b ON b.hash = v.hash
+               ORDER BY 1, 2"""
+        ):
+            values = np.frombuffer(blob, dtype=np.float32)
+            yield VectorRow(kind, int(unit), h, model, tuple(float(x) for x in values))
+
     def vector_counts(self) -> tuple[int, int]:
         """(units with a vector, units in all)."""
         c = self.conn
@@ -517,27 +526,16 @@ class SearchSQL:
         return int(have), int(total)
 
 
-def passage_embed_text(
-    text: str, heading_path: tuple[str, ...], title: str, term: str | None
-) -> str:
-    """What a passage is embedded as: its context names, then its text."""
-    context: list[str] = []
-    for part in (term, title, *heading_path):
-        if part and part.strip() and part.casefold() not in (c.casefold() for c in context):
-            context.append(part.strip())
-    head = " / ".join(context[-3:])
-    return f"{head}: {text}" if head else text
+def fts5_match(query: TextQuery) -> str:
+    """An FTS5 MATCH expression: every word and phrase quoted, OR-ed (no syntax leaks)."""
+    parts = [_quote(w) for w in query.words]
+    parts += [_quote(" ".join(p)) for p in query.phrases]
+    return " OR ".join(dict.fromkeys(p for p in parts if p != '""'))
 
 
-def entry_embed_text(data: dict[str, Any]) -> str:
-    """What an entry is embedded as: "term (alias, alias): definition gloss"."""
-    term = str(data.get("term") or "")
-    aliases = [a for a in data.get("aliases") or () if a and a.casefold() != term.casefold()]
-    name = f"{term} ({', '.join(aliases)})" if aliases else term
-    body = " ".join(
-        [*(g for g in data.get("glosses") or () if g), str(data.get("definition") or "")]
-    ).strip()
-    return f"{name}: {body}" if body else name
+def _quote(text: str) -> str:
+    # FTS5 ends a string at NUL ("unterminated string"); PostgreSQL drops it: so do we.
+    return '"' + text.replace("\x00", "").replace('"', '""') + '"'
 
 
 def _ids(ids: Iterable[int]) -> str:

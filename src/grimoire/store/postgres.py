@@ -1,0 +1,503 @@
+"""PostgreSQL backend: psycopg 3 with a connection pool, full text search and pgvector.
+
+For a team: several people ingest and search at once, from several machines. Each thread
+takes a connection from the pool for one statement, or holds one for a whole
+`transaction()` (nested calls become savepoints, as on SQLite). A file's documents are
+written in one transaction, like on SQLite.
+
+- NUL: PostgreSQL text cannot hold U+0000. Readers already drop it from notes
+  (`readers/base.py`), and every string sent here loses it too, so a write never fails on it
+  and both engines store the same text.
+- Order: text columns use the "C" collation (code point order, as SQLite's BINARY), and every
+  list has a full ORDER BY ending on an id, so ties come out the same way each time.
+- Concurrency: ingests of different folders touch different rows. The one shared row,
+  `concept_state`, is only updated when clean; resolve takes an advisory lock, so two
+  resolves never interleave; vectors are written in id order, so two embedders cannot
+  deadlock on each other's rows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import psycopg
+from psycopg.adapt import Dumper
+from psycopg_pool import ConnectionPool
+
+from grimoire._http import shown
+from grimoire.codec import from_data, to_data
+from grimoire.errors import CorruptDatabase, StoreError
+from grimoire.model import Document, Entry, Link, Problem, Span
+from grimoire.names import normalize
+from grimoire.store.postgres_queries import PostgresQueries
+from grimoire.store.postgres_schema import MIGRATIONS
+from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
+
+_LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1", "GRM2")
+LOCK_RESOLVE = 0x47524D32
+
+
+class _NulFreeStr(Dumper):
+    """Dumps Python str as text without NUL (PostgreSQL rejects U+0000 in text)."""
+
+    oid = 0  # unknown: let the server infer the type, as psycopg's own str dumper does
+
+    def dump(self, obj: str) -> bytes:
+        return obj.replace("\x00", "").encode()
+
+
+class PostgresStore(PostgresQueries):
+    """A knowledge base in a PostgreSQL database (14+, with the pgvector extension)."""
+
+    engine = "postgresql"
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = shown(url)  # never echo a password
+        self._local = threading.local()
+        try:
+            self.pool = ConnectionPool(
+                url, min_size=1, max_size=pool_size, open=False,
+                kwargs={"autocommit": True}, configure=self._configure,
+            )
+            self.pool.open(wait=True, timeout=15)
+        except (psycopg.Error, Exception) as e:
+            raise StoreError(f"cannot connect to PostgreSQL: {e}", self.url) from e
+        try:
+            self._migrate()
+            self.vector_version = self._vector_version()
+        except BaseException:
+            self.pool.close()
+            raise
+        self._hnsw: set[tuple[str, int]] = set()
+
+    @staticmethod
+    def _configure(conn: psycopg.Connection[Any]) -> None:
+        conn.adapters.register_dumper(str, _NulFreeStr)
+        try:
+            from pgvector.psycopg import register_vector
+
+            register_vector(conn)
+        except psycopg.ProgrammingError:
+            pass  # a fresh database before its first migration: no vector type yet
+
+    def _migrate(self) -> None:
+        with self.pool.connection() as conn:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_MIGRATE,))
+                conn.execute("CREATE TABLE IF NOT EXISTS grimoire_schema (version integer)")
+                row = conn.execute("SELECT version FROM grimoire_schema").fetchone()
+                if row is None:
+                    other = conn.execute(
+                        "SELECT 1 FROM information_schema.tables WHERE table_name = 'sources'"
+                        " AND table_schema = current_schema()").fetchone()
+                    if other is not None:
+                        raise StoreError("not a Grimoire database (a `sources` table exists);"
+                                         " left untouched", self.url)
+                    conn.execute("INSERT INTO grimoire_schema (version) VALUES (0)")
+                    version = 0
+                else:
+                    version = int(row[0])
+                if version > len(MIGRATIONS):
+                    raise StoreError(f"database schema {version} is newer than this Grimoire"
+                                     f" ({len(MIGRATIONS)})", self.url)
+                for step in range(version, len(MIGRATIONS)):
+                    try:
+                        with conn.transaction():
+                            conn.execute(MIGRATIONS[step])
+                            conn.execute("UPDATE grimoire_schema SET version = %s", (step + 1,))
+                    except psycopg.Error as e:
+                        raise StoreError(f"migration to schema {step + 1} failed: {e}",
+                                         self.url) from e
+            if version < len(MIGRATIONS):
+                self._configure(conn)  # the vector type exists now
+        if version < len(MIGRATIONS):
+            # Connections opened before the vector type existed cannot read vectors.
+            self.pool.close()
+            self.pool = ConnectionPool(
+                self.pool.conninfo, min_size=1, max_size=self.pool.max_size, open=True,
+                kwargs={"autocommit": True}, configure=self._configure,
+            )
+
+    def _vector_version(self) -> tuple[int, ...]:
+        row = self._one("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+        if row is None:
+            raise StoreError("the pgvector extension is missing (CREATE EXTENSION vector)",
+                             self.url)
+        return tuple(int(x) for x in re.findall(r"\d+", str(row[0]))[:3])
+
+    # -- connections and transactions -------------------------------------------------------
+
+    @contextmanager
+    def _conn(self) -> Iterator[psycopg.Connection[Any]]:
+        """This thread's transaction connection, or one from the pool for one statement."""
+        held = getattr(self._local, "conn", None)
+        if held is not None:
+            yield held
+            return
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except psycopg.Error as e:
+            raise StoreError(f"database query failed: {e}", self.url) from e
+
+    def _all(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
+        with self._conn() as c:
+            return c.execute(sql, args).fetchall()
+
+    def _one(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> tuple[Any, ...] | None:
+        with self._conn() as c:
+            return c.execute(sql, args).fetchone()
+
+    @contextmanager
+    def transaction(self) -> Iterator[psycopg.Connection[Any]]:
+        """One atomic unit of work; nested calls become savepoints."""
+        held = getattr(self._local, "conn", None)
+        if held is not None:
+            try:
+                with held.transaction():
+                    yield held
+            except psycopg.Error as e:
+                self._raise(e)
+            return
+        try:
+            with self.pool.connection() as conn:
+                self._local.conn = conn
+                try:
+                    with conn.transaction():
+                        yield conn
+                finally:
+                    self._local.conn = None
+        except psycopg.Error as e:
+            self._raise(e)
+
+    def _raise(self, error: BaseException) -> NoReturn:
+        if isinstance(error, psycopg.errors.DeadlockDetected):
+            raise StoreError(f"a concurrent write deadlocked; nothing kept of it, retry: {error}",
+                             self.url) from error
+        raise StoreError(f"database write failed, nothing kept of it: {error}",
+                         self.url) from error
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def dump(self, table: str) -> Iterator[tuple[Any, ...]]:
+        columns = TABLES[table]
+        yield from self._all(
+            f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(columns[:2])}")
+
+    def load(self, table: str, rows: Iterable[Sequence[Any]]) -> None:
+        columns = TABLES[table]
+        with self.transaction() as c:
+            if table == "concept_state":
+                c.execute("DELETE FROM concept_state")
+            with c.cursor().copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row([v.replace("\x00", "") if isinstance(v, str) else v
+                                    for v in row])
+
+    def finish_load(self) -> None:
+        with self.transaction() as c:
+            c.execute(_PASSAGE_TSV_UPDATE)
+            c.execute(_ENTRY_TSV_UPDATE)
+            for table in ("sources", "documents", "entries", "passages", "links", "concepts"):
+                c.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" coalesce(max(id), 0) + 1, false) FROM {table}")
+
+    def diagnose(self, error: BaseException) -> CorruptDatabase | None:
+        """PostgreSQL reports damage itself (data_corrupted, index_corrupted)."""
+        if isinstance(error, StoreError) and isinstance(
+            error.__cause__, psycopg.errors.DataCorrupted | psycopg.errors.IndexCorrupted
+        ):
+            return CorruptDatabase(f"the database reports damage: {error.__cause__}", self.url)
+        return None
+
+    def damaged(self) -> bool:
+        return False  # the server checks its own pages; integrity_check looks at our rows
+
+    def integrity_check(self) -> str:
+        """"ok", or the first inconsistency found (rows whose parent is gone, bad vectors)."""
+        checks = {
+            "documents without a source": "SELECT count(*) FROM documents d"
+            " LEFT JOIN sources s ON s.id = d.source_id WHERE s.id IS NULL",
+            "passages without a document": "SELECT count(*) FROM passages p"
+            " LEFT JOIN documents d ON d.id = p.document_id WHERE d.id IS NULL",
+            "vectors of another dimension": "SELECT count(*) FROM passage_vecs"
+            " WHERE vector_dims(vec) != dim",
+            "passages with an empty index row": "SELECT count(*) FROM passages"
+            " WHERE length(tsv) = 0 AND text ~ '[[:alnum:]]{3}'",
+        }
+        for what, sql in checks.items():
+            row = self._one(sql)
+            if row is not None and int(row[0]):
+                return f"{row[0]} {what}"
+        return "ok"
+
+    def change_counter(self) -> tuple[int, ...]:
+        """Changes whenever a write commits anywhere on the server (cheap).
+
+        The current snapshot (oldest running transaction, next id, running ids) changes on
+        every commit of a transaction that wrote, and on nothing else.
+        """
+        row = self._one("SELECT pg_current_snapshot()::text")
+        return (hash(row[0]) if row else 0,)
+
+    # -- sources ---------------------------------------------------------------------------
+
+    def source(self, path: str) -> SourceRecord | None:
+        row = self._one(_SOURCE_SELECT + " WHERE s.path = %s", (path,))
+        return _source(row) if row else None
+
+    def sources(self, *, root: str | None = None, failed: bool = False) -> list[SourceRecord]:
+        where: list[str] = []
+        args: list[Any] = []
+        if root is not None:
+            where.append("s.root = %s")
+            args.append(root)
+        if failed:
+            where.append("s.status = 'failed'")
+        clause = " WHERE " + " AND ".join(where) if where else ""
+        return [_source(r) for r in self._all(_SOURCE_SELECT + clause + " ORDER BY s.path", args)]
+
+    def source_roots(self) -> list[str]:
+        return [r[0] for r in self._all(
+            "SELECT DISTINCT root FROM sources WHERE root IS NOT NULL ORDER BY root")]
+
+    def mark_source(self, record: SourceRecord) -> None:
+        with self.transaction() as c:
+            c.execute(
+                """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+                   ON CONFLICT (path) DO UPDATE SET root = excluded.root,
+                     status = excluded.status, reason = excluded.reason,
+                     format = coalesce(excluded.format, sources.format),
+                     ingested_at = to_char(now() AT TIME ZONE 'utc',
+                                           'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                     problems = excluded.problems""",
+                (record.path, record.root, record.format, record.status, record.reason,
+                 record.sha256, record.size, json.dumps(to_data(record.problems))),
+            )
+
+    def replace_source(self, record: SourceRecord, documents: Sequence[Document]) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM sources WHERE path = %s", (record.path,))
+            row = c.execute(
+                """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+                (record.path, record.root, record.format, record.status, record.reason,
+                 record.sha256, record.size, json.dumps(to_data(record.problems))),
+            ).fetchone()
+            assert row is not None
+            for document in documents:
+                _insert_document(c, int(row[0]), document)
+
+    def remove_source(self, path: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM sources WHERE path = %s", (path,))
+
+    # -- entries ---------------------------------------------------------------------------
+
+    def entries(self) -> Iterator[StoredEntry]:
+        rows = self._all(_ENTRY_SELECT + " ORDER BY e.norm, s.path, e.start_line, e.id")
+        for row in rows:
+            yield _entry(row)
+
+    def entries_named(self, norm: str) -> list[StoredEntry]:
+        rows = self._all(
+            _ENTRY_SELECT
+            + " WHERE e.id IN (SELECT entry_id FROM entry_names WHERE norm = %s)"
+            + " ORDER BY s.path, e.start_line, e.id",
+            (norm,),
+        )
+        return [_entry(r) for r in rows]
+
+    def entry_names(self) -> list[tuple[str, str]]:
+        return [(a, b) for a, b in self._all(
+            "SELECT DISTINCT norm, name FROM entry_names ORDER BY norm, name")]
+
+    def stats(self) -> Stats:
+        def count(sql: str) -> int:
+            row = self._one(sql)
+            return int(row[0]) if row else 0
+
+        by_format: dict[str, dict[str, int]] = {}
+        for fmt, docs, passages, entries, links in self._all(
+            """SELECT d.format, count(*),
+                      (SELECT count(*) FROM passages p JOIN documents d2 ON p.document_id = d2.id
+                        WHERE d2.format = d.format),
+                      (SELECT count(*) FROM entries e JOIN documents d2 ON e.document_id = d2.id
+                        WHERE d2.format = d.format),
+                      (SELECT count(*) FROM links l JOIN documents d2 ON l.document_id = d2.id
+                        WHERE d2.format = d.format)
+               FROM documents d GROUP BY d.format ORDER BY d.format"""
+        ):
+            by_format[fmt] = {"documents": int(docs), "passages": int(passages),
+                              "entries": int(entries), "links": int(links)}
+        return Stats(
+            sources=count("SELECT count(*) FROM sources"),
+            documents=count("SELECT count(*) FROM documents"),
+            passages=count("SELECT count(*) FROM passages"),
+            entries=count("SELECT count(*) FROM entries"),
+            links=count("SELECT count(*) FROM links"),
+            failed=count("SELECT count(*) FROM sources WHERE status = 'failed'"),
+            by_format=by_format,
+        )
+
+    def passages(self) -> Iterator[PassageMarks]:
+        rows = self._all(
+            """SELECT p.id, s.path, p.start_line, p.end_line, p.text, p.marks
+               FROM passages p JOIN documents d ON p.document_id = d.id
+               JOIN sources s ON d.source_id = s.id ORDER BY s.path, p.start_line, p.id"""
+        )
+        for pid, path, start, end, text, marks in rows:
+            yield PassageMarks(int(pid), Span(path, start, end), text, json.loads(marks))
+
+
+def _tsv(*weighted: str) -> str:
+    """SQL for a weighted tsvector from parameters, in order A, B, C, D."""
+    return " || ".join(
+        f"setweight(to_tsvector('grimoire', %s), '{w}')" for w in "ABCD"[: len(weighted)]
+    )
+
+
+_PASSAGE_TSV = _tsv("names", "title", "heading", "body")
+
+# The same vectors as `_insert_document` builds, from rows loaded as they are (migration).
+_PASSAGE_TSV_UPDATE = """
+    UPDATE passages p SET
+      tsv = setweight(to_tsvector('grimoire', coalesce((SELECT string_agg(n.name, ' ; ')
+                FROM entry_names n WHERE n.entry_id = p.entry_id), '')), 'A')
+         || setweight(to_tsvector('grimoire', d.title), 'B')
+         || setweight(to_tsvector('grimoire', coalesce((SELECT string_agg(h, ' / ')
+                FROM jsonb_array_elements_text(p.heading_path::jsonb) h), '')), 'C')
+         || setweight(to_tsvector('grimoire', p.text), 'D'),
+      body = to_tsvector('grimoire', p.text)
+    FROM documents d WHERE d.id = p.document_id"""
+
+_ENTRY_TSV_UPDATE = """
+    UPDATE entries e SET tsv =
+         setweight(to_tsvector('grimoire', e.term || ' ; ' || coalesce((SELECT string_agg(a, ' ; ')
+                FROM jsonb_array_elements_text(e.data::jsonb->'aliases') a), '')), 'A')
+      || setweight(to_tsvector('grimoire', coalesce(e.data::jsonb->>'definition', '') || ' '
+            || coalesce((SELECT string_agg(g, ' ')
+                FROM jsonb_array_elements_text(e.data::jsonb->'glosses') g), '')), 'B')"""
+
+
+def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) -> None:
+    # Ids are drawn first, so every row of the file goes in by `executemany` (pipelined:
+    # a few round trips per file, not one per entry).
+    row = c.execute(
+        "SELECT nextval(pg_get_serial_sequence('documents', 'id')),"
+        " ARRAY(SELECT nextval(pg_get_serial_sequence('entries', 'id'))"
+        " FROM generate_series(1, %s))", (len(doc.entries),)).fetchone()
+    assert row is not None
+    doc_id, ids = int(row[0]), [int(i) for i in row[1]]
+    c.execute(
+        """INSERT INTO documents (id, source_id, page, title, format, tags, meta, revision)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
+        (doc_id, source_id, doc.page, doc.title, doc.format, json.dumps(list(doc.tags)),
+         json.dumps(to_data(doc.meta), default=str),
+         json.dumps(to_data(doc.revision)) if doc.revision else None),
+    )
+    entry_ids: list[tuple[int, int, int]] = []
+    names_of: dict[int, str] = {}
+    entries, names, links = [], [], []
+    for entry_id, entry in zip(ids, doc.entries, strict=True):
+        found = {normalize(n): n for n in (entry.term, *entry.aliases) if normalize(n)}
+        body = " ".join([entry.definition or "", *(g for g in entry.glosses if g)])
+        entries.append((entry_id, doc_id, entry.term, normalize(entry.term),
+                        entry.span.start_line, entry.span.end_line, entry.redirect,
+                        json.dumps(to_data(entry)), " ; ".join([entry.term, *entry.aliases]),
+                        body))
+        entry_ids.append((entry.span.start_line, entry.span.end_line, entry_id))
+        names_of[entry_id] = " ; ".join(found.values())
+        names += [(entry_id, name, norm) for norm, name in found.items()]
+        links += _link_rows(doc_id, entry_id, (*entry.links, *entry.see_also))
+    passages = []
+    for seq, p in enumerate(doc.passages):
+        owner = _entry_at(entry_ids, p.span)
+        marks = {
+            k: to_data(v)
+            for k, v in (("links", p.links), ("math", p.math),
+                         ("images", p.images), ("references", p.references))
+            if v
+        }
+        passages.append((
+            doc_id, owner, seq, p.kind, json.dumps(list(p.heading_path)), p.text,
+            p.span.start_line, p.span.end_line, json.dumps(marks),
+            names_of.get(owner, "") if owner is not None else "", doc.title,
+            " / ".join(p.heading_path), p.text, p.text,
+        ))
+        # An entry's links are stored once, from the entry; a free passage's from itself.
+        if owner is None:
+            links += _link_rows(doc_id, None, p.links)
+    cur = c.cursor()
+    with c.pipeline():  # one round trip for the whole file
+        if entries:
+            cur.executemany(
+                f"""INSERT INTO entries (id, document_id, term, norm, start_line, end_line,
+                        redirect, data, tsv)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, {_tsv("names", "body")})""", entries)
+        if names:
+            cur.executemany("INSERT INTO entry_names (entry_id, name, norm) VALUES (%s, %s, %s)",
+                            names)
+        if passages:
+            cur.executemany(
+                f"""INSERT INTO passages (document_id, entry_id, seq, kind, heading_path, text,
+                       start_line, end_line, marks, tsv, body)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, {_PASSAGE_TSV},
+                            to_tsvector('grimoire', %s))""", passages)
+        if links:
+            cur.executemany(
+                """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,
+                       exists_hint, start_line, end_line)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s::int, %s, %s)""", links)
+
+
+def _link_rows(doc_id: int, entry_id: int | None, links: Sequence[Link]) -> list[tuple[Any, ...]]:
+    return [
+        (doc_id, entry_id, link.target, normalize(link.target), link.label, str(link.kind),
+         link.fragment, link.exists_hint, link.span.start_line, link.span.end_line)
+        for link in dict.fromkeys(links)
+    ]
+
+
+_SOURCE_SELECT = """
+    SELECT s.path, s.status, s.format, s.reason, s.sha256, s.size, s.root, s.problems,
+           (SELECT count(*) FROM documents d WHERE d.source_id = s.id),
+           (SELECT count(*) FROM entries e JOIN documents d ON e.document_id = d.id
+             WHERE d.source_id = s.id)
+    FROM sources s"""
+
+_ENTRY_SELECT = """
+    SELECT e.id, e.data, d.format, d.title
+    FROM entries e JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id"""
+
+
+def _source(row: Any) -> SourceRecord:
+    path, status, fmt, reason, sha, size, root, problems, docs, entries = row
+    return SourceRecord(
+        path=path, status=status, format=fmt, reason=reason, sha256=sha, size=int(size),
+        root=root, documents=int(docs), entries=int(entries),
+        problems=tuple(from_data(Problem, p) for p in json.loads(problems)),
+    )
+
+
+def _entry(row: Any) -> StoredEntry:
+    entry_id, data, fmt, title = row
+    return StoredEntry(id=int(entry_id), entry=from_data(Entry, json.loads(data)), format=fmt,
+                       document_title=title)
+
+
+def _entry_at(entries: list[tuple[int, int, int]], span: Span) -> int | None:
+    for start, end, entry_id in entries:
+        if start <= span.start_line <= end:
+            return entry_id
+    return None

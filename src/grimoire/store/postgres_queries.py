@@ -1,0 +1,808 @@
+"""PostgreSQL queries for search, vectors, the ask stage and concepts (mixed into
+PostgresStore). The same answers as the SQLite backend, in PostgreSQL's terms:
+
+- lexical: `ts_rank` over weighted tsvectors (names 1.0, title 0.4, heading 0.2, body 0.1,
+  the ratios of SQLite's bm25 weights), the query built by `plainto_tsquery` and
+  `phraseto_tsquery` from each word and phrase (never parsed as tsquery syntax);
+- vectors: pgvector, cosine distance, an HNSW index per dimension. A filtered query keeps
+  returning k: with pgvector 0.8+ through iterative index scans; before that, an exact scan
+  restricted by the documents' btree index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from grimoire.codec import from_data
+from grimoire.model import Entry, Span
+from grimoire.store._embed_text import entry_embed_text, passage_embed_text
+from grimoire.store.postgres_schema import hnsw_index
+from grimoire.store.records import (
+    ENTRY_WEIGHTS,
+    PASSAGE_WEIGHTS,
+    EmbedUnit,
+    EntryRow,
+    Filters,
+    HeadingRow,
+    LinkRow,
+    NameRow,
+    PassageRow,
+    Resolution,
+    ResolveInput,
+    Scored,
+    StoredEntry,
+    TextQuery,
+    VectorRow,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import psycopg
+
+
+
+def rank_weights(names: float, title: float, heading: float, body: float) -> str:
+    """ts_rank's weights array, in its order {D, C, B, A} (body, heading, title, names),
+    scaled so that the largest is 1 (ts_rank takes weights up to 1)."""
+    top = max(names, title, heading, body, 1e-9)
+    return "{" + ", ".join(f"{w / top:.6g}" for w in (body, heading, title, names)) + "}"
+EF_SEARCH = 100
+
+
+def _array(value: Any) -> np.ndarray:
+    """A pgvector value as float32 numpy (pgvector-python returns a Vector or an array)."""
+    import numpy as np
+
+    if hasattr(value, "to_numpy"):
+        value = value.to_numpy()
+    return np.asarray(value, dtype=np.float32)
+
+
+def _tsquery(query: TextQuery) -> tuple[str, list[str]]:
+    """SQL for a tsquery that matches any word or phrase, and its parameters."""
+    parts: list[str] = []
+    args: list[str] = []
+    for word in dict.fromkeys(w for w in query.words if w):
+        parts.append("plainto_tsquery('grimoire', %s)")
+        args.append(word)
+    for phrase in dict.fromkeys(p for p in query.phrases if p):
+        parts.append("phraseto_tsquery('grimoire', %s)")
+        args.append(" ".join(phrase))
+    return " || ".join(parts), args
+
+
+class PostgresQueries:
+    """Queries shared by every stage above the store, in PostgreSQL."""
+
+    url: str
+    vector_version: tuple[int, ...]
+    _hnsw: set[tuple[str, int]]
+
+    def _all(
+        self, sql: str, args: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        raise NotImplementedError  # PostgresStore's
+
+    def _one(
+        self, sql: str, args: Sequence[Any] | dict[str, Any] = ()
+    ) -> tuple[Any, ...] | None:
+        raise NotImplementedError  # PostgresStore's
+
+    def transaction(self) -> AbstractContextManager[psycopg.Connection[Any]]:
+        raise NotImplementedError  # PostgresStore's
+
+    # -- lexical ---------------------------------------------------------------------------
+
+    def _fts(
+        self, table: str, weights: str, query: TextQuery, limit: int, documents: set[int] | None
+    ) -> list[Scored]:
+        tsquery, args = _tsquery(query)
+        if not tsquery:
+            return []
+        where = ""
+        params: list[Any] = [*args, weights]
+        if documents is not None:
+            where = " AND t.document_id = ANY(%s)"
+            params.append(list(documents))
+        params.append(limit)
+        rows = self._all(
+            f"""WITH q AS (SELECT ({tsquery}) AS q)
+                SELECT t.id, ts_rank(%s::float4[], t.tsv, q.q) AS s FROM {table} t, q
+                WHERE t.tsv @@ q.q{where} ORDER BY s DESC, t.id LIMIT %s""",
+            params,
+        )
+        return [Scored(int(i), float(s)) for i, s in rows]
+
+    def fts_passages(
+        self,
+        query: TextQuery,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float, float, float] = PASSAGE_WEIGHTS,
+    ) -> list[Scored]:
+        return self._fts("passages", rank_weights(*weights), query, limit, documents)
+
+    def fts_entries(
+        self,
+        query: TextQuery,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float] = ENTRY_WEIGHTS,
+    ) -> list[Scored]:
+        # An entry's tsvector holds its names as A and its definition as B.
+        names, body = weights
+        return self._fts("entries", rank_weights(names, body, body, body), query, limit,
+                         documents)
+
+    def filtered_documents(self, filters: Filters) -> set[int]:
+        where: list[str] = []
+        args: list[Any] = []
+        if filters.source is not None:
+            prefix = filters.source.rstrip("/")
+            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("(s.path = %s OR s.path LIKE %s OR s.root = %s)")
+            args += [prefix, escaped + "/%", prefix]
+        if filters.format is not None:
+            where.append("d.format = %s")
+            args.append(filters.format)
+        if filters.tag is not None:
+            tag = filters.tag.lstrip("#").casefold()
+            where.append(
+                "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.tags::jsonb) t(v)"
+                " WHERE lower(ltrim(t.v, '#')) = %s OR lower(ltrim(t.v, '#')) LIKE %s)"
+            )
+            args += [tag, tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                     + "/%"]
+        sql = "SELECT d.id FROM documents d JOIN sources s ON d.source_id = s.id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return {int(r[0]) for r in self._all(sql, args)}
+
+    def common_terms(self, terms: Sequence[str], limit: int) -> set[str]:
+        out = set()
+        for term in terms:
+            row = self._one(
+                "SELECT count(*) FROM (SELECT 1 FROM passages"
+                " WHERE tsv @@ plainto_tsquery('grimoire', %s) LIMIT %s) x", (term, limit))
+            if row is not None and int(row[0]) >= limit:
+                out.add(term)
+        return out
+
+    def term_passage_counts(
+        self, terms: Iterable[str], *, anywhere: bool = False
+    ) -> dict[str, int]:
+        column = "tsv" if anywhere else "body"
+        out: dict[str, int] = {}
+        for term in dict.fromkeys(terms):
+            row = self._one(
+                f"SELECT count(*) FROM passages WHERE {column}"
+                " @@ plainto_tsquery('grimoire', %s)", (term,))
+            out[term] = int(row[0]) if row else 0
+        return out
+
+    def passages_matching(self, terms: Iterable[str], limit: int) -> list[int]:
+        words = tuple(t for t in dict.fromkeys(terms) if t)
+        if not words or limit <= 0:
+            return []
+        return [s.id for s in self._fts("passages", rank_weights(4.0, 2.0, 2.0, 1.0),
+                                        TextQuery(words), limit, None)]
+
+    def passage_count(self) -> int:
+        row = self._one("SELECT coalesce(max(id), 0) FROM passages")
+        return int(row[0]) if row else 0
+
+    def passage_total(self) -> int:
+        row = self._one("SELECT count(*) FROM passages")
+        return int(row[0]) if row else 0
+
+    # -- names -----------------------------------------------------------------------------
+
+    def name_rows(self) -> list[NameRow]:
+        return [NameRow(n, name, int(e), int(d)) for n, name, e, d in self._all(
+            "SELECT n.norm, n.name, n.entry_id, e.document_id"
+            " FROM entry_names n JOIN entries e ON e.id = n.entry_id"
+            " WHERE e.redirect IS NULL ORDER BY n.entry_id, n.norm")]
+
+    def entry_aliases(self, entry_ids: Iterable[int]) -> dict[int, list[str]]:
+        ids = list(set(entry_ids))
+        out: dict[int, list[str]] = {}
+        if not ids:
+            return out
+        for entry_id, name in self._all(
+            "SELECT entry_id, name FROM entry_names WHERE entry_id = ANY(%s)"
+            " ORDER BY entry_id, norm", (ids,)
+        ):
+            out.setdefault(int(entry_id), []).append(name)
+        return out
+
+    def names_signature(self) -> tuple[int, int]:
+        row = self._one("SELECT count(*), coalesce(max(id), 0) FROM entries")
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    # -- concepts seen from search -------------------------------------------------------------
+
+    def concepts_of_entries(self, ids: Iterable[int]) -> dict[int, int]:
+        found = list(set(ids))
+        if not found:
+            return {}
+        return {int(a): int(b) for a, b in self._all(
+            "SELECT entry_id, concept_id FROM concept_entries WHERE entry_id = ANY(%s)",
+            (found,))}
+
+    def concepts_of_passages(self, ids: Iterable[int]) -> dict[int, int]:
+        found = list(set(ids))
+        if not found:
+            return {}
+        rows = self._all(
+            """SELECT p.id, coalesce(ce.concept_id, (
+                       SELECT cs.concept_id FROM concept_sections cs
+                       WHERE cs.document_id = p.document_id
+                         AND p.start_line BETWEEN cs.start_line AND cs.end_line
+                       ORDER BY cs.end_line - cs.start_line, cs.concept_id LIMIT 1))
+                FROM passages p LEFT JOIN concept_entries ce ON ce.entry_id = p.entry_id
+                WHERE p.id = ANY(%s)""", (found,))
+        return {int(p): int(c) for p, c in rows if c is not None}
+
+    def concept_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        first_entry = {int(c): int(e) for c, e in self._all(
+            "SELECT concept_id, min(entry_id) FROM concept_entries"
+            " WHERE concept_id = ANY(%s) GROUP BY concept_id", (list(wanted),))}
+        by_entry = self.entry_first_passages(first_entry.values())
+        out = {c: by_entry[e] for c, e in first_entry.items() if e in by_entry}
+        rest = list(wanted - out.keys())
+        if rest:
+            for cid, pid in self._all(
+                """SELECT cs.concept_id, (SELECT p.id FROM passages p
+                        WHERE p.document_id = cs.document_id
+                          AND p.start_line BETWEEN cs.start_line AND cs.end_line
+                        ORDER BY p.start_line, p.id LIMIT 1)
+                    FROM concept_sections cs WHERE cs.concept_id = ANY(%s)
+                    ORDER BY cs.concept_id, cs.document_id, cs.start_line""", (rest,)
+            ):
+                if pid is not None and int(cid) not in out:
+                    out[int(cid)] = int(pid)
+        return out
+
+    def concept_label_of(self, ids: Iterable[int]) -> dict[int, str]:
+        found = list(set(ids))
+        if not found:
+            return {}
+        return {int(i): label for i, label in self._all(
+            "SELECT id, label FROM concepts WHERE id = ANY(%s)", (found,))}
+
+    # -- rows for hits ---------------------------------------------------------------------
+
+    def passage_rows(self, ids: Sequence[int]) -> dict[int, PassageRow]:
+        if not ids:
+            return {}
+        rows = self._all(
+            """SELECT p.id, p.document_id, p.entry_id, p.text, s.path, p.start_line, p.end_line,
+                      p.heading_path, d.title, d.format, e.term
+               FROM passages p JOIN documents d ON d.id = p.document_id
+               JOIN sources s ON s.id = d.source_id
+               LEFT JOIN entries e ON e.id = p.entry_id
+               WHERE p.id = ANY(%s)""", (list(ids),))
+        return {
+            int(r[0]): PassageRow(int(r[0]), int(r[1]), None if r[2] is None else int(r[2]),
+                                  r[3], r[4], r[5], r[6], tuple(json.loads(r[7])), r[8], r[9],
+                                  r[10])
+            for r in rows
+        }
+
+    def passage_spans(self, ids: list[int]) -> dict[int, tuple[Span, str]]:
+        if not ids:
+            return {}
+        rows = self._all(
+            """SELECT p.id, s.path, p.start_line, p.end_line, p.text FROM passages p
+               JOIN documents d ON d.id = p.document_id JOIN sources s ON s.id = d.source_id
+               WHERE p.id = ANY(%s)""", (list(ids),))
+        return {int(pid): (Span(path, a, b), text) for pid, path, a, b, text in rows}
+
+    def passage_groups(self, ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
+        if not ids:
+            return {}
+        return {
+            int(r[0]): (int(r[1]), None if r[2] is None else int(r[2]))
+            for r in self._all(
+                "SELECT id, document_id, entry_id FROM passages WHERE id = ANY(%s)", (list(ids),))
+        }
+
+    def entry_documents(self, ids: Iterable[int]) -> dict[int, int]:
+        found = list(set(ids))
+        if not found:
+            return {}
+        return {int(a): int(b) for a, b in self._all(
+            "SELECT id, document_id FROM entries WHERE id = ANY(%s)", (found,))}
+
+    def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        out = {int(e): int(p) for e, p in self._all(
+            "SELECT entry_id, min(id) FROM passages WHERE entry_id = ANY(%s) GROUP BY entry_id",
+            (list(wanted),))}
+        missing = list(wanted - out.keys())
+        if missing:
+            for entry_id, pid in self._all(
+                """SELECT e.id, (SELECT p.id FROM passages p WHERE p.document_id = e.document_id
+                                 ORDER BY p.start_line > e.start_line,
+                                          abs(p.start_line - e.start_line), p.id LIMIT 1)
+                   FROM entries e WHERE e.id = ANY(%s)""", (missing,)
+            ):
+                if pid is not None:
+                    out[int(entry_id)] = int(pid)
+        return out
+
+    def document_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
+        found = list(set(ids))
+        if not found:
+            return {}
+        return {int(d): int(p) for d, p in self._all(
+            "SELECT document_id, min(id) FROM passages WHERE document_id = ANY(%s)"
+            " GROUP BY document_id", (found,))}
+
+    def entry_passage_ids(self, entry_ids: Iterable[int], per_entry: int = 6) -> list[int]:
+        found = list(set(entry_ids))
+        if not found:
+            return []
+        return [int(r[0]) for r in self._all(
+            """SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY entry_id
+                                                             ORDER BY seq) AS r
+                               FROM passages WHERE entry_id = ANY(%s)) x WHERE r <= %s
+               ORDER BY id""", (found, per_entry))]
+
+    def following_passage_ids(self, passage_ids: Iterable[int]) -> dict[int, int]:
+        found = list(set(passage_ids))
+        if not found:
+            return {}
+        rows = self._all(
+            """SELECT p.id, (SELECT q.id FROM passages q WHERE q.document_id = p.document_id
+                               AND q.seq > p.seq ORDER BY q.seq LIMIT 1)
+               FROM passages p WHERE p.id = ANY(%s)""", (found,))
+        return {int(a): int(b) for a, b in rows if b is not None}
+
+    # -- vectors ---------------------------------------------------------------------------
+
+    def embed_units(self, model: str, *, only_missing: bool = True) -> list[EmbedUnit]:
+        missing = "AND (v.hash IS NULL OR v.model != %s)" if only_missing else ""
+        args = (model,) if only_missing else ()
+        units: list[EmbedUnit] = []
+        for pid, text, heading, title, term in self._all(
+            f"""SELECT p.id, p.text, p.heading_path, d.title, e.term
+                FROM passages p JOIN documents d ON d.id = p.document_id
+                LEFT JOIN entries e ON e.id = p.entry_id
+                LEFT JOIN passage_vecs v ON v.passage_id = p.id
+                WHERE true {missing} ORDER BY p.id""", args
+        ):
+            units.append(EmbedUnit("passage", int(pid), passage_embed_text(
+                text, tuple(json.loads(heading)), title, term)))
+        for eid, data in self._all(
+            f"""SELECT e.id, e.data FROM entries e LEFT JOIN entry_vecs v ON v.entry_id = e.id
+                WHERE e.redirect IS NULL {missing} ORDER BY e.id""", args
+        ):
+            units.append(EmbedUnit("entry", int(eid), entry_embed_text(json.loads(data))))
+        return units
+
+    def known_vectors(self, hashes: Iterable[str]) -> set[str]:
+        batch = list(set(hashes))
+        if not batch:
+            return set()
+        return {r[0] for r in self._all("SELECT hash FROM vec_blobs WHERE hash = ANY(%s)",
+                                        (batch,))}
+
+    def save_vectors(
+        self,
+        model: str,
+        blobs: Sequence[tuple[str, np.ndarray]],
+        links: Sequence[tuple[str, int, str]],
+    ) -> None:
+        import numpy as np
+
+        dims: set[int] = set()
+        with self.transaction() as c:
+            rows = sorted((h, model, np.asarray(v, dtype=np.float32)) for h, v in blobs)
+            if rows:
+                dims.update(len(v) for _, _, v in rows)
+                c.cursor().executemany(
+                    """INSERT INTO vec_blobs (hash, model, vec) VALUES (%s, %s, %s)
+                       ON CONFLICT (hash) DO UPDATE SET model = excluded.model,
+                         vec = excluded.vec""", rows)
+            # In id order, so that two processes embedding at once take row locks in the
+            # same order and cannot deadlock. A unit that vanished meanwhile is skipped.
+            for kind, table, key, parent in (("passage", "passage_vecs", "passage_id",
+                                              "passages"),
+                                             ("entry", "entry_vecs", "entry_id", "entries")):
+                pairs = sorted((i, h) for k, i, h in links if k == kind)
+                if not pairs:
+                    continue
+                c.cursor().executemany(
+                    f"""INSERT INTO {table} ({key}, document_id, hash, model, dim, vec)
+                        SELECT u.id, u.document_id, b.hash, b.model, vector_dims(b.vec), b.vec
+                        FROM {parent} u JOIN vec_blobs b ON b.hash = %s WHERE u.id = %s
+                        ON CONFLICT ({key}) DO UPDATE SET document_id = excluded.document_id,
+                          hash = excluded.hash, model = excluded.model, dim = excluded.dim,
+                          vec = excluded.vec""",
+                    [(h, i) for i, h in pairs])
+            if not dims and links:
+                dims.update(int(r[0]) for r in c.execute(
+                    "SELECT DISTINCT vector_dims(vec) FROM vec_blobs WHERE hash = ANY(%s)",
+                    (list({h for _, _, h in links}),)).fetchall())
+        for dim in dims:
+            self.ensure_vector_index(dim)
+
+    def ensure_vector_index(self, dim: int) -> None:
+        """Build the HNSW indexes for vectors of `dim` (once; a no-op when they exist)."""
+        for table in ("passage_vecs", "entry_vecs"):
+            if (table, dim) not in self._hnsw:
+                with self.transaction() as c:
+                    c.execute(hnsw_index(table, dim))
+                self._hnsw.add((table, dim))
+
+    def drop_orphan_vectors(self) -> int:
+        with self.transaction() as c:
+            cur = c.execute(
+                """DELETE FROM vec_blobs b WHERE NOT EXISTS
+                     (SELECT 1 FROM passage_vecs v WHERE v.hash = b.hash)
+                   AND NOT EXISTS (SELECT 1 FROM entry_vecs v WHERE v.hash = b.hash)""")
+            return cur.rowcount
+
+    def vectors_signature(self) -> tuple[int, ...]:
+        p = self._one("SELECT count(*), coalesce(max(passage_id), 0) FROM passage_vecs")
+        e = self._one("SELECT count(*), coalesce(max(entry_id), 0) FROM entry_vecs")
+        assert p is not None and e is not None
+        return (int(p[0]), int(p[1]), int(e[0]), int(e[1]))
+
+    def load_vectors(
+        self, model: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        import numpy as np
+
+        rows = self._all(
+            """SELECT 0, p.id, p.document_id, coalesce(p.entry_id, -1), v.vec
+                 FROM passage_vecs v JOIN passages p ON p.id = v.passage_id WHERE v.model = %s
+               UNION ALL
+               SELECT 1, e.id, e.document_id, e.id, v.vec
+                 FROM entry_vecs v JOIN entries e ON e.id = v.entry_id WHERE v.model = %s
+               ORDER BY 1, 2""", (model, model))
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty, empty, np.zeros((0, 0), dtype=np.float32)
+        kinds = np.fromiter((r[0] for r in rows), dtype=np.int8, count=len(rows))
+        ids = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        docs = np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows))
+        entries = np.fromiter((r[3] for r in rows), dtype=np.int64, count=len(rows))
+        matrix = np.stack([_array(r[4]) for r in rows])
+        return kinds, ids, docs, entries, matrix
+
+    def nearest(
+        self, model: str, vector: np.ndarray, k: int, documents: set[int] | None = None
+    ) -> tuple[list[Scored], list[Scored]]:
+        """The `k` passages and `k` entries nearest `vector` (cosine), within `documents`."""
+        import numpy as np
+        from pgvector import Vector
+
+        q = np.asarray(vector, dtype=np.float32)
+        dim = len(q)
+        out: list[list[Scored]] = []
+        iterative = self.vector_version >= (0, 8)
+        for table, key in (("passage_vecs", "passage_id"), ("entry_vecs", "entry_id")):
+            where = "v.dim = %s AND v.model = %s"
+            args: list[Any] = [Vector(q), dim, model]
+            # Before pgvector 0.8 an HNSW scan filters after the fact and may return fewer
+            # than k; then a filtered query orders by an expression the index cannot serve,
+            # and PostgreSQL scans the allowed documents exactly.
+            order = f"v.vec::vector({dim}) <=> %s::vector({dim})"
+            if documents is not None:
+                where += " AND v.document_id = ANY(%s)"
+                args.append(list(documents))
+                if not iterative:
+                    order = f"({order}) + 0"
+            with self.transaction() as c:
+                c.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, 2 * k)}")
+                if iterative:
+                    c.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+                rows = c.execute(
+                    f"""SELECT v.{key}, 1 - (v.vec::vector({dim}) <=> %s::vector({dim})) AS s
+                        FROM {table} v WHERE {where}
+                        ORDER BY {order} LIMIT %s""",
+                    (Vector(q), *args[1:], Vector(q), k)).fetchall()
+            scored = [Scored(int(i), float(s)) for i, s in rows]
+            scored.sort(key=lambda s: (-s.score, s.id))
+            out.append(scored)
+        return out[0], out[1]
+
+    def vector_counts(self) -> tuple[int, int]:
+        have = self._one(
+            "SELECT (SELECT count(*) FROM passage_vecs) + (SELECT count(*) FROM entry_vecs)")
+        total = self._one(
+            "SELECT (SELECT count(*) FROM passages)"
+            " + (SELECT count(*) FROM entries WHERE redirect IS NULL)")
+        assert have is not None and total is not None
+        return int(have[0]), int(total[0])
+
+    def vector_rows(self) -> Iterator[VectorRow]:
+        for kind, unit, h, model, vec in self._all(
+            """SELECT 'passage', passage_id, hash, model, vec FROM passage_vecs
+               UNION ALL SELECT 'entry', entry_id, hash, model, vec FROM entry_vecs
+               ORDER BY 1, 2"""
+        ):
+            yield VectorRow(kind, int(unit), h, model, tuple(float(x) for x in _array(vec)))
+
+    # -- concepts: resolve's input and output ----------------------------------------------------
+
+    def concepts_stale(self, fingerprint: str) -> bool:
+        row = self._one("SELECT dirty, overrides FROM concept_state WHERE id = 1")
+        assert row is not None
+        return bool(row[0]) or row[1] != fingerprint
+
+    def resolve_input(self) -> ResolveInput:
+        entries = [
+            EntryRow(id=int(i), document_id=int(d), path=p, line=line, term=term,
+                     definition=defn or "", redirect=red,
+                     aliases=tuple(json.loads(al)) if al else (), kind=kind)
+            for i, d, p, line, term, defn, red, al, kind in self._all(
+                """SELECT e.id, e.document_id, s.path, e.start_line, e.term,
+                          substr(e.data::jsonb->>'definition', 1, 240), e.redirect,
+                          (e.data::jsonb->'aliases')::text, e.data::jsonb->>'kind'
+                   FROM entries e JOIN documents d ON e.document_id = d.id
+                   JOIN sources s ON d.source_id = s.id ORDER BY e.id""")
+        ]
+        links = [
+            LinkRow(id=int(i), document_id=int(d), entry_id=None if e is None else int(e),
+                    path=p, line=line, target=t, label=lab, kind=k, fragment=f,
+                    exists_hint=None if h is None else bool(h))
+            for i, d, e, p, line, t, lab, k, f, h in self._all(
+                """SELECT l.id, l.document_id, l.entry_id, s.path, l.start_line, l.target,
+                          l.label, l.kind, l.fragment, l.exists_hint
+                   FROM links l JOIN documents d ON l.document_id = d.id
+                   JOIN sources s ON d.source_id = s.id ORDER BY l.id""")
+        ]
+        headings = [
+            HeadingRow(int(d), p, tuple(json.loads(hp)), lo, hi)
+            for d, p, hp, lo, hi in self._all(
+                """SELECT p.document_id, s.path, p.heading_path, min(p.start_line),
+                          max(p.end_line)
+                   FROM passages p JOIN documents d ON p.document_id = d.id
+                   JOIN sources s ON d.source_id = s.id
+                   WHERE p.heading_path != '[]'
+                   GROUP BY p.document_id, s.path, p.heading_path
+                   ORDER BY p.document_id, p.heading_path""")
+        ]
+        from grimoire.store._resolve_rows import section_rows
+
+        for d, p, tree in self._all(
+            """SELECT d.id, s.path, (d.meta::jsonb->'sections')::text
+               FROM documents d JOIN sources s ON d.source_id = s.id
+               WHERE jsonb_typeof(d.meta::jsonb->'sections') = 'array' ORDER BY d.id"""):
+            headings.extend(section_rows(int(d), p, json.loads(tree), ()))
+        documents = {p: int(d) for p, d in self._all(
+            """SELECT s.path, min(d.id) FROM documents d JOIN sources s ON d.source_id = s.id
+               GROUP BY s.id HAVING count(*) = 1""")}
+        return ResolveInput(entries, links, headings, documents)
+
+    def write_resolution(self, resolution: Resolution, fingerprint: str) -> None:
+        from grimoire.store._resolve_rows import unique_names
+        from grimoire.store.postgres import LOCK_RESOLVE
+
+        with self.transaction() as c:
+            # Two resolves at once would both read the old ids and collide on them.
+            c.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_RESOLVE,))
+            old = {k: int(i) for k, i in c.execute("SELECT key, id FROM concepts").fetchall()}
+            next_id = max(old.values(), default=0) + 1
+            ids: list[int] = []
+            for record in resolution.concepts:
+                cid = old.get(record.key)
+                if cid is None:
+                    cid, next_id = next_id, next_id + 1
+                ids.append(cid)
+            c.execute("TRUNCATE link_targets, concept_sections, concept_merges,"
+                      " concept_entries, concept_names, concepts")
+            cur = c.cursor()
+            with cur.copy("COPY concepts (id, key, label, kind) FROM STDIN") as copy:
+                for i, r in enumerate(resolution.concepts):
+                    copy.write_row((ids[i], r.key, r.label, r.kind))
+            with cur.copy("COPY concept_names (concept_id, name, norm, reason, strength,"
+                          " entry_id, link_id) FROM STDIN") as copy:
+                for i, r in enumerate(resolution.concepts):
+                    for n in unique_names(r.names):
+                        copy.write_row((ids[i], n.name, n.norm, n.reason, n.strength,
+                                        n.entry_id, n.link_id))
+            with cur.copy("COPY concept_entries (entry_id, concept_id, role) FROM STDIN") as copy:
+                for i, r in enumerate(resolution.concepts):
+                    for e, role in r.entries:
+                        copy.write_row((e, ids[i], role))
+            with cur.copy("COPY concept_merges (concept_id, entry_id, other_entry_id, name,"
+                          " reason) FROM STDIN") as copy:
+                for i, r in enumerate(resolution.concepts):
+                    for m in r.merges:
+                        copy.write_row((ids[i], m.entry_id, m.other_entry_id, m.name,
+                                        m.reason))
+            with cur.copy("COPY concept_sections (concept_id, document_id, heading, start_line,"
+                          " end_line) FROM STDIN") as copy:
+                for i, r in enumerate(resolution.concepts):
+                    for s in r.sections:
+                        copy.write_row((ids[i], s.document_id, s.heading, s.start_line,
+                                        s.end_line))
+            with cur.copy("COPY link_targets (link_id, status, concept_id, source_concept_id,"
+                          " name, norm) FROM STDIN") as copy:
+                for t in resolution.links:
+                    copy.write_row((t.link_id, t.status,
+                                    None if t.target is None else ids[t.target],
+                                    None if t.source is None else ids[t.source], t.name, t.norm))
+            c.execute("UPDATE concept_state SET dirty = 0, overrides = %s WHERE id = 1",
+                      (fingerprint,))
+
+    # -- concepts: lookups -------------------------------------------------------------------
+
+    def concepts_named(self, norm: str) -> list[tuple[int, int]]:
+        return [(int(a), int(b)) for a, b in self._all(
+            "SELECT concept_id, strength FROM concept_names WHERE norm = %s"
+            " ORDER BY strength DESC, concept_id", (norm,))]
+
+    def concept_row(self, concept_id: int) -> tuple[int, str, str, str | None] | None:
+        row = self._one("SELECT id, key, label, kind FROM concepts WHERE id = %s", (concept_id,))
+        return (int(row[0]), row[1], row[2], row[3]) if row else None
+
+    def concept_names_of(
+        self, concept_id: int
+    ) -> list[tuple[str, str, int, str | None, int | None]]:
+        return [(a, b, int(c), d, e) for a, b, c, d, e in self._all(
+            """SELECT n.name, n.reason, n.strength, s.path, e.start_line
+               FROM concept_names n LEFT JOIN entries e ON e.id = n.entry_id
+               LEFT JOIN documents d ON d.id = e.document_id
+               LEFT JOIN sources s ON s.id = d.source_id
+               WHERE n.concept_id = %s ORDER BY n.strength DESC, n.name""", (concept_id,))]
+
+    def concept_entries_of(self, concept_id: int) -> list[tuple[StoredEntry, str]]:
+        rows = self._all(
+            """SELECT e.id, e.data, d.format, d.title, ce.role
+               FROM concept_entries ce JOIN entries e ON e.id = ce.entry_id
+               JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id
+               WHERE ce.concept_id = %s ORDER BY s.path, e.start_line, e.id""", (concept_id,))
+        return [(StoredEntry(id=int(i), entry=from_data(Entry, json.loads(data)), format=fmt,
+                             document_title=title), role)
+                for i, data, fmt, title, role in rows]
+
+    def concept_passages(self, concept_id: int, limit: int = 12) -> list[tuple[int, str]]:
+        return [(int(a), b) for a, b in self._all(
+            """SELECT p.id, p.text FROM concept_entries ce JOIN passages p
+                 ON p.entry_id = ce.entry_id
+               WHERE ce.concept_id = %s ORDER BY p.id LIMIT %s""", (concept_id, limit))]
+
+    def concept_sections_of(self, concept_id: int) -> list[tuple[str, str, int, int, str, str]]:
+        return [(h, p, a, b, t, x or "") for h, p, a, b, t, x in self._all(
+            """SELECT cs.heading, s.path, cs.start_line, cs.end_line, d.title,
+                      (SELECT string_agg(p.text, E'\\n\\n' ORDER BY p.seq) FROM passages p
+                        WHERE p.document_id = cs.document_id AND p.start_line >= cs.start_line
+                          AND p.end_line <= cs.end_line)
+               FROM concept_sections cs JOIN documents d ON d.id = cs.document_id
+               JOIN sources s ON s.id = d.source_id
+               WHERE cs.concept_id = %s ORDER BY s.path, cs.start_line""", (concept_id,))]
+
+    def concept_merges_of(self, concept_id: int) -> list[tuple[str, int, str, int, str, str]]:
+        return [tuple(r) for r in self._all(
+            """SELECT sa.path, ea.start_line, sb.path, eb.start_line, m.name, m.reason
+               FROM concept_merges m
+               JOIN entries ea ON ea.id = m.entry_id JOIN documents da ON da.id = ea.document_id
+               JOIN sources sa ON sa.id = da.source_id
+               JOIN entries eb ON eb.id = m.other_entry_id
+               JOIN documents db ON db.id = eb.document_id JOIN sources sb ON sb.id = db.source_id
+               WHERE m.concept_id = %s ORDER BY sa.path, ea.start_line, sb.path, eb.start_line""",
+            (concept_id,))]
+
+    def concept_links(self, concept_id: int, *, incoming: bool) -> list[tuple[Any, ...]]:
+        mine, other = ("concept_id", "source_concept_id") if incoming else \
+            ("source_concept_id", "concept_id")
+        return [
+            (r[0], r[1], r[2], r[3], r[4], r[5], r[6], None if r[7] is None else int(r[7]),
+             r[8], r[9])
+            for r in self._all(
+                f"""SELECT s.path, l.start_line, l.end_line, l.kind, l.target, l.label, t.status,
+                           t.{other}, c.label, d.title
+                    FROM link_targets t JOIN links l ON l.id = t.link_id
+                    JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
+                    LEFT JOIN concepts c ON c.id = t.{other}
+                    WHERE t.{mine} = %s AND t.status IN ('resolved', 'wanted', 'ambiguous')
+                    ORDER BY s.path, l.start_line, l.id""", (concept_id,))
+        ]
+
+    def concept_summaries(self) -> list[tuple[int, str, str | None, int, int]]:
+        return [(int(a), b, c, int(d), int(e)) for a, b, c, d, e in self._all(
+            """SELECT c.id, c.label, c.kind, count(ce.entry_id), count(DISTINCT d.source_id)
+               FROM concepts c LEFT JOIN concept_entries ce ON ce.concept_id = c.id
+               LEFT JOIN entries e ON e.id = ce.entry_id
+               LEFT JOIN documents d ON d.id = e.document_id
+               GROUP BY c.id ORDER BY c.key""")]
+
+    def multi_source_concepts(self) -> list[tuple[int, str, int]]:
+        return [(int(a), b, int(c)) for a, b, c in self._all(
+            """SELECT c.id, c.label, count(DISTINCT d.source_id) AS n
+               FROM concepts c JOIN concept_entries ce ON ce.concept_id = c.id
+                 AND ce.role = 'entry'
+               JOIN entries e ON e.id = ce.entry_id JOIN documents d ON d.id = e.document_id
+               GROUP BY c.id HAVING count(DISTINCT d.source_id) > 1 ORDER BY c.key""")]
+
+    def unresolved_links(self, status: str = "wanted") -> list[tuple[str, str, str, int, int, str]]:
+        return [tuple(r) for r in self._all(
+            """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind
+               FROM link_targets t JOIN links l ON l.id = t.link_id
+               JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
+               WHERE t.status = %s ORDER BY t.norm, s.path, l.start_line, l.id""", (status,))]
+
+    def concept_name_list(self) -> list[tuple[str, str]]:
+        return [(a, b) for a, b in self._all(
+            "SELECT norm, name FROM concept_names ORDER BY concept_id, norm")]
+
+    def concept_edges(self, ids: Iterable[int]) -> list[tuple[int, int, str, int]]:
+        found = list(dict.fromkeys(ids))
+        if not found:
+            return []
+        return [(int(a), int(b), k, int(n)) for a, b, k, n in self._all(
+            """SELECT t.source_concept_id, t.concept_id, l.kind, count(*)
+               FROM link_targets t JOIN links l ON l.id = t.link_id
+               WHERE t.status = 'resolved' AND t.source_concept_id IS NOT NULL
+                 AND t.source_concept_id != t.concept_id
+                 AND (t.source_concept_id = ANY(%s) OR t.concept_id = ANY(%s))
+               GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""", (found, found))]
+
+    def concept_labels(self, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+        found = list(set(ids))
+        if not found:
+            return {}
+        return {int(i): (label, kind) for i, label, kind in self._all(
+            "SELECT id, label, kind FROM concepts WHERE id = ANY(%s)", (found,))}
+
+    def entry_concepts(self) -> dict[int, int]:
+        return {int(a): int(b) for a, b in self._all(
+            "SELECT entry_id, concept_id FROM concept_entries ORDER BY entry_id")}
+
+    def concept_entry_ids(self, concept_ids: Iterable[int]) -> dict[int, list[int]]:
+        found = list(set(concept_ids))
+        out: dict[int, list[int]] = {}
+        if not found:
+            return out
+        for cid, eid in self._all(
+            """SELECT ce.concept_id, e.id FROM concept_entries ce JOIN entries e
+                 ON e.id = ce.entry_id WHERE ce.concept_id = ANY(%s)
+               ORDER BY e.document_id, e.start_line, e.id""", (found,)
+        ):
+            out.setdefault(int(cid), []).append(int(eid))
+        return out
+
+    def passage_concepts(self, passage_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+        found = list(set(passage_ids))
+        if not found:
+            return {}
+        out: dict[int, tuple[int, str]] = {}
+        for pid, cid, label, _pass, _line in self._all(
+            """SELECT p.id, c.id, c.label, 0 AS pass, 0 AS line FROM passages p
+               JOIN concept_entries ce ON ce.entry_id = p.entry_id
+               JOIN concepts c ON c.id = ce.concept_id WHERE p.id = ANY(%s)
+               UNION ALL
+               SELECT p.id, c.id, c.label, 1, cs.start_line FROM passages p
+               JOIN concept_sections cs ON cs.document_id = p.document_id
+                    AND p.start_line BETWEEN cs.start_line AND cs.end_line
+               JOIN concepts c ON c.id = cs.concept_id
+               WHERE p.id = ANY(%s) AND p.entry_id IS NULL
+               ORDER BY 1, 4, 5, 2""", (found, found)
+        ):
+            out.setdefault(int(pid), (int(cid), label))
+        return out
+
+    def concepts_by_name(self, norms: Iterable[str]) -> dict[str, list[int]]:
+        names = list(dict.fromkeys(norms))
+        out: dict[str, list[int]] = {}
+        if not names:
+            return out
+        for norm, cid in self._all(
+            "SELECT norm, concept_id FROM concept_names WHERE norm = ANY(%s)"
+            " ORDER BY strength DESC, concept_id", (names,)
+        ):
+            out.setdefault(norm, []).append(int(cid))
+        return out

@@ -1,0 +1,329 @@
+"""The store contract, proved on both engines: every test runs on SQLite and on PostgreSQL.
+
+Stores hold real notes (the seeds in ../shared, small vaults written here); vectors are
+synthetic where the test is about storage (the dimension is MiniLM's, 384), and come from the
+real model in the search tests of the rest of the suite.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grimoire.errors import StoreError
+from grimoire.ingest import ingest
+from grimoire.model import Document, Passage, Span
+from grimoire.names import normalize
+from grimoire.store import SourceRecord, Store
+from grimoire.store.records import Filters, TextQuery
+
+DIM = 384
+NOTE = """---
+title: {title}
+tags: [{tag}]
+---
+
+# {title}
+
+{title} is a note about {topic}. It links to [[{other}]].
+"""
+
+
+def write_vault(folder: Path, n: int, topic: str, tag: str = "test") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"{topic}-{i}.md").write_text(NOTE.format(
+            title=f"{topic.title()} {i}", topic=topic, other=f"{topic.title()} {(i + 1) % n}",
+            tag=tag))
+
+
+def unit_vector(seed: int) -> np.ndarray:
+    v = np.random.default_rng(seed).standard_normal(DIM).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def embed_all(store: Store, model: str = "test-model") -> dict[tuple[str, int], np.ndarray]:
+    """Give every unit a synthetic vector; returns them by (kind, id)."""
+    units = store.embed_units(model)
+    vectors = {(u.kind, u.id): unit_vector(u.id * 2 + (u.kind == "entry")) for u in units}
+    blobs = [(f"{k}-{i}", v) for (k, i), v in vectors.items()]
+    store.save_vectors(model, blobs, [(k, i, f"{k}-{i}") for k, i in vectors])
+    return vectors
+
+
+# -- ingest, replace, remove -----------------------------------------------------------------
+
+
+def test_ingest_replace_and_remove(store: Store, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    write_vault(notes, 4, "topic")
+    report = ingest(store, [notes], workers=1)
+    assert (report.added, report.failed) == (4, 0)
+    stats = store.stats()
+    assert (stats.sources, stats.documents, stats.entries, stats.failed) == (4, 4, 4, 0)
+    assert stats.links == 4 and stats.passages >= 4
+    assert stats.by_format["obsidian"]["documents"] == 4
+    first = store.source(str(notes / "topic-1.md"))
+    assert first is not None and first.status == "ok" and first.entries == 1
+    assert [e.entry.term for e in store.entries_named(normalize("Topic 1"))] == ["Topic 1"]
+
+    (notes / "topic-1.md").write_text(NOTE.format(title="Renamed", topic="x", other="Topic 2",
+                                                  tag="t"))
+    again = ingest(store, [notes], workers=1)
+    assert (again.updated, again.unchanged) == (1, 3)
+    assert store.entries_named(normalize("Topic 1")) == []
+    assert [e.entry.span.path for e in store.entries_named("renamed")] == [
+        str(notes / "topic-1.md")]
+    assert store.stats().documents == 4
+
+    store.remove_source(str(notes / "topic-1.md"))
+    after = store.stats()
+    assert (after.sources, after.documents, after.entries, after.links) == (3, 3, 3, 3)
+    assert store.entries_named("renamed") == []
+    assert [s.path for s in store.sources(root=str(notes))] == sorted(
+        str(notes / f"topic-{i}.md") for i in (0, 2, 3))
+    assert store.integrity_check() == "ok"
+
+
+def test_mark_source_keeps_documents_and_lists_failures(store: Store, tmp_path: Path) -> None:
+    notes = tmp_path / "n"
+    write_vault(notes, 2, "topic")
+    ingest(store, [notes], workers=1)
+    path = str(notes / "topic-0.md")
+    store.mark_source(SourceRecord(path=path, root=str(notes), status="failed",
+                                   reason="unreadable"))
+    failed = store.sources(failed=True)
+    assert [(s.path, s.reason, s.documents) for s in failed] == [(path, "unreadable", 1)]
+    assert store.stats().failed == 1
+    assert store.source_roots() == [str(notes)]
+
+
+def test_transactions_nest_as_savepoints(store: Store) -> None:
+    def record(name: str) -> SourceRecord:
+        return SourceRecord(path=f"/n/{name}.md", root="/n", status="skipped")
+
+    with store.transaction():
+        store.mark_source(record("kept"))
+        with pytest.raises(ValueError), store.transaction():
+            store.mark_source(record("inner"))
+            raise ValueError("undo the inner one only")
+        store.mark_source(record("after"))
+    with pytest.raises(RuntimeError), store.transaction():
+        store.mark_source(record("outer"))
+        raise RuntimeError("undo all of it")
+    assert [s.path for s in store.sources()] == ["/n/after.md", "/n/kept.md"]
+
+
+def test_a_failed_write_keeps_nothing_of_the_file(store: Store) -> None:
+    doc = Document(path="/n/a.md", format="markdown", title="A",
+                   passages=(Passage("alpha beta", Span("/n/a.md", 1, 1)),))
+    store.replace_source(SourceRecord(path="/n/a.md", root="/n", status="ok"), [doc])
+    with pytest.raises(StoreError), store.transaction():
+        store.replace_source(SourceRecord(path="/n/a.md", root="/n", status="ok"), [])
+        store.mark_source(SourceRecord(path=None, status="ok"))  # type: ignore[arg-type]
+    assert store.stats().passages == 1
+    assert [p.text for p in store.passages()] == ["alpha beta"]
+
+
+# -- lexical search --------------------------------------------------------------------------
+
+
+def test_fts_takes_words_never_syntax(seeded: Store) -> None:
+    hostile = ['"', "AND", "OR", "NEAR(", "title:x", "a & b", "!x", "x:*", "(", "'", "\\",
+               "<->", "lora*", "\x00"]
+    for word in hostile:
+        seeded.fts_passages(TextQuery((word,)), 5)
+        seeded.fts_entries(TextQuery((word,), (tuple(word.split()),)), 5)
+    assert seeded.fts_passages(TextQuery(()), 5) == []
+    assert seeded.fts_passages(TextQuery(("lora", "NEAR(")), 5)
+
+
+def test_fts_names_weigh_more_than_text(seeded: Store) -> None:
+    top = seeded.fts_entries(TextQuery(("perplexity",)), 5)
+    assert top, "perplexity is defined in the seeds"
+    named = {e.id for e in seeded.entries_named("perplexity")}
+    assert top[0].id in named
+    assert [s.score for s in top] == sorted((s.score for s in top), reverse=True)
+    phrase = seeded.fts_passages(TextQuery((), (("low", "rank", "adaptation"),)), 5)
+    rows = seeded.passage_rows([s.id for s in phrase])
+    top_row = rows[phrase[0].id]
+    assert "low-rank adaptation" in f"{top_row.term} {top_row.text}".casefold()
+
+
+def test_fts_and_filters_restrict_to_documents(seeded: Store) -> None:
+    glossary = seeded.filtered_documents(Filters(format="glossary"))
+    everything = seeded.filtered_documents(Filters())
+    assert glossary and glossary < everything
+    hits = seeded.fts_passages(TextQuery(("model",)), 50, glossary)
+    groups = seeded.passage_groups([h.id for h in hits])
+    assert hits and all(groups[h.id][0] in glossary for h in hits)
+    one = sorted(seeded.sources(), key=lambda s: s.path)[0].path
+    by_source = seeded.filtered_documents(Filters(source=one))
+    assert len(by_source) >= 1 and by_source <= everything
+    folder = str(Path(one).parent)
+    assert seeded.filtered_documents(Filters(source=folder)) == everything
+    assert seeded.filtered_documents(Filters(source=folder + "_")) == set()
+    assert seeded.filtered_documents(Filters(tag="no-such-tag")) == set()
+
+
+def test_term_counts_and_common_terms(seeded: Store) -> None:
+    counts = seeded.term_passage_counts(["model", "zzzunknownzzz"])
+    assert counts["model"] > 0 and counts["zzzunknownzzz"] == 0
+    assert seeded.common_terms(["model", "zzzunknownzzz"], 2) == {"model"}
+    assert seeded.passage_total() == seeded.stats().passages <= seeded.passage_count()
+
+
+# -- names, concepts, links ------------------------------------------------------------------
+
+
+def test_names_and_concepts(seeded: Store) -> None:
+    rows = seeded.name_rows()
+    assert any(r.norm == "lora" for r in rows)
+    found = seeded.concepts_named("lora")
+    assert found
+    concept = found[0][0]
+    row = seeded.concept_row(concept)
+    assert row is not None and row[0] == concept
+    entries = seeded.concept_entries_of(concept)
+    assert entries and all(role in ("entry", "redirect") for _, role in entries)
+    assert seeded.concepts_of_entries([entries[0][0].id]) == {entries[0][0].id: concept}
+    first = seeded.concept_first_passages([concept])
+    assert concept in first
+    assert seeded.passage_concepts([first[concept]])[first[concept]][0] == concept
+    assert seeded.concept_label_of([concept]) == {concept: row[2]}
+    assert seeded.concepts_by_name(["lora"])["lora"][0] == concept
+    summaries = seeded.concept_summaries()
+    assert len(summaries) == len({s[0] for s in summaries}) > 50
+    assert not seeded.concepts_stale(seeded_fingerprint(seeded))
+
+
+def seeded_fingerprint(store: Store) -> str:
+    from grimoire.resolve import load_overrides
+
+    return load_overrides(store.source_roots()).fingerprint
+
+
+def test_links_and_the_graph(seeded: Store) -> None:
+    assert seeded.stats().links > 100
+    wanted = seeded.unresolved_links("wanted")
+    assert all(isinstance(w[3], int) for w in wanted)
+    linked = next(c for c, *_ in seeded.concept_summaries()
+                  if seeded.concept_links(c, incoming=True))
+    backlinks = seeded.concept_links(linked, incoming=True)
+    assert all(b[6] in ("resolved", "wanted", "ambiguous") for b in backlinks)
+    edges = seeded.concept_edges([linked])
+    assert all(linked in (a, b) for a, b, _, _ in edges)
+
+
+def test_integrity_and_stats(seeded: Store, seeds: Path) -> None:
+    assert seeded.integrity_check() == "ok"
+    stats = seeded.stats()
+    assert stats.sources == len(list(seeds.iterdir())) and stats.failed == 0
+    assert sum(f["passages"] for f in stats.by_format.values()) == stats.passages
+    assert sum(f["entries"] for f in stats.by_format.values()) == stats.entries
+
+
+# -- vectors ---------------------------------------------------------------------------------
+
+
+def test_vectors_round_trip_and_nearest(store: Store, tmp_path: Path) -> None:
+    write_vault(tmp_path / "v", 6, "topic")
+    ingest(store, [tmp_path / "v"], workers=1)
+    vectors = embed_all(store)
+    have, total = store.vector_counts()
+    assert have == total == len(vectors)
+    assert store.embed_units("test-model") == []
+    kinds, ids, _docs, _entries, matrix = store.load_vectors("test-model")
+    assert matrix.shape == (len(vectors), DIM)
+    for kind, unit, row in zip(kinds, ids, matrix, strict=True):
+        key = ("passage" if kind == 0 else "entry", int(unit))
+        assert np.allclose(row, vectors[key], atol=1e-6)
+    (kind, unit), query = next(iter(vectors.items()))
+    passages, entries = store.nearest("test-model", query, 3)
+    best = (passages if kind == "passage" else entries)[0]
+    assert best.id == unit and best.score == pytest.approx(1.0, abs=1e-5)
+    assert len(passages) == 3 and len(entries) == 3
+    assert [s.score for s in passages] == sorted((s.score for s in passages), reverse=True)
+    assert {r.hash for r in store.vector_rows()} == {f"{k}-{i}" for k, i in vectors}
+
+
+def test_vectors_are_reused_and_orphans_dropped(store: Store, tmp_path: Path) -> None:
+    write_vault(tmp_path / "v", 3, "topic")
+    ingest(store, [tmp_path / "v"], workers=1)
+    vectors = embed_all(store)
+    hashes = {f"{k}-{i}" for k, i in vectors}
+    assert store.known_vectors([*hashes, "unknown"]) == hashes
+    before = store.vectors_signature()
+    store.remove_source(str(tmp_path / "v" / "topic-0.md"))
+    assert store.vectors_signature() != before
+    assert store.drop_orphan_vectors() > 0
+    assert store.known_vectors(hashes) < hashes
+    have, total = store.vector_counts()
+    assert have == total
+
+
+def test_filtered_nearest_still_returns_k(store: Store, tmp_path: Path) -> None:
+    write_vault(tmp_path / "near", 40, "near")
+    write_vault(tmp_path / "far", 12, "far")
+    ingest(store, [tmp_path / "near", tmp_path / "far"], workers=1)
+    model = "test-model"
+    units = store.embed_units(model)
+    groups = store.passage_groups([u.id for u in units if u.kind == "passage"])
+    far_docs = store.filtered_documents(Filters(source=str(tmp_path / "far")))
+    query = unit_vector(1)
+    blobs, links = [], []
+    for u in units:
+        doc = groups[u.id][0] if u.kind == "passage" else store.entry_documents([u.id])[u.id]
+        # Notes of "near" sit next to the query; those of "far" point away from it.
+        v = query + 0.05 * unit_vector(u.id + 7) if doc not in far_docs else -query
+        v = v / np.linalg.norm(v)
+        blobs.append((f"{u.kind}-{u.id}", v))
+        links.append((u.kind, u.id, f"{u.kind}-{u.id}"))
+    store.save_vectors(model, blobs, links)
+    passages, entries = store.nearest(model, query, 10, far_docs)
+    assert len(passages) == 10 and len(entries) == 10
+    found = store.passage_groups([p.id for p in passages])
+    assert all(found[p.id][0] in far_docs for p in passages)
+    assert set(store.entry_documents(e.id for e in entries).values()) <= far_docs
+    unfiltered, _ = store.nearest(model, query, 10)
+    assert not {g[0] for g in store.passage_groups([p.id for p in unfiltered]).values()} & far_docs
+
+
+# -- both engines, the same answers ------------------------------------------------------------
+
+
+def test_same_corpus_same_store_on_both_engines(
+    seeds: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """RELIABILITY 7: the same notes, NUL bytes included, give the same store on each engine."""
+    from grimoire.resolve import load_overrides, resolve
+    from tests.store.conftest import new_store
+
+    folder = tmp_path / "notes"
+    shutil.copytree(seeds, folder)
+    # NUL past the first 8 KB (earlier, a file is taken for binary and skipped).
+    (folder / "nul.md").write_bytes(b"# Nul note\n\n" + b"padding words here. " * 500
+                                    + b"\n\nNul\x00 inside\x00 a word.\n")
+    results = []
+    for engine in ("sqlite", "postgres"):
+        s = new_store(engine, tmp_path, request)
+        ingest(s, [folder], workers=1)
+        resolve(s, load_overrides(s.source_roots()))
+        results.append((
+            s.stats(),
+            [(e.entry.term, e.entry.span, e.format) for e in s.entries()],
+            s.entry_names(),
+            [(p.span, p.text) for p in s.passages()],
+            [(c[1], c[2], c[3], c[4]) for c in s.concept_summaries()],
+            s.unresolved_links("wanted"),
+            s.multi_source_concepts(),
+            [(r.norm, r.name) for r in s.name_rows()],
+        ))
+        s.close()
+    sqlite, postgres = results
+    for a, b in zip(sqlite, postgres, strict=True):
+        assert a == b
+    assert "Nul inside a word." in [t for _, t in sqlite[3]]

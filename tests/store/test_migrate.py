@@ -1,0 +1,83 @@
+"""`grimoire migrate` moves a knowledge base between engines with nothing lost."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import grimoire
+from grimoire.cli import main
+from grimoire.store import open_store
+from grimoire.store.records import TABLES
+from tests.conftest import PgDatabases
+
+
+def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
+    store = open_store(url)
+    try:
+        tables = {t: list(store.dump(t)) for t in TABLES}
+        tables["vectors"] = [
+            (r.kind, r.id, r.hash, r.model, tuple(round(x, 6) for x in r.vector))
+            for r in store.vector_rows()
+        ]
+        return tables
+    finally:
+        store.close()
+
+
+def test_migrate_to_postgres_and_back(seeds: Path, tmp_path: Path, pg: PgDatabases) -> None:
+    original = str(tmp_path / "kb.db")
+    with grimoire.open(original) as kb:
+        kb.ingest([seeds])
+        kb.resolve()
+        queries = ["lora", "perplexity", "what is a transformer", "kl divergence"]
+        semantic = {q: [(h.span, h.concept) for h in kb.search(q, mode="semantic")]
+                    for q in queries}
+        top = {q: kb.search(q, k=1)[0].concept for q in queries[:2]}
+        concepts = [(c.label, c.entries, c.sources) for c in kb.concepts()]
+    postgres = pg.url()
+    result = CliRunner().invoke(main, ["migrate", "--from", original, "--to", postgres, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["rows"]["passages"] > 100 and report["vectors"] > 200
+
+    with grimoire.open(postgres) as kb:
+        assert kb.store.engine == "postgresql"
+        have, total = kb.store.vector_counts()
+        assert have == total == report["vectors"]
+        assert kb.store.embed_units(kb.searcher.embedder.name) == []  # nothing to re-embed
+        assert [(c.label, c.entries, c.sources) for c in kb.concepts()] == concepts
+        for q in queries:
+            assert [(h.span, h.concept) for h in kb.search(q, mode="semantic")] == semantic[q]
+        assert {q: kb.search(q, k=1)[0].concept for q in queries[:2]} == top
+
+    back = str(tmp_path / "back.db")
+    result = CliRunner().invoke(main, ["migrate", "--from", postgres, "--to", back])
+    assert result.exit_code == 0, result.output
+    assert "vectors" in result.output
+    before, after = snapshot(original), snapshot(back)
+    for table in before:
+        assert before[table] == after[table], table
+
+
+def test_migrate_refuses_a_destination_with_notes(seeds: Path, tmp_path: Path) -> None:
+    a, b = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    for db in (a, b):
+        with grimoire.open(db) as kb:
+            kb.ingest([seeds / "README.md"], embed=False)
+    result = CliRunner().invoke(main, ["migrate", "--from", a, "--to", b])
+    assert result.exit_code == 1
+    assert "b.db" in result.output and "empty" in result.output
+    with grimoire.open(b) as kb:
+        assert kb.stats().sources == 1
+
+
+@pytest.mark.parametrize("url", ["postgresql://nobody:secret@127.0.0.1:1/none"])
+def test_unreachable_postgres_is_a_clear_error_without_the_password(url: str) -> None:
+    result = CliRunner().invoke(main, ["--db", url, "stats"])
+    assert result.exit_code == 1
+    assert "cannot connect to PostgreSQL" in result.output
+    assert "secret" not in result.output and "127.0.0.1:1/none" in result.output
