@@ -1,11 +1,14 @@
 """Search benchmark: quality (MRR@10, recall@10) against peers, latency, throughput, cold start.
 
-    .venv/bin/python bench/search.py                 # everything, small table
-    .venv/bin/python bench/search.py --skip-scale    # quality, throughput and cold start only
-    .venv/bin/python bench/search.py --json
+    .venv/bin/python bench/search.py --cache /work/cache/search      # everything
+    .venv/bin/python bench/search.py --only descriptions --split tune  # while tuning
+    .venv/bin/python bench/search.py --skip-scale --json
 
-Quality runs the query set (bench/queries/dev.jsonl) over examples/, ../shared/seeds and
-../shared/corpora, for Grimoire's three modes and, in the same run and over the same units
+Descriptions (bench/queries/descriptions.jsonl, see bench/devset.py) mirror the held-out
+protocol: each query runs against a fresh store holding only its target collection, and is
+reported by half (tune/report), kind and target collection. Names, acronyms and typos
+(bench/queries/dev.jsonl) run over examples/, ../shared/seeds and ../shared/corpora in one
+store. Both are scored for Grimoire's three modes and, in the same run and over the same units
 (one document per entry, one per free passage), for three peers: bm25s alone, the same
 MiniLM alone, and a plain RRF of the two (what gluing two libraries together gives).
 Results of every system are reduced to one per entry (or per document) before scoring.
@@ -43,6 +46,9 @@ from grimoire.model import Document, Entry, Passage, Span  # noqa: E402
 from grimoire.names import normalize  # noqa: E402
 from grimoire.search import embed_store  # noqa: E402
 from grimoire.store.base import SourceRecord  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+import devset  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 CORPUS = [ROOT / "examples", SHARED / "seeds", SHARED / "corpora"]
@@ -142,7 +148,13 @@ def dedupe(order: Sequence[int], units: Sequence[Unit], k: int = 10) -> list[Uni
     return out
 
 
-def quality(kb: grimoire.Grimoire, queries: list[dict]) -> dict[str, dict[str, float]]:
+Result = tuple[float, float]  # (reciprocal rank, found in the top 10)
+
+
+def run_systems(
+    kb: grimoire.Grimoire, queries: Sequence[tuple[str, Sequence[str]]]
+) -> dict[str, list[Result]]:
+    """Each system's (reciprocal rank, hit) for each (query, expected names), in order."""
     import bm25s
 
     units, index = load_units(kb)
@@ -159,6 +171,7 @@ def quality(kb: grimoire.Grimoire, queries: list[dict]) -> dict[str, dict[str, f
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize([u.text for u in units], stopwords="en", show_progress=False),
                     show_progress=False)
+    embedded: dict[str, np.ndarray] = {}
 
     def bm25_order(q: str) -> list[int]:
         tokens = bm25s.tokenize([q], stopwords="en", show_progress=False)
@@ -168,7 +181,9 @@ def quality(kb: grimoire.Grimoire, queries: list[dict]) -> dict[str, dict[str, f
         return [int(i) for i in docs[0]]
 
     def vector_order(q: str) -> list[int]:
-        return [int(i) for i in np.argsort(-(matrix @ model.embed([q])[0]))[:200]]
+        if q not in embedded:
+            embedded[q] = model.embed([q])[0]
+        return [int(i) for i in np.argsort(-(matrix @ embedded[q]))[:200]]
 
     def rrf(*orders: list[int]) -> list[int]:
         fused: dict[int, float] = {}
@@ -187,23 +202,77 @@ def quality(kb: grimoire.Grimoire, queries: list[dict]) -> dict[str, dict[str, f
     systems["peer MiniLM"] = lambda q: [u.labels for u in dedupe(vector_order(q), units)]
     systems["peer RRF(bm25s, MiniLM)"] = lambda q: [
         u.labels for u in dedupe(rrf(bm25_order(q), vector_order(q)), units)]
-    results: dict[str, dict[str, float]] = {}
-    for name, run in systems.items():
-        per_kind: dict[str, list[tuple[float, float]]] = {}
-        misses = []
-        for item in queries:
-            rr, hit = score(run(item["query"]), item["expected"])
-            per_kind.setdefault(item["kind"], []).append((rr, hit))
-            per_kind.setdefault("all", []).append((rr, hit))
-            if rr < 1.0:
-                misses.append((item["query"], rr))
-        results[name] = {
-            f"{kind} {metric}": round(statistics.fmean(x[i] for x in vals), 3)
-            for kind, vals in per_kind.items()
-            for i, metric in ((0, "MRR@10"), (1, "recall@10"))
-        }
-        results[name]["_misses"] = misses  # type: ignore[assignment]
-    return results
+    return {name: [score(run(q), expected) for q, expected in queries]
+            for name, run in systems.items()}
+
+
+def summarize(
+    results: dict[str, list[Result]], groups: Sequence[Sequence[str]]
+) -> dict[str, dict[str, float]]:
+    """Per system, MRR@10 and recall@10 for every group label a query carries ("all" too)."""
+    out: dict[str, dict[str, float]] = {}
+    for name, per_query in results.items():
+        buckets: dict[str, list[Result]] = {}
+        for labels, r in zip(groups, per_query, strict=True):
+            for label in ("all", *labels):
+                buckets.setdefault(label, []).append(r)
+        out[name] = {}
+        for label, vals in buckets.items():
+            out[name][f"{label} MRR@10"] = round(statistics.fmean(x[0] for x in vals), 3)
+            out[name][f"{label} recall@10"] = round(statistics.fmean(x[1] for x in vals), 3)
+            out[name][f"{label} n"] = len(vals)
+    return out
+
+
+def quality(kb: grimoire.Grimoire, queries: list[dict]) -> dict[str, dict[str, float]]:
+    """The name/acronym/typo set over the whole corpus, by kind."""
+    results = run_systems(kb, [(q["query"], q["expected"]) for q in queries])
+    summary = summarize(results, [(q["kind"],) for q in queries])
+    for name, per_query in results.items():
+        summary[name]["_misses"] = [  # type: ignore[assignment]
+            (q["query"], rr) for q, (rr, _) in zip(queries, per_query, strict=True) if rr < 1.0]
+    return summary
+
+
+def collection_store(collection: str, cache: Path) -> grimoire.Grimoire:
+    """A store holding one collection only (kept in `cache`; ingest and embed are incremental)."""
+    kb = grimoire.open(cache / f"{collection}.db")
+    kb.ingest([devset.CORPORA / collection])
+    return kb
+
+
+def descriptions(
+    cache: Path, split: str | None = None, targets: Sequence[str] = devset.COLLECTIONS
+) -> dict[str, dict[str, float]]:
+    """The reverse-dictionary set: each query against a store of its target collection alone."""
+    queries = devset.load()
+    results: dict[str, list[Result]] = {}
+    groups: list[tuple[str, ...]] = []
+    for collection in targets:
+        mine = [q for q in queries if q.target == collection and split in (None, q.split)]
+        if not mine:
+            continue
+        kb = collection_store(collection, cache)
+        for name, per_query in run_systems(kb, [(q.text, q.expected) for q in mine]).items():
+            results.setdefault(name, []).extend(per_query)
+        kb.close()
+        groups += [(q.split, f"{q.split}/{q.kind}", f"{q.split}/{collection}") for q in mine]
+    return summarize(results, groups)
+
+
+def seed_vectors(kb: grimoire.Grimoire, cache: Path) -> None:
+    """Copy vectors the collection stores already computed (same model and text, same hash)."""
+    conn = kb.store.conn
+    for collection in devset.COLLECTIONS:
+        path = cache / f"{collection}.db"
+        if not path.exists():
+            continue
+        conn.execute("ATTACH DATABASE ? AS other", (str(path),))
+        try:
+            with conn:
+                conn.execute("INSERT OR IGNORE INTO vec_blobs SELECT * FROM other.vec_blobs")
+        finally:
+            conn.execute("DETACH DATABASE other")
 
 
 # -- scale ----------------------------------------------------------------------------------
@@ -288,16 +357,44 @@ def cold_start(db: str, query: str, mode: str, runs: int = 3) -> float:
 # -- main -----------------------------------------------------------------------------------
 
 
+SHORT = {"distill-articles": "distill", "google-ml-glossary-vault": "vault", "hf-docs": "hf",
+         "ml-cheatsheet-rst": "cheat", "ml-glossary-terms": "terms"}
+
+
+def print_descriptions(summary: dict[str, dict[str, float]]) -> None:
+    """One table per half: MRR@10 and recall@10, then MRR@10 by kind and by target collection."""
+    for split in ("tune", "report"):
+        first = next(iter(summary.values()))
+        if f"{split} MRR@10" not in first:
+            continue
+        n = int(first[f"{split} n"])
+        cols = [k.split()[0] for k in first if k.startswith(f"{split}/") and k.endswith("MRR@10")]
+        head = " ".join(f"{SHORT.get(c.split('/')[1], c.split('/')[1]):>8}" for c in cols)
+        print(f"\ndescriptions, {split} half ({n} queries; MRR@10 by kind and target collection)")
+        print(f"{'system':28} {'MRR@10':>7} {'R@10':>6} {head}")
+        print(f"{'':28} {'':>7} {'':>6} " + " ".join(f"{int(first[c + ' n']):>8}" for c in cols))
+        for name, r in summary.items():
+            row = " ".join(f"{r[c + ' MRR@10']:8.3f}" for c in cols)
+            print(f"{name:28} {r[split + ' MRR@10']:7.3f} {r[split + ' recall@10']:6.3f} {row}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default=str(Path(tempfile.gettempdir()) / "grimoire-bench.db"),
-                        help="store for the real corpus (re-used: ingest is incremental)")
+    parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "grimoire-bench"),
+                        help="folder for the stores (re-used: ingest and embed are incremental)")
     parser.add_argument("--queries", default=str(QUERIES))
+    parser.add_argument("--only", choices=("descriptions", "names"),
+                        help="run one query set only (no cold start, throughput, latency)")
+    parser.add_argument("--split", choices=("tune", "report"), help="one half of descriptions")
+    parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
+                        help="target collections of the descriptions to run")
     parser.add_argument("--skip-scale", action="store_true", help="no 10k/100k latency runs")
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--misses", action="store_true", help="list the queries each system missed")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
 
     queries = [json.loads(line) for line in Path(args.queries).read_text().splitlines() if line]
     report: dict[str, object] = {
@@ -305,31 +402,44 @@ def main() -> None:
                      "numpy": np.__version__},
         "queries": len(queries),
     }
-    kb = grimoire.open(args.db)
+    if args.only != "names":
+        report["descriptions"] = descriptions(cache, args.split, args.targets.split(","))
+    if args.only == "descriptions":
+        if args.json:
+            print(json.dumps(report, indent=2, default=str))
+        else:
+            print_descriptions(report["descriptions"])  # type: ignore[arg-type]
+        return
+    db = str(cache / "all.db")
+    kb = grimoire.open(db)
     t = time.perf_counter()
     kb.ingest([p for p in CORPUS if p.exists()], embed=False)
+    seed_vectors(kb, cache)
     embedded = embed_store(kb.store, kb.searcher.embedder)
     report["corpus"] = {"ingest+embed s": round(time.perf_counter() - t, 1),
                         "embedded": embedded.embedded, "vectors": embedded.total,
                         **{k: v for k, v in dataclasses.asdict(kb.stats()).items()
                            if isinstance(v, int)}}
     report["quality"] = quality(kb, queries)
-    report["embedding passages/s"] = throughput(kb)
     tokens = [w for (text,) in kb.store.conn.execute("SELECT text FROM passages")
               for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)]
+    if args.only is None:
+        report["embedding passages/s"] = throughput(kb)
     kb.close()
-    report["cold start s"] = {
-        "lexical": cold_start(args.db, "kl div", "lexical"),
-        "hybrid": cold_start(args.db, "fine-tune a big model with two low-rank matrices", "hybrid"),
-    }
-    if not args.skip_scale:
+    if args.only is None:
+        report["cold start s"] = {
+            "lexical": cold_start(db, "kl div", "lexical"),
+            "hybrid": cold_start(db, "fine-tune a big model with two low-rank matrices",
+                                 "hybrid"),
+        }
+    if args.only is None and not args.skip_scale:
         # Words drawn with their frequencies in the real corpus, so that term statistics
         # (a few very common words, a long tail of rare ones) are those of real notes.
         vocabulary = tokens
         probe = [item["query"] for item in queries]
         scale = {}
         for size in (int(s) for s in args.sizes.split(",")):
-            path = str(Path(tempfile.gettempdir()) / f"grimoire-bench-v2-{size}.db")
+            path = str(cache / f"generated-v2-{size}.db")
             if not Path(path).exists():
                 generate(path, size, vocabulary)
             scale[f"{size} passages"] = {m: latency(path, probe, m)
@@ -339,7 +449,10 @@ def main() -> None:
         print(json.dumps(report, indent=2, default=str))
         return
     print(f"search bench · python {platform.python_version()} · numpy {np.__version__} · "
-          f"{len(queries)} queries · corpus {report['corpus']}")
+          f"corpus {report['corpus']}")
+    if "descriptions" in report:
+        print_descriptions(report["descriptions"])  # type: ignore[arg-type]
+    print(f"\nnames, acronyms, typos ({len(queries)} queries over the whole corpus)")
     print(f"{'system':28} {'MRR@10':>7} {'R@10':>6}   by kind (MRR@10)")
     for name, r in report["quality"].items():  # type: ignore[union-attr]
         kinds = " ".join(f"{k.split()[0]}={v:.2f}" for k, v in r.items()
@@ -348,8 +461,9 @@ def main() -> None:
         if args.misses:
             for q, rr in r["_misses"]:
                 print(f"      {rr:.2f}  {q}")
-    print(f"embedding: {report['embedding passages/s']} passages/s")
-    print(f"cold start of `grimoire search`: {report['cold start s']}")
+    if "embedding passages/s" in report:
+        print(f"embedding: {report['embedding passages/s']} passages/s")
+        print(f"cold start of `grimoire search`: {report['cold start s']}")
     for size, r in report.get("latency", {}).items():  # type: ignore[union-attr]
         print(f"latency {size}: {r}")
 

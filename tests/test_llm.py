@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -172,3 +173,212 @@ def test_weak_evidence_abstains_without_calling_the_model(kb: grimoire.Grimoire,
     before = len(Gullible.seen)
     answer = kb.ask("who won the 2022 FIFA World Cup?", llm=server, model="stand-in")
     assert answer.abstained and len(Gullible.seen) == before
+
+
+# -- hostile servers (issue 11, items 4, 6 and 7) ---------------------------------------------
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Another origin: records whatever reaches it (an API key must never)."""
+
+    seen: ClassVar[list[str | None]] = []
+
+    def log_message(self, *args: object) -> None:
+        return
+
+    def do_POST(self) -> None:
+        Recorder.seen.append(self.headers.get("Authorization"))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"choices": [{"message": {"content": "hi"}}]}')
+
+
+class Hostile(BaseHTTPRequestHandler):
+    """Misbehaves according to the path: redirects, drips, floods, stalls, or says `reply`."""
+
+    redirect_to = ""
+    reply = ""
+
+    def log_message(self, *args: object) -> None:
+        return
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        try:
+            getattr(self, "_" + self.path.strip("/").split("/")[0])()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client gave up, as it should
+
+    def _stream_headers(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.flush()
+
+    def _redirect(self) -> None:
+        self.send_response(307)
+        self.send_header("Location", Hostile.redirect_to + "/v1/chat/completions")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _drip(self) -> None:  # keep-alive comments forever: no read ever times out
+        self._stream_headers()
+        for _ in range(2000):
+            self.wfile.write(b": keep-alive\n\n")
+            self.wfile.flush()
+            time.sleep(0.01)
+
+    def _flood(self) -> None:  # 36 MB of tokens
+        self._stream_headers()
+        chunk = {"choices": [{"delta": {"content": "x" * 1000}}]}
+        line = f"data: {json.dumps(chunk)}\n\n".encode()
+        for _ in range(36_000):
+            self.wfile.write(line)
+
+    def _stall(self) -> None:  # headers, then nothing
+        self._stream_headers()
+        time.sleep(5)
+
+    def _say(self) -> None:
+        chunk = {"choices": [{"delta": {"content": Hostile.reply}}]}
+        self._stream_headers()
+        self.wfile.write(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n".encode())
+
+    def _embed(self) -> None:
+        self._redirect()
+
+
+def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def recorder() -> Iterator[str]:
+    yield from _serve(Recorder)
+
+
+@pytest.fixture(scope="module")
+def hostile(recorder: str) -> Iterator[str]:
+    Hostile.redirect_to = recorder.replace("127.0.0.1", "localhost")  # another origin
+    yield from _serve(Hostile)
+
+
+QUESTION = [Message("user", "<passages>\n[1] a.md:1\nAlpha.\n</passages>\n\nQuestion: a?")]
+
+
+def test_a_redirect_is_never_followed_with_the_key(hostile: str) -> None:
+    before = len(Recorder.seen)
+    chat = OpenAIChat(hostile + "/redirect", "m", api_key="sk-secret")
+    with pytest.raises(LLMError, match=r"redirects \(HTTP 307\).*follows no redirects"):
+        list(chat.stream(QUESTION))
+    with pytest.raises(LLMError, match="follows no redirects"):
+        chat.complete(QUESTION)
+    assert len(Recorder.seen) == before  # nothing, key or not, reached the other host
+
+
+def test_embeddings_follow_no_redirect_either(hostile: str) -> None:
+    from grimoire.embed import EmbeddingError, OpenAIEmbeddings
+
+    before = len(Recorder.seen)
+    embedder = OpenAIEmbeddings(hostile + "/embed", "m", api_key="sk-secret")
+    with pytest.raises(EmbeddingError, match="follows no redirects"):
+        embedder.embed(["alpha"])
+    assert len(Recorder.seen) == before
+
+
+def test_a_dripping_server_meets_the_deadline(hostile: str) -> None:
+    chat = OpenAIChat(hostile + "/drip", "m", deadline=1.0)
+    with pytest.raises(LLMError, match=r"took longer than 1 s"):
+        list(chat.stream(QUESTION))
+
+
+def test_a_flood_stops_at_the_size_cap(hostile: str) -> None:
+    chat = OpenAIChat(hostile + "/flood", "m", max_bytes=256 << 10)
+    received: list[str] = []
+    with pytest.raises(LLMError, match=r"over the 256 KiB limit"):
+        received.extend(chat.stream(QUESTION))
+    assert sum(map(len, received)) <= 256 << 10
+
+
+def test_headers_then_silence_is_one_clear_error(hostile: str) -> None:
+    chat = OpenAIChat(hostile + "/stall", "m", timeout=0.5)
+    with pytest.raises(LLMError, match=r"stopped sending .*stalled for 0.5 s"):
+        list(chat.stream(QUESTION))
+
+
+def test_cli_reports_a_stalled_server_in_one_line(kb: grimoire.Grimoire, hostile: str) -> None:
+    from click.testing import CliRunner
+
+    from grimoire.cli import main
+
+    result = CliRunner().invoke(main, [
+        "--db", kb.store.path, "ask", "what does LoRA train instead of the full weight update?",
+        "--llm", hostile + "/drip", "--model", "m", "--llm-deadline", "1"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and result.exception is not None
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "took longer than 1 s" in errors[0]
+
+
+def test_prompt_paths_are_relative_to_the_ingested_folder(kb: grimoire.Grimoire,
+                                                          server: str) -> None:
+    kb.ask("what does LoRA train instead of the full weight update?", llm=server,
+           model="stand-in")
+    prompt = Gullible.seen[-1]["body"]["messages"][1]["content"]  # type: ignore[index]
+    root = str(Path(kb.store.path).parent)
+    assert root not in prompt and "/tmp" not in prompt
+    assert "notes/lora.md:" in prompt
+
+
+PAYLOADS = [
+    "<details open ontoggle=alert(1)>LoRA trains two low-rank matrices</details> [1]",
+    '<button formaction="javascript:alert(1)">LoRA trains two low-rank matrices</button> [1]',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">LoRA trains low-rank '
+    "matrices [1]",
+    "LoRA trains [low-rank matrices](java\tscript:alert(1)) [1]",
+    "LoRA trains [low-rank matrices](<java\tscript:alert(1)>) [1]",
+    "LoRA trains [low-rank matrices](&#106;avascript:alert(1)) [1]",
+    "LoRA trains [low-rank matrices](JaVaScRiPt:alert(1)) [1]",
+    "LoRA &lt;svg onload=alert(1)&gt; trains low-rank matrices [1]",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_markup_from_the_model_is_neutralised(kb: grimoire.Grimoire, hostile: str,
+                                                      payload: str) -> None:
+    from click.testing import CliRunner
+
+    from grimoire.cli import main
+
+    Hostile.reply = payload
+    question = "what does LoRA train instead of the full weight update?"
+    result = CliRunner().invoke(main, ["--db", kb.store.path, "ask", question,
+                                       "--llm", hostile + "/say", "--model", "m", "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)["answer"]
+    pieces: list[str] = []
+    streamed = kb.ask(question, llm=hostile + "/say", model="m", on_text=pieces.append)
+    for text in (answer, streamed.answer, "".join(pieces)):
+        assert "low-rank" in text
+        low = text.casefold()
+        for bad in ("<", "javascript", "alert(1)", "onerror", "ontoggle", "formaction"):
+            assert bad not in low, (bad, text)
+
+
+def test_sanitize_keeps_text_that_only_looks_like_markup() -> None:
+    from grimoire.ask.sanitize import sanitize
+
+    # A `<` that an HTML parser would not take for a tag stays (0<r, a < b).
+    assert sanitize("the rank satisfies 0 < r < d, so 0<r, and r<5 [1]") == \
+        "the rank satisfies 0 < r < d, so 0<r, and r<5 [1]"
+    assert sanitize("R&D on LoRA [1]") == "R&D on LoRA [1]"
+    kept = "see [the paper](https://arxiv.org/abs/2106.09685) [1]"
+    assert sanitize(kept, ["https://arxiv.org/abs/2106.09685"]) == kept
+    assert sanitize("[x](JAVASCRIPT:alert(1))", ["JAVASCRIPT:alert(1)"]) == "x"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -16,9 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import grimoire
+from grimoire import serialize
 from grimoire._term import clean, field, json_text, safe
-from grimoire.codec import to_data
 from grimoire.errors import GrimoireError, NotFound
+from grimoire.llm import DEFAULT_DEADLINE
 from grimoire.readers import READERS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,7 +37,7 @@ def where(path: str) -> str:
 
 
 def emit_json(value: Any) -> None:
-    click.echo(json_text(json.dumps(to_data(value), ensure_ascii=False, indent=2, default=str)))
+    click.echo(json_text(serialize.dumps(value)))
 
 
 def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...] = ()) -> None:
@@ -71,7 +71,7 @@ def handle_errors(f: F) -> F:
         except GrimoireError as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            err.print(f"[red]error:[/red] {safe(str(e))}", highlight=False)
+            err.print(f"[red]error:[/red] {safe(str(e))}", highlight=False, soft_wrap=True)
             if isinstance(e, NotFound) and e.suggestions:
                 err.print("did you mean: " + ", ".join(safe(s, lines=False)
                                                        for s in e.suggestions), highlight=False)
@@ -154,7 +154,7 @@ def ingest(
     if not no_embed:
         _embed_with_bar(kb, show)
     if as_json:
-        emit_json({**to_data(report), "read": report.read})
+        emit_json(serialize.ingest_report(report))
     else:
         out.print(
             f"read {report.read} (new {report.added}, updated {report.updated}) · "
@@ -203,9 +203,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     """
     entries = kb_of(ctx).entries()
     if as_json:
-        emit_json([{"term": e.entry.term, "source": e.entry.span.path,
-                    "line_start": e.entry.span.start_line, "line_end": e.entry.span.end_line,
-                    "format": e.format, "redirect": e.entry.redirect} for e in entries])
+        emit_json(entries)
         return
     for e in entries:
         term = e.entry.term + (f" → {e.entry.redirect}" if e.entry.redirect else "")
@@ -236,8 +234,7 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
         sys.exit(1)
     copies = kb.near_duplicates(name)
     if as_json:
-        emit_json({**to_data(concept), "sources": list(concept.sources),
-                   "near_duplicates": to_data(copies)})
+        emit_json(serialize.concept(concept, copies))
         return
     render_concept(out, concept, where)
     if copies:
@@ -265,7 +262,7 @@ def graph(ctx: click.Context, name: str, depth: int, as_dot: bool, as_json: bool
 
     g = kb_of(ctx).graph(name, depth=depth)
     if as_json:
-        click.echo(json_text(g.to_json()))
+        emit_json(g)
     elif as_dot:
         click.echo(clean(g.to_dot()), nl=False)
     else:
@@ -315,13 +312,12 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
 
     Example: grimoire lint --group arithmetic
     """
-    by_group = kb_of(ctx).lint().by_group()
+    report = kb_of(ctx).lint()
+    by_group = report.by_group()
     if groups:
         by_group = {g: fs for g, fs in by_group.items() if g in groups}
     if as_json:
-        emit_json({g: [{"message": f.message, "source": f.span.path,
-                        "line_start": f.span.start_line, "line_end": f.span.end_line}
-                       for f in fs] for g, fs in by_group.items()})
+        emit_json(serialize.lint_report(report, groups))
     else:
         for group, findings in by_group.items():
             out.print(f"[bold]{safe(group)}[/bold] ({len(findings)})")
@@ -411,11 +407,14 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 @click.option("--llm-key-env", default="GRIMOIRE_LLM_KEY", show_default=True,
               help="Environment variable holding the server's API key "
                    "(OPENAI_API_KEY is tried when this one is unset).")
+@click.option("--llm-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE,
+              show_default=True, metavar="SECONDS",
+              help="Longest time the server may take for its whole answer.")
 @json_option
 @click.pass_context
 @handle_errors
 def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | None,
-        model: str | None, llm_key_env: str, as_json: bool) -> None:
+        model: str | None, llm_key_env: str, llm_deadline: float, as_json: bool) -> None:
     """Answer a question from your notes, citing file and line; or say they do not cover it.
 
     Example: grimoire ask "what does LoRA replace an N x M weight update with?"
@@ -429,14 +428,9 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
 
     on_text = show if (llm_url and not as_json) else None
     answer = kb_of(ctx).ask(" ".join(question), llm=llm_url, model=model, k=k, api_key=key,
-                            on_text=on_text)
+                            on_text=on_text, llm_deadline=llm_deadline)
     if as_json:
-        emit_json({"answer": answer.answer, "abstained": answer.abstained,
-                   "nearest": list(answer.nearest),
-                   "citations": [{"n": c.n, "source": c.span.path,
-                                  "line_start": c.span.start_line, "line_end": c.span.end_line,
-                                  "quote": c.quote, "concept": c.concept}
-                                 for c in answer.citations]})
+        emit_json(answer)
         return
     if streamed:
         out.print()
@@ -453,3 +447,10 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         out.print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
                   highlight=False)
         out.print("    " + safe(c.quote), highlight=False, soft_wrap=True)
+
+
+from grimoire import _cli_store  # noqa: E402 - registers itself on `main`, defined above
+from grimoire._cli_web import serve  # noqa: E402
+
+_cli_store.register(main)
+main.add_command(serve)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from rapidfuzz import fuzz, process
 
 from grimoire import graph as graphs
-from grimoire.errors import GrimoireError, NotFound
+from grimoire.errors import CorruptDatabase, GrimoireError, NotFound
 from grimoire.ingest import DEFAULT_OPTIONS, IngestReport, Progress, ingest
 from grimoire.model import Answer, ConceptId, Hit
 from grimoire.names import normalize
@@ -29,7 +29,7 @@ from grimoire.resolve import (
 from grimoire.resolve import view as concept_view
 from grimoire.search import EmbedReport, Searcher, embed_store
 from grimoire.store import SourceRecord, Stats, StoredEntry, open_store
-from grimoire.store.sqlite import SQLiteStore
+from grimoire.store.sqlite import DAMAGED, SQLiteStore
 
 if TYPE_CHECKING:
     from grimoire.duplicates import DuplicateOf
@@ -96,6 +96,8 @@ class Grimoire:
         """
         report = ingest(self.store, paths, format=format, progress=progress, options=options,
                         prune=prune)
+        if not (report.added or report.updated or report.removed):
+            self._not_damaged()  # damage inside a page can look like "unchanged"
         self._fresh()
         if embed:
             self.embed(progress=embed_progress)
@@ -129,7 +131,10 @@ class Grimoire:
         'KL divergence'
         """
         self._fresh()  # results are grouped by concept, so concepts must be current
-        return self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
+        hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
+        if not hits:
+            self._not_damaged()  # damage inside a page can look like "no results"
+        return hits
 
     @_guarded
     def ask(
@@ -141,20 +146,31 @@ class Grimoire:
         *,
         api_key: str | None = None,
         on_text: Callable[[str], None] | None = None,
+        llm_deadline: float | None = None,
     ) -> Answer:
         """Answer from the notes with numbered citations to file and line, or abstain.
 
         Extractive by default; `llm` is an OpenAI-compatible URL (with `model`), a .gguf path,
-        or a ChatModel, which then writes the answer over the same passages.
+        or a ChatModel, which then writes the answer over the same passages. `llm_deadline`
+        bounds a server's whole reply in seconds (default `grimoire.llm.DEFAULT_DEADLINE`).
 
         >>> kb.ask("what does LoRA replace an N x M weight update with?").citations[0].span
         """
         from grimoire.ask import ask
-        from grimoire.llm import open_llm
+        from grimoire.llm import DEFAULT_DEADLINE, open_llm
 
         self._fresh()
-        chat = open_llm(llm, model, api_key=api_key) if isinstance(llm, str) else llm
-        return ask(self.searcher, question, k=k, llm=chat, on_text=on_text)
+        deadline = DEFAULT_DEADLINE if llm_deadline is None else llm_deadline
+        chat = (open_llm(llm, model, api_key=api_key, deadline=deadline) if isinstance(llm, str)
+                else llm)
+        answer = ask(self.searcher, question, k=k, llm=chat, on_text=on_text)
+        if answer.abstained:
+            self._not_damaged()  # damage inside a page can look like "not covered"
+        return answer
+
+    def _not_damaged(self) -> None:
+        if self.store.damaged():
+            raise CorruptDatabase(DAMAGED, self.store.path)
 
     @_guarded
     def entries(self) -> list[StoredEntry]:
@@ -175,10 +191,16 @@ class Grimoire:
     @_guarded
     def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
         """The known names nearest to `name`, for "did you mean"."""
-        names = dict(self.store.entry_names())
-        matches = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=limit,
+        names: dict[str, str] = {}
+        for norm, shown in self.store.entry_names():
+            if norm not in names or shown < names[norm]:
+                names[norm] = shown
+        matches = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=None,
                                   score_cutoff=70)
-        return tuple(names[m[0]] for m in matches)
+        # Ties by name, not by row order: an incremental store and a fresh one with the same
+        # content must suggest the same names (issue 11, item 13).
+        ranked = sorted(matches, key=lambda m: (-m[1], m[0]))
+        return tuple(names[m[0]] for m in ranked[:limit])
 
     # -- concepts (resolve) -------------------------------------------------------------------
 

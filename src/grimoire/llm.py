@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -69,6 +69,21 @@ class ChatModel(Protocol):
     def stream(self, messages: Sequence[Message]) -> Iterator[str]:
         """The reply, piece by piece."""
         ...
+
+
+def prompt_source(path: str, start: int, end: int, roots: Sequence[str]) -> str:
+    """`notes/lora.md:12-14`: the file relative to the ingested folder that holds it, named
+    from that folder. The model server may be a hosted one, and an absolute path tells it the
+    user's home directory and name (issue 11, item 6)."""
+    file = PurePath(path)
+    best: PurePath | None = None
+    for root in roots:
+        r = PurePath(root)
+        deeper = best is None or len(r.parts) > len(best.parts)
+        if file != r and file.is_relative_to(r) and deeper:
+            best = r
+    name = str(PurePath(best.name) / file.relative_to(best)) if best else file.name
+    return f"{name}:{start}" if start == end else f"{name}:{start}-{end}"
 
 
 def build_messages(question: str, passages: Sequence[NumberedPassage]) -> list[Message]:
@@ -269,4 +284,5 @@ __all__ = [
     "DEFAULT_DEADLINE", "DEFAULT_MAX_BYTES", "DEFAULT_STALL", "NOT_COVERED", "SYSTEM_PROMPT",
     "ChatModel", "LLMError", "LlamaCppChat", "Message",
     "NumberedPassage", "OpenAIChat", "build_messages", "llama_cpp_available", "open_llm",
+    "prompt_source",
 ]

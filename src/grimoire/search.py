@@ -31,7 +31,13 @@ from rapidfuzz import fuzz, process
 from grimoire.errors import GrimoireError
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
-from grimoire.store.sqlite_search import EmbedUnit, Filters, PassageRow
+from grimoire.store.sqlite_search import (
+    ENTRY_WEIGHTS,
+    PASSAGE_WEIGHTS,
+    EmbedUnit,
+    Filters,
+    PassageRow,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -53,6 +59,37 @@ SNIPPET_WORDS = 32
 BINARY_ABOVE = 20_000
 BINARY_POOL = 2_000
 
+
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    """How much each ranked list counts in the fusion."""
+
+    names: float
+    lexical_passages: float
+    lexical_entries: float
+    semantic_passages: float
+    semantic_entries: float
+    # bm25 column weights: passages (names, title, heading, body), entries (names, body)
+    passage_columns: tuple[float, float, float, float] = PASSAGE_WEIGHTS
+    entry_columns: tuple[float, float] = ENTRY_WEIGHTS
+    expand_phrases: bool = True  # add the other names of a multi-word name in the query
+
+
+# A name, an acronym, a typo or a few words: the name index and bm25 are the best judges.
+NAME_LIKE = _Weights(names=2.0, lexical_passages=1.0, lexical_entries=1.0,
+                     semantic_passages=1.0, semantic_entries=1.0)
+# A description in someone's own words ("turn raw scores into probabilities that sum to one"):
+# the words rarely match the note's, the meaning does, so the vectors lead (bench/README.md).
+DESCRIPTIVE = _Weights(names=2.0, lexical_passages=1.0, lexical_entries=1.0,
+                       semantic_passages=1.0, semantic_entries=1.0)
+DESCRIPTIVE_WORDS = 4  # content words (not stopwords) from which a query is a description
+# A long query that is (nearly) a sentence of a passage ranks that passage first: the share of
+# its content words the passage holds, among the first EXACT_POOL lexical candidates.
+EXACT_MIN_WORDS = 6
+EXACT_COVERAGE = 0.85
+EXACT_POOL = 20
+EXACT_WEIGHT = 2.0
+
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
     "from", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or",
@@ -61,7 +98,7 @@ STOPWORDS = frozenset([
 ])
 
 _WORD = re.compile(r"\w+")
-_GroupKey = tuple[str, int | str]
+_GroupKey = tuple[str, int]  # ("c", concept id) | ("e", entry id) | ("d", document id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,34 +232,47 @@ class Searcher:
         lists: list[tuple[float, list[tuple[_GroupKey, int | None]]]] = []
         bonus: dict[_GroupKey, float] = {}
         highlight: set[str] = {w.casefold() for w in words}
+        weights = NAME_LIKE
 
         if mode in ("lexical", "hybrid"):
             matches = self._name_matches(query, allowed)
-            expansions = self._expansions(query, matches, allowed)
+            if _descriptive(words, matches):
+                weights = DESCRIPTIVE
+            expansions = self._expansions(query, matches, allowed, weights.expand_phrases)
             highlight.update(w.casefold() for name in expansions for w in _WORD.findall(name))
             groups_of_entries = self._entry_groups([m.entry_id for m in matches])
             names_list: list[tuple[_GroupKey, int | None]] = []
-            for m in sorted(matches, key=lambda m: -m.score):
+            for m in sorted(matches, key=lambda m: (-m.score, m.entry_id)):
                 key = groups_of_entries[m.entry_id]
                 names_list.append((key, None))
                 # A name typed in full (or nearly) puts its concept above everything else.
                 bonus[key] = max(bonus.get(key, 0.0), m.score)
-            lists.append((2.0, names_list))
+            lists.append((weights.names, names_list))
             match = _fts_query(self._prune_common(words), expansions)
             if match:
-                lists.append((1.0, self._passage_list(self.store.fts_passages(
-                    match, CANDIDATES, allowed))))
-                lists.append((1.0, self._entry_list(self.store.fts_entries(
-                    match, CANDIDATES, allowed))))
+                fts_passages = self.store.fts_passages(
+                    match, CANDIDATES, allowed, weights.passage_columns)
+                passage_list = self._passage_list(fts_passages)
+                lists.append((weights.lexical_passages, passage_list))
+                lists.append((weights.lexical_entries, self._entry_list(
+                    self.store.fts_entries(match, CANDIDATES, allowed, weights.entry_columns))))
+                exact = self._sentence_match(words, passage_list)
+                if exact is not None:
+                    # The query is (nearly) a sentence of this passage: its own passage first.
+                    own, own_passage, coverage = exact
+                    bonus[own] = max(bonus.get(own, 0.0), coverage)
+                    lists.append((EXACT_WEIGHT, [(own, own_passage)]))
 
         if vector is not None:
             passages, entries = self._semantic(vector.result(), allowed)
-            lists.append((1.0, self._passage_list(passages)))
-            lists.append((1.0, self._entry_list(entries)))
+            lists.append((weights.semantic_passages, self._passage_list(passages)))
+            lists.append((weights.semantic_entries, self._entry_list(entries)))
 
         fused: dict[_GroupKey, float] = {}
         best_passage: dict[_GroupKey, tuple[float, int]] = {}
         for weight, ranked in lists:
+            if weight <= 0:
+                continue
             seen: set[_GroupKey] = set()
             rank = 0
             for key, passage_id in ranked:
@@ -237,8 +287,31 @@ class Searcher:
                         best_passage[key] = (strength, passage_id)
         for key, b in bonus.items():
             fused[key] = fused.get(key, 0.0) + b
-        order = sorted(fused, key=lambda key: -fused[key])[:k]
+        # Ties (equal scores) fall back to the group key, so an incrementally built store and
+        # a fresh one with the same content list hits in the same order.
+        order = sorted(fused, key=lambda key: (-round(fused[key], 9), key))[:k]
         return self._hits(order, fused, best_passage, highlight)
+
+    def _sentence_match(
+        self, words: Sequence[str], ranked: Sequence[tuple[_GroupKey, int | None]]
+    ) -> tuple[_GroupKey, int, float] | None:
+        """The lexical candidate that holds (nearly) every word of a long query, if any."""
+        query = [w.casefold() for w in words]
+        content = set(query) - STOPWORDS
+        if len(content) < EXACT_MIN_WORDS or not ranked:
+            return None
+        ids = [pid for _, pid in ranked[:EXACT_POOL] if pid is not None]
+        rows = self.store.passage_rows(ids)
+        best: tuple[_GroupKey, int, float] | None = None
+        for key, pid in ranked[:EXACT_POOL]:
+            row = rows.get(pid if pid is not None else -1)
+            if row is None or pid is None:
+                continue
+            have = {w.casefold() for w in _WORD.findall(row.text)}
+            coverage = len(content & have) / len(content)
+            if coverage >= EXACT_COVERAGE and (best is None or coverage > best[2]):
+                best = (key, pid, coverage)
+        return best
 
     def _prune_common(self, words: Sequence[str]) -> list[str]:
         """Drop words that occur in a large share of passages, when rarer ones remain.
@@ -324,7 +397,11 @@ class Searcher:
         return list(found.values())
 
     def _expansions(
-        self, query: str, matches: Sequence[_NameMatch], allowed: set[int] | None
+        self,
+        query: str,
+        matches: Sequence[_NameMatch],
+        allowed: set[int] | None,
+        phrases: bool = True,
     ) -> list[str]:
         """Other names of the entries the query names, whole or in part (acronym expansion)."""
         index = self._name_index()
@@ -338,7 +415,7 @@ class Searcher:
                 gram = " ".join(words[i : i + n])
                 if gram not in index.entries or gram in STOPWORDS:
                     continue
-                if n >= 2 or gram in capitals:
+                if (n >= 2 and phrases) or gram in capitals:
                     ids = index.entries[gram]
                     if len(ids) <= 5:
                         entry_ids.update(ids)
@@ -476,8 +553,8 @@ class Searcher:
             if row is None:
                 continue
             concept = labels.get(key[1]) if key[0] == "c" else row.term
-            concept_id = ConceptId(str(key[1])) if key[0] == "c" else None
-            hits.append(_hit(row, fused[key], concept, concept_id, highlight))
+            cid = ConceptId(str(key[1])) if key[0] == "c" else None
+            hits.append(_hit(row, fused[key], concept, cid, highlight))
         return hits
 
 
@@ -508,6 +585,12 @@ def _hit(
 
 def _words(query: str) -> list[str]:
     return _WORD.findall(query)
+
+
+def _descriptive(words: Sequence[str], matches: Sequence[_NameMatch]) -> bool:
+    """A query that describes rather than names: several content words, and no name matched."""
+    content = {w.casefold() for w in words} - STOPWORDS
+    return len(content) >= DESCRIPTIVE_WORDS and not any(m.score >= 0.85 for m in matches)
 
 
 def _fts_query(words: Sequence[str], expansions: Sequence[str] = ()) -> str:

@@ -27,7 +27,7 @@ class Case:
 
     id: str
     ref: str  # where the case comes from: "issue 11.3", "RELIABILITY 21"
-    files: dict[str | bytes, bytes] = field(default_factory=dict)
+    files: dict[str, bytes] | dict[bytes, bytes] = field(default_factory=dict)
     make: Callable[[Path], list[str]] | None = None  # returns the names it made
     status: str = "ok"  # what every file of the case must end as
     reason: str = ""  # in the record's reason (or, for "ok", in one of its problems)

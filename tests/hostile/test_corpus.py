@@ -41,10 +41,8 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Ingested:
     for case in CASES:
         made = case.make(folder) if case.make else []
         for name, data in case.files.items():
-            path = os.path.join(os.fsencode(folder), name) if isinstance(name, bytes) else (
-                folder / name)
-            with open(path, "wb") as f:  # noqa: PTH123 - bytes paths
-                f.write(data)
+            # Bytes names arrive as Python spells undecodable names: lone surrogates.
+            (folder / (os.fsdecode(name) if isinstance(name, bytes) else name)).write_bytes(data)
         names[case.id] = [_stored(folder, n) for n in [*made, *case.files]]
     cwd = Path.cwd()
     os.chdir(base)  # a YAML payload that ran would leave PWNED here

@@ -59,4 +59,4 @@ def test_lint_cli_exit_codes_and_json(tmp_path: Path) -> None:
     result = runner.invoke(main, ["--db", str(db), "lint", "--json"])
     assert result.exit_code == 1
     found = json.loads(result.output)
-    assert [f["line_start"] for f in found["arithmetic"]] == [3]
+    assert [f["span"]["start_line"] for f in found["arithmetic"]] == [3]

@@ -96,7 +96,7 @@ def ask(
     if evidence.best < threshold:
         return _abstain(question, evidence)
     if llm is not None:
-        return _generated(question, evidence, llm, on_text)
+        return _generated(searcher, question, evidence, llm, on_text)
     answer = _extractive(question, evidence)
     if on_text is not None:
         on_text(answer.answer)
@@ -199,13 +199,15 @@ def _prompt_passages(evidence: Evidence) -> list[Candidate]:
     return list(seen.values())
 
 
-def _generated(question: str, evidence: Evidence, llm: ChatModel,
+def _generated(searcher: Searcher, question: str, evidence: Evidence, llm: ChatModel,
                on_text: Callable[[str], None] | None) -> Answer:
     from grimoire.llm import NOT_COVERED as MODEL_SAYS_NOT_COVERED
-    from grimoire.llm import NumberedPassage, build_messages
+    from grimoire.llm import NumberedPassage, build_messages, prompt_source
 
     passages = _prompt_passages(evidence)
-    numbered = [NumberedPassage(i, str(c.span), c.text, c.concept)
+    roots = searcher.store.source_roots()
+    numbered = [NumberedPassage(i, prompt_source(c.span.path, c.span.start_line,
+                                                 c.span.end_line, roots), c.text, c.concept)
                 for i, c in enumerate(passages, 1)]
     valid = set(range(1, len(passages) + 1))
     stream = SafeStream(on_text, valid, urls_in(c.text for c in passages))

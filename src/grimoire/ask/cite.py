@@ -87,11 +87,11 @@ def locate(
     if not qw:
         return None
     path = passage.path
+    lines = sources.lines(path)
     if passage.start_line <= guess_start <= guess_end <= passage.end_line and supports(
         qw, sources.words_in(path, guess_start, guess_end)
     ):
-        return Span(path, guess_start, guess_end)
-    lines = sources.lines(path)
+        return _whole(lines, Span(path, guess_start, guess_end), qw)
     lo = max(1, passage.start_line)
     hi = min(len(lines), passage.end_line)
     if hi < lo:
@@ -109,4 +109,27 @@ def locate(
                 break
     if best is None:
         return None
-    return Span(path, lo + best[0], lo + best[1])
+    return _whole(lines, Span(path, lo + best[0], lo + best[1]), qw)
+
+
+def _whole(lines: Sequence[str], span: Span, qw: Sequence[str]) -> Span:
+    """`span` widened to the line where the quote starts and the line where it ends.
+
+    `supports` lets a quote miss two words, so a sentence that starts with its last words on
+    one line ("... Before diving in, we should note" + next line) was cited from the next
+    line; the quote's first words at the end of the line before are its true start.
+    """
+    start, end = span.start_line, span.end_line
+    if 1 < start <= len(lines):
+        prev, cur = words(lines[start - 2]), words(lines[start - 1])
+        for j in range(min(len(prev), len(qw) - 1), 0, -1):
+            if prev[-j:] == list(qw[:j]) and cur[:1] == list(qw[j : j + 1]):
+                start -= 1
+                break
+    if end < len(lines):
+        cur, nxt = words(lines[end - 1]), words(lines[end])
+        for j in range(min(len(nxt), len(qw) - 1), 0, -1):
+            if nxt[:j] == list(qw[-j:]) and cur[-1:] == list(qw[-j - 1 : -j]):
+                end += 1
+                break
+    return Span(span.path, start, end)

@@ -23,8 +23,10 @@ from collections.abc import Iterable
 
 import nh3
 
-# A link destination is `<...>` (which may hold spaces and tabs) or a run without spaces.
-_DEST = r"\(\s*(<[^>\n]{0,2000}>|[^)\s]{0,2000})(?:\s+\"[^\"\n]{0,300}\")?\s*\)"
+# A link destination is `<...>` or anything up to `)` on the line: tabs and spaces included,
+# because a lenient renderer (or a browser, which drops tabs) reads `java\tscript:` as a link.
+# One level of balanced parentheses is part of the address, as in CommonMark: `alert(1)`.
+_DEST = r"\(\s*(<[^>\n]{0,2000}>|(?:[^()\n]|\([^()\n]{0,200}\)){0,2000}?)\s*\)"
 _IMAGE = re.compile(r"!\[([^\]\n]{0,300})\]" + _DEST)
 _IMAGE_REF = re.compile(r"!\[([^\]\n]{0,300})\]\[[^\]\n]{0,100}\]")
 _LINK = re.compile(r"(?<!!)\[([^\]\n]{0,300})\]" + _DEST)

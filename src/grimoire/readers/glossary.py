@@ -209,17 +209,20 @@ def _scan_lines(lines: Iterable[tuple[int, str]], path: str) -> _Marks:
 
 def _pieces(text: str) -> list[str]:
     """A line longer than the passage limit, cut at sentence ends, else at spaces."""
+    # Cut by index: slicing the rest off at each cut copied it, quadratic on one long line.
     pieces: list[str] = []
-    rest = text
-    while len(rest) > _PASSAGE_TARGET:
-        window = rest[:_PASSAGE_TARGET]
-        cut = window.rfind(". ") + 1 or window.rfind(" ")
-        if cut <= 0:
-            cut = _PASSAGE_TARGET
-        pieces.append(rest[:cut].strip())
-        rest = rest[cut:]
-    if rest.strip():
-        pieces.append(rest.strip())
+    at = 0
+    while len(text) - at > _PASSAGE_TARGET:
+        limit = at + _PASSAGE_TARGET
+        cut = text.rfind(". ", at, limit) + 1
+        if not cut:
+            cut = text.rfind(" ", at, limit)
+            if cut <= at:
+                cut = limit
+        pieces.append(text[at:cut].strip())
+        at = cut
+    if text[at:].strip():
+        pieces.append(text[at:].strip())
     return pieces
 
 

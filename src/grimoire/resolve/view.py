@@ -6,6 +6,7 @@ Functions here read the concept tables through the store; they never resolve by 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -46,25 +47,37 @@ def find_concept(store: ConceptSQL, name: str) -> ConceptId:
     best = [cid for cid, strength in found if strength == top]
     if len(best) > 1:
         labels = store.concept_labels(best)
+        # By label, not by id: ids differ between an incremental store and a fresh one.
         raise NotFound(f"{name!r} names {len(best)} concepts; say which",
-                       suggestions=tuple(labels[c][0] for c in best if c in labels))
+                       suggestions=tuple(sorted(labels[c][0] for c in best if c in labels)))
     return ConceptId(str(best[0]))
 
 
 def suggest(store: ConceptSQL, name: str, limit: int = 5) -> tuple[str, ...]:
     """The concept names nearest to `name`, for "did you mean"."""
-    names = dict(store.concept_name_list())
+    names = _names_by_norm(store.concept_name_list())
     if not names:
         return ()
     query = normalize(name)
-    matches = process.extract(query, list(names), scorer=fuzz.WRatio, limit=limit * 4,
+    matches = process.extract(query, sorted(names), scorer=fuzz.WRatio, limit=None,
                               score_cutoff=70)
     # WRatio rewards a short name inside a long one ('Bloom Filter' -> 'NER', 'Data
     # Parallelism' -> 'Linux Foundation AI And Data'); offer only what is likely right: a near
     # spelling of the whole name, or the same words in another order (issue 10, defect 11).
+    # Ties fall back to the name itself, so that every store with the same content suggests
+    # the same names (issue 11, item 13), whatever order its rows were written in.
     likely = [m for m in matches if _likely_meant(query, m[0])]
-    ranked = sorted(likely, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1]))
+    ranked = sorted(likely, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
     return tuple(dict.fromkeys(names[m[0]] for m in ranked))[:limit]
+
+
+def _names_by_norm(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """One display name per normalised name: the first in sort order, not in row order."""
+    out: dict[str, str] = {}
+    for norm, shown in pairs:
+        if norm not in out or shown < out[norm]:
+            out[norm] = shown
+    return out
 
 
 TYPO_EVERY = 6  # one edit per this many characters: "Transfomer" -> "Transformer"

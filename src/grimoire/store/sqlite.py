@@ -20,6 +20,7 @@ from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
 
 APPLICATION_ID = 0x47524D31  # "GRM1": tells a Grimoire database from any other SQLite file
 DAMAGED = "database is damaged: run `grimoire check`"
+READ_ONLY = "the database file is read-only: it can be searched, not changed"
 
 # Each step moves the schema from version i to i + 1; never edit a released step.
 CORE_SCHEMA = """
@@ -104,6 +105,11 @@ MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT
 # SQLite's primary result codes that tell what is really wrong with a file.
 _CANTOPEN, _READONLY, _CORRUPT, _NOTADB = 14, 8, 11, 26
 
+# A writer holds the lock for one batch (about half a second of storing; files are parsed
+# before the write transaction opens), so another process waits that long rather than failing
+# with "database is locked". Generous, since an embedding batch also writes.
+BUSY_TIMEOUT_MS = 60_000
+
 
 def _unusable(path: str) -> str | None:
     """Why `path` cannot be a database file at all (a folder, a missing folder), or None."""
@@ -114,12 +120,6 @@ def _unusable(path: str) -> str | None:
     if not p.exists() and not parent.is_dir():
         return f"the folder {str(parent)!r} does not exist"
     return None
-
-
-# A writer holds the lock for one batch (about half a second of storing; files are parsed
-# before the write transaction opens), so another process waits that long rather than failing
-# with "database is locked". Generous, since an embedding batch also writes.
-BUSY_TIMEOUT_MS = 60_000
 
 
 def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
@@ -134,25 +134,30 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
         raise StoreError("no database path given (an empty path is a temporary database "
                          "that is deleted on exit)")
     in_memory = path == ":memory:" or path.startswith("file:")
-    if not create and not in_memory and not Path(path).exists():
-        raise StoreError("database does not exist (ingest something to create it)", path)
     problem = None if in_memory else _unusable(path)
     if problem:
         raise StoreError(problem, path)
+    if not create and not in_memory and not Path(path).exists():
+        raise StoreError("database does not exist (ingest something to create it)", path)
     existed = Path(path).exists() and Path(path).stat().st_size > 0
-    readonly = existed and not _writable(path)
+    readonly = existed and not in_memory and not _writable(path)
     try:
         conn = _open(path, readonly)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
     except sqlite3.DatabaseError as e:
         raise _open_error(e, path) from e
-    if existed and app_id != APPLICATION_ID:
+    # Grimoire stamps its files in the same transaction that creates the schema, and turns on
+    # WAL only after that; a file killed during its first migration is rolled back to no
+    # tables, no stamp, version 0 and a rollback journal. Anything else unstamped, even an
+    # empty file with only a version or WAL set, belongs to another application.
+    ours_unfinished = (app_id, version, tables) == (0, 0, 0) and journal != "wal"
+    if existed and app_id != APPLICATION_ID and not ours_unfinished:
         conn.close()
-        # Grimoire stamps its files in the same transaction that creates the schema, so any
-        # other non-empty file, even one without tables, belongs to someone else.
         owner = f"application_id {app_id:#x}" if app_id else "no Grimoire stamp"
         raise StoreError(f"not a Grimoire database ({owner}); left untouched", path)
     if version > len(MIGRATIONS):
@@ -165,7 +170,6 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
             raise StoreError("database is read-only and needs an upgrade: make it writable",
                              path)
         return conn
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if version < len(MIGRATIONS):
         _migrate(conn, path)
     # WAL only once the file carries our stamp: a crash before it leaves no foreign-looking file.
@@ -203,12 +207,12 @@ def _writable(path: str) -> bool:
 
 
 def _open(path: str, readonly: bool) -> sqlite3.Connection:
+    wait = BUSY_TIMEOUT_MS / 1000
     if not readonly:
-        return sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
+        return sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=wait)
     uri = Path(path).resolve().as_uri()
     conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None,
-                           check_same_thread=False)
+                           check_same_thread=False, timeout=wait)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
@@ -278,8 +282,7 @@ class SQLiteStore(ConceptSQL, SearchSQL):
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
             if getattr(e, "sqlite_errorcode", 0) & 0xFF == _READONLY:
-                raise StoreError("the database is read-only: it can be searched, not changed",
-                                 self.path) from e
+                raise StoreError(READ_ONLY, self.path) from e
             raise StoreError(f"cannot write ({e}); is another grimoire using it?", self.path) from e
         try:
             yield self.conn
@@ -298,6 +301,8 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         """Re-raise, turning SQLite's own errors into a StoreError naming the database."""
         if is_damage(error):
             raise CorruptDatabase(DAMAGED, self.path) from error
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF == _READONLY:
+            raise StoreError(READ_ONLY, self.path) from error
         if isinstance(error, sqlite3.Error) and not isinstance(error, StoreError):
             raise StoreError(f"database write failed, nothing kept of it: {error}",
                              self.path) from error
@@ -491,13 +496,16 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         """
         if isinstance(error, CorruptDatabase):
             return error
-        if is_damage(error):
+        if is_damage(error) or self.damaged():
             return CorruptDatabase(DAMAGED, self.path)
+        return None
+
+    def damaged(self) -> bool:
+        """True when SQLite's `quick_check` finds the file damaged (it reads every page)."""
         try:
-            healthy = self.conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+            return bool(self.conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok")
         except sqlite3.Error:
-            healthy = False
-        return None if healthy else CorruptDatabase(DAMAGED, self.path)
+            return True
 
     def integrity_check(self) -> str:
         """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""

@@ -124,14 +124,21 @@ class SearchSQL:
     # -- lexical --------------------------------------------------------------------------
 
     def fts_passages(
-        self, match: str, limit: int, documents: set[int] | None = None
+        self,
+        match: str,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float, float, float] = PASSAGE_WEIGHTS,
     ) -> list[tuple[int, float]]:
-        """(passage id, bm25 score; higher is better) for an FTS5 MATCH expression."""
+        """(passage id, bm25 score; higher is better) for an FTS5 MATCH expression.
+
+        `weights` are the bm25 weights of the names, title, heading and body columns.
+        """
         sql = (
             "SELECT f.rowid, -bm25(passage_fts, ?, ?, ?, ?) AS s FROM passage_fts f"
             " WHERE passage_fts MATCH ?"
         )
-        args: list[Any] = [*PASSAGE_WEIGHTS, match]
+        args: list[Any] = [*weights, match]
         if documents is not None:
             sql = sql.replace(
                 "FROM passage_fts f", "FROM passage_fts f JOIN passages p ON p.id = f.rowid"
@@ -141,14 +148,21 @@ class SearchSQL:
         return list(self.conn.execute(sql, (*args, limit)))
 
     def fts_entries(
-        self, match: str, limit: int, documents: set[int] | None = None
+        self,
+        match: str,
+        limit: int,
+        documents: set[int] | None = None,
+        weights: tuple[float, float] = ENTRY_WEIGHTS,
     ) -> list[tuple[int, float]]:
-        """(entry id, bm25 score; higher is better) for an FTS5 MATCH expression."""
+        """(entry id, bm25 score; higher is better) for an FTS5 MATCH expression.
+
+        `weights` are the bm25 weights of the names and body columns.
+        """
         sql = (
             "SELECT f.rowid, -bm25(entry_fts, ?, ?) AS s FROM entry_fts f"
             " WHERE entry_fts MATCH ?"
         )
-        args: list[Any] = [*ENTRY_WEIGHTS, match]
+        args: list[Any] = [*weights, match]
         if documents is not None:
             sql = sql.replace(
                 "FROM entry_fts f", "FROM entry_fts f JOIN entries e ON e.id = f.rowid"

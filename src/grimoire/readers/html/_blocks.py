@@ -119,21 +119,24 @@ def _split(block: Block, smap: SourceMap) -> list[Block]:
 
 def _chunks(text: str, size: int) -> list[str]:
     """Pieces of about `size` characters cut at line, sentence or word ends (never > 2 * size)."""
+    # Cut by index: slicing the rest off at each cut copied it, quadratic on one long line.
     out: list[str] = []
-    rest = text
-    while len(rest) > _MAX_CHARS:
+    at = 0
+    while len(text) - at > _MAX_CHARS:
         cut, sep = -1, ""
         for sep in ("\n", ". ", " "):
-            cut = rest.rfind(sep, size // 2, size * 2)
-            if cut > 0:
+            cut = text.rfind(sep, at + size // 2, at + size * 2)
+            if cut >= 0:
                 cut += len(sep)
                 break
-        if cut <= 0:
-            cut, sep = size, ""
-        out.append(rest[:cut].rstrip())
-        # after a line break the next piece keeps its indentation (a nested list item)
-        rest = rest[cut:] if sep == "\n" else rest[cut:].lstrip()
-    out.append(rest.rstrip())
+        if cut < 0:
+            cut, sep = at + size, ""
+        out.append(text[at:cut].rstrip())
+        at = cut
+        if sep != "\n":  # after a line break the next piece keeps its indentation (a list item)
+            while at < len(text) and text[at].isspace():
+                at += 1
+    out.append(text[at:].rstrip())
     return [c for c in out if c.strip()]
 
 

@@ -8,6 +8,7 @@ all limited, and a refused block becomes a Problem while the body is still read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,6 +121,14 @@ def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
             break
         pos = nl + 1
         line_no += 1
+    if close_start < 0 and pos >= limit:
+        # The scan stopped at the size cap: a closer further down means front matter that is
+        # too large, not unclosed (issue 11, item 11).
+        closer = re.compile("^(?:" + "|".join(re.escape(c) for c in closers) + r")[ \t]*\r?$",
+                            re.MULTILINE).search(text, pos)
+        if closer is not None:
+            close_start, close_end = closer.start(), closer.end()
+            end_line = text.count("\n", 0, close_start) + 1
     if close_start < 0:
         fm.problems.append(Problem(f"unclosed front matter: no closing {fence}", Span(path, 1, 1)))
         return text, fm
@@ -127,7 +136,8 @@ def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
     blanked = "\n" * (end_line - 1) + text[close_end:]
     if len(body) > MAX_FRONT_MATTER:
         fm.problems.append(
-            Problem("invalid front matter: larger than 64 KB", Span(path, 1, end_line))
+            Problem(f"invalid front matter: larger than {MAX_FRONT_MATTER // 1024} KiB",
+                    Span(path, 1, end_line))
         )
         fm.end_line = end_line
         return blanked, fm
@@ -138,12 +148,12 @@ def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
             data = _parse_yaml(body, 2, path, fm)
         meta = _json_safe(data, [MAX_META_NODES]) if data is not None else {}
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as e:
-        where = 1
+        at = 1
         mark = getattr(e, "problem_mark", None)
         if mark is not None:
-            where = 2 + int(mark.line)
+            at = 2 + mark.line
         reason = getattr(e, "problem", None) or str(e).split("\n")[0]
-        fm.problems.append(Problem(f"invalid front matter: {reason}", Span(path, where, where)))
+        fm.problems.append(Problem(f"invalid front matter: {reason}", Span(path, at, at)))
         fm.related.clear()
         fm.references.clear()
         fm.end_line = end_line

@@ -193,17 +193,23 @@ def _split(block: Block) -> list[Block]:
 
 def _split_line(block: Block) -> list[Block]:
     """One very long line (a wikitext paragraph is one line) cut at sentence ends."""
+    # Cut by index: slicing the rest off at each cut copied it, quadratic on one long line.
     ln = block.lines[0]
     text = ln.text
+    end = len(text.rstrip())
+    at = 0
     out: list[Block] = []
     first = True
-    while text:
-        cut = len(text)
-        if cut > PASSAGE_TARGET:
-            window = text[:PASSAGE_TARGET + 500]
-            cut = window.rfind(". ", PASSAGE_TARGET // 2) + 1
-            cut = cut or window.rfind(" ") + 1 or len(window)
-        piece, text = text[:cut].strip(), text[cut:].strip()
+    while at < end:
+        cut = end
+        if end - at > PASSAGE_TARGET:
+            limit = at + PASSAGE_TARGET + 500
+            cut = text.rfind(". ", at + PASSAGE_TARGET // 2, limit) + 1
+            cut = cut or text.rfind(" ", at, limit) + 1 or min(limit, len(text))
+        piece = text[at:cut].strip()
+        at = cut
+        while at < end and text[at].isspace():
+            at += 1
         marks = ln if first else Line("", ln.start, ln.end)
         out.append(Block(block.kind, block.heading_path, [
             Line(piece, ln.start, ln.end, ln.kind, ln.marker, links=marks.links, math=marks.math,

@@ -310,17 +310,21 @@ def _pieces(text: str) -> list[str]:
 
 
 def _sentences(line: str) -> list[str]:
+    # Cut by index: slicing the rest off at each cut copied it, quadratic on one long line.
     out: list[str] = []
-    rest = line
-    while len(rest) > _PASSAGE_TARGET:
-        cut = rest.rfind(". ", 0, _PASSAGE_TARGET)
-        if cut < _PASSAGE_TARGET // 4:
-            cut = rest.rfind(" ", 0, _PASSAGE_TARGET)
-        if cut < _PASSAGE_TARGET // 4:
-            cut = _PASSAGE_TARGET - 1
-        out.append(rest[: cut + 1].rstrip())
-        rest = rest[cut + 1 :].lstrip()
-    out.append(rest)
+    at = 0
+    while len(line) - at > _PASSAGE_TARGET:
+        limit = at + _PASSAGE_TARGET
+        cut = line.rfind(". ", at, limit)
+        if cut - at < _PASSAGE_TARGET // 4:
+            cut = line.rfind(" ", at, limit)
+        if cut - at < _PASSAGE_TARGET // 4:
+            cut = limit - 1
+        out.append(line[at : cut + 1].rstrip())
+        at = cut + 1
+        while at < len(line) and line[at].isspace():
+            at += 1
+    out.append(line if at == 0 else line[at:])
     return out
 
 

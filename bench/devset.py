@@ -1,0 +1,117 @@
+"""The description dev set: references into ../shared/corpora, turned into query text at run time.
+
+`bench/queries/descriptions.jsonl` holds no corpus sentence, only where to find one: the source
+collection, file and line span of a definition (or a formula), the names to mask, and the target
+concept in another collection. `query_text` reads those lines from ../shared, strips markup,
+keeps the opening sentences and masks every name, so the query is rebuilt the same way on every
+machine. `bench/make_queries.py` writes the file; `bench/search.py` reads it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+DESCRIPTIONS = ROOT / "bench" / "queries" / "descriptions.jsonl"
+MASK = "___"
+COLLECTIONS = ("distill-articles", "google-ml-glossary-vault", "hf-docs", "ml-cheatsheet-rst",
+               "ml-glossary-terms")
+
+_TAG = re.compile(r"<[^>]+>")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_WIKI = re.compile(r"!?\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
+_RST_ROLE = re.compile(r":[\w:-]+:`([^`<]*?)\s*(?:<[^>]*>)?`")
+_RST_REF = re.compile(r"`([^`<]+?)\s*(?:<[^>]*>)?`_{1,2}")
+_EMPH = re.compile(r"(\*{1,3}|_{2}|`{1,2})(?=\S)(.+?)(?<=\S)\1")
+_SPACE = re.compile(r"\s+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'$\\])")
+
+
+@dataclass(frozen=True, slots=True)
+class DevQuery:
+    """One reverse-dictionary query, with its text built from ../shared."""
+
+    id: str
+    kind: str  # "description" or "formula"
+    split: str  # "tune" or "report"
+    source: str  # source collection
+    target: str  # target collection: the only one ingested when this query runs
+    text: str
+    expected: tuple[str, ...]  # names of the target concept
+
+
+def clean(raw: str) -> str:
+    """Inline markup of Markdown, HTML, wikitext and reStructuredText removed."""
+    text = _TAG.sub(" ", raw)
+    text = html.unescape(text)
+    text = _WIKI.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _RST_ROLE.sub(r"\1", text)
+    text = _RST_REF.sub(r"\1", text)
+    text = _EMPH.sub(r"\2", text)
+    text = text.replace("**", "").replace("==", "")
+    return _SPACE.sub(" ", text).strip()
+
+
+def opening(text: str, min_words: int = 12, max_words: int = 60) -> str:
+    """The opening sentences: at least `min_words` words when the text has them, at most 2."""
+    out: list[str] = []
+    for sentence in _SENTENCE.split(text):
+        out.append(sentence)
+        if len(" ".join(out).split()) >= min_words or len(out) == 2:
+            break
+    words = " ".join(out).split()
+    return " ".join(words[:max_words])
+
+
+def mask(text: str, names: list[str] | tuple[str, ...]) -> str:
+    """Every name (any case, hyphen or space, plural) replaced by `MASK`, longest first."""
+    for name in sorted({n for n in names if n.strip()}, key=len, reverse=True):
+        parts = [re.escape(p) for p in re.split(r"[\s\-_]+", name.strip()) if p]
+        if not parts:
+            continue
+        body = r"[\s\-_]*".join(parts)
+        pattern = re.compile(rf"(?<![\w]){body}(?:s|es|'s)?(?![\w])", re.IGNORECASE)
+        text = pattern.sub(MASK, text)
+    return text
+
+
+def read_lines(collection: str, file: str, lines: tuple[int, int]) -> str:
+    path = CORPORA / collection / file
+    all_lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return "\n".join(all_lines[lines[0] - 1 : lines[1]])
+
+
+def build_text(kind: str, raw: str, names: list[str] | tuple[str, ...]) -> str:
+    """The query a reference stands for: a definition's opening, or a formula, masked."""
+    if kind == "formula":
+        text = raw.replace("$$", " ").replace(".. math::", " ")
+        text = _TAG.sub(" ", html.unescape(text))
+        return _SPACE.sub(" ", mask(text, names)).strip()
+    return mask(opening(clean(raw)), names)
+
+
+def content_words(text: str) -> int:
+    return sum(1 for w in re.findall(r"[A-Za-z]{3,}", text))
+
+
+def load(path: Path = DESCRIPTIONS) -> list[DevQuery]:
+    """The dev set with its query texts, read from ../shared/corpora."""
+    out = []
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        ref = json.loads(line)
+        src = ref["source"]
+        raw = read_lines(src["collection"], src["file"], tuple(src["lines"]))  # type: ignore[arg-type]
+        out.append(DevQuery(
+            id=ref["id"], kind=ref["kind"], split=ref["split"], source=src["collection"],
+            target=ref["target"]["collection"], text=build_text(ref["kind"], raw, ref["mask"]),
+            expected=tuple(ref["target"]["names"]),
+        ))
+    return out

@@ -1,0 +1,95 @@
+"""`grimoire check`, `backup` and `rebuild`: the database file's health (issue 11, item 8)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+import grimoire
+from grimoire._term import safe
+from grimoire.codec import to_data
+from grimoire.store import sqlite_health
+
+
+def _db(ctx: click.Context) -> str:
+    db: str = ctx.find_root().params["db"]
+    return db.removeprefix("sqlite:///").removeprefix("sqlite://")
+
+
+def register(main: click.Group) -> None:
+    """Add the commands to the `grimoire` group."""
+    from grimoire.cli import emit_json, err, handle_errors, json_option, out
+
+    @main.command()
+    @json_option
+    @click.pass_context
+    @handle_errors
+    def check(ctx: click.Context, as_json: bool) -> None:
+        """Check the database file: SQLite's integrity_check and the full-text indexes.
+
+        Exit 1 when something is damaged; `grimoire rebuild` then re-reads the sources.
+
+        Example: grimoire check
+        """
+        health = sqlite_health.check(_db(ctx))
+        if as_json:
+            emit_json(health)
+        elif health.ok:
+            out.print(f"{safe(health.path)}: ok", highlight=False)
+        else:
+            err.print(f"[red]damaged:[/red] {safe(health.path)}", highlight=False)
+            for problem in health.problems[:20]:
+                err.print(f"  {safe(problem)}", highlight=False)
+            err.print("re-read the sources into a new file with: grimoire rebuild "
+                      "(the damaged file is kept beside it)", highlight=False, markup=False)
+        if not health.ok:
+            sys.exit(1)
+
+    @main.command()
+    @click.argument("out_path", metavar="OUT", type=click.Path())
+    @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+    @json_option
+    @click.pass_context
+    @handle_errors
+    def backup(ctx: click.Context, out_path: str, force: bool, as_json: bool) -> None:
+        """Copy the database to OUT through SQLite's backup API (safe during an ingest).
+
+        Example: grimoire backup ~/backups/notes-2026-05-01.db
+        """
+        health = sqlite_health.backup(_db(ctx), out_path, overwrite=force)
+        if as_json:
+            emit_json(health)
+            return
+        state = "ok" if health.ok else "copied, but the copy fails its check"
+        out.print(f"backup written to {safe(out_path)}: {state}", highlight=False)
+        if not health.ok:
+            sys.exit(1)
+
+    @main.command()
+    @click.argument("paths", nargs=-1, type=click.Path())
+    @click.option("--no-embed", is_flag=True, help="Skip vectors; add them with `grimoire embed`.")
+    @json_option
+    @click.pass_context
+    @handle_errors
+    def rebuild(ctx: click.Context, paths: tuple[str, ...], no_embed: bool,
+                as_json: bool) -> None:
+        """Re-read the sources into a new database file and swap it in; the old file is kept
+        as NAME.damaged. PATHS default to the folders the database lists.
+
+        Example: grimoire rebuild
+        """
+        _db_path, embedder = ctx.obj
+
+        def ingest(new: str, roots: Sequence[str]) -> None:
+            with grimoire.open(new, embedder=embedder) as kb:
+                kb.ingest(roots, embed=not no_embed)
+
+        health, kept = sqlite_health.rebuild(_db(ctx), ingest, paths)
+        if as_json:
+            emit_json({**to_data(health), "damaged_copy": kept})
+            return
+        out.print(f"rebuilt {safe(health.path)} from {len(health.roots)} sources: "
+                  f"{'ok' if health.ok else 'check failed'}; the old file is "
+                  f"{safe(kept)}", highlight=False)

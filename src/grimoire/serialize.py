@@ -1,0 +1,48 @@
+"""One JSON shape for every record, shared by the CLI's `--json` and the web UI's `/api/…`.
+
+Every record is its dataclass as plain data (`codec.to_data`), so a place in a file is always a
+nested `"span": {"path", "start_line", "end_line"}`, whichever command or page hands it out.
+A few records gain computed fields a reader needs (a concept's `sources`, an ingest's `read`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from grimoire.codec import to_data
+
+if TYPE_CHECKING:
+    from grimoire.duplicates import DuplicateOf
+    from grimoire.ingest import IngestReport
+    from grimoire.lint import LintReport
+    from grimoire.resolve import Concept
+
+__all__ = ["concept", "dumps", "ingest_report", "lint_report", "record"]
+
+
+def record(value: Any) -> Any:
+    """A dataclass, or a list or mapping of them, as JSON-able data."""
+    return to_data(value)
+
+
+def concept(c: Concept, duplicates: Sequence[DuplicateOf] = ()) -> dict[str, Any]:
+    """A concept with the files it draws on and the passages that nearly repeat it."""
+    return {**to_data(c), "sources": list(c.sources), "near_duplicates": to_data(duplicates)}
+
+
+def lint_report(report: LintReport, groups: Sequence[str] = ()) -> dict[str, Any]:
+    """Findings by group (only `groups` when given), each `{group, message, span}`."""
+    by_group = report.by_group()
+    return {g: to_data(fs) for g, fs in by_group.items() if not groups or g in groups}
+
+
+def ingest_report(report: IngestReport) -> dict[str, Any]:
+    """An ingest's counts, with the total read."""
+    return {**to_data(report), "read": report.read}
+
+
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    """JSON text of `value` (records converted first); non-ASCII kept as is."""
+    return json.dumps(to_data(value), ensure_ascii=False, indent=indent, default=str)

@@ -1,0 +1,184 @@
+"""Check, back up and rebuild a SQLite knowledge base (issue 11, item 8; RELIABILITY 4, 5).
+
+- `check` runs SQLite's `integrity_check` and FTS5's own `integrity-check` on every full-text
+  table, reading the file without changing it.
+- `backup` copies through SQLite's online backup API: one read transaction, so the copy is
+  consistent even while an ingest writes (copying the file, or its `-wal`, is how SQLite files
+  get corrupted: sqlite.org/howtocorrupt.html). The copy is written beside `out` and renamed.
+- `rebuild` re-reads the sources into a new file, checks it, keeps the damaged file as
+  `NAME.damaged`, and renames the new one into place. Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from grimoire.errors import StoreError
+from grimoire.store.sqlite import APPLICATION_ID
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """What `check` found: `ok`, or the problems SQLite and FTS5 reported."""
+
+    path: str
+    ok: bool
+    problems: tuple[str, ...] = ()
+    roots: tuple[str, ...] = ()  # the folders and files ingested, for `rebuild`
+
+
+def _existing(path: str) -> Path:
+    p = Path(path)
+    if p.is_dir():
+        raise StoreError("is a folder, not a database file", path)
+    if not p.is_file():
+        raise StoreError("no such database file", path)
+    return p
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
+
+
+def check(path: str) -> Health:
+    """Every problem SQLite and FTS5 find in the file at `path`; it is opened read-only."""
+    p = _existing(path)
+    problems: list[str] = []
+    roots: tuple[str, ...] = ()
+    try:
+        conn = _read_only(p)
+    except sqlite3.Error as e:
+        return Health(path, False, (f"cannot open: {e}",))
+    try:
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                problems.append(f"not a Grimoire database (application_id {app_id:#x})")
+            rows = conn.execute("PRAGMA integrity_check(100)").fetchall()
+            problems.extend(str(r[0]) for r in rows if r[0] != "ok")
+        except sqlite3.DatabaseError as e:
+            problems.append(f"SQLite cannot read it: {e}")
+            return Health(path, False, tuple(problems))
+        problems.extend(_fts_problems(p, conn))
+        try:
+            roots = tuple(r for (r,) in conn.execute(
+                "SELECT DISTINCT root FROM sources WHERE root IS NOT NULL ORDER BY root"))
+        except sqlite3.DatabaseError as e:
+            problems.append(f"the list of sources cannot be read: {e}")
+    finally:
+        conn.close()
+    return Health(path, not problems, tuple(problems), roots)
+
+
+def _fts_problems(path: Path, conn: sqlite3.Connection) -> list[str]:
+    try:
+        tables = [n for (n,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
+            " ORDER BY name")]
+    except sqlite3.DatabaseError as e:
+        return [f"the schema cannot be read: {e}"]
+    if not tables:
+        return []
+    if not os.access(path, os.W_OK):
+        return []  # FTS5's check is an INSERT; a read-only file gets SQLite's check only
+    problems = []
+    # The check is written as an INSERT, so it needs a writable connection; it changes nothing
+    # and runs inside a transaction that is rolled back.
+    rw = sqlite3.connect(path, isolation_level=None)
+    try:
+        rw.execute("PRAGMA busy_timeout = 5000")
+        for table in tables:
+            rw.execute("BEGIN")
+            try:
+                rw.execute(f'INSERT INTO "{table}"("{table}") VALUES (\'integrity-check\')')
+            except sqlite3.DatabaseError as e:
+                problems.append(f"full-text index {table}: {e}")
+            finally:
+                rw.execute("ROLLBACK")
+    finally:
+        rw.close()
+    return problems
+
+
+def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
+    """A consistent copy of the database at `path` written to `out`, then checked."""
+    src_path = _existing(path)
+    target = Path(out)
+    if target.is_dir():
+        raise StoreError("is a folder; give the backup a file name", out)
+    if target.exists() and not overwrite:
+        raise StoreError("already exists; choose another name (or --force)", out)
+    if target.resolve() == src_path.resolve():
+        raise StoreError("a backup cannot overwrite its own database", out)
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        src = _read_only(src_path)
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)  # one step: one read transaction, one consistent snapshot
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            dst.close()
+            src.close()
+    except sqlite3.Error as e:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"backup failed: {e}; run `grimoire check`", path) from e
+    partial.replace(target)
+    return check(str(target))
+
+
+def rebuild(
+    path: str,
+    ingest: Callable[[str, Sequence[str]], None],
+    roots: Sequence[str] = (),
+) -> tuple[Health, str]:
+    """Re-read `roots` (by default the ones the database lists) into a new file with `ingest`,
+    check it, then swap it in; the old file is kept as `NAME.damaged`. Returns the new file's
+    health and where the old one went."""
+    db = _existing(path)
+    if not roots:
+        roots = check(path).roots
+    if not roots:
+        raise StoreError("the ingested folders cannot be read from it; name them: "
+                         "grimoire rebuild FOLDER...", path)
+    fresh = db.with_name(f".{db.name}.rebuild-{os.getpid()}")
+    for leftover in _files_of(fresh):
+        leftover.unlink(missing_ok=True)
+    ingest(str(fresh), list(roots))
+    health = check(str(fresh))
+    if not health.ok:
+        raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
+                         str(fresh))
+    kept = _free_name(db.with_name(db.name + ".damaged"))
+    # The old file's -wal would be replayed into the new one: move it along with the file.
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(db) + suffix)
+        if side.exists():
+            side.replace(str(kept) + suffix)
+    try:
+        os.link(db, kept)
+    except OSError:
+        shutil.copy2(db, kept)
+    fresh.replace(db)
+    return check(path), str(kept)
+
+
+def _files_of(db: Path) -> list[Path]:
+    return [db, Path(str(db) + "-wal"), Path(str(db) + "-shm"), Path(str(db) + "-journal")]
+
+
+def _free_name(p: Path) -> Path:
+    n = 1
+    candidate = p
+    while candidate.exists():
+        n += 1
+        candidate = p.with_name(f"{p.name}.{n}")
+    return candidate
+
+
+__all__ = ["Health", "backup", "check", "rebuild"]

@@ -1,0 +1,296 @@
+"""The web UI: server-rendered pages, each with a JSON twin under /api/ (see /openapi.json).
+
+Pages read without JavaScript; `static/app.js` only adds type-ahead, hover previews, streamed
+answers and the interactive graph. Handlers are plain `def`s (FastAPI runs them in a thread
+pool); every call into the knowledge base goes through `Site`, which holds no SQL and ranks
+nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Body, FastAPI, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette.responses import StreamingResponse
+
+from grimoire import serialize
+from grimoire.errors import GrimoireError, NotFound
+from grimoire.knowledge import Grimoire
+from grimoire.model import Answer, Span
+from grimoire.web import layout
+from grimoire.web.render import concept_href, safe_url
+from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
+from grimoire.web.site import Settings, Site, link_status
+from grimoire.web.sources import IMAGE_TYPES
+
+HERE = Path(__file__).parent
+MODES = ("hybrid", "lexical", "semantic")
+_CITE = re.compile(r"\[(\d{1,3})\]")
+
+
+def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> FastAPI:
+    """The ASGI app over one knowledge base; `guard` says which Host (and token) to accept."""
+    site = Site(kb, settings)
+    app = FastAPI(title="Grimoire", docs_url=None, redoc_url=None,  # their pages load a CDN
+                  description="Every page of the web UI has a JSON twin here.")
+    app.add_middleware(GuardMiddleware, guard=guard)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    env = templates.env
+    env.globals.update(href=concept_href, at=_at, source_href=source_href, site=site,
+                       llm=bool(site.settings.llm), safe_url=safe_url)
+    env.filters.update(md=_md_filter(site), tex=site.renderer.inline, answer_html=answer_html,
+                       snippet=snippet_html)
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    def missing(request: Request, error: NotFound, what: str) -> HTMLResponse:
+        several = "names" in str(error) and "concepts" in str(error)
+        return page(request, "missing.html", 300 if several else 404, what=what,
+                    message=str(error), suggestions=error.suggestions, several=several)
+
+    # -- home ----------------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home_page(request: Request) -> HTMLResponse:
+        return page(request, "home.html", home=site.home())
+
+    @app.get("/api/home", tags=["pages"])
+    def home_api() -> dict[str, Any]:
+        """Counts, recently changed terms, every concept A-Z, most wanted pages."""
+        h = site.home()
+        return {"counts": h.counts, "recent": h.recent,
+                "concepts": serialize.record([c for cs in h.letters.values() for c in cs]),
+                "wanted": serialize.record(h.wanted)}
+
+    # -- concept -------------------------------------------------------------------------------
+
+    @app.get("/c/{name:path}", response_class=HTMLResponse, include_in_schema=False)
+    def concept_page(request: Request, name: str) -> HTMLResponse:
+        try:
+            concept, duplicates = site.concept(name)
+        except NotFound as e:
+            return missing(request, e, name)
+        return page(request, "concept.html", c=concept, duplicates=duplicates,
+                    links=link_status(concept))
+
+    @app.get("/api/c/{name:path}", tags=["pages"])
+    def concept_api(name: str, preview: bool = False) -> Any:
+        """A concept by any of its names: every source's entry, names, links both ways."""
+        try:
+            if preview:
+                return site.preview(name)
+            concept, duplicates = site.concept(name)
+        except NotFound as e:
+            return _not_found(e)
+        return serialize.concept(concept, duplicates)
+
+    # -- search --------------------------------------------------------------------------------
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = "", mode: str = "hybrid", source: str = "",
+                    format: str = "", tag: str = "") -> HTMLResponse:
+        mode = mode if mode in MODES else "hybrid"
+        hits = site.search(q, mode, 20, source, format, tag)
+        formats = sorted(site.call(site.kb.stats).by_format)
+        return page(request, "search.html", q=q, mode=mode, hits=hits, source=source,
+                    format=format, tag=tag, formats=formats, modes=MODES)
+
+    @app.get("/api/search", tags=["pages"])
+    def search_api(q: str = "", mode: str = "hybrid", k: Annotated[int, Query(ge=1, le=100)] = 10,
+                   source: str = "", format: str = "", tag: str = "") -> Any:
+        """Hits for `q`, one per concept, each with its file and lines and a marked snippet."""
+        if mode not in MODES:
+            return JSONResponse({"error": f"mode must be one of {', '.join(MODES)}"}, 422)
+        return serialize.record(site.search(q, mode, k, source, format, tag))
+
+    # -- ask -----------------------------------------------------------------------------------
+
+    @app.get("/ask", response_class=HTMLResponse, include_in_schema=False)
+    def ask_page(request: Request, q: str = "") -> HTMLResponse:
+        answer = site.ask(q) if q.strip() else None
+        return page(request, "ask.html", q=q, answer=answer)
+
+    @app.get("/api/ask", tags=["pages"])
+    def ask_api(q: str) -> Any:
+        """An answer from the notes with numbered citations, or an abstention."""
+        return serialize.record(site.ask(q))
+
+    @app.post("/api/ask", tags=["pages"])
+    def ask_post(question: Annotated[str, Body(embed=True)]) -> Any:
+        """The same as GET, for clients that POST JSON `{"question": ...}`."""
+        return serialize.record(site.ask(question))
+
+    @app.get("/api/ask/stream", tags=["pages"])
+    async def ask_stream(q: str) -> StreamingResponse:
+        """Server-sent events: `text` pieces as the model writes, then `answer` (the record
+        and its rendered HTML)."""
+        return StreamingResponse(_stream(site, templates, q), media_type="text/event-stream",
+                                 headers={"cache-control": "no-store"})
+
+    # -- graph ---------------------------------------------------------------------------------
+
+    @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
+    def graph_page(request: Request, c: str = "",
+                   depth: Annotated[int, Query(ge=1, le=2)] = 1) -> HTMLResponse:
+        try:
+            view = site.graph(c or None, depth)
+        except NotFound as e:
+            return missing(request, e, c)
+        drawn = Markup(layout.svg(view.graph, view.positions,
+                                  labels=len(view.graph.nodes) <= 150))
+        return page(request, "graph.html", view=view, drawn=drawn, c=c, depth=depth)
+
+    @app.get("/api/graph", tags=["pages"])
+    def graph_api(c: str = "", depth: Annotated[int, Query(ge=1, le=2)] = 1) -> Any:
+        """Nodes, edges and positions: a concept's neighbourhood, or the whole (small) graph."""
+        try:
+            return site.graph(c or None, depth).record()
+        except NotFound as e:
+            return _not_found(e)
+
+    # -- health --------------------------------------------------------------------------------
+
+    @app.get("/health", response_class=HTMLResponse, include_in_schema=False)
+    def health_page(request: Request) -> HTMLResponse:
+        return page(request, "health.html", groups=site.health().by_group())
+
+    @app.get("/api/health", tags=["pages"])
+    def health_api() -> Any:
+        """Lint findings by group, each with its file and line."""
+        return serialize.lint_report(site.health())
+
+    # -- sources -------------------------------------------------------------------------------
+
+    @app.get("/source", response_class=HTMLResponse, include_in_schema=False)
+    def source_page(request: Request, path: str, hl: str = "") -> HTMLResponse:
+        text = site.files.text(path)
+        if text is None:
+            return page(request, "missing.html", 404, what=path, message="no such note here",
+                        suggestions=(), several=False)
+        lo, hi = _range(hl)
+        return page(request, "source.html", src=text, lo=lo, hi=hi,
+                    rendered=_render_note(site, text.path, text.lines))
+
+    @app.get("/api/source", tags=["pages"])
+    def source_api(path: str) -> Any:
+        """A note's lines as the file holds them (only files the store has read)."""
+        text = site.files.text(path)
+        if text is None:
+            return JSONResponse({"error": "no such note here"}, 404)
+        return {"path": text.path, "format": text.format, "lines": list(text.lines)}
+
+    @app.get("/file", include_in_schema=False)
+    def attachment(path: str) -> Response:
+        real = site.files.attachment(path)
+        if real is None:
+            return Response("not found", 404, media_type="text/plain")
+        kind = IMAGE_TYPES.get(real.suffix.lower())
+        if kind is None or kind == "image/svg+xml":
+            # SVG can carry script: sandboxed and downloaded, never run as a page (case 30)
+            return FileResponse(real, media_type=kind or "application/octet-stream",
+                                headers=refuse_headers(), content_disposition_type="attachment"
+                                if kind is None else "inline")
+        return FileResponse(real, media_type=kind)
+
+    @app.exception_handler(GrimoireError)
+    def grimoire_error(request: Request, exc: GrimoireError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc)}, 400)
+        return page(request, "missing.html", 400, what="", message=str(exc), suggestions=(),
+                    several=False)
+
+    return app
+
+
+def source_href(span: Span) -> str:
+    """The source view at a span's lines."""
+    hl = f"{span.start_line}-{span.end_line}" if span.end_line != span.start_line \
+        else str(span.start_line)
+    return f"/source?path={quote(span.path, safe='/')}&hl={hl}#L{span.start_line}"
+
+
+def _at(span: Span) -> str:
+    name = Path(span.path).name
+    return f"{name}:{span.start_line}" + (f"-{span.end_line}" if span.end_line > span.start_line
+                                          else "")
+
+
+def _range(hl: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d{1,7})(?:-(\d{1,7}))?", hl)
+    if m is None:
+        return 0, -1
+    lo = int(m.group(1))
+    return lo, int(m.group(2) or lo)
+
+
+def _not_found(e: NotFound) -> JSONResponse:
+    return JSONResponse({"error": str(e), "suggestions": list(e.suggestions)}, 404)
+
+
+def _md_filter(site: Site) -> Any:
+    def md(text: str, path: str = "") -> Markup:
+        return site.renderer.markdown(
+            text, (lambda target: site.files.image_url(path, target)) if path else None)
+    return md
+
+
+def _render_note(site: Site, path: str, lines: tuple[str, ...]) -> list[tuple[int, Markup]]:
+    """Each line of the note with its inline math rendered (line anchors stay exact)."""
+    return [(n, site.renderer.inline(line)) for n, line in enumerate(lines, 1)]
+
+
+def snippet_html(snippet: str) -> Markup:
+    """A search snippet, escaped, with its «matched words» marked."""
+    body = str(Markup.escape(snippet)).replace("«", "<mark>").replace("»", "</mark>")
+    if body.count("<mark>") != body.count("</mark>"):
+        body = body.replace("<mark>", "").replace("</mark>", "")
+    return Markup(body)
+
+
+def answer_html(answer: Answer) -> Markup:
+    """The answer text, escaped, math rendered, `[n]` turned into links to its citation."""
+    body = str(Markup.escape(answer.answer))
+    known = {c.n for c in answer.citations}
+    body = _CITE.sub(lambda m: f'<a class="cite" href="#cite-{m.group(1)}">[{m.group(1)}]</a>'
+                     if int(m.group(1)) in known else m.group(0), body)
+    return Markup(body)
+
+
+async def _stream(site: Site, templates: Jinja2Templates, q: str) -> AsyncIterator[str]:
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+
+    def on_text(piece: str) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, ("text", piece))
+
+    def work() -> None:
+        try:
+            answer = site.ask(q, on_text=on_text if site.settings.llm else None)
+            fragment = templates.get_template("_answer.html").render(answer=answer)
+            loop.call_soon_threadsafe(queue.put_nowait, ("answer", {
+                "answer": serialize.record(answer), "html": fragment}))
+        except GrimoireError as e:
+            loop.call_soon_threadsafe(queue.put_nowait, ("error", {"error": str(e)}))
+
+    threading.Thread(target=work, daemon=True).start()
+    while True:
+        kind, data = await queue.get()
+        yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+        if kind != "text":
+            return
+
+
+__all__ = ["create_app", "safe_url", "source_href"]

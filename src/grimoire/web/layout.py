@@ -1,0 +1,103 @@
+"""Positions for graph nodes, computed once on the server, and the SVG drawn from them.
+
+The browser gets the positions with the graph JSON and only draws (no physics in the page),
+which keeps 2,000 nodes smooth; without JavaScript the same positions become an SVG.
+A neighbourhood is drawn in rings by depth; a whole graph by a few dozen rounds of a
+Fruchterman-Reingold force layout in numpy.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+
+from grimoire.graph import Graph
+from grimoire.web.render import concept_href
+
+Positions = dict[str, tuple[float, float]]
+
+
+def rings(g: Graph) -> Positions:
+    """Centre at the origin, each further depth on a wider ring."""
+    by_depth: dict[int, list[str]] = {}
+    for n in g.nodes:
+        by_depth.setdefault(n.depth, []).append(n.id)
+    out: Positions = {}
+    radius = 0.0
+    for depth in sorted(by_depth):
+        ids = by_depth[depth]
+        if depth == 0 and len(ids) == 1:
+            out[ids[0]] = (0.0, 0.0)
+            continue
+        # ring wide enough to keep ~70 units between neighbours
+        radius = max(radius + 160.0, len(ids) * 70.0 / (2 * math.pi))
+        for i, nid in enumerate(ids):
+            angle = 2 * math.pi * i / len(ids) + depth * 0.3
+            out[nid] = (radius * math.cos(angle), radius * math.sin(angle))
+    return out
+
+
+def force(g: Graph, rounds: int = 60, seed: int = 7) -> Positions:
+    """A force layout (linked nodes pull, all nodes push), deterministic for a given graph."""
+    ids = [n.id for n in g.nodes]
+    n = len(ids)
+    if n == 0:
+        return {}
+    index = {nid: i for i, nid in enumerate(ids)}
+    rng = np.random.default_rng(seed)
+    size = 60.0 * math.sqrt(n)
+    pos = rng.uniform(-size / 2, size / 2, (n, 2)).astype(np.float32)
+    src = np.array([index[e.source] for e in g.edges if e.source in index and e.target in index],
+                   dtype=np.int64)
+    dst = np.array([index[e.target] for e in g.edges if e.source in index and e.target in index],
+                   dtype=np.int64)
+    k = size / math.sqrt(n)
+    temp = size / 10
+    for _ in range(rounds):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist2 = np.maximum((delta ** 2).sum(-1), 1e-2)
+        push = (delta * (k * k / dist2)[:, :, None]).sum(1)
+        if len(src):
+            d = pos[src] - pos[dst]
+            dist = np.maximum(np.sqrt((d ** 2).sum(-1)), 1e-2)
+            pull = d * (dist / k)[:, None]
+            np.add.at(push, src, -pull)
+            np.add.at(push, dst, pull)
+        push -= pos * 0.01  # a little gravity keeps separate pieces together
+        length = np.maximum(np.sqrt((push ** 2).sum(-1)), 1e-6)
+        pos += push / length[:, None] * np.minimum(length, temp)[:, None]
+        temp *= 0.93
+    return {nid: (float(pos[i, 0]), float(pos[i, 1])) for i, nid in enumerate(ids)}
+
+
+def svg(g: Graph, pos: Positions, *, labels: bool = True) -> str:
+    """The graph as inline SVG: every node a link to its concept page; all text escaped."""
+    if not g.nodes:
+        return ""
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    pad = 90.0
+    x0, y0 = min(xs) - pad, min(ys) - pad
+    w, h = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad
+    parts = [f'<svg class="graph-svg" xmlns="http://www.w3.org/2000/svg" role="img" '
+             f'viewBox="{x0:.0f} {y0:.0f} {w:.0f} {h:.0f}" aria-label="concept graph">']
+    parts.append('<g class="edges">')
+    for e in g.edges:
+        if e.source in pos and e.target in pos:
+            (ax, ay), (bx, by) = pos[e.source], pos[e.target]
+            parts.append(f'<line x1="{ax:.0f}" y1="{ay:.0f}" x2="{bx:.0f}" y2="{by:.0f}"/>')
+    parts.append('</g><g class="nodes">')
+    for node in g.nodes:
+        x, y = pos.get(node.id, (0.0, 0.0))
+        label = html.escape(node.label, quote=True)
+        cls = "centre" if node.depth == 0 and len(g.nodes) < 500 else f"d{min(node.depth, 2)}"
+        parts.append(f'<a href="{html.escape(concept_href(node.label), quote=True)}">'
+                     f'<title>{label}</title>'
+                     f'<circle class="{cls}" cx="{x:.0f}" cy="{y:.0f}" r="9"/>')
+        if labels:
+            parts.append(f'<text x="{x:.0f}" y="{y + 24:.0f}">{label}</text>')
+        parts.append("</a>")
+    parts.append("</g></svg>")
+    return "".join(parts)

@@ -1,0 +1,258 @@
+"""Note text to safe HTML: Markdown without raw HTML, math as filtered MathML, safe URLs only.
+
+Notes are untrusted input (RELIABILITY cases 25-29). Three layers, each enough on its own for
+the common payloads:
+
+1. markdown-it with `html=False`: tags in a note come out as text; its `validateLink` refuses
+   `javascript:`, `vbscript:`, `file:` and non-image `data:` after decoding entities.
+2. nh3 (ammonia) over the result with a small tag/attribute allowlist and URL schemes
+   http/https/mailto (`Renderer(sanitize=False)` skips it: the test build for case 31).
+3. Math is converted by latex2mathml and its *output* is rebuilt from an element/attribute
+   allowlist, because latex2mathml turns `\\href{javascript:…}` into an `href` attribute.
+
+The Content-Security-Policy (`security.py`) forbids inline script whatever gets through.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Callable
+from urllib.parse import quote
+
+import nh3
+from defusedxml import ElementTree  # type: ignore[import-untyped]
+from latex2mathml.converter import convert as latex_to_mathml
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 1000 nested \sqrt)
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre", "s", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title", "class"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "code": {"class"},
+    "span": {"class"},
+    "div": {"class"},
+    "td": {"align"},
+    "th": {"align"},
+}
+_SCHEMES = {"http", "https", "mailto"}
+
+_MATH_TAGS = {
+    "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msup", "msub", "msubsup",
+    "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd",
+    "mstyle", "mpadded", "mphantom", "menclose", "merror", "mmultiscripts", "mprescripts",
+    "none", "semantics",
+}
+_MATH_ATTRS = {
+    "display", "mathvariant", "stretchy", "fence", "separator", "accent", "accentunder",
+    "linethickness", "columnalign", "rowalign", "rowspacing", "columnspacing", "displaystyle",
+    "scriptlevel", "lspace", "rspace", "minsize", "maxsize", "movablelimits", "symmetric",
+    "form", "largeop", "notation", "columnlines", "rowlines", "frame", "width", "height",
+    "depth", "voffset", "mathsize",
+}
+_SIZED = {"width", "height", "depth", "voffset", "lspace", "rspace", "minsize", "maxsize",
+          "mathsize"}
+# A size attribute stays only when small: `\rule{999em}{999em}` must not cover the page.
+_SMALL_SIZE = re.compile(r"^-?(?:\d{1,2}(?:\.\d+)?|\.\d+)(?:em|ex|pt|px|mu|%)?$")
+_WIKILINK = re.compile(r"\[\[([^\[\]|#\n]{1,200})(?:#[^\[\]|\n]*)?(?:\|([^\[\]\n]{1,200}))?\]\]")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+
+
+def safe_url(url: str, *, images: bool = False) -> str | None:
+    """`url` when it is http(s), mailto or relative; None for anything else.
+
+    Decided after normalising the way a browser reads an attribute: entities decoded, tabs,
+    line breaks and control characters removed, case folded (`&#106;ava\\tscript:` is refused).
+    `images=True` also admits `data:image/…` (never SVG, which can carry script).
+    """
+    plain = _CONTROL.sub("", html.unescape(url))
+    scheme = _SCHEME.match(plain)
+    if scheme is None:
+        return url.strip() if ":" not in plain.split("/", 1)[0] else None
+    name = scheme.group(1).lower()
+    if name in _SCHEMES:
+        return url.strip()
+    if images and name == "data" and re.match(r"data:image/(png|jpe?g|gif|webp);", plain, re.I):
+        return url.strip()
+    return None
+
+
+def concept_href(name: str) -> str:
+    """The concept page of `name` (any of its names)."""
+    return "/c/" + quote(name, safe="")
+
+
+@functools.lru_cache(maxsize=4096)
+def math_html(tex: str, display: bool = False) -> Markup:
+    """A formula as MathML rebuilt from an allowlist; escaped source when it cannot be."""
+    if len(tex) > MAX_TEX:
+        return _tex_fallback(tex, display)
+    try:
+        raw = latex_to_mathml(tex, display="block" if display else "inline")
+        tree = ElementTree.fromstring(raw)
+    except Exception:  # latex2mathml raises many kinds (and RecursionError): all mean "cannot"
+        return _tex_fallback(tex, display)
+    parts: list[str] = []
+    _rebuild(tree, parts, depth=0)
+    return Markup("".join(parts))
+
+
+def _tex_fallback(tex: str, display: bool) -> Markup:
+    tag = "pre" if display else "code"
+    return Markup(f'<{tag} class="tex">{html.escape(tex)}</{tag}>')
+
+
+def _rebuild(el: object, parts: list[str], depth: int) -> None:
+    tag = str(getattr(el, "tag", "")).rsplit("}", 1)[-1]
+    if depth > 200:
+        return
+    keep = tag in _MATH_TAGS
+    if keep:
+        attrs = []
+        items: dict[str, str] = getattr(el, "attrib", {})
+        for name, value in items.items():
+            local = name.rsplit("}", 1)[-1]
+            if local not in _MATH_ATTRS or (local in _SIZED and not _SMALL_SIZE.match(value)):
+                continue
+            attrs.append(f' {local}="{html.escape(value, quote=True)}"')
+        if tag == "math":
+            attrs.insert(0, ' xmlns="http://www.w3.org/1998/Math/MathML"')
+        parts.append(f"<{tag}{''.join(attrs)}>")
+    text = getattr(el, "text", None)
+    if text:
+        parts.append(html.escape(text))
+    for child in list(el):  # type: ignore[call-overload]
+        _rebuild(child, parts, depth + 1)
+        tail = getattr(child, "tail", None)
+        if tail:
+            parts.append(html.escape(tail))
+    if keep:
+        parts.append(f"</{tag}>")
+
+
+class Renderer:
+    """Markdown (as notes write it: `$math$`, `[[wikilinks]]`) to safe HTML.
+
+    `sanitize=False` turns raw HTML on and skips nh3: only for the test that proves the CSP
+    alone stops inline script (case 31). `image_url` maps a note's image target to a URL the
+    server will serve (or None to drop it).
+    """
+
+    def __init__(self, *, sanitize: bool = True) -> None:
+        self.sanitize = sanitize
+        md = MarkdownIt("commonmark", {"html": not sanitize, "linkify": False,
+                                       "typographer": False})
+        md.enable("table")
+        md.enable("strikethrough")
+        md.use(dollarmath_plugin, allow_space=True, double_inline=True)
+        md.add_render_rule("math_inline", _render_math_inline)
+        md.add_render_rule("math_block", _render_math_block)
+        md.add_render_rule("math_inline_double", _render_math_block)
+        md.add_render_rule("fence", _render_fence)
+        self._md = md
+
+    def markdown(self, text: str, image_url: Callable[[str], str | None] | None = None) -> Markup:
+        """A note's text as HTML; links to other notes become concept links."""
+        source = _WIKILINK.sub(_wikilink_to_markdown, text)
+        env: EnvType = {"math": []}
+        tokens = self._md.parse(source, env)
+        if image_url is not None:
+            _rewrite_images(tokens, image_url)
+        out = self._md.renderer.render(tokens, self._md.options, env)
+        if self.sanitize:
+            out = nh3.clean(out, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
+                            link_rel="noopener noreferrer nofollow", strip_comments=True)
+        maths: list[Markup] = env["math"]
+        return Markup(_MATH_SLOT.sub(lambda m: _slot(maths, m), out))
+
+    def inline(self, text: str) -> Markup:
+        """One line (a title, a heading) with math rendered and nothing else."""
+        return _inline(text)
+
+
+_MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
+_INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
+
+
+def _slot(maths: list[Markup], m: re.Match[str]) -> str:
+    n = int(m.group(1))
+    return str(maths[n]) if n < len(maths) else ""
+
+
+def _inline(text: str) -> Markup:
+    pieces: list[str] = []
+    last = 0
+    for m in _INLINE_MATH.finditer(text):
+        pieces.append(html.escape(text[last:m.start()]))
+        pieces.append(str(math_html(m.group(1))))
+        last = m.end()
+    pieces.append(html.escape(text[last:]))
+    return Markup("".join(pieces))
+
+
+def _store_math(env: EnvType, markup: Markup) -> str:
+    maths: list[Markup] = env.setdefault("math", [])
+    maths.append(markup)
+    return f"\ue000{len(maths) - 1}\ue001"
+
+
+def _render_math_inline(self: RendererHTML, tokens: list[Token], idx: int,
+                        options: OptionsDict, env: EnvType) -> str:
+    return _store_math(env, math_html(tokens[idx].content, False))
+
+
+def _render_math_block(self: RendererHTML, tokens: list[Token], idx: int,
+                       options: OptionsDict, env: EnvType) -> str:
+    slot = _store_math(env, math_html(tokens[idx].content.strip(), True))
+    return f'<div class="math-block">{slot}</div>\n' if tokens[idx].block else slot
+
+
+def _render_fence(self: RendererHTML, tokens: list[Token], idx: int,
+                  options: OptionsDict, env: EnvType) -> str:
+    # The info string is attacker text (case 28): keep a plain word for the class, drop the rest.
+    token = tokens[idx]
+    lang = re.match(r"[A-Za-z0-9_+-]{1,30}", token.info.strip())
+    cls = f' class="language-{lang.group(0)}"' if lang else ""
+    return f"<pre><code{cls}>{html.escape(token.content)}</code></pre>\n"
+
+
+def _wikilink_to_markdown(m: re.Match[str]) -> str:
+    target = m.group(1).strip()
+    label = (m.group(2) or target).strip()
+    label = re.sub(r"([\\\[\]])", r"\\\1", label)
+    return f"[{label}]({concept_href(target)})"
+
+
+def _rewrite_images(tokens: list[Token], image_url: Callable[[str], str | None]) -> None:
+    for token in tokens:
+        if token.children:
+            _rewrite_images(token.children, image_url)
+        if token.type == "image":
+            src = str(token.attrGet("src") or "")
+            served = image_url(src)
+            if served is None:
+                token.attrSet("src", "")
+            else:
+                token.attrSet("src", served)
+
+
+def plain(text: str, limit: int = 300) -> str:
+    """Text for a preview: markup-free enough to read, cut at a word near `limit`."""
+    flat = re.sub(r"\s+", " ", _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut + " …"

@@ -1,0 +1,219 @@
+"""What each page shows, gathered from the Python API (never from the store directly).
+
+One `Site` per server. The SQLite connection is shared, so calls into the knowledge base are
+serialised by one lock; pages only format what the API returns.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from grimoire import serialize
+from grimoire.errors import NotFound
+from grimoire.graph import Graph, Node
+from grimoire.knowledge import Grimoire
+from grimoire.model import Answer, Hit, Span
+from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
+from grimoire.web import layout
+from grimoire.web.render import Renderer, concept_href
+from grimoire.web.sources import SourceFiles
+
+WHOLE_GRAPH_LIMIT = 2000
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How the server was started."""
+
+    sanitize: bool = True
+    llm: str | None = None
+    llm_model: str | None = None
+    llm_key: str | None = None
+
+
+@dataclass(slots=True)
+class Home:
+    """The front page: counts, recent concepts, A-Z, most wanted."""
+
+    counts: dict[str, int]
+    recent: list[str]
+    letters: dict[str, list[ConceptSummary]]
+    wanted: list[WantedPage]
+    concepts: int = 0
+
+
+@dataclass(slots=True)
+class GraphView:
+    """A graph with server-computed positions."""
+
+    graph: Graph
+    positions: layout.Positions
+    centre: str | None = None
+    depth: int = 1
+    whole: bool = False
+    truncated: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def record(self) -> dict[str, Any]:
+        return {**serialize.record(self.graph),
+                "positions": {k: [round(x, 1), round(y, 1)] for k, (x, y) in
+                              self.positions.items()},
+                "centre": self.centre, "depth": self.depth, "whole": self.whole,
+                "truncated": self.truncated}
+
+
+class Site:
+    """The knowledge base as the web pages need it."""
+
+    def __init__(self, kb: Grimoire, settings: Settings | None = None) -> None:
+        self.kb = kb
+        self.settings = settings or Settings()
+        self.lock = threading.Lock()
+        self.files = SourceFiles(kb, self.lock)
+        self.renderer = Renderer(sanitize=self.settings.sanitize)
+        self._layouts: dict[tuple[Any, ...], layout.Positions] = {}
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """Run one API call under the lock (one SQLite connection for all requests)."""
+        with self.lock:
+            return fn()
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def home(self) -> Home:
+        stats = self.call(self.kb.stats)
+        concepts = self.call(self.kb.concepts)
+        wanted = self.call(lambda: self.kb.wanted(suggestions=False))
+        letters: dict[str, list[ConceptSummary]] = {}
+        for c in concepts:
+            first = c.label[:1].upper()
+            letters.setdefault(first if first.isalpha() else "#", []).append(c)
+        counts = {"concepts": len(concepts), "entries": stats.entries,
+                  "documents": stats.documents, "sources": stats.sources,
+                  "links": stats.links, "wanted": len(wanted)}
+        return Home(counts, self.recent(), dict(sorted(letters.items())), wanted[:20],
+                    len(concepts))
+
+    def recent(self, limit: int = 12) -> list[str]:
+        """Terms defined in the most recently changed files."""
+        entries = self.call(self.kb.entries)
+        mtimes: dict[str, float] = {}
+        for e in entries:
+            path = e.entry.span.path
+            if path not in mtimes:
+                try:
+                    mtimes[path] = Path(path).stat().st_mtime
+                except OSError:
+                    mtimes[path] = 0.0
+        ordered = sorted(entries, key=lambda e: (-mtimes[e.entry.span.path],
+                                                 e.entry.span.start_line))
+        names = [e.entry.term for e in ordered if not e.entry.redirect]
+        return list(dict.fromkeys(names))[:limit]
+
+    def concept(self, name: str) -> tuple[Concept, list[Any]]:
+        concept = self.find(name)
+        try:
+            duplicates = self.call(lambda: self.kb.near_duplicates(concept.label))
+        except NotFound:
+            duplicates = []
+        return concept, duplicates
+
+    def find(self, name: str) -> Concept:
+        """The concept called `name`; a label the name lookup cannot find again (its
+        normalised form differs, as for `<b>x</b>`) is matched exactly among the labels."""
+        try:
+            return self.call(lambda: self.kb.concept(name))
+        except NotFound:
+            exact = [c for c in self.call(self.kb.concepts) if c.label == name]
+            if len(exact) != 1:
+                raise
+        # The API has no lookup by id yet (Grimoire.concept takes a name): read it through
+        # the same view function Grimoire.concept uses.
+        from grimoire.resolve import view
+
+        return self.call(lambda: view.load_concept(self.kb.store, exact[0].id))
+
+    def search(self, q: str, mode: str = "hybrid", k: int = 20, source: str | None = None,
+               format: str | None = None, tag: str | None = None) -> list[Hit]:
+        if not q.strip():
+            return []
+        return self.call(lambda: self.kb.search(q, k=k, mode=mode, source=source or None,
+                                                format=format or None, tag=tag or None))
+
+    def ask(self, q: str, on_text: Callable[[str], None] | None = None) -> Answer:
+        s = self.settings
+        return self.call(lambda: self.kb.ask(q, llm=s.llm, model=s.llm_model,
+                                             api_key=s.llm_key, on_text=on_text))
+
+    def graph(self, name: str | None, depth: int = 1) -> GraphView:
+        """A concept's neighbourhood, or the whole graph when the base is small enough."""
+        if name:
+            g = self.call(lambda: self.kb.graph(name, depth=depth, limit=WHOLE_GRAPH_LIMIT))
+            return GraphView(g, self._positions(g, layout.rings), g.nodes[0].label if g.nodes
+                             else name, depth, truncated=len(g.nodes) >= WHOLE_GRAPH_LIMIT)
+        g, truncated = self._whole()
+        return GraphView(g, self._positions(g, layout.force), None, depth, whole=True,
+                         truncated=truncated)
+
+    def _whole(self) -> tuple[Graph, bool]:
+        concepts = self.call(self.kb.concepts)
+        if len(concepts) > WHOLE_GRAPH_LIMIT:
+            return Graph((), ()), True
+        nodes: dict[str, Node] = {}
+        edges = {}
+        for c in concepts:
+            if c.id in nodes:
+                continue
+            try:
+                g = self.call(lambda c=c: self.kb.graph(c.label, depth=64,  # type: ignore[misc]
+                                                        limit=WHOLE_GRAPH_LIMIT))
+            except NotFound:  # a label two concepts share: draw it alone
+                nodes[c.id] = Node(c.id, c.label, c.kind, 1)
+                continue
+            for n in g.nodes:
+                nodes.setdefault(n.id, Node(n.id, n.label, n.kind, 1))
+            for e in g.edges:
+                edges[(e.source, e.target)] = e
+        return Graph(tuple(nodes.values()), tuple(edges.values())), False
+
+    def _positions(self, g: Graph, how: Callable[[Graph], layout.Positions]
+                   ) -> layout.Positions:
+        key = (how.__name__, tuple(n.id for n in g.nodes),
+               tuple((e.source, e.target) for e in g.edges))
+        cached = self._layouts.get(key)
+        if cached is None:
+            cached = how(g)
+            if len(self._layouts) > 64:
+                self._layouts.clear()
+            self._layouts[key] = cached
+        return cached
+
+    def health(self) -> Any:
+        return self.call(self.kb.lint)
+
+    # -- helpers for templates ---------------------------------------------------------------
+
+    def sentence(self, span: Span) -> str:
+        """The line a link sits on, for "mentioned in"."""
+        line = self.files.line(span.path, span.start_line)
+        return line if len(line) <= 400 else line[:400] + " …"
+
+    def preview(self, name: str) -> dict[str, Any]:
+        """A concept's name, kind and opening words, for the hover popover."""
+        from grimoire.web.render import plain
+
+        concept = self.find(name)
+        text = next((e.entry.definition for e in concept.entries if e.entry.definition),
+                    next((s.text for s in concept.sections if s.text), ""))
+        return {"label": concept.label, "kind": concept.kind, "text": plain(text),
+                "sources": len(concept.sources), "href": concept_href(concept.label)}
+
+
+def link_status(concept: Concept) -> dict[str, Mention]:
+    """Outgoing links by target name, to draw wanted ones red."""
+    return {m.target: m for m in concept.links}

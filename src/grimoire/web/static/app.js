@@ -1,0 +1,190 @@
+// Grimoire: enhancements only. Every page reads without this file.
+// Text from the notes is only ever set with textContent, never as HTML, except the answer
+// fragment the server renders (escaped by its templates) for a streamed ask.
+"use strict";
+(function () {
+  const $ = (sel, root = document) => root.querySelector(sel);
+
+  // "/" focuses search, unless typing somewhere already.
+  document.addEventListener("keydown", (ev) => {
+    const t = ev.target;
+    const typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if (ev.key === "/" && !typing && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+      const box = $("#q");
+      if (box) { ev.preventDefault(); box.focus(); box.select(); }
+    }
+  });
+
+  const conceptHref = (name) => "/c/" + encodeURIComponent(name);
+
+  // Search as you type.
+  const box = $("input[data-typeahead]");
+  const list = $("#typeahead");
+  if (box && list) {
+    let timer = 0, seq = 0, active = -1;
+    const close = () => { list.hidden = true; active = -1; box.setAttribute("aria-expanded", "false"); };
+    const mark = (i) => {
+      const items = list.querySelectorAll("a");
+      items.forEach((a, j) => a.setAttribute("aria-selected", String(j === i)));
+      active = i;
+    };
+    const show = (hits, q) => {
+      list.replaceChildren();
+      for (const h of hits) {
+        const a = document.createElement("a");
+        a.href = h.concept ? conceptHref(h.concept) : "/source?path=" + encodeURIComponent(h.span.path) + "#L" + h.span.start_line;
+        a.setAttribute("role", "option");
+        a.className = "ta-item";
+        a.textContent = h.concept || h.title;
+        const small = document.createElement("small");
+        small.textContent = h.snippet.replace(/[«»]/g, "");
+        a.appendChild(small);
+        list.appendChild(a);
+      }
+      const all = document.createElement("a");
+      all.href = "/search?q=" + encodeURIComponent(q);
+      all.textContent = "All results for “" + q + "”";
+      list.appendChild(all);
+      list.hidden = false;
+      box.setAttribute("aria-expanded", "true");
+      active = -1;
+    };
+    box.setAttribute("aria-controls", "typeahead");
+    box.addEventListener("input", () => {
+      clearTimeout(timer);
+      const q = box.value.trim();
+      if (q.length < 2) { close(); return; }
+      timer = setTimeout(async () => {
+        const mine = ++seq;
+        try {
+          const r = await fetch("/api/search?mode=lexical&k=8&q=" + encodeURIComponent(q));
+          if (!r.ok || mine !== seq) return;
+          show(await r.json(), q);
+        } catch (e) { /* offline: the form still submits */ }
+      }, 120);
+    });
+    box.addEventListener("keydown", (ev) => {
+      const items = list.querySelectorAll("a");
+      if (list.hidden || !items.length) return;
+      if (ev.key === "ArrowDown") { ev.preventDefault(); mark((active + 1) % items.length); }
+      else if (ev.key === "ArrowUp") { ev.preventDefault(); mark((active - 1 + items.length) % items.length); }
+      else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); items[active].click(); }
+      else if (ev.key === "Escape") { close(); }
+    });
+    document.addEventListener("click", (ev) => { if (!list.contains(ev.target) && ev.target !== box) close(); });
+  }
+
+  // Hover preview of internal links (Quartz-style popover).
+  const pop = $("#popover");
+  const cache = new Map();
+  let hoverTimer = 0, current = null;
+  const nameOf = (a) => {
+    const u = new URL(a.href, location.href);
+    return u.origin === location.origin && u.pathname.startsWith("/c/") ? decodeURIComponent(u.pathname.slice(3)) : null;
+  };
+  const hide = () => { if (pop) pop.hidden = true; current = null; };
+  const place = (a) => {
+    const r = a.getBoundingClientRect();
+    const left = Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - pop.offsetWidth - 8);
+    pop.style.left = Math.max(8, left) + "px";
+    pop.style.top = (window.scrollY + r.bottom + 6) + "px";
+  };
+  const preview = async (a) => {
+    const name = nameOf(a);
+    if (!name || !pop) return;
+    current = a;
+    let data = cache.get(name);
+    if (!data) {
+      const r = await fetch("/api/c/" + encodeURIComponent(name) + "?preview=true");
+      data = r.ok ? await r.json() : { label: name, text: "No note defines this yet.", kind: null, sources: 0 };
+      cache.set(name, data);
+    }
+    if (current !== a) return;
+    const title = document.createElement("strong");
+    title.textContent = data.label;
+    if (data.kind) { const k = document.createElement("span"); k.className = "kind"; k.textContent = data.kind; title.appendChild(k); }
+    const p = document.createElement("p");
+    p.textContent = data.text || "";
+    const foot = document.createElement("small");
+    foot.className = "dim";
+    foot.textContent = data.sources ? data.sources + (data.sources === 1 ? " source" : " sources") : "";
+    pop.replaceChildren(title, p, foot);
+    pop.hidden = false;
+    place(a);
+  };
+  document.addEventListener("mouseover", (ev) => {
+    const a = ev.target.closest && ev.target.closest("a[href^='/c/']");
+    if (!a || a.closest("#typeahead")) return;
+    clearTimeout(hoverTimer);
+    hoverTimer = setTimeout(() => preview(a), 250);
+  });
+  document.addEventListener("mouseout", (ev) => {
+    const a = ev.target.closest && ev.target.closest("a[href^='/c/']");
+    if (a) { clearTimeout(hoverTimer); hide(); }
+  });
+  document.addEventListener("focusin", (ev) => {
+    const a = ev.target.closest && ev.target.closest("a[href^='/c/']");
+    if (a) preview(a); else hide();
+  });
+  document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") hide(); });
+
+  // Streamed answers when an LLM writes them (server-sent events).
+  const askForm = $("form.ask-form[data-stream]");
+  if (askForm && window.EventSource) {
+    askForm.addEventListener("submit", (ev) => {
+      const q = askForm.querySelector("input[name=q]").value.trim();
+      if (!q) return;
+      ev.preventDefault();
+      const out = $("#answer");
+      const live = document.createElement("p");
+      live.className = "streaming";
+      out.replaceChildren(live);
+      history.replaceState(null, "", "/ask?q=" + encodeURIComponent(q));
+      const es = new EventSource("/api/ask/stream?q=" + encodeURIComponent(q));
+      es.addEventListener("text", (e) => { live.textContent += JSON.parse(e.data); });
+      es.addEventListener("answer", (e) => { out.innerHTML = JSON.parse(e.data).html; es.close(); });
+      es.addEventListener("error", (e) => {
+        if (e.data) { live.textContent = JSON.parse(e.data).error; }
+        es.close();
+      });
+    });
+  }
+
+  // The interactive graph: positions come from the server, the browser only draws.
+  const holder = $("#graph[data-src]");
+  if (holder && window.cytoscape) {
+    fetch(holder.dataset.src).then((r) => r.ok ? r.json() : null).then((g) => {
+      if (!g || !g.nodes.length) return;
+      const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
+      const css = getComputedStyle(document.documentElement);
+      const fg = css.getPropertyValue("--fg").trim(), accent = css.getPropertyValue("--accent").trim();
+      const red = css.getPropertyValue("--red").trim(), line = css.getPropertyValue("--line").trim();
+      const big = g.nodes.length > 300;
+      const elements = [];
+      for (const n of g.nodes) {
+        const p = g.positions[n.id] || [0, 0];
+        elements.push({ group: "nodes", data: { id: "n" + n.id, label: n.label, depth: n.depth }, position: { x: p[0], y: p[1] } });
+      }
+      for (const e of g.edges) {
+        elements.push({ group: "edges", data: { id: "e" + e.source + "_" + e.target, source: "n" + e.source, target: "n" + e.target } });
+      }
+      holder.replaceChildren();
+      const cy = window.cytoscape({
+        container: holder, elements, layout: { name: "preset" },
+        minZoom: 0.05, maxZoom: 4,
+        textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto",
+        style: [
+          { selector: "node", style: { "background-color": accent, width: 16, height: 16, label: "data(label)",
+            color: fg, "font-size": 12, "text-valign": "bottom", "text-margin-y": 4, "min-zoomed-font-size": big ? 9 : 0 } },
+          { selector: "node[depth = 0]", style: { "background-color": g.whole ? accent : red, width: g.whole ? 16 : 24, height: g.whole ? 16 : 24 } },
+          { selector: "edge", style: { width: 1.2, "line-color": line, "curve-style": "haystack", opacity: dark ? 0.9 : 1 } },
+          { selector: "node:selected", style: { "border-width": 3, "border-color": fg } },
+        ],
+      });
+      cy.fit(undefined, 30);
+      holder.dataset.ready = "true";
+      cy.on("tap", "node", (evt) => { location.href = conceptHref(evt.target.data("label")); });
+      window.grimoireGraph = cy;
+    });
+  }
+})();

@@ -1,0 +1,240 @@
+"""The database file as a user meets it: damage, check, rebuild, backup, and honest messages.
+
+Real SQLite files in tmp_path, damaged the way a disk does it (bytes overwritten inside a data
+page, not the header), and the real CLI (issue 11, items 8, 11 and 13).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import grimoire
+from grimoire.cli import main
+from grimoire.readers.base import ReadOptions
+from grimoire.readers.markdown import read as read_markdown
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+DAMAGED = "database is damaged: run `grimoire check`"
+
+
+def run(db: Path | str, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--db", str(db), *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("pristine") / "kb.db"
+    code, out = run(db, "ingest", str(EXAMPLES), "--no-embed")
+    assert code == 0, out
+    return db
+
+
+def copy_of(pristine: Path, folder: Path) -> Path:
+    db = folder / "kb.db"
+    shutil.copy(pristine, db)
+    return db
+
+
+def damage(db: Path, table: str, every: bool = False) -> None:
+    """Overwrite 1 KiB of one of `table`'s leaf pages, as a bad sector would: the end of the
+    page, where SQLite keeps the cells (the rows themselves)."""
+    with sqlite3.connect(db) as conn:
+        pages = [p for (p,) in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+            (table,))]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with db.open("r+b") as f:
+        for page in pages if every else pages[len(pages) // 2 :][:1]:
+            f.seek(page * size - 1024 - 64)
+            f.write(bytes((i * 37 + 11) % 256 for i in range(1024)))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_damage_inside_a_page_says_run_check(pristine: Path, tmp_path: Path) -> None:
+    db = copy_of(pristine, tmp_path)
+    damage(db, "entries")
+    before = digest(db)
+    code, out = run(db, "list")
+    assert code == 1 and "Traceback" not in out
+    assert DAMAGED in out
+    code, out = run(db, "check")
+    assert code == 1 and "damaged" in out and "grimoire rebuild" in out
+    assert digest(db) == before  # reading and checking never write
+
+
+def test_damage_that_hides_rows_is_not_no_results(pristine: Path, tmp_path: Path) -> None:
+    db = copy_of(pristine, tmp_path)
+    damage(db, "passages")
+    code, out = run(db, "search", "zebrafish quokka", "--mode", "lexical")
+    assert code == 1 and DAMAGED in out, out
+    code, out = run(db, "ingest", str(EXAMPLES), "--no-embed")  # would say "unchanged 19"
+    assert code == 1 and DAMAGED in out, out
+
+
+def test_check_finds_damage_in_the_full_text_index(pristine: Path, tmp_path: Path) -> None:
+    db = copy_of(pristine, tmp_path)
+    damage(db, "passage_fts_data", every=True)
+    code, out = run(db, "check", "--json")
+    assert code == 1 and "passage_fts" in out, out
+
+
+def test_rebuild_reads_the_sources_again_and_keeps_the_damaged_file(
+    pristine: Path, tmp_path: Path
+) -> None:
+    db = copy_of(pristine, tmp_path)
+    damage(db, "entries")
+    damaged = digest(db)
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert digest(tmp_path / "kb.db.damaged") == damaged
+    code, out = run(db, "check")
+    assert code == 0 and "ok" in out
+    _, fresh = run(db, "list")
+    _, original = run(pristine, "list")
+    assert fresh == original
+
+
+def test_backup_is_consistent_while_a_write_is_open(pristine: Path, tmp_path: Path) -> None:
+    db = copy_of(pristine, tmp_path)
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM sources")  # uncommitted: the backup must not see it
+    try:
+        code, out = run(db, "backup", str(tmp_path / "copy.db"))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert code == 0 and "ok" in out, out
+    with sqlite3.connect(tmp_path / "copy.db") as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT count(*) FROM sources").fetchone()[0] > 0
+    copy.close()
+    code, out = run(db, "backup", str(tmp_path / "copy.db"))
+    assert code == 1 and "already exists" in out
+
+
+# -- messages that say what is really wrong (item 11) -----------------------------------------
+
+
+def test_a_folder_or_a_missing_folder_as_db(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "stats")
+    assert code == 1 and "is a folder" in out and "corrupt" not in out
+    code, out = run(tmp_path / "nowhere" / "kb.db", "ingest", str(EXAMPLES), "--no-embed")
+    assert code == 1 and "does not exist" in out and "corrupt" not in out
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_another_applications_empty_sqlite_file_is_left_alone(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA application_id = 1234")
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    blank = tmp_path / "blank.db"
+    conn = sqlite3.connect(blank)
+    conn.execute("PRAGMA user_version = 7")  # a SQLite file with no tables and no stamp
+    conn.close()
+    for db in (other, blank):
+        before = digest(db)
+        code, out = run(db, "ingest", str(EXAMPLES), "--no-embed")
+        assert code == 1 and "not a Grimoire database" in out, out
+        assert digest(db) == before
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        conn.close()
+
+
+def test_a_database_url_is_never_echoed_with_its_password(tmp_path: Path) -> None:
+    code, out = run("postgresql://alice:hunter2@db.example:5432/notes", "stats")
+    assert code == 1 and "hunter2" not in out and "alice" not in out
+    assert "db.example" in out
+
+
+def test_front_matter_over_64_kib_says_so(tmp_path: Path) -> None:
+    text = "---\n" + "tag: value\n" * 8000 + "---\n# Big\n\nBig is a note.\n"
+    [doc] = read_markdown(text.encode(), str(tmp_path / "big.md"))
+    messages = [p.message for p in doc.problems]
+    assert any("larger than 64 KiB" in m for m in messages), messages
+    assert not any("unclosed" in m for m in messages)
+
+
+def test_size_errors_use_the_unit_of_the_limit(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "big.md").write_text("# Big\n\n" + "word " * 300_000)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        report = kb.ingest([notes], options=ReadOptions(max_bytes=1 << 20), embed=False)
+    reason = report.failures[0].reason or ""
+    assert "over the 1 MiB limit" in reason and "1.4 MiB" in reason, reason
+
+
+# -- determinism (item 13) ---------------------------------------------------------------------
+
+TWINS = ["Lora A", "Lora B", "Lora C", "Lora D", "Lora E", "Lora F", "Lora G"]
+
+
+def test_did_you_mean_agrees_between_an_incremental_and_a_fresh_store(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+
+    def write(name: str) -> None:
+        (notes / f"{name.replace(' ', '-')}.md").write_text(f"# {name}\n\n{name} is a note.\n")
+
+    incremental = tmp_path / "incremental.db"
+    with grimoire.open(incremental) as kb:
+        for name in reversed(TWINS):  # rows written in the opposite order, one file at a time
+            write(name)
+            kb.ingest([notes], embed=False)
+        inc = (kb.suggest("lora"), kb.suggest_concepts("lora"))
+    with grimoire.open(tmp_path / "fresh.db") as kb:
+        kb.ingest([notes], embed=False)
+        fresh = (kb.suggest("lora"), kb.suggest_concepts("lora"))
+    assert inc == fresh
+    assert inc[0] == tuple(TWINS[:5])  # equal scores: ordered by name
+
+
+def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "kb.db"
+    shutil.copy(pristine, db)
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    # Root ignores file modes through CAP_DAC_OVERRIDE; drop it so that the file is read-only
+    # for the command as it is for any other user.
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+
+    def grimoire_cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*drop, exe, "--db", str(db), *args], capture_output=True,
+                              text=True, timeout=300)
+
+    try:
+        found = grimoire_cli("search", "perplexity", "--mode", "lexical", "--json")
+        assert found.returncode == 0, found.stderr
+        assert any("erplexity" in (h["concept"] or "") for h in json.loads(found.stdout))
+        new = tmp_path / "new"
+        new.mkdir()
+        (new / "note.md").write_text("# Fresh\n\nFresh is a new note.\n")
+        changed = grimoire_cli("ingest", str(new), "--no-embed")
+        assert changed.returncode == 1
+        assert "read-only" in changed.stderr and "corrupt" not in changed.stderr, changed.stderr
+    finally:
+        folder.chmod(0o755)

@@ -1,0 +1,120 @@
+"""Web UI fixtures: real stores built from examples/ and from hostile notes, a real server.
+
+The stores are built once per session; the server runs uvicorn on a free loopback port in a
+thread, exactly as `grimoire serve` runs it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+import grimoire
+from grimoire.web import Guard, Settings, create_app
+from tests.conftest import EXAMPLES
+from tests.web.hostile import write_hostile_notes
+
+
+@pytest.fixture(scope="session")
+def examples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/ ingested and embedded, with the folder copied (so the test owns its files)."""
+    root = tmp_path_factory.mktemp("web-examples")
+    notes = root / "examples"
+    shutil.copytree(EXAMPLES, notes)
+    db = root / "examples.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes])
+        kb.resolve()
+    return db
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Notes carrying every payload of RELIABILITY case 25 in every place text reaches a page."""
+    root = tmp_path_factory.mktemp("web-hostile")
+    notes = root / "vault"
+    write_hostile_notes(notes)
+    db = root / "hostile.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    return db
+
+
+def make_app(db: Path, port: int = 8000, *, token: str | None = None,
+             sanitize: bool = True, host: str = "127.0.0.1") -> tuple[FastAPI, grimoire.Grimoire]:
+    kb = grimoire.open(db)
+    return create_app(kb, Guard.for_bind(host, port, token), Settings(sanitize=sanitize)), kb
+
+
+@pytest.fixture(scope="session")
+def client(examples_db: Path) -> Iterator[TestClient]:
+    app, kb = make_app(examples_db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        yield c
+    kb.close()
+
+
+@pytest.fixture(scope="session")
+def hostile_client(hostile_db: Path) -> Iterator[TestClient]:
+    app, kb = make_app(hostile_db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        yield c
+    kb.close()
+
+
+@dataclass
+class Running:
+    """A server on loopback."""
+
+    url: str
+    port: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def run_server(db: Path, *, sanitize: bool = True) -> Iterator[Running]:
+    port = free_port()
+    app, kb = make_app(db, port, sanitize=sanitize)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield Running(f"http://127.0.0.1:{port}", port)
+    server.should_exit = True
+    thread.join(10)
+    kb.close()
+
+
+@pytest.fixture(scope="session")
+def server(examples_db: Path) -> Iterator[Running]:
+    yield from run_server(examples_db)
+
+
+@pytest.fixture(scope="session")
+def hostile_server(hostile_db: Path) -> Iterator[Running]:
+    yield from run_server(hostile_db)
+
+
+@pytest.fixture(scope="session")
+def unsanitized_server(hostile_db: Path) -> Iterator[Running]:
+    """The hostile notes with the sanitizer switched off: only the CSP stands (case 31)."""
+    yield from run_server(hostile_db, sanitize=False)

@@ -1,0 +1,257 @@
+"""The web UI in a real browser (Debian's Chromium, headless), as a person would use it.
+
+Every context blocks the network: a request to anything but the server is aborted and
+recorded, so "every page loads with the network blocked" and "no request left the page" are
+assertions, not hopes. Screenshots of every page, light and dark, phone and laptop, go to
+tests/web/screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from tests.web.conftest import Running
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not CHROMIUM.exists():
+        pytest.fail("/usr/bin/chromium is missing: run scripts/setup.sh (apt-get install chromium)")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    b = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                   args=["--no-sandbox"])
+    yield b
+    b.close()
+
+
+@dataclass
+class Watch:
+    """What left (or tried to leave) the page, what the console said, which dialogs opened."""
+
+    origin: str
+    blocked: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+def open_context(browser: Browser, server: Running, **options: Any
+                 ) -> tuple[BrowserContext, Watch]:
+    context = browser.new_context(**options)
+    watch = Watch(server.url)
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(server.url + "/"):
+            r.continue_()
+        else:
+            watch.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return context, watch
+
+
+def watched_page(context: BrowserContext, watch: Watch) -> Page:
+    page = context.new_page()
+    page.on("console", lambda m: watch.console.append(f"{m.type}: {m.text}"))
+    page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
+    page.set_default_timeout(20_000)
+    return page
+
+
+def test_a_reader_searches_reads_follows_asks_and_explores(browser: Browser,
+                                                           server: Running) -> None:
+    context, watch = open_context(browser, server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    page.goto(server.url + "/")
+    assert page.title() == "Home · Grimoire"
+
+    # "/" focuses search; typing shows results as you type
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("low-rank adapt", delay=40)
+    option = page.locator("#typeahead a.ta-item").filter(has_text="Low-Rank Adaptation")
+    option.first.wait_for()
+    option.first.click()
+    page.wait_for_url(re.compile(r"/c/"))
+    assert "Low-Rank Adaptation" in page.title()
+
+    # the formula is MathML, not $...$ source
+    formula = page.locator(".prose math").first
+    formula.wait_for()
+    assert page.locator(".prose math mfrac").count() >= 1
+    assert "\\frac" not in page.locator(".prose").first.inner_text()
+
+    # hover an internal link: the preview pops up with the concept's opening words
+    link = page.locator(".mentions a.internal").first
+    target = link.inner_text()
+    link.hover()
+    pop = page.locator("#popover")
+    pop.wait_for(state="visible")
+    assert target in pop.inner_text() and len(pop.inner_text()) > len(target) + 20
+
+    # follow a backlink
+    link.click()
+    page.wait_for_url(re.compile("/c/" + re.escape(quote(target, safe="")).replace("%", "%")))
+    assert page.locator("h1").first.inner_text().strip() == target
+
+    # ask, and open a citation at its line
+    page.goto(server.url + "/ask")
+    page.fill("#aq", "what does LoRA replace an N x M weight update with?")
+    page.press("#aq", "Enter")
+    cite = page.locator(".citations a.where").first
+    cite.wait_for()
+    assert page.locator(".answer-text a.cite").count() >= 1
+    cite.click()
+    page.wait_for_url(re.compile(r"/source\?path=.*#L\d+"))
+    line = int(page.url.rsplit("#L", 1)[1])
+    target_line = page.locator(f"#L{line}")
+    assert "hl" in (target_line.get_attribute("class") or "")
+    assert target_line.is_visible()
+
+    # the graph: drawn by cytoscape from server positions; a click on a node opens it
+    page.goto(server.url + "/graph?c=LoRA&depth=2")
+    page.locator("#graph[data-ready=true]").wait_for()
+    node = page.evaluate("""() => {
+        const cy = window.grimoireGraph;
+        const n = cy.nodes().filter(n => n.data('depth') > 0)[0];
+        const p = n.renderedPosition();
+        return {label: n.data('label'), x: p.x, y: p.y};
+    }""")
+    box = page.locator("#graph").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + node["x"], box["y"] + node["y"])
+    page.wait_for_url(re.compile(r"/c/"))
+    assert page.locator("h1").first.inner_text().strip() == node["label"]
+
+    assert watch.blocked == [] and watch.dialogs == []
+    assert not [m for m in watch.console if m.startswith("error")], watch.console
+    context.close()
+
+
+def _visit_everything(page: Page, url: str) -> list[str]:
+    """Home, every concept in its A-Z, search, health, graph and every source view; after
+    each page, nothing a note wrote has run."""
+    page.goto(url + "/")
+    hrefs = page.eval_on_selector_all(".az a", "els => els.map(e => e.getAttribute('href'))")
+    visited = []
+    for href in [*hrefs, "/search?q=hostile", "/search?q=script", "/health", "/graph",
+                 "/ask?q=hostile+term"]:
+        page.goto(url + href, timeout=120_000)  # the first ask loads the embedding model
+        visited.append(href)
+        sources = page.eval_on_selector_all(
+            "a.where", "els => [...new Set(els.map(e => e.getAttribute('href')))]")[:3]
+        # hover the internal links a note produced (the popover shows note text)
+        for link in page.locator("main a.internal").all()[:5]:
+            link.hover()
+        assert _pwned(page) is None, href
+        for src in sources:
+            page.goto(url + src)
+            visited.append(src)
+            assert _pwned(page) is None, src
+    return visited
+
+
+def _pwned(page: Page) -> Any:
+    return page.evaluate("() => window.__pwned")
+
+
+def test_hostile_notes_run_nothing_and_send_nothing(browser: Browser,
+                                                    hostile_server: Running) -> None:
+    context, watch = open_context(browser, hostile_server)
+    page = watched_page(context, watch)
+    visited = _visit_everything(page, hostile_server.url)
+    assert len(visited) > 12
+    assert _pwned(page) is None
+    assert watch.dialogs == [] and watch.blocked == []
+    context.close()
+
+
+def test_csp_alone_stops_inline_script(browser: Browser, unsanitized_server: Running) -> None:
+    """Case 31: with the sanitizer off, raw <script> reaches the page and still never runs."""
+    context, watch = open_context(browser, unsanitized_server)
+    page = watched_page(context, watch)
+    page.goto(unsanitized_server.url + "/")
+    first = page.eval_on_selector(".az a[href^='/c/%3Cscript']", "e => e.getAttribute('href')")
+    page.goto(unsanitized_server.url + first)
+    assert page.locator("main script").count() >= 1, "the sanitizer really is off"
+    assert _pwned(page) is None
+    _visit_everything(page, unsanitized_server.url)
+    assert _pwned(page) is None
+    assert watch.dialogs == [] and watch.blocked == []
+    assert any("Content Security Policy" in m for m in watch.console)
+    context.close()
+
+
+def test_svg_attachment_opened_directly_runs_nothing(browser: Browser, hostile_server: Running,
+                                                     hostile_db: Path) -> None:
+    context, watch = open_context(browser, hostile_server)
+    page = watched_page(context, watch)
+    svg = hostile_db.parent / "vault" / "evil.svg"
+    page.goto(hostile_server.url + "/source?path=" + quote(str(svg.parent / "payload-00.md")))
+    response = page.goto(hostile_server.url + "/file?path=" + quote(str(svg)))
+    assert response is not None and response.status == 200
+    assert "sandbox" in response.headers["content-security-policy"]
+    assert page.locator("circle").count() == 1  # the picture is shown ...
+    assert _pwned(page) is None and watch.blocked == []  # ... and its script never ran
+    context.close()
+
+
+PAGES = {
+    "home": "/",
+    "concept": "/c/Low-Rank Adaptation",
+    "concept-kl": "/c/KL divergence",
+    "search": "/search?q=fine-tune+a+big+model",
+    "ask": "/ask?q=what+does+LoRA+replace+an+N+x+M+weight+update+with%3F",
+    "graph": "/graph?c=LoRA&depth=2",
+    "graph-all": "/graph",
+    "health": "/health",
+    "missing": "/c/Parameter-Efficient Fine-Tuning",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1366])
+def test_every_page_loads_offline_and_is_screenshotted(browser: Browser, server: Running,
+                                                       scheme: str, width: int) -> None:
+    context, watch = open_context(browser, server, color_scheme=scheme,
+                                  viewport={"width": width, "height": 844 if width < 800 else 900},
+                                  device_scale_factor=1)
+    page = watched_page(context, watch)
+    SHOTS.mkdir(exist_ok=True)
+    for name, url in PAGES.items():
+        response = page.goto(server.url + url)
+        assert response is not None and response.status in (200, 404), url
+        title = page.title()
+        assert title.endswith("· Grimoire") and len(title) > len("· Grimoire") + 2, title
+        if name.startswith("graph"):
+            page.locator("#graph[data-ready=true]").wait_for()
+        # nothing wider than the screen: the page reads on a phone without sideways scrolling
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (name, width, overflow)
+        page.screenshot(path=SHOTS / f"{name}-{width}-{scheme}.png", full_page=True)
+    source = page.eval_on_selector("a.where", "e => e.getAttribute('href')") if \
+        page.goto(server.url + PAGES["concept"]) else None
+    assert source is not None
+    page.goto(server.url + source)
+    page.screenshot(path=SHOTS / f"source-{width}-{scheme}.png")
+    assert watch.blocked == [], watch.blocked
+    # the only error allowed is the 404 of the "missing" page itself
+    assert not [m for m in watch.console if m.startswith("error") and "404" not in m], \
+        watch.console
+    context.close()
