@@ -450,7 +450,9 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
 
 
 from grimoire import _cli_store  # noqa: E402 - registers itself on `main`, defined above
+from grimoire._cli_live import mcp  # noqa: E402
 from grimoire._cli_web import serve  # noqa: E402
 
 _cli_store.register(main)
 main.add_command(serve)
+main.add_command(mcp)

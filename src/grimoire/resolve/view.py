@@ -59,25 +59,16 @@ def suggest(store: ConceptSQL, name: str, limit: int = 5) -> tuple[str, ...]:
     if not names:
         return ()
     query = normalize(name)
-    matches = process.extract(query, sorted(names), scorer=fuzz.WRatio, limit=None,
+    matches = process.extract(query, sorted(names), scorer=fuzz.WRatio, limit=limit * 4,
                               score_cutoff=70)
     # WRatio rewards a short name inside a long one ('Bloom Filter' -> 'NER', 'Data
     # Parallelism' -> 'Linux Foundation AI And Data'); offer only what is likely right: a near
     # spelling of the whole name, or the same words in another order (issue 10, defect 11).
+    likely = [m for m in matches if _likely_meant(query, m[0])]
     # Ties fall back to the name itself, so that every store with the same content suggests
     # the same names (issue 11, item 13), whatever order its rows were written in.
-    likely = [m for m in matches if _likely_meant(query, m[0])]
     ranked = sorted(likely, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
     return tuple(dict.fromkeys(names[m[0]] for m in ranked))[:limit]
-
-
-def _names_by_norm(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """One display name per normalised name: the first in sort order, not in row order."""
-    out: dict[str, str] = {}
-    for norm, shown in pairs:
-        if norm not in out or shown < out[norm]:
-            out[norm] = shown
-    return out
 
 
 TYPO_EVERY = 6  # one edit per this many characters: "Transfomer" -> "Transformer"
@@ -96,6 +87,15 @@ def _likely_meant(query: str, candidate: str) -> bool:
         return True
     a, b = sorted((query, candidate), key=len)
     return len(a) >= 6 and b.startswith(a) and len(b) - len(a) <= INFLECTION
+
+
+def _names_by_norm(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """One display name per normalised name: the first in sort order, not in row order."""
+    out: dict[str, str] = {}
+    for norm, shown in pairs:
+        if norm not in out or shown < out[norm]:
+            out[norm] = shown
+    return out
 
 
 def load_concept(store: ConceptSQL, concept_id: ConceptId) -> Concept:

@@ -61,7 +61,6 @@ from grimoire.readers.markdown._blocks import (
     PLAIN,
     Block,
     Flavor,
-    Heading,
     Parsed,
     build_parser,
     parse,
@@ -332,26 +331,27 @@ def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
     whole = meta.get("glossary") is True or str(meta.get("layout", "")).lower() == "glossary"
     heads = parsed.headings
     entries: list[Entry] = []
+    # The open headings above the current one, each with whether it or one above it names a
+    # glossary: one pass, since walking back per heading is quadratic in the heading count.
+    stack: list[tuple[int, bool]] = []
     for k, h in enumerate(heads):
-        under = whole or any(_GLOSSARY_HEADING.search(a.title) for a in _ancestors(heads, k))
+        while stack and stack[-1][0] >= h.level:
+            stack.pop()
+        under = whole or (bool(stack) and stack[-1][1])
+        stack.append((h.level, under or bool(_GLOSSARY_HEADING.search(h.title))))
         if not under or len(h.title) <= 1:
             continue
         nxt = heads[k + 1].index if k + 1 < len(heads) else len(parsed.blocks)
         if nxt == h.index:
             continue  # no text directly beneath: a letter or group heading
-        end = next((g.index for g in heads[k + 1 :] if g.level <= h.level), len(parsed.blocks))
+        end = next(
+            (heads[j].index for j in range(k + 1, len(heads)) if heads[j].level <= h.level),
+            len(parsed.blocks),
+        )
         blocks = parsed.blocks[h.index : end]
         last = max((ln for b in blocks for ln, _ in b.units), default=h.line)
         entries.append(entry_from_blocks(h.title, blocks, Span(path, h.line, last)))
     return entries
-
-
-def _ancestors(heads: list[Heading], k: int) -> Iterable[Heading]:
-    level = heads[k].level
-    for h in reversed(heads[:k]):
-        if h.level < level:
-            yield h
-            level = h.level
 
 
 def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
