@@ -23,6 +23,7 @@ passages' links, since the store files each passage under the entry whose lines 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -118,8 +119,19 @@ def add_section_entries(doc: Document) -> Document:
         else:
             sec.passages.append(i)
 
+    # The lines the reader's entries cover, as disjoint sorted ranges: a lookup is a bisection,
+    # so a glossary page with thousands of entries stays linear.
+    covered: list[list[int]] = []
+    for start, end in sorted(taken):
+        if covered and start <= covered[-1][1] + 1:
+            covered[-1][1] = max(covered[-1][1], end)
+        else:
+            covered.append([start, end])
+    starts = [c[0] for c in covered]
+
     def inside_entry(p: Passage) -> bool:
-        return any(s <= p.span.start_line <= e for s, e in taken)
+        k = bisect_right(starts, p.span.start_line) - 1
+        return k >= 0 and p.span.start_line <= covered[k][1]
 
     # Sections whose heading can name a thing and that have prose directly under them.
     candidates: dict[tuple[str, ...], str] = {}  # path -> its prose
@@ -158,10 +170,10 @@ def add_section_entries(doc: Document) -> Document:
 
     if not reasons:
         return doc
-    starts = sorted((sections[path].first, path) for path in reasons)
+    order = sorted((sections[path].first, path) for path in reasons)
     new: list[Entry] = []
-    for k, (first, path) in enumerate(starts):
-        stop = starts[k + 1][0] if k + 1 < len(starts) else len(passages)
+    for k, (first, path) in enumerate(order):
+        stop = order[k + 1][0] if k + 1 < len(order) else len(passages)
         run: list[Passage] = []
         for p in passages[first:stop]:
             if p.heading_path[: len(path)] != path or inside_entry(p):
