@@ -42,7 +42,7 @@ from grimoire.ask import ABSTAIN_BELOW, gather  # noqa: E402
 from grimoire.ask.cite import SourceLines, words  # noqa: E402
 from grimoire.model import Answer  # noqa: E402
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = (ROOT.parent / "shared" / "corpora").resolve()  # one path per file in the cache
 QUESTIONS = ROOT / "bench" / "questions" / "ask_dev.jsonl"
 _MARK = re.compile(r"\s*\[(\d+)\]")
 

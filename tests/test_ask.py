@@ -200,3 +200,61 @@ def test_citation_starts_on_the_line_where_the_sentence_starts(tmp_path: Path) -
     # A sentence that starts at the beginning of its line is not widened to the line before.
     later = locate(sources, passage, 6, 6, "Another sentence follows on the next line.")
     assert later is not None and (later.start_line, later.end_line) == (6, 6)
+
+
+def test_an_initial_does_not_end_a_sentence() -> None:
+    got = [s.text for s in split_sentences(
+        "It was introduced by Diederik P. Kingma and Jimmy Lei Ba. They combined two ideas.")]
+    assert got == ["It was introduced by Diederik P. Kingma and Jimmy Lei Ba.",
+                   "They combined two ideas."]
+
+
+@pytest.fixture(scope="module")
+def peft_terms(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> grimoire.Grimoire:
+    """A store of a few real notes: two PEFT guides that say the same thing about frozen
+    weights, a glossary stub with a title only, and its neighbours."""
+    db = tmp_path_factory.mktemp("ask-corpora") / "notes.db"
+    base = grimoire.open(db)
+    terms = corpora / "ml-glossary-terms" / "terms"
+    base.ingest([str(corpora / "hf-docs" / "peft" / "ia3.md"),
+                 str(corpora / "hf-docs" / "peft" / "adapters.md"),
+                 *(str(terms / f"{n}.md") for n in (
+                     "hamming-distance", "distance-metric", "jaccard-index", "lexeme",
+                     "word2vec", "synset"))])
+    yield base
+    base.close()
+
+
+@pytest.mark.parametrize("question", [
+    "What is the Hamming distance?",  # a title-only stub beside a defined neighbour
+    "What is a lexeme?",  # a title-only stub
+    "How does QLoRA quantize the base model to 4 bits?",  # a name no note holds
+    "What is the capital of Australia?",  # outside the field
+    "Who wrote Pride and Prejudice?",
+])
+def test_abstains_on_real_notes_that_do_not_answer(peft_terms: grimoire.Grimoire,
+                                                   question: str) -> None:
+    answer = peft_terms.ask(question)
+    assert answer.abstained, answer.answer
+    assert answer.citations == ()
+
+
+def test_answers_on_real_notes_in_few_words(peft_terms: grimoire.Grimoire) -> None:
+    answer = peft_terms.ask("What is the Jaccard index otherwise known as?")
+    assert not answer.abstained
+    assert "intersection over union" in answer.answer
+    assert len(answer.answer.split()) <= 40
+    assert answer.citations[0].span.path.endswith("jaccard-index.md")
+    assert all(verify_citation(c) for c in answer.citations)
+
+
+@pytest.mark.parametrize(("question", "file"), [
+    ("Are the original pretrained weights kept frozen with IA3?", "ia3.md"),
+    ("Are the original pretrained weights kept frozen with LoRA?", "adapters.md"),
+])
+def test_two_sources_say_the_same_the_one_asked_about_is_cited(
+        peft_terms: grimoire.Grimoire, question: str, file: str) -> None:
+    answer = peft_terms.ask(question)
+    assert not answer.abstained
+    assert "frozen" in answer.answer
+    assert Path(answer.citations[0].span.path).name == file, answer.citations

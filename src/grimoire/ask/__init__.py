@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from grimoire.ask.cite import SourceLines, locate, verify_citation, words
-from grimoire.ask.extractive import Question, Scored, choose, conflict, score_sentences, weigh
+from grimoire.ask.extractive import (
+    DEFINITION,
+    Question,
+    Scored,
+    choose,
+    conflict,
+    content_words,
+    score_sentences,
+    stem,
+    weigh,
+)
 from grimoire.ask.generate import SafeStream, cited_numbers, keep_citations
 from grimoire.ask.retrieve import Candidate, retrieve
 from grimoire.ask.sanitize import sanitize, urls_in
@@ -62,9 +72,9 @@ class Evidence:
 def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = True) -> Evidence:
     """Retrieve and score: the hits, candidate passages and their sentences, best first."""
     store = searcher.store
-    hits, candidates = retrieve(searcher, question, k=k)
     q = weigh(question, lambda ws: sqlite_ask.term_passage_counts(store, ws),
               sqlite_ask.passage_total(store))
+    hits, candidates = retrieve(searcher, question, k=k, terms=content_words(question))
     embed = None
     if semantic:
         embedder = searcher.embedder
@@ -74,6 +84,52 @@ def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = Tr
 
     sentences = score_sentences(q, candidates, embed)
     return Evidence(q, tuple(hits), tuple(candidates), tuple(sentences))
+
+
+_NAME_LIKE = re.compile(r"^(?:[A-Z][\w-]*|\w*[A-Z]\w*|\w*\d\w*)$")
+
+
+_WORKS = re.compile(r"^\s*how\s+(?:does|do)\s+(?P<subject>(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+)"
+                    r"\s+work\b", re.IGNORECASE)
+
+
+def unknown_names(store: object, question: str) -> tuple[str, ...]:
+    """The names in `question` (capitalised after its first word, acronyms, words with digits)
+    that no passage holds anywhere: the question is about something the notes lack."""
+    words = content_words(question)
+    first = question.split()[0] if question.split() else ""
+    names = [w for w in words if _NAME_LIKE.match(w) and w != first and len(w) > 1]
+    if not names:
+        return ()
+    counts = sqlite_ask.term_passage_counts(store, names, anywhere=True)  # type: ignore[arg-type]
+    return tuple(w for w in names if counts.get(w, 0) == 0)
+
+
+def subject_missing(question: str, best: Scored) -> bool:
+    """A definition was asked for ("what is X?", "how does X work?") and the best sentence is
+    not about X: X's words are neither in it nor in its concept, title or heading."""
+    m = DEFINITION.match(question) or _WORKS.match(question)
+    if m is None:
+        return False
+    want = {stem(w) for w in content_words(m.group("subject"))}
+    if not want:
+        return False
+    c = best.candidate
+    have = {stem(w) for w in re.findall(r"\w+", " ".join(
+        [best.text, c.concept or "", c.title, *c.heading_path]))}
+    return not want <= have
+
+
+def silent(searcher: Searcher, question: str, evidence: Evidence,
+           threshold: float = ABSTAIN_BELOW) -> bool:
+    """True when the notes do not answer: the best sentence scores too low, the question
+    names something no passage holds, or it asks what X is and the best sentence is not
+    about X."""
+    if not evidence.sentences or evidence.best < threshold:
+        return True
+    if unknown_names(searcher.store, question):
+        return True
+    return subject_missing(question, evidence.sentences[0])
 
 
 def ask(
@@ -93,7 +149,7 @@ def ask(
     if not question.strip():
         return Answer(question, NOT_COVERED, abstained=True)
     evidence = gather(searcher, question, k, semantic=semantic)
-    if evidence.best < threshold:
+    if silent(searcher, question, evidence, threshold):
         return _abstain(question, evidence)
     if llm is not None:
         return _generated(searcher, question, evidence, llm, on_text)

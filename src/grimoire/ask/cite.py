@@ -20,6 +20,8 @@ from grimoire.readers.base import ReadOptions, read_capped
 
 _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"<[^>\n]{0,400}>")
+# Emphasis inside a word ("**Ada**ptive **M**oment") is rendered away by the readers.
+_INNER_EMPHASIS = re.compile(r"(?<=\w)\*+(?=\w)")
 MIN_SHARE = 0.9  # share of the quote's words the cited lines must hold
 
 
@@ -43,7 +45,7 @@ class SourceLines:
             except (OSError, ReadError):
                 self._cache[path] = []
             else:
-                text = raw.decode("utf-8", errors="replace")
+                text = _INNER_EMPHASIS.sub("", raw.decode("utf-8", errors="replace"))
                 if path.casefold().endswith((".html", ".htm", ".xml")):
                     # Keep line breaks where they are: tags are cut per line.
                     text = html.unescape(_TAG.sub(" ", text))

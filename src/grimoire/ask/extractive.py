@@ -14,6 +14,7 @@ it. A heading, a bare term, a "See also" line or a list of links is never an ans
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from grimoire.ask.retrieve import Candidate
-from grimoire.ask.sentences import split_sentences, strip_list_marker
+from grimoire.ask.sentences import mask, split_sentences, strip_list_marker
 from grimoire.names import normalize
 
 _WORD = re.compile(r"\w+")
@@ -35,8 +36,9 @@ let like ll make makes many may me might more most much must my no nor not now o
 only or other our out over own per please s same say says shall she should so some such t
 tell than that the their them then there these they this those through to too under until up
 us use used uses using very was we were what when where whether which while who whom whose why
-will with would you your yours describe explain define definition meaning mean means called
+will with would you your yours describe explain define definition meaning mean means
 notes note according give difference differ compare versus vs work works kind type thing
+stand
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # A line that points elsewhere or lists sources does not answer anything.
@@ -82,6 +84,7 @@ class Scored:
     meaning: float
     score: float
     terms: frozenset[str]  # question stems it holds
+    about: bool = False  # its passage's concept, title or heading is named in the question
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +131,13 @@ def score_sentences(
     """Every answer-worthy sentence of the candidates, best first."""
     scored: list[Scored] = []
     total = q.total
+    asked = f" {' '.join(normalize(w) for w in _WORD.findall(q.text))} "
+    definition = bool(DEFINITION.match(q.text))
     for cand in candidates:
         context = {stem(w) for w in _WORD.findall(
             " ".join([cand.concept or "", cand.title, *cand.heading_path]))}
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
+        about = any(f" {n} " in asked for n in _name_forms(cand))
         for i, s in enumerate(split_sentences(cand.text)):
             text = strip_list_marker(s.text)
             if not _answerable(text) or normalize(text) in heads:
@@ -143,8 +149,9 @@ def score_sentences(
             n_words = len(_WORD.findall(text))
             if n_words > 90:
                 cov *= 0.85
+            bonus = _about_bonus(about, definition, i)
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
-                                 0.85 * cov + 0.15 * cand.prior, hit))
+                                 0.85 * cov + 0.15 * cand.prior + bonus, hit, about))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         top = scored[:semantic_top]
@@ -153,14 +160,47 @@ def score_sentences(
         rescored = [
             Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage,
                    float(sim), 0.6 * s.coverage + 0.3 * max(0.0, float(sim))
-                   + 0.1 * s.candidate.prior, s.terms)
+                   + 0.1 * s.candidate.prior + _about_bonus(s.about, definition, s.index),
+                   s.terms, s.about)
             for s, sim in zip(top, sims, strict=True)
         ]
         rest = [Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage, 0.0,
-                       0.6 * s.coverage + 0.1 * s.candidate.prior, s.terms)
+                       0.6 * s.coverage + 0.1 * s.candidate.prior
+                       + _about_bonus(s.about, definition, s.index), s.terms, s.about)
                 for s in scored[semantic_top:]]
         scored = sorted(rescored + rest, key=lambda s: -s.score)
     return scored
+
+
+# "what is X", "what does X mean", "define X": the question asks for X's definition.
+DEFINITION = re.compile(
+    r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|what's\s+(?:an?\s+|the\s+)?|define\s+"
+    r"|what\s+does\s+)(?P<subject>(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+)"
+    r"(?<!\bfor)(?<!\bof)(?<!\bto)(?<!\bin)(?<!\bused)"
+    r"(?:\s+(?:mean|stand\s+for))?\s*\??\s*$",
+    re.IGNORECASE)
+ABOUT_BONUS = 0.1  # the passage is about what the question names
+FIRST_BONUS = 0.07  # ... and this is its first sentence, asked for a definition
+
+
+def _about_bonus(about: bool, definition: bool, index: int) -> float:
+    if not about:
+        return 0.0
+    return ABOUT_BONUS + (FIRST_BONUS if definition and index == 0 else 0.0)
+
+
+def _name_forms(cand: Candidate) -> set[str]:
+    """The normalised names a passage goes by: its concept, title and last heading, and for
+    `Low-Rank Adaptability (LoRA)` also `Low-Rank Adaptability` and `LoRA`."""
+    forms: set[str] = set()
+    for name in (cand.concept, cand.title, cand.heading_path[-1] if cand.heading_path else None):
+        if not name:
+            continue
+        for part in (name, *re.split(r"[()]", name)):
+            n = normalize(part)
+            if n and len(n) > 2:
+                forms.add(n)
+    return forms
 
 
 def _embed_text(s: Scored) -> str:
@@ -168,20 +208,66 @@ def _embed_text(s: Scored) -> str:
     return f"{about}: {s.text}" if about else s.text
 
 
+MAX_WORDS = 40  # an answer longer than this buries its fact
+MIN_PIECE = 8  # a clipped sentence keeps at least this many words
+_CLAUSE_END = re.compile(
+    r"[,;:)](?=\s)|\s(?=\()|\s(?=(?:where|which|whereas|while|and|but|so|because)\s)")
+ELLIPSIS = "\u2026"
+
+
+def clip(s: Scored, q: Question, budget: int) -> Scored | None:
+    """`s` cut to the run of its clauses (at `,;:` and brackets, never inside a formula) that
+    holds the most of the question within `budget` words, marked with an ellipsis; `s` itself
+    when it fits; None when no run of at least MIN_PIECE words fits."""
+    if len(s.text.split()) <= budget:
+        return s
+    if budget < MIN_PIECE:
+        return None
+    masked = mask(s.text)
+    cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(masked)), len(s.text)]
+    pieces = [s.text[a:b] for a, b in itertools.pairwise(cuts) if s.text[a:b].strip()]
+    best: tuple[float, int, str] | None = None
+    for i in range(len(pieces)):
+        n = 0
+        for j in range(i, len(pieces)):
+            n += len(pieces[j].split())
+            if n > budget:
+                break
+            if n < MIN_PIECE:
+                continue
+            text = "".join(pieces[i : j + 1]).strip()
+            have = {stem(w) for w in _WORD.findall(text)}
+            weight = sum(w for t, w in q.stems.items() if t in have)
+            if best is None or weight > best[0] or (weight == best[0] and n > best[1]):
+                best = (weight, n, text)
+    if best is None or best[0] <= 0:
+        return None
+    text = best[2].rstrip(",;: ")
+    if not s.text.startswith(text):
+        text = f"{ELLIPSIS} {text}"
+    if not s.text.rstrip().endswith(best[2].rstrip()):
+        text = f"{text} {ELLIPSIS}"
+    return Scored(s.candidate, s.index, text, s.raw, s.start, s.end, s.coverage, s.meaning,
+                  s.score, s.terms, s.about)
+
+
 def choose(scored: Sequence[Scored], q: Question, most: int = 3,
-           max_chars: int = 700) -> list[Scored]:
-    """The best sentence, and up to `most - 1` more that add to it; in reading order."""
+           max_words: int = MAX_WORDS) -> list[Scored]:
+    """The best sentence, and up to `most - 1` more that add to it, within `max_words` words
+    (a long sentence is clipped to its clauses that answer); in reading order."""
     if not scored:
         return []
-    best = scored[0]
+    best = clip(scored[0], q, max_words - 2) or scored[0]
     chosen = [best]
     covered = set(best.terms)
-    length = len(best.text)
-    for s in scored[1:]:
-        if len(chosen) >= most or s.score < 0.55 * best.score:
+    length = len(best.text.split())
+    pool = [s for s in scored[1:] if s.score >= 0.55 * best.score]
+    # The sentences next to the best one first: a definition often runs on.
+    pool.sort(key=lambda s: not (s.candidate.passage_id == best.candidate.passage_id
+                                 and abs(s.index - best.index) == 1))
+    for s in pool:
+        if len(chosen) >= most:
             break
-        if length + len(s.text) > max_chars:
-            continue
         if any(_similar(s.text, c.text) for c in chosen):
             continue
         same = [c for c in chosen if c.candidate.passage_id == s.candidate.passage_id]
@@ -190,12 +276,21 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         adds = sum(q.stems[t] for t in new_terms) / q.total
         if (follows and s.score >= 0.6 * best.score) or (
             adds >= 0.15 and s.score >= 0.7 * best.score
-        ):
-            chosen.append(s)
+        ) or s.score >= 0.95 * best.score:
+            # An ellipsis counts as a word; a clipped sentence must bring a new word of the
+            # question, or it is only noise.
+            piece = clip(s, q, max_words - length - 2)
+            if piece is None or (piece is not s and not (_stems(piece.text) & new_terms)):
+                continue
+            chosen.append(piece)
             covered |= s.terms
-            length += len(s.text)
+            length += len(piece.text.split())
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text)}
 
 
 def _similar(a: str, b: str) -> bool:

@@ -10,6 +10,7 @@ Each passage keeps a prior from how it was found, so widening never outranks dir
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,8 +33,11 @@ class Candidate:
     concept: str | None
     concept_id: int | None
     prior: float  # 1.0 for the top hit, less for lower hits and for widening
-    via: str  # "search" | "entry" | "next" | "concept" | "graph"
+    via: str  # "search" | "words" | "entry" | "next" | "concept" | "graph"
     format: str = ""
+
+
+PASSAGE_MATCHES = 10
 
 
 def _prior(rank: int) -> float:
@@ -41,7 +45,7 @@ def _prior(rank: int) -> float:
 
 
 def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = True,
-             mode: str = "hybrid") -> tuple[list[Hit], list[Candidate]]:
+             mode: str = "hybrid", terms: Sequence[str] = ()) -> tuple[list[Hit], list[Candidate]]:
     """The search hits for `question` and the candidate passages built from them."""
     store = searcher.store
     hits = searcher.search(question, k=k, mode=mode)
@@ -53,6 +57,12 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
 
     for rank, hit in enumerate(hits):
         add(hit.passage_id, _prior(rank), "search")
+    # Search returns one hit per concept, so prose outside any entry (a section of a long
+    # page) can lose to the concepts around it; the passages that hold the question's words
+    # are candidates on their own.
+    if widen and terms:
+        for rank, pid in enumerate(q.passages_matching(store, terms, PASSAGE_MATCHES)):
+            add(pid, 0.75 * _prior(rank), "words")
     if widen and hits:
         top = hits[: min(4, len(hits))]
         for rank, hit in enumerate(top):
@@ -90,11 +100,13 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
         row = rows.get(pid)
         if row is None:
             continue
-        cid, label = concepts.get(pid, (None, None))
+        found = concepts.get(pid)
+        concept_id = found[0] if found else None
+        label = found[1] if found else None
         out.append(Candidate(
             passage_id=pid, text=row.text, span=Span(row.path, row.start_line, row.end_line),
             title=row.title, heading_path=row.heading_path,
-            concept=label or label_of_hit.get(pid) or row.term, concept_id=cid,
+            concept=label or label_of_hit.get(pid) or row.term, concept_id=concept_id,
             prior=prior, via=via, format=row.format))
     out.sort(key=lambda c: -c.prior)
     return hits, out

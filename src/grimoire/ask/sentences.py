@@ -33,7 +33,7 @@ class Sentence:
     end: int
 
 
-def _mask(text: str) -> str:
+def mask(text: str) -> str:
     """`text` with every protected span's characters replaced by `x` (same length)."""
     return _PROTECT.sub(lambda m: "x" * len(m.group(0)), text)
 
@@ -43,7 +43,11 @@ def _breaks(text: str, masked: str) -> list[int]:
     cuts: set[int] = set()
     for m in _END.finditer(masked):
         word = re.search(r"(\w+(?:\.\w+)*)[.!?]\S*$", masked[max(0, m.start() - 20) : m.end()])
-        if m.group(0).startswith(".") and word and word.group(1).casefold() in _ABBREV:
+        if m.group(0).startswith(".") and word and (
+            word.group(1).casefold() in _ABBREV
+            # An initial ("Diederik P. Kingma") does not end a sentence.
+            or (len(word.group(1)) == 1 and word.group(1).isupper())
+        ):
             continue
         after = m.end()
         while after < len(masked) and masked[after].isspace():
@@ -78,7 +82,7 @@ def _breaks(text: str, masked: str) -> list[int]:
 
 def split_sentences(text: str) -> list[Sentence]:
     """The sentences of `text`, in order; formulas and code spans are never cut."""
-    masked = _mask(text)
+    masked = mask(text)
     cuts = [0, *(c for c in _breaks(text, masked) if c > 0), len(text)]
     out: list[Sentence] = []
     for a, b in itertools.pairwise(cuts):

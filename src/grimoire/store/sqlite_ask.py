@@ -116,16 +116,36 @@ def passage_total(store: _HasConn) -> int:
     return int(store.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
 
 
-def term_passage_counts(store: _HasConn, terms: Iterable[str]) -> dict[str, int]:
-    """term -> how many passages contain it (the FTS index's stemmer decides what matches)."""
+def term_passage_counts(
+    store: _HasConn, terms: Iterable[str], *, anywhere: bool = False
+) -> dict[str, int]:
+    """term -> how many passages contain it in their text (`anywhere`: or in their names,
+    title and headings); the FTS index's stemmer decides what matches."""
     out: dict[str, int] = {}
     for term in dict.fromkeys(terms):
         quoted = '"' + term.replace('"', '""') + '"'
         try:
             row = store.conn.execute(
-                "SELECT count(*) FROM passage_fts WHERE passage_fts MATCH ?", (f"body:{quoted}",)
+                "SELECT count(*) FROM passage_fts WHERE passage_fts MATCH ?",
+                (quoted if anywhere else f"body:{quoted}",),
             ).fetchone()
         except sqlite3.OperationalError:
             row = (0,)
         out[term] = int(row[0])
     return out
+
+
+def passages_matching(store: _HasConn, terms: Iterable[str], limit: int) -> list[int]:
+    """Ids of the passages that best match any of `terms` (bm25, names and headings weighed
+    up), whatever concept or document they belong to."""
+    words = [t for t in dict.fromkeys(terms) if t]
+    if not words or limit <= 0:
+        return []
+    match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+    try:
+        rows = store.conn.execute(
+            "SELECT rowid FROM passage_fts WHERE passage_fts MATCH ?"
+            " ORDER BY bm25(passage_fts, 4.0, 2.0, 2.0, 1.0) LIMIT ?", (match, limit))
+        return [int(r[0]) for r in rows]
+    except sqlite3.OperationalError:
+        return []
