@@ -53,10 +53,10 @@ def corpus_texts(limit: int) -> list[str]:
         if not path.is_file() or "LICENSES" in path.parts:
             continue
         data = path.read_bytes()
-        reader = detect(str(path), sniff_head(data, str(path)))
-        if reader is None:
-            continue
         try:
+            reader = detect(str(path), sniff_head(data, str(path)))
+            if reader is None:
+                continue
             docs = reader.read(data, str(path))
         except Exception:
             continue
@@ -215,8 +215,12 @@ def main() -> None:
                 sys.executable, __file__, "--worker", system, textset, "--limit", str(args.limit),
                 "--long", str(args.long), "--raw-batches", args.raw_batches,
             ]
-            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-            results.append(json.loads(out.strip().splitlines()[-1]))
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode != 0:
+                print(f"{system} on {textset} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+                continue
+            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(json.dumps(results[-1]), file=sys.stderr)  # as it goes: a long run may stop
     import onnxruntime
 
     header = {
@@ -230,7 +234,7 @@ def main() -> None:
     print(f"{'texts':7} {'system':9} {'n':>5} {'tokens':>7} {'pass/s':>7} {'tok/s':>7} "
           f"{'of raw':>7} {'peak MB':>8}  batch")
     for r in results:
-        raw = next(x for x in results if x["texts"] == r["texts"] and x["system"] == "raw")
+        raw = next((x for x in results if x["texts"] == r["texts"] and x["system"] == "raw"), r)
         share = r["tokens_per_s"] / raw["tokens_per_s"]
         print(f"{r['texts']:7} {r['system']:9} {r['n']:>5} {r['tokens']:>7} "
               f"{r['passages_per_s']:>7.1f} {r['tokens_per_s']:>7.0f} {share:>7.0%} "

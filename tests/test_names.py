@@ -119,3 +119,29 @@ def test_abbreviation_check() -> None:
     assert is_abbreviation("LLaMA", "Large Language Model Meta AI")
     assert not is_abbreviation("LDA", "Linear Regression")
     assert not is_abbreviation("tf.data", "Dataset API")
+
+
+@pytest.mark.parametrize(
+    ("term", "acronym", "expansion"),
+    [
+        ("PCA - Principal Component Analysis", "PCA", "Principal Component Analysis"),
+        ("PCA: Principal Component Analysis", "PCA", "Principal Component Analysis"),
+        ("Leaky ReLU / LReLU", "LReLU", "Leaky ReLU"),
+        ("t-SNE \u2013 t-distributed Stochastic Neighbor Embedding", "t-SNE",
+         "t-distributed Stochastic Neighbor Embedding"),
+    ],
+)
+def test_dash_colon_and_slash_pairs_give_both_names(term: str, acronym: str, expansion: str
+                                                    ) -> None:
+    names = {n.name: (n.reason, n.strength) for n in term_names(term)}
+    assert names[acronym] == ("acronym", 2)
+    assert names[expansion] == ("expansion", 2)
+
+
+def test_a_slash_name_is_one_name_found_by_each_half() -> None:
+    names = {n.name: (n.reason, n.strength) for n in term_names("Eigenvector / Eigenvalue")}
+    assert names["Eigenvector / Eigenvalue"] == ("term", 3)
+    # each half finds the term but never merges it with another concept
+    assert names["Eigenvector"] == ("half of a slash name", 1)
+    assert names["Eigenvalue"] == ("half of a slash name", 1)
+    assert [n.name for n in term_names("Attention: a primer")] == ["Attention: a primer"]

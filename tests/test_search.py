@@ -54,7 +54,7 @@ def test_ingest_embeds_by_default(kb: grimoire.Grimoire) -> None:
 def test_a_name_puts_its_concept_first(kb: grimoire.Grimoire, mode: str) -> None:
     hits = kb.search("LoRA", mode=mode)
     assert "lora" in names_of(kb, hits[0])
-    assert hits[0].span.path.endswith(".txt") and hits[0].span.start_line > 0
+    assert Path(hits[0].span.path).is_file() and hits[0].span.start_line > 0
 
 
 @pytest.mark.parametrize("mode", ["lexical", "hybrid"])
@@ -79,6 +79,57 @@ def test_one_concept_does_not_fill_the_page(kb: grimoire.Grimoire) -> None:
     hits = kb.search("adapter fine-tuning methods", k=10)
     groups = [(h.entry_id,) if h.entry_id is not None else (h.span.path, h.title) for h in hits]
     assert len(groups) == len(set(groups)) == 10
+
+
+def _prose_sentences(kb: grimoire.Grimoire, n: int) -> list[tuple[int, str]]:
+    """(passage id, its first sentence) for `n` passages of page prose outside any entry."""
+    out: list[tuple[int, str]] = []
+    rows = kb.store.conn.execute(
+        "SELECT id, text FROM passages WHERE entry_id IS NULL AND kind = 'text' ORDER BY id")
+    for pid, text in rows:
+        first = re.split(r"(?<=[.!?])\s+", text.strip())[0]
+        if 12 <= len(first.split()) <= 40 and "`" not in first:
+            out.append((pid, first))
+        if len(out) == n:
+            break
+    return out
+
+
+@pytest.mark.parametrize("mode", ["lexical", "hybrid"])
+def test_an_exact_sentence_ranks_its_own_passage_first(kb: grimoire.Grimoire, mode: str) -> None:
+    sentences = _prose_sentences(kb, 8)
+    assert len(sentences) == 8
+    for pid, sentence in sentences:
+        assert kb.search(sentence, mode=mode)[0].passage_id == pid, sentence
+
+
+def test_a_near_exact_sentence_ranks_its_own_passage_first(kb: grimoire.Grimoire) -> None:
+    for pid, sentence in _prose_sentences(kb, 8):
+        words = sentence.split()
+        # One word dropped and the words of one pair swapped: no longer a phrase match.
+        near = [*words[:3], *words[4:]]
+        near[-2], near[-1] = near[-1], near[-2]
+        assert kb.search(" ".join(near))[0].passage_id == pid, sentence
+
+
+def test_equal_scores_keep_one_order_however_the_store_was_built(tmp_path: Path) -> None:
+    # Three copies of one page score the same for any query; their order must not follow row
+    # ids, which differ between a store built at once and one built file by file.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    page = "Some loose remarks.\n\nWarmup schedules raise the learning rate slowly at first.\n"
+    for name in ("a.md", "b.md", "c.md"):
+        (notes / name).write_text(page)
+    at_once = grimoire.open(tmp_path / "once.db")
+    at_once.ingest([notes], embed=False)
+    by_file = grimoire.open(tmp_path / "by-file.db")
+    for name in ("c.md", "b.md", "a.md"):
+        by_file.ingest([notes / name], embed=False)
+
+    def order(kb: grimoire.Grimoire) -> list[str]:
+        return [Path(h.span.path).name for h in kb.search("warmup schedules", mode="lexical", k=2)]
+
+    assert order(at_once) == order(by_file) == ["a.md", "b.md"]
 
 
 @pytest.mark.parametrize("query", HOSTILE)

@@ -44,8 +44,9 @@ def copy_of(pristine: Path, folder: Path) -> Path:
 
 
 def damage(db: Path, table: str, every: bool = False) -> None:
-    """Overwrite 1 KiB of one of `table`'s leaf pages, as a bad sector would: the end of the
-    page, where SQLite keeps the cells (the rows themselves)."""
+    """Overwrite 1 KiB of one of `table`'s leaf pages, as a bad sector would: the start of the
+    page, where SQLite keeps the page header and the cell pointers (hitting only row text could
+    leave a file that SQLite's own checks call healthy)."""
     with sqlite3.connect(db) as conn:
         pages = [p for (p,) in conn.execute(
             "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
@@ -54,7 +55,7 @@ def damage(db: Path, table: str, every: bool = False) -> None:
     conn.close()
     with db.open("r+b") as f:
         for page in pages if every else pages[len(pages) // 2 :][:1]:
-            f.seek(page * size - 1024 - 64)
+            f.seek((page - 1) * size + 16)  # the page's b-tree header and cell pointers
             f.write(bytes((i * 37 + 11) % 256 for i in range(1024)))
 
 

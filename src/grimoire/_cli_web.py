@@ -37,6 +37,8 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
     if not is_loopback(host) and not token:
         token = secrets.token_urlsafe(24)
         err.print("[yellow]not on loopback: requests need a token[/yellow]", highlight=False)
+    if host in ("0.0.0.0", "::"):  # every interface: answer to this machine's names too
+        names = (*names, *_own_names())
     kb = kb_of(ctx)
     kb.stats()  # a missing or corrupt database fails here, with its message, not in a page
     key = (os.environ.get(llm_key_env) or os.environ.get("OPENAI_API_KEY")) if llm_url else None
@@ -46,3 +48,15 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     click.echo(f"Grimoire on {url}  (Ctrl-C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _own_names() -> list[str]:
+    """This machine's host name and its addresses, as a browser on the network would use."""
+    import contextlib
+    import socket
+
+    name = socket.gethostname()
+    found = [name]
+    with contextlib.suppress(OSError):  # no resolvable name: the host name alone
+        found += [str(info[4][0]) for info in socket.getaddrinfo(name, None)]
+    return list(dict.fromkeys(found))

@@ -36,12 +36,24 @@ class Budget:
     memory: int  # bytes of address space on top of what the worker started with
 
 
+_Serve = Callable[[Connection, Connection, int, int], None]
+
+
 class _Worker:
-    def __init__(self, serve: Callable[[Connection, int], None], memory: int) -> None:
+    def __init__(self, serve: _Serve, memory: int) -> None:
         ctx = multiprocessing.get_context("fork")  # no re-import: a new worker is cheap
         here, there = ctx.Pipe()
-        self.proc: ForkProcess = ctx.Process(target=serve, args=(there, memory), daemon=True)
-        self.proc.start()
+        # The parent's pid is taken here, before the fork: read in the child, it would already
+        # be init's if the parent was killed in between, and the check would pass.
+        self.proc: ForkProcess = ctx.Process(target=serve, args=(there, here, memory, os.getpid()),
+                                             daemon=True)
+        # Ctrl-C reaches the whole process group; held back across the fork, it can never hit
+        # a worker before the worker ignores it (a traceback per worker on the terminal).
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.proc.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         there.close()
         self.conn = here
         self.job: Any = None
@@ -54,8 +66,7 @@ class _Worker:
         self.proc.join()
 
 
-def _die_with_parent() -> None:
-    parent = os.getppid()
+def _die_with_parent(parent: int) -> None:
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -74,10 +85,12 @@ def _limit_memory(extra: int) -> None:
         pass  # no /proc or no rlimits: the time budget still holds
 
 
-def _serve_with(read: Callable[[J], R]) -> Callable[[Connection, int], None]:
-    def serve(conn: Connection, memory: int) -> None:
-        _die_with_parent()
+def _serve_with(read: Callable[[J], R]) -> _Serve:
+    def serve(conn: Connection, parent_end: Connection, memory: int, parent: int) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _die_with_parent(parent)
+        parent_end.close()  # so that the parent's death reads as end of file here
         _limit_memory(memory)
         while True:
             try:

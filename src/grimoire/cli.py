@@ -224,7 +224,14 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     from grimoire._cli_concepts import render_concept
 
     kb = kb_of(ctx)
-    concept = kb.concept(name)
+    try:
+        concept = kb.concept(name)
+    except NotFound as e:
+        if not as_json:
+            raise
+        # A script asked for JSON: it gets JSON on stdout, with the suggestions, and exit 1.
+        emit_json({"error": str(e), "name": name, "suggestions": list(e.suggestions)})
+        sys.exit(1)
     copies = kb.near_duplicates(name)
     if as_json:
         emit_json(serialize.concept(concept, copies))
@@ -443,7 +450,9 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
 
 
 from grimoire import _cli_store  # noqa: E402 - registers itself on `main`, defined above
+from grimoire._cli_live import mcp  # noqa: E402
 from grimoire._cli_web import serve  # noqa: E402
 
 _cli_store.register(main)
 main.add_command(serve)
+main.add_command(mcp)

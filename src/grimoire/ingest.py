@@ -26,7 +26,7 @@ from grimoire.store.base import SourceRecord, Store
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "_build", "site-packages", "venv"})
 ATTACHMENT_EXTENSIONS = frozenset({
     ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff", ".ico", ".avif",
-    ".pdf", ".mp4", ".webm", ".mov", ".mp3", ".wav", ".ogg", ".m4a",
+    ".mp4", ".webm", ".mov", ".mp3", ".wav", ".ogg", ".m4a",
     ".excalidraw", ".canvas",
 })
 # Part of every file's content hash: bump it when a reader changes what it extracts, so that
@@ -263,7 +263,8 @@ def _triage(
     if previous is not None and previous.sha256 == sha and previous.status == "ok":
         tally.add("unchanged")
         return None
-    if looks_binary(data):
+    binary = None if forced else readers.binary_reader(path, data)  # a PDF is binary by design
+    if binary is None and looks_binary(data):
         _skip(store, path, root, "binary file, not a note", tally)
         if any(file.suffix.lower() in r.extensions for r in readers.READERS):
             tally.notices.append(f"skipped {path}: binary data under a note's extension")
@@ -273,7 +274,7 @@ def _triage(
         if forced:
             reader = readers.by_name(forced)
         else:
-            reader = readers.detect(path, readers.sniff_head(data, path))
+            reader = binary or readers.detect(path, readers.sniff_head(data, path))
     except ReadError as e:
         _fail(store, SourceRecord(path=path, root=root, status="failed", reason=e.message), tally)
         return None
@@ -310,7 +311,9 @@ def read_job(job: _Job) -> _Result:
         return [], "reading needed more memory than the per-file budget; stopped", ()
     except Exception as e:  # a reader bug must not stop the batch; report it per file
         return [], f"reader {job.format} failed: {type(e).__name__}: {e}", ()
-    warning = decode_warning(job.data, job.path)
+    reader = readers.by_name(job.format)
+    # A binary format (PDF) is never decoded as text, so no text-encoding warning applies.
+    warning = None if getattr(reader, "binary", False) else decode_warning(job.data, job.path)
     notes = () if warning is None else (Problem(warning[1], Span(job.path, *(warning[0],) * 2)),)
     return documents, None, notes
 
@@ -368,15 +371,16 @@ def _read_and_store(
     workers: int | None,
     options: ReadOptions,
 ) -> None:
-    """Parse in worker processes (largest files first, so a slow one starts early) and store
-    each result as it comes."""
+    """Parse in worker processes and store each result as it comes."""
     if not jobs:
         return
     n = workers if workers is not None else min(2, os.cpu_count() or 1)
     if len(jobs) < PARALLEL_THRESHOLD:
         n = 1
     pool = ReadPool(read_job, _stopped, Budget(options.max_seconds, options.max_memory), n)
-    ordered = sorted(jobs, key=lambda j: -len(j.data))
+    # With two workers the largest files go first (a slow one starts early); with one, the
+    # walk's order stays (stored in path order, as an in-process read would).
+    ordered = sorted(jobs, key=lambda j: -len(j.data)) if n > 1 else jobs
     with _Batches(store) as batches, closing(pool.run(ordered, idle=batches.commit)) as results:
         for done, (job, result) in enumerate(results, 1):
             batches.begin()

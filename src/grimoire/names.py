@@ -97,6 +97,7 @@ class TermName:
     expansion: str | None = None
     kind: str | None = None
     qualifier: str | None = None  # a disambiguator such as "(architecture)"
+    halves: tuple[str, ...] = ()  # "Eigenvector / Eigenvalue": each half finds the term
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,9 @@ def parse_term(term: str) -> TermName:
     ('LoRA', 'Low-Rank Adaptation', 'Fine-Tuning', 'Low-Rank Adaptation (LoRA)')
     """
     text = " ".join(term.split())
+    paired = _paired(text)
+    if paired is not None:
+        return paired
     m = _PAREN.match(text)
     if m is None:
         base, kind = _split_kind(text)
@@ -153,6 +157,31 @@ def parse_term(term: str) -> TermName:
         # "Dataset API (tf.data)": a short form that is not the initials.
         return TermName(term=text, label=label, base=before, acronym=inside, kind=kind)
     return TermName(term=text, label=label, base=before, kind=kind, qualifier=inside)
+
+
+# "PCA - Principal Component Analysis", "PCA: Principal Component Analysis", "Leaky ReLU / LReLU"
+_PAIR = re.compile(
+    r"^(?P<a>[^()/:]+?)\s*(?P<sep>\s[-\u2013\u2014]\s|:\s|\s/\s|/)\s*(?P<b>[^()/:]+)$"
+)
+
+
+def _paired(text: str) -> TermName | None:
+    """Two names joined by a dash, colon or slash, when one is plainly the other's acronym;
+    a slash between two names that are not ("Eigenvector / Eigenvalue") keeps the whole as
+    the term and lets each half find it (issue 10, defects 9 and 11)."""
+    m = _PAIR.match(text)
+    if m is None:
+        return None
+    a, b, sep = m["a"].strip(), m["b"].strip(), m["sep"].strip()
+    if not a or not b:
+        return None
+    for short, long in ((a, b), (b, a)):
+        if " " not in short and (looks_like_acronym(short) or short.isupper()) \
+                and len(long.split()) >= 2 and is_abbreviation(short, long):
+            return TermName(term=text, label=text, base=long, acronym=short, expansion=long)
+    if sep == "/" and len(a.split()) <= 4 and len(b.split()) <= 4:
+        return TermName(term=text, label=text, base=text, halves=(a, b))
+    return None
 
 
 def _split_kind(text: str) -> tuple[str, str | None]:
@@ -250,6 +279,8 @@ def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -
             found.append(StatedName(f"{parsed.acronym} {parsed.kind}", "acronym with kind", 1))
     if parsed.qualifier:
         found.append(StatedName(parsed.base, "without qualifier", 1))
+    for half in parsed.halves:
+        found.append(StatedName(half, "half of a slash name", 1))
     if parsed.kind:
         found.append(StatedName(parsed.label, "without kind", 1))
         if parsed.label != parsed.base and not parsed.expansion:

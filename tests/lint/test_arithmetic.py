@@ -88,3 +88,44 @@ def test_no_false_flags_in_the_corpora(corpora) -> None:  # type: ignore[no-unty
             text = path.read_text(encoding="utf-8", errors="replace")
             flagged += [(path.name, c.expression) for c in wrong_claims(text)]
     assert flagged == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```\nmemory: 224*224*64=3.2M\n```",  # magnitude suffixes are units, not digits
+        "4096*4096 = 16.7M weights, 64*256 = 16K tokens, 1024*1024*1024 = 1.07B bytes",
+        r"$\frac{16 \times 8192}{4096 \times 4096} \approx 0.8\%$",  # a TeX percentage
+        r"$\frac{22}{7} \approx 3.1$",  # ≈ allows the rough figure
+        "22/7 ≈ 3.2",
+    ],
+)
+def test_units_percentages_and_approximations_are_not_false_alarms(text: str) -> None:
+    claims = list(find_claims(text))
+    assert claims, text
+    assert wrong_claims(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "224*224*64 = 4.2M",  # off by a million
+        r"$\frac{1}{8} = 0.8\%$",  # 12.5%, not 0.8%
+        "22/7 ≈ 4",  # ≈ is not anything goes
+        "3 * 7 = 20",
+    ],
+)
+def test_wrong_results_with_units_are_still_flagged(text: str) -> None:
+    assert len(wrong_claims(text)) == 1, text
+
+
+def test_a_suffix_scales_the_stated_value() -> None:
+    [claim] = find_claims("64*256 = 16K")
+    assert claim.stated == 16000 and claim.stated_text == "16K"
+    [claim] = find_claims(r"$1/8 \approx 12.5\%$")
+    assert claim.approximate and claim.stated == pytest.approx(0.125)
+
+
+def test_a_suffix_may_be_the_unit_of_the_whole_line() -> None:
+    assert wrong_claims("2 experts of 5.6 each: 2 × 5.6 = 11.2B") == []
+    assert len(wrong_claims("2 × 5.6 = 12.2B")) == 1

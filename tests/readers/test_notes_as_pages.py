@@ -6,12 +6,15 @@ real SQLite file and checks the wanted pages, dead links and lookups a user woul
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import grimoire
+from grimoire.cli import main
 from grimoire.knowledge import Grimoire
 
 
@@ -66,3 +69,45 @@ def test_a_link_by_file_name_to_a_note_without_entries_is_not_wanted(
         "other.rst": "Other\n=====\n\nSee :doc:`guide` and `the guide <guide.html>`_.\n",
     })
     assert kb.wanted() == []
+
+
+def test_show_finds_a_slash_name_and_its_halves(kb: Grimoire, tmp_path: Path) -> None:
+    ingest(kb, tmp_path, {
+        "eig.md": "# Eigenvector / Eigenvalue\n\nAn eigenvector keeps its direction.\n",
+    })
+    for name in ("Eigenvector / Eigenvalue", "eigenvalue", "Eigenvector"):
+        assert kb.concept(name).label == "Eigenvector / Eigenvalue"
+
+
+def test_did_you_mean_only_when_likely_right(kb: Grimoire, tmp_path: Path) -> None:
+    ingest(kb, tmp_path, {
+        "ner.md": "# NER\n\nNamed entity recognition tags names in text.\n",
+        "lfai.md": "# Linux Foundation AI And Data\n\nA foundation that hosts projects.\n",
+        "tf.md": "# Transformer\n\nA transformer stacks attention layers.\n",
+    })
+    assert kb.suggest_concepts("Bloom Filter") == ()
+    assert kb.suggest_concepts("Data Parallelism") == ()
+    assert kb.suggest_concepts("Transfomer") == ("Transformer",)
+
+
+def test_show_json_on_a_missing_name_prints_a_json_error(kb: Grimoire, tmp_path: Path) -> None:
+    ingest(kb, tmp_path, {"tf.md": "# Transformer\n\nA transformer stacks attention layers.\n"})
+    kb.close()
+    result = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "kb.db"), "show", "Transfomer", "--json"]
+    )
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["suggestions"] == ["Transformer"]
+    assert "Transfomer" in data["error"]
+
+
+def test_a_shared_word_is_no_suggestion(kb: Grimoire, tmp_path: Path) -> None:
+    ingest(kb, tmp_path, {
+        "fl.md": "# Feature learning\n\nLearning the features themselves.\n",
+        "um.md": "# User matrix\n\nOne row per user.\n",
+        "zp.md": "# Zero padding\n\nPads the border with zeros.\n",
+    })
+    assert kb.suggest_concepts("active-learning") == ()
+    assert kb.suggest_concepts("matrix") == ()
+    assert kb.suggest_concepts("zero-pad") == ("Zero padding",)

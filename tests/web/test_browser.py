@@ -16,7 +16,14 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from tests.web.conftest import Running
 
@@ -69,7 +76,11 @@ def open_context(browser: Browser, server: Running, **options: Any
 def watched_page(context: BrowserContext, watch: Watch) -> Page:
     page = context.new_page()
     page.on("console", lambda m: watch.console.append(f"{m.type}: {m.text}"))
-    page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
+    def dialog(d: Dialog) -> None:
+        watch.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
     page.set_default_timeout(20_000)
     return page
 

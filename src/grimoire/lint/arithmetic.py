@@ -55,18 +55,44 @@ class ArithmeticClaim:
     stated_text: str
     computed: float
     offset: int  # where the claim starts in the text it was found in
+    approximate: bool = False  # stated with ≈ or \approx
 
     @property
     def wrong(self) -> bool:
-        return abs(self.computed - self.stated) > _tolerance(self.stated_text, self.stated)
+        allowed = _tolerance(self.stated_text, self.stated)
+        if self.approximate:
+            allowed = max(allowed, abs(self.stated) * APPROX)
+        if abs(self.computed - self.stated) <= allowed:
+            return False
+        # `2 x 5.6 = 11.2B`: the suffix may name the unit the whole line counts in.
+        scale = _scale(self.stated_text)
+        return scale == 1 or abs(self.computed * scale - self.stated) > allowed
+
+
+# `≈` promises less than `=`: a result within 5% of the stated one is what it says.
+APPROX = 0.05
+# A count written with a magnitude suffix: `3.2M` parameters, `16K` tokens, `1.5B`.
+_SUFFIXES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "G": 1e9, "T": 1e12}
+
+
+def _scale(text: str) -> float:
+    number = text.rstrip("%")
+    return next((f for suffix, f in _SUFFIXES.items() if number.endswith(suffix)), 1.0)
 
 
 def _tolerance(text: str, value: float) -> float:
-    digits = text.split(".")[1] if "." in text else ""
+    number = text.rstrip("%")
+    scale = 1.0
+    for suffix, factor in _SUFFIXES.items():
+        if number.endswith(suffix):
+            number, scale = number[: -len(suffix)], factor
+            break
+    digits = number.split(".")[1] if "." in number else ""
     digits = re.sub(r"\D.*", "", digits)
     # Decimals: one unit in the last place (rounded or truncated). Integers: rounding only,
-    # or "2 + 2 = 5" would pass.
+    # or "2 + 2 = 5" would pass. A percentage's unit is a hundredth of it.
     unit = 10.0 ** -len(digits) if digits else 0.5
+    unit *= scale / 100 if text.endswith("%") else scale
     return unit * (1 + 1e-9) + abs(value) * 1e-12
 
 
@@ -264,16 +290,18 @@ def evaluate(expression: str) -> float | None:
 
 
 _NUMBER_RESULT = re.compile(
-    r"^\s*[" + re.escape(_CURRENCY) + r"]?\s*(?P<num>[-−]?\d+(?:[.,]\d+)?)\s*(?P<pct>%)?"
+    r"^\s*[" + re.escape(_CURRENCY) + r"]?\s*(?P<num>[-−]?\d+(?:[.,]\d+)?)"
+    r"(?P<suffix>[kKMBGT]|bn)?\s*(?P<pct>%|\\%)?"
     r"\s*[" + re.escape(_CURRENCY) + r"]?\s*(?:\\%)?\s*$"
 )
 _EQUALS = re.compile(r"\\approx|≈|\\simeq|=")
+_APPROX = ("\\approx", "≈", "\\simeq")
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
 # Plain-text claims: a run of numbers and operators, "=", a number (at most 200 characters).
 _PLAIN = re.compile(
     r"(?<![\w.])(?P<lhs>[-(]?\d+(?:[.,]\d+)*%?"
     r"(?:\s{0,3}[-+*/×÷^x]\s{0,3}\(?\d+(?:[.,]\d+)*%?\)?){1,12})"
-    r"\s{0,3}(?:=|≈)\s{0,3}(?P<rhs>-?\d+(?:[.,]\d+)*%?)(?![\w.]*\d)"
+    r"\s{0,3}(?P<eq>=|≈)\s{0,3}(?P<rhs>-?\d+(?:[.,]\d+)*(?:[kKMBGT]\b|bn\b)?%?)(?![\w.]*\d)"
 )
 
 
@@ -308,7 +336,11 @@ def _stated(text: str) -> tuple[float, str] | None:
     raw = m.group("num").replace("−", "-")
     raw = raw.replace(",", ".") if re.fullmatch(r"-?\d+,\d{1,2}", raw) else raw.replace(",", "")
     value = float(raw)
-    if m.group("pct"):
+    suffix = m.group("suffix") or ""
+    if suffix:
+        value *= _SUFFIXES[suffix]
+        raw += suffix
+    if m.group("pct") or text.rstrip().endswith("\\%"):
         return value / 100, raw + "%"
     return value, raw
 
@@ -321,13 +353,15 @@ def find_claims(text: str) -> Iterator[ArithmeticClaim]:
         tex, base = m.group(group), m.start(group)
         spans.append((m.start(), m.end()))
         parts = _split_top(tex)
-        for (lhs_at, lhs), (_, rhs) in itertools.pairwise(parts):
+        for (lhs_at, lhs), (rhs_at, rhs) in itertools.pairwise(parts):
             stated = _stated(rhs)
             if stated is None:
                 continue
             computed = evaluate(lhs)
             if computed is not None:
-                yield ArithmeticClaim(lhs.strip(), stated[0], stated[1], computed, base + lhs_at)
+                approx = tex[lhs_at + len(lhs) : rhs_at].strip() in _APPROX
+                yield ArithmeticClaim(lhs.strip(), stated[0], stated[1], computed, base + lhs_at,
+                                      approx)
     for m in _PLAIN.finditer(text):
         if any(a <= m.start() < b for a, b in spans):
             continue
@@ -335,7 +369,8 @@ def find_claims(text: str) -> Iterator[ArithmeticClaim]:
         lhs = m.group("lhs").replace("x", "*")
         computed = evaluate(lhs)
         if stated is not None and computed is not None:
-            yield ArithmeticClaim(m.group("lhs").strip(), stated[0], stated[1], computed, m.start())
+            yield ArithmeticClaim(m.group("lhs").strip(), stated[0], stated[1], computed, m.start(),
+                                  m.group("eq") == "≈")
 
 
 def wrong_claims(text: str) -> list[ArithmeticClaim]:

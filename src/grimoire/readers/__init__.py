@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from grimoire.readers import glossary, html, markdown, mediawiki, rst, text
+from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
 from grimoire.readers.base import Reader, ReadOptions, decode
 from grimoire.readers.markdown import obsidian
 
-READERS: tuple[Reader, ...] = (obsidian, markdown, mediawiki, glossary, rst, html, text)
+# org before obsidian: `#+TITLE:` is stronger evidence than `[[links]]`, which both share.
+READERS: tuple[Reader, ...] = (
+    pdf, notebook, org, obsidian, markdown, mediawiki, glossary, rst, html, text
+)
 
 # Extensions that say nothing about the format: every reader's sniff is tried, in order.
 GENERIC_EXTENSIONS = frozenset({".txt", ".text", ""})
@@ -35,6 +38,8 @@ def detect(path: str, head: str) -> Reader | None:
     None means the file is not a note (an image, an archive, an unknown extension).
     """
     ext = PurePath(path).suffix.lower()
+    if ext in markdown.extensions and mediawiki.outweighs_markdown(head):
+        return mediawiki  # wikitext saved as `.md`: the content outweighs the extension
     if ext in GENERIC_EXTENSIONS:
         candidates = list(READERS)
     else:
@@ -50,6 +55,22 @@ def sniff_head(data: bytes, path: str) -> str:
     return decode(data[:SNIFF_BYTES], path)
 
 
+def binary_reader(path: str, data: bytes) -> Reader | None:
+    """The reader of a format that is binary by design (PDF), when the file is one of it.
+
+    Such a reader has `binary = True`; its `sniff` sees the head as Latin-1, byte for byte.
+    """
+    ext = PurePath(path).suffix.lower()
+    head = data[:SNIFF_BYTES].decode("latin-1")
+    for reader in READERS:
+        if getattr(reader, "binary", False) and ext in reader.extensions and reader.sniff(
+            head, path
+        ):
+            return reader
+    return None
+
+
 __all__ = [
-    "GENERIC_EXTENSIONS", "READERS", "ReadOptions", "Reader", "by_name", "detect", "sniff_head",
+    "GENERIC_EXTENSIONS", "READERS", "ReadOptions", "Reader", "binary_reader", "by_name", "detect",
+    "sniff_head",
 ]

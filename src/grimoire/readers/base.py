@@ -15,8 +15,12 @@ from grimoire.model import Document
 class Reader(Protocol):
     """One input format. A module with these attributes is a reader."""
 
-    name: str
-    extensions: tuple[str, ...]
+    # Read-only, so that a module's `extensions = (".md", ".markdown")` satisfies it.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
 
     def sniff(self, head: str, path: str) -> bool:
         """Whether `head` (the first few KB of the decoded file) looks like this format."""

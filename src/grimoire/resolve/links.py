@@ -175,7 +175,8 @@ def link_key(target: str) -> tuple[str, str]:
     if "%" in name:
         name = unquote(name)
     name = name.rstrip("/")
-    if "/" in name:
+    if "/" in name and " / " not in name:
+        # a path (`notes/LoRA.md`); "Eigenvector / Eigenvalue" is one name with a slash
         name = name.rsplit("/", 1)[1]
     name = _NOTE_EXT.sub("", name).strip()
     return name, normalize(name)

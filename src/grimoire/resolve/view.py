@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from grimoire.errors import NotFound
 from grimoire.model import ConceptId, Span
@@ -35,8 +36,11 @@ def find_concept(store: ConceptSQL, name: str) -> ConceptId:
     Raises NotFound with "did you mean" suggestions, or listing the candidates when two
     concepts share the name (`LDA`).
     """
-    norm = link_key(name)[1] or normalize(name)
-    found = store.concepts_named(norm)
+    # The name as typed first ("Fully-connected/Linear" is one name), then as a link reads it
+    # (`notes/LoRA.md` -> "LoRA").
+    found = store.concepts_named(normalize(name))
+    if not found and link_key(name)[1]:
+        found = store.concepts_named(link_key(name)[1])
     if not found:
         raise NotFound(f"no concept named {name!r}", suggestions=suggest(store, name))
     top = found[0][1]
@@ -55,13 +59,34 @@ def suggest(store: ConceptSQL, name: str, limit: int = 5) -> tuple[str, ...]:
     if not names:
         return ()
     query = normalize(name)
-    matches = process.extract(query, sorted(names), scorer=fuzz.WRatio, limit=None,
+    matches = process.extract(query, sorted(names), scorer=fuzz.WRatio, limit=limit * 4,
                               score_cutoff=70)
-    # WRatio rewards a short name inside a long one; rank near-spellings first. Ties fall back
-    # to the name itself, so that every store with the same content suggests the same names
-    # (issue 11, item 13), whatever order its rows were written in.
-    ranked = sorted(matches, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
+    # WRatio rewards a short name inside a long one ('Bloom Filter' -> 'NER', 'Data
+    # Parallelism' -> 'Linux Foundation AI And Data'); offer only what is likely right: a near
+    # spelling of the whole name, or the same words in another order (issue 10, defect 11).
+    likely = [m for m in matches if _likely_meant(query, m[0])]
+    # Ties fall back to the name itself, so that every store with the same content suggests
+    # the same names (issue 11, item 13), whatever order its rows were written in.
+    ranked = sorted(likely, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
     return tuple(dict.fromkeys(names[m[0]] for m in ranked))[:limit]
+
+
+TYPO_EVERY = 6  # one edit per this many characters: "Transfomer" -> "Transformer"
+WORD_ORDER = 95  # fuzz.token_sort_ratio: the same words in another order
+INFLECTION = 4  # a name cut short by a few letters: "zero pad" -> "zero padding"
+
+
+def _likely_meant(query: str, candidate: str) -> bool:
+    """Whether `candidate` is plausibly what `query` meant (both normalised): a near spelling,
+    the same words reordered, or the same name with a longer ending. A shared word alone
+    ('active learning' / 'feature learning', 'matrix' / 'user matrix') is not enough."""
+    shorter = min(len(query), len(candidate))
+    if Levenshtein.distance(query, candidate) <= max(1, shorter // TYPO_EVERY):
+        return True
+    if fuzz.token_sort_ratio(query, candidate) >= WORD_ORDER:
+        return True
+    a, b = sorted((query, candidate), key=len)
+    return len(a) >= 6 and b.startswith(a) and len(b) - len(a) <= INFLECTION
 
 
 def _names_by_norm(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -236,9 +236,21 @@ def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
     return StoreError(f"cannot open the database: {e}", path)
 
 
+def _unreadable_row(error: BaseException) -> bool:
+    # Grimoire writes only valid UTF-8 text and JSON it made itself, so a row that does not
+    # decode was changed under it: damage that SQLite's page checks cannot see.
+    if isinstance(error, sqlite3.OperationalError):
+        return "could not decode" in str(error).casefold()
+    return isinstance(error, (UnicodeDecodeError, json.JSONDecodeError))
+
+
 def is_damage(error: BaseException) -> bool:
-    """True when `error` is SQLite reporting a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+    """True when `error` is SQLite reporting a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB),
+    or text that is not UTF-8: Grimoire writes only UTF-8 (file names that are not are
+    stored escaped), and `quick_check` does not look inside the rows."""
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if isinstance(error, sqlite3.OperationalError) and "decode to UTF-8" in str(error):
+        return True
     return isinstance(error, sqlite3.DatabaseError) and code in (_CORRUPT, _NOTADB)
 
 
@@ -496,7 +508,7 @@ class SQLiteStore(ConceptSQL, SearchSQL):
         """
         if isinstance(error, CorruptDatabase):
             return error
-        if is_damage(error) or self.damaged():
+        if is_damage(error) or _unreadable_row(error) or self.damaged():
             return CorruptDatabase(DAMAGED, self.path)
         return None
 

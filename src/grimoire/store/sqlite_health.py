@@ -59,11 +59,15 @@ def check(path: str) -> Health:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
                 problems.append(f"not a Grimoire database (application_id {app_id:#x})")
+        except sqlite3.DatabaseError as e:
+            return Health(path, False, (f"SQLite cannot read it: {e}",))
+        try:
             rows = conn.execute("PRAGMA integrity_check(100)").fetchall()
             problems.extend(str(r[0]) for r in rows if r[0] != "ok")
         except sqlite3.DatabaseError as e:
-            problems.append(f"SQLite cannot read it: {e}")
-            return Health(path, False, tuple(problems))
+            # Damage can stop the check itself; the ingested folders may still be readable.
+            problems.append(f"SQLite's integrity check stopped: {e}")
+        problems.extend(_row_problems(conn))
         problems.extend(_fts_problems(p, conn))
         try:
             roots = tuple(r for (r,) in conn.execute(
@@ -73,6 +77,24 @@ def check(path: str) -> Health:
     finally:
         conn.close()
     return Health(path, not problems, tuple(problems), roots)
+
+
+def _row_problems(conn: sqlite3.Connection) -> list[str]:
+    """Rows whose text no longer decodes: bytes changed inside a cell keep the page valid."""
+    problems = []
+    try:
+        tables = [n for (n,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
+            "'CREATE VIRTUAL%' ORDER BY name")]
+    except sqlite3.DatabaseError as e:
+        return [f"the schema cannot be read: {e}"]
+    for table in tables:
+        try:
+            for _ in conn.execute(f'SELECT * FROM "{table}"'):
+                pass
+        except sqlite3.Error as e:
+            problems.append(f"table {table}: a row cannot be read ({str(e)[:80]})")
+    return problems
 
 
 def _fts_problems(path: Path, conn: sqlite3.Connection) -> list[str]:

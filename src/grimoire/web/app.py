@@ -29,7 +29,7 @@ from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
 from grimoire.web import layout
-from grimoire.web.render import concept_href, safe_url
+from grimoire.web.render import concept_href, math_text, safe_url
 from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
 from grimoire.web.site import Settings, Site, link_status
 from grimoire.web.sources import IMAGE_TYPES
@@ -240,8 +240,13 @@ def _not_found(e: NotFound) -> JSONResponse:
     return JSONResponse({"error": str(e), "suggestions": list(e.suggestions)}, 404)
 
 
+MARKDOWN_FORMATS = {"markdown", "obsidian"}
+
+
 def _md_filter(site: Site) -> Any:
-    def md(text: str, path: str = "") -> Markup:
+    def md(text: str, path: str = "", format: str = "markdown") -> Markup:
+        if format not in MARKDOWN_FORMATS:
+            return site.renderer.text(text)
         return site.renderer.markdown(
             text, (lambda target: site.files.image_url(path, target)) if path else None)
     return md
@@ -261,8 +266,9 @@ def snippet_html(snippet: str) -> Markup:
 
 
 def answer_html(answer: Answer) -> Markup:
-    """The answer text, escaped, math rendered, `[n]` turned into links to its citation."""
-    body = str(Markup.escape(answer.answer))
+    """The answer text, escaped, math rendered, `[n]` turned into links to its citation
+    (MathML never holds `[n]` in a text node of its own: brackets are separate `mo`s)."""
+    body = str(math_text(answer.answer))
     known = {c.n for c in answer.citations}
     body = _CITE.sub(lambda m: f'<a class="cite" href="#cite-{m.group(1)}">[{m.group(1)}]</a>'
                      if int(m.group(1)) in known else m.group(0), body)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 import nh3
-from defusedxml import ElementTree  # type: ignore[import-untyped]
+from defusedxml import ElementTree
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -178,18 +178,38 @@ class Renderer:
         maths: list[Markup] = env["math"]
         return Markup(_MATH_SLOT.sub(lambda m: _slot(maths, m), out))
 
+    def text(self, text: str) -> Markup:
+        """Text that is not Markdown (a glossary, a wiki page as read): paragraphs at blank
+        lines, `$…$` and `$$…$$` rendered, everything else escaped."""
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        return Markup("\n".join("<p>" + str(math_text(p)).replace("\n", "<br>") + "</p>"
+                                for p in paragraphs))
+
     def inline(self, text: str) -> Markup:
-        """One line (a title, a heading) with math rendered and nothing else."""
-        return _inline(text)
+        """One line (a title, a heading, a quote) with math rendered and nothing else."""
+        return math_text(text)
 
 
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 _INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
+_DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
 
 
 def _slot(maths: list[Markup], m: re.Match[str]) -> str:
     n = int(m.group(1))
     return str(maths[n]) if n < len(maths) else ""
+
+
+def math_text(text: str) -> Markup:
+    """Escaped text with its `$$…$$` and `$…$` formulas rendered."""
+    pieces: list[str] = []
+    last = 0
+    for m in _DISPLAY_MATH.finditer(text):
+        pieces.append(str(_inline(text[last:m.start()])))
+        pieces.append(f'<span class="math-block">{math_html(m.group(1).strip(), True)}</span>')
+        last = m.end()
+    pieces.append(str(_inline(text[last:])))
+    return Markup("".join(pieces))
 
 
 def _inline(text: str) -> Markup:
@@ -217,7 +237,9 @@ def _render_math_inline(self: RendererHTML, tokens: list[Token], idx: int,
 def _render_math_block(self: RendererHTML, tokens: list[Token], idx: int,
                        options: OptionsDict, env: EnvType) -> str:
     slot = _store_math(env, math_html(tokens[idx].content.strip(), True))
-    return f'<div class="math-block">{slot}</div>\n' if tokens[idx].block else slot
+    if tokens[idx].block:
+        return f'<div class="math-block">{slot}</div>\n'
+    return f'<span class="math-block">{slot}</span>'
 
 
 def _render_fence(self: RendererHTML, tokens: list[Token], idx: int,

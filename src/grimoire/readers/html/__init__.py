@@ -152,7 +152,7 @@ class _Reader:
         self.root = root
         self.map = SourceMap(src, root)
         page = read_meta(root, self.map, path)
-        self.title, self.meta, self.problems = page.title, page.meta, page.problems
+        self.title, self.meta, self.problems = site_title(page.title), page.meta, page.problems
         self.bib, self.tex = page.bib, page.tex
         self.caption = ""
         self.blocks: list[Block] = []
@@ -315,6 +315,10 @@ class _Reader:
 
     def definition_list(self, dl: LexborNode) -> None:
         """One block per dt/dd group, one Entry per dt."""
+        if "glossary" in (dl.attributes.get("class") or "").split():
+            # Sphinx's `dl.glossary` is the glossary: the section heading above it
+            # ("General Concepts") is not a term of its own.
+            self.glossary.discard_open()
         groups: list[tuple[list[LexborNode], list[LexborNode]]] = []
         stack = [dl.child] if dl.child is not None else []
         while stack:
@@ -418,6 +422,20 @@ def _read_file(data: bytes, path: str) -> list[Document]:
             problems=tuple(reader.problems),
         )
     ]
+
+
+# " — toykit 1.2 documentation", " | Project Docs", " - My Wiki": the site, not the page.
+_SITE_SUFFIX = re.compile(
+    r"\s+[\u2014\u2013|\u00b7-]\s+[^\u2014\u2013|]{0,80}?"
+    r"\b(?:documentation|docs|manual|handbook|wiki|reference|guide|blog)\b[^\u2014\u2013|]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def site_title(title: str) -> str:
+    """A page title without the site's suffix (issue 10, defect 2)."""
+    stripped = _SITE_SUFFIX.sub("", title).strip()
+    return stripped or title
 
 
 def read(data: bytes, path: str) -> list[Document]:

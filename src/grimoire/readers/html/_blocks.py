@@ -184,10 +184,16 @@ class HeadingGlossary:
             return
         if len(text) <= 3 or (self._term_level is not None and level < self._term_level):
             return  # a letter heading ("A", "0-9") between terms
+        if text.rstrip().endswith(":"):
+            return  # a sentence set as a heading ("The API uses these words:")
         if self._term_level is None:
             self._term_level = level
         if level == self._term_level:
             self._term = _Term(text, line, line)
+
+    def discard_open(self) -> None:
+        """Forget the open term: what follows is a glossary of its own (Sphinx `dl.glossary`)."""
+        self._term = None
 
     def add(self, block: Block) -> None:
         """A block of the open term's definition, if a term is open."""

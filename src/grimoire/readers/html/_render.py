@@ -140,8 +140,8 @@ def hidden(node: LexborNode) -> bool:
     attrs = node.attributes
     if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
         return True
-    style = attrs.get("style")
-    return bool(style) and "display:none" in style.replace(" ", "").lower()
+    style = attrs.get("style") or ""
+    return "display:none" in style.replace(" ", "").lower()
 
 
 def plain(root: LexborNode) -> str:
@@ -293,9 +293,10 @@ class Renderer:
                 if sibling is not None:
                     node = sibling
                     break
-                node = node.parent
-                if node is None:
+                parent = node.parent
+                if parent is None:
                     return
+                node = parent
 
     def _enter(self, node: LexborNode) -> bool:
         tag = (node.tag or "").lower()
@@ -337,6 +338,8 @@ class Renderer:
             self._image(node)
             return False
         if tag == "a":
+            if _is_permalink(node):
+                return False  # Sphinx/MkDocs `¶` after a heading or term is not text
             self._links[node.mem_id] = (len(self.parts), node.attributes.get("href") or "")
             return True
         if tag in ("ul", "ol", "menu"):
@@ -431,9 +434,20 @@ class Renderer:
     def _link(self, node: LexborNode, href: str, label: str | None) -> None:
         bare = _CONTROL.sub("", href)
         low = bare.lower()
-        if not bare or low.startswith(_BAD_SCHEMES) or bare.startswith("#"):
+        if not bare or low.startswith(_BAD_SCHEMES):
             return
         span = self._span(node)
+        fragment = unquote(bare.partition("#")[2])
+        if fragment.startswith("term-") and not low.startswith(("http://", "https://", "//")):
+            # Sphinx's glossary cross-reference (`#term-fit`, `api.html#term-API`): a link to
+            # the term, on this page or another; its text is the term as the author wrote it.
+            self.marks.links.append(
+                Link(label or fragment[5:].replace("-", " "), LinkKind.REF, span, label,
+                     fragment=fragment)
+            )
+            return
+        if bare.startswith("#"):
+            return
         if low.startswith(("http://", "https://", "//")):
             self.marks.links.append(Link(bare, LinkKind.URL, span, label))
             return
@@ -458,6 +472,15 @@ class Renderer:
         lines = ("".join(self.parts)).split("\n")
         out = (" ".join(line.split()).replace(_INDENT, "  ") for line in lines)
         return "\n".join(line for line in out if line.strip() and not _MARKER_ONLY.fullmatch(line))
+
+
+_PERMALINK_CLASSES = frozenset({"headerlink", "anchor-link", "header-anchor", "anchorjs-link"})
+
+
+def _is_permalink(node: LexborNode) -> bool:
+    """A heading's or term's own permalink (`<a class="headerlink" href="#x">¶</a>`)."""
+    classes = set((node.attributes.get("class") or "").split())
+    return bool(classes & _PERMALINK_CLASSES)
 
 
 def _tex_annotation(math: LexborNode) -> LexborNode | None:

@@ -61,7 +61,6 @@ from grimoire.readers.markdown._blocks import (
     PLAIN,
     Block,
     Flavor,
-    Heading,
     Parsed,
     build_parser,
     parse,
@@ -149,7 +148,9 @@ def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]
 
 def _block_span(block: Block, path: str) -> Span:
     lines = [ln for ln, _ in block.units]
-    lines += [x.span.start_line for x in (*block.links, *block.math, *block.images)]
+    lines += [x.span.start_line for x in block.links]
+    lines += [x.span.start_line for x in block.math]
+    lines += [x.span.start_line for x in block.images]
     return Span(path, min(lines), max(lines))
 
 
@@ -196,8 +197,10 @@ def build_passages(blocks: list[Block], path: str) -> list[Passage]:
 # --------------------------------------------------------------------------- entries and documents
 
 
-def title_of(parsed: Parsed, path: str) -> str:
-    """Front matter `title`, else the first level-1 heading, else the file stem."""
+def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
+    """Front matter `title`, else the first level-1 heading (or, with `any_heading`, the first
+    heading of any level), else the file stem: a slug (`neural-networks-2`) is the title only
+    when nothing better exists (issue 10, defect 8)."""
     title = parsed.front.meta.get("title")
     if isinstance(title, str) and title.strip():
         return collapse(title)
@@ -207,6 +210,8 @@ def title_of(parsed: Parsed, path: str) -> str:
             Problem("front matter title is not a string", Span(path, line, line))
         )
     h1 = next((h.title for h in parsed.headings if h.level == 1), None)
+    if h1 is None and any_heading and parsed.headings:
+        h1 = parsed.headings[0].title
     return h1 or PurePath(path).stem
 
 
@@ -326,26 +331,27 @@ def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
     whole = meta.get("glossary") is True or str(meta.get("layout", "")).lower() == "glossary"
     heads = parsed.headings
     entries: list[Entry] = []
+    # The open headings above the current one, each with whether it or one above it names a
+    # glossary: one pass, since walking back per heading is quadratic in the heading count.
+    stack: list[tuple[int, bool]] = []
     for k, h in enumerate(heads):
-        under = whole or any(_GLOSSARY_HEADING.search(a.title) for a in _ancestors(heads, k))
+        while stack and stack[-1][0] >= h.level:
+            stack.pop()
+        under = whole or (bool(stack) and stack[-1][1])
+        stack.append((h.level, under or bool(_GLOSSARY_HEADING.search(h.title))))
         if not under or len(h.title) <= 1:
             continue
         nxt = heads[k + 1].index if k + 1 < len(heads) else len(parsed.blocks)
         if nxt == h.index:
             continue  # no text directly beneath: a letter or group heading
-        end = next((g.index for g in heads[k + 1 :] if g.level <= h.level), len(parsed.blocks))
+        end = next(
+            (heads[j].index for j in range(k + 1, len(heads)) if heads[j].level <= h.level),
+            len(parsed.blocks),
+        )
         blocks = parsed.blocks[h.index : end]
         last = max((ln for b in blocks for ln, _ in b.units), default=h.line)
         entries.append(entry_from_blocks(h.title, blocks, Span(path, h.line, last)))
     return entries
-
-
-def _ancestors(heads: list[Heading], k: int) -> Iterable[Heading]:
-    level = heads[k].level
-    for h in reversed(heads[:k]):
-        if h.level < level:
-            yield h
-            level = h.level
 
 
 def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
@@ -424,7 +430,8 @@ def read_with(
     if preprocess is not None:
         text = preprocess(text)
     parsed = parse(text, path, md, flavor)
-    return parsed, title_of(parsed, path)
+    # An Obsidian note's name is its file name; a web page's is its first heading.
+    return parsed, title_of(parsed, path, any_heading=fmt == name)
 
 
 # --------------------------------------------------------------------------- reader protocol

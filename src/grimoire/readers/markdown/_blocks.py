@@ -643,9 +643,9 @@ class _Walker:
             return
         if tok.content.lstrip()[:4].lower() == "<pre":
             text = html.unescape(stripped)
-            for k, ln in enumerate(text.split("\n")):
-                if ln.strip():
-                    block.units.append((start + k, ln.rstrip()))
+            for k, row in enumerate(text.split("\n")):
+                if row.strip():
+                    block.units.append((start + k, row.rstrip()))
             block.kind, block.joiner = "code", "\n"
             return
         # The visible text may still hold Markdown-level marks: math, wikilinks, entities.

@@ -148,12 +148,12 @@ def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
             data = _parse_yaml(body, 2, path, fm)
         meta = _json_safe(data, [MAX_META_NODES]) if data is not None else {}
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as e:
-        at = 1
+        where = 1
         mark = getattr(e, "problem_mark", None)
         if mark is not None:
-            at = 2 + mark.line
+            where = 2 + int(mark.line)
         reason = getattr(e, "problem", None) or str(e).split("\n")[0]
-        fm.problems.append(Problem(f"invalid front matter: {reason}", Span(path, at, at)))
+        fm.problems.append(Problem(f"invalid front matter: {reason}", Span(path, where, where)))
         fm.related.clear()
         fm.references.clear()
         fm.end_line = end_line

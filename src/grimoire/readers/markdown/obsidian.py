@@ -65,6 +65,9 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     malformed = False
     if src.startswith("]]", j) and j + 2 <= end:
         stop = j + 2
+        if src.startswith("(", stop):
+            # `[[Author, 2016]](https://...)`: a Markdown link whose text is in brackets.
+            return False
     elif embed and (j + 1 >= end or src[j + 1] == "\n"):
         # `![[Pasted image.png]` at a line end: the author's intent is clear; read and report.
         malformed, stop = True, j + 1
@@ -260,7 +263,7 @@ def sniff(head: str, path: str) -> bool:
             prose.append(line)
     text = "\n".join(prose)
     if "[[" in text:
-        for m in re.finditer(r"\[\[([^\[\]\n]{1,200})\]\]", text):
+        for m in re.finditer(r"\[\[([^\[\]\n]{1,200})\]\](?!\()", text):
             inner = m.group(1)
             if (
                 inner not in markdown.DOC_MARKERS

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from grimoire.model import Entry, Image, Link, Math, Passage, Problem, Reference, Span
 from grimoire.readers.base import collapse
@@ -142,7 +142,14 @@ def section_tree(sections: Sequence[tuple[str, int, int]]) -> list[dict[str, Any
     return root
 
 
-def _marks(lines: Sequence[Line]) -> dict[str, tuple[Any, ...]]:
+class _Marks(TypedDict):
+    links: tuple[Link, ...]
+    math: tuple[Math, ...]
+    images: tuple[Image, ...]
+    references: tuple[Reference, ...]
+
+
+def _marks(lines: Sequence[Line]) -> _Marks:
     return {
         "links": tuple(x for ln in lines for x in ln.links),
         "math": tuple(x for ln in lines for x in ln.math),

@@ -204,6 +204,8 @@ def read_wikitext(
         meta["dated_items"] = dated
     if renderer.languages:
         meta["interlanguage"] = renderer.languages
+    if renderer.properties:
+        meta["properties"] = renderer.properties
     return WikiPage(pack(blocks, path), entries, list(dict.fromkeys(renderer.tags)), problems, meta)
 
 
@@ -219,6 +221,7 @@ class _Renderer:
         self.lines: list[Line] = []
         self.tags: list[str] = []
         self.languages: list[str] = []
+        self.properties: dict[str, list[str]] = {}
         self.problems: list[Problem] = []
         self.cur = _Cur(src_start=0)
         self.stack: list[_Cur] = []
@@ -372,6 +375,14 @@ class _Renderer:
             return
         if not forced and colon and _LANGUAGE_LINK.fullmatch(ns):
             self.languages.append(target)
+            return
+        prop, sep, value = target.partition("::")
+        if sep and prop.strip():
+            # Semantic MediaWiki `[[domain::NLP]]` states a property: data, not a link to a
+            # page (issue 10, 11). The value shows as text and is kept in the page's meta.
+            shown = value.split("|")[-1].strip() if node.text is None else str(node.text).strip()
+            self.properties.setdefault(prop.strip(), []).append(value.split("|")[0].strip())
+            self.emit(shown, offset, end)
             return
         label: str | None = None
         if node.text is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from docutils import nodes, utils
 from docutils.parsers import rst
@@ -211,9 +211,9 @@ class Glossary(_Tolerant):
             item.line = terms[0][1]
             for text, lineno in terms:
                 inline, msgs = self.state.inline_text(text, lineno)
-                term = nodes.term(text, "", *inline)
-                term.line = lineno
-                item += term
+                term_node = nodes.term(text, "", *inline)
+                term_node.line = lineno
+                item += term_node
                 messages.extend(msgs)
             while body and not body[-1][0].strip():
                 body.pop()
@@ -337,8 +337,10 @@ class Inliner(states.Inliner):
         if wanted:
             role_fn, messages = roles.role(wanted, self.language, lineno, self.reporter)
             if role_fn is not None:
-                made, more = role_fn(wanted, rawsource, text, lineno, self)
-                return made, [m for m in messages if m["level"] >= 2] + more
+                made, more = role_fn(wanted, rawsource, text, lineno, self, {}, [])
+                # The stubs type the messages as references; docutils returns system messages.
+                extra = cast(list[nodes.system_message], list(more))
+                return list(made), [m for m in messages if m["level"] >= 2] + extra
         title, target = explicit_title(utils.unescape(text))
         shown = title or (target[1:].rsplit(".", 1)[-1] if target.startswith("~") else target)
         return [nodes.inline(rawsource, shown)], []
@@ -403,7 +405,7 @@ class SphinxParser(rst.Parser):
         super().parse(inputstring, document)
 
 
-class DocReader(standalone.Reader):  # type: ignore[misc]
+class DocReader(standalone.Reader):  # type: ignore[type-arg]
     """The standalone reader without `DanglingReferences` (see the module docstring)."""
 
     def get_transforms(self) -> list[Any]:

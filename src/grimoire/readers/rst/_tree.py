@@ -171,7 +171,7 @@ class Walker:
             for fld in info.findall(nodes.field):
                 self.meta[fld[0].astext()] = fld[1].astext()
             for child in info.children:
-                if not isinstance(child, nodes.field):
+                if isinstance(child, nodes.Element) and not isinstance(child, nodes.field):
                     self.meta[child.tagname] = child.astext()
         labels = self._labels()
         if labels:
@@ -187,8 +187,10 @@ class Walker:
                 continue
             if isinstance(node, nodes.section):
                 out[label] = collapse(node[0].astext())
-            elif isinstance(node, nodes.definition_list) and node.next_node(nodes.term):
-                out[label] = collapse(node.next_node(nodes.term).astext())
+            elif isinstance(node, nodes.definition_list):
+                first = node.next_node(nodes.term)
+                if first is not None:
+                    out[label] = collapse(first.astext())
         return out
 
     def _sequence(self, parent: nodes.Element, path: tuple[str, ...], glossary: bool) -> None:
@@ -196,7 +198,8 @@ class Walker:
         for child in parent.children:
             here = (*path, rubric) if rubric else path
             if isinstance(child, nodes.section):
-                title = collapse(self._inline(child[0], [])) if len(child) else ""
+                head = child[0] if len(child) else None
+                title = collapse(self._inline(head, [])) if isinstance(head, nodes.Element) else ""
                 self.title = self.title or title
                 new = (*path, title)
                 self._sequence(child, new, glossary or bool(_GLOSSARY_TITLE.search(title)))
@@ -394,13 +397,13 @@ class Walker:
 
     def _children(
         self,
-        node: nodes.Element,
+        node: nodes.Node,
         records: list[Record],
         sep: str = "\n\n",
         skip_label: bool = False,
     ) -> str:
         parts = []
-        for child in node.children:
+        for child in node.children if isinstance(node, nodes.Element) else ():
             if skip_label and isinstance(child, nodes.label):
                 continue
             text = self._render(child, records)

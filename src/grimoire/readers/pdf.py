@@ -1,0 +1,311 @@
+"""PDF (papers, lecture notes, slides) through pypdf's text layer.
+
+How a PDF reads:
+
+- A citation names the page. In a PDF's spans the "lines" are page numbers: a passage on
+  page 12 has `Span(path, 12, 12)`, and `paper.pdf:12` opens page 12 (`#page=12` in a viewer).
+  A passage never crosses a page, and its heading path is `("p. 12",)` so that a hit shows its
+  page beside the title. `Document.meta["span_unit"]` is `"page"`.
+- Text is read page by page (pypdf `extract_text`), words broken at a line end by a hyphen are
+  joined, and each page is cut at line ends into passages of about 1000 characters.
+- Title: the metadata `/Title` when it is a real title (not empty, not "untitled", not a file
+  name such as "Microsoft Word - draft.docx"), else the largest text on the first page, else the
+  first line of the first page, else the file stem.
+- A PDF without a text layer (a scan: pages of images) is refused with that reason, and pages
+  with images but no text in an otherwise textual PDF are reported as problems, page by page.
+- An encrypted PDF opens when it needs no password to read (the common "owner password only"
+  case); otherwise it fails with "encrypted PDF: a password is needed". A damaged file fails with
+  pypdf's reason. Both are `ReadError`s naming the file; nothing is half-stored.
+- Bounds, because pypdf's time and memory grow with what a page draws (py-pdf/pypdf #2790,
+  #3167): at most `MAX_PAGES` pages and `MAX_CHARS` characters are read (the rest is reported as
+  a problem), and a page whose content streams exceed `MAX_PAGE_STREAM` bytes (a vector drawing,
+  not prose) is skipped with a problem. Pages are extracted one at a time and only their text is
+  kept, so memory follows one page, not the file.
+- No entries: a paper or a slide deck is a page to search and cite; its title names it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import PurePath
+from typing import Any
+
+from grimoire.errors import ReadError
+from grimoire.model import Document, Passage, Problem, Span
+
+name = "pdf"
+extensions: tuple[str, ...] = (".pdf",)
+binary = True  # read from bytes; never decoded as text
+
+MAX_PAGES = 2000
+MAX_CHARS = 4_000_000
+MAX_PAGE_STREAM = 8 * 1024 * 1024
+PASSAGE_CHARS = 1000
+
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
+_JUNK_TITLE = re.compile(
+    r"^(?:untitled|title|document\d*|slide\s*\d*|presentation\d*|microsoft \w+ - .*|"
+    r".*\.(?:docx?|pptx?|tex|dvi|pdf|indd|odt|rtf|txt))$",
+    re.I,
+)
+
+
+def sniff(head: str, path: str) -> bool:
+    """The `%PDF-` header within the first KB (some writers put junk before it)."""
+    return "%PDF-" in head[:1024]
+
+
+class _Collect(logging.Handler):
+    """pypdf reports what it repaired through `logging`; those become the file's problems."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = " ".join(record.getMessage().split())
+        if message and message not in self.messages and len(self.messages) < 20:
+            self.messages.append(message)
+
+
+@contextmanager
+def _pypdf_reports() -> Iterator[_Collect]:
+    """pypdf's log records and warnings, kept for the reader instead of printed."""
+    handler = _Collect()
+    logger = logging.getLogger("pypdf")
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield handler
+        handler.messages.extend(str(w.message) for w in caught[:20])
+    finally:
+        logger.removeHandler(handler)
+
+
+def _open(data: bytes, path: str) -> Any:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import DependencyError, PdfReadError
+    except ImportError as e:  # pragma: no cover - pypdf is a dependency
+        raise ReadError(f"reading PDF needs pypdf ({e})", path) from e
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except DependencyError as e:
+                raise ReadError(
+                    "encrypted PDF (AES): reading it needs the 'cryptography' package", path
+                ) from e
+            if not opened:
+                raise ReadError("encrypted PDF: a password is needed to read it", path)
+        len(reader.pages)  # parses the page tree: a broken one fails here, not midway
+    except ReadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as e:
+        raise ReadError(f"damaged or not a PDF: {e}", path) from e
+    except RecursionError as e:
+        raise ReadError("damaged PDF: objects nested too deeply", path) from e
+    return reader
+
+
+def _meta(reader: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    try:
+        info = reader.metadata
+    except Exception:
+        return out
+    if not info:
+        return out
+    for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer"):
+        try:
+            value = info.get(key)
+        except Exception:
+            continue
+        if isinstance(value, str) and value.strip():
+            out[key[1:].lower()] = " ".join(value.split())
+    return out
+
+
+def _stream_bytes(page: Any) -> int:
+    """Encoded size of a page's content streams, read without decoding them."""
+    try:
+        contents = page.get("/Contents")
+        if contents is None:
+            return 0
+        contents = contents.get_object()
+        items = contents if isinstance(contents, list) else [contents]
+        total = 0
+        for item in items:
+            obj = item.get_object()
+            length = obj.get("/Length", 0)
+            total += int(length.get_object() if hasattr(length, "get_object") else length)
+        return total
+    except Exception:
+        return 0
+
+
+def _has_images(page: Any) -> bool:
+    try:
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        if xobjects is None:
+            return False
+        return any(
+            x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values()
+        )
+    except Exception:
+        return False
+
+
+def _page_text(page: Any, sizes: list[tuple[float, str]] | None) -> str:
+    if sizes is None:
+        return str(page.extract_text() or "")
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if text.strip():
+            scale = abs(float(tm[3]) * float(cm[3])) or 1.0
+            sizes.append((round(float(size) * scale, 1), text))
+
+    return str(page.extract_text(visitor_text=visit) or "")
+
+
+def _clean(text: str) -> list[str]:
+    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    return [" ".join(line.split()) for line in text.split("\n")]
+
+
+def _passages(lines: list[str], page: int, path: str) -> list[Passage]:
+    """A page's lines cut at line ends into pieces of about PASSAGE_CHARS, sentence ends first."""
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        if not line:
+            continue
+        current.append(line)
+        size += len(line) + 1
+        if (size >= PASSAGE_CHARS and _SENTENCE_END.search(line)) or size >= 2 * PASSAGE_CHARS:
+            out.append(" ".join(current))
+            current, size = [], 0
+    if current:
+        out.append(" ".join(current))
+    span = Span(path, page, page)
+    return [Passage(text=t, span=span, heading_path=(f"p. {page}",)) for t in out]
+
+
+def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str]) -> str | None:
+    title = meta.get("title", "")
+    if title and not _JUNK_TITLE.match(title) and len(title) <= 300:
+        return title
+    if sizes:
+        biggest = max(s for s, _ in sizes)
+        body = sorted(s for s, _ in sizes)[len(sizes) // 2]
+        if biggest > body * 1.15:
+            words = " ".join(t for s, t in sizes if s >= biggest * 0.95).split()
+            if 1 <= len(words) <= 30:
+                return " ".join(words)
+    return next((line for line in first if len(line) >= 3), None)
+
+
+def _ranges(pages: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = pages[0]
+    for p in [*pages[1:], -1]:
+        if p != prev + 1:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+            start = p
+        prev = p
+    return ", ".join(parts)
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    with _pypdf_reports() as reports:
+        doc = _read(data, path)
+    if not reports.messages:
+        return [doc]
+    repaired = tuple(Problem(f"pypdf: {m}", Span(path, 1, 1)) for m in reports.messages)
+    return [replace(doc, problems=(*repaired, *doc.problems))]
+
+
+def _read(data: bytes, path: str) -> Document:
+    reader = _open(data, path)
+    meta = _meta(reader)
+    count = len(reader.pages)
+    problems: list[Problem] = []
+    passages: list[Passage] = []
+    sizes: list[tuple[float, str]] = []
+    first_lines: list[str] = []
+    scanned: list[int] = []
+    chars = 0
+    for number in range(1, min(count, MAX_PAGES) + 1):
+        try:
+            page = reader.pages[number - 1]
+            stream = _stream_bytes(page)
+            if stream > MAX_PAGE_STREAM:
+                problems.append(Problem(
+                    f"page {number}: {stream / 1e6:.0f} MB of drawing commands, text not read",
+                    Span(path, number, number),
+                ))
+                continue
+            text = _page_text(page, sizes if number == 1 else None)
+        except RecursionError:
+            problems.append(Problem(f"page {number}: nested too deeply, text not read",
+                                    Span(path, number, number)))
+            continue
+        except Exception as e:
+            problems.append(Problem(f"page {number}: text could not be read ({e})",
+                                    Span(path, number, number)))
+            continue
+        lines = _clean(text)
+        if number == 1:
+            first_lines = [line for line in lines if line]
+        if not any(lines):
+            if _has_images(page):
+                scanned.append(number)
+            continue
+        chars += sum(len(line) for line in lines)
+        passages.extend(_passages(lines, number, path))
+        if chars > MAX_CHARS:
+            problems.append(Problem(
+                f"stopped after page {number} of {count}: over {MAX_CHARS:,} characters",
+                Span(path, number, number),
+            ))
+            break
+    else:
+        if count > MAX_PAGES:
+            problems.append(Problem(
+                f"stopped after page {MAX_PAGES} of {count}: the page limit",
+                Span(path, MAX_PAGES, MAX_PAGES),
+            ))
+    if not passages and scanned:
+        raise ReadError(
+            f"scanned PDF: {len(scanned)} of {count} pages are images with no text layer; "
+            "run OCR on it (e.g. ocrmypdf) and ingest again",
+            path,
+        )
+    if not passages and not scanned and count:
+        problems.append(Problem(f"no text on any of its {count} pages", Span(path, 1, 1)))
+    if scanned:
+        problems.append(Problem(
+            f"no text layer (scanned images) on page(s) {_ranges(scanned)}",
+            Span(path, scanned[0], scanned[0]),
+        ))
+    title = _title(meta, sizes, first_lines) or PurePath(path).stem
+    return Document(
+        path=path,
+        format=name,
+        title=title,
+        passages=tuple(passages),
+        meta={**meta, "pages": count, "span_unit": "page"},
+        problems=tuple(sorted(problems, key=lambda p: p.span.start_line)),
+    )

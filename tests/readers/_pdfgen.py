@@ -1,0 +1,76 @@
+"""A small PDF writer for the PDF reader's tests: text pages, image-only pages, a title line.
+
+Written here (not with a PDF library) so the tests control exactly what is in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+IMAGE = None  # a page holding only an image (a scan)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def pdf_bytes(
+    pages: Sequence[Sequence[str] | None],
+    *,
+    title: str | None = None,
+    heading: str | None = None,
+) -> bytes:
+    """A PDF whose page k shows the lines `pages[k]` (or one image when it is IMAGE).
+
+    `title` goes to the /Info dictionary; `heading` is drawn at 22 pt above page 1's lines.
+    """
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    catalog = add(b"")  # filled in below
+    tree = add(b"")
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    image = add(
+        b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length 1 >>\nstream\n\xff\nendstream"
+    )
+    kids: list[int] = []
+    for k, lines in enumerate(pages):
+        if lines is None:
+            content = b"q 500 0 0 700 50 50 cm /Im1 Do Q"
+        else:
+            ops = ["BT", "/F1 11 Tf", "14 TL", "72 740 Td"]
+            if heading and k == 0:
+                ops += ["/F1 22 Tf", f"({_escape(heading)}) Tj", "0 -30 Td", "/F1 11 Tf"]
+            ops += [f"({_escape(line)}) Tj T*" for line in lines]
+            ops.append("ET")
+            content = "\n".join(ops).encode("latin-1")
+        stream = add(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        resources = b"/Font << /F1 %d 0 R >>" % font
+        if lines is None:
+            resources += b" /XObject << /Im1 %d 0 R >>" % image
+        kids.append(add(
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << %s >> >>" % (tree, stream, resources)
+        ))
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree
+    objects[tree - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(b"%d 0 R" % k for k in kids), len(kids)
+    )
+    info = add(b"<< /Title (%s) >>" % _escape(title).encode("latin-1")) if title else None
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    trailer = b"<< /Size %d /Root %d 0 R" % (len(objects) + 1, catalog)
+    if info:
+        trailer += b" /Info %d 0 R" % info
+    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)

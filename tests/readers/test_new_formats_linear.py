@@ -1,0 +1,63 @@
+"""Notebooks, Org and PDF cost linear time too: reading 2n costs at most about 2.5x reading n.
+
+Uses the measuring rule of tests/hostile/test_linear.py (CPU time, median of repeats).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from grimoire.readers import notebook, org, pdf
+from tests.hostile.test_linear import MAX_RATIO, ratio
+from tests.readers._pdfgen import pdf_bytes
+
+_PLOT = "iVBORw0KGgo" + "A" * 4000  # a plot's base64 in an output, never read as text
+
+
+def _notebook(n: int) -> str:
+    cells: list[dict[str, object]] = []
+    for i in range(n):
+        text = f"Part {i} has $x_{i}$ and a [link](p{i}.md).\n"
+        cells.append({"cell_type": "markdown", "metadata": {},
+                      "source": [f"## Part {i}\n", "\n", text]})
+        cells.append({"cell_type": "code", "metadata": {}, "execution_count": i,
+                      "outputs": [{"output_type": "display_data", "metadata": {},
+                                   "data": {"image/png": _PLOT, "text/plain": ["<Figure>"]}}],
+                      "source": [f"x = {i}\n", "plot(x)"]})
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells},
+                      indent=1)
+
+
+def _org_sections(n: int) -> str:
+    return "#+TITLE: T\n" + "".join(
+        f"* Part {i} :tag{i % 7}:\n:PROPERTIES:\n:ID: {i}\n:END:\nPart {i} links "
+        f"[[https://e.org/{i}][e]] and [[Note {i}]] with \\(x_{i}\\) and *bold* =code=.\n"
+        f"#+BEGIN_SRC python\nx = {i}\n#+END_SRC\n| a | {i} |\n- item :: {i}\n"
+        for i in range(n)
+    )
+
+
+SHAPES: dict[str, tuple[Callable[[bytes, str], object], Callable[[int], str], str]] = {
+    "notebook-cells-with-plots": (notebook.read, _notebook, "utf-8"),
+    "org-sections": (org.read, _org_sections, "utf-8"),
+    "org-one-line": (org.read, lambda n: "#+TITLE: T\n\n" + "*a* /b/ [[c][d]] $e$ =f= ~g~ " * n,
+                     "utf-8"),
+    "org-open-markers": (org.read, lambda n: "#+TITLE: T\n\n" + "*a /b =c ~d [[e $f " * n,
+                         "utf-8"),
+    "org-open-latex": (org.read, lambda n: "#+TITLE: T\n\n" + r"\( a \[ b $$ c " * n, "utf-8"),
+    "org-deep-headings": (org.read, lambda n: "".join(f"{'*' * (i % 60 + 1)} H{i}\nText {i}.\n"
+                                                      for i in range(n)), "utf-8"),
+    "pdf-pages": (pdf.read, lambda n: pdf_bytes([[f"Page {k}: a line of prose."] * 20
+                                                 for k in range(max(1, n // 20))]).decode(
+                                                     "latin-1"), "latin-1"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_new_reader_cost_is_linear(shape: str) -> None:
+    read, make, encoding = SHAPES[shape]
+    r = ratio(make, lambda text: read(text.encode(encoding), "a"))
+    assert r <= MAX_RATIO, f"{shape}: 2n costs {r:.1f}x n"

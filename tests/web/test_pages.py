@@ -1,0 +1,146 @@
+"""Pages and their JSON twins: one serialization shared with the CLI's --json."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from grimoire.cli import main
+
+
+def _walk(value: Any) -> list[dict[str, Any]]:
+    found = []
+    if isinstance(value, dict):
+        found.append(value)
+        for v in value.values():
+            found += _walk(v)
+    elif isinstance(value, list):
+        for v in value:
+            found += _walk(v)
+    return found
+
+
+def _cli(db: Path, *args: str) -> Any:
+    result = CliRunner().invoke(main, ["--db", str(db), *args, "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)
+
+
+def test_every_json_output_nests_the_span(examples_db: Path, client: TestClient) -> None:
+    outputs = {
+        "list": _cli(examples_db, "list"),
+        "lint": _cli(examples_db, "lint"),
+        "search": _cli(examples_db, "search", "kl", "divergence"),
+        "ask": _cli(examples_db, "ask", "what", "is", "perplexity?"),
+        "show": _cli(examples_db, "show", "LoRA"),
+        "sources": _cli(examples_db, "sources"),
+        "/api/c": client.get("/api/c/LoRA").json(),
+        "/api/search": client.get("/api/search", params={"q": "kl divergence"}).json(),
+        "/api/ask": client.get("/api/ask", params={"q": "what is perplexity?"}).json(),
+        "/api/health": client.get("/api/health").json(),
+        "/api/home": client.get("/api/home").json(),
+    }
+    for name, data in outputs.items():
+        records = _walk(data)
+        assert records, name
+        assert not [r for r in records if {"line_start", "line_end"} & set(r)], name
+        spans = [r["span"] for r in records if "span" in r and r["span"] is not None]
+        if name not in ("sources", "/api/home"):
+            assert spans, name
+        for span in spans:
+            assert set(span) == {"path", "start_line", "end_line"}, name
+    assert outputs["list"][0]["entry"]["span"]["path"]
+    assert outputs["lint"]["wanted"][0]["span"]["start_line"] >= 1
+
+
+def test_json_twin_is_the_cli_record(examples_db: Path, client: TestClient) -> None:
+    assert client.get("/api/c/LoRA").json() == _cli(examples_db, "show", "LoRA")
+    api = client.get("/api/search", params={"q": "kl divergence", "k": 10}).json()
+    cli = _cli(examples_db, "search", "kl", "divergence")
+    assert [h["span"] for h in api] == [h["span"] for h in cli]
+    assert client.get("/api/health").json() == _cli(examples_db, "lint")
+    graph = client.get("/api/graph", params={"c": "LoRA", "depth": 2}).json()
+    cli_graph = _cli(examples_db, "graph", "LoRA", "--depth", "2")
+    assert graph["nodes"] == cli_graph["nodes"] and graph["edges"] == cli_graph["edges"]
+    assert set(graph["positions"]) == {n["id"] for n in graph["nodes"]}
+
+
+def test_openapi_documents_every_twin(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for twin in ("/api/home", "/api/c/{name}", "/api/search", "/api/ask", "/api/ask/stream",
+                 "/api/graph", "/api/health", "/api/source"):
+        assert twin in paths, twin
+
+
+def test_pages_have_titles_and_links_to_their_lines(client: TestClient,
+                                                    examples_db: Path) -> None:
+    titles = {
+        "/": "Home · Grimoire",
+        "/c/kl-divergence": "KL Divergence · Grimoire",
+        "/search?q=perplexity": "Search: perplexity · Grimoire",
+        "/ask?q=what+is+perplexity%3F": "Ask: what is perplexity? · Grimoire",
+        "/graph?c=LoRA": "Graph: Low-Rank Adaptation (LoRA) · Grimoire",
+        "/health": "Health · Grimoire",
+    }
+    for url, title in titles.items():
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert re.search(r"<title>(.*?)</title>", page.text).group(1) == title  # type: ignore[union-attr]
+    health = client.get("/health").text
+    link = re.search(r'href="(/source\?path=[^"#]+&amp;hl=(\d+)[^"]*#L(\d+))"', health)
+    assert link is not None and link.group(2) == link.group(3)
+    source = client.get(link.group(1).replace("&amp;", "&")).text
+    assert f'id="L{link.group(3)}"' in source
+    assert re.search(rf'class="line hl" id="L{link.group(3)}"', source)
+
+
+def test_concept_page_shows_what_each_source_says(client: TestClient) -> None:
+    page = client.get("/c/LoRA").text
+    cards = page.count('<section class="card">')
+    assert cards >= 2  # the vault note and the glossary entry, side by side
+    assert "<math" in page and "mfrac" in page  # the display formula, as MathML
+    assert 'class="red"' in page  # a wanted link (QLoRA, PEFT) drawn red
+    assert "Mentioned in" in page and "<blockquote>" in page  # backlinks with their line
+    assert "Why these were merged" in page
+    missing = client.get("/c/QLoRA")
+    assert missing.status_code == 404 and "No note defines this yet" in missing.text
+
+
+def test_graph_works_without_javascript(client: TestClient) -> None:
+    page = client.get("/graph", params={"c": "LoRA", "depth": 2}).text
+    svg = page.split('<svg class="graph-svg"', 1)[1].split("</svg>", 1)[0]
+    assert svg.count("<circle") >= 5 and 'href="/c/' in svg
+    whole = client.get("/api/graph").json()
+    assert whole["whole"] and len(whole["nodes"]) == len(client.get("/api/home").json()
+                                                         ["concepts"])
+
+
+def test_search_filters_and_modes(client: TestClient) -> None:
+    lexical = client.get("/api/search", params={"q": "perplexity", "mode": "lexical"}).json()
+    assert any("«perplexity»" in h["snippet"].lower() for h in lexical)
+    only_rst = client.get("/api/search", params={"q": "reward", "format": "rst"}).json()
+    assert only_rst and all(h["format"] == "rst" for h in only_rst)
+    assert client.get("/api/search", params={"q": "x", "mode": "bogus"}).status_code == 422
+    page = client.get("/search", params={"q": "perplexity"}).text
+    assert "<mark>" in page
+    for hostile in ('"', "AND", "NEAR(", "'; DROP TABLE", "C++", "title:x"):
+        assert client.get("/api/search", params={"q": hostile}).status_code == 200, hostile
+
+
+def test_vendored_assets_are_pinned_and_licensed(client: TestClient) -> None:
+    import hashlib
+
+    vendor = Path(__file__).resolve().parents[2] / "src/grimoire/web/static/vendor"
+    versions = (vendor / "VERSIONS.txt").read_text()
+    for name, digest in re.findall(r"^sha256 ([0-9a-f]{64}) (\S+)$", versions, re.M):
+        data = (vendor / digest).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == name, digest
+        served = client.get(f"/static/vendor/{digest}")
+        assert served.status_code == 200 and served.content == data
+    assert (vendor / "cytoscape.LICENSE").read_text().startswith("Copyright")
+    assert re.search(r"^cytoscape \d+\.\d+\.\d+ MIT", versions, re.M)
