@@ -179,7 +179,7 @@ DEFINITION = re.compile(
     r"(?<!\bfor)(?<!\bof)(?<!\bto)(?<!\bin)(?<!\bused)"
     r"(?:\s+(?:mean|stand\s+for))?\s*\??\s*$",
     re.IGNORECASE)
-ABOUT_BONUS = 0.1  # the passage is about what the question names
+ABOUT_BONUS = 0.05  # the passage is about what the question names
 FIRST_BONUS = 0.07  # ... and this is its first sentence, asked for a definition
 
 
@@ -277,20 +277,14 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         if (follows and s.score >= 0.6 * best.score) or (
             adds >= 0.15 and s.score >= 0.7 * best.score
         ) or s.score >= 0.95 * best.score:
-            # An ellipsis counts as a word; a clipped sentence must bring a new word of the
-            # question, or it is only noise.
-            piece = clip(s, q, max_words - length - 2)
-            if piece is None or (piece is not s and not (_stems(piece.text) & new_terms)):
+            piece = clip(s, q, max_words - length - 2)  # an ellipsis counts as a word
+            if piece is None:
                 continue
             chosen.append(piece)
             covered |= s.terms
             length += len(piece.text.split())
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
-
-
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text)}
 
 
 def _similar(a: str, b: str) -> bool:
