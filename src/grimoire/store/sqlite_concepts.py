@@ -335,14 +335,18 @@ class ConceptSQL:
         out: list[tuple[int, int, str, int]] = []
         for chunk in _chunks(list(ids)):
             marks = ",".join("?" * len(chunk))
-            out.extend(self.conn.execute(
-                f"""SELECT t.source_concept_id, t.concept_id, l.kind, count(*)
-                    FROM link_targets t JOIN links l ON l.id = t.link_id
-                    WHERE t.status = 'resolved' AND t.source_concept_id IS NOT NULL
-                      AND t.source_concept_id != t.concept_id
-                      AND (t.source_concept_id IN ({marks}) OR t.concept_id IN ({marks}))
-                    GROUP BY 1, 2, 3""",
-                (*chunk, *chunk)))
+            # One indexed lookup per end, not `a IN (...) OR b IN (...)`: with the OR, SQLite
+            # picks the status index and scans every resolved link (570 ms at 10k concepts).
+            # `+t.status` keeps the planner on the concept indexes.
+            for end in ("source_concept_id", "concept_id"):
+                out.extend(self.conn.execute(
+                    f"""SELECT t.source_concept_id, t.concept_id, l.kind, count(*)
+                        FROM link_targets t JOIN links l ON l.id = t.link_id
+                        WHERE t.{end} IN ({marks}) AND +t.status = 'resolved'
+                          AND t.source_concept_id IS NOT NULL
+                          AND t.source_concept_id != t.concept_id
+                        GROUP BY 1, 2, 3""",
+                    chunk))
         return list(dict.fromkeys(out))
 
     def concept_labels(self, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
