@@ -30,10 +30,11 @@ from psycopg.adapt import Dumper
 from psycopg_pool import ConnectionPool
 
 from grimoire._http import shown
-from grimoire.codec import from_data, to_data
+from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, StoreError
-from grimoire.model import Document, Entry, Link, Problem, Span
+from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
+from grimoire.store._rows import ENTRY_SELECT, SOURCE_SELECT, entry_at, source_record, stored_entry
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import MIGRATIONS
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
@@ -252,8 +253,8 @@ class PostgresStore(PostgresQueries):
     # -- sources ---------------------------------------------------------------------------
 
     def source(self, path: str) -> SourceRecord | None:
-        row = self._one(_SOURCE_SELECT + " WHERE s.path = %s", (path,))
-        return _source(row) if row else None
+        row = self._one(SOURCE_SELECT + " WHERE s.path = %s", (path,))
+        return source_record(row) if row else None
 
     def sources(self, *, root: str | None = None, failed: bool = False) -> list[SourceRecord]:
         where: list[str] = []
@@ -264,7 +265,8 @@ class PostgresStore(PostgresQueries):
         if failed:
             where.append("s.status = 'failed'")
         clause = " WHERE " + " AND ".join(where) if where else ""
-        return [_source(r) for r in self._all(_SOURCE_SELECT + clause + " ORDER BY s.path", args)]
+        rows = self._all(SOURCE_SELECT + clause + " ORDER BY s.path", args)
+        return [source_record(r) for r in rows]
 
     def source_roots(self) -> list[str]:
         return [r[0] for r in self._all(
@@ -305,18 +307,18 @@ class PostgresStore(PostgresQueries):
     # -- entries ---------------------------------------------------------------------------
 
     def entries(self) -> Iterator[StoredEntry]:
-        rows = self._all(_ENTRY_SELECT + " ORDER BY e.norm, s.path, e.start_line, e.id")
+        rows = self._all(ENTRY_SELECT + " ORDER BY e.norm, s.path, e.start_line, e.id")
         for row in rows:
-            yield _entry(row)
+            yield stored_entry(row)
 
     def entries_named(self, norm: str) -> list[StoredEntry]:
         rows = self._all(
-            _ENTRY_SELECT
+            ENTRY_SELECT
             + " WHERE e.id IN (SELECT entry_id FROM entry_names WHERE norm = %s)"
             + " ORDER BY s.path, e.start_line, e.id",
             (norm,),
         )
-        return [_entry(r) for r in rows]
+        return [stored_entry(r) for r in rows]
 
     def entry_names(self) -> list[tuple[str, str]]:
         return [(a, b) for a, b in self._all(
@@ -422,7 +424,7 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         links += _link_rows(doc_id, entry_id, (*entry.links, *entry.see_also))
     passages = []
     for seq, p in enumerate(doc.passages):
-        owner = _entry_at(entry_ids, p.span)
+        owner = entry_at(entry_ids, p.span)
         marks = {
             k: to_data(v)
             for k, v in (("links", p.links), ("math", p.math),
@@ -469,35 +471,3 @@ def _link_rows(doc_id: int, entry_id: int | None, links: Sequence[Link]) -> list
     ]
 
 
-_SOURCE_SELECT = """
-    SELECT s.path, s.status, s.format, s.reason, s.sha256, s.size, s.root, s.problems,
-           (SELECT count(*) FROM documents d WHERE d.source_id = s.id),
-           (SELECT count(*) FROM entries e JOIN documents d ON e.document_id = d.id
-             WHERE d.source_id = s.id)
-    FROM sources s"""
-
-_ENTRY_SELECT = """
-    SELECT e.id, e.data, d.format, d.title
-    FROM entries e JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id"""
-
-
-def _source(row: Any) -> SourceRecord:
-    path, status, fmt, reason, sha, size, root, problems, docs, entries = row
-    return SourceRecord(
-        path=path, status=status, format=fmt, reason=reason, sha256=sha, size=int(size),
-        root=root, documents=int(docs), entries=int(entries),
-        problems=tuple(from_data(Problem, p) for p in json.loads(problems)),
-    )
-
-
-def _entry(row: Any) -> StoredEntry:
-    entry_id, data, fmt, title = row
-    return StoredEntry(id=int(entry_id), entry=from_data(Entry, json.loads(data)), format=fmt,
-                       document_title=title)
-
-
-def _entry_at(entries: list[tuple[int, int, int]], span: Span) -> int | None:
-    for start, end, entry_id in entries:
-        if start <= span.start_line <= end:
-            return entry_id
-    return None

@@ -10,10 +10,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from grimoire.codec import from_data, to_data
+from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, StoreError
-from grimoire.model import Document, Entry, Link, Problem, Span
+from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
+from grimoire.store._rows import ENTRY_SELECT, SOURCE_SELECT, entry_at, source_record, stored_entry
 from grimoire.store.base import DAMAGED
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
@@ -328,8 +329,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
     # -- sources --------------------------------------------------------------------------
 
     def source(self, path: str) -> SourceRecord | None:
-        row = self.conn.execute(_SOURCE_SELECT + " WHERE s.path = ?", (path,)).fetchone()
-        return _source(row) if row else None
+        row = self.conn.execute(SOURCE_SELECT + " WHERE s.path = ?", (path,)).fetchone()
+        return source_record(row) if row else None
 
     def sources(self, *, root: str | None = None, failed: bool = False) -> list[SourceRecord]:
         where, args = [], []
@@ -339,8 +340,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
         if failed:
             where.append("s.status = 'failed'")
         clause = " WHERE " + " AND ".join(where) if where else ""
-        sql = _SOURCE_SELECT + clause + " ORDER BY s.path"
-        return [_source(r) for r in self.conn.execute(sql, args)]
+        sql = SOURCE_SELECT + clause + " ORDER BY s.path"
+        return [source_record(r) for r in self.conn.execute(sql, args)]
 
     def mark_source(self, record: SourceRecord) -> None:
         with self.transaction() as c:
@@ -403,7 +404,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
             self._insert_links(c, doc_id, entry_id, (*entry.links, *entry.see_also))
         rows = []
         for seq, p in enumerate(doc.passages):
-            owner = _entry_at(entry_ids, p.span)
+            owner = entry_at(entry_ids, p.span)
             marks = {
                 k: to_data(v)
                 for k, v in (
@@ -449,18 +450,18 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
     # -- entries --------------------------------------------------------------------------
 
     def entries(self) -> Iterator[StoredEntry]:
-        rows = self.conn.execute(_ENTRY_SELECT + " ORDER BY e.norm, s.path, e.start_line")
+        rows = self.conn.execute(ENTRY_SELECT + " ORDER BY e.norm, s.path, e.start_line")
         for row in rows:
-            yield _entry(row)
+            yield stored_entry(row)
 
     def entries_named(self, norm: str) -> list[StoredEntry]:
         rows = self.conn.execute(
-            _ENTRY_SELECT
+            ENTRY_SELECT
             + " WHERE e.id IN (SELECT entry_id FROM entry_names WHERE norm = ?)"
             + " ORDER BY s.path, e.start_line",
             (norm,),
         )
-        return [_entry(r) for r in rows]
+        return [stored_entry(r) for r in rows]
 
     def entry_names(self) -> list[tuple[str, str]]:
         return list(self.conn.execute(
@@ -550,36 +551,3 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
         self.conn.close()
 
 
-_SOURCE_SELECT = """
-    SELECT s.path, s.status, s.format, s.reason, s.sha256, s.size, s.root, s.problems,
-           (SELECT count(*) FROM documents d WHERE d.source_id = s.id),
-           (SELECT count(*) FROM entries e JOIN documents d ON e.document_id = d.id
-             WHERE d.source_id = s.id)
-    FROM sources s"""
-
-_ENTRY_SELECT = """
-    SELECT e.id, e.data, d.format, d.title
-    FROM entries e JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id"""
-
-
-def _source(row: Any) -> SourceRecord:
-    path, status, fmt, reason, sha, size, root, problems, docs, entries = row
-    return SourceRecord(
-        path=path, status=status, format=fmt, reason=reason, sha256=sha, size=size, root=root,
-        documents=docs, entries=entries,
-        problems=tuple(from_data(Problem, p) for p in json.loads(problems)),
-    )
-
-
-def _entry(row: Any) -> StoredEntry:
-    entry_id, data, fmt, title = row
-    entry = from_data(Entry, json.loads(data))
-    return StoredEntry(id=entry_id, entry=entry, format=fmt, document_title=title)
-
-
-def _entry_at(entries: list[tuple[int, int, int]], span: Span) -> int | None:
-    """The entry whose lines contain the passage's first line (entries are few per document)."""
-    for start, end, entry_id in entries:
-        if start <= span.start_line <= end:
-            return entry_id
-    return None
