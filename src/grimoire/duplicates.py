@@ -81,10 +81,14 @@ def jaccard(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
 
 
-def probe_query(text: str, words: int = 8) -> TextQuery | None:
-    """A lexical query (any of these words) that finds candidate copies of `text`: its longest
-    distinct words, which are the rarest in practice. None for texts too short to judge."""
-    found = list(dict.fromkeys(w.casefold() for w in _WORD.findall(text)))
-    if len(found) < MIN_WORDS:
+def probe_query(text: str, phrases: int = 6) -> TextQuery | None:
+    """A lexical query that finds candidate copies of `text`: a few of its own word 3-shingles
+    as phrases, the ones with the longest words. A copy (Jaccard >= 0.7) shares most shingles,
+    so it holds one of them; a passage that merely shares words does not, and the engine
+    scores only the few passages that hold a phrase. None for texts too short to judge."""
+    words = [w.casefold() for w in _WORD.findall(text)]
+    if len(set(words)) < MIN_WORDS:
         return None
-    return TextQuery(tuple(sorted(found, key=len, reverse=True)[:words]))
+    shingles = dict.fromkeys(tuple(words[i : i + 3]) for i in range(len(words) - 2))
+    best = sorted(shingles, key=lambda s: (-sum(map(len, s)), s))[:phrases]
+    return TextQuery(phrases=tuple(best))
