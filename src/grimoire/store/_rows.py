@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from grimoire.codec import from_data
 from grimoire.model import Entry, Problem, Span
-from grimoire.store.records import SourceRecord, StoredEntry
+from grimoire.store.records import SourceRecord, Stats, StoredEntry
 
 SOURCE_SELECT = """
     SELECT s.path, s.status, s.format, s.reason, s.sha256, s.size, s.root, s.problems,
@@ -44,3 +45,35 @@ def entry_at(entries: list[tuple[int, int, int]], span: Span) -> int | None:
         if start <= span.start_line <= end:
             return entry_id
     return None
+
+
+_BY_FORMAT = """
+    SELECT d.format, count(*),
+           (SELECT count(*) FROM passages p JOIN documents d2 ON p.document_id = d2.id
+             WHERE d2.format = d.format),
+           (SELECT count(*) FROM entries e JOIN documents d2 ON e.document_id = d2.id
+             WHERE d2.format = d.format),
+           (SELECT count(*) FROM links l JOIN documents d2 ON l.document_id = d2.id
+             WHERE d2.format = d.format)
+    FROM documents d GROUP BY d.format ORDER BY d.format"""
+
+
+def stats(rows: Callable[[str], Sequence[Sequence[Any]]]) -> Stats:
+    """The store's counts, by format too, from an engine's `rows(sql)`."""
+
+    def count(sql: str) -> int:
+        found = rows(sql)
+        return int(found[0][0]) if found else 0
+
+    by_format = {str(fmt): {"documents": int(docs), "passages": int(passages),
+                            "entries": int(entries), "links": int(links)}
+                 for fmt, docs, passages, entries, links in rows(_BY_FORMAT)}
+    return Stats(
+        sources=count("SELECT count(*) FROM sources"),
+        documents=count("SELECT count(*) FROM documents"),
+        passages=count("SELECT count(*) FROM passages"),
+        entries=count("SELECT count(*) FROM entries"),
+        links=count("SELECT count(*) FROM links"),
+        failed=count("SELECT count(*) FROM sources WHERE status = 'failed'"),
+        by_format=by_format,
+    )

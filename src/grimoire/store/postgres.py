@@ -34,6 +34,7 @@ from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
+from grimoire.store import _rows
 from grimoire.store._rows import ENTRY_SELECT, SOURCE_SELECT, entry_at, source_record, stored_entry
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import MIGRATIONS
@@ -325,32 +326,7 @@ class PostgresStore(PostgresQueries):
             "SELECT DISTINCT norm, name FROM entry_names ORDER BY norm, name")]
 
     def stats(self) -> Stats:
-        def count(sql: str) -> int:
-            row = self._one(sql)
-            return int(row[0]) if row else 0
-
-        by_format: dict[str, dict[str, int]] = {}
-        for fmt, docs, passages, entries, links in self._all(
-            """SELECT d.format, count(*),
-                      (SELECT count(*) FROM passages p JOIN documents d2 ON p.document_id = d2.id
-                        WHERE d2.format = d.format),
-                      (SELECT count(*) FROM entries e JOIN documents d2 ON e.document_id = d2.id
-                        WHERE d2.format = d.format),
-                      (SELECT count(*) FROM links l JOIN documents d2 ON l.document_id = d2.id
-                        WHERE d2.format = d.format)
-               FROM documents d GROUP BY d.format ORDER BY d.format"""
-        ):
-            by_format[fmt] = {"documents": int(docs), "passages": int(passages),
-                              "entries": int(entries), "links": int(links)}
-        return Stats(
-            sources=count("SELECT count(*) FROM sources"),
-            documents=count("SELECT count(*) FROM documents"),
-            passages=count("SELECT count(*) FROM passages"),
-            entries=count("SELECT count(*) FROM entries"),
-            links=count("SELECT count(*) FROM links"),
-            failed=count("SELECT count(*) FROM sources WHERE status = 'failed'"),
-            by_format=by_format,
-        )
+        return _rows.stats(self._all)
 
     def passages(self) -> Iterator[PassageMarks]:
         rows = self._all(

@@ -14,6 +14,7 @@ from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
+from grimoire.store import _rows
 from grimoire.store._rows import ENTRY_SELECT, SOURCE_SELECT, entry_at, source_record, stored_entry
 from grimoire.store.base import DAMAGED
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
@@ -468,34 +469,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
             "SELECT DISTINCT norm, name FROM entry_names ORDER BY norm, name"))
 
     def stats(self) -> Stats:
-        c = self.conn
-
-        def count(sql: str) -> int:
-            return int(c.execute(sql).fetchone()[0])
-
-        by_format: dict[str, dict[str, int]] = {}
-        for fmt, docs, passages, entries, links in c.execute(
-            """SELECT d.format, count(*),
-                      (SELECT count(*) FROM passages p JOIN documents d2 ON p.document_id = d2.id
-                        WHERE d2.format = d.format),
-                      (SELECT count(*) FROM entries e JOIN documents d2 ON e.document_id = d2.id
-                        WHERE d2.format = d.format),
-                      (SELECT count(*) FROM links l JOIN documents d2 ON l.document_id = d2.id
-                        WHERE d2.format = d.format)
-               FROM documents d GROUP BY d.format ORDER BY d.format"""
-        ):
-            by_format[fmt] = {
-                "documents": docs, "passages": passages, "entries": entries, "links": links
-            }
-        return Stats(
-            sources=count("SELECT count(*) FROM sources"),
-            documents=count("SELECT count(*) FROM documents"),
-            passages=count("SELECT count(*) FROM passages"),
-            entries=count("SELECT count(*) FROM entries"),
-            links=count("SELECT count(*) FROM links"),
-            failed=count("SELECT count(*) FROM sources WHERE status = 'failed'"),
-            by_format=by_format,
-        )
+        return _rows.stats(lambda sql: self.conn.execute(sql).fetchall())
 
     def passages(self) -> Iterator[PassageMarks]:
         """Every passage with its marks, in file and line order."""
