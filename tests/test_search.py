@@ -40,7 +40,7 @@ def names_of(kb: grimoire.Grimoire, hit: grimoire.model.Hit) -> set[str]:
         for aliases in kb.store.entry_aliases([hit.entry_id]).values():
             names |= {normalize(a) for a in aliases}
     if hit.concept_id is not None:
-        names |= {normalize(n[0]) for n in kb.store.concept_names_of(int(hit.concept_id))}
+        names |= {normalize(n.name) for n in kb.store.concept_names_of(int(hit.concept_id))}
     return names
 
 

@@ -16,13 +16,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from grimoire.codec import from_data
-from grimoire.model import Entry, Span
+from grimoire.model import Span
+from grimoire.store._concept_lookups import ConceptLookups
 from grimoire.store._embed_text import entry_embed_text, passage_embed_text
 from grimoire.store.postgres_schema import hnsw_index
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
+    ConceptEdge,
     EmbedUnit,
     EntryRow,
     Filters,
@@ -33,7 +34,6 @@ from grimoire.store.records import (
     Resolution,
     ResolveInput,
     Scored,
-    StoredEntry,
     TextQuery,
     VectorRow,
 )
@@ -74,7 +74,7 @@ def _tsquery(query: TextQuery) -> tuple[str, list[str]]:
     return " || ".join(parts), args
 
 
-class PostgresQueries:
+class PostgresQueries(ConceptLookups):
     """Queries shared by every stage above the store, in PostgreSQL."""
 
     url: str
@@ -93,6 +93,9 @@ class PostgresQueries:
 
     def transaction(self) -> AbstractContextManager[psycopg.Connection[Any]]:
         raise NotImplementedError  # PostgresStore's
+
+    def _select(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._all(sql.replace("?", "%s"), args)
 
     # -- lexical ---------------------------------------------------------------------------
 
@@ -640,110 +643,11 @@ class PostgresQueries:
 
     # -- concepts: lookups -------------------------------------------------------------------
 
-    def concepts_named(self, norm: str) -> list[tuple[int, int]]:
-        return [(int(a), int(b)) for a, b in self._all(
-            "SELECT concept_id, strength FROM concept_names WHERE norm = %s"
-            " ORDER BY strength DESC, concept_id", (norm,))]
-
-    def concept_row(self, concept_id: int) -> tuple[int, str, str, str | None] | None:
-        row = self._one("SELECT id, key, label, kind FROM concepts WHERE id = %s", (concept_id,))
-        return (int(row[0]), row[1], row[2], row[3]) if row else None
-
-    def concept_names_of(
-        self, concept_id: int
-    ) -> list[tuple[str, str, int, str | None, int | None]]:
-        return [(a, b, int(c), d, e) for a, b, c, d, e in self._all(
-            """SELECT n.name, n.reason, n.strength, s.path, e.start_line
-               FROM concept_names n LEFT JOIN entries e ON e.id = n.entry_id
-               LEFT JOIN documents d ON d.id = e.document_id
-               LEFT JOIN sources s ON s.id = d.source_id
-               WHERE n.concept_id = %s ORDER BY n.strength DESC, n.name""", (concept_id,))]
-
-    def concept_entries_of(self, concept_id: int) -> list[tuple[StoredEntry, str]]:
-        rows = self._all(
-            """SELECT e.id, e.data, d.format, d.title, ce.role
-               FROM concept_entries ce JOIN entries e ON e.id = ce.entry_id
-               JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id
-               WHERE ce.concept_id = %s ORDER BY s.path, e.start_line, e.id""", (concept_id,))
-        return [(StoredEntry(id=int(i), entry=from_data(Entry, json.loads(data)), format=fmt,
-                             document_title=title), role)
-                for i, data, fmt, title, role in rows]
-
-    def concept_passages(self, concept_id: int, limit: int = 12) -> list[tuple[int, str]]:
-        return [(int(a), b) for a, b in self._all(
-            """SELECT p.id, p.text FROM concept_entries ce JOIN passages p
-                 ON p.entry_id = ce.entry_id
-               WHERE ce.concept_id = %s ORDER BY p.id LIMIT %s""", (concept_id, limit))]
-
-    def concept_sections_of(self, concept_id: int) -> list[tuple[str, str, int, int, str, str]]:
-        return [(h, p, a, b, t, x or "") for h, p, a, b, t, x in self._all(
-            """SELECT cs.heading, s.path, cs.start_line, cs.end_line, d.title,
-                      (SELECT string_agg(p.text, E'\\n\\n' ORDER BY p.seq) FROM passages p
-                        WHERE p.document_id = cs.document_id AND p.start_line >= cs.start_line
-                          AND p.end_line <= cs.end_line)
-               FROM concept_sections cs JOIN documents d ON d.id = cs.document_id
-               JOIN sources s ON s.id = d.source_id
-               WHERE cs.concept_id = %s ORDER BY s.path, cs.start_line""", (concept_id,))]
-
-    def concept_merges_of(self, concept_id: int) -> list[tuple[str, int, str, int, str, str]]:
-        return [tuple(r) for r in self._all(
-            """SELECT sa.path, ea.start_line, sb.path, eb.start_line, m.name, m.reason
-               FROM concept_merges m
-               JOIN entries ea ON ea.id = m.entry_id JOIN documents da ON da.id = ea.document_id
-               JOIN sources sa ON sa.id = da.source_id
-               JOIN entries eb ON eb.id = m.other_entry_id
-               JOIN documents db ON db.id = eb.document_id JOIN sources sb ON sb.id = db.source_id
-               WHERE m.concept_id = %s ORDER BY sa.path, ea.start_line, sb.path, eb.start_line""",
-            (concept_id,))]
-
-    def concept_links(self, concept_id: int, *, incoming: bool) -> list[tuple[Any, ...]]:
-        mine, other = ("concept_id", "source_concept_id") if incoming else \
-            ("source_concept_id", "concept_id")
-        return [
-            (r[0], r[1], r[2], r[3], r[4], r[5], r[6], None if r[7] is None else int(r[7]),
-             r[8], r[9])
-            for r in self._all(
-                f"""SELECT s.path, l.start_line, l.end_line, l.kind, l.target, l.label, t.status,
-                           t.{other}, c.label, d.title
-                    FROM link_targets t JOIN links l ON l.id = t.link_id
-                    JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
-                    LEFT JOIN concepts c ON c.id = t.{other}
-                    WHERE t.{mine} = %s AND t.status IN ('resolved', 'wanted', 'ambiguous')
-                    ORDER BY s.path, l.start_line, l.id""", (concept_id,))
-        ]
-
-    def concept_summaries(self) -> list[tuple[int, str, str | None, int, int]]:
-        return [(int(a), b, c, int(d), int(e)) for a, b, c, d, e in self._all(
-            """SELECT c.id, c.label, c.kind, count(ce.entry_id), count(DISTINCT d.source_id)
-               FROM concepts c LEFT JOIN concept_entries ce ON ce.concept_id = c.id
-               LEFT JOIN entries e ON e.id = ce.entry_id
-               LEFT JOIN documents d ON d.id = e.document_id
-               GROUP BY c.id ORDER BY c.key""")]
-
-    def multi_source_concepts(self) -> list[tuple[int, str, int]]:
-        return [(int(a), b, int(c)) for a, b, c in self._all(
-            """SELECT c.id, c.label, count(DISTINCT d.source_id) AS n
-               FROM concepts c JOIN concept_entries ce ON ce.concept_id = c.id
-                 AND ce.role = 'entry'
-               JOIN entries e ON e.id = ce.entry_id JOIN documents d ON d.id = e.document_id
-               GROUP BY c.id HAVING count(DISTINCT d.source_id) > 1 ORDER BY c.key""")]
-
-    def unresolved_links(self, status: str = "wanted") -> list[tuple[str, str, str, int, int, str]]:
-        return [tuple(r) for r in self._all(
-            """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind
-               FROM link_targets t JOIN links l ON l.id = t.link_id
-               JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
-               WHERE t.status = %s ORDER BY t.norm, s.path, l.start_line, l.id""", (status,))]
-
-    def concept_name_list(self) -> list[tuple[str, str]]:
-        return [(a, b) for a, b in self._all(
-            "SELECT norm, name FROM concept_names ORDER BY concept_id, norm")]
-
-    def concept_edges(self, ids: Iterable[int]) -> list[tuple[int, int, str, int]]:
+    def concept_edges(self, ids: Iterable[int]) -> list[ConceptEdge]:
         found = list(dict.fromkeys(ids))
         if not found:
             return []
-        return [(int(a), int(b), k, int(n)) for a, b, k, n in self._all(
+        return [ConceptEdge(int(a), int(b), k, int(n)) for a, b, k, n in self._all(
             """SELECT t.source_concept_id, t.concept_id, l.kind, count(*)
                FROM link_targets t JOIN links l ON l.id = t.link_id
                WHERE t.status = 'resolved' AND t.source_concept_id IS NOT NULL
@@ -757,10 +661,6 @@ class PostgresQueries:
             return {}
         return {int(i): (label, kind) for i, label, kind in self._all(
             "SELECT id, label, kind FROM concepts WHERE id = ANY(%s)", (found,))}
-
-    def entry_concepts(self) -> dict[int, int]:
-        return {int(a): int(b) for a, b in self._all(
-            "SELECT entry_id, concept_id FROM concept_entries ORDER BY entry_id")}
 
     def concept_entry_ids(self, concept_ids: Iterable[int]) -> dict[int, list[int]]:
         found = list(set(concept_ids))
