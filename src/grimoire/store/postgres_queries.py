@@ -1,9 +1,10 @@
 """PostgreSQL queries for search, vectors, the ask stage and concepts (mixed into
 PostgresStore). The same answers as the SQLite backend, in PostgreSQL's terms:
 
-- lexical: `ts_rank` over weighted tsvectors (names 1.0, title 0.4, heading 0.2, body 0.1,
-  the ratios of SQLite's bm25 weights), the query built by `plainto_tsquery` and
-  `phraseto_tsquery` from each word and phrase (never parsed as tsquery syntax);
+- lexical: bm25 as FTS5 computes it, built from `ts_rank` over weighted tsvectors: each
+  word's rank times its idf, a bm25 length normalisation, column weights saturated as bm25
+  saturates them; the query built by `plainto_tsquery` and `phraseto_tsquery` from each word
+  and phrase (never parsed as tsquery syntax);
 - vectors: pgvector, cosine distance, an HNSW index per dimension. A filtered query keeps
   returning k: with pgvector 0.8+ through iterative index scans; before that, an exact scan
   restricted by the documents' btree index.
@@ -44,11 +45,26 @@ if TYPE_CHECKING:
 
 
 
+BM25_K1 = 1.2  # FTS5's bm25 constants
+BM25_B = 0.75
+
+
 def rank_weights(names: float, title: float, heading: float, body: float) -> str:
-    """ts_rank's weights array, in its order {D, C, B, A} (body, heading, title, names),
-    scaled so that the largest is 1 (ts_rank takes weights up to 1)."""
-    top = max(names, title, heading, body, 1e-9)
-    return "{" + ", ".join(f"{w / top:.6g}" for w in (body, heading, title, names)) + "}"
+    """ts_rank's weights array, in its order {D, C, B, A} (body, heading, title, names).
+
+    FTS5's bm25 multiplies a column's weight into the term frequency, which then saturates
+    (tf (k1 + 1) / (tf + k1)): a word in a name counts about twice one in the body, not ten
+    times. `ts_rank` takes one weight per class instead, so each is saturated here the same
+    way, then scaled so that the largest is 1 (ts_rank takes weights up to 1).
+    """
+    def saturated(w: float) -> float:
+        return w * (BM25_K1 + 1) / (w + BM25_K1) if w > 0 else 0.0
+
+    ranked = [saturated(w) for w in (body, heading, title, names)]
+    top = max(*ranked, 1e-9)
+    return "{" + ", ".join(f"{w / top:.6g}" for w in ranked) + "}"
+
+
 EF_SEARCH = 100
 
 
@@ -61,17 +77,12 @@ def _array(value: Any) -> np.ndarray:
     return np.asarray(value, dtype=np.float32)
 
 
-def _tsquery(query: TextQuery) -> tuple[str, list[str]]:
-    """SQL for a tsquery that matches any word or phrase, and its parameters."""
-    parts: list[str] = []
-    args: list[str] = []
-    for word in dict.fromkeys(w for w in query.words if w):
-        parts.append("plainto_tsquery('grimoire', %s)")
-        args.append(word)
-    for phrase in dict.fromkeys(p for p in query.phrases if p):
-        parts.append("phraseto_tsquery('grimoire', %s)")
-        args.append(" ".join(phrase))
-    return " || ".join(parts), args
+def _tsqueries(query: TextQuery) -> list[tuple[str, str]]:
+    """(SQL, parameter) of a tsquery for each distinct word and phrase of `query`."""
+    words = [("plainto_tsquery('grimoire', %s)", w) for w in dict.fromkeys(query.words) if w]
+    phrases = [("phraseto_tsquery('grimoire', %s)", " ".join(p))
+               for p in dict.fromkeys(query.phrases) if p]
+    return words + phrases
 
 
 class PostgresQueries(ConceptLookups):
@@ -102,19 +113,42 @@ class PostgresQueries(ConceptLookups):
     def _fts(
         self, table: str, weights: str, query: TextQuery, limit: int, documents: set[int] | None
     ) -> list[Scored]:
-        tsquery, args = _tsquery(query)
-        if not tsquery:
+        """Rows matching any word or phrase, ranked as bm25 ranks them on SQLite: each term's
+        `ts_rank` times its rarity (bm25's idf), summed, over bm25's length normalisation.
+
+        `ts_rank` alone has no idf and no length normalisation: a common word in a name
+        outweighed the rare words of a body, and a sentence typed in full found a longer
+        passage that quotes it before the passage it comes from.
+        """
+        terms = _tsqueries(query)
+        if not terms:
             return []
+        params: dict[str, Any] = {"w": weights, "limit": limit}
+        for i, (_, arg) in enumerate(terms):
+            params[f"t{i}"] = arg
+        each = [sql.replace("%s", f"%(t{i})s") for i, (sql, _) in enumerate(terms)]
         where = ""
-        params: list[Any] = [*args, weights]
         if documents is not None:
-            where = " AND t.document_id = ANY(%s)"
-            params.append(list(documents))
-        params.append(limit)
+            where = " AND t.document_id = ANY(%(docs)s)"
+            params["docs"] = list(documents)
+        n = range(len(terms))
+        # df over the rows that match (within `documents`); N from the id counter (cheap, an
+        # upper bound; idf is a logarithm of it).
         rows = self._all(
-            f"""WITH q AS (SELECT ({tsquery}) AS q)
-                SELECT t.id, ts_rank(%s::float4[], t.tsv, q.q) AS s FROM {table} t, q
-                WHERE t.tsv @@ q.q{where} ORDER BY s DESC, t.id LIMIT %s""",
+            f"""WITH q AS (SELECT {", ".join(f"{e} AS q{i}" for i, e in enumerate(each))}),
+                m AS MATERIALIZED (
+                    SELECT t.id, t.tsv FROM {table} t, q
+                    WHERE t.tsv @@ ({" || ".join(f"q.q{i}" for i in n)}){where}),
+                df AS (SELECT {", ".join(f"count(*) FILTER (WHERE m.tsv @@ q.q{i}) AS d{i}"
+                                         for i in n)},
+                              greatest(avg(length(m.tsv)), 1)::float8 AS avgdl FROM m, q),
+                total AS (SELECT greatest(coalesce(max(id), 0), 1)::float8 AS n FROM {table})
+                SELECT m.id, ({" + ".join(
+                    f"ts_rank(%(w)s::float4[], m.tsv, q.q{i})"
+                    f" * ln(1 + (total.n - df.d{i} + 0.5) / (df.d{i} + 0.5))" for i in n)})
+                    * {BM25_K1 + 1} / (1 + {BM25_K1} * (1 - {BM25_B}
+                                        + {BM25_B} * length(m.tsv) / df.avgdl)) AS s
+                FROM m, q, df, total ORDER BY s DESC, m.id LIMIT %(limit)s""",
             params,
         )
         return [Scored(int(i), float(s)) for i, s in rows]
