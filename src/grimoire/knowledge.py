@@ -280,7 +280,7 @@ class Grimoire:
         """Concepts with entries from more than one file (to compare what each says)."""
         self._fresh()
         return [concept_view.load_concept(self.store, ConceptId(str(cid)))
-                for cid, _label, _n in self.store.multi_source_concepts()]
+                for cid in self.store.multi_source_concepts()]
 
     @_guarded
     def lint(self) -> LintReport:

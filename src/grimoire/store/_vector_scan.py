@@ -3,7 +3,7 @@
 Above BINARY_ABOVE vectors, a first pass compares sign bits (Hamming distance) and only the
 best BINARY_POOL are scored exactly: reading 100k float vectors per query is what costs.
 A brute-force product over 100k x 384 float32 takes a few milliseconds on this machine.
-sqlite-vec (a declared dependency) is not used; it has not been measured against this scan.
+sqlite-vec is not used (nor a dependency); it has not been measured against this scan.
 """
 
 from __future__ import annotations
