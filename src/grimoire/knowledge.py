@@ -24,6 +24,7 @@ from grimoire.resolve import (
     ResolveReport,
     WantedPage,
     load_overrides,
+    refresh,
     resolve,
 )
 from grimoire.resolve import view as concept_view
@@ -213,7 +214,7 @@ class Grimoire:
         """Resolve when files or a grimoire.toml changed since the last resolve."""
         overrides = load_overrides(self.store.source_roots())
         if self.store.concepts_stale(overrides.fingerprint):
-            return resolve(self.store, overrides)
+            return refresh(self.store, overrides)
         return None
 
     @_guarded
