@@ -92,16 +92,16 @@ def no_gc() -> Iterator[None]:
 def resolve(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> ResolveReport:
     """Rebuild the concepts and link targets of `store` in one transaction."""
     started = time.perf_counter()
-    keyed = isinstance(store, IncrementalStore)
+    keyed = store if isinstance(store, IncrementalStore) else None
     with no_gc():
-        if keyed:
-            upto = store.resolve_changes()[0]
-            store.forget_resolve_keys()  # a kill before the keys are written means: full again
+        if keyed is not None:
+            upto = keyed.resolve_changes()[0]
+            keyed.forget_resolve_keys()  # a kill before the keys are written means: full again
         data = store.resolve_input()
         result = build(data, overrides)
         store.write_resolution(result, overrides.fingerprint)
-        if keyed:
-            store.write_resolve_keys(full_state_rows(data), None, upto)
+        if keyed is not None:
+            keyed.write_resolve_keys(full_state_rows(data), None, upto)
     counts: dict[str, int] = defaultdict(int)
     for link in result.links:
         counts[link.status] += 1

@@ -20,7 +20,8 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, runtime_checkable
 
 from grimoire.names import normalize, parse_term, term_names
 from grimoire.resolve.links import (
@@ -87,7 +88,7 @@ class IncrementalStore(Protocol):
         drop_links: Iterable[int], links: Sequence[LinkTarget], known: dict[int, int],
         fingerprint: str,
     ) -> list[int]: ...
-    def transaction(self) -> object: ...
+    def transaction(self) -> AbstractContextManager[Any]: ...
 
 
 # -- the keys ---------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ def resolve_changes(store: IncrementalStore, overrides: Overrides) -> ResolveRep
     if overrides.rules:
         return None
     started = time.perf_counter()
-    with store.transaction():  # type: ignore[attr-defined]
+    with store.transaction():
         if not store.resolve_state_ready() or \
                 store.resolved_fingerprint() != overrides.fingerprint:
             return None
@@ -334,7 +335,7 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
         drop_concepts=dropped, concepts=concepts[:world.fresh], extra_sections=extra,
         section_documents=section_docs | old_docs, drop_links=old_links | link_ids,
         links=targets, known=world.known, fingerprint=overrides.fingerprint)
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for t in targets:
         counts[t.status] += 1
     return {
