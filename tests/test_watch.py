@@ -242,3 +242,35 @@ def test_killed_watcher_corrupts_nothing_and_catches_up(tmp_path: Path, vault: P
         watcher.catch_up()
         assert len([r for r in kb.sources() if r.status == "ok"]) == 202
         assert kb.search("Killed Term 199", mode="lexical")
+
+
+def test_serve_watch_keeps_the_pages_current(tmp_path: Path, vault: Path) -> None:
+    import json
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from grimoire.cli import main; main()", "--db",
+         str(tmp_path / "kb.db"), "serve", "--port", str(port), "--watch", str(vault)],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def finds(query: str) -> set[str]:
+        url = f"http://127.0.0.1:{port}/api/search?mode=lexical&q={query}"
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                hits = json.load(r)
+        except OSError:
+            return set()
+        return {Path(h["span"]["path"]).name for h in hits}
+
+    try:
+        eventually(lambda: "lora.md" in finds("adapts"), "the served notes")
+        note(vault, "saved.md", "Saved While Serving", "Mentions zeppelins.")
+        eventually(lambda: "saved.md" in finds("zeppelins"), "a note saved while serving")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=DEADLINE)
+        print(stderr)  # shown when the test fails

@@ -71,7 +71,7 @@ def watch(ctx: click.Context, paths: tuple[str, ...], poll: bool, reconcile: flo
     options = WatchOptions(reconcile_s=reconcile, force_polling=poll or None,
                            embed=not no_embed)
     try:
-        watcher = Watcher(kb, paths, options=options, on_batch=_show_batch,
+        watcher = Watcher(kb, paths, options=options, on_batch=show_batch,
                           on_notice=lambda m: err.print(f"[yellow]{m}[/yellow]",
                                                         highlight=False))
         click.echo(f"watching {', '.join(str(r) for r in watcher.roots)}  (Ctrl-C stops)",
@@ -85,7 +85,8 @@ def watch(ctx: click.Context, paths: tuple[str, ...], poll: bool, reconcile: flo
         sys.exit(1)
 
 
-def _show_batch(batch: object) -> None:
+def show_batch(batch: object) -> None:
+    """One line on stderr for a batch that changed something."""
     import time
 
     from grimoire.cli import err

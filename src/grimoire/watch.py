@@ -269,7 +269,9 @@ class Watcher:
             self.polling = True
             self.on_notice(f"{reason}; polling every {self.options.poll_ms} ms instead")
         self.catch_up()
-        last = time.monotonic()
+        # What changed between the catch-up's scan and the first event the watcher can see
+        # (embedding a large first ingest takes a while) is found by a reconcile at once.
+        last = -float("inf")
         while not self.stop.is_set():
             try:
                 for changes in watchfiles.watch(

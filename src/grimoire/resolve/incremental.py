@@ -82,12 +82,17 @@ class IncrementalStore(Protocol):
     def concept_name_norms(self, concepts: Iterable[int]) -> set[str]: ...
     def names_claimed(self, norms: Iterable[str]) -> list[tuple[int, NameRecord]]: ...
     def sections_in(self, documents: Iterable[int]) -> list[tuple[int, SectionRecord]]: ...
+    def concept_keys(self, ids: Iterable[int]) -> dict[str, int]: ...
+    def max_concept_id(self) -> int: ...
+    def links_touching(self, concepts: Iterable[int]) -> set[int]: ...
+    def links_of_entries(self, documents: Iterable[int], entries: Iterable[int]) -> set[int]: ...
+    def section_documents_of(self, concepts: Iterable[int]) -> set[int]: ...
     def write_partial_resolution(
         self, *, drop_concepts: Iterable[int], concepts: Sequence[ConceptRecord],
-        extra_sections: Sequence[tuple[int, SectionRecord]], section_documents: Iterable[int],
-        drop_links: Iterable[int], links: Sequence[LinkTarget], known: dict[int, int],
-        fingerprint: str,
-    ) -> list[int]: ...
+        ids: Sequence[int], extra_sections: Sequence[tuple[int, SectionRecord]],
+        section_documents: Iterable[int], drop_links: Iterable[int],
+        links: Sequence[LinkTarget], known: dict[int, int], fingerprint: str,
+    ) -> None: ...
     def transaction(self) -> AbstractContextManager[Any]: ...
 
 
@@ -213,6 +218,7 @@ class _World:
         self.doc_concepts: dict[int, set[int]] = {}
         self.doc_first: dict[int, int] = {}
         self.loaded: set[int] = set()
+        self.named: set[str] = set()
 
     def stand_in(self, cid: int) -> int:
         i = self.index_of.get(cid)
@@ -222,6 +228,14 @@ class _World:
             self.index_of[cid] = i
             self.known[i] = cid
         return i
+
+    def add_names(self, norms: set[str], dropped: set[int]) -> None:
+        """Give the stand-ins their stored names among `norms` (once per norm)."""
+        todo = norms - self.named
+        self.named |= todo
+        for cid, name in self.store.names_claimed(todo):
+            if cid not in dropped:
+                self.concepts[self.stand_in(cid)].names.append(name)
 
     def load_documents(self, docs: Iterable[int]) -> None:
         todo = [d for d in docs if d not in self.loaded]
@@ -239,6 +253,58 @@ class _World:
             if doc not in first or line < first[doc][0]:
                 first[doc] = (line, c)
         self.doc_first.update((d, c) for d, (_, c) in first.items())
+
+
+def _claimants(claims: Iterable[tuple[int, NameRecord]]
+               ) -> dict[str, tuple[int, frozenset[int]]]:
+    """norm -> (strongest strength, the concepts claiming it at that strength): what a
+    NameIndex lookup answers from."""
+    best: dict[str, tuple[int, set[int]]] = {}
+    for cid, name in claims:
+        top = best.get(name.norm)
+        if top is None or name.strength > top[0]:
+            best[name.norm] = (name.strength, {cid})
+        elif name.strength == top[0]:
+            top[1].add(cid)
+    return {n: (s, frozenset(c)) for n, (s, c) in best.items()}
+
+
+def _shared_names(store: IncrementalStore, norms: set[str], dropped: set[int],
+                  concepts: list[ConceptRecord], ids: list[int]) -> set[str]:
+    """The names among `norms` that two concepts claim at the top strength, before or after."""
+    claims = store.names_claimed(norms)
+    before = _claimants(claims)
+    after = _claimants([(cid, n) for cid, n in claims if cid not in dropped]
+                       + [(ids[i], n) for i, c in enumerate(concepts) for n in c.names
+                          if n.norm in norms])
+    return {n for n in norms
+            if len(before.get(n, (0, ()))[1]) > 1 or len(after.get(n, (0, ()))[1]) > 1}
+
+
+def _moved_members(store: IncrementalStore, entries: list[EntryRow],
+                   entry_concept: dict[int, int], ids: list[int]
+                   ) -> tuple[set[int], set[int], set[int]]:
+    """Documents whose set of concepts changed, documents whose first entry's concept changed,
+    and entries whose concept changed (by stored id)."""
+    new_id = {e: ids[i] for e, i in entry_concept.items()}
+    rows = store.entries_with_concepts({e.document_id for e in entries})
+    old_sets: dict[int, set[int | None]] = defaultdict(set)
+    new_sets: dict[int, set[int | None]] = defaultdict(set)
+    old_first: dict[int, tuple[int, int | None]] = {}
+    new_first: dict[int, tuple[int, int | None]] = {}
+    moved: set[int] = set()
+    for doc, entry, line, cid in rows:
+        now = new_id.get(entry, cid)
+        if now != cid:
+            moved.add(entry)
+        old_sets[doc].add(cid)
+        new_sets[doc].add(now)
+        if doc not in old_first or line < old_first[doc][0]:
+            old_first[doc] = (line, cid)
+            new_first[doc] = (line, now)
+    regrouped = {d for d in old_sets if old_sets[d] != new_sets[d]}
+    refirst = {d for d in old_first if old_first[d] != new_first[d]}
+    return regrouped, refirst, moved
 
 
 def resolve_changes(store: IncrementalStore, overrides: Overrides) -> ResolveReport | None:
@@ -297,42 +363,70 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     roles = attach_redirects(parts, entries, by_entry)
     concepts, entry_concept = build_concepts(parts, entries, by_entry, roles, overrides)
 
-    # 2. what else those concepts' names, documents and pages reach
+    # 2. the ids they take (a concept keeps its id by key), and what that changes elsewhere
     dropped = set(store.concept_ids_of_entries(old_entries).values())
+    kept_ids = store.concept_keys(dropped)
+    next_id = store.max_concept_id() + 1
+    ids: list[int] = []
+    for record in concepts:
+        cid = kept_ids.get(record.key)
+        if cid is None:
+            cid, next_id = next_id, next_id + 1
+        ids.append(cid)
     names = store.concept_name_norms(dropped) | {n.norm for c in concepts for n in c.names}
-    cluster_docs = {e.document_id for e in entries}
-    touched = set(names)
-    for path in changed | set(store.document_paths(cluster_docs).values()):
+    claims = store.names_claimed(names)
+    before = _claimants(claims)
+    after = _claimants([(cid, n) for cid, n in claims if cid not in dropped]
+                       + [(ids[i], n) for i, c in enumerate(concepts) for n in c.names])
+    moved = {n for n in names if before.get(n) != after.get(n)}
+    regrouped, refirst, reentered = _moved_members(store, entries, entry_concept, ids)
+    regrouped -= set(doc_ids)
+    touched = set(moved)
+    for path in changed | set(store.document_paths(refirst).values()):
         touched |= page_keys(path)
-    section_docs = set(doc_ids) | cluster_docs
-    section_docs |= {r[1] for r in store.resolve_keys_by_norm(names, "h") if r[0] not in changed}
+    section_docs = set(doc_ids) | regrouped | store.section_documents_of(dropped)
+    section_docs |= {r[1] for r in store.resolve_keys_by_norm(moved, "h") if r[0] not in changed}
     link_ids = {r[3] for r in store.resolve_keys_by_norm(touched, "k") if r[0] not in changed}
-    relinked = store.link_rows(ids=link_ids, documents=section_docs)
-    link_docs = {link.document_id for link in relinked} | section_docs
+    link_ids |= store.links_touching(dropped)
+    link_ids |= store.links_of_entries({e.document_id for e in entries}, reentered)
+    # A page's own concepts break ties between concepts that share a name (`LDA`): in a page
+    # whose concepts changed, the links by a shared name may move.
+    paths_of = store.document_paths(regrouped)
+    regrouped_keys = [r for r in store.resolve_keys_of_paths(sorted(set(paths_of.values())))
+                      if r[2] == "k" and r[1] in regrouped]
+    shared = _shared_names(store, {r[4] for r in regrouped_keys}, dropped, concepts, ids)
+    link_ids |= {r[3] for r in regrouped_keys if r[4] in shared}
 
+    # 3. sections of the pages that may gain or lose one, then the links that may move
     world = _World(store, concepts, entry_concept)
+    world.load_documents(sorted(section_docs))
+    headings = store.heading_rows(section_docs)
+    world.add_names({normalize(p) for h in headings for p in h.heading_path}, dropped)
+    stored_sections = store.sections_in(section_docs)
+    attach_sections(world.concepts, headings, NameIndex(world.concepts), world.doc_concepts)
+    sections = {(ids[i] if i < world.fresh else world.known[i], s)
+                for i, c in enumerate(world.concepts) for s in c.sections}
+    resectioned = {s.document_id for _, s in sections.symmetric_difference(stored_sections)}
+    relinked = store.link_rows(ids=link_ids, documents=set(doc_ids) | resectioned)
+    link_docs = {link.document_id for link in relinked}
     world.load_documents(sorted(link_docs))
-    headings = store.heading_rows(link_docs)
-    wanted = {normalize(p) for h in headings if h.document_id in section_docs
-              for p in h.heading_path}
-    for link in relinked:
-        wanted |= lookup_keys(link)
-    for cid, name in store.names_claimed(wanted):
-        if cid not in dropped:
-            world.concepts[world.stand_in(cid)].names.append(name)
+    headings += store.heading_rows(link_docs - section_docs)
+    fresh_links = {link.id for link in new_links}
+    wanted = {r[4] for r in new_rows if r[2] == "k"}
+    wanted |= {r[4] for r in store.resolve_keys_of_items(
+        "k", [link.id for link in relinked if link.id not in fresh_links])}
+    world.add_names(wanted, dropped)
     for cid, section in store.sections_in(link_docs - section_docs):
         world.concepts[world.stand_in(cid)].sections.append(section)
-    index = NameIndex(world.concepts)
-    attach_sections(world.concepts, [h for h in headings if h.document_id in section_docs],
-                    index, world.doc_concepts)
-    targets = resolve_links(relinked, world.concepts, index, world.entry_concept, headings,
-                            store.single_documents(), _FirstConcepts(world), world.doc_concepts)
-    extra = [(world.known[i], s) for i in range(world.fresh, len(world.concepts))
-             for s in world.concepts[i].sections if s.document_id in section_docs]
+    targets = resolve_links(relinked, world.concepts, NameIndex(world.concepts),
+                            world.entry_concept, headings, store.single_documents(),
+                            _FirstConcepts(world), world.doc_concepts)
+    extra = [(cid, s) for cid, s in sections if s.document_id in section_docs
+             and cid not in ids]
     old_links = {r[3] for r in old_rows if r[2] == "k"}
     old_docs = {r[1] for r in old_rows}
     store.write_partial_resolution(
-        drop_concepts=dropped, concepts=concepts[:world.fresh], extra_sections=extra,
+        drop_concepts=dropped, concepts=concepts[:world.fresh], ids=ids, extra_sections=extra,
         section_documents=section_docs | old_docs, drop_links=old_links | link_ids,
         links=targets, known=world.known, fingerprint=overrides.fingerprint)
     counts: dict[str, int] = defaultdict(int)

@@ -271,6 +271,46 @@ class ResolveStateSQL:
                 f"WHERE entry_id IN ({_ids(chunk)})"))
         return out
 
+    def concept_keys(self, ids: Iterable[int]) -> dict[str, int]:
+        """key -> id of these concepts."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            out.update(self.conn.execute(
+                f"SELECT key, id FROM concepts WHERE id IN ({_ids(chunk)})"))
+        return out
+
+    def max_concept_id(self) -> int:
+        """The largest concept id in use (0 when there is none)."""
+        return int(self.conn.execute("SELECT max(id) FROM concepts").fetchone()[0] or 0)
+
+    def links_touching(self, concepts: Iterable[int]) -> set[int]:
+        """Ids of the links that lead to or leave from any of these concepts."""
+        out: set[int] = set()
+        for chunk in _chunks(sorted(set(concepts))):
+            for column in ("concept_id", "source_concept_id"):
+                out.update(i for (i,) in self.conn.execute(
+                    f"SELECT link_id FROM link_targets WHERE {column} IN ({_ids(chunk)})"))
+        return out
+
+    def links_of_entries(self, documents: Iterable[int], entries: Iterable[int]) -> set[int]:
+        """Ids of the links that sit in these entries (of these documents)."""
+        wanted = set(entries)
+        out: set[int] = set()
+        for chunk in _chunks(sorted(set(documents))):
+            out.update(i for i, e in self.conn.execute(
+                f"SELECT id, entry_id FROM links WHERE document_id IN ({_ids(chunk)})")
+                if e in wanted)
+        return out
+
+    def section_documents_of(self, concepts: Iterable[int]) -> set[int]:
+        """The documents holding a section of any of these concepts."""
+        out: set[int] = set()
+        for chunk in _chunks(sorted(set(concepts))):
+            out.update(d for (d,) in self.conn.execute(
+                f"SELECT DISTINCT document_id FROM concept_sections "
+                f"WHERE concept_id IN ({_ids(chunk)})"))
+        return out
+
     def concept_name_norms(self, concepts: Iterable[int]) -> set[str]:
         """Every normalised name of these concepts."""
         out: set[str] = set()
@@ -304,30 +344,19 @@ class ResolveStateSQL:
 
     def write_partial_resolution(
         self, *, drop_concepts: Iterable[int], concepts: Sequence[ConceptRecord],
-        extra_sections: Sequence[tuple[int, SectionRecord]], section_documents: Iterable[int],
-        drop_links: Iterable[int], links: Sequence[LinkTarget], known: dict[int, int],
-        fingerprint: str,
-    ) -> list[int]:
+        ids: Sequence[int], extra_sections: Sequence[tuple[int, SectionRecord]],
+        section_documents: Iterable[int], drop_links: Iterable[int],
+        links: Sequence[LinkTarget], known: dict[int, int], fingerprint: str,
+    ) -> None:
         """Replace some concepts and link targets, inside the caller's transaction.
 
-        `concepts` replace `drop_concepts` (a concept keeps its id by key); the sections of
-        `section_documents` become those of `concepts` there plus `extra_sections` (of other,
-        kept concepts); `links` replace the targets of `drop_links`. A LinkTarget's `target`
-        and `source` index `concepts` when below its length, else name `known[i]`, a kept
-        concept's id. Returns the ids given to `concepts`.
+        `concepts` (with `ids`) replace `drop_concepts`; the sections of `section_documents`
+        become those of `concepts` there plus `extra_sections` (of other, kept concepts);
+        `links` replace the targets of `drop_links`. A LinkTarget's `target` and `source`
+        index `concepts` when below its length, else name `known[i]`, a kept concept's id.
         """
         c = self.conn
         dropped = sorted(set(drop_concepts))
-        old: dict[str, int] = {}
-        for chunk in _chunks(dropped):
-            old.update(c.execute(f"SELECT key, id FROM concepts WHERE id IN ({_ids(chunk)})"))
-        next_id = (c.execute("SELECT max(id) FROM concepts").fetchone()[0] or 0) + 1
-        ids: list[int] = []
-        for record in concepts:
-            cid = old.get(record.key)
-            if cid is None:
-                cid, next_id = next_id, next_id + 1
-            ids.append(cid)
         for chunk in _chunks(dropped):
             # The concept's names, entries, merges and sections go with it (ON DELETE CASCADE).
             c.execute(f"DELETE FROM concepts WHERE id IN ({_ids(chunk)})")
@@ -369,4 +398,3 @@ class ResolveStateSQL:
              for t in links])
         c.execute("UPDATE concept_state SET dirty = 0, overrides = ? WHERE id = 1",
                   (fingerprint,))
-        return ids
