@@ -450,10 +450,11 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
 
 
 from grimoire import _cli_store, _cli_store_migrate  # noqa: E402 - register on `main`, above
-from grimoire._cli_live import mcp  # noqa: E402
+from grimoire._cli_live import mcp, watch  # noqa: E402
 from grimoire._cli_web import serve  # noqa: E402
 
 _cli_store.register(main)
 main.add_command(serve)
 _cli_store_migrate.register(main)
 main.add_command(mcp)
+main.add_command(watch)

@@ -24,6 +24,7 @@ from grimoire.resolve import (
     ResolveReport,
     WantedPage,
     load_overrides,
+    refresh,
     resolve,
 )
 from grimoire.resolve import view as concept_view
@@ -85,17 +86,19 @@ class Grimoire:
         embed: bool = True,
         embed_progress: EmbedProgress | None = None,
         prune: bool = False,
+        root: str | os.PathLike[str] | None = None,
     ) -> IngestReport:
         """Read files and folders; unchanged files are skipped, vanished ones removed.
 
         A folder ingested before that is now missing or empty keeps its records (a notice in
-        the report says so) unless `prune=True`.
+        the report says so) unless `prune=True`. With `root`, `paths` are files or folders
+        inside that ingested folder that changed (a watcher's batch); a missing one is removed.
 
         New and changed passages are then embedded for semantic search, unless `embed=False`
         (add the vectors later with `embed()`).
         """
         report = ingest(self.store, paths, format=format, progress=progress, options=options,
-                        prune=prune)
+                        prune=prune, root=root)
         if not (report.added or report.updated or report.removed):
             self._not_damaged()  # damage inside a page can look like "unchanged"
         self._fresh()
@@ -213,7 +216,7 @@ class Grimoire:
         """Resolve when files or a grimoire.toml changed since the last resolve."""
         overrides = load_overrides(self.store.source_roots())
         if self.store.concepts_stale(overrides.fingerprint):
-            return resolve(self.store, overrides)
+            return refresh(self.store, overrides)
         return None
 
     @_guarded

@@ -21,6 +21,7 @@ from grimoire.store.base import DAMAGED
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
+from grimoire.store.sqlite_resolve_state import RESOLVE_STATE_SCHEMA, ResolveStateSQL
 from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
 
 APPLICATION_ID = 0x47524D31  # "GRM1": tells a Grimoire database from any other SQLite file
@@ -103,7 +104,8 @@ CORE_SCHEMA = """
 # Every search and lookup asks for the ingested roots (where grimoire.toml may live).
 SOURCE_ROOT_INDEX = "CREATE INDEX sources_root ON sources(root);"
 
-MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX]
+MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
+                         RESOLVE_STATE_SCHEMA]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.
@@ -285,7 +287,7 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
         conn.execute(buffer)
 
 
-class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
+class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL):
     """The default store: everything in one SQLite file."""
 
     engine = "sqlite"
