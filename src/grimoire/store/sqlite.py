@@ -414,7 +414,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL):
                 ),
             )
 
-    def replace_source(self, record: SourceRecord, documents: Sequence[Document]) -> None:
+    def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
         with self.transaction() as c:
             c.execute("DELETE FROM sources WHERE path = ?", (record.path,))
             source_id = c.execute(
