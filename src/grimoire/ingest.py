@@ -129,7 +129,7 @@ def ingest(
     tally = _Tally()
     jobs: list[_Job] = []
     for given in paths:
-        root = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept
+        root = _known_spelling(store, Path(os.path.abspath(given)))  # noqa: PTH100
         root_key = storable(str(root))
         if not root.exists():
             known = store.sources(root=root_key)
@@ -158,6 +158,28 @@ def ingest(
             tally.add("removed")
     _read_and_store(store, jobs, tally, progress, workers, options)
     return tally.report()
+
+
+def _known_spelling(store: Store, root: Path) -> Path:
+    """`root` as it was first ingested, when this is the same file or folder reached another
+    way (a symlink, a bind mount): one folder is stored once, whatever path names it.
+
+    Symlinks are kept in the path otherwise, so that stored names are the ones the user gave.
+    """
+    known = store.source_roots()
+    if storable(str(root)) in known:
+        return root
+    try:
+        real = root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return root
+    for other in sorted(known):
+        try:
+            if Path(other).resolve(strict=True) == real:
+                return Path(other)
+        except (OSError, RuntimeError):
+            continue
+    return root
 
 
 def _vanished(
