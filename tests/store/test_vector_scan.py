@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from grimoire.model import Document, Passage, Span
 from grimoire.store import open_store
 from grimoire.store._vector_scan import EXACT_UP_TO, VectorScan, pool_size
 from grimoire.store.base import SourceRecord
-from grimoire.model import Document, Passage, Span
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "minilm_golden.npz"
 N = 30_000
