@@ -22,7 +22,8 @@ N = 30_000
 
 
 def unit(rows: np.ndarray) -> np.ndarray:
-    return (rows / np.linalg.norm(rows, axis=-1, keepdims=True)).astype(np.float32)
+    out: np.ndarray = (rows / np.linalg.norm(rows, axis=-1, keepdims=True)).astype(np.float32)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +111,8 @@ def test_loading_in_chunks_gives_the_same_index(large: tuple[np.ndarray, VectorS
                matrix[s : s + step]) for s in range(0, N, step)]
     again = VectorScan.load((1,), N + 100, matrix.shape[1], chunks)  # a count above the rows
     assert len(again.ids) == N
-    assert again.codes is not None and scan.codes is not None and again.bits is not None
+    assert again.codes is not None and scan.codes is not None
+    assert again.bits is not None and scan.bits is not None
     assert np.array_equal(again.codes, scan.codes) and np.array_equal(again.bits, scan.bits)
     assert again.nearest(matrix[9], 10, None) == scan.nearest(matrix[9], 10, None)
 
