@@ -217,3 +217,18 @@ def test_cli_search_json_and_embed(kb: grimoire.Grimoire, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["--db", db, "search", "perplexity", "--mode", "semantic"])
     assert result.exit_code == 0 and "Perplexity" in result.output
+
+
+@pytest.mark.parametrize("query", ["Q-learning", "q learnng"])
+def test_a_title_only_page_is_a_result(tmp_path: Path, query: str) -> None:
+    # q-learning.md is a title and a related term, no text: no passage, only an entry. It is
+    # still the concept a reader asks for, in every mode, shown by its term.
+    terms = _need(CORPORA) / "ml-glossary-terms" / "terms"
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([terms / "q-learning.md", terms / "reinforcement-learning.md",
+               terms / "gradient-descent.md", SEEDS])
+    for mode in ("lexical", "semantic", "hybrid"):
+        top = kb.search(query, mode=mode)[0]
+        assert Path(top.span.path).name == "q-learning.md", (mode, top)
+        assert top.text == top.snippet == "Q-learning" and top.span.start_line == 1
+    kb.close()
