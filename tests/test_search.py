@@ -232,3 +232,14 @@ def test_a_title_only_page_is_a_result(tmp_path: Path, query: str) -> None:
         assert Path(top.span.path).name == "q-learning.md", (mode, top)
         assert top.text == top.snippet == "Q-learning" and top.span.start_line == 1
     kb.close()
+
+
+def test_a_mask_token_in_a_description_reads_as_a_blank(kb: grimoire.Grimoire) -> None:
+    # Held-out sets hide names as `___` or as `[MASK]`; MiniLM reads `[MASK]` as its special
+    # token. A sentence with either finds the same concepts; a short query keeps the token.
+    described = "{} fine-tunes a big model by training two small low-rank matrices instead"
+    blank = [h.concept or h.title for h in kb.search(described.format("___"), k=5)]
+    assert [h.concept or h.title for h in kb.search(described.format("[MASK]"), k=5)] == blank
+    assert any("lora" in names_of(kb, h) for h in kb.search(described.format("[MASK]"), k=3))
+    token = [h.passage_id for h in kb.search("[MASK] tokens", k=5, mode="semantic")]
+    assert token != [h.passage_id for h in kb.search("___ tokens", k=5, mode="semantic")]

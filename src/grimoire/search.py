@@ -84,6 +84,7 @@ NAME_LIKE = _Weights(semantic=0.5)
 DESCRIPTIVE = _Weights(semantic=0.7)
 NAME_WEIGHT = 2.0  # added per unit of name-match score: a name typed in full wins the page
 DESCRIPTIVE_WORDS = 8  # content words (not stopwords) from which a query is a description
+CLOZE_WORDS = 3  # content words besides a mask token from which a query is a sentence
 QUESTION_WORDS = frozenset(["what", "how", "why", "which", "when", "who", "whom", "where",
                             "does", "do", "did", "is", "are", "can", "could", "should", "would",
                             "will", "was", "were", "explain", "describe", "define"])
@@ -212,6 +213,7 @@ class Searcher:
             raise GrimoireError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
         if k <= 0 or not query.strip():
             return []
+        query = _blank_masks(query)
         filters = Filters(source=source, format=format, tag=tag)
         allowed = self.store.filtered_documents(filters) if filters else None
         if allowed is not None and not allowed:
@@ -602,10 +604,34 @@ def _descriptive(query: str, words: Sequence[str], matches: Sequence[_NameMatch]
     ask stage sends), where bm25 is a good judge.
     """
     content = {w.casefold() for w in words} - STOPWORDS
-    question = query.rstrip().endswith("?") or (
-        bool(words) and words[0].casefold() in QUESTION_WORDS)
-    return (len(content) >= DESCRIPTIVE_WORDS and not question
+    return (len(content) >= DESCRIPTIVE_WORDS and not _question(query, words)
             and not any(m.score >= 0.85 for m in matches))
+
+
+def _question(query: str, words: Sequence[str]) -> bool:
+    return query.rstrip().endswith("?") or (
+        bool(words) and words[0].casefold() in QUESTION_WORDS)
+
+
+# A model's mask token in a sentence that hides a name ("[MASK] is a function that ...").
+_MASK_TOKEN = re.compile(r"\[MASK\]|<mask>", re.IGNORECASE)
+
+
+def _blank_masks(query: str) -> str:
+    """A long description's mask tokens as a plain blank (`___`).
+
+    MiniLM reads `[MASK]` as its special token, which pulls the query's vector away from its
+    meaning (description dev set, names hidden as `[MASK]`: MRR@10 0.34 / 0.34 against
+    0.37 / 0.40 with `___`), and bm25 would search the word "mask". A short query or a
+    question may be about the token itself ("what does [MASK] do in BERT"): left as it is.
+    """
+    if not _MASK_TOKEN.search(query):
+        return query
+    words = _words(_MASK_TOKEN.sub(" ", query))
+    content = {w.casefold() for w in words} - STOPWORDS
+    if len(content) < CLOZE_WORDS or _question(query, _words(query)):
+        return query
+    return _MASK_TOKEN.sub("___", query)
 
 
 def _text_query(words: Sequence[str], expansions: Sequence[str] = ()) -> TextQuery:
