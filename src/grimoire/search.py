@@ -433,7 +433,7 @@ class Searcher:
         """The entry a group without any passage stands for (a concept's first entry)."""
         if key[0] == "c":
             entries = self.store.concept_entries_of(key[1])
-            return entries[0][0] if entries else None
+            return entries[0].stored if entries else None
         if key[0] != "e":
             return None
         for name in self.store.entry_aliases([key[1]]).get(key[1], []):
