@@ -77,3 +77,46 @@ def stats(rows: Callable[[str], Sequence[Sequence[Any]]]) -> Stats:
         failed=count("SELECT count(*) FROM sources WHERE status = 'failed'"),
         by_format=by_format,
     )
+
+
+class SharedReads:
+    """Reads both engines answer with the same SQL (parameters written `?`), mixed into each
+    store; each engine's `_select` runs it in its own terms."""
+
+    def _select(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of `sql`."""
+        raise NotImplementedError  # each engine's
+
+    def source(self, path: str) -> SourceRecord | None:
+        rows = self._select(SOURCE_SELECT + " WHERE s.path = ?", (path,))
+        return source_record(rows[0]) if rows else None
+
+    def sources(self, *, root: str | None = None, failed: bool = False) -> list[SourceRecord]:
+        where: list[str] = []
+        args: list[Any] = []
+        if root is not None:
+            where.append("s.root = ?")
+            args.append(root)
+        if failed:
+            where.append("s.status = 'failed'")
+        clause = " WHERE " + " AND ".join(where) if where else ""
+        return [source_record(r)
+                for r in self._select(SOURCE_SELECT + clause + " ORDER BY s.path", args)]
+
+    def source_roots(self) -> list[str]:
+        """Every folder (or file) given to ingest: where grimoire.toml may live."""
+        return [str(r) for (r,) in self._select(
+            "SELECT DISTINCT root FROM sources WHERE root IS NOT NULL ORDER BY root")]
+
+    def entries_named(self, norm: str) -> list[StoredEntry]:
+        return [stored_entry(r) for r in self._select(
+            ENTRY_SELECT + " WHERE e.id IN (SELECT entry_id FROM entry_names WHERE norm = ?)"
+            " ORDER BY s.path, e.start_line, e.id", (norm,))]
+
+    def entry_names(self) -> list[tuple[str, str]]:
+        """(normalised name, display name) for every entry term and alias."""
+        return [(norm, name) for norm, name in self._select(
+            "SELECT DISTINCT norm, name FROM entry_names ORDER BY norm, name")]
+
+    def stats(self) -> Stats:
+        return stats(self._select)

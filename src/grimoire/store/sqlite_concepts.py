@@ -110,11 +110,6 @@ class ConceptSQL(ConceptLookups):
             "SELECT dirty, overrides FROM concept_state WHERE id = 1").fetchone()
         return bool(dirty) or seen != fingerprint
 
-    def source_roots(self) -> list[str]:
-        """Every folder (or file) given to ingest: where grimoire.toml may live."""
-        return [r for (r,) in self.conn.execute(
-            "SELECT DISTINCT root FROM sources WHERE root IS NOT NULL")]
-
     def resolve_input(self) -> ResolveInput:
         """Entries, links and headings, as resolve reads them."""
         c = self.conn
