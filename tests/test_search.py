@@ -220,3 +220,29 @@ def test_cli_search_json_and_embed(kb: grimoire.Grimoire, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["--db", db, "search", "perplexity", "--mode", "semantic"])
     assert result.exit_code == 0 and "Perplexity" in result.output
+
+
+@pytest.mark.parametrize("query", ["Q-learning", "q learnng"])
+def test_a_title_only_page_is_a_result(tmp_path: Path, query: str) -> None:
+    # q-learning.md is a title and a related term, no text: no passage, only an entry. It is
+    # still the concept a reader asks for, in every mode, shown by its term.
+    terms = _need(CORPORA) / "ml-glossary-terms" / "terms"
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([terms / "q-learning.md", terms / "reinforcement-learning.md",
+               terms / "gradient-descent.md", SEEDS])
+    for mode in ("lexical", "semantic", "hybrid"):
+        top = kb.search(query, mode=mode)[0]
+        assert Path(top.span.path).name == "q-learning.md", (mode, top)
+        assert top.text == top.snippet == "Q-learning" and top.span.start_line == 1
+    kb.close()
+
+
+def test_a_mask_token_in_a_description_reads_as_a_blank(kb: grimoire.Grimoire) -> None:
+    # Held-out sets hide names as `___` or as `[MASK]`; MiniLM reads `[MASK]` as its special
+    # token. A sentence with either finds the same concepts; a short query keeps the token.
+    described = "{} fine-tunes a big model by training two small low-rank matrices instead"
+    blank = [h.concept or h.title for h in kb.search(described.format("___"), k=5)]
+    assert [h.concept or h.title for h in kb.search(described.format("[MASK]"), k=5)] == blank
+    assert any("lora" in names_of(kb, h) for h in kb.search(described.format("[MASK]"), k=3))
+    token = [h.passage_id for h in kb.search("[MASK] tokens", k=5, mode="semantic")]
+    assert token != [h.passage_id for h in kb.search("___ tokens", k=5, mode="semantic")]

@@ -34,7 +34,7 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ResolveReport:
-    """Counts from one resolve run."""
+    """Counts from one resolve run; an incremental run counts only what it recomputed."""
 
     entries: int
     concepts: int
@@ -45,6 +45,7 @@ class ResolveReport:
     ambiguous: int
     external: int
     seconds: float
+    incremental: bool = False
 
 
 # -- handed out by the API --------------------------------------------------------------------

@@ -92,7 +92,7 @@ class Store(Protocol):
         """Every folder (or file) given to ingest: where grimoire.toml may live."""
         ...
 
-    def replace_source(self, record: SourceRecord, documents: Sequence[Document]) -> None:
+    def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
         """Write one file's record and documents in one transaction, replacing what it had."""
         ...
 
