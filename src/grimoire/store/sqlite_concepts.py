@@ -99,6 +99,9 @@ class ConceptSQL(ConceptLookups):
     conn: sqlite3.Connection
     path: str
 
+    _HAS_TAG = ("EXISTS (SELECT 1 FROM json_each(d.tags) t WHERE lower(ltrim(t.value, '#')) = ?"
+                " OR lower(ltrim(t.value, '#')) LIKE ? ESCAPE '\\')")
+
     def _select(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, args).fetchall()
 
