@@ -1,8 +1,10 @@
 """Time `grimoire watch`: save-to-searchable, a 1,000-file burst, and an MCP search over stdio.
 
 Generates a vault of N Markdown notes (one concept each, with wikilinks between them, 2% to
-names no note defines), ingests and embeds it once (cached under --cache), then runs a real
-Watcher (watchfiles, embedding on) on its own thread and connection, as `grimoire watch` does:
+names no note defines), ingests it once (cached under --cache; no vectors: embedding 20,000
+passages and entries takes minutes and is not what is timed here), then runs a real Watcher
+(watchfiles; `--no-embed`, as searchable by words is what a save must reach) on its own
+thread and connection, as `grimoire watch` does:
 
 - saves: rewrites one note at a time with a word it never had, and polls a second connection
   (as the web UI or another process would) with a lexical search until that note is found:
@@ -10,8 +12,8 @@ Watcher (watchfiles, embedding on) on its own thread and connection, as `grimoir
   watcher, a whole `ingest` of the vault (every file hashed) after one change.
 - burst: writes 1,000 new notes as fast as Python can (a `git checkout`), and times until
   all are stored and the last is searchable; then removes them and times that too.
-- MCP: p50 of the `search` tool called over stdio with the SDK's client (`grimoire mcp` as a
-  subprocess), beside the same search called directly through the Python API.
+- MCP: p50 of the `search` tool (lexical) called over stdio with the SDK's client (`grimoire
+  mcp` as a subprocess), beside the same search called directly through the Python API.
 
     python bench/watch.py --notes 10000 --saves 100 [--json]
 """
@@ -75,7 +77,7 @@ def prepared(cache: Path, n: int) -> tuple[Path, Path, float | None]:
         make_vault(vault, n)
         started = time.perf_counter()
         with grimoire.open(db) as kb:
-            kb.ingest([vault])
+            kb.ingest([vault], embed=False)
         built = time.perf_counter() - started
     return vault, db, built
 
@@ -99,8 +101,8 @@ def bench_saves(vault: Path, db: Path, saves: int) -> dict[str, Any]:
     batches: list[Batch] = []
     stop = threading.Event()
     watcher_kb = grimoire.open(db)
-    watcher = Watcher(watcher_kb, [vault], options=WatchOptions(), on_batch=batches.append,
-                      stop=stop)
+    watcher = Watcher(watcher_kb, [vault], options=WatchOptions(embed=False),
+                      on_batch=batches.append, stop=stop)
     thread = threading.Thread(target=watcher.run, daemon=True)
     started = time.perf_counter()
     thread.start()
@@ -172,19 +174,20 @@ def bench_mcp(db: Path, calls: int) -> dict[str, Any]:
 
     async def session() -> None:
         async with Client(params) as client:
-            await client.call_tool("search", {"query": "warm up", "k": 8})
+            await client.call_tool("search", {"query": "warm up", "k": 8, "mode": "lexical"})
             for i in range(calls):
                 t0 = time.perf_counter()
-                await client.call_tool("search", {"query": queries[i % len(queries)], "k": 8})
+                await client.call_tool("search", {"query": queries[i % len(queries)], "k": 8,
+                                                  "mode": "lexical"})
                 over_stdio.append(time.perf_counter() - t0)
 
     anyio.run(session)
     direct: list[float] = []
     with grimoire.open(db) as kb:
-        kb.search("warm up", k=8)
+        kb.search("warm up", k=8, mode="lexical")
         for i in range(calls):
             t0 = time.perf_counter()
-            kb.search(queries[i % len(queries)], k=8)
+            kb.search(queries[i % len(queries)], k=8, mode="lexical")
             direct.append(time.perf_counter() - t0)
     return {"mcp_calls": calls, "mcp_search_p50_ms": round(statistics.median(over_stdio) * 1e3, 1),
             "api_search_p50_ms": round(statistics.median(direct) * 1e3, 1)}

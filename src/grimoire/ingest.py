@@ -11,6 +11,7 @@ import hashlib
 import os
 import stat
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
@@ -177,17 +178,22 @@ def _changed_under(
 ) -> None:
     """Triage paths inside an ingested folder; see `ingest(root=...)`."""
     root_key = storable(os.path.abspath(root))  # noqa: PTH100 - absolute, symlinks kept
-    known: list[SourceRecord] | None = None
+    stored: list[str] | None = None  # sorted, so that a folder's files are one range
     for given in paths:
         path = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept
         key = storable(str(path))
         if not path.exists() and not path.is_symlink():
-            known = store.sources(root=root_key) if known is None else known
-            for record in known:
-                if record.path == key or record.path.startswith(key + os.sep):
-                    store.remove_source(record.path)
+            if stored is None:
+                stored = sorted(r.path for r in store.sources(root=root_key))
+            start = bisect_left(stored, key)
+            end = bisect_left(stored, key + chr(ord(os.sep) + 1))
+            gone = [p for p in stored[start:end] if p == key or p.startswith(key + os.sep)]
+            with store.transaction():  # a folder of 1,000 notes goes in one commit
+                for record_path in gone:
+                    store.remove_source(record_path)
                     tally.add("removed")
-            known = None
+            removed = set(gone)
+            stored[start:end] = [p for p in stored[start:end] if p not in removed]
             continue
         if path.is_dir():
             seen: set[str] = set()
