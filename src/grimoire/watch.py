@@ -250,9 +250,15 @@ class Watcher:
         return self.apply(changed, "reconcile")
 
     def _embed(self) -> int:
+        """Vectors for what changed, by the store's background worker when it can run one (the
+        watcher goes back to events at once; search works on words meanwhile)."""
         if not self.options.embed:
             return 0
-        return self.kb.embed().embedded
+        try:
+            self.kb.embed_in_background()
+            return 0
+        except GrimoireError:  # an embedder that cannot run in a worker, an in-memory store
+            return self.kb.embed().embedded
 
     # -- the loop ------------------------------------------------------------------------
 
