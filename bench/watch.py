@@ -115,7 +115,7 @@ def bench_saves(vault: Path, db: Path, saves: int) -> dict[str, Any]:
     latencies: list[float] = []
     for i in range(saves):
         path = rng.choice(notes)
-        word = f"zq{i}x{rng.randrange(10**6)}"
+        word = f"zq{os.getpid()}x{i}x{rng.randrange(10**6)}"  # a word no earlier run wrote
         text = path.read_text().rstrip("\n") + f" Saved with {word}.\n"
         path.write_text(text)
         latencies.append(wait(lambda w=word, p=path: any(
@@ -136,6 +136,7 @@ def bench_saves(vault: Path, db: Path, saves: int) -> dict[str, Any]:
 
     absorbed = wait(lambda: stored() == 1000 and reader.search("bq999z", mode="lexical"),
                     every=0.1) + written
+    wait(lambda: sum(b.report.added for b in batches[before:]) >= 1000, every=0.1)
     burst_batches = len(batches) - before
     t0 = time.perf_counter()
     shutil.rmtree(burst)

@@ -206,10 +206,11 @@ def _changed_under(
             start = bisect_left(stored, key)
             end = bisect_left(stored, key + chr(ord(os.sep) + 1))
             gone = [p for p in stored[start:end] if p == key or p.startswith(key + os.sep)]
-            with store.transaction():  # a folder of 1,000 notes goes in one commit
-                for record_path in gone:
-                    store.remove_source(record_path)
-                    tally.add("removed")
+            if gone:
+                with store.transaction():  # a folder of 1,000 notes goes in one commit
+                    for record_path in gone:
+                        store.remove_source(record_path)
+                        tally.add("removed")
             removed = set(gone)
             stored[start:end] = [p for p in stored[start:end] if p not in removed]
             continue
