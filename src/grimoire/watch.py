@@ -223,8 +223,8 @@ class Watcher:
     def _rescan(self, path: str) -> None:
         files = self.scan.files
         target = Path(path)
-        files.pop(path, None)
-        if not target.is_file():  # a folder, or gone: forget what was under it
+        was_file = files.pop(path, None) is not None
+        if not was_file and not target.is_file():  # a folder, or gone: forget what it held
             for known in [k for k in files if k.startswith(path + os.sep)]:
                 del files[known]
         if target.is_file():
