@@ -1,4 +1,4 @@
-"""The full-text rows the store writes in bulk (schema 5) are those the old triggers wrote."""
+"""The full-text rows the store writes in bulk (`FTS_BY_STORE`) are those the old triggers wrote."""
 
 from __future__ import annotations
 
