@@ -118,6 +118,19 @@ BOOK_ROLES = LABEL_ROLES | {"label", "cite", "citet", "citep", "begin_tab", "ter
                             "math", "abbr", "code", "py:func", "py:class", "class", "func"}
 
 
+def api_target(code: str) -> str:
+    """The object a code reference names: `~transformers.Trainer.train()` -> "Trainer.train".
+
+    `~` (show the last part only), call parentheses and the top-level package are dropped;
+    the class and member stay, so `[`Trainer`]` finds a section or note named "Trainer".
+    """
+    name = code.strip().lstrip("~!.").removesuffix("()").strip()
+    parts = [p for p in name.split(".") if p]
+    if len(parts) > 1 and parts[0].islower() and any(c.isupper() for c in "".join(parts[1:])):
+        parts = parts[next((i for i, p in enumerate(parts) if p[:1].isupper()), 0):]
+    return ".".join(parts)
+
+
 def _role_rule(state: StateInline, silent: bool) -> bool:
     """A book role as one `role` token (its name and target); unknown `:x:` text stays text."""
     src, pos = state.src, state.pos
@@ -288,7 +301,7 @@ class _Walker:
                 cur.parts.append(tok.content)
                 cur.prose = True
                 if self._doc_ref(children, i - 1):
-                    block.links.append(Link(tok.content, LinkKind.REF, self.span(line)))
+                    self._api_ref(block, tok.content, line)
             elif ttype in ("math_inline", "math_inline_double"):
                 display = ttype == "math_inline_double"
                 delim = "$$" if display else "$"
@@ -628,10 +641,17 @@ class _Walker:
             self.parsed.blocks.append(block)
 
     def _autodoc(self, content: str, line: int) -> None:
+        # `[[autodoc]] DPOTrainer` and its member lines (`    - train`): one API reference
         for k, text in enumerate(content.split("\n")):
-            target = text.removeprefix("[[autodoc]]").strip()
-            if target:
-                self.parsed.refs.append(Link(target, LinkKind.REF, self.span(line + k)))
+            if text.startswith("[[autodoc]]"):
+                target = api_target(text.removeprefix("[[autodoc]]"))
+                if target:
+                    self.parsed.refs.append(Link(target, LinkKind.API, self.span(line + k)))
+
+    def _api_ref(self, block: Block, code: str, line: int) -> None:
+        target = api_target(code)
+        if target:
+            block.links.append(Link(target, LinkKind.API, self.span(line), label=code.strip()))
 
     def _html_block(self, tok: Token, block: Block) -> None:
         start = (tok.map or [0])[0] + 1
