@@ -136,18 +136,29 @@ def ingest(
     progress: Progress | None = None,
     workers: int | None = None,
     prune: bool = False,
+    root: str | os.PathLike[str] | None = None,
 ) -> IngestReport:
     """Read files and folders into `store`; see the module docstring for the rules.
 
     A folder ingested before that is now missing or empty (an unmounted drive) keeps its
     records, with a notice, unless `prune` is given.
+
+    With `root`, `paths` are files and folders inside that ingested folder (what a watcher saw
+    change): their records keep `root` as their root, and a path that no longer exists removes
+    what was stored for it and under it.
     """
     if format is not None:
         readers.by_name(format)  # fail before any work on an unknown name
     tally = _Tally()
     jobs: list[_Job] = []
+    if root is not None:
+        _changed_under(store, paths, root, format, options, tally, jobs)
+        # a file inside a folder also given is read once
+        jobs = list({job.path: job for job in reversed(jobs)}.values())[::-1]
+        _read_and_store(store, jobs, tally, progress, workers, options)
+        return tally.report()
     for given in paths:
-        root = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept
+        root = _known_spelling(store, Path(os.path.abspath(given)))  # noqa: PTH100
         root_key = storable(str(root))
         if not root.exists():
             known = store.sources(root=root_key)
@@ -176,6 +187,63 @@ def ingest(
             tally.add("removed")
     _read_and_store(store, jobs, tally, progress, workers, options)
     return tally.report()
+
+
+def _changed_under(
+    store: Store, paths: Sequence[str | os.PathLike[str]], root: str | os.PathLike[str],
+    format: str | None, options: ReadOptions, tally: _Tally, jobs: list[_Job],
+) -> None:
+    """Triage paths inside an ingested folder; see `ingest(root=...)`."""
+    root_key = storable(os.path.abspath(root))  # noqa: PTH100 - absolute, symlinks kept
+    known: list[SourceRecord] | None = None
+    for given in paths:
+        path = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept
+        key = storable(str(path))
+        if not path.exists() and not path.is_symlink():
+            known = store.sources(root=root_key) if known is None else known
+            for record in known:
+                if record.path == key or record.path.startswith(key + os.sep):
+                    store.remove_source(record.path)
+                    tally.add("removed")
+            known = None
+            continue
+        if path.is_dir():
+            seen: set[str] = set()
+            for file, file_key in _walk(path, root_key, tally, store, seen):
+                job = _triage(store, file, file_key, root_key, format, options, tally)
+                if job is not None:
+                    jobs.append(job)
+            for record in store.sources(root=root_key):
+                if record.path.startswith(key + os.sep) and record.path not in seen:
+                    store.remove_source(record.path)
+                    tally.add("removed")
+            continue
+        if _regular(store, path, key, root_key, tally):
+            job = _triage(store, path, key, root_key, format, options, tally)
+            if job is not None:
+                jobs.append(job)
+
+
+def _known_spelling(store: Store, root: Path) -> Path:
+    """`root` as it was first ingested, when this is the same file or folder reached another
+    way (a symlink, a bind mount): one folder is stored once, whatever path names it.
+
+    Symlinks are kept in the path otherwise, so that stored names are the ones the user gave.
+    """
+    known = store.source_roots()
+    if storable(str(root)) in known:
+        return root
+    try:
+        real = root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return root
+    for other in sorted(known):
+        try:
+            if Path(other).resolve(strict=True) == real:
+                return Path(other)
+        except (OSError, RuntimeError):
+            continue
+    return root
 
 
 def _vanished(
