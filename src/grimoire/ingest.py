@@ -416,7 +416,7 @@ def read_job(job: _Job) -> _Result:
     try:
         if job.spool:
             return [], None, _spool(job)
-        documents = readers.by_name(job.format).read(job.data, job.path)
+        documents = readers.read_file(job.format, job.data, job.path)
     except GrimoireError as e:
         return [], str(e).removeprefix(f"{job.path}:").lstrip(" :") or e.message, ()
     except RecursionError:
@@ -436,7 +436,7 @@ def _spool(job: _Job) -> tuple[Problem, ...]:
     reader = next(r for r in readers.STREAMING if r.name == job.format)
     problems: list[Problem] = []
     with open_regular(job.source) as f, open(job.spool, "wb") as out:  # noqa: PTH123
-        for document in reader.stream(f, job.path):
+        for document in readers.stream_file(reader, f, job.path):
             pickle.dump(document, out, protocol=pickle.HIGHEST_PROTOCOL)
             problems.extend(document.problems)
     return tuple(problems)

@@ -354,4 +354,59 @@ def _entry(term: str, run: list[Passage], reason: str) -> Entry:
     )
 
 
-__all__ = ["add_section_entries", "name_shaped"]
+PAGE_REASON = "a page is named by its title"
+MAX_TITLE_WORDS = 14
+_NOT_A_TITLE = re.compile(r"://|www\.|;")
+# Why an entry stands for a whole page or note, not for a definition in it: such an entry may
+# have no text of its own.
+VAULT_PAGE_REASON = "a vault note is a page named by its file or title"
+PAGE_REASONS = frozenset({PAGE_REASON, VAULT_PAGE_REASON})
+_ID_TITLE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
+
+
+def add_page_entry(doc: Document) -> Document:
+    """`doc` with an entry named by its title when no entry of it has that name (round 2,
+    item 3): `show TITLE` finds every page, an HTML article, an rst page, a notebook or a PDF,
+    and a link to the page by its title leads to it.
+
+    The entry has no text of its own: a whole page is not a definition, and its text stays in
+    its passages, where search finds it as before (an entry's text weighs more there). It spans
+    the page's lead (its text before the first section), or line 1 when the page opens with a
+    section, so that it never swallows the page's section entries; lint does not call such an
+    entry empty. Titles that name no
+    thing are left alone: a part of a page ("Glossary"), a sentence (ending in ':' or '.',
+    or holding ';' or an address), an id, or over `MAX_TITLE_WORDS` words.
+    """
+    title = " ".join(doc.title.split())
+    key = normalize(title)
+    if not key or not doc.passages:
+        return doc
+    if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)):
+        return doc
+    if is_generic_heading(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
+            or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
+            or len(key) < 2:
+        return doc
+    taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
+
+    top = {(), (title,), (doc.title,), ("p. 1",)}  # a PDF's passages sit under their page
+    lead: list[Passage] = []
+    for p in doc.passages:
+        if p.heading_path not in top or any(s <= p.span.start_line <= e for s, e in taken):
+            break
+        if p.kind in _PROSE_KINDS and p.text.strip():
+            lead.append(p)  # code, lists and tables before the first section are not its text
+    first = doc.passages[0].span
+    # No text of its own: the lead stays the page's passages (found by search as they were),
+    # and the entry only makes the page findable by its title.
+    span = Span(first.path, lead[0].span.start_line, max(p.span.end_line for p in lead)) \
+        if lead else Span(first.path, 1, 1)
+    entry = Entry(term=title, definition="", span=span, reason=PAGE_REASON)
+    entries = sorted((*doc.entries, entry), key=lambda e: e.span.start_line)
+    return replace(doc, entries=tuple(entries))
+
+
+__all__ = [
+    "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON", "add_page_entry", "add_section_entries",
+    "name_shaped",
+]

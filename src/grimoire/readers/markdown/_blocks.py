@@ -21,6 +21,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from grimoire.model import Image, Link, LinkKind, Math, Problem, Span
 from grimoire.readers.base import collapse
+from grimoire.readers.conventions import unescape_refs
 from grimoire.readers.html._inline import BLOCK_TAGS, TAG, html_image, strip_html, tag_attrs
 from grimoire.readers.markdown._frontmatter import FrontMatter, split_front_matter
 
@@ -305,7 +306,7 @@ class _Walker:
             elif ttype in ("math_inline", "math_inline_double"):
                 display = ttype == "math_inline_double"
                 delim = "$$" if display else "$"
-                tex = tok.content.strip()
+                tex = unescape_refs(tok.content.strip())
                 cur.parts.append(f"{delim}{tex}{delim}")
                 cur.prose = True
                 end = line + tok.content.count("\n")
@@ -629,7 +630,7 @@ class _Walker:
             elif ttype in ("math_block", "math_block_label"):
                 line = (tok.map or [0])[0] + 1
                 end = (tok.map or [0, 1])[1]
-                tex = tok.content.strip()
+                tex = unescape_refs(tok.content.strip())
                 if tex:
                     block.math.append(Math(tex, True, Span(self.path, line, end)))
                     block.units.append((line, f"$${tex}$$"))
