@@ -11,17 +11,27 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 import grimoire
 from grimoire import serialize
 from grimoire._term import clean, field, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.llm import DEFAULT_DEADLINE
-from grimoire.readers import READERS
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ReaderChoice(click.Choice):  # type: ignore[type-arg]
+    """The reader names, listed only when asked: importing every reader slows every command."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from grimoire.readers import READERS
+
+        return tuple(r.name for r in READERS)
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -49,6 +59,8 @@ def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...]
         for row in rows:
             click.echo("\t".join(field(cell) for cell in row))
         return
+    from rich.table import Table
+
     table = Table(expand=False)
     for h in headers:
         table.add_column(h, overflow="fold" if h in fold else "ellipsis")
@@ -121,7 +133,7 @@ def kb_of(ctx: click.Context, *, create: bool = False) -> grimoire.Grimoire:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice([r.name for r in READERS]),
+@click.option("--format", "fmt", type=ReaderChoice(),
               help="Read every file as this format instead of detecting it.")
 @click.option("--no-embed", is_flag=True,
               help="Skip computing vectors; add them later with `grimoire embed`.")
@@ -140,6 +152,14 @@ def ingest(
     """
     kb = kb_of(ctx, create=True)
     show = err.is_terminal and not as_json
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), TextColumn("{task.description}"),
                   console=err, transient=True, disable=not show) as bar:
@@ -331,6 +351,14 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
 
 
 def _embed_with_bar(kb: grimoire.Grimoire, show: bool) -> Any:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=err, transient=True, disable=not show) as bar:
         task = bar.add_task("", total=None)
