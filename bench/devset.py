@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
 DESCRIPTIONS = ROOT / "bench" / "queries" / "descriptions.jsonl"
 MASK = "___"
+# How a held-out set may hide the names: a blank, BERT's mask token, a phrase, or nothing.
+MASK_STYLES = {"blank": "___", "token": "[MASK]", "phrase": "this term", "deleted": ""}
 COLLECTIONS = ("distill-articles", "google-ml-glossary-vault", "hf-docs", "ml-cheatsheet-rst",
                "ml-glossary-terms")
 
@@ -69,16 +71,16 @@ def opening(text: str, min_words: int = 12, max_words: int = 60) -> str:
     return " ".join(words[:max_words])
 
 
-def mask(text: str, names: list[str] | tuple[str, ...]) -> str:
-    """Every name (any case, hyphen or space, plural) replaced by `MASK`, longest first."""
+def mask(text: str, names: list[str] | tuple[str, ...], token: str = MASK) -> str:
+    """Every name (any case, hyphen or space, plural) replaced by `token`, longest first."""
     for name in sorted({n for n in names if n.strip()}, key=len, reverse=True):
         parts = [re.escape(p) for p in re.split(r"[\s\-_]+", name.strip()) if p]
         if not parts:
             continue
         body = r"[\s\-_]*".join(parts)
         pattern = re.compile(rf"(?<![\w]){body}(?:s|es|'s)?(?![\w])", re.IGNORECASE)
-        text = pattern.sub(MASK, text)
-    return text
+        text = pattern.sub(token.replace("\\", "\\\\"), text)
+    return _SPACE.sub(" ", text).strip() if not token else text
 
 
 def read_lines(collection: str, file: str, lines: tuple[int, int]) -> str:
@@ -87,21 +89,25 @@ def read_lines(collection: str, file: str, lines: tuple[int, int]) -> str:
     return "\n".join(all_lines[lines[0] - 1 : lines[1]])
 
 
-def build_text(kind: str, raw: str, names: list[str] | tuple[str, ...]) -> str:
+def build_text(
+    kind: str, raw: str, names: list[str] | tuple[str, ...], token: str = MASK
+) -> str:
     """The query a reference stands for: a definition's opening, or a formula, masked."""
     if kind == "formula":
         text = raw.replace("$$", " ").replace(".. math::", " ")
         text = _TAG.sub(" ", html.unescape(text))
-        return _SPACE.sub(" ", mask(text, names)).strip()
-    return mask(opening(clean(raw)), names)
+        return _SPACE.sub(" ", mask(text, names, token)).strip()
+    return mask(opening(clean(raw)), names, token)
 
 
 def content_words(text: str) -> int:
     return sum(1 for w in re.findall(r"[A-Za-z]{3,}", text))
 
 
-def load(path: Path = DESCRIPTIONS) -> list[DevQuery]:
-    """The dev set with its query texts, read from ../shared/corpora."""
+def load(path: Path = DESCRIPTIONS, style: str = "blank") -> list[DevQuery]:
+    """The dev set with its query texts, read from ../shared/corpora; names hidden in `style`
+    (one of `MASK_STYLES`)."""
+    token = MASK_STYLES[style]
     out = []
     for line in path.read_text().splitlines():
         if not line.strip():
@@ -111,7 +117,8 @@ def load(path: Path = DESCRIPTIONS) -> list[DevQuery]:
         raw = read_lines(src["collection"], src["file"], tuple(src["lines"]))  # type: ignore[arg-type]
         out.append(DevQuery(
             id=ref["id"], kind=ref["kind"], split=ref["split"], source=src["collection"],
-            target=ref["target"]["collection"], text=build_text(ref["kind"], raw, ref["mask"]),
+            target=ref["target"]["collection"],
+            text=build_text(ref["kind"], raw, ref["mask"], token),
             expected=tuple(ref["target"]["names"]),
         ))
     return out

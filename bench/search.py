@@ -161,13 +161,13 @@ def run_systems(
     searcher = kb.searcher
     model = searcher.embedder
     # MiniLM alone: the stored vectors of the same units (entries and free passages).
-    vec = searcher._vector_index()
+    kinds, ids, _, _, stored = kb.store.load_vectors(model.name)
     rows = {("entry" if k == 1 else "passage", int(i)): r
-            for r, (k, i) in enumerate(zip(vec.kinds, vec.ids, strict=True))}
-    matrix = np.zeros((len(units), vec.matrix.shape[1]), dtype=np.float32)
+            for r, (k, i) in enumerate(zip(kinds, ids, strict=True))}
+    matrix = np.zeros((len(units), stored.shape[1]), dtype=np.float32)
     for key, u in index.items():
         if key in rows:
-            matrix[u] = vec.matrix[rows[key]]
+            matrix[u] = stored[rows[key]]
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize([u.text for u in units], stopwords="en", show_progress=False),
                     show_progress=False)

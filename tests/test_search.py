@@ -14,6 +14,7 @@ import grimoire
 from grimoire.cli import main
 from grimoire.names import normalize
 from grimoire.search import MARK_CLOSE, MARK_OPEN, snippet
+from grimoire.store.records import TABLES
 from tests.conftest import CORPORA, SEEDS, _need
 
 HOSTILE = ["multi-agent", "C++", "who's", '"', "AND", "NEAR(", "title:x", "'; DROP TABLE",
@@ -40,7 +41,7 @@ def names_of(kb: grimoire.Grimoire, hit: grimoire.model.Hit) -> set[str]:
         for aliases in kb.store.entry_aliases([hit.entry_id]).values():
             names |= {normalize(a) for a in aliases}
     if hit.concept_id is not None:
-        names |= {normalize(n[0]) for n in kb.store.concept_names_of(int(hit.concept_id))}
+        names |= {normalize(n.name) for n in kb.store.concept_names_of(int(hit.concept_id))}
     return names
 
 
@@ -83,8 +84,10 @@ def test_one_concept_does_not_fill_the_page(kb: grimoire.Grimoire) -> None:
 def _prose_sentences(kb: grimoire.Grimoire, n: int) -> list[tuple[int, str]]:
     """(passage id, its first sentence) for `n` passages of page prose outside any entry."""
     out: list[tuple[int, str]] = []
-    rows = kb.store.conn.execute(
-        "SELECT id, text FROM passages WHERE entry_id IS NULL AND kind = 'text' ORDER BY id")
+    columns = TABLES["passages"]
+    rows = sorted((r[columns.index("id")], r[columns.index("text")])
+                  for r in kb.store.dump("passages")  # the store's contract: PostgreSQL too
+                  if r[columns.index("entry_id")] is None and r[columns.index("kind")] == "text")
     for pid, text in rows:
         first = re.split(r"(?<=[.!?])\s+", text.strip())[0]
         if 12 <= len(first.split()) <= 40 and "`" not in first:
@@ -217,3 +220,29 @@ def test_cli_search_json_and_embed(kb: grimoire.Grimoire, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["--db", db, "search", "perplexity", "--mode", "semantic"])
     assert result.exit_code == 0 and "Perplexity" in result.output
+
+
+@pytest.mark.parametrize("query", ["Q-learning", "q learnng"])
+def test_a_title_only_page_is_a_result(tmp_path: Path, query: str) -> None:
+    # q-learning.md is a title and a related term, no text: no passage, only an entry. It is
+    # still the concept a reader asks for, in every mode, shown by its term.
+    terms = _need(CORPORA) / "ml-glossary-terms" / "terms"
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([terms / "q-learning.md", terms / "reinforcement-learning.md",
+               terms / "gradient-descent.md", SEEDS])
+    for mode in ("lexical", "semantic", "hybrid"):
+        top = kb.search(query, mode=mode)[0]
+        assert Path(top.span.path).name == "q-learning.md", (mode, top)
+        assert top.text == top.snippet == "Q-learning" and top.span.start_line == 1
+    kb.close()
+
+
+def test_a_mask_token_in_a_description_reads_as_a_blank(kb: grimoire.Grimoire) -> None:
+    # Held-out sets hide names as `___` or as `[MASK]`; MiniLM reads `[MASK]` as its special
+    # token. A sentence with either finds the same concepts; a short query keeps the token.
+    described = "{} fine-tunes a big model by training two small low-rank matrices instead"
+    blank = [h.concept or h.title for h in kb.search(described.format("___"), k=5)]
+    assert [h.concept or h.title for h in kb.search(described.format("[MASK]"), k=5)] == blank
+    assert any("lora" in names_of(kb, h) for h in kb.search(described.format("[MASK]"), k=3))
+    token = [h.passage_id for h in kb.search("[MASK] tokens", k=5, mode="semantic")]
+    assert token != [h.passage_id for h in kb.search("___ tokens", k=5, mode="semantic")]

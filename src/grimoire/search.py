@@ -1,13 +1,13 @@
 """Search: lexical (FTS5 bm25), semantic (vectors), and hybrid, which fuses both by concept.
 
-Hybrid is reciprocal rank fusion (RRF) over several ranked lists, each first reduced to one
-place per group (a concept when the resolve stage made concepts, else an entry, else the
-document), so that one note cannot fill the page:
+Hybrid adds normalised scores of several lists (a convex combination, not rank fusion), each
+first reduced to one place per group (a concept when the resolve stage made concepts, else an
+entry, else the document), so that one note cannot fill the page:
 
 - bm25 over passages (names, title and heading weighted up) and over entries (term, aliases,
   definition), for a query whose words are quoted one by one (FTS5's own syntax never leaks
   through: `AND`, `NEAR(`, `title:x`, a lone `"` are searched as words);
-- cosine similarity of the query's vector with passage and entry vectors;
+- cosine similarity of the query's vector with passage and entry vectors (a group by its best);
 - names: a query that is a term or alias (exactly, as a prefix of each word such as `kl div`,
   or with a typo such as `perplexty`) puts that concept first, and the other names of an
   acronym or alias found in the query are added to the lexical query (`RLHF` also searches
@@ -20,6 +20,7 @@ the plain function the ask stage calls.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz, process
 
+from grimoire._embed_store import EmbedReport, embed_store
 from grimoire.errors import GrimoireError
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
@@ -35,15 +37,15 @@ from grimoire.store.base import Store
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
-    EmbedUnit,
     Filters,
     PassageRow,
     Scored,
+    StoredEntry,
     TextQuery,
 )
 
 if TYPE_CHECKING:
-    from grimoire.embed import Embedder, EmbedProgress
+    from grimoire.embed import Embedder
 
 Mode = Literal["lexical", "semantic", "hybrid"]
 MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
@@ -51,38 +53,38 @@ MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
 # Highlight marks around matched words in `Hit.snippet`; rare in notes, so unambiguous.
 MARK_OPEN, MARK_CLOSE = "«", "»"
 
-RRF_K = 20  # a small k trusts the top of each list; 60 (the paper's) flattens it
 CANDIDATES = 60  # taken from each list before fusion
 SNIPPET_WORDS = 32
+NO_PASSAGE = 0  # `Hit.passage_id` of an entry with no text (a title-only page); ids start at 1
 
 
 @dataclass(frozen=True, slots=True)
 class _Weights:
-    """How much each ranked list counts in the fusion."""
+    """How the fused score is made for one kind of query."""
 
-    names: float
-    lexical_passages: float
-    lexical_entries: float
-    semantic_passages: float
-    semantic_entries: float
+    semantic: float  # the cosine's share of the fused score; bm25 has the rest
     # bm25 column weights: passages (names, title, heading, body), entries (names, body)
     passage_columns: tuple[float, float, float, float] = PASSAGE_WEIGHTS
     entry_columns: tuple[float, float] = ENTRY_WEIGHTS
     expand_phrases: bool = True  # add the other names of a multi-word name in the query
 
 
-# A name, an acronym, a typo or a few words: the name index and bm25 are the best judges.
-NAME_LIKE = _Weights(names=2.0, lexical_passages=1.0, lexical_entries=1.0,
-                     semantic_passages=1.0, semantic_entries=1.0)
+# The fused score of a group is a convex combination of normalised scores (Bruch et al. 2022,
+# "An Analysis of Fusion Functions for Hybrid Retrieval"): the group's best cosine, min-max
+# normalised over the candidates, and its bm25 over passages and over entries, each divided
+# by the best of its list. Unlike rank fusion it keeps how far ahead the first candidate is,
+# and a list that finds nothing good adds little (bench/README.md has the figures).
+# A name, an acronym, a typo or a few words: bm25 and the vectors count the same.
+NAME_LIKE = _Weights(semantic=0.5)
 # A long description in someone's own words (a definition from another source, names left
-# out): its words rarely are the note's, and the notes it shares words with are mostly the
-# neighbours it mentions ("a layer that ..."), so bm25 adds noise to the vectors. On the
-# description dev set, dropping it from fusion lifts MRR@10 on both halves; on the short
-# hand-written descriptions of dev.jsonl bm25 helps, hence the length threshold
-# (bench/README.md). bm25 still runs, for a query that is a sentence of the notes (EXACT_*).
-DESCRIPTIVE = _Weights(names=2.0, lexical_passages=0.0, lexical_entries=0.0,
-                       semantic_passages=1.0, semantic_entries=1.0)
+# out): its words are rarely the note's, and the notes it shares words with are mostly the
+# neighbours it mentions ("a layer that ..."), so bm25 counts less. bm25 still helps a little
+# (dropping it costs both halves of the description dev set and the short descriptions of
+# dev.jsonl).
+DESCRIPTIVE = _Weights(semantic=0.7)
+NAME_WEIGHT = 2.0  # added per unit of name-match score: a name typed in full wins the page
 DESCRIPTIVE_WORDS = 8  # content words (not stopwords) from which a query is a description
+CLOZE_WORDS = 3  # content words besides a mask token from which a query is a sentence
 QUESTION_WORDS = frozenset(["what", "how", "why", "which", "when", "who", "whom", "where",
                             "does", "do", "did", "is", "are", "can", "could", "should", "would",
                             "will", "was", "were", "explain", "describe", "define"])
@@ -91,7 +93,7 @@ QUESTION_WORDS = frozenset(["what", "how", "why", "which", "when", "who", "whom"
 EXACT_MIN_WORDS = 6
 EXACT_COVERAGE = 0.85
 EXACT_POOL = 20
-EXACT_WEIGHT = 2.0
+EXACT_WEIGHT = 2.0  # added per unit of coverage
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -103,57 +105,6 @@ STOPWORDS = frozenset([
 _WORD = re.compile(r"\w+")
 _GroupKey = tuple[str, int]  # ("c", concept id) | ("e", entry id) | ("d", document id)
 _Ranked = tuple[_GroupKey, int | None, float]  # group, passage shown (if any), list's score
-
-
-@dataclass(frozen=True, slots=True)
-class EmbedReport:
-    """What one `embed` run did."""
-
-    embedded: int = 0  # texts sent to the model
-    reused: int = 0  # units whose text already had a vector
-    total: int = 0  # units with a vector now
-    model: str = ""
-
-
-# -- embedding the store ------------------------------------------------------------------
-
-
-def embed_store(
-    store: Store, embedder: Embedder, *, progress: EmbedProgress | None = None
-) -> EmbedReport:
-    """Give every passage and entry a vector; texts embedded before are never re-embedded."""
-    import hashlib
-
-    units = store.embed_units(embedder.name)
-    hashed: list[tuple[EmbedUnit, str]] = [
-        (u, hashlib.sha256(f"{embedder.name}\n{u.text}".encode()).hexdigest()) for u in units
-    ]
-    known = store.known_vectors(h for _, h in hashed)
-    todo: dict[str, str] = {}
-    for unit, h in hashed:
-        if h not in known:
-            todo.setdefault(h, unit.text)
-    links = [(u.kind, u.id, h) for u, h in hashed]
-    hashes = list(todo)
-    batch = 512  # commit every few batches, so an interrupted run keeps what it did
-    done = 0
-    for start in range(0, len(hashes), batch):
-        part = hashes[start : start + batch]
-
-        def step(n: int, _total: int, base: int = start) -> None:
-            if progress is not None:
-                progress(base + n, len(hashes))
-
-        vectors = embedder.embed([todo[h] for h in part], progress=step)
-        blobs = list(zip(part, vectors, strict=True))
-        part_set = set(part)
-        store.save_vectors(embedder.name, blobs, [x for x in links if x[2] in part_set])
-        done += len(part)
-    store.save_vectors(embedder.name, [], [x for x in links if x[2] not in todo])
-    store.drop_orphan_vectors()
-    have, _ = store.vector_counts()
-    reused = sum(1 for _, h in hashed if h not in todo)
-    return EmbedReport(embedded=done, reused=reused, total=have, model=embedder.name)
 
 
 # -- in-memory indexes ----------------------------------------------------------------------
@@ -211,6 +162,7 @@ class Searcher:
             raise GrimoireError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
         if k <= 0 or not query.strip():
             return []
+        query = _blank_masks(query)
         filters = Filters(source=source, format=format, tag=tag)
         allowed = self.store.filtered_documents(filters) if filters else None
         if allowed is not None and not allowed:
@@ -221,67 +173,64 @@ class Searcher:
             # lexical half runs here: hybrid then costs the slower half, not their sum.
             vector = self._worker().submit(self._embed_query, query)
         words = _words(query)
-        lists: list[tuple[float, list[_Ranked]]] = []
+        lists: list[tuple[float, list[_Ranked], _Normalise]] = []
         bonus: dict[_GroupKey, float] = {}
         highlight: set[str] = {w.casefold() for w in words}
+        semantic_share = {"lexical": 0.0, "semantic": 1.0}.get(mode, NAME_LIKE.semantic)
         weights = NAME_LIKE
+        pinned: tuple[_GroupKey, int] | None = None  # a group's passage to show, whatever else
 
         if mode in ("lexical", "hybrid"):
             matches = self._name_matches(query, allowed)
             if mode == "hybrid" and _descriptive(query, words, matches):
                 weights = DESCRIPTIVE
+                semantic_share = DESCRIPTIVE.semantic
             expansions = self._expansions(query, matches, allowed, weights.expand_phrases)
             highlight.update(w.casefold() for name in expansions for w in _WORD.findall(name))
             groups_of_entries = self._entry_groups([m.entry_id for m in matches])
-            names_list: list[_Ranked] = []
-            for m in sorted(matches, key=lambda m: (-m.score, m.entry_id)):
-                key = groups_of_entries[m.entry_id]
-                names_list.append((key, None, m.score))
+            for m in matches:
                 # A name typed in full (or nearly) puts its concept above everything else.
-                bonus[key] = max(bonus.get(key, 0.0), m.score)
-            lists.append((weights.names, names_list))
+                key = groups_of_entries[m.entry_id]
+                bonus[key] = max(bonus.get(key, 0.0), NAME_WEIGHT * m.score)
             match = _text_query(self._prune_common(words), expansions)
             if match:
-                fts_passages = self.store.fts_passages(
-                    match, CANDIDATES, allowed, weights.passage_columns)
-                passage_list = self._passage_list(fts_passages)
-                lists.append((weights.lexical_passages, passage_list))
-                lists.append((weights.lexical_entries, self._entry_list(
-                    self.store.fts_entries(match, CANDIDATES, allowed, weights.entry_columns))))
+                lexical = (1.0 - semantic_share) / 2
+                passage_list = self._passage_list(self.store.fts_passages(
+                    match, CANDIDATES, allowed, weights.passage_columns))
+                lists.append((lexical, passage_list, _by_top))
+                lists.append((lexical, self._entry_list(
+                    self.store.fts_entries(match, CANDIDATES, allowed, weights.entry_columns)),
+                    _by_top))
                 exact = self._sentence_match(words, passage_list)
                 if exact is not None:
                     # The query is (nearly) a sentence of this passage: its own passage first.
                     own, own_passage, coverage = exact
-                    bonus[own] = max(bonus.get(own, 0.0), coverage)
-                    lists.append((EXACT_WEIGHT, [(own, own_passage, coverage)]))
+                    bonus[own] = max(bonus.get(own, 0.0), EXACT_WEIGHT * coverage)
+                    pinned = (own, own_passage)
 
         if vector is not None:
+            # One list: a group counts by its best cosine, whether a passage or an entry has
+            # it (two lists gave a concept with both a vote more than a title-only entry).
             passages, entries = self._semantic(vector.result(), allowed)
-            lists.append((weights.semantic_passages, self._passage_list(passages)))
-            lists.append((weights.semantic_entries, self._entry_list(entries)))
+            both = self._passage_list(passages) + self._entry_list(entries)
+            lists.append((semantic_share, sorted(both, key=lambda r: -r[2]), _min_max))
 
         fused: dict[_GroupKey, float] = {}
         best_passage: dict[_GroupKey, tuple[float, int]] = {}
-        for weight, ranked in lists:
-            if weight <= 0:
-                continue
+        for weight, ranked, normalise in lists:
             seen: set[_GroupKey] = set()
-            rank = position = 0
-            last: float | None = None
-            for key, passage_id, value in ranked:
+            for (key, passage_id, _), value in zip(ranked, normalise(ranked), strict=True):
                 if key not in seen:
                     seen.add(key)
-                    position += 1
-                    # Equal scores share a rank: two copies of a note score the same, and
-                    # which one bm25 lists first depends on row ids (see `_hits`).
-                    if value != last:
-                        rank, last = position, value
-                    fused[key] = fused.get(key, 0.0) + weight / (RRF_K + rank)
+                    fused[key] = fused.get(key, 0.0) + weight * value
                 if passage_id is not None:
-                    strength = weight / (RRF_K + rank)
+                    # The passage shown for a group is the one that earned it the most.
+                    strength = weight * value
                     current = best_passage.get(key)
                     if current is None or strength > current[0]:
                         best_passage[key] = (strength, passage_id)
+        if pinned is not None:
+            best_passage[pinned[0]] = (math.inf, pinned[1])
         for key, b in bonus.items():
             fused[key] = fused.get(key, 0.0) + b
         order = sorted(fused, key=lambda key: -fused[key])
@@ -480,6 +429,19 @@ class Searcher:
 
     # -- hits -----------------------------------------------------------------------------
 
+    def _passageless_entry(self, key: _GroupKey) -> StoredEntry | None:
+        """The entry a group without any passage stands for (a concept's first entry)."""
+        if key[0] == "c":
+            entries = self.store.concept_entries_of(key[1])
+            return entries[0].stored if entries else None
+        if key[0] != "e":
+            return None
+        for name in self.store.entry_aliases([key[1]]).get(key[1], []):
+            for stored in self.store.entries_named(normalize(name)):
+                if stored.id == key[1]:
+                    return stored
+        return None
+
     def _hits(
         self,
         order: Sequence[_GroupKey],
@@ -502,15 +464,39 @@ class Searcher:
         hits: list[Hit] = []
         for key in order:
             row = rows.get(chosen.get(key, -1))
-            if row is None:
-                continue
-            concept = labels.get(key[1]) if key[0] == "c" else row.term
+            concept = labels.get(key[1]) if key[0] == "c" else None
             cid = ConceptId(str(key[1])) if key[0] == "c" else None
-            hits.append(_hit(row, fused[key], concept, cid, highlight))
+            if row is None:
+                # A title-only page (a term with no text under it) has an entry but no
+                # passage; it is still the concept the query may be looking for.
+                stored = self._passageless_entry(key)
+                if stored is not None:
+                    hits.append(_entry_hit(stored, fused[key], concept, cid))
+                continue
+            hits.append(_hit(row, fused[key], concept or row.term, cid, highlight))
         # Equal scores are ordered by what the hit shows, never by row ids, so a store built
         # incrementally and a fresh one with the same notes list hits in the same order.
         hits.sort(key=lambda h: (-h.score, h.span.path, h.span.start_line, h.concept or ""))
         return hits
+
+
+def _entry_hit(
+    stored: StoredEntry, score: float, concept: str | None, concept_id: ConceptId | None
+) -> Hit:
+    """A hit for an entry with no passage: its term stands for its text (passage id 0)."""
+    entry = stored.entry
+    return Hit(
+        passage_id=NO_PASSAGE,
+        text=entry.term,
+        span=entry.span,
+        score=round(score, 6),
+        title=stored.document_title,
+        format=stored.format,
+        concept=concept or entry.term,
+        concept_id=concept_id,
+        entry_id=stored.id,
+        snippet=entry.term,
+    )
 
 
 def _hit(
@@ -538,6 +524,24 @@ def _hit(
 # -- query text -----------------------------------------------------------------------------
 
 
+_Normalise = Callable[[Sequence[_Ranked]], list[float]]
+
+
+def _by_top(ranked: Sequence[_Ranked]) -> list[float]:
+    """bm25 scores as a share of the list's best (bm25 has no fixed range)."""
+    top = max((r[2] for r in ranked), default=0.0)
+    return [r[2] / top if top > 0 else 0.0 for r in ranked]
+
+
+def _min_max(ranked: Sequence[_Ranked]) -> list[float]:
+    """Cosines stretched over the candidates: the best 1, the last of them 0."""
+    if not ranked:
+        return []
+    top = max(r[2] for r in ranked)
+    low = min(r[2] for r in ranked)
+    return [(r[2] - low) / (top - low) if top > low else 1.0 for r in ranked]
+
+
 def _words(query: str) -> list[str]:
     return _WORD.findall(query)
 
@@ -549,10 +553,34 @@ def _descriptive(query: str, words: Sequence[str], matches: Sequence[_NameMatch]
     ask stage sends), where bm25 is a good judge.
     """
     content = {w.casefold() for w in words} - STOPWORDS
-    question = query.rstrip().endswith("?") or (
-        bool(words) and words[0].casefold() in QUESTION_WORDS)
-    return (len(content) >= DESCRIPTIVE_WORDS and not question
+    return (len(content) >= DESCRIPTIVE_WORDS and not _question(query, words)
             and not any(m.score >= 0.85 for m in matches))
+
+
+def _question(query: str, words: Sequence[str]) -> bool:
+    return query.rstrip().endswith("?") or (
+        bool(words) and words[0].casefold() in QUESTION_WORDS)
+
+
+# A model's mask token in a sentence that hides a name ("[MASK] is a function that ...").
+_MASK_TOKEN = re.compile(r"\[MASK\]|<mask>", re.IGNORECASE)
+
+
+def _blank_masks(query: str) -> str:
+    """A long description's mask tokens as a plain blank (`___`).
+
+    MiniLM reads `[MASK]` as its special token, which pulls the query's vector away from its
+    meaning (description dev set, names hidden as `[MASK]`: MRR@10 0.34 / 0.34 against
+    0.37 / 0.40 with `___`), and bm25 would search the word "mask". A short query or a
+    question may be about the token itself ("what does [MASK] do in BERT"): left as it is.
+    """
+    if not _MASK_TOKEN.search(query):
+        return query
+    words = _words(_MASK_TOKEN.sub(" ", query))
+    content = {w.casefold() for w in words} - STOPWORDS
+    if len(content) < CLOZE_WORDS or _question(query, _words(query)):
+        return query
+    return _MASK_TOKEN.sub("___", query)
 
 
 def _text_query(words: Sequence[str], expansions: Sequence[str] = ()) -> TextQuery:
