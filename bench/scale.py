@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -130,8 +131,8 @@ def queries() -> list[str]:
 
 def percentiles(times: list[float]) -> dict[str, float]:
     times = sorted(times)
-    return {"p50 ms": round(statistics.median(times), 1),
-            "p99 ms": round(times[int(0.99 * (len(times) - 1))], 1)}
+    return {"p50 ms": round(float(statistics.median(times)), 1),
+            "p99 ms": round(float(times[int(0.99 * (len(times) - 1))]), 1)}
 
 
 def measure(path: Path, out: Path) -> None:
@@ -250,11 +251,107 @@ def cold_start(db: Path, runs: int = 5) -> dict[str, tuple[float, float]]:
     return out
 
 
+def query_vectors(cache: Path) -> np.ndarray:
+    """Real query vectors: the dev.jsonl queries and the description dev set, embedded once."""
+    path = cache / "query-vectors.npy"
+    if not path.exists():
+        sys.path.insert(0, str(ROOT / "bench"))
+        import devset
+
+        from grimoire.embed import MiniLM
+
+        texts = queries() + [q.text for q in devset.load()]
+        np.save(path, np.asarray(MiniLM().embed(texts), dtype=np.float32))
+    out: np.ndarray = np.load(path)
+    return out
+
+
+def vectors_only(n: int, cache: Path, centers: Path | None, chunk: int = 50_000) -> None:
+    """The vector index alone at `n` vectors, in memory: latency, memory, recall vs exact."""
+    from grimoire.store._vector_scan import VectorScan
+
+    if centers is not None:
+        import sqlite3
+
+        blobs = sqlite3.connect(centers).execute("SELECT vec FROM vec_blobs").fetchall()
+        real = np.frombuffer(b"".join(b for (b,) in blobs), dtype=np.float32).reshape(
+            len(blobs), -1)
+        source = f"{len(real)} real vectors of {centers.name}"
+    else:
+        real = np.asarray(np.load(GOLDEN)["vectors"], dtype=np.float32)
+        source = f"{len(real)} real vectors of tests/data/minilm_golden.npz"
+    dim = real.shape[1]
+
+    def part(start: int) -> np.ndarray:
+        rng = np.random.default_rng([11, start])
+        size = min(chunk, n - start)
+        a, b = rng.integers(0, len(real), size), rng.integers(0, len(real), size)
+        noise = rng.standard_normal((size, dim)).astype(np.float32) * (0.7 / np.sqrt(dim))
+        v = real[a] + 0.5 * real[b] + noise
+        out: np.ndarray = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+        return out
+
+    def chunks() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        for start in range(0, n, chunk):
+            v = part(start)
+            ids = np.arange(start, start + len(v), dtype=np.int64)
+            yield np.zeros(len(v), dtype=np.int8), ids, ids // PER_DOC, v
+
+    qv = query_vectors(cache)
+    t = time.perf_counter()
+    scan = VectorScan.load((0,), n, dim, chunks())
+    build = time.perf_counter() - t
+    times, found = [], []
+    for _ in range(2):
+        found = []
+        for q in qv:
+            t = time.perf_counter()
+            passages, _ = scan.nearest(q, 60, None)
+            times.append((time.perf_counter() - t) * 1000)
+            found.append([s.id for s in passages])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Exact float32 over the same vectors, regenerated chunk by chunk (the same work as one
+    # product over the whole matrix, without holding it).
+    exact_ms = np.zeros(len(qv))
+    best = [np.zeros(0, dtype=np.int64) for _ in qv]
+    best_scores = [np.zeros(0, dtype=np.float32) for _ in qv]
+    for start in range(0, n, chunk):
+        v = part(start)
+        for i, q in enumerate(qv):
+            t = time.perf_counter()
+            scores = v @ q
+            top = np.argpartition(-scores, 59)[:60]
+            exact_ms[i] += (time.perf_counter() - t) * 1000
+            ids = np.concatenate([best[i], top + start])
+            sc = np.concatenate([best_scores[i], scores[top]])
+            keep = np.argsort(-sc, kind="stable")[:60]
+            best[i], best_scores[i] = ids[keep], sc[keep]
+    print(f"\n{n:,} vectors in memory ({source}, + half another + noise; "
+          f"{len(qv)} real query vectors)")
+    rows = {
+        "index kind": "exact float32" if scan.exact else "int8 + sign bits",
+        "index MB": round(scan.nbytes() / 2**20, 1),
+        "build s (from float32 chunks)": round(build, 1),
+        "peak RSS MB (before the exact peer)": round(peak, 1),
+        "grimoire scan, top 60": percentiles(times),
+        "peer exact float32 (numpy matmul)": percentiles(list(exact_ms)),
+        "peer exact float32 would hold MB": round(n * dim * 4 / 2**20, 1),
+    }
+    for k in (10, 60):
+        rows[f"recall@{k} vs exact float32"] = round(statistics.fmean(
+            len(set(f[:k]) & set(b[:k].tolist())) / k for f, b in zip(found, best,
+                                                                       strict=True)), 3)
+    for name, value in rows.items():
+        print(f"  {name:40} {value}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", default="/tmp/grimoire-scale")
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--cold", help="a store to time cold start on (skips the sizes)")
+    parser.add_argument("--vectors", help="sizes of an in-memory vector index only (no store)")
+    parser.add_argument("--centers", help="a store whose real vectors seed --vectors")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--exact", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -273,6 +370,10 @@ def main() -> None:
         return
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
+    if args.vectors:
+        for size in (int(s) for s in args.vectors.split(",")):
+            vectors_only(size, cache, Path(args.centers) if args.centers else None)
+        return
     for size in (int(s) for s in args.sizes.split(",")):
         path = cache / f"gen-{size}.db"
         if not path.exists():
