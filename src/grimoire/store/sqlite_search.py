@@ -22,7 +22,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from grimoire.store._embed_text import entry_embed_text, passage_embed_text
-from grimoire.store._vector_scan import VectorScan
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
@@ -36,6 +35,9 @@ from grimoire.store.records import (
 
 if TYPE_CHECKING:
     import numpy as np
+
+    # numpy is imported on first vector search: a lexical search starts faster without it.
+    from grimoire.store._vector_scan import VectorScan
 
 SEARCH_SCHEMA = """
     CREATE VIRTUAL TABLE passage_fts USING fts5(
@@ -471,6 +473,8 @@ class SearchSQL:
     def _load_scan(self, model: str, signature: tuple[int, ...]) -> VectorScan:
         """The vectors of `model`, read in chunks in one read transaction."""
         import numpy as np
+
+        from grimoire.store._vector_scan import VectorScan
 
         own = not self.conn.in_transaction
         if own:
