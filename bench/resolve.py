@@ -6,7 +6,10 @@ file, with what real notes have: a third of the terms spelled out with an acrony
 the acronym), 5% redirect entries ("See X"), and about 3 links per entry, of which 80% lead
 to a defined term (by name, acronym or other case) and 20% to a name nobody defines.
 
-    python bench/resolve.py --sizes 10000 100000 [--json]
+Then saves one file at a time (`--saves`) and times the incremental refresh after each,
+against a full resolve of the same store (the peer, in the same run).
+
+    python bench/resolve.py --sizes 10000 100000 [--saves 6] [--json]
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ import time
 from pathlib import Path
 
 from grimoire.model import Document, Entry, Link, LinkKind, Passage, Span
-from grimoire.resolve import build, no_gc, resolve
+from grimoire.resolve import build, no_gc, refresh, resolve
+from grimoire.resolve.incremental import full_state_rows
 from grimoire.store.base import SourceRecord
 from grimoire.store.sqlite import SQLiteStore
 
@@ -98,11 +102,24 @@ def generate(store: SQLiteStore, n: int, seed: int = 1) -> int:
     return links_written
 
 
-def run(n: int) -> dict[str, float | int]:
+def _one_file(path: str, k: int) -> tuple[SourceRecord, list[Document]]:
+    """A note saved: one entry, linking to a defined term and to a name nobody defines."""
+    span = Span(path, 1, 2)
+    links = (Link("Latent Space", LinkKind.BRACKET, span), Link(f"New Name {k}", LinkKind.BRACKET,
+                                                                span))
+    doc = Document(path=path, format="glossary", title=f"saved {k}",
+                   entries=(Entry(f"Saved Term {k}", "Mentions [Latent Space].", span,
+                                  links=links),))
+    return SourceRecord(path=path, status="ok", format="glossary", sha256=f"saved {k}",
+                        root="/bench/notes"), [doc]
+
+
+def run(n: int, saves: int) -> dict[str, float | int]:
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(str(Path(tmp) / "bench.db"))
         links = generate(store, n)
         with no_gc():  # as resolve() runs it
+            upto = store.resolve_changes()[0]
             t0 = time.perf_counter()
             data = store.resolve_input()
             t1 = time.perf_counter()
@@ -110,36 +127,52 @@ def run(n: int) -> dict[str, float | int]:
             t2 = time.perf_counter()
             store.write_resolution(result, "")
             t3 = time.perf_counter()
-        # again after one file changed: what every later ingest pays
-        doc = Document(path="/bench/notes/00000.txt", format="glossary", title="changed",
-                       entries=(Entry("Changed Term", "See [Latent Space].",
-                                      Span("/bench/notes/00000.txt", 1, 1)),))
-        store.replace_source(SourceRecord(path=doc.path, status="ok", format="glossary",
-                                          sha256="x", root="/bench/notes"), [doc])
-        report = resolve(store)
+            store.write_resolve_keys(full_state_rows(data), None, upto)
+            t4 = time.perf_counter()
+        # One file saved at a time, as a watcher sees it: half replace a 100-entry glossary
+        # file with a one-entry note, half add a new note. Incremental refresh each time.
+        incremental: list[float] = []
+        report = None
+        for k in range(saves):
+            path = (f"/bench/notes/{(k * 37) % (n // PER_FILE):05d}.txt" if k % 2 == 0
+                    else f"/bench/notes/new{k}.txt")
+            store.replace_source(*_one_file(path, k))
+            report = refresh(store)
+            assert report.incremental
+            incremental.append(report.seconds)
+        # the peer, on the same store after the same saves: what every save cost before
+        full = resolve(store)
         store.close()
+    incremental.sort()
     return {
-        "entries": n, "links": links, "concepts": report.concepts,
+        "entries": n, "links": links, "concepts": full.concepts,
         "read_s": round(t1 - t0, 3), "merge_s": round(t2 - t1, 3), "write_s": round(t3 - t2, 3),
-        "total_s": round(t3 - t0, 3), "us_per_entry": round((t3 - t0) / n * 1e6, 1),
-        "again_s": round(report.seconds, 3), "wanted": report.wanted,
-        "resolved": report.resolved, "ambiguous": report.ambiguous,
+        "keys_s": round(t4 - t3, 3), "total_s": round(t4 - t0, 3),
+        "us_per_entry": round((t4 - t0) / n * 1e6, 1),
+        "full_again_s": round(full.seconds, 3),
+        "incr_p50_s": round(incremental[len(incremental) // 2], 3),
+        "incr_max_s": round(incremental[-1], 3),
+        "speedup": round(full.seconds / incremental[len(incremental) // 2], 1),
+        "wanted": full.wanted, "resolved": full.resolved, "ambiguous": full.ambiguous,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--saves", type=int, default=6,
+                        help="files saved one at a time, each followed by an incremental refresh")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    rows = [run(n) for n in args.sizes]
+    rows = [run(n, args.saves) for n in args.sizes]
     if args.json:
         print(json.dumps(rows, indent=2))
         return
     print(f"python {platform.python_version()} · sqlite {sqlite3.sqlite_version} · "
           f"{platform.machine()}", file=sys.stderr)
-    cols = ("entries", "links", "concepts", "read_s", "merge_s", "write_s", "total_s",
-            "us_per_entry", "again_s", "resolved", "wanted", "ambiguous")
+    cols = ("entries", "links", "concepts", "read_s", "merge_s", "write_s", "keys_s",
+            "total_s", "us_per_entry", "full_again_s", "incr_p50_s", "incr_max_s", "speedup",
+            "resolved", "wanted", "ambiguous")
     print(" | ".join(f"{c:>12}" for c in cols))
     for r in rows:
         print(" | ".join(f"{r[c]!s:>12}" for c in cols))

@@ -4,6 +4,7 @@ against the files themselves."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,47 @@ def test_two_sources_say_the_same_the_one_asked_about_is_cited(
     assert not answer.abstained
     assert "frozen" in answer.answer
     assert Path(answer.citations[0].span.path).name == file, answer.citations
+
+
+@pytest.fixture(scope="module")
+def perplexity_docs(tmp_path_factory: pytest.TempPathFactory,
+                    corpora: Path) -> grimoire.Grimoire:
+    """A real guide whose sentences often start at the end of a wrapped line, beside the
+    glossary of the same documentation, which covers some of the same ground."""
+    db = tmp_path_factory.mktemp("ask-ppl") / "notes.db"
+    base = grimoire.open(db)
+    docs = corpora / "hf-docs" / "transformers"
+    base.ingest([str(docs / "perplexity.md"), str(docs / "glossary.md")])
+    yield base
+    base.close()
+
+
+def _starts_on_first_line(citation: Citation) -> bool:
+    """The quote's first words begin on the first line of its span (not on a later one)."""
+    lines = Path(citation.span.path).read_text(encoding="utf-8").splitlines()
+    span_lines = lines[citation.span.start_line - 1 : citation.span.end_line]
+    head = [w.casefold() for w in re.findall(r"\w+", citation.quote)][:3]
+    seen = [w.casefold() for w in re.findall(r"\w+", "\n".join(span_lines))]
+    first = len(re.findall(r"\w+", span_lines[0])) if span_lines else 0
+    at = next((i for i in range(len(seen)) if seen[i : i + len(head)] == head), None)
+    return at is not None and at < first
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    # Each answer sentence starts with its first words at the end of a line.
+    ("Can perplexity be used to evaluate masked language models like BERT?", "Before diving in"),
+    ("Which tasks are decoder input IDs meant for?", "These"),
+    ("What happens when chunk_size is set to 0?", "If"),
+])
+def test_real_citation_starts_on_the_line_where_the_quote_starts(
+        perplexity_docs: grimoire.Grimoire, question: str, opening: str) -> None:
+    answer = perplexity_docs.ask(question)
+    assert not answer.abstained, answer.answer
+    for c in answer.citations:
+        assert verify_citation(c)
+        assert _starts_on_first_line(c), (c.span, c.quote)
+    lead = [c for c in answer.citations if c.quote.startswith(opening)]
+    assert lead, answer.citations
+    lines = Path(lead[0].span.path).read_text(encoding="utf-8").splitlines()
+    assert opening in lines[lead[0].span.start_line - 1]
+    assert opening not in lines[lead[0].span.start_line]

@@ -20,7 +20,7 @@ def run(db: Path, *args: str) -> tuple[int, str]:
 
 def test_ingest_stats_list_show_sources(tmp_path: Path) -> None:
     db = tmp_path / "kb.db"
-    code, out = run(db, "ingest", str(EXAMPLES), "--json")
+    code, out = run(db, "ingest", str(EXAMPLES), "--json", "--no-embed")
     assert code == 0, out
     report = json.loads(out)
     assert report["failed"] == 0
@@ -47,14 +47,14 @@ def test_ingest_stats_list_show_sources(tmp_path: Path) -> None:
     records = json.loads(out)
     assert all(r["status"] in {"ok", "attachment", "skipped"} for r in records)
 
-    code, out = run(db, "ingest", str(EXAMPLES))
+    code, out = run(db, "ingest", str(EXAMPLES), "--no-embed")
     assert code == 0
     assert "unchanged" in out
 
 
 def test_show_unknown_name_suggests_and_exits_1(tmp_path: Path) -> None:
     db = tmp_path / "kb.db"
-    run(db, "ingest", str(EXAMPLES))
+    run(db, "ingest", str(EXAMPLES), "--no-embed")
     code, out = run(db, "show", "Zzyzx qwerty")
     assert code == 1
     assert "error:" in out
@@ -69,7 +69,7 @@ def test_failed_file_exits_1_and_is_listed(tmp_path: Path) -> None:
         '<mediawiki><page><title>&lol2;</title></page></mediawiki>\n'
     )
     db = tmp_path / "kb.db"
-    code, out = run(db, "ingest", str(notes))
+    code, out = run(db, "ingest", str(notes), "--no-embed")
     assert code == 1
     assert "dump.xml" in out
     code, out = run(db, "sources", "--failed", "--json")

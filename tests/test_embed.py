@@ -202,7 +202,7 @@ def test_cli_uses_the_embeddings_server_it_is_given(
     monkeypatch.setenv("GRIMOIRE_EMBED_KEY", "secret-key")
     url = f"http://127.0.0.1:{server.server_port}/v1"
     args = ["--db", str(tmp_path / "kb.db"), "--embed-url", url, "--embed-model", "tiny"]
-    result = CliRunner().invoke(main, [*args, "ingest", str(notes)])
+    result = CliRunner().invoke(main, [*args, "ingest", str(notes), "--wait"])
     assert result.exit_code == 0, result.output
     requests = server.requests  # type: ignore[attr-defined]
     assert requests and all(r[1]["model"] == "tiny" for r in requests)

@@ -14,6 +14,7 @@ import grimoire
 from grimoire.cli import main
 from grimoire.names import normalize
 from grimoire.search import MARK_CLOSE, MARK_OPEN, snippet
+from grimoire.store.records import TABLES
 from tests.conftest import CORPORA, SEEDS, _need
 
 HOSTILE = ["multi-agent", "C++", "who's", '"', "AND", "NEAR(", "title:x", "'; DROP TABLE",
@@ -40,7 +41,7 @@ def names_of(kb: grimoire.Grimoire, hit: grimoire.model.Hit) -> set[str]:
         for aliases in kb.store.entry_aliases([hit.entry_id]).values():
             names |= {normalize(a) for a in aliases}
     if hit.concept_id is not None:
-        names |= {normalize(n[0]) for n in kb.store.concept_names_of(int(hit.concept_id))}
+        names |= {normalize(n.name) for n in kb.store.concept_names_of(int(hit.concept_id))}
     return names
 
 
@@ -83,8 +84,10 @@ def test_one_concept_does_not_fill_the_page(kb: grimoire.Grimoire) -> None:
 def _prose_sentences(kb: grimoire.Grimoire, n: int) -> list[tuple[int, str]]:
     """(passage id, its first sentence) for `n` passages of page prose outside any entry."""
     out: list[tuple[int, str]] = []
-    rows = kb.store.conn.execute(
-        "SELECT id, text FROM passages WHERE entry_id IS NULL AND kind = 'text' ORDER BY id")
+    columns = TABLES["passages"]
+    rows = sorted((r[columns.index("id")], r[columns.index("text")])
+                  for r in kb.store.dump("passages")  # the store's contract: PostgreSQL too
+                  if r[columns.index("entry_id")] is None and r[columns.index("kind")] == "text")
     for pid, text in rows:
         first = re.split(r"(?<=[.!?])\s+", text.strip())[0]
         if 12 <= len(first.split()) <= 40 and "`" not in first:

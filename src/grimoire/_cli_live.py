@@ -42,3 +42,68 @@ def mcp(ctx: click.Context, bind: str | None, token: str | None) -> None:
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Grimoire MCP on http://{shown}:{port}/mcp  (Ctrl-C stops)", err=True)
     uvicorn.run(http_app(kb, host, port, token), host=host, port=port, log_level="warning")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--poll", is_flag=True,
+              help="Poll for changes instead of using file events (network mounts, WSL).")
+@click.option("--reconcile", default=300.0, show_default=True, type=click.FloatRange(1),
+              help="Seconds between full checks by mtime, which catch missed events.")
+@click.option("--no-embed", is_flag=True, help="Skip computing vectors for changed notes.")
+@click.pass_context
+def watch(ctx: click.Context, paths: tuple[str, ...], poll: bool, reconcile: float,
+          no_embed: bool) -> None:
+    """Keep the knowledge base current while you edit: saves, moves and deletes.
+
+    Ingests the folders first (what changed while nothing watched), then every batch of
+    changes as it happens. Ctrl-C stops.
+
+    Example: grimoire watch ~/notes ~/blog
+    """
+    import sys
+
+    from grimoire.cli import err, kb_of
+    from grimoire.errors import GrimoireError
+    from grimoire.watch import Watcher, WatchOptions
+
+    kb = kb_of(ctx, create=True)
+    options = WatchOptions(reconcile_s=reconcile, force_polling=poll or None,
+                           embed=not no_embed)
+    try:
+        watcher = Watcher(kb, paths, options=options, on_batch=show_batch,
+                          on_notice=lambda m: err.print(f"[yellow]{m}[/yellow]",
+                                                        highlight=False))
+        click.echo(f"watching {', '.join(str(r) for r in watcher.roots)}  (Ctrl-C stops)",
+                   err=True)
+        watcher.run()
+    except KeyboardInterrupt:
+        err.print("stopped watching", highlight=False)
+        sys.exit(130)
+    except GrimoireError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+        sys.exit(1)
+
+
+def show_batch(batch: object) -> None:
+    """One line on stderr for a batch that changed something."""
+    import time
+
+    from grimoire.cli import err
+    from grimoire.watch import Batch
+
+    assert isinstance(batch, Batch)
+    r = batch.report
+    if batch.reason != "start" and not (r.added or r.updated or r.removed or r.failed
+                                        or batch.errors):
+        return
+    what = batch.paths[0] if len(batch.paths) == 1 else f"{len(batch.paths)} paths"
+    line = (f"{time.strftime('%H:%M:%S')} {batch.reason}: {what} · new {r.added} · "
+            f"updated {r.updated} · removed {r.removed} · failed {r.failed}")
+    if batch.embedded:
+        line += f" · embedded {batch.embedded}"
+    err.print(f"{line} · {batch.seconds:.2f} s", highlight=False, soft_wrap=True)
+    for failure in r.failures:
+        err.print(f"[red]failed:[/red] {failure.path}: {failure.reason}", highlight=False)
+    for message in batch.errors:
+        err.print(f"[red]error:[/red] {message}", highlight=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 
 import click
 
@@ -22,12 +23,17 @@ import click
 @click.option("--model", help="The model name the LLM server should use.")
 @click.option("--llm-key-env", default="GRIMOIRE_LLM_KEY", show_default=True,
               help="Environment variable holding the LLM server's API key.")
+@click.option("--watch", "watch_paths", multiple=True, type=click.Path(exists=True),
+              help="Keep these folders ingested while serving, as `grimoire watch` (repeatable).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tuple[str, ...],
-          llm_url: str | None, model: str | None, llm_key_env: str) -> None:
+          llm_url: str | None, model: str | None, llm_key_env: str,
+          watch_paths: tuple[str, ...]) -> None:
     """Read, search and ask your knowledge base in a browser.
 
-    Example: grimoire serve --port 8000
+    With --watch, the pages follow your edits: saved notes are searchable within seconds.
+
+    Example: grimoire serve --port 8000 --watch ~/notes
     """
     import uvicorn
 
@@ -39,7 +45,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
         err.print("[yellow]not on loopback: requests need a token[/yellow]", highlight=False)
     if host in ("0.0.0.0", "::"):  # every interface: answer to this machine's names too
         names = (*names, *_own_names())
-    kb = kb_of(ctx)
+    kb = kb_of(ctx, create=bool(watch_paths))
     kb.stats()  # a missing or corrupt database fails here, with its message, not in a page
     key = (os.environ.get(llm_key_env) or os.environ.get("OPENAI_API_KEY")) if llm_url else None
     app = create_app(kb, Guard.for_bind(host, port, token, names),
@@ -47,7 +53,37 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     click.echo(f"Grimoire on {url}  (Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    watching = _watch_in_background(ctx, watch_paths) if watch_paths else None
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        if watching is not None:
+            stop, thread = watching
+            stop.set()
+            thread.join(30)  # the batch under way commits; then the connection may close
+
+
+def _watch_in_background(ctx: click.Context, paths: tuple[str, ...]
+                         ) -> tuple[threading.Event, threading.Thread]:
+    """Run a Watcher on its own thread and connection, in this process."""
+    from grimoire._cli_live import show_batch
+    from grimoire.cli import err, kb_of
+    from grimoire.watch import Watcher
+
+    stop = threading.Event()
+    watcher = Watcher(kb_of(ctx), paths, on_batch=show_batch, stop=stop,
+                      on_notice=lambda m: err.print(f"[yellow]{m}[/yellow]", highlight=False))
+
+    def run() -> None:
+        try:
+            watcher.run()
+        except Exception as e:  # the pages stay up; say why they stopped following edits
+            err.print(f"[red]watching stopped:[/red] {e}", highlight=False)
+
+    thread = threading.Thread(target=run, name="grimoire-watch", daemon=True)
+    thread.start()
+    click.echo(f"watching {', '.join(str(r) for r in watcher.roots)}", err=True)
+    return stop, thread
 
 
 def _own_names() -> list[str]:

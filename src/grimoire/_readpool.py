@@ -107,7 +107,8 @@ def _serve_with(read: Callable[[J], R]) -> _Serve:
 class ReadPool(Generic[J, R]):
     """Runs `read` on each job in `workers` processes, within `budget` per job.
 
-    `failed(job, reason)` makes the result for a job whose worker was stopped or died.
+    `failed(job, reason)` makes the result for a job whose worker was stopped or died;
+    `seconds(job)`, when given, is that job's time budget instead of the budget's.
     """
 
     def __init__(
@@ -116,11 +117,13 @@ class ReadPool(Generic[J, R]):
         failed: Callable[[J, str], R],
         budget: Budget,
         workers: int,
+        seconds: Callable[[J], float] | None = None,
     ) -> None:
         self.serve = _serve_with(read)
         self.failed = failed
         self.budget = budget
         self.workers = max(1, workers)
+        self.seconds = seconds or (lambda _job: budget.seconds)
 
     def run(
         self, jobs: Sequence[J], idle: Callable[[], None] | None = None
@@ -149,7 +152,7 @@ class ReadPool(Generic[J, R]):
                     if worker.conn in ready:
                         result = self._receive(worker)
                     elif time.monotonic() >= worker.deadline:
-                        reason = f"reading took over {self.budget.seconds:g} s; stopped"
+                        reason = f"reading took over {self.seconds(worker.job):g} s; stopped"
                         result = self.failed(worker.job, reason)
                     else:
                         continue
@@ -181,5 +184,5 @@ class ReadPool(Generic[J, R]):
         if not pending:
             return
         worker.job = pending.popleft()
-        worker.deadline = time.monotonic() + self.budget.seconds
+        worker.deadline = time.monotonic() + self.seconds(worker.job)
         worker.conn.send(worker.job)

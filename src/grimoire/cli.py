@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 import grimoire
@@ -19,7 +18,6 @@ from grimoire import serialize
 from grimoire._term import clean, field, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.llm import DEFAULT_DEADLINE
-from grimoire.readers import READERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,59 +115,6 @@ def kb_of(ctx: click.Context, *, create: bool = False) -> grimoire.Grimoire:
     kb = grimoire.open(db, embedder=embedder, create=create)
     ctx.call_on_close(kb.close)
     return kb
-
-
-@main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice([r.name for r in READERS]),
-              help="Read every file as this format instead of detecting it.")
-@click.option("--no-embed", is_flag=True,
-              help="Skip computing vectors; add them later with `grimoire embed`.")
-@click.option("--prune", is_flag=True,
-              help="Remove the records of a folder that is now missing or empty.")
-@json_option
-@click.pass_context
-@handle_errors
-def ingest(
-    ctx: click.Context, paths: tuple[str, ...], fmt: str | None, no_embed: bool, prune: bool,
-    as_json: bool,
-) -> None:
-    """Read files and folders into the database; unchanged files are skipped.
-
-    Example: grimoire ingest ~/notes ~/Downloads/glossary.txt
-    """
-    kb = kb_of(ctx, create=True)
-    show = err.is_terminal and not as_json
-    with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), TextColumn("{task.description}"),
-                  console=err, transient=True, disable=not show) as bar:
-        task = bar.add_task("", total=None)
-
-        def progress(done: int, total: int, path: str) -> None:
-            bar.update(task, completed=done, total=total,
-                       description=safe(where(path)[-40:], lines=False))
-
-        report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False,
-                           prune=prune)
-    if not no_embed:
-        _embed_with_bar(kb, show)
-    if as_json:
-        emit_json(serialize.ingest_report(report))
-    else:
-        out.print(
-            f"read {report.read} (new {report.added}, updated {report.updated}) · "
-            f"unchanged {report.unchanged} · removed {report.removed} · failed {report.failed} · "
-            f"not notes {report.skipped} · attachments {report.attachments} · "
-            f"warnings {report.problems}", highlight=False)
-        for record in report.failures:
-            err.print(f"[red]failed[/red] {safe(where(record.path), lines=False)}: "
-                      f"{safe(record.reason or '')}", highlight=False)
-        for notice in report.notices:
-            err.print(f"[yellow]warning:[/yellow] {safe(notice)}", highlight=False)
-        if report.problems:
-            err.print("see the warnings with: grimoire sources --problems", highlight=False)
-    if report.failed:
-        sys.exit(1)
 
 
 @main.command()
@@ -330,34 +275,6 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
         sys.exit(1)
 
 
-def _embed_with_bar(kb: grimoire.Grimoire, show: bool) -> Any:
-    with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err, transient=True, disable=not show) as bar:
-        task = bar.add_task("", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        return kb.embed(progress=progress)
-
-
-@main.command()
-@json_option
-@click.pass_context
-@handle_errors
-def embed(ctx: click.Context, as_json: bool) -> None:
-    """Compute vectors for passages that have none (after `ingest --no-embed`).
-
-    Example: grimoire embed
-    """
-    report = _embed_with_bar(kb_of(ctx), err.is_terminal and not as_json)
-    if as_json:
-        emit_json(report)
-    else:
-        out.print(f"embedded {report.embedded} · reused {report.reused} · "
-                  f"{report.total} vectors ({clean(report.model)})", highlight=False, markup=False)
-
-
 @main.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option("--mode", type=click.Choice(["hybrid", "lexical", "semantic"]), default="hybrid",
@@ -378,7 +295,10 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     """
     if source is not None and Path(source).exists():
         source = str(Path(source).resolve())
-    hits = kb_of(ctx).search(" ".join(query), k=k, mode=mode, source=source, format=fmt, tag=tag)
+    kb = kb_of(ctx)
+    hits = kb.search(" ".join(query), k=k, mode=mode, source=source, format=fmt, tag=tag)
+    if mode != "lexical":
+        _cli_ingest.vector_notice(kb, as_json)
     if as_json:
         emit_json(hits)
         return
@@ -449,11 +369,13 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         out.print("    " + safe(c.quote), highlight=False, soft_wrap=True)
 
 
-from grimoire import _cli_store, _cli_store_migrate  # noqa: E402 - register on `main`, above
-from grimoire._cli_live import mcp  # noqa: E402
+from grimoire import _cli_ingest, _cli_store, _cli_store_migrate  # noqa: E402 - register above
+from grimoire._cli_live import mcp, watch  # noqa: E402
 from grimoire._cli_web import serve  # noqa: E402
 
 _cli_store.register(main)
+_cli_ingest.register(main)
 main.add_command(serve)
 _cli_store_migrate.register(main)
 main.add_command(mcp)
+main.add_command(watch)

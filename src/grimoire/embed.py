@@ -137,6 +137,11 @@ class MiniLM:
         self._inputs: frozenset[str] = frozenset()
         self._lock = threading.Lock()
 
+    @property
+    def is_default(self) -> bool:
+        """True for the packaged model file (a worker process can load the same one)."""
+        return self._model_path is None
+
     def _load(self) -> None:
         with self._lock:
             if self._session is not None:

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from grimoire.model import ConceptId
+from grimoire.store.records import ConceptEdge
 
 
 class GraphStore(Protocol):
     """What the graph reads from a store."""
 
-    def concept_edges(self, ids: Iterable[int]) -> list[tuple[int, int, str, int]]: ...
+    def concept_edges(self, ids: Iterable[int]) -> list[ConceptEdge]: ...
 
     def concept_labels(self, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]: ...
 
@@ -94,7 +95,8 @@ def neighbourhood(store: GraphStore, centre: ConceptId, depth: int = 1,
         if not frontier:
             break
         nxt: list[int] = []
-        for src, dst, kind, count in store.concept_edges(frontier):
+        for edge in store.concept_edges(frontier):
+            src, dst, kind, count = edge.source, edge.target, edge.kind, edge.count
             for node in (src, dst):
                 if node not in seen and len(seen) < limit:
                     seen[node] = level
@@ -105,7 +107,8 @@ def neighbourhood(store: GraphStore, centre: ConceptId, depth: int = 1,
         frontier = nxt
     if frontier:
         # links among the outermost ring too, so the picture is complete at its edge
-        for src, dst, kind, count in store.concept_edges(frontier):
+        for edge in store.concept_edges(frontier):
+            src, dst, kind, count = edge.source, edge.target, edge.kind, edge.count
             if src in seen and dst in seen and (src, dst, kind) not in counted:
                 counted.add((src, dst, kind))
                 edges.setdefault((src, dst), {})[kind] = count
@@ -133,8 +136,8 @@ def shortest_path(store: GraphStore, start: ConceptId, goal: ConceptId,
             return None
         mine, theirs = parents[side], parents[1 - side]
         nxt: list[int] = []
-        for src, dst, _kind, _n in store.concept_edges(frontiers[side]):
-            for here, there in ((src, dst), (dst, src)):
+        for edge in store.concept_edges(frontiers[side]):
+            for here, there in ((edge.source, edge.target), (edge.target, edge.source)):
                 if here in mine and there not in mine:
                     mine[there] = here
                     nxt.append(there)

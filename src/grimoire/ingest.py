@@ -7,9 +7,12 @@ with its reason, and whatever was stored for it before is kept.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import pickle
 import stat
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, closing
@@ -20,7 +23,13 @@ from grimoire import readers
 from grimoire._readpool import Budget, ReadPool
 from grimoire.errors import GrimoireError, ReadError
 from grimoire.model import Document, Problem, Span
-from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, read_capped
+from grimoire.readers.base import (
+    ReadOptions,
+    decode_warning,
+    looks_binary,
+    open_regular,
+    read_capped,
+)
 from grimoire.store.base import SourceRecord, Store
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "_build", "site-packages", "venv"})
@@ -88,6 +97,15 @@ class _Job:
     format: str
     existed: bool
     problems: tuple[Problem, ...] = ()
+    # A file too large to read whole that its reader streams (an XML dump): `data` is empty,
+    # the worker reads `source` and writes its documents to the file `spool`, one at a time.
+    source: str = ""
+    spool: str = ""
+    size: int = 0
+
+    @property
+    def nbytes(self) -> int:
+        return self.size or len(self.data)
 
 
 # What a worker sends back for one file: documents, or the reason it failed; and warnings
@@ -118,18 +136,29 @@ def ingest(
     progress: Progress | None = None,
     workers: int | None = None,
     prune: bool = False,
+    root: str | os.PathLike[str] | None = None,
 ) -> IngestReport:
     """Read files and folders into `store`; see the module docstring for the rules.
 
     A folder ingested before that is now missing or empty (an unmounted drive) keeps its
     records, with a notice, unless `prune` is given.
+
+    With `root`, `paths` are files and folders inside that ingested folder (what a watcher saw
+    change): their records keep `root` as their root, and a path that no longer exists removes
+    what was stored for it and under it.
     """
     if format is not None:
         readers.by_name(format)  # fail before any work on an unknown name
     tally = _Tally()
     jobs: list[_Job] = []
+    if root is not None:
+        _changed_under(store, paths, root, format, options, tally, jobs)
+        # a file inside a folder also given is read once
+        jobs = list({job.path: job for job in reversed(jobs)}.values())[::-1]
+        _read_and_store(store, jobs, tally, progress, workers, options)
+        return tally.report()
     for given in paths:
-        root = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept
+        root = _known_spelling(store, Path(os.path.abspath(given)))  # noqa: PTH100
         root_key = storable(str(root))
         if not root.exists():
             known = store.sources(root=root_key)
@@ -158,6 +187,63 @@ def ingest(
             tally.add("removed")
     _read_and_store(store, jobs, tally, progress, workers, options)
     return tally.report()
+
+
+def _changed_under(
+    store: Store, paths: Sequence[str | os.PathLike[str]], root: str | os.PathLike[str],
+    format: str | None, options: ReadOptions, tally: _Tally, jobs: list[_Job],
+) -> None:
+    """Triage paths inside an ingested folder; see `ingest(root=...)`."""
+    root_key = storable(os.path.abspath(root))  # noqa: PTH100 - absolute, symlinks kept
+    known: list[SourceRecord] | None = None
+    for given in paths:
+        path = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept
+        key = storable(str(path))
+        if not path.exists() and not path.is_symlink():
+            known = store.sources(root=root_key) if known is None else known
+            for record in known:
+                if record.path == key or record.path.startswith(key + os.sep):
+                    store.remove_source(record.path)
+                    tally.add("removed")
+            known = None
+            continue
+        if path.is_dir():
+            seen: set[str] = set()
+            for file, file_key in _walk(path, root_key, tally, store, seen):
+                job = _triage(store, file, file_key, root_key, format, options, tally)
+                if job is not None:
+                    jobs.append(job)
+            for record in store.sources(root=root_key):
+                if record.path.startswith(key + os.sep) and record.path not in seen:
+                    store.remove_source(record.path)
+                    tally.add("removed")
+            continue
+        if _regular(store, path, key, root_key, tally):
+            job = _triage(store, path, key, root_key, format, options, tally)
+            if job is not None:
+                jobs.append(job)
+
+
+def _known_spelling(store: Store, root: Path) -> Path:
+    """`root` as it was first ingested, when this is the same file or folder reached another
+    way (a symlink, a bind mount): one folder is stored once, whatever path names it.
+
+    Symlinks are kept in the path otherwise, so that stored names are the ones the user gave.
+    """
+    known = store.source_roots()
+    if storable(str(root)) in known:
+        return root
+    try:
+        real = root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return root
+    for other in sorted(known):
+        try:
+            if Path(other).resolve(strict=True) == real:
+                return Path(other)
+        except (OSError, RuntimeError):
+            continue
+    return root
 
 
 def _vanished(
@@ -242,6 +328,7 @@ def _triage(
     """Decide what to do with one file; returns a job when it must be (re)read."""
     previous = store.source(path)
     size = 0
+    stream: readers.StreamReader | None = None
     try:
         size = file.stat().st_size
         if file.suffix.lower() in ATTACHMENT_EXTENSIONS and forced is None:
@@ -250,7 +337,14 @@ def _triage(
                                                size=size, format=file.suffix.lower()[1:]))
             tally.add("attachments")
             return None
-        data = read_capped(file, options.max_bytes)
+        if size > options.max_bytes:  # only a format read as a stream may be this large
+            with open_regular(file) as f:
+                stream = readers.streaming_reader(path, f.read(readers.SNIFF_BYTES), forced)
+        if stream is None:
+            data = read_capped(file, options.max_bytes)
+            sha = hashlib.sha256(READ_VERSION + data).hexdigest()
+        else:
+            data, sha = b"", _file_sha256(file)
     except OSError as e:
         _fail(store, SourceRecord(path=path, root=root, status="failed",
                                   reason=f"cannot read: {e.strerror or e}"), tally)
@@ -259,10 +353,14 @@ def _triage(
         _fail(store, SourceRecord(path=path, root=root, status="failed", reason=e.message,
                                   size=size), tally)
         return None
-    sha = hashlib.sha256(READ_VERSION + data).hexdigest()
     if previous is not None and previous.sha256 == sha and previous.status == "ok":
         tally.add("unchanged")
         return None
+    existed = previous is not None and previous.sha256 is not None
+    problems = _name_problems(file, path, tally)
+    if stream is not None:
+        return _Job(path=path, root=root, data=b"", sha256=sha, format=stream.name,
+                    existed=existed, problems=problems, source=str(file), size=size)
     binary = None if forced else readers.binary_reader(path, data)  # a PDF is binary by design
     if binary is None and looks_binary(data):
         _skip(store, path, root, "binary file, not a note", tally)
@@ -281,15 +379,25 @@ def _triage(
     if reader is None:
         _skip(store, path, root, f"not a note format ({file.suffix or 'no extension'})", tally)
         return None
-    problems: tuple[Problem, ...] = ()
-    if path != str(file):
-        message = "file name is not valid UTF-8; stored with \\xNN escapes"
-        problems = (Problem(message, Span(path, 1, 1)),)
-        tally.notices.append(f"{path}: {message}")
-    # A file that failed after a good read still has that read stored: this is an update.
-    existed = previous is not None and previous.sha256 is not None
     return _Job(path=path, root=root, data=data, sha256=sha, format=reader.name, existed=existed,
                 problems=problems)
+
+
+def _name_problems(file: Path, path: str, tally: _Tally) -> tuple[Problem, ...]:
+    if path == str(file):
+        return ()
+    message = "file name is not valid UTF-8; stored with \\xNN escapes"
+    tally.notices.append(f"{path}: {message}")
+    return (Problem(message, Span(path, 1, 1)),)
+
+
+def _file_sha256(file: Path) -> str:
+    """The content hash of a file read in chunks (the same as of its bytes read whole)."""
+    digest = hashlib.sha256(READ_VERSION)
+    with open_regular(file) as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _fail(store: Store, record: SourceRecord, tally: _Tally) -> None:
@@ -300,8 +408,14 @@ def _fail(store: Store, record: SourceRecord, tally: _Tally) -> None:
 
 
 def read_job(job: _Job) -> _Result:
-    """Parse one file: (documents, None, warnings) or ([], reason, ()). Runs in a worker."""
+    """Parse one file: (documents, None, warnings) or ([], reason, ()). Runs in a worker.
+
+    A streamed file's documents go to its spool file instead, and its warnings are those of
+    its documents.
+    """
     try:
+        if job.spool:
+            return [], None, _spool(job)
         documents = readers.by_name(job.format).read(job.data, job.path)
     except GrimoireError as e:
         return [], str(e).removeprefix(f"{job.path}:").lstrip(" :") or e.message, ()
@@ -316,6 +430,27 @@ def read_job(job: _Job) -> _Result:
     warning = None if getattr(reader, "binary", False) else decode_warning(job.data, job.path)
     notes = () if warning is None else (Problem(warning[1], Span(job.path, *(warning[0],) * 2)),)
     return documents, None, notes
+
+
+def _spool(job: _Job) -> tuple[Problem, ...]:
+    reader = next(r for r in readers.STREAMING if r.name == job.format)
+    problems: list[Problem] = []
+    with open_regular(job.source) as f, open(job.spool, "wb") as out:  # noqa: PTH123
+        for document in reader.stream(f, job.path):
+            pickle.dump(document, out, protocol=pickle.HIGHEST_PROTOCOL)
+            problems.extend(document.problems)
+    return tuple(problems)
+
+
+def _spooled(spool: str) -> Iterator[Document]:
+    """The documents a worker wrote to `spool` (our own file, in our own temporary folder)."""
+    with open(spool, "rb") as f:  # noqa: PTH123
+        while True:
+            try:
+                # written by our worker, never by a user
+                yield pickle.load(f)
+            except EOFError:
+                return
 
 
 def _stopped(job: _Job, reason: str) -> _Result:
@@ -377,11 +512,19 @@ def _read_and_store(
     n = workers if workers is not None else min(2, os.cpu_count() or 1)
     if len(jobs) < PARALLEL_THRESHOLD:
         n = 1
-    pool = ReadPool(read_job, _stopped, Budget(options.max_seconds, options.max_memory), n)
+    # A streamed file gets the time of one capped file for each cap's worth of bytes.
+    pool = ReadPool(read_job, _stopped, Budget(options.max_seconds, options.max_memory), n,
+                    seconds=lambda j: options.max_seconds * max(1.0, j.size / options.max_bytes))
     # With two workers the largest files go first (a slow one starts early); with one, the
     # walk's order stays (stored in path order, as an in-process read would).
-    ordered = sorted(jobs, key=lambda j: -len(j.data)) if n > 1 else jobs
-    with _Batches(store) as batches, closing(pool.run(ordered, idle=batches.commit)) as results:
+    ordered = sorted(jobs, key=lambda j: -j.nbytes) if n > 1 else jobs
+    with ExitStack() as stack:
+        if any(j.source for j in ordered):
+            spools = stack.enter_context(tempfile.TemporaryDirectory(prefix="grimoire-spool-"))
+            ordered = [dataclasses.replace(j, spool=str(Path(spools) / f"{i}.pickle"))
+                       if j.source else j for i, j in enumerate(ordered)]
+        batches = stack.enter_context(_Batches(store))
+        results = stack.enter_context(closing(pool.run(ordered, idle=batches.commit)))
         for done, (job, result) in enumerate(results, 1):
             batches.begin()
             _store_one(store, job, result, tally)
@@ -394,11 +537,14 @@ def _store_one(store: Store, job: _Job, result: _Result, tally: _Tally) -> None:
     documents, error, notes = result
     if error is not None:
         _fail(store, SourceRecord(path=job.path, root=job.root, status="failed",
-                                  format=job.format, reason=error, size=len(job.data)), tally)
+                                  format=job.format, reason=error, size=job.nbytes), tally)
         return
     problems = job.problems + notes + tuple(p for d in documents for p in d.problems)
     record = SourceRecord(path=job.path, root=job.root, status="ok", format=job.format,
-                          sha256=job.sha256, size=len(job.data), problems=problems)
-    store.replace_source(record, documents)
+                          sha256=job.sha256, size=job.nbytes, problems=problems)
+    # A spooled file is stored as it is read back, in the same single transaction.
+    store.replace_source(record, _spooled(job.spool) if job.spool else documents)
+    if job.spool:
+        os.unlink(job.spool)  # noqa: PTH108
     tally.add("updated" if job.existed else "added")
     tally.add("problems", len(problems))

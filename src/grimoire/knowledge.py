@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from rapidfuzz import fuzz, process
 
 from grimoire import graph as graphs
+from grimoire._background import EmbedLock, VectorStatus, spawn
 from grimoire.errors import CorruptDatabase, GrimoireError, NotFound
 from grimoire.ingest import DEFAULT_OPTIONS, IngestReport, Progress, ingest
 from grimoire.model import Answer, ConceptId, Hit
@@ -24,6 +25,7 @@ from grimoire.resolve import (
     ResolveReport,
     WantedPage,
     load_overrides,
+    refresh,
     resolve,
 )
 from grimoire.resolve import view as concept_view
@@ -85,17 +87,19 @@ class Grimoire:
         embed: bool = True,
         embed_progress: EmbedProgress | None = None,
         prune: bool = False,
+        root: str | os.PathLike[str] | None = None,
     ) -> IngestReport:
         """Read files and folders; unchanged files are skipped, vanished ones removed.
 
         A folder ingested before that is now missing or empty keeps its records (a notice in
-        the report says so) unless `prune=True`.
+        the report says so) unless `prune=True`. With `root`, `paths` are files or folders
+        inside that ingested folder that changed (a watcher's batch); a missing one is removed.
 
         New and changed passages are then embedded for semantic search, unless `embed=False`
         (add the vectors later with `embed()`).
         """
         report = ingest(self.store, paths, format=format, progress=progress, options=options,
-                        prune=prune)
+                        prune=prune, root=root)
         if not (report.added or report.updated or report.removed):
             self._not_damaged()  # damage inside a page can look like "unchanged"
         self._fresh()
@@ -105,8 +109,59 @@ class Grimoire:
 
     @_guarded
     def embed(self, *, progress: EmbedProgress | None = None) -> EmbedReport:
-        """Compute vectors for every passage and entry that has none yet (batched)."""
-        return embed_store(self.store, self.searcher.embedder, progress=progress)
+        """Compute vectors for every passage and entry that has none yet (batched).
+
+        If a background worker is embedding this store, waits for it, then embeds what is left.
+        """
+        with EmbedLock(self.store.url).held():
+            return embed_store(self.store, self.searcher.embedder, progress=progress)
+
+    @_guarded
+    def embed_worker(self, lock: EmbedLock | None = None) -> EmbedReport | None:
+        """Embed as the store's one background worker; None when another worker is running.
+
+        `lock` is the lock `spawn` took and handed over, if any. Before it stops, the worker
+        looks again for units without a vector (stored by an ingest that ran meanwhile and
+        found this worker running) and embeds them too.
+        """
+        lock = lock or EmbedLock(self.store.url)
+        embedded = reused = 0
+        report: EmbedReport | None = None
+        while lock.acquire(wait=False):
+            try:
+                report = embed_store(self.store, self.searcher.embedder)
+            finally:
+                lock.release()
+            embedded += report.embedded
+            reused += report.reused
+            status = self.vector_status()
+            if status.missing == 0 or not (report.embedded or report.reused):
+                break
+        if report is None:
+            return None
+        return EmbedReport(embedded=embedded, reused=reused, total=report.total,
+                           model=report.model)
+
+    def embed_in_background(self) -> int:
+        """Start a detached worker that embeds this store (see `grimoire._background`); its pid.
+
+        Search works meanwhile, on the vectors that exist; `vector_status()` tells the progress.
+        """
+        from grimoire.embed import MiniLM, OpenAIEmbeddings
+
+        embedder = self._embedder
+        if embedder is None or (isinstance(embedder, MiniLM) and embedder.is_default):
+            return spawn(self.store.url)
+        if isinstance(embedder, OpenAIEmbeddings):
+            return spawn(self.store.url, embed_url=embedder.url, embed_model=embedder.model,
+                         api_key=embedder.api_key)
+        raise GrimoireError("this embedder cannot run in a background worker; call embed()")
+
+    @_guarded
+    def vector_status(self) -> VectorStatus:
+        """How many passages and entries have a vector, of how many; the worker's pid if any."""
+        have, total = self.store.vector_counts()
+        return VectorStatus(have=have, total=total, worker=EmbedLock(self.store.url).holder())
 
     @property
     def searcher(self) -> Searcher:
@@ -213,7 +268,7 @@ class Grimoire:
         """Resolve when files or a grimoire.toml changed since the last resolve."""
         overrides = load_overrides(self.store.source_roots())
         if self.store.concepts_stale(overrides.fingerprint):
-            return resolve(self.store, overrides)
+            return refresh(self.store, overrides)
         return None
 
     @_guarded
@@ -280,7 +335,7 @@ class Grimoire:
         """Concepts with entries from more than one file (to compare what each says)."""
         self._fresh()
         return [concept_view.load_concept(self.store, ConceptId(str(cid)))
-                for cid, _label, _n in self.store.multi_source_concepts()]
+                for cid in self.store.multi_source_concepts()]
 
     @_guarded
     def lint(self) -> LintReport:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz, process
 
+from grimoire._embed_store import EmbedReport, embed_store
 from grimoire.errors import GrimoireError
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
@@ -36,7 +37,6 @@ from grimoire.store.base import Store
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
-    EmbedUnit,
     Filters,
     PassageRow,
     Scored,
@@ -45,7 +45,7 @@ from grimoire.store.records import (
 )
 
 if TYPE_CHECKING:
-    from grimoire.embed import Embedder, EmbedProgress
+    from grimoire.embed import Embedder
 
 Mode = Literal["lexical", "semantic", "hybrid"]
 MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
@@ -105,57 +105,6 @@ STOPWORDS = frozenset([
 _WORD = re.compile(r"\w+")
 _GroupKey = tuple[str, int]  # ("c", concept id) | ("e", entry id) | ("d", document id)
 _Ranked = tuple[_GroupKey, int | None, float]  # group, passage shown (if any), list's score
-
-
-@dataclass(frozen=True, slots=True)
-class EmbedReport:
-    """What one `embed` run did."""
-
-    embedded: int = 0  # texts sent to the model
-    reused: int = 0  # units whose text already had a vector
-    total: int = 0  # units with a vector now
-    model: str = ""
-
-
-# -- embedding the store ------------------------------------------------------------------
-
-
-def embed_store(
-    store: Store, embedder: Embedder, *, progress: EmbedProgress | None = None
-) -> EmbedReport:
-    """Give every passage and entry a vector; texts embedded before are never re-embedded."""
-    import hashlib
-
-    units = store.embed_units(embedder.name)
-    hashed: list[tuple[EmbedUnit, str]] = [
-        (u, hashlib.sha256(f"{embedder.name}\n{u.text}".encode()).hexdigest()) for u in units
-    ]
-    known = store.known_vectors(h for _, h in hashed)
-    todo: dict[str, str] = {}
-    for unit, h in hashed:
-        if h not in known:
-            todo.setdefault(h, unit.text)
-    links = [(u.kind, u.id, h) for u, h in hashed]
-    hashes = list(todo)
-    batch = 512  # commit every few batches, so an interrupted run keeps what it did
-    done = 0
-    for start in range(0, len(hashes), batch):
-        part = hashes[start : start + batch]
-
-        def step(n: int, _total: int, base: int = start) -> None:
-            if progress is not None:
-                progress(base + n, len(hashes))
-
-        vectors = embedder.embed([todo[h] for h in part], progress=step)
-        blobs = list(zip(part, vectors, strict=True))
-        part_set = set(part)
-        store.save_vectors(embedder.name, blobs, [x for x in links if x[2] in part_set])
-        done += len(part)
-    store.save_vectors(embedder.name, [], [x for x in links if x[2] not in todo])
-    store.drop_orphan_vectors()
-    have, _ = store.vector_counts()
-    reused = sum(1 for _, h in hashed if h not in todo)
-    return EmbedReport(embedded=done, reused=reused, total=have, model=embedder.name)
 
 
 # -- in-memory indexes ----------------------------------------------------------------------
@@ -484,7 +433,7 @@ class Searcher:
         """The entry a group without any passage stands for (a concept's first entry)."""
         if key[0] == "c":
             entries = self.store.concept_entries_of(key[1])
-            return entries[0][0] if entries else None
+            return entries[0].stored if entries else None
         if key[0] != "e":
             return None
         for name in self.store.entry_aliases([key[1]]).get(key[1], []):

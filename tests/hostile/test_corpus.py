@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 import grimoire
 from grimoire.ingest import IngestReport
 from grimoire.store.base import SourceRecord
+from grimoire.store.records import TABLES
 from tests.hostile.corpus import CASES, PASSWD_MARK, Case
 
 
@@ -24,6 +24,7 @@ class Ingested:
     terms: dict[str, set[str]]  # stored path -> entry terms
     texts: str  # every stored passage and entry text
     names: dict[str, list[str]]  # case id -> stored paths of its files
+    spans: dict[str, list[tuple[str, int, int]]]  # path -> (term, start, end) of its entries
 
 
 def _stored(folder: Path, name: str | bytes) -> str:
@@ -52,16 +53,22 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Ingested:
             report = kb.ingest([folder], embed=False)
             records = {r.path: r for r in kb.sources()}
             terms: dict[str, set[str]] = {}
+            spans: dict[str, list[tuple[str, int, int]]] = {}
             for e in kb.entries():
                 terms.setdefault(e.entry.span.path, set()).add(e.entry.term)
+                spans.setdefault(e.entry.span.path, []).append(
+                    (e.entry.term, e.entry.span.start_line, e.entry.span.end_line))
             assert kb.store.integrity_check() == "ok"
+            # Read through the store, not the file: the same test runs on PostgreSQL.
+            text_at = TABLES["passages"].index("text")
+            data_at = TABLES["entries"].index("data")
+            texts = "\n".join([*(r[text_at] for r in kb.store.dump("passages")),
+                               *(r[data_at] for r in kb.store.dump("entries"))])
     finally:
         os.chdir(cwd)
-    conn = sqlite3.connect(base / "kb.db")
-    texts = "\n".join(t for (t,) in conn.execute(
-        "SELECT text FROM passages UNION ALL SELECT data FROM entries"))
-    conn.close()
-    return Ingested(folder, report, records, terms, texts, names)
+    return Ingested(folder, report, records, terms, texts, names,
+                    {p: sorted(found, key=lambda s: (s[1], s[2], s[0]))
+                     for p, found in spans.items()})
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -85,15 +92,8 @@ def test_nothing_leaks_or_runs(ingested: Ingested) -> None:
 
 def test_line_ends_agree(ingested: Ingested) -> None:
     """CRLF, lone CR and mixed line ends give the entries of the LF file, on the same lines."""
-    conn = sqlite3.connect(ingested.folder.parent / "kb.db")
-    spans = {}
-    for kind in ("lf", "crlf", "cr", "mixed"):
-        path = str(ingested.folder / f"ends-{kind}.md")
-        spans[kind] = conn.execute(
-            "SELECT e.term, e.start_line, e.end_line FROM entries e JOIN documents d "
-            "ON e.document_id = d.id JOIN sources s ON d.source_id = s.id WHERE s.path = ? "
-            "ORDER BY e.start_line", (path,)).fetchall()
-    conn.close()
+    spans = {kind: ingested.spans.get(str(ingested.folder / f"ends-{kind}.md"), [])
+             for kind in ("lf", "crlf", "cr", "mixed")}
     assert spans["lf"]
     assert spans["crlf"] == spans["cr"] == spans["mixed"] == spans["lf"]
 

@@ -184,20 +184,35 @@ def test_names_and_concepts(seeded: Store) -> None:
     assert any(r.norm == "lora" for r in rows)
     found = seeded.concepts_named("lora")
     assert found
-    concept = found[0][0]
+    concept = found[0].concept_id
+    assert [m.strength for m in found] == sorted((m.strength for m in found), reverse=True)
     row = seeded.concept_row(concept)
-    assert row is not None and row[0] == concept
+    assert row is not None and row.id == concept and row.key
     entries = seeded.concept_entries_of(concept)
-    assert entries and all(role in ("entry", "redirect") for _, role in entries)
-    assert seeded.concepts_of_entries([entries[0][0].id]) == {entries[0][0].id: concept}
+    assert entries and all(e.role in ("entry", "redirect") for e in entries)
+    first_entry = entries[0].stored.id
+    assert seeded.concepts_of_entries([first_entry]) == {first_entry: concept}
+    assert "lora" in {normalize(n.name) for n in seeded.concept_names_of(concept)}
     first = seeded.concept_first_passages([concept])
     assert concept in first
     assert seeded.passage_concepts([first[concept]])[first[concept]][0] == concept
-    assert seeded.concept_label_of([concept]) == {concept: row[2]}
+    assert seeded.concept_label_of([concept]) == {concept: row.label}
     assert seeded.concepts_by_name(["lora"])["lora"][0] == concept
     summaries = seeded.concept_summaries()
-    assert len(summaries) == len({s[0] for s in summaries}) > 50
+    assert len(summaries) == len({s.id for s in summaries}) > 50
+    assert str(concept) in {s.id for s in summaries}
     assert not seeded.concepts_stale(seeded_fingerprint(seeded))
+
+
+def _concept_details(store: Store, concept: int) -> tuple[object, ...]:
+    """What a concept page shows, ids left out (each engine numbers its rows)."""
+    row = store.concept_row(concept)
+    assert row is not None
+    links = [(m.span, m.kind, m.target, m.status, m.concept)
+             for incoming in (False, True) for m in store.concept_links(concept, incoming=incoming)]
+    return (row.key, row.label, store.concept_names_of(concept),
+            [(e.stored.entry.span, e.role) for e in store.concept_entries_of(concept)],
+            store.concept_sections_of(concept), store.concept_merges_of(concept), links)
 
 
 def seeded_fingerprint(store: Store) -> str:
@@ -209,13 +224,16 @@ def seeded_fingerprint(store: Store) -> str:
 def test_links_and_the_graph(seeded: Store) -> None:
     assert seeded.stats().links > 100
     wanted = seeded.unresolved_links("wanted")
-    assert all(isinstance(w[3], int) for w in wanted)
-    linked = next(c for c, *_ in seeded.concept_summaries()
-                  if seeded.concept_links(c, incoming=True))
+    assert wanted and all(w.span.start_line >= 1 and w.norm for w in wanted)
+    linked = next(int(c.id) for c in seeded.concept_summaries()
+                  if seeded.concept_links(int(c.id), incoming=True))
     backlinks = seeded.concept_links(linked, incoming=True)
-    assert all(b[6] in ("resolved", "wanted", "ambiguous") for b in backlinks)
+    assert all(b.status in ("resolved", "wanted", "ambiguous") for b in backlinks)
+    resolved = [b for b in backlinks if b.status == "resolved"]
+    assert all(b.concept_id is not None for b in resolved)
     edges = seeded.concept_edges([linked])
-    assert all(linked in (a, b) for a, b, _, _ in edges)
+    assert edges and all(linked in (e.source, e.target) and e.count >= 1 for e in edges)
+    assert edges == sorted(edges, key=lambda e: (e.source, e.target, e.kind))
 
 
 def test_integrity_and_stats(seeded: Store, seeds: Path) -> None:
@@ -317,9 +335,9 @@ def test_same_corpus_same_store_on_both_engines(
             [(e.entry.term, e.entry.span, e.format) for e in s.entries()],
             s.entry_names(),
             [(p.span, p.text) for p in s.passages()],
-            [(c[1], c[2], c[3], c[4]) for c in s.concept_summaries()],
+            [(c.label, c.kind, c.entries, c.sources) for c in s.concept_summaries()],
             s.unresolved_links("wanted"),
-            s.multi_source_concepts(),
+            [_concept_details(s, c) for c in s.multi_source_concepts()],
             [(r.norm, r.name) for r in s.name_rows()],
         ))
         s.close()

@@ -84,9 +84,9 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
         if top_concepts:
             edges = store.concept_edges(top_concepts[:1])
             counts: dict[int, int] = {}
-            for src, dst, _kind, n in edges:
-                other = dst if src == top_concepts[0] else src
-                counts[other] = counts.get(other, 0) + n
+            for edge in edges:
+                other = edge.target if edge.source == top_concepts[0] else edge.source
+                counts[other] = counts.get(other, 0) + edge.count
             near = sorted(counts, key=lambda c: -counts[c])[:4]
             for eids in store.concept_entry_ids(near).values():
                 for pid in store.entry_passage_ids(eids[:2], per_entry=1):

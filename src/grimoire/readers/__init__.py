@@ -7,8 +7,11 @@ the package itself is the reader.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import PurePath
+from typing import BinaryIO, Protocol
 
+from grimoire.model import Document
 from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
 from grimoire.readers.base import Reader, ReadOptions, decode
 from grimoire.readers.markdown import obsidian
@@ -50,6 +53,31 @@ def detect(path: str, head: str) -> Reader | None:
     return candidates[-1] if candidates else None
 
 
+class StreamReader(Reader, Protocol):
+    """A reader that can also read a file too large to hold whole, as a stream of documents."""
+
+    def streams(self, head: str) -> bool:
+        """Whether a file starting with `head` is one this reader streams."""
+        ...
+
+    def stream(self, file: BinaryIO, path: str) -> Iterator[Document]:
+        """The file's documents, read from `file` in chunks, one at a time."""
+        ...
+
+
+# Readers that stream files over the size cap (MediaWiki XML dumps, issue 11 item 12).
+STREAMING: tuple[StreamReader, ...] = (mediawiki,)
+
+
+def streaming_reader(path: str, head: bytes, forced: str | None = None) -> StreamReader | None:
+    """The reader that streams this file (known by the start of its bytes), or None."""
+    text = head.decode("utf-8", errors="replace")
+    for reader in STREAMING:
+        if forced in (None, reader.name) and reader.streams(text):
+            return reader
+    return None
+
+
 def sniff_head(data: bytes, path: str) -> str:
     """The decoded start of a file, for `detect`."""
     return decode(data[:SNIFF_BYTES], path)
@@ -71,6 +99,6 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
 
 
 __all__ = [
-    "GENERIC_EXTENSIONS", "READERS", "ReadOptions", "Reader", "binary_reader", "by_name", "detect",
-    "sniff_head",
+    "GENERIC_EXTENSIONS", "READERS", "STREAMING", "ReadOptions", "Reader", "StreamReader",
+    "binary_reader", "by_name", "detect", "sniff_head", "streaming_reader",
 ]

@@ -6,7 +6,7 @@ import codecs
 import os
 import stat
 from dataclasses import dataclass
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from grimoire.errors import ReadError
 from grimoire.model import Document
@@ -136,20 +136,28 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     `/dev/zero` between listing and reading can neither hang nor flood the process.
     """
     name = os.fspath(path)
+    with open_regular(name) as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > max_bytes:
+            raise ReadError(size_message(size, max_bytes), name)
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:  # grew while being read
+        raise ReadError(size_message(len(data), max_bytes), name)
+    return data
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """A regular file opened for reading; FIFOs and devices are refused without blocking."""
+    name = os.fspath(path)
     fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ReadError(f"not a regular file ({_kind(info.st_mode)}); not read", name)
-        if info.st_size > max_bytes:
-            raise ReadError(size_message(info.st_size, max_bytes), name)
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(max_bytes + 1)
-    finally:
+        return os.fdopen(fd, "rb")
+    except BaseException:
         os.close(fd)
-    if len(data) > max_bytes:  # grew while being read
-        raise ReadError(size_message(len(data), max_bytes), name)
-    return data
+        raise
 
 
 def size_message(size: int, limit: int) -> str:

@@ -1,11 +1,11 @@
 """Resolve: entries become concepts, links lead to concepts or to wanted pages.
 
-Runs after every ingest that changed something, over the whole store: reading the names and
-links is linear, merging is union-find, and only the concept tables are rewritten (see
-`bench/resolve.py` for the figures). `build` is the pure part, `resolve` reads and writes the
-store.
+`resolve` runs over the whole store: reading the names and links is linear, merging is
+union-find, and only the concept tables are rewritten. `refresh` runs after an ingest that
+changed something and recomputes only what the changed files reach (`incremental.py`), with
+the same result (see `bench/resolve.py` for the figures). `build` is the pure part.
 
->>> report = resolve(store, load_overrides(["notes/"]))
+>>> report = refresh(store, load_overrides(["notes/"]))
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from grimoire.names import normalize
+from grimoire.resolve.incremental import IncrementalStore, full_state_rows, resolve_changes
 from grimoire.resolve.links import NameIndex, attach_sections, link_key, resolve_links
 from grimoire.resolve.merge import attach_redirects, build_concepts, merge_entries
 from grimoire.resolve.overrides import FILENAME, Overrides, load_overrides
@@ -91,10 +92,16 @@ def no_gc() -> Iterator[None]:
 def resolve(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> ResolveReport:
     """Rebuild the concepts and link targets of `store` in one transaction."""
     started = time.perf_counter()
+    keyed = store if isinstance(store, IncrementalStore) else None
     with no_gc():
+        if keyed is not None:
+            upto = keyed.resolve_changes()[0]
+            keyed.forget_resolve_keys()  # a kill before the keys are written means: full again
         data = store.resolve_input()
         result = build(data, overrides)
         store.write_resolution(result, overrides.fingerprint)
+        if keyed is not None:
+            keyed.write_resolve_keys(full_state_rows(data), None, upto)
     counts: dict[str, int] = defaultdict(int)
     for link in result.links:
         counts[link.status] += 1
@@ -108,6 +115,17 @@ def resolve(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> Resolve
         ambiguous=counts["ambiguous"], external=counts["external"],
         seconds=time.perf_counter() - started,
     )
+
+
+def refresh(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> ResolveReport:
+    """Bring the concepts up to date after files changed: incrementally when the store keeps
+    the keys for it, else in full. Both give the same tables."""
+    if isinstance(store, IncrementalStore):
+        with no_gc():
+            report = resolve_changes(store, overrides)
+        if report is not None:
+            return report
+    return resolve(store, overrides)
 
 
 __all__ = [
@@ -127,5 +145,6 @@ __all__ = [
     "link_key",
     "load_overrides",
     "no_gc",
+    "refresh",
     "resolve",
 ]

@@ -12,6 +12,7 @@ import posixpath
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Mapping
 from urllib.parse import unquote
 
 from grimoire.names import normalize, term_names
@@ -59,7 +60,7 @@ class NameIndex:
 
 def attach_sections(
     concepts: list[ConceptRecord], headings: list[HeadingRow], index: NameIndex,
-    concept_docs: dict[int, set[int]],
+    concept_docs: Mapping[int, set[int]],
 ) -> None:
     """A heading that states a concept's name makes that page section a source for it.
 
@@ -89,8 +90,8 @@ def attach_sections(
 
 def resolve_links(
     links: list[LinkRow], concepts: list[ConceptRecord], index: NameIndex,
-    entry_concept: dict[int, int], headings: list[HeadingRow], documents: dict[str, int],
-    doc_first: dict[int, int], doc_concepts: dict[int, set[int]],
+    entry_concept: Mapping[int, int], headings: list[HeadingRow], documents: Mapping[str, int],
+    doc_first: Mapping[int, int], doc_concepts: Mapping[int, set[int]],
 ) -> list[LinkTarget]:
     """Where every link leads, and which concept it leaves from.
 
@@ -193,8 +194,8 @@ def _by_stated_names(name: str, index: NameIndex, prefer: set[int] | None
     return "missing", None
 
 
-def _by_path(link: LinkRow, target: str, documents: dict[str, int], doc_first: dict[int, int]
-             ) -> int | None:
+def _by_path(link: LinkRow, target: str, documents: Mapping[str, int],
+             doc_first: Mapping[int, int]) -> int | None:
     if link.kind not in ("markdown", "wikilink", "embed", "doc") or not documents:
         return None
     rel = unquote(target.split("#", 1)[0])

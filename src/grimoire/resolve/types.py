@@ -6,15 +6,20 @@ from dataclasses import dataclass
 
 from grimoire.model import ConceptId, Span
 from grimoire.store.records import (
+    ConceptName,
     ConceptRecord,
+    ConceptSummary,
     EntryRow,
     HeadingRow,
     LinkRow,
     LinkTarget,
+    Mention,
+    Merge,
     MergeRecord,
     NameRecord,
     Resolution,
     ResolveInput,
+    Section,
     SectionRecord,
     StoredEntry,
 )
@@ -29,7 +34,7 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ResolveReport:
-    """Counts from one resolve run."""
+    """Counts from one resolve run; an incremental run counts only what it recomputed."""
 
     entries: int
     concepts: int
@@ -40,64 +45,10 @@ class ResolveReport:
     ambiguous: int
     external: int
     seconds: float
+    incremental: bool = False
 
 
 # -- handed out by the API --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ConceptName:
-    """A name the concept goes by, and why."""
-
-    name: str
-    reason: str
-    strength: int
-    span: Span | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Merge:
-    """Two entries merged into one concept, and the evidence."""
-
-    entry: Span
-    other: Span
-    name: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """A page section about the concept (a wiki heading with the concept's name)."""
-
-    heading: str
-    span: Span
-    title: str
-    text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One link, as a backlink or an outgoing link: from where, to what, how written."""
-
-    span: Span
-    kind: str
-    target: str
-    label: str | None
-    status: str
-    concept: str | None = None  # the concept at the other end, when there is one
-    concept_id: ConceptId | None = None
-    document_title: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ConceptSummary:
-    """A concept in a list: its label, kind, how many entries and sources."""
-
-    id: ConceptId
-    label: str
-    kind: str | None
-    entries: int
-    sources: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ Functions here read the concept tables through the store; they never resolve by 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -18,15 +17,11 @@ from grimoire.names import normalize
 from grimoire.resolve.links import link_key
 from grimoire.resolve.types import (
     Concept,
-    ConceptName,
     ConceptSummary,
     DeadLink,
-    Mention,
-    Merge,
-    Section,
     WantedPage,
 )
-from grimoire.store.base import Store, StoredEntry
+from grimoire.store.base import Store
 
 
 def find_concept(store: Store, name: str) -> ConceptId:
@@ -42,8 +37,8 @@ def find_concept(store: Store, name: str) -> ConceptId:
         found = store.concepts_named(link_key(name)[1])
     if not found:
         raise NotFound(f"no concept named {name!r}", suggestions=suggest(store, name))
-    top = found[0][1]
-    best = [cid for cid, strength in found if strength == top]
+    top = found[0].strength
+    best = [m.concept_id for m in found if m.strength == top]
     if len(best) > 1:
         labels = store.concept_labels(best)
         # By label, not by id: ids differ between an incremental store and a fresh one.
@@ -103,49 +98,31 @@ def load_concept(store: Store, concept_id: ConceptId) -> Concept:
     row = store.concept_row(cid)
     if row is None:
         raise NotFound(f"no concept with id {concept_id}")
-    _, key, label, kind = row
-    names = tuple(
-        ConceptName(name, reason, strength, Span(path, line, line) if path and line else None)
-        for name, reason, strength, path, line in store.concept_names_of(cid))
-    entries: list[StoredEntry] = []
-    redirects: list[StoredEntry] = []
-    for stored, role in store.concept_entries_of(cid):
-        (redirects if role == "redirect" else entries).append(stored)
-    sections = tuple(Section(heading, Span(path, start, end), title, text)
-                     for heading, path, start, end, title, text in store.concept_sections_of(cid))
-    merges = tuple(Merge(Span(pa, la, la), Span(pb, lb, lb), name, reason)
-                   for pa, la, pb, lb, name, reason in store.concept_merges_of(cid))
+    entries = store.concept_entries_of(cid)
     return Concept(
-        id=ConceptId(str(cid)), key=key, label=label, kind=kind, names=names,
-        entries=tuple(entries), redirects=tuple(redirects), sections=sections, merges=merges,
-        links=tuple(_mentions(store.concept_links(cid, incoming=False))),
-        backlinks=tuple(_mentions(store.concept_links(cid, incoming=True))),
+        id=ConceptId(str(cid)), key=row.key, label=row.label, kind=row.kind,
+        names=tuple(store.concept_names_of(cid)),
+        entries=tuple(e.stored for e in entries if e.role != "redirect"),
+        redirects=tuple(e.stored for e in entries if e.role == "redirect"),
+        sections=tuple(store.concept_sections_of(cid)),
+        merges=tuple(store.concept_merges_of(cid)),
+        links=tuple(store.concept_links(cid, incoming=False)),
+        backlinks=tuple(store.concept_links(cid, incoming=True)),
     )
-
-
-def _mentions(rows: list[tuple[Any, ...]]) -> list[Mention]:
-    return [
-        Mention(span=Span(path, start, end), kind=kind, target=target, label=label,
-                status=status, concept=other_label,
-                concept_id=ConceptId(str(other)) if other is not None else None,
-                document_title=title)
-        for path, start, end, kind, target, label, status, other, other_label, title in rows
-    ]
 
 
 def summaries(store: Store) -> list[ConceptSummary]:
     """Every concept, A-Z."""
-    return [ConceptSummary(ConceptId(str(cid)), label, kind, n, s)
-            for cid, label, kind, n, s in store.concept_summaries()]
+    return store.concept_summaries()
 
 
 def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
     """Names linked to but defined nowhere, most wanted first (as a wiki's "wanted pages")."""
     groups: dict[str, tuple[list[str], list[Span]]] = {}
-    for norm, name, path, start, end, _kind in store.unresolved_links("wanted"):
-        names, spans = groups.setdefault(norm, ([], []))
-        names.append(name)
-        spans.append(Span(path, start, end))
+    for use in store.unresolved_links("wanted"):
+        names, spans = groups.setdefault(use.norm, ([], []))
+        names.append(use.name)
+        spans.append(use.span)
     pages = []
     for norm, (names, spans) in groups.items():
         shown = max(set(names), key=lambda n: (names.count(n), n[:1].isupper(), n))
@@ -161,10 +138,10 @@ def dead_links(store: Store, *, suggestions: bool = True) -> list[DeadLink]:
     out: list[DeadLink] = []
     cache: dict[str, tuple[str, ...]] = {}
     for status in ("wanted", "ambiguous"):
-        for norm, name, path, start, end, kind in store.unresolved_links(status):
-            if suggestions and norm not in cache:
-                cache[norm] = suggest(store, name, 3)
-            out.append(DeadLink(Span(path, start, end), name, kind, status,
-                                cache.get(norm, ())))
+        for use in store.unresolved_links(status):
+            if suggestions and use.norm not in cache:
+                cache[use.norm] = suggest(store, use.name, 3)
+            out.append(DeadLink(use.span, use.name, use.kind, status,
+                                cache.get(use.norm, ())))
     out.sort(key=lambda d: (d.span.path, d.span.start_line))
     return out

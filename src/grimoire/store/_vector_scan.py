@@ -1,21 +1,39 @@
-"""SQLite's vector index: the vectors read once into a numpy matrix, scanned per query.
+"""SQLite's vector index: the vectors held in memory, scanned per query (the one place).
 
-Above BINARY_ABOVE vectors, a first pass compares sign bits (Hamming distance) and only the
-best BINARY_POOL are scored exactly: reading 100k float vectors per query is what costs.
-A brute-force product over 100k x 384 float32 takes a few milliseconds on this machine.
-sqlite-vec (a declared dependency) is not used; it has not been measured against this scan.
+Small stores (up to EXACT_UP_TO vectors) keep float32 vectors and score every one exactly.
+
+Large stores keep no float32 vectors: 1M x 384 of them would take 1.5 GB and a full product
+over them about half a second on two cores. Instead each vector is kept twice, compactly:
+
+- its sign bits after subtracting the mean vector (48 bytes for 384 dimensions), scanned in
+  full per query by Hamming distance, one 64-bit word column at a time, into a reused buffer;
+- an int8 copy with one scale per vector (384 bytes), which scores exactly only the
+  `pool_size(n)` vectors nearest in Hamming distance.
+
+That is 432 bytes a vector (about 0.45 GB at 1M with the ids). Subtracting the mean does
+not change the ranking (q.(v - m) = q.v - q.m, the same shift for every v) and spreads the
+sign bits of vectors that all lean one way. Recall of the top 60 against exact float32 search
+is measured by `bench/scale.py` (real MiniLM query vectors; bench/README.md has the figures).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from grimoire.store.records import Scored
 
-BINARY_ABOVE = 20_000
-BINARY_POOL = 2_000
+EXACT_UP_TO = 20_000  # vectors; up to here float32 and every vector scored exactly
+POOL_MIN = 2_000  # vectors scored in int8 after the Hamming pass, at least
+POOL_SHARE = 250  # ... and one in this many of the store (4,000 at 1M)
+CHUNK = 16_384  # rows converted at a time while loading (bounds the transient memory)
+
+
+def pool_size(n: int) -> int:
+    """How many Hamming-nearest vectors are scored in int8, for a store of `n` vectors."""
+    return min(n, max(POOL_MIN, n // POOL_SHARE))
 
 
 @dataclass(slots=True)
@@ -23,21 +41,91 @@ class VectorScan:
     """Every vector of one model, with what each belongs to."""
 
     signature: tuple[int, ...]
-    kinds: np.ndarray  # 0 passage, 1 entry
-    ids: np.ndarray
-    docs: np.ndarray
-    matrix: np.ndarray
-    bits: np.ndarray | None = None  # packed sign bits: the coarse index for large stores
+    kinds: np.ndarray  # int8: 0 passage, 1 entry
+    ids: np.ndarray  # int64
+    docs: np.ndarray  # int64
+    matrix: np.ndarray | None = None  # float32 (n, d): small stores only
+    codes: np.ndarray | None = None  # int8 (n, d): large stores
+    scales: np.ndarray | None = None  # float32 (n,): vector = codes * scale
+    bits: np.ndarray | None = None  # uint64 (d/64, n): sign bits of vector - center
+    center: np.ndarray | None = None  # float32 (d,)
+    checked: tuple[int, ...] = ()  # the store's change counter when the signature was checked
+
+    @property
+    def exact(self) -> bool:
+        """Whether every vector is scored in float32."""
+        return self.matrix is not None
+
+    def nbytes(self) -> int:
+        """Memory held by the vectors and their ids."""
+        arrays = (self.kinds, self.ids, self.docs, self.matrix, self.codes, self.scales,
+                  self.bits, self.center)
+        return sum(a.nbytes for a in arrays if a is not None)
 
     @classmethod
     def build(cls, signature: tuple[int, ...], kinds: np.ndarray, ids: np.ndarray,
               docs: np.ndarray, matrix: np.ndarray) -> VectorScan:
-        bits = None
-        if len(matrix) > BINARY_ABOVE and hasattr(np, "bitwise_count"):
-            packed = np.packbits(matrix > 0, axis=1)
-            pad = (-packed.shape[1]) % 8
-            bits = np.ascontiguousarray(np.pad(packed, ((0, 0), (0, pad)))).view(np.uint64)
-        return cls(signature, kinds, ids, docs, matrix, bits)
+        """The index of vectors already in memory (float32 rows)."""
+        n = len(ids)
+        dim = matrix.shape[1] if matrix.ndim == 2 else 0
+        return cls.load(signature, n, dim, [(kinds, ids, docs, matrix)])
+
+    @classmethod
+    def load(
+        cls,
+        signature: tuple[int, ...],
+        count: int,
+        dim: int,
+        chunks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    ) -> VectorScan:
+        """The index of at most `count` vectors of `dim` floats, read chunk by chunk.
+
+        Each chunk is (kinds, ids, docs, float32 rows); a large store is quantized as it
+        arrives, so the float32 vectors are never all in memory at once.
+        """
+        kinds = np.empty(count, dtype=np.int8)
+        ids = np.empty(count, dtype=np.int64)
+        docs = np.empty(count, dtype=np.int64)
+        exact = count <= EXACT_UP_TO or dim == 0
+        if exact:
+            store = np.empty((count, dim), dtype=np.float32)
+            scales = None
+        else:
+            store = np.empty((count, dim), dtype=np.int8)
+            scales = np.empty(count, dtype=np.float32)
+        total = np.zeros(dim, dtype=np.float64)
+        n = 0
+        for k, i, d, rows in chunks:
+            end = n + len(i)
+            if end > count:
+                raise ValueError(f"more vectors than the {count} announced")
+            kinds[n:end], ids[n:end], docs[n:end] = k, i, d
+            if exact:
+                store[n:end] = rows
+            else:
+                assert scales is not None
+                for s in range(0, len(rows), CHUNK):
+                    part = np.asarray(rows[s : s + CHUNK], dtype=np.float32)
+                    peak = np.abs(part).max(axis=1)
+                    peak[peak == 0] = 1.0
+                    scale = peak / 127.0
+                    scales[n + s : n + s + len(part)] = scale
+                    store[n + s : n + s + len(part)] = np.rint(part / scale[:, None])
+                    total += part.sum(axis=0, dtype=np.float64)
+            n = end
+        kinds, ids, docs, store = kinds[:n], ids[:n], docs[:n], store[:n]
+        if exact:
+            return cls(signature, kinds, ids, docs, matrix=store)
+        assert scales is not None
+        scales = scales[:n]
+        center = (total / max(n, 1)).astype(np.float32)
+        words = -(-dim // 64)
+        bits = np.zeros((words, n), dtype=np.uint64)
+        for s in range(0, n, CHUNK):
+            part = store[s : s + CHUNK].astype(np.float32) * scales[s : s + CHUNK, None]
+            bits[:, s : s + len(part)] = _sign_bits(part - center, words).T
+        return cls(signature, kinds, ids, docs, codes=store, scales=scales, bits=bits,
+                   center=center)
 
     def nearest(
         self, vector: np.ndarray, k: int, documents: set[int] | None
@@ -50,28 +138,58 @@ class VectorScan:
         if documents is not None:
             keep = np.isin(self.docs, np.fromiter(documents, dtype=np.int64,
                                                   count=len(documents)))
-        if self.bits is not None and q.shape[0] == self.matrix.shape[1]:
-            packed = np.packbits(q > 0)
-            packed = np.pad(packed, (0, (-len(packed)) % 8)).view(np.uint64)
-            distance = np.bitwise_count(self.bits ^ packed).sum(axis=1, dtype=np.int32)
-            if keep is not None:
-                distance = np.where(keep, distance, np.iinfo(np.int32).max)
-            pool = np.argpartition(distance, BINARY_POOL - 1)[:BINARY_POOL]
-            if keep is not None:
-                pool = pool[keep[pool]]
-        elif keep is not None:
-            pool = np.flatnonzero(keep)
+        if self.matrix is not None:
+            pool = np.flatnonzero(keep) if keep is not None else None
+            rows = self.matrix if pool is None else self.matrix[pool]
+            scores = rows @ q
         else:
-            pool = np.arange(len(self.ids))
-        scores = self.matrix[pool] @ q
+            pool = self._hamming_pool(q, keep)
+            assert self.codes is not None and self.scales is not None
+            scores = (self.codes[pool].astype(np.float32) @ q) * self.scales[pool]
         out: tuple[list[Scored], list[Scored]] = ([], [])
+        kinds = self.kinds if pool is None else self.kinds[pool]
         for kind in (0, 1):
-            mine = np.flatnonzero(self.kinds[pool] == kind)
+            mine = np.flatnonzero(kinds == kind)
             if not len(mine):
                 continue
             n = min(k, len(mine))
             top = mine[np.argpartition(-scores[mine], n - 1)[:n]]
-            ranked = sorted(((float(scores[i]), int(self.ids[pool[i]])) for i in top),
+            rows_of = top if pool is None else pool[top]
+            ranked = sorted(zip(scores[top].tolist(), self.ids[rows_of].tolist(), strict=True),
                             key=lambda s: (-s[0], s[1]))
             out[kind].extend(Scored(i, s) for s, i in ranked)
         return out
+
+    def _hamming_pool(self, q: np.ndarray, keep: np.ndarray | None) -> np.ndarray:
+        """Rows of the `pool_size` vectors nearest `q` in Hamming distance (within `keep`)."""
+        assert self.bits is not None and self.center is not None
+        words, n = self.bits.shape
+        want = pool_size(n)
+        if keep is not None and int(keep.sum()) <= want:
+            return np.flatnonzero(keep)
+        qbits = _sign_bits((q - self.center)[None, :], words)[0]
+        distance = np.zeros(n, dtype=np.uint16)
+        xor = np.empty(n, dtype=np.uint64)
+        count = np.empty(n, dtype=np.uint8)
+        for w in range(words):
+            np.bitwise_xor(self.bits[w], qbits[w], out=xor)
+            np.bitwise_count(xor, out=count)
+            np.add(distance, count, out=distance)
+        if keep is not None:
+            distance[~keep] = np.iinfo(np.uint16).max
+        # The distance below which `want` vectors fall, by a histogram (cheaper than sorting).
+        histogram = np.bincount(distance, minlength=words * 64 + 1)[: words * 64 + 1]
+        cutoff = int(np.searchsorted(np.cumsum(histogram), want))
+        pool = np.flatnonzero(distance <= cutoff)
+        if len(pool) > 2 * want:
+            pool = pool[np.argpartition(distance[pool], want - 1)[:want]]
+        return pool
+
+
+def _sign_bits(rows: np.ndarray, words: int) -> np.ndarray:
+    """Rows of floats as their sign bits, packed into `words` uint64 per row."""
+    packed = np.packbits(rows > 0, axis=1)
+    pad = words * 8 - packed.shape[1]
+    if pad:
+        packed = np.pad(packed, ((0, 0), (0, pad)))
+    return np.ascontiguousarray(packed).view(np.uint64)

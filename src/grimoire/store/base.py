@@ -17,14 +17,24 @@ from grimoire.model import Document, Span
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
+    ConceptEdge,
+    ConceptEntry,
+    ConceptMatch,
+    ConceptName,
+    ConceptRow,
+    ConceptSummary,
     EmbedUnit,
     Filters,
+    LinkUse,
+    Mention,
+    Merge,
     NameRow,
     PassageMarks,
     PassageRow,
     Resolution,
     ResolveInput,
     Scored,
+    Section,
     SourceRecord,
     Stats,
     StoredEntry,
@@ -41,9 +51,6 @@ __all__ = [
 ]
 
 DAMAGED = "database is damaged: run `grimoire check`"
-
-ConceptLink = tuple[str, int, int, str, str, str | None, str, int | None, str | None, str]
-
 
 class Store(Protocol):
     """Persistence for documents, concepts, the lexical index and vectors."""
@@ -85,7 +92,7 @@ class Store(Protocol):
         """Every folder (or file) given to ingest: where grimoire.toml may live."""
         ...
 
-    def replace_source(self, record: SourceRecord, documents: Sequence[Document]) -> None:
+    def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
         """Write one file's record and documents in one transaction, replacing what it had."""
         ...
 
@@ -261,37 +268,37 @@ class Store(Protocol):
 
     # -- concepts: lookups ---------------------------------------------------------------------
 
-    def concepts_named(self, norm: str) -> list[tuple[int, int]]: ...
+    def concepts_named(self, norm: str) -> list[ConceptMatch]:
+        """Every concept with this name, strongest first."""
+        ...
 
-    def concept_row(self, concept_id: int) -> tuple[int, str, str, str | None] | None: ...
+    def concept_row(self, concept_id: int) -> ConceptRow | None: ...
 
-    def concept_names_of(
-        self, concept_id: int
-    ) -> list[tuple[str, str, int, str | None, int | None]]: ...
+    def concept_names_of(self, concept_id: int) -> list[ConceptName]: ...
 
-    def concept_entries_of(self, concept_id: int) -> list[tuple[StoredEntry, str]]: ...
+    def concept_entries_of(self, concept_id: int) -> list[ConceptEntry]: ...
 
-    def concept_passages(self, concept_id: int, limit: int = 12) -> list[tuple[int, str]]: ...
+    def concept_passages(self, concept_id: int, limit: int = 12) -> list[tuple[int, str]]:
+        """(passage id, text) of the passages in the concept's entries."""
+        ...
 
-    def concept_sections_of(
-        self, concept_id: int
-    ) -> list[tuple[str, str, int, int, str, str]]: ...
+    def concept_sections_of(self, concept_id: int) -> list[Section]: ...
 
-    def concept_merges_of(self, concept_id: int) -> list[tuple[str, int, str, int, str, str]]: ...
+    def concept_merges_of(self, concept_id: int) -> list[Merge]: ...
 
-    def concept_links(self, concept_id: int, *, incoming: bool) -> list[tuple[Any, ...]]: ...
+    def concept_links(self, concept_id: int, *, incoming: bool) -> list[Mention]: ...
 
-    def concept_summaries(self) -> list[tuple[int, str, str | None, int, int]]: ...
+    def concept_summaries(self) -> list[ConceptSummary]: ...
 
-    def multi_source_concepts(self) -> list[tuple[int, str, int]]: ...
+    def multi_source_concepts(self) -> list[int]:
+        """Ids of the concepts whose entries come from more than one file."""
+        ...
 
-    def unresolved_links(
-        self, status: str = "wanted"
-    ) -> list[tuple[str, str, str, int, int, str]]: ...
+    def unresolved_links(self, status: str = "wanted") -> list[LinkUse]: ...
 
     def concept_name_list(self) -> list[tuple[str, str]]: ...
 
-    def concept_edges(self, ids: Iterable[int]) -> list[tuple[int, int, str, int]]: ...
+    def concept_edges(self, ids: Iterable[int]) -> list[ConceptEdge]: ...
 
     def concept_labels(self, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]: ...
 

@@ -288,7 +288,7 @@ class PostgresStore(PostgresQueries):
                  record.sha256, record.size, json.dumps(to_data(record.problems))),
             )
 
-    def replace_source(self, record: SourceRecord, documents: Sequence[Document]) -> None:
+    def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
         with self.transaction() as c:
             c.execute("DELETE FROM sources WHERE path = %s", (record.path,))
             row = c.execute(

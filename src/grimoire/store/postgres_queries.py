@@ -1,9 +1,10 @@
 """PostgreSQL queries for search, vectors, the ask stage and concepts (mixed into
 PostgresStore). The same answers as the SQLite backend, in PostgreSQL's terms:
 
-- lexical: `ts_rank` over weighted tsvectors (names 1.0, title 0.4, heading 0.2, body 0.1,
-  the ratios of SQLite's bm25 weights), the query built by `plainto_tsquery` and
-  `phraseto_tsquery` from each word and phrase (never parsed as tsquery syntax);
+- lexical: bm25 as FTS5 computes it, built from `ts_rank` over weighted tsvectors: each
+  word's rank times its idf, a bm25 length normalisation, column weights saturated as bm25
+  saturates them; the query built by `plainto_tsquery` and `phraseto_tsquery` from each word
+  and phrase (never parsed as tsquery syntax);
 - vectors: pgvector, cosine distance, an HNSW index per dimension. A filtered query keeps
   returning k: with pgvector 0.8+ through iterative index scans; before that, an exact scan
   restricted by the documents' btree index.
@@ -16,13 +17,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from grimoire.codec import from_data
-from grimoire.model import Entry, Span
+from grimoire.model import Span
+from grimoire.store._concept_lookups import ConceptLookups
 from grimoire.store._embed_text import entry_embed_text, passage_embed_text
 from grimoire.store.postgres_schema import hnsw_index
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
+    ConceptEdge,
     EmbedUnit,
     EntryRow,
     Filters,
@@ -33,7 +35,6 @@ from grimoire.store.records import (
     Resolution,
     ResolveInput,
     Scored,
-    StoredEntry,
     TextQuery,
     VectorRow,
 )
@@ -44,11 +45,26 @@ if TYPE_CHECKING:
 
 
 
+BM25_K1 = 1.2  # FTS5's bm25 constants
+BM25_B = 0.75
+
+
 def rank_weights(names: float, title: float, heading: float, body: float) -> str:
-    """ts_rank's weights array, in its order {D, C, B, A} (body, heading, title, names),
-    scaled so that the largest is 1 (ts_rank takes weights up to 1)."""
-    top = max(names, title, heading, body, 1e-9)
-    return "{" + ", ".join(f"{w / top:.6g}" for w in (body, heading, title, names)) + "}"
+    """ts_rank's weights array, in its order {D, C, B, A} (body, heading, title, names).
+
+    FTS5's bm25 multiplies a column's weight into the term frequency, which then saturates
+    (tf (k1 + 1) / (tf + k1)): a word in a name counts about twice one in the body, not ten
+    times. `ts_rank` takes one weight per class instead, so each is saturated here the same
+    way, then scaled so that the largest is 1 (ts_rank takes weights up to 1).
+    """
+    def saturated(w: float) -> float:
+        return w * (BM25_K1 + 1) / (w + BM25_K1) if w > 0 else 0.0
+
+    ranked = [saturated(w) for w in (body, heading, title, names)]
+    top = max(*ranked, 1e-9)
+    return "{" + ", ".join(f"{w / top:.6g}" for w in ranked) + "}"
+
+
 EF_SEARCH = 100
 
 
@@ -61,20 +77,15 @@ def _array(value: Any) -> np.ndarray:
     return np.asarray(value, dtype=np.float32)
 
 
-def _tsquery(query: TextQuery) -> tuple[str, list[str]]:
-    """SQL for a tsquery that matches any word or phrase, and its parameters."""
-    parts: list[str] = []
-    args: list[str] = []
-    for word in dict.fromkeys(w for w in query.words if w):
-        parts.append("plainto_tsquery('grimoire', %s)")
-        args.append(word)
-    for phrase in dict.fromkeys(p for p in query.phrases if p):
-        parts.append("phraseto_tsquery('grimoire', %s)")
-        args.append(" ".join(phrase))
-    return " || ".join(parts), args
+def _tsqueries(query: TextQuery) -> list[tuple[str, str]]:
+    """(SQL, parameter) of a tsquery for each distinct word and phrase of `query`."""
+    words = [("plainto_tsquery('grimoire', %s)", w) for w in dict.fromkeys(query.words) if w]
+    phrases = [("phraseto_tsquery('grimoire', %s)", " ".join(p))
+               for p in dict.fromkeys(query.phrases) if p]
+    return words + phrases
 
 
-class PostgresQueries:
+class PostgresQueries(ConceptLookups):
     """Queries shared by every stage above the store, in PostgreSQL."""
 
     url: str
@@ -94,24 +105,50 @@ class PostgresQueries:
     def transaction(self) -> AbstractContextManager[psycopg.Connection[Any]]:
         raise NotImplementedError  # PostgresStore's
 
+    def _select(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._all(sql.replace("?", "%s"), args)
+
     # -- lexical ---------------------------------------------------------------------------
 
     def _fts(
         self, table: str, weights: str, query: TextQuery, limit: int, documents: set[int] | None
     ) -> list[Scored]:
-        tsquery, args = _tsquery(query)
-        if not tsquery:
+        """Rows matching any word or phrase, ranked as bm25 ranks them on SQLite: each term's
+        `ts_rank` times its rarity (bm25's idf), summed, over bm25's length normalisation.
+
+        `ts_rank` alone has no idf and no length normalisation: a common word in a name
+        outweighed the rare words of a body, and a sentence typed in full found a longer
+        passage that quotes it before the passage it comes from.
+        """
+        terms = _tsqueries(query)
+        if not terms:
             return []
+        params: dict[str, Any] = {"w": weights, "limit": limit}
+        for i, (_, arg) in enumerate(terms):
+            params[f"t{i}"] = arg
+        each = [sql.replace("%s", f"%(t{i})s") for i, (sql, _) in enumerate(terms)]
         where = ""
-        params: list[Any] = [*args, weights]
         if documents is not None:
-            where = " AND t.document_id = ANY(%s)"
-            params.append(list(documents))
-        params.append(limit)
+            where = " AND t.document_id = ANY(%(docs)s)"
+            params["docs"] = list(documents)
+        n = range(len(terms))
+        # df over the rows that match (within `documents`); N from the id counter (cheap, an
+        # upper bound; idf is a logarithm of it).
         rows = self._all(
-            f"""WITH q AS (SELECT ({tsquery}) AS q)
-                SELECT t.id, ts_rank(%s::float4[], t.tsv, q.q) AS s FROM {table} t, q
-                WHERE t.tsv @@ q.q{where} ORDER BY s DESC, t.id LIMIT %s""",
+            f"""WITH q AS (SELECT {", ".join(f"{e} AS q{i}" for i, e in enumerate(each))}),
+                m AS MATERIALIZED (
+                    SELECT t.id, t.tsv FROM {table} t, q
+                    WHERE t.tsv @@ ({" || ".join(f"q.q{i}" for i in n)}){where}),
+                df AS (SELECT {", ".join(f"count(*) FILTER (WHERE m.tsv @@ q.q{i}) AS d{i}"
+                                         for i in n)},
+                              greatest(avg(length(m.tsv)), 1)::float8 AS avgdl FROM m, q),
+                total AS (SELECT greatest(coalesce(max(id), 0), 1)::float8 AS n FROM {table})
+                SELECT m.id, ({" + ".join(
+                    f"ts_rank(%(w)s::float4[], m.tsv, q.q{i})"
+                    f" * ln(1 + (total.n - df.d{i} + 0.5) / (df.d{i} + 0.5))" for i in n)})
+                    * {BM25_K1 + 1} / (1 + {BM25_K1} * (1 - {BM25_B}
+                                        + {BM25_B} * length(m.tsv) / df.avgdl)) AS s
+                FROM m, q, df, total ORDER BY s DESC, m.id LIMIT %(limit)s""",
             params,
         )
         return [Scored(int(i), float(s)) for i, s in rows]
@@ -640,110 +677,11 @@ class PostgresQueries:
 
     # -- concepts: lookups -------------------------------------------------------------------
 
-    def concepts_named(self, norm: str) -> list[tuple[int, int]]:
-        return [(int(a), int(b)) for a, b in self._all(
-            "SELECT concept_id, strength FROM concept_names WHERE norm = %s"
-            " ORDER BY strength DESC, concept_id", (norm,))]
-
-    def concept_row(self, concept_id: int) -> tuple[int, str, str, str | None] | None:
-        row = self._one("SELECT id, key, label, kind FROM concepts WHERE id = %s", (concept_id,))
-        return (int(row[0]), row[1], row[2], row[3]) if row else None
-
-    def concept_names_of(
-        self, concept_id: int
-    ) -> list[tuple[str, str, int, str | None, int | None]]:
-        return [(a, b, int(c), d, e) for a, b, c, d, e in self._all(
-            """SELECT n.name, n.reason, n.strength, s.path, e.start_line
-               FROM concept_names n LEFT JOIN entries e ON e.id = n.entry_id
-               LEFT JOIN documents d ON d.id = e.document_id
-               LEFT JOIN sources s ON s.id = d.source_id
-               WHERE n.concept_id = %s ORDER BY n.strength DESC, n.name""", (concept_id,))]
-
-    def concept_entries_of(self, concept_id: int) -> list[tuple[StoredEntry, str]]:
-        rows = self._all(
-            """SELECT e.id, e.data, d.format, d.title, ce.role
-               FROM concept_entries ce JOIN entries e ON e.id = ce.entry_id
-               JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id
-               WHERE ce.concept_id = %s ORDER BY s.path, e.start_line, e.id""", (concept_id,))
-        return [(StoredEntry(id=int(i), entry=from_data(Entry, json.loads(data)), format=fmt,
-                             document_title=title), role)
-                for i, data, fmt, title, role in rows]
-
-    def concept_passages(self, concept_id: int, limit: int = 12) -> list[tuple[int, str]]:
-        return [(int(a), b) for a, b in self._all(
-            """SELECT p.id, p.text FROM concept_entries ce JOIN passages p
-                 ON p.entry_id = ce.entry_id
-               WHERE ce.concept_id = %s ORDER BY p.id LIMIT %s""", (concept_id, limit))]
-
-    def concept_sections_of(self, concept_id: int) -> list[tuple[str, str, int, int, str, str]]:
-        return [(h, p, a, b, t, x or "") for h, p, a, b, t, x in self._all(
-            """SELECT cs.heading, s.path, cs.start_line, cs.end_line, d.title,
-                      (SELECT string_agg(p.text, E'\\n\\n' ORDER BY p.seq) FROM passages p
-                        WHERE p.document_id = cs.document_id AND p.start_line >= cs.start_line
-                          AND p.end_line <= cs.end_line)
-               FROM concept_sections cs JOIN documents d ON d.id = cs.document_id
-               JOIN sources s ON s.id = d.source_id
-               WHERE cs.concept_id = %s ORDER BY s.path, cs.start_line""", (concept_id,))]
-
-    def concept_merges_of(self, concept_id: int) -> list[tuple[str, int, str, int, str, str]]:
-        return [tuple(r) for r in self._all(
-            """SELECT sa.path, ea.start_line, sb.path, eb.start_line, m.name, m.reason
-               FROM concept_merges m
-               JOIN entries ea ON ea.id = m.entry_id JOIN documents da ON da.id = ea.document_id
-               JOIN sources sa ON sa.id = da.source_id
-               JOIN entries eb ON eb.id = m.other_entry_id
-               JOIN documents db ON db.id = eb.document_id JOIN sources sb ON sb.id = db.source_id
-               WHERE m.concept_id = %s ORDER BY sa.path, ea.start_line, sb.path, eb.start_line""",
-            (concept_id,))]
-
-    def concept_links(self, concept_id: int, *, incoming: bool) -> list[tuple[Any, ...]]:
-        mine, other = ("concept_id", "source_concept_id") if incoming else \
-            ("source_concept_id", "concept_id")
-        return [
-            (r[0], r[1], r[2], r[3], r[4], r[5], r[6], None if r[7] is None else int(r[7]),
-             r[8], r[9])
-            for r in self._all(
-                f"""SELECT s.path, l.start_line, l.end_line, l.kind, l.target, l.label, t.status,
-                           t.{other}, c.label, d.title
-                    FROM link_targets t JOIN links l ON l.id = t.link_id
-                    JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
-                    LEFT JOIN concepts c ON c.id = t.{other}
-                    WHERE t.{mine} = %s AND t.status IN ('resolved', 'wanted', 'ambiguous')
-                    ORDER BY s.path, l.start_line, l.id""", (concept_id,))
-        ]
-
-    def concept_summaries(self) -> list[tuple[int, str, str | None, int, int]]:
-        return [(int(a), b, c, int(d), int(e)) for a, b, c, d, e in self._all(
-            """SELECT c.id, c.label, c.kind, count(ce.entry_id), count(DISTINCT d.source_id)
-               FROM concepts c LEFT JOIN concept_entries ce ON ce.concept_id = c.id
-               LEFT JOIN entries e ON e.id = ce.entry_id
-               LEFT JOIN documents d ON d.id = e.document_id
-               GROUP BY c.id ORDER BY c.key""")]
-
-    def multi_source_concepts(self) -> list[tuple[int, str, int]]:
-        return [(int(a), b, int(c)) for a, b, c in self._all(
-            """SELECT c.id, c.label, count(DISTINCT d.source_id) AS n
-               FROM concepts c JOIN concept_entries ce ON ce.concept_id = c.id
-                 AND ce.role = 'entry'
-               JOIN entries e ON e.id = ce.entry_id JOIN documents d ON d.id = e.document_id
-               GROUP BY c.id HAVING count(DISTINCT d.source_id) > 1 ORDER BY c.key""")]
-
-    def unresolved_links(self, status: str = "wanted") -> list[tuple[str, str, str, int, int, str]]:
-        return [tuple(r) for r in self._all(
-            """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind
-               FROM link_targets t JOIN links l ON l.id = t.link_id
-               JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
-               WHERE t.status = %s ORDER BY t.norm, s.path, l.start_line, l.id""", (status,))]
-
-    def concept_name_list(self) -> list[tuple[str, str]]:
-        return [(a, b) for a, b in self._all(
-            "SELECT norm, name FROM concept_names ORDER BY concept_id, norm")]
-
-    def concept_edges(self, ids: Iterable[int]) -> list[tuple[int, int, str, int]]:
+    def concept_edges(self, ids: Iterable[int]) -> list[ConceptEdge]:
         found = list(dict.fromkeys(ids))
         if not found:
             return []
-        return [(int(a), int(b), k, int(n)) for a, b, k, n in self._all(
+        return [ConceptEdge(int(a), int(b), k, int(n)) for a, b, k, n in self._all(
             """SELECT t.source_concept_id, t.concept_id, l.kind, count(*)
                FROM link_targets t JOIN links l ON l.id = t.link_id
                WHERE t.status = 'resolved' AND t.source_concept_id IS NOT NULL
@@ -757,10 +695,6 @@ class PostgresQueries:
             return {}
         return {int(i): (label, kind) for i, label, kind in self._all(
             "SELECT id, label, kind FROM concepts WHERE id = ANY(%s)", (found,))}
-
-    def entry_concepts(self) -> dict[int, int]:
-        return {int(a): int(b) for a, b in self._all(
-            "SELECT entry_id, concept_id FROM concept_entries ORDER BY entry_id")}
 
     def concept_entry_ids(self, concept_ids: Iterable[int]) -> dict[int, list[int]]:
         found = list(set(concept_ids))

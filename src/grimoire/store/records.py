@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from grimoire.model import Entry, Problem, Span
+from grimoire.model import ConceptId, Entry, Problem, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,3 +302,107 @@ class Resolution:
 
     concepts: list[ConceptRecord]
     links: list[LinkTarget]
+
+
+# -- concepts as lookups return them (the API hands most of them out as they are) ----------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptMatch:
+    """A concept that goes by a looked-up name, and how strongly (as `NameRecord.strength`)."""
+
+    concept_id: int
+    strength: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptRow:
+    """A concept's own row."""
+
+    id: int
+    key: str
+    label: str
+    kind: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptEntry:
+    """An entry of a concept: `role` is "entry", or "redirect" for a page that points on."""
+
+    stored: StoredEntry
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptName:
+    """A name the concept goes by, and why."""
+
+    name: str
+    reason: str
+    strength: int
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Two entries merged into one concept, and the evidence."""
+
+    entry: Span
+    other: Span
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A page section about the concept (a wiki heading with the concept's name)."""
+
+    heading: str
+    span: Span
+    title: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One link, as a backlink or an outgoing link: from where, to what, how written."""
+
+    span: Span
+    kind: str
+    target: str
+    label: str | None
+    status: str
+    concept: str | None = None  # the concept at the other end, when there is one
+    concept_id: ConceptId | None = None
+    document_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptSummary:
+    """A concept in a list: its label, kind, how many entries and sources."""
+
+    id: ConceptId
+    label: str
+    kind: str | None
+    entries: int
+    sources: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkUse:
+    """Where a link with a given status (wanted, ambiguous) is written, under which name."""
+
+    norm: str
+    name: str
+    span: Span
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptEdge:
+    """`count` resolved links of one kind from concept `source` to concept `target`."""
+
+    source: int
+    target: int
+    kind: str
+    count: int

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, StoreError
-from grimoire.model import Document, Link, Span
+from grimoire.model import Document, Entry, Link, Span
 from grimoire.names import normalize
 from grimoire.store import _rows
 from grimoire.store._rows import ENTRY_SELECT, SOURCE_SELECT, entry_at, source_record, stored_entry
@@ -21,6 +21,7 @@ from grimoire.store.base import DAMAGED
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
+from grimoire.store.sqlite_resolve_state import RESOLVE_STATE_SCHEMA, ResolveStateSQL
 from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
 
 APPLICATION_ID = 0x47524D31  # "GRM1": tells a Grimoire database from any other SQLite file
@@ -103,7 +104,15 @@ CORE_SCHEMA = """
 # Every search and lookup asks for the ingested roots (where grimoire.toml may live).
 SOURCE_ROOT_INDEX = "CREATE INDEX sources_root ON sources(root);"
 
-MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX]
+# The full-text rows of new passages and entries are written by the store in bulk, one
+# statement per document, instead of by a trigger per row (`_insert_document`, issue 14).
+FTS_BY_STORE = """
+    DROP TRIGGER passages_fts_insert;
+    DROP TRIGGER entries_fts_insert;
+"""
+
+MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
+                         RESOLVE_STATE_SCHEMA, FTS_BY_STORE]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.
@@ -285,7 +294,36 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
         conn.execute(buffer)
 
 
-class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
+def entry_fts_row(entry_id: int, entry: Entry) -> tuple[int, str, str]:
+    """The entry index's row: "term ; alias ; ...", then definition and glosses."""
+    return (entry_id, entry.term + " ; " + " ; ".join(entry.aliases),
+            (entry.definition or "") + " " + " ".join(entry.glosses))
+
+
+# The same rows for what `load` copied in (a migration): passages and entries without theirs.
+FTS_OF_LOADED_PASSAGES = """
+    INSERT INTO passage_fts (rowid, names, title, heading, body)
+    SELECT p.id,
+           coalesce((SELECT group_concat(name, ' ; ') FROM entry_names
+                     WHERE entry_id = p.entry_id), ''),
+           coalesce(d.title, ''),
+           coalesce((SELECT group_concat(value, ' / ') FROM json_each(p.heading_path)), ''),
+           p.text
+    FROM passages p JOIN documents d ON d.id = p.document_id
+    WHERE p.id NOT IN (SELECT rowid FROM passage_fts)
+"""
+FTS_OF_LOADED_ENTRIES = """
+    INSERT INTO entry_fts (rowid, names, body)
+    SELECT e.id,
+           e.term || ' ; ' || coalesce((SELECT group_concat(value, ' ; ')
+                                        FROM json_each(e.data, '$.aliases')), ''),
+           coalesce(json_extract(e.data, '$.definition'), '') || ' '
+             || coalesce((SELECT group_concat(value, ' ') FROM json_each(e.data, '$.glosses')), '')
+    FROM entries e WHERE e.id NOT IN (SELECT rowid FROM entry_fts)
+"""
+
+
+class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL):
     """The default store: everything in one SQLite file."""
 
     engine = "sqlite"
@@ -376,7 +414,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
                 ),
             )
 
-    def replace_source(self, record: SourceRecord, documents: Sequence[Document]) -> None:
+    def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
         with self.transaction() as c:
             c.execute("DELETE FROM sources WHERE path = ?", (record.path,))
             source_id = c.execute(
@@ -401,6 +439,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
             ),
         ).lastrowid
         entry_ids: list[tuple[int, int, int]] = []
+        entry_names: dict[int, str] = {}  # entry id -> its names as the passage index has them
+        entry_fts: list[tuple[int, str, str]] = []
         for entry in doc.entries:
             entry_id = c.execute(
                 """INSERT INTO entries
@@ -418,8 +458,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
                 "INSERT INTO entry_names (entry_id, name, norm) VALUES (?, ?, ?)",
                 [(entry_id, name, norm) for norm, name in names.items()],
             )
+            entry_names[entry_id] = " ; ".join(names.values())
+            entry_fts.append(entry_fts_row(entry_id, entry))
             self._insert_links(c, doc_id, entry_id, (*entry.links, *entry.see_also))
         rows = []
+        fts_rows = []
+        title = doc.title or ""
         for seq, p in enumerate(doc.passages):
             owner = entry_at(entry_ids, p.span)
             marks = {
@@ -434,14 +478,24 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
                 doc_id, owner, seq, p.kind, json.dumps(list(p.heading_path)), p.text,
                 p.span.start_line, p.span.end_line, json.dumps(marks),
             ))
+            fts_rows.append((entry_names.get(owner, "") if owner is not None else "", title,
+                             " / ".join(p.heading_path), p.text))
             # An entry's links are stored once, from the entry; a free passage's from itself.
             if owner is None:
                 self._insert_links(c, doc_id, None, p.links)
+        first = c.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
         c.executemany(
-            """INSERT INTO passages (document_id, entry_id, seq, kind, heading_path, text,
-                   start_line, end_line, marks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            rows,
+            """INSERT INTO passages (id, document_id, entry_id, seq, kind, heading_path, text,
+                   start_line, end_line, marks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [(first + k, *row) for k, row in enumerate(rows)],
         )
+        # The full-text rows are written here, in bulk, rather than by a trigger per row
+        # (schema 6): the trigger's subqueries were half the cost of storing a note.
+        c.executemany(
+            "INSERT INTO passage_fts (rowid, names, title, heading, body) VALUES (?, ?, ?, ?, ?)",
+            [(first + k, *row) for k, row in enumerate(fts_rows)],
+        )
+        c.executemany("INSERT INTO entry_fts (rowid, names, body) VALUES (?, ?, ?)", entry_fts)
 
     @staticmethod
     def _insert_links(
@@ -507,12 +561,13 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL):
         if table == "concept_state":
             self.conn.execute("DELETE FROM concept_state")
         marks = ", ".join("?" * len(columns))
-        # FTS rows follow by trigger, from the names and titles loaded before them.
         self.conn.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def finish_load(self) -> None:
-        return None
+        """Index the loaded passages and entries for full-text search, in bulk."""
+        self.conn.execute(FTS_OF_LOADED_PASSAGES)
+        self.conn.execute(FTS_OF_LOADED_ENTRIES)
 
     def diagnose(self, error: BaseException) -> CorruptDatabase | None:
         """A CorruptDatabase when `error` came from a damaged file, else None.

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from grimoire.codec import from_data
-from grimoire.model import Entry, Span
+from grimoire.model import Span
+from grimoire.store._concept_lookups import ConceptLookups
 from grimoire.store._resolve_rows import section_rows, unique_names
 from grimoire.store.records import (
+    ConceptEdge,
     EntryRow,
     HeadingRow,
     LinkRow,
     Resolution,
     ResolveInput,
-    StoredEntry,
 )
 
 CONCEPT_SCHEMA = """
@@ -93,11 +93,14 @@ CONCEPT_SCHEMA = """
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 
 
-class ConceptSQL:
+class ConceptSQL(ConceptLookups):
     """Concept queries, mixed into SQLiteStore."""
 
     conn: sqlite3.Connection
     path: str
+
+    def _select(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql, args).fetchall()
 
     # -- resolve's input and output -------------------------------------------------------
 
@@ -209,47 +212,6 @@ class ConceptSQL:
 
     # -- lookups ----------------------------------------------------------------------------
 
-    def concepts_named(self, norm: str) -> list[tuple[int, int]]:
-        """(concept id, strength) of every concept with this name, strongest first."""
-        return list(self.conn.execute(
-            "SELECT concept_id, strength FROM concept_names WHERE norm = ? "
-            "ORDER BY strength DESC, concept_id", (norm,)))
-
-    def concept_row(self, concept_id: int) -> tuple[int, str, str, str | None] | None:
-        """(id, key, label, kind)."""
-        row = self.conn.execute(
-            "SELECT id, key, label, kind FROM concepts WHERE id = ?", (concept_id,)).fetchone()
-        return tuple(row) if row else None
-
-    def concept_names_of(
-        self, concept_id: int
-    ) -> list[tuple[str, str, int, str | None, int | None]]:
-        """(name, reason, strength, path, line) for each name, strongest first."""
-        return list(self.conn.execute(
-            """SELECT n.name, n.reason, n.strength, s.path, e.start_line
-               FROM concept_names n LEFT JOIN entries e ON e.id = n.entry_id
-               LEFT JOIN documents d ON d.id = e.document_id
-               LEFT JOIN sources s ON s.id = d.source_id
-               WHERE n.concept_id = ? ORDER BY n.strength DESC, n.name""", (concept_id,)))
-
-    def concept_entries_of(self, concept_id: int) -> list[tuple[StoredEntry, str]]:
-        """(entry, role) for each entry of the concept, in file and line order."""
-        rows = self.conn.execute(
-            """SELECT e.id, e.data, d.format, d.title, ce.role
-               FROM concept_entries ce JOIN entries e ON e.id = ce.entry_id
-               JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id
-               WHERE ce.concept_id = ? ORDER BY s.path, e.start_line""", (concept_id,))
-        return [(StoredEntry(id=i, entry=from_data(Entry, json.loads(data)), format=fmt,
-                             document_title=title), role)
-                for i, data, fmt, title, role in rows]
-
-    def concept_passages(self, concept_id: int, limit: int = 12) -> list[tuple[int, str]]:
-        """(passage id, text) of the passages in the concept's entries."""
-        return list(self.conn.execute(
-            """SELECT p.id, p.text FROM concept_entries ce JOIN passages p
-                 ON p.entry_id = ce.entry_id
-               WHERE ce.concept_id = ? ORDER BY p.id LIMIT ?""", (concept_id, limit)))
-
     def passage_spans(self, ids: list[int]) -> dict[int, tuple[Span, str]]:
         """passage id -> (span, text)."""
         marks = ",".join("?" * len(ids))
@@ -259,79 +221,8 @@ class ConceptSQL:
                 WHERE p.id IN ({marks})""", ids)
         return {pid: (Span(path, a, b), text) for pid, path, a, b, text in rows}
 
-    def concept_sections_of(self, concept_id: int) -> list[tuple[str, str, int, int, str, str]]:
-        """(heading, path, start, end, document title, text) for each section."""
-        out = []
-        for heading, doc, path, start, end, title in self.conn.execute(
-            """SELECT cs.heading, cs.document_id, s.path, cs.start_line, cs.end_line, d.title
-               FROM concept_sections cs JOIN documents d ON d.id = cs.document_id
-               JOIN sources s ON s.id = d.source_id
-               WHERE cs.concept_id = ? ORDER BY s.path, cs.start_line""", (concept_id,)):
-            text = "\n\n".join(t for (t,) in self.conn.execute(
-                """SELECT text FROM passages WHERE document_id = ? AND start_line >= ?
-                   AND end_line <= ? ORDER BY seq""", (doc, start, end)))
-            out.append((heading, path, start, end, title, text))
-        return out
-
-    def concept_merges_of(self, concept_id: int) -> list[tuple[str, int, str, int, str, str]]:
-        """(path, line, other path, other line, name, reason) for each merge."""
-        return list(self.conn.execute(
-            """SELECT sa.path, ea.start_line, sb.path, eb.start_line, m.name, m.reason
-               FROM concept_merges m
-               JOIN entries ea ON ea.id = m.entry_id JOIN documents da ON da.id = ea.document_id
-               JOIN sources sa ON sa.id = da.source_id
-               JOIN entries eb ON eb.id = m.other_entry_id
-               JOIN documents db ON db.id = eb.document_id JOIN sources sb ON sb.id = db.source_id
-               WHERE m.concept_id = ?""", (concept_id,)))
-
-    def concept_links(self, concept_id: int, *, incoming: bool) -> list[tuple[Any, ...]]:
-        """Links into (backlinks) or out of a concept: (path, start, end, kind, target, label,
-        status, other concept id, other label, document title)."""
-        mine, other = ("concept_id", "source_concept_id") if incoming else \
-            ("source_concept_id", "concept_id")
-        return list(self.conn.execute(
-            f"""SELECT s.path, l.start_line, l.end_line, l.kind, l.target, l.label, t.status,
-                       t.{other}, c.label, d.title
-                FROM link_targets t JOIN links l ON l.id = t.link_id
-                JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
-                LEFT JOIN concepts c ON c.id = t.{other}
-                WHERE t.{mine} = ? AND t.status IN ('resolved', 'wanted', 'ambiguous')
-                ORDER BY s.path, l.start_line""",
-            (concept_id,)))
-
-    def concept_summaries(self) -> list[tuple[int, str, str | None, int, int]]:
-        """(id, label, kind, entries, sources) for every concept, A-Z by key."""
-        return list(self.conn.execute(
-            """SELECT c.id, c.label, c.kind, count(ce.entry_id),
-                      count(DISTINCT d.source_id)
-               FROM concepts c LEFT JOIN concept_entries ce ON ce.concept_id = c.id
-               LEFT JOIN entries e ON e.id = ce.entry_id
-               LEFT JOIN documents d ON d.id = e.document_id
-               GROUP BY c.id ORDER BY c.key"""))
-
-    def multi_source_concepts(self) -> list[tuple[int, str, int]]:
-        """(id, label, sources) of concepts whose entries come from more than one file."""
-        return list(self.conn.execute(
-            """SELECT c.id, c.label, count(DISTINCT d.source_id) AS n
-               FROM concepts c JOIN concept_entries ce ON ce.concept_id = c.id
-                 AND ce.role = 'entry'
-               JOIN entries e ON e.id = ce.entry_id JOIN documents d ON d.id = e.document_id
-               GROUP BY c.id HAVING n > 1 ORDER BY c.key"""))
-
-    def unresolved_links(self, status: str = "wanted") -> list[tuple[str, str, str, int, int, str]]:
-        """(norm, name, path, start, end, kind) of every link with `status`, by name."""
-        return list(self.conn.execute(
-            """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind
-               FROM link_targets t JOIN links l ON l.id = t.link_id
-               JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
-               WHERE t.status = ? ORDER BY t.norm, s.path, l.start_line""", (status,)))
-
-    def concept_name_list(self) -> list[tuple[str, str]]:
-        """(norm, name) of every concept name, for "did you mean"."""
-        return list(self.conn.execute("SELECT norm, name FROM concept_names"))
-
-    def concept_edges(self, ids: Iterable[int]) -> list[tuple[int, int, str, int]]:
-        """(source, target, link kind, count) of resolved links touching any of `ids`."""
+    def concept_edges(self, ids: Iterable[int]) -> list[ConceptEdge]:
+        """Resolved links touching any of `ids`, counted by kind."""
         out: list[tuple[int, int, str, int]] = []
         for chunk in _chunks(list(ids)):
             marks = ",".join("?" * len(chunk))
@@ -347,7 +238,7 @@ class ConceptSQL:
                           AND t.source_concept_id != t.concept_id
                         GROUP BY 1, 2, 3""",
                     chunk))
-        return list(dict.fromkeys(out))
+        return [ConceptEdge(*edge) for edge in sorted(set(out))]
 
     def concept_labels(self, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
         """id -> (label, kind)."""
@@ -360,9 +251,6 @@ class ConceptSQL:
                 out[cid] = (label, kind)
         return out
 
-    def entry_concepts(self) -> dict[int, int]:
-        """entry id -> concept id, for every entry."""
-        return dict(self.conn.execute("SELECT entry_id, concept_id FROM concept_entries"))
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:

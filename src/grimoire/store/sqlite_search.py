@@ -463,16 +463,7 @@ class SearchSQL:
         """(kinds 0=passage 1=entry, ids, document ids, entry ids or -1, matrix) for `model`."""
         import numpy as np
 
-        rows = self.conn.execute(
-            """SELECT 0, p.id, p.document_id, coalesce(p.entry_id, -1), b.vec
-                 FROM passage_vecs v JOIN passages p ON p.id = v.passage_id
-                 JOIN vec_blobs b ON b.hash = v.hash WHERE b.model = ?
-               UNION ALL
-               SELECT 1, e.id, e.document_id, e.id, b.vec
-                 FROM entry_vecs v JOIN entries e ON e.id = v.entry_id
-                 JOIN vec_blobs b ON b.hash = v.hash WHERE b.model = ?""",
-            (model, model),
-        ).fetchall()
+        rows = self.conn.execute(_VECTORS, (model, model)).fetchall()
         if not rows:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty, empty, np.zeros((0, 0), dtype=np.float32)
@@ -488,15 +479,49 @@ class SearchSQL:
     ) -> tuple[list[Scored], list[Scored]]:
         """The `k` passages and `k` entries nearest `vector` (cosine), within `documents`.
 
-        The vectors are read into memory once and kept while they stay unchanged.
+        The vectors are read into memory once and kept while they stay unchanged; whether
+        they changed is asked of the vector tables only after a write to the file.
         """
-        signature = (*self.vectors_signature(), hash(model))
+        counter = self.change_counter()
         scan = self._scans.get(model)
-        if scan is None or scan.signature != signature:
-            kinds, ids, docs, _entries, matrix = self.load_vectors(model)
-            scan = VectorScan.build(signature, kinds, ids, docs, matrix)
-            self._scans = {model: scan}  # one model at a time: vectors are large
+        if scan is None or scan.checked != counter:
+            signature = (*self.vectors_signature(), hash(model))
+            if scan is None or scan.signature != signature:
+                scan = self._load_scan(model, signature)
+                self._scans = {model: scan}  # one model at a time: vectors are large
+            scan.checked = counter
         return scan.nearest(vector, k, documents)
+
+    def _load_scan(self, model: str, signature: tuple[int, ...]) -> VectorScan:
+        """The vectors of `model`, read in chunks in one read transaction."""
+        import numpy as np
+
+        own = not self.conn.in_transaction
+        if own:
+            self.conn.execute("BEGIN")
+        try:
+            count = sum(self.vectors_signature()[::2])
+            first = self.conn.execute(
+                "SELECT length(vec) FROM vec_blobs WHERE model = ? LIMIT 1", (model,)
+            ).fetchone()
+            dim = int(first[0]) // 4 if first else 0
+            cursor = self.conn.execute(_VECTORS, (model, model))
+
+            def chunks() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+                while rows := cursor.fetchmany(VECTOR_CHUNK):
+                    n = len(rows)
+                    yield (
+                        np.fromiter((r[0] for r in rows), dtype=np.int8, count=n),
+                        np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
+                        np.fromiter((r[2] for r in rows), dtype=np.int64, count=n),
+                        np.frombuffer(b"".join(r[4] for r in rows),
+                                      dtype=np.float32).reshape(n, dim),
+                    )
+
+            return VectorScan.load(signature, count, dim, chunks())
+        finally:
+            if own:
+                self.conn.execute("COMMIT")
 
     def vector_rows(self) -> Iterator[VectorRow]:
         """Every stored vector with the unit it belongs to (for migration)."""
@@ -524,6 +549,16 @@ class SearchSQL:
             " + (SELECT count(*) FROM entries WHERE redirect IS NULL)"
         ).fetchone()[0]
         return int(have), int(total)
+
+
+VECTOR_CHUNK = 8192  # rows read at a time when loading vectors
+_VECTORS = """SELECT 0, p.id, p.document_id, coalesce(p.entry_id, -1), b.vec
+                 FROM passage_vecs v JOIN passages p ON p.id = v.passage_id
+                 JOIN vec_blobs b ON b.hash = v.hash WHERE b.model = ?
+               UNION ALL
+               SELECT 1, e.id, e.document_id, e.id, b.vec
+                 FROM entry_vecs v JOIN entries e ON e.id = v.entry_id
+                 JOIN vec_blobs b ON b.hash = v.hash WHERE b.model = ?"""
 
 
 def fts5_match(query: TextQuery) -> str:

@@ -18,10 +18,12 @@ Three inputs, told apart by content:
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import Any, BinaryIO
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
 
@@ -293,13 +295,34 @@ def _code_page(text: str, path: str, line_map: list[int]) -> wb.WikiPage:
 
 
 def _read_dump(text: str, path: str) -> list[Document]:
+    return list(_parse_dump((text[i : i + _FEED_CHARS] for i in range(0, len(text), _FEED_CHARS)),
+                            path))
+
+
+def _parse_dump(chunks: Iterable[str], path: str) -> Iterator[Document]:
+    """Each page of a dump fed in `chunks`, as soon as the page after it is complete.
+
+    One page is held back so that a break later in the dump can be recorded on the last page
+    read; memory holds the current page and that one, whatever the size of the dump.
+    """
     parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
     handler = _DumpHandler(parser, path)
     parser.setContentHandler(handler)
+    held: Document | None = None
+    seen = 0
     try:
-        for i in range(0, len(text), _FEED_CHARS):
-            parser.feed(text[i : i + _FEED_CHARS])
+        for chunk in chunks:
+            parser.feed(chunk)
+            for doc in handler.documents:
+                if held is not None:
+                    yield held
+                held, seen = doc, seen + 1
+            handler.documents.clear()
         parser.close()
+        for doc in handler.documents:
+            if held is not None:
+                yield held
+            held, seen = doc, seen + 1
     except DefusedXmlException as e:
         raise ReadError(
             f"refused: the dump declares a DTD or entities ({type(e).__name__}); "
@@ -311,12 +334,40 @@ def _read_dump(text: str, path: str) -> list[Document]:
         where = f" inside page {handler.page.title!r} (from line {handler.page.line})" if (
             handler.page is not None) else ""
         message = f"broken XML dump{where}: {e.getMessage()}"
-        if not handler.documents:
+        for doc in handler.documents:  # pages completed in the chunk that broke
+            if held is not None:
+                yield held
+            held = doc
+        if held is None:
             raise ReadError(message, path, line) from e
-        last = handler.documents[-1]
         problem = Problem(f"{message}; pages after line {line} not read", Span(path, line, line))
-        handler.documents[-1] = _with_problem(last, problem)
-    return handler.documents
+        held = _with_problem(held, problem)
+    if held is not None:
+        yield held
+
+
+def streams(head: str) -> bool:
+    """Whether a file starting with `head` is an XML export dump, which `stream` reads."""
+    return _is_dump(head)
+
+
+def stream(file: BinaryIO, path: str) -> Iterator[Document]:
+    """The pages of an XML export dump read from `file` in chunks, one Document at a time.
+
+    For dumps over the size cap of a whole-file read (issue 11, item 12): memory stays bounded
+    whatever the size, since expat is fed 1 MiB at a time and only the current page is held.
+    Bytes that are not UTF-8 are replaced (exports are UTF-8). DTDs and entities are refused
+    as in `read`.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+
+    def chunks() -> Iterator[str]:
+        while block := file.read(_FEED_CHARS):
+            yield decoder.decode(block)
+        yield decoder.decode(b"", final=True)
+
+    for doc in _parse_dump(chunks(), path):
+        yield add_section_entries(doc)
 
 
 def _with_problem(doc: Document, problem: Problem) -> Document:

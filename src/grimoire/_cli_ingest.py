@@ -1,0 +1,193 @@
+"""`grimoire ingest` and `grimoire embed`: searchable at once, vectors in the background."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+import grimoire
+from grimoire import serialize
+from grimoire._background import EmbedLock, VectorStatus, be_nice, last_error
+from grimoire._term import clean, safe
+from grimoire.readers import READERS
+
+POLL_SECONDS = 0.5
+
+
+def _status_data(status: VectorStatus) -> dict[str, Any]:
+    return {"have": status.have, "total": status.total, "missing": status.missing,
+            "worker": status.worker}
+
+
+def vector_notice(kb: grimoire.Grimoire, as_json: bool) -> None:
+    """On stderr: how much of the store semantic search does not cover yet, if any."""
+    from grimoire.cli import err
+
+    status = kb.vector_status()
+    if not status.missing:
+        return
+    if as_json:
+        click.echo(json.dumps({"vectors": _status_data(status)}), err=True)
+        return
+    how = (f"being embedded in the background (pid {status.worker})" if status.worker
+           else "not embedded: run `grimoire embed`")
+    err.print(f"[yellow]note:[/yellow] semantic search covers {status.have:,} of "
+              f"{status.total:,} passages and entries; {status.missing:,} are {how}",
+              highlight=False)
+
+
+def _wait_and_embed(kb: grimoire.Grimoire, show: bool) -> Any:
+    """Wait for a running background worker (showing its progress), then embed what is left."""
+    from grimoire.cli import err
+
+    with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err, transient=True, disable=not show) as bar:
+        task = bar.add_task("", total=None)
+        status = kb.vector_status()
+        while status.worker is not None:
+            bar.update(task, completed=status.have, total=status.total)
+            time.sleep(POLL_SECONDS)
+            status = kb.vector_status()
+        base = status.have
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=base + done, total=base + total)
+
+        return kb.embed(progress=progress)
+
+
+def register(main: click.Group) -> None:
+    """Add `ingest` and `embed` to the `grimoire` group."""
+    from grimoire.cli import emit_json, err, handle_errors, json_option, kb_of, out, where
+
+    @main.command()
+    @click.argument("paths", nargs=-1, required=True, type=click.Path())
+    @click.option("--format", "fmt", type=click.Choice([r.name for r in READERS]),
+                  help="Read every file as this format instead of detecting it.")
+    @click.option("--wait", is_flag=True,
+                  help="Compute the vectors before returning (for scripts), instead of in a "
+                       "background worker.")
+    @click.option("--no-embed", is_flag=True,
+                  help="Compute no vectors; add them later with `grimoire embed`.")
+    @click.option("--prune", is_flag=True,
+                  help="Remove the records of a folder that is now missing or empty.")
+    @json_option
+    @click.pass_context
+    @handle_errors
+    def ingest(
+        ctx: click.Context, paths: tuple[str, ...], fmt: str | None, wait: bool,
+        no_embed: bool, prune: bool, as_json: bool,
+    ) -> None:
+        """Read files and folders into the database; unchanged files are skipped.
+
+        Returns once the files are read and the words indexed: lexical search works at once.
+        Vectors for semantic search are then computed by a background worker (one per
+        database; `grimoire embed --status` shows how far it is), or before returning with
+        --wait.
+
+        Example: grimoire ingest ~/notes ~/Downloads/glossary.txt
+        """
+        if wait and no_embed:
+            raise click.UsageError("--wait and --no-embed contradict each other")
+        kb = kb_of(ctx, create=True)
+        show = err.is_terminal and not as_json
+        with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), TextColumn("{task.description}"),
+                      console=err, transient=True, disable=not show) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(done: int, total: int, path: str) -> None:
+                bar.update(task, completed=done, total=total,
+                           description=safe(where(path)[-40:], lines=False))
+
+            report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False,
+                               prune=prune)
+        status = kb.vector_status()
+        if wait:
+            _wait_and_embed(kb, show)
+            status = kb.vector_status()
+        elif not no_embed and status.missing:
+            status = VectorStatus(status.have, status.total, kb.embed_in_background())
+        if as_json:
+            emit_json({**serialize.ingest_report(report), "vectors": _status_data(status)})
+        else:
+            out.print(
+                f"read {report.read} (new {report.added}, updated {report.updated}) · "
+                f"unchanged {report.unchanged} · removed {report.removed} · "
+                f"failed {report.failed} · not notes {report.skipped} · "
+                f"attachments {report.attachments} · warnings {report.problems}",
+                highlight=False)
+            for record in report.failures:
+                err.print(f"[red]failed[/red] {safe(where(record.path), lines=False)}: "
+                          f"{safe(record.reason or '')}", highlight=False)
+            for notice in report.notices:
+                err.print(f"[yellow]warning:[/yellow] {safe(notice)}", highlight=False)
+            if report.problems:
+                err.print("see the warnings with: grimoire sources --problems", highlight=False)
+            if status.missing and status.worker is not None:
+                err.print(f"searchable now; embedding {status.missing:,} passages and entries "
+                          f"in the background (pid {status.worker}): "
+                          "`grimoire embed --status` shows progress", highlight=False)
+        if report.failed:
+            sys.exit(1)
+
+    @main.command()
+    @click.option("--status", "show_status", is_flag=True,
+                  help="Only say how many vectors exist and whether a worker is running.")
+    @click.option("--background", is_flag=True,
+                  help="Start a background worker and return at once.")
+    @click.option("--worker", is_flag=True, hidden=True,
+                  help="Run as the background worker (what --background starts).")
+    @click.option("--lock-fd", type=int, hidden=True,
+                  help="The worker's lock, taken by the process that started it.")
+    @json_option
+    @click.pass_context
+    @handle_errors
+    def embed(ctx: click.Context, show_status: bool, background: bool, worker: bool,
+              lock_fd: int | None, as_json: bool) -> None:
+        """Compute vectors for passages and entries that have none, entries first.
+
+        If a background worker is running, waits for it (showing its progress); stopping
+        either one loses nothing already embedded, and the next run continues.
+
+        Example: grimoire embed --status
+        """
+        kb = kb_of(ctx)
+        if worker:
+            be_nice()
+            lock = EmbedLock(kb.store.url)
+            if lock_fd is not None:
+                lock.adopt(lock_fd)
+            kb.embed_worker(lock)
+            return
+        if background:
+            status = kb.vector_status()
+            if status.missing:
+                status = VectorStatus(status.have, status.total, kb.embed_in_background())
+            show_status = True
+        if show_status:
+            status = kb.vector_status() if not background else status
+            if as_json:
+                emit_json({**_status_data(status), "last_error": last_error(kb.store.url)
+                           if status.worker is None and status.missing else None})
+                return
+            running = (f"a worker is embedding (pid {status.worker})" if status.worker
+                       else "no worker running")
+            out.print(f"{status.have:,} of {status.total:,} passages and entries have a "
+                      f"vector; {status.missing:,} missing · {running}", highlight=False)
+            problem = last_error(kb.store.url) if status.worker is None else None
+            if status.missing and problem:
+                err.print(f"the last worker said: {safe(problem)}", highlight=False)
+            return
+        report = _wait_and_embed(kb, err.is_terminal and not as_json)
+        if as_json:
+            emit_json(report)
+        else:
+            out.print(f"embedded {report.embedded} · reused {report.reused} · "
+                      f"{report.total} vectors ({clean(report.model)})", highlight=False,
+                      markup=False)

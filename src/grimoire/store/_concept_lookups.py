@@ -1,0 +1,170 @@
+"""Concept lookups written once for both engines: the same SQL, the same records, the same
+order (every list ends its ORDER BY on an id, so ties come out alike on each engine).
+
+The SQL is what SQLite and PostgreSQL both accept; parameters are written `?` and each engine's
+`_select` runs it in its own terms.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from grimoire.codec import from_data
+from grimoire.model import ConceptId, Entry, Span
+from grimoire.store.records import (
+    ConceptEntry,
+    ConceptMatch,
+    ConceptName,
+    ConceptRow,
+    ConceptSummary,
+    LinkUse,
+    Mention,
+    Merge,
+    Section,
+    StoredEntry,
+)
+
+
+class ConceptLookups:
+    """What the API reads about concepts, mixed into each engine's store."""
+
+    def _select(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of `sql` (parameters written `?`)."""
+        raise NotImplementedError  # each engine's
+
+    def concepts_named(self, norm: str) -> list[ConceptMatch]:
+        """Every concept with this name, strongest first."""
+        return [ConceptMatch(int(c), int(s)) for c, s in self._select(
+            "SELECT concept_id, strength FROM concept_names WHERE norm = ?"
+            " ORDER BY strength DESC, concept_id", (norm,))]
+
+    def concept_row(self, concept_id: int) -> ConceptRow | None:
+        rows = self._select("SELECT id, key, label, kind FROM concepts WHERE id = ?",
+                            (concept_id,))
+        return ConceptRow(int(rows[0][0]), rows[0][1], rows[0][2], rows[0][3]) if rows else None
+
+    def concept_names_of(self, concept_id: int) -> list[ConceptName]:
+        """Each name with the entry that states it, strongest first."""
+        return [
+            ConceptName(name, reason, int(strength),
+                        Span(path, line, line) if path and line else None)
+            for name, reason, strength, path, line in self._select(
+                """SELECT n.name, n.reason, n.strength, s.path, e.start_line
+                   FROM concept_names n LEFT JOIN entries e ON e.id = n.entry_id
+                   LEFT JOIN documents d ON d.id = e.document_id
+                   LEFT JOIN sources s ON s.id = d.source_id
+                   WHERE n.concept_id = ? ORDER BY n.strength DESC, n.name""", (concept_id,))
+        ]
+
+    def concept_entries_of(self, concept_id: int) -> list[ConceptEntry]:
+        """Each entry of the concept, in file and line order."""
+        return [
+            ConceptEntry(StoredEntry(id=int(i), entry=from_data(Entry, json.loads(data)),
+                                     format=fmt, document_title=title), role)
+            for i, data, fmt, title, role in self._select(
+                """SELECT e.id, e.data, d.format, d.title, ce.role
+                   FROM concept_entries ce JOIN entries e ON e.id = ce.entry_id
+                   JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id
+                   WHERE ce.concept_id = ? ORDER BY s.path, e.start_line, e.id""",
+                (concept_id,))
+        ]
+
+    def concept_passages(self, concept_id: int, limit: int = 12) -> list[tuple[int, str]]:
+        """(passage id, text) of the passages in the concept's entries."""
+        return [(int(i), text) for i, text in self._select(
+            """SELECT p.id, p.text FROM concept_entries ce JOIN passages p
+                 ON p.entry_id = ce.entry_id
+               WHERE ce.concept_id = ? ORDER BY p.id LIMIT ?""", (concept_id, limit))]
+
+    def concept_sections_of(self, concept_id: int) -> list[Section]:
+        """Each page section about the concept, with the text of its passages."""
+        out = []
+        for heading, doc, path, start, end, title in self._select(
+            """SELECT cs.heading, cs.document_id, s.path, cs.start_line, cs.end_line, d.title
+               FROM concept_sections cs JOIN documents d ON d.id = cs.document_id
+               JOIN sources s ON s.id = d.source_id
+               WHERE cs.concept_id = ? ORDER BY s.path, cs.start_line, cs.end_line""",
+            (concept_id,)
+        ):
+            text = "\n\n".join(t for (t,) in self._select(
+                """SELECT text FROM passages WHERE document_id = ? AND start_line >= ?
+                   AND end_line <= ? ORDER BY seq""", (doc, start, end)))
+            out.append(Section(heading, Span(path, start, end), title, text))
+        return out
+
+    def concept_merges_of(self, concept_id: int) -> list[Merge]:
+        """Why each pair of the concept's entries was merged."""
+        return [
+            Merge(Span(pa, la, la), Span(pb, lb, lb), name, reason)
+            for pa, la, pb, lb, name, reason in self._select(
+                """SELECT sa.path, ea.start_line, sb.path, eb.start_line, m.name, m.reason
+                   FROM concept_merges m
+                   JOIN entries ea ON ea.id = m.entry_id
+                   JOIN documents da ON da.id = ea.document_id
+                   JOIN sources sa ON sa.id = da.source_id
+                   JOIN entries eb ON eb.id = m.other_entry_id
+                   JOIN documents db ON db.id = eb.document_id
+                   JOIN sources sb ON sb.id = db.source_id
+                   WHERE m.concept_id = ?
+                   ORDER BY sa.path, ea.start_line, sb.path, eb.start_line, m.name""",
+                (concept_id,))
+        ]
+
+    def concept_links(self, concept_id: int, *, incoming: bool) -> list[Mention]:
+        """Links into (backlinks) or out of a concept, in file and line order."""
+        mine, other = ("concept_id", "source_concept_id") if incoming else \
+            ("source_concept_id", "concept_id")
+        return [
+            Mention(span=Span(path, start, end), kind=kind, target=target, label=label,
+                    status=status, concept=other_label,
+                    concept_id=ConceptId(str(int(other_id))) if other_id is not None else None,
+                    document_title=title)
+            for path, start, end, kind, target, label, status, other_id, other_label, title
+            in self._select(
+                f"""SELECT s.path, l.start_line, l.end_line, l.kind, l.target, l.label, t.status,
+                           t.{other}, c.label, d.title
+                    FROM link_targets t JOIN links l ON l.id = t.link_id
+                    JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
+                    LEFT JOIN concepts c ON c.id = t.{other}
+                    WHERE t.{mine} = ? AND t.status IN ('resolved', 'wanted', 'ambiguous')
+                    ORDER BY s.path, l.start_line, l.id""", (concept_id,))
+        ]
+
+    def concept_summaries(self) -> list[ConceptSummary]:
+        """Every concept with how many entries and files it has, A-Z by key."""
+        return [ConceptSummary(ConceptId(str(int(i))), label, kind, int(n), int(s))
+                for i, label, kind, n, s in self._select(
+            """SELECT c.id, c.label, c.kind, count(ce.entry_id), count(DISTINCT d.source_id)
+               FROM concepts c LEFT JOIN concept_entries ce ON ce.concept_id = c.id
+               LEFT JOIN entries e ON e.id = ce.entry_id
+               LEFT JOIN documents d ON d.id = e.document_id
+               GROUP BY c.id, c.key, c.label, c.kind ORDER BY c.key""")]
+
+    def multi_source_concepts(self) -> list[int]:
+        """Ids of the concepts whose entries come from more than one file, A-Z by key."""
+        return [int(i) for (i,) in self._select(
+            """SELECT c.id FROM concepts c JOIN concept_entries ce ON ce.concept_id = c.id
+                 AND ce.role = 'entry'
+               JOIN entries e ON e.id = ce.entry_id JOIN documents d ON d.id = e.document_id
+               GROUP BY c.id, c.key HAVING count(DISTINCT d.source_id) > 1 ORDER BY c.key""")]
+
+    def unresolved_links(self, status: str = "wanted") -> list[LinkUse]:
+        """Every link with `status` ("wanted", "ambiguous"), by name, then file and line."""
+        return [LinkUse(norm, name, Span(path, start, end), kind)
+                for norm, name, path, start, end, kind in self._select(
+            """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind
+               FROM link_targets t JOIN links l ON l.id = t.link_id
+               JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
+               WHERE t.status = ? ORDER BY t.norm, s.path, l.start_line, l.id""", (status,))]
+
+    def concept_name_list(self) -> list[tuple[str, str]]:
+        """(norm, name) of every concept name, for "did you mean"."""
+        return [(norm, name) for norm, name in self._select(
+            "SELECT norm, name FROM concept_names ORDER BY concept_id, norm")]
+
+    def entry_concepts(self) -> dict[int, int]:
+        """entry id -> concept id, for every entry."""
+        return {int(e): int(c) for e, c in self._select(
+            "SELECT entry_id, concept_id FROM concept_entries ORDER BY entry_id")}

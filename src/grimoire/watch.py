@@ -1,0 +1,297 @@
+"""Watch folders and keep a knowledge base current as notes are saved, moved and deleted.
+
+Built on watchfiles: the Rust `notify` crate (inotify, FSEvents, ReadDirectoryChangesW)
+with debouncing done in Rust, so a burst (a `git checkout` of 1,000 files) arrives as a few
+batches of paths, not 1,000 wake-ups; and a polling mode (`force_polling`) for mounts where
+the OS sends no events. Events are hints, never the truth: each batch goes through the same
+`ingest` as `grimoire ingest` (content hash per file, one savepoint per file), and a periodic
+reconcile compares every file's mtime and size with the last scan, so a missed event (an
+overflowed inotify queue, a network mount, a folder copied in before its watch existed:
+watchfiles issue #294) is caught within `reconcile` seconds. Killed at any point, the store
+holds the last committed batch; on restart the first scan catches up.
+
+>>> Watcher(kb, ["notes/"], on_batch=print).run()  # until Ctrl-C or `stop` is set
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from grimoire.errors import GrimoireError
+from grimoire.ingest import SKIP_DIRS, IngestReport
+from grimoire.store import SourceRecord
+
+if TYPE_CHECKING:
+    from grimoire.knowledge import Grimoire
+
+# Editors' temporary files: vim swap files, backups (`notes.md~`), emacs lock and autosave
+# files (`.#notes.md`, `#notes.md#`), partial downloads. Hidden names are skipped as in ingest.
+TEMP_SUFFIXES = (".swp", ".swo", ".swx", "~", ".tmp", ".part", ".crdownload")
+# File systems whose changes the kernel does not report to a watcher on this machine.
+NETWORK_FS = frozenset({
+    "nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "drvfs", "fuse.sshfs", "sshfs",
+    "fuse.rclone", "davfs", "fuse.davfs2", "afs", "fuse.gcsfuse", "fuse.s3fs", "virtiofs",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One round of changes made current: why, which paths, what ingest did, how long."""
+
+    reason: str  # "start", "events" or "reconcile"
+    paths: tuple[str, ...]
+    report: IngestReport
+    seconds: float
+    embedded: int = 0
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WatchOptions:
+    """How the watcher waits: debounce and step in ms (as watchfiles), reconcile in seconds."""
+
+    debounce_ms: int = 1600  # the longest a burst is gathered before it is handled
+    step_ms: int = 100  # quiet time that ends a batch (an atomic save's rename comes within it)
+    reconcile_s: float = 300.0
+    force_polling: bool | None = None  # None: poll only where events cannot arrive
+    poll_ms: int = 500
+    embed: bool = True
+
+
+def ignored(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
+    """Whether a change to `path` (inside `root`) is none of the knowledge base's business."""
+    try:
+        parts = Path(path).relative_to(root).parts
+    except ValueError:
+        return True
+    for part in parts:
+        if part.startswith(".") or part in SKIP_DIRS:
+            return True
+    name = parts[-1] if parts else ""
+    return name.endswith(TEMP_SUFFIXES) or (name.startswith("#") and name.endswith("#"))
+
+
+def polling_reason(paths: Iterable[Path], mounts: str = "/proc/mounts") -> str | None:
+    """Why file events cannot be trusted under `paths` (a network mount), or None."""
+    try:
+        table = Path(mounts).read_text().splitlines()
+    except OSError:
+        return None
+    points: list[tuple[str, str]] = []
+    for line in table:
+        fields = line.split()
+        if len(fields) >= 3:
+            points.append((fields[1].replace("\\040", " "), fields[2]))
+    for path in paths:
+        here = str(path.resolve())
+        best = max((p for p in points if here == p[0] or here.startswith(p[0].rstrip("/") + "/")),
+                   key=lambda p: len(p[0]), default=None)
+        if best is not None and best[1] in NETWORK_FS:
+            return f"{path} is on a {best[1]} mount, where file events do not arrive"
+    return None
+
+
+@dataclass(slots=True)
+class _Scan:
+    """Every watched file's (mtime_ns, size) at the last look."""
+
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+class Watcher:
+    """Keeps `kb` current with the files under `paths` until `stop` is set (or Ctrl-C)."""
+
+    def __init__(
+        self,
+        kb: Grimoire,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        options: WatchOptions = WatchOptions(),
+        on_batch: Callable[[Batch], None] | None = None,
+        on_notice: Callable[[str], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.kb = kb
+        self.roots = [Path(os.path.abspath(p)) for p in paths]  # noqa: PTH100 - keep symlinks
+        for root in self.roots:
+            if not root.exists():
+                raise GrimoireError("no such file or folder", str(root))
+        self.options = options
+        self.on_batch = on_batch or (lambda _b: None)
+        self.on_notice = on_notice or (lambda _m: None)
+        self.stop = stop or threading.Event()
+        self.polling = bool(options.force_polling)
+        self.scan = _Scan()
+        # The database and its journal may live inside a watched folder: never our input.
+        db = Path(os.path.abspath(kb.store.url)) if "://" not in kb.store.url else None  # noqa: PTH100
+        self.own = {str(db) + s for s in ("", "-wal", "-shm", "-journal")} if db else set()
+
+    # -- what changed --------------------------------------------------------------------
+
+    def _root_of(self, path: str) -> Path | None:
+        found = [r for r in self.roots if path == str(r) or path.startswith(str(r) + os.sep)]
+        return max(found, key=lambda r: len(str(r)), default=None)
+
+    def wanted(self, path: str) -> bool:
+        """Whether a change at `path` should be looked at."""
+        if path in self.own:
+            return False
+        root = self._root_of(path)
+        if root is None:
+            return False
+        return path == str(root) or not ignored(path, root)
+
+    def _files(self) -> dict[str, tuple[int, int]]:
+        """(mtime_ns, size) of every file ingest would look at, walked as ingest walks."""
+        out: dict[str, tuple[int, int]] = {}
+        for root in self.roots:
+            if root.is_file():
+                st = root.stat()
+                out[str(root)] = (st.st_mtime_ns, st.st_size)
+                continue
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
+                for name in files:
+                    path = os.path.join(folder, name)  # noqa: PTH118 - hot loop
+                    if not self.wanted(path):
+                        continue
+                    try:
+                        st = os.stat(path)  # noqa: PTH116
+                    except OSError:
+                        continue
+                    out[path] = (st.st_mtime_ns, st.st_size)
+        return out
+
+    # -- making it current ---------------------------------------------------------------
+
+    def catch_up(self) -> Batch:
+        """Ingest every root as `grimoire ingest` would: what changed while nobody watched."""
+        started = time.perf_counter()
+        self.scan.files = self._files()
+        report = self.kb.ingest(self.roots, embed=False)
+        embedded = self._embed()
+        batch = Batch("start", tuple(str(r) for r in self.roots), report,
+                      time.perf_counter() - started, embedded)
+        self.on_batch(batch)
+        return batch
+
+    def apply(self, paths: Iterable[str], reason: str = "events") -> Batch:
+        """Ingest the changed `paths` (files or folders, present or gone) under their roots."""
+        started = time.perf_counter()
+        groups: dict[Path, set[str]] = {}
+        for p in paths:
+            root = self._root_of(p)
+            if root is not None and self.wanted(p):
+                groups.setdefault(root, set()).add(p)
+        totals: dict[str, int] = {}
+        failures: list[SourceRecord] = []
+        notices: list[str] = []
+        errors: list[str] = []
+        for root, group in groups.items():
+            # a folder that changed is walked whole: the files under it need no second look
+            folders = {p for p in group if Path(p).is_dir()}
+            group = {p for p in group
+                     if not any(p.startswith(f + os.sep) for f in folders if f != p)}
+            try:
+                if root.is_file() or str(root) in group:
+                    report = self.kb.ingest([root], embed=False)  # the root itself changed
+                else:
+                    report = self.kb.ingest(sorted(group), root=root, embed=False)
+            except GrimoireError as e:
+                errors.append(str(e))
+                continue
+            for name in ("added", "updated", "unchanged", "removed", "failed", "skipped",
+                         "attachments", "problems", "kept"):
+                totals[name] = totals.get(name, 0) + getattr(report, name)
+            failures.extend(report.failures)
+            notices.extend(report.notices)
+            for p in group:
+                self._rescan(p)
+        report = IngestReport(**totals, failures=tuple(failures),
+                              notices=tuple(notices))
+        embedded = self._embed() if report.read else 0
+        batch = Batch(reason, tuple(sorted(p for g in groups.values() for p in g)), report,
+                      time.perf_counter() - started, embedded, tuple(errors))
+        self.on_batch(batch)
+        return batch
+
+    def _rescan(self, path: str) -> None:
+        files = self.scan.files
+        for known in [k for k in files if k == path or k.startswith(path + os.sep)]:
+            del files[known]
+        target = Path(path)
+        if target.is_file():
+            st = target.stat()
+            files[path] = (st.st_mtime_ns, st.st_size)
+        elif target.is_dir():
+            for folder, dirs, names in os.walk(target):
+                dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
+                for name in names:
+                    p = os.path.join(folder, name)  # noqa: PTH118
+                    if self.wanted(p):
+                        st = os.stat(p)  # noqa: PTH116
+                        files[p] = (st.st_mtime_ns, st.st_size)
+
+    def reconcile(self) -> Batch | None:
+        """Compare every file's mtime and size with the last scan; ingest what differs."""
+        now = self._files()
+        before = self.scan.files
+        changed = {p for p, sig in now.items() if before.get(p) != sig}
+        changed |= before.keys() - now.keys()
+        self.scan.files = now
+        if not changed:
+            return None
+        return self.apply(changed, "reconcile")
+
+    def _embed(self) -> int:
+        if not self.options.embed:
+            return 0
+        return self.kb.embed().embedded
+
+    # -- the loop ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Catch up, then handle batches of events until `stop` is set.
+
+        Ctrl-C raises KeyboardInterrupt between batches; a batch is never cut in half by it
+        (ingest commits per file, so even a kill loses only the open batch).
+        """
+        import watchfiles
+
+        reason = None if self.polling else polling_reason(self.roots)
+        if reason is not None:
+            self.polling = True
+            self.on_notice(f"{reason}; polling every {self.options.poll_ms} ms instead")
+        self.catch_up()
+        # What changed between the catch-up's scan and the first event the watcher can see
+        # (embedding a large first ingest takes a while) is found by a reconcile at once.
+        last = -float("inf")
+        while not self.stop.is_set():
+            try:
+                for changes in watchfiles.watch(
+                    *self.roots, watch_filter=lambda _c, p: self.wanted(p),
+                    debounce=self.options.debounce_ms, step=self.options.step_ms,
+                    stop_event=self.stop, rust_timeout=1000, yield_on_timeout=True,
+                    force_polling=self.polling, poll_delay_ms=self.options.poll_ms,
+                    raise_interrupt=True, ignore_permission_denied=True,
+                ):
+                    if changes:
+                        self.apply({p for _, p in changes})
+                    if time.monotonic() - last >= self.options.reconcile_s:
+                        self.reconcile()
+                        last = time.monotonic()
+                    if self.stop.is_set():
+                        return
+            except (OSError, RuntimeError) as e:
+                if self.polling:
+                    raise GrimoireError(f"cannot watch: {e}") from e
+                self.polling = True
+                self.on_notice(f"file events unavailable ({e}); polling every "
+                               f"{self.options.poll_ms} ms instead")
+                self.reconcile()  # whatever happened while the watcher was down

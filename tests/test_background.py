@@ -1,0 +1,139 @@
+"""Searchable at once: `ingest` returns before the vectors, and a background worker adds them.
+
+Real notes from ../shared, the real model, real worker processes (issue 14).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import grimoire
+from grimoire._background import EmbedLock, lock_path
+from grimoire.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def cli(db: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--db", str(db), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def until(condition: Callable[[], bool], seconds: float = 600) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_ingest_returns_searchable_and_a_worker_embeds_in_the_background(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    code, out, _ = cli(db, "ingest", str(EXAMPLES), "--json")
+    assert code == 0, out
+    vectors = json.loads(out)["vectors"]
+    assert vectors["have"] == 0 and vectors["missing"] == vectors["total"] > 100
+    assert isinstance(vectors["worker"], int)
+    code, out, _ = cli(db, "search", "LoRA", "--mode", "lexical", "--json")
+    assert code == 0 and json.loads(out)[0]["concept"] == "Low-Rank Adaptation (LoRA)"
+
+    kb = grimoire.open(db)
+    assert until(lambda: kb.vector_status().worker is None), "the worker never finished"
+    status = kb.vector_status()
+    assert (status.have, status.missing) == (vectors["total"], 0)
+    assert lock_path(str(db)) == Path(f"{db}.embed.lock")
+    assert Path(f"{db}.embed.log").read_text() == ""  # the worker reported no error
+    code, out, err = cli(db, "search", "train two small matrices instead of the weights",
+                         "--mode", "semantic", "--json")
+    assert code == 0 and json.loads(out) and err == ""  # covered: no note on stderr
+    code, out, _ = cli(db, "ingest", str(EXAMPLES), "--json")
+    assert json.loads(out)["vectors"] == {"have": status.have, "total": status.total,
+                                          "missing": 0, "worker": None}  # nothing to start
+    kb.close()
+
+
+def test_search_says_how_many_vectors_are_missing(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    code, out, _ = cli(db, "ingest", str(EXAMPLES), "--no-embed", "--json")
+    assert code == 0 and json.loads(out)["vectors"]["worker"] is None
+    total = json.loads(out)["vectors"]["total"]
+    code, out, err = cli(db, "search", "dropout", "--json")
+    assert code == 0 and json.loads(out)[0]["concept"] == "Dropout"  # lexical and names still
+    assert json.loads(err) == {"vectors": {"have": 0, "total": total, "missing": total,
+                                           "worker": None}}
+    code, out, err = cli(db, "search", "dropout")
+    assert f"covers 0 of {total} passages and entries" in " ".join(err.split())
+    assert "grimoire embed" in err
+    code, out, err = cli(db, "search", "dropout", "--mode", "lexical")
+    assert err == ""
+    code, out, _ = cli(db, "embed", "--status", "--json")
+    assert json.loads(out) == {"have": 0, "total": total, "missing": total, "worker": None,
+                               "last_error": None}
+
+
+def test_one_worker_per_database(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([EXAMPLES], embed=False)
+        held = EmbedLock(str(db))
+        assert held.acquire(wait=False)
+        try:
+            assert kb.vector_status().worker == os.getpid()
+            other = EmbedLock(str(db))
+            assert not other.acquire(wait=False)
+            assert other.holder() == os.getpid()
+            assert kb.embed_worker() is None  # a second worker leaves at once
+            assert kb.vector_status().have == 0
+        finally:
+            held.release()
+        assert EmbedLock(str(db)).holder() is None
+
+
+def test_a_killed_worker_loses_nothing_and_the_next_run_continues(
+    tmp_path: Path, seeds: Path
+) -> None:
+    db = tmp_path / "kb.db"
+    code, out, _ = cli(db, "ingest", str(seeds), "--json")
+    assert code == 0, out
+    vectors = json.loads(out)["vectors"]
+    pid, total = vectors["worker"], vectors["total"]
+    kb = grimoire.open(db)
+    # Entries and short passages go first, committed chunk by chunk: kill after the first.
+    assert until(lambda: kb.vector_status().have > 0)
+    os.kill(pid, signal.SIGKILL)
+    assert until(lambda: kb.vector_status().worker is None, 60)
+    after_kill = kb.vector_status()
+    if after_kill.missing == 0:
+        pytest.fail("the worker finished before it could be killed; the test needs more text")
+    assert kb.store.integrity_check() == "ok"
+    model = kb.searcher.embedder.name
+    kinds, ids, _docs, _entries, matrix = kb.store.load_vectors(model)
+    assert len(ids) == after_kill.have
+    assert np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-4)
+    if 0 in kinds:  # entries go first: a passage has a vector only once every entry has one
+        assert "entry" not in {u.kind for u in kb.store.embed_units(model)}
+
+    code, out, _ = cli(db, "embed", "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert 0 < report["embedded"] <= after_kill.missing  # only what was left
+    status = kb.vector_status()
+    assert (status.have, status.missing) == (total, 0)
+    # The vectors kept across the kill are the model's vectors of their texts.
+    units = {(u.kind, u.id): u.text for u in kb.store.embed_units(model, only_missing=False)}
+    kinds, ids, _docs, _entries, matrix = kb.store.load_vectors(model)
+    picked = list(range(0, len(ids), max(1, len(ids) // 6)))
+    texts = [units["entry" if kinds[i] else "passage", int(ids[i])] for i in picked]
+    fresh = kb.searcher.embedder.embed(texts)
+    assert np.allclose(fresh, matrix[picked], atol=1e-4)
+    kb.close()

@@ -1,0 +1,196 @@
+"""Incremental resolve gives exactly what a full resolve gives.
+
+Two real SQLite stores take the same random edits (notes added, changed, deleted, renamed,
+sharing names, acronyms, aliases, redirects, labelled wikilinks, path links and headings):
+one is brought up to date with `refresh` (incremental), the other with a full `resolve`.
+Concepts, members, names, merges, sections, link targets and wanted pages must agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import grimoire
+from grimoire.model import Document, Entry, Link, LinkKind, Passage, Span
+from grimoire.resolve import refresh, resolve
+from grimoire.resolve import view as concept_view
+from grimoire.store.base import SourceRecord
+from grimoire.store.sqlite import SQLiteStore
+
+TERMS = (
+    "Attention", "Transformer", "Transformer Model", "Low-Rank Adaptation (LoRA)", "LoRA",
+    "LoRA Fine-Tuning", "Lasso Regression", "L1 Regularization (L1R) Method", "L1R",
+    "Latent Dirichlet Allocation (LDA)", "Linear Discriminant Analysis (LDA)", "LDA",
+    "Top-P Sampling", "Nucleus Sampling", "Foo", "Foo 2", "Transformer 2", "Gated Unit",
+    "Concept 3", "x",
+)
+PATHS = ("/v/a.md", "/v/b.md", "/v/lora.md", "/v/attention.md", "/v/c/index.md",
+         "/v/notes/d.md", "/v/gloss.txt")
+TARGETS = (*TERMS, "lora.md", "../c/", "notes/d", "attention", "#Heading", "http://example.org",
+           "Missing Page", "sec_attention")
+KINDS = (LinkKind.BRACKET, LinkKind.WIKILINK, LinkKind.WIKILINK, LinkKind.MARKDOWN,
+         LinkKind.SEE_ALSO, LinkKind.LABEL, LinkKind.EMBED)
+
+link_specs = st.tuples(st.sampled_from(TARGETS), st.sampled_from(KINDS),
+                       st.one_of(st.none(), st.sampled_from(TERMS)))
+entry_specs = st.tuples(
+    st.sampled_from(TERMS),
+    st.lists(st.sampled_from(TERMS), max_size=2),  # aliases
+    st.one_of(st.none(), st.none(), st.sampled_from(TERMS)),  # redirect
+    st.lists(link_specs, max_size=3),
+    st.sampled_from(("", "Low-Rank Adaptation (LoRA) is a method.", "A thing.")),
+)
+doc_specs = st.tuples(
+    st.lists(entry_specs, max_size=3),
+    st.lists(st.tuples(st.lists(st.sampled_from((*TERMS, "Heading")), min_size=1, max_size=2),
+                       st.lists(link_specs, max_size=2)), max_size=3),  # sections
+)
+edits = st.lists(
+    st.one_of(
+        st.tuples(st.just("write"), st.sampled_from(PATHS), doc_specs),
+        st.tuples(st.just("delete"), st.sampled_from(PATHS), st.none()),
+        st.tuples(st.just("rename"), st.sampled_from(PATHS), st.sampled_from(PATHS)),
+        st.tuples(st.just("resolve"), st.none(), st.none()),
+    ),
+    min_size=1, max_size=14,
+)
+
+
+def _document(path: str, spec: Any) -> Document:
+    entries_spec, sections_spec = spec
+    line = 1
+    entries: list[Entry] = []
+    passages: list[Passage] = []
+    for term, aliases, redirect, links, definition in entries_spec:
+        span = Span(path, line, line + 1)
+        made = tuple(Link(t, kind, Span(path, line + 1, line + 1), label=label)
+                     for t, kind, label in links)
+        entries.append(Entry(term=term, definition=definition or f"About {term}.", span=span,
+                             aliases=tuple(aliases), redirect=redirect, links=made))
+        passages.append(Passage(definition or term, span, (term,)))
+        line += 3
+    for heading, links in sections_spec:
+        made = tuple(Link(t, kind, Span(path, line, line), label=label) for t, kind, label in links)
+        passages.append(Passage("Text under a heading.", Span(path, line, line + 1),
+                                tuple(heading), links=made))
+        line += 3
+    return Document(path=path, format="markdown", title=path.rsplit("/", 1)[1],
+                    passages=tuple(passages), entries=tuple(entries))
+
+
+class Vault:
+    """The same files written into two stores."""
+
+    def __init__(self, folder: Path) -> None:
+        self.incremental = SQLiteStore(str(folder / "incremental.db"))
+        self.full = SQLiteStore(str(folder / "full.db"))
+        self.files: dict[str, Any] = {}
+        self.version = 0
+
+    def write(self, path: str, spec: Any) -> None:
+        self.version += 1
+        self.files[path] = spec
+        for store in (self.incremental, self.full):
+            store.replace_source(SourceRecord(path=path, status="ok", format="markdown",
+                                              sha256=str(self.version), root="/v"),
+                                 [_document(path, spec)])
+
+    def delete(self, path: str) -> None:
+        self.files.pop(path, None)
+        for store in (self.incremental, self.full):
+            store.remove_source(path)
+
+    def check(self) -> None:
+        refresh(self.incremental)
+        resolve(self.full)
+        assert snapshot(self.incremental) == snapshot(self.full)
+
+    def close(self) -> None:
+        self.incremental.close()
+        self.full.close()
+
+
+def snapshot(store: SQLiteStore) -> dict[str, Any]:
+    """The concept tables with concept ids replaced by keys (ids are the store's own)."""
+    c = store.conn
+    key = dict(c.execute("SELECT id, key FROM concepts"))
+    return {
+        "concepts": sorted(c.execute("SELECT key, label, kind FROM concepts")),
+        "members": sorted((key[cid], e, role) for e, cid, role in c.execute(
+            "SELECT entry_id, concept_id, role FROM concept_entries")),
+        "names": sorted((key[r[0]], *r[1:]) for r in c.execute("SELECT * FROM concept_names")),
+        "merges": sorted((key[r[0]], *r[1:]) for r in c.execute(
+            "SELECT * FROM concept_merges")),
+        "sections": sorted((key[r[0]], *r[1:]) for r in c.execute(
+            "SELECT * FROM concept_sections")),
+        "links": sorted((link, status, key.get(to), key.get(frm), name, norm)
+                        for link, status, to, frm, name, norm in c.execute(
+                            "SELECT * FROM link_targets")),
+        "wanted": concept_view.wanted_pages(store, suggestions=False),
+    }
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=edits)
+def test_incremental_equals_full_on_random_edits(tmp_path_factory: Any, steps: Any) -> None:
+    vault = Vault(tmp_path_factory.mktemp("vault"))
+    try:
+        vault.check()
+        for action, a, b in steps:
+            if action == "write":
+                vault.write(a, b)
+            elif action == "delete":
+                vault.delete(a)
+            elif action == "rename" and a in vault.files and a != b:
+                spec = vault.files[a]
+                vault.delete(a)
+                vault.write(b, spec)
+            elif action == "resolve":
+                vault.check()
+        vault.check()
+    finally:
+        vault.close()
+
+
+def test_refresh_is_incremental_after_the_first_resolve(tmp_path: Path) -> None:
+    vault = Vault(tmp_path)
+    spec = ([("Low-Rank Adaptation (LoRA)", [], None, [("Attention", LinkKind.WIKILINK, None)],
+              "")], [])
+    vault.write("/v/a.md", spec)
+    first = refresh(vault.incremental)
+    assert not first.incremental  # nothing stored to work from yet: a full run
+    vault.write("/v/b.md", ([("LoRA", [], None, [], "")], []))
+    again = refresh(vault.incremental)
+    assert again.incremental and again.entries == 2  # the two LoRA entries, nothing else
+    resolve(vault.full)
+    assert snapshot(vault.incremental) == snapshot(vault.full)
+    vault.close()
+
+
+def test_markdown_notes_through_ingest(tmp_path: Path) -> None:
+    """Real files through the API: rename and delete notes; the answers follow."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "lora.md").write_text("# Low-Rank Adaptation (LoRA)\n\nAdapts [[Attention]].\n")
+    (notes / "attention.md").write_text("# Attention\n\nUsed by [[LoRA]] and [[Gated Unit]].\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        assert [m.concept for m in kb.concept("attention").backlinks] == [
+            "Low-Rank Adaptation (LoRA)"]
+        (notes / "lora.md").rename(notes / "adapters.md")
+        (notes / "gated.md").write_text("# Gated Unit\n\nA unit with a gate.\n")
+        kb.ingest([notes], embed=False)
+        assert kb.concept("gated unit").backlinks[0].concept == "Attention"
+        assert kb.concept("LoRA").entries[0].entry.span.path.endswith("adapters.md")
+        assert not kb.wanted(suggestions=False)
+        (notes / "attention.md").unlink()
+        kb.ingest([notes], embed=False)
+        assert [w.name for w in kb.wanted(suggestions=False)] == ["Attention"]
+        incremental = snapshot(kb.store)  # type: ignore[arg-type]
+        kb.resolve()
+        assert snapshot(kb.store) == incremental  # type: ignore[arg-type]

@@ -1,0 +1,276 @@
+"""`grimoire watch`: a real watcher (watchfiles) on real folders in tmp_path.
+
+Conditions are polled with a deadline; nothing asserts how long anything took.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import grimoire
+from grimoire.watch import Batch, Watcher, WatchOptions, ignored, polling_reason
+
+DEADLINE = 60.0
+FAST = WatchOptions(debounce_ms=400, step_ms=50, reconcile_s=3600, embed=False)
+
+
+def eventually(condition: Callable[[], object], what: str) -> None:
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"not within {DEADLINE} s: {what}")
+
+
+def note(folder: Path, name: str, title: str, body: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# {title}\n\n{body}\n")
+    return path
+
+
+class Running:
+    """A Watcher on its own thread and its own connection; `kb` asks from another one."""
+
+    def __init__(self, db: Path, folder: Path, options: WatchOptions = FAST) -> None:
+        self.batches: list[Batch] = []
+        self.notices: list[str] = []
+        self.stop = threading.Event()
+        self.watcher_kb = grimoire.open(db)
+        self.watcher = Watcher(self.watcher_kb, [folder], options=options,
+                               on_batch=self.batches.append, on_notice=self.notices.append,
+                               stop=self.stop)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        eventually(lambda: self.batches, "the first scan")
+        self.kb = grimoire.open(db)
+
+    def _run(self) -> None:
+        try:
+            self.watcher.run()
+        except BaseException as e:  # reported by close()
+            self.error = e
+
+    def paths(self) -> set[str]:
+        return {Path(r.path).name for r in self.kb.sources() if r.status == "ok"}
+
+    def finds(self, query: str) -> set[str]:
+        return {Path(h.span.path).name for h in self.kb.search(query, mode="lexical")}
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(30)
+        self.kb.close()
+        self.watcher_kb.close()
+        assert not self.thread.is_alive()
+        if self.error is not None:
+            raise self.error
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    folder = tmp_path / "notes"
+    note(folder, "lora.md", "Low-Rank Adaptation (LoRA)", "Adapts [[Attention]] weights.")
+    note(folder, "attention.md", "Attention", "Weighs tokens; see [[LoRA]].")
+    return folder
+
+
+@pytest.fixture
+def running(tmp_path: Path, vault: Path) -> Iterator[Running]:
+    run = Running(tmp_path / "kb.db", vault)
+    yield run
+    run.close()
+
+
+def test_saves_moves_and_deletes_reach_search(running: Running, vault: Path) -> None:
+    assert running.paths() == {"lora.md", "attention.md"}
+    note(vault, "dropout.md", "Dropout", "Zeroes random activations while training.")
+    eventually(lambda: "dropout.md" in running.finds("dropout activations"), "a new note")
+
+    # an editor's atomic save: write a temporary file, then rename it over the note
+    temp = vault / ".lora.md.swp"
+    temp.write_text("# Low-Rank Adaptation (LoRA)\n\nFreezes [[Attention]]; trains "
+                    "quaternion adapters.\n")
+    temp.replace(vault / "lora.md")
+    eventually(lambda: "lora.md" in running.finds("quaternion"), "an atomic save")
+
+    (vault / "dropout.md").rename(vault / "regularisers.md")
+    eventually(lambda: running.paths() == {"lora.md", "attention.md", "regularisers.md"},
+               "a renamed note")
+    assert running.kb.concept("dropout").entries[0].entry.span.path.endswith("regularisers.md")
+
+    (vault / "attention.md").unlink()
+    eventually(lambda: "attention.md" not in running.paths(), "a deleted note")
+    assert [w.name for w in running.kb.wanted(suggestions=False)] == ["Attention"]
+
+
+def test_folders_moved_in_out_and_renamed(running: Running, vault: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "papers"
+    note(outside, "bert.md", "BERT", "A bidirectional encoder.")
+    note(outside / "deep", "gpt.md", "GPT", "A decoder-only transformer.")
+    outside.rename(vault / "papers")  # a folder moved in: its files were never reported
+    eventually(lambda: {"bert.md", "gpt.md"} <= running.paths(), "a folder moved in")
+
+    (vault / "papers").rename(vault / "reading")
+    eventually(lambda: sorted(r.path.split("/notes/")[1] for r in running.kb.sources()
+                              if "/notes/" in r.path) ==
+               ["attention.md", "lora.md", "reading/bert.md", "reading/deep/gpt.md"],
+               "a renamed folder")
+
+    (vault / "reading").rename(tmp_path / "archive")  # moved out of the watched folder
+    eventually(lambda: not {"bert.md", "gpt.md"} & running.paths(), "a folder moved out")
+
+
+def test_ignored_files_never_reach_the_store(running: Running, vault: Path) -> None:
+    note(vault, ".obsidian/workspace.md", "Workspace", "editor state")
+    note(vault, "node_modules/pkg/readme.md", "Package", "vendored")
+    note(vault, ".git/notes.md", "Git", "internal")
+    note(vault, "draft.md~", "Backup", "an editor backup")
+    note(vault, ".#draft.md", "Lock", "an emacs lock")
+    note(vault, "#draft.md#", "Autosave", "an emacs autosave")
+    note(vault, "real.md", "Real Note", "Written last, so the others came first.")
+    eventually(lambda: "real.md" in running.paths(), "the real note")
+    assert running.paths() == {"lora.md", "attention.md", "real.md"}
+
+
+def test_a_burst_is_absorbed_in_batches(running: Running, vault: Path) -> None:
+    for i in range(300):
+        note(vault, f"burst/n{i:03d}.md", f"Burst Term {i}", f"Note number {i} of a burst.")
+    def handled() -> list[Batch]:
+        return [b for b in running.batches if b.reason == "events"]
+
+    eventually(lambda: sum(b.report.added for b in handled()) == 300, "300 notes of a burst")
+    assert len(running.paths()) == 302
+    assert len(handled()) < 300  # debounced into batches, not one ingest per file
+
+
+def test_reconcile_catches_what_no_event_reported(tmp_path: Path, vault: Path) -> None:
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        watcher = Watcher(kb, [vault], options=FAST)
+        watcher.catch_up()
+        # changes made while no watcher listened (as on a network mount)
+        note(vault, "lora.md", "Low-Rank Adaptation (LoRA)", "Now about tensor trains.")
+        (vault / "attention.md").unlink()
+        note(vault, "sub/new.md", "Mixture of Experts", "Routes tokens to experts.")
+        batch = watcher.reconcile()
+        assert batch is not None
+        assert (batch.report.updated, batch.report.removed, batch.report.added) == (1, 1, 1)
+        assert watcher.reconcile() is None  # nothing left
+        assert kb.search("tensor trains", mode="lexical")[0].span.path.endswith("lora.md")
+
+
+def test_network_mounts_are_polled_and_say_so(tmp_path: Path) -> None:
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"server:/export {tmp_path} nfs4 rw 0 0\n/dev/sda1 / ext4 rw 0 0\n")
+    reason = polling_reason([tmp_path / "notes"], str(mounts))
+    assert reason is not None and "nfs4" in reason
+    mounts.write_text("/dev/sda1 / ext4 rw 0 0\n")
+    assert polling_reason([tmp_path / "notes"], str(mounts)) is None
+
+
+def test_polling_mode_follows_changes(tmp_path: Path, vault: Path) -> None:
+    options = WatchOptions(debounce_ms=400, step_ms=50, reconcile_s=3600, embed=False,
+                           force_polling=True, poll_ms=100)
+    run = Running(tmp_path / "kb.db", vault, options)
+    try:
+        note(vault, "polled.md", "Polled Note", "Seen by polling.")
+        eventually(lambda: "polled.md" in run.paths(), "a change seen by polling")
+    finally:
+        run.close()
+
+
+def test_ignored_names() -> None:
+    root = Path("/v")
+    assert ignored("/v/.obsidian/a.md", root) and ignored("/v/a/node_modules/b.md", root)
+    assert ignored("/v/a.md.swp", root) and ignored("/v/a.md~", root)
+    assert ignored("/v/.#a.md", root) and ignored("/v/#a.md#", root)
+    assert not ignored("/v/notes/a.md", root) and not ignored("/v/c#.md", root)
+
+
+def _cli(db: Path, folder: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from grimoire.cli import main; main()", "--db", str(db),
+         "watch", "--no-embed", str(folder)],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def _wait_for(proc: subprocess.Popen[str], text: str) -> str:
+    assert proc.stderr is not None
+    seen = ""
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end:
+        line = proc.stderr.readline()
+        seen += line
+        if text in line:
+            return seen
+        if not line and proc.poll() is not None:
+            break
+    raise AssertionError(f"no {text!r} in: {seen}")
+
+
+def test_ctrl_c_stops_cleanly(tmp_path: Path, vault: Path) -> None:
+    proc = _cli(tmp_path / "kb.db", vault)
+    _wait_for(proc, "start:")
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=DEADLINE)
+    assert proc.returncode == 130
+    assert stderr.strip() == "stopped watching"
+
+
+def test_killed_watcher_corrupts_nothing_and_catches_up(tmp_path: Path, vault: Path) -> None:
+    db = tmp_path / "kb.db"
+    proc = _cli(db, vault)
+    _wait_for(proc, "start:")
+    for i in range(200):
+        note(vault, f"k/n{i:03d}.md", f"Killed Term {i}", f"Written while killed {i}.")
+    time.sleep(0.5)  # let it be in the middle of something; what it is does not matter
+    proc.kill()
+    proc.communicate(timeout=DEADLINE)
+    with grimoire.open(db) as kb:
+        assert kb.store.integrity_check() == "ok"
+        watcher = Watcher(kb, [vault], options=FAST)
+        watcher.catch_up()
+        assert len([r for r in kb.sources() if r.status == "ok"]) == 202
+        assert kb.search("Killed Term 199", mode="lexical")
+
+
+def test_serve_watch_keeps_the_pages_current(tmp_path: Path, vault: Path) -> None:
+    import json
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from grimoire.cli import main; main()", "--db",
+         str(tmp_path / "kb.db"), "serve", "--port", str(port), "--watch", str(vault)],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def finds(query: str) -> set[str]:
+        url = f"http://127.0.0.1:{port}/api/search?mode=lexical&q={query}"
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                hits = json.load(r)
+        except OSError:
+            return set()
+        return {Path(h["span"]["path"]).name for h in hits}
+
+    try:
+        eventually(lambda: "lora.md" in finds("adapts"), "the served notes")
+        note(vault, "saved.md", "Saved While Serving", "Mentions zeppelins.")
+        eventually(lambda: "saved.md" in finds("zeppelins"), "a note saved while serving")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=DEADLINE)
+        print(stderr)  # shown when the test fails
