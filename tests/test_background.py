@@ -37,6 +37,7 @@ def until(condition: Callable[[], bool], seconds: float = 600) -> bool:
     return False
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_ingest_returns_searchable_and_a_worker_embeds_in_the_background(tmp_path: Path) -> None:
     db = tmp_path / "kb.db"
     code, out, _ = cli(db, "ingest", str(EXAMPLES), "--json")
@@ -81,6 +82,7 @@ def test_search_says_how_many_vectors_are_missing(tmp_path: Path) -> None:
                                "last_error": None}
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_one_worker_per_database(tmp_path: Path) -> None:
     db = tmp_path / "kb.db"
     with grimoire.open(db) as kb:
@@ -99,6 +101,7 @@ def test_one_worker_per_database(tmp_path: Path) -> None:
         assert EmbedLock(str(db)).holder() is None
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_a_killed_worker_loses_nothing_and_the_next_run_continues(
     tmp_path: Path, seeds: Path
 ) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -172,6 +173,7 @@ def test_refresh_is_incremental_after_the_first_resolve(tmp_path: Path) -> None:
     vault.close()
 
 
+@pytest.mark.sqlite_only(reason="reads store.conn: incremental resolve state is SQLite only")
 def test_markdown_notes_through_ingest(tmp_path: Path) -> None:
     """Real files through the API: rename and delete notes; the answers follow."""
     notes = tmp_path / "notes"

@@ -11,6 +11,8 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 import grimoire
 from grimoire.readers.base import ReadOptions
 from tests.conftest import ROOT
@@ -47,6 +49,7 @@ def test_dump_over_the_cap_is_streamed_page_by_page(tmp_path: Path) -> None:
         assert (again.unchanged, again.read) == (1, 0)
 
 
+@pytest.mark.sqlite_only(reason="reads the SQLite file itself")
 def test_streamed_dump_is_stored_whole_or_not_at_all(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
