@@ -41,7 +41,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 })
 # Part of every file's content hash: bump it when a reader changes what it extracts, so that
 # the next ingest rereads files whose bytes did not change.
-READ_VERSION = b"grimoire-read-2\x00"
+READ_VERSION = b"grimoire-read-3\x00"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
 
@@ -432,7 +432,7 @@ def read_job(job: _Job) -> _Result:
     try:
         if job.spool:
             return [], None, _spool(job)
-        documents = readers.by_name(job.format).read(job.data, job.path)
+        documents = readers.read_file(job.format, job.data, job.path)
     except GrimoireError as e:
         return [], str(e).removeprefix(f"{job.path}:").lstrip(" :") or e.message, ()
     except RecursionError:
@@ -452,7 +452,7 @@ def _spool(job: _Job) -> tuple[Problem, ...]:
     reader = next(r for r in readers.STREAMING if r.name == job.format)
     problems: list[Problem] = []
     with open_regular(job.source) as f, open(job.spool, "wb") as out:  # noqa: PTH123
-        for document in reader.stream(f, job.path):
+        for document in readers.stream_file(reader, f, job.path):
             pickle.dump(document, out, protocol=pickle.HIGHEST_PROTOCOL)
             problems.extend(document.problems)
     return tuple(problems)
