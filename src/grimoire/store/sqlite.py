@@ -100,6 +100,10 @@ CORE_SCHEMA = """
     CREATE INDEX links_norm ON links(norm);
 """
 
+# `links.entry_id` cascades from entries: without an index, deleting one entry (every changed
+# or removed file) scans every link (removing 1,000 notes from a 10k vault took 100 s).
+LINKS_ENTRY_INDEX = "CREATE INDEX links_entry ON links(entry_id);"
+
 # Every search and lookup asks for the ingested roots (where grimoire.toml may live).
 SOURCE_ROOT_INDEX = "CREATE INDEX sources_root ON sources(root);"
 
@@ -111,7 +115,7 @@ FTS_BY_STORE = """
 """
 
 MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
-                         RESOLVE_STATE_SCHEMA, FTS_BY_STORE]
+                         RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.
