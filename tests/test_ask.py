@@ -360,3 +360,15 @@ def test_a_very_short_sentence_is_read_with_the_next(corpora: Path) -> None:
     assert [u.text for u in _units("Recall\n\nAlso called sensitivity. It counts hits.",
                                    {"recall"})] == [
         "Also called sensitivity. It counts hits."]
+
+
+def test_what_an_acronym_stands_for_is_answered_by_its_expansion(
+        peft_terms: grimoire.Grimoire) -> None:
+    from grimoire.ask.extractive import spells_out
+
+    assert spells_out("PPO", "training LLMs with Proximal Policy Optimization (PPO)")
+    assert not spells_out("IA3", "it works in a team")  # "in a" does not spell IA3
+    answer = peft_terms.ask("What does IA3 stand for?")
+    assert not answer.abstained
+    assert "Infused Adapter by Inhibiting and Amplifying Inner Activations" in answer.answer
+    assert Path(answer.citations[0].span.path).name == "ia3.md"

@@ -168,6 +168,8 @@ def score_sentences(
     asked = asked_words(q.text)
     definition = bool(DEFINITION.match(q.text))
     formula = bool(FORMULA.search(q.text))
+    m = STANDS_FOR.search(q.text)
+    short = m.group("short") if m and len(m.group("short")) <= 8 else None
     for cand in candidates:
         context = {stem(w) for w in _WORD.findall(
             " ".join([cand.concept or "", cand.title, *cand.heading_path]))}
@@ -186,7 +188,7 @@ def score_sentences(
             if n_words > 90:
                 cov *= 0.85
             bonus = _about_bonus(about, definition, i)
-            bonus += _formula_bonus(formula, text)
+            bonus += _formula_bonus(formula, text) + _expansion_bonus(short, text)
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
                                  0.85 * cov + 0.15 * cand.prior + bonus, hit, about))
     scored.sort(key=lambda s: -s.score)
@@ -198,14 +200,15 @@ def score_sentences(
             Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage,
                    float(sim), 0.6 * s.coverage + 0.3 * max(0.0, float(sim))
                    + 0.1 * s.candidate.prior + _about_bonus(s.about, definition, s.index)
-                   + _formula_bonus(formula, s.text),
+                   + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text),
                    s.terms, s.about)
             for s, sim in zip(top, sims, strict=True)
         ]
         rest = [Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage, 0.0,
                        0.6 * s.coverage + 0.1 * s.candidate.prior
                        + _about_bonus(s.about, definition, s.index)
-                       + _formula_bonus(formula, s.text), s.terms, s.about)
+                       + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text),
+                       s.terms, s.about)
                 for s in scored[semantic_top:]]
         scored = sorted(rescored + rest, key=lambda s: -s.score)
     return scored
@@ -233,6 +236,29 @@ FORMULA = re.compile(r"\b(?:formula|equation|calculat\w*|comput\w*|update rule)\
                      re.IGNORECASE)
 _DISPLAYED = re.compile(r"\$\$|\\\[|\$[^$]*=[^$]*\$")
 FORMULA_BONUS = 0.1
+
+
+# "What does PPO stand for?": the sentence that spells the letters out answers it.
+STANDS_FOR = re.compile(
+    r"\bwhat\s+(?:does|do)\s+(?:an?\s+|the\s+)?(?P<short>[\w-]+)\s+stand\s+for\b",
+    re.IGNORECASE)
+EXPANSION_BONUS = 0.15
+
+
+def spells_out(short: str, text: str) -> bool:
+    """True when consecutive words of `text` start with the letters of `short` in order
+    ("Proximal Policy Optimization" for PPO; "Kahneman-Tversky Optimization" for KTO)."""
+    letters = [c.casefold() for c in short if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    # Words of three letters or more: "in a" does not spell IA3.
+    initials = [w[0].casefold() for w in re.findall(r"[^\W\d_]{3,}", text)]
+    n = len(letters)
+    return any(initials[i : i + n] == letters for i in range(len(initials) - n + 1))
+
+
+def _expansion_bonus(short: str | None, text: str) -> float:
+    return EXPANSION_BONUS if short and spells_out(short, text) else 0.0
 
 
 def _formula_bonus(formula: bool, text: str) -> float:
