@@ -242,10 +242,11 @@ def collection_store(collection: str, cache: Path) -> grimoire.Grimoire:
 
 
 def descriptions(
-    cache: Path, split: str | None = None, targets: Sequence[str] = devset.COLLECTIONS
+    cache: Path, split: str | None = None, targets: Sequence[str] = devset.COLLECTIONS,
+    mask: str = "blank",
 ) -> dict[str, dict[str, float]]:
     """The reverse-dictionary set: each query against a store of its target collection alone."""
-    queries = devset.load()
+    queries = devset.load(style=mask)
     results: dict[str, list[Result]] = {}
     groups: list[tuple[str, ...]] = []
     for collection in targets:
@@ -388,6 +389,8 @@ def main() -> None:
     parser.add_argument("--split", choices=("tune", "report"), help="one half of descriptions")
     parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
                         help="target collections of the descriptions to run")
+    parser.add_argument("--mask", choices=tuple(devset.MASK_STYLES), default="blank",
+                        help="how descriptions hide the names: ___, [MASK], 'this term', nothing")
     parser.add_argument("--skip-scale", action="store_true", help="no 10k/100k latency runs")
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--misses", action="store_true", help="list the queries each system missed")
@@ -403,7 +406,8 @@ def main() -> None:
         "queries": len(queries),
     }
     if args.only != "names":
-        report["descriptions"] = descriptions(cache, args.split, args.targets.split(","))
+        report["descriptions"] = descriptions(cache, args.split, args.targets.split(","),
+                                              args.mask)
     if args.only == "descriptions":
         if args.json:
             print(json.dumps(report, indent=2, default=str))

@@ -26,7 +26,6 @@ from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
     EmbedUnit,
-    Filters,
     NameRow,
     PassageRow,
     Scored,
@@ -151,29 +150,6 @@ class SearchSQL:
             sql += f" AND e.document_id IN ({_ids(documents)})"
         sql += " ORDER BY s DESC, f.rowid LIMIT ?"
         return [Scored(i, s) for i, s in self.conn.execute(sql, (*args, limit))]
-
-    def filtered_documents(self, filters: Filters) -> set[int]:
-        """Ids of the documents that pass `filters`."""
-        where, args = [], []
-        if filters.source is not None:
-            where.append("(s.path = ? OR s.path LIKE ? ESCAPE '\\' OR s.root = ?)")
-            prefix = filters.source.rstrip("/")
-            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            args += [prefix, escaped + "/%", prefix]
-        if filters.format is not None:
-            where.append("d.format = ?")
-            args.append(filters.format)
-        if filters.tag is not None:
-            tag = filters.tag.lstrip("#").casefold()
-            where.append(
-                "EXISTS (SELECT 1 FROM json_each(d.tags) t"
-                " WHERE lower(ltrim(t.value, '#')) = ? OR lower(ltrim(t.value, '#')) LIKE ?)"
-            )
-            args += [tag, tag + "/%"]
-        sql = "SELECT d.id FROM documents d JOIN sources s ON d.source_id = s.id"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return {r[0] for r in self.conn.execute(sql, args)}
 
     def common_terms(self, terms: Sequence[str], limit: int) -> set[str]:
         """The terms found in at least `limit` passages (reads at most `limit` rowids each)."""
