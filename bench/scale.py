@@ -303,7 +303,8 @@ def vectors_only(n: int, cache: Path, centers: Path | None, chunk: int = 10_000)
     t = time.perf_counter()
     scan = VectorScan.load((0,), n, dim, chunks())
     build = time.perf_counter() - t
-    times, found = [], []
+    times: list[float] = []
+    found: list[list[int]] = []
     for _ in range(2):
         found = []
         for q in qv:
