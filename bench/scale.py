@@ -266,7 +266,7 @@ def query_vectors(cache: Path) -> np.ndarray:
     return out
 
 
-def vectors_only(n: int, cache: Path, centers: Path | None, chunk: int = 50_000) -> None:
+def vectors_only(n: int, cache: Path, centers: Path | None, chunk: int = 10_000) -> None:
     """The vector index alone at `n` vectors, in memory: latency, memory, recall vs exact."""
     from grimoire.store._vector_scan import VectorScan
 
@@ -298,10 +298,13 @@ def vectors_only(n: int, cache: Path, centers: Path | None, chunk: int = 50_000)
             yield np.zeros(len(v), dtype=np.int8), ids, ids // PER_DOC, v
 
     qv = query_vectors(cache)
+    part(0)  # the generator's own transient memory, before the baseline
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t = time.perf_counter()
     scan = VectorScan.load((0,), n, dim, chunks())
     build = time.perf_counter() - t
-    times, found = [], []
+    times: list[float] = []
+    found: list[list[int]] = []
     for _ in range(2):
         found = []
         for q in qv:
@@ -333,6 +336,7 @@ def vectors_only(n: int, cache: Path, centers: Path | None, chunk: int = 50_000)
         "index MB": round(scan.nbytes() / 2**20, 1),
         "build s (from float32 chunks)": round(build, 1),
         "peak RSS MB (before the exact peer)": round(peak, 1),
+        "peak RSS MB before building the index": round(before, 1),
         "grimoire scan, top 60": percentiles(times),
         "peer exact float32 (numpy matmul)": percentiles(list(exact_ms)),
         "peer exact float32 would hold MB": round(n * dim * 4 / 2**20, 1),
