@@ -4,7 +4,8 @@ and abstain when the notes are silent?
     .venv/bin/python bench/ask.py                   # both halves, per collection and kind
     .venv/bin/python bench/ask.py --half tune -v    # every tune answer, to look at
     .venv/bin/python bench/ask.py --calibrate       # abstention scores and a threshold sweep
-    .venv/bin/python bench/ask.py --json
+    .venv/bin/python bench/ask.py --json > new.json
+    .venv/bin/python bench/ask.py --compare old.json  # and the questions that changed
 
 The questions (bench/questions/ask_dev.jsonl) were written by hand over ../shared/corpora.
 Like the held-out set, each run ingests ONE collection into its own store (cached under
@@ -196,6 +197,26 @@ def table(rows: list[Row]) -> list[str]:
     return lines
 
 
+def _state(abstained: bool, fact: bool, file: bool) -> str:
+    return "abstain" if abstained else f"fact={'Y' if fact else 'n'} file={'Y' if file else 'n'}"
+
+
+def compare(rows: list[Row], old: dict[str, object]) -> list[str]:
+    """The questions whose outcome differs from an earlier --json run."""
+    before = {r["question"]: r for r in old.get("rows", [])}  # type: ignore[attr-defined]
+    out: list[str] = []
+    for r in rows:
+        b = before.get(r.item.question)
+        if b is None:
+            continue
+        was = _state(b["abstained"], b["fact_found"], b["file_cited"])
+        now = _state(r.answer.abstained, r.fact_found, r.file_cited)
+        if was != now:
+            out.append(f"[{r.item.half} {r.item.collection} {r.item.kind}] {r.item.question}\n"
+                       f"  {was} -> {now}: {r.answer.answer[:300]}")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, default=Path("/work/cache/ask"),
@@ -204,6 +225,8 @@ def main() -> None:
     parser.add_argument("--collection", help="only this collection")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--compare", type=Path,
+                        help="a --json output of an earlier run: list what changed")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every answer")
     args = parser.parse_args()
     items = [i for i in load() if args.half in ("both", i.half)
@@ -247,6 +270,9 @@ def main() -> None:
             print(f"[{r.item.half} {r.item.collection} {r.item.kind}] {r.item.question}\n"
                   f"  want {want}\n  {mark} {r.words}w: {r.answer.answer}\n"
                   f"  cites {[str(c.span).split('/corpora/')[-1] for c in r.answer.citations]}")
+    if args.compare:
+        for text in compare(rows, json.loads(args.compare.read_text(encoding="utf-8"))):
+            print(text)
     for text in table(rows):
         print(text)
     ms = [r.ms for r in rows]

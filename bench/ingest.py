@@ -13,8 +13,10 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -180,6 +182,7 @@ def main() -> None:
     parser.add_argument("--generated", type=int, default=10_000, help="generated notes (0: none)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--profile", action="store_true", help="print the hottest functions")
+    parser.add_argument("--workers", default="1,2", help="reader worker counts to time")
     args = parser.parse_args()
 
     rows: list[dict[str, object]] = []
@@ -205,7 +208,7 @@ def main() -> None:
         for name, folder in corpora:
             md_files = markdown_files(folder)
             raw, _ = raw_markdown_rate(md_files) if md_files else (0.0, 0)
-            for workers in (1, 2):
+            for workers in (int(w) for w in args.workers.split(",")):
                 r = time_ingest(folder, workers, profile=args.profile and workers == 1)
                 rows.append(
                     {
@@ -220,6 +223,8 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
     versions = {
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "peak_rss_mb": f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}",
         "grimoire": version("grimoire"),
         "markdown-it-py": version("markdown-it-py"),
         "python": sys.version.split()[0],

@@ -141,6 +141,18 @@ class Workload:
         store.fts_passages(q, CANDIDATES)
         store.fts_entries(q, CANDIDATES)
 
+    def lexical_unweighted(self, store: Store, i: int) -> None:
+        """PostgreSQL's peer: the same matches ranked by `ts_rank` alone (no idf, no length
+        normalisation), as the store ranked them before it followed bm25."""
+        q = self.texts[i % len(self.texts)]
+        for table in ("passages", "entries"):
+            store._all(  # type: ignore[attr-defined]
+                f"""WITH q AS (SELECT plainto_tsquery('grimoire', %s)
+                                      || plainto_tsquery('grimoire', %s) AS q)
+                    SELECT t.id, ts_rank(t.tsv, q.q) AS s FROM {table} t, q
+                    WHERE t.tsv @@ q.q ORDER BY s DESC, t.id LIMIT %s""",
+                (*q.words, CANDIDATES))
+
     def semantic(self, store: Store, i: int, allowed: set[int] | None = None) -> None:
         store.nearest(MODEL, self.vectors[i % len(self.vectors)], CANDIDATES, allowed)
 
@@ -219,8 +231,12 @@ def run_engine(engine: str, open_one: Callable[[], Store], path: Path | None,
     out["size MB"] = round(size_of(store, path) / 1e6, 1)
     allowed = store.filtered_documents(Filters(source="/generated/3"))
     n = args.queries
+    peers: tuple[tuple[str, Callable[[int], Any]], ...] = ()
+    if engine == "postgres":
+        peers = (("lexical ts_rank alone", lambda i: work.lexical_unweighted(store, i)),)
     for name, run in (
         ("lexical", lambda i: work.lexical(store, i)),
+        *peers,
         ("semantic", lambda i: work.semantic(store, i)),
         ("semantic 1/10", lambda i: work.semantic(store, i, allowed)),
         ("hybrid", lambda i: work.hybrid(store, i)),

@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export GRIMOIRE_DB=${GRIMOIRE_DB:-examples.db}
 g=.venv/bin/grimoire
-$g ingest examples/
+$g ingest --wait examples/   # --wait: the vectors too, before it returns
 $g stats
 $g list
 $g show LoRA
+$g search "train two small matrices instead of the whole weight update"

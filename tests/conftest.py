@@ -116,12 +116,18 @@ def _store_switch(request: pytest.FixtureRequest) -> Iterator[None]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if TEST_STORE != "postgres":
         return
-    skip = pytest.mark.skip(reason="reads the SQLite file itself (GRIMOIRE_TEST_STORE=postgres)")
+    both = ROOT / "tests" / "store"
     for item in items:
-        if "sqlite_only" in item.keywords:
-            item.add_marker(skip)
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            why = marker.kwargs.get("reason", "reads or breaks the SQLite file itself")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {why}"))
+        elif Path(item.path).is_relative_to(both):
+            # The contract suite runs on both engines in every pass, whatever the switch.
+            item.add_marker(pytest.mark.skip(reason="tests/store runs both engines anyway"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "sqlite_only: reads or breaks the SQLite file itself; not run on PostgreSQL")
+        "markers", "sqlite_only(reason): about SQLite itself (its file, its locking, a path"
+                   " given as --db, another process opening that path); not run on PostgreSQL")

@@ -303,3 +303,60 @@ def test_real_citation_starts_on_the_line_where_the_quote_starts(
     lines = Path(lead[0].span.path).read_text(encoding="utf-8").splitlines()
     assert opening in lines[lead[0].span.start_line - 1]
     assert opening not in lines[lead[0].span.start_line]
+
+
+@pytest.fixture(scope="module")
+def cheatsheet(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> grimoire.Grimoire:
+    """Four real Sphinx pages: a glossary, two article pages with headings that have no text
+    yet ("Be the first to contribute!"), and a page of loss formulas."""
+    db = tmp_path_factory.mktemp("ask-cheatsheet") / "notes.db"
+    base = grimoire.open(db)
+    pages = corpora / "ml-cheatsheet-rst"
+    base.ingest([str(pages / f"{n}.rst") for n in (
+        "glossary", "optimizers", "clustering_algos", "loss_functions")])
+    yield base
+    base.close()
+
+
+@pytest.mark.parametrize("question", [
+    "How does Nesterov momentum look ahead before computing the gradient?",
+    "How does k-means decide where the cluster centres go?",
+    "How does mean shift clustering find the modes of the data?",
+])
+def test_a_heading_with_only_a_placeholder_abstains(cheatsheet: grimoire.Grimoire,
+                                                    question: str) -> None:
+    answer = cheatsheet.ask(question)
+    assert answer.abstained, answer.answer
+    assert "contribute" not in answer.answer
+
+
+@pytest.mark.parametrize(("question", "fact", "file"), [
+    # The sentence under a heading that has text answers, beside empty headings.
+    ("How does RMSProp adapt its step size?",
+     "exponentially weighted average of the squares of past gradients", "optimizers.rst"),
+    # A question for a formula gets the displayed formula.
+    ("What is the formula for mean squared error?", r"\frac{1}{m}", "loss_functions.rst"),
+])
+def test_cheatsheet_answers_hold_the_fact(cheatsheet: grimoire.Grimoire, question: str,
+                                          fact: str, file: str) -> None:
+    answer = cheatsheet.ask(question)
+    assert not answer.abstained
+    assert fact in answer.answer, answer.answer
+    assert len(answer.answer.split()) <= 45
+    assert any(Path(c.span.path).name == file for c in answer.citations), answer.citations
+    assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_a_very_short_sentence_is_read_with_the_next(corpora: Path) -> None:
+    from grimoire.ask.extractive import _units
+
+    text = (corpora / "ml-cheatsheet-rst" / "glossary.rst").read_text(encoding="utf-8")
+    start = text.index("Also called sensitivity.")
+    paragraph = text[start : text.index("\n\n", start)]
+    units = _units(paragraph, set())
+    assert units[0].text.startswith("Also called sensitivity. In the context of binary")
+    assert paragraph[units[0].start : units[0].end].startswith("Also called sensitivity.")
+    # A run-in heading is joined too; a heading named as such is left out.
+    assert [u.text for u in _units("Recall\n\nAlso called sensitivity. It counts hits.",
+                                   {"recall"})] == [
+        "Also called sensitivity. It counts hits."]

@@ -296,12 +296,14 @@ def test_processes_creating_one_database_at_once_all_succeed(tmp_path: Path) -> 
             assert kb.store.integrity_check() == "ok"
 
 
+@pytest.mark.sqlite_only(reason="what a file path given as --db does")
 def test_empty_database_path_is_refused(tmp_path: Path) -> None:
     """`--db ""` would be SQLite's temporary database, deleted on exit with all its work."""
     with pytest.raises(grimoire.StoreError, match="empty path"):
         grimoire.open("")
 
 
+@pytest.mark.sqlite_only(reason="what a file path given as --db does")
 def test_read_commands_on_a_missing_database_create_nothing(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

@@ -110,6 +110,12 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
     base.close()
 
 
+def _db(kb: grimoire.Grimoire) -> str:
+    """The path `kb` was opened from (beside its notes folder), for the CLI's --db: the path
+    and not the store's url, so that GRIMOIRE_TEST_STORE=postgres maps it to the same base."""
+    return str(Path(kb.store.source_roots()[0]).parent / "kb.db")
+
+
 def test_streams_an_answer_with_checked_citations(kb: grimoire.Grimoire, server: str) -> None:
     pieces: list[str] = []
     answer = kb.ask("what does LoRA train instead of the full weight update?", llm=server,
@@ -319,7 +325,7 @@ def test_cli_reports_a_stalled_server_in_one_line(kb: grimoire.Grimoire, hostile
     from grimoire.cli import main
 
     result = CliRunner().invoke(main, [
-        "--db", kb.store.path, "ask", "what does LoRA train instead of the full weight update?",
+        "--db", _db(kb), "ask", "what does LoRA train instead of the full weight update?",
         "--llm", hostile + "/drip", "--model", "m", "--llm-deadline", "1"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output and result.exception is not None
@@ -332,7 +338,7 @@ def test_prompt_paths_are_relative_to_the_ingested_folder(kb: grimoire.Grimoire,
     kb.ask("what does LoRA train instead of the full weight update?", llm=server,
            model="stand-in")
     prompt = Gullible.seen[-1]["body"]["messages"][1]["content"]  # type: ignore[index]
-    root = str(Path(kb.store.path).parent)
+    root = str(Path(kb.store.source_roots()[0]).parent)
     assert root not in prompt and "/tmp" not in prompt
     assert "notes/lora.md:" in prompt
 
@@ -359,7 +365,7 @@ def test_hostile_markup_from_the_model_is_neutralised(kb: grimoire.Grimoire, hos
 
     Hostile.reply = payload
     question = "what does LoRA train instead of the full weight update?"
-    result = CliRunner().invoke(main, ["--db", kb.store.path, "ask", question,
+    result = CliRunner().invoke(main, ["--db", _db(kb), "ask", question,
                                        "--llm", hostile + "/say", "--model", "m", "--json"])
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)["answer"]

@@ -124,6 +124,7 @@ def test_only_ingested_notes_can_be_read_and_results_are_capped(db: Path) -> Non
     kb.close()
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_stdio_subprocess(db: Path) -> None:
     params = StdioServerParameters(command=GRIMOIRE, args=["--db", str(db), "mcp"])
 
@@ -161,6 +162,7 @@ def http_server(db: Path) -> Iterator[str]:
         proc.stderr.close()
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_http_needs_the_token_and_checks_origin(http_server: str) -> None:
     init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
         "protocolVersion": "2025-06-18", "capabilities": {},

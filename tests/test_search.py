@@ -13,6 +13,7 @@ from click.testing import CliRunner
 import grimoire
 from grimoire.cli import main
 from grimoire.names import normalize
+from grimoire.readers.sections import PAGE_REASONS
 from grimoire.search import MARK_CLOSE, MARK_OPEN, snippet
 from grimoire.store.records import TABLES
 from tests.conftest import CORPORA, SEEDS, _need
@@ -82,12 +83,17 @@ def test_one_concept_does_not_fill_the_page(kb: grimoire.Grimoire) -> None:
 
 
 def _prose_sentences(kb: grimoire.Grimoire, n: int) -> list[tuple[int, str]]:
-    """(passage id, its first sentence) for `n` passages of page prose outside any entry."""
+    """(passage id, its first sentence) for `n` passages of page prose outside any entry (an
+    entry that stands for a whole page, with no text of its own, defines nothing)."""
     out: list[tuple[int, str]] = []
     columns = TABLES["passages"]
+    e_columns = TABLES["entries"]
+    pages = {r[e_columns.index("id")] for r in kb.store.dump("entries")
+             if json.loads(r[e_columns.index("data")]).get("reason") in PAGE_REASONS}
     rows = sorted((r[columns.index("id")], r[columns.index("text")])
                   for r in kb.store.dump("passages")  # the store's contract: PostgreSQL too
-                  if r[columns.index("entry_id")] is None and r[columns.index("kind")] == "text")
+                  if r[columns.index("entry_id")] in (None, *pages)
+                  and r[columns.index("kind")] == "text")
     for pid, text in rows:
         first = re.split(r"(?<=[.!?])\s+", text.strip())[0]
         if 12 <= len(first.split()) <= 40 and "`" not in first:
@@ -99,14 +105,16 @@ def _prose_sentences(kb: grimoire.Grimoire, n: int) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("mode", ["lexical", "hybrid"])
 def test_an_exact_sentence_ranks_its_own_passage_first(kb: grimoire.Grimoire, mode: str) -> None:
-    sentences = _prose_sentences(kb, 8)
-    assert len(sentences) == 8
+    # Six: sections that define their heading are entries (round 2), so the fixture's pages
+    # have fewer passages of free prose than before.
+    sentences = _prose_sentences(kb, 6)
+    assert len(sentences) == 6
     for pid, sentence in sentences:
         assert kb.search(sentence, mode=mode)[0].passage_id == pid, sentence
 
 
 def test_a_near_exact_sentence_ranks_its_own_passage_first(kb: grimoire.Grimoire) -> None:
-    for pid, sentence in _prose_sentences(kb, 8):
+    for pid, sentence in _prose_sentences(kb, 6):
         words = sentence.split()
         # One word dropped and the words of one pair swapped: no longer a phrase match.
         near = [*words[:3], *words[4:]]

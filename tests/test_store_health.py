@@ -63,6 +63,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_damage_inside_a_page_says_run_check(pristine: Path, tmp_path: Path) -> None:
     db = copy_of(pristine, tmp_path)
     damage(db, "entries")
@@ -75,6 +76,7 @@ def test_damage_inside_a_page_says_run_check(pristine: Path, tmp_path: Path) -> 
     assert digest(db) == before  # reading and checking never write
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_damage_that_hides_rows_is_not_no_results(pristine: Path, tmp_path: Path) -> None:
     db = copy_of(pristine, tmp_path)
     damage(db, "passages")
@@ -84,6 +86,7 @@ def test_damage_that_hides_rows_is_not_no_results(pristine: Path, tmp_path: Path
     assert code == 1 and DAMAGED in out, out
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_check_finds_damage_in_the_full_text_index(pristine: Path, tmp_path: Path) -> None:
     db = copy_of(pristine, tmp_path)
     damage(db, "passage_fts_data", every=True)
@@ -91,6 +94,7 @@ def test_check_finds_damage_in_the_full_text_index(pristine: Path, tmp_path: Pat
     assert code == 1 and "passage_fts" in out, out
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_rebuild_reads_the_sources_again_and_keeps_the_damaged_file(
     pristine: Path, tmp_path: Path
 ) -> None:
@@ -107,6 +111,7 @@ def test_rebuild_reads_the_sources_again_and_keeps_the_damaged_file(
     assert fresh == original
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_backup_is_consistent_while_a_write_is_open(pristine: Path, tmp_path: Path) -> None:
     db = copy_of(pristine, tmp_path)
     writer = sqlite3.connect(db, isolation_level=None)
@@ -129,6 +134,7 @@ def test_backup_is_consistent_while_a_write_is_open(pristine: Path, tmp_path: Pa
 # -- messages that say what is really wrong (item 11) -----------------------------------------
 
 
+@pytest.mark.sqlite_only(reason="what a file path given as --db does")
 def test_a_folder_or_a_missing_folder_as_db(tmp_path: Path) -> None:
     code, out = run(tmp_path, "stats")
     assert code == 1 and "is a folder" in out and "corrupt" not in out
@@ -137,6 +143,7 @@ def test_a_folder_or_a_missing_folder_as_db(tmp_path: Path) -> None:
     assert not (tmp_path / "nowhere").exists()
 
 
+@pytest.mark.sqlite_only(reason="what a file path given as --db does")
 def test_another_applications_empty_sqlite_file_is_left_alone(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)
@@ -206,6 +213,7 @@ def test_did_you_mean_agrees_between_an_incremental_and_a_fresh_store(tmp_path: 
     assert inc[0] == tuple(TWINS[:5])  # equal scores: ordered by name
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Path) -> None:
     import os
     import subprocess

@@ -224,7 +224,8 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path, vault: Path) -> None:
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=DEADLINE)
     assert proc.returncode == 130
-    assert stderr.strip() == "stopped watching"
+    assert "Traceback" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1] == "stopped watching", stderr
 
 
 def test_killed_watcher_corrupts_nothing_and_catches_up(tmp_path: Path, vault: Path) -> None:
@@ -274,3 +275,17 @@ def test_serve_watch_keeps_the_pages_current(tmp_path: Path, vault: Path) -> Non
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=DEADLINE)
         print(stderr)  # shown when the test fails
+
+
+def test_vectors_follow_in_the_background(tmp_path: Path, vault: Path) -> None:
+    options = WatchOptions(debounce_ms=400, step_ms=50, reconcile_s=3600, embed=True)
+    run = Running(tmp_path / "kb.db", vault, options)
+    try:
+        note(vault, "semantic.md", "Semantic Note", "Found by meaning as well as by words.")
+        eventually(lambda: "semantic.md" in run.paths(), "the saved note")
+        eventually(lambda: run.kb.vector_status().missing == 0
+                   and run.kb.vector_status().worker is None, "its vectors")
+        hits = run.kb.search("found by meaning", mode="semantic")
+        assert any(h.span.path.endswith("semantic.md") for h in hits)
+    finally:
+        run.close()

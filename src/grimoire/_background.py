@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,11 +178,11 @@ def spawn(
     if lock_path(url) is None:
         raise GrimoireError("an in-memory database cannot be embedded in the background")
     lock = EmbedLock(url)
-    if not lock.acquire(wait=False):
+    while not lock.acquire(wait=False):
         running = lock.holder()
         if running is not None and running > 0:
             return running
-        lock.acquire(wait=True)  # it stopped meanwhile
+        time.sleep(0.01)  # taken a moment ago (its pid not written yet), or just released
     fd = lock.fileno()
     env = dict(os.environ)
     if api_key:

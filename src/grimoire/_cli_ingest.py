@@ -8,15 +8,26 @@ import time
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 import grimoire
 from grimoire import serialize
 from grimoire._background import EmbedLock, VectorStatus, be_nice, last_error
 from grimoire._term import clean, safe
-from grimoire.readers import READERS
 
 POLL_SECONDS = 0.5
+
+
+class ReaderChoice(click.Choice):  # type: ignore[type-arg]
+    """The reader names, listed only when asked: importing every reader slows every command."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from grimoire.readers import READERS
+
+        return tuple(r.name for r in READERS)
 
 
 def _status_data(status: VectorStatus) -> dict[str, Any]:
@@ -43,6 +54,14 @@ def vector_notice(kb: grimoire.Grimoire, as_json: bool) -> None:
 
 def _wait_and_embed(kb: grimoire.Grimoire, show: bool) -> Any:
     """Wait for a running background worker (showing its progress), then embed what is left."""
+    from rich.progress import (  # on use: `grimoire search` starts faster without it
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     from grimoire.cli import err
 
     with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(),
@@ -67,7 +86,7 @@ def register(main: click.Group) -> None:
 
     @main.command()
     @click.argument("paths", nargs=-1, required=True, type=click.Path())
-    @click.option("--format", "fmt", type=click.Choice([r.name for r in READERS]),
+    @click.option("--format", "fmt", type=ReaderChoice(),
                   help="Read every file as this format instead of detecting it.")
     @click.option("--wait", is_flag=True,
                   help="Compute the vectors before returning (for scripts), instead of in a "
@@ -96,6 +115,14 @@ def register(main: click.Group) -> None:
             raise click.UsageError("--wait and --no-embed contradict each other")
         kb = kb_of(ctx, create=True)
         show = err.is_terminal and not as_json
+        from rich.progress import (  # on use: `grimoire search` starts faster without it
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
         with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), TextColumn("{task.description}"),
                       console=err, transient=True, disable=not show) as bar:

@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 import grimoire
 from grimoire import serialize
@@ -47,6 +46,8 @@ def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...]
         for row in rows:
             click.echo("\t".join(field(cell) for cell in row))
         return
+    from rich.table import Table  # on use: a search piped to a script prints no table
+
     table = Table(expand=False)
     for h in headers:
         table.add_column(h, overflow="fold" if h in fold else "ellipsis")

@@ -14,6 +14,7 @@ import pickle
 import stat
 import tempfile
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 })
 # Part of every file's content hash: bump it when a reader changes what it extracts, so that
 # the next ingest rereads files whose bytes did not change.
-READ_VERSION = b"grimoire-read-2\x00"
+READ_VERSION = b"grimoire-read-3\x00"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
 
@@ -195,18 +196,13 @@ def _changed_under(
 ) -> None:
     """Triage paths inside an ingested folder; see `ingest(root=...)`."""
     root_key = storable(os.path.abspath(root))  # noqa: PTH100 - absolute, symlinks kept
-    known: list[SourceRecord] | None = None
+    with store.transaction():  # removals in one commit: a folder of 1,000 notes, or its files
+        _removed_under(store, paths, root_key, tally)
     for given in paths:
         path = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept
         key = storable(str(path))
         if not path.exists() and not path.is_symlink():
-            known = store.sources(root=root_key) if known is None else known
-            for record in known:
-                if record.path == key or record.path.startswith(key + os.sep):
-                    store.remove_source(record.path)
-                    tally.add("removed")
-            known = None
-            continue
+            continue  # removed above
         if path.is_dir():
             seen: set[str] = set()
             for file, file_key in _walk(path, root_key, tally, store, seen):
@@ -222,6 +218,26 @@ def _changed_under(
             job = _triage(store, path, key, root_key, format, options, tally)
             if job is not None:
                 jobs.append(job)
+
+
+def _removed_under(store: Store, paths: Sequence[str | os.PathLike[str]], root_key: str,
+                   tally: _Tally) -> None:
+    """Remove the records of the `paths` that no longer exist, and of everything under them."""
+    stored: list[str] | None = None  # sorted, so that a folder's files are one range
+    for given in paths:
+        path = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept
+        if path.exists() or path.is_symlink():
+            continue
+        key = storable(str(path))
+        if stored is None:
+            stored = sorted(r.path for r in store.sources(root=root_key))
+        start = bisect_left(stored, key)
+        end = bisect_left(stored, key + chr(ord(os.sep) + 1))
+        gone = {p for p in stored[start:end] if p == key or p.startswith(key + os.sep)}
+        for record_path in sorted(gone):
+            store.remove_source(record_path)
+            tally.add("removed")
+        stored[start:end] = [p for p in stored[start:end] if p not in gone]
 
 
 def _known_spelling(store: Store, root: Path) -> Path:
@@ -416,7 +432,7 @@ def read_job(job: _Job) -> _Result:
     try:
         if job.spool:
             return [], None, _spool(job)
-        documents = readers.by_name(job.format).read(job.data, job.path)
+        documents = readers.read_file(job.format, job.data, job.path)
     except GrimoireError as e:
         return [], str(e).removeprefix(f"{job.path}:").lstrip(" :") or e.message, ()
     except RecursionError:
@@ -436,7 +452,7 @@ def _spool(job: _Job) -> tuple[Problem, ...]:
     reader = next(r for r in readers.STREAMING if r.name == job.format)
     problems: list[Problem] = []
     with open_regular(job.source) as f, open(job.spool, "wb") as out:  # noqa: PTH123
-        for document in reader.stream(f, job.path):
+        for document in readers.stream_file(reader, f, job.path):
             pickle.dump(document, out, protocol=pickle.HIGHEST_PROTOCOL)
             problems.extend(document.problems)
     return tuple(problems)

@@ -13,10 +13,8 @@ from rapidfuzz import fuzz, process
 from grimoire import graph as graphs
 from grimoire._background import EmbedLock, VectorStatus, spawn
 from grimoire.errors import CorruptDatabase, GrimoireError, NotFound
-from grimoire.ingest import DEFAULT_OPTIONS, IngestReport, Progress, ingest
 from grimoire.model import Answer, ConceptId, Hit
 from grimoire.names import normalize
-from grimoire.readers.base import ReadOptions
 from grimoire.resolve import (
     Concept,
     ConceptSummary,
@@ -36,8 +34,10 @@ from grimoire.store.base import DAMAGED
 if TYPE_CHECKING:
     from grimoire.duplicates import DuplicateOf
     from grimoire.embed import Embedder, EmbedProgress
+    from grimoire.ingest import IngestReport, Progress  # every reader: imported on use
     from grimoire.lint import LintReport  # lint pulls in datasketch/scipy: import on use
     from grimoire.llm import ChatModel
+    from grimoire.readers.base import ReadOptions
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -83,7 +83,7 @@ class Grimoire:
         *,
         format: str | None = None,
         progress: Progress | None = None,
-        options: ReadOptions = DEFAULT_OPTIONS,
+        options: ReadOptions | None = None,
         embed: bool = True,
         embed_progress: EmbedProgress | None = None,
         prune: bool = False,
@@ -98,8 +98,11 @@ class Grimoire:
         New and changed passages are then embedded for semantic search, unless `embed=False`
         (add the vectors later with `embed()`).
         """
-        report = ingest(self.store, paths, format=format, progress=progress, options=options,
-                        prune=prune, root=root)
+        from grimoire.ingest import DEFAULT_OPTIONS, ingest
+
+        report = ingest(self.store, paths, format=format, progress=progress,
+                        options=DEFAULT_OPTIONS if options is None else options, prune=prune,
+                        root=root)
         if not (report.added or report.updated or report.removed):
             self._not_damaged()  # damage inside a page can look like "unchanged"
         self._fresh()

@@ -42,6 +42,9 @@ class LinkKind(StrEnum):
     REF = "ref"  # rst :ref: / :term:
     DOC = "doc"  # rst :doc:
     LABEL = "label"  # :ref:`x`, :numref:`x`, {eq}`x`: points at a labelled place, not a page
+    # [`BertModel`], [`~Trainer.train`], `[[autodoc]] X`, :py:class:`x`: a code reference into
+    # a library's API documentation, not a concept
+    API = "api"
 
 
 @dataclass(frozen=True, slots=True)

@@ -194,10 +194,9 @@ class Watcher:
         notices: list[str] = []
         errors: list[str] = []
         for root, group in groups.items():
-            # a folder that changed is walked whole: the files under it need no second look
-            folders = {p for p in group if Path(p).is_dir()}
-            group = {p for p in group
-                     if not any(p.startswith(f + os.sep) for f in folders if f != p)}
+            # a folder that changed (or went) is handled whole: what is under it needs no
+            # second look (a removed folder of 1,000 notes is one path, not 1,001)
+            group = {p for p in group if not any(str(a) in group for a in Path(p).parents)}
             try:
                 if root.is_file() or str(root) in group:
                     report = self.kb.ingest([root], embed=False)  # the root itself changed
@@ -223,9 +222,11 @@ class Watcher:
 
     def _rescan(self, path: str) -> None:
         files = self.scan.files
-        for known in [k for k in files if k == path or k.startswith(path + os.sep)]:
-            del files[known]
         target = Path(path)
+        was_file = files.pop(path, None) is not None
+        if not was_file and not target.is_file():  # a folder, or gone: forget what it held
+            for known in [k for k in files if k.startswith(path + os.sep)]:
+                del files[known]
         if target.is_file():
             st = target.stat()
             files[path] = (st.st_mtime_ns, st.st_size)
@@ -250,9 +251,15 @@ class Watcher:
         return self.apply(changed, "reconcile")
 
     def _embed(self) -> int:
+        """Vectors for what changed, by the store's background worker when it can run one (the
+        watcher goes back to events at once; search works on words meanwhile)."""
         if not self.options.embed:
             return 0
-        return self.kb.embed().embedded
+        try:
+            self.kb.embed_in_background()
+            return 0
+        except GrimoireError:  # an embedder that cannot run in a worker, an in-memory store
+            return self.kb.embed().embedded
 
     # -- the loop ------------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 import grimoire
 from grimoire.ingest import READ_VERSION
 
@@ -95,6 +97,7 @@ def ingest_in_child(db: Path, notes: Path) -> int:
     return pid
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_two_hundred_kills(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()

@@ -157,6 +157,7 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path: Path) -> None:
         assert kb.store.integrity_check() == "ok"
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_an_ingest_waits_for_another_writer_instead_of_failing(tmp_path: Path) -> None:
     """Issue 11 item 10: while one process parses a big file (no write lock held) and stores
     its batches, a second ingest into the same database completes."""

@@ -111,3 +111,44 @@ def test_a_shared_word_is_no_suggestion(kb: Grimoire, tmp_path: Path) -> None:
     assert kb.suggest_concepts("active-learning") == ()
     assert kb.suggest_concepts("matrix") == ()
     assert kb.suggest_concepts("zero-pad") == ("Zero padding",)
+
+
+def test_show_finds_every_page_by_its_title(kb: Grimoire, tmp_path: Path) -> None:
+    """Round 2, item 3: pages outside a vault that define no entry of their own name (a saved
+    article, an rst page opening with a section, a notebook, a PDF) are found by their title.
+    The page's entry has no text (its lead stays passages, searched as before), spans the lead
+    only, and is not reported as an empty entry."""
+    from tests.readers._pdfgen import pdf_bytes
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "paper.pdf").write_bytes(pdf_bytes(
+        [["Sparse experts route each token to two of many feed-forward blocks."]],
+        title="Routing Tokens to Experts"))
+    ingest(kb, tmp_path, {
+        "article.html": "<html><head><title>Why Warmup Helps</title></head><body>"
+                        "<h1>Why Warmup Helps</h1><p>Early steps with a small rate keep Adam's "
+                        "second moments from blowing up.</p><h2>Schedules</h2><p>Linear warmup "
+                        "is the usual choice.</p></body></html>",
+        "layers.rst": "Layers\n======\n\nDropout\n-------\n\nDropout is a layer that zeroes a "
+                      "random share of its inputs while training.\n",
+        "tour.ipynb": json.dumps({
+            "cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+                       "execution_count": None, "source": ["import torch\n"]},
+                      {"cell_type": "markdown", "metadata": {},
+                       "source": ["Queries meet keys; the weights mix the values.\n"]}],
+            "metadata": {"title": "A Tour of Attention"}, "nbformat": 4, "nbformat_minor": 5}),
+    })
+    for title, lines in (("Why Warmup Helps", (1, 1)), ("Layers", (1, 1)),
+                         ("A Tour of Attention", None), ("Routing Tokens to Experts", (1, 1))):
+        (page,) = [e.entry for e in kb.concept(title).entries]
+        assert page.reason == "a page is named by its title", title
+        assert page.definition == "", title
+        if lines:
+            assert (page.span.start_line, page.span.end_line) == lines, title
+    # the page's sections stay entries of their own
+    assert (kb.concept("Dropout").entries[0].entry.reason or "").startswith("section of 'Layers'")
+    assert kb.search("second moments", mode="lexical")[0].title == "Why Warmup Helps"
+    assert not [f for f in kb.lint().findings if f.group == "empty"]
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "kb.db"),
+                                       "show", "A Tour of Attention"])
+    assert result.exit_code == 0 and "tour.ipynb" in result.output

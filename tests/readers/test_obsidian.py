@@ -205,3 +205,20 @@ def test_a_txt_file_in_a_vault_is_not_an_obsidian_note(tmp_path: Path) -> None:
     text.write_text("Where these notes came from.\n")
     assert obsidian.sniff(note.read_text(), str(note))
     assert not obsidian.sniff(text.read_text(), str(text))
+
+
+def test_html_character_references_from_an_export_are_characters() -> None:
+    """A vault exported from HTML writes `&#39;` for a prime inside TeX and in wikilink labels;
+    markdown-it decodes them in text but not there (round 2: the Google glossary vault)."""
+    doc = read(
+        "The update uses the [[large language model|model&#39;s]] weights.\n\n"
+        "$$Q(s, a) = r + \\gamma \\max_{a&#39;} Q(s&#39;, a&#39;)$$\n\n"
+        "Inline $x &lt; y$ and a matrix $\\begin{matrix} 1 &amp; 2 \\end{matrix}$.\n",
+        "Bellman.md",
+    )
+    text = "\n".join(p.text for p in doc.passages)
+    assert "&#39;" not in text and "&lt;" not in text and "&amp;" not in text
+    assert "model's weights" in text
+    tex = [m.tex for p in doc.passages for m in p.math]
+    assert "Q(s, a) = r + \\gamma \\max_{a'} Q(s', a')" in tex
+    assert "x < y" in tex and "\\begin{matrix} 1 & 2 \\end{matrix}" in tex

@@ -75,3 +75,19 @@ def test_generic_headings_ignore_numbering_and_case() -> None:
     assert is_generic_heading("2. REFERENCES")
     assert is_generic_heading("Code:")
     assert not is_generic_heading("Codebook")
+
+
+def test_a_heading_mentioned_in_passing_is_not_an_entry() -> None:
+    """Round 2, item 1: "Rewards", "Environments", "Random", "Larger Network" and "Agent
+    Training" were entries because their text mentions the heading somewhere (as part of a
+    longer phrase, or inside an identifier). A section is an entry when its text defines the
+    heading: a sentence opens with it, ends on it after "is", or states it as a name or as an
+    acronym with its expansion."""
+    from grimoire.readers import markdown
+    from tests.readers.golden.cases import INPUTS
+
+    path = INPUTS / "sections_mentioned_not_defined.md"
+    (doc,) = markdown.read(path.read_bytes(), str(path))
+    sections = {e.term for e in doc.entries if e.reason}
+    assert sections == {"Dropout", "Thompson Sampling", "HMMs", "Ordinary Least Squares", "MAE"}
+    assert all("defines it" in (e.reason or "") for e in doc.entries if e.reason)

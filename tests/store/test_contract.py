@@ -345,3 +345,25 @@ def test_same_corpus_same_store_on_both_engines(
     for a, b in zip(sqlite, postgres, strict=True):
         assert a == b
     assert "Nul inside a word." in [t for _, t in sqlite[3]]
+
+
+def test_tag_and_folder_filters_take_their_text_literally(store: Store, tmp_path: Path) -> None:
+    """`_` and `%` in a tag or a folder are themselves, not LIKE wildcards, on both engines;
+    a nested tag (`ml/nlp`) is found by its parent (`ml`)."""
+    write_vault(tmp_path / "a_b", 2, "under", tag="ml_x")
+    write_vault(tmp_path / "axb", 2, "plain", tag="mlyx/deep")
+    write_vault(tmp_path / "pct", 1, "nested", tag="ML/nlp")
+    ingest(store, [tmp_path / "a_b", tmp_path / "axb", tmp_path / "pct"], workers=1)
+
+    def paths(filters: Filters) -> set[str]:
+        docs = store.filtered_documents(filters)
+        return {s.path.split("/")[-2] for s in store.sources()
+                if store.filtered_documents(Filters(source=s.path)) & docs}
+
+    assert paths(Filters(tag="ml_x")) == {"a_b"}
+    assert paths(Filters(tag="ml_x/deep")) == set()
+    assert paths(Filters(tag="mlyx")) == {"axb"}
+    assert paths(Filters(tag="#ml")) == {"pct"}
+    assert paths(Filters(tag="ml%")) == set()
+    assert paths(Filters(source=str(tmp_path / "a_b"))) == {"a_b"}
+    assert paths(Filters(source=str(tmp_path / "a%"))) == set()

@@ -1,4 +1,4 @@
-"""The full-text rows the store writes in bulk (schema 5) are those the old triggers wrote."""
+"""The full-text rows the store writes in bulk (`FTS_BY_STORE`) are those the old triggers wrote."""
 
 from __future__ import annotations
 
@@ -43,15 +43,16 @@ def test_an_old_database_is_upgraded_and_indexes_new_notes(seeds: Path, tmp_path
     import re
     import sqlite3
 
+    from grimoire.store.sqlite import FTS_BY_STORE, MIGRATIONS
     from grimoire.store.sqlite_search import SEARCH_SCHEMA
 
     db = tmp_path / "old.db"
     with grimoire.open(db):
         pass
-    conn = sqlite3.connect(db)  # back to schema 4: the insert triggers as they were
+    conn = sqlite3.connect(db)  # back to the schema before: the insert triggers as they were
     for trigger in re.findall(r"CREATE TRIGGER \w+_insert .*?END;", SEARCH_SCHEMA, re.S):
         conn.execute(trigger)
-    conn.execute("PRAGMA user_version = 4")
+    conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(FTS_BY_STORE)}")
     conn.commit()
     names = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%insert'"
     assert len(conn.execute(names).fetchall()) == 2

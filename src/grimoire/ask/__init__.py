@@ -20,9 +20,11 @@ from grimoire.ask.extractive import (
     DEFINITION,
     Question,
     Scored,
+    asked_words,
     choose,
     conflict,
     content_words,
+    named_words,
     score_sentences,
     stem,
     weigh,
@@ -120,16 +122,30 @@ def subject_missing(question: str, best: Scored) -> bool:
     return not want <= have
 
 
+def named_but_empty(question: str, evidence: Evidence) -> bool:
+    """The passages whose heading or concept the question names most closely hold no
+    answer (a heading with nothing under it, or only "Be the first to contribute!"): the
+    notes name the subject but say nothing about it."""
+    asked = asked_words(question)
+    named = [(named_words(c, asked), c.passage_id) for c in evidence.candidates]
+    closest = max((n for n, _ in named), default=0)
+    if closest == 0:
+        return False
+    with_text = {s.candidate.passage_id for s in evidence.sentences}
+    return all(pid not in with_text for n, pid in named if n == closest)
+
+
 def silent(searcher: Searcher, question: str, evidence: Evidence,
            threshold: float = ABSTAIN_BELOW) -> bool:
     """True when the notes do not answer: the best sentence scores too low, the question
-    names something no passage holds, or it asks what X is and the best sentence is not
-    about X."""
+    names something no passage holds, it asks what X is and the best sentence is not about
+    X, or the notes name X with nothing under it."""
     if not evidence.sentences or evidence.best < threshold:
         return True
     if unknown_names(searcher.store, question):
         return True
-    return subject_missing(question, evidence.sentences[0])
+    return subject_missing(question, evidence.sentences[0]) or named_but_empty(question,
+                                                                               evidence)
 
 
 def ask(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from grimoire.ask.retrieve import Candidate
-from grimoire.ask.sentences import mask, split_sentences, strip_list_marker
+from grimoire.ask.sentences import Sentence, mask, split_sentences, strip_list_marker
 from grimoire.names import normalize
 
 _WORD = re.compile(r"\w+")
@@ -44,8 +44,13 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # A line that points elsewhere or lists sources does not answer anything.
 _NOT_ANSWER = re.compile(
     r"^\s*(?:see also|see:?\s|see \[|more at|contrast with|related|references?|sources?|"
-    r"from:|\(from|image:|\[image|click the icon)", re.IGNORECASE)
+    r"from:|\(from|image:|\[image|click the icon|"
+    # A placeholder under a heading with no text yet ("Be the first to contribute!").
+    r"be the first to (?:contribute|write)|to ?do\b|tbd\b|coming soon|"
+    r"this (?:page|section|article) is a stub)", re.IGNORECASE)
 _URLISH = re.compile(r"https?://\S+")
+# A heading line or a list of links is never joined to the sentence after it.
+_LEADER = re.compile(r"^\s*(?:#|see\b|\[)", re.IGNORECASE)
 
 
 def stem(word: str) -> str:
@@ -55,6 +60,9 @@ def stem(word: str) -> str:
         if len(w) > len(suffix) + 3 and w.endswith(suffix):
             w = w[: -len(suffix)]
             break
+    # "encode" meets "encoded" and "encoding" ("encod").
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
     return w[:6]
 
 
@@ -122,6 +130,32 @@ def _answerable(text: str) -> bool:
     return not (body.startswith("#") or body.endswith(":"))
 
 
+SHORT = 5  # a sentence of fewer words is read with the next one
+
+
+def _units(text: str, heads: set[str]) -> list[Sentence]:
+    """The passage's sentences without its headings (`heads`, normalised), a very short one
+    joined to the next: "Also called sensitivity." or a run-in heading ("Social networks as
+    graphs.") answers nothing alone."""
+    out: list[Sentence] = []
+    pending: Sentence | None = None
+    for s in split_sentences(text):
+        if pending is None and normalize(strip_list_marker(s.text)) in heads:
+            continue
+        if pending is not None:
+            s = Sentence(" ".join(text[pending.start : s.end].split()), pending.start, s.end)
+            pending = None
+        body = strip_list_marker(s.text)
+        if (len(_WORD.findall(body)) < SHORT and "$" not in body and not body.endswith(":")
+                and not _LEADER.match(body)):
+            pending = s
+            continue
+        out.append(s)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
 def score_sentences(
     q: Question,
     candidates: Sequence[Candidate],
@@ -131,25 +165,28 @@ def score_sentences(
     """Every answer-worthy sentence of the candidates, best first."""
     scored: list[Scored] = []
     total = q.total
-    asked = f" {' '.join(normalize(w) for w in _WORD.findall(q.text))} "
+    asked = asked_words(q.text)
     definition = bool(DEFINITION.match(q.text))
+    formula = bool(FORMULA.search(q.text))
     for cand in candidates:
         context = {stem(w) for w in _WORD.findall(
             " ".join([cand.concept or "", cand.title, *cand.heading_path]))}
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
-        about = any(f" {n} " in asked for n in _name_forms(cand))
-        for i, s in enumerate(split_sentences(cand.text)):
+        about = names(cand, asked)
+        for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
             if not _answerable(text) or normalize(text) in heads:
                 continue
             have = {stem(w) for w in _WORD.findall(text)}
             hit = frozenset(t for t in q.stems if t in have)
             ctx = sum(q.stems[t] for t in q.stems if t not in have and t in context)
-            cov = min(1.0, (sum(q.stems[t] for t in hit) + 0.7 * ctx) / total)
+            share = ABOUT_CONTEXT if about else CONTEXT
+            cov = min(1.0, (sum(q.stems[t] for t in hit) + share * ctx) / total)
             n_words = len(_WORD.findall(text))
             if n_words > 90:
                 cov *= 0.85
             bonus = _about_bonus(about, definition, i)
+            bonus += _formula_bonus(formula, text)
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
                                  0.85 * cov + 0.15 * cand.prior + bonus, hit, about))
     scored.sort(key=lambda s: -s.score)
@@ -160,13 +197,15 @@ def score_sentences(
         rescored = [
             Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage,
                    float(sim), 0.6 * s.coverage + 0.3 * max(0.0, float(sim))
-                   + 0.1 * s.candidate.prior + _about_bonus(s.about, definition, s.index),
+                   + 0.1 * s.candidate.prior + _about_bonus(s.about, definition, s.index)
+                   + _formula_bonus(formula, s.text),
                    s.terms, s.about)
             for s, sim in zip(top, sims, strict=True)
         ]
         rest = [Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage, 0.0,
                        0.6 * s.coverage + 0.1 * s.candidate.prior
-                       + _about_bonus(s.about, definition, s.index), s.terms, s.about)
+                       + _about_bonus(s.about, definition, s.index)
+                       + _formula_bonus(formula, s.text), s.terms, s.about)
                 for s in scored[semantic_top:]]
         scored = sorted(rescored + rest, key=lambda s: -s.score)
     return scored
@@ -180,13 +219,46 @@ DEFINITION = re.compile(
     r"(?:\s+(?:mean|stand\s+for))?\s*\??\s*$",
     re.IGNORECASE)
 ABOUT_BONUS = 0.05  # the passage is about what the question names
+# How much a question word found only in the passage's concept, title or heading counts: more
+# when the question names that concept (the crash blossom entry's "A sentence or phrase with
+# an ambiguous meaning." answers "what is a crash blossom?" without naming it).
+CONTEXT = 0.7
+ABOUT_CONTEXT = 0.85
 FIRST_BONUS = 0.07  # ... and this is its first sentence, asked for a definition
+
+
+# The question asks for a formula: a sentence that displays one answers it better than one
+# that only talks about it.
+FORMULA = re.compile(r"\b(?:formula|equation|calculat\w*|comput\w*|update rule)\b",
+                     re.IGNORECASE)
+_DISPLAYED = re.compile(r"\$\$|\\\[|\$[^$]*=[^$]*\$")
+FORMULA_BONUS = 0.1
+
+
+def _formula_bonus(formula: bool, text: str) -> float:
+    return FORMULA_BONUS if formula and _DISPLAYED.search(text) else 0.0
 
 
 def _about_bonus(about: bool, definition: bool, index: int) -> float:
     if not about:
         return 0.0
     return ABOUT_BONUS + (FIRST_BONUS if definition and index == 0 else 0.0)
+
+
+def asked_words(question: str) -> str:
+    """The question's words, normalised and padded, for `names`."""
+    return f" {' '.join(normalize(w) for w in _WORD.findall(question))} "
+
+
+def names(cand: Candidate, asked: str) -> bool:
+    """True when the question (`asked_words`) names the passage's concept, title or heading."""
+    return named_words(cand, asked) > 0
+
+
+def named_words(cand: Candidate, asked: str) -> int:
+    """The words of the longest of the passage's names that the question names (0: none);
+    "Nesterov momentum" names its own heading more closely than the "Momentum" one."""
+    return max((len(n.split()) for n in _name_forms(cand) if f" {n} " in asked), default=0)
 
 
 def _name_forms(cand: Candidate) -> set[str]:

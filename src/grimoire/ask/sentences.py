@@ -97,11 +97,18 @@ def split_sentences(text: str) -> list[Sentence]:
     return _join_lead_ins(out, text)
 
 
+_DISPLAY = re.compile(r"^(?:\$\$|\\\[)")
+
+
 def _join_lead_ins(sentences: list[Sentence], text: str) -> list[Sentence]:
-    """A sentence that ends with ':' introduces the next one; keep them together."""
+    """A sentence that ends with ':' introduces the next one, and so does one left open
+    before a displayed formula ("then the perplexity of $X$ is," + `$$...$$`); keep them
+    together."""
     out: list[Sentence] = []
     for s in sentences:
-        if out and out[-1].text.endswith(":") and len(out[-1].text) < 200:
+        lead = out[-1].text if out else ""
+        if out and len(lead) < 200 and (lead.endswith(":") or (
+                _DISPLAY.match(s.text) and not lead.endswith((".", "!", "?", "$$")))):
             prev = out.pop()
             s = Sentence(_SPACE.sub(" ", text[prev.start : s.end].strip()), prev.start, s.end)
         out.append(s)

@@ -14,6 +14,7 @@ from grimoire.duplicates import near_duplicates
 from grimoire.lint.arithmetic import find_claims
 from grimoire.lint.latex import latex_problems
 from grimoire.model import Math, Span
+from grimoire.readers.sections import PAGE_REASONS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
 
@@ -70,6 +71,8 @@ def entry_findings(store: Store) -> Iterator[Finding]:
         if e.redirect:
             continue
         if not e.definition.strip() and not e.glosses:
+            if e.reason in PAGE_REASONS:
+                continue  # a page or note that opens with a section: its sections speak
             yield Finding("empty", f"entry {e.term!r} has no definition", e.span)
         elif _SEE_ONLY.match(e.definition):
             yield Finding(

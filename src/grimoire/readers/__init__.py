@@ -15,6 +15,7 @@ from grimoire.model import Document
 from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
 from grimoire.readers.base import Reader, ReadOptions, decode
 from grimoire.readers.markdown import obsidian
+from grimoire.readers.sections import add_page_entry
 
 # org before obsidian: `#+TITLE:` is stronger evidence than `[[links]]`, which both share.
 READERS: tuple[Reader, ...] = (
@@ -78,6 +79,18 @@ def streaming_reader(path: str, head: bytes, forced: str | None = None) -> Strea
     return None
 
 
+def read_file(format: str, data: bytes, path: str) -> list[Document]:
+    """The documents of one file read by the reader called `format`, each findable by its
+    title (`sections.add_page_entry`)."""
+    return [add_page_entry(doc) for doc in by_name(format).read(data, path)]
+
+
+def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Document]:
+    """`read_file` for a file read as a stream (`StreamReader.stream`)."""
+    for doc in reader.stream(file, path):
+        yield add_page_entry(doc)
+
+
 def sniff_head(data: bytes, path: str) -> str:
     """The decoded start of a file, for `detect`."""
     return decode(data[:SNIFF_BYTES], path)
@@ -100,5 +113,6 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
 
 __all__ = [
     "GENERIC_EXTENSIONS", "READERS", "STREAMING", "ReadOptions", "Reader", "StreamReader",
-    "binary_reader", "by_name", "detect", "sniff_head", "streaming_reader",
+    "binary_reader", "by_name", "detect", "read_file", "sniff_head", "stream_file",
+    "streaming_reader",
 ]

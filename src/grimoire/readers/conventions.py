@@ -53,6 +53,28 @@ _NUMBERING = re.compile(
 _TRAILING = re.compile(r"[\s:.;,¶#§]+$")
 
 
+# Character references as HTML exports write them: numeric, and the few named ones that an
+# exporter escapes. None of them is TeX (`&` aligns, `#` is a macro parameter), so inside math
+# they are always the exporter's escaping of the character (`s&#39;` is s').
+_CHAR_REF = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos|nbsp));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'", "nbsp": " "}
+
+
+def unescape_refs(text: str) -> str:
+    """`text` with HTML character references replaced by their characters (see `_CHAR_REF`);
+    other text, and references to no valid character, stay as they are."""
+    if "&" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(3):
+            return _NAMED[m.group(3)]
+        code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        return chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else m.group(0)
+
+    return _CHAR_REF.sub(one, text)
+
+
 def heading_key(title: str) -> str:
     """A heading as compared here: numbering, trailing punctuation and case dropped."""
     text = " ".join(title.split())
@@ -81,4 +103,5 @@ __all__ = [
     "heading_key",
     "is_generic_heading",
     "is_see_also_heading",
+    "unescape_refs",
 ]

@@ -11,9 +11,17 @@ writes which of them decided it into `Entry.reason`:
 - it is not the page's own title, and lies outside every entry the reader already found;
 - prose sits directly under it (paragraphs or math, at least `MIN_PROSE` characters; a
   section holding only a list is an index of links, not a definition);
-- and the evidence that it defines its heading is one of: the prose names the heading (its
-  words, or the acronym or expansion it states) in its first sentences; or it is one of at
-  least three parallel sections of one parent of which most name their own heading.
+- and the evidence that it defines its heading is one of: a sentence of its lead opens with
+  the heading as its subject ("Weights are ...", "The chain rule is ...", "In a graph-level
+  task, ..."), or the lead states it as a name ("called X", "X (ACR)", "(X)"); or it is one
+  of at least three parallel sections of one parent of which most define their heading so,
+  and its own lead does not mention the heading without defining it ("Huber" over "Typically
+  used for regression" is a definition in a list of loss functions; "Random" over "we can
+  make a random acquisition function" is about something else).
+
+A heading merely mentioned in passing ("Rewards" over "trainer-owned rewards are ...",
+"Agent Training" over "GRPO supports agent training"), or used as a word of another phrase
+("Random" over "a random acquisition function"), is a part of a page, not a definition.
 
 An entry covers its section up to the next section that is an entry, so "Pros"/"Cons" and
 "Code" subsections belong to the entry above them. A section entry's links are its
@@ -28,13 +36,14 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from grimoire.model import Document, Entry, Image, Link, Math, Passage, Span
-from grimoire.names import normalize, term_names
-from grimoire.readers.conventions import is_generic_heading, is_see_also_heading
+from grimoire.names import is_abbreviation, normalize, term_names
+from grimoire.readers.conventions import WORD, is_generic_heading, is_see_also_heading
 
 MAX_WORDS = 6
 MAX_CHARS = 60
 MIN_PROSE = 40
 LEAD_CHARS = 400  # how far into the prose the heading must be named
+DEFINE_CHARS = 600  # how far into the prose a sentence may define it
 MIN_PARALLEL = 3
 
 # Lists do not count as prose: a section holding only a list of links or papers is an index.
@@ -44,7 +53,14 @@ _PHRASE_WORDS = frozenset(
     {"a", "an", "the", "your", "our", "my", "this", "these", "those", "with", "from", "into",
      "using", "how", "what", "why", "when", "where", "which", "who", "vs", "versus", "is",
      "are", "can", "do", "does", "should", "will", "you", "we", "i", "it", "let's", "lets",
-     "over"}
+     "over", "in", "on", "behind", "about", "between", "for", "to", "at"}
+)
+# First words that judge or sort rather than name ("Useful properties", "Common parameters").
+_EVALUATIVE = frozenset(
+    {"useful", "common", "other", "some", "more", "basic", "important", "additional",
+     "further", "general", "key", "main", "final", "simple", "advanced", "practical", "larger",
+     "smaller", "bigger", "better", "best", "new", "old", "first", "second", "next", "last",
+     "few", "many", "several", "various", "different", "similar", "typical", "quick"}
 )
 # First words of instructions, as documentation headings write them ("Load the model").
 _IMPERATIVES = frozenset(
@@ -82,11 +98,139 @@ def name_shaped(heading: str) -> str | None:
         return "a phrase, not a name"
     if len(words) > 1 and lowered[0] in _IMPERATIVES:
         return "an instruction"
+    if len(words) > 1 and lowered[0] in _EVALUATIVE:
+        return "a description, not a name"
+    if "$" in text or "\\(" in text:
+        return "holds a formula"
     return None
 
 
 def _names_of(heading: str) -> list[str]:
     return [n.name for n in term_names(heading) if n.strength >= 2] or [heading]
+
+
+# Words that may open a defining sentence before the name: "The chain rule", "In a task".
+# Not "this" or "our": "This GNN playground ..." refers back to something already introduced.
+_LEADERS = frozenset({"the", "a", "an", "in"})
+_ARTICLES = frozenset({"the", "a", "an"})
+_NAMING = (("called",), ("named",), ("termed",), ("known", "as"), ("aka",), ("stands", "for"),
+           ("short", "for"))
+# What follows a name that a clause defines: "..., the partial derivative is ..."
+_DEFINING = frozenset({"is", "are", "was", "refers", "means", "denotes", "describes",
+                       "represents", "consists", "stands", "measures", "computes"})
+_SENTENCES = re.compile(r"(?<=[.!?:;])\s+|\n+")
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*s?$")
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, casefolded; an identifier (`reward_weights`, `environment_factory`) stays one
+    word, so that code named in a sentence never reads as the heading's name."""
+    return WORD.findall(text.casefold())
+
+
+def _same_word(name: str, seen: str) -> bool:
+    """One word of a name as a sentence writes it: plural, possessive or a shared stem
+    ("ensembling" / "ensemble")."""
+    if name == seen:
+        return True
+    short, long = sorted((name, seen), key=len)
+    if long in (short + "s", short + "es"):
+        return True
+    common = len(short) if long.startswith(short) else next(
+        i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y)
+    return common >= 5 and common >= len(short) - 2 and len(long) - common <= 3
+
+
+def _matches(words: list[str], k: int, name: list[str]) -> bool:
+    if k < 0 or k + len(name) > len(words):
+        return False
+    return all(a == b for a, b in zip(name[:-1], words[k:k + len(name) - 1], strict=True)) and \
+        _same_word(name[-1], words[k + len(name) - 1])
+
+
+def _opens_with(words: list[str], name: list[str]) -> bool:
+    """The words open with the name, after at most two leaders ("In a") and one modifier
+    after a leader ("The VAE loss function")."""
+    starts, skip = [0], 0
+    while skip < len(words) - 1 and skip < 2 and words[skip] in _LEADERS:
+        skip += 1
+        starts.append(skip)
+    if skip:
+        starts.append(skip + 1)
+    return any(_matches(words, k, name) for k in starts)
+
+
+def _defines(heading: str, prose: str) -> bool:
+    """Whether the lead of `prose` defines the heading (see the module docstring): a sentence
+    opens with it; a clause opens with it and defines it ("..., the partial derivative is");
+    a sentence ends on it after "is" ("Another one is Thompson Sampling."); or the lead states
+    it as a name ("called X", "stands for X", "X (ACR)", "(X)", an acronym and its expansion).
+    """
+    names = [t for n in term_names(heading) if (t := _tokens(n.name))]
+    acronyms = [w for n in term_names(heading) for w in n.name.split() if _ACRONYM.match(w)]
+    lead = prose[:DEFINE_CHARS]
+    for sentence in _SENTENCES.split(lead):
+        words = _tokens(sentence)
+        if not words:
+            continue
+        for name in names:
+            if _opens_with(words, name):
+                return True
+            for clause in sentence.split(",")[1:]:
+                cw = _tokens(clause)
+                if _opens_with(cw, name) and (len(cw) == len(name) or any(
+                        w in _DEFINING for w in cw[len(name):len(name) + 3])
+                        or _proper(heading, clause)):
+                    return True
+            for k in range(len(words)):
+                if not _matches(words, k, name):
+                    continue
+                before = tuple(words[max(0, k - 2):k])
+                if any(before[-len(cue):] == cue for cue in _NAMING):
+                    return True
+                tail = words[k + len(name):]
+                if not tail and (before[-1:] in (("is",), ("are",)) or (
+                        before[-1:] and before[-1] in _ARTICLES and before[:1] in (("is",),
+                                                                                  ("are",)))):
+                    return True
+        if _acronym_defined(sentence, heading, acronyms):
+            return True
+    # The heading itself in brackets after its expansion: "Hidden Markov Model (HMM)"
+    own = _tokens(heading)
+    return any(
+        len(inner) == len(own) and _matches(inner, 0, own)
+        for inner in (_tokens(m) for m in re.findall(r"\(([^()]{1,60})\)", lead))
+    )
+
+
+def _proper(heading: str, clause: str) -> bool:
+    """A clause that opens with the heading as the heading writes it, capitals and all
+    (", Momentum takes past gradients into account"): a name as the subject."""
+    return heading != heading.lower() and clause.lstrip().startswith(heading)
+
+
+def _acronym_defined(sentence: str, heading: str, acronyms: list[str]) -> bool:
+    """A sentence that opens with the heading's acronym ("OLS is ..." under "Ordinary Least
+    Squares"), or with the expansion of the acronym that is the heading ("Mean Absolute Error,
+    or L1 loss" under "MAE"; "... stands for Rectified Linear Units" under "ReLU")."""
+    raw = WORD.findall(sentence)
+    if not raw:
+        return False
+    if _ACRONYM.match(raw[0]) and len(heading.split()) > 1 and is_abbreviation(raw[0], heading) \
+            and len(raw[0].rstrip("s")) >= len(heading.split()) - 1:
+        return True
+    low = [w.casefold() for w in raw]
+    for acronym in acronyms:
+        n = len(acronym.rstrip("s"))
+        starts = [0] + [k + 2 for k in range(len(low) - 1)
+                        if (low[k], low[k + 1]) in (("stands", "for"), ("short", "for"))]
+        for k in starts:
+            for j in range(2, n + 2):
+                run = raw[k:k + j]
+                if len(run) == j and run[0][:1].casefold() == acronym[0].casefold() and \
+                        is_abbreviation(acronym, " ".join(run)):
+                    return True
+    return False
 
 
 def _named_in(heading: str, prose: str) -> bool:
@@ -146,7 +290,8 @@ def add_section_entries(doc: Document) -> Document:
         if len(prose.strip()) >= MIN_PROSE:
             candidates[path] = prose
 
-    named = {path for path, prose in candidates.items() if _named_in(path[-1], prose)}
+    defined = {path for path, prose in candidates.items() if _defines(path[-1], prose)}
+    mentioned = {path for path, prose in candidates.items() if _named_in(path[-1], prose)}
     siblings: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for path in candidates:
         siblings[path[:-1]].append(path)
@@ -157,15 +302,16 @@ def add_section_entries(doc: Document) -> Document:
         n = len(heading.split())
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
         shape = f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''})"
-        if path in named:
-            reasons[path] = f"{shape}, whose text names it"
+        if path in defined:
+            reasons[path] = f"{shape}, whose text defines it"
             continue
         group = siblings[path[:-1]]
-        naming = sum(1 for g in group if g in named)
-        if len(group) >= MIN_PARALLEL and naming * 2 > len(group):
+        defining = sum(1 for g in group if g in defined)
+        if len(group) >= MIN_PARALLEL and defining * 2 > len(group) and \
+                path not in mentioned and not _gerund_phrase(heading):
             reasons[path] = (
-                f"{shape}, one of {len(group)} parallel sections of which {naming} "
-                "name their heading in their text"
+                f"{shape}, one of {len(group)} parallel sections of which {defining} "
+                "define their heading"
             )
 
     if not reasons:
@@ -182,6 +328,13 @@ def add_section_entries(doc: Document) -> Document:
         new.append(_entry(path[-1], run, reasons[path]))
     entries = sorted((*doc.entries, *new), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
+
+
+def _gerund_phrase(heading: str) -> bool:
+    """ "Computing probabilities", "Formalizing Bayesian Optimization": an activity over a
+    thing, not a name, unless the text defines it as one ("Learning rate is ...")."""
+    words = heading.split()
+    return len(words) > 1 and words[0].casefold().endswith("ing") and len(words[0]) > 5
 
 
 def _entry(term: str, run: list[Passage], reason: str) -> Entry:
@@ -201,4 +354,59 @@ def _entry(term: str, run: list[Passage], reason: str) -> Entry:
     )
 
 
-__all__ = ["add_section_entries", "name_shaped"]
+PAGE_REASON = "a page is named by its title"
+MAX_TITLE_WORDS = 14
+_NOT_A_TITLE = re.compile(r"://|www\.|;")
+# Why an entry stands for a whole page or note, not for a definition in it: such an entry may
+# have no text of its own.
+VAULT_PAGE_REASON = "a vault note is a page named by its file or title"
+PAGE_REASONS = frozenset({PAGE_REASON, VAULT_PAGE_REASON})
+_ID_TITLE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
+
+
+def add_page_entry(doc: Document) -> Document:
+    """`doc` with an entry named by its title when no entry of it has that name (round 2,
+    item 3): `show TITLE` finds every page, an HTML article, an rst page, a notebook or a PDF,
+    and a link to the page by its title leads to it.
+
+    The entry has no text of its own: a whole page is not a definition, and its text stays in
+    its passages, where search finds it as before (an entry's text weighs more there). It spans
+    the page's lead (its text before the first section), or line 1 when the page opens with a
+    section, so that it never swallows the page's section entries; lint does not call such an
+    entry empty. Titles that name no
+    thing are left alone: a part of a page ("Glossary"), a sentence (ending in ':' or '.',
+    or holding ';' or an address), an id, or over `MAX_TITLE_WORDS` words.
+    """
+    title = " ".join(doc.title.split())
+    key = normalize(title)
+    if not key or not doc.passages:
+        return doc
+    if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)):
+        return doc
+    if is_generic_heading(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
+            or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
+            or len(key) < 2:
+        return doc
+    taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
+
+    top = {(), (title,), (doc.title,), ("p. 1",)}  # a PDF's passages sit under their page
+    lead: list[Passage] = []
+    for p in doc.passages:
+        if p.heading_path not in top or any(s <= p.span.start_line <= e for s, e in taken):
+            break
+        if p.kind in _PROSE_KINDS and p.text.strip():
+            lead.append(p)  # code, lists and tables before the first section are not its text
+    first = doc.passages[0].span
+    # No text of its own: the lead stays the page's passages (found by search as they were),
+    # and the entry only makes the page findable by its title.
+    span = Span(first.path, lead[0].span.start_line, max(p.span.end_line for p in lead)) \
+        if lead else Span(first.path, 1, 1)
+    entry = Entry(term=title, definition="", span=span, reason=PAGE_REASON)
+    entries = sorted((*doc.entries, entry), key=lambda e: e.span.start_line)
+    return replace(doc, entries=tuple(entries))
+
+
+__all__ = [
+    "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON", "add_page_entry", "add_section_entries",
+    "name_shaped",
+]

@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 from grimoire.names import normalize, parse_term, term_names
@@ -121,20 +122,25 @@ def label_keys(link: LinkRow) -> set[str]:
     return {normalize(link.target), normalize(" ".join(link.label.split()))} - {""}
 
 
-def lookup_keys(link: LinkRow) -> set[str]:
+def lookup_keys(link: LinkRow) -> frozenset[str]:
     """Every name `resolve_links` may look a link up by."""
-    target = link.target.strip()
-    if link.kind == "url" or _SCHEME.match(target):
-        return set()
+    return _lookup_keys(link.target, link.kind)
+
+
+@lru_cache(maxsize=1 << 16)  # a store links to the same names again and again
+def _lookup_keys(target: str, kind: str) -> frozenset[str]:
+    target = target.strip()
+    if kind == "url" or _SCHEME.match(target):
+        return frozenset()
     name, norm = link_key(target)
     if not norm:
-        return set()
+        return frozenset()
     keys = {norm}
     keys.update(normalize(s.name) for s in term_names(name)[1:])
-    if link.kind == "label":
+    if kind == "label":
         keys.add(normalize(_label_words(name)))
     keys.discard("")
-    return keys
+    return frozenset(keys)
 
 
 def page_keys(path: str) -> set[str]:

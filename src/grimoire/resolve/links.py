@@ -1,7 +1,8 @@
 """Resolve each link to a concept, by any of its names, or record it as wanted.
 
 A link to an alias is a link to the concept, so backlinks and broken-link detection agree.
-Links out to the web are "external"; a link to a heading of its own page is "section"
+Links out to the web, and code references into API documentation that the notes do not
+define, are "external"; a link to a heading of its own page is "section"
 (the letter index of a glossary, `[[#Heading]]`); a name that two concepts claim equally
 (`LDA`) is "ambiguous" unless the linking page itself defines one of them.
 """
@@ -144,6 +145,15 @@ def resolve_links(
                                            doc_concepts.get(link.document_id))
             if status == "missing":
                 status = "section"
+        if status == "missing" and link.kind == "api":
+            # A code reference ([`BertModel`], [`~Trainer.train`]) points into a library's API
+            # documentation: it resolves to a concept of its name or its class when the notes
+            # define one (a `## DPOTrainer` section), and is otherwise external, never wanted.
+            owner = name.partition(".")[0]
+            if owner != name:
+                status, concept = index.lookup(normalize(owner), doc_concepts.get(link.document_id))
+            if status == "missing":
+                status = "external"
         if status == "missing" and norm in note_names:
             # A note that exists is a page, whatever kind of link names it (issue 10, 7).
             status = "document"

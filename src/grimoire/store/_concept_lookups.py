@@ -8,11 +8,10 @@ The SQL is what SQLite and PostgreSQL both accept; parameters are written `?` an
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
 
 from grimoire.codec import from_data
 from grimoire.model import ConceptId, Entry, Span
+from grimoire.store._rows import SharedReads
 from grimoire.store.records import (
     ConceptEntry,
     ConceptMatch,
@@ -27,12 +26,8 @@ from grimoire.store.records import (
 )
 
 
-class ConceptLookups:
+class ConceptLookups(SharedReads):
     """What the API reads about concepts, mixed into each engine's store."""
-
-    def _select(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Every row of `sql` (parameters written `?`)."""
-        raise NotImplementedError  # each engine's
 
     def concepts_named(self, norm: str) -> list[ConceptMatch]:
         """Every concept with this name, strongest first."""

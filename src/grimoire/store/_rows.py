@@ -8,7 +8,7 @@ from typing import Any
 
 from grimoire.codec import from_data
 from grimoire.model import Entry, Problem, Span
-from grimoire.store.records import SourceRecord, Stats, StoredEntry
+from grimoire.store.records import Filters, SourceRecord, Stats, StoredEntry
 
 SOURCE_SELECT = """
     SELECT s.path, s.status, s.format, s.reason, s.sha256, s.size, s.root, s.problems,
@@ -37,6 +37,11 @@ def stored_entry(row: Any) -> StoredEntry:
     entry_id, data, fmt, title = row
     return StoredEntry(id=int(entry_id), entry=from_data(Entry, json.loads(data)), format=fmt,
                        document_title=title)
+
+
+def like_escaped(text: str) -> str:
+    """`text` for a LIKE pattern with ESCAPE '\\': its own % and _ match only themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def entry_at(entries: list[tuple[int, int, int]], span: Span) -> int | None:
@@ -77,3 +82,70 @@ def stats(rows: Callable[[str], Sequence[Sequence[Any]]]) -> Stats:
         failed=count("SELECT count(*) FROM sources WHERE status = 'failed'"),
         by_format=by_format,
     )
+
+
+class SharedReads:
+    """Reads both engines answer with the same SQL (parameters written `?`), mixed into each
+    store; each engine's `_select` runs it in its own terms."""
+
+    # Whether document `d` has a tag (its first parameter) or one below it (its second, a
+    # LIKE pattern): each engine reads the JSON list of tags its own way.
+    _HAS_TAG: str
+
+    def _select(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of `sql`."""
+        raise NotImplementedError  # each engine's
+
+    def filtered_documents(self, filters: Filters) -> set[int]:
+        """Ids of the documents that pass `filters`."""
+        where: list[str] = []
+        args: list[Any] = []
+        if filters.source is not None:
+            prefix = filters.source.rstrip("/")
+            where.append("(s.path = ? OR s.path LIKE ? ESCAPE '\\' OR s.root = ?)")
+            args += [prefix, like_escaped(prefix) + "/%", prefix]
+        if filters.format is not None:
+            where.append("d.format = ?")
+            args.append(filters.format)
+        if filters.tag is not None:
+            tag = filters.tag.lstrip("#").casefold()
+            where.append(self._HAS_TAG)
+            args += [tag, like_escaped(tag) + "/%"]
+        sql = "SELECT d.id FROM documents d JOIN sources s ON d.source_id = s.id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return {int(r[0]) for r in self._select(sql, args)}
+
+    def source(self, path: str) -> SourceRecord | None:
+        rows = self._select(SOURCE_SELECT + " WHERE s.path = ?", (path,))
+        return source_record(rows[0]) if rows else None
+
+    def sources(self, *, root: str | None = None, failed: bool = False) -> list[SourceRecord]:
+        where: list[str] = []
+        args: list[Any] = []
+        if root is not None:
+            where.append("s.root = ?")
+            args.append(root)
+        if failed:
+            where.append("s.status = 'failed'")
+        clause = " WHERE " + " AND ".join(where) if where else ""
+        return [source_record(r)
+                for r in self._select(SOURCE_SELECT + clause + " ORDER BY s.path", args)]
+
+    def source_roots(self) -> list[str]:
+        """Every folder (or file) given to ingest: where grimoire.toml may live."""
+        return [str(r) for (r,) in self._select(
+            "SELECT DISTINCT root FROM sources WHERE root IS NOT NULL ORDER BY root")]
+
+    def entries_named(self, norm: str) -> list[StoredEntry]:
+        return [stored_entry(r) for r in self._select(
+            ENTRY_SELECT + " WHERE e.id IN (SELECT entry_id FROM entry_names WHERE norm = ?)"
+            " ORDER BY s.path, e.start_line, e.id", (norm,))]
+
+    def entry_names(self) -> list[tuple[str, str]]:
+        """(normalised name, display name) for every entry term and alias."""
+        return [(norm, name) for norm, name in self._select(
+            "SELECT DISTINCT norm, name FROM entry_names ORDER BY norm, name")]
+
+    def stats(self) -> Stats:
+        return stats(self._select)

@@ -26,8 +26,8 @@ import numpy as np
 from grimoire.store.records import Scored
 
 EXACT_UP_TO = 20_000  # vectors; up to here float32 and every vector scored exactly
-POOL_MIN = 2_000  # vectors scored in int8 after the Hamming pass, at least
-POOL_SHARE = 250  # ... and one in this many of the store (4,000 at 1M)
+POOL_MIN = 8_000  # vectors scored in int8 after the Hamming pass, at least
+POOL_SHARE = 100  # ... and one in this many of the store (10,000 at 1M)
 CHUNK = 16_384  # rows converted at a time while loading (bounds the transient memory)
 
 
@@ -141,11 +141,11 @@ class VectorScan:
         if self.matrix is not None:
             pool = np.flatnonzero(keep) if keep is not None else None
             rows = self.matrix if pool is None else self.matrix[pool]
-            scores = rows @ q
+            scores = _dot(rows, q)
         else:
             pool = self._hamming_pool(q, keep)
             assert self.codes is not None and self.scales is not None
-            scores = (self.codes[pool].astype(np.float32) @ q) * self.scales[pool]
+            scores = _dot(self.codes[pool], q) * self.scales[pool]
         out: tuple[list[Scored], list[Scored]] = ([], [])
         kinds = self.kinds if pool is None else self.kinds[pool]
         for kind in (0, 1):
@@ -184,6 +184,13 @@ class VectorScan:
         if len(pool) > 2 * want:
             pool = pool[np.argpartition(distance[pool], want - 1)[:want]]
         return pool
+
+
+def _dot(rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """rows @ q in float32, without BLAS: OpenBLAS starts a thread per core for a product this
+    small, and on a busy machine waiting for them costs 10x the product (bench/README.md)."""
+    out: np.ndarray = np.einsum("ij,j->i", rows, q, dtype=np.float32, casting="unsafe")
+    return out
 
 
 def _sign_bits(rows: np.ndarray, words: int) -> np.ndarray:

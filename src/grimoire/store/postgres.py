@@ -34,11 +34,10 @@ from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
-from grimoire.store import _rows
-from grimoire.store._rows import ENTRY_SELECT, SOURCE_SELECT, entry_at, source_record, stored_entry
+from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import MIGRATIONS
-from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
+from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 
 _LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1", "GRM2")
 LOCK_RESOLVE = 0x47524D32
@@ -253,26 +252,6 @@ class PostgresStore(PostgresQueries):
 
     # -- sources ---------------------------------------------------------------------------
 
-    def source(self, path: str) -> SourceRecord | None:
-        row = self._one(SOURCE_SELECT + " WHERE s.path = %s", (path,))
-        return source_record(row) if row else None
-
-    def sources(self, *, root: str | None = None, failed: bool = False) -> list[SourceRecord]:
-        where: list[str] = []
-        args: list[Any] = []
-        if root is not None:
-            where.append("s.root = %s")
-            args.append(root)
-        if failed:
-            where.append("s.status = 'failed'")
-        clause = " WHERE " + " AND ".join(where) if where else ""
-        rows = self._all(SOURCE_SELECT + clause + " ORDER BY s.path", args)
-        return [source_record(r) for r in rows]
-
-    def source_roots(self) -> list[str]:
-        return [r[0] for r in self._all(
-            "SELECT DISTINCT root FROM sources WHERE root IS NOT NULL ORDER BY root")]
-
     def mark_source(self, record: SourceRecord) -> None:
         with self.transaction() as c:
             c.execute(
@@ -311,22 +290,6 @@ class PostgresStore(PostgresQueries):
         rows = self._all(ENTRY_SELECT + " ORDER BY e.norm, s.path, e.start_line, e.id")
         for row in rows:
             yield stored_entry(row)
-
-    def entries_named(self, norm: str) -> list[StoredEntry]:
-        rows = self._all(
-            ENTRY_SELECT
-            + " WHERE e.id IN (SELECT entry_id FROM entry_names WHERE norm = %s)"
-            + " ORDER BY s.path, e.start_line, e.id",
-            (norm,),
-        )
-        return [stored_entry(r) for r in rows]
-
-    def entry_names(self) -> list[tuple[str, str]]:
-        return [(a, b) for a, b in self._all(
-            "SELECT DISTINCT norm, name FROM entry_names ORDER BY norm, name")]
-
-    def stats(self) -> Stats:
-        return _rows.stats(self._all)
 
     def passages(self) -> Iterator[PassageMarks]:
         rows = self._all(

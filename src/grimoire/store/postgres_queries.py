@@ -27,7 +27,6 @@ from grimoire.store.records import (
     ConceptEdge,
     EmbedUnit,
     EntryRow,
-    Filters,
     HeadingRow,
     LinkRow,
     NameRow,
@@ -105,6 +104,9 @@ class PostgresQueries(ConceptLookups):
     def transaction(self) -> AbstractContextManager[psycopg.Connection[Any]]:
         raise NotImplementedError  # PostgresStore's
 
+    _HAS_TAG = ("EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.tags::jsonb) t(v)"
+                " WHERE lower(ltrim(t.v, '#')) = ? OR lower(ltrim(t.v, '#')) LIKE ? ESCAPE '\\')")
+
     def _select(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self._all(sql.replace("?", "%s"), args)
 
@@ -173,30 +175,6 @@ class PostgresQueries(ConceptLookups):
         names, body = weights
         return self._fts("entries", rank_weights(names, body, body, body), query, limit,
                          documents)
-
-    def filtered_documents(self, filters: Filters) -> set[int]:
-        where: list[str] = []
-        args: list[Any] = []
-        if filters.source is not None:
-            prefix = filters.source.rstrip("/")
-            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append("(s.path = %s OR s.path LIKE %s OR s.root = %s)")
-            args += [prefix, escaped + "/%", prefix]
-        if filters.format is not None:
-            where.append("d.format = %s")
-            args.append(filters.format)
-        if filters.tag is not None:
-            tag = filters.tag.lstrip("#").casefold()
-            where.append(
-                "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.tags::jsonb) t(v)"
-                " WHERE lower(ltrim(t.v, '#')) = %s OR lower(ltrim(t.v, '#')) LIKE %s)"
-            )
-            args += [tag, tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                     + "/%"]
-        sql = "SELECT d.id FROM documents d JOIN sources s ON d.source_id = s.id"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return {int(r[0]) for r in self._all(sql, args)}
 
     def common_terms(self, terms: Sequence[str], limit: int) -> set[str]:
         out = set()

@@ -15,10 +15,9 @@ from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Entry, Link, Span
 from grimoire.names import normalize
-from grimoire.store import _rows
-from grimoire.store._rows import ENTRY_SELECT, SOURCE_SELECT, entry_at, source_record, stored_entry
+from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
 from grimoire.store.base import DAMAGED
-from grimoire.store.records import TABLES, PassageMarks, SourceRecord, Stats, StoredEntry
+from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
 from grimoire.store.sqlite_resolve_state import RESOLVE_STATE_SCHEMA, ResolveStateSQL
@@ -383,21 +382,6 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL):
 
     # -- sources --------------------------------------------------------------------------
 
-    def source(self, path: str) -> SourceRecord | None:
-        row = self.conn.execute(SOURCE_SELECT + " WHERE s.path = ?", (path,)).fetchone()
-        return source_record(row) if row else None
-
-    def sources(self, *, root: str | None = None, failed: bool = False) -> list[SourceRecord]:
-        where, args = [], []
-        if root is not None:
-            where.append("s.root = ?")
-            args.append(root)
-        if failed:
-            where.append("s.status = 'failed'")
-        clause = " WHERE " + " AND ".join(where) if where else ""
-        sql = SOURCE_SELECT + clause + " ORDER BY s.path"
-        return [source_record(r) for r in self.conn.execute(sql, args)]
-
     def mark_source(self, record: SourceRecord) -> None:
         with self.transaction() as c:
             c.execute(
@@ -524,22 +508,6 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL):
         rows = self.conn.execute(ENTRY_SELECT + " ORDER BY e.norm, s.path, e.start_line")
         for row in rows:
             yield stored_entry(row)
-
-    def entries_named(self, norm: str) -> list[StoredEntry]:
-        rows = self.conn.execute(
-            ENTRY_SELECT
-            + " WHERE e.id IN (SELECT entry_id FROM entry_names WHERE norm = ?)"
-            + " ORDER BY s.path, e.start_line",
-            (norm,),
-        )
-        return [stored_entry(r) for r in rows]
-
-    def entry_names(self) -> list[tuple[str, str]]:
-        return list(self.conn.execute(
-            "SELECT DISTINCT norm, name FROM entry_names ORDER BY norm, name"))
-
-    def stats(self) -> Stats:
-        return _rows.stats(lambda sql: self.conn.execute(sql).fetchall())
 
     def passages(self) -> Iterator[PassageMarks]:
         """Every passage with its marks, in file and line order."""

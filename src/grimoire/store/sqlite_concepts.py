@@ -99,6 +99,9 @@ class ConceptSQL(ConceptLookups):
     conn: sqlite3.Connection
     path: str
 
+    _HAS_TAG = ("EXISTS (SELECT 1 FROM json_each(d.tags) t WHERE lower(ltrim(t.value, '#')) = ?"
+                " OR lower(ltrim(t.value, '#')) LIKE ? ESCAPE '\\')")
+
     def _select(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, args).fetchall()
 
@@ -109,11 +112,6 @@ class ConceptSQL(ConceptLookups):
         dirty, seen = self.conn.execute(
             "SELECT dirty, overrides FROM concept_state WHERE id = 1").fetchone()
         return bool(dirty) or seen != fingerprint
-
-    def source_roots(self) -> list[str]:
-        """Every folder (or file) given to ingest: where grimoire.toml may live."""
-        return [r for (r,) in self.conn.execute(
-            "SELECT DISTINCT root FROM sources WHERE root IS NOT NULL")]
 
     def resolve_input(self) -> ResolveInput:
         """Entries, links and headings, as resolve reads them."""

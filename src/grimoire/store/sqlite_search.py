@@ -22,12 +22,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from grimoire.store._embed_text import entry_embed_text, passage_embed_text
-from grimoire.store._vector_scan import VectorScan
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
     EmbedUnit,
-    Filters,
     NameRow,
     PassageRow,
     Scored,
@@ -37,6 +35,9 @@ from grimoire.store.records import (
 
 if TYPE_CHECKING:
     import numpy as np
+
+    # numpy is imported on first vector search: a lexical search starts faster without it.
+    from grimoire.store._vector_scan import VectorScan
 
 SEARCH_SCHEMA = """
     CREATE VIRTUAL TABLE passage_fts USING fts5(
@@ -149,29 +150,6 @@ class SearchSQL:
             sql += f" AND e.document_id IN ({_ids(documents)})"
         sql += " ORDER BY s DESC, f.rowid LIMIT ?"
         return [Scored(i, s) for i, s in self.conn.execute(sql, (*args, limit))]
-
-    def filtered_documents(self, filters: Filters) -> set[int]:
-        """Ids of the documents that pass `filters`."""
-        where, args = [], []
-        if filters.source is not None:
-            where.append("(s.path = ? OR s.path LIKE ? ESCAPE '\\' OR s.root = ?)")
-            prefix = filters.source.rstrip("/")
-            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            args += [prefix, escaped + "/%", prefix]
-        if filters.format is not None:
-            where.append("d.format = ?")
-            args.append(filters.format)
-        if filters.tag is not None:
-            tag = filters.tag.lstrip("#").casefold()
-            where.append(
-                "EXISTS (SELECT 1 FROM json_each(d.tags) t"
-                " WHERE lower(ltrim(t.value, '#')) = ? OR lower(ltrim(t.value, '#')) LIKE ?)"
-            )
-            args += [tag, tag + "/%"]
-        sql = "SELECT d.id FROM documents d JOIN sources s ON d.source_id = s.id"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return {r[0] for r in self.conn.execute(sql, args)}
 
     def common_terms(self, terms: Sequence[str], limit: int) -> set[str]:
         """The terms found in at least `limit` passages (reads at most `limit` rowids each)."""
@@ -495,6 +473,8 @@ class SearchSQL:
     def _load_scan(self, model: str, signature: tuple[int, ...]) -> VectorScan:
         """The vectors of `model`, read in chunks in one read transaction."""
         import numpy as np
+
+        from grimoire.store._vector_scan import VectorScan
 
         own = not self.conn.in_transaction
         if own:

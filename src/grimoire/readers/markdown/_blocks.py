@@ -21,6 +21,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from grimoire.model import Image, Link, LinkKind, Math, Problem, Span
 from grimoire.readers.base import collapse
+from grimoire.readers.conventions import unescape_refs
 from grimoire.readers.html._inline import BLOCK_TAGS, TAG, html_image, strip_html, tag_attrs
 from grimoire.readers.markdown._frontmatter import FrontMatter, split_front_matter
 
@@ -116,6 +117,19 @@ _END_TAB = ":end_tab:"
 LABEL_ROLES = frozenset({"numref", "ref", "eqref", "eq", "math:numref", "sec", "fig", "numfig"})
 BOOK_ROLES = LABEL_ROLES | {"label", "cite", "citet", "citep", "begin_tab", "term", "doc",
                             "math", "abbr", "code", "py:func", "py:class", "class", "func"}
+
+
+def api_target(code: str) -> str:
+    """The object a code reference names: `~transformers.Trainer.train()` -> "Trainer.train".
+
+    `~` (show the last part only), call parentheses and the top-level package are dropped;
+    the class and member stay, so `[`Trainer`]` finds a section or note named "Trainer".
+    """
+    name = code.strip().lstrip("~!.").removesuffix("()").strip()
+    parts = [p for p in name.split(".") if p]
+    if len(parts) > 1 and parts[0].islower() and any(c.isupper() for c in "".join(parts[1:])):
+        parts = parts[next((i for i, p in enumerate(parts) if p[:1].isupper()), 0):]
+    return ".".join(parts)
 
 
 def _role_rule(state: StateInline, silent: bool) -> bool:
@@ -288,11 +302,11 @@ class _Walker:
                 cur.parts.append(tok.content)
                 cur.prose = True
                 if self._doc_ref(children, i - 1):
-                    block.links.append(Link(tok.content, LinkKind.REF, self.span(line)))
+                    self._api_ref(block, tok.content, line)
             elif ttype in ("math_inline", "math_inline_double"):
                 display = ttype == "math_inline_double"
                 delim = "$$" if display else "$"
-                tex = tok.content.strip()
+                tex = unescape_refs(tok.content.strip())
                 cur.parts.append(f"{delim}{tex}{delim}")
                 cur.prose = True
                 end = line + tok.content.count("\n")
@@ -616,7 +630,7 @@ class _Walker:
             elif ttype in ("math_block", "math_block_label"):
                 line = (tok.map or [0])[0] + 1
                 end = (tok.map or [0, 1])[1]
-                tex = tok.content.strip()
+                tex = unescape_refs(tok.content.strip())
                 if tex:
                     block.math.append(Math(tex, True, Span(self.path, line, end)))
                     block.units.append((line, f"$${tex}$$"))
@@ -628,10 +642,17 @@ class _Walker:
             self.parsed.blocks.append(block)
 
     def _autodoc(self, content: str, line: int) -> None:
+        # `[[autodoc]] DPOTrainer` and its member lines (`    - train`): one API reference
         for k, text in enumerate(content.split("\n")):
-            target = text.removeprefix("[[autodoc]]").strip()
-            if target:
-                self.parsed.refs.append(Link(target, LinkKind.REF, self.span(line + k)))
+            if text.startswith("[[autodoc]]"):
+                target = api_target(text.removeprefix("[[autodoc]]"))
+                if target:
+                    self.parsed.refs.append(Link(target, LinkKind.API, self.span(line + k)))
+
+    def _api_ref(self, block: Block, code: str, line: int) -> None:
+        target = api_target(code)
+        if target:
+            block.links.append(Link(target, LinkKind.API, self.span(line), label=code.strip()))
 
     def _html_block(self, tok: Token, block: Block) -> None:
         start = (tok.map or [0])[0] + 1

@@ -35,6 +35,8 @@ from markdown_it.rules_inline import StateInline
 from grimoire.model import Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
+from grimoire.readers.conventions import unescape_refs
+from grimoire.readers.sections import VAULT_PAGE_REASON
 
 name = "obsidian"
 extensions = (".md",)
@@ -100,7 +102,7 @@ def _parse_wikilink(inner: str, embed: bool) -> dict[str, object]:
                 else [*sizes, int(size.group(1))]
             )
         elif part and label is None:
-            label = part
+            label = unescape_refs(part)  # `[[model|model&#39;s]]` from an HTML export
     return {
         "target": target,
         "fragment": fragment.strip() or None,
@@ -235,7 +237,7 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
         return []  # a file named by an id (`002_e29876f0b3329f5d`) names no concept
     # A note that exists is a page: `[[Loss Functions]]` leads to it and `show` finds it,
     # even when it holds only an image or opens with a heading (issue 10, defect 7).
-    return [replace(entry, reason="a vault note is a page named by its file or title")]
+    return [replace(entry, reason=VAULT_PAGE_REASON)]
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,45 @@
+"""A search in a new process loads only what it uses (cold start, issue 14).
+
+Which modules a process imported is a fact about the code, not a timing: the figures are in
+bench/scale.py (`--cold`).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import grimoire
+
+HEAVY = ("numpy", "onnxruntime", "tokenizers", "grimoire.ingest", "grimoire.readers",
+         "grimoire.embed", "rich.progress", "rich.table")
+
+
+def imported_after(code: str) -> list[str]:
+    """The HEAVY modules (or their submodules) a fresh interpreter has after running `code`."""
+    probe = (f"import sys, json\n{code}\n"
+             f"print(json.dumps(sorted({{m.split('.')[0] if m.split('.')[0] != 'grimoire' "
+             f"and m.split('.')[0] != 'rich' else '.'.join(m.split('.')[:2]) "
+             f"for m in sys.modules}} & set({list(HEAVY)!r}))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    found: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_importing_the_cli_loads_no_reader_model_or_numpy() -> None:
+    assert imported_after("import grimoire.cli") == []
+
+
+def test_a_lexical_search_loads_no_reader_model_or_numpy(seeds: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([seeds], embed=False)
+    code = (f"import grimoire\nkb = grimoire.open({str(db)!r})\n"
+            "hits = kb.search('perplexity', mode='lexical')\nassert hits, 'no hits'")
+    assert imported_after(code) == []
+    # The lazily imported names still work.
+    assert imported_after("from grimoire import IngestReport") == ["grimoire.ingest",
+                                                                   "grimoire.readers"]
