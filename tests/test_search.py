@@ -254,3 +254,16 @@ def test_a_mask_token_in_a_description_reads_as_a_blank(kb: grimoire.Grimoire) -
     assert any("lora" in names_of(kb, h) for h in kb.search(described.format("[MASK]"), k=3))
     token = [h.passage_id for h in kb.search("[MASK] tokens", k=5, mode="semantic")]
     assert token != [h.passage_id for h in kb.search("___ tokens", k=5, mode="semantic")]
+
+
+def test_a_description_ranks_the_concepts_it_names_lower(kb: grimoire.Grimoire) -> None:
+    # "like LoRA" names a neighbour of what is described (LoHa): the named concept counts half,
+    # so the unnamed low-rank variants come before it.
+    query = ("a method like LoRA that multiplies two low-rank Hadamard products to build the "
+             "weight update with fewer parameters")
+    hits = kb.search(query, k=10)
+    names = [names_of(kb, h) for h in hits]
+    assert "loha" in names[0], [h.concept for h in hits]
+    lora = next((i for i, n in enumerate(names) if "lora" in n), len(hits))
+    lokr = next(i for i, n in enumerate(names) if "lokr" in n)
+    assert lokr < lora, [h.concept for h in hits]
