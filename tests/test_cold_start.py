@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import grimoire
 
 HEAVY = ("numpy", "onnxruntime", "tokenizers", "grimoire.ingest", "grimoire.readers",
@@ -33,6 +35,7 @@ def test_importing_the_cli_loads_no_reader_model_or_numpy() -> None:
     assert imported_after("import grimoire.cli") == []
 
 
+@pytest.mark.sqlite_only(reason="another process opens the database by its file path")
 def test_a_lexical_search_loads_no_reader_model_or_numpy(seeds: Path, tmp_path: Path) -> None:
     db = tmp_path / "kb.db"
     with grimoire.open(db) as kb:

@@ -277,6 +277,7 @@ def test_serve_watch_keeps_the_pages_current(tmp_path: Path, vault: Path) -> Non
         print(stderr)  # shown when the test fails
 
 
+@pytest.mark.sqlite_only(reason="another process opens the database by its file path")
 def test_vectors_follow_in_the_background(tmp_path: Path, vault: Path) -> None:
     options = WatchOptions(debounce_ms=400, step_ms=50, reconcile_s=3600, embed=True)
     run = Running(tmp_path / "kb.db", vault, options)
