@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from grimoire.store._resolve_rows import section_rows, unique_names
@@ -105,6 +106,7 @@ class ResolveStateSQL:
     """Incremental resolve's queries, mixed into SQLiteStore."""
 
     conn: sqlite3.Connection
+    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]  # SQLiteStore's
 
     # -- the change log and the keys ---------------------------------------------------------
 
@@ -154,11 +156,7 @@ class ResolveStateSQL:
                            upto: int) -> None:
         """Replace the keys of `paths` (all keys when None), drop the log up to `upto`, and
         mark the keys ready. Runs inside the caller's transaction when there is one."""
-        c = self.conn
-        own = not c.in_transaction
-        if own:
-            c.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction() as c:
             if paths is None:
                 c.execute("DELETE FROM resolve_keys")
             else:
@@ -170,12 +168,6 @@ class ResolveStateSQL:
                 "VALUES (?, ?, ?, ?, ?)", rows)
             c.execute("DELETE FROM resolve_changed WHERE seq <= ?", (upto,))
             c.execute("INSERT OR IGNORE INTO resolve_ready (id) VALUES (1)")
-        except BaseException:
-            if own:
-                c.execute("ROLLBACK")
-            raise
-        if own:
-            c.execute("COMMIT")
 
     def resolved_fingerprint(self) -> str:
         """The grimoire.toml fingerprint the concept tables were built with."""
