@@ -8,6 +8,7 @@ enough to measure.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 
@@ -113,14 +114,21 @@ def ratio(
     A ratio over the limit is measured again at twice the size (up to three times) before it
     counts: a quadratic cost only grows with size, while a busy machine's noise does not.
     """
-    while _cpu(run, make(n), repeats=1) < MIN_SECONDS and n < 2**20:
-        n *= 2
-    # A known quadratic case is measured once, quickly: it is expected to fail.
-    for _ in range(1 if known else 3):
-        r = _pair(run, make(n), make(2 * n), 1 if known else 3)
-        if r <= MAX_RATIO:
-            break
-        n *= 2
+    # The objects earlier tests left alive are frozen out of the collector's reach: otherwise
+    # each full collection scans them, and the larger input triggers more of those.
+    gc.collect()
+    gc.freeze()
+    try:
+        while _cpu(run, make(n), repeats=1) < MIN_SECONDS and n < 2**20:
+            n *= 2
+        # A known quadratic case is measured once, quickly: it is expected to fail.
+        for _ in range(1 if known else 3):
+            r = _pair(run, make(n), make(2 * n), 1 if known else 3)
+            if r <= MAX_RATIO:
+                break
+            n *= 2
+    finally:
+        gc.unfreeze()
     return r
 
 
