@@ -272,8 +272,13 @@ def _about_bonus(about: bool, definition: bool, index: int) -> float:
 
 
 def asked_words(question: str) -> str:
-    """The question's words, normalised and padded, for `names`."""
-    return f" {' '.join(normalize(w) for w in _WORD.findall(question))} "
+    """The question's words, stemmed and padded, for `names` ("overfit" names the
+    "overfitting" entry)."""
+    return f" {' '.join(_name_stem(w) for w in _WORD.findall(question))} "
+
+
+def _name_stem(word: str) -> str:
+    return stem(normalize(word) or word)
 
 
 def names(cand: Candidate, asked: str) -> bool:
@@ -288,8 +293,9 @@ def named_words(cand: Candidate, asked: str) -> int:
 
 
 def _name_forms(cand: Candidate) -> set[str]:
-    """The normalised names a passage goes by: its concept, title and last heading, and for
-    `Low-Rank Adaptability (LoRA)` also `Low-Rank Adaptability` and `LoRA`."""
+    """The names a passage goes by (normalised, each word stemmed): its concept, title and
+    last heading, and for `Low-Rank Adaptability (LoRA)` also `Low-Rank Adaptability` and
+    `LoRA`."""
     forms: set[str] = set()
     for name in (cand.concept, cand.title, cand.heading_path[-1] if cand.heading_path else None):
         if not name:
@@ -297,7 +303,7 @@ def _name_forms(cand: Candidate) -> set[str]:
         for part in (name, *re.split(r"[()]", name)):
             n = normalize(part)
             if n and len(n) > 2:
-                forms.add(n)
+                forms.add(" ".join(_name_stem(w) for w in n.split()))
     return forms
 
 
