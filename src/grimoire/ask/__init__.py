@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from grimoire.ask.cite import SourceLines, locate, verify_citation, words
 from grimoire.ask.extractive import (
     DEFINITION,
@@ -34,6 +36,7 @@ from grimoire.ask.generate import SafeStream, cited_numbers, keep_citations
 from grimoire.ask.retrieve import Candidate, retrieve
 from grimoire.ask.sanitize import sanitize, urls_in
 from grimoire.ask.sentences import line_of, split_sentences
+from grimoire.ask.vectors import SENTENCE_VECTORS
 from grimoire.lint.arithmetic import wrong_claims
 from grimoire.model import Answer, Citation, Hit, Span
 from grimoire.store.base import Store
@@ -83,8 +86,8 @@ def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = Tr
     if semantic:
         embedder = searcher.embedder
 
-        def embed(texts: list[str]):  # type: ignore[no-untyped-def]
-            return embedder.embed(texts)
+        def embed(texts: list[str]) -> np.ndarray:
+            return SENTENCE_VECTORS.embed(embedder, texts)
 
     sentences = score_sentences(q, candidates, embed)
     return Evidence(q, tuple(hits), tuple(candidates), tuple(sentences))

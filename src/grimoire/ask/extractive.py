@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -53,6 +54,7 @@ _URLISH = re.compile(r"https?://\S+")
 _LEADER = re.compile(r"^\s*(?:#|see\b|\[)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude stem: enough for "matrices"/"matrix" and "trains"/"training" to meet."""
     w = word.casefold()
@@ -160,7 +162,7 @@ def score_sentences(
     q: Question,
     candidates: Sequence[Candidate],
     embed: Callable[[list[str]], np.ndarray] | None = None,
-    semantic_top: int = 16,
+    semantic_top: int | None = None,
 ) -> list[Scored]:
     """Every answer-worthy sentence of the candidates, best first."""
     scored: list[Scored] = []
@@ -193,23 +195,29 @@ def score_sentences(
                                  0.85 * cov + 0.15 * cand.prior + bonus, hit, about))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
-        top = scored[:semantic_top]
+        semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
+
+        def words_only(s: Scored) -> float:
+            return (0.6 * s.coverage + 0.1 * s.candidate.prior
+                    + _about_bonus(s.about, definition, s.index)
+                    + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text))
+
+        base = {id(s): words_only(s) for s in scored[:semantic_top]}
+        first = max(base.values())
+        # A sentence that would trail the best by more than PRUNE even if its meaning matched
+        # the question fully is not worth embedding.
+        top = [s for s in scored[:semantic_top] if base[id(s)] + PRUNE >= first]
         vectors = embed([q.text] + [_embed_text(s) for s in top])
         sims = vectors[1:] @ vectors[0]
         rescored = [
             Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage,
-                   float(sim), 0.6 * s.coverage + 0.3 * max(0.0, float(sim))
-                   + 0.1 * s.candidate.prior + _about_bonus(s.about, definition, s.index)
-                   + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text),
-                   s.terms, s.about)
+                   float(sim), base[id(s)] + 0.3 * max(0.0, float(sim)), s.terms, s.about)
             for s, sim in zip(top, sims, strict=True)
         ]
+        kept = {id(s) for s in top}
         rest = [Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage, 0.0,
-                       0.6 * s.coverage + 0.1 * s.candidate.prior
-                       + _about_bonus(s.about, definition, s.index)
-                       + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text),
-                       s.terms, s.about)
-                for s in scored[semantic_top:]]
+                       words_only(s), s.terms, s.about)
+                for s in scored if id(s) not in kept]
         scored = sorted(rescored + rest, key=lambda s: -s.score)
     return scored
 
@@ -292,24 +300,43 @@ def named_words(cand: Candidate, asked: str) -> int:
     return max((len(n.split()) for n in _name_forms(cand) if f" {n} " in asked), default=0)
 
 
-def _name_forms(cand: Candidate) -> set[str]:
+def _name_forms(cand: Candidate) -> frozenset[str]:
     """The names a passage goes by (normalised, each word stemmed): its concept, title and
     last heading, and for `Low-Rank Adaptability (LoRA)` also `Low-Rank Adaptability` and
     `LoRA`."""
+    return _forms(cand.concept, cand.title, cand.heading_path[-1] if cand.heading_path else None)
+
+
+@lru_cache(maxsize=1 << 12)
+def _forms(*names: str | None) -> frozenset[str]:
     forms: set[str] = set()
-    for name in (cand.concept, cand.title, cand.heading_path[-1] if cand.heading_path else None):
+    for name in names:
         if not name:
             continue
         for part in (name, *re.split(r"[()]", name)):
             n = normalize(part)
             if n and len(n) > 2:
                 forms.add(" ".join(_name_stem(w) for w in n.split()))
-    return forms
+    return frozenset(forms)
+
+
+# The best sentences by words are compared with the question by meaning. Embedding them is
+# most of an answer's time (0.4 ms per token on two quiet cores, 1-2 ms under load), so only
+# the best SEMANTIC_TOP, cut to their first EMBED_WORDS words, and only those that could still
+# come first if their meaning matched the question fully (within PRUNE of the best). 16
+# sentences, whole, gave the same answers on both halves of bench/questions (8: same; 6 or 4,
+# or 32 words: one to three report answers lost).
+SEMANTIC_TOP = 8
+EMBED_WORDS = 40  # 0: whole sentences
+PRUNE = 0.3  # the weight of meaning: a bound, not a guess
 
 
 def _embed_text(s: Scored) -> str:
     about = s.candidate.concept or s.candidate.title
-    return f"{about}: {s.text}" if about else s.text
+    text = f"{about}: {s.text}" if about else s.text
+    if EMBED_WORDS:
+        text = " ".join(text.split()[:EMBED_WORDS])
+    return text
 
 
 MAX_WORDS = 40  # an answer longer than this buries its fact
