@@ -418,3 +418,16 @@ def test_a_question_names_its_entry_in_another_form(neighbours: grimoire.Grimoir
     assert not answer.abstained
     assert any(Path(c.span.path).name == "overfitting.md" for c in answer.citations)
     assert "fails to make correct predictions on new data" in answer.answer
+
+
+def test_a_definition_leads_with_the_entrys_first_sentence(
+        neighbours: grimoire.Grimoire) -> None:
+    # A later sentence of the entry repeats more of the question's words ("a typical
+    # attention mechanism ... neural network"); the entry's first sentence defines it.
+    answer = neighbours.ask("What is attention in a neural network?")
+    assert not answer.abstained
+    assert answer.answer.startswith("A mechanism used in a neural network that indicates the "
+                                    "importance of a particular word"), answer.answer
+    assert Path(answer.citations[0].span.path).name == "attention.md"
+    assert answer.citations[0].span.start_line == 3
+    assert all(verify_citation(c) for c in answer.citations)

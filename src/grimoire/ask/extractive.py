@@ -388,6 +388,9 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     (a long sentence is clipped to its clauses that answer); in reading order."""
     if not scored:
         return []
+    lead = definition_lead(scored, q)
+    if lead is not None:
+        scored = [lead, *(s for s in scored if s is not lead)]
     best = clip(scored[0], q, max_words - 2) or scored[0]
     chosen = [best]
     covered = set(best.terms)
@@ -416,6 +419,49 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             length += len(piece.text.split())
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+LEAD = 0.85  # the entry's first sentence leads a definition when it scores this near the best
+
+
+def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
+    """For "what is X?", the first sentence of X's entry when the best sentence is a later
+    one of that entry and the first scores nearly as well: glossaries define in their first
+    sentence ("A mechanism used in a neural network that indicates the importance of ..."),
+    and later sentences that repeat the question's words elaborate on it."""
+    if not LEAD or not scored or STANDS_FOR.search(q.text) or not (
+            DEFINITION.match(q.text) or _WHAT_IS.match(q.text)):
+        return None
+    best = scored[0]
+    if not best.about or best.index == 0:
+        return None
+    firsts = [s for s in scored[1:LEAD_POOL]
+              if s.about and s.index == 0 and s.score >= LEAD * best.score
+              and _same_entry(s.candidate, best.candidate)]
+    # The entry's opening passage: its first sentence says what the thing is; the first
+    # sentence of a later section ("Cons") does not.
+    return min(firsts, key=lambda s: (s.candidate.span.path != best.candidate.span.path,
+                                      s.candidate.span.start_line), default=None)
+
+
+LEAD_POOL = 20
+# "what is attention in a neural network?", "what is a model's backbone?", "what does the
+# sigmoid activation do?"
+_WHAT_IS = re.compile(
+    r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+"
+    r"(?:'s\s+[\w-]+|\s+in\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}[\w-]+)"
+    r"|what\s+does\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+\s+do)\s*\??\s*$",
+    re.IGNORECASE)
+
+
+def _same_entry(a: Candidate, b: Candidate) -> bool:
+    """Two passages of one entry: one concept, or one section of one file."""
+    if a.passage_id == b.passage_id:
+        return True
+    if a.concept_id is not None and a.concept_id == b.concept_id:
+        return True
+    return a.span.path == b.span.path and bool(a.heading_path) and (
+        a.heading_path == b.heading_path)
 
 
 def _similar(a: str, b: str) -> bool:
