@@ -431,3 +431,11 @@ def test_a_definition_leads_with_the_entrys_first_sentence(
     assert Path(answer.citations[0].span.path).name == "attention.md"
     assert answer.citations[0].span.start_line == 3
     assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_a_name_spelled_out_names_its_acronym() -> None:
+    from grimoire.ask.extractive import _spelled, stem
+
+    assert _spelled("What is the formula for mean squared error?", ("MSE", "L2")) == {
+        stem("mean"), stem("squared"), stem("error")}
+    assert _spelled("What is the formula for mean absolute error?", ("MSE",)) == frozenset()
