@@ -437,7 +437,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         follows = any(abs(c.index - s.index) == 1 for c in same)
         new_terms = set(s.terms) - covered
         adds = sum(q.stems[t] for t in new_terms) / q.total
-        if (follows and s.score >= 0.6 * best.score) or (
+        if (follows and s.score >= FOLLOWS * best.score) or (
             adds >= 0.15 and s.score >= 0.7 * best.score
         ) or s.score >= 0.95 * best.score:
             piece = clip(s, q, max_words - length - 2)  # an ellipsis counts as a word
@@ -450,6 +450,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
 
 
+FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
 LEAD = 0.85  # the entry's first sentence leads a definition when it scores this near the best
 
 
