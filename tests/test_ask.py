@@ -439,3 +439,15 @@ def test_a_name_spelled_out_names_its_acronym() -> None:
     assert _spelled("What is the formula for mean squared error?", ("MSE", "L2")) == {
         stem("mean"), stem("squared"), stem("error")}
     assert _spelled("What is the formula for mean absolute error?", ("MSE",)) == frozenset()
+
+
+def test_a_guessed_verb_does_not_make_a_neighbour(neighbours: grimoire.Grimoire) -> None:
+    from grimoire.ask import gather, neighbour
+
+    # No function word places the verb: "overfitting hurt" may be "overfitting" + a verb,
+    # and the notes hold "overfitting", so this is not a neighbouring concept.
+    question = "How does overfitting hurt predictions?"
+    assert not neighbour(question, gather(neighbours.searcher, question, semantic=False))
+    # "rotary" is in no passage found at all.
+    question = "How does rotary position embedding encode token positions?"
+    assert neighbour(question, gather(neighbours.searcher, question, semantic=False))
