@@ -32,9 +32,9 @@ TERMS = (
 PATHS = ("/v/a.md", "/v/b.md", "/v/lora.md", "/v/attention.md", "/v/c/index.md",
          "/v/notes/d.md", "/v/gloss.txt")
 TARGETS = (*TERMS, "lora.md", "../c/", "notes/d", "attention", "#Heading", "http://example.org",
-           "Missing Page", "sec_attention")
+           "Missing Page", "sec_attention", "Attention.forward", "LoRA.merge")
 KINDS = (LinkKind.BRACKET, LinkKind.WIKILINK, LinkKind.WIKILINK, LinkKind.MARKDOWN,
-         LinkKind.SEE_ALSO, LinkKind.LABEL, LinkKind.EMBED)
+         LinkKind.SEE_ALSO, LinkKind.LABEL, LinkKind.EMBED, LinkKind.API)
 
 link_specs = st.tuples(st.sampled_from(TARGETS), st.sampled_from(KINDS),
                        st.one_of(st.none(), st.sampled_from(TERMS)))
@@ -196,3 +196,18 @@ def test_markdown_notes_through_ingest(tmp_path: Path) -> None:
         incremental = snapshot(kb.store)  # type: ignore[arg-type]
         kb.resolve()
         assert snapshot(kb.store) == incremental  # type: ignore[arg-type]
+
+
+def test_api_link_follows_its_class_when_defined_later(tmp_path: Path) -> None:
+    """`Attention.forward` is external until a note defines `Attention`, then leads there."""
+    vault = Vault(tmp_path)
+    vault.write("/v/a.md", ([("Gated Unit", [], None, [("Attention.forward", LinkKind.API, None)],
+                              "")], []))
+    vault.check()
+    vault.write("/v/b.md", ([("Attention", [], None, [], "")], []))
+    vault.check()
+    statuses = {s for (s,) in vault.incremental.conn.execute("SELECT status FROM link_targets")}
+    assert statuses == {"resolved"}
+    vault.delete("/v/b.md")
+    vault.check()
+    vault.close()

@@ -19,7 +19,13 @@ from typing import Protocol
 
 from grimoire.names import normalize
 from grimoire.resolve.incremental import IncrementalStore, full_state_rows, resolve_changes
-from grimoire.resolve.links import NameIndex, attach_sections, link_key, resolve_links
+from grimoire.resolve.links import (
+    NameIndex,
+    attach_sections,
+    heading_names,
+    link_key,
+    resolve_links,
+)
 from grimoire.resolve.merge import attach_redirects, build_concepts, merge_entries
 from grimoire.resolve.overrides import FILENAME, Overrides, load_overrides
 from grimoire.resolve.types import (
@@ -70,8 +76,9 @@ def build(data: ResolveInput, overrides: Overrides = NO_OVERRIDES) -> Resolution
         if e.document_id not in doc_first or e.line < doc_first[e.document_id][0]:
             doc_first[e.document_id] = (e.line, c)
     attach_sections(concepts, data.headings, index, doc_concepts)
-    links = resolve_links(data.links, concepts, index, entry_concept, data.headings,
-                          data.documents, {d: c for d, (_, c) in doc_first.items()}, doc_concepts)
+    links = resolve_links(data.links, concepts, index, entry_concept,
+                          heading_names(data.headings), data.documents,
+                          {d: c for d, (_, c) in doc_first.items()}, doc_concepts)
     return Resolution(concepts, links)
 
 

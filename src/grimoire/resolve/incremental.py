@@ -19,7 +19,7 @@ import posixpath
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
@@ -31,6 +31,7 @@ from grimoire.resolve.links import (
     NameIndex,
     _label_words,
     attach_sections,
+    heading_names,
     link_key,
     resolve_links,
 )
@@ -86,7 +87,7 @@ class IncrementalStore(Protocol):
     def concept_keys(self, ids: Iterable[int]) -> dict[str, int]: ...
     def max_concept_id(self) -> int: ...
     def links_touching(self, concepts: Iterable[int]) -> set[int]: ...
-    def links_of_entries(self, documents: Iterable[int], entries: Iterable[int]) -> set[int]: ...
+    def links_of_entries(self, entries: Iterable[int]) -> set[int]: ...
     def section_documents_of(self, concepts: Iterable[int]) -> set[int]: ...
     def write_partial_resolution(
         self, *, drop_concepts: Iterable[int], concepts: Sequence[ConceptRecord],
@@ -139,6 +140,8 @@ def _lookup_keys(target: str, kind: str) -> frozenset[str]:
     keys.update(normalize(s.name) for s in term_names(name)[1:])
     if kind == "label":
         keys.add(normalize(_label_words(name)))
+    if kind == "api":  # `Trainer.train` leads to a concept `Trainer` when there is one
+        keys.add(normalize(name.partition(".")[0]))
     keys.discard("")
     return frozenset(keys)
 
@@ -180,6 +183,36 @@ def full_state_rows(data: ResolveInput) -> Iterator[StateRow]:
 
 
 # -- the incremental run ----------------------------------------------------------------------
+
+
+class _PageConcepts:
+    """The concepts a document defines, read from the store only when a tie asks for them."""
+
+    __slots__ = ("doc", "world")
+
+    def __init__(self, world: _World, doc: int) -> None:
+        self.world = world
+        self.doc = doc
+
+    def __contains__(self, concept: object) -> bool:
+        self.world.load_documents([self.doc])
+        return concept in self.world.doc_concepts.get(self.doc, ())
+
+
+class _DocConcepts(Mapping[int, Container[int]]):
+    """document id -> its concepts (`_PageConcepts`), without reading any document yet."""
+
+    def __init__(self, world: _World) -> None:
+        self.world = world
+
+    def __getitem__(self, doc: int) -> Container[int]:
+        return _PageConcepts(self.world, doc)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.world.doc_concepts)
+
+    def __len__(self) -> int:
+        return len(self.world.doc_concepts)
 
 
 class _FirstConcepts(Mapping[int, int]):
@@ -243,6 +276,14 @@ class _World:
             if cid not in dropped:
                 self.concepts[self.stand_in(cid)].names.append(name)
 
+    def load_entries(self, entries: Iterable[int]) -> None:
+        """The concepts of these entries (where the links in them leave from)."""
+        todo = {e for e in entries if e not in self.entry_concept}
+        for e in todo & self.new_entry_concept.keys():
+            self.entry_concept[e] = self.new_entry_concept[e]
+        for e, cid in self.store.concept_ids_of_entries(todo - self.entry_concept.keys()).items():
+            self.entry_concept[e] = self.stand_in(cid)
+
     def load_documents(self, docs: Iterable[int]) -> None:
         todo = [d for d in docs if d not in self.loaded]
         if not todo:
@@ -293,7 +334,10 @@ def _moved_members(store: IncrementalStore, entries: list[EntryRow],
     """Documents whose set of concepts changed, documents whose first entry's concept changed,
     and entries whose concept changed (by stored id)."""
     new_id = {e: ids[i] for e, i in entry_concept.items()}
-    rows = store.entries_with_concepts({e.document_id for e in entries})
+    # Only a document with an entry that changed concept can change its set or first concept.
+    old_id = store.concept_ids_of_entries(new_id)
+    rows = store.entries_with_concepts({e.document_id for e in entries
+                                        if old_id.get(e.id) != new_id[e.id]})
     old_sets: dict[int, set[int | None]] = defaultdict(set)
     new_sets: dict[int, set[int | None]] = defaultdict(set)
     old_first: dict[int, tuple[int, int | None]] = {}
@@ -393,8 +437,10 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     section_docs = set(doc_ids) | regrouped | store.section_documents_of(dropped)
     section_docs |= {r[1] for r in store.resolve_keys_by_norm(moved, "h") if r[0] not in changed}
     link_ids = {r[3] for r in store.resolve_keys_by_norm(touched, "k") if r[0] not in changed}
-    link_ids |= store.links_touching(dropped)
-    link_ids |= store.links_of_entries({e.document_id for e in entries}, reentered)
+    # A concept that keeps its id keeps its links: those whose lookup changes are found by
+    # their names above. Only the links of concepts that are gone lose their target.
+    link_ids |= store.links_touching(dropped - set(ids))
+    link_ids |= store.links_of_entries(reentered)
     # A page's own concepts break ties between concepts that share a name (`LDA`): in a page
     # whose concepts changed, the links by a shared name may move.
     paths_of = store.document_paths(regrouped)
@@ -415,8 +461,12 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     resectioned = {s.document_id for _, s in sections.symmetric_difference(stored_sections)}
     relinked = store.link_rows(ids=link_ids, documents=set(doc_ids) | resectioned)
     link_docs = {link.document_id for link in relinked}
-    world.load_documents(sorted(link_docs))
-    headings += store.heading_rows(link_docs - section_docs)
+    world.load_entries(link.entry_id for link in relinked if link.entry_id is not None)
+    own_headings = heading_names(headings)
+    for path, doc, _, _, norm in store.resolve_keys_by_norm(
+            {link_key(link.target.strip())[1] for link in relinked}, "h"):
+        if doc in link_docs and doc not in section_docs and path not in changed:
+            own_headings[doc].add(norm)
     fresh_links = {link.id for link in new_links}
     wanted = {r[4] for r in new_rows if r[2] == "k"}
     wanted |= {r[4] for r in store.resolve_keys_of_items(
@@ -425,8 +475,8 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     for cid, section in store.sections_in(link_docs - section_docs):
         world.concepts[world.stand_in(cid)].sections.append(section)
     targets = resolve_links(relinked, world.concepts, NameIndex(world.concepts),
-                            world.entry_concept, headings, store.single_documents(),
-                            _FirstConcepts(world), world.doc_concepts)
+                            world.entry_concept, own_headings, store.single_documents(),
+                            _FirstConcepts(world), _DocConcepts(world))
     extra = [(cid, s) for cid, s in sections if s.document_id in section_docs
              and cid not in ids]
     old_links = {r[3] for r in old_rows if r[2] == "k"}

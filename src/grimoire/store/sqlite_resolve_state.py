@@ -55,6 +55,11 @@ StateRow = tuple[str, int, str, int, str]
 
 _CHUNK = 500
 
+# Written with a full set of keys; bump it when `resolve/incremental.py` changes what the keys
+# hold, so a store keyed by an older Grimoire resolves in full once instead of going wrong
+# (2: an API link `Trainer.train` is also keyed by `trainer`).
+_KEYS_MARK: StateRow = ("", 0, "v", 0, "keys 2")
+
 _ENTRY_SELECT = """
     SELECT e.id, e.document_id, s.path, e.start_line, e.term,
            substr(json_extract(e.data, '$.definition'), 1, 240), e.redirect,
@@ -112,7 +117,9 @@ class ResolveStateSQL:
 
     def resolve_state_ready(self) -> bool:
         """Whether the keys describe the concept tables (else resolve must run in full)."""
-        return self.conn.execute("SELECT 1 FROM resolve_ready").fetchone() is not None
+        return self.conn.execute(
+            "SELECT 1 FROM resolve_ready WHERE EXISTS (SELECT 1 FROM resolve_keys "
+            "WHERE norm = ? AND kind = ?)", (_KEYS_MARK[4], _KEYS_MARK[2])).fetchone() is not None
 
     def resolve_changes(self) -> tuple[int, list[str]]:
         """(last log number, paths added or removed since the last resolve)."""
@@ -159,6 +166,8 @@ class ResolveStateSQL:
         with self.transaction() as c:
             if paths is None:
                 c.execute("DELETE FROM resolve_keys")
+                c.execute("INSERT INTO resolve_keys (path, document_id, kind, item, norm) "
+                          "VALUES (?, ?, ?, ?, ?)", _KEYS_MARK)
             else:
                 for chunk in _chunks(list(paths)):
                     marks = ",".join("?" * len(chunk))
@@ -284,14 +293,12 @@ class ResolveStateSQL:
                     f"SELECT link_id FROM link_targets WHERE {column} IN ({_ids(chunk)})"))
         return out
 
-    def links_of_entries(self, documents: Iterable[int], entries: Iterable[int]) -> set[int]:
-        """Ids of the links that sit in these entries (of these documents)."""
-        wanted = set(entries)
+    def links_of_entries(self, entries: Iterable[int]) -> set[int]:
+        """Ids of the links that sit in these entries."""
         out: set[int] = set()
-        for chunk in _chunks(sorted(set(documents))):
-            out.update(i for i, e in self.conn.execute(
-                f"SELECT id, entry_id FROM links WHERE document_id IN ({_ids(chunk)})")
-                if e in wanted)
+        for chunk in _chunks(sorted(set(entries))):
+            out.update(i for (i,) in self.conn.execute(
+                f"SELECT id FROM links WHERE entry_id IN ({_ids(chunk)})"))
         return out
 
     def section_documents_of(self, concepts: Iterable[int]) -> set[int]:
@@ -348,15 +355,23 @@ class ResolveStateSQL:
         index `concepts` when below its length, else name `known[i]`, a kept concept's id.
         """
         c = self.conn
-        dropped = sorted(set(drop_concepts))
-        for chunk in _chunks(dropped):
-            # The concept's names, entries, merges and sections go with it (ON DELETE CASCADE).
+        reused = set(drop_concepts) & set(ids)
+        for chunk in _chunks(sorted(set(drop_concepts) - reused)):
+            # The concept's names, entries, merges and sections go with it (ON DELETE CASCADE),
+            # and the links to it lose their target (ON DELETE SET NULL).
             c.execute(f"DELETE FROM concepts WHERE id IN ({_ids(chunk)})")
+        for chunk in _chunks(sorted(reused)):
+            # A concept rebuilt under its own id (and key) stays, so the links to it are kept.
+            for table in ("concept_names", "concept_entries", "concept_merges",
+                          "concept_sections"):
+                c.execute(f"DELETE FROM {table} WHERE concept_id IN ({_ids(chunk)})")
         for chunk in _chunks(sorted(set(section_documents))):
             c.execute(f"DELETE FROM concept_sections WHERE document_id IN ({_ids(chunk)})")
         for chunk in _chunks(sorted(set(drop_links))):
             c.execute(f"DELETE FROM link_targets WHERE link_id IN ({_ids(chunk)})")
-        c.executemany("INSERT INTO concepts (id, key, label, kind) VALUES (?, ?, ?, ?)",
+        c.executemany("INSERT INTO concepts (id, key, label, kind) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT (id) DO UPDATE SET label = excluded.label, "
+                      "kind = excluded.kind",
                       [(ids[i], r.key, r.label, r.kind) for i, r in enumerate(concepts)])
         c.executemany(
             """INSERT INTO concept_names (concept_id, name, norm, reason, strength, entry_id,
