@@ -95,3 +95,29 @@ def test_reads_everything_again_when_the_log_was_trimmed(tmp_path: Path, vault: 
         index.refresh(kb.store)
         assert _state(index) == _state(_fresh(kb.store))
         assert index.match("trimmed log term")
+
+
+def test_prefixes_of_every_word_among_thousands_sharing_the_first(tmp_path: Path) -> None:
+    """`de tr diverge` finds `deep tree divergence` when 3,000 names start with `de`: only
+    the first words that fit are looked at, each by bisection, not a window of all names."""
+    from grimoire.model import Document, Entry, Span
+    from grimoire.store.base import SourceRecord
+    from grimoire.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(str(tmp_path / "kb.db"))
+    path = "/v/glossary.txt"
+    terms = [f"{a} {b}{i}" for i in range(1500) for a, b in (("decoder", "block"),
+                                                             ("deep", "stack"))]
+    terms += ["Deep Tree Divergence", "Deep Trees"]
+    entries = tuple(Entry(term=t, definition=f"About {t}.", span=Span(path, 2 * i + 1, 2 * i + 1))
+                    for i, t in enumerate(terms))
+    store.replace_source(SourceRecord(path=path, status="ok", format="glossary", sha256="1",
+                                      root="/v"),
+                         [Document(path=path, format="glossary", title="g", entries=entries)])
+    index = _fresh(store)
+    assert [m.name for m in index.match("de tr diverge")] == ["deep tree divergence"]
+    trees = normalize("Deep Trees")
+    assert {m.name for m in index.match("deep tre")} == {trees}
+    assert {m.name for m in index.match("dee tre")} == {trees}
+    assert [m.name for m in index.match("deep tree divergense")] == ["deep tree divergence"]
+    store.close()

@@ -22,7 +22,7 @@ from grimoire.store.records import NameRow
 
 # A typo keeps the name's length within about a third: fuzz.ratio >= 86 needs it.
 TYPO_CUTOFF = 86
-PREFIX_WINDOW = 2000  # names looked at after the query's first word, in sorted order
+PREFIX_WINDOW = 2000  # names looked at for one prefix query, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,8 @@ class NameIndex:
         self.entries: dict[str, list[int]] = {}  # norm -> entry ids
         self.docs: dict[int, int] = {}  # entry id -> document id
         self._sorted: list[str] = []  # distinct norms, sorted (prefix matches)
+        self._firsts: dict[str, int] = {}  # first word -> how many names start with it
+        self._first_sorted: list[str] = []  # those words, sorted
         self._by_letter: dict[str, list[str]] = {}  # first letter -> norms by (length, norm)
         self._of_path: dict[str, list[tuple[str, int]]] = {}  # path -> (norm, entry id)
         self._counter: tuple[int, ...] | None = None
@@ -120,6 +122,11 @@ class NameIndex:
         for ids in self.entries.values():
             ids.sort()
         self._sorted = sorted(self.entries)
+        self._firsts = {}
+        for norm in self._sorted:
+            first = norm.split(" ", 1)[0]
+            self._firsts[first] = self._firsts.get(first, 0) + 1
+        self._first_sorted = sorted(self._firsts)
         self._by_letter = {}
         for norm in sorted(self.entries, key=_length_key):
             self._by_letter.setdefault(norm[0], []).append(norm)
@@ -131,6 +138,11 @@ class NameIndex:
         if ids is None:
             self.entries[row.norm] = [row.entry_id]
             bisect.insort(self._sorted, row.norm)
+            first = row.norm.split(" ", 1)[0]
+            if first not in self._firsts:
+                self._firsts[first] = 0
+                bisect.insort(self._first_sorted, first)
+            self._firsts[first] += 1
             bisect.insort(self._by_letter.setdefault(row.norm[0], []), row.norm,
                           key=_length_key)
         elif row.entry_id not in ids:
@@ -149,6 +161,11 @@ class NameIndex:
             if not ids:
                 del self.entries[norm]
                 _remove_sorted(self._sorted, norm)
+                first = norm.split(" ", 1)[0]
+                self._firsts[first] -= 1
+                if not self._firsts[first]:
+                    del self._firsts[first]
+                    _remove_sorted(self._first_sorted, first)
                 _remove_sorted(self._by_letter[norm[0]], norm, _length_key)
 
     # -- matching -----------------------------------------------------------------------------
@@ -171,15 +188,9 @@ class NameIndex:
             add(q, 1.0)
         q_words = q.split()
         # "kl div" -> "kl divergence": every word a prefix of the name's word at its place.
-        if len(q) >= 2:
-            lo = bisect.bisect_left(self._sorted, q_words[0])
-            for norm in self._sorted[lo : lo + PREFIX_WINDOW]:
-                if not norm.startswith(q_words[0]):
-                    break
-                n_words = norm.split()
-                if norm != q and len(n_words) == len(q_words) and all(
-                    n.startswith(w) for n, w in zip(n_words, q_words, strict=True)
-                ) and (len(q_words) > 1 or len(q) >= 4):
+        if len(q) >= 2 and (len(q_words) > 1 or len(q) >= 4):
+            for norm in self._prefixed(q_words):
+                if norm != q:
                     add(norm, 0.8)
         # Typos: the whole query close to a whole name (names are short: skip long queries).
         if len(q) >= 4 and len(q_words) <= 6:
@@ -190,6 +201,36 @@ class NameIndex:
                 if norm != q:
                     add(norm, 0.9 * score / 100)
         return list(found.values())
+
+    def _prefixed(self, q_words: list[str]) -> list[str]:
+        """Names of as many words as `q_words`, each word starting with the query's word at
+        its place. The sorted names are contiguous for a whole first word and a prefix of the
+        second, so only the first words that fit are looked up, each one by bisection."""
+        out: list[str] = []
+        seen = 0
+        firsts = self._first_sorted
+        i = bisect.bisect_left(firsts, q_words[0])
+        while i < len(firsts) and firsts[i].startswith(q_words[0]) and seen < PREFIX_WINDOW:
+            first = firsts[i]
+            i += 1
+            if len(q_words) == 1:
+                seen += 1
+                if first in self.entries:
+                    out.append(first)
+                continue
+            start = f"{first} {q_words[1]}"
+            j = bisect.bisect_left(self._sorted, start)
+            while j < len(self._sorted) and seen < PREFIX_WINDOW:
+                norm = self._sorted[j]
+                if not norm.startswith(start):
+                    break
+                j += 1
+                seen += 1
+                n_words = norm.split()
+                if len(n_words) == len(q_words) and all(
+                        n.startswith(w) for n, w in zip(n_words[2:], q_words[2:], strict=True)):
+                    out.append(norm)
+        return out
 
     def typo_candidates(self, q: str) -> list[str]:
         """The names a typo of `q` can be: same first letter (a typo there is rare), and a
