@@ -50,6 +50,7 @@ from grimoire.resolve.types import (
 )
 
 StateRow = tuple[str, int, str, int, str]  # (path, document id, kind, item, norm)
+Claim = tuple[int, str, int]  # (concept id, norm, strength) of a stored concept name
 
 # Key nodes live apart from names: the key a concept takes is its label's name, or that name
 # with a number when another concept took it first ("foo" and "foo 2").
@@ -65,7 +66,8 @@ class IncrementalStore(Protocol):
     def resolve_changes(self) -> tuple[int, list[str]]: ...
     def resolved_fingerprint(self) -> str: ...
     def forget_resolve_keys(self) -> None: ...
-    def resolve_keys_of_paths(self, paths: Sequence[str]) -> list[StateRow]: ...
+    def resolve_keys_of_paths(self, paths: Sequence[str], kind: str | None = None
+                              ) -> list[StateRow]: ...
     def resolve_keys_by_norm(self, norms: Iterable[str], kinds: str) -> list[StateRow]: ...
     def resolve_keys_of_items(self, kind: str, items: Iterable[int]) -> list[StateRow]: ...
     def write_resolve_keys(self, rows: Iterable[StateRow], paths: Sequence[str] | None,
@@ -82,7 +84,7 @@ class IncrementalStore(Protocol):
                               ) -> list[tuple[int, int, int, int | None]]: ...
     def concept_ids_of_entries(self, ids: Iterable[int]) -> dict[int, int]: ...
     def concept_name_norms(self, concepts: Iterable[int]) -> set[str]: ...
-    def names_claimed(self, norms: Iterable[str]) -> list[tuple[int, NameRecord]]: ...
+    def name_claims(self, norms: Iterable[str]) -> list[Claim]: ...
     def sections_in(self, documents: Iterable[int]) -> list[tuple[int, SectionRecord]]: ...
     def concept_keys(self, ids: Iterable[int]) -> dict[str, int]: ...
     def max_concept_id(self) -> int: ...
@@ -272,9 +274,11 @@ class _World:
         """Give the stand-ins their stored names among `norms` (once per norm)."""
         todo = norms - self.named
         self.named |= todo
-        for cid, name in self.store.names_claimed(todo):
+        # A stand-in is never written: its names need only what a lookup reads.
+        for cid, norm, strength in self.store.name_claims(todo):
             if cid not in dropped:
-                self.concepts[self.stand_in(cid)].names.append(name)
+                self.concepts[self.stand_in(cid)].names.append(
+                    NameRecord("", norm, "", strength))
 
     def load_entries(self, entries: Iterable[int]) -> None:
         """The concepts of these entries (where the links in them leave from)."""
@@ -302,16 +306,15 @@ class _World:
         self.doc_first.update((d, c) for d, (_, c) in first.items())
 
 
-def _claimants(claims: Iterable[tuple[int, NameRecord]]
-               ) -> dict[str, tuple[int, frozenset[int]]]:
+def _claimants(claims: Iterable[Claim]) -> dict[str, tuple[int, frozenset[int]]]:
     """norm -> (strongest strength, the concepts claiming it at that strength): what a
     NameIndex lookup answers from."""
     best: dict[str, tuple[int, set[int]]] = {}
-    for cid, name in claims:
-        top = best.get(name.norm)
-        if top is None or name.strength > top[0]:
-            best[name.norm] = (name.strength, {cid})
-        elif name.strength == top[0]:
+    for cid, norm, strength in claims:
+        top = best.get(norm)
+        if top is None or strength > top[0]:
+            best[norm] = (strength, {cid})
+        elif strength == top[0]:
             top[1].add(cid)
     return {n: (s, frozenset(c)) for n, (s, c) in best.items()}
 
@@ -319,11 +322,11 @@ def _claimants(claims: Iterable[tuple[int, NameRecord]]
 def _shared_names(store: IncrementalStore, norms: set[str], dropped: set[int],
                   concepts: list[ConceptRecord], ids: list[int]) -> set[str]:
     """The names among `norms` that two concepts claim at the top strength, before or after."""
-    claims = store.names_claimed(norms)
+    claims = store.name_claims(norms)
     before = _claimants(claims)
-    after = _claimants([(cid, n) for cid, n in claims if cid not in dropped]
-                       + [(ids[i], n) for i, c in enumerate(concepts) for n in c.names
-                          if n.norm in norms])
+    after = _claimants([c for c in claims if c[0] not in dropped]
+                       + [(ids[i], n.norm, n.strength) for i, c in enumerate(concepts)
+                          for n in c.names if n.norm in norms])
     return {n for n in norms
             if len(before.get(n, (0, ()))[1]) > 1 or len(after.get(n, (0, ()))[1]) > 1}
 
@@ -424,10 +427,11 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
             cid, next_id = next_id, next_id + 1
         ids.append(cid)
     names = store.concept_name_norms(dropped) | {n.norm for c in concepts for n in c.names}
-    claims = store.names_claimed(names)
+    claims = store.name_claims(names)
     before = _claimants(claims)
-    after = _claimants([(cid, n) for cid, n in claims if cid not in dropped]
-                       + [(ids[i], n) for i, c in enumerate(concepts) for n in c.names])
+    after = _claimants([c for c in claims if c[0] not in dropped]
+                       + [(ids[i], n.norm, n.strength) for i, c in enumerate(concepts)
+                          for n in c.names])
     moved = {n for n in names if before.get(n) != after.get(n)}
     regrouped, refirst, reentered = _moved_members(store, entries, entry_concept, ids)
     regrouped -= set(doc_ids)
@@ -444,8 +448,8 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     # A page's own concepts break ties between concepts that share a name (`LDA`): in a page
     # whose concepts changed, the links by a shared name may move.
     paths_of = store.document_paths(regrouped)
-    regrouped_keys = [r for r in store.resolve_keys_of_paths(sorted(set(paths_of.values())))
-                      if r[2] == "k" and r[1] in regrouped]
+    regrouped_keys = [r for r in store.resolve_keys_of_paths(sorted(set(paths_of.values())), "k")
+                      if r[1] in regrouped]
     shared = _shared_names(store, {r[4] for r in regrouped_keys}, dropped, concepts, ids)
     link_ids |= {r[3] for r in regrouped_keys if r[4] in shared}
 

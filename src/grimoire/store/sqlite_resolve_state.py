@@ -22,7 +22,6 @@ from grimoire.store.records import (
     HeadingRow,
     LinkRow,
     LinkTarget,
-    NameRecord,
     SectionRecord,
 )
 
@@ -128,14 +127,19 @@ class ResolveStateSQL:
             "SELECT DISTINCT path FROM resolve_changed WHERE seq <= ? ORDER BY path", (top,))]
         return top, paths
 
-    def resolve_keys_of_paths(self, paths: Sequence[str]) -> list[StateRow]:
-        """The stored keys of every item of these files, as the last resolve saw them."""
+    def resolve_keys_of_paths(self, paths: Sequence[str], kind: str | None = None
+                              ) -> list[StateRow]:
+        """The stored keys of every item of these files (of one kind when given), as the
+        last resolve saw them."""
         out: list[StateRow] = []
         for chunk in _chunks(list(paths)):
             marks = ",".join("?" * len(chunk))
-            out.extend(self.conn.execute(
-                f"SELECT path, document_id, kind, item, norm FROM resolve_keys "
-                f"WHERE path IN ({marks})", chunk))
+            sql = ("SELECT path, document_id, kind, item, norm FROM resolve_keys "
+                   f"WHERE path IN ({marks})")
+            if kind is None:
+                out.extend(self.conn.execute(sql, chunk))
+            else:
+                out.extend(self.conn.execute(f"{sql} AND kind = ?", [*chunk, kind]))
         return out
 
     def resolve_keys_by_norm(self, norms: Iterable[str], kinds: str) -> list[StateRow]:
@@ -318,16 +322,14 @@ class ResolveStateSQL:
                 f"SELECT norm FROM concept_names WHERE concept_id IN ({_ids(chunk)})"))
         return out
 
-    def names_claimed(self, norms: Iterable[str]) -> list[tuple[int, NameRecord]]:
-        """(concept id, name) of every stored concept name with one of `norms`."""
-        out: list[tuple[int, NameRecord]] = []
+    def name_claims(self, norms: Iterable[str]) -> list[tuple[int, str, int]]:
+        """(concept id, norm, strength) of every stored concept name with one of `norms`."""
+        out: list[tuple[int, str, int]] = []
         for chunk in _chunks(sorted(set(norms))):
             marks = ",".join("?" * len(chunk))
-            out.extend(
-                (cid, NameRecord(name, norm, reason, strength, entry, link))
-                for cid, name, norm, reason, strength, entry, link in self.conn.execute(
-                    f"""SELECT concept_id, name, norm, reason, strength, entry_id, link_id
-                        FROM concept_names WHERE norm IN ({marks})""", chunk))
+            out.extend(self.conn.execute(
+                f"SELECT concept_id, norm, strength FROM concept_names WHERE norm IN ({marks})",
+                chunk))
         return out
 
     def sections_in(self, documents: Iterable[int]) -> list[tuple[int, SectionRecord]]:
