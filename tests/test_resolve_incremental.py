@@ -56,6 +56,7 @@ edits = st.lists(
         st.tuples(st.just("delete"), st.sampled_from(PATHS), st.none()),
         st.tuples(st.just("rename"), st.sampled_from(PATHS), st.sampled_from(PATHS)),
         st.tuples(st.just("resolve"), st.none(), st.none()),
+        st.tuples(st.just("full"), st.none(), st.none()),  # a full resolve keeps valid keys
     ),
     min_size=1, max_size=14,
 )
@@ -105,8 +106,13 @@ class Vault:
         for store in (self.incremental, self.full):
             store.remove_source(path)
 
-    def check(self) -> None:
-        refresh(self.incremental)
+    def check(self, full: bool = False) -> None:
+        """Both stores up to date (the first by `refresh`, or a full `resolve` that writes
+        only the changed files' keys), then the same tables."""
+        if full:
+            resolve(self.incremental)
+        else:
+            refresh(self.incremental)
         resolve(self.full)
         assert snapshot(self.incremental) == snapshot(self.full)
 
@@ -153,6 +159,8 @@ def test_incremental_equals_full_on_random_edits(tmp_path_factory: Any, steps: A
                 vault.write(b, spec)
             elif action == "resolve":
                 vault.check()
+            elif action == "full":
+                vault.check(full=True)
         vault.check()
     finally:
         vault.close()

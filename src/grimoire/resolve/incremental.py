@@ -35,7 +35,13 @@ from grimoire.resolve.links import (
     link_key,
     resolve_links,
 )
-from grimoire.resolve.merge import attach_redirects, build_concepts, entry_claims, merge_entries
+from grimoire.resolve.merge import (
+    Claim,
+    attach_redirects,
+    build_concepts,
+    entry_claims,
+    merge_entries,
+)
 from grimoire.resolve.overrides import Overrides
 from grimoire.resolve.types import (
     ConceptRecord,
@@ -50,7 +56,7 @@ from grimoire.resolve.types import (
 )
 
 StateRow = tuple[str, int, str, int, str]  # (path, document id, kind, item, norm)
-Claim = tuple[int, str, int]  # (concept id, norm, strength) of a stored concept name
+StoredClaim = tuple[int, str, int]  # (concept id, norm, strength) of a stored concept name
 
 # Key nodes live apart from names: the key a concept takes is its label's name, or that name
 # with a number when another concept took it first ("foo" and "foo 2").
@@ -84,7 +90,7 @@ class IncrementalStore(Protocol):
                               ) -> list[tuple[int, int, int, int | None]]: ...
     def concept_ids_of_entries(self, ids: Iterable[int]) -> dict[int, int]: ...
     def concept_name_norms(self, concepts: Iterable[int]) -> set[str]: ...
-    def name_claims(self, norms: Iterable[str]) -> list[Claim]: ...
+    def name_claims(self, norms: Iterable[str]) -> list[StoredClaim]: ...
     def sections_in(self, documents: Iterable[int]) -> list[tuple[int, SectionRecord]]: ...
     def concept_keys(self, ids: Iterable[int]) -> dict[str, int]: ...
     def max_concept_id(self) -> int: ...
@@ -103,14 +109,19 @@ class IncrementalStore(Protocol):
 # -- the keys ---------------------------------------------------------------------------------
 
 
-def merge_keys(e: EntryRow) -> set[str]:
-    """The names through which `e` can join other entries, and its concept-key nodes."""
+def merge_keys(e: EntryRow, claims: Sequence[Claim] | None = None) -> set[str]:
+    """The names through which `e` can join other entries, and its concept-key nodes.
+
+    `claims` are the entry's claims as `merge_entries` found them, when at hand (a label's
+    claim on the entry is keyed by its link instead).
+    """
     keys = {normalize(e.term)}
     if e.redirect:
         keys.add(normalize(e.redirect))
+    elif claims is not None:
+        keys.update(c.norm for c in claims if c.link_id is None)
     else:
-        claims, _ = entry_claims(e)
-        keys.update(c.norm for c in claims)
+        keys.update(c.norm for c in entry_claims(e)[0])
     base = normalize(parse_term(e.term).label) or "concept 0"  # "concept <root>" when empty
     keys.add(_KEY + base)
     keys.add(_KEY + _NUMBERED.sub("", base))
@@ -159,10 +170,11 @@ def page_keys(path: str) -> set[str]:
 
 
 def state_rows(entries: Iterable[EntryRow], links: Iterable[LinkRow],
-               headings: Iterable[HeadingRow]) -> Iterator[StateRow]:
-    """The keys the store keeps for these rows."""
+               headings: Iterable[HeadingRow],
+               claims: Mapping[int, Sequence[Claim]] | None = None) -> Iterator[StateRow]:
+    """The keys the store keeps for these rows (`claims`: each entry's, from the merge)."""
     for e in entries:
-        for norm in merge_keys(e):
+        for norm in merge_keys(e, None if claims is None else claims.get(e.id, ())):
             yield e.path, e.document_id, "e", e.id, norm
     for link in links:
         for norm in label_keys(link):
@@ -179,9 +191,15 @@ def state_rows(entries: Iterable[EntryRow], links: Iterable[LinkRow],
                 yield h.path, h.document_id, "h", h.document_id, key[1]
 
 
-def full_state_rows(data: ResolveInput) -> Iterator[StateRow]:
-    """The keys of a whole store, from what a full resolve read."""
-    return state_rows(data.entries, data.links, data.headings)
+def full_state_rows(data: ResolveInput, claims: Mapping[int, Sequence[Claim]] | None = None,
+                    paths: set[str] | None = None) -> Iterator[StateRow]:
+    """The keys of a whole store (of the files in `paths` only, when given), from what a full
+    resolve read and the claims its merge found."""
+    if paths is None:
+        return state_rows(data.entries, data.links, data.headings, claims)
+    return state_rows([e for e in data.entries if e.path in paths],
+                      [link for link in data.links if link.path in paths],
+                      [h for h in data.headings if h.path in paths], claims)
 
 
 # -- the incremental run ----------------------------------------------------------------------
@@ -306,7 +324,7 @@ class _World:
         self.doc_first.update((d, c) for d, (_, c) in first.items())
 
 
-def _claimants(claims: Iterable[Claim]) -> dict[str, tuple[int, frozenset[int]]]:
+def _claimants(claims: Iterable[StoredClaim]) -> dict[str, tuple[int, frozenset[int]]]:
     """norm -> (strongest strength, the concepts claiming it at that strength): what a
     NameIndex lookup answers from."""
     best: dict[str, tuple[int, set[int]]] = {}

@@ -53,6 +53,8 @@ RESOLVE_STATE_SCHEMA = """
 StateRow = tuple[str, int, str, int, str]
 
 _CHUNK = 500
+_KEY_INDEXES = {"resolve_keys_norm": "norm, kind", "resolve_keys_item": "item, kind",
+                "resolve_keys_path": "path"}  # as RESOLVE_STATE_SCHEMA creates them
 
 # Written with a full set of keys; bump it when `resolve/incremental.py` changes what the keys
 # hold, so a store keyed by an older Grimoire resolves in full once instead of going wrong
@@ -168,17 +170,23 @@ class ResolveStateSQL:
         """Replace the keys of `paths` (all keys when None), drop the log up to `upto`, and
         mark the keys ready. Runs inside the caller's transaction when there is one."""
         with self.transaction() as c:
+            insert = ("INSERT INTO resolve_keys (path, document_id, kind, item, norm) "
+                      "VALUES (?, ?, ?, ?, ?)")
             if paths is None:
+                # All of them: building the indexes once afterwards is cheaper than keeping
+                # three indexes in order through a million inserts.
                 c.execute("DELETE FROM resolve_keys")
-                c.execute("INSERT INTO resolve_keys (path, document_id, kind, item, norm) "
-                          "VALUES (?, ?, ?, ?, ?)", _KEYS_MARK)
+                for name in _KEY_INDEXES:
+                    c.execute(f"DROP INDEX IF EXISTS {name}")
+                c.execute(insert, _KEYS_MARK)
+                c.executemany(insert, rows)
+                for name, columns in _KEY_INDEXES.items():
+                    c.execute(f"CREATE INDEX {name} ON resolve_keys({columns})")
             else:
                 for chunk in _chunks(list(paths)):
                     marks = ",".join("?" * len(chunk))
                     c.execute(f"DELETE FROM resolve_keys WHERE path IN ({marks})", chunk)
-            c.executemany(
-                "INSERT INTO resolve_keys (path, document_id, kind, item, norm) "
-                "VALUES (?, ?, ?, ?, ?)", rows)
+                c.executemany(insert, rows)
             c.execute("DELETE FROM resolve_changed WHERE seq <= ?", (upto,))
             c.execute("INSERT OR IGNORE INTO resolve_ready (id) VALUES (1)")
 
