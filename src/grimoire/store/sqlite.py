@@ -20,6 +20,7 @@ from grimoire.store.base import DAMAGED
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
+from grimoire.store.sqlite_names import NAME_LOG_SCHEMA, NameLogSQL
 from grimoire.store.sqlite_resolve_state import RESOLVE_STATE_SCHEMA, ResolveStateSQL
 from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
 
@@ -115,7 +116,7 @@ FTS_BY_STORE = """
 """
 
 MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
-                         RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX]
+                         RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX, NAME_LOG_SCHEMA]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.
@@ -326,7 +327,7 @@ FTS_OF_LOADED_ENTRIES = """
 """
 
 
-class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL):
+class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
     """The default store: everything in one SQLite file."""
 
     engine = "sqlite"
