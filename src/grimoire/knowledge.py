@@ -75,6 +75,7 @@ class Grimoire:
         self.store = store
         self._embedder = embedder  # None: the bundled all-MiniLM-L6-v2, loaded on first use
         self._searcher: Searcher | None = None
+        self._intact_at: tuple[int, ...] | None = None  # change counter of the last check
 
     @_guarded
     def ingest(
@@ -227,8 +228,14 @@ class Grimoire:
         return answer
 
     def _not_damaged(self) -> None:
+        # The quick check reads every page (about 1 s at 100k passages): once it has passed,
+        # it runs again only after a write to the store, not on every empty result.
+        counter = self.store.change_counter()
+        if counter == self._intact_at:
+            return
         if self.store.damaged():
             raise CorruptDatabase(DAMAGED, self.store.url)
+        self._intact_at = counter
 
     @_guarded
     def entries(self) -> list[StoredEntry]:
