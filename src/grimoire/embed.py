@@ -16,15 +16,12 @@ import json
 import os
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from grimoire._http import RedirectRefused, opener, read_chunks, redirect_message, shown
 from grimoire.errors import GrimoireError
 
 #: Called with (done, total) after each batch.
@@ -119,7 +116,9 @@ class MiniLM:
     600 passages of 256 tokens, issue 14); without it, peak memory is the largest batch's.
 
     A few short texts (a query: `QUERY_TOKENS` in all) run on a second session with one
-    thread and no spinning, loaded on first use; a search process never loads the other one.
+    thread, no spinning and only the basic graph optimisations (the same vectors to 1e-6; the
+    fusions of the full level take 70 ms to plan and gain nothing on a 10-token query), loaded
+    on first use: a search process never loads the other one.
     """
 
     name = "all-MiniLM-L6-v2-onnx-int8"
@@ -139,7 +138,7 @@ class MiniLM:
         self.max_tokens = max_tokens  # most padded tokens in one batch
         self.max_cells = max_cells  # most rows * width**2 in one batch
         self.threads = threads or cpu_cores()
-        self._sessions: dict[int, Any] = {}  # intra-op threads -> onnxruntime session
+        self._sessions: dict[bool, Any] = {}  # query session?  -> onnxruntime session
         self._path: Path | None = None  # the verified model file, once loaded
         self._tokenizer: Any = None
         self._inputs: frozenset[str] = frozenset()
@@ -187,22 +186,24 @@ class MiniLM:
             self._path = path
             self._tokenizer = tokenizer
 
-    def _session(self, threads: int) -> Any:
-        """The session with `threads` intra-op threads (loaded on first use)."""
-        session = self._sessions.get(threads)
+    def _session(self, query: bool) -> Any:
+        """The query session or the bulk one (loaded on first use)."""
+        session = self._sessions.get(query)
         if session is not None:
             return session
         import onnxruntime as ort
 
         with self._lock:
-            if threads not in self._sessions:
+            if query not in self._sessions:
+                options = session_options(1 if query else self.threads)
+                if query:
+                    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
                 session = ort.InferenceSession(
-                    str(self._path), sess_options=session_options(threads),
-                    providers=["CPUExecutionProvider"],
+                    str(self._path), sess_options=options, providers=["CPUExecutionProvider"],
                 )
                 self._inputs = frozenset(i.name for i in session.get_inputs())
-                self._sessions[threads] = session
-            return self._sessions[threads]
+                self._sessions[query] = session
+            return self._sessions[query]
 
     def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids of each text, truncated to the model's 256 (an empty text embeds as " ")."""
@@ -234,8 +235,7 @@ class MiniLM:
         if not texts:
             return out
         rows = self.tokenize(texts)
-        short = sum(len(r) for r in rows) <= QUERY_TOKENS
-        session = self._session(1 if short else self.threads)
+        session = self._session(sum(len(r) for r in rows) <= QUERY_TOKENS)
         done = 0
         batches = pack_batches(
             [len(r) for r in rows],
@@ -333,6 +333,13 @@ class OpenAIEmbeddings:
         self.dim = 0  # known after the first answer
 
     def _post(self, texts: list[str]) -> np.ndarray:
+        # Imported here: http, ssl and email cost 55 ms to import, which a search with the
+        # packaged model (every hybrid `grimoire search`) would pay for nothing.
+        import urllib.error
+        import urllib.request
+
+        from grimoire._http import RedirectRefused, opener, read_chunks, redirect_message, shown
+
         body = json.dumps({"model": self.model, "input": texts}).encode()
         headers = {"Content-Type": "application/json"}
         if self.api_key:
