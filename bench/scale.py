@@ -4,18 +4,21 @@
     .venv/bin/python bench/scale.py --cache /work/cache/scale --sizes 100000
     .venv/bin/python bench/scale.py --cold /work/cache/scale/corpus.db         # cold start only
 
-The stores are generated (kept in --cache; 1M takes a while to write once): 10 passages a
-note, 1 passage in 4 a glossary entry with a term and an acronym, words drawn with their
-frequencies in ../shared/corpora. Their vectors are synthetic but shaped like real ones: each
-is a real MiniLM vector of a corpus paragraph (tests/data/minilm_golden.npz) plus half of
-another plus noise, normalised, so that neighbourhoods are uneven as in real notes. Queries are
+The stores are generated (kept in --cache): 10 passages a note, 3 in 10 a glossary entry with
+a term and an acronym, words drawn with their frequencies in ../shared/corpora. 100k passages
+are written through the store API and resolved; a larger store is that one plus copies written
+by SQL (`replicate`: ids shifted, names renumbered, fresh text and vectors; 1M in 4 minutes).
+Their vectors are synthetic but shaped like real ones: each is a real MiniLM vector of a corpus
+paragraph (tests/data/minilm_golden.npz) plus half of another plus noise, normalised, so that
+neighbourhoods are uneven as in real notes. Queries are
 bench/queries/dev.jsonl (names, acronyms, typos, descriptions), each embedded by the real
 model inside the timed search.
 
 Each size is measured in a fresh process, so its peak RSS (getrusage) is that search's own:
 open the store, the first query (loads the vector index), then two rounds of the queries in
-each mode. Beside Grimoire, in the same process: the bare FTS5 query with the same words
-(sqlite3, no grouping, no names) and the model embedding the query alone. Exact float32 search
+each mode (wall and CPU time, and the three slowest queries). Beside Grimoire, in the same
+process: the bare FTS5 query with the same words (sqlite3, no grouping, no names) and the model
+embedding the query alone. Exact float32 search
 runs in a second process over the same vectors (its memory is the float32 matrix): its time
 per query, and the top 10 / 60 that Grimoire's scan is scored against (recall).
 """
