@@ -273,7 +273,9 @@ class Searcher:
             return list(words)
         common = self.store.common_terms(terms, limit)
         rare = [t for t in terms if t not in common]
-        return rare or list(words)
+        # A word in no passage (a typo) finds nothing: the common words then do the work.
+        present = self.store.common_terms(rare, 1) if rare else set()
+        return [t for t in rare if t in present] or list(words)
 
     def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
         """A value that only changes when the store does (checked by a cheap counter)."""

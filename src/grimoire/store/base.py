@@ -70,8 +70,11 @@ class Store(Protocol):
         """A CorruptDatabase when `error` came from damaged storage, else None."""
         ...
 
-    def damaged(self) -> bool:
-        """True when the store's own quick check finds damage."""
+    def damaged(self, budget: float | None = None) -> bool:
+        """True when the store's own quick check finds damage.
+
+        With `budget` (seconds), a check that would take longer stops there and finds none.
+        """
         ...
 
     def integrity_check(self) -> str:
