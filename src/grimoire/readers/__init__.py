@@ -102,10 +102,9 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
     Such a reader has `binary = True`; its `sniff` sees the head as Latin-1, byte for byte.
     """
     ext = PurePath(path).suffix.lower()
-    head = data[:SNIFF_BYTES].decode("latin-1")
     for reader in READERS:
         if getattr(reader, "binary", False) and ext in reader.extensions and reader.sniff(
-            head, path
+            data[:SNIFF_BYTES].decode("latin-1"), path
         ):
             return reader
     return None

@@ -148,6 +148,15 @@ def _matches(words: list[str], k: int, name: list[str]) -> bool:
         _same_word(name[-1], words[k + len(name) - 1])
 
 
+def _starts(words: list[str], name: list[str]) -> list[int]:
+    """Where in `words` the name may start: its first word there, or for a one-word name a
+    word with its first letter (`_same_word` needs a shared first letter)."""
+    if len(name) > 1:
+        return [k for k, w in enumerate(words) if w == name[0]]
+    letter = name[0][:1]
+    return [k for k, w in enumerate(words) if w[:1] == letter]
+
+
 def _opens_with(words: list[str], name: list[str]) -> bool:
     """The words open with the name, after at most two leaders ("In a") and one modifier
     after a leader ("The VAE loss function")."""
@@ -166,23 +175,24 @@ def _defines(heading: str, prose: str) -> bool:
     a sentence ends on it after "is" ("Another one is Thompson Sampling."); or the lead states
     it as a name ("called X", "stands for X", "X (ACR)", "(X)", an acronym and its expansion).
     """
-    names = [t for n in term_names(heading) if (t := _tokens(n.name))]
-    acronyms = [w for n in term_names(heading) for w in n.name.split() if _ACRONYM.match(w)]
+    named = term_names(heading)
+    names = [t for n in named if (t := _tokens(n.name))]
+    acronyms = [w for n in named for w in n.name.split() if _ACRONYM.match(w)]
     lead = prose[:DEFINE_CHARS]
     for sentence in _SENTENCES.split(lead):
         words = _tokens(sentence)
         if not words:
             continue
+        clauses = [(clause, _tokens(clause)) for clause in sentence.split(",")[1:]]
         for name in names:
             if _opens_with(words, name):
                 return True
-            for clause in sentence.split(",")[1:]:
-                cw = _tokens(clause)
+            for clause, cw in clauses:
                 if _opens_with(cw, name) and (len(cw) == len(name) or any(
                         w in _DEFINING for w in cw[len(name):len(name) + 3])
                         or _proper(heading, clause)):
                     return True
-            for k in range(len(words)):
+            for k in _starts(words, name):
                 if not _matches(words, k, name):
                     continue
                 before = tuple(words[max(0, k - 2):k])
@@ -291,7 +301,6 @@ def add_section_entries(doc: Document) -> Document:
             candidates[path] = prose
 
     defined = {path for path, prose in candidates.items() if _defines(path[-1], prose)}
-    mentioned = {path for path, prose in candidates.items() if _named_in(path[-1], prose)}
     siblings: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for path in candidates:
         siblings[path[:-1]].append(path)
@@ -308,7 +317,7 @@ def add_section_entries(doc: Document) -> Document:
         group = siblings[path[:-1]]
         defining = sum(1 for g in group if g in defined)
         if len(group) >= MIN_PARALLEL and defining * 2 > len(group) and \
-                path not in mentioned and not _gerund_phrase(heading):
+                not _named_in(heading, candidates[path]) and not _gerund_phrase(heading):
             reasons[path] = (
                 f"{shape}, one of {len(group)} parallel sections of which {defining} "
                 "define their heading"

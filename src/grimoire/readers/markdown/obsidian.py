@@ -254,6 +254,8 @@ def sniff(head: str, path: str) -> bool:
     (Obsidian renders only `.md` as notes: a `.txt` in a vault is plain text)."""
     if path and PurePath(path).suffix.lower() == ".md" and _in_vault(str(PurePath(path).parent)):
         return True
+    if "[[" not in head and "==" not in head:  # what follows looks for nothing else
+        return False
     prose: list[str] = []
     fence: str | None = None
     for line in head.split("\n"):
