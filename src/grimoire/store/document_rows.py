@@ -5,13 +5,15 @@ rows (JSON of entries and marks, normalised names, the full-text columns) is pur
 needs no database, so the workers do it: the writer, which is the one serial stage, only
 inserts, and a batch of files goes in with one statement per table (issue 14). Row ids are
 given by the writer; here a passage names its entry by the entry's index in the document.
+The records are named tuples, which cross the process boundary far faster than dataclasses
+(pickle copies a tuple in C; a slotted dataclass goes through `__getstate__`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from grimoire.codec import to_data
 from grimoire.model import Document, Entry, Link, Problem
@@ -22,8 +24,7 @@ from grimoire.store.records import SourceRecord
 LinkRow = tuple[str, str, str | None, str, str | None, bool | None, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class EntryRows:
+class EntryRows(NamedTuple):
     """One entry: its row, its names, its full-text row and its links (see also included)."""
 
     term: str
@@ -43,8 +44,7 @@ class EntryRows:
         return " ; ".join(name for name, _ in self.names)
 
 
-@dataclass(frozen=True, slots=True)
-class PassageRows:
+class PassageRows(NamedTuple):
     """One passage: its row, the heading text it is indexed under, and its own links."""
 
     entry: int | None  # index into DocumentRows.entries
@@ -58,8 +58,7 @@ class PassageRows:
     links: tuple[LinkRow, ...]  # stored only when the passage has no entry
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentRows:
+class DocumentRows(NamedTuple):
     """Everything a store writes for one document."""
 
     page: str | None
