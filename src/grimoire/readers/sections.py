@@ -19,6 +19,13 @@ writes which of them decided it into `Entry.reason`:
   used for regression" is a definition in a list of loss functions; "Random" over "we can
   make a random acquisition function" is about something else).
 
+Two more kinds of section are entries: one of at least three parallel sections of a topic,
+at least one of which defines its heading ("Early Stopping" beside "Ensembling ... combine"
+on a Regularization page), unless the page repeats the heading elsewhere ("Model", "Cost
+function" under each part of a tutorial) or its lead uses it in passing; and a section with
+only a placeholder under it ("Be the first to contribute!", "TODO"), a title-only entry:
+a concept the page names but has not written yet.
+
 A heading merely mentioned in passing ("Rewards" over "trainer-owned rewards are ...",
 "Agent Training" over "GRPO supports agent training"), or used as a word of another phrase
 ("Random" over "a random acquisition function"), is a part of a page, not a definition.
@@ -289,6 +296,8 @@ def add_section_entries(doc: Document) -> Document:
 
     # Sections whose heading can name a thing and that have prose directly under them.
     candidates: dict[tuple[str, ...], str] = {}  # path -> its prose
+    stubs: set[tuple[str, ...]] = set()  # headings over a placeholder ("TODO") only
+    repeated = _repeated_headings(sections)
     for path, sec in sections.items():
         heading = path[-1]
         if normalize(heading) in own or name_shaped(heading) is not None:
@@ -299,6 +308,9 @@ def add_section_entries(doc: Document) -> Document:
         prose = "\n\n".join(p.text for p in mine if p.kind in _PROSE_KINDS)
         if len(prose.strip()) >= MIN_PROSE:
             candidates[path] = prose
+        elif mine and all(_PLACEHOLDER.match(p.text) for p in mine) and \
+                normalize(heading) not in repeated:
+            stubs.add(path)
 
     defined = {path for path, prose in candidates.items() if _defines(path[-1], prose)}
     siblings: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
@@ -316,12 +328,29 @@ def add_section_entries(doc: Document) -> Document:
             continue
         group = siblings[path[:-1]]
         defining = sum(1 for g in group if g in defined)
-        if len(group) >= MIN_PARALLEL and defining * 2 > len(group) and \
-                not _named_in(heading, candidates[path]) and not _gerund_phrase(heading):
+        if len(group) < MIN_PARALLEL or _gerund_phrase(heading) or not defining:
+            continue
+        mentioned = _named_in(heading, candidates[path])  # only where it can decide
+        if defining * 2 > len(group) and not mentioned:
             reasons[path] = (
                 f"{shape}, one of {len(group)} parallel sections of which {defining} "
                 "define their heading"
             )
+        elif defining and normalize(heading) not in repeated and not mentioned:
+            # Parallel sections of a topic ("Early Stopping", "L1 Regularization" on a
+            # Regularization page), one of which at least defines its heading: each is a
+            # topic of its own. A heading the page repeats ("Model", "Cost function" under
+            # each of its parts) is a part of the page, and a heading its lead only uses
+            # in passing ("supports agent training") is not what the section defines.
+            reasons[path] = (
+                f"{shape}, one of {len(group)} topics of the page of which {defining} "
+                "define their heading"
+            )
+    for path in stubs:
+        n = len(path[-1].split())
+        parent = f" of {path[-2]!r}" if len(path) > 1 else ""
+        reasons[path] = (f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''}), "
+                         "with only a placeholder under it")
 
     if not reasons:
         return doc
@@ -339,6 +368,21 @@ def add_section_entries(doc: Document) -> Document:
     return replace(doc, entries=tuple(entries))
 
 
+# Text that stands in for a section not written yet: such a section is a title-only entry.
+_PLACEHOLDER = re.compile(
+    r"^\s*(?:be the first to contribute|todo|tbd|tba|wip|coming soon|to be (?:written|added|"
+    r"done|completed)|work in progress|under construction|placeholder)\W*$", re.IGNORECASE)
+
+
+def _repeated_headings(sections: dict[tuple[str, ...], _Section]) -> set[str]:
+    """Headings a page uses more than once ("Model", "Cost function" under each of its parts):
+    parts of the page's layout, not names of things."""
+    seen: dict[str, int] = defaultdict(int)
+    for path in sections:
+        seen[normalize(path[-1])] += 1
+    return {key for key, count in seen.items() if count > 1}
+
+
 def _gerund_phrase(heading: str) -> bool:
     """ "Computing probabilities", "Formalizing Bayesian Optimization": an activity over a
     thing, not a name, unless the text defines it as one ("Learning rate is ...")."""
@@ -353,7 +397,8 @@ def _entry(term: str, run: list[Passage], reason: str) -> Entry:
     images: tuple[Image, ...] = tuple(x for p in run for x in p.images)
     return Entry(
         term=term,
-        definition="\n\n".join(p.text for p in run if p.text.strip()),
+        definition="\n\n".join(
+            p.text for p in run if p.text.strip() and not _PLACEHOLDER.match(p.text)),
         span=span,
         links=links,
         math=math,
