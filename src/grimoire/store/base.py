@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from grimoire.errors import CorruptDatabase
 from grimoire.model import Document, Span
+from grimoire.store.document_rows import SourceItem
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
@@ -57,6 +58,8 @@ class Store(Protocol):
 
     url: str  # what the store was opened from (a path for SQLite); names it in errors
     engine: str  # "sqlite" | "postgresql", for messages and benchmarks only
+    # Whether `replace_sources` takes documents as `DocumentRows` (built off the writer).
+    takes_rows: bool
 
     # -- transactions and lifetime ---------------------------------------------------------
 
@@ -97,6 +100,14 @@ class Store(Protocol):
 
     def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
         """Write one file's record and documents in one transaction, replacing what it had."""
+        ...
+
+    def replace_sources(self, items: Iterable[SourceItem]) -> None:
+        """`replace_source` for several files in one transaction (ingest's batches).
+
+        A document may come as `DocumentRows`, built by a reader worker, when the store's
+        `takes_rows` is true.
+        """
         ...
 
     def mark_source(self, record: SourceRecord) -> None:

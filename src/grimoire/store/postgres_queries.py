@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from grimoire.model import Span
 from grimoire.store._concept_lookups import ConceptLookups
-from grimoire.store._embed_text import entry_embed_text, passage_embed_text
+from grimoire.store._embed_text import entry_embed_text, passage_unit_text
 from grimoire.store.postgres_schema import hnsw_index
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
@@ -398,15 +398,15 @@ class PostgresQueries(ConceptLookups):
         missing = "AND (v.hash IS NULL OR v.model != %s)" if only_missing else ""
         args = (model,) if only_missing else ()
         units: list[EmbedUnit] = []
-        for pid, text, heading, title, term in self._all(
-            f"""SELECT p.id, p.text, p.heading_path, d.title, e.term
+        for pid, text, heading, title, term, kind in self._all(
+            f"""SELECT p.id, p.text, p.heading_path, d.title, e.term, p.kind
                 FROM passages p JOIN documents d ON d.id = p.document_id
                 LEFT JOIN entries e ON e.id = p.entry_id
                 LEFT JOIN passage_vecs v ON v.passage_id = p.id
                 WHERE true {missing} ORDER BY p.id""", args
         ):
-            units.append(EmbedUnit("passage", int(pid), passage_embed_text(
-                text, tuple(json.loads(heading)), title, term)))
+            units.append(EmbedUnit("passage", int(pid), passage_unit_text(
+                text, tuple(json.loads(heading)), title, term, kind)))
         for eid, data in self._all(
             f"""SELECT e.id, e.data FROM entries e LEFT JOIN entry_vecs v ON v.entry_id = e.id
                 WHERE e.redirect IS NULL {missing} ORDER BY e.id""", args

@@ -21,7 +21,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from grimoire.store._embed_text import entry_embed_text, passage_embed_text
+from grimoire.store._embed_text import entry_embed_text, passage_unit_text
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
@@ -367,16 +367,16 @@ class SearchSQL:
         )
         args = (model,) if only_missing else ()
         units: list[EmbedUnit] = []
-        for pid, text, heading, title, term in self.conn.execute(
-            f"""SELECT p.id, p.text, p.heading_path, d.title, e.term
+        for pid, text, heading, title, term, kind in self.conn.execute(
+            f"""SELECT p.id, p.text, p.heading_path, d.title, e.term, p.kind
                 FROM passages p JOIN documents d ON d.id = p.document_id
                 LEFT JOIN entries e ON e.id = p.entry_id
                 LEFT JOIN passage_vecs v ON v.passage_id = p.id
                 WHERE 1 {missing}""",
             args,
         ):
-            units.append(EmbedUnit("passage", pid, passage_embed_text(
-                text, tuple(json.loads(heading)), title, term)))
+            units.append(EmbedUnit("passage", pid, passage_unit_text(
+                text, tuple(json.loads(heading)), title, term, kind)))
         for eid, data in self.conn.execute(
             f"""SELECT e.id, e.data FROM entries e
                 LEFT JOIN entry_vecs v ON v.entry_id = e.id
