@@ -451,3 +451,19 @@ def test_a_guessed_verb_does_not_make_a_neighbour(neighbours: grimoire.Grimoire)
     # "rotary" is in no passage found at all.
     question = "How does rotary position embedding encode token positions?"
     assert neighbour(question, gather(neighbours.searcher, question, semantic=False))
+
+
+def test_the_notes_own_reference_numbers_are_not_citations(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "loss.md").write_text(
+        "# Mean squared error\n\nMean squared error averages the squared differences between "
+        "predictions and labels, as surveyed in [6] and [10].\n")
+    with grimoire.open(tmp_path / "kb.db") as base:
+        base.ingest([str(notes)])
+        answer = base.ask("what does mean squared error average?")
+    assert not answer.abstained
+    assert "(6) and (10)" in answer.answer and "[6]" not in answer.answer
+    assert re.findall(r"\[(\d+)\]", answer.answer) == ["1"]
+    assert "[6] and [10]" in answer.citations[0].quote
+    assert verify_citation(answer.citations[0])

@@ -259,6 +259,11 @@ def _cite(s: Scored, sources: SourceLines) -> Span | None:
     return locate(sources, span, first, last, s.text)
 
 
+# A reference of the notes' own ("Excellent overview below [6] and [10].") would read as one
+# of the answer's citations: it is shown in parentheses (the citation keeps the quote as is).
+_SOURCE_MARK = re.compile(r"\[(\d{1,3})\]")
+
+
 def _with_marker(text: str, n: int) -> str:
     if text.endswith(".") and not text.endswith("..."):
         return f"{text[:-1]} [{n}]."
@@ -314,7 +319,8 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
         if not verify_citation(citation, sources):
             continue
         citations.append(citation)
-        parts.append(_with_marker(s.text, n) + _arithmetic_note(s.text))
+        parts.append(_with_marker(_SOURCE_MARK.sub(r"(\1)", s.text), n)
+                     + _arithmetic_note(s.text))
     if not citations:
         return _abstain(question, evidence)
     text = (lead if len(citations) == 2 else "") + " ".join(parts)
