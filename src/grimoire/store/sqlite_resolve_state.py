@@ -53,8 +53,6 @@ RESOLVE_STATE_SCHEMA = """
 StateRow = tuple[str, int, str, int, str]
 
 _CHUNK = 500
-_KEY_INDEXES = {"resolve_keys_norm": "norm, kind", "resolve_keys_item": "item, kind",
-                "resolve_keys_path": "path"}  # as RESOLVE_STATE_SCHEMA creates them
 
 # Written with a full set of keys; bump it when `resolve/incremental.py` changes what the keys
 # hold, so a store keyed by an older Grimoire resolves in full once instead of going wrong
@@ -173,15 +171,13 @@ class ResolveStateSQL:
             insert = ("INSERT INTO resolve_keys (path, document_id, kind, item, norm) "
                       "VALUES (?, ?, ?, ?, ?)")
             if paths is None:
-                # All of them: building the indexes once afterwards is cheaper than keeping
-                # three indexes in order through a million inserts.
+                # All of them. The indexes stay: dropping and rebuilding them (cheaper than
+                # keeping them in order through a million inserts) changes the schema under
+                # another process's open write, which then failed with "no such table:
+                # sources" (tests/hostile/test_processes.py, two ingests at once).
                 c.execute("DELETE FROM resolve_keys")
-                for name in _KEY_INDEXES:
-                    c.execute(f"DROP INDEX IF EXISTS {name}")
                 c.execute(insert, _KEYS_MARK)
                 c.executemany(insert, rows)
-                for name, columns in _KEY_INDEXES.items():
-                    c.execute(f"CREATE INDEX {name} ON resolve_keys({columns})")
             else:
                 for chunk in _chunks(list(paths)):
                     marks = ",".join("?" * len(chunk))
