@@ -4,7 +4,10 @@
     python bench/ingest.py --corpus ~/notes --json
     python bench/ingest.py --profile                # also the hottest functions (one core)
 
-Parsing, extracting and storing are timed; embeddings are not (ingest --no-embed).
+Parsing, extracting and storing are timed; embeddings are not (ingest --no-embed). Beside the
+wall-clock rates (which a busy machine drags down, the three ingest processes more than
+markdown-it-py's one), the CPU time of the writer and of the reader workers is reported, and
+from it the ratio two idle cores would give.
 """
 
 from __future__ import annotations
@@ -128,6 +131,21 @@ def raw_markdown_rate(files: list[Path]) -> tuple[float, int]:
     return size / 1e6 / (time.perf_counter() - start), size
 
 
+def raw_markdown_cpu(files: list[Path]) -> float:
+    """MB per CPU second of markdown-it-py on these files (less sensitive to a busy machine)."""
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in files]
+    md = markdown_it.MarkdownIt("commonmark")
+    start = time.process_time()
+    for t in texts:
+        md.parse(t)
+    return sum(len(t.encode()) for t in texts) / 1e6 / max(time.process_time() - start, 1e-9)
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def folder_bytes(folder: Path) -> tuple[int, int]:
     """Note files and their bytes (attachments such as images are not read, so not counted)."""
     files = [
@@ -144,6 +162,9 @@ def time_ingest(folder: Path, workers: int | None, profile: bool = False) -> dic
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(str(Path(tmp) / "bench.db"))
         profiler = cProfile.Profile() if profile else None
+        # The reader workers are waited for before ingest returns, so their CPU time is in
+        # RUSAGE_CHILDREN by then.
+        main0, workers0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         if profiler:
             profiler.enable()
@@ -151,6 +172,8 @@ def time_ingest(folder: Path, workers: int | None, profile: bool = False) -> dic
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - start
+        main_cpu = _cpu(resource.RUSAGE_SELF) - main0
+        workers_cpu = _cpu(resource.RUSAGE_CHILDREN) - workers0
         stats = store.stats()
         store.close()
     files, size = folder_bytes(folder)
@@ -160,6 +183,11 @@ def time_ingest(folder: Path, workers: int | None, profile: bool = False) -> dic
         "seconds": seconds,
         "files_per_s": files / seconds,
         "mb_per_s": size / 1e6 / seconds,
+        "main_cpu_ms_per_file": 1000 * main_cpu / files,
+        "workers_cpu_ms_per_file": 1000 * workers_cpu / files,
+        # What two idle cores would give: all the CPU spread over both, unless the one writer
+        # process is the longer part.
+        "two_core_mb_per_s": size / 1e6 / max((main_cpu + workers_cpu) / 2, main_cpu, 1e-9),
         "failed": report.failed,
         "entries": stats.entries,
         "passages": stats.passages,
@@ -208,6 +236,7 @@ def main() -> None:
         for name, folder in corpora:
             md_files = markdown_files(folder)
             raw, _ = raw_markdown_rate(md_files) if md_files else (0.0, 0)
+            raw_cpu = raw_markdown_cpu(md_files) if md_files else 0.0
             for workers in (int(w) for w in args.workers.split(",")):
                 r = time_ingest(folder, workers, profile=args.profile and workers == 1)
                 rows.append(
@@ -217,6 +246,8 @@ def main() -> None:
                         **r,
                         "markdown_it_mb_per_s": raw,
                         "ratio_to_markdown_it": r["mb_per_s"] / raw if raw else None,
+                        "markdown_it_cpu_mb_per_s": raw_cpu,
+                        "two_core_ratio": r["two_core_mb_per_s"] / raw_cpu if raw_cpu else None,
                     }
                 )
     finally:
@@ -235,15 +266,21 @@ def main() -> None:
     print(" ".join(f"{k} {v}" for k, v in versions.items()))
     print(
         f"{'corpus':<28} {'workers':>7} {'files':>6} {'MB':>6} {'files/s':>8} {'MB/s':>6} "
-        f"{'md-it MB/s':>10} {'ratio':>6} {'entries':>7} {'failed':>6}"
+        f"{'md-it MB/s':>10} {'ratio':>6} {'main ms':>7} {'workers ms':>10} {'2-core':>6} "
+        f"{'entries':>7} {'failed':>6}"
     )
     for r in rows:
-        ratio = r["ratio_to_markdown_it"]
+        ratio, two = r["ratio_to_markdown_it"], r["two_core_ratio"]
         print(
             f"{r['corpus']:<28} {r['workers']:>7} {r['files']:>6} {r['mb']:>6.1f} "
             f"{r['files_per_s']:>8.0f} {r['mb_per_s']:>6.2f} {r['markdown_it_mb_per_s']:>10.2f} "
-            f"{(f'{ratio:.0%}' if ratio else '-'):>6} {r['entries']:>7} {r['failed']:>6}"
+            f"{(f'{ratio:.0%}' if ratio else '-'):>6} {r['main_cpu_ms_per_file']:>7.2f} "
+            f"{r['workers_cpu_ms_per_file']:>10.2f} {(f'{two:.0%}' if two else '-'):>6} "
+            f"{r['entries']:>7} {r['failed']:>6}"
         )
+    print("main ms, workers ms: CPU per file of the writer and of the reader workers; 2-core: "
+          "the ratio two idle cores would give (CPU time over both cores, or the writer's if "
+          "longer, against markdown-it-py's CPU time)")
     _ = grimoire
 
 

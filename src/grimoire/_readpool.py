@@ -126,12 +126,13 @@ class ReadPool(Generic[J, R]):
         self.seconds = seconds or (lambda _job: budget.seconds)
 
     def run(
-        self, jobs: Sequence[J], idle: Callable[[], None] | None = None
+        self, jobs: Sequence[J], idle: Callable[[], float | None] | None = None
     ) -> Generator[tuple[J, R], None, None]:
         """Each job with its result, in the order they finish.
 
-        `idle()` is called before waiting on the workers (the caller commits its open batch
-        there, so no write lock is held while a file is parsed).
+        `idle()` is called before waiting on the workers (the caller writes its batch there
+        when it is due); it returns None, or at most how many seconds to wait before it is
+        called again (the batch falls due then).
         """
         pending = deque(jobs)
         pool: list[_Worker] = []
@@ -142,9 +143,10 @@ class ReadPool(Generic[J, R]):
             while busy := [w for w in pool if w.job is not None]:
                 ready = wait([w.conn for w in busy], timeout=0)
                 if not ready:
-                    if idle is not None:
-                        idle()
+                    pause = idle() if idle is not None else None
                     soonest = min(w.deadline for w in busy) - time.monotonic()
+                    if pause is not None:
+                        soonest = min(soonest, pause)
                     ready = wait([w.conn for w in busy], timeout=max(0.0, soonest))
                 for i, worker in enumerate(pool):
                     if worker.job is None:

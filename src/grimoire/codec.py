@@ -29,14 +29,19 @@ def to_data(obj: Any) -> Any:
     if cls in _PLAIN:  # exact types: a StrEnum is a str but must become its value
         return obj
     names = _field_names(cls)  # type: ignore[arg-type]  # mypy: a class is Hashable
+    # Plain values are taken as they are without a call: most fields are strings and numbers.
     if names is not None:
-        return {name: to_data(getattr(obj, name)) for name in names}
+        out = {}
+        for name in names:
+            value = getattr(obj, name)
+            out[name] = value if type(value) in _PLAIN else to_data(value)
+        return out
     if isinstance(obj, enum.Enum):
         return obj.value
     if isinstance(obj, Mapping):
-        return {str(k): to_data(v) for k, v in obj.items()}
+        return {str(k): v if type(v) in _PLAIN else to_data(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set | frozenset):
-        return [to_data(v) for v in obj]
+        return [v if type(v) in _PLAIN else to_data(v) for v in obj]
     return obj
 
 

@@ -7,7 +7,9 @@ with its reason, and whatever was stored for it before is kept.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
@@ -32,6 +34,7 @@ from grimoire.readers.base import (
     read_capped,
 )
 from grimoire.store.base import SourceRecord, Store
+from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "_build", "site-packages", "venv"})
 ATTACHMENT_EXTENSIONS = frozenset({
@@ -111,7 +114,7 @@ class _Job:
 
 # What a worker sends back for one file: documents, or the reason it failed; and warnings
 # about the file as a whole (its encoding).
-_Result = tuple[list[Document], str | None, tuple[Problem, ...]]
+_Result = tuple[list[Document] | list[DocumentRows], str | None, tuple[Problem, ...]]
 
 
 def storable(path: str) -> str:
@@ -175,8 +178,9 @@ def ingest(
                     jobs.append(job)
             continue
         seen: set[str] = set()
+        stored = _known_under(store, root_key)
         for file, key in _walk(root, root_key, tally, store, seen):
-            job = _triage(store, file, key, root_key, format, options, tally)
+            job = _triage(store, file, key, root_key, format, options, tally, stored)
             if job is not None:
                 jobs.append(job)
         gone = [r for r in store.sources(root=root_key) if r.path not in seen]
@@ -218,6 +222,16 @@ def _changed_under(
             job = _triage(store, path, key, root_key, format, options, tally)
             if job is not None:
                 jobs.append(job)
+
+
+def _known_under(store: Store, root_key: str) -> dict[str, SourceRecord] | None:
+    """The records of the files under a folder, read in one query instead of one per file;
+    None when another ingested root overlaps it (its files may be stored under that root)."""
+    for other in store.source_roots():
+        if other != root_key and (other.startswith(root_key + os.sep)
+                                  or root_key.startswith(other + os.sep)):
+            return None
+    return {r.path: r for r in store.sources(root=root_key)}
 
 
 def _removed_under(store: Store, paths: Sequence[str | os.PathLike[str]], root_key: str,
@@ -340,9 +354,13 @@ def _triage(
     forced: str | None,
     options: ReadOptions,
     tally: _Tally,
+    known: dict[str, SourceRecord] | None = None,
 ) -> _Job | None:
-    """Decide what to do with one file; returns a job when it must be (re)read."""
-    previous = store.source(path)
+    """Decide what to do with one file; returns a job when it must be (re)read.
+
+    `known` holds every record stored under the file's root, when the caller read them.
+    """
+    previous = known.get(path) if known is not None else store.source(path)
     size = 0
     stream: readers.StreamReader | None = None
     try:
@@ -423,15 +441,16 @@ def _fail(store: Store, record: SourceRecord, tally: _Tally) -> None:
     tally.failures.append(record)
 
 
-def read_job(job: _Job) -> _Result:
+def read_job(job: _Job, rows: bool = False) -> _Result:
     """Parse one file: (documents, None, warnings) or ([], reason, ()). Runs in a worker.
 
-    A streamed file's documents go to its spool file instead, and its warnings are those of
-    its documents.
+    With `rows`, documents come as the rows the store writes (`DocumentRows`), built here so
+    that the one writer process only inserts. A streamed file's documents go to its spool
+    file instead, and its warnings are those of its documents.
     """
     try:
         if job.spool:
-            return [], None, _spool(job)
+            return [], None, _spool(job, rows)
         documents = readers.read_file(job.format, job.data, job.path)
     except GrimoireError as e:
         return [], str(e).removeprefix(f"{job.path}:").lstrip(" :") or e.message, ()
@@ -445,20 +464,23 @@ def read_job(job: _Job) -> _Result:
     # A binary format (PDF) is never decoded as text, so no text-encoding warning applies.
     warning = None if getattr(reader, "binary", False) else decode_warning(job.data, job.path)
     notes = () if warning is None else (Problem(warning[1], Span(job.path, *(warning[0],) * 2)),)
-    return documents, None, notes
+    if rows:
+        return [document_rows(d) for d in documents], None, notes
+    return list(documents), None, notes
 
 
-def _spool(job: _Job) -> tuple[Problem, ...]:
+def _spool(job: _Job, rows: bool) -> tuple[Problem, ...]:
     reader = next(r for r in readers.STREAMING if r.name == job.format)
     problems: list[Problem] = []
     with open_regular(job.source) as f, open(job.spool, "wb") as out:  # noqa: PTH123
         for document in readers.stream_file(reader, f, job.path):
-            pickle.dump(document, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(document_rows(document) if rows else document, out,
+                        protocol=pickle.HIGHEST_PROTOCOL)
             problems.extend(document.problems)
     return tuple(problems)
 
 
-def _spooled(spool: str) -> Iterator[Document]:
+def _spooled(spool: str) -> Iterator[Document | DocumentRows]:
     """The documents a worker wrote to `spool` (our own file, in our own temporary folder)."""
     with open(spool, "rb") as f:  # noqa: PTH123
         while True:
@@ -474,44 +496,58 @@ def _stopped(job: _Job, reason: str) -> _Result:
 
 
 class _Batches:
-    """Commit every `files` files or `seconds` seconds, each file inside its own savepoint.
+    """Results waiting to be stored, written every `files` files or `seconds` seconds.
 
-    A file is still all-or-nothing (its savepoint), but SQLite and FTS5 pay for a commit once
-    per batch instead of once per file, which was most of the cost of storing small notes.
-    The transaction opens with the first file to store and is committed before waiting on
-    the readers (`idle`), so no write lock is held while a file is parsed: a 9 s parse must
-    not make another process's ingest fail on "database is locked". A kill loses at most
-    the open batch; the next ingest sees those files as changed and redoes them.
+    A batch is one transaction and one statement per table (`Store.replace_sources`): SQLite
+    and FTS5 pay for a commit and a statement once per batch instead of once per file, which
+    was most of the cost of storing small notes. A file is still all-or-nothing, and so is
+    the batch. While the readers are busy the batch waits at most `seconds` (`idle`), so
+    results never wait long on a slow parse; no write lock is held between batches: a 9 s
+    parse must not make another process's ingest fail on "database is locked".
+    A kill loses the files read but not yet written (at most a batch); the next ingest sees
+    them as changed and redoes them.
     """
 
-    def __init__(self, store: Store, files: int = 100, seconds: float = 0.5) -> None:
-        self.store, self.files, self.seconds = store, files, seconds
-        self.stack = ExitStack()
-        self.count = 0
+    def __init__(self, store: Store, tally: _Tally, progress: Progress | None, total: int,
+                 files: int = 100, seconds: float = 0.5) -> None:
+        self.store, self.tally, self.progress, self.total = store, tally, progress, total
+        self.files, self.seconds = files, seconds
+        self.pending: list[tuple[_Job, _Result]] = []
         self.started = 0.0
-        self.open = False
+        self.done = 0
 
-    def __enter__(self) -> _Batches:
-        return self
+    def add(self, job: _Job, result: _Result) -> None:
+        if not self.pending:
+            self.started = time.monotonic()
+        self.pending.append((job, result))
+        if len(self.pending) >= self.files or time.monotonic() - self.started > self.seconds:
+            self.flush()
 
-    def begin(self) -> None:
-        if not self.open:
-            self.stack.enter_context(self.store.transaction())
-            self.open, self.count, self.started = True, 0, time.monotonic()
+    def idle(self) -> float | None:
+        """Write the batch if it is due; else the seconds until it is."""
+        if not self.pending:
+            return None
+        left = self.seconds - (time.monotonic() - self.started)
+        if left > 0:
+            return left
+        self.flush()
+        return None
 
-    def commit(self) -> None:
-        if self.open:
-            self.open = False
-            self.stack.close()
-
-    def tick(self) -> None:
-        self.count += 1
-        if self.count >= self.files or time.monotonic() - self.started > self.seconds:
-            self.commit()
-
-    def __exit__(self, *exc: object) -> None:
-        self.open = False
-        self.stack.__exit__(*exc)  # type: ignore[arg-type]
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        with self.store.transaction():
+            items = [item for job, result in pending
+                     if (item := _stored_item(self.store, job, result, self.tally))]
+            self.store.replace_sources(items)
+        for job, _ in pending:
+            if job.spool:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(job.spool)  # noqa: PTH108
+            self.done += 1
+            if self.progress is not None:
+                self.progress(self.done, self.total, job.path)
 
 
 def _read_and_store(
@@ -522,14 +558,15 @@ def _read_and_store(
     workers: int | None,
     options: ReadOptions,
 ) -> None:
-    """Parse in worker processes and store each result as it comes."""
+    """Parse in worker processes and store the results in batches as they come."""
     if not jobs:
         return
     n = workers if workers is not None else min(2, os.cpu_count() or 1)
     if len(jobs) < PARALLEL_THRESHOLD:
         n = 1
     # A streamed file gets the time of one capped file for each cap's worth of bytes.
-    pool = ReadPool(read_job, _stopped, Budget(options.max_seconds, options.max_memory), n,
+    pool = ReadPool(functools.partial(read_job, rows=store.takes_rows), _stopped,
+                    Budget(options.max_seconds, options.max_memory), n,
                     seconds=lambda j: options.max_seconds * max(1.0, j.size / options.max_bytes))
     # With two workers the largest files go first (a slow one starts early); with one, the
     # walk's order stays (stored in path order, as an in-process read would).
@@ -539,28 +576,25 @@ def _read_and_store(
             spools = stack.enter_context(tempfile.TemporaryDirectory(prefix="grimoire-spool-"))
             ordered = [dataclasses.replace(j, spool=str(Path(spools) / f"{i}.pickle"))
                        if j.source else j for i, j in enumerate(ordered)]
-        batches = stack.enter_context(_Batches(store))
-        results = stack.enter_context(closing(pool.run(ordered, idle=batches.commit)))
-        for done, (job, result) in enumerate(results, 1):
-            batches.begin()
-            _store_one(store, job, result, tally)
-            batches.tick()
-            if progress is not None:
-                progress(done, len(jobs), job.path)
+        batches = _Batches(store, tally, progress, len(jobs))
+        results = stack.enter_context(closing(pool.run(ordered, idle=batches.idle)))
+        for job, result in results:
+            batches.add(job, result)
+        batches.flush()
 
 
-def _store_one(store: Store, job: _Job, result: _Result, tally: _Tally) -> None:
+def _stored_item(store: Store, job: _Job, result: _Result, tally: _Tally) -> SourceItem | None:
+    """What to write for one file read: its record and documents, or None once its failure
+    is recorded."""
     documents, error, notes = result
     if error is not None:
         _fail(store, SourceRecord(path=job.path, root=job.root, status="failed",
                                   format=job.format, reason=error, size=job.nbytes), tally)
-        return
+        return None
     problems = job.problems + notes + tuple(p for d in documents for p in d.problems)
     record = SourceRecord(path=job.path, root=job.root, status="ok", format=job.format,
                           sha256=job.sha256, size=job.nbytes, problems=problems)
-    # A spooled file is stored as it is read back, in the same single transaction.
-    store.replace_source(record, _spooled(job.spool) if job.spool else documents)
-    if job.spool:
-        os.unlink(job.spool)  # noqa: PTH108
     tally.add("updated" if job.existed else "added")
     tally.add("problems", len(problems))
+    # A spooled file is stored as it is read back, in the same single transaction.
+    return record, (_spooled(job.spool) if job.spool else documents)

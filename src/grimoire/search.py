@@ -273,7 +273,9 @@ class Searcher:
             return list(words)
         common = self.store.common_terms(terms, limit)
         rare = [t for t in terms if t not in common]
-        return rare or list(words)
+        # A word in no passage (a typo) finds nothing: the common words then do the work.
+        present = self.store.common_terms(rare, 1) if rare else set()
+        return [t for t in rare if t in present] or list(words)
 
     def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
         """A value that only changes when the store does (checked by a cheap counter)."""
@@ -426,6 +428,19 @@ class Searcher:
         for concept_id, pid in self.store.concept_first_passages(need_concepts).items():
             chosen[("c", concept_id)] = pid
         rows = self.store.passage_rows(list(chosen.values()))
+        # A concept shown by a redirect's passage ("Abbreviation for recurrent neural
+        # networks") shows its definition instead: the redirect led the query to it.
+        redirects = self.store.redirect_entries(
+            row.entry_id for key, pid in chosen.items() if key[0] == "c"
+            and (row := rows.get(pid)) is not None and row.entry_id is not None)
+        if redirects:
+            shown = [k for k, pid in chosen.items() if k[0] == "c"
+                     and (row := rows.get(pid)) is not None and row.entry_id in redirects]
+            better = self.store.concept_first_passages(k[1] for k in shown)
+            for key in shown:
+                if key[1] in better:
+                    chosen[key] = better[key[1]]
+            rows.update(self.store.passage_rows([better[k[1]] for k in shown if k[1] in better]))
         labels = self.store.concept_label_of(k[1] for k in order if k[0] == "c")
         hits: list[Hit] = []
         for key in order:

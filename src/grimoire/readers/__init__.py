@@ -22,6 +22,9 @@ READERS: tuple[Reader, ...] = (
     pdf, notebook, org, obsidian, markdown, mediawiki, glossary, rst, html, text
 )
 
+# Readers of formats that are binary by design (PDF): `binary_reader`.
+_BINARY = tuple(r for r in READERS if getattr(r, "binary", False))
+
 # Extensions that say nothing about the format: every reader's sniff is tried, in order.
 GENERIC_EXTENSIONS = frozenset({".txt", ".text", ""})
 
@@ -102,10 +105,9 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
     Such a reader has `binary = True`; its `sniff` sees the head as Latin-1, byte for byte.
     """
     ext = PurePath(path).suffix.lower()
-    head = data[:SNIFF_BYTES].decode("latin-1")
-    for reader in READERS:
-        if getattr(reader, "binary", False) and ext in reader.extensions and reader.sniff(
-            head, path
+    for reader in _BINARY:
+        if ext in reader.extensions and reader.sniff(
+            data[:SNIFF_BYTES].decode("latin-1"), path
         ):
             return reader
     return None

@@ -155,6 +155,15 @@ def _matches(words: list[str], k: int, name: list[str]) -> bool:
         _same_word(name[-1], words[k + len(name) - 1])
 
 
+def _starts(words: list[str], name: list[str]) -> list[int]:
+    """Where in `words` the name may start: its first word there, or for a one-word name a
+    word with its first letter (`_same_word` needs a shared first letter)."""
+    if len(name) > 1:
+        return [k for k, w in enumerate(words) if w == name[0]]
+    letter = name[0][:1]
+    return [k for k, w in enumerate(words) if w[:1] == letter]
+
+
 def _opens_with(words: list[str], name: list[str]) -> bool:
     """The words open with the name, after at most two leaders ("In a") and one modifier
     after a leader ("The VAE loss function")."""
@@ -173,23 +182,24 @@ def _defines(heading: str, prose: str) -> bool:
     a sentence ends on it after "is" ("Another one is Thompson Sampling."); or the lead states
     it as a name ("called X", "stands for X", "X (ACR)", "(X)", an acronym and its expansion).
     """
-    names = [t for n in term_names(heading) if (t := _tokens(n.name))]
-    acronyms = [w for n in term_names(heading) for w in n.name.split() if _ACRONYM.match(w)]
+    named = term_names(heading)
+    names = [t for n in named if (t := _tokens(n.name))]
+    acronyms = [w for n in named for w in n.name.split() if _ACRONYM.match(w)]
     lead = prose[:DEFINE_CHARS]
     for sentence in _SENTENCES.split(lead):
         words = _tokens(sentence)
         if not words:
             continue
+        clauses = [(clause, _tokens(clause)) for clause in sentence.split(",")[1:]]
         for name in names:
             if _opens_with(words, name):
                 return True
-            for clause in sentence.split(",")[1:]:
-                cw = _tokens(clause)
+            for clause, cw in clauses:
                 if _opens_with(cw, name) and (len(cw) == len(name) or any(
                         w in _DEFINING for w in cw[len(name):len(name) + 3])
                         or _proper(heading, clause)):
                     return True
-            for k in range(len(words)):
+            for k in _starts(words, name):
                 if not _matches(words, k, name):
                     continue
                 before = tuple(words[max(0, k - 2):k])
@@ -303,7 +313,6 @@ def add_section_entries(doc: Document) -> Document:
             stubs.add(path)
 
     defined = {path for path, prose in candidates.items() if _defines(path[-1], prose)}
-    mentioned = {path for path, prose in candidates.items() if _named_in(path[-1], prose)}
     siblings: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for path in candidates:
         siblings[path[:-1]].append(path)
@@ -319,14 +328,15 @@ def add_section_entries(doc: Document) -> Document:
             continue
         group = siblings[path[:-1]]
         defining = sum(1 for g in group if g in defined)
-        if len(group) < MIN_PARALLEL or _gerund_phrase(heading):
+        if len(group) < MIN_PARALLEL or _gerund_phrase(heading) or not defining:
             continue
-        if defining * 2 > len(group) and path not in mentioned:
+        mentioned = _named_in(heading, candidates[path])  # only where it can decide
+        if defining * 2 > len(group) and not mentioned:
             reasons[path] = (
                 f"{shape}, one of {len(group)} parallel sections of which {defining} "
                 "define their heading"
             )
-        elif defining and normalize(heading) not in repeated and path not in mentioned:
+        elif defining and normalize(heading) not in repeated and not mentioned:
             # Parallel sections of a topic ("Early Stopping", "L1 Regularization" on a
             # Regularization page), one of which at least defines its heading: each is a
             # topic of its own. A heading the page repeats ("Model", "Cost function" under

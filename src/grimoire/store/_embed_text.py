@@ -1,8 +1,18 @@
-"""What text a passage or entry is embedded as: the same on every engine."""
+"""What text a passage or entry is embedded as: the same on every engine.
+
+A code passage is embedded by its context and its first lines (`CODE_CHARS`; issue 14: fewer
+tokens to embed): code costs two to three times the tokens of prose per character, MiniLM
+reads it poorly, and what a description can match in it (the function's name, a comment,
+the call it shows) is at its top; the whole code is still searched word for word by the
+lexical index. A text is embedded once per model whatever the number of units holding it
+(`_embed_store.py`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+CODE_CHARS = 240
 
 
 def passage_embed_text(
@@ -26,3 +36,14 @@ def entry_embed_text(data: dict[str, Any]) -> str:
         [*(g for g in data.get("glosses") or () if g), str(data.get("definition") or "")]
     ).strip()
     return f"{name}: {body}" if body else name
+
+
+def passage_unit_text(
+    text: str, heading_path: tuple[str, ...], title: str, term: str | None, kind: str
+) -> str:
+    """The text a passage's vector is computed from: `passage_embed_text`, of the first lines
+    only for a long code passage (cut at a line break within `CODE_CHARS`)."""
+    if kind == "code" and len(text) > CODE_CHARS:
+        cut = text.rfind("\n", 0, CODE_CHARS)
+        text = text[: cut if cut > 0 else CODE_CHARS]
+    return passage_embed_text(text, heading_path, title, term)

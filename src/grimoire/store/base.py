@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from grimoire.errors import CorruptDatabase
 from grimoire.model import Document, Span
+from grimoire.store.document_rows import SourceItem
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
@@ -57,6 +58,8 @@ class Store(Protocol):
 
     url: str  # what the store was opened from (a path for SQLite); names it in errors
     engine: str  # "sqlite" | "postgresql", for messages and benchmarks only
+    # Whether `replace_sources` takes documents as `DocumentRows` (built off the writer).
+    takes_rows: bool
 
     # -- transactions and lifetime ---------------------------------------------------------
 
@@ -70,8 +73,11 @@ class Store(Protocol):
         """A CorruptDatabase when `error` came from damaged storage, else None."""
         ...
 
-    def damaged(self) -> bool:
-        """True when the store's own quick check finds damage."""
+    def damaged(self, budget: float | None = None) -> bool:
+        """True when the store's own quick check finds damage.
+
+        With `budget` (seconds), a check that would take longer stops there and finds none.
+        """
         ...
 
     def integrity_check(self) -> str:
@@ -94,6 +100,14 @@ class Store(Protocol):
 
     def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
         """Write one file's record and documents in one transaction, replacing what it had."""
+        ...
+
+    def replace_sources(self, items: Iterable[SourceItem]) -> None:
+        """`replace_source` for several files in one transaction (ingest's batches).
+
+        A document may come as `DocumentRows`, built by a reader worker, when the store's
+        `takes_rows` is true.
+        """
         ...
 
     def mark_source(self, record: SourceRecord) -> None:
@@ -139,6 +153,8 @@ class Store(Protocol):
     def entry_documents(self, ids: Iterable[int]) -> dict[int, int]: ...
 
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]: ...
+
+    def redirect_entries(self, ids: Iterable[int]) -> set[int]: ...
 
     def document_first_passages(self, ids: Iterable[int]) -> dict[int, int]: ...
 

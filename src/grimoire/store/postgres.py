@@ -35,6 +35,7 @@ from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
 from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
+from grimoire.store.document_rows import DocumentRows, SourceItem
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import MIGRATIONS
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
@@ -56,6 +57,7 @@ class PostgresStore(PostgresQueries):
     """A knowledge base in a PostgreSQL database (14+, with the pgvector extension)."""
 
     engine = "postgresql"
+    takes_rows = False
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = shown(url)  # never echo a password
@@ -220,7 +222,7 @@ class PostgresStore(PostgresQueries):
             return CorruptDatabase(f"the database reports damage: {error.__cause__}", self.url)
         return None
 
-    def damaged(self) -> bool:
+    def damaged(self, budget: float | None = None) -> bool:
         return False  # the server checks its own pages; integrity_check looks at our rows
 
     def integrity_check(self) -> str:
@@ -280,6 +282,11 @@ class PostgresStore(PostgresQueries):
             for document in documents:
                 _insert_document(c, int(row[0]), document)
 
+    def replace_sources(self, items: Iterable[SourceItem]) -> None:
+        with self.transaction():
+            for record, documents in items:
+                self.replace_source(record, _as_documents(documents))
+
     def remove_source(self, path: str) -> None:
         with self.transaction() as c:
             c.execute("DELETE FROM sources WHERE path = %s", (path,))
@@ -299,6 +306,13 @@ class PostgresStore(PostgresQueries):
         )
         for pid, path, start, end, text, marks in rows:
             yield PassageMarks(int(pid), Span(path, start, end), text, json.loads(marks))
+
+
+def _as_documents(documents: Iterable[Document | DocumentRows]) -> Iterator[Document]:
+    for document in documents:
+        if not isinstance(document, Document):  # takes_rows is False: ingest sends Documents
+            raise TypeError("the PostgreSQL store takes Documents, not DocumentRows")
+        yield document
 
 
 def _tsv(*weighted: str) -> str:

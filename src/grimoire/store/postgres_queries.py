@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from grimoire.model import Span
 from grimoire.store._concept_lookups import ConceptLookups
-from grimoire.store._embed_text import entry_embed_text, passage_embed_text
+from grimoire.store._embed_text import entry_embed_text, passage_unit_text
 from grimoire.store.postgres_schema import hnsw_index
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
@@ -265,9 +265,12 @@ class PostgresQueries(ConceptLookups):
         wanted = set(ids)
         if not wanted:
             return {}
-        first_entry = {int(c): int(e) for c, e in self._all(
-            "SELECT concept_id, min(entry_id) FROM concept_entries"
-            " WHERE concept_id = ANY(%s) GROUP BY concept_id", (list(wanted),))}
+        first_entry: dict[int, int] = {}
+        for c, e in self._all(
+            """SELECT ce.concept_id, ce.entry_id FROM concept_entries ce
+               JOIN entries e ON e.id = ce.entry_id WHERE ce.concept_id = ANY(%s)
+               ORDER BY ce.concept_id, e.redirect IS NOT NULL, ce.entry_id""", (list(wanted),)):
+            first_entry.setdefault(int(c), int(e))
         by_entry = self.entry_first_passages(first_entry.values())
         out = {c: by_entry[e] for c, e in first_entry.items() if e in by_entry}
         rest = list(wanted - out.keys())
@@ -335,6 +338,13 @@ class PostgresQueries(ConceptLookups):
         return {int(a): int(b) for a, b in self._all(
             "SELECT id, document_id FROM entries WHERE id = ANY(%s)", (found,))}
 
+    def redirect_entries(self, ids: Iterable[int]) -> set[int]:
+        wanted = list(set(ids))
+        if not wanted:
+            return set()
+        return {int(e) for (e,) in self._all(
+            "SELECT id FROM entries WHERE id = ANY(%s) AND redirect IS NOT NULL", (wanted,))}
+
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
         wanted = set(ids)
         if not wanted:
@@ -388,15 +398,15 @@ class PostgresQueries(ConceptLookups):
         missing = "AND (v.hash IS NULL OR v.model != %s)" if only_missing else ""
         args = (model,) if only_missing else ()
         units: list[EmbedUnit] = []
-        for pid, text, heading, title, term in self._all(
-            f"""SELECT p.id, p.text, p.heading_path, d.title, e.term
+        for pid, text, heading, title, term, kind in self._all(
+            f"""SELECT p.id, p.text, p.heading_path, d.title, e.term, p.kind
                 FROM passages p JOIN documents d ON d.id = p.document_id
                 LEFT JOIN entries e ON e.id = p.entry_id
                 LEFT JOIN passage_vecs v ON v.passage_id = p.id
                 WHERE true {missing} ORDER BY p.id""", args
         ):
-            units.append(EmbedUnit("passage", int(pid), passage_embed_text(
-                text, tuple(json.loads(heading)), title, term)))
+            units.append(EmbedUnit("passage", int(pid), passage_unit_text(
+                text, tuple(json.loads(heading)), title, term, kind)))
         for eid, data in self._all(
             f"""SELECT e.id, e.data FROM entries e LEFT JOIN entry_vecs v ON v.entry_id = e.id
                 WHERE e.redirect IS NULL {missing} ORDER BY e.id""", args

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,10 +14,10 @@ from typing import Any, NoReturn
 
 from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, StoreError
-from grimoire.model import Document, Entry, Link, Span
-from grimoire.names import normalize
-from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
+from grimoire.model import Document, Span
+from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store.base import DAMAGED
+from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
@@ -114,6 +115,96 @@ FTS_BY_STORE = """
     DROP TRIGGER passages_fts_insert;
     DROP TRIGGER entries_fts_insert;
 """
+
+_INSERTS = {
+    "sources": "INSERT INTO sources (id, path, root, format, status, reason, sha256, size, "
+               "problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "documents": "INSERT INTO documents (id, source_id, page, title, format, tags, meta, "
+                 "revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "entries": "INSERT INTO entries (id, document_id, term, norm, start_line, end_line, "
+               "redirect, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "entry_names": "INSERT INTO entry_names (entry_id, name, norm) VALUES (?, ?, ?)",
+    "entry_fts": "INSERT INTO entry_fts (rowid, names, body) VALUES (?, ?, ?)",
+    "passages": "INSERT INTO passages (id, document_id, entry_id, seq, kind, heading_path, "
+                "text, start_line, end_line, marks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "passage_fts": "INSERT INTO passage_fts (rowid, names, title, heading, body) "
+                   "VALUES (?, ?, ?, ?, ?)",
+    "links": "INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment, "
+             "exists_hint, start_line, end_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+}
+# Rows held before they are written: a streamed dump of 100k pages must not be held whole.
+_FLUSH_ROWS = 20_000
+
+
+class _RowWriter:
+    """Inserts files' rows table by table, with ids it gives itself (the write lock is held).
+
+    Parents go in before children (foreign keys are checked per statement), so each flush
+    writes the tables in `_INSERTS` order; the full-text rows are written here rather than
+    by a trigger per row (schema 6), whose subqueries were half the cost of storing a note.
+    """
+
+    def __init__(self, c: sqlite3.Connection) -> None:
+        self.c = c
+        self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
+        self.held = 0
+        self.next = dict.fromkeys(("sources", "documents", "entries", "passages"), 0)
+
+    def write(self, items: Iterable[SourceItem]) -> None:
+        items = list(items)
+        self.c.executemany("DELETE FROM sources WHERE path = ?", [(r.path,) for r, _ in items])
+        for table in self.next:
+            self.next[table] = self.c.execute(
+                f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+        for record, documents in items:
+            source_id = self._id("sources")
+            self.rows["sources"].append((
+                source_id, record.path, record.root, record.format, record.status,
+                record.reason, record.sha256, record.size, json.dumps(to_data(record.problems)),
+            ))
+            for document in documents:
+                rows = document if isinstance(document, DocumentRows) else document_rows(document)
+                self._document(source_id, rows)
+                if self.held >= _FLUSH_ROWS:
+                    self.flush()
+        self.flush()
+
+    def _id(self, table: str) -> int:
+        self.next[table] += 1
+        return self.next[table] - 1
+
+    def _document(self, source_id: int, doc: DocumentRows) -> None:
+        rows = self.rows
+        doc_id = self._id("documents")
+        rows["documents"].append((doc_id, source_id, doc.page, doc.title, doc.format, doc.tags,
+                                  doc.meta, doc.revision))
+        entry_ids: list[int] = []
+        for e in doc.entries:
+            entry_id = self._id("entries")
+            entry_ids.append(entry_id)
+            rows["entries"].append((entry_id, doc_id, e.term, e.norm, e.start_line, e.end_line,
+                                    e.redirect, e.data))
+            rows["entry_names"].extend((entry_id, name, norm) for name, norm in e.names)
+            rows["entry_fts"].append((entry_id, e.fts_names, e.fts_body))
+            rows["links"].extend((doc_id, entry_id, *link) for link in e.links)
+        title = doc.title or ""
+        for seq, p in enumerate(doc.passages):
+            passage_id = self._id("passages")
+            owner = None if p.entry is None else entry_ids[p.entry]
+            rows["passages"].append((passage_id, doc_id, owner, seq, p.kind, p.heading_path,
+                                     p.text, p.start_line, p.end_line, p.marks))
+            names = "" if p.entry is None else doc.entries[p.entry].names_text
+            rows["passage_fts"].append((passage_id, names, title, p.heading, p.text))
+            rows["links"].extend((doc_id, None, *link) for link in p.links)
+        self.held += 1 + 3 * len(doc.entries) + 2 * len(doc.passages)
+
+    def flush(self) -> None:
+        for table, sql in _INSERTS.items():
+            if self.rows[table]:
+                self.c.executemany(sql, self.rows[table])
+                self.rows[table].clear()
+        self.held = 0
+
 
 MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
                          RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX, NAME_LOG_SCHEMA]
@@ -298,12 +389,6 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
         conn.execute(buffer)
 
 
-def entry_fts_row(entry_id: int, entry: Entry) -> tuple[int, str, str]:
-    """The entry index's row: "term ; alias ; ...", then definition and glosses."""
-    return (entry_id, entry.term + " ; " + " ; ".join(entry.aliases),
-            (entry.definition or "") + " " + " ".join(entry.glosses))
-
-
 # The same rows for what `load` copied in (a migration): passages and entries without theirs.
 FTS_OF_LOADED_PASSAGES = """
     INSERT INTO passage_fts (rowid, names, title, heading, body)
@@ -331,6 +416,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
     """The default store: everything in one SQLite file."""
 
     engine = "sqlite"
+    takes_rows = True
 
     def __init__(self, path: str, *, create: bool = True) -> None:
         self.path = path
@@ -404,104 +490,13 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             )
 
     def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
+        self.replace_sources([(record, documents)])
+
+    def replace_sources(self, items: Iterable[SourceItem]) -> None:
+        """Write several files' records and documents in one transaction, each replacing what
+        that file had: one statement per table for the whole batch (issue 14)."""
         with self.transaction() as c:
-            c.execute("DELETE FROM sources WHERE path = ?", (record.path,))
-            source_id = c.execute(
-                """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    record.path, record.root, record.format, record.status, record.reason,
-                    record.sha256, record.size, json.dumps(to_data(record.problems)),
-                ),
-            ).lastrowid
-            for document in documents:
-                self._insert_document(c, source_id, document)
-
-    def _insert_document(self, c: sqlite3.Connection, source_id: int | None, doc: Document) -> None:
-        doc_id = c.execute(
-            """INSERT INTO documents (source_id, page, title, format, tags, meta, revision)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (
-                source_id, doc.page, doc.title, doc.format, json.dumps(list(doc.tags)),
-                json.dumps(to_data(doc.meta), default=str),
-                json.dumps(to_data(doc.revision)) if doc.revision else None,
-            ),
-        ).lastrowid
-        entry_ids: list[tuple[int, int, int]] = []
-        entry_names: dict[int, str] = {}  # entry id -> its names as the passage index has them
-        entry_fts: list[tuple[int, str, str]] = []
-        for entry in doc.entries:
-            entry_id = c.execute(
-                """INSERT INTO entries
-                       (document_id, term, norm, start_line, end_line, redirect, data)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    doc_id, entry.term, normalize(entry.term), entry.span.start_line,
-                    entry.span.end_line, entry.redirect, json.dumps(to_data(entry)),
-                ),
-            ).lastrowid
-            assert entry_id is not None
-            entry_ids.append((entry.span.start_line, entry.span.end_line, entry_id))
-            names = {normalize(n): n for n in (entry.term, *entry.aliases) if normalize(n)}
-            c.executemany(
-                "INSERT INTO entry_names (entry_id, name, norm) VALUES (?, ?, ?)",
-                [(entry_id, name, norm) for norm, name in names.items()],
-            )
-            entry_names[entry_id] = " ; ".join(names.values())
-            entry_fts.append(entry_fts_row(entry_id, entry))
-            self._insert_links(c, doc_id, entry_id, (*entry.links, *entry.see_also))
-        rows = []
-        fts_rows = []
-        title = doc.title or ""
-        for seq, p in enumerate(doc.passages):
-            owner = entry_at(entry_ids, p.span)
-            marks = {
-                k: to_data(v)
-                for k, v in (
-                    ("links", p.links), ("math", p.math),
-                    ("images", p.images), ("references", p.references),
-                )
-                if v
-            }
-            rows.append((
-                doc_id, owner, seq, p.kind, json.dumps(list(p.heading_path)), p.text,
-                p.span.start_line, p.span.end_line, json.dumps(marks),
-            ))
-            fts_rows.append((entry_names.get(owner, "") if owner is not None else "", title,
-                             " / ".join(p.heading_path), p.text))
-            # An entry's links are stored once, from the entry; a free passage's from itself.
-            if owner is None:
-                self._insert_links(c, doc_id, None, p.links)
-        first = c.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
-        c.executemany(
-            """INSERT INTO passages (id, document_id, entry_id, seq, kind, heading_path, text,
-                   start_line, end_line, marks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [(first + k, *row) for k, row in enumerate(rows)],
-        )
-        # The full-text rows are written here, in bulk, rather than by a trigger per row
-        # (schema 6): the trigger's subqueries were half the cost of storing a note.
-        c.executemany(
-            "INSERT INTO passage_fts (rowid, names, title, heading, body) VALUES (?, ?, ?, ?, ?)",
-            [(first + k, *row) for k, row in enumerate(fts_rows)],
-        )
-        c.executemany("INSERT INTO entry_fts (rowid, names, body) VALUES (?, ?, ?)", entry_fts)
-
-    @staticmethod
-    def _insert_links(
-        c: sqlite3.Connection, doc_id: int | None, entry_id: int | None, links: Sequence[Link]
-    ) -> None:
-        c.executemany(
-            """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,
-                   exists_hint, start_line, end_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                (
-                    doc_id, entry_id, link.target, normalize(link.target), link.label,
-                    str(link.kind), link.fragment, link.exists_hint,
-                    link.span.start_line, link.span.end_line,
-                )
-                for link in dict.fromkeys(links)
-            ],
-        )
+            _RowWriter(c).write(items)
 
     def remove_source(self, path: str) -> None:
         with self.transaction() as c:
@@ -554,12 +549,44 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             return CorruptDatabase(DAMAGED, self.path)
         return None
 
-    def damaged(self) -> bool:
-        """True when SQLite's `quick_check` finds the file damaged (it reads every page)."""
+    def damaged(self, budget: float | None = None) -> bool:
+        """True when SQLite's `quick_check` finds the file damaged (it reads every page).
+
+        With `budget` (seconds) the check is interrupted when it runs longer, and then finds
+        nothing: reading every page of a 3.5 GB store takes several seconds.
+        """
+        if budget is None:
+            return self._quick_check()
+        done, lock = threading.Event(), threading.Lock()
+
+        def stop() -> None:
+            with lock:  # never after the check ended: the interrupt would hit the next query
+                if not done.is_set():
+                    self.conn.interrupt()
+
+        timer = threading.Timer(budget, stop)
+        timer.start()
         try:
-            return bool(self.conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok")
+            return self._quick_check()
+        except sqlite3.OperationalError as e:
+            if "interrupted" in str(e):
+                return False
+            raise
+        finally:
+            with lock:
+                done.set()
+            timer.cancel()
+
+    def _quick_check(self) -> bool:
+        try:
+            rows = self.conn.execute("PRAGMA quick_check(1)").fetchall()
+        except sqlite3.OperationalError as e:
+            if "interrupted" in str(e):
+                raise
+            return True
         except sqlite3.Error:
             return True
+        return not rows or rows[0][0] != "ok"
 
     def integrity_check(self) -> str:
         """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""

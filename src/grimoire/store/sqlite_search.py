@@ -21,7 +21,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from grimoire.store._embed_text import entry_embed_text, passage_embed_text
+from grimoire.store._embed_text import entry_embed_text, passage_unit_text
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
@@ -239,10 +239,15 @@ class SearchSQL:
         ids = set(ids)
         if not ids or not self._has_concepts():
             return {}
-        first_entry = dict(self.conn.execute(
-            f"SELECT concept_id, min(entry_id) FROM concept_entries"
-            f" WHERE concept_id IN ({_ids(ids)}) GROUP BY concept_id"
-        ))
+        # Its first entry that is not a redirect ("RNN: abbreviation for recurrent neural
+        # network" is a way to the definition, not the definition).
+        first_entry: dict[int, int] = {}
+        for cid, eid in self.conn.execute(
+            f"""SELECT ce.concept_id, ce.entry_id FROM concept_entries ce
+                JOIN entries e ON e.id = ce.entry_id WHERE ce.concept_id IN ({_ids(ids)})
+                ORDER BY ce.concept_id, e.redirect IS NOT NULL, ce.entry_id"""
+        ):
+            first_entry.setdefault(cid, eid)
         by_entry = self.entry_first_passages(first_entry.values())
         out = {c: by_entry[e] for c, e in first_entry.items() if e in by_entry}
         for cid, pid in self.conn.execute(
@@ -305,6 +310,14 @@ class SearchSQL:
             self.conn.execute(f"SELECT id, document_id FROM entries WHERE id IN ({_ids(ids)})")
         )
 
+    def redirect_entries(self, ids: Iterable[int]) -> set[int]:
+        """Those of `ids` that are redirects (an entry that only points to another name)."""
+        ids = set(ids)
+        if not ids:
+            return set()
+        return {eid for (eid,) in self.conn.execute(
+            f"SELECT id FROM entries WHERE id IN ({_ids(ids)}) AND redirect IS NOT NULL")}
+
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
         """entry id -> the id of its first passage (or of the passage holding its first line)."""
         ids = set(ids)
@@ -354,16 +367,16 @@ class SearchSQL:
         )
         args = (model,) if only_missing else ()
         units: list[EmbedUnit] = []
-        for pid, text, heading, title, term in self.conn.execute(
-            f"""SELECT p.id, p.text, p.heading_path, d.title, e.term
+        for pid, text, heading, title, term, kind in self.conn.execute(
+            f"""SELECT p.id, p.text, p.heading_path, d.title, e.term, p.kind
                 FROM passages p JOIN documents d ON d.id = p.document_id
                 LEFT JOIN entries e ON e.id = p.entry_id
                 LEFT JOIN passage_vecs v ON v.passage_id = p.id
                 WHERE 1 {missing}""",
             args,
         ):
-            units.append(EmbedUnit("passage", pid, passage_embed_text(
-                text, tuple(json.loads(heading)), title, term)))
+            units.append(EmbedUnit("passage", pid, passage_unit_text(
+                text, tuple(json.loads(heading)), title, term, kind)))
         for eid, data in self.conn.execute(
             f"""SELECT e.id, e.data FROM entries e
                 LEFT JOIN entry_vecs v ON v.entry_id = e.id

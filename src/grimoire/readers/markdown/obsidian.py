@@ -252,8 +252,16 @@ _SNIFF_HIGHLIGHT = re.compile(r"(?:^|\s)==[^\s=][^=\n]{0,300}[^\s=]==(?=$|[\s.,;
 def sniff(head: str, path: str) -> bool:
     """Wikilinks, embeds or highlights outside code, or a `.obsidian` folder above a `.md` file
     (Obsidian renders only `.md` as notes: a `.txt` in a vault is plain text)."""
-    if path and PurePath(path).suffix.lower() == ".md" and _in_vault(str(PurePath(path).parent)):
-        return True
+    # The text first: it is cheaper than looking for `.obsidian` in every parent folder.
+    return _marked(head) or bool(
+        path and PurePath(path).suffix.lower() == ".md" and _in_vault(str(PurePath(path).parent))
+    )
+
+
+def _marked(head: str) -> bool:
+    """Wikilinks, embeds or highlights outside code in `head`."""
+    if "[[" not in head and "==" not in head:  # what follows looks for nothing else
+        return False
     prose: list[str] = []
     fence: str | None = None
     for line in head.split("\n"):

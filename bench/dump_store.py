@@ -1,0 +1,110 @@
+"""What ingest stores, as sorted text lines: to diff two versions of the readers and the writer.
+
+    python bench/dump_store.py ../shared/corpora > before.txt
+    (change the code)
+    python bench/dump_store.py ../shared/corpora > after.txt && diff before.txt after.txt
+
+Each folder is ingested (`--no-embed`, one reader worker) into a fresh SQLite file, and every
+stored row of documents, entries, entry names, passages, links and both full-text indexes is
+printed with its file path and line span in place of row ids, so that the output does not
+depend on the order in which files were stored. `--generated N` adds `bench/ingest.py`'s N
+generated notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ingest import generate
+
+from grimoire.ingest import ingest
+from grimoire.store import open_store
+
+# (label, query); every query's first column is a stable key of the row's owner.
+QUERIES = [
+    ("source", "SELECT s.path, s.format, s.status, s.reason, s.size, s.problems FROM sources s"),
+    ("document", """SELECT s.path, d.page, d.title, d.format, d.tags, d.meta, d.revision
+                    FROM documents d JOIN sources s ON s.id = d.source_id"""),
+    ("entry", """SELECT s.path || '#' || coalesce(d.page, ''), e.term, e.norm, e.start_line,
+                        e.end_line, e.redirect, e.data
+                 FROM entries e JOIN documents d ON d.id = e.document_id
+                 JOIN sources s ON s.id = d.source_id"""),
+    ("name", """SELECT s.path || '#' || coalesce(d.page, '') || ':' || e.start_line, n.name,
+                       n.norm
+                FROM entry_names n JOIN entries e ON e.id = n.entry_id
+                JOIN documents d ON d.id = e.document_id JOIN sources s ON s.id = d.source_id"""),
+    ("passage", """SELECT s.path || '#' || coalesce(d.page, ''), p.seq, p.kind, p.heading_path,
+                          p.text, p.start_line, p.end_line, p.marks, e.term, e.start_line
+                   FROM passages p JOIN documents d ON d.id = p.document_id
+                   JOIN sources s ON s.id = d.source_id
+                   LEFT JOIN entries e ON e.id = p.entry_id"""),
+    ("link", """SELECT s.path || '#' || coalesce(d.page, ''), l.target, l.norm, l.label, l.kind,
+                       l.fragment, l.exists_hint, l.start_line, l.end_line, e.term
+                FROM links l JOIN documents d ON d.id = l.document_id
+                JOIN sources s ON s.id = d.source_id
+                LEFT JOIN entries e ON e.id = l.entry_id"""),
+    ("passage_fts", """SELECT s.path || '#' || coalesce(d.page, '') || ':' || p.seq, f.names,
+                              f.title, f.heading, f.body
+                       FROM passage_fts f JOIN passages p ON p.id = f.rowid
+                       JOIN documents d ON d.id = p.document_id
+                       JOIN sources s ON s.id = d.source_id"""),
+    ("entry_fts", """SELECT s.path || '#' || coalesce(d.page, '') || ':' || e.start_line,
+                            f.names, f.body
+                     FROM entry_fts f JOIN entries e ON e.id = f.rowid
+                     JOIN documents d ON d.id = e.document_id
+                     JOIN sources s ON s.id = d.source_id"""),
+    ("counts", """SELECT 'rows', (SELECT count(*) FROM passage_fts),
+                         (SELECT count(*) FROM passages), (SELECT count(*) FROM entry_fts),
+                         (SELECT count(*) FROM entries)"""),
+]
+
+
+def dump(db: Path, root: Path, out: list[str]) -> None:
+    conn = sqlite3.connect(db)
+    prefix = str(root) + "/"
+    for label, query in QUERIES:
+        lines = sorted(
+            json.dumps([label, *row], ensure_ascii=False).replace(prefix, "")
+            for row in conn.execute(query)
+        )
+        out.extend(lines)
+    conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folders", nargs="*", type=Path)
+    parser.add_argument("--generated", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="grimoire-dump-"))
+    try:
+        folders = [f.resolve() for f in args.folders]
+        if args.generated:
+            gen = tmp / "generated"
+            for sub in ("vault", "blog", "gloss", "rst", "html"):
+                (gen / sub).mkdir(parents=True)
+            generate(gen, args.generated)
+            folders.append(gen)
+        out: list[str] = []
+        for i, folder in enumerate(folders):
+            db = tmp / f"{i}.db"
+            store = open_store(str(db))
+            ingest(store, [folder], workers=args.workers)
+            store.close()
+            dump(db, folder, out)
+        sys.stdout.write("\n".join(out) + "\n")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

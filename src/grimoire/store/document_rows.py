@@ -1,0 +1,134 @@
+"""A document as the rows a store writes for it, built where the document was read.
+
+Ingest reads files in worker processes and stores them in one. Turning a `Document` into
+rows (JSON of entries and marks, normalised names, the full-text columns) is pure work that
+needs no database, so the workers do it: the writer, which is the one serial stage, only
+inserts, and a batch of files goes in with one statement per table (issue 14). Row ids are
+given by the writer; here a passage names its entry by the entry's index in the document.
+The records are named tuples, which cross the process boundary far faster than dataclasses
+(pickle copies a tuple in C; a slotted dataclass goes through `__getstate__`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from grimoire.codec import to_data
+from grimoire.model import Document, Entry, Link, Problem
+from grimoire.names import normalize
+from grimoire.store.records import SourceRecord
+
+# (target, norm, label, kind, fragment, exists_hint, start_line, end_line)
+LinkRow = tuple[str, str, str | None, str, str | None, bool | None, int, int]
+
+
+class EntryRows(NamedTuple):
+    """One entry: its row, its names, its full-text row and its links (see also included)."""
+
+    term: str
+    norm: str
+    start_line: int
+    end_line: int
+    redirect: str | None
+    data: str  # the entry as JSON
+    names: tuple[tuple[str, str], ...]  # (name, norm), one per distinct norm
+    fts_names: str  # "term ; alias ; ..." for the entry index
+    fts_body: str  # definition and glosses
+    links: tuple[LinkRow, ...]
+
+    @property
+    def names_text(self) -> str:
+        """The names as the passage index holds them for the entry's passages."""
+        return " ; ".join(name for name, _ in self.names)
+
+
+class PassageRows(NamedTuple):
+    """One passage: its row, the heading text it is indexed under, and its own links."""
+
+    entry: int | None  # index into DocumentRows.entries
+    kind: str
+    heading_path: str  # JSON list
+    heading: str  # " / "-joined, for the full-text index
+    text: str
+    start_line: int
+    end_line: int
+    marks: str  # JSON
+    links: tuple[LinkRow, ...]  # stored only when the passage has no entry
+
+
+class DocumentRows(NamedTuple):
+    """Everything a store writes for one document."""
+
+    page: str | None
+    title: str
+    format: str
+    tags: str  # JSON list
+    meta: str  # JSON
+    revision: str | None  # JSON
+    entries: tuple[EntryRows, ...]
+    passages: tuple[PassageRows, ...]
+    problems: tuple[Problem, ...]
+
+
+# A file to store: its record, and its documents (as read, or as rows built by a worker).
+SourceItem = tuple[SourceRecord, Iterable[Document | DocumentRows]]
+
+
+def entry_fts_names(entry: Entry) -> str:
+    """The entry index's names column: "term ; alias ; ..."."""
+    return entry.term + " ; " + " ; ".join(entry.aliases)
+
+
+def entry_fts_body(entry: Entry) -> str:
+    """The entry index's body column: definition, then glosses."""
+    return (entry.definition or "") + " " + " ".join(entry.glosses)
+
+
+def link_rows(links: Sequence[Link]) -> tuple[LinkRow, ...]:
+    """Rows for `links`, each distinct link once, in order."""
+    return tuple(
+        (link.target, normalize(link.target), link.label, str(link.kind), link.fragment,
+         link.exists_hint, link.span.start_line, link.span.end_line)
+        for link in dict.fromkeys(links)
+    )
+
+
+def document_rows(doc: Document) -> DocumentRows:
+    """The rows of `doc`; a passage belongs to the first entry whose lines hold its first line."""
+    entries: list[EntryRows] = []
+    spans: list[tuple[int, int, int]] = []
+    for k, entry in enumerate(doc.entries):
+        names = {key: n for n in (entry.term, *entry.aliases) if (key := normalize(n))}
+        entries.append(EntryRows(
+            term=entry.term, norm=normalize(entry.term), start_line=entry.span.start_line,
+            end_line=entry.span.end_line, redirect=entry.redirect,
+            data=json.dumps(to_data(entry)),
+            names=tuple((name, key) for key, name in names.items()),
+            fts_names=entry_fts_names(entry), fts_body=entry_fts_body(entry),
+            links=link_rows((*entry.links, *entry.see_also)),
+        ))
+        spans.append((entry.span.start_line, entry.span.end_line, k))
+    passages: list[PassageRows] = []
+    for p in doc.passages:
+        owner = next((k for start, end, k in spans if start <= p.span.start_line <= end), None)
+        marks = {
+            key: to_data(value)
+            for key, value in (("links", p.links), ("math", p.math), ("images", p.images),
+                               ("references", p.references))
+            if value
+        }
+        passages.append(PassageRows(
+            entry=owner, kind=p.kind, heading_path=json.dumps(list(p.heading_path)),
+            heading=" / ".join(p.heading_path), text=p.text, start_line=p.span.start_line,
+            end_line=p.span.end_line, marks=json.dumps(marks),
+            # An entry's links are stored once, from the entry; a free passage's from itself.
+            links=link_rows(p.links) if owner is None else (),
+        ))
+    return DocumentRows(
+        page=doc.page, title=doc.title, format=doc.format, tags=json.dumps(list(doc.tags)),
+        meta=json.dumps(to_data(doc.meta), default=str),
+        revision=json.dumps(to_data(doc.revision)) if doc.revision else None,
+        entries=tuple(entries), passages=tuple(passages), problems=doc.problems,
+    )
