@@ -227,9 +227,10 @@ def _changed_under(
 def _known_under(store: Store, root_key: str) -> dict[str, SourceRecord] | None:
     """The records of the files under a folder, read in one query instead of one per file;
     None when another ingested root overlaps it (its files may be stored under that root)."""
+    inside = root_key.rstrip(os.sep) + os.sep  # "/" for the root folder itself
     for other in store.source_roots():
-        if other != root_key and (other.startswith(root_key + os.sep)
-                                  or root_key.startswith(other + os.sep)):
+        if other != root_key and (other.startswith(inside)
+                                  or root_key.startswith(other.rstrip(os.sep) + os.sep)):
             return None
     return {r.path: r for r in store.sources(root=root_key)}
 
