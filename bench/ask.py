@@ -20,6 +20,8 @@ here. The set was split once into a `tune` half (change things while looking at 
 - file: the fact's own file is among the citations (a refusal counts as a miss)
 - abstain: unanswerable questions that abstained; refused: answerable questions refused
 - cite ok: cited answer sentences whose cited lines, read from the file, hold their words
+- latency: warm (model loaded, store open, each question asked once), p50 and p99 of `ask`
+  beside a plain hybrid `kb.search` of the same question measured right after it
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import statistics
 import sys
@@ -113,6 +116,7 @@ class Row:
     item: Item
     answer: Answer
     ms: float
+    search_ms: float = 0.0  # a plain kb.search of the same question, right after
     fact_found: bool = False
     file_cited: bool = False
     words: int = 0
@@ -160,8 +164,29 @@ def run(cache: Path, items: list[Item]) -> list[Row]:
             for item in (i for i in items if i.collection == col):
                 t = time.perf_counter()
                 answer = kb.ask(item.question)
-                rows.append(judge(item, answer, 1000 * (time.perf_counter() - t), sources))
+                row = judge(item, answer, 1000 * (time.perf_counter() - t), sources)
+                t = time.perf_counter()
+                kb.search(item.question)
+                row.search_ms = 1000 * (time.perf_counter() - t)
+                rows.append(row)
     return rows
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The `p`-th percentile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def latency(rows: list[Row]) -> dict[str, float]:
+    """Warm latency (model loaded, store open, each question asked once) of `ask` and of a
+    plain hybrid `kb.search` of the same question in the same run: p50 and p99 in ms."""
+    ask_ms = [r.ms for r in rows]
+    search_ms = [r.search_ms for r in rows]
+    return {"ask_p50": round(statistics.median(ask_ms), 1),
+            "ask_p99": round(percentile(ask_ms, 99), 1),
+            "search_p50": round(statistics.median(search_ms), 1),
+            "search_p99": round(percentile(search_ms, 99), 1)}
 
 
 def calibrate(cache: Path, items: list[Item]) -> list[tuple[Item, float]]:
@@ -254,6 +279,7 @@ def main() -> None:
             "threshold": ABSTAIN_BELOW,
             "halves": {h: summarize([r for r in rows if r.item.half == h])
                        for h in ("tune", "report")},
+            "latency": latency(rows),
             "rows": [{"question": r.item.question, "collection": r.item.collection,
                       "half": r.item.half, "answerable": r.item.answerable,
                       "abstained": r.answer.abstained, "fact_found": r.fact_found,
@@ -275,9 +301,13 @@ def main() -> None:
             print(text)
     for text in table(rows):
         print(text)
-    ms = [r.ms for r in rows]
-    print(f"threshold {ABSTAIN_BELOW}; p50 {statistics.median(ms):.0f} ms per question; "
-          f"grimoire {grimoire.__version__ if hasattr(grimoire, '__version__') else ''}")
+    lat = latency(rows)
+    load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"threshold {ABSTAIN_BELOW}; warm latency over {len(rows)} questions (load average "
+          f"{load_avg:.1f}): ask p50 {lat['ask_p50']:.0f} ms, p99 {lat['ask_p99']:.0f} ms; "
+          f"kb.search of the same questions p50 {lat['search_p50']:.0f} ms, "
+          f"p99 {lat['search_p99']:.0f} ms; ask / search at p50 "
+          f"{lat['ask_p50'] / max(lat['search_p50'], 1e-9):.1f}x")
 
 
 if __name__ == "__main__":

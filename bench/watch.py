@@ -15,7 +15,11 @@ thread and connection, as `grimoire watch` does:
 - MCP: p50 of the `search` tool (lexical) called over stdio with the SDK's client (`grimoire
   mcp` as a subprocess), beside the same search called directly through the Python API.
 
-    python bench/watch.py --notes 10000 --saves 100 [--json]
+- names: the name index search matches queries against, at --names entries: lookup p50
+  beside a full scan of every name, and the index kept current after one saved file beside
+  every name read again (what search did after each change before).
+
+    python bench/watch.py --notes 10000 --saves 100 [--names 100000] [--only-names] [--json]
 """
 
 from __future__ import annotations
@@ -113,6 +117,7 @@ def bench_saves(vault: Path, db: Path, saves: int) -> dict[str, Any]:
     rng = random.Random(11)
     notes = sorted(vault.glob("f*/n*.md"))
     latencies: list[float] = []
+    first_save = len(batches)
     for i in range(saves):
         path = rng.choice(notes)
         word = f"zq{os.getpid()}x{i}x{rng.randrange(10**6)}"  # a word no earlier run wrote
@@ -120,6 +125,8 @@ def bench_saves(vault: Path, db: Path, saves: int) -> dict[str, Any]:
         path.write_text(text)
         latencies.append(wait(lambda w=word, p=path: any(
             h.span.path == str(p) for h in reader.search(w, k=3, mode="lexical"))))
+    # the watcher's share of a save: ingest and incremental resolve, per batch
+    handled = [b.seconds for b in batches[first_save:] if b.reason == "events"]
     # the burst: 1,000 new notes at once
     burst = vault / f"burst{os.getpid()}"
     t0 = time.perf_counter()
@@ -155,6 +162,8 @@ def bench_saves(vault: Path, db: Path, saves: int) -> dict[str, Any]:
         "catch_up_s": round(catch_up, 2), "saves": saves,
         "save_p50_s": round(statistics.median(latencies), 3),
         "save_p99_s": round(pct(latencies, 0.99), 3), "save_max_s": round(max(latencies), 3),
+        "save_batch_p50_s": round(statistics.median(handled), 3),
+        "save_batch_p99_s": round(pct(handled, 0.99), 3),
         "peer_rescan_s": round(rescan, 3),
         "burst_files": 1000, "burst_write_s": round(written, 2),
         "burst_absorb_s": round(absorbed, 2), "burst_batches": burst_batches,
@@ -194,6 +203,92 @@ def bench_mcp(db: Path, calls: int) -> dict[str, Any]:
             "api_search_p50_ms": round(statistics.median(direct) * 1e3, 1)}
 
 
+def bench_names(cache: Path, n: int, queries: int = 300) -> dict[str, Any]:
+    """The name index at `n` entries (bench/resolve.py's glossaries, a third with acronyms):
+    lookup p50 beside a full scan of every name (the peer), and keeping it current after one
+    saved file beside reading every name again (what search did after each change)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from rapidfuzz import fuzz, process
+    from resolve import _one_file, generate  # type: ignore[import-not-found]
+
+    from grimoire.names import normalize
+    from grimoire.search_names import TYPO_CUTOFF, NameIndex
+    from grimoire.store.sqlite import SQLiteStore
+
+    db = cache / f"names{n}.db"
+    if not db.exists():
+        tmp = db.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        store = SQLiteStore(str(tmp))
+        generate(store, n)
+        store.close()
+        tmp.rename(db)
+    work = cache / f"names{n}-work.db"
+    shutil.copy(db, work)
+    store = SQLiteStore(str(work))
+    t0 = time.perf_counter()
+    index = NameIndex()
+    index.refresh(store)
+    full_read = time.perf_counter() - t0
+    names = sorted(index.entries)
+    rng = random.Random(5)
+    asked: list[str] = []
+    for _ in range(queries):
+        name = rng.choice(names)
+        kind = rng.randrange(3)
+        if kind == 1:  # every word cut to its first letters: "late spar"
+            name = " ".join(w[:max(2, len(w) - 3)] for w in name.split())
+        elif kind == 2 and len(name) > 4:  # a typo: two letters swapped
+            i = rng.randrange(1, len(name) - 2)
+            name = name[:i] + name[i + 1] + name[i] + name[i + 2:]
+        asked.append(normalize(name))
+
+    def full_scan(q: str) -> list[str]:
+        """Every name looked at: prefixes word by word, then rapidfuzz over all of them."""
+        words = q.split()
+        found = [m for m in names if len(m.split()) == len(words) and all(
+            a.startswith(b) for a, b in zip(m.split(), words, strict=True))]
+        found += [m for m, _, _ in process.extract(q, names, scorer=fuzz.ratio,
+                                                   score_cutoff=TYPO_CUTOFF, limit=5)]
+        return found
+
+    indexed: list[float] = []
+    scanned: list[float] = []
+    agree = 0
+    for q in asked:
+        t0 = time.perf_counter()
+        mine = {m.name for m in index.match(q)}
+        indexed.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        theirs = set(full_scan(q))
+        scanned.append(time.perf_counter() - t0)
+        agree += q in theirs or bool(mine & theirs) or not theirs
+    saves: list[float] = []
+    rereads: list[float] = []
+    for k in range(10):
+        store.replace_source(*_one_file(f"/bench/notes/{(k * 37) % (n // 100):05d}.txt", k))
+        t0 = time.perf_counter()
+        index.refresh(store)
+        saves.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        NameIndex().refresh(store)
+        rereads.append(time.perf_counter() - t0)
+    assert index.match(normalize("Saved Term 9"))
+    store.close()
+    work.unlink()
+    return {
+        "names_entries": n, "names_distinct": len(names), "names_queries": len(asked),
+        "name_lookup_p50_ms": round(statistics.median(indexed) * 1e3, 3),
+        "name_lookup_p99_ms": round(pct(indexed, 0.99) * 1e3, 3),
+        "peer_full_scan_p50_ms": round(statistics.median(scanned) * 1e3, 3),
+        "peer_full_scan_p99_ms": round(pct(scanned, 0.99) * 1e3, 3),
+        "names_found_by_both": f"{agree}/{len(asked)}",
+        "names_first_read_s": round(full_read, 3),
+        "names_after_save_p50_ms": round(statistics.median(saves) * 1e3, 2),
+        "peer_names_reread_p50_ms": round(statistics.median(rereads) * 1e3, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=10_000)
@@ -201,14 +296,20 @@ def main() -> None:
     parser.add_argument("--mcp-calls", type=int, default=50)
     parser.add_argument("--cache", type=Path,
                         default=Path(tempfile.gettempdir()) / "grimoire-bench")
+    parser.add_argument("--names", type=int, default=100_000,
+                        help="entries for the name index lookup bench (0: skip it)")
+    parser.add_argument("--only-names", action="store_true", help="the name index bench only")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    vault, db, built = prepared(args.cache, args.notes)
-    row: dict[str, Any] = {"notes": args.notes,
-                           "build_s": None if built is None else round(built, 1)}
-    row.update(bench_saves(vault, db, args.saves))
-    row.update(bench_mcp(db, args.mcp_calls))
+    row: dict[str, Any] = {}
+    if not args.only_names:
+        vault, db, built = prepared(args.cache, args.notes)
+        row.update({"notes": args.notes, "build_s": None if built is None else round(built, 1)})
+        row.update(bench_saves(vault, db, args.saves))
+        row.update(bench_mcp(db, args.mcp_calls))
+    if args.names:
+        row.update(bench_names(args.cache, args.names))
     row["load_avg"] = round(os.getloadavg()[0], 1)
     if args.json:
         print(json.dumps(row, indent=2))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,14 @@ SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 CORPORA = SHARED / "corpora"
 EXAMPLES = ROOT / "examples"
+
+# A shell starts a background job (`pytest &`, nohup) with Ctrl-C ignored, and an ignored
+# signal stays ignored across exec: every CLI the tests start would then ignore the SIGINT
+# that the Ctrl-C tests send (exit 0, or a watcher that never stops). A handler of our own is
+# reset to the default on exec, so the children get Python's KeyboardInterrupt as a user's
+# terminal would give it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _need(path: Path) -> Path:

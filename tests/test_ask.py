@@ -372,3 +372,62 @@ def test_what_an_acronym_stands_for_is_answered_by_its_expansion(
     assert not answer.abstained
     assert "Infused Adapter by Inhibiting and Amplifying Inner Activations" in answer.answer
     assert Path(answer.citations[0].span.path).name == "ia3.md"
+
+
+@pytest.fixture(scope="module")
+def neighbours(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> grimoire.Grimoire:
+    """Real notes around positional encoding and overfitting (vault), and a glossary that
+    names vision transformers only as "Vision-based Transformers" (hf-docs)."""
+    db = tmp_path_factory.mktemp("ask-neighbours") / "notes.db"
+    base = grimoire.open(db)
+    vault = corpora / "google-ml-glossary-vault"
+    base.ingest([*(str(vault / f"{n}.md") for n in (
+        "positional encoding", "Transformer", "token", "overfitting", "generalization",
+        "regularization rate", "attention")),
+        str(corpora / "hf-docs" / "transformers" / "glossary.md")])
+    yield base
+    base.close()
+
+
+def test_subject_phrase_stops_before_the_verb() -> None:
+    from grimoire.ask import subject_phrase
+
+    assert subject_phrase("How does rotary position embedding encode token positions?") == (
+        "rotary", "position")
+    assert subject_phrase("How does a vision transformer split an image into patches?") == (
+        "vision", "transformer")
+    assert subject_phrase("How does Adagrad choose the learning rate?") == ("Adagrad",)
+    assert subject_phrase("What is a vision transformer?") == ()
+
+
+def test_a_neighbouring_concept_the_notes_lack_abstains(neighbours: grimoire.Grimoire) -> None:
+    # The notes define positional encoding; "rotary position embedding" is only its neighbour.
+    answer = neighbours.ask("How does rotary position embedding encode token positions?")
+    assert answer.abstained, answer.answer
+    assert "positional encoding" in answer.nearest
+    # Written apart in the notes ("Vision-based Transformers"), the name still answers.
+    answer = neighbours.ask("How does a vision transformer turn an image into model input?")
+    assert not answer.abstained
+    assert "split an image into smaller patches" in answer.answer
+    assert Path(answer.citations[0].span.path).name == "glossary.md"
+
+
+def test_a_question_names_its_entry_in_another_form(neighbours: grimoire.Grimoire) -> None:
+    # "overfit" names the "overfitting" entry, whose first sentence defines it.
+    answer = neighbours.ask("What does it mean for a model to overfit?")
+    assert not answer.abstained
+    assert any(Path(c.span.path).name == "overfitting.md" for c in answer.citations)
+    assert "fails to make correct predictions on new data" in answer.answer
+
+
+def test_a_definition_leads_with_the_entrys_first_sentence(
+        neighbours: grimoire.Grimoire) -> None:
+    # A later sentence of the entry repeats more of the question's words ("a typical
+    # attention mechanism ... neural network"); the entry's first sentence defines it.
+    answer = neighbours.ask("What is attention in a neural network?")
+    assert not answer.abstained
+    assert answer.answer.startswith("A mechanism used in a neural network that indicates the "
+                                    "importance of a particular word"), answer.answer
+    assert Path(answer.citations[0].span.path).name == "attention.md"
+    assert answer.citations[0].span.start_line == 3
+    assert all(verify_citation(c) for c in answer.citations)

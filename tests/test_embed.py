@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from grimoire.embed import (
+    QUERY_TOKENS,
     EmbeddingError,
     MiniLM,
     OpenAIEmbeddings,
@@ -43,6 +44,17 @@ def test_minilm_batches_give_the_same_vectors_as_single_texts() -> None:
     together = model.embed(texts)
     alone = np.vstack([model.embed([t]) for t in texts])
     np.testing.assert_allclose(together, alone, atol=1e-4)
+
+
+def test_a_query_on_its_one_thread_session_gives_the_batch_paths_vector() -> None:
+    # A short text (a query) runs on a one-thread session of its own, longer work on the
+    # session with a thread per core: the same model, the same vector.
+    model = MiniLM(threads=2)
+    query = "fine-tune a big model with two low-rank matrices"
+    assert sum(len(r) for r in model.tokenize([query] * 8)) > QUERY_TOKENS
+    alone = model.embed([query])[0]
+    batch = model.embed([query] * 8)
+    np.testing.assert_allclose(batch, np.tile(alone, (8, 1)), atol=1e-5)
 
 
 @pytest.fixture(scope="module")

@@ -245,6 +245,21 @@ def test_a_title_only_page_is_a_result(tmp_path: Path, query: str) -> None:
     kb.close()
 
 
+@pytest.mark.parametrize("query", ["RNN", "recurrent neural network"])
+def test_a_concept_is_shown_by_its_definition_not_its_redirect(tmp_path: Path, query: str) -> None:
+    # The vault's RNN.md only says it abbreviates recurrent neural network; its words match
+    # best, but the hit for the concept shows the definition, in the definition's file.
+    vault = _need(CORPORA) / "google-ml-glossary-vault"
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([vault / "RNN.md", vault / "recurrent neural network.md",
+               vault / "Long Short-Term Memory (LSTM).md"], embed=False)
+    top = kb.search(query, mode="lexical")[0]
+    assert top.concept == "recurrent neural network"
+    assert Path(top.span.path).name == "recurrent neural network.md", top
+    assert "Abbreviation" not in top.text
+    kb.close()
+
+
 def test_a_mask_token_in_a_description_reads_as_a_blank(kb: grimoire.Grimoire) -> None:
     # Held-out sets hide names as `___` or as `[MASK]`; MiniLM reads `[MASK]` as its special
     # token. A sentence with either finds the same concepts; a short query keeps the token.

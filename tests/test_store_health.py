@@ -87,6 +87,29 @@ def test_damage_that_hides_rows_is_not_no_results(pristine: Path, tmp_path: Path
 
 
 @pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
+def test_empty_results_check_the_file_once_until_it_changes(
+    pristine: Path, tmp_path: Path
+) -> None:
+    # The check behind an empty result reads every page (seconds on a large store): a process
+    # that searches repeatedly runs it again only after a write.
+    db = copy_of(pristine, tmp_path)
+    kb = grimoire.open(db)
+    statements: list[str] = []
+    kb.store.conn.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    assert kb.search("zebrafish quokka", mode="lexical") == []
+    assert kb.search("quokka zebrafish", mode="lexical") == []
+    assert sum("quick_check" in s for s in statements) == 1
+    note = tmp_path / "notes" / "quokka.md"
+    note.parent.mkdir()
+    note.write_text("# Quokka\n\nA small marsupial.\n", encoding="utf-8")
+    kb.ingest([note.parent], embed=False)
+    statements.clear()
+    assert kb.search("zebrafish", mode="lexical") == []
+    assert sum("quick_check" in s for s in statements) == 1
+    kb.close()
+
+
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_check_finds_damage_in_the_full_text_index(pristine: Path, tmp_path: Path) -> None:
     db = copy_of(pristine, tmp_path)
     damage(db, "passage_fts_data", every=True)

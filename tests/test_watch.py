@@ -290,3 +290,25 @@ def test_vectors_follow_in_the_background(tmp_path: Path, vault: Path) -> None:
         assert any(h.span.path.endswith("semantic.md") for h in hits)
     finally:
         run.close()
+
+
+def test_a_folder_ingested_by_another_name_is_watched_under_that_name(
+        tmp_path: Path, vault: Path) -> None:
+    """Watching a symlink to a folder already ingested (or the folder behind a symlink that
+    was) stores under the name ingest used, never twice."""
+    link = tmp_path / "linked-notes"
+    link.symlink_to(vault, target_is_directory=True)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([vault], embed=False)
+        stored = {r.path for r in kb.sources()}
+        run = Running(tmp_path / "kb.db", link)
+        try:
+            note(vault, "saved.md", "Saved Through The Link", "Written after the watch began.")
+            eventually(lambda: "saved.md" in run.paths(), "a note saved in the linked folder")
+            (vault / "lora.md").unlink()
+            eventually(lambda: "lora.md" not in run.paths(), "a note deleted")
+            paths = {r.path for r in run.kb.sources()}
+            assert paths == (stored - {str(vault / "lora.md")}) | {str(vault / "saved.md")}
+            assert {r.root for r in run.kb.sources()} == {str(vault)}
+        finally:
+            run.close()

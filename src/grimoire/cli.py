@@ -16,7 +16,6 @@ import grimoire
 from grimoire import serialize
 from grimoire._term import clean, field, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
-from grimoire.llm import DEFAULT_DEADLINE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -328,14 +327,15 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 @click.option("--llm-key-env", default="GRIMOIRE_LLM_KEY", show_default=True,
               help="Environment variable holding the server's API key "
                    "(OPENAI_API_KEY is tried when this one is unset).")
-@click.option("--llm-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE,
-              show_default=True, metavar="SECONDS",
-              help="Longest time the server may take for its whole answer.")
+@click.option("--llm-deadline", type=click.FloatRange(1, 3600), metavar="SECONDS",
+              help="Longest time the server may take for its whole answer  [default: 180]"
+                   " (grimoire.llm.DEFAULT_DEADLINE; not imported here: http and email modules"
+                   " cost every command 30 ms to start).")
 @json_option
 @click.pass_context
 @handle_errors
 def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | None,
-        model: str | None, llm_key_env: str, llm_deadline: float, as_json: bool) -> None:
+        model: str | None, llm_key_env: str, llm_deadline: float | None, as_json: bool) -> None:
     """Answer a question from your notes, citing file and line; or say they do not cover it.
 
     Example: grimoire ask "what does LoRA replace an N x M weight update with?"

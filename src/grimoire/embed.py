@@ -16,15 +16,12 @@ import json
 import os
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from grimoire._http import RedirectRefused, opener, read_chunks, redirect_message, shown
 from grimoire.errors import GrimoireError
 
 #: Called with (done, total) after each batch.
@@ -36,6 +33,10 @@ MINILM_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab01
 MINILM_TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 MINILM_TOKENIZER = Path(__file__).parent / "embed_data" / "minilm-tokenizer.json"
 MINILM_MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2
+# Up to this many tokens in all (a search query), texts run on one thread: splitting a 10-token
+# query's small products over two threads costs more in waking and waiting than it saves
+# (bench/README.md: 10 ms against 27 ms a query at load 3).
+QUERY_TOKENS = 64
 
 
 class EmbeddingError(GrimoireError):
@@ -113,6 +114,11 @@ class MiniLM:
     arena and without memory-pattern planning: batch shapes vary from one call to the next, and
     with the arena on, every new shape grows a pool that is never returned (about 3 GB RSS for
     600 passages of 256 tokens, issue 14); without it, peak memory is the largest batch's.
+
+    A few short texts (a query: `QUERY_TOKENS` in all) run on a second session with one
+    thread, no spinning and only the basic graph optimisations (the same vectors to 1e-6; the
+    fusions of the full level take 70 ms to plan and gain nothing on a 10-token query), loaded
+    on first use: a search process never loads the other one.
     """
 
     name = "all-MiniLM-L6-v2-onnx-int8"
@@ -132,7 +138,8 @@ class MiniLM:
         self.max_tokens = max_tokens  # most padded tokens in one batch
         self.max_cells = max_cells  # most rows * width**2 in one batch
         self.threads = threads or cpu_cores()
-        self._session: Any = None
+        self._sessions: dict[bool, Any] = {}  # query session?  -> onnxruntime session
+        self._path: Path | None = None  # the verified model file, once loaded
         self._tokenizer: Any = None
         self._inputs: frozenset[str] = frozenset()
         self._trim: Any = None  # glibc's malloc_trim, once the session is loaded
@@ -145,7 +152,7 @@ class MiniLM:
 
     def _load(self) -> None:
         with self._lock:
-            if self._session is not None:
+            if self._tokenizer is not None:
                 return
             try:
                 import onnxruntime as ort  # type: ignore[import-untyped]
@@ -171,26 +178,43 @@ class MiniLM:
                         "embedding model file does not match its pinned sha256; reinstall it",
                         str(file),
                     )
+            del ort  # imported here so that a missing package is an EmbeddingError
             tokenizer = Tokenizer.from_file(str(MINILM_TOKENIZER))
             tokenizer.enable_truncation(max_length=MINILM_MAX_TOKENS)
             tokenizer.no_padding()  # batches are padded here, after packing by length
-            session = ort.InferenceSession(
-                str(path), sess_options=session_options(self.threads),
-                providers=["CPUExecutionProvider"],
-            )
             self._trim = _keep_batch_memory()
-            self._inputs = frozenset(i.name for i in session.get_inputs())
+            self._path = path
             self._tokenizer = tokenizer
-            self._session = session
+
+    def _session(self, query: bool) -> Any:
+        """The query session or the bulk one (loaded on first use)."""
+        session = self._sessions.get(query)
+        if session is not None:
+            return session
+        import onnxruntime as ort
+
+        with self._lock:
+            if query not in self._sessions:
+                options = session_options(1 if query else self.threads)
+                if query:
+                    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+                session = ort.InferenceSession(
+                    str(self._path), sess_options=options, providers=["CPUExecutionProvider"],
+                )
+                self._inputs = frozenset(i.name for i in session.get_inputs())
+                self._sessions[query] = session
+                if self._trim is not None:
+                    self._trim(0)  # loading leaves ~120 MB of freed heap (the model's graph)
+            return self._sessions[query]
 
     def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids of each text, truncated to the model's 256 (an empty text embeds as " ")."""
-        if self._session is None:
+        if self._tokenizer is None:
             self._load()
         encodings = self._tokenizer.encode_batch([t or " " for t in texts])
         return [list(e.ids) for e in encodings]
 
-    def _run(self, rows: list[list[int]]) -> np.ndarray:
+    def _run(self, rows: list[list[int]], session: Any) -> np.ndarray:
         width = max(len(r) for r in rows)
         ids = np.zeros((len(rows), width), dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -200,7 +224,7 @@ class MiniLM:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden: np.ndarray = self._session.run(None, feeds)[0]
+        hidden: np.ndarray = session.run(None, feeds)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return _normalise(pooled)
@@ -213,13 +237,14 @@ class MiniLM:
         if not texts:
             return out
         rows = self.tokenize(texts)
+        session = self._session(sum(len(r) for r in rows) <= QUERY_TOKENS)
         done = 0
         batches = pack_batches(
             [len(r) for r in rows],
             max_tokens=self.max_tokens, max_cells=self.max_cells, max_rows=self.batch_size,
         )
         for batch in batches:
-            out[batch] = self._run([rows[i] for i in batch])
+            out[batch] = self._run([rows[i] for i in batch], session)
             done += len(batch)
             if progress is not None:
                 progress(done, len(texts))
@@ -261,7 +286,8 @@ def session_options(threads: int) -> Any:
     """onnxruntime options chosen on purpose: no CPU arena, no memory pattern, one op at a time.
 
     Returns an `onnxruntime.SessionOptions`; `threads` intra-op threads (one per core: the
-    int8 matmuls are compute-bound, and more threads than cores only contend).
+    int8 matmuls are compute-bound, and more threads than cores only contend). One thread
+    does not spin waiting for work it will never share.
     """
     import onnxruntime as ort
 
@@ -273,6 +299,8 @@ def session_options(threads: int) -> Any:
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    if threads == 1:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return options
 
 
@@ -307,6 +335,13 @@ class OpenAIEmbeddings:
         self.dim = 0  # known after the first answer
 
     def _post(self, texts: list[str]) -> np.ndarray:
+        # Imported here: http, ssl and email cost 55 ms to import, which a search with the
+        # packaged model (every hybrid `grimoire search`) would pay for nothing.
+        import urllib.error
+        import urllib.request
+
+        from grimoire._http import RedirectRefused, opener, read_chunks, redirect_message, shown
+
         body = json.dumps({"model": self.model, "input": texts}).encode()
         headers = {"Content-Type": "application/json"}
         if self.api_key:

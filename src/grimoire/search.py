@@ -19,20 +19,18 @@ the plain function the ask stage calls.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
-
-from rapidfuzz import fuzz, process
 
 from grimoire._embed_store import EmbedReport, embed_store
 from grimoire.errors import GrimoireError
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
+from grimoire.search_names import NameIndex, NameMatch
 from grimoire.store.base import Store
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
@@ -121,23 +119,6 @@ _Ranked = tuple[_GroupKey, int | None, float]  # group, passage shown (if any), 
 # -- in-memory indexes ----------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Names:
-    signature: tuple[int, int] = (-1, -1)
-    norms: list[str] = field(default_factory=list)  # sorted, distinct
-    entries: dict[str, list[int]] = field(default_factory=dict)  # norm -> entry ids
-    docs: dict[int, int] = field(default_factory=dict)  # entry id -> document id
-    # For the typo pass: names by (first letter, length); a typo in the first letter is rare.
-    by_start: dict[tuple[str, int], list[str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class _NameMatch:
-    entry_id: int
-    score: float  # 1.0 exact, less for prefix and typo matches
-    name: str
-
-
 class Searcher:
     """Search over one store; keeps vectors and names in memory while they do not change."""
 
@@ -145,7 +126,7 @@ class Searcher:
         self.store = store
         self._embedder = embedder
         self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
-        self._names = _Names()
+        self._names = NameIndex()
         self._pool: ThreadPoolExecutor | None = None
 
     @property
@@ -292,7 +273,9 @@ class Searcher:
             return list(words)
         common = self.store.common_terms(terms, limit)
         rare = [t for t in terms if t not in common]
-        return rare or list(words)
+        # A word in no passage (a typo) finds nothing: the common words then do the work.
+        present = self.store.common_terms(rare, 1) if rare else set()
+        return [t for t in rare if t in present] or list(words)
 
     def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
         """A value that only changes when the store does (checked by a cheap counter)."""
@@ -306,64 +289,21 @@ class Searcher:
 
     # -- names ----------------------------------------------------------------------------
 
-    def _name_index(self) -> _Names:
-        signature = self._cached("names", self.store.names_signature)
-        if signature != self._names.signature:
-            names = _Names(signature=signature)
-            for row in self.store.name_rows():
-                names.entries.setdefault(row.norm, []).append(row.entry_id)
-                names.docs[row.entry_id] = row.document_id
-            names.norms = sorted(names.entries)
-            for norm in names.norms:
-                names.by_start.setdefault((norm[0], len(norm)), []).append(norm)
-            self._names = names
+    def _name_index(self) -> NameIndex:
+        self._names.refresh(self.store)
         return self._names
 
-    def _name_matches(self, query: str, allowed: set[int] | None) -> list[_NameMatch]:
+    def _name_matches(self, query: str, allowed: set[int] | None) -> list[NameMatch]:
         """Entries whose name is the query: exactly, word by word as prefixes, or with a typo."""
         q = normalize(query)
         if not q or len(q) > 80:
             return []
-        index = self._name_index()
-        found: dict[int, _NameMatch] = {}
-
-        def add(norm: str, score: float) -> None:
-            for entry_id in index.entries.get(norm, ()):
-                if allowed is not None and index.docs.get(entry_id) not in allowed:
-                    continue
-                if entry_id not in found or found[entry_id].score < score:
-                    found[entry_id] = _NameMatch(entry_id, score, norm)
-
-        if q in index.entries:
-            add(q, 1.0)
-        q_words = q.split()
-        # "kl div" -> "kl divergence": every word a prefix of the name's word at its place.
-        if len(q) >= 2:
-            lo = bisect.bisect_left(index.norms, q_words[0])
-            for norm in index.norms[lo : lo + 2000]:
-                if not norm.startswith(q_words[0]):
-                    break
-                n_words = norm.split()
-                if norm != q and len(n_words) == len(q_words) and all(
-                    n.startswith(w) for n, w in zip(n_words, q_words, strict=True)
-                ) and (len(q_words) > 1 or len(q) >= 4):
-                    add(norm, 0.8)
-        # Typos: the whole query close to a whole name (names are short: skip long queries).
-        if len(q) >= 4 and len(q_words) <= 6:
-            # ratio >= 86 is impossible unless the lengths are within about a third.
-            near = [n for size in range(int(len(q) * 0.74), int(len(q) * 1.36) + 1)
-                    for n in index.by_start.get((q[0], size), ())]
-            for norm, score, _ in process.extract(
-                q, near, scorer=fuzz.ratio, score_cutoff=86, limit=5
-            ):
-                if norm != q:
-                    add(norm, 0.9 * score / 100)
-        return list(found.values())
+        return self._name_index().match(q, allowed)
 
     def _expansions(
         self,
         query: str,
-        matches: Sequence[_NameMatch],
+        matches: Sequence[NameMatch],
         allowed: set[int] | None,
         phrases: bool = True,
     ) -> list[str]:
@@ -488,6 +428,19 @@ class Searcher:
         for concept_id, pid in self.store.concept_first_passages(need_concepts).items():
             chosen[("c", concept_id)] = pid
         rows = self.store.passage_rows(list(chosen.values()))
+        # A concept shown by a redirect's passage ("Abbreviation for recurrent neural
+        # networks") shows its definition instead: the redirect led the query to it.
+        redirects = self.store.redirect_entries(
+            row.entry_id for key, pid in chosen.items() if key[0] == "c"
+            and (row := rows.get(pid)) is not None and row.entry_id is not None)
+        if redirects:
+            shown = [k for k, pid in chosen.items() if k[0] == "c"
+                     and (row := rows.get(pid)) is not None and row.entry_id in redirects]
+            better = self.store.concept_first_passages(k[1] for k in shown)
+            for key in shown:
+                if key[1] in better:
+                    chosen[key] = better[key[1]]
+            rows.update(self.store.passage_rows([better[k[1]] for k in shown if k[1] in better]))
         labels = self.store.concept_label_of(k[1] for k in order if k[0] == "c")
         hits: list[Hit] = []
         for key in order:
@@ -574,7 +527,7 @@ def _words(query: str) -> list[str]:
     return _WORD.findall(query)
 
 
-def _descriptive(query: str, words: Sequence[str], matches: Sequence[_NameMatch]) -> bool:
+def _descriptive(query: str, words: Sequence[str], matches: Sequence[NameMatch]) -> bool:
     """A query that describes rather than names: several content words, and no name matched.
 
     A question is not a description: it is asked about the notes in their own words (what the

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grimoire.errors import GrimoireError
-from grimoire.ingest import SKIP_DIRS, IngestReport
+from grimoire.ingest import SKIP_DIRS, IngestReport, _known_spelling
 from grimoire.store import SourceRecord
 
 if TYPE_CHECKING:
@@ -122,6 +122,9 @@ class Watcher:
         for root in self.roots:
             if not root.exists():
                 raise GrimoireError("no such file or folder", str(root))
+        # A folder ingested before under another name (a symlink, a bind mount) is watched
+        # under that name, as ingest stores it: events then name the paths already stored.
+        self.roots = [_known_spelling(kb.store, root) for root in self.roots]
         self.options = options
         self.on_batch = on_batch or (lambda _b: None)
         self.on_notice = on_notice or (lambda _m: None)

@@ -15,9 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from grimoire.ask.cite import SourceLines, locate, verify_citation, words
 from grimoire.ask.extractive import (
     DEFINITION,
+    STOPWORDS,
     Question,
     Scored,
     asked_words,
@@ -33,6 +36,7 @@ from grimoire.ask.generate import SafeStream, cited_numbers, keep_citations
 from grimoire.ask.retrieve import Candidate, retrieve
 from grimoire.ask.sanitize import sanitize, urls_in
 from grimoire.ask.sentences import line_of, split_sentences
+from grimoire.ask.vectors import SENTENCE_VECTORS
 from grimoire.lint.arithmetic import wrong_claims
 from grimoire.model import Answer, Citation, Hit, Span
 from grimoire.store.base import Store
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
     from grimoire.llm import ChatModel
     from grimoire.search import Searcher
 
+_WORD_RE = re.compile(r"\w+")
 NOT_COVERED = "Your notes do not cover this."
 # Below this score the best sentence is too weak to answer (calibrated with bench/ask.py on
 # bench/questions/dev.jsonl, whose unanswerable questions must abstain).
@@ -81,8 +86,8 @@ def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = Tr
     if semantic:
         embedder = searcher.embedder
 
-        def embed(texts: list[str]):  # type: ignore[no-untyped-def]
-            return embedder.embed(texts)
+        def embed(texts: list[str]) -> np.ndarray:
+            return SENTENCE_VECTORS.embed(embedder, texts)
 
     sentences = score_sentences(q, candidates, embed)
     return Evidence(q, tuple(hits), tuple(candidates), tuple(sentences))
@@ -135,6 +140,60 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     return all(pid not in with_text for n, pid in named if n == closest)
 
 
+# "how does X <verb> ...": X is the run of words before the verb, and the verb is the word
+# before the first function word (or the question's last word). Only "how does/do/is/are":
+# after "what is", "why do" or "how can" the guess took a verb or an adjective for a name
+# (calibrated on the tune half of bench/questions/ask_dev.jsonl).
+_OPENER = re.compile(r"^\s*how\s+(?:does|do|is|are)\s+(?:(?:an?|the)\s+)?", re.IGNORECASE)
+_FUNCTION = frozenset((
+    "a", "an", "the", "its", "their", "his", "her", "our", "my", "your", "this", "that",
+    "these", "those", "to", "into", "onto", "in", "on", "at", "of", "for", "from", "with", "by",
+    "as", "than", "where", "when", "how", "whether", "if", "before", "after", "about",
+    "between"))
+_TOKEN = re.compile(r"\w[\w'-]*")
+# Other words that may sit among a name's words in the notes ("Vision-based Transformers").
+NEAR = 2
+
+
+def subject_phrase(question: str) -> tuple[str, ...]:
+    """The subject of "how does X <verb> ...?", up to its first two words: "rotary position"
+    for "how does rotary position embedding encode token positions?", ("Adagrad",) for "how
+    does Adagrad choose the learning rate?"."""
+    m = _OPENER.match(question)
+    if m is None:
+        return ()
+    tokens = _TOKEN.findall(question[m.end() :])
+    end = next((i for i, t in enumerate(tokens) if t.casefold() in _FUNCTION), len(tokens))
+    subject = tokens[: max(0, end - 1)]
+    if not subject or any(t.casefold() in STOPWORDS for t in subject):
+        return ()
+    return tuple(subject[:2])
+
+
+def _together(want: Sequence[str], stems: Sequence[str]) -> bool:
+    """True when every stem of `want` occurs in `stems` within one window around the first."""
+    width = len(want) + NEAR
+    for i, s in enumerate(stems):
+        if s == want[0] and set(want) <= set(stems[max(0, i - width) : i + width + 1]):
+            return True
+    return False
+
+
+def neighbour(question: str, evidence: Evidence) -> bool:
+    """The question's subject is a name of two or more words ("rotary position embedding",
+    "vision transformer") that no passage found holds with its words together: the notes
+    cover a neighbouring concept ("positional encoding", "transform"), not this one."""
+    subject = subject_phrase(question)
+    if len(subject) < 2:
+        return False
+    want = [stem(w) for t in subject for w in _WORD_RE.findall(t)]
+    for c in evidence.candidates:
+        for text in (c.text, " ".join([c.concept or "", c.title, *c.heading_path])):
+            if _together(want, [stem(w) for w in _WORD_RE.findall(text)]):
+                return False
+    return True
+
+
 def silent(searcher: Searcher, question: str, evidence: Evidence,
            threshold: float = ABSTAIN_BELOW) -> bool:
     """True when the notes do not answer: the best sentence scores too low, the question
@@ -144,8 +203,8 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
         return True
     if unknown_names(searcher.store, question):
         return True
-    return subject_missing(question, evidence.sentences[0]) or named_but_empty(question,
-                                                                               evidence)
+    return (subject_missing(question, evidence.sentences[0])
+            or named_but_empty(question, evidence) or neighbour(question, evidence))
 
 
 def ask(

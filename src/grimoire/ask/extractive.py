@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -53,6 +54,7 @@ _URLISH = re.compile(r"https?://\S+")
 _LEADER = re.compile(r"^\s*(?:#|see\b|\[)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude stem: enough for "matrices"/"matrix" and "trains"/"training" to meet."""
     w = word.casefold()
@@ -160,7 +162,7 @@ def score_sentences(
     q: Question,
     candidates: Sequence[Candidate],
     embed: Callable[[list[str]], np.ndarray] | None = None,
-    semantic_top: int = 16,
+    semantic_top: int | None = None,
 ) -> list[Scored]:
     """Every answer-worthy sentence of the candidates, best first."""
     scored: list[Scored] = []
@@ -193,23 +195,29 @@ def score_sentences(
                                  0.85 * cov + 0.15 * cand.prior + bonus, hit, about))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
-        top = scored[:semantic_top]
+        semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
+
+        def words_only(s: Scored) -> float:
+            return (0.6 * s.coverage + 0.1 * s.candidate.prior
+                    + _about_bonus(s.about, definition, s.index)
+                    + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text))
+
+        base = {id(s): words_only(s) for s in scored[:semantic_top]}
+        first = max(base.values())
+        # A sentence that would trail the best by more than PRUNE even if its meaning matched
+        # the question fully is not worth embedding.
+        top = [s for s in scored[:semantic_top] if base[id(s)] + PRUNE >= first]
         vectors = embed([q.text] + [_embed_text(s) for s in top])
         sims = vectors[1:] @ vectors[0]
         rescored = [
             Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage,
-                   float(sim), 0.6 * s.coverage + 0.3 * max(0.0, float(sim))
-                   + 0.1 * s.candidate.prior + _about_bonus(s.about, definition, s.index)
-                   + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text),
-                   s.terms, s.about)
+                   float(sim), base[id(s)] + 0.3 * max(0.0, float(sim)), s.terms, s.about)
             for s, sim in zip(top, sims, strict=True)
         ]
+        kept = {id(s) for s in top}
         rest = [Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage, 0.0,
-                       0.6 * s.coverage + 0.1 * s.candidate.prior
-                       + _about_bonus(s.about, definition, s.index)
-                       + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text),
-                       s.terms, s.about)
-                for s in scored[semantic_top:]]
+                       words_only(s), s.terms, s.about)
+                for s in scored if id(s) not in kept]
         scored = sorted(rescored + rest, key=lambda s: -s.score)
     return scored
 
@@ -272,8 +280,13 @@ def _about_bonus(about: bool, definition: bool, index: int) -> float:
 
 
 def asked_words(question: str) -> str:
-    """The question's words, normalised and padded, for `names`."""
-    return f" {' '.join(normalize(w) for w in _WORD.findall(question))} "
+    """The question's words, stemmed and padded, for `names` ("overfit" names the
+    "overfitting" entry)."""
+    return f" {' '.join(_name_stem(w) for w in _WORD.findall(question))} "
+
+
+def _name_stem(word: str) -> str:
+    return stem(normalize(word) or word)
 
 
 def names(cand: Candidate, asked: str) -> bool:
@@ -287,23 +300,43 @@ def named_words(cand: Candidate, asked: str) -> int:
     return max((len(n.split()) for n in _name_forms(cand) if f" {n} " in asked), default=0)
 
 
-def _name_forms(cand: Candidate) -> set[str]:
-    """The normalised names a passage goes by: its concept, title and last heading, and for
-    `Low-Rank Adaptability (LoRA)` also `Low-Rank Adaptability` and `LoRA`."""
+def _name_forms(cand: Candidate) -> frozenset[str]:
+    """The names a passage goes by (normalised, each word stemmed): its concept, title and
+    last heading, and for `Low-Rank Adaptability (LoRA)` also `Low-Rank Adaptability` and
+    `LoRA`."""
+    return _forms(cand.concept, cand.title, cand.heading_path[-1] if cand.heading_path else None)
+
+
+@lru_cache(maxsize=1 << 12)
+def _forms(*names: str | None) -> frozenset[str]:
     forms: set[str] = set()
-    for name in (cand.concept, cand.title, cand.heading_path[-1] if cand.heading_path else None):
+    for name in names:
         if not name:
             continue
         for part in (name, *re.split(r"[()]", name)):
             n = normalize(part)
             if n and len(n) > 2:
-                forms.add(n)
-    return forms
+                forms.add(" ".join(_name_stem(w) for w in n.split()))
+    return frozenset(forms)
+
+
+# The best sentences by words are compared with the question by meaning. Embedding them is
+# most of an answer's time (0.4 ms per token on two quiet cores, 1-2 ms under load), so only
+# the best SEMANTIC_TOP, cut to their first EMBED_WORDS words, and only those that could still
+# come first if their meaning matched the question fully (within PRUNE of the best). 16
+# sentences, whole, gave the same answers on both halves of bench/questions (8: same; 6 or 4,
+# or 32 words: one to three report answers lost).
+SEMANTIC_TOP = 8
+EMBED_WORDS = 40  # 0: whole sentences
+PRUNE = 0.3  # the weight of meaning: a bound, not a guess
 
 
 def _embed_text(s: Scored) -> str:
     about = s.candidate.concept or s.candidate.title
-    return f"{about}: {s.text}" if about else s.text
+    text = f"{about}: {s.text}" if about else s.text
+    if EMBED_WORDS:
+        text = " ".join(text.split()[:EMBED_WORDS])
+    return text
 
 
 MAX_WORDS = 40  # an answer longer than this buries its fact
@@ -355,6 +388,9 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     (a long sentence is clipped to its clauses that answer); in reading order."""
     if not scored:
         return []
+    lead = definition_lead(scored, q)
+    if lead is not None:
+        scored = [lead, *(s for s in scored if s is not lead)]
     best = clip(scored[0], q, max_words - 2) or scored[0]
     chosen = [best]
     covered = set(best.terms)
@@ -383,6 +419,49 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             length += len(piece.text.split())
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+LEAD = 0.85  # the entry's first sentence leads a definition when it scores this near the best
+
+
+def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
+    """For "what is X?", the first sentence of X's entry when the best sentence is a later
+    one of that entry and the first scores nearly as well: glossaries define in their first
+    sentence ("A mechanism used in a neural network that indicates the importance of ..."),
+    and later sentences that repeat the question's words elaborate on it."""
+    if not LEAD or not scored or STANDS_FOR.search(q.text) or not (
+            DEFINITION.match(q.text) or _WHAT_IS.match(q.text)):
+        return None
+    best = scored[0]
+    if not best.about or best.index == 0:
+        return None
+    firsts = [s for s in scored[1:LEAD_POOL]
+              if s.about and s.index == 0 and s.score >= LEAD * best.score
+              and _same_entry(s.candidate, best.candidate)]
+    # The entry's opening passage: its first sentence says what the thing is; the first
+    # sentence of a later section ("Cons") does not.
+    return min(firsts, key=lambda s: (s.candidate.span.path != best.candidate.span.path,
+                                      s.candidate.span.start_line), default=None)
+
+
+LEAD_POOL = 20
+# "what is attention in a neural network?", "what is a model's backbone?", "what does the
+# sigmoid activation do?"
+_WHAT_IS = re.compile(
+    r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+"
+    r"(?:'s\s+[\w-]+|\s+in\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}[\w-]+)"
+    r"|what\s+does\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+\s+do)\s*\??\s*$",
+    re.IGNORECASE)
+
+
+def _same_entry(a: Candidate, b: Candidate) -> bool:
+    """Two passages of one entry: one concept, or one section of one file."""
+    if a.passage_id == b.passage_id:
+        return True
+    if a.concept_id is not None and a.concept_id == b.concept_id:
+        return True
+    return a.span.path == b.span.path and bool(a.heading_path) and (
+        a.heading_path == b.heading_path)
 
 
 def _similar(a: str, b: str) -> bool:

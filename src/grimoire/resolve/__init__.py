@@ -19,8 +19,14 @@ from typing import Protocol
 
 from grimoire.names import normalize
 from grimoire.resolve.incremental import IncrementalStore, full_state_rows, resolve_changes
-from grimoire.resolve.links import NameIndex, attach_sections, link_key, resolve_links
-from grimoire.resolve.merge import attach_redirects, build_concepts, merge_entries
+from grimoire.resolve.links import (
+    NameIndex,
+    attach_sections,
+    heading_names,
+    link_key,
+    resolve_links,
+)
+from grimoire.resolve.merge import Claim, attach_redirects, build_concepts, merge_entries
 from grimoire.resolve.overrides import FILENAME, Overrides, load_overrides
 from grimoire.resolve.types import (
     Concept,
@@ -51,6 +57,11 @@ NO_OVERRIDES = Overrides()
 
 def build(data: ResolveInput, overrides: Overrides = NO_OVERRIDES) -> Resolution:
     """Concepts and link targets from the stored entries, links and headings."""
+    return _build(data, overrides)[0]
+
+
+def _build(data: ResolveInput, overrides: Overrides) -> tuple[Resolution, dict[int, list[Claim]]]:
+    """`build`, and the names each entry claims (the keys incremental resolve stores)."""
     parts, by_entry, _ = merge_entries(data.entries, data.links, overrides)
     roles = attach_redirects(parts, data.entries, by_entry)
     concepts, entry_concept = build_concepts(parts, data.entries, by_entry, roles, overrides)
@@ -70,9 +81,10 @@ def build(data: ResolveInput, overrides: Overrides = NO_OVERRIDES) -> Resolution
         if e.document_id not in doc_first or e.line < doc_first[e.document_id][0]:
             doc_first[e.document_id] = (e.line, c)
     attach_sections(concepts, data.headings, index, doc_concepts)
-    links = resolve_links(data.links, concepts, index, entry_concept, data.headings,
-                          data.documents, {d: c for d, (_, c) in doc_first.items()}, doc_concepts)
-    return Resolution(concepts, links)
+    links = resolve_links(data.links, concepts, index, entry_concept,
+                          heading_names(data.headings), data.documents,
+                          {d: c for d, (_, c) in doc_first.items()}, doc_concepts)
+    return Resolution(concepts, links), by_entry
 
 
 @contextmanager
@@ -94,14 +106,26 @@ def resolve(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> Resolve
     started = time.perf_counter()
     keyed = store if isinstance(store, IncrementalStore) else None
     with no_gc():
-        if keyed is not None:
-            upto = keyed.resolve_changes()[0]
-            keyed.forget_resolve_keys()  # a kill before the keys are written means: full again
-        data = store.resolve_input()
-        result = build(data, overrides)
+        if keyed is None:
+            data = store.resolve_input()
+        else:
+            # One snapshot for the change log and the rows read: a file saved in between
+            # would otherwise be read but not counted as changed.
+            with keyed.transaction():
+                upto, changed = keyed.resolve_changes()
+                # The keys of a file depend on that file alone: when they were current before
+                # these changes, only the changed files' keys are written again.
+                keep = keyed.resolve_state_ready()
+                keyed.forget_resolve_keys()  # a kill before the keys are written: full again
+                data = store.resolve_input()
+        result, claims = _build(data, overrides)
         store.write_resolution(result, overrides.fingerprint)
         if keyed is not None:
-            keyed.write_resolve_keys(full_state_rows(data), None, upto)
+            if keep:
+                keyed.write_resolve_keys(full_state_rows(data, claims, set(changed)), changed,
+                                         upto)
+            else:
+                keyed.write_resolve_keys(full_state_rows(data, claims), None, upto)
     counts: dict[str, int] = defaultdict(int)
     for link in result.links:
         counts[link.status] += 1

@@ -19,7 +19,7 @@ import posixpath
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
@@ -31,10 +31,17 @@ from grimoire.resolve.links import (
     NameIndex,
     _label_words,
     attach_sections,
+    heading_names,
     link_key,
     resolve_links,
 )
-from grimoire.resolve.merge import attach_redirects, build_concepts, entry_claims, merge_entries
+from grimoire.resolve.merge import (
+    Claim,
+    attach_redirects,
+    build_concepts,
+    entry_claims,
+    merge_entries,
+)
 from grimoire.resolve.overrides import Overrides
 from grimoire.resolve.types import (
     ConceptRecord,
@@ -49,6 +56,7 @@ from grimoire.resolve.types import (
 )
 
 StateRow = tuple[str, int, str, int, str]  # (path, document id, kind, item, norm)
+StoredClaim = tuple[int, str, int]  # (concept id, norm, strength) of a stored concept name
 
 # Key nodes live apart from names: the key a concept takes is its label's name, or that name
 # with a number when another concept took it first ("foo" and "foo 2").
@@ -64,7 +72,8 @@ class IncrementalStore(Protocol):
     def resolve_changes(self) -> tuple[int, list[str]]: ...
     def resolved_fingerprint(self) -> str: ...
     def forget_resolve_keys(self) -> None: ...
-    def resolve_keys_of_paths(self, paths: Sequence[str]) -> list[StateRow]: ...
+    def resolve_keys_of_paths(self, paths: Sequence[str], kind: str | None = None
+                              ) -> list[StateRow]: ...
     def resolve_keys_by_norm(self, norms: Iterable[str], kinds: str) -> list[StateRow]: ...
     def resolve_keys_of_items(self, kind: str, items: Iterable[int]) -> list[StateRow]: ...
     def write_resolve_keys(self, rows: Iterable[StateRow], paths: Sequence[str] | None,
@@ -81,12 +90,12 @@ class IncrementalStore(Protocol):
                               ) -> list[tuple[int, int, int, int | None]]: ...
     def concept_ids_of_entries(self, ids: Iterable[int]) -> dict[int, int]: ...
     def concept_name_norms(self, concepts: Iterable[int]) -> set[str]: ...
-    def names_claimed(self, norms: Iterable[str]) -> list[tuple[int, NameRecord]]: ...
+    def name_claims(self, norms: Iterable[str]) -> list[StoredClaim]: ...
     def sections_in(self, documents: Iterable[int]) -> list[tuple[int, SectionRecord]]: ...
     def concept_keys(self, ids: Iterable[int]) -> dict[str, int]: ...
     def max_concept_id(self) -> int: ...
     def links_touching(self, concepts: Iterable[int]) -> set[int]: ...
-    def links_of_entries(self, documents: Iterable[int], entries: Iterable[int]) -> set[int]: ...
+    def links_of_entries(self, entries: Iterable[int]) -> set[int]: ...
     def section_documents_of(self, concepts: Iterable[int]) -> set[int]: ...
     def write_partial_resolution(
         self, *, drop_concepts: Iterable[int], concepts: Sequence[ConceptRecord],
@@ -100,14 +109,19 @@ class IncrementalStore(Protocol):
 # -- the keys ---------------------------------------------------------------------------------
 
 
-def merge_keys(e: EntryRow) -> set[str]:
-    """The names through which `e` can join other entries, and its concept-key nodes."""
+def merge_keys(e: EntryRow, claims: Sequence[Claim] | None = None) -> set[str]:
+    """The names through which `e` can join other entries, and its concept-key nodes.
+
+    `claims` are the entry's claims as `merge_entries` found them, when at hand (a label's
+    claim on the entry is keyed by its link instead).
+    """
     keys = {normalize(e.term)}
     if e.redirect:
         keys.add(normalize(e.redirect))
+    elif claims is not None:
+        keys.update(c.norm for c in claims if c.link_id is None)
     else:
-        claims, _ = entry_claims(e)
-        keys.update(c.norm for c in claims)
+        keys.update(c.norm for c in entry_claims(e)[0])
     base = normalize(parse_term(e.term).label) or "concept 0"  # "concept <root>" when empty
     keys.add(_KEY + base)
     keys.add(_KEY + _NUMBERED.sub("", base))
@@ -139,6 +153,8 @@ def _lookup_keys(target: str, kind: str) -> frozenset[str]:
     keys.update(normalize(s.name) for s in term_names(name)[1:])
     if kind == "label":
         keys.add(normalize(_label_words(name)))
+    if kind == "api":  # `Trainer.train` leads to a concept `Trainer` when there is one
+        keys.add(normalize(name.partition(".")[0]))
     keys.discard("")
     return frozenset(keys)
 
@@ -154,10 +170,11 @@ def page_keys(path: str) -> set[str]:
 
 
 def state_rows(entries: Iterable[EntryRow], links: Iterable[LinkRow],
-               headings: Iterable[HeadingRow]) -> Iterator[StateRow]:
-    """The keys the store keeps for these rows."""
+               headings: Iterable[HeadingRow],
+               claims: Mapping[int, Sequence[Claim]] | None = None) -> Iterator[StateRow]:
+    """The keys the store keeps for these rows (`claims`: each entry's, from the merge)."""
     for e in entries:
-        for norm in merge_keys(e):
+        for norm in merge_keys(e, None if claims is None else claims.get(e.id, ())):
             yield e.path, e.document_id, "e", e.id, norm
     for link in links:
         for norm in label_keys(link):
@@ -174,12 +191,48 @@ def state_rows(entries: Iterable[EntryRow], links: Iterable[LinkRow],
                 yield h.path, h.document_id, "h", h.document_id, key[1]
 
 
-def full_state_rows(data: ResolveInput) -> Iterator[StateRow]:
-    """The keys of a whole store, from what a full resolve read."""
-    return state_rows(data.entries, data.links, data.headings)
+def full_state_rows(data: ResolveInput, claims: Mapping[int, Sequence[Claim]] | None = None,
+                    paths: set[str] | None = None) -> Iterator[StateRow]:
+    """The keys of a whole store (of the files in `paths` only, when given), from what a full
+    resolve read and the claims its merge found."""
+    if paths is None:
+        return state_rows(data.entries, data.links, data.headings, claims)
+    return state_rows([e for e in data.entries if e.path in paths],
+                      [link for link in data.links if link.path in paths],
+                      [h for h in data.headings if h.path in paths], claims)
 
 
 # -- the incremental run ----------------------------------------------------------------------
+
+
+class _PageConcepts:
+    """The concepts a document defines, read from the store only when a tie asks for them."""
+
+    __slots__ = ("doc", "world")
+
+    def __init__(self, world: _World, doc: int) -> None:
+        self.world = world
+        self.doc = doc
+
+    def __contains__(self, concept: object) -> bool:
+        self.world.load_documents([self.doc])
+        return concept in self.world.doc_concepts.get(self.doc, ())
+
+
+class _DocConcepts(Mapping[int, Container[int]]):
+    """document id -> its concepts (`_PageConcepts`), without reading any document yet."""
+
+    def __init__(self, world: _World) -> None:
+        self.world = world
+
+    def __getitem__(self, doc: int) -> Container[int]:
+        return _PageConcepts(self.world, doc)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.world.doc_concepts)
+
+    def __len__(self) -> int:
+        return len(self.world.doc_concepts)
 
 
 class _FirstConcepts(Mapping[int, int]):
@@ -239,9 +292,19 @@ class _World:
         """Give the stand-ins their stored names among `norms` (once per norm)."""
         todo = norms - self.named
         self.named |= todo
-        for cid, name in self.store.names_claimed(todo):
+        # A stand-in is never written: its names need only what a lookup reads.
+        for cid, norm, strength in self.store.name_claims(todo):
             if cid not in dropped:
-                self.concepts[self.stand_in(cid)].names.append(name)
+                self.concepts[self.stand_in(cid)].names.append(
+                    NameRecord("", norm, "", strength))
+
+    def load_entries(self, entries: Iterable[int]) -> None:
+        """The concepts of these entries (where the links in them leave from)."""
+        todo = {e for e in entries if e not in self.entry_concept}
+        for e in todo & self.new_entry_concept.keys():
+            self.entry_concept[e] = self.new_entry_concept[e]
+        for e, cid in self.store.concept_ids_of_entries(todo - self.entry_concept.keys()).items():
+            self.entry_concept[e] = self.stand_in(cid)
 
     def load_documents(self, docs: Iterable[int]) -> None:
         todo = [d for d in docs if d not in self.loaded]
@@ -261,16 +324,15 @@ class _World:
         self.doc_first.update((d, c) for d, (_, c) in first.items())
 
 
-def _claimants(claims: Iterable[tuple[int, NameRecord]]
-               ) -> dict[str, tuple[int, frozenset[int]]]:
+def _claimants(claims: Iterable[StoredClaim]) -> dict[str, tuple[int, frozenset[int]]]:
     """norm -> (strongest strength, the concepts claiming it at that strength): what a
     NameIndex lookup answers from."""
     best: dict[str, tuple[int, set[int]]] = {}
-    for cid, name in claims:
-        top = best.get(name.norm)
-        if top is None or name.strength > top[0]:
-            best[name.norm] = (name.strength, {cid})
-        elif name.strength == top[0]:
+    for cid, norm, strength in claims:
+        top = best.get(norm)
+        if top is None or strength > top[0]:
+            best[norm] = (strength, {cid})
+        elif strength == top[0]:
             top[1].add(cid)
     return {n: (s, frozenset(c)) for n, (s, c) in best.items()}
 
@@ -278,11 +340,11 @@ def _claimants(claims: Iterable[tuple[int, NameRecord]]
 def _shared_names(store: IncrementalStore, norms: set[str], dropped: set[int],
                   concepts: list[ConceptRecord], ids: list[int]) -> set[str]:
     """The names among `norms` that two concepts claim at the top strength, before or after."""
-    claims = store.names_claimed(norms)
+    claims = store.name_claims(norms)
     before = _claimants(claims)
-    after = _claimants([(cid, n) for cid, n in claims if cid not in dropped]
-                       + [(ids[i], n) for i, c in enumerate(concepts) for n in c.names
-                          if n.norm in norms])
+    after = _claimants([c for c in claims if c[0] not in dropped]
+                       + [(ids[i], n.norm, n.strength) for i, c in enumerate(concepts)
+                          for n in c.names if n.norm in norms])
     return {n for n in norms
             if len(before.get(n, (0, ()))[1]) > 1 or len(after.get(n, (0, ()))[1]) > 1}
 
@@ -293,7 +355,10 @@ def _moved_members(store: IncrementalStore, entries: list[EntryRow],
     """Documents whose set of concepts changed, documents whose first entry's concept changed,
     and entries whose concept changed (by stored id)."""
     new_id = {e: ids[i] for e, i in entry_concept.items()}
-    rows = store.entries_with_concepts({e.document_id for e in entries})
+    # Only a document with an entry that changed concept can change its set or first concept.
+    old_id = store.concept_ids_of_entries(new_id)
+    rows = store.entries_with_concepts({e.document_id for e in entries
+                                        if old_id.get(e.id) != new_id[e.id]})
     old_sets: dict[int, set[int | None]] = defaultdict(set)
     new_sets: dict[int, set[int | None]] = defaultdict(set)
     old_first: dict[int, tuple[int, int | None]] = {}
@@ -380,10 +445,11 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
             cid, next_id = next_id, next_id + 1
         ids.append(cid)
     names = store.concept_name_norms(dropped) | {n.norm for c in concepts for n in c.names}
-    claims = store.names_claimed(names)
+    claims = store.name_claims(names)
     before = _claimants(claims)
-    after = _claimants([(cid, n) for cid, n in claims if cid not in dropped]
-                       + [(ids[i], n) for i, c in enumerate(concepts) for n in c.names])
+    after = _claimants([c for c in claims if c[0] not in dropped]
+                       + [(ids[i], n.norm, n.strength) for i, c in enumerate(concepts)
+                          for n in c.names])
     moved = {n for n in names if before.get(n) != after.get(n)}
     regrouped, refirst, reentered = _moved_members(store, entries, entry_concept, ids)
     regrouped -= set(doc_ids)
@@ -393,13 +459,15 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     section_docs = set(doc_ids) | regrouped | store.section_documents_of(dropped)
     section_docs |= {r[1] for r in store.resolve_keys_by_norm(moved, "h") if r[0] not in changed}
     link_ids = {r[3] for r in store.resolve_keys_by_norm(touched, "k") if r[0] not in changed}
-    link_ids |= store.links_touching(dropped)
-    link_ids |= store.links_of_entries({e.document_id for e in entries}, reentered)
+    # A concept that keeps its id keeps its links: those whose lookup changes are found by
+    # their names above. Only the links of concepts that are gone lose their target.
+    link_ids |= store.links_touching(dropped - set(ids))
+    link_ids |= store.links_of_entries(reentered)
     # A page's own concepts break ties between concepts that share a name (`LDA`): in a page
     # whose concepts changed, the links by a shared name may move.
     paths_of = store.document_paths(regrouped)
-    regrouped_keys = [r for r in store.resolve_keys_of_paths(sorted(set(paths_of.values())))
-                      if r[2] == "k" and r[1] in regrouped]
+    regrouped_keys = [r for r in store.resolve_keys_of_paths(sorted(set(paths_of.values())), "k")
+                      if r[1] in regrouped]
     shared = _shared_names(store, {r[4] for r in regrouped_keys}, dropped, concepts, ids)
     link_ids |= {r[3] for r in regrouped_keys if r[4] in shared}
 
@@ -415,8 +483,12 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     resectioned = {s.document_id for _, s in sections.symmetric_difference(stored_sections)}
     relinked = store.link_rows(ids=link_ids, documents=set(doc_ids) | resectioned)
     link_docs = {link.document_id for link in relinked}
-    world.load_documents(sorted(link_docs))
-    headings += store.heading_rows(link_docs - section_docs)
+    world.load_entries(link.entry_id for link in relinked if link.entry_id is not None)
+    own_headings = heading_names(headings)
+    for path, doc, _, _, norm in store.resolve_keys_by_norm(
+            {link_key(link.target.strip())[1] for link in relinked}, "h"):
+        if doc in link_docs and doc not in section_docs and path not in changed:
+            own_headings[doc].add(norm)
     fresh_links = {link.id for link in new_links}
     wanted = {r[4] for r in new_rows if r[2] == "k"}
     wanted |= {r[4] for r in store.resolve_keys_of_items(
@@ -425,8 +497,8 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     for cid, section in store.sections_in(link_docs - section_docs):
         world.concepts[world.stand_in(cid)].sections.append(section)
     targets = resolve_links(relinked, world.concepts, NameIndex(world.concepts),
-                            world.entry_concept, headings, store.single_documents(),
-                            _FirstConcepts(world), world.doc_concepts)
+                            world.entry_concept, own_headings, store.single_documents(),
+                            _FirstConcepts(world), _DocConcepts(world))
     extra = [(cid, s) for cid, s in sections if s.document_id in section_docs
              and cid not in ids]
     old_links = {r[3] for r in old_rows if r[2] == "k"}

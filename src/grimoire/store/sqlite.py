@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
+from grimoire.store.sqlite_names import NAME_LOG_SCHEMA, NameLogSQL
 from grimoire.store.sqlite_resolve_state import RESOLVE_STATE_SCHEMA, ResolveStateSQL
 from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
 
@@ -207,7 +209,7 @@ class _RowWriter:
 
 
 MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
-                         RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX]
+                         RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX, NAME_LOG_SCHEMA]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.
@@ -412,7 +414,7 @@ FTS_OF_LOADED_ENTRIES = """
 """
 
 
-class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL):
+class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
     """The default store: everything in one SQLite file."""
 
     engine = "sqlite"
@@ -549,12 +551,44 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL):
             return CorruptDatabase(DAMAGED, self.path)
         return None
 
-    def damaged(self) -> bool:
-        """True when SQLite's `quick_check` finds the file damaged (it reads every page)."""
+    def damaged(self, budget: float | None = None) -> bool:
+        """True when SQLite's `quick_check` finds the file damaged (it reads every page).
+
+        With `budget` (seconds) the check is interrupted when it runs longer, and then finds
+        nothing: reading every page of a 3.5 GB store takes several seconds.
+        """
+        if budget is None:
+            return self._quick_check()
+        done, lock = threading.Event(), threading.Lock()
+
+        def stop() -> None:
+            with lock:  # never after the check ended: the interrupt would hit the next query
+                if not done.is_set():
+                    self.conn.interrupt()
+
+        timer = threading.Timer(budget, stop)
+        timer.start()
         try:
-            return bool(self.conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok")
+            return self._quick_check()
+        except sqlite3.OperationalError as e:
+            if "interrupted" in str(e):
+                return False
+            raise
+        finally:
+            with lock:
+                done.set()
+            timer.cancel()
+
+    def _quick_check(self) -> bool:
+        try:
+            rows = self.conn.execute("PRAGMA quick_check(1)").fetchall()
+        except sqlite3.OperationalError as e:
+            if "interrupted" in str(e):
+                raise
+            return True
         except sqlite3.Error:
             return True
+        return not rows or rows[0][0] != "ok"
 
     def integrity_check(self) -> str:
         """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""

@@ -22,7 +22,6 @@ from grimoire.store.records import (
     HeadingRow,
     LinkRow,
     LinkTarget,
-    NameRecord,
     SectionRecord,
 )
 
@@ -54,6 +53,13 @@ RESOLVE_STATE_SCHEMA = """
 StateRow = tuple[str, int, str, int, str]
 
 _CHUNK = 500
+_KEY_INDEXES = {"resolve_keys_norm": "norm, kind", "resolve_keys_item": "item, kind",
+                "resolve_keys_path": "path"}  # as RESOLVE_STATE_SCHEMA creates them
+
+# Written with a full set of keys; bump it when `resolve/incremental.py` changes what the keys
+# hold, so a store keyed by an older Grimoire resolves in full once instead of going wrong
+# (2: an API link `Trainer.train` is also keyed by `trainer`).
+_KEYS_MARK: StateRow = ("", 0, "v", 0, "keys 2")
 
 _ENTRY_SELECT = """
     SELECT e.id, e.document_id, s.path, e.start_line, e.term,
@@ -112,7 +118,9 @@ class ResolveStateSQL:
 
     def resolve_state_ready(self) -> bool:
         """Whether the keys describe the concept tables (else resolve must run in full)."""
-        return self.conn.execute("SELECT 1 FROM resolve_ready").fetchone() is not None
+        return self.conn.execute(
+            "SELECT 1 FROM resolve_ready WHERE EXISTS (SELECT 1 FROM resolve_keys "
+            "WHERE norm = ? AND kind = ?)", (_KEYS_MARK[4], _KEYS_MARK[2])).fetchone() is not None
 
     def resolve_changes(self) -> tuple[int, list[str]]:
         """(last log number, paths added or removed since the last resolve)."""
@@ -121,14 +129,19 @@ class ResolveStateSQL:
             "SELECT DISTINCT path FROM resolve_changed WHERE seq <= ? ORDER BY path", (top,))]
         return top, paths
 
-    def resolve_keys_of_paths(self, paths: Sequence[str]) -> list[StateRow]:
-        """The stored keys of every item of these files, as the last resolve saw them."""
+    def resolve_keys_of_paths(self, paths: Sequence[str], kind: str | None = None
+                              ) -> list[StateRow]:
+        """The stored keys of every item of these files (of one kind when given), as the
+        last resolve saw them."""
         out: list[StateRow] = []
         for chunk in _chunks(list(paths)):
             marks = ",".join("?" * len(chunk))
-            out.extend(self.conn.execute(
-                f"SELECT path, document_id, kind, item, norm FROM resolve_keys "
-                f"WHERE path IN ({marks})", chunk))
+            sql = ("SELECT path, document_id, kind, item, norm FROM resolve_keys "
+                   f"WHERE path IN ({marks})")
+            if kind is None:
+                out.extend(self.conn.execute(sql, chunk))
+            else:
+                out.extend(self.conn.execute(f"{sql} AND kind = ?", [*chunk, kind]))
         return out
 
     def resolve_keys_by_norm(self, norms: Iterable[str], kinds: str) -> list[StateRow]:
@@ -157,15 +170,23 @@ class ResolveStateSQL:
         """Replace the keys of `paths` (all keys when None), drop the log up to `upto`, and
         mark the keys ready. Runs inside the caller's transaction when there is one."""
         with self.transaction() as c:
+            insert = ("INSERT INTO resolve_keys (path, document_id, kind, item, norm) "
+                      "VALUES (?, ?, ?, ?, ?)")
             if paths is None:
+                # All of them: building the indexes once afterwards is cheaper than keeping
+                # three indexes in order through a million inserts.
                 c.execute("DELETE FROM resolve_keys")
+                for name in _KEY_INDEXES:
+                    c.execute(f"DROP INDEX IF EXISTS {name}")
+                c.execute(insert, _KEYS_MARK)
+                c.executemany(insert, rows)
+                for name, columns in _KEY_INDEXES.items():
+                    c.execute(f"CREATE INDEX {name} ON resolve_keys({columns})")
             else:
                 for chunk in _chunks(list(paths)):
                     marks = ",".join("?" * len(chunk))
                     c.execute(f"DELETE FROM resolve_keys WHERE path IN ({marks})", chunk)
-            c.executemany(
-                "INSERT INTO resolve_keys (path, document_id, kind, item, norm) "
-                "VALUES (?, ?, ?, ?, ?)", rows)
+                c.executemany(insert, rows)
             c.execute("DELETE FROM resolve_changed WHERE seq <= ?", (upto,))
             c.execute("INSERT OR IGNORE INTO resolve_ready (id) VALUES (1)")
 
@@ -284,14 +305,12 @@ class ResolveStateSQL:
                     f"SELECT link_id FROM link_targets WHERE {column} IN ({_ids(chunk)})"))
         return out
 
-    def links_of_entries(self, documents: Iterable[int], entries: Iterable[int]) -> set[int]:
-        """Ids of the links that sit in these entries (of these documents)."""
-        wanted = set(entries)
+    def links_of_entries(self, entries: Iterable[int]) -> set[int]:
+        """Ids of the links that sit in these entries."""
         out: set[int] = set()
-        for chunk in _chunks(sorted(set(documents))):
-            out.update(i for i, e in self.conn.execute(
-                f"SELECT id, entry_id FROM links WHERE document_id IN ({_ids(chunk)})")
-                if e in wanted)
+        for chunk in _chunks(sorted(set(entries))):
+            out.update(i for (i,) in self.conn.execute(
+                f"SELECT id FROM links WHERE entry_id IN ({_ids(chunk)})"))
         return out
 
     def section_documents_of(self, concepts: Iterable[int]) -> set[int]:
@@ -311,16 +330,14 @@ class ResolveStateSQL:
                 f"SELECT norm FROM concept_names WHERE concept_id IN ({_ids(chunk)})"))
         return out
 
-    def names_claimed(self, norms: Iterable[str]) -> list[tuple[int, NameRecord]]:
-        """(concept id, name) of every stored concept name with one of `norms`."""
-        out: list[tuple[int, NameRecord]] = []
+    def name_claims(self, norms: Iterable[str]) -> list[tuple[int, str, int]]:
+        """(concept id, norm, strength) of every stored concept name with one of `norms`."""
+        out: list[tuple[int, str, int]] = []
         for chunk in _chunks(sorted(set(norms))):
             marks = ",".join("?" * len(chunk))
-            out.extend(
-                (cid, NameRecord(name, norm, reason, strength, entry, link))
-                for cid, name, norm, reason, strength, entry, link in self.conn.execute(
-                    f"""SELECT concept_id, name, norm, reason, strength, entry_id, link_id
-                        FROM concept_names WHERE norm IN ({marks})""", chunk))
+            out.extend(self.conn.execute(
+                f"SELECT concept_id, norm, strength FROM concept_names WHERE norm IN ({marks})",
+                chunk))
         return out
 
     def sections_in(self, documents: Iterable[int]) -> list[tuple[int, SectionRecord]]:
@@ -348,15 +365,23 @@ class ResolveStateSQL:
         index `concepts` when below its length, else name `known[i]`, a kept concept's id.
         """
         c = self.conn
-        dropped = sorted(set(drop_concepts))
-        for chunk in _chunks(dropped):
-            # The concept's names, entries, merges and sections go with it (ON DELETE CASCADE).
+        reused = set(drop_concepts) & set(ids)
+        for chunk in _chunks(sorted(set(drop_concepts) - reused)):
+            # The concept's names, entries, merges and sections go with it (ON DELETE CASCADE),
+            # and the links to it lose their target (ON DELETE SET NULL).
             c.execute(f"DELETE FROM concepts WHERE id IN ({_ids(chunk)})")
+        for chunk in _chunks(sorted(reused)):
+            # A concept rebuilt under its own id (and key) stays, so the links to it are kept.
+            for table in ("concept_names", "concept_entries", "concept_merges",
+                          "concept_sections"):
+                c.execute(f"DELETE FROM {table} WHERE concept_id IN ({_ids(chunk)})")
         for chunk in _chunks(sorted(set(section_documents))):
             c.execute(f"DELETE FROM concept_sections WHERE document_id IN ({_ids(chunk)})")
         for chunk in _chunks(sorted(set(drop_links))):
             c.execute(f"DELETE FROM link_targets WHERE link_id IN ({_ids(chunk)})")
-        c.executemany("INSERT INTO concepts (id, key, label, kind) VALUES (?, ?, ?, ?)",
+        c.executemany("INSERT INTO concepts (id, key, label, kind) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT (id) DO UPDATE SET label = excluded.label, "
+                      "kind = excluded.kind",
                       [(ids[i], r.key, r.label, r.kind) for i, r in enumerate(concepts)])
         c.executemany(
             """INSERT INTO concept_names (concept_id, name, norm, reason, strength, entry_id,

@@ -239,10 +239,15 @@ class SearchSQL:
         ids = set(ids)
         if not ids or not self._has_concepts():
             return {}
-        first_entry = dict(self.conn.execute(
-            f"SELECT concept_id, min(entry_id) FROM concept_entries"
-            f" WHERE concept_id IN ({_ids(ids)}) GROUP BY concept_id"
-        ))
+        # Its first entry that is not a redirect ("RNN: abbreviation for recurrent neural
+        # network" is a way to the definition, not the definition).
+        first_entry: dict[int, int] = {}
+        for cid, eid in self.conn.execute(
+            f"""SELECT ce.concept_id, ce.entry_id FROM concept_entries ce
+                JOIN entries e ON e.id = ce.entry_id WHERE ce.concept_id IN ({_ids(ids)})
+                ORDER BY ce.concept_id, e.redirect IS NOT NULL, ce.entry_id"""
+        ):
+            first_entry.setdefault(cid, eid)
         by_entry = self.entry_first_passages(first_entry.values())
         out = {c: by_entry[e] for c, e in first_entry.items() if e in by_entry}
         for cid, pid in self.conn.execute(
@@ -304,6 +309,14 @@ class SearchSQL:
         return dict(
             self.conn.execute(f"SELECT id, document_id FROM entries WHERE id IN ({_ids(ids)})")
         )
+
+    def redirect_entries(self, ids: Iterable[int]) -> set[int]:
+        """Those of `ids` that are redirects (an entry that only points to another name)."""
+        ids = set(ids)
+        if not ids:
+            return set()
+        return {eid for (eid,) in self.conn.execute(
+            f"SELECT id FROM entries WHERE id IN ({_ids(ids)}) AND redirect IS NOT NULL")}
 
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
         """entry id -> the id of its first passage (or of the passage holding its first line)."""

@@ -1,0 +1,254 @@
+"""The names a query is matched against: every term and alias of the stored entries.
+
+A query that is a name is found without looking at every name (issue 14): whole names in a
+dict, each word a prefix (`kl div`) by bisecting the sorted names, and a typo (`perplexty`)
+among the names that start with the query's letter and are about its length only (rapidfuzz).
+
+The index follows the store: a store that logs which files changed (`NameLogStore`, SQLite)
+has only those files' names read again after a save (issue 15: save to searchable); any other
+store has them all read again when its entries change.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from rapidfuzz import fuzz, process
+
+from grimoire.store.records import NameRow
+
+# A typo keeps the name's length within about a third: fuzz.ratio >= 86 needs it.
+TYPO_CUTOFF = 86
+PREFIX_WINDOW = 2000  # names looked at for one prefix query, at most
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """An entry whose name the query is."""
+
+    entry_id: int
+    score: float  # 1.0 exact, less for prefix and typo matches
+    name: str  # the normalised name matched
+
+
+class NameSource(Protocol):
+    """What any store gives the index: all names at once, and when they may have changed."""
+
+    def change_counter(self) -> tuple[int, ...]: ...
+    def names_signature(self) -> tuple[int, int]: ...
+    def name_rows(self) -> list[NameRow]: ...
+
+
+@runtime_checkable
+class NameLogStore(Protocol):
+    """A store that logs the files whose documents changed, so the index reads only those."""
+
+    def change_counter(self) -> tuple[int, ...]: ...
+    def name_log_position(self) -> int: ...
+    def name_log_paths(self, after: int) -> list[str] | None: ...
+    def path_name_rows(self, paths: Sequence[str] | None) -> list[tuple[str, NameRow]]: ...
+
+
+def _length_key(norm: str) -> tuple[int, str]:
+    return len(norm), norm
+
+
+class NameIndex:
+    """Normalised name -> entries, kept current with the store by `refresh`."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[int]] = {}  # norm -> entry ids
+        self.docs: dict[int, int] = {}  # entry id -> document id
+        self._sorted: list[str] = []  # distinct norms, sorted (prefix matches)
+        self._firsts: dict[str, int] = {}  # first word -> how many names start with it
+        self._first_sorted: list[str] = []  # those words, sorted
+        self._by_letter: dict[str, list[str]] = {}  # first letter -> norms by (length, norm)
+        self._of_path: dict[str, list[tuple[str, int]]] = {}  # path -> (norm, entry id)
+        self._counter: tuple[int, ...] | None = None
+        self._position = -1  # the store's name log position the index reflects
+        self._signature: tuple[int, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    # -- keeping current ----------------------------------------------------------------------
+
+    def refresh(self, store: NameSource | NameLogStore) -> None:
+        """Bring the index up to date with `store` (cheap when nothing changed)."""
+        counter = store.change_counter()
+        if counter == self._counter:
+            return
+        if isinstance(store, NameLogStore):
+            self._follow_log(store)
+        else:
+            signature = store.names_signature()
+            if signature != self._signature:
+                self._load(("", row) for row in store.name_rows())
+                self._signature = signature
+        self._counter = counter
+
+    def _follow_log(self, store: NameLogStore) -> None:
+        # The position is read before the rows: rows newer than it are read again next time,
+        # which changes nothing, so no change can be missed between the two reads.
+        position = store.name_log_position()
+        if position == self._position:
+            return
+        paths = store.name_log_paths(self._position) if self._position >= 0 else None
+        if paths is None:  # first use, or the log was trimmed past our position
+            self._load(store.path_name_rows(None))
+        else:
+            for path in paths:
+                self._drop_path(path)
+            for path, row in store.path_name_rows(paths):
+                self._add(path, row)
+        self._position = position
+
+    def _load(self, rows: Iterable[tuple[str, NameRow]]) -> None:
+        """Everything again, sorted once (inserting one by one would move the list 100k times)."""
+        self.entries = {}
+        self.docs = {}
+        self._of_path = {}
+        for path, row in rows:
+            if not row.norm:
+                continue
+            ids = self.entries.setdefault(row.norm, [])
+            if row.entry_id not in ids:
+                ids.append(row.entry_id)
+            self.docs[row.entry_id] = row.document_id
+            self._of_path.setdefault(path, []).append((row.norm, row.entry_id))
+        for ids in self.entries.values():
+            ids.sort()
+        self._sorted = sorted(self.entries)
+        self._firsts = {}
+        for norm in self._sorted:
+            first = norm.split(" ", 1)[0]
+            self._firsts[first] = self._firsts.get(first, 0) + 1
+        self._first_sorted = sorted(self._firsts)
+        self._by_letter = {}
+        for norm in sorted(self.entries, key=_length_key):
+            self._by_letter.setdefault(norm[0], []).append(norm)
+
+    def _add(self, path: str, row: NameRow) -> None:
+        if not row.norm:
+            return
+        ids = self.entries.get(row.norm)
+        if ids is None:
+            self.entries[row.norm] = [row.entry_id]
+            bisect.insort(self._sorted, row.norm)
+            first = row.norm.split(" ", 1)[0]
+            if first not in self._firsts:
+                self._firsts[first] = 0
+                bisect.insort(self._first_sorted, first)
+            self._firsts[first] += 1
+            bisect.insort(self._by_letter.setdefault(row.norm[0], []), row.norm,
+                          key=_length_key)
+        elif row.entry_id not in ids:
+            bisect.insort(ids, row.entry_id)  # by id, as a full read gives them
+        self.docs[row.entry_id] = row.document_id
+        self._of_path.setdefault(path, []).append((row.norm, row.entry_id))
+
+    def _drop_path(self, path: str) -> None:
+        for norm, entry_id in self._of_path.pop(path, ()):
+            self.docs.pop(entry_id, None)
+            ids = self.entries.get(norm)
+            if ids is None:
+                continue
+            if entry_id in ids:
+                ids.remove(entry_id)
+            if not ids:
+                del self.entries[norm]
+                _remove_sorted(self._sorted, norm)
+                first = norm.split(" ", 1)[0]
+                self._firsts[first] -= 1
+                if not self._firsts[first]:
+                    del self._firsts[first]
+                    _remove_sorted(self._first_sorted, first)
+                _remove_sorted(self._by_letter[norm[0]], norm, _length_key)
+
+    # -- matching -----------------------------------------------------------------------------
+
+    def match(self, q: str, allowed: set[int] | None = None) -> list[NameMatch]:
+        """Entries whose name is the normalised query `q`: exactly, word by word as prefixes,
+        or with a typo; only entries of `allowed` documents when given."""
+        if not q or len(q) > 80:
+            return []
+        found: dict[int, NameMatch] = {}
+
+        def add(norm: str, score: float) -> None:
+            for entry_id in self.entries.get(norm, ()):
+                if allowed is not None and self.docs.get(entry_id) not in allowed:
+                    continue
+                if entry_id not in found or found[entry_id].score < score:
+                    found[entry_id] = NameMatch(entry_id, score, norm)
+
+        if q in self.entries:
+            add(q, 1.0)
+        q_words = q.split()
+        # "kl div" -> "kl divergence": every word a prefix of the name's word at its place.
+        if len(q) >= 2 and (len(q_words) > 1 or len(q) >= 4):
+            for norm in self._prefixed(q_words):
+                if norm != q:
+                    add(norm, 0.8)
+        # Typos: the whole query close to a whole name (names are short: skip long queries).
+        if len(q) >= 4 and len(q_words) <= 6:
+            for norm, score, _ in process.extract(
+                q, self.typo_candidates(q), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF,
+                limit=5,
+            ):
+                if norm != q:
+                    add(norm, 0.9 * score / 100)
+        return list(found.values())
+
+    def _prefixed(self, q_words: list[str]) -> list[str]:
+        """Names of as many words as `q_words`, each word starting with the query's word at
+        its place. The sorted names are contiguous for a whole first word and a prefix of the
+        second, so only the first words that fit are looked up, each one by bisection."""
+        out: list[str] = []
+        seen = 0
+        firsts = self._first_sorted
+        i = bisect.bisect_left(firsts, q_words[0])
+        while i < len(firsts) and firsts[i].startswith(q_words[0]) and seen < PREFIX_WINDOW:
+            first = firsts[i]
+            i += 1
+            if len(q_words) == 1:
+                seen += 1
+                if first in self.entries:
+                    out.append(first)
+                continue
+            start = f"{first} {q_words[1]}"
+            j = bisect.bisect_left(self._sorted, start)
+            while j < len(self._sorted) and seen < PREFIX_WINDOW:
+                norm = self._sorted[j]
+                if not norm.startswith(start):
+                    break
+                j += 1
+                seen += 1
+                n_words = norm.split()
+                if len(n_words) == len(q_words) and all(
+                        n.startswith(w) for n, w in zip(n_words[2:], q_words[2:], strict=True)):
+                    out.append(norm)
+        return out
+
+    def typo_candidates(self, q: str) -> list[str]:
+        """The names a typo of `q` can be: same first letter (a typo there is rare), and a
+        length within what a ratio of 86 allows."""
+        names = self._by_letter.get(q[0])
+        if not names:
+            return []
+        lo = bisect.bisect_left(names, (int(len(q) * 0.74), ""), key=_length_key)
+        hi = bisect.bisect_left(names, (int(len(q) * 1.36) + 1, ""), key=_length_key)
+        return names[lo:hi]
+
+
+def _remove_sorted(values: list[str], value: str,
+                   key: Callable[[str], tuple[int, str]] | None = None) -> None:
+    if key is None:
+        i = bisect.bisect_left(values, value)
+    else:
+        i = bisect.bisect_left(values, key(value), key=key)
+    if i < len(values) and values[i] == value:
+        del values[i]
+

@@ -1,0 +1,79 @@
+"""The log of files whose documents changed, from which search keeps its name index current.
+
+Every document change goes through its source row (a new file, a replaced one, a removed one),
+so triggers on `sources` log the path: no write path can forget it. A reader that remembers
+the last position it saw reads only the names of the files logged since. The log keeps its
+last `NAME_LOG_KEEP` rows; a reader further behind reads every name again.
+
+Entry ids cannot tell what changed: SQLite reuses the largest rowid once it is deleted, so
+re-saving the last file written gives its entries the same ids and count as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from grimoire.store.records import NameRow
+
+NAME_LOG_KEEP = 20_000
+
+NAME_LOG_SCHEMA = f"""
+    CREATE TABLE name_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        path TEXT NOT NULL
+    );
+    CREATE TRIGGER sources_added_names AFTER INSERT ON sources
+        BEGIN INSERT INTO name_log (path) VALUES (NEW.path); END;
+    CREATE TRIGGER sources_removed_names AFTER DELETE ON sources
+        BEGIN INSERT INTO name_log (path) VALUES (OLD.path); END;
+    CREATE TRIGGER name_log_trim AFTER INSERT ON name_log
+        BEGIN DELETE FROM name_log WHERE seq <= NEW.seq - {NAME_LOG_KEEP}; END;
+"""
+
+_NAME_SELECT = """
+    SELECT s.path, n.norm, n.name, n.entry_id, e.document_id
+    FROM entry_names n JOIN entries e ON e.id = n.entry_id
+    JOIN documents d ON d.id = e.document_id JOIN sources s ON s.id = d.source_id
+    WHERE e.redirect IS NULL"""
+
+_CHUNK = 500
+
+
+class NameLogSQL:
+    """The name log's queries, mixed into SQLiteStore (see `grimoire.search_names`)."""
+
+    conn: sqlite3.Connection
+
+    def name_log_position(self) -> int:
+        """The number of the last logged change (0 before any)."""
+        row = self.conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'name_log'").fetchone()
+        return int(row[0]) if row else 0
+
+    def name_log_paths(self, after: int) -> list[str] | None:
+        """The paths logged after position `after`, or None when the log no longer holds
+        all of them (read everything again)."""
+        lowest = self.conn.execute("SELECT min(seq) FROM name_log").fetchone()[0]
+        if lowest is None:
+            return None if self.name_log_position() > after else []
+        if lowest > after + 1:
+            return None
+        return [p for (p,) in self.conn.execute(
+            "SELECT DISTINCT path FROM name_log WHERE seq > ? ORDER BY path", (after,))]
+
+    def path_name_rows(self, paths: Sequence[str] | None) -> list[tuple[str, NameRow]]:
+        """(path, name) of every term and alias of non-redirect entries in these files (all
+        files when None), by entry and name."""
+        if paths is None:
+            queries: list[tuple[str, Sequence[str]]] = [(_NAME_SELECT, [])]
+        else:
+            unique = sorted(set(paths))
+            queries = [(f"{_NAME_SELECT} AND s.path IN ({','.join('?' * len(chunk))})", chunk)
+                       for chunk in (unique[i:i + _CHUNK] for i in range(0, len(unique), _CHUNK))]
+        out: list[tuple[str, NameRow]] = []
+        for sql, args in queries:
+            out.extend((p, NameRow(norm, name, e, d))
+                       for p, norm, name, e, d in self.conn.execute(
+                           f"{sql} ORDER BY n.entry_id, n.norm", args))
+        return out

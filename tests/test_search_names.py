@@ -1,0 +1,123 @@
+"""The name index search matches queries against: kept current by the changed files only, and
+always equal to one read from scratch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import grimoire
+from grimoire.names import normalize
+from grimoire.search_names import NameIndex
+
+
+def _state(index: NameIndex) -> dict[str, Any]:
+    return {"entries": index.entries, "docs": index.docs, "sorted": index._sorted,
+            "by_letter": index._by_letter}
+
+
+def _fresh(store: Any) -> NameIndex:
+    index = NameIndex()
+    index.refresh(store)
+    return index
+
+
+@pytest.fixture()
+def vault(tmp_path: Path, corpora: Path) -> Path:
+    """200 notes of the Google ML glossary vault, copied so a test can edit them."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for path in sorted((corpora / "google-ml-glossary-vault").glob("*.md"))[:200]:
+        shutil.copy(path, notes / path.name)
+    return notes
+
+
+def test_follows_saves_deletes_and_renames(tmp_path: Path, vault: Path) -> None:
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([vault], embed=False)
+        index = _fresh(kb.store)
+        assert len(index) > 150
+        files = sorted(vault.glob("*.md"))
+        gone = files[0]
+        gone.unlink()
+        files[1].rename(vault / "Renamed Note About Gradients.md")
+        text = files[2].read_text(encoding="utf-8")
+        files[2].write_text(text.replace("#", "# Freshly Saved Heading\n\n#", 1),
+                            encoding="utf-8")
+        (vault / "Brand New Term.md").write_text("# Brand New Term\n\nA term saved just now.\n",
+                                                 encoding="utf-8")
+        kb.ingest([vault], embed=False)
+        index.refresh(kb.store)
+        assert _state(index) == _state(_fresh(kb.store))
+        assert [m.score for m in index.match(normalize("Brand New Term"))] == [1.0]
+        assert index.match(normalize("Brand New Trem"))  # a typo of the new name
+
+
+@pytest.mark.sqlite_only(reason="reads the SQLite store's name log")
+def test_resaving_the_last_file_is_seen(tmp_path: Path) -> None:
+    """Re-saving the file written last gives its entries the ids they had (SQLite reuses the
+    largest rowid) and the same count: only the log tells the names changed."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Attention\n\nWeights the inputs.\n")
+    (notes / "b.md").write_text("# Gated Unit\n\nA unit with a gate.\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        index = _fresh(kb.store)
+        before = kb.store.names_signature()
+        position = kb.store.name_log_position()  # type: ignore[attr-defined]
+        (notes / "b.md").write_text("# Gating Mechanism\n\nA unit with a gate.\n")
+        kb.ingest([notes], embed=False)
+        assert kb.store.names_signature() == before  # what the old index was keyed on
+        assert kb.store.name_log_paths(position) == [  # type: ignore[attr-defined]
+            str((notes / "b.md").resolve())]
+        index.refresh(kb.store)
+        assert index.match("gating mechanism") and not index.match("gated unit")
+        hits = kb.search("Gating Mechanism", mode="lexical", k=1)
+        assert hits[0].span.path.endswith("b.md")
+
+
+@pytest.mark.sqlite_only(reason="trims the SQLite store's name log by hand")
+def test_reads_everything_again_when_the_log_was_trimmed(tmp_path: Path, vault: Path) -> None:
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([vault], embed=False)
+        index = _fresh(kb.store)
+        first = sorted(vault.glob("*.md"))[3]
+        first.write_text("# Trimmed Log Term\n\nSaved while the reader was away.\n")
+        kb.ingest([vault], embed=False)
+        conn = kb.store.conn  # type: ignore[attr-defined]
+        with conn:
+            conn.execute("DELETE FROM name_log")  # as if far more saves had happened
+        assert kb.store.name_log_paths(0) is None  # type: ignore[attr-defined]
+        index.refresh(kb.store)
+        assert _state(index) == _state(_fresh(kb.store))
+        assert index.match("trimmed log term")
+
+
+def test_prefixes_of_every_word_among_thousands_sharing_the_first(tmp_path: Path) -> None:
+    """`de tr diverge` finds `deep tree divergence` when 3,000 names start with `de`: only
+    the first words that fit are looked at, each by bisection, not a window of all names."""
+    from grimoire.model import Document, Entry, Span
+    from grimoire.store.base import SourceRecord
+    from grimoire.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(str(tmp_path / "kb.db"))
+    path = "/v/glossary.txt"
+    terms = [f"{a} {b}{i}" for i in range(1500) for a, b in (("decoder", "block"),
+                                                             ("deep", "stack"))]
+    terms += ["Deep Tree Divergence", "Deep Trees"]
+    entries = tuple(Entry(term=t, definition=f"About {t}.", span=Span(path, 2 * i + 1, 2 * i + 1))
+                    for i, t in enumerate(terms))
+    store.replace_source(SourceRecord(path=path, status="ok", format="glossary", sha256="1",
+                                      root="/v"),
+                         [Document(path=path, format="glossary", title="g", entries=entries)])
+    index = _fresh(store)
+    assert [m.name for m in index.match("de tr diverge")] == ["deep tree divergence"]
+    trees = normalize("Deep Trees")
+    assert {m.name for m in index.match("deep tre")} == {trees}
+    assert {m.name for m in index.match("dee tre")} == {trees}
+    assert [m.name for m in index.match("deep tree divergense")] == ["deep tree divergence"]
+    store.close()

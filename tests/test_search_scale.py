@@ -1,0 +1,62 @@
+"""Lexical search on a store large enough that words found nearly everywhere are left out.
+
+From 4,000 passages, a word found in more than 1 passage in 50 (at least 2,000) is dropped from
+the full-text query when rarer words remain: its bm25 weight is near zero, and scoring every
+passage that holds it is what made a query slow at 100k passages (bench/scale.py). The store
+is written through the store API in one transaction (a markdown folder of this size would take
+a minute to ingest for what these tests need).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import grimoire
+from grimoire.model import Document, Passage, Span
+from grimoire.store.base import SourceRecord
+
+NOTES = 500
+PER_NOTE = 10  # 5,000 passages: above the 4,000 from which common words are dropped
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> grimoire.Grimoire:
+    """Every passage says "model"; one in 100 also "gradient"; one passage "quokka"."""
+    path = tmp_path_factory.mktemp("scale") / "kb.db"
+    kb = grimoire.open(path)
+    with kb.store.transaction():
+        for d in range(NOTES):
+            file = f"/notes/note{d:04d}.md"
+            passages = []
+            for p in range(PER_NOTE):
+                n = d * PER_NOTE + p
+                words = [f"model number {n}"]
+                if n % 100 == 0:
+                    words.append("gradient")
+                if n == 4321:
+                    words.append("quokka")
+                passages.append(Passage(text=" ".join(words), span=Span(file, p + 1, p + 1),
+                                        heading_path=(f"Part {p}",)))
+            kb.store.replace_source(
+                SourceRecord(path=file, status="ok", format="markdown", sha256=str(d),
+                             root="/notes"),
+                [Document(path=file, format="markdown", title=f"Note {d}",
+                          passages=tuple(passages))])
+    return kb
+
+
+def test_a_rare_word_beside_a_common_one_is_what_is_searched(kb: grimoire.Grimoire) -> None:
+    # "model" is in every passage: only "quokka" is searched.
+    hits = kb.search("model quokka", mode="lexical")
+    assert [h.span.path for h in hits] == ["/notes/note0432.md"]
+
+
+def test_a_typo_beside_a_common_word_still_finds_the_common_word(
+    kb: grimoire.Grimoire,
+) -> None:
+    # The misspelt word is in no passage: dropping "model" as too common left nothing to
+    # search, and a query that finds results on a small store found none on a large one.
+    hits = kb.search("gradient qokka", mode="lexical", k=5)
+    assert len(hits) == 5 and all("gradient" in h.text for h in hits)
+    hits = kb.search("model qokka", mode="lexical", k=5)
+    assert len(hits) == 5 and all("model" in h.text for h in hits)
