@@ -431,3 +431,39 @@ def test_a_definition_leads_with_the_entrys_first_sentence(
     assert Path(answer.citations[0].span.path).name == "attention.md"
     assert answer.citations[0].span.start_line == 3
     assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_a_name_spelled_out_names_its_acronym() -> None:
+    from grimoire.ask.extractive import _spelled, stem
+
+    assert _spelled("What is the formula for mean squared error?", ("MSE", "L2")) == {
+        stem("mean"), stem("squared"), stem("error")}
+    assert _spelled("What is the formula for mean absolute error?", ("MSE",)) == frozenset()
+
+
+def test_a_guessed_verb_does_not_make_a_neighbour(neighbours: grimoire.Grimoire) -> None:
+    from grimoire.ask import gather, neighbour
+
+    # No function word places the verb: "overfitting hurt" may be "overfitting" + a verb,
+    # and the notes hold "overfitting", so this is not a neighbouring concept.
+    question = "How does overfitting hurt predictions?"
+    assert not neighbour(question, gather(neighbours.searcher, question, semantic=False))
+    # "rotary" is in no passage found at all.
+    question = "How does rotary position embedding encode token positions?"
+    assert neighbour(question, gather(neighbours.searcher, question, semantic=False))
+
+
+def test_the_notes_own_reference_numbers_are_not_citations(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "loss.md").write_text(
+        "# Mean squared error\n\nMean squared error averages the squared differences between "
+        "predictions and labels, as surveyed in [6] and [10].\n")
+    with grimoire.open(tmp_path / "kb.db") as base:
+        base.ingest([str(notes)])
+        answer = base.ask("what does mean squared error average?")
+    assert not answer.abstained
+    assert "(6) and (10)" in answer.answer and "[6]" not in answer.answer
+    assert re.findall(r"\[(\d+)\]", answer.answer) == ["1"]
+    assert "[6] and [10]" in answer.citations[0].quote
+    assert verify_citation(answer.citations[0])

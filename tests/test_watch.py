@@ -292,23 +292,25 @@ def test_vectors_follow_in_the_background(tmp_path: Path, vault: Path) -> None:
         run.close()
 
 
+@pytest.mark.parametrize("ingested", ["folder", "link"])
 def test_a_folder_ingested_by_another_name_is_watched_under_that_name(
-        tmp_path: Path, vault: Path) -> None:
+        tmp_path: Path, vault: Path, ingested: str) -> None:
     """Watching a symlink to a folder already ingested (or the folder behind a symlink that
     was) stores under the name ingest used, never twice."""
     link = tmp_path / "linked-notes"
     link.symlink_to(vault, target_is_directory=True)
+    known, other = (vault, link) if ingested == "folder" else (link, vault)
     with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([vault], embed=False)
+        kb.ingest([known], embed=False)
         stored = {r.path for r in kb.sources()}
-        run = Running(tmp_path / "kb.db", link)
+        run = Running(tmp_path / "kb.db", other)
         try:
             note(vault, "saved.md", "Saved Through The Link", "Written after the watch began.")
             eventually(lambda: "saved.md" in run.paths(), "a note saved in the linked folder")
             (vault / "lora.md").unlink()
             eventually(lambda: "lora.md" not in run.paths(), "a note deleted")
             paths = {r.path for r in run.kb.sources()}
-            assert paths == (stored - {str(vault / "lora.md")}) | {str(vault / "saved.md")}
-            assert {r.root for r in run.kb.sources()} == {str(vault)}
+            assert paths == (stored - {str(known / "lora.md")}) | {str(known / "saved.md")}
+            assert {r.root for r in run.kb.sources()} == {str(known)}
         finally:
             run.close()

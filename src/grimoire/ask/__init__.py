@@ -159,15 +159,21 @@ def subject_phrase(question: str) -> tuple[str, ...]:
     """The subject of "how does X <verb> ...?", up to its first two words: "rotary position"
     for "how does rotary position embedding encode token positions?", ("Adagrad",) for "how
     does Adagrad choose the learning rate?"."""
+    return _subject(question)[0]
+
+
+def _subject(question: str) -> tuple[tuple[str, ...], bool]:
+    """`subject_phrase`, and whether a function word after the verb placed it ("split AN
+    image"); without one ("how does dropout prevent overfitting?") the verb is a guess."""
     m = _OPENER.match(question)
     if m is None:
-        return ()
+        return (), False
     tokens = _TOKEN.findall(question[m.end() :])
-    end = next((i for i, t in enumerate(tokens) if t.casefold() in _FUNCTION), len(tokens))
-    subject = tokens[: max(0, end - 1)]
+    end = next((i for i, t in enumerate(tokens) if t.casefold() in _FUNCTION), None)
+    subject = tokens[: max(0, (len(tokens) if end is None else end) - 1)]
     if not subject or any(t.casefold() in STOPWORDS for t in subject):
-        return ()
-    return tuple(subject[:2])
+        return (), False
+    return tuple(subject[:2]), end is not None
 
 
 def _together(want: Sequence[str], stems: Sequence[str]) -> bool:
@@ -182,16 +188,22 @@ def _together(want: Sequence[str], stems: Sequence[str]) -> bool:
 def neighbour(question: str, evidence: Evidence) -> bool:
     """The question's subject is a name of two or more words ("rotary position embedding",
     "vision transformer") that no passage found holds with its words together: the notes
-    cover a neighbouring concept ("positional encoding", "transform"), not this one."""
-    subject = subject_phrase(question)
+    cover a neighbouring concept ("positional encoding", "transform"), not this one.
+
+    When the verb is a guess ("how does dropout prevent overfitting?" may be about
+    "dropout"), only a first word that no passage found holds at all ("rotary") counts.
+    """
+    subject, placed = _subject(question)
     if len(subject) < 2:
         return False
+    texts = [(c.text, " ".join([c.concept or "", c.title, *c.heading_path]))
+             for c in evidence.candidates]
+    words = [[stem(w) for w in _WORD_RE.findall(t)] for pair in texts for t in pair]
+    if not placed:
+        first = {stem(w) for w in _WORD_RE.findall(subject[0])}
+        return not any(first <= set(ws) for ws in words)
     want = [stem(w) for t in subject for w in _WORD_RE.findall(t)]
-    for c in evidence.candidates:
-        for text in (c.text, " ".join([c.concept or "", c.title, *c.heading_path])):
-            if _together(want, [stem(w) for w in _WORD_RE.findall(text)]):
-                return False
-    return True
+    return not any(_together(want, ws) for ws in words)
 
 
 def silent(searcher: Searcher, question: str, evidence: Evidence,
@@ -245,6 +257,11 @@ def _cite(s: Scored, sources: SourceLines) -> Span | None:
     first = span.start_line + line_of(s.raw, s.start)
     last = span.start_line + line_of(s.raw, max(s.start, s.end - 1))
     return locate(sources, span, first, last, s.text)
+
+
+# A reference of the notes' own ("Excellent overview below [6] and [10].") would read as one
+# of the answer's citations: it is shown in parentheses (the citation keeps the quote as is).
+_SOURCE_MARK = re.compile(r"\[(\d{1,3})\]")
 
 
 def _with_marker(text: str, n: int) -> str:
@@ -302,7 +319,8 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
         if not verify_citation(citation, sources):
             continue
         citations.append(citation)
-        parts.append(_with_marker(s.text, n) + _arithmetic_note(s.text))
+        parts.append(_with_marker(_SOURCE_MARK.sub(r"(\1)", s.text), n)
+                     + _arithmetic_note(s.text))
     if not citations:
         return _abstain(question, evidence)
     text = (lead if len(citations) == 2 else "") + " ".join(parts)

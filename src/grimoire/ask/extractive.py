@@ -177,6 +177,10 @@ def score_sentences(
             " ".join([cand.concept or "", cand.title, *cand.heading_path]))}
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
         about = names(cand, asked)
+        spelled = _spelled_in(q.text, cand)
+        if spelled:
+            context |= spelled
+            about = True
         for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
             if not _answerable(text) or normalize(text) in heads:
@@ -263,6 +267,31 @@ def spells_out(short: str, text: str) -> bool:
     initials = [w[0].casefold() for w in re.findall(r"[^\W\d_]{3,}", text)]
     n = len(letters)
     return any(initials[i : i + n] == letters for i in range(len(initials) - n + 1))
+
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
+
+
+def _spelled_in(question: str, cand: Candidate) -> frozenset[str]:
+    """The stems of the question's words that spell out an acronym the passage is named by:
+    "mean squared error" for a section headed "MSE (L2)"."""
+    names = " ".join([cand.concept or "", cand.title, *cand.heading_path[-1:]])
+    return _spelled(question, tuple(dict.fromkeys(_ACRONYM.findall(names))))
+
+
+@lru_cache(maxsize=1 << 12)
+def _spelled(question: str, acronyms: tuple[str, ...]) -> frozenset[str]:
+    words = re.findall(r"[^\W\d_]{3,}", question)
+    out: set[str] = set()
+    for short in acronyms:
+        letters = [c.casefold() for c in short if c.isalpha()]
+        n = len(letters)
+        if n < 2:
+            continue
+        for i in range(len(words) - n + 1):
+            if [w[0].casefold() for w in words[i : i + n]] == letters:
+                out |= {stem(w) for w in words[i : i + n]}
+    return frozenset(out)
 
 
 def _expansion_bonus(short: str | None, text: str) -> float:
@@ -408,7 +437,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         follows = any(abs(c.index - s.index) == 1 for c in same)
         new_terms = set(s.terms) - covered
         adds = sum(q.stems[t] for t in new_terms) / q.total
-        if (follows and s.score >= 0.6 * best.score) or (
+        if (follows and s.score >= FOLLOWS * best.score) or (
             adds >= 0.15 and s.score >= 0.7 * best.score
         ) or s.score >= 0.95 * best.score:
             piece = clip(s, q, max_words - length - 2)  # an ellipsis counts as a word
@@ -421,6 +450,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
 
 
+FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
 LEAD = 0.85  # the entry's first sentence leads a definition when it scores this near the best
 
 
