@@ -467,3 +467,17 @@ def test_the_notes_own_reference_numbers_are_not_citations(tmp_path: Path) -> No
     assert re.findall(r"\[(\d+)\]", answer.answer) == ["1"]
     assert "[6] and [10]" in answer.citations[0].quote
     assert verify_citation(answer.citations[0])
+
+
+def test_a_line_of_code_is_not_an_answer(tmp_path: Path, corpora: Path) -> None:
+    """The cheatsheet's Early Stopping section holds a Python function whose signature and
+    docstring name the question's words; the answer is the prose that says what it is."""
+    kb = grimoire.open(tmp_path / "kb.db")
+    try:
+        kb.ingest([corpora / "ml-cheatsheet-rst" / "regularization.rst"])
+        answer = kb.ask("What is early stopping?")
+        assert not answer.abstained
+        assert "def " not in answer.answer and "(theta0" not in answer.answer, answer.answer
+        assert all(c.span.path.endswith("regularization.rst") for c in answer.citations)
+    finally:
+        kb.close()

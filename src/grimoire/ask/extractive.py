@@ -122,9 +122,22 @@ def weigh(question: str, counts: Callable[[list[str]], dict[str, int]], total: i
     return Question(question, stems)
 
 
+# A line of code read as a sentence ("def early_stopping(theta0, ...): ..."): a question in
+# words is not answered by a signature or a call, even when it names the question's words.
+_CODE_START = re.compile(r"^(?:def|class|import|from\s+[\w.]+\s+import|return|lambda)\s")
+_CODE_MARKS = re.compile(r"[()\[\]{}=_,:;<>]")
+CODE_SHARE = 0.12  # code marks per character from which a sentence is code
+
+
+def _code(body: str) -> bool:
+    # Math is written with the same marks ("$\\sigma(z)_i$"): only text without it counts.
+    return bool(_CODE_START.match(body)) or ("$" not in body and "\\" not in body and len(
+        body) >= 40 and len(_CODE_MARKS.findall(body)) > CODE_SHARE * len(body))
+
+
 def _answerable(text: str) -> bool:
     body = strip_list_marker(text).strip()
-    if _NOT_ANSWER.match(body):
+    if _NOT_ANSWER.match(body) or _code(body):
         return False
     plain = _URLISH.sub("", body)
     if len(_WORD.findall(plain)) < 4 and "$" not in plain:
