@@ -142,6 +142,31 @@ def test_one_folder_reached_by_two_paths_is_stored_once(tmp_path: Path) -> None:
     assert counts(db)["sources"] == 3
 
 
+def test_a_folder_and_a_file_in_it_given_together_store_the_file_once(tmp_path: Path) -> None:
+    # One batch holds both reads of the file: it is written once, as given last.
+    notes = tmp_path / "notes"
+    make_vault(notes, 3)
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        report = kb.ingest([notes, notes / "topic-1.md"], embed=False)
+        assert report.failed == 0
+        record = kb.store.source(str(notes / "topic-1.md"))
+        assert record is not None and record.root == str(notes / "topic-1.md")
+        assert [e.entry.term for e in kb.entries()].count("Topic 1") == 1
+    assert counts(db)["sources"] == 3
+
+
+def test_a_file_ingested_alone_is_not_read_again_with_its_folder(tmp_path: Path) -> None:
+    # Triage reads a folder's records in one query, unless another ingested root overlaps
+    # the folder: then it asks per file, and finds the file stored under its own root.
+    notes = tmp_path / "notes"
+    make_vault(notes, 3)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes / "topic-1.md"], embed=False)
+        report = kb.ingest([notes], embed=False)
+        assert (report.added, report.unchanged, report.failed) == (2, 1, 0)
+
+
 def test_missing_path_is_an_error_naming_it(tmp_path: Path) -> None:
     with grimoire.open(tmp_path / "kb.db") as kb, pytest.raises(grimoire.GrimoireError) as e:
         kb.ingest([tmp_path / "nope"])

@@ -151,7 +151,9 @@ class _RowWriter:
         self.next = dict.fromkeys(("sources", "documents", "entries", "passages"), 0)
 
     def write(self, items: Iterable[SourceItem]) -> None:
-        items = list(items)
+        # A file given twice (a folder and a file in it) is written once, as it was given
+        # last: what replacing it twice in turn would leave.
+        items = list({record.path: (record, docs) for record, docs in items}.values())
         self.c.executemany("DELETE FROM sources WHERE path = ?", [(r.path,) for r, _ in items])
         for table in self.next:
             self.next[table] = self.c.execute(
