@@ -16,7 +16,7 @@ from grimoire.ask.cite import SourceLines, locate
 from grimoire.ask.sanitize import sanitize
 from grimoire.ask.sentences import split_sentences
 from grimoire.cli import main
-from grimoire.model import Citation, Span
+from grimoire.model import Answer, Citation, Span
 
 from .conftest import EXAMPLES, SEEDS
 
@@ -33,6 +33,17 @@ def kb(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> grimoire.Grimoi
 def _lines(span: Span) -> str:
     lines = Path(span.path).read_text(encoding="utf-8").splitlines()
     return "\n".join(lines[span.start_line - 1 : span.end_line])
+
+
+def ask_notes(tmp_path: Path, notes: dict[str, str], question: str) -> Answer:
+    """Write `notes` (file name -> text) into a fresh folder, ingest it, ask `question`."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, text in notes.items():
+        (folder / name).write_text(text)
+    with grimoire.open(tmp_path / "kb.db") as base:
+        base.ingest([str(folder)])
+        return base.ask(question)
 
 
 def test_lora_answer_cites_the_right_lines(kb: grimoire.Grimoire) -> None:
@@ -94,29 +105,21 @@ def test_abstains_when_notes_are_silent(kb: grimoire.Grimoire, question: str) ->
 
 
 def test_a_heading_alone_is_not_an_answer(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "empty.md").write_text("# Quantum annealing schedules\n\n## Quantum annealing\n")
-    (notes / "other.md").write_text("# Dropout\n\nDropout zeroes random activations while "
-                                    "training so units do not co-adapt.\n")
-    with grimoire.open(tmp_path / "kb.db") as base:
-        base.ingest([str(notes)])
-        answer = base.ask("what are quantum annealing schedules?")
+    answer = ask_notes(tmp_path, {
+        "empty.md": "# Quantum annealing schedules\n\n## Quantum annealing\n",
+        "other.md": "# Dropout\n\nDropout zeroes random activations while training so units "
+                    "do not co-adapt.\n",
+    }, "what are quantum annealing schedules?")
     assert answer.abstained
 
 
 def test_two_sources_that_disagree_are_both_cited(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "adam.md").write_text(
-        "# Adam\n\nAdam keeps moving averages of the gradient and its square.\n"
-        "The default beta2 of the Adam optimizer is 0.999 in most libraries.\n")
-    (notes / "optimizers.md").write_text(
-        "# Optimizers\n\n## Adam\n\nFor the Adam optimizer the default beta2 is 0.99 "
-        "according to my course notes.\n")
-    with grimoire.open(tmp_path / "kb.db") as base:
-        base.ingest([str(notes)])
-        answer = base.ask("what is the default beta2 of the Adam optimizer?")
+    answer = ask_notes(tmp_path, {
+        "adam.md": "# Adam\n\nAdam keeps moving averages of the gradient and its square.\n"
+                   "The default beta2 of the Adam optimizer is 0.999 in most libraries.\n",
+        "optimizers.md": "# Optimizers\n\n## Adam\n\nFor the Adam optimizer the default beta2 "
+                         "is 0.99 according to my course notes.\n",
+    }, "what is the default beta2 of the Adam optimizer?")
     assert not answer.abstained
     assert "disagree" in answer.answer
     paths = {Path(c.span.path).name for c in answer.citations}
@@ -454,14 +457,10 @@ def test_a_guessed_verb_does_not_make_a_neighbour(neighbours: grimoire.Grimoire)
 
 
 def test_the_notes_own_reference_numbers_are_not_citations(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "loss.md").write_text(
-        "# Mean squared error\n\nMean squared error averages the squared differences between "
-        "predictions and labels, as surveyed in [6] and [10].\n")
-    with grimoire.open(tmp_path / "kb.db") as base:
-        base.ingest([str(notes)])
-        answer = base.ask("what does mean squared error average?")
+    answer = ask_notes(tmp_path, {
+        "loss.md": "# Mean squared error\n\nMean squared error averages the squared differences "
+                   "between predictions and labels, as surveyed in [6] and [10].\n",
+    }, "what does mean squared error average?")
     assert not answer.abstained
     assert "(6) and (10)" in answer.answer and "[6]" not in answer.answer
     assert re.findall(r"\[(\d+)\]", answer.answer) == ["1"]

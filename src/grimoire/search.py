@@ -175,8 +175,9 @@ class Searcher:
 
         if mode in ("lexical", "hybrid"):
             matches = self._name_matches(query, allowed)
-            if mode == "hybrid" and (_formula(query) or _descriptive(query, words, matches)):
-                weights = FORMULA if _formula(query) else DESCRIPTIVE
+            formula = _formula(query)
+            if mode == "hybrid" and (formula or _descriptive(query, words, matches)):
+                weights = FORMULA if formula else DESCRIPTIVE
                 semantic_share = weights.semantic
                 named = set(self._entry_groups(self._named_in(query, allowed)).values())
             expansions = self._expansions(query, matches, allowed, weights.expand_phrases)
