@@ -39,7 +39,7 @@ from grimoire.ask.generate import SafeStream, cited_numbers, keep_citations
 from grimoire.ask.retrieve import Candidate, retrieve
 from grimoire.ask.sanitize import sanitize, urls_in
 from grimoire.ask.sentences import line_of, split_sentences
-from grimoire.ask.vectors import SENTENCE_VECTORS
+from grimoire.ask.vectors import SENTENCE_VECTORS, question_vector
 from grimoire.lint.arithmetic import wrong_claims
 from grimoire.model import Answer, Citation, Hit, Span
 from grimoire.store.base import Store
@@ -82,16 +82,20 @@ class Evidence:
 def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = True) -> Evidence:
     """Retrieve and score: the hits, candidate passages and their sentences, best first."""
     store = searcher.store
-    q = weigh(question, lambda ws: store.term_passage_counts(ws),
-              store.passage_total())
-    hits, candidates = retrieve(searcher, question, k=k, terms=content_words(question))
     embed = None
+    vector = None
     if semantic:
         embedder = searcher.embedder
+        # Embedded once, for search and for the sentences' scores alike, while the words
+        # are weighed and the lexical half of search runs.
+        vector = question_vector(embedder, question)
 
         def embed(texts: list[str]) -> np.ndarray:
             return SENTENCE_VECTORS.embed(embedder, texts)
 
+    q = weigh(question, lambda ws: store.term_passage_counts(ws), store.passage_total())
+    hits, candidates = retrieve(searcher, question, k=k, terms=content_words(question),
+                                vector=vector)
     sentences = score_sentences(q, candidates, embed)
     return Evidence(q, tuple(hits), tuple(candidates), tuple(sentences))
 
