@@ -122,7 +122,8 @@ def test_sections_that_open_with_a_part_or_a_list_of_sentences(cheatsheet_db: Pa
     kb = grimoire.open(cheatsheet_db)
     try:
         for name, start in (("Decision Trees", "Decision tree works"),
-                            ("K-Nearest Neighbor", "K-Nearest Neighbor is"), ("Bagging", "- Bagging")):
+                            ("K-Nearest Neighbor", "K-Nearest Neighbor is"),
+                            ("Bagging", "- Bagging")):
             [entry] = [e.entry for e in kb.concept(name).entries if e.entry.reason]
             assert "defines it" in (entry.reason or ""), name
             assert entry.definition.startswith(start), name
