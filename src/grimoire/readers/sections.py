@@ -403,12 +403,20 @@ def _open_with_parts(passages: tuple[Passage, ...], sections: dict[tuple[str, ..
     """A section with no text of its own that opens with an introducing part ("Decision
     Trees" > "Intuitions", "K-Nearest Neighbor" > "Introduction") has that part's text as its
     own: the section is a candidate like any other, and an entry covers all its parts."""
+    wanted = {path[:-1] for path in sections
+              if len(path) > 1 and heading_key(path[-1]) in _OPENING_PARTS} - sections.keys()
+    if not wanted:
+        return
+    first: dict[tuple[str, ...], int] = {}  # where each wanted section's passages begin
+    for i, p in enumerate(passages):
+        for n in range(1, len(p.heading_path)):
+            prefix = p.heading_path[:n]
+            if prefix in wanted and prefix not in first:
+                first[prefix] = i
     for path, sec in list(sections.items()):
         parent = path[:-1]
-        if not parent or parent in sections or heading_key(path[-1]) not in _OPENING_PARTS:
-            continue
-        first = next(i for i, p in enumerate(passages) if p.heading_path[:len(parent)] == parent)
-        if first == sec.first:
+        if parent in wanted and first.get(parent) == sec.first and \
+                heading_key(path[-1]) in _OPENING_PARTS:
             sections[parent] = _Section(parent, sec.first, list(sec.passages))
 
 
