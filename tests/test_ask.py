@@ -565,3 +565,19 @@ def test_the_mse_answer_does_not_open_with_a_pointer(cheatsheet: grimoire.Grimoi
     answer = cheatsheet.ask("What is the formula for mean squared error?")
     assert "overview below" not in answer.answer.casefold(), answer.answer
     assert r"\frac{1}{m}" in answer.answer
+
+
+def test_a_citation_starts_where_its_sentence_starts_after_a_broken_wikilink(
+        corpora: Path) -> None:
+    # The line before the sentence ends a wikilink broken over two lines; the reader joins
+    # the link, so the sentence's guessed lines start one line early.
+    path = corpora / "google-ml-glossary-vault" / "crash blossom.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines, 1) if line.startswith("For example"))
+    quote = " ".join(" ".join(lines[at - 1 : at + 2]).replace("<em>", "").replace(
+        "</em>", "").split())
+    assert quote.startswith("For example")
+    span = locate(SourceLines(), Span(str(path), 1, len(lines)), at - 1, at + 1, quote)
+    assert span is not None
+    assert span.start_line == at, span
+    assert verify_citation(Citation(1, span, quote))
