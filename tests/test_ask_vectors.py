@@ -74,7 +74,8 @@ def test_the_question_is_embedded_once_per_ask(model: MiniLM, tmp_path: Path,
     with grimoire.open(tmp_path / "kb.db", embedder=counting) as kb:
         kb.ingest([str(seeds)])
         kb.embed()
-        question = "what does LoRA replace an N x M weight update with?"
+        # Asked by no other test: the kept sentence vectors are shared by the process.
+        question = "which two smaller matrices stand in for LoRA's N x M weight update here?"
         answer = kb.ask(question)
     assert not answer.abstained
     assert counting.texts.count(question) == 1, counting.texts.count(question)
