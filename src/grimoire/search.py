@@ -23,7 +23,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -149,8 +149,12 @@ class Searcher:
         source: str | None = None,
         format: str | None = None,
         tag: str | None = None,
+        query_vector: Future[Any] | None = None,
     ) -> list[Hit]:
-        """The `k` best hits for `query`, one per concept (or entry, or document)."""
+        """The `k` best hits for `query`, one per concept (or entry, or document).
+
+        `query_vector`: the query's vector being computed by the caller, who needs it too
+        (ask scores sentences against it): search uses it instead of embedding again."""
         if mode not in MODES:
             raise GrimoireError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
         if k <= 0 or not query.strip():
@@ -164,7 +168,8 @@ class Searcher:
         if mode in ("semantic", "hybrid") and self._has_vectors():
             # Embed the query on a worker thread (onnxruntime releases the GIL) while the
             # lexical half runs here: hybrid then costs the slower half, not their sum.
-            vector = self._worker().submit(self._embed_query, query)
+            vector = (query_vector if query_vector is not None
+                      else self._worker().submit(self._embed_query, query))
         words = _words(query)
         lists: list[tuple[float, list[_Ranked], _Normalise]] = []
         bonus: dict[_GroupKey, float] = {}
