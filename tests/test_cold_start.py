@@ -16,7 +16,10 @@ import pytest
 import grimoire
 
 HEAVY = ("numpy", "onnxruntime", "tokenizers", "grimoire.ingest", "grimoire.readers",
-         "grimoire.embed", "rich.progress", "rich.table", "http", "ssl")
+         "grimoire.embed", "rich.progress", "rich.table", "http", "ssl",
+         # the embedding thread, the background worker's process and lock, the concept graph,
+         # tokens for servers: about 30 ms of a lexical search's start
+         "concurrent", "grimoire._background", "grimoire.graph", "secrets")
 
 
 def imported_after(code: str) -> list[str]:

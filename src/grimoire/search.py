@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -43,6 +42,8 @@ from grimoire.store.records import (
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor  # on first hybrid query (cold start)
+
     from grimoire.embed import Embedder
 
 Mode = Literal["lexical", "semantic", "hybrid"]
@@ -401,6 +402,8 @@ class Searcher:
 
     def _worker(self) -> ThreadPoolExecutor:
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grimoire-embed")
         return self._pool
 
