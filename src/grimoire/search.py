@@ -23,7 +23,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,6 +43,8 @@ from grimoire.store.records import (
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor  # on first hybrid query (cold start)
+
     from grimoire.embed import Embedder
 
 Mode = Literal["lexical", "semantic", "hybrid"]
@@ -53,6 +54,8 @@ MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
 MARK_OPEN, MARK_CLOSE = "«", "»"
 
 CANDIDATES = 60  # taken from each list before fusion
+# Passages bm25 may rank for one query on a large store: about 15 ms (see `_prune_common`).
+ROW_BUDGET = 10_000
 SNIPPET_WORDS = 32
 NO_PASSAGE = 0  # `Hit.passage_id` of an entry with no text (a title-only page); ids start at 1
 
@@ -266,10 +269,13 @@ class Searcher:
         return best
 
     def _prune_common(self, words: Sequence[str]) -> list[str]:
-        """Drop words that occur in a large share of passages, when rarer ones remain.
+        """On a large store, the rarest words of the query, as many as bm25 can rank quickly.
 
-        Their bm25 weight is near zero anyway, but scoring every passage that contains them
-        is what makes a query slow on a large store.
+        bm25 scores every passage that holds any query word (about 1.5 us each): a long
+        description of common words matched 100k+ passages of a 100k store (200 ms and more).
+        Words found in a large share of passages weigh near nothing, so they are dropped
+        when rarer ones remain, and the words kept, rarest first, may match `ROW_BUDGET`
+        passages in all (the rarest one is kept whatever it matches).
         """
         terms = list(dict.fromkeys(w.casefold() for w in words if w.casefold() not in STOPWORDS))
         if len(terms) < 2:
@@ -278,11 +284,23 @@ class Searcher:
         limit = max(2000, total // 50)
         if total < limit * 2:
             return list(words)
-        common = self.store.common_terms(terms, limit)
-        rare = [t for t in terms if t not in common]
-        # A word in no passage (a typo) finds nothing: the common words then do the work.
-        present = self.store.common_terms(rare, 1) if rare else set()
-        return [t for t in rare if t in present] or list(words)
+        counts = self.store.term_counts(terms, limit)
+        # A word in no passage (a typo) finds nothing: it never counts as the rare one.
+        rare = [t for t in terms if 0 < counts[t] < limit]
+        if not rare:
+            # Every word is common: count them further (reading at most ROW_BUDGET rowids
+            # each, still far cheaper than ranking them) to keep the rarest.
+            common = [t for t in terms if counts[t] >= limit]
+            counts = self.store.term_counts(common, ROW_BUDGET + 1)
+            rare = common
+        kept: list[str] = []
+        rows = 0
+        for term in sorted(rare, key=lambda t: counts[t]):
+            if kept and rows + counts[term] > ROW_BUDGET:
+                break
+            kept.append(term)
+            rows += counts[term]
+        return kept or list(words)
 
     def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
         """A value that only changes when the store does (checked by a cheap counter)."""
@@ -390,6 +408,8 @@ class Searcher:
 
     def _worker(self) -> ThreadPoolExecutor:
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grimoire-embed")
         return self._pool
 
