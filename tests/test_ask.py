@@ -518,6 +518,9 @@ def test_a_sentence_two_entries_copy_is_cited_from_the_entry_named(
     assert not answer.abstained
     names = {Path(c.span.path).name for c in answer.citations}
     assert names == {"generative-adversarial-network-gan.md"}, answer.citations
+    # The answer is the list the sentence "A GAN is successfully trained when both of these
+    # goals are achieved:" introduces, which the reader puts in a passage of its own.
+    assert "fools the discriminator" in answer.answer, answer.answer
 
 
 def test_different_concepts_with_different_figures_do_not_disagree(

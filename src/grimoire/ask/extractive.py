@@ -213,7 +213,7 @@ def score_sentences(
     short = m.group("short") if m and len(m.group("short")) <= 8 else None
     for cand in candidates:
         context = {stem(w) for w in _WORD.findall(
-            " ".join([cand.concept or "", cand.title, *cand.heading_path]))}
+            " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
         about = names(cand, asked)
         spelled = _spelled_in(q.text, cand)

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from grimoire.ask.sentences import split_sentences
 from grimoire.model import Hit, Span
 
 if TYPE_CHECKING:
     from grimoire.search import Searcher
+    from grimoire.store.base import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,9 @@ class Candidate:
     prior: float  # 1.0 for the top hit, less for lower hits and for widening
     via: str  # "search" | "words" | "entry" | "next" | "concept" | "graph"
     format: str = ""
+    # The sentence that introduces this passage when the passage before it ends with one
+    # ("A GAN is successfully trained when both of these goals are achieved:" + a list).
+    lead_in: str = ""
 
 
 PASSAGE_MATCHES = 10
@@ -110,5 +115,26 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
             title=row.title, heading_path=row.heading_path,
             concept=label or label_of_hit.get(pid) or row.term, concept_id=concept_id,
             prior=prior, via=via, format=row.format))
+    out = _with_lead_ins(store, out)
     out.sort(key=lambda c: -c.prior)
     return hits, out
+
+
+def _with_lead_ins(store: Store, candidates: list[Candidate]) -> list[Candidate]:
+    """Each candidate that follows a candidate ending in ':' gets that sentence as its
+    `lead_in` (a reader may cut the list from the sentence that introduces it)."""
+    if not LEAD_INS:
+        return candidates
+    ends = {c.passage_id: c for c in candidates if c.text.rstrip().endswith(":")}
+    if not ends:
+        return candidates
+    lead_of: dict[int, str] = {}
+    for before, after in store.following_passage_ids(list(ends)).items():
+        sentences = split_sentences(ends[before].text)
+        if sentences:
+            lead_of[after] = sentences[-1].text
+    return [replace(c, lead_in=lead_of[c.passage_id]) if c.passage_id in lead_of else c
+            for c in candidates]
+
+
+LEAD_INS = True
