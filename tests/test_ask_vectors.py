@@ -59,7 +59,9 @@ class _Counting:
 
     def __init__(self, model: MiniLM) -> None:
         self.model = model
-        self.name = model.name
+        # A name of its own: the sentence vectors ask keeps between questions are keyed by
+        # model name, and another test may have asked the same question of the real model.
+        self.name = f"{model.name}+counting"
         self.dim = model.dim
         self.texts: list[str] = []
 
