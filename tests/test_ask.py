@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ from .conftest import EXAMPLES, SEEDS
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> grimoire.Grimoire:
+def kb(tmp_path_factory: pytest.TempPathFactory,
+       seeds: Path) -> Iterator[grimoire.Grimoire]:
     db = tmp_path_factory.mktemp("ask") / "notes.db"
     base = grimoire.open(db)
     base.ingest([str(seeds)] + ([str(EXAMPLES)] if EXAMPLES.is_dir() else []))
@@ -214,7 +216,8 @@ def test_an_initial_does_not_end_a_sentence() -> None:
 
 
 @pytest.fixture(scope="module")
-def peft_terms(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> grimoire.Grimoire:
+def peft_terms(tmp_path_factory: pytest.TempPathFactory,
+               corpora: Path) -> Iterator[grimoire.Grimoire]:
     """A store of a few real notes: two PEFT guides that say the same thing about frozen
     weights, a glossary stub with a title only, and its neighbours."""
     db = tmp_path_factory.mktemp("ask-corpora") / "notes.db"
@@ -266,7 +269,7 @@ def test_two_sources_say_the_same_the_one_asked_about_is_cited(
 
 @pytest.fixture(scope="module")
 def perplexity_docs(tmp_path_factory: pytest.TempPathFactory,
-                    corpora: Path) -> grimoire.Grimoire:
+                    corpora: Path) -> Iterator[grimoire.Grimoire]:
     """A real guide whose sentences often start at the end of a wrapped line, beside the
     glossary of the same documentation, which covers some of the same ground."""
     db = tmp_path_factory.mktemp("ask-ppl") / "notes.db"
@@ -309,7 +312,8 @@ def test_real_citation_starts_on_the_line_where_the_quote_starts(
 
 
 @pytest.fixture(scope="module")
-def cheatsheet(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> grimoire.Grimoire:
+def cheatsheet(tmp_path_factory: pytest.TempPathFactory,
+               corpora: Path) -> Iterator[grimoire.Grimoire]:
     """Four real Sphinx pages: a glossary, two article pages with headings that have no text
     yet ("Be the first to contribute!"), and a page of loss formulas."""
     db = tmp_path_factory.mktemp("ask-cheatsheet") / "notes.db"
@@ -378,7 +382,8 @@ def test_what_an_acronym_stands_for_is_answered_by_its_expansion(
 
 
 @pytest.fixture(scope="module")
-def neighbours(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> grimoire.Grimoire:
+def neighbours(tmp_path_factory: pytest.TempPathFactory,
+               corpora: Path) -> Iterator[grimoire.Grimoire]:
     """Real notes around positional encoding and overfitting (vault), and a glossary that
     names vision transformers only as "Vision-based Transformers" (hf-docs)."""
     db = tmp_path_factory.mktemp("ask-neighbours") / "notes.db"
@@ -483,7 +488,8 @@ def test_a_line_of_code_is_not_an_answer(tmp_path: Path, corpora: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def twins(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> grimoire.Grimoire:
+def twins(tmp_path_factory: pytest.TempPathFactory,
+          corpora: Path) -> Iterator[grimoire.Grimoire]:
     """Real entries that copy each other's sentences or mirror them: face verification and
     face recognition, a GAN and mode collapse, and two fairness notes whose examples give
     different figures."""
