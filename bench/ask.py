@@ -3,6 +3,7 @@ and abstain when the notes are silent?
 
     .venv/bin/python bench/ask.py                   # both halves, per collection and kind
     .venv/bin/python bench/ask.py --half tune -v    # every tune answer, to look at
+    .venv/bin/python bench/ask.py --set overlap     # facts two files state (round 4)
     .venv/bin/python bench/ask.py --calibrate       # abstention scores and a threshold sweep
     .venv/bin/python bench/ask.py --json > new.json
     .venv/bin/python bench/ask.py --compare old.json  # and the questions that changed
