@@ -1,10 +1,12 @@
 """Reader worker processes with a budget per file, so that a reader bug costs one file.
 
-Each worker reads one file at a time. A file that runs past its time budget has its worker
-killed and replaced; the memory budget is an address-space limit inside the worker, so an
-allocation past it raises MemoryError there. Either way that file is reported as failed and
-the batch goes on. Workers ignore Ctrl-C (the parent stops them) and die with their parent,
-even when it is killed outright (Linux `PR_SET_PDEATHSIG`; elsewhere, a closed pipe).
+Each worker reads one file at a time, with a few more queued in its pipe (`depth`), so that it
+goes on reading while the parent is busy storing what came back. A file that runs past its time
+budget has its worker killed and replaced (the files queued behind it go to the next free
+worker); the memory budget is an address-space limit inside the worker, so an allocation past
+it raises MemoryError there. Either way that file is reported as failed and the batch goes on.
+Workers ignore Ctrl-C (the parent stops them) and die with their parent, even when it is
+killed outright (Linux `PR_SET_PDEATHSIG`; elsewhere, a closed pipe).
 """
 
 from __future__ import annotations
@@ -56,8 +58,10 @@ class _Worker:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         there.close()
         self.conn = here
-        self.job: Any = None
+        # Sent and not yet answered, oldest first: the worker is reading the first.
+        self.jobs: deque[Any] = deque()
         self.deadline = 0.0
+        self.bytes = 0  # the `cost` of the queued jobs
 
     def stop(self) -> None:
         self.conn.close()
@@ -109,6 +113,10 @@ class ReadPool(Generic[J, R]):
 
     `failed(job, reason)` makes the result for a job whose worker was stopped or died;
     `seconds(job)`, when given, is that job's time budget instead of the budget's.
+
+    Each worker holds up to `depth` jobs, as long as their `cost` (the bytes of the files, say)
+    stays within `queued`; it always holds one. Jobs must be small to send (a path, not the
+    file's bytes): a worker's pipe holds the queued ones while it writes a result back.
     """
 
     def __init__(
@@ -118,12 +126,18 @@ class ReadPool(Generic[J, R]):
         budget: Budget,
         workers: int,
         seconds: Callable[[J], float] | None = None,
+        depth: int = 1,
+        cost: Callable[[J], int] | None = None,
+        queued: int = 1 << 20,
     ) -> None:
         self.serve = _serve_with(read)
         self.failed = failed
         self.budget = budget
         self.workers = max(1, workers)
         self.seconds = seconds or (lambda _job: budget.seconds)
+        self.depth = max(1, depth)
+        self.cost = cost or (lambda _job: 0)
+        self.queued = queued
 
     def run(
         self, jobs: Sequence[J], idle: Callable[[], float | None] | None = None
@@ -140,7 +154,7 @@ class ReadPool(Generic[J, R]):
             for _ in range(min(self.workers, len(pending))):
                 pool.append(self._start())
                 self._dispatch(pool[-1], pending)
-            while busy := [w for w in pool if w.job is not None]:
+            while busy := [w for w in pool if w.jobs]:
                 ready = wait([w.conn for w in busy], timeout=0)
                 if not ready:
                     pause = idle() if idle is not None else None
@@ -149,20 +163,26 @@ class ReadPool(Generic[J, R]):
                         soonest = min(soonest, pause)
                     ready = wait([w.conn for w in busy], timeout=max(0.0, soonest))
                 for i, worker in enumerate(pool):
-                    if worker.job is None:
+                    if not worker.jobs:
                         continue
+                    job: J = worker.jobs[0]
                     if worker.conn in ready:
                         result = self._receive(worker)
                     elif time.monotonic() >= worker.deadline:
-                        reason = f"reading took over {self.seconds(worker.job):g} s; stopped"
-                        result = self.failed(worker.job, reason)
+                        reason = f"reading took over {self.seconds(job):g} s; stopped"
+                        result = self.failed(job, reason)
                     else:
                         continue
-                    job: J = worker.job
-                    worker.job = None
+                    worker.jobs.popleft()
+                    worker.bytes -= self.cost(job)
                     if worker.conn not in ready or not worker.proc.is_alive():
+                        # The jobs queued behind this one were never read: they go first
+                        # to whichever worker is free next, this one's replacement included.
+                        pending.extendleft(reversed(worker.jobs))
                         worker.stop()
                         worker = pool[i] = self._start()
+                    elif worker.jobs:  # the worker starts the next one now
+                        worker.deadline = time.monotonic() + self.seconds(worker.jobs[0])
                     self._dispatch(worker, pending)
                     yield job, result
         finally:
@@ -175,16 +195,21 @@ class ReadPool(Generic[J, R]):
             result: R = worker.conn.recv()
         except (EOFError, OSError):
             worker.proc.join()
-            return self.failed(worker.job, f"the reader process died (exit code "
-                                           f"{worker.proc.exitcode}); a memory or stack limit?")
+            return self.failed(worker.jobs[0], f"the reader process died (exit code "
+                                               f"{worker.proc.exitcode}); a memory or stack "
+                                               "limit?")
         return result
 
     def _start(self) -> _Worker:
         return _Worker(self.serve, self.budget.memory)
 
     def _dispatch(self, worker: _Worker, pending: deque[J]) -> None:
-        if not pending:
-            return
-        worker.job = pending.popleft()
-        worker.deadline = time.monotonic() + self.seconds(worker.job)
-        worker.conn.send(worker.job)
+        """Queue jobs on `worker` up to its depth and cost."""
+        while pending and len(worker.jobs) < self.depth and (
+                not worker.jobs or worker.bytes + self.cost(pending[0]) <= self.queued):
+            job = pending.popleft()
+            if not worker.jobs:
+                worker.deadline = time.monotonic() + self.seconds(job)
+            worker.jobs.append(job)
+            worker.bytes += self.cost(job)
+            worker.conn.send(job)

@@ -1,4 +1,4 @@
-"""Ingest: walk folders, read changed files (in worker processes), store each in one transaction.
+"""Ingest: walk folders, read changed files (in worker processes), store them in batches.
 
 Incremental by content hash: unchanged files are skipped, changed ones replaced, and files gone
 from an ingested folder removed. One bad file never stops the batch: it is recorded as failed,
@@ -20,7 +20,8 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import NamedTuple
 
 from grimoire import readers
 from grimoire._readpool import Budget, ReadPool
@@ -94,27 +95,39 @@ class _Tally:
 
 @dataclass(frozen=True, slots=True)
 class _Job:
+    """One file to check and, when changed, read: small to send to a worker (no bytes).
+
+    The worker reads the file, hashes it, and stops there when the hash is `known` (the
+    file is unchanged); otherwise it detects the format and parses.
+    """
+
     path: str  # the name stored and shown (see `storable`)
     root: str
-    data: bytes
-    sha256: str
-    format: str
+    file: str  # the name to open
+    size: int  # from the walk's stat: orders the jobs and sets a streamed file's budget
     existed: bool
+    known: str | None = None  # the sha256 of the file's stored, readable version
+    forced: str | None = None  # the format the user gave
     problems: tuple[Problem, ...] = ()
-    # A file too large to read whole that its reader streams (an XML dump): `data` is empty,
-    # the worker reads `source` and writes its documents to the file `spool`, one at a time.
-    source: str = ""
+    # A file too large to read whole may be a format its reader streams (an XML dump): the
+    # worker then reads it in pieces and writes its documents to the file `spool`, one at a
+    # time.
     spool: str = ""
-    size: int = 0
-
-    @property
-    def nbytes(self) -> int:
-        return self.size or len(self.data)
 
 
-# What a worker sends back for one file: documents, or the reason it failed; and warnings
-# about the file as a whole (its encoding).
-_Result = tuple[list[Document] | list[DocumentRows], str | None, tuple[Problem, ...]]
+class _Read(NamedTuple):
+    """What a worker found for one file.
+
+    `outcome` is "ok" (`record` and its `documents` are to be stored; a streamed file's are
+    in the job's spool file), "unchanged", "failed" or "skipped" (`record` says why).
+    `notice` is a line for the user.
+    """
+
+    outcome: str
+    record: SourceRecord | None = None
+    documents: list[Document] | list[DocumentRows] = []  # noqa: RUF012 - never mutated
+    notice: str | None = None
+    spooled: bool = False  # the documents are in the job's spool file
 
 
 def storable(path: str) -> str:
@@ -156,7 +169,7 @@ def ingest(
     tally = _Tally()
     jobs: list[_Job] = []
     if root is not None:
-        _changed_under(store, paths, root, format, options, tally, jobs)
+        _changed_under(store, paths, root, format, tally, jobs)
         # a file inside a folder also given is read once
         jobs = list({job.path: job for job in reversed(jobs)}.values())[::-1]
         _read_and_store(store, jobs, tally, progress, workers, options)
@@ -172,15 +185,16 @@ def ingest(
             continue
         if not root.is_dir():
             file_key = root_key
-            if _regular(store, root, file_key, root_key, tally):
-                job = _triage(store, root, file_key, root_key, format, options, tally)
+            size = _regular(store, root, file_key, root_key, tally)
+            if size is not None:
+                job = _plan(store, root, file_key, root_key, size, format, tally)
                 if job is not None:
                     jobs.append(job)
             continue
         seen: set[str] = set()
         stored = _known_under(store, root_key)
-        for file, key in _walk(root, root_key, tally, store, seen):
-            job = _triage(store, file, key, root_key, format, options, tally, stored)
+        for file, key, size in _walk(root, root_key, tally, store, seen):
+            job = _plan(store, file, key, root_key, size, format, tally, stored)
             if job is not None:
                 jobs.append(job)
         gone = [r for r in store.sources(root=root_key) if r.path not in seen]
@@ -196,7 +210,7 @@ def ingest(
 
 def _changed_under(
     store: Store, paths: Sequence[str | os.PathLike[str]], root: str | os.PathLike[str],
-    format: str | None, options: ReadOptions, tally: _Tally, jobs: list[_Job],
+    format: str | None, tally: _Tally, jobs: list[_Job],
 ) -> None:
     """Triage paths inside an ingested folder; see `ingest(root=...)`."""
     root_key = storable(os.path.abspath(root))  # noqa: PTH100 - absolute, symlinks kept
@@ -209,8 +223,8 @@ def _changed_under(
             continue  # removed above
         if path.is_dir():
             seen: set[str] = set()
-            for file, file_key in _walk(path, root_key, tally, store, seen):
-                job = _triage(store, file, file_key, root_key, format, options, tally)
+            for file, file_key, size in _walk(path, root_key, tally, store, seen):
+                job = _plan(store, file, file_key, root_key, size, format, tally)
                 if job is not None:
                     jobs.append(job)
             for record in store.sources(root=root_key):
@@ -218,8 +232,9 @@ def _changed_under(
                     store.remove_source(record.path)
                     tally.add("removed")
             continue
-        if _regular(store, path, key, root_key, tally):
-            job = _triage(store, path, key, root_key, format, options, tally)
+        file_size = _regular(store, path, key, root_key, tally)
+        if file_size is not None:
+            job = _plan(store, path, key, root_key, file_size, format, tally)
             if job is not None:
                 jobs.append(job)
 
@@ -293,9 +308,9 @@ def _vanished(
 
 def _walk(
     root: Path, root_key: str, tally: _Tally, store: Store, seen: set[str]
-) -> Iterator[tuple[Path, str]]:
-    """Regular files under `root` with their stored names, sorted, skipping hidden and tool
-    folders, outward symlinks and anything that is not a regular file.
+) -> Iterator[tuple[Path, str, int]]:
+    """Regular files under `root` with their stored names and sizes, sorted, skipping hidden
+    and tool folders, outward symlinks and anything that is not a regular file.
 
     Skipped files are recorded (and added to `seen`, so that they stay listed in `sources`).
     """
@@ -320,26 +335,28 @@ def _walk(
                     continue
                 if target.is_dir():
                     continue
-            if _regular(store, path, key, root_key, tally):
-                yield path, key
+            size = _regular(store, path, key, root_key, tally)
+            if size is not None:
+                yield path, key, size
 
 
-def _regular(store: Store, path: Path, key: str, root: str, tally: _Tally) -> bool:
-    """True for a regular file; FIFOs and devices are skipped and reported, never opened
-    (a FIFO blocks the reader forever, /dev/zero never ends)."""
+def _regular(store: Store, path: Path, key: str, root: str, tally: _Tally) -> int | None:
+    """The size of a regular file, or None: FIFOs and devices are skipped and reported, never
+    opened (a FIFO blocks the reader forever, /dev/zero never ends)."""
     try:
-        mode = path.stat().st_mode
+        info = path.stat()
     except OSError as e:
         _fail(store, SourceRecord(path=key, root=root, status="failed",
                                   reason=f"cannot read: {e.strerror or e}"), tally)
-        return False
+        return None
+    mode = info.st_mode
     if stat.S_ISREG(mode):
-        return True
+        return info.st_size
     kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
             or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file")
     _skip(store, key, root, f"not a regular file ({kind}); not read", tally)
     tally.notices.append(f"skipped {key}: {kind}, not a regular file")
-    return False
+    return None
 
 
 def _skip(store: Store, path: str, root: str, reason: str, tally: _Tally) -> None:
@@ -347,75 +364,92 @@ def _skip(store: Store, path: str, root: str, reason: str, tally: _Tally) -> Non
     tally.add("skipped")
 
 
-def _triage(
+def _plan(
     store: Store,
     file: Path,
     path: str,
     root: str,
+    size: int,
     forced: str | None,
-    options: ReadOptions,
     tally: _Tally,
     known: dict[str, SourceRecord] | None = None,
 ) -> _Job | None:
-    """Decide what to do with one file; returns a job when it must be (re)read.
+    """What to do with one file: record an attachment, or a job for a reader worker (which
+    reads the file and tells whether it changed, `check`).
 
     `known` holds every record stored under the file's root, when the caller read them.
     """
     previous = known.get(path) if known is not None else store.source(path)
-    size = 0
+    suffix = file.suffix.lower()
+    if suffix in ATTACHMENT_EXTENSIONS and forced is None:
+        if previous is None or previous.status != "attachment":
+            store.mark_source(SourceRecord(path=path, root=root, status="attachment",
+                                           size=size, format=suffix[1:]))
+        tally.add("attachments")
+        return None
+    readable = previous is not None and previous.status == "ok"
+    return _Job(path=path, root=root, file=str(file), size=size,
+                existed=previous is not None and previous.sha256 is not None,
+                known=previous.sha256 if readable and previous is not None else None,
+                forced=forced, problems=_name_problems(file, path, tally))
+
+
+class _Loaded(NamedTuple):
+    data: bytes  # empty for a file read as a stream
+    sha256: str
+    reader: readers.Reader
+    stream: readers.StreamReader | None = None
+
+
+def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
+    """Read and hash one file; detect its format. Runs in a worker.
+
+    Returns the file's bytes, hash and reader, or what to record instead (unchanged, not a
+    note, unreadable).
+    """
+    path, root = job.path, job.root
     stream: readers.StreamReader | None = None
     try:
-        size = file.stat().st_size
-        if file.suffix.lower() in ATTACHMENT_EXTENSIONS and forced is None:
-            if previous is None or previous.status != "attachment":
-                store.mark_source(SourceRecord(path=path, root=root, status="attachment",
-                                               size=size, format=file.suffix.lower()[1:]))
-            tally.add("attachments")
-            return None
-        if size > options.max_bytes:  # only a format read as a stream may be this large
-            with open_regular(file) as f:
-                stream = readers.streaming_reader(path, f.read(readers.SNIFF_BYTES), forced)
+        if job.size > max_bytes:  # only a format read as a stream may be this large
+            with open_regular(job.file) as f:
+                stream = readers.streaming_reader(path, f.read(readers.SNIFF_BYTES), job.forced)
         if stream is None:
-            data = read_capped(file, options.max_bytes)
+            data = read_capped(job.file, max_bytes)
             sha = hashlib.sha256(READ_VERSION + data).hexdigest()
         else:
-            data, sha = b"", _file_sha256(file)
+            data, sha = b"", _file_sha256(job.file)
     except OSError as e:
-        _fail(store, SourceRecord(path=path, root=root, status="failed",
-                                  reason=f"cannot read: {e.strerror or e}"), tally)
-        return None
+        return _Read("failed", SourceRecord(path=path, root=root, status="failed",
+                                            reason=f"cannot read: {e.strerror or e}"))
     except ReadError as e:
-        _fail(store, SourceRecord(path=path, root=root, status="failed", reason=e.message,
-                                  size=size), tally)
-        return None
-    if previous is not None and previous.sha256 == sha and previous.status == "ok":
-        tally.add("unchanged")
-        return None
-    existed = previous is not None and previous.sha256 is not None
-    problems = _name_problems(file, path, tally)
+        return _Read("failed", SourceRecord(path=path, root=root, status="failed",
+                                            reason=e.message, size=job.size))
+    if sha == job.known:
+        return _Read("unchanged")
     if stream is not None:
-        return _Job(path=path, root=root, data=b"", sha256=sha, format=stream.name,
-                    existed=existed, problems=problems, source=str(file), size=size)
-    binary = None if forced else readers.binary_reader(path, data)  # a PDF is binary by design
+        return _Loaded(data, sha, stream, stream)
+    suffix = PurePath(job.file).suffix
+    binary = None if job.forced else readers.binary_reader(path, data)  # a PDF is binary by design
     if binary is None and looks_binary(data):
-        _skip(store, path, root, "binary file, not a note", tally)
-        if any(file.suffix.lower() in r.extensions for r in readers.READERS):
-            tally.notices.append(f"skipped {path}: binary data under a note's extension")
-        return None
+        notice = None
+        if any(suffix.lower() in r.extensions for r in readers.READERS):
+            notice = f"skipped {path}: binary data under a note's extension"
+        return _Read("skipped", SourceRecord(path=path, root=root, status="skipped",
+                                             reason="binary file, not a note"), notice=notice)
     reader: readers.Reader | None
     try:
-        if forced:
-            reader = readers.by_name(forced)
+        if job.forced:
+            reader = readers.by_name(job.forced)
         else:
             reader = binary or readers.detect(path, readers.sniff_head(data, path))
     except ReadError as e:
-        _fail(store, SourceRecord(path=path, root=root, status="failed", reason=e.message), tally)
-        return None
+        return _Read("failed", SourceRecord(path=path, root=root, status="failed",
+                                            reason=e.message))
     if reader is None:
-        _skip(store, path, root, f"not a note format ({file.suffix or 'no extension'})", tally)
-        return None
-    return _Job(path=path, root=root, data=data, sha256=sha, format=reader.name, existed=existed,
-                problems=problems)
+        reason = f"not a note format ({suffix or 'no extension'})"
+        return _Read("skipped", SourceRecord(path=path, root=root, status="skipped",
+                                             reason=reason))
+    return _Loaded(data, sha, reader)
 
 
 def _name_problems(file: Path, path: str, tally: _Tally) -> tuple[Problem, ...]:
@@ -426,7 +460,7 @@ def _name_problems(file: Path, path: str, tally: _Tally) -> tuple[Problem, ...]:
     return (Problem(message, Span(path, 1, 1)),)
 
 
-def _file_sha256(file: Path) -> str:
+def _file_sha256(file: str) -> str:
     """The content hash of a file read in chunks (the same as of its bytes read whole)."""
     digest = hashlib.sha256(READ_VERSION)
     with open_regular(file) as f:
@@ -442,38 +476,61 @@ def _fail(store: Store, record: SourceRecord, tally: _Tally) -> None:
     tally.failures.append(record)
 
 
-def read_job(job: _Job, rows: bool = False) -> _Result:
-    """Parse one file: (documents, None, warnings) or ([], reason, ()). Runs in a worker.
+def read_job(job: _Job, rows: bool = False, max_bytes: int = DEFAULT_OPTIONS.max_bytes) -> _Read:
+    """Check one file (`check`) and parse it when it changed. Runs in a worker.
 
     With `rows`, documents come as the rows the store writes (`DocumentRows`), built here so
     that the one writer process only inserts. A streamed file's documents go to its spool
     file instead, and its warnings are those of its documents.
     """
     try:
-        if job.spool:
-            return [], None, _spool(job, rows)
-        documents = readers.read_file(job.format, job.data, job.path)
-    except GrimoireError as e:
-        return [], str(e).removeprefix(f"{job.path}:").lstrip(" :") or e.message, ()
-    except RecursionError:
-        return [], "input nested too deeply to read", ()
+        checked = check(job, max_bytes)
     except MemoryError:
-        return [], "reading needed more memory than the per-file budget; stopped", ()
+        return _failed(job, "reading needed more memory than the per-file budget; stopped",
+                       size=job.size)
+    except Exception as e:  # a bug in format detection costs this file only
+        return _failed(job, f"could not tell the format: {type(e).__name__}: {e}", size=job.size)
+    if isinstance(checked, _Read):
+        return checked
+    data, sha, reader, stream = checked
+    size = job.size if stream is not None else len(data)
+    try:
+        if stream is not None:
+            notes = _spool(job, stream, rows)
+            return _Read("ok", SourceRecord(path=job.path, root=job.root, status="ok",
+                                            format=reader.name, sha256=sha, size=size,
+                                            problems=job.problems + notes), spooled=True)
+        documents = readers.read_file(reader.name, data, job.path)
+    except GrimoireError as e:
+        reason = str(e).removeprefix(f"{job.path}:").lstrip(" :") or e.message
+        return _failed(job, reason, reader.name, size)
+    except RecursionError:
+        return _failed(job, "input nested too deeply to read", reader.name, size)
+    except MemoryError:
+        return _failed(job, "reading needed more memory than the per-file budget; stopped",
+                       reader.name, size)
     except Exception as e:  # a reader bug must not stop the batch; report it per file
-        return [], f"reader {job.format} failed: {type(e).__name__}: {e}", ()
-    reader = readers.by_name(job.format)
+        return _failed(job, f"reader {reader.name} failed: {type(e).__name__}: {e}",
+                       reader.name, size)
     # A binary format (PDF) is never decoded as text, so no text-encoding warning applies.
-    warning = None if getattr(reader, "binary", False) else decode_warning(job.data, job.path)
+    warning = None if getattr(reader, "binary", False) else decode_warning(data, job.path)
     notes = () if warning is None else (Problem(warning[1], Span(job.path, *(warning[0],) * 2)),)
+    problems = job.problems + notes + tuple(p for d in documents for p in d.problems)
+    record = SourceRecord(path=job.path, root=job.root, status="ok", format=reader.name,
+                          sha256=sha, size=size, problems=problems)
     if rows:
-        return [document_rows(d) for d in documents], None, notes
-    return list(documents), None, notes
+        return _Read("ok", record, [document_rows(d) for d in documents])
+    return _Read("ok", record, list(documents))
 
 
-def _spool(job: _Job, rows: bool) -> tuple[Problem, ...]:
-    reader = next(r for r in readers.STREAMING if r.name == job.format)
+def _failed(job: _Job, reason: str, format: str | None = None, size: int = 0) -> _Read:
+    return _Read("failed", SourceRecord(path=job.path, root=job.root, status="failed",
+                                        format=format, reason=reason, size=size))
+
+
+def _spool(job: _Job, reader: readers.StreamReader, rows: bool) -> tuple[Problem, ...]:
     problems: list[Problem] = []
-    with open_regular(job.source) as f, open(job.spool, "wb") as out:  # noqa: PTH123
+    with open_regular(job.file) as f, open(job.spool, "wb") as out:  # noqa: PTH123
         for document in readers.stream_file(reader, f, job.path):
             pickle.dump(document_rows(document) if rows else document, out,
                         protocol=pickle.HIGHEST_PROTOCOL)
@@ -492,15 +549,12 @@ def _spooled(spool: str) -> Iterator[Document | DocumentRows]:
                 return
 
 
-def _stopped(job: _Job, reason: str) -> _Result:
-    return [], reason, ()
+def _stopped(job: _Job, reason: str) -> _Read:
+    return _failed(job, reason, job.forced, job.size)
 
 
 class _Batches:
     """Results waiting to be stored, written every `files` files or `seconds` seconds.
-
-    `files` is small on purpose: each worker holds one job at a time, so while a batch is
-    written the readers wait; 25 files (a few ms of writing) beat 100 on an idle machine.
 
     A batch is one transaction and one statement per table (`Store.replace_sources`): SQLite
     and FTS5 pay for a commit and a statement once per batch instead of once per file, which
@@ -509,22 +563,32 @@ class _Batches:
     results never wait long on a slow parse; no write lock is held between batches: a 9 s
     parse must not make another process's ingest fail on "database is locked".
     A kill loses the files read but not yet written (at most a batch); the next ingest sees
-    them as changed and redoes them.
+    them as changed and redoes them. The readers go on with the jobs queued to them while a
+    batch is written (`ReadPool`'s depth).
     """
 
     def __init__(self, store: Store, tally: _Tally, progress: Progress | None, total: int,
                  files: int = 25, seconds: float = 0.5) -> None:
         self.store, self.tally, self.progress, self.total = store, tally, progress, total
         self.files, self.seconds = files, seconds
-        self.pending: list[tuple[_Job, _Result]] = []
+        self.pending: list[tuple[_Job, _Read]] = []
         self.started = 0.0
         self.done = 0
 
-    def add(self, job: _Job, result: _Result) -> None:
-        if not self.pending:
-            self.started = time.monotonic()
-        self.pending.append((job, result))
-        if len(self.pending) >= self.files or time.monotonic() - self.started > self.seconds:
+    def add(self, job: _Job, result: _Read) -> None:
+        self.done += 1
+        if result.notice is not None:
+            self.tally.notices.append(result.notice)
+        if result.outcome == "unchanged":
+            self.tally.add("unchanged")
+        else:
+            if not self.pending:
+                self.started = time.monotonic()
+            self.pending.append((job, result))
+        if self.progress is not None:  # each file as it is read; stored with its batch
+            self.progress(self.done, self.total, job.path)
+        if self.pending and (len(self.pending) >= self.files
+                             or time.monotonic() - self.started > self.seconds):
             self.flush()
 
     def idle(self) -> float | None:
@@ -541,17 +605,16 @@ class _Batches:
         if not self.pending:
             return
         pending, self.pending = self.pending, []
-        with self.store.transaction():
-            items = [item for job, result in pending
-                     if (item := _stored_item(self.store, job, result, self.tally))]
-            self.store.replace_sources(items)
-        for job, _ in pending:
-            if job.spool:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(job.spool)  # noqa: PTH108
-            self.done += 1
-            if self.progress is not None:
-                self.progress(self.done, self.total, job.path)
+        try:
+            with self.store.transaction():
+                items = [item for job, result in pending
+                         if (item := _stored_item(self.store, job, result, self.tally))]
+                self.store.replace_sources(items)
+        finally:
+            for job, _ in pending:
+                if job.spool:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(job.spool)  # noqa: PTH108
 
 
 def _read_and_store(
@@ -562,24 +625,27 @@ def _read_and_store(
     workers: int | None,
     options: ReadOptions,
 ) -> None:
-    """Parse in worker processes and store the results in batches as they come."""
+    """Check and parse in worker processes; store the results in batches as they come."""
     if not jobs:
         return
     n = workers if workers is not None else min(2, os.cpu_count() or 1)
     if len(jobs) < PARALLEL_THRESHOLD:
         n = 1
-    # A streamed file gets the time of one capped file for each cap's worth of bytes.
-    pool = ReadPool(functools.partial(read_job, rows=store.takes_rows), _stopped,
-                    Budget(options.max_seconds, options.max_memory), n,
-                    seconds=lambda j: options.max_seconds * max(1.0, j.size / options.max_bytes))
+    # A streamed file gets the time of one capped file for each cap's worth of bytes. Each
+    # worker has up to 8 files (1 MiB) queued, so that it reads on while a batch is written.
+    pool = ReadPool(functools.partial(read_job, rows=store.takes_rows,
+                                      max_bytes=options.max_bytes),
+                    _stopped, Budget(options.max_seconds, options.max_memory), n,
+                    seconds=lambda j: options.max_seconds * max(1.0, j.size / options.max_bytes),
+                    depth=8, cost=lambda j: j.size, queued=1 << 20)
     # With two workers the largest files go first (a slow one starts early); with one, the
     # walk's order stays (stored in path order, as an in-process read would).
-    ordered = sorted(jobs, key=lambda j: -j.nbytes) if n > 1 else jobs
+    ordered = sorted(jobs, key=lambda j: -j.size) if n > 1 else jobs
     with ExitStack() as stack:
-        if any(j.source for j in ordered):
+        if any(j.size > options.max_bytes for j in ordered):  # perhaps read as a stream
             spools = stack.enter_context(tempfile.TemporaryDirectory(prefix="grimoire-spool-"))
             ordered = [dataclasses.replace(j, spool=str(Path(spools) / f"{i}.pickle"))
-                       if j.source else j for i, j in enumerate(ordered)]
+                       if j.size > options.max_bytes else j for i, j in enumerate(ordered)]
         batches = _Batches(store, tally, progress, len(jobs))
         results = stack.enter_context(closing(pool.run(ordered, idle=batches.idle)))
         for job, result in results:
@@ -587,18 +653,19 @@ def _read_and_store(
         batches.flush()
 
 
-def _stored_item(store: Store, job: _Job, result: _Result, tally: _Tally) -> SourceItem | None:
+def _stored_item(store: Store, job: _Job, result: _Read, tally: _Tally) -> SourceItem | None:
     """What to write for one file read: its record and documents, or None once its failure
-    is recorded."""
-    documents, error, notes = result
-    if error is not None:
-        _fail(store, SourceRecord(path=job.path, root=job.root, status="failed",
-                                  format=job.format, reason=error, size=job.nbytes), tally)
+    (or that it is not a note) is recorded."""
+    record = result.record
+    assert record is not None  # an unchanged file never reaches a batch
+    if result.outcome == "failed":
+        _fail(store, record, tally)
         return None
-    problems = job.problems + notes + tuple(p for d in documents for p in d.problems)
-    record = SourceRecord(path=job.path, root=job.root, status="ok", format=job.format,
-                          sha256=job.sha256, size=job.nbytes, problems=problems)
+    if result.outcome == "skipped":
+        store.mark_source(record)
+        tally.add("skipped")
+        return None
     tally.add("updated" if job.existed else "added")
-    tally.add("problems", len(problems))
+    tally.add("problems", len(record.problems))
     # A spooled file is stored as it is read back, in the same single transaction.
-    return record, (_spooled(job.spool) if job.spool else documents)
+    return record, (_spooled(job.spool) if result.spooled else result.documents)

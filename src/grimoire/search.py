@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -42,7 +43,7 @@ from grimoire.store.records import (
 )
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor  # on first hybrid query (cold start)
+    from concurrent.futures import Future, ThreadPoolExecutor  # on first hybrid query (cold start)
 
     from grimoire.embed import Embedder
 
@@ -151,8 +152,12 @@ class Searcher:
         source: str | None = None,
         format: str | None = None,
         tag: str | None = None,
+        query_vector: Future[Any] | None = None,
     ) -> list[Hit]:
-        """The `k` best hits for `query`, one per concept (or entry, or document)."""
+        """The `k` best hits for `query`, one per concept (or entry, or document).
+
+        `query_vector`: the query's vector being computed by the caller, who needs it too
+        (ask scores sentences against it): search uses it instead of embedding again."""
         if mode not in MODES:
             raise GrimoireError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
         if k <= 0 or not query.strip():
@@ -166,7 +171,8 @@ class Searcher:
         if mode in ("semantic", "hybrid") and self._has_vectors():
             # Embed the query on a worker thread (onnxruntime releases the GIL) while the
             # lexical half runs here: hybrid then costs the slower half, not their sum.
-            vector = self._worker().submit(self._embed_query, query)
+            vector = (query_vector if query_vector is not None
+                      else self._worker().submit(self._embed_query, query))
         words = _words(query)
         lists: list[tuple[float, list[_Ranked], _Normalise]] = []
         bonus: dict[_GroupKey, float] = {}
@@ -603,32 +609,32 @@ def _text_query(words: Sequence[str], expansions: Sequence[str] = ()) -> TextQue
 
 
 def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
-    """About `size` words of `text` around the densest run of matches, marked «like this»."""
+    """About `size` words of `text` around the run that holds the most of the query's words
+    (each counted once, so a word repeated does not outweigh a rarer one; the earliest such
+    run), marked «like this»."""
     tokens = text.split()
     if not tokens:
         return ""
     stems = {_stem(w) for w in words if w.casefold() not in STOPWORDS} or {_stem(w) for w in words}
 
-    def is_match(token: str) -> bool:
-        return any(_stem(w) in stems for w in _WORD.findall(token))
+    def matched(token: str) -> list[str]:
+        return [stem for w in _WORD.findall(token) if (stem := _stem(w)) in stems]
 
-    flags = [is_match(t) for t in tokens]
-    best, best_at = -1, 0
-    window = sum(flags[:size])
-    best, best_at = window, 0
+    found = [matched(t) for t in tokens]
+    inside: Counter[str] = Counter()
+    for hits in found[:size]:
+        inside.update(hits)
+    best, best_at = len(inside), 0
     for i in range(1, max(1, len(tokens) - size + 1)):
-        entering = flags[i + size - 1] if i + size - 1 < len(tokens) else False
-        window += entering - flags[i - 1]
-        if window > best:
-            best, best_at = window, i
+        if i + size - 1 < len(tokens):
+            inside.update(found[i + size - 1])
+        inside.subtract(found[i - 1])
+        distinct = sum(1 for n in inside.values() if n > 0)
+        if distinct > best:
+            best, best_at = distinct, i
     start = max(0, best_at - 2) if best > 0 else 0
     piece = tokens[start : start + size]
-    out = []
-    for token in piece:
-        if is_match(token):
-            out.append(_mark(token, stems))
-        else:
-            out.append(token)
+    out = [_mark(token, stems) if found[start + j] else token for j, token in enumerate(piece)]
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + size < len(tokens) else ""
     return prefix + " ".join(out) + suffix

@@ -140,7 +140,16 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         size = os.fstat(f.fileno()).st_size
         if size > max_bytes:
             raise ReadError(size_message(size, max_bytes), name)
-        data = f.read(max_bytes + 1)
+        # The size and one byte more, not the cap: a buffer of the cap would be 32 MiB for
+        # every note (a reader worker's memory budget may be less).
+        data = f.read(size + 1)
+        if len(data) > size:  # growing: read on in pieces, up to one byte over the cap
+            pieces = [data]
+            total = len(data)
+            while total <= max_bytes and (block := f.read(min(1 << 20, max_bytes + 1 - total))):
+                pieces.append(block)
+                total += len(block)
+            data = b"".join(pieces)
     if len(data) > max_bytes:  # grew while being read
         raise ReadError(size_message(len(data), max_bytes), name)
     return data
