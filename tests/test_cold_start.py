@@ -39,7 +39,7 @@ def test_importing_the_cli_loads_no_reader_model_or_numpy() -> None:
 
 
 def test_the_cli_and_the_package_load_the_store_only_when_used() -> None:
-    # A semantic search starts loading its model before the store's modules (see cli.py).
+    # `import grimoire` brings the API on first use (`grimoire/__init__.py`).
     store = ("grimoire.knowledge", "grimoire.store", "grimoire.search", "grimoire.resolve",
              "grimoire.model")
     assert imported_after("import grimoire.cli", store) == []

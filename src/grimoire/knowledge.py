@@ -201,6 +201,7 @@ class Grimoire:
         >>> kb.search("kl div")[0].concept
         'KL divergence'
         """
+        self.searcher.prepare(mode)  # the model loads while concepts are brought current
         self._fresh()  # results are grouped by concept, so concepts must be current
         hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
         if not hits:
