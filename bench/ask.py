@@ -65,6 +65,7 @@ class Item:
     fact: str = ""
     fact_path: str = ""  # relative to the collection
     fact_line: int = 0
+    set: str = "base"  # "overlap": facts said in two or more files (round 4)
 
 
 def load(path: Path = QUESTIONS, corpora: Path = CORPORA) -> list[Item]:
@@ -85,7 +86,7 @@ def load(path: Path = QUESTIONS, corpora: Path = CORPORA) -> list[Item]:
                 raise SystemExit(f"{path}:{n}: the reference fact moved in {source}:{ref['line']}")
             fpath, fline = ref["path"], ref["line"]
         items.append(Item(d["question"], d["collection"], d["kind"], d["half"],
-                          d["answerable"], fact, fpath, fline))
+                          d["answerable"], fact, fpath, fline, d.get("set", "base")))
     return items
 
 
@@ -219,6 +220,8 @@ def table(rows: list[Row]) -> list[str]:
             line(f"  {col}", [r for r in part if r.item.collection == col])
         for kind in sorted({r.item.kind for r in part}):
             line(f"  kind={kind}", [r for r in part if r.item.kind == kind])
+        for name in sorted({r.item.set for r in part}):
+            line(f"  set={name}", [r for r in part if r.item.set == name])
     return lines
 
 
@@ -248,6 +251,7 @@ def main() -> None:
                         help="folder of one store per collection (ingest is incremental)")
     parser.add_argument("--half", choices=["tune", "report", "both"], default="both")
     parser.add_argument("--collection", help="only this collection")
+    parser.add_argument("--set", help="only this set of questions (base, overlap)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--compare", type=Path,
@@ -255,7 +259,7 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="print every answer")
     args = parser.parse_args()
     items = [i for i in load() if args.half in ("both", i.half)
-             and args.collection in (None, i.collection)]
+             and args.collection in (None, i.collection) and args.set in (None, i.set)]
     if args.calibrate:
         scored = calibrate(args.cache, items)
         for half in ("tune", "report"):
@@ -279,9 +283,12 @@ def main() -> None:
             "threshold": ABSTAIN_BELOW,
             "halves": {h: summarize([r for r in rows if r.item.half == h])
                        for h in ("tune", "report")},
+            "sets": {f"{h} {name}": summarize([r for r in rows if r.item.half == h
+                                               and r.item.set == name])
+                     for h in ("tune", "report") for name in sorted({r.item.set for r in rows})},
             "latency": latency(rows),
             "rows": [{"question": r.item.question, "collection": r.item.collection,
-                      "half": r.item.half, "answerable": r.item.answerable,
+                      "half": r.item.half, "answerable": r.item.answerable, "set": r.item.set,
                       "abstained": r.answer.abstained, "fact_found": r.fact_found,
                       "file_cited": r.file_cited, "words": r.words, "answer": r.answer.answer,
                       "cites": [str(c.span) for c in r.answer.citations]} for r in rows],

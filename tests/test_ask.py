@@ -480,3 +480,104 @@ def test_a_line_of_code_is_not_an_answer(tmp_path: Path, corpora: Path) -> None:
         assert all(c.span.path.endswith("regularization.rst") for c in answer.citations)
     finally:
         kb.close()
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> grimoire.Grimoire:
+    """Real entries that copy each other's sentences or mirror them: face verification and
+    face recognition, a GAN and mode collapse, and two fairness notes whose examples give
+    different figures."""
+    db = tmp_path_factory.mktemp("ask-twins") / "notes.db"
+    base = grimoire.open(db)
+    terms = corpora / "ml-glossary-terms" / "terms"
+    vault = corpora / "google-ml-glossary-vault"
+    base.ingest([*(str(terms / f"{n}.md") for n in (
+        "face-verification", "face-recognition", "generative-adversarial-network-gan",
+        "mode-collapse")),
+        str(vault / "equalized odds.md"), str(vault / "equality of opportunity.md")])
+    yield base
+    base.close()
+
+
+@pytest.mark.parametrize(("question", "file"), [
+    ("Is face verification harder or easier than face recognition?", "face-verification.md"),
+    ("Is face recognition harder or easier than face verification?", "face-recognition.md"),
+])
+def test_two_files_say_the_same_the_one_named_first_is_cited(
+        twins: grimoire.Grimoire, question: str, file: str) -> None:
+    answer = twins.ask(question)
+    assert not answer.abstained
+    assert "only compares a single image to one person" in answer.answer, answer.answer
+    assert Path(answer.citations[0].span.path).name == file, answer.citations
+    assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_a_sentence_two_entries_copy_is_cited_from_the_entry_named(
+        twins: grimoire.Grimoire) -> None:
+    answer = twins.ask("When is a generative adversarial network successfully trained?")
+    assert not answer.abstained
+    names = {Path(c.span.path).name for c in answer.citations}
+    assert names == {"generative-adversarial-network-gan.md"}, answer.citations
+
+
+def test_different_concepts_with_different_figures_do_not_disagree(
+        twins: grimoire.Grimoire) -> None:
+    # Each note's worked example gives its own admission rates: not a disagreement, and no
+    # answer runs past 40 words.
+    answer = twins.ask(
+        "In the equalized odds example, why are few Brobdingnagian students qualified?")
+    assert not answer.abstained
+    assert "disagree" not in answer.answer, answer.answer
+    assert len(re.sub(r"\s*\[\d+\]", "", answer.answer).split()) <= 40, answer.answer
+
+
+def test_two_sources_that_disagree_fit_in_forty_words(tmp_path: Path) -> None:
+    long_a = ("The default beta2 of the Adam optimizer is 0.999 in most libraries, which "
+              "keeps a long memory of squared gradients so that the step size stays smooth "
+              "across many thousands of updates in practice.")
+    long_b = ("For the Adam optimizer the default beta2 is 0.99 according to my course "
+              "notes, a shorter memory of squared gradients that reacts faster when the "
+              "gradient scale changes during training of deep networks.")
+    answer = ask_notes(tmp_path, {"adam.md": f"# Adam\n\n{long_a}\n",
+                                  "optimizers.md": f"# Optimizers\n\n## Adam\n\n{long_b}\n"},
+                       "what is the default beta2 of the Adam optimizer?")
+    assert "disagree" in answer.answer
+    assert "0.999" in answer.answer and "0.99 " in answer.answer
+    assert len(re.sub(r"\s*\[\d+\]", "", answer.answer).split()) <= 40, answer.answer
+    assert len(answer.citations) == 2
+    assert all(verify_citation(c) for c in answer.citations)
+
+
+@pytest.mark.parametrize(("text", "points"), [
+    ("Excellent overview below [6] and [10].", True),
+    ("See the table below.", True),
+    ("Here is an overview:", True),
+    ("The following formula calculates the false negative rate:", False),
+    ("If epsilon is 0.9, the policy follows a random policy 90% of the time.", False),
+])
+def test_a_sentence_that_only_points_elsewhere_is_no_answer(text: str, points: bool) -> None:
+    from grimoire.ask.extractive import pointer
+
+    assert pointer(text) is points
+
+
+def test_the_mse_answer_does_not_open_with_a_pointer(cheatsheet: grimoire.Grimoire) -> None:
+    answer = cheatsheet.ask("What is the formula for mean squared error?")
+    assert "overview below" not in answer.answer.casefold(), answer.answer
+    assert r"\frac{1}{m}" in answer.answer
+
+
+def test_a_citation_starts_where_its_sentence_starts_after_a_broken_wikilink(
+        corpora: Path) -> None:
+    # The line before the sentence ends a wikilink broken over two lines; the reader joins
+    # the link, so the sentence's guessed lines start one line early.
+    path = corpora / "google-ml-glossary-vault" / "crash blossom.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines, 1) if line.startswith("For example"))
+    quote = " ".join(" ".join(lines[at - 1 : at + 2]).replace("<em>", "").replace(
+        "</em>", "").split())
+    assert quote.startswith("For example")
+    span = locate(SourceLines(), Span(str(path), 1, len(lines)), at - 1, at + 1, quote)
+    assert span is not None
+    assert span.start_line == at, span
+    assert verify_citation(Citation(1, span, quote))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pytest
 
+import grimoire
 from grimoire.ask.vectors import SPLIT_AT, SentenceVectors
 from grimoire.embed import MiniLM, default_embedder
 
@@ -47,3 +52,32 @@ def test_the_least_recently_used_vectors_go_first(model: MiniLM) -> None:
     names = {t for _, t in kept._vectors}
     assert names == {TEXTS[0], TEXTS[3], TEXTS[4]}
     assert kept.embed(model, []).shape == (0, model.dim)
+
+
+class _Counting:
+    """The real model, counting the texts it is asked to embed."""
+
+    def __init__(self, model: MiniLM) -> None:
+        self.model = model
+        # A name of its own: the sentence vectors ask keeps between questions are keyed by
+        # model name, and another test may have asked the same question of the real model.
+        self.name = f"{model.name}+counting"
+        self.dim = model.dim
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str], **options: Any) -> np.ndarray:
+        self.texts.extend(texts)
+        return self.model.embed(texts, **options)
+
+
+def test_the_question_is_embedded_once_per_ask(model: MiniLM, tmp_path: Path,
+                                               seeds: Path) -> None:
+    counting = _Counting(model)
+    with grimoire.open(tmp_path / "kb.db", embedder=counting) as kb:
+        kb.ingest([str(seeds)])
+        kb.embed()
+        question = "what does LoRA replace an N x M weight update with?"
+        answer = kb.ask(question)
+    assert not answer.abstained
+    assert counting.texts.count(question) == 1, counting.texts.count(question)
+    assert len(counting.texts) > 1  # the sentences were weighed by meaning too

@@ -16,15 +16,18 @@ import pytest
 import grimoire
 
 HEAVY = ("numpy", "onnxruntime", "tokenizers", "grimoire.ingest", "grimoire.readers",
-         "grimoire.embed", "rich.progress", "rich.table", "http", "ssl")
+         "grimoire.embed", "rich.progress", "rich.table", "http", "ssl",
+         # the embedding thread, the background worker's process and lock, the concept graph,
+         # tokens for servers: about 30 ms of a lexical search's start
+         "concurrent", "grimoire._background", "grimoire.graph", "secrets")
 
 
-def imported_after(code: str) -> list[str]:
-    """The HEAVY modules (or their submodules) a fresh interpreter has after running `code`."""
+def imported_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """The `heavy` modules (or their submodules) a fresh interpreter has after running `code`."""
     probe = (f"import sys, json\n{code}\n"
              f"print(json.dumps(sorted({{m.split('.')[0] if m.split('.')[0] != 'grimoire' "
              f"and m.split('.')[0] != 'rich' else '.'.join(m.split('.')[:2]) "
-             f"for m in sys.modules}} & set({list(HEAVY)!r}))))")
+             f"for m in sys.modules}} & set({list(heavy)!r}))))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     found: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -33,6 +36,15 @@ def imported_after(code: str) -> list[str]:
 
 def test_importing_the_cli_loads_no_reader_model_or_numpy() -> None:
     assert imported_after("import grimoire.cli") == []
+
+
+def test_the_cli_and_the_package_load_the_store_only_when_used() -> None:
+    # A semantic search starts loading its model before the store's modules (see cli.py).
+    store = ("grimoire.knowledge", "grimoire.store", "grimoire.search", "grimoire.resolve",
+             "grimoire.model")
+    assert imported_after("import grimoire.cli", store) == []
+    assert imported_after("import grimoire\nassert grimoire.Span", store) == ["grimoire.model"]
+    assert imported_after("from grimoire import open", store) == sorted(store)
 
 
 @pytest.mark.sqlite_only(reason="another process opens the database by its file path")

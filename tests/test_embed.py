@@ -57,6 +57,24 @@ def test_a_query_on_its_one_thread_session_gives_the_batch_paths_vector() -> Non
     np.testing.assert_allclose(batch, np.tile(alone, (8, 1)), atol=1e-5)
 
 
+def test_warming_on_a_thread_loads_the_query_session_once(tmp_path: Path) -> None:
+    # The CLI warms the model on a thread while it opens the store; the search's own call
+    # waits for that load instead of making a second session, and gets the same vector.
+    model = MiniLM()
+    query = "fine-tune a big model with two low-rank matrices"
+    warming = threading.Thread(target=model.warm)
+    warming.start()
+    vector = model.embed([query])[0]
+    warming.join()
+    assert list(model._sessions) == [True]  # the query session only, made once
+    np.testing.assert_allclose(vector, MiniLM().embed([query])[0], atol=1e-6)
+    # A model that cannot load fails the same way when warmed.
+    broken = tmp_path / "model.onnx"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(EmbeddingError, match="sha256"):
+        MiniLM(broken).warm()
+
+
 @pytest.fixture(scope="module")
 def real_texts(corpora: Path) -> list[str]:
     return corpus_paragraphs(corpora)

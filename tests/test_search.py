@@ -165,6 +165,15 @@ def test_snippets_mark_the_matched_words(kb: grimoire.Grimoire) -> None:
     assert snippet(text, {"matrices"}) == f"one two three {MARK_OPEN}matrix{MARK_CLOSE} four five"
 
 
+def test_a_snippet_shows_the_most_distinct_query_words() -> None:
+    # "model" four times later on must not hide the one sentence that holds "bootstrap".
+    text = ("Bagging stands for bootstrap aggregation and trains learners. " + "filler " * 30
+            + "a model, a model, a model and a model.")
+    shown = snippet(text, {"bootstrap", "model", "trains"}, size=12)
+    assert shown.startswith("Bagging stands for")
+    assert f"{MARK_OPEN}bootstrap{MARK_CLOSE}" in shown
+
+
 def test_filters(kb: grimoire.Grimoire) -> None:
     md = kb.search("low-rank adaptation", format="markdown")
     assert md and all(h.format == "markdown" for h in md)

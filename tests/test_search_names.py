@@ -15,8 +15,10 @@ from grimoire.search_names import NameIndex
 
 
 def _state(index: NameIndex) -> dict[str, Any]:
+    # The typo buckets are made on first use (and then kept current): make every one.
+    letters = {norm[0] for norm in index._sorted}
     return {"entries": index.entries, "docs": index.docs, "sorted": index._sorted,
-            "by_letter": index._by_letter}
+            "by_letter": {c: list(index._letter(c)) for c in sorted(letters)}}
 
 
 def _fresh(store: Any) -> NameIndex:
@@ -40,6 +42,7 @@ def test_follows_saves_deletes_and_renames(tmp_path: Path, vault: Path) -> None:
         kb.ingest([vault], embed=False)
         index = _fresh(kb.store)
         assert len(index) > 150
+        _state(index)  # its typo buckets exist before the changes, and must follow them
         files = sorted(vault.glob("*.md"))
         gone = files[0]
         gone.unlink()
@@ -78,6 +81,19 @@ def test_resaving_the_last_file_is_seen(tmp_path: Path) -> None:
         assert index.match("gating mechanism") and not index.match("gated unit")
         hits = kb.search("Gating Mechanism", mode="lexical", k=1)
         assert hits[0].span.path.endswith("b.md")
+
+
+@pytest.mark.sqlite_only(reason="the SQLite store's first read of every name")
+def test_the_first_read_holds_what_the_changed_files_reads_hold(
+    tmp_path: Path, vault: Path
+) -> None:
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([vault], embed=False)
+        store: Any = kb.store
+        by_file = {(path, r.norm, r.entry_id, r.document_id)
+                   for path, r in store.path_name_rows(None)}
+        assert len(by_file) > 150
+        assert sorted(store.name_index_rows()) == sorted(by_file)
 
 
 @pytest.mark.sqlite_only(reason="trims the SQLite store's name log by hand")

@@ -1,39 +1,51 @@
 """Grimoire: every note you keep about AI and ML, read into one linked, searchable store."""
 
+import importlib as _importlib
 import typing as _typing
 
 from grimoire.errors import CorruptDatabase, GrimoireError, NotFound, ReadError, StoreError
-from grimoire.knowledge import Grimoire, open
-from grimoire.model import (
-    Document,
-    Entry,
-    Image,
-    Link,
-    LinkKind,
-    Math,
-    Passage,
-    Problem,
-    Reference,
-    Revision,
-    Span,
-)
-from grimoire.store import SourceRecord, Stats, StoredEntry
 
 if _typing.TYPE_CHECKING:
     from grimoire.ingest import IngestReport
+    from grimoire.knowledge import Grimoire, open
+    from grimoire.model import (
+        Document,
+        Entry,
+        Image,
+        Link,
+        LinkKind,
+        Math,
+        Passage,
+        Problem,
+        Reference,
+        Revision,
+        Span,
+    )
+    from grimoire.store import SourceRecord, Stats, StoredEntry
+
+# The rest of the API is imported on first use: `import grimoire.cli` then costs click and rich
+# only, and a semantic search can start loading its model while the store's modules load
+# (cold start, issue 14). `grimoire.ingest` imports every reader: a search never needs it.
+_LAZY = {
+    **dict.fromkeys(("Grimoire", "open"), "grimoire.knowledge"),
+    **dict.fromkeys(("Document", "Entry", "Image", "Link", "LinkKind", "Math", "Passage",
+                     "Problem", "Reference", "Revision", "Span"), "grimoire.model"),
+    **dict.fromkeys(("SourceRecord", "Stats", "StoredEntry"), "grimoire.store"),
+    "IngestReport": "grimoire.ingest",
+}
 
 
 def __getattr__(name: str) -> _typing.Any:
-    # `grimoire.ingest` imports every reader; a search does not need them (cold start).
-    if name == "IngestReport":
-        from grimoire.ingest import IngestReport
-
-        return IngestReport
-    raise AttributeError(f"module 'grimoire' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'grimoire' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), "IngestReport"})
+    return sorted({*globals(), *_LAZY})
 
 __all__ = [
     "CorruptDatabase",

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 import grimoire
 from grimoire import serialize
-from grimoire._background import EmbedLock, VectorStatus, be_nice, last_error
 from grimoire._term import clean, safe
+
+if TYPE_CHECKING:
+    # Imported on use: a search need not load the worker's process and lock modules.
+    from grimoire._background import VectorStatus
 
 POLL_SECONDS = 0.5
 
@@ -134,6 +137,8 @@ def register(main: click.Group) -> None:
 
             report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False,
                                prune=prune)
+        from grimoire._background import VectorStatus
+
         status = kb.vector_status()
         if wait:
             _wait_and_embed(kb, show)
@@ -184,6 +189,8 @@ def register(main: click.Group) -> None:
 
         Example: grimoire embed --status
         """
+        from grimoire._background import EmbedLock, VectorStatus, be_nice, last_error
+
         kb = kb_of(ctx)
         if worker:
             be_nice()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 import click
 
 
@@ -36,6 +34,8 @@ def mcp(ctx: click.Context, bind: str | None, token: str | None) -> None:
         raise click.BadParameter("give HOST:PORT, e.g. 127.0.0.1:8765", param_hint="--http")
     host = host.strip("[]")
     if not token:
+        import secrets
+
         token = secrets.token_urlsafe(24)
         err.print(f"bearer token: {token}", highlight=False)
     port = int(port_text)

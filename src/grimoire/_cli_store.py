@@ -10,7 +10,6 @@ import click
 import grimoire
 from grimoire._term import safe
 from grimoire.codec import to_data
-from grimoire.store import sqlite_health
 
 
 def _db(ctx: click.Context) -> str:
@@ -33,6 +32,8 @@ def register(main: click.Group) -> None:
 
         Example: grimoire check
         """
+        from grimoire.store import sqlite_health
+
         health = sqlite_health.check(_db(ctx))
         if as_json:
             emit_json(health)
@@ -58,6 +59,8 @@ def register(main: click.Group) -> None:
 
         Example: grimoire backup ~/backups/notes-2026-05-01.db
         """
+        from grimoire.store import sqlite_health
+
         health = sqlite_health.backup(_db(ctx), out_path, overwrite=force)
         if as_json:
             emit_json(health)
@@ -85,6 +88,8 @@ def register(main: click.Group) -> None:
         def ingest(new: str, roots: Sequence[str]) -> None:
             with grimoire.open(new, embedder=embedder) as kb:
                 kb.ingest(roots, embed=not no_embed)
+
+        from grimoire.store import sqlite_health
 
         health, kept = sqlite_health.rebuild(_db(ctx), ingest, paths)
         if as_json:

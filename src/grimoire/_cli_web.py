@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import threading
 
 import click
@@ -41,6 +40,8 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
     from grimoire.web import Guard, Settings, create_app, is_loopback
 
     if not is_loopback(host) and not token:
+        import secrets
+
         token = secrets.token_urlsafe(24)
         err.print("[yellow]not on loopback: requests need a token[/yellow]", highlight=False)
     if host in ("0.0.0.0", "::"):  # every interface: answer to this machine's names too

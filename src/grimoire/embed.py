@@ -186,6 +186,13 @@ class MiniLM:
             self._path = path
             self._tokenizer = tokenizer
 
+    def warm(self) -> None:
+        """Load the tokenizer and the query session now: a process about to search can do it
+        on a thread while it opens the store (onnxruntime builds the session without the GIL).
+        """
+        self._load()
+        self._session(True)
+
     def _session(self, query: bool) -> Any:
         """The query session or the bulk one (loaded on first use)."""
         session = self._sessions.get(query)

@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from grimoire import graph as graphs
-from grimoire._background import EmbedLock, VectorStatus, spawn
 from grimoire.errors import CorruptDatabase, GrimoireError, NotFound
 from grimoire.model import Answer, ConceptId, Hit
 from grimoire.names import normalize
@@ -32,6 +30,9 @@ from grimoire.store import SourceRecord, Stats, Store, StoredEntry, open_store
 from grimoire.store.base import DAMAGED
 
 if TYPE_CHECKING:
+    # Imported on use (cold start of a search): the graph, the background worker's modules.
+    from grimoire import graph as graphs
+    from grimoire._background import EmbedLock, VectorStatus
     from grimoire.duplicates import DuplicateOf
     from grimoire.embed import Embedder, EmbedProgress
     from grimoire.ingest import IngestReport, Progress  # every reader: imported on use
@@ -121,6 +122,8 @@ class Grimoire:
 
         If a background worker is embedding this store, waits for it, then embeds what is left.
         """
+        from grimoire._background import EmbedLock
+
         with EmbedLock(self.store.url).held():
             return embed_store(self.store, self.searcher.embedder, progress=progress)
 
@@ -132,6 +135,8 @@ class Grimoire:
         looks again for units without a vector (stored by an ingest that ran meanwhile and
         found this worker running) and embeds them too.
         """
+        from grimoire._background import EmbedLock
+
         lock = lock or EmbedLock(self.store.url)
         embedded = reused = 0
         report: EmbedReport | None = None
@@ -155,6 +160,7 @@ class Grimoire:
 
         Search works meanwhile, on the vectors that exist; `vector_status()` tells the progress.
         """
+        from grimoire._background import spawn
         from grimoire.embed import MiniLM, OpenAIEmbeddings
 
         embedder = self._embedder
@@ -168,6 +174,8 @@ class Grimoire:
     @_guarded
     def vector_status(self) -> VectorStatus:
         """How many passages and entries have a vector, of how many; the worker's pid if any."""
+        from grimoire._background import EmbedLock, VectorStatus
+
         have, total = self.store.vector_counts()
         return VectorStatus(have=have, total=total, worker=EmbedLock(self.store.url).holder())
 
@@ -373,6 +381,8 @@ class Grimoire:
 
         >>> print(kb.graph("LoRA", depth=2).to_dot())
         """
+        from grimoire import graph as graphs
+
         self._fresh()
         centre = concept_view.find_concept(self.store, name)
         return graphs.neighbourhood(self.store, centre, depth, limit)
@@ -380,6 +390,8 @@ class Grimoire:
     @_guarded
     def path(self, start: str, goal: str, max_depth: int = 6) -> list[str] | None:
         """Labels of the shortest chain of links between two concepts, or None."""
+        from grimoire import graph as graphs
+
         self._fresh()
         a = concept_view.find_concept(self.store, start)
         b = concept_view.find_concept(self.store, goal)

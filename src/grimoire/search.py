@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -43,6 +43,8 @@ from grimoire.store.records import (
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor  # on first hybrid query (cold start)
+
     from grimoire.embed import Embedder
 
 Mode = Literal["lexical", "semantic", "hybrid"]
@@ -52,6 +54,8 @@ MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
 MARK_OPEN, MARK_CLOSE = "«", "»"
 
 CANDIDATES = 60  # taken from each list before fusion
+# Passages bm25 may rank for one query on a large store: about 15 ms (see `_prune_common`).
+ROW_BUDGET = 10_000
 SNIPPET_WORDS = 32
 NO_PASSAGE = 0  # `Hit.passage_id` of an entry with no text (a title-only page); ids start at 1
 
@@ -148,8 +152,12 @@ class Searcher:
         source: str | None = None,
         format: str | None = None,
         tag: str | None = None,
+        query_vector: Future[Any] | None = None,
     ) -> list[Hit]:
-        """The `k` best hits for `query`, one per concept (or entry, or document)."""
+        """The `k` best hits for `query`, one per concept (or entry, or document).
+
+        `query_vector`: the query's vector being computed by the caller, who needs it too
+        (ask scores sentences against it): search uses it instead of embedding again."""
         if mode not in MODES:
             raise GrimoireError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
         if k <= 0 or not query.strip():
@@ -163,7 +171,8 @@ class Searcher:
         if mode in ("semantic", "hybrid") and self._has_vectors():
             # Embed the query on a worker thread (onnxruntime releases the GIL) while the
             # lexical half runs here: hybrid then costs the slower half, not their sum.
-            vector = self._worker().submit(self._embed_query, query)
+            vector = (query_vector if query_vector is not None
+                      else self._worker().submit(self._embed_query, query))
         words = _words(query)
         lists: list[tuple[float, list[_Ranked], _Normalise]] = []
         bonus: dict[_GroupKey, float] = {}
@@ -260,10 +269,13 @@ class Searcher:
         return best
 
     def _prune_common(self, words: Sequence[str]) -> list[str]:
-        """Drop words that occur in a large share of passages, when rarer ones remain.
+        """On a large store, the rarest words of the query, as many as bm25 can rank quickly.
 
-        Their bm25 weight is near zero anyway, but scoring every passage that contains them
-        is what makes a query slow on a large store.
+        bm25 scores every passage that holds any query word (about 1.5 us each): a long
+        description of common words matched 100k+ passages of a 100k store (200 ms and more).
+        Words found in a large share of passages weigh near nothing, so they are dropped
+        when rarer ones remain, and the words kept, rarest first, may match `ROW_BUDGET`
+        passages in all (the rarest one is kept whatever it matches).
         """
         terms = list(dict.fromkeys(w.casefold() for w in words if w.casefold() not in STOPWORDS))
         if len(terms) < 2:
@@ -272,11 +284,23 @@ class Searcher:
         limit = max(2000, total // 50)
         if total < limit * 2:
             return list(words)
-        common = self.store.common_terms(terms, limit)
-        rare = [t for t in terms if t not in common]
-        # A word in no passage (a typo) finds nothing: the common words then do the work.
-        present = self.store.common_terms(rare, 1) if rare else set()
-        return [t for t in rare if t in present] or list(words)
+        counts = self.store.term_counts(terms, limit)
+        # A word in no passage (a typo) finds nothing: it never counts as the rare one.
+        rare = [t for t in terms if 0 < counts[t] < limit]
+        if not rare:
+            # Every word is common: count them further (reading at most ROW_BUDGET rowids
+            # each, still far cheaper than ranking them) to keep the rarest.
+            common = [t for t in terms if counts[t] >= limit]
+            counts = self.store.term_counts(common, ROW_BUDGET + 1)
+            rare = common
+        kept: list[str] = []
+        rows = 0
+        for term in sorted(rare, key=lambda t: counts[t]):
+            if kept and rows + counts[term] > ROW_BUDGET:
+                break
+            kept.append(term)
+            rows += counts[term]
+        return kept or list(words)
 
     def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
         """A value that only changes when the store does (checked by a cheap counter)."""
@@ -384,6 +408,8 @@ class Searcher:
 
     def _worker(self) -> ThreadPoolExecutor:
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grimoire-embed")
         return self._pool
 
@@ -583,32 +609,32 @@ def _text_query(words: Sequence[str], expansions: Sequence[str] = ()) -> TextQue
 
 
 def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
-    """About `size` words of `text` around the densest run of matches, marked «like this»."""
+    """About `size` words of `text` around the run that holds the most of the query's words
+    (each counted once, so a word repeated does not outweigh a rarer one; the earliest such
+    run), marked «like this»."""
     tokens = text.split()
     if not tokens:
         return ""
     stems = {_stem(w) for w in words if w.casefold() not in STOPWORDS} or {_stem(w) for w in words}
 
-    def is_match(token: str) -> bool:
-        return any(_stem(w) in stems for w in _WORD.findall(token))
+    def matched(token: str) -> list[str]:
+        return [stem for w in _WORD.findall(token) if (stem := _stem(w)) in stems]
 
-    flags = [is_match(t) for t in tokens]
-    best, best_at = -1, 0
-    window = sum(flags[:size])
-    best, best_at = window, 0
+    found = [matched(t) for t in tokens]
+    inside: Counter[str] = Counter()
+    for hits in found[:size]:
+        inside.update(hits)
+    best, best_at = len(inside), 0
     for i in range(1, max(1, len(tokens) - size + 1)):
-        entering = flags[i + size - 1] if i + size - 1 < len(tokens) else False
-        window += entering - flags[i - 1]
-        if window > best:
-            best, best_at = window, i
+        if i + size - 1 < len(tokens):
+            inside.update(found[i + size - 1])
+        inside.subtract(found[i - 1])
+        distinct = sum(1 for n in inside.values() if n > 0)
+        if distinct > best:
+            best, best_at = distinct, i
     start = max(0, best_at - 2) if best > 0 else 0
     piece = tokens[start : start + size]
-    out = []
-    for token in piece:
-        if is_match(token):
-            out.append(_mark(token, stems))
-        else:
-            out.append(token)
+    out = [_mark(token, stems) if found[start + j] else token for j, token in enumerate(piece)]
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + size < len(tokens) else ""
     return prefix + " ".join(out) + suffix

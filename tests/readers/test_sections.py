@@ -113,3 +113,44 @@ def test_topics_of_a_page_and_placeholder_sections_are_concepts(cheatsheet_db: P
         assert not terms & {"Making predictions", "Model evaluation", "Tutorials"}
     finally:
         kb.close()
+
+
+def test_sections_that_open_with_a_part_or_a_list_of_sentences(cheatsheet_db: Path) -> None:
+    """Round 4: "Decision Trees" holds no text of its own, only parts, and its first part
+    ("Intuitions") says what a decision tree is; "Bagging" is defined by a list of sentences.
+    A list of libraries ("name - what it does") stays an index."""
+    kb = grimoire.open(cheatsheet_db)
+    try:
+        for name, start in (("Decision Trees", "Decision tree works"),
+                            ("K-Nearest Neighbor", "K-Nearest Neighbor is"),
+                            ("Bagging", "- Bagging")):
+            [entry] = [e.entry for e in kb.concept(name).entries if e.entry.reason]
+            assert "defines it" in (entry.reason or ""), name
+            assert entry.definition.startswith(start), name
+        decision = next(e.entry for e in kb.concept("Decision Trees").entries)
+        # The entry covers every part of its section, down to its code.
+        assert decision.span.end_line - decision.span.start_line > 100
+        terms = {e.entry.term for e in kb.entries()}
+        assert not terms & {"Gesture Detection", "Sequence Analysis", "Neural networks"}
+    finally:
+        kb.close()
+
+
+def test_opening_parts_and_sentence_lists_in_markdown(tmp_path: Path) -> None:
+    from grimoire.readers import markdown
+
+    note = tmp_path / "models.md"
+    note.write_text(
+        "# Models\n\nSome models we use.\n\n"
+        "## Gradient Boosting\n\n### Overview\n\n"
+        "Gradient boosting fits each new tree to the errors left by the trees before it.\n\n"
+        "### Code\n\n```python\nfit()\n```\n\n"
+        "## Stacking\n\n- Stacking trains a second model on the outputs of the first ones.\n"
+        "- It is often used in competitions with many strong models.\n\n"
+        "## Toolkits\n\n- xgb - A fast library of boosted trees for many languages.\n"
+        "- lgbm - Another library of boosted trees with histogram splits.\n",
+        encoding="utf-8")
+    (doc,) = markdown.read(note.read_bytes(), str(note))
+    entries = {e.term: e for e in doc.entries if e.reason}
+    assert set(entries) == {"Gradient Boosting", "Stacking"}
+    assert entries["Gradient Boosting"].span.end_line >= 14  # its Code part is inside

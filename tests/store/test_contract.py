@@ -169,10 +169,13 @@ def test_fts_and_filters_restrict_to_documents(seeded: Store) -> None:
     assert seeded.filtered_documents(Filters(tag="no-such-tag")) == set()
 
 
-def test_term_counts_and_common_terms(seeded: Store) -> None:
+def test_term_counts(seeded: Store) -> None:
     counts = seeded.term_passage_counts(["model", "zzzunknownzzz"])
     assert counts["model"] > 0 and counts["zzzunknownzzz"] == 0
-    assert seeded.common_terms(["model", "zzzunknownzzz"], 2) == {"model"}
+    anywhere = seeded.term_passage_counts(["model"], anywhere=True)["model"]
+    assert anywhere >= 2
+    assert seeded.term_counts(["model", "zzzunknownzzz"], 2) == {"model": 2, "zzzunknownzzz": 0}
+    assert seeded.term_counts(["model"], anywhere + 5) == {"model": anywhere}
     assert seeded.passage_total() == seeded.stats().passages <= seeded.passage_count()
 
 

@@ -20,14 +20,17 @@ import numpy as np
 from grimoire.ask.cite import SourceLines, locate, verify_citation, words
 from grimoire.ask.extractive import (
     DEFINITION,
+    MAX_WORDS,
     STOPWORDS,
     Question,
     Scored,
     asked_words,
     choose,
+    clip,
     conflict,
     content_words,
     named_words,
+    prefer_named,
     score_sentences,
     stem,
     weigh,
@@ -36,7 +39,7 @@ from grimoire.ask.generate import SafeStream, cited_numbers, keep_citations
 from grimoire.ask.retrieve import Candidate, retrieve
 from grimoire.ask.sanitize import sanitize, urls_in
 from grimoire.ask.sentences import line_of, split_sentences
-from grimoire.ask.vectors import SENTENCE_VECTORS
+from grimoire.ask.vectors import SENTENCE_VECTORS, question_vector
 from grimoire.lint.arithmetic import wrong_claims
 from grimoire.model import Answer, Citation, Hit, Span
 from grimoire.store.base import Store
@@ -79,16 +82,20 @@ class Evidence:
 def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = True) -> Evidence:
     """Retrieve and score: the hits, candidate passages and their sentences, best first."""
     store = searcher.store
-    q = weigh(question, lambda ws: store.term_passage_counts(ws),
-              store.passage_total())
-    hits, candidates = retrieve(searcher, question, k=k, terms=content_words(question))
     embed = None
+    vector = None
     if semantic:
         embedder = searcher.embedder
+        # Embedded once, for search and for the sentences' scores alike, while the words
+        # are weighed and the lexical half of search runs.
+        vector = question_vector(embedder, question)
 
         def embed(texts: list[str]) -> np.ndarray:
             return SENTENCE_VECTORS.embed(embedder, texts)
 
+    q = weigh(question, lambda ws: store.term_passage_counts(ws), store.passage_total())
+    hits, candidates = retrieve(searcher, question, k=k, terms=content_words(question),
+                                vector=vector)
     sentences = score_sentences(q, candidates, embed)
     return Evidence(q, tuple(hits), tuple(candidates), tuple(sentences))
 
@@ -280,17 +287,20 @@ def _arithmetic_note(text: str) -> str:
 
 
 def _extractive(question: str, evidence: Evidence) -> Answer:
-    scored = list(evidence.sentences)
+    scored = prefer_named(evidence.sentences, evidence.question)
     chosen = choose(scored, evidence.question)
     best = scored[0]
     # Disagreement: the best sentence from another source about the same concept.
     lead = ""
     # Two sentences that both answer the question well are about the same thing even when
     # neither belongs to a glossary entry (free text has no concept).
+    # Two entries of different concepts ("equalized odds", "equality of opportunity") that
+    # give different figures for their own examples do not disagree.
     rival = next((s for s in scored[1:40]
                   if s.candidate.span.path != best.candidate.span.path
                   and (_same_concept(s.candidate, best.candidate)
-                       or min(s.coverage, best.coverage) >= 0.6)
+                       or (min(s.coverage, best.coverage) >= 0.6
+                           and not _other_concept(s.candidate, best.candidate)))
                   and s.score >= 0.6 * best.score), None)
     kind = conflict(best, rival, evidence.question) if rival else None
     if kind == "definition" and not (
@@ -306,7 +316,13 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
         name = best.candidate.concept or (rival.candidate.concept if rival else None) or "this"
         lead = (f"Your notes disagree about {name}. " if kind == "value"
                 else f"Your sources define {name} differently. ")
-        chosen = [best, rival]
+        # Both sides within the answer's 40 words, the lead included.
+        room = (MAX_WORDS - len(lead.split())) // 2 - 1
+        pair = [clip(best, evidence.question, room), clip(rival, evidence.question, room)]
+        if None in pair:
+            lead = ""
+        else:
+            chosen = [p for p in pair if p is not None]
     sources = SourceLines()
     parts: list[str] = []
     citations: list[Citation] = []
@@ -327,6 +343,11 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
     allowed = urls_in(c.quote for c in citations)
     return Answer(question, sanitize(text, allowed), tuple(citations), False,
                   evidence.nearest())
+
+
+def _other_concept(a: Candidate, b: Candidate) -> bool:
+    """Both passages belong to concepts, and not to the same one."""
+    return a.concept_id is not None and b.concept_id is not None and not _same_concept(a, b)
 
 
 def _same_concept(a: Candidate, b: Candidate) -> bool:

@@ -121,7 +121,7 @@ def _whole(lines: Sequence[str], span: Span, qw: Sequence[str]) -> Span:
     one line ("... Before diving in, we should note" + next line) was cited from the next
     line; the quote's first words at the end of the line before are its true start.
     """
-    start, end = span.start_line, span.end_line
+    start, end = _trimmed(lines, span, qw)
     if 1 < start <= len(lines):
         prev, cur = words(lines[start - 2]), words(lines[start - 1])
         for j in range(min(len(prev), len(qw) - 1), 0, -1):
@@ -135,3 +135,28 @@ def _whole(lines: Sequence[str], span: Span, qw: Sequence[str]) -> Span:
                 end += 1
                 break
     return Span(span.path, start, end)
+
+
+def _trimmed(lines: Sequence[str], span: Span, qw: Sequence[str]) -> tuple[int, int]:
+    """`span`'s lines without a first line the quote does not start on, or a last line it
+    does not end on, while the rest still holds the quote: a reader that renders a wikilink
+    broken over two lines ("[[natural language understanding|natural" + "language
+    understanding]].") puts the next sentence one line early."""
+    start, end = span.start_line, span.end_line
+    if not 1 <= start <= end <= len(lines):
+        return start, end
+    head, tail = list(qw[:2]), list(qw[-2:])
+    while start < end and supports(qw, words("\n".join(lines[start : end]))):
+        cur = words(lines[start - 1])
+        seq = cur + words(lines[start])[:1]  # a quote may start with a line's last word
+        if any(seq[i : i + len(head)] == head for i in range(len(cur))):
+            break
+        start += 1
+    while end > start and supports(qw, words("\n".join(lines[start - 1 : end - 1]))):
+        before = words(lines[end - 2])[-1:]
+        seq = before + words(lines[end - 1])
+        n = len(tail)
+        if any(seq[i - n + 1 : i + 1] == tail for i in range(max(len(before), n - 1), len(seq))):
+            break
+        end -= 1
+    return start, end

@@ -135,9 +135,35 @@ def _code(body: str) -> bool:
         body) >= 40 and len(_CODE_MARKS.findall(body)) > CODE_SHARE * len(body))
 
 
+# A sentence that only points elsewhere ("Excellent overview below [6] and [10].", "See the
+# table below.", "Here is an overview:") answers nothing: take away the pointing words and
+# the words that praise or name what is pointed at, and nothing is left.
+_POINTER = re.compile(r"\b(?:below|above|as follows|the following|here (?:is|are)|here's|see)\b",
+                      re.IGNORECASE)
+_POINTING_TEXT = """
+a an the and or of in on at to this these those that is are be for with its their our your
+below above follows following here see shown described listed discussed given found
+excellent good great nice useful helpful detailed short brief full quick thorough
+overview overviews summary summaries explanation explanations details detail more further
+information info discussion introduction tutorial description link links reference
+references article articles post posts paper papers section sections chapter figure figures
+page pages table tables example examples list
+"""
+_POINTING = frozenset(_POINTING_TEXT.split())
+
+
+def pointer(body: str) -> bool:
+    """True when `body` only points elsewhere (see `_POINTER`)."""
+    if not _POINTER.search(body):
+        return False
+    rest = [w for w in _WORD.findall(_URLISH.sub("", body))
+            if w.casefold() not in _POINTING and not w.isdigit()]
+    return not rest
+
+
 def _answerable(text: str) -> bool:
     body = strip_list_marker(text).strip()
-    if _NOT_ANSWER.match(body) or _code(body):
+    if _NOT_ANSWER.match(body) or _code(body) or pointer(body):
         return False
     plain = _URLISH.sub("", body)
     if len(_WORD.findall(plain)) < 4 and "$" not in plain:
@@ -505,6 +531,42 @@ def _same_entry(a: Candidate, b: Candidate) -> bool:
         return True
     return a.span.path == b.span.path and bool(a.heading_path) and (
         a.heading_path == b.heading_path)
+
+
+TWIN = 0.9  # a sentence of another file this near the best that says the same is its twin
+TWIN_POOL = 12
+
+
+def prefer_named(scored: Sequence[Scored], q: Question) -> list[Scored]:
+    """When two files say the same thing (the best sentence and a near-equal twin from another
+    file), the one the question is about leads: the one whose concept, title or heading the
+    question names ("GAN" over "mode collapse" for a sentence both entries copy), then the
+    one it names first ("is face verification easier than face recognition?"). Otherwise
+    the order stands: a longer name ("bias term" over "bias") is no reason to move."""
+    out = list(scored)
+    if len(out) < 2:
+        return out
+    best = out[0]
+    twins = [s for s in out[1:TWIN_POOL]
+             if s.candidate.span.path != best.candidate.span.path
+             and s.score >= TWIN * best.score and _similar(s.text, best.text)]
+    if not twins:
+        return out
+    asked = asked_words(q.text)
+
+    def rank(s: Scored) -> tuple[bool, int]:
+        return not names(s.candidate, asked), _named_at(s.candidate, asked)
+
+    lead = min([best, *twins], key=rank)  # min keeps the first (the best) on a tie
+    if lead is best:
+        return out
+    return [lead, *(s for s in out if s is not lead)]
+
+
+def _named_at(cand: Candidate, asked: str) -> int:
+    """Where in the question (`asked_words`) the passage's name first occurs (large: never)."""
+    at = [asked.find(f" {n} ") for n in _name_forms(cand)]
+    return min((i for i in at if i >= 0), default=len(asked))
 
 
 def _similar(a: str, b: str) -> bool:

@@ -11,8 +11,9 @@ Each passage keeps a prior from how it was found, so widening never outranks dir
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from grimoire.model import Hit, Span
 
@@ -44,10 +45,12 @@ def _prior(rank: int) -> float:
 
 
 def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = True,
-             mode: str = "hybrid", terms: Sequence[str] = ()) -> tuple[list[Hit], list[Candidate]]:
-    """The search hits for `question` and the candidate passages built from them."""
+             mode: str = "hybrid", terms: Sequence[str] = (),
+             vector: Future[Any] | None = None) -> tuple[list[Hit], list[Candidate]]:
+    """The search hits for `question` and the candidate passages built from them (`vector`:
+    the question's vector on its way, see `Searcher.search`)."""
     store = searcher.store
-    hits = searcher.search(question, k=k, mode=mode)
+    hits = searcher.search(question, k=k, mode=mode, query_vector=vector)
     priors: dict[int, tuple[float, str]] = {}
 
     def add(pid: int | None, prior: float, via: str) -> None:

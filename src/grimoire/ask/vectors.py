@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -72,3 +73,17 @@ def _embed_by_length(embedder: Embedder, texts: list[str]) -> np.ndarray:
 
 SPLIT_AT = 6  # fewer texts go in one batch
 SENTENCE_VECTORS = SentenceVectors()
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def question_vector(embedder: Embedder, question: str) -> Future[np.ndarray]:
+    """The question's vector, computed on a worker thread (onnxruntime releases the GIL) and
+    kept with the sentence vectors: search ranks with it while its lexical half runs, and
+    ask's scoring finds it kept, so the question is embedded once."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grimoire-ask")
+        pool = _POOL
+    return pool.submit(lambda: SENTENCE_VECTORS.embed(embedder, [question])[0])

@@ -44,7 +44,12 @@ from dataclasses import dataclass, replace
 
 from grimoire.model import Document, Entry, Image, Link, Math, Passage, Span
 from grimoire.names import is_abbreviation, normalize, term_names
-from grimoire.readers.conventions import WORD, is_generic_heading, is_see_also_heading
+from grimoire.readers.conventions import (
+    WORD,
+    heading_key,
+    is_generic_heading,
+    is_see_also_heading,
+)
 
 MAX_WORDS = 6
 MAX_CHARS = 60
@@ -300,6 +305,8 @@ def add_section_entries(doc: Document) -> Document:
         else:
             sec.passages.append(i)
 
+    _open_with_parts(passages, sections)
+
     # The lines the reader's entries cover, as disjoint sorted ranges: a lookup is a bisection,
     # so a glossary page with thousands of entries stays linear.
     covered: list[list[int]] = []
@@ -325,7 +332,7 @@ def add_section_entries(doc: Document) -> Document:
         mine = [passages[i] for i in sec.passages]
         if any(inside_entry(p) for p in mine):
             continue
-        prose = "\n\n".join(p.text for p in mine if p.kind in _PROSE_KINDS)
+        prose = "\n\n".join(p.text for p in mine if p.kind in _PROSE_KINDS or _sentences(p))
         if len(prose.strip()) >= MIN_PROSE:
             candidates[path] = prose
         elif mine and all(_PLACEHOLDER.match(p.text) for p in mine) and \
@@ -386,6 +393,51 @@ def add_section_entries(doc: Document) -> Document:
         new.append(_entry(path[-1], run, reasons[path]))
     entries = sorted((*doc.entries, *new), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
+
+
+# "grt - The Gesture Recognition Toolkit.", "Keras: a library ...": an item of an index.
+_LABELLED = re.compile(r"^[^\s.]+(?:\s+[^\s.]+){0,3}\s*(?:\s[-\u2013\u2014]|:)\s")
+_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+", re.MULTILINE)
+
+
+def _sentences(p: Passage) -> bool:
+    """A list of sentences ("- Bagging stands for bootstrap aggregation.") is prose; a list
+    of links, names or papers is an index."""
+    if p.kind != "list":
+        return False
+    items = [i.strip() for i in _ITEM.split(p.text) if i.strip()]
+    return bool(items) and all(
+        len(i.split()) >= 6 and i.rstrip().endswith((".", "!", "?", ":"))
+        and not _LABELLED.match(i) for i in items)
+
+
+# Sub-headings that open a section's own text: "Decision Trees" holds nothing but its parts,
+# and the first, "Intuitions", says what a decision tree is.
+_OPENING_PARTS = frozenset({"introduction", "intro", "overview", "intuition", "intuitions",
+                            "definition", "definitions", "description", "basics", "main idea",
+                            "key idea", "key ideas", "idea", "concept", "explanation"})
+
+
+def _open_with_parts(passages: tuple[Passage, ...], sections: dict[tuple[str, ...], _Section]
+                     ) -> None:
+    """A section with no text of its own that opens with an introducing part ("Decision
+    Trees" > "Intuitions", "K-Nearest Neighbor" > "Introduction") has that part's text as its
+    own: the section is a candidate like any other, and an entry covers all its parts."""
+    wanted = {path[:-1] for path in sections
+              if len(path) > 1 and heading_key(path[-1]) in _OPENING_PARTS} - sections.keys()
+    if not wanted:
+        return
+    first: dict[tuple[str, ...], int] = {}  # where each wanted section's passages begin
+    for i, p in enumerate(passages):
+        for n in range(1, len(p.heading_path)):
+            prefix = p.heading_path[:n]
+            if prefix in wanted and prefix not in first:
+                first[prefix] = i
+    for path, sec in list(sections.items()):
+        parent = path[:-1]
+        if parent in wanted and first.get(parent) == sec.first and \
+                heading_key(path[-1]) in _OPENING_PARTS:
+            sections[parent] = _Section(parent, sec.first, list(sec.passages))
 
 
 # Text that stands in for a section not written yet: such a section is a title-only entry.

@@ -205,8 +205,9 @@ class Store(Protocol):
         """Entries whose names or definition hold any word or phrase of `query`."""
         ...
 
-    def common_terms(self, terms: Sequence[str], limit: int) -> set[str]:
-        """The terms found in at least `limit` passages."""
+    def term_counts(self, terms: Sequence[str], cap: int) -> dict[str, int]:
+        """term -> how many passages hold it (names, title, heading or text), counted no
+        further than `cap`: cheap for a word found everywhere."""
         ...
 
     def term_passage_counts(

@@ -176,14 +176,13 @@ class PostgresQueries(ConceptLookups):
         return self._fts("entries", rank_weights(names, body, body, body), query, limit,
                          documents)
 
-    def common_terms(self, terms: Sequence[str], limit: int) -> set[str]:
-        out = set()
-        for term in terms:
+    def term_counts(self, terms: Sequence[str], cap: int) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for term in dict.fromkeys(terms):
             row = self._one(
                 "SELECT count(*) FROM (SELECT 1 FROM passages"
-                " WHERE tsv @@ plainto_tsquery('grimoire', %s) LIMIT %s) x", (term, limit))
-            if row is not None and int(row[0]) >= limit:
-                out.add(term)
+                " WHERE tsv @@ plainto_tsquery('grimoire', %s) LIMIT %s) x", (term, cap))
+            out[term] = int(row[0]) if row else 0
         return out
 
     def term_passage_counts(

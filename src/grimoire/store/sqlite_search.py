@@ -151,17 +151,12 @@ class SearchSQL:
         sql += " ORDER BY s DESC, f.rowid LIMIT ?"
         return [Scored(i, s) for i, s in self.conn.execute(sql, (*args, limit))]
 
-    def common_terms(self, terms: Sequence[str], limit: int) -> set[str]:
-        """The terms found in at least `limit` passages (reads at most `limit` rowids each)."""
-        out = set()
-        for term in terms:
-            n = self.conn.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM passage_fts WHERE passage_fts MATCH ?"
-                " LIMIT ?)", (_quote(term), limit)
-            ).fetchone()[0]
-            if n >= limit:
-                out.add(term)
-        return out
+    def term_counts(self, terms: Sequence[str], cap: int) -> dict[str, int]:
+        """term -> how many passages hold it, counted no further than `cap` (reads at most
+        `cap` rowids a term: about 0.1 us each, against 1.5 us each to rank them by bm25)."""
+        return {term: int(self.conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM passage_fts WHERE passage_fts MATCH ?"
+            " LIMIT ?)", (_quote(term), cap)).fetchone()[0]) for term in dict.fromkeys(terms)}
 
     def passage_count(self) -> int:
         """How many passages (the largest rowid is a cheap upper bound)."""
