@@ -19,7 +19,9 @@ HEAVY = ("numpy", "onnxruntime", "tokenizers", "grimoire.ingest", "grimoire.read
          "grimoire.embed", "rich.progress", "rich.table", "http", "ssl",
          # the embedding thread, the background worker's process and lock, the concept graph,
          # tokens for servers: about 30 ms of a lexical search's start
-         "concurrent", "grimoire._background", "grimoire.graph", "secrets")
+         "concurrent", "grimoire._background", "grimoire.graph", "secrets",
+         # OpenSSL, for hashes only ingest, embedding and a grimoire.toml need: about 20 ms
+         "_hashlib")
 
 
 def imported_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
