@@ -57,6 +57,12 @@ def test_a_lexical_search_loads_no_reader_model_or_numpy(seeds: Path, tmp_path: 
     code = (f"import grimoire\nkb = grimoire.open({str(db)!r})\n"
             "hits = kb.search('perplexity', mode='lexical')\nassert hits, 'no hits'")
     assert imported_after(code) == []
+    # Concepts are current, so resolve's merging, links and views stay unread (about 15 ms).
+    probe = (f"import sys\n{code}\nprint(sorted(m for m in sys.modules if m.startswith("
+             "'grimoire.resolve.') and m != 'grimoire.resolve.overrides'))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
     # The lazily imported names still work.
     assert {"grimoire.ingest", "grimoire.readers"} <= set(
         imported_after("from grimoire import IngestReport"))

@@ -15,7 +15,6 @@ aliases = ["low-rank adapters"]
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +67,8 @@ def load_overrides(folders: list[str]) -> Overrides:
 
 
 def _parse(data: bytes, path: str) -> list[Rule]:
+    import tomllib  # only with a grimoire.toml (cold start of a search)
+
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
