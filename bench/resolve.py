@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 from grimoire.model import Document, Entry, Link, LinkKind, Passage, Span
-from grimoire.resolve import NO_OVERRIDES, _build, no_gc, refresh, resolve
 from grimoire.resolve.incremental import full_state_rows
+from grimoire.resolve.run import NO_OVERRIDES, _build, no_gc, refresh, resolve
 from grimoire.store.base import SourceRecord
 from grimoire.store.sqlite import SQLiteStore
 

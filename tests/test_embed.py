@@ -58,8 +58,9 @@ def test_a_query_on_its_one_thread_session_gives_the_batch_paths_vector() -> Non
 
 
 def test_warming_on_a_thread_loads_the_query_session_once(tmp_path: Path) -> None:
-    # The CLI warms the model on a thread while it opens the store; the search's own call
-    # waits for that load instead of making a second session, and gets the same vector.
+    # A search warms the model on its worker thread while it brings the store current; a
+    # call meanwhile waits for that load instead of making a second session, and gets the
+    # same vector.
     model = MiniLM()
     query = "fine-tune a big model with two low-rank matrices"
     warming = threading.Thread(target=model.warm)

@@ -64,6 +64,27 @@ def test_incremental_ingest(tmp_path: Path) -> None:
         assert str(notes / "topic-4.md") not in paths
 
 
+def test_progress_advances_file_by_file_unchanged_ones_included(tmp_path: Path) -> None:
+    """Issue 14: the bar moves as each file is checked or read (two reader workers), not once
+    per stored batch; an unchanged file counts, since checking it is the work."""
+    notes = tmp_path / "notes"
+    make_vault(notes, 80)
+    for run in range(2):
+        seen: list[tuple[int, int, str]] = []
+
+        def progress(done: int, total: int, path: str, seen: list[tuple[int, int, str]] = seen
+                     ) -> None:
+            seen.append((done, total, path))
+
+        with grimoire.open(tmp_path / "kb.db") as kb:
+            report = kb.ingest([notes], embed=False, progress=progress)
+        assert (report.added, report.unchanged) == ((80, 0) if run == 0 else (0, 80))
+        assert [done for done, _, _ in seen] == list(range(1, 81))
+        assert {total for _, total, _ in seen} == {80}
+        assert sorted(Path(path).name for _, _, path in seen) == sorted(
+            f"topic-{i}.md" for i in range(80))
+
+
 def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     make_vault(notes, 3)

@@ -10,7 +10,6 @@ also batch best.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,6 +54,8 @@ def embed_store(
     store: Store, embedder: Embedder, *, progress: EmbedProgress | None = None
 ) -> EmbedReport:
     """Give every passage and entry a vector; texts embedded before are never re-embedded."""
+    import hashlib  # on use: a search that never embeds does not load OpenSSL
+
     units = store.embed_units(embedder.name)
     hashed = [(u, hashlib.sha256(f"{embedder.name}\n{u.text}".encode()).hexdigest())
               for u in units]

@@ -275,24 +275,6 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
         sys.exit(1)
 
 
-def _warm_model(ctx: click.Context) -> None:
-    """Load the bundled model on a thread while this one imports the store's modules and opens
-    it: a semantic search then waits for the slower of the two, not their sum (cold start)."""
-    import threading
-
-    def warm() -> None:
-        try:
-            from grimoire.embed import default_embedder
-
-            default_embedder().warm()
-        except Exception:
-            pass  # the search loads it again, and says why it cannot
-
-    thread = threading.Thread(target=warm, name="grimoire-warm", daemon=True)
-    thread.start()
-    ctx.call_on_close(thread.join)  # never left loading while the interpreter shuts down
-
-
 @main.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option("--mode", type=click.Choice(["hybrid", "lexical", "semantic"]), default="hybrid",
@@ -311,8 +293,6 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 
     Example: grimoire search "fine-tune a big model by training two low-rank matrices"
     """
-    if mode != "lexical" and ctx.obj[1] is None:
-        _warm_model(ctx)
     if source is not None and Path(source).exists():
         source = str(Path(source).resolve())
     kb = kb_of(ctx)

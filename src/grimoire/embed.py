@@ -187,9 +187,9 @@ class MiniLM:
             self._tokenizer = tokenizer
 
     def warm(self) -> None:
-        """Load the tokenizer and the query session now: a process about to search can do it
-        on a thread while it opens the store (onnxruntime builds the session without the GIL).
-        """
+        """Load the tokenizer and the query session now (`Searcher.prepare`: on the search's
+        worker thread while the store is brought current; onnxruntime builds the session
+        without the GIL)."""
         self._load()
         self._session(True)
 

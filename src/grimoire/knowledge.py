@@ -13,18 +13,7 @@ from rapidfuzz import fuzz, process
 from grimoire.errors import CorruptDatabase, GrimoireError, NotFound
 from grimoire.model import Answer, ConceptId, Hit
 from grimoire.names import normalize
-from grimoire.resolve import (
-    Concept,
-    ConceptSummary,
-    DeadLink,
-    Mention,
-    ResolveReport,
-    WantedPage,
-    load_overrides,
-    refresh,
-    resolve,
-)
-from grimoire.resolve import view as concept_view
+from grimoire.resolve.overrides import load_overrides
 from grimoire.search import EmbedReport, Searcher, embed_store
 from grimoire.store import SourceRecord, Stats, Store, StoredEntry, open_store
 from grimoire.store.base import DAMAGED
@@ -39,6 +28,14 @@ if TYPE_CHECKING:
     from grimoire.lint import LintReport  # lint pulls in datasketch/scipy: import on use
     from grimoire.llm import ChatModel
     from grimoire.readers.base import ReadOptions
+    from grimoire.resolve import (
+        Concept,
+        ConceptSummary,
+        DeadLink,
+        Mention,
+        ResolveReport,
+        WantedPage,
+    )
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -201,6 +198,7 @@ class Grimoire:
         >>> kb.search("kl div")[0].concept
         'KL divergence'
         """
+        self.searcher.prepare(mode)  # the model loads while concepts are brought current
         self._fresh()  # results are grouped by concept, so concepts must be current
         hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
         if not hits:
@@ -286,12 +284,16 @@ class Grimoire:
     @_guarded
     def resolve(self) -> ResolveReport:
         """Merge entries into concepts and resolve every link again, whatever changed."""
+        from grimoire.resolve import resolve
+
         return resolve(self.store, load_overrides(self.store.source_roots()))
 
     def _fresh(self) -> ResolveReport | None:
         """Resolve when files or a grimoire.toml changed since the last resolve."""
         overrides = load_overrides(self.store.source_roots())
         if self.store.concepts_stale(overrides.fingerprint):
+            from grimoire.resolve import refresh
+
             return refresh(self.store, overrides)
         return None
 
@@ -304,7 +306,9 @@ class Grimoire:
         >>> [e.entry.span.path for e in kb.concept("lora").entries]
         """
         self._fresh()
-        return concept_view.load_concept(self.store, concept_view.find_concept(self.store, name))
+        from grimoire.resolve import view
+
+        return view.load_concept(self.store, view.find_concept(self.store, name))
 
     @_guarded
     def near_duplicates(self, name: str, threshold: float = 0.7) -> list[DuplicateOf]:
@@ -316,7 +320,9 @@ class Grimoire:
         from grimoire.duplicates import DuplicateOf, jaccard, probe_query
 
         self._fresh()
-        concept_id = concept_view.find_concept(self.store, name)
+        from grimoire.resolve import view
+
+        concept_id = view.find_concept(self.store, name)
         found: dict[tuple[int, int], DuplicateOf] = {}
         for pid, text in self.store.concept_passages(int(concept_id)):
             match = probe_query(text)
@@ -335,7 +341,9 @@ class Grimoire:
     def concepts(self) -> list[ConceptSummary]:
         """Every concept, A-Z, with how many entries and sources it has."""
         self._fresh()
-        return concept_view.summaries(self.store)
+        from grimoire.resolve import view
+
+        return view.summaries(self.store)
 
     @_guarded
     def backlinks(self, name: str) -> list[Mention]:
@@ -346,19 +354,25 @@ class Grimoire:
     def wanted(self, *, suggestions: bool = True) -> list[WantedPage]:
         """Names that links want but no entry defines, most wanted first."""
         self._fresh()
-        return concept_view.wanted_pages(self.store, suggestions=suggestions)
+        from grimoire.resolve import view
+
+        return view.wanted_pages(self.store, suggestions=suggestions)
 
     @_guarded
     def dead_links(self, *, suggestions: bool = True) -> list[DeadLink]:
         """Every link that leads to no concept (or to two), with "did you mean"."""
         self._fresh()
-        return concept_view.dead_links(self.store, suggestions=suggestions)
+        from grimoire.resolve import view
+
+        return view.dead_links(self.store, suggestions=suggestions)
 
     @_guarded
     def multi_source(self) -> list[Concept]:
         """Concepts with entries from more than one file (to compare what each says)."""
         self._fresh()
-        return [concept_view.load_concept(self.store, ConceptId(str(cid)))
+        from grimoire.resolve import view
+
+        return [view.load_concept(self.store, ConceptId(str(cid)))
                 for cid in self.store.multi_source_concepts()]
 
     @_guarded
@@ -373,7 +387,9 @@ class Grimoire:
     def suggest_concepts(self, name: str, limit: int = 5) -> tuple[str, ...]:
         """Concept names and aliases nearest to `name`, for "did you mean"."""
         self._fresh()
-        return concept_view.suggest(self.store, name, limit)
+        from grimoire.resolve import view
+
+        return view.suggest(self.store, name, limit)
 
     @_guarded
     def graph(self, name: str, depth: int = 1, limit: int = 500) -> graphs.Graph:
@@ -384,7 +400,9 @@ class Grimoire:
         from grimoire import graph as graphs
 
         self._fresh()
-        centre = concept_view.find_concept(self.store, name)
+        from grimoire.resolve import view
+
+        centre = view.find_concept(self.store, name)
         return graphs.neighbourhood(self.store, centre, depth, limit)
 
     @_guarded
@@ -393,8 +411,10 @@ class Grimoire:
         from grimoire import graph as graphs
 
         self._fresh()
-        a = concept_view.find_concept(self.store, start)
-        b = concept_view.find_concept(self.store, goal)
+        from grimoire.resolve import view
+
+        a = view.find_concept(self.store, start)
+        b = view.find_concept(self.store, goal)
         ids = graphs.shortest_path(self.store, a, b, max_depth)
         if ids is None:
             return None

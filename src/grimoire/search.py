@@ -406,6 +406,16 @@ class Searcher:
         signature = self._cached("vectors", self.store.vectors_signature)
         return bool(signature[0] or signature[2])
 
+    def prepare(self, mode: str) -> None:
+        """Start loading the embedding model on the worker thread, when a search in `mode`
+        will embed its query: whatever runs before the search (resolving changed files, the
+        name index) then overlaps the model's load (cold start; onnxruntime builds its
+        session without the GIL). A model that fails to load fails again in the search."""
+        if mode in ("semantic", "hybrid") and self._has_vectors():
+            warm = getattr(self.embedder, "warm", None)
+            if warm is not None:
+                self._worker().submit(warm)
+
     def _worker(self) -> ThreadPoolExecutor:
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor

@@ -188,10 +188,16 @@ def _defines(heading: str, prose: str) -> bool:
     it as a name ("called X", "stands for X", "X (ACR)", "(X)", an acronym and its expansion).
     """
     named = term_names(heading)
-    names = [t for n in named if (t := _tokens(n.name))]
-    acronyms = [w for n in named for w in n.name.split() if _ACRONYM.match(w)]
     lead = prose[:DEFINE_CHARS]
+    folded = lead.casefold()
+    # Only a name the lead may hold is looked for, sentence by sentence (most are not there).
+    names = [t for n in named if (t := _tokens(n.name)) and _may_hold(folded, t)]
+    acronyms = [w for n in named for w in n.name.split() if _ACRONYM.match(w)]
     for sentence in _SENTENCES.split(lead):
+        if not names:
+            if _acronym_defined(sentence, heading, acronyms):
+                return True
+            continue
         words = _tokens(sentence)
         if not words:
             continue
@@ -225,6 +231,16 @@ def _defines(heading: str, prose: str) -> bool:
     )
 
 
+def _may_hold(folded: str, name: list[str]) -> bool:
+    """Whether casefolded text may hold `name` as `_matches` finds it: a name of several
+    words by its first word exactly; a word by the start it shares with any form
+    `_same_word` takes (a plural drops up to two letters; a shared stem is five or more)."""
+    if len(name) > 1:
+        return name[0] in folded
+    word = name[0]
+    return word[:min(5, len(word) - 2)] in folded
+
+
 def _proper(heading: str, clause: str) -> bool:
     """A clause that opens with the heading as the heading writes it, capitals and all
     (", Momentum takes past gradients into account"): a name as the subject."""
@@ -235,7 +251,11 @@ def _acronym_defined(sentence: str, heading: str, acronyms: list[str]) -> bool:
     """A sentence that opens with the heading's acronym ("OLS is ..." under "Ordinary Least
     Squares"), or with the expansion of the acronym that is the heading ("Mean Absolute Error,
     or L1 loss" under "MAE"; "... stands for Rectified Linear Units" under "ReLU")."""
-    raw = WORD.findall(sentence)
+    if not acronyms:  # only the first word matters
+        first = WORD.search(sentence)
+        raw = [first.group()] if first else []
+    else:
+        raw = WORD.findall(sentence)
     if not raw:
         return False
     if _ACRONYM.match(raw[0]) and len(heading.split()) > 1 and is_abbreviation(raw[0], heading) \

@@ -8,148 +8,66 @@ the same result (see `bench/resolve.py` for the figures). `build` is the pure pa
 >>> report = refresh(store, load_overrides(["notes/"]))
 """
 
-from __future__ import annotations
+import importlib as _importlib
+import typing as _typing
 
-import gc
-import time
-from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Protocol
-
-from grimoire.names import normalize
-from grimoire.resolve.incremental import IncrementalStore, full_state_rows, resolve_changes
-from grimoire.resolve.links import (
-    NameIndex,
-    attach_sections,
-    heading_names,
-    link_key,
-    resolve_links,
-)
-from grimoire.resolve.merge import Claim, attach_redirects, build_concepts, merge_entries
-from grimoire.resolve.overrides import FILENAME, Overrides, load_overrides
-from grimoire.resolve.types import (
-    Concept,
-    ConceptName,
-    ConceptSummary,
-    DeadLink,
-    Mention,
-    Merge,
-    NameRecord,
-    Resolution,
-    ResolveInput,
-    ResolveReport,
-    Section,
-    WantedPage,
-)
-
-
-class ConceptStore(Protocol):
-    """What resolve needs from a store backend."""
-
-    def resolve_input(self) -> ResolveInput: ...
-
-    def write_resolution(self, resolution: Resolution, fingerprint: str) -> None: ...
-
-
-NO_OVERRIDES = Overrides()
-
-
-def build(data: ResolveInput, overrides: Overrides = NO_OVERRIDES) -> Resolution:
-    """Concepts and link targets from the stored entries, links and headings."""
-    return _build(data, overrides)[0]
-
-
-def _build(data: ResolveInput, overrides: Overrides) -> tuple[Resolution, dict[int, list[Claim]]]:
-    """`build`, and the names each entry claims (the keys incremental resolve stores)."""
-    parts, by_entry, _ = merge_entries(data.entries, data.links, overrides)
-    roles = attach_redirects(parts, data.entries, by_entry)
-    concepts, entry_concept = build_concepts(parts, data.entries, by_entry, roles, overrides)
-    for rule in overrides.of("alias"):
-        index = NameIndex(concepts)
-        status, target = index.lookup(normalize(rule.names[0]))
-        if status == "resolved" and target is not None:
-            for alias in rule.names[1:]:
-                concepts[target].names.append(
-                    NameRecord(alias, normalize(alias), f"alias in {rule.path}", 2))
-    index = NameIndex(concepts)
-    doc_concepts: dict[int, set[int]] = defaultdict(set)
-    doc_first: dict[int, tuple[int, int]] = {}
-    for e in data.entries:
-        c = entry_concept[e.id]
-        doc_concepts[e.document_id].add(c)
-        if e.document_id not in doc_first or e.line < doc_first[e.document_id][0]:
-            doc_first[e.document_id] = (e.line, c)
-    attach_sections(concepts, data.headings, index, doc_concepts)
-    links = resolve_links(data.links, concepts, index, entry_concept,
-                          heading_names(data.headings), data.documents,
-                          {d: c for d, (_, c) in doc_first.items()}, doc_concepts)
-    return Resolution(concepts, links), by_entry
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: resolve allocates millions of small objects and
-    none of them form cycles, and a full collection every few hundred thousand allocations
-    makes the run grow with the square of the corpus."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def resolve(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> ResolveReport:
-    """Rebuild the concepts and link targets of `store` in one transaction."""
-    started = time.perf_counter()
-    keyed = store if isinstance(store, IncrementalStore) else None
-    with no_gc():
-        if keyed is None:
-            data = store.resolve_input()
-        else:
-            # One snapshot for the change log and the rows read: a file saved in between
-            # would otherwise be read but not counted as changed.
-            with keyed.transaction():
-                upto, changed = keyed.resolve_changes()
-                # The keys of a file depend on that file alone: when they were current before
-                # these changes, only the changed files' keys are written again.
-                keep = keyed.resolve_state_ready()
-                keyed.forget_resolve_keys()  # a kill before the keys are written: full again
-                data = store.resolve_input()
-        result, claims = _build(data, overrides)
-        store.write_resolution(result, overrides.fingerprint)
-        if keyed is not None:
-            if keep:
-                keyed.write_resolve_keys(full_state_rows(data, claims, set(changed)), changed,
-                                         upto)
-            else:
-                keyed.write_resolve_keys(full_state_rows(data, claims), None, upto)
-    counts: dict[str, int] = defaultdict(int)
-    for link in result.links:
-        counts[link.status] += 1
-    merged = 0
-    for c in result.concepts:
-        if len({e for e, _ in c.entries}) > 1 or c.sections:
-            merged += 1
-    return ResolveReport(
-        entries=len(data.entries), concepts=len(result.concepts), merged=merged,
-        links=len(result.links), resolved=counts["resolved"], wanted=counts["wanted"],
-        ambiguous=counts["ambiguous"], external=counts["external"],
-        seconds=time.perf_counter() - started,
+if _typing.TYPE_CHECKING:
+    from grimoire.resolve.links import link_key
+    from grimoire.resolve.overrides import FILENAME, Overrides, load_overrides
+    from grimoire.resolve.run import (
+        ConceptStore,
+        build,
+        no_gc,
+        refresh,
+        resolve,
+    )
+    from grimoire.resolve.types import (
+        Concept,
+        ConceptName,
+        ConceptSummary,
+        DeadLink,
+        Mention,
+        Merge,
+        ResolveReport,
+        Section,
+        WantedPage,
     )
 
+# Imported on first use: a search only checks whether the concepts are current, and merging,
+# link resolution and the incremental state are about 15 ms of its start (cold start, issue 14).
+_LAZY = {
+    "Concept": "grimoire.resolve.types",
+    "ConceptName": "grimoire.resolve.types",
+    "ConceptStore": "grimoire.resolve.run",
+    "ConceptSummary": "grimoire.resolve.types",
+    "DeadLink": "grimoire.resolve.types",
+    "FILENAME": "grimoire.resolve.overrides",
+    "Mention": "grimoire.resolve.types",
+    "Merge": "grimoire.resolve.types",
+    "Overrides": "grimoire.resolve.overrides",
+    "ResolveReport": "grimoire.resolve.types",
+    "Section": "grimoire.resolve.types",
+    "WantedPage": "grimoire.resolve.types",
+    "build": "grimoire.resolve.run",
+    "link_key": "grimoire.resolve.links",
+    "load_overrides": "grimoire.resolve.overrides",
+    "no_gc": "grimoire.resolve.run",
+    "refresh": "grimoire.resolve.run",
+    "resolve": "grimoire.resolve.run",
+}
 
-def refresh(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> ResolveReport:
-    """Bring the concepts up to date after files changed: incrementally when the store keeps
-    the keys for it, else in full. Both give the same tables."""
-    if isinstance(store, IncrementalStore):
-        with no_gc():
-            report = resolve_changes(store, overrides)
-        if report is not None:
-            return report
-    return resolve(store, overrides)
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'grimoire.resolve' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [

@@ -15,8 +15,6 @@ aliases = ["low-rank adapters"]
 
 from __future__ import annotations
 
-import hashlib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,20 +51,24 @@ def load_overrides(folders: list[str]) -> Overrides:
     Raises GrimoireError naming the file (and line, when TOML reports it) on a bad file.
     """
     rules: list[Rule] = []
-    digest = hashlib.sha256()
-    found = False
+    read: list[bytes] = []
     for folder in sorted(set(folders)):
         path = Path(folder) / FILENAME
         if not path.is_file():
             continue
         data = path.read_bytes()
-        found = True
-        digest.update(str(path).encode() + b"\0" + data + b"\0")
+        read.append(str(path).encode() + b"\0" + data + b"\0")
         rules.extend(_parse(data, str(path)))
-    return Overrides(tuple(rules), digest.hexdigest() if found else "")
+    if not read:
+        return Overrides(tuple(rules), "")
+    import hashlib  # only with a grimoire.toml: loading OpenSSL is ~20 ms of a search's start
+
+    return Overrides(tuple(rules), hashlib.sha256(b"".join(read)).hexdigest())
 
 
 def _parse(data: bytes, path: str) -> list[Rule]:
+    import tomllib  # only with a grimoire.toml (cold start of a search)
+
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
