@@ -1,8 +1,8 @@
 """Grimoire: every note you keep about AI and ML, read into one linked, searchable store."""
 
-import importlib as _importlib
 import typing as _typing
 
+from grimoire._lazy import lazy_names as _lazy_names
 from grimoire.errors import CorruptDatabase, GrimoireError, NotFound, ReadError, StoreError
 
 if _typing.TYPE_CHECKING:
@@ -35,17 +35,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> _typing.Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'grimoire' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY)
 
 __all__ = [
     "CorruptDatabase",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,21 @@ import pytest
 from grimoire.ingest import ingest
 from grimoire.store import Store, open_store
 from tests.conftest import ENGINES, PgDatabases
+
+
+def database_before(path: Path, migration: str) -> sqlite3.Connection:
+    """A SQLite database at `path` as the schema stood just before `migration` (one of
+    `MIGRATIONS`), left open so a test can look at it before Grimoire upgrades it."""
+    from grimoire.store.sqlite import APPLICATION_ID, MIGRATIONS, _run_script
+
+    before = MIGRATIONS.index(migration)
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:before]:
+        _run_script(conn, script)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {before}")
+    conn.commit()
+    return conn
 
 
 def new_store(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:

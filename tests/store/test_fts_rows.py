@@ -40,19 +40,12 @@ def test_bulk_fts_rows_match_the_sql_that_indexes_a_load(seeds: Path, tmp_path: 
 
 
 def test_an_old_database_is_upgraded_and_indexes_new_notes(seeds: Path, tmp_path: Path) -> None:
-    import sqlite3
-
-    from grimoire.store.sqlite import APPLICATION_ID, FTS_BY_STORE, MIGRATIONS, _run_script
+    from grimoire.store.sqlite import FTS_BY_STORE
+    from tests.store.conftest import database_before
 
     db = tmp_path / "old.db"
     # A database as the schema left it just before FTS_BY_STORE: the insert triggers in place.
-    before = MIGRATIONS.index(FTS_BY_STORE)
-    conn = sqlite3.connect(db)
-    for script in MIGRATIONS[:before]:
-        _run_script(conn, script)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version = {before}")
-    conn.commit()
+    conn = database_before(db, FTS_BY_STORE)
     names = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%insert'"
     assert len(conn.execute(names).fetchall()) == 2
     conn.close()

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import grimoire
-from grimoire.store.sqlite import (
-    APPLICATION_ID,
-    CONCEPT_SECTIONS_DOCUMENT_INDEX,
-    MIGRATIONS,
-    SQLiteStore,
-    _run_script,
-)
+from grimoire.store.sqlite import CONCEPT_SECTIONS_DOCUMENT_INDEX, SQLiteStore
+from tests.store.conftest import database_before
 
 
 def _plan(store: SQLiteStore, passage_ids: list[int]) -> str:
@@ -31,14 +25,7 @@ def test_an_older_database_gets_the_index_and_search_finds_concepts_through_sect
 ) -> None:
     db = tmp_path / "old.db"
     # A database as the schema left it before the index.
-    before = MIGRATIONS.index(CONCEPT_SECTIONS_DOCUMENT_INDEX)
-    conn = sqlite3.connect(db)
-    for script in MIGRATIONS[:before]:
-        _run_script(conn, script)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version = {before}")
-    conn.commit()
-    conn.close()
+    database_before(db, CONCEPT_SECTIONS_DOCUMENT_INDEX).close()
     with grimoire.open(db) as kb:
         store = kb.store
         assert isinstance(store, SQLiteStore)

@@ -8,8 +8,9 @@ the same result (see `bench/resolve.py` for the figures). `build` is the pure pa
 >>> report = refresh(store, load_overrides(["notes/"]))
 """
 
-import importlib as _importlib
 import typing as _typing
+
+from grimoire._lazy import lazy_names as _lazy_names
 
 if _typing.TYPE_CHECKING:
     from grimoire.resolve.links import link_key
@@ -57,18 +58,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> _typing.Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'grimoire.resolve' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY)
 
 __all__ = [
     "FILENAME",
