@@ -152,3 +152,39 @@ def test_show_finds_every_page_by_its_title(kb: Grimoire, tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "kb.db"),
                                        "show", "A Tour of Attention"])
     assert result.exit_code == 0 and "tour.ipynb" in result.output
+
+
+def test_a_link_to_a_missing_file_is_a_dead_link_not_a_wanted_page(
+    kb: Grimoire, tmp_path: Path
+) -> None:
+    # Exported doc sites link to pages the export left out (`[formats](dataset_formats)`):
+    # the fix is a path, not a concept to write up. A name link stays a wanted page.
+    ingest(kb, tmp_path, {
+        "trainer.md": "# Trainer\n\nNeeds a [preference](dataset_formats#preference) dataset,"
+                      " see [the guide](../guides/chat_templates) and [[Reward Model]].\n",
+    })
+    assert [w.name for w in kb.wanted()] == ["Reward Model"]
+    dead = {d.target for d in kb.dead_links()}
+    assert {"dataset_formats", "chat_templates"} <= dead
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "kb.db"), "lint", "--json"])
+    groups = json.loads(result.output)
+    named = {g: {f["message"].split("'")[1] for f in found} for g, found in groups.items()}
+    assert "dataset_formats" in named["dead-link"]
+    assert named["wanted"] == {"Reward Model"}
+
+
+def test_a_link_into_a_missing_glossary_page_finds_the_concept_its_anchor_names(
+    kb: Grimoire, tmp_path: Path
+) -> None:
+    # A vault exported from a site keeps links to the site's glossary by anchor.
+    (tmp_path / "notes" / ".obsidian").mkdir(parents=True)
+    ingest(kb, tmp_path, {
+        "skip-gram.md": "Trains <a href=\"/ml/glossary#word-embedding\">word embeddings</a>"
+                        " from the words around each word.\n",
+    })
+    assert kb.wanted() == [] and [d.target for d in kb.dead_links()] == ["glossary"]
+    # The note it names, written later, takes the link (the incremental resolve sees it).
+    ingest(kb, tmp_path, {"word embedding.md": "A dense vector that stands for a word.\n"})
+    assert kb.wanted() == [] and kb.dead_links() == []
+    back = kb.backlinks("word embedding")
+    assert [m.status for m in back] == ["resolved"]

@@ -15,6 +15,7 @@ from grimoire.lint.arithmetic import find_claims
 from grimoire.lint.latex import latex_problems
 from grimoire.model import Math, Span
 from grimoire.readers.sections import PAGE_REASONS
+from grimoire.resolve.links import FILE_LINKS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
 
@@ -181,7 +182,7 @@ def concept_findings(
         # or to a name two concepts share, is a dead link.
         if link.status == "ambiguous":
             yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
-        elif link.kind in ("markdown", "doc", "embed"):
+        elif link.kind in FILE_LINKS:
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
             yield Finding("dead-link", f"{link.target!r} leads to no note{hint}", link.span)
     for concept in multi_source:

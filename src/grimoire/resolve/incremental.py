@@ -28,6 +28,7 @@ from grimoire.names import normalize, parse_term, term_names
 from grimoire.resolve.links import (
     _INDEX_STEM,
     _SCHEME,
+    FILE_LINKS,
     NameIndex,
     _label_words,
     attach_sections,
@@ -138,11 +139,12 @@ def label_keys(link: LinkRow) -> set[str]:
 
 def lookup_keys(link: LinkRow) -> frozenset[str]:
     """Every name `resolve_links` may look a link up by."""
-    return _lookup_keys(link.target, link.kind)
+    fragment = link.fragment if link.kind in FILE_LINKS else None
+    return _lookup_keys(link.target, link.kind, fragment or None)
 
 
 @lru_cache(maxsize=1 << 16)  # a store links to the same names again and again
-def _lookup_keys(target: str, kind: str) -> frozenset[str]:
+def _lookup_keys(target: str, kind: str, fragment: str | None = None) -> frozenset[str]:
     target = target.strip()
     if kind == "url" or _SCHEME.match(target):
         return frozenset()
@@ -155,6 +157,8 @@ def _lookup_keys(target: str, kind: str) -> frozenset[str]:
         keys.add(normalize(_label_words(name)))
     if kind == "api":  # `Trainer.train` leads to a concept `Trainer` when there is one
         keys.add(normalize(name.partition(".")[0]))
+    if fragment:  # `glossary#word-embedding` leads to "word embedding" when there is one
+        keys.add(normalize(_label_words(fragment)))
     keys.discard("")
     return frozenset(keys)
 

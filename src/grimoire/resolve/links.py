@@ -165,6 +165,11 @@ def resolve_links(
                 status, concept = index.lookup(normalize(owner), doc_concepts.get(link.document_id))
             if status == "missing":
                 status = "external"
+        if status == "missing" and link.fragment and link.kind in FILE_LINKS:
+            # A link into a page the notes do not hold (`/glossary#word-embedding`) names
+            # its section by the anchor: the anchor's words find the concept the notes define.
+            status, concept = index.lookup(normalize(_label_words(link.fragment)),
+                                           doc_concepts.get(link.document_id))
         if status == "missing" and norm in note_names:
             # A note that exists is a page, whatever kind of link names it (issue 10, 7).
             status = "document"
@@ -181,6 +186,11 @@ _PAGE_FILES = ("", ".md", ".markdown", ".rst", ".html", "/index.md", "/index.mar
 
 _LABEL_PREFIX = re.compile(r"^(?:sec|subsec|chap|chapter|fig|eq|eqn|tab|table|lst|app|def)[_:-]",
                            re.IGNORECASE)
+
+
+# Links that name a file: one that leads nowhere is a dead link (a path to fix), not a
+# wanted page (a concept nobody wrote up): `[guide](dataset_formats)` wants no concept.
+FILE_LINKS = frozenset(["markdown", "doc", "embed"])
 
 
 def _label_words(label: str) -> str:

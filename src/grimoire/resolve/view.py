@@ -14,7 +14,7 @@ from rapidfuzz.distance import Levenshtein
 from grimoire.errors import NotFound
 from grimoire.model import ConceptId, Span
 from grimoire.names import normalize
-from grimoire.resolve.links import link_key
+from grimoire.resolve.links import FILE_LINKS, link_key
 from grimoire.resolve.types import (
     Concept,
     ConceptSummary,
@@ -120,6 +120,8 @@ def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
     """Names linked to but defined nowhere, most wanted first (as a wiki's "wanted pages")."""
     groups: dict[str, tuple[list[str], list[Span]]] = {}
     for use in store.unresolved_links("wanted"):
+        if use.kind in FILE_LINKS:
+            continue  # a missing file is a dead link (lint), not a page to write
         names, spans = groups.setdefault(use.norm, ([], []))
         names.append(use.name)
         spans.append(use.span)
