@@ -60,3 +60,23 @@ def test_lint_cli_exit_codes_and_json(tmp_path: Path) -> None:
     assert result.exit_code == 1
     found = json.loads(result.output)
     assert [f["span"]["start_line"] for f in found["arithmetic"]] == [3]
+
+
+def test_superscripts_and_subscripts_are_read_as_such(tmp_path: Path, corpora: Path) -> None:
+    # The vault writes powers and indices in HTML: `0.25<sup>2</sup>` read as "0.252" and the
+    # list `x<sub>1</sub> = 4`, `x<sub>2</sub> = -10` as "4 x2 = -10" gave two false findings.
+    vault = corpora / "google-ml-glossary-vault"
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in ("gini impurity.md", "linear model.md"):
+        (notes / name).write_bytes((vault / name).read_bytes())
+    (notes / "page.html").write_text(
+        "<html><body><h1>Powers</h1><p>Here 3<sup>2</sup> + 4<sup>2</sup> = 25 for "
+        "x<sub>1</sub>, but 2 x 3 = 7.</p></body></html>", encoding="utf-8")
+    with ingest(tmp_path / "kb.db", notes) as kb:
+        found = kb.lint().by_group().get("arithmetic", [])
+        assert [(Path(f.span.path).name, f.message.split(",")[0]) for f in found] == [
+            ("page.html", "2 x 3 = 7")]
+        texts = [t for (t,) in kb.store.conn.execute("SELECT text FROM passages")]
+    assert any("0.25^2 + 0.75^2" in t for t in texts)
+    assert any("3^2 + 4^2 = 25 for x_1" in t for t in texts)

@@ -9,6 +9,9 @@ from grimoire.model import Image, Span
 from grimoire.readers.base import collapse
 
 TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]{0,40})\b[^<>]*>")
+# What a superscript or subscript reads as once its tag is gone: `0.25<sup>2</sup>` is
+# "0.25^2", not "0.252" (the arithmetic lint read that as a number), `x<sub>1</sub>` "x_1".
+SCRIPT_MARKS = {"sup": "^", "sub": "_"}
 ATTR = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 BLOCK_TAGS = frozenset(
     [
@@ -112,6 +115,8 @@ def strip_html(
                 href = tag_attrs(raw).get("href", "")
                 open_a = (href, line, len(out)) if href else None
         newlines = raw.count("\n")
+        if tag in SCRIPT_MARKS and not raw.startswith("</"):
+            out.append(SCRIPT_MARKS[tag])
         out.append("\n" * newlines if newlines else (" " if tag in BLOCK_TAGS else ""))
         line += newlines
         pos = m.end()

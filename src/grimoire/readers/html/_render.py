@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborNode
 
 from grimoire.model import Image, Link, LinkKind, Math, Reference, Span
 from grimoire.readers.base import collapse
+from grimoire.readers.html._inline import SCRIPT_MARKS
 from grimoire.readers.html._source import WORD, SourceMap
 
 SKIP = frozenset(
@@ -337,6 +338,9 @@ class Renderer:
         if tag == "img":
             self._image(node)
             return False
+        if tag in SCRIPT_MARKS:
+            self.parts.append(SCRIPT_MARKS[tag])
+            return True
         if tag == "a":
             if _is_permalink(node):
                 return False  # Sphinx/MkDocs `¶` after a heading or term is not text

@@ -22,7 +22,14 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from grimoire.model import Image, Link, LinkKind, Math, Problem, Span
 from grimoire.readers.base import collapse
 from grimoire.readers.conventions import unescape_refs
-from grimoire.readers.html._inline import BLOCK_TAGS, TAG, html_image, strip_html, tag_attrs
+from grimoire.readers.html._inline import (
+    BLOCK_TAGS,
+    SCRIPT_MARKS,
+    TAG,
+    html_image,
+    strip_html,
+    tag_attrs,
+)
 from grimoire.readers.markdown._frontmatter import FrontMatter, split_front_matter
 
 MAX_LINE_BRACKETS = 2000
@@ -348,6 +355,8 @@ class _Walker:
                         block.images.append(html_image(attrs, self.path, line))
                 elif tag in BLOCK_TAGS:
                     cur.parts.append(" ")
+                elif tag in SCRIPT_MARKS and not closing:
+                    cur.parts.append(SCRIPT_MARKS[tag])
                 line += content.count("\n")
             elif ttype == "wikilink":
                 self._wikilink(tok, block, cur, line, image_lines, heading)
