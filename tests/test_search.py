@@ -304,3 +304,19 @@ def test_a_formula_query_finds_its_concept(kb: grimoire.Grimoire) -> None:
     assert not _formula(r"what does \alpha scale in LoRA?")
     hits = kb.search(query, k=3)
     assert any("kl divergence" in names_of(kb, h) for h in hits), [h.concept for h in hits]
+
+
+@pytest.mark.parametrize("query", ["DPO", "GRPO", "KTO"])
+def test_a_page_named_by_its_title_is_one_result_with_its_text(tmp_path: Path, query: str) -> None:
+    # TRL's trainer pages are concepts named by their titles ("DPO Trainer"); their text
+    # outside any section entry is about them. It was a second hit of the same name (a
+    # document group), "GRPO" put a section of the page first, and the page was shown by
+    # its row of badges, which has no text.
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([_need(CORPORA) / "hf-docs" / "trl"], embed=False)
+    hits = kb.search(query, mode="lexical")
+    assert hits[0].concept == f"{query} Trainer"
+    assert hits[0].text.strip()
+    shown = [(h.concept or h.title, h.passage_id) for h in hits]
+    assert len({name for name, _ in shown}) == len(shown), shown
+    kb.close()

@@ -13,6 +13,12 @@ from typing import Any, NewType
 Slug = NewType("Slug", str)
 ConceptId = NewType("ConceptId", str)
 
+# Why an entry named by its page exists (`Entry.reason`): the page is that concept, and the
+# page's text outside other entries is about it.
+PAGE_REASON = "a page is named by its title"
+VAULT_PAGE_REASON = "a vault note is a page named by its file or title"
+PAGE_REASONS = frozenset({PAGE_REASON, VAULT_PAGE_REASON})
+
 
 @dataclass(frozen=True, slots=True)
 class Span:

@@ -220,7 +220,8 @@ class Searcher:
             lists.append((semantic_share, sorted(both, key=lambda r: -r[2]), _min_max))
 
         fused: dict[_GroupKey, float] = {}
-        best_passage: dict[_GroupKey, tuple[float, int]] = {}
+        # The passages each group could be shown by, and what each earned it.
+        shown: dict[_GroupKey, dict[int, float]] = {}
         for weight, ranked, normalise in lists:
             seen: set[_GroupKey] = set()
             for (key, passage_id, _), value in zip(ranked, normalise(ranked), strict=True):
@@ -228,13 +229,10 @@ class Searcher:
                     seen.add(key)
                     fused[key] = fused.get(key, 0.0) + weight * value
                 if passage_id is not None:
-                    # The passage shown for a group is the one that earned it the most.
-                    strength = weight * value
-                    current = best_passage.get(key)
-                    if current is None or strength > current[0]:
-                        best_passage[key] = (strength, passage_id)
+                    earned = shown.setdefault(key, {})
+                    earned[passage_id] = max(earned.get(passage_id, 0.0), weight * value)
         if pinned is not None:
-            best_passage[pinned[0]] = (math.inf, pinned[1])
+            shown.setdefault(pinned[0], {})[pinned[1]] = math.inf
         for key in named & fused.keys():
             fused[key] *= NAMED_IN_DESCRIPTION
         for key, b in bonus.items():
@@ -245,7 +243,7 @@ class Searcher:
             # what they show, not on row ids (see `_hits`).
             cutoff = round(fused[order[k - 1]], 6)
             order = [key for key in order if round(fused[key], 6) >= cutoff]
-        return self._hits(order, fused, best_passage, highlight)[:k]
+        return self._hits(order, fused, shown, highlight)[:k]
 
     def _sentence_match(
         self, words: Sequence[str], ranked: Sequence[_Ranked]
@@ -384,6 +382,11 @@ class Searcher:
         ids = [s.id for s in scored]
         owners = self.store.passage_groups(ids)
         concepts = self.store.concepts_of_passages(ids)
+        # A page named by its title is that concept ("DPO Trainer"): its text outside other
+        # entries counts for it, not for a document group beside it with the same name.
+        pages = self.store.page_entries(
+            doc for pid, (doc, entry) in owners.items() if entry is None and pid not in concepts)
+        page_groups = self._entry_groups(pages.values())
         out: list[_Ranked] = []
         for pid, value in ((s.id, s.score) for s in scored):
             if pid not in owners:
@@ -391,8 +394,12 @@ class Searcher:
             doc_id, entry_id = owners[pid]
             if pid in concepts:
                 key: _GroupKey = ("c", concepts[pid])
+            elif entry_id is not None:
+                key = ("e", entry_id)
+            elif doc_id in pages:
+                key = page_groups[pages[doc_id]]
             else:
-                key = ("e", entry_id) if entry_id is not None else ("d", doc_id)
+                key = ("d", doc_id)
             out.append((key, pid, value))
         return out
 
@@ -451,10 +458,22 @@ class Searcher:
         self,
         order: Sequence[_GroupKey],
         fused: dict[_GroupKey, float],
-        best_passage: dict[_GroupKey, tuple[float, int]],
+        shown: dict[_GroupKey, dict[int, float]],
         highlight: set[str],
     ) -> list[Hit]:
-        chosen: dict[_GroupKey, int] = {k: best_passage[k][1] for k in order if k in best_passage}
+        # A group is shown by the passage that earned it the most, unless that passage has no
+        # text (a README's row of badges under its title): then by the next that has some.
+        candidates = {k: [pid for pid, _ in sorted(shown[k].items(), key=lambda kv: -kv[1])]
+                      for k in order if k in shown}
+        chosen: dict[_GroupKey, int] = {k: pids[0] for k, pids in candidates.items()}
+        rows = self.store.passage_rows(list(chosen.values()))
+        blank = [k for k, pid in chosen.items()
+                 if pid in rows and not rows[pid].text.strip() and len(candidates[k]) > 1]
+        if blank:
+            rows.update(self.store.passage_rows([p for k in blank for p in candidates[k][1:4]]))
+            for k in blank:
+                chosen[k] = next((p for p in candidates[k] if p in rows and rows[p].text.strip()),
+                                 chosen[k])
         need_entries = [key[1] for key in order if key not in chosen and key[0] == "e"]
         need_docs = [key[1] for key in order if key not in chosen and key[0] == "d"]
         need_concepts = [key[1] for key in order if key not in chosen and key[0] == "c"]
@@ -464,20 +483,21 @@ class Searcher:
             chosen[("d", doc_id)] = pid
         for concept_id, pid in self.store.concept_first_passages(need_concepts).items():
             chosen[("c", concept_id)] = pid
-        rows = self.store.passage_rows(list(chosen.values()))
+        rows.update(self.store.passage_rows([p for p in chosen.values() if p not in rows]))
         # A concept shown by a redirect's passage ("Abbreviation for recurrent neural
         # networks") shows its definition instead: the redirect led the query to it.
         redirects = self.store.redirect_entries(
             row.entry_id for key, pid in chosen.items() if key[0] == "c"
             and (row := rows.get(pid)) is not None and row.entry_id is not None)
         if redirects:
-            shown = [k for k, pid in chosen.items() if k[0] == "c"
-                     and (row := rows.get(pid)) is not None and row.entry_id in redirects]
-            better = self.store.concept_first_passages(k[1] for k in shown)
-            for key in shown:
+            redirected = [k for k, pid in chosen.items() if k[0] == "c"
+                          and (row := rows.get(pid)) is not None and row.entry_id in redirects]
+            better = self.store.concept_first_passages(k[1] for k in redirected)
+            for key in redirected:
                 if key[1] in better:
                     chosen[key] = better[key[1]]
-            rows.update(self.store.passage_rows([better[k[1]] for k in shown if k[1] in better]))
+            rows.update(self.store.passage_rows(
+                [better[k[1]] for k in redirected if k[1] in better]))
         labels = self.store.concept_label_of(k[1] for k in order if k[0] == "c")
         hits: list[Hit] = []
         for key in order:

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from grimoire.duplicates import near_duplicates
 from grimoire.lint.arithmetic import find_claims
 from grimoire.lint.latex import latex_problems
-from grimoire.model import Math, Span
-from grimoire.readers.sections import PAGE_REASONS
+from grimoire.model import PAGE_REASONS, Math, Span
 from grimoire.resolve.links import FILE_LINKS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store

@@ -42,7 +42,18 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from grimoire.model import Document, Entry, Image, Link, Math, Passage, Span
+from grimoire.model import (
+    PAGE_REASON,
+    PAGE_REASONS,
+    VAULT_PAGE_REASON,
+    Document,
+    Entry,
+    Image,
+    Link,
+    Math,
+    Passage,
+    Span,
+)
 from grimoire.names import is_abbreviation, normalize, term_names
 from grimoire.readers.conventions import (
     WORD,
@@ -480,13 +491,10 @@ def _entry(term: str, run: list[Passage], reason: str) -> Entry:
     )
 
 
-PAGE_REASON = "a page is named by its title"
 MAX_TITLE_WORDS = 14
 _NOT_A_TITLE = re.compile(r"://|www\.|;")
 # Why an entry stands for a whole page or note, not for a definition in it: such an entry may
 # have no text of its own.
-VAULT_PAGE_REASON = "a vault note is a page named by its file or title"
-PAGE_REASONS = frozenset({PAGE_REASON, VAULT_PAGE_REASON})
 _ID_TITLE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from grimoire.model import Span
+from grimoire.model import PAGE_REASONS, Span
 from grimoire.store._concept_lookups import ConceptLookups
 from grimoire.store._embed_text import entry_embed_text, passage_unit_text
 from grimoire.store.postgres_schema import hnsw_index
@@ -343,6 +343,15 @@ class PostgresQueries(ConceptLookups):
             return set()
         return {int(e) for (e,) in self._all(
             "SELECT id FROM entries WHERE id = ANY(%s) AND redirect IS NOT NULL", (wanted,))}
+
+    def page_entries(self, document_ids: Iterable[int]) -> dict[int, int]:
+        wanted = list(set(document_ids))
+        if not wanted:
+            return {}
+        return {int(d): int(e) for d, e in self._all(
+            """SELECT document_id, min(id) FROM entries WHERE document_id = ANY(%s)
+               AND data::jsonb->>'reason' = ANY(%s) GROUP BY document_id""",
+            (wanted, sorted(PAGE_REASONS)))}
 
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
         wanted = set(ids)

@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from grimoire.model import PAGE_REASONS
 from grimoire.store._embed_text import entry_embed_text, passage_unit_text
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
@@ -312,6 +313,16 @@ class SearchSQL:
             return set()
         return {eid for (eid,) in self.conn.execute(
             f"SELECT id FROM entries WHERE id IN ({_ids(ids)}) AND redirect IS NOT NULL")}
+
+    def page_entries(self, document_ids: Iterable[int]) -> dict[int, int]:
+        """document id -> its page entry (see `Store.page_entries`)."""
+        ids = set(document_ids)
+        if not ids:
+            return {}
+        return dict(self.conn.execute(
+            f"""SELECT document_id, min(id) FROM entries WHERE document_id IN ({_ids(ids)})
+                AND json_extract(data, '$.reason') IN (?, ?) GROUP BY document_id""",
+            sorted(PAGE_REASONS)))
 
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
         """entry id -> the id of its first passage (or of the passage holding its first line)."""

@@ -32,11 +32,10 @@ from pathlib import Path, PurePath
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from grimoire.model import Document, Entry, Problem, Span
+from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.conventions import unescape_refs
-from grimoire.readers.sections import VAULT_PAGE_REASON
 
 name = "obsidian"
 extensions = (".md",)
