@@ -171,16 +171,25 @@ class VectorScan:
         qbits = _sign_bits((q - self.center)[None, :], words)[0]
         distance = np.empty(n, dtype=np.uint16)
         # Block by block, so that the XOR and count buffers stay in cache (1.5x faster at 1M).
+        # The counts of three words at a time are summed in uint8 (at most 192, no overflow)
+        # and only then added to the uint16 distance: mixed-type adds cost twice as much.
         xor = np.empty(min(n, HAMMING_BLOCK), dtype=np.uint64)
         count = np.empty(min(n, HAMMING_BLOCK), dtype=np.uint8)
+        part = np.empty(min(n, HAMMING_BLOCK), dtype=np.uint8)
         for start in range(0, n, HAMMING_BLOCK):
             end = min(n, start + HAMMING_BLOCK)
-            d, x, c = distance[start:end], xor[: end - start], count[: end - start]
-            d[:] = 0
-            for w in range(words):
-                np.bitwise_xor(self.bits[w, start:end], qbits[w], out=x)
-                np.bitwise_count(x, out=c)
-                np.add(d, c, out=d)
+            d, x = distance[start:end], xor[: end - start]
+            c, p = count[: end - start], part[: end - start]
+            for group in range(0, words, 3):
+                for w in range(group, min(words, group + 3)):
+                    np.bitwise_xor(self.bits[w, start:end], qbits[w], out=x)
+                    np.bitwise_count(x, out=p if w == group else c)
+                    if w != group:
+                        np.add(p, c, out=p)
+                if group == 0:
+                    d[:] = p
+                else:
+                    np.add(d, p, out=d)
         if keep is not None:
             distance[~keep] = np.iinfo(np.uint16).max
         # The distance below which `want` vectors fall, by a histogram (cheaper than sorting)

@@ -468,6 +468,11 @@ class SearchSQL:
         The vectors are read into memory once and kept while they stay unchanged; whether
         they changed is asked of the vector tables only after a write to the file.
         """
+        return self.vector_index(model).nearest(vector, k, documents)
+
+    def vector_index(self, model: str) -> VectorScan:
+        """The in-memory index of `model`'s vectors, current. Its `nearest` reads no SQL, so
+        a search may run it on another thread (after embedding the query there)."""
         counter = self.change_counter()
         scan = self._scans.get(model)
         if scan is None or scan.checked != counter:
@@ -476,7 +481,7 @@ class SearchSQL:
                 scan = self._load_scan(model, signature)
                 self._scans = {model: scan}  # one model at a time: vectors are large
             scan.checked = counter
-        return scan.nearest(vector, k, documents)
+        return scan
 
     def _load_scan(self, model: str, signature: tuple[int, ...]) -> VectorScan:
         """The vectors of `model`, read in chunks in one read transaction."""
