@@ -139,7 +139,11 @@ def build(cache: Path, n_passages: int) -> Path:
     if n_passages <= BASE:
         generate(path, n_passages)
     else:
-        replicate(build(cache, BASE), path, n_passages)
+        base = build(cache, BASE)
+        kb = grimoire.open(base)
+        kb.resolve()  # the copies take the base's concepts (a new base has none yet)
+        kb.close()
+        replicate(base, path, n_passages)
     return path
 
 
@@ -325,9 +329,10 @@ def measure(path: Path, out: Path) -> None:
     report["vector index MB"] = round(scan.nbytes() / 2**20, 1)
     report["vector index MB held by the process (the rest mapped from the file)"] = round(
         scan.private_bytes() / 2**20, 1)
-    with Path("/proc/self/status").open() as status:  # RSS now: anonymous, and file pages mapped
-        rss = {k: v.strip() for k, v in (line.split(":", 1) for line in status)
-               if k in ("RssAnon", "RssFile")}
+    status = Path("/proc/self/status")  # RSS now: anonymous, and file pages mapped (Linux)
+    rss = {k: v.strip() for k, v in (line.split(":", 1) for line in
+                                     (status.read_text().splitlines() if status.exists() else [])
+                                     if ":" in line) if k in ("RssAnon", "RssFile")}
     report["RSS now (anonymous / file pages)"] = f"{rss.get('RssAnon')} / {rss.get('RssFile')}"
     report["vector index exact"] = scan.exact
     report["peak RSS MB"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
