@@ -18,7 +18,6 @@ is measured by `bench/scale.py` (real MiniLM query vectors; bench/README.md has 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import mmap
@@ -348,6 +347,8 @@ def digest(text: str) -> int:
             return int(text[:15], 16)
         except ValueError:
             pass
+    import hashlib  # here: a hybrid search with real (hex) hashes does not load OpenSSL
+
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=7).digest(), "little")
 
 
