@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -132,6 +131,7 @@ class Searcher:
         self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
         self._names = NameIndex()
         self._pool: ThreadPoolExecutor | None = None
+        self._warmed = False  # `prepare` has started loading the model
 
     @property
     def embedder(self) -> Embedder:
@@ -168,11 +168,19 @@ class Searcher:
         if allowed is not None and not allowed:
             return []
         vector = None
+        semantic: Future[tuple[list[Scored], list[Scored]]] | None = None
         if mode in ("semantic", "hybrid") and self._has_vectors():
             # Embed the query on a worker thread (onnxruntime releases the GIL) while the
-            # lexical half runs here: hybrid then costs the slower half, not their sum.
-            vector = (query_vector if query_vector is not None
-                      else self._worker().submit(self._embed_query, query))
+            # lexical half runs here: hybrid then costs the slower half, not their sum. A
+            # store whose vector index is in memory (SQLite) is scanned there too.
+            index = getattr(self.store, "vector_index", None)
+            if query_vector is not None:
+                vector = query_vector
+            elif index is not None:
+                semantic = self._worker().submit(
+                    self._embed_and_scan, query, index(self.embedder.name), allowed)
+            else:
+                vector = self._worker().submit(self._embed_query, query)
         words = _words(query)
         lists: list[tuple[float, list[_Ranked], _Normalise]] = []
         bonus: dict[_GroupKey, float] = {}
@@ -212,10 +220,14 @@ class Searcher:
                     bonus[own] = max(bonus.get(own, 0.0), EXACT_WEIGHT * coverage)
                     pinned = (own, own_passage)
 
-        if vector is not None:
+        if vector is not None or semantic is not None:
             # One list: a group counts by its best cosine, whether a passage or an entry has
             # it (two lists gave a concept with both a vote more than a title-only entry).
-            passages, entries = self._semantic(vector.result(), allowed)
+            if semantic is not None:
+                passages, entries = semantic.result()
+            else:
+                assert vector is not None
+                passages, entries = self._semantic(vector.result(), allowed)
             both = self._passage_list(passages) + self._entry_list(entries)
             lists.append((semantic_share, sorted(both, key=lambda r: -r[2]), _min_max))
 
@@ -418,10 +430,13 @@ class Searcher:
         will embed its query: whatever runs before the search (resolving changed files, the
         name index) then overlaps the model's load (cold start; onnxruntime builds its
         session without the GIL). A model that fails to load fails again in the search."""
-        if mode in ("semantic", "hybrid") and self._has_vectors():
+        if not self._warmed and mode in ("semantic", "hybrid") and self._has_vectors():
             warm = getattr(self.embedder, "warm", None)
             if warm is not None:
                 self._worker().submit(warm)
+            # Once: handing the worker an empty task on every search woke it for nothing
+            # (a thread switch before each query's own embedding).
+            self._warmed = True
 
     def _worker(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -432,6 +447,13 @@ class Searcher:
 
     def _embed_query(self, query: str) -> Any:
         return self.embedder.embed([query])[0]
+
+    def _embed_and_scan(
+        self, query: str, index: Any, allowed: set[int] | None
+    ) -> tuple[list[Scored], list[Scored]]:
+        found: tuple[list[Scored], list[Scored]] = index.nearest(
+            self._embed_query(query), CANDIDATES, allowed)
+        return found
 
     def _semantic(
         self, q: Any, allowed: set[int] | None
@@ -646,20 +668,33 @@ def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
     if not tokens:
         return ""
     stems = {_stem(w) for w in words if w.casefold() not in STOPWORDS} or {_stem(w) for w in words}
-
-    def matched(token: str) -> list[str]:
-        return [stem for w in _WORD.findall(token) if (stem := _stem(w)) in stems]
-
-    found = [matched(t) for t in tokens]
-    inside: Counter[str] = Counter()
+    seen: dict[str, list[str]] = {}  # a token's matched stems (tokens repeat: computed once)
+    found: list[list[str]] = []
+    for token in tokens:
+        hits = seen.get(token)
+        if hits is None:
+            hits = seen[token] = [stem for w in _WORD.findall(token)
+                                  if (stem := _stem(w)) in stems]
+        found.append(hits)
+    # A window of `size` tokens slides along; `distinct` counts the stems inside it.
+    inside: dict[str, int] = {}
     for hits in found[:size]:
-        inside.update(hits)
-    best, best_at = len(inside), 0
+        for stem in hits:
+            inside[stem] = inside.get(stem, 0) + 1
+    distinct = best = len(inside)
+    best_at = 0
     for i in range(1, max(1, len(tokens) - size + 1)):
-        if i + size - 1 < len(tokens):
-            inside.update(found[i + size - 1])
-        inside.subtract(found[i - 1])
-        distinct = sum(1 for n in inside.values() if n > 0)
+        entering, leaving = found[i + size - 1], found[i - 1]
+        if not entering and not leaving:
+            continue
+        for stem in entering:
+            n = inside.get(stem, 0)
+            inside[stem] = n + 1
+            distinct += n == 0
+        for stem in leaving:
+            n = inside[stem] - 1
+            inside[stem] = n
+            distinct -= n == 0
         if distinct > best:
             best, best_at = distinct, i
     start = max(0, best_at - 2) if best > 0 else 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grimoire.model import PAGE_REASONS
@@ -479,6 +480,11 @@ class SearchSQL:
         The vectors are read into memory once and kept while they stay unchanged; whether
         they changed is asked of the vector tables only after a write to the file.
         """
+        return self.vector_index(model).nearest(vector, k, documents)
+
+    def vector_index(self, model: str) -> VectorScan:
+        """The in-memory index of `model`'s vectors, current. Its `nearest` reads no SQL, so
+        a search may run it on another thread (after embedding the query there)."""
         counter = self.change_counter()
         scan = self._scans.get(model)
         if scan is None or scan.checked != counter:
@@ -487,13 +493,13 @@ class SearchSQL:
                 scan = self._load_scan(model, signature)
                 self._scans = {model: scan}  # one model at a time: vectors are large
             scan.checked = counter
-        return scan.nearest(vector, k, documents)
+        return scan
 
     def _load_scan(self, model: str, signature: tuple[int, ...]) -> VectorScan:
         """The vectors of `model`, read in chunks in one read transaction."""
         import numpy as np
 
-        from grimoire.store._vector_scan import VectorScan
+        from grimoire.store._vector_scan import EXACT_UP_TO, VectorScan
 
         own = not self.conn.in_transaction
         if own:
@@ -504,6 +510,11 @@ class SearchSQL:
                 "SELECT length(vec) FROM vec_blobs WHERE model = ? LIMIT 1", (model,)
             ).fetchone()
             dim = int(first[0]) // 4 if first else 0
+            file = self._vector_file()
+            if file is not None and count > EXACT_UP_TO and dim:
+                scan = self._file_scan(file, model, signature, dim)
+                if scan is not None:
+                    return scan
             cursor = self.conn.execute(_VECTORS, (model, model))
 
             def chunks() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
@@ -521,6 +532,56 @@ class SearchSQL:
         finally:
             if own:
                 self.conn.execute("COMMIT")
+
+    def _vector_file(self) -> Path | None:
+        """Where a large store keeps its vector index: beside the database (not in memory)."""
+        path: str = getattr(self, "path", "")
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        return Path(path + "-vectors")
+
+    def _file_scan(
+        self, file: Path, model: str, signature: tuple[int, ...], dim: int
+    ) -> VectorScan | None:
+        """The index mapped from `file`, checked row by row against the vector tables, and
+        brought up to date (rewritten) when they changed; None if it cannot be written."""
+        import numpy as np
+
+        from grimoire.store._vector_scan import digest, open_file, unchanged, write_file
+
+        # Every unit with a vector (any model), in chunks: no list of 1M tuples at once.
+        parts: list[tuple[np.ndarray, ...]] = []
+        cursor = self.conn.execute(_UNITS)
+        while rows := cursor.fetchmany(65_536):
+            n = len(rows)
+            parts.append((np.fromiter((r[0] for r in rows), dtype=np.int8, count=n),
+                          np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
+                          np.fromiter((r[2] for r in rows), dtype=np.int64, count=n),
+                          np.fromiter((digest(r[3]) for r in rows), dtype=np.int64, count=n)))
+        kinds, ids, docs, digests = (
+            np.concatenate([p[k] for p in parts]) if parts
+            else np.zeros(0, dtype=np.int8 if k == 0 else np.int64) for k in range(4))
+        del parts
+        old = open_file(file, model, signature)
+        if old is not None and unchanged(old, kinds, ids, docs, digests):
+            return old
+        # Changed (or new): the same query again in this read transaction, for the hashes.
+        hashes = [r[3] for r in self.conn.execute(_UNITS)]
+
+        def fetch(wanted: list[str]) -> dict[str, bytes]:
+            out: dict[str, bytes] = {}
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                out.update(self.conn.execute(
+                    f"SELECT hash, vec FROM vec_blobs WHERE model = ?"
+                    f" AND hash IN ({','.join('?' * len(part))})", (model, *part)))
+            return out
+
+        try:
+            return write_file(file, model, signature, (kinds, ids, docs, digests, hashes), old,
+                              fetch, dim)
+        except OSError:
+            return None  # no room or no right to write beside the store: held in memory
 
     def vector_rows(self) -> Iterator[VectorRow]:
         """Every stored vector with the unit it belongs to (for migration)."""
@@ -558,6 +619,13 @@ _VECTORS = """SELECT 0, p.id, p.document_id, coalesce(p.entry_id, -1), b.vec
                SELECT 1, e.id, e.document_id, e.id, b.vec
                  FROM entry_vecs v JOIN entries e ON e.id = v.entry_id
                  JOIN vec_blobs b ON b.hash = v.hash WHERE b.model = ?"""
+
+
+_UNITS = """SELECT 0, p.id, p.document_id, v.hash
+               FROM passage_vecs v JOIN passages p ON p.id = v.passage_id
+             UNION ALL
+             SELECT 1, e.id, e.document_id, v.hash
+               FROM entry_vecs v JOIN entries e ON e.id = v.entry_id"""
 
 
 def fts5_match(query: TextQuery) -> str:

@@ -1,0 +1,160 @@
+"""A large SQLite store keeps its vector index in a file beside it (`<db>-vectors`): a new
+process maps it instead of reading and quantizing every vector again, and the file follows
+every change to the vectors (it is checked row by row against the database on each load).
+
+Vectors are real MiniLM vectors of corpus paragraphs (tests/data/minilm_golden.npz) and
+neighbours generated around them, as in test_vector_scan.py; hashes are sha256 of the model
+and a text, as `embed_store` makes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grimoire.model import Document, Passage, Span
+from grimoire.store import open_store
+from grimoire.store._vector_scan import EXACT_UP_TO, VectorScan
+from grimoire.store.base import SourceRecord
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "minilm_golden.npz"
+MODEL = "m"
+NOTES, PER_NOTE = 2_200, 10  # 22,000 passages: above EXACT_UP_TO, so quantized
+
+
+def unit(rows: np.ndarray) -> np.ndarray:
+    out: np.ndarray = (rows / np.linalg.norm(rows, axis=-1, keepdims=True)).astype(np.float32)
+    return out
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(f"{MODEL}\n{text}".encode()).hexdigest()
+
+
+def vectors_around(real: np.ndarray, n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, len(real), n), rng.integers(0, len(real), n)
+    noise = rng.standard_normal((n, real.shape[1])).astype(np.float32) * 0.04
+    return unit(real[a] + 0.5 * real[b] + noise)
+
+
+@pytest.fixture(scope="module")
+def real() -> np.ndarray:
+    return np.asarray(np.load(GOLDEN)["vectors"], dtype=np.float32)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory, real: np.ndarray) -> tuple[Path, np.ndarray]:
+    """A store of 22,000 passages with vectors, and each passage's vector by passage id."""
+    db = tmp_path_factory.mktemp("vectors") / "kb.db"
+    store = open_store(str(db))
+    with store.transaction():  # type: ignore[attr-defined]
+        for d in range(NOTES):
+            path = f"/notes/n{d}.md"
+            passages = tuple(Passage(text=f"note {d} paragraph {p}", span=Span(path, p + 1, p + 1))
+                             for p in range(PER_NOTE))
+            store.replace_source(SourceRecord(path=path, status="ok", format="markdown",
+                                              sha256=str(d)),
+                                 [Document(path=path, format="markdown", title=f"n{d}",
+                                           passages=passages)])
+    units = [u for u in store.embed_units(MODEL) if u.kind == "passage"]
+    matrix = vectors_around(real, len(units), 5)
+    store.save_vectors(MODEL, [(sha(u.text), v) for u, v in zip(units, matrix, strict=True)],
+                       [("passage", u.id, sha(u.text)) for u in units])
+    by_id = np.zeros((max(u.id for u in units) + 1, matrix.shape[1]), dtype=np.float32)
+    for u, v in zip(units, matrix, strict=True):
+        by_id[u.id] = v
+    store.close()
+    return db, by_id
+
+
+@pytest.fixture
+def db(made: tuple[Path, np.ndarray], tmp_path: Path) -> Path:
+    path = tmp_path / "kb.db"
+    shutil.copy(made[0], path)
+    return path
+
+
+def index_of(db: Path) -> VectorScan:
+    store = open_store(str(db))
+    scan: VectorScan = store.vector_index(MODEL)  # type: ignore[attr-defined]
+    store.close()
+    return scan
+
+
+def test_a_new_store_maps_the_index_file_and_finds_the_same(
+    db: Path, made: tuple[Path, np.ndarray]
+) -> None:
+    _, by_id = made
+    file = Path(f"{db}-vectors")
+    assert not file.exists()
+    first = index_of(db)
+    assert file.exists() and len(first.ids) == NOTES * PER_NOTE > EXACT_UP_TO
+    written = file.stat().st_mtime_ns
+    again = index_of(db)
+    assert file.stat().st_mtime_ns == written  # nothing changed: mapped, not rewritten
+    assert again.private_bytes() < again.nbytes() // 100  # the codes are the file's pages
+    # The same index as one built in memory from the same vectors.
+    order = np.argsort(again.ids)
+    ids = again.ids[order]
+    built = VectorScan.build((0,), np.zeros(len(ids), dtype=np.int8), ids,
+                             np.asarray(again.docs)[order], by_id[ids])
+    for pid in (1, 777, 15_000, int(ids[-1])):
+        assert again.nearest(by_id[pid], 10, None) == built.nearest(by_id[pid], 10, None)
+        assert again.nearest(by_id[pid], 1, None)[0][0].id == pid
+
+
+def test_the_index_file_follows_new_changed_and_removed_vectors(
+    db: Path, made: tuple[Path, np.ndarray], real: np.ndarray
+) -> None:
+    _, by_id = made
+    index_of(db)
+    store = open_store(str(db))
+    # A passage's vector replaced (its text embedded again), another note removed.
+    moved = unit(real[3] - real[40])
+    store.save_vectors(MODEL, [(sha("changed"), moved)], [("passage", 500, sha("changed"))])
+    gone = store.nearest(MODEL, by_id[12], 1)[0][0].id
+    assert gone == 12
+    store.remove_source("/notes/n1.md")  # passages 11-20
+    store.close()
+    scan = index_of(db)
+    assert len(scan.ids) == NOTES * PER_NOTE - PER_NOTE
+    assert scan.nearest(moved, 1, None)[0][0].id == 500
+    assert scan.nearest(moved, 1, None)[0][0].score == pytest.approx(1.0, abs=0.02)
+    assert all(s.id != 12 for s in scan.nearest(by_id[12], 60, None)[0])
+    assert scan.nearest(by_id[5_000], 1, None)[0][0].id == 5_000  # the rest kept as it was
+
+
+def test_a_damaged_index_file_is_written_again(db: Path, made: tuple[Path, np.ndarray]) -> None:
+    _, by_id = made
+    index_of(db)
+    file = Path(f"{db}-vectors")
+    size = file.stat().st_size
+    with file.open("r+b") as f:
+        f.truncate(size // 2)  # a disk that filled up, a copy cut short
+    scan = index_of(db)
+    assert file.stat().st_size == size
+    assert scan.nearest(by_id[321], 1, None)[0][0].id == 321
+    file.write_bytes(b"not an index" * 100)
+    assert index_of(db).nearest(by_id[321], 1, None)[0][0].id == 321
+
+
+def test_units_embedded_by_another_model_do_not_make_the_file_stale(
+    db: Path, made: tuple[Path, np.ndarray], real: np.ndarray
+) -> None:
+    _, by_id = made
+    store = open_store(str(db))
+    # Passage 7 now has a vector of another model only: the index of MODEL leaves it out.
+    store.save_vectors("other", [("o7", real[0])], [("passage", 7, "o7")])
+    store.close()
+    first = index_of(db)
+    assert 7 not in set(first.ids.tolist())
+    written = Path(f"{db}-vectors").stat().st_mtime_ns
+    again = index_of(db)
+    assert Path(f"{db}-vectors").stat().st_mtime_ns == written
+    assert len(again.ids) == NOTES * PER_NOTE - 1
+    assert again.nearest(by_id[8], 1, None)[0][0].id == 8
