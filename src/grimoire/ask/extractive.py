@@ -424,7 +424,8 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
         return None
     masked = mask(s.text)
     cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(masked)), len(s.text)]
-    pieces = [s.text[a:b] for a, b in itertools.pairwise(cuts) if s.text[a:b].strip()]
+    # A space between two cuts is kept: "capacity, so" must not become "capacity,so".
+    pieces = [s.text[a:b] for a, b in itertools.pairwise(cuts) if b > a]
     best: tuple[float, int, str] | None = None
     for i in range(len(pieces)):
         n = 0
@@ -461,8 +462,17 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         scored = [lead, *(s for s in scored if s is not lead)]
     best = clip(scored[0], q, max_words - 2) or scored[0]
     chosen = [best]
-    covered = set(best.terms)
-    length = len(best.text.split())
+    partner = _partner(scored, q)
+    if partner is not None:
+        room = max_words - len(partner.text.split()) - 2
+        lead = scored[0] if len(scored[0].text.split()) <= room else clip(scored[0], q, room)
+        if lead is not None:
+            chosen = [lead, partner]
+        else:
+            piece = clip(partner, q, max_words - len(best.text.split()) - 2)
+            chosen = [best] if piece is None else [best, piece]
+    covered = set().union(*(c.terms for c in chosen))
+    length = sum(len(c.text.split()) for c in chosen)
     pool = [s for s in scored[1:] if s.score >= 0.55 * best.score]
     # The sentences next to the best one first: a definition often runs on.
     pool.sort(key=lambda s: not (s.candidate.passage_id == best.candidate.passage_id
@@ -470,7 +480,8 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     for s in pool:
         if len(chosen) >= most:
             break
-        if any(_similar(s.text, c.text) for c in chosen):
+        if any(s.candidate.passage_id == c.candidate.passage_id and s.index == c.index
+               for c in chosen) or any(_similar(s.text, c.text) for c in chosen):
             continue
         same = [c for c in chosen if c.candidate.passage_id == s.candidate.passage_id]
         follows = any(abs(c.index - s.index) == 1 for c in same)
@@ -490,6 +501,36 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
 
 
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
+
+# A sentence that leans on the one before it ("In this sense, matrix multiplication is a form
+# of traversing over a graph.") says little alone; the one before says what "this" is.
+_BACK = re.compile(
+    r"^(?:in this (?:sense|way|case)|(?:this|that) (?:is (?:why|because|how)|means|way)|"
+    r"thus|therefore|hence|as a result|consequently|for this reason)\b", re.IGNORECASE)
+# "Why ...?": the sentence after the best that gives its reason ("This is because policy
+# gradient algorithms extract roughly ~1 bit of information per episode").
+_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+_REASON = re.compile(r"^(?:(?:this|that|it) is (?:because|due to|since)|because|since|"
+                     r"the reason)\b", re.IGNORECASE)
+
+
+def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
+    """The sentence the best one cannot do without: the one before it when it opens by
+    pointing back (`_BACK`), or, for a why-question, the one after it when that one gives the
+    reason (`_REASON`)."""
+    best = scored[0]
+
+    def beside(step: int) -> Scored | None:
+        return next((s for s in scored if s.candidate.passage_id == best.candidate.passage_id
+                     and s.index == best.index + step), None)
+
+    if _BACK.match(best.text):
+        return beside(-1)
+    if _WHY.match(q.text):
+        after = beside(1)
+        if after is not None and _REASON.match(after.text):
+            return after
+    return None
 LEAD = 0.85  # the entry's first sentence leads a definition when it scores this near the best
 
 
