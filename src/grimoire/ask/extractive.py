@@ -526,11 +526,21 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
 
     if _BACK.match(best.text):
         return beside(-1)
-    if _WHY.match(q.text):
-        after = beside(1)
-        if after is not None and _REASON.match(after.text):
-            return after
+    after = beside(1)
+    if after is None:
+        return None
+    if _WHY.match(q.text) and _REASON.match(after.text):
+        return after
+    # A best sentence that only names its subject ("Another important operation for
+    # Gaussian processes is conditioning.") and the next one that goes on about it ("It is
+    # used to determine ..."), when both fit in the answer.
+    if (_GOES_ON.match(after.text)
+            and len(best.text.split()) + len(after.text.split()) <= MAX_WORDS - 2):
+        return after
     return None
+
+
+_GOES_ON = re.compile(r"^(?:it|they|its|their)\s", re.IGNORECASE)
 LEAD = 0.85  # the entry's first sentence leads a definition when it scores this near the best
 
 
@@ -560,7 +570,9 @@ LEAD_POOL = 20
 _WHAT_IS = re.compile(
     r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+"
     r"(?:'s\s+[\w-]+|\s+in\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}[\w-]+)"
-    r"|what\s+does\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+\s+do)\s*\??\s*$",
+    r"|what\s+does\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+\s+do"
+    # "what does it mean when a generative model hallucinates?"
+    r"|what\s+does\s+it\s+mean\s+(?:when|if|that|to|for)\s+[^?]+)\s*\??\s*$",
     re.IGNORECASE)
 
 
