@@ -121,3 +121,48 @@ def test_a_sentence_that_points_back_is_read_with_the_one_before(
     assert at < answer.answer.index("In this sense")
     assert _words(answer) <= 40
     assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_a_sentence_that_names_its_subject_is_read_with_the_next(
+        tmp_path: Path, corpora: Path) -> None:
+    with grimoire.open(tmp_path / "notes.db") as base:
+        base.ingest([str(corpora / "distill-articles"
+                         / "visual-exploration-gaussian-processes.html")])
+        answer = base.ask("What is conditioning used for in Gaussian processes?")
+    assert not answer.abstained
+    # "Another important operation for Gaussian processes is conditioning. It is used to
+    # determine the probability of one variable depending on another variable."
+    assert "determine the probability of one variable depending on another variable" in (
+        answer.answer), answer.answer
+    assert _words(answer) <= 40
+    assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_what_does_it_mean_when_leads_with_the_definition(
+        tmp_path: Path, corpora: Path) -> None:
+    vault = corpora / "google-ml-glossary-vault"
+    with grimoire.open(tmp_path / "notes.db") as base:
+        base.ingest([str(vault / f"{n}.md") for n in (
+            "hallucination", "confabulation", "generative model", "generative AI")])
+        answer = base.ask("What does it mean when a generative model hallucinates?")
+    assert not answer.abstained
+    # The entry's first sentence, not its example ("... claims that Barack Obama died in
+    # 1865 is hallucinating"), which holds more of the question's words.
+    assert answer.answer.startswith("The production of plausible-seeming but factually "
+                                    "incorrect output"), answer.answer
+    assert _files(answer) == {"hallucination.md"}
+    assert _words(answer) <= 40
+
+
+def test_why_prefers_the_sentence_that_says_what_it_is_for(
+        tmp_path: Path, corpora: Path) -> None:
+    terms = corpora / "ml-glossary-terms" / "terms"
+    with grimoire.open(tmp_path / "notes.db") as base:
+        base.ingest([str(terms / f"{n}.md") for n in (
+            "one-hot-encoding", "bag-of-words", "categorical-mixture-model-cmm")])
+        answer = base.ask("Why use one-hot encoding?")
+    assert not answer.abstained
+    # "One-hot encoding can make it easier for machine learning algorithms to manipulate
+    # and learn categorical variables." rather than only what the encoding is.
+    assert "manipulate and learn categorical variables" in answer.answer, answer.answer
+    assert _words(answer) <= 40

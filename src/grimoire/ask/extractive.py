@@ -211,6 +211,7 @@ def score_sentences(
     formula = bool(FORMULA.search(q.text))
     m = STANDS_FOR.search(q.text)
     short = m.group("short") if m and len(m.group("short")) <= 8 else None
+    why = bool(_WHY.match(q.text))
     for cand in candidates:
         context = {stem(w) for w in _WORD.findall(
             " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
@@ -234,6 +235,7 @@ def score_sentences(
                 cov *= 0.85
             bonus = _about_bonus(about, definition, i)
             bonus += _formula_bonus(formula, text) + _expansion_bonus(short, text)
+            bonus += _purpose_bonus(why, text)
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
                                  0.85 * cov + 0.15 * cand.prior + bonus, hit, about))
     scored.sort(key=lambda s: -s.score)
@@ -243,7 +245,8 @@ def score_sentences(
         def words_only(s: Scored) -> float:
             return (0.6 * s.coverage + 0.1 * s.candidate.prior
                     + _about_bonus(s.about, definition, s.index)
-                    + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text))
+                    + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text)
+                    + _purpose_bonus(why, s.text))
 
         base = {id(s): words_only(s) for s in scored[:semantic_top]}
         first = max(base.values())
@@ -335,6 +338,20 @@ def _spelled(question: str, acronyms: tuple[str, ...]) -> frozenset[str]:
 
 def _expansion_bonus(short: str | None, text: str) -> float:
     return EXPANSION_BONUS if short and spells_out(short, text) else 0.0
+
+
+# "Why ...?": a sentence that says what something is for or what it makes possible ("can
+# make it easier for machine learning algorithms to ...") answers it better than one that
+# only names the same things.
+_PURPOSE = re.compile(
+    r"\b(?:because|since|so that|in order to|due to|the reason|allows?|allowing|enables?|"
+    r"lets|helps?|makes? it (?:easier|possible|harder)|avoids?|prevents?|reduces?)\b",
+    re.IGNORECASE)
+PURPOSE_BONUS = 0.05
+
+
+def _purpose_bonus(why: bool, text: str) -> float:
+    return PURPOSE_BONUS if why and _PURPOSE.search(text) else 0.0
 
 
 def _formula_bonus(formula: bool, text: str) -> float:
