@@ -166,3 +166,17 @@ def test_why_prefers_the_sentence_that_says_what_it_is_for(
     # and learn categorical variables." rather than only what the encoding is.
     assert "manipulate and learn categorical variables" in answer.answer, answer.answer
     assert _words(answer) <= 40
+
+
+def test_the_next_sentence_that_opens_with_the_subject_joins(
+        tmp_path: Path, corpora: Path) -> None:
+    with grimoire.open(tmp_path / "notes.db") as base:
+        base.ingest([str(corpora / "hf-docs" / "trl" / "grpo_trainer.md")])
+        answer = base.ask("How does continuous batching make generation faster?")
+    assert not answer.abstained
+    # "... continuous batching engine for faster generation." restates the question; the
+    # next sentence, which opens with "Continuous batching", says how.
+    assert "removes finished sequences from the batch immediately" in answer.answer, (
+        answer.answer)
+    assert _words(answer) <= 40
+    assert all(verify_citation(c) for c in answer.citations)

@@ -551,10 +551,21 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
     # A best sentence that only names its subject ("Another important operation for
     # Gaussian processes is conditioning.") and the next one that goes on about it ("It is
     # used to determine ..."), when both fit in the answer.
-    if (_GOES_ON.match(after.text)
-            and len(best.text.split()) + len(after.text.split()) <= MAX_WORDS - 2):
+    if (_GOES_ON.match(after.text) or (OPENS_WITH_SUBJECT and _opens_with(after.text, q))) and (
+            len(best.text.split()) + len(after.text.split()) <= MAX_WORDS - 2):
         return after
     return None
+
+
+OPENS_WITH_SUBJECT = True
+
+
+def _opens_with(text: str, q: Question) -> bool:
+    """True when `text` opens with two of the question's words ("Continuous batching removes
+    finished sequences ..." for "how does continuous batching make generation faster?")."""
+    first = _WORD.findall(text)[:2]
+    return len(first) == 2 and all(
+        w.casefold() not in STOPWORDS and stem(w) in q.stems for w in first)
 
 
 _GOES_ON = re.compile(r"^(?:it|they|its|their)\s", re.IGNORECASE)
