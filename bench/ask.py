@@ -47,7 +47,9 @@ from grimoire.ask import ABSTAIN_BELOW, gather  # noqa: E402
 from grimoire.ask.cite import SourceLines, words  # noqa: E402
 from grimoire.model import Answer  # noqa: E402
 
-CORPORA = (ROOT.parent / "shared" / "corpora").resolve()  # one path per file in the cache
+# GRIMOIRE_SHARED: where ../shared is when the clone is not beside it (a git worktree elsewhere)
+SHARED = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared"))
+CORPORA = (SHARED / "corpora").resolve()  # one path per file in the cache
 QUESTIONS = ROOT / "bench" / "questions" / "ask_dev.jsonl"
 _MARK = re.compile(r"\s*\[(\d+)\]")
 

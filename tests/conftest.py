@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# GRIMOIRE_SHARED: where ../shared is when the clone is not beside it (a git worktree elsewhere)
+SHARED = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared"))
 SEEDS = SHARED / "seeds"
 CORPORA = SHARED / "corpora"
 EXAMPLES = ROOT / "examples"

@@ -32,6 +32,7 @@ from grimoire.ask.extractive import (
     named_words,
     prefer_named,
     score_sentences,
+    spells_out,
     stem,
     weigh,
 )
@@ -112,11 +113,20 @@ def unknown_names(store: Store, question: str) -> tuple[str, ...]:
     that no passage holds anywhere: the question is about something the notes lack."""
     words = content_words(question)
     first = question.split()[0] if question.split() else ""
-    names = [w for w in words if _NAME_LIKE.match(w) and w != first and len(w) > 1]
+    names = [w for w in words if _NAME_LIKE.match(w) and w != first and len(w) > 1
+             and not _spelled_out_in(w, question)]
     if not names:
         return ()
     counts = store.term_passage_counts(names, anywhere=True)
     return tuple(w for w in names if counts.get(w, 0) == 0)
+
+
+def _spelled_out_in(name: str, question: str) -> bool:
+    """True when the question itself spells the acronym out ("the YOLO paper, You only look
+    once?"): the notes may hold the words without the acronym."""
+    letters = [c for c in name if c.isalpha()]
+    rest = re.sub(rf"\b{re.escape(name)}\b", " ", question)
+    return len(letters) >= 2 and name.upper() == name and spells_out(name, rest)
 
 
 def subject_missing(question: str, best: Scored) -> bool:
@@ -143,8 +153,26 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     closest = max((n for n, _ in named), default=0)
     if closest == 0:
         return False
-    with_text = {s.candidate.passage_id for s in evidence.sentences}
+    with_text = {s.candidate.passage_id for s in evidence.sentences
+                 if not catalogue_item(s.raw, s.start)}
     return all(pid not in with_text for n, pid in named if n == closest)
+
+
+# "- Kaldi - Kaldi is a toolkit for speech recognition ...": an item of a list of tools,
+# papers or links, a name and what it is. Under a heading ("Speech Recognition") it says
+# what each item is, not how the heading's subject works.
+_CATALOGUE = re.compile(r"[ \t]*[-*+][ \t]+[^\s-][^\n]{0,60}?\s[-\u2013\u2014]\s?\S")
+
+
+def catalogue_item(raw: str, start: int) -> bool:
+    """True when the sentence at `start` of the passage text `raw` is on a list item of the
+    form "- Name - what it is" (a name of at most six words)."""
+    line_start = raw.rfind("\n", 0, start) + 1
+    m = _CATALOGUE.match(raw, line_start)
+    if m is None:
+        return False
+    name = raw[line_start:m.end()].lstrip(" \t-*+").rsplit(" -", 1)[0]
+    return len(name.split()) <= 6
 
 
 # "how does X <verb> ...": X is the run of words before the verb, and the verb is the word

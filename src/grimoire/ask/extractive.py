@@ -211,6 +211,7 @@ def score_sentences(
     formula = bool(FORMULA.search(q.text))
     m = STANDS_FOR.search(q.text)
     short = m.group("short") if m and len(m.group("short")) <= 8 else None
+    why = bool(_WHY.match(q.text))
     for cand in candidates:
         context = {stem(w) for w in _WORD.findall(
             " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
@@ -234,6 +235,7 @@ def score_sentences(
                 cov *= 0.85
             bonus = _about_bonus(about, definition, i)
             bonus += _formula_bonus(formula, text) + _expansion_bonus(short, text)
+            bonus += _purpose_bonus(why, text)
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
                                  0.85 * cov + 0.15 * cand.prior + bonus, hit, about))
     scored.sort(key=lambda s: -s.score)
@@ -243,7 +245,8 @@ def score_sentences(
         def words_only(s: Scored) -> float:
             return (0.6 * s.coverage + 0.1 * s.candidate.prior
                     + _about_bonus(s.about, definition, s.index)
-                    + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text))
+                    + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text)
+                    + _purpose_bonus(why, s.text))
 
         base = {id(s): words_only(s) for s in scored[:semantic_top]}
         first = max(base.values())
@@ -337,6 +340,20 @@ def _expansion_bonus(short: str | None, text: str) -> float:
     return EXPANSION_BONUS if short and spells_out(short, text) else 0.0
 
 
+# "Why ...?": a sentence that says what something is for or what it makes possible ("can
+# make it easier for machine learning algorithms to ...") answers it better than one that
+# only names the same things.
+_PURPOSE = re.compile(
+    r"\b(?:because|since|so that|in order to|due to|the reason|allows?|allowing|enables?|"
+    r"lets|helps?|makes? it (?:easier|possible|harder)|avoids?|prevents?|reduces?)\b",
+    re.IGNORECASE)
+PURPOSE_BONUS = 0.05
+
+
+def _purpose_bonus(why: bool, text: str) -> float:
+    return PURPOSE_BONUS if why and _PURPOSE.search(text) else 0.0
+
+
 def _formula_bonus(formula: bool, text: str) -> float:
     return FORMULA_BONUS if formula and _DISPLAYED.search(text) else 0.0
 
@@ -424,7 +441,8 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
         return None
     masked = mask(s.text)
     cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(masked)), len(s.text)]
-    pieces = [s.text[a:b] for a, b in itertools.pairwise(cuts) if s.text[a:b].strip()]
+    # A space between two cuts is kept: "capacity, so" must not become "capacity,so".
+    pieces = [s.text[a:b] for a, b in itertools.pairwise(cuts) if b > a]
     best: tuple[float, int, str] | None = None
     for i in range(len(pieces)):
         n = 0
@@ -461,8 +479,17 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         scored = [lead, *(s for s in scored if s is not lead)]
     best = clip(scored[0], q, max_words - 2) or scored[0]
     chosen = [best]
-    covered = set(best.terms)
-    length = len(best.text.split())
+    partner = _partner(scored, q)
+    if partner is not None:
+        room = max_words - len(partner.text.split()) - 2
+        lead = scored[0] if len(scored[0].text.split()) <= room else clip(scored[0], q, room)
+        if lead is not None:
+            chosen = [lead, partner]
+        else:
+            piece = clip(partner, q, max_words - len(best.text.split()) - 2)
+            chosen = [best] if piece is None else [best, piece]
+    covered = set().union(*(c.terms for c in chosen))
+    length = sum(len(c.text.split()) for c in chosen)
     pool = [s for s in scored[1:] if s.score >= 0.55 * best.score]
     # The sentences next to the best one first: a definition often runs on.
     pool.sort(key=lambda s: not (s.candidate.passage_id == best.candidate.passage_id
@@ -470,7 +497,8 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     for s in pool:
         if len(chosen) >= most:
             break
-        if any(_similar(s.text, c.text) for c in chosen):
+        if any(s.candidate.passage_id == c.candidate.passage_id and s.index == c.index
+               for c in chosen) or any(_similar(s.text, c.text) for c in chosen):
             continue
         same = [c for c in chosen if c.candidate.passage_id == s.candidate.passage_id]
         follows = any(abs(c.index - s.index) == 1 for c in same)
@@ -490,6 +518,57 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
 
 
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
+
+# A sentence that leans on the one before it ("In this sense, matrix multiplication is a form
+# of traversing over a graph.") says little alone; the one before says what "this" is.
+_BACK = re.compile(
+    r"^(?:in this (?:sense|way|case)|(?:this|that) (?:is (?:why|because|how)|means|way)|"
+    r"thus|therefore|hence|as a result|consequently|for this reason)\b", re.IGNORECASE)
+# "Why ...?": the sentence after the best that gives its reason ("This is because policy
+# gradient algorithms extract roughly ~1 bit of information per episode").
+_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+_REASON = re.compile(r"^(?:(?:this|that|it) is (?:because|due to|since)|because|since|"
+                     r"the reason)\b", re.IGNORECASE)
+
+
+def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
+    """The sentence the best one cannot do without: the one before it when it opens by
+    pointing back (`_BACK`), or, for a why-question, the one after it when that one gives the
+    reason (`_REASON`)."""
+    best = scored[0]
+
+    def beside(step: int) -> Scored | None:
+        return next((s for s in scored if s.candidate.passage_id == best.candidate.passage_id
+                     and s.index == best.index + step), None)
+
+    if _BACK.match(best.text):
+        return beside(-1)
+    after = beside(1)
+    if after is None:
+        return None
+    if _WHY.match(q.text) and _REASON.match(after.text):
+        return after
+    # A best sentence that only names its subject ("Another important operation for
+    # Gaussian processes is conditioning.") and the next one that goes on about it ("It is
+    # used to determine ..."), when both fit in the answer.
+    if (_GOES_ON.match(after.text) or (OPENS_WITH_SUBJECT and _opens_with(after.text, q))) and (
+            len(best.text.split()) + len(after.text.split()) <= MAX_WORDS - 2):
+        return after
+    return None
+
+
+OPENS_WITH_SUBJECT = True
+
+
+def _opens_with(text: str, q: Question) -> bool:
+    """True when `text` opens with two of the question's words ("Continuous batching removes
+    finished sequences ..." for "how does continuous batching make generation faster?")."""
+    first = _WORD.findall(text)[:2]
+    return len(first) == 2 and all(
+        w.casefold() not in STOPWORDS and stem(w) in q.stems for w in first)
+
+
+_GOES_ON = re.compile(r"^(?:it|they|its|their)\s", re.IGNORECASE)
 LEAD = 0.85  # the entry's first sentence leads a definition when it scores this near the best
 
 
@@ -519,7 +598,9 @@ LEAD_POOL = 20
 _WHAT_IS = re.compile(
     r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+"
     r"(?:'s\s+[\w-]+|\s+in\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}[\w-]+)"
-    r"|what\s+does\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+\s+do)\s*\??\s*$",
+    r"|what\s+does\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+\s+do"
+    # "what does it mean when a generative model hallucinates?"
+    r"|what\s+does\s+it\s+mean\s+(?:when|if|that|to|for)\s+[^?]+)\s*\??\s*$",
     re.IGNORECASE)
 
 

@@ -3,7 +3,8 @@
 Math (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`) and inline code are masked before the
 split, so a `.` inside `$P(X_1 … X_N)^{-{1 \\over N}}$` or `torch.nn` never ends a sentence.
 A single newline inside a paragraph is a soft wrap (glossary exports wrap at 40 columns);
-a list item, a blank line, or a line after one that ends in `.` starts a new sentence.
+a list item, a blank line, a table row after a table row, or a line after one that ends in
+`.` starts a new sentence.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ _ABBREV = frozenset({"e.g", "i.e", "aka", "etc", "vs", "cf", "see", "fig", "eq",
 _END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]*)(?=\s+)")
 _LIST = re.compile(r"\s*(?:[-*+•]\s|\d{1,3}[.)]\s|\(\d{1,3}\)\s|#{1,6}\s|>\s?)")
 _SPACE = re.compile(r"\s+")
+# A table row as the readers render it: three or more cells separated by ' | '.
+_ROW = re.compile(r"^[^|\n]*\S \| (?:[^|\n]* \| )+[^|\n]*\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,8 @@ def _breaks(text: str, masked: str) -> list[int]:
             or prev.endswith((".", "!", "?", ":", "$$"))
             or prev.lstrip().startswith("#")
             or (_LIST.match(prev) and not line[:1].isspace())
+            # Each row of a table is a record of its own ("$∆$ | delta | change / difference").
+            or (_ROW.match(line) and _ROW.match(prev))
         ):
             cuts.add(start + len(line) - len(line.lstrip()))
     return sorted(cuts)
