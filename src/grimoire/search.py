@@ -394,11 +394,6 @@ class Searcher:
         ids = [s.id for s in scored]
         owners = self.store.passage_groups(ids)
         concepts = self.store.concepts_of_passages(ids)
-        # A page named by its title is that concept ("DPO Trainer"): its text outside other
-        # entries counts for it, not for a document group beside it with the same name.
-        pages = self.store.page_entries(
-            doc for pid, (doc, entry) in owners.items() if entry is None and pid not in concepts)
-        page_groups = self._entry_groups(pages.values())
         out: list[_Ranked] = []
         for pid, value in ((s.id, s.score) for s in scored):
             if pid not in owners:
@@ -406,12 +401,8 @@ class Searcher:
             doc_id, entry_id = owners[pid]
             if pid in concepts:
                 key: _GroupKey = ("c", concepts[pid])
-            elif entry_id is not None:
-                key = ("e", entry_id)
-            elif doc_id in pages:
-                key = page_groups[pages[doc_id]]
             else:
-                key = ("d", doc_id)
+                key = ("e", entry_id) if entry_id is not None else ("d", doc_id)
             out.append((key, pid, value))
         return out
 

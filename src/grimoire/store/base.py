@@ -156,11 +156,6 @@ class Store(Protocol):
 
     def redirect_entries(self, ids: Iterable[int]) -> set[int]: ...
 
-    def page_entries(self, document_ids: Iterable[int]) -> dict[int, int]:
-        """document id -> its page entry: an entry named by the page (`model.PAGE_REASONS`),
-        which the page's text outside any other entry is about."""
-        ...
-
     def document_first_passages(self, ids: Iterable[int]) -> dict[int, int]: ...
 
     def entry_passage_ids(self, entry_ids: Iterable[int], per_entry: int = 6) -> list[int]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from grimoire.model import PAGE_REASONS, Span
+from grimoire.model import Span
 from grimoire.store._concept_lookups import ConceptLookups
 from grimoire.store._embed_text import entry_embed_text, passage_unit_text
 from grimoire.store.postgres_schema import hnsw_index
@@ -344,15 +344,6 @@ class PostgresQueries(ConceptLookups):
         return {int(e) for (e,) in self._all(
             "SELECT id FROM entries WHERE id = ANY(%s) AND redirect IS NOT NULL", (wanted,))}
 
-    def page_entries(self, document_ids: Iterable[int]) -> dict[int, int]:
-        wanted = list(set(document_ids))
-        if not wanted:
-            return {}
-        return {int(d): int(e) for d, e in self._all(
-            """SELECT document_id, min(id) FROM entries WHERE document_id = ANY(%s)
-               AND data::jsonb->>'reason' = ANY(%s) GROUP BY document_id""",
-            (wanted, sorted(PAGE_REASONS)))}
-
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
         wanted = set(ids)
         if not wanted:
@@ -364,7 +355,7 @@ class PostgresQueries(ConceptLookups):
         if missing:
             for entry_id, pid in self._all(
                 """SELECT e.id, (SELECT p.id FROM passages p WHERE p.document_id = e.document_id
-                                 ORDER BY p.start_line > e.start_line,
+                                 ORDER BY btrim(p.text) = '', p.start_line > e.start_line,
                                           abs(p.start_line - e.start_line), p.id LIMIT 1)
                    FROM entries e WHERE e.id = ANY(%s)""", (missing,)
             ):

@@ -22,7 +22,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grimoire.model import PAGE_REASONS
 from grimoire.store._embed_text import entry_embed_text, passage_unit_text
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
@@ -315,16 +314,6 @@ class SearchSQL:
         return {eid for (eid,) in self.conn.execute(
             f"SELECT id FROM entries WHERE id IN ({_ids(ids)}) AND redirect IS NOT NULL")}
 
-    def page_entries(self, document_ids: Iterable[int]) -> dict[int, int]:
-        """document id -> its page entry (see `Store.page_entries`)."""
-        ids = set(document_ids)
-        if not ids:
-            return {}
-        return dict(self.conn.execute(
-            f"""SELECT document_id, min(id) FROM entries WHERE document_id IN ({_ids(ids)})
-                AND json_extract(data, '$.reason') IN (?, ?) GROUP BY document_id""",
-            sorted(PAGE_REASONS)))
-
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
         """entry id -> the id of its first passage (or of the passage holding its first line)."""
         ids = set(ids)
@@ -340,8 +329,8 @@ class SearchSQL:
         ):
             # An entry without passages of its own: the passage nearest its first line.
             row = self.conn.execute(
-                "SELECT id FROM passages WHERE document_id = ?"
-                " ORDER BY start_line > ?, abs(start_line - ?) LIMIT 1",
+                "SELECT id FROM passages WHERE document_id = ?"  # one with text first
+                " ORDER BY trim(text) = '', start_line > ?, abs(start_line - ?) LIMIT 1",
                 (doc_id, start, start),
             ).fetchone()
             if row is not None:
