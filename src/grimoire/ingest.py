@@ -114,6 +114,12 @@ class _Job:
     # time.
     spool: str = ""
 
+    def __reduce__(self) -> tuple[type[_Job], tuple[object, ...]]:
+        # Pickled once a file (to its worker): a tuple of the fields pickles in C, where a
+        # slotted dataclass's state goes through `dataclasses.fields` both ways.
+        return _Job, (self.path, self.root, self.file, self.size, self.existed, self.known,
+                      self.forced, self.problems, self.spool)
+
 
 class _Read(NamedTuple):
     """What a worker found for one file.
