@@ -507,7 +507,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         if self.conn.in_transaction:
             # Inside the caller's transaction (ingest's batch), which rolls back whole on an
             # error. A savepoint here made SQLite copy every page the batch changed into its
-            # sub-journal first: a fifth of the writer's time (issue 14).
+            # sub-journal, which spills to a temporary file: half the writer's system time
+            # (issue 14).
             _RowWriter(self.conn).write(items)
             return
         with self.transaction() as c:
