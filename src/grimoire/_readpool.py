@@ -15,6 +15,7 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import select
 import signal
 import time
 from collections import deque
@@ -68,6 +69,29 @@ class _Worker:
         if self.proc.is_alive():
             self.proc.kill()
         self.proc.join()
+
+
+class _Ready:
+    """Which busy workers have a result to read.
+
+    One poll set for the whole run, kept in step with the busy workers, where
+    `multiprocessing.connection.wait` builds and fills a selector on every call (twice a
+    file: issue 14). A dead worker's end of the pipe reads as ready (end of file).
+    """
+
+    def __init__(self) -> None:
+        self.poll = select.poll()
+        self.conns: dict[int, Connection] = {}
+
+    def __call__(self, busy: list[_Worker], timeout: float) -> list[Connection]:
+        conns = {w.conn.fileno(): w.conn for w in busy}
+        if conns.keys() != self.conns.keys():
+            for fd in self.conns.keys() - conns.keys():
+                self.poll.unregister(fd)
+            for fd in conns.keys() - self.conns.keys():
+                self.poll.register(fd, select.POLLIN)
+        self.conns = conns
+        return [conns[fd] for fd, _ in self.poll.poll(timeout * 1000)]
 
 
 def _die_with_parent(parent: int) -> None:
@@ -150,18 +174,19 @@ class ReadPool(Generic[J, R]):
         """
         pending = deque(jobs)
         pool: list[_Worker] = []
+        ready_of = _Ready() if hasattr(select, "poll") else None
         try:
             for _ in range(min(self.workers, len(pending))):
                 pool.append(self._start())
                 self._dispatch(pool[-1], pending)
             while busy := [w for w in pool if w.jobs]:
-                ready = wait([w.conn for w in busy], timeout=0)
+                ready = self._wait(ready_of, busy, 0.0)
                 if not ready:
                     pause = idle() if idle is not None else None
                     soonest = min(w.deadline for w in busy) - time.monotonic()
                     if pause is not None:
                         soonest = min(soonest, pause)
-                    ready = wait([w.conn for w in busy], timeout=max(0.0, soonest))
+                    ready = self._wait(ready_of, busy, max(0.0, soonest))
                 for i, worker in enumerate(pool):
                     if not worker.jobs:
                         continue
@@ -189,6 +214,12 @@ class ReadPool(Generic[J, R]):
             for worker in pool:
                 with contextlib.suppress(OSError):
                     worker.stop()
+
+    @staticmethod
+    def _wait(ready_of: _Ready | None, busy: list[_Worker], timeout: float) -> list[Any]:
+        if ready_of is None:  # no poll() on this system
+            return wait([w.conn for w in busy], timeout=timeout)
+        return ready_of(busy, timeout)
 
     def _receive(self, worker: _Worker) -> R:
         try:

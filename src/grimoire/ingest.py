@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import NamedTuple
 
 from grimoire import readers
@@ -33,6 +33,7 @@ from grimoire.readers.base import (
     looks_binary,
     open_regular,
     read_capped,
+    suffix_of,
 )
 from grimoire.store.base import SourceRecord, Store
 from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
@@ -113,6 +114,12 @@ class _Job:
     # worker then reads it in pieces and writes its documents to the file `spool`, one at a
     # time.
     spool: str = ""
+
+    def __reduce__(self) -> tuple[type[_Job], tuple[object, ...]]:
+        # Pickled once a file (to its worker): a tuple of the fields pickles in C, where a
+        # slotted dataclass's state goes through `dataclasses.fields` both ways.
+        return _Job, (self.path, self.root, self.file, self.size, self.existed, self.known,
+                      self.forced, self.problems, self.spool)
 
 
 class _Read(NamedTuple):
@@ -428,7 +435,7 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
         return _Read("unchanged")
     if stream is not None:
         return _Loaded(data, sha, stream, stream)
-    suffix = PurePath(job.file).suffix
+    suffix = suffix_of(job.file)
     binary = None if job.forced else readers.binary_reader(path, data)  # a PDF is binary by design
     if binary is None and looks_binary(data):
         notice = None

@@ -8,12 +8,11 @@ the package itself is the reader.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import PurePath
 from typing import BinaryIO, Protocol
 
 from grimoire.model import Document
 from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
-from grimoire.readers.base import Reader, ReadOptions, decode
+from grimoire.readers.base import Reader, ReadOptions, decode, suffix_of
 from grimoire.readers.markdown import obsidian
 from grimoire.readers.sections import add_page_entry
 
@@ -44,7 +43,7 @@ def detect(path: str, head: str) -> Reader | None:
 
     None means the file is not a note (an image, an archive, an unknown extension).
     """
-    ext = PurePath(path).suffix.lower()
+    ext = suffix_of(path).lower()
     if ext in markdown.extensions and mediawiki.outweighs_markdown(head):
         return mediawiki  # wikitext saved as `.md`: the content outweighs the extension
     if ext in GENERIC_EXTENSIONS:
@@ -104,7 +103,7 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
 
     Such a reader has `binary = True`; its `sniff` sees the head as Latin-1, byte for byte.
     """
-    ext = PurePath(path).suffix.lower()
+    ext = suffix_of(path).lower()
     for reader in _BINARY:
         if ext in reader.extensions and reader.sniff(
             data[:SNIFF_BYTES].decode("latin-1"), path

@@ -6,6 +6,7 @@ import codecs
 import os
 import stat
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import BinaryIO, Protocol
 
 from grimoire.errors import ReadError
@@ -153,6 +154,19 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     if len(data) > max_bytes:  # grew while being read
         raise ReadError(size_message(len(data), max_bytes), name)
     return data
+
+
+def suffix_of(path: str) -> str:
+    """`PurePath(path).suffix`, without building the path: detecting a file's format asks
+    for it several times, and building a PurePath was a third of that work (issue 14)."""
+    cut = path.rfind(os.sep)
+    if os.altsep:
+        cut = max(cut, path.rfind(os.altsep))
+    name = path[cut + 1:]
+    if name in ("", ".", ".."):  # not a plain last name: let pathlib tell
+        return PurePath(path).suffix
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
-from grimoire.codec import to_data
+from grimoire.codec import dumps_records, to_data
 from grimoire.model import Document, Entry, Link, Problem
 from grimoire.names import normalize
 from grimoire.store.records import SourceRecord
@@ -95,6 +96,12 @@ def link_rows(links: Sequence[Link]) -> tuple[LinkRow, ...]:
     )
 
 
+@lru_cache(maxsize=4096)
+def _json_strings(items: tuple[str, ...]) -> str:
+    """A heading path or tags as JSON: the same few recur in every note of a folder."""
+    return json.dumps(list(items))
+
+
 def document_rows(doc: Document) -> DocumentRows:
     """The rows of `doc`; a passage belongs to the first entry whose lines hold its first line."""
     entries: list[EntryRows] = []
@@ -104,7 +111,7 @@ def document_rows(doc: Document) -> DocumentRows:
         entries.append(EntryRows(
             term=entry.term, norm=normalize(entry.term), start_line=entry.span.start_line,
             end_line=entry.span.end_line, redirect=entry.redirect,
-            data=json.dumps(to_data(entry)),
+            data=dumps_records(entry),
             names=tuple((name, key) for key, name in names.items()),
             fts_names=entry_fts_names(entry), fts_body=entry_fts_body(entry),
             links=link_rows((*entry.links, *entry.see_also)),
@@ -114,20 +121,20 @@ def document_rows(doc: Document) -> DocumentRows:
     for p in doc.passages:
         owner = next((k for start, end, k in spans if start <= p.span.start_line <= end), None)
         marks = {
-            key: to_data(value)
+            key: value
             for key, value in (("links", p.links), ("math", p.math), ("images", p.images),
                                ("references", p.references))
             if value
         }
         passages.append(PassageRows(
-            entry=owner, kind=p.kind, heading_path=json.dumps(list(p.heading_path)),
+            entry=owner, kind=p.kind, heading_path=_json_strings(p.heading_path),
             heading=" / ".join(p.heading_path), text=p.text, start_line=p.span.start_line,
-            end_line=p.span.end_line, marks=json.dumps(marks),
+            end_line=p.span.end_line, marks=dumps_records(marks) if marks else "{}",
             # An entry's links are stored once, from the entry; a free passage's from itself.
             links=link_rows(p.links) if owner is None else (),
         ))
     return DocumentRows(
-        page=doc.page, title=doc.title, format=doc.format, tags=json.dumps(list(doc.tags)),
+        page=doc.page, title=doc.title, format=doc.format, tags=_json_strings(doc.tags),
         meta=json.dumps(to_data(doc.meta), default=str),
         revision=json.dumps(to_data(doc.revision)) if doc.revision else None,
         entries=tuple(entries), passages=tuple(passages), problems=doc.problems,

@@ -32,6 +32,13 @@ class SourceRecord:
     entries: int = 0
     problems: tuple[Problem, ...] = ()
 
+    def __reduce__(self) -> tuple[type[SourceRecord], tuple[object, ...]]:
+        # Sent back by a reader worker for every file: a tuple of the fields pickles in C,
+        # where a slotted dataclass's state goes through `dataclasses.fields` both ways.
+        return SourceRecord, (self.path, self.status, self.format, self.reason, self.sha256,
+                              self.size, self.root, self.documents, self.entries,
+                              self.problems)
+
 
 @dataclass(frozen=True, slots=True)
 class StoredEntry:

@@ -504,6 +504,13 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
     def replace_sources(self, items: Iterable[SourceItem]) -> None:
         """Write several files' records and documents in one transaction, each replacing what
         that file had: one statement per table for the whole batch (issue 14)."""
+        if self.conn.in_transaction:
+            # Inside the caller's transaction (ingest's batch), which rolls back whole on an
+            # error. A savepoint here made SQLite copy every page the batch changed into its
+            # sub-journal, which spills to a temporary file: half the writer's system time
+            # (issue 14).
+            _RowWriter(self.conn).write(items)
+            return
         with self.transaction() as c:
             _RowWriter(c).write(items)
 

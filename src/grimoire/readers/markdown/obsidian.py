@@ -35,6 +35,7 @@ from markdown_it.rules_inline import StateInline
 from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
+from grimoire.readers.base import suffix_of
 from grimoire.readers.conventions import unescape_refs
 
 name = "obsidian"
@@ -253,7 +254,7 @@ def sniff(head: str, path: str) -> bool:
     (Obsidian renders only `.md` as notes: a `.txt` in a vault is plain text)."""
     # The text first: it is cheaper than looking for `.obsidian` in every parent folder.
     return _marked(head) or bool(
-        path and PurePath(path).suffix.lower() == ".md" and _in_vault(str(PurePath(path).parent))
+        path and suffix_of(path).lower() == ".md" and _in_vault(str(PurePath(path).parent))
     )
 
 

@@ -32,7 +32,7 @@ from defusedxml.expatreader import DefusedExpatParser
 
 from grimoire.errors import ReadError
 from grimoire.model import Document, Problem, Revision, Span
-from grimoire.readers.base import decode
+from grimoire.readers.base import decode, suffix_of
 from grimoire.readers.mediawiki import _blocks as wb
 from grimoire.readers.mediawiki import _text as wt
 from grimoire.readers.mediawiki._page import read_rendered, sniff_rendered
@@ -50,7 +50,7 @@ def sniff(head: str, path: str) -> bool:
 
 def _read_file(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
-    if _xml_start(text) or PurePath(path).suffix.lower() == ".xml":
+    if _xml_start(text) or suffix_of(path).lower() == ".xml":
         # Every XML file goes to the defused parser, which refuses DTDs and checks the root.
         return _read_dump(text, path)
     if sniff_rendered(text[:16384]):

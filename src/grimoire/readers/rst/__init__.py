@@ -63,7 +63,7 @@ from grimoire.model import (
     Reference,
     Span,
 )
-from grimoire.readers.base import collapse, decode
+from grimoire.readers.base import collapse, decode, suffix_of
 from grimoire.readers.conventions import WORD
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.rst import _sphinx as _rst_sphinx
@@ -128,7 +128,7 @@ _RST_MARK = re.compile(
 
 
 def sniff(head: str, path: str) -> bool:
-    if PurePath(path).suffix.lower() in extensions:
+    if suffix_of(path).lower() in extensions:
         return True
     lines = head.split("\n")
     underlined = any(

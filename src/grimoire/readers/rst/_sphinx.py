@@ -318,10 +318,31 @@ DIRECTIVES: dict[str, type[Directive]] = {
 class Inliner(states.Inliner):
     """Interpreted text: Sphinx cross-references, docutils' roles, anything else as text."""
 
+    # docutils compiles a dozen inline patterns (one of them large) for every document; they
+    # depend only on three settings, so each set is built once per process: a sixth of
+    # reading a short page (issue 14). Kept: the patterns docutils made, and the names of the
+    # methods it paired them with (bound again to each document's inliner).
+    _customized: ClassVar[dict[tuple[bool, bool, bool], tuple[Any, ...]]] = {}
+
     def __init__(self) -> None:
         super().__init__()
         self.local_roles: dict[str, str] = {}  # declared by `.. role::` -> base role or ""
         self.default_role: str | None = None
+
+    def init_customizations(self, settings: Any) -> None:
+        key = (bool(getattr(settings, "character_level_inline_markup", False)),
+               bool(settings.pep_references), bool(settings.rfc_references))
+        known = len(self.implicit_dispatch)
+        done = Inliner._customized.get(key)
+        if done is None:
+            super().init_customizations(settings)
+            added = [(pattern, method.__name__)
+                     for pattern, method in self.implicit_dispatch[known:]]
+            Inliner._customized[key] = (self.start_string_prefix, self.end_string_suffix,
+                                        self.parts, self.patterns, added)
+            return
+        self.start_string_prefix, self.end_string_suffix, self.parts, self.patterns, added = done
+        self.implicit_dispatch.extend((pattern, getattr(self, name)) for pattern, name in added)
 
     def interpreted(
         self, rawsource: str, text: str, role: str, lineno: int
