@@ -154,3 +154,18 @@ def test_opening_parts_and_sentence_lists_in_markdown(tmp_path: Path) -> None:
     entries = {e.term: e for e in doc.entries if e.reason}
     assert set(entries) == {"Gradient Boosting", "Stacking"}
     assert entries["Gradient Boosting"].span.end_line >= 14  # its Code part is inside
+
+
+def test_a_family_of_names_is_read_whole(cheatsheet_db: Path) -> None:
+    """Round 6: under "Layers", "Hidden Layer" defines itself and "Output Layer" is a topic
+    beside it, but "Input Layer" was left out because its text uses its name in passing
+    ("each neuron in the input layer ..."). Names of one kind, most of them entries, are
+    entries all; a heading used in passing among names of other kinds still is not."""
+    kb = grimoire.open(cheatsheet_db)
+    try:
+        [entry] = [e.entry for e in kb.concept("Input Layer").entries if e.entry.reason]
+        assert "parallel names of one kind" in (entry.reason or "")
+        assert entry.definition.startswith("Holds the data")
+        assert entry.span.path.endswith("nn_concepts.rst")
+    finally:
+        kb.close()

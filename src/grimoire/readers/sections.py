@@ -384,6 +384,24 @@ def add_section_entries(doc: Document) -> Document:
                 f"{shape}, one of {len(group)} topics of the page of which {defining} "
                 "define their heading"
             )
+    for parent_path, group in siblings.items():
+        # A family of names ("Input Layer", "Hidden Layer", "Output Layer"): when most of
+        # the group are entries, a member named like one of them is one too, even if its
+        # lead uses its name in passing ("each neuron in the input layer ...").
+        made = [g for g in group if g in reasons]
+        if len(group) < MIN_PARALLEL or len(made) * 2 <= len(group):
+            continue
+        heads = {_head_word(g[-1]) for g in made} - {""}
+        for path in group:
+            if path in reasons or _gerund_phrase(path[-1]) or \
+                    normalize(path[-1]) in repeated or _head_word(path[-1]) not in heads:
+                continue
+            n = len(path[-1].split())
+            parent = f" of {parent_path[-1]!r}" if parent_path else ""
+            reasons[path] = (
+                f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''}), one of "
+                f"{len(group)} parallel names of one kind of which {len(made)} are entries"
+            )
     for path in stubs:
         n = len(path[-1].split())
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
@@ -464,6 +482,13 @@ def _repeated_headings(sections: dict[tuple[str, ...], _Section]) -> set[str]:
     for path in sections:
         seen[normalize(path[-1])] += 1
     return {key for key, count in seen.items() if count > 1}
+
+
+def _head_word(heading: str) -> str:
+    """The last word of a name of two or more words, folded ("Hidden Layers" -> "layer"), or
+    "" for a one-word name: names that share it name things of one kind."""
+    words = heading.split()
+    return normalize(words[-1]) if len(words) > 1 else ""
 
 
 def _gerund_phrase(heading: str) -> bool:
