@@ -316,3 +316,21 @@ def test_a_page_is_not_shown_by_a_passage_without_text(tmp_path: Path, query: st
     assert hits[0].title == f"{query} Trainer"
     assert all(h.text.strip() for h in hits)
     kb.close()
+
+
+@pytest.mark.parametrize("query", ["softmax", "Softmax", "sofmax"])
+def test_a_name_shows_the_definition_of_its_concept(tmp_path: Path, query: str) -> None:
+    # The vault's softmax note works an example below its definition: the example's input
+    # vector is a short code block, embedded with its note's name, so it earned the most and
+    # the concept was shown by "[1.2, 2.5, 1.8]". A query that is the name (or a typo of it)
+    # shows what the note says the thing is.
+    vault = _need(CORPORA) / "google-ml-glossary-vault"
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([vault / "softmax.md", vault / "full softmax.md", vault / "logits.md",
+               vault / "sigmoid function.md"])
+    for mode in ("lexical", "semantic", "hybrid"):
+        top = kb.search(query, mode=mode)[0]
+        assert Path(top.span.path).name == "softmax.md", (mode, top)
+        if mode != "semantic":  # a name match decides what is shown; vectors alone do not
+            assert top.text.startswith("A function that determines probabilities"), (mode, top)
+    kb.close()

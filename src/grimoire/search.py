@@ -189,6 +189,7 @@ class Searcher:
         weights = NAME_LIKE
         pinned: tuple[_GroupKey, int] | None = None  # a group's passage to show, whatever else
         named: set[_GroupKey] = set()  # concepts a description names: its neighbours
+        defining: dict[_GroupKey, tuple[float, int]] = {}  # a group the query names: its entry
 
         if mode in ("lexical", "hybrid"):
             matches = self._name_matches(query, allowed)
@@ -204,6 +205,8 @@ class Searcher:
                 # A name typed in full (or nearly) puts its concept above everything else.
                 key = groups_of_entries[m.entry_id]
                 bonus[key] = max(bonus.get(key, 0.0), NAME_WEIGHT * m.score)
+                if m.score > defining.get(key, (0.0, 0))[0]:
+                    defining[key] = (m.score, m.entry_id)
             match = _text_query(self._prune_common(words), expansions)
             if match:
                 lexical = (1.0 - semantic_share) / 2
@@ -255,7 +258,10 @@ class Searcher:
             # what they show, not on row ids (see `_hits`).
             cutoff = round(fused[order[k - 1]], 6)
             order = [key for key in order if round(fused[key], 6) >= cutoff]
-        return self._hits(order, fused, shown, highlight)[:k]
+        if pinned is not None:
+            defining.pop(pinned[0], None)
+        return self._hits(order, fused, shown, highlight,
+                          {key: entry_id for key, (_, entry_id) in defining.items()})[:k]
 
     def _sentence_match(
         self, words: Sequence[str], ranked: Sequence[_Ranked]
@@ -473,13 +479,23 @@ class Searcher:
         fused: dict[_GroupKey, float],
         shown: dict[_GroupKey, dict[int, float]],
         highlight: set[str],
+        defining: dict[_GroupKey, int],
     ) -> list[Hit]:
         # A group is shown by the passage that earned it the most, unless that passage has no
         # text (a README's row of badges under its title): then by the next that has some.
         candidates = {k: [pid for pid, _ in sorted(shown[k].items(), key=lambda kv: -kv[1])]
                       for k in order if k in shown}
         chosen: dict[_GroupKey, int] = {k: pids[0] for k, pids in candidates.items()}
-        rows = self.store.passage_rows(list(chosen.values()))
+        # A group whose name is the query is shown by its definition: the first passage of the
+        # entry named, not whichever passage earned the most ("softmax" showed the input
+        # vector of the note's worked example, a short code block embedded with its name).
+        wanted = {key: entry_id for key, entry_id in defining.items() if key in fused}
+        firsts = self.store.entry_first_passages(wanted.values())
+        rows = self.store.passage_rows(list({*chosen.values(), *firsts.values()}))
+        for key, entry_id in wanted.items():
+            pid = firsts.get(entry_id)
+            if pid is not None and pid in rows and rows[pid].text.strip():
+                chosen[key] = pid
         blank = [k for k, pid in chosen.items()
                  if pid in rows and not rows[pid].text.strip() and len(candidates[k]) > 1]
         if blank:
