@@ -138,6 +138,12 @@ def test_a_reader_searches_reads_follows_asks_and_explores(browser: Browser,
     # the graph: drawn by cytoscape from server positions; a click on a node opens it
     page.goto(server.url + "/graph?c=LoRA&depth=2")
     page.locator("#graph[data-ready=true]").wait_for()
+    # a node is drawn larger the more links it has: the hubs stand out
+    sizes = page.evaluate("""() => window.grimoireGraph.nodes().filter(n => n.data('depth') > 0)
+        .map(n => [n.degree(), n.width()])""")
+    sizes.sort()
+    assert [w for _, w in sizes] == sorted(w for _, w in sizes), sizes
+    assert sizes[-1][0] > sizes[0][0] and sizes[-1][1] > sizes[0][1], sizes
     node = page.evaluate("""() => {
         const cy = window.grimoireGraph;
         const n = cy.nodes().filter(n => n.data('depth') > 0)[0];

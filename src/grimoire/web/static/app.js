@@ -160,10 +160,21 @@
       const fg = css.getPropertyValue("--fg").trim(), accent = css.getPropertyValue("--accent").trim();
       const red = css.getPropertyValue("--red").trim(), line = css.getPropertyValue("--line").trim();
       const big = g.nodes.length > 300;
+      // A node's size grows with its links, so the hubs of a large graph stand out; the
+      // labels of the most linked stay readable when the whole graph is in view.
+      const degree = new Map();
+      for (const e of g.edges) {
+        degree.set(e.source, (degree.get(e.source) || 0) + 1);
+        degree.set(e.target, (degree.get(e.target) || 0) + 1);
+      }
+      const ranked = [...degree.values()].sort((a, b) => b - a);
+      const hub = Math.max(3, ranked[Math.min(ranked.length, 12) - 1] || 0);
       const elements = [];
       for (const n of g.nodes) {
         const p = g.positions[n.id] || [0, 0];
-        elements.push({ group: "nodes", data: { id: "n" + n.id, label: n.label, depth: n.depth }, position: { x: p[0], y: p[1] } });
+        const deg = degree.get(n.id) || 0;
+        const size = Math.max(Math.min(48, 12 + 5 * Math.sqrt(deg)), n.depth === 0 && !g.whole ? 24 : 0);
+        elements.push({ group: "nodes", data: { id: "n" + n.id, label: n.label, depth: n.depth, size, deg, hub: big && deg >= hub ? 1 : 0 }, position: { x: p[0], y: p[1] } });
       }
       for (const e of g.edges) {
         elements.push({ group: "edges", data: { id: "e" + e.source + "_" + e.target, source: "n" + e.source, target: "n" + e.target } });
@@ -174,14 +185,21 @@
         minZoom: 0.05, maxZoom: 4,
         textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto",
         style: [
-          { selector: "node", style: { "background-color": accent, width: 16, height: 16, label: "data(label)",
+          { selector: "node", style: { "background-color": accent, width: "data(size)", height: "data(size)", label: "data(label)",
             color: fg, "font-size": 12, "text-valign": "bottom", "text-margin-y": 4, "min-zoomed-font-size": big ? 9 : 0 } },
-          { selector: "node[depth = 0]", style: { "background-color": g.whole ? accent : red, width: g.whole ? 16 : 24, height: g.whole ? 16 : 24 } },
+          { selector: "node[hub = 1]", style: { "font-weight": "bold", "min-zoomed-font-size": 0, "z-index": 10 } },
+          { selector: "node[depth = 0]", style: { "background-color": g.whole ? accent : red } },
           { selector: "edge", style: { width: 1.2, "line-color": line, "curve-style": "haystack", opacity: dark ? 0.9 : 1 } },
           { selector: "node:selected", style: { "border-width": 3, "border-color": fg } },
         ],
       });
-      cy.fit(undefined, 30);
+      // A large graph opens on its core (concepts with three links or more); the rest lies around it.
+      cy.fit(big ? cy.nodes("[deg >= 3]") : undefined, 30);
+      // The hubs' labels keep one size on screen, however far the graph is zoomed out.
+      const hubs = cy.nodes("[hub = 1]");
+      const keepLabels = () => hubs.style("font-size", Math.max(12, 13 / cy.zoom()));
+      keepLabels();
+      cy.on("zoom", keepLabels);
       holder.dataset.ready = "true";
       cy.on("tap", "node", (evt) => { location.href = conceptHref(evt.target.data("label")); });
       window.grimoireGraph = cy;
