@@ -174,6 +174,22 @@ def test_a_snippet_shows_the_most_distinct_query_words() -> None:
     assert f"{MARK_OPEN}bootstrap{MARK_CLOSE}" in shown
 
 
+def test_a_snippet_holds_its_match_and_starts_a_sentence() -> None:
+    # The window that first holds a lone match ends on it; stepping back two words for
+    # context dropped the match itself. A sentence that begins a few words before the match
+    # is shown from its start, and a match near the end still gets a full window.
+    words = [f"w{i}" for i in range(40)]
+    assert snippet(" ".join([*words, "target", "here"]), {"target"}, size=8) == \
+        f"… w34 w35 w36 w37 w38 w39 {MARK_OPEN}target{MARK_CLOSE} here"
+    text = ("Zero one two three four five six seven eight nine ten. A function that squishes "
+            "an input value into a range, typically 0 to 1.")
+    assert snippet(text, {"squishes"}, size=8) == \
+        f"… A function that {MARK_OPEN}squishes{MARK_CLOSE} an input value into …"
+    for size in range(3, 30):
+        for word in words:
+            assert f"{MARK_OPEN}{word}{MARK_CLOSE}" in snippet(" ".join(words), {word}, size)
+
+
 def test_filters(kb: grimoire.Grimoire) -> None:
     md = kb.search("low-rank adaptation", format="markdown")
     assert md and all(h.format == "markdown" for h in md)

@@ -56,6 +56,7 @@ CANDIDATES = 60  # taken from each list before fusion
 # Passages bm25 may rank for one query on a large store: about 15 ms (see `_prune_common`).
 ROW_BUDGET = 10_000
 SNIPPET_WORDS = 32
+SNIPPET_LOOKBACK = 8  # words a snippet may step back to start at its sentence's start
 NO_PASSAGE = 0  # `Hit.passage_id` of an entry with no text (a title-only page); ids start at 1
 
 
@@ -704,7 +705,21 @@ def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
             distinct -= n == 0
         if distinct > best:
             best, best_at = distinct, i
-    start = max(0, best_at - 2) if best > 0 else 0
+    start = lowest = 0
+    if best > 0:
+        # The best window's matched words, from the first to the last, with two words before
+        # them when the last still fits (the earliest best window ends on a match).
+        matched = [i for i in range(best_at, min(len(tokens), best_at + size)) if found[i]]
+        lowest = max(0, matched[-1] - size + 1)
+        start = max(lowest, min(matched[0] - 2, len(tokens) - size))  # a full window
+        # Begin where the sentence begins, if it begins a few words before ("… function
+        # that squishes" lost only its "A"), unless that drops the last match.
+        for back in range(start - 1, start - SNIPPET_LOOKBACK - 2, -1):
+            if back < lowest - 1:
+                break
+            if back < 0 or tokens[back].endswith((".", "?", "!", ":", ";")):
+                start = back + 1
+                break
     piece = tokens[start : start + size]
     out = [_mark(token, stems) if found[start + j] else token for j, token in enumerate(piece)]
     prefix = "… " if start > 0 else ""
