@@ -224,6 +224,11 @@ def main() -> None:
                     (gen / sub).mkdir(parents=True)
                 generate(gen, args.generated)
                 corpora.append((f"generated ({args.generated} notes)", gen))
+                # Their Markdown alone (vault notes and blog posts, 7 in 10): like for like.
+                gen_md = tmp / "generated-markdown"
+                shutil.copytree(gen / "vault", gen_md / "vault")
+                shutil.copytree(gen / "blog", gen_md / "blog")
+                corpora.append(("generated, .md only", gen_md))
             if CORPORA.is_dir():
                 corpora.append(("shared/corpora", CORPORA))
                 # The same Markdown markdown-it-py is timed on, alone: the like-for-like ratio.
