@@ -290,7 +290,9 @@ def test_a_mask_token_in_a_description_reads_as_a_blank(kb: grimoire.Grimoire) -
     # token. A sentence with either finds the same concepts; a short query keeps the token.
     described = "{} fine-tunes a big model by training two small low-rank matrices instead"
     blank = [h.concept or h.title for h in kb.search(described.format("___"), k=5)]
-    assert [h.concept or h.title for h in kb.search(described.format("[MASK]"), k=5)] == blank
+    for token in ("[MASK]", "<mask>", "[TERM]", "<term>", "{concept}", "[BLANK]", "***"):
+        hidden = [h.concept or h.title for h in kb.search(described.format(token), k=5)]
+        assert hidden == blank, token
     assert any("lora" in names_of(kb, h) for h in kb.search(described.format("[MASK]"), k=3))
     token = [h.passage_id for h in kb.search("[MASK] tokens", k=5, mode="semantic")]
     assert token != [h.passage_id for h in kb.search("___ tokens", k=5, mode="semantic")]

@@ -639,7 +639,11 @@ def _question(query: str, words: Sequence[str]) -> bool:
 
 
 # A model's mask token in a sentence that hides a name ("[MASK] is a function that ...").
-_MASK_TOKEN = re.compile(r"\[MASK\]|<mask>", re.IGNORECASE)
+# Placeholders that hide a name in a cloze sentence: `[MASK]`, `<mask>`, `[TERM]`, `<term>`,
+# `{concept}`, `[BLANK]`, ..., and a run of three or more asterisks.
+_MASK_TOKEN = re.compile(
+    r"[\[<{](?:mask|masked|term|concept|blank|name|word|answer|entity)[\]>}]|\*{3,}",
+    re.IGNORECASE)
 
 
 def _blank_masks(query: str) -> str:
