@@ -432,6 +432,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self.url = path
         self.conn = connect(path, create=create)
         self._scans = {}
+        self._readers = threading.local()
+        self._opened_readers: list[sqlite3.Connection] = []
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -610,5 +612,15 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
 
     def close(self) -> None:
         self.conn.close()
+        for reader in self._opened_readers:
+            reader.close()
+        self._opened_readers.clear()
+
+    def open_reader(self) -> sqlite3.Connection:
+        """A read-only connection to this store's file, for another thread (closed with the
+        store)."""
+        conn = _open(self.path, readonly=True)
+        self._opened_readers.append(conn)
+        return conn
 
 
