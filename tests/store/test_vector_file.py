@@ -199,3 +199,14 @@ def test_a_later_writer_removes_the_partial_files_of_a_dead_one(
     assert not stale.exists() and live.exists() and other.exists()
     assert sorted(p.name for p in db.parent.iterdir() if p.name.endswith(".partial")) == sorted(
         [live.name, other.name])
+
+
+def test_a_store_that_grows_past_the_4_bit_size_writes_its_file_again(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert index_of(db).precision == 8
+    monkeypatch.setattr(_vector_scan, "FOUR_BITS_ABOVE", EXACT_UP_TO)  # as if it had grown
+    scan = index_of(db)
+    assert scan.precision == 4 and scan.fetch_exact is not None
+    monkeypatch.undo()
+    assert index_of(db).precision == 8

@@ -84,6 +84,13 @@ class VectorScan:
         """Whether every vector is scored in float32."""
         return self.matrix is not None
 
+    @property
+    def precision(self) -> int:
+        """Bits a value of the codes (8 or 4); 32 for an exact index."""
+        if self.codes is None:
+            return 32
+        return 8 if self.codes.dtype == np.int8 else 4
+
     def nbytes(self) -> int:
         """Memory held by the vectors and their ids (mapped from a file or not)."""
         arrays = (self.kinds, self.ids, self.docs, self.matrix, self.codes, self.scales,

@@ -563,7 +563,13 @@ class SearchSQL:
         brought up to date (rewritten) when they changed; None if it cannot be written."""
         import numpy as np
 
-        from grimoire.store._vector_scan import digest, open_file, unchanged, write_file
+        from grimoire.store._vector_scan import (
+            code_bits,
+            digest,
+            open_file,
+            unchanged,
+            write_file,
+        )
 
         # Every unit with a vector (any model), in chunks: no list of 1M tuples at once.
         parts: list[tuple[np.ndarray, ...]] = []
@@ -579,7 +585,8 @@ class SearchSQL:
             else np.zeros(0, dtype=np.int8 if k == 0 else np.int64) for k in range(4))
         del parts
         old = open_file(file, model, signature)
-        if old is not None and unchanged(old, kinds, ids, docs, digests):
+        if (old is not None and old.precision == code_bits(len(ids))
+                and unchanged(old, kinds, ids, docs, digests)):
             return old
         # Changed (or new): the same query again in this read transaction, for the hashes.
         hashes = [r[3] for r in self.conn.execute(_UNITS)]
