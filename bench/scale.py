@@ -479,7 +479,8 @@ def vectors_only(n: int, cache: Path, centers: Path | None, chunk: int = 10_000)
     print(f"\n{n:,} vectors in memory ({source}, + half another + noise; "
           f"{len(qv)} real query vectors)")
     rows = {
-        "index kind": "exact float32" if scan.exact else "int8 + sign bits",
+        # No store to read the re-ranked rows from here: the 4-bit scores rank alone.
+        "index kind": "exact float32" if scan.exact else "4-bit codes + sign bits, no re-rank",
         "index MB": round(scan.nbytes() / 2**20, 1),
         "build s (from float32 chunks)": round(build, 1),
         "peak RSS MB (before the exact peer)": round(peak, 1),

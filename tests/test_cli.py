@@ -164,3 +164,14 @@ def test_a_real_terminal_gets_escaped_markup_and_no_injection(hostile_db: Path) 
         assert code == (1 if args[0] == "show" and "no such" in args[1] else 0), (args, out)
         for bad in ("\x1b[2J", "\x1b]52", "\x1b]8;", "\x1b[8m", "\x9b", "\u202e"):
             assert bad not in out, (args, bad, out)
+
+
+def test_a_snippet_with_a_backslash_before_a_matched_word_prints(tmp_path: Path) -> None:
+    # `$\cos\theta$` in a note: the snippet marks `\«cos»\«theta»`; printed as rich markup,
+    # the backslash escaped the highlight's opening tag and the closing one raised MarkupError.
+    db = tmp_path / "kb.db"
+    run(db, "ingest", str(EXAMPLES / "vault"), "--no-embed")
+    code, out = run(db, "search", "cos theta", "--mode", "lexical")
+    assert code == 0, out
+    assert "Retrieval-Augmented Generation" in out
+    assert "similarity $\\cos\\theta = \\frac{u" in out

@@ -66,3 +66,57 @@ def test_a_lexical_search_loads_no_reader_model_or_numpy(seeds: Path, tmp_path: 
     # The lazily imported names still work.
     assert {"grimoire.ingest", "grimoire.readers"} <= set(
         imported_after("from grimoire import IngestReport"))
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+HYBRID = "fine-tune a big model with two low-rank matrices"
+
+
+def cli_search(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`grimoire search` in a new process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "grimoire", "--db", str(db), "search", *args],
+                          capture_output=True, text=True, check=True)
+
+
+@pytest.mark.sqlite_only(reason="the command line's preload reads the SQLite file by its path")
+def test_the_search_command_loads_the_model_ahead_only_when_it_will_embed(
+    tmp_path: Path,
+) -> None:
+    from grimoire import _preload
+
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([EXAMPLES / "vault"], embed=False)
+    # No vectors: no preload, and a hybrid search command imports no model at all.
+    assert not _preload.has_vectors(str(db))
+    assert _preload.start(str(db)) is None
+    code = (f"from grimoire.cli import main\ntry:\n    main(['--db', {str(db)!r}, 'search', "
+            f"{HYBRID!r}])\nexcept SystemExit as e:\n    assert not e.code, e.code")
+    assert "onnxruntime" not in imported_after(code)
+    # Not a store: nothing is started, and nothing is created or written.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n")
+    assert not _preload.has_vectors(str(notes))
+    assert _preload.start(str(tmp_path / "missing.db")) is None
+    assert not (tmp_path / "missing.db").exists()
+    assert notes.read_text() == "not a database\n"
+
+    with grimoire.open(db) as kb:
+        kb.embed()
+        expected = kb.search(HYBRID, mode="hybrid")
+    assert _preload.has_vectors(str(db))
+    # With vectors: the thread leaves the query session loaded (in a new process, so that no
+    # other test's model counts).
+    code = (f"from grimoire import _preload\nfrom grimoire.embed import default_embedder\n"
+            f"_preload.start({str(db)!r}).join()\n"
+            f"assert list(default_embedder()._sessions) == [True], default_embedder()._sessions")
+    assert "onnxruntime" in imported_after(code)
+    # The command, its model loaded ahead, finds what the API finds, in the same order, and
+    # a lexical search command still imports neither numpy nor the model.
+    found = json.loads(cli_search(db, HYBRID, "--json").stdout)
+    assert [(h["passage_id"], h["score"]) for h in found] == [
+        (h.passage_id, h.score) for h in expected]
+    code = (f"from grimoire.cli import main\ntry:\n    main(['--db', {str(db)!r}, "
+            f"'search', 'low-rank', '--mode', 'lexical'])\n"
+            f"except SystemExit as e:\n    assert not e.code, e.code")
+    assert imported_after(code) == []

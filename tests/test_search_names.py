@@ -18,7 +18,10 @@ def _state(index: NameIndex) -> dict[str, Any]:
     # The typo buckets are made on first use (and then kept current): make every one.
     letters = {norm[0] for norm in index._sorted}
     return {"entries": index.entries, "docs": index.docs, "sorted": index._sorted,
-            "by_letter": {c: list(index._letter(c)) for c in sorted(letters)}}
+            "by_letter": {c: list(index._letter(c)) for c in sorted(letters)},
+            # names by their number of words (a prefix query of a length no name has is
+            # answered at once): kept by each change as a read from scratch counts them
+            "lengths": +index._lengths}
 
 
 def _fresh(store: Any) -> NameIndex:

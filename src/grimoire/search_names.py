@@ -12,6 +12,7 @@ store has them all read again when its entries change.
 from __future__ import annotations
 
 import bisect
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -53,6 +54,10 @@ class NameLogStore(Protocol):
     def name_index_rows(self) -> list[tuple[str, str, int, int]]: ...
 
 
+def _word_count(norm: str) -> int:
+    return norm.count(" ") + 1  # a normalised name's words are one space apart
+
+
 def _length_key(norm: str) -> tuple[int, str]:
     return len(norm), norm
 
@@ -66,9 +71,12 @@ class NameIndex:
         self._sorted: list[str] = []  # distinct norms, sorted (prefix matches)
         self._firsts: dict[str, int] = {}  # first word -> how many names start with it
         self._first_sorted: list[str] = []  # those words, sorted
+        self._lengths: Counter[int] = Counter()  # words in a name -> how many names have them
         # first letter -> norms by (length, norm), made on the first typo query of that letter
         self._by_letter: dict[str, list[str]] = {}
-        self._of_path: dict[str, list[tuple[str, int]]] = {}  # path -> (norm, entry id)
+        # path -> (norm, entry id); None until needed, made from `_unsplit` (see `_load`)
+        self._of_path: dict[str, list[tuple[str, int]]] | None = {}
+        self._unsplit: list[tuple[str, str, int, int]] = []
         self._counter: tuple[int, ...] | None = None
         self._position = -1  # the store's name log position the index reflects
         self._signature: tuple[int, int] | None = None
@@ -89,6 +97,7 @@ class NameIndex:
             signature = store.names_signature()
             if signature != self._signature:
                 self._load(("", r.norm, r.entry_id, r.document_id) for r in store.name_rows())
+                self._of_path, self._unsplit = {}, []  # read whole again on every change
                 self._signature = signature
         self._counter = counter
 
@@ -110,38 +119,42 @@ class NameIndex:
 
     def _load(self, rows: Iterable[tuple[str, str, int, int]]) -> None:
         """Everything again from (path, norm, entry id, document id), sorted once (inserting
-        one by one would move the list 100k times). Plain tuples and one pass: at 584k names
-        (a 1M-passage store) building NameRows, sorting by length and the path join took 9 s
-        of the first query."""
-        entries: dict[str, list[int]] = {}
-        docs: dict[int, int] = {}
-        of_path: dict[str, list[tuple[str, int]]] = {}
-        for path, norm, entry_id, document_id in rows:
-            if not norm:
-                continue
-            ids = entries.get(norm)
-            if ids is None:
-                entries[norm] = [entry_id]
-            elif entry_id not in ids:
-                ids.append(entry_id)
-            docs[entry_id] = document_id
-            names = of_path.get(path)
-            if names is None:
-                of_path[path] = [(norm, entry_id)]
-            else:
-                names.append((norm, entry_id))
-        for ids in entries.values():
+        one by one would move the list 100k times). At 584k names (a 1M-passage store) the
+        first query waits for this: each pass is one C-level loop where one exists (a
+        defaultdict's append, a dict comprehension, a Counter), and the names of each file,
+        which only a later change to a file needs, are gathered then (`_paths`)."""
+        rows = [r for r in rows if r[1]]
+        grouped: defaultdict[str, list[int]] = defaultdict(list)
+        for _, norm, entry_id, _ in rows:
+            grouped[norm].append(entry_id)
+        entries = dict(grouped)
+        del grouped
+        for norm, ids in entries.items():
             if len(ids) > 1:
-                ids.sort()
-        self.entries, self.docs, self._of_path = entries, docs, of_path
+                entries[norm] = sorted(set(ids))  # a name twice in one entry counts once
+        self.entries = entries
+        self.docs = {entry_id: document_id for _, _, entry_id, document_id in rows}
+        self._of_path = None
+        self._unsplit = rows
         self._sorted = sorted(entries)
-        firsts: dict[str, int] = {}
-        for norm in self._sorted:
-            first = norm.split(" ", 1)[0]
-            firsts[first] = firsts.get(first, 0) + 1
-        self._firsts = firsts
+        firsts = Counter(norm.partition(" ")[0] for norm in self._sorted)
+        self._firsts = dict(firsts)
+        self._lengths = Counter(map(_word_count, self._sorted))
         self._first_sorted = sorted(firsts)
         self._by_letter = {}
+
+    def _paths(self) -> dict[str, list[tuple[str, int]]]:
+        """path -> (norm, entry id) of its names, gathered on the first change after a load."""
+        if self._of_path is None:
+            of_path: dict[str, list[tuple[str, int]]] = {}
+            for path, norm, entry_id, _ in self._unsplit:
+                names = of_path.get(path)
+                if names is None:
+                    of_path[path] = [(norm, entry_id)]
+                else:
+                    names.append((norm, entry_id))
+            self._of_path, self._unsplit = of_path, []
+        return self._of_path
 
     def _add(self, path: str, row: NameRow) -> None:
         if not row.norm:
@@ -155,16 +168,17 @@ class NameIndex:
                 self._firsts[first] = 0
                 bisect.insort(self._first_sorted, first)
             self._firsts[first] += 1
+            self._lengths[_word_count(row.norm)] += 1
             bucket = self._by_letter.get(row.norm[0])
             if bucket is not None:
                 bisect.insort(bucket, row.norm, key=_length_key)
         elif row.entry_id not in ids:
             bisect.insort(ids, row.entry_id)  # by id, as a full read gives them
         self.docs[row.entry_id] = row.document_id
-        self._of_path.setdefault(path, []).append((row.norm, row.entry_id))
+        self._paths().setdefault(path, []).append((row.norm, row.entry_id))
 
     def _drop_path(self, path: str) -> None:
-        for norm, entry_id in self._of_path.pop(path, ()):
+        for norm, entry_id in self._paths().pop(path, ()):
             self.docs.pop(entry_id, None)
             ids = self.entries.get(norm)
             if ids is None:
@@ -174,6 +188,7 @@ class NameIndex:
             if not ids:
                 del self.entries[norm]
                 _remove_sorted(self._sorted, norm)
+                self._lengths[_word_count(norm)] -= 1
                 first = norm.split(" ", 1)[0]
                 self._firsts[first] -= 1
                 if not self._firsts[first]:
@@ -222,6 +237,11 @@ class NameIndex:
         its place. The sorted names are contiguous for a whole first word and a prefix of the
         second, so only the first words that fit are looked up, each one by bisection."""
         out: list[str] = []
+        if not self._lengths[len(q_words)]:
+            # No name has as many words: nothing to find. A description of ten words would
+            # otherwise bisect once for each name's first word that starts with its first
+            # word ("a ...": thousands, 5-16 ms at 100k).
+            return out
         seen = 0
         firsts = self._first_sorted
         i = bisect.bisect_left(firsts, q_words[0])

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from grimoire.model import Document, Passage, Span
-from grimoire.store import open_store
+from grimoire.store import _vector_scan, open_store
 from grimoire.store._vector_scan import EXACT_UP_TO, VectorScan
 from grimoire.store.base import SourceRecord
 
@@ -80,16 +80,19 @@ def db(made: tuple[Path, np.ndarray], tmp_path: Path) -> Path:
 
 
 def index_of(db: Path) -> VectorScan:
+    # The store stays open (until collected): the index reads its re-ranked rows through it.
     store = open_store(str(db))
     scan: VectorScan = store.vector_index(MODEL)  # type: ignore[attr-defined]
-    store.close()
     return scan
 
 
+@pytest.mark.parametrize("precision", [8, 4])
 def test_a_new_store_maps_the_index_file_and_finds_the_same(
-    db: Path, made: tuple[Path, np.ndarray]
+    db: Path, made: tuple[Path, np.ndarray], precision: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, by_id = made
+    if precision == 4:  # as a store above FOUR_BITS_ABOVE vectors (400k) has it
+        monkeypatch.setattr(_vector_scan, "FOUR_BITS_ABOVE", EXACT_UP_TO)
     file = Path(f"{db}-vectors")
     assert not file.exists()
     first = index_of(db)
@@ -102,10 +105,18 @@ def test_a_new_store_maps_the_index_file_and_finds_the_same(
     order = np.argsort(again.ids)
     ids = again.ids[order]
     built = VectorScan.build((0,), np.zeros(len(ids), dtype=np.int8), ids,
-                             np.asarray(again.docs)[order], by_id[ids])
+                             np.asarray(again.docs)[order], by_id[ids], precision)
+    built.fetch_exact = again.fetch_exact
+    assert again.codes is not None and built.codes is not None
+    assert again.codes.dtype == built.codes.dtype == (np.int8 if precision == 8 else np.uint8)
     for pid in (1, 777, 15_000, int(ids[-1])):
         assert again.nearest(by_id[pid], 10, None) == built.nearest(by_id[pid], 10, None)
-        assert again.nearest(by_id[pid], 1, None)[0][0].id == pid
+        best = again.nearest(by_id[pid], 1, None)[0][0]
+        # 4-bit: re-ranked with the stored float32 vector, so the exact cosine.
+        assert best.id == pid
+        assert best.score == pytest.approx(1.0, abs=1e-6 if precision == 4 else 0.01)
+    # Codes, sign bits, scale, ids and digests: 461 bytes a vector with int8, 269 with 4-bit.
+    assert file.stat().st_size / len(again.ids) < (470 if precision == 8 else 280)
 
 
 def test_the_index_file_follows_new_changed_and_removed_vectors(
@@ -158,3 +169,44 @@ def test_units_embedded_by_another_model_do_not_make_the_file_stale(
     assert Path(f"{db}-vectors").stat().st_mtime_ns == written
     assert len(again.ids) == NOTES * PER_NOTE - 1
     assert again.nearest(by_id[8], 1, None)[0][0].id == 8
+
+
+def test_a_later_writer_removes_the_partial_files_of_a_dead_one(
+    db: Path, made: tuple[Path, np.ndarray], real: np.ndarray
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    index_of(db)
+    file = Path(f"{db}-vectors")
+    # A writer killed mid-write leaves `<db>-vectors.<pid>.<random>.partial` behind.
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = file.with_name(f"{file.name}.{dead}.0badc0de.partial")
+    stale.write_bytes(b"\0" * 4096)
+    live = file.with_name(f"{file.name}.{os.getpid()}.00c0ffee.partial")  # still writing
+    live.write_bytes(b"\0" * 4096)
+    other = file.with_name(f"{file.name}x.{dead}.0badc0de.partial")  # another store's
+    other.write_bytes(b"")
+    index_of(db)  # nothing changed: mapped, nothing written, nothing removed
+    assert stale.exists()
+    store = open_store(str(db))
+    store.save_vectors(MODEL, [(sha("new text"), unit(real[7] + real[8]))],
+                       [("passage", 900, sha("new text"))])
+    store.close()
+    index_of(db)  # writes the index again
+    assert not stale.exists() and live.exists() and other.exists()
+    assert sorted(p.name for p in db.parent.iterdir() if p.name.endswith(".partial")) == sorted(
+        [live.name, other.name])
+
+
+def test_a_store_that_grows_past_the_4_bit_size_writes_its_file_again(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert index_of(db).precision == 8
+    monkeypatch.setattr(_vector_scan, "FOUR_BITS_ABOVE", EXACT_UP_TO)  # as if it had grown
+    scan = index_of(db)
+    assert scan.precision == 4 and scan.fetch_exact is not None
+    monkeypatch.undo()
+    assert index_of(db).precision == 8

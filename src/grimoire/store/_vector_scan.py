@@ -7,13 +7,18 @@ over them about half a second on two cores. Instead each vector is kept twice, c
 
 - its sign bits after subtracting the mean vector (48 bytes for 384 dimensions), scanned in
   full per query by Hamming distance, one 64-bit word column at a time, into a reused buffer;
-- an int8 copy with one scale per vector (384 bytes), which scores exactly only the
-  `pool_size(n)` vectors nearest in Hamming distance.
+- a small copy with one scale per vector, which scores the `pool_size(n)` vectors nearest in
+  Hamming distance: int8 (384 bytes) up to FOUR_BITS_ABOVE vectors, 4-bit above (192 bytes,
+  two values a byte), whose `RERANK` best of each kind are then scored exactly, with their
+  float32 vectors read from the store (`VectorScan.fetch_exact`: a few hundred rows by primary
+  key, ~6 ms at 100k, which a store of that size needs not pay).
 
-That is 432 bytes a vector (about 0.45 GB at 1M with the ids). Subtracting the mean does
-not change the ranking (q.(v - m) = q.v - q.m, the same shift for every v) and spreads the
-sign bits of vectors that all lean one way. Recall of the top 60 against exact float32 search
-is measured by `bench/scale.py` (real MiniLM query vectors; bench/README.md has the figures).
+With the ids and digests, int8 takes 461 bytes a vector, 4-bit 269 (1.3M vectors, a store of
+1M passages and their entries: 0.57 against 0.35 GB). Subtracting the mean does not change
+the ranking (q.(v - m) = q.v - q.m, the same shift for every v) and spreads the sign bits of
+vectors that all lean one way. Recall of the top 60 against exact float32 search is measured
+by `bench/scale.py` (real MiniLM query vectors; bench/README.md has the figures): the exact
+re-rank of 4-bit codes finds more of the true top 10 than int8 scores do.
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ import json
 import math
 import mmap
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +43,17 @@ POOL_MIN = 8_000  # vectors scored in int8 after the Hamming pass, at least
 POOL_SHARE = 100  # ... and one in this many of the store (10,000 at 1M)
 CHUNK = 16_384  # rows converted at a time while loading (bounds the transient memory)
 HAMMING_BLOCK = 32_768  # rows whose Hamming distance is summed at a time (fits in cache)
+FOUR_BITS_ABOVE = 400_000  # vectors; above, 4-bit codes and an exact re-rank, else int8
+RERANK = 200  # of each kind, the best by 4-bit score that are scored exactly (fetch_exact)
+LEVELS = 7  # 4-bit codes hold -8..7; a vector's largest value is 7 steps
+
+#: (kind 0 passage / 1 entry, unit ids) -> unit id -> its float32 vector's bytes
+ExactFetch = Callable[[int, list[int]], dict[int, bytes]]
+
+
+def code_bits(n: int) -> int:
+    """Bits a value of the codes of an index of `n` vectors: 8, or 4 for a large one."""
+    return 4 if n > FOUR_BITS_ABOVE else 8
 
 
 def pool_size(n: int) -> int:
@@ -52,18 +70,26 @@ class VectorScan:
     ids: np.ndarray  # int64
     docs: np.ndarray  # int64
     matrix: np.ndarray | None = None  # float32 (n, d): small stores only
-    codes: np.ndarray | None = None  # int8 (n, d): large stores
-    scales: np.ndarray | None = None  # float32 (n,): vector = codes * scale
+    codes: np.ndarray | None = None  # int8 (n, d), or uint8 (n, ceil(d/2)): 4-bit, two a byte
+    scales: np.ndarray | None = None  # float32 (n,): vector = (code - 8) * scale
     bits: np.ndarray | None = None  # uint64 (d/64, n): sign bits of vector - center
     center: np.ndarray | None = None  # float32 (d,)
     checked: tuple[int, ...] = ()  # the store's change counter when the signature was checked
     digests: np.ndarray | None = None  # int64: each vector's stored hash, shortened (a file's)
     skipped: tuple[int, int] = (0, 0)  # a file's units with no vector of its model: count, sum
+    fetch_exact: ExactFetch | None = None  # float32 vectors for the exact re-rank, if any
 
     @property
     def exact(self) -> bool:
         """Whether every vector is scored in float32."""
         return self.matrix is not None
+
+    @property
+    def precision(self) -> int:
+        """Bits a value of the codes (8 or 4); 32 for an exact index."""
+        if self.codes is None:
+            return 32
+        return 8 if self.codes.dtype == np.int8 else 4
 
     def nbytes(self) -> int:
         """Memory held by the vectors and their ids (mapped from a file or not)."""
@@ -80,11 +106,12 @@ class VectorScan:
 
     @classmethod
     def build(cls, signature: tuple[int, ...], kinds: np.ndarray, ids: np.ndarray,
-              docs: np.ndarray, matrix: np.ndarray) -> VectorScan:
+              docs: np.ndarray, matrix: np.ndarray, precision: int | None = None
+              ) -> VectorScan:
         """The index of vectors already in memory (float32 rows)."""
         n = len(ids)
         dim = matrix.shape[1] if matrix.ndim == 2 else 0
-        return cls.load(signature, n, dim, [(kinds, ids, docs, matrix)])
+        return cls.load(signature, n, dim, [(kinds, ids, docs, matrix)], precision)
 
     @classmethod
     def load(
@@ -93,11 +120,13 @@ class VectorScan:
         count: int,
         dim: int,
         chunks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+        precision: int | None = None,
     ) -> VectorScan:
         """The index of at most `count` vectors of `dim` floats, read chunk by chunk.
 
         Each chunk is (kinds, ids, docs, float32 rows); a large store is quantized as it
-        arrives, so the float32 vectors are never all in memory at once.
+        arrives, so the float32 vectors are never all in memory at once. `precision`: bits a
+        value of its codes, 8 or 4 (by default `code_bits(count)`).
         """
         kinds = np.empty(count, dtype=np.int8)
         ids = np.empty(count, dtype=np.int64)
@@ -107,7 +136,9 @@ class VectorScan:
             store = np.empty((count, dim), dtype=np.float32)
             scales = None
         else:
-            store = np.empty((count, dim), dtype=np.int8)
+            four = (precision or code_bits(count)) == 4
+            store = np.empty((count, -(-dim // 2) if four else dim),
+                             dtype=np.uint8 if four else np.int8)
             scales = np.empty(count, dtype=np.float32)
         total = np.zeros(dim, dtype=np.float64)
         n = 0
@@ -122,11 +153,9 @@ class VectorScan:
                 assert scales is not None
                 for s in range(0, len(rows), CHUNK):
                     part = np.asarray(rows[s : s + CHUNK], dtype=np.float32)
-                    peak = np.abs(part).max(axis=1)
-                    peak[peak == 0] = 1.0
-                    scale = peak / 127.0
+                    codes, scale = _quantize(part, 4 if four else 8)
                     scales[n + s : n + s + len(part)] = scale
-                    store[n + s : n + s + len(part)] = np.rint(part / scale[:, None])
+                    store[n + s : n + s + len(part)] = codes
                     total += part.sum(axis=0, dtype=np.float64)
             n = end
         kinds, ids, docs, store = kinds[:n], ids[:n], docs[:n], store[:n]
@@ -138,7 +167,7 @@ class VectorScan:
         words = -(-dim // 64)
         bits = np.zeros((words, n), dtype=np.uint64)
         for s in range(0, n, CHUNK):
-            part = store[s : s + CHUNK].astype(np.float32) * scales[s : s + CHUNK, None]
+            part = _dequantize(store[s : s + CHUNK], scales[s : s + CHUNK], dim)
             bits[:, s : s + len(part)] = _sign_bits(part - center, words).T
         return cls(signature, kinds, ids, docs, codes=store, scales=scales, bits=bits,
                    center=center)
@@ -154,6 +183,7 @@ class VectorScan:
         if documents is not None:
             keep = np.isin(self.docs, np.fromiter(documents, dtype=np.int64,
                                                   count=len(documents)))
+        four = False
         if self.matrix is not None:
             pool = np.flatnonzero(keep) if keep is not None else None
             rows = self.matrix if pool is None else self.matrix[pool]
@@ -161,7 +191,8 @@ class VectorScan:
         else:
             pool = self._hamming_pool(q, keep)
             assert self.codes is not None and self.scales is not None
-            scores = _dot(self.codes[pool], q) * self.scales[pool]
+            scores = _code_scores(self.codes[pool], self.scales[pool], q)
+            four = self.codes.dtype == np.uint8
         out: tuple[list[Scored], list[Scored]] = ([], [])
         kinds = self.kinds if pool is None else self.kinds[pool]
         for kind in (0, 1):
@@ -169,6 +200,21 @@ class VectorScan:
             if not len(mine):
                 continue
             n = min(k, len(mine))
+            if pool is not None and four and self.fetch_exact is not None:
+                # The best few hundred by 4-bit score, scored again in float32.
+                wide = min(len(mine), max(n, RERANK))
+                mine = mine[np.argpartition(-scores[mine], wide - 1)[:wide]]
+                found = self.fetch_exact(kind, self.ids[pool[mine]].tolist())
+                dim = len(q)
+                have = [j for j, i in enumerate(self.ids[pool[mine]].tolist())
+                        if len(found.get(i, b"")) == 4 * dim]
+                if not have:
+                    continue
+                mine = mine[have]
+                rows = np.frombuffer(b"".join(found[i] for i in self.ids[pool[mine]].tolist()),
+                                     dtype=np.float32).reshape(len(mine), dim)
+                scores[mine] = _dot(rows, q)
+                n = min(n, len(mine))
             top = mine[np.argpartition(-scores[mine], n - 1)[:n]]
             rows_of = top if pool is None else pool[top]
             ranked = sorted(zip(scores[top].tolist(), self.ids[rows_of].tolist(), strict=True),
@@ -226,6 +272,54 @@ def _dot(rows: np.ndarray, q: np.ndarray) -> np.ndarray:
     return out
 
 
+def _quantize(rows: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """float32 rows as codes and one scale a row. 8 bits: int8, the row's largest value 127
+    steps. 4 bits: -8..7 stored as 0..15, two a byte (the even dimension in the low half),
+    the largest value `LEVELS` steps."""
+    peak = np.abs(rows).max(axis=1)
+    peak[peak == 0] = 1.0
+    if bits == 8:
+        scale = (peak / 127.0).astype(np.float32)
+        return np.rint(rows / scale[:, None]).astype(np.int8), scale
+    scale = (peak / LEVELS).astype(np.float32)
+    steps = np.clip(np.rint(rows / scale[:, None]), -8, LEVELS).astype(np.int16) + 8
+    if steps.shape[1] % 2:
+        steps = np.pad(steps, ((0, 0), (0, 1)), constant_values=8)
+    codes = (steps[:, 0::2] | (steps[:, 1::2] << 4)).astype(np.uint8)
+    return codes, scale
+
+
+def _dequantize(codes: np.ndarray, scales: np.ndarray, dim: int) -> np.ndarray:
+    """The float32 rows that `codes` (int8, or 4-bit in uint8) and `scales` stand for."""
+    if codes.dtype == np.int8:
+        out: np.ndarray = codes.astype(np.float32) * scales[:, None]
+        return out
+    out = np.empty((len(codes), codes.shape[1] * 2), dtype=np.float32)
+    out[:, 0::2] = codes & 15
+    out[:, 1::2] = codes >> 4
+    out -= 8
+    out *= scales[:, None]
+    return out[:, :dim]
+
+
+def _code_scores(codes: np.ndarray, scales: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """The dot product of `q` with each row `codes` stand for. 4-bit codes are not unpacked:
+    sum((lo - 8) q_even + (hi - 8) q_odd) * scale."""
+    if codes.dtype == np.int8:
+        out: np.ndarray = _dot(codes, q) * scales
+        return out
+    half = codes.shape[1]
+    even = np.zeros(half, dtype=np.float32)
+    odd = np.zeros(half, dtype=np.float32)
+    even[: -(-len(q) // 2)] = q[0::2]
+    odd[: len(q) // 2] = q[1::2]
+    low = _dot(codes & np.uint8(15), even)
+    low += _dot(codes >> np.uint8(4), odd)
+    low -= np.float32(8) * (even.sum() + odd.sum())
+    low *= scales
+    return low
+
+
 def _sign_bits(rows: np.ndarray, words: int) -> np.ndarray:
     """Rows of floats as their sign bits, packed into `words` uint64 per row."""
     packed = np.packbits(rows > 0, axis=1)
@@ -256,18 +350,20 @@ def _mapped(a: np.ndarray) -> bool:
 
 MAGIC = b"GRIMVEC1"
 HEADER = 4096  # bytes: MAGIC, then the JSON header, padded
-FILE_VERSION = 1
+FILE_VERSIONS = {1: 8, 2: 4}  # file version -> bits a code (1: int8 codes, 2: 4-bit)
 
 
-def _layout(capacity: int, dim: int) -> tuple[dict[str, tuple[np.dtype[Any], tuple[int, ...],
-                                                             int]], int]:
+def _layout(capacity: int, dim: int, bits: int) -> tuple[
+        dict[str, tuple[np.dtype[Any], tuple[int, ...], int]], int]:
     """name -> (dtype, shape, byte offset) of each array in a file of `capacity` rows."""
     words = -(-dim // 64)
     spec: list[tuple[str, Any, tuple[int, ...]]] = [
         ("kinds", np.int8, (capacity,)), ("ids", np.int64, (capacity,)),
         ("docs", np.int64, (capacity,)), ("digests", np.int64, (capacity,)),
         ("scales", np.float32, (capacity,)), ("center", np.float32, (dim,)),
-        ("bits", np.uint64, (words, capacity)), ("codes", np.int8, (capacity, dim)),
+        ("bits", np.uint64, (words, capacity)),
+        ("codes", np.uint8, (capacity, -(-dim // 2))) if bits == 4
+        else ("codes", np.int8, (capacity, dim)),
     ]
     out = {}
     offset = HEADER
@@ -278,8 +374,8 @@ def _layout(capacity: int, dim: int) -> tuple[dict[str, tuple[np.dtype[Any], tup
     return out, offset
 
 
-def _views(raw: np.ndarray, capacity: int, dim: int) -> dict[str, np.ndarray]:
-    layout, _ = _layout(capacity, dim)
+def _views(raw: np.ndarray, capacity: int, dim: int, bits: int) -> dict[str, np.ndarray]:
+    layout, _ = _layout(capacity, dim, bits)
     return {name: raw[off : off + dt.itemsize * math.prod(shape)].view(dt).reshape(shape)
             for name, (dt, shape, off) in layout.items()}
 
@@ -298,13 +394,14 @@ def open_file(path: Path, model: str, signature: tuple[int, ...]) -> VectorScan 
             return None
         header = json.loads(bytes(raw[len(MAGIC) : HEADER]).rstrip(b"\0"))
         n, capacity, dim = int(header["rows"]), int(header["capacity"]), int(header["dim"])
-        if (header.get("version") != FILE_VERSION or header.get("model") != model
-                or not 0 <= n <= capacity or raw.size != _layout(capacity, dim)[1]):
+        bits = FILE_VERSIONS.get(header.get("version"), 0)
+        if (not bits or header.get("model") != model
+                or not 0 <= n <= capacity or raw.size != _layout(capacity, dim, bits)[1]):
             return None
         skipped = (int(header["skipped"]), int(header["skipped_sum"]))
     except (ValueError, KeyError, TypeError):
         return None
-    a = _views(raw, capacity, dim)
+    a = _views(raw, capacity, dim, bits)
     return VectorScan(signature, a["kinds"][:n], a["ids"][:n], a["docs"][:n],
                       codes=a["codes"][:n], scales=a["scales"][:n], bits=a["bits"][:, :n],
                       center=a["center"], digests=a["digests"][:n], skipped=skipped)
@@ -353,6 +450,38 @@ def digest(text: str) -> int:
 
 
 Fetch = Callable[[list[str]], dict[str, bytes]]  # hashes -> float32 vectors of the model
+STALE_PARTIAL_S = 24 * 3600  # a partial file this old is stale, whoever wrote it
+
+
+def remove_stale_partials(path: Path) -> list[Path]:
+    """Delete the files a writer of `path` left when it died mid-write
+    (`<name>.<pid>.<random>.partial`): those of a process that no longer runs, and any older
+    than a day (its pid may have gone to another process since). A process still writing
+    keeps its own. Returns the files deleted."""
+    removed = []
+    for partial in path.parent.glob(f"{glob_escape(path.name)}.*.*.partial"):
+        pid_text = partial.name[len(path.name) + 1 :].split(".", 1)[0]
+        try:
+            stale = (not pid_text.isdigit() or not _running(int(pid_text))
+                     or time.time() - partial.stat().st_mtime > STALE_PARTIAL_S)
+            if stale:
+                partial.unlink()
+                removed.append(partial)
+        except OSError:
+            continue  # gone meanwhile, or not ours to delete
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def write_file(
@@ -371,7 +500,11 @@ def write_file(
     through in chunks, straight into the new file."""
     kinds, ids, docs, digests, hashes = units
     count = len(ids)
+    bits = code_bits(count)
     reuse = np.full(count, -1, dtype=np.int64)
+    if old is not None and old.codes is not None and old.codes.dtype != (
+            np.uint8 if bits == 4 else np.int8):
+        old = None  # the store grew past (or fell below) FOUR_BITS_ABOVE: all rows anew
     if old is not None and len(old.ids):
         assert old.digests is not None
         okey = old.ids * 2 + old.kinds
@@ -386,11 +519,12 @@ def write_file(
         old = None
         center = None
     words = -(-dim // 64)
+    remove_stale_partials(path)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{os.urandom(4).hex()}.partial")
     try:
-        _, size = _layout(count, dim)
+        _, size = _layout(count, dim, bits)
         raw = np.memmap(tmp, dtype=np.uint8, mode="w+", shape=(size,))
-        a = _views(raw, count, dim)
+        a = _views(raw, count, dim, bits)
         total = np.zeros(dim, dtype=np.float64)
         n = 0
         skipped, skipped_sum = 0, 0
@@ -419,14 +553,12 @@ def write_file(
             out = n + np.searchsorted(take, got)  # where they go
             if len(got):
                 part = rows[got]
-                peak = np.abs(part).max(axis=1)
-                peak[peak == 0] = 1.0
-                scale = peak / 127.0
+                codes, scale = _quantize(part, bits)
                 a["scales"][out] = scale
-                a["codes"][out] = np.rint(part / scale[:, None])
+                a["codes"][out] = codes
                 total += part.sum(axis=0, dtype=np.float64)
                 if center is not None:
-                    quantized = a["codes"][out].astype(np.float32) * scale[:, None]
+                    quantized = _dequantize(codes, scale, dim)
                     a["bits"][:, out] = _sign_bits(quantized - center, words).T
             copied = take[mine[take] >= 0]
             if len(copied):
@@ -443,10 +575,11 @@ def write_file(
             center = (total / max(n, 1)).astype(np.float32)
             for s in range(0, n, CHUNK):
                 e = min(n, s + CHUNK)
-                part = a["codes"][s:e].astype(np.float32) * a["scales"][s:e, None]
+                part = _dequantize(a["codes"][s:e], a["scales"][s:e], dim)
                 a["bits"][:, s:e] = _sign_bits(part - center, words).T
         a["center"][:] = center
-        header = json.dumps({"version": FILE_VERSION, "model": model, "rows": n,
+        version = next(v for v, b in FILE_VERSIONS.items() if b == bits)
+        header = json.dumps({"version": version, "model": model, "rows": n,
                              "capacity": count, "dim": dim, "skipped": skipped,
                              "skipped_sum": skipped_sum & 0x7FFF_FFFF_FFFF_FFFF}).encode()
         raw[: len(MAGIC)] = np.frombuffer(MAGIC, dtype=np.uint8)

@@ -432,6 +432,11 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self.url = path
         self.conn = connect(path, create=create)
         self._scans = {}
+        self._readers = threading.local()
+        self._opened_readers: list[sqlite3.Connection] = []
+        # The file as opened now: a reader opened later finds it whatever the working folder.
+        self._file = path if path == ":memory:" or path.startswith("file:") else str(
+            Path(path).resolve())
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -610,5 +615,15 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
 
     def close(self) -> None:
         self.conn.close()
+        for reader in self._opened_readers:
+            reader.close()
+        self._opened_readers.clear()
+
+    def open_reader(self) -> sqlite3.Connection:
+        """A read-only connection to this store's file, for another thread (closed with the
+        store)."""
+        conn = _open(self._file, readonly=True)
+        self._opened_readers.append(conn)
+        return conn
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     # numpy is imported on first vector search: a lexical search starts faster without it.
-    from grimoire.store._vector_scan import VectorScan
+    from grimoire.store._vector_scan import ExactFetch, VectorScan
 
 SEARCH_SCHEMA = """
     CREATE VIRTUAL TABLE passage_fts USING fts5(
@@ -95,6 +96,8 @@ class SearchSQL:
 
     conn: sqlite3.Connection
     _scans: dict[str, VectorScan]
+    _readers: threading.local  # each thread's read-only connection for `_exact_fetch`
+    open_reader: Callable[[], sqlite3.Connection]  # SQLiteStore's
 
     # -- lexical --------------------------------------------------------------------------
 
@@ -480,6 +483,8 @@ class SearchSQL:
             signature = (*self.vectors_signature(), hash(model))
             if scan is None or scan.signature != signature:
                 scan = self._load_scan(model, signature)
+                if not scan.exact:
+                    scan.fetch_exact = self._exact_fetch(model)
                 self._scans = {model: scan}  # one model at a time: vectors are large
             scan.checked = counter
         return scan
@@ -522,6 +527,28 @@ class SearchSQL:
             if own:
                 self.conn.execute("COMMIT")
 
+    def _exact_fetch(self, model: str) -> ExactFetch | None:
+        """What the quantized index reads its re-ranked rows' float32 vectors with: a query
+        by primary key on a read-only connection of the calling thread's own (the index is
+        scanned on the search's worker thread, and this store's connection stays on one
+        thread). None for a database that no other connection can open (in memory)."""
+        path: str = getattr(self, "path", "")
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        local = self._readers
+
+        def fetch(kind: int, ids: list[int]) -> dict[int, bytes]:
+            conn: sqlite3.Connection | None = getattr(local, "conn", None)
+            if conn is None:
+                conn = local.conn = self.open_reader()
+            table, column = ("passage_vecs", "passage_id") if kind == 0 else (
+                "entry_vecs", "entry_id")
+            return dict(conn.execute(
+                f"SELECT v.{column}, b.vec FROM {table} v JOIN vec_blobs b ON b.hash = v.hash"
+                f" WHERE b.model = ? AND v.{column} IN ({_ids(ids)})", (model,)))
+
+        return fetch
+
     def _vector_file(self) -> Path | None:
         """Where a large store keeps its vector index: beside the database (not in memory)."""
         path: str = getattr(self, "path", "")
@@ -536,7 +563,13 @@ class SearchSQL:
         brought up to date (rewritten) when they changed; None if it cannot be written."""
         import numpy as np
 
-        from grimoire.store._vector_scan import digest, open_file, unchanged, write_file
+        from grimoire.store._vector_scan import (
+            code_bits,
+            digest,
+            open_file,
+            unchanged,
+            write_file,
+        )
 
         # Every unit with a vector (any model), in chunks: no list of 1M tuples at once.
         parts: list[tuple[np.ndarray, ...]] = []
@@ -552,7 +585,8 @@ class SearchSQL:
             else np.zeros(0, dtype=np.int8 if k == 0 else np.int64) for k in range(4))
         del parts
         old = open_file(file, model, signature)
-        if old is not None and unchanged(old, kinds, ids, docs, digests):
+        if (old is not None and old.precision == code_bits(len(ids))
+                and unchanged(old, kinds, ids, docs, digests)):
             return old
         # Changed (or new): the same query again in this read transaction, for the hashes.
         hashes = [r[3] for r in self.conn.execute(_UNITS)]
