@@ -30,6 +30,7 @@ QUESTIONS = ROOT / "bench" / "questions" / "ask_dev.jsonl"
 TEXT = {".md", ".rst", ".html", ".txt"}
 _HTML_BLOCK = re.compile(r"<(p|li)\b[^>]*>(.*?)</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def used(questions: Path) -> tuple[set[tuple[str, str]], list[tuple[str, str, int, int]]]:
@@ -75,8 +76,12 @@ def draw(collection: str, seed: int, n: int, skip_files: bool, questions: Path) 
     print(f"# {collection}: {len(pool)} paragraphs in the pool, seed {seed}")
     drawn = random.Random(seed).sample(pool, min(n, len(pool)))
     for k, (rel, start, _end, plain) in enumerate(drawn):
-        line = (base / rel).read_text(encoding="utf-8").count("\n", 0, start) + 1
-        print(f"\n[{k}] {rel}:{line}\n{plain}")
+        text = (base / rel).read_text(encoding="utf-8")
+        line = text.count("\n", 0, start) + 1
+        # Kept in the pool so that a seed draws what it drew before; a reader never shows it.
+        hidden = any(m.start() < start < m.end() for m in _COMMENT.finditer(text))
+        note = " (inside an HTML comment: not shown, skip it)" if hidden else ""
+        print(f"\n[{k}] {rel}:{line}{note}\n{plain}")
 
 
 def ref(collection: str, rel: str, span: str, nth: int = 0) -> dict[str, object]:
