@@ -168,7 +168,25 @@ def _answerable(text: str) -> bool:
     plain = _URLISH.sub("", body)
     if len(_WORD.findall(plain)) < 4 and "$" not in plain:
         return False
-    return not (body.startswith("#") or body.endswith(":"))
+    return not (body.startswith("#") or (body.endswith(":") and not _says_before_list(body)))
+
+
+LIST_LEAD_WORDS = 8
+
+
+def _says_before_list(body: str) -> bool:
+    """True when a sentence that ends in ':' is a statement of its own before its list ("The
+    bias-variance tradeoff refers to the problem of minimizing two different sources of error
+    when training a supervised learning model:"), not a lead-in that says nothing until the
+    list comes ("The calculation is as follows:", "layers such as:", "the following steps:")."""
+    ws = _WORD.findall(body)
+    return (len(ws) >= LIST_LEAD_WORDS and ws[-1].casefold() not in STOPWORDS
+            and ws[-1].casefold() not in _POINTING and not _FORWARD.search(body))
+
+
+# Words of a lead-in that point at what comes after it ("both of these goals:", "as follows:").
+_FORWARD = re.compile(r"\b(?:these|those|this|both|following|follows|below|such as|here)\b",
+                      re.IGNORECASE)
 
 
 SHORT = 5  # a sentence of fewer words is read with the next one

@@ -1,0 +1,83 @@
+"""Ask on real notes, for the round-6 outsider questions (bench/questions/ask_dev.jsonl, set
+"fresh2"): a list item wrapped over several lines is one sentence, and an entry's opening
+statement that ends in ':' before its list still answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import grimoire
+from grimoire.ask import verify_citation
+from grimoire.ask.extractive import _answerable
+from grimoire.ask.sentences import split_sentences
+
+
+@pytest.fixture(scope="module")
+def terms(tmp_path_factory: pytest.TempPathFactory,
+          corpora: Path) -> Iterator[grimoire.Grimoire]:
+    """Real term files: an entry whose first sentence introduces a numbered list, and the
+    entries it links to."""
+    db = tmp_path_factory.mktemp("ask-fresh2-terms") / "notes.db"
+    base = grimoire.open(db)
+    folder = corpora / "ml-glossary-terms" / "terms"
+    base.ingest([str(folder / f"{n}.md") for n in (
+        "bias-variance-tradeoff", "overfitting", "underfitting", "regularization",
+        "embed-encode-attend-predict")])
+    yield base
+    base.close()
+
+
+def test_a_wrapped_list_item_is_one_sentence() -> None:
+    # Markdown's lazy continuation: an item's text goes on, unindented, on the next lines.
+    text = ("1. Tokenize -- Here the text is cut\n"
+            "into pieces of words.\n"
+            "2. Count -- Each piece is counted in\n"
+            "(roughly) every document.\n"
+            "3. Rank -- The documents are sorted\n"
+            "Best first by a score.")
+    got = [s.text for s in split_sentences(text)]
+    assert got == ["1. Tokenize -- Here the text is cut into pieces of words.",
+                   "2. Count -- Each piece is counted in (roughly) every document.",
+                   # A capital after a line that stops mid-sentence may start a paragraph.
+                   "3. Rank -- The documents are sorted",
+                   "Best first by a score."]
+
+
+def test_a_list_number_is_not_the_end_of_a_sentence() -> None:
+    text = "The steps run in order.\n2. Count the pieces. Then rank them."
+    got = [s.text for s in split_sentences(text)]
+    assert got == ["The steps run in order.", "2. Count the pieces.", "Then rank them."]
+
+
+def test_a_statement_before_its_list_is_an_answer_a_lead_in_is_not() -> None:
+    assert _answerable("Model selection weighs how well a model fits against how much it "
+                       "can vary between training sets:")
+    # These say nothing until the list comes.
+    assert not _answerable("A model is well trained when both of these goals are met:")
+    assert not _answerable("The score of a document is computed as follows:")
+    assert not _answerable("Common choices of activation function include, such as:")
+    assert not _answerable("The three steps mean:")
+
+
+def test_an_entry_that_opens_with_a_statement_before_its_list(
+        terms: grimoire.Grimoire) -> None:
+    # The entry's first sentence ends in ':' and introduces the two kinds of error; it
+    # says what the tradeoff is about, the sentences after the list do not.
+    answer = terms.ask("What is the bias-variance tradeoff about?")
+    assert not answer.abstained
+    assert "two different sources of error" in answer.answer, answer.answer
+    assert any(c.span.path.endswith("bias-variance-tradeoff.md") for c in answer.citations)
+    assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_a_wrapped_list_item_is_quoted_whole(terms: grimoire.Grimoire) -> None:
+    answer = terms.ask("In the embed, encode, attend, predict framework, what does the "
+                       "embed step turn text into?")
+    assert not answer.abstained
+    # The item's words after its first line's end are part of the same quote.
+    assert any("turning text" in c.quote and "dense word embeddings" in c.quote
+               for c in answer.citations), answer.answer
+    assert all(verify_citation(c) for c in answer.citations)
