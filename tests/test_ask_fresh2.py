@@ -81,3 +81,44 @@ def test_a_wrapped_list_item_is_quoted_whole(terms: grimoire.Grimoire) -> None:
     assert any("turning text" in c.quote and "dense word embeddings" in c.quote
                for c in answer.citations), answer.answer
     assert all(verify_citation(c) for c in answer.citations)
+
+
+@pytest.fixture(scope="module")
+def rl_page(tmp_path_factory: pytest.TempPathFactory,
+            corpora: Path) -> Iterator[grimoire.Grimoire]:
+    """The cheatsheet's reinforcement learning page: sections with text and sections whose
+    only line is a placeholder."""
+    db = tmp_path_factory.mktemp("ask-fresh2-rl") / "notes.db"
+    base = grimoire.open(db)
+    base.ingest([str(corpora / "ml-cheatsheet-rst" / "reinforcement_learning.rst")])
+    yield base
+    base.close()
+
+
+def test_a_section_named_with_its_page_and_nothing_under_it_abstains(
+        rl_page: grimoire.Grimoire) -> None:
+    # The page's title is named too ("reinforcement learning"), and the page's other
+    # sections have text; the section the question is about has none.
+    answer = rl_page.ask("What does planning mean in reinforcement learning?")
+    assert answer.abstained, answer.answer
+    # A section of the same page that has text answers.
+    answer = rl_page.ask("What is Q-learning in reinforcement learning?")
+    assert not answer.abstained
+    assert all(c.span.path.endswith("reinforcement_learning.rst") for c in answer.citations)
+
+
+def test_a_title_only_entry_the_question_names_abstains(
+        tmp_path: Path, corpora: Path) -> None:
+    # negative-log-likelihood.md is front matter alone; likelihood.md has text, and shares
+    # one word of the name; the others are what a search for the question finds near it.
+    folder = corpora / "ml-glossary-terms" / "terms"
+    with grimoire.open(tmp_path / "notes.db") as kb:
+        kb.ingest([str(folder / f"{n}.md") for n in (
+            "negative-log-likelihood", "likelihood", "maximum-likelihood-estimation-mle",
+            "triplet-loss", "neural-style-transfer", "minimax",
+            "harmonic-precision-recall-mean-f1-score", "bias-variance-tradeoff")])
+        answer = kb.ask("What is negative log likelihood and why do we minimize it?")
+        assert answer.abstained, answer.answer
+        answer = kb.ask("What is likelihood in statistics?")
+        assert not answer.abstained
+        assert any(c.span.path.endswith("likelihood.md") for c in answer.citations)

@@ -407,11 +407,12 @@ def _name_forms(cand: Candidate) -> frozenset[str]:
     """The names a passage goes by (normalised, each word stemmed): its concept, title and
     last heading, and for `Low-Rank Adaptability (LoRA)` also `Low-Rank Adaptability` and
     `LoRA`."""
-    return _forms(cand.concept, cand.title, cand.heading_path[-1] if cand.heading_path else None)
+    return name_forms(cand.concept, cand.title,
+                      cand.heading_path[-1] if cand.heading_path else None)
 
 
 @lru_cache(maxsize=1 << 12)
-def _forms(*names: str | None) -> frozenset[str]:
+def name_forms(*names: str | None) -> frozenset[str]:
     forms: set[str] = set()
     for name in names:
         if not name:
