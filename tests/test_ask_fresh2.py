@@ -11,8 +11,10 @@ import pytest
 
 import grimoire
 from grimoire.ask import verify_citation
-from grimoire.ask.extractive import _answerable
+from grimoire.ask.extractive import Question, Scored, _answerable, choose
+from grimoire.ask.retrieve import Candidate
 from grimoire.ask.sentences import split_sentences
+from grimoire.model import Span
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +124,29 @@ def test_a_title_only_entry_the_question_names_abstains(
         answer = kb.ask("What is likelihood in statistics?")
         assert not answer.abstained
         assert any(c.span.path.endswith("likelihood.md") for c in answer.citations)
+
+
+
+
+def _scored(pid: int, index: int, text: str, score: float, terms: set[str]) -> Scored:
+    cand = Candidate(pid, text, Span(f"/notes/{pid}.md", 1, 1), "Graphs", (), None, None,
+                     1.0, "search")
+    return Scored(cand, index, text, text, 0, len(text), 0.6, 0.6, score, frozenset(terms))
+
+
+def test_a_near_tie_joins_before_a_weaker_neighbour() -> None:
+    # The best sentence is about one kind of task; a sentence about as good, in another
+    # paragraph, names all three kinds. It joins the answer ahead of the best sentence's
+    # longer, weaker neighbour (an example), which would use up the answer's words.
+    q = Question("what kinds of prediction tasks are there on graphs?",
+                 {"kind": 1.0, "predic": 1.0, "task": 1.0, "graph": 1.0})
+    best = _scored(1, 0, "In a whole-graph task we predict one property of the entire graph.",
+                   0.72, {"predic", "task", "graph"})
+    tie = _scored(2, 1, "Tasks on graphs come in three kinds: whole-graph, node and edge tasks.",
+                  0.70, {"kind", "task", "graph"})
+    example = _scored(1, 1, "For instance, with a molecule drawn as a graph we could ask how it "
+                      "smells, or whether it binds to a receptor that is involved in some "
+                      "disease, which would matter a lot to chemists.", 0.66,
+                      {"predic", "graph"})
+    chosen = choose([best, tie, example], q)
+    assert tie in chosen, [c.text for c in chosen]

@@ -510,9 +510,20 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     covered = set().union(*(c.terms for c in chosen))
     length = sum(len(c.text.split()) for c in chosen)
     pool = [s for s in scored[1:] if s.score >= 0.55 * best.score]
-    # The sentences next to the best one first: a definition often runs on.
-    pool.sort(key=lambda s: not (s.candidate.passage_id == best.candidate.passage_id
-                                 and abs(s.index - best.index) == 1))
+    # The sentences next to the best one first: a definition often runs on. But a sentence
+    # as good as the best one (a near tie, TIE) comes before a weaker neighbour too long to
+    # join whole, which would be clipped to fill the answer's words: which of the two holds
+    # the answer is a coin toss that such a neighbour should not settle.
+    room = max_words - length - 2
+
+    def turn(s: Scored) -> int:
+        tie = s.score >= TIE * best.score
+        if (s.candidate.passage_id == best.candidate.passage_id
+                and abs(s.index - best.index) == 1):
+            return 0 if tie or len(s.text.split()) <= room else 1
+        return 1 if tie else 2
+
+    pool.sort(key=turn)
     for s in pool:
         if len(chosen) >= most:
             break
@@ -536,6 +547,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
 
 
+TIE = 0.95
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
 
 # A sentence that leans on the one before it ("In this sense, matrix multiplication is a form
