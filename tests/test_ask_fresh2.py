@@ -4,6 +4,7 @@ statement that ends in ':' before its list still answers."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,3 +151,17 @@ def test_a_near_tie_joins_before_a_weaker_neighbour() -> None:
                       {"predic", "graph"})
     chosen = choose([best, tie, example], q)
     assert tie in chosen, [c.text for c in chosen]
+
+
+def test_a_sentence_that_sets_up_an_example_is_read_with_the_next(
+        tmp_path: Path, corpora: Path) -> None:
+    # "For example, consider a model that predicts ..." holds the question's words; what
+    # the example shows is in the sentence after it.
+    with grimoire.open(tmp_path / "notes.db") as kb:
+        kb.ingest([str(corpora / "google-ml-glossary-vault" / "ground truth.md")])
+        answer = kb.ask("For a model that predicts whether a first-year student will "
+                        "graduate, what is the ground truth?")
+        assert not answer.abstained
+        assert "actually graduated" in answer.answer, answer.answer
+        assert len(re.sub(r"\s*\[\d+\]", "", answer.answer).split()) <= 40
+        assert all(verify_citation(c) for c in answer.citations)

@@ -558,6 +558,10 @@ _BACK = re.compile(
 # "Why ...?": the sentence after the best that gives its reason ("This is because policy
 # gradient algorithms extract roughly ~1 bit of information per episode").
 _WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+# A sentence that sets up an example ("For example, consider a model that predicts ...") says
+# what the example is about; the next one says what it shows.
+_SETUP = re.compile(r"^(?:for (?:example|instance),?\s+)?(?:consider|suppose|imagine)\b",
+                    re.IGNORECASE)
 _REASON = re.compile(r"^(?:(?:this|that|it) is (?:because|due to|since)|because|since|"
                      r"the reason)\b", re.IGNORECASE)
 
@@ -577,6 +581,8 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
     after = beside(1)
     if after is None:
         return None
+    if _SETUP.match(best.text):
+        return after
     if _WHY.match(q.text) and _REASON.match(after.text):
         return after
     # A best sentence that only names its subject ("Another important operation for
