@@ -168,7 +168,25 @@ def _answerable(text: str) -> bool:
     plain = _URLISH.sub("", body)
     if len(_WORD.findall(plain)) < 4 and "$" not in plain:
         return False
-    return not (body.startswith("#") or body.endswith(":"))
+    return not (body.startswith("#") or (body.endswith(":") and not _says_before_list(body)))
+
+
+LIST_LEAD_WORDS = 8
+
+
+def _says_before_list(body: str) -> bool:
+    """True when a sentence that ends in ':' is a statement of its own before its list ("The
+    bias-variance tradeoff refers to the problem of minimizing two different sources of error
+    when training a supervised learning model:"), not a lead-in that says nothing until the
+    list comes ("The calculation is as follows:", "layers such as:", "the following steps:")."""
+    ws = _WORD.findall(body)
+    return (len(ws) >= LIST_LEAD_WORDS and ws[-1].casefold() not in STOPWORDS
+            and ws[-1].casefold() not in _POINTING and not _FORWARD.search(body))
+
+
+# Words of a lead-in that point at what comes after it ("both of these goals:", "as follows:").
+_FORWARD = re.compile(r"\b(?:these|those|this|both|following|follows|below|such as|here)\b",
+                      re.IGNORECASE)
 
 
 SHORT = 5  # a sentence of fewer words is read with the next one
@@ -389,11 +407,12 @@ def _name_forms(cand: Candidate) -> frozenset[str]:
     """The names a passage goes by (normalised, each word stemmed): its concept, title and
     last heading, and for `Low-Rank Adaptability (LoRA)` also `Low-Rank Adaptability` and
     `LoRA`."""
-    return _forms(cand.concept, cand.title, cand.heading_path[-1] if cand.heading_path else None)
+    return name_forms(cand.concept, cand.title,
+                      cand.heading_path[-1] if cand.heading_path else None)
 
 
 @lru_cache(maxsize=1 << 12)
-def _forms(*names: str | None) -> frozenset[str]:
+def name_forms(*names: str | None) -> frozenset[str]:
     forms: set[str] = set()
     for name in names:
         if not name:
@@ -491,9 +510,20 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     covered = set().union(*(c.terms for c in chosen))
     length = sum(len(c.text.split()) for c in chosen)
     pool = [s for s in scored[1:] if s.score >= 0.55 * best.score]
-    # The sentences next to the best one first: a definition often runs on.
-    pool.sort(key=lambda s: not (s.candidate.passage_id == best.candidate.passage_id
-                                 and abs(s.index - best.index) == 1))
+    # The sentences next to the best one first: a definition often runs on. But a sentence
+    # as good as the best one (a near tie, TIE) comes before a weaker neighbour too long to
+    # join whole, which would be clipped to fill the answer's words: which of the two holds
+    # the answer is a coin toss that such a neighbour should not settle.
+    room = max_words - length - 2
+
+    def turn(s: Scored) -> int:
+        tie = s.score >= TIE * best.score
+        if (s.candidate.passage_id == best.candidate.passage_id
+                and abs(s.index - best.index) == 1):
+            return 0 if tie or len(s.text.split()) <= room else 1
+        return 1 if tie else 2
+
+    pool.sort(key=turn)
     for s in pool:
         if len(chosen) >= most:
             break
@@ -517,6 +547,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
 
 
+TIE = 0.95
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
 
 # A sentence that leans on the one before it ("In this sense, matrix multiplication is a form
@@ -527,6 +558,10 @@ _BACK = re.compile(
 # "Why ...?": the sentence after the best that gives its reason ("This is because policy
 # gradient algorithms extract roughly ~1 bit of information per episode").
 _WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+# A sentence that sets up an example ("For example, consider a model that predicts ...") says
+# what the example is about; the next one says what it shows.
+_SETUP = re.compile(r"^(?:for (?:example|instance),?\s+)?(?:consider|suppose|imagine)\b",
+                    re.IGNORECASE)
 _REASON = re.compile(r"^(?:(?:this|that|it) is (?:because|due to|since)|because|since|"
                      r"the reason)\b", re.IGNORECASE)
 
@@ -546,6 +581,8 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
     after = beside(1)
     if after is None:
         return None
+    if _SETUP.match(best.text):
+        return after
     if _WHY.match(q.text) and _REASON.match(after.text):
         return after
     # A best sentence that only names its subject ("Another important operation for

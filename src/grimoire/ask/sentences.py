@@ -23,6 +23,8 @@ _ABBREV = frozenset({"e.g", "i.e", "aka", "etc", "vs", "cf", "see", "fig", "eq",
 _END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]*)(?=\s+)")
 _LIST = re.compile(r"\s*(?:[-*+•]\s|\d{1,3}[.)]\s|\(\d{1,3}\)\s|#{1,6}\s|>\s?)")
 _SPACE = re.compile(r"\s+")
+_NUMBERED = re.compile(r"[ \t]*\d{1,3}\.(?=\s)")
+_OPEN = re.compile(r"[^.!?:;]\s*$")  # a line that stops mid-sentence
 # A table row as the readers render it: three or more cells separated by ' | '.
 _ROW = re.compile(r"^[^|\n]*\S \| (?:[^|\n]* \| )+[^|\n]*\S")
 
@@ -48,6 +50,8 @@ def _breaks(text: str, masked: str) -> list[int]:
         word = re.search(r"(\w+(?:\.\w+)*)[.!?]\S*$", masked[max(0, m.start() - 20) : m.end()])
         if m.group(0).startswith(".") and word and (
             word.group(1).casefold() in _ABBREV
+            # "2. Encode -- ..." at a line's start: a list's number, not a sentence's end.
+            or _numbered_at(masked, m.start())
             # An initial ("Diederik P. Kingma") does not end a sentence.
             or (len(word.group(1)) == 1 and word.group(1).isupper())
         ):
@@ -77,12 +81,22 @@ def _breaks(text: str, masked: str) -> list[int]:
             or _LIST.match(line)
             or prev.endswith((".", "!", "?", ":", "$$"))
             or prev.lstrip().startswith("#")
-            or (_LIST.match(prev) and not line[:1].isspace())
+            # A list item's next line starts an item or a paragraph of its own, unless it
+            # is the item's text wrapped (Markdown's lazy continuation: the item's line
+            # stops mid-sentence and the next goes on in lower case, a bracket or a formula).
+            or (_LIST.match(prev) and not line[:1].isspace()
+                and not (_OPEN.search(prev) and (line[:1].islower() or line[:1] in "($")))
             # Each row of a table is a record of its own ("$∆$ | delta | change / difference").
             or (_ROW.match(line) and _ROW.match(prev))
         ):
             cuts.add(start + len(line) - len(line.lstrip()))
     return sorted(cuts)
+
+
+def _numbered_at(masked: str, dot: int) -> bool:
+    """True when the full stop at `dot` ends a line's leading number ("2. Encode ...")."""
+    m = _NUMBERED.match(masked, masked.rfind("\n", 0, dot) + 1)
+    return m is not None and m.end() == dot + 1
 
 
 def split_sentences(text: str) -> list[Sentence]:
