@@ -120,3 +120,11 @@ def test_the_search_command_loads_the_model_ahead_only_when_it_will_embed(
             f"'search', 'low-rank', '--mode', 'lexical'])\n"
             f"except SystemExit as e:\n    assert not e.code, e.code")
     assert imported_after(code) == []
+
+
+def test_ask_loads_no_near_duplicate_machinery() -> None:
+    # `ask` checks the arithmetic of its answer with `grimoire.lint`; the near-duplicate
+    # finder beside it imports datasketch, which imports scipy: 0.4-0.6 s of a cold
+    # `grimoire ask`, for a check ask never runs.
+    assert imported_after("import grimoire.ask", ("datasketch", "scipy")) == []
+    assert imported_after("import grimoire.lint", ("datasketch", "scipy")) == []

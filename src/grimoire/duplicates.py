@@ -12,8 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
-
 from grimoire.model import Span
 from grimoire.store.records import TextQuery
 
@@ -49,6 +47,10 @@ def near_duplicates(
     passages: Iterable[tuple[int, str]], threshold: float = 0.7
 ) -> list[DuplicatePair]:
     """Pairs of (id, text) passages whose word shingles overlap at least `threshold`."""
+    # Imported here: datasketch imports scipy (0.6 s), and `ask` reaches this module through
+    # `grimoire.lint` for its arithmetic check only (cold start of `grimoire ask`).
+    from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
+
     # LSH below the verdict's threshold, so that pairs just above it are proposed reliably.
     lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=NUM_PERM)
     kept: dict[int, set[bytes]] = {}
