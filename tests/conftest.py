@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,3 +142,31 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only(reason): about SQLite itself (its file, its locking, a path"
                    " given as --db, another process opening that path); not run on PostgreSQL")
+
+
+# -- real notes in a store of their own (the ask tests) ---------------------------------------
+
+
+def notes_store(tmp_path_factory: pytest.TempPathFactory, name: str,
+                files: list[Path]) -> Iterator[Any]:
+    """A store holding `files` alone, for a module's tests: a fixture yields from it."""
+    import grimoire
+
+    base = grimoire.open(tmp_path_factory.mktemp(name) / "notes.db")
+    base.ingest([str(f) for f in files])
+    yield base
+    base.close()
+
+
+def ask_notes(folder: Path, files: list[Path], question: str) -> Any:
+    """The answer to `question` from a new store in `folder` holding `files` alone."""
+    import grimoire
+
+    with grimoire.open(folder / "notes.db") as base:
+        base.ingest([str(f) for f in files])
+        return base.ask(question)
+
+
+def answer_words(answer: Any) -> int:
+    """An answer's length in words, its citation marks ("[1]") left out."""
+    return len(re.sub(r"\s*\[\d+\]", "", answer.answer).split())

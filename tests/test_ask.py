@@ -19,7 +19,7 @@ from grimoire.ask.sentences import split_sentences
 from grimoire.cli import main
 from grimoire.model import Answer, Citation, Span
 
-from .conftest import EXAMPLES, SEEDS
+from .conftest import EXAMPLES, SEEDS, notes_store
 
 
 @pytest.fixture(scope="module")
@@ -316,13 +316,9 @@ def cheatsheet(tmp_path_factory: pytest.TempPathFactory,
                corpora: Path) -> Iterator[grimoire.Grimoire]:
     """Four real Sphinx pages: a glossary, two article pages with headings that have no text
     yet ("Be the first to contribute!"), and a page of loss formulas."""
-    db = tmp_path_factory.mktemp("ask-cheatsheet") / "notes.db"
-    base = grimoire.open(db)
     pages = corpora / "ml-cheatsheet-rst"
-    base.ingest([str(pages / f"{n}.rst") for n in (
+    yield from notes_store(tmp_path_factory, "ask-cheatsheet", [pages / f"{n}.rst" for n in (
         "glossary", "optimizers", "clustering_algos", "loss_functions")])
-    yield base
-    base.close()
 
 
 @pytest.mark.parametrize("question", [

@@ -5,7 +5,6 @@ under a heading the notes leave empty."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +14,7 @@ import grimoire
 from grimoire.ask import catalogue_item, verify_citation
 from grimoire.ask.sentences import split_sentences
 from grimoire.model import Answer
-
-
-def _words(answer: Answer) -> int:
-    return len(re.sub(r"\s*\[\d+\]", "", answer.answer).split())
+from tests.conftest import answer_words, ask_notes, notes_store
 
 
 def _files(answer: Answer) -> set[str]:
@@ -30,13 +26,9 @@ def cheatsheet(tmp_path_factory: pytest.TempPathFactory,
                corpora: Path) -> Iterator[grimoire.Grimoire]:
     """Real Sphinx pages: tables of symbols, a list of papers, a list of libraries by topic,
     and a page of applications whose headings have no text yet."""
-    db = tmp_path_factory.mktemp("ask-fresh-cheatsheet") / "notes.db"
-    base = grimoire.open(db)
     pages = corpora / "ml-cheatsheet-rst"
-    base.ingest([str(pages / f"{n}.rst") for n in (
+    yield from notes_store(tmp_path_factory, "ask-fresh-cheatsheet", [pages / f"{n}.rst" for n in (
         "math_notation", "papers", "libraries", "applications")])
-    yield base
-    base.close()
 
 
 def test_a_table_row_is_a_sentence_of_its_own() -> None:
@@ -57,7 +49,7 @@ def test_a_table_row_answers(cheatsheet: grimoire.Grimoire) -> None:
     assert "change / difference" in answer.answer, answer.answer
     assert "math_notation.rst" in _files(answer)
     assert all(verify_citation(c) for c in answer.citations)
-    assert _words(answer) <= 40
+    assert answer_words(answer) <= 40
 
 
 def test_an_acronym_the_question_spells_out_is_not_unknown(
@@ -96,87 +88,82 @@ def test_catalogue_item() -> None:
 
 def test_why_gets_the_reason_the_next_sentence_gives(
         tmp_path: Path, corpora: Path) -> None:
-    with grimoire.open(tmp_path / "notes.db") as base:
-        base.ingest([str(corpora / "hf-docs" / "trl" / "lora_without_regret.md")])
-        answer = base.ask("Why can reinforcement learning get away with a small LoRA rank?")
+    answer = ask_notes(tmp_path, [corpora / "hf-docs" / "trl" / "lora_without_regret.md"],
+                       "Why can reinforcement learning get away with a small LoRA rank?")
     assert not answer.abstained
     # "... smaller LoRA ranks can be used. This is because policy gradient algorithms
     # extract roughly ~1 bit of information per episode, ..."
     assert "~1 bit of information per episode" in answer.answer, answer.answer
-    assert _words(answer) <= 40
+    assert answer_words(answer) <= 40
     assert all(verify_citation(c) for c in answer.citations)
 
 
 def test_a_sentence_that_points_back_is_read_with_the_one_before(
         tmp_path: Path, corpora: Path) -> None:
-    with grimoire.open(tmp_path / "notes.db") as base:
-        base.ingest([str(corpora / "distill-articles" / "gnn-intro.html")])
-        answer = base.ask(
-            "Why is matrix multiplication by the adjacency matrix like traversing a graph?")
+    answer = ask_notes(
+        tmp_path, [corpora / "distill-articles" / "gnn-intro.html"],
+        "Why is matrix multiplication by the adjacency matrix like traversing a graph?")
     assert not answer.abstained
     # "In this sense, matrix multiplication is a form of traversing over a graph." leans on
     # the sentence before it.
     assert "propagate information at greater distances" in answer.answer, answer.answer
     at = answer.answer.index("propagate")
     assert at < answer.answer.index("In this sense")
-    assert _words(answer) <= 40
+    assert answer_words(answer) <= 40
     assert all(verify_citation(c) for c in answer.citations)
 
 
 def test_a_sentence_that_names_its_subject_is_read_with_the_next(
         tmp_path: Path, corpora: Path) -> None:
-    with grimoire.open(tmp_path / "notes.db") as base:
-        base.ingest([str(corpora / "distill-articles"
-                         / "visual-exploration-gaussian-processes.html")])
-        answer = base.ask("What is conditioning used for in Gaussian processes?")
+    answer = ask_notes(
+        tmp_path, [corpora / "distill-articles" / "visual-exploration-gaussian-processes.html"],
+        "What is conditioning used for in Gaussian processes?")
     assert not answer.abstained
     # "Another important operation for Gaussian processes is conditioning. It is used to
     # determine the probability of one variable depending on another variable."
     assert "determine the probability of one variable depending on another variable" in (
         answer.answer), answer.answer
-    assert _words(answer) <= 40
+    assert answer_words(answer) <= 40
     assert all(verify_citation(c) for c in answer.citations)
 
 
 def test_what_does_it_mean_when_leads_with_the_definition(
         tmp_path: Path, corpora: Path) -> None:
     vault = corpora / "google-ml-glossary-vault"
-    with grimoire.open(tmp_path / "notes.db") as base:
-        base.ingest([str(vault / f"{n}.md") for n in (
-            "hallucination", "confabulation", "generative model", "generative AI")])
-        answer = base.ask("What does it mean when a generative model hallucinates?")
+    answer = ask_notes(
+        tmp_path, [vault / f"{n}.md" for n in (
+            "hallucination", "confabulation", "generative model", "generative AI")],
+        "What does it mean when a generative model hallucinates?")
     assert not answer.abstained
     # The entry's first sentence, not its example ("... claims that Barack Obama died in
     # 1865 is hallucinating"), which holds more of the question's words.
     assert answer.answer.startswith("The production of plausible-seeming but factually "
                                     "incorrect output"), answer.answer
     assert _files(answer) == {"hallucination.md"}
-    assert _words(answer) <= 40
+    assert answer_words(answer) <= 40
 
 
 def test_why_prefers_the_sentence_that_says_what_it_is_for(
         tmp_path: Path, corpora: Path) -> None:
     terms = corpora / "ml-glossary-terms" / "terms"
-    with grimoire.open(tmp_path / "notes.db") as base:
-        base.ingest([str(terms / f"{n}.md") for n in (
-            "one-hot-encoding", "bag-of-words", "categorical-mixture-model-cmm")])
-        answer = base.ask("Why use one-hot encoding?")
+    answer = ask_notes(tmp_path, [terms / f"{n}.md" for n in (
+        "one-hot-encoding", "bag-of-words", "categorical-mixture-model-cmm")],
+        "Why use one-hot encoding?")
     assert not answer.abstained
     # "One-hot encoding can make it easier for machine learning algorithms to manipulate
     # and learn categorical variables." rather than only what the encoding is.
     assert "manipulate and learn categorical variables" in answer.answer, answer.answer
-    assert _words(answer) <= 40
+    assert answer_words(answer) <= 40
 
 
 def test_the_next_sentence_that_opens_with_the_subject_joins(
         tmp_path: Path, corpora: Path) -> None:
-    with grimoire.open(tmp_path / "notes.db") as base:
-        base.ingest([str(corpora / "hf-docs" / "trl" / "grpo_trainer.md")])
-        answer = base.ask("How does continuous batching make generation faster?")
+    answer = ask_notes(tmp_path, [corpora / "hf-docs" / "trl" / "grpo_trainer.md"],
+                       "How does continuous batching make generation faster?")
     assert not answer.abstained
     # "... continuous batching engine for faster generation." restates the question; the
     # next sentence, which opens with "Continuous batching", says how.
     assert "removes finished sequences from the batch immediately" in answer.answer, (
         answer.answer)
-    assert _words(answer) <= 40
+    assert answer_words(answer) <= 40
     assert all(verify_citation(c) for c in answer.citations)

@@ -4,7 +4,6 @@ statement that ends in ':' before its list still answers."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from grimoire.ask.extractive import Question, Scored, _answerable, choose
 from grimoire.ask.retrieve import Candidate
 from grimoire.ask.sentences import split_sentences
 from grimoire.model import Span
+from tests.conftest import answer_words, ask_notes, notes_store
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +23,10 @@ def terms(tmp_path_factory: pytest.TempPathFactory,
           corpora: Path) -> Iterator[grimoire.Grimoire]:
     """Real term files: an entry whose first sentence introduces a numbered list, and the
     entries it links to."""
-    db = tmp_path_factory.mktemp("ask-fresh2-terms") / "notes.db"
-    base = grimoire.open(db)
     folder = corpora / "ml-glossary-terms" / "terms"
-    base.ingest([str(folder / f"{n}.md") for n in (
+    yield from notes_store(tmp_path_factory, "ask-fresh2-terms", [folder / f"{n}.md" for n in (
         "bias-variance-tradeoff", "overfitting", "underfitting", "regularization",
         "embed-encode-attend-predict")])
-    yield base
-    base.close()
 
 
 def test_a_wrapped_list_item_is_one_sentence() -> None:
@@ -91,11 +87,8 @@ def rl_page(tmp_path_factory: pytest.TempPathFactory,
             corpora: Path) -> Iterator[grimoire.Grimoire]:
     """The cheatsheet's reinforcement learning page: sections with text and sections whose
     only line is a placeholder."""
-    db = tmp_path_factory.mktemp("ask-fresh2-rl") / "notes.db"
-    base = grimoire.open(db)
-    base.ingest([str(corpora / "ml-cheatsheet-rst" / "reinforcement_learning.rst")])
-    yield base
-    base.close()
+    yield from notes_store(tmp_path_factory, "ask-fresh2-rl",
+                           [corpora / "ml-cheatsheet-rst" / "reinforcement_learning.rst"])
 
 
 def test_a_section_named_with_its_page_and_nothing_under_it_abstains(
@@ -157,11 +150,10 @@ def test_a_sentence_that_sets_up_an_example_is_read_with_the_next(
         tmp_path: Path, corpora: Path) -> None:
     # "For example, consider a model that predicts ..." holds the question's words; what
     # the example shows is in the sentence after it.
-    with grimoire.open(tmp_path / "notes.db") as kb:
-        kb.ingest([str(corpora / "google-ml-glossary-vault" / "ground truth.md")])
-        answer = kb.ask("For a model that predicts whether a first-year student will "
-                        "graduate, what is the ground truth?")
-        assert not answer.abstained
-        assert "actually graduated" in answer.answer, answer.answer
-        assert len(re.sub(r"\s*\[\d+\]", "", answer.answer).split()) <= 40
-        assert all(verify_citation(c) for c in answer.citations)
+    answer = ask_notes(tmp_path, [corpora / "google-ml-glossary-vault" / "ground truth.md"],
+                       "For a model that predicts whether a first-year student will "
+                       "graduate, what is the ground truth?")
+    assert not answer.abstained
+    assert "actually graduated" in answer.answer, answer.answer
+    assert answer_words(answer) <= 40
+    assert all(verify_citation(c) for c in answer.citations)
