@@ -140,3 +140,65 @@ def test_prefixes_of_every_word_among_thousands_sharing_the_first(tmp_path: Path
     assert {m.name for m in index.match("dee tre")} == {trees}
     assert [m.name for m in index.match("deep tree divergense")] == ["deep tree divergence"]
     store.close()
+
+
+@pytest.fixture(scope="module")
+def glossaries(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> Path:
+    """A store of two real glossaries (the vault and the term files), without vectors."""
+    db = tmp_path_factory.mktemp("glossaries") / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([corpora / "google-ml-glossary-vault", corpora / "ml-glossary-terms"],
+                  embed=False)
+    return db
+
+
+def _queries(index: NameIndex) -> list[str]:
+    """Names, their halves, each word cut to three letters, one letter dropped (typos),
+    the dev set's queries, and short ones that prefix thousands of names."""
+    import json
+    import random
+
+    rng = random.Random(7)
+    out = []
+    for name in rng.sample(index._sorted, 250):
+        words = name.split()
+        out += [name, name[: max(2, len(name) // 2)], " ".join(w[:3] for w in words)]
+        if len(name) > 4:
+            i = rng.randrange(len(name))
+            out.append(name[:i] + name[i + 1 :])
+    dev = Path(__file__).resolve().parents[1] / "bench" / "queries" / "dev.jsonl"
+    out += [json.loads(line)["query"] for line in dev.read_text(encoding="utf-8").splitlines()]
+    return [*out, "a", "ab", "a b", "s", "the", "a neural network", "learning rate", "kl div"]
+
+
+@pytest.mark.sqlite_only(reason="names are looked up in the store by SQLite's; a PostgreSQL"
+                                " server loads the index at its first query")
+def test_the_store_looks_names_up_as_the_index_does(glossaries: Path) -> None:
+    from grimoire.search import _grams
+    from grimoire.search_names import StoreNames
+
+    with grimoire.open(glossaries) as kb:
+        index = _fresh(kb.store)
+        assert len(index) > 800
+        looked_up = StoreNames(kb.store)
+        matched = 0
+        for query in _queries(index):
+            q = normalize(query)
+            assert looked_up.match(q) == index.match(q), query
+            grams = _grams(q.split())
+            assert looked_up.named(grams) == index.named(grams), query
+            matched += bool(index.match(q))
+        assert matched > 600  # most queries name something: the comparison is not of nothing
+
+
+@pytest.mark.sqlite_only(reason="names are looked up in the store by SQLite's; a PostgreSQL"
+                                " server loads the index at its first query")
+def test_a_searchers_first_query_does_not_load_every_name(glossaries: Path) -> None:
+    with grimoire.open(glossaries) as kb:
+        searcher = kb.searcher
+        first = searcher.search("gradient descnet", mode="lexical")
+        assert len(searcher._names) == 0  # looked up in the store
+        again = searcher.search("gradient descnet", mode="lexical")
+        assert len(searcher._names) > 800  # the second query loaded the index
+        assert [h.concept for h in first] == [h.concept for h in again]
+        assert first[0].concept.casefold() == "gradient descent"  # a typo of its name

@@ -29,7 +29,7 @@ from grimoire._embed_store import EmbedReport, embed_store
 from grimoire.errors import GrimoireError
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
-from grimoire.search_names import NameIndex, NameMatch
+from grimoire.search_names import NameIndex, NameMatch, NameMatcher, NameQueryStore, StoreNames
 from grimoire.store.base import Store
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
@@ -120,6 +120,12 @@ _GroupKey = tuple[str, int]  # ("c", concept id) | ("e", entry id) | ("d", docum
 _Ranked = tuple[_GroupKey, int | None, float]  # group, passage shown (if any), list's score
 
 
+def _grams(words: list[str]) -> list[str]:
+    """The phrases of one to five words of `words`, shortest first, each from left to right."""
+    return [" ".join(words[i : i + n]) for n in range(1, min(5, len(words)) + 1)
+            for i in range(len(words) - n + 1)]
+
+
 # -- in-memory indexes ----------------------------------------------------------------------
 
 
@@ -131,6 +137,8 @@ class Searcher:
         self._embedder = embedder
         self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
         self._names = NameIndex()
+        self._store_names: StoreNames | None = None  # the first query's (`_name_index`)
+        self._searched = False  # a query has been answered: load the name index
         self._pool: ThreadPoolExecutor | None = None
         self._warmed = False  # `prepare` has started loading the model
 
@@ -261,6 +269,8 @@ class Searcher:
             order = [key for key in order if round(fused[key], 6) >= cutoff]
         if pinned is not None:
             defining.pop(pinned[0], None)
+        if mode != "semantic":
+            self._searched = True  # its names were looked up: the next query loads them
         return self._hits(order, fused, shown, highlight,
                           {key: entry_id for key, (_, entry_id) in defining.items()})[:k]
 
@@ -331,7 +341,14 @@ class Searcher:
 
     # -- names ----------------------------------------------------------------------------
 
-    def _name_index(self) -> NameIndex:
+    def _name_index(self) -> NameMatcher:
+        """The names, looked up in the store during this searcher's first query (when it
+        can: the index takes every name to load) and from the loaded index after it."""
+        if not self._searched and isinstance(self.store, NameQueryStore):
+            if self._store_names is None:
+                self._store_names = StoreNames(self.store)
+            return self._store_names
+        self._store_names = None
         self._names.refresh(self.store)
         return self._names
 
@@ -356,21 +373,22 @@ class Searcher:
         # A name inside a longer query ("what does RLHF optimise") expands too, when it is
         # specific: several words, or a short name written in capitals (an acronym).
         capitals = {w.casefold() for w in _WORD.findall(query) if len(w) >= 2 and w.isupper()}
+        names = index.named(_grams(words))
         for n in range(1, min(5, len(words)) + 1):
             for i in range(len(words) - n + 1):
                 gram = " ".join(words[i : i + n])
-                if gram not in index.entries or gram in STOPWORDS:
+                if gram not in names or gram in STOPWORDS:
                     continue
                 if (n >= 2 and phrases) or gram in capitals:
-                    ids = index.entries[gram]
+                    ids = names[gram]
                     if len(ids) <= 5:
                         entry_ids.update(ids)
         if allowed is not None:
-            entry_ids = {e for e in entry_ids if index.docs.get(e) in allowed}
+            entry_ids = {e for e in entry_ids if index.document_of(e) in allowed}
         q = normalize(query)
         out: list[str] = []
-        for names in self.store.entry_aliases(entry_ids).values():
-            for name in names:
+        for aliases in self.store.entry_aliases(entry_ids).values():
+            for name in aliases:
                 if normalize(name) != q and name not in out:
                     out.append(name)
         return out[:12]
@@ -379,13 +397,12 @@ class Searcher:
         """Entries whose name (a term or alias, 3+ letters) is a phrase of the query."""
         index = self._name_index()
         words = normalize(query).split()
+        names = index.named(_grams(words))
         out: list[int] = []
-        for n in range(1, min(5, len(words)) + 1):
-            for i in range(len(words) - n + 1):
-                gram = " ".join(words[i : i + n])
-                if len(gram) >= 3 and gram not in STOPWORDS:
-                    out.extend(e for e in index.entries.get(gram, ())
-                               if allowed is None or index.docs.get(e) in allowed)
+        for gram in _grams(words):
+            if len(gram) >= 3 and gram not in STOPWORDS:
+                out.extend(e for e in names.get(gram, ())
+                           if allowed is None or index.document_of(e) in allowed)
         return out
 
     # -- groups ---------------------------------------------------------------------------

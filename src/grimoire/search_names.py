@@ -7,6 +7,12 @@ among the names that start with the query's letter and are about its length only
 The index follows the store: a store that logs which files changed (`NameLogStore`, SQLite)
 has only those files' names read again after a save (issue 15: save to searchable); any other
 store has them all read again when its entries change.
+
+Loading every name takes time (0.27 s at 100k passages, 3 s at 1M), which a process that
+searches once (`grimoire search`) would spend for one query. A store that can look names up
+itself (`NameQueryStore`, SQLite, through its index on names) answers a searcher's first query
+with `StoreNames`, which asks the same questions of the store and gives the same matches;
+the index is loaded at the second.
 """
 
 from __future__ import annotations
@@ -54,6 +60,17 @@ class NameLogStore(Protocol):
     def name_index_rows(self) -> list[tuple[str, str, int, int]]: ...
 
 
+@runtime_checkable
+class NameQueryStore(Protocol):
+    """A store that looks names up itself, through an index on them: only non-redirect
+    entries' names, each distinct name once, in the order given (see `StoreNames`)."""
+
+    def name_entry_rows(self, norms: Sequence[str]) -> list[tuple[str, int, int]]: ...
+    def names_between(self, low: str, high: str) -> Iterable[str]: ...
+    def names_of_length(self, low: str, high: str, shortest: int,
+                        longest: int) -> list[str]: ...
+
+
 def _word_count(norm: str) -> int:
     return norm.count(" ") + 1  # a normalised name's words are one space apart
 
@@ -62,7 +79,121 @@ def _length_key(norm: str) -> tuple[int, str]:
     return len(norm), norm
 
 
-class NameIndex:
+class NameMatcher:
+    """What search asks of the names: the entries of given names, and the entries a query
+    names (`match`), answered from memory (`NameIndex`) or by the store (`StoreNames`)."""
+
+    def named(self, norms: Iterable[str]) -> dict[str, list[int]]:
+        """The entry ids (ascending) of each of `norms` that is a name; others left out."""
+        raise NotImplementedError
+
+    def document_of(self, entry_id: int) -> int | None:
+        """The document of an entry returned by `named` or `match`."""
+        raise NotImplementedError
+
+    def _prefixed(self, q_words: list[str]) -> list[str]:
+        raise NotImplementedError
+
+    def typo_candidates(self, q: str) -> list[str]:
+        raise NotImplementedError
+
+    def match(self, q: str, allowed: set[int] | None = None) -> list[NameMatch]:
+        """Entries whose name is the normalised query `q`: exactly, word by word as prefixes,
+        or with a typo; only entries of `allowed` documents when given."""
+        if not q or len(q) > 80:
+            return []
+        q_words = q.split()
+        # "kl div" -> "kl divergence": every word a prefix of the name's word at its place.
+        prefixed = (self._prefixed(q_words) if len(q) >= 2 and (len(q_words) > 1 or len(q) >= 4)
+                    else [])
+        # Typos: the whole query close to a whole name (names are short: skip long queries).
+        typos = (process.extract(q, self.typo_candidates(q), scorer=fuzz.ratio,
+                                 score_cutoff=TYPO_CUTOFF, limit=5)
+                 if len(q) >= 4 and len(q_words) <= 6 else [])
+        ids = self.named([q, *prefixed, *(norm for norm, _, _ in typos)])
+        found: dict[int, NameMatch] = {}
+
+        def add(norm: str, score: float) -> None:
+            for entry_id in ids.get(norm, ()):
+                if allowed is not None and self.document_of(entry_id) not in allowed:
+                    continue
+                if entry_id not in found or found[entry_id].score < score:
+                    found[entry_id] = NameMatch(entry_id, score, norm)
+
+        add(q, 1.0)
+        for norm in prefixed:
+            if norm != q:
+                add(norm, 0.8)
+        for norm, score, _ in typos:
+            if norm != q:
+                add(norm, 0.9 * score / 100)
+        return list(found.values())
+
+
+class StoreNames(NameMatcher):
+    """The names looked up in the store at each query, for a process that has not loaded the
+    index (see the module's docstring). Same matches as `NameIndex` over the same names: the
+    store gives the names in the order the index keeps them, and the walk below is the
+    index's (`NameIndex._prefixed`) over one sorted run of names."""
+
+    def __init__(self, store: NameQueryStore) -> None:
+        self.store = store
+        self._docs: dict[int, int] = {}  # entry id -> document id, of every entry looked up
+
+    def named(self, norms: Iterable[str]) -> dict[str, list[int]]:
+        wanted = list(dict.fromkeys(n for n in norms if n))
+        out: dict[str, list[int]] = {}
+        for norm, entry_id, document_id in self.store.name_entry_rows(wanted):
+            out.setdefault(norm, []).append(entry_id)
+            self._docs[entry_id] = document_id
+        return out
+
+    def document_of(self, entry_id: int) -> int | None:
+        return self._docs.get(entry_id)
+
+    def _prefixed(self, q_words: list[str]) -> list[str]:
+        out: list[str] = []
+        first_word = q_words[0]
+        seen = 0
+        last_first = None
+        # A name's first word never sorts before the one of a name before it, so the names
+        # whose first word starts with the query's come grouped by that word, in its order.
+        for norm in self.store.names_between(first_word, _after_prefix(first_word)):
+            first = norm.partition(" ")[0]
+            if not first.startswith(first_word):
+                continue
+            if len(q_words) == 1:
+                if first != last_first:
+                    if seen >= PREFIX_WINDOW:
+                        break
+                    seen += 1
+                    last_first = first
+                    if norm == first:
+                        out.append(norm)
+                continue
+            if not norm.startswith(f"{first} {q_words[1]}"):
+                continue
+            if seen >= PREFIX_WINDOW:
+                break
+            seen += 1
+            n_words = norm.split()
+            if len(n_words) == len(q_words) and all(
+                    n.startswith(w) for n, w in zip(n_words[2:], q_words[2:], strict=True)):
+                out.append(norm)
+        return out
+
+    def typo_candidates(self, q: str) -> list[str]:
+        letter = q[0]
+        return self.store.names_of_length(letter, _after_prefix(letter), int(len(q) * 0.74),
+                                          int(len(q) * 1.36))
+
+
+def _after_prefix(prefix: str) -> str:
+    """The least string above every string that starts with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+class NameIndex(NameMatcher):
     """Normalised name -> entries, kept current with the store by `refresh`."""
 
     def __init__(self) -> None:
@@ -200,37 +331,12 @@ class NameIndex:
 
     # -- matching -----------------------------------------------------------------------------
 
-    def match(self, q: str, allowed: set[int] | None = None) -> list[NameMatch]:
-        """Entries whose name is the normalised query `q`: exactly, word by word as prefixes,
-        or with a typo; only entries of `allowed` documents when given."""
-        if not q or len(q) > 80:
-            return []
-        found: dict[int, NameMatch] = {}
+    def named(self, norms: Iterable[str]) -> dict[str, list[int]]:
+        entries = self.entries
+        return {norm: entries[norm] for norm in norms if norm in entries}
 
-        def add(norm: str, score: float) -> None:
-            for entry_id in self.entries.get(norm, ()):
-                if allowed is not None and self.docs.get(entry_id) not in allowed:
-                    continue
-                if entry_id not in found or found[entry_id].score < score:
-                    found[entry_id] = NameMatch(entry_id, score, norm)
-
-        if q in self.entries:
-            add(q, 1.0)
-        q_words = q.split()
-        # "kl div" -> "kl divergence": every word a prefix of the name's word at its place.
-        if len(q) >= 2 and (len(q_words) > 1 or len(q) >= 4):
-            for norm in self._prefixed(q_words):
-                if norm != q:
-                    add(norm, 0.8)
-        # Typos: the whole query close to a whole name (names are short: skip long queries).
-        if len(q) >= 4 and len(q_words) <= 6:
-            for norm, score, _ in process.extract(
-                q, self.typo_candidates(q), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF,
-                limit=5,
-            ):
-                if norm != q:
-                    add(norm, 0.9 * score / 100)
-        return list(found.values())
+    def document_of(self, entry_id: int) -> int | None:
+        return self.docs.get(entry_id)
 
     def _prefixed(self, q_words: list[str]) -> list[str]:
         """Names of as many words as `q_words`, each word starting with the query's word at

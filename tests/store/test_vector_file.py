@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -210,3 +211,57 @@ def test_a_store_that_grows_past_the_4_bit_size_writes_its_file_again(
     assert scan.precision == 4 and scan.fetch_exact is not None
     monkeypatch.undo()
     assert index_of(db).precision == 8
+
+
+def statements_of_a_new_load(db: Path) -> tuple[VectorScan, list[str]]:
+    """The index a new store object loads, and the SQL it ran to load it."""
+    store = open_store(str(db))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)  # type: ignore[attr-defined]
+    scan: VectorScan = store.vector_index(MODEL)  # type: ignore[attr-defined]
+    store.conn.set_trace_callback(None)  # type: ignore[attr-defined]
+    return scan, seen
+
+
+def reads_every_unit(statements: list[str]) -> bool:
+    return any("FROM passage_vecs v JOIN passages p" in s for s in statements)
+
+
+def test_a_file_stamped_with_the_stores_vectors_is_mapped_without_reading_every_unit(
+    db: Path, made: tuple[Path, np.ndarray], real: np.ndarray
+) -> None:
+    _, by_id = made
+    first, statements = statements_of_a_new_load(db)
+    assert reads_every_unit(statements)  # built: every unit read
+    again, statements = statements_of_a_new_load(db)
+    assert not reads_every_unit(statements)  # the stamp says it is current
+    assert again.stamp == first.stamp is not None
+    assert again.nearest(by_id[4_321], 1, None)[0][0].id == 4_321
+    # A change made outside Grimoire, in plain SQL, replaces the stamp too (a trigger).
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DELETE FROM passage_vecs WHERE passage_id = 4321")
+    conn.close()
+    after, statements = statements_of_a_new_load(db)
+    assert reads_every_unit(statements) and after.stamp != first.stamp
+    assert len(after.ids) == len(first.ids) - 1
+    assert all(s.id != 4_321 for s in after.nearest(by_id[4_321], 60, None)[0])
+
+
+def test_vectors_saved_again_unchanged_are_checked_once_then_the_file_is_stamped(
+    db: Path, made: tuple[Path, np.ndarray]
+) -> None:
+    _, by_id = made
+    index_of(db)
+    store = open_store(str(db))
+    # The same vector saved again for the same passage (an embedding run over it again).
+    (stored,) = store.conn.execute(  # type: ignore[attr-defined]
+        "SELECT hash FROM passage_vecs WHERE passage_id = 4").fetchone()
+    store.save_vectors(MODEL, [(stored, by_id[4])], [("passage", 4, stored)])
+    store.close()
+    inode = Path(f"{db}-vectors").stat().st_ino
+    _, statements = statements_of_a_new_load(db)
+    assert reads_every_unit(statements)  # the stamp moved: checked row by row, unchanged
+    _, statements = statements_of_a_new_load(db)
+    assert not reads_every_unit(statements)  # and recorded as current
+    assert Path(f"{db}-vectors").stat().st_ino == inode  # the header stamped, not rewritten

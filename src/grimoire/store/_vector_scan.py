@@ -78,6 +78,7 @@ class VectorScan:
     digests: np.ndarray | None = None  # int64: each vector's stored hash, shortened (a file's)
     skipped: tuple[int, int] = (0, 0)  # a file's units with no vector of its model: count, sum
     fetch_exact: ExactFetch | None = None  # float32 vectors for the exact re-rank, if any
+    stamp: int | None = None  # a file's: the store's vector stamp it was built or checked at
 
     @property
     def exact(self) -> bool:
@@ -345,8 +346,10 @@ def _mapped(a: np.ndarray) -> bool:
 # A large store's index is kept in a file beside the database (`<db>-vectors`), so that a new
 # process maps it instead of reading and quantizing every vector again (21.6 s for 1.3M), and
 # so that its codes are the file's pages, not the process's memory. The file is a cache: it
-# is never trusted without checking each row against the database (`VectorFile.rows`), it is
-# replaced whole (written beside, then renamed), and the database is never written for it.
+# is trusted as it is only when it carries the store's vector stamp (a random number every
+# change to the vector rows replaces); otherwise each row is checked against the database
+# (`unchanged`) and the file is rewritten if one differs. It is replaced whole (written
+# beside, then renamed), and the database is never written for it.
 
 MAGIC = b"GRIMVEC1"
 HEADER = 4096  # bytes: MAGIC, then the JSON header, padded
@@ -399,12 +402,36 @@ def open_file(path: Path, model: str, signature: tuple[int, ...]) -> VectorScan 
                 or not 0 <= n <= capacity or raw.size != _layout(capacity, dim, bits)[1]):
             return None
         skipped = (int(header["skipped"]), int(header["skipped_sum"]))
+        stamped = header.get("stamp")
+        stamp = int(stamped) if stamped is not None else None
     except (ValueError, KeyError, TypeError):
         return None
     a = _views(raw, capacity, dim, bits)
     return VectorScan(signature, a["kinds"][:n], a["ids"][:n], a["docs"][:n],
                       codes=a["codes"][:n], scales=a["scales"][:n], bits=a["bits"][:, :n],
-                      center=a["center"], digests=a["digests"][:n], skipped=skipped)
+                      center=a["center"], digests=a["digests"][:n], skipped=skipped,
+                      stamp=stamp)
+
+
+def restamp(path: Path, old: VectorScan, stamp: int) -> None:
+    """Record in the file at `path` (just checked unchanged, row by row) that it is current at
+    the store's `stamp`, so that the next process maps it without checking. Only the header
+    is written; a torn write leaves a header that does not parse, and the file is then written
+    again whole. A file that cannot be written is left as it is (and checked each time)."""
+    try:
+        with path.open("r+b") as f:
+            if f.read(len(MAGIC)) != MAGIC:
+                return
+            header = json.loads(f.read(HEADER - len(MAGIC)).rstrip(b"\0"))
+            header["stamp"] = stamp
+            raw = json.dumps(header).encode()
+            if len(MAGIC) + len(raw) > HEADER:
+                return
+            f.seek(len(MAGIC))
+            f.write(raw + b"\0" * (HEADER - len(MAGIC) - len(raw)))
+    except (OSError, ValueError):
+        return
+    old.stamp = stamp
 
 
 def _unit_sum(kinds: np.ndarray, ids: np.ndarray, docs: np.ndarray, digests: np.ndarray) -> int:
@@ -492,12 +519,14 @@ def write_file(
     old: VectorScan | None,
     fetch: Fetch,
     dim: int,
+    stamp: int | None = None,
 ) -> VectorScan:
     """Write the index of `units` (kinds, ids, docs, digests, hashes: every passage and entry
     that has a vector) to `path` and map it. Rows of `old` whose unit, document and hash are
     unchanged are copied; the others are read with `fetch` (a unit whose hash `fetch` does
     not return has no vector of `model`) and quantized. Memory stays bounded: rows go
-    through in chunks, straight into the new file."""
+    through in chunks, straight into the new file. `stamp` is the store's vector stamp the
+    units were read at (see `restamp`)."""
     kinds, ids, docs, digests, hashes = units
     count = len(ids)
     bits = code_bits(count)
@@ -581,7 +610,8 @@ def write_file(
         version = next(v for v, b in FILE_VERSIONS.items() if b == bits)
         header = json.dumps({"version": version, "model": model, "rows": n,
                              "capacity": count, "dim": dim, "skipped": skipped,
-                             "skipped_sum": skipped_sum & 0x7FFF_FFFF_FFFF_FFFF}).encode()
+                             "skipped_sum": skipped_sum & 0x7FFF_FFFF_FFFF_FFFF,
+                             "stamp": stamp}).encode()
         raw[: len(MAGIC)] = np.frombuffer(MAGIC, dtype=np.uint8)
         raw[len(MAGIC) : len(MAGIC) + len(header)] = np.frombuffer(header, dtype=np.uint8)
         raw.flush()

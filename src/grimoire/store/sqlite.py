@@ -23,7 +23,7 @@ from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
 from grimoire.store.sqlite_names import NAME_LOG_SCHEMA, NameLogSQL
 from grimoire.store.sqlite_resolve_state import RESOLVE_STATE_SCHEMA, ResolveStateSQL
-from grimoire.store.sqlite_search import SEARCH_SCHEMA, SearchSQL
+from grimoire.store.sqlite_search import SEARCH_SCHEMA, VECTOR_STAMP_SCHEMA, SearchSQL
 
 APPLICATION_ID = 0x47524D31  # "GRM1": tells a Grimoire database from any other SQLite file
 READ_ONLY = "the database file is read-only: it can be searched, not changed"
@@ -216,7 +216,7 @@ class _RowWriter:
 
 MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
                          RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX, NAME_LOG_SCHEMA,
-                         CONCEPT_SECTIONS_DOCUMENT_INDEX]
+                         CONCEPT_SECTIONS_DOCUMENT_INDEX, VECTOR_STAMP_SCHEMA]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.

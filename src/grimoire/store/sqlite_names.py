@@ -12,7 +12,7 @@ re-saving the last file written gives its entries the same ids and count as befo
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from grimoire.store.records import NameRow
 
@@ -38,6 +38,11 @@ _NAME_SELECT = """
     WHERE e.redirect IS NULL"""
 
 _CHUNK = 500
+
+# The distinct names of non-redirect entries, through the index on entry_names(norm).
+_NAMES_FROM = """
+    SELECT DISTINCT n.norm FROM entry_names n JOIN entries e ON e.id = n.entry_id
+    WHERE n.norm >= ? AND n.norm < ? AND e.redirect IS NULL"""
 
 
 class NameLogSQL:
@@ -94,3 +99,36 @@ class NameLogSQL:
         finally:
             if own:
                 self.conn.execute("COMMIT")
+
+    # -- names looked up here (`grimoire.search_names.StoreNames`) ----------------------------
+
+    def name_entry_rows(self, norms: Sequence[str]) -> list[tuple[str, int, int]]:
+        """(norm, entry id, document id) of the non-redirect entries named by any of
+        `norms`, by name and entry."""
+        out: list[tuple[str, int, int]] = []
+        for i in range(0, len(norms), _CHUNK):
+            chunk = norms[i : i + _CHUNK]
+            out.extend(self.conn.execute(
+                "SELECT n.norm, n.entry_id, e.document_id FROM entry_names n"
+                " JOIN entries e ON e.id = n.entry_id"
+                f" WHERE n.norm IN ({','.join('?' * len(chunk))}) AND e.redirect IS NULL"
+                " ORDER BY n.norm, n.entry_id", chunk))
+        return out
+
+    def names_between(self, low: str, high: str) -> Iterator[str]:
+        """The names from `low` up to (not including) `high`, in order, read as they are
+        wanted: a walk over them may stop early."""
+        cursor = self.conn.execute(f"{_NAMES_FROM} ORDER BY n.norm", (low, high))
+        try:
+            while rows := cursor.fetchmany(256):
+                for (norm,) in rows:
+                    yield norm
+        finally:
+            cursor.close()
+
+    def names_of_length(self, low: str, high: str, shortest: int, longest: int) -> list[str]:
+        """The names from `low` up to `high` of `shortest` to `longest` characters, by length
+        and then name."""
+        return [norm for (norm,) in self.conn.execute(
+            f"{_NAMES_FROM} AND length(n.norm) BETWEEN ? AND ?"
+            " ORDER BY length(n.norm), n.norm", (low, high, shortest, longest))]
