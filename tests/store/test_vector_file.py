@@ -265,3 +265,48 @@ def test_vectors_saved_again_unchanged_are_checked_once_then_the_file_is_stamped
     _, statements = statements_of_a_new_load(db)
     assert not reads_every_unit(statements)  # and recorded as current
     assert Path(f"{db}-vectors").stat().st_ino == inode  # the header stamped, not rewritten
+
+
+def test_the_kept_vector_counts_follow_saves_replacements_and_removals(
+    db: Path, real: np.ndarray
+) -> None:
+    store = open_store(str(db))
+
+    def counted() -> int:
+        n: int = store.conn.execute(  # type: ignore[attr-defined]
+            "SELECT (SELECT count(*) FROM passage_vecs) + (SELECT count(*) FROM entry_vecs)"
+        ).fetchone()[0]
+        return n
+
+    assert store.vector_counts()[0] == counted() == NOTES * PER_NOTE
+    store.save_vectors(MODEL, [(sha("again"), real[1])],
+                       [("passage", 3, sha("again")), ("passage", 4, sha("again"))])
+    store.save_vectors("other", [("o9", real[2])], [("passage", 9, "o9")])
+    store.remove_source("/notes/n5.md")  # ten passages, their vectors by cascade
+    store.save_vectors(MODEL, [(sha("gone"), real[3])], [("passage", 55, sha("gone"))])
+    assert store.vector_counts()[0] == counted() == NOTES * PER_NOTE - PER_NOTE
+    store.close()
+
+
+def test_a_store_from_before_the_stamp_counts_its_vectors_when_upgraded(
+    db: Path, made: tuple[Path, np.ndarray]
+) -> None:
+    _, by_id = made
+    index_of(db)
+    conn = sqlite3.connect(db)  # back to the schema before: no stamp, no counts, no triggers
+    with conn:
+        for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_stamp'"
+        ).fetchall():
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("DROP TABLE vector_stamp")
+        conn.execute("DELETE FROM passage_vecs WHERE passage_id = 77")
+    from grimoire.store.sqlite import MIGRATIONS, VECTOR_STAMP_SCHEMA
+
+    conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(VECTOR_STAMP_SCHEMA)}")
+    conn.close()
+    scan, statements = statements_of_a_new_load(db)  # upgraded, then the file checked
+    assert reads_every_unit(statements)
+    assert open_store(str(db)).vector_counts()[0] == NOTES * PER_NOTE - 1
+    assert len(scan.ids) == NOTES * PER_NOTE - 1
+    assert all(s.id != 77 for s in scan.nearest(by_id[77], 60, None)[0])
