@@ -352,3 +352,41 @@ def test_a_name_shows_the_definition_of_its_concept(tmp_path: Path, query: str) 
         if mode != "semantic":  # a name match decides what is shown; vectors alone do not
             assert top.text.startswith("A function that determines probabilities"), (mode, top)
     kb.close()
+
+
+@pytest.fixture(scope="module")
+def long_pages(tmp_path_factory: pytest.TempPathFactory) -> grimoire.Grimoire:
+    """Distill's articles: long pages of prose, most of it outside any entry (no vectors)."""
+    _need(CORPORA)
+    kb = grimoire.open(tmp_path_factory.mktemp("long") / "kb.db")
+    kb.ingest([CORPORA / "distill-articles"], embed=False)
+    return kb
+
+
+def _sentences_anywhere(kb: grimoire.Grimoire, n: int) -> list[tuple[int, str]]:
+    """(passage id, sentence) for `n` sentences of 6 to 40 words drawn from anywhere in the
+    passages (not only their first), each found in one passage only."""
+    import random
+
+    columns = TABLES["passages"]
+    texts = {r[columns.index("id")]: r[columns.index("text")] for r in kb.store.dump("passages")}
+    found = [(pid, s) for pid, text in sorted(texts.items())
+             for s in re.split(r"(?<=[.!?])\s+", text.strip()) if 6 <= len(s.split()) <= 40]
+    once = [(pid, s) for pid, s in found if sum(s in t for t in texts.values()) == 1]
+    return random.Random(3).sample(once, n)
+
+
+def test_any_sentence_of_a_long_page_ranks_its_own_passage_first(
+    long_pages: grimoire.Grimoire,
+) -> None:
+    # A short sentence deep in a long passage ranked below every short note sharing its words
+    # (bm25 favours short passages): "These models have an encoder and a decoder." was not in
+    # the first ten. Typed whole, or with one word left out, its passage comes first.
+    missed = []
+    for pid, sentence in _sentences_anywhere(long_pages, 120):
+        words = sentence.split()
+        for query in (sentence, " ".join(words[:2] + words[3:])):
+            hits = long_pages.search(query, mode="lexical")
+            if not hits or hits[0].passage_id != pid:
+                missed.append(query)
+    assert missed == []

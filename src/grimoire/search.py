@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -107,6 +108,8 @@ EXACT_MIN_WORDS = 6
 EXACT_COVERAGE = 0.85
 EXACT_POOL = 20
 EXACT_WEIGHT = 2.0  # added per unit of coverage
+QUOTE_MIN_WORDS = 6  # a query this long may be a sentence typed from a passage (`_quoted`)
+QUOTE_POOL = 20  # passages holding all its words looked at
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -118,6 +121,28 @@ STOPWORDS = frozenset([
 _WORD = re.compile(r"\w+")
 _GroupKey = tuple[str, int]  # ("c", concept id) | ("e", entry id) | ("d", document id)
 _Ranked = tuple[_GroupKey, int | None, float]  # group, passage shown (if any), list's score
+
+
+def _holds_nearly(text: list[str], query: list[str]) -> bool:
+    """Whether some run of `text` one word longer than `query` holds all of its words but
+    one (as many times as the query has them): the query typed from the text, with a word
+    dropped, added, changed or two swapped."""
+    need = Counter(query)
+    width = len(query) + 1
+    have: Counter[str] = Counter()
+    held = 0  # words of the window the query still needs, counted up to the query's count
+    for i, word in enumerate(text):
+        if have[word] < need[word]:
+            held += 1
+        have[word] += 1
+        if i >= width:
+            old = text[i - width]
+            have[old] -= 1
+            if have[old] < need[old]:
+                held -= 1
+        if held >= len(query) - 1:
+            return True
+    return False
 
 
 def _grams(words: list[str]) -> list[str]:
@@ -225,7 +250,8 @@ class Searcher:
                 lists.append((lexical, self._entry_list(
                     self.store.fts_entries(match, CANDIDATES, allowed, weights.entry_columns)),
                     _by_top))
-                exact = self._sentence_match(words, passage_list)
+                exact = (self._quoted(words, allowed)
+                         or self._sentence_match(words, passage_list))
                 if exact is not None:
                     # The query is (nearly) a sentence of this passage: its own passage first.
                     own, own_passage, coverage = exact
@@ -273,6 +299,27 @@ class Searcher:
             self._searched = True  # its names were looked up: the next query loads them
         return self._hits(order, fused, shown, highlight,
                           {key: entry_id for key, (_, entry_id) in defining.items()})[:k]
+
+    def _quoted(
+        self, words: Sequence[str], allowed: set[int] | None
+    ) -> tuple[_GroupKey, int, float] | None:
+        """The passage that holds the query as it was typed, give or take a word: its words
+        within a run of the passage one word longer than the query, all but one of them
+        there. Looked for among the passages that hold every word, whatever bm25 thinks of
+        them: a short sentence of a long passage ranks low ("These models have an encoder
+        and a decoder." in a page of 120 words came after every note on encoders)."""
+        query = [w.casefold() for w in words]
+        if len(query) < QUOTE_MIN_WORDS:
+            return None
+        ids = self.store.passages_with_all(query, QUOTE_POOL, allowed)
+        rows = self.store.passage_rows(ids)
+        for pid in ids:
+            row = rows.get(pid)
+            if row is not None and _holds_nearly(
+                    [w.casefold() for w in _WORD.findall(row.text)], query):
+                for key, _, _ in self._passage_list([Scored(pid, 0.0)]):
+                    return key, pid, 1.0
+        return None
 
     def _sentence_match(
         self, words: Sequence[str], ranked: Sequence[_Ranked]

@@ -169,6 +169,24 @@ def test_fts_and_filters_restrict_to_documents(seeded: Store) -> None:
     assert seeded.filtered_documents(Filters(tag="no-such-tag")) == set()
 
 
+def test_passages_with_every_word(seeded: Store) -> None:
+    words = ["low", "rank", "adaptation"]
+    found = seeded.passages_with_all(words, 50)
+    rows = seeded.passage_rows(found)
+    assert found and len(rows) == len(found)
+    for row in rows.values():  # every word there, as the stemmer reads it ("ranks", "low-rank")
+        text = f"{row.term} {row.title} {' '.join(row.heading_path)} {row.text}".casefold()
+        assert all(w in text for w in words), row.text
+    glossary = seeded.filtered_documents(Filters(format="glossary"))
+    within = seeded.passages_with_all(words, 50, glossary)
+    groups = seeded.passage_groups(within)
+    assert set(within) <= set(found) and all(groups[i][0] in glossary for i in within)
+    assert seeded.passages_with_all(["low", "rank", "zzzunseenword"], 50) == []
+    for word in ['"', "AND", "NEAR(", "title:x", "\x00", "<->"]:
+        seeded.passages_with_all(["low", word], 5)  # words, never syntax
+    assert seeded.passages_with_all([], 5) == []
+
+
 def test_term_counts(seeded: Store) -> None:
     counts = seeded.term_passage_counts(["model", "zzzunknownzzz"])
     assert counts["model"] > 0 and counts["zzzunknownzzz"] == 0

@@ -222,6 +222,13 @@ class Store(Protocol):
         up), whatever concept or document they belong to."""
         ...
 
+    def passages_with_all(
+        self, words: Sequence[str], limit: int, documents: set[int] | None = None
+    ) -> list[int]:
+        """Ids of up to `limit` passages that hold every one of `words` (as the engine's
+        stemmer reads them), best first by bm25: where a sentence typed in full may be."""
+        ...
+
     # -- vectors ---------------------------------------------------------------------------
 
     def embed_units(self, model: str, *, only_missing: bool = True) -> list[EmbedUnit]: ...

@@ -204,6 +204,19 @@ class PostgresQueries(ConceptLookups):
         return [s.id for s in self._fts("passages", rank_weights(4.0, 2.0, 2.0, 1.0),
                                         TextQuery(words), limit, None)]
 
+    def passages_with_all(
+        self, words: Sequence[str], limit: int, documents: set[int] | None = None
+    ) -> list[int]:
+        text = " ".join(w.replace("\x00", "") for w in words)
+        if not text.strip() or limit <= 0:
+            return []
+        where = " AND document_id = ANY(%(docs)s)" if documents is not None else ""
+        return [int(i) for (i,) in self._all(
+            "SELECT id FROM passages WHERE tsv @@ plainto_tsquery('grimoire', %(q)s)"
+            f"{where} ORDER BY ts_rank(tsv, plainto_tsquery('grimoire', %(q)s)) DESC, id"
+            " LIMIT %(limit)s",
+            {"q": text, "limit": limit, "docs": list(documents or ())})]
+
     def passage_count(self) -> int:
         row = self._one("SELECT coalesce(max(id), 0) FROM passages")
         return int(row[0]) if row else 0

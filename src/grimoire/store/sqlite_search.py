@@ -152,6 +152,19 @@ class SearchSQL:
         sql += " ORDER BY s DESC, f.rowid LIMIT ?"
         return [Scored(i, s) for i, s in self.conn.execute(sql, (*args, limit))]
 
+    def passages_with_all(
+        self, words: Sequence[str], limit: int, documents: set[int] | None = None
+    ) -> list[int]:
+        match = " AND ".join(dict.fromkeys(q for q in map(_quote, words) if q != '""'))
+        if not match:
+            return []
+        sql = "SELECT f.rowid FROM passage_fts f WHERE passage_fts MATCH ?"
+        if documents is not None:
+            sql = sql.replace(
+                "FROM passage_fts f", "FROM passage_fts f JOIN passages p ON p.id = f.rowid")
+            sql += f" AND p.document_id IN ({_ids(documents)})"
+        return [i for (i,) in self.conn.execute(f"{sql} ORDER BY rank LIMIT ?", (match, limit))]
+
     def fts_entries(
         self,
         query: TextQuery,
