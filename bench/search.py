@@ -3,6 +3,7 @@
     .venv/bin/python bench/search.py --cache /work/cache/search      # everything
     .venv/bin/python bench/search.py --only descriptions --split tune  # while tuning
     .venv/bin/python bench/search.py --skip-scale --json
+    .venv/bin/python bench/search.py --only sentences  # sentences typed from the notes
 
 Descriptions (bench/queries/descriptions.jsonl, see bench/devset.py) mirror the held-out
 protocol: each query runs against a fresh store holding only its target collection, and is
@@ -234,6 +235,68 @@ def quality(kb: grimoire.Grimoire, queries: list[dict]) -> dict[str, dict[str, f
     return summary
 
 
+def typed_sentences(kb: grimoire.Grimoire, n: int = 300, seed: int = 7) -> dict[str, object]:
+    """Sentences typed from the notes: does the passage they come from come first?
+
+    `n` sentences of 8-40 words, drawn from anywhere in the passages (one a passage, seeded),
+    leaving out those that another passage holds too; each queried whole, with one word left
+    out and with two neighbours swapped. Grimoire's lexical and hybrid modes, and a peer:
+    bm25s over the same passages, one document each."""
+    import bm25s
+
+    rows = list(kb.store.conn.execute("SELECT id, text, entry_id FROM passages ORDER BY id"))
+    texts = [t for _, t, _ in rows]
+    rng = random.Random(seed)
+    order = list(range(len(rows)))
+    rng.shuffle(order)
+    drawn: list[tuple[int, bool, str]] = []
+    for i in order:
+        pid, text, entry = rows[i]
+        found = [x.strip() for x in re.split(r"(?<=[.!?])\s+", text)
+                 if 8 <= len(x.split()) <= 40]
+        if not found:
+            continue
+        sentence = rng.choice(found)
+        if sum(sentence in t for t in texts) == 1:
+            drawn.append((pid, entry is not None, sentence))
+        if len(drawn) == n:
+            break
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False),
+                    show_progress=False)
+
+    def peer(q: str) -> list[int]:
+        docs, _ = retriever.retrieve(bm25s.tokenize([q], stopwords="en", show_progress=False),
+                                     k=10, show_progress=False)
+        return [rows[int(i)][0] for i in docs[0]]
+
+    systems: dict[str, Callable[[str], list[int | None]]] = {
+        f"grimoire {mode}": (lambda q, m=mode: [h.passage_id for h in kb.search(q, mode=m)])
+        for mode in ("lexical", "hybrid")}
+    systems["peer bm25s (passages)"] = peer  # type: ignore[assignment]
+    queries: list[tuple[int, str, str]] = []  # (passage id, label, query)
+    for pid, in_entry, sentence in drawn:
+        words = sentence.split()
+        i = rng.randrange(len(words) - 1)
+        where = "in an entry" if in_entry else "outside entries"
+        queries += [(pid, f"exact, {where}", sentence),
+                    (pid, f"a word left out, {where}", " ".join(words[:i] + words[i + 1:])),
+                    (pid, f"two words swapped, {where}",
+                     " ".join([*words[:i], words[i + 1], words[i], *words[i + 2:]]))]
+    out: dict[str, object] = {"sentences": len(drawn), "seed": seed}
+    for name, run in systems.items():
+        buckets: dict[str, list[tuple[float, float]]] = {}
+        for pid, label, query in queries:
+            ranked = run(query)
+            rank = ranked.index(pid) + 1 if pid in ranked else 0
+            buckets.setdefault(label, []).append((float(rank == 1), 1.0 / rank if rank else 0.0))
+        out[name] = {label: {"first": round(statistics.fmean(v[0] for v in vals), 3),
+                             "MRR@10": round(statistics.fmean(v[1] for v in vals), 3),
+                             "n": len(vals)}
+                     for label, vals in sorted(buckets.items())}
+    return out
+
+
 def collection_store(collection: str, cache: Path) -> grimoire.Grimoire:
     """A store holding one collection only (kept in `cache`; ingest and embed are incremental)."""
     kb = grimoire.open(cache / f"{collection}.db")
@@ -362,6 +425,20 @@ SHORT = {"distill-articles": "distill", "google-ml-glossary-vault": "vault", "hf
          "ml-cheatsheet-rst": "cheat", "ml-glossary-terms": "terms"}
 
 
+def print_sentences(result: dict[str, object]) -> None:
+    print(f"\nsentences typed from the notes ({result['sentences']} drawn, seed "
+          f"{result['seed']}): own passage first (MRR@10)")
+    systems = [k for k in result if k not in ("sentences", "seed")]
+    labels = list(result[systems[0]])  # type: ignore[call-overload]
+    print(f"{'':38}" + "".join(f"{s[:22]:>24}" for s in systems))
+    for label in labels:
+        cells = []
+        for system in systems:
+            cell = result[system][label]  # type: ignore[index]
+            cells.append(f"{cell['first']:.3f} ({cell['MRR@10']:.3f}) n={cell['n']}")
+        print(f"{label:38}" + "".join(f"{c:>24}" for c in cells))
+
+
 def print_descriptions(summary: dict[str, dict[str, float]]) -> None:
     """One table per half: MRR@10 and recall@10, then MRR@10 by kind and by target collection."""
     for split in ("tune", "report"):
@@ -384,7 +461,7 @@ def main() -> None:
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "grimoire-bench"),
                         help="folder for the stores (re-used: ingest and embed are incremental)")
     parser.add_argument("--queries", default=str(QUERIES))
-    parser.add_argument("--only", choices=("descriptions", "names"),
+    parser.add_argument("--only", choices=("descriptions", "names", "sentences"),
                         help="run one query set only (no cold start, throughput, latency)")
     parser.add_argument("--split", choices=("tune", "report"), help="one half of descriptions")
     parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
@@ -424,6 +501,14 @@ def main() -> None:
                         "embedded": embedded.embedded, "vectors": embedded.total,
                         **{k: v for k, v in dataclasses.asdict(kb.stats()).items()
                            if isinstance(v, int)}}
+    if args.only == "sentences":
+        report["typed sentences"] = typed_sentences(kb)
+        kb.close()
+        if args.json:
+            print(json.dumps(report, indent=2, default=str))
+            return
+        print_sentences(report["typed sentences"])  # type: ignore[arg-type]
+        return
     report["quality"] = quality(kb, queries)
     tokens = [w for (text,) in kb.store.conn.execute("SELECT text FROM passages")
               for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)]

@@ -390,3 +390,26 @@ def test_any_sentence_of_a_long_page_ranks_its_own_passage_first(
             if not hits or hits[0].passage_id != pid:
                 missed.append(query)
     assert missed == []
+
+
+def test_a_typed_sentence_finds_its_note_before_a_sibling_that_says_nearly_the_same(
+    tmp_path: Path,
+) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    # The sibling is short and holds every word, so bm25 ranks it first; it holds the
+    # sentence with one word changed, near enough to be typed from either. The long note that
+    # holds it exactly is the one it was typed from.
+    (notes / "wide model.md").write_text(
+        "# Wide model\n\nA wide model has many inputs and more than one hidden layer, but"
+        " not so deep.\n", encoding="utf-8")
+    filler = " ".join(f"Step {i} of the recipe adjusts the schedule again." for i in range(8))
+    (notes / "training notes.md").write_text(  # one passage: under the passage size
+        f"# Training notes\n\n{filler} A deep model has many inputs and more than one hidden"
+        f" layer. {filler}\n", encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        for changed, expected in (("deep", "training notes.md"), ("wide", "wide model.md")):
+            query = f"A {changed} model has many inputs and more than one hidden layer."
+            hits = kb.search(query, mode="lexical")
+            assert Path(hits[0].span.path).name == expected, query

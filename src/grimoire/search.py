@@ -109,7 +109,7 @@ EXACT_COVERAGE = 0.85
 EXACT_POOL = 20
 EXACT_WEIGHT = 2.0  # added per unit of coverage
 QUOTE_MIN_WORDS = 6  # a query this long may be a sentence typed from a passage (`_quoted`)
-QUOTE_POOL = 20  # passages holding all its words looked at
+QUOTE_POOL = 100  # passages holding all its words looked at, best by bm25 first
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -123,14 +123,14 @@ _GroupKey = tuple[str, int]  # ("c", concept id) | ("e", entry id) | ("d", docum
 _Ranked = tuple[_GroupKey, int | None, float]  # group, passage shown (if any), list's score
 
 
-def _holds_nearly(text: list[str], query: list[str]) -> bool:
-    """Whether some run of `text` one word longer than `query` holds all of its words but
-    one (as many times as the query has them): the query typed from the text, with a word
-    dropped, added, changed or two swapped."""
+def _held(text: list[str], query: list[str]) -> int:
+    """How many of the words of `query` the run of `text` one word longer that holds most of
+    them holds (each as many times as the query has it): all of them for a sentence typed
+    from the text, one fewer with a word dropped, added or changed, all with two swapped."""
     need = Counter(query)
     width = len(query) + 1
     have: Counter[str] = Counter()
-    held = 0  # words of the window the query still needs, counted up to the query's count
+    held = best = 0  # words of the window the query needs, each up to the query's count
     for i, word in enumerate(text):
         if have[word] < need[word]:
             held += 1
@@ -140,9 +140,8 @@ def _holds_nearly(text: list[str], query: list[str]) -> bool:
             have[old] -= 1
             if have[old] < need[old]:
                 held -= 1
-        if held >= len(query) - 1:
-            return True
-    return False
+        best = max(best, held)
+    return best
 
 
 def _grams(words: list[str]) -> list[str]:
@@ -315,14 +314,15 @@ class Searcher:
         if len(query) < QUOTE_MIN_WORDS:
             return None
         anchor = query if len(rarest) >= len(words) else [w.casefold() for w in rarest[:3]]
-        ids = self.store.passages_with_all(anchor, QUOTE_POOL, allowed)
+        ids = self.store.passages_with_all(anchor, QUOTE_POOL, allowed)  # by bm25
         rows = self.store.passage_rows(ids)
-        for pid in ids:
-            row = rows.get(pid)
-            if row is not None and _holds_nearly(
-                    [w.casefold() for w in _WORD.findall(row.text)], query):
-                for key, _, _ in self._passage_list([Scored(pid, 0.0)]):
-                    return key, pid, 1.0
+        held = {pid: _held(_WORD.findall(rows[pid].text.casefold()), query)
+                for pid in ids if pid in rows}
+        # The passage that holds most of it (the one it was typed from, not a sibling note
+        # that says nearly the same), then bm25's order.
+        for pid in sorted((p for p in held if held[p] >= len(query) - 1), key=lambda p: -held[p]):
+            for key, _, _ in self._passage_list([Scored(pid, 0.0)]):
+                return key, pid, 1.0
         return None
 
     def _sentence_match(

@@ -226,7 +226,8 @@ class Store(Protocol):
         self, words: Sequence[str], limit: int, documents: set[int] | None = None
     ) -> list[int]:
         """Ids of up to `limit` passages that hold every one of `words` (as the engine's
-        stemmer reads them), best first by bm25: where a sentence typed in full may be."""
+        stemmer reads them; an engine may leave out words of one or two letters), best first
+        by bm25: where a sentence typed in full may be."""
         ...
 
     # -- vectors ---------------------------------------------------------------------------

@@ -207,7 +207,10 @@ class PostgresQueries(ConceptLookups):
     def passages_with_all(
         self, words: Sequence[str], limit: int, documents: set[int] | None = None
     ) -> list[int]:
-        text = " ".join(w.replace("\x00", "") for w in words)
+        # Words of one or two letters are left out: PostgreSQL's parser reads "A/B" as one
+        # token (a path) where the caller's words are "a" and "b"; the caller checks the
+        # passages it gets against every word anyway.
+        text = " ".join(w.replace("\x00", "") for w in words if len(w) >= 3)
         if not text.strip() or limit <= 0:
             return []
         where = " AND document_id = ANY(%(docs)s)" if documents is not None else ""
