@@ -110,6 +110,7 @@ EXACT_POOL = 20
 EXACT_WEIGHT = 2.0  # added per unit of coverage
 QUOTE_MIN_WORDS = 6  # a query this long may be a sentence typed from a passage (`_quoted`)
 QUOTE_POOL = 100  # passages holding all its words looked at, best by bm25 first
+QUOTE_POOL_LARGE = 30  # the same on a large store, holding its three rarest words
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -313,8 +314,11 @@ class Searcher:
         query = [w.casefold() for w in words]
         if len(query) < QUOTE_MIN_WORDS:
             return None
-        anchor = query if len(rarest) >= len(words) else [w.casefold() for w in rarest[:3]]
-        ids = self.store.passages_with_all(anchor, QUOTE_POOL, allowed)  # by bm25
+        if len(rarest) >= len(words):
+            anchor, pool = query, QUOTE_POOL
+        else:  # a large store: fewer words, so more passages hold them; fewer looked at
+            anchor, pool = [w.casefold() for w in rarest[:3]], QUOTE_POOL_LARGE
+        ids = self.store.passages_with_all(anchor, pool, allowed)  # by bm25
         rows = self.store.passage_rows(ids)
         held = {pid: _held(_WORD.findall(rows[pid].text.casefold()), query)
                 for pid in ids if pid in rows}
