@@ -113,10 +113,13 @@ def resolve_links(
     document to the concept of its first entry (the target of a link to that file);
     `doc_concepts` the concepts each document defines (preferred when ambiguous).
     """
-    section_starts: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    # Sections of one span (a heading whose only text is its sub-heading's) are told apart by
+    # their concept's key, not by the concepts' order, which an incremental resolve does not
+    # keep: the link then leaves from the same concept whichever way the store was resolved.
+    section_starts: dict[int, list[tuple[int, int, str, int]]] = defaultdict(list)
     for i, c in enumerate(concepts):
         for s in c.sections:
-            section_starts[s.document_id].append((s.start_line, s.end_line, i))
+            section_starts[s.document_id].append((s.start_line, s.end_line, c.key, i))
     for spans in section_starts.values():
         spans.sort()
     # A link to a note that defines no concept (a blog post, a page) is a good link, not a
@@ -244,12 +247,12 @@ def _by_path(link: LinkRow, target: str, documents: Mapping[str, int],
     return None
 
 
-def _section_at(spans: list[tuple[int, int, int]] | None, line: int) -> int | None:
+def _section_at(spans: list[tuple[int, int, str, int]] | None, line: int) -> int | None:
     if not spans:
         return None
-    i = bisect_right(spans, (line, 1 << 62, 1 << 62)) - 1
+    i = bisect_right(spans, (line, 1 << 62, "", 0)) - 1
     while i >= 0:
-        start, end, concept = spans[i]
+        start, end, _, concept = spans[i]
         if start <= line <= end:
             return concept
         i -= 1
