@@ -1,0 +1,33 @@
+"""Ask on real notes, round 7 (bench/questions/README.md, "Findings, round 7"): a line that
+ends on a word no sentence ends on goes on with the next; how a sentence's score mixes its
+words, its passage's prior and its meaning; near ties in the answer's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grimoire.ask import verify_citation
+from grimoire.ask.sentences import split_sentences
+from tests.conftest import answer_words, ask_notes
+
+
+def test_a_line_ending_on_the_goes_on_with_the_next() -> None:
+    # The reader drops the emphasis of "*Encode*", so the next line opens with a capital.
+    text = ("3. Attend -- This refers to taking the matrix from the\n"
+            "Encode step and transforming it into a vector.\n"
+            "4. Predict -- The last step.")
+    got = [s.text for s in split_sentences(text)]
+    assert got == ["3. Attend -- This refers to taking the matrix from the Encode step and "
+                   "transforming it into a vector.", "4. Predict -- The last step."]
+
+
+def test_a_wrapped_list_item_with_a_capital_is_quoted_whole(tmp_path: Path,
+                                                            corpora: Path) -> None:
+    term = corpora / "ml-glossary-terms" / "terms" / "embed-encode-attend-predict.md"
+    answer = ask_notes(tmp_path, [term],
+                       "In embed, encode, attend, predict, what does the attend step do?")
+    assert not answer.abstained
+    assert "taking the matrix from the Encode step and transforming it" in answer.answer, (
+        answer.answer)
+    assert answer_words(answer) <= 40
+    assert all(verify_citation(c) for c in answer.citations)
