@@ -31,3 +31,19 @@ def test_a_wrapped_list_item_with_a_capital_is_quoted_whole(tmp_path: Path,
         answer.answer)
     assert answer_words(answer) <= 40
     assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_the_sentence_nearest_the_question_in_meaning_answers(tmp_path: Path,
+                                                              corpora: Path) -> None:
+    # Three sentences of the AUC entry hold the question's words alike; the one that says
+    # what a value near 1 means is nearest the question in meaning, and meaning now weighs
+    # as much as the words (it lost to the entry's first sentence, whose passage search ranked
+    # first: a prior difference of 0.01 against a meaning difference of 0.008).
+    vault = corpora / "google-ml-glossary-vault"
+    answer = ask_notes(tmp_path, [vault / "AUC (Area under the ROC curve).md",
+                                  vault / "ROC (receiver operating characteristic) Curve.md"],
+                       "What does an AUC close to 1 tell you?")
+    assert not answer.abstained
+    assert "The closer the AUC is to 1.0, the better the model" in answer.answer, answer.answer
+    assert answer_words(answer) <= 40
+    assert all(verify_citation(c) for c in answer.citations)
