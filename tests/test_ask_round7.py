@@ -47,3 +47,16 @@ def test_the_sentence_nearest_the_question_in_meaning_answers(tmp_path: Path,
     assert "The closer the AUC is to 1.0, the better the model" in answer.answer, answer.answer
     assert answer_words(answer) <= 40
     assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_a_near_tie_with_the_question_s_words_joins_before_a_neighbour(
+        tmp_path: Path, corpora: Path) -> None:
+    # The best sentence ("An encoder includes N identical layers ...") has a neighbour that
+    # fits whole; the entry's first sentence, as good as the best and holding the question's
+    # words, says what was asked and joins first.
+    answer = ask_notes(tmp_path, [corpora / "google-ml-glossary-vault" / "Transformer.md"],
+                       "How can a Transformer be pictured in terms of its layers?")
+    assert not answer.abstained
+    assert "a stack of self-attention layers" in answer.answer, answer.answer
+    assert answer_words(answer) <= 40
+    assert all(verify_citation(c) for c in answer.citations)

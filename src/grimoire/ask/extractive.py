@@ -465,7 +465,7 @@ EMBED_WORDS = 40  # 0: whole sentences
 # of its vector with the question's. Round 7 weighs meaning as much as words (was 0.6 / 0.1 /
 # 0.3): near ties between sentences of the right passage were settled by a coverage or prior
 # difference of 0.01 against a meaning difference of 0.05 or more, and meaning was the better
-# guide (bench/questions/README.md, round 7: fact tune +3, report +4 with SEMANTIC_TOP 12). A
+# guide (bench/questions/README.md, round 7: fact tune +5, report +5 with SEMANTIC_TOP 12). A
 # logistic fit of the three weights on the tune halves' sentences picked the fact sentence
 # first no more often on the report halves than this hand-set mix, so it was not kept.
 COVERAGE_WEIGHT = 0.5
@@ -556,18 +556,21 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     covered = set().union(*(c.terms for c in chosen))
     length = sum(len(c.text.split()) for c in chosen)
     pool = [s for s in scored[1:] if s.score >= 0.55 * best.score]
-    # The sentences next to the best one first: a definition often runs on. But a sentence
-    # as good as the best one (a near tie, TIE) comes before a weaker neighbour too long to
-    # join whole, which would be clipped to fill the answer's words: which of the two holds
-    # the answer is a coin toss that such a neighbour should not settle.
+    # A sentence as good as the best one (a near tie, TIE) that holds words of the question
+    # first, the better of two first, wherever it is: which of the two holds the answer is a
+    # coin toss that nearness to the best one should not settle. (A tie by its passage's names
+    # and its meaning alone, "$\epsilon$ - very small value to avoid dividing by zero", is not
+    # one.) Then the sentences next to the best one: a definition often runs on; one that fits
+    # whole before one that would be clipped to fill the answer's words.
     room = max_words - length - 2
 
-    def turn(s: Scored) -> int:
-        tie = s.score >= TIE * best.score
+    def turn(s: Scored) -> tuple[int, float]:
+        if s.score >= TIE * best.score and s.terms:
+            return 0, -s.score
         if (s.candidate.passage_id == best.candidate.passage_id
                 and abs(s.index - best.index) == 1):
-            return 0 if tie or len(s.text.split()) <= room else 1
-        return 1 if tie else 2
+            return (1 if len(s.text.split()) <= room else 2), 0.0
+        return 2, 0.0
 
     pool.sort(key=turn)
     for s in pool:
