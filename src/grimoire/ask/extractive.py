@@ -455,19 +455,21 @@ def name_forms(*names: str | None) -> frozenset[str]:
 # The best sentences by words are compared with the question by meaning. Embedding them is
 # most of an answer's time (0.4 ms per token on two quiet cores, 1-2 ms under load), so only
 # the best SEMANTIC_TOP, cut to their first EMBED_WORDS words, and only those that could still
-# come first if their meaning matched the question fully (within PRUNE of the best). Round 7:
-# 12 rather than 8 (with meaning weighed as much as the words, a sentence ninth by its words
-# can come first: fact on the tune halves +2, report halves the same; 16 gave what 12 gave).
-SEMANTIC_TOP = 12
+# come first if their meaning matched the question fully (within PRUNE of the best). Round 7,
+# with meaning weighed as much as the words: 12 gave fact tune +3 and report +0 over 8 for
+# 240 words embedded per question instead of 163 (ask p50 / search p50 9-10x instead of 6-7x
+# at load 5-6), so 8 stays.
+SEMANTIC_TOP = 8
 EMBED_WORDS = 40  # 0: whole sentences
 # How a sentence's score mixes its signals (after the bonuses): the share of the question's
 # weighted words it holds, its passage's prior (how directly search found it) and the cosine
 # of its vector with the question's. Round 7 weighs meaning as much as words (was 0.6 / 0.1 /
 # 0.3): near ties between sentences of the right passage were settled by a coverage or prior
 # difference of 0.01 against a meaning difference of 0.05 or more, and meaning was the better
-# guide (bench/questions/README.md, round 7: fact tune +5, report +5 with SEMANTIC_TOP 12). A
-# logistic fit of the three weights on the tune halves' sentences picked the fact sentence
-# first no more often on the report halves than this hand-set mix, so it was not kept.
+# guide (bench/questions/README.md, round 7: fact tune 136 -> 141 of 165, report 121 -> 126 of
+# 155, with the round's other changes). A logistic fit of the three weights on the tune halves'
+# sentences picked the fact sentence first no more often on the report halves than this
+# hand-set mix, so it was not kept.
 COVERAGE_WEIGHT = 0.5
 PRIOR_WEIGHT = 0.1
 MEANING_WEIGHT = 0.5
