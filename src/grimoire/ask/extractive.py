@@ -7,9 +7,11 @@ Each sentence of each candidate passage is scored against the question:
 - meaning: cosine similarity of sentence and question vectors, for the best few by coverage,
   when an embedder is at hand (the hybrid search loaded it anyway);
 - prior: how directly retrieval found the passage.
-The best sentence answers when its score clears a threshold calibrated on the development set
-(`bench/ask.py`); then up to two more join it when they add words of the question or continue
-it. A heading, a bare term, a "See also" line or a list of links is never an answer.
+Sentences are ranked by a score that weighs meaning as much as words; the notes answer when
+the best confidence (the same signals in the mix the threshold was calibrated with on the
+development set, `bench/ask.py`) clears that threshold; then up to two more sentences join the
+best one when they add words of the question, continue it or nearly tie with it. A heading,
+a bare term, a "See also" line or a list of links is never an answer.
 """
 
 from __future__ import annotations
