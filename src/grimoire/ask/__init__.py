@@ -51,8 +51,9 @@ if TYPE_CHECKING:
 
 _WORD_RE = re.compile(r"\w+")
 NOT_COVERED = "Your notes do not cover this."
-# Below this score the best sentence is too weak to answer (calibrated with bench/ask.py on
-# bench/questions/dev.jsonl, whose unanswerable questions must abstain).
+# Below this confidence (`Scored.confidence`) the best sentence is too weak to answer
+# (calibrated with bench/ask.py on bench/questions/dev.jsonl, whose unanswerable questions must
+# abstain).
 ABSTAIN_BELOW = 0.38
 LLM_PASSAGES = 6
 
@@ -73,7 +74,9 @@ class Evidence:
 
     @property
     def best(self) -> float:
-        return self.sentences[0].score if self.sentences else 0.0
+        """How sure the notes answer: the highest confidence of a sentence (the sentences
+        are ordered by score, which weighs meaning more)."""
+        return max((s.confidence for s in self.sentences), default=0.0)
 
     def nearest(self, limit: int = 5) -> tuple[str, ...]:
         names = [h.concept or h.title for h in self.hits]

@@ -7,9 +7,11 @@ Each sentence of each candidate passage is scored against the question:
 - meaning: cosine similarity of sentence and question vectors, for the best few by coverage,
   when an embedder is at hand (the hybrid search loaded it anyway);
 - prior: how directly retrieval found the passage.
-The best sentence answers when its score clears a threshold calibrated on the development set
-(`bench/ask.py`); then up to two more join it when they add words of the question or continue
-it. A heading, a bare term, a "See also" line or a list of links is never an answer.
+Sentences are ranked by a score that weighs meaning as much as words; the notes answer when
+the best confidence (the same signals in the mix the threshold was calibrated with on the
+development set, `bench/ask.py`) clears that threshold; then up to two more sentences join the
+best one when they add words of the question, continue it or nearly tie with it. A heading,
+a bare term, a "See also" line or a list of links is never an answer.
 """
 
 from __future__ import annotations
@@ -95,6 +97,9 @@ class Scored:
     score: float
     terms: frozenset[str]  # question stems it holds
     about: bool = False  # its passage's concept, title or heading is named in the question
+    # How sure the notes answer, from this sentence: its score under the mix the abstention
+    # threshold was calibrated with (CONFIDENCE_*), which weighs meaning less than `score`.
+    confidence: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,17 +259,24 @@ def score_sentences(
             bonus = _about_bonus(about, definition, i)
             bonus += _formula_bonus(formula, text) + _expansion_bonus(short, text)
             bonus += _purpose_bonus(why, text)
+            score = 0.85 * cov + 0.15 * cand.prior + bonus
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
-                                 0.85 * cov + 0.15 * cand.prior + bonus, hit, about))
+                                 score, hit, about, score))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
 
-        def words_only(s: Scored) -> float:
-            return (0.6 * s.coverage + 0.1 * s.candidate.prior
-                    + _about_bonus(s.about, definition, s.index)
+        def bonuses(s: Scored) -> float:
+            return (_about_bonus(s.about, definition, s.index)
                     + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text)
                     + _purpose_bonus(why, s.text))
+
+        def words_only(s: Scored) -> float:
+            return COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
+
+        def confidence(s: Scored, sim: float) -> float:
+            return (CONFIDENCE_COVERAGE * s.coverage + PRIOR_WEIGHT * s.candidate.prior
+                    + bonuses(s) + CONFIDENCE_MEANING * max(0.0, sim))
 
         base = {id(s): words_only(s) for s in scored[:semantic_top]}
         first = max(base.values())
@@ -275,15 +287,33 @@ def score_sentences(
         sims = vectors[1:] @ vectors[0]
         rescored = [
             Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage,
-                   float(sim), base[id(s)] + 0.3 * max(0.0, float(sim)), s.terms, s.about)
+                   float(sim), base[id(s)] + MEANING_WEIGHT * max(0.0, float(sim))
+                   * (1.0 if formula else _prose_share(s.text)), s.terms, s.about,
+                   confidence(s, float(sim)))
             for s, sim in zip(top, sims, strict=True)
         ]
         kept = {id(s) for s in top}
         rest = [Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage, 0.0,
-                       words_only(s), s.terms, s.about)
+                       words_only(s), s.terms, s.about, confidence(s, 0.0))
                 for s in scored if id(s) not in kept]
         scored = sorted(rescored + rest, key=lambda s: -s.score)
     return scored
+
+
+# A sentence that is a formula and little else ("$$s_{dW} = \beta s_{dW} + ...$$") or a scrap of
+# a reference ("(2014), J. Yosinski et al. [pdf]") is embedded with its concept's name in front
+# (`_embed_text`), and that name is then most of what its vector says: it matches any question
+# about the concept. Its meaning counts in proportion to its words of prose (outside formulas,
+# of PROSE_MIN_LETTERS letters or more), up to PROSE_WORDS, unless a formula was asked for.
+PROSE_WORDS = 4
+PROSE_MIN_LETTERS = 3
+
+
+def _prose_share(text: str) -> float:
+    if not PROSE_WORDS:
+        return 1.0
+    words = [w for w in _WORD.findall(_MATH.sub(" ", text)) if len(w) >= PROSE_MIN_LETTERS]
+    return min(1.0, len(words) / PROSE_WORDS)
 
 
 # "what is X", "what does X mean", "define X": the question asks for X's definition.
@@ -427,12 +457,32 @@ def name_forms(*names: str | None) -> frozenset[str]:
 # The best sentences by words are compared with the question by meaning. Embedding them is
 # most of an answer's time (0.4 ms per token on two quiet cores, 1-2 ms under load), so only
 # the best SEMANTIC_TOP, cut to their first EMBED_WORDS words, and only those that could still
-# come first if their meaning matched the question fully (within PRUNE of the best). 16
-# sentences, whole, gave the same answers on both halves of bench/questions (8: same; 6 or 4,
-# or 32 words: one to three report answers lost).
+# come first if their meaning matched the question fully (within PRUNE of the best). Round 7,
+# with meaning weighed as much as the words: 12 gave fact tune +3 and report +0 over 8 for
+# 240 words embedded per question instead of 163 (ask p50 / search p50 9-10x instead of 6-7x
+# at load 5-6), so 8 stays.
 SEMANTIC_TOP = 8
 EMBED_WORDS = 40  # 0: whole sentences
-PRUNE = 0.3  # the weight of meaning: a bound, not a guess
+# How a sentence's score mixes its signals (after the bonuses): the share of the question's
+# weighted words it holds, its passage's prior (how directly search found it) and the cosine
+# of its vector with the question's. Round 7 weighs meaning as much as words (was 0.6 / 0.1 /
+# 0.3): near ties between sentences of the right passage were settled by a coverage or prior
+# difference of 0.01 against a meaning difference of 0.05 or more, and meaning was the better
+# guide (bench/questions/README.md, round 7: fact tune 136 -> 141 of 165, report 121 -> 126 of
+# 155, with the round's other changes). A logistic fit of the three weights on the tune halves'
+# sentences picked the fact sentence first no more often on the report halves than this
+# hand-set mix, so it was not kept.
+COVERAGE_WEIGHT = 0.5
+PRIOR_WEIGHT = 0.1
+MEANING_WEIGHT = 0.5
+PRUNE = MEANING_WEIGHT  # the weight of meaning: a bound, not a guess
+# Whether the notes answer at all is judged with the mix the abstention threshold
+# (ask.ABSTAIN_BELOW) was calibrated with, rounds 1-6: with meaning at 0.5, a sentence that
+# only shares a topic with a question the notes do not answer ("Prompt tuning ... text
+# generation task" for "how does speculative decoding speed up text generation?") scores
+# above an answerable one whose words match it ("Who wrote the YOLO paper, You only look once?").
+CONFIDENCE_COVERAGE = 0.6
+CONFIDENCE_MEANING = 0.3
 
 
 def _embed_text(s: Scored) -> str:
@@ -484,7 +534,7 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
     if not s.text.rstrip().endswith(best[2].rstrip()):
         text = f"{text} {ELLIPSIS}"
     return Scored(s.candidate, s.index, text, s.raw, s.start, s.end, s.coverage, s.meaning,
-                  s.score, s.terms, s.about)
+                  s.score, s.terms, s.about, s.confidence)
 
 
 def choose(scored: Sequence[Scored], q: Question, most: int = 3,
@@ -510,18 +560,21 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     covered = set().union(*(c.terms for c in chosen))
     length = sum(len(c.text.split()) for c in chosen)
     pool = [s for s in scored[1:] if s.score >= 0.55 * best.score]
-    # The sentences next to the best one first: a definition often runs on. But a sentence
-    # as good as the best one (a near tie, TIE) comes before a weaker neighbour too long to
-    # join whole, which would be clipped to fill the answer's words: which of the two holds
-    # the answer is a coin toss that such a neighbour should not settle.
+    # A sentence as good as the best one (a near tie, TIE) that holds words of the question
+    # first, the better of two first, wherever it is: which of the two holds the answer is a
+    # coin toss that nearness to the best one should not settle. (A tie by its passage's names
+    # and its meaning alone, "$\epsilon$ - very small value to avoid dividing by zero", is not
+    # one.) Then the sentences next to the best one: a definition often runs on; one that fits
+    # whole before one that would be clipped to fill the answer's words.
     room = max_words - length - 2
 
-    def turn(s: Scored) -> int:
-        tie = s.score >= TIE * best.score
+    def turn(s: Scored) -> tuple[int, float]:
+        if s.score >= TIE * best.score and s.terms:
+            return 0, -s.score
         if (s.candidate.passage_id == best.candidate.passage_id
                 and abs(s.index - best.index) == 1):
-            return 0 if tie or len(s.text.split()) <= room else 1
-        return 1 if tie else 2
+            return (1 if len(s.text.split()) <= room else 2), 0.0
+        return 2, 0.0
 
     pool.sort(key=turn)
     for s in pool:

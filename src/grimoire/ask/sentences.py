@@ -25,6 +25,11 @@ _LIST = re.compile(r"\s*(?:[-*+•]\s|\d{1,3}[.)]\s|\(\d{1,3}\)\s|#{1,6}\s|>\s?)
 _SPACE = re.compile(r"\s+")
 _NUMBERED = re.compile(r"[ \t]*\d{1,3}\.(?=\s)")
 _OPEN = re.compile(r"[^.!?:;]\s*$")  # a line that stops mid-sentence
+# A line that ends on a word no sentence ends on ("taking the matrix from the" + "*Encode*
+# step and ..."): the next line goes on with it, even when it opens with a capital.
+_DANGLING = re.compile(
+    r"\b(?:the|a|an|of|to|from|in|on|at|by|for|with|into|onto|and|or|as|than|that|is|are|"
+    r"its|their|our|your|this|these|between)\s*$", re.IGNORECASE)
 # A table row as the readers render it: three or more cells separated by ' | '.
 _ROW = re.compile(r"^[^|\n]*\S \| (?:[^|\n]* \| )+[^|\n]*\S")
 
@@ -85,7 +90,8 @@ def _breaks(text: str, masked: str) -> list[int]:
             # is the item's text wrapped (Markdown's lazy continuation: the item's line
             # stops mid-sentence and the next goes on in lower case, a bracket or a formula).
             or (_LIST.match(prev) and not line[:1].isspace()
-                and not (_OPEN.search(prev) and (line[:1].islower() or line[:1] in "($")))
+                and not (_OPEN.search(prev) and (line[:1].islower() or line[:1] in "($"
+                                                 or _DANGLING.search(prev))))
             # Each row of a table is a record of its own ("$∆$ | delta | change / difference").
             or (_ROW.match(line) and _ROW.match(prev))
         ):
