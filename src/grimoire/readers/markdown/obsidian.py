@@ -23,6 +23,7 @@ is the whole body. A body that is only "See [[X]]" / "Synonym for [[X]]" / "Abbr
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -254,8 +255,23 @@ def sniff(head: str, path: str) -> bool:
     (Obsidian renders only `.md` as notes: a `.txt` in a vault is plain text)."""
     # The text first: it is cheaper than looking for `.obsidian` in every parent folder.
     return _marked(head) or bool(
-        path and suffix_of(path).lower() == ".md" and _in_vault(str(PurePath(path).parent))
+        path and suffix_of(path).lower() == ".md" and _in_vault(_folder_of(path))
     )
+
+
+def _folder_of(path: str) -> str:
+    """`str(PurePath(path).parent)`, built once per folder rather than once per file: a plain
+    last name (not "." or "..") after the last separator leaves the folder part as it is."""
+    cut = path.rfind(os.sep)
+    if cut > 0 and path[cut + 1:] not in ("", ".", "..") and not (
+            os.altsep and os.altsep in path):
+        return _folder(path[:cut])
+    return str(PurePath(path).parent)
+
+
+@lru_cache(maxsize=4096)
+def _folder(folder: str) -> str:
+    return str(PurePath(folder))
 
 
 def _marked(head: str) -> bool:
