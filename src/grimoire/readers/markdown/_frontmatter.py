@@ -79,6 +79,34 @@ def _yaml_lines(node: yaml.Node, first: int, fm: FrontMatter) -> None:
                     )
 
 
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_NOT_PLAIN = object()
+
+
+def _plain(node: yaml.Node) -> Any:
+    """What `construct_document` gives for a node of only strings, sequences and mappings
+    with string keys, built without PyYAML's Python constructor (its generators and state
+    were half of reading a note's front matter, issue 14); `_NOT_PLAIN` for any other node,
+    which the constructor then builds."""
+    tag = node.tag
+    if tag == _STR and isinstance(node, yaml.ScalarNode):
+        return node.value
+    if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+        items = [_plain(item) for item in node.value]
+        return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
+    if tag == _MAP and isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key, value in node.value:
+            if key.tag != _STR or not isinstance(key, yaml.ScalarNode):
+                return _NOT_PLAIN  # a merge key, a number, a complex key
+            item = _plain(value)
+            if item is _NOT_PLAIN:
+                return _NOT_PLAIN
+            out[key.value] = item
+        return out
+    return _NOT_PLAIN
+
+
 def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> Any:
     if ("&" in body or "*" in body) and sum(
         isinstance(t, (yaml.AliasToken, yaml.AnchorToken))
@@ -88,7 +116,12 @@ def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> Any:
     loader = yaml.CSafeLoader(body)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = None
+        if node is not None:
+            # Without aliases (no `*`), a tree of strings, lists and mappings is built here;
+            # anything else (numbers, dates, merge keys) by PyYAML's constructor.
+            plain = _plain(node) if "*" not in body else _NOT_PLAIN
+            data = loader.construct_document(node) if plain is _NOT_PLAIN else plain
     finally:
         loader.dispose()
     if node is not None:

@@ -274,10 +274,14 @@ def _folder(folder: str) -> str:
     return str(PurePath(folder))
 
 
-def _marked(head: str) -> bool:
-    """Wikilinks, embeds or highlights outside code in `head`."""
-    if "[[" not in head and "==" not in head:  # what follows looks for nothing else
-        return False
+def _all_prose(head: str) -> bool:
+    """No fence and no indented line: `_prose` would keep every line (the usual note)."""
+    return ("```" not in head and "~~~" not in head and "\n    " not in head
+            and "\n\t" not in head and not head.startswith(("    ", "\t")))
+
+
+def _prose(head: str) -> str:
+    """The lines of `head` outside fenced and indented code."""
     prose: list[str] = []
     fence: str | None = None
     for line in head.split("\n"):
@@ -287,7 +291,14 @@ def _marked(head: str) -> bool:
             continue
         if fence is None and not line.startswith(("    ", "\t")):
             prose.append(line)
-    text = "\n".join(prose)
+    return "\n".join(prose)
+
+
+def _marked(head: str) -> bool:
+    """Wikilinks, embeds or highlights outside code in `head`."""
+    if "[[" not in head and "==" not in head:  # what follows looks for nothing else
+        return False
+    text = head if _all_prose(head) else _prose(head)
     if "[[" in text:
         for m in re.finditer(r"\[\[([^\[\]\n]{1,200})\]\](?!\()", text):
             inner = m.group(1)
