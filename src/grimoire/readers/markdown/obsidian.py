@@ -261,9 +261,10 @@ def sniff(head: str, path: str) -> bool:
 
 def _folder_of(path: str) -> str:
     """`str(PurePath(path).parent)`, built once per folder rather than once per file: a plain
-    last name (not "." or "..") after the last separator leaves the folder part as it is."""
+    last name (not "." or "..") after the last separator leaves the folder part as it is
+    (unless that part is the root alone: POSIX keeps "//" there)."""
     cut = path.rfind(os.sep)
-    if cut > 0 and path[cut + 1:] not in ("", ".", "..") and not (
+    if cut > 0 and path[cut + 1:] not in ("", ".", "..") and path[:cut].strip(os.sep) and not (
             os.altsep and os.altsep in path):
         return _folder(path[:cut])
     return str(PurePath(path).parent)
