@@ -13,6 +13,7 @@ from grimoire.readers.base import decode, decode_warning, looks_binary
 from grimoire.readers.markdown._frontmatter import _NOT_PLAIN, _plain
 from grimoire.readers.markdown.obsidian import _all_prose, _folder_of, _prose
 from grimoire.readers.mediawiki import _WIKI_HEADING, _may_hold_heading
+from grimoire.readers.sections import _SENTENCES, _sentences_of
 
 # Pieces that make the fence, indentation and heading rules matter, in any order.
 _HEAD = st.lists(st.sampled_from(["\n", " ", "    ", "\t", "`", "```", "~~~", "~", "=", "==",
@@ -98,3 +99,12 @@ def test_decoded_once_and_remembered() -> None:
     memo = base._memo
     assert memo is None or memo[0] is not big
     assert not looks_binary(b"\xff\xfeh\x00i\x00")  # a UTF-16 BOM
+
+
+@given(st.lists(st.sampled_from([".", "!", "?", ":", ";", " ", "\n", "\t", "\r", "\u00a0",
+                                 "\u2028", "\x85", "a", "bc", "\n\n", ". ", ".\n", "\n "]),
+                max_size=16))
+def test_sentence_cuts_are_the_regex_split(pieces: list[str]) -> None:
+    """The section rules cut a lead into sentences where `_SENTENCES.split` cuts it."""
+    text = "".join(pieces)
+    assert _sentences_of(text) == _SENTENCES.split(text)

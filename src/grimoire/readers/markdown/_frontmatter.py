@@ -7,6 +7,7 @@ all limited, and a refused block becomes a Problem while the body is still read.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tomllib
@@ -120,7 +121,10 @@ def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> Any:
         if node is not None:
             # Without aliases (no `*`), a tree of strings, lists and mappings is built here;
             # anything else (numbers, dates, merge keys) by PyYAML's constructor.
-            plain = _plain(node) if "*" not in body else _NOT_PLAIN
+            plain = _NOT_PLAIN
+            if "*" not in body:
+                with contextlib.suppress(RecursionError):  # deep nesting: the long way
+                    plain = _plain(node)
             data = loader.construct_document(node) if plain is _NOT_PLAIN else plain
     finally:
         loader.dispose()
