@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from grimoire.readers import base
 from grimoire.readers.base import decode, decode_warning, looks_binary
-from grimoire.readers.markdown._frontmatter import _NOT_PLAIN, _plain
+from grimoire.readers.markdown._frontmatter import (
+    _NOT_PLAIN,
+    MAX_META_NODES,
+    _plain,
+    split_front_matter,
+)
 from grimoire.readers.markdown.obsidian import _all_prose, _folder_of, _prose
 from grimoire.readers.mediawiki import _WIKI_HEADING, _may_hold_heading
 from grimoire.readers.sections import _SENTENCES, _sentences_of
@@ -108,3 +113,17 @@ def test_sentence_cuts_are_the_regex_split(pieces: list[str]) -> None:
     """The section rules cut a lead into sentences where `_SENTENCES.split` cuts it."""
     text = "".join(pieces)
     assert _sentences_of(text) == _SENTENCES.split(text)
+
+
+def test_plain_front_matter_keeps_the_node_cap() -> None:
+    """Plain front matter is held to the same node cap as any other: 20,000 nodes are read,
+    20,001 refused."""
+    def front(n: int) -> str:
+        return "---\nk: [" + ", ".join("x" for _ in range(n)) + "]\n---\nbody\n"
+
+    _, fm = split_front_matter(front(MAX_META_NODES - 2), "a.md")  # the mapping, the list
+    assert fm.problems == [] and len(fm.meta["k"]) == MAX_META_NODES - 2
+    _, fm = split_front_matter(front(MAX_META_NODES - 1), "a.md")
+    assert fm.meta == {}
+    assert [p.message for p in fm.problems] == [
+        "invalid front matter: front matter expands past the size limit"]
