@@ -15,6 +15,7 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import pickle
 import select
 import signal
 import time
@@ -113,6 +114,18 @@ def _limit_memory(extra: int) -> None:
         pass  # no /proc or no rlimits: the time budget still holds
 
 
+def _send(conn: Connection, obj: object) -> None:
+    """`conn.send(obj)` with a plain pickler: `Connection.send` builds a `ForkingPickler`,
+    copying copyreg's dispatch table, for every job and every result (issue 14); jobs and
+    results hold no sockets or descriptors that need its reducers."""
+    conn.send_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _recv(conn: Connection) -> Any:
+    """What `_send` sent (our own process at the other end of the pipe)."""
+    return pickle.loads(conn.recv_bytes())
+
+
 def _serve_with(read: Callable[[J], R]) -> _Serve:
     def serve(conn: Connection, parent_end: Connection, memory: int, parent: int) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -122,12 +135,12 @@ def _serve_with(read: Callable[[J], R]) -> _Serve:
         _limit_memory(memory)
         while True:
             try:
-                job = conn.recv()
+                job = _recv(conn)
             except (EOFError, OSError):
                 return  # the parent is gone
             if job is None:
                 return
-            conn.send(read(job))
+            _send(conn, read(job))
 
     return serve
 
@@ -223,7 +236,7 @@ class ReadPool(Generic[J, R]):
 
     def _receive(self, worker: _Worker) -> R:
         try:
-            result: R = worker.conn.recv()
+            result: R = _recv(worker.conn)
         except (EOFError, OSError):
             worker.proc.join()
             return self.failed(worker.jobs[0], f"the reader process died (exit code "
@@ -243,4 +256,4 @@ class ReadPool(Generic[J, R]):
                 worker.deadline = time.monotonic() + self.seconds(job)
             worker.jobs.append(job)
             worker.bytes += self.cost(job)
-            worker.conn.send(job)
+            _send(worker.conn, job)

@@ -56,6 +56,8 @@ _BOMS = (
 )
 
 
+_BOM_PREFIXES = tuple(bom for bom, _ in _BOMS)
+
 # C0 control characters other than tab, line ends, form feed and ESC (terminal logs), and DEL.
 _CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b") + b"\x7f"
 
@@ -67,12 +69,35 @@ def looks_binary(data: bytes) -> bool:
     Random bytes hold a control character in about one byte of nine; notes almost never do.
     """
     head = data[:8192]
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    if head.startswith(_BOM_PREFIXES):
         return False
     if b"\x00" in head:
         return True
     controls = len(head) - len(head.translate(None, _CONTROLS))
     return controls > 8 and controls * 50 > len(head)
+
+
+# The last file decoded, with its text and warning: a worker decodes each note three times
+# (the head for detection, the whole for the reader, again for `decode_warning`), one after
+# the other, so one remembered file serves all three (issue 14). Compared by identity: bytes
+# are immutable, and the memo holds the object, so its id cannot be reused meanwhile. Only
+# files up to `_MEMO_BYTES`, so that a large file's text is not held after it is read. One
+# tuple, read once and replaced whole, so that threads never see a mixed state.
+_MEMO_BYTES = 1 << 20
+_Decoded = tuple[str, tuple[int, str] | None]
+_memo: tuple[bytes, _Decoded, str | None] | None = None
+
+
+def _decoded(data: bytes, path: str) -> _Decoded:
+    """`_choose(data, path)`, remembered for the last file."""
+    global _memo
+    last = _memo
+    if last is not None and last[0] is data:
+        return last[1]
+    chosen = _choose(data, path)
+    if len(data) <= _MEMO_BYTES:
+        _memo = (data, chosen, None)
+    return chosen
 
 
 def _choose(data: bytes, path: str) -> tuple[str, tuple[int, str] | None]:
@@ -108,7 +133,7 @@ def decode_warning(data: bytes, path: str) -> tuple[int, str] | None:
     if looks_binary(data):
         return None
     try:
-        return _choose(data, path)[1]
+        return _decoded(data, path)[1]
     except ReadError:
         return None  # the reader itself fails on this file, with the line
 
@@ -120,14 +145,21 @@ def decode(data: bytes, path: str) -> str:
     CRLF and lone CR become LF so that line numbers agree whatever the source's line ends.
     Raises ReadError for binary data.
     """
+    global _memo
+    last = _memo
+    if last is not None and last[0] is data and last[2] is not None:
+        return last[2]
     if looks_binary(data):
         raise ReadError("binary file, not a text note", path)
-    text, _ = _choose(data, path)
-    text = text.lstrip("\ufeff")
+    chosen = _decoded(data, path)
+    text = chosen[0].lstrip("\ufeff")
     if "\x00" in text:
         # PostgreSQL text cannot hold NUL; no note means one.
         text = text.replace("\x00", "")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(data) <= _MEMO_BYTES:
+        _memo = (data, chosen, text)
+    return text
 
 
 def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:

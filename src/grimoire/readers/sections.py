@@ -142,6 +142,35 @@ _NAMING = (("called",), ("named",), ("termed",), ("known", "as"), ("aka",), ("st
 _DEFINING = frozenset({"is", "are", "was", "refers", "means", "denotes", "describes",
                        "represents", "consists", "stands", "measures", "computes"})
 _SENTENCES = re.compile(r"(?<=[.!?:;])\s+|\n+")
+# Where `_SENTENCES` may cut: a mark or a line end, with the spaces after it. A pattern that
+# starts with one character class is tried only where such a character is; the look-behind
+# alternation was tried at every position, a fifth of a short note's section rules (issue 14).
+_SENTENCE_MARK = re.compile(r"[.!?:;\n]\s*")
+
+
+def _sentences_of(text: str) -> list[str]:
+    """`_SENTENCES.split(text)`: cut after a mark followed by spaces (the spaces go), and at
+    a run of line ends (the run goes, not the spaces after it)."""
+    out: list[str] = []
+    last = pos = 0
+    while (m := _SENTENCE_MARK.search(text, pos)) is not None:
+        at = m.start()
+        if text[at] != "\n":
+            if m.end() == at + 1:  # a mark with no space after it: no cut
+                pos = at + 1
+                continue
+            out.append(text[last:at + 1])
+            last = pos = m.end()
+            continue
+        run = at + 1
+        while run < len(text) and text[run] == "\n":
+            run += 1
+        out.append(text[last:at])
+        last = pos = run
+    out.append(text[last:])
+    return out
+
+
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*s?$")
 
 
@@ -204,7 +233,7 @@ def _defines(heading: str, prose: str) -> bool:
     # Only a name the lead may hold is looked for, sentence by sentence (most are not there).
     names = [t for n in named if (t := _tokens(n.name)) and _may_hold(folded, t)]
     acronyms = [w for n in named for w in n.name.split() if _ACRONYM.match(w)]
-    for sentence in _SENTENCES.split(lead):
+    for sentence in _sentences_of(lead):
         if not names:
             if _acronym_defined(sentence, heading, acronyms):
                 return True

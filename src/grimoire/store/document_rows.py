@@ -96,6 +96,10 @@ def link_rows(links: Sequence[Link]) -> tuple[LinkRow, ...]:
     )
 
 
+# `json.dumps(value, default=str)` builds an encoder on every call; this one is built once.
+_META = json.JSONEncoder(default=str)
+
+
 @lru_cache(maxsize=4096)
 def _json_strings(items: tuple[str, ...]) -> str:
     """A heading path or tags as JSON: the same few recur in every note of a folder."""
@@ -135,7 +139,7 @@ def document_rows(doc: Document) -> DocumentRows:
         ))
     return DocumentRows(
         page=doc.page, title=doc.title, format=doc.format, tags=_json_strings(doc.tags),
-        meta=json.dumps(to_data(doc.meta), default=str),
+        meta=_META.encode(to_data(doc.meta)),
         revision=json.dumps(to_data(doc.revision)) if doc.revision else None,
         entries=tuple(entries), passages=tuple(passages), problems=doc.problems,
     )

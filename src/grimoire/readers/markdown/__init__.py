@@ -86,10 +86,12 @@ _MD = build_parser()
 # --------------------------------------------------------------------------- passages
 
 
-def _chunks(block: Block) -> Iterable[Block]:
-    """A block cut at line boundaries into pieces of about MERGE_CHARS (hard cap MAX)."""
-    if len(block.text) <= MAX_PASSAGE_CHARS:
-        yield block
+def _chunks(block: Block) -> Iterable[tuple[Block, str]]:
+    """A block cut at line boundaries into pieces of about MERGE_CHARS (hard cap MAX), each
+    with its text."""
+    text = block.text
+    if len(text) <= MAX_PASSAGE_CHARS:
+        yield block, text
         return
     pieces: list[list[tuple[int, str]]] = [[]]
     size = 0
@@ -111,9 +113,10 @@ def _chunks(block: Block) -> Iterable[Block]:
     math = _bucket(block.math, starts)
     images = _bucket(block.images, starts)
     for k, units in enumerate(pieces):
-        yield Block(
+        piece = Block(
             block.kind, units, block.heading_path, block.joiner, links[k], math[k], images[k]
         )
+        yield piece, piece.text
 
 
 _Marked = TypeVar("_Marked", Link, Math, Image)
@@ -158,12 +161,13 @@ def build_passages(blocks: list[Block], path: str) -> list[Passage]:
     """Blocks to passages: small neighbours of one kind and section merged, long ones split."""
     passages: list[Passage] = []
     group: list[Block] = []
+    group_texts: list[str] = []  # each block's text, joined once (`Block.text` joins anew)
     size = 0
 
     def emit() -> None:
         if not group:
             return
-        texts = [b.text.strip("\n") for b in group]
+        texts = [t.strip("\n") for t in group_texts]
         text = "\n\n".join(t for t in texts if t)
         spans = [_block_span(b, path) for b in group]
         passages.append(
@@ -179,16 +183,17 @@ def build_passages(blocks: list[Block], path: str) -> list[Passage]:
         )
 
     for block in blocks:
-        for piece in _chunks(block):
-            length = len(piece.text)
+        for piece, piece_text in _chunks(block):
+            length = len(piece_text)
             if group and (
                 piece.kind != group[0].kind
                 or piece.heading_path != group[0].heading_path
                 or size + length > MERGE_CHARS
             ):
                 emit()
-                group, size = [], 0
+                group, group_texts, size = [], [], 0
             group.append(piece)
+            group_texts.append(piece_text)
             size += length + 2
     emit()
     return passages

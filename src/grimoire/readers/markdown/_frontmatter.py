@@ -7,6 +7,7 @@ all limited, and a refused block becomes a Problem while the body is still read.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tomllib
@@ -79,7 +80,48 @@ def _yaml_lines(node: yaml.Node, first: int, fm: FrontMatter) -> None:
                     )
 
 
-def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> Any:
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_NOT_PLAIN = object()
+
+
+def _plain(node: yaml.Node, budget: list[int] | None = None) -> Any:
+    """What `construct_document` gives for a node of only strings, sequences and mappings
+    with string keys, built without PyYAML's Python constructor (its generators and state
+    were half of reading a note's front matter, issue 14); `_NOT_PLAIN` for any other node,
+    which the constructor then builds. Such a value is JSON-safe as it is (`_json_safe`
+    would copy it unchanged); past `budget` nodes it too is left to the long way, where
+    `_json_safe` refuses it."""
+    if budget is None:
+        budget = [MAX_META_NODES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        return _NOT_PLAIN
+    tag = node.tag
+    if tag == _STR and isinstance(node, yaml.ScalarNode):
+        return node.value
+    if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+        items = []
+        for child in node.value:
+            item = _plain(child, budget)
+            if item is _NOT_PLAIN:
+                return _NOT_PLAIN
+            items.append(item)
+        return items
+    if tag == _MAP and isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key, value in node.value:
+            if key.tag != _STR or not isinstance(key, yaml.ScalarNode):
+                return _NOT_PLAIN  # a merge key, a number, a complex key
+            item = _plain(value, budget)
+            if item is _NOT_PLAIN:
+                return _NOT_PLAIN
+            out[key.value] = item
+        return out
+    return _NOT_PLAIN
+
+
+def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> tuple[Any, bool]:
+    """The front matter's value, and whether it is JSON-safe already (`_plain`)."""
     if ("&" in body or "*" in body) and sum(
         isinstance(t, (yaml.AliasToken, yaml.AnchorToken))
         for t in yaml.scan(body, Loader=yaml.CSafeLoader)
@@ -88,12 +130,20 @@ def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> Any:
     loader = yaml.CSafeLoader(body)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = None
+        plain = _NOT_PLAIN
+        if node is not None:
+            # Without aliases (no `*`), a tree of strings, lists and mappings is built here;
+            # anything else (numbers, dates, merge keys) by PyYAML's constructor.
+            if "*" not in body:
+                with contextlib.suppress(RecursionError):  # deep nesting: the long way
+                    plain = _plain(node)
+            data = loader.construct_document(node) if plain is _NOT_PLAIN else plain
     finally:
         loader.dispose()
     if node is not None:
         _yaml_lines(node, first, fm)
-    return data
+    return data, node is not None and plain is not _NOT_PLAIN
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
@@ -142,11 +192,13 @@ def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
         fm.end_line = end_line
         return blanked, fm
     try:
+        safe = False
         if fence == "+++":
             data: Any = tomllib.loads(body)
         else:
-            data = _parse_yaml(body, 2, path, fm)
-        meta = _json_safe(data, [MAX_META_NODES]) if data is not None else {}
+            data, safe = _parse_yaml(body, 2, path, fm)
+        # Strings, lists and mappings (`safe`) are already what `_json_safe` would give.
+        meta = data if safe else _json_safe(data, [MAX_META_NODES]) if data is not None else {}
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as e:
         where = 1
         mark = getattr(e, "problem_mark", None)

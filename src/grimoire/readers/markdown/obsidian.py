@@ -23,6 +23,7 @@ is the whole body. A body that is only "See [[X]]" / "Synonym for [[X]]" / "Abbr
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -254,14 +255,34 @@ def sniff(head: str, path: str) -> bool:
     (Obsidian renders only `.md` as notes: a `.txt` in a vault is plain text)."""
     # The text first: it is cheaper than looking for `.obsidian` in every parent folder.
     return _marked(head) or bool(
-        path and suffix_of(path).lower() == ".md" and _in_vault(str(PurePath(path).parent))
+        path and suffix_of(path).lower() == ".md" and _in_vault(_folder_of(path))
     )
 
 
-def _marked(head: str) -> bool:
-    """Wikilinks, embeds or highlights outside code in `head`."""
-    if "[[" not in head and "==" not in head:  # what follows looks for nothing else
-        return False
+def _folder_of(path: str) -> str:
+    """`str(PurePath(path).parent)`, built once per folder rather than once per file: a plain
+    last name (not "." or "..") after the last separator leaves the folder part as it is
+    (unless that part is the root alone: POSIX keeps "//" there)."""
+    cut = path.rfind(os.sep)
+    if cut > 0 and path[cut + 1:] not in ("", ".", "..") and path[:cut].strip(os.sep) and not (
+            os.altsep and os.altsep in path):
+        return _folder(path[:cut])
+    return str(PurePath(path).parent)
+
+
+@lru_cache(maxsize=4096)
+def _folder(folder: str) -> str:
+    return str(PurePath(folder))
+
+
+def _all_prose(head: str) -> bool:
+    """No fence and no indented line: `_prose` would keep every line (the usual note)."""
+    return ("```" not in head and "~~~" not in head and "\n    " not in head
+            and "\n\t" not in head and not head.startswith(("    ", "\t")))
+
+
+def _prose(head: str) -> str:
+    """The lines of `head` outside fenced and indented code."""
     prose: list[str] = []
     fence: str | None = None
     for line in head.split("\n"):
@@ -271,7 +292,14 @@ def _marked(head: str) -> bool:
             continue
         if fence is None and not line.startswith(("    ", "\t")):
             prose.append(line)
-    text = "\n".join(prose)
+    return "\n".join(prose)
+
+
+def _marked(head: str) -> bool:
+    """Wikilinks, embeds or highlights outside code in `head`."""
+    if "[[" not in head and "==" not in head:  # what follows looks for nothing else
+        return False
+    text = head if _all_prose(head) else _prose(head)
     if "[[" in text:
         for m in re.finditer(r"\[\[([^\[\]\n]{1,200})\]\](?!\()", text):
             inner = m.group(1)

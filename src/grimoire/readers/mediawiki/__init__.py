@@ -94,7 +94,7 @@ def _sniff_wikitext(head: str) -> bool:
     """
     if _REDIRECT_HEAD.match(head):
         return True
-    headings = len(_WIKI_HEADING.findall(head))
+    headings = len(_WIKI_HEADING.findall(head)) if _may_hold_heading(head) else 0
     marks = sum(
         1 for pattern in (_BOLD, _WIKILINK, _TEMPLATE, _EXTERNAL) if pattern.search(head)
     )
@@ -108,6 +108,12 @@ _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
 _MD_LINK = re.compile(r"\[[^\[\]\n]{1,200}\]\([^()\s]{1,500}\)")
 _MD_FENCE = re.compile(r"^(?:```|~~~)", re.M)
 _MD_STRONG = re.compile(r"\*\*[^*\n]{1,200}\*\*")
+
+
+def _may_hold_heading(text: str) -> bool:
+    """Whether a line of `text` starts with "=", as every `_WIKI_HEADING` does: that regex tries
+    every line start, a third of detecting a Markdown note's format (issue 14)."""
+    return text.startswith("=") or "\n=" in text
 
 
 def outweighs_markdown(head: str) -> bool:

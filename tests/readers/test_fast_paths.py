@@ -1,0 +1,129 @@
+"""Shortcuts the readers take for speed (issue 14) give what the long way gives."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grimoire.readers import base
+from grimoire.readers.base import decode, decode_warning, looks_binary
+from grimoire.readers.markdown._frontmatter import (
+    _NOT_PLAIN,
+    MAX_META_NODES,
+    _plain,
+    split_front_matter,
+)
+from grimoire.readers.markdown.obsidian import _all_prose, _folder_of, _prose
+from grimoire.readers.mediawiki import _WIKI_HEADING, _may_hold_heading
+from grimoire.readers.sections import _SENTENCES, _sentences_of
+
+# Pieces that make the fence, indentation and heading rules matter, in any order.
+_HEAD = st.lists(st.sampled_from(["\n", " ", "    ", "\t", "`", "```", "~~~", "~", "=", "==",
+                                  "[[a]]", "x", "\r", "\u2028", "\u00a0"]), max_size=14)
+
+
+@given(_HEAD)
+def test_obsidian_prose_shortcut(pieces: list[str]) -> None:
+    """A head with no fence and no indented line is all prose, as the line walk finds."""
+    head = "".join(pieces)
+    if _all_prose(head):
+        assert _prose(head) == head
+
+
+@given(_HEAD)
+def test_wiki_heading_shortcut(pieces: list[str]) -> None:
+    """No line starting with "=" means no MediaWiki heading."""
+    head = "".join(pieces)
+    if not _may_hold_heading(head):
+        assert _WIKI_HEADING.findall(head) == []
+
+
+@given(st.lists(st.sampled_from(["a", "b.md", ".", "..", "", "x y", "é"]), max_size=5),
+       st.booleans())
+def test_folder_of_is_pathlib_parent(parts: list[str], absolute: bool) -> None:
+    path = ("/" if absolute else "") + "/".join(parts)
+    assert _folder_of(path) == str(PurePath(path).parent)
+
+
+def _front_matters(*roots: Path) -> list[str]:
+    found = []
+    for root in roots:
+        for f in sorted(root.rglob("*.md")):
+            text = f.read_text(encoding="utf-8", errors="replace")
+            end = text.find("\n---", 4)
+            if text.startswith("---\n") and end > 0:
+                found.append(text[4:end + 1])
+    return found
+
+
+def test_plain_front_matter_is_pyyaml(corpora: Path) -> None:
+    """Every front matter of the corpora and examples that `_plain` builds equals PyYAML's
+    safe load; numbers, dates, aliases and merge keys are left to PyYAML."""
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    bodies = [
+        *_front_matters(corpora, examples),
+        "a: 1\nb: [x, 2]", "<<: {a: b}\nc: d", "a: &x q\nb: *x", "a: 2024-01-01", "a: yes",
+        "? [a]\n: b", "= : x", "a: !!str 1", "a: b\na: c", "a: {b: [c, {d: e}]}", "- a\n- b",
+    ]
+    built = 0
+    for body in bodies:
+        try:
+            expected = yaml.load(body, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            continue
+        loader = yaml.CSafeLoader(body)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        got = _plain(node) if node is not None and "*" not in body else _NOT_PLAIN
+        if got is not _NOT_PLAIN:
+            built += 1
+            assert repr(got) == repr(expected), body
+    assert built > 100  # the corpora's front matter is mostly plain
+
+
+def test_decoded_once_and_remembered() -> None:
+    """The last file's text is remembered by identity: the same bytes object is decoded once;
+    equal bytes in another object, and files over the memo's size, are decoded anew."""
+    data = "caf\u00e9\r\nline two\r\n".encode()
+    text = decode(data, "a.md")
+    assert text == "caf\u00e9\nline two\n"
+    assert decode(data, "a.md") is text
+    assert decode_warning(data, "a.md") is None
+    latin = "caf\u00e9\n".encode("latin-1")
+    assert decode(latin, "b.md") == "caf\u00e9\n"
+    assert decode_warning(latin, "b.md") == (1, "not UTF-8; read as Windows-1252")
+    again = bytes(bytearray(data))
+    assert decode(again, "a.md") == text
+    big = b"x" * (base._MEMO_BYTES + 1)
+    assert decode(big, "c.md") == "x" * len(big)
+    memo = base._memo
+    assert memo is None or memo[0] is not big
+    assert not looks_binary(b"\xff\xfeh\x00i\x00")  # a UTF-16 BOM
+
+
+@given(st.lists(st.sampled_from([".", "!", "?", ":", ";", " ", "\n", "\t", "\r", "\u00a0",
+                                 "\u2028", "\x85", "a", "bc", "\n\n", ". ", ".\n", "\n "]),
+                max_size=16))
+def test_sentence_cuts_are_the_regex_split(pieces: list[str]) -> None:
+    """The section rules cut a lead into sentences where `_SENTENCES.split` cuts it."""
+    text = "".join(pieces)
+    assert _sentences_of(text) == _SENTENCES.split(text)
+
+
+def test_plain_front_matter_keeps_the_node_cap() -> None:
+    """Plain front matter is held to the same node cap as any other: 20,000 nodes are read,
+    20,001 refused."""
+    def front(n: int) -> str:
+        return "---\nk: [" + ", ".join("x" for _ in range(n)) + "]\n---\nbody\n"
+
+    _, fm = split_front_matter(front(MAX_META_NODES - 2), "a.md")  # the mapping, the list
+    assert fm.problems == [] and len(fm.meta["k"]) == MAX_META_NODES - 2
+    _, fm = split_front_matter(front(MAX_META_NODES - 1), "a.md")
+    assert fm.meta == {}
+    assert [p.message for p in fm.problems] == [
+        "invalid front matter: front matter expands past the size limit"]
