@@ -176,9 +176,7 @@ class StoreNames(NameMatcher):
             if seen >= PREFIX_WINDOW:
                 break
             seen += 1
-            n_words = norm.split()
-            if len(n_words) == len(q_words) and all(
-                    n.startswith(w) for n, w in zip(n_words[2:], q_words[2:], strict=True)):
+            if _rest_fits(norm, q_words):
                 out.append(norm)
         return out
 
@@ -186,6 +184,14 @@ class StoreNames(NameMatcher):
         letter = q[0]
         return self.store.names_of_length(letter, _after_prefix(letter), int(len(q) * 0.74),
                                           int(len(q) * 1.36))
+
+
+def _rest_fits(norm: str, q_words: list[str]) -> bool:
+    """Whether name `norm`, whose first two words fit the query's, has as many words as
+    `q_words` and each later one starts with the query's word at its place."""
+    n_words = norm.split()
+    return len(n_words) == len(q_words) and all(
+        n.startswith(w) for n, w in zip(n_words[2:], q_words[2:], strict=True))
 
 
 def _after_prefix(prefix: str) -> str:
@@ -367,9 +373,7 @@ class NameIndex(NameMatcher):
                     break
                 j += 1
                 seen += 1
-                n_words = norm.split()
-                if len(n_words) == len(q_words) and all(
-                        n.startswith(w) for n, w in zip(n_words[2:], q_words[2:], strict=True)):
+                if _rest_fits(norm, q_words):
                     out.append(norm)
         return out
 
