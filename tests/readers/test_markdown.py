@@ -316,3 +316,19 @@ def test_sniff_on_the_seeds(seeds: Path) -> None:
     for f in sorted(seeds.glob("*.txt")):
         verdicts[f.name[:3]] = markdown.sniff(decode(f.read_bytes()[:16384], str(f)), str(f))
     assert verdicts == {"000": False, "001": True, "002": False, "003": False, "004": False}
+
+
+def test_a_paragraph_on_one_long_line_is_cut_between_sentences() -> None:
+    # Editors that do not wrap write a paragraph as one line; a cut inside a sentence split
+    # it over two passages, and neither could be found or quoted whole.
+    sentences = [
+        f"Sentence {i} says that the {'quick ' * (i % 7)}model learns from example number {i}."
+        for i in range(60)
+    ]
+    doc = read("# Title\n\n" + " ".join(sentences) + "\n")
+    assert len(doc.passages) > 2
+    texts = [p.text for p in doc.passages]
+    for text in texts:
+        assert text.endswith(".") and len(text) <= 2000, text[-40:]
+    for sentence in sentences:
+        assert any(sentence in text for text in texts), sentence

@@ -73,6 +73,7 @@ extensions = (".md", ".markdown", ".mdx", ".mdown")
 
 MERGE_CHARS = 1000
 MAX_PASSAGE_CHARS = 2000
+_SENTENCE_STOPS = (". ", "? ", "! ", '." ', ".) ")
 TERM_FILE_CHARS = 1500
 
 TITLED_NOTE_WORDS = 6
@@ -136,12 +137,17 @@ def _bucket(marks: list[_Marked], starts: list[int]) -> list[list[_Marked]]:
 
 
 def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]:
+    """Lines longer than MERGE_CHARS cut after the window's last sentence end, else its last
+    space (a paragraph written as one line must not lose a sentence to a cut)."""
     for ln, t in units:
         pos = 0
         # Cut by index, never by re-slicing the rest: a 1 MB line must stay linear.
         while len(t) - pos > MERGE_CHARS:
-            cut = t.rfind(" ", pos, pos + MERGE_CHARS)
-            cut = cut if cut > pos + MERGE_CHARS // 2 else pos + MERGE_CHARS
+            half, end = pos + MERGE_CHARS // 2, pos + MERGE_CHARS
+            # The space after a stop; -1 where a stop is not found.
+            cut = max(t.rfind(stop, half, end) + len(stop) - 1 for stop in _SENTENCE_STOPS)
+            cut = cut if cut > half else t.rfind(" ", pos, end)
+            cut = cut if cut > half else end
             yield ln, t[pos:cut]
             pos = cut
             while pos < len(t) and t[pos].isspace():
