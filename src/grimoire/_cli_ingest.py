@@ -38,11 +38,10 @@ def _status_data(status: VectorStatus) -> dict[str, Any]:
             "worker": status.worker}
 
 
-def vector_notice(kb: grimoire.Grimoire, as_json: bool) -> None:
+def vector_notice(status: VectorStatus, as_json: bool) -> None:
     """On stderr: how much of the store semantic search does not cover yet, if any."""
     from grimoire.cli import err
 
-    status = kb.vector_status()
     if not status.missing:
         return
     if as_json:
