@@ -198,7 +198,32 @@ def test_a_searchers_first_query_does_not_load_every_name(glossaries: Path) -> N
         searcher = kb.searcher
         first = searcher.search("gradient descnet", mode="lexical")
         assert len(searcher._names) == 0  # looked up in the store
-        again = searcher.search("gradient descnet", mode="lexical")
-        assert len(searcher._names) > 800  # the second query loaded the index
-        assert [h.concept for h in first] == [h.concept for h in again]
+        again = searcher.search("gradient descnet", mode="lexical")  # starts loading them
+        assert searcher.names_loaded(timeout=120)
+        last = searcher.search("gradient descnet", mode="lexical")
+        assert len(searcher._names) > 800  # the index, loaded on a thread of its own
+        assert [h.concept for h in first] == [h.concept for h in again] == [
+            h.concept for h in last]
         assert first[0].concept.casefold() == "gradient descent"  # a typo of its name
+
+
+@pytest.mark.sqlite_only(reason="the index loads on a connection of its own to the SQLite file")
+def test_the_index_loaded_in_the_background_follows_the_saves_made_meanwhile(
+    vault: Path, tmp_path: Path
+) -> None:
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([vault], embed=False)
+        searcher = kb.searcher
+        searcher.search("dropout", mode="lexical")
+        searcher.search("dropout", mode="lexical")  # the index starts loading
+        # Saved while it loads (or after it read the names): followed through the log.
+        (vault / "Zyxwv regularizer.md").write_text(
+            "---\naliases: [ZR]\n---\n# Zyxwv regularizer\n\nA made-up penalty.\n",
+            encoding="utf-8")
+        removed = sorted(vault.glob("*.md"))[0]
+        removed.unlink()
+        kb.ingest([vault], embed=False)
+        assert searcher.names_loaded(timeout=120)
+        hits = searcher.search("zyxwv regularizer", mode="lexical")
+        assert hits and hits[0].concept == "Zyxwv regularizer"
+        assert _state(searcher._names) == _state(_fresh(kb.store))

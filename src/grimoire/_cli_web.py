@@ -48,6 +48,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
         names = (*names, *_own_names())
     kb = kb_of(ctx, create=bool(watch_paths))
     kb.stats()  # a missing or corrupt database fails here, with its message, not in a page
+    kb.searcher.load_names()  # in the background, before the first query
     key = (os.environ.get(llm_key_env) or os.environ.get("OPENAI_API_KEY")) if llm_url else None
     app = create_app(kb, Guard.for_bind(host, port, token, names),
                      Settings(llm=llm_url, llm_model=model, llm_key=key))

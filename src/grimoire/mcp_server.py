@@ -188,6 +188,7 @@ def _told(call: Callable[[], T], error: type[Exception] = ToolError) -> T:
 def build_server(kb: Grimoire) -> MCPServer:
     """An MCP server over `kb`, with its tools and the concept resource registered."""
     tools = Tools(kb, threading.Lock())
+    kb.searcher.load_names()  # in the background, before the first query
     server = MCPServer("grimoire", instructions=INSTRUCTIONS)
 
     @server.tool()

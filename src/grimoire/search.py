@@ -30,7 +30,15 @@ from grimoire._embed_store import EmbedReport, embed_store
 from grimoire.errors import GrimoireError
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
-from grimoire.search_names import NameIndex, NameMatch, NameMatcher, NameQueryStore, StoreNames
+from grimoire.search_names import (
+    BackgroundLoad,
+    NameIndex,
+    NameMatch,
+    NameMatcher,
+    NameQueryStore,
+    ReadableNames,
+    StoreNames,
+)
 from grimoire.store.base import Store
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
@@ -162,8 +170,10 @@ class Searcher:
         self._embedder = embedder
         self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
         self._names = NameIndex()
-        self._store_names: StoreNames | None = None  # the first query's (`_name_index`)
+        self._store_names: StoreNames | None = None  # until the index is loaded
         self._searched = False  # a query has been answered: load the name index
+        self._names_loading: BackgroundLoad | None = None
+        self._names_loaded = False
         self._pool: ThreadPoolExecutor | None = None
         self._warmed = False  # `prepare` has started loading the model
 
@@ -398,14 +408,39 @@ class Searcher:
 
     def _name_index(self) -> NameMatcher:
         """The names, looked up in the store during this searcher's first query (when it
-        can: the index takes every name to load) and from the loaded index after it."""
-        if not self._searched and isinstance(self.store, NameQueryStore):
-            if self._store_names is None:
-                self._store_names = StoreNames(self.store)
-            return self._store_names
+        can: the index takes every name to load), and then while the index loads on a
+        thread of its own (when the store can be read by one); from the index after that."""
+        if not self._names_loaded and isinstance(self.store, NameQueryStore):
+            loading = self._names_loading
+            if self._searched and loading is None and isinstance(self.store, ReadableNames):
+                reader = self.store.name_reader()
+                if reader is not None:
+                    loading = self._names_loading = BackgroundLoad(reader)
+            if loading is not None and loading.done.is_set():
+                self._names_loading = None
+                if loading.index is not None:
+                    self._names = loading.index  # follows the log from where it read below
+            elif not self._searched or loading is not None:
+                if self._store_names is None:
+                    self._store_names = StoreNames(self.store)
+                return self._store_names
+        self._names_loaded = True
         self._store_names = None
         self._names.refresh(self.store)
         return self._names
+
+    def load_names(self) -> None:
+        """Start loading the name index now, on a thread of its own where the store allows
+        (a server calls this when it starts: its first queries then need not look names up
+        in the store while the index loads)."""
+        self._searched = True
+        self._name_index()
+
+    def names_loaded(self, timeout: float | None = None) -> bool:
+        """Wait up to `timeout` seconds for a name index loading in the background; True
+        when no load is under way (then the next query uses the index, once it loads it)."""
+        loading = self._names_loading
+        return loading is None or loading.done.wait(timeout)
 
     def _name_matches(self, query: str, allowed: set[int] | None) -> list[NameMatch]:
         """Entries whose name is the query: exactly, word by word as prefixes, or with a typo."""

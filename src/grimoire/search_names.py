@@ -11,13 +11,16 @@ store has them all read again when its entries change.
 Loading every name takes time (0.27 s at 100k passages, 3 s at 1M), which a process that
 searches once (`grimoire search`) would spend for one query. A store that can look names up
 itself (`NameQueryStore`, SQLite, through its index on names) answers a searcher's first query
-with `StoreNames`, which asks the same questions of the store and gives the same matches;
-the index is loaded at the second.
+with `StoreNames`, which asks the same questions of the store and gives the same matches.
+From the second query the index loads on a thread of its own, through a connection of its own
+(`BackgroundLoad`), and queries go on asking the store until it is ready: a server's queries
+never wait the seconds a large store's names take to load.
 """
 
 from __future__ import annotations
 
 import bisect
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -69,6 +72,17 @@ class NameQueryStore(Protocol):
     def names_between(self, low: str, high: str) -> Iterable[str]: ...
     def names_of_length(self, low: str, high: str, shortest: int,
                         longest: int) -> list[str]: ...
+
+
+@runtime_checkable
+class ReadableNames(Protocol):
+    """A store whose names another thread can read (`NameLogSQL.name_reader`)."""
+
+    def name_reader(self) -> ClosableNameLog | None: ...
+
+
+class ClosableNameLog(NameLogStore, Protocol):
+    def close(self) -> None: ...
 
 
 def _word_count(norm: str) -> int:
@@ -407,3 +421,25 @@ def _remove_sorted(values: list[str], value: str,
     if i < len(values) and values[i] == value:
         del values[i]
 
+
+
+class BackgroundLoad:
+    """A `NameIndex` loaded from `reader` on a daemon thread (a process that exits meanwhile
+    does not wait for it). `index` is None until it is done, and stays None if it failed."""
+
+    def __init__(self, reader: ClosableNameLog) -> None:
+        self.index: NameIndex | None = None
+        self.done = threading.Event()
+        threading.Thread(target=self._load, args=(reader,), name="grimoire-names",
+                         daemon=True).start()
+
+    def _load(self, reader: ClosableNameLog) -> None:
+        try:
+            index = NameIndex()
+            index.refresh(reader)
+            self.index = index
+        except Exception:  # the searcher then loads the index itself
+            pass
+        finally:
+            reader.close()
+            self.done.set()

@@ -50,6 +50,16 @@ class NameLogSQL:
 
     conn: sqlite3.Connection
 
+    def name_reader(self) -> NameLogReader | None:
+        """The names and their log read through a read-only connection of their own, for a
+        thread that loads the name index while this connection serves queries; None for a
+        database no other connection can open (in memory)."""
+        path: str = getattr(self, "path", "")
+        open_reader = getattr(self, "open_reader", None)
+        if not path or path == ":memory:" or path.startswith("file:") or open_reader is None:
+            return None
+        return NameLogReader(open_reader())
+
     def name_log_position(self) -> int:
         """The number of the last logged change (0 before any)."""
         row = self.conn.execute(
@@ -132,3 +142,18 @@ class NameLogSQL:
         return [norm for (norm,) in self.conn.execute(
             f"{_NAMES_FROM} AND length(n.norm) BETWEEN ? AND ?"
             " ORDER BY length(n.norm), n.norm", (low, high, shortest, longest))]
+
+
+class NameLogReader(NameLogSQL):
+    """`NameLogSQL` on a connection of its own (`NameLogSQL.name_reader`)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def change_counter(self) -> tuple[int, ...]:
+        # Another connection's counter: never the store's, so an index loaded here follows
+        # the log from the position it read when the store's own connection refreshes it.
+        return (-1,)
+
+    def close(self) -> None:
+        self.conn.close()
