@@ -619,11 +619,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             reader.close()
         self._opened_readers.clear()
 
-    def open_reader(self) -> sqlite3.Connection:
-        """A read-only connection to this store's file, for another thread (closed with the
-        store)."""
+    def open_reader(self, *, closed_with_store: bool = True) -> sqlite3.Connection:
+        """A read-only connection to this store's file, for another thread: closed with the
+        store, or by that thread (which may still be using it when the store closes)."""
         conn = _open(self._file, readonly=True)
-        self._opened_readers.append(conn)
+        if closed_with_store:
+            self._opened_readers.append(conn)
         return conn
 
 

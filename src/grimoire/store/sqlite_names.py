@@ -58,7 +58,7 @@ class NameLogSQL:
         open_reader = getattr(self, "open_reader", None)
         if not path or path == ":memory:" or path.startswith("file:") or open_reader is None:
             return None
-        return NameLogReader(open_reader())
+        return NameLogReader(open_reader(closed_with_store=False))  # closed by its thread
 
     def name_log_position(self) -> int:
         """The number of the last logged change (0 before any)."""
