@@ -411,19 +411,18 @@ class Searcher:
         can: the index takes every name to load), and then while the index loads on a
         thread of its own (when the store can be read by one); from the index after that."""
         if not self._names_loaded and isinstance(self.store, NameQueryStore):
+            if self._searched and self._names_loading is None:
+                reader = (self.store.name_reader() if isinstance(self.store, ReadableNames)
+                          else None)
+                self._names_loading = BackgroundLoad(reader) if reader is not None else None
             loading = self._names_loading
-            if self._searched and loading is None and isinstance(self.store, ReadableNames):
-                reader = self.store.name_reader()
-                if reader is not None:
-                    loading = self._names_loading = BackgroundLoad(reader)
-            if loading is not None and loading.done.is_set():
-                self._names_loading = None
-                if loading.index is not None:
-                    self._names = loading.index  # follows the log from where it read below
-            elif not self._searched or loading is not None:
+            if not self._searched or (loading is not None and not loading.done.is_set()):
                 if self._store_names is None:
                     self._store_names = StoreNames(self.store)
                 return self._store_names
+            if loading is not None and loading.index is not None:
+                self._names = loading.index  # then follows the log from where it read
+            self._names_loading = None
         self._names_loaded = True
         self._store_names = None
         self._names.refresh(self.store)

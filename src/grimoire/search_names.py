@@ -422,7 +422,6 @@ def _remove_sorted(values: list[str], value: str,
         del values[i]
 
 
-
 class BackgroundLoad:
     """A `NameIndex` loaded from `reader` on a daemon thread (a process that exits meanwhile
     does not wait for it). `index` is None until it is done, and stays None if it failed."""
