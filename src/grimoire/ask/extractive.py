@@ -41,7 +41,7 @@ tell than that the their them then there these they this those through to too un
 us use used uses using very was we were what when where whether which while who whom whose why
 will with would you your yours describe explain define definition meaning mean means
 notes note according give difference differ compare versus vs work works kind type thing
-stand
+stand something anything someone get gets got happen happens happened
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # A line that points elsewhere or lists sources does not answer anything.
