@@ -644,7 +644,24 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
     if (_GOES_ON.match(after.text) or (OPENS_WITH_SUBJECT and _opens_with(after.text, q))) and (
             len(best.text.split()) + len(after.text.split()) <= MAX_WORDS - 2):
         return after
+    # One that goes on about it ("It tries to maintain the same cosine similarity ...") but
+    # is too long to join whole joins with its first clauses: they say what "it" does.
+    if _GOES_ON.match(after.text):
+        return head(after, MAX_WORDS - len(best.text.split()) - 3)  # the ellipsis: a word
     return None
+
+
+def head(s: Scored, budget: int) -> Scored | None:
+    """`s` cut to its first clauses within `budget` words (at least MIN_PIECE), marked with an
+    ellipsis; None when its first clause alone is longer."""
+    masked = mask(s.text)
+    cuts = [m.end() for m in _CLAUSE_END.finditer(masked)]
+    text = next((s.text[:c].rstrip(",;: ") for c in reversed(cuts)
+                 if MIN_PIECE <= len(s.text[:c].split()) <= budget), None)
+    if text is None:
+        return None
+    return Scored(s.candidate, s.index, f"{text} {ELLIPSIS}", s.raw, s.start, s.end, s.coverage,
+                  s.meaning, s.score, s.terms, s.about, s.confidence)
 
 
 OPENS_WITH_SUBJECT = True
