@@ -1,0 +1,46 @@
+"""Ask on real notes, round 8 (bench/questions/README.md, "Findings, round 8"): words that
+only frame a question weigh nothing; the sentence that goes on about the best one joins with
+its first clauses when it is too long to join whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grimoire.ask import verify_citation
+from grimoire.ask.extractive import content_words
+from tests.conftest import answer_words, ask_notes
+from tests.test_ask_round7 import span_of
+
+
+def test_words_that_frame_a_question_carry_nothing() -> None:
+    assert content_words("If you differentiate something with x cubed in it, what kind of "
+                         "term do you get?") == ["differentiate", "cubed", "term"]
+    assert content_words("What happens to the world after the agent acts?") == [
+        "world", "agent", "acts"]
+
+
+def test_a_question_framed_with_something_and_get_is_answered(tmp_path: Path,
+                                                             corpora: Path) -> None:
+    # "something" and "get" weighed like the question's content words, so the calculus page's
+    # sentence on derivatives of cubic terms fell below the abstention threshold (refused).
+    sheet = corpora / "ml-cheatsheet-rst"
+    answer = ask_notes(tmp_path, [sheet],
+                       "If you differentiate something with x cubed in it, what kind of term "
+                       "do you get?")
+    assert not answer.abstained, answer.answer
+    assert answer_words(answer) <= 40
+    assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_the_sentence_that_goes_on_about_the_best_joins_with_its_first_clauses(
+        tmp_path: Path, corpora: Path) -> None:
+    # "OFT is a method that primarily focuses on preserving ..." is the best sentence; the
+    # next one ("It tries to maintain the same cosine similarity ...") says how, holds no word
+    # of the question and is too long to join whole: its first clauses join.
+    adapters = corpora / "hf-docs" / "peft" / "adapters.md"
+    answer = ask_notes(tmp_path, [adapters],
+                       "How does OFT keep a fine-tuned model close to the original?")
+    assert not answer.abstained
+    assert span_of(adapters, "maintain", "layer") in answer.answer, answer.answer
+    assert answer_words(answer) <= 40
+    assert all(verify_citation(c) for c in answer.citations)
