@@ -44,3 +44,18 @@ def test_the_sentence_that_goes_on_about_the_best_joins_with_its_first_clauses(
     assert span_of(adapters, "maintain", "layer") in answer.answer, answer.answer
     assert answer_words(answer) <= 40
     assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_the_entry_named_by_the_question_is_cited_over_a_section_of_another(
+        tmp_path: Path, corpora: Path) -> None:
+    # Both term files define the stride in nearly the same words, and the question names
+    # both alike: "Convolution" by its section "Stride", "Stride (convolution)" by its own
+    # name. The entry whose own name it is leads (the other was cited, by 0.01 of score).
+    terms = corpora / "ml-glossary-terms" / "terms"
+    stride = terms / "stride-convolution.md"
+    answer = ask_notes(tmp_path, [terms / "convolution.md", stride],
+                       "What is the stride of a convolution?")
+    assert not answer.abstained
+    assert answer.citations[0].span.path.endswith("stride-convolution.md"), answer.answer
+    assert span_of(stride, "horizontal", "takes") in answer.answer, answer.answer
+    assert all(verify_citation(c) for c in answer.citations)

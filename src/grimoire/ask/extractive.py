@@ -742,8 +742,12 @@ def prefer_named(scored: Sequence[Scored], q: Question) -> list[Scored]:
         return out
     asked = asked_words(q.text)
 
-    def rank(s: Scored) -> tuple[bool, int]:
-        return not names(s.candidate, asked), _named_at(s.candidate, asked)
+    # Named at the same place, the entry whose own name (concept or title) it is leads the
+    # file that has it as a section ("Stride (convolution)" over "Convolution" > "Stride").
+    def rank(s: Scored) -> tuple[bool, int, int]:
+        c = s.candidate
+        return (not names(c, asked), _named_at(c, asked),
+                _at(name_forms(c.concept, c.title), asked))
 
     lead = min([best, *twins], key=rank)  # min keeps the first (the best) on a tie
     if lead is best:
@@ -753,7 +757,11 @@ def prefer_named(scored: Sequence[Scored], q: Question) -> list[Scored]:
 
 def _named_at(cand: Candidate, asked: str) -> int:
     """Where in the question (`asked_words`) the passage's name first occurs (large: never)."""
-    at = [asked.find(f" {n} ") for n in _name_forms(cand)]
+    return _at(_name_forms(cand), asked)
+
+
+def _at(forms: frozenset[str], asked: str) -> int:
+    at = [asked.find(f" {n} ") for n in forms]
     return min((i for i in at if i >= 0), default=len(asked))
 
 
