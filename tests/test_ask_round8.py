@@ -59,3 +59,20 @@ def test_the_entry_named_by_the_question_is_cited_over_a_section_of_another(
     assert answer.citations[0].span.path.endswith("stride-convolution.md"), answer.answer
     assert span_of(stride, "horizontal", "takes") in answer.answer, answer.answer
     assert all(verify_citation(c) for c in answer.citations)
+
+
+def test_the_section_the_question_names_most_closely_leads_a_definition(
+        tmp_path: Path, corpora: Path) -> None:
+    # "linear activation function" names three words of the section "Linear" on the page
+    # "Activation Functions", two of the concepts page's "Activation Functions": the
+    # section's first sentence leads (the general page's sentence on why activation
+    # functions matter scored 0.02 higher).
+    sheet = corpora / "ml-cheatsheet-rst"
+    page = sheet / "activation_functions.rst"
+    answer = ask_notes(tmp_path, [page, sheet / "nn_concepts.rst"],
+                       "What does a linear activation function do?")
+    assert not answer.abstained
+    assert answer.citations[0].span.path.endswith("activation_functions.rst"), answer.answer
+    assert span_of(page, "activation", "input") in answer.answer, answer.answer
+    assert answer_words(answer) <= 40
+    assert all(verify_citation(c) for c in answer.citations)

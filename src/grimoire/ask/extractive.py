@@ -441,6 +441,22 @@ def _name_forms(cand: Candidate) -> frozenset[str]:
                       cand.heading_path[-1] if cand.heading_path else None)
 
 
+def named_in(asked: str, *names: str | None) -> int:
+    """How many of the question's words (`asked_words`) a passage's names name together: its
+    concept, title and last heading ("Planning" under the page "Reinforcement Learning" names
+    three words of "what does planning mean in reinforcement learning?", the page's other
+    sections two)."""
+    covered: set[str] = set()
+    for form in name_forms(*names):
+        if f" {form} " in asked:
+            covered |= set(form.split())
+    return len(covered)
+
+
+def _named_count(cand: Candidate, asked: str) -> int:
+    return named_in(asked, cand.concept, cand.title, *cand.heading_path[-1:])
+
+
 @lru_cache(maxsize=1 << 12)
 def name_forms(*names: str | None) -> frozenset[str]:
     forms: set[str] = set()
@@ -688,6 +704,15 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
             DEFINITION.match(q.text) or _WHAT_IS.match(q.text)):
         return None
     best = scored[0]
+    asked = asked_words(q.text)
+    # A passage the question names more closely than the best one's ("Linear" on the page
+    # "Activation Functions" for "what does a linear activation function do?", over a page
+    # on activation functions in general): its first sentence leads when nearly as good.
+    closer = [s for s in scored[1:LEAD_POOL]
+              if s.index == 0 and s.score >= LEAD * best.score
+              and _named_count(s.candidate, asked) > _named_count(best.candidate, asked)]
+    if closer:
+        return max(closer, key=lambda s: _named_count(s.candidate, asked))
     if not best.about or best.index == 0:
         return None
     firsts = [s for s in scored[1:LEAD_POOL]
