@@ -29,7 +29,7 @@ from grimoire.ask.extractive import (
     clip,
     conflict,
     content_words,
-    name_forms,
+    named_in,
     prefer_named,
     score_sentences,
     spells_out,
@@ -152,10 +152,10 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     answer (a heading with nothing under it, or only "Be the first to contribute!"): the
     notes name the subject but say nothing about it."""
     asked = asked_words(question)
-    named = [(_named_in(asked, c.concept, c.title, *c.heading_path[-1:]), c.passage_id)
+    named = [(named_in(asked, c.concept, c.title, *c.heading_path[-1:]), c.passage_id)
              for c in evidence.candidates]
     # A title-only entry (a stub) is a hit with no passage: named, and with nothing to say.
-    named += [(_named_in(asked, h.concept, h.title), -1) for h in evidence.hits
+    named += [(named_in(asked, h.concept, h.title), -1) for h in evidence.hits
               if not h.passage_id]
     closest = max((n for n, _ in named), default=0)
     if closest == 0:
@@ -163,18 +163,6 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     with_text = {s.candidate.passage_id for s in evidence.sentences
                  if not catalogue_item(s.raw, s.start)}
     return all(pid not in with_text for n, pid in named if n == closest)
-
-
-def _named_in(asked: str, *names: str | None) -> int:
-    """How many of the question's words (`asked_words`) a passage's names name together: its
-    concept, title and last heading ("Planning" under the page "Reinforcement Learning" names
-    three words of "what does planning mean in reinforcement learning?", the page's other
-    sections two)."""
-    covered: set[str] = set()
-    for form in name_forms(*names):
-        if f" {form} " in asked:
-            covered |= set(form.split())
-    return len(covered)
 
 
 # "- Kaldi - Kaldi is a toolkit for speech recognition ...": an item of a list of tools,

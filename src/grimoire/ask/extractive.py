@@ -41,7 +41,7 @@ tell than that the their them then there these they this those through to too un
 us use used uses using very was we were what when where whether which while who whom whose why
 will with would you your yours describe explain define definition meaning mean means
 notes note according give difference differ compare versus vs work works kind type thing
-stand
+stand something anything someone get gets got happen happens happened
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # A line that points elsewhere or lists sources does not answer anything.
@@ -441,6 +441,22 @@ def _name_forms(cand: Candidate) -> frozenset[str]:
                       cand.heading_path[-1] if cand.heading_path else None)
 
 
+def named_in(asked: str, *names: str | None) -> int:
+    """How many of the question's words (`asked_words`) a passage's names name together: its
+    concept, title and last heading ("Planning" under the page "Reinforcement Learning" names
+    three words of "what does planning mean in reinforcement learning?", the page's other
+    sections two)."""
+    covered: set[str] = set()
+    for form in name_forms(*names):
+        if f" {form} " in asked:
+            covered |= set(form.split())
+    return len(covered)
+
+
+def _named_count(cand: Candidate, asked: str) -> int:
+    return named_in(asked, cand.concept, cand.title, *cand.heading_path[-1:])
+
+
 @lru_cache(maxsize=1 << 12)
 def name_forms(*names: str | None) -> frozenset[str]:
     forms: set[str] = set()
@@ -644,7 +660,24 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
     if (_GOES_ON.match(after.text) or (OPENS_WITH_SUBJECT and _opens_with(after.text, q))) and (
             len(best.text.split()) + len(after.text.split()) <= MAX_WORDS - 2):
         return after
+    # One that goes on about it ("It tries to maintain the same cosine similarity ...") but
+    # is too long to join whole joins with its first clauses: they say what "it" does.
+    if _GOES_ON.match(after.text):
+        return head(after, MAX_WORDS - len(best.text.split()) - 3)  # the ellipsis: a word
     return None
+
+
+def head(s: Scored, budget: int) -> Scored | None:
+    """`s` cut to its first clauses within `budget` words (at least MIN_PIECE), marked with an
+    ellipsis; None when its first clause alone is longer."""
+    masked = mask(s.text)
+    cuts = [m.end() for m in _CLAUSE_END.finditer(masked)]
+    text = next((s.text[:c].rstrip(",;: ") for c in reversed(cuts)
+                 if MIN_PIECE <= len(s.text[:c].split()) <= budget), None)
+    if text is None:
+        return None
+    return Scored(s.candidate, s.index, f"{text} {ELLIPSIS}", s.raw, s.start, s.end, s.coverage,
+                  s.meaning, s.score, s.terms, s.about, s.confidence)
 
 
 OPENS_WITH_SUBJECT = True
@@ -671,6 +704,15 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
             DEFINITION.match(q.text) or _WHAT_IS.match(q.text)):
         return None
     best = scored[0]
+    asked = asked_words(q.text)
+    # A passage the question names more closely than the best one's ("Linear" on the page
+    # "Activation Functions" for "what does a linear activation function do?", over a page
+    # on activation functions in general): its first sentence leads when nearly as good.
+    closer = [s for s in scored[1:LEAD_POOL]
+              if s.index == 0 and s.score >= LEAD * best.score
+              and _named_count(s.candidate, asked) > _named_count(best.candidate, asked)]
+    if closer:
+        return max(closer, key=lambda s: _named_count(s.candidate, asked))
     if not best.about or best.index == 0:
         return None
     firsts = [s for s in scored[1:LEAD_POOL]
@@ -725,8 +767,12 @@ def prefer_named(scored: Sequence[Scored], q: Question) -> list[Scored]:
         return out
     asked = asked_words(q.text)
 
-    def rank(s: Scored) -> tuple[bool, int]:
-        return not names(s.candidate, asked), _named_at(s.candidate, asked)
+    # Named at the same place, the entry whose own name (concept or title) it is leads the
+    # file that has it as a section ("Stride (convolution)" over "Convolution" > "Stride").
+    def rank(s: Scored) -> tuple[bool, int, int]:
+        c = s.candidate
+        return (not names(c, asked), _named_at(c, asked),
+                _at(name_forms(c.concept, c.title), asked))
 
     lead = min([best, *twins], key=rank)  # min keeps the first (the best) on a tie
     if lead is best:
@@ -736,7 +782,11 @@ def prefer_named(scored: Sequence[Scored], q: Question) -> list[Scored]:
 
 def _named_at(cand: Candidate, asked: str) -> int:
     """Where in the question (`asked_words`) the passage's name first occurs (large: never)."""
-    at = [asked.find(f" {n} ") for n in _name_forms(cand)]
+    return _at(_name_forms(cand), asked)
+
+
+def _at(forms: frozenset[str], asked: str) -> int:
+    at = [asked.find(f" {n} ") for n in forms]
     return min((i for i in at if i >= 0), default=len(asked))
 
 
