@@ -192,9 +192,9 @@ def ingest(
             continue
         if not root.is_dir():
             file_key = root_key
-            size = _regular(store, root, file_key, root_key, tally)
+            size = _regular(store, str(root), file_key, root_key, tally)
             if size is not None:
-                job = _plan(store, root, file_key, root_key, size, format, tally)
+                job = _plan(store, str(root), file_key, root_key, size, format, tally)
                 if job is not None:
                     jobs.append(job)
             continue
@@ -239,9 +239,9 @@ def _changed_under(
                     store.remove_source(record.path)
                     tally.add("removed")
             continue
-        file_size = _regular(store, path, key, root_key, tally)
+        file_size = _regular(store, str(path), key, root_key, tally)
         if file_size is not None:
-            job = _plan(store, path, key, root_key, file_size, format, tally)
+            job = _plan(store, str(path), key, root_key, file_size, format, tally)
             if job is not None:
                 jobs.append(job)
 
@@ -315,11 +315,13 @@ def _vanished(
 
 def _walk(
     root: Path, root_key: str, tally: _Tally, store: Store, seen: set[str]
-) -> Iterator[tuple[Path, str, int]]:
+) -> Iterator[tuple[str, str, int]]:
     """Regular files under `root` with their stored names and sizes, sorted, skipping hidden
     and tool folders, outward symlinks and anything that is not a regular file.
 
     Skipped files are recorded (and added to `seen`, so that they stay listed in `sources`).
+    A file's name is joined as text, not built as a `Path` (two `Path`s a file were most of
+    the walk's time before the first file could be read: issue 14).
     """
     real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -327,12 +329,12 @@ def _walk(
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
-            path = Path(dirpath) / name
-            key = storable(str(path))
+            path = os.path.join(dirpath, name)  # noqa: PTH118 - see the docstring
+            key = storable(path)
             seen.add(key)
-            if path.is_symlink():
+            if os.path.islink(path):  # noqa: PTH114 - see the docstring
                 try:
-                    target = path.resolve(strict=True)
+                    target = Path(path).resolve(strict=True)
                 except (OSError, RuntimeError):
                     _skip(store, key, root_key, "broken or looping symlink", tally)
                     continue
@@ -347,11 +349,11 @@ def _walk(
                 yield path, key, size
 
 
-def _regular(store: Store, path: Path, key: str, root: str, tally: _Tally) -> int | None:
+def _regular(store: Store, path: str, key: str, root: str, tally: _Tally) -> int | None:
     """The size of a regular file, or None: FIFOs and devices are skipped and reported, never
     opened (a FIFO blocks the reader forever, /dev/zero never ends)."""
     try:
-        info = path.stat()
+        info = os.stat(path)  # noqa: PTH116 - a name as text (`_walk`)
     except OSError as e:
         _fail(store, SourceRecord(path=key, root=root, status="failed",
                                   reason=f"cannot read: {e.strerror or e}"), tally)
@@ -373,7 +375,7 @@ def _skip(store: Store, path: str, root: str, reason: str, tally: _Tally) -> Non
 
 def _plan(
     store: Store,
-    file: Path,
+    file: str,
     path: str,
     root: str,
     size: int,
@@ -387,7 +389,7 @@ def _plan(
     `known` holds every record stored under the file's root, when the caller read them.
     """
     previous = known.get(path) if known is not None else store.source(path)
-    suffix = file.suffix.lower()
+    suffix = suffix_of(file).lower()
     if suffix in ATTACHMENT_EXTENSIONS and forced is None:
         if previous is None or previous.status != "attachment":
             store.mark_source(SourceRecord(path=path, root=root, status="attachment",
@@ -395,7 +397,7 @@ def _plan(
         tally.add("attachments")
         return None
     readable = previous is not None and previous.status == "ok"
-    return _Job(path=path, root=root, file=str(file), size=size,
+    return _Job(path=path, root=root, file=file, size=size,
                 existed=previous is not None and previous.sha256 is not None,
                 known=previous.sha256 if readable and previous is not None else None,
                 forced=forced, problems=_name_problems(file, path, tally))
@@ -459,8 +461,8 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
     return _Loaded(data, sha, reader)
 
 
-def _name_problems(file: Path, path: str, tally: _Tally) -> tuple[Problem, ...]:
-    if path == str(file):
+def _name_problems(file: str, path: str, tally: _Tally) -> tuple[Problem, ...]:
+    if path == file:
         return ()
     message = "file name is not valid UTF-8; stored with \\xNN escapes"
     tally.notices.append(f"{path}: {message}")
