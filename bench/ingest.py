@@ -7,7 +7,8 @@
 Parsing, extracting and storing are timed; embeddings are not (ingest --no-embed). Beside the
 wall-clock rates (which a busy machine drags down, the three ingest processes more than
 markdown-it-py's one), the CPU time of the writer and of the reader workers is reported, and
-from it the ratio two idle cores would give.
+from it the ratio two idle cores would give, and where each process's wall time went: on a
+CPU, waiting for one, or blocked (`Waits`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -158,6 +160,69 @@ def folder_bytes(folder: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
+def _schedstat(pid: int | str) -> tuple[float, float]:
+    """Seconds a process (its main thread) has run on a CPU and waited to run (Linux)."""
+    with open(f"/proc/{pid}/schedstat") as f:  # noqa: PTH123 - a pseudo-file
+        run, wait, _ = f.read().split()
+    return int(run) / 1e9, int(wait) / 1e9
+
+
+class Waits:
+    """Where the wall time of the writer and of the reader workers went: on a CPU, waiting
+    for one (a busy machine), or blocked (waiting on each other, or on the disk).
+
+    The workers are gone when ingest returns, so a thread samples their /proc/PID/schedstat
+    every 20 ms (the last 20 ms of each can be missed). Linux only; elsewhere all zeros.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[int, tuple[float, float, float, float]] = {}  # pid: first, last, run, wait
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+
+    def __enter__(self) -> Waits:
+        self.start = time.monotonic()
+        self.writer0 = _schedstat(os.getpid()) if self.children.exists() else (0.0, 0.0)
+        if self.children.exists():
+            self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.seconds = time.monotonic() - self.start
+        self.writer = (0.0, 0.0)
+        if self.children.exists():
+            run, wait = _schedstat(os.getpid())
+            self.writer = (run - self.writer0[0], wait - self.writer0[1])
+            self.stop.set()
+            self.thread.join()
+
+    def _sample(self) -> None:
+        while not self.stop.wait(0.02):
+            now = time.monotonic()
+            for pid in self.children.read_text().split():
+                try:
+                    run, wait = _schedstat(pid)
+                except OSError:
+                    continue  # it ended
+                first = self.seen.get(int(pid), (now, 0.0, 0.0, 0.0))[0]
+                self.seen[int(pid)] = (first, now, run, wait)
+
+    def figures(self) -> dict[str, float]:
+        """Seconds summed over the workers, and the writer's, each as run / queue / blocked."""
+        run = sum(s[2] for s in self.seen.values())
+        wait = sum(s[3] for s in self.seen.values())
+        life = sum(s[1] - s[0] for s in self.seen.values())
+        return {
+            "writer_run_s": self.writer[0],
+            "writer_queue_s": self.writer[1],
+            "writer_blocked_s": max(0.0, self.seconds - sum(self.writer)),
+            "workers_run_s": run,
+            "workers_queue_s": wait,
+            "workers_blocked_s": max(0.0, life - run - wait),
+        }
+
+
 def time_ingest(folder: Path, workers: int | None, profile: bool = False) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(str(Path(tmp) / "bench.db"))
@@ -168,7 +233,8 @@ def time_ingest(folder: Path, workers: int | None, profile: bool = False) -> dic
         start = time.perf_counter()
         if profiler:
             profiler.enable()
-        report = ingest(store, [folder], workers=workers)
+        with Waits() as waits:
+            report = ingest(store, [folder], workers=workers)
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - start
@@ -191,6 +257,7 @@ def time_ingest(folder: Path, workers: int | None, profile: bool = False) -> dic
         "failed": report.failed,
         "entries": stats.entries,
         "passages": stats.passages,
+        **waits.figures(),
     }
     if profiler:
         buf = io.StringIO()
@@ -286,6 +353,14 @@ def main() -> None:
     print("main ms, workers ms: CPU per file of the writer and of the reader workers; 2-core: "
           "the ratio two idle cores would give (CPU time over both cores, or the writer's if "
           "longer, against markdown-it-py's CPU time)")
+    print(f"\n{'corpus':<28} {'workers':>7}  seconds on a CPU / waiting for one / blocked")
+    for row in rows:
+        print(f"{row['corpus']:<28} {row['workers']:>7}  writer {row['writer_run_s']:.1f} / "
+              f"{row['writer_queue_s']:.1f} / {row['writer_blocked_s']:.1f}, workers (summed) "
+              f"{row['workers_run_s']:.1f} / {row['workers_queue_s']:.1f} / "
+              f"{row['workers_blocked_s']:.1f}")
+    print("blocked: waiting on each other (the writer for results, a worker for jobs) or on "
+          "the disk; waiting for a CPU: the machine is busy")
     _ = grimoire
 
 
