@@ -408,13 +408,9 @@ class Searcher:
 
     def _name_index(self) -> NameMatcher:
         """The names, looked up in the store during this searcher's first query (when it
-        can: the index takes every name to load), and then while the index loads on a
-        thread of its own (when the store can be read by one); from the index after that."""
+        can: the index takes every name to load) and while `load_names` loads the index on a
+        thread of its own; from the index after that (loaded here at the second query)."""
         if not self._names_loaded and isinstance(self.store, NameQueryStore):
-            if self._searched and self._names_loading is None:
-                reader = (self.store.name_reader() if isinstance(self.store, ReadableNames)
-                          else None)
-                self._names_loading = BackgroundLoad(reader) if reader is not None else None
             loading = self._names_loading
             if not self._searched or (loading is not None and not loading.done.is_set()):
                 if self._store_names is None:
@@ -429,11 +425,20 @@ class Searcher:
         return self._names
 
     def load_names(self) -> None:
-        """Start loading the name index now, on a thread of its own where the store allows
-        (a server calls this when it starts: its first queries then need not look names up
-        in the store while the index loads)."""
-        self._searched = True
-        self._name_index()
+        """Start loading the name index on a thread of its own, through a connection of its
+        own: a server calls this when it starts, so that no query of its waits for every name
+        (3 s at 1M passages); queries look names up in the store until it is ready. A store
+        no other thread can read (in memory, PostgreSQL) loads the index now."""
+        if self._names_loaded or self._names_loading is not None:
+            return
+        store = self.store
+        reader = (store.name_reader() if isinstance(store, ReadableNames)
+                  and isinstance(store, NameQueryStore) else None)
+        if reader is not None:
+            self._names_loading = BackgroundLoad(reader)
+        else:
+            self._searched = True
+            self._name_index()
 
     def names_loaded(self, timeout: float | None = None) -> bool:
         """Wait up to `timeout` seconds for a name index loading in the background; True

@@ -11,10 +11,11 @@ store has them all read again when its entries change.
 Loading every name takes time (0.27 s at 100k passages, 3 s at 1M), which a process that
 searches once (`grimoire search`) would spend for one query. A store that can look names up
 itself (`NameQueryStore`, SQLite, through its index on names) answers a searcher's first query
-with `StoreNames`, which asks the same questions of the store and gives the same matches.
-From the second query the index loads on a thread of its own, through a connection of its own
-(`BackgroundLoad`), and queries go on asking the store until it is ready: a server's queries
-never wait the seconds a large store's names take to load.
+with `StoreNames`, which asks the same questions of the store and gives the same matches;
+the index is loaded at the second. A server loads it when it starts, on a thread of its own
+through a connection of its own (`BackgroundLoad`), and its queries ask the store until it is
+ready. Not at a second query: a loading thread holds the GIL for most of its seconds, and a
+query that asks the store for the candidates of a typo meanwhile waited as long as the load.
 """
 
 from __future__ import annotations
