@@ -170,3 +170,12 @@ def ask_notes(folder: Path, files: list[Path], question: str) -> Any:
 def answer_words(answer: Any) -> int:
     """An answer's length in words, its citation marks ("[1]") left out."""
     return len(re.sub(r"\s*\[\d+\]", "", answer.answer).split())
+
+
+def span_of(path: Path, first: str, last: str) -> str:
+    """The note's words from `first` to the next `last`, emphasis marks dropped and lines
+    joined as an answer shows them: read from the corpus when the test runs."""
+    text = " ".join(path.read_text(encoding="utf-8").replace("*", "").split())
+    found = re.search(rf"\b{re.escape(first)}\b.*?\b{re.escape(last)}\b", text)
+    assert found, (path, first, last)
+    return found.group(0)

@@ -4,21 +4,11 @@ words, its passage's prior and its meaning; near ties in the answer's words."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from grimoire.ask import verify_citation
 from grimoire.ask.sentences import split_sentences
-from tests.conftest import answer_words, ask_notes
-
-
-def span_of(path: Path, first: str, last: str) -> str:
-    """The note's words from `first` to the next `last`, emphasis marks dropped and lines
-    joined as an answer shows them: read from the corpus when the test runs."""
-    text = " ".join(path.read_text(encoding="utf-8").replace("*", "").split())
-    found = re.search(rf"\b{re.escape(first)}\b.*?\b{re.escape(last)}\b", text)
-    assert found, (path, first, last)
-    return found.group(0)
+from tests.conftest import answer_words, ask_notes, span_of
 
 
 def test_a_line_ending_on_the_goes_on_with_the_next() -> None:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from grimoire.ask import verify_citation
 from grimoire.ask.extractive import content_words
-from tests.conftest import answer_words, ask_notes
-from tests.test_ask_round7 import span_of
+from tests.conftest import answer_words, ask_notes, span_of
 
 
 def test_words_that_frame_a_question_carry_nothing() -> None:
