@@ -179,3 +179,14 @@ def span_of(path: Path, first: str, last: str) -> str:
     found = re.search(rf"\b{re.escape(first)}\b.*?\b{re.escape(last)}\b", text)
     assert found, (path, first, last)
     return found.group(0)
+
+
+def assert_quoted(answer: Any, span: str) -> None:
+    """`answer` is an answer, not an abstention: it holds `span`, in at most 40 words, and
+    every citation checks out against its file."""
+    from grimoire.ask import verify_citation
+
+    assert not answer.abstained
+    assert span in answer.answer, answer.answer
+    assert answer_words(answer) <= 40
+    assert all(verify_citation(c) for c in answer.citations)
