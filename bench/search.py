@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,7 @@ from grimoire.model import Document, Entry, Passage, Span  # noqa: E402
 from grimoire.names import normalize  # noqa: E402
 from grimoire.search import embed_store  # noqa: E402
 from grimoire.store.base import SourceRecord  # noqa: E402
+from grimoire.store.migrate import migrate  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 import devset  # noqa: E402
@@ -153,9 +155,12 @@ Result = tuple[float, float]  # (reciprocal rank, found in the top 10)
 
 
 def run_systems(
-    kb: grimoire.Grimoire, queries: Sequence[tuple[str, Sequence[str]]]
+    kb: grimoire.Grimoire, queries: Sequence[tuple[str, Sequence[str]]],
+    searched: grimoire.Grimoire | None = None,
 ) -> dict[str, list[Result]]:
-    """Each system's (reciprocal rank, hit) for each (query, expected names), in order."""
+    """Each system's (reciprocal rank, hit) for each (query, expected names), in order.
+    Grimoire searches `searched` (the same notes on another engine) when given."""
+    on = kb if searched is None else searched
     import bm25s
 
     units, index = load_units(kb)
@@ -195,7 +200,7 @@ def run_systems(
 
     systems: dict[str, Callable[[str], list[set[str] | frozenset[str]]]] = {
         f"grimoire {mode}": (
-            lambda q, m=mode: [hit_labels(kb, h) for h in kb.search(q, k=10, mode=m)]
+            lambda q, m=mode: [hit_labels(kb, h) for h in on.search(q, k=10, mode=m)]
         )
         for mode in ("lexical", "semantic", "hybrid")
     }
@@ -304,12 +309,35 @@ def collection_store(collection: str, cache: Path) -> grimoire.Grimoire:
     return kb
 
 
+def postgres_copy(kb: grimoire.Grimoire, collection: str, server: Any) -> grimoire.Grimoire:
+    """The SQLite store `kb` copied with its vectors into a database of its own on `server`
+    (once: ids are kept, so the peers and labels read from `kb` fit it)."""
+    name = "c_" + re.sub(r"\W", "_", collection)
+    if "1 row" not in server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';"):
+        server.psql(f"CREATE DATABASE {name};")
+        migrate(kb.store.url, server.get_uri(name))
+    return grimoire.open(server.get_uri(name))
+
+
+def postgres_server(cache: Path) -> Any:
+    """A PostgreSQL server (pgserver) whose data lives in `cache`/pg, started here."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR
+        import pgserver
+
+        return pgserver.get_server(cache / "pg", cleanup_mode="stop")
+
+
 def descriptions(
     cache: Path, split: str | None = None, targets: Sequence[str] = devset.COLLECTIONS,
-    mask: str = "blank",
+    mask: str = "blank", engine: str = "sqlite",
 ) -> dict[str, dict[str, float]]:
-    """The reverse-dictionary set: each query against a store of its target collection alone."""
+    """The reverse-dictionary set: each query against a store of its target collection alone
+    (on SQLite, or on PostgreSQL with `engine`)."""
     queries = devset.load(style=mask)
+    server = postgres_server(cache) if engine == "postgres" else None
     results: dict[str, list[Result]] = {}
     groups: list[tuple[str, ...]] = []
     for collection in targets:
@@ -317,10 +345,16 @@ def descriptions(
         if not mine:
             continue
         kb = collection_store(collection, cache)
-        for name, per_query in run_systems(kb, [(q.text, q.expected) for q in mine]).items():
+        searched = kb if server is None else postgres_copy(kb, collection, server)
+        pairs = [(q.text, q.expected) for q in mine]
+        for name, per_query in run_systems(kb, pairs, searched).items():
             results.setdefault(name, []).extend(per_query)
+        if searched is not kb:
+            searched.close()
         kb.close()
         groups += [(q.split, f"{q.split}/{q.kind}", f"{q.split}/{collection}") for q in mine]
+    if server is not None:
+        server.cleanup()
     return summarize(results, groups)
 
 
@@ -468,6 +502,9 @@ def main() -> None:
                         help="target collections of the descriptions to run")
     parser.add_argument("--mask", choices=tuple(devset.MASK_STYLES), default="blank",
                         help="how descriptions hide the names: ___, [MASK], 'this term', nothing")
+    parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite",
+                        help="the descriptions' stores on SQLite files or on PostgreSQL"
+                             " (pgserver, started here; each store copied from its SQLite file)")
     parser.add_argument("--skip-scale", action="store_true", help="no 10k/100k latency runs")
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--misses", action="store_true", help="list the queries each system missed")
@@ -484,7 +521,7 @@ def main() -> None:
     }
     if args.only != "names":
         report["descriptions"] = descriptions(cache, args.split, args.targets.split(","),
-                                              args.mask)
+                                              args.mask, args.engine)
     if args.only == "descriptions":
         if args.json:
             print(json.dumps(report, indent=2, default=str))
