@@ -28,6 +28,7 @@ here. The set was split once into a `tune` half (change things while looking at 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -46,6 +47,9 @@ import grimoire  # noqa: E402
 from grimoire.ask import ABSTAIN_BELOW, gather  # noqa: E402
 from grimoire.ask.cite import SourceLines, words  # noqa: E402
 from grimoire.model import Answer  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from engines import on_postgres, postgres_server  # noqa: E402
 
 # GRIMOIRE_SHARED: where ../shared is when the clone is not beside it (a git worktree elsewhere)
 SHARED = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared"))
@@ -157,13 +161,19 @@ def summarize(rows: list[Row]) -> dict[str, object]:
     }
 
 
-def run(cache: Path, items: list[Item]) -> list[Row]:
+def run(cache: Path, items: list[Item], engine: str = "sqlite") -> list[Row]:
+    """Each question asked of a store of its collection alone: a SQLite file in `cache`, or
+    (`engine` "postgres") that file copied into a PostgreSQL database."""
     rows: list[Row] = []
     sources = SourceLines()
+    cache.mkdir(parents=True, exist_ok=True)
+    server = postgres_server(cache) if engine == "postgres" else None
     for col in sorted({i.collection for i in items}):
-        cache.mkdir(parents=True, exist_ok=True)
-        with grimoire.open(cache / f"{col}.db") as kb:
+        with contextlib.ExitStack() as stack:
+            kb = stack.enter_context(grimoire.open(cache / f"{col}.db"))
             kb.ingest([str(CORPORA / col)])
+            if server is not None:
+                kb = stack.enter_context(on_postgres(kb, col, server))
             kb.ask("warm up the model and caches")
             for item in (i for i in items if i.collection == col):
                 t = time.perf_counter()
@@ -173,6 +183,8 @@ def run(cache: Path, items: list[Item]) -> list[Row]:
                 kb.search(item.question)
                 row.search_ms = 1000 * (time.perf_counter() - t)
                 rows.append(row)
+    if server is not None:
+        server.cleanup()
     return rows
 
 
@@ -256,6 +268,8 @@ def main() -> None:
     parser.add_argument("--collection", help="only this collection")
     parser.add_argument("--set", help="only this set of questions (base, overlap)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite",
+                        help="ask a SQLite file, or the same store copied into PostgreSQL")
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--compare", type=Path,
                         help="a --json output of an earlier run: list what changed")
@@ -280,7 +294,7 @@ def main() -> None:
             print(half, "answerable (lowest)",
                   sorted(round(b, 3) for i, b in part if i.answerable)[:10])
         return
-    rows = run(args.cache, items)
+    rows = run(args.cache, items, args.engine)
     if args.json:
         print(json.dumps({
             "threshold": ABSTAIN_BELOW,

@@ -35,7 +35,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -48,10 +47,10 @@ from grimoire.model import Document, Entry, Passage, Span  # noqa: E402
 from grimoire.names import normalize  # noqa: E402
 from grimoire.search import embed_store  # noqa: E402
 from grimoire.store.base import SourceRecord  # noqa: E402
-from grimoire.store.migrate import migrate  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 import devset  # noqa: E402
+from engines import on_postgres, postgres_server  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 CORPUS = [ROOT / "examples", SHARED / "seeds", SHARED / "corpora"]
@@ -309,27 +308,6 @@ def collection_store(collection: str, cache: Path) -> grimoire.Grimoire:
     return kb
 
 
-def postgres_copy(kb: grimoire.Grimoire, collection: str, server: Any) -> grimoire.Grimoire:
-    """The SQLite store `kb` copied with its vectors into a database of its own on `server`
-    (once: ids are kept, so the peers and labels read from `kb` fit it)."""
-    name = "c_" + re.sub(r"\W", "_", collection)
-    if "1 row" not in server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';"):
-        server.psql(f"CREATE DATABASE {name};")
-        migrate(kb.store.url, server.get_uri(name))
-    return grimoire.open(server.get_uri(name))
-
-
-def postgres_server(cache: Path) -> Any:
-    """A PostgreSQL server (pgserver) whose data lives in `cache`/pg, started here."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR
-        import pgserver
-
-        return pgserver.get_server(cache / "pg", cleanup_mode="stop")
-
-
 def descriptions(
     cache: Path, split: str | None = None, targets: Sequence[str] = devset.COLLECTIONS,
     mask: str = "blank", engine: str = "sqlite",
@@ -345,7 +323,7 @@ def descriptions(
         if not mine:
             continue
         kb = collection_store(collection, cache)
-        searched = kb if server is None else postgres_copy(kb, collection, server)
+        searched = kb if server is None else on_postgres(kb, collection, server)
         pairs = [(q.text, q.expected) for q in mine]
         for name, per_query in run_systems(kb, pairs, searched).items():
             results.setdefault(name, []).extend(per_query)
