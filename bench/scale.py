@@ -3,6 +3,7 @@
     .venv/bin/python bench/scale.py --cache /work/cache/scale                  # 100k and 1M
     .venv/bin/python bench/scale.py --cache /work/cache/scale --sizes 100000
     .venv/bin/python bench/scale.py --cold /work/cache/scale/corpus.db         # cold start only
+    .venv/bin/python bench/scale.py --cache /work/cache/scale --sizes 100000 --postgres
 
 The stores are generated (kept in --cache): 10 passages a note, 3 in 10 a glossary entry with
 a term and an acronym, words drawn with their frequencies in ../shared/corpora. 100k passages
@@ -497,6 +498,41 @@ def vectors_only(n: int, cache: Path, centers: Path | None, chunk: int = 10_000)
         print(f"  {name:40} {value}")
 
 
+def measure_postgres(path: Path, cache: Path) -> dict[str, object]:
+    """Warm latency of the same store copied into PostgreSQL (a pgserver under `cache`, with
+    its default settings; the copy is made once, with its vectors)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from engines import on_postgres, postgres_server
+
+    server = postgres_server(cache)
+    report: dict[str, object] = {}
+    try:
+        with grimoire.open(path) as local:
+            t = time.perf_counter()
+            kb = on_postgres(local, path.stem, server)
+            report["copy (first time) and open s"] = round(time.perf_counter() - t, 1)
+        with kb:
+            qs = queries()
+            for mode in ("lexical", "hybrid"):
+                for q in qs:
+                    kb.search(q, k=10, mode=mode)  # warm: the server's buffers, the model
+                times: list[float] = []
+                worst: dict[str, float] = {}
+                for _ in range(2):
+                    for q in qs:
+                        t = time.perf_counter()
+                        kb.search(q, k=10, mode=mode)
+                        times.append((time.perf_counter() - t) * 1000)
+                        worst[q] = max(worst.get(q, 0.0), times[-1])
+                report[f"grimoire {mode} on PostgreSQL"] = percentiles(times)
+                slow = sorted(worst, key=lambda q: -worst[q])[:3]
+                report[f"grimoire {mode} on PostgreSQL, slowest queries ms"] = {
+                    q[:48]: round(worst[q], 1) for q in slow}
+    finally:
+        server.cleanup()
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", default="/tmp/grimoire-scale")
@@ -504,6 +540,8 @@ def main() -> None:
     parser.add_argument("--cold", help="a store to time cold start on (skips the sizes)")
     parser.add_argument("--vectors", help="sizes of an in-memory vector index only (no store)")
     parser.add_argument("--centers", help="a store whose real vectors seed --vectors")
+    parser.add_argument("--postgres", action="store_true",
+                        help="latency of each size on PostgreSQL instead (a copy of the store)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--exact", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -528,6 +566,11 @@ def main() -> None:
         return
     for size in (int(s) for s in args.sizes.split(",")):
         path = build(cache, size)
+        if args.postgres:
+            print(f"\n{size:,} passages on PostgreSQL")
+            for name, value in measure_postgres(path, cache).items():
+                print(f"  {name:56} {value}")
+            continue
         out = cache / f"result-{size}.json"
         me = [sys.executable, __file__]
         subprocess.run([*me, "--measure", str(path), "--out", str(out)], check=True)
