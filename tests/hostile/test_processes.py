@@ -246,3 +246,15 @@ def test_reads_refuse_fifos_and_devices_without_blocking(tmp_path: Path) -> None
         read_capped(big, 1000)
     # `ask` re-reads a cited file: one replaced by a FIFO now has no lines (and no hang).
     assert SourceLines().lines(str(fifo)) == []
+
+
+def test_a_file_longer_than_its_stated_size_is_read_to_its_end_within_the_cap() -> None:
+    """A file may hold more than `fstat` said (it grew after the walk; Linux's /proc files
+    say 0): it is read to its end, and refused once it passes the cap."""
+    proc = Path("/proc/self/cmdline")
+    if not proc.exists():
+        pytest.skip("no /proc")
+    assert proc.stat().st_size == 0
+    assert read_capped(proc, 1 << 20) == proc.read_bytes() != b""
+    with pytest.raises(ReadError, match="over the"):
+        read_capped("/proc/self/status", 10)
