@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from grimoire.ask import verify_citation
 from grimoire.ask.extractive import content_words
 from tests.conftest import answer_words, ask_notes, assert_quoted, span_of
@@ -59,10 +57,6 @@ def test_the_entry_named_by_the_question_is_cited_over_a_section_of_another(
     assert all(verify_citation(c) for c in answer.citations)
 
 
-@pytest.mark.sqlite_only(reason="on PostgreSQL the section's first sentence is not among the"
-                                " eight sentences ask embeds (its meaning 0.0 there, 0.68 on"
-                                " SQLite), so the lead rule is never reached: an engine"
-                                " difference in ask, not yet explained")
 def test_the_section_the_question_names_most_closely_leads_a_definition(
         tmp_path: Path, corpora: Path) -> None:
     # "linear activation function" names three words of the section "Linear" on the page

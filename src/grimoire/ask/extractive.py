@@ -283,6 +283,18 @@ def score_sentences(
         # A sentence that would trail the best by more than PRUNE even if its meaning matched
         # the question fully is not worth embedding.
         top = [s for s in scored[:semantic_top] if base[id(s)] + PRUNE >= first]
+        if NAMED_FIRSTS and (definition or _WHAT_IS.match(q.text)):
+            # The first sentence of a passage the question names more closely than the best
+            # one's may lead a definition (`definition_lead`), so it is weighed by meaning even
+            # when its words rank it below SEMANTIC_TOP (which lexical order, and so which
+            # sentences those are, differs a little between SQLite and PostgreSQL).
+            named = _named_count(scored[0].candidate, asked)
+            firsts = [f for f in scored[semantic_top:] if f.index == 0 and f.about
+                      and words_only(f) + PRUNE >= first
+                      and _named_count(f.candidate, asked) > named]
+            for f in firsts[:NAMED_FIRSTS]:
+                base[id(f)] = words_only(f)
+                top.append(f)
         vectors = embed([q.text] + [_embed_text(s) for s in top])
         sims = vectors[1:] @ vectors[0]
         rescored = [
@@ -478,6 +490,7 @@ def name_forms(*names: str | None) -> frozenset[str]:
 # 240 words embedded per question instead of 163 (ask p50 / search p50 9-10x instead of 6-7x
 # at load 5-6), so 8 stays.
 SEMANTIC_TOP = 8
+NAMED_FIRSTS = 3
 EMBED_WORDS = 40  # 0: whole sentences
 # How a sentence's score mixes its signals (after the bonuses): the share of the question's
 # weighted words it holds, its passage's prior (how directly search found it) and the cosine
