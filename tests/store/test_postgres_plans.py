@@ -56,3 +56,33 @@ def test_bm25_statistics_are_gathered_once_not_once_per_matching_row(
     assert all(n["Actual Loops"] == 1 for n in aggregates), [
         (n["Node Type"], n["Actual Loops"]) for n in aggregates]
     assert len(found) == 10
+
+
+def test_a_word_in_very_many_passages_is_estimated_not_counted(
+        tmp_path: Path, pg: PgDatabases) -> None:
+    # Counting reads every row holding the word; for one in a thousand passages and more the
+    # planner's statistics (after ANALYZE) say it within a few percent, at no cost. A rare word
+    # is still counted exactly, and a small cap is always a count.
+    from grimoire.store.postgres_queries import ESTIMATED_FROM
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    many = ESTIMATED_FROM + 300
+    for i in range(many):
+        rare = " A sprocket too." if i % 400 == 0 else ""
+        (notes / f"gear-{i}.md").write_text(
+            f"# Gear {i}\n\nA widget turns gear {i}.{rare}\n", encoding="utf-8")
+    url = pg.url()
+    store = open_store(url)
+    try:
+        ingest(store, [notes], workers=1)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
+        counts = store.term_counts(["widget", "sprocket"], ESTIMATED_FROM + 100)
+        small = store.term_counts(["widget"], 5)
+    finally:
+        store.close()
+    assert counts["widget"] > ESTIMATED_FROM + 100  # an estimate: a count stops at the cap
+    assert abs(counts["widget"] - many) <= many // 10
+    assert counts["sprocket"] == len(range(0, many, 400))
+    assert small == {"widget": 5}

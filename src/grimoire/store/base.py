@@ -207,7 +207,8 @@ class Store(Protocol):
 
     def term_counts(self, terms: Sequence[str], cap: int) -> dict[str, int]:
         """term -> how many passages hold it (names, title, heading or text), counted no
-        further than `cap`: cheap for a word found everywhere."""
+        further than `cap`: cheap for a word found everywhere. An engine for which counting is
+        dear may give its estimate instead for a word in very many passages (PostgreSQL)."""
         ...
 
     def term_passage_counts(

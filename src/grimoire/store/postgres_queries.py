@@ -107,25 +107,35 @@ def bm25_statement(
         where = " AND t.document_id = ANY(%(docs)s)"
         params["docs"] = list(documents)
     n = range(len(terms))
-    # df over the rows that match (within `documents`); N from the id counter (cheap, an upper
-    # bound; idf is a logarithm of it). Both are MATERIALIZED, computed once: inlined, the
-    # planner (expecting one matching row) ran df's aggregate again for every matching row,
-    # n squared (28 ms for 49 entries against 2.8 ms).
-    return f"""WITH q AS (SELECT {", ".join(f"{e} AS q{i}" for i, e in enumerate(each))}),
+    # One pass over the matching rows (within `documents`) reads each one's tsvector once for
+    # its length, its ts_rank for each term and which terms it holds; df and the mean length
+    # are sums over those, N the id counter (cheap, an upper bound; idf is a logarithm of it).
+    # Every CTE is MATERIALIZED, computed once: inlined, the planner (expecting one matching
+    # row) ran df's aggregate again for every matching row, n squared (28 ms for 49 entries
+    # against 2.8 ms). Reading the tsvectors once, not three times: 1.1-1.9x faster at 100k.
+    ranks = ", ".join(f"ts_rank(%(w)s::float4[], t.tsv, q.q{i}) AS r{i},"
+                      f" (t.tsv @@ q.q{i})::int AS h{i}" for i in n)
+    return f"""WITH q AS MATERIALIZED (
+            SELECT {", ".join(f"{e} AS q{i}" for i, e in enumerate(each))}),
         m AS MATERIALIZED (
-            SELECT t.id, t.tsv FROM {table} t, q
+            SELECT t.id, length(t.tsv) AS len, {ranks} FROM {table} t, q
             WHERE t.tsv @@ ({" || ".join(f"q.q{i}" for i in n)}){where}),
         df AS MATERIALIZED (
-            SELECT {", ".join(f"count(*) FILTER (WHERE m.tsv @@ q.q{i}) AS d{i}" for i in n)},
-                   greatest(avg(length(m.tsv)), 1)::float8 AS avgdl FROM m, q),
+            SELECT {", ".join(f"sum(m.h{i}) AS d{i}" for i in n)},
+                   greatest(avg(m.len), 1)::float8 AS avgdl FROM m),
         total AS MATERIALIZED (
             SELECT greatest(coalesce(max(id), 0), 1)::float8 AS n FROM {table})
         SELECT m.id, ({" + ".join(
-            f"ts_rank(%(w)s::float4[], m.tsv, q.q{i})"
-            f" * ln(1 + (total.n - df.d{i} + 0.5) / (df.d{i} + 0.5))" for i in n)})
+            f"m.r{i} * ln(1 + (total.n - df.d{i} + 0.5) / (df.d{i} + 0.5))" for i in n)})
             * {BM25_K1 + 1} / (1 + {BM25_K1} * (1 - {BM25_B}
-                                + {BM25_B} * length(m.tsv) / df.avgdl)) AS s
-        FROM m, q, df, total ORDER BY s DESC, m.id LIMIT %(limit)s""", params
+                                + {BM25_B} * m.len / df.avgdl)) AS s
+        FROM m, df, total ORDER BY s DESC, m.id LIMIT %(limit)s""", params
+
+
+# From this many rows a count is dear enough to take the planner's estimate instead (ANALYZE
+# keeps the most common lexemes with their frequencies; a word it does not know is estimated
+# low, and then counted). Search asks for counts to 2,000 and more (`Searcher._prune_common`).
+ESTIMATED_FROM = 1000
 
 
 class PostgresQueries(ConceptLookups):
@@ -186,8 +196,21 @@ class PostgresQueries(ConceptLookups):
                          documents)
 
     def term_counts(self, terms: Sequence[str], cap: int) -> dict[str, int]:
+        """Counted as the contract says, except that with a `cap` of ESTIMATED_FROM or more a
+        word the planner's statistics put in ESTIMATED_FROM rows or more gets that estimate
+        (within a few percent for such a word), not a count: counting reads every row that
+        holds the word, about 7 us each here against 0.1 us for FTS5's rowids ("network", in
+        23k of 100k passages, took 50-70 ms to count to 10,001)."""
         out: dict[str, int] = {}
         for term in dict.fromkeys(terms):
+            if cap >= ESTIMATED_FROM:
+                plan = self._one(
+                    "EXPLAIN (FORMAT JSON) SELECT 1 FROM passages"
+                    " WHERE tsv @@ plainto_tsquery('grimoire', %s)", (term,))
+                guess = int(plan[0][0]["Plan"]["Plan Rows"]) if plan else 0
+                if guess >= ESTIMATED_FROM:
+                    out[term] = guess
+                    continue
             row = self._one(
                 "SELECT count(*) FROM (SELECT 1 FROM passages"
                 " WHERE tsv @@ plainto_tsquery('grimoire', %s) LIMIT %s) x", (term, cap))
