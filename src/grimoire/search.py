@@ -62,8 +62,6 @@ MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
 MARK_OPEN, MARK_CLOSE = "«", "»"
 
 CANDIDATES = 60  # taken from each list before fusion
-# Passages bm25 may rank for one query on a large store: about 15 ms (see `_prune_common`).
-ROW_BUDGET = 10_000
 SNIPPET_WORDS = 32
 SNIPPET_LOOKBACK = 8  # words a snippet may step back to start at its sentence's start
 NO_PASSAGE = 0  # `Hit.passage_id` of an entry with no text (a title-only page); ids start at 1
@@ -366,8 +364,8 @@ class Searcher:
         bm25 scores every passage that holds any query word (about 1.5 us each): a long
         description of common words matched 100k+ passages of a 100k store (200 ms and more).
         Words found in a large share of passages weigh near nothing, so they are dropped
-        when rarer ones remain, and the words kept, rarest first, may match `ROW_BUDGET`
-        passages in all (the rarest one is kept whatever it matches).
+        when rarer ones remain, and the words kept, rarest first, may match the store's
+        `lexical_rows` passages in all (the rarest one is kept whatever it matches).
         """
         terms = list(dict.fromkeys(w.casefold() for w in words if w.casefold() not in STOPWORDS))
         if len(terms) < 2:
@@ -376,19 +374,20 @@ class Searcher:
         limit = max(2000, total // 50)
         if total < limit * 2:
             return list(words)
+        budget = self.store.lexical_rows
         counts = self.store.term_counts(terms, limit)
         # A word in no passage (a typo) finds nothing: it never counts as the rare one.
         rare = [t for t in terms if 0 < counts[t] < limit]
         if not rare:
-            # Every word is common: count them further (reading at most ROW_BUDGET rowids
+            # Every word is common: count them further (reading at most `budget` rowids
             # each, still far cheaper than ranking them) to keep the rarest.
             common = [t for t in terms if counts[t] >= limit]
-            counts = self.store.term_counts(common, ROW_BUDGET + 1)
+            counts = self.store.term_counts(common, budget + 1)
             rare = common
         kept: list[str] = []
         rows = 0
         for term in sorted(rare, key=lambda t: counts[t]):
-            if kept and rows + counts[term] > ROW_BUDGET:
+            if kept and rows + counts[term] > budget:
                 break
             kept.append(term)
             rows += counts[term]

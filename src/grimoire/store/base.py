@@ -60,6 +60,9 @@ class Store(Protocol):
     engine: str  # "sqlite" | "postgresql", for messages and benchmarks only
     # Whether `replace_sources` takes documents as `DocumentRows` (built off the writer).
     takes_rows: bool
+    # How many matching passages lexical search lets bm25 rank for one query (about 15 ms of
+    # work): search keeps a long query's rarest words within it (`Searcher._prune_common`).
+    lexical_rows: int
 
     # -- transactions and lifetime ---------------------------------------------------------
 

@@ -426,6 +426,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
 
     engine = "sqlite"
     takes_rows = True
+    lexical_rows = 10_000  # FTS5's bm25: about 1.5 us a matching row
 
     def __init__(self, path: str, *, create: bool = True) -> None:
         self.path = path
