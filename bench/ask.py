@@ -167,24 +167,23 @@ def run(cache: Path, items: list[Item], engine: str = "sqlite") -> list[Row]:
     rows: list[Row] = []
     sources = SourceLines()
     cache.mkdir(parents=True, exist_ok=True)
-    server = postgres_server(cache) if engine == "postgres" else None
-    for col in sorted({i.collection for i in items}):
-        with contextlib.ExitStack() as stack:
-            kb = stack.enter_context(grimoire.open(cache / f"{col}.db"))
-            kb.ingest([str(CORPORA / col)])
-            if server is not None:
-                kb = stack.enter_context(on_postgres(kb, col, server))
-            kb.ask("warm up the model and caches")
-            for item in (i for i in items if i.collection == col):
-                t = time.perf_counter()
-                answer = kb.ask(item.question)
-                row = judge(item, answer, 1000 * (time.perf_counter() - t), sources)
-                t = time.perf_counter()
-                kb.search(item.question)
-                row.search_ms = 1000 * (time.perf_counter() - t)
-                rows.append(row)
-    if server is not None:
-        server.cleanup()
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(postgres_server(cache)) if engine == "postgres" else None
+        for col in sorted({i.collection for i in items}):
+            with contextlib.ExitStack() as stores:
+                kb = stores.enter_context(grimoire.open(cache / f"{col}.db"))
+                kb.ingest([str(CORPORA / col)])
+                if server is not None:
+                    kb = stores.enter_context(on_postgres(kb, col, server))
+                kb.ask("warm up the model and caches")
+                for item in (i for i in items if i.collection == col):
+                    t = time.perf_counter()
+                    answer = kb.ask(item.question)
+                    row = judge(item, answer, 1000 * (time.perf_counter() - t), sources)
+                    t = time.perf_counter()
+                    kb.search(item.question)
+                    row.search_ms = 1000 * (time.perf_counter() - t)
+                    rows.append(row)
     return rows
 
 

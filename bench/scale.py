@@ -504,9 +504,8 @@ def measure_postgres(path: Path, cache: Path) -> dict[str, object]:
     sys.path.insert(0, str(ROOT / "bench"))
     from engines import on_postgres, postgres_server
 
-    server = postgres_server(cache)
     report: dict[str, object] = {}
-    try:
+    with postgres_server(cache) as server:
         with grimoire.open(path) as local:
             t = time.perf_counter()
             kb = on_postgres(local, path.stem, server)
@@ -528,8 +527,6 @@ def measure_postgres(path: Path, cache: Path) -> dict[str, object]:
                 slow = sorted(worst, key=lambda q: -worst[q])[:3]
                 report[f"grimoire {mode} on PostgreSQL, slowest queries ms"] = {
                     q[:48]: round(worst[q], 1) for q in slow}
-    finally:
-        server.cleanup()
     return report
 
 

@@ -22,6 +22,7 @@ the real model each time.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import platform
@@ -315,24 +316,23 @@ def descriptions(
     """The reverse-dictionary set: each query against a store of its target collection alone
     (on SQLite, or on PostgreSQL with `engine`)."""
     queries = devset.load(style=mask)
-    server = postgres_server(cache) if engine == "postgres" else None
     results: dict[str, list[Result]] = {}
     groups: list[tuple[str, ...]] = []
-    for collection in targets:
-        mine = [q for q in queries if q.target == collection and split in (None, q.split)]
-        if not mine:
-            continue
-        kb = collection_store(collection, cache)
-        searched = kb if server is None else on_postgres(kb, collection, server)
-        pairs = [(q.text, q.expected) for q in mine]
-        for name, per_query in run_systems(kb, pairs, searched).items():
-            results.setdefault(name, []).extend(per_query)
-        if searched is not kb:
-            searched.close()
-        kb.close()
-        groups += [(q.split, f"{q.split}/{q.kind}", f"{q.split}/{collection}") for q in mine]
-    if server is not None:
-        server.cleanup()
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(postgres_server(cache)) if engine == "postgres" else None
+        for collection in targets:
+            mine = [q for q in queries if q.target == collection and split in (None, q.split)]
+            if not mine:
+                continue
+            with contextlib.ExitStack() as stores:
+                kb = stores.enter_context(collection_store(collection, cache))
+                searched = (kb if server is None else
+                            stores.enter_context(on_postgres(kb, collection, server)))
+                pairs = [(q.text, q.expected) for q in mine]
+                for name, per_query in run_systems(kb, pairs, searched).items():
+                    results.setdefault(name, []).extend(per_query)
+            groups += [(q.split, f"{q.split}/{q.kind}", f"{q.split}/{collection}")
+                       for q in mine]
     return summarize(results, groups)
 
 
