@@ -49,9 +49,9 @@ def vector_notice(status: VectorStatus, as_json: bool) -> None:
         return
     how = (f"being embedded in the background (pid {status.worker})" if status.worker
            else "not embedded: run `grimoire embed`")
-    err.print(f"[yellow]note:[/yellow] semantic search covers {status.have:,} of "
-              f"{status.total:,} passages and entries; {status.missing:,} are {how}",
-              highlight=False)
+    err().print(f"[yellow]note:[/yellow] semantic search covers {status.have:,} of "
+                f"{status.total:,} passages and entries; {status.missing:,} are {how}",
+                highlight=False)
 
 
 def _wait_and_embed(kb: grimoire.Grimoire, show: bool) -> Any:
@@ -67,7 +67,7 @@ def _wait_and_embed(kb: grimoire.Grimoire, show: bool) -> Any:
     from grimoire.cli import err
 
     with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err, transient=True, disable=not show) as bar:
+                  TimeRemainingColumn(), console=err(), transient=True, disable=not show) as bar:
         task = bar.add_task("", total=None)
         status = kb.vector_status()
         while status.worker is not None:
@@ -116,7 +116,7 @@ def register(main: click.Group) -> None:
         if wait and no_embed:
             raise click.UsageError("--wait and --no-embed contradict each other")
         kb = kb_of(ctx, create=True)
-        show = err.is_terminal and not as_json
+        show = err().is_terminal and not as_json
         from rich.progress import (  # on use: `grimoire search` starts faster without it
             BarColumn,
             MofNCompleteColumn,
@@ -127,7 +127,7 @@ def register(main: click.Group) -> None:
 
         with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), TextColumn("{task.description}"),
-                      console=err, transient=True, disable=not show) as bar:
+                      console=err(), transient=True, disable=not show) as bar:
             task = bar.add_task("", total=None)
 
             def progress(done: int, total: int, path: str) -> None:
@@ -147,23 +147,23 @@ def register(main: click.Group) -> None:
         if as_json:
             emit_json({**serialize.ingest_report(report), "vectors": _status_data(status)})
         else:
-            out.print(
+            out().print(
                 f"read {report.read} (new {report.added}, updated {report.updated}) · "
                 f"unchanged {report.unchanged} · removed {report.removed} · "
                 f"failed {report.failed} · not notes {report.skipped} · "
                 f"attachments {report.attachments} · warnings {report.problems}",
                 highlight=False)
             for record in report.failures:
-                err.print(f"[red]failed[/red] {safe(where(record.path), lines=False)}: "
-                          f"{safe(record.reason or '')}", highlight=False)
+                err().print(f"[red]failed[/red] {safe(where(record.path), lines=False)}: "
+                            f"{safe(record.reason or '')}", highlight=False)
             for notice in report.notices:
-                err.print(f"[yellow]warning:[/yellow] {safe(notice)}", highlight=False)
+                err().print(f"[yellow]warning:[/yellow] {safe(notice)}", highlight=False)
             if report.problems:
-                err.print("see the warnings with: grimoire sources --problems", highlight=False)
+                err().print("see the warnings with: grimoire sources --problems", highlight=False)
             if status.missing and status.worker is not None:
-                err.print(f"searchable now; embedding {status.missing:,} passages and entries "
-                          f"in the background (pid {status.worker}): "
-                          "`grimoire embed --status` shows progress", highlight=False)
+                err().print(f"searchable now; embedding {status.missing:,} passages and entries "
+                            f"in the background (pid {status.worker}): "
+                            "`grimoire embed --status` shows progress", highlight=False)
         if report.failed:
             sys.exit(1)
 
@@ -211,16 +211,16 @@ def register(main: click.Group) -> None:
                 return
             running = (f"a worker is embedding (pid {status.worker})" if status.worker
                        else "no worker running")
-            out.print(f"{status.have:,} of {status.total:,} passages and entries have a "
-                      f"vector; {status.missing:,} missing · {running}", highlight=False)
+            out().print(f"{status.have:,} of {status.total:,} passages and entries have a "
+                        f"vector; {status.missing:,} missing · {running}", highlight=False)
             problem = last_error(kb.store.url) if status.worker is None else None
             if status.missing and problem:
-                err.print(f"the last worker said: {safe(problem)}", highlight=False)
+                err().print(f"the last worker said: {safe(problem)}", highlight=False)
             return
-        report = _wait_and_embed(kb, err.is_terminal and not as_json)
+        report = _wait_and_embed(kb, err().is_terminal and not as_json)
         if as_json:
             emit_json(report)
         else:
-            out.print(f"embedded {report.embedded} · reused {report.reused} · "
-                      f"{report.total} vectors ({clean(report.model)})", highlight=False,
-                      markup=False)
+            out().print(f"embedded {report.embedded} · reused {report.reused} · "
+                        f"{report.total} vectors ({clean(report.model)})", highlight=False,
+                        markup=False)

@@ -37,7 +37,7 @@ def mcp(ctx: click.Context, bind: str | None, token: str | None) -> None:
         import secrets
 
         token = secrets.token_urlsafe(24)
-        err.print(f"bearer token: {token}", highlight=False)
+        err().print(f"bearer token: {token}", highlight=False)
     port = int(port_text)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Grimoire MCP on http://{shown}:{port}/mcp  (Ctrl-C stops)", err=True)
@@ -72,16 +72,16 @@ def watch(ctx: click.Context, paths: tuple[str, ...], poll: bool, reconcile: flo
                            embed=not no_embed)
     try:
         watcher = Watcher(kb, paths, options=options, on_batch=show_batch,
-                          on_notice=lambda m: err.print(f"[yellow]{m}[/yellow]",
-                                                        highlight=False))
+                          on_notice=lambda m: err().print(f"[yellow]{m}[/yellow]",
+                                                          highlight=False))
         click.echo(f"watching {', '.join(str(r) for r in watcher.roots)}  (Ctrl-C stops)",
                    err=True)
         watcher.run()
     except KeyboardInterrupt:
-        err.print("stopped watching", highlight=False)
+        err().print("stopped watching", highlight=False)
         sys.exit(130)
     except GrimoireError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
+        err().print(f"[red]error:[/red] {e}", highlight=False)
         sys.exit(1)
 
 
@@ -102,8 +102,8 @@ def show_batch(batch: object) -> None:
             f"updated {r.updated} · removed {r.removed} · failed {r.failed}")
     if batch.embedded:
         line += f" · embedded {batch.embedded}"
-    err.print(f"{line} · {batch.seconds:.2f} s", highlight=False, soft_wrap=True)
+    err().print(f"{line} · {batch.seconds:.2f} s", highlight=False, soft_wrap=True)
     for failure in r.failures:
-        err.print(f"[red]failed:[/red] {failure.path}: {failure.reason}", highlight=False)
+        err().print(f"[red]failed:[/red] {failure.path}: {failure.reason}", highlight=False)
     for message in batch.errors:
-        err.print(f"[red]error:[/red] {message}", highlight=False)
+        err().print(f"[red]error:[/red] {message}", highlight=False)

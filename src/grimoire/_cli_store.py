@@ -38,13 +38,13 @@ def register(main: click.Group) -> None:
         if as_json:
             emit_json(health)
         elif health.ok:
-            out.print(f"{safe(health.path)}: ok", highlight=False)
+            out().print(f"{safe(health.path)}: ok", highlight=False)
         else:
-            err.print(f"[red]damaged:[/red] {safe(health.path)}", highlight=False)
+            err().print(f"[red]damaged:[/red] {safe(health.path)}", highlight=False)
             for problem in health.problems[:20]:
-                err.print(f"  {safe(problem)}", highlight=False)
-            err.print("re-read the sources into a new file with: grimoire rebuild "
-                      "(the damaged file is kept beside it)", highlight=False, markup=False)
+                err().print(f"  {safe(problem)}", highlight=False)
+            err().print("re-read the sources into a new file with: grimoire rebuild "
+                        "(the damaged file is kept beside it)", highlight=False, markup=False)
         if not health.ok:
             sys.exit(1)
 
@@ -66,7 +66,7 @@ def register(main: click.Group) -> None:
             emit_json(health)
             return
         state = "ok" if health.ok else "copied, but the copy fails its check"
-        out.print(f"backup written to {safe(out_path)}: {state}", highlight=False)
+        out().print(f"backup written to {safe(out_path)}: {state}", highlight=False)
         if not health.ok:
             sys.exit(1)
 
@@ -95,6 +95,6 @@ def register(main: click.Group) -> None:
         if as_json:
             emit_json({**to_data(health), "damaged_copy": kept})
             return
-        out.print(f"rebuilt {safe(health.path)} from {len(health.roots)} sources: "
-                  f"{'ok' if health.ok else 'check failed'}; the old file is "
-                  f"{safe(kept)}", highlight=False)
+        out().print(f"rebuilt {safe(health.path)} from {len(health.roots)} sources: "
+                    f"{'ok' if health.ok else 'check failed'}; the old file is "
+                    f"{safe(kept)}", highlight=False)

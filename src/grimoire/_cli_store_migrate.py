@@ -25,7 +25,7 @@ def register(main: click.Group) -> None:
 
         def progress(table: str, n: int) -> None:
             if not as_json:
-                err.print(f"[dim]{table}: {n} rows[/dim]")
+                err().print(f"[dim]{table}: {n} rows[/dim]")
 
         report = copy(source, destination, progress)
         if as_json:
@@ -33,7 +33,7 @@ def register(main: click.Group) -> None:
                        "vectors": report.vectors})
             return
         s = report.stats
-        out.print(f"copied {s.sources} files, {s.documents} documents, {s.passages} passages, "
-                  f"{s.entries} entries, {s.links} links, "
-                  f"{report.rows['concepts']} concepts and {report.vectors} vectors "
-                  f"to {report.destination}")
+        out().print(f"copied {s.sources} files, {s.documents} documents, {s.passages} passages, "
+                    f"{s.entries} entries, {s.links} links, "
+                    f"{report.rows['concepts']} concepts and {report.vectors} vectors "
+                    f"to {report.destination}")

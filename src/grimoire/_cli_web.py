@@ -43,7 +43,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
         import secrets
 
         token = secrets.token_urlsafe(24)
-        err.print("[yellow]not on loopback: requests need a token[/yellow]", highlight=False)
+        err().print("[yellow]not on loopback: requests need a token[/yellow]", highlight=False)
     if host in ("0.0.0.0", "::"):  # every interface: answer to this machine's names too
         names = (*names, *_own_names())
     kb = kb_of(ctx, create=bool(watch_paths))
@@ -74,13 +74,13 @@ def _watch_in_background(ctx: click.Context, paths: tuple[str, ...]
 
     stop = threading.Event()
     watcher = Watcher(kb_of(ctx), paths, on_batch=show_batch, stop=stop,
-                      on_notice=lambda m: err.print(f"[yellow]{m}[/yellow]", highlight=False))
+                      on_notice=lambda m: err().print(f"[yellow]{m}[/yellow]", highlight=False))
 
     def run() -> None:
         try:
             watcher.run()
         except Exception as e:  # the pages stay up; say why they stopped following edits
-            err.print(f"[red]watching stopped:[/red] {e}", highlight=False)
+            err().print(f"[red]watching stopped:[/red] {e}", highlight=False)
 
     thread = threading.Thread(target=run, name="grimoire-watch", daemon=True)
     thread.start()

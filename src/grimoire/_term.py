@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 
-from rich.markup import escape
-
 # C0 except tab and newline, DEL, C1, Arabic letter mark, LRM/RLM, line/paragraph separators,
 # embeddings/overrides (U+202A-202E) and isolates (U+2066-2069).
 _UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
@@ -46,6 +44,8 @@ def clean(text: str, *, lines: bool = True) -> str:
 
 def safe(text: str, *, lines: bool = True) -> str:
     """`clean`, then rich markup escaped: for any outside text inside a rich `print`."""
+    from rich.markup import escape  # rich is imported when something is printed through it
+
     return escape(clean(text, lines=lines))
 
 

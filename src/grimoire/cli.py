@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
 
 import grimoire
 from grimoire import serialize
@@ -19,12 +18,40 @@ from grimoire._term import clean, field, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+
+# Rich takes about 60 ms to import: the consoles are made when something is printed through
+# them, and a search that prints JSON or piped lines never does (cold start, issue 14).
+@functools.cache
+def out() -> Console:
+    """The rich console on stdout."""
+    from rich.console import Console
+
+    return Console(soft_wrap=True)
+
+
+@functools.cache
+def err() -> Console:
+    """The rich console on stderr."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def terminal() -> bool:
+    """Whether stdout shows rich's styles, by rich's own test (TTY_COMPATIBLE, then FORCE_COLOR,
+    then isatty), asked without importing rich: when it does not, output is plain lines."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force_color = os.environ.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color != ""
+    return sys.stdout.isatty()
 
 
 def where(path: str) -> str:
@@ -45,7 +72,7 @@ def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...]
 
     Cells are outside text: control characters are shown escaped, markup is literal.
     """
-    if not out.is_terminal:
+    if not terminal():
         for row in rows:
             click.echo("\t".join(field(cell) for cell in row))
         return
@@ -56,7 +83,7 @@ def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...]
         table.add_column(h, overflow="fold" if h in fold else "ellipsis")
     for row in rows:
         table.add_row(*(safe(cell, lines=False) for cell in row))
-    out.print(table)
+    out().print(table)
 
 
 def json_option(f: F) -> F:
@@ -73,14 +100,14 @@ def handle_errors(f: F) -> F:
         except GrimoireError as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            err.print(f"[red]error:[/red] {safe(str(e))}", highlight=False, soft_wrap=True)
+            err().print(f"[red]error:[/red] {safe(str(e))}", highlight=False, soft_wrap=True)
             if isinstance(e, NotFound) and e.suggestions:
-                err.print("did you mean: " + ", ".join(safe(s, lines=False)
+                err().print("did you mean: " + ", ".join(safe(s, lines=False)
                                                        for s in e.suggestions), highlight=False)
             sys.exit(1)
         except KeyboardInterrupt:
             # The open batch has rolled back and the reader workers are gone; no traceback.
-            err.print("interrupted", highlight=False)
+            err().print("interrupted", highlight=False)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
@@ -138,7 +165,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             for fmt, c in s.by_format.items()]
     rows.append(["all", *(str(v) for v in (s.documents, s.passages, s.entries, s.links))])
     print_table(["format", "documents", "passages", "entries", "links"], rows)
-    out.print(f"{s.sources} files seen, {s.failed} failed", highlight=False, markup=False)
+    out().print(f"{s.sources} files seen, {s.failed} failed", highlight=False, markup=False)
 
 
 @main.command(name="list")
@@ -185,13 +212,13 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     if as_json:
         emit_json(serialize.concept(concept, copies))
         return
-    render_concept(out, concept, where)
+    render_concept(out(), concept, where)
     if copies:
-        out.print("\n[bold]near-duplicates[/bold]")
+        out().print("\n[bold]near-duplicates[/bold]")
         for d in copies:
-            out.print(f"  {safe(where(d.span.path), lines=False)}:{d.span.start_line} ≈ "
-                      f"{safe(where(d.other.path), lines=False)}:{d.other.start_line} "
-                      f"({d.similarity:.0%} the same words)", highlight=False)
+            out().print(f"  {safe(where(d.span.path), lines=False)}:{d.span.start_line} ≈ "
+                        f"{safe(where(d.other.path), lines=False)}:{d.other.start_line} "
+                        f"({d.similarity:.0%} the same words)", highlight=False)
 
 
 @main.command()
@@ -215,7 +242,7 @@ def graph(ctx: click.Context, name: str, depth: int, as_dot: bool, as_json: bool
     elif as_dot:
         click.echo(clean(g.to_dot()), nl=False)
     else:
-        render_graph(out, g)
+        render_graph(out(), g)
 
 
 @main.command()
@@ -242,8 +269,8 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
     if problems:
         for r in records:
             for p in r.problems:
-                out.print(f"{field(where(p.span.path))}:{p.span.start_line}: "
-                          f"{clean(p.message, lines=False)}", highlight=False, markup=False)
+                out().print(f"{field(where(p.span.path))}:{p.span.start_line}: "
+                            f"{clean(p.message, lines=False)}", highlight=False, markup=False)
     if failed and records:
         sys.exit(1)
 
@@ -269,12 +296,12 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
         emit_json(serialize.lint_report(report, groups))
     else:
         for group, findings in by_group.items():
-            out.print(f"[bold]{safe(group)}[/bold] ({len(findings)})")
+            out().print(f"[bold]{safe(group)}[/bold] ({len(findings)})")
             for f in findings:
                 span = f"{where(f.span.path)}:{f.span.start_line}"
-                out.print(f"  {safe(span, lines=False)}: {safe(f.message)}", highlight=False)
+                out().print(f"  {safe(span, lines=False)}: {safe(f.message)}", highlight=False)
         total = sum(len(fs) for fs in by_group.values())
-        out.print(f"{total} findings in {len(by_group)} groups" if total else "clean")
+        out().print(f"{total} findings in {len(by_group)} groups" if total else "clean")
     if any(by_group.values()):
         sys.exit(1)
 
@@ -319,17 +346,22 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         emit_json(hits)
         return
     if not hits:
-        err.print("no results", highlight=False)
+        click.echo("no results", err=True)
         return
+    styled = terminal()
     for n, hit in enumerate(hits, 1):
         name = hit.concept or hit.title
         heading = " > ".join(hit.heading_path)
-        out.print(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
-                  f"[dim]{safe(where(hit.span.path), lines=False)}:"
-                  f"{hit.span.start_line}-{hit.span.end_line}"
-                  + (f" · {safe(heading, lines=False)}" if heading else "") + "[/dim]",
-                  highlight=False)
-        out.print(_marked(hit.snippet), highlight=False, soft_wrap=True)
+        place = f"{where(hit.span.path)}:{hit.span.start_line}-{hit.span.end_line}"
+        if heading:
+            place += f" · {heading}"
+        if not styled:  # the lines rich prints when piped, without its markup
+            click.echo(f"{n}. {field(name)}  {field(place)}")
+            click.echo("   " + _MARKED.sub(r"\1", clean(hit.snippet)))
+            continue
+        out().print(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
+                    f"[dim]{safe(place, lines=False)}[/dim]", highlight=False)
+        out().print(_marked(hit.snippet), highlight=False, soft_wrap=True)
 
 
 _MARKED = re.compile("«(\\w+)»")
@@ -380,7 +412,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
 
     def show(piece: str) -> None:
         streamed.append(piece)
-        out.print(safe(piece), end="", highlight=False, soft_wrap=True)
+        out().print(safe(piece), end="", highlight=False, soft_wrap=True)
 
     on_text = show if (llm_url and not as_json) else None
     answer = kb_of(ctx).ask(" ".join(question), llm=llm_url, model=model, k=k, api_key=key,
@@ -389,20 +421,20 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         emit_json(answer)
         return
     if streamed:
-        out.print()
+        out().print()
         if "".join(streamed).strip() != answer.answer.strip():
             # What the model streamed was cleaned further once its citations were known.
-            out.print("[dim]checked answer:[/dim] " + safe(answer.answer), highlight=False)
+            out().print("[dim]checked answer:[/dim] " + safe(answer.answer), highlight=False)
     else:
-        out.print(safe(answer.answer), highlight=False, soft_wrap=True)
+        out().print(safe(answer.answer), highlight=False, soft_wrap=True)
     for c in answer.citations:
         loc = f"{where(c.span.path)}:{c.span.start_line}"
         if c.span.end_line != c.span.start_line:
             loc += f"-{c.span.end_line}"
         about = f" ({safe(c.concept, lines=False)})" if c.concept else ""
-        out.print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
-                  highlight=False)
-        out.print("    " + safe(c.quote), highlight=False, soft_wrap=True)
+        out().print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
+                    highlight=False)
+        out().print("    " + safe(c.quote), highlight=False, soft_wrap=True)
 
 
 from grimoire import _cli_ingest, _cli_store, _cli_store_migrate  # noqa: E402 - register above
