@@ -7,6 +7,7 @@ bench/scale.py (`--cold`).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,27 @@ def test_ask_loads_no_near_duplicate_machinery() -> None:
     # `grimoire ask`, for a check ask never runs.
     assert imported_after("import grimoire.ask", ("datasketch", "scipy")) == []
     assert imported_after("import grimoire.lint", ("datasketch", "scipy")) == []
+
+
+@pytest.mark.sqlite_only(reason="another process opens the database by its file path")
+def test_a_piped_or_json_search_command_imports_no_rich_and_prints_what_rich_would(
+    seeds: Path, tmp_path: Path
+) -> None:
+    # Rich costs a search about 60 ms to import; it is for terminals. Piped, the command prints
+    # the lines rich printed there (its own test of a terminal, made without it).
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([seeds], embed=False)
+    for extra in ([], ["--json"]):
+        args = ["--db", str(db), "search", "perplexity", "--mode", "lexical", *extra]
+        code = (f"from grimoire.cli import main\ntry:\n    main({args!r})\n"
+                f"except SystemExit as e:\n    assert not e.code, e.code")
+        assert imported_after(code, (*HEAVY, "rich")) == [], extra
+    piped = cli_search(db, "perplexity", "--mode", "lexical").stdout
+    assert piped.count("\n") >= 2 and "«" not in piped
+    # FORCE_COLOR makes rich take the pipe for a terminal, TERM=dumb makes it print no styles.
+    env = {**os.environ, "FORCE_COLOR": "1", "TERM": "dumb"}
+    through_rich = subprocess.run([sys.executable, "-m", "grimoire", "--db", str(db), "search",
+                                   "perplexity", "--mode", "lexical"], capture_output=True,
+                                  text=True, check=True, env=env).stdout
+    assert piped == through_rich
