@@ -25,13 +25,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 # Rich takes about 60 ms to import: the consoles are made when something is printed through
-# them, and a search that prints JSON or piped lines never does (cold start, issue 14).
+# them, and a search that prints JSON or piped lines never does (cold start, issue 14). No
+# emoji codes: `:fire:` in a note's heading is shown as written, as `safe` leaves markup.
 @functools.cache
 def out() -> Console:
     """The rich console on stdout."""
     from rich.console import Console
 
-    return Console(soft_wrap=True)
+    return Console(soft_wrap=True, emoji=False)
 
 
 @functools.cache
@@ -39,7 +40,7 @@ def err() -> Console:
     """The rich console on stderr."""
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=True, emoji=False)
 
 
 def terminal() -> bool:
