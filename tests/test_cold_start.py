@@ -153,3 +153,13 @@ def test_a_piped_or_json_search_command_imports_no_rich_and_prints_what_rich_wou
                                    "perplexity", "--mode", "lexical"], capture_output=True,
                                   text=True, check=True, env=env).stdout
     assert piped == through_rich
+
+
+@pytest.mark.sqlite_only(reason="the lock of a database file lies beside it")
+def test_the_vector_status_of_a_file_starts_no_process_machinery(tmp_path: Path) -> None:
+    # A hybrid search counts the vectors and asks the lock while its model loads: subprocess
+    # and tempfile (shutil, bz2, lzma, random) are for starting a worker and for server URLs.
+    db = tmp_path / "kb.db"
+    grimoire.open(db).close()
+    code = f"import grimoire\nkb = grimoire.open({str(db)!r})\nprint(kb.vector_status())"
+    assert imported_after(code, ("subprocess", "tempfile")) == []

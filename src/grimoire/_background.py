@@ -17,11 +17,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,6 +54,10 @@ def lock_path(url: str) -> Path | None:
         return None
     if _is_file_url(url):
         return Path(os.path.abspath(url) + ".embed.lock")  # noqa: PTH100 - symlinks kept
+    # Imported for a server URL only: a search of a file asks its lock (cold start, issue 14).
+    import hashlib
+    import tempfile
+
     digest = hashlib.sha256(url.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"grimoire-embed-{digest}.lock"
 
@@ -175,6 +176,8 @@ def spawn(
     for new work before it stops, so what was stored before this call will get its vectors.
     The worker outlives this process (its own session, no terminal).
     """
+    import subprocess  # on use: a search asks who holds the lock, and starts nothing
+
     if lock_path(url) is None:
         raise GrimoireError("an in-memory database cannot be embedded in the background")
     lock = EmbedLock(url)
