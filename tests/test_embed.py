@@ -76,6 +76,18 @@ def test_warming_on_a_thread_loads_the_query_session_once(tmp_path: Path) -> Non
         MiniLM(broken).warm()
 
 
+def test_a_one_query_session_gives_the_folded_sessions_vectors(real_texts: list[str]) -> None:
+    # `grimoire search` embeds one query and exits: its session leaves the weights int8 and
+    # dequantizes them as it runs, instead of folding them into float32 once. Same vectors.
+    once, folded = MiniLM(), MiniLM()
+    once.warm(once=True)
+    folded.warm()
+    texts = [t for t in real_texts if len(once.tokenize([t])[0]) <= QUERY_TOKENS][:12]
+    assert len(texts) == 12
+    for text in texts:
+        np.testing.assert_allclose(once.embed([text])[0], folded.embed([text])[0], atol=1e-5)
+
+
 @pytest.fixture(scope="module")
 def real_texts(corpora: Path) -> list[str]:
     return corpus_paragraphs(corpora)

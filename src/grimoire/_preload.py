@@ -73,4 +73,4 @@ def start(db: str) -> threading.Thread | None:
 
 def _warm(model: MiniLM) -> None:
     with contextlib.suppress(Exception):  # the search loads the model again and reports it
-        model.warm()
+        model.warm(once=True)  # the command embeds one query and exits

@@ -118,7 +118,9 @@ class MiniLM:
     A few short texts (a query: `QUERY_TOKENS` in all) run on a second session with one
     thread, no spinning and only the basic graph optimisations (the same vectors to 1e-6; the
     fusions of the full level take 70 ms to plan and gain nothing on a 10-token query), loaded
-    on first use: a search process never loads the other one.
+    on first use: a search process never loads the other one. A process that embeds one query
+    and exits (`warm(once=True)`: `grimoire search` on the command line) builds that session
+    without constant folding.
     """
 
     name = "all-MiniLM-L6-v2-onnx-int8"
@@ -197,9 +199,14 @@ class MiniLM:
             self._trim = _keep_batch_memory()
             self._finish_load(path, None)
 
-    def warm(self) -> None:
+    def warm(self, *, once: bool = False) -> None:
         """Load the tokenizer and the query session now (`Searcher.prepare` and
         `grimoire._preload`: on a thread while the search imports and opens its store).
+
+        `once`: the process embeds a query or two and exits. Constant folding, which turns
+        the model's int8 weights into float32 ones for the whole session, is then skipped:
+        it is most of the session's cost at cold start (about 200 ms of 250), while a query
+        that dequantizes its weights as it runs takes about 25 ms more (bench/README.md).
 
         The session is built from the model file's bytes on a second thread while this one
         checks the sha256 of those same bytes and loads the tokenizer: onnxruntime builds a
@@ -211,7 +218,7 @@ class MiniLM:
             if True in self._sessions:
                 return
             if self._tokenizer is not None:  # loaded for bulk work: only the session is new
-                self._sessions[True] = self._new_session(True, str(self._path))
+                self._sessions[True] = self._new_session(True, str(self._path), fold=not once)
                 return
             path = self._model_file()
             self._trim = _keep_batch_memory()
@@ -223,7 +230,7 @@ class MiniLM:
 
             def build(model: bytes) -> None:
                 try:
-                    built.append(self._new_session(True, model))
+                    built.append(self._new_session(True, model, fold=not once))
                 except BaseException as e:  # raised below, once the check has passed
                     built.append(e)
 
@@ -239,9 +246,10 @@ class MiniLM:
             if self._trim is not None:
                 self._trim(0)  # loading leaves ~120 MB of freed heap (the model's graph)
 
-    def _new_session(self, query: bool, model: str | bytes) -> Any:
+    def _new_session(self, query: bool, model: str | bytes, *, fold: bool = True) -> Any:
         """An onnxruntime session over `model` (a path or the file's bytes): the query one
-        (one thread, basic graph optimisations) or the bulk one."""
+        (one thread, basic graph optimisations) or the bulk one; `fold=False` leaves the
+        weights int8 (`warm(once=True)`)."""
         import onnxruntime as ort
 
         options = session_options(1 if query else self.threads)
@@ -249,6 +257,7 @@ class MiniLM:
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
         session = ort.InferenceSession(
             model, sess_options=options, providers=["CPUExecutionProvider"],
+            disabled_optimizers=[] if fold else ["ConstantFolding"],
         )
         self._inputs = frozenset(i.name for i in session.get_inputs())
         return session
