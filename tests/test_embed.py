@@ -76,16 +76,22 @@ def test_warming_on_a_thread_loads_the_query_session_once(tmp_path: Path) -> Non
         MiniLM(broken).warm()
 
 
-def test_a_one_query_session_gives_the_folded_sessions_vectors(real_texts: list[str]) -> None:
-    # `grimoire search` embeds one query and exits: its session leaves the weights int8 and
-    # dequantizes them as it runs, instead of folding them into float32 once. Same vectors.
-    once, folded = MiniLM(), MiniLM()
+def test_a_process_that_embeds_once_builds_one_session_with_the_same_vectors(
+    real_texts: list[str],
+) -> None:
+    # `grimoire search` and `ask` embed once and exit: one session serves the query and the
+    # answer's sentences, and it leaves the weights int8, dequantizing them as it runs,
+    # instead of folding them into float32 once. The vectors are the usual sessions'.
+    once, usual = MiniLM(), MiniLM()
     once.warm(once=True)
-    folded.warm()
+    usual.warm()
     texts = [t for t in real_texts if len(once.tokenize([t])[0]) <= QUERY_TOKENS][:12]
     assert len(texts) == 12
     for text in texts:
-        np.testing.assert_allclose(once.embed([text])[0], folded.embed([text])[0], atol=1e-5)
+        np.testing.assert_allclose(once.embed([text])[0], usual.embed([text])[0], atol=1e-5)
+    np.testing.assert_allclose(once.embed(texts), usual.embed(texts), atol=1e-5)  # bulk
+    assert once._sessions[False] is once._sessions[True]
+    assert usual._sessions[False] is not usual._sessions[True]
 
 
 @pytest.fixture(scope="module")
