@@ -387,10 +387,10 @@ def _run(cmd: list[str], env: dict[str, str], terminal: bool) -> None:
 
 
 def cold_start(db: Path, runs: int = 5) -> dict[str, tuple[float, float]]:
-    """Median wall time and CPU time (user + system) of `grimoire search` in a new process,
-    beside `python -c pass` and a bare sqlite3 FTS5 query in a new process. On a loaded
-    machine the wall time is mostly waiting for a core; the CPU time is the work. The search
-    prints to a pipe (as a script reads it) and, for lexical, to a terminal too."""
+    """Median wall time and CPU time (user + system) of `grimoire search` and `ask` in a new
+    process, beside `python -c pass` and a bare sqlite3 FTS5 query in a new process. On a loaded
+    machine the wall time is mostly waiting for a core; the CPU time is the work. The commands
+    print to a pipe (as a script reads them); the lexical search to a terminal too."""
     exe = str(Path(sys.executable).with_name("grimoire"))
     bare = (f"import sqlite3; c = sqlite3.connect({str(db)!r}); c.execute(\"SELECT rowid FROM"
             " passage_fts WHERE passage_fts MATCH 'kl' ORDER BY rank LIMIT 10\").fetchall()")
@@ -403,6 +403,8 @@ def cold_start(db: Path, runs: int = 5) -> dict[str, tuple[float, float]]:
         "grimoire search (hybrid)": ([exe, "--db", str(db), "search",
                                       "fine-tune a big model with two low-rank matrices",
                                       "--mode", "hybrid"], False),
+        "grimoire ask (extractive)": ([exe, "--db", str(db), "ask", "what does a low-rank "
+                                       "adapter train instead of the weights?"], False),
     }
     # As installed: bytecode cached (pip compiles it; this environment may say not to).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}

@@ -106,11 +106,12 @@ def test_the_search_command_loads_the_model_ahead_only_when_it_will_embed(
         kb.embed()
         expected = kb.search(HYBRID, mode="hybrid")
     assert _preload.has_vectors(str(db))
-    # With vectors: the thread leaves the query session loaded (in a new process, so that no
-    # other test's model counts).
+    # With vectors: the thread leaves one session loaded, for the query and for an answer's
+    # sentences alike (in a new process, so that no other test's model counts).
     code = (f"from grimoire import _preload\nfrom grimoire.embed import default_embedder\n"
             f"_preload.start({str(db)!r}).join()\n"
-            f"assert list(default_embedder()._sessions) == [True], default_embedder()._sessions")
+            f"s = default_embedder()._sessions\n"
+            f"assert list(s) == [True, False] and s[True] is s[False], s")
     assert "onnxruntime" in imported_after(code)
     # The command, its model loaded ahead, finds what the API finds, in the same order, and
     # a lexical search command still imports neither numpy nor the model.
@@ -129,6 +130,14 @@ def test_ask_loads_no_near_duplicate_machinery() -> None:
     # `grimoire ask`, for a check ask never runs.
     assert imported_after("import grimoire.ask", ("datasketch", "scipy")) == []
     assert imported_after("import grimoire.lint", ("datasketch", "scipy")) == []
+
+
+def test_ask_loads_no_reader() -> None:
+    # Checking an answer's citations reads the cited files (`grimoire.files`) but parses
+    # none: the readers' package imports every reader, docutils and markdown-it among them
+    # (0.5 s of a cold `grimoire ask`).
+    assert imported_after("import grimoire.ask", ("grimoire.readers", "docutils",
+                                                  "markdown_it")) == []
 
 
 @pytest.mark.sqlite_only(reason="another process opens the database by its file path")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -74,6 +77,24 @@ def test_warming_on_a_thread_loads_the_query_session_once(tmp_path: Path) -> Non
     broken.write_bytes(b"not a model")
     with pytest.raises(EmbeddingError, match="sha256"):
         MiniLM(broken).warm()
+
+
+def test_a_process_that_embeds_once_builds_one_session_with_the_same_vectors(
+    real_texts: list[str],
+) -> None:
+    # `grimoire search` and `ask` embed once and exit: one session serves the query and the
+    # answer's sentences, and it leaves the weights int8, dequantizing them as it runs,
+    # instead of folding them into float32 once. The vectors are the usual sessions'.
+    once, usual = MiniLM(), MiniLM()
+    once.warm(once=True)
+    usual.warm()
+    texts = [t for t in real_texts if len(once.tokenize([t])[0]) <= QUERY_TOKENS][:12]
+    assert len(texts) == 12
+    for text in texts:
+        np.testing.assert_allclose(once.embed([text])[0], usual.embed([text])[0], atol=1e-5)
+    np.testing.assert_allclose(once.embed(texts), usual.embed(texts), atol=1e-5)  # bulk
+    assert once._sessions[False] is once._sessions[True]
+    assert usual._sessions[False] is not usual._sessions[True]
 
 
 @pytest.fixture(scope="module")
@@ -241,3 +262,25 @@ def test_cli_uses_the_embeddings_server_it_is_given(
     result = CliRunner().invoke(main, [*args, "search", "dropout", "--mode", "semantic", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["concept"] == "Dropout"
+
+
+def test_embedding_leaves_no_telemetry_behind(tmp_path: Path) -> None:
+    # onnxruntime keeps a device id and a cache of usage events in the user's cache folder,
+    # to upload, unless ORT_DISABLE_TELEMETRY is set before it loads. Grimoire sets it: a
+    # real embedding in a fresh process, with HOME in a temporary folder, writes nothing
+    # there. Importing onnxruntime alone, without grimoire, does (so this test can fail).
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME")}
+    for name, code in (
+            ("grimoire", "from grimoire.embed import MiniLM\n"
+                         "assert len(MiniLM().embed(['a low-rank update'])[0]) == 384"),
+            ("bare", "import onnxruntime")):
+        home = tmp_path / name
+        home.mkdir()
+        subprocess.run([sys.executable, "-c", code], env={**env, "HOME": str(home)},
+                       check=True, capture_output=True)
+        left = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
+        if name == "grimoire":
+            assert left == []
+        else:
+            assert any("onnxruntime" in p for p in left), left

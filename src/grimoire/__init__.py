@@ -1,5 +1,6 @@
 """Grimoire: every note you keep about AI and ML, read into one linked, searchable store."""
 
+import os as _os
 import typing as _typing
 
 from grimoire._lazy import lazy_names as _lazy_names
@@ -22,6 +23,12 @@ if _typing.TYPE_CHECKING:
         Span,
     )
     from grimoire.store import SourceRecord, Stats, StoredEntry
+
+# onnxruntime (the bundled model's runtime; on Linux and macOS since 2026) keeps a device id
+# and a cache of usage events under ~/.cache/Microsoft/DeveloperTools/ to upload, unless this
+# is set before it loads. Grimoire is local-first: how it is used stays on the machine. Set
+# ORT_DISABLE_TELEMETRY=0 to leave the choice to onnxruntime.
+_os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 # The rest of the API is imported on first use: `import grimoire.cli` then costs click and rich
 # only, and a semantic search can start loading its model while the store's modules load

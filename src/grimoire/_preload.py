@@ -1,4 +1,4 @@
-"""The embedding model starts loading as soon as `grimoire search` knows it will embed.
+"""The embedding model starts loading as soon as `grimoire search` or `ask` knows it will embed.
 
 Cold start (issue 14): a hybrid search in a new process spends most of its time loading
 onnxruntime and the model's session. `Searcher.prepare` starts that load on its worker once the
@@ -46,7 +46,8 @@ def has_vectors(db: str) -> bool:
 
 
 def start(db: str) -> threading.Thread | None:
-    """Start loading the packaged model for a search of the store `db`, if it will embed.
+    """Start loading the packaged model for a search or an answer over the store `db`, if it
+    will embed.
 
     numpy, onnxruntime and tokenizers are imported here, on the calling thread: imports hold
     the GIL, so on a thread they would only take turns with the search's own imports, and the
@@ -73,4 +74,4 @@ def start(db: str) -> threading.Thread | None:
 
 def _warm(model: MiniLM) -> None:
     with contextlib.suppress(Exception):  # the search loads the model again and reports it
-        model.warm()
+        model.warm(once=True)  # the command embeds once and exits

@@ -409,6 +409,13 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
     Example: grimoire ask "what does LoRA replace an N x M weight update with?"
     """
     key = os.environ.get(llm_key_env) or os.environ.get("OPENAI_API_KEY") if llm_url else None
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as `search`: no product needs more
+    db, embedder = ctx.obj
+    if embedder is None:
+        from grimoire import _preload
+
+        # The packaged model loads on a thread while the store opens (cold start).
+        _preload.start(db)
     streamed: list[str] = []
 
     def show(piece: str) -> None:

@@ -118,7 +118,9 @@ class MiniLM:
     A few short texts (a query: `QUERY_TOKENS` in all) run on a second session with one
     thread, no spinning and only the basic graph optimisations (the same vectors to 1e-6; the
     fusions of the full level take 70 ms to plan and gain nothing on a 10-token query), loaded
-    on first use: a search process never loads the other one.
+    on first use: a search process never loads the other one. A process that embeds once and
+    exits (`warm(once=True)`: `grimoire search` and `ask` on the command line) builds one
+    session for both, without constant folding.
     """
 
     name = "all-MiniLM-L6-v2-onnx-int8"
@@ -197,9 +199,15 @@ class MiniLM:
             self._trim = _keep_batch_memory()
             self._finish_load(path, None)
 
-    def warm(self) -> None:
+    def warm(self, *, once: bool = False) -> None:
         """Load the tokenizer and the query session now (`Searcher.prepare` and
         `grimoire._preload`: on a thread while the search imports and opens its store).
+
+        `once`: the process embeds a query (and an answer's sentences) and exits. One
+        session, with a thread per core, then serves both, and constant folding, which turns
+        the model's int8 weights into float32 ones for the whole session, is skipped: it is
+        most of a session's cost at cold start (about 200 ms of 250), while a call that
+        dequantizes the weights as it runs takes about 25 ms more (bench/README.md).
 
         The session is built from the model file's bytes on a second thread while this one
         checks the sha256 of those same bytes and loads the tokenizer: onnxruntime builds a
@@ -211,7 +219,7 @@ class MiniLM:
             if True in self._sessions:
                 return
             if self._tokenizer is not None:  # loaded for bulk work: only the session is new
-                self._sessions[True] = self._new_session(True, str(self._path))
+                self._keep(self._new_session(True, str(self._path), once=once), once)
                 return
             path = self._model_file()
             self._trim = _keep_batch_memory()
@@ -223,7 +231,7 @@ class MiniLM:
 
             def build(model: bytes) -> None:
                 try:
-                    built.append(self._new_session(True, model))
+                    built.append(self._new_session(True, model, once=once))
                 except BaseException as e:  # raised below, once the check has passed
                     built.append(e)
 
@@ -235,23 +243,31 @@ class MiniLM:
                 builder.join()
             if isinstance(built[0], BaseException):
                 raise built[0]
-            self._sessions[True] = built[0]
+            self._keep(built[0], once)
             if self._trim is not None:
                 self._trim(0)  # loading leaves ~120 MB of freed heap (the model's graph)
 
-    def _new_session(self, query: bool, model: str | bytes) -> Any:
+    def _new_session(self, query: bool, model: str | bytes, *, once: bool = False) -> Any:
         """An onnxruntime session over `model` (a path or the file's bytes): the query one
-        (one thread, basic graph optimisations) or the bulk one."""
+        (one thread, basic graph optimisations), the bulk one, or the one of `warm(once=True)`
+        (a thread per core that do not spin, basic optimisations, the weights left int8)."""
         import onnxruntime as ort
 
-        options = session_options(1 if query else self.threads)
-        if query:
+        options = session_options(self.threads if once or not query else 1, spin=not once)
+        if query or once:
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
         session = ort.InferenceSession(
             model, sess_options=options, providers=["CPUExecutionProvider"],
+            disabled_optimizers=["ConstantFolding"] if once else [],
         )
         self._inputs = frozenset(i.name for i in session.get_inputs())
         return session
+
+    def _keep(self, session: Any, once: bool) -> None:
+        """`session` as the query session, and as the bulk one too when built `once`."""
+        self._sessions[True] = session
+        if once:
+            self._sessions[False] = session
 
     def _session(self, query: bool) -> Any:
         """The query session or the bulk one (loaded on first use)."""
@@ -341,12 +357,13 @@ def _keep_batch_memory() -> Any:
     return trim
 
 
-def session_options(threads: int) -> Any:
+def session_options(threads: int, *, spin: bool = True) -> Any:
     """onnxruntime options chosen on purpose: no CPU arena, no memory pattern, one op at a time.
 
     Returns an `onnxruntime.SessionOptions`; `threads` intra-op threads (one per core: the
     int8 matmuls are compute-bound, and more threads than cores only contend). One thread
-    does not spin waiting for work it will never share.
+    does not spin waiting for work it will never share, nor do threads that are told not to
+    (`spin`: a process that embeds once, while its other threads work).
     """
     import onnxruntime as ort
 
@@ -358,7 +375,7 @@ def session_options(threads: int) -> Any:
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    if threads == 1:
+    if threads == 1 or not spin:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return options
 

@@ -26,15 +26,9 @@ from typing import NamedTuple
 from grimoire import readers
 from grimoire._readpool import Budget, ReadPool
 from grimoire.errors import GrimoireError, ReadError
+from grimoire.files import open_regular, read_capped
 from grimoire.model import Document, Problem, Span
-from grimoire.readers.base import (
-    ReadOptions,
-    decode_warning,
-    looks_binary,
-    open_regular,
-    read_capped,
-    suffix_of,
-)
+from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, suffix_of
 from grimoire.store.base import SourceRecord, Store
 from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
 

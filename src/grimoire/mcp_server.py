@@ -23,9 +23,9 @@ from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 
 from grimoire.errors import GrimoireError, NotFound
+from grimoire.files import read_capped
 from grimoire.knowledge import Grimoire
 from grimoire.model import Span
-from grimoire.readers.base import read_capped
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
 MAX_RESULT_CHARS = 16_000  # a tool result's JSON; an assistant's context is not ours to fill

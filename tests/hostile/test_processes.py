@@ -16,7 +16,8 @@ import pytest
 import grimoire
 from grimoire.ask.cite import SourceLines
 from grimoire.errors import ReadError
-from grimoire.readers.base import ReadOptions, read_capped
+from grimoire.files import read_capped
+from grimoire.readers.base import ReadOptions
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
 NOTE = "# Topic {0}\n\nTopic {0} is a note with a body about subject number {0}.\n"

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from grimoire.errors import ReadError
+from grimoire.files import MAX_BYTES, read_capped
 from grimoire.model import Citation, Span
-from grimoire.readers.base import ReadOptions, read_capped
 
 _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"<[^>\n]{0,400}>")
@@ -41,7 +41,7 @@ class SourceLines:
             try:
                 # The cited file may have been replaced (by a FIFO, /dev/zero, a huge file)
                 # since it was ingested: read regular files only, and never past the cap.
-                raw = read_capped(path, ReadOptions().max_bytes)
+                raw = read_capped(path, MAX_BYTES)
             except (OSError, ReadError):
                 self._cache[path] = []
             else:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import codecs
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from grimoire.errors import ReadError
+from grimoire.files import MAX_BYTES
 from grimoire.model import Document
 
 
@@ -40,7 +40,7 @@ class ReadOptions:
     since a saved web page may legitimately be one long line.
     """
 
-    max_bytes: int = 32 * 1024 * 1024
+    max_bytes: int = MAX_BYTES
     # The reader worker's budget for one file: past it the worker is stopped and replaced, and
     # the file reported as failed (README, "Limits").
     max_seconds: float = 120.0
@@ -165,35 +165,6 @@ def decode(data: bytes, path: str) -> str:
     return text
 
 
-def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
-    """The bytes of a regular file, refusing FIFOs, devices and anything over `max_bytes`.
-
-    Opened without blocking and checked after opening, so a file swapped for a FIFO or
-    `/dev/zero` between listing and reading can neither hang nor flood the process. Read
-    with `os.read` on the descriptor: a buffered file object costs three more system calls
-    (two `fstat`, an `ioctl`, a `lseek`) and half the time of reading a small note (issue 14).
-    """
-    name = os.fspath(path)
-    fd, info = _open_regular_fd(name)
-    try:
-        size = info.st_size
-        if size > max_bytes:
-            raise ReadError(size_message(size, max_bytes), name)
-        # The size and one byte more, not the cap: a buffer of the cap would be 32 MiB for
-        # every note (a reader worker's memory budget may be less). Read to the end of the
-        # file, or to one byte over the cap when it grows meanwhile.
-        pieces: list[bytes] = []
-        total, want = 0, size + 1
-        while want > 0 and (block := os.read(fd, want)):
-            pieces.append(block)
-            total += len(block)
-            want = min(1 << 20, max_bytes + 1 - total) if total > size else size + 1 - total
-    finally:
-        os.close(fd)
-    data = b"".join(pieces)  # the one piece itself, uncopied, for a file read whole
-    if len(data) > max_bytes:  # grew while being read
-        raise ReadError(size_message(len(data), max_bytes), name)
-    return data
 
 
 def suffix_of(path: str) -> str:
@@ -209,39 +180,12 @@ def suffix_of(path: str) -> str:
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
-def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
-    """A regular file opened for reading; FIFOs and devices are refused without blocking."""
-    fd, _ = _open_regular_fd(os.fspath(path))
-    try:
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
-def _open_regular_fd(name: str) -> tuple[int, os.stat_result]:
-    """`open_regular`'s descriptor, and its `fstat`."""
-    fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ReadError(f"not a regular file ({_kind(info.st_mode)}); not read", name)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd, info
 
 
-def size_message(size: int, limit: int) -> str:
-    """"file is 40.0 MiB, over the 32 MiB limit", in the binary units the limit is set in."""
-    return f"file is {size / 2**20:.1f} MiB, over the {limit / 2**20:g} MiB limit"
 
 
-def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
-             (stat.S_ISDIR, "a folder"))
-    return next((name for test, name in kinds if test(mode)), "not a plain file")
 
 
 def line_of(data: bytes | str, offset: int) -> int:
