@@ -137,3 +137,26 @@ def test_ask_loads_no_reader() -> None:
     # (0.5 s of a cold `grimoire ask`).
     assert imported_after("import grimoire.ask", ("grimoire.readers", "docutils",
                                                   "markdown_it")) == []
+
+
+@pytest.mark.sqlite_only(reason="another process opens the database by its file path")
+def test_a_search_command_ends_without_teardown_and_loses_no_output(
+    seeds: Path, tmp_path: Path,
+) -> None:
+    # After a search or an ask, the command ends the process at once (`cli.run`): its output
+    # must be whole, and its exit status the command's, whether it found something or not.
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([seeds], embed=False)
+        expected = kb.search("perplexity", k=50, mode="lexical")
+    found = json.loads(cli_search(db, "perplexity", "-k", "50", "--mode", "lexical",
+                                  "--json").stdout)
+    assert len(found) == len(expected) > 1
+    assert [h["passage_id"] for h in found] == [h.passage_id for h in expected]
+    shown = cli_search(db, "perplexity", "--mode", "lexical").stdout
+    assert shown.count("\n") >= 2 * min(len(expected), 10)
+    assert cli_search(db, "zzzzqqqq", "--mode", "lexical").stderr.strip() == "no results"
+    # An error still exits with its status and message.
+    failed = subprocess.run([sys.executable, "-m", "grimoire", "--db", str(tmp_path / "no.db"),
+                             "search", "perplexity"], capture_output=True, text=True)
+    assert failed.returncode != 0 and "no.db" in failed.stderr
