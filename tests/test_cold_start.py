@@ -172,3 +172,25 @@ def test_the_vector_status_of_a_file_starts_no_process_machinery(tmp_path: Path)
     grimoire.open(db).close()
     code = f"import grimoire\nkb = grimoire.open({str(db)!r})\nprint(kb.vector_status())"
     assert imported_after(code, ("subprocess", "tempfile")) == []
+
+
+def test_a_search_command_ends_without_teardown_and_loses_no_output(
+    seeds: Path, tmp_path: Path,
+) -> None:
+    # After a search or an ask, the command ends the process at once (`cli.run`): its output
+    # must be whole, and its exit status the command's, whether it found something or not.
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([seeds], embed=False)
+        expected = kb.search("perplexity", k=50, mode="lexical")
+    found = json.loads(cli_search(db, "perplexity", "-k", "50", "--mode", "lexical",
+                                  "--json").stdout)
+    assert len(found) == len(expected) > 1
+    assert [h["passage_id"] for h in found] == [h.passage_id for h in expected]
+    shown = cli_search(db, "perplexity", "--mode", "lexical").stdout
+    assert shown.count("\n") >= 2 * min(len(expected), 10)
+    assert cli_search(db, "zzzzqqqq", "--mode", "lexical").stderr.strip() == "no results"
+    # An error still exits with its status and message.
+    failed = subprocess.run([sys.executable, "-m", "grimoire", "--db", str(tmp_path / "no.db"),
+                             "search", "perplexity"], capture_output=True, text=True)
+    assert failed.returncode != 0 and "no.db" in failed.stderr

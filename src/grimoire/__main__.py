@@ -1,5 +1,5 @@
 """`python -m grimoire`: the same as the `grimoire` command (the background worker runs so)."""
 
-from grimoire.cli import main
+from grimoire.cli import run
 
-main(prog_name="grimoire")
+run(prog_name="grimoire")

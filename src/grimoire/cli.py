@@ -341,6 +341,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     # counts (0.1 s at 1M passages) cost nothing while the search would wait for it anyway.
     status = kb.vector_status() if mode != "lexical" else None
     hits = kb.search(" ".join(query), k=k, mode=mode, source=source, format=fmt, tag=tag)
+    read_only()
     if status is not None:
         _cli_ingest.vector_notice(status, as_json)
     if as_json:
@@ -425,6 +426,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
     on_text = show if (llm_url and not as_json) else None
     answer = kb_of(ctx).ask(" ".join(question), llm=llm_url, model=model, k=k, api_key=key,
                             on_text=on_text, llm_deadline=llm_deadline)
+    read_only()
     if as_json:
         emit_json(answer)
         return
@@ -443,6 +445,38 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         out().print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
                     highlight=False)
         out().print("    " + safe(c.quote), highlight=False, soft_wrap=True)
+
+
+_quick_exit = False
+
+
+def read_only() -> None:
+    """Called by a command that has read the store and written nothing but its output (search,
+    ask): `run` may then end the process without the interpreter's teardown."""
+    global _quick_exit
+    _quick_exit = True
+
+
+def run(prog_name: str | None = None) -> None:
+    """The `grimoire` command (and `python -m grimoire`): `main`, then, after `read_only`
+    commands, `os._exit`.
+
+    Tearing the interpreter down frees every module and object one by one: about 0.12 s of
+    CPU after a hybrid search (numpy, onnxruntime, the model), a tenth of its cold start, for
+    a process that has nothing left to write. The store is closed by then (`kb_of`), and the
+    output flushed here; any other command, or an error, exits the usual way.
+    """
+    try:
+        main(prog_name=prog_name)
+    except SystemExit as done:
+        if not _quick_exit or not isinstance(done.code, int | None):
+            raise
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # a closed pipe: the usual exit reports it
+            raise done from None
+        os._exit(done.code or 0)
 
 
 from grimoire import _cli_ingest, _cli_store, _cli_store_migrate  # noqa: E402 - register above
