@@ -54,7 +54,7 @@ def lock_path(url: str) -> Path | None:
         return None
     if _is_file_url(url):
         return Path(os.path.abspath(url) + ".embed.lock")  # noqa: PTH100 - symlinks kept
-    # Imported for a server URL only: a search of a file asks its lock (cold start, issue 14).
+    # Only a server URL's lock needs these; a search asks a file's (cold start, issue 14).
     import hashlib
     import tempfile
 
