@@ -26,7 +26,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Rich takes about 60 ms to import: the consoles are made when something is printed through
 # them, and a search that prints JSON or piped lines never does (cold start, issue 14). No
-# emoji codes: `:fire:` in a note's heading is shown as written, as `safe` leaves markup.
+# emoji codes: `:fire:` in a note's heading is outside text, printed as written.
 @functools.cache
 def out() -> Console:
     """The rich console on stdout."""
@@ -104,7 +104,7 @@ def handle_errors(f: F) -> F:
             err().print(f"[red]error:[/red] {safe(str(e))}", highlight=False, soft_wrap=True)
             if isinstance(e, NotFound) and e.suggestions:
                 err().print("did you mean: " + ", ".join(safe(s, lines=False)
-                                                       for s in e.suggestions), highlight=False)
+                                                         for s in e.suggestions), highlight=False)
             sys.exit(1)
         except KeyboardInterrupt:
             # The open batch has rolled back and the reader workers are gone; no traceback.
