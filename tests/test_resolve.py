@@ -150,6 +150,29 @@ def test_reingest_is_incremental_and_overrides_survive(seeds: Path, tmp_path: Pa
     kb.close()
 
 
+def test_a_folder_ingested_by_another_process_brings_its_overrides(
+        seeds: Path, tmp_path: Path) -> None:
+    # A knowledge base keeps its list of ingested folders between lookups, and asks the store
+    # again after any write: a folder another process ingests, with its grimoire.toml, counts
+    # on this one's next lookup.
+    notes, more = tmp_path / "notes", tmp_path / "more"
+    for folder, prefix in ((notes, "000"), (more, "003")):
+        folder.mkdir()
+        (folder / seed(prefix).name).write_bytes(seed(prefix).read_bytes())
+    (more / "grimoire.toml").write_text(
+        '[[split]]\nnames = ["LoRA", "Low-Rank Adaptation (LoRA) Fine-Tuning"]\n')
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([notes], embed=False)
+    assert sources_of(kb, "LoRA") == {"000"}
+    with grimoire.open(tmp_path / "kb.db") as other:
+        other.ingest([more], embed=False)
+    assert sources_of(kb, "LoRA") == {"000"}
+    assert sources_of(kb, "Low-Rank Adaptation (LoRA) Fine-Tuning") == {"003"}
+    (more / "grimoire.toml").unlink()
+    assert sources_of(kb, "LoRA") == {"000", "003"}  # a file's edit, no write: still seen
+    kb.close()
+
+
 def test_bad_override_file_names_the_file(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()

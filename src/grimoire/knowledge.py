@@ -78,6 +78,7 @@ class Grimoire:
         self._embedder = embedder  # None: the bundled all-MiniLM-L6-v2, loaded on first use
         self._searcher: Searcher | None = None
         self._intact_at: tuple[int, ...] | None = None  # change counter of the last check
+        self._roots: tuple[tuple[int, ...], list[str]] | None = None  # (change counter, roots)
 
     @_guarded
     def ingest(
@@ -290,12 +291,20 @@ class Grimoire:
 
     def _fresh(self) -> ResolveReport | None:
         """Resolve when files or a grimoire.toml changed since the last resolve."""
-        overrides = load_overrides(self.store.source_roots())
+        overrides = load_overrides(self._source_roots())
         if self.store.concepts_stale(overrides.fingerprint):
             from grimoire.resolve import refresh
 
             return refresh(self.store, overrides)
         return None
+
+    def _source_roots(self) -> list[str]:
+        """The store's ingested folders, asked again only after a write (every search looks
+        for their grimoire.toml: the folders' query took 1 ms of a 15 ms search at 100k)."""
+        counter = self.store.change_counter()
+        if self._roots is None or self._roots[0] != counter:
+            self._roots = (counter, self.store.source_roots())
+        return self._roots[1]
 
     @_guarded
     def concept(self, name: str) -> Concept:
