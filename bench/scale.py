@@ -3,6 +3,7 @@
     .venv/bin/python bench/scale.py --cache /work/cache/scale                  # 100k and 1M
     .venv/bin/python bench/scale.py --cache /work/cache/scale --sizes 100000
     .venv/bin/python bench/scale.py --cold /work/cache/scale/corpus.db         # cold start only
+    .venv/bin/python bench/scale.py --cold STORE --against ../main/src --runs 15  # A/B, in turn
     .venv/bin/python bench/scale.py --cache /work/cache/scale --sizes 100000 --postgres
 
 The stores are generated (kept in --cache): 10 passages a note, 3 in 10 a glossary entry with
@@ -39,7 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -386,11 +387,16 @@ def _run(cmd: list[str], env: dict[str, str], terminal: bool) -> None:
         raise subprocess.CalledProcessError(proc.returncode, cmd)
 
 
-def cold_start(db: Path, runs: int = 5) -> dict[str, tuple[float, float]]:
+def cold_start(
+    db: Path, runs: int = 5, trees: Sequence[str | None] = (None,)
+) -> dict[str, list[tuple[float, float]]]:
     """Median wall time and CPU time (user + system) of `grimoire search` and `ask` in a new
     process, beside `python -c pass` and a bare sqlite3 FTS5 query in a new process. On a loaded
     machine the wall time is mostly waiting for a core; the CPU time is the work. The commands
-    print to a pipe (as a script reads them); the lexical search to a terminal too."""
+    print to a pipe (as a script reads them); the lexical search to a terminal too.
+
+    One pair of figures per tree (a `src` folder put on PYTHONPATH; None: the environment's).
+    The trees take turns run by run, so that a busy minute weighs on each alike."""
     exe = str(Path(sys.executable).with_name("grimoire"))
     bare = (f"import sqlite3; c = sqlite3.connect({str(db)!r}); c.execute(\"SELECT rowid FROM"
             " passage_fts WHERE passage_fts MATCH 'kl' ORDER BY rank LIMIT 10\").fetchall()")
@@ -408,19 +414,25 @@ def cold_start(db: Path, runs: int = 5) -> dict[str, tuple[float, float]]:
     }
     # As installed: bytecode cached (pip compiles it; this environment may say not to).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    envs = [env if tree is None else {**env, "PYTHONPATH": tree} for tree in trees]
     out = {}
     for name, (cmd, terminal) in commands.items():
-        _run(cmd, env, terminal)  # warm caches
-        walls, cpus = [], []
+        for tree_env in envs:
+            _run(cmd, tree_env, terminal)  # warm caches
+        walls: list[list[float]] = [[] for _ in envs]
+        cpus: list[list[float]] = [[] for _ in envs]
         for _ in range(runs):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            t = time.perf_counter()
-            _run(cmd, env, terminal)
-            walls.append(time.perf_counter() - t)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        out[name + " (wall s, cpu s)"] = (round(statistics.median(walls), 3),
-                                          round(statistics.median(cpus), 3))
+            for i, tree_env in enumerate(envs):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t = time.perf_counter()
+                _run(cmd, tree_env, terminal)
+                walls[i].append(time.perf_counter() - t)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpus[i].append(after.ru_utime + after.ru_stime - before.ru_utime
+                               - before.ru_stime)
+        out[name + " (wall s, cpu s)"] = [
+            (round(statistics.median(w), 3), round(statistics.median(c), 3))
+            for w, c in zip(walls, cpus, strict=True)]
     return out
 
 
@@ -560,6 +572,10 @@ def main() -> None:
     parser.add_argument("--cache", default="/tmp/grimoire-scale")
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--cold", help="a store to time cold start on (skips the sizes)")
+    parser.add_argument("--against", metavar="SRC",
+                        help="with --cold: another tree's src folder, its commands run in turn "
+                             "with this tree's")
+    parser.add_argument("--runs", type=int, default=5, help="with --cold: runs of each command")
     parser.add_argument("--vectors", help="sizes of an in-memory vector index only (no store)")
     parser.add_argument("--centers", help="a store whose real vectors seed --vectors")
     parser.add_argument("--postgres", action="store_true",
@@ -577,8 +593,11 @@ def main() -> None:
     print(f"scale bench · python {platform.python_version()} · numpy {np.__version__} · "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if args.cold:
-        for name, value in cold_start(Path(args.cold)).items():
-            print(f"  {name:54} {value}")
+        trees = (None,) if args.against is None else (str(ROOT / "src"), args.against)
+        if args.against:
+            print(f"  {'':54} {ROOT / 'src'} | {args.against}")
+        for name, values in cold_start(Path(args.cold), args.runs, trees).items():
+            print(f"  {name:54} " + " | ".join(map(str, values)))
         return
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
