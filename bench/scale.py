@@ -3,7 +3,7 @@
     .venv/bin/python bench/scale.py --cache /work/cache/scale                  # 100k and 1M
     .venv/bin/python bench/scale.py --cache /work/cache/scale --sizes 100000
     .venv/bin/python bench/scale.py --cold /work/cache/scale/corpus.db         # cold start only
-    .venv/bin/python bench/scale.py --cold STORE --against ../main/src --runs 15  # A/B, in turn
+    .venv/bin/python bench/scale.py --cold STORE --against OTHER/src --runs 15     # A/B, in turn
     .venv/bin/python bench/scale.py --cache /work/cache/scale --sizes 100000 --postgres
 
 The stores are generated (kept in --cache): 10 passages a note, 3 in 10 a glossary entry with
