@@ -175,3 +175,34 @@ def test_a_snippet_with_a_backslash_before_a_matched_word_prints(tmp_path: Path)
     assert code == 0, out
     assert "Retrieval-Augmented Generation" in out
     assert "similarity $\\cos\\theta = \\frac{u" in out
+
+
+def test_whether_output_is_styled_is_decided_as_rich_decides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `cli.terminal()` answers without importing rich; rich then prints, or plain lines do.
+    import io
+    import os
+    import pty
+    import sys
+
+    from rich.console import Console
+
+    from grimoire.cli import terminal
+
+    leader, follower = pty.openpty()
+    tty = io.TextIOWrapper(io.FileIO(follower, "w"))
+    try:
+        for stdout in (sys.stdout, tty):
+            monkeypatch.setattr(sys, "stdout", stdout)
+            for env in ({}, {"FORCE_COLOR": "1"}, {"FORCE_COLOR": ""}, {"TTY_COMPATIBLE": "1"},
+                        {"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "2"}):
+                for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+                    monkeypatch.delenv(name, raising=False)
+                for name, value in env.items():
+                    monkeypatch.setenv(name, value)
+                assert terminal() == Console().is_terminal, (stdout.isatty(), env)
+    finally:
+        monkeypatch.undo()
+        tty.close()
+        os.close(leader)
