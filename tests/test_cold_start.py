@@ -190,6 +190,12 @@ def test_a_search_command_ends_without_teardown_and_loses_no_output(
     shown = cli_search(db, "perplexity", "--mode", "lexical").stdout
     assert shown.count("\n") >= 2 * min(len(expected), 10)
     assert cli_search(db, "zzzzqqqq", "--mode", "lexical").stderr.strip() == "no results"
+    # Under a profiler the process exits the usual way, so that the profile is written.
+    profile = tmp_path / "search.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "grimoire",
+                    "--db", str(db), "search", "perplexity", "--mode", "lexical"],
+                   check=True, capture_output=True)
+    assert profile.stat().st_size > 0
     # An error still exits with its status and message.
     failed = subprocess.run([sys.executable, "-m", "grimoire", "--db", str(tmp_path / "no.db"),
                              "search", "perplexity"], capture_output=True, text=True)

@@ -464,12 +464,14 @@ def run(prog_name: str | None = None) -> None:
     Tearing the interpreter down frees every module and object one by one: about 0.12 s of
     CPU after a hybrid search (numpy, onnxruntime, the model), a tenth of its cold start, for
     a process that has nothing left to write. The store is closed by then (`kb_of`), and the
-    output flushed here; any other command, or an error, exits the usual way.
+    output flushed here; any other command, or an error, exits the usual way, and so does a
+    process under a profiler or a tracer (cProfile, coverage), which writes its report at exit.
     """
     try:
         main(prog_name=prog_name)
     except SystemExit as done:
-        if not _quick_exit or not isinstance(done.code, int | None):
+        if (not _quick_exit or not isinstance(done.code, int | None)
+                or sys.getprofile() is not None or sys.gettrace() is not None):
             raise
         try:
             sys.stdout.flush()
