@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -177,26 +178,46 @@ def test_the_vector_status_of_a_file_starts_no_process_machinery(tmp_path: Path)
 def test_a_search_command_ends_without_teardown_and_loses_no_output(
     seeds: Path, tmp_path: Path,
 ) -> None:
-    # After a search or an ask, the command ends the process at once (`cli.run`): its output
-    # must be whole, and its exit status the command's, whether it found something or not.
+    # After a search or an ask, the command ends the process at once (`cli.run`): no
+    # teardown (an exit handler never runs), yet its output is whole and its exit status the
+    # command's, whether it found something or not. Other commands, errors and a process
+    # under a profiler exit the usual way.
     db = tmp_path / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([seeds], embed=False)
         expected = kb.search("perplexity", k=50, mode="lexical")
-    found = json.loads(cli_search(db, "perplexity", "-k", "50", "--mode", "lexical",
-                                  "--json").stdout)
-    assert len(found) == len(expected) > 1
-    assert [h["passage_id"] for h in found] == [h.passage_id for h in expected]
-    shown = cli_search(db, "perplexity", "--mode", "lexical").stdout
-    assert shown.count("\n") >= 2 * min(len(expected), 10)
-    assert cli_search(db, "zzzzqqqq", "--mode", "lexical").stderr.strip() == "no results"
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        code = ("import atexit, sys\natexit.register(lambda: print('TORN DOWN', file=sys.stderr))\n"
+                f"sys.argv = ['grimoire', '--db', {str(db)!r}, *{list(args)!r}]\n"
+                "from grimoire.cli import run\nrun(prog_name='grimoire')")
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    found = command("search", "perplexity", "-k", "50", "--mode", "lexical", "--json")
+    assert found.returncode == 0 and "TORN DOWN" not in found.stderr
+    hits = json.loads(found.stdout)
+    assert len(hits) == len(expected) > 1
+    assert [h["passage_id"] for h in hits] == [h.passage_id for h in expected]
+    shown = command("search", "perplexity", "--mode", "lexical")
+    assert shown.returncode == 0 and "TORN DOWN" not in shown.stderr
+    assert shown.stdout.count("\n") >= 2 * min(len(expected), 10)
+    none = command("search", "zzzzqqqq", "--mode", "lexical")
+    assert none.returncode == 0 and none.stderr.strip() == "no results"
+    answered = command("ask", "what is perplexity?")
+    assert answered.returncode == 0 and "TORN DOWN" not in answered.stderr
+    assert "perplexity" in answered.stdout.lower()
+    stats = command("stats")
+    assert stats.returncode == 0 and "TORN DOWN" in stats.stderr
+    failed = command("search", "perplexity", "--mode", "nonsense")
+    assert failed.returncode == 2 and "TORN DOWN" in failed.stderr
+    # With standard output closed (`>&-`), a search still exits as it did before.
+    closed = subprocess.run(
+        f"{shlex.quote(sys.executable)} -m grimoire --db {shlex.quote(str(db))} search "
+        "perplexity --mode lexical >&-", shell=True, capture_output=True, text=True)
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr, closed.stderr
     # Under a profiler the process exits the usual way, so that the profile is written.
     profile = tmp_path / "search.prof"
     subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "grimoire",
                     "--db", str(db), "search", "perplexity", "--mode", "lexical"],
                    check=True, capture_output=True)
     assert profile.stat().st_size > 0
-    # An error still exits with its status and message.
-    failed = subprocess.run([sys.executable, "-m", "grimoire", "--db", str(tmp_path / "no.db"),
-                             "search", "perplexity"], capture_output=True, text=True)
-    assert failed.returncode != 0 and "no.db" in failed.stderr

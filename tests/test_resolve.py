@@ -153,8 +153,8 @@ def test_reingest_is_incremental_and_overrides_survive(seeds: Path, tmp_path: Pa
 def test_a_folder_ingested_by_another_process_brings_its_overrides(
         seeds: Path, tmp_path: Path) -> None:
     # A knowledge base keeps its list of ingested folders between lookups, and asks the store
-    # again after any write: a folder another process ingests, with its grimoire.toml, counts
-    # on this one's next lookup.
+    # again after any write: a folder ingested through another connection (as another process
+    # would), with its grimoire.toml, counts on this one's next lookup.
     notes, more = tmp_path / "notes", tmp_path / "more"
     for folder, prefix in ((notes, "000"), (more, "003")):
         folder.mkdir()

@@ -24,11 +24,13 @@ if _typing.TYPE_CHECKING:
     )
     from grimoire.store import SourceRecord, Stats, StoredEntry
 
-# onnxruntime (the bundled model's runtime; on Linux and macOS since 2026) keeps a device id
-# and a cache of usage events under ~/.cache/Microsoft/DeveloperTools/ to upload, unless this
-# is set before it loads. Grimoire is local-first: how it is used stays on the machine. Set
+# onnxruntime (the bundled model's runtime; 1.32 on Linux, as measured here) keeps a device
+# id and a cache of usage events under ~/.cache/Microsoft/DeveloperTools/ to upload, unless
+# this is set before it loads. Grimoire is local-first: how it is used stays on the machine.
+# It holds for the whole process, a program that imports grimoire included; set
 # ORT_DISABLE_TELEMETRY=0 to leave the choice to onnxruntime.
-_os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+if not _os.environ.get("ORT_DISABLE_TELEMETRY"):
+    _os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 # The rest of the API is imported on first use: `import grimoire.cli` then costs click and rich
 # only, and a semantic search can start loading its model while the store's modules load

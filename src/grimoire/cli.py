@@ -52,7 +52,7 @@ def terminal() -> bool:
     force_color = os.environ.get("FORCE_COLOR")
     if force_color is not None:
         return force_color != ""
-    return sys.stdout.isatty()
+    return sys.stdout is not None and sys.stdout.isatty()  # None: closed (`>&-`)
 
 
 def where(path: str) -> str:
@@ -451,8 +451,9 @@ _quick_exit = False
 
 
 def read_only() -> None:
-    """Called by a command that has read the store and written nothing but its output (search,
-    ask): `run` may then end the process without the interpreter's teardown."""
+    """Called by a command once its answer is computed (search, ask): nothing it does after
+    that writes but its output. (A search may have brought the concepts current first; that is
+    committed, and the store closed, before `run` sees the command end.)"""
     global _quick_exit
     _quick_exit = True
 
@@ -467,18 +468,30 @@ def run(prog_name: str | None = None) -> None:
     output flushed here; any other command, or an error, exits the usual way, and so does a
     process under a profiler or a tracer (cProfile, coverage), which writes its report at exit.
     """
+    global _quick_exit
+    _quick_exit = False
     try:
         main(prog_name=prog_name)
     except SystemExit as done:
-        if (not _quick_exit or not isinstance(done.code, int | None)
-                or sys.getprofile() is not None or sys.gettrace() is not None):
+        if not _quick_exit or not isinstance(done.code, int | None) or _observed():
             raise
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except OSError:  # a closed pipe: the usual exit reports it
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # None: the descriptor was closed when Python started
+                    stream.flush()
+        except (OSError, ValueError):  # a closed pipe or file: the usual exit reports it
             raise done from None
         os._exit(done.code or 0)
+
+
+def _observed() -> bool:
+    """A profiler or a tracer watches this process (and writes its report at exit)."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return True
+    # Python 3.12 and later: cProfile and coverage may use sys.monitoring instead.
+    monitoring = getattr(sys, "monitoring", None)
+    return monitoring is not None and any(
+        monitoring.get_tool(tool) is not None for tool in range(6))
 
 
 from grimoire import _cli_ingest, _cli_store, _cli_store_migrate  # noqa: E402 - register above

@@ -264,10 +264,11 @@ class MiniLM:
         return session
 
     def _keep(self, session: Any, once: bool) -> None:
-        """`session` as the query session, and as the bulk one too when built `once`."""
+        """`session` as the query session, and as the bulk one too when built `once` (unless
+        one was loaded already: a bulk session keeps its folded weights)."""
         self._sessions[True] = session
         if once:
-            self._sessions[False] = session
+            self._sessions.setdefault(False, session)
 
     def _session(self, query: bool) -> Any:
         """The query session or the bulk one (loaded on first use)."""

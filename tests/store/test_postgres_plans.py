@@ -88,8 +88,8 @@ def test_a_word_in_very_many_passages_is_estimated_not_counted(
     assert small == {"widget": 5}
 
 
-
-def test_each_matching_rows_tsvector_is_decompressed_once(tmp_path: Path, pg: PgDatabases) -> None:
+def test_bm25_reads_each_matching_rows_tsvector_through_one_copy(
+        tmp_path: Path, pg: PgDatabases) -> None:
     # A tsvector over about 2 kB is stored compressed (TOAST), and every expression that
     # mentions the column decompresses it again. bm25 wants each matching row's length and,
     # for each term, its rank and whether it holds it: 1 + 2 x terms mentions. The rows'

@@ -165,8 +165,6 @@ def decode(data: bytes, path: str) -> str:
     return text
 
 
-
-
 def suffix_of(path: str) -> str:
     """`PurePath(path).suffix`, without building the path: detecting a file's format asks
     for it several times, and building a PurePath was a third of that work (issue 14)."""
@@ -178,14 +176,6 @@ def suffix_of(path: str) -> str:
         return PurePath(path).suffix
     dot = name.rfind(".")
     return name[dot:] if 0 < dot < len(name) - 1 else ""
-
-
-
-
-
-
-
-
 
 
 def line_of(data: bytes | str, offset: int) -> int:
