@@ -175,6 +175,7 @@ def test_the_vector_status_of_a_file_starts_no_process_machinery(tmp_path: Path)
     assert imported_after(code, ("subprocess", "tempfile")) == []
 
 
+@pytest.mark.sqlite_only(reason="another process opens the database by its file path")
 def test_a_search_command_ends_without_teardown_and_loses_no_output(
     seeds: Path, tmp_path: Path,
 ) -> None:
