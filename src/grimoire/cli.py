@@ -327,15 +327,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     """
     if source is not None and Path(source).exists():
         source = str(Path(source).resolve())
-    # One BLAS thread: a search makes no matrix product through BLAS (the vector scan uses
-    # einsum), and the threads OpenBLAS starts with numpy spin for ~90 ms of CPU (cold start).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    db, embedder = ctx.obj
-    if mode != "lexical" and embedder is None:
-        from grimoire import _preload
-
-        # The packaged model loads on a thread while the store opens (cold start).
-        _preload.start(db)
+    _start_once(ctx, embeds=mode != "lexical")
     kb = kb_of(ctx)
     # Counted before the search: in a new process the model is still loading now, and the
     # counts (0.1 s at 1M passages) cost nothing while the search would wait for it anyway.
@@ -410,13 +402,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
     Example: grimoire ask "what does LoRA replace an N x M weight update with?"
     """
     key = os.environ.get(llm_key_env) or os.environ.get("OPENAI_API_KEY") if llm_url else None
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as `search`: no product needs more
-    db, embedder = ctx.obj
-    if embedder is None:
-        from grimoire import _preload
-
-        # The packaged model loads on a thread while the store opens (cold start).
-        _preload.start(db)
+    _start_once(ctx, embeds=True)
     streamed: list[str] = []
 
     def show(piece: str) -> None:
@@ -445,6 +431,19 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         out().print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
                     highlight=False)
         out().print("    " + safe(c.quote), highlight=False, soft_wrap=True)
+
+
+def _start_once(ctx: click.Context, *, embeds: bool) -> None:
+    """Ready a command that answers once (search, ask) for its cold start: one BLAS thread (no
+    product goes through BLAS, and the threads OpenBLAS starts with numpy spin for ~90 ms of
+    CPU) and, when it `embeds` with the packaged model, that model loading on a thread while
+    the store opens (`grimoire._preload`)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    db, embedder = ctx.obj
+    if embeds and embedder is None:
+        from grimoire import _preload
+
+        _preload.start(db)
 
 
 _quick_exit = False

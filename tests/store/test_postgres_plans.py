@@ -23,15 +23,11 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _nodes(child)
 
 
-@pytest.mark.parametrize("table", ["passages", "entries"])
-def test_bm25_statistics_are_gathered_once_not_once_per_matching_row(
-        table: str, tmp_path: Path, pg: PgDatabases) -> None:
-    # Sixty notes hold the word; bm25's document frequencies and mean length over them are one
-    # aggregate. Left to the planner as plain CTEs, it re-ran that aggregate for each matching
-    # row (a nested loop: n squared work, 28 ms for 49 rows of a real glossary).
+def _widgets(tmp_path: Path, pg: PgDatabases, n: int) -> str:
+    """A database on the test server holding `n` one-line notes on widgets; its URL."""
     notes = tmp_path / "notes"
     notes.mkdir()
-    for i in range(60):
+    for i in range(n):
         (notes / f"widget-{i}.md").write_text(
             f"# Widget {i}\n\nA widget of kind {i} turns a crank {i % 7} times a minute.\n",
             encoding="utf-8")
@@ -41,6 +37,16 @@ def test_bm25_statistics_are_gathered_once_not_once_per_matching_row(
         ingest(store, [notes], workers=1)
     finally:
         store.close()
+    return url
+
+
+@pytest.mark.parametrize("table", ["passages", "entries"])
+def test_bm25_statistics_are_gathered_once_not_once_per_matching_row(
+        table: str, tmp_path: Path, pg: PgDatabases) -> None:
+    # Sixty notes hold the word; bm25's document frequencies and mean length over them are one
+    # aggregate. Left to the planner as plain CTEs, it re-ran that aggregate for each matching
+    # row (a nested loop: n squared work, 28 ms for 49 rows of a real glossary).
+    url = _widgets(tmp_path, pg, 60)
     statement = bm25_statement(table, rank_weights(10, 4, 2, 1),
                                TextQuery(("widget", "crank")), 10)
     assert statement is not None
@@ -95,18 +101,7 @@ def test_bm25_reads_each_matching_rows_tsvector_through_one_copy(
     # for each term, its rank and whether it holds it: 1 + 2 x terms mentions. The rows'
     # outputs must come from one decompressed copy (at 100k passages, a query of five terms
     # over 9,000 rows took 250 ms, against 130 ms so).
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    for i in range(30):
-        (notes / f"widget-{i}.md").write_text(
-            f"# Widget {i}\n\nA widget of kind {i} turns a crank {i % 7} times a minute.\n",
-            encoding="utf-8")
-    url = pg.url()
-    store = open_store(url)
-    try:
-        ingest(store, [notes], workers=1)
-    finally:
-        store.close()
+    url = _widgets(tmp_path, pg, 30)
     terms = TextQuery(("widget", "crank", "minute"))
     statement = bm25_statement("passages", rank_weights(10, 4, 2, 1), terms, 10)
     assert statement is not None
