@@ -79,9 +79,13 @@ def test_damage_inside_a_page_says_run_check(pristine: Path, tmp_path: Path) -> 
 @pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_damage_that_hides_rows_is_not_no_results(pristine: Path, tmp_path: Path) -> None:
     db = copy_of(pristine, tmp_path)
-    damage(db, "passages")
+    damage(db, "passage_fts_data")  # the word index a search looks in
     code, out = run(db, "search", "zebrafish quokka", "--mode", "lexical")
     assert code == 1 and DAMAGED in out, out
+    code, out = run(db, "ask", "What do zebrafish and quokkas have in common?")
+    assert code == 1 and DAMAGED in out, out
+    db = copy_of(pristine, tmp_path)
+    damage(db, "passages")
     code, out = run(db, "ingest", str(EXAMPLES), "--no-embed")  # would say "unchanged 19"
     assert code == 1 and DAMAGED in out, out
 
@@ -90,22 +94,26 @@ def test_damage_that_hides_rows_is_not_no_results(pristine: Path, tmp_path: Path
 def test_empty_results_check_the_file_once_until_it_changes(
     pristine: Path, tmp_path: Path
 ) -> None:
-    # The check behind an empty result reads every page (seconds on a large store): a process
-    # that searches repeatedly runs it again only after a write.
+    # The check behind an empty result reads the word indexes, not every page (the vectors'
+    # blobs are half of a store): a process that searches repeatedly runs it again only after
+    # a write.
     db = copy_of(pristine, tmp_path)
     kb = grimoire.open(db)
     statements: list[str] = []
     kb.store.conn.set_trace_callback(statements.append)  # type: ignore[attr-defined]
     assert kb.search("zebrafish quokka", mode="lexical") == []
     assert kb.search("quokka zebrafish", mode="lexical") == []
-    assert sum("quick_check" in s for s in statements) == 1
+    checks = [s for s in statements if "quick_check" in s]
+    assert "PRAGMA quick_check(passage_fts_data)" in checks
+    assert not any("vec_blobs" in s or "quick_check(1)" in s for s in checks)
+    assert sum("quick_check(passage_fts_data)" in s for s in statements) == 1
     note = tmp_path / "notes" / "quokka.md"
     note.parent.mkdir()
     note.write_text("# Quokka\n\nA small marsupial.\n", encoding="utf-8")
     kb.ingest([note.parent], embed=False)
     statements.clear()
     assert kb.search("zebrafish", mode="lexical") == []
-    assert sum("quick_check" in s for s in statements) == 1
+    assert sum("quick_check(passage_fts_data)" in s for s in statements) == 1
     kb.close()
 
 

@@ -76,10 +76,12 @@ class Store(Protocol):
         """A CorruptDatabase when `error` came from damaged storage, else None."""
         ...
 
-    def damaged(self, budget: float | None = None) -> bool:
+    def damaged(self, budget: float | None = None, reads: str | None = None) -> bool:
         """True when the store's own quick check finds damage.
 
         With `budget` (seconds), a check that would take longer stops there and finds none.
+        `reads` ("search"): only what that kind of read looks its rows up in, where damage
+        could pass for "nothing found"; by default everything.
         """
         ...
 

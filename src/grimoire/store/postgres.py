@@ -224,7 +224,7 @@ class PostgresStore(PostgresQueries):
             return CorruptDatabase(f"the database reports damage: {error.__cause__}", self.url)
         return None
 
-    def damaged(self, budget: float | None = None) -> bool:
+    def damaged(self, budget: float | None = None, reads: str | None = None) -> bool:
         return False  # the server checks its own pages; integrity_check looks at our rows
 
     def integrity_check(self) -> str:
