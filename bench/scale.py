@@ -406,6 +406,10 @@ def cold_start(
         "python + sqlite3 FTS5 query": ([sys.executable, "-c", bare], False),
         "grimoire search (lexical)": (lexical, False),
         "grimoire search (lexical, terminal)": (lexical, True),
+        # Nothing found: a damaged index could look like this, so the store is checked.
+        "grimoire search (lexical, no hits)": ([exe, "--db", str(db), "search",
+                                                 "zebrafish quokka", "--mode", "lexical"],
+                                                False),
         "grimoire search (hybrid)": ([exe, "--db", str(db), "search",
                                       "fine-tune a big model with two low-rank matrices",
                                       "--mode", "hybrid"], False),
