@@ -286,6 +286,11 @@ def measure(path: Path, out: Path) -> None:
     t = time.perf_counter()
     kb.search("warm up", mode="hybrid")
     report["first hybrid query s (loads or maps vectors)"] = round(time.perf_counter() - t, 2)
+    # The second query started loading every name on a thread of its own; queries look names
+    # up in the store until it is done. Timed from here on: the index in memory, as a server
+    # has it once it is up.
+    kb.searcher.names_loaded()
+    report["name index ready s after the second query"] = round(time.perf_counter() - t, 2)
     for mode in ("lexical", "hybrid"):
         times, cpu = [], []
         worst: dict[str, float] = {}

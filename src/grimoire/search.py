@@ -407,9 +407,14 @@ class Searcher:
 
     def _name_index(self) -> NameMatcher:
         """The names, looked up in the store during this searcher's first query (when it
-        can: the index takes every name to load) and while `load_names` loads the index on a
-        thread of its own; from the index after that (loaded here at the second query)."""
+        can: the index takes every name to load, 5-9 s at 1M passages) and while the index
+        loads on a thread of its own (`load_names`: started by a server, or here at the
+        second query); from the index after that."""
         if not self._names_loaded and isinstance(self.store, NameQueryStore):
+            if self._searched and self._names_loading is None:
+                self.load_names()  # loaded now if no other thread can read the store
+                if self._names_loaded:
+                    return self._names
             loading = self._names_loading
             if not self._searched or (loading is not None and not loading.done.is_set()):
                 if self._store_names is None:
@@ -436,8 +441,9 @@ class Searcher:
         if reader is not None:
             self._names_loading = BackgroundLoad(reader)
         else:
-            self._searched = True
-            self._name_index()
+            self._names_loaded = True
+            self._store_names = None
+            self._names.refresh(store)
 
     def names_loaded(self, timeout: float | None = None) -> bool:
         """Wait up to `timeout` seconds for a name index loading in the background; True
