@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from grimoire.cli import main
+from grimoire.web.app import snippet_html
 
 
 def _walk(value: Any) -> list[dict[str, Any]]:
@@ -130,6 +131,17 @@ def test_search_filters_and_modes(client: TestClient) -> None:
     assert "<mark>" in page
     for hostile in ('"', "AND", "NEAR(", "'; DROP TABLE", "C++", "title:x"):
         assert client.get("/api/search", params={"q": hostile}).status_code == 200, hostile
+
+
+def test_search_snippets_render_their_formulas(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "weight decay", "mode": "lexical"}).text
+    hits = page.split('<ol class="hits">', 1)[1].split("</ol>", 1)[0]
+    assert "<math" in hits and "<mark>" in hits
+    assert "\\lambda" not in hits and "$" not in hits  # no TeX source left in the text
+    # A matched word inside a formula leaves the formula whole; the text around is escaped.
+    html = str(snippet_html("the $\\text{«softmax»}(z)$ of «softmax» <b>x</b>"))
+    assert html.count("<mark>") == 1 and "<mtext>softmax</mtext>" in html
+    assert "&lt;b&gt;" in html
 
 
 def test_vendored_assets_are_pinned_and_licensed(client: TestClient) -> None:

@@ -29,7 +29,7 @@ from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
 from grimoire.web import layout
-from grimoire.web.render import concept_href, math_text, safe_url
+from grimoire.web.render import FORMULA, concept_href, math_text, safe_url
 from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
 from grimoire.web.site import Settings, Site, link_status
 from grimoire.web.sources import IMAGE_TYPES
@@ -258,8 +258,10 @@ def _render_note(site: Site, path: str, lines: tuple[str, ...]) -> list[tuple[in
 
 
 def snippet_html(snippet: str) -> Markup:
-    """A search snippet, escaped, with its «matched words» marked."""
-    body = str(Markup.escape(snippet)).replace("«", "<mark>").replace("»", "</mark>")
+    """A search snippet, escaped, its formulas rendered as the answers' are, and its «matched
+    words» marked (outside formulas: one is rendered whole, without marks)."""
+    unmarked = FORMULA.sub(lambda m: m.group(0).replace("«", "").replace("»", ""), snippet)
+    body = str(math_text(unmarked)).replace("«", "<mark>").replace("»", "</mark>")
     if body.count("<mark>") != body.count("</mark>"):
         body = body.replace("<mark>", "").replace("</mark>", "")
     return Markup(body)

@@ -193,6 +193,7 @@ class Renderer:
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 _INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
 _DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
+FORMULA = re.compile(f"{_DISPLAY_MATH.pattern}|{_INLINE_MATH.pattern}", re.S)  # either kind
 
 
 def _slot(maths: list[Markup], m: re.Match[str]) -> str:
