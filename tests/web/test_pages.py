@@ -10,8 +10,10 @@ from typing import Any
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+import grimoire
 from grimoire.cli import main
 from grimoire.web.app import snippet_html
+from tests.web.conftest import make_app
 
 
 def _walk(value: Any) -> list[dict[str, Any]]:
@@ -156,3 +158,25 @@ def test_vendored_assets_are_pinned_and_licensed(client: TestClient) -> None:
         assert served.status_code == 200 and served.content == data
     assert (vendor / "cytoscape.LICENSE").read_text().startswith("Copyright")
     assert re.search(r"^cytoscape \d+\.\d+\.\d+ MIT", versions, re.M)
+
+
+def test_a_long_mention_is_cut_between_words_and_outside_formulas(tmp_path: Path) -> None:
+    notes = tmp_path / "vault"
+    notes.mkdir()
+    (notes / "Alpha.md").write_text("# Alpha\n\nAlpha is a made-up quantity.\n", encoding="utf-8")
+    # One long line: a link, filler words, then a formula across the 400th character.
+    filler = " ".join(f"word{i}" for i in range(50))
+    line = f"See [[Alpha]] here: {filler} and then $a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7 = b$ ends it."
+    assert line.index("$") < 400 < line.rindex("$")
+    (notes / "Beta.md").write_text(f"# Beta\n\n{line}\n", encoding="utf-8")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/c/Alpha").text
+    kb.close()
+    quote = page.split('<ul class="mentions">', 1)[1].split("<blockquote>", 1)[1]
+    quote = quote.split("</blockquote>", 1)[0]
+    assert quote.endswith("and then …"), quote[-80:]  # not inside the formula, nor a word
+    assert "$" not in quote and "word49" in quote

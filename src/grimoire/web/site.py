@@ -199,9 +199,16 @@ class Site:
     # -- helpers for templates ---------------------------------------------------------------
 
     def sentence(self, span: Span) -> str:
-        """The line a link sits on, for "mentioned in"."""
+        """The line a link sits on, for "mentioned in": a long one cut after its 400th
+        character at most, between words and outside formulas (a cut one shows its TeX)."""
         line = self.files.line(span.path, span.start_line)
-        return line if len(line) <= 400 else line[:400] + " …"
+        if len(line) <= 400:
+            return line
+        cut = line[:400]
+        cut = cut[: cut.rfind(" ")] if " " in cut else cut
+        if cut.count("$") % 2:
+            cut = cut[: cut.rfind("$")]
+        return cut.rstrip() + " …"
 
     def preview(self, name: str) -> dict[str, Any]:
         """A concept's name, kind and opening words, for the hover popover."""
