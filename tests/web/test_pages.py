@@ -166,7 +166,8 @@ def test_a_long_mention_is_cut_between_words_and_outside_formulas(tmp_path: Path
     (notes / "Alpha.md").write_text("# Alpha\n\nAlpha is a made-up quantity.\n", encoding="utf-8")
     # One long line: a link, filler words, then a formula across the 400th character.
     filler = " ".join(f"word{i}" for i in range(50))
-    line = f"See [[Alpha]] here: {filler} and then $a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7 = b$ ends it."
+    formula = "$a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7 = b$"
+    line = f"See [[Alpha]] here: {filler} and then {formula} ends it."
     assert line.index("$") < 400 < line.rindex("$")
     (notes / "Beta.md").write_text(f"# Beta\n\n{line}\n", encoding="utf-8")
     db = tmp_path / "kb.db"
