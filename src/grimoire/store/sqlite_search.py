@@ -677,9 +677,9 @@ class SearchSQL:
         """(units with a vector, units in all)."""
         c = self.conn
         have = c.execute("SELECT passages + entries FROM vector_stamp").fetchone()[0]
-        total = c.execute(
-            "SELECT (SELECT count(*) FROM passages)"
-            " + (SELECT count(*) FROM entries WHERE redirect IS NULL)"
+        total = c.execute(  # entries less redirects: each count reads a small index
+            "SELECT (SELECT count(*) FROM passages) + (SELECT count(*) FROM entries)"
+            " - (SELECT count(*) FROM entries WHERE redirect IS NOT NULL)"
         ).fetchone()[0]
         return int(have), int(total)
 
