@@ -220,6 +220,24 @@ def test_a_searchers_first_query_does_not_load_every_name(
 
 
 @pytest.mark.sqlite_only(reason="the index loads on a connection of its own to the SQLite file")
+def test_a_database_moved_while_open_still_answers_its_next_queries(
+    glossaries: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    db = tmp_path / "kb.db"
+    with sqlite3.connect(glossaries) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    with grimoire.open(db) as kb:
+        first = [h.concept for h in kb.search("gradient descent", mode="lexical")]
+        db.rename(tmp_path / "moved.db")  # no second connection can open it by its name now
+        for _ in range(2):  # the second query would load the names on a connection of its own
+            assert [h.concept for h in kb.search("gradient descent", mode="lexical")] == first
+
+
+@pytest.mark.sqlite_only(reason="the index loads on a connection of its own to the SQLite file")
 def test_the_index_loaded_in_the_background_follows_the_saves_made_meanwhile(
     vault: Path, tmp_path: Path
 ) -> None:

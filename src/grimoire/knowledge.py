@@ -16,7 +16,7 @@ from grimoire.names import normalize
 from grimoire.resolve.overrides import load_overrides
 from grimoire.search import EmbedReport, Searcher, embed_store
 from grimoire.store import SourceRecord, Stats, Store, StoredEntry, open_store
-from grimoire.store.base import DAMAGED
+from grimoire.store.base import DAMAGED, Reads
 
 if TYPE_CHECKING:
     # Imported on use (cold start of a search): the graph, the background worker's modules.
@@ -78,7 +78,7 @@ class Grimoire:
         self._embedder = embedder  # None: the bundled all-MiniLM-L6-v2, loaded on first use
         self._searcher: Searcher | None = None
         # The change counter at the last check that passed, by what it checked (`_not_damaged`)
-        self._intact_at: dict[str | None, tuple[int, ...]] = {}
+        self._intact_at: dict[Reads | None, tuple[int, ...]] = {}
         self._roots: tuple[tuple[int, ...], list[str]] | None = None  # (change counter, roots)
 
     @_guarded
@@ -236,15 +236,15 @@ class Grimoire:
                 else llm)
         answer = ask(self.searcher, question, k=k, llm=chat, on_text=on_text)
         if answer.abstained:
-            # Damage inside a page can look like "not covered"; the passages an answer reads
-            # come from a search, and a row of them that cannot be read raises.
+            # Damage inside a page can look like "not covered": an answer reads what a
+            # search does.
             self._not_damaged("search")
         return answer
 
-    def _not_damaged(self, reads: str | None = None) -> None:
+    def _not_damaged(self, reads: Reads | None = None) -> None:
         # The quick check reads every page (about 1 s at 100k passages, 16 s at 1M on a busy
-        # machine), or with `reads` the tables that kind of read looks in (a search's word
-        # indexes: 0.06 s at 100k, 0.1 s at 1M). It gets DAMAGE_CHECK_BUDGET
+        # machine), or with `reads` the tables that kind of read looks in (a search's: 0.3 s
+        # at 100k, all but the passages in 1 s at 1M). It gets DAMAGE_CHECK_BUDGET
         # seconds, and once it has passed it runs again only after a write to the store, not
         # on every empty result. `grimoire check` reads a large store in full.
         counter = self.store.change_counter()

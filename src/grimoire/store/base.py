@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from grimoire.errors import CorruptDatabase
 from grimoire.model import Document, Span
@@ -53,6 +53,9 @@ __all__ = [
 
 DAMAGED = "database is damaged: run `grimoire check`"
 
+#: What a damage check may be limited to: the tables that kind of read looks in.
+Reads = Literal["search"]
+
 class Store(Protocol):
     """Persistence for documents, concepts, the lexical index and vectors."""
 
@@ -76,7 +79,7 @@ class Store(Protocol):
         """A CorruptDatabase when `error` came from damaged storage, else None."""
         ...
 
-    def damaged(self, budget: float | None = None, reads: str | None = None) -> bool:
+    def damaged(self, budget: float | None = None, reads: Reads | None = None) -> bool:
         """True when the store's own quick check finds damage.
 
         With `budget` (seconds), a check that would take longer stops there and finds none.

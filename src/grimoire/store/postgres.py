@@ -35,6 +35,7 @@ from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
 from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
+from grimoire.store.base import Reads
 from grimoire.store.document_rows import DocumentRows, SourceItem
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import MIGRATIONS
@@ -224,7 +225,7 @@ class PostgresStore(PostgresQueries):
             return CorruptDatabase(f"the database reports damage: {error.__cause__}", self.url)
         return None
 
-    def damaged(self, budget: float | None = None, reads: str | None = None) -> bool:
+    def damaged(self, budget: float | None = None, reads: Reads | None = None) -> bool:
         return False  # the server checks its own pages; integrity_check looks at our rows
 
     def integrity_check(self) -> str:

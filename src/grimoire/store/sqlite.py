@@ -16,7 +16,7 @@ from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, StoreError
 from grimoire.model import Document, Span
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
-from grimoire.store.base import DAMAGED
+from grimoire.store.base import DAMAGED, Reads
 from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
@@ -121,12 +121,16 @@ SOURCE_ROOT_INDEX = "CREATE INDEX sources_root ON sources(root);"
 # redirects, takes a few (`vector_counts`).
 ENTRY_REDIRECTS_INDEX = "CREATE INDEX entries_redirects ON entries(id) WHERE redirect IS NOT NULL;"
 
-# The tables each kind of read looks its rows up in, where damage could pass for "nothing
-# found". A search that finds nothing has read only its word indexes (an entry's names are in
-# them too): at 100k passages a tenth of the pages, at 1M a fortieth; every page is 0.9 s and
-# 20 s, the vectors' blobs half of them.
-READS = {"search": ("passage_fts_data", "passage_fts_idx", "passage_fts_docsize",
-                    "entry_fts_data", "entry_fts_idx", "entry_fts_docsize")}
+# The tables a search reads, where damage could pass for "nothing found": a damaged page
+# gives no rows, not an error, so a hit whose passage, file or entry sat on it just vanishes.
+# Smallest first, so that a check cut short by its budget has read the most tables: at 100k
+# passages 0.3 s against 0.9 s for every page (the vectors' blobs are half of them); at 1M
+# all but `passages` fit in a second, where every page takes 20 s.
+READS = {"search": (
+    "sources", "documents", "concept_state", "concepts", "concept_names", "concept_entries",
+    "concept_sections", "passage_fts_idx", "entry_fts_idx", "entry_fts_docsize",
+    "passage_fts_docsize", "entry_names", "entry_fts_data", "passage_fts_data", "entries",
+    "passages")}
 
 # The full-text rows of new passages and entries are written by the store in bulk, one
 # statement per document, instead of by a trigger per row (`_insert_document`, issue 14).
@@ -585,7 +589,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             return CorruptDatabase(DAMAGED, self.path)
         return None
 
-    def damaged(self, budget: float | None = None, reads: str | None = None) -> bool:
+    def damaged(self, budget: float | None = None, reads: Reads | None = None) -> bool:
         """True when SQLite's `quick_check` finds the file damaged: every page, or with
         `reads` only the tables of `READS[reads]` and their indexes.
 
@@ -593,7 +597,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         nothing: reading every page of a 3.5 GB store takes several seconds.
         """
         statements = ["PRAGMA quick_check(1)"]
-        if reads is not None:
+        if reads is not None and sqlite3.sqlite_version_info >= (3, 33):  # a table's check
             wanted = READS[reads]
             try:
                 present = {name for (name,) in self.conn.execute(
@@ -601,7 +605,9 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                     f" AND name IN ({', '.join('?' * len(wanted))})", wanted)}
             except sqlite3.Error:
                 return True  # the schema itself is unreadable
-            statements = [f"PRAGMA quick_check({name})" for name in wanted if name in present]
+            if present != set(wanted):
+                return True  # every one is made when the file is: one lost is damage
+            statements = [f"PRAGMA quick_check({name})" for name in wanted]
         if budget is None:
             return self._quick_check(statements)
         done, lock = threading.Event(), threading.Lock()

@@ -53,12 +53,16 @@ class NameLogSQL:
     def name_reader(self) -> NameLogReader | None:
         """The names and their log read through a read-only connection of their own, for a
         thread that loads the name index while this connection serves queries; None for a
-        database no other connection can open (in memory)."""
+        database no other connection can open (in memory, or a file moved or deleted since
+        this one opened it)."""
         path: str = getattr(self, "path", "")
         open_reader = getattr(self, "open_reader", None)
         if not path or path == ":memory:" or path.startswith("file:") or open_reader is None:
             return None
-        return NameLogReader(open_reader(closed_with_store=False))  # closed by its thread
+        try:
+            return NameLogReader(open_reader(closed_with_store=False))  # closed by its thread
+        except sqlite3.Error:
+            return None
 
     def name_log_position(self) -> int:
         """The number of the last logged change (0 before any)."""
