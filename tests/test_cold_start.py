@@ -70,6 +70,31 @@ def test_a_lexical_search_loads_no_reader_model_or_numpy(seeds: Path, tmp_path: 
         imported_after("from grimoire import IngestReport"))
 
 
+@pytest.mark.sqlite_only(reason="another process opens the database by its file path")
+def test_a_lexical_search_builds_none_of_resolves_records(seeds: Path, tmp_path: Path) -> None:
+    # Resolve's and the concept lookups' records are 19 dataclasses, about 20 ms to build: a
+    # search opens the store that returns them, and builds none.
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([seeds], embed=False)
+        kb.resolve()
+    module = "grimoire.store.concept_records"
+    search = (f"import grimoire\nkb = grimoire.open({str(db)!r})\n"
+              "assert kb.search('perplexity', mode='lexical'), 'no hits'\n")
+    command = (f"from grimoire.cli import main\ntry:\n    main(['--db', {str(db)!r}, 'search', "
+               f"'perplexity', '--mode', 'lexical'])\nexcept SystemExit as e:\n"
+               f"    assert not e.code, e.code\n")
+    concept = search + "assert kb.concept('perplexity').names\n"
+    loaded = []
+    for code in (search, command, concept):
+        done = subprocess.run([sys.executable, "-c", f"{code}import sys\n"
+                               f"print({module!r} in sys.modules)"],
+                              capture_output=True, text=True, check=True)
+        loaded.append(done.stdout.strip().splitlines()[-1])
+    # A concept's page is where they are built.
+    assert loaded == ["False", "False", "True"]
+
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 HYBRID = "fine-tune a big model with two low-rank matrices"
 

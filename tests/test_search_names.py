@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rapidfuzz import fuzz
 
 import grimoire
 from grimoire.names import normalize
-from grimoire.search_names import BackgroundLoad, NameIndex
+from grimoire.search_names import TYPO_CUTOFF, BackgroundLoad, NameIndex, typo_lengths
 
 
 def _state(index: NameIndex) -> dict[str, Any]:
@@ -258,3 +259,13 @@ def test_the_index_loaded_in_the_background_follows_the_saves_made_meanwhile(
         hits = searcher.search("zyxwv regularizer", mode="lexical")
         assert hits and hits[0].concept == "Zyxwv regularizer"
         assert _state(searcher._names) == _state(_fresh(kb.store))
+
+
+def test_typo_candidates_are_every_length_a_typo_can_have() -> None:
+    # A name is a typo candidate when its length lets fuzz.ratio reach the cutoff at all: the
+    # ratio of two runs of one letter is the best any two strings of those lengths get.
+    for length in range(1, 81):
+        shortest, longest = typo_lengths(length)
+        reachable = [n for n in range(1, 2 * length + 2)
+                     if fuzz.ratio("a" * length, "a" * n) >= TYPO_CUTOFF]
+        assert (shortest, longest) == (reachable[0], reachable[-1]), length

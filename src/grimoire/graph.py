@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from grimoire.model import ConceptId
-from grimoire.store.records import ConceptEdge
+from grimoire.store.concept_records import ConceptEdge
 
 
 class GraphStore(Protocol):

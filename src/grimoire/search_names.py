@@ -197,8 +197,18 @@ class StoreNames(NameMatcher):
 
     def typo_candidates(self, q: str) -> list[str]:
         letter = q[0]
-        return self.store.names_of_length(letter, _after_prefix(letter), int(len(q) * 0.74),
-                                          int(len(q) * 1.36))
+        return self.store.names_of_length(letter, _after_prefix(letter), *typo_lengths(len(q)))
+
+
+def typo_lengths(length: int) -> tuple[int, int]:
+    """The shortest and longest names a query of `length` characters can be a typo of.
+
+    `fuzz.ratio` is 200 x the characters in common / the two lengths, and at most the
+    shorter length is in common: a ratio of TYPO_CUTOFF needs the other length within these
+    bounds (a name outside them is never a match, and asking for it cost a cold search at 1M
+    passages 15 ms of reading names)."""
+    return (-(-TYPO_CUTOFF * length // (200 - TYPO_CUTOFF)),
+            (200 - TYPO_CUTOFF) * length // TYPO_CUTOFF)
 
 
 def _rest_fits(norm: str, q_words: list[str]) -> bool:
@@ -398,8 +408,9 @@ class NameIndex(NameMatcher):
         names = self._letter(q[0])
         if not names:
             return []
-        lo = bisect.bisect_left(names, (int(len(q) * 0.74), ""), key=_length_key)
-        hi = bisect.bisect_left(names, (int(len(q) * 1.36) + 1, ""), key=_length_key)
+        shortest, longest = typo_lengths(len(q))
+        lo = bisect.bisect_left(names, (shortest, ""), key=_length_key)
+        hi = bisect.bisect_left(names, (longest + 1, ""), key=_length_key)
         return names[lo:hi]
 
     def _letter(self, letter: str) -> list[str]:

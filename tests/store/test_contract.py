@@ -101,6 +101,21 @@ def test_mark_source_keeps_documents_and_lists_failures(store: Store, tmp_path: 
     assert store.source_roots() == [str(notes)]
 
 
+def test_source_roots_are_each_root_once_in_order(store: Store, tmp_path: Path) -> None:
+    # Read a step per root through the index, not a row per file: each still comes once.
+    roots = [str(tmp_path / "b"), str(tmp_path / "a"), str(tmp_path / "a" / "sub"),
+             str(tmp_path / "a.md"), None]
+    for root in roots:
+        for i in range(3):
+            path = f"{root or tmp_path / 'loose'}/f{i}.md"
+            store.replace_source(SourceRecord(path=path, root=root, status="skipped"), [])
+    assert store.source_roots() == sorted(r for r in roots if r is not None)
+    for path in [s.path for s in store.sources() if s.root == str(tmp_path / "a")]:
+        store.remove_source(path)
+    assert store.source_roots() == sorted(r for r in roots[:1] + roots[2:4])
+    assert store.source_roots() == sorted({s.root for s in store.sources() if s.root})
+
+
 def test_transactions_nest_as_savepoints(store: Store) -> None:
     def record(name: str) -> SourceRecord:
         return SourceRecord(path=f"/n/{name}.md", root="/n", status="skipped")

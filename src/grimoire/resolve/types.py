@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grimoire.model import ConceptId, Span
-from grimoire.store.records import (
+from grimoire.store.concept_records import (
     ConceptName,
     ConceptRecord,
     ConceptSummary,
@@ -21,8 +21,8 @@ from grimoire.store.records import (
     ResolveInput,
     Section,
     SectionRecord,
-    StoredEntry,
 )
+from grimoire.store.records import StoredEntry
 
 # The records resolve reads and writes live in the store package (the store never imports a
 # later stage); they are re-exported here under their old home.

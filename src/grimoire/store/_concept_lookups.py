@@ -2,28 +2,31 @@
 order (every list ends its ORDER BY on an id, so ties come out alike on each engine).
 
 The SQL is what SQLite and PostgreSQL both accept; parameters are written `?` and each engine's
-`_select` runs it in its own terms.
+`_select` runs it in its own terms. The records are imported where they are built: a search
+builds a concept's entries only, and `concept_records` costs its cold start ~20 ms (issue 14).
 """
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from grimoire.codec import from_data
 from grimoire.model import ConceptId, Entry, Span
 from grimoire.store._rows import SharedReads
-from grimoire.store.records import (
-    ConceptEntry,
-    ConceptMatch,
-    ConceptName,
-    ConceptRow,
-    ConceptSummary,
-    LinkUse,
-    Mention,
-    Merge,
-    Section,
-    StoredEntry,
-)
+from grimoire.store.records import ConceptEntry, StoredEntry
+
+if TYPE_CHECKING:
+    from grimoire.store.concept_records import (
+        ConceptMatch,
+        ConceptName,
+        ConceptRow,
+        ConceptSummary,
+        LinkUse,
+        Mention,
+        Merge,
+        Section,
+    )
 
 
 class ConceptLookups(SharedReads):
@@ -31,17 +34,23 @@ class ConceptLookups(SharedReads):
 
     def concepts_named(self, norm: str) -> list[ConceptMatch]:
         """Every concept with this name, strongest first."""
+        from grimoire.store.concept_records import ConceptMatch
+
         return [ConceptMatch(int(c), int(s)) for c, s in self._select(
             "SELECT concept_id, strength FROM concept_names WHERE norm = ?"
             " ORDER BY strength DESC, concept_id", (norm,))]
 
     def concept_row(self, concept_id: int) -> ConceptRow | None:
+        from grimoire.store.concept_records import ConceptRow
+
         rows = self._select("SELECT id, key, label, kind FROM concepts WHERE id = ?",
                             (concept_id,))
         return ConceptRow(int(rows[0][0]), rows[0][1], rows[0][2], rows[0][3]) if rows else None
 
     def concept_names_of(self, concept_id: int) -> list[ConceptName]:
         """Each name with the entry that states it, strongest first."""
+        from grimoire.store.concept_records import ConceptName
+
         return [
             ConceptName(name, reason, int(strength),
                         Span(path, line, line) if path and line else None)
@@ -75,6 +84,8 @@ class ConceptLookups(SharedReads):
 
     def concept_sections_of(self, concept_id: int) -> list[Section]:
         """Each page section about the concept, with the text of its passages."""
+        from grimoire.store.concept_records import Section
+
         out = []
         for heading, doc, path, start, end, title in self._select(
             """SELECT cs.heading, cs.document_id, s.path, cs.start_line, cs.end_line, d.title
@@ -91,6 +102,8 @@ class ConceptLookups(SharedReads):
 
     def concept_merges_of(self, concept_id: int) -> list[Merge]:
         """Why each pair of the concept's entries was merged."""
+        from grimoire.store.concept_records import Merge
+
         return [
             Merge(Span(pa, la, la), Span(pb, lb, lb), name, reason)
             for pa, la, pb, lb, name, reason in self._select(
@@ -109,6 +122,8 @@ class ConceptLookups(SharedReads):
 
     def concept_links(self, concept_id: int, *, incoming: bool) -> list[Mention]:
         """Links into (backlinks) or out of a concept, in file and line order."""
+        from grimoire.store.concept_records import Mention
+
         mine, other = ("concept_id", "source_concept_id") if incoming else \
             ("source_concept_id", "concept_id")
         return [
@@ -129,6 +144,8 @@ class ConceptLookups(SharedReads):
 
     def concept_summaries(self) -> list[ConceptSummary]:
         """Every concept with how many entries and files it has, A-Z by key."""
+        from grimoire.store.concept_records import ConceptSummary
+
         return [ConceptSummary(ConceptId(str(int(i))), label, kind, int(n), int(s))
                 for i, label, kind, n, s in self._select(
             """SELECT c.id, c.label, c.kind, count(ce.entry_id), count(DISTINCT d.source_id)
@@ -147,6 +164,8 @@ class ConceptLookups(SharedReads):
 
     def unresolved_links(self, status: str = "wanted") -> list[LinkUse]:
         """Every link with `status` ("wanted", "ambiguous"), by name, then file and line."""
+        from grimoire.store.concept_records import LinkUse
+
         return [LinkUse(norm, name, Span(path, start, end), kind)
                 for norm, name, path, start, end, kind in self._select(
             """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from grimoire.store.records import HeadingRow, NameRecord
+from grimoire.store.concept_records import HeadingRow, NameRecord
 
 
 def section_rows(

@@ -22,6 +22,18 @@ ENTRY_SELECT = """
     FROM entries e JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id"""
 
 
+# The distinct roots, in order, one step through the index on sources(root) each (`min`
+# above the last one): `SELECT DISTINCT root` reads an index entry per file, 12 ms of every
+# cold search at 100k files under one root (issue 14).
+_ROOTS = """
+    WITH RECURSIVE r(root) AS (
+        SELECT min(root) FROM sources
+        UNION ALL
+        SELECT (SELECT min(root) FROM sources WHERE root > r.root) FROM r
+        WHERE r.root IS NOT NULL)
+    SELECT root FROM r WHERE root IS NOT NULL"""
+
+
 def source_record(row: Any) -> SourceRecord:
     """A row of SOURCE_SELECT as a record."""
     path, status, fmt, reason, sha, size, root, problems, docs, entries = row
@@ -134,8 +146,7 @@ class SharedReads:
 
     def source_roots(self) -> list[str]:
         """Every folder (or file) given to ingest: where grimoire.toml may live."""
-        return [str(r) for (r,) in self._select(
-            "SELECT DISTINCT root FROM sources WHERE root IS NOT NULL ORDER BY root")]
+        return [str(r) for (r,) in self._select(_ROOTS)]
 
     def entries_named(self, norm: str) -> list[StoredEntry]:
         return [stored_entry(r) for r in self._select(

@@ -18,24 +18,13 @@ from grimoire.store.document_rows import SourceItem
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
-    ConceptEdge,
     ConceptEntry,
-    ConceptMatch,
-    ConceptName,
-    ConceptRow,
-    ConceptSummary,
     EmbedUnit,
     Filters,
-    LinkUse,
-    Mention,
-    Merge,
     NameRow,
     PassageMarks,
     PassageRow,
-    Resolution,
-    ResolveInput,
     Scored,
-    Section,
     SourceRecord,
     Stats,
     StoredEntry,
@@ -45,6 +34,21 @@ from grimoire.store.records import (
 
 if TYPE_CHECKING:
     import numpy as np
+
+    # Annotations only: a search builds none of these, and does not import them (issue 14).
+    from grimoire.store.concept_records import (
+        ConceptEdge,
+        ConceptMatch,
+        ConceptName,
+        ConceptRow,
+        ConceptSummary,
+        LinkUse,
+        Mention,
+        Merge,
+        Resolution,
+        ResolveInput,
+        Section,
+    )
 
 __all__ = [
     "DAMAGED", "EmbedUnit", "Filters", "NameRow", "PassageMarks", "PassageRow", "Scored",

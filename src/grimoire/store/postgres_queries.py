@@ -20,19 +20,21 @@ from typing import TYPE_CHECKING, Any
 from grimoire.model import Span
 from grimoire.store._concept_lookups import ConceptLookups
 from grimoire.store._embed_text import entry_embed_text, passage_unit_text
+from grimoire.store.concept_records import (
+    ConceptEdge,
+    EntryRow,
+    HeadingRow,
+    LinkRow,
+    Resolution,
+    ResolveInput,
+)
 from grimoire.store.postgres_schema import hnsw_index
 from grimoire.store.records import (
     ENTRY_WEIGHTS,
     PASSAGE_WEIGHTS,
-    ConceptEdge,
     EmbedUnit,
-    EntryRow,
-    HeadingRow,
-    LinkRow,
     NameRow,
     PassageRow,
-    Resolution,
-    ResolveInput,
     Scored,
     TextQuery,
     VectorRow,

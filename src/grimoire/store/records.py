@@ -1,16 +1,16 @@
 """Records that cross the store boundary: what goes in, what comes out, on every engine.
 
 Every backend takes and returns these frozen dataclasses (never an engine's row or query
-syntax). Resolve's input and output live here too, so that the store never imports a later
-stage of the pipeline.
+syntax). Resolve's input and output, and the concepts as their lookups return them, are in
+`concept_records.py`: a search builds none of them (cold start, issue 14).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from grimoire.model import ConceptId, Entry, Problem, Span
+from grimoire.model import Entry, Problem, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,14 @@ class StoredEntry:
     entry: Entry
     format: str
     document_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptEntry:
+    """An entry of a concept: `role` is "entry", or "redirect" for a page that points on."""
+
+    stored: StoredEntry
+    role: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,232 +192,3 @@ TABLES: dict[str, tuple[str, ...]] = {
     "link_targets": ("link_id", "status", "concept_id", "source_concept_id", "name", "norm"),
     "concept_state": ("id", "dirty", "overrides"),
 }
-
-
-# -- resolve reads from the store ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRow:
-    """The parts of a stored entry that naming and merging need."""
-
-    id: int
-    document_id: int
-    path: str
-    line: int
-    term: str
-    definition: str  # its start only: enough to find an opening expansion
-    redirect: str | None = None
-    aliases: tuple[str, ...] = ()
-    kind: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LinkRow:
-    """A stored link, with the entry it sits in (None for a free passage)."""
-
-    id: int
-    document_id: int
-    entry_id: int | None
-    path: str
-    line: int
-    target: str
-    label: str | None
-    kind: str
-    fragment: str | None = None
-    exists_hint: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HeadingRow:
-    """A section heading of a document and the lines its text covers."""
-
-    document_id: int
-    path: str
-    heading_path: tuple[str, ...]
-    start_line: int
-    end_line: int
-
-
-@dataclass(frozen=True, slots=True)
-class ResolveInput:
-    """Everything resolve reads, in one go."""
-
-    entries: list[EntryRow]
-    links: list[LinkRow]
-    headings: list[HeadingRow]
-    # documents whose whole text is one page, by source path: the target of `[x](note.md)`
-    documents: dict[str, int] = field(default_factory=dict)
-
-
-# -- resolve writes to the store -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class NameRecord:
-    """One name of a concept: why it is a name, and which entry (or link) states it."""
-
-    name: str
-    norm: str
-    reason: str
-    strength: int  # 3 a term, 2 a name a source states, 1 a name derived by us
-    entry_id: int | None = None
-    link_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class MergeRecord:
-    """Why two entries ended up in one concept."""
-
-    entry_id: int
-    other_entry_id: int
-    name: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class SectionRecord:
-    """A section of a page whose heading names a concept: what that page says about it."""
-
-    document_id: int
-    heading: str
-    start_line: int
-    end_line: int
-
-
-@dataclass(slots=True)
-class ConceptRecord:
-    """A concept as resolve builds it, before it gets its id."""
-
-    key: str
-    label: str
-    kind: str | None
-    entries: list[tuple[int, str]]  # (entry id, role: "entry" | "redirect")
-    names: list[NameRecord]
-    merges: list[MergeRecord]
-    sections: list[SectionRecord]
-
-
-@dataclass(frozen=True, slots=True)
-class LinkTarget:
-    """Where one link leads: status is "resolved", "wanted", "ambiguous", "external" or
-    "section" (a heading of its own page); `target` and `source` index `Resolution.concepts`."""
-
-    link_id: int
-    status: str
-    target: int | None
-    source: int | None
-    name: str
-    norm: str
-
-
-@dataclass(slots=True)
-class Resolution:
-    """The whole result of one resolve run."""
-
-    concepts: list[ConceptRecord]
-    links: list[LinkTarget]
-
-
-# -- concepts as lookups return them (the API hands most of them out as they are) ----------------
-
-
-@dataclass(frozen=True, slots=True)
-class ConceptMatch:
-    """A concept that goes by a looked-up name, and how strongly (as `NameRecord.strength`)."""
-
-    concept_id: int
-    strength: int
-
-
-@dataclass(frozen=True, slots=True)
-class ConceptRow:
-    """A concept's own row."""
-
-    id: int
-    key: str
-    label: str
-    kind: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ConceptEntry:
-    """An entry of a concept: `role` is "entry", or "redirect" for a page that points on."""
-
-    stored: StoredEntry
-    role: str
-
-
-@dataclass(frozen=True, slots=True)
-class ConceptName:
-    """A name the concept goes by, and why."""
-
-    name: str
-    reason: str
-    strength: int
-    span: Span | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Merge:
-    """Two entries merged into one concept, and the evidence."""
-
-    entry: Span
-    other: Span
-    name: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """A page section about the concept (a wiki heading with the concept's name)."""
-
-    heading: str
-    span: Span
-    title: str
-    text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One link, as a backlink or an outgoing link: from where, to what, how written."""
-
-    span: Span
-    kind: str
-    target: str
-    label: str | None
-    status: str
-    concept: str | None = None  # the concept at the other end, when there is one
-    concept_id: ConceptId | None = None
-    document_title: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ConceptSummary:
-    """A concept in a list: its label, kind, how many entries and sources."""
-
-    id: ConceptId
-    label: str
-    kind: str | None
-    entries: int
-    sources: int
-
-
-@dataclass(frozen=True, slots=True)
-class LinkUse:
-    """Where a link with a given status (wanted, ambiguous) is written, under which name."""
-
-    norm: str
-    name: str
-    span: Span
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class ConceptEdge:
-    """`count` resolved links of one kind from concept `source` to concept `target`."""
-
-    source: int
-    target: int
-    kind: str
-    count: int

@@ -4,6 +4,9 @@ The concept tables are derived data: resolve rewrites them whole from entries an
 they hold no foreign keys into the core tables (a cascade check per deleted entry would make
 re-ingest slow). Triggers on `sources` mark them stale whenever a file is added, changed or
 removed, and readers resolve again before answering.
+
+Resolve's records (`concept_records`) and row helpers are imported where they are built: a
+search opens this store and builds none of them (cold start, issue 14).
 """
 
 from __future__ import annotations
@@ -11,19 +14,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grimoire.model import Span
 from grimoire.store._concept_lookups import ConceptLookups
-from grimoire.store._resolve_rows import section_rows, unique_names
-from grimoire.store.records import (
-    ConceptEdge,
-    EntryRow,
-    HeadingRow,
-    LinkRow,
-    Resolution,
-    ResolveInput,
-)
+
+if TYPE_CHECKING:
+    from grimoire.store.concept_records import ConceptEdge, Resolution, ResolveInput
 
 CONCEPT_SCHEMA = """
     CREATE TABLE concepts (
@@ -115,6 +112,9 @@ class ConceptSQL(ConceptLookups):
 
     def resolve_input(self) -> ResolveInput:
         """Entries, links and headings, as resolve reads them."""
+        from grimoire.store._resolve_rows import section_rows
+        from grimoire.store.concept_records import EntryRow, HeadingRow, LinkRow, ResolveInput
+
         c = self.conn
         entries = [
             EntryRow(id=i, document_id=d, path=p, line=line, term=term, definition=defn or "",
@@ -159,6 +159,8 @@ class ConceptSQL(ConceptLookups):
 
     def write_resolution(self, resolution: Resolution, fingerprint: str) -> None:
         """Replace the concept tables with `resolution`; a concept keeps its id by key."""
+        from grimoire.store._resolve_rows import unique_names
+
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
@@ -221,6 +223,8 @@ class ConceptSQL(ConceptLookups):
 
     def concept_edges(self, ids: Iterable[int]) -> list[ConceptEdge]:
         """Resolved links touching any of `ids`, counted by kind."""
+        from grimoire.store.concept_records import ConceptEdge
+
         out: list[tuple[int, int, str, int]] = []
         for chunk in _chunks(list(ids)):
             marks = ",".join("?" * len(chunk))

@@ -5,6 +5,9 @@ which concepts a change can touch.
 write path can forget it); `resolve_keys` holds, for every entry, link and document as the
 last resolve saw it, the normalised names it can be reached by. Both are derived data: when
 `resolve_ready` is empty the next resolve is a full one, which fills them again.
+
+Resolve's records (`concept_records`) and row helpers are imported where they are built: a
+search opens this store and builds none of them (cold start, issue 14).
 """
 
 from __future__ import annotations
@@ -13,17 +16,17 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grimoire.store._resolve_rows import section_rows, unique_names
-from grimoire.store.records import (
-    ConceptRecord,
-    EntryRow,
-    HeadingRow,
-    LinkRow,
-    LinkTarget,
-    SectionRecord,
-)
+if TYPE_CHECKING:
+    from grimoire.store.concept_records import (
+        ConceptRecord,
+        EntryRow,
+        HeadingRow,
+        LinkRow,
+        LinkTarget,
+        SectionRecord,
+    )
 
 RESOLVE_STATE_SCHEMA = """
     CREATE TABLE resolve_changed (
@@ -93,18 +96,6 @@ def _ids(ids: Iterable[int]) -> str:
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for i in range(0, len(values), _CHUNK):
         yield values[i:i + _CHUNK]
-
-
-def entry_row(row: Sequence[Any]) -> EntryRow:
-    i, d, p, line, term, defn, red, al, kind = row
-    return EntryRow(id=i, document_id=d, path=p, line=line, term=term, definition=defn or "",
-                    redirect=red, aliases=tuple(json.loads(al)) if al else (), kind=kind)
-
-
-def link_row(row: Sequence[Any]) -> LinkRow:
-    i, d, e, p, line, t, lab, k, f, h = row
-    return LinkRow(id=i, document_id=d, entry_id=e, path=p, line=line, target=t, label=lab,
-                   kind=k, fragment=f, exists_hint=None if h is None else bool(h))
 
 
 class ResolveStateSQL:
@@ -227,27 +218,40 @@ class ResolveStateSQL:
     def entry_rows(self, *, ids: Iterable[int] = (), documents: Iterable[int] = ()
                    ) -> list[EntryRow]:
         """The entries with these ids or in these documents, by id."""
+        from grimoire.store.concept_records import EntryRow
+
         out: dict[int, EntryRow] = {}
         for column, values in (("e.id", ids), ("e.document_id", documents)):
             for chunk in _chunks(sorted(set(values))):
-                for row in self.conn.execute(f"{_ENTRY_SELECT} WHERE {column} IN "
-                                             f"({_ids(chunk)})"):
-                    out[row[0]] = entry_row(row)
+                for i, d, p, line, term, defn, red, al, kind in self.conn.execute(
+                        f"{_ENTRY_SELECT} WHERE {column} IN ({_ids(chunk)})"):
+                    out[i] = EntryRow(
+                        id=i, document_id=d, path=p, line=line, term=term,
+                        definition=defn or "", redirect=red,
+                        aliases=tuple(json.loads(al)) if al else (), kind=kind)
         return [out[i] for i in sorted(out)]
 
     def link_rows(self, *, ids: Iterable[int] = (), documents: Iterable[int] = ()
                   ) -> list[LinkRow]:
         """The links with these ids or in these documents, by id."""
+        from grimoire.store.concept_records import LinkRow
+
         out: dict[int, LinkRow] = {}
         for column, values in (("l.id", ids), ("l.document_id", documents)):
             for chunk in _chunks(sorted(set(values))):
-                for row in self.conn.execute(f"{_LINK_SELECT} WHERE {column} IN "
-                                             f"({_ids(chunk)})"):
-                    out[row[0]] = link_row(row)
+                for i, d, e, p, line, t, lab, k, f, h in self.conn.execute(
+                        f"{_LINK_SELECT} WHERE {column} IN ({_ids(chunk)})"):
+                    out[i] = LinkRow(
+                        id=i, document_id=d, entry_id=e, path=p, line=line, target=t,
+                        label=lab, kind=k, fragment=f,
+                        exists_hint=None if h is None else bool(h))
         return [out[i] for i in sorted(out)]
 
     def heading_rows(self, documents: Iterable[int]) -> list[HeadingRow]:
         """The headings of these documents, as `resolve_input` reads them."""
+        from grimoire.store._resolve_rows import section_rows
+        from grimoire.store.concept_records import HeadingRow
+
         out: list[HeadingRow] = []
         for chunk in _chunks(sorted(set(documents))):
             out.extend(
@@ -346,6 +350,8 @@ class ResolveStateSQL:
 
     def sections_in(self, documents: Iterable[int]) -> list[tuple[int, SectionRecord]]:
         """(concept id, section) of the stored sections in these documents."""
+        from grimoire.store.concept_records import SectionRecord
+
         out: list[tuple[int, SectionRecord]] = []
         for chunk in _chunks(sorted(set(documents))):
             out.extend(
@@ -368,6 +374,8 @@ class ResolveStateSQL:
         `links` replace the targets of `drop_links`. A LinkTarget's `target` and `source`
         index `concepts` when below its length, else name `known[i]`, a kept concept's id.
         """
+        from grimoire.store._resolve_rows import unique_names
+
         c = self.conn
         reused = set(drop_concepts) & set(ids)
         for chunk in _chunks(sorted(set(drop_concepts) - reused)):
