@@ -339,7 +339,9 @@ class Walker:
                     for d in item.children
                     if isinstance(d, nodes.definition)
                 )
-                items.append(f"{terms}: {body}" if body else terms)
+                # "For each child node:" over an indented list is a term that has its colon.
+                lead = terms if terms.endswith(":") else f"{terms}:"
+                items.append(f"{lead} {body}" if body else terms)
             return "\n".join(items)
         if isinstance(node, (nodes.field_list, nodes.option_list)):
             rows = []
