@@ -222,20 +222,3 @@ def test_html_character_references_from_an_export_are_characters() -> None:
     tex = [m.tex for p in doc.passages for m in p.math]
     assert "Q(s, a) = r + \\gamma \\max_{a'} Q(s', a')" in tex
     assert "x < y" in tex and "\\begin{matrix} 1 & 2 \\end{matrix}" in tex
-
-
-@pytest.mark.parametrize("note", ["Z-score normalization.md", "confusion matrix.md"])
-def test_an_html_table_reads_as_rows_of_cells(corpora: Path, note: str) -> None:
-    # The vault writes its tables in HTML. Their cells were joined by spaces and a table with
-    # one row a line ran together as one line ("Raw value Z-score 800 0 950 ..."): a snippet
-    # or an answer could not tell a header from a value. Each row is a line of its own now,
-    # its cells joined by " | " as Markdown tables read.
-    path = corpora / "google-ml-glossary-vault" / note
-    source = path.read_text(encoding="utf-8")
-    doc = read(source, str(path))
-    rows = [line for p in doc.passages for line in p.text.split("\n") if " | " in line]
-    assert len(rows) == len(re.findall(r"<tr\b", source)), rows
-    for row in rows:
-        for cell in row.split(" | "):
-            assert cell.strip() and cell.strip() in source, (row, cell)
-    assert not any(line.startswith("|") for p in doc.passages for line in p.text.split("\n"))

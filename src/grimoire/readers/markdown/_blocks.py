@@ -679,30 +679,11 @@ class _Walker:
             block.kind, block.joiner = "code", "\n"
             return
         # The visible text may still hold Markdown-level marks: math, wikilinks, entities.
-        for offset, text in _table_rows(tok.content) or _paragraphs(stripped):
+        for offset, text in _paragraphs(stripped):
             children = self.md.parseInline(text)[0].children or []
             if block.units:
                 block.units.append((start + offset, "\n"))
             block.units.extend(self.inline(children, start + offset, block))
-
-
-_ROW = re.compile(r"<tr\b[^>]*>(.*?)(?:</tr\s*>|(?=<tr\b)|$)", re.I | re.S)
-_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)(?:</t[dh]\s*>|(?=<t[dh]\b)|$)", re.I | re.S)
-
-
-def _table_rows(source: str) -> list[tuple[int, str]]:
-    """An HTML block that is rows of a table, one row a paragraph with its cells joined by
-    " | " as the Markdown tables read ("Raw value | Z-score", then "800 | 0"), with each row's
-    line offset; [] when the block holds text outside rows (it reads as paragraphs)."""
-    if not _ROW.search(source) or TAG.sub("", _ROW.sub("", source)).strip():
-        return []
-    rows = []
-    for row in _ROW.finditer(source):
-        cells = (" ".join(TAG.sub(" ", c).split()) for c in _CELL.findall(row.group(1)))
-        text = " | ".join(c for c in cells if html.unescape(c).strip())  # `&nbsp;`: empty
-        if text:
-            rows.append((source.count("\n", 0, row.start()), text))
-    return rows
 
 
 def _paragraphs(text: str) -> Iterable[tuple[int, str]]:
