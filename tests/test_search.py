@@ -352,6 +352,19 @@ def test_an_empty_entry_is_not_shown_by_the_entry_above_it(tmp_path: Path, query
     kb.close()
 
 
+def test_a_name_with_a_possessive_keeps_its_kind_word(tmp_path: Path) -> None:
+    # The cheatsheet's optimizers page has a section "Newton's Method": the kind word was cut
+    # off as for "Gradient Descent Algorithm", and the hit was labelled "Newton's".
+    page = _need(CORPORA) / "ml-cheatsheet-rst" / "optimizers.rst"
+    heading = next(line.strip() for line in page.read_text(encoding="utf-8").splitlines()
+                   if line.startswith("Newton"))
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([page], embed=False)
+    top = kb.search(heading, mode="lexical")[0]
+    assert top.concept == heading, top
+    kb.close()
+
+
 @pytest.mark.parametrize("query", ["softmax", "Softmax", "sofmax"])
 def test_a_name_shows_the_definition_of_its_concept(tmp_path: Path, query: str) -> None:
     # The vault's softmax note works an example below its definition: the example's input
