@@ -1,5 +1,6 @@
 """Ask on real notes, round 11 (bench/questions/README.md, "Findings, round 11"): a
-definition leads even when the best sentence opens a later section of the same note."""
+definition leads even when the best sentence opens a later section of the same note; a formula
+is shown as the note writes it."""
 
 from __future__ import annotations
 
