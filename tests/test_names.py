@@ -70,6 +70,7 @@ def test_llama_heading_with_two_word_kind() -> None:
         ("Gradient Descent Algorithm", "Gradient Descent", "Algorithm"),
         ("Log Loss Function", "Log Loss", "Function"),
         ("Linear Regression", "Linear Regression", None),
+        ("Newton's Method", "Newton's Method", None),  # a possessive is no name alone
     ],
 )
 def test_trailing_kind_word_is_kept_as_kind(term: str, base: str, kind: str | None) -> None:

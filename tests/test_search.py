@@ -16,7 +16,7 @@ from grimoire.names import normalize
 from grimoire.readers.sections import PAGE_REASONS
 from grimoire.search import MARK_CLOSE, MARK_OPEN, snippet
 from grimoire.store.records import TABLES
-from tests.conftest import CORPORA, SEEDS, _need
+from tests.conftest import CORPORA, SEEDS, _need, seed
 
 HOSTILE = ["multi-agent", "C++", "who's", '"', "AND", "NEAR(", "title:x", "'; DROP TABLE",
            "OR OR", "*", "a:b:c", "(", "NOT", "^x", "\x00", "   ", "-", "col:", "\"unclosed"]
@@ -333,6 +333,35 @@ def test_a_page_is_not_shown_by_a_passage_without_text(tmp_path: Path, query: st
     hits = kb.search(query, mode="lexical")
     assert hits[0].title == f"{query} Trainer"
     assert all(h.text.strip() for h in hits)
+    kb.close()
+
+
+@pytest.mark.parametrize("query", ["LLaMa Guard", "Local Outlier Factor"])
+def test_an_empty_entry_is_not_shown_by_the_entry_above_it(tmp_path: Path, query: str) -> None:
+    # The large glossary's page has empty entries (a term line, "See also", nothing else): the
+    # hit for one was shown by the nearest passage before it, the definition of the entry
+    # above, under the empty entry's name and with that entry's line.
+    page = seed("003")
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([page], embed=False)
+    top = kb.search(query, mode="lexical")[0]
+    assert top.concept is not None and top.concept.startswith(query)
+    line = page.read_text(encoding="utf-8").splitlines()[top.span.start_line - 1]
+    assert line.startswith(query), (top.span, line)
+    assert top.text == top.snippet == top.concept
+    kb.close()
+
+
+def test_a_name_with_a_possessive_keeps_its_kind_word(tmp_path: Path) -> None:
+    # The cheatsheet's optimizers page has a section "Newton's Method": the kind word was cut
+    # off as for "Gradient Descent Algorithm", and the hit was labelled "Newton's".
+    page = _need(CORPORA) / "ml-cheatsheet-rst" / "optimizers.rst"
+    heading = next(line.strip() for line in page.read_text(encoding="utf-8").splitlines()
+                   if line.startswith("Newton"))
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([page], embed=False)
+    top = kb.search(heading, mode="lexical")[0]
+    assert top.concept == heading, top
     kb.close()
 
 

@@ -40,7 +40,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 })
 # Part of every file's content hash: bump it when a reader changes what it extracts, so that
 # the next ingest rereads files whose bytes did not change.
-READ_VERSION = b"grimoire-read-9\x00"
+READ_VERSION = b"grimoire-read-10\x00"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
 

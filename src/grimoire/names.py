@@ -184,13 +184,17 @@ def _paired(text: str) -> TermName | None:
     return None
 
 
+_POSSESSIVE = ("'s", "\u2019s", "s'", "s\u2019")
+
+
 def _split_kind(text: str) -> tuple[str, str | None]:
     # Case matters: "LangChain Python Module" ends in a kind, "large language model" does not.
     for kind in _KINDS_BY_LAST.get(text.rsplit(" ", 1)[-1].casefold(), ()):
         k = kind
         if text.endswith(" " + k) and len(text) > len(k) + 1:
             base = text[: -len(k)].rstrip(" -")
-            if base:
+            # "Newton's Method", "Lloyd's Algorithm": a possessive is not a name on its own.
+            if base and not base.endswith(_POSSESSIVE):
                 return base, text[-len(k):]
     return text, None
 

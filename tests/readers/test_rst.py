@@ -169,6 +169,20 @@ def test_no_markup_left_in_text(cheatsheet: dict[str, tuple[Document, list[str]]
                 )
 
 
+def test_a_term_that_ends_in_a_colon_keeps_one(
+    cheatsheet: dict[str, tuple[Document, list[str]]],
+) -> None:
+    # "5. For each step:" over a more indented list is a definition list to docutils: its
+    # term already ends in a colon, and the text read "For each step:: 1. ...". The list
+    # starts a line of its own (inline, its "1." read as the end of a sentence).
+    doc = read("1. For each step:\n    1. Do this.\n\nTerm\n    Its meaning.\n")
+    first, second = doc.passages[0].text.split("\n")[:2]
+    assert first == "1. For each step:" and second.strip() == "1. Do this."
+    assert "Term: Its meaning." in doc.passages[0].text
+    for name, (doc, _) in cheatsheet.items():
+        assert not [p.text for p in doc.passages if p.kind != "code" and ":: " in p.text], name
+
+
 def test_links_images_code(cheatsheet: dict[str, tuple[Document, list[str]]]) -> None:
     doc, lines = cheatsheet["linear_regression.rst"]
     urls = [x for x in doc.links if x.kind == LinkKind.URL]

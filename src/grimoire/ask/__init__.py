@@ -39,7 +39,7 @@ from grimoire.ask.extractive import (
 from grimoire.ask.generate import SafeStream, cited_numbers, keep_citations
 from grimoire.ask.retrieve import Candidate, retrieve
 from grimoire.ask.sanitize import sanitize, urls_in
-from grimoire.ask.sentences import line_of, split_sentences
+from grimoire.ask.sentences import line_of, mask, split_sentences
 from grimoire.ask.vectors import SENTENCE_VECTORS, question_vector
 from grimoire.lint.arithmetic import wrong_claims
 from grimoire.model import Answer, Citation, Hit, Span
@@ -306,6 +306,17 @@ def _cite(s: Scored, sources: SourceLines) -> Span | None:
 _SOURCE_MARK = re.compile(r"\[(\d{1,3})\]")
 
 
+def _own_marks(text: str) -> str:
+    """`text` with the notes' own reference marks in parentheses; never inside a formula or
+    code span (`$\\sqrt[2]{x}$` read `$\\sqrt(2){x}$`, another formula)."""
+    out: list[str] = []
+    pos = 0
+    for m in _SOURCE_MARK.finditer(mask(text)):
+        out.append(f"{text[pos:m.start()]}({m.group(1)})")
+        pos = m.end()
+    return "".join(out) + text[pos:]
+
+
 def _with_marker(text: str, n: int) -> str:
     if text.endswith(".") and not text.endswith("..."):
         return f"{text[:-1]} [{n}]."
@@ -370,7 +381,7 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
         if not verify_citation(citation, sources):
             continue
         citations.append(citation)
-        parts.append(_with_marker(_SOURCE_MARK.sub(r"(\1)", s.text), n)
+        parts.append(_with_marker(_own_marks(s.text), n)
                      + _arithmetic_note(s.text))
     if not citations:
         return _abstain(question, evidence)

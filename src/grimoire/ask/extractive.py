@@ -726,11 +726,14 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
               and _named_count(s.candidate, asked) > _named_count(best.candidate, asked)]
     if closer:
         return max(closer, key=lambda s: _named_count(s.candidate, asked))
-    if not best.about or best.index == 0:
+    if not best.about:
         return None
+    # The best may open a later passage of the entry ("The confusion matrix for a multi-class
+    # problem ..." opens its second section): the entry's own opening, above it, still leads.
     firsts = [s for s in scored[1:LEAD_POOL]
               if s.about and s.index == 0 and s.score >= LEAD * best.score
-              and _same_entry(s.candidate, best.candidate)]
+              and _same_entry(s.candidate, best.candidate)
+              and (best.index > 0 or _above(s.candidate, best.candidate))]
     # The entry's opening passage: its first sentence says what the thing is; the first
     # sentence of a later section ("Cons") does not.
     return min(firsts, key=lambda s: (s.candidate.span.path != best.candidate.span.path,
@@ -747,6 +750,11 @@ _WHAT_IS = re.compile(
     # "what does it mean when a generative model hallucinates?"
     r"|what\s+does\s+it\s+mean\s+(?:when|if|that|to|for)\s+[^?]+)\s*\??\s*$",
     re.IGNORECASE)
+
+
+def _above(a: Candidate, b: Candidate) -> bool:
+    """Whether passage `a` starts above passage `b` in the same file."""
+    return a.span.path == b.span.path and a.span.start_line < b.span.start_line
 
 
 def _same_entry(a: Candidate, b: Candidate) -> bool:

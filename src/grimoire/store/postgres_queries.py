@@ -410,6 +410,9 @@ class PostgresQueries(ConceptLookups):
         if missing:
             for entry_id, pid in self._all(
                 """SELECT e.id, (SELECT p.id FROM passages p WHERE p.document_id = e.document_id
+                                   AND (p.end_line >= e.start_line
+                                        AND (p.start_line <= e.end_line OR p.entry_id IS NULL)
+                                        OR p.heading_path::jsonb ? e.term)
                                  ORDER BY btrim(p.text) = '', p.start_line > e.start_line,
                                           abs(p.start_line - e.start_line), p.id LIMIT 1)
                    FROM entries e WHERE e.id = ANY(%s)""", (missing,)

@@ -364,14 +364,20 @@ class SearchSQL:
             " GROUP BY entry_id"
         ))
         missing = ids - out.keys()
-        for entry_id, doc_id, start in self.conn.execute(
-            f"SELECT id, document_id, start_line FROM entries WHERE id IN ({_ids(missing)})"
+        for entry_id, doc_id, start, end, term in self.conn.execute(
+            "SELECT id, document_id, start_line, end_line, term FROM entries"
+            f" WHERE id IN ({_ids(missing)})"
         ):
-            # An entry without passages of its own: the passage nearest its first line.
+            # An entry without passages of its own (a page's title, an empty glossary entry):
+            # the passage nearest its first line that speaks for it -- one over its lines, the
+            # free text after it, or a section under it; never the entry before it ("LLaMa
+            # Guard", empty, showed the benchmark defined above it).
             row = self.conn.execute(
-                "SELECT id FROM passages WHERE document_id = ?"  # one with text first
-                " ORDER BY trim(text) = '', start_line > ?, abs(start_line - ?) LIMIT 1",
-                (doc_id, start, start),
+                """SELECT id FROM passages p WHERE document_id = ?
+                     AND (p.end_line >= ? AND (p.start_line <= ? OR p.entry_id IS NULL)
+                          OR EXISTS (SELECT 1 FROM json_each(p.heading_path) WHERE value = ?))
+                   ORDER BY trim(text) = '', start_line > ?, abs(start_line - ?) LIMIT 1""",
+                (doc_id, start, end, term, start, start),
             ).fetchone()
             if row is not None:
                 out[entry_id] = row[0]

@@ -339,7 +339,14 @@ class Walker:
                     for d in item.children
                     if isinstance(d, nodes.definition)
                 )
-                items.append(f"{terms}: {body}" if body else terms)
+                # "For each child node:" over an indented list is a term that has its colon,
+                # and a list under a term starts on a line of its own.
+                lead = terms if terms.endswith(":") else f"{terms}:"
+                listed = any(isinstance(d[0], (nodes.bullet_list, nodes.enumerated_list))
+                             for d in item.children
+                             if isinstance(d, nodes.definition) and len(d))
+                sep = "\n" if listed else " "
+                items.append(f"{lead}{sep}{body}" if body else terms)
             return "\n".join(items)
         if isinstance(node, (nodes.field_list, nodes.option_list)):
             rows = []
