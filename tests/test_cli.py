@@ -52,6 +52,16 @@ def test_ingest_stats_list_show_sources(tmp_path: Path) -> None:
     assert "unchanged" in out
 
 
+def test_a_long_note_on_stderr_is_one_line_in_a_pipe(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(EXAMPLES), "--no-embed")[0] == 0
+    result = CliRunner().invoke(main, ["--db", str(db), "search", "attention"])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(notes) == 1 and "semantic search covers 0 of" in notes[0], result.stderr
+    assert notes[0].rstrip().endswith("run `grimoire embed`") and len(notes[0]) > 80
+
+
 def test_show_unknown_name_suggests_and_exits_1(tmp_path: Path) -> None:
     db = tmp_path / "kb.db"
     run(db, "ingest", str(EXAMPLES), "--no-embed")

@@ -37,10 +37,11 @@ def out() -> Console:
 
 @functools.cache
 def err() -> Console:
-    """The rich console on stderr."""
+    """The rich console on stderr: a line as long as it is, as on stdout (a pipe or a log
+    file got notes broken at 80 columns, "(pid" on one line and its number on the next)."""
     from rich.console import Console
 
-    return Console(stderr=True, emoji=False)
+    return Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 def terminal() -> bool:
