@@ -144,6 +144,12 @@ def test_search_snippets_render_their_formulas(client: TestClient) -> None:
     html = str(snippet_html("the $\\text{«softmax»}(z)$ of «softmax» <b>x</b>"))
     assert html.count("<mark>") == 1 and "<mtext>softmax</mtext>" in html
     assert "&lt;b&gt;" in html
+    # A formula the snippet's window cut in two is left out, at either end; a price is not.
+    cut = str(snippet_html("… a «matrix»: $$W' = W + \\Delta W = …"))
+    assert cut == "… a <mark>matrix</mark>: …"
+    opened = str(snippet_html("…\\frac{a}{b}$ and then $x^2$ is fine"))
+    assert opened.startswith("… and then <math") and "frac" not in opened
+    assert "$5 and more" in str(snippet_html("… costs $5 and more …"))
 
 
 def test_vendored_assets_are_pinned_and_licensed(client: TestClient) -> None:
