@@ -423,6 +423,10 @@ class Searcher:
             if loading is not None and loading.index is not None:
                 self._names = loading.index  # then follows the log from where it read
             self._names_loading = None
+        return self._from_index()
+
+    def _from_index(self) -> NameIndex:
+        """The in-memory index from now on, brought up to date (loaded whole the first time)."""
         self._names_loaded = True
         self._store_names = None
         self._names.refresh(self.store)
@@ -441,9 +445,7 @@ class Searcher:
         if reader is not None:
             self._names_loading = BackgroundLoad(reader)
         else:
-            self._names_loaded = True
-            self._store_names = None
-            self._names.refresh(store)
+            self._from_index()
 
     def names_loaded(self, timeout: float | None = None) -> bool:
         """Wait up to `timeout` seconds for a name index loading in the background; True

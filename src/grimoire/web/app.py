@@ -29,7 +29,7 @@ from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
 from grimoire.web import layout
-from grimoire.web.render import FORMULA, concept_href, math_text, safe_url
+from grimoire.web.render import FORMULA, concept_href, math_text, safe_url, whole_formulas
 from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
 from grimoire.web.site import Settings, Site, link_status
 from grimoire.web.sources import IMAGE_TYPES
@@ -37,8 +37,6 @@ from grimoire.web.sources import IMAGE_TYPES
 HERE = Path(__file__).parent
 MODES = ("hybrid", "lexical", "semantic")
 _CITE = re.compile(r"\[(\d{1,3})\]")
-_DELIMITER = re.compile(r"\$\$|\$")  # of a formula
-_TEX = re.compile(r"\\[A-Za-z]|[\^_{}]")  # a command, a script or a group: not prose
 
 
 def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> FastAPI:
@@ -262,29 +260,13 @@ def _render_note(site: Site, path: str, lines: tuple[str, ...]) -> list[tuple[in
 def snippet_html(snippet: str) -> Markup:
     """A search snippet, escaped, its formulas rendered as the answers' are, and its «matched
     words» marked (outside formulas: one is rendered whole, without marks). A formula the
-    snippet's window cut in two is left out, an ellipsis in its place (`_whole_formulas`)."""
+    snippet's window cut in two is left out, an ellipsis in its place (`whole_formulas`)."""
     unmarked = FORMULA.sub(lambda m: m.group(0).replace("«", "").replace("»", ""),
-                           _whole_formulas(snippet))
+                           whole_formulas(snippet))
     body = str(math_text(unmarked)).replace("«", "<mark>").replace("»", "</mark>")
     if body.count("<mark>") != body.count("</mark>"):
         body = body.replace("<mark>", "").replace("</mark>", "")
     return Markup(body)
-
-
-def _whole_formulas(snippet: str) -> str:
-    """`snippet` without the part of a formula that its window cut: before the first `$` of
-    a snippet that opens with "…" mid-formula (TeX before any `$`), and after an unpaired last
-    `$` of one that ends with "…" (TeX after it: "$5" is a price). Either would show its TeX,
-    or pair with the wrong `$`."""
-    text = snippet.strip()
-    first = text.find("$")
-    if text.startswith("…") and first > 0 and _TEX.search(text[:first]):
-        end = first + (2 if text.startswith("$$", first) else 1)
-        text = "… " + text[end:].lstrip()
-    last = text.rfind("$")
-    if text.endswith("…") and len(_DELIMITER.findall(text)) % 2 and _TEX.search(text[last:]):
-        text = text[:last].rstrip("$").rstrip() + " …"
-    return text
 
 
 def answer_html(answer: Answer) -> Markup:

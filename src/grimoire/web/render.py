@@ -194,6 +194,8 @@ _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 _INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
 _DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
 FORMULA = re.compile(f"{_DISPLAY_MATH.pattern}|{_INLINE_MATH.pattern}", re.S)  # either kind
+_DELIMITER = re.compile(r"\$\$|\$")  # of a formula
+_TEX = re.compile(r"\\[A-Za-z]|[\^_{}]")  # a command, a script or a group: not prose
 
 
 def _slot(maths: list[Markup], m: re.Match[str]) -> str:
@@ -279,3 +281,19 @@ def plain(text: str, limit: int = 300) -> str:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]
     return cut + " …"
+
+
+def whole_formulas(snippet: str) -> str:
+    """`snippet` (a search snippet, a long line cut short) without the part of a formula that
+    its window cut: before the first `$` of one that opens with "…" mid-formula (TeX before
+    any `$`), and after an unpaired last `$` of one that ends with "…" (TeX after it: "$5" is
+    a price). Either would show its TeX, or pair with the wrong `$`."""
+    text = snippet.strip()
+    first = text.find("$")
+    if text.startswith("…") and first > 0 and _TEX.search(text[:first]):
+        end = first + (2 if text.startswith("$$", first) else 1)
+        text = "… " + text[end:].lstrip()
+    last = text.rfind("$")
+    if text.endswith("…") and len(_DELIMITER.findall(text)) % 2 and _TEX.search(text[last:]):
+        text = text[:last].rstrip("$").rstrip() + " …"
+    return text

@@ -19,7 +19,7 @@ from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
 from grimoire.web import layout
-from grimoire.web.render import Renderer, concept_href
+from grimoire.web.render import Renderer, concept_href, whole_formulas
 from grimoire.web.sources import SourceFiles
 
 WHOLE_GRAPH_LIMIT = 2000
@@ -206,9 +206,7 @@ class Site:
             return line
         cut = line[:400]
         cut = cut[: cut.rfind(" ")] if " " in cut else cut
-        if cut.count("$") % 2:
-            cut = cut[: cut.rfind("$")]
-        return cut.rstrip() + " …"
+        return whole_formulas(cut.rstrip() + " …")
 
     def preview(self, name: str) -> dict[str, Any]:
         """A concept's name, kind and opening words, for the hover popover."""
