@@ -269,3 +269,27 @@ def test_typo_candidates_are_every_length_a_typo_can_have() -> None:
         reachable = [n for n in range(1, 2 * length + 2)
                      if fuzz.ratio("a" * length, "a" * n) >= TYPO_CUTOFF]
         assert (shortest, longest) == (reachable[0], reachable[-1]), length
+
+
+def test_a_name_typed_in_full_is_not_read_as_a_typo_of_a_longer_one(
+        tmp_path: Path, corpora: Path) -> None:
+    """"supervised learning" is close enough to "self-supervised learning" to pass the typo
+    cutoff; counted as a typo, it gave that longer page (more text, the words repeated) the
+    first place of a lexical search, above the page of the name typed."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    terms = corpora / "ml-glossary-terms" / "terms"
+    for name in ("supervised-learning", "self-supervised-learning", "semi-supervised-learning"):
+        shutil.copy(terms / f"{name}.md", notes)
+    assert fuzz.ratio("supervised learning", "self supervised learning") >= TYPO_CUTOFF
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        for loaded in (False, True):  # names looked up in the store, then from the index
+            if loaded:
+                kb.searcher.load_names()
+                assert kb.searcher.names_loaded(timeout=30)
+            for query, first in (("supervised learning", "Supervised learning"),
+                                 ("self-supervised learning", "Self-supervised learning"),
+                                 ("supervized learning", "Supervised learning")):
+                hits = kb.search(query, mode="lexical", k=3)
+                assert hits[0].concept == first, (query, loaded, [h.concept for h in hits])

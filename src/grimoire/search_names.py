@@ -112,6 +112,11 @@ class NameMatcher:
     def typo_candidates(self, q: str) -> list[str]:
         raise NotImplementedError
 
+    def _exact(self, entry_ids: list[int] | None, allowed: set[int] | None) -> bool:
+        """Whether one of `entry_ids` (the entries of the query's own name) may be a hit."""
+        return bool(entry_ids) and (
+            allowed is None or any(self.document_of(e) in allowed for e in entry_ids or ()))
+
     def match(self, q: str, allowed: set[int] | None = None) -> list[NameMatch]:
         """Entries whose name is the normalised query `q`: exactly, word by word as prefixes,
         or with a typo; only entries of `allowed` documents when given."""
@@ -121,11 +126,17 @@ class NameMatcher:
         # "kl div" -> "kl divergence": every word a prefix of the name's word at its place.
         prefixed = (self._prefixed(q_words) if len(q) >= 2 and (len(q_words) > 1 or len(q) >= 4)
                     else [])
+        ids = self.named([q, *prefixed])
         # Typos: the whole query close to a whole name (names are short: skip long queries).
+        # A query that is a name needs no correction: "supervised learning" is not a typo of
+        # "self-supervised learning" (their ratio passes the cutoff), and counting it as one
+        # put that page first in a lexical search.
         typos = (process.extract(q, self.typo_candidates(q), scorer=fuzz.ratio,
                                  score_cutoff=TYPO_CUTOFF, limit=5)
-                 if len(q) >= 4 and len(q_words) <= 6 else [])
-        ids = self.named([q, *prefixed, *(norm for norm, _, _ in typos)])
+                 if len(q) >= 4 and len(q_words) <= 6 and not self._exact(ids.get(q), allowed)
+                 else [])
+        if typos:
+            ids.update(self.named([norm for norm, _, _ in typos if norm not in ids]))
         found: dict[int, NameMatch] = {}
 
         def add(norm: str, score: float) -> None:
