@@ -293,3 +293,26 @@ def test_a_name_typed_in_full_is_not_read_as_a_typo_of_a_longer_one(
                                  ("supervized learning", "Supervised learning")):
                 hits = kb.search(query, mode="lexical", k=3)
                 assert hits[0].concept == first, (query, loaded, [h.concept for h in hits])
+
+
+def test_an_acronym_a_term_states_names_its_concept(tmp_path: Path, corpora: Path) -> None:
+    """"Convolutional Neural Networks (CNN)" is one name of its entry; "CNN" is among its
+    concept's names only (resolve's). Search matched the entry's names alone, so "CNN" found
+    R-CNN and Fast R-CNN first, whose own names hold the word."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    terms = corpora / "ml-glossary-terms" / "terms"
+    for name in ("convolutional-neural-network-cnn", "r-cnn", "fast-r-cnn",
+                 "long-short-term-memory-lstm", "tree-lstm", "bidirectional-lstm"):
+        shutil.copy(terms / f"{name}.md", notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        for query, first in (("CNN", "Convolutional Neural Networks (CNN)"),
+                             ("LSTM", "Long Short-Term Memory (LSTM)"),
+                             ("long short-term memory", "Long Short-Term Memory (LSTM)"),
+                             ("R-CNN", "R-CNN")):
+            hits = kb.search(query, mode="lexical", k=3)
+            assert hits[0].concept == first, (query, [h.concept for h in hits])
+        # A filter keeps out what it filters out, a stated name or not.
+        assert kb.search("CNN", mode="lexical", source=str(notes / "r-cnn.md"))[0].concept \
+            == "R-CNN"

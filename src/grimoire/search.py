@@ -458,7 +458,17 @@ class Searcher:
         q = normalize(query)
         if not q or len(q) > 80:
             return []
-        return self._name_index().match(q, allowed)
+        matches = {m.entry_id: m for m in self._name_index().match(q, allowed)}
+        # What a term states besides itself is one of its concept's names, not the entry's
+        # own: "CNN" of "Convolutional Neural Networks (CNN)", "padding" of "Padding
+        # (convolution)". Typed in full, it names the concept as its term does (a derived
+        # name, strength 1, a little less).
+        for entry_id, document_id, strength in self.store.entries_by_concept_name(q):
+            score = 1.0 if strength >= 2 else 0.9
+            if (allowed is None or document_id in allowed) and (
+                    entry_id not in matches or matches[entry_id].score < score):
+                matches[entry_id] = NameMatch(entry_id, score, q)
+        return list(matches.values())
 
     def _expansions(
         self,

@@ -355,3 +355,9 @@ class Store(Protocol):
     def passage_concepts(self, passage_ids: Iterable[int]) -> dict[int, tuple[int, str]]: ...
 
     def concepts_by_name(self, norms: Iterable[str]) -> dict[str, list[int]]: ...
+
+    def entries_by_concept_name(self, norm: str) -> list[tuple[int, int, int]]:
+        """(entry id, document id, strength) of the non-redirect entries that gave a concept
+        the normalised name `norm`: resolve's names, which hold what a term states besides
+        itself (the "CNN" of "Convolutional Neural Networks (CNN)"). Empty before resolve."""
+        ...

@@ -785,3 +785,11 @@ class PostgresQueries(ConceptLookups):
         ):
             out.setdefault(norm, []).append(int(cid))
         return out
+
+    def entries_by_concept_name(self, norm: str) -> list[tuple[int, int, int]]:
+        return [(int(e), int(d), int(s)) for e, d, s in self._all(
+            "SELECT n.entry_id, e.document_id, max(n.strength) FROM concept_names n"
+            " JOIN entries e ON e.id = n.entry_id"
+            " WHERE n.norm = %s AND e.redirect IS NULL GROUP BY n.entry_id, e.document_id"
+            " ORDER BY n.entry_id",
+            (norm,))]
