@@ -122,3 +122,30 @@ def load(path: Path = DESCRIPTIONS, style: str = "blank") -> list[DevQuery]:
             expected=tuple(ref["target"]["names"]),
         ))
     return out
+
+
+def paired_names(path: Path = DESCRIPTIONS) -> list[DevQuery]:
+    """Each paired concept's names as the dev set's pairs spell them, searched in the target
+    collection: "same" when the target has that name too, "respelled" when only
+    the other collection writes it so ("Long Short-Term Memory" for an "LSTM" entry). One
+    query per (target collection, name), in the split of its first pair."""
+    from grimoire.names import normalize  # bench/search.py puts src/ on the path
+
+    out: list[DevQuery] = []
+    seen: set[tuple[str, str]] = set()
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        ref = json.loads(line)
+        target = ref["target"]
+        own = {normalize(n) for n in target["names"]}
+        for name in ref["mask"]:
+            key = (target["collection"], normalize(name))
+            if key in seen:
+                continue
+            seen.add(key)
+            kind = "same" if key[1] in own else "respelled"
+            out.append(DevQuery(id=f"n:{key[0]}:{key[1]}", kind=kind, split=ref["split"],
+                                source=ref["source"]["collection"], target=key[0], text=name,
+                                expected=tuple(target["names"])))
+    return out

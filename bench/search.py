@@ -4,6 +4,7 @@
     .venv/bin/python bench/search.py --only descriptions --split tune  # while tuning
     .venv/bin/python bench/search.py --skip-scale --json
     .venv/bin/python bench/search.py --only sentences  # sentences typed from the notes
+    .venv/bin/python bench/search.py --only paired-names  # a concept's names as others spell them
 
 Descriptions (bench/queries/descriptions.jsonl, see bench/devset.py) mirror the held-out
 protocol: each query runs against a fresh store holding only its target collection, and is
@@ -311,11 +312,11 @@ def collection_store(collection: str, cache: Path) -> grimoire.Grimoire:
 
 def descriptions(
     cache: Path, split: str | None = None, targets: Sequence[str] = devset.COLLECTIONS,
-    mask: str = "blank", engine: str = "sqlite",
+    mask: str = "blank", engine: str = "sqlite", queries: list[devset.DevQuery] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """The reverse-dictionary set: each query against a store of its target collection alone
-    (on SQLite, or on PostgreSQL with `engine`)."""
-    queries = devset.load(style=mask)
+    """The reverse-dictionary set (or `queries` built like it): each query against a store of
+    its target collection alone (on SQLite, or on PostgreSQL with `engine`)."""
+    queries = devset.load(style=mask) if queries is None else queries
     results: dict[str, list[Result]] = {}
     groups: list[tuple[str, ...]] = []
     with contextlib.ExitStack() as stack:
@@ -451,7 +452,7 @@ def print_sentences(result: dict[str, object]) -> None:
         print(f"{label:38}" + "".join(f"{c:>24}" for c in cells))
 
 
-def print_descriptions(summary: dict[str, dict[str, float]]) -> None:
+def print_descriptions(summary: dict[str, dict[str, float]], title: str = "descriptions") -> None:
     """One table per half: MRR@10 and recall@10, then MRR@10 by kind and by target collection."""
     for split in ("tune", "report"):
         first = next(iter(summary.values()))
@@ -460,7 +461,7 @@ def print_descriptions(summary: dict[str, dict[str, float]]) -> None:
         n = int(first[f"{split} n"])
         cols = [k.split()[0] for k in first if k.startswith(f"{split}/") and k.endswith("MRR@10")]
         head = " ".join(f"{SHORT.get(c.split('/')[1], c.split('/')[1]):>8}" for c in cols)
-        print(f"\ndescriptions, {split} half ({n} queries; MRR@10 by kind and target collection)")
+        print(f"\n{title}, {split} half ({n} queries; MRR@10 by kind and target collection)")
         print(f"{'system':28} {'MRR@10':>7} {'R@10':>6} {head}")
         print(f"{'':28} {'':>7} {'':>6} " + " ".join(f"{int(first[c + ' n']):>8}" for c in cols))
         for name, r in summary.items():
@@ -473,7 +474,7 @@ def main() -> None:
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "grimoire-bench"),
                         help="folder for the stores (re-used: ingest and embed are incremental)")
     parser.add_argument("--queries", default=str(QUERIES))
-    parser.add_argument("--only", choices=("descriptions", "names", "sentences"),
+    parser.add_argument("--only", choices=("descriptions", "paired-names", "names", "sentences"),
                         help="run one query set only (no cold start, throughput, latency)")
     parser.add_argument("--split", choices=("tune", "report"), help="one half of descriptions")
     parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
@@ -497,6 +498,14 @@ def main() -> None:
                      "numpy": np.__version__},
         "queries": len(queries),
     }
+    if args.only == "paired-names":
+        report["paired names"] = descriptions(cache, args.split, args.targets.split(","),
+                                              engine=args.engine, queries=devset.paired_names())
+        if args.json:
+            print(json.dumps(report, indent=2, default=str))
+        else:
+            print_descriptions(report["paired names"], "paired names")  # type: ignore[arg-type]
+        return
     if args.only != "names":
         report["descriptions"] = descriptions(cache, args.split, args.targets.split(","),
                                               args.mask, args.engine)
