@@ -113,6 +113,20 @@ def test_a_shared_word_is_no_suggestion(kb: Grimoire, tmp_path: Path) -> None:
     assert kb.suggest_concepts("zero-pad") == ("Zero padding",)
 
 
+def test_another_first_letter_is_another_acronym(kb: Grimoire, tmp_path: Path) -> None:
+    """A short name is allowed one edit as a typo; a different first letter is not one: in
+    an acronym it names a variant (lint said "'QLoRA' ... did you mean LoRA?" on examples/)."""
+    ingest(kb, tmp_path, {
+        "lora.md": "# LoRA\n\nTrains two small matrices beside a frozen one.\n",
+        "elu.md": "# ELU\n\nAn activation that is smooth below zero.\n",
+    })
+    for variant in ("QLoRA", "DoRA", "SELU"):
+        assert kb.suggest_concepts(variant) == (), variant
+    assert kb.suggest_concepts("LoRAs") == ("LoRA",)
+    assert kb.suggest_concepts("LoRE") == ("LoRA",)
+    assert kb.suggest_concepts("EUL") == ()  # two edits in three letters
+
+
 def test_show_finds_every_page_by_its_title(kb: Grimoire, tmp_path: Path) -> None:
     """Round 2, item 3: pages outside a vault that define no entry of their own name (a saved
     article, an rst page opening with a section, a notebook, a PDF) are found by their title.

@@ -75,7 +75,11 @@ def _likely_meant(query: str, candidate: str) -> bool:
     the same words reordered, or the same name with a longer ending. A shared word alone
     ('active learning' / 'feature learning', 'matrix' / 'user matrix') is not enough."""
     shorter = min(len(query), len(candidate))
-    if Levenshtein.distance(query, candidate) <= max(1, shorter // TYPO_EVERY):
+    edits = Levenshtein.distance(query, candidate)
+    if edits <= shorter // TYPO_EVERY or (
+            # A short name's one edit: a typo inside it, not another first letter, which in
+            # an acronym names a variant ("QLoRA" and "DoRA" are not "LoRA", "SELU" not "ELU").
+            edits == 1 and query[:1] == candidate[:1]):
         return True
     if fuzz.token_sort_ratio(query, candidate) >= WORD_ORDER:
         return True
