@@ -136,18 +136,21 @@ def _held(text: list[str], query: list[str]) -> int:
     from the text, one fewer with a word dropped, added or changed, all with two swapped."""
     need = Counter(query)
     width = len(query) + 1
-    have: Counter[str] = Counter()
+    have = dict.fromkeys(need, 0)  # the window's words that the query has (others never count)
     held = best = 0  # words of the window the query needs, each up to the query's count
     for i, word in enumerate(text):
-        if have[word] < need[word]:
-            held += 1
-        have[word] += 1
+        if word in need:
+            if have[word] < need[word]:
+                held += 1
+            have[word] += 1
         if i >= width:
             old = text[i - width]
-            have[old] -= 1
-            if have[old] < need[old]:
-                held -= 1
-        best = max(best, held)
+            if old in need:
+                have[old] -= 1
+                if have[old] < need[old]:
+                    held -= 1
+        if held > best:
+            best = held
     return best
 
 
