@@ -116,6 +116,12 @@ VECTOR_STAMP_SCHEMA = """
 
 
 
+# Bytes of the file a searching connection maps (SQLite caps it at its build's limit, 2 GB
+# here; the rest of a larger file is read as before). Mapped pages are the file's, shared and
+# clean: the system drops them under memory pressure.
+SEARCH_MAP_BYTES = 1 << 32
+
+
 class SearchSQL:
     """Search queries, mixed into SQLiteStore."""
 
@@ -124,13 +130,23 @@ class SearchSQL:
     _readers: threading.local  # each thread's read-only connection for `_exact_fetch`
     # (the change counter it was asked at, whether resolve has made concepts)
     _concepts_checked: tuple[tuple[int, ...], bool] = ((), False)
+    _mapped = False  # whether this connection maps the file (the first search does)
     open_reader: Callable[[], sqlite3.Connection]  # SQLiteStore's
 
     @contextmanager
     def reading(self) -> Iterator[None]:
         """One read transaction around a search's statements (unless a transaction is open):
         each statement outside one takes and drops the file's read lock, about 30 us, and a
-        search runs about 30 of them (0.9 ms of a lexical search's 14 ms of CPU at 100k)."""
+        search runs about 30 of them (0.9 ms of a lexical search's 14 ms of CPU at 100k).
+
+        The first search also maps the file (`SEARCH_MAP_BYTES`): a search reads pages all
+        over it (passage rows, bm25's row sizes and posting lists), and SQLite's own cache
+        (2 MB) holds few of a new query's; a mapped page is read without a system call and
+        a copy (lexical search at 100k, queries not searched before: 19.1 -> 16.1 ms of CPU,
+        p50)."""
+        if not self._mapped:
+            self.conn.execute(f"PRAGMA mmap_size = {SEARCH_MAP_BYTES}")
+            self._mapped = True
         if self.conn.in_transaction:
             yield
             return
