@@ -130,7 +130,7 @@ class SearchSQL:
     _readers: threading.local  # each thread's read-only connection for `_exact_fetch`
     # (the change counter it was asked at, whether resolve has made concepts)
     _concepts_checked: tuple[tuple[int, ...], bool] = ((), False)
-    _mapped = False  # whether this connection maps the file (the first search does)
+    _searches = 0  # searches run on this connection (`reading`): the second maps the file
     open_reader: Callable[[], sqlite3.Connection]  # SQLiteStore's
 
     @contextmanager
@@ -139,14 +139,15 @@ class SearchSQL:
         each statement outside one takes and drops the file's read lock, about 30 us, and a
         search runs about 30 of them (0.9 ms of a lexical search's 14 ms of CPU at 100k).
 
-        The first search also maps the file (`SEARCH_MAP_BYTES`): a search reads pages all
+        The second search maps the file (`SEARCH_MAP_BYTES`): a search reads pages all
         over it (passage rows, bm25's row sizes and posting lists), and SQLite's own cache
         (2 MB) holds few of a new query's; a mapped page is read without a system call and
         a copy (lexical search at 100k, queries not searched before: 19.1 -> 16.1 ms of CPU,
-        p50)."""
-        if not self._mapped:
+        p50). Not the first: a command that searches once took 14 ms more CPU with the map
+        at 1M passages."""
+        self._searches += 1
+        if self._searches == 2:
             self.conn.execute(f"PRAGMA mmap_size = {SEARCH_MAP_BYTES}")
-            self._mapped = True
         if self.conn.in_transaction:
             yield
             return
