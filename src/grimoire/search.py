@@ -136,18 +136,21 @@ def _held(text: list[str], query: list[str]) -> int:
     from the text, one fewer with a word dropped, added or changed, all with two swapped."""
     need = Counter(query)
     width = len(query) + 1
-    have: Counter[str] = Counter()
+    have = dict.fromkeys(need, 0)  # the window's words that the query has (others never count)
     held = best = 0  # words of the window the query needs, each up to the query's count
     for i, word in enumerate(text):
-        if have[word] < need[word]:
-            held += 1
-        have[word] += 1
+        if word in need:
+            if have[word] < need[word]:
+                held += 1
+            have[word] += 1
         if i >= width:
             old = text[i - width]
-            have[old] -= 1
-            if have[old] < need[old]:
-                held -= 1
-        best = max(best, held)
+            if old in need:
+                have[old] -= 1
+                if have[old] < need[old]:
+                    held -= 1
+        if held > best:
+            best = held
     return best
 
 
@@ -204,8 +207,14 @@ class Searcher:
             raise GrimoireError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
         if k <= 0 or not query.strip():
             return []
+        with self.store.reading():
+            return self._search(query, k, mode, Filters(source=source, format=format, tag=tag),
+                                query_vector)
+
+    def _search(
+        self, query: str, k: int, mode: str, filters: Filters, query_vector: Future[Any] | None
+    ) -> list[Hit]:
         query = _blank_masks(query)
-        filters = Filters(source=source, format=format, tag=tag)
         allowed = self.store.filtered_documents(filters) if filters else None
         if allowed is not None and not allowed:
             return []
@@ -528,14 +537,13 @@ class Searcher:
     def _passage_list(self, scored: Sequence[Scored]) -> list[_Ranked]:
         ids = [s.id for s in scored]
         owners = self.store.passage_groups(ids)
-        concepts = self.store.concepts_of_passages(ids)
         out: list[_Ranked] = []
         for pid, value in ((s.id, s.score) for s in scored):
             if pid not in owners:
                 continue
-            doc_id, entry_id = owners[pid]
-            if pid in concepts:
-                key: _GroupKey = ("c", concepts[pid])
+            doc_id, entry_id, concept_id = owners[pid]
+            if concept_id is not None:
+                key: _GroupKey = ("c", concept_id)
             else:
                 key = ("e", entry_id) if entry_id is not None else ("d", doc_id)
             out.append((key, pid, value))

@@ -77,6 +77,11 @@ class Store(Protocol):
         """One atomic unit of work; nested calls become savepoints."""
         ...
 
+    def reading(self) -> AbstractContextManager[None]:
+        """Several reads as one: a search's statements see one state of the store (and on
+        SQLite take its read lock once, not once a statement)."""
+        ...
+
     def close(self) -> None: ...
 
     def diagnose(self, error: BaseException) -> CorruptDatabase | None:
@@ -158,8 +163,11 @@ class Store(Protocol):
         """passage id -> (span, text)."""
         ...
 
-    def passage_groups(self, ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
-        """passage id -> (document id, entry id)."""
+    def passage_groups(
+        self, ids: Sequence[int]
+    ) -> dict[int, tuple[int, int | None, int | None]]:
+        """passage id -> (document id, entry id, its concept as `concepts_of_passages` or
+        None)."""
         ...
 
     def entry_documents(self, ids: Iterable[int]) -> dict[int, int]: ...

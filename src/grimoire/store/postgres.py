@@ -22,7 +22,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, NoReturn
 
 import psycopg
@@ -187,6 +187,10 @@ class PostgresStore(PostgresQueries):
                              self.url) from error
         raise StoreError(f"database write failed, nothing kept of it: {error}",
                          self.url) from error
+
+    def reading(self) -> AbstractContextManager[None]:
+        """Each query reads through the pool as before: nothing held across them."""
+        return nullcontext()
 
     def close(self) -> None:
         self.pool.close()

@@ -376,11 +376,14 @@ class PostgresQueries(ConceptLookups):
                WHERE p.id = ANY(%s)""", (list(ids),))
         return {int(pid): (Span(path, a, b), text) for pid, path, a, b, text in rows}
 
-    def passage_groups(self, ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
+    def passage_groups(
+        self, ids: Sequence[int]
+    ) -> dict[int, tuple[int, int | None, int | None]]:
         if not ids:
             return {}
+        concepts = self.concepts_of_passages(ids)
         return {
-            int(r[0]): (int(r[1]), None if r[2] is None else int(r[2]))
+            int(r[0]): (int(r[1]), None if r[2] is None else int(r[2]), concepts.get(int(r[0])))
             for r in self._all(
                 "SELECT id, document_id, entry_id FROM passages WHERE id = ANY(%s)", (list(ids),))
         }
