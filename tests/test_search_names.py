@@ -316,3 +316,21 @@ def test_an_acronym_a_term_states_names_its_concept(tmp_path: Path, corpora: Pat
         # A filter keeps out what it filters out, a stated name or not.
         assert kb.search("CNN", mode="lexical", source=str(notes / "r-cnn.md"))[0].concept \
             == "R-CNN"
+
+
+def test_an_entry_named_as_typed_comes_before_a_name_derived_from_another(
+        tmp_path: Path, corpora: Path) -> None:
+    """"Facet (disambiguation)" and "Facet (visualization tool)" are also named "facet" by
+    resolve (without their qualifier), a weaker name than the term "Facet" itself: a search for
+    "facet" finds the page of that term first, and the qualified ones after it."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    terms = corpora / "ml-glossary-terms" / "terms"
+    for name in ("facet", "facet-plotting", "facets-tool"):
+        shutil.copy(terms / f"{name}.md", notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        assert len(kb.store.entries_by_concept_name("facet")) == 3  # the term, and two derived
+        hits = kb.search("facet", mode="lexical", k=3)
+        assert [h.concept for h in hits][0] == "Facet", [h.concept for h in hits]
+        assert len(hits) == 3
