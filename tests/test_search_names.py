@@ -331,6 +331,27 @@ def test_an_entry_named_as_typed_comes_before_a_name_derived_from_another(
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
         assert len(kb.store.entries_by_concept_name("facet")) == 3  # the term, and two derived
-        hits = kb.search("facet", mode="lexical", k=3)
-        assert [h.concept for h in hits][0] == "Facet", [h.concept for h in hits]
-        assert len(hits) == 3
+        concepts = [h.concept for h in kb.search("facet", mode="lexical", k=3)]
+        assert concepts[0] == "Facet", concepts
+        assert len(concepts) == 3
+
+
+def test_a_name_written_joined_by_one_collection_finds_it_written_apart_by_another(
+        tmp_path: Path, corpora: Path) -> None:
+    """A name typed in full is not read as a typo of another name, but the same words joined
+    or apart are the same name: "pretrained model" (the Hugging Face glossary) finds Google's
+    "pre-trained model" too, and the other way round, from the index as from the store."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copy(corpora / "hf-docs" / "transformers" / "glossary.md", notes)
+    shutil.copy(corpora / "google-ml-glossary-vault" / "pre-trained model.md", notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        for loaded in (False, True):
+            if loaded:
+                kb.searcher.load_names()
+                assert kb.searcher.names_loaded(timeout=30)
+            for query in ("pretrained model", "pre-trained model"):
+                concepts = [h.concept for h in kb.search(query, mode="lexical", k=2)]
+                assert set(concepts) == {"pretrained model", "pre-trained model"}, (
+                    query, loaded, concepts)
