@@ -355,3 +355,29 @@ def test_a_name_written_joined_by_one_collection_finds_it_written_apart_by_anoth
                 concepts = [h.concept for h in kb.search(query, mode="lexical", k=2)]
                 assert set(concepts) == {"pretrained model", "pre-trained model"}, (
                     query, loaded, concepts)
+
+
+def test_a_name_filtered_out_is_still_read_as_a_typo(tmp_path: Path, corpora: Path) -> None:
+    """Typos are skipped only when the entry of the name typed may be a hit: with its page
+    filtered out, "supervised learning" is a typo of the two pages left, in the index as in
+    the store's lookups."""
+    from grimoire.search_names import NameMatcher, NameQueryStore, StoreNames
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    terms = corpora / "ml-glossary-terms" / "terms"
+    for name in ("supervised-learning", "self-supervised-learning", "semi-supervised-learning"):
+        shutil.copy(terms / f"{name}.md", notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        index = _fresh(kb.store)
+        [typed] = index.entries["supervised learning"]
+        others = set(index.docs.values()) - {index.docs[typed]}
+        matchers: list[NameMatcher] = [index]
+        if isinstance(kb.store, NameQueryStore):
+            matchers.append(StoreNames(kb.store))
+        for matcher in matchers:
+            assert [m.name for m in matcher.match("supervised learning")] \
+                == ["supervised learning"]
+            assert {m.name for m in matcher.match("supervised learning", others)} \
+                == {"self supervised learning", "semi supervised learning"}, matcher
