@@ -316,3 +316,68 @@ def test_an_acronym_a_term_states_names_its_concept(tmp_path: Path, corpora: Pat
         # A filter keeps out what it filters out, a stated name or not.
         assert kb.search("CNN", mode="lexical", source=str(notes / "r-cnn.md"))[0].concept \
             == "R-CNN"
+
+
+def test_an_entry_named_as_typed_comes_before_a_name_derived_from_another(
+        tmp_path: Path, corpora: Path) -> None:
+    """"Facet (disambiguation)" and "Facet (visualization tool)" are also named "facet" by
+    resolve (without their qualifier), a weaker name than the term "Facet" itself: a search for
+    "facet" finds the page of that term first, and the qualified ones after it."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    terms = corpora / "ml-glossary-terms" / "terms"
+    for name in ("facet", "facet-plotting", "facets-tool"):
+        shutil.copy(terms / f"{name}.md", notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        assert len(kb.store.entries_by_concept_name("facet")) == 3  # the term, and two derived
+        concepts = [h.concept for h in kb.search("facet", mode="lexical", k=3)]
+        assert concepts[0] == "Facet", concepts
+        assert len(concepts) == 3
+
+
+def test_a_name_written_joined_by_one_collection_finds_it_written_apart_by_another(
+        tmp_path: Path, corpora: Path) -> None:
+    """A name typed in full is not read as a typo of another name, but the same words joined
+    or apart are the same name: "pretrained model" (the Hugging Face glossary) finds Google's
+    "pre-trained model" too, and the other way round, from the index as from the store."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copy(corpora / "hf-docs" / "transformers" / "glossary.md", notes)
+    shutil.copy(corpora / "google-ml-glossary-vault" / "pre-trained model.md", notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        for loaded in (False, True):
+            if loaded:
+                kb.searcher.load_names()
+                assert kb.searcher.names_loaded(timeout=30)
+            for query in ("pretrained model", "pre-trained model"):
+                concepts = [h.concept for h in kb.search(query, mode="lexical", k=2)]
+                assert set(concepts) == {"pretrained model", "pre-trained model"}, (
+                    query, loaded, concepts)
+
+
+def test_a_name_filtered_out_is_still_read_as_a_typo(tmp_path: Path, corpora: Path) -> None:
+    """Typos are skipped only when the entry of the name typed may be a hit: with its page
+    filtered out, "supervised learning" is a typo of the two pages left, in the index as in
+    the store's lookups."""
+    from grimoire.search_names import NameMatcher, NameQueryStore, StoreNames
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    terms = corpora / "ml-glossary-terms" / "terms"
+    for name in ("supervised-learning", "self-supervised-learning", "semi-supervised-learning"):
+        shutil.copy(terms / f"{name}.md", notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        index = _fresh(kb.store)
+        [typed] = index.entries["supervised learning"]
+        others = set(index.docs.values()) - {index.docs[typed]}
+        matchers: list[NameMatcher] = [index]
+        if isinstance(kb.store, NameQueryStore):
+            matchers.append(StoreNames(kb.store))
+        for matcher in matchers:
+            assert [m.name for m in matcher.match("supervised learning")] \
+                == ["supervised learning"]
+            assert {m.name for m in matcher.match("supervised learning", others)} \
+                == {"self supervised learning", "semi supervised learning"}, matcher

@@ -468,6 +468,8 @@ class Searcher:
         if not q or len(q) > 80:
             return []
         matches = {m.entry_id: m for m in self._name_index().match(q, allowed)}
+        if any(m.score == 1.0 for m in matches.values()):
+            return list(matches.values())
         # What a term states besides itself is one of its concept's names, not the entry's
         # own: "CNN" of "Convolutional Neural Networks (CNN)", "padding" of "Padding
         # (convolution)". Typed in full, it names the concept as its term does (a derived

@@ -130,13 +130,16 @@ class NameMatcher:
         # Typos: the whole query close to a whole name (names are short: skip long queries).
         # A query that is a name needs no correction: "supervised learning" is not a typo of
         # "self-supervised learning" (their ratio passes the cutoff), and counting it as one
-        # put that page first in a lexical search.
-        typos = (process.extract(q, self.typo_candidates(q), scorer=fuzz.ratio,
-                                 score_cutoff=TYPO_CUTOFF, limit=5)
-                 if len(q) >= 4 and len(q_words) <= 6 and not self._exact(ids.get(q), allowed)
-                 else [])
-        if typos:
-            ids.update(self.named([norm for norm, _, _ in typos if norm not in ids]))
+        # put that page first in a lexical search. The same words joined or apart are the
+        # same name as another collection writes it ("pretrained model", "pre-trained model"):
+        # only those are looked up then (one lookup, no fuzzy pass).
+        close: list[str] = []
+        if len(q) >= 4 and len(q_words) <= 6:
+            close = (_respaced(q) if self._exact(ids.get(q), allowed) else
+                     [norm for norm, _, _ in process.extract(
+                         q, self.typo_candidates(q), scorer=fuzz.ratio,
+                         score_cutoff=TYPO_CUTOFF, limit=5)])
+            ids.update(self.named([norm for norm in close if norm not in ids]))
         found: dict[int, NameMatch] = {}
 
         def add(norm: str, score: float) -> None:
@@ -150,9 +153,9 @@ class NameMatcher:
         for norm in prefixed:
             if norm != q:
                 add(norm, 0.8)
-        for norm, score, _ in typos:
+        for norm in close:
             if norm != q:
-                add(norm, 0.9 * score / 100)
+                add(norm, 0.9 * fuzz.ratio(q, norm) / 100)
         return list(found.values())
 
 
@@ -220,6 +223,14 @@ def typo_lengths(length: int) -> tuple[int, int]:
     passages 15 ms of reading names)."""
     return (-(-TYPO_CUTOFF * length // (200 - TYPO_CUTOFF)),
             (200 - TYPO_CUTOFF) * length // TYPO_CUTOFF)
+
+
+def _respaced(q: str) -> list[str]:
+    """`q` with one space taken out or put in between two letters: its words written joined or
+    apart ("pretrained" and "pre-trained", whose hyphen normalises to a space)."""
+    out = [q[:i] + q[i + 1 :] for i, c in enumerate(q) if c == " "]
+    out += [q[:i] + " " + q[i:] for i in range(1, len(q)) if " " not in q[i - 1 : i + 1]]
+    return out
 
 
 def _rest_fits(norm: str, q_words: list[str]) -> bool:
