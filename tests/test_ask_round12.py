@@ -1,0 +1,34 @@
+"""Ask on real notes, round 12 (bench/questions/README.md, "Findings, round 12"): a page's
+title alone does not make its empty sections the subject of a question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ask_notes, assert_quoted, span_of
+
+
+def test_a_word_of_an_empty_pages_title_does_not_silence_an_answer(
+        tmp_path: Path, corpora: Path) -> None:
+    # The cheatsheet's training page has only headings with "Be the first to contribute!"
+    # under them; its title holds the word "training". A question that uses "training" as an
+    # ordinary word was refused as if it named those empty sections, while the glossary's
+    # validation-set entry answers it.
+    sheet = corpora / "ml-cheatsheet-rst"
+    glossary = sheet / "glossary.rst"
+    answer = ask_notes(
+        tmp_path, [sheet / "training.rst", glossary, sheet / "regularization.rst"],
+        "What should I conclude if training error keeps falling while validation error "
+        "starts rising?")
+    assert_quoted(answer, span_of(glossary, "overfitting and you", "training"))
+    assert answer.citations[0].span.path.endswith("glossary.rst"), answer.answer
+
+
+def test_an_empty_section_named_by_the_question_still_abstains(
+        tmp_path: Path, corpora: Path) -> None:
+    # The same page's sections name their subject: asked about one of them, the notes hold
+    # its heading and nothing under it.
+    sheet = corpora / "ml-cheatsheet-rst"
+    answer = ask_notes(tmp_path, [sheet / "training.rst", sheet / "regularization.rst"],
+                       "How does cross-validation split the training data?")
+    assert answer.abstained, answer.answer
