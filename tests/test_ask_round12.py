@@ -32,3 +32,16 @@ def test_an_empty_section_named_by_the_question_still_abstains(
     answer = ask_notes(tmp_path, [sheet / "training.rst", sheet / "regularization.rst"],
                        "How does cross-validation split the training data?")
     assert answer.abstained, answer.answer
+
+
+def test_a_sentence_that_goes_on_from_the_one_before_answers(
+        tmp_path: Path, corpora: Path) -> None:
+    # The GNN article names a node's neighbours, edges and global information in one
+    # sentence and says how to condition on them in the next, which repeats none of those
+    # words: it lost to sentences elsewhere that hold them. The words of the sentence before
+    # now count for it, at a discount.
+    note = corpora / "distill-articles" / "gnn-intro.html"
+    answer = ask_notes(tmp_path, [note],
+                       "How can a GNN condition a node's new embedding on its neighbours, "
+                       "edges and the global information?")
+    assert_quoted(answer, span_of(note, "possible sources of information", "concatenate them"))
