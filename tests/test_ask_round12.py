@@ -45,3 +45,18 @@ def test_a_sentence_that_goes_on_from_the_one_before_answers(
                        "How can a GNN condition a node's new embedding on its neighbours, "
                        "edges and the global information?")
     assert_quoted(answer, span_of(note, "possible sources of information", "concatenate them"))
+
+
+def test_a_further_reading_list_is_no_answer(tmp_path: Path, corpora: Path) -> None:
+    # The cheatsheet's data-augmentation section ends in a "Further reading" list of link
+    # titles that hold the question's words; it took a place among the sentences weighed by
+    # meaning, and the section's own statement of the idea never was. A section that lists
+    # reading says nothing about its subject.
+    note = corpora / "ml-cheatsheet-rst" / "regularization.rst"
+    answer = ask_notes(tmp_path, [note], "What is the basic idea of data augmentation?")
+    assert_quoted(answer, span_of(note, "generates new training data", "dataset"))
+    reading = [i for i, line in enumerate(note.read_text(encoding="utf-8").splitlines(), 1)
+               if line.strip().endswith("Further reading")]
+    assert reading
+    assert all(c.span.start_line not in range(r, r + 6)
+               for c in answer.citations for r in reading), answer.answer

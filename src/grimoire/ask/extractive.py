@@ -52,6 +52,11 @@ _NOT_ANSWER = re.compile(
     r"be the first to (?:contribute|write)|to ?do\b|tbd\b|coming soon|"
     r"this (?:page|section|article) is a stub)", re.IGNORECASE)
 _URLISH = re.compile(r"https?://\S+")
+# A section that lists sources or reading ("Further reading", "References") names things to
+# read about the subject; it says nothing about it.
+_SOURCES_HEADING = re.compile(
+    r"^\s*(?:further reading|references?|see also|(?:external )?links|sources|bibliography"
+    r"|footnotes|citations?)\s*$", re.IGNORECASE)
 # A heading line or a list of links is never joined to the sentence after it.
 _LEADER = re.compile(r"^\s*(?:#|see\b|\[)", re.IGNORECASE)
 
@@ -236,6 +241,8 @@ def score_sentences(
     short = m.group("short") if m and len(m.group("short")) <= 8 else None
     why = bool(_WHY.match(q.text))
     for cand in candidates:
+        if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
+            continue
         context = {stem(w) for w in _WORD.findall(
             " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
