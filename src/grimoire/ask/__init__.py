@@ -152,7 +152,11 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     answer (a heading with nothing under it, or only "Be the first to contribute!"): the
     notes name the subject but say nothing about it."""
     asked = asked_words(question)
-    named = [(named_in(asked, c.concept, c.title, *c.heading_path[-1:]), c.passage_id)
+    # A passage counts as named only when its own name (concept or heading) is: the page's
+    # title alone ("training" in "... if training error keeps falling ...", on the page
+    # "Training" whose sections are empty) names the page, not the section.
+    named = [(named_in(asked, c.concept, c.title, *c.heading_path[-1:])
+              if named_in(asked, c.concept, *c.heading_path[-1:]) else 0, c.passage_id)
              for c in evidence.candidates]
     # A title-only entry (a stub) is a hit with no passage: named, and with nothing to say.
     named += [(named_in(asked, h.concept, h.title), -1) for h in evidence.hits

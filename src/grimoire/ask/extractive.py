@@ -52,6 +52,11 @@ _NOT_ANSWER = re.compile(
     r"be the first to (?:contribute|write)|to ?do\b|tbd\b|coming soon|"
     r"this (?:page|section|article) is a stub)", re.IGNORECASE)
 _URLISH = re.compile(r"https?://\S+")
+# A section that lists sources or reading ("Further reading", "References") names things to
+# read about the subject; it says nothing about it.
+_SOURCES_HEADING = re.compile(
+    r"^\s*(?:further reading|references?|see also|(?:external )?links|sources|bibliography"
+    r"|footnotes|citations?)\s*$", re.IGNORECASE)
 # A heading line or a list of links is never joined to the sentence after it.
 _LEADER = re.compile(r"^\s*(?:#|see\b|\[)", re.IGNORECASE)
 
@@ -236,6 +241,8 @@ def score_sentences(
     short = m.group("short") if m and len(m.group("short")) <= 8 else None
     why = bool(_WHY.match(q.text))
     for cand in candidates:
+        if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
+            continue
         context = {stem(w) for w in _WORD.findall(
             " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
@@ -244,15 +251,22 @@ def score_sentences(
         if spelled:
             context |= spelled
             about = True
+        before: set[str] = set()
         for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
+            have = {stem(w) for w in _WORD.findall(text)}
+            # The sentence before says what this one goes on about ("For the child nodes'
+            # impurity, ... in classification. For regression problem, ... are used.").
+            previous, before = before, have
             if not _answerable(text) or normalize(text) in heads:
                 continue
-            have = {stem(w) for w in _WORD.findall(text)}
             hit = frozenset(t for t in q.stems if t in have)
             ctx = sum(q.stems[t] for t in q.stems if t not in have and t in context)
+            ctx_before = sum(q.stems[t] for t in q.stems
+                             if t not in have and t not in context and t in previous)
             share = ABOUT_CONTEXT if about else CONTEXT
-            cov = min(1.0, (sum(q.stems[t] for t in hit) + share * ctx) / total)
+            cov = min(1.0, (sum(q.stems[t] for t in hit) + share * ctx
+                            + BEFORE * ctx_before) / total)
             n_words = len(_WORD.findall(text))
             if n_words > 90:
                 cov *= 0.85
@@ -342,6 +356,8 @@ ABOUT_BONUS = 0.05  # the passage is about what the question names
 CONTEXT = 0.7
 ABOUT_CONTEXT = 0.85
 FIRST_BONUS = 0.07  # ... and this is its first sentence, asked for a definition
+# How much a question word found only in the sentence before (in the same passage) counts.
+BEFORE = 0.5
 
 
 # The question asks for a formula: a sentence that displays one answers it better than one
