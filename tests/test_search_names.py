@@ -381,3 +381,27 @@ def test_a_name_filtered_out_is_still_read_as_a_typo(tmp_path: Path, corpora: Pa
                 == ["supervised learning"]
             assert {m.name for m in matcher.match("supervised learning", others)} \
                 == {"self supervised learning", "semi supervised learning"}, matcher
+
+
+def test_a_typo_counts_for_its_nearest_name_only(tmp_path: Path, corpora: Path) -> None:
+    """"recurent neural network" passes the typo cutoff against both "recurrent neural
+    network" (ratio 98) and "recursive neural network" (89); both got a typo's bonus, and the
+    other signals put Recursive first. Only the nearest spellings count now."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    terms = corpora / "ml-glossary-terms" / "terms"
+    for name in ("recurrent-neural-network", "recursive-neural-network"):
+        shutil.copy(terms / f"{name}.md", notes)
+    assert fuzz.ratio("recurent neural network", "recursive neural network") >= TYPO_CUTOFF
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        for loaded in (False, True):  # names looked up in the store, then from the index
+            if loaded:
+                kb.searcher.load_names()
+                assert kb.searcher.names_loaded(timeout=30)
+            for query, first in (("recurent neural network", "Recurrent Neural Network"),
+                                 ("recursve neural network", "Recursive Neural Network")):
+                hits = kb.search(query, mode="lexical", k=2)
+                assert [h.concept for h in hits][0] == first, (query, loaded)
+                # The other name is still found, by its words.
+                assert len(hits) == 2

@@ -33,6 +33,7 @@ from grimoire.store.records import NameRow
 
 # A typo keeps the name's length within about a third: fuzz.ratio >= 86 needs it.
 TYPO_CUTOFF = 86
+TYPO_MARGIN = 3  # ratio points below the nearest name's within which a typo still counts
 PREFIX_WINDOW = 2000  # names looked at for one prefix query, at most
 
 
@@ -153,9 +154,14 @@ class NameMatcher:
         for norm in prefixed:
             if norm != q:
                 add(norm, 0.8)
-        for norm in close:
-            if norm != q:
-                add(norm, 0.9 * fuzz.ratio(q, norm) / 100)
+        ratios = {norm: fuzz.ratio(q, norm) for norm in close
+                  if norm != q and self._exact(ids.get(norm), allowed)}
+        nearest = max(ratios.values(), default=0.0)
+        for norm, ratio in ratios.items():
+            # One name was meant: only the nearest spellings count ("recurent neural network"
+            # is recurrent, ratio 98, not recursive, 89: both passed the cutoff).
+            if ratio >= nearest - TYPO_MARGIN:
+                add(norm, 0.9 * ratio / 100)
         return list(found.values())
 
 
