@@ -402,6 +402,6 @@ def test_a_typo_counts_for_its_nearest_name_only(tmp_path: Path, corpora: Path) 
             for query, first in (("recurent neural network", "Recurrent Neural Network"),
                                  ("recursve neural network", "Recursive Neural Network")):
                 hits = kb.search(query, mode="lexical", k=2)
-                assert [h.concept for h in hits][0] == first, (query, loaded)
+                assert hits[0].concept == first, (query, loaded)
                 # The other name is still found, by its words.
                 assert len(hits) == 2
