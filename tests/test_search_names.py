@@ -4,6 +4,7 @@ always equal to one read from scratch."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -271,23 +272,35 @@ def test_typo_candidates_are_every_length_a_typo_can_have() -> None:
         assert (shortest, longest) == (reachable[0], reachable[-1]), length
 
 
+def _term_pages(tmp_path: Path, corpora: Path, *names: str) -> Path:
+    """A folder holding these pages of ml-glossary-terms (file names without `.md`)."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in names:
+        shutil.copy(corpora / "ml-glossary-terms" / "terms" / f"{name}.md", notes)
+    return notes
+
+
+def _both_lookups(kb: grimoire.Grimoire) -> Iterator[bool]:
+    """Each way a searcher matches names: looked up in the store (False), then from the
+    loaded index (True)."""
+    yield False
+    kb.searcher.load_names()
+    assert kb.searcher.names_loaded(timeout=30)
+    yield True
+
+
 def test_a_name_typed_in_full_is_not_read_as_a_typo_of_a_longer_one(
         tmp_path: Path, corpora: Path) -> None:
     """"supervised learning" is close enough to "self-supervised learning" to pass the typo
     cutoff; counted as a typo, it gave that longer page (more text, the words repeated) the
     first place of a lexical search, above the page of the name typed."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    terms = corpora / "ml-glossary-terms" / "terms"
-    for name in ("supervised-learning", "self-supervised-learning", "semi-supervised-learning"):
-        shutil.copy(terms / f"{name}.md", notes)
+    notes = _term_pages(tmp_path, corpora, "supervised-learning", "self-supervised-learning",
+                        "semi-supervised-learning")
     assert fuzz.ratio("supervised learning", "self supervised learning") >= TYPO_CUTOFF
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
-        for loaded in (False, True):  # names looked up in the store, then from the index
-            if loaded:
-                kb.searcher.load_names()
-                assert kb.searcher.names_loaded(timeout=30)
+        for loaded in _both_lookups(kb):
             for query, first in (("supervised learning", "Supervised learning"),
                                  ("self-supervised learning", "Self-supervised learning"),
                                  ("supervized learning", "Supervised learning")):
@@ -299,12 +312,9 @@ def test_an_acronym_a_term_states_names_its_concept(tmp_path: Path, corpora: Pat
     """"Convolutional Neural Networks (CNN)" is one name of its entry; "CNN" is among its
     concept's names only (resolve's). Search matched the entry's names alone, so "CNN" found
     R-CNN and Fast R-CNN first, whose own names hold the word."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    terms = corpora / "ml-glossary-terms" / "terms"
-    for name in ("convolutional-neural-network-cnn", "r-cnn", "fast-r-cnn",
-                 "long-short-term-memory-lstm", "tree-lstm", "bidirectional-lstm"):
-        shutil.copy(terms / f"{name}.md", notes)
+    notes = _term_pages(tmp_path, corpora, "convolutional-neural-network-cnn", "r-cnn",
+                        "fast-r-cnn", "long-short-term-memory-lstm", "tree-lstm",
+                        "bidirectional-lstm")
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
         for query, first in (("CNN", "Convolutional Neural Networks (CNN)"),
@@ -323,11 +333,7 @@ def test_an_entry_named_as_typed_comes_before_a_name_derived_from_another(
     """"Facet (disambiguation)" and "Facet (visualization tool)" are also named "facet" by
     resolve (without their qualifier), a weaker name than the term "Facet" itself: a search for
     "facet" finds the page of that term first, and the qualified ones after it."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    terms = corpora / "ml-glossary-terms" / "terms"
-    for name in ("facet", "facet-plotting", "facets-tool"):
-        shutil.copy(terms / f"{name}.md", notes)
+    notes = _term_pages(tmp_path, corpora, "facet", "facet-plotting", "facets-tool")
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
         assert len(kb.store.entries_by_concept_name("facet")) == 3  # the term, and two derived
@@ -347,10 +353,7 @@ def test_a_name_written_joined_by_one_collection_finds_it_written_apart_by_anoth
     shutil.copy(corpora / "google-ml-glossary-vault" / "pre-trained model.md", notes)
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
-        for loaded in (False, True):
-            if loaded:
-                kb.searcher.load_names()
-                assert kb.searcher.names_loaded(timeout=30)
+        for loaded in _both_lookups(kb):
             for query in ("pretrained model", "pre-trained model"):
                 concepts = [h.concept for h in kb.search(query, mode="lexical", k=2)]
                 assert set(concepts) == {"pretrained model", "pre-trained model"}, (
@@ -363,11 +366,8 @@ def test_a_name_filtered_out_is_still_read_as_a_typo(tmp_path: Path, corpora: Pa
     the store's lookups."""
     from grimoire.search_names import NameMatcher, NameQueryStore, StoreNames
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    terms = corpora / "ml-glossary-terms" / "terms"
-    for name in ("supervised-learning", "self-supervised-learning", "semi-supervised-learning"):
-        shutil.copy(terms / f"{name}.md", notes)
+    notes = _term_pages(tmp_path, corpora, "supervised-learning", "self-supervised-learning",
+                        "semi-supervised-learning")
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
         index = _fresh(kb.store)
@@ -387,18 +387,12 @@ def test_a_typo_counts_for_its_nearest_name_only(tmp_path: Path, corpora: Path) 
     """"recurent neural network" passes the typo cutoff against both "recurrent neural
     network" (ratio 98) and "recursive neural network" (89); both got a typo's bonus, and the
     other signals put Recursive first. Only the nearest spellings count now."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    terms = corpora / "ml-glossary-terms" / "terms"
-    for name in ("recurrent-neural-network", "recursive-neural-network"):
-        shutil.copy(terms / f"{name}.md", notes)
+    notes = _term_pages(tmp_path, corpora, "recurrent-neural-network",
+                        "recursive-neural-network")
     assert fuzz.ratio("recurent neural network", "recursive neural network") >= TYPO_CUTOFF
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
-        for loaded in (False, True):  # names looked up in the store, then from the index
-            if loaded:
-                kb.searcher.load_names()
-                assert kb.searcher.names_loaded(timeout=30)
+        for loaded in _both_lookups(kb):
             for query, first in (("recurent neural network", "Recurrent Neural Network"),
                                  ("recursve neural network", "Recursive Neural Network")):
                 hits = kb.search(query, mode="lexical", k=2)

@@ -114,9 +114,10 @@ class NameMatcher:
         raise NotImplementedError
 
     def _exact(self, entry_ids: list[int] | None, allowed: set[int] | None) -> bool:
-        """Whether one of `entry_ids` (the entries of the query's own name) may be a hit."""
-        return bool(entry_ids) and (
-            allowed is None or any(self.document_of(e) in allowed for e in entry_ids or ()))
+        """Whether one of `entry_ids` (the entries of one name) may be a hit."""
+        if not entry_ids:
+            return False
+        return allowed is None or any(self.document_of(e) in allowed for e in entry_ids)
 
     def match(self, q: str, allowed: set[int] | None = None) -> list[NameMatch]:
         """Entries whose name is the normalised query `q`: exactly, word by word as prefixes,
@@ -134,12 +135,13 @@ class NameMatcher:
         # put that page first in a lexical search. The same words joined or apart are the
         # same name as another collection writes it ("pretrained model", "pre-trained model"):
         # only those are looked up then (one lookup, no fuzzy pass).
-        close: list[str] = []
+        close: dict[str, float] = {}  # name -> its fuzz.ratio to the query
         if len(q) >= 4 and len(q_words) <= 6:
-            close = (_respaced(q) if self._exact(ids.get(q), allowed) else
-                     [norm for norm, _, _ in process.extract(
+            close = ({norm: fuzz.ratio(q, norm) for norm in _respaced(q)}
+                     if self._exact(ids.get(q), allowed) else
+                     {norm: ratio for norm, ratio, _ in process.extract(
                          q, self.typo_candidates(q), scorer=fuzz.ratio,
-                         score_cutoff=TYPO_CUTOFF, limit=5)])
+                         score_cutoff=TYPO_CUTOFF, limit=5)})
             ids.update(self.named([norm for norm in close if norm not in ids]))
         found: dict[int, NameMatch] = {}
 
@@ -154,7 +156,7 @@ class NameMatcher:
         for norm in prefixed:
             if norm != q:
                 add(norm, 0.8)
-        ratios = {norm: fuzz.ratio(q, norm) for norm in close
+        ratios = {norm: ratio for norm, ratio in close.items()
                   if norm != q and self._exact(ids.get(norm), allowed)}
         nearest = max(ratios.values(), default=0.0)
         for norm, ratio in ratios.items():

@@ -107,18 +107,6 @@ class AskSQL:
             return {}
         return out
 
-    def entries_by_concept_name(self, norm: str) -> list[tuple[int, int, int]]:
-        """(entry id, document id, strength) of the entries that gave a concept this name."""
-        try:
-            return list(self.conn.execute(
-                "SELECT n.entry_id, e.document_id, max(n.strength) FROM concept_names n"
-                " JOIN entries e ON e.id = n.entry_id"
-                " WHERE n.norm = ? AND e.redirect IS NULL GROUP BY n.entry_id, e.document_id"
-                " ORDER BY n.entry_id",
-                (norm,)))
-        except sqlite3.OperationalError:  # a store resolve has not made concepts in yet
-            return []
-
     def passage_total(self) -> int:
         """How many passages the store holds."""
         return int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])

@@ -129,6 +129,18 @@ class NameLogSQL:
                 " ORDER BY n.norm, n.entry_id", chunk))
         return out
 
+    def entries_by_concept_name(self, norm: str) -> list[tuple[int, int, int]]:
+        """(entry id, document id, strength) of the entries that gave a concept this name."""
+        try:
+            return list(self.conn.execute(
+                "SELECT n.entry_id, e.document_id, max(n.strength) FROM concept_names n"
+                " JOIN entries e ON e.id = n.entry_id"
+                " WHERE n.norm = ? AND e.redirect IS NULL GROUP BY n.entry_id, e.document_id"
+                " ORDER BY n.entry_id",
+                (norm,)))
+        except sqlite3.OperationalError:  # a store resolve has not made concepts in yet
+            return []
+
     def names_between(self, low: str, high: str) -> Iterator[str]:
         """The names from `low` up to (not including) `high`, in order, read as they are
         wanted: a walk over them may stop early."""
