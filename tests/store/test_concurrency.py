@@ -4,11 +4,18 @@ search; nothing is lost, nothing deadlocks, and the result equals ingesting one 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pytest
+
 import grimoire
-from tests.conftest import PgDatabases
+from grimoire.ingest import ingest
+from grimoire.resolve import build, load_overrides, refresh
+from grimoire.store import open_store
+from tests.conftest import ENGINES, PgDatabases
+from tests.store.test_contract import write_vault
 
 FOLDERS = ("distill-articles", "hf-docs", "ml-cheatsheet-rst", "ml-glossary-terms")
 
@@ -53,3 +60,45 @@ def test_concurrent_ingest_of_different_folders_loses_nothing(
         for folder in folders:
             assert {s.path for s in kb.sources() if s.path.startswith(folder + "/")} == {
                 s.path for s in kb.store.sources(root=folder)}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_file_written_during_a_resolve_waits_and_is_resolved_after(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The race behind a lost merge: a resolve that read before another process wrote its
+    files must not write its concepts over theirs and mark them current."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_vault(first, 3, "alpha")
+    write_vault(second, 3, "beta")
+    if engine == "sqlite":
+        location = str(tmp_path / "kb.db")
+    else:
+        databases: PgDatabases = request.getfixturevalue("pg")
+        location = databases.url()
+    store, other = open_store(location), open_store(location)
+    try:
+        ingest(store, [first], workers=1)
+        overrides = load_overrides(store.source_roots())
+        written = threading.Event()
+
+        def write_second() -> None:
+            ingest(other, [second], workers=1)
+            written.set()
+
+        writer = threading.Thread(target=write_second)
+        with store.resolving():
+            data = store.resolve_input()
+            writer.start()
+            # The other writer waits for this resolve (it can only finish early if it did not).
+            assert not written.wait(1.0)
+            store.write_resolution(build(data, overrides), overrides.fingerprint)
+        writer.join(120)
+        assert written.is_set()
+        assert store.concepts_stale(overrides.fingerprint)
+        refresh(store, load_overrides(store.source_roots()))
+        assert sorted(c.label for c in store.concept_summaries()) == [
+            f"{topic} {i}" for topic in ("Alpha", "Beta") for i in range(3)]
+    finally:
+        other.close()
+        store.close()

@@ -7,8 +7,8 @@ import gc
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Protocol
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Protocol
 
 from grimoire.names import normalize
 from grimoire.resolve.incremental import IncrementalStore, full_state_rows, resolve_changes
@@ -30,6 +30,13 @@ from grimoire.resolve.types import (
 
 class ConceptStore(Protocol):
     """What resolve needs from a store backend."""
+
+    def resolving(self) -> AbstractContextManager[Any]:
+        """One transaction from the read of the input to the write of the result, in which no
+        other writer changes a file: else a resolve that read before another process's files
+        were written could write its stale concepts over that process's resolve, and mark
+        them current."""
+        ...
 
     def resolve_input(self) -> ResolveInput: ...
 
@@ -89,19 +96,16 @@ def resolve(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> Resolve
     """Rebuild the concepts and link targets of `store` in one transaction."""
     started = time.perf_counter()
     keyed = store if isinstance(store, IncrementalStore) else None
-    with no_gc():
+    with no_gc(), store.resolving():
         if keyed is None:
             data = store.resolve_input()
         else:
-            # One snapshot for the change log and the rows read: a file saved in between
-            # would otherwise be read but not counted as changed.
-            with keyed.transaction():
-                upto, changed = keyed.resolve_changes()
-                # The keys of a file depend on that file alone: when they were current before
-                # these changes, only the changed files' keys are written again.
-                keep = keyed.resolve_state_ready()
-                keyed.forget_resolve_keys()  # a kill before the keys are written: full again
-                data = store.resolve_input()
+            upto, changed = keyed.resolve_changes()
+            # The keys of a file depend on that file alone: when they were current before
+            # these changes, only the changed files' keys are written again.
+            keep = keyed.resolve_state_ready()
+            keyed.forget_resolve_keys()
+            data = store.resolve_input()
         result, claims = _build(data, overrides)
         store.write_resolution(result, overrides.fingerprint)
         if keyed is not None:

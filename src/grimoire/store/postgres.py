@@ -11,9 +11,11 @@ written in one transaction, like on SQLite.
 - Order: text columns use the "C" collation (code point order, as SQLite's BINARY), and every
   list has a full ORDER BY ending on an id, so ties come out the same way each time.
 - Concurrency: ingests of different folders touch different rows. The one shared row,
-  `concept_state`, is only updated when clean; resolve takes an advisory lock, so two
-  resolves never interleave; vectors are written in id order, so two embedders cannot
-  deadlock on each other's rows.
+  `concept_state`, is only updated when clean. A write of a file takes an advisory lock
+  shared (writes of files do not wait on each other) and resolve takes it alone, from its
+  read to its write: so a resolve never reads half of another process's files, nor writes
+  concepts read before that process's files over the ones its resolve wrote. Vectors are
+  written in id order, so two embedders cannot deadlock on each other's rows.
 """
 
 from __future__ import annotations
@@ -188,6 +190,14 @@ class PostgresStore(PostgresQueries):
         raise StoreError(f"database write failed, nothing kept of it: {error}",
                          self.url) from error
 
+    @contextmanager
+    def resolving(self) -> Iterator[psycopg.Connection[Any]]:
+        """One transaction holding the files' lock alone: it waits for the writes of files
+        under way to commit, then reads all of them, and no file is written until it ends."""
+        with self.transaction() as c:
+            c.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_RESOLVE,))
+            yield c
+
     def reading(self) -> AbstractContextManager[None]:
         """Each query reads through the pool as before: nothing held across them."""
         return nullcontext()
@@ -263,6 +273,7 @@ class PostgresStore(PostgresQueries):
 
     def mark_source(self, record: SourceRecord) -> None:
         with self.transaction() as c:
+            _writing_files(c)
             c.execute(
                 """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
@@ -278,6 +289,7 @@ class PostgresStore(PostgresQueries):
 
     def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
         with self.transaction() as c:
+            _writing_files(c)
             c.execute("DELETE FROM sources WHERE path = %s", (record.path,))
             row = c.execute(
                 """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
@@ -296,6 +308,7 @@ class PostgresStore(PostgresQueries):
 
     def remove_source(self, path: str) -> None:
         with self.transaction() as c:
+            _writing_files(c)
             c.execute("DELETE FROM sources WHERE path = %s", (path,))
 
     # -- entries ---------------------------------------------------------------------------
@@ -431,3 +444,7 @@ def _link_rows(doc_id: int, entry_id: int | None, links: Sequence[Link]) -> list
     ]
 
 
+def _writing_files(c: psycopg.Connection[Any]) -> None:
+    """Take the files' lock shared, first in a transaction that writes a file (see
+    `PostgresStore.resolving`; taken before any row, so it cannot deadlock with resolve)."""
+    c.execute("SELECT pg_advisory_xact_lock_shared(%s)", (LOCK_RESOLVE,))

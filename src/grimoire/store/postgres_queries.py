@@ -676,7 +676,8 @@ class PostgresQueries(ConceptLookups):
         from grimoire.store.postgres import LOCK_RESOLVE
 
         with self.transaction() as c:
-            # Two resolves at once would both read the old ids and collide on them.
+            # Held already inside `resolving()`; alone, two writes at once would both read
+            # the old ids and collide on them.
             c.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_RESOLVE,))
             old = {k: int(i) for k, i in c.execute("SELECT key, id FROM concepts").fetchall()}
             next_id = max(old.values(), default=0) + 1

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from grimoire.model import Span
@@ -95,6 +96,7 @@ class ConceptSQL(ConceptLookups):
 
     conn: sqlite3.Connection
     path: str
+    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]  # SQLiteStore's
 
     _HAS_TAG = ("EXISTS (SELECT 1 FROM json_each(d.tags) t WHERE lower(ltrim(t.value, '#')) = ?"
                 " OR lower(ltrim(t.value, '#')) LIKE ? ESCAPE '\\')")
@@ -103,6 +105,11 @@ class ConceptSQL(ConceptLookups):
         return self.conn.execute(sql, args).fetchall()
 
     # -- resolve's input and output -------------------------------------------------------
+
+    def resolving(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction: no other process writes a file from resolve's read to its
+        write (SQLite has one writer at a time)."""
+        return self.transaction()
 
     def concepts_stale(self, fingerprint: str) -> bool:
         """Whether files or the overrides changed since the last resolve."""
@@ -161,9 +168,7 @@ class ConceptSQL(ConceptLookups):
         """Replace the concept tables with `resolution`; a concept keeps its id by key."""
         from grimoire.store._resolve_rows import unique_names
 
-        c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction() as c:
             old = dict(c.execute("SELECT key, id FROM concepts"))
             next_id = max(old.values(), default=0) + 1
             ids: list[int] = []
@@ -205,10 +210,6 @@ class ConceptSQL(ConceptLookups):
                  for t in resolution.links])
             c.execute("UPDATE concept_state SET dirty = 0, overrides = ? WHERE id = 1",
                       (fingerprint,))
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
-        c.execute("COMMIT")
 
     # -- lookups ----------------------------------------------------------------------------
 
