@@ -62,6 +62,36 @@ def test_concurrent_ingest_of_different_folders_loses_nothing(
                 s.path for s in kb.store.sources(root=folder)}
 
 
+def _ingest_report(url: str, folder: str) -> tuple[int, int, int]:
+    with grimoire.open(url) as kb:
+        report = kb.ingest([folder], embed=False)
+        return report.added + report.updated, report.unchanged, report.failed
+
+
+def test_concurrent_ingest_of_the_same_folder_takes_turns(
+    corpora: Path, tmp_path: Path, pg: PgDatabases
+) -> None:
+    """Two people ingest one shared folder at once: each file is written by one process,
+    then replaced or skipped by the other; no write fails on the other's rows."""
+    folder = str(corpora / "ml-glossary-terms")
+    shared = pg.url()
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(3, mp_context=ctx) as pool:
+        reports = list(pool.map(_ingest_report, [shared] * 3, [folder] * 3))
+    with grimoire.open(str(tmp_path / "serial.db")) as kb:
+        kb.ingest([folder], embed=False)
+        expected = kb.stats()
+        expected_concepts = sorted((c.entries, c.sources) for c in kb.concepts())
+    files = expected.sources
+    for written, unchanged, failed in reports:
+        assert failed == 0
+        assert written + unchanged == files
+    with grimoire.open(shared) as kb:
+        assert kb.stats() == expected
+        assert kb.store.integrity_check() == "ok"
+        assert sorted((c.entries, c.sources) for c in kb.concepts()) == expected_concepts
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_file_written_during_a_resolve_waits_and_is_resolved_after(
     engine: str, tmp_path: Path, request: pytest.FixtureRequest

@@ -14,12 +14,14 @@ written in one transaction, like on SQLite.
   `concept_state`, is only updated when clean. A write of a file takes an advisory lock
   shared (writes of files do not wait on each other) and resolve takes it alone, from its
   read to its write: so a resolve never reads half of another process's files, nor writes
-  concepts read before that process's files over the ones its resolve wrote. Vectors are
-  written in id order, so two embedders cannot deadlock on each other's rows.
+  concepts read before that process's files over the ones its resolve wrote. Two writes of
+  the same file take turns on a lock of its path (`_writing_files`). Vectors are written in
+  id order, so two embedders cannot deadlock on each other's rows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -43,8 +45,9 @@ from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import MIGRATIONS
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 
-_LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1", "GRM2")
+_LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1", "GRM2", "GRM3")
 LOCK_RESOLVE = 0x47524D32
+_LOCK_PATH = 0x47524D33  # with a second key, a hash of the file's path
 
 
 class _NulFreeStr(Dumper):
@@ -273,7 +276,7 @@ class PostgresStore(PostgresQueries):
 
     def mark_source(self, record: SourceRecord) -> None:
         with self.transaction() as c:
-            _writing_files(c)
+            _writing_files(c, [record.path])
             c.execute(
                 """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
@@ -289,7 +292,7 @@ class PostgresStore(PostgresQueries):
 
     def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
         with self.transaction() as c:
-            _writing_files(c)
+            _writing_files(c, [record.path])
             c.execute("DELETE FROM sources WHERE path = %s", (record.path,))
             row = c.execute(
                 """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
@@ -302,13 +305,15 @@ class PostgresStore(PostgresQueries):
                 _insert_document(c, int(row[0]), document)
 
     def replace_sources(self, items: Iterable[SourceItem]) -> None:
-        with self.transaction():
+        items = list(items)
+        with self.transaction() as c:
+            _writing_files(c, [record.path for record, _ in items])
             for record, documents in items:
                 self.replace_source(record, _as_documents(documents))
 
     def remove_source(self, path: str) -> None:
         with self.transaction() as c:
-            _writing_files(c)
+            _writing_files(c, [path])
             c.execute("DELETE FROM sources WHERE path = %s", (path,))
 
     # -- entries ---------------------------------------------------------------------------
@@ -444,7 +449,22 @@ def _link_rows(doc_id: int, entry_id: int | None, links: Sequence[Link]) -> list
     ]
 
 
-def _writing_files(c: psycopg.Connection[Any]) -> None:
-    """Take the files' lock shared, first in a transaction that writes a file (see
-    `PostgresStore.resolving`; taken before any row, so it cannot deadlock with resolve)."""
+def _writing_files(c: psycopg.Connection[Any], paths: Sequence[str]) -> None:
+    """Take the locks a transaction that writes files needs, first, before any row.
+
+    - The files' lock, shared: writes of files do not wait on each other, resolve waits for
+      them and they for it (`PostgresStore.resolving`).
+    - Each file's own lock, in one order in every process: two processes that write the same
+      file (two people ingesting one shared folder) take turns, the second replacing what the
+      first wrote, instead of one failing on the other's row (a duplicate path, or a deadlock
+      when each holds a file the other wants next).
+    """
     c.execute("SELECT pg_advisory_xact_lock_shared(%s)", (LOCK_RESOLVE,))
+    for key in sorted({_path_key(p) for p in paths}):
+        c.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_PATH, key))
+
+
+def _path_key(path: str) -> int:
+    """A path's lock key: 32 bits of its SHA-256, signed as PostgreSQL's integer."""
+    return int.from_bytes(hashlib.sha256(path.encode("utf-8", "surrogatepass")).digest()[:4],
+                          "big", signed=True)
