@@ -14,6 +14,7 @@ import grimoire
 from grimoire.ingest import ingest
 from grimoire.resolve import build, load_overrides, refresh
 from grimoire.store import open_store
+from grimoire.store.migrate import copy_store
 from tests.conftest import ENGINES, PgDatabases
 from tests.store.test_contract import write_vault
 
@@ -132,3 +133,45 @@ def test_a_file_written_during_a_resolve_waits_and_is_resolved_after(
     finally:
         other.close()
         store.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_migration_during_a_resolve_waits_and_keeps_its_concepts(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A migration writes files too: a resolve of the destination that read before the copy
+    committed must not write its (empty) concepts over the copied ones and mark them current."""
+    write_vault(tmp_path / "vault", 3, "alpha")
+    source = open_store(str(tmp_path / "src.db"))
+    if engine == "sqlite":
+        location = str(tmp_path / "kb.db")
+    else:
+        databases: PgDatabases = request.getfixturevalue("pg")
+        location = databases.url()
+    destination, other = open_store(location), open_store(location)
+    try:
+        ingest(source, [tmp_path / "vault"], workers=1)
+        overrides = load_overrides(source.source_roots())
+        refresh(source, overrides)
+        copied = threading.Event()
+
+        def migrate() -> None:
+            copy_store(source, destination)
+            copied.set()
+
+        copier = threading.Thread(target=migrate)
+        with other.resolving():
+            data = other.resolve_input()
+            copier.start()
+            # The copy waits for this resolve (it can only finish early if it did not).
+            assert not copied.wait(1.0)
+            other.write_resolution(build(data, overrides), overrides.fingerprint)
+        copier.join(120)
+        assert copied.is_set()
+        assert sorted(c.label for c in other.concept_summaries()) == sorted(
+            c.label for c in source.concept_summaries())
+        assert not other.concepts_stale(overrides.fingerprint)
+    finally:
+        other.close()
+        destination.close()
+        source.close()

@@ -216,6 +216,7 @@ class PostgresStore(PostgresQueries):
     def load(self, table: str, rows: Iterable[Sequence[Any]]) -> None:
         columns = TABLES[table]
         with self.transaction() as c:
+            _writing_files(c)  # a migration writes files too: never under a resolve
             if table == "concept_state":
                 c.execute("DELETE FROM concept_state")
             with c.cursor().copy(
