@@ -12,7 +12,7 @@ import pytest
 
 import grimoire
 from grimoire.ingest import ingest
-from grimoire.resolve import build, load_overrides, refresh
+from grimoire.resolve import ResolveReport, build, load_overrides, refresh
 from grimoire.store import open_store
 from grimoire.store.migrate import copy_store
 from tests.conftest import ENGINES, PgDatabases
@@ -175,3 +175,39 @@ def test_a_migration_during_a_resolve_waits_and_keeps_its_concepts(
         other.close()
         destination.close()
         source.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_refresh_queued_behind_a_resolve_does_not_run_again(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Processes that find the concepts stale at once queue on the lock: once the first has
+    resolved, the others find them current and rebuild nothing."""
+    write_vault(tmp_path / "vault", 3, "alpha")
+    if engine == "sqlite":
+        location = str(tmp_path / "kb.db")
+    else:
+        databases: PgDatabases = request.getfixturevalue("pg")
+        location = databases.url()
+    store, other = open_store(location), open_store(location)
+    try:
+        ingest(store, [tmp_path / "vault"], workers=1)
+        overrides = load_overrides(store.source_roots())
+        assert other.concepts_stale(overrides.fingerprint)
+        reports: list[ResolveReport] = []
+        queued = threading.Thread(target=lambda: reports.append(refresh(other, overrides)))
+        with store.resolving():
+            queued.start()
+            queued.join(1.0)
+            assert not reports  # it waits for this resolve (it can only finish early if not)
+            store.write_resolution(build(store.resolve_input(), overrides),
+                                   overrides.fingerprint)
+        queued.join(120)
+        assert len(reports) == 1
+        assert reports[0].incremental and reports[0].entries == reports[0].concepts == 0
+        assert not other.concepts_stale(overrides.fingerprint)
+        assert sorted(c.label for c in other.concept_summaries()) == [
+            f"Alpha {i}" for i in range(3)]
+    finally:
+        other.close()
+        store.close()

@@ -38,6 +38,8 @@ class ConceptStore(Protocol):
         them current."""
         ...
 
+    def concepts_stale(self, fingerprint: str) -> bool: ...
+
     def resolve_input(self) -> ResolveInput: ...
 
     def write_resolution(self, resolution: Resolution, fingerprint: str) -> None: ...
@@ -92,11 +94,21 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def resolve(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> ResolveReport:
-    """Rebuild the concepts and link targets of `store` in one transaction."""
+def resolve(store: ConceptStore, overrides: Overrides = NO_OVERRIDES, *,
+            if_stale: bool = False) -> ResolveReport:
+    """Rebuild the concepts and link targets of `store` in one transaction.
+
+    With `if_stale`, nothing is rebuilt when the concepts are current once the transaction
+    holds the lock (another process resolved while this one waited for it): the report is
+    that of an incremental run that recomputed nothing.
+    """
     started = time.perf_counter()
     keyed = store if isinstance(store, IncrementalStore) else None
     with no_gc(), store.resolving():
+        if if_stale and not store.concepts_stale(overrides.fingerprint):
+            return ResolveReport(entries=0, concepts=0, merged=0, links=0, resolved=0,
+                                 wanted=0, ambiguous=0, external=0,
+                                 seconds=time.perf_counter() - started, incremental=True)
         if keyed is None:
             data = store.resolve_input()
         else:
@@ -137,4 +149,4 @@ def refresh(store: ConceptStore, overrides: Overrides = NO_OVERRIDES) -> Resolve
             report = resolve_changes(store, overrides)
         if report is not None:
             return report
-    return resolve(store, overrides)
+    return resolve(store, overrides, if_stale=True)

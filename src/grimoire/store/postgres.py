@@ -450,7 +450,7 @@ def _link_rows(doc_id: int, entry_id: int | None, links: Sequence[Link]) -> list
     ]
 
 
-def _writing_files(c: psycopg.Connection[Any], paths: Sequence[str]) -> None:
+def _writing_files(c: psycopg.Connection[Any], paths: Sequence[str] = ()) -> None:
     """Take the locks a transaction that writes files needs, first, before any row.
 
     - The files' lock, shared: writes of files do not wait on each other, resolve waits for
