@@ -211,3 +211,32 @@ def test_a_refresh_queued_behind_a_resolve_does_not_run_again(
     finally:
         other.close()
         store.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_change_counter_moves_when_another_process_writes_a_file(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Search keeps what it worked out from the store (whether it has concepts, the names
+    index, the ingested folders) until the counter moves: a write by another connection
+    must move it, or a server would go on answering from before that process's files."""
+    write_vault(tmp_path / "first", 2, "alpha")
+    write_vault(tmp_path / "second", 2, "beta")
+    if engine == "sqlite":
+        location = str(tmp_path / "kb.db")
+    else:
+        databases: PgDatabases = request.getfixturevalue("pg")
+        location = databases.url()
+    store, other = open_store(location), open_store(location)
+    try:
+        ingest(store, [tmp_path / "first"], workers=1)
+        seen = store.change_counter()
+        if engine == "sqlite":  # PostgreSQL's counts commits anywhere on the server
+            with store.reading():
+                store.resolve_input()
+            assert store.change_counter() == seen
+        ingest(other, [tmp_path / "second"], workers=1)
+        assert store.change_counter() != seen
+    finally:
+        other.close()
+        store.close()
