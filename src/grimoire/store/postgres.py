@@ -21,7 +21,6 @@ written in one transaction, like on SQLite.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import threading
@@ -47,7 +46,7 @@ from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEnt
 
 _LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1", "GRM2", "GRM3")
 LOCK_RESOLVE = 0x47524D32
-_LOCK_PATH = 0x47524D33  # with a second key, a hash of the file's path
+_LOCK_PATH = 0x47524D33  # with a second key: the hash of the file's path
 
 
 class _NulFreeStr(Dumper):
@@ -461,11 +460,5 @@ def _writing_files(c: psycopg.Connection[Any], paths: Sequence[str] = ()) -> Non
       when each holds a file the other wants next).
     """
     c.execute("SELECT pg_advisory_xact_lock_shared(%s)", (LOCK_RESOLVE,))
-    for key in sorted({_path_key(p) for p in paths}):
-        c.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_PATH, key))
-
-
-def _path_key(path: str) -> int:
-    """A path's lock key: 32 bits of its SHA-256, signed as PostgreSQL's integer."""
-    return int.from_bytes(hashlib.sha256(path.encode("utf-8", "surrogatepass")).digest()[:4],
-                          "big", signed=True)
+    for path in sorted(set(paths)):
+        c.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_PATH, path))
