@@ -460,5 +460,9 @@ def _writing_files(c: psycopg.Connection[Any], paths: Sequence[str] = ()) -> Non
       when each holds a file the other wants next).
     """
     c.execute("SELECT pg_advisory_xact_lock_shared(%s)", (LOCK_RESOLVE,))
-    for path in sorted(set(paths)):
-        c.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_PATH, path))
+    if not paths:
+        return
+    # In the order of the keys themselves: two paths may share a key.
+    for (key,) in c.execute("SELECT DISTINCT hashtext(p) FROM unnest(%s::text[]) p"
+                            " WHERE p IS NOT NULL ORDER BY 1", (list(paths),)).fetchall():
+        c.execute("SELECT pg_advisory_xact_lock(%s, %s::integer)", (_LOCK_PATH, key))
