@@ -3,17 +3,20 @@ search; nothing is lost, nothing deadlocks, and the result equals ingesting one 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 import grimoire
 from grimoire.ingest import ingest
-from grimoire.resolve import ResolveReport, build, load_overrides, refresh
-from grimoire.store import open_store
+from grimoire.resolve import Overrides, ResolveReport, build, load_overrides, refresh
+from grimoire.store import Store, open_store
 from grimoire.store.migrate import copy_store
 from tests.conftest import ENGINES, PgDatabases
 from tests.store.test_contract import write_vault
@@ -93,150 +96,114 @@ def test_concurrent_ingest_of_the_same_folder_takes_turns(
         assert sorted((c.entries, c.sources) for c in kb.concepts()) == expected_concepts
 
 
-@pytest.mark.parametrize("engine", ENGINES)
+class Handles(NamedTuple):
+    """Two connections to one store, as two processes have."""
+
+    engine: str
+    store: Store
+    other: Store
+
+
+@pytest.fixture(params=ENGINES)
+def handles(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handles]:
+    if request.param == "sqlite":
+        location = str(tmp_path / "kb.db")
+    else:
+        databases: PgDatabases = request.getfixturevalue("pg")
+        location = databases.url()
+    found = Handles(request.param, open_store(location), open_store(location))
+    yield found
+    found.other.close()
+    found.store.close()
+
+
+def _during_a_resolve(store: Store, overrides: Overrides, action: Callable[[], object]) -> None:
+    """Run `action` on a thread while `store` resolves; it must wait for the resolve (it can
+    only finish early if it did not), then finish."""
+    done = threading.Event()
+
+    def run() -> None:
+        action()
+        done.set()
+
+    thread = threading.Thread(target=run)
+    with store.resolving():
+        data = store.resolve_input()
+        thread.start()
+        assert not done.wait(1.0)
+        store.write_resolution(build(data, overrides), overrides.fingerprint)
+    thread.join(120)
+    assert done.is_set()
+
+
 def test_a_file_written_during_a_resolve_waits_and_is_resolved_after(
-    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+    handles: Handles, tmp_path: Path
 ) -> None:
     """The race behind a lost merge: a resolve that read before another process wrote its
     files must not write its concepts over theirs and mark them current."""
+    store, other = handles.store, handles.other
     first, second = tmp_path / "first", tmp_path / "second"
     write_vault(first, 3, "alpha")
     write_vault(second, 3, "beta")
-    if engine == "sqlite":
-        location = str(tmp_path / "kb.db")
-    else:
-        databases: PgDatabases = request.getfixturevalue("pg")
-        location = databases.url()
-    store, other = open_store(location), open_store(location)
-    try:
-        ingest(store, [first], workers=1)
-        overrides = load_overrides(store.source_roots())
-        written = threading.Event()
-
-        def write_second() -> None:
-            ingest(other, [second], workers=1)
-            written.set()
-
-        writer = threading.Thread(target=write_second)
-        with store.resolving():
-            data = store.resolve_input()
-            writer.start()
-            # The other writer waits for this resolve (it can only finish early if it did not).
-            assert not written.wait(1.0)
-            store.write_resolution(build(data, overrides), overrides.fingerprint)
-        writer.join(120)
-        assert written.is_set()
-        assert store.concepts_stale(overrides.fingerprint)
-        refresh(store, load_overrides(store.source_roots()))
-        assert sorted(c.label for c in store.concept_summaries()) == [
-            f"{topic} {i}" for topic in ("Alpha", "Beta") for i in range(3)]
-    finally:
-        other.close()
-        store.close()
+    ingest(store, [first], workers=1)
+    overrides = load_overrides(store.source_roots())
+    _during_a_resolve(store, overrides, lambda: ingest(other, [second], workers=1))
+    assert store.concepts_stale(overrides.fingerprint)
+    refresh(store, load_overrides(store.source_roots()))
+    assert sorted(c.label for c in store.concept_summaries()) == [
+        f"{topic} {i}" for topic in ("Alpha", "Beta") for i in range(3)]
 
 
-@pytest.mark.parametrize("engine", ENGINES)
 def test_a_migration_during_a_resolve_waits_and_keeps_its_concepts(
-    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+    handles: Handles, tmp_path: Path
 ) -> None:
     """A migration writes files too: a resolve of the destination that read before the copy
     committed must not write its (empty) concepts over the copied ones and mark them current."""
+    destination, other = handles.store, handles.other
     write_vault(tmp_path / "vault", 3, "alpha")
-    source = open_store(str(tmp_path / "src.db"))
-    if engine == "sqlite":
-        location = str(tmp_path / "kb.db")
-    else:
-        databases: PgDatabases = request.getfixturevalue("pg")
-        location = databases.url()
-    destination, other = open_store(location), open_store(location)
-    try:
+    with contextlib.closing(open_store(str(tmp_path / "src.db"))) as source:
         ingest(source, [tmp_path / "vault"], workers=1)
         overrides = load_overrides(source.source_roots())
         refresh(source, overrides)
-        copied = threading.Event()
-
-        def migrate() -> None:
-            copy_store(source, destination)
-            copied.set()
-
-        copier = threading.Thread(target=migrate)
-        with other.resolving():
-            data = other.resolve_input()
-            copier.start()
-            # The copy waits for this resolve (it can only finish early if it did not).
-            assert not copied.wait(1.0)
-            other.write_resolution(build(data, overrides), overrides.fingerprint)
-        copier.join(120)
-        assert copied.is_set()
+        _during_a_resolve(other, overrides, lambda: copy_store(source, destination))
         assert sorted(c.label for c in other.concept_summaries()) == sorted(
             c.label for c in source.concept_summaries())
         assert not other.concepts_stale(overrides.fingerprint)
-    finally:
-        other.close()
-        destination.close()
-        source.close()
 
 
-@pytest.mark.parametrize("engine", ENGINES)
 def test_a_refresh_queued_behind_a_resolve_does_not_run_again(
-    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+    handles: Handles, tmp_path: Path
 ) -> None:
     """Processes that find the concepts stale at once queue on the lock: once the first has
     resolved, the others find them current and rebuild nothing."""
+    store, other = handles.store, handles.other
     write_vault(tmp_path / "vault", 3, "alpha")
-    if engine == "sqlite":
-        location = str(tmp_path / "kb.db")
-    else:
-        databases: PgDatabases = request.getfixturevalue("pg")
-        location = databases.url()
-    store, other = open_store(location), open_store(location)
-    try:
-        ingest(store, [tmp_path / "vault"], workers=1)
-        overrides = load_overrides(store.source_roots())
-        assert other.concepts_stale(overrides.fingerprint)
-        reports: list[ResolveReport] = []
-        queued = threading.Thread(target=lambda: reports.append(refresh(other, overrides)))
-        with store.resolving():
-            queued.start()
-            queued.join(1.0)
-            assert not reports  # it waits for this resolve (it can only finish early if not)
-            store.write_resolution(build(store.resolve_input(), overrides),
-                                   overrides.fingerprint)
-        queued.join(120)
-        assert len(reports) == 1
-        assert reports[0].incremental and reports[0].entries == reports[0].concepts == 0
-        assert not other.concepts_stale(overrides.fingerprint)
-        assert sorted(c.label for c in other.concept_summaries()) == [
-            f"Alpha {i}" for i in range(3)]
-    finally:
-        other.close()
-        store.close()
+    ingest(store, [tmp_path / "vault"], workers=1)
+    overrides = load_overrides(store.source_roots())
+    assert other.concepts_stale(overrides.fingerprint)
+    reports: list[ResolveReport] = []
+    _during_a_resolve(store, overrides, lambda: reports.append(refresh(other, overrides)))
+    assert len(reports) == 1
+    assert reports[0].incremental and reports[0].entries == reports[0].concepts == 0
+    assert not other.concepts_stale(overrides.fingerprint)
+    assert sorted(c.label for c in other.concept_summaries()) == [
+        f"Alpha {i}" for i in range(3)]
 
 
-@pytest.mark.parametrize("engine", ENGINES)
 def test_the_change_counter_moves_when_another_process_writes_a_file(
-    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+    handles: Handles, tmp_path: Path
 ) -> None:
     """Search keeps what it worked out from the store (whether it has concepts, the names
     index, the ingested folders) until the counter moves: a write by another connection
     must move it, or a server would go on answering from before that process's files."""
+    store, other = handles.store, handles.other
     write_vault(tmp_path / "first", 2, "alpha")
     write_vault(tmp_path / "second", 2, "beta")
-    if engine == "sqlite":
-        location = str(tmp_path / "kb.db")
-    else:
-        databases: PgDatabases = request.getfixturevalue("pg")
-        location = databases.url()
-    store, other = open_store(location), open_store(location)
-    try:
-        ingest(store, [tmp_path / "first"], workers=1)
-        seen = store.change_counter()
-        if engine == "sqlite":  # PostgreSQL's counts commits anywhere on the server
-            with store.reading():
-                store.resolve_input()
-            assert store.change_counter() == seen
-        ingest(other, [tmp_path / "second"], workers=1)
-        assert store.change_counter() != seen
-    finally:
-        other.close()
-        store.close()
+    ingest(store, [tmp_path / "first"], workers=1)
+    seen = store.change_counter()
+    if handles.engine == "sqlite":  # PostgreSQL's counts commits anywhere on the server
+        with store.reading():
+            store.resolve_input()
+        assert store.change_counter() == seen
+    ingest(other, [tmp_path / "second"], workers=1)
+    assert store.change_counter() != seen

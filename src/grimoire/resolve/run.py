@@ -116,7 +116,6 @@ def resolve(store: ConceptStore, overrides: Overrides = NO_OVERRIDES, *,
             # The keys of a file depend on that file alone: when they were current before
             # these changes, only the changed files' keys are written again.
             keep = keyed.resolve_state_ready()
-            keyed.forget_resolve_keys()
             data = store.resolve_input()
         result, claims = _build(data, overrides)
         store.write_resolution(result, overrides.fingerprint)

@@ -190,10 +190,6 @@ class ResolveStateSQL:
         return str(self.conn.execute(
             "SELECT overrides FROM concept_state WHERE id = 1").fetchone()[0])
 
-    def forget_resolve_keys(self) -> None:
-        """Mark the keys stale: the next resolve runs in full (called before a full write)."""
-        self.conn.execute("DELETE FROM resolve_ready")
-
     # -- the rows resolve reads, for some files or items only --------------------------------
 
     def documents_of_paths(self, paths: Sequence[str]) -> list[tuple[int, str]]:
