@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -268,6 +269,54 @@ def test_a_title_only_page_is_a_result(tmp_path: Path, query: str) -> None:
         assert Path(top.span.path).name == "q-learning.md", (mode, top)
         assert top.text == top.snippet == "Q-learning" and top.span.start_line == 1
     kb.close()
+
+
+OPTIMIZERS = ("learning-rate.md", "adagrad.md", "adadelta.md", "adaptive-learning-rate.md",
+              "learning-rate-decay.md", "stochastic-gradient-descent-sgd.md",
+              "gradient-descent.md", "momentum-optimization.md", "adam-optimizer.md",
+              "q-learning.md", "reinforcement-learning.md", "dropout.md", "overfitting.md",
+              "backpropagation.md", "batch-normalization.md", "softmax.md")
+
+
+@pytest.fixture(scope="module")
+def optimizers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
+    terms = _need(CORPORA) / "ml-glossary-terms" / "terms"
+    kb = grimoire.open(tmp_path_factory.mktemp("optimizers") / "kb.db")
+    kb.ingest([terms / name for name in OPTIMIZERS])
+    yield kb
+    kb.close()
+
+
+def concepts(hits: list[grimoire.model.Hit]) -> list[str]:
+    return [h.concept or h.title for h in hits]
+
+
+@pytest.mark.parametrize("query", [
+    "the step size of gradient descent, which some optimizers adapt over the course of "
+    "training instead of keeping it fixed",
+    "how far each update moves the parameters, the knob that adaptive optimizers change "
+    "while training runs",
+])
+def test_a_title_only_page_is_found_by_the_pages_that_link_to_it(
+    optimizers: grimoire.Grimoire, query: str
+) -> None:
+    # learning-rate.md is a title and nothing else; a description of it never says its name,
+    # and its vector is its name alone. AdaGrad, ADADELTA, adaptive learning rate and
+    # learning rate decay link to it: their passages, found by the description, lift it.
+    hits = concepts(optimizers.search(query, k=10))
+    assert "Learning rate" in hits[:3], hits
+
+
+def test_a_page_that_links_to_a_title_only_page_still_comes_first_for_itself(
+    optimizers: grimoire.Grimoire,
+) -> None:
+    # AdaGrad's page links to the learning rate: its own description still finds it first,
+    # and the title-only page after it.
+    query = ("an optimizer that adapts the step size of each parameter from the sum of its "
+             "past squared gradients, suited to sparse features")
+    hits = concepts(optimizers.search(query, k=10))
+    assert hits[0] == "AdaGrad", hits
+    assert "Learning rate" not in hits[:1]
 
 
 @pytest.mark.parametrize("query", ["RNN", "recurrent neural network"])

@@ -117,6 +117,13 @@ EXACT_WEIGHT = 2.0  # added per unit of coverage
 QUOTE_MIN_WORDS = 6  # a query this long may be a sentence typed from a passage (`_quoted`)
 QUOTE_POOL = 100  # passages holding all its words looked at, best by bm25 first
 QUOTE_POOL_LARGE = 30  # the same on a large store, holding its three rarest words
+# A title-only page (a term with no text: `learning-rate.md` holding only its title) has only
+# its name to be found by, and a description never says the name. It is found by what the
+# notes say of it instead: a passage that links to it (in its text, or in its entry's related
+# terms) gives it this share of the sum of what those passages earned in each list, never more
+# than the best of them earned: the pages that link to it describe themselves first.
+STUB_SHARE = 0.5
+STUB_BELOW = 0.99
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -287,18 +294,7 @@ class Searcher:
             both = self._passage_list(passages) + self._entry_list(entries)
             lists.append((semantic_share, sorted(both, key=lambda r: -r[2]), _min_max))
 
-        fused: dict[_GroupKey, float] = {}
-        # The passages each group could be shown by, and what each earned it.
-        shown: dict[_GroupKey, dict[int, float]] = {}
-        for weight, ranked, normalise in lists:
-            seen: set[_GroupKey] = set()
-            for (key, passage_id, _), value in zip(ranked, normalise(ranked), strict=True):
-                if key not in seen:
-                    seen.add(key)
-                    fused[key] = fused.get(key, 0.0) + weight * value
-                if passage_id is not None:
-                    earned = shown.setdefault(key, {})
-                    earned[passage_id] = max(earned.get(passage_id, 0.0), weight * value)
+        fused, shown = _fuse(lists, self._stubs_linked(lists, allowed))
         if pinned is not None:
             shown.setdefault(pinned[0], {})[pinned[1]] = math.inf
         for key in named & fused.keys():
@@ -527,6 +523,15 @@ class Searcher:
                            if allowed is None or index.document_of(e) in allowed)
         return out
 
+    def _stubs_linked(
+        self, lists: Sequence[tuple[float, list[_Ranked], _Normalise]], allowed: set[int] | None
+    ) -> dict[int, list[_GroupKey]]:
+        """passage id -> the title-only concepts the candidate passage links to."""
+        pids = list(dict.fromkeys(pid for _, ranked, _ in lists
+                                  for _, pid, _ in ranked if pid is not None))
+        return {pid: [("c", c) for c in sorted(concepts)]
+                for pid, concepts in self.store.title_only_links(pids, allowed).items()}
+
     # -- groups ---------------------------------------------------------------------------
 
     def _entry_groups(self, entry_ids: Iterable[int]) -> dict[int, _GroupKey]:
@@ -731,6 +736,42 @@ def _hit(
 
 
 _Normalise = Callable[[Sequence[_Ranked]], list[float]]
+
+
+def _fuse(
+    lists: Sequence[tuple[float, list[_Ranked], _Normalise]], stubs: dict[int, list[_GroupKey]]
+) -> tuple[dict[_GroupKey, float], dict[_GroupKey, dict[int, float]]]:
+    """Each group's fused score, and the passages it could be shown by with what each earned
+    it. `stubs`: passage id -> the title-only concepts it links to (see STUB_SHARE)."""
+    fused: dict[_GroupKey, float] = {}
+    shown: dict[_GroupKey, dict[int, float]] = {}
+    linked: dict[_GroupKey, float] = {}  # what a title-only concept's links add
+    linkers: dict[_GroupKey, set[_GroupKey]] = {}
+    for weight, ranked, normalise in lists:
+        best: dict[_GroupKey, float] = {}  # each group's best in this list
+        linking: dict[_GroupKey, tuple[float, float]] = {}  # the best and the sum of linkers
+        for (key, passage_id, _), value in zip(ranked, normalise(ranked), strict=True):
+            best.setdefault(key, value)  # a list comes best first
+            if passage_id is None:
+                continue
+            earned = shown.setdefault(key, {})
+            earned[passage_id] = max(earned.get(passage_id, 0.0), weight * value)
+            for stub in stubs.get(passage_id, ()):
+                if stub != key:
+                    top, total = linking.get(stub, (value, 0.0))
+                    linking[stub] = (top, total + value)
+                    linkers.setdefault(stub, set()).add(key)
+        for key, value in best.items():
+            fused[key] = fused.get(key, 0.0) + weight * value
+        for stub, (top, total) in linking.items():
+            gain = min(top, STUB_SHARE * total) - best.get(stub, 0.0)
+            linked[stub] = linked.get(stub, 0.0) + weight * max(gain, 0.0)
+    for stub, gain in linked.items():
+        # Never above the best page linking to it, which describes itself first (unless the
+        # concept ranks higher on its own name).
+        below = STUB_BELOW * max(fused[k] for k in linkers[stub])
+        fused[stub] = max(fused.get(stub, 0.0), min(fused.get(stub, 0.0) + gain, below))
+    return fused, shown
 
 
 def _by_top(ranked: Sequence[_Ranked]) -> list[float]:

@@ -272,6 +272,30 @@ def test_links_and_the_graph(seeded: Store) -> None:
     assert edges == sorted(edges, key=lambda e: (e.source, e.target, e.kind))
 
 
+def test_title_only_links(store: Store, tmp_path: Path) -> None:
+    # A page holding only its title, linked from another page's text and from a third page's
+    # related terms (front matter, outside any passage); a linked page with text is not one.
+    from grimoire.resolve import resolve
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "stub.md").write_text("---\ntitle: Stub\n---\n")
+    (vault / "full.md").write_text("---\ntitle: Full\n---\nFull has text of its own.\n")
+    (vault / "linker.md").write_text(
+        "---\ntitle: Linker\n---\nLinker points at the [stub](stub.md) and at [full](full.md).\n")
+    (vault / "lister.md").write_text(
+        "---\ntitle: Lister\nrelated_terms:\n - stub\n---\nLister says nothing of it here.\n")
+    ingest(store, [vault], workers=1)
+    resolve(store)
+    passages = {Path(r.path).stem: pid for pid, r in store.passage_rows(
+        list(range(1, 100))).items()}
+    stub = next(int(c.id) for c in store.concept_summaries() if c.label == "Stub")
+    linked = store.title_only_links([passages["linker"], passages["lister"], passages["full"]])
+    assert linked == {passages["linker"]: {stub}, passages["lister"]: {stub}}
+    lister_doc = store.passage_rows([passages["lister"]])[passages["lister"]].document_id
+    assert store.title_only_links([passages["linker"]], {lister_doc}) == {}
+
+
 def test_integrity_and_stats(seeded: Store, seeds: Path) -> None:
     assert seeded.integrity_check() == "ok"
     stats = seeded.stats()

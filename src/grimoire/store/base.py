@@ -176,6 +176,15 @@ class Store(Protocol):
 
     def redirect_entries(self, ids: Iterable[int]) -> set[int]: ...
 
+    def title_only_links(
+        self, ids: Sequence[int], documents: set[int] | None = None
+    ) -> dict[int, set[int]]:
+        """passage id -> the concepts its links lead to that have no text (no entry of theirs
+        has a passage: a page holding only its title), with an entry in `documents` when
+        given. A passage's links are those in its lines, and the related terms and "see also"
+        list of its entry."""
+        ...
+
     def document_first_passages(self, ids: Iterable[int]) -> dict[int, int]: ...
 
     def entry_passage_ids(self, entry_ids: Iterable[int], per_entry: int = 6) -> list[int]:

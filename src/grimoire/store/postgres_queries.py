@@ -402,6 +402,31 @@ class PostgresQueries(ConceptLookups):
         return {int(e) for (e,) in self._all(
             "SELECT id FROM entries WHERE id = ANY(%s) AND redirect IS NOT NULL", (wanted,))}
 
+    def title_only_links(
+        self, ids: Sequence[int], documents: set[int] | None = None
+    ) -> dict[int, set[int]]:
+        if not ids:
+            return {}
+        # As on SQLite (sqlite_search.py `_TITLE_ONLY_LINKS`).
+        sql = """
+            SELECT DISTINCT p.id, t.concept_id FROM passages p
+            JOIN links l ON l.document_id = p.document_id
+                AND (l.start_line BETWEEN p.start_line AND p.end_line
+                     OR (l.entry_id = p.entry_id AND l.kind IN ('related', 'see_also')))
+            JOIN link_targets t ON t.link_id = l.id
+            WHERE p.id = ANY(%s) AND t.status = 'resolved'
+                AND EXISTS (SELECT 1 FROM concept_entries c JOIN entries e ON e.id = c.entry_id
+                            WHERE c.concept_id = t.concept_id
+                              AND (%s::bigint[] IS NULL OR e.document_id = ANY(%s)))
+                AND NOT EXISTS (SELECT 1 FROM concept_entries c
+                                JOIN passages q ON q.entry_id = c.entry_id
+                                WHERE c.concept_id = t.concept_id)"""
+        docs = None if documents is None else list(documents)
+        out: dict[int, set[int]] = {}
+        for pid, concept_id in self._all(sql, (list(ids), docs, docs)):
+            out.setdefault(int(pid), set()).add(int(concept_id))
+        return out
+
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
         wanted = set(ids)
         if not wanted:

@@ -391,6 +391,19 @@ class SearchSQL:
         return {eid for (eid,) in self.conn.execute(
             f"SELECT id FROM entries WHERE id IN ({_ids(ids)}) AND redirect IS NOT NULL")}
 
+    def title_only_links(
+        self, ids: Sequence[int], documents: set[int] | None = None
+    ) -> dict[int, set[int]]:
+        if not ids or not self._has_concepts():
+            return {}
+        sql = _TITLE_ONLY_LINKS.format(
+            ids=_ids(ids), documents="" if documents is None
+            else f"AND e.document_id IN ({_ids(documents)})")
+        out: dict[int, set[int]] = {}
+        for pid, concept_id in self.conn.execute(sql):
+            out.setdefault(pid, set()).add(concept_id)
+        return out
+
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]:
         """entry id -> the id of its first passage (or of the passage holding its first line)."""
         ids = set(ids)
@@ -761,6 +774,21 @@ def fts5_match(query: TextQuery) -> str:
 def _quote(text: str) -> str:
     # FTS5 ends a string at NUL ("unterminated string"); PostgreSQL drops it: so do we.
     return '"' + text.replace("\x00", "").replace('"', '""') + '"'
+
+
+# The list of related terms or "see also" of an entry lies outside its passages (front matter,
+# a list after the text): those links belong to every passage of the entry.
+_TITLE_ONLY_LINKS = """
+    SELECT DISTINCT p.id, t.concept_id FROM passages p
+    JOIN links l ON l.document_id = p.document_id
+        AND (l.start_line BETWEEN p.start_line AND p.end_line
+             OR (l.entry_id = p.entry_id AND l.kind IN ('related', 'see_also')))
+    JOIN link_targets t ON t.link_id = l.id
+    WHERE p.id IN ({ids}) AND t.status = 'resolved'
+        AND EXISTS (SELECT 1 FROM concept_entries c JOIN entries e ON e.id = c.entry_id
+                    WHERE c.concept_id = t.concept_id {documents})
+        AND NOT EXISTS (SELECT 1 FROM concept_entries c JOIN passages q ON q.entry_id = c.entry_id
+                        WHERE c.concept_id = t.concept_id)"""
 
 
 def _ids(ids: Iterable[int]) -> str:
