@@ -1,4 +1,4 @@
-"""SQLite's plan for the links of search candidates to title-only pages: from the candidates."""
+"""SQLite's plan for the links of search candidates to title-only pages: read by document."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from tests.conftest import CORPORA, _need
 
 def test_the_links_of_a_few_passages_are_read_from_those_passages(tmp_path: Path) -> None:
     # Left to itself, SQLite started at every resolved link of the store (status index) and
-    # joined back to the candidates: linear in the store's links, on every search.
+    # joined back to the candidates: linear in the store's links, on every search. It reads the
+    # links of the candidates' documents instead.
     terms = _need(CORPORA) / "ml-glossary-terms" / "terms"
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([terms], embed=False)
@@ -22,5 +23,7 @@ def test_the_links_of_a_few_passages_are_read_from_those_passages(tmp_path: Path
         ids = ",".join(str(i) for i in range(1, 300, 2))  # a search's candidates
         plan = [str(r[-1]) for r in store.conn.execute(
             "EXPLAIN QUERY PLAN " + _TITLE_ONLY_LINKS.format(ids=ids, documents=""))]
-        assert plan[0].startswith("SEARCH p USING INTEGER PRIMARY KEY"), plan
-        assert not any("link_targets_status" in step for step in plan), plan
+        assert "SEARCH passages USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+        assert "SEARCH l USING INDEX links_document (document_id=?)" in plan, plan
+        assert not any("link_targets_status" in step or step.startswith("SCAN l")
+                       for step in plan), plan

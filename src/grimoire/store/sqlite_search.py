@@ -777,20 +777,29 @@ def _quote(text: str) -> str:
 
 
 # The list of related terms or "see also" of an entry lies outside its passages (front matter,
-# a list after the text): those links belong to every passage of the entry. CROSS JOIN keeps
-# SQLite from starting at every resolved link of the store (10 ms at 5k links): it starts at
-# the candidate passages, then their documents' links.
+# a list after the text): those links belong to every passage of the entry. The links of the
+# candidates' documents are read once, and only those leading to a title-only concept are
+# matched to the candidates' lines: joined passage by passage, a page with 661 links and 33
+# candidate passages read 21k link rows (12-30 ms, against 0.4 ms).
 _TITLE_ONLY_LINKS = """
-    SELECT DISTINCT p.id, t.concept_id FROM passages p
-    CROSS JOIN links l ON l.document_id = p.document_id
-        AND (l.start_line BETWEEN p.start_line AND p.end_line
-             OR (l.entry_id = p.entry_id AND l.kind IN ('related', 'see_also')))
-    CROSS JOIN link_targets t ON t.link_id = l.id
-    WHERE p.id IN ({ids}) AND t.status = 'resolved'
-        AND EXISTS (SELECT 1 FROM concept_entries c JOIN entries e ON e.id = c.entry_id
-                    WHERE c.concept_id = t.concept_id {documents})
-        AND NOT EXISTS (SELECT 1 FROM concept_entries c JOIN passages q ON q.entry_id = c.entry_id
-                        WHERE c.concept_id = t.concept_id)"""
+    WITH candidates AS MATERIALIZED (
+        SELECT id, document_id, entry_id, start_line, end_line FROM passages WHERE id IN ({ids})),
+    linked AS MATERIALIZED (
+        SELECT l.document_id, l.entry_id, l.kind, l.start_line, t.concept_id FROM links l
+        CROSS JOIN link_targets t ON t.link_id = l.id
+        WHERE l.document_id IN (SELECT document_id FROM candidates) AND t.status = 'resolved'),
+    title_only AS MATERIALIZED (
+        SELECT DISTINCT concept_id FROM linked k
+        WHERE EXISTS (SELECT 1 FROM concept_entries c JOIN entries e ON e.id = c.entry_id
+                      WHERE c.concept_id = k.concept_id {documents})
+            AND NOT EXISTS (SELECT 1 FROM concept_entries c
+                            JOIN passages q ON q.entry_id = c.entry_id
+                            WHERE c.concept_id = k.concept_id))
+    SELECT DISTINCT p.id, k.concept_id FROM linked k
+    CROSS JOIN candidates p ON p.document_id = k.document_id
+        AND (k.start_line BETWEEN p.start_line AND p.end_line
+             OR (k.entry_id = p.entry_id AND k.kind IN ('related', 'see_also')))
+    WHERE k.concept_id IN (SELECT concept_id FROM title_only)"""
 
 
 def _ids(ids: Iterable[int]) -> str:
