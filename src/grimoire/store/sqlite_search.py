@@ -780,15 +780,16 @@ def _quote(text: str) -> str:
 # a list after the text): those links belong to every passage of the entry. The links of the
 # candidates' documents are read once, and only those leading to a title-only concept are
 # matched to the candidates' lines: joined passage by passage, a page with 661 links and 33
-# candidate passages read 21k link rows (12-30 ms, against 0.4 ms).
+# candidate passages read 21k link rows (12-30 ms, against 0.4 ms). (No `MATERIALIZED`: it
+# needs SQLite 3.35, and `linked`, read twice, is materialized anyway.)
 _TITLE_ONLY_LINKS = """
-    WITH candidates AS MATERIALIZED (
+    WITH candidates AS (
         SELECT id, document_id, entry_id, start_line, end_line FROM passages WHERE id IN ({ids})),
-    linked AS MATERIALIZED (
+    linked AS (
         SELECT l.document_id, l.entry_id, l.kind, l.start_line, t.concept_id FROM links l
         CROSS JOIN link_targets t ON t.link_id = l.id
         WHERE l.document_id IN (SELECT document_id FROM candidates) AND t.status = 'resolved'),
-    title_only AS MATERIALIZED (
+    title_only AS (
         SELECT DISTINCT concept_id FROM linked k
         WHERE EXISTS (SELECT 1 FROM concept_entries c JOIN entries e ON e.id = c.entry_id
                       WHERE c.concept_id = k.concept_id {documents})
