@@ -289,6 +289,10 @@ class Searcher:
                     bonus[own] = max(bonus.get(own, 0.0), EXACT_WEIGHT * coverage)
                     pinned = (own, own_passage)
 
+        # The links of the lexical candidates are read while the worker embeds the query;
+        # only the passages the semantic list adds are looked up after it.
+        looked_up: set[int] = set()
+        stubs = self._stubs_linked(lists, allowed, looked_up)
         if vector is not None or semantic is not None:
             # One list: a group counts by its best cosine, whether a passage or an entry has
             # it (two lists gave a concept with both a vote more than a title-only entry).
@@ -299,8 +303,9 @@ class Searcher:
                 passages, entries = self._semantic(vector.result(), allowed)
             both = self._passage_list(passages) + self._entry_list(entries)
             lists.append((semantic_share, sorted(both, key=lambda r: -r[2]), _min_max))
+            stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
 
-        fused, shown = _fuse(lists, self._stubs_linked(lists, allowed))
+        fused, shown = _fuse(lists, stubs)
         if pinned is not None:
             shown.setdefault(pinned[0], {})[pinned[1]] = math.inf
         for key in named & fused.keys():
@@ -530,11 +535,14 @@ class Searcher:
         return out
 
     def _stubs_linked(
-        self, lists: Sequence[tuple[float, list[_Ranked], _Normalise]], allowed: set[int] | None
+        self, lists: Sequence[tuple[float, list[_Ranked], _Normalise]], allowed: set[int] | None,
+        looked_up: set[int],
     ) -> dict[int, list[_GroupKey]]:
-        """passage id -> the title-only concepts the candidate passage links to."""
-        pids = list(dict.fromkeys(pid for _, ranked, _ in lists
-                                  for _, pid, _ in ranked if pid is not None))
+        """passage id -> the title-only concepts the candidate passage links to, for the
+        passages of `lists` not in `looked_up` (which gains them)."""
+        pids = list(dict.fromkeys(pid for _, ranked, _ in lists for _, pid, _ in ranked
+                                  if pid is not None and pid not in looked_up))
+        looked_up.update(pids)
         return {pid: [("c", c) for c in sorted(concepts)]
                 for pid, concepts in self.store.title_only_links(pids, allowed).items()}
 
