@@ -342,12 +342,14 @@ def _prose_share(text: str) -> float:
     return min(1.0, len(words) / PROSE_WORDS)
 
 
-# "what is X", "what does X mean", "define X": the question asks for X's definition.
+# "what is X", "what does X mean", "define X", "what is X also called": the question asks for
+# X's definition or its other name. "also called" is not part of X: "what is deconvolution
+# also called?" was refused because no sentence about deconvolution said "called".
 DEFINITION = re.compile(
     r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|what's\s+(?:an?\s+|the\s+)?|define\s+"
     r"|what\s+does\s+)(?P<subject>(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+)"
     r"(?<!\bfor)(?<!\bof)(?<!\bto)(?<!\bin)(?<!\bused)"
-    r"(?:\s+(?:mean|stand\s+for))?\s*\??\s*$",
+    r"(?:\s+(?:mean|stand\s+for|(?:(?:also|otherwise)\s+)?(?:called|known\s+as)))?\s*\??\s*$",
     re.IGNORECASE)
 ABOUT_BONUS = 0.05  # the passage is about what the question names
 # How much a question word found only in the passage's concept, title or heading counts: more
