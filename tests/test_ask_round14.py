@@ -43,3 +43,12 @@ def test_a_neighbouring_concept_is_still_refused(tmp_path: Path, corpora: Path) 
     answer = ask_notes(tmp_path, [sheet / "architectures.rst", sheet / "layers.rst"],
                        "How does a vision transformer split an image into patches?")
     assert answer.abstained, answer.answer
+
+
+def test_kinds_meets_types(tmp_path: Path, corpora: Path) -> None:
+    # "What kinds of X are there?" is how an outsider asks for the section the notes head
+    # "Types of X": its list lacked the question's "kinds" and lost to sentences elsewhere.
+    note = corpora / "ml-cheatsheet-rst" / "logistic_regression.rst"
+    answer = ask_notes(tmp_path, [note],
+                       "What kinds of logistic regression are there besides binary?")
+    assert_quoted(answer, "Ordinal")

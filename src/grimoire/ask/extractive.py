@@ -72,7 +72,12 @@ def stem(word: str) -> str:
     # "encode" meets "encoded" and "encoding" ("encod").
     if len(w) > 4 and w.endswith("e"):
         w = w[:-1]
-    return w[:6]
+    return _SAME.get(w[:6], w[:6])
+
+
+# Words an outsider uses for the notes' word: "what kinds of logistic regression are there?"
+# for the heading "Types of logistic regression".
+_SAME = {"kind": "type"}
 
 
 def content_words(text: str) -> list[str]:
