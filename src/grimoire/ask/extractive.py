@@ -244,7 +244,7 @@ def score_sentences(
     formula = bool(FORMULA.search(q.text))
     m = STANDS_FOR.search(q.text)
     short = m.group("short") if m and len(m.group("short")) <= 8 else None
-    why = bool(_WHY.match(q.text))
+    why = _cue(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
@@ -431,10 +431,25 @@ _PURPOSE = re.compile(
     r"lets|helps?|makes? it (?:easier|possible|harder)|avoids?|prevents?|reduces?)\b",
     re.IGNORECASE)
 PURPOSE_BONUS = 0.05
+# "When is X a good choice?": a sentence that states a condition ("well suited when ...",
+# "can be used whenever ...") answers it better than one that only names X. Not "when was /
+# did" (a date) nor "when doing X, ..." (a clause that sets the scene).
+_WHEN = re.compile(r"^\s*when\s+(?:is|are|does|do|can|could|should|would|will|must)\b",
+                   re.IGNORECASE)
+_CONDITION = re.compile(r"\b(?:when|whenever|if|once|until|unless|as soon as)\b",
+                        re.IGNORECASE)
 
 
-def _purpose_bonus(why: bool, text: str) -> float:
-    return PURPOSE_BONUS if why and _PURPOSE.search(text) else 0.0
+def _cue(question: str) -> re.Pattern[str] | None:
+    """What a sentence that answers this kind of question says: a reason or purpose for
+    "why", a condition for "when is / does ..."."""
+    if _WHY.match(question):
+        return _PURPOSE
+    return _CONDITION if _WHEN.match(question) else None
+
+
+def _purpose_bonus(cue: re.Pattern[str] | None, text: str) -> float:
+    return PURPOSE_BONUS if cue is not None and cue.search(text) else 0.0
 
 
 def _formula_bonus(formula: bool, text: str) -> float:
