@@ -245,6 +245,12 @@ def neighbour(question: str, evidence: Evidence) -> bool:
     texts = [(c.text, " ".join([c.concept or "", c.title, *c.heading_path]))
              for c in evidence.candidates]
     words = [[stem(w) for w in _WORD_RE.findall(t)] for pair in texts for t in pair]
+    # An identifier ("apo_zero_unpaired" in "how does the apo_zero_unpaired loss differ
+    # ...?") is a whole name: the word after it says what kind of thing it is, and the notes
+    # need not write the two together ("apo_zero_unpaired" | "... the APO-zero loss").
+    identifiers = {stem(t) for t in subject if "_" in t.strip("_")}
+    if identifiers:
+        return not any(identifiers <= set(ws) for ws in words)
     if not placed:
         first = {stem(w) for w in _WORD_RE.findall(subject[0])}
         return not any(first <= set(ws) for ws in words)

@@ -72,7 +72,12 @@ def stem(word: str) -> str:
     # "encode" meets "encoded" and "encoding" ("encod").
     if len(w) > 4 and w.endswith("e"):
         w = w[:-1]
-    return w[:6]
+    return _SAME.get(w[:6], w[:6])
+
+
+# Words an outsider uses for the notes' word: "what kinds of logistic regression are there?"
+# for the heading "Types of logistic regression".
+_SAME = {"kind": "type"}
 
 
 def content_words(text: str) -> list[str]:
@@ -239,7 +244,7 @@ def score_sentences(
     formula = bool(FORMULA.search(q.text))
     m = STANDS_FOR.search(q.text)
     short = m.group("short") if m and len(m.group("short")) <= 8 else None
-    why = bool(_WHY.match(q.text))
+    why = _cue(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
@@ -342,12 +347,14 @@ def _prose_share(text: str) -> float:
     return min(1.0, len(words) / PROSE_WORDS)
 
 
-# "what is X", "what does X mean", "define X": the question asks for X's definition.
+# "what is X", "what does X mean", "define X", "what is X also called": the question asks for
+# X's definition or its other name. "also called" is not part of X: "what is deconvolution
+# also called?" was refused because no sentence about deconvolution said "called".
 DEFINITION = re.compile(
     r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|what's\s+(?:an?\s+|the\s+)?|define\s+"
     r"|what\s+does\s+)(?P<subject>(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+)"
     r"(?<!\bfor)(?<!\bof)(?<!\bto)(?<!\bin)(?<!\bused)"
-    r"(?:\s+(?:mean|stand\s+for))?\s*\??\s*$",
+    r"(?:\s+(?:mean|stand\s+for|(?:(?:also|otherwise)\s+)?(?:called|known\s+as)))?\s*\??\s*$",
     re.IGNORECASE)
 ABOUT_BONUS = 0.05  # the passage is about what the question names
 # How much a question word found only in the passage's concept, title or heading counts: more
@@ -424,10 +431,25 @@ _PURPOSE = re.compile(
     r"lets|helps?|makes? it (?:easier|possible|harder)|avoids?|prevents?|reduces?)\b",
     re.IGNORECASE)
 PURPOSE_BONUS = 0.05
+# "When is X a good choice?": a sentence that states a condition ("well suited when ...",
+# "can be used whenever ...") answers it better than one that only names X. Not "when was /
+# did" (a date) nor "when doing X, ..." (a clause that sets the scene).
+_WHEN = re.compile(r"^\s*when\s+(?:is|are|does|do|can|could|should|would|will|must)\b",
+                   re.IGNORECASE)
+_CONDITION = re.compile(r"\b(?:when|whenever|if|once|until|unless|as soon as)\b",
+                        re.IGNORECASE)
 
 
-def _purpose_bonus(why: bool, text: str) -> float:
-    return PURPOSE_BONUS if why and _PURPOSE.search(text) else 0.0
+def _cue(question: str) -> re.Pattern[str] | None:
+    """What a sentence that answers this kind of question says: a reason or purpose for
+    "why", a condition for "when is / does ..."."""
+    if _WHY.match(question):
+        return _PURPOSE
+    return _CONDITION if _WHEN.match(question) else None
+
+
+def _purpose_bonus(cue: re.Pattern[str] | None, text: str) -> float:
+    return PURPOSE_BONUS if cue is not None and cue.search(text) else 0.0
 
 
 def _formula_bonus(formula: bool, text: str) -> float:
