@@ -39,7 +39,7 @@ from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
 from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
 from grimoire.store.base import Reads
-from grimoire.store.document_rows import DocumentRows, SourceItem
+from grimoire.store.document_rows import DocumentRows, SourceItem, meta_json
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import MIGRATIONS
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
@@ -383,7 +383,7 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         """INSERT INTO documents (id, source_id, page, title, format, tags, meta, revision)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
         (doc_id, source_id, doc.page, doc.title, doc.format, json.dumps(list(doc.tags)),
-         json.dumps(to_data(doc.meta), default=str),
+         meta_json(doc.meta),
          json.dumps(to_data(doc.revision)) if doc.revision else None),
     )
     entry_ids: list[tuple[int, int, int]] = []
