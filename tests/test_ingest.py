@@ -194,6 +194,21 @@ def test_missing_path_is_an_error_naming_it(tmp_path: Path) -> None:
     assert "nope" in str(e.value)
 
 
+@pytest.mark.sqlite_only(reason="the database file lives in the ingested folder")
+def test_a_database_inside_the_ingested_folder_is_not_its_input(tmp_path: Path) -> None:
+    # `grimoire ingest .` in the notes folder keeps grimoire.db there (the default --db):
+    # the database, its journal and the embedder's lock and log are not notes to list.
+    notes = tmp_path / "notes"
+    make_vault(notes, 3)
+    with grimoire.open(notes / "grimoire.db") as kb:
+        (notes / "grimoire.db.embed.log").write_text("an error of a background embed\n")
+        for _ in range(2):
+            report = kb.ingest([notes], embed=False)
+            assert report.skipped == 0
+            assert [Path(s.path).name for s in kb.sources()] == [
+                f"topic-{i}.md" for i in range(3)]
+
+
 @pytest.mark.sqlite_only
 def test_corrupt_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     db = tmp_path / "kb.db"

@@ -145,6 +145,20 @@ def storable(path: str) -> str:
     return path
 
 
+# What a SQLite store keeps beside its file: the journal, the vector index, the background
+# embedder's lock and log. `grimoire ingest .` in a notes folder puts the database there.
+_OWN_SUFFIXES = ("", "-wal", "-shm", "-journal", "-vectors", ".embed.lock", ".embed.log")
+
+
+def own_files(store: Store) -> frozenset[str]:
+    """The absolute paths of `store`'s own files: never input, even inside an ingested folder."""
+    url = store.url
+    if "://" in url or url == ":memory:" or url.startswith("file:"):
+        return frozenset()
+    db = os.path.abspath(url)  # noqa: PTH100 - symlinks kept, as the walk keeps them
+    return frozenset(db + suffix for suffix in _OWN_SUFFIXES)
+
+
 def ingest(
     store: Store,
     paths: Sequence[str | os.PathLike[str]],
@@ -311,19 +325,23 @@ def _walk(
     root: Path, root_key: str, tally: _Tally, store: Store, seen: set[str]
 ) -> Iterator[tuple[str, str, int]]:
     """Regular files under `root` with their stored names and sizes, sorted, skipping hidden
-    and tool folders, outward symlinks and anything that is not a regular file.
+    and tool folders, the store's own files, outward symlinks and anything that is not a
+    regular file.
 
     Skipped files are recorded (and added to `seen`, so that they stay listed in `sources`).
     A file's name is joined as text, not built as a `Path` (two `Path`s a file were most of
     the walk's time before the first file could be read: issue 14).
     """
     real_root = root.resolve()
+    own = own_files(store)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             path = os.path.join(dirpath, name)  # noqa: PTH118 - see the docstring
+            if path in own:
+                continue
             key = storable(path)
             seen.add(key)
             if os.path.islink(path):  # noqa: PTH114 - see the docstring

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grimoire.errors import GrimoireError
-from grimoire.ingest import SKIP_DIRS, IngestReport, _known_spelling
+from grimoire.ingest import SKIP_DIRS, IngestReport, _known_spelling, own_files
 from grimoire.store import SourceRecord
 
 if TYPE_CHECKING:
@@ -132,8 +132,7 @@ class Watcher:
         self.polling = bool(options.force_polling)
         self.scan = _Scan()
         # The database and its journal may live inside a watched folder: never our input.
-        db = Path(os.path.abspath(kb.store.url)) if "://" not in kb.store.url else None  # noqa: PTH100
-        self.own = {str(db) + s for s in ("", "-wal", "-shm", "-journal")} if db else set()
+        self.own = own_files(kb.store)
 
     # -- what changed --------------------------------------------------------------------
 
