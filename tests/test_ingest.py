@@ -194,6 +194,28 @@ def test_missing_path_is_an_error_naming_it(tmp_path: Path) -> None:
     assert "nope" in str(e.value)
 
 
+def test_a_folder_nested_deeper_than_the_recursion_limit_is_read(tmp_path: Path) -> None:
+    # Python 3.11's os.walk recursed once a level: the walk raised RecursionError.
+    notes = tmp_path / "notes"
+    make_vault(notes, 1)
+    deep = notes
+    for _ in range(sys.getrecursionlimit() + 100):
+        deep /= "d"
+        deep.mkdir()  # one level at a time: Path.mkdir(parents=True) recurses too
+    bottom = deep / "bottom.md"
+    bottom.write_text("# Bottom\n\nThe deepest note.\n")
+    try:
+        with grimoire.open(tmp_path / "kb.db") as kb:
+            report = kb.ingest([notes], embed=False)
+            assert (report.added, report.failed) == (2, 0)
+            assert [h.span.path for h in kb.search("deepest", mode="lexical")] == [str(bottom)]
+    finally:  # pytest's clean-up of old tmp folders (shutil.rmtree) recurses too
+        bottom.unlink()
+        while deep != notes:
+            deep.rmdir()
+            deep = deep.parent
+
+
 @pytest.mark.sqlite_only(reason="the database file lives in the ingested folder")
 def test_a_database_inside_the_ingested_folder_is_not_its_input(tmp_path: Path) -> None:
     # `grimoire ingest .` in the notes folder keeps grimoire.db there (the default --db):

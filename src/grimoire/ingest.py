@@ -26,7 +26,7 @@ from typing import NamedTuple
 from grimoire import readers
 from grimoire._readpool import Budget, ReadPool
 from grimoire.errors import GrimoireError, ReadError
-from grimoire.files import open_regular, read_capped
+from grimoire.files import open_regular, read_capped, walk_folder
 from grimoire.model import Document, Problem, Span
 from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, suffix_of
 from grimoire.store.base import SourceRecord, Store
@@ -334,7 +334,7 @@ def _walk(
     """
     real_root = root.resolve()
     own = own_files(store)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in walk_folder(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.startswith("."):

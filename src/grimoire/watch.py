@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grimoire.errors import GrimoireError
+from grimoire.files import walk_folder
 from grimoire.ingest import SKIP_DIRS, IngestReport, _known_spelling, own_files
 from grimoire.store import SourceRecord
 
@@ -157,7 +158,7 @@ class Watcher:
                 st = root.stat()
                 out[str(root)] = (st.st_mtime_ns, st.st_size)
                 continue
-            for folder, dirs, files in os.walk(root):
+            for folder, dirs, files in walk_folder(root):
                 dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
                 for name in files:
                     path = os.path.join(folder, name)  # noqa: PTH118 - hot loop
@@ -233,7 +234,7 @@ class Watcher:
             st = target.stat()
             files[path] = (st.st_mtime_ns, st.st_size)
         elif target.is_dir():
-            for folder, dirs, names in os.walk(target):
+            for folder, dirs, names in walk_folder(target):
                 dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
                 for name in names:
                     p = os.path.join(folder, name)  # noqa: PTH118
