@@ -70,13 +70,19 @@ class PostgresStore(PostgresQueries):
         self.url = shown(url)  # never echo a password
         self._local = threading.local()
         try:
+            # One plain connection first: a refused connection, a wrong password or a missing
+            # database fails at once with PostgreSQL's reason, where the pool retries for
+            # 15 s, logging each try, and then says only that it timed out.
+            psycopg.connect(url, connect_timeout=15).close()
             self.pool = ConnectionPool(
                 url, min_size=1, max_size=pool_size, open=False,
                 kwargs={"autocommit": True}, configure=self._configure,
             )
             self.pool.open(wait=True, timeout=15)
         except (psycopg.Error, Exception) as e:
-            raise StoreError(f"cannot connect to PostgreSQL: {e}", self.url) from e
+            # psycopg's hint is on a line of its own; libpq may quote the URL, password and all
+            reason = " ".join(str(e).replace(url, self.url).split())
+            raise StoreError(f"cannot connect to PostgreSQL: {reason}", self.url) from e
         try:
             self._migrate()
             self.vector_version = self._vector_version()
