@@ -194,6 +194,17 @@ def test_missing_path_is_an_error_naming_it(tmp_path: Path) -> None:
     assert "nope" in str(e.value)
 
 
+def test_one_folder_given_alone_is_one_path(tmp_path: Path) -> None:
+    # A str is a Sequence of one-letter paths: "/home/me/notes" was "/", "h", ..., and "/"
+    # walked the whole file system, storing a record per file, before "h" was found missing.
+    notes = tmp_path / "notes"
+    make_vault(notes, 2)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        for given in (str(notes), notes):
+            kb.ingest(given, embed=False)
+            assert [Path(s.path).name for s in kb.sources()] == ["topic-0.md", "topic-1.md"]
+
+
 def test_a_folder_nested_deeper_than_the_recursion_limit_is_read(tmp_path: Path) -> None:
     # Python 3.11's os.walk recursed once a level: the walk raised RecursionError.
     notes = tmp_path / "notes"
