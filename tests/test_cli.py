@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,27 @@ def test_ingest_stats_list_show_sources(tmp_path: Path) -> None:
     code, out = run(db, "ingest", str(EXAMPLES), "--no-embed")
     assert code == 0
     assert "unchanged" in out
+
+
+def test_search_source_names_a_folder_as_ingest_stored_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # --source was resolved through symlinks, which ingest keeps: under a folder reached by a
+    # symlink (~/notes -> a synced folder) every hit was filtered out; and a name that is not
+    # UTF-8 (stored with \xNN escapes) raised UnicodeEncodeError.
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "note.md").write_text("# Zebra\n\nZebra stripes.\n")
+    (real / os.fsdecode(b"caf\xe9.md")).write_text("# Okapi\n\nOkapi stripes.\n")
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(link))[0] == 0
+    monkeypatch.chdir(tmp_path)
+    both = ["Okapi", "Zebra"]
+    for source, names in ((str(link), both), ("link", both), ("link/note.md", ["Zebra"]),
+                          (os.fsdecode(b"link/caf\xe9.md"), ["Okapi"])):
+        code, out = run(db, "search", "--mode", "lexical", "--source", source, "stripes")
+        assert code == 0 and sorted(re.findall(r"^\d+\. (\w+) ", out, re.M)) == names, out
 
 
 def test_a_long_note_on_stderr_is_one_line_in_a_pipe(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -16,6 +15,7 @@ import grimoire
 from grimoire import serialize
 from grimoire._term import clean, field, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
+from grimoire.files import storable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -326,8 +326,8 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 
     Example: grimoire search "fine-tune a big model by training two low-rank matrices"
     """
-    if source is not None and Path(source).exists():
-        source = str(Path(source).resolve())
+    if source is not None:  # as ingest stores paths: absolute, symlinks kept
+        source = storable(os.path.abspath(source))  # noqa: PTH100
     _start_once(ctx, embeds=mode != "lexical")
     kb = kb_of(ctx)
     # Counted before the search: in a new process the model is still loading now, and the

@@ -72,6 +72,20 @@ def _open_regular_fd(name: str) -> tuple[int, os.stat_result]:
     return fd, info
 
 
+def storable(path: str) -> str:
+    """`path` as text that SQLite (UTF-8) can hold; names that are not UTF-8 get `\\xNN`.
+
+    Linux file names are bytes; Python hands undecodable ones over as lone surrogates, which
+    no UTF-8 encoder accepts. The escaped name is faithful (every byte is visible) and stable,
+    so a rerun matches the same record.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return path
+
+
 def walk_folder(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
     """`os.walk(top)` top-down, without following symlinked folders, without recursion.
 

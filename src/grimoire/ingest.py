@@ -26,7 +26,7 @@ from typing import NamedTuple
 from grimoire import readers
 from grimoire._readpool import Budget, ReadPool
 from grimoire.errors import GrimoireError, ReadError
-from grimoire.files import open_regular, read_capped, walk_folder
+from grimoire.files import open_regular, read_capped, storable, walk_folder
 from grimoire.model import Document, Problem, Span
 from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, suffix_of
 from grimoire.store.base import SourceRecord, Store
@@ -129,20 +129,6 @@ class _Read(NamedTuple):
     documents: list[Document] | list[DocumentRows] = []  # noqa: RUF012 - never mutated
     notice: str | None = None
     spooled: bool = False  # the documents are in the job's spool file
-
-
-def storable(path: str) -> str:
-    """`path` as text that SQLite (UTF-8) can hold; names that are not UTF-8 get `\\xNN`.
-
-    Linux file names are bytes; Python hands undecodable ones over as lone surrogates, which
-    no UTF-8 encoder accepts. The escaped name is faithful (every byte is visible) and stable,
-    so a rerun matches the same record.
-    """
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
-    return path
 
 
 # What a SQLite store keeps beside its file: the journal, the vector index, the background
