@@ -49,6 +49,17 @@ LOCK_RESOLVE = 0x47524D32
 _LOCK_PATH = 0x47524D33  # with a second key: the hash of the file's path
 
 
+# The JSON columns are cast to jsonb, which refuses the escape \u0000 (its text cannot hold
+# U+0000): a NUL that a YAML "\0" put in a value is dropped here, as `_NulFreeStr` drops it
+# from plain text. An escape follows an even run of backslashes ("\\u0000" is the text).
+_NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def _json(text: str) -> str:
+    """JSON text as PostgreSQL's jsonb takes it: without NUL escapes."""
+    return _NUL_ESCAPE.sub(r"\1", text) if "\\u0000" in text else text
+
+
 class _NulFreeStr(Dumper):
     """Dumps Python str as text without NUL (PostgreSQL rejects U+0000 in text)."""
 
@@ -293,7 +304,7 @@ class PostgresStore(PostgresQueries):
                                            'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                      problems = excluded.problems""",
                 (record.path, record.root, record.format, record.status, record.reason,
-                 record.sha256, record.size, json.dumps(to_data(record.problems))),
+                 record.sha256, record.size, _json(json.dumps(to_data(record.problems)))),
             )
 
     def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
@@ -304,7 +315,7 @@ class PostgresStore(PostgresQueries):
                 """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
                 (record.path, record.root, record.format, record.status, record.reason,
-                 record.sha256, record.size, json.dumps(to_data(record.problems))),
+                 record.sha256, record.size, _json(json.dumps(to_data(record.problems)))),
             ).fetchone()
             assert row is not None
             for document in documents:
@@ -388,9 +399,9 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
     c.execute(
         """INSERT INTO documents (id, source_id, page, title, format, tags, meta, revision)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
-        (doc_id, source_id, doc.page, doc.title, doc.format, json.dumps(list(doc.tags)),
-         meta_json(doc.meta),
-         json.dumps(to_data(doc.revision)) if doc.revision else None),
+        (doc_id, source_id, doc.page, doc.title, doc.format, _json(json.dumps(list(doc.tags))),
+         _json(meta_json(doc.meta)),
+         _json(json.dumps(to_data(doc.revision))) if doc.revision else None),
     )
     entry_ids: list[tuple[int, int, int]] = []
     names_of: dict[int, str] = {}
@@ -400,7 +411,7 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         body = " ".join([entry.definition or "", *(g for g in entry.glosses if g)])
         entries.append((entry_id, doc_id, entry.term, normalize(entry.term),
                         entry.span.start_line, entry.span.end_line, entry.redirect,
-                        json.dumps(to_data(entry)), " ; ".join([entry.term, *entry.aliases]),
+                        _json(json.dumps(to_data(entry))), " ; ".join([entry.term, *entry.aliases]),
                         body))
         entry_ids.append((entry.span.start_line, entry.span.end_line, entry_id))
         names_of[entry_id] = " ; ".join(found.values())
@@ -416,8 +427,8 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
             if v
         }
         passages.append((
-            doc_id, owner, seq, p.kind, json.dumps(list(p.heading_path)), p.text,
-            p.span.start_line, p.span.end_line, json.dumps(marks),
+            doc_id, owner, seq, p.kind, _json(json.dumps(list(p.heading_path))), p.text,
+            p.span.start_line, p.span.end_line, _json(json.dumps(marks)),
             names_of.get(owner, "") if owner is not None else "", doc.title,
             " / ".join(p.heading_path), p.text, p.text,
         ))
