@@ -45,6 +45,15 @@ def opener(url: str) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(*handlers)
 
 
+def is_http_url(url: str) -> bool:
+    """Whether `url` is an http(s) URL with a host (an unclosed [ makes urlsplit raise)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def shown(url: str) -> str:
     """`url` without any user or password in it, fit to print."""
     try:

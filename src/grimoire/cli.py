@@ -135,10 +135,13 @@ def main(
     """
     embedder = None
     if embed_url:
-        from grimoire.embed import OpenAIEmbeddings
+        from grimoire.embed import EmbeddingError, OpenAIEmbeddings
 
-        embedder = OpenAIEmbeddings(embed_url, embed_model,
-                                    api_key=os.environ.get("GRIMOIRE_EMBED_KEY"))
+        try:
+            embedder = OpenAIEmbeddings(embed_url, embed_model,
+                                        api_key=os.environ.get("GRIMOIRE_EMBED_KEY"))
+        except EmbeddingError as e:
+            raise click.BadParameter(str(e), param_hint="--embed-url") from e
     ctx.obj = (db, embedder)
 
 

@@ -406,6 +406,10 @@ class OpenAIEmbeddings:
         deadline: float = 300.0,
         max_bytes: int = 256 << 20,
     ) -> None:
+        from grimoire._http import is_http_url, shown
+
+        if not is_http_url(url):
+            raise EmbeddingError(f"not an http(s) URL: {shown(url)!r}")
         base = url.rstrip("/")
         if not base.endswith("/embeddings"):
             base = base + ("/embeddings" if base.endswith("/v1") else "/v1/embeddings")
