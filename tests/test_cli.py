@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import grimoire
 from grimoire.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -73,6 +74,22 @@ def test_search_source_names_a_folder_as_ingest_stored_it(
                           (os.fsdecode(b"link/caf\xe9.md"), ["Okapi"])):
         code, out = run(db, "search", "--mode", "lexical", "--source", source, "stripes")
         assert code == 0 and sorted(re.findall(r"^\d+\. (\w+) ", out, re.M)) == names, out
+
+
+def test_show_indents_every_line_of_a_definition(tmp_path: Path) -> None:
+    # A definition that spans lines (seed 003's LoRA) printed its later lines at the margin,
+    # where they read as a new entry's heading.
+    from tests.conftest import seed
+
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(seed("003")))[0] == 0
+    with grimoire.open(db) as kb:
+        definition = kb.concept("LoRA").entries[0].entry.definition or ""
+    assert "\n" in definition
+    code, out = run(db, "show", "LoRA")
+    assert code == 0
+    for line in definition.splitlines():
+        assert f"\n  {line}\n" in out, (line, out)
 
 
 def test_a_long_note_on_stderr_is_one_line_in_a_pipe(tmp_path: Path) -> None:
