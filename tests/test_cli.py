@@ -92,6 +92,17 @@ def test_show_indents_every_line_of_a_definition(tmp_path: Path) -> None:
         assert f"\n  {line}\n" in out, (line, out)
 
 
+def test_an_empty_query_or_question_is_a_usage_error(tmp_path: Path) -> None:
+    # `grimoire ask "$Q"` with Q unset answered "Your notes do not cover this." (exit 0), and
+    # search printed "no results": the quoting mistake went unnoticed.
+    db = tmp_path / "kb.db"
+    (tmp_path / "x.md").write_text("# X\n\nX is a note.\n")
+    assert run(db, "ingest", "--no-embed", str(tmp_path / "x.md"))[0] == 0
+    for args in (["search", ""], ["search", "--mode", "lexical", " ", "\t"], ["ask", ""]):
+        code, out = run(db, *args)
+        assert code == 2 and "is empty" in out, (args, out)
+
+
 def test_a_long_note_on_stderr_is_one_line_in_a_pipe(tmp_path: Path) -> None:
     db = tmp_path / "kb.db"
     assert run(db, "ingest", str(EXAMPLES), "--no-embed")[0] == 0
