@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import grimoire
 from grimoire.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -50,6 +53,54 @@ def test_ingest_stats_list_show_sources(tmp_path: Path) -> None:
     code, out = run(db, "ingest", str(EXAMPLES), "--no-embed")
     assert code == 0
     assert "unchanged" in out
+
+
+def test_search_source_names_a_folder_as_ingest_stored_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # --source was resolved through symlinks, which ingest keeps: under a folder reached by a
+    # symlink (~/notes -> a synced folder) every hit was filtered out; and a name that is not
+    # UTF-8 (stored with \xNN escapes) raised UnicodeEncodeError.
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "note.md").write_text("# Zebra\n\nZebra stripes.\n")
+    (real / os.fsdecode(b"caf\xe9.md")).write_text("# Okapi\n\nOkapi stripes.\n")
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(link))[0] == 0
+    monkeypatch.chdir(tmp_path)
+    both = ["Okapi", "Zebra"]
+    for source, names in ((str(link), both), ("link", both), ("link/note.md", ["Zebra"]),
+                          (os.fsdecode(b"link/caf\xe9.md"), ["Okapi"])):
+        code, out = run(db, "search", "--mode", "lexical", "--source", source, "stripes")
+        assert code == 0 and sorted(re.findall(r"^\d+\. (\w+) ", out, re.M)) == names, out
+
+
+def test_show_indents_every_line_of_a_definition(tmp_path: Path) -> None:
+    # A definition that spans lines (seed 003's LoRA) printed its later lines at the margin,
+    # where they read as a new entry's heading.
+    from tests.conftest import seed
+
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(seed("003")))[0] == 0
+    with grimoire.open(db) as kb:
+        definition = kb.concept("LoRA").entries[0].entry.definition or ""
+    assert "\n" in definition
+    code, out = run(db, "show", "LoRA")
+    assert code == 0
+    for line in definition.splitlines():
+        assert f"\n  {line}\n" in out, (line, out)
+
+
+def test_an_empty_query_or_question_is_a_usage_error(tmp_path: Path) -> None:
+    # `grimoire ask "$Q"` with Q unset answered "Your notes do not cover this." (exit 0), and
+    # search printed "no results": the quoting mistake went unnoticed.
+    db = tmp_path / "kb.db"
+    (tmp_path / "x.md").write_text("# X\n\nX is a note.\n")
+    assert run(db, "ingest", "--no-embed", str(tmp_path / "x.md"))[0] == 0
+    for args in (["search", ""], ["search", "--mode", "lexical", " ", "\t"], ["ask", ""]):
+        code, out = run(db, *args)
+        assert code == 2 and "is empty" in out, (args, out)
 
 
 def test_a_long_note_on_stderr_is_one_line_in_a_pipe(tmp_path: Path) -> None:

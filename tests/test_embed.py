@@ -49,6 +49,14 @@ def test_minilm_batches_give_the_same_vectors_as_single_texts() -> None:
     np.testing.assert_allclose(together, alone, atol=1e-4)
 
 
+def test_a_byte_that_is_not_utf8_embeds_as_the_replacement_character() -> None:
+    # Python decodes a command line's byte that is not UTF-8 (a Latin-1 terminal's "é") to a
+    # lone surrogate: the tokenizer raised TypeError, and so did hybrid search and ask.
+    model = default_embedder()
+    np.testing.assert_allclose(model.embed(["caf\udce9 LoRA"]),
+                               model.embed(["caf\ufffd LoRA"]), atol=1e-6)
+
+
 def test_a_query_on_its_one_thread_session_gives_the_batch_paths_vector() -> None:
     # A short text (a query) runs on a one-thread session of its own, longer work on the
     # session with a thread per core: the same model, the same vector.

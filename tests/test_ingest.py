@@ -194,6 +194,54 @@ def test_missing_path_is_an_error_naming_it(tmp_path: Path) -> None:
     assert "nope" in str(e.value)
 
 
+def test_one_folder_given_alone_is_one_path(tmp_path: Path) -> None:
+    # A str is a Sequence of one-letter paths: "/home/me/notes" was "/", "h", ..., and "/"
+    # walked the whole file system, storing a record per file, before "h" was found missing.
+    notes = tmp_path / "notes"
+    make_vault(notes, 2)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        for given in (str(notes), notes):
+            kb.ingest(given, embed=False)
+            assert [Path(s.path).name for s in kb.sources()] == ["topic-0.md", "topic-1.md"]
+
+
+def test_a_folder_nested_deeper_than_the_recursion_limit_is_read(tmp_path: Path) -> None:
+    # Python 3.11's os.walk recursed once a level: the walk raised RecursionError.
+    notes = tmp_path / "notes"
+    make_vault(notes, 1)
+    deep = notes
+    for _ in range(sys.getrecursionlimit() + 100):
+        deep /= "d"
+        deep.mkdir()  # one level at a time: Path.mkdir(parents=True) recurses too
+    bottom = deep / "bottom.md"
+    bottom.write_text("# Bottom\n\nThe deepest note.\n")
+    try:
+        with grimoire.open(tmp_path / "kb.db") as kb:
+            report = kb.ingest([notes], embed=False)
+            assert (report.added, report.failed) == (2, 0)
+            assert [h.span.path for h in kb.search("deepest", mode="lexical")] == [str(bottom)]
+    finally:  # pytest's clean-up of old tmp folders (shutil.rmtree) recurses too
+        bottom.unlink()
+        while deep != notes:
+            deep.rmdir()
+            deep = deep.parent
+
+
+@pytest.mark.sqlite_only(reason="the database file lives in the ingested folder")
+def test_a_database_inside_the_ingested_folder_is_not_its_input(tmp_path: Path) -> None:
+    # `grimoire ingest .` in the notes folder keeps grimoire.db there (the default --db):
+    # the database, its journal and the embedder's lock and log are not notes to list.
+    notes = tmp_path / "notes"
+    make_vault(notes, 3)
+    with grimoire.open(notes / "grimoire.db") as kb:
+        (notes / "grimoire.db.embed.log").write_text("an error of a background embed\n")
+        for _ in range(2):
+            report = kb.ingest([notes], embed=False)
+            assert report.skipped == 0
+            assert [Path(s.path).name for s in kb.sources()] == [
+                f"topic-{i}.md" for i in range(3)]
+
+
 @pytest.mark.sqlite_only
 def test_corrupt_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     db = tmp_path / "kb.db"

@@ -388,3 +388,22 @@ def test_sanitize_keeps_text_that_only_looks_like_markup() -> None:
     kept = "see [the paper](https://arxiv.org/abs/2106.09685) [1]"
     assert sanitize(kept, ["https://arxiv.org/abs/2106.09685"]) == kept
     assert sanitize("[x](JAVASCRIPT:alert(1))", ["JAVASCRIPT:alert(1)"]) == "x"
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "ftp://127.0.0.1/v1"])
+def test_a_malformed_server_url_is_refused_in_one_line(tmp_path: Path, url: str) -> None:
+    # An unclosed [ made urlsplit raise ValueError: a traceback, for --llm and --embed-url.
+    from click.testing import CliRunner
+
+    from grimoire.cli import main
+
+    db = tmp_path / "kb.db"
+    (tmp_path / "x.md").write_text("# X\n\nX is a note.\n")
+    with grimoire.open(db) as kb:
+        kb.ingest(tmp_path / "x.md", embed=False)
+    for args in (["ask", "--llm", url, "--model", "m", "what is x?"],
+                 ["--embed-url", url, "search", "x"]):
+        result = CliRunner().invoke(main, ["--db", str(db), *args])
+        assert result.exit_code in (1, 2) and isinstance(result.exception, SystemExit), (
+            args, result.output)
+        assert "http(s) URL" in result.output and "Traceback" not in result.output

@@ -12,6 +12,11 @@ from grimoire.model import Span
 from grimoire.resolve import Concept
 
 
+def _indented(text: str) -> str:
+    """`text` cleaned, its later lines under its first: at the margin they read as headings."""
+    return clean(text).replace("\n", "\n  ")
+
+
 def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> None:
     """Names, what each source says (file:line), formulas, references, links both ways."""
 
@@ -36,9 +41,9 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
         if e.reason:
             out.print(f"  [dim]why an entry: {safe(e.reason)}[/dim]", highlight=False)
         for gloss in e.glosses:
-            out.print(f"  ~ {clean(gloss)}", highlight=False, markup=False)
+            out.print(f"  ~ {_indented(gloss)}", highlight=False, markup=False)
         if e.definition:
-            out.print("  " + clean(e.definition), highlight=False, markup=False)
+            out.print("  " + _indented(e.definition), highlight=False, markup=False)
         elif e.redirect:
             out.print(f"  see: {clean(e.redirect)}", highlight=False, markup=False)
         else:
@@ -55,7 +60,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
         out.print(f"\n[bold]{safe(s.heading)}[/bold] in {safe(s.title)}  "
                   f"[dim]{safe_at(s.span)} (section)[/dim]")
         if s.text:
-            out.print("  " + clean(s.text), highlight=False, markup=False)
+            out.print("  " + _indented(s.text), highlight=False, markup=False)
     for r in c.redirects:
         out.print(f"[dim]redirect: {safe(r.entry.term)} → {safe(r.entry.redirect or '')} "
                   f"({safe_at(r.entry.span)})[/dim]")

@@ -11,6 +11,7 @@ byte cap, each with its own message.
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.error
 import urllib.request
@@ -44,15 +45,28 @@ def opener(url: str) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(*handlers)
 
 
+def is_http_url(url: str) -> bool:
+    """Whether `url` is an http(s) URL with a host (an unclosed [ makes urlsplit raise)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def shown(url: str) -> str:
     """`url` without any user or password in it, fit to print."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number, an unclosed [: still hide the password
+        return re.sub(r"(?<=://).*@", "", url, count=1)
     if parts.username is None and parts.password is None:
         return url
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
-    netloc = host + (f":{parts.port}" if parts.port else "")
+    netloc = host + (f":{port}" if port else "")
     return urlunsplit(parts._replace(netloc=netloc))
 
 

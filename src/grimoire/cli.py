@@ -7,7 +7,6 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -16,6 +15,7 @@ import grimoire
 from grimoire import serialize
 from grimoire._term import clean, field, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
+from grimoire.files import storable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -88,6 +88,14 @@ def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...]
     out().print(table)
 
 
+def words(args: tuple[str, ...], what: str) -> str:
+    """The words of a query or question; blank is a usage error (`ask "$Q"` with Q unset)."""
+    text = " ".join(args)
+    if not text.strip():
+        raise click.UsageError(f"the {what} is empty")
+    return text
+
+
 def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(f)
 
@@ -135,10 +143,13 @@ def main(
     """
     embedder = None
     if embed_url:
-        from grimoire.embed import OpenAIEmbeddings
+        from grimoire.embed import EmbeddingError, OpenAIEmbeddings
 
-        embedder = OpenAIEmbeddings(embed_url, embed_model,
-                                    api_key=os.environ.get("GRIMOIRE_EMBED_KEY"))
+        try:
+            embedder = OpenAIEmbeddings(embed_url, embed_model,
+                                        api_key=os.environ.get("GRIMOIRE_EMBED_KEY"))
+        except EmbeddingError as e:
+            raise click.BadParameter(str(e), param_hint="--embed-url") from e
     ctx.obj = (db, embedder)
 
 
@@ -326,14 +337,15 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 
     Example: grimoire search "fine-tune a big model by training two low-rank matrices"
     """
-    if source is not None and Path(source).exists():
-        source = str(Path(source).resolve())
+    text = words(query, "query")
+    if source is not None:  # as ingest stores paths: absolute, symlinks kept
+        source = storable(os.path.abspath(source))  # noqa: PTH100
     _start_once(ctx, embeds=mode != "lexical")
     kb = kb_of(ctx)
     # Counted before the search: in a new process the model is still loading now, and the
     # counts (0.1 s at 1M passages) cost nothing while the search would wait for it anyway.
     status = kb.vector_status() if mode != "lexical" else None
-    hits = kb.search(" ".join(query), k=k, mode=mode, source=source, format=fmt, tag=tag)
+    hits = kb.search(text, k=k, mode=mode, source=source, format=fmt, tag=tag)
     read_only()
     if status is not None:
         _cli_ingest.vector_notice(status, as_json)
@@ -402,6 +414,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
 
     Example: grimoire ask "what does LoRA replace an N x M weight update with?"
     """
+    text = words(question, "question")
     key = os.environ.get(llm_key_env) or os.environ.get("OPENAI_API_KEY") if llm_url else None
     _start_once(ctx, embeds=True)
     streamed: list[str] = []
@@ -411,7 +424,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         out().print(safe(piece), end="", highlight=False, soft_wrap=True)
 
     on_text = show if (llm_url and not as_json) else None
-    answer = kb_of(ctx).ask(" ".join(question), llm=llm_url, model=model, k=k, api_key=key,
+    answer = kb_of(ctx).ask(text, llm=llm_url, model=model, k=k, api_key=key,
                             on_text=on_text, llm_deadline=llm_deadline)
     read_only()
     if as_json:

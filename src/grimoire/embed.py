@@ -63,6 +63,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _scalars(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD: Python decodes a command line's byte that is
+    not UTF-8 to one, and the tokenizer refuses the whole batch over it (TypeError)."""
+    if text.isascii():
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _normalise(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     out: np.ndarray = (m / np.clip(norms, 1e-12, None)).astype(np.float32)
@@ -286,7 +294,7 @@ class MiniLM:
         """Token ids of each text, truncated to the model's 256 (an empty text embeds as " ")."""
         if self._tokenizer is None:
             self._load()
-        encodings = self._tokenizer.encode_batch([t or " " for t in texts])
+        encodings = self._tokenizer.encode_batch([_scalars(t) or " " for t in texts])
         return [list(e.ids) for e in encodings]
 
     def _run(self, rows: list[list[int]], session: Any) -> np.ndarray:
@@ -398,6 +406,10 @@ class OpenAIEmbeddings:
         deadline: float = 300.0,
         max_bytes: int = 256 << 20,
     ) -> None:
+        from grimoire._http import is_http_url, shown
+
+        if not is_http_url(url):
+            raise EmbeddingError(f"not an http(s) URL: {shown(url)!r}")
         base = url.rstrip("/")
         if not base.endswith("/embeddings"):
             base = base + ("/embeddings" if base.endswith("/v1") else "/v1/embeddings")

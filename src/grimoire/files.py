@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from typing import BinaryIO
 
 from grimoire.errors import ReadError
@@ -69,6 +70,50 @@ def _open_regular_fd(name: str) -> tuple[int, os.stat_result]:
         os.close(fd)
         raise
     return fd, info
+
+
+def storable(path: str) -> str:
+    """`path` as text that SQLite (UTF-8) can hold; names that are not UTF-8 get `\\xNN`.
+
+    Linux file names are bytes; Python hands undecodable ones over as lone surrogates, which
+    no UTF-8 encoder accepts. The escaped name is faithful (every byte is visible) and stable,
+    so a rerun matches the same record.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return path
+
+
+def walk_folder(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk(top)` top-down, without following symlinked folders, without recursion.
+
+    Python 3.11's `os.walk` recurses once a level: a folder nested past the recursion limit
+    (1000 levels fit in Linux's 4096-byte paths) raised RecursionError and stopped the ingest.
+    As there, a caller prunes by editing the folder names in place, and a folder that cannot be
+    listed is passed over.
+    """
+    stack = [os.fspath(top)]
+    while stack:
+        folder = stack.pop()
+        dirs: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+        except OSError:
+            continue
+        yield folder, dirs, files
+        for name in reversed(dirs):
+            path = os.path.join(folder, name)  # noqa: PTH118 - names as text, as os.walk
+            if not os.path.islink(path):  # noqa: PTH114
+                stack.append(path)
 
 
 def size_message(size: int, limit: int) -> str:

@@ -26,7 +26,7 @@ from typing import NamedTuple
 from grimoire import readers
 from grimoire._readpool import Budget, ReadPool
 from grimoire.errors import GrimoireError, ReadError
-from grimoire.files import open_regular, read_capped
+from grimoire.files import open_regular, read_capped, storable, walk_folder
 from grimoire.model import Document, Problem, Span
 from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, suffix_of
 from grimoire.store.base import SourceRecord, Store
@@ -131,18 +131,18 @@ class _Read(NamedTuple):
     spooled: bool = False  # the documents are in the job's spool file
 
 
-def storable(path: str) -> str:
-    """`path` as text that SQLite (UTF-8) can hold; names that are not UTF-8 get `\\xNN`.
+# What a SQLite store keeps beside its file: the journal, the vector index, the background
+# embedder's lock and log. `grimoire ingest .` in a notes folder puts the database there.
+_OWN_SUFFIXES = ("", "-wal", "-shm", "-journal", "-vectors", ".embed.lock", ".embed.log")
 
-    Linux file names are bytes; Python hands undecodable ones over as lone surrogates, which
-    no UTF-8 encoder accepts. The escaped name is faithful (every byte is visible) and stable,
-    so a rerun matches the same record.
-    """
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
-    return path
+
+def own_files(store: Store) -> frozenset[str]:
+    """The absolute paths of `store`'s own files: never input, even inside an ingested folder."""
+    url = store.url
+    if "://" in url or url == ":memory:" or url.startswith("file:"):
+        return frozenset()
+    db = os.path.abspath(url)  # noqa: PTH100 - symlinks kept, as the walk keeps them
+    return frozenset(db + suffix for suffix in _OWN_SUFFIXES)
 
 
 def ingest(
@@ -311,19 +311,23 @@ def _walk(
     root: Path, root_key: str, tally: _Tally, store: Store, seen: set[str]
 ) -> Iterator[tuple[str, str, int]]:
     """Regular files under `root` with their stored names and sizes, sorted, skipping hidden
-    and tool folders, outward symlinks and anything that is not a regular file.
+    and tool folders, the store's own files, outward symlinks and anything that is not a
+    regular file.
 
     Skipped files are recorded (and added to `seen`, so that they stay listed in `sources`).
     A file's name is joined as text, not built as a `Path` (two `Path`s a file were most of
     the walk's time before the first file could be read: issue 14).
     """
     real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    own = own_files(store)
+    for dirpath, dirnames, filenames in walk_folder(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             path = os.path.join(dirpath, name)  # noqa: PTH118 - see the docstring
+            if path in own:
+                continue
             key = storable(path)
             seen.add(key)
             if os.path.islink(path):  # noqa: PTH114 - see the docstring

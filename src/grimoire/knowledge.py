@@ -84,7 +84,7 @@ class Grimoire:
     @_guarded
     def ingest(
         self,
-        paths: Sequence[str | os.PathLike[str]],
+        paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
         *,
         format: str | None = None,
         progress: Progress | None = None,
@@ -94,7 +94,7 @@ class Grimoire:
         prune: bool = False,
         root: str | os.PathLike[str] | None = None,
     ) -> IngestReport:
-        """Read files and folders; unchanged files are skipped, vanished ones removed.
+        """Read files and folders (one path or a list); unchanged skipped, vanished removed.
 
         A folder ingested before that is now missing or empty keeps its records (a notice in
         the report says so) unless `prune=True`. With `root`, `paths` are files or folders
@@ -105,6 +105,8 @@ class Grimoire:
         """
         from grimoire.ingest import DEFAULT_OPTIONS, ingest
 
+        if isinstance(paths, str | os.PathLike):  # not a Sequence of one-letter paths
+            paths = [paths]
         report = ingest(self.store, paths, format=format, progress=progress,
                         options=DEFAULT_OPTIONS if options is None else options, prune=prune,
                         root=root)

@@ -22,9 +22,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
-from grimoire._http import RedirectRefused, opener, read_chunks, redirect_message, shown
+from grimoire._http import (
+    RedirectRefused,
+    is_http_url,
+    opener,
+    read_chunks,
+    redirect_message,
+    shown,
+)
 from grimoire.errors import GrimoireError
 
 NOT_COVERED = "NOT IN NOTES"
@@ -130,8 +136,7 @@ class OpenAIChat:
         temperature: float = 0.1,
         max_tokens: int = 512,
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if not is_http_url(base_url):
             raise LLMError(f"not an http(s) URL: {shown(base_url)!r}")
         self.base_url = base_url.rstrip("/")
         self.name = model

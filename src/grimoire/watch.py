@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grimoire.errors import GrimoireError
-from grimoire.ingest import SKIP_DIRS, IngestReport, _known_spelling
+from grimoire.files import walk_folder
+from grimoire.ingest import SKIP_DIRS, IngestReport, _known_spelling, own_files
 from grimoire.store import SourceRecord
 
 if TYPE_CHECKING:
@@ -132,8 +133,7 @@ class Watcher:
         self.polling = bool(options.force_polling)
         self.scan = _Scan()
         # The database and its journal may live inside a watched folder: never our input.
-        db = Path(os.path.abspath(kb.store.url)) if "://" not in kb.store.url else None  # noqa: PTH100
-        self.own = {str(db) + s for s in ("", "-wal", "-shm", "-journal")} if db else set()
+        self.own = own_files(kb.store)
 
     # -- what changed --------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ class Watcher:
                 st = root.stat()
                 out[str(root)] = (st.st_mtime_ns, st.st_size)
                 continue
-            for folder, dirs, files in os.walk(root):
+            for folder, dirs, files in walk_folder(root):
                 dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
                 for name in files:
                     path = os.path.join(folder, name)  # noqa: PTH118 - hot loop
@@ -234,7 +234,7 @@ class Watcher:
             st = target.stat()
             files[path] = (st.st_mtime_ns, st.st_size)
         elif target.is_dir():
-            for folder, dirs, names in os.walk(target):
+            for folder, dirs, names in walk_folder(target):
                 dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
                 for name in names:
                     p = os.path.join(folder, name)  # noqa: PTH118

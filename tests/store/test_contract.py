@@ -143,6 +143,45 @@ def test_a_failed_write_keeps_nothing_of_the_file(store: Store) -> None:
     assert [p.text for p in store.passages()] == ["alpha beta"]
 
 
+def test_numbers_json_lacks_are_stored_and_resolved(store: Store, tmp_path: Path) -> None:
+    # YAML `.nan`, TOML `inf` and a notebook's `NaN` are valid input; JSON has no such numbers,
+    # and a meta column holding them broke every later resolve of the whole store.
+    from grimoire.resolve import load_overrides, resolve
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "yaml.md").write_text("---\ntitle: Yaml Nan\nscore: .nan\n---\n\nA body.\n")
+    (notes / "toml.md").write_text('+++\ntitle = "Toml Inf"\nw = -inf\n+++\n\nA body.\n')
+    (notes / "book.ipynb").write_text(
+        '{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Nan Book\\n",'
+        ' "A body."]}], "metadata": {"kernelspec": {"name": "x", "w": NaN}},'
+        ' "nbformat": 4, "nbformat_minor": 5}')
+    report = ingest(store, [notes], workers=1)
+    assert (report.added, report.failed) == (3, 0)
+    resolve(store, load_overrides(store.source_roots()))
+    for name in ("Yaml Nan", "Toml Inf", "Nan Book"):
+        assert [e.entry.term for e in store.entries_named(normalize(name))] == [name]
+    assert store.integrity_check() == "ok"
+
+
+def test_a_nul_escaped_in_front_matter_is_stored_and_resolved(store: Store, tmp_path: Path) -> None:
+    # A file with a NUL byte is skipped as binary, but YAML's "\0" escape puts one in a value;
+    # PostgreSQL's text drops NULs, and its jsonb refused the JSON escape \u0000: the write
+    # (or, in meta, every later resolve) failed.
+    from grimoire.resolve import load_overrides, resolve
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "nul.md").write_text('---\ntitle: "Nul Title"\naliases: ["Nul\\0Alias"]\n'
+                                  'tags: ["a\\0b"]\nsections: ["x\\0y"]\n---\n\nA body.\n')
+    (notes / "plain.md").write_text("# Plain\n\nA plain note.\n")
+    report = ingest(store, [notes], workers=1)
+    assert (report.added, report.failed) == (2, 0)
+    resolve(store, load_overrides(store.source_roots()))
+    assert [e.entry.term for e in store.entries_named(normalize("Nul Title"))] == ["Nul Title"]
+    assert store.integrity_check() == "ok"
+
+
 # -- lexical search --------------------------------------------------------------------------
 
 

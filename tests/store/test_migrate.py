@@ -81,3 +81,21 @@ def test_unreachable_postgres_is_a_clear_error_without_the_password(url: str) ->
     assert result.exit_code == 1
     assert "cannot connect to PostgreSQL" in result.output
     assert "secret" not in result.output and "127.0.0.1:1/none" in result.output
+    # PostgreSQL's own reason, not the pool's "initialization incomplete after 15 sec"
+    assert "Connection refused" in result.output, result.output
+
+
+@pytest.mark.parametrize("url", ["postgresql://nobody:secret@127.0.0.1:notaport/none",
+                                 "postgresql://nobody:secret@[::1/none"])
+def test_a_malformed_postgres_url_is_a_clear_error_without_the_password(url: str) -> None:
+    result = CliRunner().invoke(main, ["--db", url, "stats"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "cannot connect to PostgreSQL" in result.output
+    assert "secret" not in result.output and "none" in result.output
+
+
+def test_a_missing_postgres_database_is_named_as_missing(pg: PgDatabases) -> None:
+    url = pg.server.get_uri("no_such_database_here")
+    result = CliRunner().invoke(main, ["--db", url, "stats"])
+    assert result.exit_code == 1
+    assert 'database "no_such_database_here" does not exist' in result.output, result.output

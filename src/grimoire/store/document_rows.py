@@ -12,9 +12,10 @@ The records are named tuples, which cross the process boundary far faster than d
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from grimoire.codec import dumps_records, to_data
 from grimoire.model import Document, Entry, Link, Problem
@@ -97,7 +98,31 @@ def link_rows(links: Sequence[Link]) -> tuple[LinkRow, ...]:
 
 
 # `json.dumps(value, default=str)` builds an encoder on every call; this one is built once.
-_META = json.JSONEncoder(default=str)
+_META = json.JSONEncoder(default=str, allow_nan=False)
+
+
+def meta_json(meta: Mapping[str, Any]) -> str:
+    """A document's meta as JSON; a number JSON lacks (NaN, Infinity) is kept as its text.
+
+    Front matter `.nan`, TOML `inf` and a notebook's `NaN` are valid input, but Python would
+    write them as bare `NaN`, which PostgreSQL's json refuses and SQLite's JSON functions take
+    for a malformed column: every later resolve of the store failed on it.
+    """
+    data = to_data(meta)
+    try:
+        return _META.encode(data)
+    except ValueError:
+        return _META.encode(_finite(data))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 @lru_cache(maxsize=4096)
@@ -139,7 +164,7 @@ def document_rows(doc: Document) -> DocumentRows:
         ))
     return DocumentRows(
         page=doc.page, title=doc.title, format=doc.format, tags=_json_strings(doc.tags),
-        meta=_META.encode(to_data(doc.meta)),
+        meta=meta_json(doc.meta),
         revision=json.dumps(to_data(doc.revision)) if doc.revision else None,
         entries=tuple(entries), passages=tuple(passages), problems=doc.problems,
     )

@@ -39,7 +39,7 @@ from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
 from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
 from grimoire.store.base import Reads
-from grimoire.store.document_rows import DocumentRows, SourceItem
+from grimoire.store.document_rows import DocumentRows, SourceItem, meta_json
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import MIGRATIONS
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
@@ -47,6 +47,17 @@ from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEnt
 _LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1", "GRM2", "GRM3")
 LOCK_RESOLVE = 0x47524D32
 _LOCK_PATH = 0x47524D33  # with a second key: the hash of the file's path
+
+
+# The JSON columns are cast to jsonb, which refuses the escape \u0000 (its text cannot hold
+# U+0000): a NUL that a YAML "\0" put in a value is dropped here, as `_NulFreeStr` drops it
+# from plain text. An escape follows an even run of backslashes ("\\u0000" is the text).
+_NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def _json(text: str) -> str:
+    """JSON text as PostgreSQL's jsonb takes it: without NUL escapes."""
+    return _NUL_ESCAPE.sub(r"\1", text) if "\\u0000" in text else text
 
 
 class _NulFreeStr(Dumper):
@@ -70,13 +81,19 @@ class PostgresStore(PostgresQueries):
         self.url = shown(url)  # never echo a password
         self._local = threading.local()
         try:
+            # One plain connection first: a refused connection, a wrong password or a missing
+            # database fails at once with PostgreSQL's reason, where the pool retries for
+            # 15 s, logging each try, and then says only that it timed out.
+            psycopg.connect(url, connect_timeout=15).close()
             self.pool = ConnectionPool(
                 url, min_size=1, max_size=pool_size, open=False,
                 kwargs={"autocommit": True}, configure=self._configure,
             )
             self.pool.open(wait=True, timeout=15)
         except (psycopg.Error, Exception) as e:
-            raise StoreError(f"cannot connect to PostgreSQL: {e}", self.url) from e
+            # psycopg's hint is on a line of its own; libpq may quote the URL, password and all
+            reason = " ".join(str(e).replace(url, self.url).split())
+            raise StoreError(f"cannot connect to PostgreSQL: {reason}", self.url) from e
         try:
             self._migrate()
             self.vector_version = self._vector_version()
@@ -287,7 +304,7 @@ class PostgresStore(PostgresQueries):
                                            'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                      problems = excluded.problems""",
                 (record.path, record.root, record.format, record.status, record.reason,
-                 record.sha256, record.size, json.dumps(to_data(record.problems))),
+                 record.sha256, record.size, _json(json.dumps(to_data(record.problems)))),
             )
 
     def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
@@ -298,7 +315,7 @@ class PostgresStore(PostgresQueries):
                 """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
                 (record.path, record.root, record.format, record.status, record.reason,
-                 record.sha256, record.size, json.dumps(to_data(record.problems))),
+                 record.sha256, record.size, _json(json.dumps(to_data(record.problems)))),
             ).fetchone()
             assert row is not None
             for document in documents:
@@ -382,9 +399,9 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
     c.execute(
         """INSERT INTO documents (id, source_id, page, title, format, tags, meta, revision)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
-        (doc_id, source_id, doc.page, doc.title, doc.format, json.dumps(list(doc.tags)),
-         json.dumps(to_data(doc.meta), default=str),
-         json.dumps(to_data(doc.revision)) if doc.revision else None),
+        (doc_id, source_id, doc.page, doc.title, doc.format, _json(json.dumps(list(doc.tags))),
+         _json(meta_json(doc.meta)),
+         _json(json.dumps(to_data(doc.revision))) if doc.revision else None),
     )
     entry_ids: list[tuple[int, int, int]] = []
     names_of: dict[int, str] = {}
@@ -394,7 +411,7 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         body = " ".join([entry.definition or "", *(g for g in entry.glosses if g)])
         entries.append((entry_id, doc_id, entry.term, normalize(entry.term),
                         entry.span.start_line, entry.span.end_line, entry.redirect,
-                        json.dumps(to_data(entry)), " ; ".join([entry.term, *entry.aliases]),
+                        _json(json.dumps(to_data(entry))), " ; ".join([entry.term, *entry.aliases]),
                         body))
         entry_ids.append((entry.span.start_line, entry.span.end_line, entry_id))
         names_of[entry_id] = " ; ".join(found.values())
@@ -410,8 +427,8 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
             if v
         }
         passages.append((
-            doc_id, owner, seq, p.kind, json.dumps(list(p.heading_path)), p.text,
-            p.span.start_line, p.span.end_line, json.dumps(marks),
+            doc_id, owner, seq, p.kind, _json(json.dumps(list(p.heading_path))), p.text,
+            p.span.start_line, p.span.end_line, _json(json.dumps(marks)),
             names_of.get(owner, "") if owner is not None else "", doc.title,
             " / ".join(p.heading_path), p.text, p.text,
         ))
