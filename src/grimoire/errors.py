@@ -3,7 +3,8 @@
     GrimoireError            anything Grimoire reports to a user: message, path, line
     ├── ReadError            a file could not be read (encoding, size, malformed)
     ├── StoreError           the database cannot be used
-    │   └── CorruptDatabase  the file is not a healthy Grimoire database; never overwritten
+    │   ├── CorruptDatabase  the file is not a healthy Grimoire database; never overwritten
+    │   └── RefusedValue     the database refused a value it was given (the input's fault)
     └── NotFound             no entry or concept by that name (carries suggestions)
 """
 
@@ -36,6 +37,11 @@ class StoreError(GrimoireError):
 
 class CorruptDatabase(StoreError):  # noqa: N818 - reads as a state, like httpx names
     """The database file is damaged or not Grimoire's."""
+
+
+class RefusedValue(StoreError):  # noqa: N818 - as CorruptDatabase
+    """The database refused a value of the write (a constraint, a value of the wrong form):
+    the rows written are at fault, not the database, and a write of other rows can succeed."""
 
 
 class NotFound(GrimoireError):  # noqa: N818

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from grimoire import readers
 from grimoire._readpool import Budget, ReadPool
-from grimoire.errors import GrimoireError, ReadError
+from grimoire.errors import GrimoireError, ReadError, RefusedValue
 from grimoire.files import open_regular, read_capped, storable, walk_folder
 from grimoire.model import Document, Problem, Span
 from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, suffix_of
@@ -617,15 +617,39 @@ class _Batches:
             return
         pending, self.pending = self.pending, []
         try:
-            with self.store.transaction():
-                items = [item for job, result in pending
-                         if (item := _stored_item(self.store, job, result, self.tally))]
-                self.store.replace_sources(items)
+            try:
+                self._write(pending)
+            except RefusedValue:
+                # The database refused a value of one file (a constraint, a form it does not
+                # take): the batch is stored file by file, and a file refused fails with the
+                # database's reason, as one that cannot be read does; the rest goes on.
+                for one in pending:
+                    try:
+                        self._write([one])
+                    except RefusedValue as e:
+                        job, result = one
+                        assert result.record is not None
+                        _fail(self.store, dataclasses.replace(
+                            result.record, status="failed", reason=e.message, sha256=None,
+                            documents=0, entries=0), self.tally)
         finally:
             for job, _ in pending:
                 if job.spool:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(job.spool)  # noqa: PTH108
+
+    def _write(self, pending: list[tuple[_Job, _Read]]) -> None:
+        """`pending` in one transaction; the tally counts them only once it commits."""
+        counts, failures = dict(self.tally.counts), len(self.tally.failures)
+        try:
+            with self.store.transaction():
+                items = [item for job, result in pending
+                         if (item := _stored_item(self.store, job, result, self.tally))]
+                self.store.replace_sources(items)
+        except BaseException:
+            self.tally.counts = counts
+            del self.tally.failures[failures:]
+            raise
 
 
 def _read_and_store(

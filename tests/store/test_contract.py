@@ -164,6 +164,46 @@ def test_numbers_json_lacks_are_stored_and_resolved(store: Store, tmp_path: Path
     assert store.integrity_check() == "ok"
 
 
+def test_a_file_whose_rows_the_database_refuses_fails_alone(store: Store, tmp_path: Path) -> None:
+    # A value of one file that the database will not take (a NaN in meta and a NUL in JSON
+    # were two; here a rule the test adds to the database) failed its batch's transaction,
+    # and the whole ingest stopped there. The file now fails with the database's reason, as
+    # one that cannot be read does, and the other files of its batch are stored.
+    from grimoire.store.sqlite import SQLiteStore
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in ("alpha", "refused", "gamma"):
+        (notes / f"{name}.md").write_text(
+            f"---\ntitle: {name.title()} note\n---\n\nThe {name} body.\n")
+    rule, unrule = (
+        ("CREATE TRIGGER refuse BEFORE INSERT ON documents WHEN NEW.title = 'Refused note'"
+         " BEGIN SELECT RAISE(ABORT, 'no refused notes here'); END", "DROP TRIGGER refuse")
+        if isinstance(store, SQLiteStore) else
+        ("ALTER TABLE documents ADD CONSTRAINT refuse CHECK (title <> 'Refused note')",
+         "ALTER TABLE documents DROP CONSTRAINT refuse"))
+    with store.transaction() as c:
+        c.execute(rule)
+    report = ingest(store, [notes], workers=1)
+    assert (report.added, report.failed) == (2, 1)
+    (failed,) = report.failures
+    assert failed.path == str(notes / "refused.md")
+    assert "refuse" in (failed.reason or "")
+    assert {Path(s.path).name: s.status for s in store.sources()} == {
+        "alpha.md": "ok", "gamma.md": "ok", "refused.md": "failed"}
+    for name in ("Alpha note", "Gamma note"):
+        assert [e.entry.term for e in store.entries_named(normalize(name))] == [name]
+    assert store.entries_named(normalize("Refused note")) == []
+    # Once the database takes it, the next ingest stores the file that failed.
+    with store.transaction() as c:
+        c.execute(unrule)
+    report = ingest(store, [notes], workers=1)
+    assert report.failed == 0
+    assert [e.entry.term for e in store.entries_named(normalize("Refused note"))] == [
+        "Refused note"]
+    assert store.integrity_check() == "ok"
+
+
 def test_a_nul_escaped_in_front_matter_is_stored_and_resolved(store: Store, tmp_path: Path) -> None:
     # A file with a NUL byte is skipped as binary, but YAML's "\0" escape puts one in a value;
     # PostgreSQL's text drops NULs, and its jsonb refused the JSON escape \u0000: the write

@@ -34,7 +34,7 @@ from psycopg_pool import ConnectionPool
 
 from grimoire._http import shown
 from grimoire.codec import to_data
-from grimoire.errors import CorruptDatabase, StoreError
+from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
 from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
@@ -206,6 +206,9 @@ class PostgresStore(PostgresQueries):
         if isinstance(error, psycopg.errors.DeadlockDetected):
             raise StoreError(f"a concurrent write deadlocked; nothing kept of it, retry: {error}",
                              self.url) from error
+        if isinstance(error, psycopg.errors.IntegrityError | psycopg.errors.DataError):
+            raise RefusedValue(f"database write refused, nothing kept of it: {error}",
+                               self.url) from error
         raise StoreError(f"database write failed, nothing kept of it: {error}",
                          self.url) from error
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from grimoire.codec import to_data
-from grimoire.errors import CorruptDatabase, StoreError
+from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
 from grimoire.model import Document, Span
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store.base import DAMAGED, Reads
@@ -499,6 +499,9 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             raise CorruptDatabase(DAMAGED, self.path) from error
         if getattr(error, "sqlite_errorcode", 0) & 0xFF == _READONLY:
             raise StoreError(READ_ONLY, self.path) from error
+        if isinstance(error, sqlite3.IntegrityError | sqlite3.DataError):
+            raise RefusedValue(f"database write refused, nothing kept of it: {error}",
+                               self.path) from error
         if isinstance(error, sqlite3.Error) and not isinstance(error, StoreError):
             raise StoreError(f"database write failed, nothing kept of it: {error}",
                              self.path) from error
