@@ -15,7 +15,7 @@ import grimoire
 from grimoire.cli import main
 from grimoire.names import normalize
 from grimoire.readers.sections import PAGE_REASONS
-from grimoire.search import MARK_CLOSE, MARK_OPEN, snippet
+from grimoire.search import MARK_CLOSE, MARK_OPEN, NO_PASSAGE, snippet
 from grimoire.store.records import TABLES
 from tests.conftest import CORPORA, SEEDS, _need, seed
 
@@ -318,6 +318,18 @@ def test_a_page_that_links_to_a_title_only_page_comes_before_it_for_itself(
     hits = concepts(optimizers.search(query, k=10))
     assert "AdaGrad" in hits[:3], hits
     assert "Learning rate" not in hits or hits.index("Learning rate") > hits.index("AdaGrad")
+
+
+@pytest.mark.parametrize("query", ["AdaGrad", "adadelta"])
+def test_a_name_is_followed_by_pages_with_text_not_the_title_only_pages_it_links_to(
+    optimizers: grimoire.Grimoire, query: str
+) -> None:
+    # AdaGrad's and ADADELTA's pages link to the title-only learning rate and SGD: lifted by
+    # them, those two came second and third, showing only their titles, before the adaptive
+    # optimizers described around the concept named.
+    hits = optimizers.search(query, k=10)
+    assert hits[0].concept is not None and normalize(hits[0].concept) == normalize(query)
+    assert all(h.passage_id != NO_PASSAGE for h in hits[:3]), concepts(hits)
 
 
 @pytest.mark.parametrize("query", ["RNN", "recurrent neural network"])

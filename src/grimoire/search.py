@@ -290,9 +290,12 @@ class Searcher:
                     pinned = (own, own_passage)
 
         # The links of the lexical candidates are read while the worker embeds the query;
-        # only the passages the semantic list adds are looked up after it.
+        # only the passages the semantic list adds are looked up after it. A query that names
+        # a concept lifts none: the title-only pages its page links to came before the pages
+        # with text that follow it ("AdaGrad": learning rate and SGD, empty, before ADADELTA).
+        lift = not defining
         looked_up: set[int] = set()
-        stubs = self._stubs_linked(lists, allowed, looked_up)
+        stubs = self._stubs_linked(lists, allowed, looked_up) if lift else {}
         if vector is not None or semantic is not None:
             # One list: a group counts by its best cosine, whether a passage or an entry has
             # it (two lists gave a concept with both a vote more than a title-only entry).
@@ -303,7 +306,8 @@ class Searcher:
                 passages, entries = self._semantic(vector.result(), allowed)
             both = self._passage_list(passages) + self._entry_list(entries)
             lists.append((semantic_share, sorted(both, key=lambda r: -r[2]), _min_max))
-            stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
+            if lift:
+                stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
 
         fused, shown = _fuse(lists, stubs)
         if pinned is not None:
