@@ -332,6 +332,29 @@ def test_a_name_is_followed_by_pages_with_text_not_the_title_only_pages_it_links
     assert all(h.passage_id != NO_PASSAGE for h in hits[:3]), concepts(hits)
 
 
+@pytest.mark.parametrize("query", ["frobnication", "the quantum knob turned slowly on a widget"])
+def test_a_title_only_hit_is_shown_by_its_page_in_the_source_searched(
+    tmp_path: Path, query: str
+) -> None:
+    # Two sources each hold a title-only page "Frobnication": one concept. Searched in the
+    # second, by its name or by the page there that links to it, the hit showed the page of
+    # the first source (the concept's first entry, whatever the filter).
+    first, second = tmp_path / "a-first", tmp_path / "b-second"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "frob.md").write_text("---\ntitle: Frobnication\n---\n")
+    (second / "tuning.md").write_text(
+        "---\ntitle: Widget tuning\n---\nWidget tuning turns the quantum knob slowly, "
+        "then applies [frobnication](frob.md) to the whole widget.\n")
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([first, second], embed=False)
+    kb.resolve()
+    hits = kb.search(query, k=5, mode="lexical", source=str(second))
+    assert "Frobnication" in concepts(hits)
+    assert all(Path(h.span.path).parent == second for h in hits), [h.span.path for h in hits]
+    kb.close()
+
+
 @pytest.mark.parametrize("query", ["RNN", "recurrent neural network"])
 def test_a_concept_is_shown_by_its_definition_not_its_redirect(tmp_path: Path, query: str) -> None:
     # The vault's RNN.md only says it abbreviates recurrent neural network; its words match
