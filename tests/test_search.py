@@ -15,7 +15,7 @@ import grimoire
 from grimoire.cli import main
 from grimoire.names import normalize
 from grimoire.readers.sections import PAGE_REASONS
-from grimoire.search import MARK_CLOSE, MARK_OPEN, snippet
+from grimoire.search import MARK_CLOSE, MARK_OPEN, NO_PASSAGE, snippet
 from grimoire.store.records import TABLES
 from tests.conftest import CORPORA, SEEDS, _need, seed
 
@@ -318,6 +318,41 @@ def test_a_page_that_links_to_a_title_only_page_comes_before_it_for_itself(
     hits = concepts(optimizers.search(query, k=10))
     assert "AdaGrad" in hits[:3], hits
     assert "Learning rate" not in hits or hits.index("Learning rate") > hits.index("AdaGrad")
+
+
+@pytest.mark.parametrize("query", ["AdaGrad", "adadelta"])
+def test_a_name_is_followed_by_pages_with_text_not_the_title_only_pages_it_links_to(
+    optimizers: grimoire.Grimoire, query: str
+) -> None:
+    # AdaGrad's and ADADELTA's pages link to the title-only learning rate and SGD: lifted by
+    # them, those two came second and third, showing only their titles, before the adaptive
+    # optimizers described around the concept named.
+    hits = optimizers.search(query, k=10)
+    assert hits[0].concept is not None and normalize(hits[0].concept) == normalize(query)
+    assert all(h.passage_id != NO_PASSAGE for h in hits[:3]), concepts(hits)
+
+
+@pytest.mark.parametrize("query", ["frobnication", "the quantum knob turned slowly on a widget"])
+def test_a_title_only_hit_is_shown_by_its_page_in_the_source_searched(
+    tmp_path: Path, query: str
+) -> None:
+    # Two sources each hold a title-only page "Frobnication": one concept. Searched in the
+    # second, by its name or by the page there that links to it, the hit showed the page of
+    # the first source (the concept's first entry, whatever the filter).
+    first, second = tmp_path / "a-first", tmp_path / "b-second"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "frob.md").write_text("---\ntitle: Frobnication\n---\n")
+    (second / "tuning.md").write_text(
+        "---\ntitle: Widget tuning\n---\nWidget tuning turns the quantum knob slowly, "
+        "then applies [frobnication](frob.md) to the whole widget.\n")
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([first, second], embed=False)
+    kb.resolve()
+    hits = kb.search(query, k=5, mode="lexical", source=str(second))
+    assert "Frobnication" in concepts(hits)
+    assert all(Path(h.span.path).parent == second for h in hits), [h.span.path for h in hits]
+    kb.close()
 
 
 @pytest.mark.parametrize("query", ["RNN", "recurrent neural network"])

@@ -290,9 +290,12 @@ class Searcher:
                     pinned = (own, own_passage)
 
         # The links of the lexical candidates are read while the worker embeds the query;
-        # only the passages the semantic list adds are looked up after it.
+        # only the passages the semantic list adds are looked up after it. A query that names
+        # a concept lifts none: the title-only pages its page links to came before the pages
+        # with text that follow it ("AdaGrad": learning rate and SGD, empty, before ADADELTA).
+        lift = not defining
         looked_up: set[int] = set()
-        stubs = self._stubs_linked(lists, allowed, looked_up)
+        stubs = self._stubs_linked(lists, allowed, looked_up) if lift else {}
         if vector is not None or semantic is not None:
             # One list: a group counts by its best cosine, whether a passage or an entry has
             # it (two lists gave a concept with both a vote more than a title-only entry).
@@ -303,7 +306,8 @@ class Searcher:
                 passages, entries = self._semantic(vector.result(), allowed)
             both = self._passage_list(passages) + self._entry_list(entries)
             lists.append((semantic_share, sorted(both, key=lambda r: -r[2]), _min_max))
-            stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
+            if lift:
+                stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
 
         fused, shown = _fuse(lists, stubs)
         if pinned is not None:
@@ -323,7 +327,7 @@ class Searcher:
         if mode != "semantic":
             self._searched = True  # its names were looked up: the next query loads them
         return self._hits(order, fused, shown, highlight,
-                          {key: entry_id for key, (_, entry_id) in defining.items()})[:k]
+                          {key: entry_id for key, (_, entry_id) in defining.items()}, allowed)[:k]
 
     def _quoted(
         self, words: Sequence[str], rarest: Sequence[str], allowed: set[int] | None
@@ -618,11 +622,15 @@ class Searcher:
 
     # -- hits -----------------------------------------------------------------------------
 
-    def _passageless_entry(self, key: _GroupKey) -> StoredEntry | None:
-        """The entry a group without any passage stands for (a concept's first entry)."""
+    def _passageless_entry(self, key: _GroupKey, allowed: set[int] | None) -> StoredEntry | None:
+        """The entry a group without any passage stands for (a concept's first entry in the
+        documents searched: a title-only page of the same name in another source is not one)."""
         if key[0] == "c":
-            entries = self.store.concept_entries_of(key[1])
-            return entries[0].stored if entries else None
+            entries = [c.stored for c in self.store.concept_entries_of(key[1])]
+            if allowed is not None:
+                documents = self.store.entry_documents(e.id for e in entries)
+                entries = [e for e in entries if documents.get(e.id) in allowed]
+            return entries[0] if entries else None
         if key[0] != "e":
             return None
         for name in self.store.entry_aliases([key[1]]).get(key[1], []):
@@ -638,6 +646,7 @@ class Searcher:
         shown: dict[_GroupKey, dict[int, float]],
         highlight: set[str],
         defining: dict[_GroupKey, int],
+        allowed: set[int] | None,
     ) -> list[Hit]:
         # A group is shown by the passage that earned it the most, unless that passage has no
         # text (a README's row of badges under its title): then by the next that has some.
@@ -694,7 +703,7 @@ class Searcher:
             if row is None:
                 # A title-only page (a term with no text under it) has an entry but no
                 # passage; it is still the concept the query may be looking for.
-                stored = self._passageless_entry(key)
+                stored = self._passageless_entry(key, allowed)
                 if stored is not None:
                     hits.append(_entry_hit(stored, fused[key], concept, cid))
                 continue

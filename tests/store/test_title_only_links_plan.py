@@ -1,13 +1,16 @@
-"""SQLite's plan for the links of search candidates to title-only pages: read by document."""
+"""The plans for the links of search candidates to title-only pages: read by document."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
+
 import grimoire
+from grimoire.store import postgres_queries
 from grimoire.store.sqlite import SQLiteStore
 from grimoire.store.sqlite_search import _TITLE_ONLY_LINKS
-from tests.conftest import CORPORA, _need
+from tests.conftest import CORPORA, PgDatabases, _need
 
 
 def test_the_links_of_a_few_passages_are_read_from_those_passages(tmp_path: Path) -> None:
@@ -27,3 +30,20 @@ def test_the_links_of_a_few_passages_are_read_from_those_passages(tmp_path: Path
         assert "SEARCH l USING INDEX links_document (document_id=?)" in plan, plan
         assert not any("link_targets_status" in step or step.startswith("SCAN l")
                        for step in plan), plan
+
+
+def test_postgres_reads_the_links_of_the_candidates_documents(pg: PgDatabases) -> None:
+    # Joined to link_targets first, PostgreSQL started at every resolved link of the store
+    # (status index) and kept those of the candidates' documents: linear in the store's links.
+    terms = _need(CORPORA) / "ml-glossary-terms" / "terms"
+    url = pg.url()
+    with grimoire.open(url) as kb:
+        kb.ingest([terms], embed=False)
+        kb.resolve()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+        ids = list(range(1, 300, 2))  # a search's candidates
+        plan = "\n".join(str(r[0]) for r in conn.execute(
+            "EXPLAIN (COSTS OFF) " + postgres_queries._TITLE_ONLY_LINKS, (ids, None, None)))
+    assert "links_document" in plan, plan
+    assert "link_targets_status" not in plan, plan
