@@ -29,10 +29,12 @@ from grimoire.ask.extractive import (
     clip,
     conflict,
     content_words,
+    expansion,
     named_in,
     prefer_named,
     score_sentences,
     spells_out,
+    stands_for,
     stem,
     weigh,
 )
@@ -86,6 +88,12 @@ class Evidence:
 def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = True) -> Evidence:
     """Retrieve and score: the hits, candidate passages and their sentences, best first."""
     store = searcher.store
+    short = stands_for(question)
+    if short is not None:
+        # "What is LoRA short for?" asks what "what does LoRA stand for?" asks; the words of
+        # its phrasing ("short", "full form") are no part of the answer, and passages that use
+        # them ("a short sequence", "the more general form") would be found for them.
+        question = f"What does {short} stand for?"
     embed = None
     vector = None
     if semantic:
@@ -395,10 +403,40 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
                      + _arithmetic_note(s.text))
     if not citations:
         return _abstain(question, evidence)
-    text = (lead if len(citations) == 2 else "") + " ".join(parts)
+    named = None if lead else _spelled_by_name(question, chosen, citations)
+    if named is not None:
+        lead = f"{named[0]} "
+        # Within MAX_WORDS with the name in front: the last sentences go, never the one whose
+        # passage names it.
+        while (len(citations) > named[1] and len(lead.split()) + sum(
+                len(c.quote.split()) for c in citations) > MAX_WORDS):
+            citations.pop()
+            parts.pop()
+    text = (lead if len(citations) == 2 or named else "") + " ".join(parts)
     allowed = urls_in(c.quote for c in citations)
     return Answer(question, sanitize(text, allowed), tuple(citations), False,
                   evidence.nearest())
+
+
+def _spelled_by_name(question: str, chosen: Sequence[Scored],
+                     citations: Sequence[Citation]) -> tuple[str, int] | None:
+    """For "what does SGD stand for?" answered by sentences that never spell it out: the
+    letters as the name of a cited passage spells them ("stochastic gradient descent (SGD)",
+    a note's title; "Low-Rank Adaptation (LoRA)", a heading), cited as that passage; with the
+    number of that citation."""
+    short = stands_for(question)
+    if short is None or any(spells_out(short, c.quote) for c in citations):
+        return None
+    for citation in citations:
+        cand = next((s.candidate for s in chosen
+                     if s.candidate.passage_id == citation.passage_id), None)
+        if cand is None:
+            continue
+        for name in (cand.concept, *cand.heading_path[-1:], cand.title):
+            spelled = expansion(short, name) if name else None
+            if spelled:
+                return f"{short} stands for {spelled} [{citation.n}].", citation.n
+    return None
 
 
 def _other_concept(a: Candidate, b: Candidate) -> bool:

@@ -242,8 +242,7 @@ def score_sentences(
     asked = asked_words(q.text)
     definition = bool(DEFINITION.match(q.text))
     formula = bool(FORMULA.search(q.text))
-    m = STANDS_FOR.search(q.text)
-    short = m.group("short") if m and len(m.group("short")) <= 8 else None
+    short = stands_for(q.text)
     why = _cue(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
@@ -375,23 +374,97 @@ _DISPLAYED = re.compile(r"\$\$|\\\[|\$[^$]*=[^$]*\$")
 FORMULA_BONUS = 0.1
 
 
-# "What does PPO stand for?": the sentence that spells the letters out answers it.
-STANDS_FOR = re.compile(
-    r"\bwhat\s+(?:does|do)\s+(?:an?\s+|the\s+)?(?P<short>[\w-]+)\s+stand\s+for\b",
-    re.IGNORECASE)
+# "What does PPO stand for?", "what is LoRA short for?", "the full form of SGD?", "RLHF is an
+# abbreviation of what?": the sentence that spells the letters out answers it.
+_SHORT = r"[\"'`]?(?P<short>[\w-]+)[\"'`]?"
+_OF_ACRONYM = r"(?:the\s+|an?\s+)?(?:(?:acronym|abbreviation|initialism)\s+)?"
+_STANDS_FOR = [re.compile(p, re.IGNORECASE) for p in (
+    rf"\bwhat\s+(?:does|do|did)\s+{_OF_ACRONYM}{_SHORT}\s+stand\s+for\b",
+    rf"\bwhat\s+(?:is|was|'s)\s+{_SHORT}\s+(?:short\s+for|an?\s+(?:abbreviation|acronym|initialism)"
+    rf"\s+(?:of|for))\b",
+    rf"\b(?:full\s+(?:form|name)|long\s+form|expansion)\s+of\s+{_OF_ACRONYM}{_SHORT}",
+    rf"^\s*{_SHORT}\s+(?:stands\s+for|is\s+(?:short\s+for|an?\s+(?:abbreviation|acronym|initialism)"
+    rf"\s+(?:of|for)))\s+what\b",
+    rf"\bwhat\s+(?:does|do)\s+(?:the\s+)?(?:acronym|abbreviation|initialism)\s+{_SHORT}\s+mean\b",
+    rf"^\s*expand\s+{_OF_ACRONYM}{_SHORT}",
+)]
+# "What does RLHF mean?" asks for the letters only when the word is written as an acronym.
+_MEANS = re.compile(
+    r"\b(?i:what\s+(?:does|do))\s+(?P<short>[A-Za-z]*[A-Z][a-z]*[A-Z][\w-]*)\s+(?i:mean)\b")
 EXPANSION_BONUS = 0.15
 
 
+def stands_for(question: str) -> str | None:
+    """The acronym whose letters the question asks to spell out ("LoRA" for "what is LoRA short
+    for?"), or None."""
+    for pattern in (*_STANDS_FOR, _MEANS):
+        m = pattern.search(question)
+        if m is not None and len(m.group("short")) <= 8:
+            return m.group("short")
+    return None
+
+
+# Small words an expansion may hold without a letter of their own ("area under the curve"
+# for AUC), though one may give a letter too ("bag of words" for BoW).
+_LINKING = frozenset(["a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "the",
+                      "to", "via", "with"])
+
+
 def spells_out(short: str, text: str) -> bool:
-    """True when consecutive words of `text` start with the letters of `short` in order
-    ("Proximal Policy Optimization" for PPO; "Kahneman-Tversky Optimization" for KTO)."""
-    letters = [c.casefold() for c in short if c.isalpha()]
-    if len(letters) < 2:
-        return False
-    # Words of three letters or more: "in a" does not spell IA3.
-    initials = [w[0].casefold() for w in re.findall(r"[^\W\d_]{3,}", text)]
-    n = len(letters)
-    return any(initials[i : i + n] == letters for i in range(len(initials) - n + 1))
+    """True when consecutive words of `text` spell `short` out (see `expansion`)."""
+    return expansion(short, text) is not None
+
+
+def expansion(short: str, text: str) -> str | None:
+    """The words of `text` that spell `short` out, as written, or None. Each capital of a
+    mixed-case acronym starts a word, with the small letters after it ("Low-Rank Adaptation"
+    for LoRA, "Rectified Linear Unit" for ReLU); each letter of a one-case acronym starts a word
+    ("Proximal Policy Optimization" for PPO, "reinforcement learning from human feedback" for
+    RLHF). Linking words may come between; the first and the last word are not linking words
+    ("in a" does not spell IA3)."""
+    chunks = _chunks(short)
+    if len(chunks) < 2:
+        return None
+    itself = "".join(chunks)
+    found = list(re.finditer(r"[^\W\d_]+", text))
+    # The acronym itself spells nothing ("GRPO objective" is not "GRP" + "objective").
+    words = [w if w != itself else "\0" for w in (m.group().casefold() for m in found)]
+    for i, w in enumerate(words):
+        if w[0] == chunks[0][0] and w not in _LINKING:
+            last = _spelled_from(chunks, words, i)
+            if last >= 0:
+                return text[found[i].start() : found[last].end()]
+    return None
+
+
+def _chunks(short: str) -> list[str]:
+    """What each word of the expansion starts with: "LoRA" -> lo, r, a; "PPO" -> p, p, o."""
+    letters = "".join(c for c in short if c.isascii() and c.isalpha())
+    if letters.isupper() or letters.islower():
+        return list(letters.casefold())
+    return [c.casefold() for c in re.findall(r"^[a-z]+|[A-Z][a-z]*", letters)]
+
+
+def _spelled_from(chunks: list[str], words: list[str], i: int) -> int:
+    """The index of the last word when word i starts with the first chunk and the words
+    after it spell the rest; -1 when they do not."""
+    chunk, rest = chunks[0], chunks[1:]
+    word = words[i]
+    if not word.startswith(chunk):
+        # "Bo" of BoW: its small letters may start the words after ("bag of words").
+        if len(chunk) < 2 or word[0] != chunk[0]:
+            return -1
+        rest = [*chunk[1:], *rest]
+    if not rest:
+        return i if word not in _LINKING else -1
+    for j in range(i + 1, len(words)):
+        if words[j][0] == rest[0][0]:
+            last = _spelled_from(rest, words, j)
+            if last >= 0:
+                return last
+        if words[j] not in _LINKING:
+            break
+    return -1
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
@@ -751,7 +824,7 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
     one of that entry and the first scores nearly as well: glossaries define in their first
     sentence ("A mechanism used in a neural network that indicates the importance of ..."),
     and later sentences that repeat the question's words elaborate on it."""
-    if not LEAD or not scored or STANDS_FOR.search(q.text) or not (
+    if not LEAD or not scored or stands_for(q.text) or not (
             DEFINITION.match(q.text) or _WHAT_IS.match(q.text)):
         return None
     best = scored[0]
