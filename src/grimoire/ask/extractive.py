@@ -380,7 +380,7 @@ _SHORT = r"[\"'`]?(?P<short>[\w-]+)[\"'`]?"
 _OF_ACRONYM = r"(?:the\s+|an?\s+)?(?:(?:acronym|abbreviation|initialism)\s+)?"
 _STANDS_FOR = [re.compile(p, re.IGNORECASE) for p in (
     rf"\bwhat\s+(?:does|do|did)\s+{_OF_ACRONYM}{_SHORT}\s+stand\s+for\b",
-    rf"\bwhat\s+(?:is|was|'s)\s+{_SHORT}\s+(?:short\s+for|an?\s+(?:abbreviation|acronym|initialism)"
+    rf"\bwhat(?:\s+is|\s+was|['\u2019]s)\s+{_SHORT}\s+(?:short\s+for|an?\s+(?:abbreviation|acronym|initialism)"
     rf"\s+(?:of|for))\b",
     rf"\b(?:full\s+(?:form|name)|long\s+form|expansion)\s+of\s+{_OF_ACRONYM}{_SHORT}",
     rf"^\s*{_SHORT}\s+(?:stands\s+for|is\s+(?:short\s+for|an?\s+(?:abbreviation|acronym|initialism)"

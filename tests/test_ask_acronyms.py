@@ -1,0 +1,102 @@
+"""Ask what an acronym stands for, in any of the ways people ask it, on real notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grimoire.ask.extractive import expansion, stands_for
+from tests.conftest import answer_words, notes_store
+
+
+@pytest.mark.parametrize(("question", "short"), [
+    ("What does PPO stand for?", "PPO"),
+    ("What is LoRA short for?", "LoRA"),
+    ("what's SGD short for", "SGD"),
+    ("RLHF is an abbreviation of what?", "RLHF"),
+    ("What is the full form of GRPO?", "GRPO"),
+    ("What does the acronym ReLU stand for?", "ReLU"),
+    ("What does RLHF mean?", "RLHF"),
+    ("Expand the acronym GAN", "GAN"),
+    # Not a question for letters: a word that is not written as an acronym, or no such ask.
+    ("What does dropout mean?", None),
+    ("What does Adam mean?", None),
+    ("What is LoRA?", None),
+    ("Is a short sequence padded?", None),
+])
+def test_questions_for_what_letters_stand_for(question: str, short: str | None) -> None:
+    assert stands_for(question) == short
+
+
+@pytest.mark.parametrize(("short", "text", "spelled"), [
+    ("LoRA", "the Low-Rank Adaptation (LoRA) method", "Low-Rank Adaptation"),
+    ("AdaLoRA", "Adaptive Low-Rank Adaptation", "Adaptive Low-Rank Adaptation"),
+    ("RLHF", "reinforcement learning from human feedback (RLHF)",
+     "reinforcement learning from human feedback"),
+    ("PEFT", "Parameter-Efficient Fine-Tuning", "Parameter-Efficient Fine-Tuning"),
+    ("BoW", "a bag of words.", "bag of words"),
+    ("KTO", "Kahneman-Tversky Optimization (KTO)", "Kahneman-Tversky Optimization"),
+    ("AUC", "the area under the curve", "area under the curve"),
+    # A mixed-case acronym's capitals start words: "low-rank" alone is not LoRA.
+    ("LoRA", "updates through low-rank decomposition", None),
+    # The acronym itself is no spelling ("GRP" + "objective").
+    ("GRPO", "the intuition behind GRPO objective", None),
+    # Linking words give no start or end ("in a" is not IA3).
+    ("IA3", "as in a model", None),
+    ("SGD", "SGD trains on one example", None),
+])
+def test_expansion(short: str, text: str, spelled: str | None) -> None:
+    assert expansion(short, text) == spelled
+
+
+@pytest.fixture(scope="module")
+def hf_docs(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> Iterator[Any]:
+    hf = corpora / "hf-docs"
+    yield from notes_store(tmp_path_factory, "acronyms-hf", [
+        hf / "trl" / "grpo_trainer.md", hf / "trl" / "dpo_trainer.md",
+        hf / "trl" / "ppo_trainer.md", hf / "peft" / "adapters.md"])
+
+
+@pytest.mark.parametrize("question", [
+    "What does GRPO stand for?", "What is GRPO short for?", "What is the full form of GRPO?",
+    "GRPO is an abbreviation of what?",
+])
+def test_the_sentence_that_spells_it_out_answers(hf_docs: Any, question: str) -> None:
+    # The GRPO page spells the letters out once, in its quoted abstract. "full form" and
+    # "short" were weighed as words of the answer, so "the more general form" and "a short
+    # sequence" answered instead.
+    answer = hf_docs.ask(question)
+    assert not answer.abstained
+    assert "Group Relative Policy Optimization" in answer.answer, answer.answer
+    assert answer.citations[0].span.path.endswith("grpo_trainer.md")
+    assert answer_words(answer) <= 40
+
+
+def test_a_heading_that_spells_it_out_answers(hf_docs: Any) -> None:
+    # No sentence of the adapters page spells LoRA out; its heading does ("Low-Rank Adaptation
+    # (LoRA)"). The answer says so, cited as the passage under that heading.
+    answer = hf_docs.ask("What is LoRA short for?")
+    assert answer.answer.startswith("LoRA stands for Low-Rank Adaptation [1]."), answer.answer
+    first = answer.citations[0]
+    assert first.span.path.endswith("adapters.md")
+    assert first.concept == "Low-Rank Adaptation (LoRA)"
+    assert answer_words(answer) <= 40
+
+
+def test_a_note_title_that_spells_it_out_answers(tmp_path: Path, corpora: Path) -> None:
+    # The vault's note "stochastic gradient descent (SGD).md" never writes the words in its
+    # text: its title does.
+    import grimoire
+
+    vault = corpora / "google-ml-glossary-vault"
+    files = [vault / "stochastic gradient descent (SGD).md", vault / "gradient descent.md",
+             vault / "batch size.md", vault / "mini-batch stochastic gradient descent.md"]
+    with grimoire.open(tmp_path / "notes.db") as kb:
+        kb.ingest([str(f) for f in files])
+        answer = kb.ask("What is SGD short for?")
+    assert answer.answer.startswith("SGD stands for stochastic gradient descent [1]."), (
+        answer.answer)
+    assert answer.citations[0].span.path.endswith("stochastic gradient descent (SGD).md")
