@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from grimoire.ask.extractive import expansion, stands_for
-from tests.conftest import answer_words, notes_store
+from tests.conftest import answer_words, ask_notes, assert_quoted, notes_store, span_of
 
 
 @pytest.mark.parametrize(("question", "short"), [
@@ -100,3 +100,28 @@ def test_a_note_title_that_spells_it_out_answers(tmp_path: Path, corpora: Path) 
     assert answer.answer.startswith("SGD stands for stochastic gradient descent [1]."), (
         answer.answer)
     assert answer.citations[0].span.path.endswith("stochastic gradient descent (SGD).md")
+
+
+def test_a_nodes_question_keeps_its_words(hf_docs: Any) -> None:
+    # "stand for" about a plain word with more to the question is asked as written (its
+    # TensorFlow words are kept); only a question of the acronym alone is asked as the plain
+    # "what does X stand for?".
+    assert stands_for("In a TensorFlow graph, what do the nodes stand for?") == "nodes"
+    answer = hf_docs.ask("In a TensorFlow graph, what do the nodes stand for?")
+    assert "Group Relative" not in answer.answer
+
+
+@pytest.mark.parametrize(("question", "span"), [
+    ("What are the advantages of ReLU?", ("It avoids", "problem")),
+    ("What are the drawbacks of the sigmoid activation?", ("Sigmoids saturate", "gradients")),
+    ("What are the disadvantages of tanh?", ("Tanh also has", "problem")),
+])
+def test_advantages_meet_pros(tmp_path: Path, corpora: Path, question: str,
+                              span: tuple[str, str]) -> None:
+    # The cheatsheet heads what is good and bad about each activation "Pros" and "Cons"; an
+    # outsider asks for advantages and drawbacks. "What are the advantages of ReLU?" was
+    # refused, and the sigmoid's drawbacks were answered from its Pros. (Each quoted span is
+    # an item of that activation's Pros or Cons list.)
+    note = corpora / "ml-cheatsheet-rst" / "activation_functions.rst"
+    answer = ask_notes(tmp_path, [note], question)
+    assert_quoted(answer, span_of(note, *span))

@@ -85,14 +85,22 @@ class Evidence:
         return tuple(dict.fromkeys(n for n in names if n))[:limit]
 
 
+# The words of "what is X short for / an abbreviation of / the full form of X" (see `gather`).
+_PHRASING = frozenset(["short", "full", "long", "form", "name", "abbreviation", "acronym",
+                       "initialism", "expansion", "expand", "stands", "stand", "mean"])
+
+
 def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = True) -> Evidence:
     """Retrieve and score: the hits, candidate passages and their sentences, best first."""
     store = searcher.store
     short = stands_for(question)
-    if short is not None:
+    if short is not None and {w.casefold() for w in content_words(question)} <= {
+            short.casefold(), *_PHRASING}:
         # "What is LoRA short for?" asks what "what does LoRA stand for?" asks; the words of
         # its phrasing ("short", "full form") are no part of the answer, and passages that use
-        # them ("a short sequence", "the more general form") would be found for them.
+        # them ("a short sequence", "the more general form") would be found for them. A
+        # question with more to it ("in a TensorFlow graph, what do the nodes stand for?")
+        # keeps its words.
         question = f"What does {short} stand for?"
     embed = None
     vector = None

@@ -76,8 +76,12 @@ def stem(word: str) -> str:
 
 
 # Words an outsider uses for the notes' word: "what kinds of logistic regression are there?"
-# for the heading "Types of logistic regression".
-_SAME = {"kind": "type"}
+# for the heading "Types of logistic regression"; "what are the advantages of ReLU?" for its
+# "Pros", "the drawbacks of the sigmoid" for its "Cons".
+_SAME = {"kind": "type",
+         "advant": "pros", "benefi": "pros", "streng": "pros",
+         "disadv": "cons", "drawba": "cons", "weakne": "cons", "downsi": "cons",
+         "shortc": "cons"}
 
 
 def content_words(text: str) -> list[str]:
