@@ -125,3 +125,11 @@ def test_advantages_meet_pros(tmp_path: Path, corpora: Path, question: str,
     note = corpora / "ml-cheatsheet-rst" / "activation_functions.rst"
     answer = ask_notes(tmp_path, [note], question)
     assert_quoted(answer, span_of(note, *span))
+
+
+def test_the_advantages_of_x_are_about_x(hf_docs: Any, corpora: Path) -> None:
+    # "What are the advantages of LoRA?" was read as a definition question about "advantages
+    # of LoRA", and refused because the best sentence never says "advantages".
+    note = corpora / "hf-docs" / "peft" / "adapters.md"
+    answer = hf_docs.ask("What are the advantages of LoRA?")
+    assert_quoted(answer, span_of(note, "LoRA makes finetuning more efficient", "parameters"))

@@ -148,13 +148,21 @@ def _spelled_out_in(name: str, question: str) -> bool:
     return len(letters) >= 2 and name.upper() == name and spells_out(name, rest)
 
 
+_ASPECT = re.compile(
+    r"^(?:advantages?|benefits?|strengths?|pros|disadvantages?|drawbacks?|weakness(?:es)?"
+    r"|downsides?|shortcomings?|cons|limitations?|uses?|applications?|purpose|goals?|aims?"
+    r"|role|intuition|idea)\s+of\s+", re.IGNORECASE)
+
+
 def subject_missing(question: str, best: Scored) -> bool:
     """A definition was asked for ("what is X?", "how does X work?") and the best sentence is
     not about X: X's words are neither in it nor in its concept, title or heading."""
     m = DEFINITION.match(question) or _WORKS.match(question)
     if m is None:
         return False
-    want = {stem(w) for w in content_words(m.group("subject"))}
+    # "What are the advantages of LoRA?" is about LoRA: the notes need not say "advantages".
+    subject = _ASPECT.sub("", m.group("subject"))
+    want = {stem(w) for w in content_words(subject)}
     if not want:
         return False
     c = best.candidate
