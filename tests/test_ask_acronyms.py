@@ -147,3 +147,13 @@ def test_a_spelling_in_the_acronyms_own_passage_leads(tmp_path: Path, corpora: P
     assert not answer.abstained
     assert "Connectionist Temporal Classification" in answer.answer, answer.answer
     assert answer_words(answer) <= 40
+
+
+def test_a_possessive_names_its_owner(tmp_path: Path, corpora: Path) -> None:
+    # "t-SNE's perplexity" was read as the name "t SNE s perplexity", which no passage holds
+    # together, and the question was refused as one about a neighbouring concept.
+    note = corpora / "distill-articles" / "misread-tsne.html"
+    answer = ask_notes(tmp_path, [note], "How does t-SNE's perplexity parameter affect the plot?")
+    assert not answer.abstained, answer.answer
+    assert "perplexit" in answer.answer
+    assert all(c.span.path.endswith("misread-tsne.html") for c in answer.citations)
