@@ -286,3 +286,51 @@ def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Pa
         assert "read-only" in changed.stderr and "corrupt" not in changed.stderr, changed.stderr
     finally:
         folder.chmod(0o755)
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file written before round 14's fix")
+def test_a_store_poisoned_by_nan_before_round_14_repairs_itself(tmp_path: Path) -> None:
+    # Before round 14, front matter `.nan` was stored as a bare `NaN` token, which SQLite's JSON
+    # functions refuse: every later full resolve (a grimoire.toml changed) failed on
+    # "malformed JSON", so ingest, show, search and ask all stopped working on that store.
+    from grimoire.store.sqlite import MIGRATIONS, _finite_meta
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "nan.md").write_text("---\ntitle: Nan Note\nscore: .nan\n---\n\nA note about nan.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("""UPDATE documents SET meta = '{"title": "Nan Note", "score": NaN,'
+                        || ' "w": [-Infinity], "note": "NaN stays text"}'""")
+        conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_finite_meta)}")
+    conn.close()
+    (notes / "grimoire.toml").write_text('[[alias]]\nname = "Nan Note"\naliases = ["nn"]\n')
+    code, out = run(db, "ingest", str(notes), "--no-embed")
+    assert code == 0, out
+    code, out = run(db, "show", "nn")
+    assert code == 0 and "Nan Note" in out, out
+    with sqlite3.connect(db) as conn:
+        (meta,) = conn.execute("SELECT meta FROM documents").fetchone()
+    conn.close()
+    assert json.loads(meta) == {"title": "Nan Note", "score": "nan", "w": ["-inf"],
+                                "note": "NaN stays text"}
+
+
+@pytest.mark.sqlite_only(reason="rows of a SQLite file changed under Grimoire")
+def test_malformed_json_in_a_row_says_run_check_and_check_names_the_file(
+        tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("---\ntitle: Alpha\n---\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("""UPDATE documents SET meta = '{"title": "Alpha", '""")
+    conn.close()
+    (notes / "grimoire.toml").write_text('[[alias]]\nname = "Alpha"\naliases = ["al"]\n')
+    code, out = run(db, "ingest", str(notes), "--no-embed")
+    assert code == 1 and DAMAGED in out and "Traceback" not in out, out
+    code, out = run(db, "check")
+    assert code == 1 and "a.md" in out and "not valid JSON" in out, out
+    assert "grimoire rebuild" in out
