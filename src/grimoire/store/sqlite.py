@@ -274,6 +274,11 @@ def _unusable(path: str) -> str | None:
     parent = p.parent
     if not p.exists() and not parent.is_dir():
         return f"the folder {str(parent)!r} does not exist"
+    if p.exists() and not p.is_file():
+        # /dev/null took the schema and failed at its commit with "disk I/O error".
+        return "is not a regular file (a device, FIFO or socket); give a database file"
+    if p.exists() and not os.access(p, os.R_OK):
+        return "cannot be read: permission denied (check the file's owner and mode)"
     return None
 
 
@@ -284,8 +289,9 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
     A file that cannot be written is opened read-only (it can still be searched). Another
     application's SQLite file, even an empty one, is refused and never changed.
     """
-    if not path:
-        # sqlite3 opens "" as a private temporary database, deleted on close: all work lost.
+    if not path.strip():
+        # sqlite3 opens "" as a private temporary database, deleted on close: all work lost
+        # (and " " would be a file named by a space, left in the working folder).
         raise StoreError("no database path given (an empty path is a temporary database "
                          "that is deleted on exit)")
     in_memory = path == ":memory:" or path.startswith("file:")
