@@ -258,7 +258,10 @@ MIGRATIONS: list[Migration] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURC
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.
-_CANTOPEN, _READONLY, _CORRUPT, _NOTADB = 14, 8, 11, 26
+_CANTOPEN, _READONLY, _CORRUPT, _NOTADB, _FULL = 14, 8, 11, 26, 13
+# SQLITE_FULL: the disk (or the file system's quota) is full; SQLite rolled the write back.
+DISK_FULL = ("the disk is full (SQLite: database or disk is full); nothing of this write was "
+             "kept and what was stored before is intact: free some space and run it again")
 
 # A writer holds the lock for one batch (about half a second of storing; files are parsed
 # before the write transaction opens), so another process waits that long rather than failing
@@ -524,6 +527,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         except sqlite3.Error as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if getattr(e, "sqlite_errorcode", 0) & 0xFF == _FULL:
+                raise StoreError(DISK_FULL, self.path) from e
             raise StoreError(f"could not commit: {e}", self.path) from e
 
     def _raise(self, error: BaseException) -> NoReturn:
@@ -532,6 +537,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             raise CorruptDatabase(DAMAGED, self.path) from error
         if getattr(error, "sqlite_errorcode", 0) & 0xFF == _READONLY:
             raise StoreError(READ_ONLY, self.path) from error
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF == _FULL:
+            raise StoreError(DISK_FULL, self.path) from error
         if isinstance(error, sqlite3.IntegrityError | sqlite3.DataError):
             raise RefusedValue(f"database write refused, nothing kept of it: {error}",
                                self.path) from error
