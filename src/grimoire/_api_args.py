@@ -10,6 +10,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from grimoire.errors import GrimoireError
+
+# A query or question longer than this is a pasted file, not a question: its cost grows with
+# its length (a 5 MB question held the web server for 22 s), and no passage is that long to
+# be found by: the longest passage of ../shared/corpora has 2,175 characters.
+MAX_QUERY_CHARS = 20_000
+
 
 def text(value: object, what: str) -> str:
     """`value`, which must be a str."""
@@ -43,3 +50,13 @@ def paths(value: Any) -> list[str | os.PathLike[str]]:
         if not isinstance(item, str | os.PathLike):
             raise TypeError(f"each path must be a str or a path, not {type(item).__name__}")
     return list(value)
+
+
+def query(value: object, what: str) -> str:
+    """`value`, a str of at most `MAX_QUERY_CHARS` characters (a GrimoireError past it, which
+    every face shows as one line: the CLI, the web API's 400, an MCP tool error)."""
+    text_value = text(value, what)
+    if len(text_value) > MAX_QUERY_CHARS:
+        raise GrimoireError(f"the {what} has {len(text_value):,} characters, over the "
+                            f"{MAX_QUERY_CHARS:,} a {what} may have")
+    return text_value

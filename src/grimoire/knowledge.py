@@ -209,7 +209,7 @@ class Grimoire:
         >>> kb.search("kl div")[0].concept
         'KL divergence'
         """
-        args.text(query, "query")
+        args.query(query, "query")
         args.count(k, "k", 1)
         for value, what in ((mode, "mode"), (source, "source"), (format, "format"), (tag, "tag")):
             args.optional_text(value, what)
@@ -243,7 +243,7 @@ class Grimoire:
         from grimoire.ask import ask
         from grimoire.llm import DEFAULT_DEADLINE, open_llm
 
-        args.text(question, "question")
+        args.query(question, "question")
         args.count(k, "k", 1)
         self._fresh()
         deadline = DEFAULT_DEADLINE if llm_deadline is None else llm_deadline

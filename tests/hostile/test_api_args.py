@@ -83,3 +83,24 @@ def test_a_long_name_is_not_echoed_whole(kb: Any) -> None:
     with pytest.raises(NotFound) as caught:
         kb.concept("lora " * 20_000)
     assert len(str(caught.value)) < 200 and "100,000 characters" in str(caught.value)
+
+
+def test_a_query_the_size_of_a_file_is_refused_on_every_face(kb: Any, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from grimoire._api_args import MAX_QUERY_CHARS
+    from grimoire.web.app import create_app
+    from grimoire.web.security import Guard
+
+    pasted = "what is lora " * (MAX_QUERY_CHARS // 10)
+    for call in (kb.search, kb.ask):
+        with pytest.raises(GrimoireError, match="characters, over the 20,000"):
+            call(pasted)
+    assert kb.search(pasted[:MAX_QUERY_CHARS], mode="lexical")  # at the limit: answered
+    db = kb.store.url
+    result = CliRunner().invoke(main, ["--db", db, "search", pasted, "--mode", "lexical"])
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    client = TestClient(create_app(kb, Guard.for_bind("127.0.0.1", 8000)),
+                        base_url="http://127.0.0.1:8000")
+    response = client.post("/api/ask", json={"question": pasted})
+    assert response.status_code == 400 and "over the 20,000" in response.json()["error"]
