@@ -27,3 +27,16 @@ def test_a_list_of_names_still_answers_which(tmp_path: Path, corpora: Path) -> N
     note = corpora / "ml-cheatsheet-rst" / "logistic_regression.rst"
     answer = ask_notes(tmp_path, [note], "Which types of logistic regression are there?")
     assert_quoted(answer, "Ordinal")
+
+
+def test_a_question_about_an_example_gets_what_it_shows(tmp_path: Path, corpora: Path) -> None:
+    # The perplexity note sets up an example ("For example, suppose your task is to read the
+    # first few letters of a word a user is typing on a phone keyboard, ...") and then says
+    # what it shows. The two do not fit in 40 words together; the question asks about the
+    # example, so what it shows answers, not its set-up.
+    vault = corpora / "google-ml-glossary-vault"
+    files = [vault / f for f in ("perplexity.md", "normalization.md", "model cascading.md",
+                                 "bag of words.md", "cross-entropy.md")]
+    answer = ask_notes(tmp_path, files,
+                       "In the phone keyboard example, what does perplexity roughly correspond to?")
+    assert_quoted(answer, "approximately the number of guesses")
