@@ -188,8 +188,10 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     closest = max((n for n, _ in named), default=0)
     if closest == 0:
         return False
+    how = bool(_HOW.match(question))
     with_text = {s.candidate.passage_id for s in evidence.sentences
-                 if not catalogue_item(s.raw, s.start)}
+                 if not catalogue_item(s.raw, s.start)
+                 and not (how and title_item(s.raw, s.start))}
     return all(pid not in with_text for n, pid in named if n == closest)
 
 
@@ -208,6 +210,29 @@ def catalogue_item(raw: str, start: int) -> bool:
         return False
     name = raw[line_start:m.end()].lstrip(" \t-*+").rsplit(" -", 1)[0]
     return len(name.split()) <= 6
+
+
+# "- UC Riverside Time Series Dataset": an item of a list of links that names a dataset, a
+# paper or a tool (the reader keeps the link's title, not its address). Its words are a
+# title (capitalised, but for short joining words). It may answer "which ...?" ("Binary
+# (Pass/Fail)" is one of the types of logistic regression), never how something is done.
+_TITLE_ITEM = re.compile(r"[ \t]*[-*+][ \t]+(?P<title>[^\n]+)")
+_JOINING = frozenset(("a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the",
+                      "to", "with"))
+TITLE_WORDS = 12
+_HOW = re.compile(r"^\s*how\b", re.IGNORECASE)
+
+
+def title_item(raw: str, start: int) -> bool:
+    """True when the sentence at `start` of the passage text `raw` is on a list item that is
+    a title alone."""
+    item = _TITLE_ITEM.match(raw, raw.rfind("\n", 0, start) + 1)
+    if item is None:
+        return False
+    text = item.group("title")
+    words = re.findall(r"[^\W\d_][\w'-]*", text)
+    return 2 <= len(words) <= TITLE_WORDS and not text.rstrip().endswith(".") and all(
+        w[0].isupper() or w.casefold() in _JOINING for w in words)
 
 
 # "how does X <verb> ...": X is the run of words before the verb, and the verb is the word

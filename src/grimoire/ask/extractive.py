@@ -708,6 +708,12 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         lead = scored[0] if len(scored[0].text.split()) <= room else clip(scored[0], q, room)
         if lead is not None:
             chosen = [lead, partner]
+        elif _asks_about_example(scored[0]):
+            # The question asks about an example ("In the phone keyboard example, what does
+            # perplexity roughly correspond to?") whose set-up and what it shows do not fit
+            # together: what it shows answers ("Perplexity, P, for this task is
+            # approximately the number of guesses ...").
+            chosen = [clip(partner, q, max_words - 2) or partner]
         else:
             piece = clip(partner, q, max_words - len(best.text.split()) - 2)
             chosen = [best] if piece is None else [best, piece]
@@ -771,6 +777,17 @@ _SETUP = re.compile(r"^(?:for (?:example|instance),?\s+)?(?:consider|suppose|ima
                     re.IGNORECASE)
 _REASON = re.compile(r"^(?:(?:this|that|it) is (?:because|due to|since)|because|since|"
                      r"the reason)\b", re.IGNORECASE)
+
+
+def _asks_about_example(s: Scored) -> bool:
+    """True when `s` sets up an example (`_SETUP`) and holds words of the question that its
+    passage's names do not: the question is about this example, not about the subject."""
+    if not _SETUP.match(s.text):
+        return False
+    c = s.candidate
+    names = {stem(w) for w in _WORD.findall(" ".join([c.concept or "", c.title,
+                                                       *c.heading_path]))}
+    return bool(s.terms - names)
 
 
 def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
