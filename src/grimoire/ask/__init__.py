@@ -30,6 +30,7 @@ from grimoire.ask.extractive import (
     conflict,
     content_words,
     expansion,
+    letters_only,
     named_in,
     prefer_named,
     score_sentences,
@@ -87,13 +88,13 @@ class Evidence:
 
 # The words of "what is X short for / an abbreviation of / the full form of X" (see `gather`).
 _PHRASING = frozenset(["short", "full", "long", "form", "name", "abbreviation", "acronym",
-                       "initialism", "expansion", "expand", "stands", "stand", "mean"])
+                       "initialism", "expansion", "expand", "stands", "stand"])
 
 
 def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = True) -> Evidence:
     """Retrieve and score: the hits, candidate passages and their sentences, best first."""
     store = searcher.store
-    short = stands_for(question)
+    short = letters_only(question)
     if short is not None and {w.casefold() for w in content_words(question)} <= {
             short.casefold(), *_PHRASING}:
         # "What is LoRA short for?" asks what "what does LoRA stand for?" asks; the words of
