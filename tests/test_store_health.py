@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -183,6 +184,49 @@ def test_a_folder_or_a_missing_folder_as_db(tmp_path: Path) -> None:
 
 
 @pytest.mark.sqlite_only(reason="what a file path given as --db does")
+def test_odd_db_values_say_what_is_wrong_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    # /dev/null took the schema, then failed: "migration to schema 12 failed: disk I/O error"
+    code, out = run("/dev/null", "ingest", str(EXAMPLES), "--no-embed")
+    assert code == 1 and out.count("\n") == 1 and "not a regular file" in out, out
+    # a blank name made a file called " " in the working folder
+    code, out = run(" ", "ingest", str(EXAMPLES), "--no-embed")
+    assert code == 1 and "no database path given" in out, out
+    assert list(tmp_path.iterdir()) == []
+    # "~" from GRIMOIRE_DB in a service file, with no shell to expand it
+    monkeypatch.setenv("HOME", str(tmp_path))
+    code, out = run("~/kb.db", "ingest", str(EXAMPLES), "--no-embed")
+    assert code == 0, out
+    assert (tmp_path / "kb.db").is_file() and not (tmp_path / "~").exists()
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database\n")
+    code, out = run(text, "stats")
+    assert code == 1 and out.count("\n") == 1 and "not SQLite" in out, out
+    assert text.read_text() == "not a database\n"
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file's mode")
+def test_a_database_file_without_read_permission(pristine: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = copy_of(pristine, tmp_path)
+    db.chmod(0o000)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    # Root ignores file modes through CAP_DAC_OVERRIDE; drop it, as for any other user.
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    try:
+        done = subprocess.run([*drop, exe, "--db", str(db), "stats"], capture_output=True,
+                              text=True, timeout=300)
+    finally:
+        db.chmod(0o644)
+    assert done.returncode == 1 and "permission denied" in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.sqlite_only(reason="what a file path given as --db does")
 def test_another_applications_empty_sqlite_file_is_left_alone(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)
@@ -254,7 +298,6 @@ def test_did_you_mean_agrees_between_an_incremental_and_a_fresh_store(tmp_path: 
 
 @pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Path) -> None:
-    import os
     import subprocess
     import sys
 
@@ -286,3 +329,51 @@ def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Pa
         assert "read-only" in changed.stderr and "corrupt" not in changed.stderr, changed.stderr
     finally:
         folder.chmod(0o755)
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file written before round 14's fix")
+def test_a_store_poisoned_by_nan_before_round_14_repairs_itself(tmp_path: Path) -> None:
+    # Before round 14, front matter `.nan` was stored as a bare `NaN` token, which SQLite's JSON
+    # functions refuse: every later full resolve (a grimoire.toml changed) failed on
+    # "malformed JSON", so ingest, show, search and ask all stopped working on that store.
+    from grimoire.store.sqlite import MIGRATIONS, _finite_meta
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "nan.md").write_text("---\ntitle: Nan Note\nscore: .nan\n---\n\nA note about nan.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("""UPDATE documents SET meta = '{"title": "Nan Note", "score": NaN,'
+                        || ' "w": [-Infinity], "note": "NaN stays text"}'""")
+        conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_finite_meta)}")
+    conn.close()
+    (notes / "grimoire.toml").write_text('[[alias]]\nname = "Nan Note"\naliases = ["nn"]\n')
+    code, out = run(db, "ingest", str(notes), "--no-embed")
+    assert code == 0, out
+    code, out = run(db, "show", "nn")
+    assert code == 0 and "Nan Note" in out, out
+    with sqlite3.connect(db) as conn:
+        (meta,) = conn.execute("SELECT meta FROM documents").fetchone()
+    conn.close()
+    assert json.loads(meta) == {"title": "Nan Note", "score": "nan", "w": ["-inf"],
+                                "note": "NaN stays text"}
+
+
+@pytest.mark.sqlite_only(reason="rows of a SQLite file changed under Grimoire")
+def test_malformed_json_in_a_row_says_run_check_and_check_names_the_file(
+        tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("---\ntitle: Alpha\n---\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("""UPDATE documents SET meta = '{"title": "Alpha", '""")
+    conn.close()
+    (notes / "grimoire.toml").write_text('[[alias]]\nname = "Alpha"\naliases = ["al"]\n')
+    code, out = run(db, "ingest", str(notes), "--no-embed")
+    assert code == 1 and DAMAGED in out and "Traceback" not in out, out
+    code, out = run(db, "check")
+    assert code == 1 and "a.md" in out and "not valid JSON" in out, out
+    assert "grimoire rebuild" in out

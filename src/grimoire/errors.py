@@ -27,6 +27,14 @@ class GrimoireError(Exception):
         return f"{where}{self.message}"
 
 
+def quoted(text: str, limit: int = 80) -> str:
+    """`text` as repr() shows it, cut to about `limit` characters: a 100,000-character query
+    that names nothing must not fill the screen with its own echo."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
 class ReadError(GrimoireError):
     """A file could not be read."""
 

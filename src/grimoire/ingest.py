@@ -176,6 +176,8 @@ def ingest(
         _read_and_store(store, jobs, tally, progress, workers, options)
         return tally.report()
     for given in paths:
+        if not os.fspath(given):  # Path("") is the working folder: read it by mistake
+            raise GrimoireError("an empty path names no file or folder")
         root = _known_spelling(store, Path(os.path.abspath(given)))  # noqa: PTH100
         root_key = storable(str(root))
         if not root.exists():

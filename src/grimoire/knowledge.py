@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from grimoire.errors import CorruptDatabase, GrimoireError, NotFound
+from grimoire import _api_args as args
+from grimoire.errors import CorruptDatabase, GrimoireError, NotFound, quoted
 from grimoire.model import Answer, ConceptId, Hit
 from grimoire.names import normalize
 from grimoire.resolve.overrides import load_overrides
@@ -105,8 +106,14 @@ class Grimoire:
         """
         from grimoire.ingest import DEFAULT_OPTIONS, ingest
 
-        if isinstance(paths, str | os.PathLike):  # not a Sequence of one-letter paths
-            paths = [paths]
+        paths = args.paths(paths)
+        if (name := args.optional_text(format, "format")) is not None:
+            from grimoire import readers
+
+            try:
+                readers.by_name(name)
+            except KeyError as e:
+                raise ValueError(e.args[0]) from None
         report = ingest(self.store, paths, format=format, progress=progress,
                         options=DEFAULT_OPTIONS if options is None else options, prune=prune,
                         root=root)
@@ -202,6 +209,10 @@ class Grimoire:
         >>> kb.search("kl div")[0].concept
         'KL divergence'
         """
+        args.query(query, "query")
+        args.count(k, "k", 1)
+        for value, what in ((mode, "mode"), (source, "source"), (format, "format"), (tag, "tag")):
+            args.optional_text(value, what)
         self.searcher.prepare(mode)  # the model loads while concepts are brought current
         self._fresh()  # results are grouped by concept, so concepts must be current
         hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
@@ -232,6 +243,8 @@ class Grimoire:
         from grimoire.ask import ask
         from grimoire.llm import DEFAULT_DEADLINE, open_llm
 
+        args.query(question, "question")
+        args.count(k, "k", 1)
         self._fresh()
         deadline = DEFAULT_DEADLINE if llm_deadline is None else llm_deadline
         chat = (open_llm(llm, model, api_key=api_key, deadline=deadline) if isinstance(llm, str)
@@ -267,14 +280,15 @@ class Grimoire:
 
         Raises NotFound with the nearest names as suggestions.
         """
-        found = self.store.entries_named(normalize(name))
+        found = self.store.entries_named(normalize(args.text(name, "name")))
         if not found:
-            raise NotFound(f"no entry named {name!r}", suggestions=self.suggest(name))
+            raise NotFound(f"no entry named {quoted(name)}", suggestions=self.suggest(name))
         return found
 
     @_guarded
     def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
         """The known names nearest to `name`, for "did you mean"."""
+        args.text(name, "name")
         names: dict[str, str] = {}
         for norm, shown in self.store.entry_names():
             if norm not in names or shown < names[norm]:
@@ -414,6 +428,8 @@ class Grimoire:
         """
         from grimoire import graph as graphs
 
+        args.count(depth, "depth", 0)
+        args.count(limit, "limit", 1)
         self._fresh()
         from grimoire.resolve import view
 
@@ -425,6 +441,7 @@ class Grimoire:
         """Labels of the shortest chain of links between two concepts, or None."""
         from grimoire import graph as graphs
 
+        args.count(max_depth, "max_depth", 0)
         self._fresh()
         from grimoire.resolve import view
 

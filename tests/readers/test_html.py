@@ -431,3 +431,22 @@ def test_empty_and_fragment_pages() -> None:
     assert read("", "empty.html").title == "empty"
     doc = read("just words, no tags", "frag.html")
     assert doc.passages[0].text == "just words, no tags"
+
+
+def test_blocks_nested_past_the_cap_keep_their_text_and_warn() -> None:
+    # lexbor's cost is quadratic in the nesting of block elements (100,000 nested divs: 53 s);
+    # past 512 the deeper ones are read flat, the text the same as when they nest.
+    from grimoire.readers.html._depth import MAX_DEPTH
+
+    def page(depth: int) -> str:
+        inner = "".join(f"<div><p>Level {i} text.</p>" for i in range(depth))
+        tail = "</div>" * depth
+        return f"<html><body>\n<h1>Deep</h1>\n{inner}{tail}\n<p>After.</p></body></html>"
+
+    (deep,) = html.read(page(MAX_DEPTH + 300).encode(), "deep.html")
+    texts = " ".join(p.text for p in deep.passages)
+    assert all(f"Level {i} text." in texts for i in (0, MAX_DEPTH - 1, MAX_DEPTH + 299))
+    assert texts.endswith("After.")
+    assert [(p.span.start_line, "read flat" in p.message) for p in deep.problems] == [(3, True)]
+    (shallow,) = html.read(page(MAX_DEPTH).encode(), "shallow.html")
+    assert shallow.problems == ()

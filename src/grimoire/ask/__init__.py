@@ -233,13 +233,17 @@ def subject_phrase(question: str) -> tuple[str, ...]:
     return _subject(question)[0]
 
 
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
 def _subject(question: str) -> tuple[tuple[str, ...], bool]:
     """`subject_phrase`, and whether a function word after the verb placed it ("split AN
     image"); without one ("how does dropout prevent overfitting?") the verb is a guess."""
     m = _OPENER.match(question)
     if m is None:
         return (), False
-    tokens = _TOKEN.findall(question[m.end() :])
+    # A possessive names its owner ("t-SNE's perplexity" is t-SNE and perplexity).
+    tokens = [_POSSESSIVE.sub("", t) for t in _TOKEN.findall(question[m.end() :])]
     end = next((i for i, t in enumerate(tokens) if t.casefold() in _FUNCTION), None)
     subject = tokens[: max(0, (len(tokens) if end is None else end) - 1)]
     if not subject or any(t.casefold() in STOPWORDS for t in subject):

@@ -279,7 +279,7 @@ def score_sentences(
             if n_words > 90:
                 cov *= 0.85
             bonus = _about_bonus(about, definition, i)
-            bonus += _formula_bonus(formula, text) + _expansion_bonus(short, text)
+            bonus += _formula_bonus(formula, text) + _expansion_bonus(short, text, cand)
             bonus += _purpose_bonus(why, text)
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
@@ -290,7 +290,7 @@ def score_sentences(
 
         def bonuses(s: Scored) -> float:
             return (_about_bonus(s.about, definition, s.index)
-                    + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text)
+                    + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text, s.candidate)
                     + _purpose_bonus(why, s.text))
 
         def words_only(s: Scored) -> float:
@@ -396,6 +396,7 @@ _STANDS_FOR = [re.compile(p, re.IGNORECASE) for p in (
 _MEANS = re.compile(
     r"\b(?i:what\s+(?:does|do))\s+(?P<short>[A-Za-z]*[A-Z][a-z]*[A-Z][\w-]*)\s+(?i:mean)\b")
 EXPANSION_BONUS = 0.15
+EXPANSION_LEAD = 0.4
 
 
 def stands_for(question: str) -> str | None:
@@ -433,12 +434,14 @@ def expansion(short: str, text: str) -> str | None:
     """The words of `text` that spell `short` out, as written, or None. Each capital of a
     mixed-case acronym starts a word, with the small letters after it ("Low-Rank Adaptation"
     for LoRA, "Rectified Linear Unit" for ReLU); each letter of a one-case acronym starts a word
-    ("Proximal Policy Optimization" for PPO, "reinforcement learning from human feedback" for
-    RLHF). Linking words may come between; the first and the last word are not linking words
-    ("in a" does not spell IA3). A hyphenated word may give one letter or one per part, and
-    the longest spelling wins ("Generative Pre-trained Transformer" for GPT, not "Generative
-    Pre-trained"). The words stand apart by spaces or hyphens only, and none is an acronym or
-    holds a digit: "Memory (LSTM" does not spell ML, nor "MAE (L1" ME."""
+    ("Proximal Policy Optimization" for PPO). Linking words may come between ("reinforcement
+    learning from human feedback" for RLHF) and give a letter only as a small letter of a
+    mixed-case acronym ("bag of words" for BoW; "carry the CC" is not CTC); the first and
+    the last word are not linking words ("in a" does not spell IA3). A hyphenated word may
+    give one letter or one per part, and the longest spelling wins ("Generative Pre-trained
+    Transformer" for GPT, not "Generative Pre-trained"). The words stand apart by spaces or
+    hyphens only, and none is an acronym or holds a digit: "Memory (LSTM" does not spell ML,
+    nor "MAE (L1" ME."""
     chunks = _chunks(short)
     if len(chunks) < 2:
         return None
@@ -448,7 +451,7 @@ def expansion(short: str, text: str) -> str | None:
                         for k, m in enumerate(run)], {})
         for i, w in enumerate(words.text):
             if w[0] == chunks[0][0] and w not in _LINKING:
-                last = words.spelled_from(chunks, i)
+                last = words.spelled_from([(c, False) for c in chunks], i)
                 if last >= 0:
                     return text[run[i].start() : run[last].end()]
     return None
@@ -498,27 +501,30 @@ class _Words:
     hyphened: list[bool]
     memo: dict[tuple[int, int], int]
 
-    def spelled_from(self, chunks: list[str], i: int) -> int:
+    def spelled_from(self, chunks: list[tuple[str, bool]], i: int) -> int:
         """The index of the last word when word i starts with the first chunk and the words
-        after it spell the rest, as far on as they can; -1 when they do not."""
-        key = (sum(map(len, chunks)), i)
+        after it spell the rest, as far on as they can; -1 when they do not. A chunk is (its
+        letters, whether a linking word may give it)."""
+        key = (sum(len(c) for c, _ in chunks), i)
         if key not in self.memo:
             self.memo[key] = self._spell(chunks, i)
         return self.memo[key]
 
-    def _spell(self, chunks: list[str], i: int) -> int:
-        chunk, rest = chunks[0], chunks[1:]
+    def _spell(self, chunks: list[tuple[str, bool]], i: int) -> int:
+        (chunk, linking), rest = chunks[0], chunks[1:]
         word = self.text[i]
+        if word in _LINKING and not linking:
+            return -1
         if not word.startswith(chunk):
             # "Bo" of BoW: its small letters may start the words after ("bag of words").
             if len(chunk) < 2 or word[0] != chunk[0]:
                 return -1
-            rest = [*chunk[1:], *rest]
+            rest = [(c, True) for c in chunk[1:]] + rest
         if not rest:
             return i if word not in _LINKING else -1
         last = -1
         for j in range(i + 1, len(self.text)):
-            if self.text[j][0] == rest[0][0]:
+            if self.text[j][0] == rest[0][0][0]:
                 last = max(last, self.spelled_from(rest, j))
             # "trained" of "Pre-trained" may give no letter of its own, as "of" need not.
             if self.text[j] not in _LINKING and not self.hyphened[j]:
@@ -551,8 +557,13 @@ def _spelled(question: str, acronyms: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _expansion_bonus(short: str | None, text: str) -> float:
-    return EXPANSION_BONUS if short and spells_out(short, text) else 0.0
+def _expansion_bonus(short: str | None, text: str, cand: Candidate) -> float:
+    if not short or not spells_out(short, text):
+        return 0.0
+    # Spelled out in a passage that writes the acronym itself (or is named by it): that is
+    # what the letters stand for there, and it answers the question before anything else.
+    around = " ".join([cand.text, cand.concept or "", cand.title, *cand.heading_path])
+    return EXPANSION_LEAD if re.search(rf"\b{re.escape(short)}\b", around) else EXPANSION_BONUS
 
 
 # "Why ...?": a sentence that says what something is for or what it makes possible ("can

@@ -240,7 +240,8 @@ def _to_markdown(
             continue
         kind = cell.get("cell_type")
         key = code_key if kind == "code" else "source"
-        lines = _source_lines(cell.get(key), (*cell_path, key), pos, line_at)
+        lines = _whole_characters(_source_lines(cell.get(key), (*cell_path, key), pos, line_at),
+                                  n, path, problems)
         while lines and not lines[-1][0].strip():
             lines.pop()
         if kind == "markdown" or kind == "heading":  # nbformat 3 had heading cells
@@ -278,6 +279,37 @@ def _to_markdown(
         if out.lines:
             out.add("", out.origin[-1])
     return out
+
+
+# JSON's `\ud800` escapes a UTF-16 half that pairs with nothing: json.loads takes it, no text
+# encoding does, and the whole notebook failed on writing its first such line.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(
+    lines: list[tuple[str, int]], n: int, path: str, problems: list[Problem]
+) -> list[tuple[str, int]]:
+    """`lines` with each lone surrogate replaced by U+FFFD, and a warning at its line."""
+    out = []
+    for line, file_line in lines:
+        if not line.isascii() and _SURROGATE.search(line):
+            problems.append(Problem(
+                f"cell {n}: a lone surrogate escape in the JSON string, replaced by U+FFFD",
+                Span(path, file_line, file_line)))
+            line = _SURROGATE.sub("\ufffd", line)
+        out.append((line, file_line))
+    return out
+
+
+def _scrub(value: Any) -> Any:
+    """Metadata kept from the notebook (title, kernel, authors) without lone surrogates."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
 
 
 # --------------------------------------------------------------------------- spans back to the file
@@ -350,7 +382,7 @@ def read(data: bytes, path: str) -> list[Document]:
         return Span(span.path, start, max(start, end))
 
     doc = _attach_images(_remap(doc, fix), built.images, path)
-    meta = nb.get("metadata")
+    meta = _scrub(nb.get("metadata"))
     title = meta.get("title") if isinstance(meta, dict) else None
     notebook_meta = dict(doc.meta)
     if isinstance(meta, dict):

@@ -52,6 +52,7 @@ from grimoire.model import (
     Link,
     Math,
     Passage,
+    Problem,
     Span,
 )
 from grimoire.names import is_abbreviation, normalize, term_names
@@ -594,7 +595,33 @@ def add_page_entry(doc: Document) -> Document:
     return replace(doc, entries=tuple(entries))
 
 
+# A name longer than this is a line of text, never a name: the longest term in
+# ../shared/corpora has 64 characters, the longest title 119.
+MAX_NAME_CHARS = 200
+
+
+def drop_long_names(doc: Document) -> Document:
+    """`doc` without the entries named by more than `MAX_NAME_CHARS` characters, each with a
+    warning at its line; a title that long gets a warning too. Without one, a page whose
+    heading ran on for 15,000 characters had no entry, and nothing said why."""
+    long = [e for e in doc.entries if len(e.term) > MAX_NAME_CHARS]
+    problems = [Problem(f"a name of {len(e.term):,} characters is too long to be one "
+                        f"(over {MAX_NAME_CHARS}): not an entry; its text is searched as usual",
+                        Span(e.span.path, e.span.start_line, e.span.start_line)) for e in long]
+    if len(doc.title) > MAX_NAME_CHARS and all(e.term != doc.title for e in long):
+        # A file's title is at its top; a page of a dump starts where its text does.
+        line = doc.passages[0].span.start_line if doc.page is not None and doc.passages else 1
+        problems.append(Problem(
+            f"the title has {len(doc.title):,} characters, too long to be a name (over "
+            f"{MAX_NAME_CHARS}): the page has no entry by its title; its text is searched as "
+            "usual", Span(doc.path, line, line)))
+    if not problems:
+        return doc
+    return replace(doc, entries=tuple(e for e in doc.entries if len(e.term) <= MAX_NAME_CHARS),
+                   problems=(*doc.problems, *problems))
+
+
 __all__ = [
-    "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON", "add_page_entry", "add_section_entries",
-    "name_shaped",
+    "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON", "add_page_entry",
+    "add_section_entries", "drop_long_names", "name_shaped",
 ]

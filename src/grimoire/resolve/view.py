@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from grimoire.errors import NotFound
+from grimoire._api_args import text
+from grimoire.errors import NotFound, quoted
 from grimoire.model import ConceptId, Span
 from grimoire.names import normalize
 from grimoire.resolve.links import FILE_LINKS, link_key
@@ -30,19 +31,26 @@ def find_concept(store: Store, name: str) -> ConceptId:
     Raises NotFound with "did you mean" suggestions, or listing the candidates when two
     concepts share the name (`LDA`).
     """
+    key = normalize(text(name, "name"))
+    link = link_key(name)[1]
+    if not key and not link:
+        # Names are looked up by their letters and digits: "???" or "->" has none, and a
+        # plain "no concept named" reads as if such a concept might exist.
+        raise NotFound(f"no concept named {quoted(name)}: a name is looked up by its letters "
+                       "and digits, and this one has none (try `grimoire search`)")
     # The name as typed first ("Fully-connected/Linear" is one name), then as a link reads it
     # (`notes/LoRA.md` -> "LoRA").
-    found = store.concepts_named(normalize(name))
-    if not found and link_key(name)[1]:
-        found = store.concepts_named(link_key(name)[1])
+    found = store.concepts_named(key)
+    if not found and link:
+        found = store.concepts_named(link)
     if not found:
-        raise NotFound(f"no concept named {name!r}", suggestions=suggest(store, name))
+        raise NotFound(f"no concept named {quoted(name)}", suggestions=suggest(store, name))
     top = found[0].strength
     best = [m.concept_id for m in found if m.strength == top]
     if len(best) > 1:
         labels = store.concept_labels(best)
         # By label, not by id: ids differ between an incremental store and a fresh one.
-        raise NotFound(f"{name!r} names {len(best)} concepts; say which",
+        raise NotFound(f"{quoted(name)} names {len(best)} concepts; say which",
                        suggestions=tuple(sorted(labels[c][0] for c in best if c in labels)))
     return ConceptId(str(best[0]))
 
@@ -50,9 +58,9 @@ def find_concept(store: Store, name: str) -> ConceptId:
 def suggest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
     """The concept names nearest to `name`, for "did you mean"."""
     names = _names_by_norm(store.concept_name_list())
-    if not names:
+    query = normalize(text(name, "name"))
+    if not names or not query:
         return ()
-    query = normalize(name)
     matches = process.extract(query, sorted(names), scorer=fuzz.WRatio, limit=limit * 4,
                               score_cutoff=70)
     # WRatio rewards a short name inside a long one ('Bloom Filter' -> 'NER', 'Data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from grimoire.store.base import Store
 from grimoire.store.records import SourceRecord, Stats, StoredEntry
 
@@ -21,6 +23,9 @@ def open_store(url: str, *, create: bool = True) -> Store:
     from grimoire.store.sqlite import SQLiteStore
 
     path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
+    # A path from GRIMOIRE_DB in a service or .env file reaches us without a shell to expand it.
+    if path.startswith("~"):
+        path = os.path.expanduser(path)  # noqa: PTH111 - a str in, a str out
     return SQLiteStore(path, create=create)
 
 

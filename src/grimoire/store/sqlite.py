@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,7 +17,7 @@ from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
 from grimoire.model import Document, Span
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store.base import DAMAGED, Reads
-from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
+from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows, meta_json
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
@@ -231,14 +231,37 @@ class _RowWriter:
         self.held = 0
 
 
-MIGRATIONS: list[str] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
-                         RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX, NAME_LOG_SCHEMA,
-                         CONCEPT_SECTIONS_DOCUMENT_INDEX, VECTOR_STAMP_SCHEMA,
-                         ENTRY_REDIRECTS_INDEX]
+
+
+def _finite_meta(conn: sqlite3.Connection) -> None:
+    """Rewrite the meta of documents stored before round 14 with NaN or Infinity in it.
+
+    Python wrote those numbers as bare `NaN` tokens, which SQLite's JSON functions take for a
+    malformed column: every later resolve of the store failed on "malformed JSON". Python's
+    own parser reads them back, and `meta_json` keeps them as text, as an ingest does now.
+    """
+    rows = conn.execute("SELECT id, meta FROM documents WHERE NOT json_valid(meta)").fetchall()
+    for doc_id, meta in rows:
+        try:
+            fixed = meta_json(json.loads(meta))
+        except (ValueError, TypeError):
+            continue  # damage, not a number JSON lacks: `grimoire check` names the row
+        conn.execute("UPDATE documents SET meta = ? WHERE id = ?", (fixed, doc_id))
+
+
+# A step is SQL, or a function for a repair SQL cannot express.
+Migration = str | Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
+                               RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX,
+                               NAME_LOG_SCHEMA, CONCEPT_SECTIONS_DOCUMENT_INDEX,
+                               VECTOR_STAMP_SCHEMA, ENTRY_REDIRECTS_INDEX, _finite_meta]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.
-_CANTOPEN, _READONLY, _CORRUPT, _NOTADB = 14, 8, 11, 26
+_CANTOPEN, _READONLY, _CORRUPT, _NOTADB, _FULL = 14, 8, 11, 26, 13
+# SQLITE_FULL: the disk (or the file system's quota) is full; SQLite rolled the write back.
+DISK_FULL = ("the disk is full (SQLite: database or disk is full); nothing of this write was "
+             "kept and what was stored before is intact: free some space and run it again")
 
 # A writer holds the lock for one batch (about half a second of storing; files are parsed
 # before the write transaction opens), so another process waits that long rather than failing
@@ -254,6 +277,11 @@ def _unusable(path: str) -> str | None:
     parent = p.parent
     if not p.exists() and not parent.is_dir():
         return f"the folder {str(parent)!r} does not exist"
+    if p.exists() and not p.is_file():
+        # /dev/null took the schema and failed at its commit with "disk I/O error".
+        return "is not a regular file (a device, FIFO or socket); give a database file"
+    if p.exists() and not os.access(p, os.R_OK):
+        return "cannot be read: permission denied (check the file's owner and mode)"
     return None
 
 
@@ -264,8 +292,9 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
     A file that cannot be written is opened read-only (it can still be searched). Another
     application's SQLite file, even an empty one, is refused and never changed.
     """
-    if not path:
-        # sqlite3 opens "" as a private temporary database, deleted on close: all work lost.
+    if not path.strip():
+        # sqlite3 opens "" as a private temporary database, deleted on close: all work lost
+        # (and " " would be a file named by a space, left in the working folder).
         raise StoreError("no database path given (an empty path is a temporary database "
                          "that is deleted on exit)")
     in_memory = path == ":memory:" or path.startswith("file:")
@@ -339,7 +368,11 @@ def _migrate(conn: sqlite3.Connection, path: str) -> None:
         conn.execute("BEGIN IMMEDIATE")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         for step in range(version, len(MIGRATIONS)):
-            _run_script(conn, MIGRATIONS[step])
+            migration = MIGRATIONS[step]
+            if callable(migration):
+                migration(conn)
+            else:
+                _run_script(conn, migration)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {step + 1}")
         conn.execute("COMMIT")
@@ -396,10 +429,13 @@ def _unreadable_row(error: BaseException) -> bool:
 
 def is_damage(error: BaseException) -> bool:
     """True when `error` is SQLite reporting a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB),
-    or text that is not UTF-8: Grimoire writes only UTF-8 (file names that are not are
+    or text that is not UTF-8 or JSON: Grimoire writes only UTF-8 (file names that are not are
     stored escaped), and `quick_check` does not look inside the rows."""
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-    if isinstance(error, sqlite3.OperationalError) and "decode to UTF-8" in str(error):
+    # Nor does it look inside JSON: Grimoire writes only JSON it made itself (a store written
+    # before round 14 with NaN in it is repaired by a migration), so malformed JSON is damage.
+    if isinstance(error, sqlite3.OperationalError) and (
+            "decode to UTF-8" in str(error) or "malformed JSON" in str(error)):
         return True
     return isinstance(error, sqlite3.DatabaseError) and code in (_CORRUPT, _NOTADB)
 
@@ -491,6 +527,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         except sqlite3.Error as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if getattr(e, "sqlite_errorcode", 0) & 0xFF == _FULL:
+                raise StoreError(DISK_FULL, self.path) from e
             raise StoreError(f"could not commit: {e}", self.path) from e
 
     def _raise(self, error: BaseException) -> NoReturn:
@@ -499,6 +537,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             raise CorruptDatabase(DAMAGED, self.path) from error
         if getattr(error, "sqlite_errorcode", 0) & 0xFF == _READONLY:
             raise StoreError(READ_ONLY, self.path) from error
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF == _FULL:
+            raise StoreError(DISK_FULL, self.path) from error
         if isinstance(error, sqlite3.IntegrityError | sqlite3.DataError):
             raise RefusedValue(f"database write refused, nothing kept of it: {error}",
                                self.path) from error

@@ -68,6 +68,7 @@ def check(path: str) -> Health:
             # Damage can stop the check itself; the ingested folders may still be readable.
             problems.append(f"SQLite's integrity check stopped: {e}")
         problems.extend(_row_problems(conn))
+        problems.extend(_json_problems(conn))
         problems.extend(_fts_problems(p, conn))
         try:
             roots = tuple(r for (r,) in conn.execute(
@@ -94,6 +95,36 @@ def _row_problems(conn: sqlite3.Connection) -> list[str]:
                 pass
         except sqlite3.Error as e:
             problems.append(f"table {table}: a row cannot be read ({str(e)[:80]})")
+    return problems
+
+
+# The columns Grimoire fills with JSON, and the file each row came from. SQLite's page checks
+# never look inside a cell, and one malformed value stops every resolve of the store.
+_OF_DOCUMENT = ("(SELECT s.path FROM documents d JOIN sources s ON s.id = d.source_id"
+                " WHERE d.id = t.document_id)")
+_JSON_COLUMNS = {
+    "sources": ("t.path", ("problems",)),
+    "documents": ("(SELECT path FROM sources WHERE id = t.source_id)",
+                  ("tags", "meta", "revision")),
+    "entries": (_OF_DOCUMENT, ("data",)),
+    "passages": (_OF_DOCUMENT, ("heading_path", "marks")),
+}
+
+
+def _json_problems(conn: sqlite3.Connection) -> list[str]:
+    """Cells of the JSON columns that are not JSON, named by file (at most 10 per column)."""
+    problems = []
+    for table, (path_of, columns) in _JSON_COLUMNS.items():
+        for column in columns:
+            try:
+                paths = [p for (p,) in conn.execute(
+                    f"SELECT {path_of} FROM {table} t WHERE t.{column} IS NOT NULL"
+                    f" AND NOT json_valid(t.{column})"
+                    " LIMIT 10")]
+            except sqlite3.Error as e:
+                problems.append(f"table {table}: {column} cannot be read ({str(e)[:80]})")
+                continue
+            problems.extend(f"{path}: {table}.{column} is not valid JSON" for path in paths)
     return problems
 
 

@@ -22,7 +22,7 @@ from pathlib import PurePath
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from grimoire.model import Document, Entry, Image, Link, Span
+from grimoire.model import Document, Entry, Image, Link, Problem, Span
 from grimoire.readers.base import decode
 from grimoire.readers.html._blocks import (
     SEE_ALSO,
@@ -31,6 +31,7 @@ from grimoire.readers.html._blocks import (
     after_see_also,
     passages,
 )
+from grimoire.readers.html._depth import MAX_DEPTH, flatten_deep
 from grimoire.readers.html._meta import read_meta
 from grimoire.readers.html._render import (
     INLINE,
@@ -145,6 +146,7 @@ class _Reader:
 
     def __init__(self, src: str, path: str) -> None:
         self.path = path
+        src, flattened = flatten_deep(src)
         self.tree = LexborHTMLParser(src)
         root = self.tree.root
         if root is None:
@@ -153,6 +155,10 @@ class _Reader:
         self.map = SourceMap(src, root)
         page = read_meta(root, self.map, path)
         self.title, self.meta, self.problems = site_title(page.title), page.meta, page.problems
+        if flattened is not None:
+            self.problems.append(Problem(
+                f"blocks nested more than {MAX_DEPTH} deep: the deeper ones are read flat",
+                Span(path, flattened, flattened)))
         self.bib, self.tex = page.bib, page.tex
         self.caption = ""
         self.blocks: list[Block] = []

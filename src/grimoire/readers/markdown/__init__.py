@@ -282,6 +282,29 @@ def entry_from_blocks(
     )
 
 
+def alias_names(value: Any) -> list[str]:
+    """The `aliases` of front matter, also when written as Obsidian wikilinks.
+
+    `aliases: [[Foo]]` is YAML for a list in a list (and `- [[Foo]]` a list in a list item):
+    such an inner list, or a quoted `"[[Foo|shown]]"`, names the note it links, `Foo`.
+    """
+    if not isinstance(value, list):
+        return meta_strings(value)
+    names: list[str] = []
+    for item in value:
+        if isinstance(item, list):
+            names.extend(_link_target(n) for n in alias_names(item))
+        elif isinstance(item, str) and item.startswith("[[") and item.endswith("]]"):
+            names.append(_link_target(item[2:-2]))
+        else:
+            names.extend(meta_strings([item]))
+    return [n for n in names if n]
+
+
+def _link_target(text: str) -> str:
+    return text.split("|")[0].strip()
+
+
 def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
     """Aliases, related terms, references and redirect, as the front matter states them."""
     fm = parsed.front
@@ -293,7 +316,7 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
             redirect = value.strip()
             break
     return {
-        "aliases": tuple(meta_strings(meta.get("aliases", meta.get("alias")))),
+        "aliases": tuple(alias_names(meta.get("aliases", meta.get("alias")))),
         "see_also": tuple(
             Link(slug, LinkKind.RELATED, Span(path, ln, ln)) for slug, ln in fm.related
         ),

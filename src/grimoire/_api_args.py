@@ -1,0 +1,62 @@
+"""Checks of the Python API's arguments, at its edge.
+
+A wrong type passed to `kb.search(None)` otherwise fails deep inside (AttributeError on
+`.strip` in the search, on `.isascii` in name lookup), naming our code instead of the caller's
+mistake. These raise TypeError or ValueError naming the argument, as the standard library does.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from grimoire.errors import GrimoireError
+
+# A query or question longer than this is a pasted file, not a question: its cost grows with
+# its length (a 5 MB question held the web server for 22 s), and no passage is that long to
+# be found by: the longest passage of ../shared/corpora has 2,175 characters.
+MAX_QUERY_CHARS = 20_000
+
+
+def text(value: object, what: str) -> str:
+    """`value`, which must be a str."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value
+
+
+def optional_text(value: object, what: str) -> str | None:
+    """`value`, which must be a str or None."""
+    return None if value is None else text(value, what)
+
+
+def count(value: object, what: str, minimum: int) -> int:
+    """`value`, which must be an int (not a bool) of at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{what} must be at least {minimum}, not {value}")
+    return value
+
+
+def paths(value: Any) -> list[str | os.PathLike[str]]:
+    """One path or a list of them, as a list; bytes, None and other types are refused."""
+    if isinstance(value, str | os.PathLike):  # not a Sequence of one-letter paths
+        return [value]
+    if isinstance(value, bytes | bytearray) or not isinstance(value, list | tuple):
+        raise TypeError(f"paths must be a str, a path or a list of them, not "
+                        f"{type(value).__name__}")
+    for item in value:
+        if not isinstance(item, str | os.PathLike):
+            raise TypeError(f"each path must be a str or a path, not {type(item).__name__}")
+    return list(value)
+
+
+def query(value: object, what: str) -> str:
+    """`value`, a str of at most `MAX_QUERY_CHARS` characters (a GrimoireError past it, which
+    every face shows as one line: the CLI, the web API's 400, an MCP tool error)."""
+    text_value = text(value, what)
+    if len(text_value) > MAX_QUERY_CHARS:
+        raise GrimoireError(f"the {what} has {len(text_value):,} characters, over the "
+                            f"{MAX_QUERY_CHARS:,} a {what} may have")
+    return text_value

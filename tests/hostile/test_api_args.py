@@ -1,0 +1,106 @@
+"""What a caller's mistake gets from the Python API and the CLI: an error naming the argument
+or the name, never an AttributeError from deep inside, a screenful of echo, or a folder read
+by accident (round 15 audit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import grimoire
+from grimoire.cli import main
+from grimoire.errors import GrimoireError, NotFound
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    db = tmp_path_factory.mktemp("api") / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([EXAMPLES], embed=False)
+        yield kb
+
+
+WRONG = [
+    ("query", lambda kb: kb.search(None), TypeError),
+    ("query", lambda kb: kb.search(b"lora"), TypeError),
+    ("query", lambda kb: kb.search(["lora"]), TypeError),
+    ("k", lambda kb: kb.search("lora", k="5"), TypeError),
+    ("k", lambda kb: kb.search("lora", k=0, mode="lexical"), ValueError),
+    ("k", lambda kb: kb.search("lora", k=True, mode="lexical"), TypeError),
+    ("source", lambda kb: kb.search("lora", source=5, mode="lexical"), TypeError),
+    ("tag", lambda kb: kb.search("lora", tag=[], mode="lexical"), TypeError),
+    ("question", lambda kb: kb.ask(None), TypeError),
+    ("k", lambda kb: kb.ask("what is lora?", k=-3), ValueError),
+    ("name", lambda kb: kb.concept(None), TypeError),
+    ("name", lambda kb: kb.entry(3), TypeError),
+    ("name", lambda kb: kb.backlinks(None), TypeError),
+    ("name", lambda kb: kb.suggest_concepts(None), TypeError),
+    ("name", lambda kb: kb.path(None, "LoRA"), TypeError),
+    ("depth", lambda kb: kb.graph("LoRA", depth="2"), TypeError),
+    ("depth", lambda kb: kb.graph("LoRA", depth=-1), ValueError),
+    ("paths", lambda kb: kb.ingest(None), TypeError),
+    ("paths", lambda kb: kb.ingest(b"/tmp"), TypeError),
+    ("path", lambda kb: kb.ingest([None]), TypeError),
+    ("format", lambda kb: kb.ingest([EXAMPLES], format="zz", embed=False), ValueError),
+]
+
+
+@pytest.mark.parametrize(("argument", "call", "error"), WRONG,
+                         ids=[f"{a}-{i}" for i, (a, _, _) in enumerate(WRONG)])
+def test_a_wrong_argument_is_named(kb: Any, argument: str, call: Any, error: type) -> None:
+    with pytest.raises(error, match=argument):
+        call(kb)
+
+
+def test_an_empty_path_reads_nothing(kb: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    # Path("") is the working folder: `kb.ingest("")` read whatever folder Python ran in.
+    (tmp_path / "stray.md").write_text("# Stray\n\nStray is a note nobody asked for.\n")
+    monkeypatch.chdir(tmp_path)
+    before = kb.stats()
+    with pytest.raises(GrimoireError, match="empty path"):
+        kb.ingest("", embed=False)
+    assert kb.stats() == before
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "cli.db"), "ingest", "",
+                                       "--no-embed"])
+    assert result.exit_code == 1 and "empty path" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", ["???", "->", "...", "∑"])
+def test_a_name_without_letters_or_digits_says_so(kb: Any, name: str) -> None:
+    with pytest.raises(NotFound, match="letters and digits"):
+        kb.concept(name)
+    with pytest.raises(NotFound, match="letters and digits"):
+        kb.graph(name)
+
+
+def test_a_long_name_is_not_echoed_whole(kb: Any) -> None:
+    with pytest.raises(NotFound) as caught:
+        kb.concept("lora " * 20_000)
+    assert len(str(caught.value)) < 200 and "100,000 characters" in str(caught.value)
+
+
+def test_a_query_the_size_of_a_file_is_refused_on_every_face(kb: Any, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from grimoire._api_args import MAX_QUERY_CHARS
+    from grimoire.web.app import create_app
+    from grimoire.web.security import Guard
+
+    pasted = "what is lora " * (MAX_QUERY_CHARS // 10)
+    for call in (kb.search, kb.ask):
+        with pytest.raises(GrimoireError, match="characters, over the 20,000"):
+            call(pasted)
+    assert kb.search(pasted[:MAX_QUERY_CHARS], mode="lexical")  # at the limit: answered
+    db = kb.store.url
+    result = CliRunner().invoke(main, ["--db", db, "search", pasted, "--mode", "lexical"])
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    client = TestClient(create_app(kb, Guard.for_bind("127.0.0.1", 8000)),
+                        base_url="http://127.0.0.1:8000")
+    response = client.post("/api/ask", json={"question": pasted})
+    assert response.status_code == 400 and "over the 20,000" in response.json()["error"]
