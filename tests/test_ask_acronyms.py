@@ -134,21 +134,6 @@ def test_a_title_spelled_with_a_hyphenated_word(tmp_path: Path, corpora: Path) -
     assert answer.citations[0].span.path.endswith("GPT (Generative Pre-trained Transformer).md")
 
 
-def test_what_an_acronym_means_is_still_defined(tmp_path: Path, corpora: Path) -> None:
-    # "What does MSE mean?" asks what MSE is, not only its letters: the glossary's definition
-    # leads, as it did before acronym questions. It was asked as "what does MSE stand for?"
-    # without the definition lead, and "Mean Squared Error is a popular training optimizer"
-    # answered.
-    vault = corpora / "google-ml-glossary-vault"
-    note = vault / "Mean Squared Error (MSE).md"
-    files = [note, vault / "Mean Absolute Error (MAE).md",
-             vault / "Root Mean Squared Error (RMSE).md", vault / "squared loss.md"]
-    answer = ask_notes(tmp_path, files, "What does MSE mean?")
-    assert answer.answer.startswith("The average loss per example"), answer.answer
-    assert answer.citations[0].span.path.endswith("Mean Squared Error (MSE).md")
-    assert answer_words(answer) <= 40
-
-
 def test_a_nodes_question_keeps_its_words(hf_docs: Any) -> None:
     # "stand for" about a plain word with more to the question is asked as written (its
     # TensorFlow words are kept); only a question of the acronym alone is asked as the plain

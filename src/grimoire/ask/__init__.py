@@ -30,7 +30,6 @@ from grimoire.ask.extractive import (
     conflict,
     content_words,
     expansion,
-    letters_only,
     named_in,
     prefer_named,
     score_sentences,
@@ -88,13 +87,13 @@ class Evidence:
 
 # The words of "what is X short for / an abbreviation of / the full form of X" (see `gather`).
 _PHRASING = frozenset(["short", "full", "long", "form", "name", "abbreviation", "acronym",
-                       "initialism", "expansion", "expand", "stands", "stand"])
+                       "initialism", "expansion", "expand", "stands", "stand", "mean"])
 
 
 def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = True) -> Evidence:
     """Retrieve and score: the hits, candidate passages and their sentences, best first."""
     store = searcher.store
-    short = letters_only(question)
+    short = stands_for(question)
     if short is not None and {w.casefold() for w in content_words(question)} <= {
             short.casefold(), *_PHRASING}:
         # "What is LoRA short for?" asks what "what does LoRA stand for?" asks; the words of

@@ -246,7 +246,7 @@ def score_sentences(
     asked = asked_words(q.text)
     definition = bool(DEFINITION.match(q.text))
     formula = bool(FORMULA.search(q.text))
-    short = letters_only(q.text)
+    short = stands_for(q.text)
     why = _cue(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
@@ -401,18 +401,8 @@ EXPANSION_LEAD = 0.4
 
 def stands_for(question: str) -> str | None:
     """The acronym whose letters the question asks to spell out ("LoRA" for "what is LoRA short
-    for?", "RLHF" for "what does RLHF mean?"), or None."""
-    return _short_in(question, (*_STANDS_FOR, _MEANS))
-
-
-def letters_only(question: str) -> str | None:
-    """The acronym when the question asks for its letters and nothing else ("what is LoRA
-    short for?"); "what does MSE mean?" asks what MSE is as well."""
-    return _short_in(question, _STANDS_FOR)
-
-
-def _short_in(question: str, patterns: Sequence[re.Pattern[str]]) -> str | None:
-    for pattern in patterns:
+    for?"), or None."""
+    for pattern in (*_STANDS_FOR, _MEANS):
         m = pattern.search(question)
         if m is not None and len(m.group("short")) <= 8:
             return m.group("short")
@@ -894,7 +884,7 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
     one of that entry and the first scores nearly as well: glossaries define in their first
     sentence ("A mechanism used in a neural network that indicates the importance of ..."),
     and later sentences that repeat the question's words elaborate on it."""
-    if not LEAD or not scored or letters_only(q.text) or not (
+    if not LEAD or not scored or stands_for(q.text) or not (
             DEFINITION.match(q.text) or _WHAT_IS.match(q.text)):
         return None
     best = scored[0]
