@@ -50,6 +50,22 @@ def test_questions_for_what_letters_stand_for(question: str, short: str | None) 
     # A linking word gives a letter only as a small letter of a mixed-case acronym.
     ("CTC", "the repositories carry the CC BY 4.0 licence", None),
     ("MoE", "a mixture of experts model", "mixture of experts"),
+    # A hyphenated word may give one letter: "Pre-trained" is P, and the longest spelling
+    # wins (the "T" of "trained" gave "Generative Pre-trained").
+    ("GPT", "GPT (Generative Pre-trained Transformer)", "Generative Pre-trained Transformer"),
+    ("KL", "the Kullback\u2013Leibler divergence", "Kullback\u2013Leibler"),
+    ("LSTM", "LONG SHORT-TERM MEMORY (LSTM)", "LONG SHORT-TERM MEMORY"),
+    # Names of the notes that spelled a shorter acronym by accident: another acronym gives
+    # no letter, nor a word with a digit, and an expansion does not cross a parenthesis,
+    # colon or comma.
+    ("ML", "Long Short-Term Memory (LSTM)", None),
+    ("ML", "MAE (L1)", None),
+    ("EM", "Mean Squared Error (MSE)", None),
+    ("KL", "KTO loss", None),
+    ("DPO", "during PPO optimization", None),
+    ("RNN", "ReLU in neural networks", None),
+    ("SGD", "First Steps: Gradient Descent", None),
+    ("PR", "pub), the rendered article page", None),
 ])
 def test_expansion(short: str, text: str, spelled: str | None) -> None:
     assert expansion(short, text) == spelled
@@ -103,6 +119,19 @@ def test_a_note_title_that_spells_it_out_answers(tmp_path: Path, corpora: Path) 
     assert answer.answer.startswith("SGD stands for stochastic gradient descent [1]."), (
         answer.answer)
     assert answer.citations[0].span.path.endswith("stochastic gradient descent (SGD).md")
+
+
+def test_a_title_spelled_with_a_hyphenated_word(tmp_path: Path, corpora: Path) -> None:
+    # The vault's GPT note says what GPT is but never spells it out; its title does, with a
+    # hyphenated "Pre-trained". The answer led with "GPT stands for Generative Pre-trained
+    # [1]." (the T taken from "trained").
+    vault = corpora / "google-ml-glossary-vault"
+    files = [vault / "GPT (Generative Pre-trained Transformer).md", vault / "Transformer.md",
+             vault / "generative AI.md", vault / "generative model.md"]
+    answer = ask_notes(tmp_path, files, "What does GPT stand for?")
+    assert answer.answer.startswith(
+        "GPT stands for Generative Pre-trained Transformer [1]."), answer.answer
+    assert answer.citations[0].span.path.endswith("GPT (Generative Pre-trained Transformer).md")
 
 
 def test_a_nodes_question_keeps_its_words(hf_docs: Any) -> None:

@@ -427,20 +427,50 @@ def expansion(short: str, text: str) -> str | None:
     ("Proximal Policy Optimization" for PPO). Linking words may come between ("reinforcement
     learning from human feedback" for RLHF) and give a letter only as a small letter of a
     mixed-case acronym ("bag of words" for BoW; "carry the CC" is not CTC); the first and
-    the last word are not linking words ("in a" does not spell IA3)."""
+    the last word are not linking words ("in a" does not spell IA3). A hyphenated word may
+    give one letter or one per part, and the longest spelling wins ("Generative Pre-trained
+    Transformer" for GPT, not "Generative Pre-trained"). The words stand apart by spaces or
+    hyphens only, and none is an acronym or holds a digit: "Memory (LSTM" does not spell ML,
+    nor "MAE (L1" ME."""
     chunks = _chunks(short)
     if len(chunks) < 2:
         return None
-    itself = "".join(chunks)
-    found = list(re.finditer(r"[^\W\d_]+", text))
-    # The acronym itself spells nothing ("GRPO objective" is not "GRP" + "objective").
-    words = [w if w != itself else "\0" for w in (m.group().casefold() for m in found)]
-    for i, w in enumerate(words):
-        if w[0] == chunks[0][0] and w not in _LINKING:
-            last = _spelled_from([(c, False) for c in chunks], words, i)
-            if last >= 0:
-                return text[found[i].start() : found[last].end()]
+    for run in _runs(text, "".join(chunks)):
+        words = _Words([m.group().casefold() for m in run],
+                       [k > 0 and _HYPHEN.search(text, run[k - 1].end(), m.start()) is not None
+                        for k, m in enumerate(run)], {})
+        for i, w in enumerate(words.text):
+            if w[0] == chunks[0][0] and w not in _LINKING:
+                last = words.spelled_from([(c, False) for c in chunks], i)
+                if last >= 0:
+                    return text[run[i].start() : run[last].end()]
     return None
+
+
+# What may stand between two words of an expansion: "Low-Rank Adaptation", "**Low-Rank**".
+_JOIN = re.compile(r"[\s*]*(?:[-\u2010-\u2014][\s*]*)?")
+_HYPHEN = re.compile(r"[-\u2010-\u2014]")
+# A word with two capitals is an acronym of its own: "KTO loss" does not spell KL.
+_CAPITALS = re.compile(r"[A-Z].*[A-Z]")
+
+
+def _runs(text: str, itself: str) -> list[list[re.Match[str]]]:
+    """The runs of words of `text` that an expansion may span: cut at any other mark
+    (parenthesis, colon, comma, slash, underscore) and at a word that gives no letter (the
+    acronym itself, another acronym, a word with a digit)."""
+    upper = text.upper() == text  # an all-capitals heading: its words are no acronyms
+    runs: list[list[re.Match[str]]] = [[]]
+    end = 0
+    for m in re.finditer(r"[^\W_]+", text):
+        w = m.group()
+        letter = (w.isalpha() and w.casefold() != itself
+                  and (upper or not _CAPITALS.search(w)))
+        if not letter or not _JOIN.fullmatch(text, end, m.start()):
+            runs.append([])
+        if letter:
+            runs[-1].append(m)
+        end = m.end()
+    return [r for r in runs if r]
 
 
 def _chunks(short: str) -> list[str]:
@@ -451,29 +481,45 @@ def _chunks(short: str) -> list[str]:
     return [c.casefold() for c in re.findall(r"^[a-z]+|[A-Z][a-z]*", letters)]
 
 
-def _spelled_from(chunks: list[tuple[str, bool]], words: list[str], i: int) -> int:
-    """The index of the last word when word i starts with the first chunk and the words
-    after it spell the rest; -1 when they do not. A chunk is (its letters, whether a linking
-    word may give it)."""
-    (chunk, linking), rest = chunks[0], chunks[1:]
-    word = words[i]
-    if word in _LINKING and not linking:
-        return -1
-    if not word.startswith(chunk):
-        # "Bo" of BoW: its small letters may start the words after ("bag of words").
-        if len(chunk) < 2 or word[0] != chunk[0]:
+@dataclass(slots=True)
+class _Words:
+    """A run of words, casefolded; which of them follow a hyphen; and what is known of
+    spelling from a word by (letters left, word): runs of linking words would otherwise be
+    tried in every way, which grows as a power of their length."""
+
+    text: list[str]
+    hyphened: list[bool]
+    memo: dict[tuple[int, int], int]
+
+    def spelled_from(self, chunks: list[tuple[str, bool]], i: int) -> int:
+        """The index of the last word when word i starts with the first chunk and the words
+        after it spell the rest, as far on as they can; -1 when they do not. A chunk is (its
+        letters, whether a linking word may give it)."""
+        key = (sum(len(c) for c, _ in chunks), i)
+        if key not in self.memo:
+            self.memo[key] = self._spell(chunks, i)
+        return self.memo[key]
+
+    def _spell(self, chunks: list[tuple[str, bool]], i: int) -> int:
+        (chunk, linking), rest = chunks[0], chunks[1:]
+        word = self.text[i]
+        if word in _LINKING and not linking:
             return -1
-        rest = [(c, True) for c in chunk[1:]] + rest
-    if not rest:
-        return i if word not in _LINKING else -1
-    for j in range(i + 1, len(words)):
-        if words[j][0] == rest[0][0][0]:
-            last = _spelled_from(rest, words, j)
-            if last >= 0:
-                return last
-        if words[j] not in _LINKING:
-            break
-    return -1
+        if not word.startswith(chunk):
+            # "Bo" of BoW: its small letters may start the words after ("bag of words").
+            if len(chunk) < 2 or word[0] != chunk[0]:
+                return -1
+            rest = [(c, True) for c in chunk[1:]] + rest
+        if not rest:
+            return i if word not in _LINKING else -1
+        last = -1
+        for j in range(i + 1, len(self.text)):
+            if self.text[j][0] == rest[0][0][0]:
+                last = max(last, self.spelled_from(rest, j))
+            # "trained" of "Pre-trained" may give no letter of its own, as "of" need not.
+            if self.text[j] not in _LINKING and not self.hyphened[j]:
+                break
+        return last
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
