@@ -186,3 +186,13 @@ def test_a_possessive_names_its_owner(tmp_path: Path, corpora: Path) -> None:
     assert not answer.abstained, answer.answer
     assert "perplexit" in answer.answer
     assert all(c.span.path.endswith("misread-tsne.html") for c in answer.citations)
+
+
+def test_what_an_acronym_means_is_defined_first(tmp_path: Path, corpora: Path) -> None:
+    # "What does MSE mean?" asks for a definition as much as for the letters: the note's
+    # definition leads, as for any "what does X mean?", not a later sentence that happens to
+    # spell the letters out ("Mean Squared Error is a popular training optimizer").
+    note = corpora / "google-ml-glossary-vault" / "Mean Squared Error (MSE).md"
+    answer = ask_notes(tmp_path, [note], "What does MSE mean?")
+    assert_quoted(answer, "The average loss per example")
+    assert answer.answer.startswith("The average loss per example"), answer.answer

@@ -93,7 +93,7 @@ _PHRASING = frozenset(["short", "full", "long", "form", "name", "abbreviation", 
 def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = True) -> Evidence:
     """Retrieve and score: the hits, candidate passages and their sentences, best first."""
     store = searcher.store
-    short = stands_for(question)
+    short = stands_for(question, means=False)
     if short is not None and {w.casefold() for w in content_words(question)} <= {
             short.casefold(), *_PHRASING}:
         # "What is LoRA short for?" asks what "what does LoRA stand for?" asks; the words of

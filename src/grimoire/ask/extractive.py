@@ -246,7 +246,9 @@ def score_sentences(
     asked = asked_words(q.text)
     definition = bool(DEFINITION.match(q.text))
     formula = bool(FORMULA.search(q.text))
-    short = stands_for(q.text)
+    # "What does MSE mean?" asks for the definition first: only the answer's lead spells the
+    # letters out (`_spelled_by_name`).
+    short = stands_for(q.text, means=False)
     why = _cue(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
@@ -279,7 +281,8 @@ def score_sentences(
             if n_words > 90:
                 cov *= 0.85
             bonus = _about_bonus(about, definition, i)
-            bonus += _formula_bonus(formula, text) + _expansion_bonus(short, text, cand)
+            bonus += _formula_bonus(formula, text)
+            bonus += _expansion_bonus(short, text, cand)
             bonus += _purpose_bonus(why, text)
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
@@ -290,7 +293,8 @@ def score_sentences(
 
         def bonuses(s: Scored) -> float:
             return (_about_bonus(s.about, definition, s.index)
-                    + _formula_bonus(formula, s.text) + _expansion_bonus(short, s.text, s.candidate)
+                    + _formula_bonus(formula, s.text)
+                    + _expansion_bonus(short, s.text, s.candidate)
                     + _purpose_bonus(why, s.text))
 
         def words_only(s: Scored) -> float:
@@ -399,10 +403,11 @@ EXPANSION_BONUS = 0.15
 EXPANSION_LEAD = 0.4
 
 
-def stands_for(question: str) -> str | None:
+def stands_for(question: str, *, means: bool = True) -> str | None:
     """The acronym whose letters the question asks to spell out ("LoRA" for "what is LoRA short
-    for?"), or None."""
-    for pattern in (*_STANDS_FOR, _MEANS):
+    for?"), or None. `means`: "what does MSE mean?" counts too; it asks for the definition as
+    well, so only the answer's lead spells the letters out for it (`means=False` leaves it)."""
+    for pattern in (*_STANDS_FOR, *([_MEANS] if means else [])):
         m = pattern.search(question)
         if m is not None and len(m.group("short")) <= 8:
             return m.group("short")
@@ -901,7 +906,7 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
     one of that entry and the first scores nearly as well: glossaries define in their first
     sentence ("A mechanism used in a neural network that indicates the importance of ..."),
     and later sentences that repeat the question's words elaborate on it."""
-    if not LEAD or not scored or stands_for(q.text) or not (
+    if not LEAD or not scored or stands_for(q.text, means=False) or not (
             DEFINITION.match(q.text) or _WHAT_IS.match(q.text)):
         return None
     best = scored[0]
