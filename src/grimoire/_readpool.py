@@ -30,6 +30,8 @@ J = TypeVar("J")
 R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1
+# Jobs sent to a worker at a time, at most (`ReadPool._dispatch`).
+_GROUP = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,11 +253,13 @@ class ReadPool(Generic[J, R]):
     def _dispatch(self, worker: _Worker, pending: deque[J]) -> None:
         """Queue jobs on `worker` up to its depth and cost, in one message.
 
-        A worker whose queue is still over half full gets nothing yet: refilled from half
-        depth, it takes jobs a group at a time, where one job a message cost both sides a
-        pickling and a system call or two per file (issue 14).
+        A worker with fewer than `_GROUP` free places gets nothing yet: it takes jobs a group
+        at a time, where one job a message cost both sides a pickling and a system call or two
+        per file (issue 14). Small groups keep the queue near its depth, which is what lets a
+        worker read on while the parent writes a batch; refilled only from half its depth, a
+        worker would start a batch write with as few as 16 files queued.
         """
-        if len(worker.jobs) > self.depth // 2:
+        if len(worker.jobs) > max(0, self.depth - _GROUP):
             return
         group: list[J] = []
         while pending and len(worker.jobs) < self.depth and (
