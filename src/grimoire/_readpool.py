@@ -30,6 +30,8 @@ J = TypeVar("J")
 R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1
+# Jobs sent to a worker at a time, at most (`ReadPool._dispatch`).
+_GROUP = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,12 +137,13 @@ def _serve_with(read: Callable[[J], R]) -> _Serve:
         _limit_memory(memory)
         while True:
             try:
-                job = _recv(conn)
+                jobs = _recv(conn)
             except (EOFError, OSError):
                 return  # the parent is gone
-            if job is None:
+            if jobs is None:
                 return
-            _send(conn, read(job))
+            for job in jobs:  # jobs come in groups (`ReadPool._dispatch`), answered one by one
+                _send(conn, read(job))
 
     return serve
 
@@ -248,7 +251,17 @@ class ReadPool(Generic[J, R]):
         return _Worker(self.serve, self.budget.memory)
 
     def _dispatch(self, worker: _Worker, pending: deque[J]) -> None:
-        """Queue jobs on `worker` up to its depth and cost."""
+        """Queue jobs on `worker` up to its depth and cost, in one message.
+
+        A worker with fewer than `_GROUP` free places gets nothing yet: it takes jobs a group
+        at a time, where one job a message cost both sides a pickling and a system call or two
+        per file (issue 14). Small groups keep the queue near its depth, which is what lets a
+        worker read on while the parent writes a batch; refilled only from half its depth, a
+        worker would start a batch write with as few as 16 files queued.
+        """
+        if len(worker.jobs) > max(0, self.depth - _GROUP):
+            return
+        group: list[J] = []
         while pending and len(worker.jobs) < self.depth and (
                 not worker.jobs or worker.bytes + self.cost(pending[0]) <= self.queued):
             job = pending.popleft()
@@ -256,4 +269,6 @@ class ReadPool(Generic[J, R]):
                 worker.deadline = time.monotonic() + self.seconds(job)
             worker.jobs.append(job)
             worker.bytes += self.cost(job)
-            _send(worker.conn, job)
+            group.append(job)
+        if group:
+            _send(worker.conn, group)

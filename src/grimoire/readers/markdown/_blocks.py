@@ -7,6 +7,7 @@ and entries, obsidian.py adds its inline rules to the same parser.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -247,8 +248,13 @@ class _Walker:
         self.parsed = parsed
         self.captions = flavor.captions
         self.soft_joiner = "\n" if flavor.line_breaks else " "
-        self.stem = PurePath(path).stem
         self.heading_path: list[tuple[int, str]] = []
+
+    @functools.cached_property
+    def stem(self) -> str:
+        """The file's stem, the target of a link to the page itself: built only for such a
+        link, which few notes have (a `PurePath` is 4 us, issue 14)."""
+        return PurePath(self.path).stem
 
     # ---- inline
 
