@@ -58,12 +58,6 @@ NOT_COVERED = "Your notes do not cover this."
 # abstain).
 ABSTAIN_BELOW = 0.38
 LLM_PASSAGES = 6
-# A best sentence whose passage is about something else than the question answers it by its
-# words alone: "why is the sky blue?" by the dataset example "The sky is blue." under "Reward
-# Modeling > Expected dataset type" (cosine of question and passage names -0.05). Set in the
-# gap on the tune half and 18 everyday questions asked of each collection: the 260 answerable
-# tune questions are all at 0.113 or above, the leaks it stops at 0.030 or below (round 15).
-OFF_TOPIC = 0.07
 
 _DEFINITION = re.compile(
     r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?\S+(?:\s+\S+)?\s*\??\s*$|what's\b|define\b"
@@ -79,9 +73,6 @@ class Evidence:
     hits: tuple[Hit, ...]
     candidates: tuple[Candidate, ...]
     sentences: tuple[Scored, ...]
-    # The cosine of the question and the names of the best sentence's passage (`OFF_TOPIC`);
-    # None without the embedding model.
-    topic: float | None = None
 
     @property
     def best(self) -> float:
@@ -126,19 +117,7 @@ def gather(searcher: Searcher, question: str, k: int = 8, *, semantic: bool = Tr
     hits, candidates = retrieve(searcher, question, k=k, terms=content_words(question),
                                 vector=vector)
     sentences = score_sentences(q, candidates, embed)
-    topic = None
-    if embed is not None and sentences:
-        asked, about = embed([question, _topic(sentences[0].candidate)])
-        topic = float(asked @ about)
-    return Evidence(q, tuple(hits), tuple(candidates), tuple(sentences), topic)
-
-
-def _topic(c: Candidate) -> str:
-    """What a passage is about, by its names: "DPO Trainer > Expected dataset type"."""
-    parts = [c.title, *c.heading_path]
-    if c.concept and c.concept not in parts:
-        parts.append(c.concept)
-    return " > ".join(p for p in parts if p)
+    return Evidence(q, tuple(hits), tuple(candidates), tuple(sentences))
 
 
 _NAME_LIKE = re.compile(r"^(?:[A-Z][\w-]*|\w*[A-Z]\w*|\w*\d\w*)$")
@@ -338,8 +317,6 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
     names something no passage holds, it asks what X is and the best sentence is not about
     X, or the notes name X with nothing under it."""
     if not evidence.sentences or evidence.best < threshold:
-        return True
-    if evidence.topic is not None and evidence.topic < OFF_TOPIC:
         return True
     if unknown_names(searcher.store, question):
         return True
