@@ -331,6 +331,28 @@ def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Pa
         folder.chmod(0o755)
 
 
+def _ingest_with_meta(tmp_path: Path, name: str, text: str, meta_sql: str, title: str,
+                      alias: str, user_version: int | None = None) -> tuple[Path, int, str]:
+    """Ingest one note, set its stored meta to the SQL literal `meta_sql` behind Grimoire's
+    back (and the schema version, when given), then ingest again with an alias for `title`
+    in grimoire.toml, which makes a full resolve read every meta: the database, and that
+    ingest's exit code and output."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / name).write_text(text)
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"UPDATE documents SET meta = {meta_sql}")
+        if user_version is not None:
+            conn.execute(f"PRAGMA user_version = {user_version}")
+    conn.close()
+    (notes / "grimoire.toml").write_text(
+        f'[[alias]]\nname = "{title}"\naliases = ["{alias}"]\n')
+    code, out = run(db, "ingest", str(notes), "--no-embed")
+    return db, code, out
+
+
 @pytest.mark.sqlite_only(reason="a SQLite file written before round 14's fix")
 def test_a_store_poisoned_by_nan_before_round_14_repairs_itself(tmp_path: Path) -> None:
     # Before round 14, front matter `.nan` was stored as a bare `NaN` token, which SQLite's JSON
@@ -338,18 +360,10 @@ def test_a_store_poisoned_by_nan_before_round_14_repairs_itself(tmp_path: Path) 
     # "malformed JSON", so ingest, show, search and ask all stopped working on that store.
     from grimoire.store.sqlite import MIGRATIONS, _finite_meta
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "nan.md").write_text("---\ntitle: Nan Note\nscore: .nan\n---\n\nA note about nan.\n")
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
-    with sqlite3.connect(db) as conn:
-        conn.execute("""UPDATE documents SET meta = '{"title": "Nan Note", "score": NaN,'
-                        || ' "w": [-Infinity], "note": "NaN stays text"}'""")
-        conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_finite_meta)}")
-    conn.close()
-    (notes / "grimoire.toml").write_text('[[alias]]\nname = "Nan Note"\naliases = ["nn"]\n')
-    code, out = run(db, "ingest", str(notes), "--no-embed")
+    db, code, out = _ingest_with_meta(
+        tmp_path, "nan.md", "---\ntitle: Nan Note\nscore: .nan\n---\n\nA note about nan.\n",
+        """'{"title": "Nan Note", "score": NaN, "w": [-Infinity], "note": "NaN stays text"}'""",
+        "Nan Note", "nn", user_version=MIGRATIONS.index(_finite_meta))
     assert code == 0, out
     code, out = run(db, "show", "nn")
     assert code == 0 and "Nan Note" in out, out
@@ -363,16 +377,9 @@ def test_a_store_poisoned_by_nan_before_round_14_repairs_itself(tmp_path: Path) 
 @pytest.mark.sqlite_only(reason="rows of a SQLite file changed under Grimoire")
 def test_malformed_json_in_a_row_says_run_check_and_check_names_the_file(
         tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("---\ntitle: Alpha\n---\n\nAlpha is a note.\n")
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
-    with sqlite3.connect(db) as conn:
-        conn.execute("""UPDATE documents SET meta = '{"title": "Alpha", '""")
-    conn.close()
-    (notes / "grimoire.toml").write_text('[[alias]]\nname = "Alpha"\naliases = ["al"]\n')
-    code, out = run(db, "ingest", str(notes), "--no-embed")
+    db, code, out = _ingest_with_meta(
+        tmp_path, "a.md", "---\ntitle: Alpha\n---\n\nAlpha is a note.\n",
+        """'{"title": "Alpha", '""", "Alpha", "al")
     assert code == 1 and DAMAGED in out and "Traceback" not in out, out
     code, out = run(db, "check")
     assert code == 1 and "a.md" in out and "not valid JSON" in out, out
