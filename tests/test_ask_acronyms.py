@@ -134,13 +134,17 @@ def test_a_title_spelled_with_a_hyphenated_word(tmp_path: Path, corpora: Path) -
     assert answer.citations[0].span.path.endswith("GPT (Generative Pre-trained Transformer).md")
 
 
-def test_a_nodes_question_keeps_its_words(hf_docs: Any) -> None:
-    # "stand for" about a plain word with more to the question is asked as written (its
-    # TensorFlow words are kept); only a question of the acronym alone is asked as the plain
-    # "what does X stand for?".
+def test_a_nodes_question_keeps_its_words(tmp_path: Path, corpora: Path) -> None:
+    # "stand for" about a plain word with more to the question is asked as written: asked as
+    # "what does nodes stand for?", its TensorFlow words were lost and the decision tree's
+    # node answered.
     assert stands_for("In a TensorFlow graph, what do the nodes stand for?") == "nodes"
-    answer = hf_docs.ask("In a TensorFlow graph, what do the nodes stand for?")
-    assert "Group Relative" not in answer.answer
+    vault = corpora / "google-ml-glossary-vault"
+    files = [vault / f"node ({kind}).md"
+             for kind in ("TensorFlow graph", "decision tree", "neural network")]
+    answer = ask_notes(tmp_path, files, "In a TensorFlow graph, what do the nodes stand for?")
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].span.path.endswith("node (TensorFlow graph).md"), answer.answer
 
 
 @pytest.mark.parametrize(("question", "span"), [
