@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
 DESCRIPTIONS = ROOT / "bench" / "queries" / "descriptions.jsonl"
+OWN_WORDS = ROOT / "bench" / "queries" / "own_words.jsonl"
 MASK = "___"
 # How a held-out set may hide the names: a blank, BERT's mask token, a phrase, or nothing.
 MASK_STYLES = {"blank": "___", "token": "[MASK]", "phrase": "this term", "deleted": ""}
@@ -121,6 +122,19 @@ def load(path: Path = DESCRIPTIONS, style: str = "blank") -> list[DevQuery]:
             text=build_text(ref["kind"], raw, ref["mask"], token),
             expected=tuple(ref["target"]["names"]),
         ))
+    return out
+
+
+def own_words(path: Path = OWN_WORDS) -> list[DevQuery]:
+    """Concepts described in a reader's own words, written from the concept's name alone (its
+    definitions in the corpora unread), each searched in its one collection."""
+    out = []
+    for line in path.read_text().splitlines():
+        if line.strip():
+            ref = json.loads(line)
+            out.append(DevQuery(id=ref["id"], kind="own-words", split=ref["split"],
+                                source="", target=ref["target"], text=ref["query"],
+                                expected=tuple(ref["expected"])))
     return out
 
 

@@ -5,6 +5,7 @@
     .venv/bin/python bench/search.py --skip-scale --json
     .venv/bin/python bench/search.py --only sentences  # sentences typed from the notes
     .venv/bin/python bench/search.py --only paired-names  # a concept's names as others spell them
+    .venv/bin/python bench/search.py --only own-words  # concepts described in our own words
 
 Descriptions (bench/queries/descriptions.jsonl, see bench/devset.py) mirror the held-out
 protocol: each query runs against a fresh store holding only its target collection, and is
@@ -474,7 +475,8 @@ def main() -> None:
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "grimoire-bench"),
                         help="folder for the stores (re-used: ingest and embed are incremental)")
     parser.add_argument("--queries", default=str(QUERIES))
-    parser.add_argument("--only", choices=("descriptions", "paired-names", "names", "sentences"),
+    parser.add_argument("--only", choices=("descriptions", "own-words", "paired-names", "names",
+                                                "sentences"),
                         help="run one query set only (no cold start, throughput, latency)")
     parser.add_argument("--split", choices=("tune", "report"), help="one half of descriptions")
     parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
@@ -498,14 +500,16 @@ def main() -> None:
                      "numpy": np.__version__},
         "queries": len(queries),
     }
-    if args.only == "paired-names":
-        report["paired names"] = descriptions(cache, args.split, args.targets.split(","),
-                                              engine=args.engine, queries=devset.paired_names())
-        if args.json:
-            print(json.dumps(report, indent=2, default=str))
-        else:
-            print_descriptions(report["paired names"], "paired names")  # type: ignore[arg-type]
-        return
+    for only, load in (("paired-names", devset.paired_names), ("own-words", devset.own_words)):
+        if args.only == only:
+            title = only.replace("-", " ")
+            report[title] = descriptions(cache, args.split, args.targets.split(","),
+                                         engine=args.engine, queries=load())
+            if args.json:
+                print(json.dumps(report, indent=2, default=str))
+            else:
+                print_descriptions(report[title], title)  # type: ignore[arg-type]
+            return
     if args.only != "names":
         report["descriptions"] = descriptions(cache, args.split, args.targets.split(","),
                                               args.mask, args.engine)
