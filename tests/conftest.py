@@ -96,10 +96,24 @@ def pg() -> Iterator[PgDatabases]:
         warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in CI
         import pgserver
 
-        server = pgserver.get_server(folder, cleanup_mode="stop")
-    yield PgDatabases(server)
-    server.cleanup()
-    shutil.rmtree(folder, ignore_errors=True)
+        # Stopped here, not by pgserver (whose stop waits for the shutdown checkpoint).
+        server = pgserver.get_server(folder, cleanup_mode=None)
+    import psycopg
+    from pgserver._commands import pg_ctl
+
+    try:
+        # A throwaway server: nothing it holds must outlive a crash of the machine, so it
+        # does not flush to disk (PostgreSQL's "non-durable settings"). The processes the
+        # tests kill are its clients; the server itself keeps running.
+        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                conn.execute(f"ALTER SYSTEM SET {setting} = off")
+            conn.execute("SELECT pg_reload_conf()")
+        yield PgDatabases(server)
+    finally:
+        # No shutdown checkpoint either: the data is deleted next.
+        pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=folder, user=server.system_user)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

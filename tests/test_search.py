@@ -256,19 +256,25 @@ def test_cli_search_json_and_embed(kb: grimoire.Grimoire, tmp_path: Path) -> Non
     assert result.exit_code == 0 and "Perplexity" in result.output
 
 
-@pytest.mark.parametrize("query", ["Q-learning", "q learnng"])
-def test_a_title_only_page_is_a_result(tmp_path: Path, query: str) -> None:
-    # q-learning.md is a title and a related term, no text: no passage, only an entry. It is
-    # still the concept a reader asks for, in every mode, shown by its term.
+@pytest.fixture(scope="module")
+def q_learning(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
+    """q-learning.md (a title and a related term, no text) among pages with text."""
     terms = _need(CORPORA) / "ml-glossary-terms" / "terms"
-    kb = grimoire.open(tmp_path / "kb.db")
+    kb = grimoire.open(tmp_path_factory.mktemp("q-learning") / "kb.db")
     kb.ingest([terms / "q-learning.md", terms / "reinforcement-learning.md",
                terms / "gradient-descent.md", SEEDS])
+    yield kb
+    kb.close()
+
+
+@pytest.mark.parametrize("query", ["Q-learning", "q learnng"])
+def test_a_title_only_page_is_a_result(q_learning: grimoire.Grimoire, query: str) -> None:
+    # q-learning.md has no passage, only an entry. It is still the concept a reader asks for,
+    # in every mode, shown by its term.
     for mode in ("lexical", "semantic", "hybrid"):
-        top = kb.search(query, mode=mode)[0]
+        top = q_learning.search(query, mode=mode)[0]
         assert Path(top.span.path).name == "q-learning.md", (mode, top)
         assert top.text == top.snippet == "Q-learning" and top.span.start_line == 1
-    kb.close()
 
 
 OPTIMIZERS = ("learning-rate.md", "adagrad.md", "adadelta.md", "adaptive-learning-rate.md",
