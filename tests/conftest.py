@@ -138,6 +138,38 @@ def _store_switch(request: pytest.FixtureRequest) -> Iterator[None]:
     patch.undo()
 
 
+# Modules whose tests open no knowledge base (readers, parsers, codecs): the PostgreSQL pass
+# would run them exactly as the SQLite pass did (a third of the suite), so it skips them. The
+# SQLite pass checks the claim: a test of these modules that opens a store fails.
+NO_STORE = frozenset(f"tests/{name}.py" for name in (
+    "readers/test_base", "readers/test_fast_paths", "readers/test_glossary",
+    "readers/test_golden", "readers/test_html", "readers/test_markdown",
+    "readers/test_new_formats_linear", "readers/test_notebook", "readers/test_obsidian",
+    "readers/test_org", "readers/test_rst", "lint/test_arithmetic", "hostile/test_fuzz",
+    "hostile/test_linear", "test_codec", "test_names", "test_public_api", "test_examples"))
+
+
+def _opens_no_store(item: pytest.Item) -> bool:
+    return Path(item.path).relative_to(ROOT).as_posix() in NO_STORE
+
+
+@pytest.fixture(autouse=True)
+def _no_store_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    if TEST_STORE == "postgres" or not _opens_no_store(request.node):
+        yield
+        return
+    from grimoire import knowledge
+
+    def refuse(url: str, **options: Any) -> Any:
+        raise AssertionError(f"{request.node.nodeid} opens a store ({url}), but its module is "
+                             "in NO_STORE (tests/conftest.py): the PostgreSQL pass skips it")
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(knowledge, "open_store", refuse)
+    yield
+    patch.undo()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if TEST_STORE != "postgres":
         return
@@ -150,6 +182,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         elif Path(item.path).is_relative_to(both):
             # The contract suite runs on both engines in every pass, whatever the switch.
             item.add_marker(pytest.mark.skip(reason="tests/store runs both engines anyway"))
+        elif _opens_no_store(item):
+            item.add_marker(pytest.mark.skip(reason="opens no store: the SQLite pass ran it"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
