@@ -401,10 +401,10 @@ def _marked(snippet: str) -> Text:
 @click.option("--llm-key-env", default="GRIMOIRE_LLM_KEY", show_default=True,
               help="Environment variable holding the server's API key "
                    "(OPENAI_API_KEY is tried when this one is unset).")
+# The default is grimoire.llm.DEFAULT_DEADLINE, written out: importing grimoire.llm (http and
+# email modules) would cost every command 30 ms to start.
 @click.option("--llm-deadline", type=click.FloatRange(1, 3600), metavar="SECONDS",
-              help="Longest time the server may take for its whole answer  [default: 180]"
-                   " (grimoire.llm.DEFAULT_DEADLINE; not imported here: http and email modules"
-                   " cost every command 30 ms to start).")
+              help="Longest time the server may take for its whole answer.  [default: 180]")
 @json_option
 @click.pass_context
 @handle_errors
