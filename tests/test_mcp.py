@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,25 @@ def test_only_ingested_notes_can_be_read_and_results_are_capped(db: Path) -> Non
             hostile = structured(await client.call_tool(
                 "search", {"query": "prompt injection", "k": 1, "mode": "lexical"}))
             assert "ignore previous" in hostile["results"][0]["preview"]
+
+    run(session)
+    kb.close()
+
+
+def test_a_wrong_name_or_group_says_what_would_do(db: Path) -> None:
+    # The CLI says "did you mean: Perplexity"; the assistant got only "no concept named
+    # 'Perplexty'", and lint(group="wanted-pages") answered 0 findings, as if all was well.
+    kb = grimoire.open(db, create=False)
+
+    async def session() -> None:
+        async with Client(build_server(kb)) as client:
+            assert client.server_info.version == version("grimoire")
+            typo = await client.call_tool("show", {"name": "Perplexty"})
+            assert typo.is_error
+            assert "did you mean: Perplexity" in typo.content[0].text
+            group = await client.call_tool("lint", {"group": "wanted-pages"})
+            assert group.is_error
+            assert "wanted, dead-link" in group.content[0].text
 
     run(session)
     kb.close()

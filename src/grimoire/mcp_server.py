@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote, urlsplit
@@ -25,6 +26,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import read_capped
 from grimoire.knowledge import Grimoire
+from grimoire.lint import GROUPS
 from grimoire.model import Span
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
@@ -134,6 +136,8 @@ class Tools:
                 "total_lines": len(lines), "text": body}
 
     def lint(self, group: str | None = None, limit: int = 50) -> dict[str, Any]:
+        if group is not None and group not in GROUPS:  # else a mistyped group reads as "clean"
+            raise GrimoireError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
         with self.lock:
             report = self.kb.lint()
         found = [f for f in report.findings if group is None or f.group == group]
@@ -181,6 +185,9 @@ def _told(call: Callable[[], T], error: type[Exception] = ToolError) -> T:
     """Our own errors reach the assistant as their one-line message (not a crash)."""
     try:
         return call()
+    except NotFound as e:  # a name mistyped: the CLI's "did you mean", on the same line
+        hint = f"; did you mean: {', '.join(e.suggestions)}" if e.suggestions else ""
+        raise error(f"{e}{hint}") from e
     except GrimoireError as e:
         raise error(str(e)) from e
 
@@ -189,7 +196,7 @@ def build_server(kb: Grimoire) -> MCPServer:
     """An MCP server over `kb`, with its tools and the concept resource registered."""
     tools = Tools(kb, threading.Lock())
     kb.searcher.load_names()  # in the background, before the first query
-    server = MCPServer("grimoire", instructions=INSTRUCTIONS)
+    server = MCPServer("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"))
 
     @server.tool()
     def search(query: str, k: int = 8, mode: str = "hybrid") -> dict[str, Any]:
