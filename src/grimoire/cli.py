@@ -301,6 +301,12 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
 
     Example: grimoire lint --group arithmetic
     """
+    from grimoire.lint import GROUPS
+
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:  # else `--group wanted-pages` printed "clean" and exited 0
+        raise click.BadParameter(f"{unknown[0]!r} is not one of {', '.join(GROUPS)}",
+                                 param_hint="--group")
     report = kb_of(ctx).lint()
     by_group = report.by_group()
     if groups:

@@ -89,3 +89,13 @@ def test_wanted_pages_most_wanted_first(tmp_path: Path, seeds: Path) -> None:
     assert [f.message.split("'")[1] for f in findings] == [p.name for p in pages]
     counts = [int(f.message.split("linked from ")[1].split()[0]) for f in findings]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+
+
+def test_lint_cli_refuses_a_group_it_does_not_have(tmp_path: Path) -> None:
+    # `--group wanted-pages` printed "clean" and exited 0 on notes full of wanted pages.
+    db = tmp_path / "kb.db"
+    ingest(db, EXAMPLES).close()
+    result = CliRunner().invoke(main, ["--db", str(db), "lint", "--group", "wanted-pages"])
+    assert result.exit_code == 2, result.output
+    assert "'wanted-pages' is not one of wanted, dead-link" in result.output
+    assert "clean" not in result.output
