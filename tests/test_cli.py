@@ -267,3 +267,13 @@ def test_whether_output_is_styled_is_decided_as_rich_decides(
         monkeypatch.undo()
         tty.close()
         os.close(leader)
+
+
+def test_search_refuses_a_format_no_reader_has(tmp_path: Path) -> None:
+    # `--format markdwn` answered "no results", as if the notes held nothing on the query.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    code, out = run(db, "search", "--mode", "lexical", "--format", "markdwn", "LoRA")
+    assert code == 2 and "'markdwn' is not one of" in out and "markdown" in out, out
+    code, out = run(db, "search", "--mode", "lexical", "--format", "obsidian", "LoRA")
+    assert code == 0 and "Low-Rank Adaptation" in out, out

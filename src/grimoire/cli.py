@@ -13,6 +13,7 @@ import click
 
 import grimoire
 from grimoire import serialize
+from grimoire._cli_ingest import ReaderChoice
 from grimoire._term import clean, field, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import storable
@@ -332,7 +333,8 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
 @click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="How many results.")
 @click.option("--source", help="Only this file, or files under this folder.")
-@click.option("--format", "fmt", help="Only documents read as this format.")
+@click.option("--format", "fmt", type=ReaderChoice(),
+              help="Only documents read as this format.")
 @click.option("--tag", help="Only documents with this tag.")
 @json_option
 @click.pass_context
