@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import grimoire
 from grimoire.cli import main
+from tests.conftest import seed
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -277,3 +278,17 @@ def test_search_refuses_a_format_no_reader_has(tmp_path: Path) -> None:
     assert code == 2 and "'markdwn' is not one of" in out and "markdown" in out, out
     code, out = run(db, "search", "--mode", "lexical", "--format", "obsidian", "LoRA")
     assert code == 0 and "Low-Rank Adaptation" in out, out
+
+
+def test_sources_problems_lists_the_files_to_look_at(tmp_path: Path) -> None:
+    # Ingest says "see the warnings with: grimoire sources --problems", which listed every file
+    # (1,130 on the corpora) before the 26 warnings at the very end.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES), str(seed("002")))[0] == 0
+    code, out = run(db, "sources", "--problems")
+    assert code == 0
+    rows = [line.split("\t") for line in out.splitlines() if "\t" in line]
+    assert [Path(r[0]).name for r in rows] == [seed("002").name], out
+    assert rows[0][-1].endswith(("1 warning", "warnings"))
+    assert f"{seed('002')}:14: malformed embed" in out
+    assert "Softmax.md" not in out

@@ -261,7 +261,8 @@ def graph(ctx: click.Context, name: str, depth: int, as_dot: bool, as_json: bool
 
 @main.command()
 @click.option("--failed", is_flag=True, help="Only files that could not be read.")
-@click.option("--problems", is_flag=True, help="Also list each warning with its line.")
+@click.option("--problems", is_flag=True,
+              help="Only files with warnings or failures, then each warning with its line.")
 @json_option
 @click.pass_context
 @handle_errors
@@ -271,12 +272,15 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
     Example: grimoire sources --failed
     """
     records = kb_of(ctx).sources(failed=failed)
+    if problems:  # what ingest's "see the warnings" hint sends one to, not every file read well
+        records = [r for r in records if r.problems or r.status == "failed"]
     if as_json:
         emit_json(records)
         return
     rows = []
     for r in records:
-        note = r.reason or (f"{len(r.problems)} warnings" if r.problems else "")
+        count = len(r.problems)
+        note = r.reason or (f"{count} warning{'s' if count != 1 else ''}" if count else "")
         rows.append([where(r.path), r.format or "", r.status,
                      str(r.entries) if r.status == "ok" else "", note])
     print_table(["file", "format", "status", "entries", "note"], rows, fold=("file", "note"))
