@@ -292,3 +292,22 @@ def test_sources_problems_lists_the_files_to_look_at(tmp_path: Path) -> None:
     assert rows[0][-1].endswith(("1 warning", "warnings"))
     assert f"{seed('002')}:14: malformed embed" in out
     assert "Softmax.md" not in out
+
+
+def test_search_and_ask_fit_an_80_column_terminal(tmp_path: Path) -> None:
+    # On a terminal a snippet or quote was one long line: an 80-column terminal broke it
+    # mid-word and ran it on at the margin, under the numbers and paths that head each hit.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    terminal = {"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"}
+    runner = CliRunner(env=terminal)
+    for args in (["search", "--mode", "lexical", "low rank adaptation"],
+                 ["ask", "what does LoRA freeze?"]):
+        result = runner.invoke(main, ["--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+        text = re.sub(r"\x1b\[[0-9;]*m", "", result.output)
+        body = [line for line in text.splitlines() if not re.match(r"(\d+\.|\[\d+\]) ", line)]
+        long = [line for line in body if len(line) > 80]
+        assert not long, long
+        if args[0] == "search":  # every line of a snippet under its hit, indented
+            assert all(line.startswith("   ") for line in body if line.strip()), body

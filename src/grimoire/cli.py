@@ -380,19 +380,34 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
             continue
         out().print(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
                     f"[dim]{safe(place, lines=False)}[/dim]", highlight=False)
-        out().print(_marked(hit.snippet), highlight=False, soft_wrap=True)
+        _prose(_marked(hit.snippet), indent=3)
+
+
+def _prose(text: Text | str, indent: int = 0) -> None:
+    """Prose under a heading line. On a terminal rich wraps it at the terminal's width under
+    its indent (left to the terminal, an 80-column one broke words and ran on at the margin);
+    piped, it stays one line."""
+    from rich.text import Text
+
+    body = text if isinstance(text, Text) else Text(clean(text))
+    if not terminal():
+        out().print(Text(" " * indent) + body, soft_wrap=True)
+        return
+    for line in body.wrap(out(), max(20, out().width - indent)):
+        line.rstrip()  # no trailing blanks to copy with the text
+        out().print(Text(" " * indent) + line, soft_wrap=True)
 
 
 _MARKED = re.compile("«(\\w+)»")
 
 
 def _marked(snippet: str) -> Text:
-    """A hit's snippet, indented, its «marked» words bold yellow. Built as rich Text, never
+    """A hit's snippet, its «marked» words bold yellow. Built as rich Text, never
     parsed as markup: a backslash before a mark (`\\«cos»` in LaTeX) escaped the opening tag,
     and the closing one then raised MarkupError; a « or » of the note's own stays as it is."""
     from rich.text import Text
 
-    text = Text("   ")
+    text = Text()
     shown = clean(snippet)
     at = 0
     for m in _MARKED.finditer(shown):
@@ -448,7 +463,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
             # What the model streamed was cleaned further once its citations were known.
             out().print("[dim]checked answer:[/dim] " + safe(answer.answer), highlight=False)
     else:
-        out().print(safe(answer.answer), highlight=False, soft_wrap=True)
+        _prose(answer.answer)
     for c in answer.citations:
         loc = f"{where(c.span.path)}:{c.span.start_line}"
         if c.span.end_line != c.span.start_line:
@@ -456,7 +471,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         about = f" ({safe(c.concept, lines=False)})" if c.concept else ""
         out().print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
                     highlight=False)
-        out().print("    " + safe(c.quote), highlight=False, soft_wrap=True)
+        _prose(c.quote, indent=4)
 
 
 def _start_once(ctx: click.Context, *, embeds: bool) -> None:
