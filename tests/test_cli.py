@@ -311,3 +311,15 @@ def test_search_and_ask_fit_an_80_column_terminal(tmp_path: Path) -> None:
         assert not long, long
         if args[0] == "search":  # every line of a snippet under its hit, indented
             assert all(line.startswith("   ") for line in body if line.strip()), body
+
+
+def test_show_of_a_wanted_name_says_where_it_is_wanted(tmp_path: Path) -> None:
+    # `show QLoRA` said only "no concept named 'QLoRA'", though two notes link to it.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    code, out = run(db, "show", "qlora")
+    assert code == 1
+    assert "no concept named 'qlora'; 2 links want it: " in out
+    assert "glossary-hash.txt:40" in out and "Low-Rank Adaptation.md:24" in out
+    code, out = run(db, "show", "Nonexistent thing")
+    assert code == 1 and "want it" not in out

@@ -136,6 +136,9 @@ def test_a_wrong_name_or_group_says_what_would_do(db: Path) -> None:
             typo = await client.call_tool("show", {"name": "Perplexty"})
             assert typo.is_error
             assert "did you mean: Perplexity" in typo.content[0].text
+            wanted = await client.call_tool("show", {"name": "QLoRA"})
+            assert wanted.is_error and "a wanted page: 2 link(s) want it" in wanted.content[0].text
+            assert "glossary-hash.txt:40" in wanted.content[0].text
             group = await client.call_tool("lint", {"group": "wanted-pages"})
             assert group.is_error
             assert "wanted, dead-link" in group.content[0].text

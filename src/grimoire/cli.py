@@ -217,6 +217,11 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     try:
         concept = kb.concept(name)
     except NotFound as e:
+        wanted = kb.wanted_page(name) if not as_json else None
+        if wanted is not None:  # a red link's name: say where it is wanted, as the web page does
+            places = ", ".join(f"{where(s.path)}:{s.start_line}" for s in wanted.spans[:10])
+            raise NotFound(f"{e}; {wanted.count} link{'s' if wanted.count != 1 else ''} "
+                           f"want it: {places}", e.suggestions) from e
         if not as_json:
             raise
         # A script asked for JSON: it gets JSON on stdout, with the suggestions, and exit 1.

@@ -94,7 +94,15 @@ class Tools:
 
     def show(self, name: str) -> dict[str, Any]:
         with self.lock:
-            concept = self.kb.concept(name)
+            try:
+                concept = self.kb.concept(name)
+            except NotFound as e:
+                wanted = self.kb.wanted_page(name)
+                if wanted is None:
+                    raise
+                places = ", ".join(f"{s.path}:{s.start_line}" for s in wanted.spans[:10])
+                raise NotFound(f"{e}; a wanted page: {wanted.count} link(s) want it, from "
+                               f"{places}", e.suggestions) from e
         sources = [{**where(e.entry.span), "term": e.entry.term,
                     "preview": preview(e.entry.definition)} for e in concept.entries]
         sources += [{**where(s.span), "term": s.heading, "preview": preview(s.text)}

@@ -17,7 +17,6 @@ from grimoire.errors import NotFound
 from grimoire.graph import Graph, Node
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
-from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
 from grimoire.web import layout
 from grimoire.web.render import Renderer, concept_href, whole_formulas
@@ -142,9 +141,7 @@ class Site:
     def wanted_page(self, name: str) -> WantedPage | None:
         """The wanted page `name` opens (a red link's target), with every place that links to
         it; None when no link wants it."""
-        norm = normalize(name)
-        pages = self.call(lambda: self.kb.wanted(suggestions=False))
-        return next((p for p in pages if p.norm == norm), None)
+        return self.call(lambda: self.kb.wanted_page(name))
 
     def search(self, q: str, mode: str = "hybrid", k: int = 20, source: str | None = None,
                format: str | None = None, tag: str | None = None) -> list[Hit]:
