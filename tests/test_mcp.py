@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,10 @@ def test_tools_in_memory(db: Path) -> None:
             assert wanted["total"] >= 1
             recent = structured(await client.call_tool("recent", {"limit": 3}))
             assert len(recent["changed"]) == 3
+            for row in recent["changed"]:  # a date, as the file system has it (not epoch seconds)
+                stamp = Path(row["path"]).stat().st_mtime
+                assert row["modified"] == datetime.fromtimestamp(stamp, UTC).isoformat(
+                    timespec="seconds")
 
             resource = await client.read_resource("grimoire://concept/LoRA")
             text = resource.contents[0].text  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
@@ -171,7 +172,9 @@ class Tools:
             except OSError:
                 continue  # gone since the last ingest
         dated.sort(key=lambda pair: (-pair[0], pair[1].path))
-        rows = [{"path": r.path, "format": r.format, "entries": r.entries, "modified": mtime}
+        # A date an assistant can read out, not epoch seconds (1796219513.687536).
+        rows = [{"path": r.path, "format": r.format, "entries": r.entries,
+                 "modified": datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")}
                 for mtime, r in dated[:max(1, min(limit, 200))]]
         return capped({"changed": rows}, "changed")
 
