@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import grimoire
 from grimoire.cli import main
+from tests.conftest import seed
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -267,3 +268,58 @@ def test_whether_output_is_styled_is_decided_as_rich_decides(
         monkeypatch.undo()
         tty.close()
         os.close(leader)
+
+
+def test_search_refuses_a_format_no_reader_has(tmp_path: Path) -> None:
+    # `--format markdwn` answered "no results", as if the notes held nothing on the query.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    code, out = run(db, "search", "--mode", "lexical", "--format", "markdwn", "LoRA")
+    assert code == 2 and "'markdwn' is not one of" in out and "markdown" in out, out
+    code, out = run(db, "search", "--mode", "lexical", "--format", "obsidian", "LoRA")
+    assert code == 0 and "Low-Rank Adaptation" in out, out
+
+
+def test_sources_problems_lists_the_files_to_look_at(tmp_path: Path) -> None:
+    # Ingest says "see the warnings with: grimoire sources --problems", which listed every file
+    # (1,130 on the corpora) before the 26 warnings at the very end.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES), str(seed("002")))[0] == 0
+    code, out = run(db, "sources", "--problems")
+    assert code == 0
+    rows = [line.split("\t") for line in out.splitlines() if "\t" in line]
+    assert [Path(r[0]).name for r in rows] == [seed("002").name], out
+    assert rows[0][-1].endswith(("1 warning", "warnings"))
+    assert f"{seed('002')}:14: malformed embed" in out
+    assert "Softmax.md" not in out
+
+
+def test_search_and_ask_fit_an_80_column_terminal(tmp_path: Path) -> None:
+    # On a terminal a snippet or quote was one long line: an 80-column terminal broke it
+    # mid-word and ran it on at the margin, under the numbers and paths that head each hit.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    terminal = {"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"}
+    runner = CliRunner(env=terminal)
+    for args in (["search", "--mode", "lexical", "low rank adaptation"],
+                 ["ask", "what does LoRA freeze?"]):
+        result = runner.invoke(main, ["--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+        text = re.sub(r"\x1b\[[0-9;]*m", "", result.output)
+        body = [line for line in text.splitlines() if not re.match(r"(\d+\.|\[\d+\]) ", line)]
+        long = [line for line in body if len(line) > 80]
+        assert not long, long
+        if args[0] == "search":  # every line of a snippet under its hit, indented
+            assert all(line.startswith("   ") for line in body if line.strip()), body
+
+
+def test_show_of_a_wanted_name_says_where_it_is_wanted(tmp_path: Path) -> None:
+    # `show QLoRA` said only "no concept named 'QLoRA'", though two notes link to it.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    code, out = run(db, "show", "qlora")
+    assert code == 1
+    assert "no concept named 'qlora'; 2 links want it: " in out
+    assert "glossary-hash.txt:40" in out and "Low-Rank Adaptation.md:24" in out
+    code, out = run(db, "show", "Nonexistent thing")
+    assert code == 1 and "want it" not in out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -182,12 +183,14 @@ def test_a_piped_or_json_search_command_imports_no_rich_and_prints_what_rich_wou
         assert imported_after(code, (*HEAVY, "rich")) == [], extra
     piped = cli_search(db, "perplexity", "--mode", "lexical").stdout
     assert piped.count("\n") >= 2 and "«" not in piped
-    # FORCE_COLOR makes rich take the pipe for a terminal, TERM=dumb makes it print no styles.
-    env = {**os.environ, "FORCE_COLOR": "1", "TERM": "dumb"}
+    # FORCE_COLOR makes rich take the pipe for a terminal, one this wide wraps no snippet (a
+    # narrow one wraps them under their indent), and its styles are taken off (TERM=dumb would
+    # print none, but would also make the terminal 80 columns wide).
+    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "100000"}
     through_rich = subprocess.run([sys.executable, "-m", "grimoire", "--db", str(db), "search",
                                    "perplexity", "--mode", "lexical"], capture_output=True,
                                   text=True, check=True, env=env).stdout
-    assert piped == through_rich
+    assert piped == re.sub(r"\x1b\[[0-9;]*m", "", through_rich)
 
 
 @pytest.mark.sqlite_only(reason="the lock of a database file lies beside it")

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +92,10 @@ def test_tools_in_memory(db: Path) -> None:
             assert wanted["total"] >= 1
             recent = structured(await client.call_tool("recent", {"limit": 3}))
             assert len(recent["changed"]) == 3
+            for row in recent["changed"]:  # a date, as the file system has it (not epoch seconds)
+                stamp = Path(row["path"]).stat().st_mtime
+                assert row["modified"] == datetime.fromtimestamp(stamp, UTC).isoformat(
+                    timespec="seconds")
 
             resource = await client.read_resource("grimoire://concept/LoRA")
             text = resource.contents[0].text  # type: ignore[union-attr]
@@ -119,6 +125,28 @@ def test_only_ingested_notes_can_be_read_and_results_are_capped(db: Path) -> Non
             hostile = structured(await client.call_tool(
                 "search", {"query": "prompt injection", "k": 1, "mode": "lexical"}))
             assert "ignore previous" in hostile["results"][0]["preview"]
+
+    run(session)
+    kb.close()
+
+
+def test_a_wrong_name_or_group_says_what_would_do(db: Path) -> None:
+    # The CLI says "did you mean: Perplexity"; the assistant got only "no concept named
+    # 'Perplexty'", and lint(group="wanted-pages") answered 0 findings, as if all was well.
+    kb = grimoire.open(db, create=False)
+
+    async def session() -> None:
+        async with Client(build_server(kb)) as client:
+            assert client.server_info.version == version("grimoire")
+            typo = await client.call_tool("show", {"name": "Perplexty"})
+            assert typo.is_error
+            assert "did you mean: Perplexity" in typo.content[0].text
+            wanted = await client.call_tool("show", {"name": "QLoRA"})
+            assert wanted.is_error and "a wanted page: 2 link(s) want it" in wanted.content[0].text
+            assert "glossary-hash.txt:40" in wanted.content[0].text
+            group = await client.call_tool("lint", {"group": "wanted-pages"})
+            assert group.is_error
+            assert "wanted, dead-link" in group.content[0].text
 
     run(session)
     kb.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import grimoire
-from grimoire.errors import NotFound
+from grimoire.errors import GrimoireError, NotFound
 from tests.conftest import seed
 
 
@@ -218,3 +218,20 @@ def test_every_corpus_resolves_and_wanted_agrees_with_lookup(corpora: Path,
     collections = ({Path(p).relative_to(corpora).parts[0] for p in c.sources} for c in multi)
     assert any(len(names) > 1 for names in collections)
     kb.close()
+
+
+def test_a_misspelt_rule_in_grimoire_toml_is_named_not_ignored(tmp_path: Path) -> None:
+    # `[[jion]]` (for [[join]]) was read as nothing at all: the merge the user asked for never
+    # happened, and no word said why.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Top-P Sampling\n\nSample from the smallest set of tokens "
+                                "whose probability adds up to p.\n")
+    (notes / "grimoire.toml").write_text(
+        '[[join]]\nnames = ["Top-P Sampling", "Nucleus Sampling"]\n\n'
+        '[[jion]]\nnames = ["Top-P Sampling", "Top-P"]\n')
+    with grimoire.open(tmp_path / "kb.db") as kb, pytest.raises(GrimoireError) as caught:
+        kb.ingest([notes], embed=False)
+    assert str(caught.value) == (
+        f"{notes / 'grimoire.toml'}:4: unknown table [[jion]]: a grimoire.toml holds "
+        "[[join]], [[split]] and [[alias]]")

@@ -13,6 +13,7 @@ import click
 
 import grimoire
 from grimoire import serialize
+from grimoire._cli_ingest import ReaderChoice
 from grimoire._term import clean, field, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import storable
@@ -216,6 +217,11 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     try:
         concept = kb.concept(name)
     except NotFound as e:
+        wanted = kb.wanted_page(name) if not as_json else None
+        if wanted is not None:  # a red link's name: say where it is wanted, as the web page does
+            places = ", ".join(f"{where(s.path)}:{s.start_line}" for s in wanted.spans[:10])
+            raise NotFound(f"{e}; {wanted.count} link{'s' if wanted.count != 1 else ''} "
+                           f"want it: {places}", e.suggestions) from e
         if not as_json:
             raise
         # A script asked for JSON: it gets JSON on stdout, with the suggestions, and exit 1.
@@ -260,7 +266,8 @@ def graph(ctx: click.Context, name: str, depth: int, as_dot: bool, as_json: bool
 
 @main.command()
 @click.option("--failed", is_flag=True, help="Only files that could not be read.")
-@click.option("--problems", is_flag=True, help="Also list each warning with its line.")
+@click.option("--problems", is_flag=True,
+              help="Only files with warnings or failures, then each warning with its line.")
 @json_option
 @click.pass_context
 @handle_errors
@@ -270,12 +277,15 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
     Example: grimoire sources --failed
     """
     records = kb_of(ctx).sources(failed=failed)
+    if problems:  # what ingest's "see the warnings" hint sends one to, not every file read well
+        records = [r for r in records if r.problems or r.status == "failed"]
     if as_json:
         emit_json(records)
         return
     rows = []
     for r in records:
-        note = r.reason or (f"{len(r.problems)} warnings" if r.problems else "")
+        count = len(r.problems)
+        note = r.reason or (f"{count} warning{'s' if count != 1 else ''}" if count else "")
         rows.append([where(r.path), r.format or "", r.status,
                      str(r.entries) if r.status == "ok" else "", note])
     print_table(["file", "format", "status", "entries", "note"], rows, fold=("file", "note"))
@@ -301,6 +311,12 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
 
     Example: grimoire lint --group arithmetic
     """
+    from grimoire.lint import GROUPS
+
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:  # else `--group wanted-pages` printed "clean" and exited 0
+        raise click.BadParameter(f"{unknown[0]!r} is not one of {', '.join(GROUPS)}",
+                                 param_hint="--group")
     report = kb_of(ctx).lint()
     by_group = report.by_group()
     if groups:
@@ -326,7 +342,8 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
 @click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="How many results.")
 @click.option("--source", help="Only this file, or files under this folder.")
-@click.option("--format", "fmt", help="Only documents read as this format.")
+@click.option("--format", "fmt", type=ReaderChoice(),
+              help="Only documents read as this format.")
 @click.option("--tag", help="Only documents with this tag.")
 @json_option
 @click.pass_context
@@ -368,19 +385,34 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
             continue
         out().print(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
                     f"[dim]{safe(place, lines=False)}[/dim]", highlight=False)
-        out().print(_marked(hit.snippet), highlight=False, soft_wrap=True)
+        _prose(_marked(hit.snippet), indent=3)
+
+
+def _prose(text: Text | str, indent: int = 0) -> None:
+    """Prose under a heading line. On a terminal rich wraps it at the terminal's width under
+    its indent (left to the terminal, an 80-column one broke words and ran on at the margin);
+    piped, it stays one line."""
+    from rich.text import Text
+
+    body = text if isinstance(text, Text) else Text(clean(text))
+    if not terminal():
+        out().print(Text(" " * indent) + body, soft_wrap=True)
+        return
+    for line in body.wrap(out(), max(20, out().width - indent)):
+        line.rstrip()  # no trailing blanks to copy with the text
+        out().print(Text(" " * indent) + line, soft_wrap=True)
 
 
 _MARKED = re.compile("«(\\w+)»")
 
 
 def _marked(snippet: str) -> Text:
-    """A hit's snippet, indented, its «marked» words bold yellow. Built as rich Text, never
+    """A hit's snippet, its «marked» words bold yellow. Built as rich Text, never
     parsed as markup: a backslash before a mark (`\\«cos»` in LaTeX) escaped the opening tag,
     and the closing one then raised MarkupError; a « or » of the note's own stays as it is."""
     from rich.text import Text
 
-    text = Text("   ")
+    text = Text()
     shown = clean(snippet)
     at = 0
     for m in _MARKED.finditer(shown):
@@ -401,10 +433,10 @@ def _marked(snippet: str) -> Text:
 @click.option("--llm-key-env", default="GRIMOIRE_LLM_KEY", show_default=True,
               help="Environment variable holding the server's API key "
                    "(OPENAI_API_KEY is tried when this one is unset).")
+# The default is grimoire.llm.DEFAULT_DEADLINE, written out: importing grimoire.llm (http and
+# email modules) would cost every command 30 ms to start.
 @click.option("--llm-deadline", type=click.FloatRange(1, 3600), metavar="SECONDS",
-              help="Longest time the server may take for its whole answer  [default: 180]"
-                   " (grimoire.llm.DEFAULT_DEADLINE; not imported here: http and email modules"
-                   " cost every command 30 ms to start).")
+              help="Longest time the server may take for its whole answer.  [default: 180]")
 @json_option
 @click.pass_context
 @handle_errors
@@ -436,7 +468,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
             # What the model streamed was cleaned further once its citations were known.
             out().print("[dim]checked answer:[/dim] " + safe(answer.answer), highlight=False)
     else:
-        out().print(safe(answer.answer), highlight=False, soft_wrap=True)
+        _prose(answer.answer)
     for c in answer.citations:
         loc = f"{where(c.span.path)}:{c.span.start_line}"
         if c.span.end_line != c.span.start_line:
@@ -444,7 +476,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         about = f" ({safe(c.concept, lines=False)})" if c.concept else ""
         out().print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
                     highlight=False)
-        out().print("    " + safe(c.quote), highlight=False, soft_wrap=True)
+        _prose(c.quote, indent=4)
 
 
 def _start_once(ctx: click.Context, *, embeds: bool) -> None:

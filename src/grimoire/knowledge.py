@@ -388,6 +388,13 @@ class Grimoire:
         return view.wanted_pages(self.store, suggestions=suggestions)
 
     @_guarded
+    def wanted_page(self, name: str) -> WantedPage | None:
+        """The page `name` that links want and no entry defines, with every place that wants
+        it; None when no link wants it (what a red link opens)."""
+        norm = normalize(name)
+        return next((p for p in self.wanted(suggestions=False) if p.norm == norm), None)
+
+    @_guarded
     def dead_links(self, *, suggestions: bool = True) -> list[DeadLink]:
         """Every link that leads to no concept (or to two), with "did you mean"."""
         self._fresh()

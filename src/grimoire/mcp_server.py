@@ -14,6 +14,8 @@ import os
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote, urlsplit
@@ -25,6 +27,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import read_capped
 from grimoire.knowledge import Grimoire
+from grimoire.lint import GROUPS
 from grimoire.model import Span
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
@@ -92,7 +95,15 @@ class Tools:
 
     def show(self, name: str) -> dict[str, Any]:
         with self.lock:
-            concept = self.kb.concept(name)
+            try:
+                concept = self.kb.concept(name)
+            except NotFound as e:
+                wanted = self.kb.wanted_page(name)
+                if wanted is None:
+                    raise
+                places = ", ".join(f"{s.path}:{s.start_line}" for s in wanted.spans[:10])
+                raise NotFound(f"{e}; a wanted page: {wanted.count} link(s) want it, from "
+                               f"{places}", e.suggestions) from e
         sources = [{**where(e.entry.span), "term": e.entry.term,
                     "preview": preview(e.entry.definition)} for e in concept.entries]
         sources += [{**where(s.span), "term": s.heading, "preview": preview(s.text)}
@@ -134,6 +145,8 @@ class Tools:
                 "total_lines": len(lines), "text": body}
 
     def lint(self, group: str | None = None, limit: int = 50) -> dict[str, Any]:
+        if group is not None and group not in GROUPS:  # else a mistyped group reads as "clean"
+            raise GrimoireError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
         with self.lock:
             report = self.kb.lint()
         found = [f for f in report.findings if group is None or f.group == group]
@@ -159,7 +172,9 @@ class Tools:
             except OSError:
                 continue  # gone since the last ingest
         dated.sort(key=lambda pair: (-pair[0], pair[1].path))
-        rows = [{"path": r.path, "format": r.format, "entries": r.entries, "modified": mtime}
+        # A date an assistant can read out, not epoch seconds (1796219513.687536).
+        rows = [{"path": r.path, "format": r.format, "entries": r.entries,
+                 "modified": datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")}
                 for mtime, r in dated[:max(1, min(limit, 200))]]
         return capped({"changed": rows}, "changed")
 
@@ -181,6 +196,9 @@ def _told(call: Callable[[], T], error: type[Exception] = ToolError) -> T:
     """Our own errors reach the assistant as their one-line message (not a crash)."""
     try:
         return call()
+    except NotFound as e:  # a name mistyped: the CLI's "did you mean", on the same line
+        hint = f"; did you mean: {', '.join(e.suggestions)}" if e.suggestions else ""
+        raise error(f"{e}{hint}") from e
     except GrimoireError as e:
         raise error(str(e)) from e
 
@@ -189,7 +207,7 @@ def build_server(kb: Grimoire) -> MCPServer:
     """An MCP server over `kb`, with its tools and the concept resource registered."""
     tools = Tools(kb, threading.Lock())
     kb.searcher.load_names()  # in the background, before the first query
-    server = MCPServer("grimoire", instructions=INSTRUCTIONS)
+    server = MCPServer("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"))
 
     @server.tool()
     def search(query: str, k: int = 8, mode: str = "hybrid") -> dict[str, Any]:

@@ -78,3 +78,24 @@ def test_superscripts_and_subscripts_are_read_as_such(tmp_path: Path, corpora: P
     # Read as "32 + 42 = 25", the page's right sum would be flagged too.
     assert [(Path(f.span.path).name, f.message.split(",")[0]) for f in found] == [
         ("page.html", "2 x 3 = 7")]
+
+
+def test_wanted_pages_most_wanted_first(tmp_path: Path, seeds: Path) -> None:
+    # The README promises "most wanted first", as kb.wanted() and the home page order them;
+    # lint sorted them by file ('ordinate', linked once, came before 'Flash Attention', twice).
+    with ingest(tmp_path / "kb.db", seeds, EXAMPLES) as kb:
+        findings = kb.lint().by_group()["wanted"]
+        pages = kb.wanted(suggestions=False)
+    assert [f.message.split("'")[1] for f in findings] == [p.name for p in pages]
+    counts = [int(f.message.split("linked from ")[1].split()[0]) for f in findings]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+
+
+def test_lint_cli_refuses_a_group_it_does_not_have(tmp_path: Path) -> None:
+    # `--group wanted-pages` printed "clean" and exited 0 on notes full of wanted pages.
+    db = tmp_path / "kb.db"
+    ingest(db, EXAMPLES).close()
+    result = CliRunner().invoke(main, ["--db", str(db), "lint", "--group", "wanted-pages"])
+    assert result.exit_code == 2, result.output
+    assert "'wanted-pages' is not one of wanted, dead-link" in result.output
+    assert "clean" not in result.output

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 import grimoire
 from grimoire.web import Guard, Settings, create_app
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, seed
 from tests.web.hostile import write_hostile_notes
 
 
@@ -35,6 +35,16 @@ def examples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with grimoire.open(db) as kb:
         kb.ingest([notes])
         kb.resolve()
+    return db
+
+
+@pytest.fixture(scope="session")
+def examples_and_seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/ and seed 000 (long inline formulas; Softmax defined differently), no vectors."""
+    root = tmp_path_factory.mktemp("web-seed")
+    db = root / "seed.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([EXAMPLES, seed("000")], embed=False)
     return db
 
 
@@ -107,6 +117,11 @@ def run_server(db: Path, *, sanitize: bool = True) -> Iterator[Running]:
 @pytest.fixture(scope="session")
 def server(examples_db: Path) -> Iterator[Running]:
     yield from run_server(examples_db)
+
+
+@pytest.fixture(scope="session")
+def seed_server(examples_and_seed_db: Path) -> Iterator[Running]:
+    yield from run_server(examples_and_seed_db)
 
 
 @pytest.fixture(scope="session")

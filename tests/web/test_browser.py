@@ -272,3 +272,20 @@ def test_every_page_loads_offline_and_is_screenshotted(browser: Browser, server:
     assert not [m for m in watch.console if m.startswith("error") and "404" not in m], \
         watch.console
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/c/Softmax", "/health"])
+def test_a_phone_never_scrolls_sideways_on_real_notes(browser: Browser, seed_server: Running,
+                                                      path: str) -> None:
+    # Seed 000 gave a 426 px wide inline formula (Cross-Entropy, shown on Softmax's page) and a
+    # Health finding naming another file by its full path, one unbreakable word: both pushed a
+    # 390 px page sideways, header and all.
+    context, watch = open_context(browser, seed_server, viewport={"width": 390, "height": 844})
+    page = watched_page(context, watch)
+    page.goto(seed_server.url + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, (path, overflow)
+    if path == "/c/Softmax":  # the formula is still all there, scrolled inside its own box
+        wide = page.locator("math").filter(has_text="observed").first
+        assert wide.evaluate("e => e.scrollWidth > e.clientWidth")
+    context.close()

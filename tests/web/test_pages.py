@@ -187,3 +187,22 @@ def test_a_long_mention_is_cut_between_words_and_outside_formulas(tmp_path: Path
     quote = quote.split("</blockquote>", 1)[0]
     assert quote.endswith("and then …"), quote[-80:]  # not inside the formula, nor a word
     assert "$" not in quote and "word49" in quote
+
+
+def test_a_wanted_page_says_who_wants_it(client: TestClient) -> None:
+    # A red link (or the home page's "Most wanted") opened a dead end: "no concept named
+    # 'QLoRA'" and nothing to click; a missing file's page said "No note defines this yet".
+    page = client.get("/c/QLoRA")
+    assert page.status_code == 404
+    assert "No note defines this yet; 2 links want it:" in page.text
+    wanting = re.findall(r'<a class="where" href="(/source\?path=[^"]+)">([^<]+)</a>', page.text)
+    assert sorted(label.split(":")[0] for _, label in wanting) == [
+        "Low-Rank Adaptation.md", "glossary-hash.txt"]
+    for href, label in wanting:
+        line = label.split(":")[1]
+        assert f'class="line hl" id="L{line}"' in client.get(href.replace("&amp;", "&")).text
+    assert 'href="/search?q=QLoRA"' in page.text
+    unknown = client.get("/c/Nonexistent thing").text
+    assert "links want" not in unknown and 'href="/search?q=Nonexistent%20thing"' in unknown
+    no_file = client.get("/source", params={"path": "/etc/passwd"}).text
+    assert "no such note here" in no_file and "No note defines" not in no_file

@@ -49,7 +49,7 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class LintReport:
-    """Every finding, in group order then file and line order."""
+    """Every finding, in group order, then by file and line (wanted pages most wanted first)."""
 
     findings: tuple[Finding, ...]
 
@@ -203,8 +203,17 @@ def lint(store: Store, extra: Iterable[Finding] = ()) -> LintReport:
     """Every finding for the store; `extra` adds findings from the concept graph."""
     findings = [*extra, *entry_findings(store), *passage_findings(store)]
     order = {g: i for i, g in enumerate(GROUPS)}
-    findings.sort(key=lambda f: (order.get(f.group, 99), f.span.path, f.span.start_line))
+    findings.sort(key=lambda f: (order.get(f.group, 99), *_place(f)))
     return LintReport(tuple(findings))
+
+
+def _place(finding: Finding) -> tuple[str, int]:
+    """Where a finding sorts in its group: by file and line, except wanted pages, which keep
+    the order they come in (most wanted first, as `kb.wanted()` gives them; the sort is
+    stable)."""
+    if finding.group == "wanted":
+        return ("", 0)
+    return (finding.span.path, finding.span.start_line)
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from grimoire.errors import GrimoireError
 
 FILENAME = "grimoire.toml"
+ACTIONS = ("join", "split", "alias")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,12 @@ def _parse(data: bytes, path: str) -> list[Rule]:
         doc = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise GrimoireError(f"cannot read overrides: {e}", path) from e
+    for key in doc:
+        if key not in ACTIONS:  # a misspelt rule would otherwise do nothing, and say nothing
+            raise GrimoireError(f"unknown table [[{key}]]: a grimoire.toml holds [[join]], "
+                                "[[split]] and [[alias]]", path, _line_of(data, key))
     rules: list[Rule] = []
-    for action in ("join", "split", "alias"):
+    for action in ACTIONS:
         tables = doc.get(action, [])
         if not isinstance(tables, list):
             raise GrimoireError(f"[[{action}]] must be an array of tables", path)
@@ -90,3 +95,12 @@ def _parse(data: bytes, path: str) -> list[Rule]:
             reason = table.get("reason")
             rules.append(Rule(action, tuple(names), path, str(reason) if reason else None))
     return rules
+
+
+def _line_of(data: bytes, key: str) -> int | None:
+    """The line where the table or key `key` starts (tomllib keeps no positions)."""
+    import re
+
+    head = re.compile(rf"^\s*(?:\[\[?\s*{re.escape(key)}\s*\]|{re.escape(key)}\s*=)")
+    lines = data.decode("utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, 1) if head.match(line)), None)

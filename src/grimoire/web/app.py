@@ -58,8 +58,10 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
 
     def missing(request: Request, error: NotFound, what: str) -> HTMLResponse:
         several = "names" in str(error) and "concepts" in str(error)
+        wanted = site.wanted_page(what) if what.strip() and not several else None
         return page(request, "missing.html", 300 if several else 404, what=what,
-                    message=str(error), suggestions=error.suggestions, several=several)
+                    message=str(error), suggestions=error.suggestions, several=several,
+                    wanted=wanted, concept=what)
 
     # -- home ----------------------------------------------------------------------------------
 

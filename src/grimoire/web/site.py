@@ -138,6 +138,11 @@ class Site:
 
         return self.call(lambda: view.load_concept(self.kb.store, exact[0].id))
 
+    def wanted_page(self, name: str) -> WantedPage | None:
+        """The wanted page `name` opens (a red link's target), with every place that links to
+        it; None when no link wants it."""
+        return self.call(lambda: self.kb.wanted_page(name))
+
     def search(self, q: str, mode: str = "hybrid", k: int = 20, source: str | None = None,
                format: str | None = None, tag: str | None = None) -> list[Hit]:
         if not q.strip():
