@@ -539,7 +539,12 @@ def _observed() -> bool:
         monitoring.get_tool(tool) is not None for tool in range(6))
 
 
-from grimoire import _cli_ingest, _cli_store, _cli_store_migrate  # noqa: E402 - register above
+from grimoire import (  # noqa: E402 - register above
+    _cli_export,
+    _cli_ingest,
+    _cli_store,
+    _cli_store_migrate,
+)
 from grimoire._cli_live import mcp, watch  # noqa: E402
 from grimoire._cli_web import serve  # noqa: E402
 
@@ -547,5 +552,6 @@ _cli_store.register(main)
 _cli_ingest.register(main)
 main.add_command(serve)
 _cli_store_migrate.register(main)
+_cli_export.register(main)
 main.add_command(mcp)
 main.add_command(watch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from grimoire._background import EmbedLock, VectorStatus
     from grimoire.duplicates import DuplicateOf
     from grimoire.embed import Embedder, EmbedProgress
+    from grimoire.export import ExportReport
+    from grimoire.export import Progress as ExportProgress
     from grimoire.ingest import IngestReport, Progress  # every reader: imported on use
     from grimoire.lint import LintReport  # lint pulls in datasketch/scipy: import on use
     from grimoire.llm import ChatModel
@@ -459,6 +462,27 @@ class Grimoire:
             return None
         labels = self.store.concept_labels(int(i) for i in ids)
         return [labels[int(i)][0] for i in ids]
+
+    @_guarded
+    def export(self, format: str, path: str | os.PathLike[str], *, force: bool = False,
+               progress: ExportProgress | None = None) -> ExportReport:
+        """Write every concept to the file `path` as `format` (`grimoire.export.names()`:
+        jsonl, ...); an existing file only with `force`. `progress(done, total)` per concept.
+
+        >>> kb.export("jsonl", "notes.jsonl").concepts
+        """
+        from grimoire import export
+        from grimoire.resolve import view
+
+        try:
+            exporter = export.by_name(args.text(format, "format"))
+        except KeyError as e:
+            raise ValueError(e.args[0]) from None
+        self._fresh()
+        ids = [s.id for s in view.summaries(self.store)]
+        concepts = (view.load_concept(self.store, cid) for cid in ids)
+        return export.write_export(exporter, concepts, len(ids), Path(path), force=force,
+                                   progress=progress)
 
     @_guarded
     def stats(self) -> Stats:

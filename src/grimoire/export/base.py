@@ -1,0 +1,68 @@
+"""What every exporter is, and the one way an export reaches its file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from grimoire.errors import GrimoireError
+from grimoire.resolve.types import Concept
+
+Progress = Callable[[int, int], None]  # (concepts done, concepts in all)
+
+
+@dataclass(frozen=True, slots=True)
+class Exporter:
+    """One output format: `write` puts `concepts` in the file `path` and returns how many."""
+
+    name: str
+    summary: str  # one line for `grimoire export --help`
+    suffix: str  # what the file's name usually ends with
+    write: Callable[[Iterable[Concept], Path], int]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """What an export wrote."""
+
+    format: str
+    path: str
+    concepts: int
+    bytes: int
+
+
+def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, path: Path, *,
+                 force: bool = False, progress: Progress | None = None) -> ExportReport:
+    """Run `exporter` into `path`, which must not exist unless `force`.
+
+    The file is written beside `path` and renamed over it only when complete: an export that
+    fails half-way leaves no half file, and a forced one keeps the old file until then.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise GrimoireError(f"is a folder; {exporter.name} writes one file "
+                            f"(e.g. {target / ('notes' + exporter.suffix)})", str(target))
+    if target.exists() and not force:
+        raise GrimoireError("exists; replace it with --force (force=True in Python)", str(target))
+    if not target.parent.is_dir():
+        raise GrimoireError("no such folder to write into", str(target.parent))
+    fd, scratch = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    try:
+        count = exporter.write(_counted(concepts, total, progress), Path(scratch))
+        Path(scratch).replace(target)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
+    return ExportReport(exporter.name, str(target), count, target.stat().st_size)
+
+
+def _counted(concepts: Iterable[Concept], total: int,
+             progress: Progress | None) -> Iterator[Concept]:
+    for done, concept in enumerate(concepts, 1):
+        yield concept
+        if progress is not None:
+            progress(done, total)

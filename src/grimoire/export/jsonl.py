@@ -1,0 +1,26 @@
+"""JSON Lines: one concept per line, in the shape `grimoire show NAME --json` prints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from grimoire import serialize
+from grimoire.export.base import Exporter
+from grimoire.resolve.types import Concept
+
+
+def write(concepts: Iterable[Concept], path: Path) -> int:
+    """Each concept as one line of JSON (names, entries with their spans, links both ways)."""
+    count = 0
+    # backslashreplace: a lone surrogate (a note's broken UTF-16 pair) cannot be UTF-8; written
+    # as `\udc80` it is JSON's own escape for that code unit, inside a string where it stands.
+    with path.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as f:
+        for concept in concepts:
+            f.write(serialize.dumps(serialize.concept(concept), indent=None))
+            f.write("\n")
+            count += 1
+    return count
+
+
+EXPORTER = Exporter("jsonl", "one concept per line, as `show --json` prints it", ".jsonl", write)

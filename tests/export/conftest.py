@@ -1,0 +1,43 @@
+"""Knowledge bases the exporters write out: the bundled examples with the seeds, and hostile
+notes (every payload of tests/web/hostile.py, plus control characters and bare `<` and `&`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import EXAMPLES
+from tests.web.hostile import write_hostile_notes
+
+# C0 controls XML 1.0 forbids (not NUL: a file with one is skipped as binary), DEL, and the
+# text around them, in a note named by its heading.
+CONTROL_TERM = "Bell\x07 & <Whistle>"
+CONTROL_NOTE = (f"# {CONTROL_TERM}\n\nA term whose text rings\x07 a bell, "
+                "has a vertical tab\x0b, an escape\x1b[31m, a form feed\x0c, a DEL\x7f, "
+                "and a < b && c > d in it.\n")
+
+
+@pytest.fixture(scope="session")
+def notes_kb(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Iterator[Any]:
+    """The bundled examples and the five seeds, resolved into concepts."""
+    import grimoire
+
+    with grimoire.open(tmp_path_factory.mktemp("export-notes") / "notes.db") as kb:
+        kb.ingest([str(EXAMPLES), str(seeds)], embed=False)
+        yield kb
+
+
+@pytest.fixture(scope="session")
+def hostile_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Notes written to attack whatever shows them."""
+    import grimoire
+
+    folder = tmp_path_factory.mktemp("export-hostile")
+    write_hostile_notes(folder / "notes")
+    (folder / "notes" / "bell.md").write_bytes(CONTROL_NOTE.encode())
+    with grimoire.open(folder / "notes.db") as kb:
+        kb.ingest([str(folder / "notes")], embed=False)
+        yield kb

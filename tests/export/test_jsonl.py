@@ -1,0 +1,120 @@
+"""`kb.export("jsonl", …)` and `grimoire export`: the registry, the file rules, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from grimoire import serialize
+from grimoire.cli import main
+from grimoire.export import jsonl
+from grimoire.model import ConceptId, Span
+from grimoire.resolve.types import Concept, ConceptName
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_one_line_per_concept_as_show_json_prints_it(notes_kb: Any, tmp_path: Path) -> None:
+    report = notes_kb.export("jsonl", tmp_path / "notes.jsonl")
+    records = _lines(tmp_path / "notes.jsonl")
+    summaries = notes_kb.concepts()
+    assert report.concepts == len(records) == len(summaries) > 100
+    assert [r["label"] for r in records] == [s.label for s in summaries]
+    attention = next(r for r in records if r["label"] == "Attention")
+    shown = serialize.concept(notes_kb.concept("Attention"))
+    assert attention == json.loads(serialize.dumps(shown))
+
+
+def test_every_definition_cites_a_line_of_its_file(notes_kb: Any, tmp_path: Path) -> None:
+    notes_kb.export("jsonl", tmp_path / "notes.jsonl")
+    checked = 0
+    for record in _lines(tmp_path / "notes.jsonl"):
+        for stored in record["entries"]:
+            span = stored["entry"]["span"]
+            lines = Path(span["path"]).read_text(encoding="utf-8").splitlines()
+            assert 1 <= span["start_line"] <= span["end_line"] <= len(lines) + 1, span
+            checked += 1
+    assert checked > 100
+
+
+def test_links_name_the_concept_they_lead_to(notes_kb: Any, tmp_path: Path) -> None:
+    notes_kb.export("jsonl", tmp_path / "notes.jsonl")
+    labels = {r["label"] for r in _lines(tmp_path / "notes.jsonl")}
+    resolved = [m for r in _lines(tmp_path / "notes.jsonl") for m in r["links"]
+                if m["status"] == "resolved"]
+    assert len(resolved) > 50
+    assert all(m["concept"] in labels for m in resolved)
+
+
+def test_hostile_text_stays_as_written(hostile_kb: Any, tmp_path: Path) -> None:
+    from tests.export.conftest import CONTROL_TERM
+    from tests.web.hostile import PAYLOADS
+
+    hostile_kb.export("jsonl", tmp_path / "hostile.jsonl")
+    text = (tmp_path / "hostile.jsonl").read_text(encoding="utf-8")
+    assert all(line.startswith("{") for line in text.splitlines())  # no line broken in two
+    labels = {r["label"] for r in _lines(tmp_path / "hostile.jsonl")}
+    assert set(PAYLOADS) <= labels
+    assert CONTROL_TERM.split(" <")[0] in labels
+
+
+def test_a_lone_surrogate_is_escaped_not_lost(tmp_path: Path) -> None:
+    name = "broken \udc80 pair"
+    concept = Concept(id=ConceptId("1"), key="broken pair", label=name, kind=None,
+                      names=(ConceptName(name, "term", 3, Span("n.md", 1, 1)),), entries=())
+    assert jsonl.write([concept], tmp_path / "s.jsonl") == 1
+    assert _lines(tmp_path / "s.jsonl")[0]["label"] == name
+
+
+def test_an_existing_file_is_kept_without_force(notes_kb: Any, tmp_path: Path) -> None:
+    from grimoire import GrimoireError
+
+    out = tmp_path / "notes.jsonl"
+    out.write_text("mine\n", encoding="utf-8")
+    with pytest.raises(GrimoireError, match="exists"):
+        notes_kb.export("jsonl", out)
+    assert out.read_text(encoding="utf-8") == "mine\n"
+    notes_kb.export("jsonl", out, force=True)
+    assert len(_lines(out)) == len(notes_kb.concepts())
+    assert list(tmp_path.iterdir()) == [out]  # no scratch file left beside it
+
+
+def test_a_folder_or_a_missing_folder_is_refused(notes_kb: Any, tmp_path: Path) -> None:
+    from grimoire import GrimoireError
+
+    with pytest.raises(GrimoireError, match="is a folder"):
+        notes_kb.export("jsonl", tmp_path, force=True)
+    with pytest.raises(GrimoireError, match="no such folder"):
+        notes_kb.export("jsonl", tmp_path / "nowhere" / "notes.jsonl")
+
+
+def test_an_unknown_format_lists_the_formats(notes_kb: Any, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="the formats are: jsonl"):
+        notes_kb.export("xml", tmp_path / "notes.xml")
+
+
+def _cli(db: str, *argv: str) -> Any:
+    return CliRunner().invoke(main, ["--db", db, "export", *argv])
+
+
+def test_cli_export_and_its_refusals(notes_kb: Any, tmp_path: Path) -> None:
+    db = notes_kb.store.url
+    out = tmp_path / "notes.jsonl"
+    done = _cli(db, "jsonl", str(out), "--json")
+    assert done.exit_code == 0, done.output
+    summary = json.loads(done.output)
+    assert summary == {"format": "jsonl", "path": str(out), "concepts": len(_lines(out)),
+                       "bytes": out.stat().st_size}
+    again = _cli(db, "jsonl", str(out))
+    assert again.exit_code == 1 and "exists; replace it with --force" in again.output
+    assert _cli(db, "jsonl", str(out), "--force").exit_code == 0
+    unknown = _cli(db, "xml", str(out))
+    assert unknown.exit_code == 2 and "jsonl" in unknown.output
+    folder = _cli(db, "jsonl", str(tmp_path))
+    assert folder.exit_code == 1 and "is a folder" in folder.output
