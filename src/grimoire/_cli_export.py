@@ -1,4 +1,4 @@
-"""`grimoire export`: every concept written out as JSONL, SKOS, an Anki deck or TBX."""
+"""`grimoire export`: every concept written out in another tool's format."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def register(main: click.Group) -> None:
     @handle_errors
     def export(ctx: click.Context, fmt: str, out_path: str, force: bool, as_json: bool) -> None:
         """Write every concept to the file OUT as FORMAT: jsonl (one concept per line, as
-        `show --json`), skos (Turtle), anki (.apkg deck), tbx (TBX-Basic terminology).
+        `show --json`) or skos (Turtle).
 
         Example: grimoire export skos notes.ttl
         """
