@@ -1,0 +1,96 @@
+"""An Anki deck (.apkg) with genanki: a card per concept, its name on the front, what each
+source says on the back with the file and lines it says it in.
+
+Re-exporting updates the cards already imported rather than adding copies: the note type and
+the deck keep fixed ids, and each note's guid comes from the concept's key, not from its text
+(genanki's default guid hashes every field, so an edited definition would be a new card).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from grimoire.export._text import place, scalar
+from grimoire.export.base import Exporter
+from grimoire.resolve.types import Concept
+
+# Chosen once at random in genanki's range (its README: generate once, then hard-code); Anki
+# knows the note type and the deck by these ids across imports.
+MODEL_ID = 1_782_204_153
+DECK_ID = 1_407_339_912
+DECK_NAME = "Grimoire"
+FIELDS = ("Name", "Definition", "Source")
+_CSS = ".card { font-family: sans-serif; font-size: 18px; text-align: left; }\n" \
+       ".source { font-size: 12px; color: #666; }\n"
+
+
+def guid(key: str) -> str:
+    """The note's guid: the same concept gives the same note in every export."""
+    import genanki  # type: ignore[import-untyped]
+
+    return str(genanki.guid_for("grimoire", scalar(key)))
+
+
+def _field(text: str) -> str:
+    """A field's HTML: Anki shows fields as HTML (genanki's FAQ: escape them), and joins a
+    note's fields with U+001F in one column, so that character must not occur inside one."""
+    return html.escape(scalar(text).replace("\x1f", " "))
+
+
+def _note_fields(concept: Concept) -> tuple[str, str, str] | None:
+    """Name, definitions, sources; None when no source defines it (a card without a back)."""
+    defined = [e.entry for e in concept.entries if e.entry.definition.strip()]
+    if not defined:
+        return None
+    definitions = "<br><br>".join(_field(e.definition) for e in defined)
+    sources = "<br>".join(_field(place(e.span)) for e in defined)
+    return _field(concept.label), definitions, sources
+
+
+def write(concepts: Iterable[Concept], path: Path) -> int:
+    """The concepts that some source defines, one card each, in the deck "Grimoire"."""
+    import genanki
+
+    model = genanki.Model(
+        MODEL_ID, "Grimoire concept", fields=[{"name": f} for f in FIELDS],
+        templates=[{"name": "Definition", "qfmt": "{{Name}}",
+                    "afmt": '{{FrontSide}}<hr id="answer">{{Definition}}'
+                            '<div class="source">{{Source}}</div>'}],
+        css=_CSS)
+    deck = genanki.Deck(DECK_ID, DECK_NAME)
+    for concept in concepts:
+        fields = _note_fields(concept)
+        if fields is not None:
+            deck.add_note(genanki.Note(model=model, fields=list(fields), guid=guid(concept.key)))
+    _write_package(genanki.Package(deck), path)
+    return len(deck.notes)
+
+
+def _write_package(package: Any, path: Path) -> None:
+    """`Package.write_to_file`, with its collection in a folder that is removed afterwards:
+    genanki's own makes it with `mkstemp` and never deletes it, leaving a copy of every deck in
+    /tmp (genanki issues 102/103, PR 104 not merged)."""
+    with tempfile.TemporaryDirectory(prefix="grimoire-anki-") as scratch:
+        collection = Path(scratch) / "collection.anki2"
+        conn = sqlite3.connect(collection)
+        try:
+            now = time.time()
+            package.write_to_db(conn.cursor(), now, itertools.count(int(now * 1000)))
+            conn.commit()
+        finally:
+            conn.close()
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as apkg:
+            apkg.write(collection, "collection.anki2")
+            apkg.writestr("media", "{}")  # no media files: the cards are text
+
+
+EXPORTER = Exporter("anki", "Anki deck (.apkg), a card per defined concept (genanki)",
+                    ".apkg", write)

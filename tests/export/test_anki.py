@@ -1,0 +1,96 @@
+"""Anki: the .apkg opened as what it is (a zip holding an SQLite collection), notes checked."""
+
+from __future__ import annotations
+
+import html
+import json
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import grimoire
+from grimoire.export import anki
+from grimoire.model import ConceptId, Entry, Span
+from grimoire.resolve.types import Concept, ConceptName
+from grimoire.store import StoredEntry
+from tests.conftest import EXAMPLES
+
+
+def _notes(apkg: Path, folder: Path) -> dict[str, list[str]]:
+    """guid -> the note's fields, from the deck's collection."""
+    with zipfile.ZipFile(apkg) as z:
+        assert sorted(z.namelist()) == ["collection.anki2", "media"]
+        z.extract("collection.anki2", folder)
+    conn = sqlite3.connect(folder / "collection.anki2")
+    try:
+        models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
+        assert list(models) == [str(anki.MODEL_ID)]
+        assert {d for (d,) in conn.execute("SELECT did FROM cards")} == {anki.DECK_ID}
+        return {g: f.split("\x1f") for g, f in conn.execute("SELECT guid, flds FROM notes")}
+    finally:
+        conn.close()
+
+
+def _records(kb: Any, folder: Path) -> list[dict[str, Any]]:
+    kb.export("jsonl", folder / "all.jsonl", force=True)
+    lines = (folder / "all.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_a_card_per_defined_concept(notes_kb: Any, tmp_path: Path) -> None:
+    report = notes_kb.export("anki", tmp_path / "notes.apkg")
+    notes = _notes(tmp_path / "notes.apkg", tmp_path)
+    defined = [r for r in _records(notes_kb, tmp_path)
+               if any(e["entry"]["definition"].strip() for e in r["entries"])]
+    assert report.concepts == len(notes) == len(defined) > 100
+    assert {anki.guid(r["key"]) for r in defined} == set(notes)
+    concept = notes_kb.concept("Attention Mechanism")
+    name, definition, source = notes[anki.guid(concept.key)]
+    (entry,) = [e.entry for e in concept.entries]
+    assert html.unescape(name) == concept.label
+    assert html.unescape(definition) == entry.definition
+    assert source == f"{entry.span.path}:{entry.span.start_line}-{entry.span.end_line}"
+
+
+def test_a_new_export_updates_the_same_notes(notes_kb: Any, tmp_path: Path,
+                                             seeds: Path) -> None:
+    notes_kb.export("anki", tmp_path / "a.apkg")
+    with grimoire.open(tmp_path / "fresh.db") as fresh:
+        fresh.ingest([str(seeds), str(EXAMPLES)], embed=False)  # the other order
+        fresh.export("anki", tmp_path / "b.apkg")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert set(_notes(tmp_path / "a.apkg", tmp_path / "a")) == set(
+        _notes(tmp_path / "b.apkg", tmp_path / "b"))
+
+
+def test_hostile_text_is_escaped(hostile_kb: Any, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.export.conftest import CONTROL_TERM
+    from tests.web.hostile import PAYLOADS
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    hostile_kb.export("anki", tmp_path / "hostile.apkg")
+    assert list(scratch.iterdir()) == []  # no copy of the collection left behind
+    notes = _notes(tmp_path / "hostile.apkg", tmp_path)
+    assert all(len(fields) == 3 for fields in notes.values())
+    assert not any("<" in f.replace("<br>", "") for fields in notes.values() for f in fields)
+    names = {html.unescape(fields[0]) for fields in notes.values()}
+    assert CONTROL_TERM.split(" <")[0] in names
+    assert set(PAYLOADS) & names  # the payloads some note defines
+
+
+def test_a_field_separator_or_a_lone_surrogate_stays_inside_its_field(tmp_path: Path) -> None:
+    entry = Entry("Broken", "half a pair \udc80 and a unit\x1fseparator", Span("n.md", 3, 4))
+    concept = Concept(id=ConceptId("1"), key="broken", label="Broken", kind=None,
+                      names=(ConceptName("Broken", "term", 3, entry.span),),
+                      entries=(StoredEntry(1, entry, "markdown", "n"),))
+    assert anki.write([concept], tmp_path / "s.apkg") == 1
+    assert list(_notes(tmp_path / "s.apkg", tmp_path).values()) == [
+        ["Broken", "half a pair \ufffd and a unit separator", "n.md:3-4"]]
