@@ -31,7 +31,7 @@ def register(main: click.Group) -> None:
     @handle_errors
     def export(ctx: click.Context, fmt: str, out_path: str, force: bool, as_json: bool) -> None:
         """Write every concept to the file OUT as FORMAT: jsonl (one concept per line, as
-        `show --json`), skos (Turtle) or anki (an .apkg deck).
+        `show --json`), skos (Turtle), anki (an .apkg deck) or tbx (TBX-Basic).
 
         Example: grimoire export skos notes.ttl
         """
