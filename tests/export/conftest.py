@@ -41,3 +41,13 @@ def hostile_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with grimoire.open(folder / "notes.db") as kb:
         kb.ingest([str(folder / "notes")], embed=False)
         yield kb
+
+
+@pytest.fixture(scope="session")
+def cheatsheet_kb(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> Iterator[Any]:
+    """The ML cheatsheet (Sphinx pages): concepts some of which only a page section describes."""
+    import grimoire
+
+    with grimoire.open(tmp_path_factory.mktemp("export-cheatsheet") / "notes.db") as kb:
+        kb.ingest([str(corpora / "ml-cheatsheet-rst")], embed=False)
+        yield kb

@@ -94,3 +94,13 @@ def test_a_field_separator_or_a_lone_surrogate_stays_inside_its_field(tmp_path: 
     assert anki.write([concept], tmp_path / "s.apkg") == 1
     assert list(_notes(tmp_path / "s.apkg", tmp_path).values()) == [
         ["Broken", "half a pair \ufffd and a unit separator", "n.md:3-4"]]
+
+
+def test_a_concept_only_a_page_section_describes_gets_a_card(cheatsheet_kb: Any,
+                                                            tmp_path: Path) -> None:
+    concept = cheatsheet_kb.concept("Calculus")  # a section of math_notation.rst
+    assert not any(e.entry.definition.strip() for e in concept.entries)
+    cheatsheet_kb.export("anki", tmp_path / "notes.apkg")
+    _, back, source = _notes(tmp_path / "notes.apkg", tmp_path)[anki.guid(concept.key)]
+    assert html.unescape(back) == "<br><br>".join(s.text for s in concept.sections)
+    assert source == "<br>".join(str(s.span) for s in concept.sections)

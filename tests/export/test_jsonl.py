@@ -94,8 +94,25 @@ def test_a_folder_or_a_missing_folder_is_refused(notes_kb: Any, tmp_path: Path) 
         notes_kb.export("jsonl", tmp_path / "nowhere" / "notes.jsonl")
 
 
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux's read-only /sys")
+def test_a_folder_that_cannot_be_written_is_named(notes_kb: Any) -> None:
+    from grimoire import GrimoireError
+
+    # /sys refuses new files even to root, where a chmod'ed folder would not.
+    with pytest.raises(GrimoireError, match=r"^/sys/notes.jsonl: cannot write here"):
+        notes_kb.export("jsonl", "/sys/notes.jsonl")
+
+
+def test_every_format_is_in_the_readme() -> None:
+    from grimoire.export import EXPORTERS
+    from tests.test_public_api import README
+
+    for exporter in EXPORTERS:
+        assert f"| `{exporter.name}` |" in README, exporter.name
+
+
 def test_an_unknown_format_lists_the_formats(notes_kb: Any, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="the formats are: jsonl"):
+    with pytest.raises(ValueError, match="the formats are: jsonl, skos, anki, tbx"):
         notes_kb.export("xml", tmp_path / "notes.xml")
 
 

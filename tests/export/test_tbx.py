@@ -80,3 +80,12 @@ def test_a_lone_surrogate_and_controls_become_replacement_characters(tmp_path: P
     (parsed,) = _entries(tmp_path / "s.tbx").values()
     assert _terms(parsed) == ["Broken \ufffd", "Broken"]
     assert parsed.findtext(".//descrip") == "half a pair \ufffd, a NUL\ufffd and a tab\t"
+
+
+def test_page_sections_are_definitions_too(cheatsheet_kb: Any, tmp_path: Path) -> None:
+    concept = cheatsheet_kb.concept("Calculus")  # a section of math_notation.rst
+    cheatsheet_kb.export("tbx", tmp_path / "notes.tbx")
+    entry = _entries(tmp_path / "notes.tbx")[tbx.entry_id(concept.key)]
+    groups = [(g.findtext("descrip"), g.findtext("admin")) for g in entry.iter("descripGrp")]
+    assert groups == [(s.text, str(s.span)) for s in concept.sections]
+    assert "math_notation.rst:41-" in groups[0][1]

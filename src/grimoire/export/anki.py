@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from grimoire.export._text import place, scalar
-from grimoire.export.base import Exporter
+from grimoire.export.base import Exporter, definitions
 from grimoire.resolve.types import Concept
 
 # Chosen once at random in genanki's range (its README: generate once, then hard-code); Anki
@@ -47,12 +47,12 @@ def _field(text: str) -> str:
 
 def _note_fields(concept: Concept) -> tuple[str, str, str] | None:
     """Name, definitions, sources; None when no source defines it (a card without a back)."""
-    defined = [e.entry for e in concept.entries if e.entry.definition.strip()]
-    if not defined:
+    said = definitions(concept)
+    if not said:
         return None
-    definitions = "<br><br>".join(_field(e.definition) for e in defined)
-    sources = "<br>".join(_field(place(e.span)) for e in defined)
-    return _field(concept.label), definitions, sources
+    texts = "<br><br>".join(_field(text) for text, _ in said)
+    sources = "<br>".join(_field(place(span)) for _, span in said)
+    return _field(concept.label), texts, sources
 
 
 def write(concepts: Iterable[Concept], path: Path) -> int:

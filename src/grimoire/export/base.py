@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grimoire.errors import GrimoireError
+from grimoire.model import Span
 from grimoire.resolve.types import Concept
 
 Progress = Callable[[int, int], None]  # (concepts done, concepts in all)
@@ -22,6 +23,14 @@ class Exporter:
     summary: str  # one line for `grimoire export --help`
     suffix: str  # what the file's name usually ends with
     write: Callable[[Iterable[Concept], Path], int]
+
+
+def definitions(concept: Concept) -> list[tuple[str, Span]]:
+    """What each source says the concept is, with where: every entry's definition, then the
+    text of each page section about it (a wiki page's "== LoRA ==" has no entry of its own)."""
+    said = [(e.entry.definition, e.entry.span) for e in concept.entries]
+    said += [(s.text, s.span) for s in concept.sections]
+    return [(text, span) for text, span in said if text.strip()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +58,18 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
         raise GrimoireError("exists; replace it with --force (force=True in Python)", str(target))
     if not target.parent.is_dir():
         raise GrimoireError("no such folder to write into", str(target.parent))
-    fd, scratch = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
+    try:
+        fd, scratch = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                       dir=target.parent)
+        os.close(fd)
+    except OSError as e:  # a read-only folder, a full disk
+        raise GrimoireError(f"cannot write here: {e.strerror or e}", str(target)) from e
     try:
         count = exporter.write(_counted(concepts, total, progress), Path(scratch))
         Path(scratch).replace(target)
+    except OSError as e:
+        Path(scratch).unlink(missing_ok=True)
+        raise GrimoireError(f"cannot write: {e.strerror or e}", str(target)) from e
     except BaseException:
         Path(scratch).unlink(missing_ok=True)
         raise

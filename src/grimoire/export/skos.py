@@ -1,5 +1,6 @@
 """SKOS in Turtle: a `skos:Concept` per concept, its names as labels, what each source says
-as `skos:definition` with the file and lines in `dct:source`, links as `skos:related`.
+(entries and page sections) as `skos:definition` with the file and lines in `dct:source`,
+links as `skos:related`.
 
 IRIs are made from the concept's key (its normalised label, unique in a knowledge base), not
 from its row id: the same notes give the same IRIs in another store or after a fresh ingest.
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from grimoire.export._text import place, scalar
-from grimoire.export.base import Exporter
+from grimoire.export.base import Exporter, definitions
 from grimoire.resolve.types import Concept
 
 if TYPE_CHECKING:
@@ -70,11 +71,12 @@ def _add_concept(graph: Graph, iri: URIRef, concept: Concept) -> None:
     for text, strength in strongest.items():
         kind = SKOS.altLabel if strength >= STATED else SKOS.hiddenLabel
         graph.add((iri, kind, Literal(text)))
-    for stored in concept.entries:
-        entry = stored.entry
-        if entry.definition.strip():
-            graph.add((iri, SKOS.definition, Literal(scalar(entry.definition))))
-        graph.add((iri, DCTERMS.source, Literal(scalar(place(entry.span)))))
+    for text, _ in definitions(concept):
+        graph.add((iri, SKOS.definition, Literal(scalar(text))))
+    # Every place the concept comes from, a page without a definition of its own included.
+    spans = [e.entry.span for e in concept.entries] + [span for _, span in definitions(concept)]
+    for span in dict.fromkeys(spans):
+        graph.add((iri, DCTERMS.source, Literal(scalar(place(span)))))
 
 
 EXPORTER = Exporter("skos", "SKOS concept scheme in Turtle (rdflib)", ".ttl", write)

@@ -1,6 +1,6 @@
 """TBX-Basic (ISO 30042:2008, the `martif` document): a `termEntry` per concept, its names as
-terms, what each source says as a definition with the file and lines as its source, links as
-cross-references.
+terms, what each source says (entries and page sections) as a definition with the file and
+lines as its source, links as cross-references.
 
 The notes' language is not recorded, so every `langSet` says English (`en`), the language
 Grimoire's readers and name rules are written for. Text XML cannot hold (most C0 controls,
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from grimoire.export._text import place, xml_text
-from grimoire.export.base import Exporter
+from grimoire.export.base import Exporter, definitions
 from grimoire.resolve.types import Concept
 
 LANG = "en"
@@ -64,13 +64,10 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
 def _term_entry(concept: Concept, xml_id: str) -> ET.Element:
     term_entry = ET.Element("termEntry", {"id": xml_id})
     lang_set = ET.SubElement(term_entry, "langSet", {_XML_LANG: LANG})
-    for stored in concept.entries:
-        entry = stored.entry
-        if not entry.definition.strip():
-            continue
+    for text, span in definitions(concept):
         group = ET.SubElement(lang_set, "descripGrp")
-        ET.SubElement(group, "descrip", {"type": "definition"}).text = xml_text(entry.definition)
-        ET.SubElement(group, "admin", {"type": "source"}).text = xml_text(place(entry.span))
+        ET.SubElement(group, "descrip", {"type": "definition"}).text = xml_text(text)
+        ET.SubElement(group, "admin", {"type": "source"}).text = xml_text(place(span))
     label = xml_text(concept.label)
     names = dict.fromkeys([label] + [xml_text(n.name) for n in concept.names
                                      if n.strength >= STATED])
