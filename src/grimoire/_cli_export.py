@@ -31,7 +31,8 @@ def register(main: click.Group) -> None:
     @handle_errors
     def export(ctx: click.Context, fmt: str, out_path: str, force: bool, as_json: bool) -> None:
         """Write every concept to the file OUT as FORMAT: jsonl (one concept per line, as
-        `show --json`), skos (Turtle), anki (an .apkg deck) or tbx (TBX-Basic).
+        `show --json`), skos (Turtle), anki (an .apkg deck), tbx (TBX-Basic), or to the folder
+        OUT as site (a static site of the web UI's concept pages).
 
         Example: grimoire export skos notes.ttl
         """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -21,8 +21,14 @@ class Exporter:
 
     name: str
     summary: str  # one line for `grimoire export --help`
-    suffix: str  # what the file's name usually ends with
+    suffix: str  # what the file's name usually ends with ("" for a folder)
     write: Callable[[Iterable[Concept], Path], int]
+    folder: bool = False  # writes a folder of files (a site) rather than one file
+
+
+# What marks a folder as an export's own, which --force may replace: never a folder of the
+# user's (`grimoire export site ~/notes --force` must not delete the notes).
+MARKER = ".grimoire-export"
 
 
 def definitions(concept: Concept) -> list[tuple[str, Span]]:
@@ -47,33 +53,60 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
                  force: bool = False, progress: Progress | None = None) -> ExportReport:
     """Run `exporter` into `path`, which must not exist unless `force`.
 
-    The file is written beside `path` and renamed over it only when complete: an export that
-    fails half-way leaves no half file, and a forced one keeps the old file until then.
+    The export is written beside `path` and renamed over it only when complete: an export that
+    fails half-way leaves nothing behind, and a forced one keeps the old export until then.
     """
     target = Path(path)
-    if target.is_dir():
-        raise GrimoireError(f"is a folder; {exporter.name} writes one file "
-                            f"(e.g. {target / ('notes' + exporter.suffix)})", str(target))
-    if target.exists() and not force:
-        raise GrimoireError("exists; replace it with --force (force=True in Python)", str(target))
-    if not target.parent.is_dir():
-        raise GrimoireError("no such folder to write into", str(target.parent))
+    _check_target(exporter, target, force)
     try:
-        fd, scratch = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                       dir=target.parent)
-        os.close(fd)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part",
+                                        dir=target.parent))
     except OSError as e:  # a read-only folder, a full disk
         raise GrimoireError(f"cannot write here: {e.strerror or e}", str(target)) from e
     try:
-        count = exporter.write(_counted(concepts, total, progress), Path(scratch))
-        Path(scratch).replace(target)
+        out = scratch / "export" if exporter.folder else scratch / target.name
+        if exporter.folder:
+            out.mkdir()
+            (out / MARKER).write_text(f"written by grimoire export {exporter.name}\n",
+                                      encoding="utf-8")
+        count = exporter.write(_counted(concepts, total, progress), out)
+        _swap(out, target, scratch)
     except OSError as e:
-        Path(scratch).unlink(missing_ok=True)
         raise GrimoireError(f"cannot write: {e.strerror or e}", str(target)) from e
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
-    return ExportReport(exporter.name, str(target), count, target.stat().st_size)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    size = (sum(f.stat().st_size for f in target.rglob("*") if f.is_file()) if exporter.folder
+            else target.stat().st_size)
+    return ExportReport(exporter.name, str(target), count, size)
+
+
+def _check_target(exporter: Exporter, target: Path, force: bool) -> None:
+    if exporter.folder:
+        if target.exists() and not target.is_dir():
+            raise GrimoireError(f"is a file; {exporter.name} writes a folder", str(target))
+        if target.is_dir() and any(target.iterdir()):
+            if not force:
+                raise GrimoireError("exists; replace it with --force (force=True in Python)",
+                                    str(target))
+            if not (target / MARKER).is_file():
+                raise GrimoireError("is a folder that grimoire export did not write; "
+                                    "not replaced", str(target))
+    else:
+        if target.is_dir():
+            raise GrimoireError(f"is a folder; {exporter.name} writes one file "
+                                f"(e.g. {target / ('notes' + exporter.suffix)})", str(target))
+        if target.exists() and not force:
+            raise GrimoireError("exists; replace it with --force (force=True in Python)",
+                                str(target))
+    if not target.parent.is_dir():
+        raise GrimoireError("no such folder to write into", str(target.parent))
+
+
+def _swap(out: Path, target: Path, scratch: Path) -> None:
+    """Put `out` at `target`; an old folder goes into `scratch`, removed with it."""
+    if target.is_dir():
+        target.replace(scratch / "old")
+    out.replace(target)
 
 
 def _counted(concepts: Iterable[Concept], total: int,

@@ -1,0 +1,136 @@
+"""A static site: the web UI's own concept page for every concept, and an A-Z index, as
+files that open from disk (`index.html`) or from any static host.
+
+The pages are rendered by the web UI's templates with its sanitizing renderer, so a note's
+text is escaped or cleaned exactly as `grimoire serve` shows it. What needs the server (search,
+ask, the graph, the source viewer's highlighting, images) is left out: a source's place links
+to the file itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from markupsafe import Markup
+
+from grimoire.export.base import Exporter
+from grimoire.model import Span
+from grimoire.names import normalize
+from grimoire.resolve.types import Concept
+
+HERE = Path(__file__).parent
+WEB = HERE.parent / "web"
+PAGES = "c"  # the folder of concept pages
+_CONCEPT_LINK = re.compile(r'href="/c/([^"#?]*)"')
+# A link with no scheme, not to a place on the page and not from the root: relative to its note.
+_RELATIVE_LINK = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|[#/?])([^"#?]+)[^"]*"')
+
+
+def page_name(key: str) -> str:
+    """A concept page's file name: readable, safe on every file system, unique by its key."""
+    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")[:60] or "concept"
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug}-{digest}.html"
+
+
+class _Offline:
+    """What the templates ask of the web UI's `Site`, answered without a server."""
+
+    @property
+    def files(self) -> _Offline:
+        return self
+
+    def image_url(self, path: str, target: str) -> None:
+        return None  # no server to send the image: the template leaves it out
+
+    def sentence(self, span: Span) -> str:
+        return ""  # a backlink's line would mean reading every source file
+
+
+def write(concepts: Iterable[Concept], path: Path) -> int:
+    """`path/index.html`, `path/c/<concept>.html` per concept, and the stylesheet."""
+    from grimoire.web.site import link_status
+
+    every = list(concepts)  # pages link to each other: every name must be known first
+    pages = {c.id: page_name(c.key) for c in every}
+    by_name: dict[str, str] = {}
+    for c in every:
+        by_name.setdefault(normalize(c.label), pages[c.id])
+    for c in every:
+        for n in c.names:
+            by_name.setdefault(normalize(n.name), pages[c.id])
+    env = _environment(by_name)
+    (path / PAGES).mkdir()
+    concept_page = env.get_template("concept.html")
+    for c in every:
+        html = concept_page.render(c=c, duplicates=(), links=link_status(c), root="../")
+        (path / PAGES / pages[c.id]).write_text(html, encoding="utf-8")
+    letters: dict[str, list[tuple[str, str]]] = {}
+    for c in sorted(every, key=lambda c: c.label.casefold()):
+        first = c.label[:1].upper()
+        letters.setdefault(first if first.isalpha() else "#", []).append(
+            (c.label, f"{PAGES}/{pages[c.id]}"))
+    index = env.get_template("site_index.html").render(letters=letters, total=len(every),
+                                                       root="./")
+    (path / "index.html").write_text(index, encoding="utf-8")
+    (path / "static").mkdir()
+    shutil.copyfile(WEB / "static" / "app.css", path / "static" / "app.css")
+    return len(every)
+
+
+def _environment(by_name: dict[str, str]) -> Any:
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+    from grimoire.web.app import MARKDOWN_FORMATS, _at
+    from grimoire.web.render import Renderer, safe_url
+
+    renderer = Renderer()
+
+    def href(name: str) -> str:
+        """A sibling concept page; a name no concept has (a wanted page) goes to the index."""
+        return by_name.get(normalize(name), "../index.html")
+
+    def local(markup: Markup) -> Markup:
+        """The renderer's links to the server's concept pages, made links to the files."""
+        return Markup(_CONCEPT_LINK.sub(lambda m: f'href="{href(unquote(m.group(1)))}"',
+                                        str(markup)))
+
+    def beside(markup: Markup, path: str) -> Markup:
+        """A note's relative links (`../papers/lora.pdf`) as the files they name: relative to
+        the page they would lead nowhere."""
+        if not path:
+            return markup
+        folder = Path(path).parent
+        return Markup(_RELATIVE_LINK.sub(
+            lambda m: f'href="{(folder / unquote(m.group(1))).resolve().as_uri()}"',
+            str(markup)))
+
+    def md(text: str, path: str = "", format: str = "markdown") -> Markup:
+        if format not in MARKDOWN_FORMATS:
+            return renderer.text(text)
+        return beside(local(renderer.markdown(text, lambda _target: None)), path)
+
+    def absolute_url(url: str, *, images: bool = False) -> str | None:
+        """`safe_url`, for addresses that lead somewhere from any folder: a relative one
+        (a reference's `../pdf/paper.pdf`) is shown as text, since the template does not say
+        which note it is relative to."""
+        safe = safe_url(url, images=images)
+        return safe if safe is not None and re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", safe) else None
+
+    env = Environment(loader=ChoiceLoader([FileSystemLoader(HERE / "templates"),
+                                           FileSystemLoader(WEB / "templates")]),
+                      autoescape=select_autoescape(default=True))
+    env.globals.update(href=href, at=_at, source_href=lambda span: Path(span.path).as_uri(),
+                       site=_Offline(), llm=False, safe_url=absolute_url, offline=True)
+    env.filters.update(md=md, tex=renderer.inline)
+    return env
+
+
+EXPORTER = Exporter("site", "a static site: the web UI's concept pages and an A-Z index",
+                    "", write, folder=True)

@@ -1,0 +1,86 @@
+"""The static site: every page on disk, every link between them leads to a file, nothing from
+a note runs (the web UI's hostile-markup check), and --force never replaces a user's folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grimoire import GrimoireError
+from grimoire.export import site
+from tests.web.hostile import live_markup
+
+_HREF = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+def _main(html: str) -> str:
+    return html.split('<main id="main">', 1)[1].split("</main>", 1)[0]
+
+
+def test_a_page_per_concept_and_every_link_leads_to_a_file(notes_kb: Any,
+                                                           tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    report = notes_kb.export("site", out)
+    pages = sorted((out / "c").iterdir())
+    assert report.concepts == len(pages) == len(notes_kb.concepts()) > 100
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert {f"c/{p.name}" for p in pages} <= set(_HREF.findall(index))
+    checked = 0
+    for page in [out / "index.html", *pages]:
+        for link in _HREF.findall(page.read_text(encoding="utf-8")):
+            # An empty src is an image the renderer dropped (no server to send it).
+            if not link or link.startswith(("http://", "https://", "file://", "#")):
+                continue
+            assert not link.startswith("/"), (page, link)  # no server behind the files
+            assert (page.parent / link.split("#")[0]).is_file(), (page, link)
+            checked += 1
+    assert checked > 500
+
+
+def test_a_concept_page_shows_what_each_source_says(notes_kb: Any, tmp_path: Path) -> None:
+    notes_kb.export("site", tmp_path / "site")
+    concept = notes_kb.concept("Attention Mechanism")
+    html = (tmp_path / "site" / "c" / site.page_name(concept.key)).read_text(encoding="utf-8")
+    (entry,) = concept.entries
+    assert f"<h1>{concept.label}</h1>" in html
+    assert entry.entry.definition.split(".")[0] in html
+    assert f'href="{Path(entry.entry.span.path).as_uri()}"' in html
+    softmax = notes_kb.concept("Softmax")
+    assert f'href="{site.page_name(softmax.key)}"' in html
+
+
+def test_hostile_notes_run_nothing(hostile_kb: Any, tmp_path: Path) -> None:
+    from tests.web.hostile import PAYLOADS
+
+    hostile_kb.export("site", tmp_path / "site")
+    pages = list((tmp_path / "site" / "c").iterdir())
+    shown = ""
+    for page in [tmp_path / "site" / "index.html", *pages]:
+        html = page.read_text(encoding="utf-8")
+        assert live_markup(_main(html)) == [], page
+        assert "<script" not in html  # not even the web UI's own: no server to call
+        shown += html
+    assert "&lt;script&gt;window.__pwned=1" in shown
+    assert len(pages) >= len(PAYLOADS)
+
+
+def test_force_replaces_an_export_never_a_users_folder(notes_kb: Any, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    notes_kb.export("site", out)
+    with pytest.raises(GrimoireError, match="exists; replace it with --force"):
+        notes_kb.export("site", out)
+    (out / "c" / "stale.html").write_text("old", encoding="utf-8")
+    notes_kb.export("site", out, force=True)
+    assert not (out / "c" / "stale.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no scratch left
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "lora.md").write_text("# LoRA\n", encoding="utf-8")
+    with pytest.raises(GrimoireError, match="did not write; not replaced"):
+        notes_kb.export("site", notes, force=True)
+    assert (notes / "lora.md").read_text(encoding="utf-8") == "# LoRA\n"
+    with pytest.raises(GrimoireError, match="is a file; site writes a folder"):
+        notes_kb.export("site", notes / "lora.md", force=True)
