@@ -466,8 +466,9 @@ class Grimoire:
     @_guarded
     def export(self, format: str, path: str | os.PathLike[str], *, force: bool = False,
                progress: ExportProgress | None = None) -> ExportReport:
-        """Write every concept to the file `path` as `format` (`grimoire.export.names()`:
-        jsonl, ...); an existing file only with `force`. `progress(done, total)` per concept.
+        """Write every concept to `path` as `format`: jsonl, skos, anki or tbx (a file), or
+        site (a folder); see `grimoire.export`. An existing `path` is replaced only with
+        `force`. `progress(done, total)` is called per concept.
 
         >>> kb.export("jsonl", "notes.jsonl").concepts
         """

@@ -92,5 +92,4 @@ def _write_package(package: Any, path: Path) -> None:
             apkg.writestr("media", "{}")  # no media files: the cards are text
 
 
-EXPORTER = Exporter("anki", "Anki deck (.apkg), a card per defined concept (genanki)",
-                    ".apkg", write)
+EXPORTER = Exporter("anki", ".apkg", write)

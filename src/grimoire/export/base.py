@@ -20,7 +20,6 @@ class Exporter:
     """One output format: `write` puts `concepts` in the file `path` and returns how many."""
 
     name: str
-    summary: str  # one line for `grimoire export --help`
     suffix: str  # what the file's name usually ends with ("" for a folder)
     write: Callable[[Iterable[Concept], Path], int]
     folder: bool = False  # writes a folder of files (a site) rather than one file

@@ -23,4 +23,4 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
     return count
 
 
-EXPORTER = Exporter("jsonl", "one concept per line, as `show --json` prints it", ".jsonl", write)
+EXPORTER = Exporter("jsonl", ".jsonl", write)

@@ -132,5 +132,4 @@ def _environment(by_name: dict[str, str]) -> Any:
     return env
 
 
-EXPORTER = Exporter("site", "a static site: the web UI's concept pages and an A-Z index",
-                    "", write, folder=True)
+EXPORTER = Exporter("site", "", write, folder=True)

@@ -79,4 +79,4 @@ def _add_concept(graph: Graph, iri: URIRef, concept: Concept) -> None:
         graph.add((iri, DCTERMS.source, Literal(scalar(place(span)))))
 
 
-EXPORTER = Exporter("skos", "SKOS concept scheme in Turtle (rdflib)", ".ttl", write)
+EXPORTER = Exporter("skos", ".ttl", write)

@@ -79,5 +79,4 @@ def _term_entry(concept: Concept, xml_id: str) -> ET.Element:
     return term_entry
 
 
-EXPORTER = Exporter("tbx", "TBX-Basic terminology (ISO 30042), a termEntry per concept",
-                    ".tbx", write)
+EXPORTER = Exporter("tbx", ".tbx", write)
