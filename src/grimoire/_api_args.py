@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from grimoire.errors import GrimoireError
+from grimoire.files import storable
 
 # A query or question longer than this is a pasted file, not a question: its cost grows with
 # its length (a 5 MB question held the web server for 22 s), and no passage is that long to
@@ -60,3 +61,26 @@ def query(value: object, what: str) -> str:
         raise GrimoireError(f"the {what} has {len(text_value):,} characters, over the "
                             f"{MAX_QUERY_CHARS:,} a {what} may have")
     return text_value
+
+
+
+# A command line hands a byte that is not UTF-8 over as a lone surrogate, which no database
+# driver encodes (UnicodeEncodeError from inside the store). A NUL is dropped as PostgreSQL
+# drops it from every value it stores: `source="\\0"` matched every file there, none on SQLite.
+
+
+def source_filter(value: object) -> str | None:
+    """A search's `source`: a path as ingest stored it (`\\xNN` for a byte that is not UTF-8)."""
+    given = optional_text(value, "source")
+    return None if given is None else storable(given.replace("\x00", ""))
+
+
+def value_filter(value: object, what: str) -> str | None:
+    """A search's `format` or `tag`: a lone surrogate becomes U+FFFD, as in a note's text."""
+    given = optional_text(value, what)
+    if given is None:
+        return None
+    given = given.replace("\x00", "")
+    if given.isascii():
+        return given
+    return given.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

@@ -211,8 +211,9 @@ class Grimoire:
         """
         args.query(query, "query")
         args.count(k, "k", 1)
-        for value, what in ((mode, "mode"), (source, "source"), (format, "format"), (tag, "tag")):
-            args.optional_text(value, what)
+        args.text(mode, "mode")
+        source = args.source_filter(source)
+        format, tag = args.value_filter(format, "format"), args.value_filter(tag, "tag")
         self.searcher.prepare(mode)  # the model loads while concepts are brought current
         self._fresh()  # results are grouped by concept, so concepts must be current
         hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)

@@ -104,3 +104,25 @@ def test_a_query_the_size_of_a_file_is_refused_on_every_face(kb: Any, tmp_path: 
                         base_url="http://127.0.0.1:8000")
     response = client.post("/api/ask", json={"question": pasted})
     assert response.status_code == 400 and "over the 20,000" in response.json()["error"]
+
+
+def test_a_filter_that_is_not_utf8_matches_as_the_file_was_stored(tmp_path: Path) -> None:
+    # A command line's byte that is not UTF-8 reaches Python as a lone surrogate, which no
+    # database driver encodes: `search --tag $'\xff'` and `kb.search(q, source=<a name from
+    # os.listdir>)` failed with UnicodeEncodeError from inside the store, on both engines.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "caf\udce9.md").write_bytes(b"# Bytes Name\n\nBytes Name is named in Latin-1.\n")
+    (notes / "plain.md").write_bytes(b"# Plain Name\n\nPlain Name is another note.\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        named = kb.search("note", mode="lexical", source=str(notes / "caf\udce9.md"))
+        assert {h.span.path for h in named} == {str(notes / "caf\\xe9.md")}
+        for kw in ({"tag": "\udcff"}, {"format": "\udcff"}, {"source": "\udcff"}):
+            assert kb.search("note", mode="lexical", **kw) == []
+        # A NUL is no part of any stored value (PostgreSQL drops it): the same on both engines.
+        assert len(kb.search("note", mode="lexical", source=str(notes) + "\x00")) == 2
+        db = kb.store.url
+    result = CliRunner().invoke(main, ["--db", db, "search", "note", "--mode", "lexical",
+                                       "--tag", "\udcff"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
