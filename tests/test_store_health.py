@@ -171,6 +171,35 @@ def test_backup_is_consistent_while_a_write_is_open(pristine: Path, tmp_path: Pa
     assert code == 1 and "already exists" in out
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself: backup, its side files, file modes")
+def test_backup_never_replaces_a_device_or_the_databases_own_files(
+        pristine: Path, tmp_path: Path) -> None:
+    # `backup --force /dev/null` renamed the copy over the device (it became a regular file),
+    # and `backup --force kb.db-journal` wrote a database where SQLite looks for a hot journal
+    # (then `check` called the store damaged); the -wal and -shm were replaced too.
+    db = copy_of(pristine, tmp_path)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")  # as the store opens it: -wal and -shm exist
+        before = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        device = tmp_path / "null"
+        os.mknod(device, 0o666 | 0o020000, os.makedev(1, 3))  # a /dev/null of our own
+        for out in (device, fifo, *(Path(f"{db}{s}") for s in ("-wal", "-shm", "-journal"))):
+            if not out.exists():
+                out.write_bytes(b"")
+            kind = out.stat().st_mode
+            code, said = run(db, "backup", "--force", str(out))
+            assert code == 1 and "backup written" not in said, (out, said)
+            assert out.stat().st_mode == kind, out  # still a device, a FIFO, an empty file
+        code, said = run(db, "backup", str(tmp_path / "no-such-folder" / "copy.db"))
+        assert code == 1 and "no-such-folder" in said and "grimoire check" not in said, said
+        assert conn.execute("SELECT count(*) FROM sources").fetchone()[0] == before
+    conn.close()
+    Path(f"{db}-journal").unlink()
+    assert run(db, "check")[0] == 0
+
+
 # -- messages that say what is really wrong (item 11) -----------------------------------------
 
 

@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,27 +163,42 @@ def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
     """A consistent copy of the database at `path` written to `out`, then checked."""
     src_path = _existing(path)
     target = Path(out)
-    if target.is_dir():
-        raise StoreError("is a folder; give the backup a file name", out)
-    if target.exists() and not overwrite:
-        raise StoreError("already exists; choose another name (or --force)", out)
-    if target.resolve() == src_path.resolve():
-        raise StoreError("a backup cannot overwrite its own database", out)
+    _check_backup_target(target, src_path, overwrite)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
-        src = _read_only(src_path)
         dst = sqlite3.connect(partial)
-        try:
+    except sqlite3.Error as e:
+        raise StoreError(f"the backup cannot be written there: {e}", out) from e
+    try:
+        with closing(dst), closing(_read_only(src_path)) as src:
             src.backup(dst)  # one step: one read transaction, one consistent snapshot
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-        finally:
-            dst.close()
-            src.close()
     except sqlite3.Error as e:
         partial.unlink(missing_ok=True)
         raise StoreError(f"backup failed: {e}; run `grimoire check`", path) from e
     partial.replace(target)
     return check(str(target))
+
+
+def _check_backup_target(target: Path, db: Path, overwrite: bool) -> None:
+    """Refuse a backup's `target` that is not a new or replaceable database file."""
+    out = str(target)
+    if target.is_dir():
+        raise StoreError("is a folder; give the backup a file name", out)
+    if not target.parent.is_dir():
+        raise StoreError(f"the folder {target.parent} does not exist", out)
+    if target.exists() or target.is_symlink():
+        if not overwrite:
+            raise StoreError("already exists; choose another name (or --force)", out)
+        # The copy is renamed over `target`: a device or FIFO would become a regular file.
+        if not target.is_file():
+            raise StoreError("is not a regular file (a device, FIFO or socket); give the "
+                             "backup a file name", out)
+    # Its -wal, -shm and -journal are the database too: SQLite replays a -journal it finds, and
+    # a replaced -wal loses the commits not yet copied into the file.
+    if target.resolve() in {f.resolve() for f in _files_of(db)}:
+        raise StoreError("a backup cannot overwrite its own database or its -wal, -shm or "
+                         "-journal file", out)
 
 
 def rebuild(
