@@ -151,6 +151,34 @@ def test_rebuild_reads_the_sources_again_and_keeps_the_damaged_file(
     assert fresh == original
 
 
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_rebuild_from_an_emptied_folder_keeps_the_store_and_leaves_no_files(
+        tmp_path: Path) -> None:
+    # An ingest keeps the records of a folder found empty or missing (an unmounted drive);
+    # rebuild swapped in a store of 0 sources and called the old one "damaged", and a failed
+    # rebuild left its new file (.kb.db.rebuild-PID) behind, as a good one left its -wal, -shm.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    before = digest(db)
+    (notes / "a.md").rename(tmp_path / "a.md")
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 1 and "none" in out and "unmounted" in out, out
+    notes.rmdir()
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 1 and "no such file or folder" in out, out
+    assert digest(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "kb.db", "kb.db-shm",
+                                                          "kb.db-wal"]
+    notes.mkdir()
+    (tmp_path / "a.md").rename(notes / "a.md")
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
 @pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_backup_is_consistent_while_a_write_is_open(pristine: Path, tmp_path: Path) -> None:
     db = copy_of(pristine, tmp_path)

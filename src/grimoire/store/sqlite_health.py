@@ -216,13 +216,21 @@ def rebuild(
         raise StoreError("the ingested folders cannot be read from it; name them: "
                          "grimoire rebuild FOLDER...", path)
     fresh = db.with_name(f".{db.name}.rebuild-{os.getpid()}")
-    for leftover in _files_of(fresh):
-        leftover.unlink(missing_ok=True)
-    ingest(str(fresh), list(roots))
-    health = check(str(fresh))
-    if not health.ok:
-        raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
-                         str(fresh))
+    held = _files_by_root(db)
+    try:
+        for leftover in _files_of(fresh):
+            leftover.unlink(missing_ok=True)
+        ingest(str(fresh), list(roots))
+        _self_contained(fresh)  # its -wal and -shm would be left behind by the rename
+        health = check(str(fresh))
+        if not health.ok:
+            raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
+                             str(fresh))
+        _refuse_emptied_roots(held, _files_by_root(fresh))
+    except BaseException:
+        for partial in _files_of(fresh):
+            partial.unlink(missing_ok=True)
+        raise
     kept = _free_name(db.with_name(db.name + ".damaged"))
     # The old file's -wal would be replayed into the new one: move it along with the file.
     for suffix in ("-wal", "-shm"):
@@ -235,6 +243,33 @@ def rebuild(
         shutil.copy2(db, kept)
     fresh.replace(db)
     return check(path), str(kept)
+
+
+def _files_by_root(db: Path) -> dict[str, int]:
+    """How many files of each ingested folder the database at `db` holds; {} if unreadable."""
+    try:
+        with closing(_read_only(db)) as conn:
+            return {root: int(n) for root, n in conn.execute(
+                "SELECT root, count(*) FROM sources WHERE status = 'ok' AND root IS NOT NULL"
+                " GROUP BY root")}
+    except sqlite3.Error:
+        return {}  # too damaged to say: rebuild is what repairs it
+
+
+def _refuse_emptied_roots(held: dict[str, int], read: dict[str, int]) -> None:
+    """A folder whose files the old database holds and that gave none now is not swapped in:
+    an ingest keeps such records (an unmounted drive is not a deletion), so rebuild does too."""
+    for root, count in held.items():
+        if count and not read.get(root):
+            raise StoreError(f"the database holds {count:,} files from this folder and none "
+                             "were read now (an unmounted drive?); the database was left as "
+                             "it was", root)
+
+
+def _self_contained(db: Path) -> None:
+    """Fold `db`'s write-ahead log into the file and drop its -wal and -shm."""
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
 
 
 def _files_of(db: Path) -> list[Path]:
