@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grimoire.errors import StoreError
+from grimoire.files import storable
 from grimoire.store.sqlite import APPLICATION_ID
 
 
@@ -226,7 +227,7 @@ def rebuild(
         if not health.ok:
             raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
                              str(fresh))
-        _refuse_emptied_roots(held, _files_by_root(fresh))
+        _refuse_emptied_roots(held, _files_by_root(fresh), roots)
     except BaseException:
         for partial in _files_of(fresh):
             partial.unlink(missing_ok=True)
@@ -256,12 +257,15 @@ def _files_by_root(db: Path) -> dict[str, int]:
         return {}  # too damaged to say: rebuild is what repairs it
 
 
-def _refuse_emptied_roots(held: dict[str, int], read: dict[str, int]) -> None:
-    """A folder whose files the old database holds and that gave none now is not swapped in:
-    an ingest keeps such records (an unmounted drive is not a deletion), so rebuild does too."""
+def _refuse_emptied_roots(held: dict[str, int], read: dict[str, int],
+                          roots: Sequence[str]) -> None:
+    """A folder of `roots` whose files the old database holds and that gave none now is not
+    swapped in: an ingest keeps such records (an unmounted drive is not a deletion)."""
+    asked = {storable(os.path.abspath(root)) for root in roots}  # noqa: PTH100 - as ingest
     for root, count in held.items():
-        if count and not read.get(root):
-            raise StoreError(f"the database holds {count:,} files from this folder and none "
+        if root in asked and count and not read.get(root):
+            files = f"{count:,} file" + ("s" if count > 1 else "")
+            raise StoreError(f"the database holds {files} from this folder and none "
                              "were read now (an unmounted drive?); the database was left as "
                              "it was", root)
 
