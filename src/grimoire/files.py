@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from grimoire.errors import ReadError
@@ -86,13 +86,15 @@ def storable(path: str) -> str:
     return path
 
 
-def walk_folder(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+def walk_folder(
+    top: str | os.PathLike[str], onerror: Callable[[OSError], None] | None = None
+) -> Iterator[tuple[str, list[str], list[str]]]:
     """`os.walk(top)` top-down, without following symlinked folders, without recursion.
 
     Python 3.11's `os.walk` recurses once a level: a folder nested past the recursion limit
     (1000 levels fit in Linux's 4096-byte paths) raised RecursionError and stopped the ingest.
     As there, a caller prunes by editing the folder names in place, and a folder that cannot be
-    listed is passed over.
+    listed is passed over, after `onerror` is called with the error (its `filename` the folder).
     """
     stack = [os.fspath(top)]
     while stack:
@@ -107,7 +109,9 @@ def walk_folder(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], l
                     except OSError:
                         is_dir = False
                     (dirs if is_dir else files).append(entry.name)
-        except OSError:
+        except OSError as e:
+            if onerror is not None:
+                onerror(e)
             continue
         yield folder, dirs, files
         for name in reversed(dirs):

@@ -322,7 +322,11 @@ def _walk(
     """
     real_root = root.resolve()
     own = own_files(store)
-    for dirpath, dirnames, filenames in walk_folder(root):
+
+    def unlisted(error: OSError) -> None:
+        _unlisted(store, root_key, str(error.filename), error, seen, tally)
+
+    for dirpath, dirnames, filenames in walk_folder(root, onerror=unlisted):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.startswith("."):
@@ -347,6 +351,18 @@ def _walk(
             size = _regular(store, path, key, root_key, tally)
             if size is not None:
                 yield path, key, size
+
+
+def _unlisted(store: Store, root_key: str, folder: str, error: OSError, seen: set[str],
+              tally: _Tally) -> None:
+    """A folder the walk cannot list (no permission, an I/O error) is not a deletion: the
+    records of the files under it are kept, as `seen`, with a notice."""
+    inside = storable(folder).rstrip(os.sep) + os.sep
+    kept = [r.path for r in store.sources(root=root_key) if r.path.startswith(inside)]
+    seen.update(kept)
+    tally.add("kept", len(kept))
+    tally.notices.append(f"{storable(folder)}: cannot be listed ({error.strerror}); kept its "
+                         f"{len(kept)} files' records")
 
 
 def _regular(store: Store, path: str, key: str, root: str, tally: _Tally) -> int | None:
