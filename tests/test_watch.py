@@ -169,6 +169,33 @@ def test_reconcile_catches_what_no_event_reported(tmp_path: Path, vault: Path) -
         assert kb.search("tensor trains", mode="lexical")[0].span.path.endswith("lora.md")
 
 
+def test_a_symlink_out_of_the_folder_made_while_watching_is_not_followed(
+        tmp_path: Path, vault: Path) -> None:
+    # A full ingest skips a symlink that points outside the folder (RELIABILITY 21), but a
+    # watcher's ingest of the changed paths followed it: a link to /etc/passwd was stored and
+    # searchable.
+    secret = note(tmp_path / "outside", "secret.md", "Secret", "The canary is ZEBRA-4471.")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        watcher = Watcher(kb, [vault], options=FAST)
+        watcher.catch_up()
+        (vault / "link.md").symlink_to(secret)
+        (vault / "sub").mkdir()
+        (vault / "sub" / "deep.md").symlink_to(secret)
+        (vault / "inside.md").symlink_to(vault / "lora.md")  # inside the folder: followed
+        (vault / "dir-link").symlink_to(secret.parent, target_is_directory=True)
+        batch = watcher.reconcile()
+        assert batch is not None
+        status = {Path(r.path).name: (r.status, r.reason) for r in kb.sources()}
+        reason = "symlink points outside the folder; not followed"
+        assert status["link.md"] == status["deep.md"] == ("skipped", reason)
+        assert status["inside.md"] == ("ok", None)
+        assert kb.search("ZEBRA-4471", mode="lexical") == []
+        # What an event names: the link to a folder, and a file reached through it.
+        kb.ingest([vault / "dir-link", vault / "dir-link" / "secret.md"], root=vault,
+                  embed=False)
+        assert kb.search("ZEBRA-4471", mode="lexical") == []
+
+
 def test_network_mounts_are_polled_and_say_so(tmp_path: Path) -> None:
     mounts = tmp_path / "mounts"
     mounts.write_text(f"server:/export {tmp_path} nfs4 rw 0 0\n/dev/sda1 / ext4 rw 0 0\n")

@@ -217,6 +217,7 @@ def _changed_under(
 ) -> None:
     """Triage paths inside an ingested folder; see `ingest(root=...)`."""
     root_key = storable(os.path.abspath(root))  # noqa: PTH100 - absolute, symlinks kept
+    real_root = Path(root).resolve()
     with store.transaction():  # removals in one commit: a folder of 1,000 notes, or its files
         _removed_under(store, paths, root_key, tally)
     for given in paths:
@@ -224,6 +225,11 @@ def _changed_under(
         key = storable(str(path))
         if not path.exists() and not path.is_symlink():
             continue  # removed above
+        # A watcher names what changed: a link made there (or a path through one) is checked
+        # as the walk checks a link, or a link to /etc/passwd or ~/.ssh would be read.
+        if (path.is_symlink() or not path.resolve().is_relative_to(real_root)) and \
+                not _link_to_file(store, str(path), key, root_key, real_root, tally):
+            continue
         if path.is_dir():
             seen: set[str] = set()
             for file, file_key, size in _walk(path, root_key, tally, store, seen):
@@ -336,21 +342,28 @@ def _walk(
                 continue
             key = storable(path)
             seen.add(key)
-            if os.path.islink(path):  # noqa: PTH114 - see the docstring
-                try:
-                    target = Path(path).resolve(strict=True)
-                except (OSError, RuntimeError):
-                    _skip(store, key, root_key, "broken or looping symlink", tally)
-                    continue
-                if not target.is_relative_to(real_root):
-                    reason = "symlink points outside the folder; not followed"
-                    _skip(store, key, root_key, reason, tally)
-                    continue
-                if target.is_dir():
-                    continue
+            is_link = os.path.islink(path)  # noqa: PTH114 - see the docstring
+            if is_link and not _link_to_file(store, path, key, root_key, real_root, tally):
+                continue
             size = _regular(store, path, key, root_key, tally)
             if size is not None:
                 yield path, key, size
+
+
+def _link_to_file(store: Store, path: str, key: str, root_key: str, real_root: Path,
+                  tally: _Tally) -> bool:
+    """Whether the symlink `path` is to be read: a link to a file inside the folder. A broken
+    or looping one, or one out of the folder (to /etc/passwd, ~/.ssh), is recorded as
+    skipped; one to a folder is passed over (the walk reaches that folder itself)."""
+    try:
+        target = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        _skip(store, key, root_key, "broken or looping symlink", tally)
+        return False
+    if not target.is_relative_to(real_root):
+        _skip(store, key, root_key, "symlink points outside the folder; not followed", tally)
+        return False
+    return not target.is_dir()
 
 
 def _unlisted(store: Store, root_key: str, folder: str, error: OSError, seen: set[str],
