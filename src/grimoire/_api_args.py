@@ -55,12 +55,21 @@ def paths(value: Any) -> list[str | os.PathLike[str]]:
 
 def query(value: object, what: str) -> str:
     """`value`, a str of at most `MAX_QUERY_CHARS` characters (a GrimoireError past it, which
-    every face shows as one line: the CLI, the web API's 400, an MCP tool error)."""
+    every face shows as one line: the CLI, the web API's 400, an MCP tool error), each lone
+    surrogate as U+FFFD: an answer repeats its question, and JSON (`{"question": "\\ud800"}`
+    posted to the web API) decodes to one that no UTF-8 encoder takes (a 500 on the reply)."""
     text_value = text(value, what)
     if len(text_value) > MAX_QUERY_CHARS:
         raise GrimoireError(f"the {what} has {len(text_value):,} characters, over the "
                             f"{MAX_QUERY_CHARS:,} a {what} may have")
-    return text_value
+    return scalars(text_value)
+
+
+def scalars(value: str) -> str:
+    """`value` with each lone surrogate as U+FFFD (a pair is joined into its character)."""
+    if value.isascii():
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 
@@ -80,7 +89,4 @@ def value_filter(value: object, what: str) -> str | None:
     given = optional_text(value, what)
     if given is None:
         return None
-    given = given.replace("\x00", "")
-    if given.isascii():
-        return given
-    return given.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return scalars(given.replace("\x00", ""))

@@ -209,7 +209,7 @@ class Grimoire:
         >>> kb.search("kl div")[0].concept
         'KL divergence'
         """
-        args.query(query, "query")
+        query = args.query(query, "query")
         args.count(k, "k", 1)
         args.text(mode, "mode")
         source = args.source_filter(source)
@@ -244,7 +244,7 @@ class Grimoire:
         from grimoire.ask import ask
         from grimoire.llm import DEFAULT_DEADLINE, open_llm
 
-        args.query(question, "question")
+        question = args.query(question, "question")
         args.count(k, "k", 1)
         self._fresh()
         deadline = DEFAULT_DEADLINE if llm_deadline is None else llm_deadline

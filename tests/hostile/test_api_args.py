@@ -116,13 +116,30 @@ def test_a_filter_that_is_not_utf8_matches_as_the_file_was_stored(tmp_path: Path
     (notes / "plain.md").write_bytes(b"# Plain Name\n\nPlain Name is another note.\n")
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
-        named = kb.search("note", mode="lexical", source=str(notes / "caf\udce9.md"))
+        named = kb.search("name", mode="lexical", source=str(notes / "caf\udce9.md"))
         assert {h.span.path for h in named} == {str(notes / "caf\\xe9.md")}
         for kw in ({"tag": "\udcff"}, {"format": "\udcff"}, {"source": "\udcff"}):
-            assert kb.search("note", mode="lexical", **kw) == []
+            assert kb.search("name", mode="lexical", **kw) == []
         # A NUL is no part of any stored value (PostgreSQL drops it): the same on both engines.
-        assert len(kb.search("note", mode="lexical", source=str(notes) + "\x00")) == 2
+        assert len(kb.search("name", mode="lexical", source=str(notes) + "\x00")) == 2
         db = kb.store.url
-    result = CliRunner().invoke(main, ["--db", db, "search", "note", "--mode", "lexical",
+    result = CliRunner().invoke(main, ["--db", db, "search", "name", "--mode", "lexical",
                                        "--tag", "\udcff"])
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+
+
+def test_a_lone_surrogate_in_a_posted_question_is_answered(kb: Any) -> None:
+    # JSON's "\ud800" decodes to a lone surrogate; the answer repeats the question, and the
+    # web API's reply could not be encoded: a 500 on both engines.
+    from fastapi.testclient import TestClient
+
+    from grimoire.web.app import create_app
+    from grimoire.web.security import Guard
+
+    client = TestClient(create_app(kb, Guard.for_bind("127.0.0.1", 8000)),
+                        base_url="http://127.0.0.1:8000")
+    response = client.post("/api/ask", content=b'{"question": "what is lora \\ud800?"}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.json()["question"] == "what is lora \ufffd?"
+    assert kb.search("lora \udcff", mode="lexical") == kb.search("lora \ufffd", mode="lexical")
