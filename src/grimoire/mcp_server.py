@@ -22,6 +22,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 
+from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import read_capped
 from grimoire.knowledge import Grimoire
@@ -88,7 +89,9 @@ class Tools:
             hits = self.kb.search(query, k=k, mode=mode)
         results = [{"concept": h.concept, "title": h.title, **where(h.span),
                     "preview": preview(h.snippet or h.text)} for h in hits]
-        return capped({"query": query, "results": results}, "results")
+        # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's
+        # encoder refuses ("Error executing tool search", and nothing else said).
+        return capped({"query": scalars(query), "results": results}, "results")
 
     def show(self, name: str) -> dict[str, Any]:
         with self.lock:
