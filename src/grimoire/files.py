@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 from grimoire.errors import ReadError
@@ -70,6 +71,24 @@ def _open_regular_fd(name: str) -> tuple[int, os.stat_result]:
         os.close(fd)
         raise
     return fd, info
+
+
+def real_inside(path: str, root: str | None) -> Path | None:
+    """The real file behind `path` (symlinks resolved) when it lies inside `root`, the folder
+    or file it was ingested from; None otherwise, or when either cannot be resolved.
+
+    A note the store read may since have become a symlink to ~/.ssh/id_rsa: whatever shows a
+    stored file's text (the web UI, MCP's read_source) checks it again here, as ingest does.
+    """
+    if not root:
+        return None
+    try:
+        real = Path(path).resolve(strict=True)
+        top = Path(root).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    inside = real == top or real.is_relative_to(top if top.is_dir() else top.parent)
+    return real if inside else None
 
 
 def storable(path: str) -> str:
