@@ -179,6 +179,20 @@ def test_rebuild_from_an_emptied_folder_keeps_the_store_and_leaves_no_files(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_rebuild_finds_a_folder_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    # The folder is stored as 'n\xffotes' (storable); rebuild gave that text back to ingest
+    # as a path: "no such file or folder", and such a store could not be rebuilt.
+    notes = Path(os.fsdecode(bytes(tmp_path) + b"/n\xffotes"))
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert "Alpha" in run(db, "list")[1]
+
+
 @pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_backup_is_consistent_while_a_write_is_open(pristine: Path, tmp_path: Path) -> None:
     db = copy_of(pristine, tmp_path)

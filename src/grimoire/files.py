@@ -9,6 +9,7 @@ package imports every reader: answering a question reads files but parses none.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -83,8 +84,8 @@ def real_inside(path: str, root: str | None) -> Path | None:
     if not root:
         return None
     try:
-        real = Path(path).resolve(strict=True)
-        top = Path(root).resolve(strict=True)
+        real = Path(path_of(path)).resolve(strict=True)
+        top = Path(path_of(root)).resolve(strict=True)
     except (OSError, RuntimeError):
         return None
     inside = real == top or real.is_relative_to(top if top.is_dir() else top.parent)
@@ -103,6 +104,18 @@ def storable(path: str) -> str:
     except UnicodeEncodeError:
         return os.fsencode(path).decode("utf-8", errors="backslashreplace")
     return path
+
+
+_ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")  # what `storable` escapes: 0x80-0xff
+
+
+def path_of(key: str) -> str:
+    """The file a stored name (`storable`) stands for: the name itself, or, when no such file
+    exists and the name holds `\\xNN` escapes, the name with those bytes put back."""
+    if "\\x" not in key or os.path.lexists(key):
+        return key
+    raw = _ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), key)  # as os.fsdecode
+    return raw if os.path.lexists(raw) else key
 
 
 def walk_folder(

@@ -221,3 +221,26 @@ def test_case23_a_note_replaced_by_a_link_out_of_its_folder_is_not_shown(
 
     anyio.run(session)
     kb.close()
+
+
+def test_a_note_whose_name_is_not_utf8_is_shown(tmp_path: Path) -> None:
+    # Stored as 'caf\xe9.md' (storable): the web UI and MCP opened that text as a path, and
+    # the note's source was "no such note here".
+    import os
+
+    import grimoire
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    name = os.fsdecode(b"caf\xe9.md")
+    (notes / name).write_text("# Cafe\n\nCafe is a note named in Latin-1.\n")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+        (stored,) = (r.path for r in kb.sources())
+    assert stored.endswith("caf\\xe9.md")
+    app, kb = make_app(db)
+    client = TestClient(app, base_url="http://127.0.0.1:8000")
+    response = client.get("/api/source", params={"path": stored})
+    assert response.status_code == 200 and "Cafe is a note" in response.text
+    kb.close()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grimoire.errors import StoreError
+from grimoire.files import path_of as file_path
 from grimoire.files import storable
 from grimoire.store.sqlite import APPLICATION_ID
 
@@ -211,8 +212,8 @@ def rebuild(
     check it, then swap it in; the old file is kept as `NAME.damaged`. Returns the new file's
     health and where the old one went."""
     db = _existing(path)
-    if not roots:
-        roots = check(path).roots
+    if not roots:  # as stored: a name that is not UTF-8 is kept with \xNN escapes
+        roots = [file_path(root) for root in check(path).roots]
     if not roots:
         raise StoreError("the ingested folders cannot be read from it; name them: "
                          "grimoire rebuild FOLDER...", path)
