@@ -8,6 +8,7 @@ package imports every reader: answering a question reads files but parses none.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -20,7 +21,7 @@ from grimoire.errors import ReadError
 MAX_BYTES = 32 * 1024 * 1024  # the default cap (`ReadOptions.max_bytes`)
 
 
-def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = True) -> bytes:
     """The bytes of a regular file, refusing FIFOs, devices and anything over `max_bytes`.
 
     Opened without blocking and checked after opening, so a file swapped for a FIFO or
@@ -29,7 +30,7 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     (two `fstat`, an `ioctl`, a `lseek`) and half the time of reading a small note (issue 14).
     """
     name = os.fspath(path)
-    fd, info = _open_regular_fd(name)
+    fd, info = _open_regular_fd(name, follow)
     try:
         size = info.st_size
         if size > max_bytes:
@@ -51,9 +52,10 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     return data
 
 
-def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
-    """A regular file opened for reading; FIFOs and devices are refused without blocking."""
-    fd, _ = _open_regular_fd(os.fspath(path))
+def open_regular(path: str | os.PathLike[str], *, follow: bool = True) -> BinaryIO:
+    """A regular file opened for reading; FIFOs and devices are refused without blocking, and
+    with `follow=False` a symlink (a file swapped for one after the walk saw a file)."""
+    fd, _ = _open_regular_fd(os.fspath(path), follow)
     try:
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -61,9 +63,16 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
         raise
 
 
-def _open_regular_fd(name: str) -> tuple[int, os.stat_result]:
+def _open_regular_fd(name: str, follow: bool = True) -> tuple[int, os.stat_result]:
     """`open_regular`'s descriptor, and its `fstat`."""
-    fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(name, flags if follow else flags | os.O_NOFOLLOW)
+    except OSError as e:
+        if not follow and e.errno == errno.ELOOP:
+            raise ReadError("became a symlink after the folder was listed; not followed",
+                            name) from e
+        raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
