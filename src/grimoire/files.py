@@ -135,7 +135,8 @@ def walk_folder(
     Python 3.11's `os.walk` recurses once a level: a folder nested past the recursion limit
     (1000 levels fit in Linux's 4096-byte paths) raised RecursionError and stopped the ingest.
     As there, a caller prunes by editing the folder names in place, and a folder that cannot be
-    listed is passed over, after `onerror` is called with the error (its `filename` the folder).
+    listed is passed over, after `onerror` is called with the error (its `filename` the folder);
+    one that is gone by then (a rename, a deletion) is passed over without a call.
     """
     stack = [os.fspath(top)]
     while stack:
@@ -150,6 +151,8 @@ def walk_folder(
                     except OSError:
                         is_dir = False
                     (dirs if is_dir else files).append(entry.name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # gone since its parent was listed (deleted, renamed): not an error
         except OSError as e:
             if onerror is not None:
                 onerror(e)
