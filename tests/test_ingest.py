@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import signal
@@ -148,6 +149,38 @@ def test_walk_skips_hidden_folders_and_outward_symlinks(tmp_path: Path) -> None:
         assert records["link.md"].status == "skipped"
         assert "outside" in (records["link.md"].reason or "")
         assert "Secret" not in {e.entry.term for e in kb.entries()}
+
+
+def test_a_file_swapped_for_a_symlink_after_the_walk_is_not_followed(tmp_path: Path) -> None:
+    """The walk saw a regular file; a worker reads it later. Swapped meanwhile for a symlink
+    out of the folder (note.md -> ~/.ssh/id_rsa), it was read and stored. A file the walk saw
+    as a symlink (one inside the folder) is still followed."""
+    import pickle
+
+    from grimoire.ingest import _Job, read_job
+
+    notes, secret = tmp_path / "notes", tmp_path / "id_rsa"
+    notes.mkdir()
+    secret.write_text("PRIVATE-KEY-7720\n")
+    note = notes / "note.md"
+    note.write_text("# Note\n\nA note.\n")
+    job = _Job(path=str(note), root=str(notes), file=str(note), size=note.stat().st_size,
+               existed=False)
+    assert read_job(job).outcome == "ok"
+    note.unlink()
+    note.symlink_to(secret)
+    result = read_job(pickle.loads(pickle.dumps(job)))  # as a worker receives it
+    assert result.outcome == "failed" and result.record is not None
+    assert result.record.reason == "became a symlink after the folder was listed; not followed"
+    linked = pickle.loads(pickle.dumps(dataclasses.replace(job, link=True)))
+    assert linked.link and read_job(linked).outcome == "ok"
+    (notes / "inner.md").symlink_to(notes / "other.md")
+    (notes / "other.md").write_text("# Other\n\nOther is a note.\n")
+    note.unlink()
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        assert {Path(r.path).name: r.status for r in kb.sources()} == {
+            "inner.md": "ok", "other.md": "ok"}
 
 
 def test_one_folder_reached_by_two_paths_is_stored_once(tmp_path: Path) -> None:

@@ -58,6 +58,21 @@ def run(coro: Any) -> Any:
     return anyio.run(coro)
 
 
+def test_a_lone_surrogate_in_a_query_is_searched_not_an_empty_error(db: Path) -> None:
+    # JSON's "\ud800" arrives as a lone surrogate; the search result echoed it, and the reply
+    # could not be encoded: "Error executing tool search", with no reason given.
+    kb = grimoire.open(db, create=False)
+
+    async def session() -> None:
+        async with Client(build_server(kb)) as client:
+            found = structured(await client.call_tool(
+                "search", {"query": "LoRA \ud800", "k": 3, "mode": "lexical"}))
+            assert found["query"] == "LoRA \ufffd" and found["results"]
+
+    run(session)
+    kb.close()
+
+
 def test_tools_in_memory(db: Path) -> None:
     kb = grimoire.open(db, create=False)
 

@@ -151,6 +151,48 @@ def test_rebuild_reads_the_sources_again_and_keeps_the_damaged_file(
     assert fresh == original
 
 
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_rebuild_from_an_emptied_folder_keeps_the_store_and_leaves_no_files(
+        tmp_path: Path) -> None:
+    # An ingest keeps the records of a folder found empty or missing (an unmounted drive);
+    # rebuild swapped in a store of 0 sources and called the old one "damaged", and a failed
+    # rebuild left its new file (.kb.db.rebuild-PID) behind, as a good one left its -wal, -shm.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    before = digest(db)
+    (notes / "a.md").rename(tmp_path / "a.md")
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 1 and "none" in out and "unmounted" in out, out
+    notes.rmdir()
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 1 and "no such file or folder" in out, out
+    assert digest(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "kb.db", "kb.db-shm",
+                                                          "kb.db-wal"]
+    notes.mkdir()
+    (tmp_path / "a.md").rename(notes / "a.md")
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_rebuild_finds_a_folder_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    # The folder is stored as 'n\xffotes' (storable); rebuild gave that text back to ingest
+    # as a path: "no such file or folder", and such a store could not be rebuilt.
+    notes = Path(os.fsdecode(bytes(tmp_path) + b"/n\xffotes"))
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert "Alpha" in run(db, "list")[1]
+
+
 @pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_backup_is_consistent_while_a_write_is_open(pristine: Path, tmp_path: Path) -> None:
     db = copy_of(pristine, tmp_path)
@@ -169,6 +211,35 @@ def test_backup_is_consistent_while_a_write_is_open(pristine: Path, tmp_path: Pa
     copy.close()
     code, out = run(db, "backup", str(tmp_path / "copy.db"))
     assert code == 1 and "already exists" in out
+
+
+@pytest.mark.sqlite_only(reason="the SQLite file itself: backup, its side files, file modes")
+def test_backup_never_replaces_a_device_or_the_databases_own_files(
+        pristine: Path, tmp_path: Path) -> None:
+    # `backup --force /dev/null` renamed the copy over the device (it became a regular file),
+    # and `backup --force kb.db-journal` wrote a database where SQLite looks for a hot journal
+    # (then `check` called the store damaged); the -wal and -shm were replaced too.
+    db = copy_of(pristine, tmp_path)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")  # as the store opens it: -wal and -shm exist
+        before = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        device = tmp_path / "null"
+        os.mknod(device, 0o666 | 0o020000, os.makedev(1, 3))  # a /dev/null of our own
+        for out in (device, fifo, *(Path(f"{db}{s}") for s in ("-wal", "-shm", "-journal"))):
+            if not out.exists():
+                out.write_bytes(b"")
+            kind = out.stat().st_mode
+            code, said = run(db, "backup", "--force", str(out))
+            assert code == 1 and "backup written" not in said, (out, said)
+            assert out.stat().st_mode == kind, out  # still a device, a FIFO, an empty file
+        code, said = run(db, "backup", str(tmp_path / "no-such-folder" / "copy.db"))
+        assert code == 1 and "no-such-folder" in said and "grimoire check" not in said, said
+        assert conn.execute("SELECT count(*) FROM sources").fetchone()[0] == before
+    conn.close()
+    Path(f"{db}-journal").unlink()
+    assert run(db, "check")[0] == 0
 
 
 # -- messages that say what is really wrong (item 11) -----------------------------------------

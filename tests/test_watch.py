@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -167,6 +168,70 @@ def test_reconcile_catches_what_no_event_reported(tmp_path: Path, vault: Path) -
         assert (batch.report.updated, batch.report.removed, batch.report.added) == (1, 1, 1)
         assert watcher.reconcile() is None  # nothing left
         assert kb.search("tensor trains", mode="lexical")[0].span.path.endswith("lora.md")
+
+
+def test_a_symlink_out_of_the_folder_made_while_watching_is_not_followed(
+        tmp_path: Path, vault: Path) -> None:
+    # A full ingest skips a symlink that points outside the folder (RELIABILITY 21), but a
+    # watcher's ingest of the changed paths followed it: a link to /etc/passwd was stored and
+    # searchable.
+    secret = note(tmp_path / "outside", "secret.md", "Secret", "The canary is ZEBRA-4471.")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        watcher = Watcher(kb, [vault], options=FAST)
+        watcher.catch_up()
+        (vault / "link.md").symlink_to(secret)
+        (vault / "sub").mkdir()
+        (vault / "sub" / "deep.md").symlink_to(secret)
+        (vault / "inside.md").symlink_to(vault / "lora.md")  # inside the folder: followed
+        (vault / "dir-link").symlink_to(secret.parent, target_is_directory=True)
+        batch = watcher.reconcile()
+        assert batch is not None
+        status = {Path(r.path).name: (r.status, r.reason) for r in kb.sources()}
+        reason = "symlink points outside the folder; not followed"
+        assert status["link.md"] == status["deep.md"] == ("skipped", reason)
+        assert status["inside.md"] == ("ok", None)
+        assert kb.search("ZEBRA-4471", mode="lexical") == []
+        # What an event names: the link to a folder, and a file reached through it.
+        kb.ingest([vault / "dir-link", vault / "dir-link" / "secret.md"], root=vault,
+                  embed=False)
+        assert kb.search("ZEBRA-4471", mode="lexical") == []
+
+
+def test_a_folder_that_fails_to_list_is_not_a_deletion(
+        tmp_path: Path, vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The scan passed over a folder it could not list; reconcile took its files for deleted
+    # and removed their records. The folder fails here as mode 000 makes it fail for a user
+    # who is not root: listing it, and reaching any file in it, is "permission denied".
+    import os
+
+    note(vault, "locked/one.md", "Locked One", "A note in a folder that will not list.")
+    note(vault, "locked/two.md", "Locked Two", "Another note in it.")
+    locked = str(vault / "locked")
+    scandir, stat = os.scandir, os.stat
+
+    def denied(path: Any) -> None:
+        name = os.fspath(path)
+        if name == locked or name.startswith(locked + os.sep):
+            raise PermissionError(13, "Permission denied", name)
+
+    def failing_scandir(path: Any) -> Any:
+        denied(path)
+        return scandir(path)
+
+    def failing_stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        denied(path)
+        return stat(path, *args, **kwargs)
+
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        watcher = Watcher(kb, [vault], options=FAST)
+        watcher.catch_up()
+        assert len(kb.sources()) == 4
+        monkeypatch.setattr(os, "scandir", failing_scandir)
+        monkeypatch.setattr(os, "stat", failing_stat)
+        batch = watcher.reconcile()
+        monkeypatch.undo()
+        assert batch is None or batch.report.removed == 0
+        assert len(kb.sources()) == 4
 
 
 def test_network_mounts_are_polled_and_say_so(tmp_path: Path) -> None:

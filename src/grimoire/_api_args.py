@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from grimoire.errors import GrimoireError
+from grimoire.files import storable
 
 # A query or question longer than this is a pasted file, not a question: its cost grows with
 # its length (a 5 MB question held the web server for 22 s), and no passage is that long to
@@ -54,9 +55,38 @@ def paths(value: Any) -> list[str | os.PathLike[str]]:
 
 def query(value: object, what: str) -> str:
     """`value`, a str of at most `MAX_QUERY_CHARS` characters (a GrimoireError past it, which
-    every face shows as one line: the CLI, the web API's 400, an MCP tool error)."""
+    every face shows as one line: the CLI, the web API's 400, an MCP tool error), each lone
+    surrogate as U+FFFD: an answer repeats its question, and JSON (`{"question": "\\ud800"}`
+    posted to the web API) decodes to one that no UTF-8 encoder takes (a 500 on the reply)."""
     text_value = text(value, what)
     if len(text_value) > MAX_QUERY_CHARS:
         raise GrimoireError(f"the {what} has {len(text_value):,} characters, over the "
                             f"{MAX_QUERY_CHARS:,} a {what} may have")
-    return text_value
+    return scalars(text_value)
+
+
+def scalars(value: str) -> str:
+    """`value` with each lone surrogate as U+FFFD (a pair is joined into its character)."""
+    if value.isascii():
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+
+# A command line hands a byte that is not UTF-8 over as a lone surrogate, which no database
+# driver encodes (UnicodeEncodeError from inside the store). A NUL is dropped as PostgreSQL
+# drops it from every value it stores: `source="\\0"` matched every file there, none on SQLite.
+
+
+def source_filter(value: object) -> str | None:
+    """A search's `source`: a path as ingest stored it (`\\xNN` for a byte that is not UTF-8)."""
+    given = optional_text(value, "source")
+    return None if given is None else storable(given.replace("\x00", ""))
+
+
+def value_filter(value: object, what: str) -> str | None:
+    """A search's `format` or `tag`: a lone surrogate becomes U+FFFD, as in a note's text."""
+    given = optional_text(value, what)
+    if given is None:
+        return None
+    return scalars(given.replace("\x00", ""))

@@ -67,6 +67,8 @@ def shown(url: str) -> str:
     if ":" in host:
         host = f"[{host}]"
     netloc = host + (f":{port}" if port else "")
+    if not netloc:  # a socket URL (postgresql://me:pw@/db?host=/run/pg): urlunsplit drops //
+        return url.replace(parts.netloc, "", 1)
     return urlunsplit(parts._replace(netloc=netloc))
 
 

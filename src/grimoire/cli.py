@@ -27,13 +27,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Rich takes about 60 ms to import: the consoles are made when something is printed through
 # them, and a search that prints JSON or piped lines never does (cold start, issue 14). No
-# emoji codes: `:fire:` in a note's heading is outside text, printed as written.
+# emoji codes: `:fire:` in a note's heading is outside text, printed as written. No automatic
+# highlighting: rich's ReprHighlighter is quadratic on a long word (a 100,000-character
+# wikilink made `grimoire show` take 108 s, on a terminal or not).
 @functools.cache
 def out() -> Console:
     """The rich console on stdout."""
     from rich.console import Console
 
-    return Console(soft_wrap=True, emoji=False)
+    return Console(soft_wrap=True, emoji=False, highlight=False)
 
 
 @functools.cache
@@ -42,7 +44,7 @@ def err() -> Console:
     file got notes broken at 80 columns, "(pid" on one line and its number on the next)."""
     from rich.console import Console
 
-    return Console(stderr=True, soft_wrap=True, emoji=False)
+    return Console(stderr=True, soft_wrap=True, emoji=False, highlight=False)
 
 
 def terminal() -> bool:

@@ -8,9 +8,12 @@ package imports every reader: answering a question reads files but parses none.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 from grimoire.errors import ReadError
@@ -18,7 +21,7 @@ from grimoire.errors import ReadError
 MAX_BYTES = 32 * 1024 * 1024  # the default cap (`ReadOptions.max_bytes`)
 
 
-def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = True) -> bytes:
     """The bytes of a regular file, refusing FIFOs, devices and anything over `max_bytes`.
 
     Opened without blocking and checked after opening, so a file swapped for a FIFO or
@@ -27,7 +30,7 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     (two `fstat`, an `ioctl`, a `lseek`) and half the time of reading a small note (issue 14).
     """
     name = os.fspath(path)
-    fd, info = _open_regular_fd(name)
+    fd, info = _open_regular_fd(name, follow)
     try:
         size = info.st_size
         if size > max_bytes:
@@ -49,9 +52,10 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     return data
 
 
-def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
-    """A regular file opened for reading; FIFOs and devices are refused without blocking."""
-    fd, _ = _open_regular_fd(os.fspath(path))
+def open_regular(path: str | os.PathLike[str], *, follow: bool = True) -> BinaryIO:
+    """A regular file opened for reading; FIFOs and devices are refused without blocking, and
+    with `follow=False` a symlink (a file swapped for one after the walk saw a file)."""
+    fd, _ = _open_regular_fd(os.fspath(path), follow)
     try:
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -59,9 +63,16 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
         raise
 
 
-def _open_regular_fd(name: str) -> tuple[int, os.stat_result]:
+def _open_regular_fd(name: str, follow: bool = True) -> tuple[int, os.stat_result]:
     """`open_regular`'s descriptor, and its `fstat`."""
-    fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(name, flags if follow else flags | os.O_NOFOLLOW)
+    except OSError as e:
+        if not follow and e.errno == errno.ELOOP:
+            raise ReadError("became a symlink after the folder was listed; not followed",
+                            name) from e
+        raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -70,6 +81,24 @@ def _open_regular_fd(name: str) -> tuple[int, os.stat_result]:
         os.close(fd)
         raise
     return fd, info
+
+
+def real_inside(path: str, root: str | None) -> Path | None:
+    """The real file behind `path` (symlinks resolved) when it lies inside `root`, the folder
+    or file it was ingested from; None otherwise, or when either cannot be resolved.
+
+    A note the store read may since have become a symlink to ~/.ssh/id_rsa: whatever shows a
+    stored file's text (the web UI, MCP's read_source) checks it again here, as ingest does.
+    """
+    if not root:
+        return None
+    try:
+        real = Path(path_of(path)).resolve(strict=True)
+        top = Path(path_of(root)).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    inside = real == top or real.is_relative_to(top if top.is_dir() else top.parent)
+    return real if inside else None
 
 
 def storable(path: str) -> str:
@@ -86,13 +115,28 @@ def storable(path: str) -> str:
     return path
 
 
-def walk_folder(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+_ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")  # what `storable` escapes: 0x80-0xff
+
+
+def path_of(key: str) -> str:
+    """The file a stored name (`storable`) stands for: the name itself, or, when no such file
+    exists and the name holds `\\xNN` escapes, the name with those bytes put back."""
+    if "\\x" not in key or os.path.lexists(key):
+        return key
+    raw = _ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), key)  # as os.fsdecode
+    return raw if os.path.lexists(raw) else key
+
+
+def walk_folder(
+    top: str | os.PathLike[str], onerror: Callable[[OSError], None] | None = None
+) -> Iterator[tuple[str, list[str], list[str]]]:
     """`os.walk(top)` top-down, without following symlinked folders, without recursion.
 
     Python 3.11's `os.walk` recurses once a level: a folder nested past the recursion limit
     (1000 levels fit in Linux's 4096-byte paths) raised RecursionError and stopped the ingest.
     As there, a caller prunes by editing the folder names in place, and a folder that cannot be
-    listed is passed over.
+    listed is passed over, after `onerror` is called with the error (its `filename` the folder);
+    one that is gone by then (a rename, a deletion) is passed over without a call.
     """
     stack = [os.fspath(top)]
     while stack:
@@ -107,7 +151,11 @@ def walk_folder(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], l
                     except OSError:
                         is_dir = False
                     (dirs if is_dir else files).append(entry.name)
-        except OSError:
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # gone since its parent was listed (deleted, renamed): not an error
+        except OSError as e:
+            if onerror is not None:
+                onerror(e)
             continue
         yield folder, dirs, files
         for name in reversed(dirs):

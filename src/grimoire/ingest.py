@@ -108,12 +108,16 @@ class _Job:
     # worker then reads it in pieces and writes its documents to the file `spool`, one at a
     # time.
     spool: str = ""
+    # Whether `file` was a symlink when listed (one inside the folder, so followed); a file
+    # that was not is opened without following one, or a swap between the walk and the read
+    # (note.md -> ~/.ssh/id_rsa) would be read.
+    link: bool = False
 
     def __reduce__(self) -> tuple[type[_Job], tuple[object, ...]]:
         # Pickled once a file (to its worker): a tuple of the fields pickles in C, where a
         # slotted dataclass's state goes through `dataclasses.fields` both ways.
         return _Job, (self.path, self.root, self.file, self.size, self.existed, self.known,
-                      self.forced, self.problems, self.spool)
+                      self.forced, self.problems, self.spool, self.link)
 
 
 class _Read(NamedTuple):
@@ -190,14 +194,15 @@ def ingest(
             file_key = root_key
             size = _regular(store, str(root), file_key, root_key, tally)
             if size is not None:
-                job = _plan(store, str(root), file_key, root_key, size, format, tally)
+                job = _plan(store, str(root), file_key, root_key, size, format, tally,
+                            link=root.is_symlink())  # a file named by the user: followed
                 if job is not None:
                     jobs.append(job)
             continue
         seen: set[str] = set()
         stored = _known_under(store, root_key)
-        for file, key, size in _walk(root, root_key, tally, store, seen):
-            job = _plan(store, file, key, root_key, size, format, tally, stored)
+        for file, key, size, link in _walk(root, root_key, tally, store, seen):
+            job = _plan(store, file, key, root_key, size, format, tally, stored, link=link)
             if job is not None:
                 jobs.append(job)
         gone = [r for r in store.sources(root=root_key) if r.path not in seen]
@@ -217,6 +222,7 @@ def _changed_under(
 ) -> None:
     """Triage paths inside an ingested folder; see `ingest(root=...)`."""
     root_key = storable(os.path.abspath(root))  # noqa: PTH100 - absolute, symlinks kept
+    real_root = Path(root).resolve()
     with store.transaction():  # removals in one commit: a folder of 1,000 notes, or its files
         _removed_under(store, paths, root_key, tally)
     for given in paths:
@@ -224,10 +230,15 @@ def _changed_under(
         key = storable(str(path))
         if not path.exists() and not path.is_symlink():
             continue  # removed above
+        # A watcher names what changed: a link made there (or a path through one) is checked
+        # as the walk checks a link, or a link to /etc/passwd or ~/.ssh would be read.
+        if (path.is_symlink() or not path.resolve().is_relative_to(real_root)) and \
+                not _link_to_file(store, str(path), key, root_key, real_root, tally):
+            continue
         if path.is_dir():
             seen: set[str] = set()
-            for file, file_key, size in _walk(path, root_key, tally, store, seen):
-                job = _plan(store, file, file_key, root_key, size, format, tally)
+            for file, file_key, size, link in _walk(path, root_key, tally, store, seen):
+                job = _plan(store, file, file_key, root_key, size, format, tally, link=link)
                 if job is not None:
                     jobs.append(job)
             for record in store.sources(root=root_key):
@@ -237,7 +248,8 @@ def _changed_under(
             continue
         file_size = _regular(store, str(path), key, root_key, tally)
         if file_size is not None:
-            job = _plan(store, str(path), key, root_key, file_size, format, tally)
+            job = _plan(store, str(path), key, root_key, file_size, format, tally,
+                        link=path.is_symlink())
             if job is not None:
                 jobs.append(job)
 
@@ -311,10 +323,10 @@ def _vanished(
 
 def _walk(
     root: Path, root_key: str, tally: _Tally, store: Store, seen: set[str]
-) -> Iterator[tuple[str, str, int]]:
-    """Regular files under `root` with their stored names and sizes, sorted, skipping hidden
-    and tool folders, the store's own files, outward symlinks and anything that is not a
-    regular file.
+) -> Iterator[tuple[str, str, int, bool]]:
+    """Regular files under `root` with their stored names, sizes and whether each is a symlink
+    (to a file inside the folder), sorted, skipping hidden and tool folders, the store's own
+    files, outward symlinks and anything that is not a regular file.
 
     Skipped files are recorded (and added to `seen`, so that they stay listed in `sources`).
     A file's name is joined as text, not built as a `Path` (two `Path`s a file were most of
@@ -322,7 +334,11 @@ def _walk(
     """
     real_root = root.resolve()
     own = own_files(store)
-    for dirpath, dirnames, filenames in walk_folder(root):
+
+    def unlisted(error: OSError) -> None:
+        _unlisted(store, root_key, str(error.filename), error, seen, tally)
+
+    for dirpath, dirnames, filenames in walk_folder(root, onerror=unlisted):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.startswith("."):
@@ -332,21 +348,40 @@ def _walk(
                 continue
             key = storable(path)
             seen.add(key)
-            if os.path.islink(path):  # noqa: PTH114 - see the docstring
-                try:
-                    target = Path(path).resolve(strict=True)
-                except (OSError, RuntimeError):
-                    _skip(store, key, root_key, "broken or looping symlink", tally)
-                    continue
-                if not target.is_relative_to(real_root):
-                    reason = "symlink points outside the folder; not followed"
-                    _skip(store, key, root_key, reason, tally)
-                    continue
-                if target.is_dir():
-                    continue
+            is_link = os.path.islink(path)  # noqa: PTH114 - see the docstring
+            if is_link and not _link_to_file(store, path, key, root_key, real_root, tally):
+                continue
             size = _regular(store, path, key, root_key, tally)
             if size is not None:
-                yield path, key, size
+                yield path, key, size, is_link
+
+
+def _link_to_file(store: Store, path: str, key: str, root_key: str, real_root: Path,
+                  tally: _Tally) -> bool:
+    """Whether the symlink `path` is to be read: a link to a file inside the folder. A broken
+    or looping one, or one out of the folder (to /etc/passwd, ~/.ssh), is recorded as
+    skipped; one to a folder is passed over (the walk reaches that folder itself)."""
+    try:
+        target = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        _skip(store, key, root_key, "broken or looping symlink", tally)
+        return False
+    if not target.is_relative_to(real_root):
+        _skip(store, key, root_key, "symlink points outside the folder; not followed", tally)
+        return False
+    return not target.is_dir()
+
+
+def _unlisted(store: Store, root_key: str, folder: str, error: OSError, seen: set[str],
+              tally: _Tally) -> None:
+    """A folder the walk cannot list (no permission, an I/O error) is not a deletion: the
+    records of the files under it are kept, as `seen`, with a notice."""
+    inside = storable(folder).rstrip(os.sep) + os.sep
+    kept = [r.path for r in store.sources(root=root_key) if r.path.startswith(inside)]
+    seen.update(kept)
+    tally.add("kept", len(kept))
+    tally.notices.append(f"{storable(folder)}: cannot be listed ({error.strerror}); kept its "
+                         f"{len(kept)} files' records")
 
 
 def _regular(store: Store, path: str, key: str, root: str, tally: _Tally) -> int | None:
@@ -382,6 +417,8 @@ def _plan(
     forced: str | None,
     tally: _Tally,
     known: dict[str, SourceRecord] | None = None,
+    *,
+    link: bool = False,
 ) -> _Job | None:
     """What to do with one file: record an attachment, or a job for a reader worker (which
     reads the file and tells whether it changed, `check`).
@@ -400,7 +437,7 @@ def _plan(
     return _Job(path=path, root=root, file=file, size=size,
                 existed=previous is not None and previous.sha256 is not None,
                 known=previous.sha256 if readable and previous is not None else None,
-                forced=forced, problems=_name_problems(file, path, tally))
+                forced=forced, problems=_name_problems(file, path, tally), link=link)
 
 
 class _Loaded(NamedTuple):
@@ -420,13 +457,13 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
     stream: readers.StreamReader | None = None
     try:
         if job.size > max_bytes:  # only a format read as a stream may be this large
-            with open_regular(job.file) as f:
+            with open_regular(job.file, follow=job.link) as f:
                 stream = readers.streaming_reader(path, f.read(readers.SNIFF_BYTES), job.forced)
         if stream is None:
-            data = read_capped(job.file, max_bytes)
+            data = read_capped(job.file, max_bytes, follow=job.link)
             sha = hashlib.sha256(READ_VERSION + data).hexdigest()
         else:
-            data, sha = b"", _file_sha256(job.file)
+            data, sha = b"", _file_sha256(job.file, job.link)
     except OSError as e:
         return _Read("failed", SourceRecord(path=path, root=root, status="failed",
                                             reason=f"cannot read: {e.strerror or e}"))
@@ -469,10 +506,10 @@ def _name_problems(file: str, path: str, tally: _Tally) -> tuple[Problem, ...]:
     return (Problem(message, Span(path, 1, 1)),)
 
 
-def _file_sha256(file: str) -> str:
+def _file_sha256(file: str, follow: bool) -> str:
     """The content hash of a file read in chunks (the same as of its bytes read whole)."""
     digest = hashlib.sha256(READ_VERSION)
-    with open_regular(file) as f:
+    with open_regular(file, follow=follow) as f:
         while block := f.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
@@ -539,7 +576,7 @@ def _failed(job: _Job, reason: str, format: str | None = None, size: int = 0) ->
 
 def _spool(job: _Job, reader: readers.StreamReader, rows: bool) -> tuple[Problem, ...]:
     problems: list[Problem] = []
-    with open_regular(job.file) as f, open(job.spool, "wb") as out:  # noqa: PTH123
+    with open_regular(job.file, follow=job.link) as f, open(job.spool, "wb") as out:  # noqa: PTH123
         for document in readers.stream_file(reader, f, job.path):
             pickle.dump(document_rows(document) if rows else document, out,
                         protocol=pickle.HIGHEST_PROTOCOL)

@@ -212,10 +212,11 @@ class Grimoire:
         >>> kb.search("kl div")[0].concept
         'KL divergence'
         """
-        args.query(query, "query")
+        query = args.query(query, "query")
         args.count(k, "k", 1)
-        for value, what in ((mode, "mode"), (source, "source"), (format, "format"), (tag, "tag")):
-            args.optional_text(value, what)
+        args.text(mode, "mode")
+        source = args.source_filter(source)
+        format, tag = args.value_filter(format, "format"), args.value_filter(tag, "tag")
         self.searcher.prepare(mode)  # the model loads while concepts are brought current
         self._fresh()  # results are grouped by concept, so concepts must be current
         hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
@@ -246,7 +247,7 @@ class Grimoire:
         from grimoire.ask import ask
         from grimoire.llm import DEFAULT_DEADLINE, open_llm
 
-        args.query(question, "question")
+        question = args.query(question, "question")
         args.count(k, "k", 1)
         self._fresh()
         deadline = DEFAULT_DEADLINE if llm_deadline is None else llm_deadline

@@ -24,8 +24,9 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 
+from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
-from grimoire.files import read_capped
+from grimoire.files import read_capped, real_inside
 from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
@@ -91,7 +92,9 @@ class Tools:
             hits = self.kb.search(query, k=k, mode=mode)
         results = [{"concept": h.concept, "title": h.title, **where(h.span),
                     "preview": preview(h.snippet or h.text)} for h in hits]
-        return capped({"query": query, "results": results}, "results")
+        # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's
+        # encoder refuses ("Error executing tool search", and nothing else said).
+        return capped({"query": scalars(query), "results": results}, "results")
 
     def show(self, name: str) -> dict[str, Any]:
         with self.lock:
@@ -130,12 +133,14 @@ class Tools:
         with self.lock:
             known = {r.path: r for r in self.kb.sources()}
         record = known.get(path)
-        if record is None or record.status != "ok":
-            # Only files the store read: an ingested root bounds what can be opened.
+        # Only files the store read, still inside their ingested root: a note may have become
+        # a symlink out of it since.
+        real = real_inside(path, record.root) if record is not None else None
+        if record is None or record.status != "ok" or real is None:
             raise NotFound(f"not a note in this knowledge base: {path!r}", ())
         start = max(1, start_line)
         end = min(max(start, end_line), start + MAX_LINES - 1)
-        text = read_capped(path, MAX_SOURCE_BYTES).decode("utf-8-sig", errors="replace")
+        text = read_capped(real, MAX_SOURCE_BYTES).decode("utf-8-sig", errors="replace")
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         shown = lines[start - 1:end]
         body = "\n".join(shown)

@@ -153,12 +153,14 @@ class Watcher:
     def _files(self) -> dict[str, tuple[int, int]]:
         """(mtime_ns, size) of every file ingest would look at, walked as ingest walks."""
         out: dict[str, tuple[int, int]] = {}
+        unlisted: list[str] = []
         for root in self.roots:
             if root.is_file():
                 st = root.stat()
                 out[str(root)] = (st.st_mtime_ns, st.st_size)
                 continue
-            for folder, dirs, files in walk_folder(root):
+            for folder, dirs, files in walk_folder(
+                    root, onerror=lambda e: unlisted.append(str(e.filename))):
                 dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
                 for name in files:
                     path = os.path.join(folder, name)  # noqa: PTH118 - hot loop
@@ -169,6 +171,11 @@ class Watcher:
                     except OSError:
                         continue
                     out[path] = (st.st_mtime_ns, st.st_size)
+        # A folder that cannot be listed (no permission, an I/O error) is not a deletion: its
+        # files keep what the last look saw, as ingest keeps their records.
+        for folder in unlisted:
+            inside = folder.rstrip(os.sep) + os.sep
+            out.update((p, sig) for p, sig in self.scan.files.items() if p.startswith(inside))
         return out
 
     # -- making it current ---------------------------------------------------------------

@@ -97,10 +97,51 @@ def test_a_query_the_size_of_a_file_is_refused_on_every_face(kb: Any, tmp_path: 
         with pytest.raises(GrimoireError, match="characters, over the 20,000"):
             call(pasted)
     assert kb.search(pasted[:MAX_QUERY_CHARS], mode="lexical")  # at the limit: answered
-    db = kb.store.url
+    # A store of its own: the URL a PostgreSQL store shows has no user (nor password) in it.
+    db = str(tmp_path / "cli.db")
     result = CliRunner().invoke(main, ["--db", db, "search", pasted, "--mode", "lexical"])
     assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
     client = TestClient(create_app(kb, Guard.for_bind("127.0.0.1", 8000)),
                         base_url="http://127.0.0.1:8000")
     response = client.post("/api/ask", json={"question": pasted})
     assert response.status_code == 400 and "over the 20,000" in response.json()["error"]
+
+
+def test_a_filter_that_is_not_utf8_matches_as_the_file_was_stored(tmp_path: Path) -> None:
+    # A command line's byte that is not UTF-8 reaches Python as a lone surrogate, which no
+    # database driver encodes: `search --tag $'\xff'` and `kb.search(q, source=<a name from
+    # os.listdir>)` failed with UnicodeEncodeError from inside the store, on both engines.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "caf\udce9.md").write_bytes(b"# Bytes Name\n\nBytes Name is named in Latin-1.\n")
+    (notes / "plain.md").write_bytes(b"# Plain Name\n\nPlain Name is another note.\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        named = kb.search("name", mode="lexical", source=str(notes / "caf\udce9.md"))
+        assert {h.span.path for h in named} == {str(notes / "caf\\xe9.md")}
+        for kw in ({"tag": "\udcff"}, {"format": "\udcff"}, {"source": "\udcff"}):
+            assert kb.search("name", mode="lexical", **kw) == []
+        # A NUL is no part of any stored value (PostgreSQL drops it): the same on both engines.
+        assert len(kb.search("name", mode="lexical", source=str(notes) + "\x00")) == 2
+    # The same path: on PostgreSQL the test store gives it the same database.
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "kb.db"), "search", "name",
+                                       "--mode", "lexical", "--tag", "\udcff"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert "no results" in result.output
+
+
+def test_a_lone_surrogate_in_a_posted_question_is_answered(kb: Any) -> None:
+    # JSON's "\ud800" decodes to a lone surrogate; the answer repeats the question, and the
+    # web API's reply could not be encoded: a 500 on both engines.
+    from fastapi.testclient import TestClient
+
+    from grimoire.web.app import create_app
+    from grimoire.web.security import Guard
+
+    client = TestClient(create_app(kb, Guard.for_bind("127.0.0.1", 8000)),
+                        base_url="http://127.0.0.1:8000")
+    response = client.post("/api/ask", content=b'{"question": "what is lora \\ud800?"}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.json()["question"] == "what is lora \ufffd?"
+    assert kb.search("lora \udcff", mode="lexical") == kb.search("lora \ufffd", mode="lexical")

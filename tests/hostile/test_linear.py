@@ -164,3 +164,14 @@ def test_lint_math_check_is_linear_on_nested_frac() -> None:
     """60 KB of nested \\frac took 30-44 s: each \\frac scanned to its closing brace."""
     r = ratio(lambda n: "\\frac{" * n + "a}{b}" * n, latex_problems)
     assert r <= MAX_RATIO, f"2n costs {r:.1f}x n"
+
+
+def test_the_cli_prints_a_long_word_in_linear_time(capsys: pytest.CaptureFixture[str]) -> None:
+    """A wikilink of 100,000 characters made `grimoire show` take 108 s: rich's automatic
+    highlighting of what the CLI prints (its ReprHighlighter) is quadratic on a long word."""
+    from grimoire.cli import err, out
+
+    for console in (out(), err()):
+        r = ratio(lambda n: "wanted " + "x" * n, console.print, n=2000)
+        capsys.readouterr()
+        assert r <= MAX_RATIO, f"2n costs {r:.1f}x n"

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -201,6 +202,59 @@ def test_a_vanished_or_emptied_folder_keeps_its_records(tmp_path: Path) -> None:
         pruned = kb.ingest([notes], embed=False, prune=True)
         assert pruned.removed == 4
         assert kb.stats().sources == 0
+
+
+def test_a_folder_that_fails_to_list_keeps_its_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subfolder that cannot be listed is not a deletion: its files' records were removed
+    ("removed 2") as if the files were gone. The listing fails as an I/O error makes it fail
+    (root lists any folder whatever its mode; the test below drops that power on SQLite)."""
+    notes = vault(tmp_path / "notes", 2)
+    vault(notes / "locked", 2, start=2)
+    scandir = os.scandir
+
+    def failing(path: Any) -> Any:
+        if os.fspath(path) == str(notes / "locked"):
+            raise OSError(5, "Input/output error", os.fspath(path))
+        return scandir(path)
+
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        monkeypatch.setattr(os, "scandir", failing)
+        report = kb.ingest([notes], embed=False)
+        monkeypatch.undo()
+        assert (report.removed, report.kept) == (0, 2)
+        assert report.notices == (f"{notes / 'locked'}: cannot be listed (Input/output error);"
+                                  " kept its 2 files' records",)
+        assert kb.stats().sources == 4
+        again = kb.ingest([notes], embed=False)
+        assert (again.removed, again.unchanged) == (0, 4)
+
+
+@pytest.mark.sqlite_only(reason="the CLI runs without root's powers: PostgreSQL's socket, too")
+def test_a_folder_that_cannot_be_listed_keeps_its_records(tmp_path: Path) -> None:
+    """The same through the CLI, with a folder of mode 000 for a user who may not list it."""
+    notes = vault(tmp_path / "notes", 2)
+    vault(notes / "locked", 2, start=2)
+    db = str(tmp_path / "kb.db")
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    # Root lists any folder through CAP_DAC_READ_SEARCH; drop it, as for any other user.
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    (notes / "locked").chmod(0)
+    try:
+        done = subprocess.run([*drop, exe, "--db", db, "ingest", "--no-embed", str(notes)],
+                              capture_output=True, text=True, timeout=300, env=ENV)
+    finally:
+        (notes / "locked").chmod(0o755)
+    assert "removed 0" in done.stdout + done.stderr, done.stdout + done.stderr
+    assert f"{notes / 'locked'}: cannot be listed" in done.stderr, done.stderr
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        assert kb.stats().sources == 4
+        again = kb.ingest([notes], embed=False)
+        assert (again.removed, again.unchanged) == (0, 4)
 
 
 def test_cli_ingest_prune_flag(tmp_path: Path) -> None:

@@ -85,6 +85,15 @@ def test_encrypted_pdf_with_a_password_fails_cleanly_naming_the_file() -> None:
     assert str(e.value) == "papers/locked.pdf: encrypted PDF: a password is needed to read it"
 
 
+def test_an_encryption_pypdf_does_not_know_fails_cleanly_naming_the_file() -> None:
+    # pypdf raises NotImplementedError for an /Encrypt version it lacks (V 9 here): it escaped
+    # the reader, and ingest reported "reader pdf failed: NotImplementedError: ...".
+    unknown = _encrypted("").replace(b"/V 2", b"/V 9", 1)
+    with pytest.raises(ReadError) as e:
+        pdf.read(unknown, "papers/odd.pdf")
+    assert str(e.value) == "papers/odd.pdf: a PDF pypdf cannot read: Encryption V=9 NOT supported"
+
+
 def test_encrypted_pdf_that_needs_no_password_to_read_is_read() -> None:
     (doc,) = pdf.read(_encrypted(""), "papers/owner-only.pdf")
     assert "Gradient descent" in doc.passages[0].text

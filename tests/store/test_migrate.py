@@ -94,6 +94,16 @@ def test_a_malformed_postgres_url_is_a_clear_error_without_the_password(url: str
     assert "secret" not in result.output and "none" in result.output
 
 
+def test_a_socket_url_is_shown_as_a_url_without_its_password() -> None:
+    # urlunsplit drops the // of a URL whose host part is empty: 'postgresql:/notes?host=...'
+    # was shown, which no one can paste back.
+    from grimoire._http import shown
+
+    url = "postgresql://me:secret@/notes?host=/run/postgresql"
+    assert shown(url) == "postgresql:///notes?host=/run/postgresql"
+    assert shown("postgresql://me:secret@db.lab:5433/notes") == "postgresql://db.lab:5433/notes"
+
+
 def test_a_missing_postgres_database_is_named_as_missing(pg: PgDatabases) -> None:
     url = pg.server.get_uri("no_such_database_here")
     result = CliRunner().invoke(main, ["--db", url, "stats"])

@@ -173,3 +173,74 @@ def test_quoted_paths_stay_inside(client: TestClient, examples_db: Path) -> None
     root = examples_db.parent / "examples"
     sneaky = quote(str(root / "vault" / ".." / ".." / "examples.db"))
     assert client.get(f"/file?path={sneaky}").status_code == 404
+
+
+def test_case23_a_note_replaced_by_a_link_out_of_its_folder_is_not_shown(
+        tmp_path: Path) -> None:
+    # A note the store read, replaced afterwards by a symlink to a file outside its folder
+    # (~/.ssh/id_rsa), was served whole by /source, /api/source and MCP's read_source; one
+    # replaced by a FIFO (or a link to /dev/zero) held a server thread reading forever.
+    import os
+
+    import anyio
+    from mcp import Client
+
+    import grimoire
+    from grimoire.mcp_server import build_server
+
+    notes, outside = tmp_path / "notes", tmp_path / "outside"
+    notes.mkdir()
+    outside.mkdir()
+    for name in ("key.md", "fifo.md", "inner.md"):
+        (notes / name).write_text(f"# {name}\n\nA note called {name}.\n")
+    (outside / "id_rsa").write_text("PRIVATE-KEY-5521\n")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    (notes / "key.md").unlink()
+    (notes / "key.md").symlink_to(outside / "id_rsa")
+    (notes / "fifo.md").unlink()
+    os.mkfifo(notes / "fifo.md")
+    (notes / "inner.md").rename(notes / "moved.md")
+    (notes / "inner.md").symlink_to(notes / "moved.md")  # inside the folder: still shown
+    app, kb = make_app(db)
+    client = TestClient(app, base_url="http://127.0.0.1:8000")
+    for name, shown in (("key.md", False), ("fifo.md", False), ("inner.md", True)):
+        path = str(notes / name)
+        for url in ("/source", "/api/source"):
+            response = client.get(url, params={"path": path})
+            assert response.status_code == (200 if shown else 404), (url, name)
+            assert "PRIVATE-KEY" not in response.text
+
+    async def session() -> None:
+        async with Client(build_server(kb)) as mcp:
+            for name, shown in (("key.md", False), ("fifo.md", False), ("inner.md", True)):
+                result = await mcp.call_tool("read_source", {"path": str(notes / name)})
+                assert result.is_error is not shown, name
+                assert "PRIVATE-KEY" not in str(result.content)
+
+    anyio.run(session)
+    kb.close()
+
+
+def test_a_note_whose_name_is_not_utf8_is_shown(tmp_path: Path) -> None:
+    # Stored as 'caf\xe9.md' (storable): the web UI and MCP opened that text as a path, and
+    # the note's source was "no such note here".
+    import os
+
+    import grimoire
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    name = os.fsdecode(b"caf\xe9.md")
+    (notes / name).write_text("# Cafe\n\nCafe is a note named in Latin-1.\n")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+        (stored,) = (r.path for r in kb.sources())
+    assert stored.endswith("caf\\xe9.md")
+    app, kb = make_app(db)
+    client = TestClient(app, base_url="http://127.0.0.1:8000")
+    response = client.get("/api/source", params={"path": stored})
+    assert response.status_code == 200 and "Cafe is a note" in response.text
+    kb.close()

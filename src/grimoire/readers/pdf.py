@@ -114,6 +114,8 @@ def _open(data: bytes, path: str) -> Any:
         raise ReadError(f"damaged or not a PDF: {e}", path) from e
     except RecursionError as e:
         raise ReadError("damaged PDF: objects nested too deeply", path) from e
+    except NotImplementedError as e:  # pypdf's word for an /Encrypt version it lacks
+        raise ReadError(f"a PDF pypdf cannot read: {e}", path) from e
     return reader
 
 

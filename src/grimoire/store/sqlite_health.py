@@ -15,10 +15,13 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from grimoire.errors import StoreError
+from grimoire.files import path_of as file_path
+from grimoire.files import storable
 from grimoire.store.sqlite import APPLICATION_ID
 
 
@@ -162,27 +165,42 @@ def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
     """A consistent copy of the database at `path` written to `out`, then checked."""
     src_path = _existing(path)
     target = Path(out)
-    if target.is_dir():
-        raise StoreError("is a folder; give the backup a file name", out)
-    if target.exists() and not overwrite:
-        raise StoreError("already exists; choose another name (or --force)", out)
-    if target.resolve() == src_path.resolve():
-        raise StoreError("a backup cannot overwrite its own database", out)
+    _check_backup_target(target, src_path, overwrite)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
-        src = _read_only(src_path)
         dst = sqlite3.connect(partial)
-        try:
+    except sqlite3.Error as e:
+        raise StoreError(f"the backup cannot be written there: {e}", out) from e
+    try:
+        with closing(dst), closing(_read_only(src_path)) as src:
             src.backup(dst)  # one step: one read transaction, one consistent snapshot
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-        finally:
-            dst.close()
-            src.close()
     except sqlite3.Error as e:
         partial.unlink(missing_ok=True)
         raise StoreError(f"backup failed: {e}; run `grimoire check`", path) from e
     partial.replace(target)
     return check(str(target))
+
+
+def _check_backup_target(target: Path, db: Path, overwrite: bool) -> None:
+    """Refuse a backup's `target` that is not a new or replaceable database file."""
+    out = str(target)
+    if target.is_dir():
+        raise StoreError("is a folder; give the backup a file name", out)
+    if not target.parent.is_dir():
+        raise StoreError(f"the folder {target.parent} does not exist", out)
+    if target.exists() or target.is_symlink():
+        if not overwrite:
+            raise StoreError("already exists; choose another name (or --force)", out)
+        # The copy is renamed over `target`: a device or FIFO would become a regular file.
+        if not target.is_file():
+            raise StoreError("is not a regular file (a device, FIFO or socket); give the "
+                             "backup a file name", out)
+    # Its -wal, -shm and -journal are the database too: SQLite replays a -journal it finds, and
+    # a replaced -wal loses the commits not yet copied into the file.
+    if target.resolve() in {f.resolve() for f in _files_of(db)}:
+        raise StoreError("a backup cannot overwrite its own database or its -wal, -shm or "
+                         "-journal file", out)
 
 
 def rebuild(
@@ -194,19 +212,27 @@ def rebuild(
     check it, then swap it in; the old file is kept as `NAME.damaged`. Returns the new file's
     health and where the old one went."""
     db = _existing(path)
-    if not roots:
-        roots = check(path).roots
+    if not roots:  # as stored: a name that is not UTF-8 is kept with \xNN escapes
+        roots = [file_path(root) for root in check(path).roots]
     if not roots:
         raise StoreError("the ingested folders cannot be read from it; name them: "
                          "grimoire rebuild FOLDER...", path)
     fresh = db.with_name(f".{db.name}.rebuild-{os.getpid()}")
-    for leftover in _files_of(fresh):
-        leftover.unlink(missing_ok=True)
-    ingest(str(fresh), list(roots))
-    health = check(str(fresh))
-    if not health.ok:
-        raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
-                         str(fresh))
+    held = _files_by_root(db)
+    try:
+        for leftover in _files_of(fresh):
+            leftover.unlink(missing_ok=True)
+        ingest(str(fresh), list(roots))
+        _self_contained(fresh)  # its -wal and -shm would be left behind by the rename
+        health = check(str(fresh))
+        if not health.ok:
+            raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
+                             str(fresh))
+        _refuse_emptied_roots(held, _files_by_root(fresh), roots)
+    except BaseException:
+        for partial in _files_of(fresh):
+            partial.unlink(missing_ok=True)
+        raise
     kept = _free_name(db.with_name(db.name + ".damaged"))
     # The old file's -wal would be replayed into the new one: move it along with the file.
     for suffix in ("-wal", "-shm"):
@@ -219,6 +245,36 @@ def rebuild(
         shutil.copy2(db, kept)
     fresh.replace(db)
     return check(path), str(kept)
+
+
+def _files_by_root(db: Path) -> dict[str, int]:
+    """How many files of each ingested folder the database at `db` holds; {} if unreadable."""
+    try:
+        with closing(_read_only(db)) as conn:
+            return {root: int(n) for root, n in conn.execute(
+                "SELECT root, count(*) FROM sources WHERE status = 'ok' AND root IS NOT NULL"
+                " GROUP BY root")}
+    except sqlite3.Error:
+        return {}  # too damaged to say: rebuild is what repairs it
+
+
+def _refuse_emptied_roots(held: dict[str, int], read: dict[str, int],
+                          roots: Sequence[str]) -> None:
+    """A folder of `roots` whose files the old database holds and that gave none now is not
+    swapped in: an ingest keeps such records (an unmounted drive is not a deletion)."""
+    asked = {storable(os.path.abspath(root)) for root in roots}  # noqa: PTH100 - as ingest
+    for root, count in held.items():
+        if root in asked and count and not read.get(root):
+            files = f"{count:,} file" + ("s" if count > 1 else "")
+            raise StoreError(f"the database holds {files} from this folder and none "
+                             "were read now (an unmounted drive?); the database was left as "
+                             "it was", root)
+
+
+def _self_contained(db: Path) -> None:
+    """Fold `db`'s write-ahead log into the file and drop its -wal and -shm."""
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
 
 
 def _files_of(db: Path) -> list[Path]:

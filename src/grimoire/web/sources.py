@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
+from grimoire.errors import ReadError
+from grimoire.files import read_capped, real_inside
 from grimoire.knowledge import Grimoire
 from grimoire.store import SourceRecord
 from grimoire.web.render import safe_url
@@ -63,17 +65,22 @@ class SourceFiles:
         record = self.known().get(path)
         if record is None or record.status != "ok":
             return None
-        file = Path(path)
+        file = real_inside(path, record.root)
         try:
-            stat = file.stat()
+            stat = file.stat() if file is not None else None
         except OSError:
+            return None
+        if file is None or stat is None:
             return None
         cached = self._text.get(path)
         if cached is not None and cached[0] == stat.st_mtime:
             return cached[1]
         if stat.st_size > MAX_SOURCE_BYTES:
             return SourceText(path, record.format, ("(file too large to show)",))
-        data = file.read_bytes()
+        try:  # a regular file only, and never past the cap (a FIFO blocks, /dev/zero never ends)
+            data = read_capped(file, MAX_SOURCE_BYTES)
+        except (OSError, ReadError):
+            return None
         text = data.decode("utf-8-sig", errors="replace")
         lines = tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
         result = SourceText(path, record.format, lines)
@@ -92,15 +99,10 @@ class SourceFiles:
     def attachment(self, path: str) -> Path | None:
         """The real file behind `path` when it is a known file inside its ingested root."""
         record = self.known().get(path)
-        if record is None or record.status not in ("ok", "attachment") or not record.root:
+        if record is None or record.status not in ("ok", "attachment"):
             return None
-        try:
-            real = Path(path).resolve(strict=True)
-            root = Path(record.root).resolve(strict=True)
-        except (OSError, RuntimeError):
-            return None
-        inside = real == root or real.is_relative_to(root if root.is_dir() else root.parent)
-        return real if inside and real.is_file() else None
+        real = real_inside(path, record.root)
+        return real if real is not None and real.is_file() else None
 
     def image_url(self, note: str, target: str) -> str | None:
         """A URL this server serves for an image a note embeds; None when it is not ours.
