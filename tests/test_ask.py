@@ -587,3 +587,23 @@ def test_a_citation_starts_where_its_sentence_starts_after_a_broken_wikilink(
     assert span is not None
     assert span.start_line == at, span
     assert verify_citation(Citation(1, span, quote))
+
+
+def test_a_note_whose_name_is_not_utf8_answers(tmp_path: Path) -> None:
+    # Stored as 'caf\xe9.md' (files.storable): the citation check opened that text as a path,
+    # found no such file, and so no sentence of the note could be cited: ask abstained on a note
+    # it answers from under a UTF-8 name.
+    import os
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    text = ("# Warmup\n\nLearning rate warmup raises the learning rate linearly from zero over "
+            "the first thousand steps, which keeps early Adam updates small.\n")
+    (notes / os.fsdecode(b"warmup-caf\xe9.md")).write_text(text)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes])
+        answer = kb.ask("How is the learning rate raised during warmup?")
+    assert not answer.abstained, answer.answer
+    assert answer.citations and answer.citations[0].span.path.endswith("caf\\xe9.md")
+    assert "first thousand steps" in answer.answer
+    assert all(verify_citation(c) for c in answer.citations)

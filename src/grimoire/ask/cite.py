@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from grimoire.errors import ReadError
-from grimoire.files import MAX_BYTES, read_capped
+from grimoire.files import MAX_BYTES, path_of, read_capped
 from grimoire.model import Citation, Span
 
 _WORD = re.compile(r"\w+")
@@ -40,8 +40,10 @@ class SourceLines:
         if path not in self._cache:
             try:
                 # The cited file may have been replaced (by a FIFO, /dev/zero, a huge file)
-                # since it was ingested: read regular files only, and never past the cap.
-                raw = read_capped(path, MAX_BYTES)
+                # since it was ingested: read regular files only, and never past the cap. A
+                # name that is not UTF-8 is stored escaped (`files.storable`): its file is
+                # opened by its real name.
+                raw = read_capped(path_of(path), MAX_BYTES)
             except (OSError, ReadError):
                 self._cache[path] = []
             else:
