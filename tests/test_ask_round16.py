@@ -59,5 +59,5 @@ def test_a_data_record_is_no_answer(tmp_path: Path, corpora: Path) -> None:
     # "you can do so by passing the model_init_kwargs={"dtype": torch.bfloat16} argument".
     (tmp_path / "kto").mkdir()
     kto = ask_notes(tmp_path / "kto", [trl / "kto_trainer.md"],
-                    "How do I load the model in bfloat16 for KTO training?")
+                    "Which argument of KTOConfig sets the dtype the model is loaded in?")
     assert_quoted(kto, "torch.bfloat16")
