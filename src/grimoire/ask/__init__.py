@@ -21,6 +21,7 @@ from grimoire.ask.cite import SourceLines, locate, verify_citation, words
 from grimoire.ask.extractive import (
     DEFINITION,
     MAX_WORDS,
+    SAME_AS,
     STOPWORDS,
     Question,
     Scored,
@@ -319,13 +320,27 @@ UNHEARD_SHARE = 0.7
 
 
 def unheard(store: Store, q: Question) -> float:
-    """The share of the question's weight on words that no passage holds anywhere."""
+    """The share of the question's weight on words that no passage holds anywhere, in any of
+    the forms the answer's words meet it in (`forms`)."""
     words = content_words(q.text)
     if not words:
         return 0.0
-    counts = store.term_passage_counts([w.casefold() for w in words], anywhere=True)
-    heard = {stem(w) for w in words if counts.get(w.casefold(), 0) > 0}
+    counts = store.term_passage_counts(
+        list(dict.fromkeys(f for w in words for f in forms(w))), anywhere=True)
+    heard = {stem(w) for w in words if any(counts.get(f, 0) > 0 for f in forms(w))}
     return sum(w for t, w in q.stems.items() if t not in heard) / q.total
+
+
+def forms(word: str) -> tuple[str, ...]:
+    """`word` as the notes may write it: itself, without a plural ending ("biases" for the
+    notes' "bias"), and the notes' word it stands for ("advantages" for "Pros", `SAME_AS`)."""
+    w = word.casefold()
+    out = [w, *(w[: -len(end)] for end in ("es", "s") if len(w) > len(end) + 2
+                and w.endswith(end))]
+    same = stem(w)
+    if same in SAME_AS.values():
+        out.append(same)
+    return tuple(dict.fromkeys(out))
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'-]*")
