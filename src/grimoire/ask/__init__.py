@@ -311,16 +311,56 @@ def neighbour(question: str, evidence: Evidence) -> bool:
     return not any(_together(want, ws) for ws in words)
 
 
+_CAPITALISED = re.compile(r"[A-Z][\w'-]*")
+
+
+def only_in_names(question: str, best: Scored) -> bool:
+    """True when every question word the best sentence holds is there only as part of a name
+    and the question writes it as a plain word: "sky" in "Sloan Digital Sky Survey" (a run of
+    capitalised words the question does not hold) for "why is the sky blue?", "Bone" (a PEFT
+    method, a name: never plural) for "how many bones are in the human body?"."""
+    if not best.terms:
+        return False
+    asked = _WORD_RE.findall(question)
+    asked_stems = {stem(w) for w in asked}
+    plain: dict[str, set[str]] = {}
+    for w in asked:
+        if w.islower():
+            plain.setdefault(stem(w), set()).add(w)
+        else:
+            plain[stem(w)] = set()  # written as a name in the question too: it is one
+    tokens = _WORD_RE.findall(best.text)
+    for t in best.terms:
+        forms = plain.get(t)
+        at = [i for i, word in enumerate(tokens) if stem(word) == t]
+        if not forms or not at:
+            return False
+        for i in at:
+            word = tokens[i]
+            if not _CAPITALISED.fullmatch(word):
+                return False
+            plural_of_name = any(f in (word.casefold() + "s", word.casefold() + "es")
+                                 for f in forms)
+            beside = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+            in_longer_name = i > 0 and any(
+                _CAPITALISED.fullmatch(b) and stem(b) not in asked_stems for b in beside)
+            if not (plural_of_name or in_longer_name):
+                return False
+    return True
+
+
 def silent(searcher: Searcher, question: str, evidence: Evidence,
            threshold: float = ABSTAIN_BELOW) -> bool:
     """True when the notes do not answer: the best sentence scores too low, the question
-    names something no passage holds, it asks what X is and the best sentence is not about
-    X, or the notes name X with nothing under it."""
+    names something no passage holds, the best sentence holds its words only inside names,
+    it asks what X is and the best sentence is not about X, or the notes name X with nothing
+    under it."""
     if not evidence.sentences or evidence.best < threshold:
         return True
     if unknown_names(searcher.store, question):
         return True
-    return (subject_missing(question, evidence.sentences[0])
+    return (only_in_names(question, evidence.sentences[0])
+            or subject_missing(question, evidence.sentences[0])
             or named_but_empty(question, evidence) or neighbour(question, evidence))
 
 

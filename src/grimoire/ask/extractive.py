@@ -143,7 +143,10 @@ def weigh(question: str, counts: Callable[[list[str]], dict[str, int]], total: i
 
 # A line of code read as a sentence ("def early_stopping(theta0, ...): ..."): a question in
 # words is not answered by a signature or a call, even when it names the question's words.
-_CODE_START = re.compile(r"^(?:def|class|import|from\s+[\w.]+\s+import|return|lambda)\s")
+# So is the assignment of a list, dict or string, as typed at an interpreter or not
+# (">>> completions = [" blue.", " in the sky."]": the reader keeps ">>" of the prompt).
+_CODE_START = re.compile(r"^(?:(?:def|class|import|from\s+[\w.]+\s+import|return|lambda)\s"
+                         r"|(?:>+\s*)?[A-Za-z_]\w*\s*=\s*[\[{\"'])")
 _CODE_MARKS = re.compile(r"[()\[\]{}=_,:;<>]")
 CODE_SHARE = 0.12  # code marks per character from which a sentence is code
 
@@ -180,9 +183,20 @@ def pointer(body: str) -> bool:
     return not rest
 
 
+# A prompt written as an example ("Describe how tides work for a ten-year old.") asks for an
+# explanation and gives none; a data record (`{"chosen": "The sky is blue.", ...}`) shows what
+# a file holds, not what is so. Neither answers a question about its words.
+_REQUEST = re.compile(r"^(?:describe|explain|summari[sz]e|translate|tell me)\b", re.IGNORECASE)
+# A record of strings: `model_init_kwargs={"dtype": torch.bfloat16}` in a sentence is an
+# argument to pass, which answers "how do I load the model in bfloat16?".
+_RECORD = re.compile(r"\{\s*\"[^\"\n]*\"\s*:\s*\"")
+
+
 def _answerable(text: str) -> bool:
     body = strip_list_marker(text).strip()
     if _NOT_ANSWER.match(body) or _code(body) or pointer(body):
+        return False
+    if _REQUEST.match(body) or _RECORD.search(body):
         return False
     plain = _URLISH.sub("", body)
     if len(_WORD.findall(plain)) < 4 and "$" not in plain:
