@@ -61,3 +61,18 @@ def test_a_data_record_is_no_answer(tmp_path: Path, corpora: Path) -> None:
     kto = ask_notes(tmp_path / "kto", [trl / "kto_trainer.md"],
                     "Which argument of KTOConfig sets the dtype the model is loaded in?")
     assert_quoted(kto, "torch.bfloat16")
+
+
+def test_an_acronym_typed_in_small_letters_is_its_name(tmp_path: Path, corpora: Path) -> None:
+    # "gan" and "kto" are the question's way of typing GAN and KTO, not plain words inside the
+    # names "Generative Adversarial Network (GAN)" and "Kahneman-Tversky Optimization (KTO)":
+    # both were refused as if "sky" had been found in "Sloan Digital Sky Survey" (review16).
+    sheet = corpora / "ml-cheatsheet-rst"
+    files = [sheet / f for f in ("architectures.rst", "datasets.rst", "glossary.rst")]
+    assert_quoted(ask_notes(tmp_path, files, "what is a gan?"), "(GAN)")
+    (tmp_path / "kto").mkdir()
+    trl = corpora / "hf-docs" / "trl"
+    kto = ask_notes(tmp_path / "kto", [trl / "kto_trainer.md", trl / "dpo_trainer.md"],
+                    "what is kto")
+    assert_quoted(kto, "(KTO)")
+

@@ -344,6 +344,9 @@ def forms(word: str) -> tuple[str, ...]:
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'-]*")
+# A word capitalised as a name is ("Sky", "Bone"), not an acronym ("GAN", "KTO", "LoRA"): an
+# acronym holds no plain word, and a question types it in small letters ("what is a gan?").
+_TITLE_WORD = re.compile(r"[A-Z][a-z]*")
 
 
 def only_in_names(question: str, best: Scored) -> bool:
@@ -363,16 +366,16 @@ def only_in_names(question: str, best: Scored) -> bool:
             plain[stem(w)] = set()  # written as a name in the question too: it is one
     tokens = _WORD_RE.findall(best.text)
     for t in best.terms:
-        forms = plain.get(t)
+        written = plain.get(t)
         at = [i for i, word in enumerate(tokens) if stem(word) == t]
-        if not forms or not at:
+        if not written or not at:
             return False
         for i in at:
             word = tokens[i]
-            if not _CAPITALISED.fullmatch(word):
+            if not _TITLE_WORD.fullmatch(word):
                 return False
             plural_of_name = any(f in (word.casefold() + "s", word.casefold() + "es")
-                                 for f in forms)
+                                 for f in written)
             beside = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
             in_longer_name = i > 0 and any(
                 _CAPITALISED.fullmatch(b) and stem(b) not in asked_stems for b in beside)
