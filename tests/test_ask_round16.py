@@ -76,3 +76,17 @@ def test_an_acronym_typed_in_small_letters_is_its_name(tmp_path: Path, corpora: 
                     "what is kto")
     assert_quoted(kto, "(KTO)")
 
+
+def test_a_word_spelled_otherwise_is_heard(tmp_path: Path, corpora: Path) -> None:
+    # "optimiser" (British) and "backpropogation" (a common misspelling) are in no note, but
+    # the passages found hold them as the answer's own stem does ("optimizer",
+    # "backpropagation"): the question is not made of words the notes never use (review16).
+    vault = corpora / "google-ml-glossary-vault"
+    files = [vault / f for f in ("optimizer.md", "AdaGrad.md", "gradient descent.md")]
+    assert_quoted(ask_notes(tmp_path, files, "what is an optimiser?"), "gradient descent")
+    (tmp_path / "terms").mkdir()
+    terms = corpora / "ml-glossary-terms" / "terms"
+    files = [terms / f for f in ("backpropagation.md", "gradient-descent.md")]
+    answer = ask_notes(tmp_path / "terms", files, "how does backpropogation work?")
+    assert not answer.abstained, answer.answer
+    assert Path(answer.citations[0].span.path).name == "backpropagation.md", answer.answer

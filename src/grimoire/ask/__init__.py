@@ -319,16 +319,26 @@ def neighbour(question: str, evidence: Evidence) -> bool:
 UNHEARD_SHARE = 0.7
 
 
-def unheard(store: Store, q: Question) -> float:
+def unheard(store: Store, q: Question, held: frozenset[str] = frozenset()) -> float:
     """The share of the question's weight on words that no passage holds anywhere, in any of
-    the forms the answer's words meet it in (`forms`)."""
-    words = content_words(q.text)
+    the forms the answer's words meet it in (`forms`). A word whose stem a passage found
+    holds (`held`) is heard: search found "tokenizer" for "tokenisation" and "backpropagation"
+    for "backpropogation", which the index's stemmer does not match."""
+    words = [w for w in content_words(q.text) if stem(w) not in held]
     if not words:
         return 0.0
     counts = store.term_passage_counts(
         list(dict.fromkeys(f for w in words for f in forms(w))), anywhere=True)
-    heard = {stem(w) for w in words if any(counts.get(f, 0) > 0 for f in forms(w))}
-    return sum(w for t, w in q.stems.items() if t not in heard) / q.total
+    unknown = {stem(w) for w in words if not any(counts.get(f, 0) > 0 for f in forms(w))}
+    return sum(w for t, w in q.stems.items() if t in unknown) / q.total
+
+
+def found_stems(evidence: Evidence) -> frozenset[str]:
+    """The question's stems that a passage found holds, in its text or its names."""
+    asked = evidence.question.stems
+    texts = (" ".join([c.text, c.concept or "", c.title, *c.heading_path])
+             for c in evidence.candidates)
+    return frozenset(s for t in texts for s in map(stem, _WORD_RE.findall(t)) if s in asked)
 
 
 def forms(word: str) -> tuple[str, ...]:
@@ -394,7 +404,7 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
         return True
     if unknown_names(searcher.store, question):
         return True
-    if unheard(searcher.store, evidence.question) >= UNHEARD_SHARE:
+    if unheard(searcher.store, evidence.question, found_stems(evidence)) >= UNHEARD_SHARE:
         return True
     return (only_in_names(question, evidence.sentences[0])
             or subject_missing(question, evidence.sentences[0])
