@@ -90,3 +90,13 @@ def test_a_word_spelled_otherwise_is_heard(tmp_path: Path, corpora: Path) -> Non
     answer = ask_notes(tmp_path / "terms", files, "how does backpropogation work?")
     assert not answer.abstained, answer.answer
     assert Path(answer.citations[0].span.path).name == "backpropagation.md", answer.answer
+
+
+def test_a_sentence_that_starts_with_the_name(tmp_path: Path, corpora: Path) -> None:
+    # "The Hadamard product refers to ...": "The" is capitalised for starting the sentence, so
+    # "hadamard" typed in small letters is not a plain word inside a longer name (review16).
+    terms = corpora / "ml-glossary-terms" / "terms"
+    files = [terms / f for f in ("hadamard-product.md", "sobel-filter-convolution.md")]
+    answer = ask_notes(tmp_path, files, "what is hadamard?")
+    assert_quoted(answer, "Hadamard product")
+    assert Path(answer.citations[0].span.path).name == "hadamard-product.md", answer.answer

@@ -386,7 +386,10 @@ def only_in_names(question: str, best: Scored) -> bool:
                 return False
             plural_of_name = any(f in (word.casefold() + "s", word.casefold() + "es")
                                  for f in written)
-            beside = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+            # "The" of "The Hadamard product refers to ..." is capitalised for starting the
+            # sentence: a function word is no part of a name.
+            beside = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)
+                      and tokens[j].casefold() not in STOPWORDS]
             in_longer_name = i > 0 and any(
                 _CAPITALISED.fullmatch(b) and stem(b) not in asked_stems for b in beside)
             if not (plural_of_name or in_longer_name):
