@@ -8,16 +8,6 @@ from pathlib import Path
 from tests.conftest import ask_notes, assert_quoted
 
 
-def test_a_question_of_words_the_notes_never_use(tmp_path: Path, corpora: Path) -> None:
-    # "vaccines" and "immune" are in no note: most of the question's weight is on words the
-    # notes never use, and "train" and "system" alone found the glossary's training entry
-    # ("During training, a system reads in examples ...").
-    vault = corpora / "google-ml-glossary-vault"
-    files = [vault / f for f in ("training.md", "model.md", "parameter.md", "weight.md")]
-    answer = ask_notes(tmp_path, files, "How do vaccines train the immune system?")
-    assert answer.abstained, answer.answer
-
-
 def test_a_plain_word_is_not_a_name_that_holds_it(tmp_path: Path, corpora: Path) -> None:
     # The cheatsheet lists "- Sloan Digital Sky Survey (SDSS) - Mapping the Universe" among
     # its datasets: "sky" there is part of a name the question does not use.

@@ -21,7 +21,6 @@ from grimoire.ask.cite import SourceLines, locate, verify_citation, words
 from grimoire.ask.extractive import (
     DEFINITION,
     MAX_WORDS,
-    SAME_AS,
     STOPWORDS,
     Question,
     Scored,
@@ -312,47 +311,6 @@ def neighbour(question: str, evidence: Evidence) -> bool:
     return not any(_together(want, ws) for ws in words)
 
 
-# The share of the question's weight (`Question.stems`) on words that no passage holds at
-# which the notes do not answer: "How do vaccines train the immune system?" holds 0.79 of it
-# on "vaccines" and "immune" and was answered from a sentence about training a model. Set in
-# round 14 above every answerable question of the tune half (at most 0.62 since).
-UNHEARD_SHARE = 0.7
-
-
-def unheard(store: Store, q: Question, held: frozenset[str] = frozenset()) -> float:
-    """The share of the question's weight on words that no passage holds anywhere, in any of
-    the forms the answer's words meet it in (`forms`). A word whose stem a passage found
-    holds (`held`) is heard: search found "tokenizer" for "tokenisation" and "backpropagation"
-    for "backpropogation", which the index's stemmer does not match."""
-    words = [w for w in content_words(q.text) if stem(w) not in held]
-    if not words:
-        return 0.0
-    counts = store.term_passage_counts(
-        list(dict.fromkeys(f for w in words for f in forms(w))), anywhere=True)
-    unknown = {stem(w) for w in words if not any(counts.get(f, 0) > 0 for f in forms(w))}
-    return sum(w for t, w in q.stems.items() if t in unknown) / q.total
-
-
-def found_stems(evidence: Evidence) -> frozenset[str]:
-    """The question's stems that a passage found holds, in its text or its names."""
-    asked = evidence.question.stems
-    texts = (" ".join([c.text, c.concept or "", c.title, *c.heading_path])
-             for c in evidence.candidates)
-    return frozenset(s for t in texts for s in map(stem, _WORD_RE.findall(t)) if s in asked)
-
-
-def forms(word: str) -> tuple[str, ...]:
-    """`word` as the notes may write it: itself, without a plural ending ("biases" for the
-    notes' "bias"), and the notes' word it stands for ("advantages" for "Pros", `SAME_AS`)."""
-    w = word.casefold()
-    out = [w, *(w[: -len(end)] for end in ("es", "s") if len(w) > len(end) + 2
-                and w.endswith(end))]
-    same = stem(w)
-    if same in SAME_AS.values():
-        out.append(same)
-    return tuple(dict.fromkeys(out))
-
-
 _CAPITALISED = re.compile(r"[A-Z][\w'-]*")
 # A word capitalised as a name is ("Sky", "Bone"), not an acronym ("GAN", "KTO", "LoRA"): an
 # acronym holds no plain word, and a question types it in small letters ("what is a gan?").
@@ -400,14 +358,12 @@ def only_in_names(question: str, best: Scored) -> bool:
 def silent(searcher: Searcher, question: str, evidence: Evidence,
            threshold: float = ABSTAIN_BELOW) -> bool:
     """True when the notes do not answer: the best sentence scores too low, the question
-    names something no passage holds or is mostly made of words none holds, the best
-    sentence holds its words only inside names, it asks what X is and the best sentence is
-    not about X, or the notes name X with nothing under it."""
+    names something no passage holds, the best sentence holds its words only inside names,
+    it asks what X is and the best sentence is not about X, or the notes name X with nothing
+    under it."""
     if not evidence.sentences or evidence.best < threshold:
         return True
     if unknown_names(searcher.store, question):
-        return True
-    if unheard(searcher.store, evidence.question, found_stems(evidence)) >= UNHEARD_SHARE:
         return True
     return (only_in_names(question, evidence.sentences[0])
             or subject_missing(question, evidence.sentences[0])

@@ -72,13 +72,13 @@ def stem(word: str) -> str:
     # "encode" meets "encoded" and "encoding" ("encod").
     if len(w) > 4 and w.endswith("e"):
         w = w[:-1]
-    return SAME_AS.get(w[:6], w[:6])
+    return _SAME.get(w[:6], w[:6])
 
 
 # Words an outsider uses for the notes' word: "what kinds of logistic regression are there?"
 # for the heading "Types of logistic regression"; "what are the advantages of ReLU?" for its
 # "Pros", "the drawbacks of the sigmoid" for its "Cons".
-SAME_AS = {"kind": "type",
+_SAME = {"kind": "type",
          "advant": "pros", "benefi": "pros", "streng": "pros",
          "disadv": "cons", "drawba": "cons", "weakne": "cons", "downsi": "cons",
          "shortc": "cons"}
