@@ -51,3 +51,42 @@ def test_a_data_record_is_no_answer(tmp_path: Path, corpora: Path) -> None:
     kto = ask_notes(tmp_path / "kto", [trl / "kto_trainer.md"],
                     "Which argument of KTOConfig sets the dtype the model is loaded in?")
     assert_quoted(kto, "torch.bfloat16")
+
+
+def test_an_acronym_typed_in_small_letters_is_its_name(tmp_path: Path, corpora: Path) -> None:
+    # "gan" and "kto" are the question's way of typing GAN and KTO, not plain words inside the
+    # names "Generative Adversarial Network (GAN)" and "Kahneman-Tversky Optimization (KTO)":
+    # both were refused as if "sky" had been found in "Sloan Digital Sky Survey" (review16).
+    sheet = corpora / "ml-cheatsheet-rst"
+    files = [sheet / f for f in ("architectures.rst", "datasets.rst", "glossary.rst")]
+    assert_quoted(ask_notes(tmp_path, files, "what is a gan?"), "(GAN)")
+    (tmp_path / "kto").mkdir()
+    trl = corpora / "hf-docs" / "trl"
+    kto = ask_notes(tmp_path / "kto", [trl / "kto_trainer.md", trl / "dpo_trainer.md"],
+                    "what is kto")
+    assert_quoted(kto, "(KTO)")
+
+
+def test_a_word_spelled_otherwise_is_heard(tmp_path: Path, corpora: Path) -> None:
+    # "optimiser" (British) and "backpropogation" (a common misspelling) are in no note, but
+    # the passages found hold them as the answer's own stem does ("optimizer",
+    # "backpropagation"): the question is not made of words the notes never use (review16).
+    vault = corpora / "google-ml-glossary-vault"
+    files = [vault / f for f in ("optimizer.md", "AdaGrad.md", "gradient descent.md")]
+    assert_quoted(ask_notes(tmp_path, files, "what is an optimiser?"), "gradient descent")
+    (tmp_path / "terms").mkdir()
+    terms = corpora / "ml-glossary-terms" / "terms"
+    files = [terms / f for f in ("backpropagation.md", "gradient-descent.md")]
+    answer = ask_notes(tmp_path / "terms", files, "how does backpropogation work?")
+    assert not answer.abstained, answer.answer
+    assert Path(answer.citations[0].span.path).name == "backpropagation.md", answer.answer
+
+
+def test_a_sentence_that_starts_with_the_name(tmp_path: Path, corpora: Path) -> None:
+    # "The Hadamard product refers to ...": "The" is capitalised for starting the sentence, so
+    # "hadamard" typed in small letters is not a plain word inside a longer name (review16).
+    terms = corpora / "ml-glossary-terms" / "terms"
+    files = [terms / f for f in ("hadamard-product.md", "sobel-filter-convolution.md")]
+    answer = ask_notes(tmp_path, files, "what is hadamard?")
+    assert_quoted(answer, "Hadamard product")
+    assert Path(answer.citations[0].span.path).name == "hadamard-product.md", answer.answer

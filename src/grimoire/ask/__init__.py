@@ -312,6 +312,9 @@ def neighbour(question: str, evidence: Evidence) -> bool:
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'-]*")
+# A word capitalised as a name is ("Sky", "Bone"), not an acronym ("GAN", "KTO", "LoRA"): an
+# acronym holds no plain word, and a question types it in small letters ("what is a gan?").
+_TITLE_WORD = re.compile(r"[A-Z][a-z]*")
 
 
 def only_in_names(question: str, best: Scored) -> bool:
@@ -331,17 +334,20 @@ def only_in_names(question: str, best: Scored) -> bool:
             plain[stem(w)] = set()  # written as a name in the question too: it is one
     tokens = _WORD_RE.findall(best.text)
     for t in best.terms:
-        forms = plain.get(t)
+        written = plain.get(t)
         at = [i for i, word in enumerate(tokens) if stem(word) == t]
-        if not forms or not at:
+        if not written or not at:
             return False
         for i in at:
             word = tokens[i]
-            if not _CAPITALISED.fullmatch(word):
+            if not _TITLE_WORD.fullmatch(word):
                 return False
             plural_of_name = any(f in (word.casefold() + "s", word.casefold() + "es")
-                                 for f in forms)
-            beside = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+                                 for f in written)
+            # "The" of "The Hadamard product refers to ..." is capitalised for starting the
+            # sentence: a function word is no part of a name.
+            beside = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)
+                      and tokens[j].casefold() not in STOPWORDS]
             in_longer_name = i > 0 and any(
                 _CAPITALISED.fullmatch(b) and stem(b) not in asked_stems for b in beside)
             if not (plural_of_name or in_longer_name):
