@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import grimoire
 from grimoire import serialize
 from grimoire.cli import main
 from grimoire.export import jsonl
 from grimoire.model import ConceptId, Span
 from grimoire.resolve.types import Concept, ConceptName
+from tests.conftest import EXAMPLES
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
@@ -120,8 +122,12 @@ def _cli(db: str, *argv: str) -> Any:
     return CliRunner().invoke(main, ["--db", db, "export", *argv])
 
 
-def test_cli_export_and_its_refusals(notes_kb: Any, tmp_path: Path) -> None:
-    db = notes_kb.store.url
+def test_cli_export_and_its_refusals(tmp_path: Path) -> None:
+    # The command opens the store by its path, as a user types it (under
+    # GRIMOIRE_TEST_STORE=postgres the path stands for one database; a store's URL has no user).
+    db = str(tmp_path / "kb.db")
+    with grimoire.open(db) as kb:
+        kb.ingest([str(EXAMPLES)], embed=False)
     out = tmp_path / "notes.jsonl"
     done = _cli(db, "jsonl", str(out), "--json")
     assert done.exit_code == 0, done.output
