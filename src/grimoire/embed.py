@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError
 
 #: Called with (done, total) after each batch.
@@ -61,14 +62,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _scalars(text: str) -> str:
-    """`text` with each lone surrogate as U+FFFD: Python decodes a command line's byte that is
-    not UTF-8 to one, and the tokenizer refuses the whole batch over it (TypeError)."""
-    if text.isascii():
-        return text
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:
@@ -294,7 +287,7 @@ class MiniLM:
         """Token ids of each text, truncated to the model's 256 (an empty text embeds as " ")."""
         if self._tokenizer is None:
             self._load()
-        encodings = self._tokenizer.encode_batch([_scalars(t) or " " for t in texts])
+        encodings = self._tokenizer.encode_batch([scalars(t) or " " for t in texts])
         return [list(e.ids) for e in encodings]
 
     def _run(self, rows: list[list[int]], session: Any) -> np.ndarray:

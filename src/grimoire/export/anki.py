@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from grimoire.export._text import place, scalar
+from grimoire._api_args import scalars
 from grimoire.export.base import Exporter, definitions
 from grimoire.resolve.types import Concept
 
@@ -36,13 +36,13 @@ def guid(key: str) -> str:
     """The note's guid: the same concept gives the same note in every export."""
     import genanki  # type: ignore[import-untyped]
 
-    return str(genanki.guid_for("grimoire", scalar(key)))
+    return str(genanki.guid_for("grimoire", scalars(key)))
 
 
 def _field(text: str) -> str:
     """A field's HTML: Anki shows fields as HTML (genanki's FAQ: escape them), and joins a
     note's fields with U+001F in one column, so that character must not occur inside one."""
-    return html.escape(scalar(text).replace("\x1f", " "))
+    return html.escape(scalars(text).replace("\x1f", " "))
 
 
 def _note_fields(concept: Concept) -> tuple[str, str, str] | None:
@@ -51,7 +51,7 @@ def _note_fields(concept: Concept) -> tuple[str, str, str] | None:
     if not said:
         return None
     texts = "<br><br>".join(_field(text) for text, _ in said)
-    sources = "<br>".join(_field(place(span)) for _, span in said)
+    sources = "<br>".join(_field(str(span)) for _, span in said)
     return _field(concept.label), texts, sources
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from grimoire.export._text import place, scalar
+from grimoire._api_args import scalars
 from grimoire.export.base import Exporter, definitions
 from grimoire.resolve.types import Concept
 
@@ -29,7 +29,7 @@ STATED = 2
 
 def concept_iri(key: str) -> str:
     """The IRI of the concept whose key is `key`."""
-    return f"{BASE}concept:{quote(scalar(key), safe='')}"
+    return f"{BASE}concept:{quote(scalars(key), safe='')}"
 
 
 def write(concepts: Iterable[Concept], path: Path) -> int:
@@ -61,22 +61,22 @@ def _add_concept(graph: Graph, iri: URIRef, concept: Concept) -> None:
 
     graph.add((iri, RDF.type, SKOS.Concept))
     graph.add((iri, SKOS.inScheme, URIRef(SCHEME)))
-    label = scalar(concept.label)
+    label = scalars(concept.label)
     graph.add((iri, SKOS.prefLabel, Literal(label)))
     strongest: dict[str, int] = {}  # one label property per name (SKOS S13: disjoint)
     for name in concept.names:
-        text = scalar(name.name)
+        text = scalars(name.name)
         strongest[text] = max(strongest.get(text, 0), name.strength)
     strongest.pop(label, None)
     for text, strength in strongest.items():
         kind = SKOS.altLabel if strength >= STATED else SKOS.hiddenLabel
         graph.add((iri, kind, Literal(text)))
     for text, _ in definitions(concept):
-        graph.add((iri, SKOS.definition, Literal(scalar(text))))
+        graph.add((iri, SKOS.definition, Literal(scalars(text))))
     # Every place the concept comes from, a page without a definition of its own included.
     spans = [e.entry.span for e in concept.entries] + [span for _, span in definitions(concept)]
     for span in dict.fromkeys(spans):
-        graph.add((iri, DCTERMS.source, Literal(scalar(place(span)))))
+        graph.add((iri, DCTERMS.source, Literal(scalars(str(span)))))
 
 
 EXPORTER = Exporter("skos", ".ttl", write)

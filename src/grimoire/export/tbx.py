@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
-from grimoire.export._text import place, xml_text
+from grimoire.export._text import xml_text
 from grimoire.export.base import Exporter, definitions
 from grimoire.resolve.types import Concept
 
@@ -67,7 +67,7 @@ def _term_entry(concept: Concept, xml_id: str) -> ET.Element:
     for text, span in definitions(concept):
         group = ET.SubElement(lang_set, "descripGrp")
         ET.SubElement(group, "descrip", {"type": "definition"}).text = xml_text(text)
-        ET.SubElement(group, "admin", {"type": "source"}).text = xml_text(place(span))
+        ET.SubElement(group, "admin", {"type": "source"}).text = xml_text(str(span))
     label = xml_text(concept.label)
     names = dict.fromkeys([label] + [xml_text(n.name) for n in concept.names
                                      if n.strength >= STATED])
