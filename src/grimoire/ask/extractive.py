@@ -593,37 +593,14 @@ _CONDITION = re.compile(r"\b(?:when|whenever|if|once|until|unless|as soon as)\b"
                         re.IGNORECASE)
 
 
-# "Will t-SNE give the same plot every time?", "do bigger embeddings perform better?": a
-# yes/no question is answered by a sentence that says how far it holds ("doesn't always",
-# "tend to", "never").
-_YES_NO = re.compile(r"^\s*(?:do|does|did|will|would|is|are|can|could|should|has|have)\s",
-                     re.IGNORECASE)
-_POLARITY = re.compile(r"\b(?:not|no|never|always|only|tends?\s+to|rarely|usually|often)\b"
-                       r"|n't\b", re.IGNORECASE)
-
-
-# "What is X?": a sentence that says what X is in the form of a definition ("We define X
-# as ...", "X refers to ...", "... X, where ...") answers it better than one that only names X
-# ("The term X comes from the paper ...").
-_DEFINES = re.compile(r"\b(?:define[sd]?\b[^.;:]{0,60}?\bas|refers? to|is defined as"
-                      r"|is (?:also )?known as)\b", re.IGNORECASE)
-
-
 def _cue(question: str) -> re.Pattern[str] | None:
     """What a sentence that answers this kind of question says: a reason or purpose for
-    "why", a condition for "when is / does ...", how far it holds for a yes/no question, a
-    definition's form for "what is X?"."""
+    "why", a condition for "when is / does ..."."""
     if _WHY.match(question):
         return _PURPOSE
-    if DEFINES_CUE and (DEFINITION.match(question) or _WHAT_IS.match(question)):
-        return _DEFINES
-    if YES_NO_CUE and _YES_NO.match(question):
-        return _POLARITY
     return _CONDITION if _WHEN.match(question) else None
 
 
-YES_NO_CUE = True
-DEFINES_CUE = True
 # A sentence about the text rather than its subject ("We'll walk through a series of simple
 # examples to illustrate ...", "In this article, we talk about ...", "The term X comes from the
 # paper ...", "With the following interactive figure, we explore ..."): it names the
