@@ -317,12 +317,27 @@ _CAPITALISED = re.compile(r"[A-Z][\w'-]*")
 _TITLE_WORD = re.compile(r"[A-Z][a-z]*")
 
 
+# A question that asks for data ("is there a dataset of road networks?", "where can I find
+# images of dogs?") is answered by a name: the title of a dataset ("DIMACS Road Networks
+# Collection", "Stanford Dogs Dataset") on a list of them.
+_ASKS_FOR_DATA = re.compile(
+    r"\b(?:data(?:sets?|bases?)?|corpus|corpora|benchmarks?|images?|pictures?|photos?"
+    r"|photographs?|videos?|recordings?|records|statistics|collections?)\b", re.IGNORECASE)
+
+
+def names_data(question: str, best: Scored) -> bool:
+    """True when the question asks for data and the best sentence is a list item that is a
+    title alone (`title_item`): a name is what it asks for."""
+    return bool(_ASKS_FOR_DATA.search(question)) and title_item(best.raw, best.start)
+
+
 def only_in_names(question: str, best: Scored) -> bool:
     """True when every question word the best sentence holds is there only as part of a name
     and the question writes it as a plain word: "sky" in "Sloan Digital Sky Survey" (a run of
     capitalised words the question does not hold) for "why is the sky blue?", "Bone" (a PEFT
-    method, a name: never plural) for "how many bones are in the human body?"."""
-    if not best.terms:
+    method, a name: never plural) for "how many bones are in the human body?". Not when the
+    question asks for data and the sentence is a dataset's title (`names_data`)."""
+    if not best.terms or names_data(question, best):
         return False
     asked = _WORD_RE.findall(question)
     asked_stems = {stem(w) for w in asked}

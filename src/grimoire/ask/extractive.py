@@ -298,6 +298,7 @@ def score_sentences(
             bonus += _formula_bonus(formula, text)
             bonus += _expansion_bonus(short, text, cand)
             bonus += _purpose_bonus(why, text)
+            bonus -= _meta_penalty(text)
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
                                  score, hit, about, score))
@@ -309,7 +310,7 @@ def score_sentences(
             return (_about_bonus(s.about, definition, s.index)
                     + _formula_bonus(formula, s.text)
                     + _expansion_bonus(short, s.text, s.candidate)
-                    + _purpose_bonus(why, s.text))
+                    + _purpose_bonus(why, s.text) - _meta_penalty(s.text))
 
         def words_only(s: Scored) -> float:
             return COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
@@ -598,6 +599,24 @@ def _cue(question: str) -> re.Pattern[str] | None:
     if _WHY.match(question):
         return _PURPOSE
     return _CONDITION if _WHEN.match(question) else None
+
+
+# A sentence about the text rather than its subject ("We'll walk through a series of simple
+# examples to illustrate ...", "In this article, we talk about ...", "The term X comes from the
+# paper ...", "With the following interactive figure, we explore ..."): it names the
+# question's words and says nothing of them.
+_META = re.compile(
+    r"\b(?:in this (?:article|post|section|chapter|paper|guide|tutorial|blog)"
+    r"|(?:the|this) (?:following|next) (?:\w+ )?(?:figure|diagram|section|example|chapter)"
+    r"|interactive (?:figure|diagram|visuali[sz]ation)"
+    r"|(?:we'll|we will|let's|let us) (?:walk|look|explore|discuss|talk|dive|take a look)"
+    r"|we (?:explore|discuss|talk about|walk through)"
+    r"|the term \S+(?: \S+){0,3} comes from|table of contents)\b", re.IGNORECASE)
+META_PENALTY = 0.05
+
+
+def _meta_penalty(text: str) -> float:
+    return META_PENALTY if _META.search(text) else 0.0
 
 
 def _purpose_bonus(cue: re.Pattern[str] | None, text: str) -> float:
@@ -928,8 +947,9 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
     # A passage the question names more closely than the best one's ("Linear" on the page
     # "Activation Functions" for "what does a linear activation function do?", over a page
     # on activation functions in general): its first sentence leads when nearly as good.
+    # A first sentence about the text ("The term X comes from the paper ...") defines nothing.
     closer = [s for s in scored[1:LEAD_POOL]
-              if s.index == 0 and s.score >= LEAD * best.score
+              if s.index == 0 and s.score >= LEAD * best.score and not _meta_penalty(s.text)
               and _named_count(s.candidate, asked) > _named_count(best.candidate, asked)]
     if closer:
         return max(closer, key=lambda s: _named_count(s.candidate, asked))
@@ -939,6 +959,7 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
     # problem ..." opens its second section): the entry's own opening, above it, still leads.
     firsts = [s for s in scored[1:LEAD_POOL]
               if s.about and s.index == 0 and s.score >= LEAD * best.score
+              and not _meta_penalty(s.text)
               and _same_entry(s.candidate, best.candidate)
               and (best.index > 0 or _above(s.candidate, best.candidate))]
     # The entry's opening passage: its first sentence says what the thing is; the first
