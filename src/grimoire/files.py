@@ -21,8 +21,10 @@ from grimoire.errors import ReadError
 MAX_BYTES = 32 * 1024 * 1024  # the default cap (`ReadOptions.max_bytes`)
 
 
-def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = True) -> bytes:
-    """The bytes of a regular file, refusing FIFOs, devices and anything over `max_bytes`.
+def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = True,
+                inside: str | None = None) -> bytes:
+    """The bytes of a regular file, refusing FIFOs, devices and anything over `max_bytes`,
+    and, with `inside` (a real folder, `root_folder`), a file that turns out to lie outside it.
 
     Opened without blocking and checked after opening, so a file swapped for a FIFO or
     `/dev/zero` between listing and reading can neither hang nor flood the process. Read
@@ -30,7 +32,7 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = 
     (two `fstat`, an `ioctl`, a `lseek`) and half the time of reading a small note (issue 14).
     """
     name = os.fspath(path)
-    fd, info = _open_regular_fd(name, follow)
+    fd, info = _open_regular_fd(name, follow, inside)
     try:
         size = info.st_size
         if size > max_bytes:
@@ -52,10 +54,12 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = 
     return data
 
 
-def open_regular(path: str | os.PathLike[str], *, follow: bool = True) -> BinaryIO:
+def open_regular(path: str | os.PathLike[str], *, follow: bool = True,
+                 inside: str | None = None) -> BinaryIO:
     """A regular file opened for reading; FIFOs and devices are refused without blocking, and
-    with `follow=False` a symlink (a file swapped for one after the walk saw a file)."""
-    fd, _ = _open_regular_fd(os.fspath(path), follow)
+    with `follow=False` a symlink (a file swapped for one after the walk saw a file); with
+    `inside`, a file that turns out to lie outside that real folder."""
+    fd, _ = _open_regular_fd(os.fspath(path), follow, inside)
     try:
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -63,8 +67,15 @@ def open_regular(path: str | os.PathLike[str], *, follow: bool = True) -> Binary
         raise
 
 
-def _open_regular_fd(name: str, follow: bool = True) -> tuple[int, os.stat_result]:
-    """`open_regular`'s descriptor, and its `fstat`."""
+def _open_regular_fd(name: str, follow: bool = True,
+                     inside: str | None = None) -> tuple[int, os.stat_result]:
+    """`open_regular`'s descriptor, and its `fstat`.
+
+    `O_NOFOLLOW` guards the last name only: a folder on the path swapped for a symlink out of
+    the ingested folder after the walk listed it (notes/sub -> ~/.ssh) is still followed. So
+    with `inside`, what was opened is asked where it is (the kernel's name of the open file,
+    not the path given, so no later swap can fool it) and refused when outside that folder.
+    """
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(name, flags if follow else flags | os.O_NOFOLLOW)
@@ -77,10 +88,38 @@ def _open_regular_fd(name: str, follow: bool = True) -> tuple[int, os.stat_resul
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ReadError(f"not a regular file ({_kind(info.st_mode)}); not read", name)
+        if inside is not None and not _within(_opened_path(fd, name), inside):
+            raise ReadError("lies outside its folder now (a folder on its path became a "
+                            "symlink after it was listed); not read", name)
     except BaseException:
         os.close(fd)
         raise
     return fd, info
+
+
+def _opened_path(fd: int, name: str) -> str:
+    """The real path of the file open as `fd`: Linux names it in /proc; elsewhere the path
+    `name` resolved now (which a swap could still race)."""
+    try:
+        return str(Path(f"/proc/self/fd/{fd}").readlink())
+    except OSError:
+        return os.path.realpath(name)
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def root_folder(root: str | None) -> str | None:
+    """The real folder a stored `root` stands for (a file's own folder when it is a file);
+    None when it cannot be resolved. What `read_capped(inside=...)` checks against."""
+    if not root:
+        return None
+    try:
+        top = Path(path_of(root)).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return str(top if top.is_dir() else top.parent)
 
 
 def real_inside(path: str, root: str | None) -> Path | None:
