@@ -455,3 +455,71 @@ def test_malformed_json_in_a_row_says_run_check_and_check_names_the_file(
     code, out = run(db, "check")
     assert code == 1 and "a.md" in out and "not valid JSON" in out, out
     assert "grimoire rebuild" in out
+
+
+_KILLED_WRITE = """
+import os, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode = DELETE")  # as `backup` and `rebuild` leave a file
+conn.execute("PRAGMA cache_size = 2")  # pages spill into the file before the commit
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE passages SET text = text || ' HALF-WRITTEN'")
+os._exit(9)  # killed mid-transaction: the -journal is hot
+"""
+
+
+def _killed_write(db: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _KILLED_WRITE, str(db)], timeout=120)
+    assert done.returncode == 9
+    assert Path(f"{db}-journal").stat().st_size > 0
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file's hot journal")
+def test_a_journal_left_by_a_killed_write_is_rolled_back_not_called_damaged(
+        pristine: Path, tmp_path: Path) -> None:
+    # `check` opens the file read-only, and SQLite cannot roll a hot journal back read-only
+    # ("attempt to write a readonly database"): a healthy store was reported damaged, and
+    # told to be rebuilt.
+    db = copy_of(pristine, tmp_path)
+    _killed_write(db)
+    code, out = run(db, "check")
+    assert code == 0 and "damaged" not in out, out
+    assert "kb.db-journal" in out and "rolled back" in out, out
+    assert not Path(f"{db}-journal").exists()
+    assert run(db, "list") == run(pristine, "list")
+    _killed_write(db)
+    code, out = run(db, "check", "--json")
+    assert code == 0 and json.loads(out)["ok"], out
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file's hot journal")
+def test_a_journal_left_by_a_killed_write_in_a_read_only_folder(
+        pristine: Path, tmp_path: Path) -> None:
+    # A user who cannot write the file cannot roll the journal back. Search read the
+    # half-written file as it stood (`immutable`), and `check` called it damaged.
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = copy_of(pristine, folder)
+    _killed_write(db)
+    folder.chmod(0o555)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    try:
+        for args in (("search", "perplexity", "--mode", "lexical"), ("check",)):
+            done = subprocess.run([*drop, exe, "--db", str(db), *args], capture_output=True,
+                                  text=True, timeout=300)
+            assert done.returncode == 1, done.stdout
+            assert "HALF-WRITTEN" not in done.stdout, done.stdout
+            assert "kb.db-journal" in done.stderr and "damaged" not in done.stderr, done.stderr
+            assert done.stderr.count("\n") == 1, done.stderr
+    finally:
+        folder.chmod(0o755)
+    assert Path(f"{db}-journal").exists()
+    assert run(db, "check")[0] == 0

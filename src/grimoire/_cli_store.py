@@ -35,6 +35,9 @@ def register(main: click.Group) -> None:
         from grimoire.store import sqlite_health
 
         health = sqlite_health.check(_db(ctx))
+        if not as_json:
+            for notice in health.notices:
+                err().print(f"note: {safe(notice)}", highlight=False)
         if as_json:
             emit_json(health)
         elif health.ok:

@@ -259,6 +259,19 @@ MIGRATIONS: list[Migration] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURC
 
 # SQLite's primary result codes that tell what is really wrong with a file.
 _CANTOPEN, _READONLY, _CORRUPT, _NOTADB, _FULL = 14, 8, 11, 26, 13
+# SQLITE_READONLY_ROLLBACK: a hot journal (left by a write that was killed) lies beside the
+# file, and only a connection that can write may roll it back.
+HOT_JOURNAL = 776
+
+
+def hot_journal(path: str | os.PathLike[str]) -> str:
+    """What to say when a hot journal cannot be rolled back: the file is not damaged."""
+    name = Path(path).name
+    return (f"an interrupted write left {name}-journal beside it (not damage): SQLite rolls "
+            "it back only for a user who can write the file and its folder, so open it once "
+            "as its owner; nothing was read")
+
+
 # SQLITE_FULL: the disk (or the file system's quota) is full; SQLite rolled the write back.
 DISK_FULL = ("the disk is full (SQLite: database or disk is full); nothing of this write was "
              "kept and what was stored before is intact: free some space and run it again")
@@ -399,14 +412,19 @@ def _open(path: str, readonly: bool) -> sqlite3.Connection:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.OperationalError:
-        # A WAL file in a read-only folder: read it as it stands (nothing can change it).
+    except sqlite3.OperationalError as e:
         conn.close()
+        if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL:
+            # `immutable` would read the file as the killed write left it, half-written.
+            raise
+        # A WAL file in a read-only folder: read it as it stands (nothing can change it).
         return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None,
                                check_same_thread=False)
 
 
 def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
+    if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL:
+        return StoreError(hot_journal(path), path)
     code = getattr(e, "sqlite_errorcode", 0) & 0xFF
     if code == _CANTOPEN:
         return StoreError(f"cannot open the database file ({e}): check its folder and "

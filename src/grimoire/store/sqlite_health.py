@@ -22,7 +22,7 @@ from pathlib import Path
 from grimoire.errors import StoreError
 from grimoire.files import path_of as file_path
 from grimoire.files import storable
-from grimoire.store.sqlite import APPLICATION_ID
+from grimoire.store.sqlite import APPLICATION_ID, HOT_JOURNAL, hot_journal
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class Health:
     ok: bool
     problems: tuple[str, ...] = ()
     roots: tuple[str, ...] = ()  # the folders and files ingested, for `rebuild`
+    notices: tuple[str, ...] = ()  # what was done on the way (a journal rolled back)
 
 
 def _existing(path: str) -> Path:
@@ -53,17 +54,18 @@ def check(path: str) -> Health:
     p = _existing(path)
     problems: list[str] = []
     roots: tuple[str, ...] = ()
+    notices = _roll_back(p)
     try:
         conn = _read_only(p)
     except sqlite3.Error as e:
-        return Health(path, False, (f"cannot open: {e}",))
+        return Health(path, False, (f"cannot open: {e}",), notices=notices)
     try:
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
                 problems.append(f"not a Grimoire database (application_id {app_id:#x})")
         except sqlite3.DatabaseError as e:
-            return Health(path, False, (f"SQLite cannot read it: {e}",))
+            return Health(path, False, (f"SQLite cannot read it: {e}",), notices=notices)
         try:
             rows = conn.execute("PRAGMA integrity_check(100)").fetchall()
             problems.extend(str(r[0]) for r in rows if r[0] != "ok")
@@ -80,7 +82,36 @@ def check(path: str) -> Health:
             problems.append(f"the list of sources cannot be read: {e}")
     finally:
         conn.close()
-    return Health(path, not problems, tuple(problems), roots)
+    return Health(path, not problems, tuple(problems), roots, notices)
+
+
+def _roll_back(db: Path) -> tuple[str, ...]:
+    """Roll back the hot journal a killed write left beside `db`, as SQLite does when a
+    writable connection opens the file: the check is read-only, and SQLite cannot do it
+    read-only ("attempt to write a readonly database", which looked like damage)."""
+    journal = Path(f"{db}-journal")
+    try:
+        if journal.stat().st_size == 0:
+            return ()
+    except OSError:
+        return ()
+    try:
+        with closing(_read_only(db)) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return ()  # not hot: zeroed, or a live writer holds it
+    except sqlite3.Error as e:
+        if getattr(e, "sqlite_errorcode", 0) != HOT_JOURNAL:
+            return ()  # the check itself says what is wrong
+    if not (os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)):
+        raise StoreError(hot_journal(db), str(db))
+    try:
+        with closing(sqlite3.connect(db, isolation_level=None, timeout=5)) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as e:
+        raise StoreError(f"{journal.name}: the interrupted write it holds could not be rolled "
+                         f"back ({e}); the file was left as it was", str(db)) from e
+    return (f"{journal.name}: a write that was interrupted (a killed process) was rolled back; "
+            "what was stored before it is intact",)
 
 
 def _row_problems(conn: sqlite3.Connection) -> list[str]:
