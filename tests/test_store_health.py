@@ -523,3 +523,57 @@ def test_a_journal_left_by_a_killed_write_in_a_read_only_folder(
         folder.chmod(0o755)
     assert Path(f"{db}-journal").exists()
     assert run(db, "check")[0] == 0
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_a_killed_rebuilds_file_is_removed_by_the_next_and_said(tmp_path: Path) -> None:
+    # `rebuild` writes .kb.db.rebuild-PID; killed (kill -9, a power cut), it left that file
+    # (a whole database) and its -journal behind for good, each run another one.
+    import subprocess
+    import sys
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its PID names no process now, as a killed rebuild's
+    leftover = tmp_path / f".kb.db.rebuild-{gone.pid}"
+    shutil.copy(db, leftover)
+    Path(f"{leftover}-journal").write_bytes(b"\0" * 512)
+    # Another rebuild still running: its file is not touched, and this one waits for it.
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)",
+                                "grimoire", "rebuild"])
+    busy = tmp_path / f".kb.db.rebuild-{running.pid}"
+    try:
+        busy.write_bytes(b"")
+        code, out = run(db, "rebuild", "--no-embed")
+        assert code == 1 and f"process {running.pid}" in out, out
+        assert busy.exists() and leftover.exists()
+    finally:
+        running.kill()
+        running.wait()
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert f".kb.db.rebuild-{gone.pid}" in out and "interrupted" in out, out
+    assert f".kb.db.rebuild-{running.pid}" in out
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert "Alpha" in run(db, "list")[1]
+
+
+@pytest.mark.sqlite_only(reason="backup writes SQLite files")
+def test_a_killed_backups_partial_file_is_removed_by_the_next_and_said(
+        pristine: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = copy_of(pristine, tmp_path)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    partial = tmp_path / f".copy.db.partial-{gone.pid}"
+    partial.write_bytes(b"SQLite format 3\0" + b"\0" * 1000)
+    code, out = run(db, "backup", str(tmp_path / "copy.db"))
+    assert code == 0 and partial.name in out and "interrupted" in out, out
+    assert not partial.exists()
+    assert run(tmp_path / "copy.db", "check")[0] == 0

@@ -65,6 +65,9 @@ def register(main: click.Group) -> None:
         from grimoire.store import sqlite_health
 
         health = sqlite_health.backup(_db(ctx), out_path, overwrite=force)
+        if not as_json:
+            for notice in health.notices:
+                err().print(f"note: {safe(notice)}", highlight=False)
         if as_json:
             emit_json(health)
             return
@@ -95,6 +98,9 @@ def register(main: click.Group) -> None:
         from grimoire.store import sqlite_health
 
         health, kept = sqlite_health.rebuild(_db(ctx), ingest, paths)
+        if not as_json:
+            for notice in health.notices:
+                err().print(f"note: {safe(notice)}", highlight=False)
         if as_json:
             emit_json({**to_data(health), "damaged_copy": kept})
             return

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -197,6 +198,7 @@ def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
     src_path = _existing(path)
     target = Path(out)
     _check_backup_target(target, src_path, overwrite)
+    cleared = _clear_leftovers(target, "partial")
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
         dst = sqlite3.connect(partial)
@@ -210,7 +212,8 @@ def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
         partial.unlink(missing_ok=True)
         raise StoreError(f"backup failed: {e}; run `grimoire check`", path) from e
     partial.replace(target)
-    return check(str(target))
+    health = check(str(target))
+    return dataclasses.replace(health, notices=cleared + health.notices)
 
 
 def _check_backup_target(target: Path, db: Path, overwrite: bool) -> None:
@@ -248,11 +251,10 @@ def rebuild(
     if not roots:
         raise StoreError("the ingested folders cannot be read from it; name them: "
                          "grimoire rebuild FOLDER...", path)
+    cleared = _clear_leftovers(db, "rebuild")
     fresh = db.with_name(f".{db.name}.rebuild-{os.getpid()}")
     held = _files_by_root(db)
     try:
-        for leftover in _files_of(fresh):
-            leftover.unlink(missing_ok=True)
         ingest(str(fresh), list(roots))
         _self_contained(fresh)  # its -wal and -shm would be left behind by the rename
         health = check(str(fresh))
@@ -275,7 +277,55 @@ def rebuild(
     except OSError:
         shutil.copy2(db, kept)
     fresh.replace(db)
-    return check(path), str(kept)
+    health = check(path)
+    return dataclasses.replace(health, notices=cleared + health.notices), str(kept)
+
+
+def _clear_leftovers(target: Path, kind: str) -> tuple[str, ...]:
+    """Remove what a killed `rebuild` or `backup` left beside `target` (`.NAME.rebuild-PID`,
+    `.NAME.partial-PID`, with their -wal, -shm, -journal), and say so. The files of a
+    Grimoire process still running are its work in progress: refused, never removed."""
+    prefix = f".{target.name}.{kind}-"
+    by_pid: dict[int, list[str]] = {}
+    try:
+        names = [p.name for p in target.parent.iterdir()]
+    except OSError:
+        return ()
+    for name in names:
+        digits, _, suffix = name.removeprefix(prefix).partition("-")
+        if name.startswith(prefix) and digits.isdigit() and suffix in ("", "wal", "shm",
+                                                                          "journal"):
+            by_pid.setdefault(int(digits), []).append(name)
+    what = "backup" if kind == "partial" else kind
+    for pid in sorted(by_pid):  # a refused run changes nothing
+        if pid != os.getpid() and _grimoire_running(pid):
+            raise StoreError(f"another {what} (process {pid}) is writing {prefix}{pid}; wait "
+                             "for it to end", str(target))
+    notices = []
+    for pid, files in sorted(by_pid.items()):
+        main = f"{prefix}{pid}"
+        for name in files:
+            (target.parent / name).unlink(missing_ok=True)
+        extra = sorted(n.removeprefix(main) for n in files if n != main)
+        also = f" (and its {', '.join(extra)})" if extra else ""
+        notices.append(f"removed {main}{also}, left by a {what} that was interrupted "
+                       f"(process {pid} is gone)")
+    return tuple(notices)
+
+
+def _grimoire_running(pid: int) -> bool:
+    """Whether process `pid` lives and is Grimoire (a PID is reused: after a reboot it may
+    name any program). Where /proc cannot tell, a living process counts as Grimoire."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    try:
+        return b"grimoire" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
 
 
 def _files_by_root(db: Path) -> dict[str, int]:
