@@ -23,7 +23,7 @@ from pathlib import Path
 from grimoire.errors import StoreError
 from grimoire.files import path_of as file_path
 from grimoire.files import storable
-from grimoire.store.sqlite import APPLICATION_ID, HOT_JOURNAL, hot_journal
+from grimoire.store.sqlite import APPLICATION_ID, HOT_JOURNAL, hot_journal, no_room
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,11 +209,26 @@ def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
             src.backup(dst)  # one step: one read transaction, one consistent snapshot
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     except sqlite3.Error as e:
-        partial.unlink(missing_ok=True)
+        for side in _files_of(partial):
+            side.unlink(missing_ok=True)
+        if no_room(e) is not None or _readable(src_path):
+            # The copy could not be written: the database is not the one to check.
+            raise StoreError(f"the copy could not be written ({no_room(e) or e}); "
+                             f"{path} was only read", out) from e
         raise StoreError(f"backup failed: {e}; run `grimoire check`", path) from e
     partial.replace(target)
     health = check(str(target))
     return dataclasses.replace(health, notices=cleared + health.notices)
+
+
+def _readable(db: Path) -> bool:
+    """Whether SQLite reads `db`'s schema and first page of every table (a backup failed)."""
+    try:
+        with closing(_read_only(db)) as conn:
+            conn.execute("PRAGMA quick_check(1)").fetchall()
+        return True
+    except sqlite3.Error:
+        return False
 
 
 def _check_backup_target(target: Path, db: Path, overwrite: bool) -> None:
