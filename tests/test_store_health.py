@@ -577,3 +577,52 @@ def test_a_killed_backups_partial_file_is_removed_by_the_next_and_said(
     assert code == 0 and partial.name in out and "interrupted" in out, out
     assert not partial.exists()
     assert run(tmp_path / "copy.db", "check")[0] == 0
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_rebuild_refuses_a_store_another_process_has_open(tmp_path: Path) -> None:
+    # `grimoire watch` or `serve` (any process with the store open) kept its connection to
+    # the old file after the swap: what it ingested next went into kb.db.damaged, reported
+    # as stored, and kb.db never had it.
+    import subprocess
+    import sys
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, grimoire\nkb = grimoire.open(sys.argv[1])\n"
+         "kb.stats()\nprint('open', flush=True)\nsys.stdin.readline()\n", str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        before = digest(db)
+        code, out = run(db, "rebuild", "--no-embed")
+        assert code == 1 and "another process" in out and "kb.db" in out, out
+        assert digest(db) == before
+        assert not (tmp_path / "kb.db.damaged").exists()
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    finally:
+        holder.communicate("\n", timeout=60)
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_a_rebuild_that_embeds_leaves_no_file_of_its_own(tmp_path: Path) -> None:
+    # Its embedding locks .kb.db.rebuild-PID.embed.lock, which stayed after every rebuild.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    code, out = run(db, "rebuild")
+    assert code == 0, out
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    leftover = tmp_path / ".kb.db.rebuild-999999999.embed.lock"
+    leftover.write_bytes(b"")
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0 and leftover.name in out, out
+    assert not leftover.exists()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -266,6 +267,7 @@ def rebuild(
     if not roots:
         raise StoreError("the ingested folders cannot be read from it; name them: "
                          "grimoire rebuild FOLDER...", path)
+    _refuse_open_elsewhere(db)
     cleared = _clear_leftovers(db, "rebuild")
     fresh = db.with_name(f".{db.name}.rebuild-{os.getpid()}")
     held = _files_by_root(db)
@@ -277,8 +279,9 @@ def rebuild(
             raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
                              str(fresh))
         _refuse_emptied_roots(held, _files_by_root(fresh), roots)
+        _refuse_open_elsewhere(db)  # opened since the start: checked again before the swap
     except BaseException:
-        for partial in _files_of(fresh):
+        for partial in _own_files_of(fresh):
             partial.unlink(missing_ok=True)
         raise
     kept = _free_name(db.with_name(db.name + ".damaged"))
@@ -292,8 +295,40 @@ def rebuild(
     except OSError:
         shutil.copy2(db, kept)
     fresh.replace(db)
+    for side in _own_files_of(fresh)[1:]:  # the embedding is done: its lock and log
+        side.unlink(missing_ok=True)
     health = check(path)
     return dataclasses.replace(health, notices=cleared + health.notices), str(kept)
+
+
+def _refuse_open_elsewhere(db: Path) -> None:
+    """Refuse to swap a file another process has open (`grimoire watch`, `serve`, a Python
+    session): it would go on reading and writing the old file, now NAME.damaged, and what it
+    stored would never reach the new one. Probed with an exclusive lock, taken and dropped
+    without writing; a file too damaged to lock is not refused here."""
+    try:
+        conn = sqlite3.connect(db.resolve().as_uri() + "?mode=rw", uri=True,
+                               isolation_level=None, timeout=1.0)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as e:
+        if getattr(e, "sqlite_errorcode", 0) & 0xFF in (_BUSY, _LOCKED):
+            raise StoreError("is open in another process (grimoire watch or serve, a Python "
+                             "session?), which would go on using the old file after the "
+                             "swap: stop it and run rebuild again; nothing was changed",
+                             str(db)) from e
+    finally:
+        conn.close()
+
+
+# What a rebuild or backup writes beside its file: SQLite's journals, the embedding's lock, log.
+_SIDE_FILES = ("-wal", "-shm", "-journal", ".embed.lock", ".embed.log")
+_LEFTOVER = re.compile(r"(\d+)(-wal|-shm|-journal|\.embed\.lock|\.embed\.log)?")
+_BUSY, _LOCKED = 5, 6  # SQLite's result codes: another connection holds a lock
 
 
 def _clear_leftovers(target: Path, kind: str) -> tuple[str, ...]:
@@ -307,10 +342,9 @@ def _clear_leftovers(target: Path, kind: str) -> tuple[str, ...]:
     except OSError:
         return ()
     for name in names:
-        digits, _, suffix = name.removeprefix(prefix).partition("-")
-        if name.startswith(prefix) and digits.isdigit() and suffix in ("", "wal", "shm",
-                                                                          "journal"):
-            by_pid.setdefault(int(digits), []).append(name)
+        found = _LEFTOVER.fullmatch(name.removeprefix(prefix))
+        if name.startswith(prefix) and found:
+            by_pid.setdefault(int(found[1]), []).append(name)
     what = "backup" if kind == "partial" else kind
     for pid in sorted(by_pid):  # a refused run changes nothing
         if pid != os.getpid() and _grimoire_running(pid):
@@ -318,13 +352,10 @@ def _clear_leftovers(target: Path, kind: str) -> tuple[str, ...]:
                              "for it to end", str(target))
     notices = []
     for pid, files in sorted(by_pid.items()):
-        main = f"{prefix}{pid}"
         for name in files:
             (target.parent / name).unlink(missing_ok=True)
-        extra = sorted(n.removeprefix(main) for n in files if n != main)
-        also = f" (and its {', '.join(extra)})" if extra else ""
-        notices.append(f"removed {main}{also}, left by a {what} that was interrupted "
-                       f"(process {pid} is gone)")
+        notices.append(f"removed {', '.join(sorted(files))}, left by a {what} that was "
+                       f"interrupted (process {pid} is gone)")
     return tuple(notices)
 
 
@@ -375,6 +406,11 @@ def _self_contained(db: Path) -> None:
 
 def _files_of(db: Path) -> list[Path]:
     return [db, Path(str(db) + "-wal"), Path(str(db) + "-shm"), Path(str(db) + "-journal")]
+
+
+def _own_files_of(fresh: Path) -> list[Path]:
+    """`fresh` with every file an ingest and its embedding put beside it."""
+    return [fresh, *(Path(f"{fresh}{suffix}") for suffix in _SIDE_FILES)]
 
 
 def _free_name(p: Path) -> Path:
