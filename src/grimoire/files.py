@@ -203,6 +203,24 @@ def walk_folder(
                 stack.append(path)
 
 
+def grimoire_running(pid: int) -> bool:
+    """Whether process `pid` lives and is Grimoire: a file named by the PID of a process that
+    is gone was left by a killed run (a PID is reused: after a reboot it may name any
+    program). Where /proc cannot tell, a living process counts as Grimoire."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    except (OverflowError, OSError):
+        return False
+    try:
+        return b"grimoire" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
+
+
 def size_message(size: int, limit: int) -> str:
     """"file is 40.0 MiB, over the 32 MiB limit", in the binary units the limit is set in."""
     return f"file is {size / 2**20:.1f} MiB, over the {limit / 2**20:g} MiB limit"

@@ -98,3 +98,31 @@ def test_a_backup_that_cannot_be_written_names_the_copy_not_the_database(
     assert "file-size limit" in message, message
     assert digest(db) == before and not copy.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_killed_exports_scratch_folder_is_removed_by_the_next_and_said(
+        tmp_path: Path) -> None:
+    # An export is written in .NAME.XXXX.part beside its target and renamed when complete;
+    # killed (kill -9, a power cut), that folder (a half-written site, a partial file)
+    # stayed for good, another with every killed run.
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from grimoire.cli import main
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its PID names no process now, as a killed export's
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([EXAMPLES], embed=False)
+    for fmt, name in (("site", "site"), ("jsonl", "notes.jsonl")):
+        scratch = tmp_path / f".{name}.{gone.pid}-x1y2.part"
+        (scratch / "export").mkdir(parents=True)
+        (scratch / "export" / "index.html").write_text("half")
+        result = CliRunner().invoke(main, ["--db", str(tmp_path / "kb.db"), "export", fmt,
+                                           str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        assert scratch.name in result.output and "interrupted" in result.output
+        assert not scratch.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grimoire.errors import StoreError
+from grimoire.files import grimoire_running, storable
 from grimoire.files import path_of as file_path
-from grimoire.files import storable
 from grimoire.store.sqlite import APPLICATION_ID, HOT_JOURNAL, hot_journal, no_room
 
 
@@ -317,9 +317,10 @@ def _refuse_open_elsewhere(db: Path) -> None:
         conn.execute("ROLLBACK")
     except sqlite3.Error as e:
         if getattr(e, "sqlite_errorcode", 0) & 0xFF in (_BUSY, _LOCKED):
-            raise StoreError("is open in another process (grimoire watch or serve, a Python "
-                             "session?), which would go on using the old file after the "
-                             "swap: stop it and run rebuild again; nothing was changed",
+            raise StoreError("is open in another process (grimoire watch or serve, an embed "
+                             "worker, a Python session?), which would go on using the old "
+                             "file after the swap: let it end or stop it, then run rebuild "
+                             "again; nothing was changed",
                              str(db)) from e
     finally:
         conn.close()
@@ -347,7 +348,7 @@ def _clear_leftovers(target: Path, kind: str) -> tuple[str, ...]:
             by_pid.setdefault(int(found[1]), []).append(name)
     what = "backup" if kind == "partial" else kind
     for pid in sorted(by_pid):  # a refused run changes nothing
-        if pid != os.getpid() and _grimoire_running(pid):
+        if pid != os.getpid() and grimoire_running(pid):
             raise StoreError(f"another {what} (process {pid}) is writing {prefix}{pid}; wait "
                              "for it to end", str(target))
     notices = []
@@ -358,20 +359,6 @@ def _clear_leftovers(target: Path, kind: str) -> tuple[str, ...]:
                        f"interrupted (process {pid} is gone)")
     return tuple(notices)
 
-
-def _grimoire_running(pid: int) -> bool:
-    """Whether process `pid` lives and is Grimoire (a PID is reused: after a reboot it may
-    name any program). Where /proc cannot tell, a living process counts as Grimoire."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process: alive
-    try:
-        return b"grimoire" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return True
 
 
 def _files_by_root(db: Path) -> dict[str, int]:
