@@ -101,7 +101,7 @@ def _opened_path(fd: int, name: str) -> str:
     """The real path of the file open as `fd`: Linux names it in /proc; elsewhere the path
     `name` resolved now (which a swap could still race)."""
     try:
-        return str(Path(f"/proc/self/fd/{fd}").readlink())
+        return os.readlink(f"/proc/self/fd/{fd}")  # noqa: PTH115 - a descriptor, no Path
     except OSError:
         return os.path.realpath(name)
 
