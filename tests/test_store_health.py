@@ -626,3 +626,36 @@ def test_a_rebuild_that_embeds_leaves_no_file_of_its_own(tmp_path: Path) -> None
     code, out = run(db, "rebuild", "--no-embed")
     assert code == 0 and leftover.name in out, out
     assert not leftover.exists()
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file's write-ahead log")
+def test_a_wal_without_its_shm_in_a_read_only_folder_is_not_called_damaged(
+        pristine: Path, tmp_path: Path) -> None:
+    # A killed writer's -wal, its -shm gone (cleaned, not copied): a user who cannot write
+    # the folder cannot make the -shm SQLite needs to read the log, and `check` said
+    # "damaged: SQLite cannot read it: unable to open database file".
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = copy_of(pristine, folder)
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("UPDATE passages SET text = text || ' COMMITTED-IN-THE-LOG'")
+    shutil.copy(f"{db}-wal", tmp_path / "wal")  # the log as a killed writer leaves it
+    writer.close()
+    shutil.copy(tmp_path / "wal", f"{db}-wal")
+    Path(f"{db}-shm").unlink(missing_ok=True)
+    folder.chmod(0o555)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    try:
+        done = subprocess.run([*drop, exe, "--db", str(db), "check"], capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 1 and "damaged" not in done.stderr, done.stderr
+        assert "kb.db-wal" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    finally:
+        folder.chmod(0o755)
+    assert run(db, "check")[0] == 0

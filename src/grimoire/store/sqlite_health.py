@@ -67,6 +67,7 @@ def check(path: str) -> Health:
             if app_id != APPLICATION_ID:
                 problems.append(f"not a Grimoire database (application_id {app_id:#x})")
         except sqlite3.DatabaseError as e:
+            _refuse_unreadable_log(p, e)
             return Health(path, False, (f"SQLite cannot read it: {e}",), notices=notices)
         try:
             rows = conn.execute("PRAGMA integrity_check(100)").fetchall()
@@ -85,6 +86,22 @@ def check(path: str) -> Health:
     finally:
         conn.close()
     return Health(path, not problems, tuple(problems), roots, notices)
+
+
+def _refuse_unreadable_log(db: Path, error: sqlite3.Error) -> None:
+    """A -wal without its -shm (a killed writer's, the -shm cleaned away) in a folder this
+    user cannot write: SQLite cannot make the -shm it needs to read the log ("unable to open
+    database file"). That is not damage: say what is needed instead."""
+    wal = Path(f"{db}-wal")
+    if (getattr(error, "sqlite_errorcode", 0) & 0xFF == _CANTOPEN and wal.exists()
+            and not Path(f"{db}-shm").exists() and not os.access(db.parent, os.W_OK)):
+        raise StoreError(f"{wal.name} (writes not yet folded into the file) can be read only "
+                         "with its -shm, which SQLite makes beside it: open the database once "
+                         "as a user who can write its folder (this is not damage)",
+                         str(db)) from error
+
+
+_CANTOPEN = 14  # SQLite's result code: a file it needs cannot be opened
 
 
 def _roll_back(db: Path) -> tuple[str, ...]:
