@@ -659,3 +659,26 @@ def test_a_wal_without_its_shm_in_a_read_only_folder_is_not_called_damaged(
     finally:
         folder.chmod(0o755)
     assert run(db, "check")[0] == 0
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_rebuild_through_a_symlinked_db_rebuilds_the_file_it_names(tmp_path: Path) -> None:
+    # `--db kb.db` a symlink to data/kb.db: the new file was renamed over the symlink, so the
+    # link was gone, data/kb.db (what the link named, and any other path to it) stayed the old
+    # one, and kb.db.damaged became a second link to it.
+    notes, data = tmp_path / "notes", tmp_path / "data"
+    notes.mkdir()
+    data.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    real = data / "kb.db"
+    assert run(real, "ingest", str(notes), "--no-embed")[0] == 0
+    link = tmp_path / "kb.db"
+    link.symlink_to(real)
+    (notes / "b.md").write_text("# Beta\n\nBeta is a note.\n")
+    old = digest(real)
+    code, out = run(link, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert link.is_symlink() and link.resolve() == real
+    assert (data / "kb.db.damaged").is_file() and digest(data / "kb.db.damaged") == old
+    assert "Beta" in run(real, "list")[1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db", "notes"]

@@ -278,7 +278,9 @@ def rebuild(
     """Re-read `roots` (by default the ones the database lists) into a new file with `ingest`,
     check it, then swap it in; the old file is kept as `NAME.damaged`. Returns the new file's
     health and where the old one went."""
-    db = _existing(path)
+    # The file a symlinked path names: the new file is renamed over it, not over the link
+    # (which would be replaced by a regular file, the database it named left as it was).
+    db = _existing(path).resolve()
     if not roots:  # as stored: a name that is not UTF-8 is kept with \xNN escapes
         roots = [file_path(root) for root in check(path).roots]
     if not roots:
