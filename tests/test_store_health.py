@@ -324,6 +324,17 @@ def test_a_database_url_is_never_echoed_with_its_password(tmp_path: Path) -> Non
     assert "db.example" in out
 
 
+def test_check_backup_rebuild_of_a_postgresql_url_say_what_they_are_for(
+        tmp_path: Path) -> None:
+    # They printed "postgresql://alice:hunter2@...: no such database file": the password
+    # echoed, and a URL taken for a missing file.
+    for args in (("check",), ("rebuild",), ("backup", str(tmp_path / "x.db"))):
+        code, out = run("postgresql://alice:hunter2@db.example:5432/notes", *args)
+        assert code == 1 and "hunter2" not in out and "alice" not in out, out
+        assert "SQLite" in out and "no such database file" not in out, out
+        assert out.count("\n") == 1, out
+
+
 def test_front_matter_over_64_kib_says_so(tmp_path: Path) -> None:
     text = "---\n" + "tag: value\n" * 8000 + "---\n# Big\n\nBig is a note.\n"
     [doc] = read_markdown(text.encode(), str(tmp_path / "big.md"))

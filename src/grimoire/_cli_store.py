@@ -14,6 +14,13 @@ from grimoire.codec import to_data
 
 def _db(ctx: click.Context) -> str:
     db: str = ctx.find_root().params["db"]
+    if db.startswith(("postgres://", "postgresql://")):
+        from grimoire._http import shown
+        from grimoire.errors import GrimoireError
+
+        # A URL is no file: "no such database file" echoed it, password and all.
+        raise GrimoireError(f"{ctx.info_name} works on a SQLite file; for PostgreSQL use "
+                            "its own tools (pg_dump, pg_amcheck)", shown(db))
     return db.removeprefix("sqlite:///").removeprefix("sqlite://")
 
 
