@@ -19,6 +19,8 @@ from typing import BinaryIO
 from grimoire.errors import ReadError
 
 MAX_BYTES = 32 * 1024 * 1024  # the default cap (`ReadOptions.max_bytes`)
+# The file that marks a folder `grimoire export site` wrote: never read back as notes.
+EXPORT_MARKER = ".grimoire-export"
 
 
 def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = True,

@@ -26,7 +26,7 @@ from typing import NamedTuple
 from grimoire import readers
 from grimoire._readpool import Budget, ReadPool
 from grimoire.errors import GrimoireError, ReadError, RefusedValue
-from grimoire.files import open_regular, read_capped, storable, walk_folder
+from grimoire.files import EXPORT_MARKER, open_regular, read_capped, storable, walk_folder
 from grimoire.model import Document, Problem, Span
 from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, suffix_of
 from grimoire.store.base import SourceRecord, Store
@@ -236,6 +236,8 @@ def _changed_under(
         key = storable(str(path))
         if not path.exists() and not path.is_symlink():
             continue  # removed above
+        if _in_export(path, Path(os.path.abspath(root))):  # noqa: PTH100 - as root_key
+            continue
         # A watcher names what changed: a link made there (or a path through one) is checked
         # as the walk checks a link, or a link to /etc/passwd or ~/.ssh would be read.
         if (path.is_symlink() or not path.resolve().is_relative_to(real_root)) and \
@@ -259,6 +261,16 @@ def _changed_under(
                         link=path.is_symlink(), inside=str(real_root))
             if job is not None:
                 jobs.append(job)
+
+
+def _in_export(path: Path, root: Path) -> bool:
+    """Whether `path` lies in a folder `grimoire export site` wrote, below `root`."""
+    folder = path if path.is_dir() and not path.is_symlink() else path.parent
+    while folder != root and folder.is_relative_to(root):
+        if (folder / EXPORT_MARKER).is_file():
+            return True
+        folder = folder.parent
+    return False
 
 
 def _known_under(store: Store, root_key: str) -> dict[str, SourceRecord] | None:
@@ -346,6 +358,12 @@ def _walk(
         _unlisted(store, root_key, str(error.filename), error, seen, tally)
 
     for dirpath, dirnames, filenames in walk_folder(root, onerror=unlisted):
+        if EXPORT_MARKER in filenames and dirpath != os.fspath(root):
+            # A site `grimoire export` wrote into the notes: its pages are our own output,
+            # and read back each concept would come back twice more.
+            dirnames[:] = []
+            tally.notices.append(f"skipped {storable(dirpath)}: a site grimoire export wrote")
+            continue
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.startswith("."):

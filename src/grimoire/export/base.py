@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grimoire.errors import GrimoireError
-from grimoire.files import grimoire_running
+from grimoire.files import EXPORT_MARKER, grimoire_running
 from grimoire.model import Span
 from grimoire.resolve.types import Concept
 
@@ -30,7 +30,7 @@ class Exporter:
 
 # What marks a folder as an export's own, which --force may replace: never a folder of the
 # user's (`grimoire export site ~/notes --force` must not delete the notes).
-MARKER = ".grimoire-export"
+MARKER = EXPORT_MARKER
 
 
 def definitions(concept: Concept) -> list[tuple[str, Span]]:
