@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 import grimoire
 from grimoire.cli import main
+from grimoire.errors import StoreError
 from grimoire.readers.base import ReadOptions
 from grimoire.readers.markdown import read as read_markdown
 
@@ -693,3 +694,33 @@ def test_rebuild_through_a_symlinked_db_rebuilds_the_file_it_names(tmp_path: Pat
     assert (data / "kb.db.damaged").is_file() and digest(data / "kb.db.damaged") == old
     assert "Beta" in run(real, "list")[1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db", "notes"]
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_a_write_to_the_store_during_a_rebuild_is_not_lost(tmp_path: Path) -> None:
+    # An ingest that opened, wrote and closed the store while rebuild was re-reading (after
+    # its check that nobody has it open, before the swap) was swapped away: its notes were
+    # in kb.db.damaged only.
+    from grimoire.store import sqlite_health
+
+    notes, other = tmp_path / "notes", tmp_path / "other"
+    notes.mkdir()
+    other.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    (other / "b.md").write_text("# Beta\n\nBeta is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    before = digest(db)
+
+    def ingest(new: str, roots: list[str]) -> None:
+        with grimoire.open(new) as kb:
+            kb.ingest(roots, embed=False)
+        with grimoire.open(db) as kb:  # another process's ingest, meanwhile
+            kb.ingest([other], embed=False)
+
+    with pytest.raises(StoreError, match="changed while") as caught:
+        sqlite_health.rebuild(str(db), ingest)
+    assert "kb.db" in str(caught.value)
+    assert digest(db) != before and "Beta" in run(db, "list")[1]
+    assert not (tmp_path / "kb.db.damaged").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -290,6 +290,7 @@ def rebuild(
     cleared = _clear_leftovers(db, "rebuild")
     fresh = db.with_name(f".{db.name}.rebuild-{os.getpid()}")
     held = _files_by_root(db)
+    state = _state(db)
     try:
         ingest(str(fresh), list(roots))
         _self_contained(fresh)  # its -wal and -shm would be left behind by the rename
@@ -298,6 +299,9 @@ def rebuild(
             raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
                              str(fresh))
         _refuse_emptied_roots(held, _files_by_root(fresh), roots)
+        if _state(db) != state:  # an ingest opened, wrote and closed it meanwhile
+            raise StoreError("changed while it was being rebuilt (another process wrote to "
+                             "it); nothing was changed: run rebuild again", str(db))
         _refuse_open_elsewhere(db)  # opened since the start: checked again before the swap
     except BaseException:
         for partial in _own_files_of(fresh):
@@ -318,6 +322,19 @@ def rebuild(
         side.unlink(missing_ok=True)
     health = check(path)
     return dataclasses.replace(health, notices=cleared + health.notices), str(kept)
+
+
+def _state(db: Path) -> list[tuple[int, int, int] | None]:
+    """What tells that `db` was written: its and its -wal's inode, size and change time."""
+    state: list[tuple[int, int, int] | None] = []
+    for file in (db, Path(f"{db}-wal")):
+        try:
+            info = file.stat()
+        except OSError:
+            state.append(None)
+            continue
+        state.append((info.st_ino, info.st_size, info.st_mtime_ns))
+    return state
 
 
 def _refuse_open_elsewhere(db: Path) -> None:
