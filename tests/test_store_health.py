@@ -724,3 +724,14 @@ def test_a_write_to_the_store_during_a_rebuild_is_not_lost(tmp_path: Path) -> No
     assert digest(db) != before and "Beta" in run(db, "list")[1]
     assert not (tmp_path / "kb.db.damaged").exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file's hot journal")
+def test_a_backup_rolls_a_killed_writes_journal_back_first(
+        pristine: Path, tmp_path: Path) -> None:
+    # The backup reads read-only: "backup failed: attempt to write a readonly database".
+    db = copy_of(pristine, tmp_path)
+    _killed_write(db)
+    code, out = run(db, "backup", str(tmp_path / "copy.db"))
+    assert code == 0 and "rolled back" in out, out
+    assert run(tmp_path / "copy.db", "list") == run(pristine, "list")

@@ -216,7 +216,7 @@ def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
     src_path = _existing(path)
     target = Path(out)
     _check_backup_target(target, src_path, overwrite)
-    cleared = _clear_leftovers(target, "partial")
+    cleared = _clear_leftovers(target, "partial") + _roll_back(src_path)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
         dst = sqlite3.connect(partial)
