@@ -183,6 +183,47 @@ def test_a_file_swapped_for_a_symlink_after_the_walk_is_not_followed(tmp_path: P
             "inner.md": "ok", "other.md": "ok"}
 
 
+def test_a_folder_swapped_for_a_symlink_out_after_the_walk_is_not_followed(
+        tmp_path: Path) -> None:
+    """O_NOFOLLOW guards a file's last name only: notes/sub swapped for a symlink to a folder
+    outside (~/.ssh) between the walk (or a watcher's event) and the worker's open was
+    followed, and its file read and stored; and the web UI and MCP, which resolve a stored
+    path and then open what they resolved, read through such a swap too."""
+    import pickle
+
+    from grimoire.errors import ReadError
+    from grimoire.files import read_capped, real_inside, root_folder
+    from grimoire.ingest import _Job, read_job
+
+    notes, outside = tmp_path / "notes", tmp_path / "outside"
+    (notes / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "note.md").write_text("# Secret\n\nPRIVATE-KEY-7721\n")
+    note = notes / "sub" / "note.md"
+    note.write_text("# Note\n\nA note.\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        [record] = kb.sources()
+        assert record.status == "ok"
+        job = _Job(path=str(note), root=str(notes), file=str(note), size=note.stat().st_size,
+                   existed=True, inside=str(notes.resolve()))
+        real = real_inside(str(note), record.root)  # what the web UI and MCP resolved
+        assert real is not None and read_job(job).outcome == "ok"
+        (notes / "sub").rename(tmp_path / "old-sub")
+        (notes / "sub").symlink_to(outside, target_is_directory=True)
+        for worker_job in (job, dataclasses.replace(job, link=True)):
+            result = read_job(pickle.loads(pickle.dumps(worker_job)))  # as a worker gets it
+            assert result.outcome == "failed" and result.record is not None, result
+            assert "outside its folder" in (result.record.reason or "")
+        with pytest.raises(ReadError, match="outside its folder") as caught:
+            read_capped(real, 1 << 20, inside=root_folder(record.root))
+        assert str(note) in str(caught.value)
+        # A watcher's event for the swapped folder is checked as before: nothing read.
+        kb.ingest([notes / "sub" / "note.md"], root=notes, embed=False)
+        assert {r.path: r.status for r in kb.sources()} == {str(note): "skipped"}
+        assert not kb.search("PRIVATE-KEY-7721", mode="lexical")
+
+
 def test_one_folder_reached_by_two_paths_is_stored_once(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     make_vault(notes, 3)

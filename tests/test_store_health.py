@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 import grimoire
 from grimoire.cli import main
+from grimoire.errors import StoreError
 from grimoire.readers.base import ReadOptions
 from grimoire.readers.markdown import read as read_markdown
 
@@ -324,6 +325,17 @@ def test_a_database_url_is_never_echoed_with_its_password(tmp_path: Path) -> Non
     assert "db.example" in out
 
 
+def test_check_backup_rebuild_of_a_postgresql_url_say_what_they_are_for(
+        tmp_path: Path) -> None:
+    # They printed "postgresql://alice:hunter2@...: no such database file": the password
+    # echoed, and a URL taken for a missing file.
+    for args in (("check",), ("rebuild",), ("backup", str(tmp_path / "x.db"))):
+        code, out = run("postgresql://alice:hunter2@db.example:5432/notes", *args)
+        assert code == 1 and "hunter2" not in out and "alice" not in out, out
+        assert "SQLite" in out and "no such database file" not in out, out
+        assert out.count("\n") == 1, out
+
+
 def test_front_matter_over_64_kib_says_so(tmp_path: Path) -> None:
     text = "---\n" + "tag: value\n" * 8000 + "---\n# Big\n\nBig is a note.\n"
     [doc] = read_markdown(text.encode(), str(tmp_path / "big.md"))
@@ -455,3 +467,271 @@ def test_malformed_json_in_a_row_says_run_check_and_check_names_the_file(
     code, out = run(db, "check")
     assert code == 1 and "a.md" in out and "not valid JSON" in out, out
     assert "grimoire rebuild" in out
+
+
+_KILLED_WRITE = """
+import os, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode = DELETE")  # as `backup` and `rebuild` leave a file
+conn.execute("PRAGMA cache_size = 2")  # pages spill into the file before the commit
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE passages SET text = text || ' HALF-WRITTEN'")
+os._exit(9)  # killed mid-transaction: the -journal is hot
+"""
+
+
+def _killed_write(db: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _KILLED_WRITE, str(db)], timeout=120)
+    assert done.returncode == 9
+    assert Path(f"{db}-journal").stat().st_size > 0
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file's hot journal")
+def test_a_journal_left_by_a_killed_write_is_rolled_back_not_called_damaged(
+        pristine: Path, tmp_path: Path) -> None:
+    # `check` opens the file read-only, and SQLite cannot roll a hot journal back read-only
+    # ("attempt to write a readonly database"): a healthy store was reported damaged, and
+    # told to be rebuilt.
+    db = copy_of(pristine, tmp_path)
+    _killed_write(db)
+    code, out = run(db, "check")
+    assert code == 0 and "damaged" not in out, out
+    assert "kb.db-journal" in out and "rolled back" in out, out
+    assert not Path(f"{db}-journal").exists()
+    assert run(db, "list") == run(pristine, "list")
+    _killed_write(db)
+    code, out = run(db, "check", "--json")
+    assert code == 0 and json.loads(out)["ok"], out
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file's hot journal")
+def test_a_journal_left_by_a_killed_write_in_a_read_only_folder(
+        pristine: Path, tmp_path: Path) -> None:
+    # A user who cannot write the file cannot roll the journal back. Search read the
+    # half-written file as it stood (`immutable`), and `check` called it damaged.
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = copy_of(pristine, folder)
+    _killed_write(db)
+    folder.chmod(0o555)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    try:
+        for args in (("search", "perplexity", "--mode", "lexical"), ("check",)):
+            done = subprocess.run([*drop, exe, "--db", str(db), *args], capture_output=True,
+                                  text=True, timeout=300)
+            assert done.returncode == 1, done.stdout
+            assert "HALF-WRITTEN" not in done.stdout, done.stdout
+            assert "kb.db-journal" in done.stderr and "damaged" not in done.stderr, done.stderr
+            assert done.stderr.count("\n") == 1, done.stderr
+    finally:
+        folder.chmod(0o755)
+    assert Path(f"{db}-journal").exists()
+    assert run(db, "check")[0] == 0
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_a_killed_rebuilds_file_is_removed_by_the_next_and_said(tmp_path: Path) -> None:
+    # `rebuild` writes .kb.db.rebuild-PID; killed (kill -9, a power cut), it left that file
+    # (a whole database) and its -journal behind for good, each run another one.
+    import subprocess
+    import sys
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its PID names no process now, as a killed rebuild's
+    leftover = tmp_path / f".kb.db.rebuild-{gone.pid}"
+    shutil.copy(db, leftover)
+    Path(f"{leftover}-journal").write_bytes(b"\0" * 512)
+    # Another rebuild still running: its file is not touched, and this one waits for it.
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)",
+                                "grimoire", "rebuild"])
+    busy = tmp_path / f".kb.db.rebuild-{running.pid}"
+    try:
+        busy.write_bytes(b"")
+        code, out = run(db, "rebuild", "--no-embed")
+        assert code == 1 and f"process {running.pid}" in out, out
+        assert busy.exists() and leftover.exists()
+    finally:
+        running.kill()
+        running.wait()
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert f".kb.db.rebuild-{gone.pid}" in out and "interrupted" in out, out
+    assert f".kb.db.rebuild-{running.pid}" in out
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert "Alpha" in run(db, "list")[1]
+
+
+@pytest.mark.sqlite_only(reason="backup writes SQLite files")
+def test_a_killed_backups_partial_file_is_removed_by_the_next_and_said(
+        pristine: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = copy_of(pristine, tmp_path)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    partial = tmp_path / f".copy.db.partial-{gone.pid}"
+    partial.write_bytes(b"SQLite format 3\0" + b"\0" * 1000)
+    code, out = run(db, "backup", str(tmp_path / "copy.db"))
+    assert code == 0 and partial.name in out and "interrupted" in out, out
+    assert not partial.exists()
+    assert run(tmp_path / "copy.db", "check")[0] == 0
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_rebuild_refuses_a_store_another_process_has_open(tmp_path: Path) -> None:
+    # `grimoire watch` or `serve` (any process with the store open) kept its connection to
+    # the old file after the swap: what it ingested next went into kb.db.damaged, reported
+    # as stored, and kb.db never had it.
+    import subprocess
+    import sys
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, grimoire\nkb = grimoire.open(sys.argv[1])\n"
+         "kb.stats()\nprint('open', flush=True)\nsys.stdin.readline()\n", str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        before = digest(db)
+        code, out = run(db, "rebuild", "--no-embed")
+        assert code == 1 and "another process" in out and "kb.db" in out, out
+        assert digest(db) == before
+        assert not (tmp_path / "kb.db.damaged").exists()
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    finally:
+        holder.communicate("\n", timeout=60)
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_a_rebuild_that_embeds_leaves_no_file_of_its_own(tmp_path: Path) -> None:
+    # Its embedding locks .kb.db.rebuild-PID.embed.lock, which stayed after every rebuild.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    code, out = run(db, "rebuild")
+    assert code == 0, out
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    leftover = tmp_path / ".kb.db.rebuild-999999999.embed.lock"
+    leftover.write_bytes(b"")
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0 and leftover.name in out, out
+    assert not leftover.exists()
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file's write-ahead log")
+def test_a_wal_without_its_shm_in_a_read_only_folder_is_not_called_damaged(
+        pristine: Path, tmp_path: Path) -> None:
+    # A killed writer's -wal, its -shm gone (cleaned, not copied): a user who cannot write
+    # the folder cannot make the -shm SQLite needs to read the log, and `check` said
+    # "damaged: SQLite cannot read it: unable to open database file".
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = copy_of(pristine, folder)
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("UPDATE passages SET text = text || ' COMMITTED-IN-THE-LOG'")
+    shutil.copy(f"{db}-wal", tmp_path / "wal")  # the log as a killed writer leaves it
+    writer.close()
+    shutil.copy(tmp_path / "wal", f"{db}-wal")
+    Path(f"{db}-shm").unlink(missing_ok=True)
+    folder.chmod(0o555)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    try:
+        done = subprocess.run([*drop, exe, "--db", str(db), "check"], capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 1 and "damaged" not in done.stderr, done.stderr
+        assert "kb.db-wal" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    finally:
+        folder.chmod(0o755)
+    assert run(db, "check")[0] == 0
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_rebuild_through_a_symlinked_db_rebuilds_the_file_it_names(tmp_path: Path) -> None:
+    # `--db kb.db` a symlink to data/kb.db: the new file was renamed over the symlink, so the
+    # link was gone, data/kb.db (what the link named, and any other path to it) stayed the old
+    # one, and kb.db.damaged became a second link to it.
+    notes, data = tmp_path / "notes", tmp_path / "data"
+    notes.mkdir()
+    data.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    real = data / "kb.db"
+    assert run(real, "ingest", str(notes), "--no-embed")[0] == 0
+    link = tmp_path / "kb.db"
+    link.symlink_to(real)
+    (notes / "b.md").write_text("# Beta\n\nBeta is a note.\n")
+    old = digest(real)
+    code, out = run(link, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert link.is_symlink() and link.resolve() == real
+    assert (data / "kb.db.damaged").is_file() and digest(data / "kb.db.damaged") == old
+    assert "Beta" in run(real, "list")[1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db", "notes"]
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_a_write_to_the_store_during_a_rebuild_is_not_lost(tmp_path: Path) -> None:
+    # An ingest that opened, wrote and closed the store while rebuild was re-reading (after
+    # its check that nobody has it open, before the swap) was swapped away: its notes were
+    # in kb.db.damaged only.
+    from grimoire.store import sqlite_health
+
+    notes, other = tmp_path / "notes", tmp_path / "other"
+    notes.mkdir()
+    other.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    (other / "b.md").write_text("# Beta\n\nBeta is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    before = digest(db)
+
+    def ingest(new: str, roots: list[str]) -> None:
+        with grimoire.open(new) as kb:
+            kb.ingest(roots, embed=False)
+        with grimoire.open(db) as kb:  # another process's ingest, meanwhile
+            kb.ingest([other], embed=False)
+
+    with pytest.raises(StoreError, match="changed while") as caught:
+        sqlite_health.rebuild(str(db), ingest)
+    assert "kb.db" in str(caught.value)
+    assert digest(db) != before and "Beta" in run(db, "list")[1]
+    assert not (tmp_path / "kb.db.damaged").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file's hot journal")
+def test_a_backup_rolls_a_killed_writes_journal_back_first(
+        pristine: Path, tmp_path: Path) -> None:
+    # The backup reads read-only: "backup failed: attempt to write a readonly database".
+    db = copy_of(pristine, tmp_path)
+    _killed_write(db)
+    code, out = run(db, "backup", str(tmp_path / "copy.db"))
+    assert code == 0 and "rolled back" in out, out
+    assert run(tmp_path / "copy.db", "list") == run(pristine, "list")

@@ -20,6 +20,7 @@ class ExportChoice(click.Choice):  # type: ignore[type-arg]
 
 def register(main: click.Group) -> None:
     """Add `export` to the `grimoire` group."""
+    from grimoire._term import safe
     from grimoire.cli import emit_json, err, handle_errors, json_option, kb_of, out, where
 
     @main.command()
@@ -48,6 +49,9 @@ def register(main: click.Group) -> None:
                 bar.update(task, completed=done, total=total)
 
             report = kb.export(fmt, out_path, force=force, progress=progress)
+        if not as_json:
+            for notice in report.notices:
+                err().print(f"note: {safe(notice)}", highlight=False, markup=False)
         if as_json:
             emit_json(report)
         else:

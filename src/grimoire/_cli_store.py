@@ -14,6 +14,13 @@ from grimoire.codec import to_data
 
 def _db(ctx: click.Context) -> str:
     db: str = ctx.find_root().params["db"]
+    if db.startswith(("postgres://", "postgresql://")):
+        from grimoire._http import shown
+        from grimoire.errors import GrimoireError
+
+        # A URL is no file: "no such database file" echoed it, password and all.
+        raise GrimoireError(f"{ctx.info_name} works on a SQLite file; for PostgreSQL use "
+                            "its own tools (pg_dump, pg_amcheck)", shown(db))
     return db.removeprefix("sqlite:///").removeprefix("sqlite://")
 
 
@@ -35,6 +42,9 @@ def register(main: click.Group) -> None:
         from grimoire.store import sqlite_health
 
         health = sqlite_health.check(_db(ctx))
+        if not as_json:
+            for notice in health.notices:
+                err().print(f"note: {safe(notice)}", highlight=False)
         if as_json:
             emit_json(health)
         elif health.ok:
@@ -62,6 +72,9 @@ def register(main: click.Group) -> None:
         from grimoire.store import sqlite_health
 
         health = sqlite_health.backup(_db(ctx), out_path, overwrite=force)
+        if not as_json:
+            for notice in health.notices:
+                err().print(f"note: {safe(notice)}", highlight=False)
         if as_json:
             emit_json(health)
             return
@@ -92,6 +105,9 @@ def register(main: click.Group) -> None:
         from grimoire.store import sqlite_health
 
         health, kept = sqlite_health.rebuild(_db(ctx), ingest, paths)
+        if not as_json:
+            for notice in health.notices:
+                err().print(f"note: {safe(notice)}", highlight=False)
         if as_json:
             emit_json({**to_data(health), "damaged_copy": kept})
             return

@@ -118,6 +118,20 @@ def handle_errors(f: F) -> F:
                 err().print("did you mean: " + ", ".join(safe(s, lines=False)
                                                          for s in e.suggestions), highlight=False)
             sys.exit(1)
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            # What the system refused outside Grimoire's own checks (a name or path too long
+            # for it, ENAMETOOLONG): one line naming the path, as a GrimoireError gets.
+            if click.get_current_context().find_root().params.get("debug"):
+                raise
+            name = os.fsdecode(e.filename) if e.filename is not None else ""
+            if len(name) > 120:
+                name = f"{name[:60]}…{name[-40:]} ({len(name):,} characters)"
+            where = f"{safe(name, lines=False)}: " if name else ""
+            err().print(f"[red]error:[/red] {where}{safe(e.strerror or str(e))}",
+                        highlight=False, soft_wrap=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             # The open batch has rolled back and the reader workers are gone; no traceback.
             err().print("interrupted", highlight=False)

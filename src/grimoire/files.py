@@ -19,10 +19,14 @@ from typing import BinaryIO
 from grimoire.errors import ReadError
 
 MAX_BYTES = 32 * 1024 * 1024  # the default cap (`ReadOptions.max_bytes`)
+# The file that marks a folder `grimoire export site` wrote: never read back as notes.
+EXPORT_MARKER = ".grimoire-export"
 
 
-def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = True) -> bytes:
-    """The bytes of a regular file, refusing FIFOs, devices and anything over `max_bytes`.
+def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = True,
+                inside: str | None = None) -> bytes:
+    """The bytes of a regular file, refusing FIFOs, devices and anything over `max_bytes`,
+    and, with `inside` (a real folder, `root_folder`), a file that turns out to lie outside it.
 
     Opened without blocking and checked after opening, so a file swapped for a FIFO or
     `/dev/zero` between listing and reading can neither hang nor flood the process. Read
@@ -30,7 +34,7 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = 
     (two `fstat`, an `ioctl`, a `lseek`) and half the time of reading a small note (issue 14).
     """
     name = os.fspath(path)
-    fd, info = _open_regular_fd(name, follow)
+    fd, info = _open_regular_fd(name, follow, inside)
     try:
         size = info.st_size
         if size > max_bytes:
@@ -52,10 +56,12 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = 
     return data
 
 
-def open_regular(path: str | os.PathLike[str], *, follow: bool = True) -> BinaryIO:
+def open_regular(path: str | os.PathLike[str], *, follow: bool = True,
+                 inside: str | None = None) -> BinaryIO:
     """A regular file opened for reading; FIFOs and devices are refused without blocking, and
-    with `follow=False` a symlink (a file swapped for one after the walk saw a file)."""
-    fd, _ = _open_regular_fd(os.fspath(path), follow)
+    with `follow=False` a symlink (a file swapped for one after the walk saw a file); with
+    `inside`, a file that turns out to lie outside that real folder."""
+    fd, _ = _open_regular_fd(os.fspath(path), follow, inside)
     try:
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -63,8 +69,15 @@ def open_regular(path: str | os.PathLike[str], *, follow: bool = True) -> Binary
         raise
 
 
-def _open_regular_fd(name: str, follow: bool = True) -> tuple[int, os.stat_result]:
-    """`open_regular`'s descriptor, and its `fstat`."""
+def _open_regular_fd(name: str, follow: bool = True,
+                     inside: str | None = None) -> tuple[int, os.stat_result]:
+    """`open_regular`'s descriptor, and its `fstat`.
+
+    `O_NOFOLLOW` guards the last name only: a folder on the path swapped for a symlink out of
+    the ingested folder after the walk listed it (notes/sub -> ~/.ssh) is still followed. So
+    with `inside`, what was opened is asked where it is (the kernel's name of the open file,
+    not the path given, so no later swap can fool it) and refused when outside that folder.
+    """
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(name, flags if follow else flags | os.O_NOFOLLOW)
@@ -77,10 +90,38 @@ def _open_regular_fd(name: str, follow: bool = True) -> tuple[int, os.stat_resul
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ReadError(f"not a regular file ({_kind(info.st_mode)}); not read", name)
+        if inside is not None and not _within(_opened_path(fd, name), inside):
+            raise ReadError("lies outside its folder now (a folder on its path became a "
+                            "symlink after it was listed); not read", name)
     except BaseException:
         os.close(fd)
         raise
     return fd, info
+
+
+def _opened_path(fd: int, name: str) -> str:
+    """The real path of the file open as `fd`: Linux names it in /proc; elsewhere the path
+    `name` resolved now (which a swap could still race)."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")  # noqa: PTH115 - a descriptor, no Path
+    except OSError:
+        return os.path.realpath(name)
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def root_folder(root: str | None) -> str | None:
+    """The real folder a stored `root` stands for (a file's own folder when it is a file);
+    None when it cannot be resolved. What `read_capped(inside=...)` checks against."""
+    if not root:
+        return None
+    try:
+        top = Path(path_of(root)).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return str(top if top.is_dir() else top.parent)
 
 
 def real_inside(path: str, root: str | None) -> Path | None:
@@ -162,6 +203,24 @@ def walk_folder(
             path = os.path.join(folder, name)  # noqa: PTH118 - names as text, as os.walk
             if not os.path.islink(path):  # noqa: PTH114
                 stack.append(path)
+
+
+def grimoire_running(pid: int) -> bool:
+    """Whether process `pid` lives and is Grimoire: a file named by the PID of a process that
+    is gone was left by a killed run (a PID is reused: after a reboot it may name any
+    program). Where /proc cannot tell, a living process counts as Grimoire."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    except (OverflowError, OSError):
+        return False
+    try:
+        return b"grimoire" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
 
 
 def size_message(size: int, limit: int) -> str:

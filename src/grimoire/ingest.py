@@ -26,7 +26,7 @@ from typing import NamedTuple
 from grimoire import readers
 from grimoire._readpool import Budget, ReadPool
 from grimoire.errors import GrimoireError, ReadError, RefusedValue
-from grimoire.files import open_regular, read_capped, storable, walk_folder
+from grimoire.files import EXPORT_MARKER, open_regular, read_capped, storable, walk_folder
 from grimoire.model import Document, Problem, Span
 from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, suffix_of
 from grimoire.store.base import SourceRecord, Store
@@ -112,12 +112,16 @@ class _Job:
     # that was not is opened without following one, or a swap between the walk and the read
     # (note.md -> ~/.ssh/id_rsa) would be read.
     link: bool = False
+    # The real folder the walk started from ("" for a file named by the user): what is opened
+    # must lie inside it, or a folder on the path swapped for a symlink out of it after the
+    # walk (notes/sub -> ~/.ssh) would be followed.
+    inside: str = ""
 
     def __reduce__(self) -> tuple[type[_Job], tuple[object, ...]]:
         # Pickled once a file (to its worker): a tuple of the fields pickles in C, where a
         # slotted dataclass's state goes through `dataclasses.fields` both ways.
         return _Job, (self.path, self.root, self.file, self.size, self.existed, self.known,
-                      self.forced, self.problems, self.spool, self.link)
+                      self.forced, self.problems, self.spool, self.link, self.inside)
 
 
 class _Read(NamedTuple):
@@ -201,8 +205,10 @@ def ingest(
             continue
         seen: set[str] = set()
         stored = _known_under(store, root_key)
+        inside = str(root.resolve())
         for file, key, size, link in _walk(root, root_key, tally, store, seen):
-            job = _plan(store, file, key, root_key, size, format, tally, stored, link=link)
+            job = _plan(store, file, key, root_key, size, format, tally, stored, link=link,
+                        inside=inside)
             if job is not None:
                 jobs.append(job)
         gone = [r for r in store.sources(root=root_key) if r.path not in seen]
@@ -230,6 +236,8 @@ def _changed_under(
         key = storable(str(path))
         if not path.exists() and not path.is_symlink():
             continue  # removed above
+        if _in_export(path, Path(os.path.abspath(root))):  # noqa: PTH100 - as root_key
+            continue
         # A watcher names what changed: a link made there (or a path through one) is checked
         # as the walk checks a link, or a link to /etc/passwd or ~/.ssh would be read.
         if (path.is_symlink() or not path.resolve().is_relative_to(real_root)) and \
@@ -238,7 +246,8 @@ def _changed_under(
         if path.is_dir():
             seen: set[str] = set()
             for file, file_key, size, link in _walk(path, root_key, tally, store, seen):
-                job = _plan(store, file, file_key, root_key, size, format, tally, link=link)
+                job = _plan(store, file, file_key, root_key, size, format, tally, link=link,
+                            inside=str(real_root))
                 if job is not None:
                     jobs.append(job)
             for record in store.sources(root=root_key):
@@ -249,9 +258,19 @@ def _changed_under(
         file_size = _regular(store, str(path), key, root_key, tally)
         if file_size is not None:
             job = _plan(store, str(path), key, root_key, file_size, format, tally,
-                        link=path.is_symlink())
+                        link=path.is_symlink(), inside=str(real_root))
             if job is not None:
                 jobs.append(job)
+
+
+def _in_export(path: Path, root: Path) -> bool:
+    """Whether `path` lies in a folder `grimoire export site` wrote, below `root`."""
+    folder = path if path.is_dir() and not path.is_symlink() else path.parent
+    while folder != root and folder.is_relative_to(root):
+        if (folder / EXPORT_MARKER).is_file():
+            return True
+        folder = folder.parent
+    return False
 
 
 def _known_under(store: Store, root_key: str) -> dict[str, SourceRecord] | None:
@@ -339,6 +358,12 @@ def _walk(
         _unlisted(store, root_key, str(error.filename), error, seen, tally)
 
     for dirpath, dirnames, filenames in walk_folder(root, onerror=unlisted):
+        if EXPORT_MARKER in filenames and dirpath != os.fspath(root):
+            # A site `grimoire export` wrote into the notes: its pages are our own output,
+            # and read back each concept would come back twice more.
+            dirnames[:] = []
+            tally.notices.append(f"skipped {storable(dirpath)}: a site grimoire export wrote")
+            continue
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.startswith("."):
@@ -419,6 +444,7 @@ def _plan(
     known: dict[str, SourceRecord] | None = None,
     *,
     link: bool = False,
+    inside: str = "",
 ) -> _Job | None:
     """What to do with one file: record an attachment, or a job for a reader worker (which
     reads the file and tells whether it changed, `check`).
@@ -437,7 +463,8 @@ def _plan(
     return _Job(path=path, root=root, file=file, size=size,
                 existed=previous is not None and previous.sha256 is not None,
                 known=previous.sha256 if readable and previous is not None else None,
-                forced=forced, problems=_name_problems(file, path, tally), link=link)
+                forced=forced, problems=_name_problems(file, path, tally), link=link,
+                inside=inside)
 
 
 class _Loaded(NamedTuple):
@@ -457,13 +484,13 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
     stream: readers.StreamReader | None = None
     try:
         if job.size > max_bytes:  # only a format read as a stream may be this large
-            with open_regular(job.file, follow=job.link) as f:
+            with open_regular(job.file, follow=job.link, inside=job.inside or None) as f:
                 stream = readers.streaming_reader(path, f.read(readers.SNIFF_BYTES), job.forced)
         if stream is None:
-            data = read_capped(job.file, max_bytes, follow=job.link)
+            data = read_capped(job.file, max_bytes, follow=job.link, inside=job.inside or None)
             sha = hashlib.sha256(READ_VERSION + data).hexdigest()
         else:
-            data, sha = b"", _file_sha256(job.file, job.link)
+            data, sha = b"", _file_sha256(job)
     except OSError as e:
         return _Read("failed", SourceRecord(path=path, root=root, status="failed",
                                             reason=f"cannot read: {e.strerror or e}"))
@@ -506,10 +533,10 @@ def _name_problems(file: str, path: str, tally: _Tally) -> tuple[Problem, ...]:
     return (Problem(message, Span(path, 1, 1)),)
 
 
-def _file_sha256(file: str, follow: bool) -> str:
+def _file_sha256(job: _Job) -> str:
     """The content hash of a file read in chunks (the same as of its bytes read whole)."""
     digest = hashlib.sha256(READ_VERSION)
-    with open_regular(file, follow=follow) as f:
+    with open_regular(job.file, follow=job.link, inside=job.inside or None) as f:
         while block := f.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
@@ -576,7 +603,8 @@ def _failed(job: _Job, reason: str, format: str | None = None, size: int = 0) ->
 
 def _spool(job: _Job, reader: readers.StreamReader, rows: bool) -> tuple[Problem, ...]:
     problems: list[Problem] = []
-    with open_regular(job.file, follow=job.link) as f, open(job.spool, "wb") as out:  # noqa: PTH123
+    with open_regular(job.file, follow=job.link, inside=job.inside or None) as f, \
+            open(job.spool, "wb") as out:  # noqa: PTH123
         for document in readers.stream_file(reader, f, job.path):
             pickle.dump(document_rows(document) if rows else document, out,
                         protocol=pickle.HIGHEST_PROTOCOL)

@@ -26,7 +26,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 
 from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
-from grimoire.files import read_capped, real_inside
+from grimoire.files import read_capped, real_inside, root_folder
 from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
@@ -140,7 +140,9 @@ class Tools:
             raise NotFound(f"not a note in this knowledge base: {path!r}", ())
         start = max(1, start_line)
         end = min(max(start, end_line), start + MAX_LINES - 1)
-        text = read_capped(real, MAX_SOURCE_BYTES).decode("utf-8-sig", errors="replace")
+        # What is opened is checked again: a folder on the path may have been swapped since.
+        data = read_capped(real, MAX_SOURCE_BYTES, inside=root_folder(record.root))
+        text = data.decode("utf-8-sig", errors="replace")
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         shown = lines[start - 1:end]
         body = "\n".join(shown)

@@ -133,7 +133,7 @@ def test_cli_export_and_its_refusals(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     summary = json.loads(done.output)
     assert summary == {"format": "jsonl", "path": str(out), "concepts": len(_lines(out)),
-                       "bytes": out.stat().st_size}
+                       "bytes": out.stat().st_size, "notices": []}
     again = _cli(db, "jsonl", str(out))
     assert again.exit_code == 1 and "exists; replace it with --force" in again.output
     assert _cli(db, "jsonl", str(out), "--force").exit_code == 0

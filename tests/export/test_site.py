@@ -84,3 +84,26 @@ def test_force_replaces_an_export_never_a_users_folder(notes_kb: Any, tmp_path: 
     assert (notes / "lora.md").read_text(encoding="utf-8") == "# LoRA\n"
     with pytest.raises(GrimoireError, match="is a file; site writes a folder"):
         notes_kb.export("site", notes / "lora.md", force=True)
+
+
+def test_a_site_exported_into_the_notes_folder_is_not_read_back(tmp_path: Path) -> None:
+    # `grimoire export site notes/site`, then `grimoire ingest notes` (or `watch notes`): every
+    # page came back as a note: each concept twice more ("Perplexity" from its page, and
+    # "Perplexity · Grimoire" from its title), and the index as a concept.
+    import shutil
+
+    import grimoire
+
+    notes = tmp_path / "notes"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "vault", notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        before = sorted((e.entry.term, e.entry.span.path) for e in kb.entries())
+        kb.export("site", notes / "site")
+        kb.ingest([notes], embed=False)
+        assert sorted((e.entry.term, e.entry.span.path) for e in kb.entries()) == before
+        page = next((notes / "site" / "c").glob("*.html"))
+        page.write_text(page.read_text() + "\n")  # as a watcher sees a page change
+        kb.ingest([page, notes / "site"], root=notes, embed=False)
+        assert sorted((e.entry.term, e.entry.span.path) for e in kb.entries()) == before
+        assert not [s for s in kb.sources() if "/site/" in s.path]

@@ -8,6 +8,7 @@ the deck keep fixed ids, and each note's guid comes from the concept's key, not 
 
 from __future__ import annotations
 
+import errno
 import html
 import itertools
 import sqlite3
@@ -85,6 +86,9 @@ def _write_package(package: Any, path: Path) -> None:
             now = time.time()
             package.write_to_db(conn.cursor(), now, itertools.count(int(now * 1000)))
             conn.commit()
+        except sqlite3.Error as e:  # a full disk, a file-size limit: a message, no traceback
+            raise OSError(errno.EIO, f"the deck's collection could not be written in "
+                                     f"{scratch} ({e})") from e
         finally:
             conn.close()
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as apkg:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grimoire.errors import GrimoireError
+from grimoire.files import EXPORT_MARKER, grimoire_running
 from grimoire.model import Span
 from grimoire.resolve.types import Concept
 
@@ -27,7 +30,7 @@ class Exporter:
 
 # What marks a folder as an export's own, which --force may replace: never a folder of the
 # user's (`grimoire export site ~/notes --force` must not delete the notes).
-MARKER = ".grimoire-export"
+MARKER = EXPORT_MARKER
 
 
 def definitions(concept: Concept) -> list[tuple[str, Span]]:
@@ -46,6 +49,7 @@ class ExportReport:
     path: str
     concepts: int
     bytes: int
+    notices: tuple[str, ...] = ()  # what was cleared on the way (a killed export's folder)
 
 
 def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, path: Path, *,
@@ -57,9 +61,10 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
     """
     target = Path(path)
     _check_target(exporter, target, force)
-    try:
-        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part",
-                                        dir=target.parent))
+    cleared = _clear_scratch(target)
+    try:  # named by this process, so that the next export can tell it was killed
+        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}-",
+                                        suffix=".part", dir=target.parent))
     except OSError as e:  # a read-only folder, a full disk
         raise GrimoireError(f"cannot write here: {e.strerror or e}", str(target)) from e
     try:
@@ -76,7 +81,29 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
         shutil.rmtree(scratch, ignore_errors=True)
     size = (sum(f.stat().st_size for f in target.rglob("*") if f.is_file()) if exporter.folder
             else target.stat().st_size)
-    return ExportReport(exporter.name, str(target), count, size)
+    return ExportReport(exporter.name, str(target), count, size, cleared)
+
+
+def _clear_scratch(target: Path) -> tuple[str, ...]:
+    """Remove the scratch folders of exports to `target` that were killed (their process is
+    gone), and say so; a running export's is left alone."""
+    pattern = re.compile(re.escape(f".{target.name}.") + r"(\d+)-[^/]*\.part")
+    notices = []
+    try:
+        names = sorted(p.name for p in target.parent.iterdir())
+    except OSError:
+        return ()
+    for name in names:
+        found = pattern.fullmatch(name)
+        if found is None or not (target.parent / name).is_dir():
+            continue
+        pid = int(found[1])
+        if pid == os.getpid() or grimoire_running(pid):
+            continue
+        shutil.rmtree(target.parent / name, ignore_errors=True)
+        notices.append(f"removed {name}, left by an export that was interrupted "
+                       f"(process {pid} is gone)")
+    return tuple(notices)
 
 
 def _check_target(exporter: Exporter, target: Path, force: bool) -> None:

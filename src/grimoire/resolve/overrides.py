@@ -18,9 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grimoire.errors import GrimoireError
+from grimoire.errors import GrimoireError, ReadError
+from grimoire.files import read_capped
 
 FILENAME = "grimoire.toml"
+MAX_BYTES = 4 * 1024 * 1024  # a file of rules; a bigger one is not read into memory
 ACTIONS = ("join", "split", "alias")
 
 
@@ -57,7 +59,12 @@ def load_overrides(folders: list[str]) -> Overrides:
         path = Path(folder) / FILENAME
         if not path.is_file():
             continue
-        data = path.read_bytes()
+        try:  # a regular file only (not a FIFO), and never past the cap
+            data = read_capped(path, MAX_BYTES)
+        except ReadError as e:
+            raise GrimoireError(f"cannot read overrides: {e.message}", str(path)) from e
+        except OSError as e:
+            raise GrimoireError(f"cannot read overrides: {e.strerror or e}", str(path)) from e
         read.append(str(path).encode() + b"\0" + data + b"\0")
         rules.extend(_parse(data, str(path)))
     if not read:
@@ -74,6 +81,9 @@ def _parse(data: bytes, path: str) -> list[Rule]:
         doc = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise GrimoireError(f"cannot read overrides: {e}", path) from e
+    except RecursionError as e:  # tomllib recurses once a level of [ or {
+        raise GrimoireError("cannot read overrides: arrays or tables nested too deeply",
+                            path) from e
     for key in doc:
         if key not in ACTIONS:  # a misspelt rule would otherwise do nothing, and say nothing
             raise GrimoireError(f"unknown table [[{key}]]: a grimoire.toml holds [[join]], "

@@ -259,9 +259,54 @@ MIGRATIONS: list[Migration] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURC
 
 # SQLite's primary result codes that tell what is really wrong with a file.
 _CANTOPEN, _READONLY, _CORRUPT, _NOTADB, _FULL = 14, 8, 11, 26, 13
+# SQLITE_READONLY_ROLLBACK: a hot journal (left by a write that was killed) lies beside the
+# file, and only a connection that can write may roll it back.
+HOT_JOURNAL = 776
+
+
+def hot_journal(path: str | os.PathLike[str]) -> str:
+    """What to say when a hot journal cannot be rolled back: the file is not damaged."""
+    name = Path(path).name
+    return (f"an interrupted write left {name}-journal beside it (not damage): SQLite rolls "
+            "it back only for a user who can write the file and its folder, so open it once "
+            "as its owner; nothing was read")
+
+
 # SQLITE_FULL: the disk (or the file system's quota) is full; SQLite rolled the write back.
+_IOERR = 10
 DISK_FULL = ("the disk is full (SQLite: database or disk is full); nothing of this write was "
              "kept and what was stored before is intact: free some space and run it again")
+
+
+def no_room(error: BaseException) -> str | None:
+    """Why SQLite could not write, when it is for want of room: SQLITE_FULL (ENOSPC), or an
+    I/O error under a file-size limit (`ulimit -f`: EFBIG, which SQLite reports only as
+    "disk I/O error", a message that reads like a failing drive). None otherwise."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == _FULL:
+        return "the disk is full"
+    if code != _IOERR:
+        return None
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return None
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit == resource.RLIM_INFINITY:
+        return None
+    return (f"a file would pass this process's file-size limit ({limit:,} bytes, `ulimit -f`; "
+            f"SQLite: {error})")
+
+
+def write_failed(error: BaseException) -> str | None:
+    """The message for a write that failed for want of room, rolled back; None otherwise."""
+    reason = no_room(error)
+    if reason is None:
+        return None
+    if reason == "the disk is full":
+        return DISK_FULL
+    return (f"{reason}; nothing of this write was kept and what was stored before is intact: "
+            "raise the limit and run it again")
 
 # A writer holds the lock for one batch (about half a second of storing; files are parsed
 # before the write transaction opens), so another process waits that long rather than failing
@@ -380,7 +425,8 @@ def _migrate(conn: sqlite3.Connection, path: str) -> None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.close()
-        raise StoreError(f"migration to schema {step + 1} failed: {e}", path) from e
+        reason = write_failed(e) or str(e)
+        raise StoreError(f"migration to schema {step + 1} failed: {reason}", path) from e
 
 
 def _writable(path: str) -> bool:
@@ -399,14 +445,19 @@ def _open(path: str, readonly: bool) -> sqlite3.Connection:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.OperationalError:
-        # A WAL file in a read-only folder: read it as it stands (nothing can change it).
+    except sqlite3.OperationalError as e:
         conn.close()
+        if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL:
+            # `immutable` would read the file as the killed write left it, half-written.
+            raise
+        # A WAL file in a read-only folder: read it as it stands (nothing can change it).
         return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None,
                                check_same_thread=False)
 
 
 def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
+    if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL:
+        return StoreError(hot_journal(path), path)
     code = getattr(e, "sqlite_errorcode", 0) & 0xFF
     if code == _CANTOPEN:
         return StoreError(f"cannot open the database file ({e}): check its folder and "
@@ -527,8 +578,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         except sqlite3.Error as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            if getattr(e, "sqlite_errorcode", 0) & 0xFF == _FULL:
-                raise StoreError(DISK_FULL, self.path) from e
+            if (message := write_failed(e)) is not None:
+                raise StoreError(message, self.path) from e
             raise StoreError(f"could not commit: {e}", self.path) from e
 
     def _raise(self, error: BaseException) -> NoReturn:
@@ -537,8 +588,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             raise CorruptDatabase(DAMAGED, self.path) from error
         if getattr(error, "sqlite_errorcode", 0) & 0xFF == _READONLY:
             raise StoreError(READ_ONLY, self.path) from error
-        if getattr(error, "sqlite_errorcode", 0) & 0xFF == _FULL:
-            raise StoreError(DISK_FULL, self.path) from error
+        if (message := write_failed(error)) is not None:
+            raise StoreError(message, self.path) from error
         if isinstance(error, sqlite3.IntegrityError | sqlite3.DataError):
             raise RefusedValue(f"database write refused, nothing kept of it: {error}",
                                self.path) from error

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -20,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grimoire.errors import StoreError
+from grimoire.files import grimoire_running, storable
 from grimoire.files import path_of as file_path
-from grimoire.files import storable
-from grimoire.store.sqlite import APPLICATION_ID
+from grimoire.store.sqlite import APPLICATION_ID, HOT_JOURNAL, hot_journal, no_room
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,7 @@ class Health:
     ok: bool
     problems: tuple[str, ...] = ()
     roots: tuple[str, ...] = ()  # the folders and files ingested, for `rebuild`
+    notices: tuple[str, ...] = ()  # what was done on the way (a journal rolled back)
 
 
 def _existing(path: str) -> Path:
@@ -53,17 +56,19 @@ def check(path: str) -> Health:
     p = _existing(path)
     problems: list[str] = []
     roots: tuple[str, ...] = ()
+    notices = _roll_back(p)
     try:
         conn = _read_only(p)
     except sqlite3.Error as e:
-        return Health(path, False, (f"cannot open: {e}",))
+        return Health(path, False, (f"cannot open: {e}",), notices=notices)
     try:
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
                 problems.append(f"not a Grimoire database (application_id {app_id:#x})")
         except sqlite3.DatabaseError as e:
-            return Health(path, False, (f"SQLite cannot read it: {e}",))
+            _refuse_unreadable_log(p, e)
+            return Health(path, False, (f"SQLite cannot read it: {e}",), notices=notices)
         try:
             rows = conn.execute("PRAGMA integrity_check(100)").fetchall()
             problems.extend(str(r[0]) for r in rows if r[0] != "ok")
@@ -80,7 +85,52 @@ def check(path: str) -> Health:
             problems.append(f"the list of sources cannot be read: {e}")
     finally:
         conn.close()
-    return Health(path, not problems, tuple(problems), roots)
+    return Health(path, not problems, tuple(problems), roots, notices)
+
+
+def _refuse_unreadable_log(db: Path, error: sqlite3.Error) -> None:
+    """A -wal without its -shm (a killed writer's, the -shm cleaned away) in a folder this
+    user cannot write: SQLite cannot make the -shm it needs to read the log ("unable to open
+    database file"). That is not damage: say what is needed instead."""
+    wal = Path(f"{db}-wal")
+    if (getattr(error, "sqlite_errorcode", 0) & 0xFF == _CANTOPEN and wal.exists()
+            and not Path(f"{db}-shm").exists() and not os.access(db.parent, os.W_OK)):
+        raise StoreError(f"{wal.name} (writes not yet folded into the file) can be read only "
+                         "with its -shm, which SQLite makes beside it: open the database once "
+                         "as a user who can write its folder (this is not damage)",
+                         str(db)) from error
+
+
+_CANTOPEN = 14  # SQLite's result code: a file it needs cannot be opened
+
+
+def _roll_back(db: Path) -> tuple[str, ...]:
+    """Roll back the hot journal a killed write left beside `db`, as SQLite does when a
+    writable connection opens the file: the check is read-only, and SQLite cannot do it
+    read-only ("attempt to write a readonly database", which looked like damage)."""
+    journal = Path(f"{db}-journal")
+    try:
+        if journal.stat().st_size == 0:
+            return ()
+    except OSError:
+        return ()
+    try:
+        with closing(_read_only(db)) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return ()  # not hot: zeroed, or a live writer holds it
+    except sqlite3.Error as e:
+        if getattr(e, "sqlite_errorcode", 0) != HOT_JOURNAL:
+            return ()  # the check itself says what is wrong
+    if not (os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)):
+        raise StoreError(hot_journal(db), str(db))
+    try:
+        with closing(sqlite3.connect(db, isolation_level=None, timeout=5)) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as e:
+        raise StoreError(f"{journal.name}: the interrupted write it holds could not be rolled "
+                         f"back ({e}); the file was left as it was", str(db)) from e
+    return (f"{journal.name}: a write that was interrupted (a killed process) was rolled back; "
+            "what was stored before it is intact",)
 
 
 def _row_problems(conn: sqlite3.Connection) -> list[str]:
@@ -166,6 +216,7 @@ def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
     src_path = _existing(path)
     target = Path(out)
     _check_backup_target(target, src_path, overwrite)
+    cleared = _clear_leftovers(target, "partial") + _roll_back(src_path)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
         dst = sqlite3.connect(partial)
@@ -176,10 +227,26 @@ def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
             src.backup(dst)  # one step: one read transaction, one consistent snapshot
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     except sqlite3.Error as e:
-        partial.unlink(missing_ok=True)
+        for side in _files_of(partial):
+            side.unlink(missing_ok=True)
+        if no_room(e) is not None or _readable(src_path):
+            # The copy could not be written: the database is not the one to check.
+            raise StoreError(f"the copy could not be written ({no_room(e) or e}); "
+                             f"{path} was only read", out) from e
         raise StoreError(f"backup failed: {e}; run `grimoire check`", path) from e
     partial.replace(target)
-    return check(str(target))
+    health = check(str(target))
+    return dataclasses.replace(health, notices=cleared + health.notices)
+
+
+def _readable(db: Path) -> bool:
+    """Whether SQLite reads `db`'s schema and first page of every table (a backup failed)."""
+    try:
+        with closing(_read_only(db)) as conn:
+            conn.execute("PRAGMA quick_check(1)").fetchall()
+        return True
+    except sqlite3.Error:
+        return False
 
 
 def _check_backup_target(target: Path, db: Path, overwrite: bool) -> None:
@@ -211,17 +278,20 @@ def rebuild(
     """Re-read `roots` (by default the ones the database lists) into a new file with `ingest`,
     check it, then swap it in; the old file is kept as `NAME.damaged`. Returns the new file's
     health and where the old one went."""
-    db = _existing(path)
+    # The file a symlinked path names: the new file is renamed over it, not over the link
+    # (which would be replaced by a regular file, the database it named left as it was).
+    db = _existing(path).resolve()
     if not roots:  # as stored: a name that is not UTF-8 is kept with \xNN escapes
         roots = [file_path(root) for root in check(path).roots]
     if not roots:
         raise StoreError("the ingested folders cannot be read from it; name them: "
                          "grimoire rebuild FOLDER...", path)
+    _refuse_open_elsewhere(db)
+    cleared = _clear_leftovers(db, "rebuild")
     fresh = db.with_name(f".{db.name}.rebuild-{os.getpid()}")
     held = _files_by_root(db)
+    state = _state(db)
     try:
-        for leftover in _files_of(fresh):
-            leftover.unlink(missing_ok=True)
         ingest(str(fresh), list(roots))
         _self_contained(fresh)  # its -wal and -shm would be left behind by the rename
         health = check(str(fresh))
@@ -229,8 +299,12 @@ def rebuild(
             raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
                              str(fresh))
         _refuse_emptied_roots(held, _files_by_root(fresh), roots)
+        if _state(db) != state:  # an ingest opened, wrote and closed it meanwhile
+            raise StoreError("changed while it was being rebuilt (another process wrote to "
+                             "it); nothing was changed: run rebuild again", str(db))
+        _refuse_open_elsewhere(db)  # opened since the start: checked again before the swap
     except BaseException:
-        for partial in _files_of(fresh):
+        for partial in _own_files_of(fresh):
             partial.unlink(missing_ok=True)
         raise
     kept = _free_name(db.with_name(db.name + ".damaged"))
@@ -244,7 +318,83 @@ def rebuild(
     except OSError:
         shutil.copy2(db, kept)
     fresh.replace(db)
-    return check(path), str(kept)
+    for side in _own_files_of(fresh)[1:]:  # the embedding is done: its lock and log
+        side.unlink(missing_ok=True)
+    health = check(path)
+    return dataclasses.replace(health, notices=cleared + health.notices), str(kept)
+
+
+def _state(db: Path) -> list[tuple[int, int, int] | None]:
+    """What tells that `db` was written: its and its -wal's inode, size and change time."""
+    state: list[tuple[int, int, int] | None] = []
+    for file in (db, Path(f"{db}-wal")):
+        try:
+            info = file.stat()
+        except OSError:
+            state.append(None)
+            continue
+        state.append((info.st_ino, info.st_size, info.st_mtime_ns))
+    return state
+
+
+def _refuse_open_elsewhere(db: Path) -> None:
+    """Refuse to swap a file another process has open (`grimoire watch`, `serve`, a Python
+    session): it would go on reading and writing the old file, now NAME.damaged, and what it
+    stored would never reach the new one. Probed with an exclusive lock, taken and dropped
+    without writing; a file too damaged to lock is not refused here."""
+    try:
+        conn = sqlite3.connect(db.resolve().as_uri() + "?mode=rw", uri=True,
+                               isolation_level=None, timeout=1.0)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as e:
+        if getattr(e, "sqlite_errorcode", 0) & 0xFF in (_BUSY, _LOCKED):
+            raise StoreError("is open in another process (grimoire watch or serve, an embed "
+                             "worker, a Python session?), which would go on using the old "
+                             "file after the swap: let it end or stop it, then run rebuild "
+                             "again; nothing was changed",
+                             str(db)) from e
+    finally:
+        conn.close()
+
+
+# What a rebuild or backup writes beside its file: SQLite's journals, the embedding's lock, log.
+_SIDE_FILES = ("-wal", "-shm", "-journal", ".embed.lock", ".embed.log")
+_LEFTOVER = re.compile(r"(\d+)(-wal|-shm|-journal|\.embed\.lock|\.embed\.log)?")
+_BUSY, _LOCKED = 5, 6  # SQLite's result codes: another connection holds a lock
+
+
+def _clear_leftovers(target: Path, kind: str) -> tuple[str, ...]:
+    """Remove what a killed `rebuild` or `backup` left beside `target` (`.NAME.rebuild-PID`,
+    `.NAME.partial-PID`, with their -wal, -shm, -journal), and say so. The files of a
+    Grimoire process still running are its work in progress: refused, never removed."""
+    prefix = f".{target.name}.{kind}-"
+    by_pid: dict[int, list[str]] = {}
+    try:
+        names = [p.name for p in target.parent.iterdir()]
+    except OSError:
+        return ()
+    for name in names:
+        found = _LEFTOVER.fullmatch(name.removeprefix(prefix))
+        if name.startswith(prefix) and found:
+            by_pid.setdefault(int(found[1]), []).append(name)
+    what = "backup" if kind == "partial" else kind
+    for pid in sorted(by_pid):  # a refused run changes nothing
+        if pid != os.getpid() and grimoire_running(pid):
+            raise StoreError(f"another {what} (process {pid}) is writing {prefix}{pid}; wait "
+                             "for it to end", str(target))
+    notices = []
+    for pid, files in sorted(by_pid.items()):
+        for name in files:
+            (target.parent / name).unlink(missing_ok=True)
+        notices.append(f"removed {', '.join(sorted(files))}, left by a {what} that was "
+                       f"interrupted (process {pid} is gone)")
+    return tuple(notices)
+
 
 
 def _files_by_root(db: Path) -> dict[str, int]:
@@ -279,6 +429,11 @@ def _self_contained(db: Path) -> None:
 
 def _files_of(db: Path) -> list[Path]:
     return [db, Path(str(db) + "-wal"), Path(str(db) + "-shm"), Path(str(db) + "-journal")]
+
+
+def _own_files_of(fresh: Path) -> list[Path]:
+    """`fresh` with every file an ingest and its embedding put beside it."""
+    return [fresh, *(Path(f"{fresh}{suffix}") for suffix in _SIDE_FILES)]
 
 
 def _free_name(p: Path) -> Path:

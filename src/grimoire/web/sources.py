@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
 from grimoire.errors import ReadError
-from grimoire.files import read_capped, real_inside
+from grimoire.files import read_capped, real_inside, root_folder
 from grimoire.knowledge import Grimoire
 from grimoire.store import SourceRecord
 from grimoire.web.render import safe_url
@@ -78,7 +78,7 @@ class SourceFiles:
         if stat.st_size > MAX_SOURCE_BYTES:
             return SourceText(path, record.format, ("(file too large to show)",))
         try:  # a regular file only, and never past the cap (a FIFO blocks, /dev/zero never ends)
-            data = read_capped(file, MAX_SOURCE_BYTES)
+            data = read_capped(file, MAX_SOURCE_BYTES, inside=root_folder(record.root))
         except (OSError, ReadError):
             return None
         text = data.decode("utf-8-sig", errors="replace")
