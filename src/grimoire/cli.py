@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import sys
@@ -368,6 +369,9 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     read_only()
     if status is not None:
         _cli_ingest.vector_notice(status, as_json)
+    if hits and mode != "lexical":
+        _search_notice(kb.nothing_matched(text, hits, source=source, format=fmt, tag=tag),
+                       as_json)
     if as_json:
         emit_json(hits)
         return
@@ -388,6 +392,18 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         out().print(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
                     f"[dim]{safe(place, lines=False)}[/dim]", highlight=False)
         _prose(_marked(hit.snippet), indent=3)
+
+
+def _search_notice(nothing_matched: bool, as_json: bool) -> None:
+    """On stderr, before the hits: that none of the query's words is in the notes (the hits
+    of `qwzx vvbnm` came silently, as if they matched)."""
+    notice = serialize.search_notice(nothing_matched)
+    if notice is None:
+        return
+    if as_json:
+        click.echo(json.dumps(notice), err=True)
+        return
+    err().print(f"[yellow]note:[/yellow] {notice['notice']}", highlight=False)
 
 
 def _prose(text: Text | str, indent: int = 0) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         WantedPage,
     )
 
+_MATCHED = re.compile("«\\w")  # a word a snippet marks: the query's, found by the lexical index
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -223,6 +225,22 @@ class Grimoire:
         if not hits:
             self._not_damaged("search")  # damage inside a page can look like "no results"
         return hits
+
+    @_guarded
+    def nothing_matched(self, query: str, hits: Sequence[Hit] = (), *,
+                        source: str | None = None, format: str | None = None,
+                        tag: str | None = None) -> bool:
+        """True when no note holds a word of `query`, nor a name close to one: the hits a
+        hybrid or semantic search gives it are only the nearest in meaning. `hits` (from
+        `search`) spare the check when one of them marks a matched word.
+
+        >>> kb.nothing_matched("qwzx vvbnm")
+        True
+        """
+        if any(_MATCHED.search(h.snippet) for h in hits):
+            return False
+        return not self.search(query, k=1, mode="lexical", source=source, format=format,
+                               tag=tag)
 
     @_guarded
     def ask(

@@ -24,6 +24,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 
+from grimoire import serialize
 from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import read_capped, real_inside
@@ -90,11 +91,14 @@ class Tools:
             raise GrimoireError(f"mode must be hybrid, lexical or semantic, not {mode!r}")
         with self.lock:
             hits = self.kb.search(query, k=k, mode=mode)
+            notice = serialize.search_notice(
+                bool(hits) and mode != "lexical" and self.kb.nothing_matched(query, hits))
         results = [{"concept": h.concept, "title": h.title, **where(h.span),
                     "preview": preview(h.snippet or h.text)} for h in hits]
         # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's
         # encoder refuses ("Error executing tool search", and nothing else said).
-        return capped({"query": scalars(query), "results": results}, "results")
+        return capped({"query": scalars(query), **(notice or {}), "results": results},
+                      "results")
 
     def show(self, name: str) -> dict[str, Any]:
         with self.lock:

@@ -274,9 +274,36 @@ def _rewrite_images(tokens: list[Token], image_url: Callable[[str], str | None])
                 token.attrSet("src", served)
 
 
+_MD_LINK = re.compile(r"(?<!!)\[([^\[\]\n]{1,200})\]\([^()\s]{1,2000}\)")
+_EMBED = re.compile(r"!\[\[[^\[\]\n]{1,400}\]\]?")
+_SIZE = re.compile(r"\d{1,5}(?:x\d{1,5})?")  # `[[Bloom Filter|300]]`: Obsidian's width, no label
+
+
+def link_label(m: re.Match[str]) -> str:
+    """The words a `[[target|label]]` shows: its label, never a size (`|300`, `|ARC|300`)."""
+    parts = [p.strip() for p in (m.group(2) or "").split("|")]
+    return next((p for p in parts if p and not _SIZE.fullmatch(p)), m.group(1).strip())
+
+
+def mention_html(line: str) -> Markup:
+    """A line of a note quoted under "Mentioned in": its `[[wiki-links]]` as links to their
+    concept under their label, a Markdown link as its label, an image embed left out, math
+    rendered, everything else escaped (the raw `[[softmax|softmax]]` was shown)."""
+    line = _EMBED.sub("", line)
+    pieces: list[str] = []
+    last = 0
+    for m in _WIKILINK.finditer(line):
+        pieces.append(str(math_text(_MD_LINK.sub(r"\1", line[last:m.start()]))))
+        pieces.append(f'<a class="internal" href="{html.escape(concept_href(m.group(1).strip()))}"'
+                      f">{html.escape(link_label(m))}</a>")
+        last = m.end()
+    pieces.append(str(math_text(_MD_LINK.sub(r"\1", line[last:]))))
+    return Markup("".join(pieces))
+
+
 def plain(text: str, limit: int = 300) -> str:
     """Text for a preview: markup-free enough to read, cut at a word near `limit`."""
-    flat = re.sub(r"\s+", " ", _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)).strip()
+    flat = re.sub(r"\s+", " ", _WIKILINK.sub(link_label, text)).strip()
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]

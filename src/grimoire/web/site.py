@@ -67,6 +67,36 @@ class GraphView:
                 "truncated": self.truncated}
 
 
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One line of the search box's type-ahead: where it leads and what it shows."""
+
+    label: str
+    context: tuple[str, ...]  # a passage's headings, when it is not the concept itself
+    snippet: str
+    href: str
+
+
+def suggestions(hits: list[Hit]) -> list[Suggestion]:
+    """`hits` as type-ahead lines, one per destination: two hits leading to one concept page
+    (two concepts sharing a label open one page that lists both), or showing the same name and
+    section, were two identical lines."""
+    from grimoire.web.app import source_href
+
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+    for h in hits:
+        label = h.concept or h.title or Path(h.span.path).name
+        context = () if h.concept else tuple(p for p in h.heading_path if p != label)
+        href = concept_href(h.concept) if h.concept else source_href(h.span)
+        shown = "\n".join((label, *context)).casefold()
+        if href in seen or shown in seen:
+            continue
+        seen.update((href, shown))
+        out.append(Suggestion(label, context, h.snippet, href))
+    return out
+
+
 class Site:
     """The knowledge base as the web pages need it."""
 
@@ -149,6 +179,15 @@ class Site:
             return []
         return self.call(lambda: self.kb.search(q, k=k, mode=mode, source=source or None,
                                                 format=format or None, tag=tag or None))
+
+    def notice(self, q: str, hits: list[Hit], mode: str, source: str | None = None,
+               format: str | None = None, tag: str | None = None) -> dict[str, Any] | None:
+        """What to say beside `hits` (`serialize.search_notice`): no word of `q` is in the
+        notes, so they are only its nearest in meaning."""
+        if not hits or mode == "lexical":
+            return None
+        return serialize.search_notice(self.call(lambda: self.kb.nothing_matched(
+            q, hits, source=source or None, format=format or None, tag=tag or None)))
 
     def ask(self, q: str, on_text: Callable[[str], None] | None = None) -> Answer:
         s = self.settings

@@ -1,6 +1,6 @@
 // Grimoire: enhancements only. Every page reads without this file.
-// Text from the notes is only ever set with textContent, never as HTML, except the answer
-// fragment the server renders (escaped by its templates) for a streamed ask.
+// Text from the notes is only ever set with textContent, never as HTML, except the fragments
+// the server renders (escaped by its templates): a streamed answer and the type-ahead lines.
 "use strict";
 (function () {
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -28,23 +28,11 @@
       items.forEach((a, j) => a.setAttribute("aria-selected", String(j === i)));
       active = i;
     };
-    const show = (hits, q) => {
-      list.replaceChildren();
-      for (const h of hits) {
-        const a = document.createElement("a");
-        a.href = h.concept ? conceptHref(h.concept) : "/source?path=" + encodeURIComponent(h.span.path) + "#L" + h.span.start_line;
-        a.setAttribute("role", "option");
-        a.className = "ta-item";
-        a.textContent = h.concept || h.title;
-        const small = document.createElement("small");
-        small.textContent = h.snippet.replace(/[«»]/g, "");
-        a.appendChild(small);
-        list.appendChild(a);
-      }
-      const all = document.createElement("a");
-      all.href = "/search?q=" + encodeURIComponent(q);
-      all.textContent = "All results for “" + q + "”";
-      list.appendChild(all);
+    // The suggestions arrive as an HTML fragment the server renders (escaped by its
+    // templates, formulas as MathML), as the search page shows its hits.
+    const show = (fragment) => {
+      const doc = new DOMParser().parseFromString(fragment, "text/html");
+      list.replaceChildren(...doc.body.children);
       list.hidden = false;
       box.setAttribute("aria-expanded", "true");
       active = -1;
@@ -57,9 +45,10 @@
       timer = setTimeout(async () => {
         const mine = ++seq;
         try {
-          const r = await fetch("/api/search?mode=lexical&k=8&q=" + encodeURIComponent(q));
+          const r = await fetch("/typeahead?q=" + encodeURIComponent(q));
           if (!r.ok || mine !== seq) return;
-          show(await r.json(), q);
+          const fragment = await r.text();
+          if (mine === seq) show(fragment);
         } catch (e) { /* offline: the form still submits */ }
       }, 120);
     });

@@ -1,0 +1,104 @@
+"""The search box's type-ahead and the concept page's "Mentioned in", on real notes: an
+Obsidian vault of the Google glossary (wiki-links with labels, display math), a Distill
+article (a page that is a concept and whose sections are passages) and seed 003 (two entries
+of one file under one name)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
+
+import grimoire
+from tests.web.conftest import Running, make_app, run_server
+from tests.web.test_browser import browser, open_context, playwright, watched_page
+
+__all__ = ["browser", "playwright"]  # module-scoped fixtures, used here under their names
+
+VAULT_NOTES = ("softmax.md", "candidate sampling.md", "full softmax.md", "logits.md",
+               "temperature.md", "perplexity.md", "sigmoid function.md")
+
+
+@pytest.fixture(scope="module")
+def notes_db(tmp_path_factory: pytest.TempPathFactory, corpora: Path, seeds: Path) -> Path:
+    db = tmp_path_factory.mktemp("suggest") / "kb.db"
+    vault = corpora / "google-ml-glossary-vault"
+    with grimoire.open(db) as kb:
+        kb.ingest([*(vault / n for n in VAULT_NOTES),
+                   corpora / "distill-articles" / "momentum.html",
+                   next(seeds.glob("003_*.txt"))], embed=False)
+    return db
+
+
+@pytest.fixture(scope="module")
+def notes_client(notes_db: Path) -> Iterator[TestClient]:
+    app, kb = make_app(notes_db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        yield c
+    kb.close()
+
+
+@pytest.fixture(scope="module")
+def notes_server(notes_db: Path) -> Iterator[Running]:
+    yield from run_server(notes_db)
+
+
+def _lines(fragment: str) -> list[str]:
+    """The visible words of each suggestion (its snippet left out)."""
+    items = re.findall(r'<a class="ta-item"[^>]*>(.*?)<small>', fragment, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", i).split()) for i in items]
+
+
+def test_typeahead_shows_each_destination_once(notes_client: TestClient) -> None:
+    # A page that is a concept ("Why Momentum Really Works") and its own passages were two
+    # lines of one name; two concepts of one label (seed 003) two lines to one page.
+    for q in ("momentum", "lstm", "softmax"):
+        fragment = notes_client.get("/typeahead", params={"q": q}).text
+        lines = _lines(fragment)
+        assert lines, q
+        assert len(lines) == len({x.casefold() for x in lines}), (q, lines)
+        hrefs = re.findall(r'<a class="ta-item" role="option" href="([^"]+)"', fragment)
+        assert len(hrefs) == len(set(hrefs)), (q, hrefs)
+    momentum = _lines(notes_client.get("/typeahead", params={"q": "momentum"}).text)
+    # a passage of the page says which section it is in
+    section = "Why Momentum Really Works \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"
+    assert any(x.startswith(section) for x in momentum), momentum
+
+
+def test_typeahead_renders_formulas_not_tex(notes_client: TestClient) -> None:
+    fragment = notes_client.get("/typeahead", params={"q": "cross entropy"}).text
+    assert "<math" in fragment
+    assert "\\text" not in fragment and "$$" not in fragment, fragment
+
+
+def test_mentioned_in_shows_a_wiki_link_as_its_label(notes_client: TestClient) -> None:
+    page = notes_client.get("/c/softmax").text
+    mentions = page.split("<h2>Mentioned in</h2>", 1)[1].split("</section>", 1)[0]
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", mentions, re.S)
+    assert len(quotes) >= 3
+    assert not [q for q in quotes if "[[" in q or "]]" in q], quotes
+    assert '<a class="internal" href="/c/softmax">softmax</a>' in mentions
+
+
+def test_typeahead_in_the_browser(browser: Browser, notes_server: Running) -> None:
+    context, watch = open_context(browser, notes_server, viewport={"width": 390, "height": 844})
+    page = watched_page(context, watch)
+    page.goto(notes_server.url + "/")
+    page.locator("#q").type("cross entropy", delay=30)
+    item = page.locator("#typeahead a.ta-item").filter(has_text="perplexity").first
+    item.wait_for()
+    assert page.locator("#typeahead math").count() >= 1
+    assert "\\text" not in page.locator("#typeahead").inner_text()
+    # the list fits a phone's width, and the keyboard still walks it
+    box = page.locator("#typeahead").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/c/"))
+    assert "[[" not in page.locator("main").inner_text()
+    assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
+    context.close()
