@@ -370,8 +370,11 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     if status is not None:
         _cli_ingest.vector_notice(status, as_json)
     if hits and mode != "lexical":
-        _search_notice(kb.nothing_matched(text, hits, source=source, format=fmt, tag=tag),
-                       as_json)
+        _search_notice(serialize.search_notice(
+            kb.nothing_matched(text, hits, source=source, format=fmt, tag=tag)), as_json)
+    elif not hits and (source or fmt or tag):  # "no results" whatever the query: say why
+        _search_notice(serialize.search_notice(
+            filters=kb.filters_problem(source=source, format=fmt, tag=tag)), as_json)
     if as_json:
         emit_json(hits)
         return
@@ -394,16 +397,17 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         _prose(_marked(hit.snippet), indent=3)
 
 
-def _search_notice(nothing_matched: bool, as_json: bool) -> None:
+def _search_notice(notice: dict[str, Any] | None, as_json: bool) -> None:
     """On stderr, before the hits: that none of the query's words is in the notes (the hits
-    of `qwzx vvbnm` came silently, as if they matched)."""
-    notice = serialize.search_notice(nothing_matched)
+    of `qwzx vvbnm` came silently, as if they matched), or that no note passes the filters
+    ("no results" for `--format pdf` said nothing of why)."""
     if notice is None:
         return
     if as_json:
         click.echo(json.dumps(notice), err=True)
         return
-    err().print(f"[yellow]note:[/yellow] {notice['notice']}", highlight=False)
+    err().print(f"[yellow]note:[/yellow] {safe(notice['notice'], lines=False)}",
+                highlight=False)
 
 
 def _prose(text: Text | str, indent: int = 0) -> None:

@@ -243,6 +243,32 @@ class Grimoire:
                                tag=tag)
 
     @_guarded
+    def filters_problem(self, source: str | None = None, format: str | None = None,
+                        tag: str | None = None) -> str | None:
+        """Why a search with these filters can find nothing whatever its query, or None: a
+        filter no note passes (a format no note is read as, a path nothing was ingested
+        under, a tag no note has) said with what would pass, as `search` gives only `[]`.
+
+        >>> kb.filters_problem(format="pdf")
+        "no note is read as 'pdf'; the formats here: markdown, obsidian"
+        """
+        from grimoire.store.records import Filters
+
+        source = args.source_filter(source)
+        format, tag = args.value_filter(format, "format"), args.value_filter(tag, "tag")
+        passes = self.store.filtered_documents
+        if format is not None and not passes(Filters(format=format)):
+            formats = ", ".join(sorted(self.stats().by_format)) or "none yet"
+            return f"no note is read as {format!r}; the formats here: {formats}"
+        if source is not None and not passes(Filters(source=source)):
+            return f"nothing ingested is {source} or under it"
+        if tag is not None and not passes(Filters(tag=tag)):
+            return f"no note has the tag {tag!r}"
+        if not passes(Filters(source=source, format=format, tag=tag)):
+            return "no note passes these filters together"
+        return None
+
+    @_guarded
     def ask(
         self,
         question: str,

@@ -92,7 +92,8 @@ class Tools:
         with self.lock:
             hits = self.kb.search(query, k=k, mode=mode)
             notice = serialize.search_notice(
-                bool(hits) and mode != "lexical" and self.kb.nothing_matched(query, hits))
+                nothing_matched=bool(hits) and mode != "lexical"
+                and self.kb.nothing_matched(query, hits))
         results = [{"concept": h.concept, "title": h.title, **where(h.span),
                     "preview": preview(h.snippet or h.text)} for h in hits]
         # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's

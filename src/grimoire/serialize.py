@@ -47,10 +47,15 @@ def ingest_report(report: IngestReport) -> dict[str, Any]:
     return {**to_data(report), "read": report.read}
 
 
-def search_notice(nothing_matched: bool) -> dict[str, Any] | None:
+def search_notice(nothing_matched: bool = False,
+                  filters: str | None = None) -> dict[str, Any] | None:
     """What must be said beside a search's hits, one shape for every face (the CLI's stderr,
     `/api/search`'s `Grimoire-Notice` header, the MCP result, the search page): None, or
-    `{"nothing_matched": true, "notice": ...}` when no word of the query is in the notes."""
+    `{"nothing_matched": true, "notice": ...}` when no word of the query is in the notes, or
+    `{"filters": true, "notice": ...}` when no note passes the search's filters
+    (`Grimoire.filters_problem`)."""
+    if filters:
+        return {"filters": True, "notice": filters}
     return {"nothing_matched": True, "notice": NOTHING_MATCHED} if nothing_matched else None
 
 

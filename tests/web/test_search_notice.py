@@ -83,3 +83,30 @@ def test_mcp_says_it_in_the_result(examples_db: Path) -> None:
     assert found[GIBBERISH]["results"]
     assert {k: found[GIBBERISH][k] for k in NOTICE} == NOTICE
     assert "nothing_matched" not in found["LoRA"] and found["LoRA"]["results"]
+
+
+def test_a_filter_no_note_passes_is_named_not_just_no_results(examples_db: Path,
+                                                              client: TestClient) -> None:
+    # `search --format pdf lora` said only "no results", as if LoRA were not in the notes.
+    with grimoire.open(examples_db, create=False) as kb:
+        formats = sorted(kb.stats().by_format)
+        assert "pdf" not in formats
+        assert kb.filters_problem(format="pdf") == (
+            f"no note is read as 'pdf'; the formats here: {', '.join(formats)}")
+        assert kb.filters_problem(tag="no-such-tag") == "no note has the tag 'no-such-tag'"
+        assert "nothing ingested is" in (kb.filters_problem(source="/no/such/folder") or "")
+        assert kb.filters_problem(format=formats[0]) is None
+        assert kb.filters_problem() is None
+    runner = CliRunner()
+    shown = runner.invoke(main, ["--db", str(examples_db), "search", "--format", "pdf", "LoRA"])
+    assert shown.exit_code == 0
+    assert "no note is read as 'pdf'; the formats here: " in shown.stderr
+    as_json = runner.invoke(main, ["--db", str(examples_db), "search", "--tag", "nope",
+                                   "LoRA", "--json"])
+    assert json.loads(as_json.stdout) == []
+    assert {"filters": True, "notice": "no note has the tag 'nope'"} in [
+        json.loads(line) for line in as_json.stderr.splitlines() if line.startswith("{")]
+    page = client.get("/search", params={"q": "LoRA", "format": "pdf"}).text
+    assert "no note is read as &#39;pdf&#39;" in page
+    api = client.get("/api/search", params={"q": "LoRA", "format": "pdf"})
+    assert api.json() == [] and json.loads(api.headers["grimoire-notice"])["filters"] is True
