@@ -375,8 +375,11 @@ class Grimoire:
         return self._roots[1]
 
     @_guarded
-    def concept(self, name: str) -> Concept:
+    def concept(self, name: str, *, concept_id: str | None = None) -> Concept:
         """One concept by any of its names: what each source says, names, links both ways.
+        `concept_id` (a Hit's or a summary's) picks the concept it names when that concept
+        is called `name` too: two concepts may share a label (`Linear` the activation
+        function and `Linear` the glossary term), and the name alone finds only one.
 
         Raises NotFound with "did you mean" suggestions.
 
@@ -385,6 +388,15 @@ class Grimoire:
         self._fresh()
         from grimoire.resolve import view
 
+        if concept_id is not None and concept_id.isdigit():
+            try:
+                found = view.load_concept(self.store, ConceptId(concept_id))
+            except NotFound:
+                found = None  # an id from before a rebuild: the name decides
+            key = normalize(name)
+            if found is not None and key in {normalize(found.label),
+                                             *(normalize(n.name) for n in found.names)}:
+                return found
         return view.load_concept(self.store, view.find_concept(self.store, name))
 
     @_guarded

@@ -19,8 +19,9 @@ from tests.web.test_browser import browser, open_context, playwright, watched_pa
 
 __all__ = ["browser", "playwright"]  # module-scoped fixtures, used here under their names
 
+ANGLE = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"  # between a name and its section
 VAULT_NOTES = ("softmax.md", "candidate sampling.md", "full softmax.md", "logits.md",
-               "temperature.md", "perplexity.md", "sigmoid function.md")
+               "temperature.md", "perplexity.md", "sigmoid function.md", "linear.md")
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +66,35 @@ def test_typeahead_shows_each_destination_once(notes_client: TestClient) -> None
         assert len(hrefs) == len(set(hrefs)), (q, hrefs)
     momentum = _lines(notes_client.get("/typeahead", params={"q": "momentum"}).text)
     # a passage of the page says which section it is in
-    section = "Why Momentum Really Works \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"
+    section = f"Why Momentum Really Works {ANGLE}"
     assert any(x.startswith(section) for x in momentum), momentum
+
+
+def test_a_hit_opens_its_own_concept_when_two_share_a_label(notes_client: TestClient) -> None:
+    # Seed 003's "Linear Activation Function" is labelled `Linear`, the vault's note `linear`:
+    # the search hits of both led to the page the name finds, one concept's.
+    hits = notes_client.get("/api/search", params={"q": "linear", "mode": "lexical",
+                                                   "k": 20}).json()
+    linear = {h["concept_id"]: h for h in hits if (h["concept"] or "").casefold() == "linear"}
+    assert len(linear) == 2, hits
+    page = notes_client.get("/search", params={"q": "linear", "mode": "lexical"}).text
+    for cid, hit in linear.items():
+        href = f"/c/{hit['concept']}?id={cid}"
+        assert f'href="{href}"' in page
+        opened = notes_client.get(href).text
+        # the page of the concept the hit belongs to: the hit's own file is its source
+        assert f"{Path(hit['span']['path']).name}:" in opened, cid
+        others = [Path(h["span"]["path"]).name for c, h in linear.items() if c != cid]
+        assert not [o for o in others if f"{o}:" in opened], cid
+        preview = notes_client.get(f"/api/c/{hit['concept']}",
+                                   params={"preview": "true", "id": cid})
+        assert preview.json()["href"] == href
+    # the type-ahead keeps both, each naming its file
+    lines = _lines(notes_client.get("/typeahead", params={"q": "linear"}).text)
+    shared = [x for x in lines if x.casefold().startswith(f"linear {ANGLE}")]
+    assert len(shared) == 2, lines
+    # an id that is not one of the name's concepts (a stale link) falls back to the name
+    assert notes_client.get("/c/Linear", params={"id": "999999"}).status_code == 200
 
 
 def test_typeahead_renders_formulas_not_tex(notes_client: TestClient) -> None:

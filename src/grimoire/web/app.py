@@ -87,21 +87,22 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     # -- concept -------------------------------------------------------------------------------
 
     @app.get("/c/{name:path}", response_class=HTMLResponse, include_in_schema=False)
-    def concept_page(request: Request, name: str) -> HTMLResponse:
+    def concept_page(request: Request, name: str, id: str = "") -> HTMLResponse:
         try:
-            concept, duplicates = site.concept(name)
+            concept, duplicates = site.concept(name, id or None)
         except NotFound as e:
             return missing(request, e, name)
         return page(request, "concept.html", c=concept, duplicates=duplicates,
                     links=link_status(concept))
 
     @app.get("/api/c/{name:path}", tags=["pages"])
-    def concept_api(name: str, preview: bool = False) -> Any:
-        """A concept by any of its names: every source's entry, names, links both ways."""
+    def concept_api(name: str, preview: bool = False, id: str = "") -> Any:
+        """A concept by any of its names: every source's entry, names, links both ways; `id`
+        (a hit's `concept_id`) picks one of several concepts that share the name."""
         try:
             if preview:
-                return site.preview(name)
-            concept, duplicates = site.concept(name)
+                return site.preview(name, id or None)
+            concept, duplicates = site.concept(name, id or None)
         except NotFound as e:
             return _not_found(e)
         return serialize.concept(concept, duplicates)

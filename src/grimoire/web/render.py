@@ -90,9 +90,11 @@ def safe_url(url: str, *, images: bool = False) -> str | None:
     return None
 
 
-def concept_href(name: str) -> str:
-    """The concept page of `name` (any of its names)."""
-    return "/c/" + quote(name, safe="")
+def concept_href(name: str, concept_id: str | None = None) -> str:
+    """The concept page of `name` (any of its names); with `concept_id`, of that concept
+    among those called `name` (a label two concepts share opened only one of them)."""
+    return "/c/" + quote(name, safe="") + (f"?id={quote(concept_id, safe='')}" if concept_id
+                                            else "")
 
 
 @functools.lru_cache(maxsize=4096)

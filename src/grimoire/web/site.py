@@ -78,17 +78,26 @@ class Suggestion:
 
 
 def suggestions(hits: list[Hit]) -> list[Suggestion]:
-    """`hits` as type-ahead lines, one per destination: two hits leading to one concept page
-    (two concepts sharing a label open one page that lists both), or showing the same name and
-    section, were two identical lines."""
+    """`hits` as type-ahead lines, one per destination: a page that is a concept and its own
+    passages gave identical lines. Concepts that share a label each say their file."""
     from grimoire.web.app import source_href
 
+    ids: dict[str, set[str | None]] = {}
+    for h in hits:
+        if h.concept:
+            ids.setdefault(h.concept.casefold(), set()).add(h.concept_id)
     out: list[Suggestion] = []
     seen: set[str] = set()
     for h in hits:
         label = h.concept or h.title or Path(h.span.path).name
-        context = () if h.concept else tuple(p for p in h.heading_path if p != label)
-        href = concept_href(h.concept) if h.concept else source_href(h.span)
+        context: tuple[str, ...]
+        if h.concept:
+            shared = len(ids[h.concept.casefold()]) > 1
+            context = (Path(h.span.path).name,) if shared else ()
+            href = concept_href(h.concept, h.concept_id)
+        else:
+            context = tuple(p for p in h.heading_path if p != label)
+            href = source_href(h.span)
         shown = "\n".join((label, *context)).casefold()
         if href in seen or shown in seen:
             continue
@@ -145,28 +154,25 @@ class Site:
         names = [e.entry.term for e in ordered if not e.entry.redirect]
         return list(dict.fromkeys(names))[:limit]
 
-    def concept(self, name: str) -> tuple[Concept, list[Any]]:
-        concept = self.find(name)
+    def concept(self, name: str, concept_id: str | None = None) -> tuple[Concept, list[Any]]:
+        concept = self.find(name, concept_id)
         try:
             duplicates = self.call(lambda: self.kb.near_duplicates(concept.label))
         except NotFound:
             duplicates = []
         return concept, duplicates
 
-    def find(self, name: str) -> Concept:
-        """The concept called `name`; a label the name lookup cannot find again (its
-        normalised form differs, as for `<b>x</b>`) is matched exactly among the labels."""
+    def find(self, name: str, concept_id: str | None = None) -> Concept:
+        """The concept called `name` (the one of id `concept_id` among several so called); a
+        label the name lookup cannot find again (its normalised form differs, as for
+        `<b>x</b>`) is matched exactly among the labels."""
         try:
-            return self.call(lambda: self.kb.concept(name))
+            return self.call(lambda: self.kb.concept(name, concept_id=concept_id))
         except NotFound:
             exact = [c for c in self.call(self.kb.concepts) if c.label == name]
             if len(exact) != 1:
                 raise
-        # The API has no lookup by id yet (Grimoire.concept takes a name): read it through
-        # the same view function Grimoire.concept uses.
-        from grimoire.resolve import view
-
-        return self.call(lambda: view.load_concept(self.kb.store, exact[0].id))
+        return self.call(lambda: self.kb.concept(name, concept_id=exact[0].id))
 
     def wanted_page(self, name: str) -> WantedPage | None:
         """The wanted page `name` opens (a red link's target), with every place that links to
@@ -260,15 +266,16 @@ class Site:
         cut = cut[: cut.rfind(" ")] if " " in cut else cut
         return whole_formulas(cut.rstrip() + " …")
 
-    def preview(self, name: str) -> dict[str, Any]:
+    def preview(self, name: str, concept_id: str | None = None) -> dict[str, Any]:
         """A concept's name, kind and opening words, for the hover popover."""
         from grimoire.web.render import plain
 
-        concept = self.find(name)
+        concept = self.find(name, concept_id)
         text = next((e.entry.definition for e in concept.entries if e.entry.definition),
                     next((s.text for s in concept.sections if s.text), ""))
         return {"label": concept.label, "kind": concept.kind, "text": plain(text),
-                "sources": len(concept.sources), "href": concept_href(concept.label)}
+                "sources": len(concept.sources),
+                "href": concept_href(concept.label, concept_id and concept.id)}
 
 
 def link_status(concept: Concept) -> dict[str, Mention]:

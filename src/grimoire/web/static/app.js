@@ -67,9 +67,12 @@
   const pop = $("#popover");
   const cache = new Map();
   let hoverTimer = 0, current = null;
+  // A concept link's name, and the id that picks one of several concepts of that name.
   const nameOf = (a) => {
     const u = new URL(a.href, location.href);
-    return u.origin === location.origin && u.pathname.startsWith("/c/") ? decodeURIComponent(u.pathname.slice(3)) : null;
+    if (u.origin !== location.origin || !u.pathname.startsWith("/c/")) return null;
+    const id = u.searchParams.get("id");
+    return decodeURIComponent(u.pathname.slice(3)) + (id ? "?id=" + encodeURIComponent(id) : "");
   };
   const hide = () => { if (pop) pop.hidden = true; current = null; };
   const place = (a) => {
@@ -84,8 +87,9 @@
     current = a;
     let data = cache.get(name);
     if (!data) {
-      const r = await fetch("/api/c/" + encodeURIComponent(name) + "?preview=true");
-      data = r.ok ? await r.json() : { label: name, text: "No note defines this yet.", kind: null, sources: 0 };
+      const [bare, query] = name.split("?id=");
+      const r = await fetch("/api/c/" + encodeURIComponent(bare) + "?preview=true" + (query ? "&id=" + query : ""));
+      data = r.ok ? await r.json() : { label: bare, text: "No note defines this yet.", kind: null, sources: 0 };
       cache.set(name, data);
     }
     if (current !== a) return;
