@@ -144,6 +144,8 @@ def test_rebuild_reads_the_sources_again_and_keeps_the_damaged_file(
     code, out = run(db, "rebuild", "--no-embed")
     assert code == 0, out
     assert digest(tmp_path / "kb.db.damaged") == damaged
+    # one ingested folder ("from 1 sources" said), the old file named as kept, not judged
+    assert " from 1 folder: ok; the old file is kept as " in " ".join(out.split()), out
     code, out = run(db, "check")
     assert code == 0 and "ok" in out
     _, fresh = run(db, "list")

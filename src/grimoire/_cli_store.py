@@ -95,6 +95,9 @@ def register(main: click.Group) -> None:
         if as_json:
             emit_json({**to_data(health), "damaged_copy": kept})
             return
-        out().print(f"rebuilt {safe(health.path)} from {len(health.roots)} sources: "
-                    f"{'ok' if health.ok else 'check failed'}; the old file is "
-                    f"{safe(kept)}", highlight=False)
+        # The old file is kept whatever its state ("the old file is NAME.damaged" read as a
+        # verdict on a file that was fine), and "1 sources" counted folders.
+        folders = f"{len(health.roots)} folder" + ("s" if len(health.roots) != 1 else "")
+        out().print(f"rebuilt {safe(health.path)} from {folders}: "
+                    f"{'ok' if health.ok else 'check failed'}; the old file is kept as "
+                    f"{safe(kept)} (delete it once the new one suits you)", highlight=False)
