@@ -457,3 +457,23 @@ def test_malformed_json_in_a_row_says_run_check_and_check_names_the_file(
     code, out = run(db, "check")
     assert code == 1 and "a.md" in out and "not valid JSON" in out, out
     assert "grimoire rebuild" in out
+
+
+def test_lint_is_kept_until_the_store_changes(tmp_path: Path) -> None:
+    # /health and the MCP lint tool ran every check again on each request (3-4 s on the
+    # corpora): the report is kept while nothing is written, and read again after a write.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha links to [[Gamma]], which no note defines.\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        first = kb.lint()
+        assert [f.message for f in first.findings if f.group == "wanted"] == [
+            "'Gamma' is linked from 1 place but defined nowhere"]
+        assert kb.lint() is first
+        (notes / "g.md").write_text("# Gamma\n\nGamma is the third letter, defined at last.\n")
+        kb.ingest([notes], embed=False)
+        after = kb.lint()
+        assert after is not first
+        assert not [f for f in after.findings if f.group == "wanted"]
+        assert kb.lint() is after

@@ -86,6 +86,7 @@ class Grimoire:
         # The change counter at the last check that passed, by what it checked (`_not_damaged`)
         self._intact_at: dict[Reads | None, tuple[int, ...]] = {}
         self._roots: tuple[tuple[int, ...], list[str]] | None = None  # (change counter, roots)
+        self._lint: tuple[tuple[int, ...], LintReport] | None = None  # (change counter, report)
 
     @_guarded
     def ingest(
@@ -473,11 +474,19 @@ class Grimoire:
 
     @_guarded
     def lint(self) -> LintReport:
-        """What a careful editor would fix, grouped; `report.clean` when there is nothing."""
+        """What a careful editor would fix, grouped; `report.clean` when there is nothing.
+        Kept until the store changes: a server's /health page and an assistant's `lint` tool
+        ask again and again (3-4 s each on a 2,300-passage store)."""
         from grimoire.lint import concept_findings, lint
 
+        self._fresh()  # a resolve writes: the counter below is the one after it
+        counter = self.store.change_counter()
+        if self._lint is not None and self._lint[0] == counter:
+            return self._lint[1]
         extra = concept_findings(self.wanted(), self.dead_links(), self.multi_source())
-        return lint(self.store, extra)
+        report = lint(self.store, extra)
+        self._lint = (counter, report)  # a write during it: the next call reads again
+        return report
 
     @_guarded
     def suggest_concepts(self, name: str, limit: int = 5) -> tuple[str, ...]:
