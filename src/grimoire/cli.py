@@ -570,6 +570,12 @@ from grimoire import (  # noqa: E402 - register above
 from grimoire._cli_live import mcp, watch  # noqa: E402
 from grimoire._cli_web import serve  # noqa: E402
 
+# One line and exit 1 for their errors too: a --db that does not exist, or a port in use,
+# ended `serve` and `mcp` in a traceback.
+for _command in (serve, mcp):
+    assert _command.callback is not None
+    _command.callback = handle_errors(_command.callback)
+
 _cli_store.register(main)
 _cli_ingest.register(main)
 main.add_command(serve)
