@@ -392,8 +392,8 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
             click.echo(f"{n}. {field(name)}  {field(place)}")
             click.echo("   " + _MARKED.sub(r"\1", clean(hit.snippet)))
             continue
-        out().print(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
-                    f"[dim]{safe(place, lines=False)}[/dim]", highlight=False)
+        _heading(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
+                 f"[dim]{safe(place, lines=False)}[/dim]", hang=3)
         _prose(_marked(hit.snippet), indent=3)
 
 
@@ -408,6 +408,21 @@ def _search_notice(notice: dict[str, Any] | None, as_json: bool) -> None:
         return
     err().print(f"[yellow]note:[/yellow] {safe(notice['notice'], lines=False)}",
                 highlight=False)
+
+
+def _heading(markup: str, hang: int) -> None:
+    """A hit's or a citation's first line (number, name, file:lines, section). On a terminal
+    it wraps at the terminal's width, its later lines `hang` columns in (an 80-column one
+    broke a long path or section mid-word and ran it on at the margin); piped, one line."""
+    from rich.text import Text
+
+    text = Text.from_markup(markup)
+    if not terminal():
+        out().print(text, soft_wrap=True)
+        return
+    for n, line in enumerate(text.wrap(out(), max(20, out().width - hang))):
+        line.rstrip()
+        out().print(Text(" " * hang if n else "") + line, soft_wrap=True)
 
 
 def _prose(text: Text | str, indent: int = 0) -> None:
@@ -496,8 +511,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         if c.span.end_line != c.span.start_line:
             loc += f"-{c.span.end_line}"
         about = f" ({safe(c.concept, lines=False)})" if c.concept else ""
-        out().print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
-                    highlight=False)
+        _heading(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}", hang=4)
         _prose(c.quote, indent=4)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from mcp import Client
@@ -19,6 +20,7 @@ from mcp.client.stdio import StdioServerParameters
 
 import grimoire
 from grimoire.cli import main
+from grimoire.mcp_server import build_server
 from grimoire.serialize import NOTHING_MATCHED
 
 GIBBERISH = "qwzx vvbnm"
@@ -65,6 +67,26 @@ def test_the_web_page_and_api_say_it(client: TestClient) -> None:
 
 
 def test_mcp_says_it_in_the_result(examples_db: Path) -> None:
+    kb = grimoire.open(examples_db, create=False)
+
+    async def session() -> dict[str, Any]:
+        async with Client(build_server(kb)) as client:
+            out: dict[str, Any] = {}
+            for q in (GIBBERISH, "LoRA"):
+                result = await client.call_tool("search", {"query": q, "k": 3})
+                assert not result.is_error, result.content
+                out[q] = result.structured_content
+            return out
+
+    found = anyio.run(session)
+    kb.close()
+    assert found[GIBBERISH]["results"]
+    assert {k: found[GIBBERISH][k] for k in NOTICE} == NOTICE
+    assert "nothing_matched" not in found["LoRA"] and found["LoRA"]["results"]
+
+
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
+def test_mcp_over_stdio_says_it_in_the_result(examples_db: Path) -> None:
     # the SDK passes only a few variables on by default: PYTHONPATH (a checkout run without
     # installing it) must reach the server, or it is another copy of grimoire that answers
     params = StdioServerParameters(command=GRIMOIRE, args=["--db", str(examples_db), "mcp"],

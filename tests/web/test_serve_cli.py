@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from grimoire.cli import main
@@ -44,6 +45,7 @@ def test_a_missing_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
         assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_port_0_announces_the_port_it_serves_on(examples_db: Path) -> None:
     proc = subprocess.Popen([GRIMOIRE, "--db", str(examples_db), "serve", "--port", "0"],
                             stderr=subprocess.PIPE, text=True, env=dict(os.environ))
