@@ -513,6 +513,19 @@ class Grimoire:
         return graphs.neighbourhood(self.store, centre, depth, limit)
 
     @_guarded
+    def whole_graph(self, limit: int = 2000) -> graphs.Graph | None:
+        """Every concept and every link among them; None past `limit` concepts (too many
+        to draw)."""
+        from grimoire import graph as graphs
+
+        args.count(limit, "limit", 1)
+        self._fresh()
+        concepts = self.concepts()
+        if len(concepts) > limit:
+            return None
+        return graphs.whole(self.store, (int(c.id) for c in concepts))
+
+    @_guarded
     def path(self, start: str, goal: str, max_depth: int = 6) -> list[str] | None:
         """Labels of the shortest chain of links between two concepts, or None."""
         from grimoire import graph as graphs

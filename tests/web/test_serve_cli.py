@@ -37,6 +37,7 @@ def test_a_port_in_use_is_one_clear_line_before_anything_is_announced(examples_d
             assert "Traceback" not in result.output
 
 
+@pytest.mark.sqlite_only(reason="on PostgreSQL the tests give every path a database of its own")
 def test_a_missing_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     for args in (["serve"], ["mcp"]):
         result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), *args])
