@@ -31,7 +31,8 @@ def notes_db(tmp_path_factory: pytest.TempPathFactory, corpora: Path, seeds: Pat
     with grimoire.open(db) as kb:
         kb.ingest([*(vault / n for n in VAULT_NOTES),
                    corpora / "distill-articles" / "momentum.html",
-                   next(seeds.glob("003_*.txt"))], embed=False)
+                   next(seeds.glob("003_*.txt")), next(seeds.glob("000_*.txt"))],
+                  embed=False)
     return db
 
 
@@ -110,6 +111,10 @@ def test_mentioned_in_shows_a_wiki_link_as_its_label(notes_client: TestClient) -
     assert len(quotes) >= 3
     assert not [q for q in quotes if "[[" in q or "]]" in q], quotes
     assert '<a class="internal" href="/c/softmax">softmax</a>' in mentions
+    # seed 000, a glossary, links with `[softmax]`: shown as a link, not in brackets
+    glossary = [q for q in quotes if "softmax" in q and "[" not in re.sub(r"<[^>]+>", "", q)
+                and '<a class="internal" href="/c/softmax">softmax</a>' in q]
+    assert len(glossary) >= 2, quotes
 
 
 def test_typeahead_in_the_browser(browser: Browser, notes_server: Running) -> None:

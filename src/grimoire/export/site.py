@@ -129,7 +129,7 @@ def _environment(by_name: dict[str, str]) -> Any:
     env.globals.update(href=href, at=_at, source_href=lambda span: Path(span.path).as_uri(),
                        site=_Offline(), llm=False, safe_url=absolute_url, offline=True)
     env.filters.update(md=md, tex=renderer.inline,
-                       mention=lambda line: local(mention_html(line)))
+                       mention=lambda line, kind="": local(mention_html(line, kind)))
     return env
 
 

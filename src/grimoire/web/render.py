@@ -287,20 +287,30 @@ def link_label(m: re.Match[str]) -> str:
     return next((p for p in parts if p and not _SIZE.fullmatch(p)), m.group(1).strip())
 
 
-def mention_html(line: str) -> Markup:
+def mention_html(line: str, kind: str = "") -> Markup:
     """A line of a note quoted under "Mentioned in": its `[[wiki-links]]` as links to their
     concept under their label, a Markdown link as its label, an image embed left out, math
-    rendered, everything else escaped (the raw `[[softmax|softmax]]` was shown)."""
+    rendered, everything else escaped (the raw `[[softmax|softmax]]` was shown). A line whose
+    link is a glossary's `[term]` (`kind` "bracket") shows each `[term]` as a link too."""
     line = _EMBED.sub("", line)
+    links = _WIKILINK if kind != "bracket" else _BRACKET_OR_WIKILINK
     pieces: list[str] = []
     last = 0
-    for m in _WIKILINK.finditer(line):
+    for m in links.finditer(line):
         pieces.append(str(math_text(_MD_LINK.sub(r"\1", line[last:m.start()]))))
-        pieces.append(f'<a class="internal" href="{html.escape(concept_href(m.group(1).strip()))}"'
-                      f">{html.escape(link_label(m))}</a>")
+        target, label = (m.group(1).strip(), link_label(m)) if m.group(1) else \
+            (m.group(3).strip(), m.group(3).strip())
+        pieces.append(f'<a class="internal" href="{html.escape(concept_href(target))}"'
+                      f">{html.escape(label)}</a>")
         last = m.end()
     pieces.append(str(math_text(_MD_LINK.sub(r"\1", line[last:]))))
     return Markup("".join(pieces))
+
+
+# A glossary's `[term]`: starts with a letter, no link target after it (`[x](url)`), not a
+# list of numbers (`[0, 1]`); a wiki-link's groups come first.
+_BRACKET_OR_WIKILINK = re.compile(
+    _WIKILINK.pattern + r"|(?<![\[\\])\[([A-Za-z][^\[\]\n$]{0,100})\](?![(\[])")
 
 
 def plain(text: str, limit: int = 300) -> str:
