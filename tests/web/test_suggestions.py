@@ -135,3 +135,18 @@ def test_typeahead_in_the_browser(browser: Browser, notes_server: Running) -> No
     assert "[[" not in page.locator("main").inner_text()
     assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
     context.close()
+
+
+def test_health_links_a_wanted_name_to_the_places_that_want_it(notes_client: TestClient
+                                                               ) -> None:
+    # A wanted page on /health was plain text: to see who links to it the user had to guess
+    # its URL. Each finding about a name now links to it (the wanted page lists its links).
+    page = notes_client.get("/health").text
+    wanted = page.split('id="g-wanted"', 1)[1].split("</section>", 1)[0]
+    links = re.findall(r'<a class="red" href="(/c/[^"]+)">who links to it</a>', wanted)
+    items = wanted.count("<li>")
+    assert links and len(links) == items
+    opened = notes_client.get(links[0].replace("&amp;", "&"))
+    assert opened.status_code == 404 and "want" in opened.text and 'class="where"' in opened.text
+    api = notes_client.get("/api/health").json()
+    assert all(f["concept"] for f in api["wanted"])
