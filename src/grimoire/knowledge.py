@@ -401,18 +401,21 @@ class Grimoire:
         return view.load_concept(self.store, view.find_concept(self.store, name))
 
     @_guarded
-    def near_duplicates(self, name: str, threshold: float = 0.7) -> list[DuplicateOf]:
+    def near_duplicates(self, name: str, threshold: float = 0.7, *,
+                        concept_id: str | None = None) -> list[DuplicateOf]:
         """Passages anywhere that nearly repeat one of the concept's entries (copied text).
+        `concept_id` picks one of several concepts called `name`, as in `concept`.
 
         Candidates come from the full-text index (each passage's rarest words), so the cost
         does not grow with the store; the shingles' Jaccard decides.
         """
         from grimoire.duplicates import DuplicateOf, jaccard, probe_query
 
+        concept_id = self.concept(name, concept_id=concept_id).id if concept_id else None
         self._fresh()
         from grimoire.resolve import view
 
-        concept_id = view.find_concept(self.store, name)
+        concept_id = concept_id or view.find_concept(self.store, name)
         found: dict[tuple[int, int], DuplicateOf] = {}
         for pid, text in self.store.concept_passages(int(concept_id)):
             match = probe_query(text)

@@ -157,7 +157,8 @@ class Site:
     def concept(self, name: str, concept_id: str | None = None) -> tuple[Concept, list[Any]]:
         concept = self.find(name, concept_id)
         try:
-            duplicates = self.call(lambda: self.kb.near_duplicates(concept.label))
+            duplicates = self.call(lambda: self.kb.near_duplicates(
+                concept.label, concept_id=concept.id))
         except NotFound:
             duplicates = []
         return concept, duplicates
