@@ -262,7 +262,11 @@ class Grimoire:
             formats = ", ".join(sorted(self.stats().by_format)) or "none yet"
             return f"no note is read as {format!r}; the formats here: {formats}"
         if source is not None and not passes(Filters(source=source)):
-            return f"nothing ingested is {source} or under it"
+            roots = self._source_roots()
+            shown = ", ".join(roots[:5]) + (f" and {len(roots) - 5} more" if len(roots) > 5
+                                             else "")
+            return (f"nothing ingested is {source} or under it (a file or folder, as "
+                    f"ingested: {shown or 'nothing yet'})")
         if tag is not None and not passes(Filters(tag=tag)):
             return f"no note has the tag {tag!r}"
         if not passes(Filters(source=source, format=format, tag=tag)):

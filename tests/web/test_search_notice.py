@@ -116,7 +116,11 @@ def test_a_filter_no_note_passes_is_named_not_just_no_results(examples_db: Path,
         assert kb.filters_problem(format="pdf") == (
             f"no note is read as 'pdf'; the formats here: {', '.join(formats)}")
         assert kb.filters_problem(tag="no-such-tag") == "no note has the tag 'no-such-tag'"
-        assert "nothing ingested is" in (kb.filters_problem(source="/no/such/folder") or "")
+        elsewhere = kb.filters_problem(source="/no/such/folder") or ""
+        # it names what was ingested, to copy from
+        roots = [r.root for r in kb.sources() if r.root]
+        assert elsewhere.startswith("nothing ingested is /no/such/folder or under it (")
+        assert roots and all(root in elsewhere for root in set(roots)), elsewhere
         assert kb.filters_problem(format=formats[0]) is None
         assert kb.filters_problem() is None
     runner = CliRunner()
