@@ -91,6 +91,24 @@ def test_search_previews_quote_the_note_without_the_match_marks(db: Path) -> Non
     assert not [p for p in previews if "«" in p or "»" in p], previews
 
 
+def test_read_source_by_a_file_name_suggests_the_path(db: Path) -> None:
+    # An assistant asked for "Low-Rank Adaptation.md" and got only "not a note in this
+    # knowledge base": the path that works is now named.
+    kb = grimoire.open(db, create=False)
+    full = next(r.path for r in kb.sources() if r.path.endswith("/Low-Rank Adaptation.md"))
+
+    async def session() -> Any:
+        async with Client(build_server(kb)) as client:
+            return await client.call_tool("read_source", {"path": "Low-Rank Adaptation.md"})
+
+    result = run(session)
+    kb.close()
+    assert result.is_error
+    text = " ".join(c.text for c in result.content)
+    assert "not a note in this knowledge base: 'Low-Rank Adaptation.md'" in text
+    assert f"did you mean: {full}" in text
+
+
 def test_tools_in_memory(db: Path) -> None:
     kb = grimoire.open(db, create=False)
 

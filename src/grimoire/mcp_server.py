@@ -146,7 +146,12 @@ class Tools:
         # a symlink out of it since.
         real = real_inside(path, record.root) if record is not None else None
         if record is None or record.status != "ok" or real is None:
-            raise NotFound(f"not a note in this knowledge base: {path!r}", ())
+            # A file name, or a path relative to its folder, names the note it ends: said as
+            # a suggestion (the assistant passes it back), never read in its place.
+            tail = "/" + path.lstrip("/")
+            near = tuple(p for p, r in known.items() if r.status == "ok" and p.endswith(tail))
+            raise NotFound(f"not a note in this knowledge base: {path!r} (pass the path a "
+                           "search result gave)", near[:5])
         start = max(1, start_line)
         end = min(max(start, end_line), start + MAX_LINES - 1)
         text = read_capped(real, MAX_SOURCE_BYTES).decode("utf-8-sig", errors="replace")
