@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     )
 
 _MATCHED = re.compile("«\\w")  # a word a snippet marks: the query's, found by the lexical index
+# A concept id as the stores keep it (a 64-bit integer): `/c/NAME?id=²` passed `isdigit` and
+# 30 digits overflowed the database's integer, both a server error, not the page of the name.
+_CONCEPT_ID = re.compile(r"[0-9]{1,18}")
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -393,7 +396,7 @@ class Grimoire:
         self._fresh()
         from grimoire.resolve import view
 
-        if concept_id is not None and concept_id.isdigit():
+        if concept_id is not None and _CONCEPT_ID.fullmatch(concept_id):
             try:
                 found = view.load_concept(self.store, ConceptId(concept_id))
             except NotFound:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -96,6 +97,30 @@ def test_a_hit_opens_its_own_concept_when_two_share_a_label(notes_client: TestCl
     assert len(shared) == 2, lines
     # an id that is not one of the name's concepts (a stale link) falls back to the name
     assert notes_client.get("/c/Linear", params={"id": "999999"}).status_code == 200
+
+
+def test_a_hostile_concept_id_opens_the_page_of_the_name(browser: Browser,
+                                                         notes_server: Running,
+                                                         notes_db: Path) -> None:
+    # `/c/NAME?id=ID` comes from a bookmark, a pasted link or a hand: an id no store integer
+    # can be (a superscript digit, which `str.isdigit` passes; 30 digits) was an error page
+    # (int() or the database refused it), where a stale id opens the page of the name.
+    with grimoire.open(notes_db) as kb:
+        softmax = kb.concept("softmax")
+        for bad in ("\N{SUPERSCRIPT TWO}", "9" * 30, "9223372036854775808", "-1", "1e3", ""):
+            assert kb.concept("softmax", concept_id=bad).id == softmax.id, bad
+            assert kb.near_duplicates("softmax", concept_id=bad) == \
+                kb.near_duplicates("softmax"), bad
+    context, watch = open_context(browser, notes_server)
+    page = watched_page(context, watch)
+    for bad in ("\N{SUPERSCRIPT TWO}", "9" * 30):
+        opened = page.goto(f"{notes_server.url}/c/softmax?id={quote(bad)}")
+        assert opened is not None and opened.status == 200, bad
+        assert page.locator("h1").inner_text().casefold() == softmax.label.casefold(), bad
+        preview = context.request.get(f"{notes_server.url}/api/c/softmax",
+                                      params={"preview": "true", "id": bad})
+        assert preview.status == 200 and preview.json()["label"] == softmax.label, bad
+    context.close()
 
 
 def test_typeahead_renders_formulas_not_tex(notes_client: TestClient) -> None:
