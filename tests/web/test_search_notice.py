@@ -66,11 +66,12 @@ def test_the_web_page_and_api_say_it(client: TestClient) -> None:
     assert 'class="notice"' not in client.get("/search", params={"q": "LoRA"}).text
 
 
-def test_mcp_says_it_in_the_result(examples_db: Path) -> None:
-    kb = grimoire.open(examples_db, create=False)
+def _searched(server: Any) -> dict[str, Any]:
+    """The MCP `search` tool's result for the gibberish query and for `LoRA`, through an
+    MCP client of `server` (a server object in memory, or stdio parameters)."""
 
     async def session() -> dict[str, Any]:
-        async with Client(build_server(kb)) as client:
+        async with Client(server) as client:
             out: dict[str, Any] = {}
             for q in (GIBBERISH, "LoRA"):
                 result = await client.call_tool("search", {"query": q, "k": 3})
@@ -78,7 +79,12 @@ def test_mcp_says_it_in_the_result(examples_db: Path) -> None:
                 out[q] = result.structured_content
             return out
 
-    found = anyio.run(session)
+    return anyio.run(session)
+
+
+def test_mcp_says_it_in_the_result(examples_db: Path) -> None:
+    kb = grimoire.open(examples_db, create=False)
+    found = _searched(build_server(kb))
     kb.close()
     assert found[GIBBERISH]["results"]
     assert {k: found[GIBBERISH][k] for k in NOTICE} == NOTICE
@@ -91,17 +97,7 @@ def test_mcp_over_stdio_says_it_in_the_result(examples_db: Path) -> None:
     # installing it) must reach the server, or it is another copy of grimoire that answers
     params = StdioServerParameters(command=GRIMOIRE, args=["--db", str(examples_db), "mcp"],
                                    env=dict(os.environ))
-
-    async def session() -> dict[str, Any]:
-        async with Client(params) as client:
-            out: dict[str, Any] = {}
-            for q in (GIBBERISH, "LoRA"):
-                result = await client.call_tool("search", {"query": q, "k": 3})
-                assert not result.is_error, result.content
-                out[q] = result.structured_content
-            return out
-
-    found = anyio.run(session)
+    found = _searched(params)
     assert found[GIBBERISH]["results"]
     assert {k: found[GIBBERISH][k] for k in NOTICE} == NOTICE
     assert "nothing_matched" not in found["LoRA"] and found["LoRA"]["results"]
