@@ -109,6 +109,27 @@ def test_read_source_by_a_file_name_suggests_the_path(db: Path) -> None:
     assert f"did you mean: {full}" in text
 
 
+def test_read_source_of_a_note_gone_from_the_disk_says_so(tmp_path: Path) -> None:
+    # A note deleted (or moved) since it was ingested was "not a note in this knowledge base"
+    # and then "did you mean:" its own path: the assistant passed it back and failed again.
+    notes = tmp_path / "notes"
+    shutil.copytree(EXAMPLES, notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        gone = next(r.path for r in kb.sources() if r.path.endswith("/Low-Rank Adaptation.md"))
+        Path(gone).unlink()
+
+        async def session() -> Any:
+            async with Client(build_server(kb)) as client:
+                return await client.call_tool("read_source", {"path": gone})
+
+        result = run(session)
+    assert result.is_error
+    text = " ".join(c.text for c in result.content)
+    assert "did you mean" not in text, text
+    assert f"{gone!r} cannot be read now" in text, text
+
+
 def test_tools_in_memory(db: Path) -> None:
     kb = grimoire.open(db, create=False)
 

@@ -145,13 +145,16 @@ class Tools:
         # Only files the store read, still inside their ingested root: a note may have become
         # a symlink out of it since.
         real = real_inside(path, record.root) if record is not None else None
-        if record is None or record.status != "ok" or real is None:
+        if record is None or record.status != "ok":
             # A file name, or a path relative to its folder, names the note it ends: said as
             # a suggestion (the assistant passes it back), never read in its place.
             tail = "/" + path.lstrip("/")
             near = tuple(p for p, r in known.items() if r.status == "ok" and p.endswith(tail))
             raise NotFound(f"not a note in this knowledge base: {path!r} (pass the path a "
                            "search result gave)", near[:5])
+        if real is None:  # its own path as "did you mean" sent the assistant round in a circle
+            raise NotFound(f"{path!r} cannot be read now: deleted, moved or linked out of its "
+                           "folder since it was ingested (`grimoire ingest` it again)", ())
         start = max(1, start_line)
         end = min(max(start, end_line), start + MAX_LINES - 1)
         text = read_capped(real, MAX_SOURCE_BYTES).decode("utf-8-sig", errors="replace")
