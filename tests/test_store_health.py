@@ -153,6 +153,19 @@ def test_rebuild_reads_the_sources_again_and_keeps_the_damaged_file(
     assert fresh == original
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
+def test_rebuild_counts_a_file_ingested_alone_as_a_file(tmp_path: Path) -> None:
+    # `grimoire ingest ~/notes ~/Downloads/glossary.txt` (the README's example): the rebuild
+    # said "from 2 folders" of a folder and a file.
+    db = tmp_path / "kb.db"
+    code, out = run(db, "ingest", "--no-embed", str(EXAMPLES / "vault"),
+                    str(EXAMPLES / "glossary.txt"))
+    assert code == 0, out
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert " from 1 folder and 1 file: ok; " in " ".join(out.split()), out
+
+
 @pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
 def test_rebuild_from_an_emptied_folder_keeps_the_store_and_leaves_no_files(
         tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
@@ -96,8 +97,13 @@ def register(main: click.Group) -> None:
             emit_json({**to_data(health), "damaged_copy": kept})
             return
         # The old file is kept whatever its state ("the old file is NAME.damaged" read as a
-        # verdict on a file that was fine), and "1 sources" counted folders.
-        folders = f"{len(health.roots)} folder" + ("s" if len(health.roots) != 1 else "")
-        out().print(f"rebuilt {safe(health.path)} from {folders}: "
+        # verdict on a file that was fine), and "1 sources" counted folders; a file ingested
+        # alone (`grimoire ingest ~/notes glossary.txt`) is no folder.
+        from grimoire.files import path_of
+
+        files = sum(Path(path_of(root)).is_file() for root in health.roots)
+        read = " and ".join(f"{n} {what}" + ("s" if n != 1 else "") for n, what in
+                            ((len(health.roots) - files, "folder"), (files, "file")) if n)
+        out().print(f"rebuilt {safe(health.path)} from {read or '0 folders'}: "
                     f"{'ok' if health.ok else 'check failed'}; the old file is kept as "
                     f"{safe(kept)} (delete it once the new one suits you)", highlight=False)
