@@ -123,6 +123,31 @@ def test_a_hostile_concept_id_opens_the_page_of_the_name(browser: Browser,
     context.close()
 
 
+def test_the_hover_preview_of_a_name_holding_id_is_that_concept(browser: Browser,
+                                                                tmp_path: Path) -> None:
+    # The popover split a link's name at "?id=" to find a hit's concept id: a concept called
+    # "Beta?id=7" was previewed as a concept "Beta" of id 7, "No note defines this yet".
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "alpha.md").write_text("# Alpha\n\nAlpha comes before [[Beta?id=7]].\n")
+    (notes / "beta.md").write_text("# Beta?id=7\n\nBeta?id=7 is the odd name of a test.\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+    running = run_server(tmp_path / "kb.db")
+    server = next(running)
+    try:
+        context, watch = open_context(browser, server)
+        page = watched_page(context, watch)
+        page.goto(server.url + "/c/Alpha")
+        page.locator("main a[href^='/c/']", has_text="Beta?id=7").first.hover()
+        pop = page.locator("#popover")
+        pop.wait_for(state="visible")
+        assert "odd name of a test" in pop.inner_text(), pop.inner_text()
+        context.close()
+    finally:
+        next(running, None)
+
+
 def test_typeahead_renders_formulas_not_tex(notes_client: TestClient) -> None:
     fragment = notes_client.get("/typeahead", params={"q": "cross entropy"}).text
     assert "<math" in fragment

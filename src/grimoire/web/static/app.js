@@ -67,12 +67,13 @@
   const pop = $("#popover");
   const cache = new Map();
   let hoverTimer = 0, current = null;
-  // A concept link's name, and the id that picks one of several concepts of that name.
-  const nameOf = (a) => {
+  // A concept link's preview address: its name as the link has it, and the id that picks
+  // one of several concepts of that name (never split out of the name: "Beta?id=7" is one).
+  const previewOf = (a) => {
     const u = new URL(a.href, location.href);
     if (u.origin !== location.origin || !u.pathname.startsWith("/c/")) return null;
     const id = u.searchParams.get("id");
-    return decodeURIComponent(u.pathname.slice(3)) + (id ? "?id=" + encodeURIComponent(id) : "");
+    return "/api" + u.pathname + "?preview=true" + (id ? "&id=" + encodeURIComponent(id) : "");
   };
   const hide = () => { if (pop) pop.hidden = true; current = null; };
   const place = (a) => {
@@ -82,15 +83,15 @@
     pop.style.top = (window.scrollY + r.bottom + 6) + "px";
   };
   const preview = async (a) => {
-    const name = nameOf(a);
-    if (!name || !pop) return;
+    const url = previewOf(a);
+    if (!url || !pop) return;
     current = a;
-    let data = cache.get(name);
+    let data = cache.get(url);
     if (!data) {
-      const [bare, query] = name.split("?id=");
-      const r = await fetch("/api/c/" + encodeURIComponent(bare) + "?preview=true" + (query ? "&id=" + query : ""));
-      data = r.ok ? await r.json() : { label: bare, text: "No note defines this yet.", kind: null, sources: 0 };
-      cache.set(name, data);
+      const r = await fetch(url);
+      const name = decodeURIComponent(new URL(url, location.href).pathname.slice(7));
+      data = r.ok ? await r.json() : { label: name, text: "No note defines this yet.", kind: null, sources: 0 };
+      cache.set(url, data);
     }
     if (current !== a) return;
     const title = document.createElement("strong");
