@@ -490,3 +490,8 @@ def test_lint_is_kept_until_the_store_changes(tmp_path: Path) -> None:
         assert after is not first
         assert not [f for f in after.findings if f.group == "wanted"]
         assert kb.lint() is after
+        # another connection writes (a second process, `serve --watch`'s watcher): read again
+        (notes / "d.md").write_text("# Delta\n\nDelta links to [[Epsilon]], wanted.\n")
+        with grimoire.open(tmp_path / "kb.db") as other:
+            other.ingest([notes], embed=False)
+        assert [f.concept for f in kb.lint().findings if f.group == "wanted"] == ["Epsilon"]
