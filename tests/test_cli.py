@@ -307,10 +307,34 @@ def test_search_and_ask_fit_an_80_column_terminal(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         text = re.sub(r"\x1b\[[0-9;]*m", "", result.output)
         body = [line for line in text.splitlines() if not re.match(r"(\d+\.|\[\d+\]) ", line)]
-        long = [line for line in body if len(line) > 80]
+        # the heading lines too (number, name, file:lines, section): a long path ran on
+        long = [line for line in text.splitlines() if len(line) > 80]
         assert not long, long
         if args[0] == "search":  # every line of a snippet under its hit, indented
             assert all(line.startswith("   ") for line in body if line.strip()), body
+
+
+def test_show_fits_an_80_column_terminal(tmp_path: Path, corpora: Path) -> None:
+    # `show` printed each definition as the note's long lines: an 80-column terminal broke
+    # words and ran them on at the margin, under the file:line headings. Piped, a source line
+    # stays one line.
+    db = tmp_path / "kb.db"
+    vault = corpora / "google-ml-glossary-vault"
+    assert run(db, "ingest", "--no-embed", str(vault / "softmax.md"), str(vault / "LoRA.md"),
+               str(seed("000")), str(seed("003")))[0] == 0
+    terminal = {"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"}
+    for name in ("softmax", "lora"):
+        shown = CliRunner(env=terminal).invoke(main, ["--db", str(db), "show", name])
+        assert shown.exit_code == 0, shown.output
+        text = re.sub(r"\x1b\[[0-9;]*m", "", shown.output)
+        # a heading line (name, file:line), a formula (TeX) and a URL are as long as they are
+        long = [line for line in text.splitlines() if len(line) > 80 and str(tmp_path)
+                not in line and str(corpora) not in line and str(seed("000").parent) not in line
+                and not line.startswith("  formula: ") and "://" not in line]
+        assert not long, long
+        piped = run(db, "show", name)[1]
+        assert [line for line in piped.splitlines() if len(line) > 80
+                and line.startswith("  ") and ":" not in line[:40]], name
 
 
 def test_show_of_a_wanted_name_says_where_it_is_wanted(tmp_path: Path) -> None:

@@ -83,3 +83,26 @@ def test_cli_show_unknown_suggests(db: Path) -> None:
     code, out = run(db, "show", "softmx")
     assert code == 1
     assert "did you mean" in out and "Softmax" in out
+
+
+def test_the_whole_graph_is_every_concept_and_every_link(db: Path) -> None:
+    # The web's /graph read it one neighbourhood per connected part (1.6 s a page on the
+    # corpora); read at once, it must be the same concepts and links.
+    with grimoire.open(db, create=False) as kb:
+        whole = kb.whole_graph()
+        assert whole is not None
+        concepts = kb.concepts()
+        assert sorted(n.id for n in whole.nodes) == sorted(c.id for c in concepts)
+        labels = {c.id: c.label for c in concepts}
+        assert all(labels[n.id] == n.label for n in whole.nodes)
+        edges = set()
+        for c in concepts:
+            try:
+                g = kb.graph(c.label, depth=1)
+            except grimoire.GrimoireError:  # a label two concepts share
+                continue
+            edges |= {(e.source, e.target, e.kinds, e.count) for e in g.edges}
+        got = {(e.source, e.target, e.kinds, e.count) for e in whole.edges}
+        assert edges and edges <= got
+        assert all(e.source in labels and e.target in labels for e in whole.edges)
+        assert kb.whole_graph(limit=len(concepts) - 1) is None

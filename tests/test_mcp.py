@@ -7,6 +7,7 @@ loopback.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -71,6 +72,62 @@ def test_a_lone_surrogate_in_a_query_is_searched_not_an_empty_error(db: Path) ->
 
     run(session)
     kb.close()
+
+
+def test_search_previews_quote_the_note_without_the_match_marks(db: Path) -> None:
+    # A preview is the hit's snippet: its «marks» around the matched words reached the
+    # assistant, which quoted them as the note's own text.
+    kb = grimoire.open(db, create=False)
+
+    async def session() -> list[str]:
+        async with Client(build_server(kb)) as client:
+            found = structured(await client.call_tool(
+                "search", {"query": "low rank adaptation", "k": 5, "mode": "lexical"}))
+            return [r["preview"] for r in found["results"]]
+
+    previews = run(session)
+    kb.close()
+    assert previews and any("Low-Rank" in p or "low-rank" in p.lower() for p in previews)
+    assert not [p for p in previews if "«" in p or "»" in p], previews
+
+
+def test_read_source_by_a_file_name_suggests_the_path(db: Path) -> None:
+    # An assistant asked for "Low-Rank Adaptation.md" and got only "not a note in this
+    # knowledge base": the path that works is now named.
+    kb = grimoire.open(db, create=False)
+    full = next(r.path for r in kb.sources() if r.path.endswith("/Low-Rank Adaptation.md"))
+
+    async def session() -> Any:
+        async with Client(build_server(kb)) as client:
+            return await client.call_tool("read_source", {"path": "Low-Rank Adaptation.md"})
+
+    result = run(session)
+    kb.close()
+    assert result.is_error
+    text = " ".join(c.text for c in result.content)
+    assert "not a note in this knowledge base: 'Low-Rank Adaptation.md'" in text
+    assert f"did you mean: {full}" in text
+
+
+def test_read_source_of_a_note_gone_from_the_disk_says_so(tmp_path: Path) -> None:
+    # A note deleted (or moved) since it was ingested was "not a note in this knowledge base"
+    # and then "did you mean:" its own path: the assistant passed it back and failed again.
+    notes = tmp_path / "notes"
+    shutil.copytree(EXAMPLES, notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        gone = next(r.path for r in kb.sources() if r.path.endswith("/Low-Rank Adaptation.md"))
+        Path(gone).unlink()
+
+        async def session() -> Any:
+            async with Client(build_server(kb)) as client:
+                return await client.call_tool("read_source", {"path": gone})
+
+        result = run(session)
+    assert result.is_error
+    text = " ".join(c.text for c in result.content)
+    assert "did you mean" not in text, text
+    assert f"{gone!r} cannot be read now" in text, text
 
 
 def test_tools_in_memory(db: Path) -> None:
@@ -169,7 +226,10 @@ def test_a_wrong_name_or_group_says_what_would_do(db: Path) -> None:
 
 @pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_stdio_subprocess(db: Path) -> None:
-    params = StdioServerParameters(command=GRIMOIRE, args=["--db", str(db), "mcp"])
+    # The SDK passes the server only a few variables by default: without PYTHONPATH, a
+    # checkout run uninstalled was tested through another installed copy of grimoire.
+    params = StdioServerParameters(command=GRIMOIRE, args=["--db", str(db), "mcp"],
+                                   env=dict(os.environ))
 
     async def session() -> None:
         async with Client(params) as client:

@@ -145,11 +145,26 @@ def test_rebuild_reads_the_sources_again_and_keeps_the_damaged_file(
     code, out = run(db, "rebuild", "--no-embed")
     assert code == 0, out
     assert digest(tmp_path / "kb.db.damaged") == damaged
+    # one ingested folder ("from 1 sources" said), the old file named as kept, not judged
+    assert " from 1 folder: ok; the old file is kept as " in " ".join(out.split()), out
     code, out = run(db, "check")
     assert code == 0 and "ok" in out
     _, fresh = run(db, "list")
     _, original = run(pristine, "list")
     assert fresh == original
+
+
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
+def test_rebuild_counts_a_file_ingested_alone_as_a_file(tmp_path: Path) -> None:
+    # `grimoire ingest ~/notes ~/Downloads/glossary.txt` (the README's example): the rebuild
+    # said "from 2 folders" of a folder and a file.
+    db = tmp_path / "kb.db"
+    code, out = run(db, "ingest", "--no-embed", str(EXAMPLES / "vault"),
+                    str(EXAMPLES / "glossary.txt"))
+    assert code == 0, out
+    code, out = run(db, "rebuild", "--no-embed")
+    assert code == 0, out
+    assert " from 1 folder and 1 file: ok; " in " ".join(out.split()), out
 
 
 @pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
@@ -735,3 +750,28 @@ def test_a_backup_rolls_a_killed_writes_journal_back_first(
     code, out = run(db, "backup", str(tmp_path / "copy.db"))
     assert code == 0 and "rolled back" in out, out
     assert run(tmp_path / "copy.db", "list") == run(pristine, "list")
+
+
+def test_lint_is_kept_until_the_store_changes(tmp_path: Path) -> None:
+    # /health and the MCP lint tool ran every check again on each request (3-4 s on the
+    # corpora): the report is kept while nothing is written, and read again after a write.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha links to [[Gamma]], which no note defines.\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        first = kb.lint()
+        assert [f.message for f in first.findings if f.group == "wanted"] == [
+            "'Gamma' is linked from 1 place but defined nowhere"]
+        assert kb.lint() is first
+        (notes / "g.md").write_text("# Gamma\n\nGamma is the third letter, defined at last.\n")
+        kb.ingest([notes], embed=False)
+        after = kb.lint()
+        assert after is not first
+        assert not [f for f in after.findings if f.group == "wanted"]
+        assert kb.lint() is after
+        # another connection writes (a second process, `serve --watch`'s watcher): read again
+        (notes / "d.md").write_text("# Delta\n\nDelta links to [[Epsilon]], wanted.\n")
+        with grimoire.open(tmp_path / "kb.db") as other:
+            other.ingest([notes], embed=False)
+        assert [f.concept for f in kb.lint().findings if f.group == "wanted"] == ["Epsilon"]

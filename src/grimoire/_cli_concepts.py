@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.text import Text
 
 from grimoire._term import clean, safe
 from grimoire.graph import Graph
@@ -12,9 +13,23 @@ from grimoire.model import Span
 from grimoire.resolve import Concept
 
 
-def _indented(text: str) -> str:
-    """`text` cleaned, its later lines under its first: at the margin they read as headings."""
-    return clean(text).replace("\n", "\n  ")
+def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
+           hang: int = 0) -> None:
+    """A definition or section under its heading line, every line under the first (and
+    `hang` more after it). On a terminal it is wrapped at the terminal's width under its
+    indent (an 80-column one broke words and ran them on at the margin, under the file:line
+    headings); piped, a line of the source stays one line."""
+    from grimoire.cli import terminal
+
+    body = text if isinstance(text, Text) else Text(clean(text), style=style)
+    pad = " " * indent
+    if not terminal():
+        lines = body.split("\n", allow_blank=True)
+    else:
+        lines = body.wrap(out, max(20, out.width - indent - hang))
+    for n, line in enumerate(lines):
+        line.rstrip()
+        out.print(Text(pad + (" " * hang if n else "")) + line, soft_wrap=True)
 
 
 def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> None:
@@ -32,18 +47,18 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
     out.rule(f"[bold]{safe(c.label)}[/bold]{kind}")
     others = [n for n in c.names if n.name != c.label]
     if others:
-        out.print("names: " + ", ".join(f"{safe(n.name)} [dim]({safe(n.reason)})[/dim]"
-                                        for n in others))
+        _prose(out, Text.from_markup("names: " + ", ".join(
+            f"{safe(n.name)} [dim]({safe(n.reason)})[/dim]" for n in others)), 0, hang=2)
     for stored in c.entries:
         e = stored.entry
         out.print(f"\n[bold]{safe(e.term)}[/bold]  [dim]{safe_at(e.span)} "
                   f"({safe(stored.format)})[/dim]")
         if e.reason:
-            out.print(f"  [dim]why an entry: {safe(e.reason)}[/dim]", highlight=False)
+            _prose(out, f"why an entry: {e.reason}", style="dim")
         for gloss in e.glosses:
-            out.print(f"  ~ {_indented(gloss)}", highlight=False, markup=False)
+            _prose(out, f"~ {gloss}")
         if e.definition:
-            out.print("  " + _indented(e.definition), highlight=False, markup=False)
+            _prose(out, e.definition)
         elif e.redirect:
             out.print(f"  see: {clean(e.redirect)}", highlight=False, markup=False)
         else:
@@ -60,7 +75,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
         out.print(f"\n[bold]{safe(s.heading)}[/bold] in {safe(s.title)}  "
                   f"[dim]{safe_at(s.span)} (section)[/dim]")
         if s.text:
-            out.print("  " + _indented(s.text), highlight=False, markup=False)
+            _prose(out, s.text)
     for r in c.redirects:
         out.print(f"[dim]redirect: {safe(r.entry.term)} → {safe(r.entry.redirect or '')} "
                   f"({safe_at(r.entry.span)})[/dim]")

@@ -33,15 +33,19 @@ def mcp(ctx: click.Context, bind: str | None, token: str | None) -> None:
     if not host or not port_text.isdigit():
         raise click.BadParameter("give HOST:PORT, e.g. 127.0.0.1:8765", param_hint="--http")
     host = host.strip("[]")
+    from grimoire._cli_web import listen
+
+    sock = listen(host, int(port_text))  # before the token and address are announced
+    port = int(sock.getsockname()[1])
     if not token:
         import secrets
 
         token = secrets.token_urlsafe(24)
         err().print(f"bearer token: {token}", highlight=False)
-    port = int(port_text)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Grimoire MCP on http://{shown}:{port}/mcp  (Ctrl-C stops)", err=True)
-    uvicorn.run(http_app(kb, host, port, token), host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(http_app(kb, host, port, token), log_level="warning")
+                   ).run(sockets=[sock])
 
 
 @click.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
@@ -111,6 +112,14 @@ def register(main: click.Group) -> None:
         if as_json:
             emit_json({**to_data(health), "damaged_copy": kept})
             return
-        out().print(f"rebuilt {safe(health.path)} from {len(health.roots)} sources: "
-                    f"{'ok' if health.ok else 'check failed'}; the old file is "
-                    f"{safe(kept)}", highlight=False)
+        # The old file is kept whatever its state ("the old file is NAME.damaged" read as a
+        # verdict on a file that was fine), and "1 sources" counted folders; a file ingested
+        # alone (`grimoire ingest ~/notes glossary.txt`) is no folder.
+        from grimoire.files import path_of
+
+        files = sum(Path(path_of(root)).is_file() for root in health.roots)
+        read = " and ".join(f"{n} {what}" + ("s" if n != 1 else "") for n, what in
+                            ((len(health.roots) - files, "folder"), (files, "file")) if n)
+        out().print(f"rebuilt {safe(health.path)} from {read or '0 folders'}: "
+                    f"{'ok' if health.ok else 'check failed'}; the old file is kept as "
+                    f"{safe(kept)} (delete it once the new one suits you)", highlight=False)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import threading
 
 import click
+
+from grimoire.errors import GrimoireError
 
 
 @click.command()
@@ -48,6 +52,8 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
         names = (*names, *_own_names())
     kb = kb_of(ctx, create=bool(watch_paths))
     kb.stats()  # a missing or corrupt database fails here, with its message, not in a page
+    sock = listen(host, port)
+    port = sock.getsockname()[1]  # --port 0: the one the system chose
     kb.searcher.load_names()  # in the background, before the first query
     key = (os.environ.get(llm_key_env) or os.environ.get("OPENAI_API_KEY")) if llm_url else None
     app = create_app(kb, Guard.for_bind(host, port, token, names),
@@ -57,12 +63,33 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
     click.echo(f"Grimoire on {url}  (Ctrl-C stops)", err=True)
     watching = _watch_in_background(ctx, watch_paths) if watch_paths else None
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     finally:
         if watching is not None:
             stop, thread = watching
             stop.set()
             thread.join(30)  # the batch under way commits; then the connection may close
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to `host`:`port`, before anything is announced: a port in use printed
+    "Grimoire on http://...:8000/" and then uvicorn's "[Errno 98] error while attempting to
+    bind" (exit 3), and `--port 0` announced port 0."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as e:
+        raise GrimoireError(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+    try:
+        sock.bind(address)
+    except OSError as e:
+        sock.close()
+        hint = ("; another server uses it (a second `grimoire serve`?): choose another port"
+                if e.errno == errno.EADDRINUSE else "")
+        raise GrimoireError(f"cannot listen on {host}:{port}: {e.strerror or e}{hint}") from e
+    return sock
 
 
 def _watch_in_background(ctx: click.Context, paths: tuple[str, ...]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import sys
@@ -382,6 +383,12 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     read_only()
     if status is not None:
         _cli_ingest.vector_notice(status, as_json)
+    if hits and mode != "lexical":
+        _search_notice(serialize.search_notice(
+            kb.nothing_matched(text, hits, source=source, format=fmt, tag=tag)), as_json)
+    elif not hits and (source or fmt or tag):  # "no results" whatever the query: say why
+        _search_notice(serialize.search_notice(
+            filters=kb.filters_problem(source=source, format=fmt, tag=tag)), as_json)
     if as_json:
         emit_json(hits)
         return
@@ -399,9 +406,37 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
             click.echo(f"{n}. {field(name)}  {field(place)}")
             click.echo("   " + _MARKED.sub(r"\1", clean(hit.snippet)))
             continue
-        out().print(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
-                    f"[dim]{safe(place, lines=False)}[/dim]", highlight=False)
+        _heading(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
+                 f"[dim]{safe(place, lines=False)}[/dim]", hang=3)
         _prose(_marked(hit.snippet), indent=3)
+
+
+def _search_notice(notice: dict[str, Any] | None, as_json: bool) -> None:
+    """On stderr, before the hits: that none of the query's words is in the notes (the hits
+    of `qwzx vvbnm` came silently, as if they matched), or that no note passes the filters
+    ("no results" for `--format pdf` said nothing of why)."""
+    if notice is None:
+        return
+    if as_json:
+        click.echo(json.dumps(notice), err=True)
+        return
+    err().print(f"[yellow]note:[/yellow] {safe(notice['notice'], lines=False)}",
+                highlight=False)
+
+
+def _heading(markup: str, hang: int) -> None:
+    """A hit's or a citation's first line (number, name, file:lines, section). On a terminal
+    it wraps at the terminal's width, its later lines `hang` columns in (an 80-column one
+    broke a long path or section mid-word and ran it on at the margin); piped, one line."""
+    from rich.text import Text
+
+    text = Text.from_markup(markup)
+    if not terminal():
+        out().print(text, soft_wrap=True)
+        return
+    for n, line in enumerate(text.wrap(out(), max(20, out().width - hang))):
+        line.rstrip()
+        out().print(Text(" " * hang if n else "") + line, soft_wrap=True)
 
 
 def _prose(text: Text | str, indent: int = 0) -> None:
@@ -490,8 +525,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         if c.span.end_line != c.span.start_line:
             loc += f"-{c.span.end_line}"
         about = f" ({safe(c.concept, lines=False)})" if c.concept else ""
-        out().print(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}",
-                    highlight=False)
+        _heading(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}", hang=4)
         _prose(c.quote, indent=4)
 
 
@@ -563,6 +597,12 @@ from grimoire import (  # noqa: E402 - register above
 )
 from grimoire._cli_live import mcp, watch  # noqa: E402
 from grimoire._cli_web import serve  # noqa: E402
+
+# One line and exit 1 for their errors too: a --db that does not exist, or a port in use,
+# ended `serve` and `mcp` in a traceback.
+for _command in (serve, mcp):
+    assert _command.callback is not None
+    _command.callback = handle_errors(_command.callback)
 
 _cli_store.register(main)
 _cli_ingest.register(main)

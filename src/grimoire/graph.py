@@ -121,6 +121,23 @@ def neighbourhood(store: GraphStore, centre: ConceptId, depth: int = 1,
         for (s, t), k in sorted(edges.items())))
 
 
+def whole(store: GraphStore, ids: Iterable[int]) -> Graph:
+    """Every concept of `ids` (each at depth 1: there is no centre) and every link among
+    them, read in one pass."""
+    wanted = sorted(set(ids))
+    keep = set(wanted)
+    edges: dict[tuple[int, int], dict[str, int]] = {}
+    for edge in store.concept_edges(wanted):
+        if edge.source in keep and edge.target in keep:
+            edges.setdefault((edge.source, edge.target), {})[edge.kind] = edge.count
+    labels = store.concept_labels(wanted)
+    nodes = tuple(Node(ConceptId(str(i)), labels.get(i, (str(i), None))[0],
+                       labels.get(i, ("", None))[1], 1) for i in wanted)
+    return Graph(nodes, tuple(
+        Edge(ConceptId(str(s)), ConceptId(str(t)), tuple(sorted(k)), sum(k.values()))
+        for (s, t), k in sorted(edges.items())))
+
+
 def shortest_path(store: GraphStore, start: ConceptId, goal: ConceptId,
                   max_depth: int = 6) -> list[ConceptId] | None:
     """The shortest chain of concepts linking `start` to `goal` (links in either direction),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
         WantedPage,
     )
 
+_MATCHED = re.compile("«\\w")  # a word a snippet marks: the query's, found by the lexical index
+# A concept id as the stores keep it (a 64-bit integer): `/c/NAME?id=²` passed `isdigit` and
+# 30 digits overflowed the database's integer, both a server error, not the page of the name.
+_CONCEPT_ID = re.compile(r"[0-9]{1,18}")
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -84,6 +89,7 @@ class Grimoire:
         # The change counter at the last check that passed, by what it checked (`_not_damaged`)
         self._intact_at: dict[Reads | None, tuple[int, ...]] = {}
         self._roots: tuple[tuple[int, ...], list[str]] | None = None  # (change counter, roots)
+        self._lint: tuple[tuple[int, ...], LintReport] | None = None  # (change counter, report)
 
     @_guarded
     def ingest(
@@ -225,6 +231,52 @@ class Grimoire:
         return hits
 
     @_guarded
+    def nothing_matched(self, query: str, hits: Sequence[Hit] = (), *,
+                        source: str | None = None, format: str | None = None,
+                        tag: str | None = None) -> bool:
+        """True when no note holds a word of `query`, nor a name close to one: the hits a
+        hybrid or semantic search gives it are only the nearest in meaning. `hits` (from
+        `search`) spare the check when one of them marks a matched word.
+
+        >>> kb.nothing_matched("qwzx vvbnm")
+        True
+        """
+        if any(_MATCHED.search(h.snippet) for h in hits):
+            return False
+        return not self.search(query, k=1, mode="lexical", source=source, format=format,
+                               tag=tag)
+
+    @_guarded
+    def filters_problem(self, source: str | None = None, format: str | None = None,
+                        tag: str | None = None) -> str | None:
+        """Why a search with these filters can find nothing whatever its query, or None: a
+        filter no note passes (a format no note is read as, a path nothing was ingested
+        under, a tag no note has) said with what would pass, as `search` gives only `[]`.
+
+        >>> kb.filters_problem(format="pdf")
+        "no note is read as 'pdf'; the formats here: markdown, obsidian"
+        """
+        from grimoire.store.records import Filters
+
+        source = args.source_filter(source)
+        format, tag = args.value_filter(format, "format"), args.value_filter(tag, "tag")
+        passes = self.store.filtered_documents
+        if format is not None and not passes(Filters(format=format)):
+            formats = ", ".join(sorted(self.stats().by_format)) or "none yet"
+            return f"no note is read as {format!r}; the formats here: {formats}"
+        if source is not None and not passes(Filters(source=source)):
+            roots = self._source_roots()
+            shown = ", ".join(roots[:5]) + (f" and {len(roots) - 5} more" if len(roots) > 5
+                                             else "")
+            return (f"nothing ingested is {source} or under it (a file or folder, as "
+                    f"ingested: {shown or 'nothing yet'})")
+        if tag is not None and not passes(Filters(tag=tag)):
+            return f"no note has the tag {tag!r}"
+        if not passes(Filters(source=source, format=format, tag=tag)):
+            return "no note passes these filters together"
+        return None
+
+    @_guarded
     def ask(
         self,
         question: str,
@@ -331,8 +383,11 @@ class Grimoire:
         return self._roots[1]
 
     @_guarded
-    def concept(self, name: str) -> Concept:
+    def concept(self, name: str, *, concept_id: str | None = None) -> Concept:
         """One concept by any of its names: what each source says, names, links both ways.
+        `concept_id` (a Hit's or a summary's) picks the concept it names when that concept
+        is called `name` too: two concepts may share a label (`Linear` the activation
+        function and `Linear` the glossary term), and the name alone finds only one.
 
         Raises NotFound with "did you mean" suggestions.
 
@@ -341,21 +396,33 @@ class Grimoire:
         self._fresh()
         from grimoire.resolve import view
 
+        if concept_id is not None and _CONCEPT_ID.fullmatch(concept_id):
+            try:
+                found = view.load_concept(self.store, ConceptId(concept_id))
+            except NotFound:
+                found = None  # an id from before a rebuild: the name decides
+            key = normalize(name)
+            if found is not None and key in {normalize(found.label),
+                                             *(normalize(n.name) for n in found.names)}:
+                return found
         return view.load_concept(self.store, view.find_concept(self.store, name))
 
     @_guarded
-    def near_duplicates(self, name: str, threshold: float = 0.7) -> list[DuplicateOf]:
+    def near_duplicates(self, name: str, threshold: float = 0.7, *,
+                        concept_id: str | None = None) -> list[DuplicateOf]:
         """Passages anywhere that nearly repeat one of the concept's entries (copied text).
+        `concept_id` picks one of several concepts called `name`, as in `concept`.
 
         Candidates come from the full-text index (each passage's rarest words), so the cost
         does not grow with the store; the shingles' Jaccard decides.
         """
         from grimoire.duplicates import DuplicateOf, jaccard, probe_query
 
+        concept_id = self.concept(name, concept_id=concept_id).id if concept_id else None
         self._fresh()
         from grimoire.resolve import view
 
-        concept_id = view.find_concept(self.store, name)
+        concept_id = concept_id or view.find_concept(self.store, name)
         found: dict[tuple[int, int], DuplicateOf] = {}
         for pid, text in self.store.concept_passages(int(concept_id)):
             match = probe_query(text)
@@ -417,11 +484,19 @@ class Grimoire:
 
     @_guarded
     def lint(self) -> LintReport:
-        """What a careful editor would fix, grouped; `report.clean` when there is nothing."""
+        """What a careful editor would fix, grouped; `report.clean` when there is nothing.
+        Kept until the store changes: a server's /health page and an assistant's `lint` tool
+        ask again and again (3-4 s each on a 2,300-passage store)."""
         from grimoire.lint import concept_findings, lint
 
+        self._fresh()  # a resolve writes: the counter below is the one after it
+        counter = self.store.change_counter()
+        if self._lint is not None and self._lint[0] == counter:
+            return self._lint[1]
         extra = concept_findings(self.wanted(), self.dead_links(), self.multi_source())
-        return lint(self.store, extra)
+        report = lint(self.store, extra)
+        self._lint = (counter, report)  # a write during it: the next call reads again
+        return report
 
     @_guarded
     def suggest_concepts(self, name: str, limit: int = 5) -> tuple[str, ...]:
@@ -446,6 +521,19 @@ class Grimoire:
 
         centre = view.find_concept(self.store, name)
         return graphs.neighbourhood(self.store, centre, depth, limit)
+
+    @_guarded
+    def whole_graph(self, limit: int = 2000) -> graphs.Graph | None:
+        """Every concept and every link among them; None past `limit` concepts (too many
+        to draw)."""
+        from grimoire import graph as graphs
+
+        args.count(limit, "limit", 1)
+        self._fresh()
+        concepts = self.concepts()
+        if len(concepts) > limit:
+            return None
+        return graphs.whole(self.store, (int(c.id) for c in concepts))
 
     @_guarded
     def path(self, start: str, goal: str, max_depth: int = 6) -> list[str] | None:

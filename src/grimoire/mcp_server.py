@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 import os
+import re
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 
+from grimoire import serialize
 from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import read_capped, real_inside, root_folder
@@ -31,6 +33,7 @@ from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
 
+_MARKED = re.compile("«(\\w+)»")  # a word search.py marked in a snippet
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
 MAX_RESULT_CHARS = 16_000  # a tool result's JSON; an assistant's context is not ours to fill
 MAX_LINES = 200  # read_source returns at most this many lines at once
@@ -90,11 +93,17 @@ class Tools:
             raise GrimoireError(f"mode must be hybrid, lexical or semantic, not {mode!r}")
         with self.lock:
             hits = self.kb.search(query, k=k, mode=mode)
+            notice = serialize.search_notice(
+                nothing_matched=bool(hits) and mode != "lexical"
+                and self.kb.nothing_matched(query, hits))
+        # The snippet's «marks» around matched words go: an assistant quoted them as the
+        # note's own text (`«Softmax» function calculates …`).
         results = [{"concept": h.concept, "title": h.title, **where(h.span),
-                    "preview": preview(h.snippet or h.text)} for h in hits]
+                    "preview": preview(_MARKED.sub(r"\1", h.snippet) or h.text)} for h in hits]
         # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's
         # encoder refuses ("Error executing tool search", and nothing else said).
-        return capped({"query": scalars(query), "results": results}, "results")
+        return capped({"query": scalars(query), **(notice or {}), "results": results},
+                      "results")
 
     def show(self, name: str) -> dict[str, Any]:
         with self.lock:
@@ -136,8 +145,16 @@ class Tools:
         # Only files the store read, still inside their ingested root: a note may have become
         # a symlink out of it since.
         real = real_inside(path, record.root) if record is not None else None
-        if record is None or record.status != "ok" or real is None:
-            raise NotFound(f"not a note in this knowledge base: {path!r}", ())
+        if record is None or record.status != "ok":
+            # A file name, or a path relative to its folder, names the note it ends: said as
+            # a suggestion (the assistant passes it back), never read in its place.
+            tail = "/" + path.lstrip("/")
+            near = tuple(p for p, r in known.items() if r.status == "ok" and p.endswith(tail))
+            raise NotFound(f"not a note in this knowledge base: {path!r} (pass the path a "
+                           "search result gave)", near[:5])
+        if real is None:  # its own path as "did you mean" sent the assistant round in a circle
+            raise NotFound(f"{path!r} cannot be read now: deleted, moved or linked out of its "
+                           "folder since it was ingested (`grimoire ingest` it again)", ())
         start = max(1, start_line)
         end = min(max(start, end_line), start + MAX_LINES - 1)
         # What is opened is checked again: a folder on the path may have been swapped since.

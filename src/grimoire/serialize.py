@@ -19,7 +19,11 @@ if TYPE_CHECKING:
     from grimoire.lint import LintReport
     from grimoire.resolve import Concept
 
-__all__ = ["concept", "dumps", "ingest_report", "lint_report", "record"]
+__all__ = ["NOTHING_MATCHED", "concept", "dumps", "ingest_report", "lint_report", "record",
+           "search_notice"]
+
+NOTHING_MATCHED = ("no word of the query is in your notes: these results are only the nearest "
+                   "in meaning")
 
 
 def record(value: Any) -> Any:
@@ -41,6 +45,18 @@ def lint_report(report: LintReport, groups: Sequence[str] = ()) -> dict[str, Any
 def ingest_report(report: IngestReport) -> dict[str, Any]:
     """An ingest's counts, with the total read."""
     return {**to_data(report), "read": report.read}
+
+
+def search_notice(nothing_matched: bool = False,
+                  filters: str | None = None) -> dict[str, Any] | None:
+    """What must be said beside a search's hits, one shape for every face (the CLI's stderr,
+    `/api/search`'s `Grimoire-Notice` header, the MCP result, the search page): None, or
+    `{"nothing_matched": true, "notice": ...}` when no word of the query is in the notes, or
+    `{"filters": true, "notice": ...}` when no note passes the search's filters
+    (`Grimoire.filters_problem`)."""
+    if filters:
+        return {"filters": True, "notice": filters}
+    return {"nothing_matched": True, "notice": NOTHING_MATCHED} if nothing_matched else None
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:

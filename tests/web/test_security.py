@@ -81,6 +81,16 @@ def test_hostile_pages_carry_no_live_markup(hostile_client: TestClient) -> None:
         assert not live_markup(head.split("</head>", 1)[1], SCRIPTS), url
 
 
+def test_hostile_typeahead_carries_no_live_markup(hostile_client: TestClient) -> None:
+    # The type-ahead's lines are an HTML fragment the page inserts (they were built from JSON
+    # with textContent): nothing a note wrote may open a tag or a handler in it either.
+    for q in ("hostile", "script", "img", "javascript", "onerror", "svg", "math"):
+        r = hostile_client.get("/typeahead", params={"q": q})
+        assert r.status_code == 200, q
+        assert not live_markup(r.text, SCRIPTS), q
+    assert 'class="ta-item"' in hostile_client.get("/typeahead", params={"q": "hostile"}).text
+
+
 def test_case27_titles_are_escaped(hostile_client: TestClient) -> None:
     home = hostile_client.get("/")
     url = next(u for u in re.findall(r'href="(/c/[^"]+)"', home.text) if "%3Cscript%3E" in u)

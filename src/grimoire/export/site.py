@@ -88,7 +88,7 @@ def _environment(by_name: dict[str, str]) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
     from grimoire.web.app import MARKDOWN_FORMATS, _at
-    from grimoire.web.render import Renderer, safe_url
+    from grimoire.web.render import Renderer, mention_html, safe_url
 
     renderer = Renderer()
 
@@ -128,7 +128,8 @@ def _environment(by_name: dict[str, str]) -> Any:
                       autoescape=select_autoescape(default=True))
     env.globals.update(href=href, at=_at, source_href=lambda span: Path(span.path).as_uri(),
                        site=_Offline(), llm=False, safe_url=absolute_url, offline=True)
-    env.filters.update(md=md, tex=renderer.inline)
+    env.filters.update(md=md, tex=renderer.inline,
+                       mention=lambda line, kind="": local(mention_html(line, kind)))
     return env
 
 

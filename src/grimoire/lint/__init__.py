@@ -42,6 +42,7 @@ class Finding:
     group: str
     message: str
     span: Span
+    concept: str | None = None  # the name it is about (a wanted page, a concept), to open
 
     def __str__(self) -> str:
         return f"{self.span}: [{self.group}] {self.message}"
@@ -175,6 +176,7 @@ def concept_findings(
             "wanted",
             f"{page.name!r} is linked from {places} but defined nowhere{hint}",
             page.spans[0],
+            page.name,
         )
     for link in dead_links:
         # A name nobody defines is a wanted page (above); a link to a file that is not there,
@@ -196,6 +198,7 @@ def concept_findings(
                         "conflict",
                         f"{concept.label!r} is defined differently here and in {a.entry.span}",
                         b.entry.span,
+                        concept.label,
                     )
 
 

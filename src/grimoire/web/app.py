@@ -29,9 +29,16 @@ from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
 from grimoire.web import layout
-from grimoire.web.render import FORMULA, concept_href, math_text, safe_url, whole_formulas
+from grimoire.web.render import (
+    FORMULA,
+    concept_href,
+    math_text,
+    mention_html,
+    safe_url,
+    whole_formulas,
+)
 from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
-from grimoire.web.site import Settings, Site, link_status
+from grimoire.web.site import Settings, Site, link_status, suggestions
 from grimoire.web.sources import IMAGE_TYPES
 
 HERE = Path(__file__).parent
@@ -51,7 +58,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     env.globals.update(href=concept_href, at=_at, source_href=source_href, site=site,
                        llm=bool(site.settings.llm), safe_url=safe_url)
     env.filters.update(md=_md_filter(site), tex=site.renderer.inline, answer_html=answer_html,
-                       snippet=snippet_html)
+                       snippet=snippet_html, mention=mention_html)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
@@ -80,21 +87,22 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     # -- concept -------------------------------------------------------------------------------
 
     @app.get("/c/{name:path}", response_class=HTMLResponse, include_in_schema=False)
-    def concept_page(request: Request, name: str) -> HTMLResponse:
+    def concept_page(request: Request, name: str, id: str = "") -> HTMLResponse:
         try:
-            concept, duplicates = site.concept(name)
+            concept, duplicates = site.concept(name, id or None)
         except NotFound as e:
             return missing(request, e, name)
         return page(request, "concept.html", c=concept, duplicates=duplicates,
                     links=link_status(concept))
 
     @app.get("/api/c/{name:path}", tags=["pages"])
-    def concept_api(name: str, preview: bool = False) -> Any:
-        """A concept by any of its names: every source's entry, names, links both ways."""
+    def concept_api(name: str, preview: bool = False, id: str = "") -> Any:
+        """A concept by any of its names: every source's entry, names, links both ways; `id`
+        (a hit's `concept_id`) picks one of several concepts that share the name."""
         try:
             if preview:
-                return site.preview(name)
-            concept, duplicates = site.concept(name)
+                return site.preview(name, id or None)
+            concept, duplicates = site.concept(name, id or None)
         except NotFound as e:
             return _not_found(e)
         return serialize.concept(concept, duplicates)
@@ -106,9 +114,10 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                     format: str = "", tag: str = "") -> HTMLResponse:
         mode = mode if mode in MODES else "hybrid"
         hits = site.search(q, mode, 20, source, format, tag)
+        notice = site.notice(q, hits, mode, source, format, tag)
         formats = sorted(site.call(site.kb.stats).by_format)
-        return page(request, "search.html", q=q, mode=mode, hits=hits, source=source,
-                    format=format, tag=tag, formats=formats, modes=MODES)
+        return page(request, "search.html", q=q, mode=mode, hits=hits, notice=notice,
+                    source=source, format=format, tag=tag, formats=formats, modes=MODES)
 
     @app.get("/api/search", tags=["pages"])
     def search_api(q: str = "", mode: str = "hybrid", k: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -116,7 +125,17 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         """Hits for `q`, one per concept, each with its file and lines and a marked snippet."""
         if mode not in MODES:
             return JSONResponse({"error": f"mode must be one of {', '.join(MODES)}"}, 422)
-        return serialize.record(site.search(q, mode, k, source, format, tag))
+        hits = site.search(q, mode, k, source, format, tag)
+        notice = site.notice(q, hits, mode, source, format, tag)
+        headers = {"grimoire-notice": json.dumps(notice)} if notice else None
+        return JSONResponse(serialize.record(hits), headers=headers)
+
+    @app.get("/typeahead", response_class=HTMLResponse, include_in_schema=False)
+    def typeahead(request: Request, q: str = "") -> HTMLResponse:
+        """The search box's suggestions as an HTML fragment, rendered as the search page's
+        hits are (formulas as MathML, not TeX source), one line per destination."""
+        hits = site.search(q, "lexical", 8)
+        return page(request, "_typeahead.html", q=q.strip(), suggestions=suggestions(hits))
 
     # -- ask -----------------------------------------------------------------------------------
 

@@ -90,9 +90,11 @@ def safe_url(url: str, *, images: bool = False) -> str | None:
     return None
 
 
-def concept_href(name: str) -> str:
-    """The concept page of `name` (any of its names)."""
-    return "/c/" + quote(name, safe="")
+def concept_href(name: str, concept_id: str | None = None) -> str:
+    """The concept page of `name` (any of its names); with `concept_id`, of that concept
+    among those called `name` (a label two concepts share opened only one of them)."""
+    return "/c/" + quote(name, safe="") + (f"?id={quote(concept_id, safe='')}" if concept_id
+                                            else "")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -274,9 +276,46 @@ def _rewrite_images(tokens: list[Token], image_url: Callable[[str], str | None])
                 token.attrSet("src", served)
 
 
+_MD_LINK = re.compile(r"(?<!!)\[([^\[\]\n]{1,200})\]\([^()\s]{1,2000}\)")
+_EMBED = re.compile(r"!\[\[[^\[\]\n]{1,400}\]\]?")
+_SIZE = re.compile(r"\d{1,5}(?:x\d{1,5})?")  # `[[Bloom Filter|300]]`: Obsidian's width, no label
+
+
+def link_label(m: re.Match[str]) -> str:
+    """The words a `[[target|label]]` shows: its label, never a size (`|300`, `|ARC|300`)."""
+    parts = [p.strip() for p in (m.group(2) or "").split("|")]
+    return next((p for p in parts if p and not _SIZE.fullmatch(p)), m.group(1).strip())
+
+
+def mention_html(line: str, kind: str = "") -> Markup:
+    """A line of a note quoted under "Mentioned in": its `[[wiki-links]]` as links to their
+    concept under their label, a Markdown link as its label, an image embed left out, math
+    rendered, everything else escaped (the raw `[[softmax|softmax]]` was shown). A line whose
+    link is a glossary's `[term]` (`kind` "bracket") shows each `[term]` as a link too."""
+    line = _EMBED.sub("", line)
+    links = _WIKILINK if kind != "bracket" else _BRACKET_OR_WIKILINK
+    pieces: list[str] = []
+    last = 0
+    for m in links.finditer(line):
+        pieces.append(str(math_text(_MD_LINK.sub(r"\1", line[last:m.start()]))))
+        target, label = (m.group(1).strip(), link_label(m)) if m.group(1) else \
+            (m.group(3).strip(), m.group(3).strip())
+        pieces.append(f'<a class="internal" href="{html.escape(concept_href(target))}"'
+                      f">{html.escape(label)}</a>")
+        last = m.end()
+    pieces.append(str(math_text(_MD_LINK.sub(r"\1", line[last:]))))
+    return Markup("".join(pieces))
+
+
+# A glossary's `[term]`: starts with a letter, no link target after it (`[x](url)`), not a
+# list of numbers (`[0, 1]`); a wiki-link's groups come first.
+_BRACKET_OR_WIKILINK = re.compile(
+    _WIKILINK.pattern + r"|(?<![\[\\])\[([A-Za-z][^\[\]\n$]{0,100})\](?![(\[])")
+
+
 def plain(text: str, limit: int = 300) -> str:
     """Text for a preview: markup-free enough to read, cut at a word near `limit`."""
-    flat = re.sub(r"\s+", " ", _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)).strip()
+    flat = re.sub(r"\s+", " ", _WIKILINK.sub(link_label, text)).strip()
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]

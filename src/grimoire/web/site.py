@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from grimoire import serialize
 from grimoire.errors import NotFound
-from grimoire.graph import Graph, Node
+from grimoire.graph import Graph
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
@@ -67,6 +67,45 @@ class GraphView:
                 "truncated": self.truncated}
 
 
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One line of the search box's type-ahead: where it leads and what it shows."""
+
+    label: str
+    context: tuple[str, ...]  # a passage's headings, when it is not the concept itself
+    snippet: str
+    href: str
+
+
+def suggestions(hits: list[Hit]) -> list[Suggestion]:
+    """`hits` as type-ahead lines, one per destination: a page that is a concept and its own
+    passages gave identical lines. Concepts that share a label each say their file."""
+    from grimoire.web.app import source_href
+
+    ids: dict[str, set[str | None]] = {}
+    for h in hits:
+        if h.concept:
+            ids.setdefault(h.concept.casefold(), set()).add(h.concept_id)
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+    for h in hits:
+        label = h.concept or h.title or Path(h.span.path).name
+        context: tuple[str, ...]
+        if h.concept:
+            shared = len(ids[h.concept.casefold()]) > 1
+            context = (Path(h.span.path).name,) if shared else ()
+            href = concept_href(h.concept, h.concept_id)
+        else:
+            context = tuple(p for p in h.heading_path if p != label)
+            href = source_href(h.span)
+        shown = "\n".join((label, *context)).casefold()
+        if href in seen or shown in seen:
+            continue
+        seen.update((href, shown))
+        out.append(Suggestion(label, context, h.snippet, href))
+    return out
+
+
 class Site:
     """The knowledge base as the web pages need it."""
 
@@ -115,28 +154,26 @@ class Site:
         names = [e.entry.term for e in ordered if not e.entry.redirect]
         return list(dict.fromkeys(names))[:limit]
 
-    def concept(self, name: str) -> tuple[Concept, list[Any]]:
-        concept = self.find(name)
+    def concept(self, name: str, concept_id: str | None = None) -> tuple[Concept, list[Any]]:
+        concept = self.find(name, concept_id)
         try:
-            duplicates = self.call(lambda: self.kb.near_duplicates(concept.label))
+            duplicates = self.call(lambda: self.kb.near_duplicates(
+                concept.label, concept_id=concept.id))
         except NotFound:
             duplicates = []
         return concept, duplicates
 
-    def find(self, name: str) -> Concept:
-        """The concept called `name`; a label the name lookup cannot find again (its
-        normalised form differs, as for `<b>x</b>`) is matched exactly among the labels."""
+    def find(self, name: str, concept_id: str | None = None) -> Concept:
+        """The concept called `name` (the one of id `concept_id` among several so called); a
+        label the name lookup cannot find again (its normalised form differs, as for
+        `<b>x</b>`) is matched exactly among the labels."""
         try:
-            return self.call(lambda: self.kb.concept(name))
+            return self.call(lambda: self.kb.concept(name, concept_id=concept_id))
         except NotFound:
             exact = [c for c in self.call(self.kb.concepts) if c.label == name]
             if len(exact) != 1:
                 raise
-        # The API has no lookup by id yet (Grimoire.concept takes a name): read it through
-        # the same view function Grimoire.concept uses.
-        from grimoire.resolve import view
-
-        return self.call(lambda: view.load_concept(self.kb.store, exact[0].id))
+        return self.call(lambda: self.kb.concept(name, concept_id=exact[0].id))
 
     def wanted_page(self, name: str) -> WantedPage | None:
         """The wanted page `name` opens (a red link's target), with every place that links to
@@ -149,6 +186,23 @@ class Site:
             return []
         return self.call(lambda: self.kb.search(q, k=k, mode=mode, source=source or None,
                                                 format=format or None, tag=tag or None))
+
+    def notice(self, q: str, hits: list[Hit], mode: str, source: str | None = None,
+               format: str | None = None, tag: str | None = None) -> dict[str, Any] | None:
+        """What to say beside `hits` (`serialize.search_notice`): no word of `q` is in the
+        notes, so they are only its nearest in meaning; or no note passes the filters."""
+        source, format, tag = source or None, format or None, tag or None
+        if not q.strip():
+            return None
+        if not hits:
+            if not (source or format or tag):
+                return None
+            return serialize.search_notice(filters=self.call(lambda: self.kb.filters_problem(
+                source=source, format=format, tag=tag)))
+        if mode == "lexical":
+            return None
+        return serialize.search_notice(self.call(lambda: self.kb.nothing_matched(
+            q, hits, source=source, format=format, tag=tag)))
 
     def ask(self, q: str, on_text: Callable[[str], None] | None = None) -> Answer:
         s = self.settings
@@ -166,25 +220,10 @@ class Site:
                          truncated=truncated)
 
     def _whole(self) -> tuple[Graph, bool]:
-        concepts = self.call(self.kb.concepts)
-        if len(concepts) > WHOLE_GRAPH_LIMIT:
-            return Graph((), ()), True
-        nodes: dict[str, Node] = {}
-        edges = {}
-        for c in concepts:
-            if c.id in nodes:
-                continue
-            try:
-                g = self.call(lambda c=c: self.kb.graph(c.label, depth=64,  # type: ignore[misc]
-                                                        limit=WHOLE_GRAPH_LIMIT))
-            except NotFound:  # a label two concepts share: draw it alone
-                nodes[c.id] = Node(c.id, c.label, c.kind, 1)
-                continue
-            for n in g.nodes:
-                nodes.setdefault(n.id, Node(n.id, n.label, n.kind, 1))
-            for e in g.edges:
-                edges[(e.source, e.target)] = e
-        return Graph(tuple(nodes.values()), tuple(edges.values())), False
+        """Every concept and link, read at once (a graph per connected part took 1.6 s a
+        page on 836 concepts); an empty graph, truncated, past the limit."""
+        g = self.call(lambda: self.kb.whole_graph(WHOLE_GRAPH_LIMIT))
+        return (Graph((), ()), True) if g is None else (g, False)
 
     def _positions(self, g: Graph, how: Callable[[Graph], layout.Positions]
                    ) -> layout.Positions:
@@ -213,15 +252,16 @@ class Site:
         cut = cut[: cut.rfind(" ")] if " " in cut else cut
         return whole_formulas(cut.rstrip() + " …")
 
-    def preview(self, name: str) -> dict[str, Any]:
+    def preview(self, name: str, concept_id: str | None = None) -> dict[str, Any]:
         """A concept's name, kind and opening words, for the hover popover."""
         from grimoire.web.render import plain
 
-        concept = self.find(name)
+        concept = self.find(name, concept_id)
         text = next((e.entry.definition for e in concept.entries if e.entry.definition),
                     next((s.text for s in concept.sections if s.text), ""))
         return {"label": concept.label, "kind": concept.kind, "text": plain(text),
-                "sources": len(concept.sources), "href": concept_href(concept.label)}
+                "sources": len(concept.sources),
+                "href": concept_href(concept.label, concept_id and concept.id)}
 
 
 def link_status(concept: Concept) -> dict[str, Mention]:

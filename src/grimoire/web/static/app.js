@@ -1,6 +1,6 @@
 // Grimoire: enhancements only. Every page reads without this file.
-// Text from the notes is only ever set with textContent, never as HTML, except the answer
-// fragment the server renders (escaped by its templates) for a streamed ask.
+// Text from the notes is only ever set with textContent, never as HTML, except the fragments
+// the server renders (escaped by its templates): a streamed answer and the type-ahead lines.
 "use strict";
 (function () {
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -28,23 +28,11 @@
       items.forEach((a, j) => a.setAttribute("aria-selected", String(j === i)));
       active = i;
     };
-    const show = (hits, q) => {
-      list.replaceChildren();
-      for (const h of hits) {
-        const a = document.createElement("a");
-        a.href = h.concept ? conceptHref(h.concept) : "/source?path=" + encodeURIComponent(h.span.path) + "#L" + h.span.start_line;
-        a.setAttribute("role", "option");
-        a.className = "ta-item";
-        a.textContent = h.concept || h.title;
-        const small = document.createElement("small");
-        small.textContent = h.snippet.replace(/[«»]/g, "");
-        a.appendChild(small);
-        list.appendChild(a);
-      }
-      const all = document.createElement("a");
-      all.href = "/search?q=" + encodeURIComponent(q);
-      all.textContent = "All results for “" + q + "”";
-      list.appendChild(all);
+    // The suggestions arrive as an HTML fragment the server renders (escaped by its
+    // templates, formulas as MathML), as the search page shows its hits.
+    const show = (fragment) => {
+      const doc = new DOMParser().parseFromString(fragment, "text/html");
+      list.replaceChildren(...doc.body.children);
       list.hidden = false;
       box.setAttribute("aria-expanded", "true");
       active = -1;
@@ -57,9 +45,10 @@
       timer = setTimeout(async () => {
         const mine = ++seq;
         try {
-          const r = await fetch("/api/search?mode=lexical&k=8&q=" + encodeURIComponent(q));
+          const r = await fetch("/typeahead?q=" + encodeURIComponent(q));
           if (!r.ok || mine !== seq) return;
-          show(await r.json(), q);
+          const fragment = await r.text();
+          if (mine === seq) show(fragment);
         } catch (e) { /* offline: the form still submits */ }
       }, 120);
     });
@@ -78,9 +67,13 @@
   const pop = $("#popover");
   const cache = new Map();
   let hoverTimer = 0, current = null;
-  const nameOf = (a) => {
+  // A concept link's preview address: its name as the link has it, and the id that picks
+  // one of several concepts of that name (never split out of the name: "Beta?id=7" is one).
+  const previewOf = (a) => {
     const u = new URL(a.href, location.href);
-    return u.origin === location.origin && u.pathname.startsWith("/c/") ? decodeURIComponent(u.pathname.slice(3)) : null;
+    if (u.origin !== location.origin || !u.pathname.startsWith("/c/")) return null;
+    const id = u.searchParams.get("id");
+    return "/api" + u.pathname + "?preview=true" + (id ? "&id=" + encodeURIComponent(id) : "");
   };
   const hide = () => { if (pop) pop.hidden = true; current = null; };
   const place = (a) => {
@@ -90,14 +83,15 @@
     pop.style.top = (window.scrollY + r.bottom + 6) + "px";
   };
   const preview = async (a) => {
-    const name = nameOf(a);
-    if (!name || !pop) return;
+    const url = previewOf(a);
+    if (!url || !pop) return;
     current = a;
-    let data = cache.get(name);
+    let data = cache.get(url);
     if (!data) {
-      const r = await fetch("/api/c/" + encodeURIComponent(name) + "?preview=true");
+      const r = await fetch(url);
+      const name = decodeURIComponent(new URL(url, location.href).pathname.slice(7));
       data = r.ok ? await r.json() : { label: name, text: "No note defines this yet.", kind: null, sources: 0 };
-      cache.set(name, data);
+      cache.set(url, data);
     }
     if (current !== a) return;
     const title = document.createElement("strong");

@@ -1,0 +1,73 @@
+"""`grimoire serve` and `grimoire mcp --http` started as a user starts them: a port in use, a
+database that does not exist, `--port 0`."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grimoire.cli import main
+
+GRIMOIRE = str(Path(sys.executable).with_name("grimoire"))
+
+
+def test_a_port_in_use_is_one_clear_line_before_anything_is_announced(examples_db: Path
+                                                                      ) -> None:
+    # It printed "Grimoire on http://127.0.0.1:PORT/", then uvicorn's "[Errno 98] error
+    # while attempting to bind" (exit 3); `mcp --http` printed its bearer token first.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for args in (["serve", "--port", str(port)], ["mcp", "--http", f"127.0.0.1:{port}"]):
+            result = CliRunner().invoke(main, ["--db", str(examples_db), *args])
+            assert result.exit_code == 1, result.output
+            assert result.stderr.startswith(
+                f"error: cannot listen on 127.0.0.1:{port}: Address already in use; "), args
+            assert "Grimoire" not in result.stderr and "token" not in result.stderr
+            assert "Traceback" not in result.output
+
+
+@pytest.mark.sqlite_only(reason="on PostgreSQL the tests give every path a database of its own")
+def test_a_missing_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    for args in (["serve"], ["mcp"]):
+        result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), *args])
+        assert result.exit_code == 1
+        assert result.stderr.startswith("error: ") and "does not exist" in result.stderr
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
+def test_port_0_announces_the_port_it_serves_on(examples_db: Path) -> None:
+    proc = subprocess.Popen([GRIMOIRE, "--db", str(examples_db), "serve", "--port", "0"],
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        m = re.match(r"Grimoire on http://127\.0\.0\.1:(\d+)/", line)
+        assert m is not None, line
+        port = int(m.group(1))
+        assert port != 0
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as page:
+                    assert page.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError(f"nothing answers on the announced port {port}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if proc.stderr:
+            proc.stderr.close()

@@ -1,0 +1,202 @@
+"""The search box's type-ahead and the concept page's "Mentioned in", on real notes: an
+Obsidian vault of the Google glossary (wiki-links with labels, display math), a Distill
+article (a page that is a concept and whose sections are passages) and seed 003 (two entries
+of one file under one name)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
+
+import grimoire
+from tests.web.conftest import Running, make_app, run_server
+from tests.web.test_browser import browser, open_context, playwright, watched_page
+
+__all__ = ["browser", "playwright"]  # module-scoped fixtures, used here under their names
+
+ANGLE = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"  # between a name and its section
+VAULT_NOTES = ("softmax.md", "candidate sampling.md", "full softmax.md", "logits.md",
+               "temperature.md", "perplexity.md", "sigmoid function.md", "linear.md")
+
+
+@pytest.fixture(scope="module")
+def notes_db(tmp_path_factory: pytest.TempPathFactory, corpora: Path, seeds: Path) -> Path:
+    db = tmp_path_factory.mktemp("suggest") / "kb.db"
+    vault = corpora / "google-ml-glossary-vault"
+    with grimoire.open(db) as kb:
+        kb.ingest([*(vault / n for n in VAULT_NOTES),
+                   corpora / "distill-articles" / "momentum.html",
+                   next(seeds.glob("003_*.txt")), next(seeds.glob("000_*.txt"))],
+                  embed=False)
+    return db
+
+
+@pytest.fixture(scope="module")
+def notes_client(notes_db: Path) -> Iterator[TestClient]:
+    app, kb = make_app(notes_db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        yield c
+    kb.close()
+
+
+@pytest.fixture(scope="module")
+def notes_server(notes_db: Path) -> Iterator[Running]:
+    yield from run_server(notes_db)
+
+
+def _lines(fragment: str) -> list[str]:
+    """The visible words of each suggestion (its snippet left out)."""
+    items = re.findall(r'<a class="ta-item"[^>]*>(.*?)<small>', fragment, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", i).split()) for i in items]
+
+
+def test_typeahead_shows_each_destination_once(notes_client: TestClient) -> None:
+    # A page that is a concept ("Why Momentum Really Works") and its own passages were two
+    # lines of one name; two concepts of one label (seed 003) two lines to one page.
+    for q in ("momentum", "lstm", "softmax"):
+        fragment = notes_client.get("/typeahead", params={"q": q}).text
+        lines = _lines(fragment)
+        assert lines, q
+        assert len(lines) == len({x.casefold() for x in lines}), (q, lines)
+        hrefs = re.findall(r'<a class="ta-item" role="option" href="([^"]+)"', fragment)
+        assert len(hrefs) == len(set(hrefs)), (q, hrefs)
+    momentum = _lines(notes_client.get("/typeahead", params={"q": "momentum"}).text)
+    # a passage of the page says which section it is in
+    section = f"Why Momentum Really Works {ANGLE}"
+    assert any(x.startswith(section) for x in momentum), momentum
+
+
+def test_a_hit_opens_its_own_concept_when_two_share_a_label(notes_client: TestClient) -> None:
+    # Seed 003's "Linear Activation Function" is labelled `Linear`, the vault's note `linear`:
+    # the search hits of both led to the page the name finds, one concept's.
+    hits = notes_client.get("/api/search", params={"q": "linear", "mode": "lexical",
+                                                   "k": 20}).json()
+    linear = {h["concept_id"]: h for h in hits if (h["concept"] or "").casefold() == "linear"}
+    assert len(linear) == 2, hits
+    page = notes_client.get("/search", params={"q": "linear", "mode": "lexical"}).text
+    for cid, hit in linear.items():
+        href = f"/c/{hit['concept']}?id={cid}"
+        assert f'href="{href}"' in page
+        opened = notes_client.get(href).text
+        # the page of the concept the hit belongs to: the hit's own file is its source
+        assert f"{Path(hit['span']['path']).name}:" in opened, cid
+        others = [Path(h["span"]["path"]).name for c, h in linear.items() if c != cid]
+        assert not [o for o in others if f"{o}:" in opened], cid
+        preview = notes_client.get(f"/api/c/{hit['concept']}",
+                                   params={"preview": "true", "id": cid})
+        assert preview.json()["href"] == href
+    # the type-ahead keeps both, each naming its file
+    lines = _lines(notes_client.get("/typeahead", params={"q": "linear"}).text)
+    shared = [x for x in lines if x.casefold().startswith(f"linear {ANGLE}")]
+    assert len(shared) == 2, lines
+    # an id that is not one of the name's concepts (a stale link) falls back to the name
+    assert notes_client.get("/c/Linear", params={"id": "999999"}).status_code == 200
+
+
+def test_a_hostile_concept_id_opens_the_page_of_the_name(browser: Browser,
+                                                         notes_server: Running,
+                                                         notes_db: Path) -> None:
+    # `/c/NAME?id=ID` comes from a bookmark, a pasted link or a hand: an id no store integer
+    # can be (a superscript digit, which `str.isdigit` passes; 30 digits) was an error page
+    # (int() or the database refused it), where a stale id opens the page of the name.
+    with grimoire.open(notes_db) as kb:
+        softmax = kb.concept("softmax")
+        for bad in ("\N{SUPERSCRIPT TWO}", "9" * 30, "9223372036854775808", "-1", "1e3", ""):
+            assert kb.concept("softmax", concept_id=bad).id == softmax.id, bad
+            assert kb.near_duplicates("softmax", concept_id=bad) == \
+                kb.near_duplicates("softmax"), bad
+    context, watch = open_context(browser, notes_server)
+    page = watched_page(context, watch)
+    for bad in ("\N{SUPERSCRIPT TWO}", "9" * 30):
+        opened = page.goto(f"{notes_server.url}/c/softmax?id={quote(bad)}")
+        assert opened is not None and opened.status == 200, bad
+        assert page.locator("h1").inner_text().casefold() == softmax.label.casefold(), bad
+        preview = context.request.get(f"{notes_server.url}/api/c/softmax",
+                                      params={"preview": "true", "id": bad})
+        assert preview.status == 200 and preview.json()["label"] == softmax.label, bad
+    context.close()
+
+
+def test_the_hover_preview_of_a_name_holding_id_is_that_concept(browser: Browser,
+                                                                tmp_path: Path) -> None:
+    # The popover split a link's name at "?id=" to find a hit's concept id: a concept called
+    # "Beta?id=7" was previewed as a concept "Beta" of id 7, "No note defines this yet".
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "alpha.md").write_text("# Alpha\n\nAlpha comes before [[Beta?id=7]].\n")
+    (notes / "beta.md").write_text("# Beta?id=7\n\nBeta?id=7 is the odd name of a test.\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+    running = run_server(tmp_path / "kb.db")
+    server = next(running)
+    try:
+        context, watch = open_context(browser, server)
+        page = watched_page(context, watch)
+        page.goto(server.url + "/c/Alpha")
+        page.locator("main a[href^='/c/']", has_text="Beta?id=7").first.hover()
+        pop = page.locator("#popover")
+        pop.wait_for(state="visible")
+        assert "odd name of a test" in pop.inner_text(), pop.inner_text()
+        context.close()
+    finally:
+        next(running, None)
+
+
+def test_typeahead_renders_formulas_not_tex(notes_client: TestClient) -> None:
+    fragment = notes_client.get("/typeahead", params={"q": "cross entropy"}).text
+    assert "<math" in fragment
+    assert "\\text" not in fragment and "$$" not in fragment, fragment
+
+
+def test_mentioned_in_shows_a_wiki_link_as_its_label(notes_client: TestClient) -> None:
+    page = notes_client.get("/c/softmax").text
+    mentions = page.split("<h2>Mentioned in</h2>", 1)[1].split("</section>", 1)[0]
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", mentions, re.S)
+    assert len(quotes) >= 3
+    assert not [q for q in quotes if "[[" in q or "]]" in q], quotes
+    assert '<a class="internal" href="/c/softmax">softmax</a>' in mentions
+    # seed 000, a glossary, links with `[softmax]`: shown as a link, not in brackets
+    glossary = [q for q in quotes if "softmax" in q and "[" not in re.sub(r"<[^>]+>", "", q)
+                and '<a class="internal" href="/c/softmax">softmax</a>' in q]
+    assert len(glossary) >= 2, quotes
+
+
+def test_typeahead_in_the_browser(browser: Browser, notes_server: Running) -> None:
+    context, watch = open_context(browser, notes_server, viewport={"width": 390, "height": 844})
+    page = watched_page(context, watch)
+    page.goto(notes_server.url + "/")
+    page.locator("#q").type("cross entropy", delay=30)
+    item = page.locator("#typeahead a.ta-item").filter(has_text="perplexity").first
+    item.wait_for()
+    assert page.locator("#typeahead math").count() >= 1
+    assert "\\text" not in page.locator("#typeahead").inner_text()
+    # the list fits a phone's width, and the keyboard still walks it
+    box = page.locator("#typeahead").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/c/"))
+    assert "[[" not in page.locator("main").inner_text()
+    assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
+    context.close()
+
+
+def test_health_links_a_wanted_name_to_the_places_that_want_it(notes_client: TestClient
+                                                               ) -> None:
+    # A wanted page on /health was plain text: to see who links to it the user had to guess
+    # its URL. Each finding about a name now links to it (the wanted page lists its links).
+    page = notes_client.get("/health").text
+    wanted = page.split('id="g-wanted"', 1)[1].split("</section>", 1)[0]
+    links = re.findall(r'<a class="red" href="(/c/[^"]+)">who links to it</a>', wanted)
+    items = wanted.count("<li>")
+    assert links and len(links) == items
+    opened = notes_client.get(links[0].replace("&amp;", "&"))
+    assert opened.status_code == 404 and "want" in opened.text and 'class="where"' in opened.text
+    api = notes_client.get("/api/health").json()
+    assert all(f["concept"] for f in api["wanted"])
