@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -383,18 +382,17 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     read_only()
     if status is not None:
         _cli_ingest.vector_notice(status, as_json)
-    if hits and mode != "lexical":
-        _search_notice(serialize.search_notice(
-            kb.nothing_matched(text, hits, source=source, format=fmt, tag=tag)), as_json)
-    elif not hits and (source or fmt or tag):  # "no results" whatever the query: say why
-        _search_notice(serialize.search_notice(
-            filters=kb.filters_problem(source=source, format=fmt, tag=tag)), as_json)
+    # Only its nearest in meaning, or "no results" whatever the query: say why.
+    _search_notice(kb.search_notice(text, hits, mode, source=source, format=fmt, tag=tag),
+                   as_json)
     if as_json:
         emit_json(hits)
         return
     if not hits:
         click.echo("no results", err=True)
         return
+    from grimoire.search import MARKED
+
     styled = terminal()
     for n, hit in enumerate(hits, 1):
         name = hit.concept or hit.title
@@ -404,7 +402,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
             place += f" · {heading}"
         if not styled:  # the lines rich prints when piped, without its markup
             click.echo(f"{n}. {field(name)}  {field(place)}")
-            click.echo("   " + _MARKED.sub(r"\1", clean(hit.snippet)))
+            click.echo("   " + MARKED.sub(r"\1", clean(hit.snippet)))
             continue
         _heading(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
                  f"[dim]{safe(place, lines=False)}[/dim]", hang=3)
@@ -454,7 +452,6 @@ def _prose(text: Text | str, indent: int = 0) -> None:
         out().print(Text(" " * indent) + line, soft_wrap=True)
 
 
-_MARKED = re.compile("«(\\w+)»")
 
 
 def _marked(snippet: str) -> Text:
@@ -463,10 +460,12 @@ def _marked(snippet: str) -> Text:
     and the closing one then raised MarkupError; a « or » of the note's own stays as it is."""
     from rich.text import Text
 
+    from grimoire.search import MARKED
+
     text = Text()
     shown = clean(snippet)
     at = 0
-    for m in _MARKED.finditer(shown):
+    for m in MARKED.finditer(shown):
         text.append(shown[at : m.start()])
         text.append(m.group(1), style="bold yellow")
         at = m.end()

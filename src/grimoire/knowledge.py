@@ -230,6 +230,32 @@ class Grimoire:
             self._not_damaged("search")  # damage inside a page can look like "no results"
         return hits
 
+    def search_notice(self, query: str, hits: Sequence[Hit], mode: str = "hybrid", *,
+                      source: str | None = None, format: str | None = None,
+                      tag: str | None = None) -> dict[str, object] | None:
+        """What every face says beside the `hits` of `search(query, mode=mode, ...)`, as one
+        record (`serialize.search_notice`): no word of the query is in the notes, so the hits
+        are only its nearest in meaning (`nothing_matched`); or no note passes the filters
+        (`filters_problem`); or None.
+
+        >>> kb.search_notice("qwzx vvbnm", kb.search("qwzx vvbnm"))["nothing_matched"]
+        True
+        """
+        from grimoire import serialize
+
+        source, format, tag = source or None, format or None, tag or None
+        if not query.strip():
+            return None
+        if not hits:
+            if not (source or format or tag):
+                return None
+            return serialize.search_notice(
+                filters=self.filters_problem(source=source, format=format, tag=tag))
+        if mode == "lexical":
+            return None
+        return serialize.search_notice(
+            self.nothing_matched(query, hits, source=source, format=format, tag=tag))
+
     @_guarded
     def nothing_matched(self, query: str, hits: Sequence[Hit] = (), *,
                         source: str | None = None, format: str | None = None,

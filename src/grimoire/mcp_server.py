@@ -11,7 +11,6 @@ from __future__ import annotations
 import hmac
 import json
 import os
-import re
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -25,15 +24,14 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 
-from grimoire import serialize
 from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import read_capped, real_inside, root_folder
 from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
+from grimoire.search import MARKED
 
-_MARKED = re.compile("«(\\w+)»")  # a word search.py marked in a snippet
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
 MAX_RESULT_CHARS = 16_000  # a tool result's JSON; an assistant's context is not ours to fill
 MAX_LINES = 200  # read_source returns at most this many lines at once
@@ -93,13 +91,11 @@ class Tools:
             raise GrimoireError(f"mode must be hybrid, lexical or semantic, not {mode!r}")
         with self.lock:
             hits = self.kb.search(query, k=k, mode=mode)
-            notice = serialize.search_notice(
-                nothing_matched=bool(hits) and mode != "lexical"
-                and self.kb.nothing_matched(query, hits))
+            notice = self.kb.search_notice(query, hits, mode)
         # The snippet's «marks» around matched words go: an assistant quoted them as the
         # note's own text (`«Softmax» function calculates …`).
         results = [{"concept": h.concept, "title": h.title, **where(h.span),
-                    "preview": preview(_MARKED.sub(r"\1", h.snippet) or h.text)} for h in hits]
+                    "preview": preview(MARKED.sub(r"\1", h.snippet) or h.text)} for h in hits]
         # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's
         # encoder refuses ("Error executing tool search", and nothing else said).
         return capped({"query": scalars(query), **(notice or {}), "results": results},

@@ -63,6 +63,7 @@ MODES: tuple[str, ...] = ("lexical", "semantic", "hybrid")
 
 # Highlight marks around matched words in `Hit.snippet`; rare in notes, so unambiguous.
 MARK_OPEN, MARK_CLOSE = "«", "»"
+MARKED = re.compile(f"{MARK_OPEN}(\\w+){MARK_CLOSE}")  # one marked word; group 1 the word
 
 CANDIDATES = 60  # taken from each list before fusion
 SNIPPET_WORDS = 32

@@ -189,20 +189,9 @@ class Site:
 
     def notice(self, q: str, hits: list[Hit], mode: str, source: str | None = None,
                format: str | None = None, tag: str | None = None) -> dict[str, Any] | None:
-        """What to say beside `hits` (`serialize.search_notice`): no word of `q` is in the
-        notes, so they are only its nearest in meaning; or no note passes the filters."""
-        source, format, tag = source or None, format or None, tag or None
-        if not q.strip():
-            return None
-        if not hits:
-            if not (source or format or tag):
-                return None
-            return serialize.search_notice(filters=self.call(lambda: self.kb.filters_problem(
-                source=source, format=format, tag=tag)))
-        if mode == "lexical":
-            return None
-        return serialize.search_notice(self.call(lambda: self.kb.nothing_matched(
-            q, hits, source=source, format=format, tag=tag)))
+        """What to say beside `hits` (`Grimoire.search_notice`)."""
+        return self.call(lambda: self.kb.search_notice(q, hits, mode, source=source,
+                                                       format=format, tag=tag))
 
     def ask(self, q: str, on_text: Callable[[str], None] | None = None) -> Answer:
         s = self.settings
