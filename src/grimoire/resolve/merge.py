@@ -21,6 +21,7 @@ merge them.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -106,15 +107,71 @@ class _Components:
         return True
 
 
+# "Kullback-Leibler (KL) divergence": an acronym inside a lower-case phrase, which `parse_term`
+# keeps whole ("bias (math) or bias term" is a phrase too; only initials in the brackets count).
+_INNER_ACRONYM = re.compile(
+    r"^(?P<long>[A-Z][\w'-]*(?: [\w'-]+){0,4}) \((?P<short>[^()\s]{2,10})\)"
+    r"(?P<tail>(?: [a-z][\w-]*){1,3})$"
+)
+
+
+def inner_acronym_names(term: str) -> list[tuple[str, str]]:
+    """`X (ACR) tail` states `ACR tail` and `X tail` as names, when ACR abbreviates X.
+
+    >>> inner_acronym_names("Kullback-Leibler (KL) divergence")
+    [('KL divergence', 'acronym'), ('Kullback-Leibler divergence', 'expansion')]
+    """
+    m = _INNER_ACRONYM.match(" ".join(term.split()))
+    if m is None or not looks_like_acronym(m["short"]) or not is_abbreviation(m["short"],
+                                                                                m["long"]):
+        return []
+    return [(f"{m['short']}{m['tail']}", "acronym"), (f"{m['long']}{m['tail']}", "expansion")]
+
+
 def entry_claims(entry: EntryRow) -> tuple[list[Claim], str | None]:
-    """The names an entry states, and the normalised long form of its acronym, if any."""
+    """The names an entry states, and the normalised long form of its acronym, if any.
+
+    A short form with no long form (`Sequence to Sequence Learning (seq2seq)`) gives the
+    name it stands beside as its long form, so that two sources stating it can agree.
+    """
     claims = [
         Claim(normalize(n.name), n.name, n.reason, n.strength, entry.id, entry.document_id)
         for n in term_names(entry.term, entry.definition, entry.aliases)
     ]
+    known = {c.norm for c in claims}
+    for name, reason in inner_acronym_names(entry.term):
+        if normalize(name) not in known:
+            claims.append(Claim(normalize(name), name, reason, 2, entry.id, entry.document_id))
     parsed = parse_term(entry.term)
     expansion = parsed.expansion or definition_expansion(entry.term, entry.definition)
+    if expansion is None and parsed.acronym and parsed.base != parsed.acronym:
+        expansion = parsed.base
     return [c for c in claims if c.norm], normalize(expansion) if expansion else None
+
+
+def same_long_form(a: str, b: str) -> bool:
+    """Whether two normalised long forms of one acronym are spellings of one name.
+
+    Close spellings (`low rank adaptation`, `low rank adaptations`), the same words but for
+    endings on a shared stem of six letters or more (Google's glossary expands LoRA as
+    `Low-Rank Adaptability`), or one the other plus trailing words (`sequence to sequence`,
+    `sequence to sequence learning`).
+    """
+    if a == b or fuzz.ratio(a, b) >= SAME_EXPANSION:
+        return True
+    wa, wb = a.split(), b.split()
+    n = min(len(wa), len(wb))
+    if n >= 2 and wa[:n] == wb[:n]:
+        return True
+    return len(wa) == len(wb) >= 2 and all(_same_stem(x, y) for x, y in zip(wa, wb))
+
+
+def _same_stem(x: str, y: str) -> bool:
+    # "adaptation"/"adaptability" share "adapta"; "recurrent"/"recursive" only "recur".
+    if x == y:
+        return True
+    common = len(os.path.commonprefix([x, y]))
+    return common >= max(6, min(len(x), len(y)) - 4)
 
 
 def label_claims(links: list[LinkRow], owners: dict[str, list[Claim]]) -> list[Claim]:
@@ -216,7 +273,7 @@ def _one_expansion(
         key = expansions.get(c.entry) or f"\0{c.entry}"
         for ckey, members in clusters:
             if ckey == key or (ckey[0] != "\0" and key[0] != "\0"
-                               and fuzz.ratio(ckey, key) >= SAME_EXPANSION):
+                               and same_long_form(ckey, key)):
                 members.append(c)
                 break
         else:
@@ -224,7 +281,7 @@ def _one_expansion(
     if len(clusters) == 1:
         return clusters[0][1]
     wanted = {w for c in named if (w := expansions.get(c.entry)) is not None}
-    fitting = [m for k, m in clusters if any(fuzz.ratio(k, w) >= SAME_EXPANSION for w in wanted)]
+    fitting = [m for k, m in clusters if any(same_long_form(k, w) for w in wanted)]
     return fitting[0] if len(fitting) == 1 else []
 
 
