@@ -21,7 +21,6 @@ merge them.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -153,7 +152,7 @@ def same_long_form(a: str, b: str) -> bool:
     """Whether two normalised long forms of one acronym are spellings of one name.
 
     Close spellings (`low rank adaptation`, `low rank adaptations`), the same words but for
-    endings on a shared stem of six letters or more (Google's glossary expands LoRA as
+    endings on a shared stem of six letters or more (a glossary that expands LoRA as
     `Low-Rank Adaptability`), or one the other plus trailing words (`sequence to sequence`,
     `sequence to sequence learning`).
     """
@@ -163,15 +162,16 @@ def same_long_form(a: str, b: str) -> bool:
     n = min(len(wa), len(wb))
     if n >= 2 and wa[:n] == wb[:n]:
         return True
-    return len(wa) == len(wb) >= 2 and all(_same_stem(x, y) for x, y in zip(wa, wb))
+    return len(wa) == len(wb) >= 2 and all(_same_stem(x, y) for x, y in zip(wa, wb, strict=True))
 
 
 def _same_stem(x: str, y: str) -> bool:
     # "adaptation"/"adaptability" share "adapta"; "recurrent"/"recursive" only "recur".
     if x == y:
         return True
-    common = len(os.path.commonprefix([x, y]))
-    return common >= max(6, min(len(x), len(y)) - 4)
+    shorter = min(len(x), len(y))
+    common = next((i for i, (a, b) in enumerate(zip(x, y, strict=False)) if a != b), shorter)
+    return common >= max(6, shorter - 4)
 
 
 def label_claims(links: list[LinkRow], owners: dict[str, list[Claim]]) -> list[Claim]:

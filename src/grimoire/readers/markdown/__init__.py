@@ -229,10 +229,11 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
 # A title saved as a file name loses what follows a "<": Google's glossary term "F<sub>1</sub>"
 # becomes `F.md`, "L<sub>2</sub> regularization" `L.md`. The note still writes the name.
 _SUBSCRIPTED = r"<sub>\s*([\w.+-]{1,4})\s*</sub>((?:[ \t]+[a-z][a-z-]*){0,3})"
-_FUNCTION_WORDS = frozenset(
-    "a an the is are was were be been has have had and or of to in on at by for with as from "
-    "that this which it its can may will not".split()
-)
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "is", "are", "was", "were", "be", "been", "has", "have", "had", "and",
+    "or", "of", "to", "in", "on", "at", "by", "for", "with", "as", "from", "that", "this",
+    "which", "it", "its", "can", "may", "will", "not",
+})
 
 
 def restored_title(stem: str, text: str) -> str:
