@@ -94,3 +94,17 @@ def test_the_rules_keep_what_they_must_apart(kb: grimoire.Grimoire) -> None:
     lora = kb.concept("LoRA").id
     assert all(kb.concept(n).id != lora for n in ("Low-Rank Hadamard Product",
                                                   "Low-Rank Kronecker Product"))
+
+
+def test_a_page_that_gathers_ideas_or_the_rest_is_no_concept(corpora: Path,
+                                                             tmp_path: Path) -> None:
+    sheet = corpora / "ml-cheatsheet-rst"
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([str(sheet / "nn_concepts.rst"), str(sheet / "other_content.rst")],
+                  embed=False)
+        terms = {e.entry.term for e in kb.entries()}
+        assert {"Neuron", "Synapse", "Weights"} <= terms  # the page's sections still are
+        assert not terms & {"Concepts", "Other Content"}
+        for name in ("Concepts", "Other Content"):
+            with pytest.raises(NotFound):
+                kb.concept(name)
