@@ -108,3 +108,21 @@ def test_a_page_that_gathers_ideas_or_the_rest_is_no_concept(corpora: Path,
         for name in ("Concepts", "Other Content"):
             with pytest.raises(NotFound):
                 kb.concept(name)
+
+
+def test_a_link_label_acronym_agrees_with_the_long_form_it_links_to(corpora: Path,
+                                                                   tmp_path: Path) -> None:
+    # `[[recurrent neural network|RNN]]` in a vault note makes RNN a name of the note
+    # `recurrent neural network`; that long form agrees with the glossary's
+    # `recurrent neural network (RNN)`, so the cheat sheet's `RNN` section joins both.
+    vault = corpora / "google-ml-glossary-vault"
+    files = [vault / "generative AI.md", vault / "recurrent neural network.md",
+             corpora / "hf-docs" / "transformers" / "glossary.md",
+             corpora / "ml-cheatsheet-rst" / "layers.rst"]
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([str(f) for f in files], embed=False)
+        rnn = kb.concept("RNN")
+        assert {Path(p).name for p in rnn.sources} == {
+            "recurrent neural network.md", "glossary.md", "layers.rst"}
+        assert kb.concept("recurrent neural network").id == rnn.id
+        assert kb.concept("GRU").id != rnn.id and kb.concept("LSTM").id != rnn.id

@@ -250,7 +250,7 @@ def _merge_on(
     if not usable:
         return
     if any(c.reason in _SHORT_REASONS for c in usable):
-        usable = _one_expansion(usable, named, expansions)
+        usable = _one_expansion(usable, named, expansions, terms)
         if not usable:
             return
         if not named and len({c.document for c in usable}) < 2:
@@ -265,12 +265,19 @@ def _merge_on(
 
 
 def _one_expansion(
-    usable: list[Claim], named: list[Claim], expansions: dict[int, str | None]
+    usable: list[Claim], named: list[Claim], expansions: dict[int, str | None],
+    terms: dict[int, str],
 ) -> list[Claim]:
-    """The claims of an acronym that agree on one long form, or [] when it is ambiguous."""
+    """The claims of an acronym that agree on one long form, or [] when it is ambiguous.
+
+    An entry that states no long form is its own: a link `[[recurrent neural network|RNN]]`
+    says that the entry `recurrent neural network` is RNN's long form.
+    """
     clusters: list[tuple[str, list[Claim]]] = []
     for c in usable:
-        key = expansions.get(c.entry) or f"\0{c.entry}"
+        key = expansions.get(c.entry) or (
+            normalize(parse_term(terms[c.entry]).base) if c.reason == "link label" else ""
+        ) or f"\0{c.entry}"
         for ckey, members in clusters:
             if ckey == key or (ckey[0] != "\0" and key[0] != "\0"
                                and same_long_form(ckey, key)):
