@@ -116,13 +116,15 @@ def test_a_link_label_acronym_agrees_with_the_long_form_it_links_to(corpora: Pat
     # `recurrent neural network`; that long form agrees with the glossary's
     # `recurrent neural network (RNN)`, so the cheat sheet's `RNN` section joins both.
     vault = corpora / "google-ml-glossary-vault"
-    files = [vault / "generative AI.md", vault / "recurrent neural network.md",
+    files = [vault / "generative AI.md", vault / "recurrent neural network.md", vault / "RNN.md",
              corpora / "hf-docs" / "transformers" / "glossary.md",
              corpora / "ml-cheatsheet-rst" / "layers.rst"]
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([str(f) for f in files], embed=False)
         rnn = kb.concept("RNN")
         assert {Path(p).name for p in rnn.sources} == {
-            "recurrent neural network.md", "glossary.md", "layers.rst"}
+            "recurrent neural network.md", "RNN.md", "glossary.md", "layers.rst"}
         assert kb.concept("recurrent neural network").id == rnn.id
+        # the vault's RNN.md only points on: the concept is labelled by what defines it
+        assert rnn.label.casefold().startswith("recurrent neural network")
         assert kb.concept("GRU").id != rnn.id and kb.concept("LSTM").id != rnn.id

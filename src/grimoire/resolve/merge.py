@@ -425,6 +425,9 @@ def build_concepts(
 def _label(group: list[EntryRow], roles: dict[int, str]) -> tuple[str, str | None]:
     """The name most sources use; on a tie the one that spells out its acronym."""
     own = [e for e in group if roles[e.id] == "entry"] or group
+    # A page that only says "see X" under the concept's short name (a vault's `RNN.md`:
+    # "Abbreviation for recurrent neural network") joins as an entry, but does not vote.
+    own = [e for e in own if not e.redirect] or own
     counts: dict[str, int] = defaultdict(int)
     shown: dict[str, tuple[str, bool, int]] = {}
     kind = None
