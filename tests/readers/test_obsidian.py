@@ -96,7 +96,9 @@ def test_vault_one_entry_per_note_no_tags_left(corpora: Path) -> None:
         doc = obsidian.read(note.read_bytes(), str(note))[0]
         assert len(doc.entries) == 1, note
         entry = doc.entries[0]
-        assert entry.term == note.stem
+        # a title cut at "<" when saved (`F<sub>1</sub>` as F.md) gets its subscript back
+        assert entry.term == note.stem or (len(note.stem) <= 2 and entry.term.startswith(
+            note.stem) and entry.term[len(note.stem)].isdigit()), note
         redirects += entry.redirect is not None
         source = note.read_text(encoding="utf-8")
         for p in doc.passages:

@@ -46,6 +46,9 @@ _GENERIC_HEADINGS = frozenset(
         "footnotes", "authors", "author", "updates", "news", "objective", "objectives",
         "author contributions", "contributions", "discussion and review", "reviews", "tutorials",
         "podcasts", "blogs", "books", "courses", "videos", "screenshots",
+        # a page that gathers the rest, or lists a site's ideas, names none of them
+        "concepts", "key concepts", "basic concepts", "core concepts", "content",
+        "other content", "miscellaneous", "misc",
     }
     | _SEE_ALSO_HEADINGS
 )

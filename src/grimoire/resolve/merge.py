@@ -106,15 +106,72 @@ class _Components:
         return True
 
 
+# "Kullback-Leibler (KL) divergence": an acronym inside a lower-case phrase, which `parse_term`
+# keeps whole ("bias (math) or bias term" is a phrase too; only initials in the brackets count).
+_INNER_ACRONYM = re.compile(
+    r"^(?P<long>[A-Z][\w'-]*(?: [\w'-]+){0,4}) \((?P<short>[^()\s]{2,10})\)"
+    r"(?P<tail>(?: [a-z][\w-]*){1,3})$"
+)
+
+
+def inner_acronym_names(term: str) -> list[tuple[str, str]]:
+    """`X (ACR) tail` states `ACR tail` and `X tail` as names, when ACR abbreviates X.
+
+    >>> inner_acronym_names("Kullback-Leibler (KL) divergence")
+    [('KL divergence', 'acronym'), ('Kullback-Leibler divergence', 'expansion')]
+    """
+    m = _INNER_ACRONYM.match(" ".join(term.split()))
+    if m is None or not looks_like_acronym(m["short"]) or not is_abbreviation(m["short"],
+                                                                                m["long"]):
+        return []
+    return [(f"{m['short']}{m['tail']}", "acronym"), (f"{m['long']}{m['tail']}", "expansion")]
+
+
 def entry_claims(entry: EntryRow) -> tuple[list[Claim], str | None]:
-    """The names an entry states, and the normalised long form of its acronym, if any."""
+    """The names an entry states, and the normalised long form of its acronym, if any.
+
+    A short form with no long form (`Sequence to Sequence Learning (seq2seq)`) gives the
+    name it stands beside as its long form, so that two sources stating it can agree.
+    """
     claims = [
         Claim(normalize(n.name), n.name, n.reason, n.strength, entry.id, entry.document_id)
         for n in term_names(entry.term, entry.definition, entry.aliases)
     ]
+    known = {c.norm for c in claims}
+    for name, reason in inner_acronym_names(entry.term):
+        if normalize(name) not in known:
+            claims.append(Claim(normalize(name), name, reason, 2, entry.id, entry.document_id))
     parsed = parse_term(entry.term)
     expansion = parsed.expansion or definition_expansion(entry.term, entry.definition)
+    if expansion is None and parsed.acronym and parsed.base != parsed.acronym:
+        expansion = parsed.base
     return [c for c in claims if c.norm], normalize(expansion) if expansion else None
+
+
+def same_long_form(a: str, b: str) -> bool:
+    """Whether two normalised long forms of one acronym are spellings of one name.
+
+    Close spellings (`low rank adaptation`, `low rank adaptations`), the same words but for
+    endings on a shared stem of six letters or more (a glossary that expands LoRA as
+    `Low-Rank Adaptability`), or one the other plus trailing words (`sequence to sequence`,
+    `sequence to sequence learning`).
+    """
+    if a == b or fuzz.ratio(a, b) >= SAME_EXPANSION:
+        return True
+    wa, wb = a.split(), b.split()
+    n = min(len(wa), len(wb))
+    if n >= 2 and wa[:n] == wb[:n]:
+        return True
+    return len(wa) == len(wb) >= 2 and all(_same_stem(x, y) for x, y in zip(wa, wb, strict=True))
+
+
+def _same_stem(x: str, y: str) -> bool:
+    # "adaptation"/"adaptability" share "adapta"; "recurrent"/"recursive" only "recur".
+    if x == y:
+        return True
+    shorter = min(len(x), len(y))
+    common = next((i for i, (a, b) in enumerate(zip(x, y, strict=False)) if a != b), shorter)
+    return common >= max(6, shorter - 4)
 
 
 def label_claims(links: list[LinkRow], owners: dict[str, list[Claim]]) -> list[Claim]:
@@ -193,7 +250,7 @@ def _merge_on(
     if not usable:
         return
     if any(c.reason in _SHORT_REASONS for c in usable):
-        usable = _one_expansion(usable, named, expansions)
+        usable = _one_expansion(usable, named, expansions, terms)
         if not usable:
             return
         if not named and len({c.document for c in usable}) < 2:
@@ -208,15 +265,22 @@ def _merge_on(
 
 
 def _one_expansion(
-    usable: list[Claim], named: list[Claim], expansions: dict[int, str | None]
+    usable: list[Claim], named: list[Claim], expansions: dict[int, str | None],
+    terms: dict[int, str],
 ) -> list[Claim]:
-    """The claims of an acronym that agree on one long form, or [] when it is ambiguous."""
+    """The claims of an acronym that agree on one long form, or [] when it is ambiguous.
+
+    An entry that states no long form is its own: a link `[[recurrent neural network|RNN]]`
+    says that the entry `recurrent neural network` is RNN's long form.
+    """
     clusters: list[tuple[str, list[Claim]]] = []
     for c in usable:
-        key = expansions.get(c.entry) or f"\0{c.entry}"
+        key = expansions.get(c.entry) or (
+            normalize(parse_term(terms[c.entry]).base) if c.reason == "link label" else ""
+        ) or f"\0{c.entry}"
         for ckey, members in clusters:
             if ckey == key or (ckey[0] != "\0" and key[0] != "\0"
-                               and fuzz.ratio(ckey, key) >= SAME_EXPANSION):
+                               and same_long_form(ckey, key)):
                 members.append(c)
                 break
         else:
@@ -224,7 +288,7 @@ def _one_expansion(
     if len(clusters) == 1:
         return clusters[0][1]
     wanted = {w for c in named if (w := expansions.get(c.entry)) is not None}
-    fitting = [m for k, m in clusters if any(fuzz.ratio(k, w) >= SAME_EXPANSION for w in wanted)]
+    fitting = [m for k, m in clusters if any(same_long_form(k, w) for w in wanted)]
     return fitting[0] if len(fitting) == 1 else []
 
 
@@ -361,6 +425,9 @@ def build_concepts(
 def _label(group: list[EntryRow], roles: dict[int, str]) -> tuple[str, str | None]:
     """The name most sources use; on a tie the one that spells out its acronym."""
     own = [e for e in group if roles[e.id] == "entry"] or group
+    # A page that only says "see X" under the concept's short name (a vault's `RNN.md`:
+    # "Abbreviation for recurrent neural network") joins as an entry, but does not vote.
+    own = [e for e in own if not e.redirect] or own
     counts: dict[str, int] = defaultdict(int)
     shown: dict[str, tuple[str, bool, int]] = {}
     kind = None

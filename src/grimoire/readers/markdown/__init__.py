@@ -226,6 +226,40 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     return h1 or PurePath(path).stem
 
 
+# A title saved as a file name loses what follows a "<": Google's glossary term "F<sub>1</sub>"
+# becomes `F.md`, "L<sub>2</sub> regularization" `L.md`. The note still writes the name.
+_SUBSCRIPTED = r"<sub>\s*([\w.+-]{1,4})\s*</sub>((?:[ \t]+[a-z][a-z-]*){0,3})"
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "is", "are", "was", "were", "be", "been", "has", "have", "had", "and",
+    "or", "of", "to", "in", "on", "at", "by", "for", "with", "as", "from", "that", "this",
+    "which", "it", "its", "can", "may", "will", "not",
+})
+
+
+def restored_title(stem: str, text: str) -> str:
+    """A one- or two-letter file name that the note writes with a subscript, with the
+    subscript back (`F` -> `F1`), and the words every such mention goes on with
+    (`L` -> `L2 regularization`; "is" is no part of a name). Other stems are returned as they are.
+    """
+    if not (0 < len(stem) <= 2 and stem.isalpha()):
+        return stem
+    found = re.findall(rf"(?<![\w<]){re.escape(stem)}{_SUBSCRIPTED}", text)
+    if not found:
+        return stem
+    counts: dict[str, int] = {}
+    for sub, _ in found:
+        counts[sub] = counts.get(sub, 0) + 1
+    sub = max(counts, key=lambda s: counts[s])  # the first of the most frequent
+    tails = [tail.split() for s, tail in found if s == sub]
+    words: list[str] = []
+    if len(tails) >= 2:
+        for group in zip(*tails, strict=False):
+            if len(set(group)) != 1 or group[0] in _FUNCTION_WORDS:
+                break
+            words.append(group[0])
+    return " ".join([stem + sub, *words])
+
+
 def tags_of(parsed: Parsed) -> tuple[str, ...]:
     meta = parsed.front.meta
     tags = meta_strings(meta.get("tags", meta.get("tag")))
@@ -465,7 +499,10 @@ def read_with(
         text = preprocess(text)
     parsed = parse(text, path, md, flavor)
     # An Obsidian note's name is its file name; a web page's is its first heading.
-    return parsed, title_of(parsed, path, any_heading=fmt == name)
+    title = title_of(parsed, path, any_heading=fmt == name)
+    if title == PurePath(path).stem:
+        title = restored_title(title, text)
+    return parsed, title
 
 
 # --------------------------------------------------------------------------- reader protocol

@@ -1,0 +1,229 @@
+"""Reading quality on real notes: precision of entries and of wanted pages, merge recall and
+false merges, on a labelled sample of ../shared/corpora and ../shared/seeds.
+
+    python bench/reading.py --stores /work/cache/reading            # score both halves
+    python bench/reading.py --stores /work/cache/reading --draw     # sampled items with no label
+
+Each collection of ../shared/corpora, and ../shared/seeds, is ingested (`--no-embed`) into a
+fresh store of its own, as the held-out protocol does; a last store holds all of them, for
+merges across sources. An entry or a wanted page is in the sample when a hash of its key
+(collection, file, line, normalised name) falls under its collection's rate, so an item the
+code keeps is drawn again by the next version and only new items need a label. A second hash
+puts each item in the `tune` or the `report` half.
+
+`bench/queries/reading.jsonl` holds references only (collection, file, line, the name as
+stored, a label), never a sentence of the notes:
+- `{"kind": "entry", ..., "ok": true}`: a true concept (a term a reader would look up);
+- `{"kind": "wanted", ..., "ok": false}`: a wanted page that names no concept;
+- `{"kind": "merge", "a": {...}, "b": {...}, "same": true}`: two entries that are one concept
+  (`false`: two that must stay apart, such as LoRA and QLoRA).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sqlite3
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import grimoire  # noqa: E402
+from grimoire.names import normalize  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+LABELS = ROOT / "bench" / "queries" / "reading.jsonl"
+COLLECTIONS = ("distill-articles", "google-ml-glossary-vault", "hf-docs", "ml-cheatsheet-rst",
+               "ml-glossary-terms", "seeds")
+# Rates chosen once on main (2026-12-02) to draw about 30 entries per collection
+# (distill has 27, all drawn); wanted pages: 1 in 3 of the seeds' 109, all of the few others.
+ENTRY_RATE = {"distill-articles": 1.0, "google-ml-glossary-vault": 0.05, "hf-docs": 0.4,
+              "ml-cheatsheet-rst": 0.15, "ml-glossary-terms": 0.08, "seeds": 0.23}
+WANTED_RATE = {"seeds": 0.34}
+
+
+def folder(collection: str) -> Path:
+    return SHARED / "seeds" if collection == "seeds" else SHARED / "corpora" / collection
+
+
+def _hash(*parts: object) -> int:
+    return int(hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:12], 16)
+
+
+def drawn(rate: float, *key: object) -> bool:
+    return _hash(*key) % 10_000 < rate * 10_000
+
+
+def half(*key: object) -> str:
+    return "tune" if _hash("half", *key) % 2 == 0 else "report"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    kind: str  # "entry" or "wanted"
+    collection: str
+    file: str
+    line: int
+    name: str
+
+    @property
+    def key(self) -> tuple[str, str, str, int, str]:
+        return (self.kind, self.collection, self.file, self.line, normalize(self.name))
+
+
+def ingest(stores: Path) -> None:
+    """One fresh store per collection, and one of everything (`all`)."""
+    if stores.exists():
+        shutil.rmtree(stores)
+    stores.mkdir(parents=True)
+    for collection in COLLECTIONS:
+        with grimoire.open(stores / f"{collection}.db") as kb:
+            kb.ingest([folder(collection)], embed=False)
+    with grimoire.open(stores / "all.db") as kb:
+        kb.ingest([folder(c) for c in COLLECTIONS], embed=False)
+
+
+def _rel(path: str, collection: str) -> str:
+    return str(Path(path).relative_to(folder(collection)))
+
+
+def items(stores: Path) -> list[Item]:
+    """Every entry and wanted page of every collection's store."""
+    out: list[Item] = []
+    for collection in COLLECTIONS:
+        with grimoire.open(stores / f"{collection}.db") as kb:
+            for e in kb.entries():
+                span = e.entry.span
+                out.append(Item("entry", collection, _rel(span.path, collection),
+                                span.start_line, e.entry.term))
+            for page in kb.wanted(suggestions=False):
+                first = min(page.spans, key=lambda s: (s.path, s.start_line))
+                out.append(Item("wanted", collection, _rel(first.path, collection),
+                                first.start_line, page.name))
+    return out
+
+
+def sample(all_items: list[Item]) -> list[Item]:
+    return [i for i in all_items
+            if drawn(ENTRY_RATE[i.collection] if i.kind == "entry"
+                   else WANTED_RATE.get(i.collection, 1.0), *i.key)]
+
+
+def load_labels() -> tuple[dict[tuple[str, str, str, int, str], dict[str, object]],
+                           list[dict[str, object]]]:
+    labels: dict[tuple[str, str, str, int, str], dict[str, object]] = {}
+    merges: list[dict[str, object]] = []
+    for line in LABELS.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if row["kind"] == "merge":
+            merges.append(row)
+        else:
+            labels[(row["kind"], row["collection"], row["file"], row["line"],
+                    normalize(row["name"]))] = row
+    return labels, merges
+
+
+def concept_of(conn: sqlite3.Connection, ref: dict[str, object]) -> int | None:
+    """The concept holding the entry at `ref` (collection, file, line; else file and name)."""
+    path = str(folder(str(ref["collection"])) / str(ref["file"]))
+    rows = conn.execute(
+        """SELECT ce.concept_id, e.start_line, e.term FROM entries e
+           JOIN documents d ON d.id = e.document_id JOIN sources s ON s.id = d.source_id
+           JOIN concept_entries ce ON ce.entry_id = e.id WHERE s.path = ?""", (path,)).fetchall()
+    for cid, line, _ in rows:
+        if line == ref["line"]:
+            return int(cid)
+    name = normalize(str(ref.get("name", "")))
+    for cid, _, term in rows:
+        if name and normalize(term) == name:
+            return int(cid)
+    return None
+
+
+def score(stores: Path) -> dict[str, object]:
+    labels, merges = load_labels()
+    picked = sample(items(stores))
+    report: dict[str, object] = {}
+    counts: dict[tuple[str, str, str], list[bool]] = defaultdict(list)
+    unlabelled: list[Item] = []
+    for item in picked:
+        row = labels.get(item.key)
+        if row is None:
+            unlabelled.append(item)
+            continue
+        h = half(*item.key)
+        for where in (item.collection, "all"):
+            counts[(item.kind, h, where)].append(bool(row["ok"]))
+    for (kind, h, where), oks in sorted(counts.items()):
+        report.setdefault(f"{kind} precision", {}).setdefault(h, {})[where] = (  # type: ignore[union-attr]
+            f"{sum(oks)}/{len(oks)} = {sum(oks) / len(oks):.3f}")
+    report["unlabelled"] = len(unlabelled)
+    conn = sqlite3.connect(stores / "all.db")
+    found: dict[tuple[str, bool], list[bool]] = defaultdict(list)
+    missed: list[str] = []
+    for m in merges:
+        a, b = m["a"], m["b"]
+        assert isinstance(a, dict) and isinstance(b, dict)
+        ca, cb = concept_of(conn, a), concept_of(conn, b)
+        together = ca is not None and ca == cb
+        h = half(a["collection"], a["file"], b["collection"], b["file"])
+        if m.get("drawn") == "known":
+            h = "known"
+        found[(h, bool(m["same"]))].append(together)
+        if together != m["same"] and h in ("tune", "known"):
+            missed.append(f"{a.get('name')} / {b.get('name')}: "
+                          + ("not merged" if m["same"] else "merged"))
+    conn.close()
+    for (h, same), got in sorted(found.items()):
+        label = "merge recall" if same else "false merges"
+        report.setdefault(label, {})[h] = f"{sum(got)}/{len(got)}"  # type: ignore[union-attr]
+    report["tune misses"] = missed
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stores", type=Path, required=True, help="a scratch folder")
+    parser.add_argument("--reuse", action="store_true", help="score the stores already there")
+    parser.add_argument("--draw", action="store_true", help="print the sampled items not labelled")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if not args.reuse:
+        ingest(args.stores)
+    if args.draw:
+        labels, _ = load_labels() if LABELS.exists() else ({}, [])
+        for item in sample(items(args.stores)):
+            if item.key not in labels:
+                print(json.dumps({"kind": item.kind, "collection": item.collection,
+                                  "file": item.file, "line": item.line, "name": item.name,
+                                  "half": half(*item.key)}, ensure_ascii=False))
+        return
+    report = score(args.stores)
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return
+    for key, value in report.items():
+        if isinstance(value, dict):
+            for h, v in value.items():
+                if isinstance(v, dict):
+                    for where, figure in v.items():
+                        print(f"{key:18} {h:7} {where:26} {figure}")
+                else:
+                    print(f"{key:18} {h:7} {v}")
+        elif isinstance(value, list):
+            for v in value:
+                print(f"{key:18} {v}")
+        else:
+            print(f"{key:18} {value}")
+
+
+if __name__ == "__main__":
+    main()
