@@ -347,3 +347,13 @@ def test_show_of_a_wanted_name_says_where_it_is_wanted(tmp_path: Path) -> None:
     assert "glossary-hash.txt:40" in out and "Low-Rank Adaptation.md:24" in out
     code, out = run(db, "show", "Nonexistent thing")
     assert code == 1 and "want it" not in out
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file that cannot be opened")
+def test_watch_on_a_database_it_cannot_open_says_so_in_one_line(tmp_path: Path) -> None:
+    # `watch` opened the store outside the error handling every other command has: a --db it
+    # could not open ended in a StoreError traceback instead of the one line and exit 1.
+    code, out = run(tmp_path / "missing" / "kb.db", "watch", str(tmp_path))
+    assert code == 1, out
+    assert out.startswith("error:") and "does not exist" in out, out
+    assert len(out.splitlines()) == 1, out

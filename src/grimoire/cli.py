@@ -598,8 +598,8 @@ from grimoire._cli_live import mcp, watch  # noqa: E402
 from grimoire._cli_web import serve  # noqa: E402
 
 # One line and exit 1 for their errors too: a --db that does not exist, or a port in use,
-# ended `serve` and `mcp` in a traceback.
-for _command in (serve, mcp):
+# ended `serve`, `mcp` and `watch` in a traceback.
+for _command in (serve, mcp, watch):
     assert _command.callback is not None
     _command.callback = handle_errors(_command.callback)
 
