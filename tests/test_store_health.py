@@ -31,6 +31,16 @@ def run(db: Path | str, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _one_note_store(tmp_path: Path) -> Path:
+    """kb.db beside a folder notes/ of one note, ingested without vectors."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    return db
+
+
 @pytest.fixture(scope="session")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("pristine") / "kb.db"
@@ -173,11 +183,8 @@ def test_rebuild_from_an_emptied_folder_keeps_the_store_and_leaves_no_files(
     # An ingest keeps the records of a folder found empty or missing (an unmounted drive);
     # rebuild swapped in a store of 0 sources and called the old one "damaged", and a failed
     # rebuild left its new file (.kb.db.rebuild-PID) behind, as a good one left its -wal, -shm.
+    db = _one_note_store(tmp_path)
     notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
     before = digest(db)
     (notes / "a.md").rename(tmp_path / "a.md")
     code, out = run(db, "rebuild", "--no-embed")
@@ -559,11 +566,7 @@ def test_a_killed_rebuilds_file_is_removed_by_the_next_and_said(tmp_path: Path) 
     import subprocess
     import sys
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    db = _one_note_store(tmp_path)
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()  # its PID names no process now, as a killed rebuild's
     leftover = tmp_path / f".kb.db.rebuild-{gone.pid}"
@@ -614,11 +617,7 @@ def test_rebuild_refuses_a_store_another_process_has_open(tmp_path: Path) -> Non
     import subprocess
     import sys
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    db = _one_note_store(tmp_path)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, grimoire\nkb = grimoire.open(sys.argv[1])\n"
          "kb.stats()\nprint('open', flush=True)\nsys.stdin.readline()\n", str(db)],
@@ -640,11 +639,7 @@ def test_rebuild_refuses_a_store_another_process_has_open(tmp_path: Path) -> Non
 @pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
 def test_a_rebuild_that_embeds_leaves_no_file_of_its_own(tmp_path: Path) -> None:
     # Its embedding locks .kb.db.rebuild-PID.embed.lock, which stayed after every rebuild.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    db = _one_note_store(tmp_path)
     code, out = run(db, "rebuild")
     assert code == 0, out
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
