@@ -3,6 +3,8 @@ false merges, on a labelled sample of ../shared/corpora and ../shared/seeds.
 
     python bench/reading.py --stores /work/cache/reading            # score both halves
     python bench/reading.py --stores /work/cache/reading --draw     # sampled items with no label
+    python bench/reading.py --stores /work/cache/reading --sample 2 # round 18's fresh draw
+    python bench/reading.py --stores /work/cache/reading --sample 2 --reuse --pairs  # namesakes
 
 Each collection of ../shared/corpora, and ../shared/seeds, is ingested (`--no-embed`) into a
 fresh store of its own, as the held-out protocol does; a last store holds all of them, for
@@ -34,11 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from rapidfuzz import fuzz  # noqa: E402
+
 import grimoire  # noqa: E402
-from grimoire.names import normalize  # noqa: E402
+from grimoire.names import normalize, parse_term  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-LABELS = ROOT / "bench" / "queries" / "reading.jsonl"
 COLLECTIONS = ("distill-articles", "google-ml-glossary-vault", "hf-docs", "ml-cheatsheet-rst",
                "ml-glossary-terms", "seeds")
 # Rates chosen once on main (2026-12-02) to draw about 30 entries per collection
@@ -46,6 +49,14 @@ COLLECTIONS = ("distill-articles", "google-ml-glossary-vault", "hf-docs", "ml-ch
 ENTRY_RATE = {"distill-articles": 1.0, "google-ml-glossary-vault": 0.05, "hf-docs": 0.4,
               "ml-cheatsheet-rst": 0.15, "ml-glossary-terms": 0.08, "seeds": 0.23}
 WANTED_RATE = {"seeds": 0.34}
+# Sample 2 (round 18, 2026-12-03): a second seed, drawn once on main, holding only items that
+# sample 1 did not draw (so it is a sample nobody tuned on). Rates for about 30 new entries per
+# collection; distill (27 entries) and the wanted pages outside the seeds are all in sample 1.
+ENTRY_RATE_2 = {"distill-articles": 0.0, "google-ml-glossary-vault": 0.053, "hf-docs": 0.5,
+                "ml-cheatsheet-rst": 0.17, "ml-glossary-terms": 0.085, "seeds": 0.3}
+WANTED_RATE_2 = {"seeds": 0.34}
+LABEL_FILES = {1: ROOT / "bench" / "queries" / "reading.jsonl",
+               2: ROOT / "bench" / "queries" / "reading2.jsonl"}
 
 
 def folder(collection: str) -> Path:
@@ -109,17 +120,28 @@ def items(stores: Path) -> list[Item]:
     return out
 
 
-def sample(all_items: list[Item]) -> list[Item]:
-    return [i for i in all_items
-            if drawn(ENTRY_RATE[i.collection] if i.kind == "entry"
-                   else WANTED_RATE.get(i.collection, 1.0), *i.key)]
+def _in_first(i: Item) -> bool:
+    return drawn(ENTRY_RATE[i.collection] if i.kind == "entry"
+                 else WANTED_RATE.get(i.collection, 1.0), *i.key)
 
 
-def load_labels() -> tuple[dict[tuple[str, str, str, int, str], dict[str, object]],
-                           list[dict[str, object]]]:
+def _in_second(i: Item) -> bool:
+    rate = (ENTRY_RATE_2[i.collection] if i.kind == "entry"
+            else WANTED_RATE_2.get(i.collection, 0.0))
+    return drawn(rate, "sample 2", *i.key) and not _in_first(i)
+
+
+def sample(all_items: list[Item], which: int = 1) -> list[Item]:
+    return [i for i in all_items if (_in_first(i) if which == 1 else _in_second(i))]
+
+
+def load_labels(which: int = 1) -> tuple[dict[tuple[str, str, str, int, str], dict[str, object]],
+                                         list[dict[str, object]]]:
     labels: dict[tuple[str, str, str, int, str], dict[str, object]] = {}
     merges: list[dict[str, object]] = []
-    for line in LABELS.read_text(encoding="utf-8").splitlines():
+    if not LABEL_FILES[which].exists():
+        return labels, merges
+    for line in LABEL_FILES[which].read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
@@ -148,9 +170,9 @@ def concept_of(conn: sqlite3.Connection, ref: dict[str, object]) -> int | None:
     return None
 
 
-def score(stores: Path) -> dict[str, object]:
-    labels, merges = load_labels()
-    picked = sample(items(stores))
+def score(stores: Path, which: int = 1) -> dict[str, object]:
+    labels, merges = load_labels(which)
+    picked = sample(items(stores), which)
     report: dict[str, object] = {}
     counts: dict[tuple[str, str, str], list[bool]] = defaultdict(list)
     unlabelled: list[Item] = []
@@ -189,24 +211,69 @@ def score(stores: Path) -> dict[str, object]:
     return report
 
 
+def variant_names(term: str) -> set[str]:
+    """A term's names for finding namesakes: whole, without brackets, acronym, long form."""
+    t = parse_term(term)
+    found = {term, t.label, t.base, t.acronym or "", t.expansion or ""}
+    return {n for n in map(normalize, found) if n}
+
+
+def pairs(stores: Path, which: int) -> list[dict[str, object]]:
+    """Unlabelled namesakes (rapidfuzz ratio >= 80) of the sampled entries in other collections."""
+    every = [i for i in items(stores) if i.kind == "entry"]
+    names = [(i, variant_names(i.name)) for i in every]
+    _, merges = load_labels(which)
+    seen = {(json.dumps(m["a"], sort_keys=True), json.dumps(m["b"], sort_keys=True))
+            for m in merges}
+    conn = sqlite3.connect(stores / "all.db")
+    out = []
+    for item in sample(every, which):
+        mine = variant_names(item.name)
+        for other, theirs in names:
+            if other.collection == item.collection:
+                continue
+            if max(fuzz.ratio(x, y) for x in mine for y in theirs) < 80:
+                continue
+            a = {"collection": item.collection, "file": item.file, "line": item.line,
+                 "name": item.name}
+            b = {"collection": other.collection, "file": other.file, "line": other.line,
+                 "name": other.name}
+            if (json.dumps(a, sort_keys=True), json.dumps(b, sort_keys=True)) in seen:
+                continue
+            ca, cb = concept_of(conn, a), concept_of(conn, b)
+            out.append({"kind": "merge", "drawn": "sample", "a": a, "b": b,
+                        "together": ca is not None and ca == cb,
+                        "half": half(a["collection"], a["file"], b["collection"], b["file"])})
+    conn.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stores", type=Path, required=True, help="a scratch folder")
     parser.add_argument("--reuse", action="store_true", help="score the stores already there")
     parser.add_argument("--draw", action="store_true", help="print the sampled items not labelled")
+    parser.add_argument("--pairs", action="store_true",
+                        help="print the sampled entries' unlabelled namesakes")
+    parser.add_argument("--sample", type=int, choices=(1, 2), default=1,
+                        help="1: round 17's draw (reading.jsonl); 2: round 18's (reading2.jsonl)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not args.reuse:
         ingest(args.stores)
+    if args.pairs:
+        for row in pairs(args.stores, args.sample):
+            print(json.dumps(row, ensure_ascii=False))
+        return
     if args.draw:
-        labels, _ = load_labels() if LABELS.exists() else ({}, [])
-        for item in sample(items(args.stores)):
+        labels, _ = load_labels(args.sample)
+        for item in sample(items(args.stores), args.sample):
             if item.key not in labels:
                 print(json.dumps({"kind": item.kind, "collection": item.collection,
                                   "file": item.file, "line": item.line, "name": item.name,
                                   "half": half(*item.key)}, ensure_ascii=False))
         return
-    report = score(args.stores)
+    report = score(args.stores, args.sample)
     if args.json:
         print(json.dumps(report, indent=1))
         return
