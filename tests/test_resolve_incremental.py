@@ -28,7 +28,8 @@ TERMS = (
     "LoRA Fine-Tuning", "Lasso Regression", "L1 Regularization (L1R) Method", "L1R",
     "Latent Dirichlet Allocation (LDA)", "Linear Discriminant Analysis (LDA)", "LDA",
     "Top-P Sampling", "Nucleus Sampling", "Foo", "Foo 2", "Transformer 2", "Gated Unit",
-    "Concept 3", "x",
+    "Concept 3", "x", "Pre-trained Model", "Pretrained Model",
+    "Self-Attention (also called Attention)",
 )
 PATHS = ("/v/a.md", "/v/b.md", "/v/lora.md", "/v/attention.md", "/v/c/index.md",
          "/v/notes/d.md", "/v/gloss.txt")

@@ -41,6 +41,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # Part of every file's content hash: bump it when a reader changes what it extracts, so that
 # the next ingest rereads files whose bytes did not change.
 READ_VERSION = b"grimoire-read-10\x00"
+METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
 
@@ -458,6 +459,14 @@ def _plan(
             store.mark_source(SourceRecord(path=path, root=root, status="attachment",
                                            size=size, format=suffix[1:]))
         tally.add("attachments")
+        return None
+    if forced is None and readers.metadata_file(file):
+        if previous is None or previous.reason != METADATA_REASON:
+            if previous is not None and previous.status == "ok":
+                store.remove_source(path)  # read as a note before this rule: its pages go
+            _skip(store, path, root, METADATA_REASON, tally)
+        else:
+            tally.add("skipped")
         return None
     readable = previous is not None and previous.status == "ok"
     return _Job(path=path, root=root, file=file, size=size,

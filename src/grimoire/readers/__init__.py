@@ -29,6 +29,32 @@ GENERIC_EXTENSIONS = frozenset({".txt", ".text", ""})
 
 SNIFF_BYTES = 16384
 
+# Files that travel beside notes to say where they came from or under what terms (a corpus's
+# SOURCE.txt, a LICENSE, `hf-docs.LICENSE.txt`): metadata, not notes. Their "Source: ..." or
+# licence text showed up as pages in search, the type-ahead and ask's nearest concepts. A
+# README stays a note: in a notes folder it is usually written by the note-taker (an index, a
+# home page). `--format` still reads any of them.
+# SOURCE and NOTICE only in capitals, as such files are named: `source.md` may be a note.
+METADATA_NAMES = frozenset({"SOURCE", "SOURCES", "NOTICE", "license", "licence", "copying"})
+_METADATA_EXTENSIONS = GENERIC_EXTENSIONS | {".md", ".rst"}
+
+
+def metadata_file(path: str) -> bool:
+    """Whether a file's name says it is provenance or licence text beside the notes.
+
+    >>> metadata_file("corpora/hf-docs/SOURCE.txt"), metadata_file("LICENSES/x.LICENSE.md")
+    (True, True)
+    >>> metadata_file("notes/source.md"), metadata_file("README.md")
+    (False, False)
+    """
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    ext = suffix_of(name).lower()
+    if ext not in _METADATA_EXTENSIONS:
+        return False
+    stem = name[: len(name) - len(ext)] if ext else name
+    word = stem.rsplit(".", 1)[-1]
+    return word in METADATA_NAMES or word.casefold() in METADATA_NAMES
+
 
 def by_name(name: str) -> Reader:
     """The reader called `name`; raises KeyError listing the known ones."""
@@ -114,6 +140,7 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
 
 __all__ = [
     "GENERIC_EXTENSIONS", "READERS", "STREAMING", "ReadOptions", "Reader", "StreamReader",
-    "binary_reader", "by_name", "detect", "read_file", "sniff_head", "stream_file",
+    "binary_reader", "by_name", "detect", "metadata_file", "read_file", "sniff_head",
+    "stream_file",
     "streaming_reader",
 ]

@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager
 from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
-from grimoire.names import normalize, parse_term, term_names
+from grimoire.names import normalize, term_names
 from grimoire.resolve.links import (
     _INDEX_STEM,
     _SCHEME,
@@ -42,6 +42,7 @@ from grimoire.resolve.merge import (
     build_concepts,
     entry_claims,
     merge_entries,
+    shown_label,
 )
 from grimoire.resolve.overrides import Overrides
 from grimoire.resolve.types import (
@@ -122,7 +123,7 @@ def merge_keys(e: EntryRow, claims: Sequence[Claim] | None = None) -> set[str]:
         keys.update(c.norm for c in claims if c.link_id is None)
     else:
         keys.update(c.norm for c in entry_claims(e)[0])
-    base = normalize(parse_term(e.term).label) or "concept 0"  # "concept <root>" when empty
+    base = normalize(shown_label(e.term)) or "concept 0"  # "concept <root>" when empty
     keys.add(_KEY + base)
     keys.add(_KEY + _NUMBERED.sub("", base))
     keys.discard("")

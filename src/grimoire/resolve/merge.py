@@ -127,6 +127,45 @@ def inner_acronym_names(term: str) -> list[tuple[str, str]]:
     return [(f"{m['short']}{m['tail']}", "acronym"), (f"{m['long']}{m['tail']}", "expansion")]
 
 
+# "self-attention (also called self-attention layer)": the brackets hold another name.
+_ASIDE = re.compile(r"^(?:also called|also known as|a\.?k\.?a\.?|or)\s+(?P<name>.+)$", re.I)
+# "pre-trained model" / "pretrained model": a hyphen between two letters is optional spelling.
+_INNER_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
+# "supervised machine learning" / "supervised learning": one word before "machine learning".
+_MACHINE_LEARNING = re.compile(r"^(?P<word>[\w-]+) machine (?P<tail>learning)$", re.I)
+
+
+def spelling_names(term: str) -> list[tuple[str, str]]:
+    """Names a term states by the way it is written, beside those `term_names` finds.
+
+    >>> spelling_names("pre-trained model")
+    [('pretrained model', 'spelling')]
+    >>> spelling_names("supervised machine learning")
+    [('supervised learning', 'spelling')]
+    >>> spelling_names("self-attention (also called self-attention layer)")
+    [('self-attention', 'name before the brackets'), ('self-attention layer', 'also called'), \
+('selfattention', 'spelling')]
+    """
+    parsed = parse_term(term)
+    found: list[tuple[str, str]] = []
+    aside = _ASIDE.match(parsed.qualifier or "")
+    if aside is not None:
+        found += [(parsed.base, "name before the brackets"), (aside["name"], "also called")]
+    base = parsed.base if aside is not None else " ".join(term.split())
+    if _INNER_HYPHEN.search(base):
+        found.append((_INNER_HYPHEN.sub("", base), "spelling"))
+    ml = _MACHINE_LEARNING.match(base)
+    if ml is not None:
+        found.append((f"{ml['word']} {ml['tail']}", "spelling"))
+    return found
+
+
+def shown_label(term: str) -> str:
+    """The label a term shows as: without its kind word or an `(also called ...)` aside."""
+    parsed = parse_term(term)
+    return parsed.base if _ASIDE.match(parsed.qualifier or "") else parsed.label
+
+
 def entry_claims(entry: EntryRow) -> tuple[list[Claim], str | None]:
     """The names an entry states, and the normalised long form of its acronym, if any.
 
@@ -137,10 +176,15 @@ def entry_claims(entry: EntryRow) -> tuple[list[Claim], str | None]:
         Claim(normalize(n.name), n.name, n.reason, n.strength, entry.id, entry.document_id)
         for n in term_names(entry.term, entry.definition, entry.aliases)
     ]
-    known = {c.norm for c in claims}
-    for name, reason in inner_acronym_names(entry.term):
-        if normalize(name) not in known:
-            claims.append(Claim(normalize(name), name, reason, 2, entry.id, entry.document_id))
+    known = {c.norm: c for c in claims}
+    for name, reason in [*inner_acronym_names(entry.term), *spelling_names(entry.term)]:
+        norm = normalize(name)
+        old = known.get(norm)
+        if old is None or old.strength < 2:
+            if old is not None:
+                claims.remove(old)
+            known[norm] = Claim(norm, name, reason, 2, entry.id, entry.document_id)
+            claims.append(known[norm])
     parsed = parse_term(entry.term)
     expansion = parsed.expansion or definition_expansion(entry.term, entry.definition)
     if expansion is None and parsed.acronym and parsed.base != parsed.acronym:
@@ -390,9 +434,19 @@ def build_concepts(
     records: list[ConceptRecord] = []
     where: dict[int, int] = {}
     keys: set[str] = set()
-    for root in sorted(members, key=lambda r: min(e.id for e in members[r])):
+    roots = sorted(members, key=lambda r: min(e.id for e in members[r]))
+    labels = {root: _label(members[root], roles) for root in roots}
+    shown: dict[str, list[int]] = defaultdict(list)
+    for root, (label, _, _) in labels.items():
+        shown[normalize(label)].append(root)
+    for root in roots:
         group = members[root]
-        label, kind = _label(group, roles)
+        label, kind, dropped = labels[root]
+        if dropped and len(shown[normalize(label)]) > 1:
+            # Two concepts would show one label (`Linear` for the seeds' `Linear Activation
+            # Function` and the cheat sheet's `Linear`; the LSTM `Cell` and `Network` beside
+            # `LSTM`): the one whose kind word was dropped keeps it.
+            label = f"{label} {dropped}"
         key = normalize(label) or f"concept {root}"
         if key in keys:
             n = 2
@@ -422,21 +476,35 @@ def build_concepts(
     return records, where
 
 
-def _label(group: list[EntryRow], roles: dict[int, str]) -> tuple[str, str | None]:
-    """The name most sources use; on a tie the one that spells out its acronym."""
+def _label(group: list[EntryRow], roles: dict[int, str]
+           ) -> tuple[str, str | None, str | None]:
+    """The name most sources use; on a tie the one that spells out its acronym.
+
+    Returns the label, the concept's kind, and the kind word the label dropped (if any).
+    """
     own = [e for e in group if roles[e.id] == "entry"] or group
     # A page that only says "see X" under the concept's short name (a vault's `RNN.md`:
     # "Abbreviation for recurrent neural network") joins as an entry, but does not vote.
     own = [e for e in own if not e.redirect] or own
+    # In file order, not entry-id order: ids follow the order a parallel ingest wrote the
+    # files, and a tie must not flip the label (`softmax` / `Softmax`) from one ingest to the
+    # next.
+    own = sorted(own, key=lambda e: (e.path, e.line, e.id))
     counts: dict[str, int] = defaultdict(int)
-    shown: dict[str, tuple[str, bool, int]] = {}
+    spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    shown: dict[str, tuple[str, bool, int, str | None]] = {}
     kind = None
-    for e in own:
+    for order, e in enumerate(own):
         parsed = parse_term(e.term)
         kind = kind or e.kind or parsed.kind
-        norm = normalize(parsed.label)
+        label = shown_label(e.term)
+        norm = normalize(label)
         counts[norm] += 1
+        spellings[norm][label] += 1
         if norm not in shown:
-            shown[norm] = (parsed.label, bool(parsed.acronym and parsed.expansion), e.id)
+            shown[norm] = (label, bool(parsed.acronym and parsed.expansion), order, parsed.kind)
     best = max(counts, key=lambda n: (counts[n], shown[n][1], -shown[n][2]))
-    return shown[best][0], kind
+    # The spelling most of them use (`Softmax` three times, `softmax` once), else the first.
+    written = spellings[best]
+    label = max(written, key=lambda w: written[w])
+    return label, kind, shown[best][3]
