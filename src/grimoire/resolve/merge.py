@@ -504,7 +504,10 @@ def _label(group: list[EntryRow], roles: dict[int, str]
         if norm not in shown:
             shown[norm] = (label, bool(parsed.acronym and parsed.expansion), order, parsed.kind)
     best = max(counts, key=lambda n: (counts[n], shown[n][1], -shown[n][2]))
-    # The spelling most of them use (`Softmax` three times, `softmax` once), else the first.
+    # The spelling most of them use (`Softmax` three times, `softmax` once); on a tie one that
+    # opens with a capital but is not all capitals (`Adadelta`, not `adadelta` or `ADADELTA`),
+    # then the first in file order.
     written = spellings[best]
-    label = max(written, key=lambda w: written[w])
+    first = {w: i for i, w in enumerate(written)}
+    label = min(written, key=lambda w: (-written[w], w.isupper(), not w[:1].isupper(), first[w]))
     return label, kind, shown[best][3]
