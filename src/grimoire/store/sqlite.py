@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -491,6 +492,16 @@ def is_damage(error: BaseException) -> bool:
     return isinstance(error, sqlite3.DatabaseError) and code in (_CORRUPT, _NOTADB)
 
 
+GONE = ("is no longer there: it was deleted or moved after this process opened it, and what "
+        "it wrote now would be lost; open it again where it is now")
+
+
+def _file_id(path: str) -> tuple[int, int]:
+    """The device and inode of the file at `path` (what a rename over it changes)."""
+    info = os.stat(path)  # noqa: PTH116 - on every API call: no Path object made
+    return info.st_dev, info.st_ino
+
+
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
     # executescript() would COMMIT first; run statement by statement inside our transaction.
     buffer = ""
@@ -540,9 +551,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._scans = {}
         self._readers = threading.local()
         self._opened_readers: list[sqlite3.Connection] = []
+        in_memory = path == ":memory:" or path.startswith("file:")
         # The file as opened now: a reader opened later finds it whatever the working folder.
-        self._file = path if path == ":memory:" or path.startswith("file:") else str(
-            Path(path).resolve())
+        self._file = path if in_memory else str(Path(path).resolve())
+        # Which file that is: a copy moved over the path (a backup restored with `mv`) is
+        # another file, which this connection never sees (`reopen_if_replaced`).
+        self._opened_as = None if in_memory else _file_id(self._file)
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -742,11 +756,43 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
 
+    def reopen_if_replaced(self) -> SQLiteStore | None:
+        """This store opened again when its path now names another file than the one it
+        opened (a copy moved over it: a backup restored with `mv`, a rebuild this process's
+        connection did not hold back); None while it is the same file. Raises StoreError
+        when no file is there any more: what this process wrote would be lost."""
+        if self._opened_as is None:
+            return None
+        try:
+            now = _file_id(self._file)
+        except FileNotFoundError as e:
+            raise StoreError(GONE, self.path) from e
+        if now == self._opened_as:
+            return None
+        self.close()  # first: its log is folded into its own file, not read by the new one
+        fresh = SQLiteStore(self._file, create=False)
+        fresh.path = fresh.url = self.path
+        return fresh
+
     def close(self) -> None:
-        self.conn.close()
         for reader in self._opened_readers:
             reader.close()
         self._opened_readers.clear()
+        if self._opened_as is not None and self._moved():
+            # SQLite neither folds the log of a file renamed or deleted under it into the
+            # file nor deletes it on close: NAME-wal stayed full of this file's pages, and the
+            # next opener of the file now at NAME replayed them into it (a backup restored
+            # with `mv` came back as the old store, with no error). Folded here, by the
+            # descriptor: into this file, wherever it is now; the log is left empty.
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+    def _moved(self) -> bool:
+        try:
+            return _file_id(self._file) != self._opened_as
+        except OSError:
+            return True
 
     def open_reader(self, *, closed_with_store: bool = True) -> sqlite3.Connection:
         """A read-only connection to this store's file, for another thread: closed with the
