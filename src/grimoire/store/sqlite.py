@@ -451,9 +451,44 @@ def _open(path: str, readonly: bool) -> sqlite3.Connection:
         if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL:
             # `immutable` would read the file as the killed write left it, half-written.
             raise
+        if log_holds_writes(path):
+            # `immutable` reads the file alone: the writes committed to the log were not
+            # shown, and no message said so (search answered "no results"); a checkpoint
+            # cut short leaves the file itself half-updated.
+            raise StoreError(unreadable_log(path), path) from e
         # A WAL file in a read-only folder: read it as it stands (nothing can change it).
         return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None,
                                check_same_thread=False)
+
+
+def unreadable_log(path: str | os.PathLike[str]) -> str:
+    """What to say when NAME-wal holds writes this user cannot read: it is not damage."""
+    return (f"{Path(path).name}-wal (writes not yet folded into the file) can be read only "
+            "with its -shm, which SQLite makes beside it: open the database once as a user "
+            "who can write its folder (this is not damage); nothing was read")
+
+
+def log_holds_writes(path: str | os.PathLike[str]) -> bool:
+    """Whether NAME-wal holds frames written since the log was last reset, which the file
+    alone lacks: the first frame carries the salt of the log's header (an emptied log is 0
+    bytes, or its frames carry an older salt). A log too short to hold a frame holds none;
+    one that cannot be read is taken to hold some."""
+    wal = f"{os.fspath(path)}-wal"
+    try:
+        with open(wal, "rb") as f:  # noqa: PTH123 - a path that may be a str
+            head = f.read(_WAL_HEADER + _FRAME_HEADER)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    if len(head) < _WAL_HEADER + _FRAME_HEADER:
+        return False
+    return head[16:24] == head[_WAL_HEADER + 8:_WAL_HEADER + 16]
+
+
+# The write-ahead log's header, then each frame's; both hold salt-1 and salt-2 (sqlite.org
+# fileformat2.html, 4.1).
+_WAL_HEADER, _FRAME_HEADER = 32, 24
 
 
 def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
