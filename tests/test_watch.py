@@ -404,6 +404,7 @@ def test_a_folder_ingested_by_another_name_is_watched_under_that_name(
             run.close()
 
 
+@pytest.mark.sqlite_only(reason="the watcher is a CLI process on a SQLite file; inotify")
 def test_past_the_inotify_watch_limit_it_polls_and_says_so(tmp_path: Path, vault: Path) -> None:
     # Past the system's limit of inotify watches (fs.inotify.max_user_watches, which every
     # process of the user shares: editors, other watchers, other test suites) notify adds no
