@@ -683,6 +683,59 @@ def test_a_wal_without_its_shm_in_a_read_only_folder_is_not_called_damaged(
     assert run(db, "check")[0] == 0
 
 
+_KILLED_WAL_WRITE = """
+import os, sys, grimoire
+kb = grimoire.open(sys.argv[1])
+kb.ingest([sys.argv[2]], embed=False)
+os._exit(0)  # killed: no checkpoint, the log keeps the ingest
+"""
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file's write-ahead log")
+def test_writes_in_a_wal_a_reader_cannot_read_are_not_hidden_behind_no_results(
+        tmp_path: Path) -> None:
+    # A user who cannot write the folder, a -wal holding committed writes and no -shm (a
+    # killed writer's, the -shm cleaned away): search read the file alone (`immutable`) and
+    # answered "no results" for the note in the log; nothing said the log was not read.
+    import subprocess
+    import sys
+
+    folder, notes = tmp_path / "ro", tmp_path / "notes"
+    folder.mkdir()
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = folder / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    (notes / "o.md").write_text("# Omega\n\nOmega is the note in the log.\n")
+    subprocess.run([sys.executable, "-c", _KILLED_WAL_WRITE, str(db), str(notes)],
+                   check=True, timeout=300)
+    assert Path(f"{db}-wal").stat().st_size > 0
+    Path(f"{db}-shm").unlink()
+    exe = str(Path(sys.executable).parent / "grimoire")
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+
+    def read_only(*args: str) -> subprocess.CompletedProcess[str]:
+        folder.chmod(0o555)
+        try:
+            return subprocess.run([*drop, exe, "--db", str(db), *args], capture_output=True,
+                                  text=True, timeout=300)
+        finally:
+            folder.chmod(0o755)
+
+    for args in (("search", "log", "--mode", "lexical"), ("stats",)):
+        done = read_only(*args)
+        assert done.returncode == 1 and "no results" not in done.stdout, done.stdout
+        assert "kb.db-wal" in done.stderr and "damaged" not in done.stderr, done.stderr
+        assert done.stderr.count("\n") == 1, done.stderr
+    assert run(db, "stats")[0] == 0  # its owner opens it once: the log is folded in
+    done = read_only("search", "log", "--mode", "lexical")
+    assert done.returncode == 0 and "Omega" in done.stdout, done.stdout + done.stderr
+    Path(f"{db}-wal").write_bytes(b"")  # an empty log without its -shm: the file is whole
+    done = read_only("search", "log", "--mode", "lexical")
+    assert done.returncode == 0 and "Omega" in done.stdout, done.stdout + done.stderr
+
+
 @pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
 def test_rebuild_through_a_symlinked_db_rebuilds_the_file_it_names(tmp_path: Path) -> None:
     # `--db kb.db` a symlink to data/kb.db: the new file was renamed over the symlink, so the

@@ -5,6 +5,7 @@ Conditions are polled with a deadline; nothing asserts how long anything took.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -17,7 +18,14 @@ from typing import Any
 import pytest
 
 import grimoire
-from grimoire.watch import Batch, Watcher, WatchOptions, ignored, polling_reason
+from grimoire.watch import (
+    Batch,
+    Watcher,
+    WatchOptions,
+    ignored,
+    inotify_watched,
+    polling_reason,
+)
 
 DEADLINE = 60.0
 FAST = WatchOptions(debounce_ms=400, step_ms=50, reconcile_s=3600, embed=False)
@@ -53,8 +61,22 @@ class Running:
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
-        eventually(lambda: self.batches, "the first scan")
+        self.eventually(lambda: self.batches, "the first scan")
         self.kb = grimoire.open(db)
+
+    def eventually(self, condition: Callable[[], object], what: str) -> None:
+        """`eventually`, saying what the watcher did when it fails: a failure while other
+        suites ran (they share the user's inotify limits) said only "not within 60 s"."""
+        try:
+            eventually(condition, what)
+        except AssertionError as e:
+            batches = [(b.reason, len(b.paths), b.report.added, b.report.removed, b.errors)
+                       for b in self.batches[-5:]]
+            raise AssertionError(
+                f"{e}; the watcher {'runs' if self.thread.is_alive() else 'stopped'}, "
+                f"error {self.error!r}, polling {self.watcher.polling}, notices "
+                f"{self.notices}, last batches {batches}, inotify watches of this process "
+                f"{len(inotify_watched() or ())}") from None
 
     def _run(self) -> None:
         try:
@@ -96,22 +118,22 @@ def running(tmp_path: Path, vault: Path) -> Iterator[Running]:
 def test_saves_moves_and_deletes_reach_search(running: Running, vault: Path) -> None:
     assert running.paths() == {"lora.md", "attention.md"}
     note(vault, "dropout.md", "Dropout", "Zeroes random activations while training.")
-    eventually(lambda: "dropout.md" in running.finds("dropout activations"), "a new note")
+    running.eventually(lambda: "dropout.md" in running.finds("dropout activations"), "a new note")
 
     # an editor's atomic save: write a temporary file, then rename it over the note
     temp = vault / ".lora.md.swp"
     temp.write_text("# Low-Rank Adaptation (LoRA)\n\nFreezes [[Attention]]; trains "
                     "quaternion adapters.\n")
     temp.replace(vault / "lora.md")
-    eventually(lambda: "lora.md" in running.finds("quaternion"), "an atomic save")
+    running.eventually(lambda: "lora.md" in running.finds("quaternion"), "an atomic save")
 
     (vault / "dropout.md").rename(vault / "regularisers.md")
-    eventually(lambda: running.paths() == {"lora.md", "attention.md", "regularisers.md"},
-               "a renamed note")
+    running.eventually(lambda: running.paths() == {"lora.md", "attention.md", "regularisers.md"},
+                       "a renamed note")
     assert running.kb.concept("dropout").entries[0].entry.span.path.endswith("regularisers.md")
 
     (vault / "attention.md").unlink()
-    eventually(lambda: "attention.md" not in running.paths(), "a deleted note")
+    running.eventually(lambda: "attention.md" not in running.paths(), "a deleted note")
     assert [w.name for w in running.kb.wanted(suggestions=False)] == ["Attention"]
 
 
@@ -120,16 +142,16 @@ def test_folders_moved_in_out_and_renamed(running: Running, vault: Path, tmp_pat
     note(outside, "bert.md", "BERT", "A bidirectional encoder.")
     note(outside / "deep", "gpt.md", "GPT", "A decoder-only transformer.")
     outside.rename(vault / "papers")  # a folder moved in: its files were never reported
-    eventually(lambda: {"bert.md", "gpt.md"} <= running.paths(), "a folder moved in")
+    running.eventually(lambda: {"bert.md", "gpt.md"} <= running.paths(), "a folder moved in")
 
     (vault / "papers").rename(vault / "reading")
-    eventually(lambda: sorted(r.path.split("/notes/")[1] for r in running.kb.sources()
-                              if "/notes/" in r.path) ==
-               ["attention.md", "lora.md", "reading/bert.md", "reading/deep/gpt.md"],
-               "a renamed folder")
+    running.eventually(lambda: sorted(r.path.split("/notes/")[1] for r in running.kb.sources()
+                                      if "/notes/" in r.path) ==
+                       ["attention.md", "lora.md", "reading/bert.md", "reading/deep/gpt.md"],
+                       "a renamed folder")
 
     (vault / "reading").rename(tmp_path / "archive")  # moved out of the watched folder
-    eventually(lambda: not {"bert.md", "gpt.md"} & running.paths(), "a folder moved out")
+    running.eventually(lambda: not {"bert.md", "gpt.md"} & running.paths(), "a folder moved out")
 
 
 def test_ignored_files_never_reach_the_store(running: Running, vault: Path) -> None:
@@ -140,7 +162,7 @@ def test_ignored_files_never_reach_the_store(running: Running, vault: Path) -> N
     note(vault, ".#draft.md", "Lock", "an emacs lock")
     note(vault, "#draft.md#", "Autosave", "an emacs autosave")
     note(vault, "real.md", "Real Note", "Written last, so the others came first.")
-    eventually(lambda: "real.md" in running.paths(), "the real note")
+    running.eventually(lambda: "real.md" in running.paths(), "the real note")
     assert running.paths() == {"lora.md", "attention.md", "real.md"}
 
 
@@ -150,7 +172,8 @@ def test_a_burst_is_absorbed_in_batches(running: Running, vault: Path) -> None:
     def handled() -> list[Batch]:
         return [b for b in running.batches if b.reason == "events"]
 
-    eventually(lambda: sum(b.report.added for b in handled()) == 300, "300 notes of a burst")
+    running.eventually(lambda: sum(b.report.added for b in handled()) == 300,
+                       "300 notes of a burst")
     assert len(running.paths()) == 302
     assert len(handled()) < 300  # debounced into batches, not one ingest per file
 
@@ -249,7 +272,7 @@ def test_polling_mode_follows_changes(tmp_path: Path, vault: Path) -> None:
     run = Running(tmp_path / "kb.db", vault, options)
     try:
         note(vault, "polled.md", "Polled Note", "Seen by polling.")
-        eventually(lambda: "polled.md" in run.paths(), "a change seen by polling")
+        run.eventually(lambda: "polled.md" in run.paths(), "a change seen by polling")
     finally:
         run.close()
 
@@ -379,3 +402,41 @@ def test_a_folder_ingested_by_another_name_is_watched_under_that_name(
             assert {r.root for r in run.kb.sources()} == {str(known)}
         finally:
             run.close()
+
+
+@pytest.mark.sqlite_only(reason="the watcher is a CLI process on a SQLite file; inotify")
+def test_past_the_inotify_watch_limit_it_polls_and_says_so(tmp_path: Path, vault: Path) -> None:
+    # Past the system's limit of inotify watches (fs.inotify.max_user_watches, which every
+    # process of the user shares: editors, other watchers, other test suites) notify adds no
+    # watch and says nothing: a note saved in a folder it could not watch stayed unseen until
+    # the next reconcile (5 minutes), and nothing told why. The limit is lowered to one watch
+    # in a user namespace of the watcher's own, so nothing else on the machine is touched.
+    limit = "echo 1 > /proc/sys/user/max_inotify_watches"
+    probe = subprocess.run(["unshare", "-U", "-r", "sh", "-c", limit], capture_output=True,
+                           text=True, timeout=60)
+    if probe.returncode != 0:
+        pytest.skip(f"no user namespace in which to lower the limit: {probe.stderr.strip()}")
+    note(vault, "papers/deep/gpt.md", "GPT", "A decoder-only transformer.")
+    db = tmp_path / "kb.db"
+    proc = subprocess.Popen(
+        ["unshare", "-U", "-r", "sh", "-c", f'{limit} && exec "$0" "$@"', sys.executable,
+         "-c", "from grimoire.cli import main; main()", "--db", str(db), "watch",
+         "--no-embed", str(vault)],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "COLUMNS": "1000"})
+    lines: list[str] = []
+    assert proc.stderr is not None
+    reader = threading.Thread(target=lambda: lines.extend(proc.stderr or ()), daemon=True)
+    reader.start()  # a readline here would block for good if the line never came
+    try:
+        eventually(lambda: any("polling" in line for line in lines),
+                   "a notice that the watcher polls")
+        seen = "".join(lines)
+        assert "limit of inotify watches" in seen and "max_user_watches" in seen, seen
+        note(vault, "papers/deep/later.md", "Later Note", "Saved where no watch reaches.")
+        with grimoire.open(db) as kb:
+            eventually(lambda: any(r.path.endswith("later.md") for r in kb.sources()),
+                       "a note saved in a folder past the watch limit")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)

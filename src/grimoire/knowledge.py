@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -57,6 +58,11 @@ def _guarded(method: Method[P, R]) -> Method[P, R]:
     """Turn an error caused by a damaged database file into CorruptDatabase ("run check")."""
 
     def wrapper(self: Grimoire, *args: P.args, **kwargs: P.kwargs) -> R:
+        calls = self._calls
+        outermost = not getattr(calls, "depth", 0)
+        if outermost:
+            self._follow_file()
+        calls.depth = getattr(calls, "depth", 0) + 1
         try:
             return method(self, *args, **kwargs)
         except GrimoireError:
@@ -66,6 +72,8 @@ def _guarded(method: Method[P, R]) -> Method[P, R]:
             if damage is None:
                 raise
             raise damage from e
+        finally:
+            calls.depth -= 1
 
     return functools.update_wrapper(wrapper, method)  # type: ignore[return-value]
 
@@ -90,6 +98,23 @@ class Grimoire:
         self._intact_at: dict[Reads | None, tuple[int, ...]] = {}
         self._roots: tuple[tuple[int, ...], list[str]] | None = None  # (change counter, roots)
         self._lint: tuple[tuple[int, ...], LintReport] | None = None  # (change counter, report)
+        self._calls = threading.local()  # this thread's depth in the API's own calls
+
+    def _follow_file(self) -> None:
+        """Go over to the file now at the store's path when another was moved over it (a
+        backup restored with `mv`; `grimoire rebuild` from a user this process's read-only
+        connection did not hold back). This process read the old file for good (a `serve` or
+        `mcp` showed the notes as they were), and what it wrote went into the old file's log,
+        which the next opener replayed into the new file. Checked before each call (a stat);
+        every cache of the old file goes with it."""
+        fresh = self.store.reopen_if_replaced()
+        if fresh is None:
+            return
+        self.store = fresh
+        self._searcher = None
+        self._intact_at = {}
+        self._roots = None
+        self._lint = None
 
     @_guarded
     def ingest(

@@ -103,6 +103,39 @@ class _Scan:
     """Every watched file's (mtime_ns, size) at the last look."""
 
     files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Folders listed since file events were last checked to cover them (`_unwatched`).
+    unchecked: set[str] = field(default_factory=set)
+
+
+def inotify_watched(proc: str = "/proc/self") -> set[int] | None:
+    """The inodes this process's inotify instances watch, from /proc's `fdinfo` (a line a
+    watch); None where that cannot be read (no /proc, no inotify instance: not Linux)."""
+    watched: set[int] = set()
+    found = False
+    try:
+        fds = [fd.name for fd in Path(proc, "fd").iterdir()]
+    except OSError:
+        return None
+    for fd in fds:
+        try:
+            if str(Path(proc, "fd", fd).readlink()) != "anon_inode:inotify":
+                continue
+            lines = Path(proc, "fdinfo", fd).read_text().splitlines()
+        except OSError:
+            continue
+        found = True
+        for line in lines:
+            if line.startswith("inotify wd:"):
+                watched.update(int(f[4:], 16) for f in line.split() if f.startswith("ino:"))
+    return watched if found else None
+
+
+def _watch_limit() -> str:
+    try:
+        limit = int(Path("/proc/sys/fs/inotify/max_user_watches").read_text())
+    except (OSError, ValueError):
+        return "fs.inotify.max_user_watches"
+    return f"fs.inotify.max_user_watches = {limit:,}"
 
 
 class Watcher:
@@ -162,6 +195,7 @@ class Watcher:
             for folder, dirs, files in walk_folder(
                     root, onerror=lambda e: unlisted.append(str(e.filename))):
                 dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
+                self.scan.unchecked.add(folder)
                 for name in files:
                     path = os.path.join(folder, name)  # noqa: PTH118 - hot loop
                     if not self.wanted(path):
@@ -243,6 +277,7 @@ class Watcher:
         elif target.is_dir():
             for folder, dirs, names in walk_folder(target):
                 dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
+                self.scan.unchecked.add(folder)  # moved in or made: is it watched?
                 for name in names:
                     p = os.path.join(folder, name)  # noqa: PTH118
                     if self.wanted(p):
@@ -270,6 +305,38 @@ class Watcher:
             return 0
         except GrimoireError:  # an embedder that cannot run in a worker, an in-memory store
             return self.kb.embed().embedded
+
+    def _unwatched(self) -> int:
+        """How many folders listed since the last call no inotify watch covers. Past the
+        system's limit of watches, notify watches nothing more and says nothing (watchfiles
+        1.3): a folder moved in, or every folder of a large vault, changed unseen until the
+        next reconcile (5 minutes). 0 where it cannot be told (no /proc, not inotify)."""
+        folders, self.scan.unchecked = self.scan.unchecked, set()
+        if self.polling or not folders:
+            return 0
+        watched = inotify_watched()
+        if watched is None:
+            return 0
+        missing = 0
+        for folder in folders:
+            try:
+                missing += os.stat(folder).st_ino not in watched  # noqa: PTH116
+            except OSError:
+                continue  # gone since: nothing to watch
+        return missing
+
+    def _poll_if_unwatched(self) -> bool:
+        """Switch to polling, and say so, when file events miss some folder (`_unwatched`)."""
+        missing = self._unwatched()
+        if not missing:
+            return False
+        self.polling = True
+        folders = f"{missing:,} folder" + ("s" if missing > 1 else "")
+        self.on_notice(f"file events do not reach {folders} here (the system's limit of "
+                       f"inotify watches is reached: {_watch_limit()}); polling every "
+                       f"{self.options.poll_ms} ms instead")
+        self.reconcile()  # whatever changed there unseen
+        return True
 
     # -- the loop ------------------------------------------------------------------------
 
@@ -305,6 +372,8 @@ class Watcher:
                         last = time.monotonic()
                     if self.stop.is_set():
                         return
+                    if self._poll_if_unwatched():
+                        break  # watched again, by polling
             except (OSError, RuntimeError) as e:
                 if self.polling:
                     raise GrimoireError(f"cannot watch: {e}") from e

@@ -105,6 +105,12 @@ class Store(Protocol):
         """Changes whenever anyone wrote to the store (cheap; a cache key)."""
         ...
 
+    def reopen_if_replaced(self) -> Store | None:
+        """The store opened again (this one closed) when its path now names another file than
+        the one it opened (a copy moved over it); None while it is the same, and always for a
+        server. Raises StoreError when no file is there any more."""
+        ...
+
     # -- sources and documents ---------------------------------------------------------------
 
     def source(self, path: str) -> SourceRecord | None: ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -450,9 +451,44 @@ def _open(path: str, readonly: bool) -> sqlite3.Connection:
         if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL:
             # `immutable` would read the file as the killed write left it, half-written.
             raise
+        if log_holds_writes(path):
+            # `immutable` reads the file alone: the writes committed to the log were not
+            # shown, and no message said so (search answered "no results"); a checkpoint
+            # cut short leaves the file itself half-updated.
+            raise StoreError(unreadable_log(path), path) from e
         # A WAL file in a read-only folder: read it as it stands (nothing can change it).
         return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None,
                                check_same_thread=False)
+
+
+def unreadable_log(path: str | os.PathLike[str]) -> str:
+    """What to say when NAME-wal holds writes this user cannot read: it is not damage."""
+    return (f"{Path(path).name}-wal (writes not yet folded into the file) can be read only "
+            "with its -shm, which SQLite makes beside it: open the database once as a user "
+            "who can write its folder (this is not damage); nothing was read")
+
+
+def log_holds_writes(path: str | os.PathLike[str]) -> bool:
+    """Whether NAME-wal holds frames written since the log was last reset, which the file
+    alone lacks: the first frame carries the salt of the log's header (an emptied log is 0
+    bytes, or its frames carry an older salt). A log too short to hold a frame holds none;
+    one that cannot be read is taken to hold some."""
+    wal = f"{os.fspath(path)}-wal"
+    try:
+        with open(wal, "rb") as f:  # noqa: PTH123 - a path that may be a str
+            head = f.read(_WAL_HEADER + _FRAME_HEADER)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    if len(head) < _WAL_HEADER + _FRAME_HEADER:
+        return False
+    return head[16:24] == head[_WAL_HEADER + 8:_WAL_HEADER + 16]
+
+
+# The write-ahead log's header, then each frame's; both hold salt-1 and salt-2 (sqlite.org
+# fileformat2.html, 4.1).
+_WAL_HEADER, _FRAME_HEADER = 32, 24
 
 
 def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
@@ -489,6 +525,16 @@ def is_damage(error: BaseException) -> bool:
             "decode to UTF-8" in str(error) or "malformed JSON" in str(error)):
         return True
     return isinstance(error, sqlite3.DatabaseError) and code in (_CORRUPT, _NOTADB)
+
+
+GONE = ("is no longer there: it was deleted or moved after this process opened it, and what "
+        "it wrote now would be lost; open it again where it is now")
+
+
+def _file_id(path: str) -> tuple[int, int]:
+    """The device and inode of the file at `path` (what a rename over it changes)."""
+    info = os.stat(path)  # noqa: PTH116 - on every API call: no Path object made
+    return info.st_dev, info.st_ino
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -540,9 +586,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._scans = {}
         self._readers = threading.local()
         self._opened_readers: list[sqlite3.Connection] = []
+        in_memory = path == ":memory:" or path.startswith("file:")
         # The file as opened now: a reader opened later finds it whatever the working folder.
-        self._file = path if path == ":memory:" or path.startswith("file:") else str(
-            Path(path).resolve())
+        self._file = path if in_memory else str(Path(path).resolve())
+        # Which file that is: a copy moved over the path (a backup restored with `mv`) is
+        # another file, which this connection never sees (`reopen_if_replaced`).
+        self._opened_as = None if in_memory else _file_id(self._file)
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -742,11 +791,43 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         """SQLite's own `PRAGMA integrity_check` result ("ok" when healthy)."""
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
 
+    def reopen_if_replaced(self) -> SQLiteStore | None:
+        """This store opened again when its path now names another file than the one it
+        opened (a copy moved over it: a backup restored with `mv`, a rebuild this process's
+        connection did not hold back); None while it is the same file. Raises StoreError
+        when no file is there any more: what this process wrote would be lost."""
+        if self._opened_as is None:
+            return None
+        try:
+            now = _file_id(self._file)
+        except FileNotFoundError as e:
+            raise StoreError(GONE, self.path) from e
+        if now == self._opened_as:
+            return None
+        self.close()  # first: its log is folded into its own file, not read by the new one
+        fresh = SQLiteStore(self._file, create=False)
+        fresh.path = fresh.url = self.path
+        return fresh
+
     def close(self) -> None:
-        self.conn.close()
         for reader in self._opened_readers:
             reader.close()
         self._opened_readers.clear()
+        if self._opened_as is not None and self._moved():
+            # SQLite neither folds the log of a file renamed or deleted under it into the
+            # file nor deletes it on close: NAME-wal stayed full of this file's pages, and the
+            # next opener of the file now at NAME replayed them into it (a backup restored
+            # with `mv` came back as the old store, with no error). Folded here, by the
+            # descriptor: into this file, wherever it is now; the log is left empty.
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+    def _moved(self) -> bool:
+        try:
+            return _file_id(self._file) != self._opened_as
+        except OSError:
+            return True
 
     def open_reader(self, *, closed_with_store: bool = True) -> sqlite3.Connection:
         """A read-only connection to this store's file, for another thread: closed with the

@@ -24,7 +24,13 @@ from pathlib import Path
 from grimoire.errors import StoreError
 from grimoire.files import grimoire_running, storable
 from grimoire.files import path_of as file_path
-from grimoire.store.sqlite import APPLICATION_ID, HOT_JOURNAL, hot_journal, no_room
+from grimoire.store.sqlite import (
+    APPLICATION_ID,
+    HOT_JOURNAL,
+    hot_journal,
+    no_room,
+    unreadable_log,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +101,7 @@ def _refuse_unreadable_log(db: Path, error: sqlite3.Error) -> None:
     wal = Path(f"{db}-wal")
     if (getattr(error, "sqlite_errorcode", 0) & 0xFF == _CANTOPEN and wal.exists()
             and not Path(f"{db}-shm").exists() and not os.access(db.parent, os.W_OK)):
-        raise StoreError(f"{wal.name} (writes not yet folded into the file) can be read only "
-                         "with its -shm, which SQLite makes beside it: open the database once "
-                         "as a user who can write its folder (this is not damage)",
-                         str(db)) from error
+        raise StoreError(unreadable_log(db), str(db)) from error
 
 
 _CANTOPEN = 14  # SQLite's result code: a file it needs cannot be opened
