@@ -114,7 +114,10 @@ def _environment(by_name: dict[str, str]) -> Any:
     def md(text: str, path: str = "", format: str = "markdown") -> Markup:
         if format not in MARKDOWN_FORMATS:
             return renderer.text(text)
-        return beside(local(renderer.markdown(text, lambda _target: None)), path)
+        # The note's own relative links first: `local` then gives a wanted name the index,
+        # `../index.html`, which `beside` would have taken for a file beside the note (the
+        # seeds' README linked to file:///…/shared/index.html).
+        return local(beside(renderer.markdown(text, lambda _target: None), path))
 
     def absolute_url(url: str, *, images: bool = False) -> str | None:
         """`safe_url`, for addresses that lead somewhere from any folder: a relative one
