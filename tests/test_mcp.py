@@ -219,6 +219,13 @@ def test_a_wrong_name_or_group_says_what_would_do(db: Path) -> None:
             group = await client.call_tool("lint", {"group": "wanted-pages"})
             assert group.is_error
             assert "wanted, dead-link" in group.content[0].text
+            # A finding names what it is about, as `lint --json` does: the next call is
+            # `show` of it (the wanted page's links), not a guess from the message.
+            lint = structured(await client.call_tool("lint", {"group": "wanted"}))
+            qlora = [f for f in lint["findings"] if f.get("concept") == "QLoRA"]
+            assert qlora and "'QLoRA' is linked from 2 places" in qlora[0]["message"]
+            shown = await client.call_tool("show", {"name": qlora[0]["concept"]})
+            assert "2 link(s) want it" in shown.content[0].text
 
     run(session)
     kb.close()

@@ -170,7 +170,10 @@ class Tools:
         with self.lock:
             report = self.kb.lint()
         found = [f for f in report.findings if group is None or f.group == group]
-        findings = [{"group": f.group, "message": f.message, **where(f.span)}
+        # The name a finding is about, as `lint --json` and /api/health give it: the
+        # assistant's next call is `show` of it (a wanted page, a conflict).
+        findings = [{"group": f.group, "message": f.message, **where(f.span),
+                     **({"concept": f.concept} if f.concept else {})}
                     for f in found[:max(1, min(limit, 200))]]
         return capped({"total": len(found), "findings": findings}, "findings")
 

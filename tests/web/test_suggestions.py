@@ -200,3 +200,28 @@ def test_health_links_a_wanted_name_to_the_places_that_want_it(notes_client: Tes
     assert opened.status_code == 404 and "want" in opened.text and 'class="where"' in opened.text
     api = notes_client.get("/api/health").json()
     assert all(f["concept"] for f in api["wanted"])
+
+
+def test_health_compares_a_conflict_on_its_own_concept(browser: Browser,
+                                                       notes_server: Running) -> None:
+    # A conflict's "compare" went to /c/<label>: for a label two concepts share, the page the
+    # name finds, not the concept in conflict. It carries the concept's id now, as a hit does.
+    context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    page.goto(f"{notes_server.url}/health")
+    compare = page.locator("#g-conflict + ul.findings li")
+    assert compare.count() >= 1
+    api = context.request.get(f"{notes_server.url}/api/health").json()["conflict"]
+    assert len(api) == compare.count() and all(f["concept_id"] for f in api)
+    for n, finding in enumerate(api):
+        link = compare.nth(n).locator("a.internal")
+        assert link.get_attribute("href") == (f"/c/{quote(finding['concept'], safe='')}"
+                                               f"?id={finding['concept_id']}")
+    compare.first.locator("a.internal").click()
+    page.wait_for_load_state()
+    shown = page.locator("main").inner_text()
+    # the concept page holds the entry the finding points at
+    assert Path(api[0]["span"]["path"]).name in shown
+    assert api[0]["concept"].casefold() in shown.casefold()
+    assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
+    context.close()
