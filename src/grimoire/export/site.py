@@ -80,7 +80,8 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
                                                        root="./")
     (path / "index.html").write_text(index, encoding="utf-8")
     (path / "static").mkdir()
-    shutil.copyfile(WEB / "static" / "app.css", path / "static" / "app.css")
+    for name in ("app.css", "favicon.svg"):
+        shutil.copyfile(WEB / "static" / name, path / "static" / name)
     return len(every)
 
 
