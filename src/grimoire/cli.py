@@ -247,13 +247,7 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     if as_json:
         emit_json(serialize.concept(concept, copies))
         return
-    render_concept(out(), concept, where)
-    if copies:
-        out().print("\n[bold]near-duplicates[/bold]")
-        for d in copies:
-            out().print(f"  {safe(where(d.span.path), lines=False)}:{d.span.start_line} ≈ "
-                        f"{safe(where(d.other.path), lines=False)}:{d.other.start_line} "
-                        f"({d.similarity:.0%} the same words)", highlight=False)
+    render_concept(out(), concept, where, copies)
 
 
 @main.command()
@@ -397,7 +391,9 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     for n, hit in enumerate(hits, 1):
         name = hit.concept or hit.title
         heading = " > ".join(hit.heading_path)
-        place = f"{where(hit.span.path)}:{hit.span.start_line}-{hit.span.end_line}"
+        place = f"{where(hit.span.path)}:{hit.span.start_line}"
+        if hit.span.end_line != hit.span.start_line:  # `:53`, as ask and show cite it
+            place += f"-{hit.span.end_line}"
         if heading:
             place += f" · {heading}"
         if not styled:  # the lines rich prints when piped, without its markup
