@@ -378,3 +378,19 @@ def test_watch_on_a_database_it_cannot_open_says_so_in_one_line(tmp_path: Path) 
     assert code == 1, out
     assert out.startswith("error:") and "does not exist" in out, out
     assert len(out.splitlines()) == 1, out
+
+
+def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path) -> None:
+    # `search labeling` lists two hits named "Labeling" (seed 003's Labeling Function and
+    # Labeling Service); `show Labeling` said "no concept named 'Labeling'", no suggestion.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(seed("003")))[0] == 0
+    code, out = run(db, "show", "Labeling")
+    assert code == 1
+    assert "'Labeling' names 2 concepts; say which" in out
+    assert "did you mean: Labeling Function, Labeling Service" in out
+    code, out = run(db, "show", "Labeling", "--json")
+    assert code == 1
+    assert json.loads(out)["suggestions"] == ["Labeling Function", "Labeling Service"]
+    code, out = run(db, "show", "Labeling Service")
+    assert code == 0 and "Labeling Service" in out

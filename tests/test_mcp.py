@@ -299,3 +299,22 @@ def test_http_needs_the_token_and_checks_origin(http_server: str) -> None:
             assert found["results"]
 
     run(session)
+
+
+def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path, seeds: Path) -> None:
+    # "Labeling" labels seed 003's "Labeling Function" and "Labeling Service" and is a name of
+    # neither: show("Labeling") said "no concept named 'Labeling'", with nothing to try next.
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([next(seeds.glob("003_*.txt"))], embed=False)
+
+        async def session() -> None:
+            async with Client(build_server(kb)) as client:
+                shared = await client.call_tool("show", {"name": "Labeling"})
+                assert shared.is_error
+                text = shared.content[0].text
+                assert "'Labeling' names 2 concepts" in text
+                assert "Labeling Function" in text and "Labeling Service" in text
+                one = structured(await client.call_tool("show", {"name": "Labeling Service"}))
+                assert one["concept"] == "Labeling" and one["kind"] == "Service"
+
+        run(session)

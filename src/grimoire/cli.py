@@ -243,7 +243,8 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
         # A script asked for JSON: it gets JSON on stdout, with the suggestions, and exit 1.
         emit_json({"error": str(e), "name": name, "suggestions": list(e.suggestions)})
         sys.exit(1)
-    copies = kb.near_duplicates(name)
+    # by the concept found: a label shared by two concepts is a name of neither
+    copies = kb.near_duplicates(concept.label, concept_id=concept.id)
     if as_json:
         emit_json(serialize.concept(concept, copies))
         return

@@ -431,7 +431,31 @@ class Grimoire:
             if found is not None and key in {normalize(found.label),
                                              *(normalize(n.name) for n in found.names)}:
                 return found
-        return view.load_concept(self.store, view.find_concept(self.store, name))
+        try:
+            return view.load_concept(self.store, view.find_concept(self.store, name))
+        except NotFound as e:
+            # A label with its kind stripped ("Labeling" of "Labeling Function" and
+            # "Labeling Service") is shown by every face but is a name of neither: it said
+            # "no concept named 'Labeling'", and the web "No note defines this yet". (A name
+            # two concepts have, `LDA`, keeps its own "say which".)
+            labelled = self._labelled(name) if str(e).startswith("no concept named") else []
+            if not labelled:
+                raise
+            if len(labelled) > 1:
+                raise NotFound(f"{quoted(name)} names {len(labelled)} concepts; say which",
+                               suggestions=tuple(f"{c.label} {c.kind}" if c.kind else c.label
+                                                 for c in labelled)) from None
+        return view.load_concept(self.store, labelled[0].id)
+
+    def _labelled(self, name: str) -> list[ConceptSummary]:
+        """The concepts labelled `name` (as normalised), for a name that is no concept's
+        name: read only when the name lookup failed."""
+        key = normalize(name)
+        if not key:
+            return []
+        from grimoire.resolve import view
+
+        return [c for c in view.summaries(self.store) if normalize(c.label) == key]
 
     @_guarded
     def near_duplicates(self, name: str, threshold: float = 0.7, *,

@@ -225,3 +225,30 @@ def test_health_compares_a_conflict_on_its_own_concept(browser: Browser,
     assert api[0]["concept"].casefold() in shown.casefold()
     assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
     context.close()
+
+
+def test_a_label_two_concepts_share_asks_which(browser: Browser, notes_server: Running,
+                                                notes_db: Path) -> None:
+    # Seed 003's "Labeling Function" and "Labeling Service" are both labelled "Labeling" (the
+    # kind is stripped), which is a name of neither: `show Labeling`, the concept page and
+    # MCP said "no concept named 'Labeling'", the page "No note defines this yet".
+    with grimoire.open(notes_db, create=False) as kb:
+        labelled = [c for c in kb.concepts() if c.label == "Labeling"]
+        assert len(labelled) == 2
+        with pytest.raises(grimoire.NotFound, match="'Labeling' names 2 concepts") as e:
+            kb.concept("Labeling")
+        assert sorted(e.value.suggestions) == ["Labeling Function", "Labeling Service"]
+        assert {kb.concept(s).id for s in e.value.suggestions} == {c.id for c in labelled}
+    context, watch = open_context(browser, notes_server, viewport={"width": 390, "height": 800})
+    page = watched_page(context, watch)
+    page.goto(f"{notes_server.url}/c/Labeling")
+    main = page.locator("main")
+    assert "several concepts" in main.inner_text()
+    assert "No note defines" not in main.inner_text()
+    main.get_by_role("link", name="Labeling Service").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Labeling")
+    assert "Labeling Service" in page.locator("main").inner_text()
+    assert watch.blocked == []
+    assert not [m for m in watch.console if m.startswith("error") and "300" not in m]
+    context.close()
