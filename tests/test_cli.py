@@ -394,3 +394,26 @@ def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path) -> None:
     assert json.loads(out)["suggestions"] == ["Labeling Function", "Labeling Service"]
     code, out = run(db, "show", "Labeling Service")
     assert code == 0 and "Labeling Service" in out
+
+
+def test_summaries_and_notes_wrap_between_words_on_a_terminal(tmp_path: Path) -> None:
+    # The ingest summary (113 columns on the corpora) and a search's notes were one line
+    # each on a terminal, which an 80-column one broke mid-word at its margin.
+    # Piped or in a log, each stays one line.
+    db = tmp_path / "kb.db"
+    terminal = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"})
+    shown = terminal.invoke(main, ["--db", str(db), "ingest", "--no-embed", str(EXAMPLES)])
+    assert shown.exit_code == 0, shown.output
+    # no vector yet: a note says so
+    shown = shown.output + terminal.invoke(main, ["--db", str(db), "search", "qwzx vvbnm",
+                                                  "-k", "1"]).output
+    lines = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", shown).splitlines()
+    assert [line for line in lines if len(line) > 80] == []
+    assert [line for line in lines if line.startswith("note: semantic search covers 0 ")]
+    words = set(re.findall(r"\w+", " ".join(lines)))
+    piped = (run(db, "ingest", "--no-embed", str(EXAMPLES))[1]
+             + run(db, "search", "qwzx vvbnm", "-k", "1")[1])
+    whole = [x for x in piped.splitlines() if len(x) > 80]  # one line each, not wrapped
+    assert len(whole) == 2 and whole[0].startswith("read ") and "note: " in whole[1]
+    for line in whole:
+        assert set(re.findall(r"\w+", line)) <= words  # no word of it split on a terminal
