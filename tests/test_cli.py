@@ -417,3 +417,13 @@ def test_summaries_and_notes_wrap_between_words_on_a_terminal(tmp_path: Path) ->
     assert len(whole) == 2 and whole[0].startswith("read ") and "note: " in whole[1]
     for line in whole:
         assert set(re.findall(r"\w+", line)) <= words  # no word of it split on a terminal
+
+
+def test_every_command_but_the_long_running_ones_takes_json() -> None:
+    # The README said "Every command takes --json"; serve, mcp and watch do not (they run
+    # until stopped). It names them, and any other command without --json fails here.
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    without = sorted(name for name, command in main.commands.items()
+                     if not any("--json" in p.opts for p in command.params))
+    assert without == ["mcp", "serve", "watch"]
+    assert "(all but the long-running\n  `serve`, `mcp` and `watch`)" in readme
