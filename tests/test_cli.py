@@ -394,6 +394,9 @@ def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path) -> None:
     assert json.loads(out)["suggestions"] == ["Labeling Function", "Labeling Service"]
     code, out = run(db, "show", "Labeling Service")
     assert code == 0 and "Labeling Service" in out
+    code, out = run(db, "graph", "Labeling")  # and every other lookup by name
+    assert code == 1 and "did you mean: Labeling Function, Labeling Service" in out
+    assert run(db, "graph", "Labeling Function")[0] == 0
 
 
 def test_summaries_and_notes_wrap_between_words_on_a_terminal(tmp_path: Path) -> None:

@@ -431,31 +431,29 @@ class Grimoire:
             if found is not None and key in {normalize(found.label),
                                              *(normalize(n.name) for n in found.names)}:
                 return found
+        return view.load_concept(self.store, self._find(name))
+
+    def _find(self, name: str) -> ConceptId:
+        """The id of the concept called `name`, or else labelled so: a label with its kind
+        stripped ("Labeling" of "Labeling Function" and "Labeling Service") is shown by every
+        face but is a name of neither (`show`, `graph`, the concept page and MCP said "no
+        concept named 'Labeling'", the page "No note defines this yet"). A name two concepts
+        have, `LDA`, keeps its own "say which"."""
+        from grimoire.resolve import view
+
         try:
-            return view.load_concept(self.store, view.find_concept(self.store, name))
+            return view.find_concept(self.store, name)
         except NotFound as e:
-            # A label with its kind stripped ("Labeling" of "Labeling Function" and
-            # "Labeling Service") is shown by every face but is a name of neither: it said
-            # "no concept named 'Labeling'", and the web "No note defines this yet". (A name
-            # two concepts have, `LDA`, keeps its own "say which".)
-            labelled = self._labelled(name) if str(e).startswith("no concept named") else []
+            key = normalize(name)
+            labelled = ([c for c in view.summaries(self.store) if normalize(c.label) == key]
+                        if key and str(e).startswith("no concept named") else [])
             if not labelled:
                 raise
             if len(labelled) > 1:
                 raise NotFound(f"{quoted(name)} names {len(labelled)} concepts; say which",
                                suggestions=tuple(f"{c.label} {c.kind}" if c.kind else c.label
                                                  for c in labelled)) from None
-        return view.load_concept(self.store, labelled[0].id)
-
-    def _labelled(self, name: str) -> list[ConceptSummary]:
-        """The concepts labelled `name` (as normalised), for a name that is no concept's
-        name: read only when the name lookup failed."""
-        key = normalize(name)
-        if not key:
-            return []
-        from grimoire.resolve import view
-
-        return [c for c in view.summaries(self.store) if normalize(c.label) == key]
+            return labelled[0].id
 
     @_guarded
     def near_duplicates(self, name: str, threshold: float = 0.7, *,
@@ -470,9 +468,8 @@ class Grimoire:
 
         concept_id = self.concept(name, concept_id=concept_id).id if concept_id else None
         self._fresh()
-        from grimoire.resolve import view
 
-        concept_id = concept_id or view.find_concept(self.store, name)
+        concept_id = concept_id or self._find(name)
         found: dict[tuple[int, int], DuplicateOf] = {}
         for pid, text in self.store.concept_passages(int(concept_id)):
             match = probe_query(text)
@@ -567,9 +564,8 @@ class Grimoire:
         args.count(depth, "depth", 0)
         args.count(limit, "limit", 1)
         self._fresh()
-        from grimoire.resolve import view
 
-        centre = view.find_concept(self.store, name)
+        centre = self._find(name)
         return graphs.neighbourhood(self.store, centre, depth, limit)
 
     @_guarded
@@ -592,10 +588,9 @@ class Grimoire:
 
         args.count(max_depth, "max_depth", 0)
         self._fresh()
-        from grimoire.resolve import view
 
-        a = view.find_concept(self.store, start)
-        b = view.find_concept(self.store, goal)
+        a = self._find(start)
+        b = self._find(goal)
         ids = graphs.shortest_path(self.store, a, b, max_depth)
         if ids is None:
             return None
