@@ -316,5 +316,17 @@ def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path, seeds: Pa
                 assert "Labeling Function" in text and "Labeling Service" in text
                 one = structured(await client.call_tool("show", {"name": "Labeling Service"}))
                 assert one["concept"] == "Labeling" and one["kind"] == "Service"
+                # A search result's concept_id opens that concept, as the web's links do.
+                found = structured(await client.call_tool(
+                    "search", {"query": "labeling", "mode": "lexical", "k": 10}))
+                ids = {r["concept_id"] for r in found["results"] if r["concept"] == "Labeling"}
+                assert len(ids) == 2
+                kinds = set()
+                for concept_id in ids:
+                    shown = structured(await client.call_tool(
+                        "show", {"name": "Labeling", "concept_id": concept_id}))
+                    assert shown["concept_id"] == concept_id
+                    kinds.add(shown["kind"])
+                assert kinds == {"Function", "Service"}
 
         run(session)
