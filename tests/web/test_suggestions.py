@@ -252,3 +252,26 @@ def test_a_label_two_concepts_share_asks_which(browser: Browser, notes_server: R
     assert watch.blocked == []
     assert not [m for m in watch.console if m.startswith("error") and "300" not in m]
     context.close()
+
+
+def test_the_graph_of_a_label_two_concepts_share_asks_which_graph(browser: Browser,
+                                                                  notes_server: Running
+                                                                  ) -> None:
+    # /graph?c=Labeling listed the two concepts as links to their pages, not their graphs,
+    # and a graph's "Around Labeling" linked to /c/Labeling, which asks which again.
+    context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    page.goto(f"{notes_server.url}/graph?c=Labeling&depth=2")
+    assert "several concepts" in page.locator("main").inner_text()
+    page.locator("main").get_by_role("link", name="Labeling Function").click()
+    page.wait_for_load_state()
+    assert page.url.startswith(f"{notes_server.url}/graph?c=Labeling")
+    assert page.locator("select[name=depth]").input_value() == "2"
+    heading = page.locator("h1 a.internal")
+    assert heading.inner_text() == "Labeling"
+    heading.click()
+    page.wait_for_load_state()
+    assert "/c/Labeling?id=" in page.url
+    assert "Labeling Function" in page.locator("main").inner_text()
+    assert watch.blocked == []
+    context.close()

@@ -63,12 +63,14 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
 
-    def missing(request: Request, error: NotFound, what: str) -> HTMLResponse:
+    def missing(request: Request, error: NotFound, what: str,
+                graph_depth: int | None = None) -> HTMLResponse:
         several = "names" in str(error) and "concepts" in str(error)
         wanted = site.wanted_page(what) if what.strip() and not several else None
+        # From /graph, a suggestion opens its graph (it opened the concept page instead).
         return page(request, "missing.html", 300 if several else 404, what=what,
                     message=str(error), suggestions=error.suggestions, several=several,
-                    wanted=wanted, concept=what)
+                    wanted=wanted, concept=what, graph_depth=graph_depth)
 
     # -- home ----------------------------------------------------------------------------------
 
@@ -169,7 +171,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         try:
             view = site.graph(c or None, depth)
         except NotFound as e:
-            return missing(request, e, c)
+            return missing(request, e, c, depth)
         drawn = Markup(layout.svg(view.graph, view.positions,
                                   labels=len(view.graph.nodes) <= 150))
         return page(request, "graph.html", view=view, drawn=drawn, c=c, depth=depth)
