@@ -275,3 +275,29 @@ def test_the_graph_of_a_label_two_concepts_share_asks_which_graph(browser: Brows
     assert "Labeling Function" in page.locator("main").inner_text()
     assert watch.blocked == []
     context.close()
+
+
+def test_a_graph_node_opens_its_own_concept(browser: Browser, notes_server: Running) -> None:
+    # A node opened /c/<label>: for "Labeling" (two concepts) the page asking which, for a
+    # label another concept's name finds, that other concept. Nodes go by id, as hits do.
+    context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    drawn = context.request.get(f"{notes_server.url}/graph?c=Labeling%20Service").text()
+    assert re.search(r'<a href="/c/Labeling\?id=\d+"><title>Labeling</title>', drawn)
+    page.goto(f"{notes_server.url}/graph?c=Labeling%20Service")
+    page.locator("#graph[data-ready=true]").wait_for()
+    node = page.evaluate("""() => {
+        const n = window.grimoireGraph.nodes().filter(n => n.data('depth') === 0)[0];
+        const p = n.renderedPosition();
+        return {label: n.data('label'), x: p.x, y: p.y};
+    }""")
+    assert node["label"] == "Labeling"
+    box = page.locator("#graph").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + node["x"], box["y"] + node["y"])
+    page.wait_for_url(re.compile(r"/c/Labeling\?id=\d+"))
+    assert "Labeling Service" in page.locator("main").inner_text()
+    assert "several concepts" not in page.locator("main").inner_text()
+    assert watch.blocked == []
+    assert not [m for m in watch.console if m.startswith("error")], watch.console
+    context.close()
