@@ -301,3 +301,32 @@ def test_a_graph_node_opens_its_own_concept(browser: Browser, notes_server: Runn
     assert watch.blocked == []
     assert not [m for m in watch.console if m.startswith("error")], watch.console
     context.close()
+
+
+def test_every_concept_of_the_a_to_z_opens_its_own_page(browser: Browser,
+                                                        notes_server: Running) -> None:
+    # The home page's A-Z linked /c/<label>: seed 003's two "Latent Variable" concepts both
+    # opened the one the name finds (the other could not be reached from the list), the two
+    # "Labeling" the page asking which. Each links by id now, its kind beside a shared label.
+    context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    page.goto(notes_server.url + "/")
+    items = page.locator(".az li")
+    labels = items.locator("a").all_inner_texts()
+    shared = sorted({x for x in labels if labels.count(x) > 1})
+    assert "Latent Variable" in shared and "Labeling" in shared
+    for label in shared:
+        rows = items.filter(has=page.get_by_role("link", name=label, exact=True))
+        kinds = [rows.nth(n).locator(".dim").count() for n in range(rows.count())]
+        assert sum(kinds) >= rows.count() - 1, label  # told apart by kind (one may have none)
+        opened = set()
+        for n in range(rows.count()):
+            rows.nth(n).get_by_role("link", name=label, exact=True).click()
+            page.wait_for_load_state()
+            text = page.locator("main").inner_text()
+            assert "several concepts" not in text, label
+            opened.add(text)
+            page.go_back()
+        assert len(opened) == rows.count(), label  # each a page of its own
+    assert watch.blocked == []
+    context.close()

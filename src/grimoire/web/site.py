@@ -7,6 +7,7 @@ serialised by one lock; pages only format what the API returns.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ class Home:
     letters: dict[str, list[ConceptSummary]]
     wanted: list[WantedPage]
     concepts: int = 0
+    shared: frozenset[str] = frozenset()  # labels of two concepts or more: shown with kinds
 
 
 @dataclass(slots=True)
@@ -135,8 +137,9 @@ class Site:
         counts = {"concepts": len(concepts), "entries": stats.entries,
                   "documents": stats.documents, "sources": stats.sources,
                   "links": stats.links, "wanted": len(wanted)}
+        labels = Counter(c.label for c in concepts)
         return Home(counts, self.recent(), dict(sorted(letters.items())), wanted[:20],
-                    len(concepts))
+                    len(concepts), frozenset(label for label, n in labels.items() if n > 1))
 
     def recent(self, limit: int = 12) -> list[str]:
         """Terms defined in the most recently changed files."""
