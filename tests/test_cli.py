@@ -397,6 +397,12 @@ def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path) -> None:
     code, out = run(db, "graph", "Labeling")  # and every other lookup by name
     assert code == 1 and "did you mean: Labeling Function, Labeling Service" in out
     assert run(db, "graph", "Labeling Function")[0] == 0
+    # "Latent Variable" opens one of two concepts so labelled: it names the other, and its
+    # link to it is no longer dropped as a link to itself
+    code, out = run(db, "show", "Latent Variable")
+    assert code == 0
+    assert "also called Latent Variable: Latent Variable Model" in out
+    assert re.search(r"^links to .*Latent Variable Model", out, re.M), out
 
 
 def test_summaries_and_notes_wrap_between_words_on_a_terminal(tmp_path: Path) -> None:

@@ -328,5 +328,12 @@ def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path, seeds: Pa
                     assert shown["concept_id"] == concept_id
                     kinds.add(shown["kind"])
                 assert kinds == {"Function", "Service"}
+                # the concept a name opens says which others are called so
+                latent = structured(await client.call_tool("show", {"name": "Latent Variable"}))
+                (other,) = latent["also_called_so"]
+                model = structured(await client.call_tool(
+                    "show", {"name": "Latent Variable", "concept_id": other["concept_id"]}))
+                assert model["kind"] == other["kind"] == "Model"
+                assert model["also_called_so"][0]["concept_id"] == latent["concept_id"]
 
         run(session)

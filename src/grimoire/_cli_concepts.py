@@ -15,6 +15,7 @@ from grimoire.resolve import Concept
 
 if TYPE_CHECKING:
     from grimoire.duplicates import DuplicateOf
+    from grimoire.store.concept_records import ConceptSummary
 
 
 def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
@@ -37,7 +38,8 @@ def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
 
 
 def render_concept(out: Console, c: Concept, where: Callable[[str], str],
-                   copies: Sequence[DuplicateOf] = ()) -> None:
+                   copies: Sequence[DuplicateOf] = (),
+                   namesakes: Sequence[ConceptSummary] = ()) -> None:
     """Names, what each source says (file:line), formulas, references, links both ways.
     On a terminal every line wraps under its indent, a heading's and a list's later lines two
     columns in (a file:line heading, "merged because" and "mentioned in" ran to 190 columns,
@@ -63,6 +65,10 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
     if others:
         line("names: " + ", ".join(
             f"{safe(n.name)} [dim]({safe(n.reason)})[/dim]" for n in others))
+    if namesakes:  # `show LABEL` opens one of them: say how to reach the others
+        line(f"[yellow]also called {safe(c.label, lines=False)}:[/yellow] " + ", ".join(
+            safe(f"{o.label} {o.kind}" if o.kind else o.label, lines=False)
+            for o in namesakes))
     for stored in c.entries:
         e = stored.entry
         out.print()
@@ -98,16 +104,18 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         out.print("\n[bold]merged because[/bold]")
         for m in c.merges:
             line(f"{safe_at(m.entry)} + {safe_at(m.other)}: {safe(m.reason, lines=False)}", 2)
-    linked = [m for m in c.links if m.status == "resolved" and m.concept != c.label]
+    # by id: a concept of the same label ("Latent Variable" and its Model) is another one
+    linked = [m for m in c.links if m.status == "resolved" and m.concept_id != c.id]
     if linked:
         out.print()
         line("[bold]links to[/bold] " + ", ".join(
-            safe(name, lines=False) for name in dict.fromkeys(m.concept or m.target
-                                                               for m in linked)))
+            safe(name, lines=False) for name in dict.fromkeys(
+                # another concept of this label: by the name the note wrote
+                m.target if m.concept == c.label else m.concept or m.target for m in linked)))
     if c.wanted:
         line("[bold]wanted[/bold] " + ", ".join(
             f"{safe(m.target, lines=False)} [dim]({safe_at(m.span)})[/dim]" for m in c.wanted))
-    back = [m for m in c.backlinks if m.concept != c.label]
+    back = [m for m in c.backlinks if m.concept_id != c.id]
     if back:
         out.print("\n[bold]mentioned in[/bold]")
         for b in back:

@@ -267,7 +267,7 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     if as_json:
         emit_json(serialize.concept(concept, copies))
         return
-    render_concept(out(), concept, where, copies)
+    render_concept(out(), concept, where, copies, kb.namesakes(concept))
 
 
 @main.command()

@@ -90,6 +90,8 @@ class Grimoire:
         self._intact_at: dict[Reads | None, tuple[int, ...]] = {}
         self._roots: tuple[tuple[int, ...], list[str]] | None = None  # (change counter, roots)
         self._lint: tuple[tuple[int, ...], LintReport] | None = None  # (change counter, report)
+        # (change counter, concepts by a label two or more share)
+        self._shared: tuple[tuple[int, ...], dict[str, list[ConceptSummary]]] | None = None
 
     @_guarded
     def ingest(
@@ -456,6 +458,23 @@ class Grimoire:
             return labelled[0].id
 
     @_guarded
+    def namesakes(self, concept: Concept) -> list[ConceptSummary]:
+        """The other concepts labelled as `concept` is (`Linear` the glossary term and `Linear`
+        the activation function; `Latent Variable` and `Latent Variable Model`), so that a
+        page can point at them: the name opens only one. Kept until the store changes."""
+        self._fresh()
+        counter = self.store.change_counter()
+        if self._shared is None or self._shared[0] != counter:
+            from grimoire.resolve import view
+
+            by_label: dict[str, list[ConceptSummary]] = {}
+            for c in view.summaries(self.store):
+                by_label.setdefault(normalize(c.label), []).append(c)
+            self._shared = (counter, {k: cs for k, cs in by_label.items() if len(cs) > 1})
+        return [c for c in self._shared[1].get(normalize(concept.label), [])
+                if c.id != concept.id]
+
+    @_guarded
     def near_duplicates(self, name: str, threshold: float = 0.7, *,
                         concept_id: str | None = None) -> list[DuplicateOf]:
         """Passages anywhere that nearly repeat one of the concept's entries (copied text).
@@ -554,8 +573,10 @@ class Grimoire:
         return view.suggest(self.store, name, limit)
 
     @_guarded
-    def graph(self, name: str, depth: int = 1, limit: int = 500) -> graphs.Graph:
-        """The concepts within `depth` links of `name`, and the links among them.
+    def graph(self, name: str, depth: int = 1, limit: int = 500, *,
+              concept_id: str | None = None) -> graphs.Graph:
+        """The concepts within `depth` links of `name` (of the concept `concept_id` among
+        several so called, as in `concept`), and the links among them.
 
         >>> print(kb.graph("LoRA", depth=2).to_dot())
         """
@@ -565,7 +586,8 @@ class Grimoire:
         args.count(limit, "limit", 1)
         self._fresh()
 
-        centre = self._find(name)
+        centre = (ConceptId(self.concept(name, concept_id=concept_id).id) if concept_id
+                  else self._find(name))
         return graphs.neighbourhood(self.store, centre, depth, limit)
 
     @_guarded

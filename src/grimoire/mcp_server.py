@@ -108,6 +108,7 @@ class Tools:
         with self.lock:
             try:
                 concept = self.kb.concept(name, concept_id=concept_id)
+                namesakes = self.kb.namesakes(concept)
             except NotFound as e:
                 wanted = self.kb.wanted_page(name)
                 if wanted is None:
@@ -125,6 +126,9 @@ class Tools:
             "names": [n.name for n in concept.names],
             "links": links[:50], "wanted": sorted({m.target for m in concept.wanted})[:50],
             "mentioned_in": len(concept.backlinks),
+            # the others called so, which `show` by this name does not open
+            **({"also_called_so": [{"concept_id": o.id, "kind": o.kind} for o in namesakes]}
+               if namesakes else {}),
             "resource": f"grimoire://concept/{quote(concept.label, safe='')}",
             "sources": sources,
         }, "sources")

@@ -60,6 +60,26 @@ def test_a_concept_page_shows_what_each_source_says(notes_kb: Any, tmp_path: Pat
     assert f'href="{site.page_name(softmax.key)}"' in html
 
 
+def test_a_link_to_a_concept_of_the_same_label_opens_that_concept(notes_kb: Any,
+                                                                  tmp_path: Path) -> None:
+    # Seed 003's "Latent Variable" and "Latent Variable Model" share the label "Latent
+    # Variable": the page linked the other by its label, that is to its own file.
+    notes_kb.export("site", tmp_path / "site")
+    labelled = [c for c in notes_kb.concepts() if c.label == "Latent Variable"]
+    assert len(labelled) == 2
+    files = {c.id: site.page_name(notes_kb.concept(c.label, concept_id=c.id).key)
+             for c in labelled}
+    linked = 0
+    for c in labelled:
+        html = (tmp_path / "site" / "c" / files[c.id]).read_text(encoding="utf-8")
+        (other,) = set(files) - {c.id}
+        if any(m.concept_id == other
+               for m in notes_kb.concept(c.label, concept_id=c.id).links):
+            assert f'href="{files[other]}"' in html, c
+            linked += 1
+    assert linked  # "Latent Variable" says: see also Latent Variable Model
+
+
 def test_hostile_notes_run_nothing(hostile_kb: Any, tmp_path: Path) -> None:
     from tests.web.hostile import PAYLOADS
 

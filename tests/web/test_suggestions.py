@@ -330,3 +330,30 @@ def test_every_concept_of_the_a_to_z_opens_its_own_page(browser: Browser,
         assert len(opened) == rows.count(), label  # each a page of its own
     assert watch.blocked == []
     context.close()
+
+
+def test_a_concept_page_points_at_the_other_concept_of_its_label(browser: Browser,
+                                                                notes_server: Running) -> None:
+    # Seed 003's "Latent Variable" and "Latent Variable Model" are both labelled "Latent
+    # Variable": the page the name opens did not say the other exists, dropped the link to it
+    # as a link to itself (by label), and its graph link opened the graph by the name.
+    context, watch = open_context(browser, notes_server, viewport={"width": 390, "height": 800})
+    page = watched_page(context, watch)
+    page.goto(f"{notes_server.url}/c/Latent%20Variable")
+    this = page.url
+    note = page.locator(".namesakes")
+    assert note.inner_text().startswith("Another concept is also called Latent Variable")
+    chip = page.locator("main section .chips a.internal", has_text="Latent Variable Model")
+    assert chip.count() == 1
+    assert chip.get_attribute("href") == note.locator("a").get_attribute("href")
+    graph = page.locator("a.graph-link").get_attribute("href")
+    assert graph is not None and re.search(r"[?&]id=\d+", graph)
+    note.locator("a").click()
+    page.wait_for_load_state()
+    assert page.url != this and "/c/Latent%20Variable?id=" in page.url
+    other = page.locator("main").inner_text()
+    assert "Latent Variable Model" in other
+    assert page.locator(".namesakes a").get_attribute("href") is not None
+    assert watch.blocked == []
+    assert not [m for m in watch.console if m.startswith("error")], watch.console
+    context.close()

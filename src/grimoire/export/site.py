@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from markupsafe import Markup
 
 from grimoire.export.base import Exporter
-from grimoire.model import Span
+from grimoire.model import ConceptId, Span
 from grimoire.names import normalize
 from grimoire.resolve.types import Concept
 
@@ -65,7 +65,7 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
     for c in every:
         for n in c.names:
             by_name.setdefault(normalize(n.name), pages[c.id])
-    env = _environment(by_name)
+    env = _environment(by_name, pages)
     (path / PAGES).mkdir()
     concept_page = env.get_template("concept.html")
     for c in every:
@@ -85,7 +85,7 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
     return len(every)
 
 
-def _environment(by_name: dict[str, str]) -> Any:
+def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str]) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
     from grimoire.web.app import MARKDOWN_FORMATS, _at
@@ -93,8 +93,11 @@ def _environment(by_name: dict[str, str]) -> Any:
 
     renderer = Renderer()
 
-    def href(name: str) -> str:
-        """A sibling concept page; a name no concept has (a wanted page) goes to the index."""
+    def href(name: str, concept_id: ConceptId | None = None) -> str:
+        """A sibling concept page (that concept's, by its id: two may share a label); a name
+        no concept has (a wanted page) goes to the index."""
+        if concept_id is not None and concept_id in by_id:
+            return by_id[concept_id]
         return by_name.get(normalize(name), "../index.html")
 
     def local(markup: Markup) -> Markup:

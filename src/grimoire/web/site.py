@@ -201,10 +201,13 @@ class Site:
         return self.call(lambda: self.kb.ask(q, llm=s.llm, model=s.llm_model,
                                              api_key=s.llm_key, on_text=on_text))
 
-    def graph(self, name: str | None, depth: int = 1) -> GraphView:
-        """A concept's neighbourhood, or the whole graph when the base is small enough."""
+    def graph(self, name: str | None, depth: int = 1,
+              concept_id: str | None = None) -> GraphView:
+        """A concept's neighbourhood (of `concept_id` among several called `name`), or the
+        whole graph when the base is small enough."""
         if name:
-            g = self.call(lambda: self.kb.graph(name, depth=depth, limit=WHOLE_GRAPH_LIMIT))
+            g = self.call(lambda: self.kb.graph(name, depth=depth, limit=WHOLE_GRAPH_LIMIT,
+                                                concept_id=concept_id))
             return GraphView(g, self._positions(g, layout.rings), g.nodes[0].label if g.nodes
                              else name, depth, truncated=len(g.nodes) >= WHOLE_GRAPH_LIMIT)
         g, truncated = self._whole()
