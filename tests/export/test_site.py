@@ -69,6 +69,11 @@ def test_a_link_to_a_concept_of_the_same_label_opens_that_concept(notes_kb: Any,
     assert len(labelled) == 2
     files = {c.id: site.page_name(notes_kb.concept(c.label, concept_id=c.id).key)
              for c in labelled}
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    for c in labelled:  # the index tells them apart by kind (one of them may have none)
+        row = f'<a href="c/{files[c.id]}">Latent Variable</a>'
+        assert (row + f' <span class="dim">{c.kind}</span>' if c.kind else row) in index
+    assert any(c.kind for c in labelled)
     linked = 0
     for c in labelled:
         html = (tmp_path / "site" / "c" / files[c.id]).read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -71,11 +72,14 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
     for c in every:
         html = concept_page.render(c=c, duplicates=(), links=link_status(c), root="../")
         (path / PAGES / pages[c.id]).write_text(html, encoding="utf-8")
-    letters: dict[str, list[tuple[str, str]]] = {}
+    letters: dict[str, list[tuple[str, str, str]]] = {}
+    shared = Counter(c.label for c in every)
     for c in sorted(every, key=lambda c: c.label.casefold()):
         first = c.label[:1].upper()
+        # a label two concepts share is told apart by their kinds, as on the web's home page
+        kind = (c.kind or "") if shared[c.label] > 1 else ""
         letters.setdefault(first if first.isalpha() else "#", []).append(
-            (c.label, f"{PAGES}/{pages[c.id]}"))
+            (c.label, f"{PAGES}/{pages[c.id]}", kind))
     index = env.get_template("site_index.html").render(letters=letters, total=len(every),
                                                        root="./")
     (path / "index.html").write_text(index, encoding="utf-8")
