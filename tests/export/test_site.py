@@ -82,6 +82,9 @@ def test_a_link_to_a_concept_of_the_same_label_opens_that_concept(notes_kb: Any,
                for m in notes_kb.concept(c.label, concept_id=c.id).links):
             assert f'href="{files[other]}"' in html, c
             linked += 1
+        # and says the other is also called so, as the web page does
+        note = html.split('class="names namesakes">', 1)[1].split("</p>", 1)[0]
+        assert f'href="{files[other]}"' in note
     assert linked  # "Latent Variable" says: see also Latent Variable Model
 
 

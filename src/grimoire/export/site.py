@@ -69,8 +69,13 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
     env = _environment(by_name, pages)
     (path / PAGES).mkdir()
     concept_page = env.get_template("concept.html")
+    labelled: dict[str, list[Concept]] = {}
     for c in every:
-        html = concept_page.render(c=c, duplicates=(), links=link_status(c), root="../")
+        labelled.setdefault(c.label, []).append(c)
+    for c in every:
+        namesakes = [o for o in labelled[c.label] if o.id != c.id]  # as `kb.namesakes`
+        html = concept_page.render(c=c, duplicates=(), links=link_status(c), root="../",
+                                   namesakes=namesakes)
         (path / PAGES / pages[c.id]).write_text(html, encoding="utf-8")
     letters: dict[str, list[tuple[str, str, str]]] = {}
     shared = Counter(c.label for c in every)
