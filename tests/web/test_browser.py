@@ -309,3 +309,22 @@ def test_a_fresh_browser_asks_for_no_missing_icon(browser: Browser, server: Runn
     answer = context.request.get(icon)
     assert answer.ok and answer.headers["content-type"].startswith("image/svg+xml")
     context.close()
+
+
+def test_a_format_no_note_has_stays_in_the_search_form(browser: Browser, server: Running) -> None:
+    # /search?format=pdf said "no note is read as 'pdf'", but the Format list showed "any"
+    # (pdf is none of the store's formats): searching again from the form dropped the filter.
+    context, watch = open_context(browser, server, viewport={"width": 390, "height": 800})
+    page = watched_page(context, watch)
+    page.goto(server.url + "/search?q=softmax&format=pdf")
+    assert "no note is read as 'pdf'" in page.locator("main").inner_text()
+    assert page.locator("select[name=format]").input_value() == "pdf"
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "format=pdf" in page.url
+    page.locator("select[name=format]").select_option("")  # "any" still lifts it
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "format=pdf" not in page.url and page.locator(".hit").count() > 0
+    assert watch.blocked == []
+    context.close()
