@@ -314,6 +314,26 @@ def test_search_and_ask_fit_an_80_column_terminal(tmp_path: Path) -> None:
             assert all(line.startswith("   ") for line in body if line.strip()), body
 
 
+def test_search_cites_a_one_line_passage_as_ask_does(tmp_path: Path) -> None:
+    # A hit on one line of a glossary said `glossary.txt:45-45`; ask and show say `:45`.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    code, out = run(db, "search", "--mode", "lexical", "-k", "20", "weight decay")
+    assert code == 0
+    hits = json.loads(run(db, "search", "--mode", "lexical", "-k", "20", "--json",
+                          "weight decay")[1])
+    heads = [line for line in out.splitlines() if re.match(r"\d+\. ", line)]
+    assert len(heads) == len(hits) > 5
+    one = 0
+    for head, hit in zip(heads, hits, strict=True):
+        start, end = hit["span"]["start_line"], hit["span"]["end_line"]
+        lines = f"{start}" if start == end else f"{start}-{end}"
+        assert f"{Path(hit['span']['path']).name}:{lines}" in head, head
+        one += start == end
+    assert 0 < one < len(hits)
+    assert not re.search(r":(\d+)-\1\b", out), out
+
+
 def test_show_fits_an_80_column_terminal(tmp_path: Path, corpora: Path) -> None:
     # `show` printed each definition as the note's long lines: an 80-column terminal broke
     # words and ran them on at the margin, under the file:line headings. Piped, a source line
@@ -327,11 +347,12 @@ def test_show_fits_an_80_column_terminal(tmp_path: Path, corpora: Path) -> None:
         shown = CliRunner(env=terminal).invoke(main, ["--db", str(db), "show", name])
         assert shown.exit_code == 0, shown.output
         text = re.sub(r"\x1b\[[0-9;]*m", "", shown.output)
-        # a heading line (name, file:line), a formula (TeX) and a URL are as long as they are
-        long = [line for line in text.splitlines() if len(line) > 80 and str(tmp_path)
-                not in line and str(corpora) not in line and str(seed("000").parent) not in line
-                and not line.startswith("  formula: ") and "://" not in line]
+        # Every line but a URL's, which stays whole: an entry's file:line heading, a formula,
+        # "merged because" (two paths and a reason, 190 columns) and "mentioned in" too.
+        long = [line for line in text.splitlines() if len(line) > 80
+                and not line.lstrip().startswith("https://")]
         assert not long, long
+        assert "merged because" in text and "mentioned in" in text
         piped = run(db, "show", name)[1]
         assert [line for line in piped.splitlines() if len(line) > 80
                 and line.startswith("  ") and ":" not in line[:40]], name
@@ -357,3 +378,61 @@ def test_watch_on_a_database_it_cannot_open_says_so_in_one_line(tmp_path: Path) 
     assert code == 1, out
     assert out.startswith("error:") and "does not exist" in out, out
     assert len(out.splitlines()) == 1, out
+
+
+def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path) -> None:
+    # `search labeling` lists two hits named "Labeling" (seed 003's Labeling Function and
+    # Labeling Service); `show Labeling` said "no concept named 'Labeling'", no suggestion.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(seed("003")))[0] == 0
+    code, out = run(db, "show", "Labeling")
+    assert code == 1
+    assert "'Labeling' names 2 concepts; say which" in out
+    assert "did you mean: Labeling Function, Labeling Service" in out
+    code, out = run(db, "show", "Labeling", "--json")
+    assert code == 1
+    assert json.loads(out)["suggestions"] == ["Labeling Function", "Labeling Service"]
+    code, out = run(db, "show", "Labeling Service")
+    assert code == 0 and "Labeling Service" in out
+    code, out = run(db, "graph", "Labeling")  # and every other lookup by name
+    assert code == 1 and "did you mean: Labeling Function, Labeling Service" in out
+    assert run(db, "graph", "Labeling Function")[0] == 0
+    # "Latent Variable" opens one of two concepts so labelled: it names the other, and its
+    # link to it is no longer dropped as a link to itself
+    code, out = run(db, "show", "Latent Variable")
+    assert code == 0
+    assert "also called Latent Variable: Latent Variable Model" in out
+    assert re.search(r"^links to .*Latent Variable Model", out, re.M), out
+
+
+def test_summaries_and_notes_wrap_between_words_on_a_terminal(tmp_path: Path) -> None:
+    # The ingest summary (113 columns on the corpora) and a search's notes were one line
+    # each on a terminal, which an 80-column one broke mid-word at its margin.
+    # Piped or in a log, each stays one line.
+    db = tmp_path / "kb.db"
+    terminal = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"})
+    shown = terminal.invoke(main, ["--db", str(db), "ingest", "--no-embed", str(EXAMPLES)])
+    assert shown.exit_code == 0, shown.output
+    # no vector yet: a note says so
+    shown = shown.output + terminal.invoke(main, ["--db", str(db), "search", "qwzx vvbnm",
+                                                  "-k", "1"]).output
+    lines = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", shown).splitlines()
+    assert [line for line in lines if len(line) > 80] == []
+    assert [line for line in lines if line.startswith("note: semantic search covers 0 ")]
+    words = set(re.findall(r"\w+", " ".join(lines)))
+    piped = (run(db, "ingest", "--no-embed", str(EXAMPLES))[1]
+             + run(db, "search", "qwzx vvbnm", "-k", "1")[1])
+    whole = [x for x in piped.splitlines() if len(x) > 80]  # one line each, not wrapped
+    assert len(whole) == 2 and whole[0].startswith("read ") and "note: " in whole[1]
+    for line in whole:
+        assert set(re.findall(r"\w+", line)) <= words  # no word of it split on a terminal
+
+
+def test_every_command_but_the_long_running_ones_takes_json() -> None:
+    # The README said "Every command takes --json"; serve, mcp and watch do not (they run
+    # until stopped). It names them, and any other command without --json fails here.
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    without = sorted(name for name, command in main.commands.items()
+                     if not any("--json" in p.opts for p in command.params))
+    assert without == ["mcp", "serve", "watch"]
+    assert "(all but the long-running\n  `serve`, `mcp` and `watch`)" in readme

@@ -219,6 +219,13 @@ def test_a_wrong_name_or_group_says_what_would_do(db: Path) -> None:
             group = await client.call_tool("lint", {"group": "wanted-pages"})
             assert group.is_error
             assert "wanted, dead-link" in group.content[0].text
+            # A finding names what it is about, as `lint --json` does: the next call is
+            # `show` of it (the wanted page's links), not a guess from the message.
+            lint = structured(await client.call_tool("lint", {"group": "wanted"}))
+            qlora = [f for f in lint["findings"] if f.get("concept") == "QLoRA"]
+            assert qlora and "'QLoRA' is linked from 2 places" in qlora[0]["message"]
+            shown = await client.call_tool("show", {"name": qlora[0]["concept"]})
+            assert "2 link(s) want it" in shown.content[0].text
 
     run(session)
     kb.close()
@@ -292,3 +299,41 @@ def test_http_needs_the_token_and_checks_origin(http_server: str) -> None:
             assert found["results"]
 
     run(session)
+
+
+def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path, seeds: Path) -> None:
+    # "Labeling" labels seed 003's "Labeling Function" and "Labeling Service" and is a name of
+    # neither: show("Labeling") said "no concept named 'Labeling'", with nothing to try next.
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([next(seeds.glob("003_*.txt"))], embed=False)
+
+        async def session() -> None:
+            async with Client(build_server(kb)) as client:
+                shared = await client.call_tool("show", {"name": "Labeling"})
+                assert shared.is_error
+                text = shared.content[0].text
+                assert "'Labeling' names 2 concepts" in text
+                assert "Labeling Function" in text and "Labeling Service" in text
+                one = structured(await client.call_tool("show", {"name": "Labeling Service"}))
+                assert one["concept"] == "Labeling" and one["kind"] == "Service"
+                # A search result's concept_id opens that concept, as the web's links do.
+                found = structured(await client.call_tool(
+                    "search", {"query": "labeling", "mode": "lexical", "k": 10}))
+                ids = {r["concept_id"] for r in found["results"] if r["concept"] == "Labeling"}
+                assert len(ids) == 2
+                kinds = set()
+                for concept_id in ids:
+                    shown = structured(await client.call_tool(
+                        "show", {"name": "Labeling", "concept_id": concept_id}))
+                    assert shown["concept_id"] == concept_id
+                    kinds.add(shown["kind"])
+                assert kinds == {"Function", "Service"}
+                # the concept a name opens says which others are called so
+                latent = structured(await client.call_tool("show", {"name": "Latent Variable"}))
+                (other,) = latent["also_called_so"]
+                model = structured(await client.call_tool(
+                    "show", {"name": "Latent Variable", "concept_id": other["concept_id"]}))
+                assert model["kind"] == other["kind"] == "Model"
+                assert model["also_called_so"][0]["concept_id"] == latent["concept_id"]
+
+        run(session)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -11,6 +12,10 @@ from grimoire._term import clean, safe
 from grimoire.graph import Graph
 from grimoire.model import Span
 from grimoire.resolve import Concept
+
+if TYPE_CHECKING:
+    from grimoire.duplicates import DuplicateOf
+    from grimoire.store.concept_records import ConceptSummary
 
 
 def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
@@ -32,8 +37,13 @@ def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
         out.print(Text(pad + (" " * hang if n else "")) + line, soft_wrap=True)
 
 
-def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> None:
-    """Names, what each source says (file:line), formulas, references, links both ways."""
+def render_concept(out: Console, c: Concept, where: Callable[[str], str],
+                   copies: Sequence[DuplicateOf] = (),
+                   namesakes: Sequence[ConceptSummary] = ()) -> None:
+    """Names, what each source says (file:line), formulas, references, links both ways.
+    On a terminal every line wraps under its indent, a heading's and a list's later lines two
+    columns in (a file:line heading, "merged because" and "mentioned in" ran to 190 columns,
+    broken by an 80-column terminal mid-word at its margin); a URL stays whole."""
 
     def at(span: Span) -> str:
         line = f"{span.start_line}" if span.start_line == span.end_line else \
@@ -43,16 +53,27 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
     def safe_at(span: Span) -> str:
         return safe(at(span), lines=False)
 
+    def line(markup: str, indent: int = 0) -> None:
+        _prose(out, Text.from_markup(markup), indent, hang=2)
+
+    def plain(text: str, indent: int = 2) -> None:
+        _prose(out, Text(clean(text)), indent, hang=2)  # a formula's lines, under it
+
     kind = f"  [dim]{safe(c.kind)}[/dim]" if c.kind else ""
     out.rule(f"[bold]{safe(c.label)}[/bold]{kind}")
     others = [n for n in c.names if n.name != c.label]
     if others:
-        _prose(out, Text.from_markup("names: " + ", ".join(
-            f"{safe(n.name)} [dim]({safe(n.reason)})[/dim]" for n in others)), 0, hang=2)
+        line("names: " + ", ".join(
+            f"{safe(n.name)} [dim]({safe(n.reason)})[/dim]" for n in others))
+    if namesakes:  # `show LABEL` opens one of them: say how to reach the others
+        line(f"[yellow]also called {safe(c.label, lines=False)}:[/yellow] " + ", ".join(
+            safe(f"{o.label} {o.kind}" if o.kind else o.label, lines=False)
+            for o in namesakes))
     for stored in c.entries:
         e = stored.entry
-        out.print(f"\n[bold]{safe(e.term)}[/bold]  [dim]{safe_at(e.span)} "
-                  f"({safe(stored.format)})[/dim]")
+        out.print()
+        line(f"[bold]{safe(e.term, lines=False)}[/bold]  [dim]{safe_at(e.span)} "
+             f"({safe(stored.format)})[/dim]")
         if e.reason:
             _prose(out, f"why an entry: {e.reason}", style="dim")
         for gloss in e.glosses:
@@ -60,42 +81,69 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str]) -> Non
         if e.definition:
             _prose(out, e.definition)
         elif e.redirect:
-            out.print(f"  see: {clean(e.redirect)}", highlight=False, markup=False)
+            plain(f"see: {e.redirect}")
         else:
             out.print("  [dim](no definition)[/dim]")
         for tex in dict.fromkeys(m.tex for m in e.math):
             if _is_formula(tex):
-                out.print(f"  formula: ${clean(tex)}$", highlight=False, markup=False)
+                plain(f"formula: ${tex}$")
         for ref in e.references:
-            out.print(clean(f"  • {ref.label} {ref.url}".rstrip()), highlight=False, markup=False)
+            _reference(out, ref.label, ref.url)
         if e.see_also:
-            out.print("  see also: " + clean(", ".join(link.target for link in e.see_also)),
-                      highlight=False, markup=False)
+            plain("see also: " + ", ".join(link.target for link in e.see_also))
     for s in c.sections:
-        out.print(f"\n[bold]{safe(s.heading)}[/bold] in {safe(s.title)}  "
-                  f"[dim]{safe_at(s.span)} (section)[/dim]")
+        out.print()
+        line(f"[bold]{safe(s.heading, lines=False)}[/bold] in {safe(s.title, lines=False)}  "
+             f"[dim]{safe_at(s.span)} (section)[/dim]")
         if s.text:
             _prose(out, s.text)
     for r in c.redirects:
-        out.print(f"[dim]redirect: {safe(r.entry.term)} → {safe(r.entry.redirect or '')} "
-                  f"({safe_at(r.entry.span)})[/dim]")
+        line(f"[dim]redirect: {safe(r.entry.term, lines=False)} → "
+             f"{safe(r.entry.redirect or '', lines=False)} ({safe_at(r.entry.span)})[/dim]")
     if c.merges:
         out.print("\n[bold]merged because[/bold]")
         for m in c.merges:
-            out.print(f"  {safe_at(m.entry)} + {safe_at(m.other)}: {safe(m.reason)}")
-    linked = [m for m in c.links if m.status == "resolved" and m.concept != c.label]
+            line(f"{safe_at(m.entry)} + {safe_at(m.other)}: {safe(m.reason, lines=False)}", 2)
+    # by id: a concept of the same label ("Latent Variable" and its Model) is another one
+    linked = [m for m in c.links if m.status == "resolved" and m.concept_id != c.id]
     if linked:
-        out.print("\n[bold]links to[/bold] " + ", ".join(
-            safe(name) for name in dict.fromkeys(m.concept or m.target for m in linked)))
+        out.print()
+        line("[bold]links to[/bold] " + ", ".join(
+            safe(name, lines=False) for name in dict.fromkeys(
+                # another concept of this label: by the name the note wrote
+                m.target if m.concept == c.label else m.concept or m.target for m in linked)))
     if c.wanted:
-        out.print("[bold]wanted[/bold] " + ", ".join(
-            f"{safe(m.target)} [dim]({safe_at(m.span)})[/dim]" for m in c.wanted))
-    back = [m for m in c.backlinks if m.concept != c.label]
+        line("[bold]wanted[/bold] " + ", ".join(
+            f"{safe(m.target, lines=False)} [dim]({safe_at(m.span)})[/dim]" for m in c.wanted))
+    back = [m for m in c.backlinks if m.concept_id != c.id]
     if back:
         out.print("\n[bold]mentioned in[/bold]")
         for b in back:
-            out.print(f"  {safe(b.concept or b.document_title)} [dim]{safe_at(b.span)} "
-                      f"as '{safe(b.target, lines=False)}'[/dim]")
+            line(f"{safe(b.concept or b.document_title, lines=False)} [dim]{safe_at(b.span)} "
+                 f"as '{safe(b.target, lines=False)}'[/dim]", 2)
+    if copies:
+        out.print("\n[bold]near-duplicates[/bold]")
+        for d in copies:
+            line(f"{safe(where(d.span.path), lines=False)}:{d.span.start_line} ≈ "
+                 f"{safe(where(d.other.path), lines=False)}:{d.other.start_line} "
+                 f"({d.similarity:.0%} the same words)", 2)
+
+
+def _reference(out: Console, label: str, url: str) -> None:
+    """`• label URL`; on a terminal too narrow for it, the URL on a line of its own, whole
+    (folded at the margin it could not be clicked or copied)."""
+    from grimoire.cli import terminal
+
+    text = clean(f"• {label} {url}".strip(), lines=False)
+    if not terminal() or len(text) + 2 <= out.width or not url:
+        out.print("  " + text, highlight=False, markup=False, soft_wrap=True)
+        return
+    if label.strip():
+        _prose(out, Text(clean(f"• {label}", lines=False)), 2, hang=2)
+        out.print("    " + clean(url, lines=False), highlight=False, markup=False,
+                  soft_wrap=True)
+    else:
+        out.print("  " + text, highlight=False, markup=False, soft_wrap=True)
 
 
 def render_graph(out: Console, g: Graph) -> None:

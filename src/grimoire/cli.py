@@ -35,7 +35,26 @@ def out() -> Console:
     """The rich console on stdout."""
     from rich.console import Console
 
-    return Console(soft_wrap=True, emoji=False, highlight=False)
+    return _wrapping(Console)(emoji=False, highlight=False)
+
+
+def _wrapping(console: type[Console]) -> type[Console]:
+    """A console whose lines, on a terminal, wrap between words at its width (the ingest
+    summary, `embed --status`, a note or an error ran to 100-190 columns, broken mid-word at an
+    80-column margin); anywhere else a line stays whole. Asked at each print, as rich asks
+    whether it is a terminal. `file:line: message` lines stay whole (as a compiler's do) by
+    `soft_wrap=True`."""
+
+    class Wrapping(console):  # type: ignore[misc,valid-type]
+        @property
+        def soft_wrap(self) -> bool:
+            return not self.is_terminal
+
+        @soft_wrap.setter
+        def soft_wrap(self, _value: bool) -> None:
+            pass  # rich's __init__ sets it; the property decides
+
+    return Wrapping
 
 
 @functools.cache
@@ -44,7 +63,7 @@ def err() -> Console:
     file got notes broken at 80 columns, "(pid" on one line and its number on the next)."""
     from rich.console import Console
 
-    return Console(stderr=True, soft_wrap=True, emoji=False, highlight=False)
+    return _wrapping(Console)(stderr=True, emoji=False, highlight=False)
 
 
 def terminal() -> bool:
@@ -243,17 +262,12 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
         # A script asked for JSON: it gets JSON on stdout, with the suggestions, and exit 1.
         emit_json({"error": str(e), "name": name, "suggestions": list(e.suggestions)})
         sys.exit(1)
-    copies = kb.near_duplicates(name)
+    # by the concept found: a label shared by two concepts is a name of neither
+    copies = kb.near_duplicates(concept.label, concept_id=concept.id)
     if as_json:
         emit_json(serialize.concept(concept, copies))
         return
-    render_concept(out(), concept, where)
-    if copies:
-        out().print("\n[bold]near-duplicates[/bold]")
-        for d in copies:
-            out().print(f"  {safe(where(d.span.path), lines=False)}:{d.span.start_line} ≈ "
-                        f"{safe(where(d.other.path), lines=False)}:{d.other.start_line} "
-                        f"({d.similarity:.0%} the same words)", highlight=False)
+    render_concept(out(), concept, where, copies, kb.namesakes(concept))
 
 
 @main.command()
@@ -309,7 +323,8 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
         for r in records:
             for p in r.problems:
                 out().print(f"{field(where(p.span.path))}:{p.span.start_line}: "
-                            f"{clean(p.message, lines=False)}", highlight=False, markup=False)
+                            f"{clean(p.message, lines=False)}", highlight=False, markup=False,
+                            soft_wrap=True)
     if failed and records:
         sys.exit(1)
 
@@ -344,7 +359,8 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
             out().print(f"[bold]{safe(group)}[/bold] ({len(findings)})")
             for f in findings:
                 span = f"{where(f.span.path)}:{f.span.start_line}"
-                out().print(f"  {safe(span, lines=False)}: {safe(f.message)}", highlight=False)
+                out().print(f"  {safe(span, lines=False)}: {safe(f.message)}", highlight=False,
+                            soft_wrap=True)
         total = sum(len(fs) for fs in by_group.values())
         out().print(f"{total} findings in {len(by_group)} groups" if total else "clean")
     if any(by_group.values()):
@@ -397,7 +413,9 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     for n, hit in enumerate(hits, 1):
         name = hit.concept or hit.title
         heading = " > ".join(hit.heading_path)
-        place = f"{where(hit.span.path)}:{hit.span.start_line}-{hit.span.end_line}"
+        place = f"{where(hit.span.path)}:{hit.span.start_line}"
+        if hit.span.end_line != hit.span.start_line:  # `:53`, as ask and show cite it
+            place += f"-{hit.span.end_line}"
         if heading:
             place += f" · {heading}"
         if not styled:  # the lines rich prints when piped, without its markup

@@ -99,6 +99,8 @@ class Grimoire:
         self._roots: tuple[tuple[int, ...], list[str]] | None = None  # (change counter, roots)
         self._lint: tuple[tuple[int, ...], LintReport] | None = None  # (change counter, report)
         self._calls = threading.local()  # this thread's depth in the API's own calls
+        # (change counter, concepts by a label two or more share)
+        self._shared: tuple[tuple[int, ...], dict[str, list[ConceptSummary]]] | None = None
 
     def _follow_file(self) -> None:
         """Go over to the file now at the store's path when another was moved over it (a
@@ -115,6 +117,7 @@ class Grimoire:
         self._intact_at = {}
         self._roots = None
         self._lint = None
+        self._shared = None
 
     @_guarded
     def ingest(
@@ -456,7 +459,46 @@ class Grimoire:
             if found is not None and key in {normalize(found.label),
                                              *(normalize(n.name) for n in found.names)}:
                 return found
-        return view.load_concept(self.store, view.find_concept(self.store, name))
+        return view.load_concept(self.store, self._find(name))
+
+    def _find(self, name: str) -> ConceptId:
+        """The id of the concept called `name`, or else labelled so: a label with its kind
+        stripped ("Labeling" of "Labeling Function" and "Labeling Service") is shown by every
+        face but is a name of neither (`show`, `graph`, the concept page and MCP said "no
+        concept named 'Labeling'", the page "No note defines this yet"). A name two concepts
+        have, `LDA`, keeps its own "say which"."""
+        from grimoire.resolve import view
+
+        try:
+            return view.find_concept(self.store, name)
+        except NotFound as e:
+            key = normalize(name)
+            labelled = ([c for c in view.summaries(self.store) if normalize(c.label) == key]
+                        if key and str(e).startswith("no concept named") else [])
+            if not labelled:
+                raise
+            if len(labelled) > 1:
+                raise NotFound(f"{quoted(name)} names {len(labelled)} concepts; say which",
+                               suggestions=tuple(f"{c.label} {c.kind}" if c.kind else c.label
+                                                 for c in labelled)) from None
+            return labelled[0].id
+
+    @_guarded
+    def namesakes(self, concept: Concept) -> list[ConceptSummary]:
+        """The other concepts labelled as `concept` is (`Linear` the glossary term and `Linear`
+        the activation function; `Latent Variable` and `Latent Variable Model`), so that a
+        page can point at them: the name opens only one. Kept until the store changes."""
+        self._fresh()
+        counter = self.store.change_counter()
+        if self._shared is None or self._shared[0] != counter:
+            from grimoire.resolve import view
+
+            by_label: dict[str, list[ConceptSummary]] = {}
+            for c in view.summaries(self.store):
+                by_label.setdefault(normalize(c.label), []).append(c)
+            self._shared = (counter, {k: cs for k, cs in by_label.items() if len(cs) > 1})
+        return [c for c in self._shared[1].get(normalize(concept.label), [])
+                if c.id != concept.id]
 
     @_guarded
     def near_duplicates(self, name: str, threshold: float = 0.7, *,
@@ -471,9 +513,8 @@ class Grimoire:
 
         concept_id = self.concept(name, concept_id=concept_id).id if concept_id else None
         self._fresh()
-        from grimoire.resolve import view
 
-        concept_id = concept_id or view.find_concept(self.store, name)
+        concept_id = concept_id or self._find(name)
         found: dict[tuple[int, int], DuplicateOf] = {}
         for pid, text in self.store.concept_passages(int(concept_id)):
             match = probe_query(text)
@@ -558,8 +599,10 @@ class Grimoire:
         return view.suggest(self.store, name, limit)
 
     @_guarded
-    def graph(self, name: str, depth: int = 1, limit: int = 500) -> graphs.Graph:
-        """The concepts within `depth` links of `name`, and the links among them.
+    def graph(self, name: str, depth: int = 1, limit: int = 500, *,
+              concept_id: str | None = None) -> graphs.Graph:
+        """The concepts within `depth` links of `name` (of the concept `concept_id` among
+        several so called, as in `concept`), and the links among them.
 
         >>> print(kb.graph("LoRA", depth=2).to_dot())
         """
@@ -568,9 +611,9 @@ class Grimoire:
         args.count(depth, "depth", 0)
         args.count(limit, "limit", 1)
         self._fresh()
-        from grimoire.resolve import view
 
-        centre = view.find_concept(self.store, name)
+        centre = (ConceptId(self.concept(name, concept_id=concept_id).id) if concept_id
+                  else self._find(name))
         return graphs.neighbourhood(self.store, centre, depth, limit)
 
     @_guarded
@@ -593,10 +636,9 @@ class Grimoire:
 
         args.count(max_depth, "max_depth", 0)
         self._fresh()
-        from grimoire.resolve import view
 
-        a = view.find_concept(self.store, start)
-        b = view.find_concept(self.store, goal)
+        a = self._find(start)
+        b = self._find(goal)
         ids = graphs.shortest_path(self.store, a, b, max_depth)
         if ids is None:
             return None

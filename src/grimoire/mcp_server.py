@@ -94,17 +94,21 @@ class Tools:
             notice = self.kb.search_notice(query, hits, mode)
         # The snippet's «marks» around matched words go: an assistant quoted them as the
         # note's own text (`«Softmax» function calculates …`).
-        results = [{"concept": h.concept, "title": h.title, **where(h.span),
+        # The concept's id too: two concepts may share a label ("Labeling" of seed 003's
+        # Labeling Function and Labeling Service), and `show` by the label alone cannot tell.
+        results = [{"concept": h.concept, **({"concept_id": h.concept_id} if h.concept else {}),
+                    "title": h.title, **where(h.span),
                     "preview": preview(MARKED.sub(r"\1", h.snippet) or h.text)} for h in hits]
         # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's
         # encoder refuses ("Error executing tool search", and nothing else said).
         return capped({"query": scalars(query), **(notice or {}), "results": results},
                       "results")
 
-    def show(self, name: str) -> dict[str, Any]:
+    def show(self, name: str, concept_id: str | None = None) -> dict[str, Any]:
         with self.lock:
             try:
-                concept = self.kb.concept(name)
+                concept = self.kb.concept(name, concept_id=concept_id)
+                namesakes = self.kb.namesakes(concept)
             except NotFound as e:
                 wanted = self.kb.wanted_page(name)
                 if wanted is None:
@@ -118,10 +122,13 @@ class Tools:
                     for s in concept.sections]
         links = sorted({m.concept or m.target for m in concept.links})
         return capped({
-            "concept": concept.label, "kind": concept.kind,
+            "concept": concept.label, "concept_id": concept.id, "kind": concept.kind,
             "names": [n.name for n in concept.names],
             "links": links[:50], "wanted": sorted({m.target for m in concept.wanted})[:50],
             "mentioned_in": len(concept.backlinks),
+            # the others called so, which `show` by this name does not open
+            **({"also_called_so": [{"concept_id": o.id, "kind": o.kind} for o in namesakes]}
+               if namesakes else {}),
             "resource": f"grimoire://concept/{quote(concept.label, safe='')}",
             "sources": sources,
         }, "sources")
@@ -170,7 +177,10 @@ class Tools:
         with self.lock:
             report = self.kb.lint()
         found = [f for f in report.findings if group is None or f.group == group]
-        findings = [{"group": f.group, "message": f.message, **where(f.span)}
+        # The name a finding is about, as `lint --json` and /api/health give it: the
+        # assistant's next call is `show` of it (a wanted page, a conflict).
+        findings = [{"group": f.group, "message": f.message, **where(f.span),
+                     **({"concept": f.concept} if f.concept else {})}
                     for f in found[:max(1, min(limit, 200))]]
         return capped({"total": len(found), "findings": findings}, "findings")
 
@@ -236,10 +246,11 @@ def build_server(kb: Grimoire) -> MCPServer:
         return _told(lambda: tools.search(query, k, mode))
 
     @server.tool()
-    def show(name: str) -> dict[str, Any]:
+    def show(name: str, concept_id: str | None = None) -> dict[str, Any]:
         """One concept by any of its names: what each source says (previews with file:line),
-        its names, links and wanted links."""
-        return _told(lambda: tools.show(name))
+        its names, links and wanted links. `concept_id` (a search result's) picks one of
+        several concepts that share the name."""
+        return _told(lambda: tools.show(name, concept_id))
 
     @server.tool()
     def ask(question: str) -> dict[str, Any]:

@@ -289,3 +289,42 @@ def test_a_phone_never_scrolls_sideways_on_real_notes(browser: Browser, seed_ser
         wide = page.locator("math").filter(has_text="observed").first
         assert wide.evaluate("e => e.scrollWidth > e.clientWidth")
     context.close()
+
+
+def test_a_fresh_browser_asks_for_no_missing_icon(browser: Browser, server: Running) -> None:
+    # Chromium asks a page with no icon for /favicon.ico: a 404 in the console of every fresh
+    # browser. A context with a route (open_context) never asks, so this one only records.
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    for path in ("/", "/c/Softmax", "/health"):
+        page.goto(server.url + path, wait_until="networkidle")
+        page.wait_for_timeout(300)  # the icon is asked for after the load
+    assert not [m for m in console if m.startswith("error")], console
+    assert all(u.startswith(server.url + "/") for u in requests), requests
+    icon = page.eval_on_selector('link[rel="icon"]', "e => e.href")
+    answer = context.request.get(icon)
+    assert answer.ok and answer.headers["content-type"].startswith("image/svg+xml")
+    context.close()
+
+
+def test_a_format_no_note_has_stays_in_the_search_form(browser: Browser, server: Running) -> None:
+    # /search?format=pdf said "no note is read as 'pdf'", but the Format list showed "any"
+    # (pdf is none of the store's formats): searching again from the form dropped the filter.
+    context, watch = open_context(browser, server, viewport={"width": 390, "height": 800})
+    page = watched_page(context, watch)
+    page.goto(server.url + "/search?q=softmax&format=pdf")
+    assert "no note is read as 'pdf'" in page.locator("main").inner_text()
+    assert page.locator("select[name=format]").input_value() == "pdf"
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "format=pdf" in page.url
+    page.locator("select[name=format]").select_option("")  # "any" still lifts it
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "format=pdf" not in page.url and page.locator(".hit").count() > 0
+    assert watch.blocked == []
+    context.close()

@@ -205,3 +205,160 @@ def test_health_links_a_wanted_name_to_the_places_that_want_it(notes_client: Tes
     assert opened.status_code == 404 and "want" in opened.text and 'class="where"' in opened.text
     api = notes_client.get("/api/health").json()
     assert all(f["concept"] for f in api["wanted"])
+
+
+def test_health_compares_a_conflict_on_its_own_concept(browser: Browser,
+                                                       notes_server: Running) -> None:
+    # A conflict's "compare" went to /c/<label>: for a label two concepts share, the page the
+    # name finds, not the concept in conflict. It carries the concept's id now, as a hit does.
+    context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    page.goto(f"{notes_server.url}/health")
+    compare = page.locator("#g-conflict + ul.findings li")
+    assert compare.count() >= 1
+    api = context.request.get(f"{notes_server.url}/api/health").json()["conflict"]
+    assert len(api) == compare.count() and all(f["concept_id"] for f in api)
+    for n, finding in enumerate(api):
+        link = compare.nth(n).locator("a.internal")
+        assert link.get_attribute("href") == (f"/c/{quote(finding['concept'], safe='')}"
+                                               f"?id={finding['concept_id']}")
+    compare.first.locator("a.internal").click()
+    page.wait_for_load_state()
+    shown = page.locator("main").inner_text()
+    # the concept page holds the entry the finding points at
+    assert Path(api[0]["span"]["path"]).name in shown
+    assert api[0]["concept"].casefold() in shown.casefold()
+    assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
+    context.close()
+
+
+def test_a_label_two_concepts_share_asks_which(browser: Browser, notes_server: Running,
+                                                notes_db: Path) -> None:
+    # Seed 003's "Labeling Function" and "Labeling Service" are both labelled "Labeling" (the
+    # kind is stripped), which is a name of neither: `show Labeling`, the concept page and
+    # MCP said "no concept named 'Labeling'", the page "No note defines this yet".
+    with grimoire.open(notes_db, create=False) as kb:
+        labelled = [c for c in kb.concepts() if c.label == "Labeling"]
+        assert len(labelled) == 2
+        with pytest.raises(grimoire.NotFound, match="'Labeling' names 2 concepts") as e:
+            kb.concept("Labeling")
+        assert sorted(e.value.suggestions) == ["Labeling Function", "Labeling Service"]
+        assert {kb.concept(s).id for s in e.value.suggestions} == {c.id for c in labelled}
+    context, watch = open_context(browser, notes_server, viewport={"width": 390, "height": 800})
+    page = watched_page(context, watch)
+    page.goto(f"{notes_server.url}/c/Labeling")
+    main = page.locator("main")
+    assert "several concepts" in main.inner_text()
+    assert "No note defines" not in main.inner_text()
+    main.get_by_role("link", name="Labeling Service").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Labeling")
+    assert "Labeling Service" in page.locator("main").inner_text()
+    assert watch.blocked == []
+    assert not [m for m in watch.console if m.startswith("error") and "300" not in m]
+    context.close()
+
+
+def test_the_graph_of_a_label_two_concepts_share_asks_which_graph(browser: Browser,
+                                                                  notes_server: Running
+                                                                  ) -> None:
+    # /graph?c=Labeling listed the two concepts as links to their pages, not their graphs,
+    # and a graph's "Around Labeling" linked to /c/Labeling, which asks which again.
+    context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    page.goto(f"{notes_server.url}/graph?c=Labeling&depth=2")
+    assert "several concepts" in page.locator("main").inner_text()
+    page.locator("main").get_by_role("link", name="Labeling Function").click()
+    page.wait_for_load_state()
+    assert page.url.startswith(f"{notes_server.url}/graph?c=Labeling")
+    assert page.locator("select[name=depth]").input_value() == "2"
+    heading = page.locator("h1 a.internal")
+    assert heading.inner_text() == "Labeling"
+    heading.click()
+    page.wait_for_load_state()
+    assert "/c/Labeling?id=" in page.url
+    assert "Labeling Function" in page.locator("main").inner_text()
+    assert watch.blocked == []
+    context.close()
+
+
+def test_a_graph_node_opens_its_own_concept(browser: Browser, notes_server: Running) -> None:
+    # A node opened /c/<label>: for "Labeling" (two concepts) the page asking which, for a
+    # label another concept's name finds, that other concept. Nodes go by id, as hits do.
+    context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    drawn = context.request.get(f"{notes_server.url}/graph?c=Labeling%20Service").text()
+    assert re.search(r'<a href="/c/Labeling\?id=\d+"><title>Labeling</title>', drawn)
+    page.goto(f"{notes_server.url}/graph?c=Labeling%20Service")
+    page.locator("#graph[data-ready=true]").wait_for()
+    node = page.evaluate("""() => {
+        const n = window.grimoireGraph.nodes().filter(n => n.data('depth') === 0)[0];
+        const p = n.renderedPosition();
+        return {label: n.data('label'), x: p.x, y: p.y};
+    }""")
+    assert node["label"] == "Labeling"
+    box = page.locator("#graph").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + node["x"], box["y"] + node["y"])
+    page.wait_for_url(re.compile(r"/c/Labeling\?id=\d+"))
+    assert "Labeling Service" in page.locator("main").inner_text()
+    assert "several concepts" not in page.locator("main").inner_text()
+    assert watch.blocked == []
+    assert not [m for m in watch.console if m.startswith("error")], watch.console
+    context.close()
+
+
+def test_every_concept_of_the_a_to_z_opens_its_own_page(browser: Browser,
+                                                        notes_server: Running) -> None:
+    # The home page's A-Z linked /c/<label>: seed 003's two "Latent Variable" concepts both
+    # opened the one the name finds (the other could not be reached from the list), the two
+    # "Labeling" the page asking which. Each links by id now, its kind beside a shared label.
+    context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    page.goto(notes_server.url + "/")
+    items = page.locator(".az li")
+    labels = items.locator("a").all_inner_texts()
+    shared = sorted({x for x in labels if labels.count(x) > 1})
+    assert "Latent Variable" in shared and "Labeling" in shared
+    for label in shared:
+        rows = items.filter(has=page.get_by_role("link", name=label, exact=True))
+        kinds = [rows.nth(n).locator(".dim").count() for n in range(rows.count())]
+        assert sum(kinds) >= rows.count() - 1, label  # told apart by kind (one may have none)
+        opened = set()
+        for n in range(rows.count()):
+            rows.nth(n).get_by_role("link", name=label, exact=True).click()
+            page.wait_for_load_state()
+            text = page.locator("main").inner_text()
+            assert "several concepts" not in text, label
+            opened.add(text)
+            page.go_back()
+        assert len(opened) == rows.count(), label  # each a page of its own
+    assert watch.blocked == []
+    context.close()
+
+
+def test_a_concept_page_points_at_the_other_concept_of_its_label(browser: Browser,
+                                                                notes_server: Running) -> None:
+    # Seed 003's "Latent Variable" and "Latent Variable Model" are both labelled "Latent
+    # Variable": the page the name opens did not say the other exists, dropped the link to it
+    # as a link to itself (by label), and its graph link opened the graph by the name.
+    context, watch = open_context(browser, notes_server, viewport={"width": 390, "height": 800})
+    page = watched_page(context, watch)
+    page.goto(f"{notes_server.url}/c/Latent%20Variable")
+    this = page.url
+    note = page.locator(".namesakes")
+    assert note.inner_text().startswith("Another concept is also called Latent Variable")
+    chip = page.locator("main section .chips a.internal", has_text="Latent Variable Model")
+    assert chip.count() == 1
+    assert chip.get_attribute("href") == note.locator("a").get_attribute("href")
+    graph = page.locator("a.graph-link").get_attribute("href")
+    assert graph is not None and re.search(r"[?&]id=\d+", graph)
+    note.locator("a").click()
+    page.wait_for_load_state()
+    assert page.url != this and "/c/Latent%20Variable?id=" in page.url
+    other = page.locator("main").inner_text()
+    assert "Latent Variable Model" in other
+    assert page.locator(".namesakes a").get_attribute("href") is not None
+    assert watch.blocked == []
+    assert not [m for m in watch.console if m.startswith("error")], watch.console
+    context.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from urllib.parse import unquote
 from markupsafe import Markup
 
 from grimoire.export.base import Exporter
-from grimoire.model import Span
+from grimoire.model import ConceptId, Span
 from grimoire.names import normalize
 from grimoire.resolve.types import Concept
 
@@ -65,26 +66,35 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
     for c in every:
         for n in c.names:
             by_name.setdefault(normalize(n.name), pages[c.id])
-    env = _environment(by_name)
+    env = _environment(by_name, pages)
     (path / PAGES).mkdir()
     concept_page = env.get_template("concept.html")
+    labelled: dict[str, list[Concept]] = {}
     for c in every:
-        html = concept_page.render(c=c, duplicates=(), links=link_status(c), root="../")
+        labelled.setdefault(c.label, []).append(c)
+    for c in every:
+        namesakes = [o for o in labelled[c.label] if o.id != c.id]  # as `kb.namesakes`
+        html = concept_page.render(c=c, duplicates=(), links=link_status(c), root="../",
+                                   namesakes=namesakes)
         (path / PAGES / pages[c.id]).write_text(html, encoding="utf-8")
-    letters: dict[str, list[tuple[str, str]]] = {}
+    letters: dict[str, list[tuple[str, str, str]]] = {}
+    shared = Counter(c.label for c in every)
     for c in sorted(every, key=lambda c: c.label.casefold()):
         first = c.label[:1].upper()
+        # a label two concepts share is told apart by their kinds, as on the web's home page
+        kind = (c.kind or "") if shared[c.label] > 1 else ""
         letters.setdefault(first if first.isalpha() else "#", []).append(
-            (c.label, f"{PAGES}/{pages[c.id]}"))
+            (c.label, f"{PAGES}/{pages[c.id]}", kind))
     index = env.get_template("site_index.html").render(letters=letters, total=len(every),
                                                        root="./")
     (path / "index.html").write_text(index, encoding="utf-8")
     (path / "static").mkdir()
-    shutil.copyfile(WEB / "static" / "app.css", path / "static" / "app.css")
+    for name in ("app.css", "favicon.svg"):
+        shutil.copyfile(WEB / "static" / name, path / "static" / name)
     return len(every)
 
 
-def _environment(by_name: dict[str, str]) -> Any:
+def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str]) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
     from grimoire.web.app import MARKDOWN_FORMATS, _at
@@ -92,8 +102,11 @@ def _environment(by_name: dict[str, str]) -> Any:
 
     renderer = Renderer()
 
-    def href(name: str) -> str:
-        """A sibling concept page; a name no concept has (a wanted page) goes to the index."""
+    def href(name: str, concept_id: ConceptId | None = None) -> str:
+        """A sibling concept page (that concept's, by its id: two may share a label); a name
+        no concept has (a wanted page) goes to the index."""
+        if concept_id is not None and concept_id in by_id:
+            return by_id[concept_id]
         return by_name.get(normalize(name), "../index.html")
 
     def local(markup: Markup) -> Markup:
@@ -114,7 +127,10 @@ def _environment(by_name: dict[str, str]) -> Any:
     def md(text: str, path: str = "", format: str = "markdown") -> Markup:
         if format not in MARKDOWN_FORMATS:
             return renderer.text(text)
-        return beside(local(renderer.markdown(text, lambda _target: None)), path)
+        # The note's own relative links first: `local` then gives a wanted name the index,
+        # `../index.html`, which `beside` would have taken for a file beside the note (the
+        # seeds' README linked to file:///…/shared/index.html).
+        return local(beside(renderer.markdown(text, lambda _target: None), path))
 
     def absolute_url(url: str, *, images: bool = False) -> str | None:
         """`safe_url`, for addresses that lead somewhere from any folder: a relative one

@@ -43,6 +43,9 @@ class Finding:
     message: str
     span: Span
     concept: str | None = None  # the name it is about (a wanted page, a concept), to open
+    # Which concept called `concept` (two may share a label: /health's "compare" opened the
+    # one the name finds, not the one in conflict).
+    concept_id: str | None = None
 
     def __str__(self) -> str:
         return f"{self.span}: [{self.group}] {self.message}"
@@ -199,6 +202,7 @@ def concept_findings(
                         f"{concept.label!r} is defined differently here and in {a.entry.span}",
                         b.entry.span,
                         concept.label,
+                        concept.id,
                     )
 
 

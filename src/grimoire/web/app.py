@@ -63,12 +63,14 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
 
-    def missing(request: Request, error: NotFound, what: str) -> HTMLResponse:
+    def missing(request: Request, error: NotFound, what: str,
+                graph_depth: int | None = None) -> HTMLResponse:
         several = "names" in str(error) and "concepts" in str(error)
         wanted = site.wanted_page(what) if what.strip() and not several else None
+        # From /graph, a suggestion opens its graph (it opened the concept page instead).
         return page(request, "missing.html", 300 if several else 404, what=what,
                     message=str(error), suggestions=error.suggestions, several=several,
-                    wanted=wanted, concept=what)
+                    wanted=wanted, concept=what, graph_depth=graph_depth)
 
     # -- home ----------------------------------------------------------------------------------
 
@@ -93,6 +95,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         except NotFound as e:
             return missing(request, e, name)
         return page(request, "concept.html", c=concept, duplicates=duplicates,
+                    namesakes=site.call(lambda: site.kb.namesakes(concept)),
                     links=link_status(concept))
 
     @app.get("/api/c/{name:path}", tags=["pages"])
@@ -165,20 +168,22 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
     def graph_page(request: Request, c: str = "",
-                   depth: Annotated[int, Query(ge=1, le=2)] = 1) -> HTMLResponse:
+                   depth: Annotated[int, Query(ge=1, le=2)] = 1, id: str = "") -> HTMLResponse:
         try:
-            view = site.graph(c or None, depth)
+            view = site.graph(c or None, depth, id or None)
         except NotFound as e:
-            return missing(request, e, c)
+            return missing(request, e, c, depth)
         drawn = Markup(layout.svg(view.graph, view.positions,
                                   labels=len(view.graph.nodes) <= 150))
-        return page(request, "graph.html", view=view, drawn=drawn, c=c, depth=depth)
+        return page(request, "graph.html", view=view, drawn=drawn, c=c, depth=depth, id=id)
 
     @app.get("/api/graph", tags=["pages"])
-    def graph_api(c: str = "", depth: Annotated[int, Query(ge=1, le=2)] = 1) -> Any:
-        """Nodes, edges and positions: a concept's neighbourhood, or the whole (small) graph."""
+    def graph_api(c: str = "", depth: Annotated[int, Query(ge=1, le=2)] = 1,
+                  id: str = "") -> Any:
+        """Nodes, edges and positions: a concept's neighbourhood, or the whole (small) graph;
+        `id` (a hit's `concept_id`) picks one of several concepts that share the name."""
         try:
-            return site.graph(c or None, depth).record()
+            return site.graph(c or None, depth, id or None).record()
         except NotFound as e:
             return _not_found(e)
 

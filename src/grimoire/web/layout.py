@@ -99,7 +99,8 @@ def svg(g: Graph, pos: Positions, *, labels: bool = True) -> str:
         x, y = pos.get(node.id, (0.0, 0.0))
         label = html.escape(node.label, quote=True)
         cls = "centre" if node.depth == 0 and len(g.nodes) < 500 else f"d{min(node.depth, 2)}"
-        parts.append(f'<a href="{html.escape(concept_href(node.label), quote=True)}">'
+        href = concept_href(node.label, node.id)  # by id too: two may share a label
+        parts.append(f'<a href="{html.escape(href, quote=True)}">'
                      f'<title>{label}</title>'
                      f'<circle class="{cls}" cx="{x:.0f}" cy="{y:.0f}" r="9"/>')
         if labels:

@@ -7,6 +7,7 @@ serialised by one lock; pages only format what the API returns.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ class Home:
     letters: dict[str, list[ConceptSummary]]
     wanted: list[WantedPage]
     concepts: int = 0
+    shared: frozenset[str] = frozenset()  # labels of two concepts or more: shown with kinds
 
 
 @dataclass(slots=True)
@@ -135,8 +137,9 @@ class Site:
         counts = {"concepts": len(concepts), "entries": stats.entries,
                   "documents": stats.documents, "sources": stats.sources,
                   "links": stats.links, "wanted": len(wanted)}
+        labels = Counter(c.label for c in concepts)
         return Home(counts, self.recent(), dict(sorted(letters.items())), wanted[:20],
-                    len(concepts))
+                    len(concepts), frozenset(label for label, n in labels.items() if n > 1))
 
     def recent(self, limit: int = 12) -> list[str]:
         """Terms defined in the most recently changed files."""
@@ -198,10 +201,13 @@ class Site:
         return self.call(lambda: self.kb.ask(q, llm=s.llm, model=s.llm_model,
                                              api_key=s.llm_key, on_text=on_text))
 
-    def graph(self, name: str | None, depth: int = 1) -> GraphView:
-        """A concept's neighbourhood, or the whole graph when the base is small enough."""
+    def graph(self, name: str | None, depth: int = 1,
+              concept_id: str | None = None) -> GraphView:
+        """A concept's neighbourhood (of `concept_id` among several called `name`), or the
+        whole graph when the base is small enough."""
         if name:
-            g = self.call(lambda: self.kb.graph(name, depth=depth, limit=WHOLE_GRAPH_LIMIT))
+            g = self.call(lambda: self.kb.graph(name, depth=depth, limit=WHOLE_GRAPH_LIMIT,
+                                                concept_id=concept_id))
             return GraphView(g, self._positions(g, layout.rings), g.nodes[0].label if g.nodes
                              else name, depth, truncated=len(g.nodes) >= WHOLE_GRAPH_LIMIT)
         g, truncated = self._whole()

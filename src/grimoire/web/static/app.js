@@ -168,7 +168,7 @@
         const p = g.positions[n.id] || [0, 0];
         const deg = degree.get(n.id) || 0;
         const size = Math.max(Math.min(48, 12 + 5 * Math.sqrt(deg)), n.depth === 0 && !g.whole ? 24 : 0);
-        elements.push({ group: "nodes", data: { id: "n" + n.id, label: n.label, depth: n.depth, size, deg, hub: big && deg >= hub ? 1 : 0 }, position: { x: p[0], y: p[1] } });
+        elements.push({ group: "nodes", data: { id: "n" + n.id, cid: n.id, label: n.label, depth: n.depth, size, deg, hub: big && deg >= hub ? 1 : 0 }, position: { x: p[0], y: p[1] } });
       }
       for (const e of g.edges) {
         elements.push({ group: "edges", data: { id: "e" + e.source + "_" + e.target, source: "n" + e.source, target: "n" + e.target } });
@@ -195,7 +195,10 @@
       keepLabels();
       cy.on("zoom", keepLabels);
       holder.dataset.ready = "true";
-      cy.on("tap", "node", (evt) => { location.href = conceptHref(evt.target.data("label")); });
+      // By its id too: two concepts may share a label (the label alone opens the page asking which).
+      cy.on("tap", "node", (evt) => {
+        location.href = conceptHref(evt.target.data("label")) + "?id=" + encodeURIComponent(evt.target.data("cid"));
+      });
       window.grimoireGraph = cy;
     });
   }
