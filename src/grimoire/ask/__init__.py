@@ -127,9 +127,11 @@ _WORKS = re.compile(r"^\s*how\s+(?:does|do)\s+(?P<subject>(?:[\w.+/-]+\s+){0,2}?
                     r"\s+work\b", re.IGNORECASE)
 
 
-def unknown_names(store: Store, question: str) -> tuple[str, ...]:
+def unknown_names(store: Store, question: str, texts: Sequence[str] = ()) -> tuple[str, ...]:
     """The names in `question` (capitalised after its first word, acronyms, words with digits)
-    that no passage holds anywhere: the question is about something the notes lack."""
+    that no passage holds anywhere: the question is about something the notes lack. A name
+    that `texts` (the passages found) hold as the start of an identifier (`in_identifier`) is
+    held."""
     words = content_words(question)
     first = question.split()[0] if question.split() else ""
     names = [w for w in words if _NAME_LIKE.match(w) and w != first and len(w) > 1
@@ -137,7 +139,20 @@ def unknown_names(store: Store, question: str) -> tuple[str, ...]:
     if not names:
         return ()
     counts = store.term_passage_counts(names, anywhere=True)
-    return tuple(w for w in names if counts.get(w, 0) == 0)
+    return tuple(w for w in names if counts.get(w, 0) == 0
+                 and not any(in_identifier(w, t) for t in texts))
+
+
+IDENTIFIER_NAME = 3  # letters and digits a name needs to be looked for inside an identifier
+
+
+def in_identifier(name: str, text: str) -> bool:
+    """True when `text` holds `name` as the start of a longer identifier written in camel case
+    or with digits or underscores ("XLNet" in "XLNetModel", "GPT2" in "GPT2Tokenizer"): the
+    words of an index are whole identifiers, so the name alone is not among them."""
+    if len(name) < IDENTIFIER_NAME or not any(c.isupper() for c in name[1:]):
+        return False
+    return re.search(rf"(?<!\w){re.escape(name)}[A-Z0-9_]\w*", text) is not None
 
 
 def _spelled_out_in(name: str, question: str) -> bool:
@@ -378,7 +393,7 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
     under it."""
     if not evidence.sentences or evidence.best < threshold:
         return True
-    if unknown_names(searcher.store, question):
+    if unknown_names(searcher.store, question, [c.text for c in evidence.candidates]):
         return True
     return (only_in_names(question, evidence.sentences[0])
             or subject_missing(question, evidence.sentences[0])
