@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
+import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +52,22 @@ def seed(name_prefix: str) -> Path:
     """The seed file whose name starts with `name_prefix` (e.g. "003")."""
     folder = _need(SEEDS)
     return next(folder.glob(f"{name_prefix}_*.txt"))
+
+
+def homonyms(folder: Path) -> Path:
+    """Seeds 000 and 003 copied into `folder` with a `grimoire.toml` that splits their two
+    entries of "Lasso Regression" (a user's word that one name means two things): two
+    concepts of one label, which only their ids tell apart."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for prefix in ("000", "003"):
+        shutil.copy(seed(prefix), folder)
+    heads = [f"{p.name}:{n}" for p in sorted(folder.glob("00*.txt"))
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if line.rstrip("#").strip() == "Lasso Regression"]
+    assert len(heads) == 2, heads
+    (folder / "grimoire.toml").write_text(f"[[split]]\nnames = {json.dumps(heads)}\n",
+                                          encoding="utf-8")
+    return folder
 
 
 # -- stores: SQLite files and a real PostgreSQL (pgserver: PostgreSQL 16 with pgvector) --------

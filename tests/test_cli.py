@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import grimoire
 from grimoire.cli import main
-from tests.conftest import seed
+from tests.conftest import homonyms, seed
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -380,29 +380,28 @@ def test_watch_on_a_database_it_cannot_open_says_so_in_one_line(tmp_path: Path) 
     assert len(out.splitlines()) == 1, out
 
 
-def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path) -> None:
-    # `search labeling` lists two hits named "Labeling" (seed 003's Labeling Function and
-    # Labeling Service); `show Labeling` said "no concept named 'Labeling'", no suggestion.
+def test_show_of_a_name_two_concepts_share_names_both(tmp_path: Path) -> None:
+    # A label with its kind stripped ("Learning" of seed 003's "Learning Method") is shown by
+    # every face but was a name of nothing: `show Learning` said "no concept named".
     db = tmp_path / "kb.db"
-    assert run(db, "ingest", "--no-embed", str(seed("003")))[0] == 0
-    code, out = run(db, "show", "Labeling")
+    notes = homonyms(tmp_path / "notes")
+    assert run(db, "ingest", "--no-embed", str(notes))[0] == 0
+    code, out = run(db, "show", "Learning")
+    assert code == 0 and "Learning Method" in out
+    # Two concepts a grimoire.toml split apart keep one label: the name asks which, and the
+    # JSON form gives each one's id (as search hits do)
+    code, out = run(db, "show", "Lasso Regression")
     assert code == 1
-    assert "'Labeling' names 2 concepts; say which" in out
-    assert "did you mean: Labeling Function, Labeling Service" in out
-    code, out = run(db, "show", "Labeling", "--json")
+    assert "'Lasso Regression' names 2 concepts; say which" in out
+    code, out = run(db, "show", "Lasso Regression", "--json")
     assert code == 1
-    assert json.loads(out)["suggestions"] == ["Labeling Function", "Labeling Service"]
-    code, out = run(db, "show", "Labeling Service")
-    assert code == 0 and "Labeling Service" in out
-    code, out = run(db, "graph", "Labeling")  # and every other lookup by name
-    assert code == 1 and "did you mean: Labeling Function, Labeling Service" in out
-    assert run(db, "graph", "Labeling Function")[0] == 0
-    # "Latent Variable" opens one of two concepts so labelled: it names the other, and its
-    # link to it is no longer dropped as a link to itself
-    code, out = run(db, "show", "Latent Variable")
-    assert code == 0
-    assert "also called Latent Variable: Latent Variable Model" in out
-    assert re.search(r"^links to .*Latent Variable Model", out, re.M), out
+    choices = json.loads(out)["choices"]
+    assert [c["concept"] for c in choices] == ["Lasso Regression"] * 2
+    with grimoire.open(db, create=False) as kb:
+        opened = [kb.concept(c["concept"], concept_id=c["concept_id"]) for c in choices]
+    assert sorted(Path(c.entries[0].entry.span.path).name[:3] for c in opened) == ["000", "003"]
+    code, out = run(db, "graph", "Lasso Regression")  # and every other lookup by name
+    assert code == 1 and "names 2 concepts" in out
 
 
 def test_summaries_and_notes_wrap_between_words_on_a_terminal(tmp_path: Path) -> None:

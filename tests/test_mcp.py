@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,6 +29,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 import grimoire
 from grimoire.mcp_server import MAX_RESULT_CHARS, build_server
+from tests.conftest import homonyms
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GRIMOIRE = str(Path(sys.executable).with_name("grimoire"))
@@ -301,39 +303,34 @@ def test_http_needs_the_token_and_checks_origin(http_server: str) -> None:
     run(session)
 
 
-def test_show_of_a_label_two_concepts_share_names_both(tmp_path: Path, seeds: Path) -> None:
-    # "Labeling" labels seed 003's "Labeling Function" and "Labeling Service" and is a name of
-    # neither: show("Labeling") said "no concept named 'Labeling'", with nothing to try next.
+def test_show_of_a_name_two_concepts_share_names_both(tmp_path: Path) -> None:
+    # Two concepts a grimoire.toml split apart keep one label ("Lasso Regression"): show()
+    # said "say which" and listed the label twice, with no way to say which.
     with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([next(seeds.glob("003_*.txt"))], embed=False)
+        kb.ingest([homonyms(tmp_path / "notes")], embed=False)
 
         async def session() -> None:
             async with Client(build_server(kb)) as client:
-                shared = await client.call_tool("show", {"name": "Labeling"})
+                shared = await client.call_tool("show", {"name": "Lasso Regression"})
                 assert shared.is_error
                 text = shared.content[0].text
-                assert "'Labeling' names 2 concepts" in text
-                assert "Labeling Function" in text and "Labeling Service" in text
-                one = structured(await client.call_tool("show", {"name": "Labeling Service"}))
-                assert one["concept"] == "Labeling" and one["kind"] == "Service"
+                assert "'Lasso Regression' names 2 concepts" in text
+                told = set(re.findall(r"Lasso Regression \((\d+)\)", text))
                 # A search result's concept_id opens that concept, as the web's links do.
                 found = structured(await client.call_tool(
-                    "search", {"query": "labeling", "mode": "lexical", "k": 10}))
-                ids = {r["concept_id"] for r in found["results"] if r["concept"] == "Labeling"}
-                assert len(ids) == 2
-                kinds = set()
+                    "search", {"query": "lasso regression", "mode": "lexical", "k": 10}))
+                ids = {r["concept_id"] for r in found["results"]
+                       if r["concept"] == "Lasso Regression"}
+                assert len(ids) == 2 and ids == told
                 for concept_id in ids:
                     shown = structured(await client.call_tool(
-                        "show", {"name": "Labeling", "concept_id": concept_id}))
+                        "show", {"name": "Lasso Regression", "concept_id": concept_id}))
                     assert shown["concept_id"] == concept_id
-                    kinds.add(shown["kind"])
-                assert kinds == {"Function", "Service"}
-                # the concept a name opens says which others are called so
-                latent = structured(await client.call_tool("show", {"name": "Latent Variable"}))
-                (other,) = latent["also_called_so"]
-                model = structured(await client.call_tool(
-                    "show", {"name": "Latent Variable", "concept_id": other["concept_id"]}))
-                assert model["kind"] == other["kind"] == "Model"
-                assert model["also_called_so"][0]["concept_id"] == latent["concept_id"]
+                    # each says which other concept is called so
+                    (other,) = shown["also_called_so"]
+                    assert other["concept_id"] == (ids - {concept_id}).pop()
+                # a label with its kind stripped opens its concept
+                learning = structured(await client.call_tool("show", {"name": "Learning"}))
+                assert learning["kind"] == "Method"
 
         run(session)

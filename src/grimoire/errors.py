@@ -53,8 +53,12 @@ class RefusedValue(StoreError):  # noqa: N818 - as CorruptDatabase
 
 
 class NotFound(GrimoireError):  # noqa: N818
-    """No entry or concept by that name."""
+    """No entry or concept by that name. `choices`, when the name belongs to several concepts,
+    holds each one's (label, concept id): two concepts a `grimoire.toml` split apart keep one
+    label, and only the id tells them apart."""
 
-    def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, suggestions: tuple[str, ...] = (),
+                 choices: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__(message)
         self.suggestions = suggestions
+        self.choices = choices

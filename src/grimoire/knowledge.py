@@ -480,7 +480,8 @@ class Grimoire:
             if len(labelled) > 1:
                 raise NotFound(f"{quoted(name)} names {len(labelled)} concepts; say which",
                                suggestions=tuple(f"{c.label} {c.kind}" if c.kind else c.label
-                                                 for c in labelled)) from None
+                                                 for c in labelled),
+                               choices=tuple((c.label, c.id) for c in labelled)) from None
             return labelled[0].id
 
     @_guarded

@@ -228,6 +228,9 @@ def _told(call: Callable[[], T], error: type[Exception] = ToolError) -> T:
         return call()
     except NotFound as e:  # a name mistyped: the CLI's "did you mean", on the same line
         hint = f"; did you mean: {', '.join(e.suggestions)}" if e.suggestions else ""
+        if e.choices:  # one name, several concepts: the id each is opened by
+            hint = "; say which by concept_id: " + ", ".join(f"{label} ({concept_id})"
+                                                             for label, concept_id in e.choices)
         raise error(f"{e}{hint}") from e
     except GrimoireError as e:
         raise error(str(e)) from e

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser
 
 import grimoire
 from grimoire.web.render import concept_href
+from tests.conftest import homonyms
 from tests.web.conftest import Running, make_app, run_server
 from tests.web.test_browser import browser, open_context, playwright, watched_page
 
@@ -27,13 +28,14 @@ VAULT_NOTES = ("softmax.md", "candidate sampling.md", "full softmax.md", "logits
 
 
 @pytest.fixture(scope="module")
-def notes_db(tmp_path_factory: pytest.TempPathFactory, corpora: Path, seeds: Path) -> Path:
-    db = tmp_path_factory.mktemp("suggest") / "kb.db"
+def notes_db(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> Path:
+    root = tmp_path_factory.mktemp("suggest")
+    db = root / "kb.db"
     vault = corpora / "google-ml-glossary-vault"
     with grimoire.open(db) as kb:
         kb.ingest([*(vault / n for n in VAULT_NOTES),
                    corpora / "distill-articles" / "momentum.html",
-                   next(seeds.glob("003_*.txt")), next(seeds.glob("000_*.txt"))],
+                   homonyms(root / "seeds")],  # seeds 000 and 003, "Lasso Regression" split
                   embed=False)
     return db
 
@@ -232,76 +234,95 @@ def test_health_compares_a_conflict_on_its_own_concept(browser: Browser,
     context.close()
 
 
-def test_a_label_two_concepts_share_asks_which(browser: Browser, notes_server: Running,
-                                                notes_db: Path) -> None:
-    # Seed 003's "Labeling Function" and "Labeling Service" are both labelled "Labeling" (the
-    # kind is stripped), which is a name of neither: `show Labeling`, the concept page and
-    # MCP said "no concept named 'Labeling'", the page "No note defines this yet".
+def _lasso(db: Path) -> list[str]:
+    """The ids of the two concepts labelled "Lasso Regression", seed 000's first."""
+    with grimoire.open(db, create=False) as kb:
+        labelled = [kb.concept(c.label, concept_id=c.id)
+                    for c in kb.concepts() if c.label == "Lasso Regression"]
+    assert len(labelled) == 2
+    return [c.id for c in sorted(labelled, key=lambda c: Path(c.entries[0].entry.span.path).name)]
+
+
+def test_a_name_two_concepts_share_asks_which(browser: Browser, notes_server: Running,
+                                              notes_db: Path) -> None:
+    # Two concepts a grimoire.toml split apart keep one label: the page asking which linked
+    # both to /c/<label>, that is back to itself. Each links by id now, beside its file.
     with grimoire.open(notes_db, create=False) as kb:
-        labelled = [c for c in kb.concepts() if c.label == "Labeling"]
-        assert len(labelled) == 2
-        with pytest.raises(grimoire.NotFound, match="'Labeling' names 2 concepts") as e:
-            kb.concept("Labeling")
-        assert sorted(e.value.suggestions) == ["Labeling Function", "Labeling Service"]
-        assert {kb.concept(s).id for s in e.value.suggestions} == {c.id for c in labelled}
+        with pytest.raises(grimoire.NotFound, match="'Lasso Regression' names 2 concepts") as e:
+            kb.concept("Lasso Regression")
+        assert [label for label, _ in e.value.choices] == ["Lasso Regression"] * 2
+        # a label with its kind stripped ("Learning" of "Learning Method") opens its concept
+        assert kb.concept("Learning").kind == "Method"
+    first, second = _lasso(notes_db)
     context, watch = open_context(browser, notes_server, viewport={"width": 390, "height": 800})
     page = watched_page(context, watch)
-    page.goto(f"{notes_server.url}/c/Labeling")
+    page.goto(f"{notes_server.url}/c/Lasso%20Regression")
     main = page.locator("main")
     assert "several concepts" in main.inner_text()
-    assert "No note defines" not in main.inner_text()
-    main.get_by_role("link", name="Labeling Service").click()
+    choices = main.locator("li")
+    assert choices.count() == 2
+    assert "003_" in choices.nth(0).inner_text() or "003_" in choices.nth(1).inner_text()
+    main.locator("li", has_text="003_").get_by_role("link", name="Lasso Regression").click()
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text().startswith("Labeling")
-    assert "Labeling Service" in page.locator("main").inner_text()
+    assert page.url.endswith(f"/c/Lasso%20Regression?id={second}")
+    assert "several concepts" not in page.locator("main").inner_text()
+    assert "003_" in page.locator("main").inner_text()
+    api = context.request.get(f"{notes_server.url}/api/c/Lasso%20Regression")
+    assert sorted(c["concept_id"] for c in api.json()["choices"]) == sorted([first, second])
     assert watch.blocked == []
     assert not [m for m in watch.console if m.startswith("error") and "300" not in m]
     context.close()
 
 
-def test_the_graph_of_a_label_two_concepts_share_asks_which_graph(browser: Browser,
-                                                                  notes_server: Running
-                                                                  ) -> None:
-    # /graph?c=Labeling listed the two concepts as links to their pages, not their graphs,
-    # and a graph's "Around Labeling" linked to /c/Labeling, which asks which again.
+def test_the_graph_of_a_name_two_concepts_share_asks_which_graph(browser: Browser,
+                                                                 notes_server: Running,
+                                                                 notes_db: Path) -> None:
+    # /graph?c=<name> of two concepts listed them as links to their pages, not their graphs,
+    # and a graph's "Around ..." linked to /c/<label>, which asks which again.
+    first, _ = _lasso(notes_db)
     context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
     page = watched_page(context, watch)
-    page.goto(f"{notes_server.url}/graph?c=Labeling&depth=2")
+    page.goto(f"{notes_server.url}/graph?c=Lasso%20Regression&depth=2")
     assert "several concepts" in page.locator("main").inner_text()
-    page.locator("main").get_by_role("link", name="Labeling Function").click()
+    page.locator("main li", has_text="000_").get_by_role("link").click()
     page.wait_for_load_state()
-    assert page.url.startswith(f"{notes_server.url}/graph?c=Labeling")
+    assert page.url.startswith(f"{notes_server.url}/graph?c=Lasso")
+    assert f"id={first}" in page.url
     assert page.locator("select[name=depth]").input_value() == "2"
     heading = page.locator("h1 a.internal")
-    assert heading.inner_text() == "Labeling"
+    assert heading.inner_text() == "Lasso Regression"
     heading.click()
     page.wait_for_load_state()
-    assert "/c/Labeling?id=" in page.url
-    assert "Labeling Function" in page.locator("main").inner_text()
+    assert page.url.endswith(f"/c/Lasso%20Regression?id={first}")
+    assert "000_" in page.locator("main").inner_text()
     assert watch.blocked == []
     context.close()
 
 
-def test_a_graph_node_opens_its_own_concept(browser: Browser, notes_server: Running) -> None:
-    # A node opened /c/<label>: for "Labeling" (two concepts) the page asking which, for a
-    # label another concept's name finds, that other concept. Nodes go by id, as hits do.
+def test_a_graph_node_opens_its_own_concept(browser: Browser, notes_server: Running,
+                                            notes_db: Path) -> None:
+    # A node opened /c/<label>: for two concepts of one label the page asking which. Nodes go
+    # by id, as hits do.
+    _, second = _lasso(notes_db)
     context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
     page = watched_page(context, watch)
-    drawn = context.request.get(f"{notes_server.url}/graph?c=Labeling%20Service").text()
-    assert re.search(r'<a href="/c/Labeling\?id=\d+"><title>Labeling</title>', drawn)
-    page.goto(f"{notes_server.url}/graph?c=Labeling%20Service")
+    where = f"{notes_server.url}/graph?c=Lasso%20Regression&id={second}"
+    drawn = context.request.get(where).text()
+    assert re.search(rf'<a href="/c/Lasso%20Regression\?id={second}"><title>Lasso Regression'
+                     "</title>", drawn)
+    page.goto(where)
     page.locator("#graph[data-ready=true]").wait_for()
     node = page.evaluate("""() => {
         const n = window.grimoireGraph.nodes().filter(n => n.data('depth') === 0)[0];
         const p = n.renderedPosition();
         return {label: n.data('label'), x: p.x, y: p.y};
     }""")
-    assert node["label"] == "Labeling"
+    assert node["label"] == "Lasso Regression"
     box = page.locator("#graph").bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + node["x"], box["y"] + node["y"])
-    page.wait_for_url(re.compile(r"/c/Labeling\?id=\d+"))
-    assert "Labeling Service" in page.locator("main").inner_text()
+    page.wait_for_url(re.compile(rf"/c/Lasso%20Regression\?id={second}$"))
+    assert "003_" in page.locator("main").inner_text()
     assert "several concepts" not in page.locator("main").inner_text()
     assert watch.blocked == []
     assert not [m for m in watch.console if m.startswith("error")], watch.console
@@ -310,55 +331,48 @@ def test_a_graph_node_opens_its_own_concept(browser: Browser, notes_server: Runn
 
 def test_every_concept_of_the_a_to_z_opens_its_own_page(browser: Browser,
                                                         notes_server: Running) -> None:
-    # The home page's A-Z linked /c/<label>: seed 003's two "Latent Variable" concepts both
-    # opened the one the name finds (the other could not be reached from the list), the two
-    # "Labeling" the page asking which. Each links by id now, its kind beside a shared label.
+    # The home page's A-Z linked /c/<label>: two concepts of one label both opened the page
+    # asking which (neither could be reached from the list). Each links by id now.
     context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
     page = watched_page(context, watch)
     page.goto(notes_server.url + "/")
     items = page.locator(".az li")
     labels = items.locator("a").all_inner_texts()
     shared = sorted({x for x in labels if labels.count(x) > 1})
-    assert "Latent Variable" in shared and "Labeling" in shared
-    for label in shared:
-        rows = items.filter(has=page.get_by_role("link", name=label, exact=True))
-        kinds = [rows.nth(n).locator(".dim").count() for n in range(rows.count())]
-        assert sum(kinds) >= rows.count() - 1, label  # told apart by kind (one may have none)
-        opened = set()
-        for n in range(rows.count()):
-            rows.nth(n).get_by_role("link", name=label, exact=True).click()
-            page.wait_for_load_state()
-            text = page.locator("main").inner_text()
-            assert "several concepts" not in text, label
-            opened.add(text)
-            page.go_back()
-        assert len(opened) == rows.count(), label  # each a page of its own
+    assert shared == ["Lasso Regression"]
+    rows = items.filter(has=page.get_by_role("link", name="Lasso Regression", exact=True))
+    opened = set()
+    for n in range(rows.count()):
+        rows.nth(n).get_by_role("link", name="Lasso Regression", exact=True).click()
+        page.wait_for_load_state()
+        text = page.locator("main").inner_text()
+        assert "several concepts" not in text
+        opened.add(text)
+        page.go_back()
+    assert len(opened) == rows.count() == 2  # each a page of its own
     assert watch.blocked == []
     context.close()
 
 
 def test_a_concept_page_points_at_the_other_concept_of_its_label(browser: Browser,
-                                                                notes_server: Running) -> None:
-    # Seed 003's "Latent Variable" and "Latent Variable Model" are both labelled "Latent
-    # Variable": the page the name opens did not say the other exists, dropped the link to it
-    # as a link to itself (by label), and its graph link opened the graph by the name.
+                                                                notes_server: Running,
+                                                                notes_db: Path) -> None:
+    # Of two concepts labelled alike, the page of one did not say the other exists, and its
+    # graph link opened the graph by the name (which asks which).
+    first, second = _lasso(notes_db)
     context, watch = open_context(browser, notes_server, viewport={"width": 390, "height": 800})
     page = watched_page(context, watch)
-    page.goto(f"{notes_server.url}/c/Latent%20Variable")
-    this = page.url
+    page.goto(f"{notes_server.url}/c/Lasso%20Regression?id={first}")
     note = page.locator(".namesakes")
-    assert note.inner_text().startswith("Another concept is also called Latent Variable")
-    chip = page.locator("main section .chips a.internal", has_text="Latent Variable Model")
-    assert chip.count() == 1
-    assert chip.get_attribute("href") == note.locator("a").get_attribute("href")
+    assert note.inner_text().startswith("Another concept is also called Lasso Regression")
     graph = page.locator("a.graph-link").get_attribute("href")
-    assert graph is not None and re.search(r"[?&]id=\d+", graph)
+    assert graph is not None and f"id={first}" in graph
     note.locator("a").click()
     page.wait_for_load_state()
-    assert page.url != this and "/c/Latent%20Variable?id=" in page.url
-    other = page.locator("main").inner_text()
-    assert "Latent Variable Model" in other
-    assert page.locator(".namesakes a").get_attribute("href") is not None
+    assert page.url.endswith(f"/c/Lasso%20Regression?id={second}")
+    assert "003_" in page.locator("main").inner_text()
+    assert page.locator(".namesakes a").get_attribute("href") == (
+        f"/c/Lasso%20Regression?id={first}")
     assert watch.blocked == []
     assert not [m for m in watch.console if m.startswith("error")], watch.console
     context.close()

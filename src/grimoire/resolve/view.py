@@ -50,8 +50,9 @@ def find_concept(store: Store, name: str) -> ConceptId:
     if len(best) > 1:
         labels = store.concept_labels(best)
         # By label, not by id: ids differ between an incremental store and a fresh one.
+        choices = sorted((labels[c][0], str(c)) for c in best if c in labels)
         raise NotFound(f"{quoted(name)} names {len(best)} concepts; say which",
-                       suggestions=tuple(sorted(labels[c][0] for c in best if c in labels)))
+                       suggestions=tuple(label for label, _ in choices), choices=tuple(choices))
     return ConceptId(str(best[0]))
 
 

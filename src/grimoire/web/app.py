@@ -65,11 +65,12 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
 
     def missing(request: Request, error: NotFound, what: str,
                 graph_depth: int | None = None) -> HTMLResponse:
-        several = "names" in str(error) and "concepts" in str(error)
+        several = bool(error.choices)
         wanted = site.wanted_page(what) if what.strip() and not several else None
         # From /graph, a suggestion opens its graph (it opened the concept page instead).
         return page(request, "missing.html", 300 if several else 404, what=what,
                     message=str(error), suggestions=error.suggestions, several=several,
+                    choices=site.choices(error) if several else [],
                     wanted=wanted, concept=what, graph_depth=graph_depth)
 
     # -- home ----------------------------------------------------------------------------------
@@ -263,7 +264,13 @@ def _range(hl: str) -> tuple[int, int]:
 
 
 def _not_found(e: NotFound) -> JSONResponse:
-    return JSONResponse({"error": str(e), "suggestions": list(e.suggestions)}, 404)
+    return JSONResponse({"error": str(e), "suggestions": list(e.suggestions),
+                         "choices": _choices(e)}, 404)
+
+
+def _choices(e: NotFound) -> list[dict[str, str]]:
+    """The concepts a name belongs to, each with its id (what `?id=` takes)."""
+    return [{"concept": label, "concept_id": concept_id} for label, concept_id in e.choices]
 
 
 MARKDOWN_FORMATS = {"markdown", "obsidian"}
