@@ -206,3 +206,18 @@ def test_a_wanted_page_says_who_wants_it(client: TestClient) -> None:
     assert "links want" not in unknown and 'href="/search?q=Nonexistent%20thing"' in unknown
     no_file = client.get("/source", params={"path": "/etc/passwd"}).text
     assert "no such note here" in no_file and "No note defines" not in no_file
+
+
+def test_an_abstention_names_the_nearest_concepts_once(client: TestClient) -> None:
+    # The answer's text ends "Nearest in your notes: A, B." and the page listed them again
+    # below it as links: each name twice. The page says them once, as links.
+    api = client.get("/api/ask", params={"q": "what is the capital of Australia?"}).json()
+    assert api["abstained"] and api["nearest"]
+    assert "Nearest in your notes:" in api["answer"]  # the text for a terminal or a script
+    page = client.get("/ask", params={"q": "what is the capital of Australia?"}).text
+    answer = page.split('<section class="answer', 1)[1].split("</section>", 1)[0]
+    assert answer.count("Nearest in your notes:") == 1
+    for name in api["nearest"]:
+        shown = re.sub(r"<[^>]+>", "", answer)
+        assert shown.count(name) == 1, name
+        assert re.search(rf'<a class="internal" href="[^"]+">{re.escape(name)}</a>', answer)
