@@ -53,13 +53,6 @@ _GENERIC_HEADINGS = frozenset(
     }
     | _SEE_ALSO_HEADINGS
 )
-# Headings over a list of works (papers, books, talks): a section under one sorts the list
-# ("Machine Learning", "Deep Learning" under a page of Papers) and defines nothing it names.
-_WORKS_HEADINGS = frozenset(
-    {"papers", "publications", "bibliography", "references", "further reading", "readings",
-     "reading list", "books", "blogs", "courses", "podcasts", "videos", "tutorials",
-     "resources", "citations", "links", "external links"}
-)
 _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )
@@ -110,18 +103,11 @@ def is_generic_heading(title: str) -> bool:
     return bool(of) and head in _GENERIC_HEADINGS
 
 
-def is_works_heading(title: str) -> bool:
-    """Whether a heading opens a list of works ("Papers", "Further reading", "Books"): its
-    subsections sort the list, they are not topics of their own."""
-    return heading_key(title) in _WORKS_HEADINGS
-
-
 __all__ = [
     "SEE_ALSO_LINE",
     "WORD",
     "heading_key",
     "is_generic_heading",
     "is_see_also_heading",
-    "is_works_heading",
     "unescape_refs",
 ]

@@ -61,7 +61,6 @@ from grimoire.readers.conventions import (
     heading_key,
     is_generic_heading,
     is_see_also_heading,
-    is_works_heading,
 )
 
 MAX_WORDS = 6
@@ -371,8 +370,6 @@ def add_section_entries(doc: Document) -> Document:
         heading = path[-1]
         if normalize(heading) in own or name_shaped(heading) is not None:
             continue
-        if any(is_works_heading(h) for h in path[:-1]):
-            continue  # "Machine Learning" under "Papers": a shelf of the list, not a topic
         mine = [passages[i] for i in sec.passages]
         if any(inside_entry(p) for p in mine):
             continue
