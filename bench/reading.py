@@ -5,6 +5,7 @@ false merges, on a labelled sample of ../shared/corpora and ../shared/seeds.
     python bench/reading.py --stores /work/cache/reading --draw     # sampled items with no label
     python bench/reading.py --stores /work/cache/reading --sample 2 # round 18's fresh draw
     python bench/reading.py --stores /work/cache/reading --sample 2 --reuse --pairs  # namesakes
+    python bench/reading.py --stores /work/cache/reading --sample 3 # round 19's third draw
 
 Each collection of ../shared/corpora, and ../shared/seeds, is ingested (`--no-embed`) into a
 fresh store of its own, as the held-out protocol does; a last store holds all of them, for
@@ -55,8 +56,17 @@ WANTED_RATE = {"seeds": 0.34}
 ENTRY_RATE_2 = {"distill-articles": 0.0, "google-ml-glossary-vault": 0.053, "hf-docs": 0.5,
                 "ml-cheatsheet-rst": 0.17, "ml-glossary-terms": 0.085, "seeds": 0.3}
 WANTED_RATE_2 = {"seeds": 0.34}
+# Sample 3 (round 19, 2026-12-03): a third seed, drawn once on main, holding only items that
+# samples 1 and 2 did not draw, weighted toward what they covered least: every wanted page left
+# (each is a candidate false "wanted"), the Sphinx cheat sheet's section entries (0.35 of the
+# rest), every hf-docs entry left, and about 30 new entries of the vault, the term files and the
+# seeds. Distill's 27 entries are all in sample 1, so it adds none of them.
+ENTRY_RATE_3 = {"distill-articles": 1.0, "google-ml-glossary-vault": 0.06, "hf-docs": 1.0,
+                "ml-cheatsheet-rst": 0.35, "ml-glossary-terms": 0.09, "seeds": 0.4}
+WANTED_RATE_3 = 1.0
 LABEL_FILES = {1: ROOT / "bench" / "queries" / "reading.jsonl",
-               2: ROOT / "bench" / "queries" / "reading2.jsonl"}
+               2: ROOT / "bench" / "queries" / "reading2.jsonl",
+               3: ROOT / "bench" / "queries" / "reading3.jsonl"}
 
 
 def folder(collection: str) -> Path:
@@ -131,8 +141,14 @@ def _in_second(i: Item) -> bool:
     return drawn(rate, "sample 2", *i.key) and not _in_first(i)
 
 
+def _in_third(i: Item) -> bool:
+    rate = ENTRY_RATE_3[i.collection] if i.kind == "entry" else WANTED_RATE_3
+    return drawn(rate, "sample 3", *i.key) and not _in_first(i) and not _in_second(i)
+
+
 def sample(all_items: list[Item], which: int = 1) -> list[Item]:
-    return [i for i in all_items if (_in_first(i) if which == 1 else _in_second(i))]
+    test = {1: _in_first, 2: _in_second, 3: _in_third}[which]
+    return [i for i in all_items if test(i)]
 
 
 def load_labels(which: int = 1) -> tuple[dict[tuple[str, str, str, int, str], dict[str, object]],
@@ -255,8 +271,9 @@ def main() -> None:
     parser.add_argument("--draw", action="store_true", help="print the sampled items not labelled")
     parser.add_argument("--pairs", action="store_true",
                         help="print the sampled entries' unlabelled namesakes")
-    parser.add_argument("--sample", type=int, choices=(1, 2), default=1,
-                        help="1: round 17's draw (reading.jsonl); 2: round 18's (reading2.jsonl)")
+    parser.add_argument("--sample", type=int, choices=(1, 2, 3), default=1,
+                        help="1: round 17's draw (reading.jsonl); 2: round 18's (reading2.jsonl);"
+                        " 3: round 19's (reading3.jsonl)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not args.reuse:

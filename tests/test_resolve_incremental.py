@@ -29,7 +29,8 @@ TERMS = (
     "Latent Dirichlet Allocation (LDA)", "Linear Discriminant Analysis (LDA)", "LDA",
     "Top-P Sampling", "Nucleus Sampling", "Foo", "Foo 2", "Transformer 2", "Gated Unit",
     "Concept 3", "x", "Pre-trained Model", "Pretrained Model",
-    "Self-Attention (also called Attention)",
+    "Self-Attention (also called Attention)", "Stride", "Stride (convolution)",
+    "Stride (pooling)",
 )
 PATHS = ("/v/a.md", "/v/b.md", "/v/lora.md", "/v/attention.md", "/v/c/index.md",
          "/v/notes/d.md", "/v/gloss.txt")
@@ -45,7 +46,8 @@ entry_specs = st.tuples(
     st.lists(st.sampled_from(TERMS), max_size=2),  # aliases
     st.one_of(st.none(), st.none(), st.sampled_from(TERMS)),  # redirect
     st.lists(link_specs, max_size=3),
-    st.sampled_from(("", "Low-Rank Adaptation (LoRA) is a method.", "A thing.")),
+    st.sampled_from(("", "Low-Rank Adaptation (LoRA) is a method.", "A thing.",
+                     "How far a convolution moves.")),
 )
 doc_specs = st.tuples(
     st.lists(entry_specs, max_size=3),

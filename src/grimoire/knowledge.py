@@ -556,7 +556,8 @@ class Grimoire:
         """The page `name` that links want and no entry defines, with every place that wants
         it; None when no link wants it (what a red link opens)."""
         norm = normalize(name)
-        return next((p for p in self.wanted(suggestions=False) if p.norm == norm), None)
+        return next((p for p in self.wanted(suggestions=False)
+                     if p.norm == norm or norm in map(normalize, p.spellings)), None)
 
     @_guarded
     def dead_links(self, *, suggestions: bool = True) -> list[DeadLink]:

@@ -45,7 +45,8 @@ _GENERIC_HEADINGS = frozenset(
         "solution", "solutions", "answer", "answers", "figures", "tables", "images",
         "footnotes", "authors", "author", "updates", "news", "objective", "objectives",
         "author contributions", "contributions", "discussion and review", "reviews", "tutorials",
-        "podcasts", "blogs", "books", "courses", "videos", "screenshots",
+        "podcasts", "blogs", "books", "courses", "videos", "screenshots", "papers",
+        "publications", "reading list",
         # a page that gathers the rest, or lists a site's ideas, names none of them
         "concepts", "key concepts", "basic concepts", "core concepts", "content",
         "other content", "miscellaneous", "misc",

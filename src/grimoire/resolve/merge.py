@@ -21,6 +21,7 @@ merge them.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -265,8 +266,10 @@ def merge_entries(
         by_entry[c.entry].append(c)
 
     _apply_splits(parts, overrides.of("split"), entries, by_norm)
+    rows = {e.id: e for e in real}
     for norm in sorted(by_norm):
         _merge_on(parts, by_norm[norm], expansions, terms)
+        _join_qualified(parts, by_norm[norm], rows)
     for rule in overrides.of("join"):
         groups = [_rule_entries(name, entries, by_norm) for name in rule.names]
         firsts = [g[0] for g in groups if g]
@@ -306,6 +309,49 @@ def _merge_on(
             if c.reason == "definition":
                 why = f"{terms[c.entry]!r} opens its definition with {c.name!r}"
             parts.union(anchor.entry, c.entry, c.name, why)
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def _join_qualified(parts: _Components, claims: list[Claim], rows: dict[int, EntryRow]) -> None:
+    """`Stride (convolution)` is the `stride` of another source whose definition speaks of
+    convolution.
+
+    A disambiguator in brackets names the field a term belongs to, not another name, so the
+    bare name alone never merges (`Kernel (convolution)` is not an SVM's `Kernel`). It joins
+    the entries of that bare name when their definition opens with words of the qualifier's
+    field, and its own folder has no other sense of the name (the vault's `node (decision
+    tree)` beside `node (neural network)`, or `Facet (visualization tool)` beside `Facet`).
+    """
+    named = [c for c in claims if c.strength == 3]
+    qualified = [c for c in claims if c.reason == "without qualifier" and c.entry in rows]
+    if not named or not qualified:
+        return
+
+    def folder(c: Claim) -> str:
+        row = rows.get(c.entry)
+        return posixpath.dirname(row.path) if row is not None else ""
+
+    for c in qualified:
+        here = folder(c)
+        if sum(folder(o) == here for o in qualified) > 1 or any(folder(n) == here
+                                                                for n in named):
+            continue
+        term = rows[c.entry].term
+        field = [w for w in _WORD.findall((parse_term(term).qualifier or "").casefold())
+                 if len(w) >= 4]
+        if not field:
+            continue
+        for n in named:
+            row = rows.get(n.entry)
+            said = set(_WORD.findall(row.definition.casefold())) if row is not None else set()
+            if row is not None and all(any(d.startswith(w) or _same_stem(w, d) for d in said)
+                                       for w in field):
+                parts.union(n.entry, c.entry, c.name,
+                            f"{term!r} is {c.name!r} in the field {row.term!r}'s definition "
+                            "speaks of")
+                break
 
 
 def _one_expansion(

@@ -89,6 +89,7 @@ class WantedPage:
     count: int
     spans: tuple[Span, ...]
     suggestions: tuple[str, ...] = ()
+    spellings: tuple[str, ...] = ()  # other names links use for it ("supervised machine ...")
 
     @property
     def sources(self) -> int:

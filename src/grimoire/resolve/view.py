@@ -14,8 +14,9 @@ from rapidfuzz.distance import Levenshtein
 from grimoire._api_args import text
 from grimoire.errors import NotFound, quoted
 from grimoire.model import ConceptId, Span
-from grimoire.names import normalize
+from grimoire.names import normalize, term_names
 from grimoire.resolve.links import FILE_LINKS, link_key
+from grimoire.resolve.merge import inner_acronym_names, spelling_names
 from grimoire.resolve.types import (
     Concept,
     ConceptSummary,
@@ -130,7 +131,13 @@ def summaries(store: Store) -> list[ConceptSummary]:
 
 
 def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
-    """Names linked to but defined nowhere, most wanted first (as a wiki's "wanted pages")."""
+    """Names linked to but defined nowhere, most wanted first (as a wiki's "wanted pages").
+
+    Spellings that would be one concept if someone wrote it are one page: `supervised
+    machine learning` and `Supervised Learning`, or `Mean Squared Error (MSE)` and `Mean
+    Squared Error` (the names an entry of that name would state, as `merge` reads them; an
+    acronym alone does not join two pages, it may stand for two things).
+    """
     groups: dict[str, tuple[list[str], list[Span]]] = {}
     for use in store.unresolved_links("wanted"):
         if use.kind in FILE_LINKS:
@@ -138,14 +145,45 @@ def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
         names, spans = groups.setdefault(use.norm, ([], []))
         names.append(use.name)
         spans.append(use.span)
+    parent = {norm: norm for norm in groups}
+
+    def find(norm: str) -> str:
+        while parent[norm] != norm:
+            parent[norm] = parent[parent[norm]]
+            norm = parent[norm]
+        return norm
+
+    owner: dict[str, str] = {}
+    for norm in sorted(groups):
+        for key in _page_keys(norm, groups[norm][0]):
+            other = owner.setdefault(key, norm)
+            if find(other) != find(norm):
+                parent[find(norm)] = find(other)
+    members: dict[str, list[str]] = {}
+    for norm in sorted(groups):
+        members.setdefault(find(norm), []).append(norm)
     pages = []
-    for norm, (names, spans) in groups.items():
+    for norms in members.values():
+        names = [n for norm in norms for n in groups[norm][0]]
         shown = max(set(names), key=lambda n: (names.count(n), n[:1].isupper(), n))
-        unique = tuple(dict.fromkeys(spans))
+        norm = next(m for m in norms if shown in groups[m][0])
+        unique = tuple(dict.fromkeys(s for m in norms for s in groups[m][1]))
+        others = tuple(sorted({n for m in norms if m != norm for n in groups[m][0]}))
         pages.append(WantedPage(shown, norm, len(unique), unique,
-                                suggest(store, shown, 3) if suggestions else ()))
+                                suggest(store, shown, 3) if suggestions else (), others))
     pages.sort(key=lambda p: (-p.count, -p.sources, p.norm))
     return pages
+
+
+def _page_keys(norm: str, names: list[str]) -> set[str]:
+    keys = {norm}
+    for name in set(names):
+        keys.update(normalize(n.name) for n in term_names(name)
+                    if n.strength >= 2 and n.reason not in ("acronym", "short form"))
+        keys.update(normalize(n) for n, reason in [*spelling_names(name),
+                                                   *inner_acronym_names(name)]
+                    if reason != "acronym")
+    return keys - {""}
 
 
 def dead_links(store: Store, *, suggestions: bool = True) -> list[DeadLink]:
