@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search.py --cache /work/cache/search      # everything
     .venv/bin/python bench/search.py --only descriptions --split tune  # while tuning
+    .venv/bin/python bench/search.py --only descriptions --hide source  # source's names, as spelled
     .venv/bin/python bench/search.py --skip-scale --json
     .venv/bin/python bench/search.py --only sentences  # sentences typed from the notes
     .venv/bin/python bench/search.py --only paired-names  # a concept's names as others spell them
