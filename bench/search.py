@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search.py --cache /work/cache/search      # everything
     .venv/bin/python bench/search.py --only descriptions --split tune  # while tuning
+    .venv/bin/python bench/search.py --only descriptions --hide source  # source's names, as spelled
     .venv/bin/python bench/search.py --skip-scale --json
     .venv/bin/python bench/search.py --only sentences  # sentences typed from the notes
     .venv/bin/python bench/search.py --only paired-names  # a concept's names as others spell them
@@ -314,10 +315,11 @@ def collection_store(collection: str, cache: Path) -> grimoire.Grimoire:
 def descriptions(
     cache: Path, split: str | None = None, targets: Sequence[str] = devset.COLLECTIONS,
     mask: str = "blank", engine: str = "sqlite", queries: list[devset.DevQuery] | None = None,
+    hide: str = "all",
 ) -> dict[str, dict[str, float]]:
     """The reverse-dictionary set (or `queries` built like it): each query against a store of
     its target collection alone (on SQLite, or on PostgreSQL with `engine`)."""
-    queries = devset.load(style=mask) if queries is None else queries
+    queries = devset.load(style=mask, hide=hide) if queries is None else queries
     results: dict[str, list[Result]] = {}
     groups: list[tuple[str, ...]] = []
     with contextlib.ExitStack() as stack:
@@ -483,6 +485,9 @@ def main() -> None:
                         help="target collections of the descriptions to run")
     parser.add_argument("--mask", choices=tuple(devset.MASK_STYLES), default="blank",
                         help="how descriptions hide the names: ___, [MASK], 'this term', nothing")
+    parser.add_argument("--hide", choices=devset.HIDE, default="all",
+                        help="descriptions: hide every name of both sides (all), or only the"
+                             " source's own names as spelled (source: held-out-like)")
     parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite",
                         help="the descriptions' stores on SQLite files or on PostgreSQL"
                              " (pgserver, started here; each store copied from its SQLite file)")
@@ -512,7 +517,7 @@ def main() -> None:
             return
     if args.only != "names":
         report["descriptions"] = descriptions(cache, args.split, args.targets.split(","),
-                                              args.mask, args.engine)
+                                              args.mask, args.engine, hide=args.hide)
     if args.only == "descriptions":
         if args.json:
             print(json.dumps(report, indent=2, default=str))
