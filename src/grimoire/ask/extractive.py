@@ -151,8 +151,18 @@ _CODE_MARKS = re.compile(r"[()\[\]{}=_,:;<>]")
 CODE_SHARE = 0.12  # code marks per character from which a sentence is code
 
 
+# Code a comment makes look like prose ("sq_error = (predictions - targets)**2 # Return average
+# squared error among predictions", "Coding-specific reward function def coding_reward_func(
+# prompts, completions, ...):"): an assignment followed by a comment, or a function defined.
+_CODE_INSIDE = re.compile(r"(?:^|\s)[A-Za-z_][\w.]*\s*[-+*/]?=\s*[^=\s][^#\n]*\s#\s"
+                          r"|\bdef\s+[A-Za-z_]\w*\s*\(")
+CODE_INSIDE = True
+
+
 def _code(body: str) -> bool:
     # Math is written with the same marks ("$\\sigma(z)_i$"): only text without it counts.
+    if CODE_INSIDE and "$" not in body and _CODE_INSIDE.search(body):
+        return True
     return bool(_CODE_START.match(body)) or ("$" not in body and "\\" not in body and len(
         body) >= 40 and len(_CODE_MARKS.findall(body)) > CODE_SHARE * len(body))
 
@@ -278,10 +288,12 @@ def score_sentences(
         before: set[str] = set()
         for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
-            have = {stem(w) for w in _WORD.findall(text)}
+            words = {stem(w) for w in _WORD.findall(text)}
             # The sentence before says what this one goes on about ("For the child nodes'
-            # impurity, ... in classification. For regression problem, ... are used.").
-            previous, before = before, have
+            # impurity, ... in classification. For regression problem, ... are used."), even
+            # by its opposite ("... the suboptimal, non-sliding-window strategy").
+            previous, before = before, words
+            have = words - negated(text, q)
             if not _answerable(text) or normalize(text) in heads:
                 continue
             hit = frozenset(t for t in q.stems if t in have)
@@ -360,6 +372,25 @@ def score_sentences(
 # of PROSE_MIN_LETTERS letters or more), up to PROSE_WORDS, unless a formula was asked for.
 PROSE_WORDS = 4
 PROSE_MIN_LETTERS = 3
+
+# "A non-stationary environment, in contrast, refers to data-generating distributions that do
+# change over time." does not say what a stationary environment is: a word a sentence holds
+# only after "non-" is the word's opposite, and does not count as the question's word (unless
+# the question asks about the opposite: "non").
+_NEGATED = re.compile(r"\bnon[-\u2010](\w+)", re.IGNORECASE)
+_NON = re.compile(r"\bnon\b", re.IGNORECASE)
+NEGATED = True
+
+
+def negated(text: str, q: Question) -> set[str]:
+    """The stems `text` holds only as the opposite of a word ("stationary" of "non-stationary")."""
+    if not NEGATED or "non" not in text.casefold() or _NON.search(q.text):
+        return set()
+    opposite = {stem(w) for w in _NEGATED.findall(text)}
+    if not opposite:
+        return set()
+    plain = {stem(w) for w in _WORD.findall(_NEGATED.sub(" ", text))}
+    return opposite - plain
 
 
 def _prose_share(text: str) -> float:
