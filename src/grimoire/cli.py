@@ -260,8 +260,7 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
         if not as_json:
             raise
         # A script asked for JSON: it gets JSON on stdout, with the suggestions, and exit 1.
-        emit_json({"error": str(e), "name": name, "suggestions": list(e.suggestions),
-                   "choices": [{"concept": label, "concept_id": cid} for label, cid in e.choices]})
+        emit_json({**serialize.not_found(e), "name": name})
         sys.exit(1)
     # by the concept found: a label shared by two concepts is a name of neither
     copies = kb.near_duplicates(concept.label, concept_id=concept.id)

@@ -859,19 +859,17 @@ def _subjects(query: str) -> list[str]:
         tokens = clause.split()
         if tokens and tokens[0].casefold() in ("a", "an", "the"):
             tokens = tokens[1:]
-        heads: list[list[str]] = []
-        for i, token in enumerate(tokens[:6]):
-            word = token.casefold().strip("\"'(")
-            if i and word in SUBJECT_VERBS:
-                heads.append(tokens[:i])
-                break
+        verb = next((i for i, token in enumerate(tokens[:6])
+                     if i and token.casefold().strip("\"'(") in SUBJECT_VERBS), None)
+        if verb is not None:
+            head = tokens[:verb]
+        elif n == 0 and 0 < len(tokens) <= 5:  # "Q Learning, a model-free ..."
+            head = tokens
         else:
-            if n == 0 and 0 < len(tokens) <= 5:  # "Q Learning, a model-free ..."
-                heads.append(tokens)
-        for head in heads:
-            phrase = " ".join(head)
-            found.append(normalize(_PARENS.sub(" ", phrase)))
-            found.extend(normalize(m) for m in _PARENS.findall(phrase))
+            continue
+        phrase = " ".join(head)
+        found.append(normalize(_PARENS.sub(" ", phrase)))
+        found.extend(normalize(m) for m in _PARENS.findall(phrase))
     words = normalize(query).split()
     for i in range(len(words) - 1):
         if " ".join(words[i : i + 2]) in ("is called", "known as", "are called"):

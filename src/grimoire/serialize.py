@@ -15,12 +15,13 @@ from grimoire.codec import to_data
 
 if TYPE_CHECKING:
     from grimoire.duplicates import DuplicateOf
+    from grimoire.errors import NotFound
     from grimoire.ingest import IngestReport
     from grimoire.lint import LintReport
     from grimoire.resolve import Concept
 
-__all__ = ["NOTHING_MATCHED", "concept", "dumps", "ingest_report", "lint_report", "record",
-           "search_notice"]
+__all__ = ["NOTHING_MATCHED", "concept", "dumps", "ingest_report", "lint_report", "not_found",
+           "record", "search_notice"]
 
 NOTHING_MATCHED = ("no word of the query is in your notes: these results are only the nearest "
                    "in meaning")
@@ -57,6 +58,14 @@ def search_notice(nothing_matched: bool = False,
     if filters:
         return {"filters": True, "notice": filters}
     return {"nothing_matched": True, "notice": NOTHING_MATCHED} if nothing_matched else None
+
+
+def not_found(e: NotFound) -> dict[str, Any]:
+    """A name nothing answers to: the message, "did you mean", and when the name belongs to
+    several concepts each one's label and id (what `concept_id` and `?id=` take)."""
+    return {"error": str(e), "suggestions": list(e.suggestions),
+            "choices": [{"concept": label, "concept_id": concept_id}
+                        for label, concept_id in e.choices]}
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:

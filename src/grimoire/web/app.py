@@ -264,13 +264,7 @@ def _range(hl: str) -> tuple[int, int]:
 
 
 def _not_found(e: NotFound) -> JSONResponse:
-    return JSONResponse({"error": str(e), "suggestions": list(e.suggestions),
-                         "choices": _choices(e)}, 404)
-
-
-def _choices(e: NotFound) -> list[dict[str, str]]:
-    """The concepts a name belongs to, each with its id (what `?id=` takes)."""
-    return [{"concept": label, "concept_id": concept_id} for label, concept_id in e.choices]
+    return JSONResponse(serialize.not_found(e), 404)
 
 
 MARKDOWN_FORMATS = {"markdown", "obsidian"}
