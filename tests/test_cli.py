@@ -402,6 +402,21 @@ def test_show_of_a_name_two_concepts_share_names_both(tmp_path: Path) -> None:
     assert sorted(Path(c.entries[0].entry.span.path).name[:3] for c in opened) == ["000", "003"]
     code, out = run(db, "graph", "Lasso Regression")  # and every other lookup by name
     assert code == 1 and "names 2 concepts" in out
+    # The text form printed "did you mean: Lasso Regression, Lasso Regression", and `show` had
+    # no way to say which: each is listed with the --id that opens it and where it is written,
+    # and `show`/`graph` take that id.
+    listed = re.findall(r"--id (\d+)  Lasso Regression  \S*?(\d{3})_\w+\.txt:(\d+)", out)
+    assert sorted((i, f) for i, f, _ in listed) == sorted(
+        (c.id, Path(c.entries[0].entry.span.path).name[:3]) for c in opened), out
+    assert "did you mean" not in out
+    for concept_id, prefix, line in listed:
+        code, shown = run(db, "show", "Lasso Regression", "--id", concept_id)
+        assert code == 0, shown
+        assert re.search(rf"{prefix}_\w+\.txt:{line}\b", shown), shown
+        other = next(i for i, _, _ in listed if i != concept_id)
+        assert f"(--id {other})" in shown  # the page says how to reach the other one
+        code, drawn = run(db, "graph", "Lasso Regression", "--id", concept_id, "--json")
+        assert code == 0 and concept_id in {n["id"] for n in json.loads(drawn)["nodes"]}
 
 
 def test_summaries_and_notes_wrap_between_words_on_a_terminal(tmp_path: Path) -> None:

@@ -66,9 +66,10 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         line("names: " + ", ".join(
             f"{safe(n.name)} [dim]({safe(n.reason)})[/dim]" for n in others))
     if namesakes:  # `show LABEL` opens one of them: say how to reach the others
+        # one label, several concepts: only the id opens the others (`show LABEL --id ID`)
         line(f"[yellow]also called {safe(c.label, lines=False)}:[/yellow] " + ", ".join(
             safe(f"{o.label} {o.kind}" if o.kind else o.label, lines=False)
-            for o in namesakes))
+            + f" [dim](--id {o.id})[/dim]" for o in namesakes))
     for stored in c.entries:
         e = stored.entry
         out.print()

@@ -133,7 +133,9 @@ def handle_errors(f: F) -> F:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
             err().print(f"[red]error:[/red] {safe(str(e))}", highlight=False, soft_wrap=True)
-            if isinstance(e, NotFound) and e.suggestions:
+            if isinstance(e, NotFound) and e.choices:
+                say_which(e)
+            elif isinstance(e, NotFound) and e.suggestions:
                 err().print("did you mean: " + ", ".join(safe(s, lines=False)
                                                          for s in e.suggestions), highlight=False)
             sys.exit(1)
@@ -194,7 +196,26 @@ def kb_of(ctx: click.Context, *, create: bool = False) -> grimoire.Grimoire:
     db, embedder = ctx.obj
     kb = grimoire.open(db, embedder=embedder, create=create)
     ctx.call_on_close(kb.close)
+    ctx.meta[_KB] = kb
     return kb
+
+
+_KB = "grimoire.kb"
+
+
+def say_which(e: NotFound) -> None:
+    """A name two concepts share (a `grimoire.toml` split): one line for each, with the
+    `--id` that opens it and where its first entry is written."""
+    kb = click.get_current_context().meta.get(_KB)
+    try:
+        found = kb.choices(e) if kb is not None else [(*c, None) for c in e.choices]
+    except GrimoireError:
+        found = [(*c, None) for c in e.choices]
+    err().print("open one with --id:", highlight=False)
+    for label, concept_id, span in found:
+        at = f"  {where(span.path)}:{span.start_line}" if span is not None else ""
+        err().print(f"  --id {concept_id}  {safe(label, lines=False)}{safe(at, lines=False)}",
+                    highlight=False, soft_wrap=True)
 
 
 @main.command()
@@ -235,12 +256,16 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{field(term)}\t{field(where(e.entry.span.path))}:{e.entry.span.start_line}")
 
 
+_ID_HELP = "The concept's id, when two concepts share NAME (the error lists them)."
+
+
 @main.command()
 @click.argument("name")
+@click.option("--id", "concept_id", metavar="ID", help=_ID_HELP)
 @json_option
 @click.pass_context
 @handle_errors
-def show(ctx: click.Context, name: str, as_json: bool) -> None:
+def show(ctx: click.Context, name: str, concept_id: str | None, as_json: bool) -> None:
     """Show a concept by any of its names: what each source says (file:line), formulas,
     references, see-also, why entries were merged, links out, wanted links, backlinks.
 
@@ -250,13 +275,13 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
 
     kb = kb_of(ctx)
     try:
-        concept = kb.concept(name)
+        concept = kb.concept(name, concept_id=concept_id)
     except NotFound as e:
         wanted = kb.wanted_page(name) if not as_json else None
         if wanted is not None:  # a red link's name: say where it is wanted, as the web page does
             places = ", ".join(f"{where(s.path)}:{s.start_line}" for s in wanted.spans[:10])
             raise NotFound(f"{e}; {wanted.count} link{'s' if wanted.count != 1 else ''} "
-                           f"want it: {places}", e.suggestions) from e
+                           f"want it: {places}", e.suggestions, e.choices) from e
         if not as_json:
             raise
         # A script asked for JSON: it gets JSON on stdout, with the suggestions, and exit 1.
@@ -274,18 +299,20 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
 @click.argument("name")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 6),
               help="How many links away to go.")
+@click.option("--id", "concept_id", metavar="ID", help=_ID_HELP)
 @click.option("--dot", "as_dot", is_flag=True, help="Print Graphviz DOT.")
 @json_option
 @click.pass_context
 @handle_errors
-def graph(ctx: click.Context, name: str, depth: int, as_dot: bool, as_json: bool) -> None:
+def graph(ctx: click.Context, name: str, depth: int, concept_id: str | None, as_dot: bool,
+          as_json: bool) -> None:
     """The concepts linked to NAME, up to --depth links away, in either direction.
 
     Example: grimoire graph LoRA --depth 2 --dot | dot -Tsvg > lora.svg
     """
     from grimoire._cli_concepts import render_graph
 
-    g = kb_of(ctx).graph(name, depth=depth)
+    g = kb_of(ctx).graph(name, depth=depth, concept_id=concept_id)
     if as_json:
         emit_json(g)
     elif as_dot:

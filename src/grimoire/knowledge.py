@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from grimoire import _api_args as args
 from grimoire.errors import CorruptDatabase, GrimoireError, NotFound, quoted
-from grimoire.model import Answer, ConceptId, Hit
+from grimoire.model import Answer, ConceptId, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve.overrides import load_overrides
 from grimoire.search import EmbedReport, Searcher, embed_store
@@ -483,6 +483,22 @@ class Grimoire:
                                                  for c in labelled),
                                choices=tuple((c.label, c.id) for c in labelled)) from None
             return labelled[0].id
+
+    @_guarded
+    def choices(self, error: NotFound) -> list[tuple[str, str, Span | None]]:
+        """The concepts a name that asked "which" belongs to: (label, id, where its first entry
+        is written). A split in `grimoire.toml` leaves two concepts of one label, told apart by
+        their ids and by where each is written. Every face lists them so."""
+        out: list[tuple[str, str, Span | None]] = []
+        for label, concept_id in error.choices:
+            try:
+                concept = self.concept(label, concept_id=concept_id)
+            except NotFound:
+                out.append((label, concept_id, None))
+                continue
+            out.append((label, concept_id,
+                        concept.entries[0].entry.span if concept.entries else None))
+        return out
 
     @_guarded
     def namesakes(self, concept: Concept) -> list[ConceptSummary]:

@@ -6,7 +6,6 @@ serialised by one lock; pages only format what the API returns.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -203,19 +202,7 @@ class Site:
                                              api_key=s.llm_key, on_text=on_text))
 
     def choices(self, error: NotFound) -> list[tuple[str, str, Span | None]]:
-        """The concepts a name belongs to (label, id, where its first entry is): a split in
-        `grimoire.toml` leaves two concepts of one label, told apart by where each is written."""
-        out: list[tuple[str, str, Span | None]] = []
-        for label, concept_id in error.choices:
-            try:
-                concept = self.call(functools.partial(self.kb.concept, label,
-                                                      concept_id=concept_id))
-            except NotFound:
-                out.append((label, concept_id, None))
-                continue
-            first = concept.entries[0].entry.span if concept.entries else None
-            out.append((label, concept_id, first))
-        return out
+        return self.call(lambda: self.kb.choices(error))
 
     def graph(self, name: str | None, depth: int = 1,
               concept_id: str | None = None) -> GraphView:
