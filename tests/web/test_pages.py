@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +223,32 @@ def test_an_abstention_names_the_nearest_concepts_once(client: TestClient) -> No
         shown = re.sub(r"<[^>]+>", "", answer)
         assert shown.count(name) == 1, name
         assert re.search(rf'<a class="internal" href="[^"]+">{re.escape(name)}</a>', answer)
+
+
+def test_a_list_in_a_sphinx_page_is_a_list(tmp_path: Path, corpora: Path) -> None:
+    # Text that is not Markdown (rst, a glossary, a wiki) was paragraphs and line breaks
+    # only: a Sphinx page's bullet list showed its "- " markers as text, one line each.
+    page = corpora / "ml-cheatsheet-rst" / "optimizers.rst"
+    shutil.copy(page, tmp_path)
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([tmp_path / page.name], embed=False)
+    lines = page.read_text(encoding="utf-8").splitlines()
+    start = next(n for n, line in enumerate(lines) if line == "Adam")
+    steps = []  # the section's first list, its items without the marker, read from the page
+    for line in lines[start:]:
+        if line.startswith("- "):
+            steps.append(line[2:])
+        elif steps:
+            break
+    assert len(steps) >= 3
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        html = client.get("/c/Adam").text
+    kb.close()
+    first = re.escape(html_escape(steps[0].split(" (")[0]))
+    lists = re.findall(r"<ul>(.*?)</ul>", html, re.S)
+    found = [x for x in lists if re.search(rf"<li>{first}", x)]
+    assert found, html
+    assert found[0].count("<li>") == len(steps)
+    assert f"- {html_escape(steps[1][:30])}" not in html  # no marker left as text

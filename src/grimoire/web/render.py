@@ -181,15 +181,52 @@ class Renderer:
         return Markup(_MATH_SLOT.sub(lambda m: _slot(maths, m), out))
 
     def text(self, text: str) -> Markup:
-        """Text that is not Markdown (a glossary, a wiki page as read): paragraphs at blank
-        lines, `$…$` and `$$…$$` rendered, everything else escaped."""
+        """Text that is not Markdown (a glossary, a wiki page, a Sphinx page as read):
+        paragraphs at blank lines, a run of lines that open with `- `, `* `, `• ` or `1. ` a
+        list, `$…$` and `$$…$$` rendered, everything else escaped."""
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-        return Markup("\n".join("<p>" + str(math_text(p)).replace("\n", "<br>") + "</p>"
-                                for p in paragraphs))
+        return Markup("\n".join(_blocks(p) for p in paragraphs))
 
     def inline(self, text: str) -> Markup:
         """One line (a title, a heading, a quote) with math rendered and nothing else."""
         return math_text(text)
+
+
+_ITEM = re.compile(r"(?:[-*•]|(\d{1,2})[.)])[ \t]+(?=\S)")  # a list item's marker
+
+
+def _blocks(paragraph: str) -> str:
+    """One paragraph of plain text as HTML: its lines joined by `<br>`, except a run of two
+    or more lines that open with the same kind of list marker (or a paragraph of one such
+    line), which is a list. A line inside a `$$` formula is never an item ("- x" there is a
+    minus)."""
+    runs: list[tuple[str | None, list[str]]] = []  # ("ul" | "ol" | None, lines)
+    inside = False
+    for line in paragraph.split("\n"):
+        m = None if inside else _ITEM.match(line.strip())
+        kind = None if m is None else "ol" if m.group(1) else "ul"
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(line)
+        else:
+            runs.append((kind, [line]))
+        inside ^= line.count("$$") % 2 == 1
+    merged: list[tuple[str | None, list[str]]] = []
+    for kind, lines in runs:
+        if kind is not None and len(lines) < 2 and len(runs) > 1:
+            kind = None  # one "- x" line among others is not a list; a paragraph of one is
+        if kind is None and merged and merged[-1][0] is None:
+            merged[-1][1].extend(lines)
+        else:
+            merged.append((kind, lines))
+    out = []
+    for kind, lines in merged:
+        if kind is None:
+            out.append("<p>" + str(math_text("\n".join(lines))).replace("\n", "<br>") + "</p>")
+        else:
+            items = "".join(f"<li>{math_text(_ITEM.sub('', x.strip(), count=1))}</li>"
+                            for x in lines)
+            out.append(f"<{kind}>{items}</{kind}>")
+    return "\n".join(out)
 
 
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
