@@ -484,7 +484,8 @@ def main() -> None:
     parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
                         help="target collections of the descriptions to run")
     parser.add_argument("--mask", choices=tuple(devset.MASK_STYLES), default="blank",
-                        help="how descriptions hide the names: ___, [MASK], 'this term', nothing")
+                        help="how descriptions hide the names: ___, [MASK], 'this term',"
+                             " nothing, X")
     parser.add_argument("--hide", choices=devset.HIDE, default="all",
                         help="descriptions: hide every name of both sides (all), or only the"
                              " source's own names as spelled (source: held-out-like)")
