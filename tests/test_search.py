@@ -491,15 +491,17 @@ def test_an_x_that_hides_a_name_reads_as_a_blank(
     assert with_x == blank
 
 
-def test_what_stands_for_a_name_and_what_a_kind_is() -> None:
-    from grimoire.search import _blank_masks, _blank_phrases, _is_kind
+def test_what_stands_for_a_name_and_what_belongs_to_one() -> None:
+    from grimoire.search import _after_of, _blank_masks, _blank_phrases
 
     assert _blank_phrases("A Long Short-Term Memory (LSTM) net keeps state.",
                           ["long short term memory", "lstm"]) == "A ___ (___) net keeps state."
     assert _blank_phrases("we use gradient_descent here", ["gradient descent"]) == (
         "we use ___ here")
-    assert _is_kind("A type of autoencoder that adds noise to its inputs", "autoencoder")
-    assert not _is_kind("An autoencoder that adds noise to its inputs", "autoencoder")
+    assert _after_of("A type of autoencoder that adds noise to its inputs", "autoencoder")
+    assert _after_of("the step size of gradient descent, which optimizers adapt",
+                     "gradient descent")
+    assert not _after_of("An autoencoder that adds noise to its inputs", "autoencoder")
     assert _blank_masks("X is a function that squashes its input into a range") == (
         "___ is a function that squashes its input into a range")
     # X as a variable, inside a name, in a formula, in a question, or in a short query stays.

@@ -113,7 +113,8 @@ NAMED_IN_DESCRIPTION = 0.5
 # the name is the target's own, left in mid-sentence by a masking that knew only the source's
 # names ("the first layer: each neuron of the input layer holds one feature of an example";
 # "here we use gradient_descent to lower the cost"). Only when no blank hides a name, and
-# never for a name after "a type of" (a kind: "a type of autoencoder that ...").
+# never for a name after "of" ("a type of autoencoder that ...", "the step size of gradient
+# descent": the description is of something that belongs to it or is a kind of it).
 # It costs one more embedding and vector scan, only for a description that names the vectors'
 # first concept. Descriptions with the source's names masked as spelled (`--hide source`),
 # MRR@10 tune / report: 0.473 / 0.462 -> 0.497 / 0.467; every name masked 0.419 / 0.427 and
@@ -594,11 +595,11 @@ class Searcher:
         """Whether the concept the vectors put first, which the description names, is still
         their first with every name the description holds blanked: then the rest of the
         description says what it is, and it is the concept described, not a neighbour
-        (see NAMED_IN_DESCRIPTION). A name that follows "a type of" is the kind, never the
-        concept described."""
+        (see NAMED_IN_DESCRIPTION). A name that follows "of" is never the concept described
+        ("the step size of gradient descent", "a type of autoencoder")."""
         phrases = [gram for gram, keys in named_by.items() if keys & named]
         mine = [gram for gram, keys in named_by.items() if first in keys]
-        if not mine or any(_is_kind(query, gram) for gram in mine):
+        if not mine or any(_after_of(query, gram) for gram in mine):
             return False
         blanked = _blank_phrases(query, phrases)
         if blanked == query:
@@ -927,22 +928,19 @@ def _subjects(query: str) -> list[str]:
     return [f for f in dict.fromkeys(found) if f]
 
 
-_KINDS = frozenset(["type", "types", "kind", "kinds", "form", "forms", "class", "classes",
-                    "family", "variant", "variants", "subset", "subtype", "sort", "version"])
-
-
-def _is_kind(query: str, gram: str) -> bool:
-    """Whether a phrase of the query (normalised) names a kind: it follows "a type of",
-    "a kind of", "a variant of" ... ("A type of autoencoder that ..." defines no autoencoder)."""
+def _after_of(query: str, gram: str) -> bool:
+    """Whether a phrase of the query (normalised) follows "of": what the description speaks of
+    belongs to it or is a kind of it ("the step size of gradient descent", "a type of
+    autoencoder that ..."), it is not the phrase's concept."""
     words = normalize(query).split()
     target = gram.split()
     n = len(target)
     for i in range(len(words) - n + 1):
         if words[i : i + n] == target:
-            before = words[max(0, i - 3) : i]
+            before = words[max(0, i - 2) : i]
             if before and before[-1] in ("a", "an", "the"):
                 before = before[:-1]
-            if len(before) >= 2 and before[-1] == "of" and before[-2] in _KINDS:
+            if before and before[-1] == "of":
                 return True
     return False
 
