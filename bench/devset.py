@@ -20,8 +20,9 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 DESCRIPTIONS = ROOT / "bench" / "queries" / "descriptions.jsonl"
 OWN_WORDS = ROOT / "bench" / "queries" / "own_words.jsonl"
 MASK = "___"
-# How a held-out set may hide the names: a blank, BERT's mask token, a phrase, or nothing.
-MASK_STYLES = {"blank": "___", "token": "[MASK]", "phrase": "this term", "deleted": ""}
+# How a held-out set may hide the names: a blank, BERT's mask token, a phrase, nothing, or X.
+MASK_STYLES = {"blank": "___", "token": "[MASK]", "phrase": "this term", "deleted": "",
+               "x": "X"}
 # Which names are hidden: "all" (every name and alias of both sides, any case, hyphen or space,
 # plural) or "source" (the source's own names only, as it spells them: a case-sensitive
 # replace, the way a held-out harness that knows only the source's names masks; the name then

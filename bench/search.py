@@ -438,7 +438,7 @@ def cold_start(db: str, query: str, mode: str, runs: int = 3) -> float:
 
 
 SHORT = {"distill-articles": "distill", "google-ml-glossary-vault": "vault", "hf-docs": "hf",
-         "ml-cheatsheet-rst": "cheat", "ml-glossary-terms": "terms"}
+         "ml-cheatsheet-rst": "cheat", "ml-glossary-terms": "terms", "description": "desc"}
 
 
 def print_sentences(result: dict[str, object]) -> None:
@@ -456,7 +456,7 @@ def print_sentences(result: dict[str, object]) -> None:
 
 
 def print_descriptions(summary: dict[str, dict[str, float]], title: str = "descriptions") -> None:
-    """One table per half: MRR@10 and recall@10, then MRR@10 by kind and by target collection."""
+    """One table per half: MRR@10 and recall@10, then each by kind and by target collection."""
     for split in ("tune", "report"):
         first = next(iter(summary.values()))
         if f"{split} MRR@10" not in first:
@@ -464,12 +464,14 @@ def print_descriptions(summary: dict[str, dict[str, float]], title: str = "descr
         n = int(first[f"{split} n"])
         cols = [k.split()[0] for k in first if k.startswith(f"{split}/") and k.endswith("MRR@10")]
         head = " ".join(f"{SHORT.get(c.split('/')[1], c.split('/')[1]):>8}" for c in cols)
-        print(f"\n{title}, {split} half ({n} queries; MRR@10 by kind and target collection)")
-        print(f"{'system':28} {'MRR@10':>7} {'R@10':>6} {head}")
-        print(f"{'':28} {'':>7} {'':>6} " + " ".join(f"{int(first[c + ' n']):>8}" for c in cols))
-        for name, r in summary.items():
-            row = " ".join(f"{r[c + ' MRR@10']:8.3f}" for c in cols)
-            print(f"{name:28} {r[split + ' MRR@10']:7.3f} {r[split + ' recall@10']:6.3f} {row}")
+        for metric in ("MRR@10", "recall@10"):
+            print(f"\n{title}, {split} half ({n} queries; {metric} by kind and target collection)")
+            print(f"{'system':28} {'MRR@10':>7} {'R@10':>6} {head}")
+            print(f"{'':28} {'':>7} {'':>6} "
+                  + " ".join(f"{int(first[c + ' n']):>8}" for c in cols))
+            for name, r in summary.items():
+                row = " ".join(f"{r[f'{c} {metric}']:8.3f}" for c in cols)
+                print(f"{name:28} {r[split + ' MRR@10']:7.3f} {r[split + ' recall@10']:6.3f} {row}")
 
 
 def main() -> None:
@@ -484,7 +486,8 @@ def main() -> None:
     parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
                         help="target collections of the descriptions to run")
     parser.add_argument("--mask", choices=tuple(devset.MASK_STYLES), default="blank",
-                        help="how descriptions hide the names: ___, [MASK], 'this term', nothing")
+                        help="how descriptions hide the names: ___, [MASK], 'this term',"
+                             " nothing, X")
     parser.add_argument("--hide", choices=devset.HIDE, default="all",
                         help="descriptions: hide every name of both sides (all), or only the"
                              " source's own names as spelled (source: held-out-like)")
