@@ -84,10 +84,14 @@ class _Worker:
 
 def _widen(conn: Connection) -> None:
     """Give the worker's end of the pipe `_SEND_BUFFER` bytes to send into (a socket pair)."""
-    with contextlib.suppress(OSError, ValueError):
-        end = socket.socket(fileno=os.dup(conn.fileno()))
-        with end:
-            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SEND_BUFFER)
+    fd = os.dup(conn.fileno())
+    try:
+        end = socket.socket(fileno=fd)  # takes the descriptor over, and closes it with itself
+    except OSError:  # not a socket (a platform whose pipes are pipes): its buffer stays
+        os.close(fd)
+        return
+    with end, contextlib.suppress(OSError):
+        end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SEND_BUFFER)
 
 
 class _Ready:
