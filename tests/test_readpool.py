@@ -24,8 +24,9 @@ def _failed(job: tuple[str, int], reason: str) -> bytes:
 
 def test_a_worker_reads_on_while_the_parent_reads_nothing(tmp_path: Path) -> None:
     """The parent takes one result and then reads nothing (as while it writes a batch): the
-    worker still reads every job queued to it, its results waiting in the pipe, where the
-    socket's default buffer (208 KB) held three and stopped it at the fourth."""
+    worker still reads every job queued to it, its results waiting in the pipe. The socket's
+    default buffer (208 KB) holds about three of them: without `_widen` the worker stopped
+    there and this test failed."""
     wmem_max = Path("/proc/sys/net/core/wmem_max")
     if not wmem_max.exists() or int(wmem_max.read_text()) < _SEND_BUFFER:
         pytest.skip("the system caps a socket's send buffer below the pool's")
