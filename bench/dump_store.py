@@ -7,7 +7,8 @@
 Each folder is ingested (`--no-embed`, one reader worker) into a fresh SQLite file, and every
 stored row of documents, entries, entry names, passages, links and both full-text indexes is
 printed with its file path and line span in place of row ids, so that the output does not
-depend on the order in which files were stored. `--generated N` adds `bench/ingest.py`'s N
+depend on the order in which files were stored; then the wanted pages (names links want and no
+entry defines) with every place that wants them. `--generated N` adds `bench/ingest.py`'s N
 generated notes.
 """
 
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest import generate
 
+import grimoire
 from grimoire.ingest import ingest
 from grimoire.store import open_store
 
@@ -77,6 +79,12 @@ def dump(db: Path, root: Path, out: list[str]) -> None:
         )
         out.extend(lines)
     conn.close()
+    with grimoire.open(str(db)) as kb:  # resolves the concepts first
+        out.extend(sorted(
+            json.dumps(["wanted", page.name, page.norm, page.count, sorted(page.spellings),
+                        sorted((s.path, s.start_line, s.end_line) for s in page.spans)],
+                       ensure_ascii=False).replace(prefix, "")
+            for page in kb.wanted(suggestions=False)))
 
 
 def main() -> None:

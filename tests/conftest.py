@@ -164,7 +164,8 @@ NO_STORE = frozenset(f"tests/{name}.py" for name in (
     "readers/test_golden", "readers/test_html", "readers/test_markdown",
     "readers/test_new_formats_linear", "readers/test_notebook", "readers/test_obsidian",
     "readers/test_org", "readers/test_rst", "lint/test_arithmetic", "hostile/test_fuzz",
-    "hostile/test_linear", "test_codec", "test_names", "test_public_api", "test_examples"))
+    "hostile/test_linear", "test_codec", "test_names", "test_public_api", "test_examples",
+    "test_readpool"))
 
 
 def _opens_no_store(item: pytest.Item) -> bool:

@@ -743,15 +743,16 @@ def _read_and_store(
     if len(jobs) < PARALLEL_THRESHOLD:
         n = 1
     # A streamed file gets the time of one capped file for each cap's worth of bytes. Each
-    # worker has up to 32 files (1 MiB) queued, so that it reads on while a batch is written:
+    # worker has up to 64 files (1 MiB) queued, so that it reads on while a batch is written:
     # with 8 (5 ms of small notes) each worker sat blocked for 1.7-2.1 s of a 10k-note ingest
-    # waiting for jobs, with 32 for 0.3-0.4 s (issue 14). Their results, about 4 KB a note,
-    # still fit in the socket's buffer, so a worker does not block on sending them either.
+    # waiting for jobs, with 32 it still ran out 9-22 times (0.24-0.42 s), with 64 2-6 times
+    # (0.02-0.24 s; issue 14). Their results, about 4 KB a note, fit in the pipe's send
+    # buffer (`_readpool._SEND_BUFFER`), so a worker does not block on sending them either.
     pool = ReadPool(functools.partial(read_job, rows=store.takes_rows,
                                       max_bytes=options.max_bytes),
                     _stopped, Budget(options.max_seconds, options.max_memory), n,
                     seconds=lambda j: options.max_seconds * max(1.0, j.size / options.max_bytes),
-                    depth=32, cost=lambda j: j.size, queued=1 << 20)
+                    depth=64, cost=lambda j: j.size, queued=1 << 20)
     # With two workers the largest files go first (a slow one starts early); with one, the
     # walk's order stays (stored in path order, as an in-process read would).
     ordered = sorted(jobs, key=lambda j: -j.size) if n > 1 else jobs

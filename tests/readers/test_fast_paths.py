@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePath
 
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown_it.common.normalize_url import normalizeLink
 
 from grimoire.readers import base
 from grimoire.readers.base import decode, decode_warning, looks_binary
+from grimoire.readers.markdown._blocks import _PLAIN_URL, build_parser, normalize_link
 from grimoire.readers.markdown._frontmatter import (
     _NOT_PLAIN,
     MAX_META_NODES,
@@ -127,3 +130,35 @@ def test_plain_front_matter_keeps_the_node_cap() -> None:
     assert fm.meta == {}
     assert [p.message for p in fm.problems] == [
         "invalid front matter: front matter expands past the size limit"]
+
+
+# Hosts and rests near the fast path's edges: upper case, ports, `%` escapes, spaces, brackets,
+# non-ASCII, punycode, IPv6, empty labels, mailto.
+_URL_PIECES = st.lists(st.sampled_from([
+    "http://", "https://", "HTTPS://", "mailto:", "//", "ftp://", "a", "z9", "-", ".", "..",
+    "xn--", "B", "\u00e9", ":", ":8080", "@", "/", "?", "#", "%", "%2F", "%zz", " ", "[", "]",
+    "[::1]", "(", ")", "'", '"', "~", "!", "$", "&", "*", "+", ",", ";", "=", "_", "\\", "<",
+    "|", "^", "`", "{", "\u3002"]), max_size=12)
+
+
+@given(st.sampled_from(["http://", "https://"]), _URL_PIECES)
+def test_plain_links_are_normalised_as_markdown_it_does(scheme: str, pieces: list[str]) -> None:
+    """A link destination is what markdown-it's `normalizeLink` makes of it, on the fast path
+    and off it."""
+    url = scheme + "".join(pieces)
+    assert normalize_link(url) == normalizeLink(url)
+
+
+def test_links_in_shared_take_the_fast_path(corpora: Path) -> None:
+    """Every http(s) URL written in ../shared comes out as `normalizeLink` gives it, and most
+    of them take the fast path; the parser uses it."""
+    urls: set[str] = set()
+    for path in sorted(corpora.parent.rglob("*")):
+        if path.suffix in (".md", ".txt", ".rst", ".html") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            urls.update(re.findall(r"https?://[^\s)\]>\"'<]+", text))
+    assert len(urls) > 1000
+    for url in urls:
+        assert normalize_link(url) == normalizeLink(url), url
+    assert sum(bool(_PLAIN_URL.fullmatch(u)) for u in urls) > 0.9 * len(urls)
+    assert build_parser().normalizeLink is normalize_link

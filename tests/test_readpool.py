@@ -1,0 +1,47 @@
+"""The reader pool: a worker reads on while the parent is busy elsewhere (writing a batch)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from grimoire._readpool import _SEND_BUFFER, Budget, ReadPool
+
+RESULT = 64 * 1024  # a large note's rows
+
+
+def _read(job: tuple[str, int]) -> bytes:
+    folder, k = job
+    (Path(folder) / f"{k}.done").touch()  # before its result is sent
+    return b"x" * RESULT
+
+
+def _failed(job: tuple[str, int], reason: str) -> bytes:
+    return reason.encode()
+
+
+def test_a_worker_reads_on_while_the_parent_reads_nothing(tmp_path: Path) -> None:
+    """The parent takes one result and then reads nothing (as while it writes a batch): the
+    worker still reads every job queued to it, its results waiting in the pipe. The socket's
+    default buffer (208 KB) holds about three of them: without `_widen` the worker stopped
+    there and this test failed."""
+    wmem_max = Path("/proc/sys/net/core/wmem_max")
+    if not wmem_max.exists() or int(wmem_max.read_text()) < _SEND_BUFFER:
+        pytest.skip("the system caps a socket's send buffer below the pool's")
+    jobs = [(str(tmp_path), k) for k in range(16)]
+    pool = ReadPool(_read, _failed, Budget(60, 1 << 30), workers=1, depth=16)
+    results = pool.run(jobs)
+    try:
+        first = next(results)
+        deadline = time.monotonic() + 20
+        while len(list(tmp_path.glob("*.done"))) < len(jobs) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        done = len(list(tmp_path.glob("*.done")))
+        rest = list(results)
+    finally:
+        results.close()
+    assert done == len(jobs)
+    assert [job for job, _ in [first, *rest]] == jobs
+    assert all(result == b"x" * RESULT for _, result in [first, *rest])
