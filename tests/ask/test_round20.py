@@ -1,0 +1,81 @@
+"""Ask on real notes, round 20 (bench/questions/README.md, "Findings, round 20"): the sentence
+whose subject is what the question asks about leads, and "used to" gives a purpose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import grimoire
+from grimoire.ask.extractive import (
+    _PURPOSE,
+    SUBJECT_BONUS,
+    _subject_bonus,
+    asked_subject,
+    gives,
+    sentence_subject,
+)
+from tests.conftest import assert_quoted
+
+
+def test_the_sentence_about_the_asked_subject_and_a_stated_use_lead(
+        tmp_path: Path, corpora: Path) -> None:
+    # The whole collection, as the benchmark asks it: in a store of two or three pages the
+    # prompting question is answered from the right sentence either way.
+    files = sorted((corpora / "hf-docs").rglob("*.md"))
+    with grimoire.open(tmp_path / "notes.db") as kb:
+        kb.ingest([str(f) for f in files])
+        # Led by "With prompting, you can avoid fully training a separate model ...", whose
+        # subject is "you"; the sentence whose subject is prompting says what it does.
+        prompting = kb.ask("What does prompting do to a frozen pretrained model?")
+        # The KTO page's weights sentence names its purpose only as "used to counter ...":
+        # it lost to the sentence before it, which says what the weights are, and was
+        # clipped to its first clauses.
+        kto = kb.ask("Why does KTO weight desirable and undesirable examples differently?")
+    assert_quoted(prompting, "Prompting primes a frozen pretrained model")
+    assert_quoted(kto, "used to counter an imbalance between the number of desirable and "
+                       "undesirable examples")
+
+
+def test_asked_subject_reads_what_the_question_is_about() -> None:
+    assert asked_subject("What does the encoder of a seq2seq model produce?") == ("encoder",)
+    assert asked_subject("How does batch normalization differ from layer norm?") == (
+        "batch", "normalization")
+    assert asked_subject("In a transformer, why do multi-head layers attend to tokens?") == (
+        "multi-head", "layer")
+    # The verb after a one-word subject is read as its second word: the sentence must then
+    # hold both, and fewer sentences get the bonus (a miss, never a wrong lead).
+    assert asked_subject("Are the weights shared between the two towers?") == (
+        "weight", "shared")
+    # A definition names no subject a glossary writes: "An observation that ...".
+    assert asked_subject("What is an outlier?") == ()
+    assert asked_subject("What does a tokenizer do, in short?") == ()
+    # A pronoun is no subject.
+    assert asked_subject("How do you pick a learning rate?") == ()
+
+
+def test_the_subject_opens_the_sentence_after_an_opening_phrase() -> None:
+    subject = asked_subject("How does batch normalization differ from layer norm?")
+    assert sentence_subject("In practice, the batch normalization layer rescales.") == (
+        "batch", "normalization", "layer")
+    assert _subject_bonus(subject, "Batch normalization rescales each feature.") == (
+        SUBJECT_BONUS)
+    assert _subject_bonus(subject, "- Batch normalization rescales each feature.") == (
+        SUBJECT_BONUS)
+    # Another subject holds the asked words as its object or after a contrast.
+    assert _subject_bonus(subject, "Unlike batch normalization, layer norm works per "
+                                   "example.") == 0.0
+    assert _subject_bonus(subject, "Layer norm does not depend on batch normalization.") == 0.0
+    # Both words: "batch size" is not "batch normalization".
+    assert _subject_bonus(subject, "Batch size matters less with normalization.") == 0.0
+    # A plural or a possessive is the same word; a longer name is not.
+    assert _subject_bonus(("gnn",), "GNNs pass messages along edges.") == SUBJECT_BONUS
+    assert _subject_bonus(("neural", "programmer-interpreter"),
+                          "The Neural Programmer writes programs.") == 0.0
+    assert _subject_bonus((), "Batch normalization rescales each feature.") == 0.0
+
+
+def test_used_to_states_a_purpose() -> None:
+    assert gives(_PURPOSE, "A margin, used to keep the classes apart, is added.")
+    assert gives(_PURPOSE, "It is there because the data is noisy.")
+    assert not gives(_PURPOSE, "The margin is added to the loss.")
+    assert not gives(None, "A margin, used to keep the classes apart, is added.")
