@@ -8,11 +8,17 @@ from pathlib import Path
 from grimoire.ask.extractive import (
     _PURPOSE,
     SUBJECT_BONUS,
+    Question,
+    Scored,
     _subject_bonus,
     asked_subject,
+    clip,
     gives,
     sentence_subject,
+    stem,
 )
+from grimoire.ask.retrieve import Candidate
+from grimoire.model import Span
 from tests.conftest import ask_notes, assert_quoted
 
 
@@ -79,3 +85,21 @@ def test_used_to_states_a_purpose() -> None:
     assert gives(_PURPOSE, "It is there because the data is noisy.")
     assert not gives(_PURPOSE, "The margin is added to the loss.")
     assert not gives(None, "A margin, used to keep the classes apart, is added.")
+
+
+def test_a_clipped_sentence_keeps_its_subject_and_what_is_said_of_it() -> None:
+    # An aside between the subject and its verb ("Stride 1 deconvolutions -- which we often
+    # see ... -- are quite effective at dampening artifacts"): the clip kept the subject and
+    # the aside, and cut what was said of the subject.
+    text = ("Dropout layers -- which we usually place after the dense layers of a deep network "
+            "(see the figure) -- are good at reducing overfitting.")
+    cand = Candidate(1, text, Span("/notes/dropout.md", 1, 1), "Regularization", (), None,
+                     None, 1.0, "search")
+    q = Question("Do dropout layers help against overfitting?",
+                 {stem(w): 1.0 for w in ("dropout", "layers", "overfitting")})
+    s = Scored(cand, 0, text, text, 0, len(text), 1.0, 0.0, 1.0, frozenset(), False, 1.0)
+    clipped = clip(s, q, 14)
+    assert clipped is not None
+    assert clipped.text == "Dropout layers \u2026 are good at reducing overfitting."
+    # A sentence that fits is left whole.
+    assert clip(s, q, 40) is s

@@ -879,6 +879,11 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
             weight = sum(w for t, w in q.stems.items() if t in have)
             if best is None or weight > best[0] or (weight == best[0] and n > best[1]):
                 best = (weight, n, text)
+    if CLIP_MIDDLE and best is not None:
+        middle = _without_middle(pieces, q, budget)
+        if middle is not None and middle[0] > best[0]:
+            return Scored(s.candidate, s.index, middle[1], s.raw, s.start, s.end, s.coverage,
+                          s.meaning, s.score, s.terms, s.about, s.confidence)
     if best is None or best[0] <= 0:
         return None
     text = best[2].rstrip(",;: ")
@@ -888,6 +893,37 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
         text = f"{text} {ELLIPSIS}"
     return Scored(s.candidate, s.index, text, s.raw, s.start, s.end, s.coverage, s.meaning,
                   s.score, s.terms, s.about, s.confidence)
+
+
+# A sentence too long for the answer may keep its opening and its end and leave out a clause
+# between ("Stride 1 deconvolutions -- which we often see as the last layer ... -- are quite
+# effective at dampening artifacts"): its subject and what is said of it, when together they
+# hold more of the question than any run of its clauses.
+CLIP_MIDDLE = True
+_LEFT_OPEN = " ,;:-\u2013\u2014("
+_LEFT_CLOSE = " ,;:-\u2013\u2014)"
+
+
+def _without_middle(pieces: Sequence[str], q: Question, budget: int) -> tuple[float, str] | None:
+    """The sentence's opening and end, a run of its clauses left out between them: (the
+    question's weight it holds, the text), or None when nothing fits `budget`."""
+    best: tuple[float, str, int] | None = None
+    for i in range(1, len(pieces) - 1):
+        head_text = "".join(pieces[:i]).rstrip(_LEFT_OPEN)
+        for j in range(i + 1, len(pieces)):
+            tail_text = "".join(pieces[j:]).lstrip(_LEFT_CLOSE)
+            if not head_text or not tail_text:
+                continue
+            text = f"{head_text} {ELLIPSIS} {tail_text}"
+            n = len(text.split())
+            if n > budget or n < MIN_PIECE:
+                continue
+            have = {stem(w) for w in _WORD.findall(text)}
+            weight = sum(w for t, w in q.stems.items() if t in have)
+            # The shorter on a tie: the whole aside goes ("(eg. ) --" is no part of either).
+            if best is None or weight > best[0] or (weight == best[0] and n < best[2]):
+                best = (weight, text, n)
+    return None if best is None else best[:2]
 
 
 def choose(scored: Sequence[Scored], q: Question, most: int = 3,
