@@ -274,6 +274,7 @@ def score_sentences(
     # letters out (`_spelled_by_name`).
     short = stands_for(q.text, means=False)
     why = _cue(q.text)
+    subject = asked_subject(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
@@ -312,8 +313,9 @@ def score_sentences(
             bonus += _purpose_bonus(why, text)
             bonus -= _meta_penalty(text)
             score = 0.85 * cov + 0.15 * cand.prior + bonus
+            # Whose sentence it is orders the answers, not how sure the notes answer.
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
-                                 score, hit, about, score))
+                                 score + _subject_bonus(subject, text), hit, about, score))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
@@ -325,7 +327,8 @@ def score_sentences(
                     + _purpose_bonus(why, s.text) - _meta_penalty(s.text))
 
         def words_only(s: Scored) -> float:
-            return COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
+            return (COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
+                    + _subject_bonus(subject, s.text))
 
         def confidence(s: Scored, sim: float) -> float:
             return (CONFIDENCE_COVERAGE * s.coverage + PRIOR_WEIGHT * s.candidate.prior
@@ -615,6 +618,20 @@ _PURPOSE = re.compile(
     r"lets|helps?|makes? it (?:easier|possible|harder)|avoids?|prevents?|reduces?)\b",
     re.IGNORECASE)
 PURPOSE_BONUS = 0.05
+# What a thing is used for is its purpose ("..., used to counter an imbalance between the
+# number of desirable and undesirable examples").
+_USED_TO = re.compile(r"\bused to\b", re.IGNORECASE)
+USED_TO = True
+
+
+def gives(cue: re.Pattern[str] | None, text: str) -> bool:
+    """True when `text` says what the question's kind asks for (`_cue`)."""
+    if cue is None:
+        return False
+    return bool(cue.search(text)) or (USED_TO and cue is _PURPOSE
+                                     and _USED_TO.search(text) is not None)
+
+
 # "When is X a good choice?": a sentence that states a condition ("well suited when ...",
 # "can be used whenever ...") answers it better than one that only names X. Not "when was /
 # did" (a date) nor "when doing X, ..." (a clause that sets the scene).
@@ -651,11 +668,78 @@ def _meta_penalty(text: str) -> float:
 
 
 def _purpose_bonus(cue: re.Pattern[str] | None, text: str) -> float:
-    return PURPOSE_BONUS if cue is not None and cue.search(text) else 0.0
+    return PURPOSE_BONUS if gives(cue, text) else 0.0
 
 
 def _formula_bonus(formula: bool, text: str) -> float:
     return FORMULA_BONUS if formula and _DISPLAYED.search(text) else 0.0
+
+
+# The question asks about X ("what does the discriminator of a GAN do?", "how does model
+# parallelism differ from data parallelism?", "are the training examples sent to the
+# server?"): the sentence whose subject is X says something of X ("A discriminator network
+# that distinguishes ..."); one whose subject is something else holds X's words as its object
+# or in passing ("The generator can reliably generate data that fools the discriminator.",
+# "In contrast to model parallelism, data parallelism ..."). The question's subject is its
+# first two words after its verb (fewer at a function word), the sentence's its first three
+# after an opening phrase set off by a comma and an article. Only the order of the answers
+# moves: how sure the notes answer (`Scored.confidence`) does not.
+_ASKED_SUBJECT = re.compile(
+    r"(?:^|[,:;]\s+)(?:(?:what|how|why|when|where|which|who)\s+)?"
+    r"(?:does|do|did|is|are|was|were|can|could|should|would|will)\s+"
+    r"(?:(?:an?|the)\s+)?(?P<words>\w[\w'-]*(?:\s+\w[\w'-]*)?)", re.IGNORECASE)
+# An opening phrase set off by a comma ("In contrast to model parallelism, ...", "More
+# broadly, ...") and an article come before the subject.
+_OPENING = re.compile(
+    r"^(?:(?!(?:the|an?|this|these|that|those)\b)(?:[\w'-]+\s+){0,5}[\w'-]+,\s+)?"
+    r"(?:(?:the|an?|this|these|that|those|each|every|our|its|their)\s+)?"
+    r"(?P<words>\w[\w'-]*(?:\W+\w[\w'-]*){0,2})", re.IGNORECASE)
+_POSSESSIVE_S = re.compile(r"['\u2019]s$")
+SUBJECT_BONUS = 0.05
+SUBJECT_WORDS = 2  # the subject's words that must open the sentence (1: its first word only)
+
+
+def asked_subject(question: str) -> tuple[str, ...]:
+    """The words of what the question asks about (its first SUBJECT_WORDS words, up to a
+    function word), or (). Not for a definition ("what is an outlier?", "what does a decoder
+    do, in general terms?"): a glossary defines without naming its subject ("An observation
+    that deviates ...")."""
+    main = question.split(",")[0].rstrip("?") + "?"
+    if DEFINITION.match(main) or _WHAT_IS.match(main):
+        return ()
+    m = _ASKED_SUBJECT.search(question)
+    if m is None:
+        return ()
+    out: list[str] = []
+    for word in m.group("words").split()[:SUBJECT_WORDS]:
+        if word.casefold() in STOPWORDS or len(word) < 2:
+            break
+        out.append(_form(word))
+    return tuple(out)
+
+
+def _form(word: str) -> str:
+    """A word compared whole, but for a possessive or a plural ("GNNs", "model's"): a stem
+    cut to six letters makes "Programmer-Interpreter" the "Programmer" of another sentence."""
+    w = _POSSESSIVE_S.sub("", word).casefold()
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def sentence_subject(text: str) -> tuple[str, ...]:
+    """The sentence's first three words after an opening phrase and an article."""
+    m = _OPENING.match(strip_list_marker(text).strip())
+    if m is None:
+        return ()
+    return tuple(_form(w) for w in re.findall(r"\w[\w'-]*", m.group("words")))
+
+
+def _subject_bonus(subject: tuple[str, ...], text: str) -> float:
+    if not SUBJECT_BONUS or not subject:
+        return 0.0
+    opening = sentence_subject(text)
+    if not opening or opening[0] != subject[0] or not set(subject) <= set(opening):
+        return 0.0
+    return SUBJECT_BONUS
 
 
 def _about_bonus(about: bool, definition: bool, index: int) -> float:
@@ -795,6 +879,11 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
             weight = sum(w for t, w in q.stems.items() if t in have)
             if best is None or weight > best[0] or (weight == best[0] and n > best[1]):
                 best = (weight, n, text)
+    if CLIP_MIDDLE and best is not None:
+        middle = _without_middle(pieces, q, budget)
+        if middle is not None and middle[0] > best[0]:
+            return Scored(s.candidate, s.index, middle[1], s.raw, s.start, s.end, s.coverage,
+                          s.meaning, s.score, s.terms, s.about, s.confidence)
     if best is None or best[0] <= 0:
         return None
     text = best[2].rstrip(",;: ")
@@ -804,6 +893,37 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
         text = f"{text} {ELLIPSIS}"
     return Scored(s.candidate, s.index, text, s.raw, s.start, s.end, s.coverage, s.meaning,
                   s.score, s.terms, s.about, s.confidence)
+
+
+# A sentence too long for the answer may keep its opening and its end and leave out a clause
+# between ("Stride 1 deconvolutions -- which we often see as the last layer ... -- are quite
+# effective at dampening artifacts"): its subject and what is said of it, when together they
+# hold more of the question than any run of its clauses.
+CLIP_MIDDLE = True
+_LEFT_OPEN = " ,;:-\u2013\u2014("
+_LEFT_CLOSE = " ,;:-\u2013\u2014)"
+
+
+def _without_middle(pieces: Sequence[str], q: Question, budget: int) -> tuple[float, str] | None:
+    """The sentence's opening and end, a run of its clauses left out between them: (the
+    question's weight it holds, the text), or None when nothing fits `budget`."""
+    best: tuple[float, str, int] | None = None
+    for i in range(1, len(pieces) - 1):
+        head_text = "".join(pieces[:i]).rstrip(_LEFT_OPEN)
+        for j in range(i + 1, len(pieces)):
+            tail_text = "".join(pieces[j:]).lstrip(_LEFT_CLOSE)
+            if not head_text or not tail_text:
+                continue
+            text = f"{head_text} {ELLIPSIS} {tail_text}"
+            n = len(text.split())
+            if n > budget or n < MIN_PIECE:
+                continue
+            have = {stem(w) for w in _WORD.findall(text)}
+            weight = sum(w for t, w in q.stems.items() if t in have)
+            # The shorter on a tie: the whole aside goes ("(eg. ) --" is no part of either).
+            if best is None or weight > best[0] or (weight == best[0] and n < best[2]):
+                best = (weight, text, n)
+    return None if best is None else best[:2]
 
 
 def choose(scored: Sequence[Scored], q: Question, most: int = 3,
