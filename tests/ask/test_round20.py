@@ -103,3 +103,19 @@ def test_a_clipped_sentence_keeps_its_subject_and_what_is_said_of_it() -> None:
     assert clipped.text == "Dropout layers \u2026 are good at reducing overfitting."
     # A sentence that fits is left whole.
     assert clip(s, q, 40) is s
+
+
+def test_a_name_in_brackets_is_the_name_asked_about(tmp_path: Path, corpora: Path) -> None:
+    # The best sentence held "adam" only as "(Adam)" after "Adaptive Moment Estimation", so it
+    # was read as a word inside a longer name, and an answerable question was refused ("Your
+    # notes do not cover this. Nearest in your notes: Adam, ..."). A word in brackets on its own
+    # is the name the sentence gives: the one the question writes in lower case.
+    page = corpora / "ml-cheatsheet-rst" / "optimizers.rst"
+    answer = ask_notes(tmp_path, [page], "what does the adam optimizer keep track of?")
+    assert not answer.abstained, answer.answer
+    lines = page.read_text(encoding="utf-8").splitlines()
+    start = lines.index("Adam") + 1
+    end = next(n for n in range(start + 2, len(lines)) if set(lines[n]) == {"-"})  # next heading
+    assert answer.citations
+    assert all(c.span.path.endswith("optimizers.rst") and start <= c.span.start_line < end
+               for c in answer.citations), answer.citations

@@ -346,6 +346,9 @@ def names_data(question: str, best: Scored) -> bool:
     return bool(_ASKS_FOR_DATA.search(question)) and title_item(best.raw, best.start)
 
 
+_ALIAS = re.compile(r"\((\w[\w-]*)\)")  # one word in brackets: a name given for the words before
+
+
 def only_in_names(question: str, best: Scored) -> bool:
     """True when every question word the best sentence holds is there only as part of a name
     and the question writes it as a plain word: "sky" in "Sloan Digital Sky Survey" (a run of
@@ -363,6 +366,9 @@ def only_in_names(question: str, best: Scored) -> bool:
         else:
             plain[stem(w)] = set()  # written as a name in the question too: it is one
     tokens = _WORD_RE.findall(best.text)
+    # "(Adam)" after "Adaptive Moment Estimation": a name the sentence gives on its own, the
+    # one the question asks about when it writes "adam" (no part of a longer name)
+    aliases = {m.casefold() for m in _ALIAS.findall(best.text)}
     for t in best.terms:
         written = plain.get(t)
         at = [i for i, word in enumerate(tokens) if stem(word) == t]
@@ -378,7 +384,7 @@ def only_in_names(question: str, best: Scored) -> bool:
             # sentence: a function word is no part of a name.
             beside = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)
                       and tokens[j].casefold() not in STOPWORDS]
-            in_longer_name = i > 0 and any(
+            in_longer_name = i > 0 and word.casefold() not in aliases and any(
                 _CAPITALISED.fullmatch(b) and stem(b) not in asked_stems for b in beside)
             if not (plural_of_name or in_longer_name):
                 return False
