@@ -329,6 +329,11 @@ def test_show_of_a_name_two_concepts_share_names_both(tmp_path: Path) -> None:
                     # each says which other concept is called so
                     (other,) = shown["also_called_so"]
                     assert other["concept_id"] == (ids - {concept_id}).pop()
+                # an answer's citation says which of the two its quote is from
+                answer = structured(await client.call_tool(
+                    "ask", {"question": "what happens to the weights in lasso regression?"}))
+                cited = [c for c in answer["citations"] if c.get("concept") == "Lasso Regression"]
+                assert cited and {c["concept_id"] for c in cited} <= ids, answer
                 # a label with its kind stripped opens its concept
                 learning = structured(await client.call_tool("show", {"name": "Learning"}))
                 assert learning["kind"] == "Method"

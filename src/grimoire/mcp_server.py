@@ -136,7 +136,8 @@ class Tools:
     def ask(self, question: str) -> dict[str, Any]:
         with self.lock:
             answer = self.kb.ask(question)
-        citations = [{"n": c.n, **where(c.span), "quote": preview(c.quote, 600)}
+        citations = [{"n": c.n, **where(c.span), "quote": preview(c.quote, 600),
+                      **({"concept": c.concept, "concept_id": c.concept_id} if c.concept else {})}
                      for c in answer.citations]
         return capped({"answer": answer.answer, "abstained": answer.abstained,
                        "nearest": list(answer.nearest), "citations": citations}, "citations")

@@ -207,6 +207,7 @@ class Citation:
     quote: str
     concept: str | None = None
     passage_id: int | None = None
+    concept_id: ConceptId | None = None  # opens `concept` when another shares its label
 
 
 @dataclass(frozen=True, slots=True)

@@ -243,6 +243,25 @@ def _lasso(db: Path) -> list[str]:
     return [c.id for c in sorted(labelled, key=lambda c: Path(c.entries[0].entry.span.path).name)]
 
 
+def test_a_citation_opens_its_own_concept_when_two_share_a_name(
+        notes_client: TestClient) -> None:
+    # An answer's citation linked its concept by label alone: for one of two concepts called
+    # "Lasso Regression" that is the page asking which. It carries the concept's id now, in
+    # the JSON and in the link.
+    answer = notes_client.get("/api/ask", params={
+        "q": "what happens to the weights in lasso regression?"}).json()
+    cited = [c for c in answer["citations"] if c["concept"] == "Lasso Regression"]
+    assert cited, answer
+    page = notes_client.get("/ask", params={
+        "q": "what happens to the weights in lasso regression?"}).text
+    for c in cited:
+        href = concept_href(c["concept"], c["concept_id"])
+        assert f'href="{href}"' in page
+        opened = notes_client.get(href).text  # the concept whose entry holds the quote
+        assert f"{Path(c['span']['path']).name}:" in opened
+        assert "names 2 concepts" not in opened
+
+
 def test_a_name_two_concepts_share_asks_which(browser: Browser, notes_server: Running,
                                               notes_db: Path) -> None:
     # Two concepts a grimoire.toml split apart keep one label: the page asking which linked

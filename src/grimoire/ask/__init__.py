@@ -44,7 +44,7 @@ from grimoire.ask.sanitize import sanitize, urls_in
 from grimoire.ask.sentences import line_of, mask, split_sentences
 from grimoire.ask.vectors import SENTENCE_VECTORS, question_vector
 from grimoire.lint.arithmetic import wrong_claims
-from grimoire.model import Answer, Citation, Hit, Span
+from grimoire.model import Answer, Citation, ConceptId, Hit, Span
 from grimoire.store.base import Store
 
 if TYPE_CHECKING:
@@ -522,7 +522,8 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
         if span is None:
             continue  # the file no longer holds these words: never cite what cannot be checked
         n = len(citations) + 1
-        citation = Citation(n, span, s.text, s.candidate.concept, s.candidate.passage_id)
+        citation = Citation(n, span, s.text, s.candidate.concept, s.candidate.passage_id,
+                            _concept_id(s.candidate))
         if not verify_citation(citation, sources):
             continue
         citations.append(citation)
@@ -642,8 +643,12 @@ def _passage_citation(n: int, cand: Candidate, claim: str, sources: SourceLines)
             best = (overlap, span, s.text)
     if best is None:
         return Citation(n, cand.span, " ".join(cand.text.split())[:300], cand.concept,
-                        cand.passage_id)
-    return Citation(n, best[1], best[2], cand.concept, cand.passage_id)
+                        cand.passage_id, _concept_id(cand))
+    return Citation(n, best[1], best[2], cand.concept, cand.passage_id, _concept_id(cand))
+
+
+def _concept_id(candidate: Candidate) -> ConceptId | None:
+    return None if candidate.concept_id is None else ConceptId(str(candidate.concept_id))
 
 
 def _mark_unsupported(text: str, cited: dict[int, str]) -> str:
