@@ -356,6 +356,9 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
         sys.exit(1)
 
 
+_LINT_SHOWN = 10  # findings a group shows on a terminal when several groups are shown
+
+
 @main.command()
 @click.option("--group", "groups", multiple=True, help="Only these groups (repeatable).")
 @json_option
@@ -382,12 +385,19 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         emit_json(serialize.lint_report(report, groups))
     else:
+        # On a terminal, a group of hundreds (a glossary's title-only stubs) pushed every other
+        # group off the screen: each shows its first lines and how to see the rest. A pipe, or
+        # a group asked for by name, gets every finding.
+        cap = _LINT_SHOWN if terminal() and not groups and len(by_group) > 1 else None
         for group, findings in by_group.items():
             out().print(f"[bold]{safe(group)}[/bold] ({len(findings)})")
-            for f in findings:
+            for f in findings[:cap]:
                 span = f"{where(f.span.path)}:{f.span.start_line}"
                 out().print(f"  {safe(span, lines=False)}: {safe(f.message)}", highlight=False,
                             soft_wrap=True)
+            if cap is not None and len(findings) > cap:
+                out().print(f"  … {len(findings) - cap} more: grimoire lint --group {group}",
+                            highlight=False, markup=False)
         total = sum(len(fs) for fs in by_group.values())
         out().print(f"{total} findings in {len(by_group)} groups" if total else "clean")
     if any(by_group.values()):

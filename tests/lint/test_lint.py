@@ -62,6 +62,34 @@ def test_lint_cli_exit_codes_and_json(tmp_path: Path) -> None:
     assert [f["span"]["start_line"] for f in found["arithmetic"]] == [3]
 
 
+def test_a_long_group_shows_its_first_findings_on_a_terminal(tmp_path: Path,
+                                                            corpora: Path) -> None:
+    # The term files' title-only stubs made "empty" a group of about 200 lines on a terminal,
+    # and the few wanted pages and dead links above it scrolled away. On a terminal each group
+    # shows its first ten and the command that lists the rest; piped, or asked for by name,
+    # every finding is printed.
+    db = tmp_path / "kb.db"
+    ingest(db, corpora / "ml-glossary-terms").close()
+    terminal = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "200", "NO_COLOR": "1"})
+    piped = CliRunner(env={"TTY_COMPATIBLE": "0"})
+    found = json.loads(piped.invoke(main, ["--db", str(db), "lint", "--json"]).output)
+    empty = len(found["empty"])
+    assert empty > 20 and len(found) > 1
+
+    def lines(runner: CliRunner, *args: str) -> list[str]:
+        result = runner.invoke(main, ["--db", str(db), "lint", *args])
+        assert result.exit_code == 1, result.output
+        return result.output.splitlines()
+
+    shown = lines(terminal)
+    start = shown.index(f"empty ({empty})")
+    assert all(line.startswith("  ") and "has no definition" in line
+               for line in shown[start + 1:start + 11])
+    assert shown[start + 11] == f"  … {empty - 10} more: grimoire lint --group empty"
+    assert sum("has no definition" in line for line in lines(piped)) == empty
+    assert sum("has no definition" in line for line in lines(terminal, "--group", "empty")) == empty
+
+
 def test_superscripts_and_subscripts_are_read_as_such(tmp_path: Path, corpora: Path) -> None:
     # The vault writes powers and indices in HTML: `0.25<sup>2</sup>` read as "0.252" and the
     # list `x<sub>1</sub> = 4`, `x<sub>2</sub> = -10` as "4 x2 = -10" gave two false findings.
