@@ -252,3 +252,20 @@ def test_a_list_in_a_sphinx_page_is_a_list(tmp_path: Path, corpora: Path) -> Non
     assert found, html
     assert found[0].count("<li>") == len(steps)
     assert f"- {html_escape(steps[1][:30])}" not in html  # no marker left as text
+
+
+def test_a_wrong_address_in_the_browser_gets_a_page(client: TestClient) -> None:
+    # A mistyped address or an out-of-range parameter showed FastAPI's bare JSON
+    # (`{"detail":"Not Found"}`) in the browser. A page path answers with a page that has the
+    # search box and says what was wrong; /api/ and /static/ keep their JSON for scripts.
+    page = client.get("/lint")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "There is no page at /lint." in page.text and 'name="q"' in page.text
+    bad = client.get("/graph", params={"depth": "9"})
+    assert bad.status_code == 400 and bad.headers["content-type"].startswith("text/html")
+    assert "depth: Input should be less than or equal to 2" in bad.text
+    assert "path: Field required" in client.get("/source").text
+    assert client.get("/api/nope").json() == {"detail": "Not Found"}
+    api = client.get("/api/graph", params={"depth": "9"})
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"] == ["query", "depth"]
+    assert client.get("/static/nope.js").status_code == 404

@@ -18,10 +18,16 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Body, FastAPI, Query, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from starlette.exceptions import HTTPException
 from starlette.responses import StreamingResponse
 
 from grimoire import serialize
@@ -239,7 +245,39 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         return page(request, "missing.html", 400, what="", message=str(exc), suggestions=(),
                     several=False)
 
+    # A mistyped address or a bad parameter in the browser showed FastAPI's JSON
+    # (`{"detail":"Not Found"}`): pages answer with a page; /api/ and /static/ keep JSON.
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _is_api(request) or exc.status_code != 404:
+            return await http_exception_handler(request, exc)
+        return page(request, "missing.html", 404, what="",
+                    message=f"There is no page at {request.url.path}.", suggestions=(),
+                    several=False)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return await request_validation_exception_handler(request, exc)
+        return page(request, "missing.html", 400, what="Not a valid address",
+                    message=_problems(exc),
+                    suggestions=(), several=False)
+
     return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/static/"))
+
+
+def _problems(exc: RequestValidationError) -> str:
+    """What was wrong with the address, in words: "depth: Input should be less than or equal
+    to 2"; "path: Field required"."""
+    said = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "address"
+        said.append(f"{where}: {error.get('msg', 'not valid')}")
+    return "; ".join(said) or "This address is not valid."
 
 
 def source_href(span: Span) -> str:
