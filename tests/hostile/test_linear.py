@@ -87,11 +87,6 @@ LONG_LINES: dict[str, tuple[str, str, Callable[[int], str]]] = {
 }
 LONG_LINE_START = 140_000  # about 2 MB
 
-# Known quadratic causes, fixed on the readers branch (issue 11 item 2): these cases fail
-# until that lands. Not strict, so the merge that fixes them turns them green; then drop them.
-KNOWN = {"markdown-one-line", "html-unclosed-math", "markdown-prose-line"}
-
-
 def _cpu(run: Callable[[str], object], text: str, repeats: int = 3) -> float:
     times = []
     for _ in range(repeats):
@@ -112,7 +107,7 @@ def _pair(run: Callable[[str], object], small: str, large: str, repeats: int) ->
 
 
 def ratio(
-    make: Callable[[int], str], run: Callable[[str], object], n: int = 250, known: bool = False
+    make: Callable[[int], str], run: Callable[[str], object], n: int = 250
 ) -> float:
     """CPU time at 2n over CPU time at n, n grown until the smaller input is measurable.
 
@@ -126,9 +121,8 @@ def ratio(
     try:
         while _cpu(run, make(n), repeats=1) < MIN_SECONDS and n < 2**20:
             n *= 2
-        # A known quadratic case is measured once, quickly: it is expected to fail.
-        for _ in range(1 if known else 3):
-            r = _pair(run, make(n), make(2 * n), 1 if known else 3)
+        for _ in range(3):
+            r = _pair(run, make(n), make(2 * n), 3)
             if r <= MAX_RATIO:
                 break
             n *= 2
@@ -137,26 +131,21 @@ def ratio(
     return r
 
 
-def _params(shapes: dict[str, object]) -> list[object]:
-    known = pytest.mark.xfail(reason="quadratic: fixed on the readers branch", strict=False)
-    return [pytest.param(s, id=s, marks=[known] if s in KNOWN else []) for s in sorted(shapes)]
 
 
-@pytest.mark.parametrize("shape", _params(SHAPES))  # type: ignore[arg-type]
+@pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_reader_cost_is_linear(shape: str) -> None:
     name, file, make = SHAPES[shape]
     reader = readers.by_name(name)
-    r = ratio(make, lambda text: reader.read(text.encode(), file),
-              known=shape in KNOWN)
+    r = ratio(make, lambda text: reader.read(text.encode(), file))
     assert r <= MAX_RATIO, f"{shape}: 2n costs {r:.1f}x n"
 
 
-@pytest.mark.parametrize("shape", _params(LONG_LINES))  # type: ignore[arg-type]
+@pytest.mark.parametrize("shape", sorted(LONG_LINES))
 def test_reader_cost_is_linear_on_a_long_line(shape: str) -> None:
     name, file, make = LONG_LINES[shape]
     reader = readers.by_name(name)
-    r = ratio(make, lambda text: reader.read(text.encode(), file), n=LONG_LINE_START,
-              known=shape in KNOWN)
+    r = ratio(make, lambda text: reader.read(text.encode(), file), n=LONG_LINE_START)
     assert r <= MAX_RATIO, f"{shape}: 2n costs {r:.1f}x n"
 
 
