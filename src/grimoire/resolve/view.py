@@ -27,10 +27,14 @@ from grimoire.store.base import Store
 
 
 def find_concept(store: Store, name: str) -> ConceptId:
-    """The id of the concept called `name` (any name or alias; case, hyphens, plurals ignored).
+    """The id of the concept called `name` (any name or alias; case, hyphens, plurals ignored),
+    or else labelled so: a label with its kind stripped ("Labeling" of "Labeling Function"
+    and "Labeling Service") is shown by every face but is a name of neither (`show`, `graph`,
+    the concept page and MCP said "no concept named 'Labeling'", the page "No note defines
+    this yet").
 
     Raises NotFound with "did you mean" suggestions, or listing the candidates when two
-    concepts share the name (`LDA`).
+    concepts share the name (`LDA`) or the label.
     """
     key = normalize(text(name, "name"))
     link = link_key(name)[1]
@@ -45,7 +49,7 @@ def find_concept(store: Store, name: str) -> ConceptId:
     if not found and link:
         found = store.concepts_named(link)
     if not found:
-        raise NotFound(f"no concept named {quoted(name)}", suggestions=suggest(store, name))
+        return _labelled(store, name, key)
     top = found[0].strength
     best = [m.concept_id for m in found if m.strength == top]
     if len(best) > 1:
@@ -55,6 +59,19 @@ def find_concept(store: Store, name: str) -> ConceptId:
         raise NotFound(f"{quoted(name)} names {len(best)} concepts; say which",
                        suggestions=tuple(label for label, _ in choices), choices=tuple(choices))
     return ConceptId(str(best[0]))
+
+
+def _labelled(store: Store, name: str, key: str) -> ConceptId:
+    """The concept labelled `name` when no concept has it as a name."""
+    labelled = [c for c in summaries(store) if normalize(c.label) == key] if key else []
+    if not labelled:
+        raise NotFound(f"no concept named {quoted(name)}", suggestions=suggest(store, name))
+    if len(labelled) > 1:
+        raise NotFound(f"{quoted(name)} names {len(labelled)} concepts; say which",
+                       suggestions=tuple(f"{c.label} {c.kind}" if c.kind else c.label
+                                         for c in labelled),
+                       choices=tuple((c.label, c.id) for c in labelled))
+    return labelled[0].id
 
 
 def suggest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
