@@ -6,6 +6,7 @@ Functions here read the concept tables through the store; they never resolve by 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
@@ -25,17 +26,33 @@ from grimoire.resolve.types import (
 )
 from grimoire.store.base import Store
 
+# A concept id as the stores keep it (a 64-bit integer): `/c/NAME?id=²` passed `isdigit` and
+# 30 digits overflowed the database's integer, both a server error, not the page of the name.
+_CONCEPT_ID = re.compile(r"[0-9]{1,18}")
 
-def find_concept(store: Store, name: str) -> ConceptId:
+
+def find_concept(store: Store, name: str, concept_id: str | None = None) -> ConceptId:
     """The id of the concept called `name` (any name or alias; case, hyphens, plurals ignored),
     or else labelled so: a label with its kind stripped ("Labeling" of "Labeling Function"
     and "Labeling Service") is shown by every face but is a name of neither (`show`, `graph`,
     the concept page and MCP said "no concept named 'Labeling'", the page "No note defines
     this yet").
 
+    `concept_id` (a Hit's or a summary's) picks that concept when it is called `name` too:
+    two concepts may share a label (`Linear` the activation function and `Linear` the
+    glossary term), and the name alone finds only one. An id that names no such concept (one
+    from before a rebuild) leaves the name to decide.
+
     Raises NotFound with "did you mean" suggestions, or listing the candidates when two
     concepts share the name (`LDA`) or the label.
     """
+    if concept_id is not None and _CONCEPT_ID.fullmatch(concept_id):
+        cid = int(concept_id)
+        row = store.concept_row(cid)
+        key = normalize(text(name, "name"))
+        if row is not None and key in {normalize(row.label), *(
+                normalize(n.name) for n in store.concept_names_of(cid))}:
+            return ConceptId(str(cid))
     key = normalize(text(name, "name"))
     link = link_key(name)[1]
     if not key and not link:
@@ -140,6 +157,12 @@ def load_concept(store: Store, concept_id: ConceptId) -> Concept:
         links=tuple(store.concept_links(cid, incoming=False)),
         backlinks=tuple(store.concept_links(cid, incoming=True)),
     )
+
+
+def first_entry_span(store: Store, concept_id: ConceptId) -> Span | None:
+    """Where the concept's first entry (as `load_concept` orders them) is written."""
+    return next((e.stored.entry.span for e in store.concept_entries_of(int(concept_id))
+                 if e.role != "redirect"), None)
 
 
 def summaries(store: Store) -> list[ConceptSummary]:
