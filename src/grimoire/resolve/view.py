@@ -17,7 +17,7 @@ from grimoire.errors import NotFound, quoted
 from grimoire.model import ConceptId, Span
 from grimoire.names import normalize, term_names
 from grimoire.resolve.links import FILE_LINKS, link_key
-from grimoire.resolve.merge import inner_acronym_names, spelling_names
+from grimoire.resolve.merge import Components, inner_acronym_names, spelling_names
 from grimoire.resolve.types import (
     Concept,
     ConceptSummary,
@@ -185,23 +185,15 @@ def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
         names, spans = groups.setdefault(use.norm, ([], []))
         names.append(use.name)
         spans.append(use.span)
-    parent = {norm: norm for norm in groups}
-
-    def find(norm: str) -> str:
-        while parent[norm] != norm:
-            parent[norm] = parent[parent[norm]]
-            norm = parent[norm]
-        return norm
-
-    owner: dict[str, str] = {}
-    for norm in sorted(groups):
+    norms = sorted(groups)
+    parts = Components(range(len(norms)))  # over the norms' places in `norms`
+    owner: dict[str, int] = {}
+    for i, norm in enumerate(norms):
         for key in _page_keys(norm, groups[norm][0]):
-            other = owner.setdefault(key, norm)
-            if find(other) != find(norm):
-                parent[find(norm)] = find(other)
-    members: dict[str, list[str]] = {}
-    for norm in sorted(groups):
-        members.setdefault(find(norm), []).append(norm)
+            parts.union(owner.setdefault(key, i), i, key, "one page")
+    members: dict[int, list[str]] = {}
+    for i, norm in enumerate(norms):
+        members.setdefault(parts.find(i), []).append(norm)
     pages = []
     for norms in members.values():
         names = [n for norm in norms for n in groups[norm][0]]
