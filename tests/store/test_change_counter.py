@@ -15,10 +15,12 @@ import psycopg
 import pytest
 
 from grimoire.ingest import ingest
+from grimoire.resolve import load_overrides, resolve
 from grimoire.store import SourceRecord, Store, open_store
+from grimoire.store.migrate import copy_store
 from tests.conftest import PgDatabases
 from tests.store.conftest import Handles
-from tests.store.test_contract import DIM, write_vault
+from tests.store.test_contract import DIM, embed_all, write_vault
 
 
 def _failed(path: str) -> SourceRecord:
@@ -53,6 +55,32 @@ def test_the_counter_moves_when_another_connection_commits_and_not_before(
     assert store.change_counter() == seen
     ingest(other, [tmp_path / "second"], workers=1)
     assert store.change_counter() != seen
+
+
+def test_every_kind_of_write_moves_the_counter(handles: Handles, tmp_path: Path) -> None:
+    """Each way the store is written, seen from another connection: a copy into it, files,
+    concepts, vectors, a file's record, removals. (On PostgreSQL the bump is the last
+    statement of the store's transactions: a write outside one would be missed here.)"""
+    store, other = handles.store, handles.other
+    write_vault(tmp_path / "copied", 2, "alpha")
+    write_vault(tmp_path / "vault", 3, "beta")
+    with closing(open_store(str(tmp_path / "source.db"))) as source:
+        ingest(source, [tmp_path / "copied"], workers=1)
+        steps = {
+            "a copy into it": lambda: copy_store(source, other),
+            "files": lambda: ingest(other, [tmp_path / "vault"], workers=1),
+            "concepts": lambda: resolve(other, load_overrides(other.source_roots())),
+            "vectors": lambda: embed_all(other),
+            "a file's record": lambda: other.mark_source(_failed(str(tmp_path / "x.md"))),
+            "a file removed": lambda: other.remove_source(str(tmp_path / "vault" / "beta-0.md")),
+            "its orphan vectors dropped": lambda: other.drop_orphan_vectors() or pytest.fail(
+                "the removed file left no vector to drop"),
+        }
+        for what, step in steps.items():
+            seen = store.change_counter()
+            step()
+            assert store.change_counter() != seen, what
+    assert store.stats().sources == 5
 
 
 def test_a_transaction_sees_its_own_writes_move_the_counter(handles: Handles) -> None:
