@@ -46,14 +46,13 @@ def find_concept(store: Store, name: str, concept_id: str | None = None) -> Conc
     Raises NotFound with "did you mean" suggestions, or listing the candidates when two
     concepts share the name (`LDA`) or the label.
     """
+    key = normalize(text(name, "name"))
     if concept_id is not None and _CONCEPT_ID.fullmatch(concept_id):
         cid = int(concept_id)
         row = store.concept_row(cid)
-        key = normalize(text(name, "name"))
         if row is not None and key in {normalize(row.label), *(
                 normalize(n.name) for n in store.concept_names_of(cid))}:
             return ConceptId(str(cid))
-    key = normalize(text(name, "name"))
     link = link_key(name)[1]
     if not key and not link:
         # Names are looked up by their letters and digits: "???" or "->" has none, and a
@@ -185,14 +184,14 @@ def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
         names, spans = groups.setdefault(use.norm, ([], []))
         names.append(use.name)
         spans.append(use.span)
-    norms = sorted(groups)
-    parts = Components(range(len(norms)))  # over the norms' places in `norms`
+    ordered = sorted(groups)
+    parts = Components(range(len(ordered)))  # over the places of the norms in `ordered`
     owner: dict[str, int] = {}
-    for i, norm in enumerate(norms):
+    for i, norm in enumerate(ordered):
         for key in _page_keys(norm, groups[norm][0]):
             parts.union(owner.setdefault(key, i), i, key, "one page")
     members: dict[int, list[str]] = {}
-    for i, norm in enumerate(norms):
+    for i, norm in enumerate(ordered):
         members.setdefault(parts.find(i), []).append(norm)
     pages = []
     for norms in members.values():
