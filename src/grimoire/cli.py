@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -207,10 +208,10 @@ def say_which(e: NotFound) -> None:
     """A name two concepts share (a `grimoire.toml` split): one line for each, with the
     `--id` that opens it and where its first entry is written."""
     kb = click.get_current_context().meta.get(_KB)
-    try:
-        found = kb.choices(e) if kb is not None else [(*c, None) for c in e.choices]
-    except GrimoireError:
-        found = [(*c, None) for c in e.choices]
+    found = [(*c, None) for c in e.choices]  # ids alone, when the store cannot say where
+    if kb is not None:
+        with contextlib.suppress(GrimoireError):
+            found = kb.choices(e)
     err().print("open one with --id:", highlight=False)
     for label, concept_id, span in found:
         at = f"  {where(span.path)}:{span.start_line}" if span is not None else ""

@@ -44,9 +44,6 @@ if TYPE_CHECKING:
     )
 
 _MATCHED = re.compile("«\\w")  # a word a snippet marks: the query's, found by the lexical index
-# A concept id as the stores keep it (a 64-bit integer): `/c/NAME?id=²` passed `isdigit` and
-# 30 digits overflowed the database's integer, both a server error, not the page of the name.
-_CONCEPT_ID = re.compile(r"[0-9]{1,18}")
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -450,54 +447,24 @@ class Grimoire:
         self._fresh()
         from grimoire.resolve import view
 
-        if concept_id is not None and _CONCEPT_ID.fullmatch(concept_id):
-            try:
-                found = view.load_concept(self.store, ConceptId(concept_id))
-            except NotFound:
-                found = None  # an id from before a rebuild: the name decides
-            key = normalize(name)
-            if found is not None and key in {normalize(found.label),
-                                             *(normalize(n.name) for n in found.names)}:
-                return found
-        return view.load_concept(self.store, self._find(name))
-
-    def _find(self, name: str) -> ConceptId:
-        """The id of the concept called `name`, or else labelled so: a label with its kind
-        stripped ("Labeling" of "Labeling Function" and "Labeling Service") is shown by every
-        face but is a name of neither (`show`, `graph`, the concept page and MCP said "no
-        concept named 'Labeling'", the page "No note defines this yet"). A name two concepts
-        have, `LDA`, keeps its own "say which"."""
-        from grimoire.resolve import view
-
-        try:
-            return view.find_concept(self.store, name)
-        except NotFound as e:
-            key = normalize(name)
-            labelled = ([c for c in view.summaries(self.store) if normalize(c.label) == key]
-                        if key and str(e).startswith("no concept named") else [])
-            if not labelled:
-                raise
-            if len(labelled) > 1:
-                raise NotFound(f"{quoted(name)} names {len(labelled)} concepts; say which",
-                               suggestions=tuple(f"{c.label} {c.kind}" if c.kind else c.label
-                                                 for c in labelled),
-                               choices=tuple((c.label, c.id) for c in labelled)) from None
-            return labelled[0].id
+        return view.load_concept(self.store, view.find_concept(self.store, name, concept_id))
 
     @_guarded
     def choices(self, error: NotFound) -> list[tuple[str, str, Span | None]]:
         """The concepts a name that asked "which" belongs to: (label, id, where its first entry
         is written). A split in `grimoire.toml` leaves two concepts of one label, told apart by
         their ids and by where each is written. Every face lists them so."""
+        self._fresh()
+        from grimoire.resolve import view
+
         out: list[tuple[str, str, Span | None]] = []
         for label, concept_id in error.choices:
             try:
-                concept = self.concept(label, concept_id=concept_id)
+                found = view.find_concept(self.store, label, concept_id)
             except NotFound:
                 out.append((label, concept_id, None))
                 continue
-            out.append((label, concept_id,
-                        concept.entries[0].entry.span if concept.entries else None))
+            out.append((label, concept_id, view.first_entry_span(self.store, found)))
         return out
 
     @_guarded
@@ -527,11 +494,10 @@ class Grimoire:
         does not grow with the store; the shingles' Jaccard decides.
         """
         from grimoire.duplicates import DuplicateOf, jaccard, probe_query
+        from grimoire.resolve import view
 
-        concept_id = self.concept(name, concept_id=concept_id).id if concept_id else None
         self._fresh()
-
-        concept_id = concept_id or self._find(name)
+        concept_id = view.find_concept(self.store, name, concept_id or None)
         found: dict[tuple[int, int], DuplicateOf] = {}
         for pid, text in self.store.concept_passages(int(concept_id)):
             match = probe_query(text)
@@ -625,13 +591,13 @@ class Grimoire:
         >>> print(kb.graph("LoRA", depth=2).to_dot())
         """
         from grimoire import graph as graphs
+        from grimoire.resolve import view
 
         args.count(depth, "depth", 0)
         args.count(limit, "limit", 1)
         self._fresh()
 
-        centre = (ConceptId(self.concept(name, concept_id=concept_id).id) if concept_id
-                  else self._find(name))
+        centre = view.find_concept(self.store, name, concept_id or None)
         return graphs.neighbourhood(self.store, centre, depth, limit)
 
     @_guarded
@@ -651,12 +617,13 @@ class Grimoire:
     def path(self, start: str, goal: str, max_depth: int = 6) -> list[str] | None:
         """Labels of the shortest chain of links between two concepts, or None."""
         from grimoire import graph as graphs
+        from grimoire.resolve import view
 
         args.count(max_depth, "max_depth", 0)
         self._fresh()
 
-        a = self._find(start)
-        b = self._find(goal)
+        a = view.find_concept(self.store, start)
+        b = view.find_concept(self.store, goal)
         ids = graphs.shortest_path(self.store, a, b, max_depth)
         if ids is None:
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -55,3 +56,24 @@ def seeded(
     resolve(s, load_overrides(s.source_roots()))
     yield s
     s.close()
+
+
+class Handles(NamedTuple):
+    """Two connections to one store, as two processes have."""
+
+    engine: str
+    store: Store
+    other: Store
+
+
+@pytest.fixture(params=ENGINES)
+def handles(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handles]:
+    if request.param == "sqlite":
+        location = str(tmp_path / "kb.db")
+    else:
+        databases: PgDatabases = request.getfixturevalue("pg")
+        location = databases.url()
+    found = Handles(request.param, open_store(location), open_store(location))
+    yield found
+    found.other.close()
+    found.store.close()

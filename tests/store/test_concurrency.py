@@ -6,19 +6,17 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import NamedTuple
-
-import pytest
 
 import grimoire
 from grimoire.ingest import ingest
 from grimoire.resolve import Overrides, ResolveReport, build, load_overrides, refresh
 from grimoire.store import Store, open_store
 from grimoire.store.migrate import copy_store
-from tests.conftest import ENGINES, PgDatabases
+from tests.conftest import PgDatabases
+from tests.store.conftest import Handles
 from tests.store.test_contract import write_vault
 
 FOLDERS = ("distill-articles", "hf-docs", "ml-cheatsheet-rst", "ml-glossary-terms")
@@ -99,27 +97,6 @@ def test_concurrent_ingest_of_the_same_folder_takes_turns(
         assert sorted((c.entries, c.sources) for c in kb.concepts()) == expected_concepts
 
 
-class Handles(NamedTuple):
-    """Two connections to one store, as two processes have."""
-
-    engine: str
-    store: Store
-    other: Store
-
-
-@pytest.fixture(params=ENGINES)
-def handles(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Handles]:
-    if request.param == "sqlite":
-        location = str(tmp_path / "kb.db")
-    else:
-        databases: PgDatabases = request.getfixturevalue("pg")
-        location = databases.url()
-    found = Handles(request.param, open_store(location), open_store(location))
-    yield found
-    found.other.close()
-    found.store.close()
-
-
 def _during_a_resolve(store: Store, overrides: Overrides, action: Callable[[], object]) -> None:
     """Run `action` on a thread while `store` resolves; it must wait for the resolve (it can
     only finish early if it did not), then finish."""
@@ -191,22 +168,3 @@ def test_a_refresh_queued_behind_a_resolve_does_not_run_again(
     assert not other.concepts_stale(overrides.fingerprint)
     assert sorted(c.label for c in other.concept_summaries()) == [
         f"Alpha {i}" for i in range(3)]
-
-
-def test_the_change_counter_moves_when_another_process_writes_a_file(
-    handles: Handles, tmp_path: Path
-) -> None:
-    """Search keeps what it worked out from the store (whether it has concepts, the names
-    index, the ingested folders) until the counter moves: a write by another connection
-    must move it, or a server would go on answering from before that process's files."""
-    store, other = handles.store, handles.other
-    write_vault(tmp_path / "first", 2, "alpha")
-    write_vault(tmp_path / "second", 2, "beta")
-    ingest(store, [tmp_path / "first"], workers=1)
-    seen = store.change_counter()
-    if handles.engine == "sqlite":  # PostgreSQL's counts commits anywhere on the server
-        with store.reading():
-            store.resolve_input()
-        assert store.change_counter() == seen
-    ingest(other, [tmp_path / "second"], workers=1)
-    assert store.change_counter() != seen

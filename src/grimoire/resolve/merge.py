@@ -66,8 +66,9 @@ class Claim:
     link_id: int | None = None
 
 
-class _Components:
-    """Union-find over entry ids, refusing unions that a `[[split]]` forbids."""
+class Components:
+    """Union-find over entry ids, refusing unions that a `[[split]]` forbids (none unless
+    tagged: `view.wanted_pages` joins the spellings of a missing page with it too)."""
 
     def __init__(self, ids: Iterable[int]) -> None:
         self.parent = {i: i for i in ids}
@@ -245,10 +246,10 @@ def label_claims(links: list[LinkRow], owners: dict[str, list[Claim]]) -> list[C
 
 def merge_entries(
     entries: list[EntryRow], links: list[LinkRow], overrides: Overrides
-) -> tuple[_Components, dict[int, list[Claim]], dict[int, str | None]]:
+) -> tuple[Components, dict[int, list[Claim]], dict[int, str | None]]:
     """Union the non-redirect entries on stated names; returns components, claims, expansions."""
     real = [e for e in entries if not e.redirect]
-    parts = _Components(e.id for e in entries)
+    parts = Components(e.id for e in entries)
     by_norm: dict[str, list[Claim]] = defaultdict(list)
     by_entry: dict[int, list[Claim]] = defaultdict(list)
     expansions: dict[int, str | None] = {}
@@ -280,7 +281,7 @@ def merge_entries(
 
 
 def _merge_on(
-    parts: _Components, claims: list[Claim], expansions: dict[int, str | None],
+    parts: Components, claims: list[Claim], expansions: dict[int, str | None],
     terms: dict[int, str],
 ) -> None:
     named = [c for c in claims if c.strength == 3]
@@ -314,7 +315,7 @@ def _merge_on(
 _WORD = re.compile(r"[a-z]+")
 
 
-def _join_qualified(parts: _Components, claims: list[Claim], rows: dict[int, EntryRow]) -> None:
+def _join_qualified(parts: Components, claims: list[Claim], rows: dict[int, EntryRow]) -> None:
     """`Stride (convolution)` is the `stride` of another source whose definition speaks of
     convolution.
 
@@ -399,7 +400,7 @@ def _rule_entries(name: str, entries: list[EntryRow], by_norm: dict[str, list[Cl
 
 
 def _apply_splits(
-    parts: _Components, rules: list[Rule], entries: list[EntryRow],
+    parts: Components, rules: list[Rule], entries: list[EntryRow],
     by_norm: dict[str, list[Claim]],
 ) -> None:
     for i, rule in enumerate(rules):
@@ -409,7 +410,7 @@ def _apply_splits(
 
 
 def attach_redirects(
-    parts: _Components, entries: list[EntryRow], by_entry: dict[int, list[Claim]]
+    parts: Components, entries: list[EntryRow], by_entry: dict[int, list[Claim]]
 ) -> dict[int, str]:
     """Put each redirect entry with its concept; returns entry id -> role ("entry"/"redirect").
 
@@ -455,7 +456,7 @@ def attach_redirects(
     return roles
 
 
-def _best(parts: _Components, candidates: dict[int, int]) -> int | None:
+def _best(parts: Components, candidates: dict[int, int]) -> int | None:
     if not candidates:
         return None
     top = max(candidates.values())
@@ -464,7 +465,7 @@ def _best(parts: _Components, candidates: dict[int, int]) -> int | None:
 
 
 def build_concepts(
-    parts: _Components, entries: list[EntryRow], by_entry: dict[int, list[Claim]],
+    parts: Components, entries: list[EntryRow], by_entry: dict[int, list[Claim]],
     roles: dict[int, str], overrides: Overrides,
 ) -> tuple[list[ConceptRecord], dict[int, int]]:
     """One record per component, with label, kind, names and merge reasons.

@@ -6,6 +6,7 @@ Functions here read the concept tables through the store; they never resolve by 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
@@ -16,7 +17,7 @@ from grimoire.errors import NotFound, quoted
 from grimoire.model import ConceptId, Span
 from grimoire.names import normalize, term_names
 from grimoire.resolve.links import FILE_LINKS, link_key
-from grimoire.resolve.merge import inner_acronym_names, spelling_names
+from grimoire.resolve.merge import Components, inner_acronym_names, spelling_names
 from grimoire.resolve.types import (
     Concept,
     ConceptSummary,
@@ -25,14 +26,33 @@ from grimoire.resolve.types import (
 )
 from grimoire.store.base import Store
 
+# A concept id as the stores keep it (a 64-bit integer): `/c/NAME?id=²` passed `isdigit` and
+# 30 digits overflowed the database's integer, both a server error, not the page of the name.
+_CONCEPT_ID = re.compile(r"[0-9]{1,18}")
 
-def find_concept(store: Store, name: str) -> ConceptId:
-    """The id of the concept called `name` (any name or alias; case, hyphens, plurals ignored).
+
+def find_concept(store: Store, name: str, concept_id: str | None = None) -> ConceptId:
+    """The id of the concept called `name` (any name or alias; case, hyphens, plurals ignored),
+    or else labelled so: a label with its kind stripped ("Labeling" of "Labeling Function"
+    and "Labeling Service") is shown by every face but is a name of neither (`show`, `graph`,
+    the concept page and MCP said "no concept named 'Labeling'", the page "No note defines
+    this yet").
+
+    `concept_id` (a Hit's or a summary's) picks that concept when it is called `name` too:
+    two concepts may share a label (`Linear` the activation function and `Linear` the
+    glossary term), and the name alone finds only one. An id that names no such concept (one
+    from before a rebuild) leaves the name to decide.
 
     Raises NotFound with "did you mean" suggestions, or listing the candidates when two
-    concepts share the name (`LDA`).
+    concepts share the name (`LDA`) or the label.
     """
     key = normalize(text(name, "name"))
+    if concept_id is not None and _CONCEPT_ID.fullmatch(concept_id):
+        cid = int(concept_id)
+        row = store.concept_row(cid)
+        if row is not None and key in {normalize(row.label), *(
+                normalize(n.name) for n in store.concept_names_of(cid))}:
+            return ConceptId(str(cid))
     link = link_key(name)[1]
     if not key and not link:
         # Names are looked up by their letters and digits: "???" or "->" has none, and a
@@ -45,7 +65,7 @@ def find_concept(store: Store, name: str) -> ConceptId:
     if not found and link:
         found = store.concepts_named(link)
     if not found:
-        raise NotFound(f"no concept named {quoted(name)}", suggestions=suggest(store, name))
+        return _labelled(store, name, key)
     top = found[0].strength
     best = [m.concept_id for m in found if m.strength == top]
     if len(best) > 1:
@@ -55,6 +75,19 @@ def find_concept(store: Store, name: str) -> ConceptId:
         raise NotFound(f"{quoted(name)} names {len(best)} concepts; say which",
                        suggestions=tuple(label for label, _ in choices), choices=tuple(choices))
     return ConceptId(str(best[0]))
+
+
+def _labelled(store: Store, name: str, key: str) -> ConceptId:
+    """The concept labelled `name` when no concept has it as a name."""
+    labelled = [c for c in summaries(store) if normalize(c.label) == key] if key else []
+    if not labelled:
+        raise NotFound(f"no concept named {quoted(name)}", suggestions=suggest(store, name))
+    if len(labelled) > 1:
+        raise NotFound(f"{quoted(name)} names {len(labelled)} concepts; say which",
+                       suggestions=tuple(f"{c.label} {c.kind}" if c.kind else c.label
+                                         for c in labelled),
+                       choices=tuple((c.label, c.id) for c in labelled))
+    return labelled[0].id
 
 
 def suggest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
@@ -125,6 +158,12 @@ def load_concept(store: Store, concept_id: ConceptId) -> Concept:
     )
 
 
+def first_entry_span(store: Store, concept_id: ConceptId) -> Span | None:
+    """Where the concept's first entry (as `load_concept` orders them) is written."""
+    return next((e.stored.entry.span for e in store.concept_entries_of(int(concept_id))
+                 if e.role != "redirect"), None)
+
+
 def summaries(store: Store) -> list[ConceptSummary]:
     """Every concept, A-Z."""
     return store.concept_summaries()
@@ -145,23 +184,15 @@ def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
         names, spans = groups.setdefault(use.norm, ([], []))
         names.append(use.name)
         spans.append(use.span)
-    parent = {norm: norm for norm in groups}
-
-    def find(norm: str) -> str:
-        while parent[norm] != norm:
-            parent[norm] = parent[parent[norm]]
-            norm = parent[norm]
-        return norm
-
-    owner: dict[str, str] = {}
-    for norm in sorted(groups):
+    ordered = sorted(groups)
+    parts = Components(range(len(ordered)))  # over the places of the norms in `ordered`
+    owner: dict[str, int] = {}
+    for i, norm in enumerate(ordered):
         for key in _page_keys(norm, groups[norm][0]):
-            other = owner.setdefault(key, norm)
-            if find(other) != find(norm):
-                parent[find(norm)] = find(other)
-    members: dict[str, list[str]] = {}
-    for norm in sorted(groups):
-        members.setdefault(find(norm), []).append(norm)
+            parts.union(owner.setdefault(key, i), i, key, "one page")
+    members: dict[int, list[str]] = {}
+    for i, norm in enumerate(ordered):
+        members.setdefault(parts.find(i), []).append(norm)
     pages = []
     for norms in members.values():
         names = [n for norm in norms for n in groups[norm][0]]

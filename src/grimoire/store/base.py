@@ -102,7 +102,12 @@ class Store(Protocol):
         ...
 
     def change_counter(self) -> tuple[int, ...]:
-        """Changes whenever anyone wrote to the store (cheap; a cache key)."""
+        """A cache key (cheap): it moves when a transaction that wrote to this store
+        commits, from any connection or process, and a reader sees it move with the rows that
+        commit wrote. A write to another store (another file, database or schema) leaves it,
+        and so does another connection's write until it commits. In a transaction of its own
+        that wrote, a connection sees it move too. It may move without a change (SQLite: this
+        connection's rolled-back write), never the other way round."""
         ...
 
     def reopen_if_replaced(self) -> Store | None:

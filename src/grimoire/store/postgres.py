@@ -10,8 +10,9 @@ written in one transaction, like on SQLite.
   and both engines store the same text.
 - Order: text columns use the "C" collation (code point order, as SQLite's BINARY), and every
   list has a full ORDER BY ending on an id, so ties come out the same way each time.
-- Concurrency: ingests of different folders touch different rows. The one shared row,
-  `concept_state`, is only updated when clean. A write of a file takes an advisory lock
+- Concurrency: ingests of different folders touch different rows. Two rows are shared:
+  `concept_state`, only updated when clean, and the change counter's, bumped by a writing
+  transaction's last statement (`change_counter`). A write of a file takes an advisory lock
   shared (writes of files do not wait on each other) and resolve takes it alone, from its
   read to its write: so a resolve never reads half of another process's files, nor writes
   concepts read before that process's files over the ones its resolve wrote. Two writes of
@@ -21,6 +22,7 @@ written in one transaction, like on SQLite.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -47,6 +49,11 @@ from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEnt
 _LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1", "GRM2", "GRM3")
 LOCK_RESOLVE = 0x47524D32
 _LOCK_PATH = 0x47524D33  # with a second key: the hash of the file's path
+
+# The change counter's bump, a no-op in a transaction that wrote nothing (a search's
+# `SET LOCAL`): PostgreSQL gives a transaction an id at its first write, and only then.
+_BUMP = ("UPDATE grimoire_changes SET n = n + 1"
+         " WHERE pg_current_xact_id_if_assigned() IS NOT NULL")
 
 
 # The JSON columns are cast to jsonb, which refuses the escape \u0000 (its text cannot hold
@@ -101,6 +108,7 @@ class PostgresStore(PostgresQueries):
             self.pool.close()
             raise
         self._hnsw: set[tuple[str, int]] = set()
+        self._unsaved = itertools.count(1)  # `change_counter` in a transaction that wrote
 
     @staticmethod
     def _configure(conn: psycopg.Connection[Any]) -> None:
@@ -140,6 +148,8 @@ class PostgresStore(PostgresQueries):
                     except psycopg.Error as e:
                         raise StoreError(f"migration to schema {step + 1} failed: {e}",
                                          self.url) from e
+                if version < len(MIGRATIONS):
+                    conn.execute(_BUMP)
             if version < len(MIGRATIONS):
                 self._configure(conn)  # the vector type exists now
         if version < len(MIGRATIONS):
@@ -197,6 +207,7 @@ class PostgresStore(PostgresQueries):
                 try:
                     with conn.transaction():
                         yield conn
+                        conn.execute(_BUMP)  # last: see `change_counter`
                 finally:
                     self._local.conn = None
         except psycopg.Error as e:
@@ -287,13 +298,31 @@ class PostgresStore(PostgresQueries):
         return "ok"
 
     def change_counter(self) -> tuple[int, ...]:
-        """Changes whenever a write commits anywhere on the server (cheap).
+        """Changes when, and only when, a transaction that wrote to this store commits, from
+        any connection (cheap: one row).
 
-        The current snapshot (oldest running transaction, next id, running ids) changes on
-        every commit of a transaction that wrote, and on nothing else.
+        The last statement of every transaction of ours that wrote (`transaction()`) bumps
+        the row `grimoire_changes`, so the bump commits with the rows, and a read sees both or
+        neither. Writers take its row lock only from that statement to their commit and wait
+        for nothing while they hold it: two writers take turns for a moment (the second
+        bumps the first's count: none is lost), and no deadlock can pass through it. A
+        statement-level trigger would bump at a transaction's first write and hold the lock
+        to its end: a batch of files, a resolve, behind which every other writer would queue
+        (and an embedder holding a passage another writer deletes would deadlock with it).
+        The server's snapshot (`pg_current_snapshot()`), used before, moved at every commit
+        in any database of the server.
+
+        Inside this thread's own transaction, once it has written, its writes are not counted
+        yet: the counter is then one never given before, which no cache holds.
         """
-        row = self._one("SELECT pg_current_snapshot()::text")
-        return (hash(row[0]) if row else 0,)
+        row = self._one(
+            "SELECT n, pg_current_xact_id_if_assigned() IS NOT NULL FROM grimoire_changes")
+        if row is None:
+            raise StoreError("the change counter's row is missing (grimoire_changes)",
+                             self.url)
+        if row[1]:
+            return (int(row[0]), -next(self._unsaved))
+        return (int(row[0]),)
 
     # -- sources ---------------------------------------------------------------------------
 

@@ -200,7 +200,19 @@ CREATE INDEX entry_vecs_hash ON entry_vecs(hash);
 CREATE INDEX entry_vecs_document ON entry_vecs(document_id);
 """
 
-MIGRATIONS: list[str] = [CORE, CONCEPTS, VECTORS]
+# The store's change counter (`PostgresStore.change_counter`): one row, bumped by the last
+# statement of every transaction of the store's that wrote, so it moves exactly when such a
+# transaction commits, and only for this store (the server's snapshot moved for every
+# database on the server).
+CHANGES = """
+CREATE TABLE grimoire_changes (
+    id integer PRIMARY KEY CHECK (id = 1),
+    n bigint NOT NULL
+);
+INSERT INTO grimoire_changes (id, n) VALUES (1, 0);
+"""
+
+MIGRATIONS: list[str] = [CORE, CONCEPTS, VECTORS, CHANGES]
 
 # The HNSW index is built per vector dimension (a pgvector index needs a fixed one), the
 # first time vectors of that dimension are stored.
