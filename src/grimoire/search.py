@@ -119,7 +119,7 @@ NAMED_IN_DESCRIPTION = 0.5
 # first concept. Descriptions with the source's names masked as spelled (`--hide source`),
 # MRR@10 tune / report: 0.473 / 0.462 -> 0.497 / 0.467; every name masked 0.419 / 0.427 and
 # own words unchanged (bench/README.md, round 20).
-# A name in the plural takes its verb in the plural ("the parameters consist of ...").
+# A name in the plural takes its verb in the plural ("the weights consist of ...").
 SUBJECT_VERBS = frozenset(["is", "are", "was", "were", "refers", "means", "denotes", "describes",
                            "represents", "belongs", "turns", "computes", "uses", "consists",
                            "can", "has", "have", "provides", "allows", "takes", "maps", "measures",
@@ -911,9 +911,9 @@ _PARENS = re.compile(r"\(([^)]*)\)")
 def _subjects(query: str) -> list[str]:
     """The names a description may be defining, normalised: the words a clause opens with
     (after an article, and "term" or "phrase") up to a verb of definition ("Cross-validation
-    refers to ...", "..., a feature represents ...", "The phrase bag-of-words typically
-    refers to ..."), a short opening clause ("Q Learning, a model-free RL algorithm"), a
-    plural the description opens with ("Activation functions live inside ..."), and the
+    refers to ...", "..., a feature represents ...", "The term bag-of-words usually
+    means ..."), a short opening clause ("Q Learning, a model-free RL algorithm"), a
+    plural the description opens with ("Activation functions sit in each layer"), and the
     words after "is called" / "known as". An acronym in brackets counts on its own ("A
     generative adversarial network (GAN) is ...")."""
     found: list[str] = []
@@ -925,7 +925,7 @@ def _subjects(query: str) -> list[str]:
             tokens = tokens[1:]
         if n == 0:
             # A description that opens with a name in the plural speaks of what it names,
-            # whatever its verb ("Activation functions live inside neural network layers").
+            # whatever its verb ("Activation functions sit in each layer and bend ...").
             found.extend(normalize(" ".join(tokens[:i + 1])) for i, token in enumerate(tokens[:5])
                          if _plural(token))
         verb = next((i for i, token in enumerate(tokens[:6])
