@@ -517,6 +517,8 @@ def test_a_subject_in_the_plural_is_a_subject() -> None:
     assert "weight" in _subjects("In such a model, the weights consist of one number per input")
     assert "bag of word" in _subjects(
         "The term bag-of-words usually means a text seen only as the counts of its words")
+    assert "exponential family" in _subjects(
+        "The exponential family is a set of distributions of one common form")
     assert "recurrent neural network" not in _subjects(
         "A layer that feeds recurrent neural networks with embeddings")
     assert "neural network" not in _subjects(
