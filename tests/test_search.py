@@ -472,6 +472,59 @@ def test_a_description_that_names_what_it_describes_finds_it(
     assert "lstm" in names_of(recurrent_pages, hits[0]), [h.concept for h in hits]
 
 
+@pytest.fixture(scope="module")
+def layer_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
+    _need(CORPORA)
+    kb = grimoire.open(tmp_path_factory.mktemp("plural") / "kb.db")
+    vault = CORPORA / "google-ml-glossary-vault"
+    kb.ingest([vault / f"{name}.md" for name in (
+        "activation function", "convolutional filter", "convolutional layer",
+        "convolutional neural network", "convolutional operation", "dense layer",
+        "dropout regularization", "fully connected layer", "hidden layer", "input layer", "layer",
+        "output layer", "recurrent neural network", "regularization", "neural network", "neuron",
+        "pooling", "deep model", "sigmoid function", "ReLU")])
+    yield kb
+    kb.close()
+
+
+@pytest.mark.parametrize(("pages", "query", "neighbour"), [
+    ("recurrent_pages", "A variant of recurrent neural networks whose cells keep a memory through "
+     "input, forget and output gates, so that it learns long-range dependencies.",
+     "recurrent neural network"),
+    ("layer_pages", "Each layer of these neural networks slides small filters over the image, so "
+     "that the same weights look for a pattern everywhere.", "neural network"),
+])
+def test_a_name_in_the_plural_inside_a_description_is_a_neighbour(
+    request: pytest.FixtureRequest, pages: str, query: str, neighbour: str
+) -> None:
+    # A name is looked up in the singular wherever it stands in a description, not only as
+    # its last word: "recurrent neural networks" in mid-sentence named nothing, so the
+    # neighbour kept its whole score and came second, after LSTM and before the convolutional
+    # neural network described. It counts half now, as it would in the singular.
+    kb: grimoire.Grimoire = request.getfixturevalue(pages)
+    hits = kb.search(query, k=10)
+    names = [names_of(kb, h) for h in hits]
+    assert all(neighbour not in n for n in names[:3]), [h.concept for h in hits]
+
+
+def test_a_subject_in_the_plural_is_a_subject() -> None:
+    from grimoire.search import _subjects
+
+    # Named in the plural, a description's subject takes a plural verb, or any verb when it
+    # opens the description; so it is not demoted as a neighbour once plurals are names.
+    assert "activation function" in _subjects(
+        "Activation functions sit inside each layer and bend its weighted sums")
+    assert "weight" in _subjects("In such a model, the weights consist of one number per input")
+    assert "bag of word" in _subjects(
+        "The term bag-of-words usually means a text seen only as the counts of its words")
+    assert "exponential family" in _subjects(
+        "The exponential family is a set of distributions of one common form")
+    assert "recurrent neural network" not in _subjects(
+        "A layer that feeds recurrent neural networks with embeddings")
+    assert "neural network" not in _subjects(
+        "Each layer of these neural networks slides small filters over the image")
+
+
 @pytest.mark.parametrize("query", [
     "Unlike X, plain gradient descent uses one learning rate for every parameter; X adapts it "
     "from the squared gradients seen so far.",

@@ -119,10 +119,20 @@ NAMED_IN_DESCRIPTION = 0.5
 # first concept. Descriptions with the source's names masked as spelled (`--hide source`),
 # MRR@10 tune / report: 0.473 / 0.462 -> 0.497 / 0.467; every name masked 0.419 / 0.427 and
 # own words unchanged (bench/README.md, round 20).
+# A name in the plural takes its verb in the plural ("the weights consist of ...").
 SUBJECT_VERBS = frozenset(["is", "are", "was", "were", "refers", "means", "denotes", "describes",
                            "represents", "belongs", "turns", "computes", "uses", "consists",
                            "can", "has", "have", "provides", "allows", "takes", "maps", "measures",
-                           "also", "which", "that", "or", "aka"])
+                           "refer", "mean", "denote", "describe", "represent", "belong", "turn",
+                           "compute", "use", "consist", "provide", "allow", "take", "map",
+                           "measure", "also", "which", "that", "or", "aka"])
+# "The term X refers to ...": the word before the name says it is a name, it is not one.
+NAME_WORDS = frozenset(["term", "phrase", "word", "expression"])
+# "X typically refers to ...": an adverb between a subject and its verb (a list, not "-ly":
+# "exponential family", "anomaly").
+ADVERBS = frozenset(["typically", "usually", "generally", "commonly", "often", "simply",
+                     "basically", "essentially", "mostly", "mainly", "primarily", "broadly",
+                     "formally", "informally", "roughly", "loosely", "sometimes", "just"])
 # A formula in LaTeX ("\\frac{\\partial J}{\\partial W}"): bm25 matches its commands
 # (`frac`, `begin`, `bmatrix`), which every formula of the notes shares, so the vectors count
 # more. Description dev set, 32 formulas, MRR@10 tune / report: 0.355 / 0.172 -> 0.371 /
@@ -578,11 +588,18 @@ class Searcher:
         with the entries it names."""
         index = self._name_index()
         words = normalize(query).split()
-        names = index.named(_grams(words))
+        grams = _grams(words)
+        # `normalize` singularises a query's last word only: a phrase inside it is looked up
+        # in the singular too ("recurrent neural networks" names recurrent neural network),
+        # and `_subjects` reads a subject in the plural. MRR@10 tune / report: every name
+        # masked 0.418 / 0.427 -> 0.419 / 0.431, `--hide source` 0.501 / 0.467 -> 0.501 /
+        # 0.471, own words 0.704 / 0.580 -> 0.712 / 0.580 (bench/README.md, round 21).
+        single = {gram: normalize(gram) for gram in grams}
+        names = index.named(list(dict.fromkeys([*grams, *single.values()])))
         out: dict[str, list[int]] = {}
-        for gram in _grams(words):
+        for gram in grams:
             if len(gram) >= 3 and gram not in STOPWORDS:
-                found = [e for e in names.get(gram, ())
+                found = [e for e in names.get(gram) or names.get(single[gram]) or []
                          if allowed is None or index.document_of(e) in allowed]
                 if found:
                     out[gram] = found
@@ -898,19 +915,30 @@ _PARENS = re.compile(r"\(([^)]*)\)")
 
 def _subjects(query: str) -> list[str]:
     """The names a description may be defining, normalised: the words a clause opens with
-    (after an article) up to a verb of definition ("Cross-validation refers to ...",
-    "..., a feature represents ..."), a short opening clause ("Q Learning, a model-free RL
-    algorithm"), and the words after "is called" / "known as". An acronym in brackets
-    counts on its own ("A generative adversarial network (GAN) is ...")."""
+    (after an article, and "term" or "phrase") up to a verb of definition ("Cross-validation
+    refers to ...", "..., a feature represents ...", "The term bag-of-words usually
+    means ..."), a short opening clause ("Q Learning, a model-free RL algorithm"), a
+    plural the description opens with ("Activation functions sit in each layer"), and the
+    words after "is called" / "known as". An acronym in brackets counts on its own ("A
+    generative adversarial network (GAN) is ...")."""
     found: list[str] = []
     for n, clause in enumerate(_CLAUSE.split(query.strip())):
         tokens = clause.split()
         if tokens and tokens[0].casefold() in ("a", "an", "the"):
             tokens = tokens[1:]
+        if len(tokens) > 1 and tokens[0].casefold() in NAME_WORDS:  # "The term X refers to"
+            tokens = tokens[1:]
+        if n == 0:
+            # A description that opens with a name in the plural speaks of what it names,
+            # whatever its verb ("Activation functions sit in each layer and bend ...").
+            found.extend(normalize(" ".join(tokens[:i + 1])) for i, token in enumerate(tokens[:5])
+                         if _plural(token))
         verb = next((i for i, token in enumerate(tokens[:6])
                      if i and token.casefold().strip("\"'(") in SUBJECT_VERBS), None)
         if verb is not None:
             head = tokens[:verb]
+            while len(head) > 1 and head[-1].casefold() in ADVERBS:  # "X typically refers"
+                head = head[:-1]
         elif n == 0 and 0 < len(tokens) <= 5:  # "Q Learning, a model-free ..."
             head = tokens
         else:
@@ -926,6 +954,13 @@ def _subjects(query: str) -> list[str]:
             found.extend(" ".join(words[at : at + n]) for n in range(1, 6)
                          if at + n <= len(words))
     return [f for f in dict.fromkeys(found) if f]
+
+
+def _plural(token: str) -> bool:
+    """Whether a word of a query is a plural that `normalize` makes singular ("functions")."""
+    word = _WORD.findall(token.casefold())
+    return (len(word) == 1 and word[0].endswith("s") and word[0].isalpha()
+            and not normalize(word[0]).endswith("s"))
 
 
 def _after_of(query: str, gram: str) -> bool:
