@@ -1080,6 +1080,13 @@ _REASON = re.compile(r"^(?:(?:this|that|it) is (?:because|due to|since)|because|
                      r"the reason)\b", re.IGNORECASE)
 
 
+# "Why combine the predictions of several models?": the sentence after the best that says
+# what comes of it ("As a result, a loss aggregator can reduce the variance of the
+# predictions ...") gives the reason to do it.
+_RESULT = re.compile(r"^(?:as a result|therefore|thus|hence|consequently)\b", re.IGNORECASE)
+WHY_RESULT = True
+
+
 def _asks_about_example(s: Scored) -> bool:
     """True when `s` sets up an example (`_SETUP`) and holds words of the question that its
     passage's names do not: the question is about this example, not about the subject."""
@@ -1108,7 +1115,8 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
         return None
     if _SETUP.match(best.text):
         return after
-    if _WHY.match(q.text) and _REASON.match(after.text):
+    if _WHY.match(q.text) and (_REASON.match(after.text)
+                               or (WHY_RESULT and _RESULT.match(after.text))):
         return after
     # A best sentence that only names its subject ("Another important operation for
     # Gaussian processes is conditioning.") and the next one that goes on about it ("It is
