@@ -1,7 +1,8 @@
 """Ask on real notes, round 21 (bench/questions/README.md, "Findings, round 21"): a question
 the notes ask brings the sentence that replies to it, a definition is led by its entry's
 opening above the best sentence and not by a quote below it, the neighbour rule reads "how do
-practitioners tune ..." as asked about practitioners, and "strength" alone is no "pros"."""
+practitioners tune ..." as asked about practitioners, a why-question takes the sentence that
+says what comes of the best one, and "strength" alone is no "pros"."""
 
 from __future__ import annotations
 
@@ -59,3 +60,12 @@ def test_strength_alone_is_not_pros() -> None:
     # "the L2 regularization strength" is how much it weighs; "the strengths of L2" its pros.
     assert stem("strength") != stem("pros")
     assert stem("strengths") == stem("pros") == stem("advantages")
+
+
+def test_why_is_answered_by_what_comes_of_it(tmp_path: Path, corpora: Path) -> None:
+    # The note defines a loss aggregator in its first sentence, which holds the question's
+    # words, and says why one is used in the next ("As a result, ..."), which holds fewer.
+    page = corpora / "google-ml-glossary-vault" / "loss aggregator.md"
+    answer = ask_notes(tmp_path, [page],
+                       "Why combine several models' predictions in a loss aggregator?")
+    assert_quoted(answer, span_of(page, "a loss aggregator can reduce", "predictions"))
