@@ -1188,7 +1188,8 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
               and _same_entry(s.candidate, best.candidate)
               and (_above(s.candidate, best.candidate) or (best.index > 0 and (
                   not LEAD_ABOVE or s.candidate.passage_id == best.candidate.passage_id
-                  or s.candidate.span.path != best.candidate.span.path)))]
+                  or s.candidate.span.path != best.candidate.span.path
+                  or _named_section(s.candidate, best.candidate, asked))))]
     # The entry's opening passage: its first sentence says what the thing is; the first
     # sentence of a later section ("Cons") does not.
     return min(firsts, key=lambda s: (s.candidate.span.path != best.candidate.span.path,
@@ -1198,8 +1199,21 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
 LEAD_POOL = 20
 # The entry's opening is above its later sentences: in one file, the first sentence of a
 # passage below the best one ("> Textual entailment can be illustrated with examples ...",
-# a quote after "Textual entailment refers to drawing a relation ...") opens an aside.
+# a quote after "Textual entailment refers to drawing a relation ...") opens an aside, unless
+# that passage is a section the question names (`_named_section`).
 LEAD_ABOVE = True
+
+
+def _named_section(a: Candidate, b: Candidate, asked: str) -> bool:
+    """Passage `a` is a section of its own (a heading path other than `b`'s) that the question
+    names by its heading: "Pros" under "ReLU" for "what are the advantages of ReLU?"."""
+    if a.heading_path == b.heading_path or not a.heading_path:
+        return False
+    # Each word as the question's words are stemmed ("Pros" is "pros", which "advantages"
+    # is too; its normalised name form is "pro").
+    words = [w for w in _WORD.findall(a.heading_path[-1]) if w.casefold() not in STOPWORDS]
+    return bool(words) and all(
+        f" {stem(w)} " in asked or f" {_name_stem(w)} " in asked for w in words)
 # "what is attention in a neural network?", "what is a model's backbone?", "what does the
 # sigmoid activation do?"
 _WHAT_IS = re.compile(
