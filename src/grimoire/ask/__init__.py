@@ -287,7 +287,24 @@ def _subject(question: str) -> tuple[tuple[str, ...], bool]:
     subject = tokens[: max(0, (len(tokens) if end is None else end) - 1)]
     if not subject or any(t.casefold() in STOPWORDS for t in subject):
         return (), False
+    plural_verb = m.group(0).split()[1].casefold() in ("do", "are")
+    if (PLURAL_SUBJECT and plural_verb and len(subject) >= 2 and _plural(subject[0])
+            and not _plural(subject[1])):
+        # "how do practitioners tune hyperparameters when ...": a name of two words puts its
+        # plural on the last ("how do rotary position embeddings ..."); after "do" or "are"
+        # a plural first word followed by a singular one is the subject, and the word after
+        # it the verb, whose object came before the function word. After "does" the subject
+        # is one thing, and a word ending in "s" a name ("k-means").
+        return tuple(subject[:1]), True
     return tuple(subject[:2]), end is not None
+
+
+PLURAL_SUBJECT = True
+
+
+def _plural(word: str) -> bool:
+    w = word.casefold()
+    return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))
 
 
 def _together(want: Sequence[str], stems: Sequence[str]) -> bool:

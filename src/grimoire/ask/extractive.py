@@ -72,6 +72,8 @@ def stem(word: str) -> str:
     # "encode" meets "encoded" and "encoding" ("encod").
     if len(w) > 4 and w.endswith("e"):
         w = w[:-1]
+    if word.casefold() in _OWN_SENSE:
+        return w[:6]
     return _SAME.get(w[:6], w[:6])
 
 
@@ -82,6 +84,9 @@ _SAME = {"kind": "type",
          "advant": "pros", "benefi": "pros", "streng": "pros",
          "disadv": "cons", "drawba": "cons", "weakne": "cons", "downsi": "cons",
          "shortc": "cons"}
+# A word whose singular means something else: "the strengths of L2" are its pros, "the L2
+# regularization strength" is how much it weighs.
+_OWN_SENSE = frozenset(["strength"])
 
 
 def content_words(text: str) -> list[str]:
@@ -991,8 +996,69 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             chosen.append(piece)
             covered |= s.terms
             length += len(piece.text.split())
+    if ANSWERED_AFTER:
+        chosen = _with_replies(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+# A question the notes ask ("Since perplexity 50 gave us a good picture in this example, can
+# we always set perplexity to 50 ...?") is answered by the sentence after it ("Sadly, no. If
+# we add more points to each cluster, the perplexity has to increase to compensate."): the
+# question holds the asker's words, its reply often none of them.
+ANSWERED_AFTER = True
+
+
+def _asks(text: str) -> bool:
+    return text.rstrip().endswith("?")
+
+
+def _fitted(s: Scored, q: Question, room: int) -> Scored | None:
+    """`s` within `room` words: whole, its clauses that hold the question, or its first
+    clauses (a reply need not repeat the question's words); None when nothing fits."""
+    if room < MIN_PIECE:
+        return None
+    if len(s.text.split()) <= room:
+        return s
+    return clip(s, q, room) or head(s, room - 1)  # the ellipsis: a word
+
+
+def _with_replies(chosen: list[Scored], scored: Sequence[Scored], q: Question,
+                  max_words: int) -> list[Scored]:
+    """`chosen` with the reply to each question of the notes in it: the next sentence of its
+    passage (not itself a question) joins after it, clipped to the room left; without room,
+    the reply takes the place of a sentence chosen after the question (the last first), or of
+    the question itself."""
+    out = list(chosen)
+    for c in chosen:
+        if not _asks(c.text):
+            continue
+        reply = next((s for s in scored if s.candidate.passage_id == c.candidate.passage_id
+                      and s.index == c.index + 1), None)
+        if reply is None or _asks(reply.text) or any(
+                o.candidate.passage_id == reply.candidate.passage_id and o.index == reply.index
+                for o in out):
+            continue
+        at = out.index(c)
+        # The reply whole, making room if need be: the sentences chosen after the question
+        # go, the last first, then the question itself. Else the reply clipped to the room.
+        removable = [*reversed(out[at + 1 :]), c]
+        kept = list(out)
+        while removable and _words(kept) + len(reply.text.split()) + 2 > max_words:
+            kept.remove(removable.pop(0))
+        piece: Scored | None = reply
+        if _words(kept) + len(reply.text.split()) + 2 > max_words:
+            kept = list(out)
+            piece = _fitted(reply, q, max_words - _words(kept) - 2)
+        if piece is None:
+            continue
+        position = kept.index(c) + 1 if c in kept else min(at, len(kept))
+        out = [*kept[:position], piece, *kept[position:]]
+    return out
+
+
+def _words(chosen: Sequence[Scored]) -> int:
+    return sum(len(c.text.split()) for c in chosen)
 
 
 TIE = 0.95
@@ -1012,6 +1078,13 @@ _SETUP = re.compile(r"^(?:for (?:example|instance),?\s+)?(?:consider|suppose|ima
                     re.IGNORECASE)
 _REASON = re.compile(r"^(?:(?:this|that|it) is (?:because|due to|since)|because|since|"
                      r"the reason)\b", re.IGNORECASE)
+
+
+# "Why combine the predictions of several models?": the sentence after the best that says
+# what comes of it ("As a result, a loss aggregator can reduce the variance of the
+# predictions ...") gives the reason to do it.
+_RESULT = re.compile(r"^(?:as a result|therefore|thus|hence|consequently)\b", re.IGNORECASE)
+WHY_RESULT = True
 
 
 def _asks_about_example(s: Scored) -> bool:
@@ -1042,7 +1115,8 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
         return None
     if _SETUP.match(best.text):
         return after
-    if _WHY.match(q.text) and _REASON.match(after.text):
+    if _WHY.match(q.text) and (_REASON.match(after.text)
+                               or (WHY_RESULT and _RESULT.match(after.text))):
         return after
     # A best sentence that only names its subject ("Another important operation for
     # Gaussian processes is conditioning.") and the next one that goes on about it ("It is
@@ -1112,7 +1186,10 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
               if s.about and s.index == 0 and s.score >= LEAD * best.score
               and not _meta_penalty(s.text)
               and _same_entry(s.candidate, best.candidate)
-              and (best.index > 0 or _above(s.candidate, best.candidate))]
+              and (_above(s.candidate, best.candidate) or (best.index > 0 and (
+                  not LEAD_ABOVE or s.candidate.passage_id == best.candidate.passage_id
+                  or s.candidate.span.path != best.candidate.span.path
+                  or _named_section(s.candidate, best.candidate, asked))))]
     # The entry's opening passage: its first sentence says what the thing is; the first
     # sentence of a later section ("Cons") does not.
     return min(firsts, key=lambda s: (s.candidate.span.path != best.candidate.span.path,
@@ -1120,6 +1197,23 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
 
 
 LEAD_POOL = 20
+# The entry's opening is above its later sentences: in one file, the first sentence of a
+# passage below the best one ("> Textual entailment can be illustrated with examples ...",
+# a quote after "Textual entailment refers to drawing a relation ...") opens an aside, unless
+# that passage is a section the question names (`_named_section`).
+LEAD_ABOVE = True
+
+
+def _named_section(a: Candidate, b: Candidate, asked: str) -> bool:
+    """Passage `a` is a section of its own (a heading path other than `b`'s) that the question
+    names by its heading: "Pros" under "ReLU" for "what are the advantages of ReLU?"."""
+    if a.heading_path == b.heading_path or not a.heading_path:
+        return False
+    # Each word as the question's words are stemmed ("Pros" is "pros", which "advantages"
+    # is too; its normalised name form is "pro").
+    words = [w for w in _WORD.findall(a.heading_path[-1]) if w.casefold() not in STOPWORDS]
+    return bool(words) and all(
+        f" {stem(w)} " in asked or f" {_name_stem(w)} " in asked for w in words)
 # "what is attention in a neural network?", "what is a model's backbone?", "what does the
 # sigmoid activation do?"
 _WHAT_IS = re.compile(
