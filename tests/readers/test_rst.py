@@ -144,6 +144,53 @@ def test_math_and_sections(cheatsheet: dict[str, tuple[Document, list[str]]]) ->
     assert sum(len(p.math) for p in loss.passages) >= 10
 
 
+def _notes_opening_with_a_list(lines: list[str]) -> list[tuple[int, int]]:
+    """(line of `.. note::`, number of its list's items) for each note whose content starts
+    with a bullet list, read from the source."""
+    out = []
+    for n, line in enumerate(lines):
+        if line.strip() != ".. note::":
+            continue
+        body = [x for x in lines[n + 1 :] if x.strip()]
+        if not body or not body[0].lstrip().startswith("- "):
+            continue
+        margin = len(body[0]) - len(body[0].lstrip())
+        items = 0
+        for x in body:
+            if len(x) - len(x.lstrip()) < margin:
+                break
+            items += len(x) - len(x.lstrip()) == margin and x.lstrip().startswith("- ")
+        out.append((n + 1, items))
+    return out
+
+
+def test_a_list_that_opens_a_note_stays_a_list(
+    cheatsheet: dict[str, tuple[Document, list[str]]],
+) -> None:
+    # `.. note::` over a bullet list read "Note: - first item": the web drew the first item
+    # as text. The list starts a line of its own, as under a definition's term.
+    from grimoire.web.render import Renderer
+
+    doc, lines = cheatsheet["linear_regression.rst"]
+    notes = _notes_opening_with_a_list(lines)
+    assert notes, "linear_regression.rst has a note that opens with a list"
+    renderer = Renderer()
+    for line, items in notes:
+        passage = next(p for p in doc.passages if p.span.start_line <= line <= p.span.end_line)
+        assert "Note:\n" in passage.text, passage.text[:200]
+        after = passage.text.split("Note:\n", 1)[1].split("\n")
+        assert len(after) >= items and all(x.startswith("- ") for x in after[:items])
+        html = str(renderer.text(passage.text))
+        assert html.count("<li>") >= items and "Note: -" not in html
+    for name, (doc, lines) in cheatsheet.items():
+        texts = [p.text for p in doc.passages] + [e.definition for e in doc.entries]
+        assert not [t for t in texts if "Note: - " in t], name
+        for line, _ in _notes_opening_with_a_list(lines):
+            passage = next(p for p in doc.passages
+                           if p.span.start_line <= line <= p.span.end_line)
+            assert "Note:\n- " in passage.text, (name, line)
+
+
 def test_spans_cite_the_text(cheatsheet: dict[str, tuple[Document, list[str]]]) -> None:
     for name, (doc, lines) in cheatsheet.items():
         for p in doc.passages:

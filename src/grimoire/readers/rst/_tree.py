@@ -397,7 +397,14 @@ class Walker:
         if isinstance(node, (nodes.Admonition, nodes.topic, nodes.sidebar)):
             head = node.tagname.capitalize() if not isinstance(node[0], nodes.title) else ""
             body = self._children(node, records)
-            return f"{head}: {body}" if head and body else body
+            if not (head and body):
+                return body
+            # A list that opens the note starts on a line of its own ("Note:" then "- x"), as
+            # under a definition's term: on one line its first item would read as text.
+            opening = next((c for c in node.children
+                            if isinstance(c, nodes.Element) and not isinstance(c, _SKIP)), None)
+            listed = isinstance(opening, (nodes.bullet_list, nodes.enumerated_list))
+            return f"{head}:\n{body}" if listed else f"{head}: {body}"
         if isinstance(node, nodes.attribution):
             return "— " + collapse(self._inline(node, records))
         return self._children(node, records)

@@ -1,0 +1,131 @@
+"""Searchable at once: `grimoire ingest` (vectors in the background) beside `ingest --wait`.
+
+    .venv/bin/python bench/searchable.py ../shared/corpora
+    .venv/bin/python bench/searchable.py NOTES --stop-after 30 --no-peer   # a large folder
+    .venv/bin/python bench/searchable.py ../shared/corpora --json
+
+In a fresh store under --out: `grimoire ingest FOLDER --json` timed to its return; at once a
+lexical and a hybrid `grimoire search --json` (their wall time, hits, and the missing-vectors
+line the hybrid one writes on stderr); then `grimoire embed --status --json` every 2 s until
+nothing is missing, with the background worker's peak RSS (VmHWM, read from /proc while it
+runs). With --stop-after S, the worker is stopped (SIGTERM, by its pid) S seconds after the
+ingest started. The peer, in the same run: `grimoire ingest FOLDER --wait` into another fresh
+store, which returns only once every vector is computed (what `ingest` did before round 3).
+Each command runs in its own process, as a user runs it; bytecode is cached as after install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+EXE = str(Path(sys.executable).with_name("grimoire"))
+QUERY = "gradient descent"
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "src"), env.get("PYTHONPATH"))
+                                        if p)
+    return env
+
+
+def run(db: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Wall seconds and result of `grimoire --db DB ARGS...` in a new process."""
+    t = time.perf_counter()
+    done = subprocess.run([EXE, "--db", str(db), *args], capture_output=True, text=True,
+                          env=_env(), check=False)
+    return time.perf_counter() - t, done
+
+
+def peak_rss_mb(pid: int) -> int | None:
+    """VmHWM of a running process, in MB (None once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+    return None
+
+
+def measure(folder: Path, out: Path, stop_after: float | None, peer: bool) -> dict[str, Any]:
+    report: dict[str, Any] = {"load before": [round(x, 1) for x in os.getloadavg()]}
+    db = out / "background.db"
+    start = time.perf_counter()
+    seconds, done = run(db, "ingest", str(folder), "--json")
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"ingest failed: {done.stderr[-2000:]}")
+    report["ingest returned s"] = round(seconds, 2)
+    for mode in ("lexical", "hybrid"):
+        seconds, done = run(db, "search", QUERY, "--mode", mode, "--json", "-k", "5")
+        data = json.loads(done.stdout or "[]")
+        report[f"{mode} search right after: s"] = round(seconds, 2)
+        report[f"{mode} search right after: hits"] = len(data if isinstance(data, list)
+                                                         else data.get("hits", []))
+        report[f"{mode} search right after: stderr"] = done.stderr.strip()[:200]
+    peak = 0
+    while True:
+        _, done = run(db, "embed", "--status", "--json")
+        status = json.loads(done.stdout)
+        elapsed = round(time.perf_counter() - start, 1)
+        worker = status.get("worker")
+        if worker:
+            peak = max(peak, peak_rss_mb(int(worker)) or 0)
+        if not status.get("missing"):
+            report["every vector in place, s from the ingest's start"] = elapsed
+            break
+        if not worker:
+            report["worker gone, vectors missing"] = status
+            break
+        if stop_after is not None and elapsed >= stop_after:
+            os.kill(int(worker), signal.SIGTERM)
+            report[f"worker stopped at {elapsed} s, vectors have / missing"] = (
+                status.get("have"), status.get("missing"))
+            break
+        time.sleep(2)
+    report["worker peak RSS MB (VmHWM)"] = peak
+    if peer:
+        seconds, done = run(out / "wait.db", "ingest", str(folder), "--wait", "--json")
+        report["peer: ingest --wait s"] = round(seconds, 2)
+    report["load after"] = [round(x, 1) for x in os.getloadavg()]
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--out", type=Path, help="folder for the two stores (default: a "
+                                                  "temporary one, removed after)")
+    parser.add_argument("--stop-after", type=float, metavar="S",
+                        help="stop the background worker S seconds after the ingest started")
+    parser.add_argument("--no-peer", action="store_true", help="skip `ingest --wait`")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    out = args.out or Path(tempfile.mkdtemp(prefix="grimoire-searchable-"))
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    try:
+        report = measure(args.folder.resolve(), out, args.stop_after, not args.no_peer)
+    finally:
+        if args.out is None:
+            shutil.rmtree(out, ignore_errors=True)
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return
+    for name, value in report.items():
+        print(f"  {name:52} {value}")
+
+
+if __name__ == "__main__":
+    main()
