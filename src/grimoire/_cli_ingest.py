@@ -130,12 +130,21 @@ def register(main: click.Group) -> None:
                       console=err(), transient=True, disable=not show) as bar:
             task = bar.add_task("", total=None)
 
+            shown = [0.0]  # when the file name was last set
+
             def progress(done: int, total: int, path: str) -> None:
+                # The bar redraws ten times a second: the file's name is set as often, not
+                # for every file (formatting 10,000 paths cost about a second of an ingest).
+                now = time.monotonic()
+                if now - shown[0] < 0.1 and done < total:
+                    bar.update(task, completed=done, total=total)
+                    return
+                shown[0] = now
                 bar.update(task, completed=done, total=total,
                            description=safe(where(path)[-40:], lines=False))
 
-            report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False,
-                               prune=prune)
+            report = kb.ingest(list(paths), format=fmt, progress=progress if show else None,
+                               embed=False, prune=prune)
         from grimoire._background import VectorStatus
 
         status = kb.vector_status()
