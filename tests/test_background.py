@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from click.testing import CliRunner
 import grimoire
 from grimoire._background import EmbedLock, lock_path
 from grimoire.cli import main
+from grimoire.store import _vector_scan
+from grimoire.store._vector_scan import open_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -144,4 +147,57 @@ def test_a_killed_worker_loses_nothing_and_the_next_run_continues(
     texts = [units["entry" if kinds[i] else "passage", int(ids[i])] for i in picked]
     fresh = kb.searcher.embedder.embed(texts)
     assert np.allclose(fresh, matrix[picked], atol=1e-4)
+    kb.close()
+
+
+def test_embedding_writes_the_vector_index_file_so_that_a_search_only_maps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A small store kept as a large one is: its index quantized, in a file beside it.
+    monkeypatch.setattr(_vector_scan, "EXACT_UP_TO", 20)
+    db = tmp_path / "kb.db"
+    file = Path(f"{db}-vectors")
+    notes = tmp_path / "notes"
+    shutil.copytree(EXAMPLES / "vault", notes, ignore=shutil.ignore_patterns("LoRA.md"))
+    kb = grimoire.open(db)
+    kb.ingest([notes], embed=False)
+    assert kb.embed_worker() is not None  # the background worker's own run
+    sqlite = kb.store.engine == "sqlite"
+    status = kb.vector_status()
+    assert status.missing == 0 and status.have > 20
+    if not sqlite:  # PostgreSQL keeps no file: pgvector's index follows the rows
+        assert not file.exists()
+        hits = kb.search("train two small matrices instead of the weights", mode="semantic")
+        assert hits and "Low-Rank" in hits[0].concept
+        kb.close()
+        return
+    model = kb.searcher.embedder.name
+
+    def current() -> os.stat_result:
+        assert file.exists(), "embedding finished without writing the vector index file"
+        scan = open_file(file, model, ())
+        assert scan is not None and scan.stamp == kb.store.vector_stamp()  # type: ignore[attr-defined]
+        return file.stat()
+
+    def searched() -> os.stat_result:
+        # A new process's first search: maps the file, does not write it.
+        other = grimoire.open(db)
+        hits = other.search("train two small matrices instead of the weights", mode="hybrid")
+        assert hits and "Low-Rank" in hits[0].concept
+        scan = other.store.vector_index(model)  # type: ignore[attr-defined]
+        assert scan.stamp is not None and not scan.exact  # the file's index
+        other.close()
+        return file.stat()
+
+    before = current()
+    after = searched()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # More notes, embedded by `embed` (as `grimoire embed` and `ingest --wait` do).
+    shutil.copy(EXAMPLES / "vault" / "LoRA.md", notes)
+    kb.ingest([notes], embed=False)
+    kb.embed()
+    again = current()
+    assert (again.st_ino, again.st_mtime_ns) != (before.st_ino, before.st_mtime_ns)
+    after = searched()
+    assert (after.st_ino, after.st_mtime_ns) == (again.st_ino, again.st_mtime_ns)
     kb.close()

@@ -91,5 +91,8 @@ def embed_store(
     if progress is not None and not texts:
         progress(0, 0)
     store.drop_orphan_vectors()
+    # Whatever finishes embedding (the background worker, `embed`, `ingest --wait`) brings
+    # the store's vector index file up to date, not the user's next search.
+    store.index_vectors(embedder.name)
     have, _ = store.vector_counts()
     return EmbedReport(embedded=done, reused=len(reused), total=have, model=embedder.name)

@@ -306,6 +306,12 @@ class Store(Protocol):
         """(units with a vector, units in all)."""
         ...
 
+    def index_vectors(self, model: str) -> None:
+        """Bring whatever index of `model`'s vectors the store keeps outside the database up
+        to date, once embedding has finished, so that the next search need not (SQLite: the
+        vector index file of a large store; PostgreSQL keeps its index itself)."""
+        ...
+
     def vector_rows(self) -> Iterator[VectorRow]:
         """Every stored vector with the unit it belongs to (for migration)."""
         ...

@@ -648,6 +648,9 @@ class PostgresQueries(ConceptLookups):
         assert have is not None and total is not None
         return int(have[0]), int(total[0])
 
+    def index_vectors(self, model: str) -> None:
+        """Nothing to do: pgvector's HNSW index follows the vector rows as they are written."""
+
     def vector_rows(self) -> Iterator[VectorRow]:
         for kind, unit, h, model, vec in self._all(
             """SELECT 'passage', passage_id, hash, model, vec FROM passage_vecs

@@ -629,6 +629,32 @@ class SearchSQL:
             if own:
                 self.conn.execute("COMMIT")
 
+    def index_vectors(self, model: str) -> None:
+        """Bring the vector index file of `model` up to date now (after embedding), so that
+        the next search maps it instead of writing it (2.3 s at 100k vectors, 35 s at 1M).
+        Only a store large enough to keep the file (above EXACT_UP_TO vectors, on disk) writes
+        one; nothing is loaded into this process's memory, and a file that cannot be written
+        is left to the search (which then holds the index in memory)."""
+        from grimoire.store._vector_scan import EXACT_UP_TO
+
+        file = self._vector_file()
+        if file is None:
+            return
+        own = not self.conn.in_transaction
+        if own:
+            self.conn.execute("BEGIN")
+        try:  # one read transaction, as `_load_scan` reads it
+            signature = (*self.vectors_signature(), hash(model))
+            first = self.conn.execute(
+                "SELECT length(vec) FROM vec_blobs WHERE model = ? LIMIT 1", (model,)
+            ).fetchone()
+            dim = int(first[0]) // 4 if first else 0
+            if sum(signature[:4:2]) > EXACT_UP_TO and dim:
+                self._file_scan(file, model, signature, dim)  # written only if stale
+        finally:
+            if own:
+                self.conn.execute("COMMIT")
+
     def _exact_fetch(self, model: str) -> ExactFetch | None:
         """What the quantized index reads its re-ranked rows' float32 vectors with: a query
         by primary key on a read-only connection of the calling thread's own (the index is
