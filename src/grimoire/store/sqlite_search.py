@@ -595,22 +595,17 @@ class SearchSQL:
         """The vectors of `model`, read in chunks in one read transaction."""
         import numpy as np
 
-        from grimoire.store._vector_scan import EXACT_UP_TO, VectorScan
+        from grimoire.store._vector_scan import VectorScan
 
         own = not self.conn.in_transaction
         if own:
             self.conn.execute("BEGIN")
         try:
             count = sum(self.vectors_signature()[:4:2])  # units with a vector, as read here
-            first = self.conn.execute(
-                "SELECT length(vec) FROM vec_blobs WHERE model = ? LIMIT 1", (model,)
-            ).fetchone()
-            dim = int(first[0]) // 4 if first else 0
-            file = self._vector_file()
-            if file is not None and count > EXACT_UP_TO and dim:
-                scan = self._file_scan(file, model, signature, dim)
-                if scan is not None:
-                    return scan
+            dim = self._vector_dim(model)
+            scan = self._kept_scan(model, signature, count, dim)
+            if scan is not None:
+                return scan
             cursor = self.conn.execute(_VECTORS, (model, model))
 
             def chunks() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
@@ -635,25 +630,36 @@ class SearchSQL:
         Only a store large enough to keep the file (above EXACT_UP_TO vectors, on disk) writes
         one; nothing is loaded into this process's memory, and a file that cannot be written
         is left to the search (which then holds the index in memory)."""
-        from grimoire.store._vector_scan import EXACT_UP_TO
-
-        file = self._vector_file()
-        if file is None:
+        if self._vector_file() is None:
             return
         own = not self.conn.in_transaction
         if own:
             self.conn.execute("BEGIN")
         try:  # one read transaction, as `_load_scan` reads it
             signature = (*self.vectors_signature(), hash(model))
-            first = self.conn.execute(
-                "SELECT length(vec) FROM vec_blobs WHERE model = ? LIMIT 1", (model,)
-            ).fetchone()
-            dim = int(first[0]) // 4 if first else 0
-            if sum(signature[:4:2]) > EXACT_UP_TO and dim:
-                self._file_scan(file, model, signature, dim)  # written only if stale
+            self._kept_scan(model, signature, sum(signature[:4:2]), self._vector_dim(model))
         finally:
             if own:
                 self.conn.execute("COMMIT")
+
+    def _vector_dim(self, model: str) -> int:
+        """The dimension of `model`'s stored vectors (0: none stored)."""
+        first = self.conn.execute(
+            "SELECT length(vec) FROM vec_blobs WHERE model = ? LIMIT 1", (model,)
+        ).fetchone()
+        return int(first[0]) // 4 if first else 0
+
+    def _kept_scan(self, model: str, signature: tuple[int, ...], count: int,
+                   dim: int) -> VectorScan | None:
+        """The index of a store large enough to keep it in the file beside the database
+        (more than EXACT_UP_TO vectors), mapped from it and rewritten first if stale; None for
+        a smaller store, one with no such file, or a file that cannot be written."""
+        from grimoire.store._vector_scan import EXACT_UP_TO
+
+        file = self._vector_file()
+        if file is None or count <= EXACT_UP_TO or not dim:
+            return None
+        return self._file_scan(file, model, signature, dim)
 
     def _exact_fetch(self, model: str) -> ExactFetch | None:
         """What the quantized index reads its re-ranked rows' float32 vectors with: a query
