@@ -32,6 +32,7 @@ from typing import Any, NoReturn
 
 import psycopg
 from psycopg.adapt import Dumper
+from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool
 
 from grimoire._http import shown
@@ -74,6 +75,33 @@ class _NulFreeStr(Dumper):
 
     def dump(self, obj: str) -> bytes:
         return obj.replace("\x00", "").encode()
+
+
+def _vector_on_path(conn: psycopg.Connection[Any], url: str) -> None:
+    """Make sure the pgvector type is found from this connection's search_path. Installed
+    here if missing: into `public` when it is on the path, so that stores kept as other
+    schemas of the database (`search_path=team,public`) all see it; CREATE EXTENSION alone
+    would put it into the first schema, out of sight of every other store."""
+    found = conn.execute("SELECT current_schemas(false)").fetchone()
+    path = [str(name) for name in found[0]] if found else []
+    row = conn.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n"
+                       " ON n.oid = e.extnamespace WHERE e.extname = 'vector'").fetchone()
+    if row is not None:
+        if row[0] not in path:
+            raise StoreError(f'the pgvector extension is in schema "{row[0]}", which is not on'
+                             f" this store's search_path ({', '.join(path) or 'empty'}): add"
+                             f" it after the store's schema, as options=-csearch_path%3D"
+                             f"{path[0] if path else 'yours'},{row[0]}", url)
+        return
+    schemas = ["public"] if "public" in path else path[:1]
+    if not schemas:
+        raise StoreError("no schema on this store's search_path exists", url)
+    try:
+        with conn.transaction():
+            conn.execute(SQL("CREATE EXTENSION IF NOT EXISTS vector SCHEMA {}").format(
+                Identifier(schemas[0])))
+    except psycopg.Error as e:
+        raise StoreError(f"cannot install the pgvector extension: {e}", url) from e
 
 
 class PostgresStore(PostgresQueries):
@@ -137,6 +165,7 @@ class PostgresStore(PostgresQueries):
                     version = 0
                 else:
                     version = int(row[0])
+                _vector_on_path(conn, self.url)
                 if version > len(MIGRATIONS):
                     raise StoreError(f"database schema {version} is newer than this Grimoire"
                                      f" ({len(MIGRATIONS)})", self.url)
