@@ -908,14 +908,26 @@ def _score(
 
 FEATURES = ("semantic", "cosine", "gap", "semantic_rr", "passages_bm25", "entries_bm25",
             "lexical_rr", "linked", "named", "named_semantic", "named_lexical", "named_linked",
-            "no_lexical", "lexical_above", "passages", "bonus")
-# The hand-set fusion as weights of `FEATURES`: what LEARNED is fitted from.
+            "no_lexical", "lexical_above", "passages", "bonus", "entry_semantic",
+            "passage_semantic")
+# The hand-set fusion above written as weights of FEATURES (the fused score, halved when
+# named, plus the bonus): what LEARNED starts from and is pulled back towards.
 HAND = (DESCRIPTIVE.semantic, 0.0, 0.0, 0.0, (1 - DESCRIPTIVE.semantic) / 2,
         (1 - DESCRIPTIVE.semantic) / 2, 0.0, 1.0, 0.0,
         -(1 - NAMED_IN_DESCRIPTION) * DESCRIPTIVE.semantic,
         -(1 - NAMED_IN_DESCRIPTION) * (1 - DESCRIPTIVE.semantic), -(1 - NAMED_IN_DESCRIPTION),
-        0.0, 0.0, 0.0, 1.0)
-LEARNED = HAND
+        0.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+# A description's score: the hand-set weights, with three fitted by a listwise softmax on the
+# tune halves of three description sets (--hide source, every name masked, own words), L2
+# towards HAND with its strength chosen by 5-fold cross-validation so that no set gets worse:
+# a candidate with no bm25 score at all gains (the neighbours a description names share its
+# words, the concept it describes often does not), and the cosine of its entry (term and
+# definition) counts a little more than that of its best passage. Fitting every weight
+# instead gains on one set and loses on another (bench/README.md, round 22). Refit with
+#   PYTHONPATH=src python bench/fusion_fit.py dump --cache DIR --out F.pkl
+#   PYTHONPATH=src python bench/fusion_fit.py fit F.pkl \
+#       --free entry_semantic,passage_semantic,no_lexical
+LEARNED = (*HAND[:12], 0.058, 0.0, 0.0, HAND[15], 0.032, -0.029)
 
 
 def _features(
@@ -927,15 +939,19 @@ def _features(
     its share of each bm25 list's best and its best reciprocal rank in them; what the pages
     linking to it lend it (STUB_SHARE, in `fused`); whether the description names it; whether
     it has no bm25 score, and then the share of the groups the vectors rank above it that
-    have one; how many candidate passages it has; its name or exact-sentence bonus."""
+    have one; how many candidate passages it has; its name or exact-sentence bonus; and its
+    best normalised cosine from its entry's vector and from its passages' vectors apart."""
     semantic: dict[_GroupKey, tuple[float, float, int]] = {}  # normalised, raw, group rank
     lexical: list[dict[_GroupKey, tuple[float, int]]] = []  # each bm25 list: share, group rank
     passages: dict[_GroupKey, set[int]] = {}
     top = low = 0.0
     linear: dict[_GroupKey, float] = {}
+    by_kind: dict[tuple[_GroupKey, bool], float] = {}
     for weight, ranked, normalise in lists:
         mine: dict[_GroupKey, tuple[float, float, int]] = {}
         for (key, pid, raw), value in zip(ranked, normalise(ranked), strict=True):
+            if normalise is _min_max:
+                by_kind.setdefault((key, pid is None), value)
             if key not in mine:
                 mine[key] = (value, raw, len(mine) + 1)
                 linear[key] = linear.get(key, 0.0) + weight * value
@@ -968,6 +984,7 @@ def _features(
             is_named, is_named * value, is_named * (shares[0][0] + shares[1][0]) / 2,
             is_named * linked, none, none * lexical_above.get(key, 0.0),
             math.log1p(len(passages.get(key, ()))), bonus.get(key, 0.0),
+            by_kind.get((key, True), 0.0), by_kind.get((key, False), 0.0),
         )
     return out
 
