@@ -354,8 +354,7 @@ class Searcher:
             if lift:
                 stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
 
-        learned = mode == "hybrid" and weights is DESCRIPTIVE
-        fused, shown = _score(lists, stubs, named, bonus, learned)
+        fused, shown = _score(lists, stubs, named, bonus)
         if pinned is not None:
             shown.setdefault(pinned[0], {})[pinned[1]] = math.inf
         order = sorted(fused, key=lambda key: -fused[key])
@@ -888,105 +887,18 @@ def _fuse(
 
 def _score(
     lists: Sequence[tuple[float, list[_Ranked], _Normalise]], stubs: dict[int, list[_GroupKey]],
-    named: set[_GroupKey], bonus: dict[_GroupKey, float], learned: bool,
+    named: set[_GroupKey], bonus: dict[_GroupKey, float],
 ) -> tuple[dict[_GroupKey, float], dict[_GroupKey, dict[int, float]]]:
-    """Each candidate group's score, and the passages it could be shown by (`_fuse`): the
+    """Each candidate group's score, and the passages it could be shown by (`_fuse`): its
     fused score, halved for a concept the description names (NAMED_IN_DESCRIPTION), plus its
-    name or exact-sentence bonus; for a description (`learned`), the learned weights
-    (LEARNED) applied to the candidate's features (`_features`) instead."""
+    name or exact-sentence bonus. (bench/fusion_fit.py fits a scorer to what this is given:
+    round 22 learned no weights that beat these.)"""
     fused, shown = _fuse(lists, stubs)
-    if learned:
-        features = _features(lists, fused, named, bonus)
-        return {key: sum(w * f for w, f in zip(LEARNED, row, strict=True))
-                for key, row in features.items()}, shown
     for key in named & fused.keys():
         fused[key] *= NAMED_IN_DESCRIPTION
     for key, b in bonus.items():
         fused[key] = fused.get(key, 0.0) + b
     return fused, shown
-
-
-FEATURES = ("semantic", "cosine", "gap", "semantic_rr", "passages_bm25", "entries_bm25",
-            "lexical_rr", "linked", "named", "named_semantic", "named_lexical", "named_linked",
-            "no_lexical", "lexical_above", "passages", "bonus", "entry_semantic",
-            "passage_semantic")
-# The hand-set fusion above written as weights of FEATURES (the fused score, halved when
-# named, plus the bonus): what LEARNED starts from and is pulled back towards.
-HAND = (DESCRIPTIVE.semantic, 0.0, 0.0, 0.0, (1 - DESCRIPTIVE.semantic) / 2,
-        (1 - DESCRIPTIVE.semantic) / 2, 0.0, 1.0, 0.0,
-        -(1 - NAMED_IN_DESCRIPTION) * DESCRIPTIVE.semantic,
-        -(1 - NAMED_IN_DESCRIPTION) * (1 - DESCRIPTIVE.semantic), -(1 - NAMED_IN_DESCRIPTION),
-        0.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-# A description's score: the hand-set weights, with three fitted by a listwise softmax on the
-# tune halves of three description sets (--hide source, every name masked, own words), L2
-# towards HAND with its strength chosen by 5-fold cross-validation so that no set gets worse:
-# a candidate with no bm25 score at all gains (the neighbours a description names share its
-# words, the concept it describes often does not), and the cosine of its entry (term and
-# definition) counts a little more than that of its best passage. Fitting every weight
-# instead gains on one set and loses on another (bench/README.md, round 22). Refit with
-#   PYTHONPATH=src python bench/fusion_fit.py dump --cache DIR --out F.pkl
-#   PYTHONPATH=src python bench/fusion_fit.py fit F.pkl \
-#       --free entry_semantic,passage_semantic,no_lexical
-LEARNED = (*HAND[:12], 0.058, 0.0, 0.0, HAND[15], 0.032, -0.029)
-
-
-def _features(
-    lists: Sequence[tuple[float, list[_Ranked], _Normalise]], fused: dict[_GroupKey, float],
-    named: set[_GroupKey], bonus: dict[_GroupKey, float],
-) -> dict[_GroupKey, tuple[float, ...]]:
-    """What a description's scorer knows of each candidate group (names in FEATURES): its
-    normalised and raw best cosine, the gap to the list's best and its reciprocal rank there;
-    its share of each bm25 list's best and its best reciprocal rank in them; what the pages
-    linking to it lend it (STUB_SHARE, in `fused`); whether the description names it; whether
-    it has no bm25 score, and then the share of the groups the vectors rank above it that
-    have one; how many candidate passages it has; its name or exact-sentence bonus; and its
-    best normalised cosine from its entry's vector and from its passages' vectors apart."""
-    semantic: dict[_GroupKey, tuple[float, float, int]] = {}  # normalised, raw, group rank
-    lexical: list[dict[_GroupKey, tuple[float, int]]] = []  # each bm25 list: share, group rank
-    passages: dict[_GroupKey, set[int]] = {}
-    top = low = 0.0
-    linear: dict[_GroupKey, float] = {}
-    by_kind: dict[tuple[_GroupKey, bool], float] = {}
-    for weight, ranked, normalise in lists:
-        mine: dict[_GroupKey, tuple[float, float, int]] = {}
-        for (key, pid, raw), value in zip(ranked, normalise(ranked), strict=True):
-            if normalise is _min_max:
-                by_kind.setdefault((key, pid is None), value)
-            if key not in mine:
-                mine[key] = (value, raw, len(mine) + 1)
-                linear[key] = linear.get(key, 0.0) + weight * value
-            if pid is not None:
-                passages.setdefault(key, set()).add(pid)
-        if normalise is _min_max:
-            semantic = mine
-            if ranked:
-                top, low = max(r[2] for r in ranked), min(r[2] for r in ranked)
-        else:
-            lexical.append({key: (value, rank) for key, (value, _, rank) in mine.items()})
-    lexical += [{}] * (2 - len(lexical))
-    has_lexical = {key for found in lexical for key in found}
-    above = 0  # groups the vectors rank above the current one that have a bm25 score
-    lexical_above: dict[_GroupKey, float] = {}
-    for key, (_, _, rank) in sorted(semantic.items(), key=lambda kv: kv[1][2]):
-        lexical_above[key] = above / (rank - 1) if rank > 1 else 0.0
-        above += key in has_lexical
-    out: dict[_GroupKey, tuple[float, ...]] = {}
-    for key in fused.keys() | bonus.keys():
-        value, raw, rank = semantic.get(key, (0.0, low, 0))
-        shares = [found.get(key, (0.0, 0)) for found in lexical]
-        lexical_rr = max((1.0 / r for _, r in shares if r), default=0.0)
-        linked = fused.get(key, 0.0) - linear.get(key, 0.0)
-        is_named = float(key in named)
-        none = float(key not in has_lexical and bool(lexical[0] or lexical[1]))
-        out[key] = (
-            value, raw if key in semantic else 0.0, top - raw, 1.0 / rank if rank else 0.0,
-            shares[0][0], shares[1][0], lexical_rr, linked,
-            is_named, is_named * value, is_named * (shares[0][0] + shares[1][0]) / 2,
-            is_named * linked, none, none * lexical_above.get(key, 0.0),
-            math.log1p(len(passages.get(key, ()))), bonus.get(key, 0.0),
-            by_kind.get((key, True), 0.0), by_kind.get((key, False), 0.0),
-        )
-    return out
 
 
 def _by_top(ranked: Sequence[_Ranked]) -> list[float]:
