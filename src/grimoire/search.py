@@ -354,13 +354,9 @@ class Searcher:
             if lift:
                 stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
 
-        fused, shown = _fuse(lists, stubs)
+        fused, shown = _score(lists, stubs, named, bonus)
         if pinned is not None:
             shown.setdefault(pinned[0], {})[pinned[1]] = math.inf
-        for key in named & fused.keys():
-            fused[key] *= NAMED_IN_DESCRIPTION
-        for key, b in bonus.items():
-            fused[key] = fused.get(key, 0.0) + b
         order = sorted(fused, key=lambda key: -fused[key])
         if len(order) > k:
             # Keep every group tied with the k-th: which of them make the page is decided on
@@ -886,6 +882,22 @@ def _fuse(
         # concept ranks higher on its own name).
         below = STUB_BELOW * max(fused[k] for k in linkers[stub])
         fused[stub] = max(fused.get(stub, 0.0), min(fused.get(stub, 0.0) + gain, below))
+    return fused, shown
+
+
+def _score(
+    lists: Sequence[tuple[float, list[_Ranked], _Normalise]], stubs: dict[int, list[_GroupKey]],
+    named: set[_GroupKey], bonus: dict[_GroupKey, float],
+) -> tuple[dict[_GroupKey, float], dict[_GroupKey, dict[int, float]]]:
+    """Each candidate group's score, and the passages it could be shown by (`_fuse`): its
+    fused score, halved for a concept the description names (NAMED_IN_DESCRIPTION), plus its
+    name or exact-sentence bonus. (bench/fusion_fit.py fits a scorer to what this is given:
+    round 22 learned no weights that beat these.)"""
+    fused, shown = _fuse(lists, stubs)
+    for key in named & fused.keys():
+        fused[key] *= NAMED_IN_DESCRIPTION
+    for key, b in bonus.items():
+        fused[key] = fused.get(key, 0.0) + b
     return fused, shown
 
 
