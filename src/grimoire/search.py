@@ -261,7 +261,7 @@ class Searcher:
     def _search(
         self, query: str, k: int, mode: str, filters: Filters, query_vector: Future[Any] | None
     ) -> list[Hit]:
-        query = _blank_masks(query)
+        query = _blank_masks(_visible(query))
         allowed = self.store.filtered_documents(filters) if filters else None
         if allowed is not None and not allowed:
             return []
@@ -1075,6 +1075,18 @@ def _x_is_mask(query: str) -> bool:
         if _WORD_AFTER.match(query[m.end():]):
             return False  # "X Window"
     return True
+
+
+# A markdown link or image pasted as its source, `[text](target "title")` or `[text][ref]`:
+# the reader keeps only its text, so the target's words ("https", "github", "com") are in no
+# passage and make a sentence copied from a note's source miss its own passage.
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\](?:\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*"
+                      r"(?:\s+\"[^\"\n]*\")?\)|\[[^\[\]\n]*\])")
+
+
+def _visible(query: str) -> str:
+    """The query as a note's reader shows it: markdown links and images by their text."""
+    return _MD_LINK.sub(r"\1", query) if "](" in query or "][" in query else query
 
 
 def _blank_masks(query: str) -> str:
