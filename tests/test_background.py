@@ -204,22 +204,22 @@ def test_embedding_writes_the_vector_index_file_so_that_a_search_only_maps_it(
     kb.close()
 
 
-def test_ingest_returns_before_the_concepts_and_the_next_command_merges_them(
-    tmp_path: Path,
-) -> None:
+@pytest.mark.sqlite_only(reason="the worker's lock is a file beside the database")
+def test_ingest_merges_the_concepts_itself_unless_it_starts_a_worker(tmp_path: Path) -> None:
     db = tmp_path / "kb.db"
-    code, out, _ = cli(db, "ingest", str(EXAMPLES), "--no-embed", "--json")
-    assert code == 0, out
-    kb = grimoire.open(db)
-    fingerprint = load_overrides(kb.store.source_roots()).fingerprint
-    assert kb.store.concepts_stale(fingerprint)  # returned once the words were indexed
-    code, out, _ = cli(db, "search", "LoRA", "--mode", "lexical", "--json")
-    assert code == 0 and json.loads(out)[0]["concept"] == "Low-Rank Adaptation (LoRA)"
-    assert not kb.store.concepts_stale(fingerprint)  # the search merged them first
+    held = EmbedLock(str(db))  # a worker busy embedding: it does not look at concepts again
+    assert held.acquire(wait=False)
+    try:
+        code, out, _ = cli(db, "ingest", str(EXAMPLES), "--json")
+        assert code == 0, out
+        assert json.loads(out)["vectors"]["worker"] == os.getpid()  # no new worker
+        kb = grimoire.open(db)
+        assert not kb.store.concepts_stale(load_overrides(kb.store.source_roots()).fingerprint)
+    finally:
+        held.release()
     # The same concepts as the Python API's ingest, which merges them before it returns.
     with grimoire.open(tmp_path / "other.db") as other:
         other.ingest([EXAMPLES], embed=False)
-        assert not other.store.concepts_stale(fingerprint)
         assert [(c.label, c.kind, c.entries, c.sources) for c in other.concepts()] == \
             [(c.label, c.kind, c.entries, c.sources) for c in kb.concepts()]
         assert len(kb.concepts()) > 30

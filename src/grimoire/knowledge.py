@@ -138,7 +138,8 @@ class Grimoire:
 
         New and changed passages are then embedded for semantic search, unless `embed=False`
         (add the vectors later with `embed()`). With `resolve=False` the concepts are left
-        for `refresh()` or the next call that reads them (`grimoire ingest` returns so).
+        for `refresh()` or the next call that reads them (as `grimoire ingest` leaves them to
+        the background worker it starts).
         """
         from grimoire.ingest import DEFAULT_OPTIONS, ingest
 
