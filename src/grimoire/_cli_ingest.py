@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 import time
@@ -220,9 +219,12 @@ def register(main: click.Group) -> None:
                 lock.adopt(lock_fd)
             # The concepts an ingest left stale first, at full priority: a search started
             # meanwhile waits for this resolve rather than doing its own. A resolve that
-            # fails is the next command's to report; the vectors need no concepts.
-            with contextlib.suppress(GrimoireError):
+            # fails goes to the worker's log and is the next command's to report; the
+            # vectors need no concepts.
+            try:
                 kb.refresh()
+            except GrimoireError as e:
+                click.echo(f"merging the concepts failed: {e}", err=True)
             be_nice()
             kb.embed_worker(lock)
             return
