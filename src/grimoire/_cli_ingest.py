@@ -155,17 +155,20 @@ def register(main: click.Group) -> None:
         from grimoire._background import VectorStatus
 
         status = kb.vector_status()
-        started = False
-        if wait:
-            kb.refresh()
-            _wait_and_embed(kb, show)
-            status = kb.vector_status()
-        elif not no_embed and status.missing:
-            running = status.worker  # a worker busy embedding does not look at concepts
-            status = VectorStatus(status.have, status.total, kb.embed_in_background())
-            started = running is None
-        if not started:
-            kb.refresh()
+        handled = False  # the concepts merged here, or left to the worker started here
+        try:
+            if wait:
+                kb.refresh()
+                handled = True
+                _wait_and_embed(kb, show)
+                status = kb.vector_status()
+            elif not no_embed and status.missing:
+                running = status.worker  # a worker busy embedding does not look at concepts
+                status = VectorStatus(status.have, status.total, kb.embed_in_background())
+                handled = running is None
+        finally:
+            if not handled:  # also when the worker could not be started
+                kb.refresh()
         if as_json:
             emit_json({**serialize.ingest_report(report), "vectors": _status_data(status)})
         else:
