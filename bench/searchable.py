@@ -6,21 +6,25 @@
 
 In a fresh store under --out: `grimoire ingest FOLDER --json` timed to its return; at once a
 lexical and a hybrid `grimoire search --json` (their wall time, hits, and the missing-vectors
-line the hybrid one writes on stderr); then `grimoire embed --status --json` every 2 s until
-nothing is missing, with the background worker's peak RSS (VmHWM, read from /proc while it
-runs). With --stop-after S, the worker is stopped (SIGTERM, by its pid) S seconds after the
-ingest started. The peer, in the same run: `grimoire ingest FOLDER --wait` into another fresh
-store, which returns only once every vector is computed (what `ingest` did before round 3).
+line the hybrid one writes on stderr; the first waits for the concepts if the worker is still
+merging them); when the concepts are current (read from the store); then `grimoire embed
+--status --json` every 2 s until nothing is missing, with the background worker's peak RSS
+(VmHWM, read from /proc while it runs). With --stop-after S, the worker is stopped (SIGTERM,
+by its pid) S seconds after the ingest started. The peer, in the same run: `grimoire ingest
+FOLDER --wait` into another fresh store, which returns only once every vector is computed
+(what `ingest` did before round 3).
 Each command runs in its own process, as a user runs it; bytecode is cached as after install.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -59,6 +63,18 @@ def peak_rss_mb(pid: int) -> int | None:
     return None
 
 
+def concepts_current(db: Path, start: float, limit: float = 600) -> float | None:
+    """Seconds from `start` until the store's concepts are current (the background worker,
+    or the search just run, merged them: `ingest` returns before that since round 22)."""
+    while time.perf_counter() - start < limit:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True,
+                                                timeout=60)) as conn:
+            if not conn.execute("SELECT dirty FROM concept_state WHERE id = 1").fetchone()[0]:
+                return round(time.perf_counter() - start, 2)
+        time.sleep(0.05)
+    return None
+
+
 def measure(folder: Path, out: Path, stop_after: float | None, peer: bool) -> dict[str, Any]:
     report: dict[str, Any] = {"load before": [round(x, 1) for x in os.getloadavg()]}
     db = out / "background.db"
@@ -74,6 +90,7 @@ def measure(folder: Path, out: Path, stop_after: float | None, peer: bool) -> di
         report[f"{mode} search right after: hits"] = len(data if isinstance(data, list)
                                                          else data.get("hits", []))
         report[f"{mode} search right after: stderr"] = done.stderr.strip()[:200]
+    report["concepts current, s from the ingest's start"] = concepts_current(db, start)
     peak = 0
     while True:
         _, done = run(db, "embed", "--status", "--json")

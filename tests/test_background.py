@@ -20,6 +20,7 @@ from click.testing import CliRunner
 import grimoire
 from grimoire._background import EmbedLock, lock_path
 from grimoire.cli import main
+from grimoire.resolve.overrides import load_overrides
 from grimoire.store import _vector_scan
 from grimoire.store._vector_scan import open_file
 
@@ -200,4 +201,45 @@ def test_embedding_writes_the_vector_index_file_so_that_a_search_only_maps_it(
     assert (again.st_ino, again.st_mtime_ns) != (before.st_ino, before.st_mtime_ns)
     after = searched()
     assert (after.st_ino, after.st_mtime_ns) == (again.st_ino, again.st_mtime_ns)
+    kb.close()
+
+
+@pytest.mark.sqlite_only(reason="the worker's lock is a file beside the database")
+def test_ingest_merges_the_concepts_itself_unless_it_starts_a_worker(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    held = EmbedLock(str(db))  # a worker busy embedding: it does not look at concepts again
+    assert held.acquire(wait=False)
+    try:
+        code, out, _ = cli(db, "ingest", str(EXAMPLES), "--json")
+        assert code == 0, out
+        assert json.loads(out)["vectors"]["worker"] == os.getpid()  # no new worker
+        kb = grimoire.open(db)
+        assert not kb.store.concepts_stale(load_overrides(kb.store.source_roots()).fingerprint)
+    finally:
+        held.release()
+    # The same concepts as the Python API's ingest, which merges them before it returns.
+    with grimoire.open(tmp_path / "other.db") as other:
+        other.ingest([EXAMPLES], embed=False)
+        assert [(c.label, c.kind, c.entries, c.sources) for c in other.concepts()] == \
+            [(c.label, c.kind, c.entries, c.sources) for c in kb.concepts()]
+        assert len(kb.concepts()) > 30
+    kb.close()
+
+
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
+def test_the_background_worker_merges_the_concepts_an_ingest_left(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    code, out, _ = cli(db, "ingest", str(EXAMPLES), "--json")
+    assert code == 0, out
+    pid = json.loads(out)["vectors"]["worker"]
+    assert isinstance(pid, int)
+    kb = grimoire.open(db)
+    fingerprint = load_overrides(kb.store.source_roots()).fingerprint
+    try:
+        # Only read here: no command of this test brings the concepts current.
+        assert until(lambda: not kb.store.concepts_stale(fingerprint), 120)
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        assert until(lambda: kb.vector_status().worker is None, 60)
+    assert Path(f"{db}.embed.log").read_text() == ""
     kb.close()

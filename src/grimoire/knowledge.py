@@ -128,6 +128,7 @@ class Grimoire:
         embed_progress: EmbedProgress | None = None,
         prune: bool = False,
         root: str | os.PathLike[str] | None = None,
+        resolve: bool = True,
     ) -> IngestReport:
         """Read files and folders (one path or a list); unchanged skipped, vanished removed.
 
@@ -136,7 +137,9 @@ class Grimoire:
         inside that ingested folder that changed (a watcher's batch); a missing one is removed.
 
         New and changed passages are then embedded for semantic search, unless `embed=False`
-        (add the vectors later with `embed()`).
+        (add the vectors later with `embed()`). With `resolve=False` the concepts are left
+        for `refresh()` or the next call that reads them (as `grimoire ingest` leaves them to
+        the background worker it starts).
         """
         from grimoire.ingest import DEFAULT_OPTIONS, ingest
 
@@ -153,7 +156,8 @@ class Grimoire:
                         root=root)
         if not (report.added or report.updated or report.removed):
             self._not_damaged()  # damage inside a page can look like "unchanged"
-        self._fresh()
+        if resolve:
+            self._fresh()
         if embed:
             self.embed(progress=embed_progress)
         return report
@@ -415,6 +419,12 @@ class Grimoire:
         from grimoire.resolve import resolve
 
         return resolve(self.store, load_overrides(self.store.source_roots()))
+
+    @_guarded
+    def refresh(self) -> ResolveReport | None:
+        """Bring the concepts current when files or a grimoire.toml changed since the last
+        resolve (what every call that reads concepts does first); None when they were."""
+        return self._fresh()
 
     def _fresh(self) -> ResolveReport | None:
         """Resolve when files or a grimoire.toml changed since the last resolve."""
