@@ -881,8 +881,7 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
                 continue
             text = "".join(pieces[i : j + 1]).strip()
             have = {stem(w) for w in _WORD.findall(text)}
-            weight = (sum(w for t, w in q.stems.items() if t in have)
-                      + _reason_weight(q, text))
+            weight = sum(w for t, w in q.stems.items() if t in have)
             if best is None or weight > best[0] or (weight == best[0] and n > best[1]):
                 best = (weight, n, text)
     if CLIP_MIDDLE and best is not None:
@@ -899,20 +898,6 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
         text = f"{text} {ELLIPSIS}"
     return Scored(s.candidate, s.index, text, s.raw, s.start, s.end, s.coverage, s.meaning,
                   s.score, s.terms, s.about, s.confidence)
-
-
-# "Why is perplexity worse when ...?": a clause that gives a reason ("because the model will
-# have less context ...") answers it though it holds none of the question's words; in a
-# sentence too long for the answer it counts as a share WHY_CLIP of the question's weight.
-WHY_CLIP = 0.25
-_BECAUSE = re.compile(r"\b(?:because|due to|so that|in order to|the reason)\b",
-                      re.IGNORECASE)
-
-
-def _reason_weight(q: Question, text: str) -> float:
-    if not WHY_CLIP or not _WHY.match(q.text) or not _BECAUSE.search(text):
-        return 0.0
-    return WHY_CLIP * q.total
 
 
 # A sentence too long for the answer may keep its opening and its end and leave out a clause
@@ -939,8 +924,7 @@ def _without_middle(pieces: Sequence[str], q: Question, budget: int) -> tuple[fl
             if n > budget or n < MIN_PIECE:
                 continue
             have = {stem(w) for w in _WORD.findall(text)}
-            weight = (sum(w for t, w in q.stems.items() if t in have)
-                      + _reason_weight(q, text))
+            weight = sum(w for t, w in q.stems.items() if t in have)
             # The shorter on a tie: the whole aside goes ("(eg. ) --" is no part of either).
             if best is None or weight > best[0] or (weight == best[0] and n < best[2]):
                 best = (weight, text, n)
