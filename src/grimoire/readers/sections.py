@@ -508,13 +508,29 @@ _OPENING_PARTS = frozenset({"introduction", "intro", "overview", "intuition", "i
                             "key idea", "key ideas", "idea", "concept", "explanation"})
 
 
+_WHAT_IS = re.compile(r"^what\s+(?:is|are)\s+(?:(?:a|an|the)\s+)?(.+?)\s*\?*$")
+
+
+def _opening(path: tuple[str, ...]) -> bool:
+    """Whether the last heading of `path` introduces the section above it: an introducing
+    word ("Intuitions"), or the question of what the section's heading is ("Dropout" >
+    "What is Dropout?", an rst rubric)."""
+    key = heading_key(path[-1])
+    if key in _OPENING_PARTS:
+        return True
+    asked = _WHAT_IS.match(" ".join(path[-1].split()).casefold())
+    return asked is not None and len(path) > 1 and \
+        normalize(asked.group(1)) == normalize(path[-2])
+
+
 def _open_with_parts(passages: tuple[Passage, ...], sections: dict[tuple[str, ...], _Section]
                      ) -> None:
     """A section with no text of its own that opens with an introducing part ("Decision
-    Trees" > "Intuitions", "K-Nearest Neighbor" > "Introduction") has that part's text as its
-    own: the section is a candidate like any other, and an entry covers all its parts."""
+    Trees" > "Intuitions", "K-Nearest Neighbor" > "Introduction", "Dropout" > "What is
+    Dropout?") has that part's text as its own: the section is a candidate like any other,
+    and an entry covers all its parts."""
     wanted = {path[:-1] for path in sections
-              if len(path) > 1 and heading_key(path[-1]) in _OPENING_PARTS} - sections.keys()
+              if len(path) > 1 and _opening(path)} - sections.keys()
     if not wanted:
         return
     first: dict[tuple[str, ...], int] = {}  # where each wanted section's passages begin
@@ -525,8 +541,7 @@ def _open_with_parts(passages: tuple[Passage, ...], sections: dict[tuple[str, ..
                 first[prefix] = i
     for path, sec in list(sections.items()):
         parent = path[:-1]
-        if parent in wanted and first.get(parent) == sec.first and \
-                heading_key(path[-1]) in _OPENING_PARTS:
+        if parent in wanted and first.get(parent) == sec.first and _opening(path):
             sections[parent] = _Section(parent, sec.first, list(sec.passages))
 
 
