@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from grimoire.model import Document
-from grimoire.readers import read_file
+from grimoire.readers import read_file, rst
 
 
 def _read(path: Path) -> tuple[Document, list[str]]:
-    (doc,) = read_file("rst", path.read_bytes(), str(path))
+    (doc,) = rst.read(path.read_bytes(), str(path))
     return doc, path.read_text(encoding="utf-8").split("\n")
 
 
@@ -122,22 +122,3 @@ def test_the_line_under_a_figure_is_its_caption_not_the_section_lead(corpora: Pa
     # Each method's entry opens with what the method is, as the page's text under the figure.
     tuning = entries["Prompt tuning"]
     assert tuning.definition.startswith("Prompt tuning ")
-
-
-def test_a_page_whose_introduction_defines_its_title_has_that_text(corpora: Path) -> None:
-    # linear_regression.rst opens with "Introduction", whose text says what the title is.
-    doc, lines = _read(corpora / "ml-cheatsheet-rst" / "linear_regression.rst")
-    intro = next(n for n, line in enumerate(lines, 1)
-                 if line == "Introduction" and set(lines[n]) == {"="})
-    page = next(e for e in doc.entries if e.term == doc.title)
-    assert intro < page.span.start_line
-    assert page.definition.startswith(f"{doc.title} is ")
-    assert "opening part ('Introduction')" in (page.reason or "")
-    # The introduction's parts stay in it as sub-headings; the next section is not.
-    after = [e for e in doc.entries if e.span.start_line > page.span.start_line]
-    assert not after or page.span.end_line < after[0].span.start_line
-    # A page that opens with an introduction which does not define the title keeps a page
-    # entry without text (gradient_descent.rst: "Consider the 3-dimensional graph ...").
-    doc2, _ = _read(corpora / "ml-cheatsheet-rst" / "gradient_descent.rst")
-    page2 = next(e for e in doc2.entries if e.term == doc2.title)
-    assert page2.definition == ""

@@ -653,23 +653,6 @@ def add_page_entry(doc: Document) -> Document:
         if p.kind in _PROSE_KINDS and p.text.strip():
             lead.append(p)  # code, lists and tables before the first section are not its text
     first = doc.passages[0].span
-    if not lead:
-        intro = _introduction(doc, title, top, taken)
-        if intro:
-            # The page opens with a part that introduces it ("Introduction", "What is
-            # Optimizer?") and says what its title is: that part is the page's definition.
-            end = max(p.span.end_line for p in intro)
-            n = len(intro[0].heading_path)
-            entry = Entry(term=title, definition="\n\n".join(_with_subheadings(intro, n)),
-                          span=Span(first.path, intro[0].span.start_line, end),
-                          links=tuple(dict.fromkeys(x for p in intro for x in p.links)),
-                          math=tuple(x for p in intro for x in p.math),
-                          images=tuple(x for p in intro for x in p.images),
-                          references=tuple(r for p in intro for r in p.references),
-                          reason=f"a page named by its title, whose opening part "
-                                 f"({intro[0].heading_path[-1]!r}) defines it")
-            entries = sorted((*doc.entries, entry), key=lambda e: e.span.start_line)
-            return replace(doc, entries=tuple(entries))
     # No text of its own: the lead stays the page's passages (found by search as they were),
     # and the entry only makes the page findable by its title.
     span = Span(first.path, lead[0].span.start_line, max(p.span.end_line for p in lead)) \
@@ -677,27 +660,6 @@ def add_page_entry(doc: Document) -> Document:
     entry = Entry(term=title, definition="", span=span, reason=PAGE_REASON)
     entries = sorted((*doc.entries, entry), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
-
-
-def _introduction(doc: Document, title: str, top: set[tuple[str, ...]],
-                  taken: list[tuple[int, int]]) -> list[Passage]:
-    """The passages of the part a page opens with, when that part introduces the page
-    (`_opening`: "Introduction", "What is Optimizer ?") and its text defines the title; []
-    otherwise. The part must come first, sit directly under the title and lie outside every
-    entry."""
-    head = doc.passages[0].heading_path
-    if len(head) < 1 or head[:-1] not in top or \
-            not _opening((*(head[:-1] or (title,)), head[-1])):
-        return []
-    run: list[Passage] = []
-    for p in doc.passages:
-        if p.heading_path[:len(head)] != head:
-            break
-        if any(s <= p.span.start_line <= e for s, e in taken):
-            return []
-        run.append(p)
-    prose = "\n\n".join(p.text for p in run if p.kind in _PROSE_KINDS)
-    return run if len(prose.strip()) >= MIN_PROSE and _defines(title, prose) else []
 
 
 # A name longer than this is a line of text, never a name: the longest term in
