@@ -6,8 +6,6 @@
 - A section with no text of its own whose first part defines it ("Numpy" > "Dot product"), or
   that opens with the question what it is ("Dropout" > "What is Dropout?"), is an entry:
   before, it could not be a search result at all.
-- The line under a figure in an HTML block (the PEFT docs' `<small>` captions) is the image's
-  caption, not the first sentence of the section's definition.
 
 Every expectation is read from ../shared at run time.
 """
@@ -20,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from grimoire.model import Document
-from grimoire.readers import read_file, rst
+from grimoire.readers import rst
 
 
 def _read(path: Path) -> tuple[Document, list[str]]:
@@ -104,21 +102,3 @@ def test_a_question_part_that_asks_for_the_heading_opens_its_section(corpora: Pa
     # A question about something else is no opening part: "What is overfitting?" sits under
     # the page's title, which is no section entry.
     assert "What is overfitting?" not in [e.term for e in doc.entries]
-
-
-def test_the_line_under_a_figure_is_its_caption_not_the_section_lead(corpora: Path) -> None:
-    path = corpora / "hf-docs" / "peft" / "soft-prompts.md"
-    (doc,) = read_file("markdown", path.read_bytes(), str(path))
-    text = path.read_text(encoding="utf-8")
-    captions = [re.sub(r"<[^>]+>", "", m) for m in re.findall(r"^<small>(.*)</small>$", text,
-                                                               re.MULTILINE)]
-    assert len(captions) >= 5
-    entries = {e.term: e for e in doc.entries}
-    shown = {i.caption for e in doc.entries for i in e.images} | {
-        i.caption for p in doc.passages for i in p.images}
-    for caption in captions:
-        assert " ".join(caption.split()) in shown
-        assert not any(e.definition.startswith(caption[:30]) for e in doc.entries)
-    # Each method's entry opens with what the method is, as the page's text under the figure.
-    tuning = entries["Prompt tuning"]
-    assert tuning.definition.startswith("Prompt tuning ")

@@ -35,7 +35,6 @@ from grimoire.readers.html._inline import (
 from grimoire.readers.markdown._frontmatter import FrontMatter, split_front_matter
 
 MAX_LINE_BRACKETS = 2000
-MAX_CAPTION = 300  # the longest line under an image in an HTML block read as its caption
 
 IMAGE_EXTENSIONS = frozenset(
     [
@@ -690,20 +689,10 @@ class _Walker:
     def _html_block(self, tok: Token, block: Block) -> None:
         start = (tok.map or [0])[0] + 1
         stripped, images, links = strip_html(tok.content, self.path, start)
-        shown = [i for i in images if not self._dangerous(i.target)]
-        block.images.extend(shown)
+        block.images.extend(i for i in images if not self._dangerous(i.target))
         for href, label, ln in links:
             self._add_link(block, href, label, ln, ln)
         if not stripped.strip():
-            return
-        pieces = list(_paragraphs(stripped))
-        if shown and len(pieces) == 1 and \
-                len(caption := html.unescape(" ".join(pieces[0][1].split()))) <= MAX_CAPTION \
-                and block.images[-1].caption is None:
-            # A figure: an image with one short line under it (`<small>... (image source)
-            # </small>` in the PEFT docs) is read as the image's caption, as the page shows
-            # it, not as the text that opens its section.
-            block.images[-1] = replace(block.images[-1], caption=caption)
             return
         if tok.content.lstrip()[:4].lower() == "<pre":
             text = html.unescape(stripped)
