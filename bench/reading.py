@@ -6,6 +6,7 @@ false merges, on a labelled sample of ../shared/corpora and ../shared/seeds.
     python bench/reading.py --stores /work/cache/reading --sample 2 # round 18's fresh draw
     python bench/reading.py --stores /work/cache/reading --sample 2 --reuse --pairs  # namesakes
     python bench/reading.py --stores /work/cache/reading --sample 3 # round 19's third draw
+    python bench/reading.py --stores /work/cache/reading --audit    # round 22's user audit
 
 Each collection of ../shared/corpora, and ../shared/seeds, is ingested (`--no-embed`) into a
 fresh store of its own, as the held-out protocol does; a last store holds all of them, for
@@ -264,6 +265,64 @@ def pairs(stores: Path, which: int) -> list[dict[str, object]]:
     return out
 
 
+AUDIT = 40  # concepts, wanted pages and headings drawn per collection by `--audit`
+
+
+def _line(path: str, line: int) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    return " ".join(text[line - 1].split()) if 0 < line <= len(text) else ""
+
+
+def audit(stores: Path, n: int = AUDIT) -> list[dict[str, object]]:
+    """Round 22's user audit: per collection, `n` concepts (as `grimoire show` gives them: the
+    first entry's place, why it is an entry, its first 200 characters), `n` wanted pages (the
+    line that wants each) and `n` headings that are no entry (the text under each), each
+    drawn by a hash of its key, so that a later version draws the same items where it keeps
+    them. Labelled by hand: a false entry, a wrong definition (the text does not open with
+    what the term is), a false wanted page, a missing concept (a heading that defines)."""
+    out: list[dict[str, object]] = []
+    for collection in COLLECTIONS:
+        with grimoire.open(stores / f"{collection}.db") as kb:
+            summaries = sorted(kb.concepts(), key=lambda c: _hash("audit22", collection,
+                                                                  normalize(c.label)))
+            for summary in summaries[:n]:
+                concept = kb.concept(summary.label, concept_id=str(summary.id))
+                e = concept.entries[0].entry if concept.entries else None
+                out.append({
+                    "kind": "concept", "collection": collection, "label": summary.label,
+                    "at": f"{_rel(e.span.path, collection)}:{e.span.start_line}" if e else "",
+                    "reason": (e.reason or "")[:90] if e else "",
+                    "text": " ".join((e.definition if e else "").split())[:200]})
+            pages = sorted(kb.wanted(suggestions=False),
+                           key=lambda w: _hash("audit22", collection, w.norm))
+            for page in pages[:n]:
+                first = min(page.spans, key=lambda s: (s.path, s.start_line))
+                out.append({"kind": "wanted", "collection": collection, "label": page.name,
+                            "at": f"{_rel(first.path, collection)}:{first.start_line}",
+                            "text": _line(first.path, first.start_line)[:200]})
+            conn = kb.store.conn
+            terms = {normalize(t) for (t,) in conn.execute("SELECT term FROM entries")}
+            heads: dict[tuple[str, str], tuple[int, str]] = {}
+            for path, heading, start, text in conn.execute(
+                    """SELECT s.path, p.heading_path, p.start_line, p.text FROM passages p
+                       JOIN documents d ON d.id = p.document_id
+                       JOIN sources s ON s.id = d.source_id ORDER BY s.path, p.seq"""):
+                hp = json.loads(heading)
+                if hp and normalize(hp[-1]) not in terms and (path, hp[-1]) not in heads:
+                    heads[(path, hp[-1])] = (start, text)
+            drawn_heads = sorted(heads, key=lambda k: _hash("audit22", collection,
+                                                            _rel(k[0], collection), k[1]))
+            for path, heading in drawn_heads[:n]:
+                start, text = heads[(path, heading)]
+                out.append({"kind": "heading", "collection": collection, "label": heading,
+                            "at": f"{_rel(path, collection)}:{start}",
+                            "text": " ".join(text.split())[:200]})
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stores", type=Path, required=True, help="a scratch folder")
@@ -275,9 +334,15 @@ def main() -> None:
                         help="1: round 17's draw (reading.jsonl); 2: round 18's (reading2.jsonl);"
                         " 3: round 19's (reading3.jsonl)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--audit", action="store_true",
+                        help="print round 22's user audit draw (concepts, wanted pages, headings)")
     args = parser.parse_args()
     if not args.reuse:
         ingest(args.stores)
+    if args.audit:
+        for row in audit(args.stores):
+            print(json.dumps(row, ensure_ascii=False))
+        return
     if args.pairs:
         for row in pairs(args.stores, args.sample):
             print(json.dumps(row, ensure_ascii=False))

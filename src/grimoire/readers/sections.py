@@ -432,6 +432,7 @@ def add_section_entries(doc: Document) -> Document:
                 f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''}), one of "
                 f"{len(group)} parallel names of one kind of which {len(made)} are entries"
             )
+    _lead_by_first_part(passages, sections, candidates, reasons, stubs, own)
     for path in stubs:
         n = len(path[-1].split())
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
@@ -449,9 +450,39 @@ def add_section_entries(doc: Document) -> Document:
             if p.heading_path[: len(path)] != path or inside_entry(p):
                 break
             run.append(p)
-        new.append(_entry(path[-1], run, reasons[path]))
+        new.append(_entry(path[-1], run, reasons[path], len(path)))
     entries = sorted((*doc.entries, *new), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
+
+
+def _lead_by_first_part(passages: tuple[Passage, ...], sections: dict[tuple[str, ...], _Section],
+                        candidates: dict[tuple[str, ...], str],
+                        reasons: dict[tuple[str, ...], str], stubs: set[tuple[str, ...]],
+                        own: set[str]) -> None:
+    """A section with no text of its own whose first part is not an entry, and whose text
+    defines the section's heading ("Numpy" > "Dot product": "Numpy uses the function
+    np.dot ..."), is an entry from that part on: the part is how the page opens it. Adds to
+    `reasons` and `sections` in place."""
+    firsts: dict[tuple[str, ...], tuple[str, ...]] = {}  # text-less section -> its first part
+    for p in passages:
+        path = p.heading_path
+        for n in range(1, len(path)):
+            parent = path[:n]
+            if parent not in sections and parent not in firsts:
+                firsts[parent] = path[:n + 1]
+    for parent, part in firsts.items():
+        heading = parent[-1]
+        if part in reasons or part in stubs or part not in sections or \
+                normalize(heading) in own or name_shaped(heading) is not None:
+            continue
+        prose = candidates.get(part, "")
+        if not prose or not _defines(heading, prose):
+            continue
+        n = len(heading.split())
+        above = f" of {parent[-2]!r}" if len(parent) > 1 else ""
+        reasons[parent] = (f"section{above} headed by a name ({n} word{'s' if n > 1 else ''}), "
+                           f"with no text of its own, whose first part ({part[-1]!r}) defines it")
+        sections[parent] = _Section(parent, sections[part].first, list(sections[part].passages))
 
 
 # "grt - The Gesture Recognition Toolkit.", "Keras: a library ...": an item of an index.
@@ -477,13 +508,29 @@ _OPENING_PARTS = frozenset({"introduction", "intro", "overview", "intuition", "i
                             "key idea", "key ideas", "idea", "concept", "explanation"})
 
 
+_WHAT_IS = re.compile(r"^what\s+(?:is|are)\s+(?:(?:a|an|the)\s+)?(.+?)\s*\?*$")
+
+
+def _opening(path: tuple[str, ...]) -> bool:
+    """Whether the last heading of `path` introduces the section above it: an introducing
+    word ("Intuitions"), or the question of what the section's heading is ("Dropout" >
+    "What is Dropout?", an rst rubric)."""
+    key = heading_key(path[-1])
+    if key in _OPENING_PARTS:
+        return True
+    asked = _WHAT_IS.match(" ".join(path[-1].split()).casefold())
+    return asked is not None and len(path) > 1 and \
+        normalize(asked.group(1)) == normalize(path[-2])
+
+
 def _open_with_parts(passages: tuple[Passage, ...], sections: dict[tuple[str, ...], _Section]
                      ) -> None:
     """A section with no text of its own that opens with an introducing part ("Decision
-    Trees" > "Intuitions", "K-Nearest Neighbor" > "Introduction") has that part's text as its
-    own: the section is a candidate like any other, and an entry covers all its parts."""
+    Trees" > "Intuitions", "K-Nearest Neighbor" > "Introduction", "Dropout" > "What is
+    Dropout?") has that part's text as its own: the section is a candidate like any other,
+    and an entry covers all its parts."""
     wanted = {path[:-1] for path in sections
-              if len(path) > 1 and heading_key(path[-1]) in _OPENING_PARTS} - sections.keys()
+              if len(path) > 1 and _opening(path)} - sections.keys()
     if not wanted:
         return
     first: dict[tuple[str, ...], int] = {}  # where each wanted section's passages begin
@@ -494,8 +541,7 @@ def _open_with_parts(passages: tuple[Passage, ...], sections: dict[tuple[str, ..
                 first[prefix] = i
     for path, sec in list(sections.items()):
         parent = path[:-1]
-        if parent in wanted and first.get(parent) == sec.first and \
-                heading_key(path[-1]) in _OPENING_PARTS:
+        if parent in wanted and first.get(parent) == sec.first and _opening(path):
             sections[parent] = _Section(parent, sec.first, list(sec.passages))
 
 
@@ -528,15 +574,36 @@ def _gerund_phrase(heading: str) -> bool:
     return len(words) > 1 and words[0].casefold().endswith("ing") and len(words[0]) > 5
 
 
-def _entry(term: str, run: list[Passage], reason: str) -> Entry:
+def _with_subheadings(run: list[Passage], depth: int) -> list[str]:
+    """The texts of an entry's passages, each sub-heading of the section (a heading below the
+    entry's, or an rst rubric: "Pros", "Cons", "Dot product") on a line of its own before
+    the first text under it, as a reader of the page sees it. A sub-heading before the
+    entry's first text is not written (the definition opens with text: "Intuitions" over a
+    section's opening part), nor one over a placeholder only."""
+    out: list[str] = []
+    last: tuple[str, ...] = run[0].heading_path if run else ()
+    for p in run:
+        if not p.text.strip() or _PLACEHOLDER.match(p.text):
+            continue
+        path = p.heading_path
+        if out and path != last:
+            shared = 0
+            while shared < min(len(path), len(last)) and path[shared] == last[shared]:
+                shared += 1
+            out.extend(h for h in path[max(shared, depth):] if h.strip())
+        out.append(p.text)
+        last = path
+    return out
+
+
+def _entry(term: str, run: list[Passage], reason: str, depth: int) -> Entry:
     span = Span(run[0].span.path, run[0].span.start_line, max(p.span.end_line for p in run))
     links: tuple[Link, ...] = tuple(dict.fromkeys(x for p in run for x in p.links))
     math: tuple[Math, ...] = tuple(x for p in run for x in p.math)
     images: tuple[Image, ...] = tuple(x for p in run for x in p.images)
     return Entry(
         term=term,
-        definition="\n\n".join(
-            p.text for p in run if p.text.strip() and not _PLACEHOLDER.match(p.text)),
+        definition="\n\n".join(_with_subheadings(run, depth)),
         span=span,
         links=links,
         math=math,

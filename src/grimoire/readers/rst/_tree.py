@@ -363,7 +363,9 @@ class Walker:
         if isinstance(node, nodes.table):
             rows = []
             for row in node.findall(nodes.row):
-                cells = [self._children(e, records, " ") for e in row.children]
+                # A row is one line, as the page shows it: a cell's own line breaks (a
+                # formula over two lines, a list) are spaces.
+                cells = [collapse(self._children(e, records, " ")) for e in row.children]
                 if any(cells):
                     rows.append(" | ".join(cells))
             return "\n".join(rows)
