@@ -44,7 +44,7 @@ from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
 from grimoire.store.base import Reads
 from grimoire.store.document_rows import DocumentRows, SourceItem, meta_json
 from grimoire.store.postgres_queries import PostgresQueries
-from grimoire.store.postgres_schema import MIGRATIONS
+from grimoire.store.postgres_schema import ENTRY_TSV_UPDATE, MIGRATIONS, PASSAGE_TSV_UPDATE
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 
 _LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1", "GRM2", "GRM3")
@@ -290,8 +290,8 @@ class PostgresStore(PostgresQueries):
 
     def finish_load(self) -> None:
         with self.transaction() as c:
-            c.execute(_PASSAGE_TSV_UPDATE)
-            c.execute(_ENTRY_TSV_UPDATE)
+            c.execute(PASSAGE_TSV_UPDATE)
+            c.execute(ENTRY_TSV_UPDATE)
             for table in ("sources", "documents", "entries", "passages", "links", "concepts"):
                 c.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
@@ -424,32 +424,12 @@ def _as_documents(documents: Iterable[Document | DocumentRows]) -> Iterator[Docu
 def _tsv(*weighted: str) -> str:
     """SQL for a weighted tsvector from parameters, in order A, B, C, D."""
     return " || ".join(
-        f"setweight(to_tsvector('grimoire', %s), '{w}')" for w in "ABCD"[: len(weighted)]
+        f"setweight(to_tsvector('grimoire', grimoire_words(%s)), '{w}')"
+        for w in "ABCD"[: len(weighted)]
     )
 
 
 _PASSAGE_TSV = _tsv("names", "title", "heading", "body")
-
-# The same vectors as `_insert_document` builds, from rows loaded as they are (migration).
-_PASSAGE_TSV_UPDATE = """
-    UPDATE passages p SET
-      tsv = setweight(to_tsvector('grimoire', coalesce((SELECT string_agg(n.name, ' ; ')
-                FROM entry_names n WHERE n.entry_id = p.entry_id), '')), 'A')
-         || setweight(to_tsvector('grimoire', d.title), 'B')
-         || setweight(to_tsvector('grimoire', coalesce((SELECT string_agg(h, ' / ')
-                FROM jsonb_array_elements_text(p.heading_path::jsonb) h), '')), 'C')
-         || setweight(to_tsvector('grimoire', p.text), 'D'),
-      body = to_tsvector('grimoire', p.text)
-    FROM documents d WHERE d.id = p.document_id"""
-
-_ENTRY_TSV_UPDATE = """
-    UPDATE entries e SET tsv =
-         setweight(to_tsvector('grimoire', e.term || ' ; ' || coalesce((SELECT string_agg(a, ' ; ')
-                FROM jsonb_array_elements_text(e.data::jsonb->'aliases') a), '')), 'A')
-      || setweight(to_tsvector('grimoire', coalesce(e.data::jsonb->>'definition', '') || ' '
-            || coalesce((SELECT string_agg(g, ' ')
-                FROM jsonb_array_elements_text(e.data::jsonb->'glosses') g), '')), 'B')"""
-
 
 def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) -> None:
     # Ids are drawn first, so every row of the file goes in by `executemany` (pipelined:
@@ -514,7 +494,7 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
                 f"""INSERT INTO passages (document_id, entry_id, seq, kind, heading_path, text,
                        start_line, end_line, marks, tsv, body)
                     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, {_PASSAGE_TSV},
-                            to_tsvector('grimoire', %s))""", passages)
+                            to_tsvector('grimoire', grimoire_words(%s)))""", passages)
         if links:
             cur.executemany(
                 """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,

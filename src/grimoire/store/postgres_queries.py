@@ -80,8 +80,9 @@ def _array(value: Any) -> np.ndarray:
 
 def _tsqueries(query: TextQuery) -> list[tuple[str, str]]:
     """(SQL, parameter) of a tsquery for each distinct word and phrase of `query`."""
-    words = [("plainto_tsquery('grimoire', %s)", w) for w in dict.fromkeys(query.words) if w]
-    phrases = [("phraseto_tsquery('grimoire', %s)", " ".join(p))
+    words = [("plainto_tsquery('grimoire', grimoire_words(%s))", w)
+             for w in dict.fromkeys(query.words) if w]
+    phrases = [("phraseto_tsquery('grimoire', grimoire_words(%s))", " ".join(p))
                for p in dict.fromkeys(query.phrases) if p]
     return words + phrases
 
@@ -239,14 +240,15 @@ class PostgresQueries(ConceptLookups):
             if cap >= ESTIMATED_FROM:
                 plan = self._one(
                     "EXPLAIN (FORMAT JSON) SELECT 1 FROM passages"
-                    " WHERE tsv @@ plainto_tsquery('grimoire', %s)", (term,))
+                    " WHERE tsv @@ plainto_tsquery('grimoire', grimoire_words(%s))", (term,))
                 guess = int(plan[0][0]["Plan"]["Plan Rows"]) if plan else 0
                 if guess >= ESTIMATED_FROM:
                     out[term] = guess
                     continue
             row = self._one(
                 "SELECT count(*) FROM (SELECT 1 FROM passages"
-                " WHERE tsv @@ plainto_tsquery('grimoire', %s) LIMIT %s) x", (term, cap))
+                " WHERE tsv @@ plainto_tsquery('grimoire', grimoire_words(%s)) LIMIT %s) x",
+                (term, cap))
             out[term] = int(row[0]) if row else 0
         return out
 
@@ -258,7 +260,7 @@ class PostgresQueries(ConceptLookups):
         for term in dict.fromkeys(terms):
             row = self._one(
                 f"SELECT count(*) FROM passages WHERE {column}"
-                " @@ plainto_tsquery('grimoire', %s)", (term,))
+                " @@ plainto_tsquery('grimoire', grimoire_words(%s))", (term,))
             out[term] = int(row[0]) if row else 0
         return out
 
@@ -280,8 +282,10 @@ class PostgresQueries(ConceptLookups):
             return []
         where = " AND document_id = ANY(%(docs)s)" if documents is not None else ""
         return [int(i) for (i,) in self._all(
-            "SELECT id FROM passages WHERE tsv @@ plainto_tsquery('grimoire', %(q)s)"
-            f"{where} ORDER BY ts_rank(tsv, plainto_tsquery('grimoire', %(q)s)) DESC, id"
+            "SELECT id FROM passages"
+            " WHERE tsv @@ plainto_tsquery('grimoire', grimoire_words(%(q)s))"
+            f"{where} ORDER BY"
+            " ts_rank(tsv, plainto_tsquery('grimoire', grimoire_words(%(q)s))) DESC, id"
             " LIMIT %(limit)s",
             {"q": text, "limit": limit, "docs": list(documents or ())})]
 

@@ -212,7 +212,45 @@ CREATE TABLE grimoire_changes (
 INSERT INTO grimoire_changes (id, n) VALUES (1, 0);
 """
 
-MIGRATIONS: list[str] = [CORE, CONCEPTS, VECTORS, CHANGES]
+# The same vectors as `PostgresStore._insert_document` builds, from rows as they are stored
+# (a copy from SQLite; schema step 5).
+PASSAGE_TSV_UPDATE = """
+    UPDATE passages p SET
+      tsv = setweight(to_tsvector('grimoire', grimoire_words(coalesce(
+                (SELECT string_agg(n.name, ' ; ') FROM entry_names n
+                 WHERE n.entry_id = p.entry_id), ''))), 'A')
+         || setweight(to_tsvector('grimoire', grimoire_words(d.title)), 'B')
+         || setweight(to_tsvector('grimoire', grimoire_words(coalesce((SELECT string_agg(h, ' / ')
+                FROM jsonb_array_elements_text(p.heading_path::jsonb) h), ''))), 'C')
+         || setweight(to_tsvector('grimoire', grimoire_words(p.text)), 'D'),
+      body = to_tsvector('grimoire', grimoire_words(p.text))
+    FROM documents d WHERE d.id = p.document_id"""
+
+ENTRY_TSV_UPDATE = """
+    UPDATE entries e SET tsv =
+         setweight(to_tsvector('grimoire', grimoire_words(e.term || ' ; ' || coalesce(
+                (SELECT string_agg(a, ' ; ')
+                 FROM jsonb_array_elements_text(e.data::jsonb->'aliases') a), ''))), 'A')
+      || setweight(to_tsvector('grimoire', grimoire_words(
+            coalesce(e.data::jsonb->>'definition', '') || ' '
+            || coalesce((SELECT string_agg(g, ' ')
+                FROM jsonb_array_elements_text(e.data::jsonb->'glosses') g), ''))), 'B')"""
+
+
+# Lexical search reads words as SQLite's FTS5 does: PostgreSQL's parser keeps
+# "ContextualAI/HALOs", "huggingface.co", "user@lab.org" or "v1.2" as one token each, so the
+# words a query holds ("huggingface", "halos") never matched them. Text and queries go
+# through `grimoire_words` first, which makes those separators spaces. The step recomputes
+# every stored vector.
+WORDS = f"""
+CREATE FUNCTION grimoire_words(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT
+    RETURN translate(t, '/.@:', '    ');
+{PASSAGE_TSV_UPDATE};
+{ENTRY_TSV_UPDATE};
+"""
+
+MIGRATIONS: list[str] = [CORE, CONCEPTS, VECTORS, CHANGES, WORDS]
 
 # The HNSW index is built per vector dimension (a pgvector index needs a fixed one), the
 # first time vectors of that dimension are stored.
