@@ -641,9 +641,15 @@ def test_a_name_shows_the_definition_of_its_concept(tmp_path: Path, query: str) 
 @pytest.fixture(scope="module")
 def long_pages(tmp_path_factory: pytest.TempPathFactory) -> grimoire.Grimoire:
     """Distill's articles: long pages of prose, most of it outside any entry (no vectors)."""
+    return _without_vectors(tmp_path_factory, "distill-articles")
+
+
+def _without_vectors(tmp_path_factory: pytest.TempPathFactory, collection: str
+                     ) -> grimoire.Grimoire:
+    """A store of one collection of ../shared/corpora, read and not embedded."""
     _need(CORPORA)
-    kb = grimoire.open(tmp_path_factory.mktemp("long") / "kb.db")
-    kb.ingest([CORPORA / "distill-articles"], embed=False)
+    kb = grimoire.open(tmp_path_factory.mktemp(collection) / "kb.db")
+    kb.ingest([CORPORA / collection], embed=False)
     return kb
 
 
@@ -708,10 +714,7 @@ def test_a_typed_sentence_finds_its_note_before_a_sibling_that_says_nearly_the_s
 @pytest.fixture(scope="module")
 def hf_docs(tmp_path_factory: pytest.TempPathFactory) -> grimoire.Grimoire:
     """The Hugging Face docs: long user guides whose sentences hold markdown links (no vectors)."""
-    _need(CORPORA)
-    kb = grimoire.open(tmp_path_factory.mktemp("hf") / "kb.db")
-    kb.ingest([CORPORA / "hf-docs"], embed=False)
-    return kb
+    return _without_vectors(tmp_path_factory, "hf-docs")
 
 
 def _linked_sentences(root: Path) -> list[tuple[Path, int, str]]:

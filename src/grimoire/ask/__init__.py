@@ -163,18 +163,13 @@ def _spelled_out_in(name: str, question: str) -> bool:
     return len(letters) >= 2 and name.upper() == name and spells_out(name, rest)
 
 
+# "What are the advantages of LoRA?", "the idea behind dropout", "the motivation for X":
+# the aspect words of a question about X need not be the notes' words.
 _ASPECT = re.compile(
-    r"^(?:advantages?|benefits?|strengths?|pros|disadvantages?|drawbacks?|weakness(?:es)?"
-    r"|downsides?|shortcomings?|cons|limitations?|uses?|applications?|purpose|goals?|aims?"
-    r"|role|intuition|idea)\s+of\s+", re.IGNORECASE)
-# "What is the idea behind dropout?", "the motivation for X": the aspect words of a question
-# that asks about X ("premise", "reasoning") need not be the notes' words.
-_ASPECT_BEHIND = re.compile(
     r"^(?:advantages?|benefits?|strengths?|pros|disadvantages?|drawbacks?|weakness(?:es)?"
     r"|downsides?|shortcomings?|cons|limitations?|uses?|applications?|purpose|goals?|aims?"
     r"|role|intuition|idea|ideas|premise|motivation|rationale|reasoning|reason|logic|point"
     r"|principle|concept)\s+(?:of|behind|for)\s+", re.IGNORECASE)
-ASPECT_BEHIND = True
 
 
 def subject_missing(question: str, best: Scored) -> bool:
@@ -184,7 +179,7 @@ def subject_missing(question: str, best: Scored) -> bool:
     if m is None:
         return False
     # "What are the advantages of LoRA?" is about LoRA: the notes need not say "advantages".
-    subject = (_ASPECT_BEHIND if ASPECT_BEHIND else _ASPECT).sub("", m.group("subject"))
+    subject = _ASPECT.sub("", m.group("subject"))
     want = {stem(w) for w in content_words(subject)}
     if not want:
         return False
