@@ -4,6 +4,7 @@
         --out /work/cache/search23/evidence.pkl
     ... recall EVIDENCE.pkl              # where the tune targets outside the top 10 are
     ... measure EVIDENCE.pkl [--only REGEX] [--report]
+    ... dump --cache DIR --queries PAIRS.jsonl --out FRESH.pkl   # other pairs, same form
 
 `dump` runs every query of three description sets (the source's names hidden as spelled, every
 name masked, own words) against its collection's store in hybrid mode, and keeps what
@@ -57,10 +58,10 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`\\$])")
 # -- dump -----------------------------------------------------------------------------------
 
 
-def _queries(name: str) -> list[devset.DevQuery]:
+def _queries(name: str, path: Path | None = None) -> list[devset.DevQuery]:
     if name == "own":
-        return devset.own_words()
-    return devset.load(hide="source" if name == "source" else "all")
+        return devset.own_words() if path is None else []
+    return devset.load(path or devset.DESCRIPTIONS, hide="source" if name == "source" else "all")
 
 
 def _labels(kb: grimoire.Grimoire, keys: Iterable[Key]) -> dict[Key, set[str]]:
@@ -154,7 +155,9 @@ def _collection(kb: grimoire.Grimoire) -> dict[str, Any]:
             "first_vectors": first_vectors, "peer": peer, "units": units}
 
 
-def dump(cache: Path, out: Path) -> None:
+def dump(cache: Path, out: Path, queries: Path | None = None) -> None:
+    """`queries`: another file of description pairs in descriptions.jsonl's form (own words
+    are then left out)."""
     captured: dict[str, Any] = {}
     score, stubs_linked = gs._score, gs.Searcher._stubs_linked
 
@@ -175,7 +178,7 @@ def dump(cache: Path, out: Path) -> None:
         with bench.collection_store(collection, cache) as kb:
             c = collections[collection] = _collection(kb)
             for name in SETS:
-                for q in (q for q in _queries(name) if q.target == collection):
+                for q in (q for q in _queries(name, queries) if q.target == collection):
                     captured.clear()
                     hits = kb.search(q.text, k=10, mode="hybrid")
                     text = gs._blank_masks(gs._visible(q.text))
@@ -438,6 +441,8 @@ def measure(data: dict[str, Any], only: str, report: bool) -> None:
     print(f"replay: {same} of {len(records)} queries at the bench's reciprocal rank")
     for name in SETS:
         mine = [i for i, r in enumerate(records) if r["set"] == name]
+        if not mine:
+            continue
         cols = [(h, None) for h in halves] + [(h, c) for h in halves for c in
                                                ("vault", "terms", "hf-docs", "cheatsheet")]
         print(f"== {name}: MRR@10 (recall@10); then the change per query, mean ± s.e. (up/down)")
@@ -469,8 +474,9 @@ def measure(data: dict[str, Any], only: str, report: bool) -> None:
 
 
 def recall(data: dict[str, Any]) -> None:
-    """Where each tune target outside hybrid's top 10 is: fused rank, the vectors' rank over
-    every group, the bm25 lists' ranks, the peer's rank."""
+    """Where the tune targets outside hybrid's top 10 are, counted by cause: a candidate (its
+    fused rank), named and halved, or not a candidate (the vectors' rank over every group);
+    and how many of them MiniLM alone and the vectors put in their top 10."""
     colls = _prepare(data)
     for name in SETS:
         causes: dict[str, int] = defaultdict(int)
@@ -512,6 +518,7 @@ def main() -> None:
     d = sub.add_parser("dump")
     d.add_argument("--cache", type=Path, required=True)
     d.add_argument("--out", type=Path, required=True)
+    d.add_argument("--queries", type=Path, help="description pairs other than the dev set's")
     r = sub.add_parser("recall")
     r.add_argument("data", type=Path)
     m = sub.add_parser("measure")
@@ -520,7 +527,7 @@ def main() -> None:
     m.add_argument("--report", action="store_true", help="the report halves too (once)")
     args = parser.parse_args()
     if args.command == "dump":
-        dump(args.cache, args.out)
+        dump(args.cache, args.out, args.queries)
         return
     data = pickle.loads(args.data.read_bytes())
     if args.command == "recall":
