@@ -3,7 +3,7 @@
     PYTHONPATH=src .venv/bin/python bench/search_evidence.py dump --cache /work/cache/search23/s \\
         --out /work/cache/search23/evidence.pkl
     ... recall EVIDENCE.pkl              # where the tune targets outside the top 10 are
-    ... measure EVIDENCE.pkl [--only REGEX] [--report]
+    ... measure EVIDENCE.pkl [--only REGEX] [--report] [--collections] [--json]
     ... dump --cache DIR --queries PAIRS.jsonl --out FRESH.pkl   # other pairs, same form
 
 `dump` runs every query of three description sets (the source's names hidden as spelled, every
@@ -14,8 +14,8 @@ every stored vector with its group, each group's names, the concepts each passag
 mentions by name, and a vector of each entry's first sentence (the one embedding it adds).
 
 `measure` re-fuses each description with a change to its semantic evidence, through the same
-`_score`, and prints MRR@10/recall@10 per half and collection, and the paired change per query
-(mean ± standard error, queries up / down). The replay of main is checked against the bench's
+`_score`, and prints MRR@10/recall@10 per half (and collection), and the paired change per
+query (mean ± standard error, queries up / down). The replay of main is checked against the bench's
 own ranking first. Without `--report` only the tune halves are printed.
 
 Round 23 kept none of the variants (bench/README.md): they are here to be measured again on new
@@ -424,11 +424,18 @@ def _prepare(data: dict[str, Any]) -> dict[str, Collection]:
     return {name: Collection(c) for name, c in data["collections"].items()}
 
 
-def _mean(xs: Sequence[float]) -> str:
-    return f"{statistics.fmean(xs):.3f}" if xs else "-"
+COLLECTIONS = ("vault", "terms", "hf-docs", "cheatsheet")  # distill has too few targets
 
 
-def measure(data: dict[str, Any], only: str, report: bool) -> None:
+def _cell(xs: Sequence[float]) -> dict[str, float]:
+    return {"mrr": round(statistics.fmean(xs), 6),
+            "recall": round(statistics.fmean(x > 0 for x in xs), 6), "n": len(xs)}
+
+
+def measure(data: dict[str, Any], only: str, report: bool) -> dict[str, Any]:
+    """Per set and variant (`main` first), MRR@10 and recall@10 per half and collection, and
+    the change per query against main on each half: mean, standard error, queries up / down.
+    The report halves only when `report`."""
     colls = _prepare(data)
     halves = ("tune", "report") if report else ("tune",)
     records = data["records"]
@@ -438,39 +445,64 @@ def measure(data: dict[str, Any], only: str, report: bool) -> None:
         found = bench.score(rec["hits"], rec["expected"])[0]
         base[i] = replay(rec, colls[rec["target"]]) if _descriptive(rec["trace"]) else found
         same += abs(base[i] - found) < 1e-9
-    print(f"replay: {same} of {len(records)} queries at the bench's reciprocal rank")
+    out: dict[str, Any] = {"replayed": same, "queries": len(records), "sets": {}}
+    variants: list[tuple[str, Variant | None]] = [("main", None)]
+    variants += [(v, f) for v, f in VARIANTS.items() if re.search(only, v)]
     for name in SETS:
         mine = [i for i, r in enumerate(records) if r["set"] == name]
         if not mine:
             continue
-        cols = [(h, None) for h in halves] + [(h, c) for h in halves for c in
-                                               ("vault", "terms", "hf-docs", "cheatsheet")]
-        print(f"== {name}: MRR@10 (recall@10); then the change per query, mean ± s.e. (up/down)")
-        print(f"{'':34}" + "".join(f"{h + ('/' + c if c else ''):>18}" for h, c in cols))
-        rows = [("main (replay)", None)] + [(v, f) for v, f in VARIANTS.items()
-                                            if re.search(only, v)]
-        for label, fn in rows:
-            rr: dict[int, float] = {}
-            for i in mine:
-                rec = records[i]
-                got = (fn(rec, colls[rec["target"]]) if fn is not None
-                       and _descriptive(rec["trace"]) else None)
-                rr[i] = base[i] if got is None else got
-            cells = []
-            for h, c in cols:
-                xs = [rr[i] for i in mine if records[i]["split"] == h
-                      and (c is None or SHORT[records[i]["target"]] == c)]
-                cells.append(f"{_mean(xs)} ({statistics.fmean(x > 0 for x in xs):.2f})"
-                             if xs else "-")
-            print(f"{label[:34]:34}" + "".join(f"{c:>18}" for c in cells))
+        rows = out["sets"][name] = {}
+        for label, fn in variants:
+            rr = dict(base)
             if fn is not None:
-                parts = []
-                for h in halves:
-                    d = np.array([rr[i] - base[i] for i in mine if records[i]["split"] == h])
-                    se = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else 0.0
-                    parts.append(f"{h} {d.mean():+.4f} ± {se:.4f} "
-                                 f"(+{int((d > 1e-9).sum())}/-{int((d < -1e-9).sum())})")
-                print(f"{'':34}" + "   ".join(parts))
+                for i in mine:
+                    rec = records[i]
+                    got = fn(rec, colls[rec["target"]]) if _descriptive(rec["trace"]) else None
+                    if got is not None:
+                        rr[i] = got
+            row: dict[str, Any] = {}
+            for h in halves:
+                half = [i for i in mine if records[i]["split"] == h]
+                row[h] = _cell([rr[i] for i in half])
+                for c in COLLECTIONS:
+                    xs = [rr[i] for i in half if SHORT[records[i]["target"]] == c]
+                    if xs:
+                        row[f"{h}/{c}"] = _cell(xs)
+                if fn is not None:
+                    d = np.array([rr[i] - base[i] for i in half])
+                    se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+                    row[f"{h} change"] = {"mean": round(float(d.mean()), 6),
+                                          "se": round(se, 6), "up": int((d > 1e-9).sum()),
+                                          "down": int((d < -1e-9).sum())}
+            rows[label] = row
+    return out
+
+
+def print_measure(result: dict[str, Any], collections: bool) -> None:
+    print(f"replay: {result['replayed']} of {result['queries']} queries at the bench's"
+          " reciprocal rank")
+    for name, rows in result["sets"].items():
+        halves = [h for h in ("tune", "report") if h in rows["main"]]
+        print(f"\n{name}: MRR@10 (recall@10); change per query: mean ± s.e., up/down")
+        print(f"{'':28}" + "".join(f"{h:>13}" for h in halves)
+              + "".join(f"{h + ' change':>21}" for h in halves))
+        for label, row in rows.items():
+            cells = [f"{row[h]['mrr']:.3f} ({row[h]['recall']:.2f})" for h in halves]
+            for h in halves:
+                ch = row.get(f"{h} change")
+                cells.append(f"{ch['mean']:+.3f}±{ch['se']:.3f} +{ch['up']}/-{ch['down']}"
+                             if ch else "")
+            line = (f"{label[:28]:28}" + "".join(f"{c:>13}" for c in cells[:len(halves)])
+                    + "".join(f"{c:>21}" for c in cells[len(halves):]))
+            print(line.rstrip())
+        if collections:
+            print(f"  MRR@10 by collection, {' / '.join(halves)}")
+            print(f"{'':28}" + "".join(f"{c:>17}" for c in COLLECTIONS))
+            for label, row in rows.items():
+                cells = [" / ".join(f"{row[f'{h}/{c}']['mrr']:.3f}" if f"{h}/{c}" in row
+                                    else "-" for h in halves) for c in COLLECTIONS]
+                print(f"{label[:28]:28}" + "".join(f"{c:>17}" for c in cells))
 
 
 def recall(data: dict[str, Any]) -> None:
@@ -525,6 +557,8 @@ def main() -> None:
     m.add_argument("data", type=Path)
     m.add_argument("--only", default="", help="a regular expression over the variants' names")
     m.add_argument("--report", action="store_true", help="the report halves too (once)")
+    m.add_argument("--collections", action="store_true", help="MRR@10 by collection too")
+    m.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.command == "dump":
         dump(args.cache, args.out, args.queries)
@@ -533,7 +567,11 @@ def main() -> None:
     if args.command == "recall":
         recall(data)
     else:
-        measure(data, args.only, args.report)
+        result = measure(data, args.only, args.report)
+        if args.json:
+            print(json.dumps(result, indent=1))
+        else:
+            print_measure(result, args.collections)
 
 
 if __name__ == "__main__":
