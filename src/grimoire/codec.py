@@ -46,10 +46,24 @@ def to_data(obj: Any) -> Any:
     return obj
 
 
+@cache
+def _omitted_when_none(cls: type) -> tuple[str, ...]:
+    """The fields a stored record leaves out when they are None (`metadata={"omit_none":
+    True}`): a field added later, which most records lack, so the rows of the others stay
+    as they were (`Link.href`)."""
+    return tuple(f.name for f in dataclasses.fields(cls)
+                 if f.metadata.get("omit_none"))
+
+
 def _record_fields(obj: Any) -> Any:
-    names = _field_names(type(obj))  # type: ignore[arg-type]  # a class is Hashable
+    cls = type(obj)
+    names = _field_names(cls)  # type: ignore[arg-type]  # a class is Hashable
     if names is not None:
-        return {name: getattr(obj, name) for name in names}
+        fields = {name: getattr(obj, name) for name in names}
+        for name in _omitted_when_none(cls):  # type: ignore[arg-type]
+            if fields[name] is None:
+                del fields[name]
+        return fields
     if isinstance(obj, enum.Enum):
         return obj.value
     if isinstance(obj, set | frozenset):
@@ -60,7 +74,8 @@ def _record_fields(obj: Any) -> Any:
 def dumps_records(obj: Any) -> str:
     """`json.dumps(to_data(obj))`, without the plain copy: JSON's C encoder walks the tuples,
     strings and numbers, and asks only for each dataclass's fields (issue 14: the entries and
-    marks of every ingested note).
+    marks of every ingested note). A field marked `omit_none` is left out when None;
+    `from_data` gives it its default back.
 
     Only for structures without mappings of their own (entries, links, spans): JSON writes a
     mapping's non-string keys its own way (`true`, where `to_data` gives "True").

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePath
-from urllib.parse import unquote
 
 from grimoire.duplicates import near_duplicates
 from grimoire.lint.arithmetic import find_claims
@@ -183,7 +181,6 @@ def concept_findings(
             page.spans[0],
             page.name,
         )
-    lines: dict[str, list[str] | None] = {}
     for link in dead_links:
         # A name nobody defines is a wanted page (above); a link to a file that is not there,
         # or to a name two concepts share, is a dead link.
@@ -191,8 +188,9 @@ def concept_findings(
             yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
         elif link.kind in FILE_LINKS:
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
-            written = _as_written(link, lines)
-            yield Finding("dead-link", f"{written!r} leads to no note{hint}", link.span)
+            # The address as the store keeps it from the ingest (`/docs/foo/bar#x`, not the
+            # name `bar` it resolves by); never read again from a file that may have changed.
+            yield Finding("dead-link", f"{link.written!r} leads to no note{hint}", link.span)
     for concept in multi_source:
         defined = [e for e in concept.entries if len(e.entry.definition.split()) >= 8]
         for i, a in enumerate(defined):
@@ -208,46 +206,6 @@ def concept_findings(
                         concept.label,
                         concept.id,
                     )
-
-
-# Where a file link's address is written: `[label](href)`, `href="..."`, a reference
-# definition `[2]: href`, an autolink `<href>`.
-_HREF = re.compile(
-    r"""(?:\]\(\s*<?|\bhref\s*=\s*["']?|^\s*\[[^\]\n]+\]:\s*<?|<)([^\s"'()<>]+)""",
-    re.MULTILINE | re.IGNORECASE)
-_PAGE_SUFFIXES = (".md", ".markdown", ".mdx", ".mdown", ".html", ".htm", ".rst", ".txt")
-
-
-def _as_written(link: DeadLink, cache: dict[str, list[str] | None]) -> str:
-    """The address a dead file link has in its source, as written (`/docs/foo/bar#x`, not the
-    `bar` the reader keeps as its name): looked up at the link's lines, or in the file's
-    reference definitions (`[2]: /terms/zero-pad`). The name when the file cannot be read or
-    no longer holds the link."""
-    path = link.span.path
-    if path not in cache:
-        try:
-            cache[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-        except (OSError, ValueError):
-            cache[path] = None
-    text = cache[path]
-    if not text:
-        return link.target
-    here = "\n".join(text[max(0, link.span.start_line - 1):link.span.end_line])
-    for block in (here, "\n".join(text)):
-        for m in _HREF.finditer(block):
-            href = m.group(1)
-            if href != link.target and _href_name(href) == link.target:
-                return href
-    return link.target
-
-
-def _href_name(href: str) -> str:
-    """The name a reader gives a file link: its last path segment, without '#', '?' or a
-    page suffix."""
-    target = href.partition("#")[0].partition("?")[0]
-    last = unquote(target.rstrip("/").rsplit("/", 1)[-1]).strip()
-    suffix = PurePath(last).suffix.lower()
-    return last[: -len(suffix)] if suffix in _PAGE_SUFFIXES else last
 
 
 def lint(store: Store, extra: Iterable[Finding] = ()) -> LintReport:

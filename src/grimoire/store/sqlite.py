@@ -122,6 +122,12 @@ SOURCE_ROOT_INDEX = "CREATE INDEX sources_root ON sources(root);"
 # redirects, takes a few (`vector_counts`).
 ENTRY_REDIRECTS_INDEX = "CREATE INDEX entries_redirects ON entries(id) WHERE redirect IS NOT NULL;"
 
+# A link's address as written (`Link.href`), where the reader kept only a name from it: lint
+# showed the name, or read the source file again to find the address. A link stored before
+# this step has none (NULL: it is shown by its name) until its file is read again, which the
+# next ingest does (`ingest.READ_VERSION` changed with it). Schema step 6 on PostgreSQL.
+LINK_HREF = "ALTER TABLE links ADD COLUMN href TEXT;"
+
 # The tables a search reads, where damage could pass for "nothing found": a damaged page
 # gives no rows, not an error, so a hit whose passage, file or entry sat on it just vanishes.
 # Smallest first, so that a check cut short by its budget has read the most tables: at 100k
@@ -154,7 +160,7 @@ _INSERTS = {
     "passage_fts": "INSERT INTO passage_fts (rowid, names, title, heading, body) "
                    "VALUES (?, ?, ?, ?, ?)",
     "links": "INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment, "
-             "exists_hint, start_line, end_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "exists_hint, start_line, end_line, href) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
 # Rows held before they are written: a streamed dump of 100k pages must not be held whole.
 _FLUSH_ROWS = 20_000
@@ -255,7 +261,8 @@ Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
                                RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX,
                                NAME_LOG_SCHEMA, CONCEPT_SECTIONS_DOCUMENT_INDEX,
-                               VECTOR_STAMP_SCHEMA, ENTRY_REDIRECTS_INDEX, _finite_meta]
+                               VECTOR_STAMP_SCHEMA, ENTRY_REDIRECTS_INDEX, _finite_meta,
+                               LINK_HREF]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.
