@@ -252,8 +252,8 @@ CREATE FUNCTION grimoire_words(t text) RETURNS text
 
 # A link's address as written (`Link.href`), where the reader kept only a name from it. A
 # link stored before this step has none (NULL: shown by its name) until the next ingest reads
-# its file again (`ingest.READ_VERSION` changed with it). SQLite's `LINK_HREF`.
-LINK_HREF = f"ALTER TABLE links ADD COLUMN href {T};"
+# its file again (`ingest.READ_VERSION` changed with it). SQLite's `_link_href`.
+LINK_HREF = f"ALTER TABLE links ADD COLUMN IF NOT EXISTS href {T};"
 
 MIGRATIONS: list[str] = [CORE, CONCEPTS, VECTORS, CHANGES, WORDS, LINK_HREF]
 
