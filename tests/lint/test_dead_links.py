@@ -42,3 +42,30 @@ def test_a_site_absolute_href_is_shown_whole_with_file_and_line(
     # A relative link to a page the export left out keeps its "../" and its '#'.
     relative = [v for (name, _), v in shown.items() if name == docs.name]
     assert relative and all(v.startswith("../") for v in relative)
+
+
+def test_the_address_shown_is_the_one_ingested_whatever_the_file_says_now(
+    tmp_path: Path, corpora: Path
+) -> None:
+    """Lint reads the address from the store, as the ingest kept it (round 23): a source file
+    edited, moved or deleted since does not change the message (round 22 read the file again
+    at lint time, and showed whatever it held then, or the bare name once it was gone)."""
+    page = tmp_path / "notes" / "soft-prompts.md"
+    page.parent.mkdir()
+    page.write_bytes((corpora / "hf-docs" / "peft" / "soft-prompts.md").read_bytes())
+    db = tmp_path / "kb.db"
+
+    def dead_links() -> list[str]:
+        with grimoire.open(db) as kb:
+            return [str(f) for f in kb.lint().by_group()["dead-link"]]
+
+    with grimoire.open(db) as kb:
+        kb.ingest([page.parent], embed=False)
+    first = dead_links()
+    assert first and all("'../task_guides/" in f for f in first)
+    # The same pages, moved: each link keeps its name (the last segment), so a lookup by
+    # name in the file as it is now finds the new address.
+    page.write_text(page.read_text().replace("../task_guides/", "../guides/moved/"))
+    assert dead_links() == first
+    page.unlink()
+    assert dead_links() == first
