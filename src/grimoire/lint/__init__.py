@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 from grimoire.duplicates import near_duplicates
 from grimoire.lint.arithmetic import find_claims
+from grimoire.lint.elsewhere import NoteFolders, listed_elsewhere
 from grimoire.lint.latex import latex_problems
 from grimoire.model import PAGE_REASONS, Math, Span
 from grimoire.resolve.links import FILE_LINKS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
+from grimoire.store.concept_records import LinkUse
+from grimoire.store.records import SourceRecord
 
 GROUPS = (
     "wanted",
@@ -170,9 +173,20 @@ def concept_findings(
     multi_source: Iterable[Concept],
     *,
     overlap: float = 0.06,
+    uses: Iterable[LinkUse] = (),
+    sources: Iterable[SourceRecord] = (),
 ) -> Iterator[Finding]:
-    """Wanted pages, dead links with a likely intended target, and conflicting definitions."""
+    """Wanted pages, dead links with a likely intended target, and conflicting definitions.
+
+    Given the wanted links (`uses`) and the ingested files (`sources`), the links that lead
+    outside the notes are left out (`lint.elsewhere`): a name its source marks as a page it
+    has, a file link into a folder that holds no note."""
+    wanted = list(wanted)
+    elsewhere = listed_elsewhere(wanted, uses)
+    folders = NoteFolders(sources)
     for page in wanted:
+        if page.norm in elsewhere:
+            continue
         places = f"{page.count} place{'s' if page.count != 1 else ''}"
         hint = f"; did you mean {', '.join(page.suggestions)}?" if page.suggestions else ""
         yield Finding(
@@ -186,7 +200,7 @@ def concept_findings(
         # or to a name two concepts share, is a dead link.
         if link.status == "ambiguous":
             yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
-        elif link.kind in FILE_LINKS:
+        elif link.kind in FILE_LINKS and not folders.outside(link):
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
             # The address as the store keeps it from the ingest (`/docs/foo/bar#x`, not the
             # name `bar` it resolves by); never read again from a file that may have changed.

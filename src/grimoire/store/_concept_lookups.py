@@ -166,9 +166,11 @@ class ConceptLookups(SharedReads):
         """Every link with `status` ("wanted", "ambiguous"), by name, then file and line."""
         from grimoire.store.concept_records import LinkUse
 
-        return [LinkUse(norm, name, Span(path, start, end), kind, href)
-                for norm, name, path, start, end, kind, href in self._select(
-            """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind, l.href
+        return [LinkUse(norm, name, Span(path, start, end), kind, href,
+                        None if hint is None else bool(hint))
+                for norm, name, path, start, end, kind, href, hint in self._select(
+            """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind, l.href,
+                      l.exists_hint
                FROM link_targets t JOIN links l ON l.id = t.link_id
                JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
                WHERE t.status = ? ORDER BY t.norm, s.path, l.start_line, l.id""", (status,))]

@@ -229,6 +229,9 @@ class LinkUse:
     span: Span
     kind: str
     href: str | None = None  # the address as written, when `name` is a name taken from it
+    # True when the source marks the target as a page it has (a glossary's "See also" name
+    # without brackets), False when it marks it as one it has not written yet
+    exists_hint: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
