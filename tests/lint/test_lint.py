@@ -156,3 +156,30 @@ def test_a_name_the_glossary_lists_as_its_own_page_is_not_wanted(
     # bring such a page back; only a link that says it is not written yet would.
     assert not only_listed & shown
     assert (bracketed - listed) & wanted_anywhere <= shown
+
+
+def test_a_finding_about_two_places_names_the_second_briefly_and_whole_in_json(
+    tmp_path: Path, corpora: Path
+) -> None:
+    """A near-duplicate or a conflict names its second place relative to the first one's
+    folder (a second absolute path pushed the line to 180 columns), and `--json` gives that
+    place whole, as `other` (it was only in the message's text)."""
+    db = tmp_path / "kb.db"
+    runner = CliRunner()
+    folder = corpora / "ml-cheatsheet-rst"
+    assert runner.invoke(main, ["--db", str(db), "ingest", "--no-embed", str(folder)]
+                         ).exit_code == 0
+    groups = json.loads(runner.invoke(main, ["--db", str(db), "lint", "--json"]).output)
+    pairs = [f for g in ("near-duplicate", "conflict") for f in groups[g]]
+    assert {"near-duplicate", "conflict"} <= groups.keys() and pairs
+    for f in pairs:
+        here, other = Path(f["span"]["path"]), Path(f["other"]["path"])
+        assert str(folder) not in f["message"]
+        if other == here:
+            assert f" {f['other']['start_line']}" in f["message"].split("line")[-1]
+        else:
+            shown = f["message"].rsplit(" ", 1)[-1].split(":")[0]
+            assert (here.parent / shown).resolve() == other.resolve()
+            assert f":{f['other']['start_line']}" in f["message"]
+    for found in groups.values():
+        assert all(f["span"]["path"] and f["span"]["start_line"] >= 1 for f in found)

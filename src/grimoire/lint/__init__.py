@@ -6,6 +6,7 @@ wrong arithmetic, near-duplicate passages, and concepts that sources define diff
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class Finding:
     # Which concept called `concept` (two may share a label: /health's "compare" opened the
     # one the name finds, not the one in conflict).
     concept_id: str | None = None
+    # The other place a finding compares with (a near-duplicate's first copy, the other
+    # definition of a conflict): in the message as a short path, here whole for scripts.
+    other: Span | None = None
 
     def __str__(self) -> str:
         return f"{self.span}: [{self.group}] {self.message}"
@@ -110,7 +114,8 @@ def passage_findings(store: Store, threshold: float = 0.7) -> Iterator[Finding]:
                 )
     for pair in near_duplicates(texts, threshold):
         a, b = spans[pair.first], spans[pair.second]
-        yield Finding("near-duplicate", f"{pair.similarity:.0%} the same as {a}", b)
+        yield Finding("near-duplicate", f"{pair.similarity:.0%} the same as {_seen_from(a, b)}",
+                      b, other=a)
 
 
 _STOP = frozenset(
@@ -215,10 +220,12 @@ def concept_findings(
                 if len(ga & gb) / max(1, len(ga | gb)) < overlap:
                     yield Finding(
                         "conflict",
-                        f"{concept.label!r} is defined differently here and in {a.entry.span}",
+                        f"{concept.label!r} is defined differently here and in "
+                        f"{_seen_from(a.entry.span, b.entry.span)}",
                         b.entry.span,
                         concept.label,
                         concept.id,
+                        other=a.entry.span,
                     )
 
 
@@ -237,6 +244,18 @@ def _place(finding: Finding) -> tuple[str, int]:
     if finding.group == "wanted":
         return ("", 0)
     return (finding.span.path, finding.span.start_line)
+
+
+def _seen_from(other: Span, here: Span) -> str:
+    """Where `other` is, as seen from the finding's own file: "line 153" in the same file,
+    else its path relative to that file's folder (`glossary.rst:153`, `../trl/dpo.md:4`):
+    a whole second path pushed the line past any terminal's width (`--json` has it whole,
+    in `other`)."""
+    lines = str(other).removeprefix(other.path + ":")
+    if other.path == here.path:
+        return f"line{'s' if '-' in lines else ''} {lines}"
+    path = posixpath.relpath(other.path, posixpath.dirname(here.path) or ".")
+    return f"{path}:{lines}"
 
 
 def _short(text: str, limit: int = 60) -> str:
