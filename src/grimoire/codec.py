@@ -25,7 +25,8 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
 
 
 def to_data(obj: Any) -> Any:
-    """A dataclass (or a structure of them) as plain dicts, lists and scalars."""
+    """A dataclass (or a structure of them) as plain dicts, lists and scalars; a field
+    marked `omit_none` is left out when None."""
     cls = type(obj)
     if cls in _PLAIN:  # exact types: a StrEnum is a str but must become its value
         return obj
@@ -36,6 +37,9 @@ def to_data(obj: Any) -> Any:
         for name in names:
             value = getattr(obj, name)
             out[name] = value if type(value) in _PLAIN else to_data(value)
+        for name in _omitted_when_none(cls):  # type: ignore[arg-type]
+            if out[name] is None:
+                del out[name]
         return out
     if isinstance(obj, enum.Enum):
         return obj.value
@@ -48,9 +52,9 @@ def to_data(obj: Any) -> Any:
 
 @cache
 def _omitted_when_none(cls: type) -> tuple[str, ...]:
-    """The fields a stored record leaves out when they are None (`metadata={"omit_none":
-    True}`): a field added later, which most records lack, so the rows of the others stay
-    as they were (`Link.href`)."""
+    """The fields a record's data leaves out when they are None (`metadata={"omit_none":
+    True}`): a field added later, which most records lack, so the stored rows of the others
+    stay as they were (`Link.href`). `from_data` gives it its default back."""
     return tuple(f.name for f in dataclasses.fields(cls)
                  if f.metadata.get("omit_none"))
 
@@ -74,8 +78,7 @@ def _record_fields(obj: Any) -> Any:
 def dumps_records(obj: Any) -> str:
     """`json.dumps(to_data(obj))`, without the plain copy: JSON's C encoder walks the tuples,
     strings and numbers, and asks only for each dataclass's fields (issue 14: the entries and
-    marks of every ingested note). A field marked `omit_none` is left out when None;
-    `from_data` gives it its default back.
+    marks of every ingested note).
 
     Only for structures without mappings of their own (entries, links, spans): JSON writes a
     mapping's non-string keys its own way (`true`, where `to_data` gives "True").
