@@ -115,13 +115,13 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
                 m.target if m.concept == c.label else m.concept or m.target for m in linked)))
     if c.wanted:
         line("[bold]wanted[/bold] " + ", ".join(
-            f"{safe(m.target, lines=False)} [dim]({safe_at(m.span)})[/dim]" for m in c.wanted))
+            f"{safe(m.written, lines=False)} [dim]({safe_at(m.span)})[/dim]" for m in c.wanted))
     back = [m for m in c.backlinks if m.concept_id != c.id]
     if back:
         out.print("\n[bold]mentioned in[/bold]")
         for b in back:
             line(f"{safe(b.concept or b.document_title, lines=False)} [dim]{safe_at(b.span)} "
-                 f"as '{safe(b.target, lines=False)}'[/dim]", 2)
+                 f"as '{safe(b.written, lines=False)}'[/dim]", 2)
     if copies:
         out.print("\n[bold]near-duplicates[/bold]")
         for d in copies:

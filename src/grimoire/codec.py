@@ -25,7 +25,8 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
 
 
 def to_data(obj: Any) -> Any:
-    """A dataclass (or a structure of them) as plain dicts, lists and scalars."""
+    """A dataclass (or a structure of them) as plain dicts, lists and scalars; a field
+    marked `omit_none` is left out when None."""
     cls = type(obj)
     if cls in _PLAIN:  # exact types: a StrEnum is a str but must become its value
         return obj
@@ -36,6 +37,9 @@ def to_data(obj: Any) -> Any:
         for name in names:
             value = getattr(obj, name)
             out[name] = value if type(value) in _PLAIN else to_data(value)
+        for name in _omitted_when_none(cls):  # type: ignore[arg-type]
+            if out[name] is None:
+                del out[name]
         return out
     if isinstance(obj, enum.Enum):
         return obj.value
@@ -46,10 +50,24 @@ def to_data(obj: Any) -> Any:
     return obj
 
 
+@cache
+def _omitted_when_none(cls: type) -> tuple[str, ...]:
+    """The fields a record's data leaves out when they are None (`metadata={"omit_none":
+    True}`): a field added later, which most records lack, so the stored rows of the others
+    stay as they were (`Link.href`). `from_data` gives it its default back."""
+    return tuple(f.name for f in dataclasses.fields(cls)
+                 if f.metadata.get("omit_none"))
+
+
 def _record_fields(obj: Any) -> Any:
-    names = _field_names(type(obj))  # type: ignore[arg-type]  # a class is Hashable
+    cls = type(obj)
+    names = _field_names(cls)  # type: ignore[arg-type]  # a class is Hashable
     if names is not None:
-        return {name: getattr(obj, name) for name in names}
+        fields = {name: getattr(obj, name) for name in names}
+        for name in _omitted_when_none(cls):  # type: ignore[arg-type]
+            if fields[name] is None:
+                del fields[name]
+        return fields
     if isinstance(obj, enum.Enum):
         return obj.value
     if isinstance(obj, set | frozenset):

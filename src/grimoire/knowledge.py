@@ -579,7 +579,9 @@ class Grimoire:
         counter = self.store.change_counter()
         if self._lint is not None and self._lint[0] == counter:
             return self._lint[1]
-        extra = concept_findings(self.wanted(), self.dead_links(), self.multi_source())
+        extra = concept_findings(self.wanted(), self.dead_links(), self.multi_source(),
+                                 uses=self.store.unresolved_links("wanted"),
+                                 sources=self.store.sources())
         report = lint(self.store, extra)
         self._lint = (counter, report)  # a write during it: the next call reads again
         return report

@@ -65,6 +65,16 @@ class Link:
     # False when the source itself marks the target as having no entry yet
     # (a bracketed name in a glossary's "See also" list).
     exists_hint: bool | None = None
+    # The address as the source wrote it, when `target` is a name taken from it (a file
+    # link's last segment: `../guides/checkpoint#merge` is `checkpoint`); what lint shows.
+    # Left out of the entry and passage JSON the store keeps when None (`codec.dumps_records`):
+    # most links have none, and those rows stay as they were before it existed.
+    href: str | None = field(default=None, metadata={"omit_none": True})
+
+    @property
+    def written(self) -> str:
+        """The link as its source wrote it: the address, else the name."""
+        return self.href or self.target
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,28 +17,67 @@ def _line_of(path: Path, needle: str) -> int:
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
-def test_a_site_absolute_href_is_shown_whole_with_file_and_line(
+def test_a_dead_link_is_shown_as_written_and_one_outside_the_notes_is_left_out(
     tmp_path: Path, corpora: Path
 ) -> None:
+    """The address as written, with file and line (round 22); a link into a folder that holds
+    none of the notes leads to a part of the site they were copied from that is not here, and
+    is no dead link (round 23): the vault's `/machine-learning/...` and the PEFT pages'
+    `../task_guides/...`. A missing page of a folder that holds notes stays one."""
     vault = corpora / "google-ml-glossary-vault" / "image recognition.md"
-    terms = corpora / "ml-glossary-terms" / "terms" / "padding-convolution.md"
+    terms = corpora / "ml-glossary-terms" / "terms"
     docs = corpora / "hf-docs" / "peft" / "soft-prompts.md"
+    trainer = corpora / "hf-docs" / "trl" / "kto_trainer.md"
     with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([vault, terms, docs], embed=False)
+        kb.ingest([vault, terms, docs, trainer], embed=False)
         dead = kb.lint().by_group()["dead-link"]
+        targets = {d.span.path: d.target for d in kb.dead_links()}
     shown = {(Path(f.span.path).name, f.span.start_line): f.message.split("'")[1] for f in dead}
-    text = vault.read_text()
-    # The vault's HTML anchor: `href="/machine-learning/.../image-classification"`.
-    href = re.search(r'href="(/[^"]*image-classification)"', text)
+    # The vault's HTML anchor, site-absolute, into a folder no note is in: not listed, but
+    # still a link that leads nowhere in the store.
+    href = re.search(r'href="(/[^"]*image-classification)"', vault.read_text())
     assert href is not None
-    line = _line_of(vault, href.group(1))
-    assert shown[(vault.name, line)] == href.group(1)
-    assert any(Path(f.span.path) == vault and f"'{href.group(1)}' leads to no note" in str(f)
-               for f in dead)
-    # A reference-style link (`[Zero-padding][2]`): its address is on the definition line.
-    ref = re.search(r"^\[\d+\]:\s*(\S*zero-pad\S*)", terms.read_text(), re.MULTILINE)
+    assert str(vault) in targets
+    assert not [f for f in dead if Path(f.span.path) == vault]
+    # A reference-style link (`[Zero-padding][2]`): its address is on the definition line, and
+    # `terms/` is a folder of the notes.
+    ref = re.search(r"^\[\d+\]:\s*(\S*zero-pad\S*)", (terms / "padding-convolution.md").read_text(),
+                    re.MULTILINE)
     assert ref is not None
     assert ref.group(1) in shown.values()
-    # A relative link to a page the export left out keeps its "../" and its '#'.
-    relative = [v for (name, _), v in shown.items() if name == docs.name]
-    assert relative and all(v.startswith("../") for v in relative)
+    # Relative links up into folders the copy left out: not listed.
+    assert str(docs) in targets and not [f for f in dead if Path(f.span.path) == docs]
+    # A page of the trainer's own folder that the copy left out: listed, '#' and all.
+    line = _line_of(trainer, "](dataset_formats#")
+    text = trainer.read_text().splitlines()[line - 1]
+    written = re.findall(r"\]\((dataset_formats#[^)]*)\)", text)
+    assert written
+    assert {v for (name, n), v in shown.items() if name == trainer.name and n == line} \
+        == set(written)
+
+
+def test_the_address_shown_is_the_one_ingested_whatever_the_file_says_now(
+    tmp_path: Path, corpora: Path
+) -> None:
+    """Lint reads the address from the store, as the ingest kept it (round 23): a source file
+    edited, moved or deleted since does not change the message (round 22 read the file again
+    at lint time, and showed whatever it held then, or the bare name once it was gone)."""
+    page = tmp_path / "notes" / "kto_trainer.md"
+    page.parent.mkdir()
+    page.write_bytes((corpora / "hf-docs" / "trl" / "kto_trainer.md").read_bytes())
+    db = tmp_path / "kb.db"
+
+    def dead_links() -> list[str]:
+        with grimoire.open(db) as kb:
+            return [str(f) for f in kb.lint().by_group()["dead-link"]]
+
+    with grimoire.open(db) as kb:
+        kb.ingest([page.parent], embed=False)
+    first = dead_links()
+    assert any("'dataset_formats#" in f for f in first)
+    # The same pages, moved: each link keeps its name (the last segment), so a lookup by
+    # name in the file as it is now finds the new address.
+    page.write_text(page.read_text().replace("](dataset_formats", "](moved/dataset_formats"))
+    assert dead_links() == first
+    page.unlink()
+    assert dead_links() == first

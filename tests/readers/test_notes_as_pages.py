@@ -184,7 +184,9 @@ def test_a_link_to_a_missing_file_is_a_dead_link_not_a_wanted_page(
     groups = json.loads(result.output)
     named = {g: {f["message"].split("'")[1] for f in found} for g, found in groups.items()}
     # lint shows the link as written (round 22), the name without the path is `dead_links`'.
-    assert {"dataset_formats#preference", "../guides/chat_templates"} <= named["dead-link"]
+    # A link into a folder that holds no note leads outside the notes (round 23).
+    assert "dataset_formats#preference" in named["dead-link"]
+    assert "../guides/chat_templates" not in named["dead-link"]
     assert named["wanted"] == {"Reward Model"}
 
 

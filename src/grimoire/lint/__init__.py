@@ -6,19 +6,21 @@ wrong arithmetic, near-duplicate passages, and concepts that sources define diff
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePath
-from urllib.parse import unquote
 
 from grimoire.duplicates import near_duplicates
 from grimoire.lint.arithmetic import find_claims
+from grimoire.lint.elsewhere import NoteFolders, listed_elsewhere
 from grimoire.lint.latex import latex_problems
 from grimoire.model import PAGE_REASONS, Math, Span
 from grimoire.resolve.links import FILE_LINKS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
+from grimoire.store.concept_records import LinkUse
+from grimoire.store.records import SourceRecord
 
 GROUPS = (
     "wanted",
@@ -48,6 +50,9 @@ class Finding:
     # Which concept called `concept` (two may share a label: /health's "compare" opened the
     # one the name finds, not the one in conflict).
     concept_id: str | None = None
+    # The other place a finding compares with (a near-duplicate's first copy, the other
+    # definition of a conflict): in the message as a short path, here whole for scripts.
+    other: Span | None = None
 
     def __str__(self) -> str:
         return f"{self.span}: [{self.group}] {self.message}"
@@ -109,7 +114,8 @@ def passage_findings(store: Store, threshold: float = 0.7) -> Iterator[Finding]:
                 )
     for pair in near_duplicates(texts, threshold):
         a, b = spans[pair.first], spans[pair.second]
-        yield Finding("near-duplicate", f"{pair.similarity:.0%} the same as {a}", b)
+        yield Finding("near-duplicate", f"{pair.similarity:.0%} the same as {_seen_from(a, b)}",
+                      b, other=a)
 
 
 _STOP = frozenset(
@@ -172,9 +178,20 @@ def concept_findings(
     multi_source: Iterable[Concept],
     *,
     overlap: float = 0.06,
+    uses: Iterable[LinkUse] = (),
+    sources: Iterable[SourceRecord] = (),
 ) -> Iterator[Finding]:
-    """Wanted pages, dead links with a likely intended target, and conflicting definitions."""
+    """Wanted pages, dead links with a likely intended target, and conflicting definitions.
+
+    Given the wanted links (`uses`) and the ingested files (`sources`), the links that lead
+    outside the notes are left out (`lint.elsewhere`): a name its source marks as a page it
+    has, a file link into a folder that holds no note."""
+    wanted = list(wanted)
+    elsewhere = listed_elsewhere(wanted, uses)
+    folders = NoteFolders(sources)
     for page in wanted:
+        if page.norm in elsewhere:
+            continue
         places = f"{page.count} place{'s' if page.count != 1 else ''}"
         hint = f"; did you mean {', '.join(page.suggestions)}?" if page.suggestions else ""
         yield Finding(
@@ -183,16 +200,16 @@ def concept_findings(
             page.spans[0],
             page.name,
         )
-    lines: dict[str, list[str] | None] = {}
     for link in dead_links:
         # A name nobody defines is a wanted page (above); a link to a file that is not there,
         # or to a name two concepts share, is a dead link.
         if link.status == "ambiguous":
             yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
-        elif link.kind in FILE_LINKS:
+        elif link.kind in FILE_LINKS and not folders.outside(link):
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
-            written = _as_written(link, lines)
-            yield Finding("dead-link", f"{written!r} leads to no note{hint}", link.span)
+            # The address as the store keeps it from the ingest (`/docs/foo/bar#x`, not the
+            # name `bar` it resolves by); never read again from a file that may have changed.
+            yield Finding("dead-link", f"{link.written!r} leads to no note{hint}", link.span)
     for concept in multi_source:
         defined = [e for e in concept.entries if len(e.entry.definition.split()) >= 8]
         for i, a in enumerate(defined):
@@ -203,51 +220,13 @@ def concept_findings(
                 if len(ga & gb) / max(1, len(ga | gb)) < overlap:
                     yield Finding(
                         "conflict",
-                        f"{concept.label!r} is defined differently here and in {a.entry.span}",
+                        f"{concept.label!r} is defined differently here and in "
+                        f"{_seen_from(a.entry.span, b.entry.span)}",
                         b.entry.span,
                         concept.label,
                         concept.id,
+                        other=a.entry.span,
                     )
-
-
-# Where a file link's address is written: `[label](href)`, `href="..."`, a reference
-# definition `[2]: href`, an autolink `<href>`.
-_HREF = re.compile(
-    r"""(?:\]\(\s*<?|\bhref\s*=\s*["']?|^\s*\[[^\]\n]+\]:\s*<?|<)([^\s"'()<>]+)""",
-    re.MULTILINE | re.IGNORECASE)
-_PAGE_SUFFIXES = (".md", ".markdown", ".mdx", ".mdown", ".html", ".htm", ".rst", ".txt")
-
-
-def _as_written(link: DeadLink, cache: dict[str, list[str] | None]) -> str:
-    """The address a dead file link has in its source, as written (`/docs/foo/bar#x`, not the
-    `bar` the reader keeps as its name): looked up at the link's lines, or in the file's
-    reference definitions (`[2]: /terms/zero-pad`). The name when the file cannot be read or
-    no longer holds the link."""
-    path = link.span.path
-    if path not in cache:
-        try:
-            cache[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-        except (OSError, ValueError):
-            cache[path] = None
-    text = cache[path]
-    if not text:
-        return link.target
-    here = "\n".join(text[max(0, link.span.start_line - 1):link.span.end_line])
-    for block in (here, "\n".join(text)):
-        for m in _HREF.finditer(block):
-            href = m.group(1)
-            if href != link.target and _href_name(href) == link.target:
-                return href
-    return link.target
-
-
-def _href_name(href: str) -> str:
-    """The name a reader gives a file link: its last path segment, without '#', '?' or a
-    page suffix."""
-    target = href.partition("#")[0].partition("?")[0]
-    last = unquote(target.rstrip("/").rsplit("/", 1)[-1]).strip()
-    suffix = PurePath(last).suffix.lower()
-    return last[: -len(suffix)] if suffix in _PAGE_SUFFIXES else last
 
 
 def lint(store: Store, extra: Iterable[Finding] = ()) -> LintReport:
@@ -265,6 +244,18 @@ def _place(finding: Finding) -> tuple[str, int]:
     if finding.group == "wanted":
         return ("", 0)
     return (finding.span.path, finding.span.start_line)
+
+
+def _seen_from(other: Span, here: Span) -> str:
+    """Where `other` is, as seen from the finding's own file: "line 153" in the same file,
+    else its path relative to that file's folder (`glossary.rst:153`, `../trl/dpo.md:4`):
+    a whole second path pushed the line past any terminal's width (`--json` has it whole,
+    in `other`)."""
+    lines = str(other).removeprefix(other.path + ":")
+    if other.path == here.path:
+        return f"line{'s' if '-' in lines else ''} {lines}"
+    path = posixpath.relpath(other.path, posixpath.dirname(here.path) or ".")
+    return f"{path}:{lines}"
 
 
 def _short(text: str, limit: int = 60) -> str:

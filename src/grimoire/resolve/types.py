@@ -106,3 +106,9 @@ class DeadLink:
     kind: str
     status: str
     suggestions: tuple[str, ...] = ()
+    href: str | None = None  # the address as written, when `target` is a name taken from it
+
+    @property
+    def written(self) -> str:
+        """The link as its source wrote it: the address, else the name."""
+        return self.href or self.target

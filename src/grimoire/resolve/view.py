@@ -226,6 +226,6 @@ def dead_links(store: Store, *, suggestions: bool = True) -> list[DeadLink]:
             if suggestions and use.norm not in cache:
                 cache[use.norm] = suggest(store, use.name, 3)
             out.append(DeadLink(use.span, use.name, use.kind, status,
-                                cache.get(use.norm, ())))
+                                cache.get(use.norm, ()), use.href))
     out.sort(key=lambda d: (d.span.path, d.span.start_line))
     return out

@@ -130,11 +130,11 @@ class ConceptLookups(SharedReads):
             Mention(span=Span(path, start, end), kind=kind, target=target, label=label,
                     status=status, concept=other_label,
                     concept_id=ConceptId(str(int(other_id))) if other_id is not None else None,
-                    document_title=title)
-            for path, start, end, kind, target, label, status, other_id, other_label, title
+                    document_title=title, href=href)
+            for path, start, end, kind, target, label, status, other_id, other_label, title, href
             in self._select(
                 f"""SELECT s.path, l.start_line, l.end_line, l.kind, l.target, l.label, t.status,
-                           t.{other}, c.label, d.title
+                           t.{other}, c.label, d.title, l.href
                     FROM link_targets t JOIN links l ON l.id = t.link_id
                     JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
                     LEFT JOIN concepts c ON c.id = t.{other}
@@ -166,9 +166,11 @@ class ConceptLookups(SharedReads):
         """Every link with `status` ("wanted", "ambiguous"), by name, then file and line."""
         from grimoire.store.concept_records import LinkUse
 
-        return [LinkUse(norm, name, Span(path, start, end), kind)
-                for norm, name, path, start, end, kind in self._select(
-            """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind
+        return [LinkUse(norm, name, Span(path, start, end), kind, href,
+                        None if hint is None else bool(hint))
+                for norm, name, path, start, end, kind, href, hint in self._select(
+            """SELECT t.norm, t.name, s.path, l.start_line, l.end_line, l.kind, l.href,
+                      l.exists_hint
                FROM link_targets t JOIN links l ON l.id = t.link_id
                JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
                WHERE t.status = ? ORDER BY t.norm, s.path, l.start_line, l.id""", (status,))]

@@ -201,6 +201,12 @@ class Mention:
     concept: str | None = None  # the concept at the other end, when there is one
     concept_id: ConceptId | None = None
     document_title: str = ""
+    href: str | None = None  # the address as written, when `target` is a name taken from it
+
+    @property
+    def written(self) -> str:
+        """The link as its source wrote it: the address, else the name."""
+        return self.href or self.target
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +228,10 @@ class LinkUse:
     name: str
     span: Span
     kind: str
+    href: str | None = None  # the address as written, when `name` is a name taken from it
+    # True when the source marks the target as a page it has (a glossary's "See also" name
+    # without brackets), False when it marks it as one it has not written yet
+    exists_hint: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,8 @@ from grimoire.model import Document, Entry, Link, Problem
 from grimoire.names import normalize
 from grimoire.store.records import SourceRecord
 
-# (target, norm, label, kind, fragment, exists_hint, start_line, end_line)
-LinkRow = tuple[str, str, str | None, str, str | None, bool | None, int, int]
+# (target, norm, label, kind, fragment, exists_hint, start_line, end_line, href)
+LinkRow = tuple[str, str, str | None, str, str | None, bool | None, int, int, str | None]
 
 
 class EntryRows(NamedTuple):
@@ -92,7 +92,7 @@ def link_rows(links: Sequence[Link]) -> tuple[LinkRow, ...]:
     """Rows for `links`, each distinct link once, in order."""
     return tuple(
         (link.target, normalize(link.target), link.label, str(link.kind), link.fragment,
-         link.exists_hint, link.span.start_line, link.span.end_line)
+         link.exists_hint, link.span.start_line, link.span.end_line, link.href)
         for link in dict.fromkeys(links)
     )
 

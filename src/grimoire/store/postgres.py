@@ -36,7 +36,7 @@ from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool
 
 from grimoire._http import shown
-from grimoire.codec import to_data
+from grimoire.codec import dumps_records, to_data
 from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
@@ -455,7 +455,7 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         body = " ".join([entry.definition or "", *(g for g in entry.glosses if g)])
         entries.append((entry_id, doc_id, entry.term, normalize(entry.term),
                         entry.span.start_line, entry.span.end_line, entry.redirect,
-                        _json(json.dumps(to_data(entry))), " ; ".join([entry.term, *entry.aliases]),
+                        _json(dumps_records(entry)), " ; ".join([entry.term, *entry.aliases]),
                         body))
         entry_ids.append((entry.span.start_line, entry.span.end_line, entry_id))
         names_of[entry_id] = " ; ".join(found.values())
@@ -464,15 +464,16 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
     passages = []
     for seq, p in enumerate(doc.passages):
         owner = entry_at(entry_ids, p.span)
+        # As SQLite writes them (`document_rows`): a link's None `href` is left out.
         marks = {
-            k: to_data(v)
+            k: v
             for k, v in (("links", p.links), ("math", p.math),
                          ("images", p.images), ("references", p.references))
             if v
         }
         passages.append((
             doc_id, owner, seq, p.kind, _json(json.dumps(list(p.heading_path))), p.text,
-            p.span.start_line, p.span.end_line, _json(json.dumps(marks)),
+            p.span.start_line, p.span.end_line, _json(dumps_records(marks) if marks else "{}"),
             names_of.get(owner, "") if owner is not None else "", doc.title,
             " / ".join(p.heading_path), p.text, p.text,
         ))
@@ -498,14 +499,14 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         if links:
             cur.executemany(
                 """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,
-                       exists_hint, start_line, end_line)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s::int, %s, %s)""", links)
+                       exists_hint, start_line, end_line, href)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s::int, %s, %s, %s)""", links)
 
 
 def _link_rows(doc_id: int, entry_id: int | None, links: Sequence[Link]) -> list[tuple[Any, ...]]:
     return [
         (doc_id, entry_id, link.target, normalize(link.target), link.label, str(link.kind),
-         link.fragment, link.exists_hint, link.span.start_line, link.span.end_line)
+         link.fragment, link.exists_hint, link.span.start_line, link.span.end_line, link.href)
         for link in dict.fromkeys(links)
     ]
 

@@ -250,7 +250,12 @@ CREATE FUNCTION grimoire_words(t text) RETURNS text
 {ENTRY_TSV_UPDATE};
 """
 
-MIGRATIONS: list[str] = [CORE, CONCEPTS, VECTORS, CHANGES, WORDS]
+# A link's address as written (`Link.href`), where the reader kept only a name from it. A
+# link stored before this step has none (NULL: shown by its name) until the next ingest reads
+# its file again (`ingest.READ_VERSION` changed with it). SQLite's `_link_href`.
+LINK_HREF = f"ALTER TABLE links ADD COLUMN IF NOT EXISTS href {T};"
+
+MIGRATIONS: list[str] = [CORE, CONCEPTS, VECTORS, CHANGES, WORDS, LINK_HREF]
 
 # The HNSW index is built per vector dimension (a pgvector index needs a fixed one), the
 # first time vectors of that dimension are stored.

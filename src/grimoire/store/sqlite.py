@@ -122,6 +122,7 @@ SOURCE_ROOT_INDEX = "CREATE INDEX sources_root ON sources(root);"
 # redirects, takes a few (`vector_counts`).
 ENTRY_REDIRECTS_INDEX = "CREATE INDEX entries_redirects ON entries(id) WHERE redirect IS NOT NULL;"
 
+
 # The tables a search reads, where damage could pass for "nothing found": a damaged page
 # gives no rows, not an error, so a hit whose passage, file or entry sat on it just vanishes.
 # Smallest first, so that a check cut short by its budget has read the most tables: at 100k
@@ -154,7 +155,7 @@ _INSERTS = {
     "passage_fts": "INSERT INTO passage_fts (rowid, names, title, heading, body) "
                    "VALUES (?, ?, ?, ?, ?)",
     "links": "INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment, "
-             "exists_hint, start_line, end_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "exists_hint, start_line, end_line, href) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
 # Rows held before they are written: a streamed dump of 100k pages must not be held whole.
 _FLUSH_ROWS = 20_000
@@ -250,12 +251,27 @@ def _finite_meta(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE documents SET meta = ? WHERE id = ?", (fixed, doc_id))
 
 
+def _link_href(conn: sqlite3.Connection) -> None:
+    """Give links their address as written (`Link.href`), where the reader kept only a name
+    from it: lint showed the name, or read the source file again to find the address.
+
+    A link stored before this step has none (NULL: it is shown by its name) until its file is
+    read again, which the next ingest does (`ingest.READ_VERSION` changed with it). SQLite
+    has no `ADD COLUMN IF NOT EXISTS`: a file whose version was set back (a test's) keeps
+    the column it has. Schema step 6 on PostgreSQL.
+    """
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(links)")}
+    if "href" not in columns:
+        conn.execute("ALTER TABLE links ADD COLUMN href TEXT")
+
+
 # A step is SQL, or a function for a repair SQL cannot express.
 Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
                                RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX,
                                NAME_LOG_SCHEMA, CONCEPT_SECTIONS_DOCUMENT_INDEX,
-                               VECTOR_STAMP_SCHEMA, ENTRY_REDIRECTS_INDEX, _finite_meta]
+                               VECTOR_STAMP_SCHEMA, ENTRY_REDIRECTS_INDEX, _finite_meta,
+                               _link_href]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.

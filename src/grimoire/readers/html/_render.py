@@ -467,7 +467,8 @@ class Renderer:
         if not target or target in (".", ".."):
             return
         self.marks.links.append(
-            Link(target, LinkKind.MARKDOWN, span, label, fragment=unquote(parts.fragment) or None)
+            Link(target, LinkKind.MARKDOWN, span, label, fragment=unquote(parts.fragment) or None,
+                 href=bare if bare != target else None)  # the address as written, for lint
         )
 
     def finish(self) -> str:

@@ -517,13 +517,15 @@ class _Walker:
         suffix = PurePath(last).suffix.lower()
         if suffix in (".md", ".markdown", ".mdx", ".mdown", ".html", ".htm"):
             stem = last[: -len(suffix)]
+        name = stem or self.stem
         block.links.append(
             Link(
-                stem or self.stem,
+                name,
                 LinkKind.MARKDOWN,
                 span,
                 label=label or None,
                 fragment=unquote(fragment) or None,
+                href=href if href != name else None,  # the address as written, for lint
             )
         )
 
