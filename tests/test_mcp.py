@@ -339,3 +339,27 @@ def test_show_of_a_name_two_concepts_share_names_both(tmp_path: Path) -> None:
                 assert learning["kind"] == "Method"
 
         run(session)
+
+
+def test_a_finding_that_compares_two_places_gives_both(tmp_path: Path) -> None:
+    # `lint --json` gives a near-duplicate's first copy as "other"; the assistant got only the
+    # second place and had to guess the first.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    text = ("Dropout zeroes a random share of a layer's activations at each training step, "
+            "so that no unit can rely on any other one being present.\n")
+    (notes / "regularization.md").write_text(f"# Dropout\n\n{text}")
+    (notes / "layers.md").write_text(f"# Dropout\n\n{text}")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+
+        async def session() -> None:
+            async with Client(build_server(kb)) as client:
+                found = structured(await client.call_tool("lint", {"group": "near-duplicate"}))
+                assert found["findings"], found
+                pair = found["findings"][0]
+                places = {Path(pair["path"]).name, Path(pair["other"]["path"]).name}
+                assert places == {"regularization.md", "layers.md"}
+                assert pair["other"]["start_line"] >= 1
+
+        run(session)

@@ -181,7 +181,8 @@ class Tools:
         # The name a finding is about, as `lint --json` and /api/health give it: the
         # assistant's next call is `show` of it (a wanted page, a conflict).
         findings = [{"group": f.group, "message": f.message, **where(f.span),
-                     **({"concept": f.concept} if f.concept else {})}
+                     **({"concept": f.concept} if f.concept else {}),
+                     **({"other": where(f.other)} if f.other else {})}
                     for f in found[:max(1, min(limit, 200))]]
         return capped({"total": len(found), "findings": findings}, "findings")
 
