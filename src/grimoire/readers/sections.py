@@ -59,6 +59,7 @@ from grimoire.names import is_abbreviation, normalize, term_names
 from grimoire.readers.conventions import (
     WORD,
     heading_key,
+    is_date_title,
     is_generic_heading,
     is_see_also_heading,
 )
@@ -641,8 +642,8 @@ def add_page_entry(doc: Document) -> Document:
         return doc
     if is_generic_heading(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
-            or len(key) < 2:
-        return doc
+            or len(key) < 2 or is_date_title(title) or doc.meta.get("id") == "root":
+        return doc  # `id: root`: a Dendron workspace's root note, its hierarchy's top
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 
     top = {(), (title,), (doc.title,), ("p. 1",)}  # a PDF's passages sit under their page

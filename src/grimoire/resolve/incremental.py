@@ -29,6 +29,7 @@ from grimoire.resolve.links import (
     _INDEX_STEM,
     _SCHEME,
     FILE_LINKS,
+    ZETTEL_FILE,
     NameIndex,
     _label_words,
     attach_sections,
@@ -167,6 +168,9 @@ def page_keys(path: str) -> set[str]:
     """The names a link to this file goes by (its stem; a folder index's folder)."""
     base = posixpath.basename(path)
     keys = {link_key(base)[1]}
+    zettel = ZETTEL_FILE.match(base)
+    if zettel is not None:
+        keys.add(zettel.group(1))  # `[[202303051215]]` leads to `202303051215 Dropout.md`
     if _INDEX_STEM.match(base):
         keys.add(link_key(posixpath.basename(posixpath.dirname(path)))[1])
     keys.discard("")

@@ -37,7 +37,8 @@ from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import suffix_of
-from grimoire.readers.conventions import unescape_refs
+from grimoire.readers.conventions import is_date_title, unescape_refs
+from grimoire.readers.markdown._apps import dendron_links
 
 name = "obsidian"
 extensions = (".md",)
@@ -232,6 +233,10 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     entry = markdown.entry_from_blocks(
         title, parsed.blocks, markdown.whole_span(parsed, path), **fields
     )
+    if is_date_title(title):
+        return []  # a journal page (`2023_03_05.md`): a day names no concept
+    if parsed.front.meta.get("id") == "root" and PurePath(path).stem == "root":
+        return []  # a Dendron workspace's root note holds its hierarchy, no concept
     if _defines_title(parsed, title):
         return [entry]
     if _ID_LIKE.search(title):
@@ -241,10 +246,17 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     return [replace(entry, reason=VAULT_PAGE_REASON)]
 
 
+# What marks the top folder of a vault: Obsidian's settings folder, a Logseq graph's
+# `logseq/config.edn`, a Dendron workspace's `dendron.yml`. Every `.md` under one is a note of
+# that vault, also when it holds no wikilink (a stub of properties only).
+_VAULT_MARKS = (".obsidian", "logseq/config.edn", "dendron.yml")
+
+
 @lru_cache(maxsize=4096)
 def _in_vault(folder: str) -> bool:
     here = Path(folder)
-    return any((parent / ".obsidian").is_dir() for parent in (here, *here.parents))
+    return any((parent / mark).exists() for parent in (here, *here.parents)
+               for mark in _VAULT_MARKS)
 
 
 _SNIFF_HIGHLIGHT = re.compile(r"(?:^|\s)==[^\s=][^=\n]{0,300}[^\s=]==(?=$|[\s.,;:!?)])", re.M)
@@ -323,6 +335,7 @@ def _marked(head: str) -> bool:
 
 def _preprocess(problems: list[Problem], path: str) -> Callable[[str], str]:
     def run(text: str) -> str:
+        text = dendron_links(text)
         text, unclosed = strip_comments(text)
         if unclosed is not None:
             problems.append(
