@@ -1,0 +1,142 @@
+"""Round 23 (read23): notes as other tools write them, read as their user expects.
+
+One small vault per tool under `fixtures/tools/` (our own words): a Notion Markdown export, a
+Logseq graph, a Dendron workspace, a Foam/Zettelkasten folder and an org-roam directory, each
+with a few ML notes, links, one stub and one journal page. What a user of the tool would
+count wrong: a journal day, an id or a timestamp as a concept name; a property line as (part
+of) a definition; a link that the tool follows shown as a wanted page.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import grimoire
+from grimoire.knowledge import Grimoire
+from grimoire.readers.conventions import is_date_title, stem_title
+
+TOOLS = Path(__file__).parent / "fixtures" / "tools"
+
+# Each vault's concepts, as its tool lists its pages (journal pages and Dendron's root aside).
+CONCEPTS = {
+    "notion": {"ML Notes", "Attention", "Dropout", "Layer Normalization",
+               "Reading log 2023-03-05"},
+    "logseq": {"Attention", "Transformer", "Self Attention", "Layer Norm"},
+    "dendron": {"ML", "Attention", "Self Attention", "Dropout", "Layer"},
+    "zettel": {"Attention", "Dropout", "Layer Normalization", "Batch Normalization"},
+    "org-roam": {"Attention", "Dropout", "Layer Normalization"},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CONCEPTS))
+def vault(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[tuple[str, Grimoire]]:
+    name = str(request.param)
+    kb = grimoire.open(tmp_path_factory.mktemp(name) / "kb.db")
+    report = kb.ingest([TOOLS / name], embed=False)
+    assert report.failed == 0
+    yield name, kb
+    kb.close()
+
+
+def test_concepts_are_the_pages_a_user_named(vault: tuple[str, Grimoire]) -> None:
+    name, kb = vault
+    assert {c.label for c in kb.concepts()} == CONCEPTS[name]
+
+
+def test_no_property_line_or_block_id_is_text(vault: tuple[str, Grimoire]) -> None:
+    _, kb = vault
+    for entry in kb.entries():
+        text = entry.entry.definition
+        assert "::" not in text and "((" not in text, entry.entry.term
+        assert not any(line.startswith(("Created: ", "Tags: ", "Status: "))
+                       for line in text.split("\n")), entry.entry.term
+
+
+def test_links_the_tool_follows_are_not_wanted(vault: tuple[str, Grimoire]) -> None:
+    name, kb = vault
+    wanted = {w.name for w in kb.wanted(suggestions=False)}
+    # An org-roam `[[id:...][label]]` resolves by its label: the store keeps no note's `:ID:`,
+    # so a label that names no note ("where attention uses it") is the one link still wanted.
+    assert wanted == ({"where attention uses it"} if name == "org-roam" else set())
+    assert not [d for d in kb.dead_links(suggestions=False) if d.status != "wanted"]
+
+
+@pytest.fixture(scope="module")
+def logseq(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Grimoire]:
+    kb = grimoire.open(tmp_path_factory.mktemp("logseq") / "kb.db")
+    kb.ingest([TOOLS / "logseq"], embed=False)
+    yield kb
+    kb.close()
+
+
+def test_logseq_title_alias_and_tags(logseq: Grimoire) -> None:
+    attention = logseq.concept("attention mechanism")  # `alias::` is a name of the page
+    assert attention.label == "Attention"  # `title::` over the file name `attention.md`
+    assert attention.entries[0].entry.definition.startswith("- Attention lets a network")
+    # `tags:: [[deep learning]], nlp` tags the page; it links nowhere.
+    assert "deep learning" not in {m.target for m in attention.links}
+    assert logseq.concept("intra-attention").label == "Self Attention"  # `- alias::` first block
+    # `ml___Transformer.md` is the namespaced page `ml/Transformer`, which `[[ml/Transformer]]`
+    # reaches.
+    transformer = logseq.concept("Transformer")
+    assert any(m.span.path.endswith("attention.md") for m in transformer.backlinks)
+
+
+def test_dendron_labelled_links_lead_to_their_target(tmp_path: Path) -> None:
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([TOOLS / "dendron"], embed=False)
+        attention = kb.concept("Attention")
+        out = {(m.target, m.label, m.status) for m in attention.links}
+        # `[[self-attention|ml.attention.self]]`: the label first, as Dendron writes it.
+        assert ("ml.attention.self", "self-attention", "resolved") in out
+        assert "ml.attention.self" not in {n.name for n in kb.concept("Self Attention").names}
+
+
+def test_zettel_id_link_resolves_when_its_note_comes_later(tmp_path: Path) -> None:
+    # Incremental resolve: the link is stored first, wanted; the note with that id arrives.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copy(TOOLS / "zettel" / "202303051200 Attention.md", notes)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        assert "202303051215" in {w.name for w in kb.wanted(suggestions=False)}
+        shutil.copy(TOOLS / "zettel" / "202303051215 Dropout.md", notes)
+        kb.ingest([notes], embed=False)
+        kb.refresh()
+        assert "202303051215" not in {w.name for w in kb.wanted(suggestions=False)}
+        assert any(m.span.path.endswith("Attention.md")
+                   for m in kb.concept("Dropout").backlinks)
+
+
+@pytest.mark.parametrize("title", [
+    "2023_03_05", "2023-03-05", "Mar 5th, 2023", "Monday, 5 March 2023", "2023.03.05",
+    "daily.journal.2023.03.05", "05.03.2023",
+])
+def test_a_day_is_a_journal_title(title: str) -> None:
+    assert is_date_title(title)
+
+
+@pytest.mark.parametrize("title", [
+    "2023 Recap", "May 2023", "GPT-4", "Reading log 2023-03-05", "Epoch 5, 2023", "1984",
+    "Attention",
+])
+def test_other_titles_are_no_day(title: str) -> None:
+    assert not is_date_title(title)
+
+
+@pytest.mark.parametrize(("stem", "name"), [
+    ("Attention 8a1b2c3d4e5f60718293a4b5c6d7e8f9", "Attention"),
+    ("202303051200 Attention", "Attention"),
+    ("20230305120000-layer_normalization", "layer_normalization"),
+    ("ml___Transformer", "Transformer"),
+    ("ml%2FTransformer", "Transformer"),
+    ("202303051200", "202303051200"),
+    ("neural-networks-2", "neural-networks-2"),
+])
+def test_ids_in_a_file_name_are_no_part_of_the_name(stem: str, name: str) -> None:
+    assert stem_title(stem) == name
