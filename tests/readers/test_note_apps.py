@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 import grimoire
+from grimoire.days import is_date_title
 from grimoire.knowledge import Grimoire
-from grimoire.readers.conventions import is_date_title, stem_title
+from grimoire.readers.conventions import stem_title
 
 TOOLS = Path(__file__).parent / "fixtures" / "tools"
 

@@ -82,20 +82,6 @@ def unescape_refs(text: str) -> str:
     return _CHAR_REF.sub(one, text)
 
 
-# A journal page is named by its day: Logseq's `2023_03_05` and "Mar 5th, 2023", Dendron's
-# `daily.journal.2023.03.05`, org-roam's and Foam's `2023-03-05`, "Monday, 5 March 2023". A
-# day names no concept: such a page is read for its text and links, never as an entry.
-_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?")
-_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]{0,6}\.?"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE_TITLE = re.compile(
-    rf"(?:{_WEEKDAY},?\s+)?"
-    r"(?:(?:daily\.journal\.)?\d{4}[-_./ ]\d{1,2}[-_./ ]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}"
-    rf"|{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}})"
-    rf"(?:,?\s+{_WEEKDAY})?",
-    re.IGNORECASE,
-)
-
 # Ids that note apps write into file names beside the name: Notion's 32 hex digits after it
 # (`Attention 8a1b...f9.md`), a Zettelkasten's timestamp before it (`202303051200 Attention.md`,
 # org-roam's `20230305120000-attention.org`). Logseq writes a namespace `ml/Transformer` as
@@ -103,15 +89,6 @@ _DATE_TITLE = re.compile(
 # `[[ml/Transformer]]` names it.
 _NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
 _ZETTEL_ID = re.compile(r"^\d{12,14}(?:[ _-]+|$)")
-
-
-def is_date_title(title: str) -> bool:
-    """Whether a title is a day, as journal pages are named.
-
-    >>> is_date_title("2023_03_05"), is_date_title("Mar 5th, 2023"), is_date_title("2023 Recap")
-    (True, True, False)
-    """
-    return bool(title) and title[-1].isalnum() and _DATE_TITLE.fullmatch(title.strip()) is not None
 
 
 def stem_title(stem: str) -> str:
@@ -160,7 +137,6 @@ __all__ = [
     "SEE_ALSO_LINE",
     "WORD",
     "heading_key",
-    "is_date_title",
     "is_generic_heading",
     "is_see_also_heading",
     "stem_title",

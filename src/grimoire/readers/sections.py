@@ -42,6 +42,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from grimoire.days import is_date_title
 from grimoire.model import (
     PAGE_REASON,
     PAGE_REASONS,
@@ -59,7 +60,6 @@ from grimoire.names import is_abbreviation, normalize, term_names
 from grimoire.readers.conventions import (
     WORD,
     heading_key,
-    is_date_title,
     is_generic_heading,
     is_see_also_heading,
 )

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping
 from urllib.parse import unquote
 
+from grimoire.days import is_date_title
 from grimoire.names import normalize, term_names
 from grimoire.resolve.types import (
     ConceptRecord,
@@ -184,6 +185,10 @@ def resolve_links(
             doc = zettel_ids[norm]
             status, concept = ("resolved", doc_first[doc]) if doc in doc_first else (
                 "document", None)
+        if status == "missing" and is_date_title(name):
+            # A link to a day (`[[Mar 5th, 2023]]`) leads to a journal page, which Logseq
+            # and Obsidian make on demand: a day names no concept for anyone to write up.
+            status = "document"
         if status == "missing" and norm in note_names:
             # A note that exists is a page, whatever kind of link names it (issue 10, 7).
             status = "document"

@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 
+from grimoire.days import is_date_title
 from grimoire.model import (
     VAULT_PAGE_REASON,
     Document,
@@ -56,7 +57,7 @@ from grimoire.model import (
     Span,
 )
 from grimoire.readers.base import collapse, decode
-from grimoire.readers.conventions import is_date_title, stem_title
+from grimoire.readers.conventions import stem_title
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.markdown._apps import logseq_properties, notion_page, notion_properties
 from grimoire.readers.markdown._blocks import (

@@ -33,11 +33,12 @@ from pathlib import Path, PurePath
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+from grimoire.days import is_date_title
 from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import suffix_of
-from grimoire.readers.conventions import is_date_title, unescape_refs
+from grimoire.readers.conventions import unescape_refs
 from grimoire.readers.markdown._apps import dendron_links
 
 name = "obsidian"
@@ -144,6 +145,10 @@ def _tag_rule(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if src[pos] != "#" or (pos > 0 and not (src[pos - 1].isspace() or src[pos - 1] in "(,;")):
         return False
+    if src.startswith("#[[", pos):
+        # Logseq's `#[[multi word]]`: a tag that is a link to its page; the link rule reads it.
+        state.pos = pos + 1
+        return True
     m = _TAG_BODY.match(src, pos + 1, state.posMax)
     if m is None:
         return False
