@@ -18,7 +18,9 @@ _DATE_TITLE = re.compile(
     rf"(?:{_WEEKDAY},?\s+)?"
     r"(?:(?:daily\.journal\.)?\d{4}[-_./ ]\d{1,2}[-_./ ]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}"
     rf"|{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}})"
-    rf"(?:,?\s+{_WEEKDAY})?",
+    rf"(?:,?\s+{_WEEKDAY})?"
+    # a time of that day: "2023-03-05 10:30", a backup's `2022-03-21T09_48_00.759Z`
+    r"(?:[T ]\d{1,2}[:_.]\d{2}(?:[:_.]\d{2}(?:\.\d+)?)?Z?)?",
     re.IGNORECASE,
 )
 

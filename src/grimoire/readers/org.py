@@ -37,6 +37,8 @@ from typing import Any
 from grimoire.model import Document, Entry, Image, Link, LinkKind, Math, Problem, Span
 from grimoire.readers import markdown
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.conventions import stem_title
+from grimoire.readers.markdown._apps import in_logseq_graph
 from grimoire.readers.markdown._blocks import Block, Heading, Parsed
 from grimoire.readers.markdown._frontmatter import FrontMatter
 
@@ -417,11 +419,25 @@ def _with_aliases(entries: list[Entry], aliases: dict[str, tuple[str, ...]]) -> 
     ]
 
 
+_LOGSEQ_BLOCK = re.compile(r"^(\*+)[ \t]", re.MULTILINE)
+
+
 def read(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
+    logseq = "*" in text and in_logseq_graph(path)
+    if logseq:
+        # A Logseq page in Org is an outline: each `*` line is a block of text (a list item
+        # at its depth), not a heading. Same lines, so spans do not move.
+        text = _LOGSEQ_BLOCK.sub(lambda m: "  " * (len(m.group(1)) - 1) + "- ", text)
     parsed, st = _parse(text, path)
-    title = markdown.title_of(parsed, path)
-    entries = _with_aliases(markdown.markdown_entries(parsed, path, title), st.aliases)
+    if "title" not in parsed.front.meta and (logseq or in_logseq_graph(path)):
+        # A Logseq page in Org: each `*` is a block of its outline, not a heading naming the
+        # page; the file names it (`Reinforcement Learning.org`, journals `2022_03_15.org`).
+        title = stem_title(PurePath(path).stem)
+        entries: list[Entry] = []
+    else:
+        title = markdown.title_of(parsed, path)
+        entries = _with_aliases(markdown.markdown_entries(parsed, path, title), st.aliases)
     meta: dict[str, Any] = parsed.front.meta
     doc = markdown.make_document(parsed, path, name, title, entries, tuple(parsed.tags))
     return [replace(doc, meta=meta)]

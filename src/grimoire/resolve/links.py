@@ -185,6 +185,10 @@ def resolve_links(
             doc = zettel_ids[norm]
             status, concept = ("resolved", doc_first[doc]) if doc in doc_first else (
                 "document", None)
+        if status == "missing" and _ATTACHMENT.search(name):
+            # `[[draws/2022-04-04.excalidraw]]`, `[[paper.pdf]]`: a file beside the notes (a
+            # drawing, a PDF), which no one writes up as a concept.
+            status = "document"
         if status == "missing" and is_date_title(name):
             # A link to a day (`[[Mar 5th, 2023]]`) leads to a journal page, which Logseq
             # and Obsidian make on demand: a day names no concept for anyone to write up.
@@ -203,6 +207,9 @@ _PAGE_FILES = ("", ".md", ".markdown", ".rst", ".html", "/index.md", "/index.mar
                "/_index.md", "/README.md", "/index.rst", "/index.html")
 
 
+_ATTACHMENT = re.compile(
+    r"\.(?:excalidraw|canvas|drawio|pdf|png|jpe?g|gif|svg|webp|bmp|tiff?|avif|mp4|webm|mov"
+    r"|mp3|wav|ogg|m4a|zip|csv|xlsx?|docx?|pptx?|epub)$", re.IGNORECASE)
 _NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
 ZETTEL_FILE = re.compile(r"(\d{12,14})(?:[ _-]|\.[A-Za-z]+$)")
 

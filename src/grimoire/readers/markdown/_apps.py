@@ -8,7 +8,8 @@ test first, so a note of no such app costs one `in` (issue 14: readers are most 
   `alias::`, `tags::`) and each block's (`id:: <uuid>` under a block that is referenced,
   `collapsed:: true`). They are not text: page properties go to the front matter (`title`
   names the page, `alias` gives aliases, `tags` tags, never links), block properties vanish.
-  A block reference `((uuid))` is not text either.
+  A block reference `((uuid))` is not text either; `{{embed [[page]]}}` is an embed of the
+  page, and the other macros (`{{query ...}}`, `{{cards}}`) are computed, not written.
 - Notion's Markdown export writes a database page's properties under its title as
   `Key: value` lines (`Created: March 5, 2023 2:14 PM`, `Tags: NLP, Transformers`), in a file
   named `Page Name <32 hex digits>.md`. That paragraph goes to the front matter.
@@ -20,6 +21,8 @@ test first, so a note of no such app costs one `in` (issue 14: readers are most 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path, PurePath
 from typing import Any
 
 # `key:: value`: at the start of a line, or of a list item (`- alias:: x`), or indented under
@@ -55,9 +58,9 @@ def _fenced(text: str) -> list[tuple[int, int]]:
 
 
 def logseq_properties(text: str) -> tuple[str, dict[str, Any]]:
-    """`text` with its property lines emptied and block references dropped, and the page's
-    properties (the first block's) as front matter."""
-    if ":: " not in text and "((" not in text:
+    """`text` with its property lines emptied, block references dropped and macros read
+    (`_macro`), and the page's properties (the first block's) as front matter."""
+    if ":: " not in text and "((" not in text and "{{" not in text:
         return text, {}
     meta: dict[str, Any] = {}
     if ":: " in text:
@@ -86,7 +89,26 @@ def logseq_properties(text: str) -> tuple[str, dict[str, Any]]:
             text = "".join(pieces)
     if "((" in text:
         text = _BLOCK_REF.sub("", text)
+    if "{{" in text:
+        text = _MACRO.sub(_macro, text)
     return text, meta
+
+
+# Logseq's macros: `{{embed [[page]]}}` shows that page (an embed, as Obsidian's `![[page]]`),
+# `{{video url}}` a player, `{{cloze words}}` hides words on a flashcard; `{{query ...}}`,
+# `{{cards}}`, `{{renderer ...}}` are computed views, no text of the note.
+_MACRO = re.compile(
+    r"\{\{(embed|query|cards|cloze|renderer|video|youtube|tweet|namespace|function|pdf)\b[ \t]*"
+    r"([^\n]*?)\}\}"
+)
+_SHOWN = frozenset({"cloze", "video", "youtube", "tweet", "pdf"})
+
+
+def _macro(m: re.Match[str]) -> str:
+    kind, arg = m.group(1), m.group(2).strip()
+    if kind == "embed":
+        return f"!{arg}" if arg.startswith("[[") and arg.endswith("]]") else ""
+    return arg if kind in _SHOWN else ""
 
 
 _NOTION_FILE = re.compile(r"\s[0-9a-f]{32}\.(?:md|markdown)$")
@@ -156,4 +178,22 @@ def dendron_links(text: str) -> str:
     return _LABELLED.sub(lambda m: f"{m.group(1)}{m.group(3)}|{m.group(2)}]]", text)
 
 
-__all__ = ["dendron_links", "is_dendron", "logseq_properties", "notion_page", "notion_properties"]
+# Pages Logseq makes itself in every graph: the sidebar's `contents`, the flashcards' `card`.
+LOGSEQ_OWN_PAGES = frozenset({"contents", "card"})
+
+
+def in_logseq_graph(path: str) -> bool:
+    """Whether a file lies in a Logseq graph (a folder above holds `logseq/config.edn`)."""
+    return _graph(str(PurePath(path).parent))
+
+
+@lru_cache(maxsize=4096)
+def _graph(folder: str) -> bool:
+    here = Path(folder)
+    return any((parent / "logseq" / "config.edn").is_file() for parent in (here, *here.parents))
+
+
+__all__ = [
+    "LOGSEQ_OWN_PAGES", "dendron_links", "in_logseq_graph", "is_dendron", "logseq_properties",
+    "notion_page", "notion_properties",
+]

@@ -39,7 +39,7 @@ from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import suffix_of
 from grimoire.readers.conventions import unescape_refs
-from grimoire.readers.markdown._apps import dendron_links
+from grimoire.readers.markdown._apps import LOGSEQ_OWN_PAGES, dendron_links, in_logseq_graph
 
 name = "obsidian"
 extensions = (".md",)
@@ -240,8 +240,11 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     )
     if is_date_title(title):
         return []  # a journal page (`2023_03_05.md`): a day names no concept
-    if parsed.front.meta.get("id") == "root" and PurePath(path).stem == "root":
+    stem = PurePath(path).stem
+    if parsed.front.meta.get("id") == "root" and stem == "root":
         return []  # a Dendron workspace's root note holds its hierarchy, no concept
+    if stem.lower() in LOGSEQ_OWN_PAGES and in_logseq_graph(path):
+        return []  # the sidebar's `contents`, the flashcards' `card`: Logseq's, not a concept
     if _defines_title(parsed, title):
         return [entry]
     if _ID_LIKE.search(title):
