@@ -241,8 +241,8 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     if is_date_title(title):
         return []  # a journal page (`2023_03_05.md`): a day names no concept
     stem = PurePath(path).stem
-    if parsed.front.meta.get("id") == "root" and stem == "root":
-        return []  # a Dendron workspace's root note holds its hierarchy, no concept
+    if markdown.dendron_root(parsed, path):
+        return []
     if stem.lower() in LOGSEQ_OWN_PAGES and in_logseq_graph(path):
         return []  # the sidebar's `contents`, the flashcards' `card`: Logseq's, not a concept
     if _defines_title(parsed, title):
@@ -255,9 +255,10 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
 
 
 # What marks the top folder of a vault: Obsidian's settings folder, a Logseq graph's
-# `logseq/config.edn`, a Dendron workspace's `dendron.yml`. Every `.md` under one is a note of
-# that vault, also when it holds no wikilink (a stub of properties only).
-_VAULT_MARKS = (".obsidian", "logseq/config.edn", "dendron.yml")
+# `logseq/config.edn`. Every `.md` under one is a note of that vault, also when it holds no
+# wikilink (a Logseq stub of properties only). A Dendron workspace (`dendron.yml`) is not one:
+# its notes are pages with sections, which the Markdown reader makes entries of.
+_VAULT_MARKS = (".obsidian", "logseq/config.edn")
 
 
 @lru_cache(maxsize=4096)
