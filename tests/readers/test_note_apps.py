@@ -26,7 +26,9 @@ TOOLS = Path(__file__).parent / "fixtures" / "tools"
 CONCEPTS = {
     "notion": {"ML Notes", "Attention", "Dropout", "Layer Normalization",
                "Reading log 2023-03-05"},
-    "logseq": {"Attention", "Transformer", "Self Attention", "Layer Norm"},
+    # Logseq's own `contents` and `card` pages aside.
+    "logseq": {"Attention", "Transformer", "Self Attention", "Layer Norm", "Deep Learning",
+               "Dropout"},
     "dendron": {"ML", "Attention", "Self Attention", "Dropout", "Layer"},
     "zettel": {"Attention", "Dropout", "Layer Normalization", "Batch Normalization"},
     "org-roam": {"Attention", "Dropout", "Layer Normalization"},
@@ -53,7 +55,7 @@ def test_no_property_line_or_block_id_is_text(vault: tuple[str, Grimoire]) -> No
     _, kb = vault
     for entry in kb.entries():
         text = entry.entry.definition
-        assert "::" not in text and "((" not in text, entry.entry.term
+        assert "::" not in text and "((" not in text and "{{" not in text, entry.entry.term
         assert not any(line.startswith(("Created: ", "Tags: ", "Status: "))
                        for line in text.split("\n")), entry.entry.term
 
@@ -86,6 +88,23 @@ def test_logseq_title_alias_and_tags(logseq: Grimoire) -> None:
     # reaches.
     transformer = logseq.concept("Transformer")
     assert any(m.span.path.endswith("attention.md") for m in transformer.backlinks)
+
+
+def test_logseq_macros_and_org_pages(logseq: Grimoire) -> None:
+    formats = {Path(s.path).name: s.format for s in logseq.sources()}
+    # A page of `{{embed [[...]]}}` macros is Markdown with embeds, not MediaWiki templates.
+    assert formats["Deep Learning.md"] == "obsidian"
+    embeds = {m.target for m in logseq.concept("Deep Learning").links if m.status == "resolved"}
+    assert embeds == {"Attention", "ml/Transformer"}
+    # `{{cloze softmax}}` shows its words; the drawing linked beside it (`[[draws/...
+    # .excalidraw]]`) is no wanted page (`test_links_the_tool_follows_are_not_wanted`).
+    attention = logseq.concept("Attention")
+    assert "from a softmax over the scores" in attention.entries[0].entry.definition
+    assert not any(m.target.endswith(".excalidraw") for m in logseq.dead_links(suggestions=False))
+    # An Org page of the graph: named by its file, its `*` blocks are text.
+    assert formats["Dropout.org"] == "org"
+    hits = logseq.search("co-adapt", mode="lexical")
+    assert any(Path(h.span.path).name == "Dropout.org" for h in hits)
 
 
 def test_dendron_labelled_links_lead_to_their_target(tmp_path: Path) -> None:
