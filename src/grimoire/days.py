@@ -1,4 +1,5 @@
-"""Which names are days: a journal page is named by its day, and a day names no concept.
+"""Which names are days: a journal page is named by its day (or week, or month), and a day
+names no concept.
 
 Its own module, not a reader's: resolve asks it too (a link to a day is no wanted page), and
 importing `grimoire.readers` would load every reader into a command that reads no file.
@@ -17,6 +18,8 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE_TITLE = re.compile(
     rf"(?:{_WEEKDAY},?\s+)?"
     r"(?:(?:daily\.journal\.)?\d{4}[-_./ ]\d{1,2}[-_./ ]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}"
+    # a week's or a month's note: `2023-W10`, `2023-03`, `2023-Q1`
+    r"|\d{4}-(?:W\d{1,2}|Q[1-4]|0[1-9]|1[0-2])"
     rf"|{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}})"
     rf"(?:,?\s+{_WEEKDAY})?"
     # a time of that day: "2023-03-05 10:30", a backup's `2022-03-21T09_48_00.759Z`

@@ -117,6 +117,15 @@ def test_dendron_labelled_links_lead_to_their_target(tmp_path: Path) -> None:
         assert "ml.attention.self" not in {n.name for n in kb.concept("Self Attention").names}
 
 
+def test_org_roam_links_by_title(tmp_path: Path) -> None:
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([TOOLS / "org-roam"], embed=False)
+        backlinks = kb.concept("Layer Normalization").backlinks
+        # `[[id:...][Layer Normalization]]` by its label, `[[roam:Layer Normalization]]`.
+        assert sorted(m.kind for m in backlinks if m.span.path.endswith("attention.org")) == [
+            "wikilink", "wikilink"]
+
+
 def test_zettel_id_link_resolves_when_its_note_comes_later(tmp_path: Path) -> None:
     # Incremental resolve: the link is stored first, wanted; the note with that id arrives.
     notes = tmp_path / "notes"
@@ -135,7 +144,7 @@ def test_zettel_id_link_resolves_when_its_note_comes_later(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("title", [
     "2023_03_05", "2023-03-05", "Mar 5th, 2023", "Monday, 5 March 2023", "2023.03.05",
-    "daily.journal.2023.03.05", "05.03.2023",
+    "daily.journal.2023.03.05", "05.03.2023", "2023-W10", "2023-03", "2022-03-21T09_48_00.759Z",
 ])
 def test_a_day_is_a_journal_title(title: str) -> None:
     assert is_date_title(title)
@@ -143,7 +152,7 @@ def test_a_day_is_a_journal_title(title: str) -> None:
 
 @pytest.mark.parametrize("title", [
     "2023 Recap", "May 2023", "GPT-4", "Reading log 2023-03-05", "Epoch 5, 2023", "1984",
-    "Attention",
+    "Attention", "1984-85", "2023-13",
 ])
 def test_other_titles_are_no_day(title: str) -> None:
     assert not is_date_title(title)

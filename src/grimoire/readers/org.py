@@ -14,8 +14,10 @@ What becomes what:
   planning lines (`SCHEDULED:`) are not text.
 - Links: `[[target][label]]` and `[[target]]`. A web address is a URL link; `file:x.org` and
   `x.org` (with `::*Heading` as fragment) a link to another note; `id:...` (org-roam) a link to the
-  note its label names; `*Heading` and plain `[[Name]]` a link by name. A link to an image file
-  without a label is an `Image`, not text.
+  note its label names, `roam:Title` to the note of that title; `*Heading` and plain `[[Name]]`
+  a link by name. A link to an image file without a label is an `Image`, not text.
+- In a Logseq graph (`logseq/config.edn` above), a page without `#+TITLE:` is named by its file
+  and its `*` lines are the blocks of an outline (list items), not headings.
 - LaTeX fragments are math: `$x$`, `\\(x\\)` inline, `$$x$$`, `\\[x\\]` and `\\begin{env}` ...
   `\\end{env}` displayed; passages show them as `$...$` / `$$...$$`, as Markdown passages do.
 - Blocks: `#+BEGIN_SRC` and `#+BEGIN_EXAMPLE` are code, `#+BEGIN_QUOTE` a quote, `#+BEGIN_COMMENT`
@@ -157,6 +159,9 @@ def _link(target: str, label: str | None, span: Span) -> tuple[str, Link | Image
         if not shown:
             return "", None
         return shown, Link(shown, LinkKind.WIKILINK, span, label=shown)
+    if kind == "roam" and rest.strip():
+        # org-roam's `[[roam:Attention]]`: a link to the note of that title.
+        return shown or rest.strip(), Link(rest.strip(), LinkKind.WIKILINK, span, label=shown)
     if file_target:
         file_part, _, search = file_target.partition("::")
         if file_part.lower().endswith(_IMAGE_EXT) and not shown:
