@@ -169,3 +169,28 @@ def test_other_titles_are_no_day(title: str) -> None:
 ])
 def test_ids_in_a_file_name_are_no_part_of_the_name(stem: str, name: str) -> None:
     assert stem_title(stem) == name
+
+
+def test_an_excalidraw_drawing_is_no_concept_and_block_ids_are_no_text(tmp_path: Path) -> None:
+    # Obsidian's Excalidraw plugin saves a drawing as `.excalidraw.md`: its "# Text Elements"
+    # are the labels of its shapes, each with a block id, and it names no concept.
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "Drawing 2023-03-05 10.30.12.excalidraw.md").write_text(
+        "---\n\nexcalidraw-plugin: parsed\ntags: [excalidraw]\n\n---\n"
+        "==Switch to EXCALIDRAW VIEW to edit the drawing==\n\n\n# Text Elements\n"
+        "Query ^q1w2e3r4\n\nKey ^t5y6u7i8\n\n%%\n# Drawing\n```json\n{\"elements\": []}\n```\n%%\n",
+        encoding="utf-8")
+    (vault / "Attention.md").write_text(
+        "Attention mixes values by query-key weights. ^att01\n\n"
+        "Sketch: ![[Drawing 2023-03-05 10.30.12.excalidraw]]\n", encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([vault], embed=False)
+        assert {c.label for c in kb.concepts()} == {"Attention"}
+        definition = kb.concept("Attention").entries[0].entry.definition
+        assert definition.startswith("Attention mixes values by query-key weights.\n")
+        assert "^" not in definition
+        hits = kb.search("query key", mode="lexical")
+        drawing = [h for h in hits if h.span.path.endswith(".excalidraw.md")]
+        assert drawing and all("^" not in h.text for h in drawing)
+        assert not kb.wanted(suggestions=False)

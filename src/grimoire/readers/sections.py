@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from grimoire.days import is_date_title
@@ -621,6 +622,13 @@ _NOT_A_TITLE = re.compile(r"://|www\.|;")
 _ID_TITLE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
 
 
+def not_a_page(meta: Mapping[str, object]) -> bool:
+    """Front matter of a file that is no page about a thing: a Dendron workspace's root note
+    (`id: root`, the top of its hierarchy), an Obsidian Excalidraw drawing
+    (`excalidraw-plugin:`, whose text is the labels of its shapes)."""
+    return meta.get("id") == "root" or "excalidraw-plugin" in meta
+
+
 def add_page_entry(doc: Document) -> Document:
     """`doc` with an entry named by its title when no entry of it has that name (round 2,
     item 3): `show TITLE` finds every page, an HTML article, an rst page, a notebook or a PDF,
@@ -642,8 +650,8 @@ def add_page_entry(doc: Document) -> Document:
         return doc
     if is_generic_heading(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
-            or len(key) < 2 or is_date_title(title) or doc.meta.get("id") == "root":
-        return doc  # `id: root`: a Dendron workspace's root note, its hierarchy's top
+            or len(key) < 2 or is_date_title(title) or not_a_page(doc.meta):
+        return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 
     top = {(), (title,), (doc.title,), ("p. 1",)}  # a PDF's passages sit under their page
@@ -691,5 +699,5 @@ def drop_long_names(doc: Document) -> Document:
 
 __all__ = [
     "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON", "add_page_entry",
-    "add_section_entries", "drop_long_names", "name_shaped",
+    "add_section_entries", "drop_long_names", "name_shaped", "not_a_page",
 ]

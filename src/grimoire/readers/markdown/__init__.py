@@ -70,7 +70,7 @@ from grimoire.readers.markdown._blocks import (
     parse,
 )
 from grimoire.readers.markdown._frontmatter import meta_strings
-from grimoire.readers.sections import add_section_entries
+from grimoire.readers.sections import add_section_entries, not_a_page
 
 name = "markdown"
 extensions = (".md", ".markdown", ".mdx", ".mdown")
@@ -427,19 +427,14 @@ def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
     return entries
 
 
-def dendron_root(parsed: Parsed, path: str) -> bool:
-    """A Dendron workspace's `root.md` (`id: root`): the top of its hierarchy, no concept."""
-    return parsed.front.meta.get("id") == "root" and PurePath(path).stem == "root"
-
-
 def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
     """Entries by the module's rules: a term file, the headings of a glossary page, or a titled
     note. A journal page (titled by its day) is neither a term file nor a titled note: its
     first heading is a part of the day ("Reading"), not a name."""
     if is_date_title(title):
         return _glossary_entries(parsed, path)
-    if dendron_root(parsed, path):
-        return []
+    if not_a_page(parsed.front.meta):
+        return []  # a Dendron root note, an Excalidraw drawing
     if _is_term_file(parsed):
         return [
             entry_from_blocks(

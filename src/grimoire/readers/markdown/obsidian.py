@@ -11,7 +11,8 @@ Syntax (added to markdown.py's parser as inline rules, so code spans and fences 
 - Caption: the text line directly below a line of image embeds captions those images.
 - `==highlight==` keeps its text; `#tag` in the body (not in code, headings, `#123` or URL
   fragments) goes to `Document.tags`, and a line holding only tags is not passage text;
-  `%%comment%%` is dropped (fence-aware); callouts `> [!note] Title` lose the marker.
+  `%%comment%%` is dropped (fence-aware); callouts `> [!note] Title` lose the marker; a block
+  id at a line's end (` ^d4f2a1`) is dropped.
 
 Entries: a note is one Entry named by its title (front matter `title`, else a `#` heading, else
 the file stem) when its front matter has glossary keys (as in markdown.py) or when its body
@@ -40,6 +41,7 @@ from grimoire.readers import markdown
 from grimoire.readers.base import suffix_of
 from grimoire.readers.conventions import unescape_refs
 from grimoire.readers.markdown._apps import LOGSEQ_OWN_PAGES, dendron_links, in_logseq_graph
+from grimoire.readers.sections import not_a_page
 
 name = "obsidian"
 extensions = (".md",)
@@ -241,8 +243,8 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     if is_date_title(title):
         return []  # a journal page (`2023_03_05.md`): a day names no concept
     stem = PurePath(path).stem
-    if markdown.dendron_root(parsed, path):
-        return []
+    if not_a_page(parsed.front.meta):
+        return []  # a Dendron root note, an Excalidraw drawing (its shapes' labels)
     if stem.lower() in LOGSEQ_OWN_PAGES and in_logseq_graph(path):
         return []  # the sidebar's `contents`, the flashcards' `card`: Logseq's, not a concept
     if _defines_title(parsed, title):
@@ -342,9 +344,16 @@ def _marked(head: str) -> bool:
     return False
 
 
+# A block id at the end of a paragraph or item (`... scores. ^d4f2a1`), the target of
+# `[[note#^d4f2a1]]`: no word of the text.
+_BLOCK_ID = re.compile(r"[ \t]\^[A-Za-z0-9][A-Za-z0-9-]{2,63}[ \t]*$", re.MULTILINE)
+
+
 def _preprocess(problems: list[Problem], path: str) -> Callable[[str], str]:
     def run(text: str) -> str:
         text = dendron_links(text)
+        if "^" in text:
+            text = _BLOCK_ID.sub("", text)
         text, unclosed = strip_comments(text)
         if unclosed is not None:
             problems.append(
