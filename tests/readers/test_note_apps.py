@@ -194,3 +194,28 @@ def test_an_excalidraw_drawing_is_no_concept_and_block_ids_are_no_text(tmp_path:
         drawing = [h for h in hits if h.span.path.endswith(".excalidraw.md")]
         assert drawing and all("^" not in h.text for h in drawing)
         assert not kb.wanted(suggestions=False)
+
+
+def test_org_roam_v1_keywords_and_a_namespaced_logseq_title(tmp_path: Path) -> None:
+    (tmp_path / "logseq").mkdir()
+    (tmp_path / "logseq" / "config.edn").write_text("{:meta/version 1}\n", encoding="utf-8")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "ml___Transformer.md").write_text(
+        "title:: ml/Transformer\n\n- A Transformer stacks attention and feed-forward blocks.\n",
+        encoding="utf-8")
+    (pages / "Attention.md").write_text("- Attention is what a [[ml/Transformer]] stacks.\n",
+                                        encoding="utf-8")
+    roam = tmp_path / "roam"
+    roam.mkdir()
+    (roam / "20200305120000-lora.org").write_text(
+        "#+TITLE: Low-Rank Adaptation\n#+ROAM_ALIAS: \"LoRA\" \"low rank adapters\"\n"
+        "#+ROAM_TAGS: finetuning\n\nLow-Rank Adaptation trains two small matrices per layer.\n",
+        encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([pages, roam], embed=False)
+        assert kb.concept("Transformer").backlinks
+        assert not kb.wanted(suggestions=False)
+        lora = kb.concept("LoRA")
+        assert lora.label == "Low-Rank Adaptation"
+        assert "low rank adapters" in {n.name for n in lora.names}

@@ -254,8 +254,10 @@ def _keyword(st: _State, key: str, value: str, line: int) -> None:
     if key in ("todo", "seq_todo", "typ_todo"):
         # `#+TODO: TODO(t) WAIT(w@) | DONE(d)`: the words, without their fast-access keys.
         st.todo.update(re.sub(r"\(.*\)$", "", w) for w in value.replace("|", " ").split())
-    elif key == "filetags":
+    elif key in ("filetags", "roam_tags"):
         st.tags.extend(x for x in re.split(r"[:\s]+", value) if x)
+    elif key in ("roam_alias", "roam_aliases") and value and "aliases" not in meta:
+        meta["aliases"] = list(_aliases(value))  # org-roam v1: `#+ROAM_ALIAS: "x" "y"`
     elif key in ("caption", "name", "label", "results") or key.startswith("attr_"):
         return
     elif value and key not in meta:

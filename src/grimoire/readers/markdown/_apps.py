@@ -77,6 +77,10 @@ def logseq_properties(text: str) -> tuple[str, dict[str, Any]]:
                 value = m.group(3).strip()
                 if key in _LIST_KEYS:
                     meta.setdefault(_LIST_KEYS[key], []).extend(_names(value))
+                elif key == "title" and "/" in value and " / " not in value:
+                    # A namespaced page (`title:: ml/Transformer`) is named as `[[ml/Transformer]]`
+                    # names it: by its last part.
+                    meta.setdefault(key, value.rstrip("/").rsplit("/", 1)[-1])
                 else:
                     meta.setdefault(key, value)
                 head = m.end() + 1
