@@ -504,6 +504,12 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     world.add_names(wanted, dropped)
     for cid, section in store.sections_in(link_docs - section_docs):
         world.concepts[world.stand_in(cid)].sections.append(section)
+    # `resolve_links` tells sections of one span apart by their concepts' keys: a stand-in
+    # with sections needs its stored key, else the tie went by the order stand-ins were made.
+    keyless = {cid for i, cid in world.known.items()
+               if not world.concepts[i].key and world.concepts[i].sections}
+    for key, cid in store.concept_keys(keyless).items():
+        world.concepts[world.index_of[cid]].key = key
     targets = resolve_links(relinked, world.concepts, NameIndex(world.concepts),
                             world.entry_concept, own_headings, store.single_documents(),
                             _FirstConcepts(world), _DocConcepts(world))
