@@ -59,7 +59,12 @@ from grimoire.model import (
 from grimoire.readers.base import collapse, decode
 from grimoire.readers.conventions import stem_title
 from grimoire.readers.labels import link_local_labels
-from grimoire.readers.markdown._apps import logseq_properties, notion_page, notion_properties
+from grimoire.readers.markdown._apps import (
+    in_logseq_graph,
+    logseq_properties,
+    notion_page,
+    notion_properties,
+)
 from grimoire.readers.markdown._blocks import (
     DOC_MARKERS,
     PLAIN,
@@ -516,8 +521,13 @@ def read_with(
         parsed.front.meta = {**props, **parsed.front.meta}
     # An Obsidian note's name is its file name; a web page's is its first heading.
     title = title_of(parsed, path, any_heading=fmt == name)
-    if title == PurePath(path).stem:
+    stem = PurePath(path).stem
+    if title == stem:
         title = restored_title(title, text)
+    elif parsed.headings and "title" not in parsed.front.meta and in_logseq_graph(path):
+        # A Logseq page is named by its file (or `title::`); a `- # Definition` block is a
+        # heading inside its outline, not its name.
+        title = stem_title(stem)
     return parsed, title
 
 

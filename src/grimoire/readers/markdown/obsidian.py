@@ -245,8 +245,10 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     stem = PurePath(path).stem
     if not_a_page(parsed.front.meta):
         return []  # a Dendron root note, an Excalidraw drawing (its shapes' labels)
-    if stem.lower() in LOGSEQ_OWN_PAGES and in_logseq_graph(path):
-        return []  # the sidebar's `contents`, the flashcards' `card`: Logseq's, not a concept
+    if (stem.lower() in LOGSEQ_OWN_PAGES or stem.startswith("hls__")) and in_logseq_graph(path):
+        # the sidebar's `contents`, the flashcards' `card`, a PDF's highlights
+        # (`hls__paper_1667264759596_0`): Logseq's own pages, no concepts
+        return []
     if _defines_title(parsed, title):
         return [entry]
     if _ID_LIKE.search(title):
