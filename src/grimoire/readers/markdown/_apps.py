@@ -27,7 +27,9 @@ from typing import Any
 
 # `key:: value`: at the start of a line, or of a list item (`- alias:: x`), or indented under
 # a block. The value is required, so an rst-style `Example::` line ending a paragraph stays.
-_PROPERTY = re.compile(r"^([ \t]*)(?:[-*][ \t]+)?([A-Za-z][\w-]{0,40}):: ?(\S.*)?$", re.MULTILINE)
+# Logseq always writes the space: `std::cout` in an indented code block is no property.
+_PROPERTY = re.compile(r"^([ \t]*)(?:[-*][ \t]+)?([A-Za-z][\w-]{0,40})::[ \t]+(\S.*)$",
+                       re.MULTILINE)
 _BLOCK_REF = re.compile(r"\(\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)\)")
 _PAGE_REF = re.compile(r"#?\[\[([^\[\]]+)\]\]")
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
