@@ -219,3 +219,23 @@ def test_org_roam_v1_keywords_and_a_namespaced_logseq_title(tmp_path: Path) -> N
         lora = kb.concept("LoRA")
         assert lora.label == "Low-Rank Adaptation"
         assert "low rank adapters" in {n.name for n in lora.names}
+
+
+def test_an_untitled_note_is_no_concept(tmp_path: Path) -> None:
+    # Obsidian names a new note `Untitled.md`, `Untitled 2.md`; Notion a page nobody titled
+    # `Untitled <id>.md` under `# Untitled`. Their text is still searched.
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "Untitled.md").write_text("Beam search keeps the k best prefixes.\n", encoding="utf-8")
+    (vault / "Untitled 2.md").write_text("# Untitled 2\n\nGreedy decoding keeps one.\n",
+                                         encoding="utf-8")
+    (vault / "Untitled 0a1b2c3d4e5f60718293a4b5c6d7e8f9.md").write_text(
+        "# Untitled\n\nCreated: March 7, 2023 9:00 AM\n\nTop-k sampling draws from the k best.\n",
+        encoding="utf-8")
+    (vault / "Decoding.md").write_text("Decoding turns scores into text: [[Untitled]].\n",
+                                       encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([vault], embed=False)
+        assert {c.label for c in kb.concepts()} == {"Decoding"}
+        assert kb.search("top-k sampling", mode="lexical")
+        assert not kb.wanted(suggestions=False)  # `[[Untitled]]` leads to a note that exists

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from grimoire.days import is_date_title
+
 # A word as the readers count them: a run of word characters (letters, digits, underscore).
 WORD = re.compile(r"\w+")
 
@@ -91,6 +93,17 @@ _NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
 _ZETTEL_ID = re.compile(r"^\d{12,14}(?:[ _-]+|$)")
 
 
+# The name a tool gives a note nobody named: Obsidian's `Untitled.md`, `Untitled 2.md`,
+# Notion's `Untitled <id>.md`.
+_UNTITLED = re.compile(r"untitled(?:[ _-]?\d{1,4})?", re.IGNORECASE)
+
+
+def names_no_concept(title: str) -> bool:
+    """Whether a note's title names nothing a reader would look up: a day (a journal page,
+    `days.is_date_title`) or a tool's "Untitled"."""
+    return is_date_title(title) or _UNTITLED.fullmatch(title.strip()) is not None
+
+
 def stem_title(stem: str) -> str:
     """The name a note app's file stem stands for, without the ids it adds.
 
@@ -139,6 +152,7 @@ __all__ = [
     "heading_key",
     "is_generic_heading",
     "is_see_also_heading",
+    "names_no_concept",
     "stem_title",
     "unescape_refs",
 ]

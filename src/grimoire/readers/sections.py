@@ -43,7 +43,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from grimoire.days import is_date_title
 from grimoire.model import (
     PAGE_REASON,
     PAGE_REASONS,
@@ -63,6 +62,7 @@ from grimoire.readers.conventions import (
     heading_key,
     is_generic_heading,
     is_see_also_heading,
+    names_no_concept,
 )
 
 MAX_WORDS = 6
@@ -650,7 +650,7 @@ def add_page_entry(doc: Document) -> Document:
         return doc
     if is_generic_heading(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
-            or len(key) < 2 or is_date_title(title) or not_a_page(doc.meta):
+            or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 

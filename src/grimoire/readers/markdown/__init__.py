@@ -42,7 +42,6 @@ from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 
-from grimoire.days import is_date_title
 from grimoire.model import (
     VAULT_PAGE_REASON,
     Document,
@@ -57,7 +56,7 @@ from grimoire.model import (
     Span,
 )
 from grimoire.readers.base import collapse, decode
-from grimoire.readers.conventions import stem_title
+from grimoire.readers.conventions import names_no_concept, stem_title
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.markdown._apps import (
     in_logseq_graph,
@@ -435,8 +434,8 @@ def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
 def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
     """Entries by the module's rules: a term file, the headings of a glossary page, or a titled
     note. A journal page (titled by its day) is neither a term file nor a titled note: its
-    first heading is a part of the day ("Reading"), not a name."""
-    if is_date_title(title):
+    first heading is a part of the day ("Reading"), not a name; nor is an "Untitled" note."""
+    if names_no_concept(title):
         return _glossary_entries(parsed, path)
     if not_a_page(parsed.front.meta):
         return []  # a Dendron root note, an Excalidraw drawing
@@ -571,7 +570,7 @@ __all__ = [
 def read(data: bytes, path: str) -> list[Document]:
     parsed, title = read_with(data, path, name, _MD)
     entries = markdown_entries(parsed, path, title)
-    if not entries and not parsed.blocks and notion_page(path) and not is_date_title(title):
+    if not entries and not parsed.blocks and notion_page(path) and not names_no_concept(title):
         # A page of a Notion export that holds only its title and properties (a stub) is
         # still a page, as a vault note is: `[Layer Normalization](...)` leads to it.
         entries = [Entry(term=title, definition="", span=Span(path, 1, 1),

@@ -34,12 +34,11 @@ from pathlib import Path, PurePath
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from grimoire.days import is_date_title
 from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import suffix_of
-from grimoire.readers.conventions import unescape_refs
+from grimoire.readers.conventions import names_no_concept, unescape_refs
 from grimoire.readers.markdown._apps import LOGSEQ_OWN_PAGES, dendron_links, in_logseq_graph
 from grimoire.readers.sections import not_a_page
 
@@ -240,8 +239,8 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     entry = markdown.entry_from_blocks(
         title, parsed.blocks, markdown.whole_span(parsed, path), **fields
     )
-    if is_date_title(title):
-        return []  # a journal page (`2023_03_05.md`): a day names no concept
+    if names_no_concept(title):
+        return []  # a journal page (`2023_03_05.md`), an `Untitled 2.md`: no concept
     stem = PurePath(path).stem
     if not_a_page(parsed.front.meta):
         return []  # a Dendron root note, an Excalidraw drawing (its shapes' labels)
