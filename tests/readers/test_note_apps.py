@@ -239,3 +239,21 @@ def test_an_untitled_note_is_no_concept(tmp_path: Path) -> None:
         assert {c.label for c in kb.concepts()} == {"Decoding"}
         assert kb.search("top-k sampling", mode="lexical")
         assert not kb.wanted(suggestions=False)  # `[[Untitled]]` leads to a note that exists
+
+
+def test_a_note_template_is_no_concept(tmp_path: Path) -> None:
+    # A template's placeholders in its (quoted) front matter or its title. Unquoted,
+    # `{{date}}` is no YAML string (a flow mapping): such a template is still a page.
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "Templates").mkdir()
+    (vault / "Templates" / "Paper Note.md").write_text(
+        "---\ncreated: \"{{date:YYYY-MM-DD}}\"\ntags: [paper]\n---\nSummary of the paper in two "
+        "lines.\n\n## Method\n\n## Results\n", encoding="utf-8")
+    (vault / "Templates" / "Concept.md").write_text(
+        "# <% tp.file.title %>\n\nWhat it is, in one sentence.\n", encoding="utf-8")
+    (vault / "Dropout.md").write_text("Dropout zeroes random activations while training.\n",
+                                      encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([vault], embed=False)
+        assert {c.label for c in kb.concepts()} == {"Dropout"}

@@ -100,8 +100,10 @@ _UNTITLED = re.compile(r"untitled(?:[ _-]?\d{1,4})?", re.IGNORECASE)
 
 def names_no_concept(title: str) -> bool:
     """Whether a note's title names nothing a reader would look up: a day (a journal page,
-    `days.is_date_title`) or a tool's "Untitled"."""
-    return is_date_title(title) or _UNTITLED.fullmatch(title.strip()) is not None
+    `days.is_date_title`), a tool's "Untitled", a template's placeholder (`{{title}}`,
+    `<% tp.file.title %>`)."""
+    return is_date_title(title) or _UNTITLED.fullmatch(title.strip()) is not None \
+        or "{{" in title or "<%" in title
 
 
 def stem_title(stem: str) -> str:

@@ -622,11 +622,19 @@ _NOT_A_TITLE = re.compile(r"://|www\.|;")
 _ID_TITLE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
 
 
+# A template's placeholders: Obsidian's core plugin (`{{title}}`, `{{date:YYYY-MM-DD}}`),
+# Templater (`<% tp.date.now() %>`).
+_TEMPLATE_MARK = re.compile(r"\{\{\s*(?:title|date|time)\b|<%[-_*]?\s*tp\.")
+
+
 def not_a_page(meta: Mapping[str, object]) -> bool:
     """Front matter of a file that is no page about a thing: a Dendron workspace's root note
     (`id: root`, the top of its hierarchy), an Obsidian Excalidraw drawing
-    (`excalidraw-plugin:`, whose text is the labels of its shapes)."""
-    return meta.get("id") == "root" or "excalidraw-plugin" in meta
+    (`excalidraw-plugin:`, whose text is the labels of its shapes), a note template
+    (`created: {{date}}`: the shape of notes to come)."""
+    return meta.get("id") == "root" or "excalidraw-plugin" in meta or any(
+        isinstance(v, str) and ("{{" in v or "<%" in v) and _TEMPLATE_MARK.search(v)
+        for v in meta.values())
 
 
 def add_page_entry(doc: Document) -> Document:
