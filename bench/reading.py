@@ -7,6 +7,8 @@ false merges, on a labelled sample of ../shared/corpora and ../shared/seeds.
     python bench/reading.py --stores /work/cache/reading --sample 2 --reuse --pairs  # namesakes
     python bench/reading.py --stores /work/cache/reading --sample 3 # round 19's third draw
     python bench/reading.py --stores /work/cache/reading --audit    # round 22's user audit
+    python bench/reading.py --stores /work/cache/reading --tools    # round 23's tool vaults
+    python bench/reading.py --stores /work/cache/reading --tools ~/graph ~/dendron  # any folders
 
 Each collection of ../shared/corpora, and ../shared/seeds, is ingested (`--no-embed`) into a
 fresh store of its own, as the held-out protocol does; a last store holds all of them, for
@@ -323,6 +325,34 @@ def audit(stores: Path, n: int = AUDIT) -> list[dict[str, object]]:
     return out
 
 
+TOOL_VAULTS = ROOT / "tests" / "readers" / "fixtures" / "tools"
+
+
+def tools(stores: Path, folders: list[Path]) -> list[dict[str, object]]:
+    """Each folder (default: round 23's vaults of other tools, `TOOL_VAULTS`) ingested into a
+    store of its own, with what a user of it would check: the concepts (a journal day, an id or
+    a timestamp among them is a false entry), the wanted pages (one the tool follows is false),
+    and each concept's first definition line (a property line there is a wrong definition)."""
+    rows: list[dict[str, object]] = []
+    for path in folders or sorted(p for p in TOOL_VAULTS.iterdir() if p.is_dir()):
+        db = stores / f"tools-{path.name}.db"
+        for old in stores.glob(f"{db.name}*"):
+            old.unlink()
+        stores.mkdir(parents=True, exist_ok=True)
+        with grimoire.open(db) as kb:
+            kb.ingest([path], embed=False)
+            concepts = []
+            for summary in kb.concepts():
+                concept = kb.concept(summary.label, concept_id=summary.id)
+                text = concept.entries[0].entry.definition if concept.entries else ""
+                concepts.append({"name": concept.label,
+                                 "first_line": text.split("\n", 1)[0][:80]})
+            wanted = [w.name for w in kb.wanted(suggestions=False)]
+        rows.append({"folder": str(path), "concepts": len(concepts), "wanted": len(wanted),
+                     "concept_list": concepts, "wanted_list": wanted})
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stores", type=Path, required=True, help="a scratch folder")
@@ -336,7 +366,15 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--audit", action="store_true",
                         help="print round 22's user audit draw (concepts, wanted pages, headings)")
+    parser.add_argument("--tools", type=Path, nargs="*",
+                        help="round 23: read each folder (default: the tool vaults under "
+                        "tests/readers/fixtures/tools) into a store of its own and print its "
+                        "concepts and wanted pages")
     args = parser.parse_args()
+    if args.tools is not None:
+        for row in tools(args.stores, args.tools):
+            print(json.dumps(row, ensure_ascii=False))
+        return
     if not args.reuse:
         ingest(args.stores)
     if args.audit:

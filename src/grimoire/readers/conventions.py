@@ -8,6 +8,9 @@ word is. A reader decides where a heading or a line is; this module decides what
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
+
+from grimoire.days import is_date_title
 
 # A word as the readers count them: a run of word characters (letters, digits, underscore).
 WORD = re.compile(r"\w+")
@@ -81,6 +84,48 @@ def unescape_refs(text: str) -> str:
     return _CHAR_REF.sub(one, text)
 
 
+# Ids that note apps write into file names beside the name: Notion's 32 hex digits after it
+# (`Attention 8a1b...f9.md`), a Zettelkasten's timestamp before it (`202303051200 Attention.md`,
+# org-roam's `20230305120000-attention.org`). Logseq writes a namespace `ml/Transformer` as
+# `ml___Transformer.md` (or `ml%2FTransformer.md`): its name is the last part, as a link
+# `[[ml/Transformer]]` names it.
+_NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
+_ZETTEL_ID = re.compile(r"^\d{12,14}(?:[ _-]+|$)")
+
+
+# The name a tool gives a note nobody named: Obsidian's `Untitled.md`, `Untitled 2.md`,
+# Notion's `Untitled <id>.md`.
+_UNTITLED = re.compile(r"untitled(?:[ _-]?\d{1,4})?", re.IGNORECASE)
+
+
+def names_no_concept(title: str) -> bool:
+    """Whether a note's title names nothing a reader would look up: a day (a journal page,
+    `days.is_date_title`), a tool's "Untitled", a template's placeholder (`{{title}}`,
+    `<% tp.file.title %>`)."""
+    return is_date_title(title) or _UNTITLED.fullmatch(title.strip()) is not None \
+        or "{{" in title or "<%" in title
+
+
+def stem_title(stem: str) -> str:
+    """The name a note app's file stem stands for, without the ids it adds.
+
+    >>> stem_title("Attention 8a1b2c3d4e5f60718293a4b5c6d7e8f9"), stem_title("ml___Transformer")
+    ('Attention', 'Transformer')
+    >>> stem_title("202303051200 Attention"), stem_title("20230305120000-layer_normalization")
+    ('Attention', 'layer_normalization')
+    """
+    if "%" in stem:
+        stem = unquote(stem)
+    if "___" in stem or "/" in stem:
+        stem = stem.replace("___", "/").rstrip("/").rsplit("/", 1)[-1]
+    if stem[:1].isdigit():
+        bare = _ZETTEL_ID.sub("", stem)
+        stem = bare or stem
+    elif len(stem) > 33:
+        stem = _NOTION_ID.sub("", stem)
+    return stem
+
+
 def heading_key(title: str) -> str:
     """A heading as compared here: numbering, trailing punctuation and case dropped."""
     text = " ".join(title.split())
@@ -109,5 +154,7 @@ __all__ = [
     "heading_key",
     "is_generic_heading",
     "is_see_also_heading",
+    "names_no_concept",
+    "stem_title",
     "unescape_refs",
 ]

@@ -14,8 +14,10 @@ What becomes what:
   planning lines (`SCHEDULED:`) are not text.
 - Links: `[[target][label]]` and `[[target]]`. A web address is a URL link; `file:x.org` and
   `x.org` (with `::*Heading` as fragment) a link to another note; `id:...` (org-roam) a link to the
-  note its label names; `*Heading` and plain `[[Name]]` a link by name. A link to an image file
-  without a label is an `Image`, not text.
+  note its label names, `roam:Title` to the note of that title; `*Heading` and plain `[[Name]]`
+  a link by name. A link to an image file without a label is an `Image`, not text.
+- In a Logseq graph (`logseq/config.edn` above), a page without `#+TITLE:` is named by its file
+  and its `*` lines are the blocks of an outline (list items), not headings.
 - LaTeX fragments are math: `$x$`, `\\(x\\)` inline, `$$x$$`, `\\[x\\]` and `\\begin{env}` ...
   `\\end{env}` displayed; passages show them as `$...$` / `$$...$$`, as Markdown passages do.
 - Blocks: `#+BEGIN_SRC` and `#+BEGIN_EXAMPLE` are code, `#+BEGIN_QUOTE` a quote, `#+BEGIN_COMMENT`
@@ -37,6 +39,8 @@ from typing import Any
 from grimoire.model import Document, Entry, Image, Link, LinkKind, Math, Problem, Span
 from grimoire.readers import markdown
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.conventions import stem_title
+from grimoire.readers.markdown._apps import in_logseq_graph
 from grimoire.readers.markdown._blocks import Block, Heading, Parsed
 from grimoire.readers.markdown._frontmatter import FrontMatter
 
@@ -155,6 +159,9 @@ def _link(target: str, label: str | None, span: Span) -> tuple[str, Link | Image
         if not shown:
             return "", None
         return shown, Link(shown, LinkKind.WIKILINK, span, label=shown)
+    if kind == "roam" and rest.strip():
+        # org-roam's `[[roam:Attention]]`: a link to the note of that title.
+        return shown or rest.strip(), Link(rest.strip(), LinkKind.WIKILINK, span, label=shown)
     if file_target:
         file_part, _, search = file_target.partition("::")
         if file_part.lower().endswith(_IMAGE_EXT) and not shown:
@@ -247,8 +254,10 @@ def _keyword(st: _State, key: str, value: str, line: int) -> None:
     if key in ("todo", "seq_todo", "typ_todo"):
         # `#+TODO: TODO(t) WAIT(w@) | DONE(d)`: the words, without their fast-access keys.
         st.todo.update(re.sub(r"\(.*\)$", "", w) for w in value.replace("|", " ").split())
-    elif key == "filetags":
+    elif key in ("filetags", "roam_tags"):
         st.tags.extend(x for x in re.split(r"[:\s]+", value) if x)
+    elif key in ("roam_alias", "roam_aliases") and value and "aliases" not in meta:
+        meta["aliases"] = list(_aliases(value))  # org-roam v1: `#+ROAM_ALIAS: "x" "y"`
     elif key in ("caption", "name", "label", "results") or key.startswith("attr_"):
         return
     elif value and key not in meta:
@@ -417,11 +426,25 @@ def _with_aliases(entries: list[Entry], aliases: dict[str, tuple[str, ...]]) -> 
     ]
 
 
+_LOGSEQ_BLOCK = re.compile(r"^(\*+)[ \t]", re.MULTILINE)
+
+
 def read(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
+    logseq = "*" in text and in_logseq_graph(path)
+    if logseq:
+        # A Logseq page in Org is an outline: each `*` line is a block of text (a list item
+        # at its depth), not a heading. Same lines, so spans do not move.
+        text = _LOGSEQ_BLOCK.sub(lambda m: "  " * (len(m.group(1)) - 1) + "- ", text)
     parsed, st = _parse(text, path)
-    title = markdown.title_of(parsed, path)
-    entries = _with_aliases(markdown.markdown_entries(parsed, path, title), st.aliases)
+    if "title" not in parsed.front.meta and (logseq or in_logseq_graph(path)):
+        # A Logseq page in Org: each `*` is a block of its outline, not a heading naming the
+        # page; the file names it (`Reinforcement Learning.org`, journals `2022_03_15.org`).
+        title = stem_title(PurePath(path).stem)
+        entries: list[Entry] = []
+    else:
+        title = markdown.title_of(parsed, path)
+        entries = _with_aliases(markdown.markdown_entries(parsed, path, title), st.aliases)
     meta: dict[str, Any] = parsed.front.meta
     doc = markdown.make_document(parsed, path, name, title, entries, tuple(parsed.tags))
     return [replace(doc, meta=meta)]

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from grimoire.model import (
@@ -61,6 +62,7 @@ from grimoire.readers.conventions import (
     heading_key,
     is_generic_heading,
     is_see_also_heading,
+    names_no_concept,
 )
 
 MAX_WORDS = 6
@@ -620,6 +622,21 @@ _NOT_A_TITLE = re.compile(r"://|www\.|;")
 _ID_TITLE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
 
 
+# A template's placeholders: Obsidian's core plugin (`{{title}}`, `{{date:YYYY-MM-DD}}`),
+# Templater (`<% tp.date.now() %>`).
+_TEMPLATE_MARK = re.compile(r"\{\{\s*(?:title|date|time)\b|<%[-_*]?\s*tp\.")
+
+
+def not_a_page(meta: Mapping[str, object]) -> bool:
+    """Front matter of a file that is no page about a thing: a Dendron workspace's root note
+    (`id: root`, the top of its hierarchy), an Obsidian Excalidraw drawing
+    (`excalidraw-plugin:`, whose text is the labels of its shapes), a note template
+    (`created: {{date}}`: the shape of notes to come)."""
+    return meta.get("id") == "root" or "excalidraw-plugin" in meta or any(
+        isinstance(v, str) and ("{{" in v or "<%" in v) and _TEMPLATE_MARK.search(v)
+        for v in meta.values())
+
+
 def add_page_entry(doc: Document) -> Document:
     """`doc` with an entry named by its title when no entry of it has that name (round 2,
     item 3): `show TITLE` finds every page, an HTML article, an rst page, a notebook or a PDF,
@@ -641,7 +658,7 @@ def add_page_entry(doc: Document) -> Document:
         return doc
     if is_generic_heading(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
-            or len(key) < 2:
+            or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 
@@ -690,5 +707,5 @@ def drop_long_names(doc: Document) -> Document:
 
 __all__ = [
     "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON", "add_page_entry",
-    "add_section_entries", "drop_long_names", "name_shaped",
+    "add_section_entries", "drop_long_names", "name_shaped", "not_a_page",
 ]

@@ -29,6 +29,7 @@ from grimoire.resolve.links import (
     _INDEX_STEM,
     _SCHEME,
     FILE_LINKS,
+    ZETTEL_FILE,
     NameIndex,
     _label_words,
     attach_sections,
@@ -167,6 +168,9 @@ def page_keys(path: str) -> set[str]:
     """The names a link to this file goes by (its stem; a folder index's folder)."""
     base = posixpath.basename(path)
     keys = {link_key(base)[1]}
+    zettel = ZETTEL_FILE.match(base)
+    if zettel is not None:
+        keys.add(zettel.group(1))  # `[[202303051215]]` leads to `202303051215 Dropout.md`
     if _INDEX_STEM.match(base):
         keys.add(link_key(posixpath.basename(posixpath.dirname(path)))[1])
     keys.discard("")
@@ -500,6 +504,12 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     world.add_names(wanted, dropped)
     for cid, section in store.sections_in(link_docs - section_docs):
         world.concepts[world.stand_in(cid)].sections.append(section)
+    # `resolve_links` tells sections of one span apart by their concepts' keys: a stand-in
+    # with sections needs its stored key, else the tie went by the order stand-ins were made.
+    keyless = {cid for i, cid in world.known.items()
+               if not world.concepts[i].key and world.concepts[i].sections}
+    for key, cid in store.concept_keys(keyless).items():
+        world.concepts[world.index_of[cid]].key = key
     targets = resolve_links(relinked, world.concepts, NameIndex(world.concepts),
                             world.entry_concept, own_headings, store.single_documents(),
                             _FirstConcepts(world), _DocConcepts(world))

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping
 from urllib.parse import unquote
 
+from grimoire.days import is_date_title
 from grimoire.names import normalize, term_names
 from grimoire.resolve.types import (
     ConceptRecord,
@@ -129,6 +130,13 @@ def resolve_links(
     note_names |= {link_key(posixpath.basename(posixpath.dirname(p)))[1] for p in documents
                    if _INDEX_STEM.match(posixpath.basename(p))}
     note_names.discard("")
+    # A Zettelkasten links a note by the id its file name opens with: `[[202303051215]]` is
+    # `202303051215 Dropout.md` (Foam, Zettlr, The Archive; org-roam's `20230305121500-x.org`).
+    zettel_ids: dict[str, int] = {}
+    for p, doc in documents.items():
+        m = ZETTEL_FILE.match(posixpath.basename(p))
+        if m is not None:
+            zettel_ids.setdefault(m.group(1), doc)
     out: list[LinkTarget] = []
     for link in links:
         source = entry_concept.get(link.entry_id) if link.entry_id is not None else None
@@ -173,6 +181,18 @@ def resolve_links(
             # its section by the anchor: the anchor's words find the concept the notes define.
             status, concept = index.lookup(normalize(_label_words(link.fragment)),
                                            doc_concepts.get(link.document_id))
+        if status == "missing" and norm in zettel_ids:
+            doc = zettel_ids[norm]
+            status, concept = ("resolved", doc_first[doc]) if doc in doc_first else (
+                "document", None)
+        if status == "missing" and _ATTACHMENT.search(name):
+            # `[[draws/2022-04-04.excalidraw]]`, `[[paper.pdf]]`: a file beside the notes (a
+            # drawing, a PDF), which no one writes up as a concept.
+            status = "document"
+        if status == "missing" and is_date_title(name):
+            # A link to a day (`[[Mar 5th, 2023]]`) leads to a journal page, which Logseq
+            # and Obsidian make on demand: a day names no concept for anyone to write up.
+            status = "document"
         if status == "missing" and norm in note_names:
             # A note that exists is a page, whatever kind of link names it (issue 10, 7).
             status = "document"
@@ -186,6 +206,12 @@ def resolve_links(
 _PAGE_FILES = ("", ".md", ".markdown", ".rst", ".html", "/index.md", "/index.markdown",
                "/_index.md", "/README.md", "/index.rst", "/index.html")
 
+
+_ATTACHMENT = re.compile(
+    r"\.(?:excalidraw|canvas|drawio|pdf|png|jpe?g|gif|svg|webp|bmp|tiff?|avif|mp4|webm|mov"
+    r"|mp3|wav|ogg|m4a|zip|csv|xlsx?|docx?|pptx?|epub)$", re.IGNORECASE)
+_NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
+ZETTEL_FILE = re.compile(r"(\d{12,14})(?:[ _-]|\.[A-Za-z]+$)")
 
 _LABEL_PREFIX = re.compile(r"^(?:sec|subsec|chap|chapter|fig|eq|eqn|tab|table|lst|app|def)[_:-]",
                            re.IGNORECASE)
@@ -214,6 +240,10 @@ def link_key(target: str) -> tuple[str, str]:
         # a path (`notes/LoRA.md`); "Eigenvector / Eigenvalue" is one name with a slash
         name = name.rsplit("/", 1)[1]
     name = _NOTE_EXT.sub("", name).strip()
+    if len(name) > 33:
+        # A Notion export names a page `Attention 8a1b...f9` (32 hex digits): the id is no
+        # part of its name.
+        name = _NOTION_ID.sub("", name)
     return name, normalize(name)
 
 

@@ -43,6 +43,7 @@ from typing import Any, TypeVar
 from markdown_it import MarkdownIt
 
 from grimoire.model import (
+    VAULT_PAGE_REASON,
     Document,
     Entry,
     Image,
@@ -55,7 +56,14 @@ from grimoire.model import (
     Span,
 )
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.conventions import names_no_concept, stem_title
 from grimoire.readers.labels import link_local_labels
+from grimoire.readers.markdown._apps import (
+    in_logseq_graph,
+    logseq_properties,
+    notion_page,
+    notion_properties,
+)
 from grimoire.readers.markdown._blocks import (
     DOC_MARKERS,
     PLAIN,
@@ -66,7 +74,7 @@ from grimoire.readers.markdown._blocks import (
     parse,
 )
 from grimoire.readers.markdown._frontmatter import meta_strings
-from grimoire.readers.sections import add_section_entries
+from grimoire.readers.sections import add_section_entries, not_a_page
 
 name = "markdown"
 extensions = (".md", ".markdown", ".mdx", ".mdown")
@@ -223,7 +231,8 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     h1 = next((h.title for h in parsed.headings if h.level == 1), None)
     if h1 is None and any_heading and parsed.headings:
         h1 = parsed.headings[0].title
-    return h1 or PurePath(path).stem
+    # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
+    return h1 or stem_title(PurePath(path).stem)
 
 
 # A title saved as a file name loses what follows a "<": Google's glossary term "F<sub>1</sub>"
@@ -423,7 +432,13 @@ def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
 
 
 def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
-    """Entries by the module's two rules: a term file, or the headings of a glossary page."""
+    """Entries by the module's rules: a term file, the headings of a glossary page, or a titled
+    note. A journal page (titled by its day) is neither a term file nor a titled note: its
+    first heading is a part of the day ("Reading"), not a name; nor is an "Untitled" note."""
+    if names_no_concept(title):
+        return _glossary_entries(parsed, path)
+    if not_a_page(parsed.front.meta):
+        return []  # a Dendron root note, an Excalidraw drawing
     if _is_term_file(parsed):
         return [
             entry_from_blocks(
@@ -497,11 +512,21 @@ def read_with(
     text = decode(data, path)
     if preprocess is not None:
         text = preprocess(text)
+    text, props = logseq_properties(text)
+    if not props:
+        text, props = notion_properties(text, path)
     parsed = parse(text, path, md, flavor)
+    if props:
+        parsed.front.meta = {**props, **parsed.front.meta}
     # An Obsidian note's name is its file name; a web page's is its first heading.
     title = title_of(parsed, path, any_heading=fmt == name)
-    if title == PurePath(path).stem:
+    stem = PurePath(path).stem
+    if title == stem:
         title = restored_title(title, text)
+    elif parsed.headings and "title" not in parsed.front.meta and in_logseq_graph(path):
+        # A Logseq page is named by its file (or `title::`); a `- # Definition` block is a
+        # heading inside its outline, not its name.
+        title = stem_title(stem)
     return parsed, title
 
 
@@ -545,4 +570,9 @@ __all__ = [
 def read(data: bytes, path: str) -> list[Document]:
     parsed, title = read_with(data, path, name, _MD)
     entries = markdown_entries(parsed, path, title)
+    if not entries and not parsed.blocks and notion_page(path) and not names_no_concept(title):
+        # A page of a Notion export that holds only its title and properties (a stub) is
+        # still a page, as a vault note is: `[Layer Normalization](...)` leads to it.
+        entries = [Entry(term=title, definition="", span=Span(path, 1, 1),
+                         reason=VAULT_PAGE_REASON)]
     return [make_document(parsed, path, name, title, entries, tags_of(parsed))]

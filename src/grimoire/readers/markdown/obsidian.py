@@ -11,7 +11,8 @@ Syntax (added to markdown.py's parser as inline rules, so code spans and fences 
 - Caption: the text line directly below a line of image embeds captions those images.
 - `==highlight==` keeps its text; `#tag` in the body (not in code, headings, `#123` or URL
   fragments) goes to `Document.tags`, and a line holding only tags is not passage text;
-  `%%comment%%` is dropped (fence-aware); callouts `> [!note] Title` lose the marker.
+  `%%comment%%` is dropped (fence-aware); callouts `> [!note] Title` lose the marker; a block
+  id at a line's end (` ^d4f2a1`) is dropped.
 
 Entries: a note is one Entry named by its title (front matter `title`, else a `#` heading, else
 the file stem) when its front matter has glossary keys (as in markdown.py) or when its body
@@ -37,7 +38,9 @@ from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import suffix_of
-from grimoire.readers.conventions import unescape_refs
+from grimoire.readers.conventions import names_no_concept, unescape_refs
+from grimoire.readers.markdown._apps import LOGSEQ_OWN_PAGES, dendron_links, in_logseq_graph
+from grimoire.readers.sections import not_a_page
 
 name = "obsidian"
 extensions = (".md",)
@@ -143,6 +146,10 @@ def _tag_rule(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if src[pos] != "#" or (pos > 0 and not (src[pos - 1].isspace() or src[pos - 1] in "(,;")):
         return False
+    if src.startswith("#[[", pos):
+        # Logseq's `#[[multi word]]`: a tag that is a link to its page; the link rule reads it.
+        state.pos = pos + 1
+        return True
     m = _TAG_BODY.match(src, pos + 1, state.posMax)
     if m is None:
         return False
@@ -232,6 +239,15 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     entry = markdown.entry_from_blocks(
         title, parsed.blocks, markdown.whole_span(parsed, path), **fields
     )
+    if names_no_concept(title):
+        return []  # a journal page (`2023_03_05.md`), an `Untitled 2.md`: no concept
+    stem = PurePath(path).stem
+    if not_a_page(parsed.front.meta):
+        return []  # a Dendron root note, an Excalidraw drawing (its shapes' labels)
+    if (stem.lower() in LOGSEQ_OWN_PAGES or stem.startswith("hls__")) and in_logseq_graph(path):
+        # the sidebar's `contents`, the flashcards' `card`, a PDF's highlights
+        # (`hls__paper_1667264759596_0`): Logseq's own pages, no concepts
+        return []
     if _defines_title(parsed, title):
         return [entry]
     if _ID_LIKE.search(title):
@@ -241,10 +257,18 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     return [replace(entry, reason=VAULT_PAGE_REASON)]
 
 
+# What marks the top folder of a vault: Obsidian's settings folder, a Logseq graph's
+# `logseq/config.edn`. Every `.md` under one is a note of that vault, also when it holds no
+# wikilink (a Logseq stub of properties only). A Dendron workspace (`dendron.yml`) is not one:
+# its notes are pages with sections, which the Markdown reader makes entries of.
+_VAULT_MARKS = (".obsidian", "logseq/config.edn")
+
+
 @lru_cache(maxsize=4096)
 def _in_vault(folder: str) -> bool:
     here = Path(folder)
-    return any((parent / ".obsidian").is_dir() for parent in (here, *here.parents))
+    return any((parent / mark).exists() for parent in (here, *here.parents)
+               for mark in _VAULT_MARKS)
 
 
 _SNIFF_HIGHLIGHT = re.compile(r"(?:^|\s)==[^\s=][^=\n]{0,300}[^\s=]==(?=$|[\s.,;:!?)])", re.M)
@@ -321,8 +345,16 @@ def _marked(head: str) -> bool:
     return False
 
 
+# A block id at the end of a paragraph or item (`... scores. ^d4f2a1`), the target of
+# `[[note#^d4f2a1]]`: no word of the text.
+_BLOCK_ID = re.compile(r"[ \t]\^[A-Za-z0-9][A-Za-z0-9-]{2,63}[ \t]*$", re.MULTILINE)
+
+
 def _preprocess(problems: list[Problem], path: str) -> Callable[[str], str]:
     def run(text: str) -> str:
+        text = dendron_links(text)
+        if "^" in text:
+            text = _BLOCK_ID.sub("", text)
         text, unclosed = strip_comments(text)
         if unclosed is not None:
             problems.append(

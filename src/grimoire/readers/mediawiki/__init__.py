@@ -81,7 +81,12 @@ _WIKI_HEADING = re.compile(r"^(={1,6})[^=\n][^\n]{0,200}?\1[ \t]*$", re.M)
 _BOLD = re.compile(r"'''[^'\n]{1,200}'''")
 _WIKILINK = re.compile(r"\[\[[^\[\]\n]{1,255}\]\]")
 # `{{Name|`, `{{Name}}` or `{{Name` at a line end; a backslash or `$` means TeX (`{{x \over y}}`).
-_TEMPLATE = re.compile(r"\{\{[A-Za-z][^{}\n\\$]{0,200}(?:\}\}|\||\n)")
+# Logseq's macros (`{{embed [[page]]}}`, `{{query ...}}`, `{{cards}}`) are no templates: a
+# Logseq page that only embeds others is Markdown.
+_TEMPLATE = re.compile(
+    r"\{\{(?!(?:embed|query|cards|cloze|renderer|video|youtube|tweet|namespace|function|pdf)\b)"
+    r"[A-Za-z][^{}\n\\$]{0,200}(?:\}\}|\||\n)"
+)
 _EXTERNAL = re.compile(r"\[https?://[^\s\]]{1,500} [^\]\n]{1,200}\]")
 _REDIRECT_HEAD = re.compile(r"\A\s*#REDIRECT\s*:?\s*\[\[", re.I)
 
