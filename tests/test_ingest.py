@@ -151,6 +151,27 @@ def test_walk_skips_hidden_folders_and_outward_symlinks(tmp_path: Path) -> None:
         assert "Secret" not in {e.entry.term for e in kb.entries()}
 
 
+def test_a_logseq_graphs_backups_are_not_read_a_folder_named_logseq_is(tmp_path: Path) -> None:
+    # Logseq keeps an old copy of a page in logseq/bak/ (and logseq/version-files/) each time
+    # it sees the file change: read, every such page was a second copy of its concept.
+    graph = tmp_path / "graph"
+    (graph / "pages").mkdir(parents=True)
+    page = "title:: Attention\n\n- Attention weighs each token by its relevance to a query.\n"
+    (graph / "pages" / "Attention.md").write_text(page)
+    backup = graph / "logseq" / "bak" / "pages" / "Attention"
+    backup.mkdir(parents=True)
+    (backup / "2023-03-05T10_00_00.000Z.Desktop.md").write_text(page)
+    (graph / "logseq" / "config.edn").write_text("{:meta/version 1}\n")
+    other = tmp_path / "notes"
+    (other / "logseq").mkdir(parents=True)
+    (other / "logseq" / "Outliner.md").write_text(
+        "# Outliner\n\nAn outliner keeps notes as nested bullets.\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([graph, other], embed=False)
+        assert {Path(r.path).name for r in kb.sources()} == {"Attention.md", "Outliner.md"}
+        assert sorted(e.entry.term for e in kb.entries()) == ["Attention", "Outliner"]
+
+
 def test_a_file_swapped_for_a_symlink_after_the_walk_is_not_followed(tmp_path: Path) -> None:
     """The walk saw a regular file; a worker reads it later. Swapped meanwhile for a symlink
     out of the folder (note.md -> ~/.ssh/id_rsa), it was read and stored. A file the walk saw

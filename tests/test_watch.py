@@ -285,6 +285,19 @@ def test_ignored_names() -> None:
     assert not ignored("/v/notes/a.md", root) and not ignored("/v/c#.md", root)
 
 
+def test_a_logseq_graphs_own_folder_is_ignored_a_users_logseq_folder_is_not(tmp_path: Path) -> None:
+    # Logseq keeps old copies of every page it saves in logseq/bak and logseq/version-files:
+    # watched, each save would add a second copy of the concept.
+    graph = tmp_path / "graph"
+    (graph / "logseq" / "bak" / "pages").mkdir(parents=True)
+    (graph / "logseq" / "config.edn").write_text("{}\n")
+    notes = tmp_path / "notes"
+    (notes / "logseq").mkdir(parents=True)
+    assert ignored(graph / "logseq" / "bak" / "pages" / "Attention.md", graph)
+    assert not ignored(graph / "pages" / "Attention.md", graph)
+    assert not ignored(notes / "logseq" / "Why I use Logseq.md", notes)
+
+
 def _cli(db: Path, folder: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", "from grimoire.cli import main; main()", "--db", str(db),

@@ -33,6 +33,15 @@ from grimoire.store.base import SourceRecord, Store
 from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "_build", "site-packages", "venv"})
+
+
+def skipped_dir(parent: str, name: str) -> bool:
+    """Whether the folder `name` in `parent` holds no notes: hidden, a tool's (SKIP_DIRS), or
+    a Logseq graph's own `logseq/` (its config, and in `bak/` and `version-files/` old copies
+    of pages that would come back as second copies of every concept)."""
+    if name.startswith(".") or name in SKIP_DIRS:
+        return True
+    return name == "logseq" and os.path.isfile(os.path.join(parent, name, "config.edn"))  # noqa: PTH113, PTH118
 ATTACHMENT_EXTENSIONS = frozenset({
     ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff", ".ico", ".avif",
     ".mp4", ".webm", ".mov", ".mp3", ".wav", ".ogg", ".m4a",
@@ -365,7 +374,7 @@ def _walk(
             dirnames[:] = []
             tally.notices.append(f"skipped {storable(dirpath)}: a site grimoire export wrote")
             continue
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
+        dirnames[:] = sorted(d for d in dirnames if not skipped_dir(dirpath, d))
         for name in sorted(filenames):
             if name.startswith("."):
                 continue

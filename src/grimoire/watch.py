@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from grimoire.errors import GrimoireError
 from grimoire.files import walk_folder
-from grimoire.ingest import SKIP_DIRS, IngestReport, _known_spelling, own_files
+from grimoire.ingest import IngestReport, _known_spelling, own_files, skipped_dir
 from grimoire.store import SourceRecord
 
 if TYPE_CHECKING:
@@ -71,9 +71,11 @@ def ignored(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
         parts = Path(path).relative_to(root).parts
     except ValueError:
         return True
+    parent = os.fspath(root)
     for part in parts:
-        if part.startswith(".") or part in SKIP_DIRS:
+        if skipped_dir(parent, part):
             return True
+        parent = os.path.join(parent, part)  # noqa: PTH118
     name = parts[-1] if parts else ""
     return name.endswith(TEMP_SUFFIXES) or (name.startswith("#") and name.endswith("#"))
 
@@ -194,7 +196,7 @@ class Watcher:
                 continue
             for folder, dirs, files in walk_folder(
                     root, onerror=lambda e: unlisted.append(str(e.filename))):
-                dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
+                dirs[:] = [d for d in dirs if not skipped_dir(folder, d)]
                 self.scan.unchecked.add(folder)
                 for name in files:
                     path = os.path.join(folder, name)  # noqa: PTH118 - hot loop
@@ -276,7 +278,7 @@ class Watcher:
             files[path] = (st.st_mtime_ns, st.st_size)
         elif target.is_dir():
             for folder, dirs, names in walk_folder(target):
-                dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
+                dirs[:] = [d for d in dirs if not skipped_dir(folder, d)]
                 self.scan.unchecked.add(folder)  # moved in or made: is it watched?
                 for name in names:
                     p = os.path.join(folder, name)  # noqa: PTH118
