@@ -115,9 +115,10 @@ def test_a_process_that_embeds_once_builds_one_session_with_the_same_vectors(
 def test_the_word_embeddings_looked_up_before_they_are_dequantized_give_the_same_vectors(
     real_texts: list[str],
 ) -> None:
-    # The query and `once` sessions run the model with its word-embedding table's rows looked
-    # up first and only those rows cast and scaled (`grimoire._model_edit`): the same
-    # vectors, bit for bit, as the model as packaged, for queries and for a batch alike.
+    # The `once` session (a command that embeds once) runs the model with its word-embedding
+    # table's rows looked up first and only those rows cast and scaled
+    # (`grimoire._model_edit`): the same vectors, bit for bit, as the model as packaged, for
+    # queries and for a batch alike, with the weights folded or not.
     import onnxruntime as ort
 
     from grimoire._model_edit import gather_first
@@ -144,6 +145,18 @@ def test_the_word_embeddings_looked_up_before_they_are_dequantized_give_the_same
     for level in (ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
                   ort.GraphOptimizationLevel.ORT_ENABLE_ALL):
         assert np.array_equal(vectors(edited, level), vectors(data, level))
+    # Without constant folding, as the `once` session runs.
+    options = session_options(1, spin=False)
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    sessions = [ort.InferenceSession(onnx, sess_options=options, disabled_optimizers=[
+        "ConstantFolding"], providers=["CPUExecutionProvider"]) for onnx in (edited, data)]
+    runs = []
+    for session in sessions:
+        runner = MiniLM()
+        runner._sessions = {True: session, False: session}
+        runner._inputs = frozenset(i.name for i in session.get_inputs())
+        runs.append(np.vstack([runner.embed([t]) for t in texts[:8]] + [runner.embed(texts)]))
+    assert np.array_equal(runs[0], runs[1])
 
 
 def test_a_text_embedded_ahead_is_the_next_embedding_of_that_text_once() -> None:
