@@ -175,17 +175,21 @@ def gather_first(model: bytes) -> bytes | None:
     their scales, then `Cast` and `Mul` of those rows. None when there is no such table, or
     the graph is not as expected (then the model is used as it is)."""
     try:
-        top = _fields(memoryview(model))
-        at = [i for i, f in enumerate(top) if f.number == _MODEL_GRAPH]
-        if len(at) != 1:
-            return None
-        graph = _fields(_message(top[at[0]]))
-        tables = _initializers(graph)
-        nodes = {i: _Node.parse(_message(f)) for i, f in enumerate(graph)
-                 if f.number == _GRAPH_NODE}
-        axes = {i: _gather_axis(node) for i, node in nodes.items() if node.op == "Gather"}
-    except (ValueError, IndexError, UnicodeDecodeError):
+        return _edit(model)
+    except (ValueError, IndexError, KeyError, UnicodeDecodeError):
         return None
+
+
+def _edit(model: bytes) -> bytes | None:
+    top = _fields(memoryview(model))
+    at = [i for i, f in enumerate(top) if f.number == _MODEL_GRAPH]
+    if len(at) != 1:
+        return None
+    graph = _fields(_message(top[at[0]]))
+    tables = _initializers(graph)
+    nodes = {i: _Node.parse(_message(f)) for i, f in enumerate(graph)
+             if f.number == _GRAPH_NODE}
+    axes = {i: _gather_axis(node) for i, node in nodes.items() if node.op == "Gather"}
     consumers: dict[str, list[int]] = {}
     producer: dict[str, int] = {}
     for i, node in nodes.items():

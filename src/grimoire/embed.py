@@ -279,11 +279,24 @@ class MiniLM:
             # first, and only the query's rows dequantized (`_model_edit`: the same vectors
             # bitwise). Not the other sessions, which fold the table into float32 once: on
             # the warm query session the edit cost 0.1-0.6 ms a query (6.0 -> 6.1-6.3 ms of
-            # CPU) for 35 ms less to build and 70 MB less RSS (bench/README.md, round 23).
+            # CPU), though it built 35 ms faster with 70 MB less RSS (bench/README.md, round
+            # 23). An edited graph onnxruntime refused would be a bug of the edit's: the
+            # model as packaged is loaded instead.
             from grimoire._model_edit import gather_first
 
             data = model if isinstance(model, bytes) else Path(model).read_bytes()
-            model = gather_first(data) or data
+            edited = gather_first(data)
+            if edited is not None:
+                try:
+                    session = ort.InferenceSession(
+                        edited, sess_options=options, providers=["CPUExecutionProvider"],
+                        disabled_optimizers=["ConstantFolding"])
+                except Exception:
+                    pass
+                else:
+                    self._inputs = frozenset(i.name for i in session.get_inputs())
+                    return session
+            model = data
         session = ort.InferenceSession(
             model, sess_options=options, providers=["CPUExecutionProvider"],
             disabled_optimizers=["ConstantFolding"] if once else [],
