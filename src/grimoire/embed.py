@@ -207,9 +207,9 @@ class MiniLM:
 
         `ahead`: a text the process is about to embed (the command line's query), embedded
         here too, before the lock is let go: the next `embed` of that one text returns it,
-        once. The first call of a `once` session is its dearest (about 65 ms of CPU: it
-        casts every int8 weight to float32 as it runs), and here it runs while the search
-        still imports and opens its store instead of after (bench/README.md, round 23). A
+        once. The first call of a `once` session is its dearest (25-40 ms of CPU; 65 ms
+        before `_model_edit`), and here it runs as soon as the session is built, while the
+        search may still be importing and opening its store (bench/README.md, round 23). A
         search that waits in `warm` (its `prepare`) finds the vector ready.
 
         `once`: the process embeds a query (and an answer's sentences) and exits. One

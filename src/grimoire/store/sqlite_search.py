@@ -153,12 +153,13 @@ class SearchSQL:
             yield
             return
         self.conn.execute("BEGIN")
-        # Asked once, before any statement starts the transaction's snapshot (so a write by
-        # another process in between can only make a cache recompute), then kept: a search
-        # asked it 13 times, each a statement that lets the embedding thread take the GIL.
-        self._read_counter = None
-        self._read_counter = self.change_counter()
         try:
+            # Asked once, before any statement starts the transaction's snapshot (so a write
+            # by another process in between can only make a cache recompute), then kept: a
+            # search asked it 13 times, each a statement that lets the embedding thread take
+            # the GIL.
+            self._read_counter = None
+            self._read_counter = self.change_counter()
             yield
         finally:
             self._read_counter = None
