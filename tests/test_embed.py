@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -109,6 +110,72 @@ def test_a_process_that_embeds_once_builds_one_session_with_the_same_vectors(
     loaded = bulk._sessions[False]
     bulk.warm(once=True)
     assert bulk._sessions[False] is loaded and bulk._sessions[True] is not loaded
+
+
+def test_the_word_embeddings_looked_up_before_they_are_dequantized_give_the_same_vectors(
+    real_texts: list[str],
+) -> None:
+    # The `once` session (a command that embeds once) runs the model with its word-embedding
+    # table's rows looked up first and only those rows cast and scaled
+    # (`grimoire._model_edit`): the same vectors, bit for bit, as the model as packaged, for
+    # queries and for a batch alike, with the weights folded or not.
+    import onnxruntime as ort
+
+    from grimoire._model_edit import gather_first
+    from grimoire.embed import session_options
+
+    model = MiniLM()
+    data = model._model_file().read_bytes()
+    edited = gather_first(data)
+    assert edited is not None and edited != data
+    assert gather_first(edited) is None  # nothing left to edit
+    assert gather_first(b"not a model") is None
+    texts = real_texts[:24]
+
+    def vectors(onnx: bytes, level: Any) -> np.ndarray:
+        options = session_options(1)
+        options.graph_optimization_level = level
+        session = ort.InferenceSession(onnx, sess_options=options,
+                                       providers=["CPUExecutionProvider"])
+        runner = MiniLM()
+        runner._sessions = {True: session, False: session}
+        runner._inputs = frozenset(i.name for i in session.get_inputs())
+        return np.vstack([runner.embed([t]) for t in texts[:8]] + [runner.embed(texts)])
+
+    for level in (ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                  ort.GraphOptimizationLevel.ORT_ENABLE_ALL):
+        assert np.array_equal(vectors(edited, level), vectors(data, level))
+    # Without constant folding, as the `once` session runs.
+    options = session_options(1, spin=False)
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    sessions = [ort.InferenceSession(onnx, sess_options=options, disabled_optimizers=[
+        "ConstantFolding"], providers=["CPUExecutionProvider"]) for onnx in (edited, data)]
+    runs = []
+    for session in sessions:
+        runner = MiniLM()
+        runner._sessions = {True: session, False: session}
+        runner._inputs = frozenset(i.name for i in session.get_inputs())
+        runs.append(np.vstack([runner.embed([t]) for t in texts[:8]] + [runner.embed(texts)]))
+    assert np.array_equal(runs[0], runs[1])
+
+
+def test_a_text_embedded_ahead_is_the_next_embedding_of_that_text_once() -> None:
+    # `grimoire search` embeds its query on the preload thread as soon as the session is
+    # built (`warm(ahead=...)`); the search's own embedding of that text then returns it.
+    query = "fine-tune a big model with two low-rank matrices"
+    model = MiniLM()
+    model.warm(once=True, ahead=query)
+    assert model._ahead is not None
+    kept = model._ahead[1]
+    other = model.embed(["dropout"])  # another text: embedded as usual, the kept one stays
+    assert model._ahead is not None
+    vector = model.embed([query])
+    assert vector is kept and model._ahead is None  # handed over once
+    assert np.array_equal(model.embed([query]), vector)  # computed again: the same
+    fresh = MiniLM()
+    fresh.warm(once=True)
+    assert np.array_equal(fresh.embed([query]), vector)
+    assert np.array_equal(fresh.embed(["dropout"]), other)
 
 
 @pytest.fixture(scope="module")

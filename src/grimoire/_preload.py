@@ -45,9 +45,10 @@ def has_vectors(db: str) -> bool:
         conn.close()
 
 
-def start(db: str) -> threading.Thread | None:
+def start(db: str, text: str | None = None) -> threading.Thread | None:
     """Start loading the packaged model for a search or an answer over the store `db`, if it
-    will embed.
+    will embed, and then embedding `text` (the query or question), which the command's own
+    embedding of it then finds done (`MiniLM.warm`'s `ahead`).
 
     numpy, onnxruntime and tokenizers are imported here, on the calling thread: imports hold
     the GIL, so on a thread they would only take turns with the search's own imports, and the
@@ -67,11 +68,12 @@ def start(db: str) -> threading.Thread | None:
         from grimoire.embed import default_embedder
     except ImportError:
         return None  # the search says what is missing
-    thread = threading.Thread(target=_warm, args=(default_embedder(),), name="grimoire-preload")
+    thread = threading.Thread(target=_warm, args=(default_embedder(), text),
+                              name="grimoire-preload")
     thread.start()
     return thread
 
 
-def _warm(model: MiniLM) -> None:
+def _warm(model: MiniLM, text: str | None) -> None:
     with contextlib.suppress(Exception):  # the search loads the model again and reports it
-        model.warm(once=True)  # the command embeds once and exits
+        model.warm(once=True, ahead=text)  # the command embeds once and exits

@@ -427,7 +427,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     text = words(query, "query")
     if source is not None:  # as ingest stores paths: absolute, symlinks kept
         source = storable(os.path.abspath(source))  # noqa: PTH100
-    _start_once(ctx, embeds=mode != "lexical")
+    _start_once(ctx, embeds=mode != "lexical", text=text)
     kb = kb_of(ctx)
     # Counted before the search: in a new process the model is still loading now, and the
     # counts (0.1 s at 1M passages) cost nothing while the search would wait for it anyway.
@@ -554,7 +554,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
     """
     text = words(question, "question")
     key = os.environ.get(llm_key_env) or os.environ.get("OPENAI_API_KEY") if llm_url else None
-    _start_once(ctx, embeds=True)
+    _start_once(ctx, embeds=True, text=text)
     streamed: list[str] = []
 
     def show(piece: str) -> None:
@@ -584,17 +584,17 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         _prose(c.quote, indent=4)
 
 
-def _start_once(ctx: click.Context, *, embeds: bool) -> None:
+def _start_once(ctx: click.Context, *, embeds: bool, text: str | None = None) -> None:
     """Ready a command that answers once (search, ask) for its cold start: one BLAS thread (no
     product goes through BLAS, and the threads OpenBLAS starts with numpy spin for ~90 ms of
     CPU) and, when it `embeds` with the packaged model, that model loading on a thread while
-    the store opens (`grimoire._preload`)."""
+    the store opens (`grimoire._preload`), then embedding `text` (the query) there too."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     db, embedder = ctx.obj
     if embeds and embedder is None:
         from grimoire import _preload
 
-        _preload.start(db)
+        _preload.start(db, text)
 
 
 _quick_exit = False

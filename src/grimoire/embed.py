@@ -147,6 +147,7 @@ class MiniLM:
         self._inputs: frozenset[str] = frozenset()
         self._trim: Any = None  # glibc's malloc_trim, once the session is loaded
         self._lock = threading.Lock()
+        self._ahead: tuple[str, np.ndarray] | None = None  # `warm(ahead=...)`'s text, vector
 
     @property
     def is_default(self) -> bool:
@@ -200,9 +201,16 @@ class MiniLM:
             self._trim = _keep_batch_memory()
             self._finish_load(path, None)
 
-    def warm(self, *, once: bool = False) -> None:
+    def warm(self, *, once: bool = False, ahead: str | None = None) -> None:
         """Load the tokenizer and the query session now (`Searcher.prepare` and
         `grimoire._preload`: on a thread while the search imports and opens its store).
+
+        `ahead`: a text the process is about to embed (the command line's query), embedded
+        here too, before the lock is let go: the next `embed` of that one text returns it,
+        once. The first call of a `once` session is its dearest (25-40 ms of CPU; 65 ms
+        before `_model_edit`), and here it runs as soon as the session is built, while the
+        search may still be importing and opening its store (bench/README.md, round 23). A
+        search that waits in `warm` (its `prepare`) finds the vector ready.
 
         `once`: the process embeds a query (and an answer's sentences) and exits. One
         session, with a thread per core, then serves both, and constant folding, which turns
@@ -221,6 +229,7 @@ class MiniLM:
                 return
             if self._tokenizer is not None:  # loaded for bulk work: only the session is new
                 self._keep(self._new_session(True, str(self._path), once=once), once)
+                self._embed_ahead(ahead)
                 return
             path = self._model_file()
             self._trim = _keep_batch_memory()
@@ -247,6 +256,14 @@ class MiniLM:
             self._keep(built[0], once)
             if self._trim is not None:
                 self._trim(0)  # loading leaves ~120 MB of freed heap (the model's graph)
+            self._embed_ahead(ahead)
+
+    def _embed_ahead(self, text: str | None) -> None:
+        """Embed `text` for the next `embed` of it alone (called with the lock held: neither
+        `tokenize` nor `_session` takes it once the tokenizer and the sessions are loaded)."""
+        if text is not None:
+            self._ahead = None
+            self._ahead = (text, self.embed([text]))
 
     def _new_session(self, query: bool, model: str | bytes, *, once: bool = False) -> Any:
         """An onnxruntime session over `model` (a path or the file's bytes): the query one
@@ -257,6 +274,29 @@ class MiniLM:
         options = session_options(self.threads if once or not query else 1, spin=not once)
         if query or once:
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        if once:
+            # Its weights are dequantized on every call: the word embeddings are looked up
+            # first, and only the query's rows dequantized (`_model_edit`: the same vectors
+            # bitwise). Not the other sessions, which fold the table into float32 once: on
+            # the warm query session the edit cost 0.1-0.6 ms a query (6.0 -> 6.1-6.3 ms of
+            # CPU), though it built 35 ms faster with 70 MB less RSS (bench/README.md, round
+            # 23). An edited graph onnxruntime refused would be a bug of the edit's: the
+            # model as packaged is loaded instead.
+            from grimoire._model_edit import gather_first
+
+            data = model if isinstance(model, bytes) else Path(model).read_bytes()
+            edited = gather_first(data)
+            if edited is not None:
+                try:
+                    session = ort.InferenceSession(
+                        edited, sess_options=options, providers=["CPUExecutionProvider"],
+                        disabled_optimizers=["ConstantFolding"])
+                except Exception:
+                    pass
+                else:
+                    self._inputs = frozenset(i.name for i in session.get_inputs())
+                    return session
+            model = data
         session = ort.InferenceSession(
             model, sess_options=options, providers=["CPUExecutionProvider"],
             disabled_optimizers=["ConstantFolding"] if once else [],
@@ -312,6 +352,10 @@ class MiniLM:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
+        ahead = self._ahead
+        if ahead is not None and len(texts) == 1 and texts[0] == ahead[0]:
+            self._ahead = None  # once: the vector is the caller's now
+            return ahead[1]
         rows = self.tokenize(texts)
         session = self._session(sum(len(r) for r in rows) <= QUERY_TOKENS)
         done = 0

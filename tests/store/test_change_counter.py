@@ -198,3 +198,33 @@ def test_a_store_made_before_the_counter_gets_it_and_keeps_its_rows(pg: PgDataba
     finally:
         other.close()
         store.close()
+
+
+def test_a_search_asks_the_counter_once_and_sees_a_commit_only_after_it(
+    handles: Handles, tmp_path: Path
+) -> None:
+    """A search asks the counter at every cache it consults (13 times a hybrid query). On
+    SQLite, inside `reading` it is the value the read began with, asked once: nothing another
+    connection commits meanwhile is seen before the read ends. On both engines a write of its
+    own moves it, and another connection's commit is seen once the read is over."""
+    store, other = handles.store, handles.other
+    write_vault(tmp_path / "first", 2, "alpha")
+    ingest(store, [tmp_path / "first"], workers=1)
+    with store.reading():
+        seen = store.change_counter()
+        with store.transaction():
+            store.mark_source(_failed(str(tmp_path / "first" / "alpha-0.md")))
+        assert store.change_counter() != seen
+    statements: list[str] = []
+    with store.reading():
+        if handles.engine == "sqlite":
+            store.conn.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+        seen = store.change_counter()
+        assert store.change_counter() == seen
+        with other.transaction():
+            other.mark_source(_failed(str(tmp_path / "first" / "alpha-1.md")))
+        if handles.engine == "sqlite":
+            store.conn.set_trace_callback(None)  # type: ignore[attr-defined]
+            assert store.change_counter() == seen  # the read's snapshot is from before it
+            assert not any("data_version" in s for s in statements)
+    assert store.change_counter() != seen

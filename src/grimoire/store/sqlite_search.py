@@ -131,6 +131,7 @@ class SearchSQL:
     # (the change counter it was asked at, whether resolve has made concepts)
     _concepts_checked: tuple[tuple[int, ...], bool] = ((), False)
     _searches = 0  # searches run on this connection (`reading`): the second maps the file
+    _read_counter: tuple[int, ...] | None = None  # `change_counter` inside `reading`'s read
     open_reader: Callable[[], sqlite3.Connection]  # SQLiteStore's
 
     @contextmanager
@@ -153,8 +154,15 @@ class SearchSQL:
             return
         self.conn.execute("BEGIN")
         try:
+            # Asked once, before any statement starts the transaction's snapshot (so a write
+            # by another process in between can only make a cache recompute), then kept: a
+            # search asked it 13 times, each a statement that lets the embedding thread take
+            # the GIL.
+            self._read_counter = None
+            self._read_counter = self.change_counter()
             yield
         finally:
+            self._read_counter = None
             if self.conn.in_transaction:
                 self.conn.execute("COMMIT")
 
@@ -239,7 +247,13 @@ class SearchSQL:
         return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0])
 
     def change_counter(self) -> tuple[int, ...]:
-        """Changes whenever this connection or another one wrote to the file (cheap)."""
+        """Changes whenever this connection or another one wrote to the file (cheap).
+
+        Inside `reading`'s read transaction, the value it took when it began (nothing another
+        process writes meanwhile is seen before it ends), unless this connection wrote."""
+        kept = self._read_counter
+        if kept is not None and kept[1] == self.conn.total_changes:
+            return kept
         return (int(self.conn.execute("PRAGMA data_version").fetchone()[0]),
                 self.conn.total_changes)
 
