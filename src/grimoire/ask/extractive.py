@@ -994,7 +994,8 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         if len(chosen) >= most:
             break
         if any(s.candidate.passage_id == c.candidate.passage_id and s.index == c.index
-               for c in chosen) or any(_similar(s.text, c.text) for c in chosen):
+               for c in chosen) or any(_similar(s.text, c.text) for c in chosen
+                                       if not _beside(s, c)):
             continue
         same = [c for c in chosen if c.candidate.passage_id == s.candidate.passage_id]
         follows = any(abs(c.index - s.index) == 1 for c in same)
@@ -1068,6 +1069,19 @@ def _with_replies(chosen: list[Scored], scored: Sequence[Scored], q: Question,
         position = kept.index(c) + 1 if c in kept else min(at, len(kept))
         out = [*kept[:position], piece, *kept[position:]]
     return out
+
+
+# Two sentences side by side in one passage that share most of their words say two things, not
+# one twice: "Model parallelism is where multiple computing nodes evaluate the same model with
+# the same data, but using different parameters or hyperparameters." and "In contrast to model
+# parallelism, data parallelism where the different computing nodes have the same parameters
+# but different data." (`_similar` is for a sentence another passage repeats.)
+CONTRAST_BESIDE = True
+
+
+def _beside(a: Scored, b: Scored) -> bool:
+    return (CONTRAST_BESIDE and a.candidate.passage_id == b.candidate.passage_id
+            and abs(a.index - b.index) == 1)
 
 
 def _words(chosen: Sequence[Scored]) -> int:
