@@ -299,7 +299,7 @@ def score_sentences(
             # impurity, ... in classification. For regression problem, ... are used."), even
             # by its opposite ("... the suboptimal, non-sliding-window strategy").
             previous, before = before, words
-            have = (words - negated(text, q)) | _spelled_by_acronym(q.text, text)
+            have = words - negated(text, q)
             if not _answerable(text) or normalize(text) in heads:
                 continue
             hit = frozenset(t for t in q.stems if t in have)
@@ -604,20 +604,6 @@ def _spelled(question: str, acronyms: tuple[str, ...]) -> frozenset[str]:
             if [w[0].casefold() for w in words[i : i + n]] == letters:
                 out |= {stem(w) for w in words[i : i + n]}
     return frozenset(out)
-
-
-# A sentence writes the acronym the question spells out: "For VLMs, truncating may remove image
-# tokens, ..." holds "vision language model" of "why can truncation break training of a vision
-# language model?". (A passage named by an acronym counts the same way, `_spelled_in`.)
-ACRONYM_WORDS = True
-_ACRONYMS = re.compile(r"\b([A-Z][A-Z0-9]{1,5})s?\b")
-
-
-def _spelled_by_acronym(question: str, text: str) -> frozenset[str]:
-    """The stems of the question's words that spell out an acronym `text` writes."""
-    if not ACRONYM_WORDS:
-        return frozenset()
-    return _spelled(question, tuple(dict.fromkeys(_ACRONYMS.findall(text))))
 
 
 def _expansion_bonus(short: str | None, text: str, cand: Candidate) -> float:
