@@ -1,6 +1,5 @@
 """Ask on real notes, round 23 (bench/questions/README.md, "Findings, round 23"): a sentence
-that fits whole in the words left joins whole; the other side of a contrast is no repeat; a
-sentence that writes an acronym holds the question's words that spell it out."""
+that fits whole in the words left joins whole; the other side of a contrast is no repeat."""
 
 from __future__ import annotations
 
@@ -38,24 +37,3 @@ def test_the_other_side_of_a_contrast_is_no_repeat(tmp_path: Path, corpora: Path
     assert_quoted(answer, span_of(page, "Model parallelism is where", "hyperparameters"))
     assert_quoted(answer, span_of(page, "where the different computing nodes", "different data"))
 
-
-def test_an_acronym_in_a_sentence_holds_the_words_it_stands_for(
-        tmp_path: Path, corpora: Path) -> None:
-    # "For VLMs, truncating may remove image tokens, leading to errors during training." held
-    # "truncating" and "training" of the question but not "vision language model".
-    page = corpora / "hf-docs" / "trl" / "kto_trainer.md"
-    answer = ask_notes(tmp_path, [page],
-                       "Why can truncation break training of a vision language model?")
-    assert_quoted(answer, span_of(page, "For VLMs, truncating", "during training"))
-
-
-def test_spelled_by_acronym() -> None:
-    from grimoire.ask.extractive import _spelled_by_acronym
-
-    # Sentences written here: the letters in order, a plural "s" allowed, an acronym no
-    # words of the question spell gives nothing.
-    asked = "How does a graph neural network pass messages?"
-    assert _spelled_by_acronym(asked, "GNNs pass messages along edges.") == {
-        "graph", "neural", "networ"}
-    assert _spelled_by_acronym(asked, "A CNN pools its inputs.") == frozenset()
-    assert _spelled_by_acronym("What is a neural network?", "GNN") == frozenset()
