@@ -931,6 +931,20 @@ def _without_middle(pieces: Sequence[str], q: Question, budget: int) -> tuple[fl
     return None if best is None else best[:2]
 
 
+# A sentence that fits whole in the words left joins whole: the two words kept back for
+# ellipses (`clip` marks a cut at either end) are kept back only when it is cut. "Imputation
+# means replacing missing data values with substitute values." (9 words) and the next
+# sentence, which names the ways (31), make 40: held to 38, the second was left out.
+WHOLE_FITS = True
+
+
+def _fit(s: Scored, q: Question, room: int) -> Scored | None:
+    """`s` whole when it fits in `room` words, else clipped with room for its ellipses."""
+    if WHOLE_FITS and len(s.text.split()) <= room:
+        return s
+    return clip(s, q, room - 2)  # an ellipsis counts as a word
+
+
 def choose(scored: Sequence[Scored], q: Question, most: int = 3,
            max_words: int = MAX_WORDS) -> list[Scored]:
     """The best sentence, and up to `most - 1` more that add to it, within `max_words` words
@@ -940,12 +954,11 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     lead = definition_lead(scored, q)
     if lead is not None:
         scored = [lead, *(s for s in scored if s is not lead)]
-    best = clip(scored[0], q, max_words - 2) or scored[0]
+    best = _fit(scored[0], q, max_words) or scored[0]
     chosen = [best]
     partner = _partner(scored, q)
     if partner is not None:
-        room = max_words - len(partner.text.split()) - 2
-        lead = scored[0] if len(scored[0].text.split()) <= room else clip(scored[0], q, room)
+        lead = _fit(scored[0], q, max_words - len(partner.text.split()))
         if lead is not None:
             chosen = [lead, partner]
         elif _asks_about_example(scored[0]):
@@ -953,9 +966,9 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             # perplexity roughly correspond to?") whose set-up and what it shows do not fit
             # together: what it shows answers ("Perplexity, P, for this task is
             # approximately the number of guesses ...").
-            chosen = [clip(partner, q, max_words - 2) or partner]
+            chosen = [_fit(partner, q, max_words) or partner]
         else:
-            piece = clip(partner, q, max_words - len(best.text.split()) - 2)
+            piece = _fit(partner, q, max_words - len(best.text.split()))
             chosen = [best] if piece is None else [best, piece]
     covered = set().union(*(c.terms for c in chosen))
     length = sum(len(c.text.split()) for c in chosen)
@@ -981,7 +994,8 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         if len(chosen) >= most:
             break
         if any(s.candidate.passage_id == c.candidate.passage_id and s.index == c.index
-               for c in chosen) or any(_similar(s.text, c.text) for c in chosen):
+               for c in chosen) or any(_similar(s.text, c.text) for c in chosen
+                                       if not _beside(s, c)):
             continue
         same = [c for c in chosen if c.candidate.passage_id == s.candidate.passage_id]
         follows = any(abs(c.index - s.index) == 1 for c in same)
@@ -990,7 +1004,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         if (follows and s.score >= FOLLOWS * best.score) or (
             adds >= 0.15 and s.score >= 0.7 * best.score
         ) or s.score >= 0.95 * best.score:
-            piece = clip(s, q, max_words - length - 2)  # an ellipsis counts as a word
+            piece = _fit(s, q, max_words - length)
             if piece is None:
                 continue
             chosen.append(piece)
@@ -1055,6 +1069,19 @@ def _with_replies(chosen: list[Scored], scored: Sequence[Scored], q: Question,
         position = kept.index(c) + 1 if c in kept else min(at, len(kept))
         out = [*kept[:position], piece, *kept[position:]]
     return out
+
+
+# Two sentences side by side in one passage that share most of their words say two things, not
+# one twice: "Model parallelism is where multiple computing nodes evaluate the same model with
+# the same data, but using different parameters or hyperparameters." and "In contrast to model
+# parallelism, data parallelism where the different computing nodes have the same parameters
+# but different data." (`_similar` is for a sentence another passage repeats.)
+CONTRAST_BESIDE = True
+
+
+def _beside(a: Scored, b: Scored) -> bool:
+    return (CONTRAST_BESIDE and a.candidate.passage_id == b.candidate.passage_id
+            and abs(a.index - b.index) == 1)
 
 
 def _words(chosen: Sequence[Scored]) -> int:
