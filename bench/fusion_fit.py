@@ -44,7 +44,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 import devset  # noqa: E402
 import search as bench  # noqa: E402  (bench/search.py)
 
-import grimoire  # noqa: E402
 import grimoire.search as gs  # noqa: E402
 
 Key = tuple[str, int]  # search.py's group key
@@ -136,27 +135,6 @@ def _queries(name: str) -> list[devset.DevQuery]:
     return devset.load(hide="source" if name == "source" else "all")
 
 
-def _labels(kb: grimoire.Grimoire, keys: Sequence[Any]) -> dict[Any, set[str]]:
-    """The names each candidate group would be judged by, as the bench judges a hit."""
-    searcher = kb.searcher
-    with kb.store.reading():
-        hits = searcher._hits(list(keys), dict.fromkeys(keys, 1.0), {}, set(), {}, None)
-    out: dict[Any, set[str]] = {k: set() for k in keys}
-    for hit in hits:
-        key = (("c", int(hit.concept_id)) if hit.concept_id is not None
-               else ("e", hit.entry_id) if hit.entry_id is not None else None)
-        if key in out:
-            out[key] = bench.hit_labels(kb, hit)
-    for key in keys:
-        if key[0] == "d" and not out[key]:
-            row = kb.store.conn.execute(
-                "SELECT d.title, s.path FROM documents d JOIN sources s ON s.id = d.source_id"
-                " WHERE d.id = ?", (key[1],)).fetchone()
-            if row:
-                out[key] = bench.variants(row[0]) | bench.variants(bench.path_label(row[1]))
-    return out
-
-
 def dump(cache: Path, out: Path) -> None:
     captured: list[tuple[Any, ...]] = []
     score = gs._score
@@ -187,7 +165,7 @@ def dump(cache: Path, out: Path) -> None:
                     if captured:
                         by_group = captured[-1][0]
                         keys = sorted(by_group)
-                        labels = _labels(kb, keys)
+                        labels = bench.group_labels(kb, keys)
                         rec["X"] = np.array([by_group[k] for k in keys], dtype=float)
                         rec["y"] = np.array([bench.relevant(labels[k], q.expected) for k in keys])
                     records.append(rec)

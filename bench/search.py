@@ -127,6 +127,31 @@ def hit_labels(kb: grimoire.Grimoire, hit: grimoire.model.Hit) -> set[str]:
     return labels
 
 
+def group_labels(kb: grimoire.Grimoire, keys: Sequence[tuple[str, int]]
+                 ) -> dict[tuple[str, int], set[str]]:
+    """The names each of search's candidate groups (`("c", concept id)`, `("e", entry id)`,
+    `("d", document id)`) would be judged by, as a hit of it is (bench/fusion_fit.py and
+    bench/search_evidence.py, which score candidates outside a search)."""
+    out: dict[tuple[str, int], set[str]] = {k: set() for k in keys}
+    for start in range(0, len(keys), 500):
+        part = list(keys[start:start + 500])
+        with kb.store.reading():
+            hits = kb.searcher._hits(part, dict.fromkeys(part, 1.0), {}, set(), {}, None)
+        for hit in hits:
+            key = (("c", int(hit.concept_id)) if hit.concept_id is not None
+                   else ("e", hit.entry_id) if hit.entry_id is not None else None)
+            if key in out:
+                out[key] = hit_labels(kb, hit)
+    for key in keys:
+        if key[0] == "d" and not out[key]:
+            row = kb.store.conn.execute(
+                "SELECT d.title, s.path FROM documents d JOIN sources s ON s.id = d.source_id"
+                " WHERE d.id = ?", (key[1],)).fetchone()
+            if row:
+                out[key] = variants(row[0]) | variants(path_label(row[1]))
+    return out
+
+
 def relevant(labels: set[str] | frozenset[str], expected: Sequence[str]) -> bool:
     want = set().union(*(variants(e) for e in expected))
     return bool(labels & want)

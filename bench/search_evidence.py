@@ -31,7 +31,7 @@ import re
 import statistics
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,29 +62,6 @@ def _queries(name: str, path: Path | None = None) -> list[devset.DevQuery]:
     if name == "own":
         return devset.own_words() if path is None else []
     return devset.load(path or devset.DESCRIPTIONS, hide="source" if name == "source" else "all")
-
-
-def _labels(kb: grimoire.Grimoire, keys: Iterable[Key]) -> dict[Key, set[str]]:
-    """The names each group would be judged by, as the bench judges a hit."""
-    keys = list(keys)
-    out: dict[Key, set[str]] = {k: set() for k in keys}
-    for start in range(0, len(keys), 500):
-        part = keys[start:start + 500]
-        with kb.store.reading():
-            hits = kb.searcher._hits(part, dict.fromkeys(part, 1.0), {}, set(), {}, None)
-        for hit in hits:
-            key = (("c", int(hit.concept_id)) if hit.concept_id is not None
-                   else ("e", hit.entry_id) if hit.entry_id is not None else None)
-            if key in out:
-                out[key] = bench.hit_labels(kb, hit)
-    for key in keys:
-        if key[0] == "d" and not out[key]:
-            row = kb.store.conn.execute(
-                "SELECT d.title, s.path FROM documents d JOIN sources s ON s.id = d.source_id"
-                " WHERE d.id = ?", (key[1],)).fetchone()
-            if row:
-                out[key] = bench.variants(row[0]) | bench.variants(bench.path_label(row[1]))
-    return out
 
 
 def _collection(kb: grimoire.Grimoire) -> dict[str, Any]:
@@ -146,8 +123,9 @@ def _collection(kb: grimoire.Grimoire) -> dict[str, Any]:
     for unit_key, u in index.items():
         if unit_key in rows:
             peer[u] = matrix[rows[unit_key]]
-    labels = _labels(kb, {k for k in keys if k is not None}
-                     | {k for v in stubs.values() for k in v} | set(links) | set(mentions))
+    labels = bench.group_labels(kb, sorted({k for k in keys if k is not None}
+                                           | {k for v in stubs.values() for k in v}
+                                           | set(links) | set(mentions)))
     return {"kinds": np.asarray(kinds), "ids": np.asarray(ids),
             "matrix": np.asarray(matrix, dtype=np.float32),
             "keys": keys, "stubs": stubs, "labels": labels, "links": dict(links),
@@ -189,7 +167,7 @@ def dump(cache: Path, out: Path, queries: Path | None = None) -> None:
                     trace = dict(captured)
                     missing = {k for _, r, _ in trace.get("lists", []) for k, _, _ in r}
                     missing = (missing | set(trace.get("bonus", {}))) - c["labels"].keys()
-                    c["labels"].update(_labels(kb, missing))
+                    c["labels"].update(bench.group_labels(kb, sorted(missing)))
                     records.append({
                         "set": name, "id": q.id, "split": q.split, "target": collection,
                         "text": text, "expected": q.expected, "trace": trace, "vector": vector,
