@@ -280,11 +280,11 @@ def score_sentences(
     short = stands_for(q.text, means=False)
     why = _cue(q.text)
     subject = asked_subject(q.text)
+    how = bool(_HOW.match(q.text))
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
-        context = {stem(w) for w in _WORD.findall(
-            " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
+        context = _context(cand)
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
         about = names(cand, asked)
         spelled = _spelled_in(q.text, cand)
@@ -320,7 +320,8 @@ def score_sentences(
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             # Whose sentence it is orders the answers, not how sure the notes answer.
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
-                                 score + _subject_bonus(subject, text), hit, about, score))
+                                 score + _subject_bonus(subject, text)
+                                 - _restates(how, text, q, context), hit, about, score))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
@@ -333,7 +334,8 @@ def score_sentences(
 
         def words_only(s: Scored) -> float:
             return (COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
-                    + _subject_bonus(subject, s.text))
+                    + _subject_bonus(subject, s.text)
+                    - _restates(how, s.text, q, _context(s.candidate)))
 
         def confidence(s: Scored, sim: float) -> float:
             return (CONFIDENCE_COVERAGE * s.coverage + PRIOR_WEIGHT * s.candidate.prior
@@ -747,6 +749,34 @@ def _subject_bonus(subject: tuple[str, ...], text: str) -> float:
     return SUBJECT_BONUS
 
 
+# "How does LoRA reduce the number of trainable parameters?" is not answered by "LoRA makes
+# finetuning more efficient by drastically reducing the number of trainable parameters.": a
+# sentence whose words are mostly the question's own (or its passage's names) says again what
+# was asked and not how or why. For a how- or why-question, a sentence with fewer than
+# RESTATE_SHARE of its content words new weighs RESTATE_PENALTY less. Only the order of the
+# answers moves: how sure the notes answer (`Scored.confidence`) does not.
+_HOW = re.compile(r"^\s*(?:how\s+(?:does|do|did|is|are|can|could|would)|why|what\s+makes)\b",
+                  re.IGNORECASE)
+RESTATE_SHARE = 0.4
+RESTATE_PENALTY = 0.0
+
+
+def _context(cand: Candidate) -> set[str]:
+    """The stems of the passage's concept, title, headings and lead-in."""
+    return {stem(w) for w in _WORD.findall(
+        " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
+
+
+def _restates(how: bool, text: str, q: Question, context: set[str]) -> float:
+    if not how or not RESTATE_PENALTY:
+        return 0.0
+    own = {stem(w) for w in content_words(text)}
+    if not own:
+        return 0.0
+    new = own - set(q.stems) - context
+    return RESTATE_PENALTY if len(new) < RESTATE_SHARE * len(own) else 0.0
+
+
 def _about_bonus(about: bool, definition: bool, index: int) -> float:
     if not about:
         return 0.0
@@ -970,6 +1000,10 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         else:
             piece = _fit(partner, q, max_words - len(best.text.split()))
             chosen = [best] if piece is None else [best, piece]
+    if partner is None:
+        pair = _clipped_beside(scored, q, max_words)
+        if pair is not None:
+            chosen = pair
     covered = set().union(*(c.terms for c in chosen))
     length = sum(len(c.text.split()) for c in chosen)
     pool = [s for s in scored[1:] if s.score >= 0.55 * best.score]
@@ -1014,6 +1048,34 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         chosen = _with_replies(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+# The best sentence and the one beside it in its passage that holds words of the question the
+# best one lacks (NEIGHBOUR_ADDS of the question's weight, scoring NEIGHBOUR_SCORE of the
+# best) do not fit together in the answer: the best one is clipped to its clauses that hold
+# all of its words of the question, and the other joins whole.
+NEIGHBOUR_ADDS = 0.0  # 0: off
+NEIGHBOUR_SCORE = 0.7
+
+
+def _clipped_beside(scored: Sequence[Scored], q: Question, max_words: int) -> list[Scored] | None:
+    if not NEIGHBOUR_ADDS:
+        return None
+    top = scored[0]
+    size = len(top.text.split())
+    for s in scored[1:LEAD_POOL]:
+        if s.candidate.passage_id != top.candidate.passage_id or abs(s.index - top.index) != 1:
+            continue
+        n = len(s.text.split())
+        adds = sum(q.stems[t] for t in s.terms - top.terms) / q.total
+        if (adds < NEIGHBOUR_ADDS or s.score < NEIGHBOUR_SCORE * top.score
+                or size + n <= max_words or n > max_words - MIN_PIECE - 2):
+            continue
+        cut = clip(top, q, max_words - n - 2)
+        if cut is None or not top.terms <= {stem(w) for w in _WORD.findall(cut.text)}:
+            continue
+        return [cut, s]
+    return None
 
 
 # A question the notes ask ("Since perplexity 50 gave us a good picture in this example, can
