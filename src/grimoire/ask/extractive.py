@@ -280,11 +280,11 @@ def score_sentences(
     short = stands_for(q.text, means=False)
     why = _cue(q.text)
     subject = asked_subject(q.text)
-    how = bool(_HOW.match(q.text))
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
-        context = _context(cand)
+        context = {stem(w) for w in _WORD.findall(
+            " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
         about = names(cand, asked)
         spelled = _spelled_in(q.text, cand)
@@ -320,8 +320,7 @@ def score_sentences(
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             # Whose sentence it is orders the answers, not how sure the notes answer.
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
-                                 score + _subject_bonus(subject, text)
-                                 - _restates(how, text, q, context), hit, about, score))
+                                 score + _subject_bonus(subject, text), hit, about, score))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
@@ -334,8 +333,7 @@ def score_sentences(
 
         def words_only(s: Scored) -> float:
             return (COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
-                    + _subject_bonus(subject, s.text)
-                    - _restates(how, s.text, q, _context(s.candidate)))
+                    + _subject_bonus(subject, s.text))
 
         def confidence(s: Scored, sim: float) -> float:
             return (CONFIDENCE_COVERAGE * s.coverage + PRIOR_WEIGHT * s.candidate.prior
@@ -749,34 +747,6 @@ def _subject_bonus(subject: tuple[str, ...], text: str) -> float:
     return SUBJECT_BONUS
 
 
-# "How does LoRA reduce the number of trainable parameters?" is not answered by "LoRA makes
-# finetuning more efficient by drastically reducing the number of trainable parameters.": a
-# sentence whose words are mostly the question's own (or its passage's names) says again what
-# was asked and not how or why. For a how- or why-question, a sentence with fewer than
-# RESTATE_SHARE of its content words new weighs RESTATE_PENALTY less. Only the order of the
-# answers moves: how sure the notes answer (`Scored.confidence`) does not.
-_HOW = re.compile(r"^\s*(?:how\s+(?:does|do|did|is|are|can|could|would)|why|what\s+makes)\b",
-                  re.IGNORECASE)
-RESTATE_SHARE = 0.4
-RESTATE_PENALTY = 0.0
-
-
-def _context(cand: Candidate) -> set[str]:
-    """The stems of the passage's concept, title, headings and lead-in."""
-    return {stem(w) for w in _WORD.findall(
-        " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
-
-
-def _restates(how: bool, text: str, q: Question, context: set[str]) -> float:
-    if not how or not RESTATE_PENALTY:
-        return 0.0
-    own = {stem(w) for w in content_words(text)}
-    if not own:
-        return 0.0
-    new = own - set(q.stems) - context
-    return RESTATE_PENALTY if len(new) < RESTATE_SHARE * len(own) else 0.0
-
-
 def _about_bonus(about: bool, definition: bool, index: int) -> float:
     if not about:
         return 0.0
@@ -1054,7 +1024,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
 # best one lacks (NEIGHBOUR_ADDS of the question's weight, scoring NEIGHBOUR_SCORE of the
 # best) do not fit together in the answer: the best one is clipped to its clauses that hold
 # all of its words of the question, and the other joins whole.
-NEIGHBOUR_ADDS = 0.0  # 0: off
+NEIGHBOUR_ADDS = 0.2  # 0: off
 NEIGHBOUR_SCORE = 0.7
 
 
