@@ -970,10 +970,6 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         else:
             piece = _fit(partner, q, max_words - len(best.text.split()))
             chosen = [best] if piece is None else [best, piece]
-    if partner is None:
-        pair = _clipped_beside(scored, q, max_words)
-        if pair is not None:
-            chosen = pair
     covered = set().union(*(c.terms for c in chosen))
     length = sum(len(c.text.split()) for c in chosen)
     pool = [s for s in scored[1:] if s.score >= 0.55 * best.score]
@@ -1018,34 +1014,6 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         chosen = _with_replies(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
-
-
-# The best sentence and the one beside it in its passage that holds words of the question the
-# best one lacks (NEIGHBOUR_ADDS of the question's weight, scoring NEIGHBOUR_SCORE of the
-# best) do not fit together in the answer: the best one is clipped to its clauses that hold
-# all of its words of the question, and the other joins whole.
-NEIGHBOUR_ADDS = 0.2  # 0: off
-NEIGHBOUR_SCORE = 0.7
-
-
-def _clipped_beside(scored: Sequence[Scored], q: Question, max_words: int) -> list[Scored] | None:
-    if not NEIGHBOUR_ADDS:
-        return None
-    top = scored[0]
-    size = len(top.text.split())
-    for s in scored[1:LEAD_POOL]:
-        if s.candidate.passage_id != top.candidate.passage_id or abs(s.index - top.index) != 1:
-            continue
-        n = len(s.text.split())
-        adds = sum(q.stems[t] for t in s.terms - top.terms) / q.total
-        if (adds < NEIGHBOUR_ADDS or s.score < NEIGHBOUR_SCORE * top.score
-                or size + n <= max_words or n > max_words - MIN_PIECE - 2):
-            continue
-        cut = clip(top, q, max_words - n - 2)
-        if cut is None or not top.terms <= {stem(w) for w in _WORD.findall(cut.text)}:
-            continue
-        return [cut, s]
-    return None
 
 
 # A question the notes ask ("Since perplexity 50 gave us a good picture in this example, can
