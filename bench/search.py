@@ -127,6 +127,20 @@ def hit_labels(kb: grimoire.Grimoire, hit: grimoire.model.Hit) -> set[str]:
     return labels
 
 
+def unit_vectors(index: dict[tuple[str, int], int], count: int, kinds: Sequence[int],
+                 ids: Sequence[int],
+                 stored: np.ndarray) -> np.ndarray:
+    """One stored vector per unit (`load_units`' order; zeros where a unit has none), from
+    the store's `load_vectors` rows: MiniLM alone, the peer, on the same units."""
+    rows = {("entry" if k == 1 else "passage", int(i)): r
+            for r, (k, i) in enumerate(zip(kinds, ids, strict=True))}
+    matrix = np.zeros((count, stored.shape[1]), dtype=np.float32)
+    for key, u in index.items():
+        if key in rows:
+            matrix[u] = stored[rows[key]]
+    return matrix
+
+
 def group_labels(kb: grimoire.Grimoire, keys: Sequence[tuple[str, int]]
                  ) -> dict[tuple[str, int], set[str]]:
     """The names each of search's candidate groups (`("c", concept id)`, `("e", entry id)`,
@@ -196,12 +210,7 @@ def run_systems(
     model = searcher.embedder
     # MiniLM alone: the stored vectors of the same units (entries and free passages).
     kinds, ids, _, _, stored = kb.store.load_vectors(model.name)
-    rows = {("entry" if k == 1 else "passage", int(i)): r
-            for r, (k, i) in enumerate(zip(kinds, ids, strict=True))}
-    matrix = np.zeros((len(units), stored.shape[1]), dtype=np.float32)
-    for key, u in index.items():
-        if key in rows:
-            matrix[u] = stored[rows[key]]
+    matrix = unit_vectors(index, len(units), kinds, ids, stored)
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize([u.text for u in units], stopwords="en", show_progress=False),
                     show_progress=False)

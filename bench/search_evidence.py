@@ -117,12 +117,7 @@ def _collection(kb: grimoire.Grimoire) -> dict[str, Any]:
                      if firsts else np.zeros((0, matrix.shape[1]), dtype=np.float32))
     # MiniLM alone, one vector per entry (the bench's peer), for the answer's rank.
     units, index = bench.load_units(kb)
-    rows = {("entry" if k == 1 else "passage", int(i)): r
-            for r, (k, i) in enumerate(zip(kinds, ids, strict=True))}
-    peer = np.zeros((len(units), matrix.shape[1]), dtype=np.float32)
-    for unit_key, u in index.items():
-        if unit_key in rows:
-            peer[u] = matrix[rows[unit_key]]
+    peer = bench.unit_vectors(index, len(units), kinds, ids, matrix)
     labels = bench.group_labels(kb, sorted({k for k in keys if k is not None}
                                            | {k for v in stubs.values() for k in v}
                                            | set(links) | set(mentions)))

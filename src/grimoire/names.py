@@ -302,3 +302,8 @@ def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -
         if key and (key not in best or best[key].strength < n.strength):
             best[key] = n
     return list(best.values())
+
+
+# A Notion export names a page `Attention 8a1b...f9` (32 hex digits after the name): the id is
+# no part of the name (the readers' file stems, resolve's link targets).
+NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")

@@ -935,12 +935,11 @@ def _without_middle(pieces: Sequence[str], q: Question, budget: int) -> tuple[fl
 # ellipses (`clip` marks a cut at either end) are kept back only when it is cut. "Imputation
 # means replacing missing data values with substitute values." (9 words) and the next
 # sentence, which names the ways (31), make 40: held to 38, the second was left out.
-WHOLE_FITS = True
 
 
 def _fit(s: Scored, q: Question, room: int) -> Scored | None:
     """`s` whole when it fits in `room` words, else clipped with room for its ellipses."""
-    if WHOLE_FITS and len(s.text.split()) <= room:
+    if len(s.text.split()) <= room:
         return s
     return clip(s, q, room - 2)  # an ellipsis counts as a word
 
@@ -1076,12 +1075,10 @@ def _with_replies(chosen: list[Scored], scored: Sequence[Scored], q: Question,
 # the same data, but using different parameters or hyperparameters." and "In contrast to model
 # parallelism, data parallelism where the different computing nodes have the same parameters
 # but different data." (`_similar` is for a sentence another passage repeats.)
-CONTRAST_BESIDE = True
 
 
 def _beside(a: Scored, b: Scored) -> bool:
-    return (CONTRAST_BESIDE and a.candidate.passage_id == b.candidate.passage_id
-            and abs(a.index - b.index) == 1)
+    return a.candidate.passage_id == b.candidate.passage_id and abs(a.index - b.index) == 1
 
 
 def _words(chosen: Sequence[Scored]) -> int:

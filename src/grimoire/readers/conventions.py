@@ -11,6 +11,7 @@ import re
 from urllib.parse import unquote
 
 from grimoire.days import is_date_title
+from grimoire.names import NOTION_ID
 
 # A word as the readers count them: a run of word characters (letters, digits, underscore).
 WORD = re.compile(r"\w+")
@@ -89,7 +90,6 @@ def unescape_refs(text: str) -> str:
 # org-roam's `20230305120000-attention.org`). Logseq writes a namespace `ml/Transformer` as
 # `ml___Transformer.md` (or `ml%2FTransformer.md`): its name is the last part, as a link
 # `[[ml/Transformer]]` names it.
-_NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
 _ZETTEL_ID = re.compile(r"^\d{12,14}(?:[ _-]+|$)")
 
 
@@ -122,7 +122,7 @@ def stem_title(stem: str) -> str:
         bare = _ZETTEL_ID.sub("", stem)
         stem = bare or stem
     elif len(stem) > 33:
-        stem = _NOTION_ID.sub("", stem)
+        stem = NOTION_ID.sub("", stem)
     return stem
 
 

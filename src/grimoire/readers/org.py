@@ -431,13 +431,13 @@ _LOGSEQ_BLOCK = re.compile(r"^(\*+)[ \t]", re.MULTILINE)
 
 def read(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
-    logseq = "*" in text and in_logseq_graph(path)
-    if logseq:
+    logseq = in_logseq_graph(path)
+    if logseq and "*" in text:
         # A Logseq page in Org is an outline: each `*` line is a block of text (a list item
         # at its depth), not a heading. Same lines, so spans do not move.
         text = _LOGSEQ_BLOCK.sub(lambda m: "  " * (len(m.group(1)) - 1) + "- ", text)
     parsed, st = _parse(text, path)
-    if "title" not in parsed.front.meta and (logseq or in_logseq_graph(path)):
+    if "title" not in parsed.front.meta and logseq:
         # A Logseq page in Org: each `*` is a block of its outline, not a heading naming the
         # page; the file names it (`Reinforcement Learning.org`, journals `2022_03_15.org`).
         title = stem_title(PurePath(path).stem)

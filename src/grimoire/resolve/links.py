@@ -17,7 +17,7 @@ from collections.abc import Container, Iterable, Mapping
 from urllib.parse import unquote
 
 from grimoire.days import is_date_title
-from grimoire.names import normalize, term_names
+from grimoire.names import NOTION_ID, normalize, term_names
 from grimoire.resolve.types import (
     ConceptRecord,
     HeadingRow,
@@ -210,7 +210,6 @@ _PAGE_FILES = ("", ".md", ".markdown", ".rst", ".html", "/index.md", "/index.mar
 _ATTACHMENT = re.compile(
     r"\.(?:excalidraw|canvas|drawio|pdf|png|jpe?g|gif|svg|webp|bmp|tiff?|avif|mp4|webm|mov"
     r"|mp3|wav|ogg|m4a|zip|csv|xlsx?|docx?|pptx?|epub)$", re.IGNORECASE)
-_NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
 ZETTEL_FILE = re.compile(r"(\d{12,14})(?:[ _-]|\.[A-Za-z]+$)")
 
 _LABEL_PREFIX = re.compile(r"^(?:sec|subsec|chap|chapter|fig|eq|eqn|tab|table|lst|app|def)[_:-]",
@@ -243,7 +242,7 @@ def link_key(target: str) -> tuple[str, str]:
     if len(name) > 33:
         # A Notion export names a page `Attention 8a1b...f9` (32 hex digits): the id is no
         # part of its name.
-        name = _NOTION_ID.sub("", name)
+        name = NOTION_ID.sub("", name)
     return name, normalize(name)
 
 
