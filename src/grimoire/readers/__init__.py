@@ -14,7 +14,7 @@ from grimoire.model import Document
 from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
 from grimoire.readers.base import Reader, ReadOptions, decode, suffix_of
 from grimoire.readers.markdown import obsidian
-from grimoire.readers.sections import add_page_entry, drop_long_names
+from grimoire.readers.sections import add_page_entry, drop_long_names, drop_section_numbers
 
 # org before obsidian: `#+TITLE:` is stronger evidence than `[[links]]`, which both share.
 READERS: tuple[Reader, ...] = (
@@ -110,13 +110,17 @@ def streaming_reader(path: str, head: bytes, forced: str | None = None) -> Strea
 def read_file(format: str, data: bytes, path: str) -> list[Document]:
     """The documents of one file read by the reader called `format`, each findable by its
     title (`sections.add_page_entry`)."""
-    return [drop_long_names(add_page_entry(doc)) for doc in by_name(format).read(data, path)]
+    return [_named(doc) for doc in by_name(format).read(data, path)]
 
 
 def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Document]:
     """`read_file` for a file read as a stream (`StreamReader.stream`)."""
     for doc in reader.stream(file, path):
-        yield drop_long_names(add_page_entry(doc))
+        yield _named(doc)
+
+
+def _named(doc: Document) -> Document:
+    return drop_section_numbers(drop_long_names(add_page_entry(doc)))
 
 
 def sniff_head(data: bytes, path: str) -> str:

@@ -32,7 +32,8 @@ _GENERIC_HEADINGS = frozenset(
         "citations", "code", "code example", "code examples", "conclusion", "conclusions",
         "contents", "contributing", "credits", "definition", "definitions", "demo",
         "description", "details", "discussion", "example", "examples", "exercise", "exercises",
-        "external links", "faq", "further reading", "getting started", "glossary", "history",
+        "external links", "faq", "further reading", "general", "getting started", "glossary",
+        "history",
         "how it works", "implementation", "implementations", "index", "installation", "intro",
         "introduction", "intuition", "key ideas", "license", "links", "main idea", "math",
         "methods", "more", "motivation", "notes", "notation", "other", "outline", "overview",
@@ -61,6 +62,10 @@ _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )
 _TRAILING = re.compile(r"[\s:.;,¶#§]+$")
+# A section's number before its name ("1. Sentiment Analysis", "7.11. Toolkits", "2.3 Attention",
+# "4) Pooling"): the page's order, no part of the name. A number that is part of a name keeps
+# its place ("3D Convolution", "1x1 Convolution", "1-bit Adam").
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+)\s+(?=\S)")
 
 
 # Character references as HTML exports write them: numeric, and the few named ones that an
@@ -133,6 +138,16 @@ def heading_key(title: str) -> str:
     return _TRAILING.sub("", text).casefold()
 
 
+def unnumbered(name: str) -> str:
+    """`name` without the section number a heading opens with, when a name is left after it.
+
+    >>> unnumbered("1. Sentiment Analysis"), unnumbered("2.3 Attention"), unnumbered("3D CNN")
+    ('Sentiment Analysis', 'Attention', '3D CNN')
+    """
+    rest = _SECTION_NUMBER.sub("", name, count=1)
+    return rest if rest != name and any(c.isalpha() for c in rest) else name
+
+
 def is_see_also_heading(title: str) -> bool:
     """Whether a heading opens a list of related pages (`See also`, `Related pages`)."""
     return heading_key(title) in _SEE_ALSO_HEADINGS
@@ -157,4 +172,5 @@ __all__ = [
     "names_no_concept",
     "stem_title",
     "unescape_refs",
+    "unnumbered",
 ]

@@ -63,6 +63,7 @@ from grimoire.readers.conventions import (
     is_generic_heading,
     is_see_also_heading,
     names_no_concept,
+    unnumbered,
 )
 
 MAX_WORDS = 6
@@ -679,6 +680,21 @@ def add_page_entry(doc: Document) -> Document:
     return replace(doc, entries=tuple(entries))
 
 
+def drop_section_numbers(doc: Document) -> Document:
+    """`doc` with each entry named without the section number its heading opens with
+    ("1. Sentiment Analysis" is `Sentiment Analysis`, found and merged by that name). A page
+    keeps its numbered name as an alias: a link may name the page as its file or title does."""
+    entries = []
+    for e in doc.entries:
+        term = unnumbered(e.term)
+        if term == e.term:
+            entries.append(e)
+            continue
+        aliases = (e.term, *e.aliases) if e.reason in PAGE_REASONS else e.aliases
+        entries.append(replace(e, term=term, aliases=aliases))
+    return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
+
+
 # A name longer than this is a line of text, never a name: the longest term in
 # ../shared/corpora has 64 characters, the longest title 119.
 MAX_NAME_CHARS = 200
@@ -707,5 +723,5 @@ def drop_long_names(doc: Document) -> Document:
 
 __all__ = [
     "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON", "add_page_entry",
-    "add_section_entries", "drop_long_names", "name_shaped", "not_a_page",
+    "add_section_entries", "drop_long_names", "drop_section_numbers", "name_shaped", "not_a_page",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 from grimoire.model import Document, Passage, Span
@@ -9,6 +10,11 @@ from grimoire.readers.base import decode
 
 name = "text"
 extensions = (".txt", ".text", "")
+
+
+# A first line that is a row of a table, an item of a list, a quotation or code is the text
+# itself, not its title: the file is then named by its file name.
+_NOT_A_TITLE = re.compile(r"[^\w(\"'$]|\d+[.)]\s")
 
 
 def sniff(head: str, path: str) -> bool:
@@ -27,5 +33,6 @@ def read(data: bytes, path: str) -> list[Document]:
             body = "\n".join(lines[start - 1 : i - 1]).strip()
             passages.append(Passage(text=body, span=Span(path, start, i - 1)))
             start = None
-    title = next((p.text.split("\n")[0].strip() for p in passages), PurePath(path).stem)
+    first = passages[0].text.split("\n")[0].strip() if passages else ""
+    title = PurePath(path).stem if not first or _NOT_A_TITLE.match(first) else first
     return [Document(path=path, format=name, title=title, passages=tuple(passages))]
