@@ -331,13 +331,6 @@ class MiniLM:
         return [list(e.ids) for e in encodings]
 
     def _run(self, rows: list[list[int]], session: Any) -> np.ndarray:
-        hidden, mask = self._hidden(rows, session)
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        return _normalise(pooled)
-
-    def _hidden(self, rows: list[list[int]], session: Any) -> tuple[np.ndarray, np.ndarray]:
-        """The token states of a padded batch of `rows`, and its attention mask."""
         width = max(len(r) for r in rows)
         ids = np.zeros((len(rows), width), dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -348,37 +341,9 @@ class MiniLM:
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
         hidden: np.ndarray = session.run(None, feeds)[0]
-        return hidden, mask
-
-    def embed_spans(
-        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """`embed(texts)`, and from the same pass a vector for each character span of each
-        text: the mean of the span's own token states, which the whole text was read around
-        ("late chunking"). A span wholly past the model's 256 tokens gets a row of zeros."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        parts = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
-        if not texts:
-            return out, parts
-        if self._tokenizer is None:
-            self._load()
-        encodings = self._tokenizer.encode_batch([scalars(t) or " " for t in texts])
-        rows = [list(e.ids) for e in encodings]
-        session = self._session(False)
-        batches = pack_batches(
-            [len(r) for r in rows],
-            max_tokens=self.max_tokens, max_cells=self.max_cells, max_rows=self.batch_size,
-        )
-        for batch in batches:
-            hidden, mask = self._hidden([rows[i] for i in batch], session)
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            out[batch] = _normalise(pooled)
-            for k, i in enumerate(batch):
-                parts[i] = _span_vectors(hidden[k], encodings[i], spans[i], self.dim)
-        if self._trim is not None and len(batches) > 1:
-            self._trim(0)
-        return out, parts
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return _normalise(pooled)
 
     def embed(
         self, texts: Sequence[str], *, progress: EmbedProgress | None = None
@@ -406,25 +371,6 @@ class MiniLM:
         if self._trim is not None and len(batches) > 1:
             self._trim(0)  # give the batches' heap back (see `_keep_batch_memory`)
         return out
-
-
-def _span_vectors(
-    hidden: np.ndarray, encoding: Any, spans: Sequence[tuple[int, int]], dim: int
-) -> np.ndarray:
-    """The normalised mean of each span's token states (tokens that overlap it; the [CLS]
-    and [SEP] tokens belong to no span); zeros for a span no kept token overlaps."""
-    out = np.zeros((len(spans), dim), dtype=np.float32)
-    if not spans:
-        return out
-    special = np.array(encoding.special_tokens_mask, dtype=bool)
-    offsets = np.array(encoding.offsets, dtype=np.int64).reshape(-1, 2)
-    for k, (start, end) in enumerate(spans):
-        inside = (offsets[:, 0] < end) & (offsets[:, 1] > start) & ~special
-        if inside.any():
-            out[k] = hidden[: len(offsets)][inside].mean(axis=0)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    normalised: np.ndarray = (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-    return normalised
 
 
 # glibc's mallopt parameters: allocations below the mmap threshold come from the heap, and

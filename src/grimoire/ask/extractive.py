@@ -358,8 +358,6 @@ def score_sentences(
                 top.append(f)
         vectors = embed([q.text] + [_embed_text(s) for s in top])
         sims = vectors[1:] @ vectors[0]
-        if LATE_VECTORS is not None and (LATE_SHARE or LATE_ALL):
-            top, sims = _late(scored, top, sims, vectors[0], base, words_only, first)
         rescored = [
             Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage,
                    float(sim), base[id(s)] + MEANING_WEIGHT * max(0.0, float(sim))
@@ -373,42 +371,6 @@ def score_sentences(
                 for s in scored if id(s) not in kept]
         scored = sorted(rescored + rest, key=lambda s: -s.score)
     return scored
-
-
-# Experiment (round 24): sentence vectors pooled from their passage's own model pass.
-LATE_VECTORS: Callable[[Candidate, list[tuple[int, int]]], np.ndarray] | None = None
-LATE_SHARE = 0.0  # the late cosine's share of a top sentence's meaning
-LATE_ALL = False  # sentences below the top weighed by their late vector too
-LATE_PRUNE = True  # ... only those that could still come first
-
-
-def _late(scored: list[Scored], top: list[Scored], sims: np.ndarray, question: np.ndarray,
-          base: dict[int, float], words_only: Callable[[Scored], float],
-          first: float) -> tuple[list[Scored], np.ndarray]:
-    assert LATE_VECTORS is not None
-    in_top = {id(s) for s in top}
-    more = [s for s in scored if id(s) not in in_top
-            and (not LATE_PRUNE or words_only(s) + PRUNE >= first)] if LATE_ALL else []
-    by_cand: dict[int, list[Scored]] = {}
-    for s in [*top, *more]:
-        by_cand.setdefault(id(s.candidate), []).append(s)
-    late: dict[int, float | None] = {}
-    for group in by_cand.values():
-        vecs = LATE_VECTORS(group[0].candidate, [(s.start, s.end) for s in group])
-        for s, v in zip(group, vecs, strict=True):
-            late[id(s)] = float(v @ question) if v.any() else None
-    out = []
-    for s, sim in zip(top, sims, strict=True):
-        got = late[id(s)]
-        out.append(float(sim) if got is None else LATE_SHARE * got + (1 - LATE_SHARE) * sim)
-    kept = list(top)
-    for s in more:
-        got = late[id(s)]
-        if got is not None:
-            base[id(s)] = words_only(s)
-            kept.append(s)
-            out.append(got)
-    return kept, np.array(out, dtype=np.float32)
 
 
 # A sentence that is a formula and little else ("$$s_{dW} = \beta s_{dW} + ...$$") or a scrap of
