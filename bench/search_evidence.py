@@ -499,6 +499,17 @@ def late_replaced(window: int, kinds: tuple[int, ...] = (0, 1), blend: float = 0
     return run
 
 
+def late_max(window: int, kinds: tuple[int, ...] = (0, 1)) -> Variant:
+    """Late chunking beside today's vectors: a row's cosine is the better of the two."""
+    def run(rec: dict[str, Any], coll: Collection) -> float | None:
+        late_matrix, changed = coll.c["late"][window]
+        use = changed & np.isin(coll.kinds, kinds)
+        scores = coll.matrix @ rec["vector"]
+        scores[use] = np.maximum(scores[use], late_matrix[use] @ rec["vector"])
+        return replay(rec, coll, semantic=coll.semantic(scores))
+    return run
+
+
 def late_list(window: int, weight: float) -> Variant:
     """Late chunking as one more list: each group's best late cosine, weight `weight`."""
     def run(rec: dict[str, Any], coll: Collection) -> float | None:
@@ -545,6 +556,9 @@ for _win in (256, 512):
     VARIANTS[f"late {_win} all"] = late_replaced(_win)
     VARIANTS[f"late {_win} entries"] = late_replaced(_win, (1,))
     VARIANTS[f"late {_win} passages"] = late_replaced(_win, (0,))
+    VARIANTS[f"late {_win} max"] = late_max(_win)
+    VARIANTS[f"late {_win} max passages"] = late_max(_win, (0,))
+    VARIANTS[f"late {_win} passages blend 0.3"] = late_replaced(_win, (0,), blend=0.3)
     for _b in (0.3, 0.5, 0.7):
         VARIANTS[f"late {_win} blend {_b}"] = late_replaced(_win, blend=_b)
     for _w in (0.1, 0.2, 0.3):
