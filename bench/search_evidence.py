@@ -510,9 +510,13 @@ def late_max(window: int, kinds: tuple[int, ...] = (0, 1)) -> Variant:
     return run
 
 
-def late_list(window: int, weight: float) -> Variant:
-    """Late chunking as one more list: each group's best late cosine, weight `weight`."""
+def late_list(window: int, weight: float, min_words: int = 0) -> Variant:
+    """Late chunking as one more list: each group's best late cosine, weight `weight`; only
+    for descriptions of at least `min_words` content words."""
     def run(rec: dict[str, Any], coll: Collection) -> float | None:
+        words = [w for w in gs._words(rec["text"]) if w.casefold() not in gs.STOPWORDS]
+        if len(words) < min_words:
+            return None
         late_matrix = coll.c["late"][window][0]
         rows = [r for r, k in enumerate(coll.keys) if k is not None]
         scores = late_matrix[rows] @ rec["vector"]
@@ -563,6 +567,7 @@ for _win in (256, 512):
         VARIANTS[f"late {_win} blend {_b}"] = late_replaced(_win, blend=_b)
     for _w in (0.1, 0.2, 0.3):
         VARIANTS[f"late {_win} list {_w}"] = late_list(_win, _w)
+        VARIANTS[f"late {_win} list {_w}, 12+ words"] = late_list(_win, _w, 12)
 for _how in ("max", "mean", "whole+mean"):
     VARIANTS[f"sentences {_how}"] = sentences(_how)
 
