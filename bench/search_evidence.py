@@ -5,6 +5,8 @@
     ... recall EVIDENCE.pkl              # where the tune targets outside the top 10 are
     ... measure EVIDENCE.pkl [--only REGEX] [--report] [--collections] [--json]
     ... dump --cache DIR --queries PAIRS.jsonl --out FRESH.pkl   # other pairs, same form
+    ... late EVIDENCE.pkl --cache DIR --windows 256,512 --out LATE.pkl   # round 24
+    ... measure EVIDENCE.pkl --late LATE.pkl [--only 'late|sentences']
 
 `dump` runs every query of three description sets (the source's names hidden as spelled, every
 name masked, own words) against its collection's store in hybrid mode, and keeps what
@@ -18,8 +20,12 @@ mentions by name, and a vector of each entry's first sentence (the one embedding
 query (mean ± standard error, queries up / down). The replay of main is checked against the bench's
 own ranking first. Without `--report` only the tune halves are printed.
 
-Round 23 kept none of the variants (bench/README.md): they are here to be measured again on new
-data, or extended (add a function to VARIANTS).
+`late` (round 24) re-pools every stored row from its own tokens of one MiniLM pass over its text
+with its page's neighbouring passages around it (late chunking), and embeds each sentence of a
+description of several; `measure --late` replays the variants that use them.
+
+Rounds 23 and 24 kept none of the variants (bench/README.md): they are here to be measured again
+on new data, or extended (add a function to VARIANTS).
 """
 
 from __future__ import annotations
