@@ -1,6 +1,8 @@
 """Write bench/queries/descriptions.jsonl: reverse-dictionary queries over ../shared/corpora.
 
     .venv/bin/python bench/make_queries.py --stores /work/cache/search
+    .venv/bin/python bench/make_queries.py --stores /work/cache/search --per-pair 0 \\
+        --formulas-per-pair 0 --out bench/queries/descriptions2.jsonl   # every pair (round 24)
 
 Each collection is ingested into its own store (the bench's cached stores are reused). A
 concept of one collection (an entry, or a section of a page whose heading names it) is paired
@@ -172,12 +174,51 @@ def _hash(text: str) -> int:
     return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)
 
 
+def unify_splits(records: list[dict[str, object]]) -> None:
+    """One split for every record of a concept however it was paired: records that share a
+    source span, a target span or a shared name are one concept ("lstm" and "long short term
+    memory" hash apart), and all of them take the split of its smallest shared name."""
+    parent: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def find(x: tuple[str, ...]) -> tuple[str, ...]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def nodes(r: dict[str, object]) -> list[tuple[str, ...]]:
+        src, tgt = r["source"], r["target"]
+        assert isinstance(src, dict) and isinstance(tgt, dict)
+        return [("name", str(r["concept"])),
+                ("source", src["collection"], src["file"], str(src["lines"][0])),
+                ("target", tgt["collection"], tgt["file"], str(tgt["lines"][0]))]
+
+    for r in records:
+        first, *rest = nodes(r)
+        for other in rest:
+            parent[find(other)] = find(first)
+    smallest: dict[tuple[str, ...], str] = {}
+    for r in records:
+        root = find(nodes(r)[0])
+        smallest[root] = min(smallest.get(root, str(r["concept"])), str(r["concept"]))
+    for r in records:
+        r["split"] = "tune" if _hash(smallest[find(nodes(r)[0])]) % 2 == 0 else "report"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stores", default="/work/cache/search",
                         help="folder of per-collection stores (<collection>.db)")
     parser.add_argument("--out", default=str(DESCRIPTIONS))
+    parser.add_argument("--per-pair", type=int, default=PER_PAIR,
+                        help="most descriptions from one collection to another (0: all;"
+                             " descriptions2.jsonl is made with 0)")
+    parser.add_argument("--formulas-per-pair", type=int, default=FORMULAS_PER_PAIR,
+                        help="most formulas from one collection to another (0: all)")
     args = parser.parse_args()
+    per_pair = args.per_pair or None
+    formulas_per_pair = args.formulas_per_pair or None
 
     inventory: dict[str, list[Concept]] = {}
     for collection in COLLECTIONS:
@@ -255,9 +296,11 @@ def main() -> None:
                         })
             found.sort(key=lambda r: _hash(str(r["id"])))
             formulas.sort(key=lambda r: _hash(str(r["id"])))
-            records += found[:PER_PAIR] + formulas[:FORMULAS_PER_PAIR]
+            records += found[:per_pair] + formulas[:formulas_per_pair]
             print(f"{source:26} -> {target:26} {len(found):4} descriptions "
                   f"{len(formulas):3} formulas", file=sys.stderr)
+    if args.per_pair == 0:  # the default file (descriptions.jsonl) is kept as it was made
+        unify_splits(records)
     records.sort(key=lambda r: str(r["id"]))
     Path(args.out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     kinds: dict[str, int] = {}

@@ -262,6 +262,10 @@ def summarize(
         out[name] = {}
         for label, vals in buckets.items():
             out[name][f"{label} MRR@10"] = round(statistics.fmean(x[0] for x in vals), 3)
+            # the standard error of that mean: a change smaller than about two is noise
+            out[name][f"{label} MRR@10 se"] = round(
+                statistics.stdev(x[0] for x in vals) / len(vals) ** 0.5 if len(vals) > 1
+                else 0.0, 3)
             out[name][f"{label} recall@10"] = round(statistics.fmean(x[1] for x in vals), 3)
             out[name][f"{label} n"] = len(vals)
     return out
@@ -349,11 +353,11 @@ def collection_store(collection: str, cache: Path) -> grimoire.Grimoire:
 def descriptions(
     cache: Path, split: str | None = None, targets: Sequence[str] = devset.COLLECTIONS,
     mask: str = "blank", engine: str = "sqlite", queries: list[devset.DevQuery] | None = None,
-    hide: str = "all",
+    hide: str = "all", path: Path = devset.DESCRIPTIONS,
 ) -> dict[str, dict[str, float]]:
-    """The reverse-dictionary set (or `queries` built like it): each query against a store of
-    its target collection alone (on SQLite, or on PostgreSQL with `engine`)."""
-    queries = devset.load(style=mask, hide=hide) if queries is None else queries
+    """The reverse-dictionary set in `path` (or `queries` built like it): each query against a
+    store of its target collection alone (on SQLite, or on PostgreSQL with `engine`)."""
+    queries = devset.load(path, style=mask, hide=hide) if queries is None else queries
     results: dict[str, list[Result]] = {}
     groups: list[tuple[str, ...]] = []
     with contextlib.ExitStack() as stack:
@@ -500,12 +504,13 @@ def print_descriptions(summary: dict[str, dict[str, float]], title: str = "descr
         head = " ".join(f"{SHORT.get(c.split('/')[1], c.split('/')[1]):>8}" for c in cols)
         for metric in ("MRR@10", "recall@10"):
             print(f"\n{title}, {split} half ({n} queries; {metric} by kind and target collection)")
-            print(f"{'system':28} {'MRR@10':>7} {'R@10':>6} {head}")
-            print(f"{'':28} {'':>7} {'':>6} "
+            print(f"{'system':28} {'MRR@10':>7} {'s.e.':>6} {'R@10':>6} {head}")
+            print(f"{'':28} {'':>7} {'':>6} {'':>6} "
                   + " ".join(f"{int(first[c + ' n']):>8}" for c in cols))
             for name, r in summary.items():
                 row = " ".join(f"{r[f'{c} {metric}']:8.3f}" for c in cols)
-                print(f"{name:28} {r[split + ' MRR@10']:7.3f} {r[split + ' recall@10']:6.3f} {row}")
+                print(f"{name:28} {r[split + ' MRR@10']:7.3f} {r[split + ' MRR@10 se']:6.3f}"
+                      f" {r[split + ' recall@10']:6.3f} {row}")
 
 
 def main() -> None:
@@ -517,6 +522,9 @@ def main() -> None:
                                                 "sentences"),
                         help="run one query set only (no cold start, throughput, latency)")
     parser.add_argument("--split", choices=("tune", "report"), help="one half of descriptions")
+    parser.add_argument("--descriptions", type=Path, default=devset.DESCRIPTIONS,
+                        help="the description pairs (bench/queries/descriptions2.jsonl: every"
+                             " pair, no cap per pair of collections)")
     parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
                         help="target collections of the descriptions to run")
     parser.add_argument("--mask", choices=tuple(devset.MASK_STYLES), default="blank",
@@ -554,7 +562,8 @@ def main() -> None:
             return
     if args.only != "names":
         report["descriptions"] = descriptions(cache, args.split, args.targets.split(","),
-                                              args.mask, args.engine, hide=args.hide)
+                                              args.mask, args.engine, hide=args.hide,
+                                              path=args.descriptions)
     if args.only == "descriptions":
         if args.json:
             print(json.dumps(report, indent=2, default=str))

@@ -5,6 +5,8 @@
     ... recall EVIDENCE.pkl              # where the tune targets outside the top 10 are
     ... measure EVIDENCE.pkl [--only REGEX] [--report] [--collections] [--json]
     ... dump --cache DIR --queries PAIRS.jsonl --out FRESH.pkl   # other pairs, same form
+    ... late EVIDENCE.pkl --cache DIR --windows 256,512 --out LATE.pkl   # round 24
+    ... measure EVIDENCE.pkl --late LATE.pkl [--only 'late|sentences']
 
 `dump` runs every query of three description sets (the source's names hidden as spelled, every
 name masked, own words) against its collection's store in hybrid mode, and keeps what
@@ -18,8 +20,12 @@ mentions by name, and a vector of each entry's first sentence (the one embedding
 query (mean ± standard error, queries up / down). The replay of main is checked against the bench's
 own ranking first. Without `--report` only the tune halves are printed.
 
-Round 23 kept none of the variants (bench/README.md): they are here to be measured again on new
-data, or extended (add a function to VARIANTS).
+`late` (round 24) re-pools every stored row from its own tokens of one MiniLM pass over its text
+with its page's neighbouring passages around it (late chunking), and embeds each sentence of a
+description of several; `measure --late` replays the variants that use them.
+
+Rounds 23 and 24 kept none of the variants (bench/README.md): they are here to be measured again
+on new data, or extended (add a function to VARIANTS).
 """
 
 from __future__ import annotations
@@ -171,6 +177,120 @@ def dump(cache: Path, out: Path, queries: Path | None = None) -> None:
             del c["peer"], c["units"]
         print(collection, file=sys.stderr)
     out.write_bytes(pickle.dumps({"collections": collections, "records": records}))
+
+
+# -- late chunking (round 24) ---------------------------------------------------------------
+
+
+def _late_collection(kb: grimoire.Grimoire, c: dict[str, Any], windows: Sequence[int]
+                     ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per window size W, every stored vector row again, pooled from its own tokens of one
+    MiniLM pass over its text with the neighbouring passages of its page around it (W tokens
+    in all, as many before as after where the page has them): late chunking. A unit whose
+    page has nothing outside its own lines keeps its vector. Returns W -> (matrix, changed)."""
+    from tokenizers import Tokenizer
+
+    from grimoire.embed import MINILM_MAX_TOKENS, MINILM_TOKENIZER, _normalise
+
+    plain = Tokenizer.from_file(str(MINILM_TOKENIZER))
+    plain.no_truncation()
+    plain.no_padding()
+    cls, sep = plain.token_to_id("[CLS]"), plain.token_to_id("[SEP]")
+    embedder = kb.searcher.embedder
+    embedder._load()  # type: ignore[attr-defined]
+    session = embedder._session(False)  # type: ignore[attr-defined]
+    conn = kb.store.conn
+    texts = {(u.kind, u.id): u.text
+             for u in kb.store.embed_units(embedder.name, only_missing=False)}
+    spans: dict[tuple[str, int], tuple[int, int, int]] = {}
+    pages: dict[int, list[tuple[int, int, int, str]]] = defaultdict(list)
+    for pid, doc, start, end, seq, text in conn.execute(
+            "SELECT id, document_id, start_line, end_line, seq, text FROM passages"):
+        spans[("passage", pid)] = (doc, start, end)
+        pages[doc].append((start, end, seq, text))
+    for eid, doc, start, end in conn.execute(
+            "SELECT id, document_id, start_line, end_line FROM entries WHERE redirect IS NULL"):
+        spans[("entry", eid)] = (doc, start, end)
+    for page in pages.values():
+        page.sort()
+    encoded: dict[str, list[int]] = {}
+
+    def tokens(text: str) -> list[int]:
+        if text not in encoded:
+            encoded[text] = list(plain.encode(text, add_special_tokens=False).ids)
+        return encoded[text]
+
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for window in windows:
+        rows: list[tuple[int, list[int], int, int]] = []  # row, ids, own span
+        for r, (kind, i) in enumerate(zip(c["kinds"], c["ids"], strict=True)):
+            unit = ("passage" if kind == 0 else "entry", int(i))
+            if unit not in spans or unit not in texts:
+                continue
+            own = tokens(texts[unit])[: MINILM_MAX_TOKENS - 2]
+            doc, start, end = spans[unit]
+            left = [t for s, e, _, text in pages[doc] if e < start for t in tokens(text)]
+            right = [t for s, e, _, text in pages[doc] if s > end for t in tokens(text)]
+            budget = window - 2 - len(own)
+            if budget <= 0 or not (left or right):
+                continue
+            take_right = min(len(right), max(budget // 2, budget - len(left)))
+            take_left = min(len(left), budget - take_right)
+            ids = [cls, *left[len(left) - take_left:], *own, *right[:take_right], sep]
+            rows.append((r, ids, 1 + take_left, 1 + take_left + len(own)))
+        matrix = np.array(c["matrix"], dtype=np.float32, copy=True)
+        changed = np.zeros(len(matrix), dtype=bool)
+        rows.sort(key=lambda t: len(t[1]))
+        for b in range(0, len(rows), 8):
+            batch = rows[b : b + 8]
+            width = max(len(ids) for _, ids, _, _ in batch)
+            feed = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros_like(feed)
+            for k, (_, ids, _, _) in enumerate(batch):
+                feed[k, : len(ids)], mask[k, : len(ids)] = ids, 1
+            feeds = {"input_ids": feed, "attention_mask": mask,
+                     "token_type_ids": np.zeros_like(feed)}
+            names = {x.name for x in session.get_inputs()}
+            hidden = session.run(None, {k: v for k, v in feeds.items() if k in names})[0]
+            pooled = np.stack([hidden[k, a:z].mean(axis=0)
+                               for k, (_, _, a, z) in enumerate(batch)])
+            for k, vector in enumerate(_normalise(pooled)):
+                matrix[batch[k][0]] = vector
+                changed[batch[k][0]] = True
+        out[window] = (matrix, changed)
+        print(f"  window {window}: {int(changed.sum())} of {len(matrix)} rows pooled in context",
+              file=sys.stderr)
+    return out
+
+
+def late(cache: Path, data: dict[str, Any], windows: Sequence[int]) -> dict[str, Any]:
+    """Late-chunked matrices per collection, and each multi-sentence description's sentences
+    embedded one by one (for the query-side variants)."""
+    result: dict[str, Any] = {"collections": {}, "sentences": {}}
+    for collection, c in data["collections"].items():
+        with bench.collection_store(collection, cache) as kb:
+            print(collection, file=sys.stderr)
+            result["collections"][collection] = _late_collection(kb, c, windows)
+            for i, rec in enumerate(data["records"]):
+                if rec["target"] != collection or not _descriptive(rec["trace"]):
+                    continue
+                parts = [p for p in SENTENCE.split(rec["text"]) if gs._words(p)]
+                if len(parts) > 1:
+                    result["sentences"][i] = (rec["text"], np.asarray(
+                        kb.searcher.embedder.embed(parts), dtype=np.float32))
+    return result
+
+
+def _merge_late(data: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Matrices are per store (any dump of the same stores); sentences per record of the dump
+    `late` was given: they are taken only when the texts match."""
+    for name, windows in extra["collections"].items():
+        if windows:
+            data["collections"][name].setdefault("late", {}).update(windows)
+    for i, found in extra["sentences"].items():
+        text, vectors = found if isinstance(found, tuple) else (None, found)
+        if i < len(data["records"]) and text in (None, data["records"][i]["text"]):
+            data["records"][i]["sentences"] = vectors
 
 
 # -- replay ---------------------------------------------------------------------------------
@@ -370,6 +490,64 @@ def name_overlap(gamma: float) -> Variant:
     return run
 
 
+def late_replaced(window: int, kinds: tuple[int, ...] = (0, 1), blend: float = 0.0) -> Variant:
+    """Late chunking: the rows of `kinds` (0 passages, 1 entries) pooled in context take the
+    place of today's vectors, or `blend` of today's with (1 - blend) of the late one."""
+    def run(rec: dict[str, Any], coll: Collection) -> float | None:
+        key = ("late", window, kinds, blend)
+        if key not in coll.cache:
+            late_matrix, changed = coll.c["late"][window]
+            use = changed & np.isin(coll.kinds, kinds)
+            matrix = np.array(coll.matrix, copy=True)
+            matrix[use] = _unit(blend * coll.matrix[use] + (1 - blend) * late_matrix[use])
+            coll.cache[key] = matrix
+        return replay(rec, coll, semantic=coll.semantic(coll.cache[key] @ rec["vector"]))
+    return run
+
+
+def late_max(window: int, kinds: tuple[int, ...] = (0, 1)) -> Variant:
+    """Late chunking beside today's vectors: a row's cosine is the better of the two."""
+    def run(rec: dict[str, Any], coll: Collection) -> float | None:
+        late_matrix, changed = coll.c["late"][window]
+        use = changed & np.isin(coll.kinds, kinds)
+        scores = coll.matrix @ rec["vector"]
+        scores[use] = np.maximum(scores[use], late_matrix[use] @ rec["vector"])
+        return replay(rec, coll, semantic=coll.semantic(scores))
+    return run
+
+
+def late_list(window: int, weight: float, min_words: int = 0) -> Variant:
+    """Late chunking as one more list: each group's best late cosine, weight `weight`; only
+    for descriptions of at least `min_words` content words."""
+    def run(rec: dict[str, Any], coll: Collection) -> float | None:
+        words = [w for w in gs._words(rec["text"]) if w.casefold() not in gs.STOPWORDS]
+        if len(words) < min_words:
+            return None
+        late_matrix = coll.c["late"][window][0]
+        rows = [r for r, k in enumerate(coll.keys) if k is not None]
+        scores = late_matrix[rows] @ rec["vector"]
+        return replay(rec, coll, extra=[(weight, _group_list([coll.keys[r] for r in rows],
+                                                             scores))])
+    return run
+
+
+def sentences(how: str) -> Variant:
+    """Query side: a description of several sentences, each embedded; the semantic list from
+    the best cosine over the sentences and the whole (max), or from their mean vector."""
+    def run(rec: dict[str, Any], coll: Collection) -> float | None:
+        parts = rec.get("sentences")
+        if parts is None:
+            return None
+        if how == "max":
+            scores = np.max(coll.matrix @ np.vstack([parts, rec["vector"]]).T, axis=1)
+        elif how == "mean":
+            scores = coll.matrix @ _unit(parts.mean(axis=0))
+        else:  # the whole and the mean of its sentences
+            scores = coll.matrix @ _unit(rec["vector"] + _unit(parts.mean(axis=0)))
+        return replay(rec, coll, semantic=coll.semantic(scores))
+    return run
+
+
 VARIANTS: dict[str, Variant] = {}
 for _kind in ("links", "mentions", "both"):
     for _w in (0.05, 0.1, 0.2, 0.3):
@@ -384,6 +562,20 @@ for _k in (1, 2, 3):
         VARIANTS[f"feedback fused top {_k} {_a}"] = feedback(_k, _a)
 for _g in (0.1, 0.2, 0.3):
     VARIANTS[f"name overlap {_g}"] = name_overlap(_g)
+for _win in (256, 512):
+    VARIANTS[f"late {_win} all"] = late_replaced(_win)
+    VARIANTS[f"late {_win} entries"] = late_replaced(_win, (1,))
+    VARIANTS[f"late {_win} passages"] = late_replaced(_win, (0,))
+    VARIANTS[f"late {_win} max"] = late_max(_win)
+    VARIANTS[f"late {_win} max passages"] = late_max(_win, (0,))
+    VARIANTS[f"late {_win} passages blend 0.3"] = late_replaced(_win, (0,), blend=0.3)
+    for _b in (0.3, 0.5, 0.7):
+        VARIANTS[f"late {_win} blend {_b}"] = late_replaced(_win, blend=_b)
+    for _w in (0.1, 0.2, 0.3):
+        VARIANTS[f"late {_win} list {_w}"] = late_list(_win, _w)
+        VARIANTS[f"late {_win} list {_w}, 12+ words"] = late_list(_win, _w, 12)
+for _how in ("max", "mean", "whole+mean"):
+    VARIANTS[f"sentences {_how}"] = sentences(_how)
 
 
 # -- measure --------------------------------------------------------------------------------
@@ -405,6 +597,16 @@ def _cell(xs: Sequence[float]) -> dict[str, float]:
             "recall": round(statistics.fmean(x > 0 for x in xs), 6), "n": len(xs)}
 
 
+def PEER(rec: dict[str, Any], coll: Collection) -> float | None:  # noqa: N802
+    """A marker: the row of MiniLM alone (the bench's peer), every query of the set."""
+    return None
+
+
+def _peer_rr(rec: dict[str, Any]) -> float:
+    rank = rec["peer_rank"]
+    return 1.0 / rank if rank is not None and rank <= 10 else 0.0
+
+
 def measure(data: dict[str, Any], only: str, report: bool) -> dict[str, Any]:
     """Per set and variant (`main` first), MRR@10 and recall@10 per half and collection, and
     the change per query against main on each half: mean, standard error, queries up / down.
@@ -419,7 +621,7 @@ def measure(data: dict[str, Any], only: str, report: bool) -> dict[str, Any]:
         base[i] = replay(rec, colls[rec["target"]]) if _descriptive(rec["trace"]) else found
         same += abs(base[i] - found) < 1e-9
     out: dict[str, Any] = {"replayed": same, "queries": len(records), "sets": {}}
-    variants: list[tuple[str, Variant | None]] = [("main", None)]
+    variants: list[tuple[str, Variant | None]] = [("main", None), ("MiniLM alone", PEER)]
     variants += [(v, f) for v, f in VARIANTS.items() if re.search(only, v)]
     for name in SETS:
         mine = [i for i, r in enumerate(records) if r["set"] == name]
@@ -428,7 +630,9 @@ def measure(data: dict[str, Any], only: str, report: bool) -> dict[str, Any]:
         rows = out["sets"][name] = {}
         for label, fn in variants:
             rr = dict(base)
-            if fn is not None:
+            if fn is PEER:
+                rr.update({i: _peer_rr(records[i]) for i in mine})
+            elif fn is not None:
                 for i in mine:
                     rec = records[i]
                     got = fn(rec, colls[rec["target"]]) if _descriptive(rec["trace"]) else None
@@ -524,6 +728,11 @@ def main() -> None:
     d.add_argument("--cache", type=Path, required=True)
     d.add_argument("--out", type=Path, required=True)
     d.add_argument("--queries", type=Path, help="description pairs other than the dev set's")
+    lt = sub.add_parser("late", help="late-chunked vectors and sentence vectors for a dump")
+    lt.add_argument("data", type=Path)
+    lt.add_argument("--cache", type=Path, required=True)
+    lt.add_argument("--out", type=Path, required=True)
+    lt.add_argument("--windows", default="256,512")
     r = sub.add_parser("recall")
     r.add_argument("data", type=Path)
     m = sub.add_parser("measure")
@@ -532,11 +741,20 @@ def main() -> None:
     m.add_argument("--report", action="store_true", help="the report halves too (once)")
     m.add_argument("--collections", action="store_true", help="MRR@10 by collection too")
     m.add_argument("--json", action="store_true")
+    m.add_argument("--late", type=Path, action="append", default=[],
+                   help="the output of `late` for this dump (or for another dump of the same"
+                        " stores: its matrices; repeat to merge)")
     args = parser.parse_args()
     if args.command == "dump":
         dump(args.cache, args.out, args.queries)
         return
     data = pickle.loads(args.data.read_bytes())
+    if args.command == "late":
+        windows = [int(w) for w in args.windows.split(",") if w]  # none: the sentences only
+        args.out.write_bytes(pickle.dumps(late(args.cache, data, windows)))
+        return
+    for path in getattr(args, "late", []):
+        _merge_late(data, pickle.loads(path.read_bytes()))
     if args.command == "recall":
         recall(data)
     else:
