@@ -30,7 +30,7 @@ from grimoire.ask.extractive import (
     conflict,
     content_words,
     expansion,
-    named_in,
+    name_forms,
     prefer_named,
     score_sentences,
     spells_out,
@@ -197,20 +197,76 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     # A passage counts as named only when its own name (concept or heading) is: the page's
     # title alone ("training" in "... if training error keeps falling ...", on the page
     # "Training" whose sections are empty) names the page, not the section.
-    named = [(named_in(asked, c.concept, c.title, *c.heading_path[-1:])
-              if named_in(asked, c.concept, *c.heading_path[-1:]) else 0, c.passage_id)
-             for c in evidence.candidates]
+    named = [(_named_section(asked, c), c.passage_id) for c in evidence.candidates]
     # A title-only entry (a stub) is a hit with no passage: named, and with nothing to say.
-    named += [(named_in(asked, h.concept, h.title), -1) for h in evidence.hits
-              if not h.passage_id]
-    closest = max((n for n, _ in named), default=0)
-    if closest == 0:
+    named += [(frozenset(_covered(asked, name_forms(h.concept, h.title))), -1)
+              for h in evidence.hits if not h.passage_id]
+    named = [(words, pid) for words, pid in named if words]
+    if not named:
         return False
+    if _COMPARES.search(question):
+        # "How does X differ from Y?" asks about two things: the notes are silent only when
+        # neither says anything, however many words of the question each name covers (a
+        # title-only X named in three words beside a Y that says how they differ).
+        closest = [w for w, _ in named if not any(w < other for other, _ in named)]
+    else:
+        most = max(len(w) for w, _ in named)
+        closest = [w for w, _ in named if len(w) == most]
     how = bool(_HOW.match(question))
     with_text = {s.candidate.passage_id for s in evidence.sentences
                  if not catalogue_item(s.raw, s.start)
                  and not (how and title_item(s.raw, s.start))}
-    return all(pid not in with_text for n, pid in named if n == closest)
+    return all(pid not in with_text for w, pid in named if w in closest)
+
+
+_COMPARES = re.compile(r"\b(?:differ|differs|difference|different|versus|vs|compare|compared"
+                       r"|comparison)\b", re.IGNORECASE)
+# "On-Policy vs. Off-Policy Learning": a heading of two sides names each of them.
+_SIDES = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
+# Words of a section's page or parent headings that the question writes this close after the
+# section's own named words name it too: "hierarchical clustering" is the section
+# "Hierarchical" of the page "Clustering Algorithms", more closely than the glossary's
+# "Clustering".
+BESIDE = 2
+
+
+def _covered(asked: str, forms: frozenset[str]) -> set[str]:
+    words: set[str] = set()
+    for form in forms:
+        if f" {form} " in asked:
+            words |= set(form.split())
+    return words
+
+
+def _named_section(asked: str, c: Candidate) -> frozenset[str]:
+    """The question's words (`asked_words`) that a passage's names cover: its own name
+    (concept or last heading, one side of an "A vs. B" heading, a name without its closing
+    "approaches" or "methods") must be among them; its page's title and the headings above
+    it add the words the question writes right after those (`BESIDE`)."""
+    own = _covered(asked, _forms(c.concept, *c.heading_path[-1:]))
+    if not own:
+        return frozenset()
+    words = own | _covered(asked, _forms(c.title))
+    tokens = asked.split()
+    above = {w for f in _forms(c.title, *c.heading_path[:-1]) for w in f.split()}
+    at = [i for i, t in enumerate(tokens) if t in own]
+    words |= {t for i, t in enumerate(tokens)
+              if t in above and any(0 < i - j <= BESIDE for j in at)}
+    return frozenset(words)
+
+
+# "Model-Based Approaches", "Clustering Algorithms": the kind of thing a name ends with need
+# not be written ("model-based reinforcement learning", "hierarchical clustering").
+_KIND_TAIL = re.compile(r"\s+(?:approach(?:es)?|methods?|techniques?|algorithms?)\s*$",
+                        re.IGNORECASE)
+
+
+def _forms(*names: str | None) -> frozenset[str]:
+    """`name_forms` of the names, of each side of an "A vs. B" name, and of each of those
+    without a closing kind word (`_KIND_TAIL`)."""
+    parts = [side for n in names if n for side in {n, *_SIDES.split(n)}]
+    parts += [_KIND_TAIL.sub("", p) for p in parts]
+    return name_forms(*parts)
 
 
 # "- Kaldi - Kaldi is a toolkit for speech recognition ...": an item of a list of tools,
