@@ -47,3 +47,14 @@ def test_a_comparison_is_answered_by_the_side_that_says_something(tmp_path: Path
                        "How is a pooling layer different from global average pooling?")
     assert not answer.abstained, answer.answer
     assert any(c.span.path.endswith("pooling-layer.md") for c in answer.citations)
+
+
+def test_a_title_only_entry_named_by_its_acronyms_end(tmp_path: Path, corpora: Path) -> None:
+    # "Temporal Generative Adversarial Network (TGAN)" is a title-only entry: "temporal GAN"
+    # names it by "GAN", the end of its acronym, and "temporal", the word its "T" stands
+    # for, more closely than the GAN entry, which answered with what a GAN is for.
+    terms = corpora / "ml-glossary-terms" / "terms"
+    pages = [terms / "generative-adversarial-network-gan.md",
+             terms / "temporal-generative-adversarial-network-tgan.md"]
+    answer = ask_notes(tmp_path, pages, "What does a temporal GAN generate?")
+    assert answer.abstained and answer.answer.startswith(NOT_COVERED), answer.answer

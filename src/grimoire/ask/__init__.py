@@ -199,7 +199,8 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     # "Training" whose sections are empty) names the page, not the section.
     named = [(_named_section(asked, c), c.passage_id) for c in evidence.candidates]
     # A title-only entry (a stub) is a hit with no passage: named, and with nothing to say.
-    named += [(frozenset(_covered(asked, name_forms(h.concept, h.title))), -1)
+    named += [(frozenset(_covered(asked, name_forms(h.concept, h.title))
+                         | _acronym_words(question, h.concept, h.title)), -1)
               for h in evidence.hits if not h.passage_id]
     named = [(words, pid) for words, pid in named if words]
     if not named:
@@ -230,6 +231,27 @@ _SIDES = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
 BESIDE = 2
 
 
+_ACRONYM = re.compile(r"\(([A-Za-z]*[A-Z][A-Za-z]*)\)")
+
+
+def _acronym_words(question: str, *names: str | None) -> set[str]:
+    """The question's words (stemmed as `asked_words`) that name an entry by the end of its
+    acronym and the words its other letters stand for: "temporal GAN" for "Temporal
+    Generative Adversarial Network (TGAN)", "deep convolutional GAN" for "(DCGAN)"."""
+    tokens = _WORD_RE.findall(question)
+    out: set[str] = set()
+    for acronym in {m for n in names if n for m in _ACRONYM.findall(n)}:
+        for i, t in enumerate(tokens):
+            if len(t) < 2 or not acronym.casefold().endswith(t.casefold()):
+                continue
+            lead = acronym[: len(acronym) - len(t)]
+            before = tokens[max(0, i - len(lead)) : i]
+            if lead and len(before) == len(lead) and all(
+                    w[0].casefold() == c.casefold() for w, c in zip(before, lead, strict=True)):
+                out |= set(asked_words(" ".join((*before, t))).split())
+    return out
+
+
 def _covered(asked: str, forms: frozenset[str]) -> set[str]:
     words: set[str] = set()
     for form in forms:
@@ -248,7 +270,9 @@ def _named_section(asked: str, c: Candidate) -> frozenset[str]:
         return frozenset()
     words = own | _covered(asked, _forms(c.title))
     tokens = asked.split()
-    above = {w for f in _forms(c.title, *c.heading_path[:-1]) for w in f.split()}
+    # Only a section has a page above it: an entry's title is its own name.
+    above = {w for f in _forms(c.title, *c.heading_path[:-1]) for w in f.split()
+             } if c.heading_path and c.title != c.heading_path[-1] else set()
     at = [i for i, t in enumerate(tokens) if t in own]
     words |= {t for i, t in enumerate(tokens)
               if t in above and any(0 < i - j <= BESIDE for j in at)}
