@@ -58,3 +58,16 @@ def test_a_title_only_entry_named_by_its_acronyms_end(tmp_path: Path, corpora: P
              terms / "temporal-generative-adversarial-network-tgan.md"]
     answer = ask_notes(tmp_path, pages, "What does a temporal GAN generate?")
     assert answer.abstained and answer.answer.startswith(NOT_COVERED), answer.answer
+
+
+def test_a_definition_asked_by_the_acronyms_end_is_about_the_entry(tmp_path: Path,
+                                                                   corpora: Path) -> None:
+    # "deep convolutional GAN" is "Deep Convolutional Generative Adversarial Network
+    # (DCGAN)": "GAN" is no word of that name, so the answer was refused as not about the
+    # thing asked (`subject_missing`).
+    terms = corpora / "ml-glossary-terms" / "terms"
+    pages = [terms / "deep-convolutional-generative-adversarial-network-dcgan.md",
+             terms / "generative-adversarial-network-gan.md"]
+    answer = ask_notes(tmp_path, pages, "What is a deep convolutional GAN?")
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].span.path.endswith("dcgan.md"), answer.citations

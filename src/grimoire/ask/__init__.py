@@ -186,6 +186,8 @@ def subject_missing(question: str, best: Scored) -> bool:
     c = best.candidate
     have = {stem(w) for w in re.findall(r"\w+", " ".join(
         [best.text, c.concept or "", c.title, *c.heading_path]))}
+    # "deep convolutional GAN" is "Deep Convolutional Generative Adversarial Network (DCGAN)"
+    have |= {stem(w) for w in _acronym_words(subject, c.concept, c.title, *c.heading_path)}
     return not want <= have
 
 
@@ -200,7 +202,8 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     named = [(_named_section(asked, c), c.passage_id) for c in evidence.candidates]
     # A title-only entry (a stub) is a hit with no passage: named, and with nothing to say.
     named += [(frozenset(_covered(asked, name_forms(h.concept, h.title))
-                         | _acronym_words(question, h.concept, h.title)), -1)
+                         | set(asked_words(" ".join(_acronym_words(question, h.concept,
+                                                                     h.title))).split())), -1)
               for h in evidence.hits if not h.passage_id]
     named = [(words, pid) for words, pid in named if words]
     if not named:
@@ -235,7 +238,7 @@ _ACRONYM = re.compile(r"\(([A-Za-z]*[A-Z][A-Za-z]*)\)")
 
 
 def _acronym_words(question: str, *names: str | None) -> set[str]:
-    """The question's words (stemmed as `asked_words`) that name an entry by the end of its
+    """The question's words that name an entry by the end of its
     acronym and the words its other letters stand for: "temporal GAN" for "Temporal
     Generative Adversarial Network (TGAN)", "deep convolutional GAN" for "(DCGAN)"."""
     tokens = _WORD_RE.findall(question)
@@ -248,7 +251,7 @@ def _acronym_words(question: str, *names: str | None) -> set[str]:
             before = tokens[max(0, i - len(lead)) : i]
             if lead and len(before) == len(lead) and all(
                     w[0].casefold() == c.casefold() for w, c in zip(before, lead, strict=True)):
-                out |= set(asked_words(" ".join((*before, t))).split())
+                out |= {*before, t}
     return out
 
 
