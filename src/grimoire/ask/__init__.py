@@ -30,7 +30,7 @@ from grimoire.ask.extractive import (
     conflict,
     content_words,
     expansion,
-    named_in,
+    name_forms,
     prefer_named,
     score_sentences,
     spells_out,
@@ -186,6 +186,8 @@ def subject_missing(question: str, best: Scored) -> bool:
     c = best.candidate
     have = {stem(w) for w in re.findall(r"\w+", " ".join(
         [best.text, c.concept or "", c.title, *c.heading_path]))}
+    # "deep convolutional GAN" is "Deep Convolutional Generative Adversarial Network (DCGAN)"
+    have |= {stem(w) for w in _acronym_words(subject, c.concept, c.title, *c.heading_path)}
     return not want <= have
 
 
@@ -197,20 +199,101 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     # A passage counts as named only when its own name (concept or heading) is: the page's
     # title alone ("training" in "... if training error keeps falling ...", on the page
     # "Training" whose sections are empty) names the page, not the section.
-    named = [(named_in(asked, c.concept, c.title, *c.heading_path[-1:])
-              if named_in(asked, c.concept, *c.heading_path[-1:]) else 0, c.passage_id)
-             for c in evidence.candidates]
+    named = [(_named_section(asked, c), c.passage_id) for c in evidence.candidates]
     # A title-only entry (a stub) is a hit with no passage: named, and with nothing to say.
-    named += [(named_in(asked, h.concept, h.title), -1) for h in evidence.hits
-              if not h.passage_id]
-    closest = max((n for n, _ in named), default=0)
-    if closest == 0:
+    named += [(frozenset(_covered(asked, name_forms(h.concept, h.title))
+                         | set(asked_words(" ".join(_acronym_words(question, h.concept,
+                                                                     h.title))).split())), -1)
+              for h in evidence.hits if not h.passage_id]
+    named = [(words, pid) for words, pid in named if words]
+    if not named:
         return False
+    if _COMPARES.search(question):
+        # "How does X differ from Y?" asks about two things: the notes are silent only when
+        # neither says anything, however many words of the question each name covers (a
+        # title-only X named in three words beside a Y that says how they differ).
+        closest = [w for w, _ in named if not any(w < other for other, _ in named)]
+    else:
+        most = max(len(w) for w, _ in named)
+        closest = [w for w, _ in named if len(w) == most]
     how = bool(_HOW.match(question))
     with_text = {s.candidate.passage_id for s in evidence.sentences
                  if not catalogue_item(s.raw, s.start)
                  and not (how and title_item(s.raw, s.start))}
-    return all(pid not in with_text for n, pid in named if n == closest)
+    return all(pid not in with_text for w, pid in named if w in closest)
+
+
+_COMPARES = re.compile(r"\b(?:differ|differs|difference|different|versus|vs|compare|compared"
+                       r"|comparison)\b", re.IGNORECASE)
+# "On-Policy vs. Off-Policy Learning": a heading of two sides names each of them.
+_SIDES = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
+# Words of a section's page or parent headings that the question writes this close after the
+# section's own named words name it too: "hierarchical clustering" is the section
+# "Hierarchical" of the page "Clustering Algorithms", more closely than the glossary's
+# "Clustering".
+BESIDE = 2
+
+
+_ACRONYM = re.compile(r"\(([A-Za-z]*[A-Z][A-Za-z]*)\)")
+
+
+def _acronym_words(question: str, *names: str | None) -> set[str]:
+    """The question's words that name an entry by the end of its
+    acronym and the words its other letters stand for: "temporal GAN" for "Temporal
+    Generative Adversarial Network (TGAN)", "deep convolutional GAN" for "(DCGAN)"."""
+    tokens = _WORD_RE.findall(question)
+    out: set[str] = set()
+    for acronym in {m for n in names if n for m in _ACRONYM.findall(n)}:
+        for i, t in enumerate(tokens):
+            if len(t) < 2 or not acronym.casefold().endswith(t.casefold()):
+                continue
+            lead = acronym[: len(acronym) - len(t)]
+            before = tokens[max(0, i - len(lead)) : i]
+            if lead and len(before) == len(lead) and all(
+                    w[0].casefold() == c.casefold() for w, c in zip(before, lead, strict=True)):
+                out |= {*before, t}
+    return out
+
+
+def _covered(asked: str, forms: frozenset[str]) -> set[str]:
+    words: set[str] = set()
+    for form in forms:
+        if f" {form} " in asked:
+            words |= set(form.split())
+    return words
+
+
+def _named_section(asked: str, c: Candidate) -> frozenset[str]:
+    """The question's words (`asked_words`) that a passage's names cover: its own name
+    (concept or last heading, one side of an "A vs. B" heading, a name without its closing
+    "approaches" or "methods") must be among them; its page's title and the headings above
+    it add the words the question writes right after those (`BESIDE`)."""
+    own = _covered(asked, _forms(c.concept, *c.heading_path[-1:]))
+    if not own:
+        return frozenset()
+    words = own | _covered(asked, _forms(c.title))
+    tokens = asked.split()
+    # Only a section has a page above it: an entry's title is its own name.
+    above = {w for f in _forms(c.title, *c.heading_path[:-1]) for w in f.split()
+             } if c.heading_path and c.title != c.heading_path[-1] else set()
+    at = [i for i, t in enumerate(tokens) if t in own]
+    words |= {t for i, t in enumerate(tokens)
+              if t in above and any(0 < i - j <= BESIDE for j in at)}
+    return frozenset(words)
+
+
+# "Model-Based Approaches", "Clustering Algorithms": the kind of thing a name ends with need
+# not be written ("model-based reinforcement learning", "hierarchical clustering").
+_KIND_TAIL = re.compile(r"\s+(?:approach(?:es)?|methods?|techniques?|algorithms?)\s*$",
+                        re.IGNORECASE)
+
+
+def _forms(*names: str | None) -> frozenset[str]:
+    """`name_forms` of the names, of each side of an "A vs. B" name, and of each of those
+    without a closing kind word (`_KIND_TAIL`)."""
+    parts = [side for n in names if n for side in {n, *_SIDES.split(n)}]
+    parts += [_KIND_TAIL.sub("", p) for p in parts]
+    return name_forms(*parts)
 
 
 # "- Kaldi - Kaldi is a toolkit for speech recognition ...": an item of a list of tools,
@@ -342,8 +425,32 @@ def neighbour(question: str, evidence: Evidence) -> bool:
     if not placed:
         first = {stem(w) for w in _WORD_RE.findall(subject[0])}
         return not any(first <= set(ws) for ws in words)
+    if NAME_ALONE and _names_a_passage(subject[0], evidence) and not _in_a_name(
+            subject[1], evidence):
+        # "how does dropout prevent overfitting in ...": the first word names a passage by
+        # itself and the second is in no passage's name, so it may be the verb, its object
+        # placed before the function word; "dropout prevent" is no name the notes lack.
+        return False
     want = [stem(w) for t in subject for w in _WORD_RE.findall(t)]
     return not any(_together(want, ws) for ws in words)
+
+
+NAME_ALONE = True
+
+
+def _in_a_name(word: str, evidence: Evidence) -> bool:
+    """True when `word` is a word of the name of a passage found."""
+    form = " ".join(name_forms(word))
+    return bool(form) and any(form in f.split() for c in evidence.candidates
+                              for f in name_forms(c.concept, c.title, *c.heading_path[-1:]))
+
+
+def _names_a_passage(word: str, evidence: Evidence) -> bool:
+    """True when `word` alone is the name (concept, title or last heading) of a passage
+    found."""
+    form = " ".join(name_forms(word))
+    return bool(form) and any(form in name_forms(c.concept, c.title, *c.heading_path[-1:])
+                              for c in evidence.candidates)
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'-]*")
