@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 
 from grimoire.readers import base
-from grimoire.readers.base import decode, decode_warning, looks_binary
+from grimoire.readers.base import decode, decode_warning, folder_of, looks_binary, stem_of
 from grimoire.readers.markdown._blocks import _PLAIN_URL, build_parser, normalize_link
 from grimoire.readers.markdown._frontmatter import (
     _NOT_PLAIN,
@@ -19,9 +19,9 @@ from grimoire.readers.markdown._frontmatter import (
     _plain,
     split_front_matter,
 )
-from grimoire.readers.markdown.obsidian import _all_prose, _folder_of, _prose
+from grimoire.readers.markdown.obsidian import _all_prose, _prose
 from grimoire.readers.mediawiki import _WIKI_HEADING, _may_hold_heading
-from grimoire.readers.sections import _SENTENCES, _sentences_of
+from grimoire.readers.sections import _ACRONYM, _SENTENCES, _TWO_CAPITALS, _sentences_of
 
 # Pieces that make the fence, indentation and heading rules matter, in any order.
 _HEAD = st.lists(st.sampled_from(["\n", " ", "    ", "\t", "`", "```", "~~~", "~", "=", "==",
@@ -48,7 +48,15 @@ def test_wiki_heading_shortcut(pieces: list[str]) -> None:
        st.booleans())
 def test_folder_of_is_pathlib_parent(parts: list[str], absolute: bool) -> None:
     path = ("/" if absolute else "") + "/".join(parts)
-    assert _folder_of(path) == str(PurePath(path).parent)
+    assert folder_of(path) == str(PurePath(path).parent)
+
+
+@given(st.lists(st.sampled_from(["a", "b.md", ".", "..", "", "x y", "é", ".md", "a.", "c.tar.gz",
+                                 "a\\b.md"]), max_size=5),
+       st.booleans())
+def test_stem_of_is_pathlib_stem(parts: list[str], absolute: bool) -> None:
+    path = ("/" if absolute else "") + "/".join(parts)
+    assert stem_of(path) == PurePath(path).stem
 
 
 def _front_matters(*roots: Path) -> list[str]:
@@ -162,3 +170,11 @@ def test_links_in_shared_take_the_fast_path(corpora: Path) -> None:
         assert normalize_link(url) == normalizeLink(url), url
     assert sum(bool(_PLAIN_URL.fullmatch(u)) for u in urls) > 0.9 * len(urls)
     assert build_parser().normalizeLink is normalize_link
+
+
+@given(st.text(alphabet="aAbBzZ09s_éÉ .", max_size=12))
+def test_acronym_words_hold_two_capitals(word: str) -> None:
+    """`_defines` skips a lead where `_TWO_CAPITALS` finds nothing: no word there can be an
+    acronym (`_ACRONYM`)."""
+    if _ACRONYM.match(word):
+        assert _TWO_CAPITALS.search(word)

@@ -175,6 +175,8 @@ def _sentences_of(text: str) -> list[str]:
 
 
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*s?$")
+# What any word `_ACRONYM` matches holds.
+_TWO_CAPITALS = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z]")
 
 
 def _tokens(text: str) -> list[str]:
@@ -236,7 +238,11 @@ def _defines(heading: str, prose: str) -> bool:
     # Only a name the lead may hold is looked for, sentence by sentence (most are not there).
     names = [t for n in named if (t := _tokens(n.name)) and _may_hold(folded, t)]
     acronyms = [w for n in named for w in n.name.split() if _ACRONYM.match(w)]
-    for sentence in _sentences_of(lead):
+    # With no name and no acronym to look for, a sentence can only define the heading by
+    # opening with an acronym of it, which needs two capitals in one word (`_ACRONYM`):
+    # most leads have none, and are not cut into sentences (issue 14).
+    sentences = _sentences_of(lead) if names or acronyms or _TWO_CAPITALS.search(lead) else []
+    for sentence in sentences:
         if not names:
             if _acronym_defined(sentence, heading, acronyms):
                 return True

@@ -37,7 +37,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import PurePath
 from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
@@ -55,7 +54,7 @@ from grimoire.model import (
     Reference,
     Span,
 )
-from grimoire.readers.base import collapse, decode
+from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import names_no_concept, stem_title
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.markdown._apps import (
@@ -232,7 +231,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     if h1 is None and any_heading and parsed.headings:
         h1 = parsed.headings[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
-    return h1 or stem_title(PurePath(path).stem)
+    return h1 or stem_title(stem_of(path))
 
 
 # A title saved as a file name loses what follows a "<": Google's glossary term "F<sub>1</sub>"
@@ -520,7 +519,7 @@ def read_with(
         parsed.front.meta = {**props, **parsed.front.meta}
     # An Obsidian note's name is its file name; a web page's is its first heading.
     title = title_of(parsed, path, any_heading=fmt == name)
-    stem = PurePath(path).stem
+    stem = stem_of(path)
     if title == stem:
         title = restored_title(title, text)
     elif parsed.headings and "title" not in parsed.front.meta and in_logseq_graph(path):
