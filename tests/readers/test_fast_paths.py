@@ -6,11 +6,14 @@ import re
 from pathlib import Path, PurePath
 
 import yaml
+from docutils.core import publish_doctree
+from docutils.parsers.rst import states as docutils_states
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 
 from grimoire.readers import base
+from grimoire.readers import rst as rst_reader
 from grimoire.readers.base import decode, decode_warning, folder_of, looks_binary, stem_of
 from grimoire.readers.markdown._blocks import _PLAIN_URL, build_parser, normalize_link
 from grimoire.readers.markdown._frontmatter import (
@@ -21,6 +24,7 @@ from grimoire.readers.markdown._frontmatter import (
 )
 from grimoire.readers.markdown.obsidian import _all_prose, _prose
 from grimoire.readers.mediawiki import _WIKI_HEADING, _may_hold_heading
+from grimoire.readers.rst import _sphinx
 from grimoire.readers.sections import _ACRONYM, _SENTENCES, _TWO_CAPITALS, _sentences_of
 
 # Pieces that make the fence, indentation and heading rules matter, in any order.
@@ -178,3 +182,32 @@ def test_acronym_words_hold_two_capitals(word: str) -> None:
     acronym (`_ACRONYM`)."""
     if _ACRONYM.match(word):
         assert _TWO_CAPITALS.search(word)
+
+
+class _LongWayInliner(_sphinx.Inliner):
+    """The rst inliner without its shortcuts: docutils' own search of every text."""
+
+    parse = docutils_states.Inliner.parse
+    implicit_inline = docutils_states.Inliner.implicit_inline
+
+
+def _doctree(text: str, inliner: _sphinx.Inliner) -> str:
+    parser = _sphinx.SphinxParser(lambda _message: None)
+    parser.inliner = inliner
+    tree = publish_doctree(text, source_path="t.rst", reader=_sphinx.DocReader(),
+                           parser=parser, settings=rst_reader._settings())
+    return str(tree.pformat())
+
+
+_RST_PIECES = st.lists(st.sampled_from(
+    ["word", " ", "\n", ":", "@", "a@b.org", "https://x.org/a_b", "mailto:x@y.z", "PEP 8",
+     "pep-0008", "RFC 2822", "*", "**", "`", "``", "_", "__", "|", "[1]_", "[#]_", "name_",
+     ":math:`x`", "\\", "\\*", "é", "(", ")"]), min_size=1, max_size=12)
+
+
+@given(_RST_PIECES)
+def test_rst_inline_shortcuts(pieces: list[str]) -> None:
+    """Text without markup characters skips docutils' inline search, and text without a
+    URI's, e-mail's, PEP's or RFC's mark its implicit patterns: the tree is the same."""
+    text = "Title\n=====\n\n" + "".join(pieces).strip("\n") + "\n"
+    assert _doctree(text, _sphinx.Inliner()) == _doctree(text, _LongWayInliner())
