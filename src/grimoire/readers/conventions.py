@@ -8,6 +8,7 @@ word is. A reader decides where a heading or a line is; this module decides what
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 from grimoire.days import is_date_title
@@ -126,6 +127,9 @@ def stem_title(stem: str) -> str:
     return stem
 
 
+# The same headings recur in every note of a folder ("Details", "References"), and each is
+# asked for several times a note (issue 14).
+@lru_cache(maxsize=8192)
 def heading_key(title: str) -> str:
     """A heading as compared here: numbering, trailing punctuation and case dropped."""
     text = " ".join(title.split())

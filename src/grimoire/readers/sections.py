@@ -42,6 +42,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from grimoire.model import (
     PAGE_REASON,
@@ -107,6 +108,7 @@ class _Section:
     passages: list[int]
 
 
+@lru_cache(maxsize=8192)  # a pure function of headings that recur from note to note
 def name_shaped(heading: str) -> str | None:
     """Why a heading is not the name of a thing, or None when it can be one."""
     text = " ".join(heading.split())
