@@ -266,6 +266,8 @@ class _Walker:
         self.captions = flavor.captions
         self.soft_joiner = "\n" if flavor.line_breaks else " "
         self.heading_path: list[tuple[int, str]] = []
+        # The titles of `heading_path`, built when it changes rather than for every block.
+        self.heading_titles: tuple[str, ...] = ()
 
     @functools.cached_property
     def stem(self) -> str:
@@ -577,9 +579,10 @@ class _Walker:
         if title:
             self.heading_path.append((level, title))
             self.parsed.headings.append(Heading(level, title, line, len(self.parsed.blocks)))
+        self.heading_titles = tuple(t for _, t in self.heading_path)
 
     def _new_block(self, kind: str, joiner: str = " ") -> Block:
-        return Block(kind, [], tuple(t for _, t in self.heading_path), joiner=joiner)
+        return Block(kind, [], self.heading_titles, joiner=joiner)
 
     def _code(self, tok: Token, lines: list[str]) -> None:
         start, end = tok.map or (0, 0)
