@@ -19,6 +19,7 @@ from grimoire.readers.markdown._blocks import _PLAIN_URL, build_parser, normaliz
 from grimoire.readers.markdown._frontmatter import (
     _NOT_PLAIN,
     MAX_META_NODES,
+    _Loader,
     _plain,
     split_front_matter,
 )
@@ -211,3 +212,29 @@ def test_rst_inline_shortcuts(pieces: list[str]) -> None:
     URI's, e-mail's, PEP's or RFC's mark its implicit patterns: the tree is the same."""
     text = "Title\n=====\n\n" + "".join(pieces).strip("\n") + "\n"
     assert _doctree(text, _sphinx.Inliner()) == _doctree(text, _LongWayInliner())
+
+
+def _tags(node: yaml.Node) -> list[str]:
+    out = [node.tag]
+    if isinstance(node, yaml.SequenceNode):
+        out += [t for child in node.value for t in _tags(child)]
+    elif isinstance(node, yaml.MappingNode):
+        out += [t for key, value in node.value for t in (*_tags(key), *_tags(value))]
+    return out
+
+
+_SCALARS = st.sampled_from(["yes", "No", "1", "-1.5", "~", "null", "", "2024-01-01", "0x1F",
+                            ".inf", ".NaN", "a", "'yes'", '"1"', "on", "<<", "=", "12:30"])
+
+
+@given(st.lists(st.tuples(_SCALARS, _SCALARS, st.booleans()), min_size=1, max_size=6))
+def test_remembered_yaml_tags(pairs: list[tuple[str, str, bool]]) -> None:
+    """The front matter loader's remembered tags are PyYAML's, the first time and after."""
+    body = "".join(f"k{i}{key}: {f'[{value}, {key}]' if listed else value}\n"
+                   for i, (key, value, listed) in enumerate(pairs))
+    try:
+        expected = _tags(yaml.CSafeLoader(body).get_single_node())
+    except yaml.YAMLError:
+        return
+    for _ in range(2):
+        assert _tags(_Loader(body).get_single_node()) == expected
