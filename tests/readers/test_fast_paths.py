@@ -11,6 +11,7 @@ from docutils.parsers.rst import states as docutils_states
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.rules_core.normalize import normalize as markdown_normalize
 
 from grimoire.readers import base
 from grimoire.readers import rst as rst_reader
@@ -24,7 +25,7 @@ from grimoire.readers.markdown._frontmatter import (
     split_front_matter,
 )
 from grimoire.readers.markdown.obsidian import _all_prose, _prose
-from grimoire.readers.mediawiki import _WIKI_HEADING, _may_hold_heading
+from grimoire.readers.mediawiki import _MARKS, _WIKI_HEADING, _may_hold_heading
 from grimoire.readers.rst import _sphinx
 from grimoire.readers.sections import _ACRONYM, _SENTENCES, _TWO_CAPITALS, _sentences_of
 
@@ -238,3 +239,26 @@ def test_remembered_yaml_tags(pairs: list[tuple[str, str, bool]]) -> None:
         return
     for _ in range(2):
         assert _tags(_Loader(body).get_single_node()) == expected
+
+
+@given(st.lists(st.sampled_from(["'", "''", "'''", "[", "[[", "]]", "]", "{", "{{", "}}", "|",
+                                 "[http://a", "[https://b.c", " ", "x", "\n", "Name", "$"]),
+                max_size=14))
+def test_wiki_marks_need_their_opening(pieces: list[str]) -> None:
+    """`_sniff_wikitext` searches for a mark only where its opening text is."""
+    text = "".join(pieces)
+    for pattern, opening in _MARKS:
+        if pattern.search(text):
+            assert opening in text
+
+
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\r", "\r\n", "\0", "# h", "- i", "`", "$x$",
+                                 "    c", "> q", "|a|b|\n|-|-|"]), max_size=12))
+def test_markdown_normalize_shortcut(pieces: list[str]) -> None:
+    """markdown-it's `normalize` rule runs only on text with a CR or a NUL: the tokens are
+    the same as with it always on."""
+    text = "".join(pieces)
+    ours = build_parser()
+    theirs = build_parser()
+    theirs.core.ruler.at("normalize", markdown_normalize)
+    assert [t.as_dict() for t in ours.parse(text)] == [t.as_dict() for t in theirs.parse(text)]
