@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core.normalize import normalize as markdown_normalize
 
-from grimoire.readers import base
+from grimoire.readers import base, conventions, sections
 from grimoire.readers import rst as rst_reader
 from grimoire.readers.base import decode, decode_warning, folder_of, looks_binary, stem_of
+from grimoire.readers.conventions import heading_key
 from grimoire.readers.markdown._blocks import _PLAIN_URL, build_parser, normalize_link
 from grimoire.readers.markdown._frontmatter import (
     _NOT_PLAIN,
@@ -27,7 +28,13 @@ from grimoire.readers.markdown._frontmatter import (
 from grimoire.readers.markdown.obsidian import _all_prose, _prose
 from grimoire.readers.mediawiki import _MARKS, _WIKI_HEADING, _may_hold_heading
 from grimoire.readers.rst import _sphinx
-from grimoire.readers.sections import _ACRONYM, _SENTENCES, _TWO_CAPITALS, _sentences_of
+from grimoire.readers.sections import (
+    _ACRONYM,
+    _SENTENCES,
+    _TWO_CAPITALS,
+    _sentences_of,
+    name_shaped,
+)
 
 # Pieces that make the fence, indentation and heading rules matter, in any order.
 _HEAD = st.lists(st.sampled_from(["\n", " ", "    ", "\t", "`", "```", "~~~", "~", "=", "==",
@@ -262,3 +269,17 @@ def test_markdown_normalize_shortcut(pieces: list[str]) -> None:
     theirs = build_parser()
     theirs.core.ruler.at("normalize", markdown_normalize)
     assert [t.as_dict() for t in ours.parse(text)] == [t.as_dict() for t in theirs.parse(text)]
+
+
+def test_long_headings_are_not_remembered() -> None:
+    """Headings are remembered for speed, but not one longer than any name: a file of huge
+    headings must not fill a reader worker's memory."""
+    long = "Word " * 2000
+    before = (conventions._heading_key.cache_info().currsize,
+              sections._name_shaped.cache_info().currsize)
+    assert heading_key(long) == heading_key(long + " ") == " ".join(long.split()).casefold()
+    assert name_shaped(long) == "too long for a name"
+    assert (conventions._heading_key.cache_info().currsize,
+            sections._name_shaped.cache_info().currsize) == before
+    assert heading_key("1. Details:") == "details"
+    assert conventions._heading_key.cache_info().currsize >= 1

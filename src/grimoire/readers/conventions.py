@@ -128,10 +128,20 @@ def stem_title(stem: str) -> str:
 
 
 # The same headings recur in every note of a folder ("Details", "References"), and each is
-# asked for several times a note (issue 14).
-@lru_cache(maxsize=8192)
+# asked for several times a note (issue 14): they are remembered, unless longer than this (a
+# name never is), so that a file of huge headings cannot fill a reader worker's memory.
+CACHED_HEADING_CHARS = 300
+
+
 def heading_key(title: str) -> str:
     """A heading as compared here: numbering, trailing punctuation and case dropped."""
+    if len(title) > CACHED_HEADING_CHARS:
+        return _heading_key.__wrapped__(title)
+    return _heading_key(title)
+
+
+@lru_cache(maxsize=8192)
+def _heading_key(title: str) -> str:
     text = " ".join(title.split())
     text = _NUMBERING.sub("", text)
     return _TRAILING.sub("", text).casefold()

@@ -59,6 +59,7 @@ from grimoire.model import (
 )
 from grimoire.names import is_abbreviation, normalize, term_names
 from grimoire.readers.conventions import (
+    CACHED_HEADING_CHARS,
     WORD,
     heading_key,
     is_generic_heading,
@@ -108,9 +109,15 @@ class _Section:
     passages: list[int]
 
 
-@lru_cache(maxsize=8192)  # a pure function of headings that recur from note to note
 def name_shaped(heading: str) -> str | None:
     """Why a heading is not the name of a thing, or None when it can be one."""
+    if len(heading) > CACHED_HEADING_CHARS:
+        return _name_shaped.__wrapped__(heading)
+    return _name_shaped(heading)
+
+
+@lru_cache(maxsize=8192)  # headings recur from note to note (`heading_key`)
+def _name_shaped(heading: str) -> str | None:
     text = " ".join(heading.split())
     words = text.split()
     if not words or not _HAS_LETTER.search(text):
