@@ -6,22 +6,35 @@ import re
 from pathlib import Path, PurePath
 
 import yaml
+from docutils.core import publish_doctree
+from docutils.parsers.rst import states as docutils_states
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.rules_core.normalize import normalize as markdown_normalize
 
-from grimoire.readers import base
-from grimoire.readers.base import decode, decode_warning, looks_binary
+from grimoire.readers import base, conventions, sections
+from grimoire.readers import rst as rst_reader
+from grimoire.readers.base import decode, decode_warning, folder_of, looks_binary, stem_of
+from grimoire.readers.conventions import heading_key
 from grimoire.readers.markdown._blocks import _PLAIN_URL, build_parser, normalize_link
 from grimoire.readers.markdown._frontmatter import (
     _NOT_PLAIN,
     MAX_META_NODES,
+    _Loader,
     _plain,
     split_front_matter,
 )
-from grimoire.readers.markdown.obsidian import _all_prose, _folder_of, _prose
-from grimoire.readers.mediawiki import _WIKI_HEADING, _may_hold_heading
-from grimoire.readers.sections import _SENTENCES, _sentences_of
+from grimoire.readers.markdown.obsidian import _all_prose, _prose
+from grimoire.readers.mediawiki import _MARKS, _WIKI_HEADING, _may_hold_heading
+from grimoire.readers.rst import _sphinx
+from grimoire.readers.sections import (
+    _ACRONYM,
+    _SENTENCES,
+    _TWO_CAPITALS,
+    _sentences_of,
+    name_shaped,
+)
 
 # Pieces that make the fence, indentation and heading rules matter, in any order.
 _HEAD = st.lists(st.sampled_from(["\n", " ", "    ", "\t", "`", "```", "~~~", "~", "=", "==",
@@ -48,7 +61,15 @@ def test_wiki_heading_shortcut(pieces: list[str]) -> None:
        st.booleans())
 def test_folder_of_is_pathlib_parent(parts: list[str], absolute: bool) -> None:
     path = ("/" if absolute else "") + "/".join(parts)
-    assert _folder_of(path) == str(PurePath(path).parent)
+    assert folder_of(path) == str(PurePath(path).parent)
+
+
+@given(st.lists(st.sampled_from(["a", "b.md", ".", "..", "", "x y", "é", ".md", "a.", "c.tar.gz",
+                                 "a\\b.md"]), max_size=5),
+       st.booleans())
+def test_stem_of_is_pathlib_stem(parts: list[str], absolute: bool) -> None:
+    path = ("/" if absolute else "") + "/".join(parts)
+    assert stem_of(path) == PurePath(path).stem
 
 
 def _front_matters(*roots: Path) -> list[str]:
@@ -162,3 +183,103 @@ def test_links_in_shared_take_the_fast_path(corpora: Path) -> None:
         assert normalize_link(url) == normalizeLink(url), url
     assert sum(bool(_PLAIN_URL.fullmatch(u)) for u in urls) > 0.9 * len(urls)
     assert build_parser().normalizeLink is normalize_link
+
+
+@given(st.text(alphabet="aAbBzZ09s_éÉ .", max_size=12))
+def test_acronym_words_hold_two_capitals(word: str) -> None:
+    """`_defines` skips a lead where `_TWO_CAPITALS` finds nothing: no word there can be an
+    acronym (`_ACRONYM`)."""
+    if _ACRONYM.match(word):
+        assert _TWO_CAPITALS.search(word)
+
+
+class _LongWayInliner(_sphinx.Inliner):
+    """The rst inliner without its shortcuts: docutils' own search of every text."""
+
+    parse = docutils_states.Inliner.parse
+    implicit_inline = docutils_states.Inliner.implicit_inline
+
+
+def _doctree(text: str, inliner: _sphinx.Inliner) -> str:
+    parser = _sphinx.SphinxParser(lambda _message: None)
+    parser.inliner = inliner
+    tree = publish_doctree(text, source_path="t.rst", reader=_sphinx.DocReader(),
+                           parser=parser, settings=rst_reader._settings())
+    return str(tree.pformat())
+
+
+_RST_PIECES = st.lists(st.sampled_from(
+    ["word", " ", "\n", ":", "@", "a@b.org", "https://x.org/a_b", "mailto:x@y.z", "PEP 8",
+     "pep-0008", "RFC 2822", "*", "**", "`", "``", "_", "__", "|", "[1]_", "[#]_", "name_",
+     ":math:`x`", "\\", "\\*", "é", "(", ")"]), min_size=1, max_size=12)
+
+
+@given(_RST_PIECES)
+def test_rst_inline_shortcuts(pieces: list[str]) -> None:
+    """Text without markup characters skips docutils' inline search, and text without a
+    URI's, e-mail's, PEP's or RFC's mark its implicit patterns: the tree is the same."""
+    text = "Title\n=====\n\n" + "".join(pieces).strip("\n") + "\n"
+    assert _doctree(text, _sphinx.Inliner()) == _doctree(text, _LongWayInliner())
+
+
+def _tags(node: yaml.Node) -> list[str]:
+    out = [node.tag]
+    if isinstance(node, yaml.SequenceNode):
+        out += [t for child in node.value for t in _tags(child)]
+    elif isinstance(node, yaml.MappingNode):
+        out += [t for key, value in node.value for t in (*_tags(key), *_tags(value))]
+    return out
+
+
+_SCALARS = st.sampled_from(["yes", "No", "1", "-1.5", "~", "null", "", "2024-01-01", "0x1F",
+                            ".inf", ".NaN", "a", "'yes'", '"1"', "on", "<<", "=", "12:30"])
+
+
+@given(st.lists(st.tuples(_SCALARS, _SCALARS, st.booleans()), min_size=1, max_size=6))
+def test_remembered_yaml_tags(pairs: list[tuple[str, str, bool]]) -> None:
+    """The front matter loader's remembered tags are PyYAML's, the first time and after."""
+    body = "".join(f"k{i}{key}: {f'[{value}, {key}]' if listed else value}\n"
+                   for i, (key, value, listed) in enumerate(pairs))
+    try:
+        expected = _tags(yaml.CSafeLoader(body).get_single_node())
+    except yaml.YAMLError:
+        return
+    for _ in range(2):
+        assert _tags(_Loader(body).get_single_node()) == expected
+
+
+@given(st.lists(st.sampled_from(["'", "''", "'''", "[", "[[", "]]", "]", "{", "{{", "}}", "|",
+                                 "[http://a", "[https://b.c", " ", "x", "\n", "Name", "$"]),
+                max_size=14))
+def test_wiki_marks_need_their_opening(pieces: list[str]) -> None:
+    """`_sniff_wikitext` searches for a mark only where its opening text is."""
+    text = "".join(pieces)
+    for pattern, opening in _MARKS:
+        if pattern.search(text):
+            assert opening in text
+
+
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\r", "\r\n", "\0", "# h", "- i", "`", "$x$",
+                                 "    c", "> q", "|a|b|\n|-|-|"]), max_size=12))
+def test_markdown_normalize_shortcut(pieces: list[str]) -> None:
+    """markdown-it's `normalize` rule runs only on text with a CR or a NUL: the tokens are
+    the same as with it always on."""
+    text = "".join(pieces)
+    ours = build_parser()
+    theirs = build_parser()
+    theirs.core.ruler.at("normalize", markdown_normalize)
+    assert [t.as_dict() for t in ours.parse(text)] == [t.as_dict() for t in theirs.parse(text)]
+
+
+def test_long_headings_are_not_remembered() -> None:
+    """Headings are remembered for speed, but not one longer than any name: a file of huge
+    headings must not fill a reader worker's memory."""
+    long = "Word " * 2000
+    before = (conventions._heading_key.cache_info().currsize,
+              sections._name_shaped.cache_info().currsize)
+    assert heading_key(long) == heading_key(long + " ") == " ".join(long.split()).casefold()
+    assert name_shaped(long) == "too long for a name"
+    assert (conventions._heading_key.cache_info().currsize,
+            sections._name_shaped.cache_info().currsize) == before
+    assert heading_key("1. Details:") == "details"
+    assert conventions._heading_key.cache_info().currsize >= 1

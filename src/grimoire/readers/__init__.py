@@ -8,6 +8,7 @@ the package itself is the reader.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import BinaryIO, Protocol
 
 from grimoire.model import Document
@@ -72,14 +73,19 @@ def detect(path: str, head: str) -> Reader | None:
     ext = suffix_of(path).lower()
     if ext in markdown.extensions and mediawiki.outweighs_markdown(head):
         return mediawiki  # wikitext saved as `.md`: the content outweighs the extension
-    if ext in GENERIC_EXTENSIONS:
-        candidates = list(READERS)
-    else:
-        candidates = [r for r in READERS if ext in r.extensions and ext not in GENERIC_EXTENSIONS]
+    candidates = _candidates(ext)
     for reader in candidates:
         if reader.sniff(head, path):
             return reader
     return candidates[-1] if candidates else None
+
+
+@lru_cache(maxsize=256)
+def _candidates(ext: str) -> tuple[Reader, ...]:
+    """The readers whose sniff `detect` tries for a lower-case extension, in order."""
+    if ext in GENERIC_EXTENSIONS:
+        return READERS
+    return tuple(r for r in READERS if ext in r.extensions)
 
 
 class StreamReader(Reader, Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Protocol
 
@@ -176,6 +177,35 @@ def suffix_of(path: str) -> str:
         return PurePath(path).suffix
     dot = name.rfind(".")
     return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def stem_of(path: str) -> str:
+    """`PurePath(path).stem`, without building the path (4-9 us): every Markdown note asks
+    for its stem, a vault note twice (issue 14)."""
+    cut = path.rfind(os.sep)
+    if os.altsep:
+        cut = max(cut, path.rfind(os.altsep))
+    name = path[cut + 1:]
+    if name in ("", ".", ".."):  # not a plain last name: let pathlib tell
+        return PurePath(path).stem
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def folder_of(path: str) -> str:
+    """`str(PurePath(path).parent)`, built once per folder rather than once per file: a plain
+    last name (not "." or "..") after the last separator leaves the folder part as it is
+    (unless that part is the root alone: POSIX keeps "//" there)."""
+    cut = path.rfind(os.sep)
+    if cut > 0 and path[cut + 1:] not in ("", ".", "..") and path[:cut].strip(os.sep) and not (
+            os.altsep and os.altsep in path):
+        return _folder(path[:cut])
+    return str(PurePath(path).parent)
+
+
+@lru_cache(maxsize=4096)
+def _folder(folder: str) -> str:
+    return str(PurePath(folder))
 
 
 def line_of(data: bytes | str, offset: int) -> int:

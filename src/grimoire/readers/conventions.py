@@ -8,6 +8,7 @@ word is. A reader decides where a heading or a line is; this module decides what
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 from grimoire.days import is_date_title
@@ -131,8 +132,21 @@ def stem_title(stem: str) -> str:
     return stem
 
 
+# The same headings recur in every note of a folder ("Details", "References"), and each is
+# asked for several times a note (issue 14): they are remembered, unless longer than this (a
+# name never is), so that a file of huge headings cannot fill a reader worker's memory.
+CACHED_HEADING_CHARS = 300
+
+
 def heading_key(title: str) -> str:
     """A heading as compared here: numbering, trailing punctuation and case dropped."""
+    if len(title) > CACHED_HEADING_CHARS:
+        return _heading_key.__wrapped__(title)
+    return _heading_key(title)
+
+
+@lru_cache(maxsize=8192)
+def _heading_key(title: str) -> str:
     text = " ".join(title.split())
     text = _NUMBERING.sub("", text)
     return _TRAILING.sub("", text).casefold()

@@ -42,6 +42,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from grimoire.model import (
     PAGE_REASON,
@@ -58,6 +59,7 @@ from grimoire.model import (
 )
 from grimoire.names import is_abbreviation, normalize, term_names
 from grimoire.readers.conventions import (
+    CACHED_HEADING_CHARS,
     WORD,
     heading_key,
     is_generic_heading,
@@ -110,6 +112,13 @@ class _Section:
 
 def name_shaped(heading: str) -> str | None:
     """Why a heading is not the name of a thing, or None when it can be one."""
+    if len(heading) > CACHED_HEADING_CHARS:
+        return _name_shaped.__wrapped__(heading)
+    return _name_shaped(heading)
+
+
+@lru_cache(maxsize=8192)  # headings recur from note to note (`heading_key`)
+def _name_shaped(heading: str) -> str | None:
     text = " ".join(heading.split())
     words = text.split()
     if not words or not _HAS_LETTER.search(text):
@@ -176,6 +185,8 @@ def _sentences_of(text: str) -> list[str]:
 
 
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*s?$")
+# What any word `_ACRONYM` matches holds.
+_TWO_CAPITALS = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z]")
 
 
 def _tokens(text: str) -> list[str]:
@@ -237,7 +248,11 @@ def _defines(heading: str, prose: str) -> bool:
     # Only a name the lead may hold is looked for, sentence by sentence (most are not there).
     names = [t for n in named if (t := _tokens(n.name)) and _may_hold(folded, t)]
     acronyms = [w for n in named for w in n.name.split() if _ACRONYM.match(w)]
-    for sentence in _sentences_of(lead):
+    # With no name and no acronym to look for, a sentence can only define the heading by
+    # opening with an acronym of it, which needs two capitals in one word (`_ACRONYM`):
+    # most leads have none, and are not cut into sentences (issue 14).
+    sentences = _sentences_of(lead) if names or acronyms or _TWO_CAPITALS.search(lead) else []
+    for sentence in sentences:
         if not names:
             if _acronym_defined(sentence, heading, acronyms):
                 return True

@@ -37,7 +37,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import PurePath
 from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
@@ -55,7 +54,7 @@ from grimoire.model import (
     Reference,
     Span,
 )
-from grimoire.readers.base import collapse, decode
+from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import names_no_concept, stem_title
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.markdown._apps import (
@@ -163,12 +162,13 @@ def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]
         yield ln, t[pos:] if pos else t
 
 
-def _block_span(block: Block, path: str) -> Span:
+def _block_lines(block: Block) -> tuple[int, int]:
+    """The first and last line of a block's text and marks."""
     lines = [ln for ln, _ in block.units]
     lines += [x.span.start_line for x in block.links]
     lines += [x.span.start_line for x in block.math]
     lines += [x.span.start_line for x in block.images]
-    return Span(path, min(lines), max(lines))
+    return min(lines), max(lines)
 
 
 def build_passages(blocks: list[Block], path: str) -> list[Passage]:
@@ -183,11 +183,11 @@ def build_passages(blocks: list[Block], path: str) -> list[Passage]:
             return
         texts = [t.strip("\n") for t in group_texts]
         text = "\n\n".join(t for t in texts if t)
-        spans = [_block_span(b, path) for b in group]
+        spans = [_block_lines(b) for b in group]
         passages.append(
             Passage(
                 text=text,
-                span=Span(path, min(s.start_line for s in spans), max(s.end_line for s in spans)),
+                span=Span(path, min(s[0] for s in spans), max(s[1] for s in spans)),
                 heading_path=group[0].heading_path,
                 kind=group[0].kind,
                 links=tuple(x for b in group for x in b.links),
@@ -232,7 +232,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     if h1 is None and any_heading and parsed.headings:
         h1 = parsed.headings[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
-    return h1 or stem_title(PurePath(path).stem)
+    return h1 or stem_title(stem_of(path))
 
 
 # A title saved as a file name loses what follows a "<": Google's glossary term "F<sub>1</sub>"
@@ -372,9 +372,9 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
 
 def whole_span(parsed: Parsed, path: str) -> Span:
     """From the first line of the front matter or body to the last line holding anything."""
-    spans = [_block_span(b, path) for b in parsed.blocks if b.units or b.images or b.links]
-    last = max((s.end_line for s in spans), default=max(parsed.front.end_line, 1))
-    first = 1 if parsed.front.end_line else min((s.start_line for s in spans), default=1)
+    spans = [_block_lines(b) for b in parsed.blocks if b.units or b.images or b.links]
+    last = max((s[1] for s in spans), default=max(parsed.front.end_line, 1))
+    first = 1 if parsed.front.end_line else min((s[0] for s in spans), default=1)
     return Span(path, first, max(first, last))
 
 
@@ -520,7 +520,7 @@ def read_with(
         parsed.front.meta = {**props, **parsed.front.meta}
     # An Obsidian note's name is its file name; a web page's is its first heading.
     title = title_of(parsed, path, any_heading=fmt == name)
-    stem = PurePath(path).stem
+    stem = stem_of(path)
     if title == stem:
         title = restored_title(title, text)
     elif parsed.headings and "title" not in parsed.front.meta and in_logseq_graph(path):

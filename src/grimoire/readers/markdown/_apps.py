@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
+
+from grimoire.readers.base import folder_of
 
 # `key:: value`: at the start of a line, or of a list item (`- alias:: x`), or indented under
 # a block. The value is required, so an rst-style `Example::` line ending a paragraph stays.
@@ -190,7 +192,7 @@ LOGSEQ_OWN_PAGES = frozenset({"contents", "card"})
 
 def in_logseq_graph(path: str) -> bool:
     """Whether a file lies in a Logseq graph (a folder above holds `logseq/config.edn`)."""
-    return _graph(str(PurePath(path).parent))
+    return _graph(folder_of(path))
 
 
 @lru_cache(maxsize=4096)

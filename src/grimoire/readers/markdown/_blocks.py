@@ -17,6 +17,8 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.normalize import normalize
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -129,7 +131,15 @@ def build_parser() -> MarkdownIt:
     # Links are never rendered, so every scheme is parsed; dangerous ones are dropped on read.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
+    md.core.ruler.at("normalize", _normalize)
     return md
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's `normalize` rule (CR and CRLF to LF, NUL to U+FFFD), which copies the
+    whole text line by line even when it holds neither, as a decoded note never does."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
 
 
 # Book-style roles: d2l-book writes `:label:`x``, `:numref:`x``, `:eqref:`x``, `:cite:`x``
@@ -266,6 +276,8 @@ class _Walker:
         self.captions = flavor.captions
         self.soft_joiner = "\n" if flavor.line_breaks else " "
         self.heading_path: list[tuple[int, str]] = []
+        # The titles of `heading_path`, built when it changes rather than for every block.
+        self.heading_titles: tuple[str, ...] = ()
 
     @functools.cached_property
     def stem(self) -> str:
@@ -577,9 +589,10 @@ class _Walker:
         if title:
             self.heading_path.append((level, title))
             self.parsed.headings.append(Heading(level, title, line, len(self.parsed.blocks)))
+        self.heading_titles = tuple(t for _, t in self.heading_path)
 
     def _new_block(self, kind: str, joiner: str = " ") -> Block:
-        return Block(kind, [], tuple(t for _, t in self.heading_path), joiner=joiner)
+        return Block(kind, [], self.heading_titles, joiner=joiner)
 
     def _code(self, tok: Token, lines: list[str]) -> None:
         start, end = tok.map or (0, 0)

@@ -120,6 +120,28 @@ def _plain(node: yaml.Node, budget: list[int] | None = None) -> Any:
     return _NOT_PLAIN
 
 
+# Implicit tags already resolved, by (node kind, scalar, implicit flags): the same keys and
+# values ("tags", "aliases", "ml") recur from note to note. Bounded; short scalars only.
+_TAGS: dict[tuple[Any, Any, Any], str] = {}
+_TAGS_KEPT = 4096
+_TAG_CHARS = 64
+
+
+class _Loader(yaml.CSafeLoader):
+    """`yaml.CSafeLoader` that remembers the tags its resolver gave: PyYAML's `resolve`, in
+    Python, tries a list of regular expressions on every scalar (issue 14). It is a function
+    of its arguments alone while no path resolvers are added (safe_load adds none)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        key = (kind, value, implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+            if len(_TAGS) < _TAGS_KEPT and (value is None or len(value) <= _TAG_CHARS):
+                _TAGS[key] = tag
+        return tag
+
+
 def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> tuple[Any, bool]:
     """The front matter's value, and whether it is JSON-safe already (`_plain`)."""
     if ("&" in body or "*" in body) and sum(
@@ -127,7 +149,7 @@ def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> tuple[Any,
         for t in yaml.scan(body, Loader=yaml.CSafeLoader)
     ) > MAX_YAML_ALIASES:
         raise ValueError(f"more than {MAX_YAML_ALIASES} YAML anchors/aliases")
-    loader = yaml.CSafeLoader(body)
+    loader = _Loader(body)
     try:
         node = loader.get_single_node()
         data = None

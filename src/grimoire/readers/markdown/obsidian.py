@@ -24,12 +24,11 @@ is the whole body. A body that is only "See [[X]]" / "Synonym for [[X]]" / "Abbr
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -37,7 +36,7 @@ from markdown_it.rules_inline import StateInline
 from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
-from grimoire.readers.base import suffix_of
+from grimoire.readers.base import folder_of, stem_of, suffix_of
 from grimoire.readers.conventions import names_no_concept, unescape_refs
 from grimoire.readers.markdown._apps import LOGSEQ_OWN_PAGES, dendron_links, in_logseq_graph
 from grimoire.readers.sections import not_a_page
@@ -241,7 +240,7 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     )
     if names_no_concept(title):
         return []  # a journal page (`2023_03_05.md`), an `Untitled 2.md`: no concept
-    stem = PurePath(path).stem
+    stem = stem_of(path)
     if not_a_page(parsed.front.meta):
         return []  # a Dendron root note, an Excalidraw drawing (its shapes' labels)
     if (stem.lower() in LOGSEQ_OWN_PAGES or stem.startswith("hls__")) and in_logseq_graph(path):
@@ -279,24 +278,8 @@ def sniff(head: str, path: str) -> bool:
     (Obsidian renders only `.md` as notes: a `.txt` in a vault is plain text)."""
     # The text first: it is cheaper than looking for `.obsidian` in every parent folder.
     return _marked(head) or bool(
-        path and suffix_of(path).lower() == ".md" and _in_vault(_folder_of(path))
+        path and suffix_of(path).lower() == ".md" and _in_vault(folder_of(path))
     )
-
-
-def _folder_of(path: str) -> str:
-    """`str(PurePath(path).parent)`, built once per folder rather than once per file: a plain
-    last name (not "." or "..") after the last separator leaves the folder part as it is
-    (unless that part is the root alone: POSIX keeps "//" there)."""
-    cut = path.rfind(os.sep)
-    if cut > 0 and path[cut + 1:] not in ("", ".", "..") and path[:cut].strip(os.sep) and not (
-            os.altsep and os.altsep in path):
-        return _folder(path[:cut])
-    return str(PurePath(path).parent)
-
-
-@lru_cache(maxsize=4096)
-def _folder(folder: str) -> str:
-    return str(PurePath(folder))
 
 
 def _all_prose(head: str) -> bool:

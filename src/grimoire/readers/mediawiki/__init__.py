@@ -91,6 +91,12 @@ _EXTERNAL = re.compile(r"\[https?://[^\s\]]{1,500} [^\]\n]{1,200}\]")
 _REDIRECT_HEAD = re.compile(r"\A\s*#REDIRECT\s*:?\s*\[\[", re.I)
 
 
+# Each mark with the text every match of it starts with: a regular expression searched for
+# in vain tries every position of the head, a substring test does not (issue 14: every
+# Markdown note is sniffed for wikitext).
+_MARKS = ((_BOLD, "'''"), (_WIKILINK, "[["), (_TEMPLATE, "{{"), (_EXTERNAL, "[http"))
+
+
 def _sniff_wikitext(head: str) -> bool:
     """Wiki-only marks: `== headings ==`, `'''bold'''`, `{{Templates}}`, `[url label]`.
 
@@ -100,9 +106,7 @@ def _sniff_wikitext(head: str) -> bool:
     if _REDIRECT_HEAD.match(head):
         return True
     headings = len(_WIKI_HEADING.findall(head)) if _may_hold_heading(head) else 0
-    marks = sum(
-        1 for pattern in (_BOLD, _WIKILINK, _TEMPLATE, _EXTERNAL) if pattern.search(head)
-    )
+    marks = sum(1 for pattern, opening in _MARKS if opening in head and pattern.search(head))
     return (headings >= 1 and (marks >= 1 or headings >= 2)) or (marks >= 2 and bool(
         _BOLD.search(head) or _TEMPLATE.search(head)
     ))

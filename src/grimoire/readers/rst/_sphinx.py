@@ -315,6 +315,15 @@ DIRECTIVES: dict[str, type[Directive]] = {
 }
 
 
+# What docutils' inline markup patterns (`Inliner.patterns.initial`) need to match: a start
+# string (`*`, `**`, ``` `` ```, `` _` ``, `|`), a reference's or footnote's end (`_`, `]_`)
+# or interpreted text (`` ` ``).
+_MARKUP_CHARS = "*`_|"
+# What its implicit patterns need: an absolute URI's `scheme:`, an e-mail's `@`, a PEP or RFC
+# reference (`pep-8`, `PEP 8`, `RFC 2822`).
+_IMPLICIT_NEEDS = (":", "@", "pep-", "PEP", "RFC")
+
+
 class Inliner(states.Inliner):
     """Interpreted text: Sphinx cross-references, docutils' roles, anything else as text."""
 
@@ -343,6 +352,33 @@ class Inliner(states.Inliner):
             return
         self.start_string_prefix, self.end_string_suffix, self.parts, self.patterns, added = done
         self.implicit_dispatch.extend((pattern, getattr(self, name)) for pattern, name in added)
+
+    def parse(
+        self, text: str, lineno: int, memo: Any, parent: nodes.Element
+    ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        """docutils' `Inliner.parse` (0.23), which first searches `text` for inline markup
+        with a large pattern; markup needs one of `_MARKUP_CHARS`, and most text of a page
+        holds none (issue 14)."""
+        if any(c in text for c in _MARKUP_CHARS):
+            return super().parse(text, lineno, memo, parent)
+        self.document = memo.document
+        self.language = memo.language
+        self.reporter = self.document.reporter
+        self.parent = parent
+        remaining = utils.escape2null(text)
+        found: list[nodes.Node] = []
+        if remaining:
+            found.extend(self.implicit_inline(remaining, lineno))
+        return found, []
+
+    def implicit_inline(self, text: str, lineno: int) -> list[nodes.Text]:
+        """docutils' `Inliner.implicit_inline` (0.23): standalone URIs, e-mail addresses and
+        PEP and RFC references, each of which needs one of `_IMPLICIT_NEEDS`."""
+        if not text:
+            return []
+        if any(need in text for need in _IMPLICIT_NEEDS):
+            return super().implicit_inline(text, lineno)
+        return [nodes.Text(text)]
 
     def interpreted(
         self, rawsource: str, text: str, role: str, lineno: int
