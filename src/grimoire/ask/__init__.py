@@ -425,17 +425,13 @@ def neighbour(question: str, evidence: Evidence) -> bool:
     if not placed:
         first = {stem(w) for w in _WORD_RE.findall(subject[0])}
         return not any(first <= set(ws) for ws in words)
-    if NAME_ALONE and _names_a_passage(subject[0], evidence) and not _in_a_name(
-            subject[1], evidence):
+    if _names_a_passage(subject[0], evidence) and not _in_a_name(subject[1], evidence):
         # "how does dropout prevent overfitting in ...": the first word names a passage by
         # itself and the second is in no passage's name, so it may be the verb, its object
         # placed before the function word; "dropout prevent" is no name the notes lack.
         return False
     want = [stem(w) for t in subject for w in _WORD_RE.findall(t)]
     return not any(_together(want, ws) for ws in words)
-
-
-NAME_ALONE = True
 
 
 def _in_a_name(word: str, evidence: Evidence) -> bool:

@@ -169,24 +169,27 @@ def decode(data: bytes, path: str) -> str:
 def suffix_of(path: str) -> str:
     """`PurePath(path).suffix`, without building the path: detecting a file's format asks
     for it several times, and building a PurePath was a third of that work (issue 14)."""
-    cut = path.rfind(os.sep)
-    if os.altsep:
-        cut = max(cut, path.rfind(os.altsep))
-    name = path[cut + 1:]
-    if name in ("", ".", ".."):  # not a plain last name: let pathlib tell
+    name = _last_name(path)
+    if name is None:  # not a plain last name: let pathlib tell
         return PurePath(path).suffix
     dot = name.rfind(".")
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
-def stem_of(path: str) -> str:
-    """`PurePath(path).stem`, without building the path (4-9 us): every Markdown note asks
-    for its stem, a vault note twice (issue 14)."""
+def _last_name(path: str) -> str | None:
+    """What follows the last separator, or None when that is no plain name ("", ".", "..")."""
     cut = path.rfind(os.sep)
     if os.altsep:
         cut = max(cut, path.rfind(os.altsep))
     name = path[cut + 1:]
-    if name in ("", ".", ".."):  # not a plain last name: let pathlib tell
+    return None if name in ("", ".", "..") else name
+
+
+def stem_of(path: str) -> str:
+    """`PurePath(path).stem`, without building the path (4-9 us): every Markdown note asks
+    for its stem, a vault note twice (issue 14)."""
+    name = _last_name(path)
+    if name is None:  # not a plain last name: let pathlib tell
         return PurePath(path).stem
     dot = name.rfind(".")
     return name[:dot] if 0 < dot < len(name) - 1 else name
