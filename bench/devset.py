@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared")) / "corpora"
 DESCRIPTIONS = ROOT / "bench" / "queries" / "descriptions.jsonl"
 OWN_WORDS = ROOT / "bench" / "queries" / "own_words.jsonl"
 MASK = "___"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from grimoire.embed import MINILM_MAX_TOKENS, MINILM_TOKENIZER, MiniLM, cpu_cores  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared"))
 
 
 def corpus_texts(limit: int) -> list[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -26,7 +27,7 @@ from grimoire.embed import MINILM_MAX_TOKENS, MiniLM  # noqa: E402
 from grimoire.ingest import ingest  # noqa: E402
 from grimoire.store import _embed_text, open_store, sqlite_search  # noqa: E402
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared")) / "corpora"
 
 
 def _own_text(text: str, heading_path: tuple[str, ...], title: str, term: str | None,

@@ -36,7 +36,7 @@ from grimoire.ingest import ATTACHMENT_EXTENSIONS, ingest
 from grimoire.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared")) / "corpora"
 
 WORDS = [
     "model",

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -45,7 +46,7 @@ from rapidfuzz import fuzz  # noqa: E402
 import grimoire  # noqa: E402
 from grimoire.names import normalize, parse_term  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared"))
 COLLECTIONS = ("distill-articles", "google-ml-glossary-vault", "hf-docs", "ml-cheatsheet-rst",
                "ml-glossary-terms", "seeds")
 # Rates chosen once on main (2026-12-02) to draw about 30 entries per collection

@@ -52,7 +52,7 @@ import grimoire  # noqa: E402
 from grimoire.model import Document, Entry, Passage, Span  # noqa: E402
 from grimoire.store.base import SourceRecord  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared"))
 QUERIES = ROOT / "bench" / "queries" / "dev.jsonl"
 GOLDEN = ROOT / "tests" / "data" / "minilm_golden.npz"
 MODEL = "all-MiniLM-L6-v2-onnx-int8"

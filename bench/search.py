@@ -28,6 +28,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import os
 import platform
 import random
 import re
@@ -56,7 +57,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import devset  # noqa: E402
 from engines import on_postgres, postgres_server  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared"))
 CORPUS = [ROOT / "examples", SHARED / "seeds", SHARED / "corpora"]
 QUERIES = ROOT / "bench" / "queries" / "dev.jsonl"
 _PAREN = re.compile(r"\(([^)]*)\)")
