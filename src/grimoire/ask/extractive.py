@@ -159,8 +159,12 @@ CODE_SHARE = 0.12  # code marks per character from which a sentence is code
 # Code a comment makes look like prose ("sq_error = (predictions - targets)**2 # Return average
 # squared error among predictions", "Coding-specific reward function def coding_reward_func(
 # prompts, completions, ...):"): an assignment followed by a comment, or a function defined.
+# A docstring's quotes (`"""`) or its section rules ("Parameters ---------- inputs :
+# array-like", "Returns: -------- float Output of the perceptron") never stand in prose: such
+# a sentence is a function's documentation inside code, which answered "Who invented the
+# perceptron?" on a public collection (round 24).
 _CODE_INSIDE = re.compile(r"(?:^|\s)[A-Za-z_][\w.]*\s*[-+*/]?=\s*[^=\s][^#\n]*\s#\s"
-                          r"|\bdef\s+[A-Za-z_]\w*\s*\(")
+                          r"|\bdef\s+[A-Za-z_]\w*\s*\(|\"\"\"|\'\'\'|(?:^|\s)(?:-{4,}|={4,})(?:\s|$)")
 CODE_INSIDE = True
 
 
