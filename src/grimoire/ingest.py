@@ -49,8 +49,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 })
 # Part of every file's content hash: bump it when a reader changes what it extracts, so that
 # the next ingest rereads files whose bytes did not change.
-# 11: links keep their address (href); 12: note apps' pages; 13: section numbers out of names.
-READ_VERSION = b"grimoire-read-13\x00"
+# 11: links keep their address (href); 12: note apps' pages; 13: section numbers out of names;
+# 14: names without citations, keys, step labels, anchors; org-roam id links; `}(` no math.
+READ_VERSION = b"grimoire-read-14\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -63,9 +63,10 @@ def test_no_property_line_or_block_id_is_text(vault: tuple[str, Grimoire]) -> No
 def test_links_the_tool_follows_are_not_wanted(vault: tuple[str, Grimoire]) -> None:
     name, kb = vault
     wanted = {w.name for w in kb.wanted(suggestions=False)}
-    # An org-roam `[[id:...][label]]` resolves by its label: the store keeps no note's `:ID:`,
-    # so a label that names no note ("where attention uses it") is the one link still wanted.
-    assert wanted == ({"where attention uses it"} if name == "org-roam" else set())
+    # An org-roam `[[id:...][label]]` resolves by its label: the store keeps no note's `:ID:`.
+    # A label that names no note ("where attention uses it") leads to a note that exists
+    # (org-roam makes an id link by picking one), never to a wanted page (round 25).
+    assert wanted == set()
     assert not [d for d in kb.dead_links(suggestions=False) if d.status != "wanted"]
 
 

@@ -15,7 +15,7 @@ from grimoire.model import Document
 from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
 from grimoire.readers.base import Reader, ReadOptions, decode, suffix_of
 from grimoire.readers.markdown import obsidian
-from grimoire.readers.sections import add_page_entry, drop_long_names, drop_section_numbers
+from grimoire.readers.sections import add_page_entry, clean_names, drop_long_names
 
 # org before obsidian: `#+TITLE:` is stronger evidence than `[[links]]`, which both share.
 READERS: tuple[Reader, ...] = (
@@ -126,7 +126,7 @@ def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Doc
 
 
 def _named(doc: Document) -> Document:
-    return drop_section_numbers(drop_long_names(add_page_entry(doc)))
+    return clean_names(drop_long_names(add_page_entry(doc)))
 
 
 def sniff_head(data: bytes, path: str) -> str:

@@ -8,6 +8,7 @@ word is. A reader decides where a heading or a line is; this module decides what
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -56,12 +57,17 @@ _GENERIC_HEADINGS = frozenset(
         # a page that gathers the rest, or lists a site's ideas, names none of them
         "concepts", "key concepts", "basic concepts", "core concepts", "content",
         "other content", "miscellaneous", "misc",
+        # the parts of a paper's write-up (round 25: public notes on papers)
+        "ablation", "ablations", "ablation study", "ablation studies", "analysis", "baseline",
+        "baselines", "findings", "key findings", "takeaways", "key takeaways", "methodology",
+        "goals", "implications", "formal definition", "useful links", "useful tools", "guides",
     }
     | _SEE_ALSO_HEADINGS
 )
 _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )
+_JOINED = re.compile(r"\s*/\s*|\s+&\s+|\s+and\s+")
 _TRAILING = re.compile(r"[\s:.;,¶#§]+$")
 # A section's number before its name ("1. Sentiment Analysis", "7.11. Toolkits", "2.3 Attention",
 # "4) Pooling"): the page's order, no part of the name. A number that is part of a name keeps
@@ -162,6 +168,56 @@ def unnumbered(name: str) -> str:
     return rest if rest != name and any(c.isalpha() for c in rest) else name
 
 
+# A numbered step of a page before its name: "Approach 1: Test and Set", "Lecture 3: CNNs",
+# "Part 2 - Attention". The page's order, no part of the name.
+_LABELLED_NUMBER = re.compile(
+    r"^(?:step|part|chapter|lecture|lesson|week|day|module|unit|approach|method|option"
+    r"|session|tutorial|lab)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)", re.IGNORECASE)
+# A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
+_CITATION = re.compile(r"\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
+# A reference manager's citation key before a paper's title, as org-roam-bibtex titles a
+# literature note ("hjelm_learning_2019: Learning deep ...", "nasarGrandPursuitStory2011:
+# Grand pursuit"): one lower-case token holding a year, or words joined by "_".
+_CITEKEY = re.compile(
+    r"^[a-z][\w-]*?(?:(?:19|20)\d\d[a-z]?|_[\w-]*\d{2}[\w-]*|_[a-z][\w-]*_[\w-]+)"
+    r":\s+(?=\S)")
+_URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
+
+
+def _decoration(c: str) -> bool:
+    """A symbol that decorates a name: an emoji, a star, an arrow (`Neuroscience ⭐`)."""
+    return unicodedata.category(c) in ("So", "Sk", "Cs") or c in "\ufe0f\u200d"
+
+
+def bare_name(name: str) -> str:
+    """A heading or title as a name: without its section number (`unnumbered`), its step
+    label ("Approach 1:"), a citation in it (`[cite:@key]`), a citation key before it, or
+    the symbols that decorate it; "" when nothing of a name is left (`[cite:key]`).
+
+    >>> bare_name("Approach 1: Test and Set"), bare_name("Poisson Model [cite:@heeger2000]")
+    ('Test and Set', 'Poisson Model')
+    >>> bare_name("chen_big_2020: Big Models"), bare_name("🔹 Neural Networks ⭐")
+    ('Big Models', 'Neural Networks')
+    """
+    text = unnumbered(name)
+    text = _LABELLED_NUMBER.sub("", text, count=1)
+    if "[" in text:
+        text = _CITATION.sub("", text).strip()
+    text = _CITEKEY.sub("", text, count=1)
+    start, end = 0, len(text)
+    while start < end and (_decoration(text[start]) or text[start].isspace()):
+        start += 1
+    while end > start and (_decoration(text[end - 1]) or text[end - 1].isspace()):
+        end -= 1
+    text = text[start:end]
+    return text if any(c.isalnum() for c in text) else ""
+
+
+def names_nothing(name: str) -> bool:
+    """Whether a name is an address (`https://google.com` as a list's term), not a name."""
+    return _URL_NAME.match(name.strip()) is not None
+
+
 def is_see_also_heading(title: str) -> bool:
     """Whether a heading opens a list of related pages (`See also`, `Related pages`)."""
     return heading_key(title) in _SEE_ALSO_HEADINGS
@@ -174,16 +230,24 @@ def is_generic_heading(title: str) -> bool:
     if key in _GENERIC_HEADINGS:
         return True
     head, of, _ = key.partition(" of ")
-    return bool(of) and head in _GENERIC_HEADINGS
+    if of and head in _GENERIC_HEADINGS:
+        return True
+    # "Experiments/Results", "Experiments & Results": parts of a page joined; "Architecture
+    # Comparison", "Datasets Comparison": a comparison of several things names none of them.
+    parts = [p.strip() for p in _JOINED.split(key)]
+    return (len(parts) > 1 and all(p in _GENERIC_HEADINGS for p in parts)) \
+        or key.endswith(" comparison")
 
 
 __all__ = [
     "SEE_ALSO_LINE",
     "WORD",
+    "bare_name",
     "heading_key",
     "is_generic_heading",
     "is_see_also_heading",
     "names_no_concept",
+    "names_nothing",
     "stem_title",
     "unescape_refs",
     "unnumbered",

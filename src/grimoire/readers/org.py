@@ -13,9 +13,10 @@ What becomes what:
   (org-roam) give the aliases of the entry they belong to. Other drawers (`:LOGBOOK:`) and
   planning lines (`SCHEDULED:`) are not text.
 - Links: `[[target][label]]` and `[[target]]`. A web address is a URL link; `file:x.org` and
-  `x.org` (with `::*Heading` as fragment) a link to another note; `id:...` (org-roam) a link to the
-  note its label names, `roam:Title` to the note of that title; `*Heading` and plain `[[Name]]`
-  a link by name. A link to an image file without a label is an `Image`, not text.
+  `x.org` (with `::*Heading` as fragment) a link to another note; `id:...` (org-roam) a link to
+  the note its label names, never a wanted page (the id is of a note that exists);
+  `roam:Title` to the note of that title; `*Heading` and plain `[[Name]]` a link by name. A
+  link to an image file without a label is an `Image`, not text.
 - In a Logseq graph (`logseq/config.edn` above), a page without `#+TITLE:` is named by its file
   and its `*` lines are the blocks of an outline (list items), not headings.
 - LaTeX fragments are math: `$x$`, `\\(x\\)` inline, `$$x$$`, `\\[x\\]` and `\\begin{env}` ...
@@ -25,8 +26,9 @@ What becomes what:
   description item `- term :: text` reads "term: text".
 - Entries follow the Markdown rules (`markdown.markdown_entries`): a file whose `#+TITLE` its
   first paragraph names, or that is short and has no headings, is one entry; headings under a
-  "Glossary"/"Terms"/"Definitions" heading are entries; a file that opens with its one top-level
-  heading, a short name with text under it, is one entry.
+  "Glossary"/"Terms"/"Definitions" heading are entries; a file without `#+TITLE:` that opens
+  with its one top-level heading, a short name with text under it, is one entry (under a
+  `#+TITLE:`, that heading is a section of the note, as Org exports it).
 """
 
 from __future__ import annotations
@@ -158,7 +160,11 @@ def _link(target: str, label: str | None, span: Span) -> tuple[str, Link | Image
     if kind == "id" and rest:
         if not shown:
             return "", None
-        return shown, Link(shown, LinkKind.WIKILINK, span, label=shown)
+        # org-roam writes an id link by picking a note that exists: it is found by its label
+        # when the label names it, and is never a wanted page when the label says it
+        # otherwise ("Zettelkasten" for the note "The Zettelkasten Method").
+        return shown, Link(shown, LinkKind.WIKILINK, span, label=shown, exists_hint=True,
+                           href=target)
     if kind == "roam" and rest.strip():
         # org-roam's `[[roam:Attention]]`: a link to the note of that title.
         return shown or rest.strip(), Link(rest.strip(), LinkKind.WIKILINK, span, label=shown)
@@ -444,7 +450,10 @@ def read(data: bytes, path: str) -> list[Document]:
         entries: list[Entry] = []
     else:
         title = markdown.title_of(parsed, path)
-        entries = _with_aliases(markdown.markdown_entries(parsed, path, title), st.aliases)
+        # Under `#+TITLE:` a top-level heading is a section of the note (Org exports the
+        # title above it): `* Links` of the note "Awk" names no note.
+        entries = _with_aliases(markdown.markdown_entries(
+            parsed, path, title, heading_titles="title" not in parsed.front.meta), st.aliases)
     meta: dict[str, Any] = parsed.front.meta
     doc = markdown.make_document(parsed, path, name, title, entries, tuple(parsed.tags))
     return [replace(doc, meta=meta)]

@@ -61,11 +61,12 @@ from grimoire.names import is_abbreviation, normalize, term_names
 from grimoire.readers.conventions import (
     CACHED_HEADING_CHARS,
     WORD,
+    bare_name,
     heading_key,
     is_generic_heading,
     is_see_also_heading,
     names_no_concept,
-    unnumbered,
+    names_nothing,
 )
 
 MAX_WORDS = 6
@@ -347,6 +348,12 @@ def _named_in(heading: str, prose: str) -> bool:
     )
 
 
+def _bare(path: tuple[str, ...]) -> str:
+    """A section's heading as the name it gives (`conventions.bare_name`): "Approach 1:
+    Matching Logits" is judged, and named, as "Matching Logits"."""
+    return bare_name(path[-1]) or path[-1]
+
+
 def add_section_entries(doc: Document) -> Document:
     """`doc` with an entry for every section that defines its heading (see module doc)."""
     passages = doc.passages
@@ -385,7 +392,7 @@ def add_section_entries(doc: Document) -> Document:
     stubs: set[tuple[str, ...]] = set()  # headings over a placeholder ("TODO") only
     repeated = _repeated_headings(sections)
     for path, sec in sections.items():
-        heading = path[-1]
+        heading = _bare(path)
         if normalize(heading) in own or name_shaped(heading) is not None:
             continue
         mine = [passages[i] for i in sec.passages]
@@ -398,14 +405,14 @@ def add_section_entries(doc: Document) -> Document:
                 normalize(heading) not in repeated:
             stubs.add(path)
 
-    defined = {path for path, prose in candidates.items() if _defines(path[-1], prose)}
+    defined = {path for path, prose in candidates.items() if _defines(_bare(path), prose)}
     siblings: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for path in candidates:
         siblings[path[:-1]].append(path)
 
     reasons: dict[tuple[str, ...], str] = {}
     for path in candidates:
-        heading = path[-1]
+        heading = _bare(path)
         n = len(heading.split())
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
         shape = f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''})"
@@ -695,13 +702,18 @@ def add_page_entry(doc: Document) -> Document:
     return replace(doc, entries=tuple(entries))
 
 
-def drop_section_numbers(doc: Document) -> Document:
-    """`doc` with each entry named without the section number its heading opens with
-    ("1. Sentiment Analysis" is `Sentiment Analysis`, found and merged by that name). A page
-    keeps its numbered name as an alias: a link may name the page as its file or title does."""
+def clean_names(doc: Document) -> Document:
+    """`doc` with each entry named as `conventions.bare_name` gives it: without the section
+    number or step label its heading opens with ("1. Sentiment Analysis", "Approach 1: Test
+    and Set"), a citation in it (`[cite:@key]`), a citation key before a paper's title, or the
+    symbols that decorate it (`Neuroscience ⭐`): found and merged by the name. A page keeps
+    the name as written as an alias: a link may name the page as its file or title does. An
+    entry left with no name (`[cite:key]`), or named by a web address, is no entry."""
     entries = []
     for e in doc.entries:
-        term = unnumbered(e.term)
+        term = bare_name(e.term)
+        if not term or names_nothing(term):
+            continue
         if term == e.term:
             entries.append(e)
             continue
@@ -738,5 +750,5 @@ def drop_long_names(doc: Document) -> Document:
 
 __all__ = [
     "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON", "add_page_entry",
-    "add_section_entries", "drop_long_names", "drop_section_numbers", "name_shaped", "not_a_page",
+    "add_section_entries", "clean_names", "drop_long_names", "name_shaped", "not_a_page",
 ]

@@ -193,6 +193,11 @@ def resolve_links(
             # A link to a day (`[[Mar 5th, 2023]]`) leads to a journal page, which Logseq
             # and Obsidian make on demand: a day names no concept for anyone to write up.
             status = "document"
+        if status == "missing" and link.exists_hint is True and link.kind == "wikilink":
+            # A link its reader knows leads to a note (org-roam's `[[id:...][label]]`), under
+            # a label that is not the note's name ("Zettelkasten" for "The Zettelkasten
+            # Method"): a page that exists, not one to write.
+            status = "document"
         if status == "missing" and norm in note_names:
             # A note that exists is a page, whatever kind of link names it (issue 10, 7).
             status = "document"

@@ -55,7 +55,7 @@ from grimoire.model import (
     Span,
 )
 from grimoire.readers.base import collapse, decode, stem_of
-from grimoire.readers.conventions import names_no_concept, stem_title
+from grimoire.readers.conventions import is_generic_heading, names_no_concept, stem_title
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.markdown._apps import (
     in_logseq_graph,
@@ -431,10 +431,13 @@ def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
     return entries
 
 
-def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
+def markdown_entries(parsed: Parsed, path: str, title: str, *,
+                     heading_titles: bool = True) -> list[Entry]:
     """Entries by the module's rules: a term file, the headings of a glossary page, or a titled
     note. A journal page (titled by its day) is neither a term file nor a titled note: its
-    first heading is a part of the day ("Reading"), not a name; nor is an "Untitled" note."""
+    first heading is a part of the day ("Reading"), not a name; nor is an "Untitled" note.
+    `heading_titles=False`: the format titles a note otherwise (Org's `#+TITLE:`), so its
+    first heading is a section of the note, never the note's name."""
     if names_no_concept(title):
         return _glossary_entries(parsed, path)
     if not_a_page(parsed.front.meta):
@@ -445,7 +448,10 @@ def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
                 title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
             )
         ]
-    return _glossary_entries(parsed, path) or _titled_note(parsed, path)
+    glossary = _glossary_entries(parsed, path)
+    if glossary or not heading_titles:
+        return glossary
+    return _titled_note(parsed, path)
 
 
 def _titled_note(parsed: Parsed, path: str) -> list[Entry]:
@@ -459,6 +465,8 @@ def _titled_note(parsed: Parsed, path: str) -> list[Entry]:
         return []
     if sum(h.level == 1 for h in heads) > 1 or len(heads[0].title.split()) > TITLED_NOTE_WORDS:
         return []
+    if is_generic_heading(heads[0].title):
+        return []  # `# Links` over a list of addresses names a part of a page, not a note
     if str(parsed.front.meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
         return []
     end = heads[1].index if len(heads) > 1 else len(parsed.blocks)

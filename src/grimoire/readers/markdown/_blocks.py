@@ -59,6 +59,10 @@ _DANGEROUS_SCHEMES = frozenset({"javascript", "vbscript", "data", "file"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,31}):")
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*")
 _LIQUID_LINK = re.compile(r"\(\{%[ \t]*(?:link|post_url)[ \t]+([^%\s()]{1,300})[ \t]*%\}\)")
+# The attributes Pandoc, kramdown and Hugo write after a heading: `## DQN {#dqn}`,
+# `## Setup {#setup .unnumbered}`. The heading's anchor and classes, no part of its name.
+_HEADING_ATTRIBUTES = re.compile(
+    r"\s*\{[ \t]*(?:[#.][\w:.-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w:.-]+|[\w-]+=\S+))*[ \t]*\}$")
 # Documentation-builder markers written as `[[name]]`; never Obsidian wikilinks.
 DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
 
@@ -69,6 +73,10 @@ DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
 def _texmath_rule(state: StateInline, silent: bool) -> bool:
     r"""`\(...\)`, `\[...\]` and their doubled forms `\\(...\\)` from documentation sites."""
     src, pos = state.src, state.pos
+    # Inline rules are tried at every character that ends plain text (`}`, `!`, `*` ...), not
+    # only at a backslash: `V^{\pi}(s_{t+1})` has no `\(` and holds no math of its own.
+    if src[pos] != "\\":
+        return False
     lead = 2 if src.startswith("\\\\", pos) else 1
     if pos + lead >= state.posMax or src[pos + lead] not in "([":
         return False
@@ -584,6 +592,8 @@ class _Walker:
         line = (tok.map or [0])[0] + 1
         units = self.inline(inline.children or [], line, scratch, heading=True)
         title = collapse(" ".join(t for _, t in units))
+        if title.endswith("}"):
+            title = _HEADING_ATTRIBUTES.sub("", title)
         while self.heading_path and self.heading_path[-1][0] >= level:
             self.heading_path.pop()
         if title:
