@@ -61,7 +61,7 @@ def test_no_property_line_or_block_id_is_text(vault: tuple[str, Grimoire]) -> No
 
 
 def test_links_the_tool_follows_are_not_wanted(vault: tuple[str, Grimoire]) -> None:
-    name, kb = vault
+    _, kb = vault
     wanted = {w.name for w in kb.wanted(suggestions=False)}
     # An org-roam `[[id:...][label]]` resolves by its label: the store keeps no note's `:ID:`.
     # A label that names no note ("where attention uses it") leads to a note that exists

@@ -8,7 +8,8 @@ each shape rebuilt here in our own words.
   before a paper's title (`hjelm_learning_2019: Learning ...`), a star (`Neuroscience ⭐`), a
   step label (`Approach 1: Test and Set`); a list's `[cite:key]` and `https://...` terms were
   entries.
-- A Hugo heading's anchor (`## DQN {#dqn}`) was part of its name.
+- A Hugo heading's anchor (`## DQN {#dqn}`), and the task keyword ox-hugo keeps
+  (`TODO Case Control Sampling`), were part of its name.
 - `V^{\\pi}(s_{t+1})` in a Markdown equation was read as inline math from `}(` to `})`:
   broken math in lint, and the text between lost.
 - The sections of a paper's write-up ("Baseline", "Experiments/Results", "Architecture
@@ -147,9 +148,11 @@ def test_names_are_read_without_citations_keys_labels_or_decorations(
 def test_a_heading_anchor_is_no_part_of_its_name() -> None:
     text = ("---\ntitle: \"Q-Learning\"\n---\n\n## DQN {#dqn}\n\nDQN is Q-learning with a deep "
             "network that estimates the values of actions.\n\n## Double DQN {#double-dqn .x}\n\n"
-            "Double DQN is DQN with a second network that picks the action it rates.\n")
+            "Double DQN is DQN with a second network that picks the action it rates.\n\n"
+            "## <span class=\"org-todo todo TODO\">TODO</span> Dueling DQN {#dueling-dqn}\n\n"
+            "Dueling DQN is DQN with one head for the state's value and one for each action.\n")
     doc = read_file("markdown", text.encode(), "q_learning.md")[0]
-    assert {"DQN", "Double DQN"} <= {e.term for e in doc.entries}
+    assert {"DQN", "Double DQN", "Dueling DQN"} <= {e.term for e in doc.entries}
     assert all("{" not in h for p in doc.passages for h in p.heading_path)
 
 

@@ -61,6 +61,8 @@ _GENERIC_HEADINGS = frozenset(
         "ablation", "ablations", "ablation study", "ablation studies", "analysis", "baseline",
         "baselines", "findings", "key findings", "takeaways", "key takeaways", "methodology",
         "goals", "implications", "formal definition", "useful links", "useful tools", "guides",
+        # an outline's bucket of things to file later
+        "refile", "inbox",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -173,6 +175,9 @@ def unnumbered(name: str) -> str:
 _LABELLED_NUMBER = re.compile(
     r"^(?:step|part|chapter|lecture|lesson|week|day|module|unit|approach|method|option"
     r"|session|tutorial|lab)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)", re.IGNORECASE)
+# A task keyword before a heading, as Org writes it and its exporters keep it
+# (`### <span class="org-todo">TODO</span> Case Control Sampling` from ox-hugo).
+_TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
 _CITATION = re.compile(r"\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
 # A reference manager's citation key before a paper's title, as org-roam-bibtex titles a
@@ -190,9 +195,10 @@ def _decoration(c: str) -> bool:
 
 
 def bare_name(name: str) -> str:
-    """A heading or title as a name: without its section number (`unnumbered`), its step
-    label ("Approach 1:"), a citation in it (`[cite:@key]`), a citation key before it, or
-    the symbols that decorate it; "" when nothing of a name is left (`[cite:key]`).
+    """A heading or title as a name: without its section number (`unnumbered`), a task
+    keyword ("TODO Case Control Sampling"), its step label ("Approach 1:"), a citation in it
+    (`[cite:@key]`), a citation key before it, or the symbols that decorate it; "" when
+    nothing of a name is left (`[cite:key]`).
 
     >>> bare_name("Approach 1: Test and Set"), bare_name("Poisson Model [cite:@heeger2000]")
     ('Test and Set', 'Poisson Model')
@@ -200,6 +206,7 @@ def bare_name(name: str) -> str:
     ('Big Models', 'Neural Networks')
     """
     text = unnumbered(name)
+    text = _TASK_KEYWORD.sub("", text, count=1)
     text = _LABELLED_NUMBER.sub("", text, count=1)
     if "[" in text:
         text = _CITATION.sub("", text).strip()
