@@ -12,6 +12,7 @@ each shape rebuilt here in our own words.
   (`TODO Case Control Sampling`), were part of its name.
 - `V^{\\pi}(s_{t+1})` in a Markdown equation was read as inline math from `}(` to `})`:
   broken math in lint, and the text between lost.
+- An Org special block (`#+BEGIN_DEFINITION`) was dropped with its text.
 - The sections of a paper's write-up ("Baseline", "Experiments/Results", "Architecture
   Comparison") were entries.
 """
@@ -196,3 +197,16 @@ def test_the_parts_of_a_paper_write_up_are_not_entries(kb: Grimoire, tmp_path: P
     terms = _terms(kb)
     assert "Span Corruption" in terms
     assert not {"Baseline", "Architecture Comparison", "Experiments/Results"} & terms
+
+
+def test_an_org_special_block_is_text() -> None:
+    """`#+BEGIN_DEFINITION` ... `#+END_DEFINITION` (a special block: the exporter wraps its
+    lines) held the note's definition, and none of it was stored or searched."""
+    text = _org("d1", "PAC Learning", "* Formulation\n#+begin_definition\nA class is PAC "
+                "learnable when some algorithm, given enough samples, returns a hypothesis that "
+                "is probably approximately correct.\n#+end_definition\n\n#+begin_comment\n"
+                "not for readers\n#+end_comment\n")
+    doc = read_file("org", text.encode(), "pac.org")[0]
+    body = " ".join(p.text for p in doc.passages)
+    assert "returns a hypothesis that is probably approximately correct" in body
+    assert "#+" not in body and "not for readers" not in body

@@ -22,7 +22,8 @@ What becomes what:
 - LaTeX fragments are math: `$x$`, `\\(x\\)` inline, `$$x$$`, `\\[x\\]` and `\\begin{env}` ...
   `\\end{env}` displayed; passages show them as `$...$` / `$$...$$`, as Markdown passages do.
 - Blocks: `#+BEGIN_SRC` and `#+BEGIN_EXAMPLE` are code, `#+BEGIN_QUOTE` a quote, `#+BEGIN_COMMENT`
-  and `# comment` lines are dropped; tables (`| a | b |`) are tables; lists are lists, and a
+  and `# comment` lines are dropped; a special block (`#+BEGIN_DEFINITION`, `#+BEGIN_THEOREM`)
+  holds ordinary text; tables (`| a | b |`) are tables; lists are lists, and a
   description item `- term :: text` reads "term: text".
 - Entries follow the Markdown rules (`markdown.markdown_entries`): a file whose `#+TITLE` its
   first paragraph names, or that is short and has no headings, is one entry; headings under a
@@ -55,6 +56,10 @@ _PRIORITY = re.compile(r"^\[#[A-Za-z0-9]\][ \t]*")
 _COOKIE = re.compile(r"[ \t]*\[\d*(?:/\d*|%)\]")
 _KEYWORD = re.compile(r"^[ \t]*#\+([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$")
 _BEGIN = re.compile(r"^[ \t]*#\+begin_(\w+)(?:[ \t]+(.*?))?[ \t]*$", re.I)
+_END = re.compile(r"^[ \t]*#\+end_\w+[ \t]*$", re.I)
+# The blocks Org gives a meaning of their own; any other (`#+BEGIN_DEFINITION`, `_THEOREM`,
+# `_NOTE`) is a special block, whose lines are ordinary text that the exporter wraps.
+_BLOCK_KINDS = frozenset({"src", "example", "verse", "export", "quote", "center", "comment"})
 _DRAWER = re.compile(r"^[ \t]*:([\w-]+):[ \t]*$")
 _PROPERTY = re.compile(r"^[ \t]*:([^\s:]+):(?:[ \t]+(.*?))?[ \t]*$")
 _PLANNING = re.compile(r"^[ \t]*(?:SCHEDULED|DEADLINE|CLOSED):")
@@ -314,8 +319,11 @@ def _parse(text: str, path: str) -> tuple[Parsed, _State]:
             continue
         after_heading = False
         b = _BEGIN.match(raw)
-        if b:
+        if b and b.group(1).lower() in _BLOCK_KINDS:
             n = _block(st, lines, n, line, b.group(1).lower(), (b.group(2) or "").strip())
+            continue
+        if b or _END.match(raw):
+            st.flush()  # a special block's lines are read as text: a definition is prose
             continue
         k = _KEYWORD.match(raw)
         if k:
@@ -416,7 +424,7 @@ def _block(st: _State, lines: list[str], n: int, line: int, kind: str, args: str
                 block.units.append((n + 1 + k, _inline(t.strip(), n + 1 + k, block, st.path)))
             elif block.units:
                 block.units.append((n + 1 + k, "\n"))
-    # comment and unknown blocks are not text
+    # a comment block is not text
     st.flush()
     return end + 1
 
