@@ -13,6 +13,7 @@ each shape rebuilt here in our own words.
 - `V^{\\pi}(s_{t+1})` in a Markdown equation was read as inline math from `}(` to `})`:
   broken math in lint, and the text between lost.
 - An Org special block (`#+BEGIN_DEFINITION`) was dropped with its text.
+- A `requirments.txt` beside the notes made a concept "torch".
 - The sections of a paper's write-up ("Baseline", "Experiments/Results", "Architecture
   Comparison") were entries.
 """
@@ -210,3 +211,16 @@ def test_an_org_special_block_is_text() -> None:
     body = " ".join(p.text for p in doc.passages)
     assert "returns a hypothesis that is probably approximately correct" in body
     assert "#+" not in body and "not for readers" not in body
+
+
+def test_a_requirements_file_is_no_concept(kb: Grimoire, tmp_path: Path) -> None:
+    """A notes repository's (misspelled) `requirments.txt` listing torch, torchvision and
+    torchaudio made a concept "torch"; its lines are still searchable text."""
+    notes = _write(tmp_path / "repo", {
+        "requirments.txt": "torch\ntorchvision\ntorchaudio\n",
+        "deps.txt": "numpy==1.26\nscipy>=1.11\n",
+        "kernels.txt": "Kernel trick\n\nA kernel computes an inner product in a feature space.\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert _terms(kb) == {"Kernel trick"}
+    assert any("torchvision" in h.text for h in kb.search("torchvision", 5, mode="lexical"))

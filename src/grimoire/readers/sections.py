@@ -654,8 +654,9 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     """Front matter of a file that is no page about a thing: a Dendron workspace's root note
     (`id: root`, the top of its hierarchy), an Obsidian Excalidraw drawing
     (`excalidraw-plugin:`, whose text is the labels of its shapes), a note template
-    (`created: {{date}}`: the shape of notes to come)."""
-    return meta.get("id") == "root" or "excalidraw-plugin" in meta or any(
+    (`created: {{date}}`: the shape of notes to come), a list of packages (`text.package_list`)."""
+    return meta.get("id") == "root" or "excalidraw-plugin" in meta \
+        or meta.get("package_list") is True or any(
         isinstance(v, str) and ("{{" in v or "<%" in v) and _TEMPLATE_MARK.search(v)
         for v in meta.values())
 
