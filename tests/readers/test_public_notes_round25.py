@@ -2,7 +2,8 @@
 pages and broken math (an org-roam notebook, its Hugo export, an MkDocs site of paper notes),
 each shape rebuilt here in our own words.
 
-- Under `#+TITLE:` an Org note's first `*` heading ("* Links", "* Resources") named its entry.
+- An Org note's first `*` heading named its entry when it named a part of a page ("* Links",
+  "* Resources", "* Key Findings" under `#+TITLE: Awk`).
 - An org-roam `[[id:...][label]]` whose label is not the note's title was a wanted page.
 - Names carried what decorates them: an org-cite citation (`BytePS [cite:@key]`), a citation key
   before a paper's title (`hjelm_learning_2019: Learning ...`), a star (`Neuroscience ⭐`), a
@@ -13,6 +14,7 @@ each shape rebuilt here in our own words.
 - `V^{\\pi}(s_{t+1})` in a Markdown equation was read as inline math from `}(` to `})`:
   broken math in lint, and the text between lost.
 - An Org special block (`#+BEGIN_DEFINITION`) was dropped with its text.
+- Org verbatim `~x[[1, 2]]~` (code) was read as a link to a wanted page "1, 2".
 - A `requirments.txt` beside the notes made a concept "torch".
 - The sections of a paper's write-up ("Baseline", "Experiments/Results", "Architecture
   Comparison") were entries.
@@ -53,7 +55,7 @@ def _org(node_id: str, title: str, body: str) -> str:
     return f":PROPERTIES:\n:ID:       {node_id}\n:END:\n#+title: {title}\n\n{body}"
 
 
-def test_an_org_note_under_a_title_is_not_named_by_its_first_heading(
+def test_an_org_note_is_not_named_by_a_generic_first_heading(
     kb: Grimoire, tmp_path: Path
 ) -> None:
     notes = _write(tmp_path / "roam", {
@@ -224,3 +226,13 @@ def test_a_requirements_file_is_no_concept(kb: Grimoire, tmp_path: Path) -> None
     kb.ingest([notes], embed=False)
     assert _terms(kb) == {"Kernel trick"}
     assert any("torchvision" in h.text for h in kb.search("torchvision", 5, mode="lexical"))
+
+
+def test_org_verbatim_holds_no_link_or_math() -> None:
+    """`~x[[1, 2]]~` (NumPy's advanced indexing, as code) was a link to a wanted page "1, 2"."""
+    text = ("#+title: Indexing\n\n- Fancy indexing :: ~x[[0, 3]]~ picks rows 0 and 3; "
+            "=a[$k$]= is code too; see [[Broadcasting]].\n")
+    doc = read_file("org", text.encode(), "indexing.org")[0]
+    assert [link.target for p in doc.passages for link in p.links] == ["Broadcasting"]
+    assert not [m for p in doc.passages for m in p.math]
+    assert "x[[0, 3]]" in doc.passages[0].text

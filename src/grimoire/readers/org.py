@@ -27,9 +27,9 @@ What becomes what:
   description item `- term :: text` reads "term: text".
 - Entries follow the Markdown rules (`markdown.markdown_entries`): a file whose `#+TITLE` its
   first paragraph names, or that is short and has no headings, is one entry; headings under a
-  "Glossary"/"Terms"/"Definitions" heading are entries; a file without `#+TITLE:` that opens
-  with its one top-level heading, a short name with text under it, is one entry (under a
-  `#+TITLE:`, that heading is a section of the note, as Org exports it).
+  "Glossary"/"Terms"/"Definitions" heading are entries; a file that opens with its one
+  top-level heading, a short name with text under it, is one entry (not a part of a page:
+  `* Links` under `#+TITLE: Awk` names nothing).
 """
 
 from __future__ import annotations
@@ -70,7 +70,10 @@ _TABLE_RULE = re.compile(r"^[ \t]*\|[-+ \t|]*$")
 _LATEX_BEGIN = re.compile(r"^[ \t]*\\begin\{([A-Za-z]+\*?)\}")
 _COMMENT = re.compile(r"^[ \t]*#(?:[ \t]|$)")
 _INLINE = re.compile(
-    r"\[\[(?P<target>(?:[^\[\]\\]|\\.)+)\](?:\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])+)\])?\]"
+    # Verbatim and code (`~x[[1, 2]]~`, `=a$b$=`) are literal: no link or math inside.
+    r"(?:(?<=^)|(?<=[\s\-({'\"]))(?P<verb>[=~])(?P<code>[^\s=~](?:[^\n]{0,200}?[^\s])?)"
+    r"(?P=verb)(?=$|[\s\-.,;:!?'\")}\[])"
+    r"|\[\[(?P<target>(?:[^\[\]\\]|\\.)+)\](?:\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])+)\])?\]"
     # Fragments are bounded, so that an unclosed opener does not scan the rest of the line.
     r"|\\\((?P<paren>.{1,1000}?)\\\)"
     r"|\\\[(?P<bracket>.{1,1000}?)\\\]"
@@ -201,6 +204,9 @@ def _inline(text: str, line: int, block: Block, path: str) -> str:
     for m in _INLINE.finditer(text):
         out.append(_strip_emphasis(text[last : m.start()]))
         last = m.end()
+        if m.group("code") is not None:
+            out.append(m.group("code"))
+            continue
         if m.group("target") is not None:
             shown, mark = _link(m.group("target"), m.group("label"), span)
             if isinstance(mark, Image):
@@ -458,10 +464,7 @@ def read(data: bytes, path: str) -> list[Document]:
         entries: list[Entry] = []
     else:
         title = markdown.title_of(parsed, path)
-        # Under `#+TITLE:` a top-level heading is a section of the note (Org exports the
-        # title above it): `* Links` of the note "Awk" names no note.
-        entries = _with_aliases(markdown.markdown_entries(
-            parsed, path, title, heading_titles="title" not in parsed.front.meta), st.aliases)
+        entries = _with_aliases(markdown.markdown_entries(parsed, path, title), st.aliases)
     meta: dict[str, Any] = parsed.front.meta
     doc = markdown.make_document(parsed, path, name, title, entries, tuple(parsed.tags))
     return [replace(doc, meta=meta)]

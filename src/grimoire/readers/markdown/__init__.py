@@ -431,13 +431,10 @@ def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
     return entries
 
 
-def markdown_entries(parsed: Parsed, path: str, title: str, *,
-                     heading_titles: bool = True) -> list[Entry]:
+def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
     """Entries by the module's rules: a term file, the headings of a glossary page, or a titled
     note. A journal page (titled by its day) is neither a term file nor a titled note: its
-    first heading is a part of the day ("Reading"), not a name; nor is an "Untitled" note.
-    `heading_titles=False`: the format titles a note otherwise (Org's `#+TITLE:`), so its
-    first heading is a section of the note, never the note's name."""
+    first heading is a part of the day ("Reading"), not a name; nor is an "Untitled" note."""
     if names_no_concept(title):
         return _glossary_entries(parsed, path)
     if not_a_page(parsed.front.meta):
@@ -448,10 +445,7 @@ def markdown_entries(parsed: Parsed, path: str, title: str, *,
                 title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
             )
         ]
-    glossary = _glossary_entries(parsed, path)
-    if glossary or not heading_titles:
-        return glossary
-    return _titled_note(parsed, path)
+    return _glossary_entries(parsed, path) or _titled_note(parsed, path)
 
 
 def _titled_note(parsed: Parsed, path: str) -> list[Entry]:
