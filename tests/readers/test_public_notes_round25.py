@@ -16,6 +16,7 @@ each shape rebuilt here in our own words.
 - An Org special block (`#+BEGIN_DEFINITION`) was dropped with its text.
 - Org verbatim `~x[[1, 2]]~` (code) was read as a link to a wanted page "1, 2".
 - A `requirments.txt` beside the notes made a concept "torch".
+- A Hugo home page's link to the folder `/posts/` (a list page Hugo makes) was a dead link.
 - The sections of a paper's write-up ("Baseline", "Experiments/Results", "Architecture
   Comparison") were entries.
 """
@@ -236,3 +237,16 @@ def test_org_verbatim_holds_no_link_or_math() -> None:
     assert [link.target for p in doc.passages for link in p.links] == ["Broadcasting"]
     assert not [m for p in doc.passages for m in p.math]
     assert "x[[0, 3]]" in doc.passages[0].text
+
+
+def test_a_link_to_a_folder_of_notes_is_no_dead_link(kb: Grimoire, tmp_path: Path) -> None:
+    """A Hugo home page's "[full index](/posts/)" names the list page Hugo makes of the
+    folder `posts/`, which holds notes: no file, but not a dead link either."""
+    notes = _write(tmp_path / "content", {
+        "_index.md": "# Home\n\nStart from the [full index](/posts/) or [papers](papers/).\n"
+                     "A [missing part](/talks/) is still dead.\n",
+        "posts/dropout.md": "# Dropout\n\nDropout zeroes random units while training.\n",
+        "papers/lora.md": "# LoRA\n\nLoRA trains two low-rank matrices beside a frozen weight.\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert [d.target for d in kb.dead_links(suggestions=False)] == ["talks"]

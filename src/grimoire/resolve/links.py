@@ -130,6 +130,11 @@ def resolve_links(
     note_names |= {link_key(posixpath.basename(posixpath.dirname(p)))[1] for p in documents
                    if _INDEX_STEM.match(posixpath.basename(p))}
     note_names.discard("")
+    # The folders that hold notes, also as every tail of their path: a site generator lists a
+    # folder at its address (Hugo's `/posts/`), a page that no file is.
+    folders = {posixpath.dirname(p) for p in documents}
+    folder_tails = {"/".join(parts[k:]) for f in folders
+                    for parts in [f.strip("/").split("/")] for k in range(len(parts))}
     # A Zettelkasten links a note by the id its file name opens with: `[[202303051215]]` is
     # `202303051215 Dropout.md` (Foam, Zettlr, The Archive; org-roam's `20230305121500-x.org`).
     zettel_ids: dict[str, int] = {}
@@ -197,6 +202,9 @@ def resolve_links(
             # A link its reader knows leads to a note (org-roam's `[[id:...][label]]`), under
             # a label that is not the note's name ("Zettelkasten" for "The Zettelkasten
             # Method"): a page that exists, not one to write.
+            status = "document"
+        if status == "missing" and link.kind in FILE_LINKS and _listed_folder(
+                target, link.path, folders, folder_tails):
             status = "document"
         if status == "missing" and norm in note_names:
             # A note that exists is a page, whatever kind of link names it (issue 10, 7).
@@ -279,6 +287,19 @@ def _by_path(link: LinkRow, target: str, documents: Mapping[str, int],
             if doc is not None and doc in doc_first:
                 return doc_first[doc]
     return None
+
+
+def _listed_folder(target: str, path: str, folders: Container[str],
+                   tails: Container[str]) -> bool:
+    """Whether a file link names a folder of the notes (`/posts/`, `../papers/`, kept as
+    "posts" and "papers"), whose page a site generator makes by listing it."""
+    address = unquote(target.split("#", 1)[0]).rstrip("/")
+    if not address or _NOTE_EXT.search(address):
+        return False
+    if address.startswith("/"):
+        return address.strip("/") in tails
+    return posixpath.normpath(posixpath.join(posixpath.dirname(path), address)) in folders \
+        or address in tails
 
 
 def _section_at(spans: list[tuple[int, int, str, int]] | None, line: int) -> int | None:
