@@ -22,14 +22,14 @@ from tests.conftest import ENGINES, PgDatabases
 NOTE = """# Adapters
 
 Low-rank adapters are merged back as the [checkpoint guide](../guides/checkpoint.md#merge)
-says; the [glossary](glossary) and <a href="/docs/peft/prefix-tuning/">prefix tuning</a>
+says; the [merging note](merging) and <a href="/docs/peft/prefix-tuning/">prefix tuning</a>
 have more, and so does [the quantization page][q].
 
 [q]: ../quantization.html
 """
-GLOSSARY = """# Glossary
+MERGING = """# Merging
 
-A short list of terms used in these notes, with the [adapters note](adapters.md).
+Folding an adapter back into the base weights, as the [adapters note](adapters.md) says.
 """
 WRITTEN = {"../guides/checkpoint.md#merge", "/docs/peft/prefix-tuning/", "../quantization.html"}
 
@@ -37,7 +37,7 @@ WRITTEN = {"../guides/checkpoint.md#merge", "/docs/peft/prefix-tuning/", "../qua
 def _notes(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "adapters.md").write_text(NOTE, encoding="utf-8")
-    (folder / "glossary.md").write_text(GLOSSARY, encoding="utf-8")
+    (folder / "merging.md").write_text(MERGING, encoding="utf-8")
     return folder
 
 
@@ -56,14 +56,14 @@ def test_a_file_link_keeps_its_address_as_written(store: Store, tmp_path: Path) 
     stored = {row[TABLES["links"].index("target")]: row[TABLES["links"].index("href")]
               for row in store.dump("links")}
     # A link written as its name keeps no copy of it; one written as an address keeps it.
-    assert stored["glossary"] is None
+    assert stored["merging"] is None
     assert stored["adapters"] == "adapters.md"
     assert set(stored.values()) - {None} == {*WRITTEN, "adapters.md"}
 
 
 def test_a_resolved_link_shows_its_address_in_the_concept(store: Store, tmp_path: Path) -> None:
     _ingested(store, _notes(tmp_path / "notes"))
-    (match,) = store.concepts_named(normalize("Glossary"))
+    (match,) = store.concepts_named(normalize("Merging"))
     out = store.concept_links(match.concept_id, incoming=False)
     assert {(m.target, m.href, m.written) for m in out} == {
         ("adapters", "adapters.md", "adapters.md")}
