@@ -780,6 +780,6 @@ def test_a_descriptions_entry_list_ranks_definitions_over_the_names_it_holds(
     query = ("the step gradient descent takes: how far each update moves the weights, large"
              " overshoots the minimum")
     found = kb.store.fts_entries(_text_query(_words(query)), 3, None, DESCRIPTIVE.entry_columns)
-    terms = dict(kb.store.conn.execute("SELECT id, term FROM entries").fetchall())
+    terms = {kb.store.entries_named(normalize(t))[0].id: t for t in pages}
     assert [terms[s.id] for s in found][:2] == ["Learning rate", "Gradient descent"], found
     kb.close()
