@@ -751,35 +751,3 @@ def test_a_sentence_pasted_from_a_notes_markdown_source_finds_its_line(
                 or not span.start_line <= number <= span.end_line:
             missed.append((path.name, number, span))
     assert len(missed) <= 1, missed
-
-
-def test_a_descriptions_entry_list_ranks_definitions_over_the_names_it_holds(
-    tmp_path: Path,
-) -> None:
-    # A description names its neighbours ("the step gradient descent takes"): with an entry's
-    # names weighted ten times its definition, the neighbour named came before the entry whose
-    # definition says what the description says (DESCRIPTIVE.entry_columns).
-    from grimoire.search import DESCRIPTIVE, _text_query, _words
-
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    pages = {
-        "Gradient descent": "An optimization method that repeatedly moves the weights a little"
-                            " against the gradient of the loss until it stops improving.",
-        "Learning rate": "How far each update moves the weights. A large value overshoots the"
-                         " minimum and a small one makes training crawl.",
-        "Momentum": "Keeps a running average of past updates so that steps in a consistent"
-                    " direction grow and oscillations fade.",
-        "Weight decay": "Shrinks every weight a little at each update, which keeps the model"
-                        " simple.",
-    }
-    for title, text in pages.items():
-        (notes / f"{title.lower().replace(' ', '-')}.md").write_text(f"# {title}\n\n{text}\n")
-    kb = grimoire.open(tmp_path / "kb.db")
-    kb.ingest([notes], embed=False)
-    query = ("the step gradient descent takes: how far each update moves the weights, large"
-             " overshoots the minimum")
-    found = kb.store.fts_entries(_text_query(_words(query)), 3, None, DESCRIPTIVE.entry_columns)
-    terms = {kb.store.entries_named(normalize(t))[0].id: t for t in pages}
-    assert [terms[s.id] for s in found][:2] == ["Learning rate", "Gradient descent"], found
-    kb.close()

@@ -94,14 +94,7 @@ NAME_LIKE = _Weights(semantic=0.5)
 # neighbours it mentions ("a layer that ..."), so bm25 counts less. bm25 still helps a little
 # (dropping it costs both halves of the description dev set and the short descriptions of
 # dev.jsonl).
-# Its entry list weighs a word in an entry's names as one in its definition (not ten times):
-# the names a description holds are mostly its neighbours' ("... during optimization loops
-# like gradient_descent"), and at ten times their entries outranked the one whose definition
-# says what the description says. Description dev set (descriptions2.jsonl), MRR@10 change
-# tune / report: --hide source +0.004 / +0.002, every name masked +0.006 / +0.004, own words
-# (own_words2.jsonl) +0.001 / +0.001; names, acronyms, typos unchanged (bench/README.md,
-# round 25).
-DESCRIPTIVE = _Weights(semantic=0.7, entry_columns=(1.0, 1.0))
+DESCRIPTIVE = _Weights(semantic=0.7)
 # A description names the concepts around the one it describes ("a supervised learning model
 # made of conditions and leaves" is not supervised learning): a concept named in it counts
 # half. Description dev set, MRR@10 tune / report: 0.371 / 0.403 -> 0.400 / 0.416; the short
