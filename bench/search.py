@@ -7,6 +7,7 @@
     .venv/bin/python bench/search.py --only sentences  # sentences typed from the notes
     .venv/bin/python bench/search.py --only paired-names  # a concept's names as others spell them
     .venv/bin/python bench/search.py --only own-words  # concepts described in our own words
+    .venv/bin/python bench/search.py --only own-words --own-words bench/queries/own_words2.jsonl
 
 Descriptions (bench/queries/descriptions.jsonl, see bench/devset.py) mirror the held-out
 protocol: each query runs against a fresh store holding only its target collection, and is
@@ -526,6 +527,9 @@ def main() -> None:
     parser.add_argument("--descriptions", type=Path, default=devset.DESCRIPTIONS,
                         help="the description pairs (bench/queries/descriptions2.jsonl: every"
                              " pair, no cap per pair of collections)")
+    parser.add_argument("--own-words", type=Path, default=devset.OWN_WORDS,
+                        help="the own-words queries (bench/queries/own_words2.jsonl: 297, the"
+                             " first 110 and 187 more)")
     parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
                         help="target collections of the descriptions to run")
     parser.add_argument("--mask", choices=tuple(devset.MASK_STYLES), default="blank",
@@ -551,7 +555,10 @@ def main() -> None:
                      "numpy": np.__version__},
         "queries": len(queries),
     }
-    for only, load in (("paired-names", devset.paired_names), ("own-words", devset.own_words)):
+    loaders: tuple[tuple[str, Callable[[], list[devset.DevQuery]]], ...] = (
+        ("paired-names", devset.paired_names),
+        ("own-words", lambda: devset.own_words(args.own_words)))
+    for only, load in loaders:
         if args.only == only:
             title = only.replace("-", " ")
             report[title] = descriptions(cache, args.split, args.targets.split(","),
