@@ -526,7 +526,26 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
         return True
     return (only_in_names(question, evidence.sentences[0])
             or subject_missing(question, evidence.sentences[0])
-            or named_but_empty(question, evidence) or neighbour(question, evidence))
+            or named_but_empty(question, evidence) or neighbour(question, evidence)
+            or undated(question, evidence))
+
+
+# "In what year was the confusion matrix first used?", "When was X introduced?": a date is
+# asked for. Notes that define X and never date it answered with the definition.
+_ASKS_DATE = re.compile(
+    r"^\s*(?:in\s+(?:what|which)\s+year|what\s+year|when\s+(?:was|were|did)\b)", re.IGNORECASE)
+_DATE = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b|\bcentur(?:y|ies)\b|\bdecades?\b",
+                   re.IGNORECASE)
+DATES = True
+
+
+def undated(question: str, evidence: Evidence) -> bool:
+    """True when the question asks for a date and none of the sentences the answer would
+    quote holds a year (or a century): the notes name the subject but do not say when."""
+    if not DATES or not evidence.sentences or not _ASKS_DATE.match(question):
+        return False
+    chosen = choose(prefer_named(evidence.sentences, evidence.question), evidence.question)
+    return not any(_DATE.search(s.text) for s in chosen)
 
 
 def ask(
