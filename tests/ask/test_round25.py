@@ -82,3 +82,21 @@ def test_a_date_asked_of_notes_that_never_date_the_thing_abstains(tmp_path: Path
     dated = ask_notes(tmp_path, [note], "When were hidden Markov models first worked out?")
     assert not dated.abstained, dated.answer
     assert "1960s" in dated.answer
+
+
+def test_an_amount_asked_of_notes_that_never_count_it_abstains(tmp_path: Path) -> None:
+    # "How much of my data should I hold out for the validation set?" was answered with the
+    # definition of a validation set; "What value is the momentum coefficient usually set
+    # to?" with what momentum does. The notes name the thing and give no amount.
+    note = tmp_path / "training.md"
+    note.write_text(
+        "# Validation set\n\nThe validation set is data kept apart from training and used to "
+        "compare models and settings while they are tuned.\n\n# Mini-batch\n\nA mini-batch "
+        "holds a few dozen examples, often 32 or 64, whose gradients are averaged for each "
+        "step.\n", encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "How much of my data should I keep for the validation set?")
+    assert answer.abstained, answer.answer
+    counted = ask_notes(tmp_path, [note], "How many examples does a mini-batch hold?")
+    assert not counted.abstained, counted.answer
+    assert "32 or 64" in counted.answer
