@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grimoire.ask.extractive import Question, choose, restates, score_sentences, stem
+from grimoire.ask.extractive import Question, choose, cuts_definition, score_sentences, stem
 from grimoire.ask.retrieve import Candidate
 from grimoire.model import Span
 from tests.conftest import answer_words, ask_notes
@@ -47,7 +47,7 @@ def test_the_sentence_that_introduces_a_list_comes_with_its_item(tmp_path: Path)
     assert answer_words(answer) <= 40
 
 
-def test_a_clipped_sentence_that_only_restates_the_question_does_not_join() -> None:
+def test_a_clipped_sentence_cut_off_from_what_defines_it_does_not_join() -> None:
     # On a public collection, "What is a weak learner in boosting?" was answered with a
     # sentence about boosting and, clipped to the room left, "Specifically, you explored: The
     # definition of a weak learner ...": the question's words kept, what a weak learner is
@@ -63,9 +63,9 @@ def test_a_clipped_sentence_that_only_restates_the_question_does_not_join() -> N
                  {stem(w): 1.0 for w in ("bootstrap", "sample", "bagging")})
     chosen = choose(score_sentences(q, [cand]), q)
     assert [c.text for c in chosen] == [text.split(" In short")[0]]
-    assert restates("\u2026 you saw: The meaning of a bootstrap sample \u2026", q)
-    assert not restates("\u2026 a bootstrap sample, which is a sample as large as the training "
-                        "set \u2026", q)
+    assert cuts_definition("\u2026 you saw: The meaning of a bootstrap sample \u2026", text, q)
+    assert not cuts_definition("\u2026 a bootstrap sample, which is a sample as large as the "
+                               "training set \u2026", text, q)
 
 
 def test_a_date_asked_of_notes_that_never_date_the_thing_abstains(tmp_path: Path) -> None:

@@ -1015,7 +1015,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             adds >= 0.15 and s.score >= 0.7 * best.score
         ) or s.score >= 0.95 * best.score:
             piece = _fit(s, q, max_words - length)
-            if piece is None or (piece is not s and restates(piece.text, q)):
+            if piece is None or (piece is not s and cuts_definition(piece.text, s.text, q)):
                 continue
             chosen.append(piece)
             covered |= s.terms
@@ -1026,18 +1026,26 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
 
 
-# A sentence clipped to join the answer keeps its clauses that hold the question's words; when
-# little else is left ("Specifically, you explored: The definition of a weak learner ...", its
-# "which is a model slightly better than random guessing" cut for room), the piece says the
-# question again and does not join. CLIP_NEW: the content words other than the question's a
-# clipped piece needs (0: any piece joins).
-CLIP_NEW = 3
+# "..., a weak learner, which is a model slightly better than random guessing": the clause after
+# a name says what the name is. A sentence clipped to join the answer that ends on the
+# question's word right before such a clause ("Specifically, you explored: The definition of a
+# weak learner ...", on a public collection) says the question again and cuts the answer off
+# its subject: it does not join.
+_DEFINES = re.compile(r"[\s,;:(\u2013\u2014-]*(?:which|who|that is|i\.e\.|namely)\b",
+                      re.IGNORECASE)
+CLIP_DEFINES = True
 
 
-def restates(text: str, q: Question) -> bool:
-    """True when `text` holds fewer than CLIP_NEW content words besides the question's."""
-    new = {stem(w) for w in content_words(text.replace(ELLIPSIS, " "))} - set(q.stems)
-    return len(new) < CLIP_NEW
+def cuts_definition(piece: str, whole: str, q: Question) -> bool:
+    """True when the clipped `piece` of `whole` ends on a word of the question and `whole`
+    goes on with a clause that says what it is (see `_DEFINES`)."""
+    if not CLIP_DEFINES:
+        return False
+    body = piece.replace(ELLIPSIS, " ").strip().rstrip(",;: ")
+    at = whole.find(body)
+    last = _WORD.findall(body)[-1:]
+    return (at >= 0 and bool(last) and stem(last[0]) in q.stems
+            and _DEFINES.match(whole, at + len(body)) is not None)
 
 
 # A question the notes ask ("Since perplexity 50 gave us a good picture in this example, can
