@@ -100,3 +100,18 @@ def test_an_amount_asked_of_notes_that_never_count_it_abstains(tmp_path: Path) -
     counted = ask_notes(tmp_path, [note], "How many examples does a mini-batch hold?")
     assert not counted.abstained, counted.answer
     assert "32 or 64" in counted.answer
+
+
+def test_an_introduction_that_only_counts_its_items_does_not_lead(tmp_path: Path) -> None:
+    # "We can understand the intuition behind Thompson sampling by two observations:" led an
+    # answer in place of the first observation: it says how many items follow, not what they
+    # say.
+    note = tmp_path / "activations.md"
+    note.write_text(LEAKY.replace(
+        "Leaky ReLU keeps a unit learning by letting a small slope through when its input is "
+        "negative:", "Leaky ReLU can be understood by looking at its three main parts:"),
+        encoding="utf-8")
+    answer = ask_notes(tmp_path, [note], "How does leaky ReLU stop units from dying?")
+    assert not answer.abstained, answer.answer
+    text = " ".join(answer.answer.split())
+    assert text.startswith("Advantage: Keeps units from dying"), text

@@ -1173,9 +1173,16 @@ def list_intro(scored: Sequence[Scored], q: Question) -> Scored | None:
     intro = next((s for s in scored[1:] if s.candidate.passage_id != best.candidate.passage_id
                   and s.candidate.span.path == best.candidate.span.path
                   and s.text.endswith(lead)), None)
-    if intro is None or intro.score < LIST_INTRO * best.score or not (intro.terms - best.terms):
+    if (intro is None or intro.score < LIST_INTRO * best.score or not (intro.terms - best.terms)
+            or _COUNTS_ITEMS.search(intro.text)):
         return None
     return intro
+
+
+# "We can understand the intuition behind Thompson sampling by two observations:" says that
+# items follow and how many, not what they say: the item answers alone.
+_COUNTS_ITEMS = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|several|a few"
+                           r"|\d+)\s+(?:\w+\s+)?\w+\s*:\s*$", re.IGNORECASE)
 
 
 def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
