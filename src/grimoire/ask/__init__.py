@@ -526,7 +526,51 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
         return True
     return (only_in_names(question, evidence.sentences[0])
             or subject_missing(question, evidence.sentences[0])
-            or named_but_empty(question, evidence) or neighbour(question, evidence))
+            or named_but_empty(question, evidence) or neighbour(question, evidence)
+            or undated(question, evidence) or uncounted(question, evidence))
+
+
+# "In what year was the confusion matrix first used?", "When was X introduced?": a date is
+# asked for. Notes that define X and never date it answered with the definition.
+_ASKS_DATE = re.compile(
+    r"^\s*(?:in\s+(?:what|which)\s+year|what\s+year|when\s+(?:was|were|did)\b)", re.IGNORECASE)
+_DATE = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b|\bcentur(?:y|ies)\b|\bdecades?\b",
+                   re.IGNORECASE)
+DATES = True
+
+
+def undated(question: str, evidence: Evidence) -> bool:
+    """True when the question asks for a date and none of the sentences the answer would
+    quote holds a year (or a century): the notes name the subject but do not say when."""
+    if not DATES or not evidence.sentences or not _ASKS_DATE.match(question):
+        return False
+    return not any(_DATE.search(s.text) for s in _answer_sentences(evidence))
+
+
+# "How much of my data should I hold out for the validation set?", "What value is the
+# momentum coefficient usually set to?": an amount is asked for. Notes that define the
+# validation set and never give its share answered with the definition.
+_ASKS_AMOUNT = re.compile(
+    r"^\s*(?:how\s+(?:much|many)\b|what\s+(?:value|fraction|share|percentage|proportion"
+    r"|portion|ratio)\b)", re.IGNORECASE)
+_AMOUNT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundreds?"
+    r"|thousands?|millions?|billions?|half|halves|thirds?|quarters?|percent|dozens?|single"
+    r"|double|twice|few|several)\b", re.IGNORECASE)
+AMOUNTS = True
+
+
+def uncounted(question: str, evidence: Evidence) -> bool:
+    """True when the question asks for an amount and none of the sentences the answer would
+    quote holds a number or a number word: the notes name the thing but do not count it."""
+    if not AMOUNTS or not evidence.sentences or not _ASKS_AMOUNT.match(question):
+        return False
+    return not any(_AMOUNT.search(s.text) for s in _answer_sentences(evidence))
+
+
+def _answer_sentences(evidence: Evidence) -> list[Scored]:
+    """The sentences the extractive answer would quote."""
+    return choose(prefer_named(evidence.sentences, evidence.question), evidence.question)
 
 
 def ask(

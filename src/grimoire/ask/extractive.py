@@ -959,7 +959,14 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         scored = [lead, *(s for s in scored if s is not lead)]
     best = _fit(scored[0], q, max_words) or scored[0]
     chosen = [best]
-    partner = _partner(scored, q)
+    intro = list_intro(scored, q)
+    if intro is not None:
+        # The sentence that introduces the list comes first, the item after it when it fits.
+        item = _fit(scored[0], q, max_words - len(intro.text.split()))
+        first = _fit(intro, q, max_words)
+        if first is not None:
+            chosen = [first] if item is None or first is not intro else [first, item]
+    partner = None if intro is not None else _partner(scored, q)
     if partner is not None:
         lead = _fit(scored[0], q, max_words - len(partner.text.split()))
         if lead is not None:
@@ -1008,7 +1015,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             adds >= 0.15 and s.score >= 0.7 * best.score
         ) or s.score >= 0.95 * best.score:
             piece = _fit(s, q, max_words - length)
-            if piece is None:
+            if piece is None or (piece is not s and cuts_definition(piece.text, s.text, q)):
                 continue
             chosen.append(piece)
             covered |= s.terms
@@ -1017,6 +1024,28 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         chosen = _with_replies(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+# "..., a weak learner, which is a model slightly better than random guessing": the clause after
+# a name says what the name is. A sentence clipped to join the answer that ends on the
+# question's word right before such a clause ("Specifically, you explored: The definition of a
+# weak learner ...", on a public collection) says the question again and cuts the answer off
+# its subject: it does not join.
+_DEFINES = re.compile(r"[\s,;:(\u2013\u2014-]*(?:which|who|that is|i\.e\.|namely)\b",
+                      re.IGNORECASE)
+CLIP_DEFINES = True
+
+
+def cuts_definition(piece: str, whole: str, q: Question) -> bool:
+    """True when the clipped `piece` of `whole` ends on a word of the question and `whole`
+    goes on with a clause that says what it is (see `_DEFINES`)."""
+    if not CLIP_DEFINES:
+        return False
+    body = piece.replace(ELLIPSIS, " ").strip().rstrip(",;: ")
+    at = whole.find(body)
+    last = _WORD.findall(body)[-1:]
+    return (at >= 0 and bool(last) and stem(last[0]) in q.stems
+            and _DEFINES.match(whole, at + len(body)) is not None)
 
 
 # A question the notes ask ("Since perplexity 50 gave us a good picture in this example, can
@@ -1124,6 +1153,36 @@ def _asks_about_example(s: Scored) -> bool:
     names = {stem(w) for w in _WORD.findall(" ".join([c.concept or "", c.title,
                                                        *c.heading_path]))}
     return bool(s.terms - names)
+
+
+# A list item read alone lacks what its list is about: "Advantage: Prevents neurons from dying
+# during training" is one item under "Leaky ReLU addresses the dying ReLU problem by allowing a
+# small gradient when the input is negative:", which a reader may keep as the passage before
+# (`Candidate.lead_in`). When the best sentence is such an item and the sentence that
+# introduces its list holds words of the question the item lacks (the list's subject) and
+# scores nearly as well, the introduction answers and the item follows it.
+LIST_INTRO = 0.8
+
+
+def list_intro(scored: Sequence[Scored], q: Question) -> Scored | None:
+    """The sentence that introduces the best sentence's list (see LIST_INTRO), or None."""
+    best = scored[0] if scored else None
+    if not LIST_INTRO or best is None or not best.candidate.lead_in:
+        return None
+    lead = " ".join(strip_list_marker(best.candidate.lead_in).split())
+    intro = next((s for s in scored[1:] if s.candidate.passage_id != best.candidate.passage_id
+                  and s.candidate.span.path == best.candidate.span.path
+                  and s.text.endswith(lead)), None)
+    if (intro is None or intro.score < LIST_INTRO * best.score or not (intro.terms - best.terms)
+            or _COUNTS_ITEMS.search(intro.text)):
+        return None
+    return intro
+
+
+# "We can understand the intuition behind Thompson sampling by two observations:" says that
+# items follow and how many, not what they say: the item answers alone.
+_COUNTS_ITEMS = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|several|a few"
+                           r"|\d+)\s+(?:\w+\s+)?\w+\s*:\s*$", re.IGNORECASE)
 
 
 def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
