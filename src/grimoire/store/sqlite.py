@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
-from grimoire.model import Document, Span
+from grimoire.model import Document, Problem, Span
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store.base import DAMAGED, Reads
 from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows, meta_json
@@ -161,6 +161,11 @@ _INSERTS = {
 _FLUSH_ROWS = 20_000
 
 
+def _problems_json(problems: tuple[Problem, ...]) -> str:
+    # Most files have none: "[]" without building an encoder for an empty list.
+    return json.dumps(to_data(problems)) if problems else "[]"
+
+
 class _RowWriter:
     """Inserts files' rows table by table, with ids it gives itself (the write lock is held).
 
@@ -187,7 +192,7 @@ class _RowWriter:
             source_id = self._id("sources")
             self.rows["sources"].append((
                 source_id, record.path, record.root, record.format, record.status,
-                record.reason, record.sha256, record.size, json.dumps(to_data(record.problems)),
+                record.reason, record.sha256, record.size, _problems_json(record.problems),
             ))
             for document in documents:
                 rows = document if isinstance(document, DocumentRows) else document_rows(document)
@@ -201,28 +206,40 @@ class _RowWriter:
         return self.next[table] - 1
 
     def _document(self, source_id: int, doc: DocumentRows) -> None:
-        rows = self.rows
+        # Ids are taken as ranges and rows appended through bound methods: this runs for
+        # every row of every note in the one writer process (issue 14).
+        rows, next_id = self.rows, self.next
         doc_id = self._id("documents")
         rows["documents"].append((doc_id, source_id, doc.page, doc.title, doc.format, doc.tags,
                                   doc.meta, doc.revision))
-        entry_ids: list[int] = []
-        for e in doc.entries:
-            entry_id = self._id("entries")
-            entry_ids.append(entry_id)
-            rows["entries"].append((entry_id, doc_id, e.term, e.norm, e.start_line, e.end_line,
-                                    e.redirect, e.data))
-            rows["entry_names"].extend((entry_id, name, norm) for name, norm in e.names)
-            rows["entry_fts"].append((entry_id, e.fts_names, e.fts_body))
-            rows["links"].extend((doc_id, entry_id, *link) for link in e.links)
+        first_entry = next_id["entries"]
+        next_id["entries"] = first_entry + len(doc.entries)
+        add_link = rows["links"].append
+        if doc.entries:
+            add_entry, add_names = rows["entries"].append, rows["entry_names"].extend
+            add_entry_fts = rows["entry_fts"].append
+            for entry_id, e in enumerate(doc.entries, first_entry):
+                add_entry((entry_id, doc_id, e.term, e.norm, e.start_line, e.end_line,
+                           e.redirect, e.data))
+                add_names((entry_id, name, norm) for name, norm in e.names)
+                add_entry_fts((entry_id, e.fts_names, e.fts_body))
+                for link in e.links:
+                    add_link((doc_id, entry_id, *link))
         title = doc.title or ""
+        first_passage = next_id["passages"]
+        next_id["passages"] = first_passage + len(doc.passages)
+        add_passage, add_passage_fts = rows["passages"].append, rows["passage_fts"].append
         for seq, p in enumerate(doc.passages):
-            passage_id = self._id("passages")
-            owner = None if p.entry is None else entry_ids[p.entry]
-            rows["passages"].append((passage_id, doc_id, owner, seq, p.kind, p.heading_path,
-                                     p.text, p.start_line, p.end_line, p.marks))
-            names = "" if p.entry is None else doc.entries[p.entry].names_text
-            rows["passage_fts"].append((passage_id, names, title, p.heading, p.text))
-            rows["links"].extend((doc_id, None, *link) for link in p.links)
+            passage_id = first_passage + seq
+            if p.entry is None:
+                owner, names = None, ""
+            else:
+                owner, names = first_entry + p.entry, doc.entries[p.entry].names_text
+            add_passage((passage_id, doc_id, owner, seq, p.kind, p.heading_path, p.text,
+                         p.start_line, p.end_line, p.marks))
+            add_passage_fts((passage_id, names, title, p.heading, p.text))
+            for link in p.links:
+                add_link((doc_id, None, *link))
         self.held += 1 + 3 * len(doc.entries) + 2 * len(doc.passages)
 
     def flush(self) -> None:
