@@ -90,10 +90,12 @@ def entry_fts_body(entry: Entry) -> str:
 
 def link_rows(links: Sequence[Link]) -> tuple[LinkRow, ...]:
     """Rows for `links`, each distinct link once, in order."""
+    # Most passages and entries hold one link or none: hashing a Link (a dataclass's hash,
+    # in Python, of its fields and its Span's) only to find it distinct is skipped.
     return tuple(
         (link.target, normalize(link.target), link.label, str(link.kind), link.fragment,
          link.exists_hint, link.span.start_line, link.span.end_line, link.href)
-        for link in dict.fromkeys(links)
+        for link in (links if len(links) < 2 else dict.fromkeys(links))
     )
 
 
@@ -139,8 +141,12 @@ def _finite(value: Any) -> Any:
 
 @lru_cache(maxsize=4096)
 def _json_strings(items: tuple[str, ...]) -> str:
-    """A heading path or tags as JSON: the same few recur in every note of a folder."""
-    return json.dumps(list(items))
+    """A heading path or tags as JSON: the same few recur in every note of a folder.
+
+    Written by `dumps_records`' encoder, built once, with `json.dumps`' separators and
+    escaping (a heading path is new for each note of a vault: most calls miss the cache).
+    """
+    return dumps_records(items)
 
 
 def document_rows(doc: Document) -> DocumentRows:
@@ -160,7 +166,8 @@ def document_rows(doc: Document) -> DocumentRows:
         spans.append((entry.span.start_line, entry.span.end_line, k))
     passages: list[PassageRows] = []
     for p in doc.passages:
-        owner = next((k for start, end, k in spans if start <= p.span.start_line <= end), None)
+        owner = next((k for start, end, k in spans if start <= p.span.start_line <= end),
+                     None) if spans else None
         marks = {
             key: value
             for key, value in (("links", p.links), ("math", p.math), ("images", p.images),
