@@ -662,9 +662,9 @@ class _Batches:
     100 files a batch: against 50, the writer's system time a note is a fifth lower (a page
     that several files' rows share, an index's or the log tables', goes to the WAL once a
     commit: 25 KB written a note instead of 31) and its instructions 2.5% fewer (FTS5 merges
-    fewer, larger segments). A batch (25-30 ms) is still shorter than the 64 jobs each reader
-    has queued, and the results read meanwhile fit the readers' send buffers; before those
-    two (round 20), 100 left the readers blocked twice as long as 50 (issue 14).
+    fewer, larger segments). A batch (25-30 ms) takes less time than a reader needs for the
+    64 jobs it has queued, and the results it sends meanwhile fit its send buffer; before
+    those two (round 20), 100 left the readers blocked twice as long as 50 (issue 14).
     """
 
     def __init__(self, store: Store, tally: _Tally, progress: Progress | None, total: int,
