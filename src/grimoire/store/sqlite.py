@@ -15,10 +15,16 @@ from typing import Any, NoReturn
 
 from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
-from grimoire.model import Document, Span
+from grimoire.model import Document, Problem, Span
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store.base import DAMAGED, Reads
-from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows, meta_json
+from grimoire.store.document_rows import (
+    DocumentRows,
+    SourceItem,
+    document_rows,
+    meta_json,
+    names_text,
+)
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
 from grimoire.store.sqlite_concepts import CONCEPT_SCHEMA, ConceptSQL
@@ -161,6 +167,11 @@ _INSERTS = {
 _FLUSH_ROWS = 20_000
 
 
+def _problems_json(problems: tuple[Problem, ...]) -> str:
+    # Most files have none: "[]" without building an encoder for an empty list.
+    return json.dumps(to_data(problems)) if problems else "[]"
+
+
 class _RowWriter:
     """Inserts files' rows table by table, with ids it gives itself (the write lock is held).
 
@@ -187,10 +198,10 @@ class _RowWriter:
             source_id = self._id("sources")
             self.rows["sources"].append((
                 source_id, record.path, record.root, record.format, record.status,
-                record.reason, record.sha256, record.size, json.dumps(to_data(record.problems)),
+                record.reason, record.sha256, record.size, _problems_json(record.problems),
             ))
             for document in documents:
-                rows = document if isinstance(document, DocumentRows) else document_rows(document)
+                rows = document_rows(document) if isinstance(document, Document) else document
                 self._document(source_id, rows)
                 if self.held >= _FLUSH_ROWS:
                     self.flush()
@@ -201,29 +212,42 @@ class _RowWriter:
         return self.next[table] - 1
 
     def _document(self, source_id: int, doc: DocumentRows) -> None:
-        rows = self.rows
+        # Ids are taken as ranges and rows appended through bound methods: this runs for
+        # every row of every note in the one writer process (issue 14).
+        rows, next_id = self.rows, self.next
+        page, title, format_, tags, meta, revision, entries, passages, _ = doc
         doc_id = self._id("documents")
-        rows["documents"].append((doc_id, source_id, doc.page, doc.title, doc.format, doc.tags,
-                                  doc.meta, doc.revision))
-        entry_ids: list[int] = []
-        for e in doc.entries:
-            entry_id = self._id("entries")
-            entry_ids.append(entry_id)
-            rows["entries"].append((entry_id, doc_id, e.term, e.norm, e.start_line, e.end_line,
-                                    e.redirect, e.data))
-            rows["entry_names"].extend((entry_id, name, norm) for name, norm in e.names)
-            rows["entry_fts"].append((entry_id, e.fts_names, e.fts_body))
-            rows["links"].extend((doc_id, entry_id, *link) for link in e.links)
-        title = doc.title or ""
-        for seq, p in enumerate(doc.passages):
-            passage_id = self._id("passages")
-            owner = None if p.entry is None else entry_ids[p.entry]
-            rows["passages"].append((passage_id, doc_id, owner, seq, p.kind, p.heading_path,
-                                     p.text, p.start_line, p.end_line, p.marks))
-            names = "" if p.entry is None else doc.entries[p.entry].names_text
-            rows["passage_fts"].append((passage_id, names, title, p.heading, p.text))
-            rows["links"].extend((doc_id, None, *link) for link in p.links)
-        self.held += 1 + 3 * len(doc.entries) + 2 * len(doc.passages)
+        rows["documents"].append((doc_id, source_id, page, title, format_, tags, meta, revision))
+        first_entry = next_id["entries"]
+        next_id["entries"] = first_entry + len(entries)
+        add_link = rows["links"].append
+        if entries:
+            add_entry, add_names = rows["entries"].append, rows["entry_names"].extend
+            add_entry_fts = rows["entry_fts"].append
+            for entry_id, e in enumerate(entries, first_entry):
+                term, norm, start, end, redirect, data, names, fts_names, fts_body, links = e
+                add_entry((entry_id, doc_id, term, norm, start, end, redirect, data))
+                add_names((entry_id, name, key) for name, key in names)
+                add_entry_fts((entry_id, fts_names, fts_body))
+                for link in links:
+                    add_link((doc_id, entry_id, *link))
+        title = title or ""
+        first_passage = next_id["passages"]
+        next_id["passages"] = first_passage + len(passages)
+        add_passage, add_passage_fts = rows["passages"].append, rows["passage_fts"].append
+        for seq, p in enumerate(passages):
+            entry, kind, heading_path, heading, text, start, end, marks, links = p
+            passage_id = first_passage + seq
+            if entry is None:
+                owner, entry_names = None, ""
+            else:
+                owner, entry_names = first_entry + entry, names_text(entries[entry][6])
+            add_passage((passage_id, doc_id, owner, seq, kind, heading_path, text, start, end,
+                         marks))
+            add_passage_fts((passage_id, entry_names, title, heading, text))
+            for link in links:
+                add_link((doc_id, None, *link))
+        self.held += 1 + 3 * len(entries) + 2 * len(passages)
 
     def flush(self) -> None:
         for table, sql in _INSERTS.items():
