@@ -328,3 +328,52 @@ def test_a_format_no_note_has_stays_in_the_search_form(browser: Browser, server:
     assert "format=pdf" not in page.url and page.locator(".hit").count() > 0
     assert watch.blocked == []
     context.close()
+
+
+@pytest.fixture(scope="module")
+def renamed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """A note whose concept its first heading names, not its file ("BM25.md" holds "IDF"),
+    linked by its file name from a note that quotes it in a table, a list and bold text."""
+    import grimoire
+    from tests.web.conftest import run_server
+
+    root = tmp_path_factory.mktemp("renamed")
+    vault = root / "vault"
+    vault.mkdir()
+    (vault / "BM25.md").write_text(
+        "**BM25** ranks documents for a keyword query.\n\n"
+        "## IDF (Inverse Document Frequency)\n\n"
+        "IDF weighs a word by how rare it is across the documents.\n")
+    (vault / "Hybrid Search.md").write_text(
+        "# Hybrid Search\n\nHybrid search merges keyword scores with vector similarity.\n\n"
+        "**Method**: an inverted index scored by [[BM25]], beside a vector index.\n\n"
+        "| Signal | Source |\n|---|---|\n| Keyword | [[BM25]], exact matches |\n\n"
+        "- Ranks the documents by their `bm25` score (see [[BM25]])\n")
+    db = root / "renamed.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([vault], embed=False)
+    yield from run_server(db)
+
+
+def test_a_quoted_link_opens_the_concept_it_leads_to(browser: Browser,
+                                                     renamed_server: Running) -> None:
+    # A public vault: BM25.md's concept is named by its heading, "IDF (Inverse Document
+    # Frequency)". On that page, "Mentioned in" quoted `[[BM25]]` as a link to /c/BM25: a 404
+    # saying "No note defines this yet". The quotes also showed `**Method**:`, `| Keyword |`
+    # and the list's "- " as written.
+    context, watch = open_context(browser, renamed_server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    page.goto(renamed_server.url + "/c/IDF")
+    quotes = page.locator(".mentions blockquote")
+    assert quotes.count() == 3
+    texts = quotes.all_inner_texts()
+    assert not [q for q in texts if "**" in q or "`" in q or "|" in q or q.startswith("- ")], \
+        texts
+    assert quotes.locator("strong").first.inner_text() == "Method"
+    link = quotes.locator("a.internal").filter(has_text="BM25").first
+    with page.expect_navigation():
+        link.click()
+    assert page.locator("h1").first.inner_text().startswith("IDF (Inverse Document Frequency)")
+    assert page.title().startswith("IDF")
+    assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
+    context.close()
