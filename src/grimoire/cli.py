@@ -340,6 +340,10 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
     if as_json:
         emit_json(records)
         return
+    if not records:  # on a terminal an empty table (a header, no rows) read as broken
+        err().print("no file failed" if failed else "no file has a warning or failed"
+                    if problems else "no file has been ingested", highlight=False)
+        return
     rows = []
     for r in records:
         count = len(r.problems)
