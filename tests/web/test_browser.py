@@ -377,3 +377,24 @@ def test_a_quoted_link_opens_the_concept_it_leads_to(browser: Browser,
     assert page.title().startswith("IDF")
     assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
     context.close()
+
+
+def test_a_page_asked_by_a_notes_file_name_leads_to_what_the_note_defines(
+        browser: Browser, renamed_server: Running) -> None:
+    # /c/BM25 (a body link, a typed address) said "No note defines this yet" beside BM25.md:
+    # it now names the note and the concept it defines, one click away.
+    context, watch = open_context(browser, renamed_server, viewport={"width": 390, "height": 844})
+    page = watched_page(context, watch)
+    page.goto(renamed_server.url + "/c/BM25")
+    main = page.locator("main")
+    assert "No note defines this yet" not in main.inner_text()
+    assert page.locator("main a.where").filter(has_text="BM25.md").count() == 1
+    with page.expect_navigation():
+        main.locator("a.internal").filter(has_text="IDF").first.click()
+    assert page.locator("h1").first.inner_text().startswith("IDF (Inverse Document Frequency)")
+    # a name no note has keeps saying so
+    page.goto(renamed_server.url + "/c/Nothing Here")
+    assert "No note defines this yet" in page.locator("main").inner_text()
+    assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")
+                                        and "404" not in m]
+    context.close()

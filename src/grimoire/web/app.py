@@ -73,11 +73,12 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                 graph_depth: int | None = None) -> HTMLResponse:
         several = bool(error.choices)
         wanted = site.wanted_page(what) if what.strip() and not several else None
+        notes = site.notes_named(what) if wanted is None and not several else []
         # From /graph, a suggestion opens its graph (it opened the concept page instead).
         return page(request, "missing.html", 300 if several else 404, what=what,
                     message=str(error), suggestions=error.suggestions, several=several,
                     choices=site.choices(error) if several else [],
-                    wanted=wanted, concept=what, graph_depth=graph_depth)
+                    wanted=wanted, notes=notes, concept=what, graph_depth=graph_depth)
 
     # -- home ----------------------------------------------------------------------------------
 
