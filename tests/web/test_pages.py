@@ -269,3 +269,18 @@ def test_a_wrong_address_in_the_browser_gets_a_page(client: TestClient) -> None:
     api = client.get("/api/graph", params={"depth": "9"})
     assert api.status_code == 422 and api.json()["detail"][0]["loc"] == ["query", "depth"]
     assert client.get("/static/nope.js").status_code == 404
+
+
+def test_a_missing_name_is_the_same_json_on_the_cli_and_the_api(client: TestClient,
+                                                                 examples_db: Path) -> None:
+    # `grimoire show NAME --json` printed {"error", "suggestions", "choices", "name"},
+    # /api/c/NAME the same without "name"; `grimoire graph NAME --json` printed no JSON at all
+    # (an error line on stderr), /api/graph did.
+    name = "Low-Rank Adaptaton"
+    for args, url in ((["show", name], f"/api/c/{name}"),
+                      (["graph", name], f"/api/graph?c={name}")):
+        result = CliRunner().invoke(main, ["--db", str(examples_db), *args, "--json"])
+        api = client.get(url)
+        assert result.exit_code == 1 and api.status_code == 404
+        assert json.loads(result.stdout) == api.json(), (args, result.output)
+        assert api.json()["name"] == name and api.json()["suggestions"]

@@ -115,7 +115,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                 return site.preview(name, id or None)
             concept, duplicates = site.concept(name, id or None)
         except NotFound as e:
-            return _not_found(e)
+            return _not_found(e, name)
         return serialize.concept(concept, duplicates)
 
     # -- search --------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         try:
             return site.graph(c or None, depth, id or None).record()
         except NotFound as e:
-            return _not_found(e)
+            return _not_found(e, c)
 
     # -- health --------------------------------------------------------------------------------
 
@@ -302,8 +302,9 @@ def _range(hl: str) -> tuple[int, int]:
     return lo, int(m.group(2) or lo)
 
 
-def _not_found(e: NotFound) -> JSONResponse:
-    return JSONResponse(serialize.not_found(e), 404)
+def _not_found(e: NotFound, name: str) -> JSONResponse:
+    """The JSON `grimoire show NAME --json` prints for a name nothing answers to."""
+    return JSONResponse({**serialize.not_found(e), "name": name}, 404)
 
 
 MARKDOWN_FORMATS = {"markdown", "obsidian"}
