@@ -255,7 +255,11 @@ def build_server(kb: Grimoire) -> MCPServer:
     """An MCP server over `kb`, with its tools and the concept resource registered."""
     tools = Tools(kb, threading.Lock())
     kb.searcher.load_names()  # in the background, before the first query
-    server = MCPServer("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"))
+    # Warnings only: at INFO the SDK wrote every request, and each name an assistant mistyped
+    # as a 10-20 line box on stderr ("Tool 'show' failed ..."), which the assistant is told
+    # in the result anyway.
+    server = MCPServer("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"),
+                       log_level="WARNING")
 
     @server.tool()
     def search(query: str, k: int = 8, mode: str = "hybrid") -> dict[str, Any]:
