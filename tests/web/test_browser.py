@@ -398,3 +398,21 @@ def test_a_page_asked_by_a_notes_file_name_leads_to_what_the_note_defines(
     assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")
                                         and "404" not in m]
     context.close()
+
+
+def test_the_search_box_offers_a_name_half_typed(browser: Browser,
+                                                 renamed_server: Running) -> None:
+    # Type-ahead is a lexical search: "hybr" is no word of the notes, so nothing was offered
+    # until "hybrid" was typed whole. The names nearest to what is typed are offered instead.
+    context, watch = open_context(browser, renamed_server, viewport={"width": 390, "height": 844})
+    page = watched_page(context, watch)
+    page.goto(renamed_server.url + "/")
+    page.locator("#q").type("hybr", delay=40)
+    option = page.locator("#typeahead a.ta-item").filter(has_text="Hybrid Search").first
+    option.wait_for()
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").first.inner_text().strip() == "Hybrid Search"
+    assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
+    context.close()

@@ -146,7 +146,11 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         """The search box's suggestions as an HTML fragment, rendered as the search page's
         hits are (formulas as MathML, not TeX source), one line per destination."""
         hits = site.search(q, "lexical", 8)
-        return page(request, "_typeahead.html", q=q.strip(), suggestions=suggestions(hits))
+        # A word half typed ("hybr", "lor") is no word of the notes: the names nearest to it
+        # instead, or the list stayed empty until the whole word was there.
+        names = site.nearest_names(q) if not hits else ()
+        return page(request, "_typeahead.html", q=q.strip(), suggestions=suggestions(hits),
+                    names=names)
 
     # -- ask -----------------------------------------------------------------------------------
 

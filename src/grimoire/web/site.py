@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from grimoire import serialize
-from grimoire.errors import NotFound
+from grimoire.errors import GrimoireError, NotFound
 from grimoire.graph import Graph
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
@@ -207,6 +207,15 @@ class Site:
         return [NoteNamed(Span(path, 1, 1), [e.entry.term for e in entries
                                              if e.entry.span.path == path and not e.entry.redirect])
                 for path in paths]
+
+    def nearest_names(self, q: str, limit: int = 5) -> tuple[str, ...]:
+        """The entries' names nearest to `q` ("did you mean"), for a query still being typed."""
+        if not q.strip():
+            return ()
+        try:
+            return self.call(lambda: self.kb.suggest(q, limit))
+        except GrimoireError:  # a query too long to be a name
+            return ()
 
     def search(self, q: str, mode: str = "hybrid", k: int = 20, source: str | None = None,
                format: str | None = None, tag: str | None = None) -> list[Hit]:
