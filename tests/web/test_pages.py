@@ -284,3 +284,25 @@ def test_a_missing_name_is_the_same_json_on_the_cli_and_the_api(client: TestClie
         assert result.exit_code == 1 and api.status_code == 404
         assert json.loads(result.stdout) == api.json(), (args, result.output)
         assert api.json()["name"] == name and api.json()["suggestions"]
+
+
+def test_a_task_list_shows_boxes_not_brackets(tmp_path: Path) -> None:
+    # An Obsidian index of planned notes ("- [x] LoRA", "- [ ] Token Optimization") was a
+    # column of "[x]" and "[ ]" on its concept page.
+    notes = tmp_path / "vault"
+    notes.mkdir()
+    (notes / "Study Plan.md").write_text(
+        "# Study Plan\n\nThe study plan lists what to read next about [[Adapters]].\n\n"
+        "- [x] Low-rank adapters\n- [ ] Prefix tuning\n- [X] Prompt tuning\n\n"
+        "Brackets elsewhere stay: [x] marks the spot.\n", encoding="utf-8")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/c/Study Plan").text
+    kb.close()
+    items = re.findall(r"<li>(.*?)</li>", page.split('<div class="prose">', 1)[1], re.S)
+    assert [re.sub(r"<[^>]+>", "", i).strip() for i in items[:3]] == [
+        "☑ Low-rank adapters", "☐ Prefix tuning", "☑ Prompt tuning"], items
+    assert "Brackets elsewhere stay: [x] marks the spot." in page

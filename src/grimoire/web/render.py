@@ -173,6 +173,7 @@ class Renderer:
         source = _WIKILINK.sub(_wikilink_to_markdown, text)
         env: EnvType = {"math": []}
         tokens = self._md.parse(source, env)
+        _mark_tasks(tokens)
         if image_url is not None:
             _rewrite_images(tokens, image_url)
         out = self._md.renderer.render(tokens, self._md.options, env)
@@ -300,6 +301,23 @@ def _wikilink_to_markdown(m: re.Match[str]) -> str:
     label = (m.group(2) or target).strip()
     label = re.sub(r"([\\\[\]])", r"\\\1", label)
     return f"[{label}]({concept_href(target)})"
+
+
+_TASK = re.compile(r"\[([ xX])\] ")
+TASK_MARKS = {" ": "☐ ", "x": "☑ ", "X": "☑ "}
+
+
+def _mark_tasks(tokens: list[Token]) -> None:
+    """A task list's `- [x] item` / `- [ ] item` shows a ticked or empty box, not "[x]" (an
+    Obsidian index note of planned pages was a column of "[x]" and "[ ]")."""
+    for i, token in enumerate(tokens):
+        if (token.type != "inline" or i < 2 or tokens[i - 1].type != "paragraph_open"
+                or tokens[i - 2].type != "list_item_open" or not token.children):
+            continue
+        first = token.children[0]
+        m = _TASK.match(first.content) if first.type == "text" else None
+        if m is not None:
+            first.content = TASK_MARKS[m.group(1)] + first.content[m.end():]
 
 
 def _rewrite_images(tokens: list[Token], image_url: Callable[[str], str | None]) -> None:
