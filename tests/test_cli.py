@@ -450,3 +450,16 @@ def test_every_command_but_the_long_running_ones_takes_json() -> None:
                      if not any("--json" in p.opts for p in command.params))
     assert without == ["mcp", "serve", "watch"]
     assert "(all but the long-running\n  `serve`, `mcp` and `watch`)" in readme
+
+
+def test_sources_with_nothing_to_list_says_so(tmp_path: Path) -> None:
+    # A public vault read without a warning: `sources --problems` (and `--failed`) drew an
+    # empty table on a terminal, a header over nothing, as if the command had broken.
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES / "vault"))[0] == 0
+    terminal = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"})
+    for flag, said in (("--problems", "no file has a warning or failed"),
+                       ("--failed", "no file failed")):
+        result = terminal.invoke(main, ["--db", str(db), "sources", flag])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == "" and result.stderr.strip() == said, result.output

@@ -24,7 +24,7 @@ import anyio
 import httpx2
 import pytest
 from mcp import Client
-from mcp.client.stdio import StdioServerParameters
+from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 import grimoire
@@ -363,3 +363,51 @@ def test_a_finding_that_compares_two_places_gives_both(tmp_path: Path) -> None:
                 assert pair["other"]["start_line"] >= 1
 
         run(session)
+
+
+def test_show_says_where_a_concept_is_mentioned(tmp_path: Path) -> None:
+    # `show` gave "mentioned_in": 3, a count: the assistant could neither open nor cite the
+    # places, which the web page and `grimoire show` list with file:line.
+    notes = tmp_path / "vault"
+    notes.mkdir()
+    (notes / "BM25.md").write_text("# BM25\n\nBM25 ranks documents for a keyword query.\n")
+    (notes / "Hybrid Search.md").write_text(
+        "# Hybrid Search\n\nHybrid search merges keyword scores from [[BM25]] with vectors.\n\n"
+        "A reranker sees what [[BM25|the keyword ranker]] found.\n")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    kb = grimoire.open(db, create=False)
+
+    async def session() -> tuple[dict[str, Any], str]:
+        async with Client(build_server(kb)) as client:
+            shown = structured(await client.call_tool("show", {"name": "BM25"}))
+            resource = await client.read_resource(shown["resource"])
+            return shown, "".join(getattr(c, "text", "") for c in resource.contents)
+
+    shown, text = run(session)
+    kb.close()
+    hybrid = str(notes / "Hybrid Search.md")
+    assert [(m["from"], m["path"], m["start_line"], m["as"]) for m in shown["mentioned_in"]] == [
+        ("Hybrid Search", hybrid, 3, "BM25"), ("Hybrid Search", hybrid, 5, "the keyword ranker")]
+    assert f"{hybrid}:3 (Hybrid Search)" in text and f"{hybrid}:5" in text
+
+
+def test_stdio_server_logs_no_request_and_no_told_error(db: Path, tmp_path: Path) -> None:
+    # Each request, and each name the assistant mistyped, was logged on stderr at INFO as a
+    # rich box of 10-20 lines (full paths of a wanted page's links included): the assistant's
+    # log filled with what the tool result already said.
+    params = StdioServerParameters(command=GRIMOIRE, args=["--db", str(db), "mcp"],
+                                   env=dict(os.environ))
+    log = tmp_path / "stderr.txt"
+
+    async def session() -> None:
+        with log.open("w") as errlog:
+            async with Client(stdio_client(params, errlog=errlog)) as client:
+                assert (await client.call_tool("show", {"name": "Nothing Called So"})).is_error
+                assert not (await client.call_tool("search", {"query": "LoRA", "k": 1,
+                                                              "mode": "lexical"})).is_error
+
+    run(session)
+    err = log.read_text()
+    assert "failed" not in err and "INFO" not in err and "Processing request" not in err, err

@@ -313,7 +313,14 @@ def graph(ctx: click.Context, name: str, depth: int, concept_id: str | None, as_
     """
     from grimoire._cli_concepts import render_graph
 
-    g = kb_of(ctx).graph(name, depth=depth, concept_id=concept_id)
+    try:
+        g = kb_of(ctx).graph(name, depth=depth, concept_id=concept_id)
+    except NotFound as e:
+        if not as_json:
+            raise
+        # as `show --json` and /api/graph: a script gets JSON on stdout, and exit 1
+        emit_json({**serialize.not_found(e), "name": name})
+        sys.exit(1)
     if as_json:
         emit_json(g)
     elif as_dot:
@@ -339,6 +346,10 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
         records = [r for r in records if r.problems or r.status == "failed"]
     if as_json:
         emit_json(records)
+        return
+    if not records:  # on a terminal an empty table (a header, no rows) read as broken
+        err().print("no file failed" if failed else "no file has a warning or failed"
+                    if problems else "no file has been ingested", highlight=False)
         return
     rows = []
     for r in records:

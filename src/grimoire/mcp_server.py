@@ -34,6 +34,7 @@ from grimoire.search import MARKED
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
 MAX_RESULT_CHARS = 16_000  # a tool result's JSON; an assistant's context is not ours to fill
+MAX_MENTIONS = 30  # places a concept is mentioned, in `show`
 MAX_LINES = 200  # read_source returns at most this many lines at once
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
@@ -121,11 +122,19 @@ class Tools:
         sources += [{**where(s.span), "term": s.heading, "preview": preview(s.text)}
                     for s in concept.sections]
         links = sorted({m.concept or m.target for m in concept.links})
+        # Where each mention is written, as the web page's "Mentioned in" lists them (a count
+        # alone gave the assistant nothing to open or cite); a link inside the concept's own
+        # pages is none.
+        mentions = [m for m in concept.backlinks if m.concept_id != concept.id]
+        mentioned_in = [{"from": m.concept or m.document_title, **where(m.span),
+                         "as": m.label or m.target} for m in mentions[:MAX_MENTIONS]]
         return capped({
             "concept": concept.label, "concept_id": concept.id, "kind": concept.kind,
             "names": [n.name for n in concept.names],
             "links": links[:50], "wanted": sorted({m.target for m in concept.wanted})[:50],
-            "mentioned_in": len(concept.backlinks),
+            "mentioned_in": mentioned_in,
+            **({"mentions_not_shown": len(mentions) - len(mentioned_in)}
+               if len(mentions) > len(mentioned_in) else {}),
             # the others called so, which `show` by this name does not open
             **({"also_called_so": [{"concept_id": o.id, "kind": o.kind} for o in namesakes]}
                if namesakes else {}),
@@ -218,6 +227,10 @@ class Tools:
             lines += ["Names: " + ", ".join(data["names"]), ""]
         for s in data["sources"]:
             lines += [f"- {s['path']}:{s['start_line']} ({s['term']}): {s['preview']}"]
+        if data["mentioned_in"]:
+            lines += ["", "Mentioned in:"]
+            lines += [f"- {m['path']}:{m['start_line']} ({m['from']})"
+                      for m in data["mentioned_in"]]
         return "\n".join(lines) + "\n"
 
 
@@ -242,7 +255,11 @@ def build_server(kb: Grimoire) -> MCPServer:
     """An MCP server over `kb`, with its tools and the concept resource registered."""
     tools = Tools(kb, threading.Lock())
     kb.searcher.load_names()  # in the background, before the first query
-    server = MCPServer("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"))
+    # Warnings only: at INFO the SDK wrote every request, and each name an assistant mistyped
+    # as a 10-20 line box on stderr ("Tool 'show' failed ..."), which the assistant is told
+    # in the result anyway.
+    server = MCPServer("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"),
+                       log_level="WARNING")
 
     @server.tool()
     def search(query: str, k: int = 8, mode: str = "hybrid") -> dict[str, Any]:
@@ -253,8 +270,8 @@ def build_server(kb: Grimoire) -> MCPServer:
     @server.tool()
     def show(name: str, concept_id: str | None = None) -> dict[str, Any]:
         """One concept by any of its names: what each source says (previews with file:line),
-        its names, links and wanted links. `concept_id` (a search result's) picks one of
-        several concepts that share the name."""
+        its names, links and wanted links, and where other notes mention it (file:line).
+        `concept_id` (a search result's) picks one of several concepts that share the name."""
         return _told(lambda: tools.show(name, concept_id))
 
     @server.tool()

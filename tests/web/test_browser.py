@@ -328,3 +328,91 @@ def test_a_format_no_note_has_stays_in_the_search_form(browser: Browser, server:
     assert "format=pdf" not in page.url and page.locator(".hit").count() > 0
     assert watch.blocked == []
     context.close()
+
+
+@pytest.fixture(scope="module")
+def renamed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """A note whose concept its first heading names, not its file ("BM25.md" holds "IDF"),
+    linked by its file name from a note that quotes it in a table, a list and bold text."""
+    import grimoire
+    from tests.web.conftest import run_server
+
+    root = tmp_path_factory.mktemp("renamed")
+    vault = root / "vault"
+    vault.mkdir()
+    (vault / "BM25.md").write_text(
+        "**BM25** ranks documents for a keyword query.\n\n"
+        "## IDF (Inverse Document Frequency)\n\n"
+        "IDF weighs a word by how rare it is across the documents.\n")
+    (vault / "Hybrid Search.md").write_text(
+        "# Hybrid Search\n\nHybrid search merges keyword scores with vector similarity.\n\n"
+        "**Method**: an inverted index scored by [[BM25]], beside a vector index.\n\n"
+        "| Signal | Source |\n|---|---|\n| Keyword | [[BM25]], exact matches |\n\n"
+        "- Ranks the documents by their `bm25` score (see [[BM25]])\n")
+    db = root / "renamed.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([vault], embed=False)
+    yield from run_server(db)
+
+
+def test_a_quoted_link_opens_the_concept_it_leads_to(browser: Browser,
+                                                     renamed_server: Running) -> None:
+    # A public vault: BM25.md's concept is named by its heading, "IDF (Inverse Document
+    # Frequency)". On that page, "Mentioned in" quoted `[[BM25]]` as a link to /c/BM25: a 404
+    # saying "No note defines this yet". The quotes also showed `**Method**:`, `| Keyword |`
+    # and the list's "- " as written.
+    context, watch = open_context(browser, renamed_server, viewport={"width": 1280, "height": 900})
+    page = watched_page(context, watch)
+    page.goto(renamed_server.url + "/c/IDF")
+    quotes = page.locator(".mentions blockquote")
+    assert quotes.count() == 3
+    texts = quotes.all_inner_texts()
+    assert not [q for q in texts if "**" in q or "`" in q or "|" in q or q.startswith("- ")], \
+        texts
+    assert quotes.locator("strong").first.inner_text() == "Method"
+    link = quotes.locator("a.internal").filter(has_text="BM25").first
+    with page.expect_navigation():
+        link.click()
+    assert page.locator("h1").first.inner_text().startswith("IDF (Inverse Document Frequency)")
+    assert page.title().startswith("IDF")
+    assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
+    context.close()
+
+
+def test_a_page_asked_by_a_notes_file_name_leads_to_what_the_note_defines(
+        browser: Browser, renamed_server: Running) -> None:
+    # /c/BM25 (a body link, a typed address) said "No note defines this yet" beside BM25.md:
+    # it now names the note and the concept it defines, one click away.
+    context, watch = open_context(browser, renamed_server, viewport={"width": 390, "height": 844})
+    page = watched_page(context, watch)
+    page.goto(renamed_server.url + "/c/BM25")
+    main = page.locator("main")
+    assert "No note defines this yet" not in main.inner_text()
+    assert page.locator("main a.where").filter(has_text="BM25.md").count() == 1
+    with page.expect_navigation():
+        main.locator("a.internal").filter(has_text="IDF").first.click()
+    assert page.locator("h1").first.inner_text().startswith("IDF (Inverse Document Frequency)")
+    # a name no note has keeps saying so
+    page.goto(renamed_server.url + "/c/Nothing Here")
+    assert "No note defines this yet" in page.locator("main").inner_text()
+    assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")
+                                        and "404" not in m]
+    context.close()
+
+
+def test_the_search_box_offers_a_name_half_typed(browser: Browser,
+                                                 renamed_server: Running) -> None:
+    # Type-ahead is a lexical search: "hybr" is no word of the notes, so nothing was offered
+    # until "hybrid" was typed whole. The names nearest to what is typed are offered instead.
+    context, watch = open_context(browser, renamed_server, viewport={"width": 390, "height": 844})
+    page = watched_page(context, watch)
+    page.goto(renamed_server.url + "/")
+    page.locator("#q").type("hybr", delay=40)
+    option = page.locator("#typeahead a.ta-item").filter(has_text="Hybrid Search").first
+    option.wait_for()
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").first.inner_text().strip() == "Hybrid Search"
+    assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
+    context.close()

@@ -269,3 +269,40 @@ def test_a_wrong_address_in_the_browser_gets_a_page(client: TestClient) -> None:
     api = client.get("/api/graph", params={"depth": "9"})
     assert api.status_code == 422 and api.json()["detail"][0]["loc"] == ["query", "depth"]
     assert client.get("/static/nope.js").status_code == 404
+
+
+def test_a_missing_name_is_the_same_json_on_the_cli_and_the_api(client: TestClient,
+                                                                 examples_db: Path) -> None:
+    # `grimoire show NAME --json` printed {"error", "suggestions", "choices", "name"},
+    # /api/c/NAME the same without "name"; `grimoire graph NAME --json` printed no JSON at all
+    # (an error line on stderr), /api/graph did.
+    name = "Low-Rank Adaptaton"
+    for args, url in ((["show", name], f"/api/c/{name}"),
+                      (["graph", name], f"/api/graph?c={name}")):
+        result = CliRunner().invoke(main, ["--db", str(examples_db), *args, "--json"])
+        api = client.get(url)
+        assert result.exit_code == 1 and api.status_code == 404
+        assert json.loads(result.stdout) == api.json(), (args, result.output)
+        assert api.json()["name"] == name and api.json()["suggestions"]
+
+
+def test_a_task_list_shows_boxes_not_brackets(tmp_path: Path) -> None:
+    # An Obsidian index of planned notes ("- [x] LoRA", "- [ ] Token Optimization") was a
+    # column of "[x]" and "[ ]" on its concept page.
+    notes = tmp_path / "vault"
+    notes.mkdir()
+    (notes / "Study Plan.md").write_text(
+        "# Study Plan\n\nThe study plan lists what to read next about [[Adapters]].\n\n"
+        "- [x] Low-rank adapters\n- [ ] Prefix tuning\n- [X] Prompt tuning\n\n"
+        "Brackets elsewhere stay: [x] marks the spot.\n", encoding="utf-8")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/c/Study Plan").text
+    kb.close()
+    items = re.findall(r"<li>(.*?)</li>", page.split('<div class="prose">', 1)[1], re.S)
+    assert [re.sub(r"<[^>]+>", "", i).strip() for i in items[:3]] == [
+        "☑ Low-rank adapters", "☐ Prefix tuning", "☑ Prompt tuning"], items
+    assert "Brackets elsewhere stay: [x] marks the spot." in page

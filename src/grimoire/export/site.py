@@ -145,7 +145,7 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str]) -> Any:
     env.globals.update(href=href, at=_at, source_href=lambda span: Path(span.path).as_uri(),
                        site=_Offline(), llm=False, safe_url=absolute_url, offline=True)
     env.filters.update(md=md, tex=renderer.inline,
-                       mention=lambda line, kind="": local(mention_html(line, kind)))
+                       mention=lambda line, *how: local(mention_html(line, *how)))
     return env
 
 

@@ -73,11 +73,12 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                 graph_depth: int | None = None) -> HTMLResponse:
         several = bool(error.choices)
         wanted = site.wanted_page(what) if what.strip() and not several else None
+        notes = site.notes_named(what) if wanted is None and not several else []
         # From /graph, a suggestion opens its graph (it opened the concept page instead).
         return page(request, "missing.html", 300 if several else 404, what=what,
                     message=str(error), suggestions=error.suggestions, several=several,
                     choices=site.choices(error) if several else [],
-                    wanted=wanted, concept=what, graph_depth=graph_depth)
+                    wanted=wanted, notes=notes, concept=what, graph_depth=graph_depth)
 
     # -- home ----------------------------------------------------------------------------------
 
@@ -114,7 +115,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                 return site.preview(name, id or None)
             concept, duplicates = site.concept(name, id or None)
         except NotFound as e:
-            return _not_found(e)
+            return _not_found(e, name)
         return serialize.concept(concept, duplicates)
 
     # -- search --------------------------------------------------------------------------------
@@ -145,7 +146,11 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         """The search box's suggestions as an HTML fragment, rendered as the search page's
         hits are (formulas as MathML, not TeX source), one line per destination."""
         hits = site.search(q, "lexical", 8)
-        return page(request, "_typeahead.html", q=q.strip(), suggestions=suggestions(hits))
+        # A word half typed ("hybr", "lor") is no word of the notes: the names nearest to it
+        # instead, or the list stayed empty until the whole word was there.
+        names = site.nearest_names(q) if not hits else ()
+        return page(request, "_typeahead.html", q=q.strip(), suggestions=suggestions(hits),
+                    names=names)
 
     # -- ask -----------------------------------------------------------------------------------
 
@@ -192,7 +197,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         try:
             return site.graph(c or None, depth, id or None).record()
         except NotFound as e:
-            return _not_found(e)
+            return _not_found(e, c)
 
     # -- health --------------------------------------------------------------------------------
 
@@ -301,8 +306,9 @@ def _range(hl: str) -> tuple[int, int]:
     return lo, int(m.group(2) or lo)
 
 
-def _not_found(e: NotFound) -> JSONResponse:
-    return JSONResponse(serialize.not_found(e), 404)
+def _not_found(e: NotFound, name: str) -> JSONResponse:
+    """The JSON `grimoire show NAME --json` prints for a name nothing answers to."""
+    return JSONResponse({**serialize.not_found(e), "name": name}, 404)
 
 
 MARKDOWN_FORMATS = {"markdown", "obsidian"}

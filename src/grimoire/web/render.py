@@ -31,6 +31,8 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from grimoire.names import normalize
+
 MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 1000 nested \sqrt)
 
 _TAGS = {
@@ -171,6 +173,7 @@ class Renderer:
         source = _WIKILINK.sub(_wikilink_to_markdown, text)
         env: EnvType = {"math": []}
         tokens = self._md.parse(source, env)
+        _mark_tasks(tokens)
         if image_url is not None:
             _rewrite_images(tokens, image_url)
         out = self._md.renderer.render(tokens, self._md.options, env)
@@ -300,6 +303,23 @@ def _wikilink_to_markdown(m: re.Match[str]) -> str:
     return f"[{label}]({concept_href(target)})"
 
 
+_TASK = re.compile(r"\[([ xX])\] ")
+TASK_MARKS = {" ": "☐ ", "x": "☑ ", "X": "☑ "}
+
+
+def _mark_tasks(tokens: list[Token]) -> None:
+    """A task list's `- [x] item` / `- [ ] item` shows a ticked or empty box, not "[x]" (an
+    Obsidian index note of planned pages was a column of "[x]" and "[ ]")."""
+    for i, token in enumerate(tokens):
+        if (token.type != "inline" or i < 2 or tokens[i - 1].type != "paragraph_open"
+                or tokens[i - 2].type != "list_item_open" or not token.children):
+            continue
+        first = token.children[0]
+        m = _TASK.match(first.content) if first.type == "text" else None
+        if m is not None:
+            first.content = TASK_MARKS[m.group(1)] + first.content[m.end():]
+
+
 def _rewrite_images(tokens: list[Token], image_url: Callable[[str], str | None]) -> None:
     for token in tokens:
         if token.children:
@@ -324,24 +344,63 @@ def link_label(m: re.Match[str]) -> str:
     return next((p for p in parts if p and not _SIZE.fullmatch(p)), m.group(1).strip())
 
 
-def mention_html(line: str, kind: str = "") -> Markup:
+def mention_html(line: str, kind: str = "", target: str = "", target_href: str = "") -> Markup:
     """A line of a note quoted under "Mentioned in": its `[[wiki-links]]` as links to their
     concept under their label, a Markdown link as its label, an image embed left out, math
-    rendered, everything else escaped (the raw `[[softmax|softmax]]` was shown). A line whose
-    link is a glossary's `[term]` (`kind` "bracket") shows each `[term]` as a link too."""
-    line = _EMBED.sub("", line)
+    rendered, `**bold**` and `` `code` `` shown so, everything else escaped (the raw
+    `[[softmax|softmax]]` was shown). A line whose link is a glossary's `[term]` (`kind`
+    "bracket") shows each `[term]` as a link too. The line's block marks go (`quote_words`).
+
+    A link to `target` (the name this mention links by) leads to `target_href`, the page the
+    store resolved it to: `[[BM25]]` in a quote on the page of the concept that BM25.md's
+    heading names ("IDF") led to /c/BM25, a 404 saying no note defines it."""
+    line = quote_words(_EMBED.sub("", line))
     links = _WIKILINK if kind != "bracket" else _BRACKET_OR_WIKILINK
+    here = normalize(target) if target and target_href else None
     pieces: list[str] = []
     last = 0
     for m in links.finditer(line):
-        pieces.append(str(math_text(_MD_LINK.sub(r"\1", line[last:m.start()]))))
-        target, label = (m.group(1).strip(), link_label(m)) if m.group(1) else \
+        pieces.append(_inline_marks(_MD_LINK.sub(r"\1", line[last:m.start()])))
+        name, label = (m.group(1).strip(), link_label(m)) if m.group(1) else \
             (m.group(3).strip(), m.group(3).strip())
-        pieces.append(f'<a class="internal" href="{html.escape(concept_href(target))}"'
-                      f">{html.escape(label)}</a>")
+        to = target_href if here is not None and normalize(name) == here else concept_href(name)
+        pieces.append(f'<a class="internal" href="{html.escape(to)}">{html.escape(label)}</a>')
         last = m.end()
-    pieces.append(str(math_text(_MD_LINK.sub(r"\1", line[last:]))))
+    pieces.append(_inline_marks(_MD_LINK.sub(r"\1", line[last:])))
     return Markup("".join(pieces))
+
+
+_BLOCK_MARK = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+)?")
+_CELL_RULE = re.compile(r"\|(?![^\[\]]*\]\])")  # a table's cell rule, not a `[[a|b]]`'s
+_MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__|`([^`\n]+)`")
+
+
+def quote_words(line: str) -> str:
+    """A line of a note as words to quote: without the mark that opens its block (a list's
+    `- ` or `1. `, a task's `[x]`, a heading's `##`, a quote's `>`), a table row's cells
+    joined by " · " (its `| a | b |` was shown)."""
+    text = _BLOCK_MARK.sub("", line, count=1).strip()
+    if text.startswith("|") and text.endswith("|") and len(text) > 1:
+        cells = [c.strip() for c in _CELL_RULE.split(text[1:-1])]
+        text = " · ".join(c for c in cells if c)
+    return text
+
+
+def _inline_marks(text: str) -> str:
+    """Escaped text with its formulas rendered and its `**bold**`, `__bold__` and `` `code` ``
+    shown so; a mark inside a formula is the formula's."""
+    pieces: list[str] = []
+    last = 0
+    for m in _MARKS.finditer(text):
+        if text[:m.start()].count("$") % 2:
+            continue
+        pieces.append(str(math_text(text[last:m.start()])))
+        code = m.group(3)
+        pieces.append(f"<code>{html.escape(code)}</code>" if code is not None
+                      else f"<strong>{math_text(m.group(1) or m.group(2))}</strong>")
+        last = m.end()
+    pieces.append(str(math_text(text[last:])))
+    return "".join(pieces)
 
 
 # A glossary's `[term]`: starts with a letter, no link target after it (`[x](url)`), not a

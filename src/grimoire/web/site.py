@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from grimoire import serialize
-from grimoire.errors import NotFound
+from grimoire.errors import GrimoireError, NotFound
 from grimoire.graph import Graph
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
+from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
 from grimoire.web import layout
 from grimoire.web.render import Renderer, concept_href, whole_formulas
@@ -67,6 +68,14 @@ class GraphView:
                               self.positions.items()},
                 "centre": self.centre, "depth": self.depth, "whole": self.whole,
                 "truncated": self.truncated}
+
+
+@dataclass(frozen=True, slots=True)
+class NoteNamed:
+    """A note whose file has the name a page was asked for, and the terms it defines."""
+
+    span: Span  # its first line, to open it
+    terms: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +191,31 @@ class Site:
         """The wanted page `name` opens (a red link's target), with every place that links to
         it; None when no link wants it."""
         return self.call(lambda: self.kb.wanted_page(name))
+
+    def notes_named(self, name: str) -> list[NoteNamed]:
+        """The notes whose file is called `name` (`BM25` of BM25.md), each with the entries it
+        holds: a link by a file's name leads to what the file defines, which its heading may
+        name otherwise ("IDF (Inverse Document Frequency)"), and /c/BM25 found no concept."""
+        norm = normalize(name)
+        if not norm:
+            return []
+        paths = [r.path for r in self.call(lambda: self.kb.sources())
+                 if r.status == "ok" and normalize(Path(r.path).stem) == norm]
+        if not paths:  # the common case, a name mistyped: no list of every entry read
+            return []
+        entries = self.call(self.kb.entries)
+        return [NoteNamed(Span(path, 1, 1), [e.entry.term for e in entries
+                                             if e.entry.span.path == path and not e.entry.redirect])
+                for path in paths]
+
+    def nearest_names(self, q: str, limit: int = 5) -> tuple[str, ...]:
+        """The entries' names nearest to `q` ("did you mean"), for a query still being typed."""
+        if not q.strip():
+            return ()
+        try:
+            return self.call(lambda: self.kb.suggest(q, limit))
+        except GrimoireError:  # a query too long to be a name
+            return ()
 
     def search(self, q: str, mode: str = "hybrid", k: int = 20, source: str | None = None,
                format: str | None = None, tag: str | None = None) -> list[Hit]:
