@@ -536,13 +536,12 @@ _ASKS_DATE = re.compile(
     r"^\s*(?:in\s+(?:what|which)\s+year|what\s+year|when\s+(?:was|were|did)\b)", re.IGNORECASE)
 _DATE = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b|\bcentur(?:y|ies)\b|\bdecades?\b",
                    re.IGNORECASE)
-DATES = True
 
 
 def undated(question: str, evidence: Evidence) -> bool:
     """True when the question asks for a date and none of the sentences the answer would
     quote holds a year (or a century): the notes name the subject but do not say when."""
-    if not DATES or not evidence.sentences or not _ASKS_DATE.match(question):
+    if not evidence.sentences or not _ASKS_DATE.match(question):
         return False
     return not any(_DATE.search(s.text) for s in _answer_sentences(evidence))
 
@@ -557,13 +556,12 @@ _AMOUNT = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundreds?"
     r"|thousands?|millions?|billions?|half|halves|thirds?|quarters?|percent|dozens?|single"
     r"|double|twice|few|several)\b", re.IGNORECASE)
-AMOUNTS = True
 
 
 def uncounted(question: str, evidence: Evidence) -> bool:
     """True when the question asks for an amount and none of the sentences the answer would
     quote holds a number or a number word: the notes name the thing but do not count it."""
-    if not AMOUNTS or not evidence.sentences or not _ASKS_AMOUNT.match(question):
+    if not evidence.sentences or not _ASKS_AMOUNT.match(question):
         return False
     return not any(_AMOUNT.search(s.text) for s in _answer_sentences(evidence))
 

@@ -1033,14 +1033,11 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
 # its subject: it does not join.
 _DEFINES = re.compile(r"[\s,;:(\u2013\u2014-]*(?:which|who|that is|i\.e\.|namely)\b",
                       re.IGNORECASE)
-CLIP_DEFINES = True
 
 
 def cuts_definition(piece: str, whole: str, q: Question) -> bool:
     """True when the clipped `piece` of `whole` ends on a word of the question and `whole`
     goes on with a clause that says what it is (see `_DEFINES`)."""
-    if not CLIP_DEFINES:
-        return False
     body = piece.replace(ELLIPSIS, " ").strip().rstrip(",;: ")
     at = whole.find(body)
     last = _WORD.findall(body)[-1:]
@@ -1167,7 +1164,7 @@ LIST_INTRO = 0.8
 def list_intro(scored: Sequence[Scored], q: Question) -> Scored | None:
     """The sentence that introduces the best sentence's list (see LIST_INTRO), or None."""
     best = scored[0] if scored else None
-    if not LIST_INTRO or best is None or not best.candidate.lead_in:
+    if best is None or not best.candidate.lead_in:
         return None
     lead = " ".join(strip_list_marker(best.candidate.lead_in).split())
     intro = next((s for s in scored[1:] if s.candidate.passage_id != best.candidate.passage_id
