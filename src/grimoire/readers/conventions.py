@@ -230,6 +230,20 @@ def is_see_also_heading(title: str) -> bool:
     return heading_key(title) in _SEE_ALSO_HEADINGS
 
 
+# Generic headings that open a note about its subject: the text under "# Introduction" in
+# RNN.md, or "# Overview" in QLoRA.md, says what the note's subject is (round 26: public
+# vaults open many notes so). Other generic headings ("# Links", "# References") do not.
+_OPENING_HEADINGS = frozenset({
+    "introduction", "intro", "overview", "summary", "definition", "description", "basics",
+    "background", "main idea", "key ideas", "intuition", "tl;dr", "tldr", "what is it",
+})
+
+
+def opens_note(title: str) -> bool:
+    """Whether a note's first heading opens it on its subject ("Introduction", "Overview")."""
+    return heading_key(title) in _OPENING_HEADINGS
+
+
 def is_generic_heading(title: str) -> bool:
     """Whether a heading names a part of a page ("Introduction", "Code", "References"), also
     when it says of what ("Summary of acquisition functions", "Properties of CTC")."""
@@ -255,6 +269,7 @@ __all__ = [
     "is_see_also_heading",
     "names_no_concept",
     "names_nothing",
+    "opens_note",
     "stem_title",
     "unescape_refs",
     "unnumbered",

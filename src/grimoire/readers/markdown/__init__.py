@@ -55,7 +55,12 @@ from grimoire.model import (
     Span,
 )
 from grimoire.readers.base import collapse, decode, stem_of
-from grimoire.readers.conventions import is_generic_heading, names_no_concept, stem_title
+from grimoire.readers.conventions import (
+    is_generic_heading,
+    names_no_concept,
+    opens_note,
+    stem_title,
+)
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.markdown._apps import (
     in_logseq_graph,
@@ -68,6 +73,7 @@ from grimoire.readers.markdown._blocks import (
     PLAIN,
     Block,
     Flavor,
+    Heading,
     Parsed,
     build_parser,
     parse,
@@ -228,11 +234,36 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         parsed.problems.append(
             Problem("front matter title is not a string", Span(path, line, line))
         )
-    h1 = next((h.title for h in parsed.headings if h.level == 1), None)
-    if h1 is None and any_heading and parsed.headings:
-        h1 = parsed.headings[0].title
+    heads = parsed.headings
+    h1 = next((h.title for h in heads if h.level == 1), None)
+    if h1 is None and any_heading and heads and not _text_before(parsed, heads[0]):
+        # A heading under the page's opening text heads a part of it (BM25.md opens with a
+        # paragraph on BM25, then "## IDF (Inverse Document Frequency)"): not the page's name.
+        h1 = heads[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
-    return h1 or stem_title(stem_of(path))
+    stem = stem_title(stem_of(path))
+    if h1 is not None and is_generic_heading(h1) and _names_note(stem):
+        # "# Introduction" opening RNN.md names a part of the note: the file names the note
+        # (seven notes of a public vault were each "Introduction", and `show RNN` found none).
+        return stem
+    return h1 or stem
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
+
+
+def _names_note(stem: str) -> bool:
+    """Whether a file's name names its note better than a generic heading does: not itself
+    generic (`index.md`, `intro.md`), no README, no day or "Untitled", no slug of a site
+    (`my-rnn-notes.md`, which only a web address would call the page)."""
+    return (any(c.isalpha() for c in stem) and not is_generic_heading(stem)
+            and stem.casefold() != "readme" and not names_no_concept(stem)
+            and _SLUG.fullmatch(stem) is None)
+
+
+def _text_before(parsed: Parsed, heading: Heading) -> bool:
+    """Whether prose comes before `heading` (code does not: a notebook's imports)."""
+    return any(b.kind != "code" and b.units for b in parsed.blocks[: heading.index])
 
 
 # A title saved as a file name loses what follows a "<": Google's glossary term "F<sub>1</sub>"
@@ -445,12 +476,14 @@ def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
                 title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
             )
         ]
-    return _glossary_entries(parsed, path) or _titled_note(parsed, path)
+    return _glossary_entries(parsed, path) or _titled_note(parsed, path, title)
 
 
-def _titled_note(parsed: Parsed, path: str) -> list[Entry]:
+def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
     """A note that opens with its one H1, a short name, and text under it (`# Dropout` then a
-    paragraph): the H1 is a term and its lead section, up to the next heading, defines it."""
+    paragraph): the H1 is a term and its lead section, up to the next heading, defines it.
+    An H1 that opens the note on its subject (`# Introduction` in RNN.md, `opens_note`) does
+    so for the title the file gives it."""
     heads = parsed.headings
     # A book chapter may open with a code cell (`import torch`) before its title.
     if not heads or heads[0].level != 1:
@@ -459,8 +492,11 @@ def _titled_note(parsed: Parsed, path: str) -> list[Entry]:
         return []
     if sum(h.level == 1 for h in heads) > 1 or len(heads[0].title.split()) > TITLED_NOTE_WORDS:
         return []
-    if is_generic_heading(heads[0].title):
-        return []  # `# Links` over a list of addresses names a part of a page, not a note
+    term = heads[0].title
+    if is_generic_heading(term):
+        if not opens_note(term) or is_generic_heading(title):
+            return []  # `# Links` over a list of addresses names a part of a page, not a note
+        term = title
     if str(parsed.front.meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
         return []
     end = heads[1].index if len(heads) > 1 else len(parsed.blocks)
@@ -468,7 +504,7 @@ def _titled_note(parsed: Parsed, path: str) -> list[Entry]:
     if not lead or not lead[0].units:
         return []
     last = max((ln for b in lead for ln, _ in b.units), default=heads[0].line)
-    return [entry_from_blocks(heads[0].title, lead, Span(path, heads[0].line, last))]
+    return [entry_from_blocks(term, lead, Span(path, heads[0].line, last))]
 
 
 def make_document(

@@ -37,7 +37,7 @@ from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import folder_of, stem_of, suffix_of
-from grimoire.readers.conventions import names_no_concept, unescape_refs
+from grimoire.readers.conventions import names_no_concept, opens_note, unescape_refs
 from grimoire.readers.markdown._apps import LOGSEQ_OWN_PAGES, dendron_links, in_logseq_graph
 from grimoire.readers.sections import not_a_page
 
@@ -210,10 +210,12 @@ def strip_comments(text: str) -> tuple[str, int | None]:
 
 def _titles_note(parsed: markdown.Parsed, title: str) -> bool:
     """Whether the note opens with an H1 that repeats its own title (`# LoRA` in LoRA.md),
-    the way many vaults start every note: then the text under it defines the title."""
+    the way many vaults start every note, or one that opens it on its subject (`# Overview`
+    in QLoRA.md, `conventions.opens_note`): then the text under it defines the title."""
     first = parsed.headings[0]
     following = parsed.headings[1].index if len(parsed.headings) > 1 else len(parsed.blocks)
-    return first.level == 1 and normalize(first.title) == normalize(title) and following > 0
+    return first.level == 1 and following > 0 and (
+        normalize(first.title) == normalize(title) or opens_note(first.title))
 
 
 def _defines_title(parsed: markdown.Parsed, title: str) -> bool:

@@ -1,0 +1,121 @@
+"""Round 26: what two public Obsidian vaults of ML notes gave as false names and false findings,
+each shape rebuilt here in our own words.
+
+- A note opening with a generic heading was named by it: seven notes that each open with
+  `# Introduction` (RNN.md, ...) were one concept "Introduction", `show RNN` found nothing and
+  lint reported six conflicts; QLoRA.md opening with `# Overview` was "Overview", and every
+  "Overview" section of another note joined it.
+- A Markdown page that opens with a paragraph on its subject was named by its first `##`
+  heading, a part of it (BM25.md by "IDF").
+- Obsidian Excalidraw drawings (`*.excalidraw.md`, the labels of a drawing's shapes) were read
+  as notes: 39 of a vault's 40 near-duplicate findings, and `ask` quoted a drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import grimoire
+from grimoire.knowledge import Grimoire
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Iterator[Grimoire]:
+    handle = grimoire.open(tmp_path / "kb.db")
+    yield handle
+    handle.close()
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _vault(root: Path, files: dict[str, str]) -> Path:
+    (root / ".obsidian").mkdir(parents=True)
+    return _write(root, files)
+
+
+def test_notes_opening_with_introduction_are_named_by_their_files(
+    kb: Grimoire, tmp_path: Path
+) -> None:
+    vault = _vault(tmp_path / "vault", {
+        "RNN.md": "# Introduction\n\nAn RNN reads one token at a time and carries a hidden "
+                  "state from step to step.\n\n## Training\n\nIt is trained through time.\n",
+        "LSTM.md": "# Introduction\n\nAn LSTM adds gates that decide what the cell state "
+                   "keeps.\n",
+        "Adapters.md": "# Overview\n\nAdapters are small layers trained while the base model "
+                       "stays frozen. See [[RNN]].\n",
+        "Pruning.md": "## Overview\n\nPruning removes the weights that matter least.\n",
+    })
+    kb.ingest([vault], embed=False)
+    labels = {c.label for c in kb.concepts()}
+    assert {"RNN", "LSTM", "Adapters"} <= labels
+    assert not {"Introduction", "Overview"} & labels
+    rnn = kb.concept("RNN").entries[0].entry
+    assert rnn.definition.startswith("An RNN reads one token at a time")
+    assert rnn.span.start_line == 3  # its text, under the heading
+    assert not [f for f in kb.lint().findings if str(f.group) == "conflict"]
+    assert not kb.wanted(suggestions=False)
+
+
+def test_a_generic_heading_still_names_nothing_when_the_file_names_nothing(
+    kb: Grimoire, tmp_path: Path
+) -> None:
+    # `intro.md`, a README, a site's slug: the file names no concept either.
+    notes = _write(tmp_path / "site", {
+        "intro.md": "# Introduction\n\nThese pages collect what we read on transformers.\n",
+        "README.md": "# Overview\n\nNotes from the reading group, one file a paper.\n",
+        "my-first-post.md": "# Introduction\n\nThis blog starts with the basics.\n",
+        "Quantization.md": "# Overview\n\nQuantization stores weights in fewer bits, trading "
+                           "a little accuracy for memory.\n",
+    })
+    kb.ingest([notes], embed=False)
+    terms = {e.entry.term for e in kb.entries()}
+    assert "Quantization" in terms
+    assert kb.concept("Quantization").entries[0].entry.definition.startswith(
+        "Quantization stores weights in fewer bits")
+    assert not {"Introduction", "Overview", "intro", "README", "my-first-post"} & terms
+
+
+def test_a_page_opening_with_text_is_not_named_by_its_first_section(
+    kb: Grimoire, tmp_path: Path
+) -> None:
+    notes = _write(tmp_path / "notes", {
+        "BM25.md": "**BM25** ranks documents by how often the query's words occur in them, "
+                   "damped by the document's length.\n\n## Inverse Document Frequency\n\n"
+                   "Inverse document frequency weighs a word by how few documents hold it.\n",
+    })
+    kb.ingest([notes], embed=False)
+    terms = {e.entry.term for e in kb.entries()}
+    assert {"BM25", "Inverse Document Frequency"} <= terms
+    (doc,) = {h.title for h in kb.search("documents", mode="lexical")}
+    assert doc == "BM25"
+
+
+def test_a_drawing_read_as_a_note_before_becomes_an_attachment(
+    kb: Grimoire, tmp_path: Path
+) -> None:
+    vault = _vault(tmp_path / "vault", {
+        "Sketch 2025-03-01.excalidraw.md": "---\nexcalidraw-plugin: parsed\n---\n"
+                                           "# Excalidraw Data\n\n## Text Elements\n"
+                                           "gradient step ^a1b2c3d4\n\nloss surface ^e5f6a7b8\n",
+        "Descent.md": "Gradient descent takes a step down the loss surface.\n",
+    })
+    drawing = str(vault / "Sketch 2025-03-01.excalidraw.md")
+    # Read as a note (as a Grimoire before this rule did, here by naming its format) ...
+    kb.ingest([drawing], format="obsidian", embed=False)
+    assert [h.span.path for h in kb.search("loss surface", mode="lexical")] == [drawing]
+    # ... then ingested with its vault: an attachment, its text no longer searched or quoted.
+    report = kb.ingest([vault], embed=False)
+    assert report.attachments == 1
+    assert {Path(r.path).name: r.status for r in kb.sources()} == {
+        "Descent.md": "ok", "Sketch 2025-03-01.excalidraw.md": "attachment"}
+    hits = kb.search("loss surface", mode="lexical")
+    assert hits and all(h.span.path.endswith("Descent.md") for h in hits)
