@@ -7,6 +7,8 @@ each shape rebuilt here in our own words.
   "Overview" section of another note joined it.
 - A Markdown page that opens with a paragraph on its subject was named by its first `##`
   heading, a part of it (BM25.md by "IDF").
+- A vault note is opened by its file's name (`[[Backprop]]`), but `show Backprop` found
+  nothing when its heading named it otherwise ("Backpropagation").
 - Obsidian Excalidraw drawings (`*.excalidraw.md`, the labels of a drawing's shapes) were read
   as notes: 39 of a vault's 40 near-duplicate findings, and `ask` quoted a drawing.
 """
@@ -119,3 +121,19 @@ def test_a_drawing_read_as_a_note_before_becomes_an_attachment(
         "Descent.md": "ok", "Sketch 2025-03-01.excalidraw.md": "attachment"}
     hits = kb.search("loss surface", mode="lexical")
     assert hits and all(h.span.path.endswith("Descent.md") for h in hits)
+
+
+def test_a_vault_note_is_found_by_its_file_name_too(kb: Grimoire, tmp_path: Path) -> None:
+    vault = _vault(tmp_path / "vault", {
+        "Backprop.md": "# Backpropagation\n\nBackpropagation sends the loss's gradient back "
+                       "through the layers by the chain rule.\n",
+        "F.md": "# F1\n\nF1 is the harmonic mean of precision and recall.\n",
+        "Training.md": "Each step runs [[Backprop]] once.\n",
+    })
+    kb.ingest([vault], embed=False)
+    by_file = kb.concept("Backprop")
+    assert [e.entry.span.path for e in by_file.entries] == [str(vault / "Backprop.md")]
+    assert {"Backpropagation", "Backprop"} <= {n.name for n in by_file.names}
+    # A file name the title goes on from is the title cut short, no name of it.
+    assert "F" not in {n.name for n in kb.concept("F1").names}
+    assert not kb.wanted(suggestions=False)

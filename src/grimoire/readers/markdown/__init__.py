@@ -242,7 +242,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         h1 = heads[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
     stem = stem_title(stem_of(path))
-    if h1 is not None and is_generic_heading(h1) and _names_note(stem):
+    if h1 is not None and is_generic_heading(h1) and names_note(stem):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none).
         return stem
@@ -252,7 +252,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
 
 
-def _names_note(stem: str) -> bool:
+def names_note(stem: str) -> bool:
     """Whether a file's name names its note better than a generic heading does: not itself
     generic (`index.md`, `intro.md`), no README, no day or "Untitled", no slug of a site
     (`my-rnn-notes.md`, which only a web address would call the page)."""
@@ -597,6 +597,7 @@ __all__ = [
     "front_entry_fields",
     "make_document",
     "name",
+    "names_note",
     "read",
     "read_with",
     "sniff",

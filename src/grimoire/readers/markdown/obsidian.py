@@ -37,7 +37,7 @@ from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import folder_of, stem_of, suffix_of
-from grimoire.readers.conventions import names_no_concept, opens_note, unescape_refs
+from grimoire.readers.conventions import names_no_concept, opens_note, stem_title, unescape_refs
 from grimoire.readers.markdown._apps import LOGSEQ_OWN_PAGES, dendron_links, in_logseq_graph
 from grimoire.readers.sections import not_a_page
 
@@ -249,6 +249,15 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
         # the sidebar's `contents`, the flashcards' `card`, a PDF's highlights
         # (`hls__paper_1667264759596_0`): Logseq's own pages, no concepts
         return []
+    named = stem_title(stem)
+    cut_short = len(named) <= 2 and normalize(title).startswith(normalize(named))
+    if normalize(named) != normalize(title) and not cut_short and markdown.names_note(named) \
+            and not _ID_LIKE.search(named):
+        # The note's name in the vault is its file's: `[[TPU Overview]]` opens TPU
+        # Overview.md, whose heading says "TPU (Tensor Processing Unit) Overview"; `show`
+        # finds it by either. A name of one or two letters the title goes on from is the
+        # title cut short (`F.md` of "F1", `markdown.restored_title`), no name.
+        entry = replace(entry, aliases=(*entry.aliases, named))
     if _defines_title(parsed, title):
         return [entry]
     if _ID_LIKE.search(title):
