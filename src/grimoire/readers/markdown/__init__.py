@@ -249,13 +249,14 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     return h1 or stem
 
 
-_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
+# A site's slug (`my-rnn-notes`), a Dendron hierarchy (`ml.attention.self`): an address.
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+|\w+(?:\.[\w-]+)+")
 
 
 def names_note(stem: str) -> bool:
     """Whether a file's name names its note better than a generic heading does: not itself
     generic (`index.md`, `intro.md`), no README, no day or "Untitled", no slug of a site
-    (`my-rnn-notes.md`, which only a web address would call the page)."""
+    (`my-rnn-notes.md`, which only a web address would call the page) or Dendron hierarchy."""
     return (any(c.isalpha() for c in stem) and not is_generic_heading(stem)
             and stem.casefold() != "readme" and not names_no_concept(stem)
             and _SLUG.fullmatch(stem) is None)
