@@ -125,6 +125,12 @@ _NAME_LIKE = re.compile(r"^(?:[A-Z][\w-]*|\w*[A-Z]\w*|\w*\d\w*)$")
 
 _WORKS = re.compile(r"^\s*how\s+(?:does|do)\s+(?P<subject>(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+)"
                     r"\s+work\b", re.IGNORECASE)
+# "Who invented the transformer?": who made a thing; the answer names the thing or sits in its
+# page. A worked example's "Who invented the telephone?" (a public vault's page on multi-hop
+# questions) is no answer.
+_WHO = re.compile(r"^\s*who\s+(?:first\s+)?(?:invented|created|introduced|proposed|developed"
+                  r"|designed|coined|came\s+up\s+with)\s+(?:the\s+)?"
+                  r"(?P<subject>(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+)\s*\??\s*$", re.IGNORECASE)
 
 
 def unknown_names(store: Store, question: str, texts: Sequence[str] = ()) -> tuple[str, ...]:
@@ -173,9 +179,10 @@ _ASPECT = re.compile(
 
 
 def subject_missing(question: str, best: Scored) -> bool:
-    """A definition was asked for ("what is X?", "how does X work?") and the best sentence is
-    not about X: X's words are neither in it nor in its concept, title or heading."""
-    m = DEFINITION.match(question) or _WORKS.match(question)
+    """A definition was asked for ("what is X?", "how does X work?"), or who made X, and the
+    best sentence is not about X: X's words are neither in it nor in its concept, title or
+    heading."""
+    m = DEFINITION.match(question) or _WORKS.match(question) or _WHO.match(question)
     if m is None:
         return False
     # "What are the advantages of LoRA?" is about LoRA: the notes need not say "advantages".

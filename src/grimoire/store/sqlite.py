@@ -661,15 +661,30 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         except BaseException as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            self._after_no_room(e)
             self._raise(e)
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            self._after_no_room(e)
             if (message := write_failed(e)) is not None:
                 raise StoreError(message, self.path) from e
             raise StoreError(f"could not commit: {e}", self.path) from e
+
+    def _after_no_room(self, error: BaseException) -> None:
+        """After a write that failed for want of room, the connection opened again: SQLite
+        rolled the write back, but a connection whose log write failed mid-transaction (a
+        batch of 100 files spilling its pages) failed every later read with "disk I/O error"
+        while the file itself was intact (a new connection read it whole)."""
+        cause = error if hasattr(error, "sqlite_errorcode") else error.__cause__
+        if cause is None or no_room(cause) is None or self._opened_as is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+        with contextlib.suppress(StoreError):  # the error being raised says what went wrong
+            self.conn = connect(self._file, create=False)
 
     def _raise(self, error: BaseException) -> NoReturn:
         """Re-raise, turning SQLite's own errors into a StoreError naming the database."""
