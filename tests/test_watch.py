@@ -193,6 +193,24 @@ def test_reconcile_catches_what_no_event_reported(tmp_path: Path, vault: Path) -
         assert kb.search("tensor trains", mode="lexical")[0].span.path.endswith("lora.md")
 
 
+def test_reconcile_removes_what_is_stored_and_gone_though_no_scan_saw_it(
+        tmp_path: Path, vault: Path) -> None:
+    # A folder moved in and out again at once: stored from the first event, gone before the
+    # watcher listed it, and file events failed on the vanished folder (the watcher fell back
+    # to polling). The reconcile that follows compared only its two listings, neither of which
+    # held the folder, and the store kept its notes.
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        watcher = Watcher(kb, [vault], options=FAST)
+        watcher.catch_up()
+        note(vault / "reading", "bert.md", "BERT", "A bidirectional encoder.")
+        kb.ingest([vault / "reading"], root=vault, embed=False)  # as the first event did
+        (vault / "reading").rename(tmp_path / "archive")
+        batch = watcher.reconcile()
+        assert batch is not None and batch.report.removed == 1
+        assert not [r for r in kb.sources() if "bert" in r.path]
+        assert watcher.reconcile() is None
+
+
 def test_a_symlink_out_of_the_folder_made_while_watching_is_not_followed(
         tmp_path: Path, vault: Path) -> None:
     # A full ingest skips a symlink that points outside the folder (RELIABILITY 21), but a

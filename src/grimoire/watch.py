@@ -287,11 +287,18 @@ class Watcher:
                         files[p] = (st.st_mtime_ns, st.st_size)
 
     def reconcile(self) -> Batch | None:
-        """Compare every file's mtime and size with the last scan; ingest what differs."""
+        """Compare every file's mtime and size with the last scan; ingest what differs, and
+        remove what the store holds that is gone from the disk: a folder moved in and out
+        again at once is stored from the first event, and its files were gone before the
+        scan saw them (file events then failed on the vanished folder; the store kept its
+        notes)."""
         now = self._files()
         before = self.scan.files
         changed = {p for p, sig in now.items() if before.get(p) != sig}
         changed |= before.keys() - now.keys()
+        changed |= {r.path for r in self.kb.sources() if r.path not in now
+                    and self._root_of(r.path) is not None and self.wanted(r.path)
+                    and not os.path.lexists(r.path)}
         self.scan.files = now
         if not changed:
             return None
