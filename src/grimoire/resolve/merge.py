@@ -144,6 +144,8 @@ def spelling_names(term: str) -> list[tuple[str, str]]:
     [('pretrained model', 'spelling')]
     >>> spelling_names("supervised machine learning")
     [('supervised learning', 'spelling')]
+    >>> spelling_names("pre-trained model (PTM)"), spelling_names("LoRA (Low-Rank Adaptation)")
+    ([('pretrained model', 'spelling')], [])
     >>> spelling_names("self-attention (also called self-attention layer)")
     [('self-attention', 'name before the brackets'), ('self-attention layer', 'also called'), \
 ('selfattention', 'spelling')]
@@ -153,7 +155,9 @@ def spelling_names(term: str) -> list[tuple[str, str]]:
     aside = _ASIDE.match(parsed.qualifier or "")
     if aside is not None:
         found += [(parsed.base, "name before the brackets"), (aside["name"], "also called")]
-    base = parsed.base if aside is not None else " ".join(term.split())
+    # The name before any brackets: "LoRA (Low-Rank Adaptation)" was also "LoRA (LowRank
+    # Adaptation)", shown as a name nobody wrote.
+    base = parsed.base if aside is not None or "(" in term else " ".join(term.split())
     if _INNER_HYPHEN.search(base):
         found.append((_INNER_HYPHEN.sub("", base), "spelling"))
     ml = _MACHINE_LEARNING.match(base)
