@@ -81,3 +81,20 @@ def test_the_address_shown_is_the_one_ingested_whatever_the_file_says_now(
     assert dead_links() == first
     page.unlink()
     assert dead_links() == first
+
+
+def test_a_percent_encoded_dead_link_reads_as_its_name(tmp_path: Path) -> None:
+    # A note app writes a Markdown link to a note as its file name, spaces encoded
+    # (`[judges](LLM%20as%20a%20Judge)`): lint showed only the encoded address.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "evals.md").write_text(
+        "# Evals\n\nScoring answers with [a model as judge](Model%20as%20a%20Judge.md) is cheap.\n",
+        encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        (finding,) = kb.lint().by_group()["dead-link"]
+    assert finding.message.startswith(
+        "'Model as a Judge.md' (written Model%20as%20a%20Judge.md) leads to no note"), \
+        finding.message
+    assert finding.span.start_line == 3

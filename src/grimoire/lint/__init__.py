@@ -10,6 +10,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from grimoire.duplicates import near_duplicates
 from grimoire.lint.arithmetic import find_claims
@@ -209,7 +210,10 @@ def concept_findings(
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
             # The address as the store keeps it from the ingest (`/docs/foo/bar#x`, not the
             # name `bar` it resolves by); never read again from a file that may have changed.
-            yield Finding("dead-link", f"{link.written!r} leads to no note{hint}", link.span)
+            # `LLM%20as%20a%20Judge` (as a note app writes a file link) reads as the name.
+            shown = unquote(link.written)
+            written = f" (written {link.written})" if shown != link.written else ""
+            yield Finding("dead-link", f"{shown!r}{written} leads to no note{hint}", link.span)
     for concept in multi_source:
         defined = [e for e in concept.entries if len(e.entry.definition.split()) >= 8]
         for i, a in enumerate(defined):
