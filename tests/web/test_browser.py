@@ -332,8 +332,9 @@ def test_a_format_no_note_has_stays_in_the_search_form(browser: Browser, server:
 
 @pytest.fixture(scope="module")
 def renamed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    """A note whose concept its first heading names, not its file ("BM25.md" holds "IDF"),
-    linked by its file name from a note that quotes it in a table, a list and bold text."""
+    """A note linked by its file name from a note that quotes it in a table, a list and bold
+    text ("BM25.md", whose section "IDF" names a concept of its own), and a note whose file
+    name is a web slug its heading names otherwise ("ranking-notes.md", "Learning to Rank")."""
     import grimoire
     from tests.web.conftest import run_server
 
@@ -349,6 +350,8 @@ def renamed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
         "**Method**: an inverted index scored by [[BM25]], beside a vector index.\n\n"
         "| Signal | Source |\n|---|---|\n| Keyword | [[BM25]], exact matches |\n\n"
         "- Ranks the documents by their `bm25` score (see [[BM25]])\n")
+    (vault / "ranking-notes.md").write_text(
+        "# Learning to Rank\n\nLearning to rank trains a model to order documents.\n")
     db = root / "renamed.db"
     with grimoire.open(db) as kb:
         kb.ingest([vault], embed=False)
@@ -357,13 +360,12 @@ def renamed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
 
 def test_a_quoted_link_opens_the_concept_it_leads_to(browser: Browser,
                                                      renamed_server: Running) -> None:
-    # A public vault: BM25.md's concept is named by its heading, "IDF (Inverse Document
-    # Frequency)". On that page, "Mentioned in" quoted `[[BM25]]` as a link to /c/BM25: a 404
-    # saying "No note defines this yet". The quotes also showed `**Method**:`, `| Keyword |`
-    # and the list's "- " as written.
+    # A public vault: "Mentioned in" quoted `[[BM25]]` as a link to a 404 saying "No note
+    # defines this yet" (BM25.md's page was named by its heading then). The quotes also showed
+    # `**Method**:`, `| Keyword |` and the list's "- " as written.
     context, watch = open_context(browser, renamed_server, viewport={"width": 1280, "height": 900})
     page = watched_page(context, watch)
-    page.goto(renamed_server.url + "/c/IDF")
+    page.goto(renamed_server.url + "/c/BM25")
     quotes = page.locator(".mentions blockquote")
     assert quotes.count() == 3
     texts = quotes.all_inner_texts()
@@ -373,25 +375,28 @@ def test_a_quoted_link_opens_the_concept_it_leads_to(browser: Browser,
     link = quotes.locator("a.internal").filter(has_text="BM25").first
     with page.expect_navigation():
         link.click()
+    assert page.locator("h1").first.inner_text().startswith("BM25")
+    assert page.title().startswith("BM25")
+    # the note's section is a concept of its own
+    page.goto(renamed_server.url + "/c/IDF")
     assert page.locator("h1").first.inner_text().startswith("IDF (Inverse Document Frequency)")
-    assert page.title().startswith("IDF")
     assert watch.blocked == [] and not [m for m in watch.console if m.startswith("error")]
     context.close()
 
 
 def test_a_page_asked_by_a_notes_file_name_leads_to_what_the_note_defines(
         browser: Browser, renamed_server: Running) -> None:
-    # /c/BM25 (a body link, a typed address) said "No note defines this yet" beside BM25.md:
-    # it now names the note and the concept it defines, one click away.
+    # /c/ranking-notes (a body link, a typed address) said "No note defines this yet" beside
+    # ranking-notes.md: it now names the note and the concept it defines, one click away.
     context, watch = open_context(browser, renamed_server, viewport={"width": 390, "height": 844})
     page = watched_page(context, watch)
-    page.goto(renamed_server.url + "/c/BM25")
+    page.goto(renamed_server.url + "/c/ranking-notes")
     main = page.locator("main")
     assert "No note defines this yet" not in main.inner_text()
-    assert page.locator("main a.where").filter(has_text="BM25.md").count() == 1
+    assert page.locator("main a.where").filter(has_text="ranking-notes.md").count() == 1
     with page.expect_navigation():
-        main.locator("a.internal").filter(has_text="IDF").first.click()
-    assert page.locator("h1").first.inner_text().startswith("IDF (Inverse Document Frequency)")
+        main.locator("a.internal").filter(has_text="Learning to Rank").first.click()
+    assert page.locator("h1").first.inner_text().startswith("Learning to Rank")
     # a name no note has keeps saying so
     page.goto(renamed_server.url + "/c/Nothing Here")
     assert "No note defines this yet" in page.locator("main").inner_text()
