@@ -36,3 +36,34 @@ def test_who_made_a_thing_the_notes_never_name_abstains(tmp_path: Path) -> None:
     answer = ask_notes(tmp_path, notes, "Who proposed dropout?")
     assert not answer.abstained
     assert "Toronto group" in answer.answer
+
+
+ATTENTION = """# Attention
+
+Attention lets each token weigh every other token.
+
+## Transformer
+
+A transformer stacks attention layers with feed-forward layers between them. It reads a whole
+sequence at once.
+"""
+
+ADAM = """# Adam
+
+Adam keeps running averages of the gradient and its square. Kingma and Ba introduced it in 2014.
+"""
+
+
+def test_who_made_a_thing_the_notes_define_but_never_credit_abstains(tmp_path: Path) -> None:
+    # The notes define the transformer and never say who made it: the definition was the
+    # answer. A maker the notes do name is found, also when the question says more of the
+    # thing than the sentence does ("the Adam optimizer" of a page on Adam).
+    notes = [tmp_path / "attention.md", tmp_path / "adam.md"]
+    notes[0].write_text(ATTENTION, encoding="utf-8")
+    notes[1].write_text(ADAM, encoding="utf-8")
+    leak = ask_notes(tmp_path, notes, "Who invented the transformer?")
+    assert leak.abstained, leak.answer
+    for question in ("Who introduced Adam?", "Who proposed the Adam optimizer?"):
+        answer = ask_notes(tmp_path, notes, question)
+        assert not answer.abstained, question
+        assert "Kingma and Ba" in answer.answer, answer.answer

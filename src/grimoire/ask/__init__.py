@@ -179,10 +179,12 @@ _ASPECT = re.compile(
 
 
 def subject_missing(question: str, best: Scored) -> bool:
-    """A definition was asked for ("what is X?", "how does X work?"), or who made X, and the
-    best sentence is not about X: X's words are neither in it nor in its concept, title or
-    heading."""
-    m = DEFINITION.match(question) or _WORKS.match(question) or _WHO.match(question)
+    """A definition was asked for ("what is X?", "how does X work?") and the best sentence is
+    not about X: X's words are neither in it nor in its concept, title or heading. Or who made
+    X was asked, and the best sentence holds none of X's words (a page on Adam answers "who
+    proposed the Adam optimizer?" without saying "optimizer")."""
+    who = _WHO.match(question)
+    m = DEFINITION.match(question) or _WORKS.match(question) or who
     if m is None:
         return False
     # "What are the advantages of LoRA?" is about LoRA: the notes need not say "advantages".
@@ -195,7 +197,7 @@ def subject_missing(question: str, best: Scored) -> bool:
         [best.text, c.concept or "", c.title, *c.heading_path]))}
     # "deep convolutional GAN" is "Deep Convolutional Generative Adversarial Network (DCGAN)"
     have |= {stem(w) for w in _acronym_words(subject, c.concept, c.title, *c.heading_path)}
-    return not want <= have
+    return not want & have if m is who else not want <= have
 
 
 def named_but_empty(question: str, evidence: Evidence) -> bool:
@@ -534,7 +536,8 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
     return (only_in_names(question, evidence.sentences[0])
             or subject_missing(question, evidence.sentences[0])
             or named_but_empty(question, evidence) or neighbour(question, evidence)
-            or undated(question, evidence) or uncounted(question, evidence))
+            or undated(question, evidence) or uncounted(question, evidence)
+            or unattributed(question, evidence))
 
 
 # "In what year was the confusion matrix first used?", "When was X introduced?": a date is
@@ -571,6 +574,39 @@ def uncounted(question: str, evidence: Evidence) -> bool:
     if not evidence.sentences or not _ASKS_AMOUNT.match(question):
         return False
     return not any(_AMOUNT.search(s.text) for s in _answer_sentences(evidence))
+
+
+# "Who invented the transformer?": a maker is asked for. Notes that define the transformer and
+# never say who made it answered with the definition ("A transformer stacks attention
+# layers ..."). Every maker the dev set's answers name is a capitalised name the question does
+# not hold (Kingma, Hinton et al., Facebook Research, the Stanford NLP group).
+_ASKS_MAKER = re.compile(
+    r"^\s*who\s+(?:first\s+)?(?:invented|created|introduced|proposed|developed|designed|coined"
+    r"|came\s+up\s+with|made|wrote|published|built|discovered|founded|is\s+behind)\b",
+    re.IGNORECASE)
+_NAME_WORD = re.compile(r"\b[A-Z][\w.+-]*")
+_OPENERS = frozenset({
+    "a", "an", "the", "this", "that", "these", "those", "it", "its", "in", "on", "at", "for",
+    "to", "of", "as", "by", "with", "when", "while", "if", "we", "you", "i", "they", "he", "she",
+    "there", "here", "one", "each", "every", "some", "most", "many", "all", "first", "then",
+    "also", "but", "and", "or", "so", "thus", "however", "note", "see", "unlike", "like",
+})
+
+
+def unattributed(question: str, evidence: Evidence) -> bool:
+    """True when the question asks who made something and none of the sentences the answer
+    would quote holds a name the question does not (a person, a group, a company): the notes
+    name the thing but not its maker."""
+    if not evidence.sentences or not _ASKS_MAKER.match(question):
+        return False
+    asked = {stem(w) for w in re.findall(r"\w+", question.lower())}
+    for s in _answer_sentences(evidence):
+        for m in _NAME_WORD.finditer(s.text):
+            word = m.group(0).rstrip(".")
+            if word.lower() in _OPENERS or stem(word.lower()) in asked:
+                continue
+            return False
+    return True
 
 
 def _answer_sentences(evidence: Evidence) -> list[Scored]:
