@@ -129,3 +129,10 @@ def test_a_suffix_scales_the_stated_value() -> None:
 def test_a_suffix_may_be_the_unit_of_the_whole_line() -> None:
     assert wrong_claims("2 experts of 5.6 each: 2 × 5.6 = 11.2B") == []
     assert len(wrong_claims("2 × 5.6 = 12.2B")) == 1
+
+
+def test_an_expression_equal_to_an_expression_is_no_claim() -> None:
+    # A public course's notes: "the order does not matter, like 3 + 2 + 4 = 2 + (4 + 3)" was
+    # flagged as "3 + 2 + 4 = 2, but it computes to 9".
+    assert list(find_claims("Just like 5 + 1 + 2 = 1 + (2 + 5), the order is free.")) == []
+    assert [c.expression for c in wrong_claims("so 40 + 1 = 41, and then 2 + 2 = 5")] == ["2 + 2"]

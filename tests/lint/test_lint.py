@@ -183,3 +183,21 @@ def test_a_finding_about_two_places_names_the_second_briefly_and_whole_in_json(
             assert f":{f['other']['start_line']}" in f["message"]
     for found in groups.values():
         assert all(f["span"]["path"] and f["span"]["start_line"] >= 1 for f in found)
+
+
+def test_wrong_arithmetic_is_shown_on_the_line_it_is_written(tmp_path: Path) -> None:
+    # A passage joins a paragraph's lines: a wrong sum on line 8 was shown on line 3, the
+    # first line of the paragraph before it.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "sizes.md").write_text(
+        "# Output size\n\n"
+        "With no padding the width is $$w = \\frac{W-f}{S}+1$$\n"
+        "where $W$ is the input width\n"
+        "and $f$ the filter width.\n\n"
+        "Here the input is 32 wide:\n"
+        "$$w = \\frac{32-4}{2}+1 = \\frac{28}{2}+1 = 16$$\n", encoding="utf-8")
+    with ingest(tmp_path / "kb.db", notes) as kb:
+        found = kb.lint().by_group().get("arithmetic", [])
+    assert [(f.span.start_line, f.message.split(",")[0]) for f in found] == [
+        (8, "\\frac{28}{2}+1 = 16")], found

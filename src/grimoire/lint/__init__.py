@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
 from grimoire.duplicates import near_duplicates
-from grimoire.lint.arithmetic import find_claims
+from grimoire.lint.arithmetic import find_claims, math_at
 from grimoire.lint.elsewhere import NoteFolders, listed_elsewhere
 from grimoire.lint.latex import latex_problems
 from grimoire.model import PAGE_REASONS, Math, Span
@@ -92,6 +93,19 @@ def entry_findings(store: Store) -> Iterator[Finding]:
             )
 
 
+def _claim_line(span: Span, text: str, offset: int, maths: Sequence[Mapping[str, Any]]) -> int:
+    """The line a claim is written on. A passage joins each paragraph's lines into one, so
+    counting its line breaks lands on the paragraph's first line, or a paragraph too early;
+    the reader kept each formula's own line."""
+    found = math_at(text, offset)
+    if found is not None:
+        nth, tex, tex_at = found
+        same = [m for m in maths if str(m["tex"]).strip() == tex]
+        if nth < len(same):
+            return int(same[nth]["span"]["start_line"]) + text.count("\n", tex_at, offset)
+    return span.start_line + text.count("\n", 0, offset)
+
+
 def passage_findings(store: Store, threshold: float = 0.7) -> Iterator[Finding]:
     """Broken math, wrong arithmetic and near-duplicates, from the stored passages."""
     texts: list[tuple[int, str]] = []
@@ -106,7 +120,7 @@ def passage_findings(store: Store, threshold: float = 0.7) -> Iterator[Finding]:
                 yield Finding("broken-math", f"{problem} in ${_short(math.tex)}$", math.span)
         for claim in find_claims(text):
             if claim.wrong:
-                line = span.start_line + text.count("\n", 0, claim.offset)
+                line = _claim_line(span, text, claim.offset, marks.get("math", ()))
                 yield Finding(
                     "arithmetic",
                     f"{_short(claim.expression)} = {claim.stated_text}, "

@@ -302,6 +302,8 @@ _PLAIN = re.compile(
     r"(?<![\w.])(?P<lhs>[-(]?\d+(?:[.,]\d+)*%?"
     r"(?:\s{0,3}[-+*/×÷^x]\s{0,3}\(?\d+(?:[.,]\d+)*%?\)?){1,12})"
     r"\s{0,3}(?P<eq>=|≈)\s{0,3}(?P<rhs>-?\d+(?:[.,]\d+)*(?:[kKMBGT]\b|bn\b)?%?)(?![\w.]*\d)"
+    # "3 + 2 + 4 = 2 + (4 + 3)": the right side goes on, an expression equals an expression
+    r"(?!\s{0,3}[-+*/×÷^x]\s{0,3}[(\d])"
 )
 
 
@@ -371,6 +373,19 @@ def find_claims(text: str) -> Iterator[ArithmeticClaim]:
         if stated is not None and computed is not None:
             yield ArithmeticClaim(m.group("lhs").strip(), stated[0], stated[1], computed, m.start(),
                                   m.group("eq") == "≈")
+
+
+def math_at(text: str, offset: int) -> tuple[int, str, int] | None:
+    """The formula of `text` that holds `offset`: which of the passage's formulas written the
+    same way it is (0 for the first), its TeX, and where the TeX starts in `text`."""
+    seen: dict[str, int] = {}
+    for m in _MATH.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        tex = m.group(group).strip()
+        if m.start() <= offset < m.end():
+            return seen.get(tex, 0), tex, m.start(group)
+        seen[tex] = seen.get(tex, 0) + 1
+    return None
 
 
 def wrong_claims(text: str) -> list[ArithmeticClaim]:
