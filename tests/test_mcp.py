@@ -393,6 +393,7 @@ def test_show_says_where_a_concept_is_mentioned(tmp_path: Path) -> None:
     assert f"{hybrid}:3 (Hybrid Search)" in text and f"{hybrid}:5" in text
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_stdio_server_logs_no_request_and_no_told_error(db: Path, tmp_path: Path) -> None:
     # Each request, and each name the assistant mistyped, was logged on stderr at INFO as a
     # rich box of 10-20 lines (full paths of a wanted page's links included): the assistant's

@@ -137,3 +137,17 @@ def test_a_vault_note_is_found_by_its_file_name_too(kb: Grimoire, tmp_path: Path
     # A file name the title goes on from is the title cut short, no name of it.
     assert "F" not in {n.name for n in kb.concept("F1").names}
     assert not kb.wanted(suggestions=False)
+
+
+def test_a_readme_without_a_heading_names_no_concept(kb: Grimoire, tmp_path: Path) -> None:
+    # A public course's notes open with a heading-less README.md ("Notes about deep learning
+    # and [neural networks](...)"): it was a concept "README" in `list`, beside the real ones.
+    notes = _write(tmp_path / "notes", {
+        "README.md": "Course notes on deep learning and [attention](Attention.md).\n\n"
+                     "Written during the spring term.\n",
+        "Attention.md": "# Attention\n\nAttention weighs the parts of an input.\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert {c.label for c in kb.concepts()} == {"Attention"}
+    hits = kb.search("written during the spring term", mode="lexical")
+    assert hits and hits[0].span.path.endswith("README.md")

@@ -115,9 +115,10 @@ _UNTITLED = re.compile(r"untitled(?:[ _-]?\d{1,4})?", re.IGNORECASE)
 def names_no_concept(title: str) -> bool:
     """Whether a note's title names nothing a reader would look up: a day (a journal page,
     `days.is_date_title`), a tool's "Untitled", a template's placeholder (`{{title}}`,
-    `<% tp.file.title %>`)."""
+    `<% tp.file.title %>`), a repository's README (a heading-less `README.md` is titled by its
+    file)."""
     return is_date_title(title) or _UNTITLED.fullmatch(title.strip()) is not None \
-        or "{{" in title or "<%" in title
+        or "{{" in title or "<%" in title or title.strip().casefold() == "readme"
 
 
 def stem_title(stem: str) -> str:
