@@ -948,6 +948,22 @@ def _fit(s: Scored, q: Question, room: int) -> Scored | None:
     return clip(s, q, room - 2)  # an ellipsis counts as a word
 
 
+# "Doing this is called beam search.", "This is known as dropout.": the sentence names what
+# the sentence before it says, and is no answer without it (a public course's notes answered
+# "how does beam search work?" with the name alone).
+_POINTS_BACK = re.compile(
+    r"^(?:doing\s+(?:this|that|so)|(?:this|that|such\s+an?\s+\w+)\s+(?:is|was)\s+"
+    r"(?:called|known\s+as|named|referred\s+to\s+as|what\s+we\s+call))\b", re.IGNORECASE)
+
+
+def _antecedent(scored: Sequence[Scored], s: Scored) -> Scored | None:
+    """The sentence before `s` in its passage when `s` only names what that one says."""
+    if s.index == 0 or not _POINTS_BACK.match(s.text):
+        return None
+    return next((o for o in scored if o.candidate.passage_id == s.candidate.passage_id
+                 and o.index == s.index - 1), None)
+
+
 def choose(scored: Sequence[Scored], q: Question, most: int = 3,
            max_words: int = MAX_WORDS) -> list[Scored]:
     """The best sentence, and up to `most - 1` more that add to it, within `max_words` words
@@ -980,6 +996,12 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         else:
             piece = _fit(partner, q, max_words - len(best.text.split()))
             chosen = [best] if piece is None else [best, piece]
+    if len(chosen) == 1:
+        before = _antecedent(scored, chosen[0])
+        if before is not None:
+            piece = _fit(before, q, max_words - len(chosen[0].text.split()))
+            if piece is not None:
+                chosen = [piece, chosen[0]]
     covered = set().union(*(c.terms for c in chosen))
     length = sum(len(c.text.split()) for c in chosen)
     pool = [s for s in scored[1:] if s.score >= 0.55 * best.score]
