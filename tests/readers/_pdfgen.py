@@ -18,11 +18,12 @@ def pdf_bytes(
     pages: Sequence[Sequence[str] | None],
     *,
     title: str | None = None,
-    heading: str | None = None,
+    heading: str | Sequence[str] | None = None,
 ) -> bytes:
     """A PDF whose page k shows the lines `pages[k]` (or one image when it is IMAGE).
 
-    `title` goes to the /Info dictionary; `heading` is drawn at 22 pt above page 1's lines.
+    `title` goes to the /Info dictionary; `heading` is drawn at 22 pt above page 1's lines,
+    one text run per item when it is a sequence (as Word splits a title at a hyphen).
     """
     objects: list[bytes] = []
 
@@ -42,9 +43,18 @@ def pdf_bytes(
         if lines is None:
             content = b"q 500 0 0 700 50 50 cm /Im1 Do Q"
         else:
-            ops = ["BT", "/F1 11 Tf", "14 TL", "72 740 Td"]
+            ops = []
+            if heading and k == 0 and not isinstance(heading, str):
+                # each run a text object of its own, placed after the one before
+                x = 72
+                for run in heading:
+                    ops.append(f"BT /F1 22 Tf {x} 740 Td ({_escape(run)}) Tj ET")
+                    x += 11 * len(run)
+            ops += ["BT", "/F1 11 Tf", "14 TL", "72 740 Td"]
             if heading and k == 0:
-                ops += ["/F1 22 Tf", f"({_escape(heading)}) Tj", "0 -30 Td", "/F1 11 Tf"]
+                if isinstance(heading, str):
+                    ops += ["/F1 22 Tf", f"({_escape(heading)}) Tj"]
+                ops += ["0 -30 Td", "/F1 11 Tf"]
             ops += [f"({_escape(line)}) Tj T*" for line in lines]
             ops.append("ET")
             content = "\n".join(ops).encode("latin-1")

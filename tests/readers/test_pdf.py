@@ -49,6 +49,15 @@ def test_title_from_the_largest_text_of_page_one_when_metadata_has_none(junk: st
     assert pdf.read(data, "a.pdf")[0].title == "A Short Guide to Optimizers"
 
 
+def test_a_title_word_broken_into_runs_at_its_hyphen_is_one_word() -> None:
+    # Word wrote "Surpassing human", "-", "level performance" as three runs of a course's
+    # slides: the concept was "Surpassing human - level performance".
+    data = pdf_bytes([PAGE_ONE], heading=["Beating expert", "-", "level play"])
+    assert pdf.read(data, "a.pdf")[0].title == "Beating expert-level play"
+    data = pdf_bytes([PAGE_ONE], heading=["Part 2 - Optimizers", "in practice"])
+    assert pdf.read(data, "a.pdf")[0].title == "Part 2 - Optimizers in practice"
+
+
 def test_title_falls_back_to_the_first_line_then_the_stem() -> None:
     assert pdf.read(pdf_bytes([PAGE_ONE]), "a.pdf")[0].title == PAGE_ONE[0]
     (blank,) = pdf.read(pdf_bytes([[], []]), "drawings/blank.pdf")

@@ -151,3 +151,18 @@ def test_a_readme_without_a_heading_names_no_concept(kb: Grimoire, tmp_path: Pat
     assert {c.label for c in kb.concepts()} == {"Attention"}
     hits = kb.search("written during the spring term", mode="lexical")
     assert hits and hits[0].span.path.endswith("README.md")
+
+
+def test_a_section_number_with_a_dash_is_no_part_of_the_name(kb: Grimoire, tmp_path: Path) -> None:
+    # A course's notebooks head their sections "4.1 - Linear Forward" and "d) L-Layer Model":
+    # the concepts were "- Linear Forward" and "d) L-Layer Model".
+    notes = _write(tmp_path / "notes", {
+        "regularisation.md": "# Regularisation\n\nRegularisation keeps a model simple.\n\n"
+                             "## 3.1 - Dropout\n\nDropout zeroes random activations while "
+                             "training.\n\n"
+                             "## b) Weight Decay\n\nWeight decay shrinks every weight a little "
+                             "at each step.\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert {c.label for c in kb.concepts()} >= {"Dropout", "Weight Decay"}
+    assert not [c.label for c in kb.concepts() if c.label[:1] in "-b" and " " in c.label[:3]]

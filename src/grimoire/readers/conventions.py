@@ -74,7 +74,11 @@ _TRAILING = re.compile(r"[\s:.;,¶#§]+$")
 # A section's number before its name ("1. Sentiment Analysis", "7.11. Toolkits", "2.3 Attention",
 # "4) Pooling"): the page's order, no part of the name. A number that is part of a name keeps
 # its place ("3D Convolution", "1x1 Convolution", "1-bit Adam").
-_SECTION_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+)\s+(?=\S)")
+# "2.3 Attention", "1. Intro", "4.1 - Linear Forward" and "3 - Packages" (a course's notebooks
+# number their sections so), a list label "d) L-Layer Model".
+_SECTION_NUMBER = re.compile(
+    r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+|[a-z]\)"
+    r"|\d{1,3}(?:\.\d{1,3})*(?=\s*[-\u2013\u2014:]\s))(?:\s*[-\u2013\u2014:](?=\s))?\s+(?=\S)")
 
 
 # Character references as HTML exports write them: numeric, and the few named ones that an
@@ -166,6 +170,8 @@ def unnumbered(name: str) -> str:
 
     >>> unnumbered("1. Sentiment Analysis"), unnumbered("2.3 Attention"), unnumbered("3D CNN")
     ('Sentiment Analysis', 'Attention', '3D CNN')
+    >>> unnumbered("4.1 - Linear Forward"), unnumbered("3 - Packages"), unnumbered("d) L-Layers")
+    ('Linear Forward', 'Packages', 'L-Layers')
     """
     rest = _SECTION_NUMBER.sub("", name, count=1)
     return rest if rest != name and any(c.isalpha() for c in rest) else name

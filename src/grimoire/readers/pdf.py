@@ -205,6 +205,16 @@ def _passages(lines: list[str], page: int, path: str) -> list[Passage]:
     return [Passage(text=t, span=span, heading_path=(f"p. {page}",)) for t in out]
 
 
+def _joined(runs: list[str]) -> str:
+    """The text runs of a title as one line. Word writes a hyphen as a run of its own
+    ("Surpassing human", "-", "level performance"): it joins its neighbours, no spaces."""
+    out = ""
+    for run in runs:
+        glue = run.strip() == "-" or (out.endswith("-") and out[-2:-1].isalnum())
+        out = out.rstrip() + run.strip() if glue and out else f"{out} {run}" if out else run
+    return out
+
+
 def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str]) -> str | None:
     title = meta.get("title", "")
     if title and not _JUNK_TITLE.match(title) and len(title) <= 300:
@@ -213,7 +223,7 @@ def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str
         biggest = max(s for s, _ in sizes)
         body = sorted(s for s, _ in sizes)[len(sizes) // 2]
         if biggest > body * 1.15:
-            words = " ".join(t for s, t in sizes if s >= biggest * 0.95).split()
+            words = _joined([t for s, t in sizes if s >= biggest * 0.95]).split()
             if 1 <= len(words) <= 30:
                 return " ".join(words)
     return next((line for line in first if len(line) >= 3), None)
