@@ -27,3 +27,20 @@ def test_a_sentence_that_only_names_what_the_one_before_says_brings_it(tmp_path:
     assert not answer.abstained
     assert "keep the few likeliest partial sentences" in answer.answer, answer.answer
     assert answer.answer.index("keep the few") < answer.answer.index("Doing this is called")
+
+
+KMEANS = """**K-Means** is a clustering algorithm. It splits a dataset into K groups by the
+distance of each point to the nearest group centre.
+"""
+
+
+def test_a_name_joined_to_a_letter_is_asked_by_its_words(tmp_path: Path) -> None:
+    # A public vault: "How does K-Means work?" was answered, "How does k-means work?"
+    # abstained: a lone lower-case letter and "means" (a stopword of "what does X mean?")
+    # left the question no word to look for.
+    note = tmp_path / "K-Means.md"
+    note.write_text(KMEANS, encoding="utf-8")
+    for question in ("How does k-means work?", "How does K-Means work?"):
+        answer = ask_notes(tmp_path, [note], question)
+        assert not answer.abstained, question
+        assert "clustering algorithm" in answer.answer

@@ -89,12 +89,20 @@ _SAME = {"kind": "type",
 _OWN_SENSE = frozenset(["strength"])
 
 
+# A name joined by a hyphen to a letter ("k-means", "n-gram", "t-SNE"): its parts are words of
+# the name, also a lone letter or a word that is a stopword elsewhere ("what does X mean?").
+_LETTER_COMPOUND = re.compile(r"(?<![\w-])(?:[A-Za-z]-\w+|\w+-[A-Za-z])(?![\w-])")
+
+
 def content_words(text: str) -> list[str]:
     """The words of `text` that carry meaning (raw form, in order, without repeats)."""
     out: list[str] = []
+    named = {w.casefold() for m in _LETTER_COMPOUND.finditer(text) for w in _WORD.findall(m[0])}
     for w in _WORD.findall(text):
         c = w.casefold()
-        if c in STOPWORDS or (len(c) == 1 and not w.isupper()) or (c.isdigit() and len(c) > 6):
+        if c in named:
+            pass
+        elif c in STOPWORDS or (len(c) == 1 and not w.isupper()) or (c.isdigit() and len(c) > 6):
             continue
         if c not in (o.casefold() for o in out):
             out.append(w)
