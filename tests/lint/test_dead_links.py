@@ -98,3 +98,19 @@ def test_a_percent_encoded_dead_link_reads_as_its_name(tmp_path: Path) -> None:
         "'Model as a Judge.md' (written Model%20as%20a%20Judge.md) leads to no note"), \
         finding.message
     assert finding.span.start_line == 3
+
+
+def test_a_web_address_without_its_scheme_is_told_so(tmp_path: Path) -> None:
+    # A public collection links `[ChatGPT](chat.openai.com/)`: a browser and GitHub open it as
+    # a file beside the note. The finding said only that it leads to no note.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "prompting.md").write_text(
+        "# Prompting\n\nTry the prompts in [the playground](play.example.com/chat) or in\n"
+        "[the notes on tuning](tuning.md).\n", encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        dead = {f.message.split("'")[1]: f.message for f in kb.lint().by_group()["dead-link"]}
+    assert dead["play.example.com/chat"].endswith(
+        "a web address needs its scheme: https://play.example.com/chat")
+    assert "scheme" not in dead["tuning.md"]

@@ -106,6 +106,14 @@ def _claim_line(span: Span, text: str, offset: int, maths: Sequence[Mapping[str,
     return span.start_line + text.count("\n", 0, offset)
 
 
+# `[ChatGPT](chat.openai.com/)`, `(www.kaggle.com)`: a web address written without its
+# scheme is a path next to the note to a browser, and to GitHub; reported also when its
+# "folder" (the host) holds no note.
+_BARE_HOST = re.compile(
+    r"^(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|dev|edu|gov|co|me|app|info)(?:[/:?#]|$)",
+    re.IGNORECASE)
+
+
 def passage_findings(store: Store, threshold: float = 0.7) -> Iterator[Finding]:
     """Broken math, wrong arithmetic and near-duplicates, from the stored passages."""
     texts: list[tuple[int, str]] = []
@@ -220,13 +228,16 @@ def concept_findings(
         # or to a name two concepts share, is a dead link.
         if link.status == "ambiguous":
             yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
-        elif link.kind in FILE_LINKS and not folders.outside(link):
+        elif link.kind in FILE_LINKS and (not folders.outside(link)
+                                          or _BARE_HOST.match(unquote(link.written))):
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
             # The address as the store keeps it from the ingest (`/docs/foo/bar#x`, not the
             # name `bar` it resolves by); never read again from a file that may have changed.
             # `LLM%20as%20a%20Judge` (as a note app writes a file link) reads as the name.
             shown = unquote(link.written)
             written = f" (written {link.written})" if shown != link.written else ""
+            if not hint and _BARE_HOST.match(shown):
+                hint = f"; a web address needs its scheme: https://{shown}"
             yield Finding("dead-link", f"{shown!r}{written} leads to no note{hint}", link.span)
     for concept in multi_source:
         defined = [e for e in concept.entries if len(e.entry.definition.split()) >= 8]
