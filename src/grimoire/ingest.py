@@ -63,7 +63,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 14: names without citations, keys, step labels, anchors; org-roam id links; `}(` no math;
 # 15: a generic first heading ("# Introduction") does not name a note, its file does; a vault
 # note's file name is a name of its page; 16: a README names no concept; "4.1 - X" and
-# "d) X" unnumbered; a PDF title's hyphen runs joined.
+# "d) X" unnumbered; a PDF title's hyphen runs joined; `:emoji:` shortcodes out of names.
 READ_VERSION = b"grimoire-read-16\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

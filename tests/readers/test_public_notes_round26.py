@@ -166,3 +166,21 @@ def test_a_section_number_with_a_dash_is_no_part_of_the_name(kb: Grimoire, tmp_p
     kb.ingest([notes], embed=False)
     assert {c.label for c in kb.concepts()} >= {"Dropout", "Weight Decay"}
     assert not [c.label for c in kb.concepts() if c.label[:1] in "-b" and " " in c.label[:3]]
+
+
+def test_emoji_shortcodes_around_a_heading_are_no_part_of_its_name(
+    kb: Grimoire, tmp_path: Path
+) -> None:
+    # GitHub renders `:rocket:` as an emoji; a public collection's headings carry them
+    # ("# :loudspeaker: Prompt Engineering ... :studio_microphone:"), and the names kept them.
+    notes = _write(tmp_path / "notes", {
+        "decoding.md": "# Decoding\n\nDecoding turns scores into text.\n\n"
+                       "## :rocket: Beam Search :sparkles:\n\nBeam search keeps the few best "
+                       "partial outputs at every step.\n\n"
+                       "## Greedy Decoding :zap:\n\nGreedy decoding takes the likeliest token "
+                       "each time.\n",
+    })
+    kb.ingest([notes], embed=False)
+    labels = {c.label for c in kb.concepts()}
+    assert {"Beam Search", "Greedy Decoding"} <= labels, labels
+    assert not [label for label in labels if ":" in label]

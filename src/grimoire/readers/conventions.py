@@ -196,6 +196,11 @@ _CITEKEY = re.compile(
 _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 
 
+# An emoji as GitHub and note apps write it, `:rocket:`, before or after a name
+# ("# :loudspeaker: Prompt Engineering :studio_microphone:").
+_SHORTCODE_ENDS = re.compile(r"^(?:\s*:[a-z0-9_+-]{2,40}:)+\s*|(?:\s*:[a-z0-9_+-]{2,40}:)+\s*$")
+
+
 def _decoration(c: str) -> bool:
     """A symbol that decorates a name: an emoji, a star, an arrow (`Neuroscience ⭐`)."""
     return unicodedata.category(c) in ("So", "Sk", "Cs") or c in "\ufe0f\u200d"
@@ -211,6 +216,8 @@ def bare_name(name: str) -> str:
     ('Test and Set', 'Poisson Model')
     >>> bare_name("chen_big_2020: Big Models"), bare_name("🔹 Neural Networks ⭐")
     ('Big Models', 'Neural Networks')
+    >>> bare_name(":rocket: Prompt Engineering :studio_microphone:"), bare_name("Ratio 1:2:")
+    ('Prompt Engineering', 'Ratio 1:2:')
     """
     text = unnumbered(name)
     text = _TASK_KEYWORD.sub("", text, count=1)
@@ -223,7 +230,7 @@ def bare_name(name: str) -> str:
         start += 1
     while end > start and (_decoration(text[end - 1]) or text[end - 1].isspace()):
         end -= 1
-    text = text[start:end]
+    text = _SHORTCODE_ENDS.sub("", text[start:end])
     return text if any(c.isalnum() for c in text) else ""
 
 
