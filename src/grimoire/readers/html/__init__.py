@@ -23,6 +23,7 @@ from pathlib import PurePath
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from grimoire.model import Document, Entry, Image, Link, Problem, Span
+from grimoire.names import normalize
 from grimoire.readers.base import decode
 from grimoire.readers.html._blocks import (
     SEE_ALSO,
@@ -155,6 +156,7 @@ class _Reader:
         self.map = SourceMap(src, root)
         page = read_meta(root, self.map, path)
         self.title, self.meta, self.problems = site_title(page.title), page.meta, page.problems
+        self.title = _page_title(self.title, PurePath(path).stem, root)
         if flattened is not None:
             self.problems.append(Problem(
                 f"blocks nested more than {MAX_DEPTH} deep: the deeper ones are read flat",
@@ -436,6 +438,38 @@ _SITE_SUFFIX = re.compile(
     r"\b(?:documentation|docs|manual|handbook|wiki|reference|guide|blog)\b[^\u2014\u2013|]{0,40}$",
     re.IGNORECASE,
 )
+
+
+# A title cut short after its separator ("10-autoencoders - " once the site is gone).
+_DANGLING_SEPARATOR = re.compile(r"\s+[\u2014\u2013|\u00b7:-]\s*$")
+
+
+def _page_title(title: str, stem: str, root: LexborNode) -> str:
+    """The page's name when its title only repeats its file's: a book generator's
+    "2-neural-networks-intro - Neural Networks" is "Neural Networks", and "10-autoencoders - "
+    is named by the heading the file name holds ("Autoencoders"), else by its first rendered
+    heading. Other titles as they are."""
+    bare = _DANGLING_SEPARATOR.sub("", title).strip()
+    key = normalize(stem)
+    if not key or ("-" not in stem and "_" not in stem):
+        return title
+    head, sep, rest = bare.partition(" - ")
+    if normalize(head) != key:
+        return title
+    if sep and rest.strip():
+        return rest.strip()
+    for h1 in root.css("h1"):
+        text = " ".join(h1.text(deep=True).split())
+        name = normalize(text)
+        if len(name) >= 3 and name != key and f" {name} " in f" {key} ":
+            return text
+    # Else the first heading a Markdown renderer wrote (it gives each an id; a site's banner
+    # and search box headings have none): "15-platforms-dato-graphlab" is "Dato Graphlab".
+    for h1 in root.css("h1[id]"):
+        text = " ".join(h1.text(deep=True).split())
+        if len(normalize(text)) >= 3 and normalize(text) != key:
+            return text
+    return title
 
 
 def site_title(title: str) -> str:
