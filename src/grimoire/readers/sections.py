@@ -654,9 +654,10 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     """Front matter of a file that is no page about a thing: a Dendron workspace's root note
     (`id: root`, the top of its hierarchy), an Obsidian Excalidraw drawing
     (`excalidraw-plugin:`, whose text is the labels of its shapes), a note template
-    (`created: {{date}}`: the shape of notes to come), a list of packages (`text.package_list`)."""
+    (`created: {{date}}`: the shape of notes to come), a list of packages (`text.package_list`),
+    a mail or news message (`text.message`), a program's settings (`text.settings`)."""
     return meta.get("id") == "root" or "excalidraw-plugin" in meta \
-        or meta.get("package_list") is True or any(
+        or any(meta.get(k) is True for k in ("package_list", "message", "settings")) or any(
         isinstance(v, str) and ("{{" in v or "<%" in v) and _TEMPLATE_MARK.search(v)
         for v in meta.values())
 
@@ -688,9 +689,11 @@ def add_page_entry(doc: Document) -> Document:
 
     top = {(), (title,), (doc.title,), ("p. 1",)}  # a PDF's passages sit under their page
     lead: list[Passage] = []
+    opening: list[Passage] = []
     for p in doc.passages:
         if p.heading_path not in top or any(s <= p.span.start_line <= e for s, e in taken):
             break
+        opening.append(p)
         if p.kind in _PROSE_KINDS and p.text.strip():
             lead.append(p)  # code, lists and tables before the first section are not its text
     first = doc.passages[0].span
@@ -698,7 +701,10 @@ def add_page_entry(doc: Document) -> Document:
     # and the entry only makes the page findable by its title.
     span = Span(first.path, lead[0].span.start_line, max(p.span.end_line for p in lead)) \
         if lead else Span(first.path, 1, 1)
-    entry = Entry(term=title, definition="", span=span, reason=PAGE_REASON)
+    # The links of the page's opening text are the page's: without them a page that opens
+    # with "builds on [Softmax](softmax.md)" linked nowhere, and Softmax was mentioned nowhere.
+    links = tuple(dict.fromkeys(x for p in opening for x in p.links))
+    entry = Entry(term=title, definition="", span=span, links=links, reason=PAGE_REASON)
     entries = sorted((*doc.entries, entry), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
 
