@@ -203,9 +203,22 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
 
 
 __all__ = [
-    "GENERIC_EXTENSIONS", "READERS", "SCRIPT_REASON", "STREAMING", "TOOL_REASON", "ReadOptions",
-    "Reader", "StreamReader", "binary_reader", "by_name", "detect", "metadata_file",
-    "not_a_note", "read_file", "sniff_head", "tool_file",
+    "GENERIC_EXTENSIONS",
+    "READERS",
+    "SCRIPT_REASON",
+    "STREAMING",
+    "TOOL_REASON",
+    "ReadOptions",
+    "Reader",
+    "StreamReader",
+    "binary_reader",
+    "by_name",
+    "detect",
+    "metadata_file",
+    "not_a_note",
+    "read_file",
+    "sniff_head",
     "stream_file",
     "streaming_reader",
+    "tool_file",
 ]
