@@ -90,7 +90,8 @@ def tool_file(path: str) -> bool:
     if name.casefold() in _TOOL_NAMES:
         return True
     # `Dockerfile.md` is a note about Dockerfiles.
-    note = suffix_of(name).lower() in {x for r in READERS for x in r.extensions}
+    note = suffix_of(name).lower() in {x for r in READERS for x in r.extensions} \
+        - GENERIC_EXTENSIONS
     return _TOOL_NAME.fullmatch(name) is not None and not note
 
 

@@ -257,7 +257,9 @@ def opens_note(title: str) -> bool:
 # A course's unit at the start or end of a heading: "Day 3 — Attention", "Week 2: Basics",
 # "Lecture 4", "Day 59 Resources", "Revision Flashcards — Day 21", "Month 2-3: Fine-Tuning".
 # Such a heading is a part of the course, which covers several things, none of them named.
-_COURSE_UNIT = r"(?:day|week|month|lecture|lesson|session|semester)\s+\d{1,3}"
+# A section's heading is judged without its unit (`bare_name`: "Day 3 — Attention" is
+# "Attention", an entry when its text defines Attention); a page's title as written.
+_COURSE_UNIT = r"(?:day|week|month|lecture|lesson|session|semester)[\s_-]*\d{1,3}"
 _COURSE_HEADING = re.compile(
     rf"^{_COURSE_UNIT}(?:\s*[-\u2013\u2014]\s*\d{{1,3}})?\b(?!\s*[-+/x*]\s*\w)"
     rf"|\s[-\u2013\u2014:|]\s+{_COURSE_UNIT}$")
