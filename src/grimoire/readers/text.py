@@ -23,6 +23,7 @@ _HEADER = re.compile(r"[A-Za-z][\w-]{0,40}:(?:\s|$)")
 _MBOX_FROM = re.compile(r"From \S+ ")
 _ADDRESSING = re.compile(r"(?:subject|from|to|newsgroups|message-id|received|return-path):",
                          re.IGNORECASE)
+_MANIFEST = re.compile(r"apiVersion:\s*[\w./-]+$")
 # A settings line: `[section]`, `key = value`, or a comment.
 _SETTING = re.compile(r"\[[^\]\n]+\]|[\w.-]+\s*=.*|[#;].*")
 
@@ -72,6 +73,8 @@ def settings(lines: list[str], path: str) -> bool:
     if PurePath(path).suffix.lower() in _SETTINGS_EXTENSIONS:
         return True
     rows = [line.strip() for line in lines if line.strip()]
+    if rows and _MANIFEST.match(rows[0]):
+        return True  # a Kubernetes manifest saved as text (`job.yaml.txt`)
     if not rows or not all(_SETTING.fullmatch(r) for r in rows):
         return False
     return sum(not r.startswith(("#", ";")) for r in rows) >= 2
