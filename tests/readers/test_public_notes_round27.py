@@ -167,7 +167,8 @@ def test_links_of_a_pages_opening_text_and_hugo_refs_are_links(
     kb: Grimoire, tmp_path: Path
 ) -> None:
     notes = _write(tmp_path / "site", {
-        "Attention.md": "Attention builds on [Softmax](softmax.md) and on the "
+        "Attention.md": "- [Scaled attention](#scaled-attention)\n\n"
+                        "Attention builds on [Softmax](softmax.md) and on the "
                         "[keys]({{< relref \"keys.md\" >}}) of every token.\n\n"
                         "## Scaled attention\n\nScaling by the key size keeps the "
                         "[scores]({{% ref \"scores.md\" %}}) small.\n",
@@ -176,8 +177,10 @@ def test_links_of_a_pages_opening_text_and_hugo_refs_are_links(
         "scores.md": "# Scores\n\nScores are the dot products of a query with the keys.\n",
     })
     kb.ingest([notes], embed=False)
-    for name, line in (("Softmax", 1), ("Keys", 1), ("Scores", 5)):
+    for name, line in (("Softmax", 3), ("Keys", 3), ("Scores", 7)):
         assert [(Path(m.span.path).name, m.span.start_line) for m in kb.backlinks(name)] == \
             [("Attention.md", line)], name
     assert not kb.wanted(suggestions=False)
     assert not kb.dead_links(suggestions=False)
+    # Its table of contents' links to its own sections are no links to another page.
+    assert "Attention" not in {m.concept for m in kb.concept("Attention").links}

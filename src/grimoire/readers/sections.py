@@ -717,7 +717,10 @@ def add_page_entry(doc: Document) -> Document:
         if lead else Span(first.path, 1, 1)
     # The links of the page's opening text are the page's: without them a page that opens
     # with "builds on [Softmax](softmax.md)" linked nowhere, and Softmax was mentioned nowhere.
-    links = tuple(dict.fromkeys(x for p in opening for x in p.links))
+    # A table of contents' links to the page's own sections (`[Tasks](#tasks)`) are not.
+    links = tuple(dict.fromkeys(
+        x for p in opening for x in p.links
+        if not (x.href or "").startswith("#") and normalize(x.target) != key))
     entry = Entry(term=title, definition="", span=span, links=links, reason=PAGE_REASON)
     entries = sorted((*doc.entries, entry), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
