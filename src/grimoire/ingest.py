@@ -32,16 +32,29 @@ from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, suf
 from grimoire.store.base import SourceRecord, Store
 from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
 
-SKIP_DIRS = frozenset({"node_modules", "__pycache__", "_build", "site-packages", "venv"})
+# Folders a tool fills: packages, caches, builds, and the runs an experiment tracker logs
+# (MLflow's `mlruns/` and `mlartifacts/`, Lightning's `lightning_logs/`, CMake's
+# `CMakeFiles/`): their files are a run's parameters and a build's output, never notes.
+SKIP_DIRS = frozenset({
+    "node_modules", "__pycache__", "_build", "site-packages", "venv", "mlruns", "mlartifacts",
+    "lightning_logs", "CMakeFiles",
+})
+# A file that marks the folder holding it as a tool's output, whatever its name: a CMake
+# build folder (`build/`, `cmake-build-debug/`), a Weights & Biases run folder (`wandb/`).
+_TOOL_DIR_MARKERS = ("CMakeCache.txt", "latest-run")
 
 
 def skipped_dir(parent: str, name: str) -> bool:
-    """Whether the folder `name` in `parent` holds no notes: hidden, a tool's (SKIP_DIRS), or
-    a Logseq graph's own `logseq/` (its config, and in `bak/` and `version-files/` old copies
-    of pages that would come back as second copies of every concept)."""
+    """Whether the folder `name` in `parent` holds no notes: hidden, a tool's (SKIP_DIRS or
+    marked by one of `_TOOL_DIR_MARKERS`), or a Logseq graph's own `logseq/` (its config, and
+    in `bak/` and `version-files/` old copies of pages that would come back as second copies
+    of every concept)."""
     if name.startswith(".") or name in SKIP_DIRS:
         return True
-    return name == "logseq" and os.path.isfile(os.path.join(parent, name, "config.edn"))  # noqa: PTH113, PTH118
+    folder = os.path.join(parent, name)  # noqa: PTH118 - names as text, as the walk has them
+    if any(os.path.lexists(os.path.join(folder, m)) for m in _TOOL_DIR_MARKERS):  # noqa: PTH118
+        return True
+    return name == "logseq" and os.path.isfile(os.path.join(folder, "config.edn"))  # noqa: PTH113, PTH118
 
 
 def _drawing(file: str) -> bool:
@@ -62,8 +75,11 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 11: links keep their address (href); 12: note apps' pages; 13: section numbers out of names;
 # 14: names without citations, keys, step labels, anchors; org-roam id links; `}(` no math;
 # 15: a generic first heading ("# Introduction") does not name a note, its file does; a vault
-# note's file name is a name of its page; 16: a README names no concept; "4.1 - X" and
-# "d) X" unnumbered; a PDF title's hyphen runs joined; `:emoji:` shortcodes out of names.
+# note's file name is a name of its page.
+# 16: build/tool files, scripts and non-dump XML are no notes; mail and settings name nothing;
+# course and emoji headings are generic; `<title>` without " | site"; a page's opening links;
+# a README names no concept; "4.1 - X" and "d) X" unnumbered; a PDF title's hyphen runs
+# joined; `:emoji:` shortcodes out of names; a title repeating the file's slug.
 READ_VERSION = b"grimoire-read-16\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
@@ -486,11 +502,13 @@ def _plan(
                                            size=size, format=suffix[1:]))
         tally.add("attachments")
         return None
-    if forced is None and readers.metadata_file(file):
-        if previous is None or previous.reason != METADATA_REASON:
+    reason = None if forced is not None else METADATA_REASON if readers.metadata_file(file) \
+        else readers.TOOL_REASON if readers.tool_file(file) else None
+    if reason is not None:
+        if previous is None or previous.reason != reason:
             if previous is not None and previous.status == "ok":
                 store.remove_source(path)  # read as a note before this rule: its pages go
-            _skip(store, path, root, METADATA_REASON, tally)
+            _skip(store, path, root, reason, tally)
         else:
             tally.add("skipped")
         return None
@@ -549,7 +567,11 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
         if job.forced:
             reader = readers.by_name(job.forced)
         else:
-            reader = binary or readers.detect(path, readers.sniff_head(data, path))
+            head = readers.sniff_head(data, path)
+            if binary is None and (why := readers.not_a_note(path, data, head)):
+                return _Read("skipped", SourceRecord(path=path, root=root, status="skipped",
+                                                     reason=why))
+            reader = binary or readers.detect(path, head)
     except ReadError as e:
         return _Read("failed", SourceRecord(path=path, root=root, status="failed",
                                             reason=e.message))
@@ -806,6 +828,8 @@ def _stored_item(store: Store, job: _Job, result: _Read, tally: _Tally) -> Sourc
         _fail(store, record, tally)
         return None
     if result.outcome == "skipped":
+        if job.known is not None:
+            store.remove_source(record.path)  # read as a note before a rule said it is none
         store.mark_source(record)
         tally.add("skipped")
         return None

@@ -7,6 +7,7 @@ the package itself is the reader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import BinaryIO, Protocol
@@ -55,6 +56,60 @@ def metadata_file(path: str) -> bool:
     stem = name[: len(name) - len(ext)] if ext else name
     word = stem.rsplit(".", 1)[-1]
     return word in METADATA_NAMES or word.casefold() in METADATA_NAMES
+
+
+# Files a code repository keeps beside its notes to build, test or package it (round 27: public
+# note repositories). Read as text, a Makefile's first line ("CFLAGS = -Wall") or a
+# Dockerfile's name became a concept, one "Dockerfile" a folder. Compared case-folded.
+_TOOL_NAMES = frozenset({
+    "makefile", "gnumakefile", "cmakelists.txt", "cmakecache.txt", "dockerfile",
+    "containerfile", "vagrantfile", "jenkinsfile", "procfile", "gemfile", "rakefile",
+    "kptfile", "mlproject", "mlmodel", "owners", "codeowners", "setup.cfg", "setup.py",
+    "tox.ini", "pytest.ini", "mypy.ini", "noxfile.py", "manifest.in", "pyproject.toml",
+    "package.json", "package-lock.json", "tsconfig.json", "go.mod", "go.sum", "cargo.toml",
+    ".pre-commit-config.yaml", ".gitignore", ".gitattributes", ".dockerignore",
+    ".editorconfig",
+})
+# Numbered or suffixed copies (`Dockerfile2`, `Dockerfile.gpu`, `Makefile.am`), lock files.
+_TOOL_NAME = re.compile(
+    r"(?:dockerfile|containerfile|makefile)(?:[\w.-]*)|[\w.-]+\.(?:dockerfile|lock)",
+    re.IGNORECASE)
+TOOL_REASON = "a build or tool file (Makefile, Dockerfile, ...): not a note (--format reads it)"
+SCRIPT_REASON = "a script (it starts with #!): not a note (--format reads it)"
+
+
+def tool_file(path: str) -> bool:
+    """Whether a file's name says it builds, tests or packages a repository, not a note.
+
+    >>> tool_file("src/Makefile"), tool_file("app/Dockerfile2"), tool_file("poetry.lock")
+    (True, True, True)
+    >>> tool_file("notes/Docker.md"), tool_file("Dockerfile.md")
+    (False, False)
+    """
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    if name.casefold() in _TOOL_NAMES:
+        return True
+    # `Dockerfile.md` is a note about Dockerfiles.
+    note = suffix_of(name).lower() in {x for r in READERS for x in r.extensions} \
+        - GENERIC_EXTENSIONS
+    return _TOOL_NAME.fullmatch(name) is not None and not note
+
+
+def not_a_note(path: str, data: bytes, head: str) -> str | None:
+    """Why a file that a reader would take is no note, from its content, or None: a script
+    (`#!/bin/sh`, a repository's `bin/build`), or XML that is not a MediaWiki export dump
+    (a Maven `pom.xml`, an OpenCV cascade), which no reader reads."""
+    if data.startswith(b"#!"):
+        return SCRIPT_REASON
+    if suffix_of(path).lower() == ".xml" and not mediawiki.streams(head):
+        root = _XML_ROOT.search(head)
+        what = f"whose root is <{root.group(1)}>" if root else "that is"
+        return f"XML {what} not a MediaWiki export dump: not a note"
+    return None
+
+
+# The first element of an XML document, after its declaration, comments and DOCTYPE.
+_XML_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)[\s/>]")
 
 
 def by_name(name: str) -> Reader:
@@ -149,8 +204,22 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
 
 
 __all__ = [
-    "GENERIC_EXTENSIONS", "READERS", "STREAMING", "ReadOptions", "Reader", "StreamReader",
-    "binary_reader", "by_name", "detect", "metadata_file", "read_file", "sniff_head",
+    "GENERIC_EXTENSIONS",
+    "READERS",
+    "SCRIPT_REASON",
+    "STREAMING",
+    "TOOL_REASON",
+    "ReadOptions",
+    "Reader",
+    "StreamReader",
+    "binary_reader",
+    "by_name",
+    "detect",
+    "metadata_file",
+    "not_a_note",
+    "read_file",
+    "sniff_head",
     "stream_file",
     "streaming_reader",
+    "tool_file",
 ]

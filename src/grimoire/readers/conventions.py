@@ -63,6 +63,14 @@ _GENERIC_HEADINGS = frozenset(
         "goals", "implications", "formal definition", "useful links", "useful tools", "guides",
         # an outline's bucket of things to file later
         "refile", "inbox",
+        # the parts of a tool's write-up, each in many notes of one repository (round 27)
+        "architecture", "components", "specification", "workflow", "others",
+        # the parts of a course's day (round 27: a curriculum's pages, each under an emoji)
+        "tasks", "quiz", "quizzes", "knowledge check", "flashcards", "revision flashcards",
+        "checklist", "before you start checklist", "before you claim", "predict the output",
+        "predict output challenge", "conceptual quiz challenges", "applied extension checks",
+        "recommended resources", "video tutorials", "worked example", "worked examples",
+        "homework", "assignment", "assignments", "syllabus", "schedule", "agenda",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -161,6 +169,8 @@ def heading_key(title: str) -> str:
 @lru_cache(maxsize=8192)
 def _heading_key(title: str) -> str:
     text = " ".join(title.split())
+    # "⚡ Tasks", "📚 Resources": an emoji before a heading decorates it.
+    text = text.strip("".join(c for c in text[:2] + text[-2:] if _decoration(c)) + " ")
     text = _NUMBERING.sub("", text)
     return _TRAILING.sub("", text).casefold()
 
@@ -258,11 +268,23 @@ def opens_note(title: str) -> bool:
     return heading_key(title) in _OPENING_HEADINGS
 
 
+# A course's unit at the start or end of a heading: "Day 3 — Attention", "Week 2: Basics",
+# "Lecture 4", "Day 59 Resources", "Revision Flashcards — Day 21", "Month 2-3: Fine-Tuning".
+# Such a heading is a part of the course, which covers several things, none of them named.
+# A section's heading is judged without its unit (`bare_name`: "Day 3 — Attention" is
+# "Attention", an entry when its text defines Attention); a page's title as written.
+_COURSE_UNIT = r"(?:day|week|month|lecture|lesson|session|semester)[\s_-]*\d{1,3}"
+_COURSE_HEADING = re.compile(
+    rf"^{_COURSE_UNIT}(?:\s*[-\u2013\u2014]\s*\d{{1,3}})?\b(?!\s*[-+/x*]\s*\w)"
+    rf"|\s[-\u2013\u2014:|]\s+{_COURSE_UNIT}$")
+
+
 def is_generic_heading(title: str) -> bool:
     """Whether a heading names a part of a page ("Introduction", "Code", "References"), also
-    when it says of what ("Summary of acquisition functions", "Properties of CTC")."""
+    when it says of what ("Summary of acquisition functions", "Properties of CTC"), or a
+    part of a course ("Day 3 — Attention", "Week 2: Basics", "⚡ Tasks")."""
     key = heading_key(title)
-    if key in _GENERIC_HEADINGS:
+    if key in _GENERIC_HEADINGS or _COURSE_HEADING.search(key):
         return True
     head, of, _ = key.partition(" of ")
     if of and head in _GENERIC_HEADINGS:

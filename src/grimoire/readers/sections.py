@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -111,6 +111,9 @@ class _Section:
     passages: list[int]
 
 
+_PART_OF_PAGE = "names a part of a page"
+
+
 def name_shaped(heading: str) -> str | None:
     """Why a heading is not the name of a thing, or None when it can be one."""
     if len(heading) > CACHED_HEADING_CHARS:
@@ -127,7 +130,7 @@ def _name_shaped(heading: str) -> str | None:
     if len(words) > MAX_WORDS or len(text) > MAX_CHARS:
         return "too long for a name"
     if is_generic_heading(text) or is_see_also_heading(text):
-        return "names a part of a page"
+        return _PART_OF_PAGE
     if _SENTENCE_END.search(text):
         return "ends like a sentence"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
@@ -391,14 +394,24 @@ def add_section_entries(doc: Document) -> Document:
     candidates: dict[tuple[str, ...], str] = {}  # path -> its prose
     stubs: set[tuple[str, ...]] = set()  # headings over a placeholder ("TODO") only
     repeated = _repeated_headings(sections)
+    # Sections with text that name a part of the page ("Tasks", "Quiz" beside "KNN" and
+    # "Naive Bayes"), by parent: they are no topics, but they make the page's sections
+    # parallel as much as its topics do (round 27: a course's days, each with its parts).
+    parts: Counter[tuple[str, ...]] = Counter()
     for path, sec in sections.items():
         heading = _bare(path)
-        if normalize(heading) in own or name_shaped(heading) is not None:
+        if normalize(heading) in own:
+            continue
+        why = name_shaped(heading)
+        if why is not None and why != _PART_OF_PAGE:
             continue
         mine = [passages[i] for i in sec.passages]
         if any(inside_entry(p) for p in mine):
             continue
         prose = "\n\n".join(p.text for p in mine if p.kind in _PROSE_KINDS or _sentences(p))
+        if why is not None:
+            parts[path[:-1]] += len(prose.strip()) >= MIN_PROSE
+            continue
         if len(prose.strip()) >= MIN_PROSE:
             candidates[path] = prose
         elif mine and all(_PLACEHOLDER.match(p.text) for p in mine) and \
@@ -421,7 +434,8 @@ def add_section_entries(doc: Document) -> Document:
             continue
         group = siblings[path[:-1]]
         defining = sum(1 for g in group if g in defined)
-        if len(group) < MIN_PARALLEL or _gerund_phrase(heading) or not defining:
+        if len(group) + parts[path[:-1]] < MIN_PARALLEL or _gerund_phrase(heading) \
+                or not defining:
             continue
         mentioned = _named_in(heading, candidates[path])  # only where it can decide
         if defining * 2 > len(group) and not mentioned:
@@ -654,9 +668,10 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     """Front matter of a file that is no page about a thing: a Dendron workspace's root note
     (`id: root`, the top of its hierarchy), an Obsidian Excalidraw drawing
     (`excalidraw-plugin:`, whose text is the labels of its shapes), a note template
-    (`created: {{date}}`: the shape of notes to come), a list of packages (`text.package_list`)."""
+    (`created: {{date}}`: the shape of notes to come), a list of packages (`text.package_list`),
+    a mail or news message (`text.message`), a program's settings (`text.settings`)."""
     return meta.get("id") == "root" or "excalidraw-plugin" in meta \
-        or meta.get("package_list") is True or any(
+        or any(meta.get(k) is True for k in ("package_list", "message", "settings")) or any(
         isinstance(v, str) and ("{{" in v or "<%" in v) and _TEMPLATE_MARK.search(v)
         for v in meta.values())
 
@@ -688,9 +703,11 @@ def add_page_entry(doc: Document) -> Document:
 
     top = {(), (title,), (doc.title,), ("p. 1",)}  # a PDF's passages sit under their page
     lead: list[Passage] = []
+    opening: list[Passage] = []
     for p in doc.passages:
         if p.heading_path not in top or any(s <= p.span.start_line <= e for s, e in taken):
             break
+        opening.append(p)
         if p.kind in _PROSE_KINDS and p.text.strip():
             lead.append(p)  # code, lists and tables before the first section are not its text
     first = doc.passages[0].span
@@ -698,7 +715,13 @@ def add_page_entry(doc: Document) -> Document:
     # and the entry only makes the page findable by its title.
     span = Span(first.path, lead[0].span.start_line, max(p.span.end_line for p in lead)) \
         if lead else Span(first.path, 1, 1)
-    entry = Entry(term=title, definition="", span=span, reason=PAGE_REASON)
+    # The links of the page's opening text are the page's: without them a page that opens
+    # with "builds on [Softmax](softmax.md)" linked nowhere, and Softmax was mentioned nowhere.
+    # A table of contents' links to the page's own sections (`[Tasks](#tasks)`) are not.
+    links = tuple(dict.fromkeys(
+        x for p in opening for x in p.links
+        if not (x.href or "").startswith("#") and normalize(x.target) != key))
+    entry = Entry(term=title, definition="", span=span, links=links, reason=PAGE_REASON)
     entries = sorted((*doc.entries, entry), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
 

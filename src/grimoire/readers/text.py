@@ -1,7 +1,9 @@
 """Plain text: paragraphs separated by blank lines. The fallback for any text file.
 
-A pip requirements file (`requirements.txt`, every line a package) is searchable text named
-by its file, never a page about a thing: its first line ("torch") is no concept."""
+A pip requirements file (`requirements.txt`, every line a package), a mail or news message
+(`.eml`, `.mbox`, a data set's `Subject:` files) and a settings file (`.ini`, `.cfg`,
+`.conf`, `key = value` lines) are searchable text named by its file or subject, never a page
+about a thing: their first line ("torch", "Subject: ...", "[server]") is no concept."""
 
 from __future__ import annotations
 
@@ -12,7 +14,18 @@ from grimoire.model import Document, Passage, Span
 from grimoire.readers.base import decode
 
 name = "text"
-extensions = (".txt", ".text", "")
+extensions = (".txt", ".text", "", ".eml", ".mbox", ".mbx", ".ini", ".cfg", ".conf")
+
+_MAIL_EXTENSIONS = frozenset({".eml", ".mbox", ".mbx"})
+_SETTINGS_EXTENSIONS = frozenset({".ini", ".cfg", ".conf"})
+# A message's header line (RFC 5322, and Usenet's), and the line an mbox opens each with.
+_HEADER = re.compile(r"[A-Za-z][\w-]{0,40}:(?:\s|$)")
+_MBOX_FROM = re.compile(r"From \S+ ")
+_ADDRESSING = re.compile(r"(?:subject|from|to|newsgroups|message-id|received|return-path):",
+                         re.IGNORECASE)
+_MANIFEST = re.compile(r"apiVersion:\s*[\w./-]+$")
+# A settings line: `[section]`, `key = value`, or a comment.
+_SETTING = re.compile(r"\[[^\]\n]+\]|[\w.-]+\s*=.*|[#;].*")
 
 
 # A first line that is a row of a table, an item of a list, a quotation or code is the text
@@ -24,7 +37,7 @@ _NOT_A_TITLE = re.compile(r"[^\w(\"'$]|\d+[.)]\s")
 # option (`-r base.txt`, `--index-url ...`).
 _REQUIREMENT = re.compile(
     r"[A-Za-z0-9][\w.-]*\s*(?:\[[\w,\s-]*\])?\s*(?:[<>=!~]=?\s*[\w.*+!-]+\s*,?\s*)*"
-    r"(?:;.*)?|-{1,2}[a-z][\w-]*(?:[ =]\S+)?|#.*")
+    r"(?:;.*)?|-{1,2}[a-z][\w-]*(?:[ =]\S+)?|#.*|(?:git|hg|svn|bzr)\+\S+")
 _REQUIREMENTS_NAME = re.compile(r"requi?re?ments?|constraints|packages", re.IGNORECASE)
 
 
@@ -36,6 +49,35 @@ def package_list(lines: list[str], path: str) -> bool:
         return False
     pinned = any(re.search(r"[<>=~]=|^-r\b", r) for r in rows)
     return pinned or _REQUIREMENTS_NAME.search(PurePath(path).stem) is not None
+
+
+def message(lines: list[str], path: str) -> bool:
+    """Whether a text file is a mail or news message: its extension says so, or it opens with
+    an mbox `From ` line, a `Subject:` line, or a block of headers that address it."""
+    if PurePath(path).suffix.lower() in _MAIL_EXTENSIONS:
+        return True
+    first = next((line for line in lines if line.strip()), "")
+    if _MBOX_FROM.match(first) or first.lower().startswith("subject:"):
+        return True
+    headers = []
+    for line in lines:
+        if not line.strip() or not _HEADER.match(line):
+            break
+        headers.append(line)
+    return len(headers) >= 2 and any(_ADDRESSING.match(h) for h in headers)
+
+
+def settings(lines: list[str], path: str) -> bool:
+    """Whether a text file holds a program's settings: its extension says so, or every line
+    is a `[section]`, a `key = value` or a comment, two of them settings at least."""
+    if PurePath(path).suffix.lower() in _SETTINGS_EXTENSIONS:
+        return True
+    rows = [line.strip() for line in lines if line.strip()]
+    if rows and _MANIFEST.match(rows[0]):
+        return True  # a Kubernetes manifest saved as text (`job.yaml.txt`)
+    if not rows or not all(_SETTING.fullmatch(r) for r in rows):
+        return False
+    return sum(not r.startswith(("#", ";")) for r in rows) >= 2
 
 
 def sniff(head: str, path: str) -> bool:
@@ -58,6 +100,14 @@ def read(data: bytes, path: str) -> list[Document]:
         # Searchable as text, named by its file, and no page about a thing (a concept "torch").
         return [Document(path=path, format=name, title=PurePath(path).stem,
                          passages=tuple(passages), meta={"package_list": True})]
+    if message(lines, path):
+        subject = next((line[8:].strip() for line in lines
+                        if line.lower().startswith("subject:")), "")
+        return [Document(path=path, format=name, title=subject or PurePath(path).stem,
+                         passages=tuple(passages), meta={"message": True})]
+    if settings(lines, path):
+        return [Document(path=path, format=name, title=PurePath(path).name,
+                         passages=tuple(passages), meta={"settings": True})]
     first = passages[0].text.split("\n")[0].strip() if passages else ""
     title = PurePath(path).stem if not first or _NOT_A_TITLE.match(first) else first
     return [Document(path=path, format=name, title=title, passages=tuple(passages))]

@@ -472,9 +472,18 @@ def _page_title(title: str, stem: str, root: LexborNode) -> str:
     return title
 
 
+# "Attention | My Site": what follows the last " | " of a title is the site's name (round 27:
+# every page of a public course was "<topic> | <course>", so no page was found by its topic).
+_PIPE_SUFFIX = re.compile(r"\s+\|\s+[^|]{1,80}$")
+
+
 def site_title(title: str) -> str:
-    """A page title without the site's suffix (issue 10, defect 2)."""
-    stripped = _SITE_SUFFIX.sub("", title).strip()
+    """A page title without the site's suffix (issue 10, defect 2).
+
+    >>> site_title("Attention | My Site"), site_title("Bagging - sklearn documentation")
+    ('Attention', 'Bagging')
+    """
+    stripped = _PIPE_SUFFIX.sub("", _SITE_SUFFIX.sub("", title)).strip()
     return stripped or title
 
 

@@ -69,7 +69,7 @@ def read_meta(root: LexborNode, smap: SourceMap, path: str) -> PageMeta:
             node = root.css_first(candidate)
             text = collapse(plain(node)) if node is not None else ""
             if text:
-                out.title = text
+                out.title = _without_site(text, root) if candidate == "title" else text
                 break
     if not out.title:
         out.title = str(out.meta.get("og_title") or "")
@@ -196,3 +196,18 @@ def _bibtex(text: str) -> list[tuple[str, str, str, int]]:
                 2
             )
             out.append((m.group(2), title, url, m.start()))
+
+
+# Between a page's name and its site's in a `<title>`: "Attention - Blog Name".
+_SEPARATORS = (" - ", " \u2013 ", " \u2014 ", " \u00b7 ", " :: ", " | ")
+
+
+def _without_site(title: str, root: LexborNode) -> str:
+    """A `<title>` without the site's name after the page's own, when the page's first `<h1>`
+    says which part is the page's ("Attention - Blog Name" over `<h1>Attention</h1>`)."""
+    node = root.css_first("h1")
+    h1 = collapse(plain(node)) if node is not None else ""
+    if h1 and len(h1) < len(title) and title.casefold().startswith(h1.casefold()) \
+            and title[len(h1):].startswith(_SEPARATORS):
+        return title[: len(h1)]
+    return title

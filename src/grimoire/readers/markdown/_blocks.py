@@ -59,6 +59,9 @@ _DANGEROUS_SCHEMES = frozenset({"javascript", "vbscript", "data", "file"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,31}):")
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*")
 _LIQUID_LINK = re.compile(r"\(\{%[ \t]*(?:link|post_url)[ \t]+([^%\s()]{1,300})[ \t]*%\}\)")
+# Hugo's `({{< relref "attention.md" >}})`, `({{% ref "/posts/x" %}})` as a link's address.
+_HUGO_LINK = re.compile(
+    r"\(\{\{[<%][ \t]*(?:rel)?ref[ \t]+\"([^\"\s()]{1,300})\"[ \t]*[>%]\}\}\)")
 # The attributes Pandoc, kramdown and Hugo write after a heading: `## DQN {#dqn}`,
 # `## Setup {#setup .unnumbered}`. The heading's anchor and classes, no part of its name.
 _HEADING_ATTRIBUTES = re.compile(
@@ -751,8 +754,11 @@ def _paragraphs(text: str) -> Iterable[tuple[int, str]]:
 
 
 def _strip_liquid(text: str) -> str:
-    """Jekyll `({% link terms/x.md %})` destinations become plain `(terms/x.md)` links."""
-    return _LIQUID_LINK.sub(r"(\1)", text) if "{%" in text else text
+    """Jekyll `({% link terms/x.md %})` and Hugo `({{< relref "x.md" >}})` destinations become
+    plain `(terms/x.md)` links."""
+    if "{%" in text:
+        text = _LIQUID_LINK.sub(r"(\1)", text)
+    return _HUGO_LINK.sub(r"(\1)", text) if "{{" in text else text
 
 
 def _defuse_brackets(text: str, path: str, problems: list[Problem]) -> str:
