@@ -163,6 +163,30 @@ def test_html_title_drops_the_site_after_a_bar_or_a_dash() -> None:
     assert doc.title == "Actor - Critic"
 
 
+BOOK_PAGE = """<html><head><title>{title}</title></head><body>
+<div class="book-header"><h1><a href="..">{header}</a></h1></div>
+<section class="markdown-section"><h1 id="x">{h1}</h1>
+<p>{h1} learn to copy their input through a narrow middle layer.</p>
+<h2 id="y">Denoising</h2><p>A denoising one restores an input that was corrupted.</p>
+</section><h1 class="search-results-title">results matching</h1></body></html>"""
+
+
+def test_a_book_page_titled_by_its_file_is_named_by_its_heading() -> None:
+    # A public GitBook site: every page was titled "10-autoencoders - · GitBook" (the file's
+    # slug, an empty title, the generator), and each was a concept of that name beside the
+    # concept of its heading.
+    for stem, h1 in (("10-autoencoders", "Autoencoders"), ("15-dato-tools", "Dato Create")):
+        page = BOOK_PAGE.format(title=f"{stem} -  · GitBook", header=f"{stem} - ", h1=h1)
+        (doc,) = readers.read_file("html", page.encode(), f"book/{stem}.html")
+        assert doc.title == h1
+        assert h1 in [e.term for e in doc.entries] and not [
+            e.term for e in doc.entries if stem in e.term or "GitBook" in e.term]
+    page = BOOK_PAGE.format(title="2-nets-intro - Neural Networks · GitBook",
+                            header="2-nets-intro - Neural Networks", h1="Neural Networks")
+    (doc,) = readers.read_file("html", page.encode(), "book/2-nets-intro.html")
+    assert doc.title == "Neural Networks"
+
+
 def test_links_of_a_pages_opening_text_and_hugo_refs_are_links(
     kb: Grimoire, tmp_path: Path
 ) -> None:
