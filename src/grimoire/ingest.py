@@ -567,11 +567,13 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
         if job.forced:
             reader = readers.by_name(job.forced)
         else:
-            head = readers.sniff_head(data, path)
-            if binary is None and (why := readers.not_a_note(path, data, head)):
-                return _Read("skipped", SourceRecord(path=path, root=root, status="skipped",
-                                                     reason=why))
-            reader = binary or readers.detect(path, head)
+            reader = binary
+            if reader is None:  # a binary format's head is no text (a PDF)
+                head = readers.sniff_head(data, path)
+                if why := readers.not_a_note(path, data, head):
+                    return _Read("skipped", SourceRecord(path=path, root=root,
+                                                         status="skipped", reason=why))
+                reader = readers.detect(path, head)
     except ReadError as e:
         return _Read("failed", SourceRecord(path=path, root=root, status="failed",
                                             reason=e.message))

@@ -19,11 +19,14 @@ def pdf_bytes(
     *,
     title: str | None = None,
     heading: str | Sequence[str] | None = None,
+    binary: bytes = b"",
 ) -> bytes:
     """A PDF whose page k shows the lines `pages[k]` (or one image when it is IMAGE).
 
     `title` goes to the /Info dictionary; `heading` is drawn at 22 pt above page 1's lines,
     one text run per item when it is a sequence (as Word splits a title at a hyphen).
+    `binary` goes into a stream no page uses, first in the file, as a compressed font or image
+    of a real PDF would (the file's start is then no text: NUL and control bytes).
     """
     objects: list[bytes] = []
 
@@ -31,6 +34,8 @@ def pdf_bytes(
         objects.append(body)
         return len(objects)
 
+    if binary:
+        add(b"<< /Length %d >>\nstream\n" % len(binary) + binary + b"\nendstream")
     catalog = add(b"")  # filled in below
     tree = add(b"")
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")

@@ -208,3 +208,19 @@ def test_links_of_a_pages_opening_text_and_hugo_refs_are_links(
     assert not kb.dead_links(suggestions=False)
     # Its table of contents' links to its own sections are no links to another page.
     assert "Attention" not in {m.concept for m in kb.concept("Attention").links}
+
+
+def test_a_pdf_beside_the_notes_is_still_read(kb: Grimoire, tmp_path: Path) -> None:
+    # The content checks for scripts and XML decoded every file's start as text: every PDF
+    # of a public course then failed "binary file, not a text note".
+    from tests.readers._pdfgen import pdf_bytes
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "orthogonalization.pdf").write_bytes(pdf_bytes(
+        [["Each control should change one thing only."]], heading="Orthogonalization",
+        binary=bytes(range(256)) * 4))
+    (notes / "build.sh").write_text("#!/bin/sh\nmake all\n", encoding="utf-8")
+    report = kb.ingest([notes], embed=False)
+    assert report.failed == 0, report
+    assert {c.label for c in kb.concepts()} == {"Orthogonalization"}
