@@ -7,22 +7,12 @@ real SQLite file and checks the wanted pages, dead links and lookups a user woul
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
-import grimoire
 from grimoire.cli import main
 from grimoire.knowledge import Grimoire
-
-
-@pytest.fixture
-def kb(tmp_path: Path) -> Iterator[Grimoire]:
-    handle = grimoire.open(tmp_path / "kb.db")
-    yield handle
-    handle.close()
 
 
 def ingest(kb: Grimoire, root: Path, files: dict[str, str]) -> None:

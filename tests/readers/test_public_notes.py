@@ -11,29 +11,10 @@ from a GitHub copy) gave as false names, each shape rebuilt here in our own word
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-import grimoire
 from grimoire.knowledge import Grimoire
-
-
-@pytest.fixture
-def kb(tmp_path: Path) -> Iterator[Grimoire]:
-    handle = grimoire.open(tmp_path / "kb.db")
-    yield handle
-    handle.close()
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
+from tests.readers.conftest import write_notes
 
 PIPELINES = """# Ready-made pipelines
 
@@ -60,7 +41,7 @@ A 3D convolution slides a cube-shaped kernel over a volume: depth is one more di
 
 
 def test_a_numbered_section_is_named_without_its_number(kb: Grimoire, tmp_path: Path) -> None:
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "pipelines.md": PIPELINES,
         "sentiment.md": "# Sentiment Analysis\n\nFinding whether a text is for or against.\n",
     })
@@ -81,7 +62,7 @@ def test_a_numbered_section_is_named_without_its_number(kb: Grimoire, tmp_path: 
 def test_a_numbered_vault_note_keeps_its_file_name_for_links(kb: Grimoire, tmp_path: Path) -> None:
     """A page named by its file ("2. Attention.md") is found by its name without the number,
     and a link that writes the file's name still leads to it: no wanted page."""
-    notes = _write(tmp_path / "vault", {
+    notes = write_notes(tmp_path / "vault", {
         "2. Attention.md": "Attention weighs every input by its relevance to the query.\n",
         "Transformer.md": "A transformer stacks layers of [[2. Attention]] and MLPs.\n",
     })
@@ -95,7 +76,7 @@ def test_a_numbered_vault_note_keeps_its_file_name_for_links(kb: Grimoire, tmp_p
 def test_a_text_file_opening_with_a_table_is_named_by_its_file(
     kb: Grimoire, tmp_path: Path
 ) -> None:
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "knn-vs-trees": "| | k-NN | trees |\n| --- | --- | --- |\n| training | none | slow |\n",
         "kernels": "Kernel trick\n\nA kernel computes an inner product in a feature space.\n",
         "margins": "- wide margins generalise better\n- support vectors set the margin\n",
@@ -111,7 +92,7 @@ def test_a_text_file_opening_with_a_table_is_named_by_its_file(
 def test_a_note_called_general_is_no_concept_called_general(
     kb: Grimoire, tmp_path: Path
 ) -> None:
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "pca/general.md": "Principal component analysis projects data onto the directions of "
                           "largest variance.\n",
         "tsne/general.md": "# t-SNE\n\nKeeps near neighbours near in two dimensions.\n",

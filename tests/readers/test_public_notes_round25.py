@@ -23,29 +23,11 @@ each shape rebuilt here in our own words.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-import grimoire
 from grimoire.knowledge import Grimoire
 from grimoire.readers import read_file
-
-
-@pytest.fixture
-def kb(tmp_path: Path) -> Iterator[Grimoire]:
-    handle = grimoire.open(tmp_path / "kb.db")
-    yield handle
-    handle.close()
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from tests.readers.conftest import write_notes
 
 
 def _terms(kb: Grimoire) -> set[str]:
@@ -59,7 +41,7 @@ def _org(node_id: str, title: str, body: str) -> str:
 def test_an_org_note_is_not_named_by_a_generic_first_heading(
     kb: Grimoire, tmp_path: Path
 ) -> None:
-    notes = _write(tmp_path / "roam", {
+    notes = write_notes(tmp_path / "roam", {
         "sed.org": _org("a1", "Sed", "* Links\n[[https://example.org/sed-one-liners]]\n"),
         "gans.org": _org("a2", "Generative Adversarial Networks",
                          "* Resources\n- [[https://example.org/gan-course][A GAN course]]\n"),
@@ -74,7 +56,7 @@ def test_an_org_note_is_not_named_by_a_generic_first_heading(
 def test_a_note_opening_with_a_generic_heading_is_not_named_by_it(
     kb: Grimoire, tmp_path: Path
 ) -> None:
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "awk.md": "# Links\n\nSee the manual at example.org for the whole language.\n",
     })
     kb.ingest([notes], embed=False)
@@ -84,7 +66,7 @@ def test_a_note_opening_with_a_generic_heading_is_not_named_by_it(
 def test_an_org_roam_id_link_under_another_label_is_no_wanted_page(
     kb: Grimoire, tmp_path: Path
 ) -> None:
-    notes = _write(tmp_path / "roam", {
+    notes = write_notes(tmp_path / "roam", {
         "zettel.org": _org("c178-1", "The Slip-Box Method",
                            "Each card holds one idea and links to its neighbours.\n"),
         "para.org": _org("c178-2", "PARA", "Unlike the [[id:c178-1][slip-box]], PARA sorts "
@@ -99,7 +81,8 @@ def test_an_org_roam_id_link_under_another_label_is_no_wanted_page(
     groups = kb.lint().by_group()
     assert [f.concept for f in groups.get("wanted", [])] == ["Curriculum Learning"]
     # The id link still leads to the note when its label names it.
-    _write(notes, {"more.org": _org("c178-4", "More", "See [[id:c178-1][The Slip-Box Method]].\n")})
+    write_notes(notes, {"more.org": _org("c178-4", "More",
+                                         "See [[id:c178-1][The Slip-Box Method]].\n")})
     kb.ingest([notes], embed=False)
     assert [Path(m.span.path).name for m in kb.backlinks("The Slip-Box Method")] == ["more.org"]
 
@@ -133,7 +116,7 @@ weight.
 def test_names_are_read_without_citations_keys_labels_or_decorations(
     kb: Grimoire, tmp_path: Path
 ) -> None:
-    notes = _write(tmp_path / "roam", {
+    notes = write_notes(tmp_path / "roam", {
         "hinton_distilling_2015.org": LIT,
         "neuro.org": _org("b2", "Neuroscience ⭐", "The study of nervous systems.\n"),
         "how.org": _org("b3", "How I Cite", "* Kinds\n- [cite:key] :: a paper or a book\n"
@@ -196,7 +179,7 @@ sentinel tokens and asks the model to write the dropped spans.
 
 
 def test_the_parts_of_a_paper_write_up_are_not_entries(kb: Grimoire, tmp_path: Path) -> None:
-    notes = _write(tmp_path / "docs", {"t5.md": T5_NOTES})
+    notes = write_notes(tmp_path / "docs", {"t5.md": T5_NOTES})
     kb.ingest([notes], embed=False)
     terms = _terms(kb)
     assert "Span Corruption" in terms
@@ -219,7 +202,7 @@ def test_an_org_special_block_is_text() -> None:
 def test_a_requirements_file_is_no_concept(kb: Grimoire, tmp_path: Path) -> None:
     """A notes repository's (misspelled) `requirments.txt` listing torch, torchvision and
     torchaudio made a concept "torch"; its lines are still searchable text."""
-    notes = _write(tmp_path / "repo", {
+    notes = write_notes(tmp_path / "repo", {
         "requirments.txt": "torch\ntorchvision\ntorchaudio\n",
         "deps.txt": "numpy==1.26\nscipy>=1.11\n",
         "kernels.txt": "Kernel trick\n\nA kernel computes an inner product in a feature space.\n",
@@ -242,7 +225,7 @@ def test_org_verbatim_holds_no_link_or_math() -> None:
 def test_a_link_to_a_folder_of_notes_is_no_dead_link(kb: Grimoire, tmp_path: Path) -> None:
     """A Hugo home page's "[full index](/posts/)" names the list page Hugo makes of the
     folder `posts/`, which holds notes: no file, but not a dead link either."""
-    notes = _write(tmp_path / "content", {
+    notes = write_notes(tmp_path / "content", {
         "_index.md": "# Home\n\nStart from the [full index](/posts/) or [papers](papers/).\n"
                      "A [missing part](/talks/) is still dead.\n",
         "posts/dropout.md": "# Dropout\n\nDropout zeroes random units while training.\n",

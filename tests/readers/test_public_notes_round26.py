@@ -15,33 +15,15 @@ each shape rebuilt here in our own words.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-import grimoire
 from grimoire.knowledge import Grimoire
-
-
-@pytest.fixture
-def kb(tmp_path: Path) -> Iterator[Grimoire]:
-    handle = grimoire.open(tmp_path / "kb.db")
-    yield handle
-    handle.close()
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from tests.readers.conftest import write_notes
 
 
 def _vault(root: Path, files: dict[str, str]) -> Path:
     (root / ".obsidian").mkdir(parents=True)
-    return _write(root, files)
+    return write_notes(root, files)
 
 
 def test_notes_opening_with_introduction_are_named_by_their_files(
@@ -71,7 +53,7 @@ def test_a_generic_heading_still_names_nothing_when_the_file_names_nothing(
     kb: Grimoire, tmp_path: Path
 ) -> None:
     # `intro.md`, a README, a site's slug: the file names no concept either.
-    notes = _write(tmp_path / "site", {
+    notes = write_notes(tmp_path / "site", {
         "intro.md": "# Introduction\n\nThese pages collect what we read on transformers.\n",
         "README.md": "# Overview\n\nNotes from the reading group, one file a paper.\n",
         "my-first-post.md": "# Introduction\n\nThis blog starts with the basics.\n",
@@ -89,7 +71,7 @@ def test_a_generic_heading_still_names_nothing_when_the_file_names_nothing(
 def test_a_page_opening_with_text_is_not_named_by_its_first_section(
     kb: Grimoire, tmp_path: Path
 ) -> None:
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "BM25.md": "**BM25** ranks documents by how often the query's words occur in them, "
                    "damped by the document's length.\n\n## Inverse Document Frequency\n\n"
                    "Inverse document frequency weighs a word by how few documents hold it.\n",
@@ -142,7 +124,7 @@ def test_a_vault_note_is_found_by_its_file_name_too(kb: Grimoire, tmp_path: Path
 def test_a_readme_without_a_heading_names_no_concept(kb: Grimoire, tmp_path: Path) -> None:
     # A public course's notes open with a heading-less README.md ("Notes about deep learning
     # and [neural networks](...)"): it was a concept "README" in `list`, beside the real ones.
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "README.md": "Course notes on deep learning and [attention](Attention.md).\n\n"
                      "Written during the spring term.\n",
         "Attention.md": "# Attention\n\nAttention weighs the parts of an input.\n",
@@ -156,7 +138,7 @@ def test_a_readme_without_a_heading_names_no_concept(kb: Grimoire, tmp_path: Pat
 def test_a_section_number_with_a_dash_is_no_part_of_the_name(kb: Grimoire, tmp_path: Path) -> None:
     # A course's notebooks head their sections "4.1 - Linear Forward" and "d) L-Layer Model":
     # the concepts were "- Linear Forward" and "d) L-Layer Model".
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "regularisation.md": "# Regularisation\n\nRegularisation keeps a model simple.\n\n"
                              "## 3.1 - Dropout\n\nDropout zeroes random activations while "
                              "training.\n\n"
@@ -173,7 +155,7 @@ def test_emoji_shortcodes_around_a_heading_are_no_part_of_its_name(
 ) -> None:
     # GitHub renders `:rocket:` as an emoji; a public collection's headings carry them
     # ("# :loudspeaker: Prompt Engineering ... :studio_microphone:"), and the names kept them.
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "decoding.md": "# Decoding\n\nDecoding turns scores into text.\n\n"
                        "## :rocket: Beam Search :sparkles:\n\nBeam search keeps the few best "
                        "partial outputs at every step.\n\n"

@@ -18,29 +18,11 @@ conflicts and failed files, each shape rebuilt here in our own words.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-import grimoire
 from grimoire import readers
 from grimoire.knowledge import Grimoire
-
-
-@pytest.fixture
-def kb(tmp_path: Path) -> Iterator[Grimoire]:
-    handle = grimoire.open(tmp_path / "kb.db")
-    yield handle
-    handle.close()
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from tests.readers.conftest import write_notes
 
 
 def _labels(kb: Grimoire) -> set[str]:
@@ -52,7 +34,7 @@ def _reasons(kb: Grimoire) -> dict[str, str]:
 
 
 def test_build_files_and_scripts_are_not_notes(kb: Grimoire, tmp_path: Path) -> None:
-    repo = _write(tmp_path / "repo", {
+    repo = write_notes(tmp_path / "repo", {
         "docker/Dockerfile": "FROM alpine:3.19\nRUN apk add curl\n",
         "docker/Dockerfile2": "FROM busybox\n",
         "kvm/Makefile": "CFLAGS = -O2 -Wall\n\nall: hello\n",
@@ -75,7 +57,7 @@ def test_build_files_and_scripts_are_not_notes(kb: Grimoire, tmp_path: Path) -> 
 
 
 def test_build_and_run_folders_are_not_walked(kb: Grimoire, tmp_path: Path) -> None:
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "torchscript.md": "# TorchScript\n\nTorchScript is a subset of Python that a "
                           "compiler turns into a graph a C++ program can load.\n",
         "build/CMakeCache.txt": "CMAKE_BUILD_TYPE:STRING=Release\n",
@@ -93,7 +75,7 @@ def test_build_and_run_folders_are_not_walked(kb: Grimoire, tmp_path: Path) -> N
 def test_xml_that_is_not_a_wiki_dump_is_skipped_with_its_reason(
     kb: Grimoire, tmp_path: Path
 ) -> None:
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "java/pom.xml": '<?xml version="1.0"?>\n<project>\n  <modelVersion>4.0.0'
                         "</modelVersion>\n</project>\n",
         "cascade.xml": "<?xml version=\"1.0\"?>\n<!-- trained by a tool -->\n"
@@ -110,7 +92,7 @@ def test_xml_that_is_not_a_wiki_dump_is_skipped_with_its_reason(
 
 
 def test_mail_and_settings_are_searched_but_name_nothing(kb: Grimoire, tmp_path: Path) -> None:
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "mails/msg17.txt": "Subject: workshop on parsing\n\nthe call for papers on "
                            "dependency parsing is open until june .\n",
         "mails/inbox.eml": "From: ada@example.org\nTo: lab@example.org\nSubject: tokenizers"
@@ -135,7 +117,7 @@ def test_course_and_emoji_headings_name_nothing(kb: Grimoire, tmp_path: Path) ->
            "questions on {topic} below, then check.\n\n## Lecture {n}\n\nThe recording "
            "of the lecture is online for everyone.\n\n## 🃏 Flashcards — Day {n}\n\n"
            "Turn each card over once you can say what is on its back.\n")
-    notes = _write(tmp_path / "course", {
+    notes = write_notes(tmp_path / "course", {
         "week1.md": "# Week 1: Foundations\n\n" + day.format(n=1, topic="gradient"),
         "week2.md": "# Week 2: Sequences\n\n" + day.format(n=8, topic="recurrence"),
         # A day's topic is still named by its text when the text defines it.
@@ -190,7 +172,7 @@ def test_a_book_page_titled_by_its_file_is_named_by_its_heading() -> None:
 def test_links_of_a_pages_opening_text_and_hugo_refs_are_links(
     kb: Grimoire, tmp_path: Path
 ) -> None:
-    notes = _write(tmp_path / "site", {
+    notes = write_notes(tmp_path / "site", {
         "Attention.md": "- [Scaled attention](#scaled-attention)\n\n"
                         "Attention builds on [Softmax](softmax.md) and on the "
                         "[keys]({{< relref \"keys.md\" >}}) of every token.\n\n"

@@ -1,0 +1,27 @@
+"""What the public-notes tests share: a knowledge base of their own, and notes written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import grimoire
+from grimoire.knowledge import Grimoire
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Iterator[Grimoire]:
+    handle = grimoire.open(tmp_path / "kb.db")
+    yield handle
+    handle.close()
+
+
+def write_notes(root: Path, files: dict[str, str]) -> Path:
+    """Each of `files` (a path under `root` and its text) written, folders made; `root`."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
