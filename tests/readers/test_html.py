@@ -11,10 +11,8 @@ import pytest
 
 from grimoire.model import Document, LinkKind
 from grimoire.readers import html
+from tests.conftest import CORPORA
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-CORPORA = SHARED / "corpora"
-SEEDS = SHARED / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 DISTILL = sorted((CORPORA / "distill-articles").glob("*.html")) if CORPORA.is_dir() else []
 _TEX = re.compile(r"\$\$[^$]*\$\$|\$[^$]*\$")
