@@ -306,3 +306,14 @@ def test_a_task_list_shows_boxes_not_brackets(tmp_path: Path) -> None:
     assert [re.sub(r"<[^>]+>", "", i).strip() for i in items[:3]] == [
         "☑ Low-rank adapters", "☐ Prefix tuning", "☑ Prompt tuning"], items
     assert "Brackets elsewhere stay: [x] marks the spot." in page
+
+
+def test_a_page_without_a_definition_previews_its_opening_words(client: TestClient) -> None:
+    # Since a page's opening links count (round 27), "LoRA in practice" is the first note
+    # "mentioned in" on the LoRA page; hovering it showed its name alone: a page named by its
+    # title has no definition. Its opening lines show now, as words (no link syntax).
+    data = client.get("/api/c/LoRA in practice", params={"preview": "true"}).json()
+    assert data["label"] == "LoRA in practice"
+    assert data["text"].startswith("I fine-tuned a 7B model"), data
+    assert "Low-Rank Adaptation note;" in data["text"]
+    assert "](" not in data["text"] and "%20" not in data["text"]

@@ -370,6 +370,13 @@ def mention_html(line: str, kind: str = "", target: str = "", target_href: str =
     return Markup("".join(pieces))
 
 
+def plain_line(line: str) -> str:
+    """A line of a note as plain words, for a preview: `quote_words`, a Markdown link as its
+    label, bold and code marks gone, an image embed left out (wiki-links stay for `plain`)."""
+    text = _MD_LINK.sub(r"\1", quote_words(_EMBED.sub("", line)))
+    return _MARKS.sub(lambda m: next(g for g in m.groups() if g is not None), text)
+
+
 _BLOCK_MARK = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+)?")
 _CELL_RULE = re.compile(r"\|(?![^\[\]]*\]\])")  # a table's cell rule, not a `[[a|b]]`'s
 _MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__|`([^`\n]+)`")

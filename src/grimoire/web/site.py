@@ -21,7 +21,7 @@ from grimoire.model import Answer, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
 from grimoire.web import layout
-from grimoire.web.render import Renderer, concept_href, whole_formulas
+from grimoire.web.render import Renderer, concept_href, plain_line, whole_formulas
 from grimoire.web.sources import SourceFiles
 
 WHOLE_GRAPH_LIMIT = 2000
@@ -274,6 +274,15 @@ class Site:
 
     # -- helpers for templates ---------------------------------------------------------------
 
+    def _opening(self, span: Span, most: int = 600) -> str:
+        """The text of a note's lines `span`, at most `most` characters of it."""
+        words: list[str] = []
+        for n in range(span.start_line, span.end_line + 1):
+            words += plain_line(self.files.line(span.path, n)).split()
+            if sum(len(w) + 1 for w in words) > most:
+                break
+        return " ".join(words)
+
     def sentence(self, span: Span) -> str:
         """The line a link sits on, for "mentioned in": a long one cut after its 400th
         character at most, between words and outside formulas (a cut one shows its TeX)."""
@@ -291,6 +300,11 @@ class Site:
         concept = self.find(name, concept_id)
         text = next((e.entry.definition for e in concept.entries if e.entry.definition),
                     next((s.text for s in concept.sections if s.text), ""))
+        if not text:
+            # A page named by its title has no definition: its opening text, the lines its
+            # entry spans, says what it is about ("LoRA in practice": "I fine-tuned ...").
+            text = next((opening for e in concept.entries
+                         if (opening := self._opening(e.entry.span))), "")
         return {"label": concept.label, "kind": concept.kind, "text": plain(text),
                 "sources": len(concept.sources),
                 "href": concept_href(concept.label, concept_id and concept.id)}
