@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -111,9 +111,6 @@ class _Section:
     passages: list[int]
 
 
-_PART_OF_PAGE = "names a part of a page"
-
-
 def name_shaped(heading: str) -> str | None:
     """Why a heading is not the name of a thing, or None when it can be one."""
     if len(heading) > CACHED_HEADING_CHARS:
@@ -130,7 +127,7 @@ def _name_shaped(heading: str) -> str | None:
     if len(words) > MAX_WORDS or len(text) > MAX_CHARS:
         return "too long for a name"
     if is_generic_heading(text) or is_see_also_heading(text):
-        return _PART_OF_PAGE
+        return "names a part of a page"
     if _SENTENCE_END.search(text):
         return "ends like a sentence"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
@@ -394,24 +391,14 @@ def add_section_entries(doc: Document) -> Document:
     candidates: dict[tuple[str, ...], str] = {}  # path -> its prose
     stubs: set[tuple[str, ...]] = set()  # headings over a placeholder ("TODO") only
     repeated = _repeated_headings(sections)
-    # Sections with text that name a part of the page ("Tasks", "Quiz" beside "KNN" and
-    # "Naive Bayes"), by parent: they are no topics, but they make the page's sections
-    # parallel as much as its topics do (round 27: a course's days, each with its parts).
-    parts: Counter[tuple[str, ...]] = Counter()
     for path, sec in sections.items():
         heading = _bare(path)
-        if normalize(heading) in own:
-            continue
-        why = name_shaped(heading)
-        if why is not None and why != _PART_OF_PAGE:
+        if normalize(heading) in own or name_shaped(heading) is not None:
             continue
         mine = [passages[i] for i in sec.passages]
         if any(inside_entry(p) for p in mine):
             continue
         prose = "\n\n".join(p.text for p in mine if p.kind in _PROSE_KINDS or _sentences(p))
-        if why is not None:
-            parts[path[:-1]] += len(prose.strip()) >= MIN_PROSE
-            continue
         if len(prose.strip()) >= MIN_PROSE:
             candidates[path] = prose
         elif mine and all(_PLACEHOLDER.match(p.text) for p in mine) and \
@@ -434,8 +421,7 @@ def add_section_entries(doc: Document) -> Document:
             continue
         group = siblings[path[:-1]]
         defining = sum(1 for g in group if g in defined)
-        if len(group) + parts[path[:-1]] < MIN_PARALLEL or _gerund_phrase(heading) \
-                or not defining:
+        if len(group) < MIN_PARALLEL or _gerund_phrase(heading) or not defining:
             continue
         mentioned = _named_in(heading, candidates[path])  # only where it can decide
         if defining * 2 > len(group) and not mentioned:
