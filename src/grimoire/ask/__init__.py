@@ -599,7 +599,7 @@ def unattributed(question: str, evidence: Evidence) -> bool:
     name the thing but not its maker."""
     if not evidence.sentences or not _ASKS_MAKER.match(question):
         return False
-    asked = {stem(w) for w in re.findall(r"\w+", question.lower())}
+    asked = {stem(w) for w in _WORD_RE.findall(question.lower())}
     for s in _answer_sentences(evidence):
         for m in _NAME_WORD.finditer(s.text):
             word = m.group(0).rstrip(".")

@@ -100,9 +100,8 @@ def content_words(text: str) -> list[str]:
     named = {w.casefold() for m in _LETTER_COMPOUND.finditer(text) for w in _WORD.findall(m[0])}
     for w in _WORD.findall(text):
         c = w.casefold()
-        if c in named:
-            pass
-        elif c in STOPWORDS or (len(c) == 1 and not w.isupper()) or (c.isdigit() and len(c) > 6):
+        if c not in named and (c in STOPWORDS or (len(c) == 1 and not w.isupper())
+                               or (c.isdigit() and len(c) > 6)):
             continue
         if c not in (o.casefold() for o in out):
             out.append(w)

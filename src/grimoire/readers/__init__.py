@@ -89,10 +89,11 @@ def tool_file(path: str) -> bool:
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     if name.casefold() in _TOOL_NAMES:
         return True
-    # `Dockerfile.md` is a note about Dockerfiles.
-    note = suffix_of(name).lower() in {x for r in READERS for x in r.extensions} \
-        - GENERIC_EXTENSIONS
-    return _TOOL_NAME.fullmatch(name) is not None and not note
+    if _TOOL_NAME.fullmatch(name) is None:
+        return False
+    # `Dockerfile.md` is a note about Dockerfiles: an extension of a reader of its own.
+    ext = suffix_of(name).lower()
+    return ext in GENERIC_EXTENSIONS or not _candidates(ext)
 
 
 def not_a_note(path: str, data: bytes, head: str) -> str | None:

@@ -210,8 +210,12 @@ def _joined(runs: list[str]) -> str:
     ("Surpassing human", "-", "level performance"): it joins its neighbours, no spaces."""
     out = ""
     for run in runs:
-        glue = run.strip() == "-" or (out.endswith("-") and out[-2:-1].isalnum())
-        out = out.rstrip() + run.strip() if glue and out else f"{out} {run}" if out else run
+        if not out:
+            out = run
+        elif run.strip() == "-" or (out.endswith("-") and out[-2:-1].isalnum()):
+            out = out.rstrip() + run.strip()
+        else:
+            out = f"{out} {run}"
     return out
 
 

@@ -276,9 +276,12 @@ class Site:
 
     def _opening(self, span: Span, most: int = 600) -> str:
         """The text of a note's lines `span`, at most `most` characters of it."""
+        note = self.files.text(span.path)
+        if note is None:
+            return ""
         words: list[str] = []
-        for n in range(span.start_line, span.end_line + 1):
-            words += plain_line(self.files.line(span.path, n)).split()
+        for line in note.lines[max(span.start_line, 1) - 1 : span.end_line]:
+            words += plain_line(line).split()
             if sum(len(w) + 1 for w in words) > most:
                 break
         return " ".join(words)

@@ -458,18 +458,13 @@ def _page_title(title: str, stem: str, root: LexborNode) -> str:
         return title
     if sep and rest.strip():
         return rest.strip()
-    for h1 in root.css("h1"):
-        text = " ".join(h1.text(deep=True).split())
-        name = normalize(text)
-        if len(name) >= 3 and name != key and f" {name} " in f" {key} ":
-            return text
+    headings = [(h1, " ".join(h1.text(deep=True).split())) for h1 in root.css("h1")]
+    named = [(h1, text, name) for h1, text in headings
+             if len(name := normalize(text)) >= 3 and name != key]
     # Else the first heading a Markdown renderer wrote (it gives each an id; a site's banner
     # and search box headings have none): "15-platforms-dato-graphlab" is "Dato Graphlab".
-    for h1 in root.css("h1[id]"):
-        text = " ".join(h1.text(deep=True).split())
-        if len(normalize(text)) >= 3 and normalize(text) != key:
-            return text
-    return title
+    return next((text for _, text, name in named if f" {name} " in f" {key} "),
+                next((text for h1, text, _ in named if "id" in h1.attributes), title))
 
 
 # "Attention | My Site": what follows the last " | " of a title is the site's name (round 27:
