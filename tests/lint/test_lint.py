@@ -178,7 +178,7 @@ def test_a_finding_about_two_places_names_the_second_briefly_and_whole_in_json(
         if other == here:
             assert f" {f['other']['start_line']}" in f["message"].split("line")[-1]
         else:
-            shown = f["message"].rsplit(" ", 1)[-1].split(":")[0]
+            shown = f["message"].split(";")[0].rsplit(" ", 1)[-1].split(":")[0]
             assert (here.parent / shown).resolve() == other.resolve()
             assert f":{f['other']['start_line']}" in f["message"]
     for found in groups.values():
@@ -201,3 +201,35 @@ def test_wrong_arithmetic_is_shown_on_the_line_it_is_written(tmp_path: Path) -> 
         found = kb.lint().by_group().get("arithmetic", [])
     assert [(f.span.start_line, f.message.split(",")[0]) for f in found] == [
         (8, "\\frac{28}{2}+1 = 16")], found
+
+
+def test_files_that_repeat_each_other_are_one_finding_that_counts_the_copies(
+    tmp_path: Path, corpora: Path
+) -> None:
+    """TRL's trainer pages repeat each other paragraph by paragraph (a public course's notes
+    gave 3,654 near-duplicate lines, a GitBook site one per paragraph of each page against its
+    Markdown source): one finding per pair of files, at the first copy, counting the rest."""
+    from grimoire.duplicates import near_duplicates
+
+    with ingest(tmp_path / "kb.db", corpora / "hf-docs" / "trl") as kb:
+        found = kb.lint().by_group()["near-duplicate"]
+        passages = list(kb.store.passages())
+    spans = {p.id: p.span for p in passages}
+    pairs: dict[tuple[str, ...], list[int]] = {}
+    for pair in near_duplicates([(p.id, p.text) for p in passages]):
+        files = tuple(sorted({spans[pair.first].path, spans[pair.second].path}))
+        pairs.setdefault(files, []).append(spans[pair.second].start_line)
+    assert max(map(len, pairs.values())) >= 5  # kto_trainer.md against dpo_trainer.md
+    assert len(found) == len(pairs)
+    for f in found:
+        assert f.other is not None
+        copies = pairs[tuple(sorted({f.span.path, f.other.path}))]
+        assert f.span.start_line == min(copies)
+        more = len(copies) - 1
+        if more == 0:
+            assert ";" not in f.message
+        elif more == 1:
+            assert f.message.endswith("; 1 more passage repeats " + (
+                "others of this file" if f.span.path == f.other.path else "that file"))
+        else:
+            assert f"; {more} more passages repeat " in f.message

@@ -301,6 +301,25 @@ def restored_title(stem: str, text: str) -> str:
     return " ".join([stem + sub, *words])
 
 
+def slug_title(stem: str, text: str) -> str:
+    """A site's slug as its note writes it in words: `decision-tree-regression.md` opens with
+    "Decision Tree regression". A slug the note writes as one hyphenated word (`k-means.md`,
+    a vault's `cross-entropy.md`) or never writes is the name as it is: a note app's file
+    name is the note's name.
+
+    >>> slug_title("decision-tree-regression", "@ Decision Tree regression")
+    'Decision Tree regression'
+    >>> slug_title("k-means", "Run K-Means twice."), slug_title("dummy-variables", "x = 1")
+    ('k-means', 'dummy-variables')
+    """
+    if _SLUG.fullmatch(stem) is None or "." in stem or not stem.islower():
+        return stem
+    words = re.split(r"[-_]", stem)
+    found = re.search(r"(?<![\w-])" + r"[ \t]+".join(map(re.escape, words)) + r"(?![\w-])",
+                      text, re.IGNORECASE)
+    return found.group(0) if found else stem
+
+
 def tags_of(parsed: Parsed) -> tuple[str, ...]:
     meta = parsed.front.meta
     tags = meta_strings(meta.get("tags", meta.get("tag")))
@@ -561,7 +580,7 @@ def read_with(
     title = title_of(parsed, path, any_heading=fmt == name)
     stem = stem_of(path)
     if title == stem:
-        title = restored_title(title, text)
+        title = slug_title(restored_title(title, text), text)
     elif parsed.headings and "title" not in parsed.front.meta and in_logseq_graph(path):
         # A Logseq page is named by its file (or `title::`); a `- # Definition` block is a
         # heading inside its outline, not its name.

@@ -1,0 +1,36 @@
+"""Round 28: what a public repository of course notes (Markdown pages, some with no heading,
+named by a site's slug) gave as concept names, each shape rebuilt here in our own words.
+
+- A page with no heading was named by its slug, "decision-tree-regression", though its
+  first line writes the name in words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grimoire.knowledge import Grimoire
+from tests.readers.conftest import write_notes
+
+
+def test_a_slug_named_page_is_named_as_its_note_writes_it(kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {
+        # A heading mistyped with "@": the page has none, and its file is a slug.
+        "trees/decision-tree-regression.md": "@ Decision Tree regression\n\nA tree fitted "
+            "to a numeric target predicts the mean of the leaf a sample falls in.\n",
+        # The note writes its slug as one hyphenated word: the file name stays the name.
+        "clustering/k-means.md": "Run K-Means a few times from different seeds.\n",
+        # A slug the note never writes stays as it is.
+        "prep/dummy-variables.md": "```python\npd.get_dummies(df)\n```\n",
+        "index.md": "# Index\n\n- [the tree page](trees/decision-tree-regression.md)\n"
+                    "- [[Decision tree regression]]\n- [[k-means]]\n",
+    })
+    kb.ingest([notes], embed=False)
+    labels = {c.label for c in kb.concepts()}
+    assert {"Decision Tree regression", "k-means", "dummy-variables"} <= labels
+    assert "decision-tree-regression" not in labels
+    # Both links, by file and by name, still lead to the page; nothing is wanted.
+    assert not [w for w in kb.wanted() if "tree" in w.name.casefold()]
+    assert kb.concept("decision-tree-regression").label == "Decision Tree regression"
+    written = {m.target for m in kb.backlinks("Decision Tree regression")}
+    assert written == {"decision-tree-regression", "Decision tree regression"}
