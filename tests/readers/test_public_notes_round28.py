@@ -3,6 +3,8 @@ named by a site's slug) gave as concept names, each shape rebuilt here in our ow
 
 - A page with no heading was named by its slug, "decision-tree-regression", though its
   first line writes the name in words.
+- A repository's CONTRIBUTING.md gave "Contribution guidelines" and "Pull requests" as
+  concepts.
 """
 
 from __future__ import annotations
@@ -34,3 +36,21 @@ def test_a_slug_named_page_is_named_as_its_note_writes_it(kb: Grimoire, tmp_path
     assert kb.concept("decision-tree-regression").label == "Decision Tree regression"
     written = {m.target for m in kb.backlinks("Decision Tree regression")}
     assert written == {"decision-tree-regression", "Decision tree regression"}
+
+
+def test_a_repositorys_files_about_itself_are_searchable_but_name_no_concept(
+        kb: Grimoire, tmp_path: Path) -> None:
+    repo = write_notes(tmp_path / "repo", {
+        "CONTRIBUTING.md": "# Contribution guidelines\n\nOpen an issue before a large "
+                           "change.\n\n## Pull requests\n\nEvery pull request needs a "
+                           "reviewer who did not write it.\n",
+        "CODE_OF_CONDUCT.rst": "Code of conduct\n===============\n\nBe kind to reviewers.\n",
+        # Lower case: a note on a container's security, not the project's policy.
+        "docker/security.md": "# Container security\n\nContainer security limits what a "
+                              "process inside a container may reach on its host.\n",
+    })
+    report = kb.ingest([repo], embed=False)
+    assert report.failed == 0
+    assert {c.label for c in kb.concepts()} == {"Container security"}
+    hits = kb.search("pull request reviewer", mode="lexical")
+    assert hits and Path(hits[0].span.path).name == "CONTRIBUTING.md"

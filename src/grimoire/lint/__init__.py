@@ -285,13 +285,16 @@ def lint(store: Store, extra: Iterable[Finding] = ()) -> LintReport:
     return LintReport(tuple(findings))
 
 
-def _place(finding: Finding) -> tuple[str, int]:
-    """Where a finding sorts in its group: by file and line, except wanted pages, which keep
-    the order they come in (most wanted first, as `kb.wanted()` gives them; the sort is
-    stable)."""
+def _place(finding: Finding) -> tuple[str, int, str, int]:
+    """Where a finding sorts in its group: by file and line, then by the other place it
+    names (a copy of three files is three findings on one line, in any order the workers
+    stored them), except wanted pages, which keep the order they come in (most wanted first,
+    as `kb.wanted()` gives them; the sort is stable)."""
     if finding.group == "wanted":
-        return ("", 0)
-    return (finding.span.path, finding.span.start_line)
+        return ("", 0, "", 0)
+    other = finding.other
+    return (finding.span.path, finding.span.start_line,
+            other.path if other else "", other.start_line if other else 0)
 
 
 def _seen_from(other: Span, here: Span) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 from typing import BinaryIO, Protocol
 
 from grimoire.model import Document
 from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
-from grimoire.readers.base import Reader, ReadOptions, decode, suffix_of
+from grimoire.readers.base import Reader, ReadOptions, decode, stem_of, suffix_of
 from grimoire.readers.markdown import obsidian
 from grimoire.readers.sections import add_page_entry, clean_names, drop_long_names
 
@@ -182,7 +183,34 @@ def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Doc
 
 
 def _named(doc: Document) -> Document:
+    if project_file(doc.path):
+        return replace(doc, entries=())
     return clean_names(drop_long_names(add_page_entry(doc)))
+
+
+# What a repository says about itself, under the names GitHub gives such files: how to
+# contribute, its code of conduct, its changes, how to report a hole. Searchable, but they
+# name no concept: a public repository's CONTRIBUTING.md gave "Contribution guidelines",
+# "Pull requests" and "Design Documents". A note named in lower case (`security.md` on a
+# container's security) is a note.
+_PROJECT_FILES = frozenset({
+    "CONTRIBUTING", "CODE_OF_CONDUCT", "CHANGELOG", "CHANGES", "SECURITY", "AUTHORS",
+    "CONTRIBUTORS", "MAINTAINERS", "SUPPORT", "GOVERNANCE", "PULL_REQUEST_TEMPLATE",
+    "ISSUE_TEMPLATE",
+})
+
+
+def project_file(path: str) -> bool:
+    """Whether `path` is a repository's file about the project (`CONTRIBUTING.md`,
+    `CODE_OF_CONDUCT.rst`, `Changelog.md`), not a note.
+
+    >>> project_file("repo/CONTRIBUTING.md"), project_file("Changelog.md")
+    (True, True)
+    >>> project_file("docker/security.md"), project_file("notes/Contributing factors.md")
+    (False, False)
+    """
+    stem = stem_of(path)
+    return not stem.islower() and stem.upper().replace("-", "_") in _PROJECT_FILES
 
 
 def sniff_head(data: bytes, path: str) -> str:
