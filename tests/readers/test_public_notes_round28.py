@@ -3,6 +3,9 @@ named by a site's slug) gave as concept names, each shape rebuilt here in our ow
 
 - A page with no heading was named by its slug, "decision-tree-regression", though its
   first line writes the name in words.
+- A research vault opened five notes with "# The Problem" (others "# Idea"): each note was
+  named so, and lint called the five "defined differently".
+- Two tools' folders of a vault each held an `Installation.md`: a "conflict".
 - A repository's CONTRIBUTING.md gave "Contribution guidelines" and "Pull requests" as
   concepts.
 """
@@ -54,3 +57,25 @@ def test_a_repositorys_files_about_itself_are_searchable_but_name_no_concept(
     assert {c.label for c in kb.concepts()} == {"Container security"}
     hits = kb.search("pull request reviewer", mode="lexical")
     assert hits and Path(hits[0].span.path).name == "CONTRIBUTING.md"
+
+
+def test_a_note_that_opens_with_the_problem_is_named_by_its_file(
+        kb: Grimoire, tmp_path: Path) -> None:
+    vault = write_notes(tmp_path / "vault", {
+        ".obsidian/app.json": "{}",
+        "stats/Bootstrap.md": "# The Problem\n\nWe want the spread of an estimate and have "
+                              "one sample only, so we resample it with replacement.\n",
+        "stats/Kernel Smoothing.md": "# Idea\n\nA smoothed curve at each point is a "
+                                     "weighted mean of the nearby observations.\n",
+        "compilers/RAII.md": "# The Problem\n\nA resource acquired by hand leaks when an "
+                             "exception skips the line that frees it again.\n",
+        "detectron/Installation.md": "Build it from source with a compiler that matches "
+                                     "the CUDA toolkit the wheels were made for.\n",
+        "peft/Installation.md": "A single pip command installs the library and its small "
+                                "set of required dependencies on any platform.\n",
+    })
+    kb.ingest([vault], embed=False)
+    labels = {c.label for c in kb.concepts()}
+    assert {"Bootstrap", "Kernel Smoothing", "RAII"} <= labels
+    assert not labels & {"The Problem", "Idea"}
+    assert "conflict" not in kb.lint().by_group()

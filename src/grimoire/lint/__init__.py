@@ -18,6 +18,7 @@ from grimoire.lint.arithmetic import find_claims, math_at
 from grimoire.lint.elsewhere import NoteFolders, listed_elsewhere
 from grimoire.lint.latex import latex_problems
 from grimoire.model import PAGE_REASONS, Math, Span
+from grimoire.readers.conventions import is_generic_heading
 from grimoire.resolve.links import FILE_LINKS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
@@ -259,6 +260,10 @@ def concept_findings(
                 hint = f"; a web address needs its scheme: https://{shown}"
             yield Finding("dead-link", f"{shown!r}{written} leads to no note{hint}", link.span)
     for concept in multi_source:
+        if is_generic_heading(concept.label):
+            # Pages a vault names "Installation" in two tools' folders share a word, not a
+            # concept: their texts differ because their subjects do.
+            continue
         defined = [e for e in concept.entries if len(e.entry.definition.split()) >= 8]
         for i, a in enumerate(defined):
             for b in defined[i + 1 :]:

@@ -71,6 +71,10 @@ _GENERIC_HEADINGS = frozenset(
         "predict output challenge", "conceptual quiz challenges", "applied extension checks",
         "recommended resources", "video tutorials", "worked example", "worked examples",
         "homework", "assignment", "assignments", "syllabus", "schedule", "agenda",
+        # the parts of a note's argument (round 28: a research vault opened five notes with
+        # "The Problem" and named each so; "Idea" another)
+        "idea", "ideas", "basic idea", "core idea", "problem statement", "problem setup",
+        "problem formulation", "approach",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -279,11 +283,14 @@ _COURSE_HEADING = re.compile(
     rf"|\s[-\u2013\u2014:|]\s+{_COURSE_UNIT}$")
 
 
+_ARTICLE = re.compile(r"^(?:the|a|an|our) (?=\S)")
+
+
 def is_generic_heading(title: str) -> bool:
     """Whether a heading names a part of a page ("Introduction", "Code", "References"), also
     when it says of what ("Summary of acquisition functions", "Properties of CTC"), or a
     part of a course ("Day 3 — Attention", "Week 2: Basics", "⚡ Tasks")."""
-    key = heading_key(title)
+    key = _ARTICLE.sub("", heading_key(title))  # "The Problem", "The Idea"
     if key in _GENERIC_HEADINGS or _COURSE_HEADING.search(key):
         return True
     head, of, _ = key.partition(" of ")
