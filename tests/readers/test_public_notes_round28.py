@@ -6,6 +6,8 @@ named by a site's slug) gave as concept names, each shape rebuilt here in our ow
 - A research vault opened five notes with "# The Problem" (others "# Idea"): each note was
   named so, and lint called the five "defined differently".
 - Two tools' folders of a vault each held an `Installation.md`: a "conflict".
+- A vault's table linking `[[afl-compiler-rt.o.c]]`, a source file beside the notes, made it
+  a wanted page.
 - A repository's CONTRIBUTING.md gave "Contribution guidelines" and "Pull requests" as
   concepts.
 """
@@ -79,3 +81,16 @@ def test_a_note_that_opens_with_the_problem_is_named_by_its_file(
     assert {"Bootstrap", "Kernel Smoothing", "RAII"} <= labels
     assert not labels & {"The Problem", "Idea"}
     assert "conflict" not in kb.lint().by_group()
+
+
+def test_a_link_to_a_code_or_data_file_wants_no_page(kb: Grimoire, tmp_path: Path) -> None:
+    vault = write_notes(tmp_path / "vault", {
+        ".obsidian/app.json": "{}",
+        "fuzzing/AFL.md": "# AFL\n\n| file | role |\n|---|---|\n"
+                          "| [[afl-compiler-rt.o.c]] | the runtime it links in |\n"
+                          "| [[train.py]] | the training loop |\n| [[weights.safetensors]] | "
+                          "the model |\n\nIts web front end runs on [[Node.js]].\n",
+        "fuzzing/afl-compiler-rt.o.c": "int main(void) { return 0; }\n",
+    })
+    kb.ingest([vault], embed=False)
+    assert {w.name for w in kb.wanted()} == {"Node.js"}

@@ -220,9 +220,14 @@ _PAGE_FILES = ("", ".md", ".markdown", ".rst", ".html", "/index.md", "/index.mar
                "/_index.md", "/README.md", "/index.rst", "/index.html")
 
 
+# A file's extension at the end of a link's name: a drawing, a document, media, and (round
+# 28: a research vault linked `[[afl-compiler-rt.o.c]]` beside its notes) code, data, a
+# model's weights. Not `.js`: "Node.js" and "D3.js" are names.
 _ATTACHMENT = re.compile(
     r"\.(?:excalidraw|canvas|drawio|pdf|png|jpe?g|gif|svg|webp|bmp|tiff?|avif|mp4|webm|mov"
-    r"|mp3|wav|ogg|m4a|zip|csv|xlsx?|docx?|pptx?|epub)$", re.IGNORECASE)
+    r"|mp3|wav|ogg|m4a|zip|gz|tgz|csv|tsv|xlsx?|docx?|pptx?|epub"
+    r"|py|ipynb|c|h|cc|cpp|hpp|rs|java|sh|json|jsonl|ya?ml|toml|tex|bib|sql|txt"
+    r"|onnx|pt|pth|ckpt|safetensors|h5|pkl|npy|npz|parquet)$", re.IGNORECASE)
 ZETTEL_FILE = re.compile(r"(\d{12,14})(?:[ _-]|\.[A-Za-z]+$)")
 
 _LABEL_PREFIX = re.compile(r"^(?:sec|subsec|chap|chapter|fig|eq|eqn|tab|table|lst|app|def)[_:-]",
