@@ -8,6 +8,9 @@ named by a site's slug) gave as concept names, each shape rebuilt here in our ow
 - Two tools' folders of a vault each held an `Installation.md`: a "conflict".
 - A vault's table linking `[[afl-compiler-rt.o.c]]`, a source file beside the notes, made it
   a wanted page.
+- In a vault, a note that opens with its definition and then numbers its parts ("# 1
+  Isomorphism", "# 2 Functor", as a note app's heading-numbering plugin writes them) was named
+  by its first part, "1 Isomorphism", holding the definition of the note's subject.
 - A repository's CONTRIBUTING.md gave "Contribution guidelines" and "Pull requests" as
   concepts.
 """
@@ -94,3 +97,47 @@ def test_a_link_to_a_code_or_data_file_wants_no_page(kb: Grimoire, tmp_path: Pat
     })
     kb.ingest([vault], embed=False)
     assert {w.name for w in kb.wanted()} == {"Node.js"}
+
+
+def test_a_vault_note_is_named_by_its_file_when_its_first_heading_follows_its_text(
+        kb: Grimoire, tmp_path: Path) -> None:
+    vault = write_notes(tmp_path / "vault", {
+        ".obsidian/app.json": "{}",
+        "math/Category Theory.md": "A category is a collection of objects with arrows "
+            "between them that compose associatively.\n\n# 1 Isomorphism\n\nAn "
+            "isomorphism is an arrow with an inverse arrow.\n\n# 2 Functor\n\nA functor "
+            "maps the objects and arrows of one category to another, keeping composition.\n",
+        "math/Lattice.md": "# Lattice\n\nA lattice is a partial order in which every two "
+                           "elements have a least upper bound and a greatest lower bound.\n",
+    })
+    kb.ingest([vault], embed=False)
+    labels = {c.label for c in kb.concepts()}
+    assert {"Category Theory", "Lattice"} <= labels
+    assert not [label for label in labels if label[0].isdigit()]
+    assert "category is a collection" in kb.concept("Category Theory").entries[0].entry.definition
+
+
+def test_a_site_page_keeps_its_heading_after_a_generated_table_of_contents(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {
+        "cuda/cublas.md": "<!-- START doctoc -->\n**Table of Contents**\n\n- [cuBLAS](#cublas)"
+                          "\n\n<!-- END doctoc -->\n\n# cuBLAS\n\ncuBLAS is a GPU library of "
+                          "dense linear algebra routines.\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert "cuBLAS" in {c.label for c in kb.concepts()}
+
+
+def test_numbered_headings_of_a_page_lose_their_numbers(kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {
+        "heaps.md": "# Heaps\n\nHeaps keep the least element at the root.\n\n"
+                    "## 1 Leftist Heap\n\nA leftist heap is a heap whose left spine is never "
+                    "shorter than its right spine.\n\n## 2 Binomial Heap\n\nA binomial heap "
+                    "is a forest of binomial trees, at most one of each order.\n",
+        # One number alone before a name is part of it.
+        "physics.md": "# Orbits\n\nOrbits of planets.\n\n## 3 Body Problem\n\nThe 3 "
+                      "Body Problem asks how three masses move under their mutual gravity.\n",
+    })
+    kb.ingest([notes], embed=False)
+    labels = {c.label for c in kb.concepts()}
+    assert {"Leftist Heap", "Binomial Heap", "3 Body Problem"} <= labels

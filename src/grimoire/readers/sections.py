@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -348,10 +348,27 @@ def _named_in(heading: str, prose: str) -> bool:
     )
 
 
-def _bare(path: tuple[str, ...]) -> str:
+# "# 1 Architecture", "# 2 FAQ": a note app's numbered headings (Obsidian's Number Headings
+# plugin writes no dot). A number alone before a name is no numbering ("3 Body Problem"), so
+# it is dropped only where the page numbers two headings or more from 0 or 1.
+_HEADING_NUMBER = re.compile(r"^(\d{1,2}) (?=[^\W\d])")
+
+
+def _numbers_headings(paths: Iterable[tuple[str, ...]]) -> bool:
+    """Whether the headings of a page's sections (their paths) are numbered "1 Name"."""
+    numbers = {int(m.group(1)) for path in paths for h in path
+               if (m := _HEADING_NUMBER.match(h))}
+    return len(numbers) >= 2 and min(numbers) <= 1
+
+
+def _bare(path: tuple[str, ...], numbered: bool = False) -> str:
     """A section's heading as the name it gives (`conventions.bare_name`): "Approach 1:
-    Matching Logits" is judged, and named, as "Matching Logits"."""
-    return bare_name(path[-1]) or path[-1]
+    Matching Logits" is judged, and named, as "Matching Logits"; on a page that numbers its
+    headings (`_numbers_headings`), "1 Leftist Heap" as "Leftist Heap"."""
+    name = bare_name(path[-1]) or path[-1]
+    if numbered and (number := _HEADING_NUMBER.match(name)) is not None:
+        return name[number.end():]
+    return name
 
 
 def add_section_entries(doc: Document) -> Document:
@@ -372,6 +389,7 @@ def add_section_entries(doc: Document) -> Document:
             sec.passages.append(i)
 
     _open_with_parts(passages, sections)
+    numbered = _numbers_headings(sections)
 
     # The lines the reader's entries cover, as disjoint sorted ranges: a lookup is a bisection,
     # so a glossary page with thousands of entries stays linear.
@@ -392,7 +410,7 @@ def add_section_entries(doc: Document) -> Document:
     stubs: set[tuple[str, ...]] = set()  # headings over a placeholder ("TODO") only
     repeated = _repeated_headings(sections)
     for path, sec in sections.items():
-        heading = _bare(path)
+        heading = _bare(path, numbered)
         if normalize(heading) in own or name_shaped(heading) is not None:
             continue
         mine = [passages[i] for i in sec.passages]
@@ -405,14 +423,14 @@ def add_section_entries(doc: Document) -> Document:
                 normalize(heading) not in repeated:
             stubs.add(path)
 
-    defined = {path for path, prose in candidates.items() if _defines(_bare(path), prose)}
+    defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
     siblings: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for path in candidates:
         siblings[path[:-1]].append(path)
 
     reasons: dict[tuple[str, ...], str] = {}
     for path in candidates:
-        heading = _bare(path)
+        heading = _bare(path, numbered)
         n = len(heading.split())
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
         shape = f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''})"
@@ -720,10 +738,16 @@ def clean_names(doc: Document) -> Document:
     the name as written as an alias: a link may name the page as its file or title does. An
     entry left with no name (`[cite:key]`), or named by a web address, is no entry."""
     entries = []
+    numbered: bool | None = None
     for e in doc.entries:
         term = bare_name(e.term)
         if not term or names_nothing(term):
             continue
+        if (bare := _HEADING_NUMBER.match(term)) is not None:
+            if numbered is None:
+                numbered = _numbers_headings(p.heading_path for p in doc.passages)
+            if numbered:
+                term = term[bare.end():]
         if term == e.term:
             entries.append(e)
             continue

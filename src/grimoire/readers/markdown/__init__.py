@@ -235,14 +235,20 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
             Problem("front matter title is not a string", Span(path, line, line))
         )
     heads = parsed.headings
-    h1 = next((h.title for h in heads if h.level == 1), None)
+    first = next((h for h in heads if h.level == 1), None)
+    h1 = first.title if first is not None else None
+    # A vault's note "Category Theory.md" that defines a category, then "# 1 Isomorphism":
+    # the heading names a part, the file the note (it was "Isomorphism", with the definition
+    # of a category). Only in a vault, where a file's name is its note's (a site's page opens
+    # with a generated table of contents), and only a file name that names a note.
+    after_text = not any_heading and first is not None and _text_before(parsed, first)
     if h1 is None and any_heading and heads and not _text_before(parsed, heads[0]):
         # A heading under the page's opening text heads a part of it (BM25.md opens with a
         # paragraph on BM25, then "## IDF (Inverse Document Frequency)"): not the page's name.
         h1 = heads[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
     stem = stem_title(stem_of(path))
-    if h1 is not None and is_generic_heading(h1) and names_note(stem):
+    if h1 is not None and (after_text or is_generic_heading(h1)) and names_note(stem):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none).
         return stem
