@@ -932,7 +932,8 @@ def _subjects(query: str) -> list[str]:
     means ..."), a short opening clause ("Q Learning, a model-free RL algorithm"), a
     plural the description opens with ("Activation functions sit in each layer"), and the
     words after "is called" / "known as". An acronym in brackets counts on its own ("A
-    generative adversarial network (GAN) is ...")."""
+    generative adversarial network (GAN) is ..."). A formula's is its left-hand side's
+    (`_formula_subjects`)."""
     if _formula(query):
         return _formula_subjects(query)
     found: list[str] = []
@@ -975,7 +976,7 @@ def _subjects(query: str) -> list[str]:
 # outside commands, arguments, sub- and superscripts); that name is its subject, not a
 # neighbour counting half (NAMED_IN_DESCRIPTION), while the names on its right-hand side are.
 # Formula queries of descriptions2 with the source's names masked as spelled (`--hide
-# source`), MRR@10 tune 0.339 -> 0.367 (2 up, none down), report 0.304 unchanged; with every
+# source`), MRR@10 tune 0.331 -> 0.360 (2 up, none down), report 0.304 unchanged; with every
 # name masked the left-hand side is a blank and nothing changes (bench/README.md, round 28).
 _TEX_TEXT = re.compile(r"\\(?:text|textrm|textit|textbf|mathrm|mathit|operatorname|mbox)\s*"
                        r"\{([^{}]*)\}")
