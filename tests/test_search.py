@@ -579,6 +579,51 @@ def test_a_formula_query_finds_its_concept(kb: grimoire.Grimoire) -> None:
     assert any("kl divergence" in names_of(kb, h) for h in hits), [h.concept for h in hits]
 
 
+def test_what_a_formula_defines_is_its_subject() -> None:
+    from grimoire.search import _subjects
+
+    # The left-hand side of a formula names what it defines: in a text command, or as the
+    # letters outside commands, arguments and subscripts.
+    assert _subjects(r"\text{Precision} = \frac{\text{TP}}{\text{TP} + \text{FP}}") == [
+        "precision"]
+    assert _subjects(r"\operatorname{softmax}(x)_i = \frac{\exp(x_i)}{\sum_j \exp(x_j)}") == [
+        "softmax"]
+    assert _subjects(r"MSE = \frac{1}{n} \sum_{i} (y_i - \hat{y}_i)^2") == ["mse"]
+    # The names on its right-hand side are what it is made of, and a formula without a
+    # left-hand side names nothing.
+    assert "true positive" not in _subjects(
+        r"\text{Precision} = \frac{\text{true positives}}{\text{true positives} + 1}")
+    assert _subjects(r"\sum_{x} p(x) \log \frac{p(x)}{q(x)}") == []
+    assert _subjects(r"\sigma_i = \frac{e^{z_i}}{\sum_j e^{z_j}}") == []
+
+
+@pytest.fixture(scope="module")
+def metric_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
+    _need(CORPORA)
+    kb = grimoire.open(tmp_path_factory.mktemp("formula-subject") / "kb.db")
+    cheatsheet = CORPORA / "ml-cheatsheet-rst"
+    kb.ingest([cheatsheet / "glossary.rst", cheatsheet / "activation_functions.rst"])
+    kb.search("warm up")
+    kb.searcher.load_names()
+    assert kb.searcher.names_loaded(60)
+    yield kb
+    kb.close()
+
+
+@pytest.mark.parametrize(("query", "name"), [
+    (r"\text{Precision} = \frac{\text{TP}}{\text{TP} + \text{FP}}", "precision"),
+    (r"\mathrm{ReLU}(x) = \max(0, x)", "relu"),
+])
+def test_a_formula_finds_the_concept_it_defines(
+    metric_pages: grimoire.Grimoire, query: str, name: str
+) -> None:
+    # The name a formula defines is no neighbour of it: it counted half, as a name inside a
+    # description does, and Precision came 7th (after false positive rate, true positive
+    # rate, accuracy, ...), ReLU 3rd after LeakyReLU and ELU.
+    hits = metric_pages.search(query, k=5)
+    assert name in names_of(metric_pages, hits[0]), [h.concept for h in hits]
+
+
 @pytest.mark.parametrize("query", ["DPO", "KTO"])
 def test_a_page_is_not_shown_by_a_passage_without_text(tmp_path: Path, query: str) -> None:
     # TRL's trainer pages open with a row of badges under the title: a passage with no text,
