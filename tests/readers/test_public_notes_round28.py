@@ -11,6 +11,8 @@ named by a site's slug) gave as concept names, each shape rebuilt here in our ow
 - In a vault, a note that opens with its definition and then numbers its parts ("# 1
   Isomorphism", "# 2 Functor", as a note app's heading-numbering plugin writes them) was named
   by its first part, "1 Isomorphism", holding the definition of the note's subject.
+- Five repositories' READMEs titled their collection ("Deep Learning Notes", "Machine
+  learning notes"): each was a concept.
 - A repository's CONTRIBUTING.md gave "Contribution guidelines" and "Pull requests" as
   concepts.
 """
@@ -141,3 +143,17 @@ def test_numbered_headings_of_a_page_lose_their_numbers(kb: Grimoire, tmp_path: 
     kb.ingest([notes], embed=False)
     labels = {c.label for c in kb.concepts()}
     assert {"Leftist Heap", "Binomial Heap", "3 Body Problem"} <= labels
+
+
+def test_a_readme_titling_a_collection_of_notes_names_no_concept(
+        kb: Grimoire, tmp_path: Path) -> None:
+    repo = write_notes(tmp_path / "repo", {
+        "README.md": "# Deep Learning Notes\n\nWhat I wrote down while taking a course on "
+                     "neural networks, one folder a week.\n\n## Dropout\n\nDropout zeroes "
+                     "a random share of a layer's units at each training step.\n",
+        "week1/README.md": "# Week one notes:\n\nThe perceptron and its learning rule.\n",
+        "attention/README.md": "# Attention\n\nAttention weighs the values by how well "
+                               "their keys match a query.\n",
+    })
+    kb.ingest([repo], embed=False)
+    assert {c.label for c in kb.concepts()} == {"Dropout", "Attention"}

@@ -185,7 +185,16 @@ def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Doc
 def _named(doc: Document) -> Document:
     if project_file(doc.path):
         return replace(doc, entries=())
+    if _COLLECTION_TITLE.search(doc.title) and stem_of(doc.path).casefold() in _FRONT_PAGES:
+        # "Deep Learning Notes", "Machine learning notes": a README titles the collection,
+        # no concept in it (round 28: five public repositories' READMEs)
+        own = [e for e in doc.entries if e.term != doc.title]
+        return clean_names(drop_long_names(replace(doc, entries=tuple(own))))
     return clean_names(drop_long_names(add_page_entry(doc)))
+
+
+_COLLECTION_TITLE = re.compile(r"\bnotes\W*$", re.IGNORECASE)
+_FRONT_PAGES = frozenset({"readme", "index", "_index", "home"})
 
 
 # What a repository says about itself, under the names GitHub gives such files: how to
