@@ -13,6 +13,8 @@ named by a site's slug) gave as concept names, each shape rebuilt here in our ow
   by its first part, "1 Isomorphism", holding the definition of the note's subject.
 - Five repositories' READMEs titled their collection ("Deep Learning Notes", "Machine
   learning notes"): each was a concept.
+- A text file opening "We need to split data to test model's performance" was a concept of
+  that name.
 - A repository's CONTRIBUTING.md gave "Contribution guidelines" and "Pull requests" as
   concepts.
 """
@@ -157,3 +159,15 @@ def test_a_readme_titling_a_collection_of_notes_names_no_concept(
     })
     kb.ingest([repo], embed=False)
     assert {c.label for c in kb.concepts()} == {"Dropout", "Attention"}
+
+
+def test_a_text_file_opening_with_a_sentence_is_named_by_its_file(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {
+        "split.txt": "We need to hold data back to measure a model on what it never saw\n\n"
+                     "Take a fifth of the rows at random as the test set.\n",
+        "yolo.txt": "You Only Look Once\n\nA detector that predicts boxes and classes in "
+                    "one pass over the image.\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert {c.label for c in kb.concepts()} == {"You Only Look Once"}

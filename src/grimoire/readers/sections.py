@@ -657,7 +657,11 @@ def _entry(term: str, run: list[Passage], reason: str, depth: int) -> Entry:
 
 
 MAX_TITLE_WORDS = 14
-_NOT_A_TITLE = re.compile(r"://|www\.|;")
+# An address, a list of clauses, or a sentence that opens with a pronoun and its verb ("We
+# need to split data to test model's performance", a text file's first line; not "You Only
+# Look Once").
+_NOT_A_TITLE = re.compile(r"://|www\.|;|^(?:I|We|You|They|He|She|It|This|There|These|Those)"
+                          r" [a-z]")
 # Why an entry stands for a whole page or note, not for a definition in it: such an entry may
 # have no text of its own.
 _ID_TITLE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
