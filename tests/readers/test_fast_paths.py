@@ -17,7 +17,8 @@ from grimoire.readers import base, conventions, sections
 from grimoire.readers import rst as rst_reader
 from grimoire.readers.base import decode, decode_warning, folder_of, looks_binary, stem_of
 from grimoire.readers.conventions import heading_key
-from grimoire.readers.markdown._blocks import _PLAIN_URL, build_parser, normalize_link
+from grimoire.readers.markdown import obsidian
+from grimoire.readers.markdown._blocks import _PLAIN_URL, build_parser, normalize_link, parser_for
 from grimoire.readers.markdown._frontmatter import (
     _NOT_PLAIN,
     MAX_META_NODES,
@@ -271,15 +272,53 @@ def test_markdown_normalize_shortcut(pieces: list[str]) -> None:
     assert [t.as_dict() for t in ours.parse(text)] == [t.as_dict() for t in theirs.parse(text)]
 
 
+# Pieces that open or break the rules `parser_for` leaves out (tables, quotes, HTML, fences,
+# math blocks), in and out of lists, paragraphs and indented code.
+_BLOCK_PIECES = st.lists(st.sampled_from([
+    "a", " ", "\n", "\n\n", "# h", "- i", "1. i", "    c", "> q", ">", "|", "|a|b|\n|-|-|",
+    "a | b\n--- | ---", "<div>", "<!-- c -->", "<", "```", "~~~", "`", "~", "$$", "$", "$x$",
+    "[[w]]", "[l](http://x)", "===", "---", "*", "_"]), max_size=14)
+
+
+@given(_BLOCK_PIECES)
+def test_parser_without_unmarked_block_rules(pieces: list[str]) -> None:
+    """A parser without the block rules whose mark the text lacks gives the tokens of the
+    full parser, for both Markdown readers' parsers."""
+    text = "".join(pieces)
+    for md in (build_parser(), obsidian._MD):
+        assert [t.as_dict() for t in parser_for(md, text).parse(text)] == \
+            [t.as_dict() for t in md.parse(text)]
+
+
+def test_parser_without_unmarked_block_rules_on_shared(corpora: Path) -> None:
+    """The same on every Markdown file of the shared collections; most leave some rule out."""
+    md = obsidian._MD
+    left_out = 0
+    for path in sorted(corpora.rglob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        variant = parser_for(md, text)
+        left_out += variant is not md
+        assert [t.as_dict() for t in variant.parse(text)] == \
+            [t.as_dict() for t in md.parse(text)], path
+    assert left_out > 100
+    assert parser_for(md, "| a |\n> q\n<b>\n```\n$$") is md
+
+
 def test_long_headings_are_not_remembered() -> None:
     """Headings are remembered for speed, but not one longer than any name: a file of huge
     headings must not fill a reader worker's memory."""
     long = "Word " * 2000
     before = (conventions._heading_key.cache_info().currsize,
-              sections._name_shaped.cache_info().currsize)
+              sections._name_shaped.cache_info().currsize,
+              conventions._bare_name.cache_info().currsize)
     assert heading_key(long) == heading_key(long + " ") == " ".join(long.split()).casefold()
     assert name_shaped(long) == "too long for a name"
+    assert conventions.bare_name(long) == long.strip()
     assert (conventions._heading_key.cache_info().currsize,
-            sections._name_shaped.cache_info().currsize) == before
+            sections._name_shaped.cache_info().currsize,
+            conventions._bare_name.cache_info().currsize) == before
     assert heading_key("1. Details:") == "details"
     assert conventions._heading_key.cache_info().currsize >= 1
+    assert conventions.bare_name("2. TODO Details") == "Details"
+    assert conventions.bare_name("2. TODO Details") == "Details"  # remembered
+    assert conventions._bare_name.cache_info().hits >= 1

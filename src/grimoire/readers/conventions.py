@@ -233,6 +233,15 @@ def bare_name(name: str) -> str:
     >>> bare_name(":rocket: Prompt Engineering :studio_microphone:"), bare_name("Ratio 1:2:")
     ('Prompt Engineering', 'Ratio 1:2:')
     """
+    if len(name) > CACHED_HEADING_CHARS:
+        return _bare_name.__wrapped__(name)
+    return _bare_name(name)
+
+
+# The same section headings ("Details", "Examples") recur note after note; remembered as
+# `heading_key` is, not for a name too long to be one.
+@lru_cache(maxsize=8192)
+def _bare_name(name: str) -> str:
     text = unnumbered(name)
     text = _TASK_KEYWORD.sub("", text, count=1)
     text = _LABELLED_NUMBER.sub("", text, count=1)

@@ -7,9 +7,11 @@ and entries, obsidian.py adds its inline rules to the same parser.
 
 from __future__ import annotations
 
+import copy
 import functools
 import html
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
@@ -144,6 +146,41 @@ def build_parser() -> MarkdownIt:
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     md.core.ruler.at("normalize", _normalize)
     return md
+
+
+# Block rules that can only match where the text holds a mark of their own: a table's header
+# line holds a `|`, a quote starts with `>`, an HTML block with `<`, a fence with three
+# backticks or tildes, a math block with `$$`. markdown-it tries every block rule at the start
+# of every block, and each as a terminator on every line of a paragraph; in a text without the
+# mark the rule can only fail, so a parser without it gives the same tokens. A generated note
+# holds none of the first four, and these failing tries were a tenth of its parse (issue 14).
+# A rule's nested parses read pieces of the same text, so no mark can appear there either.
+_MARKED_RULES = (
+    ("table", ("|",)),
+    ("blockquote", (">",)),
+    ("html_block", ("<",)),
+    ("fence", ("```", "~~~")),
+    ("math_block", ("$$",)),
+)
+_VARIANTS: weakref.WeakKeyDictionary[MarkdownIt, dict[tuple[str, ...], MarkdownIt]] = (
+    weakref.WeakKeyDictionary())
+
+
+def parser_for(md: MarkdownIt, text: str) -> MarkdownIt:
+    """`md`, or a copy of it without the block rules whose mark `text` lacks (`_MARKED_RULES`);
+    its tokens for `text` are `md`'s."""
+    off = tuple(name for name, marks in _MARKED_RULES
+                if not any(mark in text for mark in marks))
+    if not off:
+        return md
+    variants = _VARIANTS.setdefault(md, {})
+    variant = variants.get(off)
+    if variant is None:
+        variant = copy.copy(md)  # shares the inline and core parsers, the options, the rules
+        variant.block = copy.deepcopy(md.block)  # its own rule list, to disable rules in
+        variant.block.ruler.disable(list(off), ignoreInvalid=True)
+        variants[off] = variant
+    return variant
 
 
 def _normalize(state: StateCore) -> None:
@@ -789,5 +826,5 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     if body.count("[") > MAX_LINE_BRACKETS:
         body = _defuse_brackets(body, path, parsed.problems)
     walker = _Walker(path, parsed, flavor, md)
-    walker.walk(md.parse(body), body.split("\n"))
+    walker.walk(parser_for(md, body).parse(body), body.split("\n"))
     return parsed
