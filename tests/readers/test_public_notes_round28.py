@@ -15,6 +15,9 @@ named by a site's slug) gave as concept names, each shape rebuilt here in our ow
   learning notes"): each was a concept.
 - A text file opening "We need to split data to test model's performance" was a concept of
   that name.
+- A notebook with no title, whose first heading is its first step ("1. Create the Dataset"),
+  was named by that step; a notebook named `Multiple_Linear_Regression_class` kept its
+  underscores.
 - A repository's CONTRIBUTING.md gave "Contribution guidelines" and "Pull requests" as
   concepts.
 """
@@ -171,3 +174,28 @@ def test_a_text_file_opening_with_a_sentence_is_named_by_its_file(
     })
     kb.ingest([notes], embed=False)
     assert {c.label for c in kb.concepts()} == {"You Only Look Once"}
+
+
+def _notebook(*cells: tuple[str, str]) -> str:
+    import json
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": kind, "metadata": {}, "source": text,
+         **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+        for kind, text in cells]})
+
+
+def test_a_notebook_whose_first_heading_is_a_step_is_named_by_its_file(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "nb", {
+        "Multiple_Linear_Regression.ipynb": _notebook(
+            ("code", "import numpy as np"),
+            ("markdown", "# 1. Create the Dataset\n\nDraw two features and a noisy target."),
+            ("markdown", "# 2. Fit the Model\n\nSolve the normal equations for the weights.")),
+        # Names of things joined by underscores stay as they are.
+        "LD_PRELOAD.ipynb": _notebook(("code", "import os")),
+        "Kohya_ss.ipynb": _notebook(("code", "import os")),
+    })
+    kb.ingest([notes], embed=False)
+    labels = {c.label for c in kb.concepts()}
+    assert {"Multiple Linear Regression", "LD_PRELOAD", "Kohya_ss"} <= labels
+    assert "Create the Dataset" not in labels

@@ -60,6 +60,7 @@ from grimoire.readers.conventions import (
     names_no_concept,
     opens_note,
     stem_title,
+    unnumbered,
 )
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.markdown._apps import (
@@ -247,12 +248,24 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # paragraph on BM25, then "## IDF (Inverse Document Frequency)"): not the page's name.
         h1 = heads[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
-    stem = stem_title(stem_of(path))
-    if h1 is not None and (after_text or is_generic_heading(h1)) and names_note(stem):
+    stem = _spaced(stem_title(stem_of(path)))
+    if h1 is not None and (after_text or is_generic_heading(h1) or unnumbered(h1) != h1) \
+            and names_note(stem):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
-        # (seven notes of a public vault were each "Introduction", and `show RNN` found none).
+        # (seven notes of a public vault were each "Introduction", and `show RNN` found none);
+        # so does a first step, "# 1. Create the Dataset" (a notebook's).
         return stem
     return h1 or stem
+
+
+# `Multiple_Linear_Regression.ipynb`: words a file name joins by underscores, the first two
+# capitalised words, as a title; `huggingface_hub`, `LD_PRELOAD` and `Kohya_ss` (names of
+# things) stay as they are.
+_UNDERSCORED = re.compile(r"[A-Z][a-z]+(?:_[A-Z][a-z]+)+(?:_[A-Za-z0-9]+)*")
+
+
+def _spaced(stem: str) -> str:
+    return stem.replace("_", " ") if _UNDERSCORED.fullmatch(stem) else stem
 
 
 # A site's slug (`my-rnn-notes`), a Dendron hierarchy (`ml.attention.self`): an address.
