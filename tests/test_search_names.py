@@ -221,6 +221,44 @@ def test_a_searchers_first_query_does_not_load_every_name(
         assert first[0].concept.casefold() == "gradient descent"  # a typo of its name
 
 
+@pytest.mark.sqlite_only(reason="names are looked up in the store by SQLite's; a PostgreSQL"
+                                " server loads the index at its first query")
+def test_a_query_gets_the_same_hits_before_and_after_the_index_loads(
+    glossaries: Path, corpora: Path
+) -> None:
+    """A searcher's first queries look names up in the store, later ones in the loaded index:
+    each query gives the same hits either way, whichever path it takes. Filtered to one
+    glossary, an acronym a term states ("PCA" of "Principal Component Analysis (PCA)") was
+    expanded to its full name from the index only (the store's lookups knew no document of
+    the entry that concept name matched), so the full name was searched and marked in the
+    snippets only once the index had loaded (round 28)."""
+    import json
+
+    from grimoire.search import Searcher
+
+    dev = Path(__file__).resolve().parents[1] / "bench" / "queries" / "dev.jsonl"
+    queries = [json.loads(line)["query"]
+               for line in dev.read_text(encoding="utf-8").splitlines() if line]
+    with grimoire.open(glossaries) as kb:
+        loaded = Searcher(kb.store)
+        loaded.search("gradient descent", mode="lexical")
+        loaded.load_names()
+        assert loaded.names_loaded(timeout=120)
+        found = 0
+        for source in (None, "google-ml-glossary-vault", "ml-glossary-terms"):
+            where = None if source is None else str(corpora / source)
+            for query in queries:
+                # A new searcher's first query: its names looked up in the store.
+                first = Searcher(kb.store).search(query, mode="lexical", source=where)
+                later = loaded.search(query, mode="lexical", source=where)
+                assert [(h.passage_id, h.entry_id, h.concept, h.snippet) for h in first] == [
+                    (h.passage_id, h.entry_id, h.concept, h.snippet) for h in later], (
+                    query, source)
+                found += bool(first)
+        assert len(loaded._names) > 800  # the later queries matched names from the index
+        assert found > 150
+
+
 @pytest.mark.sqlite_only(reason="the index loads on a connection of its own to the SQLite file")
 def test_a_database_moved_while_open_still_answers_its_next_queries(
     glossaries: Path, tmp_path: Path

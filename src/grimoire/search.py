@@ -542,6 +542,12 @@ class Searcher:
     ) -> list[str]:
         """Other names of the entries the query names, whole or in part (acronym expansion)."""
         index = self._name_index()
+        # The matches are of `allowed` documents already (`_name_matches`): only the entries
+        # a name inside the query adds are filtered here, by the documents `named` read with
+        # them. Filtering the matches again lost the entries a concept's name matched
+        # ("PCA" of "Principal Component Analysis (PCA)") while names were looked up in the
+        # store, which knows the documents of the entries it looked up only: a filtered
+        # search expanded "PCA" once the index was loaded, not before (round 28).
         entry_ids = {m.entry_id for m in matches}
         words = normalize(query).split()
         # A name inside a longer query ("what does RLHF optimise") expands too, when it is
@@ -556,9 +562,8 @@ class Searcher:
                 if (n >= 2 and phrases) or gram in capitals:
                     ids = names[gram]
                     if len(ids) <= 5:
-                        entry_ids.update(ids)
-        if allowed is not None:
-            entry_ids = {e for e in entry_ids if index.document_of(e) in allowed}
+                        entry_ids.update(e for e in ids
+                                         if allowed is None or index.document_of(e) in allowed)
         q = normalize(query)
         out: list[str] = []
         for aliases in self.store.entry_aliases(entry_ids).values():
