@@ -90,3 +90,22 @@ def test_a_count_needs_a_number_beside_what_is_counted(tmp_path: Path) -> None:
     other.write_text(INCEPTION + "\nThe network is 22 layers deep.\n", encoding="utf-8")
     answer = ask_notes(counted, [other], "How many layers does the Inception network have?")
     assert_quoted(answer, "22 layers deep")
+
+
+ALIGN = """# Learning to transcribe
+
+A recording comes with its transcript, but nobody marks which stretch of sound each letter
+belongs to. This makes teaching a transcriber much harder than one would first expect.
+
+One way out is a loss that sums over every possible alignment.
+"""
+
+
+def test_a_sentence_whose_subject_is_the_one_before_brings_it(tmp_path: Path) -> None:
+    # fresh16 (tune): "Why is training a speech recognizer harder than it first seems?" was
+    # answered "This makes training a speech recognizer harder ..." alone: what "this" is,
+    # the reason asked for, is the sentence before.
+    note = tmp_path / "transcribe.md"
+    note.write_text(ALIGN, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note], "Why is teaching a transcriber harder than expected?")
+    assert_quoted(answer, "nobody marks which stretch of sound each letter belongs to")

@@ -1152,6 +1152,13 @@ FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this ne
 _BACK = re.compile(
     r"^(?:in this (?:sense|way|case)|(?:this|that) (?:is (?:why|because|how)|means|way)|"
     r"thus|therefore|hence|as a result|consequently|for this reason)\b", re.IGNORECASE)
+# "This makes training a speech recognizer harder than it might at first seem.", "This choice
+# is motivated by ...": a sentence whose subject is what the one before it says.
+_THIS_BACK = re.compile(
+    r"^(?:(?:this|that)\s+(?:makes|allows|lets|enables|leads|causes|results|explains|gives)"
+    r"|(?:this|these)\s+(?:choice|choices|approach|method|technique|step|process|idea|trick"
+    r"|procedure|design|problem|issue|observation|result|property)\b)", re.IGNORECASE)
+THIS_BACK = True
 # "Why ...?": the sentence after the best that gives its reason ("This is because policy
 # gradient algorithms extract roughly ~1 bit of information per episode").
 _WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
@@ -1221,7 +1228,7 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
         return next((s for s in scored if s.candidate.passage_id == best.candidate.passage_id
                      and s.index == best.index + step), None)
 
-    if _BACK.match(best.text):
+    if _BACK.match(best.text) or (THIS_BACK and _THIS_BACK.match(best.text)):
         return beside(-1)
     after = beside(1)
     if after is None:
