@@ -109,3 +109,19 @@ def test_a_sentence_whose_subject_is_the_one_before_brings_it(tmp_path: Path) ->
     note.write_text(ALIGN, encoding="utf-8")
     answer = ask_notes(tmp_path, [note], "Why is teaching a transcriber harder than expected?")
     assert_quoted(answer, "nobody marks which stretch of sound each letter belongs to")
+
+
+ODOURS = """# Smell
+
+We use an odour dataset made of molecules, each with the smells people report for it.
+Relating a molecular structure to its smell is a 100 year-old problem.
+"""
+
+
+def test_a_count_names_the_thing_counted_as_a_noun(tmp_path: Path) -> None:
+    # fresh17 (tune): "How many molecules does the Leffingwell Odor Dataset contain?" was
+    # answered with "a 100 year-old problem" beside "molecular": the same stem, not the noun.
+    note = tmp_path / "smell.md"
+    note.write_text(ODOURS, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note], "How many molecules does the odour dataset contain?")
+    assert answer.abstained, answer.answer

@@ -585,17 +585,30 @@ def uncounted(question: str, evidence: Evidence) -> bool:
     if not evidence.sentences or not _ASKS_AMOUNT.match(question):
         return False
     counted = _COUNTED.match(question)
-    thing = stem(counted.group("thing").casefold()) if counted and COUNTED_THING else None
+    thing = _one(counted.group("thing")) if counted and COUNTED_THING else None
     # "How many layers does the Inception network have?" answered by "... the CVPR 2015 paper
     # ...": a number that counts something else (a year, "$1 \times 1$"). The number must sit
-    # in a sentence that names what is counted.
+    # in a sentence that names what is counted, as a noun ("molecules", not "molecular").
     return not any(_AMOUNT.search(s.text) and (thing is None or thing in {
-        stem(w.casefold()) for w in _WORD_RE.findall(s.text)})
+        _one(w) for w in _WORD_RE.findall(s.text)})
         for s in _answer_sentences(evidence))
+
+
+def _one(word: str) -> str:
+    """`word` in small letters, singular: "layers" -> "layer", "classes" -> "class"."""
+    w = word.casefold()
+    if not COUNTED_SINGULAR:
+        return stem(w)
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "xes", "ches", "shes")):
+        return w[:-2]
+    return w[:-1] if w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
 
 
 _COUNTED = re.compile(r"^\s*how\s+many\s+(?P<thing>[^\W\d_][\w-]*)", re.IGNORECASE)
 COUNTED_THING = True
+COUNTED_SINGULAR = True
 
 
 # "Who invented the transformer?": a maker is asked for. Notes that define the transformer and
