@@ -125,3 +125,29 @@ def test_a_count_names_the_thing_counted_as_a_noun(tmp_path: Path) -> None:
     note.write_text(ODOURS, encoding="utf-8")
     answer = ask_notes(tmp_path, [note], "How many molecules does the odour dataset contain?")
     assert answer.abstained, answer.answer
+
+
+STANDARD_SCORE = """---
+title: Standard score scaling
+---
+A scaling method that swaps each raw value of a feature for the count of standard deviations
+it lies from that feature's mean.
+
+For example, take a feature whose mean is 50 and whose standard deviation is 10. The table
+below shows how standard score scaling maps each raw value of the feature to its new value:
+40 becomes -1 and 65 becomes 1.5.
+
+The model then learns from the new values of the feature instead of the raw ones.
+"""
+
+
+def test_what_a_thing_turns_its_input_into_is_led_by_its_entrys_opening(
+        tmp_path: Path) -> None:
+    # fresh18: "What does Z-score normalization turn a raw feature value into?" was answered
+    # by the table's introduction and the last sentence, which repeat the question's words;
+    # the entry's first sentence, which says what the value becomes, tied them and was left out.
+    note = tmp_path / "standard score scaling.md"
+    note.write_text(STANDARD_SCORE, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "What does standard score scaling turn a raw feature value into?")
+    assert_quoted(answer, "the count of standard deviations it lies from that feature's mean")

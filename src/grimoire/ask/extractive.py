@@ -1285,7 +1285,8 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
     sentence ("A mechanism used in a neural network that indicates the importance of ..."),
     and later sentences that repeat the question's words elaborate on it."""
     if not LEAD or not scored or stands_for(q.text, means=False) or not (
-            DEFINITION.match(q.text) or _WHAT_IS.match(q.text)):
+            DEFINITION.match(q.text) or _WHAT_IS.match(q.text)
+            or (LEAD_DOES and _DOES_TO.match(q.text))):
         return None
     best = scored[0]
     asked = asked_words(q.text)
@@ -1343,6 +1344,15 @@ _WHAT_IS = re.compile(
     # "what does it mean when a generative model hallucinates?"
     r"|what\s+does\s+it\s+mean\s+(?:when|if|that|to|for)\s+[^?]+)\s*\??\s*$",
     re.IGNORECASE)
+
+
+# "What does Z-score normalization turn a raw value into?", "what does EMD measure?": what a
+# thing does to its input is what its entry's first sentence says.
+_DOES_TO = re.compile(
+    r"^\s*what\s+does\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+\s+(?:turn|turns"
+    r"|convert|map|replace|measure|compute|calculate|return|produce|output|transform|represent"
+    r"|describe|capture)\b", re.IGNORECASE)
+LEAD_DOES = True
 
 
 def _above(a: Candidate, b: Candidate) -> bool:
