@@ -217,6 +217,13 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     named = [(words, pid) for words, pid in named if words]
     if not named:
         return False
+    best = evidence.sentences[0] if evidence.sentences else None
+    if (best is not None and best.coverage >= ANSWERS_ALL
+            and any(pid == best.candidate.passage_id for _, pid in named)):
+        # "What does ADADELTA do about the learning rate?": the best sentence holds every
+        # word of the question and its passage is named ("ADADELTA"); that a stub the
+        # question also names ("Learning rate", two words to one) says nothing is no silence.
+        return False
     if _COMPARES.search(question):
         # "How does X differ from Y?" asks about two things: the notes are silent only when
         # neither says anything, however many words of the question each name covers (a
@@ -230,6 +237,10 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
                  if not catalogue_item(s.raw, s.start)
                  and not (how and title_item(s.raw, s.start))}
     return all(pid not in with_text for w, pid in named if w in closest)
+
+
+# The best sentence's share of the question's words (`Scored.coverage`) that says it answers.
+ANSWERS_ALL = 0.99
 
 
 _COMPARES = re.compile(r"\b(?:differ|differs|difference|different|versus|vs|compare|compared"
@@ -573,7 +584,31 @@ def uncounted(question: str, evidence: Evidence) -> bool:
     quote holds a number or a number word: the notes name the thing but do not count it."""
     if not evidence.sentences or not _ASKS_AMOUNT.match(question):
         return False
-    return not any(_AMOUNT.search(s.text) for s in _answer_sentences(evidence))
+    counted = _COUNTED.match(question)
+    thing = _one(counted.group("thing")) if counted and COUNTED_THING else None
+    # "How many layers does the Inception network have?" answered by "... the CVPR 2015 paper
+    # ...": a number that counts something else (a year, "$1 \times 1$"). The number must sit
+    # in a sentence that names what is counted, as a noun ("molecules", not "molecular").
+    return not any(_AMOUNT.search(s.text) and (thing is None or thing in {
+        _one(w) for w in _WORD_RE.findall(s.text)})
+        for s in _answer_sentences(evidence))
+
+
+def _one(word: str) -> str:
+    """`word` in small letters, singular: "layers" -> "layer", "classes" -> "class"."""
+    w = word.casefold()
+    if not COUNTED_SINGULAR:
+        return stem(w)
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "xes", "ches", "shes")):
+        return w[:-2]
+    return w[:-1] if w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
+
+
+_COUNTED = re.compile(r"^\s*how\s+many\s+(?P<thing>[^\W\d_][\w-]*)", re.IGNORECASE)
+COUNTED_THING = True
+COUNTED_SINGULAR = True
 
 
 # "Who invented the transformer?": a maker is asked for. Notes that define the transformer and
@@ -685,9 +720,34 @@ def _arithmetic_note(text: str) -> str:
             f"it gives {c.computed:.6g})")
 
 
+def _citable(scored: list[Scored], q: Question,
+             sources: SourceLines) -> tuple[list[Scored], list[Scored]]:
+    """The sentences without those the answer would quote but cannot cite, and the answer's
+    sentences chosen from the rest. A sentence read from markup the file does not hold as
+    words (a formula of an HTML page, "$$0<\\alpha\\lambda_{i}<2+2\\beta$$") cannot be checked
+    against the file; chosen alone, it left no citation and the question was refused though
+    the next sentence answered it."""
+    chosen = choose(scored, q)
+    for _ in range(RECHOOSE):
+        unchecked = {id(s) for s in chosen if _cite(s, sources) is None}
+        if len(unchecked) < len(chosen):
+            break  # a sentence left to cite: the answer quotes what it can check
+        scored = [s for s in scored if id(s) not in unchecked
+                  and not any(s.candidate.passage_id == c.candidate.passage_id
+                              and s.index == c.index for c in chosen if id(c) in unchecked)]
+        chosen = choose(scored, q)
+    return scored, chosen
+
+
+RECHOOSE = 3  # rounds of choosing again, each without the sentences that could not be cited
+
+
 def _extractive(question: str, evidence: Evidence) -> Answer:
-    scored = prefer_named(evidence.sentences, evidence.question)
-    chosen = choose(scored, evidence.question)
+    sources = SourceLines()
+    scored, chosen = _citable(prefer_named(evidence.sentences, evidence.question),
+                              evidence.question, sources)
+    if not scored:
+        return _abstain(question, evidence)
     best = scored[0]
     # Disagreement: the best sentence from another source about the same concept.
     lead = ""
@@ -722,7 +782,6 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
             lead = ""
         else:
             chosen = [p for p in pair if p is not None]
-    sources = SourceLines()
     parts: list[str] = []
     citations: list[Citation] = []
     for s in chosen:

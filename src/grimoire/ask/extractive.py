@@ -1152,6 +1152,13 @@ FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this ne
 _BACK = re.compile(
     r"^(?:in this (?:sense|way|case)|(?:this|that) (?:is (?:why|because|how)|means|way)|"
     r"thus|therefore|hence|as a result|consequently|for this reason)\b", re.IGNORECASE)
+# "This makes training a speech recognizer harder than it might at first seem.", "This choice
+# is motivated by ...": a sentence whose subject is what the one before it says.
+_THIS_BACK = re.compile(
+    r"^(?:(?:this|that)\s+(?:makes|allows|lets|enables|leads|causes|results|explains|gives)"
+    r"|(?:this|these)\s+(?:choice|choices|approach|method|technique|step|process|idea|trick"
+    r"|procedure|design|problem|issue|observation|result|property)\b)", re.IGNORECASE)
+THIS_BACK = True
 # "Why ...?": the sentence after the best that gives its reason ("This is because policy
 # gradient algorithms extract roughly ~1 bit of information per episode").
 _WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
@@ -1221,7 +1228,7 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
         return next((s for s in scored if s.candidate.passage_id == best.candidate.passage_id
                      and s.index == best.index + step), None)
 
-    if _BACK.match(best.text):
+    if _BACK.match(best.text) or (THIS_BACK and _THIS_BACK.match(best.text)):
         return beside(-1)
     after = beside(1)
     if after is None:
@@ -1278,7 +1285,8 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
     sentence ("A mechanism used in a neural network that indicates the importance of ..."),
     and later sentences that repeat the question's words elaborate on it."""
     if not LEAD or not scored or stands_for(q.text, means=False) or not (
-            DEFINITION.match(q.text) or _WHAT_IS.match(q.text)):
+            DEFINITION.match(q.text) or _WHAT_IS.match(q.text)
+            or (LEAD_DOES and _DOES_TO.match(q.text))):
         return None
     best = scored[0]
     asked = asked_words(q.text)
@@ -1336,6 +1344,15 @@ _WHAT_IS = re.compile(
     # "what does it mean when a generative model hallucinates?"
     r"|what\s+does\s+it\s+mean\s+(?:when|if|that|to|for)\s+[^?]+)\s*\??\s*$",
     re.IGNORECASE)
+
+
+# "What does Z-score normalization turn a raw value into?", "what does EMD measure?": what a
+# thing does to its input is what its entry's first sentence says.
+_DOES_TO = re.compile(
+    r"^\s*what\s+does\s+(?:an?\s+|the\s+)?(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+\s+(?:turn|turns"
+    r"|convert|map|replace|measure|compute|calculate|return|produce|output|transform|represent"
+    r"|describe|capture)\b", re.IGNORECASE)
+LEAD_DOES = True
 
 
 def _above(a: Candidate, b: Candidate) -> bool:
