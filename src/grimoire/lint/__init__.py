@@ -18,7 +18,6 @@ from grimoire.lint.arithmetic import find_claims, math_at
 from grimoire.lint.elsewhere import NoteFolders, listed_elsewhere
 from grimoire.lint.latex import latex_problems
 from grimoire.model import PAGE_REASONS, Math, Span
-from grimoire.readers.conventions import is_generic_heading
 from grimoire.resolve.links import FILE_LINKS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
@@ -229,6 +228,10 @@ def concept_findings(
     Given the wanted links (`uses`) and the ingested files (`sources`), the links that lead
     outside the notes are left out (`lint.elsewhere`): a name its source marks as a page it
     has, a file link into a folder that holds no note."""
+    # Imported here: `ask` imports this module for its arithmetic check, and the readers'
+    # package imports every reader (docutils, markdown-it: 0.5 s of a cold `grimoire ask`).
+    from grimoire.readers.conventions import is_generic_heading
+
     wanted = list(wanted)
     elsewhere = listed_elsewhere(wanted, uses)
     folders = NoteFolders(sources)
