@@ -25,3 +25,8 @@ def write_notes(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def labels(kb: Grimoire) -> set[str]:
+    """The labels of every concept the knowledge base holds."""
+    return {c.label for c in kb.concepts()}

@@ -22,11 +22,7 @@ from pathlib import Path
 
 from grimoire import readers
 from grimoire.knowledge import Grimoire
-from tests.readers.conftest import write_notes
-
-
-def _labels(kb: Grimoire) -> set[str]:
-    return {c.label for c in kb.concepts()}
+from tests.readers.conftest import labels, write_notes
 
 
 def _reasons(kb: Grimoire) -> dict[str, str]:
@@ -47,7 +43,7 @@ def test_build_files_and_scripts_are_not_notes(kb: Grimoire, tmp_path: Path) -> 
                             "image that runs the same anywhere.\n",
     })
     report = kb.ingest([repo], embed=False)
-    assert _labels(kb) == {"Docker"}
+    assert labels(kb) == {"Docker"}
     reasons = _reasons(kb)
     for name in ("Dockerfile", "Dockerfile2", "Makefile", "CMakeLists.txt", "setup.cfg",
                  "tox.ini", "poetry.lock"):
@@ -67,7 +63,7 @@ def test_build_and_run_folders_are_not_walked(kb: Grimoire, tmp_path: Path) -> N
         "mlruns/0/abc123/params/alpha": "0.5\n",
     })
     kb.ingest([notes], embed=False)
-    assert _labels(kb) == {"TorchScript"}
+    assert labels(kb) == {"TorchScript"}
     paths = {Path(r.path).relative_to(notes).as_posix() for r in kb.sources()}
     assert paths == {"torchscript.md"}
 
@@ -88,7 +84,7 @@ def test_xml_that_is_not_a_wiki_dump_is_skipped_with_its_reason(
     assert reasons["pom.xml"] == "XML whose root is <project> not a MediaWiki export dump: " \
                                  "not a note"
     assert "<opencv_storage>" in reasons["cascade.xml"]
-    assert _labels(kb) == {"Spark"}
+    assert labels(kb) == {"Spark"}
 
 
 def test_mail_and_settings_are_searched_but_name_nothing(kb: Grimoire, tmp_path: Path) -> None:
@@ -103,7 +99,7 @@ def test_mail_and_settings_are_searched_but_name_nothing(kb: Grimoire, tmp_path:
                   "of symbols again and again to build a vocabulary.\n",
     })
     kb.ingest([notes], embed=False)
-    assert _labels(kb) == {"Byte Pair Encoding"}
+    assert labels(kb) == {"Byte Pair Encoding"}
     formats = {Path(r.path).name: r.format for r in kb.sources() if r.status == "ok"}
     assert formats["inbox.eml"] == formats["server.conf"] == formats["msg17.txt"] == "text"
     hits = kb.search("dependency parsing call for papers", k=3, mode="lexical")
@@ -125,7 +121,7 @@ def test_course_and_emoji_headings_name_nothing(kb: Grimoire, tmp_path: Path) ->
                     "random units while training, so that no unit can lean on another.\n",
     })
     kb.ingest([notes], embed=False)
-    assert _labels(kb) == {"Dropout"}
+    assert labels(kb) == {"Dropout"}
     assert not [f for f in kb.lint().findings if str(f.group) == "conflict"]
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grimoire.knowledge import Grimoire
-from tests.readers.conftest import write_notes
+from tests.readers.conftest import labels, write_notes
 
 
 def test_a_slug_named_page_is_named_as_its_note_writes_it(kb: Grimoire, tmp_path: Path) -> None:
@@ -43,9 +43,9 @@ def test_a_slug_named_page_is_named_as_its_note_writes_it(kb: Grimoire, tmp_path
                     "- [[Decision tree regression]]\n- [[k-means]]\n",
     })
     kb.ingest([notes], embed=False)
-    labels = {c.label for c in kb.concepts()}
-    assert {"Decision Tree regression", "k-means", "dummy-variables"} <= labels
-    assert "decision-tree-regression" not in labels
+    found = labels(kb)
+    assert {"Decision Tree regression", "k-means", "dummy-variables"} <= found
+    assert "decision-tree-regression" not in found
     # Both links, by file and by name, still lead to the page; nothing is wanted.
     assert not [w for w in kb.wanted() if "tree" in w.name.casefold()]
     assert kb.concept("decision-tree-regression").label == "Decision Tree regression"
@@ -66,7 +66,7 @@ def test_a_repositorys_files_about_itself_are_searchable_but_name_no_concept(
     })
     report = kb.ingest([repo], embed=False)
     assert report.failed == 0
-    assert {c.label for c in kb.concepts()} == {"Container security"}
+    assert labels(kb) == {"Container security"}
     hits = kb.search("pull request reviewer", mode="lexical")
     assert hits and Path(hits[0].span.path).name == "CONTRIBUTING.md"
 
@@ -87,9 +87,9 @@ def test_a_note_that_opens_with_the_problem_is_named_by_its_file(
                                 "set of required dependencies on any platform.\n",
     })
     kb.ingest([vault], embed=False)
-    labels = {c.label for c in kb.concepts()}
-    assert {"Bootstrap", "Kernel Smoothing", "RAII"} <= labels
-    assert not labels & {"The Problem", "Idea"}
+    found = labels(kb)
+    assert {"Bootstrap", "Kernel Smoothing", "RAII"} <= found
+    assert not found & {"The Problem", "Idea"}
     assert "conflict" not in kb.lint().by_group()
 
 
@@ -118,9 +118,9 @@ def test_a_vault_note_is_named_by_its_file_when_its_first_heading_follows_its_te
                            "elements have a least upper bound and a greatest lower bound.\n",
     })
     kb.ingest([vault], embed=False)
-    labels = {c.label for c in kb.concepts()}
-    assert {"Category Theory", "Lattice"} <= labels
-    assert not [label for label in labels if label[0].isdigit()]
+    found = labels(kb)
+    assert {"Category Theory", "Lattice"} <= found
+    assert not [label for label in found if label[0].isdigit()]
     assert "category is a collection" in kb.concept("Category Theory").entries[0].entry.definition
 
 
@@ -132,7 +132,7 @@ def test_a_site_page_keeps_its_heading_after_a_generated_table_of_contents(
                           "dense linear algebra routines.\n",
     })
     kb.ingest([notes], embed=False)
-    assert "cuBLAS" in {c.label for c in kb.concepts()}
+    assert "cuBLAS" in labels(kb)
 
 
 def test_numbered_headings_of_a_page_lose_their_numbers(kb: Grimoire, tmp_path: Path) -> None:
@@ -146,8 +146,8 @@ def test_numbered_headings_of_a_page_lose_their_numbers(kb: Grimoire, tmp_path: 
                       "Body Problem asks how three masses move under their mutual gravity.\n",
     })
     kb.ingest([notes], embed=False)
-    labels = {c.label for c in kb.concepts()}
-    assert {"Leftist Heap", "Binomial Heap", "3 Body Problem"} <= labels
+    found = labels(kb)
+    assert {"Leftist Heap", "Binomial Heap", "3 Body Problem"} <= found
 
 
 def test_a_readme_titling_a_collection_of_notes_names_no_concept(
@@ -161,7 +161,7 @@ def test_a_readme_titling_a_collection_of_notes_names_no_concept(
                                "their keys match a query.\n",
     })
     kb.ingest([repo], embed=False)
-    assert {c.label for c in kb.concepts()} == {"Dropout", "Attention"}
+    assert labels(kb) == {"Dropout", "Attention"}
 
 
 def test_a_text_file_opening_with_a_sentence_is_named_by_its_file(
@@ -173,7 +173,7 @@ def test_a_text_file_opening_with_a_sentence_is_named_by_its_file(
                     "one pass over the image.\n",
     })
     kb.ingest([notes], embed=False)
-    assert {c.label for c in kb.concepts()} == {"You Only Look Once"}
+    assert labels(kb) == {"You Only Look Once"}
 
 
 def _notebook(*cells: tuple[str, str]) -> str:
@@ -196,6 +196,6 @@ def test_a_notebook_whose_first_heading_is_a_step_is_named_by_its_file(
         "Kohya_ss.ipynb": _notebook(("code", "import os")),
     })
     kb.ingest([notes], embed=False)
-    labels = {c.label for c in kb.concepts()}
-    assert {"Multiple Linear Regression", "LD_PRELOAD", "Kohya_ss"} <= labels
-    assert "Create the Dataset" not in labels
+    found = labels(kb)
+    assert {"Multiple Linear Regression", "LD_PRELOAD", "Kohya_ss"} <= found
+    assert "Create the Dataset" not in found

@@ -147,8 +147,8 @@ def _duplicate_findings(pairs: Iterable[DuplicatePair],
     message counts the others."""
     by_files: dict[tuple[str, str], list[DuplicatePair]] = {}
     for pair in pairs:
-        key = tuple(sorted((spans[pair.first].path, spans[pair.second].path)))
-        by_files.setdefault((key[0], key[-1]), []).append(pair)
+        one, two = spans[pair.first].path, spans[pair.second].path
+        by_files.setdefault((min(one, two), max(one, two)), []).append(pair)
     for group in by_files.values():
         pair = min(group, key=lambda p: (spans[p.second].start_line, spans[p.first].start_line))
         a, b = spans[pair.first], spans[pair.second]
