@@ -75,9 +75,17 @@ _GENERIC_HEADINGS = frozenset(
         # "The Problem" and named each so; "Idea" another)
         "idea", "ideas", "basic idea", "core idea", "problem statement", "problem setup",
         "problem formulation", "approach",
+        # round 29: an aside ("Note" in a GPU note), a part of a model's write-up ("Output"
+        # of a GRU), a course's opening ("Fundamentals" heads a reading list)
+        "note", "output", "outputs", "fundamentals", "assumption", "assumptions",
     }
     | _SEE_ALSO_HEADINGS
 )
+# A notebook's step, not its subject: "Read data", "Load Data", "Import libraries",
+# "Loading the IMDB dataset" (round 29: a course's notebooks were named so).
+_SETUP_STEP = re.compile(
+    r"(?:load|read|import|download|get|fetch|prepare|install)(?:ing)?\s+(?:the\s+)?"
+    r"(?:\w+\s+)?(?:data|dataset|datasets|libraries|library|packages|modules|dependencies)\b")
 _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )
@@ -208,6 +216,22 @@ _CITEKEY = re.compile(
     r"^[a-z][\w-]*?(?:(?:19|20)\d\d[a-z]?|_[\w-]*\d{2}[\w-]*|_[a-z][\w-]*_[\w-]+)"
     r":\s+(?=\S)")
 _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
+# What follows a name on a list of models or a note's heading: the year it came out
+# ("ResNet-50 (2015)", "Inception v3(2015)": the year was a short form, found by "2015"), a
+# colon ending the heading ("Named Entity Recognition :"). "Ratio 1:2:" keeps its colon.
+_TRAILING_YEAR = re.compile(r"\s*\(\s*(?:1[89]|20)\d\d\s*\)$")
+_TRAILING_COLON = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))\s*:$|\s+:$")
+# A page titled as the question it answers: "What is Supervised Learning?", "What is
+# Ranking" (round 29: four public repositories). A question about something else ("What is
+# the role of attention?", "What is it?") names no thing and stays as written.
+_WHAT_IS = re.compile(r"what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([^?:;,\u2013\u2014]+?)\s*\??",
+                      re.IGNORECASE)
+_ABOUT_SOMETHING_ELSE = frozenset({
+    "between", "of", "for", "in", "to", "with", "behind", "about", "when", "why", "how", "it",
+    "this", "that", "they", "these", "those", "difference", "purpose", "role", "goal", "point",
+    "idea", "intuition", "problem", "use", "meaning", "definition", "next", "new", "going",
+    "on", "happening", "wrong", "so", "we", "you", "i", "my", "our", "your",
+})
 
 
 # An emoji as GitHub and note apps write it, `:rocket:`, before or after a name
@@ -232,6 +256,10 @@ def bare_name(name: str) -> str:
     ('Big Models', 'Neural Networks')
     >>> bare_name(":rocket: Prompt Engineering :studio_microphone:"), bare_name("Ratio 1:2:")
     ('Prompt Engineering', 'Ratio 1:2:')
+    >>> bare_name("ResNet-50 (2015)"), bare_name("Named Entity Recognition :")
+    ('ResNet-50', 'Named Entity Recognition')
+    >>> bare_name("What is Supervised Learning?"), bare_name("What is the role of attention?")
+    ('Supervised Learning', 'What is the role of attention?')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
@@ -254,6 +282,14 @@ def _bare_name(name: str) -> str:
     while end > start and (_decoration(text[end - 1]) or text[end - 1].isspace()):
         end -= 1
     text = _SHORTCODE_ENDS.sub("", text[start:end])
+    if text[:4].casefold() == "what" and (m := _WHAT_IS.fullmatch(text)) is not None:
+        words = m.group(1).split()
+        if len(words) <= 5 and " - " not in m.group(1) and \
+                not _ABOUT_SOMETHING_ELSE.intersection(w.casefold() for w in words):
+            text = m.group(1)
+    if text.endswith((")", ":")):
+        bare = _TRAILING_COLON.sub("", _TRAILING_YEAR.sub("", text, count=1), count=1)
+        text = bare if any(c.isalpha() for c in bare) else text
     return text if any(c.isalnum() for c in text) else ""
 
 
@@ -298,9 +334,10 @@ _ARTICLE = re.compile(r"^(?:the|a|an|our) (?=\S)")
 def is_generic_heading(title: str) -> bool:
     """Whether a heading names a part of a page ("Introduction", "Code", "References"), also
     when it says of what ("Summary of acquisition functions", "Properties of CTC"), or a
-    part of a course ("Day 3 — Attention", "Week 2: Basics", "⚡ Tasks")."""
+    part of a course ("Day 3 — Attention", "Week 2: Basics", "⚡ Tasks"), or a notebook's
+    step ("Read data")."""
     key = _ARTICLE.sub("", heading_key(title))  # "The Problem", "The Idea"
-    if key in _GENERIC_HEADINGS or _COURSE_HEADING.search(key):
+    if key in _GENERIC_HEADINGS or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key):
         return True
     head, of, _ = key.partition(" of ")
     if of and head in _GENERIC_HEADINGS:

@@ -413,6 +413,9 @@ def add_section_entries(doc: Document) -> Document:
         heading = _bare(path, numbered)
         if normalize(heading) in own or name_shaped(heading) is not None:
             continue
+        if len(path) > 1 and normalize(heading) == normalize(_bare(path[:-1], numbered)):
+            # "Dropout" > "What is Dropout?": the section's own lead, under a question
+            continue
         mine = [passages[i] for i in sec.passages]
         if any(inside_entry(p) for p in mine):
             continue
@@ -493,7 +496,8 @@ def add_section_entries(doc: Document) -> Document:
             if p.heading_path[: len(path)] != path or inside_entry(p):
                 break
             run.append(p)
-        new.append(_entry(path[-1], run, reasons[path], len(path)))
+        if run:  # two sections that open at one passage: the first one ends before it
+            new.append(_entry(path[-1], run, reasons[path], len(path)))
     entries = sorted((*doc.entries, *new), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
 
@@ -677,9 +681,11 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     (`id: root`, the top of its hierarchy), an Obsidian Excalidraw drawing
     (`excalidraw-plugin:`, whose text is the labels of its shapes), a note template
     (`created: {{date}}`: the shape of notes to come), a list of packages (`text.package_list`),
-    a mail or news message (`text.message`), a program's settings (`text.settings`)."""
+    a mail or news message (`text.message`), a program's settings (`text.settings`) or data
+    (`text.data_rows`)."""
     return meta.get("id") == "root" or "excalidraw-plugin" in meta \
-        or any(meta.get(k) is True for k in ("package_list", "message", "settings")) or any(
+        or any(meta.get(k) is True for k in ("package_list", "message", "settings", "data")) \
+        or any(
         isinstance(v, str) and ("{{" in v or "<%" in v) and _TEMPLATE_MARK.search(v)
         for v in meta.values())
 

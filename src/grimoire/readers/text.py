@@ -1,9 +1,10 @@
 """Plain text: paragraphs separated by blank lines. The fallback for any text file.
 
 A pip requirements file (`requirements.txt`, every line a package), a mail or news message
-(`.eml`, `.mbox`, a data set's `Subject:` files) and a settings file (`.ini`, `.cfg`,
-`.conf`, `key = value` lines) are searchable text named by its file or subject, never a page
-about a thing: their first line ("torch", "Subject: ...", "[server]") is no concept."""
+(`.eml`, `.mbox`, a data set's `Subject:` files), a settings file (`.ini`, `.cfg`,
+`.conf`, `key = value` lines) and a model's data (`classes.txt`, one label a line) are
+searchable text named by its file or subject, never a page about a thing: their first line
+("torch", "Subject: ...", "[server]", "car") is no concept."""
 
 from __future__ import annotations
 
@@ -80,6 +81,29 @@ def settings(lines: list[str], path: str) -> bool:
     return sum(not r.startswith(("#", ";")) for r in rows) >= 2
 
 
+# A row of data: no sentence ends in it.
+_SENTENCE = re.compile(r"[.!?:](?:\s|$)")
+
+
+def data_rows(lines: list[str]) -> bool:
+    """Whether a text file is rows of data a program reads (a model's class labels, one a
+    line; a list of images and their labels): five lines or more in one block, none of them
+    (or, of 20 or more, one in 8) a sentence, an item of a list or a table's row. A note's
+    text has sentences, or blank lines between its parts."""
+    rows = [line.strip() for line in lines]
+    while rows and not rows[-1]:
+        rows.pop()
+    while rows and not rows[0]:
+        rows.pop(0)
+    if len(rows) < 5 or not all(rows):
+        return False
+    # A long list may hold titles with a stop ("Mr. Holland's Opus", "Free Willy 2: The
+    # Adventure Home": 132 of 1,682 films); a paragraph wrapped into lines has a stop in
+    # most of them.
+    odd = sum(1 for r in rows if _SENTENCE.search(r) or r.startswith(("-", "*", "|", "\u2022")))
+    return odd == 0 or (len(rows) >= 20 and odd * 8 <= len(rows))
+
+
 def sniff(head: str, path: str) -> bool:
     return True
 
@@ -108,6 +132,9 @@ def read(data: bytes, path: str) -> list[Document]:
     if settings(lines, path):
         return [Document(path=path, format=name, title=PurePath(path).name,
                          passages=tuple(passages), meta={"settings": True})]
+    if data_rows(lines):
+        return [Document(path=path, format=name, title=PurePath(path).name,
+                         passages=tuple(passages), meta={"data": True})]
     first = passages[0].text.split("\n")[0].strip() if passages else ""
     title = PurePath(path).stem if not first or _NOT_A_TITLE.match(first) else first
     return [Document(path=path, format=name, title=title, passages=tuple(passages))]

@@ -126,6 +126,10 @@ def resolve_links(
     # A link to a note that defines no concept (a blog post, a page) is a good link, not a
     # wanted page: the reader keeps only the linked file's name, so match on that.
     note_names = {link_key(posixpath.basename(p))[1] for p in documents}
+    # ... and by its name without the extension a reader keeps no link's name from: a
+    # notebook's `[part 1](#section1)` to its own anchor is `exercise1` (round 29: 96 dead
+    # links in a course's notebooks).
+    note_names |= {normalize(posixpath.splitext(posixpath.basename(p))[0]) for p in documents}
     # A folder's index page answers to the folder's name (`other/index.md` is `other/`).
     note_names |= {link_key(posixpath.basename(posixpath.dirname(p)))[1] for p in documents
                    if _INDEX_STEM.match(posixpath.basename(p))}

@@ -253,19 +253,28 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
             and names_note(stem):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none);
-        # so does a first step, "# 1. Create the Dataset" (a notebook's).
+        # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's).
+        return stem
+    if after_text and _SLUG.fullmatch(stem) is None and any(c.isalpha() for c in stem):
+        # A vault's `Papers.md` (a reading list, then "# Information Retrieval" over its
+        # papers) or README is no note about its first heading's topic, even when its own
+        # name names no concept: it was the concept "Information Retrieval", in conflict
+        # with the note of that name.
         return stem
     return h1 or stem
 
 
-# `Multiple_Linear_Regression.ipynb`: words a file name joins by underscores, the first two
-# capitalised words, as a title; `huggingface_hub`, `LD_PRELOAD` and `Kohya_ss` (names of
-# things) stay as they are.
-_UNDERSCORED = re.compile(r"[A-Z][a-z]+(?:_[A-Z][a-z]+)+(?:_[A-Za-z0-9]+)*")
+# `Multiple_Linear_Regression.ipynb`, `VC_Dimensions.md`: words a file name joins by
+# underscores, capitalised (or an acronym) and one at least a capitalised word, as a title;
+# `huggingface_hub`, `LD_PRELOAD` and `Kohya_ss` (names of things) stay as they are.
+_UNDERSCORED = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,5})(?:_(?:[A-Z][a-z]+|[A-Z]{2,5}))+"
+                          r"(?:_[A-Za-z0-9]+)*")
+_CAPITALISED = re.compile(r"(?:^|_)[A-Z][a-z]")
 
 
 def _spaced(stem: str) -> str:
-    return stem.replace("_", " ") if _UNDERSCORED.fullmatch(stem) else stem
+    return stem.replace("_", " ") if _UNDERSCORED.fullmatch(stem) and \
+        _CAPITALISED.search(stem) else stem
 
 
 # A site's slug (`my-rnn-notes`), a Dendron hierarchy (`ml.attention.self`): an address.
