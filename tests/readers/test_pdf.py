@@ -58,6 +58,13 @@ def test_a_title_word_broken_into_runs_at_its_hyphen_is_one_word() -> None:
     assert pdf.read(data, "a.pdf")[0].title == "Part 2 - Optimizers in practice"
 
 
+def test_the_stamp_arxiv_prints_up_a_papers_margin_is_no_title() -> None:
+    # The stamp is set larger than any text of the page: a paper was "arXiv:2310.06825v1
+    # [cs.CL] 10 Oct 2023" (round 29).
+    data = pdf_bytes([PAGE_ONE], heading=["arXiv:2401.01234v2 [cs.LG] 3 Jan 2024"])
+    assert pdf.read(data, "paper.pdf")[0].title == PAGE_ONE[0]
+
+
 def test_title_falls_back_to_the_first_line_then_the_stem() -> None:
     assert pdf.read(pdf_bytes([PAGE_ONE]), "a.pdf")[0].title == PAGE_ONE[0]
     (blank,) = pdf.read(pdf_bytes([[], []]), "drawings/blank.pdf")

@@ -8,7 +8,7 @@ notes) gave as concept names, each shape rebuilt here in our own words.
 - A note opening "# Fundamentals" over a checklist of readings was named "Fundamentals";
   sections headed "Note" and "Output" were concepts.
 - "ResNet-50 (2015)" on a list of architectures had the short form "2015"; a heading
-  "Named Entity Recognition :" kept its colon.
+  "Named Entity Recognition :" kept its colon; a vault's "3_1 - LLM evaluation.md" its number.
 - A model's class labels (`classes.txt`, one a line) and a list of images were concepts
   named by their first line ("car").
 - A notebook opening with "# Read data" was named so; `VC_Dimensions.md` kept its underscore.
@@ -18,6 +18,9 @@ notes) gave as concept names, each shape rebuilt here in our own words.
 - A course's notebooks link their own anchors (`[part 1](#section1)` to `<a id="section1">`):
   96 dead links.
 - A list of 1,682 films, one of them "Mr. Holland's Opus", was a concept "1 Toy Story".
+- A paper turned into Markdown by OCR gave "Figure 1" ... "Figure 14", "Copyright",
+  "Erratum" and "Abbreviations" as concepts; a repository's AGENTS.md (what it tells coding
+  assistants) gave "Repository Guidelines".
 """
 
 from __future__ import annotations
@@ -81,13 +84,16 @@ def test_a_year_or_colon_after_a_name_is_no_part_of_it(kb: Grimoire, tmp_path: P
                             "layers whose blocks add their input to their output.\n\n"
                             "## Xception(2016)\n\nXception is a network built from depthwise "
                             "separable convolutions only.\n",
+        # A file numbered for its folder's order ("3_1 - ", as "0- " was before).
+        "evaluation/3_1 - Model Evaluation.md": "Model evaluation compares a model's outputs "
+                                                "with held-out answers.\n",
         "nlp.md": "# NLP\n\nTasks on text.\n\n### Named Entity Recognition :\n\nNamed entity "
                   "recognition is the task of finding the names of people, places and "
                   "companies in a text.\n",
     })
     kb.ingest([notes], embed=False)
     found = labels(kb)
-    assert {"ResNet-50", "Xception", "Named Entity Recognition"} <= found
+    assert {"ResNet-50", "Xception", "Named Entity Recognition", "Model Evaluation"} <= found
     assert not {"ResNet-50 (2015)", "Named Entity Recognition :"} & found
     names = {n.name for n in kb.concept("ResNet-50").names}
     assert "2015" not in names
@@ -196,3 +202,27 @@ def test_a_notebook_opening_with_its_data_step_is_named_by_its_file(
     found = labels(kb)
     assert {"dbscan", "Loading Dock Scheduling", "VC Dimensions"} <= found
     assert not {"Read data", "VC_Dimensions"} & found
+
+
+def test_a_papers_figures_and_back_matter_and_an_agents_file_name_no_concept(
+        kb: Grimoire, tmp_path: Path) -> None:
+    repo = write_notes(tmp_path / "repo", {
+        "AGENTS.md": "# Repository Guidelines\n\nRun the formatter before every commit and "
+                     "keep each notebook's outputs cleared.\n",
+        # A note on agents, named as a note is.
+        "llm/Agents.md": "# Agents\n\nAn agent is a model that calls tools in a loop until "
+                         "its task is done.\n",
+        "ocr/guide.md": "# Thyroid Nodule Scoring\n\nA scoring system assigns points to a "
+                        "nodule's features on ultrasound.\n\n## Echogenicity\n\nEchogenicity "
+                        "is the brightness of a nodule compared with the tissue around it.\n\n"
+                        "## Figure 1\n\nA nodule brighter than the gland around it, scored one "
+                        "point.\n\n## Table 2: Points by feature\n\nComposition, echogenicity "
+                        "and shape each add points to the total score.\n\n## Abbreviations\n\n"
+                        "US is ultrasound, FNA is fine-needle aspiration.\n\n## Copyright\n\n"
+                        "The society holds the rights to this guide and its figures.\n",
+    })
+    report = kb.ingest([repo], embed=False)
+    assert report.failed == 0
+    assert labels(kb) == {"Thyroid Nodule Scoring", "Echogenicity", "Agents"}
+    hits = kb.search("formatter before every commit", mode="lexical")
+    assert hits and Path(hits[0].span.path).name == "AGENTS.md"

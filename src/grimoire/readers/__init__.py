@@ -207,6 +207,9 @@ _PROJECT_FILES = frozenset({
     "CONTRIBUTORS", "MAINTAINERS", "SUPPORT", "GOVERNANCE", "PULL_REQUEST_TEMPLATE",
     "ISSUE_TEMPLATE",
 })
+# What a repository tells coding assistants (round 29: "AGENT", "Repository Guidelines"),
+# only as these tools name the file: `Agents.md` is a note on agents.
+_ASSISTANT_FILES = frozenset({"AGENTS", "AGENT", "CLAUDE", "GEMINI"})
 
 
 def project_file(path: str) -> bool:
@@ -217,9 +220,12 @@ def project_file(path: str) -> bool:
     (True, True)
     >>> project_file("docker/security.md"), project_file("notes/Contributing factors.md")
     (False, False)
+    >>> project_file("AGENTS.md"), project_file("LLMs/Agents.md")
+    (True, False)
     """
     stem = stem_of(path)
-    return not stem.islower() and stem.upper().replace("-", "_") in _PROJECT_FILES
+    return (not stem.islower() and stem.upper().replace("-", "_") in _PROJECT_FILES) \
+        or stem in _ASSISTANT_FILES
 
 
 def sniff_head(data: bytes, path: str) -> str:

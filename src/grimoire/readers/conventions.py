@@ -78,6 +78,8 @@ _GENERIC_HEADINGS = frozenset(
         # round 29: an aside ("Note" in a GPU note), a part of a model's write-up ("Output"
         # of a GRU), a course's opening ("Fundamentals" heads a reading list)
         "note", "output", "outputs", "fundamentals", "assumption", "assumptions",
+        # the front and back matter of a paper turned into Markdown by OCR
+        "copyright", "erratum", "errata", "abbreviations", "list of abbreviations",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -86,6 +88,11 @@ _GENERIC_HEADINGS = frozenset(
 _SETUP_STEP = re.compile(
     r"(?:load|read|import|download|get|fetch|prepare|install)(?:ing)?\s+(?:the\s+)?"
     r"(?:\w+\s+)?(?:data|dataset|datasets|libraries|library|packages|modules|dependencies)\b")
+# A figure, table or appendix of a paper by its number, with its caption or not ("Figure
+# 10", "Table 2: Results", "Appendix B"): OCR of a paper made each a heading (round 29).
+_FLOAT_HEADING = re.compile(
+    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm)\s*"
+    r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?")
 _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )
@@ -95,10 +102,11 @@ _TRAILING = re.compile(r"[\s:.;,¶#§]+$")
 # "4) Pooling"): the page's order, no part of the name. A number that is part of a name keeps
 # its place ("3D Convolution", "1x1 Convolution", "1-bit Adam").
 # "2.3 Attention", "1. Intro", "4.1 - Linear Forward" and "3 - Packages" (a course's notebooks
-# number their sections so), a list label "d) L-Layer Model".
+# number their sections so), "3_1 - LLM evaluation" (a vault's file), a list label "d) L-Layer
+# Model".
 _SECTION_NUMBER = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+|[a-z]\)"
-    r"|\d{1,3}(?:\.\d{1,3})*(?=\s*[-\u2013\u2014:]\s))(?:\s*[-\u2013\u2014:](?=\s))?\s+(?=\S)")
+    r"|\d{1,3}(?:[._]\d{1,3})*(?=\s*[-\u2013\u2014:]\s))(?:\s*[-\u2013\u2014:](?=\s))?\s+(?=\S)")
 
 
 # Character references as HTML exports write them: numeric, and the few named ones that an
@@ -337,7 +345,8 @@ def is_generic_heading(title: str) -> bool:
     part of a course ("Day 3 — Attention", "Week 2: Basics", "⚡ Tasks"), or a notebook's
     step ("Read data")."""
     key = _ARTICLE.sub("", heading_key(title))  # "The Problem", "The Idea"
-    if key in _GENERIC_HEADINGS or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key):
+    if key in _GENERIC_HEADINGS or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
+            or _FLOAT_HEADING.fullmatch(key):
         return True
     head, of, _ = key.partition(" of ")
     if of and head in _GENERIC_HEADINGS:

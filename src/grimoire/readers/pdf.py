@@ -219,10 +219,17 @@ def _joined(runs: list[str]) -> str:
     return out
 
 
+# The stamp arXiv prints up the margin of a paper's first page, in a larger type than its
+# title: "arXiv:2310.06825v1 [cs.CL] 10 Oct 2023" (round 29: a paper was named so).
+_ARXIV_STAMP = re.compile(r"^\s*arXiv:\s*\d{4}\.\d{4,5}", re.I)
+
+
 def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str]) -> str | None:
     title = meta.get("title", "")
     if title and not _JUNK_TITLE.match(title) and len(title) <= 300:
         return title
+    sizes = [(s, t) for s, t in sizes if not _ARXIV_STAMP.match(t)]
+    first = [line for line in first if not _ARXIV_STAMP.match(line)]
     if sizes:
         biggest = max(s for s, _ in sizes)
         body = sorted(s for s, _ in sizes)[len(sizes) // 2]
