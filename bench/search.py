@@ -8,6 +8,7 @@
     .venv/bin/python bench/search.py --only paired-names  # a concept's names as others spell them
     .venv/bin/python bench/search.py --only own-words  # concepts described in our own words
     .venv/bin/python bench/search.py --only own-words --own-words bench/queries/own_words2.jsonl
+    .venv/bin/python bench/search.py --only own-words --own-words bench/queries/own_words3.jsonl
 
 Descriptions (bench/queries/descriptions.jsonl, see bench/devset.py) mirror the held-out
 protocol: each query runs against a fresh store holding only its target collection, and is
@@ -553,7 +554,8 @@ def main() -> None:
                              " pair, no cap per pair of collections)")
     parser.add_argument("--own-words", type=Path, default=devset.OWN_WORDS,
                         help="the own-words queries (bench/queries/own_words2.jsonl: 297, the"
-                             " first 110 and 187 more)")
+                             " first 110 and 187 more; own_words3.jsonl: 60 outsider queries,"
+                             " reported, never tuned on)")
     parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
                         help="target collections of the descriptions to run")
     parser.add_argument("--mask", choices=tuple(devset.MASK_STYLES), default="blank",
