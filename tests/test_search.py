@@ -796,3 +796,28 @@ def test_a_sentence_pasted_from_a_notes_markdown_source_finds_its_line(
                 or not span.start_line <= number <= span.end_line:
             missed.append((path.name, number, span))
     assert len(missed) <= 1, missed
+
+
+@pytest.fixture(scope="module")
+def stubs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
+    """A quarter of the terms glossary, about half of whose pages hold only their title, and
+    the pages around Hamming distance and the Hessian matrix."""
+    terms = _need(CORPORA / "ml-glossary-terms" / "terms")
+    near = [terms / f"{name}.md" for name in (
+        "hamming-distance", "hessian-matrix", "same-convolution", "semantic-hashing",
+        "second-order-information", "laplacian-matrix", "jacobian-matrix", "distance-metric")]
+    files = list(dict.fromkeys([*sorted(terms.glob("*.md"))[::4], *near]))
+    with grimoire.open(tmp_path_factory.mktemp("stubs") / "kb.db") as kb:
+        kb.ingest([str(f) for f in files])
+        yield kb
+
+
+def test_a_title_only_page_the_vectors_find_is_not_passed_by_bm25(
+    stubs: grimoire.Grimoire,
+) -> None:
+    # Hamming distance's page holds its title alone: bm25 cannot see it, and Semantic hashing,
+    # whose text says "Hamming" and "strings", came first while bm25 had its full share.
+    hits = stubs.search("counting the places where two equally long strings have different"
+                        " symbols", k=5)
+    assert hits[0].concept == "Hamming distance"
+    assert hits[0].passage_id == NO_PASSAGE
