@@ -245,6 +245,9 @@ def initials_match(short: str, long: str) -> bool:
     return len(words) >= 2 and "".join(w[0].casefold() for w in words) == s
 
 
+# Resolve asks twice for each entry, one call after the other (`term_names`, then
+# `merge.entry_claims` for the entry's long form): a tenth of merging 10k notes' entries.
+@lru_cache(maxsize=256)
 def definition_expansion(term: str, definition: str) -> str | None:
     """The long form a definition opens with, when it spells out the term.
 
