@@ -322,3 +322,21 @@ def test_long_headings_are_not_remembered() -> None:
     assert conventions.bare_name("2. TODO Details") == "Details"
     assert conventions.bare_name("2. TODO Details") == "Details"  # remembered
     assert conventions._bare_name.cache_info().hits >= 1
+
+
+_META_VALUES = st.one_of(
+    st.sampled_from(["root", "{{title}}", "{{ date:YYYY }}", "<% tp.date.now() %>", "{{x}}",
+                     "<%", "plain", "", "parsed"]),
+    st.booleans(), st.none(), st.integers(), st.lists(st.sampled_from(["{{title}}", "a"])))
+
+
+@given(st.dictionaries(st.sampled_from(["id", "excalidraw-plugin", "package_list", "message",
+                                        "settings", "created", "tags", "title"]),
+                       _META_VALUES, max_size=5))
+def test_not_a_page_as_a_loop(meta: dict[str, object]) -> None:
+    """`not_a_page`, a plain loop that passes over empty meta, says what its expression said."""
+    said = meta.get("id") == "root" or "excalidraw-plugin" in meta \
+        or any(meta.get(k) is True for k in ("package_list", "message", "settings")) or any(
+            isinstance(v, str) and ("{{" in v or "<%" in v)
+            and sections._TEMPLATE_MARK.search(v) is not None for v in meta.values())
+    assert sections.not_a_page(meta) == said
