@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grimoire import names
@@ -156,6 +156,7 @@ _TEXT = st.lists(st.sampled_from(["Low", "rank", "ML", "a", " ", "  ", "-", " - 
                  max_size=10).map("".join)
 
 
+@settings(deadline=None)  # cheap, but a loaded machine may pause it
 @given(_TEXT)
 def test_each_name_pattern_needs_the_mark_its_gate_looks_for(text: str) -> None:
     """`parse_term`, `_paired` and `definition_expansion` skip a pattern when the text lacks

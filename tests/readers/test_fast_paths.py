@@ -8,7 +8,7 @@ from pathlib import Path, PurePath
 import yaml
 from docutils.core import publish_doctree
 from docutils.parsers.rst import states as docutils_states
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core.normalize import normalize as markdown_normalize
@@ -330,6 +330,7 @@ _META_VALUES = st.one_of(
     st.booleans(), st.none(), st.integers(), st.lists(st.sampled_from(["{{title}}", "a"])))
 
 
+@settings(deadline=None)  # cheap, but a loaded machine may pause it
 @given(st.dictionaries(st.sampled_from(["id", "excalidraw-plugin", "package_list", "message",
                                         "settings", "created", "tags", "title"]),
                        _META_VALUES, max_size=5))
