@@ -251,7 +251,8 @@ def initials_match(short: str, long: str) -> bool:
 
 
 # Resolve asks twice for each entry, one call after the other (`term_names`, then
-# `merge.entry_claims` for the entry's long form): a tenth of merging 10k notes' entries.
+# `merge.entry_claims` for the entry's long form): 18,000 runs for 10k notes' 9,000
+# definitions, 14,000 remembered (issue 14).
 @lru_cache(maxsize=256)
 def definition_expansion(term: str, definition: str) -> str | None:
     """The long form a definition opens with, when it spells out the term.
