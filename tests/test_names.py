@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grimoire import names
 from grimoire.names import (
     definition_expansion,
     is_abbreviation,
@@ -146,3 +147,35 @@ def test_a_slash_name_is_one_name_found_by_each_half() -> None:
     assert names["Eigenvector"] == ("half of a slash name", 1)
     assert names["Eigenvalue"] == ("half of a slash name", 1)
     assert [n.name for n in term_names("Attention: a primer")] == ["Attention: a primer"]
+
+
+# Pieces of terms and definitions, every mark a name pattern looks for among them.
+_TEXT = st.lists(st.sampled_from(["Low", "rank", "ML", "a", " ", "  ", "-", " - ", " \u2013 ",
+                                  " \u2014 ", ": ", ":", " / ", "/", "(", ")", "(ML)",
+                                  "(Low rank)", ".", ";", "\n", "\t", "x2"]),
+                 max_size=10).map("".join)
+
+
+@settings(deadline=None)  # cheap, but a loaded machine may pause it
+@given(_TEXT)
+def test_each_name_pattern_needs_the_mark_its_gate_looks_for(text: str) -> None:
+    """`parse_term`, `_paired` and `definition_expansion` skip a pattern when the text lacks
+    the mark it needs (issue 14): a text that pattern matches always holds that mark."""
+    if names._PAREN.match(text) or names._DEF_PAREN.match(text):
+        assert "(" in text
+    if names._PAIR.match(text):
+        assert any(mark in text for mark in ("/", ":", "-", "\u2013", "\u2014"))
+
+
+@pytest.mark.parametrize("term", ["Mixture Of Experts (MOE)", "PCA - Principal Component Analysis",
+                                  "Leaky ReLU / LReLU", "NER: Named Entity Recognition",
+                                  "RNN \u2013 Recurrent Neural Network", "Plain Term"])
+def test_terms_with_and_without_marks(term: str) -> None:
+    """The gates let the marked spellings through to their patterns."""
+    parsed = parse_term(term)
+    if term == "Plain Term":
+        assert parsed.acronym is None and parsed.label == "Plain Term"
+    else:
+        assert parsed.acronym is not None and parsed.expansion is not None
+    assert definition_expansion("MOE", "Mixture Of Experts (MOE) is a mechanism") == \
+        "Mixture Of Experts"

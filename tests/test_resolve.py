@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import grimoire
 from grimoire.errors import GrimoireError, NotFound
+from grimoire.resolve.links import _PAGE_FILES, _by_path
+from grimoire.resolve.types import LinkRow
 from tests.conftest import seed
 
 
@@ -235,3 +241,43 @@ def test_a_misspelt_rule_in_grimoire_toml_is_named_not_ignored(tmp_path: Path) -
     assert str(caught.value) == (
         f"{notes / 'grimoire.toml'}:4: unknown table [[jion]]: a grimoire.toml holds "
         "[[join]], [[split]] and [[alias]]")
+
+
+# -- a link by its path (`resolve/links.py`, `_by_path`) ---------------------------------------
+
+_PARTS = st.sampled_from(["a", "b", ".", "..", "", "index.md", "a.md", "b.rst", "README.md",
+                          "_index.md", "x.html", "c d"])
+
+
+def _every_path(link: LinkRow, target: str, documents: dict[str, int],
+                doc_first: dict[int, int]) -> int | None:
+    """`_by_path` as it was before the last-name gate: every candidate path built."""
+    rel = unquote(target.split("#", 1)[0])
+    if link.kind not in ("markdown", "wikilink", "embed", "doc") or not documents or not rel:
+        return None
+    stem = rel.rstrip("/")
+    for base in (posixpath.dirname(link.path), posixpath.splitext(link.path)[0]):
+        for ext in _PAGE_FILES:
+            doc = documents.get(posixpath.normpath(posixpath.join(base, stem + ext)))
+            if doc is not None and doc in doc_first:
+                return doc_first[doc]
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(files=st.lists(st.lists(_PARTS, min_size=1, max_size=4), min_size=1, max_size=6),
+       target=st.lists(_PARTS, min_size=1, max_size=4), slash=st.booleans(),
+       here=st.lists(_PARTS.filter(lambda p: p not in ("", ".", "..")), min_size=1, max_size=3))
+def test_a_link_by_path_finds_what_every_candidate_path_finds(
+        files: list[list[str]], target: list[str], slash: bool, here: list[str]) -> None:
+    """The gate on a candidate's last name (a path is built only for a name some document
+    has) finds the file every candidate path finds, with `.`, `..`, empty parts, folder
+    indexes and a trailing slash in the link."""
+    documents = {posixpath.normpath("/v/" + "/".join(parts)): i for i, parts in enumerate(files)}
+    doc_first = {i: 100 + i for i in documents.values()}
+    link = LinkRow(id=1, document_id=0, entry_id=None, path="/v/" + "/".join(here), line=1,
+                   target="/".join(target) + ("/" if slash else ""), label=None,
+                   kind="markdown", fragment=None, exists_hint=None)
+    names = {posixpath.basename(p) for p in documents}
+    assert _by_path(link, link.target, documents, doc_first, names) == _every_path(
+        link, link.target, documents, doc_first)

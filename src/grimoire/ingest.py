@@ -414,10 +414,19 @@ def _walk(
                 continue
             key = storable(path)
             seen.add(key)
-            is_link = os.path.islink(path)  # noqa: PTH114 - see the docstring
+            # One `lstat` says both whether it is a symlink and, for a plain file, its size
+            # (a `stat` after `islink` asked the same of every file twice).
+            try:
+                info: os.stat_result | None = os.lstat(path)
+            except OSError:
+                info = None  # `_regular` records why it cannot be read
+            is_link = info is not None and stat.S_ISLNK(info.st_mode)
             if is_link and not _link_to_file(store, path, key, root_key, real_root, tally):
                 continue
-            size = _regular(store, path, key, root_key, tally)
+            if info is not None and stat.S_ISREG(info.st_mode):
+                size: int | None = info.st_size
+            else:
+                size = _regular(store, path, key, root_key, tally)
             if size is not None:
                 yield path, key, size, is_link
 

@@ -8,7 +8,7 @@ from pathlib import Path, PurePath
 import yaml
 from docutils.core import publish_doctree
 from docutils.parsers.rst import states as docutils_states
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core.normalize import normalize as markdown_normalize
@@ -322,3 +322,23 @@ def test_long_headings_are_not_remembered() -> None:
     assert conventions.bare_name("2. TODO Details") == "Details"
     assert conventions.bare_name("2. TODO Details") == "Details"  # remembered
     assert conventions._bare_name.cache_info().hits >= 1
+
+
+_META_VALUES = st.one_of(
+    st.sampled_from(["root", "{{title}}", "{{ date:YYYY }}", "<% tp.date.now() %>", "{{x}}",
+                     "<%", "plain", "", "parsed"]),
+    st.booleans(), st.none(), st.integers(), st.lists(st.sampled_from(["{{title}}", "a"])))
+
+
+@settings(deadline=None)  # cheap, but a loaded machine may pause it
+@given(st.dictionaries(st.sampled_from(["id", "excalidraw-plugin", "package_list", "message",
+                                        "settings", "data", "created", "tags", "title"]),
+                       _META_VALUES, max_size=5))
+def test_not_a_page_as_a_loop(meta: dict[str, object]) -> None:
+    """`not_a_page`, a plain loop that passes over empty meta, says what its expression said."""
+    said = meta.get("id") == "root" or "excalidraw-plugin" in meta \
+        or any(meta.get(k) is True for k in ("package_list", "message", "settings", "data")) \
+        or any(
+            isinstance(v, str) and ("{{" in v or "<%" in v)
+            and sections._TEMPLATE_MARK.search(v) is not None for v in meta.values())
+    assert sections.not_a_page(meta) == said

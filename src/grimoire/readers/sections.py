@@ -683,11 +683,19 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     (`created: {{date}}`: the shape of notes to come), a list of packages (`text.package_list`),
     a mail or news message (`text.message`), a program's settings (`text.settings`) or data
     (`text.data_rows`)."""
-    return meta.get("id") == "root" or "excalidraw-plugin" in meta \
-        or any(meta.get(k) is True for k in ("package_list", "message", "settings", "data")) \
-        or any(
-        isinstance(v, str) and ("{{" in v or "<%" in v) and _TEMPLATE_MARK.search(v)
-        for v in meta.values())
+    # A plain loop, and nothing at all for a file without front matter: asked two or three
+    # times of every note (issue 14).
+    if not meta:
+        return False
+    if meta.get("id") == "root" or "excalidraw-plugin" in meta:
+        return True
+    if meta.get("package_list") is True or meta.get("message") is True \
+            or meta.get("settings") is True or meta.get("data") is True:
+        return True
+    for v in meta.values():
+        if isinstance(v, str) and ("{{" in v or "<%" in v) and _TEMPLATE_MARK.search(v):
+            return True
+    return False
 
 
 def add_page_entry(doc: Document) -> Document:
