@@ -189,6 +189,10 @@ def subject_missing(question: str, best: Scored) -> bool:
         return False
     # "What are the advantages of LoRA?" is about LoRA: the notes need not say "advantages".
     subject = _ASPECT.sub("", m.group("subject"))
+    if DOES_VERB and _DOES.match(question) and not _DOES_NAME.search(question):
+        # "What does prediction bias measure?": the last word is what X does, not X's; a
+        # sentence that says what it measures need not write "measure" (refused on fresh19).
+        subject = " ".join(subject.split()[:-1]) or subject
     want = {stem(w) for w in content_words(subject)}
     if not want:
         return False
@@ -198,6 +202,13 @@ def subject_missing(question: str, best: Scored) -> bool:
     # "deep convolutional GAN" is "Deep Convolutional Generative Adversarial Network (DCGAN)"
     have |= {stem(w) for w in _acronym_words(subject, c.concept, c.title, *c.heading_path)}
     return not want & have if m is who else not want <= have
+
+
+# "what does X <verb>?" (DEFINITION takes up to three words after "does" as X): the verb
+# closes the question unless it asks what X means, stands for or is called.
+_DOES = re.compile(r"^\s*what\s+does\s", re.IGNORECASE)
+_DOES_NAME = re.compile(r"\b(?:mean|stand\s+for|called|known\s+as)\s*\??\s*$", re.IGNORECASE)
+DOES_VERB = True
 
 
 def named_but_empty(question: str, evidence: Evidence) -> bool:

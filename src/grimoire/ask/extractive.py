@@ -877,6 +877,10 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
         return s
     if budget < MIN_PIECE:
         return None
+    rows = _formula_rows(s.text, q, budget) if FORMULA_ROWS else None
+    if rows is not None:
+        return Scored(s.candidate, s.index, rows, s.raw, s.start, s.end, s.coverage, s.meaning,
+                      s.score, s.terms, s.about, s.confidence)
     masked = mask(s.text)
     cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(masked)), len(s.text)]
     # A space between two cuts is kept: "capacity, so" must not become "capacity,so".
@@ -909,6 +913,44 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
         text = f"{text} {ELLIPSIS}"
     return Scored(s.candidate, s.index, text, s.raw, s.start, s.end, s.coverage, s.meaning,
                   s.score, s.terms, s.about, s.confidence)
+
+
+# A displayed formula of several rows ("$$v = \beta v + ... \\ s = ... \\ W = ...$$", an
+# optimizer's update in five equations) is one sentence that `clip` cannot cut (a formula is
+# never cut inside), and it was quoted whole: 49 words (fresh19, Adam's bias correction). Its
+# rows are cut apart at their breaks ("\\"), never inside a matrix or an environment: the
+# run of rows within the budget that holds the most of the question, else the first rows.
+FORMULA_ROWS = True
+_DISPLAY = re.compile(r"\$\$(?P<body>[^$]+)\$\$")
+_ROW_BREAK = re.compile(r"\s*\\\\\s*")
+
+
+def _formula_rows(text: str, q: Question, budget: int) -> str | None:
+    """`text`, a displayed formula alone, cut to a run of its rows within `budget` words and
+    marked with ellipses where rows were left out; None when it is not one or nothing fits."""
+    m = _DISPLAY.fullmatch(text.strip())
+    if m is None or "\\begin" in m.group("body"):
+        return None
+    rows = [r for r in _ROW_BREAK.split(m.group("body").strip()) if r.strip()]
+    if len(rows) < 2:
+        return None
+    best: tuple[float, int, int] | None = None
+    for i in range(len(rows)):
+        for j in range(i, len(rows)):
+            n = len(" \\\\ ".join(rows[i : j + 1]).split()) + 2  # the ellipses: a word each
+            if n > budget:
+                break
+            have = {stem(w) for w in _WORD.findall(" ".join(rows[i : j + 1]))}
+            weight = sum(w for t, w in q.stems.items() if t in have)
+            # The most of the question, then the most rows, then the first.
+            if best is None or weight > best[0] or (
+                    weight == best[0] and j - i > best[2] - best[1]):
+                best = (weight, i, j)
+    if best is None:
+        return None
+    _, i, j = best
+    out = "$$" + " \\\\ ".join(rows[i : j + 1]) + "$$"
+    return (f"{ELLIPSIS} " if i > 0 else "") + out + (f" {ELLIPSIS}" if j < len(rows) - 1 else "")
 
 
 # A sentence too long for the answer may keep its opening and its end and leave out a clause
