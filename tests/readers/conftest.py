@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,3 +31,11 @@ def write_notes(root: Path, files: dict[str, str]) -> Path:
 def labels(kb: Grimoire) -> set[str]:
     """The labels of every concept the knowledge base holds."""
     return {c.label for c in kb.concepts()}
+
+
+def notebook(*cells: tuple[str, str]) -> str:
+    """A Jupyter notebook's JSON holding `cells`, each a kind ("markdown", "code") and text."""
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": kind, "metadata": {}, "source": text,
+         **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+        for kind, text in cells]})

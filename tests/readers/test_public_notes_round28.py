@@ -27,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grimoire.knowledge import Grimoire
-from tests.readers.conftest import labels, write_notes
+from tests.readers.conftest import labels, notebook, write_notes
 
 
 def test_a_slug_named_page_is_named_as_its_note_writes_it(kb: Grimoire, tmp_path: Path) -> None:
@@ -176,24 +176,16 @@ def test_a_text_file_opening_with_a_sentence_is_named_by_its_file(
     assert labels(kb) == {"You Only Look Once"}
 
 
-def _notebook(*cells: tuple[str, str]) -> str:
-    import json
-    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": kind, "metadata": {}, "source": text,
-         **({"outputs": [], "execution_count": None} if kind == "code" else {})}
-        for kind, text in cells]})
-
-
 def test_a_notebook_whose_first_heading_is_a_step_is_named_by_its_file(
         kb: Grimoire, tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "nb", {
-        "Multiple_Linear_Regression.ipynb": _notebook(
+        "Multiple_Linear_Regression.ipynb": notebook(
             ("code", "import numpy as np"),
             ("markdown", "# 1. Create the Dataset\n\nDraw two features and a noisy target."),
             ("markdown", "# 2. Fit the Model\n\nSolve the normal equations for the weights.")),
         # Names of things joined by underscores stay as they are.
-        "LD_PRELOAD.ipynb": _notebook(("code", "import os")),
-        "Kohya_ss.ipynb": _notebook(("code", "import os")),
+        "LD_PRELOAD.ipynb": notebook(("code", "import os")),
+        "Kohya_ss.ipynb": notebook(("code", "import os")),
     })
     kb.ingest([notes], embed=False)
     found = labels(kb)

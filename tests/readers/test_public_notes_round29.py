@@ -25,11 +25,10 @@ notes) gave as concept names, each shape rebuilt here in our own words.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from grimoire.knowledge import Grimoire
-from tests.readers.conftest import labels, write_notes
+from tests.readers.conftest import labels, notebook, write_notes
 
 
 def test_a_vaults_reading_list_and_readme_name_no_topic_of_their_headings(
@@ -133,16 +132,11 @@ def test_a_page_titled_by_its_question_is_named_by_its_subject(
 
 def test_a_notebooks_links_to_its_own_anchors_are_no_dead_links(
         kb: Grimoire, tmp_path: Path) -> None:
-    cells = [
-        {"cell_type": "markdown", "metadata": {}, "source":
-            "# Exercise 1: Linear Regression\n\n| Part | Function |\n|---|---|\n"
-            "| [Warm up](#section1) | [`warmUp`](#warmUp) |\n\nSee [nowhere](other.md)."},
-        {"cell_type": "markdown", "metadata": {}, "source":
-            '<a id="section1"></a>\n## Warm up\n\nReturn a 5x5 identity matrix.\n\n'
-            '<a id="warmUp"></a>'},
-    ]
-    folder = write_notes(tmp_path / "ex", {"exercise1.ipynb": json.dumps(
-        {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})})
+    folder = write_notes(tmp_path / "ex", {"exercise1.ipynb": notebook(
+        ("markdown", "# Exercise 1: Linear Regression\n\n| Part | Function |\n|---|---|\n"
+                     "| [Warm up](#section1) | [`warmUp`](#warmUp) |\n\nSee [nowhere](other.md)."),
+        ("markdown", '<a id="section1"></a>\n## Warm up\n\nReturn a 5x5 identity matrix.\n\n'
+                     '<a id="warmUp"></a>'))})
     kb.ingest([folder], embed=False)
     dead = {d.target for d in kb.dead_links()}
     assert dead == {"other"}
@@ -181,13 +175,6 @@ def test_a_models_data_files_are_searchable_but_name_no_concept(
 
 def test_a_notebook_opening_with_its_data_step_is_named_by_its_file(
         kb: Grimoire, tmp_path: Path) -> None:
-    def notebook(*cells: tuple[str, str]) -> str:
-        return json.dumps({
-            "cells": [{"cell_type": kind, "metadata": {}, "source": text,
-                       **({"outputs": [], "execution_count": None} if kind == "code" else {})}
-                      for kind, text in cells],
-            "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-
     notes = write_notes(tmp_path / "nb", {
         "dbscan.ipynb": notebook(("markdown", "# Read data"),
                                  ("code", "import pandas as pd\ndf = pd.read_csv('x.csv')"),
