@@ -193,8 +193,10 @@ class _Parser:
             self.operators += 1
             exponent = self.unary()
             try:
-                return _finite(base**exponent)
-            except (OverflowError, ZeroDivisionError) as e:
+                # math.pow, not **: a negative base to a fractional power is a complex number
+                # under ** ((-8)^{0.5}), which no comparison below can take; pow raises.
+                return _finite(math.pow(base, exponent))
+            except (ValueError, OverflowError, ZeroDivisionError) as e:
                 raise Symbolic from e
         return base
 
