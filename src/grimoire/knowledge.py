@@ -661,8 +661,12 @@ class Grimoire:
         self._fresh()
         ids = [s.id for s in view.summaries(self.store)]
         concepts = (view.load_concept(self.store, cid) for cid in ids)
+        from grimoire.store import POSTGRES_SCHEMES
+
+        keep = ([] if self.store.url.startswith(POSTGRES_SCHEMES) else
+                [Path(self.store.url + side) for side in ("", "-wal", "-shm", "-journal")])
         return export.write_export(exporter, concepts, len(ids), Path(path), force=force,
-                                   progress=progress)
+                                   progress=progress, keep=keep)
 
     @_guarded
     def stats(self) -> Stats:
