@@ -436,6 +436,31 @@ def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Pa
         folder.chmod(0o755)
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
+def test_embed_into_a_read_only_database_is_one_line(pristine: Path, tmp_path: Path) -> None:
+    # `grimoire embed` ended in `sqlite3.OperationalError: attempt to write a readonly
+    # database` (a traceback), with vectors to store and with none (audit29).
+    import subprocess
+    import sys
+
+    db = copy_of(pristine, tmp_path)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    for vectors in ("missing", "all there"):
+        if vectors == "all there":
+            db.chmod(0o644)
+            assert run(db, "embed")[0] == 0
+        db.chmod(0o444)
+        done = subprocess.run([*drop, exe, "--db", str(db), "embed"], capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 1, vectors
+        assert done.stderr.strip().splitlines() == [
+            f"error: {db}: the database file is read-only: it can be searched, not changed"]
+    db.chmod(0o644)
+    assert run(db, "check")[0] == 0
+
+
 def _ingest_with_meta(tmp_path: Path, name: str, text: str, meta_sql: str, title: str,
                       alias: str, user_version: int | None = None) -> tuple[Path, int, str]:
     """Ingest one note, set its stored meta to the SQL literal `meta_sql` behind Grimoire's
