@@ -437,6 +437,38 @@ def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Pa
 
 
 @pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
+def test_a_read_only_database_answers_after_its_overrides_change(tmp_path: Path) -> None:
+    # A grimoire.toml added or edited beside a read-only store made every search, show, ask,
+    # lint and export fail with "the database file is read-only: it can be searched, not
+    # changed" (the resolve of the changed overrides wanted to write) (audit29). It now
+    # answers with the concepts as last resolved.
+    import subprocess
+    import sys
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "dropout.md").write_text("# Dropout\n\nDropout zeroes random activations.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    (notes / "grimoire.toml").write_text('[[alias]]\nname = "Dropout"\naliases = ["drop"]\n')
+    db.chmod(0o444)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    try:
+        for args in (["search", "dropout", "--mode", "lexical"], ["show", "Dropout"],
+                     ["ask", "what does dropout zero"], ["lint"]):
+            done = subprocess.run([*drop, exe, "--db", str(db), *args], capture_output=True,
+                                  text=True, timeout=300)
+            assert "read-only" not in done.stderr, (args, done.stderr)
+            assert "dropout.md" in done.stdout or args == ["lint"], (args, done.stdout)
+    finally:
+        db.chmod(0o644)
+    code, shown = run(db, "show", "drop")  # the owner's next command resolves them
+    assert code == 0 and "Dropout" in shown
+
+
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_embed_into_a_read_only_database_is_one_line(pristine: Path, tmp_path: Path) -> None:
     # `grimoire embed` ended in `sqlite3.OperationalError: attempt to write a readonly
     # database` (a traceback), with vectors to store and with none (audit29).

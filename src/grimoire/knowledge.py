@@ -428,6 +428,10 @@ class Grimoire:
 
     def _fresh(self) -> ResolveReport | None:
         """Resolve when files or a grimoire.toml changed since the last resolve."""
+        if self.store.read_only:
+            # A grimoire.toml edited beside a read-only store: its concepts as last resolved.
+            # The resolve's write failed every search, show and ask ("it can be searched").
+            return None
         overrides = load_overrides(self._source_roots())
         if self.store.concepts_stale(overrides.fingerprint):
             from grimoire.resolve import refresh
