@@ -885,3 +885,22 @@ def test_lint_is_kept_until_the_store_changes(tmp_path: Path) -> None:
         with grimoire.open(tmp_path / "kb.db") as other:
             other.ingest([notes], embed=False)
         assert [f.concept for f in kb.lint().findings if f.group == "wanted"] == ["Epsilon"]
+
+
+@pytest.mark.sqlite_only(reason="the SQLite file itself: its schema version")
+def test_a_newer_grimoires_database_is_not_rebuilt_as_damaged(tmp_path: Path) -> None:
+    # `rebuild` of a file a newer Grimoire made swapped an older schema's file in and kept
+    # the newer one as kb.db.damaged; `check` called it ok without a word (audit29).
+    from grimoire.store.sqlite import MIGRATIONS
+
+    db = _one_note_store(tmp_path)
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    before = db.read_bytes()
+    code, out = run(db, "rebuild")
+    assert code == 1
+    assert "made by a newer Grimoire" in out and "nothing was changed" in out, out
+    assert db.read_bytes() == before and not (tmp_path / "kb.db.damaged").exists()
+    code, out = run(db, "check")
+    assert code == 0 and "note: made by a newer Grimoire" in out, out
