@@ -529,3 +529,27 @@ def test_read_commands_on_a_missing_database_create_nothing(tmp_path: Path) -> N
     result = CliRunner().invoke(main, ["--db", "", "ingest", str(tmp_path)])
     assert result.exit_code == 1
     assert "empty path" in result.output
+
+
+def test_a_note_read_with_a_wrong_format_is_read_again_without_it(tmp_path: Path) -> None:
+    # The hash covered the bytes only: a note once ingested with a wrong --format was
+    # "unchanged" to every later ingest, detecting or forced to another format (audit29).
+    notes = tmp_path / "notes"
+    make_vault(notes, 2)
+    note = str(notes / "topic-0.md")
+
+    def formats(kb: grimoire.Grimoire) -> list[str | None]:
+        return sorted(r.format for r in kb.sources())
+
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], format="mediawiki", embed=False)
+        assert formats(kb) == ["mediawiki", "mediawiki"]
+        assert kb.ingest([note], format="html", embed=False).updated == 1
+        assert next(r.format for r in kb.sources() if r.path == note) == "html"
+        again = kb.ingest([notes], embed=False)
+        assert (again.updated, again.unchanged) == (2, 0)
+        assert formats(kb) == ["obsidian", "obsidian"]  # as a fresh store reads them
+        assert "Topic 0" in {e.entry.term for e in kb.entries()}
+        assert kb.ingest([notes], embed=False).unchanged == 2
+        assert kb.ingest([notes], format="mediawiki", embed=False).updated == 2
+        assert kb.ingest([notes], format="mediawiki", embed=False).unchanged == 2

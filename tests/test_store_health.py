@@ -436,6 +436,63 @@ def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Pa
         folder.chmod(0o755)
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
+def test_a_read_only_database_answers_after_its_overrides_change(tmp_path: Path) -> None:
+    # A grimoire.toml added or edited beside a read-only store made every search, show, ask,
+    # lint and export fail with "the database file is read-only: it can be searched, not
+    # changed" (the resolve of the changed overrides wanted to write) (audit29). It now
+    # answers with the concepts as last resolved.
+    import subprocess
+    import sys
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "dropout.md").write_text("# Dropout\n\nDropout zeroes random activations.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    (notes / "grimoire.toml").write_text('[[alias]]\nname = "Dropout"\naliases = ["drop"]\n')
+    db.chmod(0o444)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    try:
+        for args in (["search", "dropout", "--mode", "lexical"], ["show", "Dropout"],
+                     ["ask", "what does dropout zero"], ["lint"]):
+            done = subprocess.run([*drop, exe, "--db", str(db), *args], capture_output=True,
+                                  text=True, timeout=300)
+            assert "read-only" not in done.stderr, (args, done.stderr)
+            assert "dropout.md" in done.stdout or args == ["lint"], (args, done.stdout)
+    finally:
+        db.chmod(0o644)
+    code, shown = run(db, "show", "drop")  # the owner's next command resolves them
+    assert code == 0 and "Dropout" in shown
+
+
+@pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
+def test_embed_into_a_read_only_database_is_one_line(pristine: Path, tmp_path: Path) -> None:
+    # `grimoire embed` ended in `sqlite3.OperationalError: attempt to write a readonly
+    # database` (a traceback), with vectors to store and with none (audit29).
+    import subprocess
+    import sys
+
+    db = copy_of(pristine, tmp_path)
+    exe = str(Path(sys.executable).parent / "grimoire")
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    for vectors in ("missing", "all there"):
+        if vectors == "all there":
+            db.chmod(0o644)
+            assert run(db, "embed")[0] == 0
+        db.chmod(0o444)
+        done = subprocess.run([*drop, exe, "--db", str(db), "embed"], capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 1, vectors
+        assert done.stderr.strip().splitlines() == [
+            f"error: {db}: the database file is read-only: it can be searched, not changed"]
+    db.chmod(0o644)
+    assert run(db, "check")[0] == 0
+
+
 def _ingest_with_meta(tmp_path: Path, name: str, text: str, meta_sql: str, title: str,
                       alias: str, user_version: int | None = None) -> tuple[Path, int, str]:
     """Ingest one note, set its stored meta to the SQL literal `meta_sql` behind Grimoire's
@@ -828,3 +885,22 @@ def test_lint_is_kept_until_the_store_changes(tmp_path: Path) -> None:
         with grimoire.open(tmp_path / "kb.db") as other:
             other.ingest([notes], embed=False)
         assert [f.concept for f in kb.lint().findings if f.group == "wanted"] == ["Epsilon"]
+
+
+@pytest.mark.sqlite_only(reason="the SQLite file itself: its schema version")
+def test_a_newer_grimoires_database_is_not_rebuilt_as_damaged(tmp_path: Path) -> None:
+    # `rebuild` of a file a newer Grimoire made swapped an older schema's file in and kept
+    # the newer one as kb.db.damaged; `check` called it ok without a word (audit29).
+    from grimoire.store.sqlite import MIGRATIONS
+
+    db = _one_note_store(tmp_path)
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    before = db.read_bytes()
+    code, out = run(db, "rebuild")
+    assert code == 1
+    assert "made by a newer Grimoire" in out and "nothing was changed" in out, out
+    assert db.read_bytes() == before and not (tmp_path / "kb.db.damaged").exists()
+    code, out = run(db, "check")
+    assert code == 0 and "note: made by a newer Grimoire" in out, out

@@ -550,7 +550,7 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
                 stream = readers.streaming_reader(path, f.read(readers.SNIFF_BYTES), job.forced)
         if stream is None:
             data = read_capped(job.file, max_bytes, follow=job.link, inside=job.inside or None)
-            sha = hashlib.sha256(READ_VERSION + data).hexdigest()
+            sha = hashlib.sha256(_read_as(job) + data).hexdigest()
         else:
             data, sha = b"", _file_sha256(job)
     except OSError as e:
@@ -601,9 +601,16 @@ def _name_problems(file: str, path: str, tally: _Tally) -> tuple[Problem, ...]:
     return (Problem(message, Span(path, 1, 1)),)
 
 
+def _read_as(job: _Job) -> bytes:
+    """What a file's hash covers besides its bytes: the reading's version and a format the
+    user forced. A note once read with a wrong `--format` was "unchanged" to every later
+    ingest, detecting or forced to another format, and kept the wrong reading for good."""
+    return READ_VERSION + (f"{job.forced}\x00".encode() if job.forced else b"")
+
+
 def _file_sha256(job: _Job) -> str:
     """The content hash of a file read in chunks (the same as of its bytes read whole)."""
-    digest = hashlib.sha256(READ_VERSION)
+    digest = hashlib.sha256(_read_as(job))
     with open_regular(job.file, follow=job.link, inside=job.inside or None) as f:
         while block := f.read(1 << 20):
             digest.update(block)

@@ -428,6 +428,10 @@ class Grimoire:
 
     def _fresh(self) -> ResolveReport | None:
         """Resolve when files or a grimoire.toml changed since the last resolve."""
+        if self.store.read_only:
+            # A grimoire.toml edited beside a read-only store: its concepts as last resolved.
+            # The resolve's write failed every search, show and ask ("it can be searched").
+            return None
         overrides = load_overrides(self._source_roots())
         if self.store.concepts_stale(overrides.fingerprint):
             from grimoire.resolve import refresh
@@ -661,8 +665,12 @@ class Grimoire:
         self._fresh()
         ids = [s.id for s in view.summaries(self.store)]
         concepts = (view.load_concept(self.store, cid) for cid in ids)
+        from grimoire.store import POSTGRES_SCHEMES
+
+        keep = ([] if self.store.url.startswith(POSTGRES_SCHEMES) else
+                [Path(self.store.url + side) for side in ("", "-wal", "-shm", "-journal")])
         return export.write_export(exporter, concepts, len(ids), Path(path), force=force,
-                                   progress=progress)
+                                   progress=progress, keep=keep)
 
     @_guarded
     def stats(self) -> Stats:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +142,24 @@ def test_cli_export_and_its_refusals(tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and "jsonl" in unknown.output
     folder = _cli(db, "jsonl", str(tmp_path))
     assert folder.exit_code == 1 and "is a folder" in folder.output
+
+
+@pytest.mark.sqlite_only(reason="about the SQLite file and its -wal, -shm, -journal")
+@pytest.mark.parametrize("side", ["", "-wal", "-shm", "-journal"])
+def test_force_never_replaces_the_database_itself(tmp_path: Path, side: str) -> None:
+    # `export jsonl kb.db --force` renamed the export over the open database: every note
+    # gone, the next command "database is damaged" (audit29). A -wal replaced loses the
+    # commits not yet folded in; a -journal written there is replayed into the file.
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([str(EXAMPLES)], embed=False)
+        sources = kb.stats().sources
+    (tmp_path / "link.db").symlink_to(f"kb.db{side}")
+    for target in (f"{db}{side}", str(tmp_path / "link.db")):
+        refused = _cli(str(db), "jsonl", target, "--force")
+        assert refused.exit_code == 1, refused.output
+        assert "is the database itself" in refused.output and target in refused.output
+    with grimoire.open(db) as kb:
+        assert kb.stats().sources == sources
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -80,6 +80,27 @@ def test_an_ingest_past_the_file_size_limit_says_so_and_keeps_the_store(
         assert report.failed == 0 and report.added == 300
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file itself grows past the limit")
+def test_an_embed_past_the_file_size_limit_says_so_and_keeps_the_store(
+        tmp_path: Path) -> None:
+    # The vectors' commit raised sqlite3.OperationalError (disk I/O error) out of
+    # `grimoire embed` and `kb.embed()`: a traceback (audit29).
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([EXAMPLES], embed=False)
+        passages = kb.stats().passages
+        with sqlite3.connect(db) as conn:  # fold the log in: the file is all there is
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        with file_size_limit(65536), pytest.raises(StoreError) as caught:  # the log grows
+            kb.embed()
+        message = str(caught.value)
+        assert "kb.db" in message and "file-size limit" in message, message
+        assert kb.store.integrity_check() == "ok"
+        assert kb.stats().passages == passages
+        assert kb.embed().total == kb.vector_status().total
+
+
 @pytest.mark.sqlite_only(reason="backup copies a SQLite file")
 def test_a_backup_that_cannot_be_written_names_the_copy_not_the_database(
         tmp_path: Path) -> None:

@@ -155,6 +155,26 @@ def test_lint_math_check_is_linear_on_nested_frac() -> None:
     assert r <= MAX_RATIO, f"2n costs {r:.1f}x n"
 
 
+# The arithmetic check runs in `lint`, `ask`, the web's health page and MCP, in the process
+# that asked, without a reader's time budget (audit29: 40,000 blanks before a formula's "=",
+# 87 s; 50,000 "1," in one, 142 s).
+ARITHMETIC_SHAPES: dict[str, Callable[[int], str]] = {
+    "blanks-before-equals": lambda n: "$$1 + 2" + " " * n + " = 3$$",
+    "blanks-only-left": lambda n: "$$" + " " * n + " = 3$$",
+    "blanks-in-the-result": lambda n: "$$1 + 2 = 3" + " " * n + "%" + " " * n + "x$$",
+    "separated-digits": lambda n: "$" + "1," * n + "= 3$",
+    "separated-digits-plain": lambda n: "1," * n + "= 3",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(ARITHMETIC_SHAPES))
+def test_lint_arithmetic_check_is_linear(shape: str) -> None:
+    from grimoire.lint.arithmetic import find_claims
+
+    r = ratio(ARITHMETIC_SHAPES[shape], lambda text: list(find_claims(text)))
+    assert r <= MAX_RATIO, f"{shape}: 2n costs {r:.1f}x n"
+
+
 def test_the_cli_prints_a_long_word_in_linear_time(capsys: pytest.CaptureFixture[str]) -> None:
     """A wikilink of 100,000 characters made `grimoire show` take 108 s: rich's automatic
     highlighting of what the CLI prints (its ReprHighlighter) is quadratic on a long word."""

@@ -136,3 +136,10 @@ def test_an_expression_equal_to_an_expression_is_no_claim() -> None:
     # flagged as "3 + 2 + 4 = 2, but it computes to 9".
     assert list(find_claims("Just like 5 + 1 + 2 = 1 + (2 + 5), the order is free.")) == []
     assert [c.expression for c in wrong_claims("so 40 + 1 = 41, and then 2 + 2 = 5")] == ["2 + 2"]
+
+
+@pytest.mark.parametrize("expression", ["(-8)^{0.5}", "(-8)^0.5", "(-1)^{1/3}", "2*(-2)^{0.5}"])
+def test_a_negative_base_to_a_fractional_power_is_not_real(expression: str) -> None:
+    # ** gave a complex number, and every later comparison raised TypeError (audit29).
+    assert evaluate(expression) is None
+    assert evaluate("(-2)^{3}") == -8

@@ -233,3 +233,22 @@ def test_files_that_repeat_each_other_are_one_finding_that_counts_the_copies(
                 "others of this file" if f.span.path == f.other.path else "that file"))
         else:
             assert f"; {more} more passages repeat " in f.message
+
+
+def test_a_complex_power_in_a_note_breaks_neither_lint_nor_ask(tmp_path: Path) -> None:
+    # One note stating (-8)^{0.5} = 2 made `lint` and every `ask` of the store end in a
+    # TypeError traceback (audit29).
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "roots.md").write_text("# Roots\n\nThe root of a negative number: "
+                                    "$(-8)^{0.5} = 2$ is not real, nor (-8)^0.5 = 3.\n")
+    db = tmp_path / "kb.db"
+    ingest(db, notes).close()
+    runner = CliRunner()
+    linted = runner.invoke(main, ["--db", str(db), "lint", "--json"])
+    assert linted.exception is None or isinstance(linted.exception, SystemExit), linted.output
+    json.loads(linted.output)
+    asked = runner.invoke(main, ["--db", str(db), "ask", "--json",
+                                 "what is the root of a negative number"])
+    assert asked.exit_code == 0, asked.output
+    assert json.loads(asked.output)["citations"][0]["span"]["path"].endswith("roots.md")

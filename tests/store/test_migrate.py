@@ -75,6 +75,16 @@ def test_migrate_refuses_a_destination_with_notes(seeds: Path, tmp_path: Path) -
         assert kb.stats().sources == 1
 
 
+def test_migrate_from_a_file_that_is_not_there_creates_nothing(tmp_path: Path) -> None:
+    # A mistyped --from made an empty database there and one at --to, and said
+    # "copied 0 files ... to new.db" (audit29).
+    missing, new = tmp_path / "typo.db", tmp_path / "new.db"
+    result = CliRunner().invoke(main, ["migrate", "--from", str(missing), "--to", str(new)])
+    assert result.exit_code == 1
+    assert f"{missing}: database does not exist" in result.output
+    assert not missing.exists() and not new.exists()
+
+
 @pytest.mark.parametrize("url", ["postgresql://nobody:secret@127.0.0.1:1/none"])
 def test_unreachable_postgres_is_a_clear_error_without_the_password(url: str) -> None:
     result = CliRunner().invoke(main, ["--db", url, "stats"])

@@ -53,13 +53,20 @@ class ExportReport:
 
 
 def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, path: Path, *,
-                 force: bool = False, progress: Progress | None = None) -> ExportReport:
-    """Run `exporter` into `path`, which must not exist unless `force`.
+                 force: bool = False, progress: Progress | None = None,
+                 keep: Iterable[Path] = ()) -> ExportReport:
+    """Run `exporter` into `path`, which must not exist unless `force`, and is none of the
+    files in `keep` (the store's own) even then.
 
     The export is written beside `path` and renamed over it only when complete: an export that
     fails half-way leaves nothing behind, and a forced one keeps the old export until then.
     """
     target = Path(path)
+    # `export jsonl kb.db --force` renamed the export over the open database: every note,
+    # concept and vector gone, the next command "damaged".
+    if target.resolve() in {Path(k).resolve() for k in keep}:
+        raise GrimoireError("is the database itself (or its -wal, -shm or -journal file); "
+                            "an export never replaces it, give another name", str(target))
     _check_target(exporter, target, force)
     cleared = _clear_scratch(target)
     try:  # named by this process, so that the next export can tell it was killed

@@ -65,6 +65,8 @@ class Store(Protocol):
 
     url: str  # what the store was opened from (a path for SQLite); names it in errors
     engine: str  # "sqlite" | "postgresql", for messages and benchmarks only
+    # Opened for reading only: nothing is written, not even a resolve of changed overrides.
+    read_only: bool
     # Whether `replace_sources` takes documents as `DocumentRows` (built off the writer).
     takes_rows: bool
     # How many matching passages lexical search lets bm25 rank for one query (about 15 ms of

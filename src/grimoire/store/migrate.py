@@ -72,7 +72,7 @@ def copy_store(src: Store, dst: Store, progress: MigrateProgress | None = None) 
 def migrate(source: str, destination: str,
             progress: MigrateProgress | None = None) -> MigrateReport:
     """Open both stores by URL (or path) and copy `source` into the empty `destination`."""
-    src = open_store(source)
+    src = open_store(source, create=False)  # a mistyped name is no empty knowledge base
     try:
         dst = open_store(destination)
         try:

@@ -108,6 +108,7 @@ class PostgresStore(PostgresQueries):
     """A knowledge base in a PostgreSQL database (14+, with the pgvector extension)."""
 
     engine = "postgresql"
+    read_only = False  # a role without write rights fails at its first write, as it should
     takes_rows = False
     # ts_rank over each matching row's tsvector: about 6 us a row at 100k passages, 4x FTS5's.
     lexical_rows = 2_500

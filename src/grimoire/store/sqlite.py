@@ -632,6 +632,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         # Which file that is: a copy moved over the path (a backup restored with `mv`) is
         # another file, which this connection never sees (`reopen_if_replaced`).
         self._opened_as = None if in_memory else _file_id(self._file)
+        # Opened for reading (`connect` found the file or its folder not writable).
+        self.read_only = not in_memory and not _writable(self._file)
 
     # -- transactions ---------------------------------------------------------------------
 

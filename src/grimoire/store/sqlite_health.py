@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -27,6 +28,7 @@ from grimoire.files import path_of as file_path
 from grimoire.store.sqlite import (
     APPLICATION_ID,
     HOT_JOURNAL,
+    MIGRATIONS,
     hot_journal,
     no_room,
     unreadable_log,
@@ -72,6 +74,8 @@ def check(path: str) -> Health:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
                 problems.append(f"not a Grimoire database (application_id {app_id:#x})")
+            elif (newer := _newer_schema(conn)) is not None:
+                notices += (newer,)
         except sqlite3.DatabaseError as e:
             _refuse_unreadable_log(p, e)
             return Health(path, False, (f"SQLite cannot read it: {e}",), notices=notices)
@@ -92,6 +96,15 @@ def check(path: str) -> Health:
     finally:
         conn.close()
     return Health(path, not problems, tuple(problems), roots, notices)
+
+
+def _newer_schema(conn: sqlite3.Connection) -> str | None:
+    """What to say of a file a newer Grimoire made (its schema is past ours), or None."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version <= len(MIGRATIONS):
+        return None
+    return (f"made by a newer Grimoire (database schema {version}; this one reads up to "
+            f"{len(MIGRATIONS)}): use that version for it")
 
 
 def _refuse_unreadable_log(db: Path, error: sqlite3.Error) -> None:
@@ -284,6 +297,12 @@ def rebuild(
     # The file a symlinked path names: the new file is renamed over it, not over the link
     # (which would be replaced by a regular file, the database it named left as it was).
     db = _existing(path).resolve()
+    with contextlib.suppress(sqlite3.Error), closing(_read_only(db)) as conn:
+        # A newer Grimoire's file is no damage: it was swapped for an older schema's and
+        # kept as NAME.damaged, with whatever only the newer version stores.
+        if (conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+                and (newer := _newer_schema(conn)) is not None):
+            raise StoreError(f"{newer}; nothing was changed", path)
     if not roots:  # as stored: a name that is not UTF-8 is kept with \xNN escapes
         roots = [file_path(root) for root in check(path).roots]
     if not roots:

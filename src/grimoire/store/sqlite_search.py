@@ -20,7 +20,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -133,6 +133,7 @@ class SearchSQL:
     _searches = 0  # searches run on this connection (`reading`): the second maps the file
     _read_counter: tuple[int, ...] | None = None  # `change_counter` inside `reading`'s read
     open_reader: Callable[[], sqlite3.Connection]  # SQLiteStore's
+    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]  # SQLiteStore's
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -512,11 +513,9 @@ class SearchSQL:
         """Store new vectors (hash, vector) and point units (kind, id, hash) at them."""
         import numpy as np
 
-        c = self.conn
-        own = not c.in_transaction
-        if own:
-            c.execute("BEGIN IMMEDIATE")
-        try:
+        # Through the store's transaction: SQLite's own errors (a read-only file, a full disk)
+        # become one line naming the database; `grimoire embed` ended in a traceback.
+        with self.transaction() as c:
             c.executemany(
                 "INSERT OR REPLACE INTO vec_blobs (hash, model, vec) VALUES (?, ?, ?)",
                 [(h, model, np.asarray(v, dtype=np.float32).tobytes()) for h, v in blobs],
@@ -535,20 +534,15 @@ class SearchSQL:
                 " ON CONFLICT (entry_id) DO UPDATE SET hash = excluded.hash",
                 [(i, h, i) for kind, i, h in links if kind == "entry"],
             )
-        except BaseException:
-            if own:
-                c.execute("ROLLBACK")
-            raise
-        if own:
-            c.execute("COMMIT")
 
     def drop_orphan_vectors(self) -> int:
         """Delete vectors no passage or entry points at any more; returns how many."""
-        cur = self.conn.execute(
-            """DELETE FROM vec_blobs WHERE hash NOT IN (SELECT hash FROM passage_vecs)
-                 AND hash NOT IN (SELECT hash FROM entry_vecs)"""
-        )
-        return cur.rowcount
+        with self.transaction() as c:
+            cur = c.execute(
+                """DELETE FROM vec_blobs WHERE hash NOT IN (SELECT hash FROM passage_vecs)
+                     AND hash NOT IN (SELECT hash FROM entry_vecs)"""
+            )
+            return cur.rowcount
 
     def vector_stamp(self) -> int:
         """A number that every change to the vector rows replaces (`VECTOR_STAMP_SCHEMA`)."""
