@@ -238,10 +238,6 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     heads = parsed.headings
     first = next((h for h in heads if h.level == 1), None)
     h1 = first.title if first is not None else None
-    # A vault's note "Category Theory.md" that defines a category, then "# 1 Isomorphism":
-    # the heading names a part, the file the note (it was "Isomorphism", with the definition
-    # of a category). Only in a vault, where a file's name is its note's (a site's page opens
-    # with a generated table of contents), and only a file name that names a note.
     after_text = not any_heading and first is not None and _text_before(parsed, first)
     if h1 is None and any_heading and heads and not _text_before(parsed, heads[0]):
         # A heading under the page's opening text heads a part of it (BM25.md opens with a
@@ -249,17 +245,19 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         h1 = heads[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
     stem = _spaced(stem_title(stem_of(path)))
-    if h1 is not None and (after_text or is_generic_heading(h1) or unnumbered(h1) != h1) \
-            and names_note(stem):
+    if after_text and _SLUG.fullmatch(stem) is None and any(c.isalpha() for c in stem):
+        # A vault's note "Category Theory.md" that defines a category, then "# 1 Isomorphism":
+        # the heading names a part, the file the note (it was "Isomorphism", with the
+        # definition of a category). So for `Papers.md` (a reading list, then "# Information
+        # Retrieval" over its papers) or a README, whose names name no concept: it was the
+        # concept "Information Retrieval", in conflict with the note of that name. Only in a
+        # vault, where a file's name is its note's (a site's page opens with a generated
+        # table of contents), and not for a slug.
+        return stem
+    if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1) and names_note(stem):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none);
         # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's).
-        return stem
-    if after_text and _SLUG.fullmatch(stem) is None and any(c.isalpha() for c in stem):
-        # A vault's `Papers.md` (a reading list, then "# Information Retrieval" over its
-        # papers) or README is no note about its first heading's topic, even when its own
-        # name names no concept: it was the concept "Information Retrieval", in conflict
-        # with the note of that name.
         return stem
     return h1 or stem
 
