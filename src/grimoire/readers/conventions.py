@@ -80,6 +80,16 @@ _GENERIC_HEADINGS = frozenset(
         "note", "output", "outputs", "fundamentals", "assumption", "assumptions",
         # the front and back matter of a paper turned into Markdown by OCR
         "copyright", "erratum", "errata", "abbreviations", "list of abbreviations",
+        # round 30: a README's opening ("Goal"), a note's list of symbols ("Notations"), what
+        # a thing is used for ("Uses"), a template's placeholder ("[Title](pdf)"), the notes
+        # under a paper's title ("Detailed notes"), a worked example ("Toy Example"), a
+        # note template's file (`template.md`)
+        "goal", "notations", "uses", "title", "template", "templates", "detailed notes",
+        "additional notes", "further notes", "my notes", "example code", "toy example",
+        "worked out example",
+        # a question about the page's subject by a pronoun names nothing ("What is it?",
+        # "What are they": six notes of one repository, two in conflict)
+        "what is it", "what are they", "what is this", "what are these", "what it is",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -90,9 +100,13 @@ _SETUP_STEP = re.compile(
     r"(?:\w+\s+)?(?:data|dataset|datasets|libraries|library|packages|modules|dependencies)\b")
 # A figure, table or appendix of a paper by its number, with its caption or not ("Figure
 # 10", "Table 2: Results", "Appendix B"): OCR of a paper made each a heading (round 29).
+# So is a worked example or an exercise by its number ("Example 4: Custom autograd Function",
+# "Exercise 2"), and a step or chapter by its number alone ("Step 1", "Chapter 1"; round 30:
+# a course's notebooks). "Chapter 9 - Box-Jenkins Models" is named by its topic.
 _FLOAT_HEADING = re.compile(
-    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm)\s*"
-    r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?")
+    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise)\s*"
+    r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
+    r"|(?:step|chapter|part)\s*\d{1,3}")
 _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )
@@ -336,6 +350,10 @@ _COURSE_HEADING = re.compile(
     rf"|\s[-\u2013\u2014:|]\s+{_COURSE_UNIT}$")
 
 
+# A heading or title that is only a formula, in dollars or `\\(...\\)`.
+MATH_ONLY = re.compile(r"\s*(?:\$\$?[^$]+\$\$?|\\\(.+\\\))\s*", re.DOTALL)
+
+
 _ARTICLE = re.compile(r"^(?:the|a|an|our) (?=\S)")
 
 
@@ -344,12 +362,15 @@ def is_generic_heading(title: str) -> bool:
     when it says of what ("Summary of acquisition functions", "Properties of CTC"), or a
     part of a course ("Day 3 — Attention", "Week 2: Basics", "⚡ Tasks"), or a notebook's
     step ("Read data")."""
-    key = _ARTICLE.sub("", heading_key(title))  # "The Problem", "The Idea"
+    written = heading_key(title)
+    key = _ARTICLE.sub("", written).rstrip("? ")  # "The Problem", "The Idea", "What is it?"
     if key in _GENERIC_HEADINGS or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key):
         return True
     head, of, _ = key.partition(" of ")
-    if of and head in _GENERIC_HEADINGS:
+    if of and head in _GENERIC_HEADINGS and not written.startswith(("a ", "an ")):
+        # "An Analysis of Scale Invariance in Object Detection" is a paper's title, not a
+        # part of a page (round 30: a paper note named by its file, "snip")
         return True
     # "Experiments/Results", "Experiments & Results": parts of a page joined; "Architecture
     # Comparison", "Datasets Comparison": a comparison of several things names none of them.
@@ -359,6 +380,7 @@ def is_generic_heading(title: str) -> bool:
 
 
 __all__ = [
+    "MATH_ONLY",
     "SEE_ALSO_LINE",
     "WORD",
     "bare_name",

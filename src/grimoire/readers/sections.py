@@ -60,6 +60,7 @@ from grimoire.model import (
 from grimoire.names import is_abbreviation, normalize, term_names
 from grimoire.readers.conventions import (
     CACHED_HEADING_CHARS,
+    MATH_ONLY,
     WORD,
     bare_name,
     heading_key,
@@ -419,7 +420,8 @@ def add_section_entries(doc: Document) -> Document:
         mine = [passages[i] for i in sec.passages]
         if any(inside_entry(p) for p in mine):
             continue
-        prose = "\n\n".join(p.text for p in mine if p.kind in _PROSE_KINDS or _sentences(p))
+        prose = "\n\n".join(p.text for p in mine
+                              if (p.kind in _PROSE_KINDS and not _links_only(p)) or _sentences(p))
         if len(prose.strip()) >= MIN_PROSE:
             candidates[path] = prose
         elif mine and all(_PLACEHOLDER.match(p.text) for p in mine) and \
@@ -546,6 +548,18 @@ def _sentences(p: Passage) -> bool:
     return bool(items) and all(
         len(i.split()) >= 6 and i.rstrip().endswith((".", "!", "?", ":"))
         and not _LABELLED.match(i) for i in items)
+
+
+def _links_only(p: Passage) -> bool:
+    """A paragraph of links and nothing else (`[Paper A](a.md)  ` and `[Paper B](b.md)` on
+    lines of their own, broken by trailing blanks) is an index, as a list of them is: a
+    README's "## Efficiency" over four papers' links (round 30) defined nothing."""
+    if p.kind != "text" or not p.links:
+        return False
+    rest = p.text
+    for link in p.links:
+        rest = rest.replace(link.label or link.target, " ", 1)
+    return _HAS_LETTER.search(rest) is None
 
 
 # Sub-headings that open a section's own text: "Decision Trees" holds nothing but its parts,
@@ -719,7 +733,8 @@ def add_page_entry(doc: Document) -> Document:
         return doc
     if is_generic_heading(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
-            or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta):
+            or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta) \
+            or MATH_ONLY.fullmatch(title):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 

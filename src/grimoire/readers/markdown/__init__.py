@@ -56,6 +56,7 @@ from grimoire.model import (
 )
 from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import (
+    MATH_ONLY,
     is_generic_heading,
     names_no_concept,
     opens_note,
@@ -235,7 +236,9 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         parsed.problems.append(
             Problem("front matter title is not a string", Span(path, line, line))
         )
-    heads = parsed.headings
+    # A heading that is only a formula ("# $f(x) = \\frac{1}{1 + e^{-x}}$", how a notebook
+    # shows a definition large) names nothing (round 30: a notebook was named by its formula).
+    heads = [h for h in parsed.headings if not MATH_ONLY.fullmatch(h.title)]
     first = next((h for h in heads if h.level == 1), None)
     h1 = first.title if first is not None else None
     after_text = not any_heading and first is not None and _text_before(parsed, first)
@@ -244,7 +247,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # paragraph on BM25, then "## IDF (Inverse Document Frequency)"): not the page's name.
         h1 = heads[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
-    stem = _spaced(stem_title(stem_of(path)))
+    stem = _spaced(_STEM_NUMBER.sub("", stem_title(stem_of(path)), count=1))
     if after_text and _SLUG.fullmatch(stem) is None and any(c.isalpha() for c in stem):
         # A vault's note "Category Theory.md" that defines a category, then "# 1 Isomorphism":
         # the heading names a part, the file the note (it was "Isomorphism", with the
@@ -259,6 +262,11 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none);
         # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's).
         return stem
+    if first is not None and h1 is not None and is_generic_heading(h1) and heads[0] is not first \
+            and not _text_before(parsed, heads[0]) and not is_generic_heading(heads[0].title):
+        # A paper note opens "## [Paper Title](url)" and puts "# Detailed notes" further down:
+        # the opening heading names the note (round 30: it was named "Detailed notes").
+        return heads[0].title
     return h1 or stem
 
 
@@ -270,7 +278,18 @@ _UNDERSCORED = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,5})(?:_(?:[A-Z][a-z]+|[A-Z]{2
 _CAPITALISED = re.compile(r"(?:^|_)[A-Z][a-z]")
 
 
+# A course's file numbered for its order (`07-HiddenMarkovModels.md`, `01-Introduction.md`):
+# the number is no part of the name; a name that opens with a number and an acronym stays
+# (`3-SAT.md`). Words a file name runs together, three or more capitalised
+# (`HiddenMarkovModels`), read as words; a name of two (`DeepWalk`, `KMeans`) stays.
+_STEM_NUMBER = re.compile(r"^\d{1,3}[-_](?=[A-Z])(?![A-Z0-9]+(?:$|[-_ ]))")
+_RUN_TOGETHER = re.compile(r"(?:[A-Z][a-z]+){3,}")
+_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def _spaced(stem: str) -> str:
+    if _RUN_TOGETHER.fullmatch(stem):
+        return _HUMP.sub(" ", stem)
     return stem.replace("_", " ") if _UNDERSCORED.fullmatch(stem) and \
         _CAPITALISED.search(stem) else stem
 
