@@ -76,7 +76,9 @@ def test_parts_of_a_page_and_questions_about_it_are_no_concepts(
                          "them backwards to get gradients."),
             ("markdown", "## Example 4: Custom Backward Function (advanced)\n\nA function "
                          "subclass defines its own forward and backward methods."),
-            ("markdown", "## Step 1\n\nStandardize each feature so that it has mean zero.")),
+            ("markdown", "## Step 1\n\nStandardize each feature so that it has mean zero."),
+            ("markdown", "## Example: Two Layer Network\n\nA two layer network is the "
+                         "smallest network whose gradient needs the chain rule.")),
         # Notes that open with a question about their subject by a pronoun
         "Hadoop Basics.ipynb": notebook(("markdown", "# What is it?\n\nA framework that "
                                                      "stores and processes data on many "
@@ -88,7 +90,8 @@ def test_parts_of_a_page_and_questions_about_it_are_no_concepts(
     found = labels(kb)
     assert {"Covariance", "Autograd", "Hadoop Basics", "Regex", "Filters"} <= found
     parts = {"Goal", "Notations", "Uses", "Toy Example", "Step 1", "What is it",
-             "What is it?", "What are they", "Example 4: Custom Backward Function (advanced)"}
+             "What is it?", "What are they", "Example 4: Custom Backward Function (advanced)",
+             "Example: Two Layer Network"}
     assert not parts & found
     assert "conflict" not in kb.lint().by_group()
 
@@ -168,3 +171,25 @@ def test_a_paper_note_is_named_by_its_opening_heading_over_a_later_generic_one(
     found = labels(kb)
     assert "Learning To Rank With Trees" in found
     assert not {"Detailed notes", "Title", "template"} & found
+
+
+def test_a_notebook_opening_with_a_clause_is_named_by_its_file(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "tools", {
+        "Vagrant.ipynb": notebook(("markdown", "# If it is the office environment\n\n* Start "
+                                               "the machine before you log in.")),
+        "Speeding up Dashboards.ipynb": notebook(("markdown", "# First, gather the timings\n\n"
+                                                              "Record how long each view "
+                                                              "takes to draw.")),
+        "VGG.ipynb": notebook(("markdown", "## About the Model\n\nSixteen layers of small "
+                                           "convolutions.")),
+        # A heading that lists names with commas still names the note.
+        "tensor.md": "# Vectors, Matrices, and Tensors\n\nArrays of one, two and more "
+                     "axes.\n",
+    })
+    kb.ingest([notes], embed=False)
+    found = labels(kb)
+    assert {"Vagrant", "Speeding up Dashboards", "VGG", "Vectors, Matrices, and Tensors"} \
+        <= found
+    assert not {"If it is the office environment", "First, gather the timings",
+                "About the Model"} & found

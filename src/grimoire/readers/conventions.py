@@ -100,13 +100,14 @@ _SETUP_STEP = re.compile(
     r"(?:\w+\s+)?(?:data|dataset|datasets|libraries|library|packages|modules|dependencies)\b")
 # A figure, table or appendix of a paper by its number, with its caption or not ("Figure
 # 10", "Table 2: Results", "Appendix B"): OCR of a paper made each a heading (round 29).
-# So is a worked example or an exercise by its number ("Example 4: Custom autograd Function",
-# "Exercise 2"), and a step or chapter by its number alone ("Step 1", "Chapter 1"; round 30:
-# a course's notebooks). "Chapter 9 - Box-Jenkins Models" is named by its topic.
+# So is a worked example or an exercise, by its number or its caption ("Example 4: Custom
+# autograd Function", "Exercise 2", "Example: Single Layer Network"), and a step or chapter
+# by its number alone ("Step 1", "Chapter 1"; round 30: a course's notebooks). "Chapter 9 -
+# Box-Jenkins Models" is named by its topic.
 _FLOAT_HEADING = re.compile(
     r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise)\s*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
-    r"|(?:step|chapter|part)\s*\d{1,3}")
+    r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}")
 _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )

@@ -257,7 +257,8 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # vault, where a file's name is its note's (a site's page opens with a generated
         # table of contents), and not for a slug.
         return stem
-    if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1) and names_note(stem):
+    if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1
+                           or _CLAUSE.match(h1)) and names_note(stem):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none);
         # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's).
@@ -268,6 +269,14 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # the opening heading names the note (round 30: it was named "Detailed notes").
         return heads[0].title
     return h1 or stem
+
+
+# A heading that opens a clause ("If it is the local environment", "For a single line",
+# "First, gather the metrics", "About the Model"): what a page says at its start, not its name
+# (round 30: four notebooks of one repository, each with a file name that names it).
+_CLAUSE = re.compile(r"(?:if|when|whenever|while|once|before|after|unless|because|since"
+                     r"|about|for\s+(?:a|an|the|each|every))\s"
+                     r"|(?:first|second|then|next|finally|now|here|so|also),\s", re.IGNORECASE)
 
 
 # `Multiple_Linear_Regression.ipynb`, `VC_Dimensions.md`: words a file name joins by
@@ -558,6 +567,8 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
     if sum(h.level == 1 for h in heads) > 1 or len(heads[0].title.split()) > TITLED_NOTE_WORDS:
         return []
     term = heads[0].title
+    if _CLAUSE.match(term):
+        return []  # "# If it is the office environment" opens a note; it names nothing
     if is_generic_heading(term):
         if not opens_note(term) or is_generic_heading(title):
             return []  # `# Links` over a list of addresses names a part of a page, not a note
