@@ -16,6 +16,9 @@ concept names, each shape rebuilt here in our own words.
 - `07-HiddenMarkovModels.md` and `01-Introduction.md` were named with their numbers.
 - A paper note that opens "## [Paper Title](url)" and has "# Detailed notes" further down was
   named "Detailed notes"; a note template's "## [Title](pdf)" was the concept "Title".
+- Notebooks opening "# If it is the local environment" or "## About the Model" were named so.
+- A vault of paper notes named each "2017 - Attention Is All You Need" (the year first).
+- A Quartz vault's `[[Source]]`, `[[Notes]]`, `[[See here]]` after a sentence were wanted pages.
 """
 
 from __future__ import annotations
@@ -148,13 +151,16 @@ def test_a_file_numbered_for_its_order_is_named_without_its_number(
                                             "values ordered in time.\n\n## Stationarity\n\n"
                                             "Stationarity is the property of a series whose "
                                             "statistics do not change over time.\n",
-        # A number before an acronym, and two words run together, stay as written.
+        # A number before an acronym, and a model's name, stay as written.
         "3-SAT.md": "A satisfiability problem with three literals a clause.\n",
+        "04-Networks/06-ResNet.md": "Residual blocks add their input to their output.\n",
         "DeepWalk.md": "Random walks on a graph, read as sentences by a word model.\n",
+        "LidarMultiNet.md": "One network for three lidar tasks.\n",
     })
     kb.ingest([course], embed=False)
     found = labels(kb)
-    assert {"Gaussian Mixture Models", "Stationarity", "3-SAT", "DeepWalk"} <= found
+    assert {"Gaussian Mixture Models", "Stationarity", "3-SAT", "ResNet", "DeepWalk",
+            "LidarMultiNet"} <= found
     assert not {"03-GaussianMixtureModels", "01-Introduction", "Introduction"} & found
 
 
@@ -193,3 +199,58 @@ def test_a_notebook_opening_with_a_clause_is_named_by_its_file(
         <= found
     assert not {"If it is the office environment", "First, gather the timings",
                 "About the Model"} & found
+
+
+def test_a_paper_notes_year_is_no_part_of_its_name(kb: Grimoire, tmp_path: Path) -> None:
+    vault = write_notes(tmp_path / "vault", {
+        ".obsidian/app.json": "{}",
+        "Papers/2017 - Attention Is All You Need.md": "Attention alone, with no recurrence, "
+                                                      "translates as well as recurrent "
+                                                      "models.\n",
+        "Papers/2021 - Prompt Tuning.md": "Prompt tuning learns a few input vectors and "
+                                          "freezes the model. Builds on "
+                                          "[[2017 - Attention Is All You Need]].\n",
+        "2048 Game.md": "A puzzle on a grid of tiles that merge when equal.\n",
+    })
+    kb.ingest([vault], embed=False)
+    found = labels(kb)
+    assert {"Attention Is All You Need", "Prompt Tuning", "2048 Game"} <= found
+    assert not {"2017 - Attention Is All You Need", "2021 - Prompt Tuning"} & found
+    # The link by the file's name still leads to the note.
+    assert not kb.wanted()
+    assert kb.concept("2017 - Attention Is All You Need").label == "Attention Is All You Need"
+
+
+def test_a_link_named_as_a_part_of_a_page_is_no_wanted_page(
+        kb: Grimoire, tmp_path: Path) -> None:
+    vault = write_notes(tmp_path / "vault", {
+        ".obsidian/app.json": "{}",
+        "Pooling.md": "Adaptive pooling picks its window from the output size. [[Source]]\n\n"
+                      "Each channel is pooled on its own. [[See here]]\n\nBuilds on "
+                      "[[Strided Convolution]].\n",
+        "MobileNet.md": "- Depthwise separable convolutions cut the cost. [[Notes]]\n",
+    })
+    kb.ingest([vault], embed=False)
+    groups = kb.lint().by_group()
+    assert [f.concept for f in groups["wanted"]] == ["Strided Convolution"]
+    dead = [f.message for f in groups["dead-link"]]
+    assert len(dead) == 3 and all("not a page to write" in m for m in dead)
+
+
+def test_a_vault_note_titled_by_a_generic_heading_over_a_generic_file_is_no_concept(
+        kb: Grimoire, tmp_path: Path) -> None:
+    vault = write_notes(tmp_path / "vault", {
+        ".obsidian/app.json": "{}",
+        "Course/Overview.md": "# Introduction\n[[Nearest Neighbours]]\n\n# Image "
+                              "Classification\nData-driven approach\n[[Nearest Neighbours]]\n",
+        "Course/Nearest Neighbours.md": "Predict the label of the closest training point.\n",
+        "Diffusion/Tutorial Notes.md": "# Diffusion\n\n## General Idea\n\nAdd noise step by "
+                                       "step, then learn to take it away again, one step at "
+                                       "a time.\n",
+        # A note its file names so stays a page (round 28: two tools' `Installation.md`).
+        "Tools/Installation.md": "# Installation\n\nInstall the package with pip.\n",
+    })
+    kb.ingest([vault], embed=False)
+    found = labels(kb)
+    assert {"Nearest Neighbours", "Installation"} <= found
+    assert not {"Introduction", "Overview", "General Idea"} & found

@@ -73,7 +73,8 @@ _GENERIC_HEADINGS = frozenset(
         "homework", "assignment", "assignments", "syllabus", "schedule", "agenda",
         # the parts of a note's argument (round 28: a research vault opened five notes with
         # "The Problem" and named each so; "Idea" another)
-        "idea", "ideas", "basic idea", "core idea", "problem statement", "problem setup",
+        "idea", "ideas", "basic idea", "core idea", "general idea", "problem statement",
+        "problem setup",
         "problem formulation", "approach",
         # round 29: an aside ("Note" in a GPU note), a part of a model's write-up ("Output"
         # of a GRU), a course's opening ("Fundamentals" heads a reading list)
@@ -84,9 +85,9 @@ _GENERIC_HEADINGS = frozenset(
         # a thing is used for ("Uses"), a template's placeholder ("[Title](pdf)"), the notes
         # under a paper's title ("Detailed notes"), a worked example ("Toy Example"), a
         # note template's file (`template.md`)
-        "goal", "notations", "uses", "title", "template", "templates", "detailed notes",
-        "additional notes", "further notes", "my notes", "example code", "toy example",
-        "worked out example",
+        "goal", "notations", "uses", "title", "template", "templates", "source",
+        "detailed notes", "additional notes", "further notes", "my notes", "example code",
+        "toy example", "worked out example",
         # a question about the page's subject by a pronoun names nothing ("What is it?",
         # "What are they": six notes of one repository, two in conflict)
         "what is it", "what are they", "what is this", "what are these", "what it is",
@@ -229,6 +230,9 @@ _LABELLED_NUMBER = re.compile(
     r"|session|tutorial|lab)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)", re.IGNORECASE)
 # A task keyword before a heading, as Org writes it and its exporters keep it
 # (`### <span class="org-todo">TODO</span> Case Control Sampling` from ox-hugo).
+# The year a paper came out before its title, as a vault of paper notes names each note
+# ("2017 - Attention Is All You Need", round 30): the vault's order, no part of the name.
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d\s*[-\u2013\u2014:]\s+(?=[^\W\d_])")
 _TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
 _CITATION = re.compile(r"\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
@@ -281,6 +285,8 @@ def bare_name(name: str) -> str:
     ('Prompt Engineering', 'Ratio 1:2:')
     >>> bare_name("ResNet-50 (2015)"), bare_name("Named Entity Recognition :")
     ('ResNet-50', 'Named Entity Recognition')
+    >>> bare_name("2017 - Attention Is All You Need"), bare_name("2048 Game")
+    ('Attention Is All You Need', '2048 Game')
     >>> bare_name("What is Supervised Learning?"), bare_name("What is the role of attention?")
     ('Supervised Learning', 'What is the role of attention?')
     """
@@ -294,6 +300,7 @@ def bare_name(name: str) -> str:
 @lru_cache(maxsize=8192)
 def _bare_name(name: str) -> str:
     text = unnumbered(name)
+    text = _LEADING_YEAR.sub("", text, count=1)
     text = _TASK_KEYWORD.sub("", text, count=1)
     text = _LABELLED_NUMBER.sub("", text, count=1)
     if "[" in text:

@@ -784,7 +784,10 @@ def clean_names(doc: Document) -> Document:
         if term == e.term:
             entries.append(e)
             continue
-        aliases = (e.term, *e.aliases) if e.reason in PAGE_REASONS else e.aliases
+        # So does a note named by its title ("2017 - Attention Is All You Need.md", which
+        # opens with text that defines it).
+        aliases = (e.term, *e.aliases) if e.reason in PAGE_REASONS or e.term == doc.title \
+            else e.aliases
         entries.append(replace(e, term=term, aliases=aliases))
     return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
 

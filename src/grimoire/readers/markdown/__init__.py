@@ -247,7 +247,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # paragraph on BM25, then "## IDF (Inverse Document Frequency)"): not the page's name.
         h1 = heads[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
-    stem = _spaced(_STEM_NUMBER.sub("", stem_title(stem_of(path)), count=1))
+    stem = _spaced(stem_title(stem_of(path)))
     if after_text and _SLUG.fullmatch(stem) is None and any(c.isalpha() for c in stem):
         # A vault's note "Category Theory.md" that defines a category, then "# 1 Isomorphism":
         # the heading names a part, the file the note (it was "Isomorphism", with the
@@ -289,16 +289,17 @@ _CAPITALISED = re.compile(r"(?:^|_)[A-Z][a-z]")
 
 # A course's file numbered for its order (`07-HiddenMarkovModels.md`, `01-Introduction.md`):
 # the number is no part of the name; a name that opens with a number and an acronym stays
-# (`3-SAT.md`). Words a file name runs together, three or more capitalised
-# (`HiddenMarkovModels`), read as words; a name of two (`DeepWalk`, `KMeans`) stays.
+# (`3-SAT.md`). The words such a file runs together (`HiddenMarkovModels`, `NaiveBayes`) read
+# as words; a model's name stays as written (`06-ResNet`, `LidarMultiNet`, `DeepWalk`).
 _STEM_NUMBER = re.compile(r"^\d{1,3}[-_](?=[A-Z])(?![A-Z0-9]+(?:$|[-_ ]))")
-_RUN_TOGETHER = re.compile(r"(?:[A-Z][a-z]+){3,}")
+_RUN_TOGETHER = re.compile(r"(?:[A-Z][a-z]{3,}){2,}")
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def _spaced(stem: str) -> str:
-    if _RUN_TOGETHER.fullmatch(stem):
-        return _HUMP.sub(" ", stem)
+    numbered = _STEM_NUMBER.sub("", stem, count=1)
+    if numbered != stem:
+        return _HUMP.sub(" ", numbered) if _RUN_TOGETHER.fullmatch(numbered) else numbered
     return stem.replace("_", " ") if _UNDERSCORED.fullmatch(stem) and \
         _CAPITALISED.search(stem) else stem
 

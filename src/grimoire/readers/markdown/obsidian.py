@@ -37,7 +37,13 @@ from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import folder_of, stem_of, suffix_of
-from grimoire.readers.conventions import names_no_concept, opens_note, stem_title, unescape_refs
+from grimoire.readers.conventions import (
+    is_generic_heading,
+    names_no_concept,
+    opens_note,
+    stem_title,
+    unescape_refs,
+)
 from grimoire.readers.markdown._apps import LOGSEQ_OWN_PAGES, dendron_links, in_logseq_graph
 from grimoire.readers.sections import not_a_page
 
@@ -250,6 +256,10 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
         # (`hls__paper_1667264759596_0`): Logseq's own pages, no concepts
         return []
     named = stem_title(stem)
+    if is_generic_heading(title) and normalize(title) != normalize(named):
+        # `Overview.md` opening "# Introduction" over links to the course's notes: a generic
+        # heading names no note (round 26), and here the file gives no better name (round 30)
+        return []
     cut_short = len(named) <= 2 and normalize(title).startswith(normalize(named))
     if normalize(named) != normalize(title) and not cut_short and markdown.names_note(named) \
             and not _ID_LIKE.search(named):
