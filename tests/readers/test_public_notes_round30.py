@@ -241,8 +241,14 @@ def test_a_vault_note_titled_by_a_generic_heading_over_a_generic_file_is_no_conc
         kb: Grimoire, tmp_path: Path) -> None:
     vault = write_notes(tmp_path / "vault", {
         ".obsidian/app.json": "{}",
-        "Course/Overview.md": "# Introduction\n[[Nearest Neighbours]]\n\n# Image "
-                              "Classification\nData-driven approach\n[[Nearest Neighbours]]\n",
+        # A course's overview: under each heading, links into its notes, one a line, with a
+        # few words of its own between them.
+        "Course/Overview.md": "# Introduction\n[[Nearest Neighbours]]\n\n# Neural Networks\n"
+                              "[[Neural Networks - Basics]]\n[[Neural Networks - Math]]\n"
+                              "Fully-connected networks\n\n# Image Classification\nData-driven "
+                              "approach\n[[Nearest Neighbours]]\n[[Hyperparameters]]\n\n"
+                              "# Linear Classifiers\n[[Linear Classifier - Intuition|Geometric "
+                              "viewpoint]]\nSoftmax / SVM classifiers\n",
         "Course/Nearest Neighbours.md": "Predict the label of the closest training point.\n",
         "Diffusion/Tutorial Notes.md": "# Diffusion\n\n## General Idea\n\nAdd noise step by "
                                        "step, then learn to take it away again, one step at "
@@ -253,4 +259,5 @@ def test_a_vault_note_titled_by_a_generic_heading_over_a_generic_file_is_no_conc
     kb.ingest([vault], embed=False)
     found = labels(kb)
     assert {"Nearest Neighbours", "Installation"} <= found
-    assert not {"Introduction", "Overview", "General Idea"} & found
+    assert not {"Introduction", "Overview", "General Idea", "Neural Networks",
+                "Image Classification", "Linear Classifiers"} & found

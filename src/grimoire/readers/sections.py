@@ -551,11 +551,21 @@ def _sentences(p: Passage) -> bool:
 
 
 def _links_only(p: Passage) -> bool:
-    """A paragraph of links and nothing else (`[Paper A](a.md)  ` and `[Paper B](b.md)` on
-    lines of their own, broken by trailing blanks) is an index, as a list of them is: a
-    README's "## Efficiency" over four papers' links (round 30) defined nothing."""
+    """A paragraph of links, one a line (`[Paper A](a.md)  ` and `[Paper B](b.md)`, broken by
+    trailing blanks; `[[K-Nearest Neighbors]]` under `[[Hyperparameters]]` in a vault), is an
+    index, as a list of them is, also with a few words of its own between them ("Data-driven
+    approach", "Batch Normalization:"): a README's "## Efficiency" over four papers' links,
+    and a course overview's "# CNN Architectures" over links into its notes (round 30),
+    defined nothing."""
     if p.kind != "text" or not p.links:
         return False
+    shown = {normalize(x) for link in p.links for x in (link.label, link.target) if x}
+    lines = [ln.strip() for ln in p.text.split("\n") if ln.strip()]
+    linked = sum(1 for ln in lines if normalize(ln) in shown)
+    if linked and linked * 2 >= len(lines) and all(
+            normalize(ln) in shown or (len(ln.split()) <= 5 and not ln.endswith((".", "!", "?")))
+            for ln in lines):
+        return True
     rest = p.text
     for link in p.links:
         rest = rest.replace(link.label or link.target, " ", 1)
