@@ -261,3 +261,20 @@ def test_a_vault_note_titled_by_a_generic_heading_over_a_generic_file_is_no_conc
     assert {"Nearest Neighbours", "Installation"} <= found
     assert not {"Introduction", "Overview", "General Idea", "Neural Networks",
                 "Image Classification", "Linear Classifiers"} & found
+
+
+def test_comment_marks_in_inline_code_hide_nothing(kb: Grimoire, tmp_path: Path) -> None:
+    vault = write_notes(tmp_path / "vault", {
+        ".obsidian/app.json": "{}",
+        "Site Options.md": "# Site Options\n\nSite options are the switches a static site "
+                           "generator reads.\n\n- `comments`: whether `%%` comments are "
+                           "hidden\n- `highlight`: whether `==` marks highlight\n\n## Dark "
+                           "Mode\n\nDark mode is the option that draws light text on a dark "
+                           "page. %%a comment of mine%%\n",
+    })
+    report = kb.ingest([vault], embed=False)
+    assert report.problems == 0
+    hits = kb.search("light text on a dark page", mode="lexical")
+    assert hits and Path(hits[0].span.path).name == "Site Options.md"
+    # The comment itself is still hidden.
+    assert not [h for h in kb.search("comment of mine", mode="lexical") if "mine" in h.text]

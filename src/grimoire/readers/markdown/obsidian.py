@@ -182,6 +182,9 @@ _FLAVOR = markdown.Flavor(captions=True, line_breaks=True)
 # --------------------------------------------------------------------------- comments
 
 
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+
+
 def strip_comments(text: str) -> tuple[str, int | None]:
     """Drop `%%...%%` comments outside code fences; also the line of an unclosed one."""
     if "%%" not in text:
@@ -201,12 +204,19 @@ def strip_comments(text: str) -> tuple[str, int | None]:
         if fence is not None or ("%%" not in line and comment_line is None):
             out.append(line)
             continue
+        # `%%` in inline code is code ("`%%` style comments", a tool's docs): round 30, a
+        # Quartz site's page lost its second half to "unclosed %% comment".
+        masked = _CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line) if "`" in line else line
         kept: list[str] = []
-        for k, piece in enumerate(line.split("%%")):
+        start = 0
+        marks = [m.start() for m in re.finditer("%%", masked)]
+        for k, end in enumerate([*marks, len(line)]):
+            piece = line[start:end]
             if k:
                 comment_line = None if comment_line is not None else number
             if comment_line is None:
                 kept.append(piece)
+            start = end + 2
         out.append("".join(kept))
     return "\n".join(out), comment_line
 
