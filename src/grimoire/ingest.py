@@ -80,7 +80,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # course and emoji headings are generic; `<title>` without " | site"; a page's opening links;
 # a README names no concept; "4.1 - X" and "d) X" unnumbered; a PDF title's hyphen runs
 # joined; `:emoji:` shortcodes out of names; a title repeating the file's slug.
-READ_VERSION = b"grimoire-read-18\x00"
+# 19: a paragraph of links defines no section; "What is it?", "Step 1", "Example 4: ...",
+# "Notations" generic; "Notes by <author>" READMEs; "An Analysis of X" a title; formula
+# headings and clauses name nothing; `07-HiddenMarkovModels` read as words; "2017 - X" is X.
+READ_VERSION = b"grimoire-read-19\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

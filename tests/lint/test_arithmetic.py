@@ -143,3 +143,16 @@ def test_a_negative_base_to_a_fractional_power_is_not_real(expression: str) -> N
     # ** gave a complex number, and every later comparison raised TypeError (audit29).
     assert evaluate(expression) is None
     assert evaluate("(-2)^{3}") == -8
+
+
+def test_a_log_without_a_base_is_read_to_the_base_that_fits() -> None:
+    # A public course's algebra notebook: "log(100) = 2 because 10^2 = 100" was flagged as
+    # "computes to 4.60517" (round 30). Base 10 or 2 fit; a claim no base fits is still wrong.
+    assert wrong_claims(r"$\log(100) = 2$ because $10^2 = 100$") == []
+    assert wrong_claims(r"$\log 8 = 3$ bits") == []
+    assert wrong_claims(r"$\log(100) = 4.6052$") == []
+    [claim] = wrong_claims(r"$\log(100) = 3$")
+    assert claim.computed == 2
+    # A natural log, or a log to a written base, is read as written.
+    assert len(wrong_claims(r"$\ln(100) = 2$")) == 1
+    assert len(wrong_claims(r"$\log_{2}(8) = 2$")) == 1

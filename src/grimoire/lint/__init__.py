@@ -214,6 +214,11 @@ def _gist(text: str) -> set[str]:
     return {w[:5] for w in _CONTENT.findall(text.casefold()) if w not in _STOP}
 
 
+# What a link says when its text is no name: "see here", "click here", "link", "here".
+_LINK_WORDS = re.compile(r"(?:(?:see|click|read|go|more)\s+)?(?:here|this|link|more|below|above)"
+                         r"\W*", re.IGNORECASE)
+
+
 def concept_findings(
     wanted: Iterable[WantedPage],
     dead_links: Iterable[DeadLink],
@@ -239,6 +244,13 @@ def concept_findings(
         if page.norm in elsewhere:
             continue
         places = f"{page.count} place{'s' if page.count != 1 else ''}"
+        if is_generic_heading(page.name) or _LINK_WORDS.fullmatch(page.name.strip()):
+            # `[[Source]]`, `[[Notes]]`, `[[See here]]` after a sentence (round 30: a public
+            # vault): a link its writer meant for an address, no page anyone would write.
+            yield Finding("dead-link", f"{page.name!r} (linked from {places}) leads to no "
+                          "note; it names a part of a page, not a page to write",
+                          page.spans[0])
+            continue
         hint = f"; did you mean {', '.join(page.suggestions)}?" if page.suggestions else ""
         yield Finding(
             "wanted",

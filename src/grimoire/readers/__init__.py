@@ -193,7 +193,9 @@ def _named(doc: Document) -> Document:
     return clean_names(drop_long_names(add_page_entry(doc)))
 
 
-_COLLECTION_TITLE = re.compile(r"\bnotes\W*$", re.IGNORECASE)
+# ... and "Machine Learning Notes by <author>" (round 30: a Sphinx site's README and index)
+_COLLECTION_TITLE = re.compile(r"\bnotes(?:\s+(?:by|from)\s+\w[\w.' -]{0,40})?\W*$",
+                               re.IGNORECASE)
 _FRONT_PAGES = frozenset({"readme", "index", "_index", "home"})
 
 

@@ -73,13 +73,24 @@ _GENERIC_HEADINGS = frozenset(
         "homework", "assignment", "assignments", "syllabus", "schedule", "agenda",
         # the parts of a note's argument (round 28: a research vault opened five notes with
         # "The Problem" and named each so; "Idea" another)
-        "idea", "ideas", "basic idea", "core idea", "problem statement", "problem setup",
+        "idea", "ideas", "basic idea", "core idea", "general idea", "problem statement",
+        "problem setup",
         "problem formulation", "approach",
         # round 29: an aside ("Note" in a GPU note), a part of a model's write-up ("Output"
         # of a GRU), a course's opening ("Fundamentals" heads a reading list)
         "note", "output", "outputs", "fundamentals", "assumption", "assumptions",
         # the front and back matter of a paper turned into Markdown by OCR
         "copyright", "erratum", "errata", "abbreviations", "list of abbreviations",
+        # round 30: a README's opening ("Goal"), a note's list of symbols ("Notations"), what
+        # a thing is used for ("Uses"), a template's placeholder ("[Title](pdf)"), the notes
+        # under a paper's title ("Detailed notes"), a worked example ("Toy Example"), a
+        # note template's file (`template.md`)
+        "goal", "notations", "uses", "title", "template", "templates", "source",
+        "detailed notes", "additional notes", "further notes", "my notes", "example code",
+        "toy example", "worked out example",
+        # a question about the page's subject by a pronoun names nothing ("What is it?",
+        # "What are they": six notes of one repository, two in conflict)
+        "what is it", "what are they", "what is this", "what are these", "what it is",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -90,9 +101,14 @@ _SETUP_STEP = re.compile(
     r"(?:\w+\s+)?(?:data|dataset|datasets|libraries|library|packages|modules|dependencies)\b")
 # A figure, table or appendix of a paper by its number, with its caption or not ("Figure
 # 10", "Table 2: Results", "Appendix B"): OCR of a paper made each a heading (round 29).
+# So is a worked example or an exercise, by its number or its caption ("Example 4: Custom
+# autograd Function", "Exercise 2", "Example: Single Layer Network"), and a step or chapter
+# by its number alone ("Step 1", "Chapter 1"; round 30: a course's notebooks). "Chapter 9 -
+# Box-Jenkins Models" is named by its topic.
 _FLOAT_HEADING = re.compile(
-    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm)\s*"
-    r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?")
+    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise)\s*"
+    r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
+    r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}")
 _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )
@@ -214,6 +230,9 @@ _LABELLED_NUMBER = re.compile(
     r"|session|tutorial|lab)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)", re.IGNORECASE)
 # A task keyword before a heading, as Org writes it and its exporters keep it
 # (`### <span class="org-todo">TODO</span> Case Control Sampling` from ox-hugo).
+# The year a paper came out before its title, as a vault of paper notes names each note
+# ("2017 - Attention Is All You Need", round 30): the vault's order, no part of the name.
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d\s*[-\u2013\u2014:]\s+(?=[^\W\d_])")
 _TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
 _CITATION = re.compile(r"\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
@@ -266,6 +285,8 @@ def bare_name(name: str) -> str:
     ('Prompt Engineering', 'Ratio 1:2:')
     >>> bare_name("ResNet-50 (2015)"), bare_name("Named Entity Recognition :")
     ('ResNet-50', 'Named Entity Recognition')
+    >>> bare_name("2017 - Attention Is All You Need"), bare_name("2048 Game")
+    ('Attention Is All You Need', '2048 Game')
     >>> bare_name("What is Supervised Learning?"), bare_name("What is the role of attention?")
     ('Supervised Learning', 'What is the role of attention?')
     """
@@ -279,6 +300,7 @@ def bare_name(name: str) -> str:
 @lru_cache(maxsize=8192)
 def _bare_name(name: str) -> str:
     text = unnumbered(name)
+    text = _LEADING_YEAR.sub("", text, count=1)
     text = _TASK_KEYWORD.sub("", text, count=1)
     text = _LABELLED_NUMBER.sub("", text, count=1)
     if "[" in text:
@@ -336,6 +358,10 @@ _COURSE_HEADING = re.compile(
     rf"|\s[-\u2013\u2014:|]\s+{_COURSE_UNIT}$")
 
 
+# A heading or title that is only a formula, in dollars or `\\(...\\)`.
+MATH_ONLY = re.compile(r"\s*(?:\$\$?[^$]+\$\$?|\\\(.+\\\))\s*", re.DOTALL)
+
+
 _ARTICLE = re.compile(r"^(?:the|a|an|our) (?=\S)")
 
 
@@ -344,12 +370,15 @@ def is_generic_heading(title: str) -> bool:
     when it says of what ("Summary of acquisition functions", "Properties of CTC"), or a
     part of a course ("Day 3 — Attention", "Week 2: Basics", "⚡ Tasks"), or a notebook's
     step ("Read data")."""
-    key = _ARTICLE.sub("", heading_key(title))  # "The Problem", "The Idea"
+    written = heading_key(title)
+    key = _ARTICLE.sub("", written).rstrip("? ")  # "The Problem", "The Idea", "What is it?"
     if key in _GENERIC_HEADINGS or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key):
         return True
     head, of, _ = key.partition(" of ")
-    if of and head in _GENERIC_HEADINGS:
+    if of and head in _GENERIC_HEADINGS and not written.startswith(("a ", "an ")):
+        # "An Analysis of Scale Invariance in Object Detection" is a paper's title, not a
+        # part of a page (round 30: a paper note named by its file, "snip")
         return True
     # "Experiments/Results", "Experiments & Results": parts of a page joined; "Architecture
     # Comparison", "Datasets Comparison": a comparison of several things names none of them.
@@ -359,6 +388,7 @@ def is_generic_heading(title: str) -> bool:
 
 
 __all__ = [
+    "MATH_ONLY",
     "SEE_ALSO_LINE",
     "WORD",
     "bare_name",

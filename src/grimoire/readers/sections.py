@@ -60,6 +60,7 @@ from grimoire.model import (
 from grimoire.names import is_abbreviation, normalize, term_names
 from grimoire.readers.conventions import (
     CACHED_HEADING_CHARS,
+    MATH_ONLY,
     WORD,
     bare_name,
     heading_key,
@@ -419,7 +420,8 @@ def add_section_entries(doc: Document) -> Document:
         mine = [passages[i] for i in sec.passages]
         if any(inside_entry(p) for p in mine):
             continue
-        prose = "\n\n".join(p.text for p in mine if p.kind in _PROSE_KINDS or _sentences(p))
+        prose = "\n\n".join(p.text for p in mine
+                              if (p.kind in _PROSE_KINDS and not _links_only(p)) or _sentences(p))
         if len(prose.strip()) >= MIN_PROSE:
             candidates[path] = prose
         elif mine and all(_PLACEHOLDER.match(p.text) for p in mine) and \
@@ -546,6 +548,28 @@ def _sentences(p: Passage) -> bool:
     return bool(items) and all(
         len(i.split()) >= 6 and i.rstrip().endswith((".", "!", "?", ":"))
         and not _LABELLED.match(i) for i in items)
+
+
+def _links_only(p: Passage) -> bool:
+    """A paragraph of links, one a line (`[Paper A](a.md)  ` and `[Paper B](b.md)`, broken by
+    trailing blanks; `[[K-Nearest Neighbors]]` under `[[Hyperparameters]]` in a vault), is an
+    index, as a list of them is, also with a few words of its own between them ("Data-driven
+    approach", "Batch Normalization:"): a README's "## Efficiency" over four papers' links,
+    and a course overview's "# CNN Architectures" over links into its notes (round 30),
+    defined nothing."""
+    if p.kind != "text" or not p.links:
+        return False
+    shown = {normalize(x) for link in p.links for x in (link.label, link.target) if x}
+    lines = [ln.strip() for ln in p.text.split("\n") if ln.strip()]
+    linked = sum(1 for ln in lines if normalize(ln) in shown)
+    if linked and linked * 2 >= len(lines) and all(
+            normalize(ln) in shown or (len(ln.split()) <= 5 and not ln.endswith((".", "!", "?")))
+            for ln in lines):
+        return True
+    rest = p.text
+    for link in p.links:
+        rest = rest.replace(link.label or link.target, " ", 1)
+    return _HAS_LETTER.search(rest) is None
 
 
 # Sub-headings that open a section's own text: "Decision Trees" holds nothing but its parts,
@@ -719,7 +743,8 @@ def add_page_entry(doc: Document) -> Document:
         return doc
     if is_generic_heading(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
-            or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta):
+            or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta) \
+            or MATH_ONLY.fullmatch(title):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 
@@ -769,7 +794,10 @@ def clean_names(doc: Document) -> Document:
         if term == e.term:
             entries.append(e)
             continue
-        aliases = (e.term, *e.aliases) if e.reason in PAGE_REASONS else e.aliases
+        # So does a note named by its title ("2017 - Attention Is All You Need.md", which
+        # opens with text that defines it).
+        aliases = (e.term, *e.aliases) if e.reason in PAGE_REASONS or e.term == doc.title \
+            else e.aliases
         entries.append(replace(e, term=term, aliases=aliases))
     return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
 

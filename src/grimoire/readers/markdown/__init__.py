@@ -56,6 +56,7 @@ from grimoire.model import (
 )
 from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import (
+    MATH_ONLY,
     is_generic_heading,
     names_no_concept,
     opens_note,
@@ -235,7 +236,9 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         parsed.problems.append(
             Problem("front matter title is not a string", Span(path, line, line))
         )
-    heads = parsed.headings
+    # A heading that is only a formula ("# $f(x) = \\frac{1}{1 + e^{-x}}$", how a notebook
+    # shows a definition large) names nothing (round 30: a notebook was named by its formula).
+    heads = [h for h in parsed.headings if not MATH_ONLY.fullmatch(h.title)]
     first = next((h for h in heads if h.level == 1), None)
     h1 = first.title if first is not None else None
     after_text = not any_heading and first is not None and _text_before(parsed, first)
@@ -254,12 +257,26 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # vault, where a file's name is its note's (a site's page opens with a generated
         # table of contents), and not for a slug.
         return stem
-    if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1) and names_note(stem):
+    if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1
+                           or _CLAUSE.match(h1)) and names_note(stem):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none);
         # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's).
         return stem
+    if first is not None and h1 is not None and is_generic_heading(h1) and heads[0] is not first \
+            and not _text_before(parsed, heads[0]) and not is_generic_heading(heads[0].title):
+        # A paper note opens "## [Paper Title](url)" and puts "# Detailed notes" further down:
+        # the opening heading names the note (round 30: it was named "Detailed notes").
+        return heads[0].title
     return h1 or stem
+
+
+# A heading that opens a clause ("If it is the local environment", "For a single line",
+# "First, gather the metrics", "About the Model"): what a page says at its start, not its name
+# (round 30: four notebooks of one repository, each with a file name that names it).
+_CLAUSE = re.compile(r"(?:if|when|whenever|while|once|before|after|unless|because|since"
+                     r"|about|for\s+(?:a|an|the|each|every))\s"
+                     r"|(?:first|second|then|next|finally|now|here|so|also),\s", re.IGNORECASE)
 
 
 # `Multiple_Linear_Regression.ipynb`, `VC_Dimensions.md`: words a file name joins by
@@ -270,7 +287,19 @@ _UNDERSCORED = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,5})(?:_(?:[A-Z][a-z]+|[A-Z]{2
 _CAPITALISED = re.compile(r"(?:^|_)[A-Z][a-z]")
 
 
+# A course's file numbered for its order (`07-HiddenMarkovModels.md`, `01-Introduction.md`):
+# the number is no part of the name; a name that opens with a number and an acronym stays
+# (`3-SAT.md`). The words such a file runs together (`HiddenMarkovModels`, `NaiveBayes`) read
+# as words; a model's name stays as written (`06-ResNet`, `LidarMultiNet`, `DeepWalk`).
+_STEM_NUMBER = re.compile(r"^\d{1,3}[-_](?=[A-Z])(?![A-Z0-9]+(?:$|[-_ ]))")
+_RUN_TOGETHER = re.compile(r"(?:[A-Z][a-z]{3,}){2,}")
+_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def _spaced(stem: str) -> str:
+    numbered = _STEM_NUMBER.sub("", stem, count=1)
+    if numbered != stem:
+        return _HUMP.sub(" ", numbered) if _RUN_TOGETHER.fullmatch(numbered) else numbered
     return stem.replace("_", " ") if _UNDERSCORED.fullmatch(stem) and \
         _CAPITALISED.search(stem) else stem
 
@@ -539,6 +568,8 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
     if sum(h.level == 1 for h in heads) > 1 or len(heads[0].title.split()) > TITLED_NOTE_WORDS:
         return []
     term = heads[0].title
+    if _CLAUSE.match(term):
+        return []  # "# If it is the office environment" opens a note; it names nothing
     if is_generic_heading(term):
         if not opens_note(term) or is_generic_heading(title):
             return []  # `# Links` over a list of addresses names a part of a page, not a note
