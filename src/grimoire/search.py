@@ -994,12 +994,13 @@ def _subjects(query: str) -> list[str]:
         # Any verb in the present tense ends its subject ("Cross-entropy quantifies ...", "In
         # other words, SGD trains on ...", "Gradient descent iteratively adjusts ..."), not
         # only the verbs of definition: the word in -s that first follows the clause's
-        # opening words. A plural noun read so ("convolution filters") makes a head that is
-        # rarely a name, and only a head that is a name counts (`Searcher._subject_of`).
+        # opening words, when no verb of definition (or "that", "which") comes before it. A
+        # plural noun read so ("convolution filters") makes a head that is rarely a name, and
+        # only a head that is a name counts (`Searcher._subject_of`).
         present = next((i for i, token in enumerate(tokens[:6])
                         if i and _PRESENT_S.match(token)
                         and not tokens[i - 1].endswith((",", ":"))), None)
-        if present is not None:
+        if present is not None and (verb is None or present < verb):
             heads.append(tokens[:present])
         for head in heads:
             while len(head) > 1 and _adverb(head[-1]):  # "X typically refers"
