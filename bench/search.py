@@ -555,6 +555,7 @@ def main() -> None:
     parser.add_argument("--own-words", type=Path, default=devset.OWN_WORDS,
                         help="the own-words queries (bench/queries/own_words2.jsonl: 297, the"
                              " first 110 and 187 more; own_words3.jsonl: 60 outsider queries,"
+                             " own_words4.jsonl: 50 more over all five collections; both"
                              " reported, never tuned on)")
     parser.add_argument("--targets", default=",".join(devset.COLLECTIONS),
                         help="target collections of the descriptions to run")

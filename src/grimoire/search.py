@@ -986,18 +986,29 @@ def _subjects(query: str) -> list[str]:
                          if _plural(token))
         verb = next((i for i, token in enumerate(tokens[:6])
                      if i and token.casefold().strip("\"'(") in SUBJECT_VERBS), None)
+        heads: list[list[str]] = []
         if verb is not None:
-            head = tokens[:verb]
-            while len(head) > 1 and head[-1].casefold() in ADVERBS:  # "X typically refers"
-                head = head[:-1]
+            heads.append(tokens[:verb])
         elif n == 0 and 0 < len(tokens) <= 5:  # "Q Learning, a model-free ..."
-            head = tokens
-        else:
-            continue
-        phrase = " ".join(head)
-        found.append(normalize(_PARENS.sub(" ", phrase)))
-        found.extend(normalize(m) for m in _PARENS.findall(phrase))
-        found.append(normalize(phrase))  # a name that holds its acronym: "Name (ACR)"
+            heads.append(tokens)
+        # Any verb in the present tense ends its subject ("Cross-entropy quantifies ...", "In
+        # other words, SGD trains on ...", "Gradient descent iteratively adjusts ..."), not
+        # only the verbs of definition: the word in -s that first follows the clause's
+        # opening words, when no verb of definition (or "that", "which") comes before it. A
+        # plural noun read so ("convolution filters") makes a head that is rarely a name, and
+        # only a head that is a name counts (`Searcher._subject_of`).
+        present = next((i for i, token in enumerate(tokens[:6])
+                        if i and _PRESENT_S.match(token)
+                        and not tokens[i - 1].endswith((",", ":"))), None)
+        if present is not None and (verb is None or present < verb):
+            heads.append(tokens[:present])
+        for head in heads:
+            while len(head) > 1 and _adverb(head[-1]):  # "X typically refers"
+                head = head[:-1]
+            phrase = " ".join(head)
+            found.append(normalize(_PARENS.sub(" ", phrase)))
+            found.extend(normalize(m) for m in _PARENS.findall(phrase))
+            found.append(normalize(phrase))  # a name that holds its acronym: "Name (ACR)"
     words = normalize(query).split()
     for i in range(len(words) - 1):
         if " ".join(words[i : i + 2]) in ("is called", "known as", "are called"):
@@ -1026,6 +1037,23 @@ def _formula_subjects(query: str) -> list[str]:
         return []
     names = _TEX_TEXT.findall(lhs) or [_TEX_NOISE.sub(" ", lhs)]
     return [n for n in (normalize(name) for name in names) if n]
+
+
+# A verb in the present tense, third person ("quantifies", "trains", "adjusts"): lower case,
+# four letters or more, ending in -s but not in -ss, -us, -is ("loss", "bias", "basis").
+_PRESENT_S = re.compile(r"^[a-z]{3,}(?<!ss)(?<!us)(?<!is)s$")
+
+
+# An adverb made from an adjective ("iteratively", "gradually", "successively"); not any word
+# in -ly, which a name may end with ("exponential family", "anomaly").
+_ADVERB_LY = re.compile(r"^[a-z]+(?:ive|al|ous|ent|ant|ing|ed|ate|ful|less|ic)ly$")
+
+
+def _adverb(token: str) -> bool:
+    """Whether a word between a subject and its verb is an adverb ("X typically refers",
+    "X iteratively adjusts")."""
+    word = token.casefold()
+    return word in ADVERBS or _ADVERB_LY.match(word) is not None
 
 
 def _plural(token: str) -> bool:
