@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path, PurePath
 
 import yaml
 from docutils.core import publish_doctree
 from docutils.parsers.rst import states as docutils_states
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core.normalize import normalize as markdown_normalize
+from markdown_it.rules_core.text_join import text_join as markdown_text_join
 
 from grimoire.readers import base, conventions, sections
 from grimoire.readers import rst as rst_reader
@@ -129,6 +131,34 @@ def test_decoded_once_and_remembered() -> None:
     memo = base._memo
     assert memo is None or memo[0] is not big
     assert not looks_binary(b"\xff\xfeh\x00i\x00")  # a UTF-16 BOM
+
+
+def _plain_looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if head.startswith(base._BOM_PREFIXES):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = len(head) - len(head.translate(None, base._CONTROLS))
+    return controls > 8 and controls * 50 > len(head)
+
+
+@given(st.lists(st.binary(max_size=40) | st.sampled_from([b"note\n" * 3, b"\x01" * 9,
+                                                          b"\xff\xfe", b"\x00"]),
+                max_size=6))
+def test_looks_binary_remembers_the_last_text(blobs: list[bytes]) -> None:
+    """`looks_binary` answers as its plain test does, asked once or twice of each object in
+    turn; it remembers the last object it counted and found to be text (a BOM answers at
+    once), never a binary one."""
+    for data in blobs:
+        for _ in range(2):
+            assert looks_binary(data) is _plain_looks_binary(data)
+        if not _plain_looks_binary(data) and not data.startswith(base._BOM_PREFIXES):
+            assert base._text_bytes is data
+        else:
+            assert base._text_bytes is not data
+    big = b"x" * (base._MEMO_BYTES + 1)
+    assert not looks_binary(big) and base._text_bytes is not big
 
 
 @given(st.lists(st.sampled_from([".", "!", "?", ":", ";", " ", "\n", "\t", "\r", "\u00a0",
@@ -272,19 +302,53 @@ def test_markdown_normalize_shortcut(pieces: list[str]) -> None:
     assert [t.as_dict() for t in ours.parse(text)] == [t.as_dict() for t in theirs.parse(text)]
 
 
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\n\n", "*", "_", "**b**", "~~", "`c`", "\\",
+                                 "\\*", "&", "&amp;", "&#42;", "&copy", "![a *b*](u)", "[l](u)",
+                                 "[[w|x]]", "==h==", "$x$", "$$", "<b>", "# h", "- i", "> q",
+                                 "|a|b|\n|-|-|"]), max_size=14))
+def test_markdown_text_join_shortcut(pieces: list[str]) -> None:
+    """markdown-it's `text_join` rule runs only on text with a backslash or an ampersand: the
+    tokens are the same as with it always on, for both Markdown readers' parsers."""
+    text = "".join(pieces)
+    for ours in (build_parser(), obsidian._MD):
+        theirs = copy.copy(ours)
+        theirs.core = copy.deepcopy(ours.core)
+        theirs.core.ruler.at("text_join", markdown_text_join)
+        assert [t.as_dict() for t in ours.parse(text)] == \
+            [t.as_dict() for t in theirs.parse(text)]
+
+
 # Pieces that open or break the rules `parser_for` leaves out (tables, quotes, HTML, fences,
-# math blocks), in and out of lists, paragraphs and indented code.
+# math blocks; lists, rules, reference definitions, setext underlines), in and out of lists,
+# quotes, paragraphs and indented code, at a line's start and inside it.
 _BLOCK_PIECES = st.lists(st.sampled_from([
-    "a", " ", "\n", "\n\n", "# h", "- i", "1. i", "    c", "> q", ">", "|", "|a|b|\n|-|-|",
-    "a | b\n--- | ---", "<div>", "<!-- c -->", "<", "```", "~~~", "`", "~", "$$", "$", "$x$",
-    "[[w]]", "[l](http://x)", "===", "---", "*", "_"]), max_size=14)
+    "a", " ", "\t", "\n", "\n\n", "\r", "# h", "- i", "1. i", "2) i", "+ i", "* i", "    c",
+    "> q", ">", "|", "|a|b|\n|-|-|", "a | b\n--- | ---", "<div>", "<!-- c -->", "<", "```",
+    "~~~", "`", "~", "$$", "$", "$x$", "[[w]]", "[l](http://x)", "[r]: /u", "[r]", "===", "=",
+    "---", "***", "___", "*", "_", "-", "1", ".", "1. ", "- ", "> ", "  "]), max_size=16)
 
 
-@given(_BLOCK_PIECES)
-def test_parser_without_unmarked_block_rules(pieces: list[str]) -> None:
+# Lines: what may stand before a line's text (indentation, quote marks, list markers), then
+# pieces, so that a rule's mark comes at a line's start, inside a list item or a quote.
+_BLOCK_LINES = st.lists(st.tuples(
+    st.sampled_from(["", "", " ", "    ", "\t", "> ", ">", "1. ", "2) ", "- ", "* ", "> - "]),
+    st.lists(st.sampled_from(["a", " ", "---", "***", "___", "===", "=", "[r]: /u", "[r]",
+                              "- i", "1. i", "`", "```", "$$", "|", "<b>", "$x_1 = y$"]),
+             max_size=3),
+    st.sampled_from(["\n", "\n\n", "\r\n"])), max_size=8)
+
+
+@settings(max_examples=300)
+@given(_BLOCK_PIECES, _BLOCK_LINES)
+@example(["1. ---"], [])  # a rule inside a list item: the line starts with the item's marker
+@example(["1. [r]: /u\n\n[r]"], [])  # a reference definition inside one
+@example(["a\r==="], [])  # a lone CR starts a line once normalized
+def test_parser_without_unmarked_block_rules(
+    pieces: list[str], lines: list[tuple[str, list[str], str]]
+) -> None:
     """A parser without the block rules whose mark the text lacks gives the tokens of the
     full parser, for both Markdown readers' parsers."""
-    text = "".join(pieces)
+    text = "".join(pieces) + "".join(start + "".join(body) + end for start, body, end in lines)
     for md in (build_parser(), obsidian._MD):
         assert [t.as_dict() for t in parser_for(md, text).parse(text)] == \
             [t.as_dict() for t in md.parse(text)]
@@ -301,7 +365,7 @@ def test_parser_without_unmarked_block_rules_on_shared(corpora: Path) -> None:
         assert [t.as_dict() for t in variant.parse(text)] == \
             [t.as_dict() for t in md.parse(text)], path
     assert left_out > 100
-    assert parser_for(md, "| a |\n> q\n<b>\n```\n$$") is md
+    assert parser_for(md, "| a |\n> q\n<b>\n```\n$$\n- i") is md
 
 
 def test_long_headings_are_not_remembered() -> None:

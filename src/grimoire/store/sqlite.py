@@ -33,6 +33,17 @@ from grimoire.store.sqlite_resolve_state import RESOLVE_STATE_SCHEMA, ResolveSta
 from grimoire.store.sqlite_search import SEARCH_SCHEMA, VECTOR_STAMP_SCHEMA, SearchSQL
 
 APPLICATION_ID = 0x47524D31  # "GRM1": tells a Grimoire database from any other SQLite file
+
+# Python's sqlite3 binds a None parameter as NULL only after asking for an adapter: its
+# registry, then the protocol's `__adapt__` (a failed attribute lookup on a type, which
+# formats an AttributeError and throws it away), then None's `__conform__`. A note's rows
+# hold a dozen Nones (links' fragments and addresses, free passages' owners), and the
+# lookups were 3% of the writer's instructions (issue 14). An adapter for None answers at
+# the registry: `{}.get` is a builtin that returns None for any one argument, which binds as
+# NULL, as before. The registry is the module's, for every connection in the process; the
+# value bound for None is the same whoever asks.
+_NO_ADAPTER: dict[object, None] = {}
+sqlite3.register_adapter(type(None), _NO_ADAPTER.get)
 READ_ONLY = "the database file is read-only: it can be searched, not changed"
 
 # Each step moves the schema from version i to i + 1; never edit a released step.
