@@ -1082,7 +1082,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     def turn(s: Scored) -> tuple[int, float]:
         if s.score >= TIE * best.score and s.terms:
             return 0, -s.score
-        if (NEIGHBOUR_FIRST and s.candidate.passage_id == best.candidate.passage_id
+        if (s.candidate.passage_id == best.candidate.passage_id
                 and abs(s.index - best.index) == 1):
             return (1 if len(s.text.split()) <= room else 2), 0.0
         return 2, 0.0
@@ -1204,7 +1204,6 @@ def _words(chosen: Sequence[Scored]) -> int:
 
 
 TIE = 0.95
-NEIGHBOUR_FIRST = True
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
 
 # A sentence that leans on the one before it ("In this sense, matrix multiplication is a form
