@@ -869,6 +869,19 @@ _CLAUSE_END = re.compile(
 ELLIPSIS = "\u2026"
 
 
+# "What is another name for chunking?" is answered by the clause that gives the other name
+# ("Also called shallow parsing, chunking aims at ..."), which holds none of the question's
+# words: a clip that keeps the most of the question cut it off and kept the rest. For a
+# question that asks for another name, a run that gives one ("also called", "known as") is
+# kept first, even below MIN_PIECE words ("Also called shallow parsing ...").
+ALIAS_CLIP = True
+_ASKS_ALIAS = re.compile(r"\b(?:another|other|different)\s+names?\b|\balso\s+(?:called|known)\b"
+                         r"|\bsynonyms?\b", re.IGNORECASE)
+_GIVES_ALIAS = re.compile(r"\b(?:also|sometimes|often|commonly)\s+(?:called|known\s+as"
+                          r"|referred\s+to\s+as|named)\b|\ba\.k\.a\.|\bsynonym\b",
+                          re.IGNORECASE)
+
+
 def clip(s: Scored, q: Question, budget: int) -> Scored | None:
     """`s` cut to the run of its clauses (at `,;:` and brackets, never inside a formula) that
     holds the most of the question within `budget` words, marked with an ellipsis; `s` itself
@@ -885,6 +898,7 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
     cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(masked)), len(s.text)]
     # A space between two cuts is kept: "capacity, so" must not become "capacity,so".
     pieces = [s.text[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+    alias = ALIAS_CLIP and _ASKS_ALIAS.search(q.text) is not None
     best: tuple[float, int, str] | None = None
     for i in range(len(pieces)):
         n = 0
@@ -892,11 +906,14 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
             n += len(pieces[j].split())
             if n > budget:
                 break
-            if n < MIN_PIECE:
-                continue
             text = "".join(pieces[i : j + 1]).strip()
+            gives_alias = alias and _GIVES_ALIAS.search(text) is not None
+            if n < MIN_PIECE and not gives_alias:
+                continue
             have = {stem(w) for w in _WORD.findall(text)}
             weight = sum(w for t, w in q.stems.items() if t in have)
+            if gives_alias:
+                weight += q.total  # the clause that gives the other name is the answer
             if best is None or weight > best[0] or (weight == best[0] and n > best[1]):
                 best = (weight, n, text)
     if CLIP_MIDDLE and best is not None:
