@@ -314,5 +314,7 @@ def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -
 
 
 # A Notion export names a page `Attention 8a1b...f9` (32 hex digits after the name): the id is
-# no part of the name (the readers' file stems, resolve's link targets).
-NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
+# no part of the name (the readers' file stems, resolve's link targets). Tried only where a run
+# of blanks starts: from each place inside a long run it scanned the rest of the run, and a
+# link of 100,000 blanks kept ingest's resolve busy for minutes (audit30).
+NOTION_ID = re.compile(r"(?<!\s)\s+[0-9a-f]{32}$")
