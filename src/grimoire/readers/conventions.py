@@ -97,7 +97,10 @@ _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )
 _JOINED = re.compile(r"\s*/\s*|\s+&\s+|\s+and\s+")
-_TRAILING = re.compile(r"[\s:.;,¶#§]+$")
+# Tried only where its run of punctuation starts (so are `_CITATION`, `_TRAILING_YEAR` and
+# `_TRAILING_COLON` where their blanks start): from every place inside a long run it scanned
+# the rest of the run, quadratic on a heading of many ". " or ":" (audit30).
+_TRAILING = re.compile(r"(?<![\s:.;,¶#§])[\s:.;,¶#§]+$")
 # A section's number before its name ("1. Sentiment Analysis", "7.11. Toolkits", "2.3 Attention",
 # "4) Pooling"): the page's order, no part of the name. A number that is part of a name keeps
 # its place ("3D Convolution", "1x1 Convolution", "1-bit Adam").
@@ -216,7 +219,7 @@ _LABELLED_NUMBER = re.compile(
 # (`### <span class="org-todo">TODO</span> Case Control Sampling` from ox-hugo).
 _TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
-_CITATION = re.compile(r"\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
+_CITATION = re.compile(r"(?<!\s)\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
 # A reference manager's citation key before a paper's title, as org-roam-bibtex titles a
 # literature note ("hjelm_learning_2019: Learning deep ...", "nasarGrandPursuitStory2011:
 # Grand pursuit"): one lower-case token holding a year, or words joined by "_".
@@ -227,8 +230,8 @@ _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # What follows a name on a list of models or a note's heading: the year it came out
 # ("ResNet-50 (2015)", "Inception v3(2015)": the year was a short form, found by "2015"), a
 # colon ending the heading ("Named Entity Recognition :"). "Ratio 1:2:" keeps its colon.
-_TRAILING_YEAR = re.compile(r"\s*\(\s*(?:1[89]|20)\d\d\s*\)$")
-_TRAILING_COLON = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))\s*:$|\s+:$")
+_TRAILING_YEAR = re.compile(r"(?<!\s)\s*\(\s*(?:1[89]|20)\d\d\s*\)$")
+_TRAILING_COLON = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))\s*:$|(?<!\s)\s+:$")
 # A page titled as the question it answers: "What is Supervised Learning?", "What is
 # Ranking" (round 29: four public repositories). A question about something else ("What is
 # the role of attention?", "What is it?") names no thing and stays as written.
