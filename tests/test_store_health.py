@@ -904,3 +904,51 @@ def test_a_newer_grimoires_database_is_not_rebuilt_as_damaged(tmp_path: Path) ->
     assert db.read_bytes() == before and not (tmp_path / "kb.db.damaged").exists()
     code, out = run(db, "check")
     assert code == 0 and "note: made by a newer Grimoire" in out, out
+
+
+@pytest.mark.sqlite_only(reason="the SQLite file itself: file modes, rebuild")
+def test_rebuild_of_a_read_only_database_file_or_folder_changes_nothing(tmp_path: Path) -> None:
+    # `rebuild` of a file its owner made read-only (mode 444, folder writable) swapped a new,
+    # writable file in; in a folder that cannot be written it failed half-way naming its own
+    # `.kb.db.rebuild-PID`, and `check` there called the healthy store damaged ("attempt to
+    # write a readonly database": no -shm can be made beside it) and said to rebuild (audit30).
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    data.mkdir()
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    db = data / "kb.db"
+    assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
+    exe = str(Path(sys.executable).parent / "grimoire")
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    before = digest(db)
+
+    def grimoire_(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*drop, exe, "--db", str(db), *args], capture_output=True,
+                              text=True, timeout=600)
+
+    db.chmod(0o444)
+    try:
+        done = grimoire_("rebuild", "--no-embed")
+        assert done.returncode == 1
+        assert "read-only" in done.stderr and "nothing was changed" in done.stderr, done.stderr
+        assert sorted(p.name for p in data.iterdir()) == ["kb.db"]
+        assert digest(db) == before and db.stat().st_mode & 0o777 == 0o444
+    finally:
+        db.chmod(0o644)
+    data.chmod(0o555)
+    try:
+        done = grimoire_("check")
+        assert done.returncode == 0 and done.stdout.strip() == f"{db}: ok", done
+        done = grimoire_("rebuild", "--no-embed")
+        assert done.returncode == 1
+        assert "cannot be written" in done.stderr and "nothing was changed" in done.stderr, done
+        assert sorted(p.name for p in data.iterdir()) == ["kb.db"]
+    finally:
+        data.chmod(0o755)
+    assert digest(db) == before
+    assert run(db, "check")[0] == 0

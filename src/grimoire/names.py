@@ -165,6 +165,12 @@ def parse_term(term: str) -> TermName:
 _PAIR = re.compile(
     r"^(?P<a>[^()/:]+?)\s*(?P<sep>\s[-\u2013\u2014]\s|:\s|\s/\s|/)\s*(?P<b>[^()/:]+)$"
 )
+# With one colon or slash in the text, only it can be the separator (neither side may hold
+# one): each dash before it had `b` scanned to it and failed, quadratic on a link target of
+# many " - " (8,000: 3.3 s in ingest's resolve, no reader budget there; audit30).
+_PAIR_AT_ONE = re.compile(
+    r"^(?P<a>[^()/:]+?)\s*(?P<sep>:\s|\s/\s|/)\s*(?P<b>[^()/:]+)$"
+)
 
 
 def _paired(text: str) -> TermName | None:
@@ -174,7 +180,12 @@ def _paired(text: str) -> TermName | None:
     if "/" not in text and ":" not in text and "-" not in text and "\u2013" not in text \
             and "\u2014" not in text:
         return None  # no separator `_PAIR` could match
-    m = _PAIR.match(text)
+    if "(" in text or ")" in text:
+        return None  # neither side may hold one
+    marks = text.count(":") + text.count("/")
+    if marks > 1:
+        return None  # the separator holds one at most, neither side any
+    m = (_PAIR_AT_ONE if marks else _PAIR).match(text)
     if m is None:
         return None
     a, b, sep = m["a"].strip(), m["b"].strip(), m["sep"].strip()
@@ -314,5 +325,7 @@ def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -
 
 
 # A Notion export names a page `Attention 8a1b...f9` (32 hex digits after the name): the id is
-# no part of the name (the readers' file stems, resolve's link targets).
-NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
+# no part of the name (the readers' file stems, resolve's link targets). Tried only where a run
+# of blanks starts: from each place inside a long run it scanned the rest of the run, and a
+# link of 100,000 blanks kept ingest's resolve busy for minutes (audit30).
+NOTION_ID = re.compile(r"(?<!\s)\s+[0-9a-f]{32}$")

@@ -70,6 +70,11 @@ SHAPES: dict[str, tuple[str, str, Callable[[int], str]]] = {
     "html-nested-lists": ("html", "a.html",
                           lambda n: "<html><body>" + "<ul><li><section>" * n + "x"),
     "text-lines": ("text", "a.text", lambda n: "".join(f"Line {i} of text.\n" for i in range(n))),
+    # A run of blanks or punctuation where a pattern anchored at `$` looked from each of its
+    # places (audit30: a wikitext heading of ". ", a line of blanks in a .text file).
+    "mediawiki-heading-of-dots": ("mediawiki", "a.wiki",
+                                  lambda n: "'''T''' x.\n== A" + ". " * n + "x ==\nb\n"),
+    "text-blank-run": ("text", "a.text", lambda n: "A" + " " * n + "x\n"),
 }
 
 _PROSE = "word and more. "

@@ -113,7 +113,10 @@ _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )
 _JOINED = re.compile(r"\s*/\s*|\s+&\s+|\s+and\s+")
-_TRAILING = re.compile(r"[\s:.;,¶#§]+$")
+# Tried only where its run of punctuation starts (so are `_CITATION`, `_TRAILING_YEAR` and
+# `_TRAILING_COLON` where their blanks start): from every place inside a long run it scanned
+# the rest of the run, quadratic on a heading of many ". " or ":" (audit30).
+_TRAILING = re.compile(r"(?<![\s:.;,¶#§])[\s:.;,¶#§]+$")
 # A section's number before its name ("1. Sentiment Analysis", "7.11. Toolkits", "2.3 Attention",
 # "4) Pooling"): the page's order, no part of the name. A number that is part of a name keeps
 # its place ("3D Convolution", "1x1 Convolution", "1-bit Adam").
@@ -235,19 +238,47 @@ _LABELLED_NUMBER = re.compile(
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d\d\s*[-\u2013\u2014:]\s+(?=[^\W\d_])")
 _TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
-_CITATION = re.compile(r"\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
+_CITATION = re.compile(r"(?<!\s)\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
 # A reference manager's citation key before a paper's title, as org-roam-bibtex titles a
 # literature note ("hjelm_learning_2019: Learning deep ...", "nasarGrandPursuitStory2011:
 # Grand pursuit"): one lower-case token holding a year, or words joined by "_".
-_CITEKEY = re.compile(
-    r"^[a-z][\w-]*?(?:(?:19|20)\d\d[a-z]?|_[\w-]*\d{2}[\w-]*|_[a-z][\w-]*_[\w-]+)"
-    r":\s+(?=\S)")
+# As one pattern (`^[a-z][\w-]*?(?:(?:19|20)\d\d[a-z]?|_[\w-]*\d{2}[\w-]*|_[a-z][\w-]*_[\w-]+)
+# :\s+(?=\S)`) it was quadratic on a heading `x___...___:` (100,000 `_`: two minutes, past a
+# reader's budget; audit30): the key is the word before the colon, and each of its three
+# shapes is asked of that word once.
+_CITEKEY_SHAPE = re.compile(r"[a-z][\w-]*+:\s++(?=\S)")
+_YEAR_END = re.compile(r"(?:19|20)\d\d[a-z]?")
+_TWO_DIGITS = re.compile(r"\d\d")
+_LOWER = re.compile(r"[a-z]")
+
+
+def _drop_citekey(text: str) -> str:
+    """`text` without the citation key before a colon that opens it, if one does."""
+    m = _CITEKEY_SHAPE.match(text)
+    if m is None:
+        return text
+    key = text[: text.index(":")]
+    n = len(key)
+    # A year at its end ("hjelm_learning_2019"), after one letter at least.
+    if any(i >= 1 and _YEAR_END.fullmatch(key, i) for i in (n - 4, n - 5)):
+        return text[m.end():]
+    # "_" after its first letter, two digits after that; or "_", a letter, and a later "_"
+    # with something after it (the first such "_" leaves the most room).
+    first = key.find("_", 1)
+    if first > 0 and _TWO_DIGITS.search(key, first + 1) is not None:
+        return text[m.end():]
+    i = first
+    while i > 0:
+        if i + 1 < n and _LOWER.match(key, i + 1):
+            return text[m.end():] if key.find("_", i + 2, n - 1) > 0 else text
+        i = key.find("_", i + 1)
+    return text
 _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # What follows a name on a list of models or a note's heading: the year it came out
 # ("ResNet-50 (2015)", "Inception v3(2015)": the year was a short form, found by "2015"), a
 # colon ending the heading ("Named Entity Recognition :"). "Ratio 1:2:" keeps its colon.
-_TRAILING_YEAR = re.compile(r"\s*\(\s*(?:1[89]|20)\d\d\s*\)$")
-_TRAILING_COLON = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))\s*:$|\s+:$")
+_TRAILING_YEAR = re.compile(r"(?<!\s)\s*\(\s*(?:1[89]|20)\d\d\s*\)$")
+_TRAILING_COLON = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))\s*:$|(?<!\s)\s+:$")
 # A page titled as the question it answers: "What is Supervised Learning?", "What is
 # Ranking" (round 29: four public repositories). A question about something else ("What is
 # the role of attention?", "What is it?") names no thing and stays as written.
@@ -305,7 +336,7 @@ def _bare_name(name: str) -> str:
     text = _LABELLED_NUMBER.sub("", text, count=1)
     if "[" in text:
         text = _CITATION.sub("", text).strip()
-    text = _CITEKEY.sub("", text, count=1)
+    text = _drop_citekey(text)
     start, end = 0, len(text)
     while start < end and (_decoration(text[start]) or text[start].isspace()):
         start += 1

@@ -35,9 +35,13 @@ _NOT_A_TITLE = re.compile(r"[^\w(\"'$]|\d+[.)]\s")
 
 
 # A line of a pip requirements file: a package, its extras, a version pin or marker, or an
-# option (`-r base.txt`, `--index-url ...`).
+# option (`-r base.txt`, `--index-url ...`). Possessive, and a `!` inside a version is the
+# next operator when a version follows it: `!` is both, and a line of 200 `!` (`A!!!...x`)
+# had 2^200 ways to be cut into pins (a reader worker's whole budget, then "failed"; audit30).
+# Only lines with two `!` apart by blanks alone (`1!a!! a`) are read otherwise than before.
 _REQUIREMENT = re.compile(
-    r"[A-Za-z0-9][\w.-]*\s*(?:\[[\w,\s-]*\])?\s*(?:[<>=!~]=?\s*[\w.*+!-]+\s*,?\s*)*"
+    r"[A-Za-z0-9][\w.-]*+\s*+(?:\[[\w,\s-]*+\]\s*+)?+"
+    r"(?:[<>=!~]=?+\s*+[\w.*+!-](?:[\w.*+-]|!(?!\s*+[\w.*+!-]))*+\s*+,?+\s*+)*+"
     r"(?:;.*)?|-{1,2}[a-z][\w-]*(?:[ =]\S+)?|#.*|(?:git|hg|svn|bzr)\+\S+")
 _REQUIREMENTS_NAME = re.compile(r"requi?re?ments?|constraints|packages", re.IGNORECASE)
 

@@ -29,7 +29,9 @@ from grimoire.store.sqlite import (
     APPLICATION_ID,
     HOT_JOURNAL,
     MIGRATIONS,
+    READ_ONLY,
     hot_journal,
+    log_holds_writes,
     no_room,
     unreadable_log,
 )
@@ -56,7 +58,23 @@ def _existing(path: str) -> Path:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
+    if os.access(path.parent, os.W_OK):
+        return conn
+    # A WAL file in a folder this user cannot write, with no -shm beside it: SQLite cannot
+    # make the -shm it reads through ("attempt to write a readonly database"), and `check`
+    # called a healthy store damaged and told the user to rebuild it (audit30). Read it as it
+    # stands, as every other command does (`store.sqlite._open`), unless a hot journal or a
+    # log holding writes says the file alone is not the database.
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error as e:
+        conn.close()
+        if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL or log_holds_writes(path):
+            return sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
+        return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
 
 
 def check(path: str) -> Health:
@@ -206,8 +224,10 @@ def _fts_problems(path: Path, conn: sqlite3.Connection) -> list[str]:
         return [f"the schema cannot be read: {e}"]
     if not tables:
         return []
-    if not os.access(path, os.W_OK):
-        return []  # FTS5's check is an INSERT; a read-only file gets SQLite's check only
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        # FTS5's check is an INSERT; a read-only file gets SQLite's check only, and so does a
+        # WAL file in a folder that cannot be written (its -shm cannot be made there).
+        return []
     problems = []
     # The check is written as an INSERT, so it needs a writable connection; it changes nothing
     # and runs inside a transaction that is rolled back.
@@ -297,6 +317,14 @@ def rebuild(
     # The file a symlinked path names: the new file is renamed over it, not over the link
     # (which would be replaced by a regular file, the database it named left as it was).
     db = _existing(path).resolve()
+    # The new file is renamed over the old one: a file its owner made read-only was replaced
+    # by a writable one, and a folder that cannot be written failed half-way (audit30).
+    if not os.access(db, os.W_OK):
+        raise StoreError(f"{READ_ONLY}; rebuild would replace it: make it writable first; "
+                         "nothing was changed", path)
+    if not os.access(db.parent, os.W_OK):
+        raise StoreError(f"its folder {db.parent} cannot be written, and rebuild writes the new "
+                         "file beside it; nothing was changed", path)
     with contextlib.suppress(sqlite3.Error), closing(_read_only(db)) as conn:
         # A newer Grimoire's file is no damage: it was swapped for an older schema's and
         # kept as NAME.damaged, with whatever only the newer version stores.

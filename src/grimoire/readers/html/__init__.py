@@ -440,8 +440,9 @@ _SITE_SUFFIX = re.compile(
 )
 
 
-# A title cut short after its separator ("10-autoencoders - " once the site is gone).
-_DANGLING_SEPARATOR = re.compile(r"\s+[\u2014\u2013|\u00b7:-]\s*$")
+# A title cut short after its separator ("10-autoencoders - " once the site is gone). Tried
+# where a run of blanks starts only (from inside a long run it rescanned the run; audit30).
+_DANGLING_SEPARATOR = re.compile(r"(?<!\s)\s+[\u2014\u2013|\u00b7:-]\s*$")
 
 
 def _page_title(title: str, stem: str, root: LexborNode) -> str:

@@ -1,0 +1,161 @@
+"""Patterns that backtracked without end on a short hostile line (audit30).
+
+Each pattern was rewritten so that a run of blanks or `!` is matched one way only; the new
+pattern is checked against the old one on many short strings (where the old one is quick), and
+its cost is checked to grow linearly (`ratio`, as tests/hostile/test_linear.py). The old
+patterns took 2^n steps or more: a short input never ended, so a deadline far above the new
+cost stops the test instead of letting it hang.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from grimoire import readers
+from grimoire.lint import _see_only
+from grimoire.names import NOTION_ID
+from grimoire.readers import text
+from grimoire.resolve.links import link_key
+from tests.hostile.test_linear import MAX_RATIO, ratio
+
+DEADLINE = 60  # seconds; the new patterns take milliseconds on these inputs
+
+
+@contextmanager
+def _deadline(what: str) -> Iterator[None]:
+    def stop(signum: int, frame: object) -> None:
+        raise AssertionError(f"{what}: not done within {DEADLINE} s")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(DEADLINE)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+# The patterns as they were, to check that the new ones say the same.
+_OLD_REQUIREMENT = re.compile(
+    r"[A-Za-z0-9][\w.-]*\s*(?:\[[\w,\s-]*\])?\s*(?:[<>=!~]=?\s*[\w.*+!-]+\s*,?\s*)*"
+    r"(?:;.*)?|-{1,2}[a-z][\w-]*(?:[ =]\S+)?|#.*|(?:git|hg|svn|bzr)\+\S+")
+_OLD_SEE_ONLY = r"^\s*(?:see(?: also)?|synonym (?:of|for)|abbreviation for|same as|→)\s*:?\s*" \
+    r"\[{0,2}[^\]\n.]{1,80}\]{0,2}\s*\.?\s*$"
+_OLD_NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
+
+
+def test_a_line_of_bangs_is_read_as_text_at_once() -> None:
+    # `A!!!...!x#` (200 `!`) in a .txt file: the requirements pattern tried 2^200 ways to cut
+    # the `!` into version pins; the reader worker spent its whole 120 s budget and the file
+    # "failed" (a 3 KB glossary line did it).
+    data = ("A" + "!" * 200 + "x#\nThe meaning.\n").encode()
+    with _deadline("a line of 200 '!'"):
+        docs = readers.read_file("text", data, "a.txt")
+    assert docs[0].title == "A" + "!" * 200 + "x#"
+
+
+def test_the_requirements_pattern_says_what_it_said() -> None:
+    # Exhaustively up to 8 characters after a package's first letter, and at random up to
+    # 14: the same answer, except for two `!` apart by blanks alone (`1!a!! a`: either may
+    # be the operator), which no requirements file holds.
+    def same(s: str) -> bool:
+        return (text._REQUIREMENT.fullmatch(s) is None) == (_OLD_REQUIREMENT.fullmatch(s) is None)
+
+    for length in range(8):
+        for chars in itertools.product("a1!= ,-<", repeat=length):
+            s = "1" + "".join(chars)
+            assert same(s) or re.search(r"!\s*!", s), s
+    rng = random.Random(2)
+    alphabet = list("a1_.-!=<~* ,;[]x\t")
+    for _ in range(50_000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert same(s) or re.search(r"!\s*!", s), s
+
+
+def test_requirements_pattern_cost_is_linear() -> None:
+    for make in (lambda n: "A" + "!" * n + "x#", lambda n: "A" + " " * n + "x",
+                 lambda n: "A=" + "1! " * n + ",x", lambda n: "A" + "!=" * n + " #"):
+        with _deadline(make(3)):
+            r = ratio(make, text._REQUIREMENT.fullmatch)
+        assert r <= MAX_RATIO, f"{make(3)!r}: 2n costs {r:.1f}x n"
+
+
+def test_a_see_only_definition_with_blanks_is_checked_at_once() -> None:
+    # "See also", 300 blanks, ".x" as a glossary entry's definition: `grimoire lint`, the web's
+    # health page and MCP's lint ran for minutes (each blank run split every way: 100 blanks
+    # 0.7 s, 200 blanks 19 s).
+    for make in (lambda n: "See also" + " " * n + ".x", lambda n: "See also" + " \n" * n + ".x",
+                 lambda n: "see:" + "\t" * n + ":" + " " * n + "]x"):
+        with _deadline(make(3)):
+            assert not _see_only(make(300))
+            r = ratio(make, _see_only)
+        assert r <= MAX_RATIO, f"{make(3)!r}: 2n costs {r:.1f}x n"
+    assert _see_only("See also" + " " * 300 + "[[Attention]].")
+
+
+def test_see_only_says_what_the_old_pattern_said() -> None:
+    # Short strings of the characters the pattern tells apart, and blank runs around the
+    # longest a target can hold (80), where the cut starts.
+    old = re.compile(_OLD_SEE_ONLY, re.IGNORECASE)
+    rng = random.Random(3)
+    parts = [" ", "\t", "\n", ":", "[", "]", ".", "x", "see", " also", "→", "same as", "[[X]]"]
+    for _ in range(30_000):
+        s = rng.choice(["", "See also", "→ ", " same as", "see:"]) + "".join(
+            rng.choice(parts) for _ in range(rng.randint(0, 10)))
+        assert _see_only(s) == (old.match(s) is not None), repr(s)
+    for n in (79, 80, 81, 82, 90):
+        for s in ("see" + " " * n, "see:" + " " * n, "see " + " " * n + "x.",
+                  "see " + "x" + " " * n + "]", "see\n" + " " * n + "\n", "see [" + " " * n):
+            assert _see_only(s) == (old.match(s) is not None), (n, repr(s))
+
+
+def test_a_link_of_blanks_resolves_in_linear_time() -> None:
+    # `[[b` + 100,000 blanks + `c]]` (or `%20` in a Markdown link): resolving its name in
+    # ingest's own process (no reader budget there) took minutes; NOTION_ID scanned the rest
+    # of the run from each of its places.
+    r = ratio(lambda n: "b" + " " * n + "c", link_key)
+    assert r <= MAX_RATIO, f"2n costs {r:.1f}x n"
+    rng = random.Random(5)
+    parts = [" ", "\t", "\n", "a", "f", "0", "x", "0123456789abcdef0123456789abcdef"]
+    for _ in range(50_000):
+        s = "".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
+        assert NOTION_ID.sub("", s) == _OLD_NOTION_ID.sub("", s), repr(s)
+
+
+def test_a_name_of_many_dashes_is_split_in_linear_time() -> None:
+    # A link target `a - - - ... - :` (8,000 " - ": 3.3 s a call, in ingest's resolve): at each
+    # dash the rest was scanned for a colon or slash, which neither side of a pair may hold.
+    from grimoire.names import _paired
+
+    for make in (lambda n: "a" + " - " * n + ":", lambda n: "a" + " - " * n + ":(",
+                 lambda n: "a" + " - " * n + "/x"):
+        r = ratio(make, _paired)
+        assert r <= MAX_RATIO, f"{make(2)!r}: 2n costs {r:.1f}x n"
+    assert _paired("PCA - Principal Component Analysis") is not None
+    assert _paired("PCA: Principal Component Analysis") is not None
+    assert _paired("a: b: c") is None and _paired("a - b (c)") is None
+
+
+def test_a_heading_of_underscores_is_named_in_linear_time() -> None:
+    # `x___...___: y` as a heading: the citation-key pattern (org-roam-bibtex's
+    # `hjelm_learning_2019: ...`) was quadratic, 0.5 s at 6,400 `_`, two minutes at 100,000.
+    from grimoire.readers.conventions import _drop_citekey, bare_name
+
+    for make in (lambda n: "x" + "_" * n + ": y", lambda n: "x_a" + "_" * n + "1: y"):
+        r = ratio(make, bare_name)
+        assert r <= MAX_RATIO, f"{make(2)!r}: 2n costs {r:.1f}x n"
+    old = re.compile(r"^[a-z][\w-]*?(?:(?:19|20)\d\d[a-z]?|_[\w-]*\d{2}[\w-]*"
+                     r"|_[a-z][\w-]*_[\w-]+):\s+(?=\S)")
+    rng = random.Random(12)
+    parts = ["a", "Z", "_", "-", "1", "9", "0", "2", "19", "20", "\u0663", "\u00e9", ":", " ",
+             "\n", "x_y_z", "2019", "_a"]
+    for _ in range(50_000):
+        s = rng.choice(["", "h", "x_", "a_b"]) + "".join(
+            rng.choice(parts) for _ in range(rng.randint(0, 10)))
+        assert _drop_citekey(s) == old.sub("", s, count=1), repr(s)
+    assert bare_name("hjelm_learning_2019: Learning deep") == "Learning deep"
