@@ -463,3 +463,22 @@ def test_sources_with_nothing_to_list_says_so(tmp_path: Path) -> None:
         result = terminal.invoke(main, ["--db", str(db), "sources", flag])
         assert result.exit_code == 0, result.output
         assert result.stdout == "" and result.stderr.strip() == said, result.output
+
+
+def test_show_a_topic_offers_the_page_titled_with_it(tmp_path: Path) -> None:
+    # Course notes title each folder's index "XGBoost — A to Z": `show xgboost` said only
+    # "no concept named 'xgboost'" (round 31), with the page one name away.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "README.md").write_text("# XGBoost — A to Z\n\nMy notes on XGBoost, boosted "
+                                     "trees done properly.\n")
+    (notes / "trees.md").write_text("# Regression Trees\n\nA regression tree predicts a "
+                                    "number at each leaf.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(notes))[0] == 0
+    code, out = run(db, "show", "xgboost")
+    assert code == 1
+    assert "did you mean: XGBoost — A to Z" in out, out
+    # a shared word alone is still no suggestion
+    code, out = run(db, "show", "regression")
+    assert code == 1 and "did you mean" not in out, out

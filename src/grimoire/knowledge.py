@@ -98,6 +98,7 @@ class Grimoire:
         self._calls = threading.local()  # this thread's depth in the API's own calls
         # (change counter, concepts by a label two or more share)
         self._shared: tuple[tuple[int, ...], dict[str, list[ConceptSummary]]] | None = None
+        self._short: tuple[tuple[int, ...], dict[str, str]] | None = None  # (counter, names)
 
     def _follow_file(self) -> None:
         """Go over to the file now at the store's path when another was moved over it (a
@@ -115,6 +116,7 @@ class Grimoire:
         self._roots = None
         self._lint = None
         self._shared = None
+        self._short = None
 
     @_guarded
     def ingest(
@@ -682,6 +684,16 @@ class Grimoire:
         """Every file seen, with its format and status; `failed=True` keeps only failures."""
         return self.store.sources(failed=failed)
 
+    @_guarded
+    def short_path(self, path: str) -> str:
+        """How a page names an ingested file: its name, with as many of its folders as tell it
+        from another ingested file of that name (`08-pytorch/README.md` beside
+        `07-xgboost/README.md`). Kept until the store changes."""
+        counter = self.store.change_counter()
+        if self._short is None or self._short[0] != counter:
+            self._short = (counter, _distinct_tails([r.path for r in self.store.sources()]))
+        return self._short[1].get(path) or Path(path).name
+
     def close(self) -> None:
         """Close the store."""
         self.store.close()
@@ -712,3 +724,24 @@ def open(
     "nomic-embed-text")`; vectors are kept per model, so switching recomputes them.
     """
     return Grimoire(open_store(os.fspath(url), create=create), embedder)
+
+
+def _distinct_tails(paths: Sequence[str]) -> dict[str, str]:
+    """path -> its shortest ending of whole folders that no other path of `paths` ends with:
+    twenty folders' `README.md` on the Health page were twenty "README.md:26" (round 31)."""
+    parts = {p: p.replace("\\", "/").split("/") for p in dict.fromkeys(paths)}
+    out: dict[str, str] = {}
+    depth = 1
+    todo = list(parts)
+    while todo:
+        tails: dict[tuple[str, ...], list[str]] = {}
+        for p in todo:
+            tails.setdefault(tuple(parts[p][-depth:]), []).append(p)
+        todo = []
+        for tail, owners in tails.items():
+            if len(owners) == 1 or all(len(parts[p]) <= depth for p in owners):
+                out.update((p, "/".join(tail)) for p in owners)
+            else:
+                todo.extend(owners)
+        depth += 1
+    return out

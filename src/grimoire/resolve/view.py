@@ -105,7 +105,27 @@ def suggest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
     # Ties fall back to the name itself, so that every store with the same content suggests
     # the same names (issue 11, item 13), whatever order its rows were written in.
     ranked = sorted(likely, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
-    return tuple(dict.fromkeys(names[m[0]] for m in ranked))[:limit]
+    found = [names[m[0]] for m in ranked]
+    if len(found) < limit:
+        found += _titled(query, names)
+    return tuple(dict.fromkeys(found))[:limit]
+
+
+# A title's subtitle: "XGBoost — A to Z", "PyTorch: a primer", "Attention - the basics".
+_SUBTITLE = re.compile(r"\s+[\u2014\u2013-]\s+|:\s+")
+
+
+def _titled(query: str, names: dict[str, str]) -> list[str]:
+    """The names that are `query` with a subtitle after it, A-Z: `show xgboost` on notes whose
+    page is titled "XGBoost — A to Z" said only "no concept named 'xgboost'" (round 31), on
+    every face; the whole name is no near spelling of it, and a shared word alone is not
+    offered (`_likely_meant`)."""
+    out = []
+    for shown in sorted(set(names.values())):
+        m = _SUBTITLE.search(shown)
+        if m is not None and normalize(shown[:m.start()]) == query:
+            out.append(shown)
+    return out
 
 
 TYPO_EVERY = 6  # one edit per this many characters: "Transfomer" -> "Transformer"

@@ -61,7 +61,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     env = templates.env
-    env.globals.update(href=concept_href, at=_at, source_href=source_href, site=site,
+    env.globals.update(href=concept_href, at=site.at, source_href=source_href, site=site,
                        llm=bool(site.settings.llm), safe_url=safe_url)
     env.filters.update(md=_md_filter(site), tex=site.renderer.inline, answer_html=answer_html,
                        snippet=snippet_html, mention=mention_html)
@@ -292,8 +292,9 @@ def source_href(span: Span) -> str:
     return f"/source?path={quote(span.path, safe='/')}&hl={hl}#L{span.start_line}"
 
 
-def _at(span: Span) -> str:
-    name = Path(span.path).name
+def _at(span: Span, name: str | None = None) -> str:
+    """`file:lines`, the file by `name` (`Site.at`'s) or else by its own name."""
+    name = name or Path(span.path).name
     return f"{name}:{span.start_line}" + (f"-{span.end_line}" if span.end_line > span.start_line
                                           else "")
 

@@ -133,6 +133,17 @@ class Site:
         with self.lock:
             return fn()
 
+    def at(self, span: Span) -> str:
+        """A span as pages show it, `file:lines`: the file by its name, and by as many of its
+        folders as tell it from another ingested file of that name."""
+        from grimoire.web.app import _at
+
+        try:
+            name = self.call(lambda: self.kb.short_path(span.path))
+        except GrimoireError:
+            name = None
+        return _at(span, name)
+
     # -- pages ------------------------------------------------------------------------------
 
     def home(self) -> Home:
