@@ -32,6 +32,9 @@ def write_course(root: Path) -> None:
             f"properly for the ML roadmap.\n\n## Index\n\n| # | File |\n|---|---|\n"
             f"| 05 | [{note}]({note}) |\n\n## What's next\n\n{CLOSING}\n")
         (root / folder / note).write_text(f"# 05 — {note[3:-3].title()}\n\n{text}\n")
+    (root / "07-xgboost" / "06-objective.md").write_text(
+        "# 06 — The Objective $\\mathcal{L}(\\phi)$\n\nThe objective adds a penalty "
+        "$\\Omega(f)$ for each tree to the training loss.\n")
 
 
 @pytest.fixture(scope="module")
@@ -89,4 +92,20 @@ def test_a_topic_name_leads_to_its_titled_index(browser: Browser,
     page.get_by_role("link", name="XGBoost — A to Z").click()
     page.wait_for_url(re.compile(r"/c/XGBoost"))
     assert page.locator("h1").first.inner_text().startswith("XGBoost — A to Z")
+    page.close()
+
+
+def test_a_title_with_math_is_math_wherever_it_is_named(browser: Browser,
+                                                        course_server: Running) -> None:
+    # The concept's own page drew "The Objective L(φ)" as MathML, but the home page's chips
+    # and A-Z, a search hit's title and its page's document title showed "$\mathcal{L}(\phi)$".
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    for path, where in (("/", "main a"), ("/search?q=objective+penalty&mode=lexical", ".hit"),
+                        ("/c/The Objective $\\mathcal{L}(\\phi)$", ".card .doc")):
+        page.goto(course_server.url + path)
+        named = page.locator(where).filter(has_text="The Objective")
+        assert named.count() >= 1, path
+        for i in range(named.count()):
+            assert "$" not in named.nth(i).inner_text(), (path, named.nth(i).inner_text())
+            assert named.nth(i).locator("math").count() >= 1, path
     page.close()
