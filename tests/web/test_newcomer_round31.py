@@ -32,6 +32,11 @@ def write_course(root: Path) -> None:
             f"properly for the ML roadmap.\n\n## Index\n\n| # | File |\n|---|---|\n"
             f"| 05 | [{note}]({note}) |\n\n## What's next\n\n{CLOSING}\n")
         (root / folder / note).write_text(f"# 05 — {note[3:-3].title()}\n\n{text}\n")
+    (root / "08-pytorch").mkdir()
+    (root / "08-pytorch" / "09-regularization.md").write_text(
+        "# 09 — Regularization\n\n" + " ".join(
+            f"Weight decay, dropout and early stopping each fight overfitting, way {i}."
+            for i in range(60)) + "\n")
     (root / "07-xgboost" / "06-objective.md").write_text(
         "# 06 — The Objective $\\mathcal{L}(\\phi)$\n\nThe objective adds a penalty "
         "$\\Omega(f)$ for each tree to the training loss.\n")
@@ -108,4 +113,19 @@ def test_a_title_with_math_is_math_wherever_it_is_named(browser: Browser,
         for i in range(named.count()):
             assert "$" not in named.nth(i).inner_text(), (path, named.nth(i).inner_text())
             assert named.nth(i).locator("math").count() >= 1, path
+    page.close()
+
+
+def test_a_short_card_beside_a_long_one_keeps_its_own_height(browser: Browser,
+                                                             course_server: Running) -> None:
+    # Cards side by side were stretched to one height: an entry of one line beside a
+    # 400-line page section was a box 30,000 px tall, empty below its line.
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(course_server.url + "/c/Regularization")
+    cards = page.locator(".sources .card")
+    assert cards.count() == 2
+    heights = sorted(cards.nth(i).bounding_box()["height"] for i in range(2))  # type: ignore[index]
+    tops = {round(cards.nth(i).bounding_box()["y"]) for i in range(2)}  # type: ignore[index]
+    assert len(tops) == 1  # side by side
+    assert heights[0] < heights[1] / 2, heights
     page.close()
