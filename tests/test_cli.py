@@ -482,3 +482,26 @@ def test_show_a_topic_offers_the_page_titled_with_it(tmp_path: Path) -> None:
     # a shared word alone is still no suggestion
     code, out = run(db, "show", "regression")
     assert code == 1 and "did you mean" not in out, out
+
+
+def test_list_fits_an_80_column_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On a terminal `list` printed "name<TAB>path:line": 164 of a course's 304 lines ran past
+    # 80 columns, broken by the terminal and ragged. Piped, it stays one record a line.
+    notes = tmp_path / "notes" / "18-frontier-genai"
+    notes.mkdir(parents=True)
+    (notes / "03-advanced-prompting-techniques.md").write_text(
+        "# 03 — Advanced Prompting Techniques\n\nChain of thought and self-consistency.\n")
+    (notes / "07-advanced-rag.md").write_text("# Advanced RAG\n\nReranking and HyDE.\n")
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(tmp_path / "notes"))[0] == 0
+    monkeypatch.chdir(tmp_path)
+    piped = run(db, "list")[1].splitlines()
+    assert len(piped) == 2 and all(line.count("\t") == 1 for line in piped), piped
+    terminal = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"})
+    result = terminal.invoke(main, ["--db", str(db), "list"])
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"\x1b\[[0-9;]*m", "", result.output)
+    assert "\t" not in text and max(len(line) for line in text.splitlines()) <= 80, text
+    for line in piped:  # every name and every file:line, whole
+        name, at = line.split("\t")
+        assert name in text and at.rsplit("/", 1)[-1] in text, (line, text)

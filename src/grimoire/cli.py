@@ -252,9 +252,30 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit_json(entries)
         return
-    for e in entries:
-        term = e.entry.term + (f" → {e.entry.redirect}" if e.entry.redirect else "")
-        click.echo(f"{field(term)}\t{field(where(e.entry.span.path))}:{e.entry.span.start_line}")
+    rows = [(e.entry.term + (f" → {e.entry.redirect}" if e.entry.redirect else ""),
+             f"{where(e.entry.span.path)}:{e.entry.span.start_line}") for e in entries]
+    if not terminal():
+        for term, at in rows:
+            click.echo(f"{field(term)}\t{field(at)}")
+        return
+    _list_on_terminal(rows)
+
+
+def _list_on_terminal(rows: list[tuple[str, str]]) -> None:
+    """Each entry's name, then its file:line beside it, or under it when both would not fit:
+    tab-separated on a terminal, 164 of a course's 304 lines ran past 80 columns, ragged."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    console = out()
+    for term, at in rows:
+        name, place = clean(term, lines=False), clean(at, lines=False)
+        if cell_len(name) + 2 + cell_len(place) <= console.width:
+            console.print(Text(name, style="bold") + Text("  ") + Text(place, style="dim"),
+                          soft_wrap=True)
+        else:
+            console.print(Text(name, style="bold"), soft_wrap=False)
+            console.print(Text("    ") + Text(place, style="dim"), soft_wrap=False)
 
 
 _ID_HELP = "The concept's id, when two concepts share NAME (the error lists them)."
