@@ -156,3 +156,16 @@ def test_a_log_without_a_base_is_read_to_the_base_that_fits() -> None:
     # A natural log, or a log to a written base, is read as written.
     assert len(wrong_claims(r"$\ln(100) = 2$")) == 1
     assert len(wrong_claims(r"$\log_{2}(8) = 2$")) == 1
+
+
+def test_a_sum_that_counts_its_terms_is_no_wrong_claim() -> None:
+    # Soham5454/ml-notes' coin change: "greedy gives 4+1+1 = 3 coins", "3+3 = 2 coins" were two
+    # arithmetic findings ("but it computes to 6"); they count coins, not add them.
+    note = ("print(coin_change_greedy([1, 3, 4], 6))   # greedy gives 4+1+1 = 3 coins\n"
+            "# but the OPTIMAL answer is 3+3 = 2 coins -- greedy gets this WRONG\n")
+    assert wrong_claims(note) == []
+    # a sum that is wrong stays wrong, with or without a word after it
+    assert [c.computed for c in wrong_claims("so 4+1+1 = 7 coins in all")] == [6]
+    assert [c.computed for c in wrong_claims("4+1+1 = 3.")] == [6]
+    assert [c.computed for c in wrong_claims("2 + 2 = 2 apples")] == []
+    assert [c.computed for c in wrong_claims("2 + 3 = 4 apples")] == [5]

@@ -401,9 +401,22 @@ def find_claims(text: str) -> Iterator[ArithmeticClaim]:
         stated = _stated(m.group("rhs"))
         lhs = m.group("lhs").replace("x", "*")
         computed = evaluate(lhs)
+        if stated is not None and _counts_terms(lhs, stated[0], text[m.end():]):
+            continue
         if stated is not None and computed is not None:
             yield ArithmeticClaim(m.group("lhs").strip(), stated[0], stated[1], computed, m.start(),
                                   m.group("eq") == "≈")
+
+
+_COUNTED = re.compile(r"\s{0,3}[A-Za-z]{2,}")  # a word after the number: "= 3 coins"
+
+
+def _counts_terms(lhs: str, stated: float, after: str) -> bool:
+    """`4+1+1 = 3 coins`: a sum followed by what it counts says how many terms it has (a
+    coin-change note's greedy answer, flagged "but it computes to 6" in round 31)."""
+    terms = re.split(r"\s*\+\s*", lhs.strip())
+    return (len(terms) > 1 and stated == len(terms) and _COUNTED.match(after) is not None
+            and all(re.fullmatch(r"\d+(?:[.,]\d+)?", t) for t in terms))
 
 
 def math_at(text: str, offset: int) -> tuple[int, str, int] | None:
