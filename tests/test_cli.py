@@ -505,3 +505,28 @@ def test_list_fits_an_80_column_terminal(tmp_path: Path, monkeypatch: pytest.Mon
     for line in piped:  # every name and every file:line, whole
         name, at = line.split("\t")
         assert name in text and at.rsplit("/", 1)[-1] in text, (line, text)
+
+
+def test_stats_and_sources_tables_read_as_counts(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # On a terminal the counts were left-aligned, ungrouped ("4855" beside "5,158 passages"
+    # in ingest's summary), and `sources` kept an empty "note" column on notes with no
+    # warning while its paths folded mid-name at 80 columns.
+    notes = tmp_path / "notes" / "01-python-basics"
+    notes.mkdir(parents=True)
+    (notes / "04-control-flow.md").write_text(
+        "# 04 — Control Flow\n\n" + "".join(
+            f"## Part {i}\n\nAn if statement picks a branch, part {i}.\n\n" for i in range(1200)))
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "kb.db"
+    assert run(db, "ingest", "--no-embed", "notes")[0] == 0
+    assert run(db, "stats")[1].splitlines()[0].split("\t")[2].isdigit()  # piped: as it was
+    terminal = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"})
+    stats = terminal.invoke(main, ["--db", str(db), "stats"]).output
+    row = next(line for line in stats.splitlines() if "│ all" in line)
+    cells = [c for c in row.split("│")[2:] if c]
+    assert cells[1].strip() == f"{int(json.loads(run(db, 'stats', '--json')[1])['passages']):,}"
+    assert "," in cells[1] and all(c.endswith(" ") and c[-2].isdigit() for c in cells), cells
+    sources = terminal.invoke(main, ["--db", str(db), "sources"]).output
+    assert "note" not in sources.splitlines()[1], sources
+    assert "notes/01-python-basics/04-control-flow.md" in sources, sources  # on one line
