@@ -58,6 +58,7 @@ from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import (
     MATH_ONLY,
     is_generic_heading,
+    is_statement,
     names_no_concept,
     opens_note,
     stem_title,
@@ -258,10 +259,11 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # table of contents), and not for a slug.
         return stem
     if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1
-                           or _CLAUSE.match(h1)) and names_note(stem):
+                           or _CLAUSE.match(h1) or is_statement(h1)) and names_note(stem):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none);
-        # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's).
+        # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's), and
+        # a sentence ("### `p` is an unnormalized density which ...", round 31).
         return stem
     if first is not None and h1 is not None and is_generic_heading(h1) and heads[0] is not first \
             and not _text_before(parsed, heads[0]) and not is_generic_heading(heads[0].title):
