@@ -94,7 +94,11 @@ TERM_FILE_CHARS = 1500
 
 TITLED_NOTE_WORDS = 6
 TERM_KEYS = ("related_terms", "references", "aliases", "destination", "redirect_to")
-_GLOSSARY_HEADING = re.compile(r"\b(glossary|terms|terminology|definitions|vocabulary)\b", re.I)
+# "Glossary", "ML Glossary", "Glossary of Terms", "Key Terms and Definitions": a heading over a
+# glossary. "Glossary Analysis", "AIML Glossary Project" (a notebook and a README about one,
+# round 31) name work on a glossary, and their sections are its steps, no terms.
+_GLOSSARY_HEADING = re.compile(r"\b(glossary|terms|terminology|definitions|vocabulary)\b"
+                               r"(?=\s*(?:$|[:(\[\-\u2013\u2014&]|(?:of|for|and|in)\b))", re.I)
 _REDIRECT = re.compile(
     r"(?:see|synonym for|abbreviation for|short for|same as)\s+(.{1,300}?)\.?", re.I
 )
