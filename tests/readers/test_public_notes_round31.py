@@ -19,6 +19,7 @@ pages and lint findings, each shape rebuilt here in our own words.
   note's title, its formula mangled.
 - A dev-requirements file with a comment after a pin, and training logs ("torch 1.10.0", then
   "Epoch: 001/001 | Loss: 0.26") were concepts.
+- A PDF of a paper listed 20 problems, one a font, each a screen of its dictionary.
 - Lint: "20·(4.605+4.605)=184.2" was read from the parenthesis on, "2+1=2n(n+1)" and "$9/9 =
   100$th" as numbers, "58 ·82 37" (a lost subscript) as a product, "4096x4096 = 16M" as wrong;
   55 links to deleted Zotero literature notes (`[[@Paper Title]]`) were wanted pages; and
@@ -188,3 +189,19 @@ def test_wanted_pages_and_lint_agree_on_part_names_and_citations(
     assert sum("cites a source" in m for m in dead) == 2
     assert sum("names a part of a page" in m for m in dead) == 2
     assert kb.wanted_page("Source") is None
+
+
+def test_a_pdf_report_about_each_font_is_said_once() -> None:
+    import logging
+
+    from grimoire.readers.pdf import _pypdf_reports
+
+    with _pypdf_reports() as reports:
+        for font, widths in (("/AAAAAA+CMR10", [833, 0, 500]), ("/BBBBBB+CMTI10", [613, 562])):
+            logging.getLogger("pypdf").warning(
+                "fontTools is required to fully parse the encoding of a CFF Type1 font in font "
+                "dictionary %s, but is not installed.", {"/BaseFont": font, "/Widths": widths})
+        logging.getLogger("pypdf").warning("Ignoring wrong pointing object 6 0 (offset 0)")
+    assert reports.messages == [
+        "fontTools is required to fully parse the encoding of a CFF Type1 font in font "
+        "dictionary {...}, but is not installed.", "Ignoring wrong pointing object 6 0 (offset 0)"]
