@@ -50,6 +50,12 @@ def test_parts_of_a_page_name_no_concept(kb: Grimoire, tmp_path: Path) -> None:
                        "# JAX\n\nJAX es una biblioteca que transforma funciones numéricas.\n",
         "wiki/intro.md": "# Apuntes\n\n## Introducción\n\nEsta guía reúne lo que aprendí sobre "
                          "redes neuronales y su entrenamiento.\n",
+        # ... and a section that opens with its "Introducción" is still an entry
+        "wiki/cuda.md": "# CUDA\n\nCUDA es la plataforma de NVIDIA para programar la GPU.\n\n"
+                        "## Herramientas de Python\n\n### Numba\n\n#### Introducción\n\nNumba "
+                        "es un compilador que traduce funciones de Python a código de máquina."
+                        "\n\n#### Ejemplo\n\nUn decorador compila la función la primera vez "
+                        "que se llama.\n",
         "analysis.ipynb": notebook(
             ("markdown", "# Glossary Analysis\n\nClustering the glossary's terms."),
             ("markdown", "## Cell 2: Semantic Clustering (TF-IDF + KMeans)\n\nTerms are "
@@ -61,7 +67,8 @@ def test_parts_of_a_page_name_no_concept(kb: Grimoire, tmp_path: Path) -> None:
     assert not {"Key idea", "Why This Matters", "Derivation", "Primary sources", "Bibliografía",
                 "Introducción"} & found
     assert not any(f.startswith("Cell 2") for f in found)
-    assert {"infomax", "Critic functions", "Quadratic Forms", "Glossary Analysis"} <= found
+    assert {"infomax", "Critic functions", "Quadratic Forms", "Glossary Analysis", "Numba"} <= found
+    assert "Ejemplo" not in found
 
 
 def test_numbers_and_glosses_are_no_part_of_a_name(kb: Grimoire, tmp_path: Path) -> None:

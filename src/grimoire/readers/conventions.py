@@ -93,12 +93,13 @@ _GENERIC_HEADINGS = frozenset(
         "what is it", "what are they", "what is this", "what are these", "what it is",
         # round 31: a paper note's "Key idea", a derivation under a result ("Derivation",
         # "Why This Matters"), a course note's "Primary sources", a scratch page's "Scratch
-        # Notes"; and the parts of a page as a Spanish-language wiki heads them
-        # ("Bibliografía" opened five of its pages, "Introducción", "Ejemplo", "Otros")
+        # Notes", a notebook's "Scenario" and "Key takeaway"; and the parts of a page as a
+        # Spanish-language wiki heads them ("Bibliografía" opened five of its pages,
+        # "Introducción", "Ejemplo", "Otros")
         "key idea", "big idea", "central idea", "main ideas", "core ideas", "derivation",
         "derivations", "proof", "proofs", "why this matters", "why it matters",
         "primary sources", "secondary sources", "scratch", "scratch notes", "scratchpad",
-        "wrap-up", "wrap up",
+        "wrap-up", "wrap up", "scenario", "key takeaway",
         "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
         "motivación", "motivacion", "otros", "otras", "referencias", "resumen", "conclusión",
         "conclusiones", "índice", "indice", "contenido", "contenidos",
@@ -451,6 +452,8 @@ def is_see_also_heading(title: str) -> bool:
 _OPENING_HEADINGS = frozenset({
     "introduction", "intro", "overview", "summary", "definition", "description", "basics",
     "background", "main idea", "key ideas", "intuition", "tl;dr", "tldr", "what is it",
+    # as a Spanish-language wiki opens "### Numba" with "#### Introducción" (round 31)
+    "introducción", "introduccion", "resumen",
 })
 
 

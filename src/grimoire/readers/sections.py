@@ -577,7 +577,9 @@ def _links_only(p: Passage) -> bool:
 # and the first, "Intuitions", says what a decision tree is.
 _OPENING_PARTS = frozenset({"introduction", "intro", "overview", "intuition", "intuitions",
                             "definition", "definitions", "description", "basics", "main idea",
-                            "key idea", "key ideas", "idea", "concept", "explanation"})
+                            "key idea", "key ideas", "idea", "concept", "explanation",
+                            # "### Numba" > "#### Introducción" (round 31: a Spanish wiki)
+                            "introducción", "introduccion"})
 
 
 _WHAT_IS = re.compile(r"^what\s+(?:is|are)\s+(?:(?:a|an|the)\s+)?(.+?)\s*\?*$")
