@@ -19,7 +19,9 @@ pages and lint findings, each shape rebuilt here in our own words.
   note's title, its formula mangled.
 - A dev-requirements file with a comment after a pin, and training logs ("torch 1.10.0", then
   "Epoch: 001/001 | Loss: 0.26") were concepts.
-- A PDF of a paper listed 20 problems, one a font, each a screen of its dictionary.
+- A PDF of a paper listed 20 problems, one a font, each a screen of its dictionary; an
+  exam's worked solutions in PDF gave 14 arithmetic findings, all false (exponents and
+  fraction bars laid flat: 0.5 squared reads "0.52").
 - Lint: "20·(4.605+4.605)=184.2" was read from the parenthesis on, "2+1=2n(n+1)" and "$9/9 =
   100$th" as numbers, "58 ·82 37" (a lost subscript) as a product, "4096x4096 = 16M" as wrong;
   55 links to deleted Zotero literature notes (`[[@Paper Title]]`) were wanted pages; and
@@ -212,3 +214,31 @@ def test_a_pdf_report_about_each_font_is_said_once() -> None:
     assert reports.messages == [
         "fontTools is required to fully parse the encoding of a CFF Type1 font in font "
         "dictionary {...}, but is not installed.", "Ignoring wrong pointing object 6 0 (offset 0)"]
+
+
+def test_no_arithmetic_is_read_from_a_pdf(kb: Grimoire, tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    # A solution as a PDF's text layer gives it, the exponent laid flat: 0.001 * 0.5^2 reads
+    # "0.001 * 0.52".
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                             NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+        {NameObject("/F1"): writer._add_object(font)})})
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 11 Tf 72 700 Td (Adam second moment: v1 = 0.001 * 0.52 = "
+                    b"0.00025 after one step.) Tj ET")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    with (notes / "quiz.pdf").open("wb") as f:
+        writer.write(f)
+    (notes / "adam.md").write_text("# Adam\n\nAdam keeps a mean of squared gradients: "
+                                   "0.001 * 0.52 = 0.00025 is wrong here.\n", encoding="utf-8")
+    kb.ingest([notes], embed=False)
+    found = kb.lint().by_group().get("arithmetic", [])
+    assert [Path(f.span.path).name for f in found] == ["adam.md"]
