@@ -21,7 +21,8 @@ pages and lint findings, each shape rebuilt here in our own words.
   "Epoch: 001/001 | Loss: 0.26") were concepts.
 - A PDF of a paper listed 20 problems, one a font, each a screen of its dictionary; an
   exam's worked solutions in PDF gave 14 arithmetic findings, all false (exponents and
-  fraction bars laid flat: 0.5 squared reads "0.52").
+  fraction bars laid flat: 0.5 squared reads "0.52"); 45 PDFs a clone holds as Git LFS
+  pointers each "failed: damaged or not a PDF".
 - Lint: "20·(4.605+4.605)=184.2" was read from the parenthesis on, "2+1=2n(n+1)" and "$9/9 =
   100$th" as numbers, "58 ·82 37" (a lost subscript) as a product, "4096x4096 = 16M" as wrong;
   55 links to deleted Zotero literature notes (`[[@Paper Title]]`) were wanted pages; and
@@ -242,3 +243,16 @@ def test_no_arithmetic_is_read_from_a_pdf(kb: Grimoire, tmp_path: Path) -> None:
     kb.ingest([notes], embed=False)
     found = kb.lint().by_group().get("arithmetic", [])
     assert [Path(f.span.path).name for f in found] == ["adam.md"]
+
+
+def test_a_git_lfs_pointer_is_no_damaged_file(kb: Grimoire, tmp_path: Path) -> None:
+    graph = write_notes(tmp_path / "graph", {
+        "assets/scanner.pdf": "version https://git-lfs.github.com/spec/v1\noid sha256:"
+                              + "ab" * 32 + "\nsize 504798\n",
+        "pages/Beamforming.md": "- Beamforming delays each element's signal so that the echoes "
+                                "from one point add up.\n",
+    })
+    kb.ingest([graph], embed=False)
+    status = {Path(s.path).name: (s.status, s.reason) for s in kb.sources()}
+    assert status["scanner.pdf"][0] == "skipped" and "Git LFS" in (status["scanner.pdf"][1] or "")
+    assert labels(kb) == {"Beamforming"}
