@@ -22,7 +22,8 @@ pages and lint findings, each shape rebuilt here in our own words.
 - A PDF of a paper listed 20 problems, one a font, each a screen of its dictionary; an
   exam's worked solutions in PDF gave 14 arithmetic findings, all false (exponents and
   fraction bars laid flat: 0.5 squared reads "0.52"); 45 PDFs a clone holds as Git LFS
-  pointers each "failed: damaged or not a PDF".
+  pointers each "failed: damaged or not a PDF"; notes printed to PDF or exported to HTML
+  titled by their files ("gd_on_quadratics.md") were concepts of that name.
 - Lint: "20·(4.605+4.605)=184.2" was read from the parenthesis on, "2+1=2n(n+1)" and "$9/9 =
   100$th" as numbers, "58 ·82 37" (a lost subscript) as a product, "4096x4096 = 16M" as wrong;
   55 links to deleted Zotero literature notes (`[[@Paper Title]]`) were wanted pages; and
@@ -256,3 +257,18 @@ def test_a_git_lfs_pointer_is_no_damaged_file(kb: Grimoire, tmp_path: Path) -> N
     status = {Path(s.path).name: (s.status, s.reason) for s in kb.sources()}
     assert status["scanner.pdf"][0] == "skipped" and "Git LFS" in (status["scanner.pdf"][1] or "")
     assert labels(kb) == {"Beamforming"}
+
+
+def test_a_page_titled_by_the_note_it_was_printed_from_names_no_concept(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {
+        "pca/pca_notes.md": "# Principal Component Analysis\n\nPrincipal component analysis "
+                            "projects data onto the directions of largest variance.\n",
+        # the same note exported to HTML by an editor, titled by its file
+        "pca/pca_notes_export.html": "<html><head><title>pca_notes.md</title></head><body>"
+                                     "<h1>Principal Component Analysis</h1><p>Principal "
+                                     "component analysis projects data onto the directions of "
+                                     "largest variance.</p></body></html>",
+    })
+    kb.ingest([notes], embed=False)
+    assert labels(kb) == {"Principal Component Analysis"}

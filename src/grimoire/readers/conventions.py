@@ -182,6 +182,11 @@ _UNTITLED = re.compile(r"untitled(?:[ _-]?\d{1,4})?", re.IGNORECASE)
 # A vault's index of notes, as note-takers name it: a map of content ("MOC", "ML MOC", "MOC -
 # Statistics"), "Index - Clustering", the vault's "Home" (round 31: a Logseq graph's `MOC.md`
 # and `Home.md`). "Gini Index" is a thing: only "Index" before a dash is a page of links.
+# A page titled by the file it was made from: a Markdown note printed to PDF or exported to
+# HTML keeps "gd_on_quadratics.md" as its title (round 31: four pages of a course's notes,
+# each beside the note itself, which names its subject).
+_FILE_TITLE = re.compile(r"[^\s/\\][^/\\]{0,120}\.(?:md|markdown|ipynb|rst|org|tex|txt)",
+                         re.IGNORECASE)
 _INDEX_PAGE = re.compile(r"(?:moc|index)\s*[-:\u2013\u2014]\s*\S.*|(?:.+\s)?moc|home"
                          r"|maps? of contents?(?:\s*[-:\u2013\u2014]\s*\S.*)?", re.IGNORECASE)
 
@@ -191,7 +196,8 @@ def names_no_concept(title: str) -> bool:
     `days.is_date_title`), a tool's "Untitled", a template's placeholder (`{{title}}`,
     `<% tp.file.title %>`), a repository's README (a heading-less `README.md` is titled by its
     file), a vault's index ("MOC", "Index - Clustering", "Home"), a Logseq page of a PDF's
-    highlights (`hls__paper_1667264759596_0`).
+    highlights (`hls__paper_1667264759596_0`), a page titled by the note it was printed from
+    ("gd_on_quadratics.md").
 
     >>> names_no_concept("ML MOC"), names_no_concept("Index - Clustering")
     (True, True)
@@ -201,7 +207,8 @@ def names_no_concept(title: str) -> bool:
     stripped = title.strip()
     return is_date_title(title) or _UNTITLED.fullmatch(stripped) is not None \
         or "{{" in title or "<%" in title or stripped.casefold() == "readme" \
-        or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__")
+        or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
+        or _FILE_TITLE.fullmatch(stripped) is not None
 
 
 # A note that sums up, opens or closes the notes beside it, named so by its file: a book's
