@@ -543,7 +543,8 @@ class Grimoire:
 
     @_guarded
     def wanted(self, *, suggestions: bool = True) -> list[WantedPage]:
-        """Names that links want but no entry defines, most wanted first."""
+        """Names that links want but no entry defines, most wanted first; not a link that
+        names a part of a page (`[[Source]]`, `[[See here]]`: lint's dead links)."""
         self._fresh()
         from grimoire.resolve import view
 
@@ -585,7 +586,10 @@ class Grimoire:
         counter = self.store.change_counter()
         if self._lint is not None and self._lint[0] == counter:
             return self._lint[1]
-        extra = concept_findings(self.wanted(), self.dead_links(), self.multi_source(),
+        from grimoire.resolve import view
+
+        wanted = view.wanted_pages(self.store, include_parts=True)  # and links to no page
+        extra = concept_findings(wanted, self.dead_links(), self.multi_source(),
                                  uses=self.store.unresolved_links("wanted"),
                                  sources=self.store.sources())
         report = lint(self.store, extra)

@@ -152,6 +152,11 @@ def passage_findings(store: Store, threshold: float = 0.7) -> Iterator[Finding]:
             math = Math(raw["tex"], raw["display"], Span(**raw["span"]))
             for problem in latex_problems(math.tex):
                 yield Finding("broken-math", f"{problem} in ${_short(math.tex)}$", math.span)
+        if span.path[-4:].casefold() == ".pdf":
+            # A PDF's text layer lays its formulas flat: "0.5²" is "0.52", "(1/0.10)·(a + b)"
+            # is "1 0.10 (a + b)", and every claim read from it was false (round 31: an exam's
+            # worked solutions, 14 findings of 14).
+            continue
         for claim in find_claims(text):
             if claim.wrong:
                 line = _claim_line(span, text, claim.offset, marks.get("math", ()))
@@ -240,11 +245,6 @@ def _gist(text: str) -> set[str]:
     return {w[:5] for w in _CONTENT.findall(text.casefold()) if w not in _STOP}
 
 
-# What a link says when its text is no name: "see here", "click here", "link", "here".
-_LINK_WORDS = re.compile(r"(?:(?:see|click|read|go|more)\s+)?(?:here|this|link|more|below|above)"
-                         r"\W*", re.IGNORECASE)
-
-
 def concept_findings(
     wanted: Iterable[WantedPage],
     dead_links: Iterable[DeadLink],
@@ -262,6 +262,7 @@ def concept_findings(
     # Imported here: `ask` imports this module for its arithmetic check, and the readers'
     # package imports every reader (docutils, markdown-it: 0.5 s of a cold `grimoire ask`).
     from grimoire.readers.conventions import is_generic_heading
+    from grimoire.resolve.view import cites, names_a_part
 
     wanted = list(wanted)
     elsewhere = listed_elsewhere(wanted, uses)
@@ -270,12 +271,18 @@ def concept_findings(
         if page.norm in elsewhere:
             continue
         places = f"{page.count} place{'s' if page.count != 1 else ''}"
-        if is_generic_heading(page.name) or _LINK_WORDS.fullmatch(page.name.strip()):
+        if names_a_part(page.name):
             # `[[Source]]`, `[[Notes]]`, `[[See here]]` after a sentence (round 30: a public
-            # vault): a link its writer meant for an address, no page anyone would write.
+            # vault): a link its writer meant for an address, no page anyone would write;
+            # `kb.wanted()` leaves such a page out, `kb.lint()` asks for them (`include_parts`).
             yield Finding("dead-link", f"{page.name!r} (linked from {places}) leads to no "
                           "note; it names a part of a page, not a page to write",
                           page.spans[0])
+            continue
+        if cites(page.name):
+            # `[[@Paper Title]]`: a reference manager's literature note, not in these notes
+            yield Finding("dead-link", f"{page.name!r} (linked from {places}) leads to no "
+                          "note; it cites a source, not a page to write", page.spans[0])
             continue
         hint = f"; did you mean {', '.join(page.suggestions)}?" if page.suggestions else ""
         yield Finding(

@@ -30,14 +30,14 @@ _TOKEN = re.compile(
     r"""\s*(?:
         (?P<num>\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?|\.\d+)
       | (?P<cmd>\\[A-Za-z]+|\\[,;!: ])
-      | (?P<op>[-+*/^()\[\]{}!%×÷·−–_|]|\\\{|\\\})
+      | (?P<op>[-+*/^()\[\]{}!%×÷·⋅−–_|]|\\\{|\\\})
       | (?P<word>[A-Za-zπ]+)
       | (?P<other>\S)
     )""",
     re.VERBOSE,
 )
 _SPACING = {"\\,", "\\;", "\\!", "\\:", "\\ ", "\\quad", "\\qquad", "\\displaystyle"}
-_TIMES = {"*", "×", "·", "\\times", "\\cdot", "\\ast"}
+_TIMES = {"*", "×", "·", "⋅", "\\times", "\\cdot", "\\ast"}
 _DIVIDE = {"/", "÷", "\\div"}
 _MINUS = {"-", "−", "–"}
 
@@ -92,6 +92,10 @@ def _tolerance(text: str, value: float) -> float:
     # Decimals: one unit in the last place (rounded or truncated). Integers: rounding only,
     # or "2 + 2 = 5" would pass. A percentage's unit is a hundredth of it.
     unit = 10.0 ** -len(digits) if digits else 0.5
+    if scale != 1 and not digits:
+        # "4096*4096 = 16M", "2 * 4096 * 8 = 65K": a count in thousands or millions is cut,
+        # not rounded (or counted in 1,024s); one unit of its magnitude either way (round 31)
+        unit = 1.0
     unit *= scale / 100 if text.endswith("%") else scale
     return unit * (1 + 1e-9) + abs(value) * 1e-12
 
@@ -168,6 +172,10 @@ class _Parser:
                     value *= right
             elif tok is not None and (tok in ("(", "{", "\\frac", "\\sqrt", "\\exp", "\\ln")
                                       or _is_number(tok)):
+                if _is_number(tok) and _is_number(self.toks[self.i - 1]):
+                    # "58 ·82 37" (a subscript lost: `58 \cdot_{82} 37`), "1 000": two numerals
+                    # side by side are no product (round 31: 175,972 against a stated 14)
+                    raise Symbolic
                 self.operators += 1  # juxtaposition: 2(3 + 4), 2\sqrt{2}
                 value *= self.unary()
             else:
@@ -311,12 +319,17 @@ _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
 # A claim starts at a number's first digit, never inside it ("1,234"), and a number is taken
 # whole (`*+`; no operator starts with "," or "."): "1,1,1,...,1" tried every digit as a start
 # and every split of the rest at each (100,000 characters in a formula: 142 s).
+# "20·(4.605+4.605)=184.2": a dot multiplies as a cross does (round 31: an exam's cheat sheet
+# and its quizzes; the claim began at the parenthesis and was wrong by a factor of 20). A
+# result a letter follows is a term, no number ("...+2+1=2n(n+1)", "= 100th percentile"); one
+# another number follows is a fraction a PDF laid flat ("1 + 1 + 1 = 6 3 = 2.00").
 _PLAIN = re.compile(
     r"(?<![\w.])(?<!\d,)(?P<lhs>[-(]?\d+(?:[.,]\d+)*+%?"
-    r"(?:\s{0,3}[-+*/×÷^x]\s{0,3}\(?\d+(?:[.,]\d+)*+%?\)?){1,12})"
+    r"(?:\s{0,3}[-+*/×÷^x·⋅]\s{0,3}\(?\d+(?:[.,]\d+)*+%?\)?){1,12})"
     r"\s{0,3}(?P<eq>=|≈)\s{0,3}(?P<rhs>-?\d+(?:[.,]\d+)*(?:[kKMBGT]\b|bn\b)?%?)(?![\w.]*\d)"
+    r"(?![^\W\d_])(?!\s{1,3}\d)"
     # "3 + 2 + 4 = 2 + (4 + 3)": the right side goes on, an expression equals an expression
-    r"(?!\s{0,3}[-+*/×÷^x]\s{0,3}[(\d])"
+    r"(?!\s{0,3}[-+*/×÷^x·⋅]\s{0,3}[(\d])"
 )
 
 
@@ -384,9 +397,11 @@ def find_claims(text: str) -> Iterator[ArithmeticClaim]:
         tex, base = m.group(group), m.start(group)
         spans.append((m.start(), m.end()))
         parts = _split_top(tex)
+        # "$9/9 = 100$th percentile": a letter after the formula goes on with its last number
+        ordinal = text[m.end():m.end() + 1].isalpha()
         for (lhs_at, lhs), (rhs_at, rhs) in itertools.pairwise(parts):
             stated = _stated(rhs)
-            if stated is None:
+            if stated is None or (ordinal and rhs_at == parts[-1][0]):
                 continue
             computed = evaluate(lhs)
             if computed is not None and _BARE_LOG.search(lhs):

@@ -77,6 +77,10 @@ _TOOL_NAME = re.compile(
     re.IGNORECASE)
 TOOL_REASON = "a build or tool file (Makefile, Dockerfile, ...): not a note (--format reads it)"
 SCRIPT_REASON = "a script (it starts with #!): not a note (--format reads it)"
+# What a clone without Git LFS holds in place of a large file: three lines naming it (round
+# 31: a Logseq graph's 45 PDFs each "failed: damaged or not a PDF").
+LFS_REASON = "a Git LFS pointer, not the file itself (`git lfs pull` fetches it): not read"
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 
 
 def tool_file(path: str) -> bool:
@@ -99,10 +103,13 @@ def tool_file(path: str) -> bool:
 
 def not_a_note(path: str, data: bytes, head: str) -> str | None:
     """Why a file that a reader would take is no note, from its content, or None: a script
-    (`#!/bin/sh`, a repository's `bin/build`), or XML that is not a MediaWiki export dump
-    (a Maven `pom.xml`, an OpenCV cascade), which no reader reads."""
+    (`#!/bin/sh`, a repository's `bin/build`), a Git LFS pointer in place of the file, or XML
+    that is not a MediaWiki export dump (a Maven `pom.xml`, an OpenCV cascade), which no
+    reader reads."""
     if data.startswith(b"#!"):
         return SCRIPT_REASON
+    if data.startswith(_LFS_POINTER):
+        return LFS_REASON
     if suffix_of(path).lower() == ".xml" and not mediawiki.streams(head):
         root = _XML_ROOT.search(head)
         what = f"whose root is <{root.group(1)}>" if root else "that is"
@@ -251,6 +258,7 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
 
 __all__ = [
     "GENERIC_EXTENSIONS",
+    "LFS_REASON",
     "READERS",
     "SCRIPT_REASON",
     "STREAMING",

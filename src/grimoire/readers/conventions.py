@@ -91,6 +91,18 @@ _GENERIC_HEADINGS = frozenset(
         # a question about the page's subject by a pronoun names nothing ("What is it?",
         # "What are they": six notes of one repository, two in conflict)
         "what is it", "what are they", "what is this", "what are these", "what it is",
+        # round 31: a paper note's "Key idea", a derivation under a result ("Derivation",
+        # "Why This Matters"), a course note's "Primary sources", a scratch page's "Scratch
+        # Notes", a notebook's "Scenario" and "Key takeaway"; and the parts of a page as a
+        # Spanish-language wiki heads them ("Bibliografía" opened five of its pages,
+        # "Introducción", "Ejemplo", "Otros")
+        "key idea", "big idea", "central idea", "main ideas", "core ideas", "derivation",
+        "derivations", "proof", "proofs", "why this matters", "why it matters",
+        "primary sources", "secondary sources", "scratch", "scratch notes", "scratchpad",
+        "wrap-up", "wrap up", "scenario", "key takeaway",
+        "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
+        "motivación", "motivacion", "otros", "otras", "referencias", "resumen", "conclusión",
+        "conclusiones", "índice", "indice", "contenido", "contenidos",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -104,9 +116,10 @@ _SETUP_STEP = re.compile(
 # So is a worked example or an exercise, by its number or its caption ("Example 4: Custom
 # autograd Function", "Exercise 2", "Example: Single Layer Network"), and a step or chapter
 # by its number alone ("Step 1", "Chapter 1"; round 30: a course's notebooks). "Chapter 9 -
-# Box-Jenkins Models" is named by its topic.
+# Box-Jenkins Models" is named by its topic. A notebook's "Cell 2: Semantic Clustering" is
+# its second cell (round 31).
 _FLOAT_HEADING = re.compile(
-    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise)\s*"
+    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise|cell)\s*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
     r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}")
 _NUMBERING = re.compile(
@@ -123,9 +136,12 @@ _TRAILING = re.compile(r"(?<![\s:.;,¶#§])[\s:.;,¶#§]+$")
 # "2.3 Attention", "1. Intro", "4.1 - Linear Forward" and "3 - Packages" (a course's notebooks
 # number their sections so), "3_1 - LLM evaluation" (a vault's file), a list label "d) L-Layer
 # Model".
+# "1 · Decision Trees & ID3" (a cheat sheet's numbered boxes), and a numbered problem's number
+# with its zeros ("0003. Longest Substring Without Repeating Characters", as "314. Binary Tree
+# ..." is numbered; round 31: a vault of solved problems). A year keeps its place.
 _SECTION_NUMBER = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+|[a-z]\)"
-    r"|\d{1,3}(?:[._]\d{1,3})*(?=\s*[-\u2013\u2014:]\s))(?:\s*[-\u2013\u2014:](?=\s))?\s+(?=\S)")
+    r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+|[a-z]\)|0\d{3}\.|(?!(?:1[89]|20)\d\d)\d{4}\."
+    r"|\d{1,3}(?:[._]\d{1,3})*(?=\s*[-\u2013\u2014:\u00b7]\s))(?:\s*[-\u2013\u2014:\u00b7](?=\s))?\s+(?=\S)")
 
 
 # Character references as HTML exports write them: numeric, and the few named ones that an
@@ -163,13 +179,50 @@ _ZETTEL_ID = re.compile(r"^\d{12,14}(?:[ _-]+|$)")
 _UNTITLED = re.compile(r"untitled(?:[ _-]?\d{1,4})?", re.IGNORECASE)
 
 
+# A vault's index of notes, as note-takers name it: a map of content ("MOC", "ML MOC", "MOC -
+# Statistics"), "Index - Clustering", the vault's "Home" (round 31: a Logseq graph's `MOC.md`
+# and `Home.md`). "Gini Index" is a thing: only "Index" before a dash is a page of links.
+# A page titled by the file it was made from: a Markdown note printed to PDF or exported to
+# HTML keeps "gd_on_quadratics.md" as its title (round 31: four pages of a course's notes,
+# each beside the note itself, which names its subject).
+_FILE_TITLE = re.compile(r"[^\s/\\][^/\\]{0,120}\.(?:md|markdown|ipynb|rst|org|tex|txt)",
+                         re.IGNORECASE)
+_INDEX_PAGE = re.compile(r"(?:moc|index)\s*[-:\u2013\u2014]\s*\S.*|(?:.+\s)?moc|home"
+                         r"|maps? of contents?(?:\s*[-:\u2013\u2014]\s*\S.*)?", re.IGNORECASE)
+
+
 def names_no_concept(title: str) -> bool:
     """Whether a note's title names nothing a reader would look up: a day (a journal page,
     `days.is_date_title`), a tool's "Untitled", a template's placeholder (`{{title}}`,
     `<% tp.file.title %>`), a repository's README (a heading-less `README.md` is titled by its
-    file)."""
-    return is_date_title(title) or _UNTITLED.fullmatch(title.strip()) is not None \
-        or "{{" in title or "<%" in title or title.strip().casefold() == "readme"
+    file), a vault's index ("MOC", "Index - Clustering", "Home"), a Logseq page of a PDF's
+    highlights (`hls__paper_1667264759596_0`), a page titled by the note it was printed from
+    ("gd_on_quadratics.md").
+
+    >>> names_no_concept("ML MOC"), names_no_concept("Index - Clustering")
+    (True, True)
+    >>> names_no_concept("Gini Index"), names_no_concept("Homework")
+    (False, False)
+    """
+    stripped = title.strip()
+    return is_date_title(title) or _UNTITLED.fullmatch(stripped) is not None \
+        or "{{" in title or "<%" in title or stripped.casefold() == "readme" \
+        or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
+        or _FILE_TITLE.fullmatch(stripped) is not None
+
+
+# A note that sums up, opens or closes the notes beside it, named so by its file: a book's
+# chapter folder holding `Summary.md` (round 31: 31 chapters of a vault of book notes, each a
+# concept "Summary"). A tool's `Installation.md` stays a page (round 28).
+_PART_NOTES = frozenset({
+    "summary", "chapter summary", "recap", "conclusion", "conclusions", "introduction",
+    "intro", "overview", "takeaways", "key takeaways",
+})
+
+
+def names_part_note(name: str) -> bool:
+    """Whether a note's file name says it is a part of its folder's subject ("Summary")."""
+    return heading_key(name) in _PART_NOTES
 
 
 def stem_title(stem: str) -> str:
@@ -279,6 +332,12 @@ _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # colon ending the heading ("Named Entity Recognition :"). "Ratio 1:2:" keeps its colon.
 _TRAILING_YEAR = re.compile(r"(?<!\s)\s*\(\s*(?:1[89]|20)\d\d\s*\)$")
 _TRAILING_COLON = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))\s*:$|(?<!\s)\s+:$")
+# A cheat sheet's heading glosses its name after a dash, in lower case: "PCA — variance via
+# orthogonal axes", "SARSA — on-policy, realistic target", "Deep Q-Networks — code/agents/dqn.py"
+# (round 31: a course's exam notes, 11 headings). The name is what comes before the dash;
+# "Evaluation — Imbalanced Data" (a capital after it) stays as written.
+_GLOSS = re.compile(r"(?P<name>[^\s\u2013\u2014](?:[^\u2013\u2014]{0,58}[^\s\u2013\u2014])?)"
+                    r"\s+[\u2013\u2014]\s+[a-z(]")
 # A page titled as the question it answers: "What is Supervised Learning?", "What is
 # Ranking" (round 29: four public repositories). A question about something else ("What is
 # the role of attention?", "What is it?") names no thing and stays as written.
@@ -320,6 +379,8 @@ def bare_name(name: str) -> str:
     ('Attention Is All You Need', '2048 Game')
     >>> bare_name("What is Supervised Learning?"), bare_name("What is the role of attention?")
     ('Supervised Learning', 'What is the role of attention?')
+    >>> bare_name("PCA — variance via orthogonal axes"), bare_name("Evaluation — Imbalanced Data")
+    ('PCA', 'Evaluation — Imbalanced Data')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
@@ -348,10 +409,38 @@ def _bare_name(name: str) -> str:
         if len(words) <= 5 and " - " not in m.group(1) and \
                 not _ABOUT_SOMETHING_ELSE.intersection(w.casefold() for w in words):
             text = m.group(1)
+    if ("\u2014" in text or "\u2013" in text) and (m := _GLOSS.match(text)) is not None \
+            and len(m.group("name").split()) <= 6 and any(c.isalpha() for c in m.group("name")):
+        text = m.group("name")
     if text.endswith((")", ":")):
         bare = _TRAILING_COLON.sub("", _TRAILING_YEAR.sub("", text, count=1), count=1)
         text = bare if any(c.isalpha() for c in bare) else text
     return text if any(c.isalnum() for c in text) else ""
+
+
+# A heading that states something about its subject ("`unnorm_prob` is an unnormalized
+# probability function which always outputs a positive number", round 31: a notebook named so)
+# is a sentence, no name: a verb "is"/"are" in lower case after its subject, in a heading of
+# six words or more written in sentence case. A title keeps its capitals ("Attention Is All
+# You Need", "Neural Redshift: Random Networks are not Random Functions").
+_STATES = re.compile(r"\S\s+(?:is|are|was|were|has|have|does|do|can|will|should|must)\s+\S")
+_WORDS = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def is_statement(title: str) -> bool:
+    """Whether a heading or title is a sentence about a thing, not the name of one.
+
+    >>> is_statement("`unnorm_prob` is an unnormalized probability function that is positive")
+    True
+    >>> is_statement("Attention Is All You Need"), is_statement("What is Supervised Learning?")
+    (False, False)
+    """
+    words: list[str] = _WORDS.findall(title)
+    if len(words) < 6 or _STATES.search(title) is None \
+            or title[:5].casefold() in ("what ", "how i"):
+        return False
+    long = [w for w in words[1:] if len(w) >= 4]
+    return sum(1 for w in long if w[0].isupper()) * 2 < len(long)
 
 
 def names_nothing(name: str) -> bool:
@@ -370,6 +459,8 @@ def is_see_also_heading(title: str) -> bool:
 _OPENING_HEADINGS = frozenset({
     "introduction", "intro", "overview", "summary", "definition", "description", "basics",
     "background", "main idea", "key ideas", "intuition", "tl;dr", "tldr", "what is it",
+    # as a Spanish-language wiki opens "### Numba" with "#### Introducción" (round 31)
+    "introducción", "introduccion", "resumen",
 })
 
 
@@ -426,8 +517,10 @@ __all__ = [
     "heading_key",
     "is_generic_heading",
     "is_see_also_heading",
+    "is_statement",
     "names_no_concept",
     "names_nothing",
+    "names_part_note",
     "opens_note",
     "stem_title",
     "unescape_refs",

@@ -70,9 +70,15 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = " ".join(record.getMessage().split())
+        message = _FONT_DICT.sub("{...}", " ".join(record.getMessage().split()))
         if message and message not in self.messages and len(self.messages) < 20:
             self.messages.append(message)
+
+
+# The font a report is about, as pypdf prints its whole dictionary ("... a CFF Type1 font in
+# font dictionary {'/BaseFont': '/QMNIBZ+CMR10', '/Widths': [833, 0, ...], ...}"): one report a
+# font made 20 problems of a paper, each a screen long (round 31). Said once, without it.
+_FONT_DICT = re.compile(r"(?<=font dictionary )\{.*\}")
 
 
 @contextmanager

@@ -66,6 +66,7 @@ from grimoire.readers.conventions import (
     heading_key,
     is_generic_heading,
     is_see_also_heading,
+    is_statement,
     names_no_concept,
     names_nothing,
 )
@@ -576,7 +577,9 @@ def _links_only(p: Passage) -> bool:
 # and the first, "Intuitions", says what a decision tree is.
 _OPENING_PARTS = frozenset({"introduction", "intro", "overview", "intuition", "intuitions",
                             "definition", "definitions", "description", "basics", "main idea",
-                            "key idea", "key ideas", "idea", "concept", "explanation"})
+                            "key idea", "key ideas", "idea", "concept", "explanation",
+                            # "### Numba" > "#### Introducción" (round 31: a Spanish wiki)
+                            "introducción", "introduccion"})
 
 
 _WHAT_IS = re.compile(r"^what\s+(?:is|are)\s+(?:(?:a|an|the)\s+)?(.+?)\s*\?*$")
@@ -704,7 +707,8 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     """Front matter of a file that is no page about a thing: a Dendron workspace's root note
     (`id: root`, the top of its hierarchy), an Obsidian Excalidraw drawing
     (`excalidraw-plugin:`, whose text is the labels of its shapes), a note template
-    (`created: {{date}}`: the shape of notes to come), a list of packages (`text.package_list`),
+    (`created: {{date}}`, or tagged `template`: the shape of notes to come), a list of packages
+    (`text.package_list`),
     a mail or news message (`text.message`), a program's settings (`text.settings`) or data
     (`text.data_rows`)."""
     # A plain loop, and nothing at all for a file without front matter: asked two or three
@@ -719,7 +723,13 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     for v in meta.values():
         if isinstance(v, str) and ("{{" in v or "<%" in v) and _TEMPLATE_MARK.search(v):
             return True
-    return False
+    # A note its writer tags as a template (`tags:: template`, a Logseq graph's four templates
+    # for paper notes, round 31): the shape of notes to come, as above.
+    tags = meta.get("tags", meta.get("tag"))
+    tags = [tags] if isinstance(tags, str) else tags
+    return isinstance(tags, list) and any(
+        isinstance(t, str) and t.strip().lstrip("#").casefold() in ("template", "templates")
+        for t in tags)
 
 
 def add_page_entry(doc: Document) -> Document:
@@ -733,7 +743,8 @@ def add_page_entry(doc: Document) -> Document:
     section, so that it never swallows the page's section entries; lint does not call such an
     entry empty. Titles that name no
     thing are left alone: a part of a page ("Glossary"), a sentence (ending in ':' or '.',
-    or holding ';' or an address), an id, or over `MAX_TITLE_WORDS` words.
+    holding ';' or an address, or stating something: `conventions.is_statement`), an id, or
+    over `MAX_TITLE_WORDS` words.
     """
     title = " ".join(doc.title.split())
     key = normalize(title)
@@ -744,7 +755,7 @@ def add_page_entry(doc: Document) -> Document:
     if is_generic_heading(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
             or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta) \
-            or MATH_ONLY.fullmatch(title):
+            or MATH_ONLY.fullmatch(title) or is_statement(title):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 

@@ -39,10 +39,11 @@ _NOT_A_TITLE = re.compile(r"[^\w(\"'$]|\d+[.)]\s")
 # next operator when a version follows it: `!` is both, and a line of 200 `!` (`A!!!...x`)
 # had 2^200 ways to be cut into pins (a reader worker's whole budget, then "failed"; audit30).
 # Only lines with two `!` apart by blanks alone (`1!a!! a`) are read otherwise than before.
+# A comment may end a line (`flake8==7.1.1   # only for CI`, round 31: a dev-requirements file).
 _REQUIREMENT = re.compile(
     r"[A-Za-z0-9][\w.-]*+\s*+(?:\[[\w,\s-]*+\]\s*+)?+"
     r"(?:[<>=!~]=?+\s*+[\w.*+!-](?:[\w.*+-]|!(?!\s*+[\w.*+!-]))*+\s*+,?+\s*+)*+"
-    r"(?:;.*)?|-{1,2}[a-z][\w-]*(?:[ =]\S+)?|#.*|(?:git|hg|svn|bzr)\+\S+")
+    r"(?:;.*)?(?:#.*)?|-{1,2}[a-z][\w-]*(?:[ =]\S+)?|#.*|(?:git|hg|svn|bzr)\+\S+")
 _REQUIREMENTS_NAME = re.compile(r"requi?re?ments?|constraints|packages", re.IGNORECASE)
 
 
@@ -108,6 +109,26 @@ def data_rows(lines: list[str]) -> bool:
     return odd == 0 or (len(rows) >= 20 and odd * 8 <= len(rows))
 
 
+# A program's report of a run, as a script prints it and a repository keeps it beside the
+# code: "Epoch: 001/001 | Batch 0100/0421 | Loss: 0.2646", "Time elapsed: 0.29 min", with its
+# first line the library's version ("torch 1.11.0", which named 11 logs of one repository,
+# round 31). Short lines, nearly all with a number, most a measure after a colon.
+_MEASURE = re.compile(r"[A-Za-z][\w ./()-]{0,40}:\s*[-+]?\d")
+_LOG_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def program_output(lines: list[str]) -> bool:
+    """Whether a text file is what a program printed (a training log), not a note: eight
+    lines or more, each of ten words at most, three in four with a number, half of them a
+    measure after a colon (`Loss: 0.2646`)."""
+    rows = [line.strip() for line in lines if line.strip()]
+    if len(rows) < 8 or any(len(_LOG_WORD.findall(r)) > 10 for r in rows):
+        return False
+    numbered = sum(1 for r in rows if any(c.isdigit() for c in r))
+    measures = sum(1 for r in rows if _MEASURE.search(r))
+    return numbered * 4 >= len(rows) * 3 and measures * 2 >= len(rows)
+
+
 def sniff(head: str, path: str) -> bool:
     return True
 
@@ -136,7 +157,7 @@ def read(data: bytes, path: str) -> list[Document]:
     if settings(lines, path):
         return [Document(path=path, format=name, title=PurePath(path).name,
                          passages=tuple(passages), meta={"settings": True})]
-    if data_rows(lines):
+    if data_rows(lines) or program_output(lines):
         return [Document(path=path, format=name, title=PurePath(path).name,
                          passages=tuple(passages), meta={"data": True})]
     first = passages[0].text.split("\n")[0].strip() if passages else ""

@@ -196,13 +196,43 @@ def summaries(store: Store) -> list[ConceptSummary]:
     return store.concept_summaries()
 
 
-def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
+# What a link says when its text is no name: "see here", "click here", "link", "here".
+_LINK_WORDS = re.compile(r"(?:(?:see|click|read|go|more)\s+)?(?:here|this|link|more|below|above)"
+                         r"\W*", re.IGNORECASE)
+
+
+def names_a_part(name: str) -> bool:
+    """Whether a link's name names a part of a page or says "here", not a page anyone would
+    write: `[[Source]]`, `[[Notes]]`, `[[See here]]` after a sentence (round 30: a public vault),
+    a link its writer meant for an address. Such a link is a dead link, never a wanted page."""
+    # Imported here: the readers' package imports every reader (docutils, markdown-it: 0.5 s
+    # of a cold command that never reads a file).
+    from grimoire.readers.conventions import is_generic_heading
+
+    return is_generic_heading(name) or _LINK_WORDS.fullmatch(name.strip()) is not None
+
+
+def cites(name: str) -> bool:
+    """Whether a link's name is a citation: `[[@Diagnostic ultrasound: physics and equipment]]`,
+    `[[@hoskins2019]]`, as a reference manager's plugin names the literature note of a paper
+    (Logseq's and Obsidian's Zotero plugins; round 31: 55 of a graph's 60 wanted pages, the
+    notes deleted). A source, no concept anyone would write a page on: a dead link when its
+    note is not there, never a wanted page."""
+    return name.lstrip()[:1] == "@"
+
+
+def wanted_pages(store: Store, *, suggestions: bool = True,
+                 include_parts: bool = False) -> list[WantedPage]:
     """Names linked to but defined nowhere, most wanted first (as a wiki's "wanted pages").
 
     Spellings that would be one concept if someone wrote it are one page: `supervised
     machine learning` and `Supervised Learning`, or `Mean Squared Error (MSE)` and `Mean
     Squared Error` (the names an entry of that name would state, as `merge` reads them; an
     acronym alone does not join two pages, it may stand for two things).
+
+    A name that names a part of a page (`names_a_part`: `[[Source]]`, `[[See here]]`) or cites
+    a paper (`cites`: `[[@Attention Is All You Need]]`) is no page to write: left out, unless
+    `include_parts` (lint reports those links as dead links).
     """
     groups: dict[str, tuple[list[str], list[Span]]] = {}
     for use in store.unresolved_links("wanted"):
@@ -229,6 +259,8 @@ def wanted_pages(store: Store, *, suggestions: bool = True) -> list[WantedPage]:
         others = tuple(sorted({n for m in norms if m != norm for n in groups[m][0]}))
         pages.append(WantedPage(shown, norm, len(unique), unique,
                                 suggest(store, shown, 3) if suggestions else (), others))
+    if not include_parts:
+        pages = [p for p in pages if not (names_a_part(p.name) or cites(p.name))]
     pages.sort(key=lambda p: (-p.count, -p.sources, p.norm))
     return pages
 

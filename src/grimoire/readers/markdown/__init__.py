@@ -58,6 +58,7 @@ from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import (
     MATH_ONLY,
     is_generic_heading,
+    is_statement,
     names_no_concept,
     opens_note,
     stem_title,
@@ -93,7 +94,11 @@ TERM_FILE_CHARS = 1500
 
 TITLED_NOTE_WORDS = 6
 TERM_KEYS = ("related_terms", "references", "aliases", "destination", "redirect_to")
-_GLOSSARY_HEADING = re.compile(r"\b(glossary|terms|terminology|definitions|vocabulary)\b", re.I)
+# "Glossary", "ML Glossary", "Glossary of Terms", "Key Terms and Definitions": a heading over a
+# glossary. "Glossary Analysis", "AIML Glossary Project" (a notebook and a README about one,
+# round 31) name work on a glossary, and their sections are its steps, no terms.
+_GLOSSARY_HEADING = re.compile(r"\b(glossary|terms|terminology|definitions|vocabulary)\b"
+                               r"(?=\s*(?:$|[:(\[\-\u2013\u2014&]|(?:of|for|and|in)\b))", re.I)
 _REDIRECT = re.compile(
     r"(?:see|synonym for|abbreviation for|short for|same as)\s+(.{1,300}?)\.?", re.I
 )
@@ -258,10 +263,11 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # table of contents), and not for a slug.
         return stem
     if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1
-                           or _CLAUSE.match(h1)) and names_note(stem):
+                           or _CLAUSE.match(h1) or is_statement(h1)) and names_note(stem):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none);
-        # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's).
+        # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's), and
+        # a sentence ("### `p` is an unnormalized density which ...", round 31).
         return stem
     if first is not None and h1 is not None and is_generic_heading(h1) and heads[0] is not first \
             and not _text_before(parsed, heads[0]) and not is_generic_heading(heads[0].title):

@@ -19,6 +19,8 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.lheading import lheading
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.normalize import normalize
 from markdown_it.rules_core.text_join import text_join
@@ -145,9 +147,26 @@ def build_parser() -> MarkdownIt:
     # Links are never rendered, so every scheme is parsed; dangerous ones are dropped on read.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
+    md.block.ruler.at("lheading", _lheading_outside_math)
     md.core.ruler.at("normalize", _normalize)
     md.core.ruler.at("text_join", _text_join)
     return md
+
+
+def _lheading_outside_math(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's setext heading rule, except where the underline is a line of display math
+    the paragraph opened with `$$` (a vault's "$$\nV[x]= E[x^2] - E[x]^2=\n$$\n$$\n=\n..."
+    made the whole paragraph and its formula a level-1 heading, and the note's title; round
+    31). The paragraph rule reads those lines instead."""
+    count = len(state.tokens)
+    if not lheading(state, start, end, silent):
+        return False
+    if silent or len(state.tokens) < count + 2 \
+            or state.tokens[count + 1].content.count("$$") % 2 == 0:
+        return True
+    del state.tokens[count:]
+    state.line = start
+    return False
 
 
 # Block rules that can only match where the text holds a mark of their own: a table's header

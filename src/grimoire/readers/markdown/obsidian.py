@@ -40,6 +40,7 @@ from grimoire.readers.base import folder_of, stem_of, suffix_of
 from grimoire.readers.conventions import (
     is_generic_heading,
     names_no_concept,
+    names_part_note,
     opens_note,
     stem_title,
     unescape_refs,
@@ -278,6 +279,12 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
         # finds it by either. A name of one or two letters the title goes on from is the
         # title cut short (`F.md` of "F1", `markdown.restored_title`), no name.
         entry = replace(entry, aliases=(*entry.aliases, named))
+    if names_part_note(named) and is_generic_heading(title) \
+            and (not parsed.blocks or parsed.blocks[0].kind == "list"):
+        # `Summary.md` in a book's chapter folder, a list of what the chapter said: it sums up
+        # its folder's subject, no concept "Summary" (round 31: 31 chapters of one vault). A
+        # glossary's `summary.md` opens with what a summary is ("In TensorFlow, a value").
+        return []
     if _defines_title(parsed, title):
         return [entry]
     if _ID_LIKE.search(title):
