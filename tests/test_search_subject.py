@@ -11,8 +11,9 @@ from grimoire.search import _subjects
 from tests.conftest import CORPORA, _need
 from tests.test_search import names_of
 
-CLASSIFICATION = ("precision", "accuracy", "recall", "average precision", "classification threshold",
-                  "confusion matrix", "false negative (FN)", "false positive (FP)",
+CLASSIFICATION = ("precision", "accuracy", "recall", "average precision",
+                  "classification threshold", "confusion matrix", "false negative (FN)",
+                  "false positive (FP)",
                   "false positive rate (FPR)", "positive class", "negative class",
                   "precision-recall curve", "true positive (TP)", "true negative (TN)",
                   "true positive rate (TPR)", "binary classification", "performance")
