@@ -126,6 +126,23 @@ SUBJECT_VERBS = frozenset(["is", "are", "was", "were", "refers", "means", "denot
                            "refer", "mean", "denote", "describe", "represent", "belong", "turn",
                            "compute", "use", "consist", "provide", "allow", "take", "map",
                            "measure", "also", "which", "that", "or", "aka"])
+# A head closed by one of these is a kind with a relative clause ("an optimizer that adapts
+# ..."), not the name of what is described (`SUBJECT_LIFT`).
+RELATIVE_WORDS = frozenset(["that", "which"])
+# A description that says what it defines by name ("Decision tree works by ...", "a feature
+# represents ...", "precision measures ...") holds the subject's name, but bm25 rarely ranks it
+# first among the many notes that share its words (bm25 saturates: a name weighed ten times
+# counts about twice), and the neighbours' words outvote it. The concept read as its subject
+# (`_subjects`, a head closed by "that"/"which" excepted: "an optimizer that ..." names a kind)
+# gets what a first place in one more lexical list would give (SUBJECT_LIFT: the weight of one
+# bm25 list of a description), when the vectors have it among their first SUBJECT_TOP groups
+# too ("the model states something confidently that is made up" is not about the model), the
+# query has SUBJECT_WORDS content words or more, no blank and no name typed in full.
+# descriptions2 `--hide source`, MRR@10 tune / report: 0.511 / 0.476 -> 0.517 / 0.480 (5 up /
+# 0 down, 2 / 0); every name masked, own_words2-5 unchanged (bench/README.md, round 31).
+SUBJECT_LIFT = 0.15
+SUBJECT_TOP = 10
+SUBJECT_WORDS = 5
 # "The term X refers to ...": the word before the name says it is a name, it is not one.
 NAME_WORDS = frozenset(["term", "phrase", "word", "expression"])
 # "X typically refers to ...": an adverb between a subject and its verb (a list, not "-ly":
@@ -289,6 +306,7 @@ class Searcher:
         named: set[_GroupKey] = set()  # concepts a description names: its neighbours
         named_by: dict[str, set[_GroupKey]] = {}  # the phrase of the query that names each
         defining: dict[_GroupKey, tuple[float, int]] = {}  # a group the query names: its entry
+        semantic_ranked: list[_Ranked] = []  # the vectors' list, best first
 
         if mode in ("lexical", "hybrid"):
             matches = self._name_matches(query, allowed)
@@ -362,6 +380,7 @@ class Searcher:
                 lists = [(weight * seen, ranked, normalise) for weight, ranked, normalise in lists]
                 semantic_share += (1.0 - semantic_share) * (1.0 - seen)
             lists.append((semantic_share, both, _min_max))
+            semantic_ranked = both
             if both and both[0][0] in named and not _BLANK.search(query):
                 first = both[0][0]
                 if self._still_first(query, first, named, named_by, allowed):
@@ -370,6 +389,10 @@ class Searcher:
                 stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
 
         fused, shown = _score(lists, stubs, named, bonus)
+        if mode == "hybrid" and semantic_ranked and not bonus:
+            for key in self._subject_lifted(query, words, semantic_ranked, allowed):
+                if key in fused:
+                    fused[key] += SUBJECT_LIFT
         if pinned is not None:
             shown.setdefault(pinned[0], {})[pinned[1]] = math.inf
         order = sorted(fused, key=lambda key: -fused[key])
@@ -587,10 +610,12 @@ class Searcher:
                     out.append(name)
         return out[:12]
 
-    def _subject_of(self, query: str, allowed: set[int] | None) -> list[int]:
+    def _subject_of(
+        self, query: str, allowed: set[int] | None, relative: bool = True
+    ) -> list[int]:
         """Entries whose name is what the description defines (`_subjects`)."""
         index = self._name_index()
-        found = _subjects(query)
+        found = _subjects(query, relative)
         names = index.named(found)
         out: list[int] = []
         for gram in found:
@@ -598,6 +623,27 @@ class Searcher:
                 out.extend(e for e in names.get(gram, ())
                            if allowed is None or index.document_of(e) in allowed)
         return out
+
+    def _subject_lifted(
+        self, query: str, words: Sequence[str], semantic: Sequence[_Ranked],
+        allowed: set[int] | None,
+    ) -> set[_GroupKey]:
+        """The groups a description defines by name that the vectors put among their first
+        SUBJECT_TOP groups (`SUBJECT_LIFT`)."""
+        content = {w.casefold() for w in words} - STOPWORDS
+        if len(content) < SUBJECT_WORDS or _BLANK.search(query) or _question(query, words):
+            return set()
+        subjects = set(self._entry_groups(self._subject_of(query, allowed, relative=False))
+                       .values())
+        if not subjects:
+            return set()
+        first: list[_GroupKey] = []
+        for key, _, _ in semantic:
+            if key not in first:
+                first.append(key)
+                if len(first) == SUBJECT_TOP:
+                    break
+        return subjects & set(first)
 
     def _named_in(self, query: str, allowed: set[int] | None) -> dict[str, list[int]]:
         """Each phrase of the query (normalised) that is a name (a term or alias, 3+ letters),
@@ -961,7 +1007,7 @@ _CLAUSE = re.compile(r"(?<=[.!?;,])\s+")
 _PARENS = re.compile(r"\(([^)]*)\)")
 
 
-def _subjects(query: str) -> list[str]:
+def _subjects(query: str, relative: bool = True) -> list[str]:
     """The names a description may be defining, normalised: the words a clause opens with
     (after an article, and "term" or "phrase") up to a verb of definition ("Cross-validation
     refers to ...", "..., a feature represents ...", "The term bag-of-words usually
@@ -969,9 +1015,11 @@ def _subjects(query: str) -> list[str]:
     plural the description opens with ("Activation functions sit in each layer"), and the
     words after "is called" / "known as". An acronym in brackets counts on its own ("A
     generative adversarial network (GAN) is ..."). A formula's is its left-hand side's
-    (`_formula_subjects`)."""
+    (`_formula_subjects`). Without `relative`, a head closed by "that" or "which" is not one:
+    "an optimizer that adapts ..." names its kind, not itself (`SUBJECT_LIFT`)."""
     if _formula(query):
         return _formula_subjects(query)
+    verbs = SUBJECT_VERBS if relative else SUBJECT_VERBS - RELATIVE_WORDS
     found: list[str] = []
     for n, clause in enumerate(_CLAUSE.split(query.strip())):
         tokens = clause.split()
@@ -985,7 +1033,7 @@ def _subjects(query: str) -> list[str]:
             found.extend(normalize(" ".join(tokens[:i + 1])) for i, token in enumerate(tokens[:5])
                          if _plural(token))
         verb = next((i for i, token in enumerate(tokens[:6])
-                     if i and token.casefold().strip("\"'(") in SUBJECT_VERBS), None)
+                     if i and token.casefold().strip("\"'(") in verbs), None)
         heads: list[list[str]] = []
         if verb is not None:
             heads.append(tokens[:verb])
