@@ -63,22 +63,19 @@ def stored(db: Path) -> dict[str, tuple[str, int, int, int, tuple[str, ...]]]:
             for p, sha, np, ne, nl, terms in rows}
 
 
-def orphans() -> list[int]:
-    """Processes running this very command line whose parent is not this process: reader
-    workers (forked from an ingest child, so they share its command line) that outlived it."""
-    me = os.getpid()
-    mine = Path(f"/proc/{me}/cmdline").read_bytes()
+def orphans(groups: set[int]) -> list[int]:
+    """Live processes in the process groups of `groups`: reader workers that outlived the
+    killed ingest child that leads their group. By group, not by command line: under
+    pytest-xdist every worker of the test run has the same command line as this one."""
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == me:
+        if not entry.name.isdigit():
             continue
         try:
-            if (entry / "cmdline").read_bytes() != mine:
-                continue
             status = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if status[0] != "Z" and int(status[1]) != me:
+        if status[0] != "Z" and int(status[2]) in groups:
             found.append(int(entry.name))
     return found
 
@@ -89,6 +86,7 @@ def ingest_in_child(db: Path, notes: Path) -> int:
     if pid == 0:  # pragma: no cover - the child
         code = 1
         try:
+            os.setpgid(0, 0)  # a group of its own, which its reader workers join
             with grimoire.open(db) as kb:
                 kb.ingest([notes], embed=False)
             code = 0
@@ -120,6 +118,7 @@ def test_two_hundred_kills(tmp_path: Path) -> None:
     assert len(shape) == FILES
 
     landed = 0
+    killed: set[int] = set()
     for kill in range(KILLS):
         if kill % 10 == 0:
             for suffix in ("", "-wal", "-shm"):
@@ -127,6 +126,7 @@ def test_two_hundred_kills(tmp_path: Path) -> None:
         for n in rng.sample(range(FILES), rng.randint(1, FILES)):
             rewrite(n, kill + 1)
         pid = ingest_in_child(db, notes)
+        killed.add(pid)
         time.sleep(rng.uniform(0, 1.1) * duration)
         os.kill(pid, signal.SIGKILL)  # the main process only: its workers must follow
         os.waitpid(pid, 0)
@@ -144,9 +144,9 @@ def test_two_hundred_kills(tmp_path: Path) -> None:
     print(f"{KILLS} kills survived, {landed} of them mid-ingest")  # shown under -s
     assert landed >= KILLS // 4, f"only {landed} of {KILLS} kills landed mid-ingest"
     deadline = time.monotonic() + 30
-    while orphans() and time.monotonic() < deadline:
+    while orphans(killed) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not orphans(), "reader workers outlived a killed ingest"
+    assert not orphans(killed), "reader workers outlived a killed ingest"
 
     pid = ingest_in_child(db, notes)
     assert os.waitpid(pid, 0)[1] == 0
