@@ -218,6 +218,10 @@ def test_shortcodes_are_removed_as_the_old_pattern_removed_them() -> None:
     pytest.param("Foo is a thing. " + "\\( " * 200_000, id="unclosed-parens"),
     pytest.param("Foo is a thing. " + "\\[ " * 200_000, id="unclosed-brackets"),
     pytest.param("- Foo is" + " " * 200_000 + "x\nmore words about foo", id="blank-run-in-item"),
+    # Not a pattern: the citation's span widened by comparing every length of a line's words
+    # with the quote's, quadratic in words (20,000 "a-": 6 s, 40,000: 20 s).
+    pytest.param("- Foo is " + "a-" * 300_000 + " x\nmore words\nFoo is " + "a-" * 300_000 + ".",
+                 id="lines-of-300000-words"),
 ])
 def test_ask_cuts_a_hostile_passage_into_sentences_at_once(tmp_path: Path, line: str) -> None:
     # In the asking process (`ask`, the web's /ask, MCP: no reader budget there). Masking
@@ -251,3 +255,18 @@ def test_masking_and_the_open_line_say_what_the_old_patterns_said() -> None:
         for chars in itertools.product(" .a:\t\n;", repeat=length):
             s = "".join(chars)
             assert sentences._stops_open(s) == (old_open.search(s) is not None), repr(s)
+
+
+def test_a_quotes_overlap_with_a_line_is_found_as_before() -> None:
+    from grimoire.ask.cite import _overlaps
+
+    def old(ending: list[str], opening: list[str]) -> list[int]:
+        return [j for j in range(min(len(ending), len(opening)), 0, -1)
+                if ending[-j:] == opening[:j]]
+
+    rng = random.Random(33)
+    for _ in range(100_000):
+        letters = ["a", "b", "c"][: rng.randint(1, 3)]
+        ending = [rng.choice(letters) for _ in range(rng.randint(0, 9))]
+        opening = [rng.choice(letters) for _ in range(rng.randint(0, 9))]
+        assert list(_overlaps(ending, opening)) == old(ending, opening), (ending, opening)
