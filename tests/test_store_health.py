@@ -780,11 +780,16 @@ def test_writes_in_a_wal_a_reader_cannot_read_are_not_hidden_behind_no_results(
         finally:
             folder.chmod(0o755)
 
-    for args in (("search", "log", "--mode", "lexical"), ("stats",)):
+    # `backup` opened it otherwise (a second opener, audit31): "backup failed: unable to open
+    # database file; run `grimoire check`", as if the file were damaged.
+    copy = tmp_path / "copy.db"
+    for args in (("search", "log", "--mode", "lexical"), ("stats",), ("backup", str(copy))):
         done = read_only(*args)
         assert done.returncode == 1 and "no results" not in done.stdout, done.stdout
         assert "kb.db-wal" in done.stderr and "damaged" not in done.stderr, done.stderr
+        assert "check" not in done.stderr, done.stderr
         assert done.stderr.count("\n") == 1, done.stderr
+    assert not copy.exists()
     assert run(db, "stats")[0] == 0  # its owner opens it once: the log is folded in
     done = read_only("search", "log", "--mode", "lexical")
     assert done.returncode == 0 and "Omega" in done.stdout, done.stdout + done.stderr

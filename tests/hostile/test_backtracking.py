@@ -13,8 +13,13 @@ import itertools
 import random
 import re
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
 
 from grimoire import readers
 from grimoire.lint import _see_only
@@ -159,3 +164,109 @@ def test_a_heading_of_underscores_is_named_in_linear_time() -> None:
             rng.choice(parts) for _ in range(rng.randint(0, 10)))
         assert _drop_citekey(s) == old.sub("", s, count=1), repr(s)
     assert bare_name("hjelm_learning_2019: Learning deep") == "Learning deep"
+
+
+# --- audit31: a heading of many `:code:`, and passages the asking process cuts into sentences.
+# The old patterns took minutes at these sizes (quadratic: 58 s at a fifth of the heading, 78 s
+# at a quarter of the brackets, 106 s at half the blanks); the new ones take seconds, so a
+# subprocess that does not finish within SUBPROCESS_LIMIT means the old cost is back.
+SUBPROCESS_LIMIT = 600  # seconds
+
+
+def _grimoire(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    exe = str(Path(sys.executable).parent / "grimoire")
+    try:
+        return subprocess.run([exe, "--db", str(db), *args], capture_output=True, text=True,
+                              timeout=SUBPROCESS_LIMIT)
+    except subprocess.TimeoutExpired as e:
+        raise AssertionError(f"grimoire {args[0]}: not done within {SUBPROCESS_LIMIT} s") from e
+
+
+def test_a_heading_of_many_shortcodes_is_read_at_once(tmp_path: Path) -> None:
+    # "## x :ab: :ab: ... :ab: y": the pattern for emoji codes at a heading's end was tried
+    # from each code and scanned the rest of the run: 20,000 codes took 58 s to ingest, 40,000
+    # spent the reader's 120 s budget and the file failed.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Glossary\n\n## x" + " :ab:" * 200_000 + " y\n\nx is a thing."
+                                "\n\n## :rocket: Prompt Engineering :studio_microphone:\n\n"
+                                "Prompt engineering is the craft of writing prompts for a "
+                                "language model.\n")
+    done = _grimoire(tmp_path / "kb.db", "ingest", str(notes), "--no-embed")
+    assert done.returncode == 0 and "failed 0" in done.stdout, done.stdout + done.stderr
+    listed = _grimoire(tmp_path / "kb.db", "list", "--json")
+    assert '"term": "Prompt Engineering"' in listed.stdout, listed.stdout[:2000]
+
+
+def test_shortcodes_are_removed_as_the_old_pattern_removed_them() -> None:
+    from grimoire.readers.conventions import _without_shortcodes
+
+    old = re.compile(r"^(?:\s*:[a-z0-9_+-]{2,40}:)+\s*|(?:\s*:[a-z0-9_+-]{2,40}:)+\s*$")
+    for length in range(9):
+        for chars in itertools.product(" :ab\nX", repeat=length):
+            s = "".join(chars)
+            assert _without_shortcodes(s) == old.sub("", s), repr(s)
+    rng = random.Random(31)
+    for _ in range(20_000):  # codes around the longest one (40)
+        s = rng.choice(["", "x", " "]) + "".join(
+            rng.choice(["", " ", "\n", "x"]) + ":" + "a" * rng.choice([1, 2, 39, 40, 41]) + ":"
+            for _ in range(rng.randint(0, 5))) + rng.choice(["", " ", "y", ":"])
+        assert _without_shortcodes(s) == old.sub("", s), repr(s)
+
+
+@pytest.mark.parametrize("line", [
+    pytest.param("Foo is a thing. " + "\\( " * 200_000, id="unclosed-parens"),
+    pytest.param("Foo is a thing. " + "\\[ " * 200_000, id="unclosed-brackets"),
+    pytest.param("- Foo is" + " " * 200_000 + "x\nmore words about foo", id="blank-run-in-item"),
+    # Not a pattern: the citation's span widened by comparing every length of a line's words
+    # with the quote's, quadratic in words (20,000 "a-": 6 s, 40,000: 20 s).
+    pytest.param("- Foo is " + "a-" * 300_000 + " x\nmore words\nFoo is " + "a-" * 300_000 + ".",
+                 id="lines-of-300000-words"),
+])
+def test_ask_cuts_a_hostile_passage_into_sentences_at_once(tmp_path: Path, line: str) -> None:
+    # In the asking process (`ask`, the web's /ask, MCP: no reader budget there). Masking
+    # formulas scanned to the end of the passage from every `\(` or `\[` with no closing after
+    # it (50,000: 78 s); "does the item stop mid-sentence" was searched for from each blank of
+    # a long run (100,000: 106 s).
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.text").write_text(f"Foo is a thing.\n{line}\n")
+    assert _grimoire(tmp_path / "kb.db", "ingest", str(notes), "--no-embed").returncode == 0
+    done = _grimoire(tmp_path / "kb.db", "ask", "what is Foo?")
+    assert done.returncode == 0 and "Foo is" in done.stdout, done.stdout + done.stderr
+
+
+def test_masking_and_the_open_line_say_what_the_old_patterns_said() -> None:
+    from grimoire.ask import sentences
+
+    old_mask = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\s)[^$\n]+?(?<!\s)\$(?!\d)|\\\(.+?\\\)"
+                          r"|\\\[.+?\\\]|`[^`\n]+`", re.DOTALL)
+    old_open = re.compile(r"[^.!?:;]\s*$")
+    for length in range(7):
+        for chars in itertools.product("\\()[]$ a`\n1", repeat=length):
+            s = "".join(chars)
+            assert sentences.mask(s) == old_mask.sub(lambda m: "x" * len(m.group(0)), s), s
+    rng = random.Random(32)
+    tokens = ["\\(", "\\)", "\\[", "\\]", "$", "$$", " ", "a", "\n", "`", "1", "\\"]
+    for _ in range(50_000):
+        s = "".join(rng.choice(tokens) for _ in range(rng.randint(0, 25)))
+        assert sentences.mask(s) == old_mask.sub(lambda m: "x" * len(m.group(0)), s), s
+    for length in range(8):
+        for chars in itertools.product(" .a:\t\n;", repeat=length):
+            s = "".join(chars)
+            assert sentences._stops_open(s) == (old_open.search(s) is not None), repr(s)
+
+
+def test_a_quotes_overlap_with_a_line_is_found_as_before() -> None:
+    from grimoire.ask.cite import _overlaps
+
+    def old(ending: list[str], opening: list[str]) -> list[int]:
+        return [j for j in range(min(len(ending), len(opening)), 0, -1)
+                if ending[-j:] == opening[:j]]
+
+    rng = random.Random(33)
+    for _ in range(100_000):
+        letters = ["a", "b", "c"][: rng.randint(1, 3)]
+        ending = [rng.choice(letters) for _ in range(rng.randint(0, 9))]
+        opening = [rng.choice(letters) for _ in range(rng.randint(0, 9))]
+        assert list(_overlaps(ending, opening)) == old(ending, opening), (ending, opening)

@@ -488,28 +488,47 @@ def _writable(path: str) -> bool:
 
 
 def _open(path: str, readonly: bool) -> sqlite3.Connection:
-    wait = BUSY_TIMEOUT_MS / 1000
     if not readonly:
-        return sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=wait)
+        return sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    return open_read_only(path, check_same_thread=False)
+
+
+def open_read_only(path: str | os.PathLike[str], *,
+                   check_same_thread: bool = True) -> sqlite3.Connection:
+    """The database at `path` opened for reading only, for every command and for `check`,
+    `backup` and `rebuild` alike (audit31: two openers had two policies).
+
+    A WAL file in a folder this user cannot write, with no -shm beside it, cannot be read
+    through SQLite's -shm: it is read as it stands (`immutable`), unless a hot journal or a log
+    holding writes says the file alone is not the database. Raises StoreError for such a log
+    (`unreadable_log`), and SQLite's own error otherwise (a hot journal: `hot_journal`;
+    damage: `is_damage`), for the caller to say in its words.
+    """
     uri = Path(path).resolve().as_uri()
     conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None,
-                           check_same_thread=False, timeout=wait)
+                           check_same_thread=check_same_thread, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.OperationalError as e:
+    except sqlite3.Error as e:
         conn.close()
-        if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL:
-            # `immutable` would read the file as the killed write left it, half-written.
+        if (getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL
+                or not isinstance(e, sqlite3.OperationalError)):
+            # `immutable` would read the file as the killed write left it, half-written; and
+            # damage is damage however the file is opened.
+            raise
+        if os.access(Path(path).parent, os.W_OK):
+            # SQLite could have made the -shm: the failure is another (a writer's lock), and
+            # `immutable` would read a file that is being written.
             raise
         if log_holds_writes(path):
             # `immutable` reads the file alone: the writes committed to the log were not
             # shown, and no message said so (search answered "no results"); a checkpoint
             # cut short leaves the file itself half-updated.
-            raise StoreError(unreadable_log(path), path) from e
-        # A WAL file in a read-only folder: read it as it stands (nothing can change it).
+            raise StoreError(unreadable_log(path), os.fspath(path)) from e
         return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None,
-                               check_same_thread=False)
+                               check_same_thread=check_same_thread)
 
 
 def unreadable_log(path: str | os.PathLike[str]) -> str:

@@ -31,8 +31,8 @@ from grimoire.store.sqlite import (
     MIGRATIONS,
     READ_ONLY,
     hot_journal,
-    log_holds_writes,
     no_room,
+    open_read_only,
     unreadable_log,
 )
 
@@ -57,26 +57,6 @@ def _existing(path: str) -> Path:
     return p
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    uri = path.resolve().as_uri()
-    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
-    if os.access(path.parent, os.W_OK):
-        return conn
-    # A WAL file in a folder this user cannot write, with no -shm beside it: SQLite cannot
-    # make the -shm it reads through ("attempt to write a readonly database"), and `check`
-    # called a healthy store damaged and told the user to rebuild it (audit30). Read it as it
-    # stands, as every other command does (`store.sqlite._open`), unless a hot journal or a
-    # log holding writes says the file alone is not the database.
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except sqlite3.Error as e:
-        conn.close()
-        if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL or log_holds_writes(path):
-            return sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
-        return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
-
-
 def check(path: str) -> Health:
     """Every problem SQLite and FTS5 find in the file at `path`; it is opened read-only."""
     p = _existing(path)
@@ -84,9 +64,10 @@ def check(path: str) -> Health:
     roots: tuple[str, ...] = ()
     notices = _roll_back(p)
     try:
-        conn = _read_only(p)
+        conn = open_read_only(p)
     except sqlite3.Error as e:
-        return Health(path, False, (f"cannot open: {e}",), notices=notices)
+        _refuse_unreadable_log(p, e)
+        return Health(path, False, (f"SQLite cannot read it: {e}",), notices=notices)
     try:
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -149,7 +130,7 @@ def _roll_back(db: Path) -> tuple[str, ...]:
     except OSError:
         return ()
     try:
-        with closing(_read_only(db)) as conn:
+        with closing(open_read_only(db)) as conn:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return ()  # not hot: zeroed, or a live writer holds it
     except sqlite3.Error as e:
@@ -259,7 +240,7 @@ def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
     except sqlite3.Error as e:
         raise StoreError(f"the backup cannot be written there: {e}", out) from e
     try:
-        with closing(dst), closing(_read_only(src_path)) as src:
+        with closing(dst), closing(open_read_only(src_path)) as src:
             src.backup(dst)  # one step: one read transaction, one consistent snapshot
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     except sqlite3.Error as e:
@@ -278,10 +259,10 @@ def backup(path: str, out: str, *, overwrite: bool = False) -> Health:
 def _readable(db: Path) -> bool:
     """Whether SQLite reads `db`'s schema and first page of every table (a backup failed)."""
     try:
-        with closing(_read_only(db)) as conn:
+        with closing(open_read_only(db)) as conn:
             conn.execute("PRAGMA quick_check(1)").fetchall()
         return True
-    except sqlite3.Error:
+    except (sqlite3.Error, StoreError):
         return False
 
 
@@ -325,7 +306,7 @@ def rebuild(
     if not os.access(db.parent, os.W_OK):
         raise StoreError(f"its folder {db.parent} cannot be written, and rebuild writes the new "
                          "file beside it; nothing was changed", path)
-    with contextlib.suppress(sqlite3.Error), closing(_read_only(db)) as conn:
+    with contextlib.suppress(sqlite3.Error), closing(open_read_only(db)) as conn:
         # A newer Grimoire's file is no damage: it was swapped for an older schema's and
         # kept as NAME.damaged, with whatever only the newer version stores.
         if (conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
@@ -450,7 +431,7 @@ def _clear_leftovers(target: Path, kind: str) -> tuple[str, ...]:
 def _files_by_root(db: Path) -> dict[str, int]:
     """How many files of each ingested folder the database at `db` holds; {} if unreadable."""
     try:
-        with closing(_read_only(db)) as conn:
+        with closing(open_read_only(db)) as conn:
             return {root: int(n) for root, n in conn.execute(
                 "SELECT root, count(*) FROM sources WHERE status = 'ok' AND root IS NOT NULL"
                 " GROUP BY root")}
