@@ -1,0 +1,64 @@
+"""Round 31: shapes of the tune half's misses, each rebuilt here in our own words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ask_notes, assert_quoted
+
+# A page that says what a relevance vector machine is, with a number word opening a clause
+# and the machine's initials, and never who made it.
+RVM = """---
+title: Relevance vector machine
+---
+Relevance Vector Machine: Two kinds of points are told apart by a sparse probabilistic model
+whose weights mostly shrink to zero.
+
+The Relevance Vector Machine, or RVM, is a sparse Bayesian model that keeps only a handful of
+training points, the relevance vectors, for its predictions.
+"""
+
+# A page that says how a mark-and-count estimate works, with a formula, and never who first
+# used it.
+MARKS = """---
+title: Mark and count estimate
+---
+A mark and count estimate guesses the size of a population by marking some of its members,
+letting them go and counting the marked ones in a second catch.
+
+If we mark $n_1$ birds and later see $m$ marked among $n_2$ caught, we take
+$N = n_1 \\cdot n_2 / m$ as the size of the whole flock.
+"""
+
+# The same kind of page, with the name of whoever first used it.
+MARKS_NAMED = MARKS.replace("population by marking", "population, as Laplace first used it to "
+                            "count the people of France, by marking")
+
+
+def test_initials_and_number_words_are_no_makers_name(tmp_path: Path) -> None:
+    # fresh21: "Who invented the support vector machine?" was answered from the cheat sheet's
+    # "Support Vector Machine: Two different categories ..." and "..., or SVM, is ...": "Two"
+    # and "SVM" were taken for the maker's name.
+    note = tmp_path / "rvm.md"
+    note.write_text(RVM, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note], "Who invented the relevance vector machine?")
+    assert answer.abstained, answer.answer
+
+
+def test_who_first_used_asks_for_a_name(tmp_path: Path) -> None:
+    # fresh21: "Who first used capture-recapture to estimate an animal population?" was
+    # answered with the page's definition and formula: "who first used" was not read as
+    # asking for whoever did it, and the formula's "N" would have passed for a name.
+    note = tmp_path / "marks.md"
+    note.write_text(MARKS, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "Who first used a mark and count estimate to size a population?")
+    assert answer.abstained, answer.answer
+
+
+def test_who_first_used_is_answered_when_the_notes_name_one(tmp_path: Path) -> None:
+    note = tmp_path / "marks.md"
+    note.write_text(MARKS_NAMED, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "Who first used a mark and count estimate to size a population?")
+    assert_quoted(answer, "as Laplace first used it")
