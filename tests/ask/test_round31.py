@@ -62,3 +62,45 @@ def test_who_first_used_is_answered_when_the_notes_name_one(tmp_path: Path) -> N
     answer = ask_notes(tmp_path, [note],
                        "Who first used a mark and count estimate to size a population?")
     assert_quoted(answer, "as Laplace first used it")
+
+
+SAMPLING = """---
+title: Active sampling
+---
+At every round, active sampling probes the input space to sharpen the estimates it keeps.
+
+## Goal
+
+Active sampling cuts labelling costs while keeping the accuracy of the model high.
+"""
+
+
+def test_a_short_answer_takes_a_near_best_sentence_that_fits(tmp_path: Path) -> None:
+    # fresh17: "What is active learning trying to achieve?" was answered with one sentence of
+    # 13 words; the one that says its aim scored 0.90 of it, fitted whole, and was left out
+    # because it held no word of the question the first lacked.
+    note = tmp_path / "active sampling.md"
+    note.write_text(SAMPLING, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note], "What is active sampling trying to achieve?")
+    assert_quoted(answer, "cuts labelling costs")
+
+
+PIECES = """---
+title: Word pieces
+---
+A sentence is first split into word pieces, each of them a whole word or a part of one. These
+pieces can then be turned into numbers which the network understands. This can be done by
+looking every piece up in a fixed table that the splitter learned beforehand, which is fast.
+"""
+
+
+def test_how_is_answered_by_the_sentence_that_says_by_what_means(tmp_path: Path) -> None:
+    # fresh21: "How are tokens turned into IDs that a model understands?" was answered with
+    # "These tokens can then be converted into IDs which are understandable by the model."
+    # alone; the next sentence, "This can be done by directly feeding the sentence to the
+    # tokenizer, ...", says how, and held none of the question's words.
+    note = tmp_path / "word pieces.md"
+    note.write_text(PIECES, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "How are pieces turned into numbers that a network understands?")
+    assert_quoted(answer, "looking every piece up in a fixed table")
