@@ -104,3 +104,26 @@ def test_how_is_answered_by_the_sentence_that_says_by_what_means(tmp_path: Path)
     answer = ask_notes(tmp_path, [note],
                        "How are pieces turned into numbers that a network understands?")
     assert_quoted(answer, "looking every piece up in a fixed table")
+
+
+SPLITTER = """---
+title: Piece splitter
+---
+The piece splitter takes care of cutting a sentence into the pieces its vocabulary holds.
+
+```python
+>>> from splitters import PieceSplitter
+>>> splitter = PieceSplitter.load("plain-cased")
+```
+"""
+
+
+def test_how_large_asks_for_an_amount(tmp_path: Path) -> None:
+    # fresh21: "How large is the vocabulary of the BERT tokenizer in the transformers
+    # glossary?" (the notes never give it) was answered with the tokenizer's `from_pretrained`
+    # line and "The tokenizer takes care of splitting the sequence into tokens available in
+    # the tokenizer vocabulary."
+    note = tmp_path / "piece splitter.md"
+    note.write_text(SPLITTER, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note], "How large is the vocabulary of the piece splitter?")
+    assert answer.abstained, answer.answer

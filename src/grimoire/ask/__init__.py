@@ -590,10 +590,17 @@ _AMOUNT = re.compile(
     r"|double|twice|few|several)\b", re.IGNORECASE)
 
 
+# Round 31: "How large is the vocabulary of the BERT tokenizer?", "How big is the dataset ...?":
+# a size is an amount too. The tokenizer's `from_pretrained` line answered it (fresh21).
+_ASKS_SIZE = re.compile(r"^\s*how\s+(?:large|big)\b", re.IGNORECASE)
+SIZE_ASKED = True
+
+
 def uncounted(question: str, evidence: Evidence) -> bool:
     """True when the question asks for an amount and none of the sentences the answer would
     quote holds a number or a number word: the notes name the thing but do not count it."""
-    if not evidence.sentences or not _ASKS_AMOUNT.match(question):
+    if not evidence.sentences or not (
+            _ASKS_AMOUNT.match(question) or (SIZE_ASKED and _ASKS_SIZE.match(question))):
         return False
     counted = _COUNTED.match(question)
     thing = _one(counted.group("thing")) if counted and COUNTED_THING else None
