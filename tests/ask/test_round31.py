@@ -127,3 +127,31 @@ def test_how_large_asks_for_an_amount(tmp_path: Path) -> None:
     note.write_text(SPLITTER, encoding="utf-8")
     answer = ask_notes(tmp_path, [note], "How large is the vocabulary of the piece splitter?")
     assert answer.abstained, answer.answer
+
+
+STACKED = """---
+title: Prompt methods
+---
+This guide gives a short overview of the soft prompt methods in the library: prefix tuning,
+stacked prompt tuning and a few more.
+
+## Stacked prompt tuning
+
+Stacked prompt tuning makes transfer between tasks cheap in parameters. Stacked prompt tuning
+(SPT) learns a single prompt from the data of many task types, and that prompt is shared by
+every target task. Other existing approaches learn a separate soft prompt for each task, which
+has to be looked up or merged before it can be used.
+
+The prompts of the source tasks are distilled into one prompt matrix that every task shares.
+"""
+
+
+def test_a_comparison_is_answered_by_the_sentence_that_contrasts(tmp_path: Path) -> None:
+    # fresh21: "How does multitask prompt tuning differ from other soft prompt methods?"
+    # quoted three sentences on multitask prompt tuning; "Other existing approaches learn a
+    # separate soft prompt for each task ...", 0.95 of the best, did not fit after them.
+    note = tmp_path / "stacked prompt tuning.md"
+    note.write_text(STACKED, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "How does stacked prompt tuning differ from other soft prompt methods?")
+    assert_quoted(answer, "learn a separate soft prompt for each task")

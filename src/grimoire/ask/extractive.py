@@ -662,7 +662,9 @@ def _cue(question: str) -> re.Pattern[str] | None:
     "why", a condition for "when is / does ..."."""
     if _WHY.match(question):
         return _PURPOSE
-    return _CONDITION if _WHEN.match(question) else None
+    if _WHEN.match(question):
+        return _CONDITION
+    return _CONTRAST if CONTRAST_BONUS and _COMPARED.search(question) else None
 
 
 # A sentence about the text rather than its subject ("We'll walk through a series of simple
@@ -684,7 +686,20 @@ def _meta_penalty(text: str) -> float:
 
 
 def _purpose_bonus(cue: re.Pattern[str] | None, text: str) -> float:
+    if cue is _CONTRAST:
+        return CONTRAST_BONUS if _CONTRAST.search(text) else 0.0
     return PURPOSE_BONUS if gives(cue, text) else 0.0
+
+
+# Round 31: "How does X differ from Y?": a sentence that sets one against the other
+# ("Other existing approaches learn a separate soft prompt for each task ...", "Unlike X, ...")
+# answers it better than one that only says what X is (0: off).
+_COMPARED = re.compile(r"\b(?:differ|differs|difference|different|versus|vs|compare|compared"
+                       r"|comparison)\b", re.IGNORECASE)
+_CONTRAST = re.compile(r"\b(?:unlike|in contrast|by contrast|whereas|while|instead|rather than"
+                       r"|compared|other|others|differs?|difference|opposed|however|but)\b",
+                       re.IGNORECASE)
+CONTRAST_BONUS = 0.05
 
 
 def _formula_bonus(formula: bool, text: str) -> float:
