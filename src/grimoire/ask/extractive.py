@@ -1259,7 +1259,7 @@ WHY_RESULT = True
 # ("This can be done by ...", "This is achieved through ...", "To do so, ...") is its answer.
 _HOW_ASKED = re.compile(r"^\s*how\s+(?:is|are|was|were|does|do|did|can|could|should|would"
                         r"|will|to)\b", re.IGNORECASE)
-_MEANS = re.compile(
+_BY_MEANS = re.compile(
     r"^(?:(?:this|that|it|these|they)\s+(?:can|could|may|is|are|was|were)\s+(?:be\s+|being\s+)?"
     r"(?:usually\s+|typically\s+|often\s+|then\s+|also\s+)?(?:done|achieved|accomplished"
     r"|implemented|performed|obtained|computed|calculated|solved|handled|made|carried\s+out)"
@@ -1328,7 +1328,7 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
     if _WHY.match(q.text) and (_REASON.match(after.text)
                                or (WHY_RESULT and _RESULT.match(after.text))):
         return after
-    if HOW_MEANS and _HOW_ASKED.match(q.text) and _MEANS.match(after.text):
+    if HOW_MEANS and _HOW_ASKED.match(q.text) and _BY_MEANS.match(after.text):
         # "How are tokens turned into IDs?": "These tokens can then be converted into IDs
         # ..." says that it is done, the next one how ("This can be done by directly feeding
         # the sentence to the tokenizer, ...").
