@@ -590,10 +590,17 @@ _AMOUNT = re.compile(
     r"|double|twice|few|several)\b", re.IGNORECASE)
 
 
+# Round 31: "How large is the vocabulary of the BERT tokenizer?", "How big is the dataset ...?":
+# a size is an amount too. The tokenizer's `from_pretrained` line answered it (fresh21).
+_ASKS_SIZE = re.compile(r"^\s*how\s+(?:large|big)\b", re.IGNORECASE)
+SIZE_ASKED = True
+
+
 def uncounted(question: str, evidence: Evidence) -> bool:
     """True when the question asks for an amount and none of the sentences the answer would
     quote holds a number or a number word: the notes name the thing but do not count it."""
-    if not evidence.sentences or not _ASKS_AMOUNT.match(question):
+    if not evidence.sentences or not (
+            _ASKS_AMOUNT.match(question) or (SIZE_ASKED and _ASKS_SIZE.match(question))):
         return False
     counted = _COUNTED.match(question)
     thing = _one(counted.group("thing")) if counted and COUNTED_THING else None
@@ -630,7 +637,20 @@ _ASKS_MAKER = re.compile(
     r"^\s*who\s+(?:first\s+)?(?:invented|created|introduced|proposed|developed|designed|coined"
     r"|came\s+up\s+with|made|wrote|published|built|discovered|founded|is\s+behind)\b",
     re.IGNORECASE)
+# Round 31: "Who first used capture-recapture ...?", "Who proved ...?": "who" before a verb in
+# the past asks for whoever did it as much as "who invented" does (`MAKER_PAST`).
+_ASKS_DOER = re.compile(r"^\s*who\s+(?:first\s+|originally\s+)?[a-z]{2,}ed\b", re.IGNORECASE)
+MAKER_PAST = True
 _NAME_WORD = re.compile(r"\b[A-Z][\w.+-]*")
+# What a capitalised word in a quoted sentence is when it is no maker's name (`MAKER_NAMES`):
+# a letter of a formula ("$m = n_2 \cdot \frac{n_1}{N}$"), a number word opening a clause
+# ("Support Vector Machine: Two different categories ..."), or the question's own words in
+# capitals ("SVM" for "who invented the support vector machine?").
+_MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")
+_NUMBER_WORDS = frozenset({
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "no",
+    "none", "several", "any", "such", "other", "another", "each", "either", "neither"})
+MAKER_NAMES = True
 _OPENERS = frozenset({
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "in", "on", "at", "for",
     "to", "of", "as", "by", "with", "when", "while", "if", "we", "you", "i", "they", "he", "she",
@@ -643,16 +663,30 @@ def unattributed(question: str, evidence: Evidence) -> bool:
     """True when the question asks who made something and none of the sentences the answer
     would quote holds a name the question does not (a person, a group, a company): the notes
     name the thing but not its maker."""
-    if not evidence.sentences or not _ASKS_MAKER.match(question):
+    if not evidence.sentences or not (
+            _ASKS_MAKER.match(question) or (MAKER_PAST and _ASKS_DOER.match(question))):
         return False
     asked = {stem(w) for w in _WORD_RE.findall(question.lower())}
+    initials = _initials(question) if MAKER_NAMES else set()
     for s in _answer_sentences(evidence):
-        for m in _NAME_WORD.finditer(s.text):
+        text = _MATH.sub(" ", s.text) if MAKER_NAMES else s.text
+        for m in _NAME_WORD.finditer(text):
             word = m.group(0).rstrip(".")
             if word.lower() in _OPENERS or stem(word.lower()) in asked:
                 continue
+            if MAKER_NAMES and (word.lower() in _NUMBER_WORDS or word.lower() in initials):
+                continue
             return False
     return True
+
+
+def _initials(question: str) -> set[str]:
+    """The initials of each run of two to five of the question's words, in small letters:
+    "svm" and "vm" for "who invented the support vector machine?"."""
+    tokens = [w.casefold() for w in _WORD_RE.findall(question)]
+    return {"".join(w[0] for w in tokens[i:j]) + tail
+            for i in range(len(tokens)) for j in range(i + 2, min(i + 5, len(tokens)) + 1)
+            for tail in ("", "s")}
 
 
 def _answer_sentences(evidence: Evidence) -> list[Scored]:

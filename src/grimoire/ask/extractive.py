@@ -662,7 +662,9 @@ def _cue(question: str) -> re.Pattern[str] | None:
     "why", a condition for "when is / does ..."."""
     if _WHY.match(question):
         return _PURPOSE
-    return _CONDITION if _WHEN.match(question) else None
+    if _WHEN.match(question):
+        return _CONDITION
+    return _CONTRAST if CONTRAST_BONUS and _COMPARED.search(question) else None
 
 
 # A sentence about the text rather than its subject ("We'll walk through a series of simple
@@ -684,7 +686,20 @@ def _meta_penalty(text: str) -> float:
 
 
 def _purpose_bonus(cue: re.Pattern[str] | None, text: str) -> float:
+    if cue is _CONTRAST:
+        return CONTRAST_BONUS if _CONTRAST.search(text) else 0.0
     return PURPOSE_BONUS if gives(cue, text) else 0.0
+
+
+# Round 31: "How does X differ from Y?": a sentence that sets one against the other
+# ("Other existing approaches learn a separate soft prompt for each task ...", "Unlike X, ...")
+# answers it better than one that only says what X is (0: off).
+_COMPARED = re.compile(r"\b(?:differ|differs|difference|different|versus|vs|compare|compared"
+                       r"|comparison)\b", re.IGNORECASE)
+_CONTRAST = re.compile(r"\b(?:unlike|in contrast|by contrast|whereas|while|instead|rather than"
+                       r"|compared|other|others|differs?|difference|opposed|however|but)\b",
+                       re.IGNORECASE)
+CONTRAST_BONUS = 0.05
 
 
 def _formula_bonus(formula: bool, text: str) -> float:
@@ -1099,9 +1114,11 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         follows = any(abs(c.index - s.index) == 1 for c in same)
         new_terms = set(s.terms) - covered
         adds = sum(q.stems[t] for t in new_terms) / q.total
+        whole = len(s.text.split()) <= max_words - length
         if (follows and s.score >= FOLLOWS * best.score) or (
             adds >= 0.15 and s.score >= 0.7 * best.score
-        ) or s.score >= 0.95 * best.score:
+        ) or s.score >= 0.95 * best.score or (
+            FILL and length < FILL_WORDS and whole and s.score >= FILL * best.score):
             piece = _fit(s, q, max_words - length)
             if piece is None or (piece is not s and cuts_definition(piece.text, s.text, q)):
                 continue
@@ -1205,6 +1222,10 @@ def _words(chosen: Sequence[Scored]) -> int:
 
 TIE = 0.95
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
+# Round 31: an answer of fewer than FILL_WORDS words so far takes a sentence that scores FILL
+# of the best and fits whole, though it adds none of the question's words (0: off).
+FILL = 0.85
+FILL_WORDS = 20
 
 # A sentence that leans on the one before it ("In this sense, matrix multiplication is a form
 # of traversing over a graph.") says little alone; the one before says what "this" is.
@@ -1234,6 +1255,16 @@ _REASON = re.compile(r"^(?:(?:this|that|it) is (?:because|due to|since)|because|
 # predictions ...") gives the reason to do it.
 _RESULT = re.compile(r"^(?:as a result|therefore|thus|hence|consequently)\b", re.IGNORECASE)
 WHY_RESULT = True
+# Round 31: "How is X done?": the sentence after the best that says by what means it is done
+# ("This can be done by ...", "This is achieved through ...", "To do so, ...") is its answer.
+_HOW_ASKED = re.compile(r"^\s*how\s+(?:is|are|was|were|does|do|did|can|could|should|would"
+                        r"|will|to)\b", re.IGNORECASE)
+_BY_MEANS = re.compile(
+    r"^(?:(?:this|that|it|these|they)\s+(?:can|could|may|is|are|was|were)\s+(?:be\s+|being\s+)?"
+    r"(?:usually\s+|typically\s+|often\s+|then\s+|also\s+)?(?:done|achieved|accomplished"
+    r"|implemented|performed|obtained|computed|calculated|solved|handled|made|carried\s+out)"
+    r"\s+(?:by|through|via|with|using|in)\b|to\s+do\s+(?:this|so|that)\b)", re.IGNORECASE)
+HOW_MEANS = True
 
 
 def _asks_about_example(s: Scored) -> bool:
@@ -1297,6 +1328,13 @@ def _partner(scored: Sequence[Scored], q: Question) -> Scored | None:
     if _WHY.match(q.text) and (_REASON.match(after.text)
                                or (WHY_RESULT and _RESULT.match(after.text))):
         return after
+    if HOW_MEANS and _HOW_ASKED.match(q.text) and _BY_MEANS.match(after.text):
+        # "How are tokens turned into IDs?": "These tokens can then be converted into IDs
+        # ..." says that it is done, the next one how ("This can be done by directly feeding
+        # the sentence to the tokenizer, ...").
+        if len(best.text.split()) + len(after.text.split()) <= MAX_WORDS - 2:
+            return after
+        return head(after, MAX_WORDS - len(best.text.split()) - 3)
     # A best sentence that only names its subject ("Another important operation for
     # Gaussian processes is conditioning.") and the next one that goes on about it ("It is
     # used to determine ..."), when both fit in the answer.
