@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/mypy --strict src/grimoire
-exec .venv/bin/pytest -q -n auto --maxprocesses 4 --dist loadfile "$@"
+exec .venv/bin/pytest -q "$@"
