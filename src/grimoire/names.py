@@ -155,12 +155,24 @@ def parse_term(term: str) -> TermName:
     if re.fullmatch(r"[a-z _]+", inside):
         # "Transformer (architecture)": a disambiguator, not another name.
         return TermName(term=text, label=label, base=before, kind=kind, qualifier=inside)
-    if " " not in inside:
+    if " " not in inside and not _qualifies_title(before, inside):
         # "Dataset API (tf.data)": a short form that is not the initials.
         return TermName(term=text, label=label, base=before, acronym=inside, kind=kind)
     return TermName(term=text, label=label, base=before, kind=kind, qualifier=inside)
 
 
+# A title and its subtitle: "DSA — A to Z", "Week 3: CNNs", "Attention - the basics".
+_SUBTITLE = re.compile(r"\s[-\u2013\u2014]\s|:\s")
+
+
+def _qualifies_title(before: str, inside: str) -> bool:
+    """Whether the word in brackets after a title with a subtitle says what the page is
+    written in or for ("DSA — A to Z (Python)", "Week 3: CNNs (PyTorch)"), not another name
+    of it: read as a short form, a course's index page merged with the language's own note
+    (round 31, a public repository of course notes). A short form of one of the title's
+    parts stays one ("Regression: Mean Squared Error (MSE)")."""
+    parts = [p.strip() for p in _SUBTITLE.split(before)]
+    return len(parts) > 1 and not any(p and is_abbreviation(inside, p) for p in parts)
 # "PCA - Principal Component Analysis", "PCA: Principal Component Analysis", "Leaky ReLU / LReLU"
 _PAIR = re.compile(
     r"^(?P<a>[^()/:]+?)\s*(?P<sep>\s[-\u2013\u2014]\s|:\s|\s/\s|/)\s*(?P<b>[^()/:]+)$"

@@ -272,3 +272,48 @@ def test_a_page_titled_by_the_note_it_was_printed_from_names_no_concept(
     })
     kb.ingest([notes], embed=False)
     assert labels(kb) == {"Principal Component Analysis"}
+
+
+def test_a_title_with_a_subtitle_and_a_language_in_brackets_is_no_other_name(
+        kb: Grimoire, tmp_path: Path) -> None:
+    # (lead) A course's index pages were titled "<topic> — A to Z (<language>)": the language in
+    # brackets was read as the page's short form, and the index of data structures merged
+    # with the language's own note. "Dataset API (tf.data)" keeps its short form.
+    notes = write_notes(tmp_path / "notes", {
+        "ruby.md": "# Ruby\n\nRuby is a dynamic programming language with a focus on "
+                   "simplicity.\n",
+        "algorithms/README.md": "# Graphs — A to Z (Ruby)\n\nGraphs are vertices joined by "
+                                "edges; these pages walk through them in order.\n",
+        "week3.md": "# Week 3: Convolutions (Keras)\n\nConvolutions slide a small filter over "
+                    "an image.\n",
+        "keras.md": "# Keras\n\nKeras is a deep learning library with a small interface.\n",
+        "data.md": "# Dataset API (tf.data)\n\nThe Dataset API builds input pipelines.\n",
+    })
+    kb.ingest([notes], embed=False)
+    for name in ("Ruby", "Keras"):
+        files = {Path(e.entry.span.path).name for e in kb.concept(name).entries}
+        assert files == {f"{name.lower()}.md"}, (name, files)
+    assert kb.concept("tf.data").label == "Dataset API (tf.data)"
+
+
+def test_a_closing_section_in_every_note_of_a_course_is_no_concept(
+        kb: Grimoire, tmp_path: Path) -> None:
+    # (lead) Each note of a course ended with "## What's next" and a line pointing on to the
+    # next note: 200 notes gave one concept "What's next" of 200 entries, and lint 1,190
+    # conflicts between them.
+    parts = {"tensors": ("Broadcasting", "stretches the smaller of two arrays over the larger"),
+             "autograd": ("Gradient tape", "records the operations done on a tensor"),
+             "optimizers": ("Momentum", "keeps a running average of past gradients")}
+    notes = write_notes(tmp_path / "notes", {
+        f"{n:02d}-{topic}.md": f"# {n:02d} \u2014 {topic.title()}\n\n{topic.title()} are a topic "
+                               f"of week {n}.\n\n## {part}\n{part} {says}.\n\n## Shapes\nA shape "
+                               f"is a tuple of sizes, one for each axis.\n\n## What's next\nFile "
+                               f"{n + 1:02d} \u2014 {after} in depth (why it matters, what each "
+                               f"part is for).\n"
+        for n, (topic, after) in enumerate((("tensors", "autograd"), ("autograd", "optimizers"),
+                                            ("optimizers", "schedulers")), start=1)
+        for part, says in [parts[topic]]})
+    kb.ingest([notes], embed=False)
+    assert {"Tensors", "Autograd", "Optimizers"} <= labels(kb)
+    assert not {label for label in labels(kb) if "next" in label.lower()}
+    assert not [f for f in kb.lint().findings if f.group == "conflict"]
