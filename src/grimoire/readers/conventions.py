@@ -102,7 +102,7 @@ _GENERIC_HEADINGS = frozenset(
         "wrap-up", "wrap up", "scenario", "key takeaway",
         # (lead) a course's closing section, one in each of 200 notes: one concept "What's
         # next" of 200 entries, and 1,190 conflicts between them in lint
-        "what's next", "what’s next", "whats next", "up next", "next up", "coming next",
+        "what's next", "what\u2019s next", "whats next", "up next", "next up", "coming next",
         "what comes next", "where to go next", "where to go from here",
         "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
         "motivación", "motivacion", "otros", "otras", "referencias", "resumen", "conclusión",
