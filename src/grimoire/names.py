@@ -162,7 +162,7 @@ def parse_term(term: str) -> TermName:
 
 
 # A title and its subtitle: "DSA — A to Z", "Week 3: CNNs", "Attention - the basics".
-_SUBTITLE = re.compile(r"\s[-\u2013\u2014]\s|:\s")
+SUBTITLE = re.compile(r"\s+[\u2014\u2013-]\s+|:\s+")
 
 
 def _qualifies_title(before: str, inside: str) -> bool:
@@ -171,8 +171,10 @@ def _qualifies_title(before: str, inside: str) -> bool:
     of it: read as a short form, a course's index page merged with the language's own note
     (round 31, a public repository of course notes). A short form of one of the title's
     parts stays one ("Regression: Mean Squared Error (MSE)")."""
-    parts = [p.strip() for p in _SUBTITLE.split(before)]
+    parts = [p.strip() for p in SUBTITLE.split(before)]
     return len(parts) > 1 and not any(p and is_abbreviation(inside, p) for p in parts)
+
+
 # "PCA - Principal Component Analysis", "PCA: Principal Component Analysis", "Leaky ReLU / LReLU"
 _PAIR = re.compile(
     r"^(?P<a>[^()/:]+?)\s*(?P<sep>\s[-\u2013\u2014]\s|:\s|\s/\s|/)\s*(?P<b>[^()/:]+)$"

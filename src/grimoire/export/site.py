@@ -97,8 +97,9 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
 def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str]) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-    from grimoire.web.app import MARKDOWN_FORMATS, _at
+    from grimoire.web.app import MARKDOWN_FORMATS
     from grimoire.web.render import Renderer, mention_html, safe_url
+    from grimoire.web.site import file_at
 
     renderer = Renderer()
 
@@ -142,7 +143,7 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str]) -> Any:
     env = Environment(loader=ChoiceLoader([FileSystemLoader(HERE / "templates"),
                                            FileSystemLoader(WEB / "templates")]),
                       autoescape=select_autoescape(default=True))
-    env.globals.update(href=href, at=_at, source_href=lambda span: Path(span.path).as_uri(),
+    env.globals.update(href=href, at=file_at, source_href=lambda span: Path(span.path).as_uri(),
                        site=_Offline(), llm=False, safe_url=absolute_url, offline=True)
     env.filters.update(md=md, tex=renderer.inline,
                        mention=lambda line, *how: local(mention_html(line, *how)))

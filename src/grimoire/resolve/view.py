@@ -15,7 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from grimoire._api_args import text
 from grimoire.errors import NotFound, quoted
 from grimoire.model import ConceptId, Span
-from grimoire.names import normalize, term_names
+from grimoire.names import SUBTITLE, normalize, term_names
 from grimoire.resolve.links import FILE_LINKS, link_key
 from grimoire.resolve.merge import Components, inner_acronym_names, spelling_names
 from grimoire.resolve.types import (
@@ -113,10 +113,6 @@ def suggest(store: Store, name: str, limit: int = 5, *, titled: bool = False) ->
     return tuple(dict.fromkeys(found))[:limit]
 
 
-# A title's subtitle: "XGBoost — A to Z", "PyTorch: a primer", "Attention - the basics".
-_SUBTITLE = re.compile(r"\s+[\u2014\u2013-]\s+|:\s+")
-
-
 def _titled(query: str, names: dict[str, str]) -> list[str]:
     """The names that are `query` with a subtitle after it, A-Z: `show xgboost` on notes whose
     page is titled "XGBoost — A to Z" said only "no concept named 'xgboost'" (round 31), on
@@ -129,7 +125,7 @@ def _titled(query: str, names: dict[str, str]) -> list[str]:
         # names, and lint asks once per wanted page. An ASCII name holds the query's letters.
         if shown.isascii() and start not in shown.lower():
             continue
-        m = _SUBTITLE.search(shown)
+        m = SUBTITLE.search(shown)
         if m is not None and normalize(shown[:m.start()]) == query:
             out.add(shown)
     return sorted(out)

@@ -292,11 +292,6 @@ def source_href(span: Span) -> str:
     return f"/source?path={quote(span.path, safe='/')}&hl={hl}#L{span.start_line}"
 
 
-def _at(span: Span, name: str | None = None) -> str:
-    """`file:lines`, the file by `name` (`Site.at`'s) or else by its own name."""
-    name = name or Path(span.path).name
-    return f"{name}:{span.start_line}" + (f"-{span.end_line}" if span.end_line > span.start_line
-                                          else "")
 
 
 def _range(hl: str) -> tuple[int, int]:

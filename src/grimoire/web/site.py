@@ -136,13 +136,11 @@ class Site:
     def at(self, span: Span) -> str:
         """A span as pages show it, `file:lines`: the file by its name, and by as many of its
         folders as tell it from another ingested file of that name."""
-        from grimoire.web.app import _at
-
         try:
             name = self.call(lambda: self.kb.short_path(span.path))
         except GrimoireError:
             name = None
-        return _at(span, name)
+        return file_at(span, name)
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -327,3 +325,10 @@ class Site:
 def link_status(concept: Concept) -> dict[str, Mention]:
     """Outgoing links by target name, to draw wanted ones red."""
     return {m.target: m for m in concept.links}
+
+
+def file_at(span: Span, name: str | None = None) -> str:
+    """`file:lines`, the file by `name` (`Site.at`'s) or else by its own name."""
+    name = name or Path(span.path).name
+    return f"{name}:{span.start_line}" + (f"-{span.end_line}" if span.end_line > span.start_line
+                                          else "")
