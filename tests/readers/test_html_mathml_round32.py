@@ -2,8 +2,8 @@
 
 docutils' `--math-output=MathML` (and pandoc's `--mathml`) write `<math>` with only its layout
 elements. The HTML reader read each `<mi>`, `<mo>`, `<mn>` as a line of its own: Adam's
-"Has hyperparameters α, β1, β2 and ϵ" was nine lines on its concept page. Here the shared
-Sphinx cheat sheet is rendered by docutils, as a site would be, and read back.
+"Has hyperparameters alpha, beta1, beta2 and epsilon" was nine lines on its concept page.
+Here the shared Sphinx cheat sheet is rendered by docutils, as a site would be, and read back.
 """
 
 from __future__ import annotations
@@ -62,4 +62,4 @@ def test_the_sources_tex_and_the_pages_agree_on_a_formula(corpora: Path, tmp_pat
     doc = docs[0] if isinstance(docs, (list, tuple)) else docs
     text = "\n".join(p.text for p in doc.passages)
     assert "$$R(z) = \\begin{" not in text  # not the source's TeX: rebuilt from the layout
-    assert re.search(r"\$\$?[^$]*\\frac\{1\}\{1 \+ e\^\{[−-] ?z\}\}", text), text[:2000]
+    assert re.search(r"\$\$?[^$]*\\frac\{1\}\{1 \+ e\^\{[\u2212-] ?z\}\}", text), text[:2000]

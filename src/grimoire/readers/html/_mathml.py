@@ -3,7 +3,7 @@
 docutils (`--math-output=MathML`, Sphinx's default HTML builder off MathJax), pandoc's
 `--mathml` and hand-written pages give `<math>` with no `<annotation encoding=
 "application/x-tex">` and no `alttext`. Read as HTML, each `<mi>`, `<mo>` and `<mn>` was a line
-of its own: "Has hyperparameters / α / , / β / 1 / , / β / 2" on a concept page, in search
+of its own: "Has hyperparameters / alpha / , / beta / 1 / ..." on a concept page, in search
 snippets and in answers. The layout elements map onto TeX one to one; tokens keep their
 Unicode (KaTeX and MathML render `θ_i` as they render `\\theta_i`).
 """
@@ -16,7 +16,7 @@ MAX_DEPTH = 64  # deeper layout is read as its text: each node is still visited 
 
 _ESCAPES = str.maketrans({"{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%", "#": r"\#",
                           "&": r"\&", "_": r"\_", "\\": r"\backslash "})
-_ACCENTS = {"^": r"\hat", "ˆ": r"\hat", "~": r"\tilde", "˜": r"\tilde", "¯": r"\bar",
+_ACCENTS = {"^": r"\hat", "\u02c6": r"\hat", "~": r"\tilde", "\u02dc": r"\tilde", "¯": r"\bar",
             "‾": r"\bar", "→": r"\vec", "⃗": r"\vec", "˙": r"\dot", "¨": r"\ddot"}
 _SKIP = frozenset({"annotation", "annotation-xml", "mphantom", "none", "mprescripts"})
 
@@ -31,7 +31,8 @@ def _children(node: LexborNode) -> list[LexborNode]:
     child = node.child
     while child is not None:
         tag = child.tag or ""
-        if (tag == "-text" and (child.text_content or "").strip()) or (not tag.startswith("-") and tag not in _SKIP):
+        text = tag == "-text" and bool((child.text_content or "").strip())
+        if text or (not tag.startswith("-") and tag not in _SKIP):
             out.append(child)
         child = child.next
     return out
