@@ -114,3 +114,18 @@ def test_embed_with_nothing_to_do_draws_no_empty_bar(tmp_path: Path, corpora: Pa
     out = in_a_terminal("--db", str(db), "embed")
     assert "0/?" not in out and "embedding" not in out, out
     assert re.search(r"embedded 0 · reused 0 · [\d,]+ vectors", out), out
+
+
+def test_export_draws_no_empty_bar_while_it_loads(notes: Path, tmp_path: Path) -> None:
+    # `export` too drew "0/?" until the concepts were loaded and counted.
+    out = in_a_terminal("--db", str(notes), "export", "jsonl", str(tmp_path / "all.jsonl"))
+    assert "0/?" not in out, out
+    assert re.search(r"wrote [\d,]+ concepts to ", out), out
+
+
+def test_ingest_draws_no_empty_bar_while_it_lists_the_folders(tmp_path: Path,
+                                                              corpora: Path) -> None:
+    out = in_a_terminal("--db", str(tmp_path / "kb.db"), "ingest", "--no-embed",
+                        str(corpora / "ml-cheatsheet-rst"))
+    assert "0/?" not in out, out
+    assert re.search(r"read \d+ \(new \d+, updated 0\)", out), out

@@ -139,7 +139,8 @@ def register(main: click.Group) -> None:
         with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), TextColumn("{task.description}"),
                       console=err(), transient=True, disable=not show) as bar:
-            task = bar.add_task("", total=None)
+            # Drawn from the first file on: while the folders were listed it pulsed "0/?".
+            task = bar.add_task("", total=None, visible=False)
 
             shown = [0.0]  # when the file name was last set
 
@@ -151,7 +152,7 @@ def register(main: click.Group) -> None:
                 if now - shown[0] < 0.1 and done < total:
                     return
                 shown[0] = now
-                bar.update(task, completed=done, total=total,
+                bar.update(task, completed=done, total=total, visible=True,
                            description=safe(where(path)[-40:], lines=False))
 
             # The concepts are merged below: by the background worker when this starts one
