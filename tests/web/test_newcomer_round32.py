@@ -116,3 +116,35 @@ def test_the_static_site_folds_it_too(browser: Browser, pages_db: Path, tmp_path
         assert _last_words(texts[name]) in " ".join(
             re.findall(r"[A-Za-z]{4,}", card.inner_text())), name  # type: ignore[attr-defined]
     page.close()
+
+
+def test_the_whole_graph_opens_on_its_linked_concepts_labels_readable(
+        browser: Browser, pages_server: Running) -> None:
+    # 281 concepts, 61 links: the concepts without a link were a ring around the rest, and the
+    # view that fit them all drew each label under 2 px high. The linked ones are laid out
+    # together and shown first, their labels 9 px at least on a wide screen; the lone ones
+    # lie under them, A-Z, and the page says so.
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(pages_server.url + "/graph")
+    page.wait_for_selector("#graph[data-ready=true]")
+    seen = page.evaluate("""(() => {
+        const cy = window.grimoireGraph, ext = cy.extent();
+        const linked = cy.nodes('[deg >= 1]'), lone = cy.nodes('[deg = 0]');
+        const inView = (n) => { const p = n.position();
+          return p.x >= ext.x1 && p.x <= ext.x2 && p.y >= ext.y1 && p.y <= ext.y2; };
+        return {
+          linked: linked.length, lone: lone.length, inView: linked.filter(inView).length,
+          smallest: Math.min(...linked.map(n => parseFloat(n.style('font-size')) * cy.zoom())),
+          lowest: Math.max(...linked.map(n => n.position().y)),
+          grid: lone.map(n => [n.position().y, n.position().x, n.data('label')]),
+        }; })()""")
+    assert seen["linked"] >= 20 and seen["lone"] >= 100, seen["linked"]
+    assert seen["inView"] == seen["linked"]
+    assert seen["smallest"] >= 9, seen["smallest"]  # px on screen
+    grid = sorted(seen["grid"])
+    assert all(y > seen["lowest"] for y, _, _ in grid)
+    labels = [label for _, _, label in grid]
+    assert labels == sorted(labels, key=str.casefold)
+    assert f"The {seen['lone']:,} concepts without a link are under the linked ones" in \
+        page.inner_text("main")
+    page.close()

@@ -188,7 +188,10 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
             return missing(request, e, c, depth)
         drawn = Markup(layout.svg(view.graph, view.positions,
                                   labels=len(view.graph.nodes) <= 150))
-        return page(request, "graph.html", view=view, drawn=drawn, c=c, depth=depth, id=id)
+        ends = {e.source for e in view.graph.edges} | {e.target for e in view.graph.edges}
+        lone = sum(n.id not in ends for n in view.graph.nodes) if view.whole else 0
+        return page(request, "graph.html", view=view, drawn=drawn, c=c, depth=depth, id=id,
+                    lone=lone)
 
     @app.get("/api/graph", tags=["pages"])
     def graph_api(c: str = "", depth: Annotated[int, Query(ge=1, le=2)] = 1,
