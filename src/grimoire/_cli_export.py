@@ -43,10 +43,11 @@ def register(main: click.Group) -> None:
         with Progress(TextColumn("[bold]exporting"), BarColumn(), MofNCompleteColumn(),
                       console=err(), transient=True,
                       disable=not err().is_terminal or as_json) as bar:
-            task = bar.add_task("", total=None)
+            # Drawn from the first count on: until the concepts are loaded it was a pulsing "0/?".
+            task = bar.add_task("", total=None, visible=False)
 
             def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+                bar.update(task, completed=done, total=total, visible=True)
 
             report = kb.export(fmt, out_path, force=force, progress=progress)
         if not as_json:

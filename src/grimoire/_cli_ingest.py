@@ -11,7 +11,7 @@ import click
 
 import grimoire
 from grimoire import serialize
-from grimoire._term import clean, safe
+from grimoire._term import clean, packed, safe
 from grimoire.errors import GrimoireError
 
 if TYPE_CHECKING:
@@ -34,6 +34,11 @@ class ReaderChoice(click.Choice):  # type: ignore[type-arg]
         return tuple(r.name for r in READERS)
 
 
+def _width(console: Any) -> int | None:
+    """The width to break a line at: the terminal's, or None (piped: one line a record)."""
+    return int(console.width) if console.is_terminal else None
+
+
 def _status_data(status: VectorStatus) -> dict[str, Any]:
     return {"have": status.have, "total": status.total, "missing": status.missing,
             "worker": status.worker}
@@ -50,9 +55,10 @@ def vector_notice(status: VectorStatus, as_json: bool) -> None:
         return
     how = (f"being embedded in the background (pid {status.worker})" if status.worker
            else "not embedded: run `grimoire embed`")
-    err().print(f"[yellow]note:[/yellow] semantic search covers {status.have:,} of "
-                f"{status.total:,} passages and entries; {status.missing:,} are {how}",
-                highlight=False)
+    err().print(packed(f"[yellow]note:[/yellow] semantic search covers {status.have:,} of "
+                       f"{status.total:,} passages and entries; {status.missing:,} are {how}",
+                       _width(err()), whole=(f"(pid {status.worker})",)),
+                highlight=False, soft_wrap=True)
 
 
 def _wait_and_embed(kb: grimoire.Grimoire, show: bool) -> Any:
@@ -67,10 +73,13 @@ def _wait_and_embed(kb: grimoire.Grimoire, show: bool) -> Any:
 
     from grimoire.cli import err
 
+    # Counted before the bar is drawn: with nothing to embed it showed a pulsing "0/?" first.
+    status = kb.vector_status()
+    busy = status.missing > 0 or status.worker is not None
     with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err(), transient=True, disable=not show) as bar:
-        task = bar.add_task("", total=None)
-        status = kb.vector_status()
+                  TimeRemainingColumn(), console=err(), transient=True,
+                  disable=not (show and busy)) as bar:
+        task = bar.add_task("", total=status.total, completed=status.have)
         while status.worker is not None:
             bar.update(task, completed=status.have, total=status.total)
             time.sleep(POLL_SECONDS)
@@ -130,7 +139,8 @@ def register(main: click.Group) -> None:
         with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), TextColumn("{task.description}"),
                       console=err(), transient=True, disable=not show) as bar:
-            task = bar.add_task("", total=None)
+            # Drawn from the first file on: while the folders were listed it pulsed "0/?".
+            task = bar.add_task("", total=None, visible=False)
 
             shown = [0.0]  # when the file name was last set
 
@@ -142,7 +152,7 @@ def register(main: click.Group) -> None:
                 if now - shown[0] < 0.1 and done < total:
                     return
                 shown[0] = now
-                bar.update(task, completed=done, total=total,
+                bar.update(task, completed=done, total=total, visible=True,
                            description=safe(where(path)[-40:], lines=False))
 
             # The concepts are merged below: by the background worker when this starts one
@@ -172,12 +182,13 @@ def register(main: click.Group) -> None:
         if as_json:
             emit_json({**serialize.ingest_report(report), "vectors": _status_data(status)})
         else:
-            out().print(
-                f"read {report.read} (new {report.added}, updated {report.updated}) · "
-                f"unchanged {report.unchanged} · removed {report.removed} · "
-                f"failed {report.failed} · not notes {report.skipped} · "
-                f"attachments {report.attachments} · warnings {report.problems}",
-                highlight=False)
+            counts = [f"read {report.read} (new {report.added}, updated {report.updated})",
+                      f"unchanged {report.unchanged}", f"removed {report.removed}",
+                      f"failed {report.failed}", f"not notes {report.skipped}",
+                      f"attachments {report.attachments}", f"warnings {report.problems}"]
+            whole = (*(f"{c} ·" for c in counts[:-1]), counts[-1])  # a "·" ends a line
+            out().print(packed(" · ".join(counts), _width(out()), whole=whole),
+                        highlight=False, soft_wrap=True)
             for record in report.failures:
                 err().print(f"[red]failed[/red] {safe(where(record.path), lines=False)}: "
                             f"{safe(record.reason or '')}", highlight=False)
@@ -186,9 +197,11 @@ def register(main: click.Group) -> None:
             if report.problems:
                 err().print("see the warnings with: grimoire sources --problems", highlight=False)
             if status.missing and status.worker is not None:
-                err().print(f"searchable now; embedding {status.missing:,} passages and entries "
-                            f"in the background (pid {status.worker}): "
-                            "`grimoire embed --status` shows progress", highlight=False)
+                err().print(packed(f"searchable now; embedding {status.missing:,} passages and "
+                                   f"entries in the background (pid {status.worker}): "
+                                   "`grimoire embed --status` shows progress", _width(err()),
+                                   whole=(f"(pid {status.worker}):",)),
+                            highlight=False, soft_wrap=True)
         if report.failed:
             sys.exit(1)
 
@@ -244,8 +257,10 @@ def register(main: click.Group) -> None:
                 return
             running = (f"a worker is embedding (pid {status.worker})" if status.worker
                        else "no worker running")
-            out().print(f"{status.have:,} of {status.total:,} passages and entries have a "
-                        f"vector; {status.missing:,} missing · {running}", highlight=False)
+            out().print(packed(f"{status.have:,} of {status.total:,} passages and entries have "
+                               f"a vector; {status.missing:,} missing · {running}",
+                               _width(out()), whole=(f"(pid {status.worker})",)),
+                        highlight=False, soft_wrap=True)
             problem = last_error(kb.store.url) if status.worker is None else None
             if status.missing and problem:
                 err().print(f"the last worker said: {safe(problem)}", highlight=False)
@@ -254,6 +269,6 @@ def register(main: click.Group) -> None:
         if as_json:
             emit_json(report)
         else:
-            out().print(f"embedded {report.embedded} · reused {report.reused} · "
-                        f"{report.total} vectors ({clean(report.model)})", highlight=False,
+            out().print(f"embedded {report.embedded:,} · reused {report.reused:,} · "
+                        f"{report.total:,} vectors ({clean(report.model)})", highlight=False,
                         markup=False)

@@ -54,9 +54,59 @@ def field(text: str) -> str:
     return clean(text, lines=False)
 
 
+def packed(text: str, width: int | None, whole: tuple[str, ...] = ()) -> str:
+    """`text` in lines of at most `width` cells, broken between words and never inside one of
+    the `whole` phrases: "(pid 12507)" or "warnings 9" is never split across lines (an
+    80-column terminal showed "(pid" at one line's end and "12507)" on the next). `width`
+    None: one line. `text` may hold rich markup; a phrase wider than `width` gets a line of
+    its own."""
+    from rich.text import Text  # rich is imported when something is printed through it
+
+    if width is None:
+        return text
+    for phrase in whole:
+        text = text.replace(phrase, phrase.replace(" ", "\0"))
+    units = [unit.replace("\0", " ") for unit in text.split(" ")]
+    lines: list[str] = []
+    size = 0
+    for unit in units:
+        cells = Text.from_markup(unit).cell_len
+        if lines and size + 1 + cells <= width:
+            lines[-1] += " " + unit
+            size += 1 + cells
+        else:
+            lines.append(unit)
+            size = cells
+    return "\n".join(lines)
+
+
+def folded_path(path: str, width: int) -> list[str]:
+    """A path in lines of at most `width` characters, broken after a `/` where one fits, else
+    after a `-` or `_` inside a name (`sources` folded "notes/dln/2.5_imple" /
+    "menting-gradient-de" at its column's edge); a run longer than `width` is cut where it
+    must be."""
+    lines = [""]
+    parts = re.findall(r"[^/]*/|[^/]+$", path)
+    parts = [bit for part in parts
+             for bit in ([part] if len(part) <= width else re.findall(r"[^_-]*[_-]|[^_-]+$", part))]
+    for part in parts:
+        while part:
+            room = width - len(lines[-1])
+            if len(part) <= room:
+                lines[-1] += part
+                part = ""
+            elif lines[-1]:
+                lines.append("")
+            else:
+                lines[-1], part = part[:width], part[width:]
+                if part:
+                    lines.append("")
+    return lines
+
+
 def json_text(serialized: str) -> str:
     """JSON text without raw C1, DEL or bidi characters (escaped, so the data is the same)."""
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", serialized)
 
 
-__all__ = ["clean", "field", "json_text", "safe"]
+__all__ = ["clean", "field", "folded_path", "json_text", "packed", "safe"]

@@ -15,7 +15,7 @@ import click
 import grimoire
 from grimoire import serialize
 from grimoire._cli_ingest import ReaderChoice
-from grimoire._term import clean, field, json_text, safe
+from grimoire._term import clean, field, folded_path, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import storable
 
@@ -92,8 +92,12 @@ def emit_json(value: Any) -> None:
     click.echo(json_text(serialize.dumps(value)))
 
 
+_NOTE_ROOM = 14  # columns a folded column keeps beside a path column, when paths need them
+_PATH_ROOM = 16  # the narrowest a path column gets, however many columns beside it
+
+
 def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...] = (),
-                numbers: tuple[str, ...] = ()) -> None:
+                numbers: tuple[str, ...] = (), paths: tuple[str, ...] = ()) -> None:
     """A rich table on a terminal; tab-separated lines when piped, so nothing is cut.
 
     Cells are outside text: control characters are shown escaped, markup is literal. On a
@@ -105,17 +109,38 @@ def print_table(headers: list[str], rows: list[list[str]], fold: tuple[str, ...]
         for row in rows:
             click.echo("\t".join(field(cell) for cell in row))
         return
+    from rich.markup import escape
     from rich.table import Table  # on use: a search piped to a script prints no table
 
     shown = [i for i, h in enumerate(headers) if h not in fold or any(r[i] for r in rows)]
+    cells = [[f"{int(row[i]):,}" if headers[i] in numbers and row[i].isdigit()
+              else clean(row[i], lines=False) for i in shown] for row in rows]
+    # A `paths` column is as wide as the table leaves it once a folded column (a note) has
+    # _NOTE_ROOM, and its paths break after a `/`: rich gave the file column a share and cut
+    # names mid-word ("2.5_imple" / "menting-gradient-de").
+    widths: dict[int, int] = {}
+    if any(headers[i] in paths for i in shown):
+        natural = {i: max([len(headers[i])] + [len(c[k]) for c in cells])
+                   for k, i in enumerate(shown)}
+        fixed = sum(natural[i] for i in shown if headers[i] not in paths + fold)
+        folded = [i for i in shown if headers[i] in fold and headers[i] not in paths]
+        room = out().width - 3 * len(shown) - 1 - fixed  # a border and padding a column
+        least = sum(min(natural[i], _NOTE_ROOM) for i in folded)
+        path_cols = [i for i in shown if headers[i] in paths]
+        for i in path_cols:
+            widths[i] = max(_PATH_ROOM, min(natural[i], (room - least) // len(path_cols)))
+        left = room - sum(widths.values())
+        for i in folded:
+            widths[i] = max(1, min(natural[i], left // len(folded)))
     table = Table(expand=False)
     for i in shown:
         h = headers[i]
         table.add_column(h, overflow="fold" if h in fold else "ellipsis",
-                         justify="right" if h in numbers else "left")
-    for row in rows:
-        table.add_row(*(f"{int(row[i]):,}" if headers[i] in numbers and row[i].isdigit()
-                        else safe(row[i], lines=False) for i in shown))
+                         justify="right" if h in numbers else "left", width=widths.get(i))
+    for row in cells:
+        table.add_row(*("\n".join(escape(x) for x in folded_path(c, widths[i]))
+                        if headers[i] in paths else escape(c)
+                        for c, i in zip(row, shown, strict=True)))
     out().print(table)
 
 
@@ -388,7 +413,7 @@ def sources(ctx: click.Context, failed: bool, problems: bool, as_json: bool) -> 
         rows.append([where(r.path), r.format or "", r.status,
                      str(r.entries) if r.status == "ok" else "", note])
     print_table(["file", "format", "status", "entries", "note"], rows, fold=("file", "note"),
-                numbers=("entries",))
+                numbers=("entries",), paths=("file",))
     if problems:
         for r in records:
             for p in r.problems:

@@ -94,6 +94,9 @@ def live_markup(html: str, allowed_scripts: tuple[str, ...] = ()) -> list[str]:
                 continue
             if tag == "svg" and "graph-svg" in (node.attributes.get("class") or ""):
                 continue
+            if (tag == "details" and dict(node.attributes) == {"class": "more"}
+                    and node.parent is not None and node.parent.tag == "section"):
+                continue  # a card's own fold of a long text (no note's HTML makes one)
             found.append(f"<{tag}>")
         for name, value in node.attributes.items():
             if name.lower().startswith("on"):

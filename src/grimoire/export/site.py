@@ -98,7 +98,7 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str]) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
     from grimoire.web.app import MARKDOWN_FORMATS
-    from grimoire.web.render import Renderer, mention_html, safe_url
+    from grimoire.web.render import Renderer, halves, mention_html, safe_url
     from grimoire.web.site import file_at
 
     renderer = Renderer()
@@ -145,7 +145,7 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str]) -> Any:
                       autoescape=select_autoescape(default=True))
     env.globals.update(href=href, at=file_at, source_href=lambda span: Path(span.path).as_uri(),
                        site=_Offline(), llm=False, safe_url=absolute_url, offline=True)
-    env.filters.update(md=md, tex=renderer.inline,
+    env.filters.update(md=md, tex=renderer.inline, halves=halves,
                        mention=lambda line, *how: local(mention_html(line, *how)))
     return env
 

@@ -38,6 +38,7 @@ from grimoire.web import layout
 from grimoire.web.render import (
     FORMULA,
     concept_href,
+    halves,
     math_text,
     mention_html,
     safe_url,
@@ -64,7 +65,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     env.globals.update(href=concept_href, at=site.at, source_href=source_href, site=site,
                        llm=bool(site.settings.llm), safe_url=safe_url)
     env.filters.update(md=_md_filter(site), tex=site.renderer.inline, answer_html=answer_html,
-                       snippet=snippet_html, mention=mention_html)
+                       snippet=snippet_html, mention=mention_html, halves=halves)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
@@ -187,7 +188,10 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
             return missing(request, e, c, depth)
         drawn = Markup(layout.svg(view.graph, view.positions,
                                   labels=len(view.graph.nodes) <= 150))
-        return page(request, "graph.html", view=view, drawn=drawn, c=c, depth=depth, id=id)
+        ends = {e.source for e in view.graph.edges} | {e.target for e in view.graph.edges}
+        lone = sum(n.id not in ends for n in view.graph.nodes) if view.whole else 0
+        return page(request, "graph.html", view=view, drawn=drawn, c=c, depth=depth, id=id,
+                    lone=lone)
 
     @app.get("/api/graph", tags=["pages"])
     def graph_api(c: str = "", depth: Annotated[int, Query(ge=1, le=2)] = 1,

@@ -40,9 +40,38 @@ def rings(g: Graph) -> Positions:
     return out
 
 
+LONE_CELL = (200.0, 70.0)  # a lone concept's place in the grid: room for its label
+
+
 def force(g: Graph, rounds: int = 60, seed: int = 7) -> Positions:
+    """The linked concepts by a force layout, and under them the concepts without a link in an
+    A-Z grid. All in one force layout, the lone ones were a ring around the rest, and the view
+    that fits them all drew every label a few pixels high (281 concepts, 61 links: 4 px)."""
+    linked = {str(e.source) for e in g.edges} | {str(e.target) for e in g.edges}
+    ids = [str(n.id) for n in g.nodes if str(n.id) in linked]
+    lone = sorted((n for n in g.nodes if str(n.id) not in linked),
+                  key=lambda n: (n.label.casefold(), n.id))
+    edges = [(str(e.source), str(e.target)) for e in g.edges]
+    out = _spring(ids, edges, rounds, seed) if len(ids) > 1 else dict.fromkeys(ids, (0.0, 0.0))
+    if not lone:
+        return out
+    if out:
+        xs = [x for x, _ in out.values()]
+        ys = [y for _, y in out.values()]
+        left, width, top = min(xs), max(xs) - min(xs), max(ys) + 2 * LONE_CELL[1]
+    else:
+        left, width, top = 0.0, 0.0, 0.0
+    # as wide as the linked part, and no narrower than a squarish block of the lone ones
+    columns = max(1, int(max(width, math.sqrt(len(lone) / 3) * LONE_CELL[0] * 1.5)
+                         // LONE_CELL[0]))
+    for i, node in enumerate(lone):
+        row, col = divmod(i, columns)
+        out[str(node.id)] = (left + col * LONE_CELL[0], top + row * LONE_CELL[1])
+    return out
+
+
+def _spring(ids: list[str], edges: list[tuple[str, str]], rounds: int, seed: int) -> Positions:
     """A force layout (linked nodes pull, all nodes push), deterministic for a given graph."""
-    ids = [n.id for n in g.nodes]
     n = len(ids)
     if n == 0:
         return {}
@@ -50,10 +79,8 @@ def force(g: Graph, rounds: int = 60, seed: int = 7) -> Positions:
     rng = np.random.default_rng(seed)
     size = 90.0 * math.sqrt(n)  # ~90 units between neighbours: room for a label
     pos = rng.uniform(-size / 2, size / 2, (n, 2)).astype(np.float32)
-    src = np.array([index[e.source] for e in g.edges if e.source in index and e.target in index],
-                   dtype=np.int64)
-    dst = np.array([index[e.target] for e in g.edges if e.source in index and e.target in index],
-                   dtype=np.int64)
+    src = np.array([index[a] for a, b in edges if a in index and b in index], dtype=np.int64)
+    dst = np.array([index[b] for a, b in edges if a in index and b in index], dtype=np.int64)
     k = size / math.sqrt(n)
     temp = size / 10
     sample = min(n, 256)

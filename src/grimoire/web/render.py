@@ -338,6 +338,43 @@ _EMBED = re.compile(r"!\[\[[^\[\]\n]{1,400}\]\]?")
 _SIZE = re.compile(r"\d{1,5}(?:x\d{1,5})?")  # `[[Bloom Filter|300]]`: Obsidian's width, no label
 
 
+CLIP_CHARS = 1500  # a card's text shown before "Show the rest" (about a screen of a card)
+CLIP_LINES = 20  # or this many of a note's lines (a list of papers, one short line each)
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def halves(text: str, limit: int = CLIP_CHARS) -> tuple[str, str]:
+    """A long entry or section as the part a card shows and the part it folds away, split at
+    a blank line (else a line end) past `limit` characters or `CLIP_LINES` lines, never inside
+    a code fence or a `$$` formula; (text, "") when it is short. A 400-line section of a saved
+    page was a 30,000-pixel card, and the cards under it out of reach."""
+    lines = text.split("\n")
+    if len(text) <= limit * 1.3 and len(lines) <= CLIP_LINES * 1.3:
+        return text, ""  # a fold that hides a few lines only costs a click
+    fence: str | None = None
+    math = False
+    size = 0
+    at_line: int | None = None  # the first line end past the limit, outside code and math
+    for n, line in enumerate(lines[:-1]):
+        m = _FENCE.match(line)
+        if m and (fence is None or m.group(1)[0] == fence):
+            fence = None if fence else m.group(1)[0]
+        elif fence is None:
+            math ^= line.count("$$") % 2 == 1
+        size += len(line) + 1
+        if (size < limit and n < CLIP_LINES) or fence is not None or math:
+            continue
+        if not lines[n + 1].strip() and line.strip():
+            head, rest = "\n".join(lines[:n + 1]), "\n".join(lines[n + 1:])
+            return (head, rest.strip("\n")) if rest.strip() else (text, "")
+        if size > limit * 2 or n > CLIP_LINES * 2:
+            at_line = n  # no paragraph end soon: this line end will do
+            break
+    if at_line is None:
+        return text, ""
+    return "\n".join(lines[:at_line + 1]), "\n".join(lines[at_line + 1:]).strip("\n")
+
+
 def link_label(m: re.Match[str]) -> str:
     """The words a `[[target|label]]` shows: its label, never a size (`|300`, `|ARC|300`)."""
     parts = [p.strip() for p in (m.group(2) or "").split("|")]

@@ -20,6 +20,7 @@ from selectolax.lexbor import LexborNode
 from grimoire.model import Image, Link, LinkKind, Math, Reference, Span
 from grimoire.readers.base import collapse
 from grimoire.readers.html._inline import SCRIPT_MARKS
+from grimoire.readers.html._mathml import mathml_tex
 from grimoire.readers.html._source import WORD, SourceMap
 
 SKIP = frozenset(
@@ -410,9 +411,12 @@ class Renderer:
         self.line_has_text = True
 
     def _mathml(self, node: LexborNode) -> bool:
-        """MathML (KaTeX output, MathJax assistive markup): its TeX annotation if any."""
+        """MathML (KaTeX output, MathJax assistive markup): its TeX annotation if any, else its
+        layout written as TeX (docutils, pandoc)."""
         note = _tex_annotation(node)
         tex = plain(note) if note is not None else node.attributes.get("alttext") or ""
+        if not tex.strip() and note is None:
+            tex = mathml_tex(node)
         if tex.strip():
             self._math(node, tex, node.attributes.get("display") == "block")
             return False

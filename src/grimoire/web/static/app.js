@@ -187,11 +187,26 @@
           { selector: "node:selected", style: { "border-width": 3, "border-color": fg } },
         ],
       });
-      // A large graph opens on its core (concepts with three links or more); the rest lies around it.
-      cy.fit(big ? cy.nodes("[deg >= 3]") : undefined, 30);
-      // The hubs' labels keep one size on screen, however far the graph is zoomed out.
+      // The view opens on the linked concepts (a large graph's on its core, those with three
+      // links or more), never closer than a label's own size: concepts without a link lie in a
+      // ring around them, and fitting the ring too drew every label a few pixels high (281
+      // concepts, 61 links: 4 px).
+      const core = cy.nodes("[deg >= 3]"), linked = cy.nodes("[deg >= 1]");
+      const shown = big && core.length >= 10 ? core : linked.length >= 2 ? linked : cy.nodes();
+      cy.fit(shown, 30);
+      if (cy.zoom() > 1.25) {
+        cy.zoom(1.25);
+        cy.center(shown);
+      }
+      // The hubs' labels keep one size on screen, however far the graph is zoomed out, and in
+      // a smaller graph on a wide screen every linked concept's label stays readable (9 px at
+      // least; on a phone they would cover each other).
       const hubs = cy.nodes("[hub = 1]");
-      const keepLabels = () => hubs.style("font-size", Math.max(12, 13 / cy.zoom()));
+      const named = big || holder.clientWidth < 600 ? cy.collection() : linked.not(hubs);
+      const keepLabels = () => {
+        hubs.style("font-size", Math.max(12, 13 / cy.zoom()));
+        named.style("font-size", Math.max(12, 9 / cy.zoom()));
+      };
       keepLabels();
       cy.on("zoom", keepLabels);
       holder.dataset.ready = "true";
