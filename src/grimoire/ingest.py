@@ -83,7 +83,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 19: a paragraph of links defines no section; "What is it?", "Step 1", "Example 4: ...",
 # "Notations" generic; "Notes by <author>" READMEs; "An Analysis of X" a title; formula
 # headings and clauses name nothing; `07-HiddenMarkovModels` read as words; "2017 - X" is X.
-READ_VERSION = b"grimoire-read-21\x00"
+READ_VERSION = b"grimoire-read-22\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
