@@ -6,6 +6,13 @@ lint findings and graph links, each shape rebuilt here in our own words.
 - A course's folders each open with a README titled "<Topic> — A to Z" whose table links every
   note of the folder: the links sat outside any entry, left from no concept, and the graph of
   299 concepts had no link.
+- A note opened with a remark about its writer, then asked "What is <subject>?" and answered
+  it: the concept showed the remark as its definition.
+- A note printed to PDF from a browser kept its file's stem as the PDF's title ("pca_ica"),
+  and its HTML export its file name (`<title>pca_ica.md</title>`): a concept of that name, or
+  none, beside the note's own.
+- A Logseq page renamed without its outline number ("5.1 Optical Flow" to "Optical Flow") left
+  links to the old name: wanted pages with no "did you mean".
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from grimoire.knowledge import Grimoire
-from tests.readers.conftest import write_notes
+from grimoire.readers import read_file
+from tests.readers._pdfgen import pdf_bytes
+from tests.readers.conftest import labels, write_notes
 
 _MEANINGS = (
     "A reservoir is the pool of unlabelled examples set aside for an active learner to query.",
@@ -67,3 +76,53 @@ def test_an_index_page_links_from_its_own_concept(kb: Grimoire, tmp_path: Path) 
     index = kb.concept("Boosting — A to Z")
     assert {m.concept for m in index.links if m.status == "resolved"} >= {"Shrinkage", "Tree depth"}
     assert [m.concept for m in kb.concept("Shrinkage").backlinks] == ["Boosting — A to Z"]
+
+
+def test_a_link_to_a_renamed_numbered_page_suggests_the_page(kb: Grimoire,
+                                                             tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {
+        "pages/Motion Tracking.md": "- Approaches\n  - [[3.2 Phase Correlation]] compares "
+                                    "two frames in the frequency domain\n",
+        "pages/Phase Correlation.md": "- Phase correlation finds the shift between two "
+                                      "images from the phase of their cross-power spectrum\n",
+    })
+    kb.ingest([notes], embed=False)
+    (finding,) = [f for f in kb.lint().findings if f.group == "wanted"]
+    assert finding.concept == "3.2 Phase Correlation"
+    assert finding.message.endswith("did you mean Phase Correlation?")
+
+
+def test_a_note_that_asks_what_its_subject_is_is_defined_by_the_answer(kb: Grimoire,
+                                                                       tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {
+        "03-strides.md": "# 03 — Strides\n\nI kept getting this wrong in exercises, so here "
+                         "it is slowly.\n\n## What are strides?\n\nStrides are the steps in "
+                         "bytes an array takes along each axis to reach its next element.\n\n"
+                         "## An example\n\nA transposed view swaps them without a copy.\n",
+        # ... and a lead that names its subject stays its definition
+        "04-views.md": "# Views\n\nA view is an array that shares another array's memory."
+                       "\n\n## What is a view?\n\nSlicing returns one; copying does not.\n",
+    })
+    kb.ingest([notes], embed=False)
+    (strides,) = kb.concept("Strides").entries
+    assert strides.entry.definition.startswith("Strides are the steps")
+    assert (strides.entry.span.start_line, strides.entry.span.end_line) == (1, 7)
+    (views,) = kb.concept("Views").entries
+    assert views.entry.definition.startswith("A view is an array")
+
+
+def test_a_copy_printed_or_exported_from_a_note_is_named_by_its_heading(tmp_path: Path) -> None:
+    title = "Mixture Models and Expectation Maximisation"
+    printed = pdf_bytes([["The two steps alternate until the likelihood stops rising."]],
+                        title="mixtures_em", heading=title)
+    (doc,) = read_file("pdf", printed, str(tmp_path / "mixtures_em.pdf"))
+    assert doc.title == title
+    exported = (f"<html><head><title>mixtures_em.md</title></head><body><h1 id='top'>{title}"
+                "</h1><p>The two steps alternate until the likelihood stops rising.</p>"
+                "</body></html>").encode()
+    (page,) = read_file("html", exported, str(tmp_path / "mixtures_em_export.html"))
+    assert page.title == title
+    # a PDF whose title is its own is named by it
+    (paper,) = read_file("pdf", pdf_bytes([["Some text."]], title="Optimizers, briefly"),
+                         str(tmp_path / "optimizers.pdf"))
+    assert paper.title == "Optimizers, briefly"

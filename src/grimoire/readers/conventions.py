@@ -195,6 +195,12 @@ _INDEX_PAGE = re.compile(r"(?:moc|index)\s*[-:\u2013\u2014]\s*\S.*|(?:.+\s)?moc|
                          r"|maps? of contents?(?:\s*[-:\u2013\u2014]\s*\S.*)?", re.IGNORECASE)
 
 
+def is_file_name(title: str) -> bool:
+    """Whether `title` is a note's file name ("pca_ica.md"), as a page printed or exported
+    from the note keeps for its title."""
+    return _FILE_TITLE.fullmatch(title.strip()) is not None
+
+
 def names_no_concept(title: str) -> bool:
     """Whether a note's title names nothing a reader would look up: a day (a journal page,
     `days.is_date_title`), a tool's "Untitled", a template's placeholder (`{{title}}`,

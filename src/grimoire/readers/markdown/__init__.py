@@ -54,9 +54,11 @@ from grimoire.model import (
     Reference,
     Span,
 )
+from grimoire.names import normalize
 from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import (
     MATH_ONLY,
+    bare_name,
     is_generic_heading,
     is_statement,
     names_no_concept,
@@ -586,8 +588,31 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
     lead = [b for b in parsed.blocks[heads[0].index : end] if b.kind != "code"]
     if not lead or not lead[0].units:
         return []
-    last = max((ln for b in lead for ln, _ in b.units), default=heads[0].line)
+    blocks = lead
+    answer = _asked_next(parsed, term, lead)
+    if answer is not None:
+        blocks = [*lead, *answer]
+        lead = answer
+    last = max((ln for b in blocks for ln, _ in b.units), default=heads[0].line)
     return [entry_from_blocks(term, lead, Span(path, heads[0].line, last))]
+
+
+def _asked_next(parsed: Parsed, term: str, lead: list[Block]) -> list[Block] | None:
+    """The text under the note's second heading when it asks what the note's subject is
+    ("# 05 — Broadcasting", a paragraph about the writer, "## What is broadcasting?") and
+    the lead never names the subject: that section, not the aside, defines it (round 32:
+    a course's notes showed "This concept confused me the most ..." as the definition)."""
+    heads = parsed.headings
+    if len(heads) < 2:
+        return None
+    asked, name = heads[1].title, bare_name(term)
+    if bare_name(asked) == asked or normalize(bare_name(asked)) != normalize(name):
+        return None
+    if f" {normalize(name)} " in f" {normalize(' '.join(b.text for b in lead))} ":
+        return None  # "A view is ...": the lead defines it, the question only opens more
+    end = next((h.index for h in heads[2:] if h.level <= heads[1].level), len(parsed.blocks))
+    answer = [b for b in parsed.blocks[heads[1].index : end] if b.kind != "code"]
+    return answer if answer and answer[0].units else None
 
 
 def make_document(
