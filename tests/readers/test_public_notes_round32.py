@@ -22,7 +22,7 @@ from pathlib import Path
 from grimoire.knowledge import Grimoire
 from grimoire.readers import read_file
 from tests.readers._pdfgen import pdf_bytes
-from tests.readers.conftest import labels, write_notes
+from tests.readers.conftest import write_notes
 
 _MEANINGS = (
     "A reservoir is the pool of unlabelled examples set aside for an active learner to query.",
