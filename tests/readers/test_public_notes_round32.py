@@ -49,6 +49,22 @@ def test_a_name_defined_differently_in_many_notes_is_one_conflict(kb: Grimoire,
     assert "here and in" in finding.message and finding.message.count("reservoir.md") == 3
 
 
+def test_the_conflict_is_at_the_note_that_differs_from_the_others(kb: Grimoire,
+                                                                  tmp_path: Path) -> None:
+    same = "A reservoir is the pool of unlabelled examples set aside for an active learner"
+    notes = write_notes(tmp_path / "notes", {
+        "a/reservoir.md": f"# Reservoir\n\n{same} to query.\n",
+        "b/reservoir.md": f"# Reservoir\n\n{same} to label next.\n",
+        "c/reservoir.md": f"# Reservoir\n\n{_MEANINGS[1]}\n",
+        "d/reservoir.md": "# Reservoir\n\nToo short to compare.\n",
+    })
+    kb.ingest([notes], embed=False)
+    (finding,) = [f for f in kb.lint().findings if f.group == "conflict"]
+    assert finding.span.path.endswith("c/reservoir.md")
+    assert finding.others is not None
+    assert [s.path[-14:] for s in finding.others] == ["a/reservoir.md", "b/reservoir.md"]
+    assert finding.message.endswith("../a/reservoir.md:1-3 and ../b/reservoir.md:1-3")
+
 def test_two_notes_that_disagree_are_one_conflict_as_before(kb: Grimoire,
                                                             tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "notes", {

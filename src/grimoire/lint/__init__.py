@@ -328,26 +328,24 @@ def concept_findings(
                     disagree[i] = disagree.get(i, 0) + 1
                     disagree[j] = disagree.get(j, 0) + 1
         if disagree:
-            yield _conflict(concept, [defined[i] for i in sorted(disagree)],
-                            max(sorted(disagree), key=lambda i: (disagree[i], i)))
+            here = defined[max(disagree, key=lambda i: (disagree[i], i))]
+            yield _conflict(concept, [defined[i] for i in sorted(disagree)], here)
 
 
 _NAMED = 3  # the other places a conflict's message names; `others` has them all
 
 
-def _conflict(concept: Concept, spans: Sequence[Span], here_at: int) -> Finding:
+def _conflict(concept: Concept, spans: Sequence[Span], here: Span) -> Finding:
     """One finding for a concept whose entries disagree (`spans`, in the concept's order),
     at the entry that differs from the most others (the later one of a pair): a finding per
     pair gave n(n-1)/2 for a name n notes use for different things (round 31: one heading in
     59 course notes, 1,193 findings), the reviewer's queue drowned by one reading mistake."""
-    here = spans[here_at]
     others = [s for s in spans if s != here]
-    named = ", ".join(_seen_from(s, here) for s in others[:_NAMED])
+    shown = [_seen_from(s, here) for s in others[:_NAMED]]
     if len(others) > _NAMED:
-        named = f"{len(others)} other places: {named} and {len(others) - _NAMED} more"
-    elif len(others) > 1:
-        head, _, last = named.rpartition(", ")
-        named = f"{head} and {last}"
+        named = f"{len(others)} other places: {', '.join(shown)} and {len(others) - _NAMED} more"
+    else:
+        named = " and ".join(filter(None, [", ".join(shown[:-1]), shown[-1]]))
     return Finding(
         "conflict",
         f"{concept.label!r} is defined differently here and in {named}",
