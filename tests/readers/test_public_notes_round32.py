@@ -13,6 +13,10 @@ lint findings and graph links, each shape rebuilt here in our own words.
   none, beside the note's own.
 - A Logseq page renamed without its outline number ("5.1 Optical Flow" to "Optical Flow") left
   links to the old name: wanted pages with no "did you mean".
+- A course site's numbered problems ("Problem 1" in three units), its docsify `_sidebar.md`,
+  a lesson's "Implementation Code" / "Hands-on Python Implementation" (four notes and their
+  notebooks each), a lecture's "Comments" and a Russian note's reading list ("Литература")
+  were concepts.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 from grimoire.knowledge import Grimoire
 from grimoire.readers import read_file
 from tests.readers._pdfgen import pdf_bytes
-from tests.readers.conftest import write_notes
+from tests.readers.conftest import labels, write_notes
 
 _MEANINGS = (
     "A reservoir is the pool of unlabelled examples set aside for an active learner to query.",
@@ -142,3 +146,28 @@ def test_a_copy_printed_or_exported_from_a_note_is_named_by_its_heading(tmp_path
     (paper,) = read_file("pdf", pdf_bytes([["Some text."]], title="Optimizers, briefly"),
                          str(tmp_path / "optimizers.pdf"))
     assert paper.title == "Optimizers, briefly"
+
+
+def test_numbered_problems_navigation_and_a_lessons_parts_name_no_concept(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "site", {
+        "_sidebar.md": "- Unit 1\n  - [Problem 1](unit1/prob1.md)\n  - [Margins](unit1/svm.md)\n",
+        "unit1/prob1.md": "# Problem 1\n\nShow that the perceptron converges when the data "
+                          "are separable with a positive margin.\n",
+        "unit1/svm.md": "# Margins\n\nThe margin is the distance from the separating "
+                        "hyperplane to the closest training point.\n\n## Comments\n\nThe "
+                        "lecture skipped the soft-margin case for lack of time.\n",
+        "lessons/scaling.md": "# Min-max scaling\n\nMin-max scaling maps each feature onto the "
+                              "unit interval by its smallest and largest value.\n\n"
+                              "## Hands-on Python Implementation\n\nThe scaler is fitted on "
+                              "the training split and applied to both splits.\n\n"
+                              "## Implementation Code\n\nThe same steps as a function that "
+                              "returns the scaled array.\n",
+        "ru/spark.md": "# Spark\n\nSpark распределяет вычисления по узлам кластера.\n\n"
+                       "## Литература\n\nКнига о Spark и статья о его устройстве.\n",
+    })
+    kb.ingest([notes], embed=False)
+    found = labels(kb)
+    assert not {"Problem 1", "_sidebar", "Comments", "Hands-on Python Implementation",
+                "Implementation Code", "Литература"} & found
+    assert {"Margins", "Min-max scaling", "Spark"} <= found

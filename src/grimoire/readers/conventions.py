@@ -107,6 +107,13 @@ _GENERIC_HEADINGS = frozenset(
         "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
         "motivación", "motivacion", "otros", "otras", "referencias", "resumen", "conclusión",
         "conclusiones", "índice", "indice", "contenido", "contenidos",
+        # round 32: a lesson's code ("Implementation Code", "Hands-on Python Implementation",
+        # four notes and their notebooks each), a lecture's "Comments", and a Russian note's
+        # reading list ("Литература")
+        "implementation code", "code implementation", "python implementation",
+        "hands-on implementation", "hands-on python implementation", "hands-on code",
+        "comments", "remarks", "литература", "список литературы", "ссылки",
+        "полезные ссылки",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -123,7 +130,9 @@ _SETUP_STEP = re.compile(
 # Box-Jenkins Models" is named by its topic. A notebook's "Cell 2: Semantic Clustering" is
 # its second cell (round 31).
 _FLOAT_HEADING = re.compile(
-    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise|cell)\s*"
+    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise|cell"
+    # a course's numbered problems ("Problem 1" in three units' problem sets, round 32)
+    r"|problem|question|homework|assignment|task|lab)\s*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
     r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}")
 _NUMBERING = re.compile(
@@ -192,6 +201,8 @@ _UNTITLED = re.compile(r"untitled(?:[ _-]?\d{1,4})?", re.IGNORECASE)
 _FILE_TITLE = re.compile(r"[^\s/\\][^/\\]{0,120}\.(?:md|markdown|ipynb|rst|org|tex|txt)",
                          re.IGNORECASE)
 _INDEX_PAGE = re.compile(r"(?:moc|index)\s*[-:\u2013\u2014]\s*\S.*|(?:.+\s)?moc|home"
+                         # docsify's navigation files (round 32: a course site's `_sidebar.md`)
+                         r"|_(?:sidebar|navbar|coverpage)"
                          r"|maps? of contents?(?:\s*[-:\u2013\u2014]\s*\S.*)?", re.IGNORECASE)
 
 
