@@ -164,7 +164,7 @@ def test_numbered_problems_navigation_and_a_lessons_parts_name_no_concept(
                               "## Implementation Code\n\nThe same steps as a function that "
                               "returns the scaled array.\n",
         "ru/spark.md": "# Spark\n\nSpark распределяет вычисления по узлам кластера.\n\n"
-                       "## Литература\n\nКнига о Spark и статья о его устройстве.\n",
+                       "## Литература\n\nКнига о Spark и статья о его устройстве.\n",  # noqa: RUF001
     })
     kb.ingest([notes], embed=False)
     found = labels(kb)
