@@ -171,3 +171,4 @@ def test_numbered_problems_navigation_and_a_lessons_parts_name_no_concept(
     assert not {"Problem 1", "_sidebar", "Comments", "Hands-on Python Implementation",
                 "Implementation Code", "Литература"} & found
     assert {"Margins", "Min-max scaling", "Spark"} <= found
+    assert not any(f.startswith("prob") for f in found)

@@ -229,7 +229,14 @@ def names_no_concept(title: str) -> bool:
     return is_date_title(title) or _UNTITLED.fullmatch(stripped) is not None \
         or "{{" in title or "<%" in title or stripped.casefold() == "readme" \
         or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
-        or _FILE_TITLE.fullmatch(stripped) is not None
+        or _FILE_TITLE.fullmatch(stripped) is not None \
+        or _NUMBERED_TASK.fullmatch(stripped) is not None
+
+
+# A course's numbered exercise as a note's whole title ("Problem 1" in three units' folders,
+# round 32): the course's order, not a name; merged, the three were one concept in conflict.
+_NUMBERED_TASK = re.compile(r"(?:problem|question|exercise|homework|assignment|task|lab)"
+                            r"\s*\d{1,3}[a-z]?", re.IGNORECASE)
 
 
 # A note that sums up, opens or closes the notes beside it, named so by its file: a book's

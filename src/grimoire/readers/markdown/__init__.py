@@ -265,7 +265,8 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # table of contents), and not for a slug.
         return stem
     if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1
-                           or _CLAUSE.match(h1) or is_statement(h1)) and names_note(stem):
+                           or _CLAUSE.match(h1) or is_statement(h1)) and names_note(stem) \
+            and not names_no_concept(h1):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none);
         # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's), and
