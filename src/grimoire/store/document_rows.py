@@ -128,6 +128,12 @@ def _json_strings(items: tuple[str, ...]) -> str:
     return dumps_records(items)
 
 
+def in_page(link: Link) -> bool:
+    """Whether `link` leads into its own page (`#scaled-attention`, a table of contents):
+    no link out of the page's concept, so it stays a free passage's."""
+    return (link.href or "").startswith("#")
+
+
 def page_entry(doc: Document) -> int | None:
     """The index of the entry that is the page itself: one named by the page
     (`PAGE_REASONS`), else one whose term is the page's title (a note's `# Title` and its
@@ -168,14 +174,15 @@ def document_rows(doc: Document) -> DocumentRows:
                                ("references", p.references))
             if value
         }
-        free = owner is None and page is None
-        if owner is None and page is not None:
-            page_links.extend(link_rows(p.links))
+        free: Sequence[Link] = p.links if owner is None else ()
+        if free and page is not None:
+            page_links.extend(link_rows([x for x in free if not in_page(x)]))
+            free = [x for x in free if in_page(x)]
         passages.append((
             owner, p.kind, _json_strings(p.heading_path), " / ".join(p.heading_path), p.text,
             p.span.start_line, p.span.end_line, dumps_records(marks) if marks else "{}",
             # An entry's links are stored once, from the entry; a free passage's from itself.
-            link_rows(p.links) if free else (),
+            link_rows(free),
         ))
     if page is not None and page_links:
         e = entries[page]

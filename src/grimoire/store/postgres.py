@@ -42,7 +42,7 @@ from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
 from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
 from grimoire.store.base import Reads
-from grimoire.store.document_rows import DocumentRows, SourceItem, meta_json, page_entry
+from grimoire.store.document_rows import DocumentRows, SourceItem, in_page, meta_json, page_entry
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import ENTRY_TSV_UPDATE, MIGRATIONS, PASSAGE_TSV_UPDATE
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
@@ -482,8 +482,11 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         ))
         # An entry's links are stored once, from the entry; a free passage's from itself, or
         # from its page's entry.
-        if owner is None:
-            links += _link_rows(doc_id, page, p.links)
+        if owner is None and page is None:
+            links += _link_rows(doc_id, None, p.links)
+        elif owner is None:
+            links += _link_rows(doc_id, page, [x for x in p.links if not in_page(x)])
+            links += _link_rows(doc_id, None, [x for x in p.links if in_page(x)])
     cur = c.cursor()
     with c.pipeline():  # one round trip for the whole file
         if entries:
