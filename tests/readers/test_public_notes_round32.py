@@ -17,6 +17,8 @@ lint findings and graph links, each shape rebuilt here in our own words.
   a lesson's "Implementation Code" / "Hands-on Python Implementation" (four notes and their
   notebooks each), a lecture's "Comments" and a Russian note's reading list ("Литература")
   were concepts.
+- A vault's hub note `NLP.md` opened with `# [[Text Preprocessing]]`: titled by the note it
+  links to, it was that concept too, in conflict with it.
 """
 
 from __future__ import annotations
@@ -172,3 +174,19 @@ def test_numbered_problems_navigation_and_a_lessons_parts_name_no_concept(
                 "Implementation Code", "Литература"} & found
     assert {"Margins", "Min-max scaling", "Spark"} <= found
     assert not any(f.startswith("prob") for f in found)
+
+
+def test_a_heading_that_only_links_a_note_does_not_name_its_own(kb: Grimoire,
+                                                                tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "vault", {
+        "Speech.md": "\n# [[Feature Extraction]]\n\n# Acoustic Models\n\n"
+                     "1. [[Hidden Markov Model]]\n2. [[Connectionist Temporal Classification]]\n",
+        "Feature Extraction.md": "- ## [[Spectrogram]]\n- ## [[Mel Filter Bank]]\n\n"
+                                 "Feature extraction turns a waveform into frames of numbers "
+                                 "a model can read.\n",
+    })
+    kb.ingest([notes], embed=False)
+    (entry,) = kb.concept("Feature Extraction").entries
+    assert entry.entry.span.path.endswith("Feature Extraction.md")
+    assert "Speech" in labels(kb)
+    assert not [f for f in kb.lint().findings if f.group == "conflict"]

@@ -280,6 +280,22 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     return h1 or stem
 
 
+# A heading whose whole text is one wikilink (`# [[Text Preprocessing]]`): a hub note's pointer
+# to the note of that name, not its own name (round 32: a vault's `NLP.md` was named so and
+# stood in conflict with the note it links to).
+_LINK_HEADING = re.compile(r"\s{0,3}#{1,6}\s+\[\[[^\]|#]+(?:\|[^\]]*)?\]\]\s*#*\s*")
+
+
+def _links_another_note(parsed: Parsed, text: str, title: str) -> bool:
+    """Whether `title` comes from a heading that only links to a note of that name."""
+    head = next((h for h in parsed.headings if h.title == title), None)
+    if head is None:
+        return False
+    lines = text.splitlines()
+    return 0 < head.line <= len(lines) and \
+        _LINK_HEADING.fullmatch(lines[head.line - 1]) is not None
+
+
 # A heading that opens a clause ("If it is the local environment", "For a single line",
 # "First, gather the metrics", "About the Model"): what a page says at its start, not its name
 # (round 30: four notebooks of one repository, each with a file name that names it).
@@ -668,6 +684,8 @@ def read_with(
     # An Obsidian note's name is its file name; a web page's is its first heading.
     title = title_of(parsed, path, any_heading=fmt == name)
     stem = stem_of(path)
+    if _links_another_note(parsed, text, title):
+        title = stem
     if title == stem:
         title = slug_title(restored_title(title, text), text)
     elif parsed.headings and "title" not in parsed.front.meta and in_logseq_graph(path):
