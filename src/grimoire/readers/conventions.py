@@ -107,6 +107,13 @@ _GENERIC_HEADINGS = frozenset(
         "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
         "motivación", "motivacion", "otros", "otras", "referencias", "resumen", "conclusión",
         "conclusiones", "índice", "indice", "contenido", "contenidos",
+        # round 32: a lesson's code ("Implementation Code", "Hands-on Python Implementation",
+        # four notes and their notebooks each), a lecture's "Comments", and a Russian note's
+        # reading list ("Литература")
+        "implementation code", "code implementation", "python implementation",
+        "hands-on implementation", "hands-on python implementation", "hands-on code",
+        "comments", "remarks", "литература", "список литературы", "ссылки",
+        "полезные ссылки",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -123,7 +130,9 @@ _SETUP_STEP = re.compile(
 # Box-Jenkins Models" is named by its topic. A notebook's "Cell 2: Semantic Clustering" is
 # its second cell (round 31).
 _FLOAT_HEADING = re.compile(
-    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise|cell)\s*"
+    r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise|cell"
+    # a course's numbered problems ("Problem 1" in three units' problem sets, round 32)
+    r"|problem|question|homework|assignment|task|lab)\s*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
     r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}")
 _NUMBERING = re.compile(
@@ -192,7 +201,15 @@ _UNTITLED = re.compile(r"untitled(?:[ _-]?\d{1,4})?", re.IGNORECASE)
 _FILE_TITLE = re.compile(r"[^\s/\\][^/\\]{0,120}\.(?:md|markdown|ipynb|rst|org|tex|txt)",
                          re.IGNORECASE)
 _INDEX_PAGE = re.compile(r"(?:moc|index)\s*[-:\u2013\u2014]\s*\S.*|(?:.+\s)?moc|home"
+                         # docsify's navigation files (round 32: a course site's `_sidebar.md`)
+                         r"|_(?:sidebar|navbar|coverpage)"
                          r"|maps? of contents?(?:\s*[-:\u2013\u2014]\s*\S.*)?", re.IGNORECASE)
+
+
+def is_file_name(title: str) -> bool:
+    """Whether `title` is a note's file name ("pca_ica.md"), as a page printed or exported
+    from the note keeps for its title."""
+    return _FILE_TITLE.fullmatch(title.strip()) is not None
 
 
 def names_no_concept(title: str) -> bool:
@@ -212,7 +229,14 @@ def names_no_concept(title: str) -> bool:
     return is_date_title(title) or _UNTITLED.fullmatch(stripped) is not None \
         or "{{" in title or "<%" in title or stripped.casefold() == "readme" \
         or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
-        or _FILE_TITLE.fullmatch(stripped) is not None
+        or _FILE_TITLE.fullmatch(stripped) is not None \
+        or _NUMBERED_TASK.fullmatch(stripped) is not None
+
+
+# A course's numbered exercise as a note's whole title ("Problem 1" in three units' folders,
+# round 32): the course's order, not a name; merged, the three were one concept in conflict.
+_NUMBERED_TASK = re.compile(r"(?:problem|question|exercise|homework|assignment|task|lab)"
+                            r"\s*\d{1,3}[a-z]?", re.IGNORECASE)
 
 
 # A note that sums up, opens or closes the notes beside it, named so by its file: a book's

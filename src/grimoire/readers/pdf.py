@@ -230,9 +230,14 @@ def _joined(runs: list[str]) -> str:
 _ARXIV_STAMP = re.compile(r"^\s*arXiv:\s*\d{4}\.\d{4,5}", re.I)
 
 
-def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str]) -> str | None:
+def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str],
+           stem: str = "") -> str | None:
     title = meta.get("title", "")
-    if title and not _JUNK_TITLE.match(title) and len(title) <= 300:
+    # A page printed from a browser keeps the page's file name as its /Title ("pca_ica" for
+    # pca_ica.md): the name of a file, not the title its first page sets in large type
+    # (round 32: a course's notes printed to PDF beside the note, a concept "pca_ica").
+    named_by_file = stem.casefold() in (title.casefold(), PurePath(title).stem.casefold())
+    if title and not _JUNK_TITLE.match(title) and len(title) <= 300 and not named_by_file:
         return title
     sizes = [(s, t) for s, t in sizes if not _ARXIV_STAMP.match(t)]
     first = [line for line in first if not _ARXIV_STAMP.match(line)]
@@ -329,7 +334,7 @@ def _read(data: bytes, path: str) -> Document:
             f"no text layer (scanned images) on page(s) {_ranges(scanned)}",
             Span(path, scanned[0], scanned[0]),
         ))
-    title = _title(meta, sizes, first_lines) or PurePath(path).stem
+    title = _title(meta, sizes, first_lines, PurePath(path).stem) or PurePath(path).stem
     return Document(
         path=path,
         format=name,

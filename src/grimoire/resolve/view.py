@@ -108,6 +108,14 @@ def suggest(store: Store, name: str, limit: int = 5, *, titled: bool = False) ->
     # the same names (issue 11, item 13), whatever order its rows were written in.
     ranked = sorted(likely, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
     found = [names[m[0]] for m in ranked]
+    if name.lstrip()[:1].isdigit():
+        # `[[5.1 Optical Flow]]` to a page since renamed "Optical Flow": its number is the
+        # outline it came from, and the page without it is what was meant (round 31: a
+        # Logseq graph; the link is still reported, as the note app would open a new page).
+        from grimoire.readers.conventions import unnumbered
+        bare = names.get(normalize(unnumbered(name)))
+        if bare is not None:
+            found.insert(0, bare)
     if titled and len(found) < limit:
         found += _titled(query, names)
     return tuple(dict.fromkeys(found))[:limit]

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from grimoire.codec import dumps_records, to_data
-from grimoire.model import Document, Entry, Link, Problem
+from grimoire.model import PAGE_REASONS, Document, Entry, Link, Problem
 from grimoire.names import normalize
 from grimoire.store.records import SourceRecord
 
@@ -128,6 +128,22 @@ def _json_strings(items: tuple[str, ...]) -> str:
     return dumps_records(items)
 
 
+def in_page(link: Link) -> bool:
+    """Whether `link` leads into its own page (`#scaled-attention`, a table of contents):
+    no link out of the page's concept, so it stays a free passage's."""
+    return (link.href or "").startswith("#")
+
+
+def page_entry(doc: Document) -> int | None:
+    """The index of the entry that is the page itself: one named by the page
+    (`PAGE_REASONS`), else one whose term is the page's title (a note's `# Title` and its
+    opening paragraph)."""
+    named = next((k for k, e in enumerate(doc.entries) if e.reason in PAGE_REASONS), None)
+    if named is None and doc.title:
+        named = next((k for k, e in enumerate(doc.entries) if e.term == doc.title), None)
+    return named
+
+
 def document_rows(doc: Document) -> DocumentRows:
     """The rows of `doc`; a passage belongs to the first entry whose lines hold its first line."""
     entries: list[EntryRows] = []
@@ -142,6 +158,12 @@ def document_rows(doc: Document) -> DocumentRows:
             link_rows((*entry.links, *entry.see_also)),
         ))
         spans.append((entry.span.start_line, entry.span.end_line, k))
+    # A page's text outside its other entries is about the page (`PAGE_REASONS`): a link in
+    # it (a README's index table, a list of the folder's notes) leaves from the page's own
+    # concept. Stored as a free passage's, it left from no concept, and a course's indexes
+    # drew a graph of 299 concepts and no link (round 32).
+    page = page_entry(doc)
+    page_links: list[LinkRow] = []
     passages: list[PassageRows] = []
     for p in doc.passages:
         owner = next((k for start, end, k in spans if start <= p.span.start_line <= end),
@@ -152,12 +174,19 @@ def document_rows(doc: Document) -> DocumentRows:
                                ("references", p.references))
             if value
         }
+        free: Sequence[Link] = p.links if owner is None else ()
+        if free and page is not None:
+            page_links.extend(link_rows([x for x in free if not in_page(x)]))
+            free = [x for x in free if in_page(x)]
         passages.append((
             owner, p.kind, _json_strings(p.heading_path), " / ".join(p.heading_path), p.text,
             p.span.start_line, p.span.end_line, dumps_records(marks) if marks else "{}",
             # An entry's links are stored once, from the entry; a free passage's from itself.
-            link_rows(p.links) if owner is None else (),
+            link_rows(free),
         ))
+    if page is not None and page_links:
+        e = entries[page]
+        entries[page] = (*e[:9], (*e[9], *page_links))
     return (
         doc.page, doc.title, doc.format, _json_strings(doc.tags), meta_json(doc.meta),
         json.dumps(to_data(doc.revision)) if doc.revision else None,

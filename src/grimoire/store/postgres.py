@@ -42,7 +42,7 @@ from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
 from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
 from grimoire.store.base import Reads
-from grimoire.store.document_rows import DocumentRows, SourceItem, meta_json
+from grimoire.store.document_rows import DocumentRows, SourceItem, in_page, meta_json, page_entry
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import ENTRY_TSV_UPDATE, MIGRATIONS, PASSAGE_TSV_UPDATE
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
@@ -462,6 +462,8 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         names_of[entry_id] = " ; ".join(found.values())
         names += [(entry_id, name, norm) for norm, name in found.items()]
         links += _link_rows(doc_id, entry_id, (*entry.links, *entry.see_also))
+    # As SQLite writes them (`document_rows`): a free passage's links leave from the page.
+    page = None if (k := page_entry(doc)) is None else ids[k]
     passages = []
     for seq, p in enumerate(doc.passages):
         owner = entry_at(entry_ids, p.span)
@@ -478,9 +480,13 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
             names_of.get(owner, "") if owner is not None else "", doc.title,
             " / ".join(p.heading_path), p.text, p.text,
         ))
-        # An entry's links are stored once, from the entry; a free passage's from itself.
-        if owner is None:
+        # An entry's links are stored once, from the entry; a free passage's from itself, or
+        # from its page's entry.
+        if owner is None and page is None:
             links += _link_rows(doc_id, None, p.links)
+        elif owner is None:
+            links += _link_rows(doc_id, page, [x for x in p.links if not in_page(x)])
+            links += _link_rows(doc_id, None, [x for x in p.links if in_page(x)])
     cur = c.cursor()
     with c.pipeline():  # one round trip for the whole file
         if entries:

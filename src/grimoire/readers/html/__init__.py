@@ -25,6 +25,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from grimoire.model import Document, Entry, Image, Link, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers.base import decode
+from grimoire.readers.conventions import is_file_name
 from grimoire.readers.html._blocks import (
     SEE_ALSO,
     Block,
@@ -452,9 +453,13 @@ def _page_title(title: str, stem: str, root: LexborNode) -> str:
     heading. Other titles as they are."""
     bare = _DANGLING_SEPARATOR.sub("", title).strip()
     key = normalize(stem)
-    if not key or ("-" not in stem and "_" not in stem):
-        return title
     head, sep, rest = bare.partition(" - ")
+    if is_file_name(bare) and key:
+        # `<title>pca_ica.md</title>`: a note exported to HTML by an editor keeps the note's
+        # file name, and is named by its first heading like a file-named page (round 32)
+        head, sep = stem, ""
+    elif not key or ("-" not in stem and "_" not in stem):
+        return title
     if normalize(head) != key:
         return title
     if sep and rest.strip():

@@ -54,9 +54,11 @@ from grimoire.model import (
     Reference,
     Span,
 )
+from grimoire.names import normalize
 from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import (
     MATH_ONLY,
+    bare_name,
     is_generic_heading,
     is_statement,
     names_no_concept,
@@ -263,7 +265,8 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # table of contents), and not for a slug.
         return stem
     if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1
-                           or _CLAUSE.match(h1) or is_statement(h1)) and names_note(stem):
+                           or _CLAUSE.match(h1) or is_statement(h1)) and names_note(stem) \
+            and not names_no_concept(h1):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
         # (seven notes of a public vault were each "Introduction", and `show RNN` found none);
         # so does a first step, "# 1. Create the Dataset" or "# Read data" (a notebook's), and
@@ -275,6 +278,22 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # the opening heading names the note (round 30: it was named "Detailed notes").
         return heads[0].title
     return h1 or stem
+
+
+# A heading whose whole text is one wikilink (`# [[Text Preprocessing]]`): a hub note's pointer
+# to the note of that name, not its own name (round 32: a vault's `NLP.md` was named so and
+# stood in conflict with the note it links to).
+_LINK_HEADING = re.compile(r"\s{0,3}#{1,6}\s+\[\[[^\]|#]+(?:\|[^\]]*)?\]\]\s*#*\s*")
+
+
+def _links_another_note(parsed: Parsed, text: str, title: str) -> bool:
+    """Whether `title` comes from a heading that only links to a note of that name."""
+    head = next((h for h in parsed.headings if h.title == title), None)
+    if head is None:
+        return False
+    lines = text.splitlines()
+    return 0 < head.line <= len(lines) and \
+        _LINK_HEADING.fullmatch(lines[head.line - 1]) is not None
 
 
 # A heading that opens a clause ("If it is the local environment", "For a single line",
@@ -586,8 +605,31 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
     lead = [b for b in parsed.blocks[heads[0].index : end] if b.kind != "code"]
     if not lead or not lead[0].units:
         return []
-    last = max((ln for b in lead for ln, _ in b.units), default=heads[0].line)
+    blocks = lead
+    answer = _asked_next(parsed, term, lead)
+    if answer is not None:
+        blocks = [*lead, *answer]
+        lead = answer
+    last = max((ln for b in blocks for ln, _ in b.units), default=heads[0].line)
     return [entry_from_blocks(term, lead, Span(path, heads[0].line, last))]
+
+
+def _asked_next(parsed: Parsed, term: str, lead: list[Block]) -> list[Block] | None:
+    """The text under the note's second heading when it asks what the note's subject is
+    ("# 05 — Broadcasting", a paragraph about the writer, "## What is broadcasting?") and
+    the lead never names the subject: that section, not the aside, defines it (round 32:
+    a course's notes showed "This concept confused me the most ..." as the definition)."""
+    heads = parsed.headings
+    if len(heads) < 2:
+        return None
+    asked, name = heads[1].title, bare_name(term)
+    if bare_name(asked) == asked or normalize(bare_name(asked)) != normalize(name):
+        return None
+    if f" {normalize(name)} " in f" {normalize(' '.join(b.text for b in lead))} ":
+        return None  # "A view is ...": the lead defines it, the question only opens more
+    end = next((h.index for h in heads[2:] if h.level <= heads[1].level), len(parsed.blocks))
+    answer = [b for b in parsed.blocks[heads[1].index : end] if b.kind != "code"]
+    return answer if answer and answer[0].units else None
 
 
 def make_document(
@@ -642,6 +684,8 @@ def read_with(
     # An Obsidian note's name is its file name; a web page's is its first heading.
     title = title_of(parsed, path, any_heading=fmt == name)
     stem = stem_of(path)
+    if _links_another_note(parsed, text, title):
+        title = stem
     if title == stem:
         title = slug_title(restored_title(title, text), text)
     elif parsed.headings and "title" not in parsed.front.meta and in_logseq_graph(path):
