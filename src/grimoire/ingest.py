@@ -83,7 +83,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 19: a paragraph of links defines no section; "What is it?", "Step 1", "Example 4: ...",
 # "Notations" generic; "Notes by <author>" READMEs; "An Analysis of X" a title; formula
 # headings and clauses name nothing; `07-HiddenMarkovModels` read as words; "2017 - X" is X.
-READ_VERSION = b"grimoire-read-22\x00"
+# 23: MathML without TeX read as TeX (qa32); exercises, docsify pages, a wikilink heading name
+# nothing; a page's text outside its entries links from the page's concept (read32).
+READ_VERSION = b"grimoire-read-23\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
