@@ -88,3 +88,22 @@ def test_the_name_of_a_note_is_no_makers_name(tmp_path: Path) -> None:
     note.write_text(MIXED, encoding="utf-8")
     answer = ask_notes(tmp_path, [gpu, note], "Who first proposed mixed precision training?")
     assert answer.abstained, answer.answer
+
+
+FEW_SHOT = """---
+title: Few-shot prompting
+---
+A prompting technique that puts a handful of worked examples in the prompt itself.
+
+Few-shot prompting lets the model copy the format of the examples, which often makes its
+answers more consistent.
+"""
+
+
+def test_the_questions_own_words_hyphenated_are_no_makers_name(tmp_path: Path) -> None:
+    # fresh22: the same answer's "Chain-of-thought", capitalised to open the sentence, is the
+    # question's own words joined by hyphens, and passed for a maker's name too.
+    note = tmp_path / "few-shot prompting.md"
+    note.write_text(FEW_SHOT, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note], "Who first proposed few-shot prompting?")
+    assert answer.abstained, answer.answer

@@ -223,7 +223,8 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     named = [(_named_section(asked, c), c.passage_id) for c in evidence.candidates]
     # A title-only entry (a stub) is a hit with no passage: named, and with nothing to say.
     best = evidence.sentences[0] if evidence.sentences else None
-    said = asked_words(best.candidate.text) if best is not None and STUB_SPOKEN else ""
+    said = (asked_words(_PATH.sub(" ", _first_sentence(best.candidate.text)))
+            if best is not None and STUB_SPOKEN else "")
     named += [(frozenset(_covered(asked, name_forms(h.concept, h.title))
                          | set(asked_words(" ".join(_acronym_words(question, h.concept,
                                                                      h.title))).split())), -1)
@@ -254,11 +255,19 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
 
 
 # Round 32: "How are the preset boxes of an object detector chosen?" was refused: it names the
-# title-only "Object detection", while the best sentence's passage, "Anchor boxes are a
-# technique used in some computer vision object detection algorithms ...", speaks of object
-# detection in another entry. A stub whose name of two or more words the passage of the best
-# sentence writes is not silent (fresh22).
+# title-only "Object detection", while the passage of the best sentence opens "Anchor boxes are
+# a technique used in some computer vision object detection algorithms ...": the entry that
+# answers says it belongs to object detection. A stub whose name of two or more words the first
+# sentence of the best sentence's passage writes is not silent (fresh22). Only the first: a
+# list of kinds further down ("- $k$-Max Pooling and ...") names a stub without saying
+# anything of it, and a link's target ("/terms/k-max-pooling/") names a page.
 STUB_SPOKEN = True
+_PATH = re.compile(r"\S*/\S*")
+
+
+def _first_sentence(text: str) -> str:
+    first = next(iter(split_sentences(text)), None)
+    return first.text if first is not None else ""
 
 
 def _spoken_of(said: str, forms: frozenset[str]) -> bool:
@@ -689,7 +698,8 @@ _NUMBER_WORDS = frozenset({
     "none", "several", "any", "such", "other", "another", "each", "either", "neither"})
 MAKER_NAMES = True
 # Round 32: "Who first proposed chain-of-thought prompting?" was answered with "Chain-of-thought
-# prompting forces the LLM to ...": "LLM", the name of a note, passed for a maker's (fresh22).
+# prompting forces the LLM to ...": "LLM", the name of a note, and "Chain-of-thought", the
+# question's own words joined by hyphens, passed for a maker's name (fresh22).
 MAKER_CONCEPT = True
 _OPENERS = frozenset({
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "in", "on", "at", "for",
@@ -715,6 +725,9 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
             word = m.group(0).rstrip(".")
             if word.lower() in _OPENERS or stem(word.lower()) in asked:
                 continue
+            if MAKER_CONCEPT and "-" in word and all(
+                    stem(p) in asked for p in word.lower().split("-") if p):
+                continue  # "Chain-of-thought": the question's own words, joined
             if MAKER_NAMES and (word.lower() in _NUMBER_WORDS or word.lower() in initials):
                 continue
             if MAKER_CONCEPT and store is not None and store.concepts_named(normalize(word)):
