@@ -45,6 +45,7 @@ from grimoire.ask.sentences import line_of, mask, split_sentences
 from grimoire.ask.vectors import SENTENCE_VECTORS, question_vector
 from grimoire.lint.arithmetic import wrong_claims
 from grimoire.model import Answer, Citation, ConceptId, Hit, Span
+from grimoire.names import normalize
 from grimoire.store.base import Store
 
 if TYPE_CHECKING:
@@ -221,14 +222,17 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     # "Training" whose sections are empty) names the page, not the section.
     named = [(_named_section(asked, c), c.passage_id) for c in evidence.candidates]
     # A title-only entry (a stub) is a hit with no passage: named, and with nothing to say.
+    best = evidence.sentences[0] if evidence.sentences else None
+    said = (asked_words(_PATH.sub(" ", _first_sentence(best.candidate.text)))
+            if best is not None and STUB_SPOKEN else "")
     named += [(frozenset(_covered(asked, name_forms(h.concept, h.title))
                          | set(asked_words(" ".join(_acronym_words(question, h.concept,
                                                                      h.title))).split())), -1)
-              for h in evidence.hits if not h.passage_id]
+              for h in evidence.hits if not h.passage_id
+              and not _spoken_of(said, name_forms(h.concept, h.title))]
     named = [(words, pid) for words, pid in named if words]
     if not named:
         return False
-    best = evidence.sentences[0] if evidence.sentences else None
     if (best is not None and best.coverage >= ANSWERS_ALL
             and any(pid == best.candidate.passage_id for _, pid in named)):
         # "What does ADADELTA do about the learning rate?": the best sentence holds every
@@ -248,6 +252,28 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
                  if not catalogue_item(s.raw, s.start)
                  and not (how and title_item(s.raw, s.start))}
     return all(pid not in with_text for w, pid in named if w in closest)
+
+
+# Round 32: "How are the preset boxes of an object detector chosen?" was refused: it names the
+# title-only "Object detection", while the passage of the best sentence opens "Anchor boxes are
+# a technique used in some computer vision object detection algorithms ...": the entry that
+# answers says it belongs to object detection. A stub whose name of two or more words the first
+# sentence of the best sentence's passage writes is not silent (fresh22). Only the first: a
+# list of kinds further down ("- $k$-Max Pooling and ...") names a stub without saying
+# anything of it, and a link's target ("/terms/k-max-pooling/") names a page.
+STUB_SPOKEN = True
+_PATH = re.compile(r"\S*/\S*")
+
+
+def _first_sentence(text: str) -> str:
+    first = next(iter(split_sentences(text)), None)
+    return first.text if first is not None else ""
+
+
+def _spoken_of(said: str, forms: frozenset[str]) -> bool:
+    """True when `said` (`asked_words` of a sentence) holds one of `forms` of two words or
+    more."""
+    return bool(said) and any(" " in f and f" {f} " in said for f in forms)
 
 
 # The best sentence's share of the question's words (`Scored.coverage`) that says it answers.
@@ -551,7 +577,8 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
     names something no passage holds, the best sentence holds its words only inside names,
     it asks what X is and the best sentence is not about X, or the notes name X with nothing
     under it."""
-    if not evidence.sentences or evidence.best < threshold:
+    if not evidence.sentences or (evidence.best < threshold
+                                  and not holds_identifier(question, evidence.sentences[0])):
         return True
     if unknown_names(searcher.store, question, [c.text for c in evidence.candidates]):
         return True
@@ -559,7 +586,26 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or subject_missing(question, evidence.sentences[0])
             or named_but_empty(question, evidence) or neighbour(question, evidence)
             or undated(question, evidence) or uncounted(question, evidence)
-            or unattributed(question, evidence))
+            or unattributed(question, evidence, searcher.store))
+
+
+# Round 32: "what does max_depth do in a decision tree?" was refused by notes whose line
+# "max_depth — the most direct overfitting control" never says "decision tree": the question's
+# other words, missing, kept the best sentence under ABSTAIN_BELOW. An identifier (a word
+# joined by underscores) is a name nobody writes by chance: a best sentence that holds it
+# verbatim is about it, however few of the question's other words it holds.
+IDENTIFIER_HELD = True
+_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w])")
+
+
+def holds_identifier(question: str, best: Scored) -> bool:
+    """True when the question names an identifier (`max_depth`, `sync_ref_model`) that the
+    best sentence holds verbatim."""
+    if not IDENTIFIER_HELD:
+        return False
+    wanted = {m.group(0).casefold() for m in _IDENTIFIER.finditer(question)}
+    return bool(wanted) and bool(wanted & {
+        m.group(0).casefold() for m in _IDENTIFIER.finditer(best.text)})
 
 
 # "In what year was the confusion matrix first used?", "When was X introduced?": a date is
@@ -651,6 +697,10 @@ _NUMBER_WORDS = frozenset({
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "no",
     "none", "several", "any", "such", "other", "another", "each", "either", "neither"})
 MAKER_NAMES = True
+# Round 32: "Who first proposed chain-of-thought prompting?" was answered with "Chain-of-thought
+# prompting forces the LLM to ...": "LLM", the name of a note, and "Chain-of-thought", the
+# question's own words joined by hyphens, passed for a maker's name (fresh22).
+MAKER_CONCEPT = True
 _OPENERS = frozenset({
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "in", "on", "at", "for",
     "to", "of", "as", "by", "with", "when", "while", "if", "we", "you", "i", "they", "he", "she",
@@ -659,10 +709,11 @@ _OPENERS = frozenset({
 })
 
 
-def unattributed(question: str, evidence: Evidence) -> bool:
+def unattributed(question: str, evidence: Evidence, store: Store | None = None) -> bool:
     """True when the question asks who made something and none of the sentences the answer
     would quote holds a name the question does not (a person, a group, a company): the notes
-    name the thing but not its maker."""
+    name the thing but not its maker. A name that is a concept of the notes (`store`: "LLM",
+    "TensorFlow") is a thing, not its maker."""
     if not evidence.sentences or not (
             _ASKS_MAKER.match(question) or (MAKER_PAST and _ASKS_DOER.match(question))):
         return False
@@ -674,7 +725,12 @@ def unattributed(question: str, evidence: Evidence) -> bool:
             word = m.group(0).rstrip(".")
             if word.lower() in _OPENERS or stem(word.lower()) in asked:
                 continue
+            if MAKER_CONCEPT and "-" in word and all(
+                    stem(p) in asked for p in word.lower().split("-") if p):
+                continue  # "Chain-of-thought": the question's own words, joined
             if MAKER_NAMES and (word.lower() in _NUMBER_WORDS or word.lower() in initials):
+                continue
+            if MAKER_CONCEPT and store is not None and store.concepts_named(normalize(word)):
                 continue
             return False
     return True
