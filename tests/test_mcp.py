@@ -365,6 +365,35 @@ def test_a_finding_that_compares_two_places_gives_both(tmp_path: Path) -> None:
         run(session)
 
 
+def test_a_conflict_gives_every_place_that_disagrees(tmp_path: Path) -> None:
+    # lint gives one conflict per concept with all its other places in "others" (`lint
+    # --json`, /api/health); MCP gave only the first of them.
+    notes = tmp_path / "notes"
+    meanings = (
+        "Temperature divides the logits before the softmax, flattening or sharpening the "
+        "distribution a language model samples its next token from.",
+        "Temperature is the parameter of simulated annealing that sets how likely the search "
+        "is to accept a move that makes the objective worse.",
+        "Temperature is the scale of the distillation targets: a teacher's softened outputs "
+        "carry how it ranks the wrong classes to a smaller student.",
+    )
+    for i, text in enumerate(meanings):
+        (notes / f"topic{i}").mkdir(parents=True)
+        (notes / f"topic{i}/temperature.md").write_text(f"# Temperature\n\n{text}\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+
+        async def session() -> None:
+            async with Client(build_server(kb)) as client:
+                found = structured(await client.call_tool("lint", {"group": "conflict"}))
+                (finding,) = found["findings"]
+                places = {finding["path"], *(o["path"] for o in finding["others"])}
+                assert {Path(p).parent.name for p in places} == {"topic0", "topic1", "topic2"}
+                assert finding["other"] == finding["others"][0]
+
+        run(session)
+
+
 def test_show_says_where_a_concept_is_mentioned(tmp_path: Path) -> None:
     # `show` gave "mentioned_in": 3, a count: the assistant could neither open nor cite the
     # places, which the web page and `grimoire show` list with file:line.

@@ -191,7 +191,8 @@ class Tools:
         # assistant's next call is `show` of it (a wanted page, a conflict).
         findings = [{"group": f.group, "message": f.message, **where(f.span),
                      **({"concept": f.concept} if f.concept else {}),
-                     **({"other": where(f.other)} if f.other else {})}
+                     **({"other": where(f.other)} if f.other else {}),
+                     **({"others": [where(s) for s in f.others]} if f.others else {})}
                     for f in found[:max(1, min(limit, 200))]]
         return capped({"total": len(found), "findings": findings}, "findings")
 
