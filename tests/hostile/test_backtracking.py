@@ -270,3 +270,41 @@ def test_a_quotes_overlap_with_a_line_is_found_as_before() -> None:
         ending = [rng.choice(letters) for _ in range(rng.randint(0, 9))]
         opening = [rng.choice(letters) for _ in range(rng.randint(0, 9))]
         assert list(_overlaps(ending, opening)) == old(ending, opening), (ending, opening)
+
+
+# --- review32: two patterns of round 32, quadratic in a run of blanks or a word's length.
+
+
+def test_a_wikilink_heading_with_a_long_blank_run_is_read_in_linear_time() -> None:
+    # "# [[Text Preprocessing]]" + 20,000 blanks + "x": the closing-`#` part (`\s*#*\s*`) cut
+    # the run in two every way before it failed on the "x": 1.3 s, 100,000 blanks half a
+    # minute, in the reader of every markdown note whose heading is a link.
+    from grimoire.readers.markdown import _LINK_HEADING
+
+    reader = readers.by_name("markdown")
+    r = ratio(lambda n: "# [[Text Preprocessing]]" + " " * n + "x\n\nText is cleaned.\n",
+              lambda text: reader.read(text.encode(), "NLP.md"))
+    assert r <= MAX_RATIO, f"2n costs {r:.1f}x n"
+    old = re.compile(r"\s{0,3}#{1,6}\s+\[\[[^\]|#]+(?:\|[^\]]*)?\]\]\s*#*\s*")
+    for length in range(7):
+        for chars in itertools.product(" #x]|", repeat=length):
+            s = "# [[a" + "".join(chars)
+            assert bool(_LINK_HEADING.fullmatch(s)) == bool(old.fullmatch(s)), repr(s)
+            s = "## [[a]]" + "".join(chars)
+            assert bool(_LINK_HEADING.fullmatch(s)) == bool(old.fullmatch(s)), repr(s)
+
+
+def test_a_long_word_in_the_answering_passage_is_unpathed_in_linear_time() -> None:
+    # `ask`: the first sentence of the best sentence's passage loses its paths (`_PATH`) on
+    # every question; `\S*/\S*` tried from each character of a word with no `/`: 20,000
+    # characters took 0.6 s, 100,000 about 15 s, in the asking process.
+    from grimoire.ask import _PATH
+
+    for make in (lambda n: "a" * n, lambda n: "x " + "ab" * n + " /y z"):
+        r = ratio(make, lambda s: _PATH.sub(" ", s))
+        assert r <= MAX_RATIO, f"{make(2)!r}: 2n costs {r:.1f}x n"
+    old = re.compile(r"\S*/\S*")
+    for length in range(8):
+        for chars in itertools.product("a /\n", repeat=length):
+            s = "".join(chars)
+            assert _PATH.sub(" ", s) == old.sub(" ", s), repr(s)
