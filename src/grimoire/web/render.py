@@ -355,13 +355,22 @@ def halves(text: str, limit: int = CLIP_CHARS) -> tuple[str, str]:
     math = False
     size = 0
     at_line: int | None = None  # the first line end past the limit, outside code and math
-    for n, line in enumerate(lines[:-1]):
+    for n, line in enumerate(lines):
         m = _FENCE.match(line)
+        prose = fence is None and not math and m is None \
+            and not line.lstrip().startswith("|") and not line.startswith(("    ", "\t"))
         if m and (fence is None or m.group(1)[0] == fence):
             fence = None if fence else m.group(1)[0]
         elif fence is None:
             math ^= line.count("$$") % 2 == 1
+        if prose and size + len(line) > limit * 2 and (cut := _line_cut(line, limit - size)):
+            # A paragraph on one line (a page's text, a PDF's) ends too far on to fold at its
+            # end: 100,000 characters on one line were a card as long, unfolded.
+            head, rest = "\n".join([*lines[:n], line[:cut].rstrip()]), line[cut:]
+            return head, "\n".join([rest, *lines[n + 1:]]).strip("\n")
         size += len(line) + 1
+        if n == len(lines) - 1:
+            break
         if (size < limit and n < CLIP_LINES) or fence is not None or math:
             continue
         if not lines[n + 1].strip() and line.strip():
@@ -373,6 +382,30 @@ def halves(text: str, limit: int = CLIP_CHARS) -> tuple[str, str]:
     if at_line is None:
         return text, ""
     return "\n".join(lines[:at_line + 1]), "\n".join(lines[at_line + 1:]).strip("\n")
+
+
+_SENTENCE_END = re.compile(r"[.!?][)\"'\u201d]?[ \t]+(?=\S)")
+_BLANK = re.compile(r"[ \t]+(?=\S)")
+
+
+def _line_cut(line: str, start: int) -> int | None:
+    """Where a very long line folds: the first sentence end past `start` (else, none within
+    `CLIP_CHARS` of it, a blank), outside `$...$` and `$$...$$`, a code span and a link's
+    brackets; None when there is none, or when what it leaves is short (a fold that hides a
+    sentence or two only costs a click)."""
+    start = max(0, start)
+    for pattern, end in ((_SENTENCE_END, start + CLIP_CHARS), (_BLANK, len(line))):
+        dollars = ticks = brackets = 0
+        last = 0
+        for m in pattern.finditer(line, start, end):
+            part = line[last:m.start()]
+            dollars += part.count("$")
+            ticks += part.count("`")
+            brackets += part.count("[") - part.count("]")
+            last = m.start()
+            if dollars % 2 == 0 and ticks % 2 == 0 and brackets <= 0:
+                return m.end() if len(line) - m.end() > CLIP_CHARS * 0.3 else None
+    return None
 
 
 def link_label(m: re.Match[str]) -> str:
