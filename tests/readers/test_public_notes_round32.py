@@ -190,3 +190,26 @@ def test_a_heading_that_only_links_a_note_does_not_name_its_own(kb: Grimoire,
     assert entry.entry.span.path.endswith("Feature Extraction.md")
     assert "Speech" in labels(kb)
     assert not [f for f in kb.lint().findings if f.group == "conflict"]
+
+
+def test_a_conflict_names_no_note_that_agrees_with_its_place(kb: Grimoire,
+                                                             tmp_path: Path) -> None:
+    # review32: two notes give one meaning and two another: every entry disagrees with two
+    # others, the last ('d') is the place, and 'c', which says what 'd' says, was named as
+    # defining it differently (and was `other`, the place to compare with).
+    active = "A reservoir is the pool of unlabelled examples set aside for an active learner"
+    echo = "A reservoir is the fixed random recurrent layer of an echo state network"
+    notes = write_notes(tmp_path / "notes", {
+        "a/reservoir.md": f"# Reservoir\n\n{active} to query.\n",
+        "b/reservoir.md": f"# Reservoir\n\n{active} to label next.\n",
+        "c/reservoir.md": f"# Reservoir\n\n{echo}, never trained.\n",
+        "d/reservoir.md": f"# Reservoir\n\n{echo}, left as it was drawn.\n",
+    })
+    kb.ingest([notes], embed=False)
+    (finding,) = [f for f in kb.lint().findings if f.group == "conflict"]
+    here = finding.span.path[-14:-13]
+    agree = {"a": "b", "b": "a", "c": "d", "d": "c"}[here]
+    assert finding.other is not None and finding.other.path[-14:-13] != agree
+    assert f"{agree}/reservoir.md" not in finding.message, finding.message
+    assert finding.others is not None  # every place that disagrees with another, for scripts
+    assert {s.path[-14:-13] for s in finding.others} == {"a", "b", "c", "d"} - {here}

@@ -318,32 +318,40 @@ def concept_findings(
                    if len(e.entry.definition.split()) >= 8]
         gists = [_gist(e.entry.definition) for e in concept.entries
                  if len(e.entry.definition.split()) >= 8]
-        disagree: dict[int, int] = {}  # an entry's place in `defined`: with how many it differs
+        disagree: dict[int, set[int]] = {}  # an entry's place in `defined`: those it differs from
         for i, a in enumerate(defined):
             for j in range(i + 1, len(defined)):
                 if a.path == defined[j].path:
                     continue
                 ga, gb = gists[i], gists[j]
                 if len(ga & gb) / max(1, len(ga | gb)) < overlap:
-                    disagree[i] = disagree.get(i, 0) + 1
-                    disagree[j] = disagree.get(j, 0) + 1
+                    disagree.setdefault(i, set()).add(j)
+                    disagree.setdefault(j, set()).add(i)
         if disagree:
-            here = defined[max(disagree, key=lambda i: (disagree[i], i))]
-            yield _conflict(concept, [defined[i] for i in sorted(disagree)], here)
+            h = max(disagree, key=lambda i: (len(disagree[i]), i))
+            # The message names the places that differ from `here`: with two meanings in two
+            # notes each, a note that says what `here` says was named as differing from it.
+            yield _conflict(concept, [defined[i] for i in sorted(disagree[h])],
+                            [defined[i] for i in sorted(disagree) if i != h
+                             and i not in disagree[h]], defined[h])
 
 
 _NAMED = 3  # the other places a conflict's message names; `others` has them all
 
 
-def _conflict(concept: Concept, spans: Sequence[Span], here: Span) -> Finding:
-    """One finding for a concept whose entries disagree (`spans`, in the concept's order),
-    at the entry that differs from the most others (the later one of a pair): a finding per
-    pair gave n(n-1)/2 for a name n notes use for different things (round 31: one heading in
-    59 course notes, 1,193 findings), the reviewer's queue drowned by one reading mistake."""
-    others = [s for s in spans if s != here]
-    shown = [_seen_from(s, here) for s in others[:_NAMED]]
-    if len(others) > _NAMED:
-        named = f"{len(others)} other places: {', '.join(shown)} and {len(others) - _NAMED} more"
+def _conflict(concept: Concept, against: Sequence[Span], rest: Sequence[Span],
+              here: Span) -> Finding:
+    """One finding for a concept whose entries disagree, at the entry that differs from the
+    most others (the later one of a pair), naming those it differs from (`against`, in the
+    concept's order); `others` has them first, then the `rest` that differ from another: a
+    finding per pair gave n(n-1)/2 for a name n notes use for different things (round 31: one
+    heading in 59 course notes, 1,193 findings), the reviewer's queue drowned by one reading
+    mistake."""
+    others = [*against, *rest]
+    shown = [_seen_from(s, here) for s in against[:_NAMED]]
+    if len(against) > _NAMED:
+        named = (f"{len(against)} other places: {', '.join(shown)} and "
+                 f"{len(against) - _NAMED} more")
     else:
         named = " and ".join(filter(None, [", ".join(shown[:-1]), shown[-1]]))
     return Finding(
