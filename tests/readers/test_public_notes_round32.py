@@ -213,3 +213,18 @@ def test_a_conflict_names_no_note_that_agrees_with_its_place(kb: Grimoire,
     assert f"{agree}/reservoir.md" not in finding.message, finding.message
     assert finding.others is not None  # every place that disagrees with another, for scripts
     assert {s.path[-14:-13] for s in finding.others} == {"a", "b", "c", "d"} - {here}
+
+
+def test_a_paper_saved_under_its_own_title_keeps_it(tmp_path: Path) -> None:
+    # review32: a PDF whose /Title is its file's stem was taken for a page printed from a
+    # browser, and named by its largest type: a paper saved as "Attention Is All You
+    # Need.pdf" was "Proceedings of NeurIPS 2017" (its venue line), or its first sentence.
+    title = "Attention Is All You Need"
+    body = ["Attention replaces recurrence with self-attention across the whole sequence."]
+    for heading in ("Proceedings of NeurIPS 2017", None):
+        (paper,) = read_file("pdf", pdf_bytes([body], title=title, heading=heading),
+                             str(tmp_path / f"{title}.pdf"))
+        assert paper.title == title
+    (one,) = read_file("pdf", pdf_bytes([body], title="Transformers", heading="Lecture 9"),
+                       str(tmp_path / "Transformers.pdf"))
+    assert one.title == "Transformers"

@@ -230,13 +230,21 @@ def _joined(runs: list[str]) -> str:
 _ARXIV_STAMP = re.compile(r"^\s*arXiv:\s*\d{4}\.\d{4,5}", re.I)
 
 
+# A title as a file's name or stem is written: "pca_ica", "pca_ica.md", "notes-week3"; one
+# lowercase word ("attention"). Not "Attention Is All You Need", nor "Transformers".
+_AS_FILE = re.compile(r"[^\s_.-]*[_.-]\S*|[^\sA-Z]+|.*\.[A-Za-z]{1,8}")
+
+
 def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str],
            stem: str = "") -> str | None:
     title = meta.get("title", "")
     # A page printed from a browser keeps the page's file name as its /Title ("pca_ica" for
     # pca_ica.md): the name of a file, not the title its first page sets in large type
     # (round 32: a course's notes printed to PDF beside the note, a concept "pca_ica").
-    named_by_file = stem.casefold() in (title.casefold(), PurePath(title).stem.casefold())
+    # Only a title written as a file is named (review32): a paper saved as "Attention Is All You
+    # Need.pdf" keeps its /Title, not the venue line above it or its first sentence.
+    named_by_file = stem.casefold() in (title.casefold(), PurePath(title).stem.casefold()) \
+        and _AS_FILE.fullmatch(title.strip()) is not None
     if title and not _JUNK_TITLE.match(title) and len(title) <= 300 and not named_by_file:
         return title
     sizes = [(s, t) for s, t in sizes if not _ARXIV_STAMP.match(t)]
