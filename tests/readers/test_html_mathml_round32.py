@@ -63,3 +63,17 @@ def test_the_sources_tex_and_the_pages_agree_on_a_formula(corpora: Path, tmp_pat
     text = "\n".join(p.text for p in doc.passages)
     assert "$$R(z) = \\begin{" not in text  # not the source's TeX: rebuilt from the layout
     assert re.search(r"\$\$?[^$]*\\frac\{1\}\{1 \+ e\^\{[\u2212-] ?z\}\}", text), text[:2000]
+
+
+def test_docutils_bar_and_overline_are_read_as_accents() -> None:
+    # review32: docutils writes \bar{y} over "ˉ" (U+02C9) and \overline{ab} over "_": they
+    # were read as `\overset{ˉ}{y}` and `\overset{\_}{a b}` (an underscore drawn over ab).
+    from docutils.utils.math.latex2mathml import tex2mathml
+
+    body = "".join(f"<p>Then {tex2mathml(t)} holds.</p>"
+                   for t in (r"\bar{y}", r"\overline{ab}", r"\hat{m}_t"))
+    page = f"<html><head><title>Means</title></head><body><h1>Means</h1>{body}</body></html>"
+    docs = HTML.read(page.encode(), "means.html")
+    doc = docs[0] if isinstance(docs, (list, tuple)) else docs
+    assert [m.tex for p in doc.passages for m in p.math] == [
+        r"\bar{y}", r"\overline{a b}", r"\hat{m}_t"]

@@ -17,7 +17,9 @@ MAX_DEPTH = 64  # deeper layout is read as its text: each node is still visited 
 _ESCAPES = str.maketrans({"{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%", "#": r"\#",
                           "&": r"\&", "_": r"\_", "\\": r"\backslash "})
 _ACCENTS = {"^": r"\hat", "\u02c6": r"\hat", "~": r"\tilde", "\u02dc": r"\tilde", "¯": r"\bar",
-            "‾": r"\bar", "→": r"\vec", "⃗": r"\vec", "˙": r"\dot", "¨": r"\ddot"}
+            "‾": r"\bar", "→": r"\vec", "⃗": r"\vec", "˙": r"\dot", "¨": r"\ddot",
+            # docutils' \bar (U+02C9) and \overline (an escaped "_"), review32
+            "\u02c9": r"\bar", r"\_": r"\overline"}
 _SKIP = frozenset({"annotation", "annotation-xml", "mphantom", "none", "mprescripts"})
 
 
