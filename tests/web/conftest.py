@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
@@ -23,6 +24,9 @@ import grimoire
 from grimoire.web import Guard, Settings, create_app
 from tests.conftest import EXAMPLES, seed
 from tests.web.hostile import write_hostile_notes
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 @pytest.fixture(scope="session")
@@ -133,3 +137,20 @@ def hostile_server(hostile_db: Path) -> Iterator[Running]:
 def unsanitized_server(hostile_db: Path) -> Iterator[Running]:
     """The hostile notes with the sanitizer switched off: only the CSP stands (case 31)."""
     yield from run_server(hostile_db, sanitize=False)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """A headless Chromium for one module's pages (test_browser.py has its own)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("/usr/bin/chromium is missing: run scripts/setup.sh (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                              args=["--no-sandbox"])
+        yield b
+        b.close()

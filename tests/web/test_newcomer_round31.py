@@ -8,12 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser
 
 import grimoire
 from tests.web.conftest import Running, run_server
 
-CHROMIUM = Path("/usr/bin/chromium")
 CLOSING = ("Next up is the bridge file, which ties this whole section to the next one: every "
            "idea here shows up again there, so reread the summary table before moving on and "
            "keep the cheat sheet open while working through the exercises at the end.")
@@ -51,17 +50,6 @@ def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]
         kb.ingest([root / "notes"], embed=False)
     yield from run_server(db)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: run scripts/setup.sh (apt-get install chromium)")
-    p: Playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                              args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def test_two_folders_readmes_are_told_apart_on_every_page(browser: Browser,

@@ -11,12 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page
 
 import grimoire
 from tests.web.conftest import Running, run_server
 
-CHROMIUM = Path("/usr/bin/chromium")
 LONG = (("Graph Neural Networks", "gnn-intro.html"), ("Deep Learning", "papers.rst"))
 
 
@@ -32,17 +31,6 @@ def pages_db(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pages_server(pages_db: Path) -> Iterator[Running]:
     yield from run_server(pages_db)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: run scripts/setup.sh (apt-get install chromium)")
-    p: Playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                              args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def _texts(db: Path) -> dict[str, str]:
