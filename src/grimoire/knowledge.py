@@ -231,7 +231,8 @@ class Grimoire:
     def searcher(self) -> Searcher:
         """The search engine over this store (keeps vectors in memory between queries)."""
         if self._searcher is None:
-            self._searcher = Searcher(self.store, self._embedder)
+            self._searcher = Searcher(self.store, self._embedder,
+                                      unreadable=lambda: self._not_damaged("search"))
         return self._searcher
 
     @_guarded

@@ -230,9 +230,13 @@ def _grams(words: list[str]) -> list[str]:
 class Searcher:
     """Search over one store; keeps vectors and names in memory while they do not change."""
 
-    def __init__(self, store: Store, embedder: Embedder | None = None) -> None:
+    def __init__(self, store: Store, embedder: Embedder | None = None,
+                 unreadable: Callable[[], None] | None = None) -> None:
         self.store = store
         self._embedder = embedder
+        # Called when a hit's passage cannot be read in the snapshot the index gave it from
+        # (damage inside a page hides rows): it raises when the file is damaged.
+        self._unreadable = unreadable
         self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
         self._names = NameIndex()
         self._store_names: StoreNames | None = None  # until the index is loaded
@@ -876,6 +880,8 @@ class Searcher:
                 stored = self._passageless_entry(key, allowed)
                 if stored is not None:
                     hits.append(_entry_hit(stored, fused[key], concept, cid))
+                elif key in chosen and self._unreadable is not None:
+                    self._unreadable()  # a passage the index found, whose row is gone
                 continue
             hits.append(_hit(row, fused[key], concept or row.term, cid, highlight))
         # Equal scores are ordered by what the hit shows, never by row ids, so a store built
