@@ -163,19 +163,24 @@ def _store_switch(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 # Modules whose tests open no knowledge base (readers, parsers, codecs): the PostgreSQL pass
-# would run them exactly as the SQLite pass did (a third of the suite), so it skips them. The
-# SQLite pass checks the claim: a test of these modules that opens a store fails.
+# would run them exactly as the SQLite pass did (a third of the suite), so it skips them, and
+# so it does a single test marked `no_store` in a module that opens stores elsewhere. A
+# CLI child given a file path opens SQLite in both passes: a test whose only store is a
+# child's runs the same in both, and counts as one that opens none. The SQLite pass checks
+# the claim: such a test that opens a store in its own process fails.
 NO_STORE = frozenset(f"tests/{name}.py" for name in (
     "readers/test_base", "readers/test_fast_paths", "readers/test_glossary",
     "readers/test_golden", "readers/test_html", "readers/test_markdown",
     "readers/test_new_formats_linear", "readers/test_notebook", "readers/test_obsidian",
     "readers/test_org", "readers/test_rst", "lint/test_arithmetic", "hostile/test_fuzz",
-    "hostile/test_linear", "test_codec", "test_names", "test_public_api", "test_examples",
-    "test_readpool"))
+    "hostile/test_linear", "hostile/test_backtracking", "readers/test_mediawiki",
+    "readers/test_reading_round22", "test_codec", "test_names", "test_public_api",
+    "test_examples", "test_readpool"))
 
 
 def _opens_no_store(item: pytest.Item) -> bool:
-    return Path(item.path).relative_to(ROOT).as_posix() in NO_STORE
+    return (Path(item.path).relative_to(ROOT).as_posix() in NO_STORE
+            or item.get_closest_marker("no_store") is not None)
 
 
 @pytest.fixture(autouse=True)
@@ -186,8 +191,9 @@ def _no_store_guard(request: pytest.FixtureRequest) -> Iterator[None]:
     from grimoire import knowledge
 
     def refuse(url: str, **options: Any) -> Any:
-        raise AssertionError(f"{request.node.nodeid} opens a store ({url}), but its module is "
-                             "in NO_STORE (tests/conftest.py): the PostgreSQL pass skips it")
+        raise AssertionError(f"{request.node.nodeid} opens a store ({url}), but it is marked "
+                             "no_store or its module is in NO_STORE (tests/conftest.py): the "
+                             "PostgreSQL pass skips it")
 
     patch = pytest.MonkeyPatch()
     patch.setattr(knowledge, "open_store", refuse)
@@ -215,6 +221,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only(reason): about SQLite itself (its file, its locking, a path"
                    " given as --db, another process opening that path); not run on PostgreSQL")
+    config.addinivalue_line(
+        "markers", "no_store: opens no knowledge base in this process (the embedding model"
+                   " alone, a reader): the PostgreSQL pass skips it, as a module in NO_STORE")
 
 
 # -- real notes in a store of their own (the ask tests) ---------------------------------------
@@ -231,13 +240,54 @@ def notes_store(tmp_path_factory: pytest.TempPathFactory, name: str,
     base.close()
 
 
+# The stores of ../shared notes that ask_notes built, by the files given (in their order): one
+# store per set for the whole session. Asking writes nothing (checked on every question), so
+# every test that asks of the same notes reads the store the first one built, vectors and
+# all: the Distill articles, or every hf-docs page, are read and embedded once, not once a
+# test. Only the path is kept (a handle is opened for each question and closed after it: no
+# store stays open between tests; on PostgreSQL the path names the same database each time).
+_SHARED_NOTES: dict[tuple[str, ...], Path] = {}
+_SHARED_PLACE: list[Path] = []  # the session's folder for them
+_SHARED_COUNT = itertools.count()
+
+
+def _in_shared(files: list[str]) -> bool:
+    """Every file is in ../shared (read-only for the tests): a store of them can be reused."""
+    shared = SHARED.resolve()
+    return all(Path(f).resolve().is_relative_to(shared) for f in files)
+
+
 def ask_notes(folder: Path, files: list[Path], question: str) -> Any:
-    """The answer to `question` from a new store in `folder` holding `files` alone."""
+    """The answer to `question` from a store holding `files` alone: a new store in `folder`,
+    or, when the files are all in ../shared, the store of them an earlier test of this session
+    built (`_SHARED_NOTES`)."""
     import grimoire
 
-    with grimoire.open(folder / "notes.db") as base:
-        base.ingest([str(f) for f in files])
-        return base.ask(question)
+    names = [str(f) for f in files]
+    if not _in_shared(names):
+        with grimoire.open(folder / "notes.db") as base:
+            base.ingest(names)
+            return base.ask(question)
+    key = tuple(names)
+    built = _SHARED_NOTES.get(key)
+    if built is None:
+        built = _SHARED_PLACE[0] / f"notes-{next(_SHARED_COUNT)}.db"
+    with grimoire.open(built) as base:
+        if key not in _SHARED_NOTES:
+            base.ingest(names)
+            _SHARED_NOTES[key] = built
+        before = base.store.change_counter()
+        answer = base.ask(question)
+        # A shared store stays as built: a question that wrote to it would change the notes
+        # of the next test that asks of these files.
+        assert base.store.change_counter() == before, (names, question)
+    return answer
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_notes(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _SHARED_NOTES.clear()
+    _SHARED_PLACE[:] = [tmp_path_factory.mktemp("shared-notes")]
 
 
 def answer_words(answer: Any) -> int:

