@@ -1,8 +1,29 @@
 #!/usr/bin/env bash
 # Set up, then run the whole test suite (needs ../shared beside the clone for the real-data tests).
+# With arguments, pytest runs them alone (SQLite): `bash scripts/test.sh tests/test_cli.py -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/mypy --strict src/grimoire
-exec .venv/bin/pytest -q "$@"
+if [ $# -gt 0 ]; then
+  exec .venv/bin/pytest -q "$@"
+fi
+# Every test twice, side by side on two cores: each knowledge base a SQLite file, then each on
+# PostgreSQL (a server the tests start themselves with pgserver; a database per path a test
+# opens). The PostgreSQL pass skips, each with its reason, what the first pass already ran the
+# same way: tests marked sqlite_only (the SQLite file itself, a path as --db, another process
+# opening that file), tests/store (it runs both engines in the first pass), and the tests that
+# open no store at all (NO_STORE and the no_store mark in tests/conftest.py).
+log=$(mktemp)
+GRIMOIRE_TEST_STORE=postgres .venv/bin/pytest -q -p no:cacheprovider >"$log" 2>&1 &
+postgres_pid=$!
+trap 'kill "$postgres_pid" 2>/dev/null || true; rm -f "$log"' EXIT
+sqlite=0
+echo "== SQLite pass"
+.venv/bin/pytest -q || sqlite=$?
+postgres=0
+wait "$postgres_pid" || postgres=$?
+echo "== PostgreSQL pass"
+cat "$log"
+[ "$sqlite" -eq 0 ] && [ "$postgres" -eq 0 ]
