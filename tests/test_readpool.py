@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import time
 from pathlib import Path
 
@@ -45,3 +47,37 @@ def test_a_worker_reads_on_while_the_parent_reads_nothing(tmp_path: Path) -> Non
     assert done == len(jobs)
     assert [job for job, _ in [first, *rest]] == jobs
     assert all(result == b"x" * RESULT for _, result in [first, *rest])
+
+
+class _Finalized:
+    """Writes `marker` when it is finalized in a process other than the one that made it."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker, self.pid, self.cycle = marker, os.getpid(), self
+
+    def __del__(self) -> None:
+        if os.getpid() != self.pid:
+            self.marker.write_text(str(os.getpid()))
+
+
+def _collect(job: tuple[str, int]) -> bytes:
+    gc.collect()  # what a worker's own allocations do sooner or later
+    return b"read"
+
+
+def test_a_worker_never_finalizes_what_its_parent_left_for_collection(tmp_path: Path) -> None:
+    """A forked worker inherits the parent's unreachable cycles. Collected there, an embedding
+    model's onnxruntime session was destroyed in the worker, where its thread pool's threads do
+    not exist, and the worker hung in pthread_cond_destroy until its time budget killed it: the
+    file was read as failed (a PostgreSQL test pass, a store's model left from an earlier test).
+    The worker must leave the parent's objects alone."""
+    marker = tmp_path / "finalized-in-a-worker"
+    gc.disable()  # the cycle must still be there when the worker starts
+    try:
+        _Finalized(marker)  # unreachable at once, but for its own cycle
+        pool = ReadPool(_collect, _failed, Budget(60, 1 << 30), workers=1)
+        assert [result for _, result in pool.run([(str(tmp_path), 0)])] == [b"read"]
+    finally:
+        gc.enable()
+        gc.collect()  # here, in its own process: no marker
+    assert not marker.exists(), f"finalized in worker {marker.read_text()}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import pickle
@@ -64,9 +65,16 @@ class _Worker:
         # Ctrl-C reaches the whole process group; held back across the fork, it can never hit
         # a worker before the worker ignores it (a traceback per worker on the terminal).
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        # The worker inherits the parent's unreachable cycles, and its collector would
+        # finalize them there: an embedding model's onnxruntime session, destroyed in a
+        # process without its thread pool's threads, hangs in pthread_cond_destroy. Frozen
+        # across the fork, the parent's objects are never collected in the worker (the
+        # parent collects its own as before).
+        gc.freeze()
         try:
             self.proc.start()
         finally:
+            gc.unfreeze()
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         there.close()
         self.conn = here
