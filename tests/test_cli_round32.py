@@ -105,6 +105,7 @@ def in_a_terminal(*args: str, columns: int = 80) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file this one wrote")
 def test_embed_with_nothing_to_do_draws_no_empty_bar(tmp_path: Path, corpora: Path) -> None:
     # With every vector present, `embed` drew a pulsing "0/?" bar before saying so.
     db = tmp_path / "kb.db"
@@ -116,6 +117,7 @@ def test_embed_with_nothing_to_do_draws_no_empty_bar(tmp_path: Path, corpora: Pa
     assert re.search(r"embedded 0 · reused 0 · [\d,]+ vectors", out), out
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file this one wrote")
 def test_export_draws_no_empty_bar_while_it_loads(notes: Path, tmp_path: Path) -> None:
     # `export` too drew "0/?" until the concepts were loaded and counted.
     out = in_a_terminal("--db", str(notes), "export", "jsonl", str(tmp_path / "all.jsonl"))
