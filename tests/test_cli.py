@@ -194,34 +194,17 @@ def test_tab_separated_output_is_one_record_per_line(hostile_db: Path) -> None:
 
 
 def test_a_real_terminal_gets_escaped_markup_and_no_injection(hostile_db: Path) -> None:
-    import os
-    import pty
-    import subprocess
     import sys
+
+    from tests._terminal import on_a_terminal
 
     notes = hostile_db.parent / "notes"
     db = hostile_db.parent / "tty.db"
     for args in (("ingest", str(notes), "--no-embed"), ("sources", "--problems"),
                  ("search", "clipboard term", "--mode", "lexical"), ("show", "clipboard term"),
                  ("stats",), ("show", "no such thing [/] here")):
-        leader, follower = pty.openpty()
         exe = str(Path(sys.executable).parent / "grimoire")
-        proc = subprocess.Popen([exe, "--db", str(db), *args],
-                                stdin=follower, stdout=follower, stderr=follower,
-                                env={**os.environ, "COLUMNS": "200", "TERM": "xterm"})
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                data = os.read(leader, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(leader)
-        code = proc.wait()
-        out = b"".join(chunks).decode("utf-8", "replace")
+        code, out = on_a_terminal([exe, "--db", str(db), *args], columns=200)
         assert "MarkupError" not in out and "Traceback" not in out, (args, out)
         assert code == (1 if args[0] == "show" and "no such" in args[1] else 0), (args, out)
         for bad in ("\x1b[2J", "\x1b]52", "\x1b]8;", "\x1b[8m", "\x9b", "\u202e"):

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from grimoire._background import EmbedLock
 from grimoire.cli import main
+from tests._terminal import on_a_terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -82,27 +83,11 @@ def test_sources_breaks_a_long_path_between_its_names(notes: Path) -> None:
 
 def in_a_terminal(*args: str, columns: int = 80) -> str:
     """What `grimoire ARGS` shows on a real pseudo-terminal of `columns` columns."""
-    import pty
-    import subprocess
     import sys
 
-    leader, follower = pty.openpty()
-    env = {**os.environ, "COLUMNS": str(columns), "TERM": "xterm"}
-    proc = subprocess.Popen([sys.executable, "-m", "grimoire", *args], stdin=follower,
-                            stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(leader)
-    assert proc.wait() == 0
-    return b"".join(chunks).decode("utf-8", "replace")
+    code, out = on_a_terminal([sys.executable, "-m", "grimoire", *args], columns=columns)
+    assert code == 0, out
+    return out
 
 
 @pytest.mark.sqlite_only(reason="another process opens the file this one wrote")
