@@ -180,9 +180,11 @@ def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]
 def _block_lines(block: Block) -> tuple[int, int]:
     """The first and last line of a block's text and marks."""
     lines = [ln for ln, _ in block.units]
-    lines += [x.span.start_line for x in block.links]
+    lines += [x.span.start_line for x in block.links[block.heading_links:]]
     lines += [x.span.start_line for x in block.math]
     lines += [x.span.start_line for x in block.images]
+    if not lines:  # a heading's links only
+        lines = [x.span.start_line for x in block.links]
     return min(lines), max(lines)
 
 
@@ -463,7 +465,14 @@ def alias_names(value: Any) -> list[str]:
 
     `aliases: [[Foo]]` is YAML for a list in a list (and `- [[Foo]]` a list in a list item):
     such an inner list, or a quoted `"[[Foo|shown]]"`, names the note it links, `Foo`.
+    A single string is one name, or several at commas (`alias: supervised learning` is that
+    name: split at its spaces, as tags are, it gave the note the aliases "supervised" and
+    "learning", and the notes on supervised and unsupervised learning merged by "learning").
     """
+    if isinstance(value, str):
+        parts = [s.strip() for s in value.split(",")]
+        return [_link_target(s[2:-2]) if s.startswith("[[") and s.endswith("]]") else s
+                for s in parts if s]
     if not isinstance(value, list):
         return meta_strings(value)
     names: list[str] = []
@@ -597,6 +606,8 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
     term = heads[0].title
     if _CLAUSE.match(term):
         return []  # "# If it is the office environment" opens a note; it names nothing
+    if _bookmark(parsed, heads[0]):
+        return []
     if is_generic_heading(term):
         if not opens_note(term) or is_generic_heading(title):
             return []  # `# Links` over a list of addresses names a part of a page, not a note
@@ -614,6 +625,22 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
         lead = answer
     last = max((ln for b in blocks for ln, _ in b.units), default=heads[0].line)
     return [entry_from_blocks(term, lead, Span(path, heads[0].line, last))]
+
+
+def _bookmark(parsed: Parsed, head: Heading) -> bool:
+    """A heading that is only a link to a web page (`* [[https://github.com/a/b][a/b]]`, as
+    org-roam captures a page, `# [owner/repo](https://...)`) and text under it that never
+    names it: a bookmark with the writer's remarks, not a term (round 33: an org-roam note
+    "Jupyter Nix" was also the concept "GTrunSec/nix-expressions-jupyter-repl-test")."""
+    if head.index >= len(parsed.blocks):
+        return False
+    first = parsed.blocks[head.index]
+    if not any(x.kind == LinkKind.URL and x.span.start_line == head.line
+               and collapse(x.label or x.target) == head.title for x in first.links):
+        return False
+    end = next((h.index for h in parsed.headings if h.index > head.index), len(parsed.blocks))
+    said = normalize(" ".join(b.text for b in parsed.blocks[head.index:end]))
+    return f" {normalize(head.title)} " not in f" {said} "
 
 
 def _asked_next(parsed: Parsed, term: str, lead: list[Block]) -> list[Block] | None:
