@@ -22,7 +22,8 @@ from pathlib import Path
 
 from grimoire.knowledge import Grimoire
 from grimoire.readers import read_file
-from tests.readers.conftest import labels, write_notes
+from grimoire.readers.conventions import is_generic_heading
+from tests.readers.conftest import labels, notebook, write_notes
 
 
 def test_an_alias_written_as_one_string_is_one_name(kb: Grimoire, tmp_path: Path) -> None:
@@ -116,3 +117,68 @@ def test_a_link_in_a_heading_still_links(kb: Grimoire, tmp_path: Path) -> None:
                        str(notes / "symbols.md"))
     first = next(p for p in doc.passages if p.links)
     assert (first.span.start_line, first.links[0].span.start_line) == (7, 5)
+
+
+def test_a_step_of_a_worked_example_that_is_mostly_code_is_no_topic(kb: Grimoire,
+                                                                    tmp_path: Path) -> None:
+    loop = "\n".join(f"    history[{k}] = cost(theta, xs, ys)  # after step {k}" for k in range(12))
+    notes = write_notes(tmp_path / "nb", {
+        "fit.ipynb": notebook(
+            ("markdown", "# Straight-line fit\n\nA first model on the house prices."),
+            ("markdown", "## Gradient Step\n\nA gradient step moves the weights against the "
+                         "slope of the cost, scaled by the learning rate."),
+            ("code", "theta = theta - rate * grad(theta, xs, ys)"),
+            ("markdown", "## Tracing\n\nRecord the cost after each step, to see that it falls:"),
+            ("code", "history = {}\nfor step in range(12):\n" + loop),
+            ("markdown", "## Forecast\n\nThe price the fitted line gives a small house:"),
+            ("code", "price = np.array([1, 0.7]) @ theta  # seventy square metres\n" * 6),
+            # a topic of prose with its code stays one
+            ("markdown", "## Early Halting\n\nTraining stops once the error on held-out "
+                         "examples has risen for several checks in a row, and the weights of "
+                         "the best check are kept; more epochs would only fit the noise of "
+                         "the training examples."),
+            ("code", "if val_err > best:\n    waited += 1\nelse:\n    best, waited = val_err, 0"),
+        ),
+    })
+    kb.ingest([notes], embed=False)
+    found = labels(kb)
+    assert "Gradient Step" in found and "Early Halting" in found
+    assert not {"Tracing", "Forecast"} & found
+
+
+def test_a_wikis_template_index_and_log_give_no_concept_and_no_wanted_page(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "wiki", {
+        # a template in the writer's language, its front matter not even valid YAML
+        "templates/quelle.md": '---\ntitle: "{{TITEL}}"\ndatum: {{DATUM}}\n---\n\n'
+                               "# {{TITEL}}\n\n## Seiten\n\n- [[seite-eins]] ergänzt\n",
+        "wiki/index.md": "---\ntitle: Index\ntype: index\n---\n# Index\n\n"
+                         "| Seite | Status |\n|---|---|\n| [[stationarity]] | neu |\n",
+        "wiki/log.md": "---\ntitle: Log\ntype: log\n---\n# Log\n\n"
+                       "## 2026-04-15\n\nStationarity added.\n",
+        "wiki/stationarity.md": "# Stationarity\n\nA series is stationary when its mean and "
+                                "variance do not change over time.\n",
+    })
+    kb.ingest([notes], embed=False)
+    found = labels(kb)
+    assert "Stationarity" in found
+    assert not {"Index", "Log", "{{TITEL}}"} & found
+    assert not kb.wanted()
+    # a German notebook's cell, as "Cell 3: ..." is one
+    assert is_generic_heading("Zelle 3 - Torch und Threads")
+    assert is_generic_heading("Cell 3: Torch and threads")
+
+
+def test_a_folder_page_of_a_title_only_is_a_page_not_an_empty_entry(kb: Grimoire,
+                                                                    tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "garden", {
+        "metrics/index.md": "---\ntitle: Metriken\n---\n",
+        "metrics/recall.md": "---\ntitle: Recall\n---\nRecall is the share of the positive "
+                             "examples that the model finds.\n",
+        # a glossary's term file of a title only is a term still to write
+        "terms/margin.md": "---\ntitle: Margin\n---\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert {"Metriken", "Recall", "Margin"} <= labels(kb)
+    empty = [f.message for f in kb.lint().findings if f.group == "empty"]
+    assert empty == ["entry 'Margin' has no definition"]

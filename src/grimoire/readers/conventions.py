@@ -131,6 +131,8 @@ _SETUP_STEP = re.compile(
 # its second cell (round 31).
 _FLOAT_HEADING = re.compile(
     r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise|cell"
+    # a German notebook's "Zelle 3 - PyTorch & NeuralForecast" (round 33)
+    r"|zelle"
     # a course's numbered problems ("Problem 1" in three units' problem sets, round 32)
     r"|problem|question|homework|assignment|task|lab)\s*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"

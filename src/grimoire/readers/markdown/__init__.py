@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 from markdown_it import MarkdownIt
 
 from grimoire.model import (
+    PAGE_REASON,
     VAULT_PAGE_REASON,
     Document,
     Entry,
@@ -84,7 +85,12 @@ from grimoire.readers.markdown._blocks import (
     parse,
 )
 from grimoire.readers.markdown._frontmatter import meta_strings
-from grimoire.readers.sections import add_section_entries, not_a_page
+from grimoire.readers.sections import (
+    add_section_entries,
+    is_placeholder,
+    is_template,
+    not_a_page,
+)
 
 name = "markdown"
 extensions = (".md", ".markdown", ".mdx", ".mdown")
@@ -582,11 +588,17 @@ def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
     if not_a_page(parsed.front.meta):
         return []  # a Dendron root note, an Excalidraw drawing
     if _is_term_file(parsed):
-        return [
-            entry_from_blocks(
-                title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
-            )
-        ]
+        entry = entry_from_blocks(
+            title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
+        )
+        if not parsed.blocks and not entry.definition and not entry.redirect \
+                and stem_of(path).lower() in ("index", "_index"):
+            # A folder's page of a title and no text (`index.md` of `title: Metrics`, whose
+            # list of notes the site draws): a page, as the Obsidian reader says of the same
+            # file, not an entry left empty (round 33: 27 of a garden's 39 findings). A
+            # glossary's term file of a title only is a term to write: said empty as before.
+            entry = replace(entry, reason=PAGE_REASON)
+        return [entry]
     return _glossary_entries(parsed, path) or _titled_note(parsed, path, title)
 
 
@@ -670,6 +682,10 @@ def make_document(
     tags: tuple[str, ...],
 ) -> Document:
     passages = build_passages(parsed.blocks, path)
+    if is_template(parsed.front.meta) or is_placeholder(title):
+        # A template's links are placeholders, no pages wanted (round 33: `[[seite-1]]` in a
+        # wiki's source template, titled "# {{TITEL}}", was a wanted page).
+        passages = [replace(p, links=()) if p.links else p for p in passages]
     if parsed.refs and passages:
         # `[[autodoc]]` lines have no text; their REF links ride on the last passage.
         last = passages[-1]
