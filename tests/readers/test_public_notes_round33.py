@@ -167,6 +167,8 @@ def test_a_wikis_template_index_and_log_give_no_concept_and_no_wanted_page(
     # a German notebook's cell, as "Cell 3: ..." is one
     assert is_generic_heading("Zelle 3 - Torch und Threads")
     assert is_generic_heading("Cell 3: Torch and threads")
+    # and a README's "## Install" over its commands, as "## Installation" is
+    assert is_generic_heading("Install")
 
 
 def test_a_folder_page_of_a_title_only_is_a_page_not_an_empty_entry(kb: Grimoire,

@@ -104,6 +104,8 @@ _GENERIC_HEADINGS = frozenset(
         # next" of 59 entries, and 1,193 conflicts between them in lint
         "what's next", "what\u2019s next", "whats next", "up next", "next up", "coming next",
         "what comes next", "where to go next", "where to go from here",
+        # round 33: a README's "## Install" over the commands that install it
+        "install", "installing",
         "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
         "motivación", "motivacion", "otros", "otras", "referencias", "resumen", "conclusión",
         "conclusiones", "índice", "indice", "contenido", "contenidos",
