@@ -52,3 +52,21 @@ def test_an_index_table_links_from_the_page_on_both_engines(store: Store, tmp_pa
             for r in store.dump("links")]
     assert ("course", "#lessons", True) in rows
     assert sorted(rows) == sorted(set(rows)), rows  # each link once
+
+
+def test_a_link_the_page_entry_holds_is_stored_once_on_both_engines(store: Store,
+                                                                    tmp_path: Path) -> None:
+    # Round 33: a page whose opening text is a badge that links (no words of its own, as a
+    # library's docs open) has an entry with no span of text that holds the opening's links
+    # (`add_page_entry`); the opening's passage, outside that span, gave them to the page's
+    # entry again, and lint said each dead one twice.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "tuning.md").write_text(
+        "# Preference Tuning\n\n[![chapter badge](badge.png)](missing_page.md)\n\n"
+        "## Overview\n\nThe trainer compares two answers to one prompt.\n", encoding="utf-8")
+    ingest(store, [notes], workers=1)
+    resolve(store, load_overrides(store.source_roots()))
+    at = TABLES["links"].index
+    rows = [(r[at("target")], r[at("start_line")]) for r in store.dump("links")]
+    assert rows.count(("missing_page", 3)) == 1, rows

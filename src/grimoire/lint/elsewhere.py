@@ -67,7 +67,9 @@ class NoteFolders:
         href = link.href
         if not href or not self.folders:
             return False  # no address kept (a store from before round 23): say it is dead
-        address = unquote(href.partition("#")[0].partition("?")[0]).rstrip("/")
+        # Org writes a file link `file:../deployment/kafka.org` (its `::*Heading` a search).
+        address = unquote(href.removeprefix("file:").partition("::")[0]
+                          .partition("#")[0].partition("?")[0]).rstrip("/")
         folder = posixpath.dirname(address)
         if not folder or folder == "/":
             return False

@@ -104,6 +104,8 @@ _GENERIC_HEADINGS = frozenset(
         # next" of 59 entries, and 1,193 conflicts between them in lint
         "what's next", "what\u2019s next", "whats next", "up next", "next up", "coming next",
         "what comes next", "where to go next", "where to go from here",
+        # round 33: a README's "## Install" over the commands that install it
+        "install", "installing",
         "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
         "motivación", "motivacion", "otros", "otras", "referencias", "resumen", "conclusión",
         "conclusiones", "índice", "indice", "contenido", "contenidos",
@@ -131,6 +133,8 @@ _SETUP_STEP = re.compile(
 # its second cell (round 31).
 _FLOAT_HEADING = re.compile(
     r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise|cell"
+    # a German notebook's "Zelle 3 - PyTorch & NeuralForecast" (round 33)
+    r"|zelle"
     # a course's numbered problems ("Problem 1" in three units' problem sets, round 32)
     r"|problem|question|homework|assignment|task|lab)\s*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"

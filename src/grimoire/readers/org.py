@@ -120,6 +120,7 @@ class _State:
     parsed: Parsed = field(init=False)
     stack: list[tuple[int, str]] = field(default_factory=list)
     block: Block | None = None
+    carried: list[Link] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -136,11 +137,19 @@ class _State:
         if self.block is None or self.block.kind != kind:
             self.flush()
             self.block = Block(kind, [], self.heading_path(), joiner=joiner)
+            if self.carried:
+                # A heading's links, its section opening with a list or a table.
+                self.block.links.extend(self.carried)
+                self.block.heading_links = len(self.carried)
+                self.carried = []
         return self.block
 
     def flush(self) -> None:
         if self.block is not None and (self.block.units or self.block.images):
             self.parsed.blocks.append(self.block)
+        elif self.block is not None and self.block.links and \
+                self.block.heading_path == self.heading_path():
+            self.carried = self.block.links  # a heading's links and no text yet: kept on
         self.block = None
 
 
@@ -190,8 +199,10 @@ def _link(target: str, label: str | None, span: Span) -> tuple[str, Link | Image
             return shown or heading, Link(heading, LinkKind.WIKILINK, span, label=shown)
         if "/" in file_part or PurePath(file_part).suffix:
             fragment = search.lstrip("*#").strip() or None
+            # The address as written (`href`): lint tells a link into a folder that is not
+            # here from a dead one by it, and a `file:` link is never a web address.
             return shown or PurePath(file_part).stem, Link(
-                file_part, LinkKind.MARKDOWN, span, label=shown, fragment=fragment
+                file_part, LinkKind.MARKDOWN, span, label=shown, fragment=fragment, href=target
             )
         # `[[Some Name]]`: Org looks for a target or heading of that name.
         return shown or file_part, Link(file_part, LinkKind.WIKILINK, span, label=shown)
@@ -251,6 +262,7 @@ def _heading(st: _State, m: re.Match[str], line: int) -> int:
         return level
     rest = _COOKIE.sub("", rest)
     st.flush()
+    st.carried = []  # the links of a heading with no text under it link from nowhere
     scratch = Block("text", [], ())
     title = collapse(_inline(rest, line, scratch, st.path))
     while st.stack and st.stack[-1][0] >= level:

@@ -409,6 +409,7 @@ def add_section_entries(doc: Document) -> Document:
 
     # Sections whose heading can name a thing and that have prose directly under them.
     candidates: dict[tuple[str, ...], str] = {}  # path -> its prose
+    code: dict[tuple[str, ...], int] = {}  # path -> the characters of its code
     stubs: set[tuple[str, ...]] = set()  # headings over a placeholder ("TODO") only
     repeated = _repeated_headings(sections)
     for path, sec in sections.items():
@@ -425,6 +426,7 @@ def add_section_entries(doc: Document) -> Document:
                               if (p.kind in _PROSE_KINDS and not _links_only(p)) or _sentences(p))
         if len(prose.strip()) >= MIN_PROSE:
             candidates[path] = prose
+            code[path] = sum(len(p.text) for p in mine if p.kind == "code")
         elif mine and all(_PLACEHOLDER.match(p.text) for p in mine) and \
                 normalize(heading) not in repeated:
             stubs.add(path)
@@ -453,12 +455,16 @@ def add_section_entries(doc: Document) -> Document:
                 f"{shape}, one of {len(group)} parallel sections of which {defining} "
                 "define their heading"
             )
-        elif defining and normalize(heading) not in repeated and not mentioned:
+        elif defining and normalize(heading) not in repeated and not mentioned \
+                and code[path] <= 2 * len(candidates[path]):
             # Parallel sections of a topic ("Early Stopping", "L1 Regularization" on a
             # Regularization page), one of which at least defines its heading: each is a
             # topic of its own. A heading the page repeats ("Model", "Cost function" under
             # each of its parts) is a part of the page, and a heading its lead only uses
-            # in passing ("supports agent training") is not what the section defines.
+            # in passing ("supports agent training") is not what the section defines. A
+            # section of twice as much code as words is a step of a worked example (round
+            # 33: a notebook's "Debugging", "Prediction" beside its "Gradient Descent"; a
+            # cheat sheet's "Early Stopping", a page of prose and its code, stays).
             reasons[path] = (
                 f"{shape}, one of {len(group)} topics of the page of which {defining} "
                 "define their heading"
@@ -701,6 +707,32 @@ _ID_TITLE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
 # A template's placeholders: Obsidian's core plugin (`{{title}}`, `{{date:YYYY-MM-DD}}`),
 # Templater (`<% tp.date.now() %>`).
 _TEMPLATE_MARK = re.compile(r"\{\{\s*(?:title|date|time)\b|<%[-_*]?\s*tp\.")
+# A value that is only a placeholder, in the writer's language (`title: "{{TITEL}}"`).
+_PLACEHOLDER_VALUE = re.compile(r"\{\{\s*\w[\w:.-]*\s*\}\}")
+
+
+def is_placeholder(text: str) -> bool:
+    """`{{TITEL}}`, `{{ title }}`: a template's slot, in the writer's language."""
+    return "{{" in text and _PLACEHOLDER_VALUE.fullmatch(text.strip()) is not None
+
+
+def is_template(meta: Mapping[str, object]) -> bool:
+    """Front matter of a note template (`created: {{date}}`, `title: "{{TITEL}}"`, or tagged
+    `template`): the shape of notes to come. Its links are placeholders (`[[page-1]]`) that
+    a note made from it will fill in, no pages anyone wants."""
+    if not meta:
+        return False
+    for v in meta.values():
+        if isinstance(v, str) and ("{{" in v or "<%" in v) and (
+                _TEMPLATE_MARK.search(v) or is_placeholder(v)):
+            return True
+    # A note its writer tags as a template (`tags:: template`, a Logseq graph's four templates
+    # for paper notes, round 31).
+    tags = meta.get("tags", meta.get("tag"))
+    tags = [tags] if isinstance(tags, str) else tags
+    return isinstance(tags, list) and any(
+        isinstance(t, str) and t.strip().lstrip("#").casefold() in ("template", "templates")
+        for t in tags)
 
 
 def not_a_page(meta: Mapping[str, object]) -> bool:
@@ -720,16 +752,15 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     if meta.get("package_list") is True or meta.get("message") is True \
             or meta.get("settings") is True or meta.get("data") is True:
         return True
-    for v in meta.values():
-        if isinstance(v, str) and ("{{" in v or "<%" in v) and _TEMPLATE_MARK.search(v):
-            return True
-    # A note its writer tags as a template (`tags:: template`, a Logseq graph's four templates
-    # for paper notes, round 31): the shape of notes to come, as above.
-    tags = meta.get("tags", meta.get("tag"))
-    tags = [tags] if isinstance(tags, str) else tags
-    return isinstance(tags, list) and any(
-        isinstance(t, str) and t.strip().lstrip("#").casefold() in ("template", "templates")
-        for t in tags)
+    # The page's own front matter says it is an index, a log or a template (`type: index`,
+    # as a wiki an LLM keeps writes its catalogue and its change log; round 33).
+    kind = meta.get("type")
+    if isinstance(kind, str) and kind.strip().casefold() in _NOT_A_PAGE_TYPES:
+        return True
+    return is_template(meta)
+
+
+_NOT_A_PAGE_TYPES = frozenset({"index", "log", "changelog", "moc", "template", "home"})
 
 
 def add_page_entry(doc: Document) -> Document:
@@ -841,5 +872,6 @@ def drop_long_names(doc: Document) -> Document:
 
 __all__ = [
     "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON", "add_page_entry",
-    "add_section_entries", "clean_names", "drop_long_names", "name_shaped", "not_a_page",
+    "add_section_entries", "clean_names", "drop_long_names", "is_placeholder", "is_template",
+    "name_shaped", "not_a_page",
 ]

@@ -185,8 +185,11 @@ def document_rows(doc: Document) -> DocumentRows:
             link_rows(free),
         ))
     if page is not None and page_links:
+        # The page's entry already holds the links of its opening text (`add_page_entry`):
+        # a page that opens with a list of links, no paragraph, had each stored twice, and
+        # lint reported each of them twice (round 33: an org-roam note's `- tags :: [[...]]`).
         e = entries[page]
-        entries[page] = (*e[:9], (*e[9], *page_links))
+        entries[page] = (*e[:9], tuple(dict.fromkeys((*e[9], *page_links))))
     return (
         doc.page, doc.title, doc.format, _json_strings(doc.tags), meta_json(doc.meta),
         json.dumps(to_data(doc.revision)) if doc.revision else None,

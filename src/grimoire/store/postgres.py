@@ -464,6 +464,7 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         links += _link_rows(doc_id, entry_id, (*entry.links, *entry.see_also))
     # As SQLite writes them (`document_rows`): a free passage's links leave from the page.
     page = None if (k := page_entry(doc)) is None else ids[k]
+    page_has: set[Link] = set() if k is None else {*doc.entries[k].links, *doc.entries[k].see_also}
     passages = []
     for seq, p in enumerate(doc.passages):
         owner = entry_at(entry_ids, p.span)
@@ -485,7 +486,9 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         if owner is None and page is None:
             links += _link_rows(doc_id, None, p.links)
         elif owner is None:
-            links += _link_rows(doc_id, page, [x for x in p.links if not in_page(x)])
+            # Not again those the page's entry holds already (`document_rows`).
+            links += _link_rows(doc_id, page, [x for x in p.links if not in_page(x)
+                                               and x not in page_has])
             links += _link_rows(doc_id, None, [x for x in p.links if in_page(x)])
     cur = c.cursor()
     with c.pipeline():  # one round trip for the whole file

@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 from markdown_it import MarkdownIt
 
 from grimoire.model import (
+    PAGE_REASON,
     VAULT_PAGE_REASON,
     Document,
     Entry,
@@ -84,7 +85,12 @@ from grimoire.readers.markdown._blocks import (
     parse,
 )
 from grimoire.readers.markdown._frontmatter import meta_strings
-from grimoire.readers.sections import add_section_entries, not_a_page
+from grimoire.readers.sections import (
+    add_section_entries,
+    is_placeholder,
+    is_template,
+    not_a_page,
+)
 
 name = "markdown"
 extensions = (".md", ".markdown", ".mdx", ".mdown")
@@ -180,9 +186,11 @@ def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]
 def _block_lines(block: Block) -> tuple[int, int]:
     """The first and last line of a block's text and marks."""
     lines = [ln for ln, _ in block.units]
-    lines += [x.span.start_line for x in block.links]
+    lines += [x.span.start_line for x in block.links[block.heading_links:]]
     lines += [x.span.start_line for x in block.math]
     lines += [x.span.start_line for x in block.images]
+    if not lines:  # a heading's links only
+        lines = [x.span.start_line for x in block.links]
     return min(lines), max(lines)
 
 
@@ -463,7 +471,14 @@ def alias_names(value: Any) -> list[str]:
 
     `aliases: [[Foo]]` is YAML for a list in a list (and `- [[Foo]]` a list in a list item):
     such an inner list, or a quoted `"[[Foo|shown]]"`, names the note it links, `Foo`.
+    A single string is one name, or several at commas (`alias: supervised learning` is that
+    name: split at its spaces, as tags are, it gave the note the aliases "supervised" and
+    "learning", and the notes on supervised and unsupervised learning merged by "learning").
     """
+    if isinstance(value, str):
+        parts = [s.strip() for s in value.split(",")]
+        return [_link_target(s[2:-2]) if s.startswith("[[") and s.endswith("]]") else s
+                for s in parts if s]
     if not isinstance(value, list):
         return meta_strings(value)
     names: list[str] = []
@@ -573,11 +588,17 @@ def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
     if not_a_page(parsed.front.meta):
         return []  # a Dendron root note, an Excalidraw drawing
     if _is_term_file(parsed):
-        return [
-            entry_from_blocks(
-                title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
-            )
-        ]
+        entry = entry_from_blocks(
+            title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
+        )
+        if not parsed.blocks and not entry.definition and not entry.redirect \
+                and stem_of(path).lower() in ("index", "_index"):
+            # A folder's page of a title and no text (`index.md` of `title: Metrics`, whose
+            # list of notes the site draws): a page, as the Obsidian reader says of the same
+            # file, not an entry left empty (round 33: 27 of a garden's 39 findings). A
+            # glossary's term file of a title only is a term to write: said empty as before.
+            entry = replace(entry, reason=PAGE_REASON)
+        return [entry]
     return _glossary_entries(parsed, path) or _titled_note(parsed, path, title)
 
 
@@ -597,6 +618,8 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
     term = heads[0].title
     if _CLAUSE.match(term):
         return []  # "# If it is the office environment" opens a note; it names nothing
+    if _bookmark(parsed, heads[0]):
+        return []
     if is_generic_heading(term):
         if not opens_note(term) or is_generic_heading(title):
             return []  # `# Links` over a list of addresses names a part of a page, not a note
@@ -614,6 +637,22 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
         lead = answer
     last = max((ln for b in blocks for ln, _ in b.units), default=heads[0].line)
     return [entry_from_blocks(term, lead, Span(path, heads[0].line, last))]
+
+
+def _bookmark(parsed: Parsed, head: Heading) -> bool:
+    """A heading that is only a link to a web page (`* [[https://github.com/a/b][a/b]]`, as
+    org-roam captures a page, `# [owner/repo](https://...)`) and text under it that never
+    names it: a bookmark with the writer's remarks, not a term (round 33: an org-roam note
+    "Jupyter Nix" was also the concept "GTrunSec/nix-expressions-jupyter-repl-test")."""
+    if head.index >= len(parsed.blocks):
+        return False
+    first = parsed.blocks[head.index]
+    if not any(x.kind == LinkKind.URL and x.span.start_line == head.line
+               and collapse(x.label or x.target) == head.title for x in first.links):
+        return False
+    end = next((h.index for h in parsed.headings if h.index > head.index), len(parsed.blocks))
+    said = normalize(" ".join(b.text for b in parsed.blocks[head.index:end]))
+    return f" {normalize(head.title)} " not in f" {said} "
 
 
 def _asked_next(parsed: Parsed, term: str, lead: list[Block]) -> list[Block] | None:
@@ -643,6 +682,10 @@ def make_document(
     tags: tuple[str, ...],
 ) -> Document:
     passages = build_passages(parsed.blocks, path)
+    if is_template(parsed.front.meta) or is_placeholder(title):
+        # A template's links are placeholders, no pages wanted (round 33: `[[seite-1]]` in a
+        # wiki's source template, titled "# {{TITEL}}", was a wanted page).
+        passages = [replace(p, links=()) if p.links else p for p in passages]
     if parsed.refs and passages:
         # `[[autodoc]]` lines have no text; their REF links ride on the last passage.
         last = passages[-1]

@@ -318,6 +318,8 @@ class Block:
     links: list[Link] = field(default_factory=list)
     math: list[Math] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    # How many of `links` come first from the section's heading: its line is not the block's.
+    heading_links: int = 0
 
     @property
     def text(self) -> str:
@@ -380,6 +382,8 @@ class _Walker:
         self.heading_path: list[tuple[int, str]] = []
         # The titles of `heading_path`, built when it changes rather than for every block.
         self.heading_titles: tuple[str, ...] = ()
+        # (index of the section's first block, heading, the links the heading holds)
+        self.heading_links: list[tuple[int, str, list[Link]]] = []
 
     @functools.cached_property
     def stem(self) -> str:
@@ -693,7 +697,20 @@ class _Walker:
         if title:
             self.heading_path.append((level, title))
             self.parsed.headings.append(Heading(level, title, line, len(self.parsed.blocks)))
+            if scratch.links:
+                self.heading_links.append((len(self.parsed.blocks), title, scratch.links))
         self.heading_titles = tuple(t for _, t in self.heading_path)
+
+    def heading_links_to_sections(self) -> None:
+        """A link in a heading still links (`## [TensorBoard](https://...)`, `# [[Text
+        Preprocessing]]` opening a hub note): it rides on the first block of the heading's
+        section, as the Org reader does; a heading with no text under it keeps none. They
+        were dropped: the note linked nowhere and the linked page was wanted by nobody."""
+        blocks = self.parsed.blocks
+        for index, title, links in self.heading_links:
+            if index < len(blocks) and title in blocks[index].heading_path:
+                blocks[index].links[0:0] = links
+                blocks[index].heading_links += len(links)
 
     def _new_block(self, kind: str, joiner: str = " ") -> Block:
         return Block(kind, [], self.heading_titles, joiner=joiner)
@@ -881,4 +898,5 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
         body = _defuse_brackets(body, path, parsed.problems)
     walker = _Walker(path, parsed, flavor, md)
     walker.walk(parser_for(md, body).parse(body), body.split("\n"))
+    walker.heading_links_to_sections()
     return parsed
