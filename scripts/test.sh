@@ -13,8 +13,11 @@ fi
 # PostgreSQL (a server the tests start themselves with pgserver; a database per path a test
 # opens). The PostgreSQL pass skips, each with its reason, what the first pass already ran the
 # same way: tests marked sqlite_only (the SQLite file itself, a path as --db, another process
-# opening that file), tests/store (it runs both engines in the first pass), and the tests that
-# open no store at all (NO_STORE and the no_store mark in tests/conftest.py).
+# opening that file), and the tests that open no store at all (NO_STORE and the no_store mark
+# in tests/conftest.py). tests/store names its engines itself: GRIMOIRE_TEST_SPLIT=1 gives the
+# PostgreSQL pass its tests that open a PostgreSQL database and the SQLite pass the rest
+# (run alone, the SQLite pass runs them all).
+export GRIMOIRE_TEST_SPLIT=1
 log=$(mktemp)
 GRIMOIRE_TEST_STORE=postgres .venv/bin/pytest -q -p no:cacheprovider >"$log" 2>&1 &
 postgres_pid=$!

@@ -178,22 +178,41 @@ NO_STORE = frozenset(f"tests/{name}.py" for name in (
     "test_examples", "test_readpool"))
 
 
+# A test that opens no store runs the same in either pass. In the split run (SPLIT, below)
+# the PostgreSQL pass, the shorter, runs these tests of NO_STORE (a module, or a module's
+# test by name) and the SQLite pass skips them, so that the two end closer together; the
+# check that they open no store goes with them. Run alone, the SQLite pass runs them.
+# test_backtracking's CLI children (their `--db` a file path: SQLite in both passes).
+NO_STORE_ON_POSTGRES = frozenset(f"tests/{name}" for name in (
+    "hostile/test_backtracking.py::test_a_heading_of_many_shortcodes_is_read_at_once",
+    "hostile/test_backtracking.py::test_ask_cuts_a_hostile_passage_into_sentences_at_once"))
+
+
+def _module(item: pytest.Item) -> str:
+    return Path(item.path).relative_to(ROOT).as_posix()
+
+
+def _moved_to_postgres(item: pytest.Item) -> bool:
+    """In the split run, the PostgreSQL pass runs this test of NO_STORE."""
+    return bool({_module(item), item.nodeid.split("[")[0]} & NO_STORE_ON_POSTGRES)
+
+
 def _opens_no_store(item: pytest.Item) -> bool:
-    return (Path(item.path).relative_to(ROOT).as_posix() in NO_STORE
-            or item.get_closest_marker("no_store") is not None)
+    return _module(item) in NO_STORE or item.get_closest_marker("no_store") is not None
 
 
 @pytest.fixture(autouse=True)
 def _no_store_guard(request: pytest.FixtureRequest) -> Iterator[None]:
-    if TEST_STORE == "postgres" or not _opens_no_store(request.node):
+    # Checked in the pass that runs the test (the PostgreSQL pass skips the others).
+    if not _opens_no_store(request.node):
         yield
         return
     from grimoire import knowledge
 
     def refuse(url: str, **options: Any) -> Any:
         raise AssertionError(f"{request.node.nodeid} opens a store ({url}), but it is marked "
-                             "no_store or its module is in NO_STORE (tests/conftest.py): the "
-                             "PostgreSQL pass skips it")
+                             "no_store or its module is in NO_STORE (tests/conftest.py): only "
+                             "one of the two passes runs it")
 
     patch = pytest.MonkeyPatch()
     patch.setattr(knowledge, "open_store", refuse)
@@ -201,19 +220,50 @@ def _no_store_guard(request: pytest.FixtureRequest) -> Iterator[None]:
     patch.undo()
 
 
+# tests/store runs each test on each engine itself (its fixtures' "sqlite" and "postgres"
+# params, or a `pg` of its own), whatever the switch. Run alone, either pass runs the lot as
+# before (the PostgreSQL pass: none of it). When scripts/test.sh runs the two passes side by
+# side it sets GRIMOIRE_TEST_SPLIT=1, and each pass runs its own engine's half: the SQLite pass
+# the tests that open no PostgreSQL database, the PostgreSQL pass those that do (with the real
+# `open_store`: tests/store/conftest.py), so neither is run twice and the SQLite pass (the
+# longer) no longer waits for PostgreSQL. The SQLite pass checks the split: a test it runs that
+# asks the server for a database fails (tests/store/conftest.py).
+SPLIT = os.environ.get("GRIMOIRE_TEST_SPLIT") == "1"
+STORE_TESTS = ROOT / "tests" / "store"
+
+
+def on_postgres(item: pytest.Item) -> bool:
+    """A tests/store test that opens a PostgreSQL database (in a split run, the PostgreSQL
+    pass runs it)."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return ("pg" in getattr(item, "fixturenames", ()) or "postgres" in params.values()
+            or item.get_closest_marker("postgres") is not None)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if TEST_STORE != "postgres":
+        if SPLIT:
+            for item in items:
+                if Path(item.path).is_relative_to(STORE_TESTS) and on_postgres(item):
+                    item.add_marker(pytest.mark.skip(
+                        reason="tests/store on PostgreSQL: the PostgreSQL pass runs it"))
+                elif _moved_to_postgres(item):
+                    item.add_marker(pytest.mark.skip(
+                        reason="opens no store: the PostgreSQL pass runs it"))
         return
-    both = ROOT / "tests" / "store"
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
         if marker is not None:
             why = marker.kwargs.get("reason", "reads or breaks the SQLite file itself")
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {why}"))
-        elif Path(item.path).is_relative_to(both):
-            # The contract suite runs on both engines in every pass, whatever the switch.
-            item.add_marker(pytest.mark.skip(reason="tests/store runs both engines anyway"))
-        elif _opens_no_store(item):
+        elif Path(item.path).is_relative_to(STORE_TESTS):
+            if not SPLIT:
+                # The contract suite runs on both engines in the SQLite pass.
+                item.add_marker(pytest.mark.skip(reason="tests/store runs both engines anyway"))
+            elif not on_postgres(item):
+                item.add_marker(pytest.mark.skip(
+                    reason="tests/store without PostgreSQL: the SQLite pass runs it"))
+        elif _opens_no_store(item) and not (SPLIT and _moved_to_postgres(item)):
             item.add_marker(pytest.mark.skip(reason="opens no store: the SQLite pass ran it"))
 
 
@@ -221,6 +271,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only(reason): about SQLite itself (its file, its locking, a path"
                    " given as --db, another process opening that path); not run on PostgreSQL")
+    config.addinivalue_line(
+        "markers", "postgres: a tests/store test that opens a PostgreSQL database with neither"
+                   " a `pg` argument nor a \"postgres\" param (the split run puts it in the"
+                   " PostgreSQL pass)")
     config.addinivalue_line(
         "markers", "no_store: opens no knowledge base in this process (the embedding model"
                    " alone, a reader): the PostgreSQL pass skips it, as a module in NO_STORE")

@@ -11,7 +11,7 @@ import pytest
 
 from grimoire.ingest import ingest
 from grimoire.store import Store, open_store
-from tests.conftest import ENGINES, PgDatabases
+from tests.conftest import ENGINES, SPLIT, TEST_STORE, PgDatabases
 
 
 def database_before(path: Path, migration: str) -> sqlite3.Connection:
@@ -27,6 +27,29 @@ def database_before(path: Path, migration: str) -> sqlite3.Connection:
     conn.execute(f"PRAGMA user_version = {before}")
     conn.commit()
     return conn
+
+
+@pytest.fixture(autouse=True)
+def _engines_as_named(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test here opens the engine it names, in either pass: on PostgreSQL, the real
+    `open_store` (a SQLite path stays a SQLite file, as in the SQLite pass); in a split
+    SQLite pass, no PostgreSQL database (the PostgreSQL pass runs those tests: a test that
+    asks for one here was not recognised by `on_postgres` in tests/conftest.py)."""
+    patch = pytest.MonkeyPatch()
+    if TEST_STORE == "postgres":
+        from grimoire import knowledge, store
+
+        patch.setattr(knowledge, "open_store", store.open_store)
+    elif SPLIT:
+        def refuse(self: PgDatabases, key: str | None = None) -> str:
+            raise AssertionError(
+                f"{request.node.nodeid} opens a PostgreSQL database in the SQLite pass: give it"
+                " a `pg` argument, a \"postgres\" param or the `postgres` mark, so that the"
+                " PostgreSQL pass runs it")
+
+        patch.setattr(PgDatabases, "url", refuse)
+    yield
+    patch.undo()
 
 
 def new_store(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:

@@ -452,6 +452,7 @@ def test_filtered_nearest_still_returns_k(store: Store, tmp_path: Path) -> None:
 # -- both engines, the same answers ------------------------------------------------------------
 
 
+@pytest.mark.postgres
 def test_same_corpus_same_store_on_both_engines(
     seeds: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
