@@ -10,6 +10,7 @@ Each passage keeps a prior from how it was found, so widening never outranks dir
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -35,14 +36,32 @@ class Candidate:
     concept: str | None
     concept_id: int | None
     prior: float  # 1.0 for the top hit, less for lower hits and for widening
-    via: str  # "search" | "words" | "entry" | "next" | "concept" | "graph"
+    via: str  # "search" | "words" | "vector" | "entry" | "next" | "concept" | "graph"
     format: str = ""
     # The sentence that introduces this passage when the passage before it ends with one
     # ("A GAN is successfully trained when both of these goals are achieved:" + a list).
     lead_in: str = ""
+    # Its place among the passages nearest the question by vector (-1: not among them).
+    near: int = -1
 
 
 PASSAGE_MATCHES = 10
+# Round 33: the passages whose own vectors lie nearest the question's. Each candidate found
+# otherwise keeps its place among them (`Candidate.near`); the nearest one is a candidate on its
+# own only when it is a placeholder (a heading with "TODO" under it), for `ask.nearest_is_empty`
+# to see. NEAREST_WIDEN made all of them candidates (a paraphrase's passage may share no word
+# with it and search returns one hit per concept): measured and dropped (bench/README.md).
+NEAREST_PASSAGES = 8
+NEAREST_PRIOR = 0.75
+NEAREST_WIDEN = False
+_PLACEHOLDER = re.compile(
+    r"^\W*(?:todo|tbd|tba|wip|coming\s+soon|to\s+be\s+(?:written|added|done|continued)"
+    r"|placeholder|work\s+in\s+progress)?\W*$", re.IGNORECASE)
+
+
+def placeholder(text: str) -> bool:
+    """True when a passage holds nothing but a placeholder ("TODO", "Coming soon")."""
+    return bool(_PLACEHOLDER.match(text))
 
 
 def _prior(rank: int) -> float:
@@ -70,6 +89,13 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
     if widen and terms:
         for rank, pid in enumerate(store.passages_matching(terms, PASSAGE_MATCHES)):
             add(pid, 0.75 * _prior(rank), "words")
+    near_rank: dict[int, int] = {}
+    if widen and vector is not None and NEAREST_PASSAGES:
+        near_rank = {pid: rank for rank, pid
+                     in enumerate(_nearest_passages(searcher, vector, NEAREST_PASSAGES))}
+        if NEAREST_WIDEN:
+            for pid, rank in near_rank.items():
+                add(pid, NEAREST_PRIOR * _prior(rank), "vector")
     if widen and hits:
         top = hits[: min(4, len(hits))]
         for rank, hit in enumerate(top):
@@ -99,6 +125,11 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
             for eids in store.concept_entry_ids(near).values():
                 for pid in store.entry_passage_ids(eids[:2], per_entry=1):
                     add(pid, 0.45, "graph")
+    first = next((pid for pid, rank in near_rank.items() if rank == 0), None)
+    if first is not None and first not in priors:
+        row = store.passage_rows([first]).get(first)
+        if row is not None and placeholder(row.text):
+            add(first, NEAREST_PRIOR, "vector")
     rows = store.passage_rows(list(priors))
     concepts = store.passage_concepts(list(rows))
     label_of_hit = {h.passage_id: h.concept for h in hits}
@@ -114,10 +145,17 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
             passage_id=pid, text=row.text, span=Span(row.path, row.start_line, row.end_line),
             title=row.title, heading_path=row.heading_path,
             concept=label or label_of_hit.get(pid) or row.term, concept_id=concept_id,
-            prior=prior, via=via, format=row.format))
+            prior=prior, via=via, format=row.format, near=near_rank.get(pid, -1)))
     out = _with_lead_ins(store, out)
     out.sort(key=lambda c: -c.prior)
     return hits, out
+
+
+def _nearest_passages(searcher: Searcher, vector: Future[Any], k: int) -> list[int]:
+    """The ids of the `k` passages whose vectors lie nearest the question's (none when the
+    store holds no vectors of the searcher's model)."""
+    found, _ = searcher.store.nearest(searcher.embedder.name, vector.result(), k)
+    return [s.id for s in found]
 
 
 def _with_lead_ins(store: Store, candidates: list[Candidate]) -> list[Candidate]:

@@ -1,0 +1,82 @@
+"""Round 33: shapes of fresh23's tune misses and of the paraphrased questions of fresh22 and
+fresh23, each rebuilt here in our own words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ask_notes, assert_quoted
+
+# A method described at length, never timed.
+PRUNING = """---
+title: Magnitude pruning
+---
+Magnitude pruning removes the weights of smallest absolute value from a trained network, so
+that the pruned model keeps most of its accuracy with far fewer parameters.
+
+Pruning runs in rounds: each round removes a share of the remaining weights and fine-tunes the
+network a little before the next.
+"""
+
+TIMED = """---
+title: Distillation run
+---
+A distillation run copies a large teacher network into a small student network.
+
+On four GPUs the distillation run takes about six hours from start to finish.
+"""
+
+
+def test_how_long_it_takes_is_refused_when_the_notes_never_time_it(tmp_path: Path) -> None:
+    # fresh23: "How long does t-SNE take to run on a million points?" and "How long does
+    # fine-tuning with IA3 take on a single GPU?" were answered with the method's description.
+    note = tmp_path / "magnitude pruning.md"
+    note.write_text(PRUNING, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "How long does magnitude pruning take on a trained network?")
+    assert answer.abstained, answer.answer
+
+
+def test_how_long_it_takes_is_answered_when_the_notes_time_it(tmp_path: Path) -> None:
+    note = tmp_path / "distillation run.md"
+    note.write_text(TIMED, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note], "How long does a distillation run take on four GPUs?")
+    assert_quoted(answer, "takes about six hours")
+
+
+RL_PAGE = """# Reinforcement learning
+
+An agent acts in an environment and receives a reward after each action. A policy maps each
+state the agent sees to the action it takes.
+
+## Imitation learning
+
+{body}
+
+## Q-learning
+
+Q-learning updates the value of an action towards the reward plus the discounted value of the
+best next action.
+"""
+
+IMITATION = ("Imitation learning trains the policy to pick the action an expert took in the "
+             "same state, from recorded demonstrations.")
+
+
+def test_a_topic_whose_nearest_passage_is_a_placeholder_is_refused(tmp_path: Path) -> None:
+    # fresh23: "How does an agent learn a policy by copying an expert's demonstrations?" was
+    # answered with the MDP's definitions, while the cheat sheet's "Imitation Learning" holds
+    # only "TODO". The question does not name the heading; its meaning is nearest to it.
+    note = tmp_path / "rl.md"
+    note.write_text(RL_PAGE.format(body="TODO"), encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "How can an agent learn a policy by copying an expert's demonstrations?")
+    assert answer.abstained, answer.answer
+
+
+def test_the_same_topic_with_text_under_its_heading_is_answered(tmp_path: Path) -> None:
+    note = tmp_path / "rl.md"
+    note.write_text(RL_PAGE.format(body=IMITATION), encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "How can an agent learn a policy by copying an expert's demonstrations?")
+    assert_quoted(answer, "pick the action an expert took")
