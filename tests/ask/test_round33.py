@@ -80,3 +80,37 @@ def test_the_same_topic_with_text_under_its_heading_is_answered(tmp_path: Path) 
     answer = ask_notes(tmp_path, [note],
                        "How can an agent learn a policy by copying an expert's demonstrations?")
     assert_quoted(answer, "pick the action an expert took")
+
+
+MOMENTUM = """---
+title: Momentum
+---
+Momentum adds a share of the previous update to the current one, so the descent keeps moving in
+a consistent direction.
+
+Plain gradient descent often begins with a quick fall in the loss, but as the iterations go on,
+progress slows to a crawl.
+
+With momentum, the steps along a narrow valley stop zigzagging and the run reaches the bottom
+sooner.
+"""
+
+
+def test_a_paraphrase_near_in_meaning_is_answered(tmp_path: Path) -> None:
+    # fresh22/23: a question asked in a student's words shares few words with the sentence
+    # that answers it ("frustrating after a fast start" for "progress slows"), and its
+    # confidence, mostly words, fell under the threshold; the meaning of the nearest sentence
+    # lifts it.
+    note = tmp_path / "momentum.md"
+    note.write_text(MOMENTUM, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "Why does ordinary gradient descent feel frustrating after a promising"
+                       " start?")
+    assert_quoted(answer, "progress slows to a crawl")
+
+
+def test_a_question_far_in_meaning_is_still_refused(tmp_path: Path) -> None:
+    note = tmp_path / "momentum.md"
+    note.write_text(MOMENTUM, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note], "How do I season a cast-iron pan before its first use?")
+    assert answer.abstained, answer.answer
