@@ -46,8 +46,8 @@ def test_how_long_it_takes_is_answered_when_the_notes_time_it(tmp_path: Path) ->
 
 RL_PAGE = """# Reinforcement learning
 
-An agent acts in an environment and receives a reward after each action. A policy maps each
-state the agent sees to the action it takes.
+Reinforcement learning trains a model from the rewards its actions earn in an environment,
+by trial and error.
 
 ## Imitation learning
 

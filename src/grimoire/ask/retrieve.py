@@ -56,7 +56,11 @@ NEAREST_PRIOR = 0.75
 NEAREST_WIDEN = False
 _PLACEHOLDER = re.compile(
     r"^\W*(?:todo|tbd|tba|wip|coming\s+soon|to\s+be\s+(?:written|added|done|continued)"
-    r"|placeholder|work\s+in\s+progress)?\W*$", re.IGNORECASE)
+    r"|placeholder|work\s+in\s+progress)\W*$", re.IGNORECASE)
+# The placeholder must lie nearer the question than any passage with text, by this much
+# (cosine): "is Q-learning on- or off-policy?" is near an empty "On-Policy vs. Off-Policy"
+# heading and as near the Q-learning passage that answers it.
+EMPTY_MARGIN = 0.05
 
 
 def placeholder(text: str) -> bool:
@@ -91,8 +95,14 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
             add(pid, 0.75 * _prior(rank), "words")
     near_rank: dict[int, int] = {}
     if widen and vector is not None and NEAREST_PASSAGES:
-        near_rank = {pid: rank for rank, pid
-                     in enumerate(_nearest_passages(searcher, vector, NEAREST_PASSAGES))}
+        nearest = _nearest_passages(searcher, vector, NEAREST_PASSAGES)
+        near_rank = {pid: rank for rank, (pid, _) in enumerate(nearest)}
+        near_rows = store.passage_rows([pid for pid, _ in nearest])
+        empty = _empty_first(nearest, near_rows)
+        if empty is None and nearest:
+            near_rank.pop(nearest[0][0], None)  # rank 0 marks a placeholder that stands out
+        elif empty is not None:
+            add(empty, NEAREST_PRIOR, "vector")
         if NEAREST_WIDEN:
             for pid, rank in near_rank.items():
                 add(pid, NEAREST_PRIOR * _prior(rank), "vector")
@@ -125,11 +135,6 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
             for eids in store.concept_entry_ids(near).values():
                 for pid in store.entry_passage_ids(eids[:2], per_entry=1):
                     add(pid, 0.45, "graph")
-    first = next((pid for pid, rank in near_rank.items() if rank == 0), None)
-    if first is not None and first not in priors:
-        row = store.passage_rows([first]).get(first)
-        if row is not None and placeholder(row.text):
-            add(first, NEAREST_PRIOR, "vector")
     rows = store.passage_rows(list(priors))
     concepts = store.passage_concepts(list(rows))
     label_of_hit = {h.passage_id: h.concept for h in hits}
@@ -151,11 +156,24 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
     return hits, out
 
 
-def _nearest_passages(searcher: Searcher, vector: Future[Any], k: int) -> list[int]:
-    """The ids of the `k` passages whose vectors lie nearest the question's (none when the
-    store holds no vectors of the searcher's model)."""
+def _nearest_passages(searcher: Searcher, vector: Future[Any],
+                      k: int) -> list[tuple[int, float]]:
+    """The ids and cosines of the `k` passages whose vectors lie nearest the question's (none
+    when the store holds no vectors of the searcher's model)."""
     found, _ = searcher.store.nearest(searcher.embedder.name, vector.result(), k)
-    return [s.id for s in found]
+    return [(s.id, s.score) for s in found]
+
+
+def _empty_first(nearest: list[tuple[int, float]], rows: dict[int, Any]) -> int | None:
+    """The nearest passage when it is a placeholder nearer the question than every passage
+    with text by EMPTY_MARGIN, else None."""
+    if not nearest or nearest[0][0] not in rows or not placeholder(rows[nearest[0][0]].text):
+        return None
+    texts = [score for pid, score in nearest[1:]
+             if pid in rows and not placeholder(rows[pid].text)]
+    if texts and nearest[0][1] - texts[0] < EMPTY_MARGIN:
+        return None
+    return nearest[0][0]
 
 
 def _with_lead_ins(store: Store, candidates: list[Candidate]) -> list[Candidate]:
