@@ -46,8 +46,13 @@ def test_how_long_it_takes_is_answered_when_the_notes_time_it(tmp_path: Path) ->
 
 RL_PAGE = """# Reinforcement learning
 
-Reinforcement learning trains a model from the rewards its actions earn in an environment,
-by trial and error.
+A problem of this kind is written down as:
+
+- a set of states the world can be in, and the observations that reveal them in part
+- a set of actions, each of which moves the agent from one state to another
+- the transition probabilities between states and the discount factor of later rewards
+- a policy, a mapping from states to actions that defines how the agent behaves
+- a reward function that scores each action in each state
 
 ## Imitation learning
 
