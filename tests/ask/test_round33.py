@@ -44,49 +44,6 @@ def test_how_long_it_takes_is_answered_when_the_notes_time_it(tmp_path: Path) ->
     assert_quoted(answer, "takes about six hours")
 
 
-RL_PAGE = """# Reinforcement learning
-
-A problem of this kind is written down as:
-
-- a set of states the world can be in, and the observations that reveal them in part
-- a set of actions, each of which moves the agent from one state to another
-- the transition probabilities between states and the discount factor of later rewards
-- a policy, a mapping from states to actions that defines how the agent behaves
-- a reward function that scores each action in each state
-
-## Imitation learning
-
-{body}
-
-## Q-learning
-
-Q-learning updates the value of an action towards the reward plus the discounted value of the
-best next action.
-"""
-
-IMITATION = ("Imitation learning trains the policy to pick the action an expert took in the "
-             "same state, from recorded demonstrations.")
-
-
-def test_a_topic_whose_nearest_passage_is_a_placeholder_is_refused(tmp_path: Path) -> None:
-    # fresh23: "How does an agent learn a policy by copying an expert's demonstrations?" was
-    # answered with the MDP's definitions, while the cheat sheet's "Imitation Learning" holds
-    # only "TODO". The question does not name the heading; its meaning is nearest to it.
-    note = tmp_path / "rl.md"
-    note.write_text(RL_PAGE.format(body="TODO"), encoding="utf-8")
-    answer = ask_notes(tmp_path, [note],
-                       "How can an agent learn a policy by copying an expert's demonstrations?")
-    assert answer.abstained, answer.answer
-
-
-def test_the_same_topic_with_text_under_its_heading_is_answered(tmp_path: Path) -> None:
-    note = tmp_path / "rl.md"
-    note.write_text(RL_PAGE.format(body=IMITATION), encoding="utf-8")
-    answer = ask_notes(tmp_path, [note],
-                       "How can an agent learn a policy by copying an expert's demonstrations?")
-    assert_quoted(answer, "pick the action an expert took")
-
-
 MOMENTUM = """---
 title: Momentum
 ---

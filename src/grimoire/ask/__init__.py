@@ -215,8 +215,9 @@ def subject_missing(question: str, best: Scored) -> bool:
 # heading, yet the passage nearest it by meaning is the cheat sheet's "Imitation Learning",
 # whose only text is "TODO": the notes hold the topic's heading and nothing under it, and the
 # answer came from the sentences around it (fresh23). When the nearest passage by vector is
-# such a placeholder, the notes are silent.
-EMPTY_NEAREST = True
+# such a placeholder, the notes are silent. Measured and dropped (report -1 answered): off, and
+# inert unless `retrieve.NEAREST_PASSAGES` looks the nearest passages up.
+EMPTY_NEAREST = False
 
 
 def nearest_is_empty(evidence: Evidence) -> bool:

@@ -46,12 +46,13 @@ class Candidate:
 
 
 PASSAGE_MATCHES = 10
-# Round 33: the passages whose own vectors lie nearest the question's. Each candidate found
-# otherwise keeps its place among them (`Candidate.near`); the nearest one is a candidate on its
-# own only when it is a placeholder (a heading with "TODO" under it), for `ask.nearest_is_empty`
-# to see. NEAREST_WIDEN made all of them candidates (a paraphrase's passage may share no word
-# with it and search returns one hit per concept): measured and dropped (bench/README.md).
-NEAREST_PASSAGES = 8
+# Round 33, measured and dropped (bench/README.md): the passages whose own vectors lie nearest
+# the question's, looked up when NEAREST_PASSAGES > 0. Each candidate found otherwise keeps its
+# place among them (`Candidate.near`); the nearest one is a candidate on its own when it is a
+# placeholder (a heading with "TODO" under it) nearer than every passage with text, for
+# `ask.nearest_is_empty` (tune +1 abstained, report -1 answered); NEAREST_WIDEN makes all of
+# them candidates (a paraphrase's passage may share no word with it; tune +1 -1, report -4).
+NEAREST_PASSAGES = 0
 NEAREST_PRIOR = 0.75
 NEAREST_WIDEN = False
 _PLACEHOLDER = re.compile(
