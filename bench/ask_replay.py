@@ -8,7 +8,9 @@ Each setting is `NAME:CONSTANT=VALUE,...`; a constant is one of `grimoire.ask.ex
 (`SEMANTIC_TOP`, `MEANING_WEIGHT`, ...) or, written `ask.NAME`, of `grimoire.ask`
 (`ask.ABSTAIN_BELOW`). The first setting is the one the others are compared with (give it no
 constants to compare with the code as it is). Retrieval (`grimoire.ask.retrieve`) is kept per
-question, so a setting changes only how sentences are weighed, chosen and refused; sentence
+question, so a setting changes only how sentences are weighed, chosen and refused, unless it
+sets a constant of `grimoire.ask.retrieve`, written `retrieve.NAME` (round 33:
+`retrieve.NEAREST_PASSAGES=0`), which retrieves once per value; sentence
 vectors are kept for the whole run. Prints, per setting, fact / file / refused / abstained
 (questions asked twice in the set count once) and every question whose outcome changed. Uses
 the stores `bench/ask.py --cache` built. Only the tune half is for reading question by question.
@@ -17,6 +19,7 @@ the stores `bench/ask.py --cache` built. Only the tune half is for reading quest
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -31,10 +34,15 @@ import ask as bench  # noqa: E402
 import grimoire  # noqa: E402
 import grimoire.ask as ask_module  # noqa: E402
 import grimoire.ask.extractive as extractive  # noqa: E402
+
+# `grimoire.ask.retrieve` is also the name of the function the package exports
+retrieve_module = importlib.import_module("grimoire.ask.retrieve")
 import grimoire.ask.vectors as vectors  # noqa: E402
 
 
 def _module(key: str) -> tuple[ModuleType, str]:
+    if key.startswith("retrieve."):
+        return retrieve_module, key[9:]
     return (ask_module, key[4:]) if key.startswith("ask.") else (extractive, key)
 
 
@@ -64,8 +72,11 @@ def main() -> None:
     kept: dict[tuple[int, str], Any] = {}
     retrieve = ask_module.retrieve
 
+    widening = [k for k in defaults if k.startswith("retrieve.")]
+
     def retrieve_once(searcher: Any, question: str, k: int = 8, **options: Any) -> Any:
-        key = (id(searcher), question)
+        # a setting of `grimoire.ask.retrieve` retrieves anew, once per its values
+        key = (id(searcher), question, *(getattr(*_module(w)) for w in widening))
         if key not in kept:
             kept[key] = retrieve(searcher, question, k=k, **options)
         elif options.get("vector") is not None:
