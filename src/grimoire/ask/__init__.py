@@ -666,10 +666,10 @@ def undated(question: str, evidence: Evidence) -> bool:
 _ASKS_AMOUNT = re.compile(
     r"^\s*(?:how\s+(?:much|many)\b|what\s+(?:value|fraction|share|percentage|proportion"
     r"|portion|ratio)\b)", re.IGNORECASE)
+_COUNT_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty"
 _AMOUNT = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundreds?"
-    r"|thousands?|millions?|billions?|half|halves|thirds?|quarters?|percent|dozens?|single"
-    r"|double|twice|few|several)\b", re.IGNORECASE)
+    rf"\d|\b(?:{_COUNT_WORDS}|hundreds?|thousands?|millions?|billions?|half|halves|thirds?"
+    r"|quarters?|percent|dozens?|single|double|twice|few|several)\b", re.IGNORECASE)
 
 
 # Round 31: "How large is the vocabulary of the BERT tokenizer?", "How big is the dataset ...?":
@@ -686,8 +686,8 @@ _ASKS_DURATION = re.compile(
     r"^\s*(?:how\s+long\s+(?:does|do|did|will|would|should|can|could|is|are)\b.*\btakes?\b"
     r"|how\s+much\s+time\b)", re.IGNORECASE)
 _DURATION = re.compile(
-    r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|a|an"
-    r"|few|several|hundreds?|thousands?|millions?|half|a\s+couple\s+of)\b)[\s~-]*(?:of\s+)?"
+    rf"(?:\d|\b(?:{_COUNT_WORDS}|a|an|few|several|hundreds?|thousands?|millions?|half"
+    r"|a\s+couple\s+of)\b)[\s~-]*(?:of\s+)?"
     r"(?:nanoseconds?|microseconds?|milliseconds?|seconds?|secs?|minutes?|mins?|hours?|hrs?"
     r"|days?|weeks?|months?|years?|ms|s|h)\b", re.IGNORECASE)
 DURATION_ASKED = True
