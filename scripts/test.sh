@@ -18,6 +18,9 @@ fi
 # PostgreSQL pass its tests that open a PostgreSQL database and the SQLite pass the rest
 # (run alone, the SQLite pass runs them all).
 export GRIMOIRE_TEST_SPLIT=1
+# Two passes on two cores: each embeds on one thread (a bulk session's second thread would
+# contend with the other pass for a core, spinning while it waits).
+export GRIMOIRE_EMBED_THREADS=1
 log=$(mktemp)
 GRIMOIRE_TEST_STORE=postgres .venv/bin/pytest -q -p no:cacheprovider >"$log" 2>&1 &
 postgres_pid=$!

@@ -382,3 +382,22 @@ def test_embedding_leaves_no_telemetry_behind(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", keep], env={**env, "ORT_DISABLE_TELEMETRY": "0"},
                           check=True, capture_output=True, text=True)
     assert done.stdout.strip() == "0"
+
+
+@pytest.mark.no_store
+def test_embed_threads_env_sets_the_bulk_sessions_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A machine busy with other work (two test passes side by side, a server): each of the
+    # bulk session's threads wants a core, and idle ones spin. GRIMOIRE_EMBED_THREADS caps them.
+    monkeypatch.setenv("GRIMOIRE_EMBED_THREADS", "1")
+    one = MiniLM()
+    assert one.threads == 1
+    texts = ["A kernel maps two points to their inner product in a feature space.",
+             "Dropout zeroes random units while training."]
+    vectors = one.embed(texts)
+    assert one._session(False).get_session_options().intra_op_num_threads == 1
+    monkeypatch.delenv("GRIMOIRE_EMBED_THREADS")
+    assert np.allclose(MiniLM(threads=2).embed(texts), vectors, atol=1e-5)
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv("GRIMOIRE_EMBED_THREADS", bad)
+        with pytest.raises(ValueError, match="GRIMOIRE_EMBED_THREADS"):
+            MiniLM()

@@ -78,6 +78,17 @@ def cpu_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def embed_threads() -> int:
+    """Threads the bundled model embeds with: `GRIMOIRE_EMBED_THREADS` when set (a machine
+    shared with other work: each thread wants a core of its own), else one per CPU."""
+    raw = os.environ.get("GRIMOIRE_EMBED_THREADS", "").strip()
+    if not raw:
+        return cpu_cores()
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"GRIMOIRE_EMBED_THREADS is {raw!r}: give a number of threads, 1 or more")
+    return int(raw)
+
+
 def pack_batches(
     lengths: Sequence[int], *, max_tokens: int, max_cells: int, max_rows: int
 ) -> list[list[int]]:
@@ -140,7 +151,7 @@ class MiniLM:
         self.batch_size = batch_size  # most rows in one batch
         self.max_tokens = max_tokens  # most padded tokens in one batch
         self.max_cells = max_cells  # most rows * width**2 in one batch
-        self.threads = threads or cpu_cores()
+        self.threads = threads or embed_threads()
         self._sessions: dict[bool, Any] = {}  # query session?  -> onnxruntime session
         self._path: Path | None = None  # the verified model file, once loaded
         self._tokenizer: Any = None
