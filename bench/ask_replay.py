@@ -9,8 +9,8 @@ Each setting is `NAME:CONSTANT=VALUE,...`; a constant is one of `grimoire.ask.ex
 (`ask.ABSTAIN_BELOW`). The first setting is the one the others are compared with (give it no
 constants to compare with the code as it is). Retrieval (`grimoire.ask.retrieve`) is kept per
 question, so a setting changes only how sentences are weighed, chosen and refused, unless it
-sets a constant of `grimoire.ask.retrieve`, written `retrieve.NAME` (round 33:
-`retrieve.NEAREST_PASSAGES=0`), which retrieves once per value; sentence
+sets a constant of `grimoire.ask.retrieve`, written `retrieve.NAME` (e.g.
+`retrieve.PASSAGE_MATCHES=20`), which retrieves once per value; sentence
 vectors are kept for the whole run. Prints, per setting, fact / file / refused / abstained
 (questions asked twice in the set count once) and every question whose outcome changed. Uses
 the stores `bench/ask.py --cache` built. Only the tune half is for reading question by question.

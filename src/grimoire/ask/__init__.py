@@ -39,7 +39,7 @@ from grimoire.ask.extractive import (
     weigh,
 )
 from grimoire.ask.generate import SafeStream, cited_numbers, keep_citations
-from grimoire.ask.retrieve import Candidate, placeholder, retrieve
+from grimoire.ask.retrieve import Candidate, retrieve
 from grimoire.ask.sanitize import sanitize, urls_in
 from grimoire.ask.sentences import line_of, mask, split_sentences
 from grimoire.ask.vectors import SENTENCE_VECTORS, question_vector
@@ -209,22 +209,6 @@ def subject_missing(question: str, best: Scored) -> bool:
     # "deep convolutional GAN" is "Deep Convolutional Generative Adversarial Network (DCGAN)"
     have |= {stem(w) for w in _acronym_words(subject, c.concept, c.title, *c.heading_path)}
     return not want & have if m is who else not want <= have
-
-
-# Round 33: "How does an agent learn a policy by copying an expert's demonstrations?" names no
-# heading, yet the passage nearest it by meaning is the cheat sheet's "Imitation Learning",
-# whose only text is "TODO": the notes hold the topic's heading and nothing under it, and the
-# answer came from the sentences around it (fresh23). When the nearest passage by vector is
-# such a placeholder, the notes are silent. Measured and dropped (report -1 answered): off, and
-# inert unless `retrieve.NEAREST_PASSAGES` looks the nearest passages up.
-EMPTY_NEAREST = False
-
-
-def nearest_is_empty(evidence: Evidence) -> bool:
-    """True when the passage nearest the question by vector holds only a placeholder."""
-    if not EMPTY_NEAREST:
-        return False
-    return any(c.near == 0 and placeholder(c.text) for c in evidence.candidates)
 
 
 # "what does X <verb>?" (DEFINITION takes up to three words after "does" as X): the verb
@@ -613,7 +597,7 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or subject_missing(question, evidence.sentences[0])
             or named_but_empty(question, evidence) or neighbour(question, evidence)
             or undated(question, evidence) or uncounted(question, evidence)
-            or untimed(question, evidence) or nearest_is_empty(evidence)
+            or untimed(question, evidence)
             or unattributed(question, evidence, searcher.store))
 
 

@@ -10,7 +10,6 @@ Each passage keeps a prior from how it was found, so widening never outranks dir
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -36,37 +35,14 @@ class Candidate:
     concept: str | None
     concept_id: int | None
     prior: float  # 1.0 for the top hit, less for lower hits and for widening
-    via: str  # "search" | "words" | "vector" | "entry" | "next" | "concept" | "graph"
+    via: str  # "search" | "words" | "entry" | "next" | "concept" | "graph"
     format: str = ""
     # The sentence that introduces this passage when the passage before it ends with one
     # ("A GAN is successfully trained when both of these goals are achieved:" + a list).
     lead_in: str = ""
-    # Its place among the passages nearest the question by vector (-1: not among them).
-    near: int = -1
 
 
 PASSAGE_MATCHES = 10
-# Round 33, measured and dropped (bench/README.md): the passages whose own vectors lie nearest
-# the question's, looked up when NEAREST_PASSAGES > 0. Each candidate found otherwise keeps its
-# place among them (`Candidate.near`); the nearest one is a candidate on its own when it is a
-# placeholder (a heading with "TODO" under it) nearer than every passage with text, for
-# `ask.nearest_is_empty` (tune +1 abstained, report -1 answered); NEAREST_WIDEN makes all of
-# them candidates (a paraphrase's passage may share no word with it; tune +1 -1, report -4).
-NEAREST_PASSAGES = 0
-NEAREST_PRIOR = 0.75
-NEAREST_WIDEN = False
-_PLACEHOLDER = re.compile(
-    r"^\W*(?:todo|tbd|tba|wip|coming\s+soon|to\s+be\s+(?:written|added|done|continued)"
-    r"|placeholder|work\s+in\s+progress)\W*$", re.IGNORECASE)
-# The placeholder must lie nearer the question than any passage with text, by this much
-# (cosine): "is Q-learning on- or off-policy?" is near an empty "On-Policy vs. Off-Policy"
-# heading and as near the Q-learning passage that answers it.
-EMPTY_MARGIN = 0.05
-
-
-def placeholder(text: str) -> bool:
-    """True when a passage holds nothing but a placeholder ("TODO", "Coming soon")."""
-    return bool(_PLACEHOLDER.match(text))
 
 
 def _prior(rank: int) -> float:
@@ -94,19 +70,6 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
     if widen and terms:
         for rank, pid in enumerate(store.passages_matching(terms, PASSAGE_MATCHES)):
             add(pid, 0.75 * _prior(rank), "words")
-    near_rank: dict[int, int] = {}
-    if widen and vector is not None and NEAREST_PASSAGES:
-        nearest = _nearest_passages(searcher, vector, NEAREST_PASSAGES)
-        near_rank = {pid: rank for rank, (pid, _) in enumerate(nearest)}
-        near_rows = store.passage_rows([pid for pid, _ in nearest])
-        empty = _empty_first(nearest, near_rows)
-        if empty is None and nearest:
-            near_rank.pop(nearest[0][0], None)  # rank 0 marks a placeholder that stands out
-        elif empty is not None:
-            add(empty, NEAREST_PRIOR, "vector")
-        if NEAREST_WIDEN:
-            for pid, rank in near_rank.items():
-                add(pid, NEAREST_PRIOR * _prior(rank), "vector")
     if widen and hits:
         top = hits[: min(4, len(hits))]
         for rank, hit in enumerate(top):
@@ -151,30 +114,10 @@ def retrieve(searcher: Searcher, question: str, k: int = 8, *, widen: bool = Tru
             passage_id=pid, text=row.text, span=Span(row.path, row.start_line, row.end_line),
             title=row.title, heading_path=row.heading_path,
             concept=label or label_of_hit.get(pid) or row.term, concept_id=concept_id,
-            prior=prior, via=via, format=row.format, near=near_rank.get(pid, -1)))
+            prior=prior, via=via, format=row.format))
     out = _with_lead_ins(store, out)
     out.sort(key=lambda c: -c.prior)
     return hits, out
-
-
-def _nearest_passages(searcher: Searcher, vector: Future[Any],
-                      k: int) -> list[tuple[int, float]]:
-    """The ids and cosines of the `k` passages whose vectors lie nearest the question's (none
-    when the store holds no vectors of the searcher's model)."""
-    found, _ = searcher.store.nearest(searcher.embedder.name, vector.result(), k)
-    return [(s.id, s.score) for s in found]
-
-
-def _empty_first(nearest: list[tuple[int, float]], rows: dict[int, Any]) -> int | None:
-    """The nearest passage when it is a placeholder nearer the question than every passage
-    with text by EMPTY_MARGIN, else None."""
-    if not nearest or nearest[0][0] not in rows or not placeholder(rows[nearest[0][0]].text):
-        return None
-    texts = [score for pid, score in nearest[1:]
-             if pid in rows and not placeholder(rows[pid].text)]
-    if texts and nearest[0][1] - texts[0] < EMPTY_MARGIN:
-        return None
-    return nearest[0][0]
 
 
 def _with_lead_ins(store: Store, candidates: list[Candidate]) -> list[Candidate]:
