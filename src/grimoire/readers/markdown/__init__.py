@@ -61,6 +61,7 @@ from grimoire.readers.conventions import (
     MATH_ONLY,
     bare_name,
     is_generic_heading,
+    is_generic_title,
     is_statement,
     names_no_concept,
     opens_note,
@@ -272,7 +273,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # vault, where a file's name is its note's (a site's page opens with a generated
         # table of contents), and not for a slug.
         return stem
-    if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1
+    if h1 is not None and (is_generic_title(h1) or unnumbered(h1) != h1
                            or _CLAUSE.match(h1) or is_statement(h1)) and names_note(stem) \
             and not names_no_concept(h1):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
@@ -620,8 +621,8 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
         return []  # "# If it is the office environment" opens a note; it names nothing
     if _bookmark(parsed, heads[0]):
         return []
-    if is_generic_heading(term):
-        if not opens_note(term) or is_generic_heading(title):
+    if is_generic_title(term):
+        if not opens_note(term) or is_generic_title(title):
             return []  # `# Links` over a list of addresses names a part of a page, not a note
         term = title
     if str(parsed.front.meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
