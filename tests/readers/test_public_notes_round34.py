@@ -1,0 +1,141 @@
+"""Round 34: what more public notes gave as concepts, wanted pages and lint findings, each
+shape rebuilt here in our own words.
+
+- A vault's "Update the [[parameters]] after each batch" was a dead link "names a part of a
+  page": every generic heading ("Parameters" heads a section) counted as a part of a page for
+  links too. Only a page's furniture does now (`[[Source]]`, `[[Notes]]`, `[[Summary]]`).
+- A course notebook titled "Training of Neural Networks" had no concept: "Training of ..."
+  was read as a part of a page, as "Summary of ..." is.
+- A notebook's "Calculation" ("Define the features matrix as", then code) was a topic of its
+  page beside "Gradient Descent": a step of a worked example.
+- A course book's notebooks titled "Lecture 12: Support Vector Machines" had no concept
+  "Support Vector Machines"; its "Algorithm: Ridge Regression" was named so.
+- Two Jekyll glossary sites: `_layouts/` and `_includes/` gave concepts "default", "footer",
+  "sidebar" and dead links `{{ ref }}`; every `[Adam]({{ site.baseurl }}{% post_url ... %})`
+  link was lost (left as text in the definition), and an index page's Liquid loop
+  `[{{ post.title }}]({{ site.baseurl }}{{ post.url }})` was a dead link.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grimoire.knowledge import Grimoire
+from grimoire.readers.conventions import is_generic_heading, is_generic_title, is_page_part
+from tests.readers.conftest import labels, notebook, write_notes
+
+
+def test_a_link_to_a_generic_heading_is_a_wanted_page_unless_it_names_furniture(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "vault", {
+        ".obsidian/app.json": "{}",
+        "batches.md": "# Small batches\n\nEach step uses a few examples and then changes the "
+                      "[[weights]] and [[parameters]] of the model. [[Source]]\n\nThe "
+                      "[[evaluation]] of the model waits until the end. [[Summary]]\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert [w.name for w in kb.wanted()] == ["evaluation", "parameters", "weights"]
+    groups = kb.lint().by_group()
+    assert sorted(f.concept for f in groups["wanted"]) == ["evaluation", "parameters", "weights"]
+    parts = [f.message for f in groups["dead-link"] if "names a part of a page" in f.message]
+    assert len(parts) == 2
+    # as a heading, "Parameters" is still a part of its page
+    assert is_generic_heading("Parameters") and not is_page_part("Parameters")
+    assert is_page_part("Further reading") and is_page_part("Figure 3")
+
+
+def test_a_title_that_says_of_what_by_a_topic_word_names_its_page(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "nb", {
+        "deep-nets-training.ipynb": notebook(
+            ("markdown", "# Training of Deep Networks\n\nHow dropout and weight decay keep a "
+                         "deep network from memorising its examples."),
+            ("markdown", "### Load Data\n\nReadings of a river's height over two years."),
+            ("code", "levels = np.loadtxt('river.txt')"),
+        ),
+        "wrap.md": "# Summary of Chapter 4\n\n- dropout\n- weight decay\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert "Training of Deep Networks" in labels(kb)
+    assert "Summary of Chapter 4" not in labels(kb)
+    # a section headed so is still a part of its page
+    assert is_generic_heading("Training of the model")
+    assert not is_generic_title("Training of Deep Networks")
+
+
+def test_a_step_of_code_that_opens_with_an_instruction_is_no_topic(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "nb", {
+        "line.ipynb": notebook(
+            ("markdown", "# Fitting a line\n\nA first model of the rents."),
+            ("markdown", "### Arithmetic\n\nBuild the design matrix $A$ with a column of ones "
+                         "beside the sizes:"),
+            ("code", "A = np.ones((len(x), 2))\nA[:, 1] = x"),
+            ("markdown", "Initialize $w$ with zeros and multiply to get every prediction"),
+            ("code", "w = np.zeros((2, 1))\n(A @ w).shape"),
+            ("markdown", "### Squared Cost\n\nThe squared cost is the mean of the squared gaps "
+                         "between the rents and the line's predictions."),
+            ("code", "def cost(w):\n    return np.mean((A @ w - y) ** 2)"),
+            ("markdown", "### Slope Search\n\nThe fit walks the weights downhill on the cost, "
+                         "a small step at a time, until it stops falling."),
+            ("code", "for _ in range(500):\n    w -= 0.01 * grad(w)"),
+        ),
+    })
+    kb.ingest([notes], embed=False)
+    found = labels(kb)
+    assert "Squared Cost" in found
+    assert "Arithmetic" not in found
+
+
+def test_a_lecture_is_named_by_its_subject_and_an_algorithm_box_by_its_name(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "book", {
+        "lec07.ipynb": notebook(
+            ("markdown", "# **Lecture 7: Margin Classifiers**"),
+            ("markdown", "# 7.1. Margins\n\nHow far each point lies from the boundary."),
+            ("markdown", "## 7.1.2. Algorithm: Hinge Fitting\n\nHinge fitting is the search "
+                         "for the weights that make the hinge loss plus a penalty smallest."),
+        ),
+        "lec08.ipynb": notebook(
+            ("markdown", "# Lecture 8: Introduction\n\nWhat the course covers and how it is "
+                         "graded."),
+        ),
+        "week3.md": "# Week 3 — Margins\n\nThe readings for the week, in order.\n",
+    })
+    kb.ingest([notes], embed=False)
+    found = labels(kb)
+    assert "Margin Classifiers" in found
+    assert kb.concept("Lecture 7: Margin Classifiers").label == "Margin Classifiers"
+    assert not {"Introduction", "Margins"} & found  # a lecture's opening, a course's week
+    assert "Hinge Fitting" in found
+    assert not any(label.startswith("Algorithm") for label in found)
+
+
+def test_a_jekyll_sites_templates_are_no_notes_and_its_liquid_links_link(
+        kb: Grimoire, tmp_path: Path) -> None:
+    site = write_notes(tmp_path / "site", {
+        "_config.yml": "title: Words\n",
+        "_layouts/default.html": "<html><head><title>{{ page.title }}</title></head><body>"
+                                 "<h1>{{ page.title }}</h1>{{ content }}<a href=\"{{ ref }}\">"
+                                 "see</a></body></html>\n",
+        "_includes/footer.html": "<footer><h2>Footer</h2><p>Kept by the course team, "
+                                 "corrections welcome.</p></footer>\n",
+        "_posts/2019-03-01-momentum.md":
+            "---\nlayout: page\ntitle: Momentum\n---\nKeeps a running average of past "
+            "gradients and steps along it, as [Heavy Ball]({{ site.baseurl }}{% post_url "
+            "2019-03-01-heavy-ball %}) does.\n",
+        "_posts/2019-03-01-heavy-ball.md":
+            "---\nlayout: page\ntitle: Heavy Ball\n---\nAdds a fraction of the last step to "
+            "the next one, so the weights roll on through flat stretches. See also "
+            "[Momentum]({{ site.baseurl }}/momentum.html).\n",
+        "index.md": "---\nlayout: default\n---\n{% for post in site.posts %}\n"
+                    "* [{{ post.title }}]({{ site.baseurl }}{{ post.url }})\n{% endfor %}\n",
+    })
+    kb.ingest([site], embed=False)
+    assert labels(kb) == {"Momentum", "Heavy Ball"}
+    momentum = kb.concept("Momentum")
+    assert {(m.concept, m.status) for m in momentum.links} == {("Heavy Ball", "resolved")}
+    assert {m.concept for m in momentum.backlinks} == {"Heavy Ball"}
+    (entry,) = momentum.entries
+    assert "post_url" not in entry.entry.definition and "{{" not in entry.entry.definition
+    assert not kb.lint().by_group().get("dead-link")
