@@ -13,7 +13,8 @@ shape rebuilt here in our own words.
 - Two Jekyll glossary sites: `_layouts/` and `_includes/` gave concepts "default", "footer",
   "sidebar" and dead links `{{ ref }}`; every `[Adam]({{ site.baseurl }}{% post_url ... %})`
   link was lost (left as text in the definition), and an index page's Liquid loop
-  `[{{ post.title }}]({{ site.baseurl }}{{ post.url }})` was a dead link.
+  `[{{ post.title }}]({{ site.baseurl }}{{ post.url }})` was a dead link; a term's other
+  names in `aka:` front matter were not read.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def test_a_jekyll_sites_templates_are_no_notes_and_its_liquid_links_link(
         "_includes/footer.html": "<footer><h2>Footer</h2><p>Kept by the course team, "
                                  "corrections welcome.</p></footer>\n",
         "_posts/2019-03-01-momentum.md":
-            "---\nlayout: page\ntitle: Momentum\n---\nKeeps a running average of past "
+            "---\nlayout: page\ntitle: Momentum\naka: momentum method, MM\n---\nKeeps a running average of past "
             "gradients and steps along it, as [Heavy Ball]({{ site.baseurl }}{% post_url "
             "2019-03-01-heavy-ball %}) does.\n",
         "_posts/2019-03-01-heavy-ball.md":
@@ -139,3 +140,5 @@ def test_a_jekyll_sites_templates_are_no_notes_and_its_liquid_links_link(
     (entry,) = momentum.entries
     assert "post_url" not in entry.entry.definition and "{{" not in entry.entry.definition
     assert not kb.lint().by_group().get("dead-link")
+    # `aka:` ("also known as") names the term's other names
+    assert kb.concept("momentum method").label == kb.concept("MM").label == "Momentum"

@@ -508,7 +508,9 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
             redirect = value.strip()
             break
     return {
-        "aliases": tuple(alias_names(meta.get("aliases", meta.get("alias")))),
+        # `aka:` ("also known as") states them too: a Jekyll glossary's every term (round 34:
+        # "svd" aka "Singular Value Decomposition", "gbt" aka "Gradient Boosted Trees").
+        "aliases": tuple(alias_names(meta.get("aliases", meta.get("alias", meta.get("aka"))))),
         "see_also": tuple(
             Link(slug, LinkKind.RELATED, Span(path, ln, ln)) for slug, ln in fm.related
         ),
