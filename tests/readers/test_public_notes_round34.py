@@ -14,7 +14,8 @@ shape rebuilt here in our own words.
   "sidebar" and dead links `{{ ref }}`; every `[Adam]({{ site.baseurl }}{% post_url ... %})`
   link was lost (left as text in the definition), and an index page's Liquid loop
   `[{{ post.title }}]({{ site.baseurl }}{{ post.url }})` was a dead link; a term's other
-  names in `aka:` front matter were not read.
+  names in `aka:` front matter were not read; a 404 page and tag archives (`search:
+  exclude`) were concepts.
 """
 
 from __future__ import annotations
@@ -129,6 +130,11 @@ def test_a_jekyll_sites_templates_are_no_notes_and_its_liquid_links_link(
             "---\nlayout: page\ntitle: Heavy Ball\n---\nAdds a fraction of the last step to "
             "the next one, so the weights roll on through flat stretches. See also "
             "[Momentum]({{ site.baseurl }}/momentum.html).\n",
+        # a page the site's search leaves out: no concept
+        "404.md": "---\ntitle: Nothing Here\nsearch: exclude\n---\nThe address you followed "
+                  "leads nowhere on this site; try the list of terms.\n",
+        "tags/optimizers.md": "---\ntitle: Pages on optimizers\nsearch_exclude: true\n---\n"
+                              "{% include tag_list.html tag=\"optimizers\" %}\n",
         "index.md": "---\nlayout: default\n---\n{% for post in site.posts %}\n"
                     "* [{{ post.title }}]({{ site.baseurl }}{{ post.url }})\n{% endfor %}\n",
     })

@@ -768,6 +768,13 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     kind = meta.get("type")
     if isinstance(kind, str) and kind.strip().casefold() in _NOT_A_PAGE_TYPES:
         return True
+    # A static site's page its own search leaves out: a 404 page, a tag's archive, made of a
+    # Liquid include (`search: exclude` in Jekyll's documentation theme, `search_exclude:
+    # true` in Just the Docs; round 34: "Page Not Found", "Documentation pages").
+    search = meta.get("search")
+    if (isinstance(search, str) and search.strip().casefold() == "exclude") \
+            or meta.get("search_exclude") is True or meta.get("exclude_from_search") is True:
+        return True
     return is_template(meta)
 
 
