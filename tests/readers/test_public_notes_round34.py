@@ -148,3 +148,45 @@ def test_a_jekyll_sites_templates_are_no_notes_and_its_liquid_links_link(
     assert not kb.lint().by_group().get("dead-link")
     # `aka:` ("also known as") names the term's other names
     assert kb.concept("momentum method").label == kb.concept("MM").label == "Momentum"
+
+
+def test_a_numbered_gerund_heading_is_no_name_of_a_family(kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "book", {
+        "ensembles.md": "# 9. Ensembles\n\nMany small models vote on each answer.\n\n"
+                        "## 9.1. Weak Learners\n\nWeak learners are models only a little "
+                        "better than a coin toss.\n\n"
+                        "## 9.2. Strong Learners\n\nStrong learners are models whose error can "
+                        "be pushed as low as one likes.\n\n"
+                        "## 9.3. Stacked Learners\n\nStacked learners are models trained on "
+                        "the answers of other models.\n\n"
+                        "## 9.4. Combining Learners\n\nWe now put the pieces together and see "
+                        "how the votes add up over the rounds of training.\n",
+    })
+    kb.ingest([notes], embed=False)
+    found = labels(kb)
+    assert {"Weak Learners", "Strong Learners", "Stacked Learners"} <= found
+    assert "Combining Learners" not in found
+
+
+def test_a_months_notes_are_named_by_no_section_of_them(kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {
+        "Monthly/Mar 2031 notes.md": "\n## launches\n\n- a model that reads charts\n"
+                                     "- a cheaper small model\n",
+        "Monthly/Apr 2031.md": "## labs\n\n- two labs merged\n- one lab hired a chief "
+                               "scientist\n",
+        "Monthly/Apr 2031 notes 1.md": "## labs\n\n- two labs merged\n",
+        # a note's first section still names a page that is no day's or month's
+        "Retrieval.md": "## Dense retrieval\n\nDense retrieval finds passages by the nearness "
+                        "of their vectors to the question's.\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert labels(kb) == {"Dense retrieval"}
+
+
+def test_a_number_in_an_address_is_no_operand_and_a_claim_stays_on_its_line() -> None:
+    from grimoire.lint.arithmetic import wrong_claims
+
+    links = ("- the launch https://example.org/u/status/1700000000000000001\n"
+             "- 3+4=7 said the model, rightly\n- 4 + 4 = 9 is wrong\n")
+    assert [c.expression for c in wrong_claims(links)] == ["4 + 4"]
+    assert [c.expression for c in wrong_claims("12\n- 3 = 4, and 2 * 3 = 7")] == ["2 * 3"]

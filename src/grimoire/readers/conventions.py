@@ -271,11 +271,19 @@ def names_no_concept(title: str) -> bool:
     (False, False)
     """
     stripped = title.strip()
-    return is_date_title(title) or _UNTITLED.fullmatch(stripped) is not None \
+    dated = _DATED_NOTES.fullmatch(stripped)
+    return is_date_title(title) or (dated is not None and is_date_title(dated[1])) \
+        or _UNTITLED.fullmatch(stripped) is not None \
         or "{{" in title or "<%" in title or stripped.casefold() == "readme" \
         or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
         or _FILE_TITLE.fullmatch(stripped) is not None \
         or _NUMBERED_TASK.fullmatch(stripped) is not None
+
+
+# A period's notes: "Mar 2025 notes", "Dec 2024 notes 1" (a copy), "2023-03-05 log" (round
+# 34: a year of monthly notes, each named by its first section: "openai" four times).
+_DATED_NOTES = re.compile(r"(.+?)\s+(?:notes|recap|log|journal|review|updates?)(?:\s+\d{1,2})?",
+                          re.IGNORECASE)
 
 
 # A course's numbered exercise as a note's whole title ("Problem 1" in three units' folders,

@@ -480,12 +480,15 @@ def add_section_entries(doc: Document) -> Document:
         made = [g for g in group if g in reasons]
         if len(group) < MIN_PARALLEL or len(made) * 2 <= len(group):
             continue
-        heads = {_head_word(g[-1]) for g in made} - {""}
+        # Judged by the name each heading gives (`_bare`): "16.1.1. Defining Boosting" is
+        # "Defining Boosting", an activity (round 34: a course book numbers every heading).
+        heads = {_head_word(_bare(g, numbered)) for g in made} - {""}
         for path in group:
-            if path in reasons or _gerund_phrase(path[-1]) or \
-                    normalize(path[-1]) in repeated or _head_word(path[-1]) not in heads:
+            bare = _bare(path, numbered)
+            if path in reasons or _gerund_phrase(bare) or \
+                    normalize(path[-1]) in repeated or _head_word(bare) not in heads:
                 continue
-            n = len(path[-1].split())
+            n = len(bare.split())
             parent = f" of {parent_path[-1]!r}" if parent_path else ""
             reasons[path] = (
                 f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''}), one of "

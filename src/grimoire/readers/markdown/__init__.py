@@ -258,12 +258,15 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     first = next((h for h in heads if h.level == 1), None)
     h1 = first.title if first is not None else None
     after_text = not any_heading and first is not None and _text_before(parsed, first)
-    if h1 is None and any_heading and heads and not _text_before(parsed, heads[0]):
-        # A heading under the page's opening text heads a part of it (BM25.md opens with a
-        # paragraph on BM25, then "## IDF (Inverse Document Frequency)"): not the page's name.
-        h1 = heads[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
     stem = _spaced(stem_title(stem_of(path)))
+    if h1 is None and any_heading and heads and not _text_before(parsed, heads[0]) \
+            and not (heads[0].level > 1 and names_no_concept(stem)):
+        # A heading under the page's opening text heads a part of it (BM25.md opens with a
+        # paragraph on BM25, then "## IDF (Inverse Document Frequency)"): not the page's name.
+        # Nor does a section of a day's or a month's page ("Jul 2024 notes.md" opening with
+        # "## openai": round 34, four months' pages were the concept "openai").
+        h1 = heads[0].title
     if after_text and _SLUG.fullmatch(stem) is None and any(c.isalpha() for c in stem):
         # A vault's note "Category Theory.md" that defines a category, then "# 1 Isomorphism":
         # the heading names a part, the file the note (it was "Isomorphism", with the
