@@ -124,8 +124,8 @@ def test_a_jekyll_sites_templates_are_no_notes_and_its_liquid_links_link(
                                  "corrections welcome.</p></footer>\n",
         "_posts/2019-03-01-momentum.md":
             "---\nlayout: page\ntitle: Momentum\naka: momentum method, MM\n---\nKeeps a "
-            "running average of past gradients and steps along it, as [Heavy Ball]({{ site.baseurl }}{% post_url "
-            "2019-03-01-heavy-ball %}) does.\n",
+            "running average of past gradients and steps along it, as [Heavy Ball]("
+            "{{ site.baseurl }}{% post_url 2019-03-01-heavy-ball %}) does.\n",
         "_posts/2019-03-01-heavy-ball.md":
             "---\nlayout: page\ntitle: Heavy Ball\n---\nAdds a fraction of the last step to "
             "the next one, so the weights roll on through flat stretches. See also "
