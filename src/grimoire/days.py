@@ -20,9 +20,7 @@ _DATE_TITLE = re.compile(
     r"(?:(?:daily\.journal\.)?\d{4}[-_./ ]\d{1,2}[-_./ ]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}"
     # a week's or a month's note: `2023-W10`, `2023-03`, `2023-Q1`
     r"|\d{4}-(?:W\d{1,2}|Q[1-4]|0[1-9]|1[0-2])"
-    rf"|{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}"
-    # a month by its name: "Aug 2025", "September 2023" (round 34: a year of monthly notes)
-    rf"|{_MONTH}\s+\d{{4}})"
+    rf"|{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}})"
     rf"(?:,?\s+{_WEEKDAY})?"
     # a time of that day: "2023-03-05 10:30", a backup's `2022-03-21T09_48_00.759Z`
     r"(?:[T ]\d{1,2}[:_.]\d{2}(?:[:_.]\d{2}(?:\.\d+)?)?Z?)?",

@@ -272,7 +272,10 @@ def names_no_concept(title: str) -> bool:
     """
     stripped = title.strip()
     dated = _DATED_NOTES.fullmatch(stripped)
-    return is_date_title(title) or (dated is not None and is_date_title(dated[1])) \
+    period = dated[1] if dated is not None else stripped
+    return is_date_title(title) or _MONTH_TITLE.fullmatch(stripped) is not None \
+        or (dated is not None and (is_date_title(period)
+                                   or _MONTH_TITLE.fullmatch(period) is not None)) \
         or _UNTITLED.fullmatch(stripped) is not None \
         or "{{" in title or "<%" in title or stripped.casefold() == "readme" \
         or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
@@ -282,6 +285,10 @@ def names_no_concept(title: str) -> bool:
 
 # A period's notes: "Mar 2025 notes", "Dec 2024 notes 1" (a copy), "2023-03-05 log" (round
 # 34: a year of monthly notes, each named by its first section: "openai" four times).
+# A month's page by its name: "Aug 2025", "September 2023" (no journal's day: a link to one is
+# still a wanted page, `days.is_date_title`).
+_MONTH_TITLE = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
+                          r"\s+\d{4}", re.IGNORECASE)
 _DATED_NOTES = re.compile(r"(.+?)\s+(?:notes|recap|log|journal|review|updates?)(?:\s+\d{1,2})?",
                           re.IGNORECASE)
 
