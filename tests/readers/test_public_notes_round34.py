@@ -190,3 +190,15 @@ def test_a_number_in_an_address_is_no_operand_and_a_claim_stays_on_its_line() ->
              "- 3+4=7 said the model, rightly\n- 4 + 4 = 9 is wrong\n")
     assert [c.expression for c in wrong_claims(links)] == ["4 + 4"]
     assert [c.expression for c in wrong_claims("12\n- 3 = 4, and 2 * 3 = 7")] == ["2 * 3"]
+
+
+def test_a_licence_named_for_what_it_covers_is_metadata(kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "site", {
+        "licenses/LICENSE-BSD-MENU.txt": "Copyright the menu's authors. Redistribution and use "
+                                         "in source and binary forms are permitted.\n",
+        "LICENSE-MIT": "Permission is hereby granted, free of charge, to any person.\n",
+        "License-free data.md": "# License-free data\n\nLicense-free data is data anyone may "
+                                "train on without asking.\n",
+    })
+    kb.ingest([notes], embed=False)
+    assert labels(kb) == {"License-free data"}

@@ -49,6 +49,8 @@ def metadata_file(path: str) -> bool:
     (True, True)
     >>> metadata_file("notes/source.md"), metadata_file("README.md")
     (False, False)
+    >>> metadata_file("LICENSE-MIT"), metadata_file("notes/License-free data.md")
+    (True, False)
     """
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     ext = suffix_of(name).lower()
@@ -56,7 +58,11 @@ def metadata_file(path: str) -> bool:
         return False
     stem = name[: len(name) - len(ext)] if ext else name
     word = stem.rsplit(".", 1)[-1]
-    return word in METADATA_NAMES or word.casefold() in METADATA_NAMES
+    # `LICENSE-MIT`, `LICENSE-APACHE`, a vendored library's `LICENSE-BSD-NAVGOCO.txt` (round
+    # 34: a site's `licenses/` folder): a licence text, named in capitals, then what it covers
+    head = word.split("-", 1)[0].split("_", 1)[0]
+    return word in METADATA_NAMES or word.casefold() in METADATA_NAMES \
+        or (head != word and head in ("LICENSE", "LICENCE", "COPYING"))
 
 
 # Files a code repository keeps beside its notes to build, test or package it (round 27: public
