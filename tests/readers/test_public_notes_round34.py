@@ -194,8 +194,9 @@ def test_a_number_in_an_address_is_no_operand_and_a_claim_stays_on_its_line() ->
 
 def test_a_licence_named_for_what_it_covers_is_metadata(kb: Grimoire, tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "site", {
-        "licenses/LICENSE-BSD-MENU.txt": "Copyright the menu's authors. Redistribution and use "
-                                         "in source and binary forms are permitted.\n",
+        "licenses/LICENSE-BSD-MENU.txt": "/* The licence of the menu widget we bundle. */\n\n"
+                                         "Copyright the menu's authors.\n\nRedistribution "
+                                         "and use in source and binary forms are permitted.\n",
         "LICENSE-MIT": "Permission is hereby granted, free of charge, to any person.\n",
         "License-free data.md": "# License-free data\n\nLicense-free data is data anyone may "
                                 "train on without asking.\n",
