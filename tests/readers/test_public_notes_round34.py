@@ -203,3 +203,26 @@ def test_a_licence_named_for_what_it_covers_is_metadata(kb: Grimoire, tmp_path: 
     })
     kb.ingest([notes], embed=False)
     assert labels(kb) == {"License-free data"}
+
+
+def test_a_front_matter_title_of_the_sites_section_does_not_name_the_page(
+        kb: Grimoire, tmp_path: Path) -> None:
+    page = "---\ntitle: Learning from labels\nsidebar: labels_sidebar\n---\n\n## {h}\n\n{text}\n"
+    site = write_notes(tmp_path / "site", {
+        "labels/trees.md": page.format(h="Decision Trees", text="A decision tree asks one "
+                                       "question of the input at each node until a leaf "
+                                       "gives the answer."),
+        "labels/forest.md": page.format(h="Random Forests", text="A random forest averages "
+                                        "many trees, each grown on a resample of the data."),
+        "labels/knn.md": page.format(h="K-Nearest Neighbours", text="The answer is the vote "
+                                     "of the closest stored examples."),
+        # a note whose file says its title keeps it, and its first section is a section
+        "Transformer.md": "---\ntitle: Transformer\n---\n\n## Self-Attention\n\nSelf-attention "
+                          "weighs every token by how well its key matches the query.\n",
+    })
+    kb.ingest([site], embed=False)
+    found = labels(kb)
+    assert "Learning from labels" not in found
+    assert {"Decision Trees", "Random Forests", "K-Nearest Neighbours", "Transformer"} <= found
+    (trees,) = kb.concept("Decision Trees").entries
+    assert trees.entry.definition.startswith("A decision tree asks one question")

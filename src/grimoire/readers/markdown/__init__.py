@@ -55,7 +55,7 @@ from grimoire.model import (
     Reference,
     Span,
 )
-from grimoire.names import normalize
+from grimoire.names import initials_match, normalize
 from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import (
     MATH_ONLY,
@@ -246,7 +246,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     when nothing better exists (issue 10, defect 8)."""
     title = parsed.front.meta.get("title")
     if isinstance(title, str) and title.strip():
-        return collapse(title)
+        return _named_by_file_and_heading(parsed, path, collapse(title)) or collapse(title)
     if title is not None:
         line = parsed.front.key_lines.get("title", 1)
         parsed.problems.append(
@@ -354,6 +354,34 @@ def names_note(stem: str) -> bool:
     return (any(c.isalpha() for c in stem) and not is_generic_heading(stem)
             and stem.casefold() != "readme" and not names_no_concept(stem)
             and _SLUG.fullmatch(stem) is None)
+
+
+def _named_by_file_and_heading(parsed: Parsed, path: str, title: str) -> str | None:
+    """The page's first heading, when its front matter `title` is the site's section and not
+    the page: the body opens with that heading, and the file's name says the heading, not the
+    title (`ANN.md` titled "Supervised Learning" opens with "## Artificial Neural Networks";
+    round 34: a documentation-theme site titled 13 pages so, each the sidebar's section it
+    sits in). `Transformer.md` titled "Transformer" that opens with "## Self-Attention" keeps
+    its title: its file says the title."""
+    heads = parsed.headings
+    if not heads or heads[0].level > 2 or _text_before(parsed, heads[0]):
+        return None
+    heading = collapse(heads[0].title)
+    stem = stem_of(path)
+    if normalize(heading) == normalize(title) or is_generic_heading(heading) \
+            or not _file_says(stem, heading) or _file_says(stem, title):
+        return None
+    return heading
+
+
+def _file_says(stem: str, name: str) -> bool:
+    """Whether a file's name spells `name`, its initials (`pca.md`, "Principal Components
+    Analysis") or most of its words (`decision_tree.md`, "Decision Trees")."""
+    if normalize(stem) == normalize(name) or initials_match(stem, name):
+        return True
+    mine = [w for w in re.split(r"[\W_]+", stem.casefold()) if w]
+    words = {w.rstrip("s") for w in re.split(r"[\W_]+", name.casefold()) if w}
+    return bool(mine) and all(w.rstrip("s") in words for w in mine) and 2 * len(mine) >= len(words)
 
 
 def _text_before(parsed: Parsed, heading: Heading) -> bool:
@@ -593,6 +621,19 @@ def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
         return _glossary_entries(parsed, path)
     if not_a_page(parsed.front.meta):
         return []  # a Dendron root note, an Excalidraw drawing
+    front_title = parsed.front.meta.get("title")
+    heads = parsed.headings
+    if heads and isinstance(front_title, str) and collapse(front_title) != title \
+            and title == collapse(heads[0].title):
+        # Titled by its first heading, not its front matter's section (`title_of`,
+        # `_named_by_file_and_heading`): that heading's text is the page's definition.
+        end = heads[1].index if len(heads) > 1 else len(parsed.blocks)
+        lead = [b for b in parsed.blocks[heads[0].index:end] if b.kind != "code"]
+        if not lead or not lead[0].units:
+            return []
+        last = max((ln for b in lead for ln, _ in b.units), default=heads[0].line)
+        return [entry_from_blocks(title, lead, Span(path, heads[0].line, last),
+                                  **front_entry_fields(parsed, path))]
     if _is_term_file(parsed):
         entry = entry_from_blocks(
             title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
