@@ -34,10 +34,14 @@ from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
 
 # Folders a tool fills: packages, caches, builds, and the runs an experiment tracker logs
 # (MLflow's `mlruns/` and `mlartifacts/`, Lightning's `lightning_logs/`, CMake's
-# `CMakeFiles/`): their files are a run's parameters and a build's output, never notes.
+# `CMakeFiles/`): their files are a run's parameters and a build's output, never notes. So
+# are a static site's templates and built pages: Jekyll's `_layouts/` and `_includes/` (HTML
+# and Liquid: "default", "footer", "sidebar" were concepts, their `{{ page.url }}` links dead;
+# round 34, two glossary sites), `_sass/`, and the `_site/` Jekyll, Quarto and Eleventy build
+# (a second copy of every page), Quarto's `_freeze/`.
 SKIP_DIRS = frozenset({
     "node_modules", "__pycache__", "_build", "site-packages", "venv", "mlruns", "mlartifacts",
-    "lightning_logs", "CMakeFiles",
+    "lightning_logs", "CMakeFiles", "_layouts", "_includes", "_sass", "_site", "_freeze",
 })
 # A file that marks the folder holding it as a tool's output, whatever its name: a CMake
 # build folder (`build/`, `cmake-build-debug/`), a Weights & Biases run folder (`wandb/`).
@@ -86,7 +90,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 23: MathML without TeX read as TeX (qa32); exercises, docsify pages, a wikilink heading name
 # nothing; a page's text outside its entries links from the page's concept (read32).
 # 24: a PDF saved under its own title keeps it; docutils' \bar and \overline (review32).
-READ_VERSION = b"grimoire-read-25\x00"
+# 26: a title "Training of X" or "Lecture N: X" names X; "Algorithm: X" is X; a step of code
+# opening with an instruction is no topic; Jekyll's Liquid link addresses read (read34).
+READ_VERSION = b"grimoire-read-26\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

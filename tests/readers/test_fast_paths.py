@@ -404,5 +404,8 @@ def test_not_a_page_as_a_loop(meta: dict[str, object]) -> None:
         or any(meta.get(k) is True for k in ("package_list", "message", "settings", "data")) \
         or any(
             isinstance(v, str) and ("{{" in v or "<%" in v)
-            and sections._TEMPLATE_MARK.search(v) is not None for v in meta.values())
+            and (sections._TEMPLATE_MARK.search(v) is not None or sections.is_placeholder(v))
+            for v in meta.values())
+    # (round 33 made a value that is only a slot, `{{x}}`, a template's; round 34: this oracle
+    # had not learnt it, and failed whenever hypothesis drew one)
     assert sections.not_a_page(meta) == said

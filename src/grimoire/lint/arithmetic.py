@@ -323,9 +323,12 @@ _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
 # and its quizzes; the claim began at the parenthesis and was wrong by a factor of 20). A
 # result a letter follows is a term, no number ("...+2+1=2n(n+1)", "= 100th percentile"); one
 # another number follows is a fraction a PDF laid flat ("1 + 1 + 1 = 6 3 = 2.00").
+# A number in an address is no operand, and a claim stays on its line: "status/16383110050
+# 24387072" ending one list item and "- 2+3=5 is ..." opening the next were read as one
+# subtraction (round 34: a tweet's address in a list of links).
 _PLAIN = re.compile(
-    r"(?<![\w.])(?<!\d,)(?P<lhs>[-(]?\d+(?:[.,]\d+)*+%?"
-    r"(?:\s{0,3}[-+*/×÷^x·⋅]\s{0,3}\(?\d+(?:[.,]\d+)*+%?\)?){1,12})"
+    r"(?<![\w./])(?<!\d,)(?P<lhs>[-(]?\d+(?:[.,]\d+)*+%?"
+    r"(?:[ \t]{0,3}[-+*/×÷^x·⋅][ \t]{0,3}\(?\d+(?:[.,]\d+)*+%?\)?){1,12})"
     r"\s{0,3}(?P<eq>=|≈)\s{0,3}(?P<rhs>-?\d+(?:[.,]\d+)*(?:[kKMBGT]\b|bn\b)?%?)(?![\w.]*\d)"
     r"(?![^\W\d_])(?!\s{1,3}\d)"
     # "3 + 2 + 4 = 2 + (4 + 3)": the right side goes on, an expression equals an expression

@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import BinaryIO, Protocol
 
-from grimoire.model import Document
+from grimoire.model import Document, Link
 from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
 from grimoire.readers.base import Reader, ReadOptions, decode, stem_of, suffix_of
 from grimoire.readers.markdown import obsidian
@@ -49,6 +49,8 @@ def metadata_file(path: str) -> bool:
     (True, True)
     >>> metadata_file("notes/source.md"), metadata_file("README.md")
     (False, False)
+    >>> metadata_file("LICENSE-MIT"), metadata_file("notes/License-free data.md")
+    (True, False)
     """
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     ext = suffix_of(name).lower()
@@ -56,7 +58,11 @@ def metadata_file(path: str) -> bool:
         return False
     stem = name[: len(name) - len(ext)] if ext else name
     word = stem.rsplit(".", 1)[-1]
-    return word in METADATA_NAMES or word.casefold() in METADATA_NAMES
+    # `LICENSE-MIT`, `LICENSE-APACHE`, a vendored library's `LICENSE-BSD-NAVGOCO.txt` (round
+    # 34: a site's `licenses/` folder): a licence text, named in capitals, then what it covers
+    head = word.split("-", 1)[0].split("_", 1)[0]
+    return word in METADATA_NAMES or word.casefold() in METADATA_NAMES \
+        or (head != word and head in ("LICENSE", "LICENCE", "COPYING"))
 
 
 # Files a code repository keeps beside its notes to build, test or package it (round 27: public
@@ -192,12 +198,33 @@ def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Doc
 def _named(doc: Document) -> Document:
     if project_file(doc.path):
         return replace(doc, entries=())
+    doc = _without_slots(doc)
     if _COLLECTION_TITLE.search(doc.title) and stem_of(doc.path).casefold() in _FRONT_PAGES:
         # "Deep Learning Notes", "Machine learning notes": a README titles the collection,
         # no concept in it (round 28: five public repositories' READMEs)
         own = [e for e in doc.entries if e.term != doc.title]
         return clean_names(drop_long_names(replace(doc, entries=tuple(own))))
     return clean_names(drop_long_names(add_page_entry(doc)))
+
+
+def _unfilled(link: Link) -> bool:
+    return "{{" in link.target or "{%" in link.target
+
+
+def _without_slots(doc: Document) -> Document:
+    """`doc` without the links whose address is a template's unfilled slot (`{{ post.url }}`,
+    `{{folderitem.url | remove: "/"}}`: a static site's Liquid loop over its pages, read from
+    an index page or a config's text; round 34): no page anyone would write, never a dead
+    link."""
+    if not any(_unfilled(x) for p in doc.passages for x in p.links) \
+            and not any(_unfilled(x) for e in doc.entries for x in e.links):
+        return doc
+    return replace(
+        doc,
+        passages=tuple(replace(p, links=tuple(x for x in p.links if not _unfilled(x)))
+                       if any(_unfilled(x) for x in p.links) else p for p in doc.passages),
+        entries=tuple(replace(e, links=tuple(x for x in e.links if not _unfilled(x)))
+                      if any(_unfilled(x) for x in e.links) else e for e in doc.entries))
 
 
 # ... and "Machine Learning Notes by <author>" (round 30: a Sphinx site's README and index)

@@ -119,6 +119,47 @@ _GENERIC_HEADINGS = frozenset(
     }
     | _SEE_ALSO_HEADINGS
 )
+# The furniture of a page: its apparatus (sources, references, notes, links), its
+# navigation (contents, index, summary, next steps), its examples and a course's admin. A
+# link that names one of these means no page anyone would write (`is_page_part`), and a
+# page titled "Summary of ..." names no subject (`is_generic_title`). The other generic
+# headings ("Parameters", "Training", "Evaluation", "Theory", "Architecture") are parts of a
+# page only as a heading: a link `[[parameters]]` in a sentence asks for a page on them, a
+# notebook titled "Training of Neural Networks" is about that (round 34: a vault's link, a
+# course's notebook with no concept).
+_PAGE_PARTS = frozenset(
+    {
+        "abstract", "acknowledgements", "acknowledgments", "appendix", "bibliography",
+        "changelog", "citation", "citations", "code", "code example", "code examples",
+        "conclusion", "conclusions", "contents", "contributing", "credits", "demo",
+        "description", "details", "discussion", "example", "examples", "exercise",
+        "exercises", "external links", "faq", "further reading", "getting started", "index",
+        "installation", "install", "installing", "intro", "introduction", "license", "links",
+        "more", "notes", "note", "outline", "overview", "quick start", "quickstart",
+        "readings", "recap", "reference", "references", "related work", "resources",
+        "sources", "source", "summary", "table of contents", "todo", "tutorial", "tutorials",
+        "usage", "what next", "next steps", "see also", "related", "footnotes", "authors",
+        "author", "updates", "news", "figures", "tables", "images", "screenshots", "videos",
+        "podcasts", "blogs", "books", "courses", "papers", "publications", "reading list",
+        "useful links", "guides", "misc", "miscellaneous", "other", "others", "other content",
+        "content", "refile", "inbox", "title", "template", "templates", "detailed notes",
+        "additional notes", "further notes", "my notes", "example code", "example script",
+        "toy example", "worked example", "worked examples", "worked out example",
+        "playground", "scratch", "scratch notes", "scratchpad", "primary sources",
+        "secondary sources", "wrap-up", "wrap up", "takeaways", "key takeaways",
+        "key takeaway", "homework", "assignment", "assignments", "syllabus", "schedule",
+        "agenda", "quiz", "quizzes", "flashcards", "checklist", "tasks", "copyright",
+        "erratum", "errata", "comments", "remarks", "recommended resources",
+        "video tutorials", "implementation code", "code implementation", "hands-on code",
+        "what's next", "what\u2019s next", "whats next", "up next", "next up", "coming next",
+        "what comes next", "where to go next", "where to go from here", "what is it",
+        "what are they", "what is this", "what are these", "what it is",
+        "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
+        "referencias", "resumen", "índice", "indice", "contenido", "contenidos",
+        "литература", "список литературы", "ссылки", "полезные ссылки",
+    }
+    | _SEE_ALSO_HEADINGS
+)
 # A notebook's step, not its subject: "Read data", "Load Data", "Import libraries",
 # "Loading the IMDB dataset" (round 29: a course's notebooks were named so).
 _SETUP_STEP = re.compile(
@@ -230,11 +271,26 @@ def names_no_concept(title: str) -> bool:
     (False, False)
     """
     stripped = title.strip()
-    return is_date_title(title) or _UNTITLED.fullmatch(stripped) is not None \
+    dated = _DATED_NOTES.fullmatch(stripped)
+    period = dated[1] if dated is not None else stripped
+    return is_date_title(title) or _MONTH_TITLE.fullmatch(stripped) is not None \
+        or (dated is not None and (is_date_title(period)
+                                   or _MONTH_TITLE.fullmatch(period) is not None)) \
+        or _UNTITLED.fullmatch(stripped) is not None \
         or "{{" in title or "<%" in title or stripped.casefold() == "readme" \
         or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
         or _FILE_TITLE.fullmatch(stripped) is not None \
         or _NUMBERED_TASK.fullmatch(stripped) is not None
+
+
+# A period's notes: "Mar 2025 notes", "Dec 2024 notes 1" (a copy), "2023-03-05 log" (round
+# 34: a year of monthly notes, each named by its first section: "openai" four times).
+# A month's page by its name: "Aug 2025", "September 2023" (no journal's day: a link to one is
+# still a wanted page, `days.is_date_title`).
+_MONTH_TITLE = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
+                          r"\s+\d{4}", re.IGNORECASE)
+_DATED_NOTES = re.compile(r"(.+?)\s+(?:notes|recap|log|journal|review|updates?)(?:\s+\d{1,2})?",
+                          re.IGNORECASE)
 
 
 # A course's numbered exercise as a note's whole title ("Problem 1" in three units' folders,
@@ -315,7 +371,11 @@ def unnumbered(name: str) -> str:
 # "Part 2 - Attention". The page's order, no part of the name.
 _LABELLED_NUMBER = re.compile(
     r"^(?:step|part|chapter|lecture|lesson|week|day|module|unit|approach|method|option"
-    r"|session|tutorial|lab)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)", re.IGNORECASE)
+    r"|session|tutorial|lab)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)"
+    # A textbook's typed block before what it states: "Algorithm: Ridge Regression",
+    # "Definition: Sparsity", "Theorem 2: ..." (round 34: a course book's notebooks)
+    r"|(?:algorithm|definition|theorem|lemma|proposition|corollary)(?:\s+\d{1,3}(?:\.\d{1,3})*)?"
+    r"\s*:\s+(?=\S)", re.IGNORECASE)
 # A task keyword before a heading, as Org writes it and its exporters keep it
 # (`### <span class="org-todo">TODO</span> Case Control Sampling` from ox-hugo).
 # The year a paper came out before its title, as a vault of paper notes names each note
@@ -521,6 +581,8 @@ def opens_note(title: str) -> bool:
 # A section's heading is judged without its unit (`bare_name`: "Day 3 — Attention" is
 # "Attention", an entry when its text defines Attention); a page's title as written.
 _COURSE_UNIT = r"(?:day|week|month|lecture|lesson|session|semester)[\s_-]*\d{1,3}"
+# "Lecture 12: Support Vector Machines", "Lesson 3 - Dropout": the unit, then what it is about.
+_LECTURE_TITLE = re.compile(r"(?:lecture|lesson)[\s_-]*\d{1,3}\s*[:.\u2013\u2014-]\s+(\S.*)")
 _COURSE_HEADING = re.compile(
     rf"^{_COURSE_UNIT}(?:\s*[-\u2013\u2014]\s*\d{{1,3}})?\b(?!\s*[-+/x*]\s*\w)"
     rf"|\s[-\u2013\u2014:|]\s+{_COURSE_UNIT}$")
@@ -538,21 +600,49 @@ def is_generic_heading(title: str) -> bool:
     when it says of what ("Summary of acquisition functions", "Properties of CTC"), or a
     part of a course ("Day 3 — Attention", "Week 2: Basics", "⚡ Tasks"), or a notebook's
     step ("Read data")."""
+    return _names_part(title, _GENERIC_HEADINGS, _GENERIC_HEADINGS)
+
+
+def is_generic_title(title: str) -> bool:
+    """`is_generic_heading` for the title of a whole page: "Training of Neural Networks" over
+    a notebook names its subject, where "Training of the model" as a section of a page is a
+    part of it. A title says of what only by a word of the page's furniture ("Summary of
+    Chapter 3", "Notes on ..." is no such form); "Training" alone is still a part.
+
+    A lecture or a lesson is about the one thing its title names after its number ("Lecture
+    12: Support Vector Machines", a course's notebook: `bare_name` names it "Support Vector
+    Machines"), where a day or a week of a course covers several ("Week 3 — Regularization").
+    """
+    lecture = _LECTURE_TITLE.match(heading_key(title))
+    if lecture is not None:
+        return _names_part(lecture[1], _GENERIC_HEADINGS, _PAGE_PARTS)
+    return _names_part(title, _GENERIC_HEADINGS, _PAGE_PARTS)
+
+
+def is_page_part(name: str) -> bool:
+    """Whether a link's name names the furniture of a page (`[[Source]]`, `[[Notes]]`,
+    `[[Summary]]`, `[[Figure 3]]`), never a page anyone would write. Narrower than
+    `is_generic_heading`: "Parameters", "Training", "Evaluation" head a section as a part of
+    their page, but "update the [[parameters]] after each batch" links to a page on them."""
+    return _names_part(name, _PAGE_PARTS, _PAGE_PARTS)
+
+
+def _names_part(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
     written = heading_key(title)
     key = _ARTICLE.sub("", written).rstrip("? ")  # "The Problem", "The Idea", "What is it?"
-    if key in _GENERIC_HEADINGS or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
+    if key in words or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key):
         return True
     head, of, _ = key.partition(" of ")
-    if of and head in _GENERIC_HEADINGS and not written.startswith(("a ", "an ")):
+    if of and head in of_words and not written.startswith(("a ", "an ")):
         # "An Analysis of Scale Invariance in Object Detection" is a paper's title, not a
         # part of a page (round 30: a paper note named by its file, "snip")
         return True
     # "Experiments/Results", "Experiments & Results": parts of a page joined; "Architecture
     # Comparison", "Datasets Comparison": a comparison of several things names none of them.
     parts = [p.strip() for p in _JOINED.split(key)]
-    return (len(parts) > 1 and all(p in _GENERIC_HEADINGS for p in parts)) \
-        or key.endswith(" comparison")
+    return (len(parts) > 1 and all(p in words for p in parts)) \
+        or (words is _GENERIC_HEADINGS and key.endswith(" comparison"))
 
 
 __all__ = [
@@ -562,6 +652,8 @@ __all__ = [
     "bare_name",
     "heading_key",
     "is_generic_heading",
+    "is_generic_title",
+    "is_page_part",
     "is_see_also_heading",
     "is_statement",
     "names_no_concept",

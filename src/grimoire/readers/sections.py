@@ -65,6 +65,7 @@ from grimoire.readers.conventions import (
     bare_name,
     heading_key,
     is_generic_heading,
+    is_generic_title,
     is_see_also_heading,
     is_statement,
     names_no_concept,
@@ -456,7 +457,8 @@ def add_section_entries(doc: Document) -> Document:
                 "define their heading"
             )
         elif defining and normalize(heading) not in repeated and not mentioned \
-                and code[path] <= 2 * len(candidates[path]):
+                and code[path] <= 2 * len(candidates[path]) \
+                and not (code[path] and _instructs(candidates[path])):
             # Parallel sections of a topic ("Early Stopping", "L1 Regularization" on a
             # Regularization page), one of which at least defines its heading: each is a
             # topic of its own. A heading the page repeats ("Model", "Cost function" under
@@ -464,7 +466,9 @@ def add_section_entries(doc: Document) -> Document:
             # in passing ("supports agent training") is not what the section defines. A
             # section of twice as much code as words is a step of a worked example (round
             # 33: a notebook's "Debugging", "Prediction" beside its "Gradient Descent"; a
-            # cheat sheet's "Early Stopping", a page of prose and its code, stays).
+            # cheat sheet's "Early Stopping", a page of prose and its code, stays). So is one
+            # of code whose text opens with an instruction (round 34: "Calculation", "Define
+            # the features matrix as ..." over the code that builds it).
             reasons[path] = (
                 f"{shape}, one of {len(group)} topics of the page of which {defining} "
                 "define their heading"
@@ -476,12 +480,15 @@ def add_section_entries(doc: Document) -> Document:
         made = [g for g in group if g in reasons]
         if len(group) < MIN_PARALLEL or len(made) * 2 <= len(group):
             continue
-        heads = {_head_word(g[-1]) for g in made} - {""}
+        # Judged by the name each heading gives (`_bare`): "16.1.1. Defining Boosting" is
+        # "Defining Boosting", an activity (round 34: a course book numbers every heading).
+        heads = {_head_word(_bare(g, numbered)) for g in made} - {""}
         for path in group:
-            if path in reasons or _gerund_phrase(path[-1]) or \
-                    normalize(path[-1]) in repeated or _head_word(path[-1]) not in heads:
+            bare = _bare(path, numbered)
+            if path in reasons or _gerund_phrase(bare) or \
+                    normalize(path[-1]) in repeated or _head_word(bare) not in heads:
                 continue
-            n = len(path[-1].split())
+            n = len(bare.split())
             parent = f" of {parent_path[-1]!r}" if parent_path else ""
             reasons[path] = (
                 f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''}), one of "
@@ -647,6 +654,13 @@ def _head_word(heading: str) -> str:
     return normalize(words[-1]) if len(words) > 1 else ""
 
 
+def _instructs(prose: str) -> bool:
+    """Whether a section's text opens with an instruction ("Define the matrix $X$ as",
+    "Initialize the weights with zeros"): a step of a worked example, not a topic."""
+    words = prose.lstrip("*_ ").split(maxsplit=2)
+    return len(words) > 1 and words[0][:1].isupper() and words[0].casefold() in _IMPERATIVES
+
+
 def _gerund_phrase(heading: str) -> bool:
     """ "Computing probabilities", "Formalizing Bayesian Optimization": an activity over a
     thing, not a name, unless the text defines it as one ("Learning rate is ...")."""
@@ -757,6 +771,13 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     kind = meta.get("type")
     if isinstance(kind, str) and kind.strip().casefold() in _NOT_A_PAGE_TYPES:
         return True
+    # A static site's page its own search leaves out: a 404 page, a tag's archive, made of a
+    # Liquid include (`search: exclude` in Jekyll's documentation theme, `search_exclude:
+    # true` in Just the Docs; round 34: "Page Not Found", "Documentation pages").
+    search = meta.get("search")
+    if (isinstance(search, str) and search.strip().casefold() == "exclude") \
+            or meta.get("search_exclude") is True or meta.get("exclude_from_search") is True:
+        return True
     return is_template(meta)
 
 
@@ -783,7 +804,7 @@ def add_page_entry(doc: Document) -> Document:
         return doc
     if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)):
         return doc
-    if is_generic_heading(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
+    if is_generic_title(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
             or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta) \
             or MATH_ONLY.fullmatch(title) or is_statement(title):

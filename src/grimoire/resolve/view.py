@@ -208,12 +208,15 @@ _LINK_WORDS = re.compile(r"(?:(?:see|click|read|go|more)\s+)?(?:here|this|link|m
 def names_a_part(name: str) -> bool:
     """Whether a link's name names a part of a page or says "here", not a page anyone would
     write: `[[Source]]`, `[[Notes]]`, `[[See here]]` after a sentence (round 30: a public vault),
-    a link its writer meant for an address. Such a link is a dead link, never a wanted page."""
+    a link its writer meant for an address. Such a link is a dead link, never a wanted page.
+    Only the furniture of a page counts (`conventions.is_page_part`): "Update the
+    [[parameters]] after each batch" asks for a page (round 34), though "Parameters" heads
+    a section as a part of its page."""
     # Imported here: the readers' package imports every reader (docutils, markdown-it: 0.5 s
     # of a cold command that never reads a file).
-    from grimoire.readers.conventions import is_generic_heading
+    from grimoire.readers.conventions import is_page_part
 
-    return is_generic_heading(name) or _LINK_WORDS.fullmatch(name.strip()) is not None
+    return is_page_part(name) or _LINK_WORDS.fullmatch(name.strip()) is not None
 
 
 def cites(name: str) -> bool:

@@ -55,12 +55,13 @@ from grimoire.model import (
     Reference,
     Span,
 )
-from grimoire.names import normalize
+from grimoire.names import initials_match, normalize
 from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import (
     MATH_ONLY,
     bare_name,
     is_generic_heading,
+    is_generic_title,
     is_statement,
     names_no_concept,
     opens_note,
@@ -245,7 +246,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     when nothing better exists (issue 10, defect 8)."""
     title = parsed.front.meta.get("title")
     if isinstance(title, str) and title.strip():
-        return collapse(title)
+        return _named_by_file_and_heading(parsed, path, collapse(title)) or collapse(title)
     if title is not None:
         line = parsed.front.key_lines.get("title", 1)
         parsed.problems.append(
@@ -257,12 +258,15 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     first = next((h for h in heads if h.level == 1), None)
     h1 = first.title if first is not None else None
     after_text = not any_heading and first is not None and _text_before(parsed, first)
-    if h1 is None and any_heading and heads and not _text_before(parsed, heads[0]):
-        # A heading under the page's opening text heads a part of it (BM25.md opens with a
-        # paragraph on BM25, then "## IDF (Inverse Document Frequency)"): not the page's name.
-        h1 = heads[0].title
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
     stem = _spaced(stem_title(stem_of(path)))
+    if h1 is None and any_heading and heads and not _text_before(parsed, heads[0]) \
+            and not (heads[0].level > 1 and names_no_concept(stem)):
+        # A heading under the page's opening text heads a part of it (BM25.md opens with a
+        # paragraph on BM25, then "## IDF (Inverse Document Frequency)"): not the page's name.
+        # Nor does a section of a day's or a month's page ("Jul 2024 notes.md" opening with
+        # "## openai": round 34, four months' pages were the concept "openai").
+        h1 = heads[0].title
     if after_text and _SLUG.fullmatch(stem) is None and any(c.isalpha() for c in stem):
         # A vault's note "Category Theory.md" that defines a category, then "# 1 Isomorphism":
         # the heading names a part, the file the note (it was "Isomorphism", with the
@@ -272,7 +276,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # vault, where a file's name is its note's (a site's page opens with a generated
         # table of contents), and not for a slug.
         return stem
-    if h1 is not None and (is_generic_heading(h1) or unnumbered(h1) != h1
+    if h1 is not None and (is_generic_title(h1) or unnumbered(h1) != h1
                            or _CLAUSE.match(h1) or is_statement(h1)) and names_note(stem) \
             and not names_no_concept(h1):
         # "# Introduction" opening RNN.md names a part of the note: the file names the note
@@ -350,6 +354,34 @@ def names_note(stem: str) -> bool:
     return (any(c.isalpha() for c in stem) and not is_generic_heading(stem)
             and stem.casefold() != "readme" and not names_no_concept(stem)
             and _SLUG.fullmatch(stem) is None)
+
+
+def _named_by_file_and_heading(parsed: Parsed, path: str, title: str) -> str | None:
+    """The page's first heading, when its front matter `title` is the site's section and not
+    the page: the body opens with that heading, and the file's name says the heading, not the
+    title (`ANN.md` titled "Supervised Learning" opens with "## Artificial Neural Networks";
+    round 34: a documentation-theme site titled 13 pages so, each the sidebar's section it
+    sits in). `Transformer.md` titled "Transformer" that opens with "## Self-Attention" keeps
+    its title: its file says the title."""
+    heads = parsed.headings
+    if not heads or heads[0].level > 2 or _text_before(parsed, heads[0]):
+        return None
+    heading = collapse(heads[0].title)
+    stem = stem_of(path)
+    if normalize(heading) == normalize(title) or is_generic_heading(heading) \
+            or not _file_says(stem, heading) or _file_says(stem, title):
+        return None
+    return heading
+
+
+def _file_says(stem: str, name: str) -> bool:
+    """Whether a file's name spells `name`, its initials (`pca.md`, "Principal Components
+    Analysis") or most of its words (`decision_tree.md`, "Decision Trees")."""
+    if normalize(stem) == normalize(name) or initials_match(stem, name):
+        return True
+    mine = [w for w in re.split(r"[\W_]+", stem.casefold()) if w]
+    words = {w.rstrip("s") for w in re.split(r"[\W_]+", name.casefold()) if w}
+    return bool(mine) and all(w.rstrip("s") in words for w in mine) and 2 * len(mine) >= len(words)
 
 
 def _text_before(parsed: Parsed, heading: Heading) -> bool:
@@ -507,7 +539,9 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
             redirect = value.strip()
             break
     return {
-        "aliases": tuple(alias_names(meta.get("aliases", meta.get("alias")))),
+        # `aka:` ("also known as") states them too: a Jekyll glossary's every term (round 34:
+        # "svd" aka "Singular Value Decomposition", "gbt" aka "Gradient Boosted Trees").
+        "aliases": tuple(alias_names(meta.get("aliases", meta.get("alias", meta.get("aka"))))),
         "see_also": tuple(
             Link(slug, LinkKind.RELATED, Span(path, ln, ln)) for slug, ln in fm.related
         ),
@@ -587,6 +621,19 @@ def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
         return _glossary_entries(parsed, path)
     if not_a_page(parsed.front.meta):
         return []  # a Dendron root note, an Excalidraw drawing
+    front_title = parsed.front.meta.get("title")
+    heads = parsed.headings
+    if heads and isinstance(front_title, str) and collapse(front_title) != title \
+            and title == collapse(heads[0].title):
+        # Titled by its first heading, not its front matter's section (`title_of`,
+        # `_named_by_file_and_heading`): that heading's text is the page's definition.
+        end = heads[1].index if len(heads) > 1 else len(parsed.blocks)
+        lead = [b for b in parsed.blocks[heads[0].index:end] if b.kind != "code"]
+        if not lead or not lead[0].units:
+            return []
+        last = max((ln for b in lead for ln, _ in b.units), default=heads[0].line)
+        return [entry_from_blocks(title, lead, Span(path, heads[0].line, last),
+                                  **front_entry_fields(parsed, path))]
     if _is_term_file(parsed):
         entry = entry_from_blocks(
             title, parsed.blocks, whole_span(parsed, path), **front_entry_fields(parsed, path)
@@ -620,8 +667,8 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
         return []  # "# If it is the office environment" opens a note; it names nothing
     if _bookmark(parsed, heads[0]):
         return []
-    if is_generic_heading(term):
-        if not opens_note(term) or is_generic_heading(title):
+    if is_generic_title(term):
+        if not opens_note(term) or is_generic_title(title):
             return []  # `# Links` over a list of addresses names a part of a page, not a note
         term = title
     if str(parsed.front.meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):

@@ -63,7 +63,13 @@ IMAGE_EXTENSIONS = frozenset(
 _DANGEROUS_SCHEMES = frozenset({"javascript", "vbscript", "data", "file"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,31}):")
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*")
-_LIQUID_LINK = re.compile(r"\(\{%[ \t]*(?:link|post_url)[ \t]+([^%\s()]{1,300})[ \t]*%\}\)")
+# Jekyll's `({% post_url 2018-01-01-adam %})`, also after the site's address as its docs
+# write it, `({{ site.baseurl }}{% post_url ... %})` (round 34: a glossary's every link), and
+# `({{ site.baseurl }}/terms/adam.html)`.
+_SITE_URL = r"(?:\{\{[ \t]*site\.(?:base)?url[ \t]*\}\}){1,2}"
+_LIQUID_LINK = re.compile(
+    rf"\((?:{_SITE_URL})?\{{%[ \t]*(?:link|post_url)[ \t]+([^%\s()]{{1,300}})[ \t]*%\}}\)"
+    rf"|\({_SITE_URL}(/[^\s(){{}}]{{0,300}})\)")
 # Hugo's `({{< relref "attention.md" >}})`, `({{% ref "/posts/x" %}})` as a link's address.
 _HUGO_LINK = re.compile(
     r"\(\{\{[<%][ \t]*(?:rel)?ref[ \t]+\"([^\"\s()]{1,300})\"[ \t]*[>%]\}\}\)")
@@ -864,8 +870,8 @@ def _paragraphs(text: str) -> Iterable[tuple[int, str]]:
 def _strip_liquid(text: str) -> str:
     """Jekyll `({% link terms/x.md %})` and Hugo `({{< relref "x.md" >}})` destinations become
     plain `(terms/x.md)` links."""
-    if "{%" in text:
-        text = _LIQUID_LINK.sub(r"(\1)", text)
+    if "{%" in text or "{{" in text:
+        text = _LIQUID_LINK.sub(lambda m: f"({m[1] or m[2]})", text)
     return _HUGO_LINK.sub(r"(\1)", text) if "{{" in text else text
 
 

@@ -39,6 +39,7 @@ from grimoire.readers import markdown
 from grimoire.readers.base import folder_of, stem_of, suffix_of
 from grimoire.readers.conventions import (
     is_generic_heading,
+    is_generic_title,
     names_no_concept,
     names_part_note,
     opens_note,
@@ -267,7 +268,7 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
         # (`hls__paper_1667264759596_0`): Logseq's own pages, no concepts
         return []
     named = stem_title(stem)
-    if is_generic_heading(title) and normalize(title) != normalize(named):
+    if is_generic_title(title) and normalize(title) != normalize(named):
         # `Overview.md` opening "# Introduction" over links to the course's notes: a generic
         # heading names no note (round 26), and here the file gives no better name (round 30)
         return []
