@@ -316,12 +316,13 @@ _ID_HELP = "The concept's id, when two concepts share NAME (the error lists them
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name_words", metavar="NAME...", nargs=-1, required=True)
 @click.option("--id", "concept_id", metavar="ID", help=_ID_HELP)
 @json_option
 @click.pass_context
 @handle_errors
-def show(ctx: click.Context, name: str, concept_id: str | None, as_json: bool) -> None:
+def show(ctx: click.Context, name_words: tuple[str, ...], concept_id: str | None,
+         as_json: bool) -> None:
     """Show a concept by any of its names: what each source says (file:line), formulas,
     references, see-also, why entries were merged, links out, wanted links, backlinks.
 
@@ -329,6 +330,9 @@ def show(ctx: click.Context, name: str, concept_id: str | None, as_json: bool) -
     """
     from grimoire._cli_concepts import render_concept
 
+    # `show Self attention`, as `search` and `ask` take their words: unquoted, the name's
+    # second word was "Got unexpected extra argument (attention)" (round 34).
+    name = words(name_words, "name")
     kb = kb_of(ctx)
     try:
         concept = kb.concept(name, concept_id=concept_id)
@@ -352,7 +356,7 @@ def show(ctx: click.Context, name: str, concept_id: str | None, as_json: bool) -
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name_words", metavar="NAME...", nargs=-1, required=True)
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 6),
               help="How many links away to go.")
 @click.option("--id", "concept_id", metavar="ID", help=_ID_HELP)
@@ -360,14 +364,15 @@ def show(ctx: click.Context, name: str, concept_id: str | None, as_json: bool) -
 @json_option
 @click.pass_context
 @handle_errors
-def graph(ctx: click.Context, name: str, depth: int, concept_id: str | None, as_dot: bool,
-          as_json: bool) -> None:
+def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_id: str | None,
+          as_dot: bool, as_json: bool) -> None:
     """The concepts linked to NAME, up to --depth links away, in either direction.
 
     Example: grimoire graph LoRA --depth 2 --dot | dot -Tsvg > lora.svg
     """
     from grimoire._cli_concepts import render_graph
 
+    name = words(name_words, "name")
     try:
         g = kb_of(ctx).graph(name, depth=depth, concept_id=concept_id)
     except NotFound as e:

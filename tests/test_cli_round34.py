@@ -1,0 +1,45 @@
+"""Round 34 (qa34): what a new user typing commands on public notes got wrong, on a real store
+of the bundled examples."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grimoire.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("r34")
+    shutil.copytree(EXAMPLES, folder / "notes")
+    path = folder / "kb.db"
+    result = CliRunner().invoke(main, ["--db", str(path), "ingest", "--no-embed",
+                                       str(folder / "notes")])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_show_and_graph_take_a_name_of_several_words_unquoted(db: Path) -> None:
+    # `grimoire show Self attention`, typed as `search` and `ask` take their words, was
+    # "Error: Got unexpected extra argument (attention)".
+    quoted = CliRunner().invoke(main, ["--db", str(db), "show", "Gradient Descent", "--json"])
+    assert quoted.exit_code == 0, quoted.output
+    words = CliRunner().invoke(main, ["--db", str(db), "show", "Gradient", "Descent", "--json"])
+    assert words.exit_code == 0, words.output
+    assert json.loads(words.output)["label"] == json.loads(quoted.output)["label"]
+    # the options may come before or after the words
+    graph = CliRunner().invoke(main, ["--db", str(db), "graph", "--json", "Gradient", "Descent",
+                                      "--depth", "1"])
+    assert graph.exit_code == 0, graph.output
+    centre = json.loads(graph.output)["nodes"][0]
+    assert centre["label"] == json.loads(quoted.output)["label"]
+    # a name that is only blanks is a usage error, as an empty query is
+    blank = CliRunner().invoke(main, ["--db", str(db), "show", " "])
+    assert blank.exit_code == 2 and "the name is empty" in blank.output
