@@ -24,8 +24,9 @@ class Exporter:
 
     name: str
     suffix: str  # what the file's name usually ends with ("" for a folder)
-    write: Callable[[Iterable[Concept], Path], int]
+    write: Callable[..., int]  # (concepts, path), and `line=` when `quotes_notes`
     folder: bool = False  # writes a folder of files (a site) rather than one file
+    quotes_notes: bool = False  # quotes lines of the notes: `write` takes `line=LineOf`
 
 
 # What marks a folder as an export's own, which --force may replace: never a folder of the
@@ -54,9 +55,11 @@ class ExportReport:
 
 def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, path: Path, *,
                  force: bool = False, progress: Progress | None = None,
-                 keep: Iterable[Path] = ()) -> ExportReport:
+                 keep: Iterable[Path] = (),
+                 line: Callable[[str, int], str] | None = None) -> ExportReport:
     """Run `exporter` into `path`, which must not exist unless `force`, and is none of the
-    files in `keep` (the store's own) even then.
+    files in `keep` (the store's own) even then. `line(path, n)` reads a note's line for an
+    exporter that quotes the notes (the site's "Mentioned in").
 
     The export is written beside `path` and renamed over it only when complete: an export that
     fails half-way leaves nothing behind, and a forced one keeps the old export until then.
@@ -80,7 +83,9 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
             out.mkdir()
             (out / MARKER).write_text(f"written by grimoire export {exporter.name}\n",
                                       encoding="utf-8")
-        count = exporter.write(_counted(concepts, total, progress), out)
+        counted = _counted(concepts, total, progress)
+        count = (exporter.write(counted, out, line=line) if exporter.quotes_notes
+                 else exporter.write(counted, out))
         _swap(out, target, scratch)
     except OSError as e:
         raise GrimoireError(f"cannot write: {e.strerror or e}", str(target)) from e

@@ -296,14 +296,8 @@ class Site:
         return " ".join(words)
 
     def sentence(self, span: Span) -> str:
-        """The line a link sits on, for "mentioned in": a long one cut after its 400th
-        character at most, between words and outside formulas (a cut one shows its TeX)."""
-        line = self.files.line(span.path, span.start_line)
-        if len(line) <= 400:
-            return line
-        cut = line[:400]
-        cut = cut[: cut.rfind(" ")] if " " in cut else cut
-        return whole_formulas(cut.rstrip() + " …")
+        """The line a link sits on, for "mentioned in" (`mention_line`)."""
+        return mention_line(self.files.line(span.path, span.start_line))
 
     def preview(self, name: str, concept_id: str | None = None) -> dict[str, Any]:
         """A concept's name, kind and opening words, for the hover popover."""
@@ -332,3 +326,13 @@ def file_at(span: Span, name: str | None = None) -> str:
     name = name or Path(span.path).name
     return f"{name}:{span.start_line}" + (f"-{span.end_line}" if span.end_line > span.start_line
                                           else "")
+
+
+def mention_line(line: str) -> str:
+    """The line a link sits on as "mentioned in" shows it: a long one cut after its 400th
+    character at most, between words and outside formulas (a cut one shows its TeX)."""
+    if len(line) <= 400:
+        return line
+    cut = line[:400]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut
+    return whole_formulas(cut.rstrip() + " …")

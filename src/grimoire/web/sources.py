@@ -44,12 +44,12 @@ class SourceFiles:
         self._ttl = ttl
         self._known: dict[str, SourceRecord] = {}
         self._by_name: dict[str, list[str]] = {}
-        self._loaded = 0.0
+        self._loaded: float | None = None  # never yet (monotonic time may start near 0)
         self._text: dict[str, tuple[float, SourceText]] = {}
 
     def known(self) -> dict[str, SourceRecord]:
         now = time.monotonic()
-        if now - self._loaded > self._ttl:
+        if self._loaded is None or now - self._loaded > self._ttl:
             with self._lock:
                 records = self._kb.sources()
             self._known = {r.path: r for r in records}
