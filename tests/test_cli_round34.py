@@ -43,3 +43,21 @@ def test_show_and_graph_take_a_name_of_several_words_unquoted(db: Path) -> None:
     # a name that is only blanks is a usage error, as an empty query is
     blank = CliRunner().invoke(main, ["--db", str(db), "show", " "])
     assert blank.exit_code == 2 and "the name is empty" in blank.output
+
+
+def test_did_you_mean_offers_each_concept_once(db: Path) -> None:
+    # "did you mean: Self-attention, Selfattention": one concept offered twice, under its
+    # label and under a spelling of it, as if there were two to choose from. The examples'
+    # Byte-Pair Encoding is also called "BytePair Encoding".
+    import grimoire
+    from grimoire.errors import NotFound
+
+    with grimoire.open(db, create=False) as kb:
+        names = {n.name for n in kb.concept("Byte-Pair Encoding").names}
+        assert {"Byte-Pair Encoding", "BytePair Encoding"} <= names
+        with pytest.raises(NotFound) as e:
+            kb.concept("byte pair encodng")
+    assert e.value.suggestions == ("Byte-Pair Encoding",)
+    typo = CliRunner().invoke(main, ["--db", str(db), "show", "byte", "pair", "encodng"])
+    assert typo.exit_code == 1
+    assert typo.output.splitlines()[-1] == "did you mean: Byte-Pair Encoding"

@@ -189,7 +189,13 @@ def handle_errors(f: F) -> F:
             sys.exit(1)
         except KeyboardInterrupt:
             # The open batch has rolled back and the reader workers are gone; no traceback.
-            err().print("interrupted", highlight=False)
+            # An ingest says what is left and how to finish (round 34: a bare "interrupted"
+            # left a new user wondering whether to start again from an empty database).
+            said = "interrupted"
+            if click.get_current_context().info_name == "ingest":
+                said += ("; the files read so far are kept: run the same ingest again to "
+                         "read the rest")
+            err().print(said, highlight=False, soft_wrap=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
