@@ -26,7 +26,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 
 from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
-from grimoire.files import read_capped, real_inside, root_folder
+from grimoire.files import note_text, read_capped, real_inside, root_folder
 from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
@@ -172,8 +172,7 @@ class Tools:
         end = min(max(start, end_line), start + MAX_LINES - 1)
         # What is opened is checked again: a folder on the path may have been swapped since.
         data = read_capped(real, MAX_SOURCE_BYTES, inside=root_folder(record.root))
-        text = data.decode("utf-8-sig", errors="replace")
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = note_text(data, path).split("\n")
         shown = lines[start - 1:end]
         body = "\n".join(shown)
         if len(body) > MAX_RESULT_CHARS:

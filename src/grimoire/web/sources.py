@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
 from grimoire.errors import ReadError
-from grimoire.files import read_capped, real_inside, root_folder
+from grimoire.files import note_text, read_capped, real_inside, root_folder
 from grimoire.knowledge import Grimoire
 from grimoire.store import SourceRecord
 from grimoire.web.render import safe_url
@@ -81,8 +81,7 @@ class SourceFiles:
             data = read_capped(file, MAX_SOURCE_BYTES, inside=root_folder(record.root))
         except (OSError, ReadError):
             return None
-        text = data.decode("utf-8-sig", errors="replace")
-        lines = tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        lines = tuple(note_text(data, path).split("\n"))
         result = SourceText(path, record.format, lines)
         if len(self._text) > 512:
             self._text.clear()

@@ -1,0 +1,70 @@
+"""What a newcomer met in round 34 (qa34), on a real server in real Chromium: a note saved in
+Windows-1252 or UTF-16, which ingest reads right, was shown in the source view as the file's
+bytes read as UTF-8 ("Caf\ufffd", a NUL between every letter), and so quoted under "Mentioned
+in" (the notes are our own words)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser
+
+import grimoire
+from tests.web.conftest import Running, run_server
+
+LATIN = ("# Caf\u00e9 notes\n\nA na\u00efve Bayes model treats the features as independent "
+         "\u2013 see [[Bayes rule]].\n")
+WIDE = ("# \u00dcber Notiz\n\nDie Kreuzentropie misst zwei Verteilungen \u2013 nach "
+        "[[Bayes rule]].\n")
+
+
+@pytest.fixture(scope="module")
+def encoded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("r34web")
+    notes = root / "notes"
+    notes.mkdir()
+    (notes / "latin.md").write_bytes(LATIN.encode("cp1252"))
+    (notes / "wide.md").write_bytes(WIDE.encode("utf-16"))
+    (notes / "Bayes rule.md").write_text(
+        "# Bayes rule\n\nBayes rule turns a likelihood and a prior into a posterior.\n",
+        encoding="utf-8")
+    db = root / "kb.db"
+    with grimoire.open(db) as kb:
+        report = kb.ingest([notes], embed=False)
+        assert not report.failed
+        assert kb.concept("Caf\u00e9 notes").entries  # ingest read them right
+        assert kb.concept("\u00dcber Notiz").entries
+    return db
+
+
+@pytest.fixture(scope="module")
+def encoded_server(encoded: Path) -> Iterator[Running]:
+    yield from run_server(encoded)
+
+
+@pytest.mark.parametrize(("name", "text"), [("latin.md", LATIN), ("wide.md", WIDE)])
+def test_the_source_view_shows_a_note_as_ingest_read_it(
+    encoded: Path, encoded_server: Running, browser: Browser, name: str, text: str
+) -> None:
+    path = encoded.parent / "notes" / name
+    page = browser.new_page()
+    page.goto(f"{encoded_server.url}/source?path={quote(str(path))}")
+    shown = page.inner_text("main")
+    page.close()
+    for line in text.splitlines()[:3]:
+        assert line in shown, shown
+    assert "\ufffd" not in shown and "\x00" not in shown
+
+
+def test_mentioned_in_quotes_such_a_note_as_written(encoded_server: Running,
+                                                    browser: Browser) -> None:
+    page = browser.new_page()
+    page.goto(f"{encoded_server.url}/c/{quote('Bayes rule')}")
+    quotes = page.locator("ul.mentions blockquote").all_inner_texts()
+    page.close()
+    assert sorted(quotes) == [
+        "A na\u00efve Bayes model treats the features as independent \u2013 see Bayes rule.",
+        "Die Kreuzentropie misst zwei Verteilungen \u2013 nach Bayes rule."], quotes
