@@ -27,6 +27,7 @@ class Exporter:
     write: Callable[..., int]  # (concepts, path), and `line=` when `quotes_notes`
     folder: bool = False  # writes a folder of files (a site) rather than one file
     quotes_notes: bool = False  # quotes lines of the notes: `write` takes `line=LineOf`
+    opened_by: str = ""  # the program that opens the file by its ending only ("Anki")
 
 
 # What marks a folder as an export's own, which --force may replace: never a folder of the
@@ -50,7 +51,7 @@ class ExportReport:
     path: str
     concepts: int
     bytes: int
-    notices: tuple[str, ...] = ()  # what was cleared on the way (a killed export's folder)
+    notices: tuple[str, ...] = ()  # a killed export's folder cleared, a name Anki will not open
 
 
 def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, path: Path, *,
@@ -93,6 +94,11 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
         shutil.rmtree(scratch, ignore_errors=True)
     size = (sum(f.stat().st_size for f in target.rglob("*") if f.is_file()) if exporter.folder
             else target.stat().st_size)
+    if exporter.opened_by and not target.name.lower().endswith(exporter.suffix):
+        # `export anki deck.anki`: Anki's File > Import picks an importer by the name's ending
+        # and offers none for it (round 34). Written as asked; the fix is a rename.
+        cleared += (f"{exporter.opened_by} opens only files named *{exporter.suffix}: rename "
+                    f"{target.name} to {target.stem}{exporter.suffix} to import it",)
     return ExportReport(exporter.name, str(target), count, size, cleared)
 
 
