@@ -283,17 +283,37 @@ class Site:
 
     # -- helpers for templates ---------------------------------------------------------------
 
-    def _opening(self, span: Span, most: int = 600) -> str:
-        """The text of a note's lines `span`, at most `most` characters of it."""
+    def _opening(self, span: Span, most: int = 600, label: str = "") -> str:
+        """The text of a note's lines `span`, at most `most` characters of it. A front matter
+        block is no text, and an entry that spans its title alone (a book chapter whose body
+        opens with a `##` section) goes on to the page's first words, at most 40 lines on:
+        its preview was "---" (round 34, yshavit/llm-notes)."""
         note = self.files.text(span.path)
-        if note is None:
-            return ""
+        if note is None or note.format in _NOT_PROSE:
+            return ""  # its lines are markup or JSON: "<!DOCTYPE html>" was a page's preview
+        lines = note.lines
+        start = max(span.start_line, 1) - 1
+        if start == 0 and lines and lines[0].strip() == "---":
+            close = next((i for i, line in enumerate(lines[1:200], 1)
+                          if line.strip() in ("---", "...")), None)
+            if close is not None:
+                start = close + 1
+        end = max(span.end_line, start + 1)
+        title = normalize(label)
         words: list[str] = []
-        for line in note.lines[max(span.start_line, 1) - 1 : span.end_line]:
+        for i, line in enumerate(lines[start:], start):
+            if i == end:
+                if normalize(" ".join(words)) not in ("", title):
+                    break  # the span said more than its title: that is the opening
+                words = []  # the page's first words, not its title again
+            if i >= end + 40:
+                break
+            if i >= end and line.lstrip().startswith("#"):
+                continue  # a section's heading ("## Overview") is no opening words
             words += plain_line(line).split()
             if sum(len(w) + 1 for w in words) > most:
                 break
-        return " ".join(words)
+        return "" if title and normalize(" ".join(words)) == title else " ".join(words)
 
     def sentence(self, span: Span) -> str:
         """The line a link sits on, for "mentioned in" (`mention_line`)."""
@@ -310,7 +330,7 @@ class Site:
             # A page named by its title has no definition: its opening text, the lines its
             # entry spans, says what it is about ("LoRA in practice": "I fine-tuned ...").
             text = next((opening for e in concept.entries
-                         if (opening := self._opening(e.entry.span))), "")
+                         if (opening := self._opening(e.entry.span, label=e.entry.term))), "")
         return {"label": concept.label, "kind": concept.kind, "text": plain(text),
                 "sources": len(concept.sources),
                 "href": concept_href(concept.label, concept_id and concept.id)}
@@ -326,6 +346,10 @@ def file_at(span: Span, name: str | None = None) -> str:
     name = name or Path(span.path).name
     return f"{name}:{span.start_line}" + (f"-{span.end_line}" if span.end_line > span.start_line
                                           else "")
+
+
+# Formats whose raw lines are no prose to preview (tags, JSON, a PDF's bytes).
+_NOT_PROSE = frozenset({"html", "notebook", "pdf"})
 
 
 def mention_line(line: str) -> str:
