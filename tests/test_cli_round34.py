@@ -61,3 +61,25 @@ def test_did_you_mean_offers_each_concept_once(db: Path) -> None:
     typo = CliRunner().invoke(main, ["--db", str(db), "show", "byte", "pair", "encodng"])
     assert typo.exit_code == 1
     assert typo.output.splitlines()[-1] == "did you mean: Byte-Pair Encoding"
+
+
+def test_search_in_a_store_with_no_note_says_nothing_is_ingested(tmp_path: Path) -> None:
+    # A folder of figures ingested by mistake: every search said "no results".
+    figures = tmp_path / "Images"
+    figures.mkdir()
+    (figures / "gan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    db = tmp_path / "kb.db"
+    assert CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed",
+                                     str(figures)]).exit_code == 0
+    found = CliRunner().invoke(main, ["--db", str(db), "search", "--mode", "lexical", "gan"])
+    assert found.exit_code == 0
+    assert found.output.splitlines() == [
+        "no results: nothing is ingested yet (grimoire ingest ~/notes)"]
+    # with notes, a query nothing matches is still a plain "no results"
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "GAN.md").write_text("# GAN\n\nA GAN pits a generator against a critic.\n",
+                                  encoding="utf-8")
+    CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
+    none = CliRunner().invoke(main, ["--db", str(db), "search", "--mode", "lexical", "qqzzxx"])
+    assert none.output.splitlines() == ["no results"]

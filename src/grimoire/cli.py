@@ -521,7 +521,11 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         emit_json(hits)
         return
     if not hits:
-        click.echo("no results", err=True)
+        # A store holding no note (a folder of images ingested by mistake): say so, as the
+        # web UI's home page does, not a bare "no results" for every query (round 34).
+        nothing = not kb.stats().documents
+        click.echo("no results: nothing is ingested yet (grimoire ingest ~/notes)" if nothing
+                   else "no results", err=True)
         return
     from grimoire.search import MARKED
 

@@ -68,3 +68,39 @@ def test_mentioned_in_quotes_such_a_note_as_written(encoded_server: Running,
     assert sorted(quotes) == [
         "A na\u00efve Bayes model treats the features as independent \u2013 see Bayes rule.",
         "Die Kreuzentropie misst zwei Verteilungen \u2013 nach Bayes rule."], quotes
+
+
+@pytest.fixture(scope="module")
+def only_images(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    # A folder of figures ingested by mistake (a vault's Images/): files seen, no note.
+    root = tmp_path_factory.mktemp("r34empty")
+    figures = root / "Images"
+    figures.mkdir()
+    for name in ("gan.png", "vae.png"):
+        (figures / name).write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    db = root / "kb.db"
+    with grimoire.open(db) as kb:
+        report = kb.ingest([figures], embed=False)
+        assert report.added == 0 and kb.stats().sources == 2
+    yield from run_server(db)
+
+
+def test_a_store_with_no_note_says_so_on_every_page(only_images: Running,
+                                                    browser: Browser) -> None:
+    # Its search said "No results for 'gan'" as if the notes lacked the word, its graph was
+    # an empty 900-pixel frame under "0 concepts, 0 links", its home page an empty "A-Z".
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    said = {}
+    for path in ("/", "/search?q=gan", "/graph"):
+        page.goto(only_images.url + path)
+        page.wait_for_load_state("networkidle")
+        said[path] = page.inner_text("main")
+    assert page.locator("#graph").count() == 0
+    page.close()
+    hint = "grimoire ingest ~/notes"
+    assert hint in said["/search?q=gan"] and "No results" not in said["/search?q=gan"]
+    assert "No concepts yet" in said["/graph"] and hint in said["/graph"]
+    assert "A\u2013Z" not in said["/"] and hint in said["/"]
+    assert errors == []
