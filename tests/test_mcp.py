@@ -154,6 +154,24 @@ def test_read_source_gives_a_note_as_ingest_read_it(tmp_path: Path) -> None:
     assert [structured(r)["text"] for r in results] == [latin, wide]
 
 
+def test_search_in_a_knowledge_base_with_no_note_says_so(tmp_path: Path) -> None:
+    # Round 34 (qa34): a folder of figures ingested by mistake; `search` gave `results: []`,
+    # which an assistant reads as "the notes do not say".
+    figures = tmp_path / "Images"
+    figures.mkdir()
+    (figures / "gan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([figures], embed=False)
+
+        async def session() -> Any:
+            async with Client(build_server(kb)) as client:
+                return await client.call_tool("search", {"query": "gan", "mode": "lexical"})
+
+        found = structured(run(session))
+    assert found == {"query": "gan", "nothing_ingested": True,
+                     "notice": "no note is ingested in this knowledge base yet", "results": []}
+
+
 def test_tools_in_memory(db: Path) -> None:
     kb = grimoire.open(db, create=False)
 

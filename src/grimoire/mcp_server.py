@@ -93,6 +93,10 @@ class Tools:
         with self.lock:
             hits = self.kb.search(query, k=k, mode=mode)
             notice = self.kb.search_notice(query, hits, mode)
+            if not hits and notice is None and not self.kb.stats().documents:
+                # An empty result read as "the notes do not say" (round 34): none was ingested.
+                notice = {"nothing_ingested": True,
+                          "notice": "no note is ingested in this knowledge base yet"}
         # The snippet's «marks» around matched words go: an assistant quoted them as the
         # note's own text (`«Softmax» function calculates …`).
         # The concept's id too: two concepts may share a label ("Labeling" of seed 003's
