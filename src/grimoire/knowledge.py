@@ -679,7 +679,7 @@ class Grimoire:
         line = None
         if exporter.quotes_notes:
             # The notes as the web UI reads them: only files the store read well, inside
-            # their ingested folder, each read once and never past its size cap.
+            # their ingested folder, cached, and never past the size cap.
             import threading
 
             from grimoire.web.sources import SourceFiles
