@@ -83,3 +83,27 @@ def test_search_in_a_store_with_no_note_says_nothing_is_ingested(tmp_path: Path)
     CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
     none = CliRunner().invoke(main, ["--db", str(db), "search", "--mode", "lexical", "qqzzxx"])
     assert none.output.splitlines() == ["no results"]
+
+
+def test_show_folds_a_long_definition_on_a_terminal_and_prints_it_whole_when_piped(
+        tmp_path: Path) -> None:
+    # A note whose definition was one line of 2 MB printed 20,000 terminal lines of it; the
+    # web UI's card folds after about a screen, and `lint` folds its groups on a terminal.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    words = " ".join(f"w{i}" for i in range(3000))
+    (notes / "Long thing.md").write_text(
+        f"# Long thing\n\nLong thing is a note that goes on: {words} and ends here.\n",
+        encoding="utf-8")
+    db = tmp_path / "kb.db"
+    CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
+    tty = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "100", "NO_COLOR": "1"})
+    shown = tty.invoke(main, ["--db", str(db), "show", "Long thing"])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert len(lines) < 40, len(lines)
+    assert "w2999" not in shown.output and "ends here" not in shown.output
+    more = [line.strip() for line in lines if "more words" in line]
+    assert len(more) == 1 and more[0].endswith("more words: grimoire show 'Long thing' | less")
+    piped = CliRunner().invoke(main, ["--db", str(db), "show", "Long thing"])
+    assert "w2999 and ends here." in piped.output and "more words" not in piped.output
