@@ -104,3 +104,35 @@ def test_a_store_with_no_note_says_so_on_every_page(only_images: Running,
     assert "No concepts yet" in said["/graph"] and hint in said["/graph"]
     assert "A\u2013Z" not in said["/"] and hint in said["/"]
     assert errors == []
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    # A book's chapter titled in its front matter, its body opening with a `##` section:
+    # an entry spanning line 1, with no definition (yshavit/llm-notes; our own words here).
+    root = tmp_path_factory.mktemp("r34book")
+    notes = root / "book"
+    notes.mkdir()
+    (notes / "norm.md").write_text(
+        "---\ntitle: Layer normalization\n---\n\n## What and why?\n\nEach token's vector is "
+        "shifted and scaled to mean zero and unit variance.\n\n## Where it sits\n\nBefore "
+        "attention.\n", encoding="utf-8")
+    db = root / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    yield from run_server(db)
+
+
+def test_a_chapter_with_no_definition_shows_how_its_note_opens(book: Running,
+                                                               browser: Browser) -> None:
+    # Its page said "(no definition)" over the whole chapter, while hovering a link to it
+    # showed its first words.
+    page = browser.new_page()
+    page.goto(f"{book.url}/c/{quote('Layer normalization')}")
+    card = page.locator("section.card").first.inner_text()
+    read_on = page.locator("section.card blockquote a.where")
+    links = [read_on.nth(i).get_attribute("href") for i in range(read_on.count())]
+    page.close()
+    assert "Each token's vector is shifted and scaled to mean zero and unit variance." in card
+    if "no definition" in card:  # (a reader that makes the first section its definition)
+        assert len(links) == 1 and (links[0] or "").startswith("/source?path="), links

@@ -56,6 +56,9 @@ class _Offline:
     def image_url(self, path: str, target: str) -> None:
         return None  # no server to send the image: the template leaves it out
 
+    def opening(self, span: Span, term: str) -> str:
+        return ""  # a page with no definition keeps "(no definition)" offline
+
     def sentence(self, span: Span) -> str:
         """A backlink's line, as the served page quotes it under "Mentioned in": a page of
         bare `file:line` places (round 34: seven of them on a book chapter's page) said

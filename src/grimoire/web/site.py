@@ -315,6 +315,15 @@ class Site:
                 break
         return "" if title and normalize(" ".join(words)) == title else " ".join(words)
 
+    def opening(self, span: Span, term: str) -> str:
+        """The first words of the note an entry with no definition names (a chapter whose
+        body opens with a section), for its card: the page said "(no definition)" over a
+        400-line chapter while its hover preview gave those words (round 34)."""
+        from grimoire.web.render import plain
+
+        text = self._opening(span, label=term)
+        return plain(text, 600) if text else ""
+
     def sentence(self, span: Span) -> str:
         """The line a link sits on, for "mentioned in" (`mention_line`)."""
         return mention_line(self.files.line(span.path, span.start_line))
