@@ -553,3 +553,28 @@ def test_a_note_read_with_a_wrong_format_is_read_again_without_it(tmp_path: Path
         assert kb.ingest([notes], embed=False).unchanged == 2
         assert kb.ingest([notes], format="mediawiki", embed=False).updated == 2
         assert kb.ingest([notes], format="mediawiki", embed=False).unchanged == 2
+
+
+def test_a_note_ingested_by_its_path_and_since_deleted_is_named_as_one_note(
+        tmp_path: Path) -> None:
+    # Round 34 (qa34): a note renamed in place after `grimoire ingest note.md` gave "is
+    # missing; kept its 1 files' records (an unmounted drive?)". A folder's count is
+    # still given, in the singular for one file.
+    note = tmp_path / "manifold.md"
+    note.write_text("# Data manifold\n\nThe data manifold is where the samples lie.\n",
+                    encoding="utf-8")
+    folder = tmp_path / "drive"
+    folder.mkdir()
+    (folder / "one.md").write_text("# One\n\nOne is a note.\n", encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([note, folder], embed=False)
+        note.unlink()
+        (folder / "one.md").unlink()
+        folder.rmdir()
+        report = kb.ingest([note, folder], embed=False)
+        assert kb.concept("Data manifold").entries  # kept, as the notice says
+    assert report.notices == (
+        f"{note} is missing; kept what was read from it (moved or deleted?). Ingest it with "
+        "--prune to remove it.",
+        f"{folder} is missing; kept its 1 file's record (an unmounted drive?). Ingest it "
+        "with --prune to remove it.")

@@ -132,6 +132,46 @@ def test_read_source_of_a_note_gone_from_the_disk_says_so(tmp_path: Path) -> Non
     assert f"{gone!r} cannot be read now" in text, text
 
 
+def test_read_source_gives_a_note_as_ingest_read_it(tmp_path: Path) -> None:
+    # Round 34 (qa34): a note saved in Windows-1252, which ingest reads as such (with a
+    # warning), came back from read_source as "Caf\ufffd"; a UTF-16 one with a NUL between
+    # every letter. The assistant quoting it quoted garbage.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    latin = "# Caf\u00e9 notes\n\nA na\u00efve model \u2013 plainly put.\n"
+    wide = "# \u00dcber Notiz\n\nDie Kreuzentropie misst zwei Verteilungen.\n"
+    (notes / "latin.md").write_bytes(latin.encode("cp1252"))
+    (notes / "wide.md").write_bytes(wide.encode("utf-16"))
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+
+        async def session() -> list[Any]:
+            async with Client(build_server(kb)) as client:
+                return [await client.call_tool("read_source", {"path": str(notes / name)})
+                        for name in ("latin.md", "wide.md")]
+
+        results = run(session)
+    assert [structured(r)["text"] for r in results] == [latin, wide]
+
+
+def test_search_in_a_knowledge_base_with_no_note_says_so(tmp_path: Path) -> None:
+    # Round 34 (qa34): a folder of figures ingested by mistake; `search` gave `results: []`,
+    # which an assistant reads as "the notes do not say".
+    figures = tmp_path / "Images"
+    figures.mkdir()
+    (figures / "gan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([figures], embed=False)
+
+        async def session() -> Any:
+            async with Client(build_server(kb)) as client:
+                return await client.call_tool("search", {"query": "gan", "mode": "lexical"})
+
+        found = structured(run(session))
+    assert found == {"query": "gan", "nothing_ingested": True,
+                     "notice": "no note is ingested in this knowledge base yet", "results": []}
+
+
 def test_tools_in_memory(db: Path) -> None:
     kb = grimoire.open(db, create=False)
 

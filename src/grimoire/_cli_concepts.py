@@ -37,6 +37,26 @@ def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
         out.print(Text(pad + (" " * hang if n else "")) + line, soft_wrap=True)
 
 
+def _long(out: Console, text: str, label: str) -> None:
+    """A definition or section's text; on a terminal a long one shows what the web UI's card
+    shows before "Show the rest", then how many words follow and how to read them all (a
+    2 MB line of a note was 20,000 terminal lines; `lint` folds its groups so). Piped, all."""
+    from grimoire.cli import terminal
+
+    if not terminal() or (len(text) <= 1950 and text.count("\n") < 26):
+        _prose(out, text)
+        return
+    from grimoire.web.render import halves
+
+    head, rest = halves(text)
+    _prose(out, head)
+    if rest:
+        import shlex
+
+        _prose(out, f"… {len(rest.split()):,} more words: grimoire show "
+               f"{shlex.quote(label)} | less", style="dim")
+
+
 def render_concept(out: Console, c: Concept, where: Callable[[str], str],
                    copies: Sequence[DuplicateOf] = (),
                    namesakes: Sequence[ConceptSummary] = ()) -> None:
@@ -80,7 +100,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         for gloss in e.glosses:
             _prose(out, f"~ {gloss}")
         if e.definition:
-            _prose(out, e.definition)
+            _long(out, e.definition, c.label)
         elif e.redirect:
             plain(f"see: {e.redirect}")
         else:
@@ -97,7 +117,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         line(f"[bold]{safe(s.heading, lines=False)}[/bold] in {safe(s.title, lines=False)}  "
              f"[dim]{safe_at(s.span)} (section)[/dim]")
         if s.text:
-            _prose(out, s.text)
+            _long(out, s.text, c.label)
     for r in c.redirects:
         line(f"[dim]redirect: {safe(r.entry.term, lines=False)} → "
              f"{safe(r.entry.redirect or '', lines=False)} ({safe_at(r.entry.span)})[/dim]")

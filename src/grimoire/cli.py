@@ -189,7 +189,13 @@ def handle_errors(f: F) -> F:
             sys.exit(1)
         except KeyboardInterrupt:
             # The open batch has rolled back and the reader workers are gone; no traceback.
-            err().print("interrupted", highlight=False)
+            # An ingest says what is left and how to finish (round 34: a bare "interrupted"
+            # left a new user wondering whether to start again from an empty database).
+            said = "interrupted"
+            if click.get_current_context().info_name == "ingest":
+                said += ("; the files read so far are kept: run the same ingest again to "
+                         "read the rest")
+            err().print(said, highlight=False, soft_wrap=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
@@ -316,12 +322,13 @@ _ID_HELP = "The concept's id, when two concepts share NAME (the error lists them
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name_words", metavar="NAME...", nargs=-1, required=True)
 @click.option("--id", "concept_id", metavar="ID", help=_ID_HELP)
 @json_option
 @click.pass_context
 @handle_errors
-def show(ctx: click.Context, name: str, concept_id: str | None, as_json: bool) -> None:
+def show(ctx: click.Context, name_words: tuple[str, ...], concept_id: str | None,
+         as_json: bool) -> None:
     """Show a concept by any of its names: what each source says (file:line), formulas,
     references, see-also, why entries were merged, links out, wanted links, backlinks.
 
@@ -329,6 +336,9 @@ def show(ctx: click.Context, name: str, concept_id: str | None, as_json: bool) -
     """
     from grimoire._cli_concepts import render_concept
 
+    # `show Self attention`, as `search` and `ask` take their words: unquoted, the name's
+    # second word was "Got unexpected extra argument (attention)" (round 34).
+    name = words(name_words, "name")
     kb = kb_of(ctx)
     try:
         concept = kb.concept(name, concept_id=concept_id)
@@ -352,7 +362,7 @@ def show(ctx: click.Context, name: str, concept_id: str | None, as_json: bool) -
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name_words", metavar="NAME...", nargs=-1, required=True)
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 6),
               help="How many links away to go.")
 @click.option("--id", "concept_id", metavar="ID", help=_ID_HELP)
@@ -360,14 +370,15 @@ def show(ctx: click.Context, name: str, concept_id: str | None, as_json: bool) -
 @json_option
 @click.pass_context
 @handle_errors
-def graph(ctx: click.Context, name: str, depth: int, concept_id: str | None, as_dot: bool,
-          as_json: bool) -> None:
+def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_id: str | None,
+          as_dot: bool, as_json: bool) -> None:
     """The concepts linked to NAME, up to --depth links away, in either direction.
 
     Example: grimoire graph LoRA --depth 2 --dot | dot -Tsvg > lora.svg
     """
     from grimoire._cli_concepts import render_graph
 
+    name = words(name_words, "name")
     try:
         g = kb_of(ctx).graph(name, depth=depth, concept_id=concept_id)
     except NotFound as e:
@@ -510,7 +521,11 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         emit_json(hits)
         return
     if not hits:
-        click.echo("no results", err=True)
+        # A store holding no note (a folder of images ingested by mistake): say so, as the
+        # web UI's home page does, not a bare "no results" for every query (round 34).
+        nothing = not kb.stats().documents
+        click.echo("no results: nothing is ingested yet (grimoire ingest ~/notes)" if nothing
+                   else "no results", err=True)
         return
     from grimoire.search import MARKED
 

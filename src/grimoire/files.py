@@ -23,6 +23,21 @@ MAX_BYTES = 32 * 1024 * 1024  # the default cap (`ReadOptions.max_bytes`)
 EXPORT_MARKER = ".grimoire-export"
 
 
+def note_text(data: bytes, path: str) -> str:
+    """A note's bytes as text the way `ingest` decoded them (UTF-16/32 by their BOM, UTF-8, or
+    Windows-1252 for a file with no UTF-8 in it), LF line ends: what a face shows of a file
+    agrees with what was read from it. The source view and MCP's `read_source` decoded every
+    file as UTF-8, so a Latin-1 note read "Caf\ufffd" and a UTF-16 one a NUL between every
+    letter (round 34). A file that is binary now is shown as UTF-8 with replacements."""
+    from grimoire.readers.base import decode  # the readers import this module
+
+    try:
+        return decode(data, path)
+    except ReadError:
+        text = data.decode("utf-8-sig", errors="replace")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = True,
                 inside: str | None = None) -> bytes:
     """The bytes of a regular file, refusing FIFOs, devices and anything over `max_bytes`,

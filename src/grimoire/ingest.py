@@ -389,8 +389,16 @@ def _vanished(
         tally.add("removed", len(known))
         return
     tally.add("kept", len(known))
-    tally.notices.append(f"{root} {state}; kept its {len(known)} files' records "
-                         "(an unmounted drive?). Ingest it with --prune to remove them.")
+    if [r.path for r in known] == [root]:
+        # A note ingested by its own path, since deleted or renamed (round 34: "kept its 1
+        # files' records (an unmounted drive?)" for one note renamed in place).
+        tally.notices.append(f"{root} {state}; kept what was read from it (moved or deleted?). "
+                             "Ingest it with --prune to remove it.")
+        return
+    count = f"{len(known)} file's record" if len(known) == 1 else f"{len(known)} files' records"
+    tally.notices.append(f"{root} {state}; kept its {count} "
+                         f"(an unmounted drive?). Ingest it with --prune to remove "
+                         f"{'it' if len(known) == 1 else 'them'}.")
 
 
 def _walk(

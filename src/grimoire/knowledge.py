@@ -676,8 +676,17 @@ class Grimoire:
 
         keep = ([] if self.store.url.startswith(POSTGRES_SCHEMES) else
                 [Path(self.store.url + side) for side in ("", "-wal", "-shm", "-journal")])
+        line = None
+        if exporter.quotes_notes:
+            # The notes as the web UI reads them: only files the store read well, inside
+            # their ingested folder, cached, and never past the size cap.
+            import threading
+
+            from grimoire.web.sources import SourceFiles
+
+            line = SourceFiles(self, threading.Lock(), ttl=float("inf")).line
         return export.write_export(exporter, concepts, len(ids), Path(path), force=force,
-                                   progress=progress, keep=keep)
+                                   progress=progress, keep=keep, line=line)
 
     @_guarded
     def stats(self) -> Stats:

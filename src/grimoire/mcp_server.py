@@ -26,7 +26,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 
 from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
-from grimoire.files import read_capped, real_inside, root_folder
+from grimoire.files import note_text, read_capped, real_inside, root_folder
 from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
@@ -93,6 +93,10 @@ class Tools:
         with self.lock:
             hits = self.kb.search(query, k=k, mode=mode)
             notice = self.kb.search_notice(query, hits, mode)
+            if not hits and notice is None and not self.kb.stats().documents:
+                # An empty result read as "the notes do not say" (round 34): none was ingested.
+                notice = {"nothing_ingested": True,
+                          "notice": "no note is ingested in this knowledge base yet"}
         # The snippet's «marks» around matched words go: an assistant quoted them as the
         # note's own text (`«Softmax» function calculates …`).
         # The concept's id too: two concepts may share a label ("Labeling" of seed 003's
@@ -172,8 +176,7 @@ class Tools:
         end = min(max(start, end_line), start + MAX_LINES - 1)
         # What is opened is checked again: a folder on the path may have been swapped since.
         data = read_capped(real, MAX_SOURCE_BYTES, inside=root_folder(record.root))
-        text = data.decode("utf-8-sig", errors="replace")
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = note_text(data, path).split("\n")
         shown = lines[start - 1:end]
         body = "\n".join(shown)
         if len(body) > MAX_RESULT_CHARS:

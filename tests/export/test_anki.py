@@ -104,3 +104,17 @@ def test_a_concept_only_a_page_section_describes_gets_a_card(cheatsheet_kb: Any,
     _, back, source = _notes(tmp_path / "notes.apkg", tmp_path)[anki.guid(concept.key)]
     assert html.unescape(back) == "<br><br>".join(s.text for s in concept.sections)
     assert source == "<br>".join(str(s.span) for s in concept.sections)
+
+
+def test_a_deck_not_named_apkg_is_written_with_a_note_that_anki_will_not_open_it(
+        notes_kb: Any, tmp_path: Path) -> None:
+    # Round 34 (qa34): `grimoire export anki deck.anki` wrote a deck Anki's File > Import
+    # does not offer (it picks an importer by the name's ending), and said nothing.
+    odd = notes_kb.export("anki", tmp_path / "deck.anki")
+    assert (tmp_path / "deck.anki").is_file() and odd.concepts > 0  # written as asked
+    assert odd.notices == ("Anki opens only files named *.apkg: rename deck.anki to "
+                           "deck.apkg to import it",)
+    for name in ("deck.apkg", "DECK.APKG"):
+        assert notes_kb.export("anki", tmp_path / name, force=True).notices == ()
+    # the other formats are opened by what they hold, whatever their name
+    assert notes_kb.export("tbx", tmp_path / "terms.xml").notices == ()

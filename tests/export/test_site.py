@@ -140,3 +140,44 @@ def test_a_site_exported_into_the_notes_folder_is_not_read_back(tmp_path: Path) 
         kb.ingest([page, notes / "site"], root=notes, embed=False)
         assert sorted((e.entry.term, e.entry.span.path) for e in kb.entries()) == before
         assert not [s for s in kb.sources() if "/site/" in s.path]
+
+
+def test_a_mention_is_quoted_as_the_served_page_quotes_it(tmp_path: Path) -> None:
+    # Round 34 (yshavit/llm-notes): the exported page of a book chapter listed seven places
+    # under "Mentioned in" as bare `file:line`, where `grimoire serve` quotes each one's line.
+    # A line is read only from a note the store read, inside its folder: a note since made a
+    # link to a file outside the notes is quoted by nothing.
+    import grimoire
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "Perplexity.md").write_text(
+        "# Perplexity\n\nPerplexity is the exponential of the average negative log-likelihood "
+        "a language model gives each token.\n", encoding="utf-8")
+    (notes / "eval.md").write_text(
+        "# Evaluating a language model\n\nOn held-out text we report [[Perplexity]], where "
+        "lower means the model is less surprised.\n", encoding="utf-8")
+    (notes / "secret.md").write_text(
+        "# Secret plans\n\nThe plans mention [[Perplexity]] only in passing here.\n",
+        encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("# x\n\nthe line nobody may quote\n", encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        (notes / "secret.md").unlink()
+        (notes / "secret.md").symlink_to(outside)
+        kb.export("site", tmp_path / "site")
+        concept = kb.concept("Perplexity")
+    html = (tmp_path / "site" / "c" / site.page_name(concept.key)).read_text(encoding="utf-8")
+    mentioned = html.split("<h2>Mentioned in</h2>", 1)[1].split("</section>", 1)[0]
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", mentioned, re.DOTALL)
+    assert len(quotes) == 1, mentioned
+    assert "lower means the model is less surprised" in quotes[0]
+    # the mention's own word links to the concept's page, as on the served page
+    assert f'href="{site.page_name(concept.key)}"' in quotes[0]
+    assert "nobody may quote" not in html and "only in passing" not in html
+    # a long line is cut where the served page cuts it
+    from grimoire.web.site import mention_line
+
+    long = "word " * 200
+    assert mention_line(long).endswith(" …") and len(mention_line(long)) <= 402

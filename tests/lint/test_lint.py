@@ -252,3 +252,22 @@ def test_a_complex_power_in_a_note_breaks_neither_lint_nor_ask(tmp_path: Path) -
                                  "what is the root of a negative number"])
     assert asked.exit_code == 0, asked.output
     assert json.loads(asked.output)["citations"][0]["span"]["path"].endswith("roots.md")
+
+
+def test_a_formula_written_with_a_minus_sign_is_checked_whole(tmp_path: Path) -> None:
+    # Round 34 (AngeloGalav/deep-learning-notes, our own words here): a CNN lecture's
+    # "(32 - 6)/2 + 1 = 14", with the minus sign U+2212, was read from "2 + 1" on and flagged
+    # "2 + 1 = 14, but it computes to 3"; so was any sum after a variable, "(w - 6)/2 + 1".
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "conv.md").write_text(
+        "# Convolution output\n\n"
+        "Six by six kernels with stride 2 on a 32 wide input: (32 \u2212 6)/2 + 1 = 14 columns.\n\n"
+        "With a 5 wide kernel instead the width is (w - 5)/2 + 1 = 14 for some w.\n\n"
+        "Eight wide kernels would give (32 \u2212 8)/2 + 1 = 14 columns, a slip.\n",
+        encoding="utf-8")
+    with ingest(tmp_path / "kb.db", notes) as kb:
+        found = kb.lint().by_group().get("arithmetic", [])
+    # the slip is still found, on its line, as the whole expression
+    assert [(f.span.start_line, f.message) for f in found] == [
+        (7, "(32 \u2212 8)/2 + 1 = 14, but it computes to 13")], found

@@ -308,6 +308,31 @@ def test_a_task_list_shows_boxes_not_brackets(tmp_path: Path) -> None:
     assert "Brackets elsewhere stay: [x] marks the spot." in page
 
 
+def test_a_chapter_whose_body_opens_with_a_section_previews_its_first_words(
+        tmp_path: Path) -> None:
+    # Round 34 (yshavit/llm-notes, our own words here): a book chapter titled in its front
+    # matter, whose body opens with a `##` section, is an entry spanning line 1 with no
+    # definition; hovering a link to it showed "---", the front matter's fence. Its first
+    # words show now; a saved web page's raw lines (tags) are never a preview.
+    notes = tmp_path / "book"
+    notes.mkdir()
+    (notes / "chapter.md").write_text(
+        "---\ntitle: Layer normalization\n---\n\n## What and why?\n\nEach token's vector is "
+        "shifted and scaled to mean zero and unit variance.\n\n## Where it sits\n\nBefore "
+        "attention.\n", encoding="utf-8")
+    (notes / "index.md").write_text("# Reading list\n\nStart with [[Layer normalization]].\n",
+                                    encoding="utf-8")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        data = client.get("/api/c/Layer normalization", params={"preview": "true"}).json()
+    kb.close()
+    # (whether the reader makes the first section the page's definition or not)
+    assert data["text"].startswith("Each token's vector is shifted and scaled"), data
+
+
 def test_a_page_without_a_definition_previews_its_opening_words(client: TestClient) -> None:
     # Since a page's opening links count (round 27), "LoRA in practice" is the first note
     # "mentioned in" on the LoRA page; hovering it showed its name alone: a page named by its
@@ -317,3 +342,30 @@ def test_a_page_without_a_definition_previews_its_opening_words(client: TestClie
     assert data["text"].startswith("I fine-tuned a 7B model"), data
     assert "Low-Rank Adaptation note;" in data["text"]
     assert "](" not in data["text"] and "%20" not in data["text"]
+
+
+def test_a_note_deleted_since_its_ingest_says_so_on_its_source_page(tmp_path: Path) -> None:
+    # Round 34 (qa34): a concept page's `file:line` to a note renamed since the ingest led to
+    # "no such note here", as for a path that was never a note; MCP's read_source said why.
+    notes = tmp_path / "vault"
+    notes.mkdir()
+    for name in ("Dropout", "Momentum"):
+        (notes / f"{name}.md").write_text(f"# {name}\n\n{name} is a training trick.\n",
+                                          encoding="utf-8")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    (notes / "Dropout.md").rename(notes / "Dropout (regularization).md")
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        gone = client.get("/source", params={"path": str(notes / "Dropout.md")})
+        api = client.get("/api/source", params={"path": str(notes / "Dropout.md")})
+        never = client.get("/source", params={"path": str(tmp_path / "elsewhere.md")})
+        there = client.get("/source", params={"path": str(notes / "Momentum.md")})
+    kb.close()
+    said = ("this note cannot be read now: deleted, moved or renamed since it was ingested "
+            "(`grimoire ingest` its folder again)")
+    assert gone.status_code == 404 and html_escape(said, quote=False) in gone.text
+    assert api.status_code == 404 and api.json() == {"error": said}
+    assert never.status_code == 404 and "no such note here" in never.text
+    assert there.status_code == 200 and "Momentum is a training trick." in there.text

@@ -96,4 +96,4 @@ def _write_package(package: Any, path: Path) -> None:
             apkg.writestr("media", "{}")  # no media files: the cards are text
 
 
-EXPORTER = Exporter("anki", ".apkg", write)
+EXPORTER = Exporter("anki", ".apkg", write, opened_by="Anki")

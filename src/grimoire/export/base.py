@@ -24,8 +24,10 @@ class Exporter:
 
     name: str
     suffix: str  # what the file's name usually ends with ("" for a folder)
-    write: Callable[[Iterable[Concept], Path], int]
+    write: Callable[..., int]  # (concepts, path), and `line=` when `quotes_notes`
     folder: bool = False  # writes a folder of files (a site) rather than one file
+    quotes_notes: bool = False  # quotes lines of the notes: `write` takes `line=LineOf`
+    opened_by: str = ""  # the program that opens the file by its ending only ("Anki")
 
 
 # What marks a folder as an export's own, which --force may replace: never a folder of the
@@ -49,14 +51,16 @@ class ExportReport:
     path: str
     concepts: int
     bytes: int
-    notices: tuple[str, ...] = ()  # what was cleared on the way (a killed export's folder)
+    notices: tuple[str, ...] = ()  # a killed export's folder cleared, a name Anki will not open
 
 
 def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, path: Path, *,
                  force: bool = False, progress: Progress | None = None,
-                 keep: Iterable[Path] = ()) -> ExportReport:
+                 keep: Iterable[Path] = (),
+                 line: Callable[[str, int], str] | None = None) -> ExportReport:
     """Run `exporter` into `path`, which must not exist unless `force`, and is none of the
-    files in `keep` (the store's own) even then.
+    files in `keep` (the store's own) even then. `line(path, n)` reads a note's line for an
+    exporter that quotes the notes (the site's "Mentioned in").
 
     The export is written beside `path` and renamed over it only when complete: an export that
     fails half-way leaves nothing behind, and a forced one keeps the old export until then.
@@ -80,7 +84,9 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
             out.mkdir()
             (out / MARKER).write_text(f"written by grimoire export {exporter.name}\n",
                                       encoding="utf-8")
-        count = exporter.write(_counted(concepts, total, progress), out)
+        counted = _counted(concepts, total, progress)
+        count = (exporter.write(counted, out, line=line) if exporter.quotes_notes
+                 else exporter.write(counted, out))
         _swap(out, target, scratch)
     except OSError as e:
         raise GrimoireError(f"cannot write: {e.strerror or e}", str(target)) from e
@@ -88,6 +94,11 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
         shutil.rmtree(scratch, ignore_errors=True)
     size = (sum(f.stat().st_size for f in target.rglob("*") if f.is_file()) if exporter.folder
             else target.stat().st_size)
+    if exporter.opened_by and not target.name.lower().endswith(exporter.suffix):
+        # `export anki deck.anki`: Anki's File > Import picks an importer by the name's ending
+        # and offers none for it (round 34). Written as asked; the fix is a rename.
+        cleared += (f"{exporter.opened_by} opens only files named *{exporter.suffix}: rename "
+                    f"{target.name} to {target.stem}{exporter.suffix} to import it",)
     return ExportReport(exporter.name, str(target), count, size, cleared)
 
 

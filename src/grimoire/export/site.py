@@ -13,7 +13,7 @@ import hashlib
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -40,8 +40,14 @@ def page_name(key: str) -> str:
     return f"{slug}-{digest}.html"
 
 
+LineOf = Callable[[str, int], str]  # (a note's path, a line number) -> that line, stripped
+
+
 class _Offline:
     """What the templates ask of the web UI's `Site`, answered without a server."""
+
+    def __init__(self, line: LineOf | None = None) -> None:
+        self._line = line
 
     @property
     def files(self) -> _Offline:
@@ -50,12 +56,21 @@ class _Offline:
     def image_url(self, path: str, target: str) -> None:
         return None  # no server to send the image: the template leaves it out
 
+    def opening(self, span: Span, term: str) -> str:
+        return ""  # a page with no definition keeps "(no definition)" offline
+
     def sentence(self, span: Span) -> str:
-        return ""  # a backlink's line would mean reading every source file
+        """A backlink's line, as the served page quotes it under "Mentioned in": a page of
+        bare `file:line` places (round 34: seven of them on a book chapter's page) said
+        nothing of what each mention was. Empty when the notes cannot be read."""
+        from grimoire.web.site import mention_line
+
+        return mention_line(self._line(span.path, span.start_line)) if self._line else ""
 
 
-def write(concepts: Iterable[Concept], path: Path) -> int:
-    """`path/index.html`, `path/c/<concept>.html` per concept, and the stylesheet."""
+def write(concepts: Iterable[Concept], path: Path, *, line: LineOf | None = None) -> int:
+    """`path/index.html`, `path/c/<concept>.html` per concept, and the stylesheet; `line`
+    reads the line of a note each backlink quotes (none quoted without it)."""
     from grimoire.web.site import link_status
 
     every = list(concepts)  # pages link to each other: every name must be known first
@@ -66,7 +81,7 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
     for c in every:
         for n in c.names:
             by_name.setdefault(normalize(n.name), pages[c.id])
-    env = _environment(by_name, pages)
+    env = _environment(by_name, pages, line)
     (path / PAGES).mkdir()
     concept_page = env.get_template("concept.html")
     labelled: dict[str, list[Concept]] = {}
@@ -94,7 +109,8 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
     return len(every)
 
 
-def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str]) -> Any:
+def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
+                 line: LineOf | None = None) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
     from grimoire.web.app import MARKDOWN_FORMATS
@@ -144,10 +160,10 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str]) -> Any:
                                            FileSystemLoader(WEB / "templates")]),
                       autoescape=select_autoescape(default=True))
     env.globals.update(href=href, at=file_at, source_href=lambda span: Path(span.path).as_uri(),
-                       site=_Offline(), llm=False, safe_url=absolute_url, offline=True)
+                       site=_Offline(line), llm=False, safe_url=absolute_url, offline=True)
     env.filters.update(md=md, tex=renderer.inline, halves=halves,
                        mention=lambda line, *how: local(mention_html(line, *how)))
     return env
 
 
-EXPORTER = Exporter("site", "", write, folder=True)
+EXPORTER = Exporter("site", "", write, folder=True, quotes_notes=True)

@@ -326,14 +326,20 @@ _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
 # A number in an address is no operand, and a claim stays on its line: "status/16383110050
 # 24387072" ending one list item and "- 2+3=5 is ..." opening the next were read as one
 # subtraction (round 34: a tweet's address in a list of links).
+# "(32 − 6)/2 + 1 = 14": a minus sign subtracts as "-" does (round 34: a CNN lecture's
+# output size was read from "2 + 1" on and flagged "computes to 3"). An en dash (U+2013)
+# between numbers is a range in prose ("layers 1 to 3"), no operator.
 _PLAIN = re.compile(
-    r"(?<![\w./])(?<!\d,)(?P<lhs>[-(]?\d+(?:[.,]\d+)*+%?"
-    r"(?:[ \t]{0,3}[-+*/×÷^x·⋅][ \t]{0,3}\(?\d+(?:[.,]\d+)*+%?\)?){1,12})"
+    r"(?<![\w./])(?<!\d,)(?P<lhs>[-−(]?\d+(?:[.,]\d+)*+%?"
+    r"(?:[ \t]{0,3}[-−+*/×÷^x·⋅][ \t]{0,3}\(?\d+(?:[.,]\d+)*+%?\)?){1,12})"
     r"\s{0,3}(?P<eq>=|≈)\s{0,3}(?P<rhs>-?\d+(?:[.,]\d+)*(?:[kKMBGT]\b|bn\b)?%?)(?![\w.]*\d)"
     r"(?![^\W\d_])(?!\s{1,3}\d)"
     # "3 + 2 + 4 = 2 + (4 + 3)": the right side goes on, an expression equals an expression
-    r"(?!\s{0,3}[-+*/×÷^x·⋅]\s{0,3}[(\d])"
+    r"(?!\s{0,3}[-−+*/×÷^x·⋅]\s{0,3}[(\d])"
 )
+# What a claim's first number must not follow: an operator or a closing parenthesis means the
+# expression began before it ("(a - 6)/2 + 1 = 14" is no claim that 2 + 1 is 14).
+_CONTINUES = re.compile(r"[-−–+*/×÷^·⋅)]\s{0,3}$")
 
 
 def _split_top(tex: str) -> list[tuple[int, str]]:
@@ -415,6 +421,8 @@ def find_claims(text: str) -> Iterator[ArithmeticClaim]:
                                       approx)
     for m in _PLAIN.finditer(text):
         if any(a <= m.start() < b for a, b in spans):
+            continue
+        if _CONTINUES.search(text, max(0, m.start() - 4), m.start()):
             continue
         stated = _stated(m.group("rhs"))
         lhs = m.group("lhs").replace("x", "*")

@@ -82,7 +82,7 @@ def _labelled(store: Store, name: str, key: str) -> ConceptId:
     labelled = [c for c in summaries(store) if normalize(c.label) == key] if key else []
     if not labelled:
         raise NotFound(f"no concept named {quoted(name)}",
-                       suggestions=suggest(store, name, titled=True))
+                       suggestions=_one_per_concept(store, suggest(store, name, titled=True)))
     if len(labelled) > 1:
         raise NotFound(f"{quoted(name)} names {len(labelled)} concepts; say which",
                        suggestions=tuple(f"{c.label} {c.kind}" if c.kind else c.label
@@ -119,6 +119,21 @@ def suggest(store: Store, name: str, limit: int = 5, *, titled: bool = False) ->
     if titled and len(found) < limit:
         found += _titled(query, names)
     return tuple(dict.fromkeys(found))[:limit]
+
+
+def _one_per_concept(store: Store, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The first of `names` that each concept answers to: "did you mean: Self-attention,
+    Selfattention" offered one concept twice, under its label and a spelling of it (round
+    34, on every face). A name two concepts share is kept unless both were offered already."""
+    seen: set[int] = set()
+    out = []
+    for shown in names:
+        ids = {m.concept_id for m in store.concepts_named(normalize(shown))}
+        if ids and ids <= seen:
+            continue
+        seen |= ids
+        out.append(shown)
+    return tuple(out)
 
 
 def _titled(query: str, names: dict[str, str]) -> list[str]:

@@ -220,7 +220,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     def source_page(request: Request, path: str, hl: str = "") -> HTMLResponse:
         text = site.files.text(path)
         if text is None:
-            return page(request, "missing.html", 404, what=path, message="no such note here",
+            return page(request, "missing.html", 404, what=path, message=_unreadable(site, path),
                         suggestions=(), several=False)
         lo, hi = _range(hl)
         return page(request, "source.html", src=text, lo=lo, hi=hi,
@@ -231,7 +231,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         """A note's lines as the file holds them (only files the store has read)."""
         text = site.files.text(path)
         if text is None:
-            return JSONResponse({"error": "no such note here"}, 404)
+            return JSONResponse({"error": _unreadable(site, path)}, 404)
         return {"path": text.path, "format": text.format, "lines": list(text.lines)}
 
     @app.get("/file", include_in_schema=False)
@@ -296,6 +296,18 @@ def source_href(span: Span) -> str:
     return f"/source?path={quote(span.path, safe='/')}&hl={hl}#L{span.start_line}"
 
 
+
+
+
+def _unreadable(site: Site, path: str) -> str:
+    """Why a note's page cannot be shown: a file the store read but cannot open now (a concept
+    page's `file:line` to a note deleted or renamed since; round 34, as MCP's read_source says
+    it), or a path that is no note of the store's."""
+    record = site.files.known().get(path)
+    if record is not None and record.status == "ok":
+        return ("this note cannot be read now: deleted, moved or renamed since it was ingested "
+                "(`grimoire ingest` its folder again)")
+    return "no such note here"
 
 
 def _range(hl: str) -> tuple[int, int]:

@@ -283,27 +283,50 @@ class Site:
 
     # -- helpers for templates ---------------------------------------------------------------
 
-    def _opening(self, span: Span, most: int = 600) -> str:
-        """The text of a note's lines `span`, at most `most` characters of it."""
+    def _opening(self, span: Span, most: int = 600, label: str = "") -> str:
+        """The text of a note's lines `span`, at most `most` characters of it. A front matter
+        block is no text, and an entry that spans its title alone (a book chapter whose body
+        opens with a `##` section) goes on to the page's first words, at most 40 lines on:
+        its preview was "---" (round 34, yshavit/llm-notes)."""
         note = self.files.text(span.path)
-        if note is None:
-            return ""
+        if note is None or note.format in _NOT_PROSE:
+            return ""  # its lines are markup or JSON: "<!DOCTYPE html>" was a page's preview
+        lines = note.lines
+        start = max(span.start_line, 1) - 1
+        if start == 0 and lines and lines[0].strip() == "---":
+            close = next((i for i, line in enumerate(lines[1:200], 1)
+                          if line.strip() in ("---", "...")), None)
+            if close is not None:
+                start = close + 1
+        end = max(span.end_line, start + 1)
+        title = normalize(label)
         words: list[str] = []
-        for line in note.lines[max(span.start_line, 1) - 1 : span.end_line]:
+        for i, line in enumerate(lines[start:], start):
+            if i == end:
+                if normalize(" ".join(words)) not in ("", title):
+                    break  # the span said more than its title: that is the opening
+                words = []  # the page's first words, not its title again
+            if i >= end + 40:
+                break
+            if i >= end and line.lstrip().startswith("#"):
+                continue  # a section's heading ("## Overview") is no opening words
             words += plain_line(line).split()
             if sum(len(w) + 1 for w in words) > most:
                 break
-        return " ".join(words)
+        return "" if title and normalize(" ".join(words)) == title else " ".join(words)
+
+    def opening(self, span: Span, term: str) -> str:
+        """The first words of the note an entry with no definition names (a chapter whose
+        body opens with a section), for its card: the page said "(no definition)" over a
+        400-line chapter while its hover preview gave those words (round 34)."""
+        from grimoire.web.render import plain
+
+        text = self._opening(span, label=term)
+        return plain(text, 600) if text else ""
 
     def sentence(self, span: Span) -> str:
-        """The line a link sits on, for "mentioned in": a long one cut after its 400th
-        character at most, between words and outside formulas (a cut one shows its TeX)."""
-        line = self.files.line(span.path, span.start_line)
-        if len(line) <= 400:
-            return line
-        cut = line[:400]
-        cut = cut[: cut.rfind(" ")] if " " in cut else cut
-        return whole_formulas(cut.rstrip() + " …")
+        """The line a link sits on, for "mentioned in" (`mention_line`)."""
+        return mention_line(self.files.line(span.path, span.start_line))
 
     def preview(self, name: str, concept_id: str | None = None) -> dict[str, Any]:
         """A concept's name, kind and opening words, for the hover popover."""
@@ -316,7 +339,7 @@ class Site:
             # A page named by its title has no definition: its opening text, the lines its
             # entry spans, says what it is about ("LoRA in practice": "I fine-tuned ...").
             text = next((opening for e in concept.entries
-                         if (opening := self._opening(e.entry.span))), "")
+                         if (opening := self._opening(e.entry.span, label=e.entry.term))), "")
         return {"label": concept.label, "kind": concept.kind, "text": plain(text),
                 "sources": len(concept.sources),
                 "href": concept_href(concept.label, concept_id and concept.id)}
@@ -332,3 +355,17 @@ def file_at(span: Span, name: str | None = None) -> str:
     name = name or Path(span.path).name
     return f"{name}:{span.start_line}" + (f"-{span.end_line}" if span.end_line > span.start_line
                                           else "")
+
+
+# Formats whose raw lines are no prose to preview (tags, JSON, a PDF's bytes).
+_NOT_PROSE = frozenset({"html", "notebook", "pdf"})
+
+
+def mention_line(line: str) -> str:
+    """The line a link sits on as "mentioned in" shows it: a long one cut after its 400th
+    character at most, between words and outside formulas (a cut one shows its TeX)."""
+    if len(line) <= 400:
+        return line
+    cut = line[:400]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut
+    return whole_formulas(cut.rstrip() + " …")

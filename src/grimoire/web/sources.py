@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
 from grimoire.errors import ReadError
-from grimoire.files import read_capped, real_inside, root_folder
+from grimoire.files import note_text, read_capped, real_inside, root_folder
 from grimoire.knowledge import Grimoire
 from grimoire.store import SourceRecord
 from grimoire.web.render import safe_url
@@ -44,12 +44,12 @@ class SourceFiles:
         self._ttl = ttl
         self._known: dict[str, SourceRecord] = {}
         self._by_name: dict[str, list[str]] = {}
-        self._loaded = 0.0
+        self._loaded: float | None = None  # never yet (monotonic time may start near 0)
         self._text: dict[str, tuple[float, SourceText]] = {}
 
     def known(self) -> dict[str, SourceRecord]:
         now = time.monotonic()
-        if now - self._loaded > self._ttl:
+        if self._loaded is None or now - self._loaded > self._ttl:
             with self._lock:
                 records = self._kb.sources()
             self._known = {r.path: r for r in records}
@@ -81,8 +81,7 @@ class SourceFiles:
             data = read_capped(file, MAX_SOURCE_BYTES, inside=root_folder(record.root))
         except (OSError, ReadError):
             return None
-        text = data.decode("utf-8-sig", errors="replace")
-        lines = tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        lines = tuple(note_text(data, path).split("\n"))
         result = SourceText(path, record.format, lines)
         if len(self._text) > 512:
             self._text.clear()
