@@ -144,6 +144,30 @@ def test_equal_scores_keep_one_order_however_the_store_was_built(tmp_path: Path)
     assert order(at_once) == order(by_file) == ["a.md", "b.md"]
 
 
+def test_a_passage_is_listed_once(tmp_path: Path) -> None:
+    # An HTML page named by its <title> alone is a concept with no passage of its own (its
+    # entry spans the title), shown by the page's first passage; that passage belongs to no
+    # entry, so its words and its vector found it as a second group: one result listed twice,
+    # with and without its concept (round 34, a saved demo page of a book on LLMs).
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "gelu.html").write_text(
+        "<html><head><title>Gelu Playground</title></head><body>\n"
+        "<h1>Playing with the GELU activation</h1>\n"
+        "<p>GELU weights each input by the chance that a standard normal variable falls below "
+        "it, so small negative inputs leak through a little.</p>\n"
+        "<p>Drag the slider to move the input and watch the output curve.</p>\n"
+        "<h2>Outputs</h2>\n<p>Input 1.0 gives 0.84; input -1.0 gives -0.16.</p>\n"
+        "</body></html>\n")
+    kb = grimoire.open(tmp_path / "kb.db")
+    kb.ingest([notes])
+    for query in ("gelu", "gelu playgrund", "an activation that weighs inputs by a normal cdf"):
+        hits = kb.search(query, k=5)
+        shown = [h.passage_id for h in hits]
+        assert len(shown) == len(set(shown)), (query, [(h.passage_id, h.concept) for h in hits])
+        assert hits[0].concept == "Gelu Playground", query
+
+
 @pytest.mark.parametrize("query", HOSTILE)
 @pytest.mark.parametrize("mode", ["lexical", "semantic", "hybrid"])
 def test_hostile_queries_are_searched_literally(

@@ -26,7 +26,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from grimoire._embed_store import EmbedReport, embed_store
@@ -66,6 +66,7 @@ MARK_OPEN, MARK_CLOSE = "«", "»"
 MARKED = re.compile(f"{MARK_OPEN}(\\w+){MARK_CLOSE}")  # one marked word; group 1 the word
 
 CANDIDATES = 60  # taken from each list before fusion
+SPARE = 2  # groups past the k-th kept for a group that shows another's passage
 SNIPPET_WORDS = 32
 SNIPPET_LOOKBACK = 8  # words a snippet may step back to start at its sentence's start
 NO_PASSAGE = 0  # `Hit.passage_id` of an entry with no text (a title-only page); ids start at 1
@@ -400,10 +401,11 @@ class Searcher:
         if pinned is not None:
             shown.setdefault(pinned[0], {})[pinned[1]] = math.inf
         order = sorted(fused, key=lambda key: -fused[key])
-        if len(order) > k:
-            # Keep every group tied with the k-th: which of them make the page is decided on
-            # what they show, not on row ids (see `_hits`).
-            cutoff = round(fused[order[k - 1]], 6)
+        if len(order) > k + SPARE:
+            # Keep every group tied with the last kept: which of them make the page is decided
+            # on what they show, not on row ids (see `_hits`). A few groups past the k-th stand
+            # in for a group whose passage a better one already shows (`_one_per_passage`).
+            cutoff = round(fused[order[k + SPARE - 1]], 6)
             order = [key for key in order if round(fused[key], 6) >= cutoff]
         if pinned is not None:
             defining.pop(pinned[0], None)
@@ -884,10 +886,31 @@ class Searcher:
                     self._unreadable()  # a passage the index found, whose row is gone
                 continue
             hits.append(_hit(row, fused[key], concept or row.term, cid, highlight))
+        hits = _one_per_passage(hits)
         # Equal scores are ordered by what the hit shows, never by row ids, so a store built
         # incrementally and a fresh one with the same notes list hits in the same order.
         hits.sort(key=lambda h: (-h.score, h.span.path, h.span.start_line, h.concept or ""))
         return hits
+
+
+def _one_per_passage(hits: list[Hit]) -> list[Hit]:
+    """`hits` (best group first) with each passage once. Two groups can show one passage: a
+    page named by its title alone (an HTML page whose entry spans its `<title>`) is a concept
+    with no passage, shown by its page's first passage, and that passage, which belongs to no
+    entry, is a group of its own when its words or its vector find it (round 34, qa34: `search
+    softmx` listed one passage first and third). It is one result: the better group's score,
+    and the concept either names."""
+    out: list[Hit] = []
+    at: dict[int, int] = {}
+    for hit in hits:
+        first = at.get(hit.passage_id) if hit.passage_id != NO_PASSAGE else None
+        if first is None:
+            if hit.passage_id != NO_PASSAGE:
+                at[hit.passage_id] = len(out)
+            out.append(hit)
+        elif out[first].concept_id is None and hit.concept_id is not None:
+            out[first] = replace(out[first], concept=hit.concept, concept_id=hit.concept_id)
+    return out
 
 
 def _entry_hit(
