@@ -597,7 +597,7 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or subject_missing(question, evidence.sentences[0])
             or named_but_empty(question, evidence) or neighbour(question, evidence)
             or undated(question, evidence) or uncounted(question, evidence)
-            or untimed(question, evidence)
+            or untimed(question, evidence) or unranked(question, evidence)
             or unattributed(question, evidence, searcher.store))
 
 
@@ -683,6 +683,26 @@ def untimed(question: str, evidence: Evidence) -> bool:
     if not DURATION_ASKED or not evidence.sentences or not _ASKS_DURATION.match(question):
         return False
     return not any(_DURATION.search(s.text) for s in _answer_sentences(evidence))
+
+
+# Round 34: "Which algorithm finds the convex hull of points in the plane fastest?" asks which
+# is fastest; notes that define the convex hull and never compare algorithms answered with its
+# definition (fresh24). A sentence the answer quotes must speak of speed, cost or time.
+_ASKS_SPEED_RANK = re.compile(
+    r"\b(?:fastest|quickest|slowest|cheapest|most\s+efficient(?:ly)?)\b", re.IGNORECASE)
+_SPEED = re.compile(
+    r"\b(?:fast(?:er|est)?|quick(?:er|est|ly)?|slow(?:er|est|ly)?|cheap(?:er|est|ly)?"
+    r"|efficient(?:ly)?|efficiency|speed(?:s|up|ups)?|times?|runtime|complexity|costs?"
+    r"|linear|quadratic|logarithmic)\b|\bO\(", re.IGNORECASE)
+RANK_ASKED = True
+
+
+def unranked(question: str, evidence: Evidence) -> bool:
+    """True when the question asks which is fastest (quickest, cheapest, ...) and none of the
+    sentences the answer would quote speaks of speed, cost or time."""
+    if not RANK_ASKED or not evidence.sentences or not _ASKS_SPEED_RANK.search(question):
+        return False
+    return not any(_SPEED.search(s.text) for s in _answer_sentences(evidence))
 
 
 def uncounted(question: str, evidence: Evidence) -> bool:
