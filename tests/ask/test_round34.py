@@ -43,3 +43,17 @@ def test_which_is_fastest_is_answered_when_the_notes_compare_speed(tmp_path: Pat
     answer = ask_notes(tmp_path, [note],
                        "Which algorithm finds the median of a list of numbers fastest?")
     assert_quoted(answer, "Quickselect is usually the fastest way")
+
+
+def test_a_note_in_utf16_or_latin1_is_cited(tmp_path: Path) -> None:
+    # A citation is checked against the file read again; that read took every file for UTF-8,
+    # so a UTF-16 note (a NUL between letters) was never cited and its answer refused, and a
+    # Windows-1252 one lost its accented words (round 34, qa34: notes saved by Windows tools).
+    for encoding in ("utf-16", "cp1252"):
+        note = tmp_path / encoding / "median.md"
+        note.parent.mkdir()
+        note.write_text(MEDIAN.replace("large outlier", "large outlier (a café's bill)"),
+                        encoding=encoding)
+        answer = ask_notes(note.parent, [note], "What is the median of a list of numbers?")
+        assert_quoted(answer, "the value in the middle once the list is sorted")
+        assert answer.citations[0].span.path.endswith("median.md"), encoding

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from grimoire.errors import ReadError
-from grimoire.files import MAX_BYTES, path_of, read_capped
+from grimoire.files import MAX_BYTES, note_text, path_of, read_capped
 from grimoire.model import Citation, Span
 
 _WORD = re.compile(r"\w+")
@@ -47,7 +47,9 @@ class SourceLines:
             except (OSError, ReadError):
                 self._cache[path] = []
             else:
-                text = _INNER_EMPHASIS.sub("", raw.decode("utf-8", errors="replace"))
+                # Decoded as ingest decoded it (a UTF-16 or Windows-1252 note was never
+                # cited when read as UTF-8: round 34, qa34).
+                text = _INNER_EMPHASIS.sub("", note_text(raw, path))
                 if path.casefold().endswith((".html", ".htm", ".xml")):
                     # Keep line breaks where they are: tags are cut per line.
                     text = html.unescape(_TAG.sub(" ", text))
