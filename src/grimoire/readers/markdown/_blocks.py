@@ -40,6 +40,12 @@ from grimoire.readers.html._inline import (
     tag_attrs,
 )
 from grimoire.readers.markdown._frontmatter import FrontMatter, split_front_matter
+from grimoire.readers.markdown._myst import (
+    expand_directives,
+    is_myst,
+    myst_parser,
+    split_target,
+)
 
 MAX_LINE_BRACKETS = 2000
 
@@ -373,8 +379,11 @@ class _Line:
 class _Walker:
     """Turns markdown-it tokens into Blocks; one per file."""
 
-    def __init__(self, path: str, parsed: Parsed, flavor: Flavor, md: MarkdownIt) -> None:
+    def __init__(self, path: str, parsed: Parsed, flavor: Flavor, md: MarkdownIt,
+                 *, myst: bool = False) -> None:
         self.md = md  # html blocks' visible text goes back through the same inline rules
+        self.myst = myst  # a MyST note (`_myst`): `#label` links are label references
+        self.pending_labels: list[str] = []  # MyST targets over the next heading
         self.path = path
         self.parsed = parsed
         self.captions = flavor.captions
@@ -521,8 +530,11 @@ class _Walker:
             if self.parsed.headings:
                 self.parsed.labels.setdefault(target, self.parsed.headings[-1].title)
         elif role in LABEL_ROLES:
+            shown = target
+            if self.myst:
+                shown, target = split_target(target)
             block.links.append(Link(target, LinkKind.LABEL, self.span(line)))
-            cur.parts.append(target)
+            cur.parts.append(shown)
             cur.prose = True
         elif role in ("cite", "citet", "citep"):
             cur.parts.append(f"[{target}]")
@@ -532,8 +544,11 @@ class _Walker:
             block.math.append(Math(target, False, self.span(line)))
             cur.prose = True
         elif role == "term":
+            shown = target
+            if self.myst:
+                shown, target = split_target(target)
             block.links.append(Link(target, LinkKind.REF, self.span(line)))
-            cur.parts.append(target)
+            cur.parts.append(shown)
             cur.prose = True
         elif role not in ("begin_tab", "end_tab"):
             cur.parts.append(target)
@@ -628,6 +643,11 @@ class _Walker:
         if href.startswith("//"):
             block.links.append(Link("https:" + href, LinkKind.URL, span, label=label or None))
             return
+        if self.myst and href.startswith("#") and len(href) > 1:
+            # MyST's `[text](#label)` refers to a target `(label)=` of any page of the book,
+            # not to the page itself: a label reference, as `{ref}` is.
+            block.links.append(Link(unquote(href[1:]), LinkKind.LABEL, span, label=label or None))
+            return
         target, _, fragment = href.partition("#")
         target = target.partition("?")[0]
         last = unquote(target.rstrip("/").rsplit("/", 1)[-1]).strip()
@@ -682,6 +702,12 @@ class _Walker:
                 self._code(tok, lines)
             elif ttype in ("html_block", "math_block", "math_block_label"):
                 self._container([tok], "text", lines)
+            elif ttype == "myst_target":
+                # A MyST target names the heading under it, or else the section it stands in.
+                if i + 1 < n and tokens[i + 1].type == "heading_open":
+                    self.pending_labels.append(tok.content)
+                elif self.heading_titles:
+                    self.parsed.labels.setdefault(tok.content, self.heading_titles[-1])
             i += 1
 
     def _heading(self, tok: Token, inline: Token) -> None:
@@ -695,6 +721,9 @@ class _Walker:
         while self.heading_path and self.heading_path[-1][0] >= level:
             self.heading_path.pop()
         if title:
+            for label in self.pending_labels:
+                self.parsed.labels.setdefault(label, title)
+            self.pending_labels.clear()
             self.heading_path.append((level, title))
             self.parsed.headings.append(Heading(level, title, line, len(self.parsed.blocks)))
             if scratch.links:
@@ -896,7 +925,13 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     body = _strip_liquid(body)
     if body.count("[") > MAX_LINE_BRACKETS:
         body = _defuse_brackets(body, path, parsed.problems)
-    walker = _Walker(path, parsed, flavor, md)
-    walker.walk(parser_for(md, body).parse(body), body.split("\n"))
+    myst = is_myst(body)
+    if myst:
+        md = myst_parser(md)
+    walker = _Walker(path, parsed, flavor, md, myst=myst)
+    tokens = parser_for(md, body).parse(body)
+    if myst:
+        tokens = expand_directives(tokens, md)
+    walker.walk(tokens, body.split("\n"))
     walker.heading_links_to_sections()
     return parsed
