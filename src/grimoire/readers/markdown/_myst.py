@@ -33,7 +33,7 @@ from mdit_py_plugins.myst_blocks import myst_block_plugin
 _MARKS = (")=", "}`", ":::{", "```{", "~~~{")
 _MYST = re.compile(
     r"^[ \t]{0,3}\([^()\s]{1,200}\)=[ \t]*$"
-    r"|\{[A-Za-z][\w:+-]{0,40}\}`"
+    r"|(?<![`\w\\$])\{[A-Za-z][\w:+-]{0,40}\}`[^`\n]"
     r"|^[ \t]*(?:`{3,}|~{3,}|:{3,})\{[A-Za-z][\w:-]{0,40}\}", re.M)
 
 
@@ -41,6 +41,10 @@ def is_myst(body: str) -> bool:
     """Whether a note's body holds MyST syntax: a target line, a role or a directive fence.
     Substring tests first: a plain note is scanned once, at C speed, and never by the regex."""
     return any(mark in body for mark in _MARKS) and _MYST.search(body) is not None
+
+
+# Inline code holding a name in braces (`` `{reward_func_name}` ``, a template's field) is no
+# role: the brace follows a backtick there (hf-docs' grpo_trainer.md).
 
 
 _ROLE_NAME = re.compile(r"\{([A-Za-z][\w:+-]{0,40})\}`([^`\n]{1,300})`")
