@@ -26,6 +26,7 @@ import re
 import weakref
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
@@ -50,7 +51,7 @@ def is_myst(body: str) -> bool:
 _ROLE_NAME = re.compile(r"\{([A-Za-z][\w:+-]{0,40})\}`([^`\n]{1,300})`")
 
 
-def _myst_role_rule(state, silent):  # type: ignore[no-untyped-def]
+def _myst_role_rule(state: StateInline, silent: bool) -> bool:
     """Any MyST role (`{dfn}`, `{u}`, `{kbd}`, `{abbr}`) as a `role` token: its text stays."""
     if state.src[state.pos] != "{":
         return False
