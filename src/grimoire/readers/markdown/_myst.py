@@ -47,8 +47,8 @@ def is_myst(body: str) -> bool:
     if "{" in body:
         if "}`" in body:
             for m in _ROLE_MARK.finditer(body):
-                if m.start() == 0 or body[m.start() - 1] not in "`\\$_" \
-                        and not body[m.start() - 1].isalnum():
+                before = body[m.start() - 1] if m.start() else " "
+                if before not in "`\\$_" and not before.isalnum():
                     return True
         for fence in _FENCES:
             at = body.find(fence)
