@@ -174,12 +174,24 @@ def expand_directives(tokens: list[Token], md: MarkdownIt, depth: int = 0) -> li
             title = f"{_ADMONITIONS[name]}: {title}"
         inner: list[Token] = []
         if title:
-            inner.extend(md.parse("\n" * start + title))
-        inner.extend(md.parse("\n" * first + "\n".join(body)))
-        for t in inner:
-            t.level += tok.level
+            inner.extend(_at(md.parse(title), start, tok.level))
+        inner.extend(_at(md.parse("\n".join(body)), first, tok.level))
         out.extend(expand_directives(inner, md, depth + 1))
     return out
+
+
+def _at(tokens: list[Token], line: int, level: int) -> list[Token]:
+    """Tokens of a directive's body parsed alone, moved to its lines and nesting level (a
+    body parsed after as many blank lines as precede it made a note of many directives
+    quadratic)."""
+    for tok in tokens:
+        tok.level += level
+        if tok.map is not None:
+            tok.map = [tok.map[0] + line, tok.map[1] + line]
+        for child in tok.children or ():
+            if child.map is not None:
+                child.map = [child.map[0] + line, child.map[1] + line]
+    return tokens
 
 
 def split_target(text: str) -> tuple[str, str]:
