@@ -89,6 +89,10 @@ def test_myst_markup_is_not_text(tmp_path: Path) -> None:
     assert lines["Heads share the work of one wide layer."] == 17
     assert lines["Two heads over the same tokens."] == 22
     assert lines["flowchart LR"] == 32
+    # a figure is an image, as `![two heads](images/heads.png)` is
+    (doc,) = read_file("markdown", (notes / "heads.md").read_bytes(), str(notes / "heads.md"))
+    assert [(i.target, i.alt, i.span.start_line) for p in doc.passages for i in p.images] == [
+        ("images/heads.png", "two heads", 20)]
 
 
 def test_a_label_link_is_a_label_reference_not_the_page_itself(tmp_path: Path) -> None:

@@ -108,9 +108,9 @@ _CODE = frozenset({"code", "code-block", "code-cell", "sourcecode", "mermaid", "
                    "literalinclude", "eval-rst", "raw", "jupyter-execute", "ipython"})
 _MATH = frozenset({"math", "equation"})
 _NOTHING = frozenset({"toctree", "tableofcontents", "bibliography", "include", "contents",
-                      "glossary-index", "only", "meta", "index", "image", "drawio",
+                      "glossary-index", "only", "meta", "index", "drawio",
                       "video", "iframe", "embed", "glue:figure", "glue"})
-_FIGURES = frozenset({"figure", "drawio-figure", "video-figure"})
+_FIGURES = frozenset({"figure", "image"})
 # An admonition's name, shown before its title ("Note: Technical terminology").
 _ADMONITIONS = {
     "note": "Note", "warning": "Warning", "tip": "Tip", "important": "Important",
@@ -169,7 +169,13 @@ def expand_directives(tokens: list[Token], md: MarkdownIt, depth: int = 0) -> li
                          content="\n".join(body), markup="$$", block=True)
             out.append(math)
             continue
-        title = "" if name in _FIGURES else argument
+        if name in _FIGURES:
+            # An image as Markdown's `![alt](path)` is: the file it shows and its alt text.
+            if argument:
+                out.extend(_image(argument, _options(tok.content, skip).get("alt", ""),
+                                  start, tok.level))
+            argument = ""
+        title = argument
         if title and name in _ADMONITIONS:
             title = f"{_ADMONITIONS[name]}: {title}"
         inner: list[Token] = []
@@ -178,6 +184,25 @@ def expand_directives(tokens: list[Token], md: MarkdownIt, depth: int = 0) -> li
         inner.extend(_at(md.parse("\n".join(body)), first, tok.level))
         out.extend(expand_directives(inner, md, depth + 1))
     return out
+
+
+def _options(content: str, skip: int) -> dict[str, str]:
+    """A directive's `:name: value` options."""
+    found: dict[str, str] = {}
+    for line in content.split("\n")[:skip]:
+        name, _, value = line.strip().partition(" ")
+        if name.startswith(":") and name.endswith(":") and len(name) > 2:
+            found[name[1:-1]] = value.strip()
+    return found
+
+
+def _image(src: str, alt: str, line: int, level: int) -> list[Token]:
+    """A paragraph holding only an image, at `line`."""
+    image = Token("image", "img", 0, attrs={"src": src, "alt": ""}, content=alt)
+    inline = Token("inline", "", 0, map=[line, line + 1], level=level + 1, children=[image],
+                   block=True)
+    return [Token("paragraph_open", "p", 1, map=[line, line + 1], level=level, block=True),
+            inline, Token("paragraph_close", "p", -1, level=level, block=True)]
 
 
 def _at(tokens: list[Token], line: int, level: int) -> list[Token]:
