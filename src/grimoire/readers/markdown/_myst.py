@@ -8,7 +8,7 @@ MyST rules (a plain note's parse is untouched, and costs one substring scan more
   the book roles `_blocks` knows keep their meaning (`{ref}` a LABEL link, `{math}` math);
 - a directive's body is read as Markdown at its own lines (an admonition's title as a line of
   text, "Note: Technical terminology", never a heading); its options (`:class: dropdown`) are
-  no text; a code-like directive (`{code-cell}`, `{mermaid}`) is code, `{math}` display math;
+  no text, nor a title that only marks a draft (`:::{warning} TODO`); a code-like directive (`{code-cell}`, `{mermaid}`) is code, `{math}` display math;
   a figure's argument (its file) is no text, its caption is; `{toctree}` and the like vanish;
 - target lines `(label)=`, comments `% ...` and block breaks `+++` are no text; a target
   names the heading under it (or the section it stands in), and `[text](#label)` is a
@@ -30,6 +30,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
+
+from grimoire.readers.sections import _PLACEHOLDER
 
 # A role or directive holds a `{` (one `in` is a memchr: 60 ns a note), a target line `)=`.
 # Each regex opens with a literal, which `re` looks for at C speed; a lookbehind or `^` in
@@ -175,7 +177,10 @@ def expand_directives(tokens: list[Token], md: MarkdownIt, depth: int = 0) -> li
                 out.extend(_image(argument, _options(tok.content, skip).get("alt", ""),
                                   start, tok.level))
             argument = ""
-        title = argument
+        # A title that only says the body is a draft ("TODO", "WIP") is the writer's note to
+        # self, no text: "Warning: TODO" under "## Training considerations" read as its
+        # acronym, and made the heading a concept (round 34).
+        title = "" if _PLACEHOLDER.match(argument) else argument
         if title and name in _ADMONITIONS:
             title = f"{_ADMONITIONS[name]}: {title}"
         inner: list[Token] = []
