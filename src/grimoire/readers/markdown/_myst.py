@@ -8,8 +8,9 @@ MyST rules (a plain note's parse is untouched, and costs one substring scan more
   the book roles `_blocks` knows keep their meaning (`{ref}` a LABEL link, `{math}` math);
 - a directive's body is read as Markdown at its own lines (an admonition's title as a line of
   text, "Note: Technical terminology", never a heading); its options (`:class: dropdown`) are
-  no text, nor a title that only marks a draft (`:::{warning} TODO`); a code-like directive (`{code-cell}`, `{mermaid}`) is code, `{math}` display math;
-  a figure's argument (its file) is no text, its caption is; `{toctree}` and the like vanish;
+  no text, nor a title that only marks a draft (`:::{warning} TODO`); a code-like directive
+  (`{code-cell}`, `{mermaid}`) is code, `{math}` display math; a `{figure}` or `{image}` is an
+  image with its alt text (its caption text); `{toctree}` and the like vanish;
 - target lines `(label)=`, comments `% ...` and block breaks `+++` are no text; a target
   names the heading under it (or the section it stands in), and `[text](#label)` is a
   reference to that label (a LABEL link), not a link to the page itself.
