@@ -46,6 +46,12 @@ Two heads over the same tokens.
 The width is split evenly, see [the embeddings](#token-embeddings)
 and {ref}`the count <head-count>`.
 
+head width
+: The size of one head's {dfn}`query` vectors.
+
+{dfn}`head count`:
+: How many heads a layer has.
+
 ```{mermaid}
 flowchart LR
   A --> B
@@ -94,7 +100,9 @@ def test_myst_markup_is_not_text(tmp_path: Path) -> None:
     assert lines["They run side by side."] == 12
     assert lines["Heads share the work of one wide layer."] == 17
     assert lines["Two heads over the same tokens."] == 22
-    assert lines["flowchart LR"] == 32
+    assert lines["head width: The size of one head's query vectors."] == 32
+    assert lines["head count: How many heads a layer has."] == 35
+    assert lines["flowchart LR"] == 38
     # a figure is an image, as `![two heads](images/heads.png)` is
     (doc,) = read_file("markdown", (notes / "heads.md").read_bytes(), str(notes / "heads.md"))
     assert [(i.target, i.alt, i.span.start_line) for p in doc.passages for i in p.images] == [

@@ -774,6 +774,8 @@ class _Walker:
         list_stack: list[str] = []  # "-" or the next ordinal marker
         pending_prefix = ""
         quote_first = kind == "quote"
+        in_term = False  # inside a MyST definition list's term (`dt`)
+        term = ""  # the term its definition's first line opens with ("hyperparameter: ...")
         row: list[str] = []
         row_line = 0
         for tok in tokens:
@@ -782,6 +784,8 @@ class _Walker:
                 list_stack.append("-" if ttype == "bullet_list_open" else "1")
             elif ttype in ("bullet_list_close", "ordered_list_close"):
                 list_stack.pop() if list_stack else None
+            elif ttype in ("dt_open", "dt_close"):
+                in_term = ttype == "dt_open"
             elif ttype == "list_item_open":
                 marker = "-" if tok.markup in "-*+" else f"{tok.info or '1'}{tok.markup}"
                 pending_prefix = "  " * (len(list_stack) - 1) + marker + " "
@@ -797,6 +801,12 @@ class _Walker:
                     continue
                 if tok.content.strip() == "[[open-in-colab]]":
                     continue
+                if in_term:
+                    term = " ".join(t for _, t in self.inline(tok.children or [], line, block))
+                    continue
+                if term:
+                    colon = "" if term.endswith(":") else ":"
+                    pending_prefix, term = f"{term}{colon} {pending_prefix}", ""
                 indent = "  " * len(list_stack) if list_stack and not pending_prefix else ""
                 units = self.inline(
                     tok.children or [],

@@ -11,6 +11,7 @@ MyST rules (a plain note's parse is untouched, and costs one substring scan more
   no text, nor a title that only marks a draft (`:::{warning} TODO`); a code-like directive
   (`{code-cell}`, `{mermaid}`) is code, `{math}` display math; a `{figure}` or `{image}` is an
   image with its alt text (its caption text); `{toctree}` and the like vanish;
+- a definition list (`term` over `: definition`, MyST's `deflist`) reads "term: definition";
 - target lines `(label)=`, comments `% ...` and block breaks `+++` are no text; a target
   names the heading under it (or the section it stands in), and `[text](#label)` is a
   reference to that label (a LABEL link), not a link to the page itself.
@@ -30,6 +31,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.colon_fence import colon_fence_plugin
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 
 from grimoire.readers.sections import _PLACEHOLDER
@@ -100,7 +102,7 @@ def myst_parser(md: MarkdownIt) -> MarkdownIt:
         found = copy.copy(md)
         found.block = copy.deepcopy(md.block)
         found.inline = copy.deepcopy(md.inline)
-        found.use(colon_fence_plugin).use(myst_block_plugin)
+        found.use(colon_fence_plugin).use(myst_block_plugin).use(deflist_plugin)
         found.inline.ruler.after("book_role", "myst_role", _myst_role_rule)
         _PARSERS[md] = found
     return found
