@@ -136,6 +136,25 @@ def test_a_chapter_under_a_target_line_has_its_definition(kb: Grimoire, tmp_path
     assert all(m.concept != "Attention heads" for m in kb.concept("Attention heads").backlinks)
 
 
+def test_a_chapter_that_marks_its_title_with_dfn_is_defined_there(kb: Grimoire,
+                                                                   tmp_path: Path) -> None:
+    """A chapter that opens with a section has no lead to define it; where it marks its own
+    name with `{dfn}`, that paragraph defines it (a page entry had no text)."""
+    notes = write_notes(tmp_path / "book", {
+        "pooling.md": "# Pooling\n\n## Overview\n\nConvolutions give feature maps.\n\n"
+                      "A step called {dfn}`pooling` then shrinks each map by keeping the "
+                      "largest value of every window.\n\n## Variants\n\nAverage or max.\n",
+        "strides.md": "# Strides\n\n## Overview\n\nA {dfn}`kernel` moves by more than one "
+                      "pixel at a time.\n",
+    })
+    kb.ingest([notes], embed=False)
+    entry = kb.concept("Pooling").entries[0].entry
+    assert entry.definition.startswith("A step called pooling then shrinks each map")
+    assert (entry.span.start_line, entry.span.end_line) == (7, 7)
+    # a dfn of another term defines no chapter
+    assert kb.concept("Strides").entries[0].entry.definition == ""
+
+
 def test_plain_markdown_braces_are_no_myst(tmp_path: Path) -> None:
     """Inline code holding a name in braces, a Pandoc div, a parenthesis at a line's end:
     plain Markdown, read as it always was."""

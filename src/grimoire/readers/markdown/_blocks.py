@@ -366,6 +366,9 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
     refs: list[Link] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # `:label:` name -> its heading
+    # MyST `{dfn}` terms (where a note defines a term, as HTML's <dfn>), each with the index in
+    # `blocks` of the block it stands in.
+    dfns: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -551,6 +554,8 @@ class _Walker:
             cur.parts.append(shown)
             cur.prose = True
         elif role not in ("begin_tab", "end_tab"):
+            if role == "dfn":
+                self.parsed.dfns.append((target, len(self.parsed.blocks)))
             cur.parts.append(target)
             cur.prose = True
 
