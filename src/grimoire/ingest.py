@@ -92,7 +92,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 24: a PDF saved under its own title keeps it; docutils' \bar and \overline (review32).
 # 26: a title "Training of X" or "Lecture N: X" names X; "Algorithm: X" is X; a step of code
 # opening with an instruction is no topic; Jekyll's Liquid link addresses read (read34).
-READ_VERSION = b"grimoire-read-26\x00"
+# 27: MyST Markdown: roles keep their text, directives read as text, target lines dropped,
+# label links no link to the page itself (myst34).
+READ_VERSION = b"grimoire-read-27\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

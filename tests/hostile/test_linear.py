@@ -42,6 +42,16 @@ SHAPES: dict[str, tuple[str, str, Callable[[int], str]]] = {
                           lambda n: "# T\n\n" + "see [a](b.md) and $x^2$ and *e* " * n + "\n"),
     "markdown-nested-quotes": ("markdown", "a.md",
                                lambda n: "".join(">" * (i % 40) + " q\n" for i in range(n))),
+    # MyST (round 34): a directive's body parsed after its preceding blank lines was
+    # quadratic in the directives; roles left unclosed; target lines over headings.
+    "myst-directives": ("markdown", "a.md",
+                        lambda n: "".join(f":::{{note}} T{i}\n:class: c\nBody {{dfn}}`x{i}`.\n:::"
+                                          "\n\n" for i in range(n))),
+    "myst-unclosed-roles": ("markdown", "a.md",
+                            lambda n: "(t)=\n# T\n\n" + "{dfn}`a {u}``b " * n + "\n"),
+    "myst-targets": ("markdown", "a.md",
+                     lambda n: "".join(f"(l{i})=\n## H{i}\n\nSee [x](#l{i}).\n\n"
+                                       for i in range(n))),
     "obsidian-sections": ("obsidian", "a.md", _md_sections),
     "obsidian-one-line": ("obsidian", "a.md",
                           lambda n: "# T\n\nT is " + "[[x|y]] ![[z]] #tag " * n + "\n"),

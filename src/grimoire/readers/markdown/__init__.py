@@ -825,9 +825,28 @@ __all__ = [
 ]
 
 
+def _defined_by_dfn(parsed: Parsed, path: str, title: str) -> list[Entry]:
+    """A MyST chapter that opens with a section (`# Self-attention`, then `## What and why`)
+    and marks its own title with `{dfn}` where it defines it ("a process called
+    {dfn}`self-attention`"): that paragraph is its definition, as the writer marked it. Only
+    the first such mark, and only in the prose of the chapter (no heading, no code)."""
+    key = normalize(title)
+    for term, index in parsed.dfns:
+        if normalize(term) != key or index >= len(parsed.blocks):
+            continue
+        block = parsed.blocks[index]
+        if block.kind != "text" or not block.units:
+            return []
+        first, last = block.units[0][0], block.units[-1][0]
+        return [entry_from_blocks(title, [block], Span(path, first, last))]
+    return []
+
+
 def read(data: bytes, path: str) -> list[Document]:
     parsed, title = read_with(data, path, name, _MD)
     entries = markdown_entries(parsed, path, title)
+    if not entries and parsed.dfns:
+        entries = _defined_by_dfn(parsed, path, title)
     if not entries and not parsed.blocks and notion_page(path) and not names_no_concept(title):
         # A page of a Notion export that holds only its title and properties (a stub) is
         # still a page, as a vault note is: `[Layer Normalization](...)` leads to it.

@@ -40,6 +40,12 @@ from grimoire.readers.html._inline import (
     tag_attrs,
 )
 from grimoire.readers.markdown._frontmatter import FrontMatter, split_front_matter
+from grimoire.readers.markdown._myst import (
+    expand_directives,
+    is_myst,
+    myst_parser,
+    split_target,
+)
 
 MAX_LINE_BRACKETS = 2000
 
@@ -366,6 +372,9 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
     refs: list[Link] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # `:label:` name -> its heading
+    # MyST `{dfn}` terms (where a note defines a term, as HTML's <dfn>), each with the index in
+    # `blocks` of the block it stands in.
+    dfns: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -379,8 +388,11 @@ class _Line:
 class _Walker:
     """Turns markdown-it tokens into Blocks; one per file."""
 
-    def __init__(self, path: str, parsed: Parsed, flavor: Flavor, md: MarkdownIt) -> None:
+    def __init__(self, path: str, parsed: Parsed, flavor: Flavor, md: MarkdownIt,
+                 *, myst: bool = False) -> None:
         self.md = md  # html blocks' visible text goes back through the same inline rules
+        self.myst = myst  # a MyST note (`_myst`): `#label` links are label references
+        self.pending_labels: list[str] = []  # MyST targets over the next heading
         self.path = path
         self.parsed = parsed
         self.captions = flavor.captions
@@ -527,8 +539,11 @@ class _Walker:
             if self.parsed.headings:
                 self.parsed.labels.setdefault(target, self.parsed.headings[-1].title)
         elif role in LABEL_ROLES:
+            shown = target
+            if self.myst:
+                shown, target = split_target(target)
             block.links.append(Link(target, LinkKind.LABEL, self.span(line)))
-            cur.parts.append(target)
+            cur.parts.append(shown)
             cur.prose = True
         elif role in ("cite", "citet", "citep"):
             cur.parts.append(f"[{target}]")
@@ -538,10 +553,15 @@ class _Walker:
             block.math.append(Math(target, False, self.span(line)))
             cur.prose = True
         elif role == "term":
+            shown = target
+            if self.myst:
+                shown, target = split_target(target)
             block.links.append(Link(target, LinkKind.REF, self.span(line)))
-            cur.parts.append(target)
+            cur.parts.append(shown)
             cur.prose = True
         elif role not in ("begin_tab", "end_tab"):
+            if role == "dfn":
+                self.parsed.dfns.append((target, len(self.parsed.blocks)))
             cur.parts.append(target)
             cur.prose = True
 
@@ -634,6 +654,11 @@ class _Walker:
         if href.startswith("//"):
             block.links.append(Link("https:" + href, LinkKind.URL, span, label=label or None))
             return
+        if self.myst and href.startswith("#") and len(href) > 1:
+            # MyST's `[text](#label)` refers to a target `(label)=` of any page of the book,
+            # not to the page itself: a label reference, as `{ref}` is.
+            block.links.append(Link(unquote(href[1:]), LinkKind.LABEL, span, label=label or None))
+            return
         target, _, fragment = href.partition("#")
         target = target.partition("?")[0]
         last = unquote(target.rstrip("/").rsplit("/", 1)[-1]).strip()
@@ -688,6 +713,12 @@ class _Walker:
                 self._code(tok, lines)
             elif ttype in ("html_block", "math_block", "math_block_label"):
                 self._container([tok], "text", lines)
+            elif ttype == "myst_target":
+                # A MyST target names the heading under it, or else the section it stands in.
+                if i + 1 < n and tokens[i + 1].type == "heading_open":
+                    self.pending_labels.append(tok.content)
+                elif self.heading_titles:
+                    self.parsed.labels.setdefault(tok.content, self.heading_titles[-1])
             i += 1
 
     def _heading(self, tok: Token, inline: Token) -> None:
@@ -701,6 +732,9 @@ class _Walker:
         while self.heading_path and self.heading_path[-1][0] >= level:
             self.heading_path.pop()
         if title:
+            for label in self.pending_labels:
+                self.parsed.labels.setdefault(label, title)
+            self.pending_labels.clear()
             self.heading_path.append((level, title))
             self.parsed.headings.append(Heading(level, title, line, len(self.parsed.blocks)))
             if scratch.links:
@@ -751,6 +785,8 @@ class _Walker:
         list_stack: list[str] = []  # "-" or the next ordinal marker
         pending_prefix = ""
         quote_first = kind == "quote"
+        in_term = False  # inside a MyST definition list's term (`dt`)
+        term = ""  # the term its definition's first line opens with ("hyperparameter: ...")
         row: list[str] = []
         row_line = 0
         for tok in tokens:
@@ -759,6 +795,8 @@ class _Walker:
                 list_stack.append("-" if ttype == "bullet_list_open" else "1")
             elif ttype in ("bullet_list_close", "ordered_list_close"):
                 list_stack.pop() if list_stack else None
+            elif ttype in ("dt_open", "dt_close"):
+                in_term = ttype == "dt_open"
             elif ttype == "list_item_open":
                 marker = "-" if tok.markup in "-*+" else f"{tok.info or '1'}{tok.markup}"
                 pending_prefix = "  " * (len(list_stack) - 1) + marker + " "
@@ -774,6 +812,12 @@ class _Walker:
                     continue
                 if tok.content.strip() == "[[open-in-colab]]":
                     continue
+                if in_term:
+                    term = " ".join(t for _, t in self.inline(tok.children or [], line, block))
+                    continue
+                if term:
+                    colon = "" if term.endswith(":") else ":"
+                    pending_prefix, term = f"{term}{colon} {pending_prefix}", ""
                 indent = "  " * len(list_stack) if list_stack and not pending_prefix else ""
                 units = self.inline(
                     tok.children or [],
@@ -902,7 +946,13 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     body = _strip_liquid(body)
     if body.count("[") > MAX_LINE_BRACKETS:
         body = _defuse_brackets(body, path, parsed.problems)
-    walker = _Walker(path, parsed, flavor, md)
-    walker.walk(parser_for(md, body).parse(body), body.split("\n"))
+    myst = is_myst(body)
+    if myst:
+        md = myst_parser(md)
+    walker = _Walker(path, parsed, flavor, md, myst=myst)
+    tokens = parser_for(md, body).parse(body)
+    if myst:
+        tokens = expand_directives(tokens, md)
+    walker.walk(tokens, body.split("\n"))
     walker.heading_links_to_sections()
     return parsed
