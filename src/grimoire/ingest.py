@@ -86,7 +86,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 23: MathML without TeX read as TeX (qa32); exercises, docsify pages, a wikilink heading name
 # nothing; a page's text outside its entries links from the page's concept (read32).
 # 24: a PDF saved under its own title keeps it; docutils' \bar and \overline (review32).
-READ_VERSION = b"grimoire-read-25\x00"
+# 26: a code passage is a fenced block in an entry's definition, every format (fence34).
+READ_VERSION = b"grimoire-read-26\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

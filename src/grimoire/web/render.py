@@ -31,6 +31,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from grimoire.fences import FENCED
 from grimoire.names import normalize
 
 MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 1000 nested \sqrt)
@@ -186,9 +187,17 @@ class Renderer:
     def text(self, text: str) -> Markup:
         """Text that is not Markdown (a glossary, a wiki page, a Sphinx page as read):
         paragraphs at blank lines, a run of lines that open with `- `, `* `, `• ` or `1. ` a
-        list, `$…$` and `$$…$$` rendered, everything else escaped."""
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-        return Markup("\n".join(_blocks(p) for p in paragraphs))
+        list, `$…$` and `$$…$$` rendered, a code passage as the reader fenced it
+        (`fences.fenced`) a code block, everything else escaped."""
+        out: list[str] = []
+        last = 0
+        for m in [*FENCED.finditer(text), None]:
+            before = text[last:m.start()] if m else text[last:]
+            out.extend(_blocks(p.strip()) for p in re.split(r"\n\s*\n", before) if p.strip())
+            if m:
+                out.append(f"<pre><code>{html.escape(m.group('code'))}</code></pre>")
+                last = m.end()
+        return Markup("\n".join(out))
 
     def inline(self, text: str) -> Markup:
         """One line (a title, a heading, a quote) with math rendered and nothing else."""

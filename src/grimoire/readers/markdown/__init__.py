@@ -55,6 +55,7 @@ from grimoire.model import (
     Reference,
     Span,
 )
+from grimoire.fences import fenced
 from grimoire.names import normalize
 from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import (
@@ -434,7 +435,9 @@ def redirect_of(text: str, links: Iterable[Link]) -> str | None:
 
 
 def _definition(blocks: list[Block]) -> str:
-    return "\n\n".join(t for t in (b.text.strip("\n") for b in blocks) if t)
+    """The blocks' texts at blank lines, a code block fenced (`fences`)."""
+    return "\n\n".join(fenced(t) if b.kind == "code" else t
+                       for b in blocks if (t := b.text.strip("\n")))
 
 
 def entry_from_blocks(
