@@ -44,6 +44,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from grimoire.fences import fenced
 from grimoire.model import (
     PAGE_REASON,
     PAGE_REASONS,
@@ -57,7 +58,6 @@ from grimoire.model import (
     Problem,
     Span,
 )
-from grimoire.fences import fenced
 from grimoire.names import is_abbreviation, normalize, term_names
 from grimoire.readers.conventions import (
     CACHED_HEADING_CHARS,

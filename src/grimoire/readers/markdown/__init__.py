@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 
+from grimoire.fences import fenced
 from grimoire.model import (
     PAGE_REASON,
     VAULT_PAGE_REASON,
@@ -55,7 +56,6 @@ from grimoire.model import (
     Reference,
     Span,
 )
-from grimoire.fences import fenced
 from grimoire.names import normalize
 from grimoire.readers.base import collapse, decode, stem_of
 from grimoire.readers.conventions import (
