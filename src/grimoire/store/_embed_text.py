@@ -10,9 +10,33 @@ lexical index. A text is embedded once per model whatever the number of units ho
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Any
 
+from grimoire.fences import FENCED
+
 CODE_CHARS = 240
+# MEASURING ONLY (fence34): how a definition's fenced code is embedded.
+DEFINITION_CODE = os.environ.get("GRIMOIRE_DEFINITION_CODE", "plain")
+
+
+def _code_text(m: re.Match[str]) -> str:
+    code = m.group("code")
+    if DEFINITION_CODE == "drop":
+        return ""
+    if DEFINITION_CODE == "cut" and len(code) > CODE_CHARS:
+        cut = code.rfind("\n", 0, CODE_CHARS)
+        return code[: cut if cut > 0 else CODE_CHARS]
+    if DEFINITION_CODE == "fenced":
+        return m.group(0)
+    return code
+
+
+def definition_embed_text(definition: str) -> str:
+    """A definition as embedded: its fenced code (`fences`) as the code alone."""
+    text = FENCED.sub(_code_text, definition)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def passage_embed_text(
@@ -33,7 +57,8 @@ def entry_embed_text(data: dict[str, Any]) -> str:
     aliases = [a for a in data.get("aliases") or () if a and a.casefold() != term.casefold()]
     name = f"{term} ({', '.join(aliases)})" if aliases else term
     body = " ".join(
-        [*(g for g in data.get("glosses") or () if g), str(data.get("definition") or "")]
+        [*(g for g in data.get("glosses") or () if g),
+         definition_embed_text(str(data.get("definition") or ""))]
     ).strip()
     return f"{name}: {body}" if body else name
 
