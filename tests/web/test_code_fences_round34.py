@@ -85,3 +85,14 @@ def test_the_concept_page_shows_code_as_code(browser: Browser, fenced_server: Ru
         assert page.locator("main .prose :is(h1, h2, h3, h4, h5, h6, p)",
                             has_text=code.split("\n")[0][2:]).count() == 0, name
     page.close()
+
+
+def test_a_preview_shows_the_code_without_its_fence(browser: Browser,
+                                                    fenced_server: Running) -> None:
+    # The hover preview flattens the text: the fence's backticks were not in the note.
+    page = browser.new_page()
+    page.goto(fenced_server.url + "/api/c/Patience?preview=true")
+    text = json.loads(page.inner_text("body"))["text"]
+    assert text == ("The patience is how many epochs without progress it waits. "
+                    "# a patience of five epochs patience = 5 A longer patience trains longer.")
+    page.close()

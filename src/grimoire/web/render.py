@@ -496,7 +496,9 @@ _BRACKET_OR_WIKILINK = re.compile(
 
 
 def plain(text: str, limit: int = 300) -> str:
-    """Text for a preview: markup-free enough to read, cut at a word near `limit`."""
+    """Text for a preview: markup-free enough to read, cut at a word near `limit` (a fenced
+    code passage of a definition as its code, `fences`)."""
+    text = FENCED.sub(lambda m: m.group("code"), text)
     flat = re.sub(r"\s+", " ", _WIKILINK.sub(link_label, text)).strip()
     if len(flat) <= limit:
         return flat
