@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grimoire.fences import FENCED
+from grimoire.fences import split_fences
 from grimoire.ingest import ingest
 from grimoire.store import Store
 from grimoire.store._embed_text import CODE_CHARS, passage_embed_text, passage_unit_text
@@ -50,5 +50,5 @@ def test_an_entry_is_embedded_without_its_fenced_code(store: Store, corpora: Pat
         assert "```" not in text and text.startswith(e.entry.term + ": ")
         prose = [t for t in e.entry.definition.split("\n\n") if "```" not in t and t.strip()]
         assert prose and all(t in text for t in prose[:2])
-        for m in FENCED.finditer(e.entry.definition):
-            assert m.group("code").strip().split("\n")[0] not in text
+        for code in (t for is_code, t in split_fences(e.entry.definition) if is_code):
+            assert code.strip().split("\n")[0] not in text

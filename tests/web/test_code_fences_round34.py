@@ -96,3 +96,20 @@ def test_a_preview_shows_the_code_without_its_fence(browser: Browser,
     assert text == ("The patience is how many epochs without progress it waits. "
                     "# a patience of five epochs patience = 5 A longer patience trains longer.")
     page.close()
+
+
+def test_a_bar_closes_only_on_its_own_length_and_an_unclosed_one_is_text() -> None:
+    from grimoire.fences import fenced, split_fences
+    from grimoire.web.render import Renderer
+
+    code = "s = '```'\n\nprint(s)"
+    text = f"Intro.\n\n{fenced(code)}\n\n```\nnot closed"
+    assert split_fences(text) == [(False, "Intro.\n"), (True, code),
+                                  (False, "\n```\nnot closed")]
+    html = str(Renderer().text(text))
+    assert html.count("<pre>") == 1 and "s = &#x27;```&#x27;\n\nprint(s)" in html
+    assert "<p>```<br>not closed</p>" in html
+    # A thousand different bars, none closed: all text, read in one pass (a regular
+    # expression scanned the rest of the text once per bar: minutes on such a note).
+    many = "\n".join("`" * (3 + i) + "\nx" for i in range(1000))
+    assert split_fences(many) == [(False, many)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from grimoire.fences import FENCED
+from grimoire.fences import without_bars
 
 CODE_CHARS = 240
 
@@ -28,7 +28,7 @@ def definition_embed_text(definition: str) -> str:
     -> 0.725), names not at all; MiniLM alone over the same units 0.475 -> 0.477 (tune MRR),
     0.452 -> 0.460 (report). Cut at CODE_CHARS: 0.474 and 0.456.
     """
-    text = FENCED.sub("", definition)
+    text = without_bars(definition, code=False)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 

@@ -31,7 +31,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from grimoire.fences import FENCED
+from grimoire.fences import split_fences, without_bars
 from grimoire.names import normalize
 
 MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 1000 nested \sqrt)
@@ -190,13 +190,11 @@ class Renderer:
         list, `$…$` and `$$…$$` rendered, a code passage as the reader fenced it
         (`fences.fenced`) a code block, everything else escaped."""
         out: list[str] = []
-        last = 0
-        for m in [*FENCED.finditer(text), None]:
-            before = text[last:m.start()] if m else text[last:]
-            out.extend(_blocks(p.strip()) for p in re.split(r"\n\s*\n", before) if p.strip())
-            if m:
-                out.append(f"<pre><code>{html.escape(m.group('code'))}</code></pre>")
-                last = m.end()
+        for code, piece in split_fences(text):
+            if code:
+                out.append(f"<pre><code>{html.escape(piece)}</code></pre>")
+            else:
+                out.extend(_blocks(p.strip()) for p in re.split(r"\n\s*\n", piece) if p.strip())
         return Markup("\n".join(out))
 
     def inline(self, text: str) -> Markup:
@@ -498,7 +496,7 @@ _BRACKET_OR_WIKILINK = re.compile(
 def plain(text: str, limit: int = 300) -> str:
     """Text for a preview: markup-free enough to read, cut at a word near `limit` (a fenced
     code passage of a definition as its code, `fences`)."""
-    text = FENCED.sub(lambda m: m.group("code"), text)
+    text = without_bars(text)
     flat = re.sub(r"\s+", " ", _WIKILINK.sub(link_label, text)).strip()
     if len(flat) <= limit:
         return flat
