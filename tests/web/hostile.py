@@ -41,7 +41,8 @@ SVG = ('<svg xmlns="http://www.w3.org/2000/svg"><script>parent.__pwned=20;'
 
 
 def write_hostile_notes(folder: Path) -> list[Path]:
-    """One note per payload (in title, alias, description, heading, body, link, image, fence),
+    """One note per payload (in title, alias, description, heading, body, link, image, code
+    span, fence),
     plus one for the dangerous URLs and math, and an SVG attachment that carries script."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -52,6 +53,7 @@ def write_hostile_notes(folder: Path) -> list[Path]:
                 f"# {payload}\n\n{payload} is a hostile term; see [[{payload}]] and "
                 f"[this link]({url}) and ![an image]({url}).\n\n"
                 f"Its formula: ${MATH[i % len(MATH)]}$\n\n"
+                f"Quoted as code: `{payload}`\n\n"
                 f"```<style/onload=window.__pwned={30 + i}>\n{payload}\n```\n\n"
                 f"See also: [[Hostile {i}]]\n")
         path = folder / f"payload-{i:02d}.md"

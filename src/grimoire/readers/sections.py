@@ -44,6 +44,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from grimoire.fences import fenced
 from grimoire.model import (
     PAGE_REASON,
     PAGE_REASONS,
@@ -671,7 +672,8 @@ def _gerund_phrase(heading: str) -> bool:
 def _with_subheadings(run: list[Passage], depth: int) -> list[str]:
     """The texts of an entry's passages, each sub-heading of the section (a heading below the
     entry's, or an rst rubric: "Pros", "Cons", "Dot product") on a line of its own before
-    the first text under it, as a reader of the page sees it. A sub-heading before the
+    the first text under it, as a reader of the page sees it, and a code passage fenced
+    (`fences`: a notebook's code cell read as prose on the card). A sub-heading before the
     entry's first text is not written (the definition opens with text: "Intuitions" over a
     section's opening part), nor one over a placeholder only."""
     out: list[str] = []
@@ -685,7 +687,7 @@ def _with_subheadings(run: list[Passage], depth: int) -> list[str]:
             while shared < min(len(path), len(last)) and path[shared] == last[shared]:
                 shared += 1
             out.extend(h for h in path[max(shared, depth):] if h.strip())
-        out.append(p.text)
+        out.append(fenced(p.text) if p.kind == "code" else p.text)
         last = path
     return out
 

@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING
 
 from grimoire.codec import from_data
+from grimoire.fences import joined
 from grimoire.model import ConceptId, Entry, Span
 from grimoire.store._rows import SharedReads
 from grimoire.store.records import ConceptEntry, StoredEntry
@@ -83,7 +84,8 @@ class ConceptLookups(SharedReads):
                WHERE ce.concept_id = ? ORDER BY p.id LIMIT ?""", (concept_id, limit))]
 
     def concept_sections_of(self, concept_id: int) -> list[Section]:
-        """Each page section about the concept, with the text of its passages."""
+        """Each page section about the concept, with the text of its passages (a code
+        passage fenced, `fences`)."""
         from grimoire.store.concept_records import Section
 
         out = []
@@ -94,9 +96,9 @@ class ConceptLookups(SharedReads):
                WHERE cs.concept_id = ? ORDER BY s.path, cs.start_line, cs.end_line""",
             (concept_id,)
         ):
-            text = "\n\n".join(t for (t,) in self._select(
-                """SELECT text FROM passages WHERE document_id = ? AND start_line >= ?
-                   AND end_line <= ? ORDER BY seq""", (doc, start, end)))
+            text = joined([(kind, t) for t, kind in self._select(
+                """SELECT text, kind FROM passages WHERE document_id = ? AND start_line >= ?
+                   AND end_line <= ? ORDER BY seq""", (doc, start, end))])
             out.append(Section(heading, Span(path, start, end), title, text))
         return out
 

@@ -323,7 +323,8 @@ def _not_found(e: NotFound, name: str) -> JSONResponse:
     return JSONResponse({**serialize.not_found(e), "name": name}, 404)
 
 
-MARKDOWN_FORMATS = {"markdown", "obsidian"}
+# A notebook's definition is its Markdown cells' text and its code cells fenced: Markdown.
+MARKDOWN_FORMATS = {"markdown", "obsidian", "notebook"}
 
 
 def _md_filter(site: Site) -> Any:

@@ -31,6 +31,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from grimoire.fences import split_fences, without_bars
 from grimoire.names import normalize
 
 MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 1000 nested \sqrt)
@@ -186,9 +187,15 @@ class Renderer:
     def text(self, text: str) -> Markup:
         """Text that is not Markdown (a glossary, a wiki page, a Sphinx page as read):
         paragraphs at blank lines, a run of lines that open with `- `, `* `, `• ` or `1. ` a
-        list, `$…$` and `$$…$$` rendered, everything else escaped."""
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-        return Markup("\n".join(_blocks(p) for p in paragraphs))
+        list, `$…$` and `$$…$$` rendered, a code passage as the reader fenced it
+        (`fences.fenced`) a code block, everything else escaped."""
+        out: list[str] = []
+        for code, piece in split_fences(text):
+            if code:
+                out.append(f"<pre><code>{html.escape(piece)}</code></pre>")
+            else:
+                out.extend(_blocks(p.strip()) for p in re.split(r"\n\s*\n", piece) if p.strip())
+        return Markup("\n".join(out))
 
     def inline(self, text: str) -> Markup:
         """One line (a title, a heading, a quote) with math rendered and nothing else."""
@@ -487,7 +494,9 @@ _BRACKET_OR_WIKILINK = re.compile(
 
 
 def plain(text: str, limit: int = 300) -> str:
-    """Text for a preview: markup-free enough to read, cut at a word near `limit`."""
+    """Text for a preview: markup-free enough to read, cut at a word near `limit` (a fenced
+    code passage of a definition as its code, `fences`)."""
+    text = without_bars(text)
     flat = re.sub(r"\s+", " ", _WIKILINK.sub(link_label, text)).strip()
     if len(flat) <= limit:
         return flat

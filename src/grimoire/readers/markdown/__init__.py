@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 
+from grimoire.fences import fenced
 from grimoire.model import (
     PAGE_REASON,
     VAULT_PAGE_REASON,
@@ -466,7 +467,9 @@ def redirect_of(text: str, links: Iterable[Link]) -> str | None:
 
 
 def _definition(blocks: list[Block]) -> str:
-    return "\n\n".join(t for t in (b.text.strip("\n") for b in blocks) if t)
+    """The blocks' texts at blank lines, a code block fenced (`fences`)."""
+    return "\n\n".join(fenced(t) if b.kind == "code" else t
+                       for b in blocks if (t := b.text.strip("\n")))
 
 
 def entry_from_blocks(
