@@ -680,9 +680,7 @@ DURATION_ASKED = True
 def untimed(question: str, evidence: Evidence) -> bool:
     """True when the question asks how long something takes and none of the sentences the
     answer would quote holds an amount of time: the notes name the thing but do not time it."""
-    if not DURATION_ASKED or not evidence.sentences or not _ASKS_DURATION.match(question):
-        return False
-    return not any(_DURATION.search(s.text) for s in _answer_sentences(evidence))
+    return _unstated(DURATION_ASKED, _ASKS_DURATION, _DURATION, question, evidence)
 
 
 # Round 34: "Which algorithm finds the convex hull of points in the plane fastest?" asks which
@@ -700,9 +698,16 @@ RANK_ASKED = True
 def unranked(question: str, evidence: Evidence) -> bool:
     """True when the question asks which is fastest (quickest, cheapest, ...) and none of the
     sentences the answer would quote speaks of speed, cost or time."""
-    if not RANK_ASKED or not evidence.sentences or not _ASKS_SPEED_RANK.search(question):
+    return _unstated(RANK_ASKED, _ASKS_SPEED_RANK, _SPEED, question, evidence)
+
+
+def _unstated(on: bool, asks: re.Pattern[str], needs: re.Pattern[str], question: str,
+              evidence: Evidence) -> bool:
+    """True when `question` asks for what `asks` finds and no sentence the answer would quote
+    holds what `needs` finds (a duration, a speed): the notes name the thing, not that."""
+    if not on or not evidence.sentences or not asks.search(question):
         return False
-    return not any(_SPEED.search(s.text) for s in _answer_sentences(evidence))
+    return not any(needs.search(s.text) for s in _answer_sentences(evidence))
 
 
 def uncounted(question: str, evidence: Evidence) -> bool:
