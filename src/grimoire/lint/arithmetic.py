@@ -326,7 +326,7 @@ _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
 # A number in an address is no operand, and a claim stays on its line: "status/16383110050
 # 24387072" ending one list item and "- 2+3=5 is ..." opening the next were read as one
 # subtraction (round 34: a tweet's address in a list of links).
-# "(32 − 6)/2 + 1 = 14": a minus sign subtracts as "-" does (round 34: a CNN lecture's
+# "(32 <U+2212> 6)/2 + 1 = 14": a minus sign subtracts as "-" does (round 34: a CNN lecture's
 # output size was read from "2 + 1" on and flagged "computes to 3"). An en dash (U+2013)
 # between numbers is a range in prose ("layers 1 to 3"), no operator.
 _PLAIN = re.compile(
