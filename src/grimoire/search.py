@@ -899,14 +899,16 @@ def _one_per_passage(hits: list[Hit]) -> list[Hit]:
     with no passage, shown by its page's first passage, and that passage, which belongs to no
     entry, is a group of its own when its words or its vector find it (round 34, qa34: `search
     softmx` listed one passage first and third). It is one result: the better group's score,
-    and the concept either names."""
+    and the concept either names. Two concepts one passage shows stay two results."""
     out: list[Hit] = []
     at: dict[int, int] = {}
     for hit in hits:
         first = at.get(hit.passage_id) if hit.passage_id != NO_PASSAGE else None
+        if first is not None and None not in (out[first].concept_id, hit.concept_id) \
+                and out[first].concept_id != hit.concept_id:
+            first = None  # two concepts shown by one passage are two results
         if first is None:
-            if hit.passage_id != NO_PASSAGE:
-                at[hit.passage_id] = len(out)
+            at.setdefault(hit.passage_id, len(out))
             out.append(hit)
         elif out[first].concept_id is None and hit.concept_id is not None:
             out[first] = replace(out[first], concept=hit.concept, concept_id=hit.concept_id)
