@@ -339,7 +339,17 @@ _PLAIN = re.compile(
 )
 # What a claim's first number must not follow: an operator or a closing parenthesis means the
 # expression began before it ("(a - 6)/2 + 1 = 14" is no claim that 2 + 1 is 14).
-_CONTINUES = re.compile(r"[-−–+*/×÷^·⋅)]\s{0,3}$")
+# Its line before it only: a list item's marker ("- 4 + 4 = 9") is no operator.
+_CONTINUES = re.compile(r"[-−–+*/×÷^·⋅)][ \t]{0,3}$")
+_ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,3}[.)])[ \t]+")
+
+
+def _continues(text: str, start: int) -> bool:
+    """Whether the number at `start` goes on an expression begun before it on its line."""
+    line = text.rfind("\n", 0, start) + 1
+    item = _ITEM.match(text, line, start)
+    return _CONTINUES.search(text, max(item.end() if item else line, start - 4), start) \
+        is not None
 
 
 def _split_top(tex: str) -> list[tuple[int, str]]:
@@ -422,7 +432,7 @@ def find_claims(text: str) -> Iterator[ArithmeticClaim]:
     for m in _PLAIN.finditer(text):
         if any(a <= m.start() < b for a, b in spans):
             continue
-        if _CONTINUES.search(text, max(0, m.start() - 4), m.start()):
+        if _continues(text, m.start()):
             continue
         stated = _stated(m.group("rhs"))
         lhs = m.group("lhs").replace("x", "*")
