@@ -407,7 +407,7 @@ def test_embed_threads_env_sets_the_bulk_sessions_threads(monkeypatch: pytest.Mo
 def test_the_bulk_sessions_threads_do_not_spin(monkeypatch: pytest.MonkeyPatch) -> None:
     # The background worker embeds while the user does other work; threads that spin waiting
     # for each other burn the core another process wants (bench/README.md, round 34: 2 spinning
-    # threads beside a busy process embedded at a half to a third of the rate of 2 that sleep).
+    # threads took half as much CPU again for the same texts, and were slower in 12 pairs of 14).
     # The session options as onnxruntime reports them, for the worker's own embedder, of the
     # bulk session with two threads, and of the session of a process that embeds once.
     monkeypatch.setenv("GRIMOIRE_EMBED_THREADS", "2")
