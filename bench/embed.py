@@ -19,6 +19,12 @@ Each system runs in its own process, so that `ru_maxrss` (peak RSS of that proce
 
 Throughput is measured on a warm session (one small warm-up batch first); tokens/s counts real
 tokens, not padding. The machine is shared and noisy: compare ratios within one run.
+
+`--beside` (default `idle,busy`): each system is timed with nothing of the bench's beside it
+(`idle`), then with a one-core Python busy loop in another process for the length of its
+run (`busy`): the background worker embeds while the user does other work, and threads
+that spin waiting for each other lose most when a core is wanted elsewhere (bench/README.md,
+round 33). Each row's share of raw is against raw measured the same way.
 """
 
 from __future__ import annotations
@@ -182,6 +188,9 @@ def run_before(texts: list[str]) -> dict[str, Any]:
             "batch": "32 rows, arena on"}
 
 
+BUSY_LOOP = "while True:\n    pass\n"
+
+
 def worker(system: str, textset: str, limit: int, batches: list[int]) -> None:
     texts = corpus_texts(limit) if textset == "corpus" else long_texts(limit)
     base = peak_rss_mb()
@@ -208,6 +217,8 @@ def main() -> None:
     ap.add_argument("--long", type=int, default=600, help="long passages to embed")
     ap.add_argument("--raw-batches", default="8,16,32,64", help="batch sizes tried for raw")
     ap.add_argument("--skip-before", action="store_true", help="do not run the old implementation")
+    ap.add_argument("--beside", default="idle,busy",
+                    help="idle: nothing beside each run; busy: a one-core busy loop beside it")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--worker", nargs=2, metavar=("SYSTEM", "TEXTS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -218,18 +229,32 @@ def main() -> None:
         return
     systems = ["grimoire", "raw"] + ([] if args.skip_before else ["before"])
     results: list[dict[str, Any]] = []
+    besides = [b for b in args.beside.split(",") if b]
+    if not besides or set(besides) - {"idle", "busy"}:
+        ap.error("--beside takes idle, busy or both")
     for textset in ("corpus", "long"):
-        for system in systems:
-            cmd = [
-                sys.executable, __file__, "--worker", system, textset, "--limit", str(args.limit),
-                "--long", str(args.long), "--raw-batches", args.raw_batches,
-            ]
-            done = subprocess.run(cmd, capture_output=True, text=True)
-            if done.returncode != 0:
-                print(f"{system} on {textset} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
-                continue
-            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-            print(json.dumps(results[-1]), file=sys.stderr)  # as it goes: a long run may stop
+        for beside in besides:
+            for system in systems:
+                cmd = [
+                    sys.executable, __file__, "--worker", system, textset,
+                    "--limit", str(args.limit), "--long", str(args.long),
+                    "--raw-batches", args.raw_batches,
+                ]
+                busy = (subprocess.Popen([sys.executable, "-c", BUSY_LOOP])
+                        if beside == "busy" else None)
+                try:
+                    done = subprocess.run(cmd, capture_output=True, text=True)
+                finally:
+                    if busy is not None:
+                        busy.kill()
+                        busy.wait()
+                if done.returncode != 0:
+                    print(f"{system} on {textset} ({beside}) failed:\n{done.stderr[-2000:]}",
+                          file=sys.stderr)
+                    continue
+                results.append({**json.loads(done.stdout.strip().splitlines()[-1]),
+                                "beside": beside, "load": round(os.getloadavg()[0], 1)})
+                print(json.dumps(results[-1]), file=sys.stderr)  # as it goes: it may stop
     import onnxruntime
 
     header = {
@@ -240,16 +265,17 @@ def main() -> None:
         print(json.dumps({"env": header, "results": results}, indent=1))
         return
     print(" ".join(f"{k}={v}" for k, v in header.items()))
-    print(f"{'texts':7} {'system':9} {'n':>5} {'tokens':>7} {'pass/s':>7} {'tok/s':>7} "
-          f"{'of raw':>7} {'cpu of raw':>10} {'peak MB':>8}  batch")
+    print(f"{'texts':7} {'beside':6} {'system':9} {'n':>5} {'tokens':>7} {'pass/s':>7} "
+          f"{'tok/s':>7} {'of raw':>7} {'cpu of raw':>10} {'peak MB':>8} {'load':>5}  batch")
     for r in results:
-        raw = next((x for x in results if x["texts"] == r["texts"] and x["system"] == "raw"), r)
+        raw = next((x for x in results if x["texts"] == r["texts"]
+                    and x["beside"] == r["beside"] and x["system"] == "raw"), r)
         share = r["tokens_per_s"] / raw["tokens_per_s"]
         cpu = (f"{r['cpu_tokens_per_s'] / raw['cpu_tokens_per_s']:>10.0%}"
                if r.get("cpu_tokens_per_s") and raw.get("cpu_tokens_per_s") else f"{'':>10}")
-        print(f"{r['texts']:7} {r['system']:9} {r['n']:>5} {r['tokens']:>7} "
+        print(f"{r['texts']:7} {r['beside']:6} {r['system']:9} {r['n']:>5} {r['tokens']:>7} "
               f"{r['passages_per_s']:>7.1f} {r['tokens_per_s']:>7.0f} {share:>7.0%} {cpu} "
-              f"{r['peak_rss_mb']:>8.0f}  {r['batch']}")
+              f"{r['peak_rss_mb']:>8.0f} {r['load']:>5}  {r['batch']}")
 
 
 if __name__ == "__main__":

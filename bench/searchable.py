@@ -13,6 +13,11 @@ merging them); when the concepts are current (read from the store); then `grimoi
 by its pid) S seconds after the ingest started. The peer, in the same run: `grimoire ingest
 FOLDER --wait` into another fresh store, which returns only once every vector is computed
 (what `ingest` did before round 3).
+With --beside busy, a one-core Python busy loop runs from the ingest's start until every
+vector is in place (other work on the machine, at the bench's priority; the worker lowers
+its own); with --beside search, `grimoire search --mode hybrid` runs in a loop instead, one
+process after another as a user types them, and their wall times are reported: what the
+worker costs the user's searches, and what they cost it.
 Each command runs in its own process, as a user runs it; bytecode is cached as after install.
 """
 
@@ -28,6 +33,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -75,9 +81,65 @@ def concepts_current(db: Path, start: float, limit: float = 600) -> float | None
     return None
 
 
-def measure(folder: Path, out: Path, stop_after: float | None, peer: bool) -> dict[str, Any]:
-    report: dict[str, Any] = {"load before": [round(x, 1) for x in os.getloadavg()]}
+class Beside:
+    """Work beside the worker from the ingest's start: none, a busy loop, or searches."""
+
+    def __init__(self, kind: str, db: Path) -> None:
+        self.kind, self.db = kind, db
+        self.busy: subprocess.Popen[bytes] | None = None
+        self.searches: list[float] = []
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> Beside:
+        if self.kind == "busy":
+            self.busy = subprocess.Popen([sys.executable, "-c", "while True:\n    pass\n"])
+        elif self.kind == "search":
+            self.thread = threading.Thread(target=self._search, daemon=True)
+            self.thread.start()
+        return self
+
+    def _search(self) -> None:
+        while not self.stop.is_set():
+            if not self.db.exists():
+                time.sleep(0.1)
+                continue
+            seconds, _ = run(self.db, "search", QUERY, "--mode", "hybrid", "--json", "-k", "5")
+            self.searches.append(seconds)
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        if self.busy is not None:
+            self.busy.kill()
+            self.busy.wait()
+        if self.thread is not None:
+            self.thread.join()
+
+    def figures(self) -> dict[str, Any]:
+        if not self.searches:
+            return {}
+        ordered = sorted(self.searches)
+        return {"searches beside": len(ordered),
+                "their wall s, p50 / max": (round(ordered[len(ordered) // 2], 2),
+                                            round(ordered[-1], 2))}
+
+
+def measure(folder: Path, out: Path, stop_after: float | None, peer: bool,
+            beside: str = "none") -> dict[str, Any]:
+    report: dict[str, Any] = {"load before": [round(x, 1) for x in os.getloadavg()],
+                              "beside": beside}
     db = out / "background.db"
+    with Beside(beside, db) as work:
+        _measure(report, db, folder, stop_after)
+    report.update(work.figures())
+    if peer:
+        seconds, _ = run(out / "wait.db", "ingest", str(folder), "--wait", "--json")
+        report["peer: ingest --wait s"] = round(seconds, 2)
+    report["load after"] = [round(x, 1) for x in os.getloadavg()]
+    return report
+
+
+def _measure(report: dict[str, Any], db: Path, folder: Path, stop_after: float | None) -> None:
     start = time.perf_counter()
     seconds, done = run(db, "ingest", str(folder), "--json")
     if done.returncode not in (0, 1):
@@ -112,11 +174,6 @@ def measure(folder: Path, out: Path, stop_after: float | None, peer: bool) -> di
             break
         time.sleep(2)
     report["worker peak RSS MB (VmHWM)"] = peak
-    if peer:
-        seconds, done = run(out / "wait.db", "ingest", str(folder), "--wait", "--json")
-        report["peer: ingest --wait s"] = round(seconds, 2)
-    report["load after"] = [round(x, 1) for x in os.getloadavg()]
-    return report
 
 
 def main() -> None:
@@ -127,13 +184,16 @@ def main() -> None:
     parser.add_argument("--stop-after", type=float, metavar="S",
                         help="stop the background worker S seconds after the ingest started")
     parser.add_argument("--no-peer", action="store_true", help="skip `ingest --wait`")
+    parser.add_argument("--beside", choices=("none", "busy", "search"), default="none",
+                        help="work beside the worker until every vector is in place")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="grimoire-searchable-"))
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     try:
-        report = measure(args.folder.resolve(), out, args.stop_after, not args.no_peer)
+        report = measure(args.folder.resolve(), out, args.stop_after, not args.no_peer,
+                         args.beside)
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)

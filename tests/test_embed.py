@@ -153,7 +153,7 @@ def test_the_word_embeddings_looked_up_before_they_are_dequantized_give_the_same
                   ort.GraphOptimizationLevel.ORT_ENABLE_ALL):
         assert np.array_equal(vectors(edited, level), vectors(data, level))
     # Without constant folding, as the `once` session runs.
-    options = session_options(1, spin=False)
+    options = session_options(1)
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     sessions = [ort.InferenceSession(onnx, sess_options=options, disabled_optimizers=[
         "ConstantFolding"], providers=["CPUExecutionProvider"]) for onnx in (edited, data)]
@@ -387,7 +387,7 @@ def test_embedding_leaves_no_telemetry_behind(tmp_path: Path) -> None:
 @pytest.mark.no_store
 def test_embed_threads_env_sets_the_bulk_sessions_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     # A machine busy with other work (two test passes side by side, a server): each of the
-    # bulk session's threads wants a core, and idle ones spin. GRIMOIRE_EMBED_THREADS caps them.
+    # bulk session's threads wants a core. GRIMOIRE_EMBED_THREADS caps them.
     monkeypatch.setenv("GRIMOIRE_EMBED_THREADS", "1")
     one = MiniLM()
     assert one.threads == 1
@@ -401,3 +401,27 @@ def test_embed_threads_env_sets_the_bulk_sessions_threads(monkeypatch: pytest.Mo
         monkeypatch.setenv("GRIMOIRE_EMBED_THREADS", bad)
         with pytest.raises(ValueError, match="GRIMOIRE_EMBED_THREADS"):
             MiniLM()
+
+
+@pytest.mark.no_store
+def test_the_bulk_sessions_threads_do_not_spin(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The background worker embeds while the user does other work; threads that spin waiting
+    # for each other burn the core another process wants (bench/README.md, round 34: 2 spinning
+    # threads took half as much CPU again for the same texts, and were slower in 12 pairs of 14).
+    # The session options as onnxruntime reports them, for the worker's own embedder, of the
+    # bulk session with two threads, and of the session of a process that embeds once.
+    monkeypatch.setenv("GRIMOIRE_EMBED_THREADS", "2")
+    texts = ["Weight decay adds the squared norm of the weights to the loss.",
+             "A confusion matrix counts predictions by true and predicted class.",
+             "Beam search keeps the k most probable partial sequences at each step."] * 30
+    bulk = MiniLM()
+    vectors = bulk.embed(texts)
+    options = bulk._session(False).get_session_options()
+    assert options.intra_op_num_threads == 2
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    once = MiniLM(threads=2)
+    once.warm(once=True)
+    options = once._session(True).get_session_options()
+    assert options.intra_op_num_threads == 2
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert np.allclose(MiniLM(threads=1).embed(texts), vectors, atol=1e-5)
