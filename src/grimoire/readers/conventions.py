@@ -25,100 +25,6 @@ _SEE_ALSO_HEADINGS = frozenset(
 )
 SEE_ALSO_LINE = re.compile(r"\s*see also\b:?", re.IGNORECASE)
 
-# Headings that name a part of a page, not a thing the page explains. A section under one of
-# these is never an entry of its own (issue 10 defect 12). Compared after `heading_key`.
-_GENERIC_HEADINGS = frozenset(
-    {
-        "abstract", "acknowledgements", "acknowledgments", "api", "api reference", "appendix",
-        "applications", "background", "basics", "bibliography", "changelog", "citation",
-        "citations", "code", "code example", "code examples", "conclusion", "conclusions",
-        "contents", "contributing", "credits", "definition", "definitions", "demo",
-        "description", "details", "discussion", "example", "examples", "exercise", "exercises",
-        "external links", "faq", "further reading", "general", "getting started", "glossary",
-        "history",
-        "how it works", "implementation", "implementations", "index", "installation", "intro",
-        "introduction", "intuition", "key ideas", "license", "links", "main idea", "math",
-        "methods", "more", "motivation", "notes", "notation", "other", "outline", "overview",
-        "parameters", "preliminaries", "prerequisites", "problem", "problems", "questions",
-        "quick start", "quickstart", "readings", "recap", "reference", "references",
-        "related work", "resources", "results", "returns", "setup", "sources", "summary",
-        "table of contents", "terminology", "terms", "theory", "todo", "training", "tutorial",
-        "usage", "use cases", "variants", "vocabulary", "what next", "why", "discussions",
-        "pros", "cons", "pros and cons", "advantages", "disadvantages", "limitations",
-        "drawbacks", "benefits", "caveats", "tips", "steps", "step-by-step", "step by step",
-        "comparison", "comparisons", "tools", "properties", "example script", "playground",
-        "options", "arguments", "requirements", "evaluation", "experiments", "datasets",
-        "next steps", "conclusion and future work", "future work", "related", "see also",
-        "solution", "solutions", "answer", "answers", "figures", "tables", "images",
-        "footnotes", "authors", "author", "updates", "news", "objective", "objectives",
-        "author contributions", "contributions", "discussion and review", "reviews", "tutorials",
-        "podcasts", "blogs", "books", "courses", "videos", "screenshots", "papers",
-        "publications", "reading list",
-        # a page that gathers the rest, or lists a site's ideas, names none of them
-        "concepts", "key concepts", "basic concepts", "core concepts", "content",
-        "other content", "miscellaneous", "misc",
-        # the parts of a paper's write-up (round 25: public notes on papers)
-        "ablation", "ablations", "ablation study", "ablation studies", "analysis", "baseline",
-        "baselines", "findings", "key findings", "takeaways", "key takeaways", "methodology",
-        "goals", "implications", "formal definition", "useful links", "useful tools", "guides",
-        # an outline's bucket of things to file later
-        "refile", "inbox",
-        # the parts of a tool's write-up, each in many notes of one repository (round 27)
-        "architecture", "components", "specification", "workflow", "others",
-        # the parts of a course's day (round 27: a curriculum's pages, each under an emoji)
-        "tasks", "quiz", "quizzes", "knowledge check", "flashcards", "revision flashcards",
-        "checklist", "before you start checklist", "before you claim", "predict the output",
-        "predict output challenge", "conceptual quiz challenges", "applied extension checks",
-        "recommended resources", "video tutorials", "worked example", "worked examples",
-        "homework", "assignment", "assignments", "syllabus", "schedule", "agenda",
-        # the parts of a note's argument (round 28: a research vault opened five notes with
-        # "The Problem" and named each so; "Idea" another)
-        "idea", "ideas", "basic idea", "core idea", "general idea", "problem statement",
-        "problem setup",
-        "problem formulation", "approach",
-        # round 29: an aside ("Note" in a GPU note), a part of a model's write-up ("Output"
-        # of a GRU), a course's opening ("Fundamentals" heads a reading list)
-        "note", "output", "outputs", "fundamentals", "assumption", "assumptions",
-        # the front and back matter of a paper turned into Markdown by OCR
-        "copyright", "erratum", "errata", "abbreviations", "list of abbreviations",
-        # round 30: a README's opening ("Goal"), a note's list of symbols ("Notations"), what
-        # a thing is used for ("Uses"), a template's placeholder ("[Title](pdf)"), the notes
-        # under a paper's title ("Detailed notes"), a worked example ("Toy Example"), a
-        # note template's file (`template.md`)
-        "goal", "notations", "uses", "title", "template", "templates", "source",
-        "detailed notes", "additional notes", "further notes", "my notes", "example code",
-        "toy example", "worked out example",
-        # a question about the page's subject by a pronoun names nothing ("What is it?",
-        # "What are they": six notes of one repository, two in conflict)
-        "what is it", "what are they", "what is this", "what are these", "what it is",
-        # round 31: a paper note's "Key idea", a derivation under a result ("Derivation",
-        # "Why This Matters"), a course note's "Primary sources", a scratch page's "Scratch
-        # Notes", a notebook's "Scenario" and "Key takeaway"; and the parts of a page as a
-        # Spanish-language wiki heads them ("Bibliografía" opened five of its pages,
-        # "Introducción", "Ejemplo", "Otros")
-        "key idea", "big idea", "central idea", "main ideas", "core ideas", "derivation",
-        "derivations", "proof", "proofs", "why this matters", "why it matters",
-        "primary sources", "secondary sources", "scratch", "scratch notes", "scratchpad",
-        "wrap-up", "wrap up", "scenario", "key takeaway",
-        # (lead) a course's closing section, one in each of 59 notes: one concept "What's
-        # next" of 59 entries, and 1,193 conflicts between them in lint
-        "what's next", "what\u2019s next", "whats next", "up next", "next up", "coming next",
-        "what comes next", "where to go next", "where to go from here",
-        # round 33: a README's "## Install" over the commands that install it
-        "install", "installing",
-        "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
-        "motivación", "motivacion", "otros", "otras", "referencias", "resumen", "conclusión",
-        "conclusiones", "índice", "indice", "contenido", "contenidos",
-        # round 32: a lesson's code ("Implementation Code", "Hands-on Python Implementation",
-        # four notes and their notebooks each), a lecture's "Comments", and a Russian note's
-        # reading list ("Литература")
-        "implementation code", "code implementation", "python implementation",
-        "hands-on implementation", "hands-on python implementation", "hands-on code",
-        "comments", "remarks", "литература", "список литературы", "ссылки",
-        "полезные ссылки",
-    }
-    | _SEE_ALSO_HEADINGS
-)
 # The furniture of a page: its apparatus (sources, references, notes, links), its
 # navigation (contents, index, summary, next steps), its examples and a course's admin. A
 # link that names one of these means no page anyone would write (`is_page_part`), and a
@@ -159,6 +65,82 @@ _PAGE_PARTS = frozenset(
         "литература", "список литературы", "ссылки", "полезные ссылки",
     }
     | _SEE_ALSO_HEADINGS
+)
+# Headings that name a part of a page, not a thing the page explains: the furniture above and
+# these. A section under one of them is never an entry of its own (issue 10 defect 12).
+# Compared after `heading_key`.
+_GENERIC_HEADINGS = frozenset(
+    {
+        "api", "api reference",
+        "applications", "background", "basics",
+        "definition", "definitions",
+        "general", "glossary",
+        "history",
+        "how it works", "implementation", "implementations",
+        "intuition", "key ideas", "main idea", "math",
+        "methods", "motivation", "notation",
+        "parameters", "preliminaries", "prerequisites", "problem", "problems", "questions",
+        "results", "returns", "setup",
+        "terminology", "terms", "theory", "training",
+        "use cases", "variants", "vocabulary", "why", "discussions",
+        "pros", "cons", "pros and cons", "advantages", "disadvantages", "limitations",
+        "drawbacks", "benefits", "caveats", "tips", "steps", "step-by-step", "step by step",
+        "comparison", "comparisons", "tools", "properties",
+        "options", "arguments", "requirements", "evaluation", "experiments", "datasets",
+        "conclusion and future work", "future work",
+        "solution", "solutions", "answer", "answers",
+        "objective", "objectives",
+        "author contributions", "contributions", "discussion and review", "reviews",
+        # a page that gathers the rest, or lists a site's ideas, names none of them
+        "concepts", "key concepts", "basic concepts", "core concepts",
+        # the parts of a paper's write-up (round 25: public notes on papers)
+        "ablation", "ablations", "ablation study", "ablation studies", "analysis", "baseline",
+        "baselines", "findings", "key findings", "methodology",
+        "goals", "implications", "formal definition", "useful tools",
+        # an outline's bucket of things to file later
+        # the parts of a tool's write-up, each in many notes of one repository (round 27)
+        "architecture", "components", "specification", "workflow",
+        # the parts of a course's day (round 27: a curriculum's pages, each under an emoji)
+        "knowledge check", "revision flashcards",
+        "before you start checklist", "before you claim", "predict the output",
+        "predict output challenge", "conceptual quiz challenges", "applied extension checks",
+        # the parts of a note's argument (round 28: a research vault opened five notes with
+        # "The Problem" and named each so; "Idea" another)
+        "idea", "ideas", "basic idea", "core idea", "general idea", "problem statement",
+        "problem setup",
+        "problem formulation", "approach",
+        # round 29: an aside ("Note" in a GPU note), a part of a model's write-up ("Output"
+        # of a GRU), a course's opening ("Fundamentals" heads a reading list)
+        "output", "outputs", "fundamentals", "assumption", "assumptions",
+        # the front and back matter of a paper turned into Markdown by OCR
+        "abbreviations", "list of abbreviations",
+        # round 30: a README's opening ("Goal"), a note's list of symbols ("Notations"), what
+        # a thing is used for ("Uses"), a template's placeholder ("[Title](pdf)"), the notes
+        # under a paper's title ("Detailed notes"), a worked example ("Toy Example"), a
+        # note template's file (`template.md`)
+        "goal", "notations", "uses",
+        # a question about the page's subject by a pronoun names nothing ("What is it?",
+        # "What are they": six notes of one repository, two in conflict)
+        # round 31: a paper note's "Key idea", a derivation under a result ("Derivation",
+        # "Why This Matters"), a course note's "Primary sources", a scratch page's "Scratch
+        # Notes", a notebook's "Scenario" and "Key takeaway"; and the parts of a page as a
+        # Spanish-language wiki heads them ("Bibliografía" opened five of its pages,
+        # "Introducción", "Ejemplo", "Otros")
+        "key idea", "big idea", "central idea", "main ideas", "core ideas", "derivation",
+        "derivations", "proof", "proofs", "why this matters", "why it matters",
+        "scenario",
+        # (lead) a course's closing section, one in each of 59 notes: one concept "What's
+        # next" of 59 entries, and 1,193 conflicts between them in lint
+        # round 33: a README's "## Install" over the commands that install it
+        "motivación", "motivacion", "otros", "otras", "conclusión",
+        "conclusiones",
+        # round 32: a lesson's code ("Implementation Code", "Hands-on Python Implementation",
+        # four notes and their notebooks each), a lecture's "Comments", and a Russian note's
+        # reading list ("Литература")
+        "python implementation",
+        "hands-on implementation", "hands-on python implementation",
+    }
+    | _PAGE_PARTS
 )
 # A notebook's step, not its subject: "Read data", "Load Data", "Import libraries",
 # "Loading the IMDB dataset" (round 29: a course's notebooks were named so).
