@@ -254,6 +254,12 @@ def time_ingest(folder: Path, workers: int | None, profile: bool = False) -> dic
         # What two idle cores would give: all the CPU spread over both, unless the one writer
         # process is the longer part.
         "two_core_mb_per_s": size / 1e6 / max((main_cpu + workers_cpu) / 2, main_cpu, 1e-9),
+        # The same with the writer's CPU taken as nothing: the most any work on the writer
+        # (the parent: walk, results, SQL) could give; the reader workers alone, over as
+        # many cores as there are workers, at most two (round 35).
+        "writer_free_mb_per_s": size / 1e6 / max(workers_cpu / max(1, min(workers or 2, 2)),
+                                                 1e-9),
+        "writer_cpu_share": main_cpu / max(main_cpu + workers_cpu, 1e-9),
         "failed": report.failed,
         "entries": stats.entries,
         "passages": stats.passages,
@@ -320,6 +326,8 @@ def main() -> None:
                         "ratio_to_markdown_it": r["mb_per_s"] / raw if raw else None,
                         "markdown_it_cpu_mb_per_s": raw_cpu,
                         "two_core_ratio": r["two_core_mb_per_s"] / raw_cpu if raw_cpu else None,
+                        "writer_free_ratio": (r["writer_free_mb_per_s"] / raw_cpu
+                                              if raw_cpu else None),
                     }
                 )
     finally:
@@ -353,6 +361,12 @@ def main() -> None:
     print("main ms, workers ms: CPU per file of the writer and of the reader workers; 2-core: "
           "the ratio two idle cores would give (CPU time over both cores, or the writer's if "
           "longer, against markdown-it-py's CPU time)")
+    print(f"\n{'corpus':<28} {'workers':>7}  writer's share of the CPU, 2-core ratio with a "
+          "writer that costs nothing")
+    for row in rows:
+        free = row["writer_free_ratio"]
+        print(f"{row['corpus']:<28} {row['workers']:>7}  {row['writer_cpu_share']:.0%}, "
+              f"{(f'{free:.0%}' if free else '-')}")
     print(f"\n{'corpus':<28} {'workers':>7}  seconds on a CPU / waiting for one / blocked")
     for row in rows:
         print(f"{row['corpus']:<28} {row['workers']:>7}  writer {row['writer_run_s']:.1f} / "
