@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         ResolveReport,
         WantedPage,
     )
+    from grimoire.showing import NoteFiles, Said
 
 _MATCHED = re.compile("«\\w")  # a word a snippet marks: the query's, found by the lexical index
 P = ParamSpec("P")
@@ -99,6 +100,7 @@ class Grimoire:
         # (change counter, concepts by a label two or more share)
         self._shared: tuple[tuple[int, ...], dict[str, list[ConceptSummary]]] | None = None
         self._short: tuple[tuple[int, ...], dict[str, str]] | None = None  # (counter, names)
+        self._notes: NoteFiles | None = None  # the notes' text, for the opening words
 
     def _follow_file(self) -> None:
         """Go over to the file now at the store's path when another was moved over it (a
@@ -117,6 +119,7 @@ class Grimoire:
         self._lint = None
         self._shared = None
         self._short = None
+        self._notes = None
 
     @_guarded
     def ingest(
@@ -467,6 +470,48 @@ class Grimoire:
         return view.load_concept(self.store, view.find_concept(self.store, name, concept_id))
 
     @_guarded
+    def said(self, concept: Concept) -> list[Said]:
+        """What `concept` says, as every face shows it, each with its file and lines: each
+        entry's definition, or for an entry with neither a definition nor a redirect the
+        opening words of its note (a page named by its title, `Dropout.md`, keeps its text in
+        its passages: its entry has no definition of its own), then each page section's text.
+        An entry whose note opens with no words (or is not prose: HTML, a notebook) gives none.
+
+        >>> [(s.kind, s.span.start_line) for s in kb.said(kb.concept("Dropout"))]
+        [('opening', 1)]
+        """
+        from grimoire.showing import NoteFiles, Said, opening, plain
+
+        out: list[Said] = []
+        for stored in concept.entries:
+            e = stored.entry
+            if e.definition.strip():
+                out.append(Said(e.definition, e.span, "definition", stored.id))
+                continue
+            if e.redirect:
+                continue
+            if self._notes is None:
+                self._notes = NoteFiles(self.sources)
+            note = self._notes.text(e.span.path)
+            found = opening(note, e.span, e.term) if note is not None else None
+            if found is not None:
+                out.append(Said(plain(found.text, 600), found.span, "opening", stored.id))
+        out += [Said(s.text, s.span, "section") for s in concept.sections if s.text.strip()]
+        return out
+
+    def preview(self, concept: Concept) -> Said | None:
+        """The one text to show for `concept` (a hover preview, a search's card, an MCP
+        result): its first definition, else its first page section's text, else the opening
+        words of its first note that has some (`said`); None when nothing says anything.
+
+        >>> kb.preview(kb.concept("Dropout")).text
+        'Dropout is a regularization technique ...'
+        """
+        from grimoire.showing import preview
+
+        return preview(self.said(concept))
+
+    @_guarded
     def choices(self, error: NotFound) -> list[tuple[str, str, Span | None]]:
         """The concepts a name that asked "which" belongs to: (label, id, where its first entry
         is written). A split in `grimoire.toml` leaves two concepts of one label, told apart by
@@ -676,17 +721,16 @@ class Grimoire:
 
         keep = ([] if self.store.url.startswith(POSTGRES_SCHEMES) else
                 [Path(self.store.url + side) for side in ("", "-wal", "-shm", "-journal")])
-        line = None
+        line = said = None
         if exporter.quotes_notes:
-            # The notes as the web UI reads them: only files the store read well, inside
+            # The notes as every face reads them: only files the store read well, inside
             # their ingested folder, cached, and never past the size cap.
-            import threading
+            from grimoire.showing import NoteFiles
 
-            from grimoire.web.sources import SourceFiles
-
-            line = SourceFiles(self, threading.Lock(), ttl=float("inf")).line
+            line = NoteFiles(self.sources, ttl=float("inf")).line
+            said = self.said
         return export.write_export(exporter, concepts, len(ids), Path(path), force=force,
-                                   progress=progress, keep=keep, line=line)
+                                   progress=progress, keep=keep, line=line, said=said)
 
     @_guarded
     def stats(self) -> Stats:
