@@ -42,7 +42,7 @@ if TYPE_CHECKING:
         ResolveReport,
         WantedPage,
     )
-    from grimoire.showing import NoteFiles, Said
+    from grimoire.showing import Said
 
 _MATCHED = re.compile("«\\w")  # a word a snippet marks: the query's, found by the lexical index
 P = ParamSpec("P")
@@ -100,7 +100,6 @@ class Grimoire:
         # (change counter, concepts by a label two or more share)
         self._shared: tuple[tuple[int, ...], dict[str, list[ConceptSummary]]] | None = None
         self._short: tuple[tuple[int, ...], dict[str, str]] | None = None  # (counter, names)
-        self._notes: NoteFiles | None = None  # the notes' text, for the opening words
 
     def _follow_file(self) -> None:
         """Go over to the file now at the store's path when another was moved over it (a
@@ -119,7 +118,6 @@ class Grimoire:
         self._lint = None
         self._shared = None
         self._short = None
-        self._notes = None
 
     @_guarded
     def ingest(
@@ -473,29 +471,24 @@ class Grimoire:
     def said(self, concept: Concept) -> list[Said]:
         """What `concept` says, as every face shows it, each with its file and lines: each
         entry's definition, or for an entry with neither a definition nor a redirect the
-        opening words of its note (a page named by its title, `Dropout.md`, keeps its text in
-        its passages: its entry has no definition of its own), then each page section's text.
-        An entry whose note opens with no words (or is not prose: HTML, a notebook) gives none.
+        opening words of its note, from the passages ingest read (a page named by its title,
+        `Dropout.md`, keeps its text in its passages: its entry has no definition of its own),
+        then each page section's text. An entry whose note holds no words gives none.
 
         >>> [(s.kind, s.span.start_line) for s in kb.said(kb.concept("Dropout"))]
         [('opening', 1)]
         """
-        from grimoire.showing import NoteFiles, Said, opening, plain
+        from grimoire.showing import Said, opening
 
         out: list[Said] = []
         for stored in concept.entries:
             e = stored.entry
             if e.definition.strip():
                 out.append(Said(e.definition, e.span, "definition", stored.id))
-                continue
-            if e.redirect:
-                continue
-            if self._notes is None:
-                self._notes = NoteFiles(self.sources)
-            note = self._notes.text(e.span.path)
-            found = opening(note, e.span, e.term) if note is not None else None
-            if found is not None:
-                out.append(Said(plain(found.text, 600), found.span, "opening", stored.id))
+            elif not e.redirect:
+                found = opening(self.store.opening_passages(stored.id), e.term)
+                if found is not None:
+                    out.append(Said(found.text, found.span, "opening", stored.id))
         out += [Said(s.text, s.span, "section") for s in concept.sections if s.text.strip()]
         return out
 

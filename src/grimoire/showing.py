@@ -242,50 +242,32 @@ class Said:
     entry_id: int | None = None  # the entry it is of (none for a section)
 
 
-# Formats whose raw lines are no prose to quote (tags, JSON, a PDF's bytes).
-NOT_PROSE = frozenset({"html", "notebook", "pdf"})
-
-
-def opening(note: SourceText, span: Span, label: str = "", most: int = 600) -> Said | None:
-    """The first words of `note` from the lines `span` of an entry called `label`, at most
-    `most` characters of them, with the lines they come from; None when there are none.
-
-    A front matter block is no text, and an entry that spans its title alone (a book chapter
-    whose body opens with a `##` section) goes on to the page's first words, at most 40 lines
-    on: its preview was "---" (round 34, yshavit/llm-notes)."""
-    if note.format in NOT_PROSE:
-        return None  # its lines are markup or JSON: "<!DOCTYPE html>" was a page's preview
-    lines = note.lines
-    start = max(span.start_line, 1) - 1
-    if start == 0 and lines and lines[0].strip() == "---":
-        close = next((i for i, line in enumerate(lines[1:200], 1)
-                      if line.strip() in ("---", "...")), None)
-        if close is not None:
-            start = close + 1
-    end = max(span.end_line, start + 1)
+def opening(passages: Sequence[tuple[Span, str, str]], label: str = "",
+            most: int = 600) -> Said | None:
+    """The opening words of a note from its first `passages` (span, text, kind) as ingest read
+    them (`Store.opening_passages`: HTML, reStructuredText and a notebook as their text, a
+    badge or a front matter block left out), at most about `most` characters, cut at a word,
+    with the lines they come from; None when they say nothing but the entry's `label`. Code
+    is no opening words, nor is a passage that only repeats the title."""
     title = normalize(label)
     words: list[str] = []
-    first = last = None  # the lines (0-based) the words come from
-    for i, line in enumerate(lines[start:], start):
-        if i == end:
-            if normalize(" ".join(words)) not in ("", title):
-                break  # the span said more than its title: that is the opening
-            words, first = [], None  # the page's first words, not its title again
-        if i >= end + 40:
-            break
-        if i >= end and line.lstrip().startswith("#"):
-            continue  # a section's heading ("## Overview") is no opening words
-        found = plain_line(line).split()
-        if found:
-            first = i if first is None else first
-            last = i
+    spans: list[Span] = []
+    for span, text, kind in passages:
+        if kind == "code":
+            continue
+        found = plain(text, most * 2).split()
+        if not found or normalize(" ".join(found)) == title:
+            continue
         words += found
+        spans.append(span)
         if sum(len(w) + 1 for w in words) > most:
             break
-    text = " ".join(words)
-    if not text or first is None or last is None or (title and normalize(text) == title):
+    if not spans:
         return None
-    return Said(text, Span(note.path, first + 1, last + 1), "opening")
+    first, last = spans[0], spans[-1]
+    return Said(plain(" ".join(words), most), Span(first.path, first.start_line,
+                                                   max(last.end_line, first.start_line)),
+                "opening")
 
 
 def preview(said: Sequence[Said]) -> Said | None:
