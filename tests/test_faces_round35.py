@@ -139,6 +139,17 @@ def test_a_spelling_made_to_match_finds_the_concept_and_is_never_shown(db: Path)
     assert "Selfattention" not in cli(db, "list")
 
 
+def test_did_you_mean_offers_the_name_written_not_the_spelling(db: Path) -> None:
+    # A typo nearest the spelling resolve made ("selfattenton") was answered "did you mean:
+    # Selfattention", a name nobody wrote: it is matched, and its concept's label offered.
+    result = CliRunner().invoke(main, ["--db", str(db), "show", "selfattenton"])
+    assert result.exit_code == 1
+    assert "did you mean: Self-attention" in result.output, result.output
+    assert "Selfattention" not in result.output
+    with grimoire.open(db, create=False) as kb:
+        assert kb.suggest_concepts("selfattentio") == ("Self-attention",)
+
+
 def test_skos_gives_the_spelling_as_a_hidden_label_only(db: Path, tmp_path: Path) -> None:
     from rdflib import SKOS, Graph, Literal
 

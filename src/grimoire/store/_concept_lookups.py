@@ -196,9 +196,17 @@ class ConceptLookups(SharedReads):
                WHERE t.status = ? ORDER BY t.norm, s.path, l.start_line, l.id""", (status,))]
 
     def concept_name_list(self) -> list[tuple[str, str]]:
-        """(norm, name) of every concept name, for "did you mean"."""
+        """(norm, name) of every concept name, for "did you mean": a spelling resolve made
+        only to match (`MATCHING_ONLY`: "Selfattention") is matched, and offered as its
+        concept's label, a name a note wrote ("did you mean: Selfattention" offered it)."""
+        from grimoire.store.concept_records import MATCHING_ONLY
+
+        hidden = sorted(MATCHING_ONLY)
+        marks = ", ".join("?" for _ in hidden)
         return [(norm, name) for norm, name in self._select(
-            "SELECT norm, name FROM concept_names ORDER BY concept_id, norm")]
+            f"""SELECT n.norm, CASE WHEN n.reason IN ({marks}) THEN c.label ELSE n.name END
+                FROM concept_names n JOIN concepts c ON c.id = n.concept_id
+                ORDER BY n.concept_id, n.norm""", hidden)]
 
     def entry_concepts(self) -> dict[int, int]:
         """entry id -> concept id, for every entry."""
