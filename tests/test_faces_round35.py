@@ -195,6 +195,7 @@ def test_jsonl_site_and_anki_exports_show_no_spelling_and_the_opening(db: Path,
     fields = " ".join(row[0] for row in conn.execute("SELECT flds FROM notes"))
     conn.close()
     assert "Self-attention" in fields and "Selfattention" not in fields
+    assert DROPOUT in fields  # a page with no definition had no card at all
 
 
 # -- layering -----------------------------------------------------------------------------------
