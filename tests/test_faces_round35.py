@@ -87,10 +87,12 @@ def test_show_json_gives_what_it_says_with_file_and_line(db: Path) -> None:
     assert data["preview"]["text"] == DROPOUT and data["preview"]["kind"] == "opening"
     assert data["preview"]["span"]["start_line"] == 1
     assert data["preview"]["span"]["path"].endswith("Dropout.md")
-    assert data["said"] == [data["preview"]]
+    assert data["entries"][0]["opening"] == {k: data["preview"][k] for k in ("text", "span")}
+    assert data["entries"][0]["entry"]["definition"] == ""
     defined = json.loads(cli(db, "show", "Self-attention", "--json"))
     assert defined["preview"]["kind"] == "definition"
-    assert defined["said"][0]["text"] == defined["entries"][0]["entry"]["definition"]
+    assert defined["preview"]["text"] == defined["entries"][0]["entry"]["definition"]
+    assert "opening" not in defined["entries"][0]
 
 
 def run(coro: Any) -> Any:

@@ -46,7 +46,7 @@ def test_a_card_per_defined_concept(notes_kb: Any, tmp_path: Path) -> None:
     notes = _notes(tmp_path / "notes.apkg", tmp_path)
     # every concept that says something (round 35: a page with no definition by its opening
     # words, `Grimoire.said`, which the JSON Lines export carries too)
-    defined = [r for r in _records(notes_kb, tmp_path) if r["said"]]
+    defined = [r for r in _records(notes_kb, tmp_path) if r["preview"]]
     assert len(defined) > len([r for r in defined if any(
         e["entry"]["definition"].strip() for e in r["entries"])])
     assert report.concepts == len(notes) == len(defined) > 100
