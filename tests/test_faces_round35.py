@@ -228,3 +228,19 @@ def test_the_api_the_cli_and_mcp_import_no_web_module() -> None:
     assert {name: found for name, found in importers.items() if found} == {}
     # and MCP, a face, imports neither the CLI
     assert not [m for m in _imports(SRC / "mcp_server.py") if m.startswith("grimoire.cli")]
+
+
+def test_opening_words_are_words_not_link_or_image_syntax() -> None:
+    # A reStructuredText note of the cheat sheet corpus holds Markdown as text: its opening
+    # quoted "[Cheatsheet PDF](http://...) ![First Page](http://...)". Code is no opening.
+    from grimoire.model import Span
+    from grimoire.showing import opening
+
+    said = opening([(Span("p.rst", 9, 9), "print(1)", "code"),
+                    (Span("p.rst", 12, 14), "A reference. - [Sheet PDF](http://example.org/a) "
+                     "![First Page](http://example.org/b.png) ends [[Bayes rule|Bayes]].", "text")],
+                   "Probability")
+    assert said is not None and said.kind == "opening"
+    assert said.text == "A reference. - Sheet PDF ends Bayes."
+    assert (said.span.start_line, said.span.end_line) == (12, 14)
+    assert opening([(Span("p.md", 1, 1), "Probability", "text")], "Probability") is None

@@ -242,6 +242,9 @@ class Said:
     entry_id: int | None = None  # the entry it is of (none for a section)
 
 
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,200}\]\([^()\s]{1,2000}\)")
+
+
 def opening(passages: Sequence[tuple[Span, str, str]], label: str = "",
             most: int = 600) -> Said | None:
     """The opening words of a note from its first `passages` (span, text, kind) as ingest read
@@ -255,7 +258,9 @@ def opening(passages: Sequence[tuple[Span, str, str]], label: str = "",
     for span, text, kind in passages:
         if kind == "code":
             continue
-        found = plain(text, most * 2).split()
+        # a Markdown link as its label, an image left out (a reStructuredText note may hold
+        # them as text: "- [Probability Cheatsheet PDF](http://...) ![First Page](...)")
+        found = plain(_MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text)), most * 2).split()
         if not found or normalize(" ".join(found)) == title:
             continue
         words += found
