@@ -110,7 +110,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
             plain(f"see: {e.redirect}")
         elif stored.id in openings:
             opening = openings[stored.id]
-            _prose(out, f"(no definition; the note opens at {at(opening.span)}:)", style="dim")
+            _prose(out, f"(no definition; the note opens, {at(opening.span)}:)", style="dim")
             _long(out, opening.text, c.label)
         else:
             out.print("  [dim](no definition)[/dim]")
