@@ -1,7 +1,8 @@
 """What every face shows of a note's text, below the faces (the web UI, the CLI, MCP and the
 exports all show it so, and none imports another): a long text folded in two (`halves`), a
-line as plain words (`plain_line`, `quote_words`), a preview (`plain`), and the opening words
-of a note whose entry has no definition (`opening`).
+line as words to quote (`quote_words`), a preview (`plain`), a note's lines as the store read
+it (`NoteFiles`), and the opening words of a note whose entry has no definition (`opening`,
+`Said`: what `Grimoire.said` hands every face).
 """
 
 from __future__ import annotations
@@ -105,12 +106,6 @@ def link_label(m: re.Match[str]) -> str:
     parts = [p.strip() for p in (m.group(2) or "").split("|")]
     return next((p for p in parts if p and not _SIZE.fullmatch(p)), m.group(1).strip())
 
-def plain_line(line: str) -> str:
-    """A line of a note as plain words, for a preview: `quote_words`, a Markdown link as its
-    label, bold and code marks gone, an image embed left out (wiki-links stay for `plain`)."""
-    text = _MD_LINK.sub(r"\1", quote_words(_EMBED.sub("", line)))
-    return _MARKS.sub(lambda m: next(g for g in m.groups() if g is not None), text)
-
 
 _BLOCK_MARK = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+)?")
 _CELL_RULE = re.compile(r"\|(?![^\[\]]*\]\])")  # a table's cell rule, not a `[[a|b]]`'s
@@ -126,6 +121,7 @@ def quote_words(line: str) -> str:
         cells = [c.strip() for c in _CELL_RULE.split(text[1:-1])]
         text = " · ".join(c for c in cells if c)
     return text
+
 
 def plain(text: str, limit: int = 300) -> str:
     """Text for a preview: markup-free enough to read, cut at a word near `limit` (a fenced
