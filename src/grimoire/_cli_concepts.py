@@ -15,6 +15,7 @@ from grimoire.resolve import Concept
 
 if TYPE_CHECKING:
     from grimoire.duplicates import DuplicateOf
+    from grimoire.showing import Said
     from grimoire.store.concept_records import ConceptSummary
 
 
@@ -46,7 +47,7 @@ def _long(out: Console, text: str, label: str) -> None:
     if not terminal() or (len(text) <= 1950 and text.count("\n") < 26):
         _prose(out, text)
         return
-    from grimoire.web.render import halves
+    from grimoire.showing import halves
 
     head, rest = halves(text)
     _prose(out, head)
@@ -59,11 +60,14 @@ def _long(out: Console, text: str, label: str) -> None:
 
 def render_concept(out: Console, c: Concept, where: Callable[[str], str],
                    copies: Sequence[DuplicateOf] = (),
-                   namesakes: Sequence[ConceptSummary] = ()) -> None:
+                   namesakes: Sequence[ConceptSummary] = (),
+                   said: Sequence[Said] = ()) -> None:
     """Names, what each source says (file:line), formulas, references, links both ways.
     On a terminal every line wraps under its indent, a heading's and a list's later lines two
     columns in (a file:line heading, "merged because" and "mentioned in" ran to 190 columns,
-    broken by an 80-column terminal mid-word at its margin); a URL stays whole."""
+    broken by an 80-column terminal mid-word at its margin); a URL stays whole. An entry with
+    no definition shows its note's opening words from `said` (`Grimoire.said`), as the web
+    page does: "(no definition)" was all `show Dropout` said of a one-sentence Dropout.md."""
 
     def at(span: Span) -> str:
         line = f"{span.start_line}" if span.start_line == span.end_line else \
@@ -79,9 +83,10 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
     def plain(text: str, indent: int = 2) -> None:
         _prose(out, Text(clean(text)), indent, hang=2)  # a formula's lines, under it
 
+    openings = {s.entry_id: s for s in said if s.kind == "opening"}
     kind = f"  [dim]{safe(c.kind)}[/dim]" if c.kind else ""
     out.rule(f"[bold]{safe(c.label)}[/bold]{kind}")
-    others = [n for n in c.names if n.name != c.label]
+    others = [n for n in c.shown_names if n.name != c.label]  # a name a note wrote
     if others:
         line("names: " + ", ".join(
             f"{safe(n.name)} [dim]({safe(n.reason)})[/dim]" for n in others))
@@ -103,6 +108,10 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
             _long(out, e.definition, c.label)
         elif e.redirect:
             plain(f"see: {e.redirect}")
+        elif stored.id in openings:
+            opening = openings[stored.id]
+            _prose(out, f"(no definition; the note opens, {at(opening.span)}:)", style="dim")
+            _long(out, opening.text, c.label)
         else:
             out.print("  [dim](no definition)[/dim]")
         for tex in dict.fromkeys(m.tex for m in e.math):

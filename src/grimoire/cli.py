@@ -355,10 +355,11 @@ def show(ctx: click.Context, name_words: tuple[str, ...], concept_id: str | None
         sys.exit(1)
     # by the concept found: a label shared by two concepts is a name of neither
     copies = kb.near_duplicates(concept.label, concept_id=concept.id)
+    said = kb.said(concept)  # a page named by its title: its note's opening words
     if as_json:
-        emit_json(serialize.concept(concept, copies))
+        emit_json(serialize.concept(concept, copies, said))
         return
-    render_concept(out(), concept, where, copies, kb.namesakes(concept))
+    render_concept(out(), concept, where, copies, kb.namesakes(concept), said)
 
 
 @main.command()

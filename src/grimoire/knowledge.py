@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         ResolveReport,
         WantedPage,
     )
+    from grimoire.showing import Said
 
 _MATCHED = re.compile("«\\w")  # a word a snippet marks: the query's, found by the lexical index
 P = ParamSpec("P")
@@ -467,6 +468,43 @@ class Grimoire:
         return view.load_concept(self.store, view.find_concept(self.store, name, concept_id))
 
     @_guarded
+    def said(self, concept: Concept) -> list[Said]:
+        """What `concept` says, as every face shows it, each with its file and lines: each
+        entry's definition, or for an entry with neither a definition nor a redirect the
+        opening words of its note, from the passages ingest read (a page named by its title,
+        `Dropout.md`, keeps its text in its passages: its entry has no definition of its own),
+        then each page section's text. An entry whose note holds no words gives none.
+
+        >>> [(s.kind, s.span.start_line) for s in kb.said(kb.concept("Dropout"))]
+        [('opening', 1)]
+        """
+        from grimoire.showing import Said, opening
+
+        out: list[Said] = []
+        for stored in concept.entries:
+            e = stored.entry
+            if e.definition.strip():
+                out.append(Said(e.definition, e.span, "definition", stored.id))
+            elif not e.redirect:
+                found = opening(self.store.opening_passages(stored.id), e.term)
+                if found is not None:
+                    out.append(Said(found.text, found.span, "opening", stored.id))
+        out += [Said(s.text, s.span, "section") for s in concept.sections if s.text.strip()]
+        return out
+
+    def preview(self, concept: Concept) -> Said | None:
+        """The one text to show for `concept` (a hover preview, a search's card, an MCP
+        result): its first definition, else its first page section's text, else the opening
+        words of its first note that has some (`said`); None when nothing says anything.
+
+        >>> kb.preview(kb.concept("Dropout")).text
+        'Dropout is a regularization technique ...'
+        """
+        from grimoire.showing import preview
+
+        return preview(self.said(concept))
+
+    @_guarded
     def choices(self, error: NotFound) -> list[tuple[str, str, Span | None]]:
         """The concepts a name that asked "which" belongs to: (label, id, where its first entry
         is written). A split in `grimoire.toml` leaves two concepts of one label, told apart by
@@ -676,17 +714,16 @@ class Grimoire:
 
         keep = ([] if self.store.url.startswith(POSTGRES_SCHEMES) else
                 [Path(self.store.url + side) for side in ("", "-wal", "-shm", "-journal")])
-        line = None
+        line = said = None
         if exporter.quotes_notes:
-            # The notes as the web UI reads them: only files the store read well, inside
+            # The notes as every face reads them: only files the store read well, inside
             # their ingested folder, cached, and never past the size cap.
-            import threading
+            from grimoire.showing import NoteFiles
 
-            from grimoire.web.sources import SourceFiles
-
-            line = SourceFiles(self, threading.Lock(), ttl=float("inf")).line
+            line = NoteFiles(self.sources, ttl=float("inf")).line
+            said = self.said
         return export.write_export(exporter, concepts, len(ids), Path(path), force=force,
-                                   progress=progress, keep=keep, line=line)
+                                   progress=progress, keep=keep, line=line, said=said)
 
     @_guarded
     def stats(self) -> Stats:

@@ -121,8 +121,18 @@ class Tools:
                 places = ", ".join(f"{s.path}:{s.start_line}" for s in wanted.spans[:10])
                 raise NotFound(f"{e}; a wanted page: {wanted.count} link(s) want it, from "
                                f"{places}", e.suggestions) from e
-        sources = [{**where(e.entry.span), "term": e.entry.term,
-                    "preview": preview(e.entry.definition)} for e in concept.entries]
+            said = self.kb.said(concept)
+        # What each source says as every face shows it (`Grimoire.said`): an entry with no
+        # definition (a page named by its title) gives its note's opening words, and where
+        # they are; its preview was empty.
+        opens = {s.entry_id: s for s in said if s.kind == "opening"}
+        sources = []
+        for stored in concept.entries:
+            opening = opens.get(stored.id)
+            sources.append({**where(stored.entry.span), "term": stored.entry.term,
+                            "preview": preview(stored.entry.definition or
+                                               (opening.text if opening else "")),
+                            **({"opening": where(opening.span)} if opening else {})})
         sources += [{**where(s.span), "term": s.heading, "preview": preview(s.text)}
                     for s in concept.sections]
         links = sorted({m.concept or m.target for m in concept.links})
@@ -134,7 +144,7 @@ class Tools:
                          "as": m.label or m.target} for m in mentions[:MAX_MENTIONS]]
         return capped({
             "concept": concept.label, "concept_id": concept.id, "kind": concept.kind,
-            "names": [n.name for n in concept.names],
+            "names": [n.name for n in concept.shown_names],  # not a spelling made to match
             "links": links[:50], "wanted": sorted({m.target for m in concept.wanted})[:50],
             "mentioned_in": mentioned_in,
             **({"mentions_not_shown": len(mentions) - len(mentioned_in)}

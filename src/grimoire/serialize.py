@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from grimoire.ingest import IngestReport
     from grimoire.lint import LintReport
     from grimoire.resolve import Concept
+    from grimoire.showing import Said
 
 __all__ = ["NOTHING_MATCHED", "concept", "dumps", "ingest_report", "lint_report", "not_found",
            "record", "search_notice"]
@@ -32,9 +33,27 @@ def record(value: Any) -> Any:
     return to_data(value)
 
 
-def concept(c: Concept, duplicates: Sequence[DuplicateOf] = ()) -> dict[str, Any]:
-    """A concept with the files it draws on and the passages that nearly repeat it."""
-    return {**to_data(c), "sources": list(c.sources), "near_duplicates": to_data(duplicates)}
+def concept(c: Concept, duplicates: Sequence[DuplicateOf] = (),
+            said: Sequence[Said] = ()) -> dict[str, Any]:
+    """A concept with the files it draws on and the passages that nearly repeat it. With
+    `said` (`Grimoire.said`), what it says as every face shows it: an entry with no definition
+    (a page named by its title) gains `"opening"`, its note's opening words and their `span`,
+    and `"preview"` is the one text to show (`Grimoire.preview`: `{text, span, kind,
+    entry_id}`, kind "definition", "section" or "opening"; null when nothing says anything).
+    `names` are the names a note wrote (`Concept.shown_names`); the spellings resolve makes
+    only to match ("Selfattention" for "Self-attention") are `matched_names`."""
+    from grimoire.showing import preview
+
+    data = to_data(c)
+    data["names"] = to_data(c.shown_names)
+    openings = {s.entry_id: s for s in said if s.kind == "opening"}
+    for entry in data["entries"]:
+        found = openings.get(entry["id"])
+        if found is not None:
+            entry["opening"] = {"text": found.text, "span": to_data(found.span)}
+    return {**data, "matched_names": [n.name for n in c.matched_names],
+            "sources": list(c.sources), "near_duplicates": to_data(duplicates),
+            "preview": to_data(preview(said))}
 
 
 def lint_report(report: LintReport, groups: Sequence[str] = ()) -> dict[str, Any]:

@@ -30,7 +30,8 @@ def test_one_line_per_concept_as_show_json_prints_it(notes_kb: Any, tmp_path: Pa
     assert report.concepts == len(records) == len(summaries) > 100
     assert [r["label"] for r in records] == [s.label for s in summaries]
     attention = next(r for r in records if r["label"] == "Attention")
-    shown = serialize.concept(notes_kb.concept("Attention"))
+    concept = notes_kb.concept("Attention")
+    shown = serialize.concept(concept, said=notes_kb.said(concept))
     assert attention == json.loads(serialize.dumps(shown))
 
 

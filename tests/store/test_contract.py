@@ -375,6 +375,32 @@ def test_title_only_links(store: Store, tmp_path: Path) -> None:
     assert store.title_only_links([passages["linker"]], {lister_doc}) == {}
 
 
+def test_opening_passages(store: Store, tmp_path: Path) -> None:
+    # Round 35: what a page named by its title opens with (its entry has no definition): its
+    # own passages, else those of no entry just after it (a chapter opening with a section);
+    # never code first, never another entry's text.
+    from grimoire.resolve import resolve
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Dropout.md").write_text("Dropout switches units off at random in training.\n")
+    (vault / "chapter.md").write_text(
+        "---\ntitle: Norms\n---\n\n## What and why?\n\nEach vector is scaled to unit "
+        "variance.\n")
+    (vault / "stub.md").write_text("---\ntitle: Stub\n---\n")
+    ingest(store, [vault], workers=1)
+    resolve(store)
+    entries = {e.entry.term: e for e in store.entries()}
+    dropout = store.opening_passages(entries["Dropout"].id)
+    assert [(s.start_line, text) for s, text, _ in dropout] == \
+        [(1, "Dropout switches units off at random in training.")]
+    assert dropout[0][0].path.endswith("Dropout.md")
+    chapter = store.opening_passages(entries["Norms"].id)
+    assert [text for _, text, kind in chapter if kind != "heading"][:1] == \
+        ["Each vector is scaled to unit variance."]
+    assert store.opening_passages(entries["Stub"].id) == []
+
+
 def test_integrity_and_stats(seeded: Store, seeds: Path) -> None:
     assert seeded.integrity_check() == "ok"
     stats = seeded.stats()

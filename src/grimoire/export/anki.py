@@ -15,13 +15,14 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from grimoire._api_args import scalars
 from grimoire.export.base import Exporter, definitions
 from grimoire.resolve.types import Concept
+from grimoire.showing import Said
 
 # Chosen once at random in genanki's range (its README: generate once, then hard-code); Anki
 # knows the note type and the deck by these ids across imports.
@@ -46,9 +47,12 @@ def _field(text: str) -> str:
     return html.escape(scalars(text).replace("\x1f", " "))
 
 
-def _note_fields(concept: Concept) -> tuple[str, str, str] | None:
-    """Name, definitions, sources; None when no source defines it (a card without a back)."""
-    said = definitions(concept)
+def _note_fields(concept: Concept, shown: Sequence[Said] | None = None
+                 ) -> tuple[str, str, str] | None:
+    """Name, definitions, sources; None when no source says anything (a card without a
+    back). With `shown` (`Grimoire.said`), a page with no definition says its opening words:
+    a vault of notes that open without a `# Title` heading gave no card at all."""
+    said = definitions(concept) if shown is None else [(s.text, s.span) for s in shown]
     if not said:
         return None
     texts = "<br><br>".join(_field(text) for text, _ in said)
@@ -56,8 +60,10 @@ def _note_fields(concept: Concept) -> tuple[str, str, str] | None:
     return _field(concept.label), texts, sources
 
 
-def write(concepts: Iterable[Concept], path: Path) -> int:
-    """The concepts that some source defines, one card each, in the deck "Grimoire"."""
+def write(concepts: Iterable[Concept], path: Path, *, line: object = None,
+          said: Callable[[Concept], Sequence[Said]] | None = None) -> int:
+    """The concepts that some source defines, one card each, in the deck "Grimoire"; with
+    `said` (`Grimoire.said`) a page's opening words stand for the definition it lacks."""
     import genanki
 
     model = genanki.Model(
@@ -68,7 +74,7 @@ def write(concepts: Iterable[Concept], path: Path) -> int:
         css=_CSS)
     deck = genanki.Deck(DECK_ID, DECK_NAME)
     for concept in concepts:
-        fields = _note_fields(concept)
+        fields = _note_fields(concept, said(concept) if said is not None else None)
         if fields is not None:
             deck.add_note(genanki.Note(model=model, fields=list(fields), guid=guid(concept.key)))
     _write_package(genanki.Package(deck), path)
@@ -96,4 +102,4 @@ def _write_package(package: Any, path: Path) -> None:
             apkg.writestr("media", "{}")  # no media files: the cards are text
 
 
-EXPORTER = Exporter("anki", ".apkg", write, opened_by="Anki")
+EXPORTER = Exporter("anki", ".apkg", write, quotes_notes=True, opened_by="Anki")

@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from grimoire.errors import GrimoireError
 from grimoire.files import EXPORT_MARKER, grimoire_running
 from grimoire.model import Span
 from grimoire.resolve.types import Concept
+from grimoire.showing import Said
 
 Progress = Callable[[int, int], None]  # (concepts done, concepts in all)
 
@@ -24,9 +25,10 @@ class Exporter:
 
     name: str
     suffix: str  # what the file's name usually ends with ("" for a folder)
-    write: Callable[..., int]  # (concepts, path), and `line=` when `quotes_notes`
+    write: Callable[..., int]  # (concepts, path), and `line=`, `said=` when `quotes_notes`
     folder: bool = False  # writes a folder of files (a site) rather than one file
-    quotes_notes: bool = False  # quotes lines of the notes: `write` takes `line=LineOf`
+    # quotes the notes: `write` takes `line=LineOf` and `said=` (`Grimoire.said`)
+    quotes_notes: bool = False
     opened_by: str = ""  # the program that opens the file by its ending only ("Anki")
 
 
@@ -57,10 +59,12 @@ class ExportReport:
 def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, path: Path, *,
                  force: bool = False, progress: Progress | None = None,
                  keep: Iterable[Path] = (),
-                 line: Callable[[str, int], str] | None = None) -> ExportReport:
+                 line: Callable[[str, int], str] | None = None,
+                 said: Callable[[Concept], Sequence[Said]] | None = None) -> ExportReport:
     """Run `exporter` into `path`, which must not exist unless `force`, and is none of the
     files in `keep` (the store's own) even then. `line(path, n)` reads a note's line for an
-    exporter that quotes the notes (the site's "Mentioned in").
+    exporter that quotes the notes (the site's "Mentioned in"), and `said(concept)` what a
+    concept says as every face shows it (`Grimoire.said`: a page's opening words).
 
     The export is written beside `path` and renamed over it only when complete: an export that
     fails half-way leaves nothing behind, and a forced one keeps the old export until then.
@@ -85,7 +89,7 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
             (out / MARKER).write_text(f"written by grimoire export {exporter.name}\n",
                                       encoding="utf-8")
         counted = _counted(concepts, total, progress)
-        count = (exporter.write(counted, out, line=line) if exporter.quotes_notes
+        count = (exporter.write(counted, out, line=line, said=said) if exporter.quotes_notes
                  else exporter.write(counted, out))
         _swap(out, target, scratch)
     except OSError as e:

@@ -13,7 +13,7 @@ import hashlib
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -24,6 +24,7 @@ from grimoire.export.base import Exporter
 from grimoire.model import ConceptId, Span
 from grimoire.names import normalize
 from grimoire.resolve.types import Concept
+from grimoire.showing import Said
 
 HERE = Path(__file__).parent
 WEB = HERE.parent / "web"
@@ -56,9 +57,6 @@ class _Offline:
     def image_url(self, path: str, target: str) -> None:
         return None  # no server to send the image: the template leaves it out
 
-    def opening(self, span: Span, term: str) -> str:
-        return ""  # a page with no definition keeps "(no definition)" offline
-
     def sentence(self, span: Span) -> str:
         """A backlink's line, as the served page quotes it under "Mentioned in": a page of
         bare `file:line` places (round 34: seven of them on a book chapter's page) said
@@ -68,9 +66,12 @@ class _Offline:
         return mention_line(self._line(span.path, span.start_line)) if self._line else ""
 
 
-def write(concepts: Iterable[Concept], path: Path, *, line: LineOf | None = None) -> int:
+def write(concepts: Iterable[Concept], path: Path, *, line: LineOf | None = None,
+          said: Callable[[Concept], Sequence[Said]] | None = None) -> int:
     """`path/index.html`, `path/c/<concept>.html` per concept, and the stylesheet; `line`
-    reads the line of a note each backlink quotes (none quoted without it)."""
+    reads the line of a note each backlink quotes (none quoted without it), `said` what a
+    concept says (`Grimoire.said`: the opening words of a page with no definition, which
+    the served page shows too; "(no definition)" without it)."""
     from grimoire.web.site import link_status
 
     every = list(concepts)  # pages link to each other: every name must be known first
@@ -89,8 +90,10 @@ def write(concepts: Iterable[Concept], path: Path, *, line: LineOf | None = None
         labelled.setdefault(c.label, []).append(c)
     for c in every:
         namesakes = [o for o in labelled[c.label] if o.id != c.id]  # as `kb.namesakes`
+        openings = {s.entry_id: s for s in (said(c) if said is not None else ())
+                    if s.kind == "opening"}
         html = concept_page.render(c=c, duplicates=(), links=link_status(c), root="../",
-                                   namesakes=namesakes)
+                                   namesakes=namesakes, openings=openings)
         (path / PAGES / pages[c.id]).write_text(html, encoding="utf-8")
     letters: dict[str, list[tuple[str, str, str]]] = {}
     shared = Counter(c.label for c in every)
@@ -113,8 +116,9 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
                  line: LineOf | None = None) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
+    from grimoire.showing import halves
     from grimoire.web.app import MARKDOWN_FORMATS
-    from grimoire.web.render import Renderer, halves, mention_html, safe_url
+    from grimoire.web.render import Renderer, mention_html, safe_url
     from grimoire.web.site import file_at
 
     renderer = Renderer()

@@ -66,7 +66,10 @@ def _add_concept(graph: Graph, iri: URIRef, concept: Concept) -> None:
     strongest: dict[str, int] = {}  # one label property per name (SKOS S13: disjoint)
     for name in concept.names:
         text = scalars(name.name)
-        strongest[text] = max(strongest.get(text, 0), name.strength)
+        # A spelling resolve made only to match ("Selfattention"), which no note wrote, is
+        # hidden whatever its strength: SKOS's hiddenLabel is for exactly such misspellings.
+        shown = name.strength if name.written else 0
+        strongest[text] = max(strongest.get(text, 0), shown)
     strongest.pop(label, None)
     for text, strength in strongest.items():
         kind = SKOS.altLabel if strength >= STATED else SKOS.hiddenLabel

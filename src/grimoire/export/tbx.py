@@ -69,7 +69,10 @@ def _term_entry(concept: Concept, xml_id: str) -> ET.Element:
         ET.SubElement(group, "descrip", {"type": "definition"}).text = xml_text(text)
         ET.SubElement(group, "admin", {"type": "source"}).text = xml_text(str(span))
     label = xml_text(concept.label)
-    names = dict.fromkeys([label] + [xml_text(n.name) for n in concept.names
+    # Not a spelling resolve made only to match ("Selfattention" for "Self-attention"): TBX has
+    # no term a termbase keeps hidden, and an admitted (or a deprecated) term says that
+    # writers use it. It is left out; SKOS keeps it as a hidden label.
+    names = dict.fromkeys([label] + [xml_text(n.name) for n in concept.shown_names
                                      if n.strength >= STATED])
     for name in names:
         tig = ET.SubElement(lang_set, "tig")

@@ -75,6 +75,20 @@ class Concept:
         return tuple(dict.fromkeys(paths))
 
     @property
+    def shown_names(self) -> tuple[ConceptName, ...]:
+        """Its names a note wrote, as every face shows them and every export gives them: not
+        a spelling resolve made only to match (`ConceptName.written`: "Selfattention" for
+        "Self-attention" was on the web page under "Also:", a SKOS altLabel, a TBX term)."""
+        return tuple(n for n in self.names if n.written)
+
+    @property
+    def matched_names(self) -> tuple[ConceptName, ...]:
+        """Its names resolve made only to match a spelling, which search and resolve find it
+        by and no face shows as a name (a SKOS export gives them as hidden labels)."""
+        written = {n.name for n in self.names if n.written}
+        return tuple(n for n in self.names if not n.written and n.name not in written)
+
+    @property
     def wanted(self) -> tuple[Mention, ...]:
         """Its outgoing links that lead to no concept yet."""
         return tuple(m for m in self.links if m.status == "wanted")

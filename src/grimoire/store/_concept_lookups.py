@@ -83,6 +83,24 @@ class ConceptLookups(SharedReads):
                  ON p.entry_id = ce.entry_id
                WHERE ce.concept_id = ? ORDER BY p.id LIMIT ?""", (concept_id, limit))]
 
+    def opening_passages(self, entry_id: int, within: int = 40,
+                         limit: int = 6) -> list[tuple[Span, str, str]]:
+        """(span, text, kind) of the first passages an entry's note opens with, as ingest read
+        them (a page named by its title keeps its text so: its entry has no definition):
+        the entry's own, else the passages of no entry that start within `within` lines after
+        the entry's last (a chapter whose body opens with a `##` section)."""
+        return [(Span(path, int(start), int(end)), text, kind)
+                for path, start, end, text, kind in self._select(
+                    """SELECT s.path, p.start_line, p.end_line, p.text, p.kind
+                       FROM entries e JOIN passages p ON p.document_id = e.document_id
+                       JOIN documents d ON d.id = e.document_id
+                       JOIN sources s ON s.id = d.source_id
+                       WHERE e.id = ? AND (p.entry_id = e.id OR (p.entry_id IS NULL
+                             AND p.start_line >= e.start_line
+                             AND p.start_line <= e.end_line + ?))
+                       ORDER BY CASE WHEN p.entry_id = e.id THEN 0 ELSE 1 END, p.seq, p.id
+                       LIMIT ?""", (entry_id, within, limit))]
+
     def concept_sections_of(self, concept_id: int) -> list[Section]:
         """Each page section about the concept, with the text of its passages (a code
         passage fenced, `fences`)."""
@@ -178,9 +196,17 @@ class ConceptLookups(SharedReads):
                WHERE t.status = ? ORDER BY t.norm, s.path, l.start_line, l.id""", (status,))]
 
     def concept_name_list(self) -> list[tuple[str, str]]:
-        """(norm, name) of every concept name, for "did you mean"."""
+        """(norm, name) of every concept name, for "did you mean": a spelling resolve made
+        only to match (`MATCHING_ONLY`: "Selfattention") is matched, and offered as its
+        concept's label, a name a note wrote ("did you mean: Selfattention" offered it)."""
+        from grimoire.store.concept_records import MATCHING_ONLY
+
+        hidden = sorted(MATCHING_ONLY)
+        marks = ", ".join("?" for _ in hidden)
         return [(norm, name) for norm, name in self._select(
-            "SELECT norm, name FROM concept_names ORDER BY concept_id, norm")]
+            f"""SELECT n.norm, CASE WHEN n.reason IN ({marks}) THEN c.label ELSE n.name END
+                FROM concept_names n JOIN concepts c ON c.id = n.concept_id
+                ORDER BY n.concept_id, n.norm""", hidden)]
 
     def entry_concepts(self) -> dict[int, int]:
         """entry id -> concept id, for every entry."""

@@ -159,6 +159,13 @@ class ConceptRow:
     kind: str | None
 
 
+# Why a name is one resolve made only to match a spelling nobody wrote ("Selfattention" for
+# "Self-attention", "supervised learning" for "supervised machine learning":
+# `resolve.merge.spelling_names`): search and resolve find the concept by it, and no face or
+# export shows it as a name of the concept.
+MATCHING_ONLY = frozenset({"spelling"})
+
+
 @dataclass(frozen=True, slots=True)
 class ConceptName:
     """A name the concept goes by, and why."""
@@ -167,6 +174,12 @@ class ConceptName:
     reason: str
     strength: int
     span: Span | None = None
+
+    @property
+    def written(self) -> bool:
+        """Whether a note wrote this name (a term, an alias, an acronym it states, a link's
+        label), rather than resolve making it to match a spelling (`MATCHING_ONLY`)."""
+        return self.reason not in MATCHING_ONLY
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,11 +34,11 @@ from grimoire import serialize
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
+from grimoire.showing import halves
 from grimoire.web import layout
 from grimoire.web.render import (
     FORMULA,
     concept_href,
-    halves,
     math_text,
     mention_html,
     safe_url,
@@ -105,7 +105,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
             return missing(request, e, name)
         return page(request, "concept.html", c=concept, duplicates=duplicates,
                     namesakes=site.call(lambda: site.kb.namesakes(concept)),
-                    links=link_status(concept))
+                    links=link_status(concept), openings=site.openings(concept))
 
     @app.get("/api/c/{name:path}", tags=["pages"])
     def concept_api(name: str, preview: bool = False, id: str = "") -> Any:
@@ -117,7 +117,8 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
             concept, duplicates = site.concept(name, id or None)
         except NotFound as e:
             return _not_found(e, name)
-        return serialize.concept(concept, duplicates)
+        # the one shape `show --json` prints: what it says, a page's opening words included
+        return serialize.concept(concept, duplicates, site.call(lambda: site.kb.said(concept)))
 
     # -- search --------------------------------------------------------------------------------
 

@@ -31,8 +31,16 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from grimoire.fences import split_fences, without_bars
+from grimoire.fences import split_fences
 from grimoire.names import normalize
+from grimoire.showing import (  # below the faces: the CLI and the API fold and quote so too
+    _EMBED,
+    _MARKS,
+    _MD_LINK,
+    _WIKILINK,
+    link_label,
+    quote_words,
+)
 
 MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 1000 nested \sqrt)
 
@@ -69,7 +77,6 @@ _SIZED = {"width", "height", "depth", "voffset", "lspace", "rspace", "minsize", 
           "mathsize"}
 # A size attribute stays only when small: `\rule{999em}{999em}` must not cover the page.
 _SMALL_SIZE = re.compile(r"^-?(?:\d{1,2}(?:\.\d+)?|\.\d+)(?:em|ex|pt|px|mu|%)?$")
-_WIKILINK = re.compile(r"\[\[([^\[\]|#\n]{1,200})(?:#[^\[\]|\n]*)?(?:\|([^\[\]\n]{1,200}))?\]\]")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 
@@ -340,87 +347,6 @@ def _rewrite_images(tokens: list[Token], image_url: Callable[[str], str | None])
                 token.attrSet("src", served)
 
 
-_MD_LINK = re.compile(r"(?<!!)\[([^\[\]\n]{1,200})\]\([^()\s]{1,2000}\)")
-_EMBED = re.compile(r"!\[\[[^\[\]\n]{1,400}\]\]?")
-_SIZE = re.compile(r"\d{1,5}(?:x\d{1,5})?")  # `[[Bloom Filter|300]]`: Obsidian's width, no label
-
-
-CLIP_CHARS = 1500  # a card's text shown before "Show the rest" (about a screen of a card)
-CLIP_LINES = 20  # or this many of a note's lines (a list of papers, one short line each)
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-
-
-def halves(text: str, limit: int = CLIP_CHARS) -> tuple[str, str]:
-    """A long entry or section as the part a card shows and the part it folds away, split at
-    a blank line (else a line end) past `limit` characters or `CLIP_LINES` lines, never inside
-    a code fence or a `$$` formula; (text, "") when it is short. A 400-line section of a saved
-    page was a 30,000-pixel card, and the cards under it out of reach."""
-    lines = text.split("\n")
-    if len(text) <= limit * 1.3 and len(lines) <= CLIP_LINES * 1.3:
-        return text, ""  # a fold that hides a few lines only costs a click
-    fence: str | None = None
-    math = False
-    size = 0
-    at_line: int | None = None  # the first line end past the limit, outside code and math
-    for n, line in enumerate(lines):
-        m = _FENCE.match(line)
-        prose = fence is None and not math and m is None \
-            and not line.lstrip().startswith("|") and not line.startswith(("    ", "\t"))
-        if m and (fence is None or m.group(1)[0] == fence):
-            fence = None if fence else m.group(1)[0]
-        elif fence is None:
-            math ^= line.count("$$") % 2 == 1
-        if prose and size + len(line) > limit * 2 and (cut := _line_cut(line, limit - size)):
-            # A paragraph on one line (a page's text, a PDF's) ends too far on to fold at its
-            # end: 100,000 characters on one line were a card as long, unfolded.
-            head, rest = "\n".join([*lines[:n], line[:cut].rstrip()]), line[cut:]
-            return head, "\n".join([rest, *lines[n + 1:]]).strip("\n")
-        size += len(line) + 1
-        if n == len(lines) - 1:
-            break
-        if (size < limit and n < CLIP_LINES) or fence is not None or math:
-            continue
-        if not lines[n + 1].strip() and line.strip():
-            head, rest = "\n".join(lines[:n + 1]), "\n".join(lines[n + 1:])
-            return (head, rest.strip("\n")) if rest.strip() else (text, "")
-        if size > limit * 2 or n > CLIP_LINES * 2:
-            at_line = n  # no paragraph end soon: this line end will do
-            break
-    if at_line is None:
-        return text, ""
-    return "\n".join(lines[:at_line + 1]), "\n".join(lines[at_line + 1:]).strip("\n")
-
-
-_SENTENCE_END = re.compile(r"[.!?][)\"'\u201d]?[ \t]+(?=\S)")
-_BLANK = re.compile(r"[ \t]+(?=\S)")
-
-
-def _line_cut(line: str, start: int) -> int | None:
-    """Where a very long line folds: the first sentence end past `start` (else, none within
-    `CLIP_CHARS` of it, a blank), outside `$...$` and `$$...$$`, a code span and a link's
-    brackets; None when there is none, or when what it leaves is short (a fold that hides a
-    sentence or two only costs a click)."""
-    start = max(0, start)
-    for pattern, end in ((_SENTENCE_END, start + CLIP_CHARS), (_BLANK, len(line))):
-        dollars = ticks = brackets = 0
-        last = 0
-        for m in pattern.finditer(line, start, end):
-            part = line[last:m.start()]
-            dollars += part.count("$")
-            ticks += part.count("`")
-            brackets += part.count("[") - part.count("]")
-            last = m.start()
-            if dollars % 2 == 0 and ticks % 2 == 0 and brackets <= 0:
-                return m.end() if len(line) - m.end() > CLIP_CHARS * 0.3 else None
-    return None
-
-
-def link_label(m: re.Match[str]) -> str:
-    """The words a `[[target|label]]` shows: its label, never a size (`|300`, `|ARC|300`)."""
-    parts = [p.strip() for p in (m.group(2) or "").split("|")]
-    return next((p for p in parts if p and not _SIZE.fullmatch(p)), m.group(1).strip())
-
-
 def mention_html(line: str, kind: str = "", target: str = "", target_href: str = "") -> Markup:
     """A line of a note quoted under "Mentioned in": its `[[wiki-links]]` as links to their
     concept under their label, a Markdown link as its label, an image embed left out, math
@@ -447,29 +373,6 @@ def mention_html(line: str, kind: str = "", target: str = "", target_href: str =
     return Markup("".join(pieces))
 
 
-def plain_line(line: str) -> str:
-    """A line of a note as plain words, for a preview: `quote_words`, a Markdown link as its
-    label, bold and code marks gone, an image embed left out (wiki-links stay for `plain`)."""
-    text = _MD_LINK.sub(r"\1", quote_words(_EMBED.sub("", line)))
-    return _MARKS.sub(lambda m: next(g for g in m.groups() if g is not None), text)
-
-
-_BLOCK_MARK = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+)?")
-_CELL_RULE = re.compile(r"\|(?![^\[\]]*\]\])")  # a table's cell rule, not a `[[a|b]]`'s
-_MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__|`([^`\n]+)`")
-
-
-def quote_words(line: str) -> str:
-    """A line of a note as words to quote: without the mark that opens its block (a list's
-    `- ` or `1. `, a task's `[x]`, a heading's `##`, a quote's `>`), a table row's cells
-    joined by " · " (its `| a | b |` was shown)."""
-    text = _BLOCK_MARK.sub("", line, count=1).strip()
-    if text.startswith("|") and text.endswith("|") and len(text) > 1:
-        cells = [c.strip() for c in _CELL_RULE.split(text[1:-1])]
-        text = " · ".join(c for c in cells if c)
-    return text
-
-
 def _inline_marks(text: str) -> str:
     """Escaped text with its formulas rendered and its `**bold**`, `__bold__` and `` `code` ``
     shown so; a mark inside a formula is the formula's."""
@@ -491,17 +394,6 @@ def _inline_marks(text: str) -> str:
 # list of numbers (`[0, 1]`); a wiki-link's groups come first.
 _BRACKET_OR_WIKILINK = re.compile(
     _WIKILINK.pattern + r"|(?<![\[\\])\[([A-Za-z][^\[\]\n$]{0,100})\](?![(\[])")
-
-
-def plain(text: str, limit: int = 300) -> str:
-    """Text for a preview: markup-free enough to read, cut at a word near `limit` (a fenced
-    code passage of a definition as its code, `fences`)."""
-    text = without_bars(text)
-    flat = re.sub(r"\s+", " ", _WIKILINK.sub(link_label, text)).strip()
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit].rsplit(" ", 1)[0]
-    return cut + " …"
 
 
 def whole_formulas(snippet: str) -> str:

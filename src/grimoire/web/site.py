@@ -20,8 +20,9 @@ from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
+from grimoire.showing import Said, plain
 from grimoire.web import layout
-from grimoire.web.render import Renderer, concept_href, plain_line, whole_formulas
+from grimoire.web.render import Renderer, concept_href, whole_formulas
 from grimoire.web.sources import SourceFiles
 
 WHOLE_GRAPH_LIMIT = 2000
@@ -283,64 +284,25 @@ class Site:
 
     # -- helpers for templates ---------------------------------------------------------------
 
-    def _opening(self, span: Span, most: int = 600, label: str = "") -> str:
-        """The text of a note's lines `span`, at most `most` characters of it. A front matter
-        block is no text, and an entry that spans its title alone (a book chapter whose body
-        opens with a `##` section) goes on to the page's first words, at most 40 lines on:
-        its preview was "---" (round 34, yshavit/llm-notes)."""
-        note = self.files.text(span.path)
-        if note is None or note.format in _NOT_PROSE:
-            return ""  # its lines are markup or JSON: "<!DOCTYPE html>" was a page's preview
-        lines = note.lines
-        start = max(span.start_line, 1) - 1
-        if start == 0 and lines and lines[0].strip() == "---":
-            close = next((i for i, line in enumerate(lines[1:200], 1)
-                          if line.strip() in ("---", "...")), None)
-            if close is not None:
-                start = close + 1
-        end = max(span.end_line, start + 1)
-        title = normalize(label)
-        words: list[str] = []
-        for i, line in enumerate(lines[start:], start):
-            if i == end:
-                if normalize(" ".join(words)) not in ("", title):
-                    break  # the span said more than its title: that is the opening
-                words = []  # the page's first words, not its title again
-            if i >= end + 40:
-                break
-            if i >= end and line.lstrip().startswith("#"):
-                continue  # a section's heading ("## Overview") is no opening words
-            words += plain_line(line).split()
-            if sum(len(w) + 1 for w in words) > most:
-                break
-        return "" if title and normalize(" ".join(words)) == title else " ".join(words)
-
-    def opening(self, span: Span, term: str) -> str:
-        """The first words of the note an entry with no definition names (a chapter whose
-        body opens with a section), for its card: the page said "(no definition)" over a
-        400-line chapter while its hover preview gave those words (round 34)."""
-        from grimoire.web.render import plain
-
-        text = self._opening(span, label=term)
-        return plain(text, 600) if text else ""
+    def openings(self, concept: Concept) -> dict[int, Said]:
+        """The opening words of the note of each entry with no definition, by the entry's id
+        (`Grimoire.said`), for its card: the page said "(no definition)" over a 400-line
+        chapter while its hover preview gave those words (round 34)."""
+        said = self.call(lambda: self.kb.said(concept))
+        return {s.entry_id: s for s in said if s.kind == "opening" and s.entry_id is not None}
 
     def sentence(self, span: Span) -> str:
         """The line a link sits on, for "mentioned in" (`mention_line`)."""
         return mention_line(self.files.line(span.path, span.start_line))
 
     def preview(self, name: str, concept_id: str | None = None) -> dict[str, Any]:
-        """A concept's name, kind and opening words, for the hover popover."""
-        from grimoire.web.render import plain
-
+        """A concept's name, kind and opening words, for the hover popover (`Grimoire.preview`:
+        a page named by its title has no definition, its note's opening words say what it is
+        about: "LoRA in practice": "I fine-tuned ...")."""
         concept = self.find(name, concept_id)
-        text = next((e.entry.definition for e in concept.entries if e.entry.definition),
-                    next((s.text for s in concept.sections if s.text), ""))
-        if not text:
-            # A page named by its title has no definition: its opening text, the lines its
-            # entry spans, says what it is about ("LoRA in practice": "I fine-tuned ...").
-            text = next((opening for e in concept.entries
-                         if (opening := self._opening(e.entry.span, label=e.entry.term))), "")
-        return {"label": concept.label, "kind": concept.kind, "text": plain(text),
+        said = self.call(lambda: self.kb.preview(concept))
+        return {"label": concept.label, "kind": concept.kind,
+                "text": plain(said.text) if said is not None else "",
                 "sources": len(concept.sources),
                 "href": concept_href(concept.label, concept_id and concept.id)}
 
@@ -355,10 +317,6 @@ def file_at(span: Span, name: str | None = None) -> str:
     name = name or Path(span.path).name
     return f"{name}:{span.start_line}" + (f"-{span.end_line}" if span.end_line > span.start_line
                                           else "")
-
-
-# Formats whose raw lines are no prose to preview (tags, JSON, a PDF's bytes).
-_NOT_PROSE = frozenset({"html", "notebook", "pdf"})
 
 
 def mention_line(line: str) -> str:

@@ -1,0 +1,278 @@
+"""What every face shows of a note's text, below the faces (the web UI, the CLI, MCP and the
+exports all show it so, and none imports another): a long text folded in two (`halves`), a
+line as words to quote (`quote_words`), a preview (`plain`), a note's lines as the store read
+it (`NoteFiles`), and the opening words of a note whose entry has no definition (`opening`,
+`Said`: what `Grimoire.said` hands every face).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from grimoire.errors import ReadError
+from grimoire.fences import without_bars
+from grimoire.files import note_text, read_capped, real_inside, root_folder
+from grimoire.model import Span
+from grimoire.names import normalize
+from grimoire.store import SourceRecord
+
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
+
+_WIKILINK = re.compile(r"\[\[([^\[\]|#\n]{1,200})(?:#[^\[\]|\n]*)?(?:\|([^\[\]\n]{1,200}))?\]\]")
+
+_MD_LINK = re.compile(r"(?<!!)\[([^\[\]\n]{1,200})\]\([^()\s]{1,2000}\)")
+_EMBED = re.compile(r"!\[\[[^\[\]\n]{1,400}\]\]?")
+_SIZE = re.compile(r"\d{1,5}(?:x\d{1,5})?")  # `[[Bloom Filter|300]]`: Obsidian's width, no label
+
+
+CLIP_CHARS = 1500  # a card's text shown before "Show the rest" (about a screen of a card)
+CLIP_LINES = 20  # or this many of a note's lines (a list of papers, one short line each)
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def halves(text: str, limit: int = CLIP_CHARS) -> tuple[str, str]:
+    """A long entry or section as the part a card shows and the part it folds away, split at
+    a blank line (else a line end) past `limit` characters or `CLIP_LINES` lines, never inside
+    a code fence or a `$$` formula; (text, "") when it is short. A 400-line section of a saved
+    page was a 30,000-pixel card, and the cards under it out of reach."""
+    lines = text.split("\n")
+    if len(text) <= limit * 1.3 and len(lines) <= CLIP_LINES * 1.3:
+        return text, ""  # a fold that hides a few lines only costs a click
+    fence: str | None = None
+    math = False
+    size = 0
+    at_line: int | None = None  # the first line end past the limit, outside code and math
+    for n, line in enumerate(lines):
+        m = _FENCE.match(line)
+        prose = fence is None and not math and m is None \
+            and not line.lstrip().startswith("|") and not line.startswith(("    ", "\t"))
+        if m and (fence is None or m.group(1)[0] == fence):
+            fence = None if fence else m.group(1)[0]
+        elif fence is None:
+            math ^= line.count("$$") % 2 == 1
+        if prose and size + len(line) > limit * 2 and (cut := _line_cut(line, limit - size)):
+            # A paragraph on one line (a page's text, a PDF's) ends too far on to fold at its
+            # end: 100,000 characters on one line were a card as long, unfolded.
+            head, rest = "\n".join([*lines[:n], line[:cut].rstrip()]), line[cut:]
+            return head, "\n".join([rest, *lines[n + 1:]]).strip("\n")
+        size += len(line) + 1
+        if n == len(lines) - 1:
+            break
+        if (size < limit and n < CLIP_LINES) or fence is not None or math:
+            continue
+        if not lines[n + 1].strip() and line.strip():
+            head, rest = "\n".join(lines[:n + 1]), "\n".join(lines[n + 1:])
+            return (head, rest.strip("\n")) if rest.strip() else (text, "")
+        if size > limit * 2 or n > CLIP_LINES * 2:
+            at_line = n  # no paragraph end soon: this line end will do
+            break
+    if at_line is None:
+        return text, ""
+    return "\n".join(lines[:at_line + 1]), "\n".join(lines[at_line + 1:]).strip("\n")
+
+
+_SENTENCE_END = re.compile(r"[.!?][)\"'\u201d]?[ \t]+(?=\S)")
+_BLANK = re.compile(r"[ \t]+(?=\S)")
+
+
+def _line_cut(line: str, start: int) -> int | None:
+    """Where a very long line folds: the first sentence end past `start` (else, none within
+    `CLIP_CHARS` of it, a blank), outside `$...$` and `$$...$$`, a code span and a link's
+    brackets; None when there is none, or when what it leaves is short (a fold that hides a
+    sentence or two only costs a click)."""
+    start = max(0, start)
+    for pattern, end in ((_SENTENCE_END, start + CLIP_CHARS), (_BLANK, len(line))):
+        dollars = ticks = brackets = 0
+        last = 0
+        for m in pattern.finditer(line, start, end):
+            part = line[last:m.start()]
+            dollars += part.count("$")
+            ticks += part.count("`")
+            brackets += part.count("[") - part.count("]")
+            last = m.start()
+            if dollars % 2 == 0 and ticks % 2 == 0 and brackets <= 0:
+                return m.end() if len(line) - m.end() > CLIP_CHARS * 0.3 else None
+    return None
+
+
+def link_label(m: re.Match[str]) -> str:
+    """The words a `[[target|label]]` shows: its label, never a size (`|300`, `|ARC|300`)."""
+    parts = [p.strip() for p in (m.group(2) or "").split("|")]
+    return next((p for p in parts if p and not _SIZE.fullmatch(p)), m.group(1).strip())
+
+
+_BLOCK_MARK = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+)?")
+_CELL_RULE = re.compile(r"\|(?![^\[\]]*\]\])")  # a table's cell rule, not a `[[a|b]]`'s
+_MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__|`([^`\n]+)`")
+
+
+def quote_words(line: str) -> str:
+    """A line of a note as words to quote: without the mark that opens its block (a list's
+    `- ` or `1. `, a task's `[x]`, a heading's `##`, a quote's `>`), a table row's cells
+    joined by " · " (its `| a | b |` was shown)."""
+    text = _BLOCK_MARK.sub("", line, count=1).strip()
+    if text.startswith("|") and text.endswith("|") and len(text) > 1:
+        cells = [c.strip() for c in _CELL_RULE.split(text[1:-1])]
+        text = " · ".join(c for c in cells if c)
+    return text
+
+
+def plain(text: str, limit: int = 300) -> str:
+    """Text for a preview: markup-free enough to read, cut at a word near `limit` (a fenced
+    code passage of a definition as its code, `fences`)."""
+    text = without_bars(text)
+    flat = re.sub(r"\s+", " ", _WIKILINK.sub(link_label, text)).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+# -- a note's lines, as the store read it --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A note's lines, as the file holds them now."""
+
+    path: str
+    format: str | None
+    lines: tuple[str, ...]
+
+
+class NoteFiles:
+    """The files a store read (asked again every `ttl` seconds) and their text (cached by
+    mtime): only a file the store read well, inside its ingested folder, and never past the
+    size cap. `sources` is the API's `Grimoire.sources`; `lock` is held around it when the
+    caller shares one connection among threads (a web server)."""
+
+    def __init__(self, sources: Callable[[], Sequence[SourceRecord]],
+                 lock: threading.Lock | None = None, ttl: float = 5.0) -> None:
+        self._sources = sources
+        self._lock = lock
+        self._ttl = ttl
+        self._known: dict[str, SourceRecord] = {}
+        self._by_name: dict[str, list[str]] = {}
+        self._loaded: float | None = None  # never yet (monotonic time may start near 0)
+        self._text: dict[str, tuple[float, SourceText]] = {}
+
+    def known(self) -> dict[str, SourceRecord]:
+        now = time.monotonic()
+        if self._loaded is None or now - self._loaded > self._ttl:
+            with self._lock if self._lock is not None else contextlib.nullcontext():
+                records = self._sources()
+            self._known = {r.path: r for r in records}
+            by_name: dict[str, list[str]] = {}
+            for r in records:
+                by_name.setdefault(PurePosixPath(r.path).name.lower(), []).append(r.path)
+            self._by_name = by_name
+            self._loaded = now
+        return self._known
+
+    def forget(self) -> None:
+        """Ask for the files again on the next call (the store changed)."""
+        self._loaded = None
+
+    def text(self, path: str) -> SourceText | None:
+        """The lines of a note the store read; None for anything else."""
+        record = self.known().get(path)
+        if record is None or record.status != "ok":
+            return None
+        file = real_inside(path, record.root)
+        try:
+            stat = file.stat() if file is not None else None
+        except OSError:
+            return None
+        if file is None or stat is None:
+            return None
+        cached = self._text.get(path)
+        if cached is not None and cached[0] == stat.st_mtime:
+            return cached[1]
+        if stat.st_size > MAX_SOURCE_BYTES:
+            return SourceText(path, record.format, ("(file too large to show)",))
+        try:  # a regular file only, and never past the cap (a FIFO blocks, /dev/zero never ends)
+            data = read_capped(file, MAX_SOURCE_BYTES, inside=root_folder(record.root))
+        except (OSError, ReadError):
+            return None
+        lines = tuple(note_text(data, path).split("\n"))
+        result = SourceText(path, record.format, lines)
+        if len(self._text) > 512:
+            self._text.clear()
+        self._text[path] = (stat.st_mtime, result)
+        return result
+
+    def line(self, path: str, n: int) -> str:
+        """Line `n` (1-based) of a note, stripped; empty when out of range or unknown."""
+        src = self.text(path)
+        if src is None or not 1 <= n <= len(src.lines):
+            return ""
+        return src.lines[n - 1].strip()
+
+    def attachment(self, path: str) -> Path | None:
+        """The real file behind `path` when it is a known file inside its ingested root."""
+        record = self.known().get(path)
+        if record is None or record.status not in ("ok", "attachment"):
+            return None
+        real = real_inside(path, record.root)
+        return real if real is not None and real.is_file() else None
+
+
+# -- what a concept says -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """Text a face shows for a concept, and where it is written: an entry's `definition`, a
+    page `section`'s text, or, for an entry with no definition (a page named by its title keeps
+    its text in its passages), the `opening` words of its note, as plain words."""
+
+    text: str
+    span: Span  # the file and the lines the text comes from
+    kind: str  # "definition", "section" or "opening"
+    entry_id: int | None = None  # the entry it is of (none for a section)
+
+
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,200}\]\([^()\s]{1,2000}\)")
+
+
+def opening(passages: Sequence[tuple[Span, str, str]], label: str = "",
+            most: int = 600) -> Said | None:
+    """The opening words of a note from its first `passages` (span, text, kind) as ingest read
+    them (`Store.opening_passages`: HTML, reStructuredText and a notebook as their text, a
+    badge or a front matter block left out), at most about `most` characters, cut at a word,
+    with the lines they come from; None when they say nothing but the entry's `label`. Code
+    is no opening words, nor is a passage that only repeats the title."""
+    title = normalize(label)
+    words: list[str] = []
+    spans: list[Span] = []
+    for span, text, kind in passages:
+        if kind == "code":
+            continue
+        # a Markdown link as its label, an image left out (a reStructuredText note may hold
+        # them as text: "- [Probability Cheatsheet PDF](http://...) ![First Page](...)")
+        found = plain(_MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text)), most * 2).split()
+        if not found or normalize(" ".join(found)) == title:
+            continue
+        words += found
+        spans.append(span)
+        if sum(len(w) + 1 for w in words) > most:
+            break
+    if not spans:
+        return None
+    first, last = spans[0], spans[-1]
+    return Said(plain(" ".join(words), most), Span(first.path, first.start_line,
+                                                   max(last.end_line, first.start_line)),
+                "opening")
+
+
+def preview(said: Sequence[Said]) -> Said | None:
+    """The one text to show of what a concept `said` (`Grimoire.preview`): its first
+    definition, else its first page section's text, else its first note's opening words."""
+    return next((s for kind in ("definition", "section", "opening") for s in said
+                 if s.kind == kind), None)
