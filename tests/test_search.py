@@ -891,3 +891,34 @@ def test_a_title_only_page_the_vectors_find_is_not_passed_by_bm25(
                         " symbols", k=5)
     assert hits[0].concept == "Hamming distance"
     assert hits[0].passage_id == NO_PASSAGE
+
+
+@pytest.fixture(scope="module")
+def co_adaptation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
+    """Dropout and the pages around it; regularization.md and model-averaging.md are title-only
+    pages that dropout.md links to."""
+    terms = _need(CORPORA / "ml-glossary-terms" / "terms")
+    names = ("co-adaptation", "dropout", "regularization", "inverted-dropout", "model-averaging",
+             "batch-normalization", "overfitting", "early-stopping")
+    with grimoire.open(tmp_path_factory.mktemp("co-adaptation") / "kb.db") as kb:
+        kb.ingest([str(terms / f"{name}.md") for name in names])
+        yield kb
+
+
+def test_a_title_only_page_is_not_lifted_above_a_named_neighbour_that_links_to_it(
+    co_adaptation: grimoire.Grimoire,
+) -> None:
+    # The description names dropout, a neighbour: its page counts half. It links to the
+    # title-only regularization page, whose lift came from what dropout earned before it was
+    # halved, so the page with nothing of its own ranked first, above every page linking to it
+    # (co-adaptation's, which the description is about, was second). A lifted page stays below
+    # the best page linking to it as that page finally scores.
+    query = ("units in a hidden layer that only work in concert, each useless alone; randomly "
+             "switching units off with dropout stops this")
+    hits = co_adaptation.search(query, k=8)
+    top = concepts(hits)
+    assert hits[0].passage_id != NO_PASSAGE, top
+    linking = [h.score for h in hits if h.concept in ("Co-adaptation", "Dropout",
+                                                      "Inverted dropout")]
+    for stub in (h for h in hits if h.passage_id == NO_PASSAGE):
+        assert stub.score < max(linking), (stub.concept, top)
