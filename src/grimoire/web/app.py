@@ -187,7 +187,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         except NotFound as e:
             return missing(request, e, c, depth)
         drawn = Markup(layout.svg(view.graph, view.positions,
-                                  labels=len(view.graph.nodes) <= 150))
+                                  labels=len(view.graph.nodes) <= 150, whole=view.whole))
         ends = {e.source for e in view.graph.edges} | {e.target for e in view.graph.edges}
         lone = sum(n.id not in ends for n in view.graph.nodes) if view.whole else 0
         return page(request, "graph.html", view=view, drawn=drawn, c=c, depth=depth, id=id,
