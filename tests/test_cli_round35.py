@@ -74,3 +74,38 @@ def test_graph_of_a_concept_without_links_says_it_has_none(tmp_path: Path) -> No
     # depth 0 asks for the concept alone: nothing to explain
     alone = CliRunner().invoke(main, ["--db", db, "graph", "Dropout", "--depth", "0"])
     assert "no link" not in alone.output
+
+
+def test_a_kind_word_that_heads_the_name_stays_in_the_label(tmp_path: Path) -> None:
+    # A note "Generative Model" was shown everywhere (show, list of concepts, search results,
+    # the web, exports) as "Generative", "Loss Function" as "Loss", and the paper "A Neural
+    # Conversational Model" as "A Neural Conversational": "Model" and "Function" are kind
+    # words a glossary writes after a name ("LangChain Python Module"). After a coined name
+    # they are still dropped.
+    notes = _write(tmp_path / "notes", {
+        "generative.md": "# Generative Model\n\nA generative model learns how the inputs and "
+                         "their labels are spread together, so it can draw new examples.\n",
+        "loss.md": "# Loss Function\n\nA loss function scores how far a prediction lands from "
+                   "its target.\n",
+        "chat.md": "## [A Neural Conversational Model](https://example.org/chat)\n\nTLDR; The "
+                   "authors train a sequence model on film dialogue and chat logs.\n",
+        "gpt.md": "# GPT-4 Model\n\nA large model that reads text and images and writes text.\n",
+        "terms.txt": "L#\nLabeling Service#\nA company or tool that has people mark examples "
+                     "with their labels.\nSee also L\nLangChain Python Module#\nA library that "
+                     "chains calls to language models with tools and memory.\nSee also L\n",
+    })
+    db = str(tmp_path / "kb.db")
+    assert CliRunner().invoke(main, ["--db", db, "ingest", "--no-embed",
+                                     str(notes)]).exit_code == 0
+    out = CliRunner().invoke(main, ["--db", db, "export", "jsonl", str(tmp_path / "c.jsonl")])
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text().splitlines()]
+    assert sorted((r["label"], r["kind"]) for r in rows) == [
+        ("A Neural Conversational Model", None), ("GPT-4", "Model"),
+        ("Generative Model", None), ("Labeling Service", None), ("LangChain", "Python Module"),
+        ("Loss Function", None)]
+    shown = CliRunner().invoke(main, ["--db", db, "show", "Generative Model", "--json"])
+    assert json.loads(shown.output)["label"] == "Generative Model"
+    found = CliRunner().invoke(main, ["--db", db, "search", "how far a prediction lands",
+                                      "--mode", "lexical", "--json"])
+    assert json.loads(found.output)[0]["concept"] == "Loss Function"
