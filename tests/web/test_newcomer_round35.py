@@ -84,3 +84,23 @@ def test_without_javascript_the_svg_cuts_them_too(papers_server: Running,
     # the whole name stays the node's title (the tooltip)
     assert sum(t.startswith("Surprisingly Effective Simple") and len(t) > 80
                for t in titles) == len(SUBJECTS)
+
+
+def test_the_search_page_says_how_far_search_by_meaning_covers_the_notes(
+        papers: Path, papers_server: Running, browser: Browser) -> None:
+    # After `ingest --no-embed` (or while the background worker embeds), `grimoire search`
+    # says on stderr that semantic search covers 0 of N passages; the search page gave the
+    # word matches alone and said nothing, as if search by meaning had found nothing.
+    page = browser.new_page()
+    page.goto(f"{papers_server.url}/search?q=baselines+trained+longer")
+    said = page.inner_text("main")
+    page.goto(f"{papers_server.url}/search?q=baselines+trained+longer&mode=lexical")
+    lexical = page.inner_text("main")
+    assert "Search by meaning covers 0 of" in said and "grimoire embed" in said, said
+    assert "Search by meaning covers" not in lexical
+    with grimoire.open(papers, create=False) as kb:
+        kb.embed()  # the real model
+    page.goto(f"{papers_server.url}/search?q=baselines+trained+longer")
+    embedded = page.inner_text("main")
+    page.close()
+    assert "Search by meaning covers" not in embedded
