@@ -364,13 +364,14 @@ def test_watch_on_a_database_it_cannot_open_says_so_in_one_line(tmp_path: Path) 
 
 
 def test_show_of_a_name_two_concepts_share_names_both(tmp_path: Path) -> None:
-    # A label with its kind stripped ("Learning" of seed 003's "Learning Method") is shown by
-    # every face but was a name of nothing: `show Learning` said "no concept named".
+    # A label with its kind stripped ("LiveBench" of seed 003's "LiveBench Benchmark") is
+    # shown by every face but was a name of nothing: `show LiveBench` said "no concept named".
+    # ("Learning Method" was the example until round 35 kept its label whole.)
     db = tmp_path / "kb.db"
     notes = homonyms(tmp_path / "notes")
     assert run(db, "ingest", "--no-embed", str(notes))[0] == 0
-    code, out = run(db, "show", "Learning")
-    assert code == 0 and "Learning Method" in out
+    code, out = run(db, "show", "LiveBench")
+    assert code == 0 and "LiveBench Benchmark" in out
     # Two concepts a grimoire.toml split apart keep one label: the name asks which, and the
     # JSON form gives each one's id (as search hits do)
     code, out = run(db, "show", "Lasso Regression")

@@ -375,8 +375,8 @@ def test_show_of_a_name_two_concepts_share_names_both(tmp_path: Path) -> None:
                 cited = [c for c in answer["citations"] if c.get("concept") == "Lasso Regression"]
                 assert cited and {c["concept_id"] for c in cited} <= ids, answer
                 # a label with its kind stripped opens its concept
-                learning = structured(await client.call_tool("show", {"name": "Learning"}))
-                assert learning["kind"] == "Method"
+                bench = structured(await client.call_tool("show", {"name": "LiveBench"}))
+                assert bench["kind"] == "Benchmark"
 
         run(session)
 

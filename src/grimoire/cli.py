@@ -394,6 +394,10 @@ def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_i
         click.echo(clean(g.to_dot()), nl=False)
     else:
         render_graph(out(), g)
+        if depth and len(g.nodes) == 1 and not g.edges:
+            # A lone "● Layer Normalization" looked like output cut short (round 35: a folder
+            # of paper notes that link only to arXiv).
+            out().print("  [dim]no link to or from another concept[/dim]")
 
 
 @main.command()

@@ -38,10 +38,13 @@ from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
 # are a static site's templates and built pages: Jekyll's `_layouts/` and `_includes/` (HTML
 # and Liquid: "default", "footer", "sidebar" were concepts, their `{{ page.url }}` links dead;
 # round 34, two glossary sites), `_sass/`, and the `_site/` Jekyll, Quarto and Eleventy build
-# (a second copy of every page), Quarto's `_freeze/`.
+# (a second copy of every page), Quarto's `_freeze/`, and GitBook's and HonKit's `_book/` (a
+# book's Markdown built into HTML beside it: round 35, a public interview book gave every
+# chapter twice, 109 near-duplicate findings and two concepts for each of its 104 pages).
 SKIP_DIRS = frozenset({
     "node_modules", "__pycache__", "_build", "site-packages", "venv", "mlruns", "mlartifacts",
     "lightning_logs", "CMakeFiles", "_layouts", "_includes", "_sass", "_site", "_freeze",
+    "_book",
 })
 # A file that marks the folder holding it as a tool's output, whatever its name: a CMake
 # build folder (`build/`, `cmake-build-debug/`), a Weights & Biases run folder (`wandb/`).

@@ -167,9 +167,52 @@ def spelling_names(term: str) -> list[tuple[str, str]]:
 
 
 def shown_label(term: str) -> str:
-    """The label a term shows as: without its kind word or an `(also called ...)` aside."""
+    """The label a term shows as: without an `(also called ...)` aside, and without its kind
+    word when that is a glossary's note of what the name is (`labelled`)."""
+    return labelled(term)[0]
+
+
+# The kind words that are also the head of many a name in machine learning ("Generative
+# Model", "Loss Function", "Genetic Algorithm", "Learning Method"): dropped only after a coined
+# name (`GPT-4 Model`, `LLMGraphTransformer Model`, `REINFORCE Policy Gradient Algorithm`).
+# The other kinds follow a name in a glossary ("LangChain Python Module", "Liquid AI Company",
+# "Ludwig Framework") and are dropped as before.
+_HEAD_KINDS = frozenset({
+    "Model", "Function", "Activation Function", "Algorithm", "Method", "Technique",
+    "Architecture", "Metric",
+})
+# Kinds that only say what the name before them is (a person, a company, a Python module).
+_ANNOTATIONS = frozenset({
+    "Python Module", "Python Library", "Python Package", "JavaScript Library", "Model Family",
+    "Person", "Company", "Startup", "Organization", "University", "Institute", "Lab",
+})
+# A word that makes a coined name of the words before a kind: a capital inside it
+# (`LangChain`, `LiveBench`), a digit (`GPT-4`), or two capitals or more (`LM`, `REINFORCE`).
+_NAME_WORD = re.compile(r"\w[A-Z]|\d|^[A-Z]{2,}")
+
+
+def labelled(term: str) -> tuple[str, str | None]:
+    """The label a term shows as, and the kind word it dropped, if any.
+
+    A kind word is dropped after a name (`LangChain Python Module`, `GPT-4 Model`,
+    `Low-Rank Adaptation (LoRA) Fine-Tuning`), not where it heads the name: round 35's new
+    user saw "Generative Model" shown as `Generative`, "Loss Function" as `Loss` and the paper
+    "A Neural Conversational Model" as `A Neural Conversational`."""
     parsed = parse_term(term)
-    return parsed.base if _ASIDE.match(parsed.qualifier or "") else parsed.label
+    label = parsed.base if _ASIDE.match(parsed.qualifier or "") else parsed.label
+    kind = parsed.kind
+    if kind is None or "(" in parsed.label or kind in _ANNOTATIONS:
+        return label, kind
+    coined = any(_NAME_WORD.search(w) for w in label.replace("-", " ").split())
+    if coined or (kind not in _HEAD_KINDS and not _plain_word(label)):
+        return label, kind
+    # a head of the name, or a kind after one plain word ("Labeling Service": `Labeling`)
+    return f"{label} {kind}", None
+
+
+def _plain_word(text: str) -> bool:
+    """One word, capitalised at most: "Labeling", "Iris"; not "LangChain" or "AI"."""
+    return " " not in text and text[1:].islower()
 
 
 def entry_claims(entry: EntryRow) -> tuple[list[Claim], str | None]:
@@ -547,13 +590,13 @@ def _label(group: list[EntryRow], roles: dict[int, str]
     kind = None
     for order, e in enumerate(own):
         parsed = parse_term(e.term)
-        kind = kind or e.kind or parsed.kind
-        label = shown_label(e.term)
+        label, dropped = labelled(e.term)
+        kind = kind or e.kind or dropped
         norm = normalize(label)
         counts[norm] += 1
         spellings[norm][label] += 1
         if norm not in shown:
-            shown[norm] = (label, bool(parsed.acronym and parsed.expansion), order, parsed.kind)
+            shown[norm] = (label, bool(parsed.acronym and parsed.expansion), order, dropped)
     best = max(counts, key=lambda n: (counts[n], shown[n][1], -shown[n][2]))
     # The spelling most of them use (`Softmax` three times, `softmax` once); on a tie one that
     # opens with a capital but is not all capitals (`Adadelta`, not `adadelta` or `ADADELTA`),

@@ -126,11 +126,16 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     def search_page(request: Request, q: str = "", mode: str = "hybrid", source: str = "",
                     format: str = "", tag: str = "") -> HTMLResponse:
         mode = mode if mode in MODES else "hybrid"
+        # As `grimoire search` says on stderr: meaning search covers only the passages
+        # embedded so far (round 35: after `ingest --no-embed`, or while the worker runs, the
+        # page gave word matches alone and said nothing).
+        status = site.call(site.kb.vector_status) if q.strip() and mode != "lexical" else None
         hits = site.search(q, mode, 20, source, format, tag)
         notice = site.notice(q, hits, mode, source, format, tag)
         formats = sorted(site.call(site.kb.stats).by_format)
         return page(request, "search.html", q=q, mode=mode, hits=hits, notice=notice,
-                    source=source, format=format, tag=tag, formats=formats, modes=MODES)
+                    source=source, format=format, tag=tag, formats=formats, modes=MODES,
+                    coverage=status if status is not None and status.missing else None)
 
     @app.get("/api/search", tags=["pages"])
     def search_api(q: str = "", mode: str = "hybrid", k: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -188,7 +193,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         except NotFound as e:
             return missing(request, e, c, depth)
         drawn = Markup(layout.svg(view.graph, view.positions,
-                                  labels=len(view.graph.nodes) <= 150))
+                                  labels=len(view.graph.nodes) <= 150, whole=view.whole))
         ends = {e.source for e in view.graph.edges} | {e.target for e in view.graph.edges}
         lone = sum(n.id not in ends for n in view.graph.nodes) if view.whole else 0
         return page(request, "graph.html", view=view, drawn=drawn, c=c, depth=depth, id=id,

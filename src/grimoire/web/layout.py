@@ -105,10 +105,25 @@ def _spring(ids: list[str], edges: list[tuple[str, str]], rounds: int, seed: int
     return {nid: (float(pos[i, 0]), float(pos[i, 1])) for i, nid in enumerate(ids)}
 
 
-def svg(g: Graph, pos: Positions, *, labels: bool = True) -> str:
-    """The graph as inline SVG: every node a link to its concept page; all text escaped."""
+LONE_LABEL = 26  # characters of a lone concept's label that fit its grid cell at 13 px
+
+
+def _fit(label: str, most: int) -> str:
+    """`label` cut at a word to at most `most` characters, with an ellipsis if cut."""
+    if len(label) <= most:
+        return label
+    cut = label[: most - 1].rsplit(" ", 1)[0] if " " in label[: most - 1] else label[: most - 1]
+    return cut.rstrip(" ,:;-") + "\u2026"
+
+
+def svg(g: Graph, pos: Positions, *, labels: bool = True, whole: bool = False) -> str:
+    """The graph as inline SVG: every node a link to its concept page; all text escaped.
+
+    In the `whole` graph a concept without a link has a grid cell (`LONE_CELL`): its label is
+    cut to fit it (its `<title>` keeps the whole name), as the interactive graph cuts it."""
     if not g.nodes:
         return ""
+    linked = {e.source for e in g.edges} | {e.target for e in g.edges}
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     pad = 90.0
@@ -131,7 +146,10 @@ def svg(g: Graph, pos: Positions, *, labels: bool = True) -> str:
                      f'<title>{label}</title>'
                      f'<circle class="{cls}" cx="{x:.0f}" cy="{y:.0f}" r="9"/>')
         if labels:
-            parts.append(f'<text x="{x:.0f}" y="{y + 24:.0f}">{label}</text>')
+            shown = label
+            if whole and node.id not in linked:
+                shown = html.escape(_fit(node.label, LONE_LABEL), quote=True)
+            parts.append(f'<text x="{x:.0f}" y="{y + 24:.0f}">{shown}</text>')
         parts.append("</a>")
     parts.append("</g></svg>")
     return "".join(parts)

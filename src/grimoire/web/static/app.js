@@ -181,6 +181,10 @@
         style: [
           { selector: "node", style: { "background-color": accent, width: "data(size)", height: "data(size)", label: "data(label)",
             color: fg, "font-size": 12, "text-valign": "bottom", "text-margin-y": 4, "min-zoomed-font-size": big ? 9 : 0 } },
+          // A concept without a link sits in a grid cell of the whole graph (layout.LONE_CELL,
+          // 200 wide), its label cut to the cell: a folder of paper titles drew 100 labels of
+          // 60-110 characters over each other (round 35). The page it opens gives the whole name.
+          ...(g.whole ? [{ selector: "node[deg = 0]", style: { "text-wrap": "ellipsis", "text-max-width": 185 } }] : []),
           { selector: "node[hub = 1]", style: { "font-weight": "bold", "min-zoomed-font-size": 0, "z-index": 10 } },
           { selector: "node[depth = 0]", style: { "background-color": g.whole ? accent : red } },
           { selector: "edge", style: { width: 1.2, "line-color": line, "curve-style": "haystack", opacity: dark ? 0.9 : 1 } },
