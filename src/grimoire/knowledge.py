@@ -45,6 +45,14 @@ if TYPE_CHECKING:
     from grimoire.showing import Said
 
 _MATCHED = re.compile("«\\w")  # a word a snippet marks: the query's, found by the lexical index
+# A letter or digit of any script: a query without one (`?!.`, `--`) has no word to search by,
+# and its nearest in meaning are arbitrary passages (round 35).
+_A_WORD = re.compile(r"[^\W_]")
+
+
+def has_word(query: str) -> bool:
+    """True when `query` holds a letter or a digit (of any script), something to search by."""
+    return _A_WORD.search(query) is not None
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -256,6 +264,8 @@ class Grimoire:
         args.text(mode, "mode")
         source = args.source_filter(source)
         format, tag = args.value_filter(format, "format"), args.value_filter(tag, "tag")
+        if not has_word(query):  # `?!.`: say so (`search_notice`), not five arbitrary passages
+            return []
         self.searcher.prepare(mode)  # the model loads while concepts are brought current
         self._fresh()  # results are grouped by concept, so concepts must be current
         hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
@@ -267,9 +277,10 @@ class Grimoire:
                       source: str | None = None, format: str | None = None,
                       tag: str | None = None) -> dict[str, object] | None:
         """What every face says beside the `hits` of `search(query, mode=mode, ...)`, as one
-        record (`serialize.search_notice`): no word of the query is in the notes, so the hits
-        are only its nearest in meaning (`nothing_matched`); or no note passes the filters
-        (`filters_problem`); or None.
+        record (`serialize.search_notice`): the query has no word at all, only punctuation or
+        symbols, so nothing was searched (`no_word`); no word of the query is in the notes, so
+        the hits are only its nearest in meaning (`nothing_matched`); or no note passes the
+        filters (`filters_problem`); or None.
 
         >>> kb.search_notice("qwzx vvbnm", kb.search("qwzx vvbnm"))["nothing_matched"]
         True
@@ -279,6 +290,8 @@ class Grimoire:
         source, format, tag = source or None, format or None, tag or None
         if not query.strip():
             return None
+        if not has_word(query):
+            return serialize.search_notice(no_word=True)
         if not hits:
             if not (source or format or tag):
                 return None

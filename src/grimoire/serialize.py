@@ -21,11 +21,13 @@ if TYPE_CHECKING:
     from grimoire.resolve import Concept
     from grimoire.showing import Said
 
-__all__ = ["NOTHING_MATCHED", "concept", "dumps", "ingest_report", "lint_report", "not_found",
+__all__ = ["NOTHING_MATCHED", "NO_WORD", "concept", "dumps", "ingest_report", "lint_report", "not_found",
            "record", "search_notice"]
 
 NOTHING_MATCHED = ("no word of the query is in your notes: these results are only the nearest "
                    "in meaning")
+NO_WORD = ("the query has no word to search by, only punctuation or symbols: nothing was "
+           "searched")
 
 
 def record(value: Any) -> Any:
@@ -68,12 +70,15 @@ def ingest_report(report: IngestReport) -> dict[str, Any]:
 
 
 def search_notice(nothing_matched: bool = False,
-                  filters: str | None = None) -> dict[str, Any] | None:
+                  filters: str | None = None, *, no_word: bool = False) -> dict[str, Any] | None:
     """What must be said beside a search's hits, one shape for every face (the CLI's stderr,
     `/api/search`'s `Grimoire-Notice` header, the MCP result, the search page): None, or
     `{"nothing_matched": true, "notice": ...}` when no word of the query is in the notes, or
     `{"filters": true, "notice": ...}` when no note passes the search's filters
-    (`Grimoire.filters_problem`)."""
+    (`Grimoire.filters_problem`), or `{"no_word": true, "notice": ...}` when the query has no
+    letter or digit (`?!.`), so nothing was searched."""
+    if no_word:
+        return {"no_word": True, "notice": NO_WORD}
     if filters:
         return {"filters": True, "notice": filters}
     return {"nothing_matched": True, "notice": NOTHING_MATCHED} if nothing_matched else None

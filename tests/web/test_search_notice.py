@@ -21,7 +21,7 @@ from mcp.client.stdio import StdioServerParameters
 import grimoire
 from grimoire.cli import main
 from grimoire.mcp_server import build_server
-from grimoire.serialize import NOTHING_MATCHED
+from grimoire.serialize import NO_WORD, NOTHING_MATCHED
 
 GIBBERISH = "qwzx vvbnm"
 NOTICE = {"nothing_matched": True, "notice": NOTHING_MATCHED}
@@ -132,3 +132,40 @@ def test_a_filter_no_note_passes_is_named_not_just_no_results(examples_db: Path,
     assert "no note is read as &#39;pdf&#39;" in page
     api = client.get("/api/search", params={"q": "LoRA", "format": "pdf"})
     assert api.json() == [] and json.loads(api.headers["grimoire-notice"])["filters"] is True
+
+
+def test_a_query_with_no_word_says_so_on_every_face(examples_db: Path,
+                                                    client: TestClient) -> None:
+    # Round 35 (qa35): `search '?!.'` gave five "nearest in meaning" passages, arbitrary
+    # neighbours of punctuation. A query with no letter or digit is not searched, and every
+    # face says why through the same call (`search_notice`).
+    no_word = {"no_word": True, "notice": NO_WORD}
+    with grimoire.open(examples_db, create=False) as kb:
+        for query in ("?!.", "--", "'; --", "(((", "«»", "___"):
+            for mode in ("hybrid", "semantic", "lexical"):
+                hits = kb.search(query, k=5, mode=mode)
+                assert hits == [], (query, mode)
+                assert kb.search_notice(query, hits, mode) == no_word, (query, mode)
+        for worded in ("é?", "7!", "LoRA?"):  # a letter or a digit of any script is a word
+            assert kb.search_notice(worded, kb.search(worded, k=5)) != no_word, worded
+    runner = CliRunner()
+    shown = runner.invoke(main, ["--db", str(examples_db), "search", "?!."])
+    assert shown.exit_code == 0, shown.output
+    assert NO_WORD in " ".join(shown.stderr.split()) and "1. " not in shown.stdout
+    as_json = runner.invoke(main, ["--db", str(examples_db), "search", "?!.", "--json"])
+    assert json.loads(as_json.stdout) == []
+    assert no_word in [json.loads(line) for line in as_json.stderr.splitlines()
+                       if line.startswith("{")]
+    api = client.get("/api/search", params={"q": "?!."})
+    assert api.json() == [] and json.loads(api.headers["grimoire-notice"]) == no_word
+    page = client.get("/search", params={"q": "?!."}).text
+    assert 'class="notice"' in page and 'class="hit"' not in page
+    kb = grimoire.open(examples_db, create=False)
+    async def session() -> dict[str, Any]:
+        async with Client(build_server(kb)) as mcp:
+            result = await mcp.call_tool("search", {"query": "?!.", "k": 3})
+            assert not result.is_error, result.content
+            return dict(result.structured_content or {})
+    found = anyio.run(session)
+    kb.close()
+    assert found["results"] == [] and {k: found[k] for k in no_word} == no_word
