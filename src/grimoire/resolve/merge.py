@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from grimoire.names import (
+    KIND_WORDS,
+    TermName,
     definition_expansion,
     is_abbreviation,
     looks_like_acronym,
@@ -201,13 +203,38 @@ def labelled(term: str) -> tuple[str, str | None]:
     parsed = parse_term(term)
     label = parsed.base if _ASIDE.match(parsed.qualifier or "") else parsed.label
     kind = parsed.kind
-    if kind is None or "(" in parsed.label or kind in _ANNOTATIONS:
+    if kind is None or kind in _ANNOTATIONS:
+        return label, kind
+    if "(" in parsed.label:
+        if parsed.acronym is not None and _tail_named(parsed, kind):
+            return f"{label} {kind}", None
         return label, kind
     coined = any(_NAME_WORD.search(w) for w in label.replace("-", " ").split())
     if coined or (kind not in _HEAD_KINDS and not _plain_word(label)):
         return label, kind
     # a head of the name, or a kind after one plain word ("Labeling Service": `Labeling`)
     return f"{label} {kind}", None
+
+
+# The last word of a long form that is a noun of action: Generation, Encoding, Adjustment.
+_ACTION_NOUN = re.compile(r"(?:tion|sion|ing|ment)$", re.IGNORECASE)
+
+
+def _tail_named(parsed: TermName, tail: str) -> bool:
+    """Whether the words after a bracketed acronym belong to the name: words that are not a
+    kind word after a long form that needs a head ("Kullback-Leibler (KL) Divergence",
+    "Receiver Operating Characteristic (ROC) Curve", "Part-of-Speech (POS) Tagging" were
+    labelled `Kullback-Leibler (KL)` ...), and a kind word the acronym spells with the words
+    before it ("Large Language (LLM) Model"); not a kind word the acronym leaves out
+    ("Low-Rank Adaptation (LoRA) Fine-Tuning")."""
+    acronym, long = parsed.acronym or "", parsed.expansion or parsed.base
+    if tail not in KIND_WORDS:
+        # A long form headed by a noun of action is a whole name: what follows says what uses
+        # it ("Retrieval-Augmented Generation (RAG) System", "Byte-Pair Encoding (BPE)
+        # Tokenizer"). One headed by a name or an adjective needs the tail as its head.
+        return not _ACTION_NOUN.search(long)
+    return bool(long) and not is_abbreviation(acronym, long) \
+        and is_abbreviation(acronym, f"{long} {tail}")
 
 
 def _plain_word(text: str) -> bool:

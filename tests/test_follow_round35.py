@@ -1,0 +1,58 @@
+"""Round 35 (follow35): what qa35, a new user on two public note repositories, found left
+over, each shape rebuilt here in our own words, on a real store through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from grimoire.cli import main
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _ingested(tmp_path: Path, files: dict[str, str]) -> str:
+    notes = _write(tmp_path / "notes", files)
+    db = str(tmp_path / "kb.db")
+    done = CliRunner().invoke(main, ["--db", db, "ingest", "--no-embed", str(notes)])
+    assert done.exit_code == 0, done.output
+    return db
+
+
+def test_words_after_a_bracketed_acronym_that_head_the_name_stay_in_the_label(
+        tmp_path: Path) -> None:
+    # "Kullback-Leibler (KL) Divergence" was labelled `Kullback-Leibler (KL)`: every word
+    # after the brackets was taken for a kind word. A kind word the acronym leaves out is
+    # still dropped, and so is a word after a long form headed by a noun of action.
+    db = _ingested(tmp_path, {
+        "kl.md": "# Kullback-Leibler (KL) Divergence\n\nHow far one probability distribution "
+                 "is from a second one, measured in bits or nats.\n",
+        "roc.md": "# Receiver Operating Characteristic (ROC) Curve\n\nThe true positive rate "
+                  "plotted against the false positive rate at every threshold.\n",
+        "lora.md": "# Low-Rank Adaptation (LoRA) Fine-Tuning\n\nTrain two small matrices "
+                   "whose product updates a frozen weight.\n",
+        "rag.md": "# Retrieval-Augmented Generation (RAG) System\n\nA model answers after "
+                  "reading passages a search found for the question.\n",
+        "llm.md": "# Large Language (LLM) Model\n\nA model of text trained on a great many "
+                  "documents.\n",
+    })
+    out = CliRunner().invoke(main, ["--db", db, "export", "jsonl", str(tmp_path / "c.jsonl")])
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text().splitlines()]
+    assert sorted((r["label"], r["kind"]) for r in rows) == [
+        ("Kullback-Leibler (KL) Divergence", None),
+        ("Large Language (LLM) Model", None),
+        ("Low-Rank Adaptation (LoRA)", "Fine-Tuning"),
+        ("Receiver Operating Characteristic (ROC) Curve", None),
+        ("Retrieval-Augmented Generation (RAG)", "System"),
+    ]
+    shown = CliRunner().invoke(main, ["--db", db, "show", "KL divergence", "--json"])
+    assert json.loads(shown.output)["label"] == "Kullback-Leibler (KL) Divergence"
