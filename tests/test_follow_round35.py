@@ -56,3 +56,30 @@ def test_words_after_a_bracketed_acronym_that_head_the_name_stay_in_the_label(
     ]
     shown = CliRunner().invoke(main, ["--db", db, "show", "KL divergence", "--json"])
     assert json.loads(shown.output)["label"] == "Kullback-Leibler (KL) Divergence"
+
+
+def test_show_and_lint_agree_on_a_link_into_a_folder_outside_the_notes(
+        tmp_path: Path) -> None:
+    # `show` listed `[the derivation](appendix/derivation.md)` as "wanted" while `lint` rightly
+    # left it out: the folder holds none of the notes, so the page is somewhere not ingested.
+    db = _ingested(tmp_path, {
+        "dropout.md": "# Dropout\n\nDropout zeroes random units while training; see [the "
+                      "derivation](appendix/derivation.md), [batch norm](batch-norm.md) and "
+                      "[[Weight Decay]].\n",
+        "layer-norm.md": "# Layer Norm\n\nLayer norm rescales each example over its "
+                         "features.\n",
+    })
+    lint = CliRunner().invoke(main, ["--db", db, "lint", "--json"])
+    said = json.dumps(json.loads(lint.output))
+    assert "Weight Decay" in said and "batch-norm.md" in said
+    assert "derivation" not in said
+    shown = CliRunner().invoke(main, ["--db", db, "show", "Dropout"])
+    assert shown.exit_code == 0, shown.output
+    wanted = [line for line in shown.output.splitlines() if line.startswith("wanted")]
+    assert len(wanted) == 1 and "Weight Decay" in wanted[0], shown.output
+    assert "derivation" not in wanted[0]
+    as_json = json.loads(CliRunner().invoke(main, ["--db", db, "show", "Dropout",
+                                                   "--json"]).output)
+    statuses = {m["href"] or m["target"]: m["status"] for m in as_json["links"]}
+    assert statuses["appendix/derivation.md"] == "elsewhere"
+    assert statuses["Weight Decay"] == "wanted"

@@ -478,7 +478,24 @@ class Grimoire:
         self._fresh()
         from grimoire.resolve import view
 
-        return view.load_concept(self.store, view.find_concept(self.store, name, concept_id))
+        return self._elsewhere(
+            view.load_concept(self.store, view.find_concept(self.store, name, concept_id)))
+
+    def _elsewhere(self, concept: Concept) -> Concept:
+        """`concept` with its links that lead outside the notes (`lint.elsewhere`: a file link
+        into a folder that holds no note) as "elsewhere", not wanted: lint leaves them out, and
+        `show` listed them as wanted (round 35)."""
+        from dataclasses import replace
+
+        from grimoire.lint.elsewhere import NoteFolders, leads_elsewhere
+        from grimoire.resolve.links import FILE_LINKS
+
+        if not any(m.kind in FILE_LINKS for m in concept.wanted):
+            return concept
+        folders = NoteFolders(self.store.sources())
+        links = tuple(replace(m, status="elsewhere") if m.status == "wanted"
+                      and leads_elsewhere(m, folders) else m for m in concept.links)
+        return replace(concept, links=links)
 
     @_guarded
     def said(self, concept: Concept) -> list[Said]:

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from grimoire.duplicates import DuplicatePair, near_duplicates
 from grimoire.lint.arithmetic import find_claims, math_at
-from grimoire.lint.elsewhere import NoteFolders, listed_elsewhere
+from grimoire.lint.elsewhere import BARE_HOST, NoteFolders, leads_elsewhere, listed_elsewhere
 from grimoire.lint.latex import latex_problems
 from grimoire.model import PAGE_REASONS, Math, Span
 from grimoire.resolve.links import FILE_LINKS
@@ -132,14 +132,6 @@ def _claim_line(span: Span, text: str, offset: int, maths: Sequence[Mapping[str,
         if nth < len(same):
             return int(same[nth]["span"]["start_line"]) + text.count("\n", tex_at, offset)
     return span.start_line + text.count("\n", 0, offset)
-
-
-# `[ChatGPT](chat.openai.com/)`, `(www.kaggle.com)`: a web address written without its
-# scheme is a path next to the note to a browser, and to GitHub; reported also when its
-# "folder" (the host) holds no note.
-_BARE_HOST = re.compile(
-    r"^(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|dev|edu|gov|co|me|app|info)(?:[/:?#]|$)",
-    re.IGNORECASE)
 
 
 def passage_findings(store: Store, threshold: float = 0.7) -> Iterator[Finding]:
@@ -298,15 +290,14 @@ def concept_findings(
         # or to a name two concepts share, is a dead link.
         if link.status == "ambiguous":
             yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
-        elif link.kind in FILE_LINKS and (not folders.outside(link)
-                                          or _BARE_HOST.match(unquote(link.written))):
+        elif link.kind in FILE_LINKS and not leads_elsewhere(link, folders):
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
             # The address as the store keeps it from the ingest (`/docs/foo/bar#x`, not the
             # name `bar` it resolves by); never read again from a file that may have changed.
             # `LLM%20as%20a%20Judge` (as a note app writes a file link) reads as the name.
             shown = unquote(link.written)
             written = f" (written {link.written})" if shown != link.written else ""
-            if not hint and _BARE_HOST.match(shown):
+            if not hint and BARE_HOST.match(shown):
                 hint = f"; a web address needs its scheme: https://{shown}"
             yield Finding("dead-link", f"{shown!r}{written} leads to no note{hint}", link.span)
     for concept in multi_source:

@@ -16,12 +16,36 @@ drawn wanted pages of the seeds, 42 of 43 drawn dead links of the vault and hf-d
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable
+from typing import Protocol
 from urllib.parse import unquote
 
-from grimoire.resolve.types import DeadLink, WantedPage
+from grimoire.model import Span
+from grimoire.resolve.links import FILE_LINKS
+from grimoire.resolve.types import WantedPage
 from grimoire.store.concept_records import LinkUse
 from grimoire.store.records import SourceRecord
+
+# `[ChatGPT](chat.openai.com/)`, `(www.kaggle.com)`: a web address written without its
+# scheme is a path next to the note to a browser, and to GitHub; reported also when its
+# "folder" (the host) holds no note.
+BARE_HOST = re.compile(
+    r"^(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|dev|edu|gov|co|me|app|info)(?:[/:?#]|$)",
+    re.IGNORECASE)
+
+
+class Link(Protocol):
+    """A link that leads to no concept: lint's `DeadLink`, a concept's `Mention`."""
+
+    @property
+    def span(self) -> Span: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def href(self) -> str | None: ...
+    @property
+    def written(self) -> str: ...
 
 
 def listed_elsewhere(pages: Iterable[WantedPage], uses: Iterable[LinkUse]) -> set[str]:
@@ -62,7 +86,7 @@ class NoteFolders:
             parts = folder.strip("/").split("/")
             self.tails.update("/".join(parts[k:]) for k in range(len(parts)))
 
-    def outside(self, link: DeadLink) -> bool:
+    def outside(self, link: Link) -> bool:
         """True when the link's address leads into a folder that holds none of the notes."""
         href = link.href
         if not href or not self.folders:
@@ -77,3 +101,13 @@ class NoteFolders:
             return posixpath.normpath(folder).strip("/") not in self.tails
         here = posixpath.dirname(link.span.path)
         return posixpath.normpath(posixpath.join(here, folder)) not in self.folders
+
+
+def leads_elsewhere(link: Link, folders: NoteFolders) -> bool:
+    """Whether a link to no concept leads outside the notes, so it is neither a wanted page
+    nor a dead link: a file link into a folder that holds none of the notes (not a web
+    address written without its scheme, which is a mistake to fix). The one rule of lint
+    and of a concept's wanted links (`Grimoire.concept`: `show` listed
+    `[x](missing/page.md)` as wanted while lint left it out; round 35)."""
+    return (link.kind in FILE_LINKS and folders.outside(link)
+            and not BARE_HOST.match(unquote(link.written)))
