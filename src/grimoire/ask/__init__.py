@@ -42,6 +42,7 @@ from grimoire.ask.generate import SafeStream, cited_numbers, keep_citations
 from grimoire.ask.retrieve import Candidate, retrieve
 from grimoire.ask.sanitize import sanitize, urls_in
 from grimoire.ask.sentences import line_of, mask, split_sentences
+from grimoire.ask.unasked import unasked
 from grimoire.ask.vectors import SENTENCE_VECTORS, question_vector
 from grimoire.lint.arithmetic import wrong_claims
 from grimoire.model import Answer, Citation, ConceptId, Hit, Span
@@ -835,7 +836,7 @@ def ask(
     if not question.strip():
         return Answer(question, NOT_COVERED, abstained=True)
     evidence = gather(searcher, question, k, semantic=semantic)
-    if silent(searcher, question, evidence, threshold):
+    if silent(searcher, question, evidence, threshold) or unasked(question, evidence):
         return _abstain(question, evidence)
     if llm is not None:
         return _generated(searcher, question, evidence, llm, on_text)
