@@ -610,6 +610,15 @@ def is_page_part(name: str) -> bool:
 
 
 def _names_part(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
+    # A note's title is asked twice (its reader's `title_of`, then `add_page_entry`) and its
+    # section headings recur note after note: remembered as `heading_key` is (issue 14).
+    if len(title) > CACHED_HEADING_CHARS:
+        return _names_part_of.__wrapped__(title, words, of_words)
+    return _names_part_of(title, words, of_words)
+
+
+@lru_cache(maxsize=8192)
+def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
     written = heading_key(title)
     key = _ARTICLE.sub("", written).rstrip("? ")  # "The Problem", "The Idea", "What is it?"
     if key in words or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
