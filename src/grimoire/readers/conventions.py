@@ -362,7 +362,12 @@ _LABELLED_NUMBER = re.compile(
 # (`### <span class="org-todo">TODO</span> Case Control Sampling` from ox-hugo).
 # The year a paper came out before its title, as a vault of paper notes names each note
 # ("2017 - Attention Is All You Need", round 30): the vault's order, no part of the name.
-_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d\s*[-\u2013\u2014:]\s+(?=[^\W\d_])")
+# So is a lecture's day before its subject, with the author's mark beside it ("2023-03-08 (x) -
+# Backpropagation", "2023-05-09 - (x) Reinforcement Learning": round 35, a vault of dated
+# lecture notes; the second, an empty note, was a concept "2023-05-09 - (x)" of kind
+# "Reinforcement Learning").
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d(?:([-_.])\d\d\1\d\d)?\s*(?:\([^()\s]{1,3}\)\s*)?"
+                           r"[-\u2013\u2014:]\s+(?:\([^()\s]{1,3}\)\s+)?(?=[^\W\d_])")
 _TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
 _CITATION = re.compile(r"(?<!\s)\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
@@ -465,6 +470,8 @@ def bare_name(name: str) -> str:
     ('ResNet-50', 'Named Entity Recognition')
     >>> bare_name("2017 - Attention Is All You Need"), bare_name("2048 Game")
     ('Attention Is All You Need', '2048 Game')
+    >>> bare_name("2023-03-08 (x) - Backpropagation"), bare_name("2023-05-09 - (x) Q-Learning")
+    ('Backpropagation', 'Q-Learning')
     >>> bare_name("What is Supervised Learning?"), bare_name("What is the role of attention?")
     ('Supervised Learning', 'What is the role of attention?')
     >>> bare_name("PCA — variance via orthogonal axes"), bare_name("Evaluation — Imbalanced Data")
@@ -609,11 +616,17 @@ def is_page_part(name: str) -> bool:
     return _names_part(name, _PAGE_PARTS, _PAGE_PARTS)
 
 
+# A list of things still to do, under a word or two that says which ("TODOs", "Random TODOs",
+# "Open to-dos", "Book todo list"; round 35: a book's to-do page and a lecture note's list
+# were concepts): the author's tasks, never a thing explained.
+_TASK_LIST = re.compile(r"(?:[\w'-]+ ){0,3}(?:to-?dos|to dos|(?:to-?do|to do) lists?)")
+
+
 def _names_part(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
     written = heading_key(title)
     key = _ARTICLE.sub("", written).rstrip("? ")  # "The Problem", "The Idea", "What is it?"
     if key in words or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
-            or _FLOAT_HEADING.fullmatch(key):
+            or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key):
         return True
     head, of, _ = key.partition(" of ")
     if of and head in of_words and not written.startswith(("a ", "an ")):
