@@ -253,7 +253,7 @@ def names_no_concept(title: str) -> bool:
     (False, False)
     """
     stripped = title.strip()
-    dated = _DATED_NOTES.fullmatch(stripped)
+    dated = _DATED_NOTES.fullmatch(stripped) or _NOTES_OF_DAY.fullmatch(stripped)
     period = dated[1] if dated is not None else stripped
     return is_date_title(title) or _MONTH_TITLE.fullmatch(stripped) is not None \
         or (dated is not None and (is_date_title(period)
@@ -262,7 +262,18 @@ def names_no_concept(title: str) -> bool:
         or "{{" in title or "<%" in title or stripped.casefold() == "readme" \
         or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
         or _FILE_TITLE.fullmatch(stripped) is not None \
-        or _NUMBERED_TASK.fullmatch(stripped) is not None
+        or _NUMBERED_TASK.fullmatch(stripped) is not None \
+        or _NOT_FOUND.fullmatch(stripped) is not None
+
+
+# A day's notes named the other way round: "Daily Notes: 2025-11-16", "Log for 2024-03-05",
+# "Journal - Mar 2025" (round 35: a Quarto site's daily logs, ten concepts "Daily Notes: ...").
+_NOTES_OF_DAY = re.compile(r"(?:[\w-]+\s+){0,2}(?:notes?|logs?|journal|recap|review|diary)"
+                           r"\s*(?:[:\u2013\u2014-]|for|on|of)\s*(\S.*)", re.IGNORECASE)
+# A site's page for an address that leads nowhere: "404 - Page not found", "Page Not Found"
+# (round 35: a Quarto site's `404.qmd`).
+_NOT_FOUND = re.compile(r"(?:(?:error\s+)?404(?:\s*[:\u2013\u2014-]\s*|\s+))?"
+                        r"(?:page\s+)?not\s+found|(?:error\s+)?404", re.IGNORECASE)
 
 
 # A period's notes: "Mar 2025 notes", "Dec 2024 notes 1" (a copy), "2023-03-05 log" (round

@@ -780,6 +780,10 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     if (isinstance(search, str) and search.strip().casefold() == "exclude") \
             or meta.get("search_exclude") is True or meta.get("exclude_from_search") is True:
         return True
+    # A Quarto listing page: its body is the list of the posts under it, which Quarto fills
+    # in (round 35: a site's "Concepts", "Readings", "Daily ML Logs" were concepts).
+    if isinstance(meta.get("listing"), (dict, list, str)):
+        return True
     return is_template(meta)
 
 

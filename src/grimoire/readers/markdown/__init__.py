@@ -95,7 +95,7 @@ from grimoire.readers.sections import (
 )
 
 name = "markdown"
-extensions = (".md", ".markdown", ".mdx", ".mdown")
+extensions = (".md", ".markdown", ".mdx", ".mdown", ".qmd", ".rmd")
 
 MERGE_CHARS = 1000
 MAX_PASSAGE_CHARS = 2000

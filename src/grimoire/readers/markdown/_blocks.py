@@ -392,6 +392,7 @@ class _Walker:
                  *, myst: bool = False) -> None:
         self.md = md  # html blocks' visible text goes back through the same inline rules
         self.myst = myst  # a MyST note (`_myst`): `#label` links are label references
+        self.chunks = False  # a Quarto or R Markdown note: a code chunk opens with its options
         self.pending_labels: list[str] = []  # MyST targets over the next heading
         self.path = path
         self.parsed = parsed
@@ -773,6 +774,12 @@ class _Walker:
             first = start + 1
         block = self._new_block("code", "\n")
         content = tok.content.rstrip("\n")
+        if self.chunks and content.startswith("#|"):
+            # A Quarto chunk's options (`#| echo: false`) say how to run it: no code.
+            while content.startswith("#|"):
+                cut = content.find("\n")
+                content = content[cut + 1:] if cut >= 0 else ""
+                first += 1
         if content.strip():
             block.units = [(first + k, ln) for k, ln in enumerate(content.split("\n"))]
             self.parsed.blocks.append(block)
@@ -836,7 +843,13 @@ class _Walker:
                     block.units.append((row_line, " | ".join(row)))
                 row = []
             elif ttype in ("fence", "code_block"):
-                if kind == "text":
+                if kind == "text" or (kind == "list" and ttype == "fence"):
+                    # A fence in a list item is code as one anywhere else (round 35: a
+                    # mermaid diagram under an item was read as the list's lines): the list
+                    # so far is a block, the code one, and the items after it another.
+                    if kind == "list":
+                        self._close_container(block)
+                        block = self._new_block(kind, joiner)
                     self._code(tok, lines)
                     continue
                 start = (tok.map or [0])[0] + (2 if ttype == "fence" else 1)
@@ -852,6 +865,9 @@ class _Walker:
                 if tex:
                     block.math.append(Math(tex, True, Span(self.path, line, end)))
                     block.units.append((line, f"$${tex}$$"))
+        self._close_container(block)
+
+    def _close_container(self, block: Block) -> None:
         block.units = [(ln, t) for ln, t in block.units if t]
         if block.units:
             self.parsed.blocks.append(block)
@@ -911,6 +927,13 @@ def _paragraphs(text: str) -> Iterable[tuple[int, str]]:
         yield first, "\n".join(current)
 
 
+# A Pandoc fenced div's fence line (`::: {.callout-note}`, `:::: {.columns}`, `:::`), as
+# Quarto and R Markdown notes write a callout or a layout around text: the text is read, the
+# fence is no text (round 35: a Quarto site's callouts). Blanked, so lines keep their numbers.
+_PANDOC_DIV = re.compile(r"^[ \t]{0,3}:{3,}[ \t]*(?:\{[^}\n]{0,300}\}|[A-Za-z][\w-]{0,40})?"
+                         r"[ \t]*(?::{3,}[ \t]*)?$", re.MULTILINE)
+
+
 def _strip_liquid(text: str) -> str:
     """Jekyll `({% link terms/x.md %})` and Hugo `({{< relref "x.md" >}})` destinations become
     plain `(terms/x.md)` links."""
@@ -946,10 +969,15 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     body = _strip_liquid(body)
     if body.count("[") > MAX_LINE_BRACKETS:
         body = _defuse_brackets(body, path, parsed.problems)
-    myst = is_myst(body)
+    chunks = path[-4:].lower() in (".qmd", ".rmd")
+    if chunks and ":::" in body:
+        body = _PANDOC_DIV.sub("", body)
+    # Quarto and R Markdown write an executed chunk as ```{python}: code, no MyST directive.
+    myst = not chunks and is_myst(body)
     if myst:
         md = myst_parser(md)
     walker = _Walker(path, parsed, flavor, md, myst=myst)
+    walker.chunks = chunks
     tokens = parser_for(md, body).parse(body)
     if myst:
         tokens = expand_directives(tokens, md)
