@@ -63,6 +63,9 @@ _PAGE_PARTS = frozenset(
         "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
         "referencias", "resumen", "índice", "indice", "contenido", "contenidos",
         "литература", "список литературы", "ссылки", "полезные ссылки",
+        # a personal site's own pages (round 35: a notes site's "About", "Projects", "Quotes")
+        "about", "about me", "about this site", "about the author", "projects", "my projects",
+        "quotes", "favorite quotes", "favourite quotes",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -159,7 +162,7 @@ _FLOAT_HEADING = re.compile(
     # a German notebook's "Zelle 3 - PyTorch & NeuralForecast" (round 33)
     r"|zelle"
     # a course's numbered problems ("Problem 1" in three units' problem sets, round 32)
-    r"|problem|question|homework|assignment|task|lab)\s*"
+    r"|problem|question|homework|assignment|task|lab)[\s_]*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
     r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}")
 _NUMBERING = re.compile(
@@ -483,6 +486,8 @@ def bare_name(name: str) -> str:
     ('Attention Is All You Need', '2048 Game')
     >>> bare_name("2023-03-08 (x) - Backpropagation"), bare_name("2023-05-09 - (x) Q-Learning")
     ('Backpropagation', 'Q-Learning')
+    >>> bare_name("Dropout Explained  by Ann Lee  Feb, 2023  Towards Data Science")
+    'Dropout Explained'
     >>> bare_name("What is Supervised Learning?"), bare_name("What is the role of attention?")
     ('Supervised Learning', 'What is the role of attention?')
     >>> bare_name("PCA — variance via orthogonal axes"), bare_name("Evaluation — Imbalanced Data")
@@ -510,6 +515,8 @@ def _bare_name(name: str) -> str:
     while end > start and (_decoration(text[end - 1]) or text[end - 1].isspace()):
         end -= 1
     text = _without_shortcodes(text[start:end])
+    if " by " in text and (m := _CLIPPED_BYLINE.search(text)) is not None and m.start() > 0:
+        text = text[:m.start()]
     if text[:4].casefold() == "what" and (m := _WHAT_IS.fullmatch(text)) is not None:
         words = m.group(1).split()
         if len(words) <= 5 and " - " not in m.group(1) and \
@@ -522,6 +529,16 @@ def _bare_name(name: str) -> str:
         bare = _TRAILING_COLON.sub("", _TRAILING_YEAR.sub("", text, count=1), count=1)
         text = bare if any(c.isalpha() for c in bare) else text
     return text if any(c.isalnum() for c in text) else ""
+
+
+# A web clipper's title of an article: "Title | by Author | Feb, 2023 | Towards Data Science",
+# its bars dropped from a file's name ("Title  by Author  Feb, 2023  Towards Data Science"):
+# the byline, the month and the site are no part of the article's name (round 35: a vault's
+# three clipped articles were named so).
+_CLIPPED_BYLINE = re.compile(
+    r"\s+(?:\|\s*)?by\s+(?:[A-Z][\w.'\u2019-]*\s+){0,4}[A-Z][\w.'\u2019-]*\s*(?:\|\s*)?"
+    r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?,?\s+(?:\d{1,2},?\s+)?"
+    r"\d{4}\s*\|?\s*\S.*$")
 
 
 # A heading that states something about its subject ("`unnorm_prob` is an unnormalized

@@ -730,9 +730,11 @@ def make_document(
     title: str,
     entries: list[Entry],
     tags: tuple[str, ...],
+    *,
+    template: bool = False,
 ) -> Document:
     passages = build_passages(parsed.blocks, path)
-    if is_template(parsed.front.meta) or is_placeholder(title):
+    if template or is_template(parsed.front.meta) or is_placeholder(title):
         # A template's links are placeholders, no pages wanted (round 33: `[[seite-1]]` in a
         # wiki's source template, titled "# {{TITEL}}", was a wanted page).
         passages = [replace(p, links=()) if p.links else p for p in passages]
