@@ -75,7 +75,7 @@ _PAGE_PARTS = frozenset(
 _GENERIC_HEADINGS = frozenset(
     {
         "api", "api reference",
-        "applications", "background", "basics",
+        "applications", "application examples", "background", "basics",
         "definition", "definitions",
         "general", "glossary",
         "history",

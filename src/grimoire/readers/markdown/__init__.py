@@ -369,10 +369,26 @@ def _named_by_file_and_heading(parsed: Parsed, path: str, title: str) -> str | N
         return None
     heading = collapse(heads[0].title)
     stem = stem_of(path)
-    if normalize(heading) == normalize(title) or is_generic_heading(heading) \
-            or not _file_says(stem, heading) or _file_says(stem, title):
+    if normalize(heading) == normalize(title) or is_generic_heading(heading):
+        return None
+    if _section_says(parsed.front.meta, title):
+        # ... unless the heading goes on from the section's name: "Reinforcement learning
+        # introduction", "Preprocessing example 2: ..." open the section's own pages.
+        return None if normalize(heading).startswith(normalize(title)) else heading
+    if not _file_says(stem, heading) or _file_says(stem, title):
         return None
     return heading
+
+
+def _section_says(meta: dict[str, Any], title: str) -> bool:
+    """Whether the front matter itself says `title` is the section the page sits in: the
+    documentation theme's `sidebar: preprocessing_sidebar` or `folder:
+    categories/preprocessing` under `title: Preprocessing` (round 35: the pages whose file's
+    name says neither, `preprocessing_balance.md` opening "## Balanced/unbalanced datasets")."""
+    key = normalize(title)
+    sidebar, folder = meta.get("sidebar"), meta.get("folder")
+    return (isinstance(sidebar, str) and normalize(re.sub(r"[_-]?sidebar$", "", sidebar)) == key) \
+        or (isinstance(folder, str) and normalize(folder.rstrip("/").rsplit("/", 1)[-1]) == key)
 
 
 def _file_says(stem: str, name: str) -> bool:
