@@ -144,7 +144,8 @@ def resolve_links(
     top = posixpath.commonpath(folders) if len(folders) > 1 and len(
         {f.startswith("/") for f in folders}) == 1 else None
     for folder in list(folders) if top is not None else ():
-        while len(folder := posixpath.dirname(folder)) >= len(top) and folder not in folders:
+        while top is not None and len(folder := posixpath.dirname(folder)) >= len(top) \
+                and folder not in folders:
             folders.add(folder)
     folder_tails = {"/".join(parts[k:]) for f in folders
                     for parts in [f.strip("/").split("/")] for k in range(len(parts))}

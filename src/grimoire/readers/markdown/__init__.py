@@ -762,6 +762,8 @@ def make_document(
     meta = parsed.front.meta
     if parsed.labels:
         meta = {**meta, "labels": dict(parsed.labels)}
+    if template:
+        meta = {**meta, "vault_template": True}  # `not_a_page`: no page entry either
     doc = Document(
         path=path,
         format=fmt,
@@ -772,7 +774,7 @@ def make_document(
         meta=meta,
         problems=tuple(problems),
     )
-    return link_local_labels(add_section_entries(doc))
+    return link_local_labels(doc if template else add_section_entries(doc))
 
 
 def read_with(
