@@ -241,3 +241,12 @@ def test_a_page_titled_by_its_sidebar_section_is_named_by_its_heading(
     assert labels(kb) == {"Outlier removal", "Cleaning"}
     entries = kb.concept("Cleaning").entries
     assert [Path(e.entry.span.path).name for e in entries] == ["cleaning_intro.md"]
+
+
+def test_a_title_written_as_a_one_item_list_is_the_title() -> None:
+    text = ("---\nauthors: A. Writer\nyear: 2011\ntitle: [Matrix identities]\n---\n\n"
+            "A book of identities for matrix calculus.\n")
+    (doc,) = read_file("markdown", text.encode(), "Writer - Matrix identities.md")
+    assert doc.problems == () and doc.title == "Matrix identities"
+    (two,) = read_file("markdown", b"---\ntitle: [A, B]\n---\n\nText.\n", "two.md")
+    assert [p.message for p in two.problems] == ["front matter title is not a string"]

@@ -246,6 +246,10 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     heading of any level), else the file stem: a slug (`neural-networks-2`) is the title only
     when nothing better exists (issue 10, defect 8)."""
     title = parsed.front.meta.get("title")
+    if isinstance(title, list) and len(title) == 1 and isinstance(title[0], str):
+        # `title: [The matrix cookbook]`, as a reference manager's export writes a book's
+        # title (round 35: a vault's 20 book notes each warned "title is not a string").
+        title = title[0]
     if isinstance(title, str) and title.strip():
         return _named_by_file_and_heading(parsed, path, collapse(title)) or collapse(title)
     if title is not None:
