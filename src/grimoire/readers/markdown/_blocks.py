@@ -930,8 +930,8 @@ def _paragraphs(text: str) -> Iterable[tuple[int, str]]:
 # A Pandoc fenced div's fence line (`::: {.callout-note}`, `:::: {.columns}`, `:::`), as
 # Quarto and R Markdown notes write a callout or a layout around text: the text is read, the
 # fence is no text (round 35: a Quarto site's callouts). Blanked, so lines keep their numbers.
-_PANDOC_DIV = re.compile(r"^[ \t]{0,3}:{3,}[ \t]*(?:\{[^}\n]{0,300}\}|[A-Za-z][\w-]{0,40})?"
-                         r"[ \t]*(?::{3,}[ \t]*)?$", re.MULTILINE)
+_PANDOC_DIV = re.compile(r"^[ \t]{0,3}:{3,}+[ \t]*+(?:\{[^}\n]{0,300}\}|[A-Za-z][\w-]{0,40})?"
+                         r"[ \t]*+(?::{3,}+[ \t]*+)?$", re.MULTILINE)
 
 
 def _strip_liquid(text: str) -> str:
