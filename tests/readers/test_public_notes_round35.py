@@ -250,3 +250,16 @@ def test_a_title_written_as_a_one_item_list_is_the_title() -> None:
     assert doc.problems == () and doc.title == "Matrix identities"
     (two,) = read_file("markdown", b"---\ntitle: [A, B]\n---\n\nText.\n", "two.md")
     assert [p.message for p in two.problems] == ["front matter title is not a string"]
+
+
+def test_a_quarto_cross_reference_is_a_label_link() -> None:
+    text = ("---\ntitle: \"Fitting\"\n---\n\n## Loss curves {#sec-curves}\n\nThe loss falls.\n\n"
+            "## Stopping {#sec-halt .unnumbered}\n\nHalt when the curve of @sec-curves turns up, "
+            "as @fig-rise shows [@lee2021]; ask @lee or a@b-c.org.\n")
+    (doc,) = read_file("markdown", text.encode(), "fitting.qmd")
+    assert doc.meta["labels"] == {"sec-curves": "Loss curves", "sec-halt": "Stopping"}
+    links = [(x.target, x.kind, x.fragment) for p in doc.passages for x in p.links]
+    assert links == [("Loss curves", LinkKind.LABEL, "sec-curves"),
+                     ("fig-rise", LinkKind.LABEL, None)]
+    whole = " ".join(p.text for p in doc.passages)
+    assert "[@lee2021]" in whole and "@lee " in whole and "a@b-c.org" in whole

@@ -44,6 +44,7 @@ from grimoire.readers.markdown._myst import (
     expand_directives,
     is_myst,
     myst_parser,
+    quarto_parser,
     split_target,
 )
 
@@ -83,6 +84,7 @@ _HUGO_LINK = re.compile(
 # `## Setup {#setup .unnumbered}`. The heading's anchor and classes, no part of its name.
 _HEADING_ATTRIBUTES = re.compile(
     r"\s*\{[ \t]*(?:[#.][\w:.-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w:.-]+|[\w-]+=\S+))*[ \t]*\}$")
+_ANCHOR = re.compile(r"#([\w:.-]+)")
 # Documentation-builder markers written as `[[name]]`; never Obsidian wikilinks.
 DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
 
@@ -729,7 +731,14 @@ class _Walker:
         units = self.inline(inline.children or [], line, scratch, heading=True)
         title = collapse(" ".join(t for _, t in units))
         if title.endswith("}"):
+            attributes = _HEADING_ATTRIBUTES.search(title)
             title = _HEADING_ATTRIBUTES.sub("", title)
+            if self.chunks and attributes is not None and title:
+                # Quarto's `## Training {#sec-training}`: the label `@sec-training` names
+                # (`labels.link_local_labels`).
+                anchor = _ANCHOR.search(attributes.group())
+                if anchor is not None:
+                    self.parsed.labels.setdefault(anchor.group(1), title)
         while self.heading_path and self.heading_path[-1][0] >= level:
             self.heading_path.pop()
         if title:
@@ -976,6 +985,8 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     myst = not chunks and is_myst(body)
     if myst:
         md = myst_parser(md)
+    elif chunks and "@" in body:
+        md = quarto_parser(md)
     walker = _Walker(path, parsed, flavor, md, myst=myst)
     walker.chunks = chunks
     tokens = parser_for(md, body).parse(body)
