@@ -52,6 +52,15 @@ SHAPES: dict[str, tuple[str, str, Callable[[int], str]]] = {
     "myst-targets": ("markdown", "a.md",
                      lambda n: "".join(f"(l{i})=\n## H{i}\n\nSee [x](#l{i}).\n\n"
                                        for i in range(n))),
+    # Quarto (round 35): a Pandoc div's fence line of colons with no name after it was
+    # quadratic in its colons; chunks with their options; mystmd `@label` references.
+    "quarto-colon-run": ("markdown", "a.qmd", lambda n: "# T\n\n" + ":" * (40 * n) + "!\n"),
+    "quarto-divs-and-chunks": ("markdown", "a.qmd",
+                               lambda n: "".join(f"::: {{.callout-note}}\nNote {i}.\n:::\n\n"
+                                                 f"```{{python}}\n#| echo: false\nx = {i}\n```\n\n"
+                                                 for i in range(n))),
+    "myst-at-labels": ("markdown", "a.md",
+                       lambda n: "(t)=\n# T\n\n" + "see @a-b and @c_d, " * n + "\n"),
     "obsidian-sections": ("obsidian", "a.md", _md_sections),
     "obsidian-one-line": ("obsidian", "a.md",
                           lambda n: "# T\n\nT is " + "[[x|y]] ![[z]] #tag " * n + "\n"),

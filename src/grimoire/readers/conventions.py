@@ -63,6 +63,9 @@ _PAGE_PARTS = frozenset(
         "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
         "referencias", "resumen", "índice", "indice", "contenido", "contenidos",
         "литература", "список литературы", "ссылки", "полезные ссылки",
+        # a personal site's own pages (round 35: a notes site's "About", "Projects", "Quotes")
+        "about", "about me", "about this site", "about the author", "projects", "my projects",
+        "quotes", "favorite quotes", "favourite quotes",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -72,7 +75,7 @@ _PAGE_PARTS = frozenset(
 _GENERIC_HEADINGS = frozenset(
     {
         "api", "api reference",
-        "applications", "background", "basics",
+        "applications", "application examples", "background", "basics",
         "definition", "definitions",
         "general", "glossary",
         "history",
@@ -159,7 +162,7 @@ _FLOAT_HEADING = re.compile(
     # a German notebook's "Zelle 3 - PyTorch & NeuralForecast" (round 33)
     r"|zelle"
     # a course's numbered problems ("Problem 1" in three units' problem sets, round 32)
-    r"|problem|question|homework|assignment|task|lab)\s*"
+    r"|problem|question|homework|assignment|task|lab)[\s_]*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
     r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}")
 _NUMBERING = re.compile(
@@ -253,7 +256,7 @@ def names_no_concept(title: str) -> bool:
     (False, False)
     """
     stripped = title.strip()
-    dated = _DATED_NOTES.fullmatch(stripped)
+    dated = _DATED_NOTES.fullmatch(stripped) or _NOTES_OF_DAY.fullmatch(stripped)
     period = dated[1] if dated is not None else stripped
     return is_date_title(title) or _MONTH_TITLE.fullmatch(stripped) is not None \
         or (dated is not None and (is_date_title(period)
@@ -262,7 +265,18 @@ def names_no_concept(title: str) -> bool:
         or "{{" in title or "<%" in title or stripped.casefold() == "readme" \
         or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
         or _FILE_TITLE.fullmatch(stripped) is not None \
-        or _NUMBERED_TASK.fullmatch(stripped) is not None
+        or _NUMBERED_TASK.fullmatch(stripped) is not None \
+        or _NOT_FOUND.fullmatch(stripped) is not None
+
+
+# A day's notes named the other way round: "Daily Notes: 2025-11-16", "Log for 2024-03-05",
+# "Journal - Mar 2025" (round 35: a Quarto site's daily logs, ten concepts "Daily Notes: ...").
+_NOTES_OF_DAY = re.compile(r"(?:[\w-]+\s+){0,2}(?:notes?|logs?|journal|recap|review|diary)"
+                           r"\s*(?:[:\u2013\u2014-]|for|on|of)\s*(\S.*)", re.IGNORECASE)
+# A site's page for an address that leads nowhere: "404 - Page not found", "Page Not Found"
+# (round 35: a Quarto site's `404.qmd`).
+_NOT_FOUND = re.compile(r"(?:(?:error\s+)?404(?:\s*[:\u2013\u2014-]\s*|\s+))?"
+                        r"(?:page\s+)?not\s+found|(?:error\s+)?404", re.IGNORECASE)
 
 
 # A period's notes: "Mar 2025 notes", "Dec 2024 notes 1" (a copy), "2023-03-05 log" (round
@@ -362,7 +376,12 @@ _LABELLED_NUMBER = re.compile(
 # (`### <span class="org-todo">TODO</span> Case Control Sampling` from ox-hugo).
 # The year a paper came out before its title, as a vault of paper notes names each note
 # ("2017 - Attention Is All You Need", round 30): the vault's order, no part of the name.
-_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d\s*[-\u2013\u2014:]\s+(?=[^\W\d_])")
+# So is a lecture's day before its subject, with the author's mark beside it ("2023-03-08 (x) -
+# Backpropagation", "2023-05-09 - (x) Reinforcement Learning": round 35, a vault of dated
+# lecture notes; the second, an empty note, was a concept "2023-05-09 - (x)" of kind
+# "Reinforcement Learning").
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d(?:([-_.])\d\d\1\d\d)?\s*(?:\([^()\s]{1,3}\)\s*)?"
+                           r"[-\u2013\u2014:]\s+(?:\([^()\s]{1,3}\)\s+)?(?=[^\W\d_])")
 _TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
 _CITATION = re.compile(r"(?<!\s)\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
@@ -465,6 +484,10 @@ def bare_name(name: str) -> str:
     ('ResNet-50', 'Named Entity Recognition')
     >>> bare_name("2017 - Attention Is All You Need"), bare_name("2048 Game")
     ('Attention Is All You Need', '2048 Game')
+    >>> bare_name("2023-03-08 (x) - Backpropagation"), bare_name("2023-05-09 - (x) Q-Learning")
+    ('Backpropagation', 'Q-Learning')
+    >>> bare_name("Dropout Explained  by Ann Lee  Feb, 2023  Towards Data Science")
+    'Dropout Explained'
     >>> bare_name("What is Supervised Learning?"), bare_name("What is the role of attention?")
     ('Supervised Learning', 'What is the role of attention?')
     >>> bare_name("PCA — variance via orthogonal axes"), bare_name("Evaluation — Imbalanced Data")
@@ -492,6 +515,8 @@ def _bare_name(name: str) -> str:
     while end > start and (_decoration(text[end - 1]) or text[end - 1].isspace()):
         end -= 1
     text = _without_shortcodes(text[start:end])
+    if " by " in text and (m := _CLIPPED_BYLINE.search(text)) is not None and m.start() > 0:
+        text = text[:m.start()]
     if text[:4].casefold() == "what" and (m := _WHAT_IS.fullmatch(text)) is not None:
         words = m.group(1).split()
         if len(words) <= 5 and " - " not in m.group(1) and \
@@ -504,6 +529,16 @@ def _bare_name(name: str) -> str:
         bare = _TRAILING_COLON.sub("", _TRAILING_YEAR.sub("", text, count=1), count=1)
         text = bare if any(c.isalpha() for c in bare) else text
     return text if any(c.isalnum() for c in text) else ""
+
+
+# A web clipper's title of an article: "Title | by Author | Feb, 2023 | Towards Data Science",
+# its bars dropped from a file's name ("Title  by Author  Feb, 2023  Towards Data Science"):
+# the byline, the month and the site are no part of the article's name (round 35: a vault's
+# three clipped articles were named so).
+_CLIPPED_BYLINE = re.compile(
+    r"\s+(?:\|\s*)?by\s+(?:[A-Z][\w.'\u2019-]*\s+){0,4}[A-Z][\w.'\u2019-]*\s*(?:\|\s*)?"
+    r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?,?\s+(?:\d{1,2},?\s+)?"
+    r"\d{4}\s*\|?\s*\S.*$")
 
 
 # A heading that states something about its subject ("`unnorm_prob` is an unnormalized
@@ -609,6 +644,12 @@ def is_page_part(name: str) -> bool:
     return _names_part(name, _PAGE_PARTS, _PAGE_PARTS)
 
 
+# A list of things still to do, under a word or two that says which ("TODOs", "Random TODOs",
+# "Open to-dos", "Book todo list"; round 35: a book's to-do page and a lecture note's list
+# were concepts): the author's tasks, never a thing explained.
+_TASK_LIST = re.compile(r"(?:[\w'-]+ ){0,3}(?:to-?dos|to dos|(?:to-?do|to do) lists?)")
+
+
 def _names_part(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
     # A note's title is asked twice (its reader's `title_of`, then `add_page_entry`) and its
     # section headings recur note after note: remembered as `heading_key` is (issue 14).
@@ -622,7 +663,7 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     written = heading_key(title)
     key = _ARTICLE.sub("", written).rstrip("? ")  # "The Problem", "The Idea", "What is it?"
     if key in words or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
-            or _FLOAT_HEADING.fullmatch(key):
+            or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key):
         return True
     head, of, _ = key.partition(" of ")
     if of and head in of_words and not written.startswith(("a ", "an ")):

@@ -357,6 +357,14 @@ def _attach_images(doc: Document, images: list[tuple[int, Image]], path: str) ->
 
 def read(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
+    if not text.strip():
+        # A notebook saved before its first cell was written, or a placeholder (round 35: a
+        # course's 0-byte `lab1.ipynb` failed "invalid JSON (Expecting value)"): read as the
+        # empty note it is, with a warning that says so.
+        (doc,) = markdown.read(b"", path)
+        size = "0 bytes" if not data else "only blank space"
+        return [dataclasses.replace(doc, format=name, problems=(
+            *doc.problems, Problem(f"empty notebook ({size}): nothing to read", Span(path, 1, 1))))]
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as e:

@@ -758,7 +758,7 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     (`created: {{date}}`, or tagged `template`: the shape of notes to come), a list of packages
     (`text.package_list`),
     a mail or news message (`text.message`), a program's settings (`text.settings`) or data
-    (`text.data_rows`)."""
+    (`text.data_rows`), a note in a vault's templates folder (`obsidian.in_templates_folder`)."""
     # A plain loop, and nothing at all for a file without front matter: asked two or three
     # times of every note (issue 14).
     if not meta:
@@ -766,7 +766,8 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     if meta.get("id") == "root" or "excalidraw-plugin" in meta:
         return True
     if meta.get("package_list") is True or meta.get("message") is True \
-            or meta.get("settings") is True or meta.get("data") is True:
+            or meta.get("settings") is True or meta.get("data") is True \
+            or meta.get("vault_template") is True:
         return True
     # The page's own front matter says it is an index, a log or a template (`type: index`,
     # as a wiki an LLM keeps writes its catalogue and its change log; round 33).
@@ -779,6 +780,10 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     search = meta.get("search")
     if (isinstance(search, str) and search.strip().casefold() == "exclude") \
             or meta.get("search_exclude") is True or meta.get("exclude_from_search") is True:
+        return True
+    # A Quarto listing page: its body is the list of the posts under it, which Quarto fills
+    # in (round 35: a site's "Concepts", "Readings", "Daily ML Logs" were concepts).
+    if isinstance(meta.get("listing"), (dict, list, str)):
         return True
     return is_template(meta)
 

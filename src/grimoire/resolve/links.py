@@ -138,6 +138,15 @@ def resolve_links(
     # The folders that hold notes, also as every tail of their path: a site generator lists a
     # folder at its address (Hugo's `/posts/`), a page that no file is.
     folders = {posixpath.dirname(p) for p in documents}
+    # ... and the folders above them: `/posts/` lists `posts/daily/` and `posts/concepts/`
+    # (round 35: a Quarto site's 404 page linked there).
+    # Not above the folder all the notes share: that holds no page of theirs.
+    top = posixpath.commonpath(folders) if len(folders) > 1 and len(
+        {f.startswith("/") for f in folders}) == 1 else None
+    for folder in list(folders) if top is not None else ():
+        while top is not None and len(folder := posixpath.dirname(folder)) >= len(top) \
+                and folder not in folders:
+            folders.add(folder)
     folder_tails = {"/".join(parts[k:]) for f in folders
                     for parts in [f.strip("/").split("/")] for k in range(len(parts))}
     # A Zettelkasten links a note by the id its file name opens with: `[[202303051215]]` is

@@ -95,7 +95,7 @@ from grimoire.readers.sections import (
 )
 
 name = "markdown"
-extensions = (".md", ".markdown", ".mdx", ".mdown")
+extensions = (".md", ".markdown", ".mdx", ".mdown", ".qmd", ".rmd")
 
 MERGE_CHARS = 1000
 MAX_PASSAGE_CHARS = 2000
@@ -246,6 +246,10 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     heading of any level), else the file stem: a slug (`neural-networks-2`) is the title only
     when nothing better exists (issue 10, defect 8)."""
     title = parsed.front.meta.get("title")
+    if isinstance(title, list) and len(title) == 1 and isinstance(title[0], str):
+        # `title: [The matrix cookbook]`, as a reference manager's export writes a book's
+        # title (round 35: a vault's 20 book notes each warned "title is not a string").
+        title = title[0]
     if isinstance(title, str) and title.strip():
         return _named_by_file_and_heading(parsed, path, collapse(title)) or collapse(title)
     if title is not None:
@@ -369,10 +373,26 @@ def _named_by_file_and_heading(parsed: Parsed, path: str, title: str) -> str | N
         return None
     heading = collapse(heads[0].title)
     stem = stem_of(path)
-    if normalize(heading) == normalize(title) or is_generic_heading(heading) \
-            or not _file_says(stem, heading) or _file_says(stem, title):
+    if normalize(heading) == normalize(title) or is_generic_heading(heading):
+        return None
+    if _section_says(parsed.front.meta, title):
+        # ... unless the heading goes on from the section's name: "Reinforcement learning
+        # introduction", "Preprocessing example 2: ..." open the section's own pages.
+        return None if normalize(heading).startswith(normalize(title)) else heading
+    if not _file_says(stem, heading) or _file_says(stem, title):
         return None
     return heading
+
+
+def _section_says(meta: dict[str, Any], title: str) -> bool:
+    """Whether the front matter itself says `title` is the section the page sits in: the
+    documentation theme's `sidebar: preprocessing_sidebar` or `folder:
+    categories/preprocessing` under `title: Preprocessing` (round 35: the pages whose file's
+    name says neither, `preprocessing_balance.md` opening "## Balanced/unbalanced datasets")."""
+    key = normalize(title)
+    sidebar, folder = meta.get("sidebar"), meta.get("folder")
+    return (isinstance(sidebar, str) and normalize(re.sub(r"[_-]?sidebar$", "", sidebar)) == key) \
+        or (isinstance(folder, str) and normalize(folder.rstrip("/").rsplit("/", 1)[-1]) == key)
 
 
 def _file_says(stem: str, name: str) -> bool:
@@ -730,9 +750,11 @@ def make_document(
     title: str,
     entries: list[Entry],
     tags: tuple[str, ...],
+    *,
+    template: bool = False,
 ) -> Document:
     passages = build_passages(parsed.blocks, path)
-    if is_template(parsed.front.meta) or is_placeholder(title):
+    if template or is_template(parsed.front.meta) or is_placeholder(title):
         # A template's links are placeholders, no pages wanted (round 33: `[[seite-1]]` in a
         # wiki's source template, titled "# {{TITEL}}", was a wanted page).
         passages = [replace(p, links=()) if p.links else p for p in passages]
@@ -744,6 +766,8 @@ def make_document(
     meta = parsed.front.meta
     if parsed.labels:
         meta = {**meta, "labels": dict(parsed.labels)}
+    if template:
+        meta = {**meta, "vault_template": True}  # `not_a_page`: no page entry either
     doc = Document(
         path=path,
         format=fmt,
@@ -754,7 +778,7 @@ def make_document(
         meta=meta,
         problems=tuple(problems),
     )
-    return link_local_labels(add_section_entries(doc))
+    return link_local_labels(doc if template else add_section_entries(doc))
 
 
 def read_with(

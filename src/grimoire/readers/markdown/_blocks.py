@@ -44,6 +44,7 @@ from grimoire.readers.markdown._myst import (
     expand_directives,
     is_myst,
     myst_parser,
+    quarto_parser,
     split_target,
 )
 
@@ -83,6 +84,7 @@ _HUGO_LINK = re.compile(
 # `## Setup {#setup .unnumbered}`. The heading's anchor and classes, no part of its name.
 _HEADING_ATTRIBUTES = re.compile(
     r"\s*\{[ \t]*(?:[#.][\w:.-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w:.-]+|[\w-]+=\S+))*[ \t]*\}$")
+_ANCHOR = re.compile(r"#([\w:.-]+)")
 # Documentation-builder markers written as `[[name]]`; never Obsidian wikilinks.
 DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
 
@@ -392,6 +394,7 @@ class _Walker:
                  *, myst: bool = False) -> None:
         self.md = md  # html blocks' visible text goes back through the same inline rules
         self.myst = myst  # a MyST note (`_myst`): `#label` links are label references
+        self.chunks = False  # a Quarto or R Markdown note: a code chunk opens with its options
         self.pending_labels: list[str] = []  # MyST targets over the next heading
         self.path = path
         self.parsed = parsed
@@ -728,7 +731,14 @@ class _Walker:
         units = self.inline(inline.children or [], line, scratch, heading=True)
         title = collapse(" ".join(t for _, t in units))
         if title.endswith("}"):
+            attributes = _HEADING_ATTRIBUTES.search(title)
             title = _HEADING_ATTRIBUTES.sub("", title)
+            if self.chunks and attributes is not None and title:
+                # Quarto's `## Training {#sec-training}`: the label `@sec-training` names
+                # (`labels.link_local_labels`).
+                anchor = _ANCHOR.search(attributes.group())
+                if anchor is not None:
+                    self.parsed.labels.setdefault(anchor.group(1), title)
         while self.heading_path and self.heading_path[-1][0] >= level:
             self.heading_path.pop()
         if title:
@@ -773,6 +783,12 @@ class _Walker:
             first = start + 1
         block = self._new_block("code", "\n")
         content = tok.content.rstrip("\n")
+        if self.chunks and content.startswith("#|"):
+            # A Quarto chunk's options (`#| echo: false`) say how to run it: no code.
+            while content.startswith("#|"):
+                cut = content.find("\n")
+                content = content[cut + 1:] if cut >= 0 else ""
+                first += 1
         if content.strip():
             block.units = [(first + k, ln) for k, ln in enumerate(content.split("\n"))]
             self.parsed.blocks.append(block)
@@ -836,7 +852,13 @@ class _Walker:
                     block.units.append((row_line, " | ".join(row)))
                 row = []
             elif ttype in ("fence", "code_block"):
-                if kind == "text":
+                if kind == "text" or (kind == "list" and ttype == "fence"):
+                    # A fence in a list item is code as one anywhere else (round 35: a
+                    # mermaid diagram under an item was read as the list's lines): the list
+                    # so far is a block, the code one, and the items after it another.
+                    if kind == "list":
+                        self._close_container(block)
+                        block = self._new_block(kind, joiner)
                     self._code(tok, lines)
                     continue
                 start = (tok.map or [0])[0] + (2 if ttype == "fence" else 1)
@@ -852,6 +874,9 @@ class _Walker:
                 if tex:
                     block.math.append(Math(tex, True, Span(self.path, line, end)))
                     block.units.append((line, f"$${tex}$$"))
+        self._close_container(block)
+
+    def _close_container(self, block: Block) -> None:
         block.units = [(ln, t) for ln, t in block.units if t]
         if block.units:
             self.parsed.blocks.append(block)
@@ -911,6 +936,13 @@ def _paragraphs(text: str) -> Iterable[tuple[int, str]]:
         yield first, "\n".join(current)
 
 
+# A Pandoc fenced div's fence line (`::: {.callout-note}`, `:::: {.columns}`, `:::`), as
+# Quarto and R Markdown notes write a callout or a layout around text: the text is read, the
+# fence is no text (round 35: a Quarto site's callouts). Blanked, so lines keep their numbers.
+_PANDOC_DIV = re.compile(r"^[ \t]{0,3}:{3,}+[ \t]*+(?:\{[^}\n]{0,300}\}|[A-Za-z][\w-]{0,40})?"
+                         r"[ \t]*+(?::{3,}+[ \t]*+)?$", re.MULTILINE)
+
+
 def _strip_liquid(text: str) -> str:
     """Jekyll `({% link terms/x.md %})` and Hugo `({{< relref "x.md" >}})` destinations become
     plain `(terms/x.md)` links."""
@@ -946,10 +978,17 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     body = _strip_liquid(body)
     if body.count("[") > MAX_LINE_BRACKETS:
         body = _defuse_brackets(body, path, parsed.problems)
-    myst = is_myst(body)
+    chunks = path[-4:].lower() in (".qmd", ".rmd")
+    if chunks and ":::" in body:
+        body = _PANDOC_DIV.sub("", body)
+    # Quarto and R Markdown write an executed chunk as ```{python}: code, no MyST directive.
+    myst = not chunks and is_myst(body)
     if myst:
         md = myst_parser(md)
+    elif chunks and "@" in body:
+        md = quarto_parser(md)
     walker = _Walker(path, parsed, flavor, md, myst=myst)
+    walker.chunks = chunks
     tokens = parser_for(md, body).parse(body)
     if myst:
         tokens = expand_directives(tokens, md)

@@ -168,6 +168,11 @@ def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> tuple[Any,
     return data, node is not None and plain is not _NOT_PLAIN
 
 
+# A line of Markdown no front matter holds: an ATX heading ("# TODOs", which YAML reads as a
+# comment) or a list item ("- Review the SGD part", which YAML reads as a list).
+_MARKDOWN_BLOCK = re.compile(r"^(?:#{1,6}[ \t]+\S|[-*+][ \t]+\S)", re.MULTILINE)
+
+
 def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
     """Read the front matter and blank its lines, so the body keeps the file's line numbers."""
     fm = FrontMatter()
@@ -233,10 +238,14 @@ def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
         fm.end_line = end_line
         return blanked, fm
     if not isinstance(meta, dict):
-        # `---` / text / `---` is a thematic break around a paragraph, not front matter.
-        fm.problems.append(
-            Problem("front matter is not a key: value mapping", Span(path, 1, end_line))
-        )
+        # `---` / text / `---` is a thematic break around a paragraph, not front matter. It
+        # is worth a warning only when it could have been front matter: a note that opens
+        # with a rule over a Markdown heading or list (a YAML comment and a YAML list to the
+        # parser; round 35: "# TODOs" over its items, between two rules) says nothing wrong.
+        if not _MARKDOWN_BLOCK.search(body):
+            fm.problems.append(
+                Problem("front matter is not a key: value mapping", Span(path, 1, end_line))
+            )
         fm.related.clear()
         fm.references.clear()
         return text, fm

@@ -92,6 +92,65 @@ def _myst_role_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# mystmd's short reference to a label, `see @matrix-math-details` (round 35: a book's three
+# references to other chapters were text). Only a label with a separator in it: `@vaswani2017`
+# is a citation key and `@handle` a person; an address (`medium.com/@x`, `a@b-c.org`) has a
+# letter, a digit or a mark before the `@`.
+_AT_LABEL = re.compile(r"@([A-Za-z][A-Za-z0-9]*(?:[-_:][A-Za-z0-9]+)+)")
+
+
+def _myst_at_rule(state: StateInline, silent: bool) -> bool:
+    """`@label` in a MyST note as a `ref` role: a LABEL link, the label its text."""
+    pos = state.pos
+    if state.src[pos] != "@" or (pos and not (state.src[pos - 1].isspace()
+                                              or state.src[pos - 1] in "([{\"'")):
+        return False
+    m = _AT_LABEL.match(state.src, pos, state.posMax)
+    if m is None:
+        return False
+    if not silent:
+        token = state.push("role", "", 0)
+        token.meta = {"role": "ref", "target": m.group(1)}
+    state.pos = m.end()
+    return True
+
+
+# Quarto's cross-reference, `see @sec-training` or `@fig-loss`: a label of a known kind (its
+# prefix); any other `@key` is a citation there (`@vaswani2017`, `@smith-jones`).
+_QUARTO_LABEL = re.compile(r"@((?:sec|fig|tbl|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)"
+                           r"-[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*)")
+
+
+def _quarto_at_rule(state: StateInline, silent: bool) -> bool:
+    """`@sec-x` in a Quarto or R Markdown note as a `ref` role: a LABEL link."""
+    pos = state.pos
+    if state.src[pos] != "@" or (pos and not (state.src[pos - 1].isspace()
+                                              or state.src[pos - 1] in "([{;\"'")):
+        return False
+    m = _QUARTO_LABEL.match(state.src, pos, state.posMax)
+    if m is None:
+        return False
+    if not silent:
+        token = state.push("role", "", 0)
+        token.meta = {"role": "ref", "target": m.group(1)}
+    state.pos = m.end()
+    return True
+
+
+_QUARTO_PARSERS: weakref.WeakKeyDictionary[MarkdownIt, MarkdownIt] = weakref.WeakKeyDictionary()
+
+
+def quarto_parser(md: MarkdownIt) -> MarkdownIt:
+    """`md` with Quarto's cross-references (`@sec-x`) read as label references."""
+    found = _QUARTO_PARSERS.get(md)
+    if found is None:
+        found = copy.copy(md)
+        found.inline = copy.deepcopy(md.inline)
+        found.inline.ruler.after("book_role", "quarto_at_label", _quarto_at_rule)
+        _QUARTO_PARSERS[md] = found
+    return found
+
+
 _PARSERS: weakref.WeakKeyDictionary[MarkdownIt, MarkdownIt] = weakref.WeakKeyDictionary()
 
 
@@ -104,6 +163,7 @@ def myst_parser(md: MarkdownIt) -> MarkdownIt:
         found.inline = copy.deepcopy(md.inline)
         found.use(colon_fence_plugin).use(myst_block_plugin).use(deflist_plugin)
         found.inline.ruler.after("book_role", "myst_role", _myst_role_rule)
+        found.inline.ruler.after("myst_role", "myst_at_label", _myst_at_rule)
         _PARSERS[md] = found
     return found
 
@@ -237,4 +297,4 @@ def split_target(text: str) -> tuple[str, str]:
     return text, text
 
 
-__all__ = ["expand_directives", "is_myst", "myst_parser", "split_target"]
+__all__ = ["expand_directives", "is_myst", "myst_parser", "quarto_parser", "split_target"]

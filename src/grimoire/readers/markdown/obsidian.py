@@ -395,5 +395,17 @@ def read(data: bytes, path: str) -> list[Document]:
         data, path, name, _MD, preprocess=_preprocess(early, path), flavor=_FLAVOR
     )
     parsed.problems.extend(early)
-    entries = _note_entry(parsed, path, title)
-    return [markdown.make_document(parsed, path, name, title, entries, markdown.tags_of(parsed))]
+    template = in_templates_folder(path)
+    entries = [] if template else _note_entry(parsed, path, title)
+    return [markdown.make_document(parsed, path, name, title, entries, markdown.tags_of(parsed),
+                                   template=template)]
+
+
+def in_templates_folder(path: str) -> bool:
+    """Whether a vault's note sits in its templates' folder (`Templates/`, `_meta_/Templates/`,
+    `_templates/`), where Obsidian's Templates and Templater plugins keep the shape of notes to
+    come: no page, and its links are placeholders (round 35: a vault's template for a
+    distribution's note was a second concept "Probability Distribution" and its links wanted
+    pages)."""
+    folders = path.replace("\\", "/").split("/")[:-1]
+    return any(f.strip("_.").casefold() in ("templates", "template") for f in folders)
