@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import re
 import weakref
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -99,42 +100,36 @@ def _myst_role_rule(state: StateInline, silent: bool) -> bool:
 _AT_LABEL = re.compile(r"@([A-Za-z][A-Za-z0-9]*(?:[-_:][A-Za-z0-9]+)+)")
 
 
-def _myst_at_rule(state: StateInline, silent: bool) -> bool:
-    """`@label` in a MyST note as a `ref` role: a LABEL link, the label its text."""
-    pos = state.pos
-    if state.src[pos] != "@" or (pos and not (state.src[pos - 1].isspace()
-                                              or state.src[pos - 1] in "([{\"'")):
-        return False
-    m = _AT_LABEL.match(state.src, pos, state.posMax)
-    if m is None:
-        return False
-    if not silent:
-        token = state.push("role", "", 0)
-        token.meta = {"role": "ref", "target": m.group(1)}
-    state.pos = m.end()
-    return True
+def _at_rule(label: re.Pattern[str], before: str) -> Callable[[StateInline, bool], bool]:
+    """An inline rule reading `@LABEL` (after a space or one of `before`) as a `ref` role."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        pos = state.pos
+        if state.src[pos] != "@" or (pos and not (state.src[pos - 1].isspace()
+                                                  or state.src[pos - 1] in before)):
+            return False
+        m = label.match(state.src, pos, state.posMax)
+        if m is None:
+            return False
+        if not silent:
+            token = state.push("role", "", 0)
+            token.meta = {"role": "ref", "target": m.group(1)}
+        state.pos = m.end()
+        return True
+
+    return rule
+
+
+# `@label` in a MyST note as a `ref` role: a LABEL link, the label its text.
+_myst_at_rule = _at_rule(_AT_LABEL, "([{\"'")
 
 
 # Quarto's cross-reference, `see @sec-training` or `@fig-loss`: a label of a known kind (its
 # prefix); any other `@key` is a citation there (`@vaswani2017`, `@smith-jones`).
 _QUARTO_LABEL = re.compile(r"@((?:sec|fig|tbl|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)"
                            r"-[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*)")
-
-
-def _quarto_at_rule(state: StateInline, silent: bool) -> bool:
-    """`@sec-x` in a Quarto or R Markdown note as a `ref` role: a LABEL link."""
-    pos = state.pos
-    if state.src[pos] != "@" or (pos and not (state.src[pos - 1].isspace()
-                                              or state.src[pos - 1] in "([{;\"'")):
-        return False
-    m = _QUARTO_LABEL.match(state.src, pos, state.posMax)
-    if m is None:
-        return False
-    if not silent:
-        token = state.push("role", "", 0)
-        token.meta = {"role": "ref", "target": m.group(1)}
-    state.pos = m.end()
-    return True
+# `@sec-x` in a Quarto or R Markdown note as a `ref` role: a LABEL link.
+_quarto_at_rule = _at_rule(_QUARTO_LABEL, "([{;\"'")
 
 
 _QUARTO_PARSERS: weakref.WeakKeyDictionary[MarkdownIt, MarkdownIt] = weakref.WeakKeyDictionary()
