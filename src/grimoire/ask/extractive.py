@@ -1410,8 +1410,59 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
                   or _named_section(s.candidate, best.candidate, asked))))]
     # The entry's opening passage: its first sentence says what the thing is; the first
     # sentence of a later section ("Cons") does not.
-    return min(firsts, key=lambda s: (s.candidate.span.path != best.candidate.span.path,
-                                      s.candidate.span.start_line), default=None)
+    first = min(firsts, key=lambda s: (s.candidate.span.path != best.candidate.span.path,
+                                       s.candidate.span.start_line), default=None)
+    led = _subject_led(scored, q, best) if SUBJECT_LEAD else None
+    if led is not None and (first is None or _place(led, best) < _place(first, best)
+                            or _REFERS_BACK.match(first.text)):
+        return led
+    return first
+
+
+# Round 35: "what does dropout do?" on a book's section "Dropout" of four paragraphs was
+# answered by "The only gotcha is that we still want the weights to be properly scaled.", the
+# first sentence of its second paragraph, not "Dropout solves this by reducing the model's
+# dependency on ..." above it (a new user's notes): the sentence whose subject is the thing
+# asked about says what it is or does. It leads when it scores nearly as well as the best,
+# in the best's entry, and comes before the first sentence that would lead otherwise.
+SUBJECT_LEAD = True
+_DEFINED = re.compile(
+    r"^\s*what\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x>[\w.+/-]+(?:\s+[\w.+/-]+)??)"
+    r"(?:\s+do)?\s*\??\s*$", re.IGNORECASE)
+
+
+# A first sentence that refers back ("Like weight decay, this trick is only on while ...",
+# "It is ...") goes on from what came before: it says what the thing is less than a sentence
+# that names it.
+_REFERS_BACK = re.compile(r"^(?:[^,.]{0,40},\s+)?(?:this|these|that|those|it|they)\b",
+                          re.IGNORECASE)
+
+
+def _place(s: Scored, best: Scored) -> tuple[bool, int, int]:
+    c = s.candidate
+    return (c.span.path != best.candidate.span.path, c.span.start_line, s.index)
+
+
+def _subject_led(scored: Sequence[Scored], q: Question, best: Scored) -> Scored | None:
+    """The first sentence (in file order) of the best's entry that opens with what the
+    question asks about ("Dropout solves ..." for "what does dropout do?") and scores within
+    LEAD of the best; None when the best opens so itself."""
+    m = _DEFINED.match(q.text)
+    if m is None:
+        return None
+    want = tuple(_form(w) for w in re.findall(r"\w[\w'-]*", m.group("x")))
+    if not want or any(w in STOPWORDS for w in want):
+        return None
+
+    def opens(s: Scored) -> bool:
+        return sentence_subject(s.text)[: len(want)] == want and not s.text.endswith("?")
+
+    if opens(best):
+        return None
+    led = [s for s in scored[1:LEAD_POOL]
+           if s.about and s.score >= LEAD * best.score and not _meta_penalty(s.text)
+           and _same_entry(s.candidate, best.candidate) and opens(s)]
+    return min(led, key=lambda s: _place(s, best), default=None)
 
 
 LEAD_POOL = 20
