@@ -1413,8 +1413,9 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
     first = min(firsts, key=lambda s: (s.candidate.span.path != best.candidate.span.path,
                                        s.candidate.span.start_line), default=None)
     led = _subject_led(scored, q, best) if SUBJECT_LEAD else None
-    if led is not None and (first is None or _place(led, best) < _place(first, best)
-                            or _REFERS_BACK.match(first.text)):
+    if led is not None and _place(led, best) < _place(best, best) and (
+            first is None or _place(led, best) < _place(first, best)
+            or _REFERS_BACK.match(first.text)):
         return led
     return first
 
@@ -1424,7 +1425,10 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
 # first sentence of its second paragraph, not "Dropout solves this by reducing the model's
 # dependency on ..." above it (a new user's notes): the sentence whose subject is the thing
 # asked about says what it is or does. It leads when it scores nearly as well as the best,
-# in the best's entry, and comes before the first sentence that would lead otherwise.
+# in the best's entry, above the best, and above the first sentence that would lead otherwise
+# (or that one refers back). A glossary's definition opens its entry without naming it
+# ("Values distant from most other values."): a later "Outliers are often caused by ..."
+# does not lead it (dev set, tune and report).
 SUBJECT_LEAD = True
 _DEFINED = re.compile(
     r"^\s*what\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x>[\w.+/-]+(?:\s+[\w.+/-]+)??)"
