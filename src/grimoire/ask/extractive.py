@@ -914,7 +914,9 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
     # A space between two cuts is kept: "capacity, so" must not become "capacity,so".
     pieces = [s.text[a:b] for a, b in itertools.pairwise(cuts) if b > a]
     alias = ALIAS_CLIP and _ASKS_ALIAS.search(q.text) is not None
+    means = _means_weight(q)
     best: tuple[float, int, str] | None = None
+    start = -1
     for i in range(len(pieces)):
         n = 0
         for j in range(i, len(pieces)):
@@ -929,10 +931,13 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
             weight = sum(w for t, w in q.stems.items() if t in have)
             if gives_alias:
                 weight += q.total  # the clause that gives the other name is the answer
-            if best is None or weight > best[0] or (weight == best[0] and n > best[1]):
-                best = (weight, n, text)
+            if means and _GIVES_MEANS.search(text):
+                weight += means
+            if best is None or weight > best[0] or (weight == best[0] and n > best[1] and (
+                    not CLIP_FIRST or i == start)):
+                best, start = (weight, n, text), i
     if CLIP_MIDDLE and best is not None:
-        middle = _without_middle(pieces, q, budget)
+        middle = _without_middle(pieces, q, budget, means)
         if middle is not None and middle[0] > best[0]:
             return Scored(s.candidate, s.index, middle[1], s.raw, s.start, s.end, s.coverage,
                           s.meaning, s.score, s.terms, s.about, s.confidence)
@@ -994,7 +999,26 @@ _LEFT_OPEN = " ,;:-\u2013\u2014("
 _LEFT_CLOSE = " ,;:-\u2013\u2014)"
 
 
-def _without_middle(pieces: Sequence[str], q: Question, budget: int) -> tuple[float, str] | None:
+# Round 35 (fresh25): "When two tokenized sentences differ in length, how can they still go
+# into one tensor?" kept the second clause of "The first sequence needs to be padded up to
+# the length of the second one, or the second one needs to be truncated ..." (both hold as
+# much of the question; the longer won): of runs that hold as much, the first is kept, then
+# the longest from its start (`CLIP_FIRST`). "How can a small codebook still produce an
+# enormous number of outputs?" lost its answer's "but by having the model emit a sequence
+# ..." to the clauses around it: for a "how" question, a run that says by what means
+# ("by having", "by using") weighs MEANS_SHARE of the question more (`CLIP_MEANS`).
+CLIP_FIRST = True
+CLIP_MEANS = True
+MEANS_SHARE = 0.25
+_GIVES_MEANS = re.compile(r"\b(?:by|through|via)\s+\w+ing\b", re.IGNORECASE)
+
+
+def _means_weight(q: Question) -> float:
+    return MEANS_SHARE * q.total if CLIP_MEANS and _HOW_ASKED.match(q.text) else 0.0
+
+
+def _without_middle(pieces: Sequence[str], q: Question, budget: int,
+                    means: float = 0.0) -> tuple[float, str] | None:
     """The sentence's opening and end, a run of its clauses left out between them: (the
     question's weight it holds, the text), or None when nothing fits `budget`."""
     best: tuple[float, str, int] | None = None
@@ -1010,6 +1034,8 @@ def _without_middle(pieces: Sequence[str], q: Question, budget: int) -> tuple[fl
                 continue
             have = {stem(w) for w in _WORD.findall(text)}
             weight = sum(w for t, w in q.stems.items() if t in have)
+            if means and _GIVES_MEANS.search(text):
+                weight += means
             # The shorter on a tie: the whole aside goes ("(eg. ) --" is no part of either).
             if best is None or weight > best[0] or (weight == best[0] and n < best[2]):
                 best = (weight, text, n)
