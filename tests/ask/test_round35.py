@@ -86,3 +86,41 @@ def test_who_invented_is_answered_by_a_name_that_opens_its_sentence(tmp_path: Pa
     note.write_text(PERCEPTRON, encoding="utf-8")
     answer = ask_notes(tmp_path, [note], "who came up with the perceptron?")
     assert_quoted(answer, "Rosenblatt proposed the perceptron")
+
+
+# A sentence too long for the answer whose first clause answers, beside a clause that holds as
+# many of the question's words; and one whose answer is the clause that says by what means.
+BATCHES = """# Batches
+
+Every sequence in a batch has to have the same length. The shorter of the two sequences has to
+be padded with zeros at its end up to the length of the longer sequence, or the longer of the
+two sequences has to be cut down at its very end so as to match the length of the shorter sequence.
+"""
+
+VOCABULARY = """# Subword vocabulary
+
+A tokenizer with a fixed vocabulary of word pieces maps every text to pieces it knows. This
+would limit the number of words the model can read if each word had to be one piece, but by
+spelling a rare word as a sequence of several pieces from the vocabulary, it is possible for
+a small vocabulary to cover an enormous number of different words.
+"""
+
+
+def test_a_clipped_sentence_keeps_its_first_clause_on_a_tie(tmp_path: Path) -> None:
+    # fresh25 (tune): "... how can they still go into one tensor?" kept "... or the second one
+    # needs to be truncated ..." and cut "The first sequence needs to be padded ...".
+    note = tmp_path / "batches.md"
+    note.write_text(BATCHES, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note],
+                       "When two sequences differ in length, how can they still share one batch?")
+    assert "padded with zeros" in answer.answer, answer.answer
+
+
+def test_a_clipped_sentence_keeps_the_means_a_how_question_asks_for(tmp_path: Path) -> None:
+    # fresh25 (tune): "How can a small codebook still produce an enormous number of outputs?"
+    # lost "by having the model emit a sequence ..." to the clauses around it.
+    note = tmp_path / "vocabulary.md"
+    note.write_text(VOCABULARY, encoding="utf-8")
+    question = "How can a small vocabulary still let the model read an enormous number of words?"
+    answer = ask_notes(tmp_path, [note], question)
+    assert "by spelling a rare word" in answer.answer, answer.answer
