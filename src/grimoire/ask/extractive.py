@@ -290,6 +290,7 @@ def score_sentences(
     # letters out (`_spelled_by_name`).
     short = stands_for(q.text, means=False)
     why = _cue(q.text)
+    maker = bool(MAKER_BONUS and _WHO_MADE.match(q.text))
     subject = asked_subject(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
@@ -327,6 +328,7 @@ def score_sentences(
             bonus += _formula_bonus(formula, text)
             bonus += _expansion_bonus(short, text, cand)
             bonus += _purpose_bonus(why, text)
+            bonus += _maker_bonus(maker, text)
             bonus -= _meta_penalty(text)
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             # Whose sentence it is orders the answers, not how sure the notes answer.
@@ -340,7 +342,8 @@ def score_sentences(
             return (_about_bonus(s.about, definition, s.index)
                     + _formula_bonus(formula, s.text)
                     + _expansion_bonus(short, s.text, s.candidate)
-                    + _purpose_bonus(why, s.text) - _meta_penalty(s.text))
+                    + _purpose_bonus(why, s.text) - _meta_penalty(s.text)
+                    + _maker_bonus(maker, s.text))
 
         def words_only(s: Scored) -> float:
             return (COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
@@ -679,6 +682,24 @@ _META = re.compile(
     r"|we (?:explore|discuss|talk about|walk through)"
     r"|the term \S+(?: \S+){0,3} comes from|table of contents)\b", re.IGNORECASE)
 META_PENALTY = 0.05
+
+
+# Round 35 (fresh25): "Who came up with the Bayesian optimization acquisition function that
+# ...?" was refused: "Mockus propose the following acquisition function ..." holds few of its
+# words. A who-made question is answered by a sentence in which a name makes something ("Mockus
+# proposed", "Google released"): it weighs MAKER_BONUS more (0: off).
+MAKER_BONUS = 0.2
+_WHO_MADE = re.compile(
+    r"^\s*who\s+(?:first\s+)?(?:invented|created|introduced|proposed|developed|designed|coined"
+    r"|came\s+up\s+with|made|wrote|published|built|discovered|released)\b", re.IGNORECASE)
+_NAME_MAKES = re.compile(
+    r"(?<![.!?]\s)\b(?!(?:It|This|That|They|We|He|She|You|I|These|Those|The|A|An|One|Here"
+    r"|There|Which|Who|What)\b)[A-Z][\w.-]+(?:\s+(?:et\s+al\.?|and\s+[A-Z][\w.-]+))?"
+    r"\s+(?:first\s+)?(?:propos|introduc|invent|develop|creat|coin|design|publish|releas)\w*\b")
+
+
+def _maker_bonus(maker: bool, text: str) -> float:
+    return MAKER_BONUS if maker and _NAME_MAKES.search(text) else 0.0
 
 
 def _meta_penalty(text: str) -> float:
