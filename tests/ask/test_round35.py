@@ -124,3 +124,32 @@ def test_a_clipped_sentence_keeps_the_means_a_how_question_asks_for(tmp_path: Pa
     question = "How can a small vocabulary still let the model read an enormous number of words?"
     answer = ask_notes(tmp_path, [note], question)
     assert "by spelling a rare word" in answer.answer, answer.answer
+
+
+# A page that explains a method at length and names who proposed it in one short sentence that
+# holds few of the question's words.
+LOOKAHEAD = """# Lookahead scoring
+
+A lookahead search scores each candidate move by how close it brings the game to its best
+reachable value. Ideally we would pick the move that minimizes the gap to the value reached at
+the best final position. Unfortunately, we never know that value before the game ends, and
+the search tree grows too quickly to reach the end. Halvorsen proposed the following rule to
+get around the problem. It scores a move by the value expected after three steps. The scores
+are then compared across the candidate moves, and the best one is played.
+
+## Other rules
+
+Many other scoring rules exist, each trading the depth of the search against its speed.
+"""
+
+
+def test_who_came_up_with_is_answered_by_the_sentence_that_names_a_maker(tmp_path: Path) -> None:
+    # fresh25 (tune): "Who came up with the Bayesian optimization acquisition function that
+    # tries to get close to the objective's value at its maximum?" was refused: the sentence
+    # "Mockus proposed the following acquisition function ..." ranked below sentences that
+    # repeat the question's words and name no one.
+    note = tmp_path / "lookahead.md"
+    note.write_text(LOOKAHEAD, encoding="utf-8")
+    answer = ask_notes(tmp_path, [note], "Who came up with the lookahead scoring rule that "
+                       "tries to get close to the value at the best final position?")
+    assert "Halvorsen" in answer.answer, answer.answer

@@ -688,7 +688,7 @@ META_PENALTY = 0.05
 # ...?" was refused: "Mockus propose the following acquisition function ..." holds few of its
 # words. A who-made question is answered by a sentence in which a name makes something ("Mockus
 # proposed", "Google released"): it weighs MAKER_BONUS more (0: off).
-MAKER_BONUS = 0.2
+MAKER_BONUS = 0.4
 _WHO_MADE = re.compile(
     r"^\s*who\s+(?:first\s+)?(?:invented|created|introduced|proposed|developed|designed|coined"
     r"|came\s+up\s+with|made|wrote|published|built|discovered|released)\b", re.IGNORECASE)
