@@ -788,6 +788,7 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
         return False
     asked = {stem(w) for w in _WORD_RE.findall(question.lower())}
     initials = _initials(question) if MAKER_NAMES else set()
+    texts = [c.text for c in evidence.candidates]
     for s in _answer_sentences(evidence):
         text = _MATH.sub(" ", s.text) if MAKER_NAMES else s.text
         for m in _NAME_WORD.finditer(text):
@@ -801,8 +802,42 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
                 continue
             if MAKER_CONCEPT and store is not None and store.concepts_named(normalize(word)):
                 continue
+            if MAKER_OPENING and _plain_opening(text, m, texts):
+                continue
             return False
     return True
+
+
+# Round 35: "who invented transformers?" was answered by "The process of masking in
+# transformers is used in the decoder part. Essentially, we can apply a boolean mask ..."
+# (a new user's notes): "Essentially", capitalised for opening its sentence, passed for a
+# maker's name, and so did "FFNs", a plural of an acronym. A sentence's first word is a name
+# only when another capitalised word or "et al." follows it, a verb of making follows it
+# ("Mockus proposed ..."), or it is capitalised where it does not open a sentence; an
+# acronym with a plural "s" is a kind of thing, not its maker.
+MAKER_OPENING = True
+_MAKING = re.compile(
+    r"\s+(?:et\s+al\b|(?:first\s+)?(?:invent|creat|introduc|propos|develop|design|coin"
+    r"|publish|wr[io]t|buil|discover|found|releas|present|describ|suggest|devis|pioneer"
+    r"|formul|came\s+up|made|make)\w*)", re.IGNORECASE)
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+_OPENS = re.compile(r"^[\W\d_]*$")
+
+
+def _plain_opening(text: str, m: re.Match[str], texts: Sequence[str]) -> bool:
+    """True when the capitalised word `m` of the sentence `text` is no name: a plural
+    acronym ("FFNs"), or the sentence's first word with no sign of a name (`MAKER_OPENING`)
+    in the sentence or in the passages found (`texts`)."""
+    word = m.group(0).rstrip(".")
+    if _PLURAL_ACRONYM.fullmatch(word):
+        return True
+    if not _OPENS.match(text[: m.start()]) or word.isupper():
+        return False
+    after = text[m.end():]
+    if _MAKING.match(after) or re.match(r"\s+[A-Z]", after):
+        return False
+    inside = re.compile(rf"[a-z0-9,;(]\s+{re.escape(word)}\b")
+    return not any(inside.search(t) for t in texts)
 
 
 def _initials(question: str) -> set[str]:

@@ -290,6 +290,7 @@ def score_sentences(
     # letters out (`_spelled_by_name`).
     short = stands_for(q.text, means=False)
     why = _cue(q.text)
+    maker = bool(MAKER_BONUS and _WHO_MADE.match(q.text))
     subject = asked_subject(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
@@ -327,6 +328,7 @@ def score_sentences(
             bonus += _formula_bonus(formula, text)
             bonus += _expansion_bonus(short, text, cand)
             bonus += _purpose_bonus(why, text)
+            bonus += _maker_bonus(maker, text)
             bonus -= _meta_penalty(text)
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             # Whose sentence it is orders the answers, not how sure the notes answer.
@@ -340,7 +342,8 @@ def score_sentences(
             return (_about_bonus(s.about, definition, s.index)
                     + _formula_bonus(formula, s.text)
                     + _expansion_bonus(short, s.text, s.candidate)
-                    + _purpose_bonus(why, s.text) - _meta_penalty(s.text))
+                    + _purpose_bonus(why, s.text) - _meta_penalty(s.text)
+                    + _maker_bonus(maker, s.text))
 
         def words_only(s: Scored) -> float:
             return (COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
@@ -681,6 +684,24 @@ _META = re.compile(
 META_PENALTY = 0.05
 
 
+# Round 35 (fresh25): "Who came up with the Bayesian optimization acquisition function that
+# ...?" was refused: "Mockus propose the following acquisition function ..." holds few of its
+# words. A who-made question is answered by a sentence in which a name makes something ("Mockus
+# proposed", "Google released"): it weighs MAKER_BONUS more (0: off).
+MAKER_BONUS = 0.4
+_WHO_MADE = re.compile(
+    r"^\s*who\s+(?:first\s+)?(?:invented|created|introduced|proposed|developed|designed|coined"
+    r"|came\s+up\s+with|made|wrote|published|built|discovered|released)\b", re.IGNORECASE)
+_NAME_MAKES = re.compile(
+    r"(?<![.!?]\s)\b(?!(?:It|This|That|They|We|He|She|You|I|These|Those|The|A|An|One|Here"
+    r"|There|Which|Who|What)\b)[A-Z][\w.-]+(?:\s+(?:et\s+al\.?|and\s+[A-Z][\w.-]+))?"
+    r"\s+(?:first\s+)?(?:propos|introduc|invent|develop|creat|coin|design|publish|releas)\w*\b")
+
+
+def _maker_bonus(maker: bool, text: str) -> float:
+    return MAKER_BONUS if maker and _NAME_MAKES.search(text) else 0.0
+
+
 def _meta_penalty(text: str) -> float:
     return META_PENALTY if _META.search(text) else 0.0
 
@@ -914,7 +935,9 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
     # A space between two cuts is kept: "capacity, so" must not become "capacity,so".
     pieces = [s.text[a:b] for a, b in itertools.pairwise(cuts) if b > a]
     alias = ALIAS_CLIP and _ASKS_ALIAS.search(q.text) is not None
+    means = _means_weight(q)
     best: tuple[float, int, str] | None = None
+    start = -1
     for i in range(len(pieces)):
         n = 0
         for j in range(i, len(pieces)):
@@ -929,10 +952,13 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
             weight = sum(w for t, w in q.stems.items() if t in have)
             if gives_alias:
                 weight += q.total  # the clause that gives the other name is the answer
-            if best is None or weight > best[0] or (weight == best[0] and n > best[1]):
-                best = (weight, n, text)
+            if means and _GIVES_MEANS.search(text):
+                weight += means
+            if best is None or weight > best[0] or (weight == best[0] and n > best[1] and (
+                    not CLIP_FIRST or i == start)):
+                best, start = (weight, n, text), i
     if CLIP_MIDDLE and best is not None:
-        middle = _without_middle(pieces, q, budget)
+        middle = _without_middle(pieces, q, budget, means)
         if middle is not None and middle[0] > best[0]:
             return Scored(s.candidate, s.index, middle[1], s.raw, s.start, s.end, s.coverage,
                           s.meaning, s.score, s.terms, s.about, s.confidence)
@@ -994,7 +1020,26 @@ _LEFT_OPEN = " ,;:-\u2013\u2014("
 _LEFT_CLOSE = " ,;:-\u2013\u2014)"
 
 
-def _without_middle(pieces: Sequence[str], q: Question, budget: int) -> tuple[float, str] | None:
+# Round 35 (fresh25): "When two tokenized sentences differ in length, how can they still go
+# into one tensor?" kept the second clause of "The first sequence needs to be padded up to
+# the length of the second one, or the second one needs to be truncated ..." (both hold as
+# much of the question; the longer won): of runs that hold as much, the first is kept, then
+# the longest from its start (`CLIP_FIRST`). "How can a small codebook still produce an
+# enormous number of outputs?" lost its answer's "but by having the model emit a sequence
+# ..." to the clauses around it: for a "how" question, a run that says by what means
+# ("by having", "by using") weighs MEANS_SHARE of the question more (`CLIP_MEANS`).
+CLIP_FIRST = True
+CLIP_MEANS = True
+MEANS_SHARE = 0.25
+_GIVES_MEANS = re.compile(r"\b(?:by|through|via)\s+\w+ing\b", re.IGNORECASE)
+
+
+def _means_weight(q: Question) -> float:
+    return MEANS_SHARE * q.total if CLIP_MEANS and _HOW_ASKED.match(q.text) else 0.0
+
+
+def _without_middle(pieces: Sequence[str], q: Question, budget: int,
+                    means: float = 0.0) -> tuple[float, str] | None:
     """The sentence's opening and end, a run of its clauses left out between them: (the
     question's weight it holds, the text), or None when nothing fits `budget`."""
     best: tuple[float, str, int] | None = None
@@ -1010,6 +1055,8 @@ def _without_middle(pieces: Sequence[str], q: Question, budget: int) -> tuple[fl
                 continue
             have = {stem(w) for w in _WORD.findall(text)}
             weight = sum(w for t, w in q.stems.items() if t in have)
+            if means and _GIVES_MEANS.search(text):
+                weight += means
             # The shorter on a tie: the whole aside goes ("(eg. ) --" is no part of either).
             if best is None or weight > best[0] or (weight == best[0] and n < best[2]):
                 best = (weight, text, n)
@@ -1410,8 +1457,63 @@ def definition_lead(scored: Sequence[Scored], q: Question) -> Scored | None:
                   or _named_section(s.candidate, best.candidate, asked))))]
     # The entry's opening passage: its first sentence says what the thing is; the first
     # sentence of a later section ("Cons") does not.
-    return min(firsts, key=lambda s: (s.candidate.span.path != best.candidate.span.path,
-                                      s.candidate.span.start_line), default=None)
+    first = min(firsts, key=lambda s: (s.candidate.span.path != best.candidate.span.path,
+                                       s.candidate.span.start_line), default=None)
+    led = _subject_led(scored, q, best) if SUBJECT_LEAD else None
+    if led is not None and _place(led, best) < _place(best, best) and (
+            first is None or _place(led, best) < _place(first, best)
+            or _REFERS_BACK.match(first.text)):
+        return led
+    return first
+
+
+# Round 35: "what does dropout do?" on a book's section "Dropout" of four paragraphs was
+# answered by "The only gotcha is that we still want the weights to be properly scaled.", the
+# first sentence of its second paragraph, not "Dropout solves this by reducing the model's
+# dependency on ..." above it (a new user's notes): the sentence whose subject is the thing
+# asked about says what it is or does. It leads when it scores nearly as well as the best,
+# in the best's entry, above the best, and above the first sentence that would lead otherwise
+# (or that one refers back). A glossary's definition opens its entry without naming it
+# ("Values distant from most other values."): a later "Outliers are often caused by ..."
+# does not lead it (dev set, tune and report).
+SUBJECT_LEAD = True
+_DEFINED = re.compile(
+    r"^\s*what\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?(?P<x>[\w.+/-]+(?:\s+[\w.+/-]+)??)"
+    r"(?:\s+do)?\s*\??\s*$", re.IGNORECASE)
+
+
+# A first sentence that refers back ("Like weight decay, this trick is only on while ...",
+# "It is ...") goes on from what came before: it says what the thing is less than a sentence
+# that names it.
+_REFERS_BACK = re.compile(r"^(?:[^,.]{0,40},\s+)?(?:this|these|that|those|it|they)\b",
+                          re.IGNORECASE)
+
+
+def _place(s: Scored, best: Scored) -> tuple[bool, int, int]:
+    c = s.candidate
+    return (c.span.path != best.candidate.span.path, c.span.start_line, s.index)
+
+
+def _subject_led(scored: Sequence[Scored], q: Question, best: Scored) -> Scored | None:
+    """The first sentence (in file order) of the best's entry that opens with what the
+    question asks about ("Dropout solves ..." for "what does dropout do?") and scores within
+    LEAD of the best; None when the best opens so itself."""
+    m = _DEFINED.match(q.text)
+    if m is None:
+        return None
+    want = tuple(_form(w) for w in re.findall(r"\w[\w'-]*", m.group("x")))
+    if not want or any(w in STOPWORDS for w in want):
+        return None
+
+    def opens(s: Scored) -> bool:
+        return sentence_subject(s.text)[: len(want)] == want and not s.text.endswith("?")
+
+    if opens(best):
+        return None
+    led = [s for s in scored[1:LEAD_POOL]
+           if s.about and s.score >= LEAD * best.score and not _meta_penalty(s.text)
+           and _same_entry(s.candidate, best.candidate) and opens(s)]
+    return min(led, key=lambda s: _place(s, best), default=None)
 
 
 LEAD_POOL = 20
