@@ -385,6 +385,10 @@ _LEADING_YEAR = re.compile(r"^(?:19|20)\d\d(?:([-_.])\d\d\1\d\d)?\s*(?:\([^()\s]
 _TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
 _CITATION = re.compile(r"(?<!\s)\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
+# Where a paper's title can be read, tagged after it: "Attention Is All You Need [arXiv]",
+# "... [pdf] [code]" (round 35: a folder of paper notes, the tag a link to the paper).
+_SOURCE_TAG = re.compile(r"(?:\s*\[(?:arxiv|pdf|paper|code|github|blog|video|slides|project"
+                         r"|project page|openreview|doi|html|website|link)\])+$", re.IGNORECASE)
 # A reference manager's citation key before a paper's title, as org-roam-bibtex titles a
 # literature note ("hjelm_learning_2019: Learning deep ...", "nasarGrandPursuitStory2011:
 # Grand pursuit"): one lower-case token holding a year, or words joined by "_".
@@ -492,6 +496,8 @@ def bare_name(name: str) -> str:
     ('Supervised Learning', 'What is the role of attention?')
     >>> bare_name("PCA — variance via orthogonal axes"), bare_name("Evaluation — Imbalanced Data")
     ('PCA', 'Evaluation — Imbalanced Data')
+    >>> bare_name("Layer Normalization [arXiv]"), bare_name("Adam [pdf] [code]")
+    ('Layer Normalization', 'Adam')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
@@ -507,7 +513,7 @@ def _bare_name(name: str) -> str:
     text = _TASK_KEYWORD.sub("", text, count=1)
     text = _LABELLED_NUMBER.sub("", text, count=1)
     if "[" in text:
-        text = _CITATION.sub("", text).strip()
+        text = _SOURCE_TAG.sub("", _CITATION.sub("", text)).strip()
     text = _drop_citekey(text)
     start, end = 0, len(text)
     while start < end and (_decoration(text[start]) or text[start].isspace()):

@@ -1,0 +1,57 @@
+"""Round 35 (read35b): a folder of paper summaries, each note titled by its paper as a link
+to it, then a short summary and generic parts ("Key Points:", "Notes:"), as a new user's
+public repository has them; rebuilt here in our own words.
+
+- A title with "Vocabulary for" in it was taken for a glossary's heading, and the note's
+  "Key Points:" and "Notes:" became its terms: one concept "Key Points" then gathered the
+  "Key Points" sections of every other note (a false merge).
+- A bracketed source tag after a title ("[arXiv]", itself a link) stayed in the name.
+- A note that opens with its title as a bare link paragraph, no heading, was named by its
+  file's slug.
+- A HonKit book's slugs keep the heading's `’`, `,` and `&` (`4.4.1-do’s.md`): taken for a
+  file name that names its note, they named the page instead of its heading.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grimoire.knowledge import Grimoire
+from tests.readers.conftest import labels, write_notes
+
+_SUMMARY = ("TLDR; We train a recurrent model whose output layer covers a million words by "
+            "sampling a few of them per batch, and decode with a short list per sentence.\n\n")
+
+
+def test_a_paper_title_saying_vocabulary_for_is_no_glossary(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "papers", {
+        "huge-vocab.md": (
+            "## [Sampled Softmax over a Huge Vocabulary for Speech Recognition]"
+            "(https://arxiv.org/abs/0000.00001)\n\n" + _SUMMARY
+            + "#### Key Points:\n\n- Sampling keeps the softmax cheap.\n- Beam width ten.\n\n"
+            "#### Notes:\n\n- How was the short list chosen?\n"),
+        "other.md": (
+            "## [Gated Memory for Long Documents](https://arxiv.org/abs/0000.00002)\n\n"
+            "TLDR; A memory that a gate writes to once per paragraph.\n\n"
+            "#### Key Points\n\n- The gate is a sigmoid.\n"),
+    })
+    kb.ingest([notes], embed=False)
+    assert labels(kb) == {"Sampled Softmax over a Huge Vocabulary for Speech Recognition",
+                          "Gated Memory for Long Documents"}
+
+
+def test_a_source_tag_after_the_title_is_no_part_of_its_name(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "papers", {
+        "gated-memory.md": (
+            "## Gated Memory for Long Documents [[arXiv](https://arxiv.org/abs/0000.00002)]\n\n"
+            "TLDR; A memory that a gate writes to once per paragraph.\n"),
+        "route.md": (
+            "## [Routing Tokens to Experts](notes/route.md) [[arXiv](https://arxiv.org/abs/1)]"
+            "\n\nTLDR; Each token is sent to two of sixty-four experts.\n"),
+    })
+    kb.ingest([notes], embed=False)
+    assert labels(kb) == {"Gated Memory for Long Documents", "Routing Tokens to Experts"}
+    # found by the name as written too
+    assert kb.concept("Routing Tokens to Experts [arXiv]").label == "Routing Tokens to Experts"
