@@ -620,7 +620,8 @@ def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
         while stack and stack[-1][0] >= h.level:
             stack.pop()
         under = whole or (bool(stack) and stack[-1][1])
-        stack.append((h.level, under or bool(_GLOSSARY_HEADING.search(h.title))))
+        stack.append((h.level, under or (_GLOSSARY_HEADING.search(h.title) is not None
+                                         and not _links_away(parsed, h))))
         if not under or len(h.title) <= 1:
             continue
         nxt = heads[k + 1].index if k + 1 < len(heads) else len(parsed.blocks)
@@ -634,6 +635,19 @@ def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
         last = max((ln for b in blocks for ln, _ in b.units), default=h.line)
         entries.append(entry_from_blocks(h.title, blocks, Span(path, h.line, last)))
     return entries
+
+
+def _links_away(parsed: Parsed, head: Heading) -> bool:
+    """Whether a heading is wholly a link to a web page: a paper's or a page's title, which
+    names that work ("## [On a Large Target Vocabulary for Translation](https://arxiv...)"),
+    never a glossary of its own (round 35: a paper note's "Key Points:" and "Notes:" were
+    its terms, and one concept "Key Points" gathered 70 notes' sections)."""
+    if head.index >= len(parsed.blocks):
+        return False
+    block = parsed.blocks[head.index]
+    title = collapse(head.title)
+    return any(x.kind == LinkKind.URL and x.span.start_line == head.line
+               and collapse(x.label or "") == title for x in block.links[:block.heading_links])
 
 
 def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
