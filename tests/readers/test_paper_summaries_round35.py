@@ -55,3 +55,20 @@ def test_a_source_tag_after_the_title_is_no_part_of_its_name(
     assert labels(kb) == {"Gated Memory for Long Documents", "Routing Tokens to Experts"}
     # found by the name as written too
     assert kb.concept("Routing Tokens to Experts [arXiv]").label == "Routing Tokens to Experts"
+
+
+def test_a_book_slug_keeping_apostrophes_commas_and_ampersands_is_a_slug(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "book" / "contents", {
+        "3.1-the-reviewer’s-view.md": (
+            "## 3.1 The reviewer’s view\n\nA reviewer reads the abstract first, then the "
+            "figures, and decides within minutes.\n"),
+        "5.2-losses,-scores,-and-ranks.md": (
+            "### 5.2 Losses, scores, and ranks\n\nA loss is minimised while training; a score "
+            "is reported after it.\n"),
+        "6.1-slides-&-posters.md": (
+            "### 6.1 Slides & posters\n\nA poster holds one figure that a passer-by can read "
+            "from two metres.\n"),
+    })
+    kb.ingest([notes], embed=False)
+    assert labels(kb) == {"The reviewer’s view", "Losses, scores, and ranks", "Slides & posters"}

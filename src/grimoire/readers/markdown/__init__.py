@@ -272,7 +272,7 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # Nor does a section of a day's or a month's page ("Jul 2024 notes.md" opening with
         # "## openai": round 34, four months' pages were the concept "openai").
         h1 = heads[0].title
-    if after_text and _SLUG.fullmatch(stem) is None and any(c.isalpha() for c in stem):
+    if after_text and not _is_slug(stem) and any(c.isalpha() for c in stem):
         # A vault's note "Category Theory.md" that defines a category, then "# 1 Isomorphism":
         # the heading names a part, the file the note (it was "Isomorphism", with the
         # definition of a category). So for `Papers.md` (a reading list, then "# Information
@@ -350,6 +350,17 @@ def _spaced(stem: str) -> str:
 
 # A site's slug (`my-rnn-notes`), a Dendron hierarchy (`ml.attention.self`): an address.
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+|\w+(?:\.[\w-]+)+")
+# The marks of a heading a book's generator keeps in its slug (HonKit: "Do’s and don’ts" is
+# `4.4-do’s-and-don’ts.md`, "Books & articles" `books-&-articles.md`).
+_SLUG_MARKS = re.compile(r"[\u2019',&]+")
+
+
+def _is_slug(stem: str) -> bool:
+    """Whether a file's name is a slug (`_SLUG`), also with the marks a heading's slug keeps."""
+    if _SLUG.fullmatch(stem) is not None:
+        return True
+    bare = re.sub(r"([-_])[-_]+", r"\1", _SLUG_MARKS.sub("", stem))
+    return bare != stem and _SLUG.fullmatch(bare) is not None
 
 
 def names_note(stem: str) -> bool:
@@ -358,7 +369,7 @@ def names_note(stem: str) -> bool:
     (`my-rnn-notes.md`, which only a web address would call the page) or Dendron hierarchy."""
     return (any(c.isalpha() for c in stem) and not is_generic_heading(stem)
             and stem.casefold() != "readme" and not names_no_concept(stem)
-            and _SLUG.fullmatch(stem) is None)
+            and not _is_slug(stem))
 
 
 def _named_by_file_and_heading(parsed: Parsed, path: str, title: str) -> str | None:
