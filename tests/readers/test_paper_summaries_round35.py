@@ -72,3 +72,22 @@ def test_a_book_slug_keeping_apostrophes_commas_and_ampersands_is_a_slug(
     })
     kb.ingest([notes], embed=False)
     assert labels(kb) == {"The reviewer’s view", "Losses, scores, and ranks", "Slides & posters"}
+
+
+def test_a_note_opening_with_its_paper_as_a_bare_link_is_named_by_the_link(
+        kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "papers", {
+        "local-attn-mt.md": (
+            "[Windowed Attention for Translating Long Sentences](https://arxiv.org/abs/0000.3)"
+            "\n\nTLDR; Attention looks at a window of source words around a predicted "
+            "position instead of all of them.\n"),
+        # a link that names no paper, or a note named by its file in words, keeps its name
+        "reading-queue.md": "[pdf](https://example.org/a.pdf)\n\nTo read next week.\n",
+        "Beam Search Tricks.md": (
+            "[A Survey of Decoding Methods](https://example.org/survey)\n\n"
+            "Length penalties keep beams from preferring short outputs.\n"),
+    })
+    kb.ingest([notes], embed=False)
+    assert "Windowed Attention for Translating Long Sentences" in labels(kb)
+    assert "local-attn-mt" not in labels(kb)
+    assert "A Survey of Decoding Methods" not in labels(kb)

@@ -416,6 +416,25 @@ def _file_says(stem: str, name: str) -> bool:
     return bool(mine) and all(w.rstrip("s") in words for w in mine) and 2 * len(mine) >= len(words)
 
 
+def _linked_title(parsed: Parsed, stem: str) -> str | None:
+    """The text of the link a slug-named note opens with as a paragraph of its own, no heading
+    above it: the title of the paper or page the note is on (`[Effective Approaches to ...]
+    (https://arxiv.org/abs/...)`, round 35: a folder of paper notes named two so by their
+    slugs). A link that names no work (`[pdf](...)`, a bare address) is no title."""
+    if "title" in parsed.front.meta or not _is_slug(stem):
+        return None
+    at, first = next(((k, b) for k, b in enumerate(parsed.blocks) if b.units), (0, None))
+    if first is None or first.kind != "text" or len(first.links) != 1 \
+            or (parsed.headings and parsed.headings[0].index <= at):
+        return None
+    link = first.links[0]
+    label = collapse(link.label or "")
+    if link.kind != LinkKind.URL or label != collapse(first.text) or "://" in label \
+            or len(label.split()) < 2 or is_generic_title(label):
+        return None
+    return label
+
+
 def _text_before(parsed: Parsed, heading: Heading) -> bool:
     """Whether prose comes before `heading` (code does not: a notebook's imports)."""
     return any(b.kind != "code" and b.units for b in parsed.blocks[: heading.index])
@@ -831,7 +850,8 @@ def read_with(
     if _links_another_note(parsed, text, title):
         title = stem
     if title == stem:
-        title = slug_title(restored_title(title, text), text)
+        linked = _linked_title(parsed, stem) if fmt == name else None
+        title = linked or slug_title(restored_title(title, text), text)
     elif parsed.headings and "title" not in parsed.front.meta and in_logseq_graph(path):
         # A Logseq page is named by its file (or `title::`); a `- # Definition` block is a
         # heading inside its outline, not its name.
