@@ -350,8 +350,8 @@ def _spaced(stem: str) -> str:
 
 # A site's slug (`my-rnn-notes`), a Dendron hierarchy (`ml.attention.self`): an address.
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+|\w+(?:\.[\w-]+)+")
-# The marks of a heading a book's generator keeps in its slug (HonKit: "Do’s and don’ts" is
-# `4.4-do’s-and-don’ts.md`, "Books & articles" `books-&-articles.md`).
+# The marks of a heading a book's generator keeps in its slug (HonKit: a heading's curly
+# apostrophe in `4.4-do\u2019s-and-don\u2019ts.md`, "Books & articles" `books-&-articles.md`).
 _SLUG_MARKS = re.compile(r"[\u2019',&]+")
 
 
