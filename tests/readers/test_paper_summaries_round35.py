@@ -8,7 +8,7 @@ public repository has them; rebuilt here in our own words.
 - A bracketed source tag after a title ("[arXiv]", itself a link) stayed in the name.
 - A note that opens with its title as a bare link paragraph, no heading, was named by its
   file's slug.
-- A HonKit book's slugs keep the heading's `’`, `,` and `&` (`4.4.1-do’s.md`): taken for a
+- A HonKit book's slugs keep the heading's curly apostrophe, `,` and `&`: taken for a
   file name that names its note, they named the page instead of its heading.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grimoire.knowledge import Grimoire
+from grimoire.readers.conventions import is_generic_heading
 from tests.readers.conftest import labels, write_notes
 
 _SUMMARY = ("TLDR; We train a recurrent model whose output layer covers a million words by "
@@ -60,8 +61,8 @@ def test_a_source_tag_after_the_title_is_no_part_of_its_name(
 def test_a_book_slug_keeping_apostrophes_commas_and_ampersands_is_a_slug(
         kb: Grimoire, tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "book" / "contents", {
-        "3.1-the-reviewer’s-view.md": (
-            "## 3.1 The reviewer’s view\n\nA reviewer reads the abstract first, then the "
+        "3.1-the-reviewer\u2019s-view.md": (
+            "## 3.1 The reviewer\u2019s view\n\nA reviewer reads the abstract first, then the "
             "figures, and decides within minutes.\n"),
         "5.2-losses,-scores,-and-ranks.md": (
             "### 5.2 Losses, scores, and ranks\n\nA loss is minimised while training; a score "
@@ -71,7 +72,8 @@ def test_a_book_slug_keeping_apostrophes_commas_and_ampersands_is_a_slug(
             "from two metres.\n"),
     })
     kb.ingest([notes], embed=False)
-    assert labels(kb) == {"The reviewer’s view", "Losses, scores, and ranks", "Slides & posters"}
+    assert labels(kb) == {"The reviewer\u2019s view", "Losses, scores, and ranks",
+                          "Slides & posters"}
 
 
 def test_a_note_opening_with_its_paper_as_a_bare_link_is_named_by_the_link(
@@ -91,3 +93,14 @@ def test_a_note_opening_with_its_paper_as_a_bare_link_is_named_by_the_link(
     assert "Windowed Attention for Translating Long Sentences" in labels(kb)
     assert "local-attn-mt" not in labels(kb)
     assert "A Survey of Decoding Methods" not in labels(kb)
+
+
+def test_key_points_and_thoughts_are_parts_of_a_summary(kb: Grimoire, tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "papers", {
+        "Highway Layers.md": ("# Key Points:\n\n- A gate mixes the input with the layer's "
+                              "output.\n\n## Thoughts\n\n- Worth trying on our model.\n"),
+    })
+    kb.ingest([notes], embed=False)
+    assert labels(kb) == {"Highway Layers"}
+    assert is_generic_heading("Key Points:") and is_generic_heading("Thoughts")
+    assert not is_generic_heading("Key Point Detection")

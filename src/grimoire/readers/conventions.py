@@ -142,6 +142,9 @@ _GENERIC_HEADINGS = frozenset(
         # reading list ("Литература")
         "python implementation",
         "hands-on implementation", "hands-on python implementation",
+        # round 35: the parts of a paper's summary, in most notes of a folder of them
+        # ("Key Points:", "Thoughts"), as "Key takeaways" and "Findings" are
+        "key points", "main points", "thoughts", "my thoughts",
     }
     | _PAGE_PARTS
 )
