@@ -83,3 +83,19 @@ def test_show_and_lint_agree_on_a_link_into_a_folder_outside_the_notes(
     statuses = {m["href"] or m["target"]: m["status"] for m in as_json["links"]}
     assert statuses["appendix/derivation.md"] == "elsewhere"
     assert statuses["Weight Decay"] == "wanted"
+
+
+def test_a_query_with_no_word_says_only_that_nothing_was_searched(tmp_path: Path) -> None:
+    # `search '?!.'` on a store not yet embedded said how much semantic search covers, then
+    # that nothing was searched: a note about vectors no search used.
+    db = _ingested(tmp_path, {"dropout.md": "# Dropout\n\nRandomly zeroes activations while "
+                                            "a network trains, so units cannot co-adapt.\n"})
+    runner = CliRunner()
+    for args in ([], ["--json"]):
+        shown = runner.invoke(main, ["--db", db, "search", "?!.", *args])
+        assert shown.exit_code == 0, shown.output
+        assert "nothing was searched" in shown.stderr
+        assert "semantic search covers" not in shown.stderr
+        assert '"vectors"' not in shown.stderr
+    worded = runner.invoke(main, ["--db", db, "search", "dropout"])
+    assert "semantic search covers" in worded.stderr  # a real query still hears of them

@@ -517,11 +517,12 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     status = kb.vector_status() if mode != "lexical" else None
     hits = kb.search(text, k=k, mode=mode, source=source, format=fmt, tag=tag)
     read_only()
-    if status is not None:
-        _cli_ingest.vector_notice(status, as_json)
     # Only its nearest in meaning, or "no results" whatever the query: say why.
-    _search_notice(kb.search_notice(text, hits, mode, source=source, format=fmt, tag=tag),
-                   as_json)
+    notice = kb.search_notice(text, hits, mode, source=source, format=fmt, tag=tag)
+    if status is not None and not (notice and notice.get("no_word")):
+        # (Nothing searched, no vectors used: how many are missing would only confuse.)
+        _cli_ingest.vector_notice(status, as_json)
+    _search_notice(notice, as_json)
     if as_json:
         emit_json(hits)
         return
