@@ -37,9 +37,8 @@ TERMS = ("S#\nSelf-attention#\nEvery token of a sequence weighs every other toke
          "[Self-attention], trained with [Dropout].\n")
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("faces35")
+def ingested(root: Path) -> Path:
+    """A store of a page named by its title (Dropout.md) and a glossary of hyphenated terms."""
     notes = root / "notes"
     notes.mkdir()
     (notes / "Dropout.md").write_text(DROPOUT + "\n", encoding="utf-8")
@@ -49,6 +48,11 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         report = kb.ingest([notes], embed=False)
         assert not report.failed
     return path
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ingested(tmp_path_factory.mktemp("faces35"))
 
 
 def cli(db: Path, *args: str) -> str:

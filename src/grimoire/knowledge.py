@@ -53,6 +53,8 @@ _A_WORD = re.compile(r"[^\W_]")
 def has_word(query: str) -> bool:
     """True when `query` holds a letter or a digit (of any script), something to search by."""
     return _A_WORD.search(query) is not None
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 

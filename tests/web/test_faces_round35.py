@@ -15,23 +15,14 @@ import pytest
 from click.testing import CliRunner
 from playwright.sync_api import Browser
 
-import grimoire
 from grimoire.cli import main
-from tests.test_faces_round35 import DROPOUT, TERMS
+from tests.test_faces_round35 import DROPOUT, ingested
 from tests.web.conftest import Running, run_server
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("faces35web")
-    notes = root / "notes"
-    notes.mkdir()
-    (notes / "Dropout.md").write_text(DROPOUT + "\n", encoding="utf-8")
-    (notes / "terms.txt").write_text(TERMS, encoding="utf-8")
-    path = root / "kb.db"
-    with grimoire.open(path) as kb:
-        assert not kb.ingest([notes], embed=False).failed
-    return path
+    return ingested(tmp_path_factory.mktemp("faces35web"))
 
 
 @pytest.fixture(scope="module")
