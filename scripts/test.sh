@@ -18,16 +18,17 @@ fi
 # PostgreSQL pass its tests that open a PostgreSQL database and the SQLite pass the rest
 # (run alone, the SQLite pass runs them all).
 export GRIMOIRE_TEST_SPLIT=1
+# Each pass lists its 15 slowest tests (the suite must stay under 15 minutes here).
 # Two passes on two cores: each embeds on one thread (a bulk session's second thread would
 # contend with the other pass for a core, spinning while it waits).
 export GRIMOIRE_EMBED_THREADS=1
 log=$(mktemp)
-GRIMOIRE_TEST_STORE=postgres .venv/bin/pytest -q -p no:cacheprovider >"$log" 2>&1 &
+GRIMOIRE_TEST_STORE=postgres .venv/bin/pytest -q -p no:cacheprovider --durations=15 >"$log" 2>&1 &
 postgres_pid=$!
 trap 'kill "$postgres_pid" 2>/dev/null || true; rm -f "$log"' EXIT
 sqlite=0
 echo "== SQLite pass"
-.venv/bin/pytest -q || sqlite=$?
+.venv/bin/pytest -q --durations=15 || sqlite=$?
 postgres=0
 wait "$postgres_pid" || postgres=$?
 echo "== PostgreSQL pass"
