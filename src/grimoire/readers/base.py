@@ -163,9 +163,9 @@ def _utf16_order(head: bytes) -> str | None:
         return None
     odd = head[1:2 * pairs:2].count(0)
     even = head[0:2 * pairs:2].count(0)
-    if odd * 16 >= pairs and even * 4 <= odd:
+    if odd >= 2 and odd * 16 >= pairs and even * 4 <= odd:
         order = "utf-16-le"
-    elif even * 16 >= pairs and odd * 4 <= even:
+    elif even >= 2 and even * 16 >= pairs and odd * 4 <= even:
         order = "utf-16-be"
     else:
         return None
