@@ -659,6 +659,12 @@ def is_page_part(name: str) -> bool:
 _TASK_LIST = re.compile(r"(?:[\w'-]+ ){0,3}(?:to-?dos|to dos|(?:to-?do|to do) lists?)")
 
 
+# Questions or exercises of some kind ("Self-check questions", "Common interview questions",
+# "Review exercises"; round 36: a study guide's pages each closed with two such sections,
+# the one concept "Self-check questions" of three pages): a page's quiz, never a thing.
+_QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)")
+
+
 def _names_part(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
     # A note's title is asked twice (its reader's `title_of`, then `add_page_entry`) and its
     # section headings recur note after note: remembered as `heading_key` is (issue 14).
@@ -672,7 +678,13 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     written = heading_key(title)
     key = _ARTICLE.sub("", written).rstrip("? ")  # "The Problem", "The Idea", "What is it?"
     if key in words or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
-            or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key):
+            or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
+            or _QUIZ.fullmatch(key):
+        return True
+    part, colon, rest = key.partition(": ")
+    if colon and rest and part in words:
+        # "Intuition: likelihood plus prior", "Example: two coins": a part of the page,
+        # saying what it holds (round 36: a study guide's "Intuition: ..." was a concept)
         return True
     head, of, _ = key.partition(" of ")
     if of and head in of_words and not written.startswith(("a ", "an ")):

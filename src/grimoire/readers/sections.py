@@ -758,7 +758,9 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     (`created: {{date}}`, or tagged `template`: the shape of notes to come), a list of packages
     (`text.package_list`),
     a mail or news message (`text.message`), a program's settings (`text.settings`) or data
-    (`text.data_rows`), a note in a vault's templates folder (`obsidian.in_templates_folder`)."""
+    (`text.data_rows`), a note in a vault's templates folder (`obsidian.in_templates_folder`),
+    a piece of an HTML page (`html`: no `<html>`, `<title>` or heading), a node of a Dendron
+    hierarchy (`_apps.dendron_node`)."""
     # A plain loop, and nothing at all for a file without front matter: asked two or three
     # times of every note (issue 14).
     if not meta:
@@ -767,7 +769,8 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
         return True
     if meta.get("package_list") is True or meta.get("message") is True \
             or meta.get("settings") is True or meta.get("data") is True \
-            or meta.get("vault_template") is True:
+            or meta.get("vault_template") is True or meta.get("fragment") is True \
+            or meta.get("hierarchy_node") is True:
         return True
     # The page's own front matter says it is an index, a log or a template (`type: index`,
     # as a wiki an LLM keeps writes its catalogue and its change log; round 33).
