@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import grimoire
-from grimoire.readers.conventions import is_generic_heading
+from grimoire.readers.conventions import is_generic_heading, is_generic_title
 
 DENDRON_FRONT = ("---\nid: {id}\ntitle: {title}\ndesc: ''\nupdated: 1700000000000\n"
                  "created: 1700000000000\n---\n")
@@ -62,3 +62,10 @@ def test_quiz_sections_and_a_generic_heading_with_a_colon_name_a_part_of_a_page(
     for heading in ("Weight Decay", "Complexity: Approximation Algorithms",
                     "Cryptography: Hash Functions", "Questions answering models"):
         assert not is_generic_heading(heading), heading
+
+
+def test_a_guide_s_about_page_and_its_bucket_of_topics_name_no_concept() -> None:
+    for title in ("About This Guide", "About these notes", "Advanced Topics", "Topics covered"):
+        assert is_generic_title(title), title
+    for title in ("Advanced Topics in Reinforcement Learning", "Topic Models", "Deep Learning"):
+        assert not is_generic_title(title), title

@@ -66,6 +66,12 @@ _PAGE_PARTS = frozenset(
         # a personal site's own pages (round 35: a notes site's "About", "Projects", "Quotes")
         "about", "about me", "about this site", "about the author", "projects", "my projects",
         "quotes", "favorite quotes", "favourite quotes",
+        # a study guide's own pages and a course's bucket of the rest (round 36: "About This
+        # Guide", "Advanced Topics" over a site's last part)
+        "about this guide", "about this book", "about this course", "about these notes",
+        "about this wiki", "about this repository", "about the book", "about the course",
+        "advanced topics", "other topics", "more topics", "further topics", "special topics",
+        "selected topics", "misc topics", "topics", "topics covered",
     }
     | _SEE_ALSO_HEADINGS
 )
