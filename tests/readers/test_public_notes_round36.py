@@ -69,3 +69,17 @@ def test_a_guide_s_about_page_and_its_bucket_of_topics_name_no_concept() -> None
         assert is_generic_title(title), title
     for title in ("Advanced Topics in Reinforcement Learning", "Topic Models", "Deep Learning"):
         assert not is_generic_title(title), title
+
+
+def test_a_dendron_journal_day_s_headings_name_no_concept(tmp_path: Path) -> None:
+    day = ("---\nid: d1\ntitle: '2025-01-02'\ndesc: ''\nupdated: 1700000000000\n"
+           "created: 1700000000000\ntraitIds:\n  - journalNote\n---\n\n"
+           "# Reading\n\nReading is what I did most today: two chapters on kernels.\n\n"
+           "# Running\n\nRunning felt easier than last week; five kilometres.\n")
+    note = ("---\nid: n1\ntitle: Kernels\ndesc: ''\nupdated: 1700000000000\n"
+            "created: 1700000000000\n---\n\n# Kernels\n\nA kernel computes an inner product "
+            "in a feature space without building it.\n\n## Gaussian Kernel\n\nThe Gaussian "
+            "kernel is a kernel that decays with squared distance.\n")
+    terms = _terms(tmp_path, {"daily.journal.2025.01.02.md": day, "ml.kernels.md": note})
+    assert "Kernels" in terms
+    assert not terms & {"Reading", "Running"}

@@ -378,7 +378,7 @@ def _bare(path: tuple[str, ...], numbered: bool = False) -> str:
 def add_section_entries(doc: Document) -> Document:
     """`doc` with an entry for every section that defines its heading (see module doc)."""
     passages = doc.passages
-    if not passages:
+    if not passages or journal_note(doc.meta):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
     own = {normalize(doc.title), *(normalize(e.term) for e in doc.entries)}
@@ -749,6 +749,14 @@ def is_template(meta: Mapping[str, object]) -> bool:
     return isinstance(tags, list) and any(
         isinstance(t, str) and t.strip().lstrip("#").casefold() in ("template", "templates")
         for t in tags)
+
+
+def journal_note(meta: Mapping[str, object]) -> bool:
+    """A Dendron journal note (`traitIds: [journalNote]`, what its "create journal note"
+    writes): a day's log, whose headings are what the day held ("AI", "Consciousness"), not
+    things it explains (round 36: a Dendron wiki's days gave five section concepts)."""
+    traits = meta.get("traitIds") if meta else None
+    return isinstance(traits, list) and "journalNote" in traits
 
 
 def not_a_page(meta: Mapping[str, object]) -> bool:
