@@ -75,6 +75,8 @@ def test_western_notes_and_binary_data_are_as_before() -> None:
     latin = "# Régularisation\n\nUne méthode contre le sur-apprentissage, « ação ».\n"
     assert decode(latin.encode("latin-1"), "l.md") == latin
     assert decode_warning(latin.encode("latin-1"), "l.md") == (1, "not UTF-8; read as Windows-1252")
+    ruled = "# Notes\n\n\u2014\u2014\u2014\u2014\u2014\u2014\n\nCaf\u00e9 au lait.\n"
+    assert decode(ruled.encode("cp1252"), "r.md") == ruled  # a rule of dashes, not Japanese
     assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     # 16-bit numbers with NULs on one side decode to control characters: binary.
     assert looks_binary(bytes(b for i in range(200) for b in (i % 7, 0)))

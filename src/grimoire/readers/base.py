@@ -190,7 +190,9 @@ _HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
 
 def _legacy(data: bytes, path: str, first: int) -> tuple[str, tuple[int, str] | None]:
     high = len(data) - len(data.translate(None, _HIGH))
-    runs = sum(len(m) for m in _HIGH_RUN.findall(data))
+    # A rule of one character repeated ("———" in cp1252, a row of no-break spaces) is no
+    # sign of a double-byte encoding.
+    runs = sum(len(m) for m in _HIGH_RUN.findall(data) if m.count(m[:1]) != len(m))
     if runs * 2 <= high:
         # Old notes saved from Windows editors: cp1252 covers curly quotes, Latin-1 the rest.
         try:
