@@ -24,11 +24,12 @@ EXPORT_MARKER = ".grimoire-export"
 
 
 def note_text(data: bytes, path: str) -> str:
-    """A note's bytes as text the way `ingest` decoded them (UTF-16/32 by their BOM, UTF-8, or
-    Windows-1252 for a file with no UTF-8 in it), LF line ends: what a face shows of a file
-    agrees with what was read from it. The source view and MCP's `read_source` decoded every
-    file as UTF-8, so a Latin-1 note read "Caf\ufffd" and a UTF-16 one a NUL between every
-    letter (round 34). A file that is binary now is shown as UTF-8 with replacements."""
+    """A note's bytes as text the way `ingest` decoded them (`readers.base.decode`: UTF-16/32
+    by their BOM, UTF-8, UTF-16 without a BOM, Windows-1252, Shift-JIS or EUC-JP), LF line
+    ends: what a face shows of a file agrees with what was read from it. The source view and
+    MCP's `read_source` decoded every file as UTF-8, so a Latin-1 note read "Caf\ufffd" and a
+    UTF-16 one a NUL between every letter (round 34). A file that is binary now, or whose
+    encoding cannot be told, is shown as UTF-8 with replacements."""
     from grimoire.readers.base import decode  # the readers import this module
 
     try:

@@ -138,7 +138,7 @@ def _plain_looks_binary(data: bytes) -> bool:
     if head.startswith(base._BOM_PREFIXES):
         return False
     if b"\x00" in head:
-        return True
+        return base._utf16_order(head) is None
     controls = len(head) - len(head.translate(None, base._CONTROLS))
     return controls > 8 and controls * 50 > len(head)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
@@ -72,8 +73,8 @@ _text_bytes: bytes | None = None
 
 
 def looks_binary(data: bytes) -> bool:
-    """Not text: NUL bytes, or many control characters, in the first 8 KB, without a
-    UTF-16/32 BOM.
+    """Not text: NUL bytes (unless they are UTF-16's without a BOM), or many control
+    characters, in the first 8 KB, without a UTF-16/32 BOM.
 
     Random bytes hold a control character in about one byte of nine; notes almost never do.
     """
@@ -84,10 +85,12 @@ def looks_binary(data: bytes) -> bool:
     if head.startswith(_BOM_PREFIXES):
         return False
     if b"\x00" in head:
-        return True
-    controls = len(head) - len(head.translate(None, _CONTROLS))
-    if controls > 8 and controls * 50 > len(head):
-        return True
+        if _utf16_order(head) is None:
+            return True
+    else:
+        controls = len(head) - len(head.translate(None, _CONTROLS))
+        if controls > 8 and controls * 50 > len(head):
+            return True
     if len(data) <= _MEMO_BYTES:
         _text_bytes = data
     return False
@@ -117,7 +120,7 @@ def _decoded(data: bytes, path: str) -> _Decoded:
 
 
 def _choose(data: bytes, path: str) -> tuple[str, tuple[int, str] | None]:
-    """The text, and a warning when it was not clean UTF-8 (or BOM-marked UTF-16/32)."""
+    """The text, and a warning when it was not clean UTF-8 (or UTF-16/32)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -129,6 +132,14 @@ def _choose(data: bytes, path: str) -> tuple[str, tuple[int, str] | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
         first = line_of(data, e.start)
+    if (order := _utf16_order(data[:8192])) is not None:
+        # UTF-16 saved without its byte order mark (some Windows tools): the NULs of its
+        # ASCII characters fall on one side of every pair (`_utf16_order`).
+        try:
+            return data.decode(order), None
+        except UnicodeDecodeError as e:
+            raise ReadError(f"invalid {order} text: {e.reason}", path,
+                            line_of(data.decode(order, errors="replace"), e.start // 2)) from e
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
     good = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
@@ -137,11 +148,99 @@ def _choose(data: bytes, path: str) -> tuple[str, tuple[int, str] | None]:
         # cp1252 would garble every correct accent ("CafÃ©"), so only the damage is lost.
         return text, (first, f"invalid UTF-8 ({bad} bad byte{'s' if bad > 1 else ''}, "
                              "shown as \ufffd)")
-    # Old notes saved from Windows editors: cp1252 covers curly quotes, Latin-1 the rest.
+    return _legacy(data, path, first)
+
+
+def _utf16_order(head: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when `head` looks like UTF-16 text without a BOM: NULs on
+    one side of a sixteenth or more of its byte pairs (the high bytes of ASCII characters,
+    which even a Japanese note has: line ends, spaces, markup) and four times as often as on
+    the other (a character such as U+4E00 has a NUL low byte); valid UTF-16 with no control
+    characters once decoded. Binary data has NULs on both sides, or decodes to
+    controls; UTF-8 and the legacy code pages have no NUL."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    odd = head[1:2 * pairs:2].count(0)
+    even = head[0:2 * pairs:2].count(0)
+    if odd >= 2 and odd * 16 >= pairs and even * 4 <= odd:
+        order = "utf-16-le"
+    elif even >= 2 and even * 16 >= pairs and odd * 4 <= even:
+        order = "utf-16-be"
+    else:
+        return None
+    text = _strictly(head[:2 * pairs], order)
+    if text is None:
+        return None
+    controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f\v\x1b")
+    return order if controls * 50 <= len(text) and "\x00" not in text else None
+
+
+# Legacy code pages told apart without a detector library. charset-normalizer and chardet
+# guess from letter frequencies and are known to misread short texts with confidence 1.0
+# (UTF-8 as Big5, Spanish cp1252 as Big5 or mac_latin2, ASCII as UTF-16: their issue
+# trackers); a note is often short, and a wrong guess is stored silently. So only what can
+# be told by structure is decided: Western text has its non-ASCII letters alone or in pairs
+# between ASCII ones ("Régularisation", "ação"); Japanese (Shift-JIS, EUC-JP) decodes
+# strictly, in Japanese script with hiragana in it. Anything else (Chinese, Korean,
+# Cyrillic, ...) is an error naming the file, never a page of mojibake.
+_JAPANESE = (("cp932", "Shift-JIS"), ("euc_jp", "EUC-JP"))
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
+
+
+def _legacy(data: bytes, path: str, first: int) -> tuple[str, tuple[int, str] | None]:
+    high = len(data) - len(data.translate(None, _HIGH))
+    # A rule of one character repeated ("———" in cp1252, a row of no-break spaces) is no
+    # sign of a double-byte encoding.
+    runs = sum(len(m) for m in _HIGH_RUN.findall(data) if m.count(m[:1]) != len(m))
+    if runs * 2 <= high:
+        # Old notes saved from Windows editors: cp1252 covers curly quotes, Latin-1 the rest.
+        try:
+            return data.decode("cp1252"), (first, "not UTF-8; read as Windows-1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1"), (first, "not UTF-8; read as Latin-1")
+    for codec, label in _JAPANESE:
+        text = _strictly(data, codec)
+        if text is not None and _japanese(text):
+            return text, (first, f"not UTF-8; read as {label}")
+    raise ReadError("not UTF-8, and its encoding cannot be told (of the older encodings only "
+                    "Western and Japanese ones are recognised): save it as UTF-8", path, first)
+
+
+_HIGH = bytes(range(0x80, 0x100))
+
+
+def _strictly(data: bytes, codec: str) -> str | None:
+    """`data` decoded by `codec` with no error, forgiving only a character cut at the end
+    (a file's head, read for detection, may end inside one)."""
     try:
-        return data.decode("cp1252"), (first, "not UTF-8; read as Windows-1252")
+        return data.decode(codec)
+    except UnicodeDecodeError as e:
+        if e.start < len(data) - 1:
+            return None
+    try:
+        return data[:-1].decode(codec)
     except UnicodeDecodeError:
-        return data.decode("latin-1"), (first, "not UTF-8; read as Latin-1")
+        return None
+
+
+def _japanese(text: str) -> bool:
+    """Japanese text: of its non-ASCII characters, 95% or more kana, kanji, CJK punctuation or
+    full-width forms, a tenth of those or more hiragana (Japanese prose writes its particles
+    in hiragana). Half-width katakana, which Cyrillic or Western bytes decode to in
+    Shift-JIS, does not count."""
+    wide = hiragana = non_ascii = 0
+    for c in text:
+        if c < "\x80":
+            continue
+        non_ascii += 1
+        if "\u3040" <= c <= "\u309f":
+            hiragana += 1
+            wide += 1
+        elif ("\u30a0" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff"
+              or "\u3000" <= c <= "\u303f" or "\uff01" <= c <= "\uff60"):
+            wide += 1
+    return hiragana * 10 >= wide > 0 and wide * 20 >= non_ascii * 19
 
 
 def decode_warning(data: bytes, path: str) -> tuple[int, str] | None:

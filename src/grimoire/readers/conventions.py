@@ -66,6 +66,12 @@ _PAGE_PARTS = frozenset(
         # a personal site's own pages (round 35: a notes site's "About", "Projects", "Quotes")
         "about", "about me", "about this site", "about the author", "projects", "my projects",
         "quotes", "favorite quotes", "favourite quotes",
+        # a study guide's own pages and a course's bucket of the rest (round 36: "About This
+        # Guide", "Advanced Topics" over a site's last part)
+        "about this guide", "about this book", "about this course", "about these notes",
+        "about this wiki", "about this repository", "about the book", "about the course",
+        "advanced topics", "other topics", "more topics", "further topics", "special topics",
+        "selected topics", "misc topics", "topics", "topics covered",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -659,6 +665,12 @@ def is_page_part(name: str) -> bool:
 _TASK_LIST = re.compile(r"(?:[\w'-]+ ){0,3}(?:to-?dos|to dos|(?:to-?do|to do) lists?)")
 
 
+# Questions or exercises of some kind ("Self-check questions", "Common interview questions",
+# "Review exercises"; round 36: a study guide's pages each closed with two such sections,
+# the one concept "Self-check questions" of three pages): a page's quiz, never a thing.
+_QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)")
+
+
 def _names_part(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
     # A note's title is asked twice (its reader's `title_of`, then `add_page_entry`) and its
     # section headings recur note after note: remembered as `heading_key` is (issue 14).
@@ -672,7 +684,13 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     written = heading_key(title)
     key = _ARTICLE.sub("", written).rstrip("? ")  # "The Problem", "The Idea", "What is it?"
     if key in words or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
-            or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key):
+            or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
+            or _QUIZ.fullmatch(key):
+        return True
+    part, colon, rest = key.partition(": ")
+    if colon and rest and part in words:
+        # "Intuition: likelihood plus prior", "Example: two coins": a part of the page,
+        # saying what it holds (round 36: a study guide's "Intuition: ..." was a concept)
         return True
     head, of, _ = key.partition(" of ")
     if of and head in of_words and not written.startswith(("a ", "an ")):

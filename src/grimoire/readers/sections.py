@@ -378,7 +378,7 @@ def _bare(path: tuple[str, ...], numbered: bool = False) -> str:
 def add_section_entries(doc: Document) -> Document:
     """`doc` with an entry for every section that defines its heading (see module doc)."""
     passages = doc.passages
-    if not passages:
+    if not passages or journal_note(doc.meta):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
     own = {normalize(doc.title), *(normalize(e.term) for e in doc.entries)}
@@ -751,6 +751,14 @@ def is_template(meta: Mapping[str, object]) -> bool:
         for t in tags)
 
 
+def journal_note(meta: Mapping[str, object]) -> bool:
+    """A Dendron journal note (`traitIds: [journalNote]`, what its "create journal note"
+    writes): a day's log, whose headings are what the day held ("AI", "Consciousness"), not
+    things it explains (round 36: a Dendron wiki's days gave five section concepts)."""
+    traits = meta.get("traitIds") if meta else None
+    return isinstance(traits, list) and "journalNote" in traits
+
+
 def not_a_page(meta: Mapping[str, object]) -> bool:
     """Front matter of a file that is no page about a thing: a Dendron workspace's root note
     (`id: root`, the top of its hierarchy), an Obsidian Excalidraw drawing
@@ -758,7 +766,9 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     (`created: {{date}}`, or tagged `template`: the shape of notes to come), a list of packages
     (`text.package_list`),
     a mail or news message (`text.message`), a program's settings (`text.settings`) or data
-    (`text.data_rows`), a note in a vault's templates folder (`obsidian.in_templates_folder`)."""
+    (`text.data_rows`), a note in a vault's templates folder (`obsidian.in_templates_folder`),
+    a piece of an HTML page (`html`: no `<html>`, `<title>` or heading), a node of a Dendron
+    hierarchy (`_apps.dendron_node`)."""
     # A plain loop, and nothing at all for a file without front matter: asked two or three
     # times of every note (issue 14).
     if not meta:
@@ -767,7 +777,8 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
         return True
     if meta.get("package_list") is True or meta.get("message") is True \
             or meta.get("settings") is True or meta.get("data") is True \
-            or meta.get("vault_template") is True:
+            or meta.get("vault_template") is True or meta.get("fragment") is True \
+            or meta.get("hierarchy_node") is True:
         return True
     # The page's own front matter says it is an index, a log or a template (`type: index`,
     # as a wiki an LLM keeps writes its catalogue and its change log; round 33).

@@ -419,6 +419,13 @@ def _read_file(data: bytes, path: str) -> list[Document]:
     reader.glossary.close()
     tags = reader.meta.pop("keywords", ())
     reader.meta.pop("og_title", None)
+    if not reader.title and not reader.root.css_first("h1") and not _WHOLE_PAGE.search(
+            data[:_FRAGMENT_HEAD]):
+        # A piece of a page (round 36: a book's interactive figures, shown through an
+        # `<iframe>`, were 14 concepts named by their file names, "em_stepper"): no
+        # `<html>`, `<head>`, `<body>` or `<title>`, and no heading to name it. Its text
+        # stays passages; it names no concept (`sections.not_a_page`).
+        reader.meta["fragment"] = True
     return [
         Document(
             path=path,
@@ -432,6 +439,10 @@ def _read_file(data: bytes, path: str) -> list[Document]:
         )
     ]
 
+
+# What only a whole page has (a fragment made to be included or framed has none of them).
+_WHOLE_PAGE = re.compile(rb"<(?:!doctype|html|head|body|title)\b", re.IGNORECASE)
+_FRAGMENT_HEAD = 64 * 1024
 
 # " — toykit 1.2 documentation", " | Project Docs", " - My Wiki": the site, not the page.
 _SITE_SUFFIX = re.compile(

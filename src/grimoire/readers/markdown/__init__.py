@@ -71,6 +71,7 @@ from grimoire.readers.conventions import (
 )
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.markdown._apps import (
+    dendron_node,
     in_logseq_graph,
     logseq_properties,
     notion_page,
@@ -844,6 +845,8 @@ def read_with(
     parsed = parse(text, path, md, flavor)
     if props:
         parsed.front.meta = {**props, **parsed.front.meta}
+    if dendron_node(parsed.front.meta, path, not parsed.blocks):
+        parsed.front.meta = {**parsed.front.meta, "hierarchy_node": True}  # `not_a_page`
     # An Obsidian note's name is its file name; a web page's is its first heading.
     title = title_of(parsed, path, any_heading=fmt == name)
     stem = stem_of(path)

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from grimoire.readers.base import folder_of
+from grimoire.readers.base import folder_of, stem_of
 
 # `key:: value`: at the start of a line, or of a list item (`- alias:: x`), or indented under
 # a block. The value is required, so an rst-style `Example::` line ending a paragraph stays.
@@ -179,6 +179,42 @@ def is_dendron(text: str) -> bool:
     return len(set(_DENDRON_KEYS.findall(head))) == 3
 
 
+def dendron_node(meta: dict[str, Any], path: str, empty: bool) -> bool:
+    """Whether a Dendron note is a node of its hierarchy rather than a page about a thing
+    (round 36: a Dendron wiki's "Books", "Engineering", "Journal", "PartA", each a file of
+    front matter only above its children, and its tags' notes, were 18 concepts): the
+    workspace's `root.md`, a tag's note (`tags.ai.md`: Dendron's tags are notes under
+    `tags.`), or a note with no text whose name opens other notes' names (`books.md` beside
+    `books.clean-code.md`), which Dendron makes when a child is made."""
+    if not {"id", "created", "updated"} <= meta.keys():
+        return False
+    stem = stem_of(path)
+    if stem.casefold() == "root" or stem.casefold().startswith("tags."):
+        return True
+    folder = folder_of(path)
+    try:
+        stamp = Path(folder).stat().st_mtime_ns
+    except OSError:
+        return False
+    return empty and stem + "." in _hierarchy_prefixes(folder, stamp)
+
+
+@lru_cache(maxsize=64)
+def _hierarchy_prefixes(folder: str, _stamp: int) -> frozenset[str]:
+    """Every `a.` and `a.b.` that opens a note's name in `folder` (`a.b.c.md`); its files
+    are listed again when the folder changes (`_stamp`)."""
+    out: set[str] = set()
+    try:
+        names = [p.name for p in Path(folder).iterdir()]
+    except OSError:
+        return frozenset()
+    for file in names:
+        parts = file.split(".")[:-2]  # `a.b.c.md`: its parents are `a.` and `a.b.`
+        for k in range(1, len(parts) + 1):
+            out.add(".".join(parts[:k]) + ".")
+    return frozenset(out)
+
+
 def dendron_links(text: str) -> str:
     """`[[shown|target]]` as Obsidian writes it, `[[target|shown]]`, in a Dendron note."""
     if "|" not in text or not is_dendron(text):
@@ -202,6 +238,6 @@ def _graph(folder: str) -> bool:
 
 
 __all__ = [
-    "LOGSEQ_OWN_PAGES", "dendron_links", "in_logseq_graph", "is_dendron", "logseq_properties",
-    "notion_page", "notion_properties",
+    "LOGSEQ_OWN_PAGES", "dendron_links", "dendron_node", "in_logseq_graph", "is_dendron",
+    "logseq_properties", "notion_page", "notion_properties",
 ]

@@ -29,6 +29,17 @@ _PIXELS = re.compile(r"(\d{1,6})\s*(?:px)?")
 ADORNMENT = re.compile(r"([!-/:-@\[-`{-~])\1{2,}[ \t]*")  # a line of 3+ of one punctuation
 _UNDERLINE = re.compile(r"([!-/:-@\[-`{-~])\1*")
 
+# Markdown written inside reStructuredText (a page converted from Markdown, or pasted): docutils
+# keeps `[text](url)` and `[text][ref]` as text, brackets and all (round 36: a cheat sheet's
+# license line read "[Creative Commons ... License.][by-nc-sa]"). A reader reads them as the
+# writer meant: the words, and the address as a link. Not after a word or a bracket, so code
+# written in prose (`weights[0][0]`, `m[i][j]`) is left alone; `[text][ref]` only when the
+# text has two letters and the reference is a name, as Markdown's are.
+_MD_INLINE = re.compile(r"(?<![\w\]])(!?)\[([^\[\]\n]{0,300})\]\(\s*(\S{1,2000}?)\s*\)")
+_MD_REFERENCE = re.compile(
+    r"(?<![\w\]])(!?)\[((?:[^\[\]\n]*[A-Za-z]){2}[^\[\]\n]{0,300}|)\]\[([A-Za-z][\w .:-]{0,60}|)\]")
+# `[ref]: url "title"`: a Markdown reference definition, a paragraph of its own in RST.
+_MD_DEFINITION = re.compile(r"\s{0,3}\[([^\[\]\n]{1,200})\]:\s*<?(\S+?)>?(?:\s+[\"'(].*)?")
 _PLACE = Span("", 0, 0)  # records get their real span once their block's lines are known
 Record = Link | Math | Image | Reference
 
@@ -79,6 +90,7 @@ class Walker:
         self.problems: list[Problem] = []
         self.meta: dict[str, Any] = {}
         self.title = ""
+        self._definitions: dict[str, str] | None = None  # `_markdown_definitions`
         self._order: dict[int, int] = {}  # id(node) -> pre-order index
         self._last: list[int] = []  # pre-order index of a node's last descendant
         self._starts: list[int | None] = []
@@ -310,7 +322,11 @@ class Walker:
         if not isinstance(node, nodes.Element) or isinstance(node, _SKIP):
             return ""
         if isinstance(node, nodes.TextElement) and not isinstance(node, (*_CODE, nodes.math_block)):
-            return collapse(self._inline(node, records))
+            held = len(records)
+            raw = self._inline(node, records)
+            if ("](" in raw or "][" in raw or "]:" in raw) and isinstance(node, nodes.paragraph):
+                return self._markdown_inline(raw, records, held)
+            return collapse(raw)
         if isinstance(node, _CODE):
             return node.astext().rstrip()
         if isinstance(node, nodes.math_block):
@@ -476,6 +492,59 @@ class Walker:
             elif isinstance(child, nodes.Element):
                 out.append(self._inline(child, records))
         return "".join(out)
+
+    def _markdown_inline(self, text: str, records: list[Record], held: int) -> str:
+        """`text` with Markdown's inline links and images read (`_MD_INLINE`): the words of
+        a link, its address a link (docutils already made one of an address it saw); an
+        image its record; a paragraph of reference definitions no text and no links (the
+        links that use them have them: `records[held:]` are this paragraph's)."""
+        definitions = self._markdown_definitions()
+        if all(_MD_DEFINITION.fullmatch(line.rstrip()) for line in text.split("\n")
+               if line.strip()) and _MD_DEFINITION.match(text):
+            del records[held:]
+            return ""
+        text = collapse(text)
+
+        def link(bang: str, words: str, address: str | None) -> str:
+            words = words.strip()
+            if bang:
+                if address:
+                    for k in range(held, len(records)):  # docutils' link to its address
+                        record = records[k]
+                        if isinstance(record, Link) and record.target == address:
+                            del records[k]
+                            break
+                    records.append(Image(target=address, span=_PLACE, caption=None,
+                                         alt=words or None))
+                return ""
+            if address and _URL_SCHEME.match(address):
+                for k, record in enumerate(records):
+                    if isinstance(record, Link) and record.target == address \
+                            and record.label is None:
+                        records[k] = replace(record, label=words or None)
+                        break
+                else:
+                    records.append(Link(address, LinkKind.URL, _PLACE, label=words or None))
+            elif address:
+                records.append(Link(address, LinkKind.MARKDOWN, _PLACE, label=words or None))
+            return words
+
+        for _ in range(2):  # `[![alt](image)](page)`: the image first, then the link round it
+            text = _MD_INLINE.sub(lambda m: link(m[1], m[2], m[3]), text)
+            text = _MD_REFERENCE.sub(lambda m: link(m[1], m[2], definitions.get(
+                (m[3] or m[2]).strip().lower())), text)
+        return collapse(text)
+
+    def _markdown_definitions(self) -> dict[str, str]:
+        """The file's Markdown reference definitions (`[ref]: url`), by lower-cased name."""
+        found = self._definitions
+        if found is None:
+            found = {}
+            for line in self.lines:
+                if "]:" in line and (m := _MD_DEFINITION.fullmatch(line.rstrip())):
+                    found.setdefault(m[1].strip().lower(), m[2])
+            self._definitions = found
+        return found
 
     def _line_near(self, node: nodes.Node) -> int:
         """The start line of the nearest enclosing node that has one."""
