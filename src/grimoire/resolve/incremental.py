@@ -31,6 +31,7 @@ from grimoire.resolve.links import (
     FILE_LINKS,
     ZETTEL_FILE,
     NameIndex,
+    NoteFolders,
     _label_words,
     attach_sections,
     heading_names,
@@ -88,6 +89,7 @@ class IncrementalStore(Protocol):
                   ) -> list[LinkRow]: ...
     def heading_rows(self, documents: Iterable[int]) -> list[HeadingRow]: ...
     def single_documents(self) -> dict[str, int]: ...
+    def source_paths(self) -> list[str]: ...
     def entries_with_concepts(self, documents: Iterable[int]
                               ) -> list[tuple[int, int, int, int | None]]: ...
     def concept_ids_of_entries(self, ids: Iterable[int]) -> dict[int, int]: ...
@@ -400,14 +402,27 @@ def resolve_changes(store: IncrementalStore, overrides: Overrides) -> ResolveRep
                 store.resolved_fingerprint() != overrides.fingerprint:
             return None
         upto, paths = store.resolve_changes()
-        report = _apply(store, paths, overrides)
+        every = store.source_paths()
+        if _folders_change(every, paths):
+            return None
+        report = _apply(store, paths, overrides, NoteFolders(every))
         store.write_resolve_keys(report[1], paths, upto)
     counts = report[0]
     return ResolveReport(seconds=time.perf_counter() - started, incremental=True, **counts)
 
 
-def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
-           ) -> tuple[dict[str, int], list[StateRow]]:
+def _folders_change(every: Sequence[str], changed: Sequence[str]) -> bool:
+    """Whether the changed files may add or empty a folder of the notes: a file link into a
+    folder is "elsewhere" while the folder holds no note and "dead" once it does, for every
+    link into it, which only a full resolve finds again (a first note in a new folder is rare
+    after the first ingest)."""
+    gone = set(changed)
+    kept = NoteFolders(p for p in every if p not in gone).folders
+    return any(posixpath.dirname(p) not in kept for p in changed)
+
+
+def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
+           note_folders: NoteFolders) -> tuple[dict[str, int], list[StateRow]]:
     changed = set(paths)
     old_rows = store.resolve_keys_of_paths(paths)
     new_docs = store.documents_of_paths(paths)
@@ -512,7 +527,7 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
         world.concepts[world.index_of[cid]].key = key
     targets = resolve_links(relinked, world.concepts, NameIndex(world.concepts),
                             world.entry_concept, own_headings, store.single_documents(),
-                            _FirstConcepts(world), _DocConcepts(world))
+                            _FirstConcepts(world), _DocConcepts(world), note_folders)
     extra = [(cid, s) for cid, s in sections if s.document_id in section_docs
              and cid not in ids]
     old_links = {r[3] for r in old_rows if r[2] == "k"}

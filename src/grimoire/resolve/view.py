@@ -16,7 +16,7 @@ from grimoire._api_args import text
 from grimoire.errors import NotFound, quoted
 from grimoire.model import ConceptId, Span
 from grimoire.names import SUBTITLE, normalize, term_names
-from grimoire.resolve.links import FILE_LINKS, link_key
+from grimoire.resolve.links import link_key
 from grimoire.resolve.merge import Components, inner_acronym_names, spelling_names
 from grimoire.resolve.types import (
     Concept,
@@ -257,9 +257,7 @@ def wanted_pages(store: Store, *, suggestions: bool = True,
     `include_parts` (lint reports those links as dead links).
     """
     groups: dict[str, tuple[list[str], list[Span]]] = {}
-    for use in store.unresolved_links("wanted"):
-        if use.kind in FILE_LINKS:
-            continue  # a missing file is a dead link (lint), not a page to write
+    for use in store.unresolved_links("wanted"):  # a missing file is "dead", not wanted
         names, spans = groups.setdefault(use.norm, ([], []))
         names.append(use.name)
         spans.append(use.span)
@@ -302,7 +300,7 @@ def dead_links(store: Store, *, suggestions: bool = True) -> list[DeadLink]:
     """Every link that leads to no concept, or to two; with "did you mean" candidates."""
     out: list[DeadLink] = []
     cache: dict[str, tuple[str, ...]] = {}
-    for status in ("wanted", "ambiguous"):
+    for status in ("wanted", "dead", "ambiguous"):
         for use in store.unresolved_links(status):
             if suggestions and use.norm not in cache:
                 cache[use.norm] = suggest(store, use.name, 3)
