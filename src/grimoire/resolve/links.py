@@ -232,7 +232,12 @@ def resolve_links(
         if not norm:
             out.append(LinkTarget(link.id, "section", None, source, target, ""))
             continue
-        by_path = _by_path(link, target, documents, doc_first, file_names)
+        # The address as written: a reader keeps the name of `[x](appendix/derivation.md)`
+        # ("derivation") as the target and the address beside it (`LinkRow.href`), by which
+        # the link finds the note's concept, or no note (round 36: `appendix/derivation.md`
+        # was "document" by its name alone while that note defined "Dropout Derivation").
+        address = link.href or target
+        by_path = _by_path(link, address, documents, doc_first, file_names)
         if by_path is not None:
             out.append(LinkTarget(link.id, "resolved", by_path, source, name, norm))
             continue
@@ -281,7 +286,7 @@ def resolve_links(
             # Method"): a page that exists, not one to write.
             status = "document"
         if status == "missing" and link.kind in FILE_LINKS and _listed_folder(
-                target, link.path, folders, folder_tails):
+                address, link.path, folders, folder_tails):
             status = "document"
         if status == "missing" and norm in note_names:
             # A note that exists is a page, whatever kind of link names it (issue 10, 7).
