@@ -318,13 +318,19 @@ _ANNOTATIONS = frozenset({
 _NAME_WORD = re.compile(r"\w[A-Z]|\d|^[A-Z]{2,}")
 
 
+# The reason of the words before a kind word the label keeps (`keeps_kind`): a name resolve
+# matches by and no face shows (`concept_records.MATCHING_ONLY`).
+HEADLESS = "without head word"
+
+
 def keeps_kind(parsed: TermName) -> bool:
     """Whether a term's kind word is part of its name: where it heads the name ("Generative
     Model", "Loss Function", the paper "A Neural Conversational Model", "Labeling Service"),
     or after a bracketed acronym that leaves the name without a head ("Kullback-Leibler (KL)
     Divergence"); not after a coined name (`GPT-4 Model`, `LangChain Python Module`) or one a
     kind annotates (a person, a company). The one rule of the label (`merge.labelled`) and of
-    the names a term states (`term_names`: no "without kind" name of a kept kind)."""
+    the names a term states (`term_names`: the name without a kept kind is `HEADLESS`,
+    matched, never shown)."""
     kind = parsed.kind
     if kind is None or kind in _ANNOTATIONS:
         return False
@@ -382,10 +388,14 @@ def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -
         found.append(StatedName(parsed.base, "without qualifier", 1))
     for half in parsed.halves:
         found.append(StatedName(half, "half of a slash name", 1))
-    if parsed.kind and not keeps_kind(parsed):
-        found.append(StatedName(parsed.label, "without kind", 1))
+    if parsed.kind:
+        # A kind word the label keeps heads the name: the words before it find the concept
+        # (a link `[[Gradient Descent Algorithm]]` finds "Gradient Descent") but are no name
+        # of it any face shows ("A Neural Conversational" for the paper: `MATCHING_ONLY`).
+        found.append(StatedName(parsed.label, HEADLESS if keeps_kind(parsed) else "without kind",
+                                1))
         if parsed.label != parsed.base and not parsed.expansion:
-            found.append(StatedName(parsed.base, "without kind", 1))
+            found.append(StatedName(parsed.base, found[-1].reason, 1))
         elif parsed.label == parsed.base and _generic_word(parsed.base):
             found.pop()  # "Learning Method" is not the concept "Learning"
     for alias in aliases:

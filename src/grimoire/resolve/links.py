@@ -234,10 +234,13 @@ def resolve_links(
             continue
         # The address as written: a reader keeps the name of `[x](appendix/derivation.md)`
         # ("derivation") as the target and the address beside it (`LinkRow.href`), by which
-        # the link finds the note's concept, or no note (round 36: `appendix/derivation.md`
-        # was "document" by its name alone while that note defined "Dropout Derivation").
+        # the link finds the note's concept when its name alone does not (round 36:
+        # `appendix/derivation.md` was "document" while that note defined "Dropout
+        # Derivation"), and tells whether its folder holds notes.
         address = link.href or target
-        by_path = _by_path(link, address, documents, doc_first, file_names)
+        by_path = _by_path(link, target, documents, doc_first, file_names)
+        if by_path is None and address != target and not address.startswith("#"):
+            by_path = _by_path(link, address, documents, doc_first, file_names)
         if by_path is not None:
             out.append(LinkTarget(link.id, "resolved", by_path, source, name, norm))
             continue

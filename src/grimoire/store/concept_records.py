@@ -169,7 +169,9 @@ class ConceptRow:
 # "Self-attention", "supervised learning" for "supervised machine learning":
 # `resolve.merge.spelling_names`): search and resolve find the concept by it, and no face or
 # export shows it as a name of the concept.
-MATCHING_ONLY = frozenset({"spelling"})
+# "without head word": the words before a kind word the label keeps ("A Neural
+# Conversational" of the paper "A Neural Conversational Model"; `names.HEADLESS`).
+MATCHING_ONLY = frozenset({"spelling", "without head word"})
 
 
 @dataclass(frozen=True, slots=True)
