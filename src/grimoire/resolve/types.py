@@ -118,8 +118,8 @@ class WantedPage:
 
 @dataclass(frozen=True, slots=True)
 class DeadLink:
-    """One link that leads nowhere ("wanted": a name, "dead": a file) or to two concepts at
-    once ("ambiguous")."""
+    """One link that leads to no concept ("wanted": a name, "dead": a file, "elsewhere": a
+    file in a folder that holds no note) or to two at once ("ambiguous")."""
 
     span: Span
     target: str

@@ -300,7 +300,9 @@ def dead_links(store: Store, *, suggestions: bool = True) -> list[DeadLink]:
     """Every link that leads to no concept, or to two; with "did you mean" candidates."""
     out: list[DeadLink] = []
     cache: dict[str, tuple[str, ...]] = {}
-    for status in ("wanted", "dead", "ambiguous"):
+    # "elsewhere" too: a file link out of the notes leads to no concept of theirs (its status
+    # says so; lint lists only "dead" ones, as `show` does).
+    for status in ("wanted", "dead", "elsewhere", "ambiguous"):
         for use in store.unresolved_links(status):
             if suggestions and use.norm not in cache:
                 cache[use.norm] = suggest(store, use.name, 3)
