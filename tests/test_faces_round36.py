@@ -167,6 +167,11 @@ def test_a_kind_word_the_label_keeps_is_in_every_name(tmp_path: Path) -> None:
     # is a link to "Gradient Descent", no name of it any face shows.
     assert [(n.name, n.reason) for n in term_names("Gradient Descent Algorithm")] == [
         ("Gradient Descent Algorithm", "term"), ("Gradient Descent", "without head word")]
+    # Words after an aside that are no kind word go on with a paper's title.
+    title = ("A Survey of (and a Field Guide to) Recurrent Networks for Speech Tagging")
+    assert labelled(title) == (title, None)
+    assert [n.name for n in term_names(title) if n.reason == "without qualifier"] == [
+        "A Survey of Recurrent Networks for Speech Tagging"]
     # A kind after a coined name is still dropped, and still states the name without it.
     assert labelled("LangChain Python Module") == ("LangChain", "Python Module")
     assert [(n.name, n.reason) for n in term_names("GPT-4 Model")] == [

@@ -336,7 +336,12 @@ def keeps_kind(parsed: TermName) -> bool:
         return False
     label = parsed.label
     if "(" in label:
-        return parsed.acronym is not None and _tail_named(parsed, kind)
+        if parsed.acronym is None:
+            # Words after an aside that are no kind word go on with the name: a paper's title
+            # "A Sensitivity Analysis of (and Practitioners' Guide to) Convolutional Neural
+            # Networks for Sentence Classification" lost its second half (round 36).
+            return kind not in KIND_WORDS
+        return _tail_named(parsed, kind)
     coined = any(_NAME_WORD.search(w) for w in label.replace("-", " ").split())
     # a head of the name, or a kind after one plain word ("Labeling Service": `Labeling`)
     return not (coined or (kind not in _HEAD_KINDS and not _plain_word(label)))
@@ -385,7 +390,10 @@ def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -
         if parsed.acronym and parsed.kind:
             found.append(StatedName(f"{parsed.acronym} {parsed.kind}", "acronym with kind", 1))
     if parsed.qualifier:
-        found.append(StatedName(parsed.base, "without qualifier", 1))
+        # with the words after the aside when they go on with the name (`keeps_kind`)
+        kept = parsed.kind is not None and keeps_kind(parsed)
+        found.append(StatedName(f"{parsed.base} {parsed.kind}" if kept else parsed.base,
+                                "without qualifier", 1))
     for half in parsed.halves:
         found.append(StatedName(half, "half of a slash name", 1))
     if parsed.kind:
