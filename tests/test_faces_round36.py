@@ -9,6 +9,7 @@ store (SQLite, and PostgreSQL in the suite's PostgreSQL pass) through the real C
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 import grimoire
 from grimoire.cli import main
+from grimoire.mcp_server import Tools
 from grimoire.names import term_names
 from grimoire.resolve import build
 from grimoire.resolve.merge import labelled
@@ -81,9 +83,18 @@ def test_resolve_stores_what_a_file_link_is(tmp_path: Path) -> None:
     assert stored["../training/schedules.html"] == "elsewhere"
     assert stored["batch-norm.md"] == "dead"
     assert stored["regularisation.html"] == "dead"
-    assert statuses(db, "Dropout") == {
-        "appendix/derivation.md": "elsewhere", "batch-norm.md": "dead",
-        "layer-norm.md": "resolved", "Weight Decay": "resolved"}
+    expected = {"appendix/derivation.md": "elsewhere", "batch-norm.md": "dead",
+                "layer-norm.md": "resolved", "Weight Decay": "resolved"}
+    assert statuses(db, "Dropout") == expected
+    # The export reads the same statuses, and MCP names no concept by a file link.
+    out = tmp_path / "c.jsonl"
+    assert CliRunner().invoke(main, ["--db", db, "export", "jsonl", str(out)]).exit_code == 0
+    rows = {r["label"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert {m["href"] or m["target"]: m["status"] for m in rows["Dropout"]["links"]} == expected
+    with grimoire.open(db) as kb:
+        told = Tools(kb, threading.Lock()).show("Dropout")
+    assert told["links"] == ["Layer Norm", "Weight Decay"] and told["wanted"] == []
+    assert told["dead_links"] == ["batch-norm.md"]
 
 
 def test_a_missing_file_in_the_notes_is_a_dead_link_on_every_face(tmp_path: Path) -> None:
