@@ -18,6 +18,7 @@ from __future__ import annotations
 import posixpath
 import re
 import time
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -415,10 +416,21 @@ def _folders_change(every: Sequence[str], changed: Sequence[str]) -> bool:
     """Whether the changed files may add or empty a folder of the notes: a file link into a
     folder is "elsewhere" while the folder holds no note and "dead" once it does, for every
     link into it, which only a full resolve finds again (a first note in a new folder is rare
-    after the first ingest)."""
+    after the first ingest). A changed file's folder stays a folder of the notes when a file
+    not changed is in it or below it: found by bisecting the sorted paths."""
+    paths = sorted(every)  # in order already (the store's ORDER BY): linear
     gone = set(changed)
-    kept = NoteFolders(p for p in every if p not in gone).folders
-    return any(posixpath.dirname(p) not in kept for p in changed)
+    for path in changed:
+        folder = posixpath.dirname(path)
+        prefix = folder + "/" if folder and not folder.endswith("/") else folder
+        i = bisect_left(paths, prefix)
+        while i < len(paths) and paths[i].startswith(prefix):
+            if paths[i] not in gone:
+                break
+            i += 1
+        else:
+            return True
+    return False
 
 
 def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
