@@ -16,7 +16,7 @@ from grimoire._api_args import text
 from grimoire.errors import NotFound, quoted
 from grimoire.model import ConceptId, Span
 from grimoire.names import SUBTITLE, normalize, term_names
-from grimoire.resolve.links import link_key
+from grimoire.resolve.links import FILE_LINKS, link_key
 from grimoire.resolve.merge import Components, inner_acronym_names, spelling_names
 from grimoire.resolve.types import (
     Concept,
@@ -257,7 +257,11 @@ def wanted_pages(store: Store, *, suggestions: bool = True,
     `include_parts` (lint reports those links as dead links).
     """
     groups: dict[str, tuple[list[str], list[Span]]] = {}
-    for use in store.unresolved_links("wanted"):  # a missing file is "dead", not wanted
+    for use in store.unresolved_links("wanted"):
+        if use.kind in FILE_LINKS:
+            # a missing file is "dead" (lint), not a page to write; stored "wanted" only by a
+            # resolve before round 36, in a store opened read-only since
+            continue
         names, spans = groups.setdefault(use.norm, ([], []))
         names.append(use.name)
         spans.append(use.span)
