@@ -101,6 +101,7 @@ class IncrementalStore(Protocol):
     def max_concept_id(self) -> int: ...
     def links_touching(self, concepts: Iterable[int]) -> set[int]: ...
     def links_of_entries(self, entries: Iterable[int]) -> set[int]: ...
+    def links_with_status(self, statuses: Iterable[str]) -> set[int]: ...
     def section_documents_of(self, concepts: Iterable[int]) -> set[int]: ...
     def write_partial_resolution(
         self, *, drop_concepts: Iterable[int], concepts: Sequence[ConceptRecord],
@@ -404,9 +405,8 @@ def resolve_changes(store: IncrementalStore, overrides: Overrides) -> ResolveRep
             return None
         upto, paths = store.resolve_changes()
         every = store.source_paths()
-        if _folders_change(every, paths):
-            return None
-        report = _apply(store, paths, overrides, NoteFolders(every))
+        report = _apply(store, paths, overrides, NoteFolders(every),
+                        refolder=_folders_change(every, paths))
         store.write_resolve_keys(report[1], paths, upto)
     counts = report[0]
     return ResolveReport(seconds=time.perf_counter() - started, incremental=True, **counts)
@@ -414,10 +414,10 @@ def resolve_changes(store: IncrementalStore, overrides: Overrides) -> ResolveRep
 
 def _folders_change(every: Sequence[str], changed: Sequence[str]) -> bool:
     """Whether the changed files may add or empty a folder of the notes: a file link into a
-    folder is "elsewhere" while the folder holds no note and "dead" once it does, for every
-    link into it, which only a full resolve finds again (a first note in a new folder is rare
-    after the first ingest). A changed file's folder stays a folder of the notes when a file
-    not changed is in it or below it: found by bisecting the sorted paths."""
+    folder is "elsewhere" while the folder holds no note and "dead" once it does, so every
+    link of those two statuses is resolved again (`_apply`). A changed file's folder stays a
+    folder of the notes when a file not changed is in it or below it: found by bisecting the
+    sorted paths (a note alone in its folder, edited, asks for them too)."""
     paths = sorted(every)  # in order already (the store's ORDER BY): linear
     gone = set(changed)
     for path in changed:
@@ -434,7 +434,8 @@ def _folders_change(every: Sequence[str], changed: Sequence[str]) -> bool:
 
 
 def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
-           note_folders: NoteFolders) -> tuple[dict[str, int], list[StateRow]]:
+           note_folders: NoteFolders, *, refolder: bool = False
+           ) -> tuple[dict[str, int], list[StateRow]]:
     changed = set(paths)
     old_rows = store.resolve_keys_of_paths(paths)
     new_docs = store.documents_of_paths(paths)
@@ -498,6 +499,8 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
     # their names above. Only the links of concepts that are gone lose their target.
     link_ids |= store.links_touching(dropped - set(ids))
     link_ids |= store.links_of_entries(reentered)
+    if refolder:  # a folder gained its first note or lost its last: "dead" <-> "elsewhere"
+        link_ids |= store.links_with_status(("dead", "elsewhere"))
     # A page's own concepts break ties between concepts that share a name (`LDA`): in a page
     # whose concepts changed, the links by a shared name may move.
     paths_of = store.document_paths(regrouped)

@@ -313,6 +313,13 @@ class ResolveStateSQL:
                     f"SELECT link_id FROM link_targets WHERE {column} IN ({_ids(chunk)})"))
         return out
 
+    def links_with_status(self, statuses: Iterable[str]) -> set[int]:
+        """Ids of the links stored with any of these statuses (the status index)."""
+        wanted = sorted(set(statuses))
+        marks = ", ".join("?" * len(wanted))
+        return {i for (i,) in self.conn.execute(
+            f"SELECT link_id FROM link_targets WHERE status IN ({marks})", wanted)}
+
     def links_of_entries(self, entries: Iterable[int]) -> set[int]:
         """Ids of the links that sit in these entries."""
         out: set[int] = set()
