@@ -7,7 +7,12 @@ how many of them have opening words to show (`Grimoire.said`, which the web page
 show`, `show --json`, MCP's `show` and the jsonl, anki and site exports all use), how many of
 those openings still hold reStructuredText or Markdown markup (an underline, a directive, a
 badge's `](`), and the names a face would show that no note wrote (`Concept.shown_names` of
-reason "spelling"; those kept only to match are `matched_names`). Read-only.
+reason "spelling"; those kept only to match are `matched_names`).
+
+Round 36: the outgoing links `show` lists as wanted that are file links (`[x](a.md)`, a dead
+link to lint), those it lists as dead links, and those that lead out of the notes; and the
+shown names that leave out a kind word the label keeps ("A Neural Conversational" of "A
+Neural Conversational Model"). Opening a store resolved by older rules resolves it again.
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import grimoire
+from grimoire.resolve.links import FILE_LINKS
 
 MARKUP = re.compile(r"={4,}|-{4,}|^\.\. |\s\.\. \w|\]\(|!\[")
 
 
 def survey(path: Path) -> dict[str, int]:
     counts = dict.fromkeys(("concepts", "no_definition", "opening", "markup", "shown_spellings",
-                            "matched_spellings"), 0)
+                            "matched_spellings", "wanted_files", "dead", "elsewhere",
+                            "headless_shown"), 0)
     with grimoire.open(path, create=False) as kb:
         for summary in kb.concepts():
             concept = kb.concept(summary.label, concept_id=summary.id)
@@ -41,6 +48,13 @@ def survey(path: Path) -> dict[str, int]:
                     counts["markup"] += bool(MARKUP.search(openings[stored.id].text))
             counts["shown_spellings"] += sum(n.reason == "spelling" for n in concept.shown_names)
             counts["matched_spellings"] += len(concept.matched_names)
+            counts["wanted_files"] += sum(m.kind in FILE_LINKS for m in concept.wanted)
+            counts["dead"] += sum(m.status == "dead" for m in concept.links)
+            counts["elsewhere"] += sum(m.status == "elsewhere" for m in concept.links)
+            label = concept.label.casefold()
+            counts["headless_shown"] += sum(
+                n.reason == "without kind" and label.startswith(n.name.casefold() + " ")
+                and concept.kind is None for n in concept.shown_names)
     return counts
 
 
@@ -49,7 +63,10 @@ def main() -> None:
         c = survey(Path(arg))
         print(f"{Path(arg).stem}: {c['concepts']} concepts; {c['no_definition']} entries with no "
               f"definition, {c['opening']} with opening words ({c['markup']} holding markup); "
-              f"spellings shown {c['shown_spellings']}, kept to match {c['matched_spellings']}")
+              f"spellings shown {c['shown_spellings']}, kept to match {c['matched_spellings']}; "
+              f"file links shown as wanted {c['wanted_files']}, dead {c['dead']}, out of the "
+              f"notes {c['elsewhere']}; names without a kind word the label keeps shown "
+              f"{c['headless_shown']}")
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ def run(n: int, saves: int) -> dict[str, float | int]:
             t1 = time.perf_counter()
             result, claims = _build(data, NO_OVERRIDES)
             t2 = time.perf_counter()
-            store.write_resolution(result, "")
+            store.write_resolution(result, NO_OVERRIDES.fingerprint)
             t3 = time.perf_counter()
             store.write_resolve_keys(full_state_rows(data, claims), None, upto)
             t4 = time.perf_counter()

@@ -145,6 +145,9 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
     if c.wanted:
         line("[bold]wanted[/bold] " + ", ".join(
             f"{safe(m.written, lines=False)} [dim]({safe_at(m.span)})[/dim]" for m in c.wanted))
+    if c.dead:  # a file link to no note: a path to fix, as lint says, not a page to write
+        line("[bold]dead links[/bold] " + ", ".join(
+            f"{safe(m.written, lines=False)} [dim]({safe_at(m.span)})[/dim]" for m in c.dead))
     back = [m for m in c.backlinks if m.concept_id != c.id]
     if back:
         out.print("\n[bold]mentioned in[/bold]")

@@ -480,24 +480,7 @@ class Grimoire:
         self._fresh()
         from grimoire.resolve import view
 
-        return self._elsewhere(
-            view.load_concept(self.store, view.find_concept(self.store, name, concept_id)))
-
-    def _elsewhere(self, concept: Concept) -> Concept:
-        """`concept` with its links that lead outside the notes (`lint.elsewhere`: a file link
-        into a folder that holds no note) as "elsewhere", not wanted: lint leaves them out, and
-        `show` listed them as wanted (round 35)."""
-        from dataclasses import replace
-
-        from grimoire.lint.elsewhere import NoteFolders, leads_elsewhere
-        from grimoire.resolve.links import FILE_LINKS
-
-        if not any(m.kind in FILE_LINKS for m in concept.wanted):
-            return concept
-        folders = NoteFolders(self.store.sources())
-        links = tuple(replace(m, status="elsewhere") if m.status == "wanted"
-                      and leads_elsewhere(m, folders) else m for m in concept.links)
-        return replace(concept, links=links)
+        return view.load_concept(self.store, view.find_concept(self.store, name, concept_id))
 
     @_guarded
     def said(self, concept: Concept) -> list[Said]:
@@ -661,8 +644,7 @@ class Grimoire:
 
         wanted = view.wanted_pages(self.store, include_parts=True)  # and links to no page
         extra = concept_findings(wanted, self.dead_links(), self.multi_source(),
-                                 uses=self.store.unresolved_links("wanted"),
-                                 sources=self.store.sources())
+                                 uses=self.store.unresolved_links("wanted"))
         report = lint(self.store, extra)
         self._lint = (counter, report)  # a write during it: the next call reads again
         return report

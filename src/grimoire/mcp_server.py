@@ -135,7 +135,9 @@ class Tools:
                             **({"opening": where(opening.span)} if opening else {})})
         sources += [{**where(s.span), "term": s.heading, "preview": preview(s.text)}
                     for s in concept.sections]
-        links = sorted({m.concept or m.target for m in concept.links})
+        # A file link to no note (dead) or out of the notes (elsewhere) names no concept.
+        links = sorted({m.concept or m.target for m in concept.links
+                        if m.status not in ("dead", "elsewhere")})
         # Where each mention is written, as the web page's "Mentioned in" lists them (a count
         # alone gave the assistant nothing to open or cite); a link inside the concept's own
         # pages is none.
@@ -146,6 +148,8 @@ class Tools:
             "concept": concept.label, "concept_id": concept.id, "kind": concept.kind,
             "names": [n.name for n in concept.shown_names],  # not a spelling made to match
             "links": links[:50], "wanted": sorted({m.target for m in concept.wanted})[:50],
+            **({"dead_links": sorted({m.written for m in concept.dead})[:50]}
+               if concept.dead else {}),
             "mentioned_in": mentioned_in,
             **({"mentions_not_shown": len(mentions) - len(mentioned_in)}
                if len(mentions) > len(mentioned_in) else {}),

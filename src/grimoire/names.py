@@ -299,6 +299,80 @@ def definition_expansion(term: str, definition: str) -> str | None:
     return None
 
 
+# The kind words that are also the head of many a name in machine learning ("Generative
+# Model", "Loss Function", "Genetic Algorithm", "Learning Method"): dropped only after a coined
+# name (`GPT-4 Model`, `LLMGraphTransformer Model`, `REINFORCE Policy Gradient Algorithm`).
+# The other kinds follow a name in a glossary ("LangChain Python Module", "Liquid AI Company",
+# "Ludwig Framework") and are dropped as before.
+_HEAD_KINDS = frozenset({
+    "Model", "Function", "Activation Function", "Algorithm", "Method", "Technique",
+    "Architecture", "Metric",
+})
+# Kinds that only say what the name before them is (a person, a company, a Python module).
+_ANNOTATIONS = frozenset({
+    "Python Module", "Python Library", "Python Package", "JavaScript Library", "Model Family",
+    "Person", "Company", "Startup", "Organization", "University", "Institute", "Lab",
+})
+# A word that makes a coined name of the words before a kind: a capital inside it
+# (`LangChain`, `LiveBench`), a digit (`GPT-4`), or two capitals or more (`LM`, `REINFORCE`).
+_NAME_WORD = re.compile(r"\w[A-Z]|\d|^[A-Z]{2,}")
+
+
+# The reason of the words before a kind word the label keeps (`keeps_kind`): a name resolve
+# matches by and no face shows (`concept_records.MATCHING_ONLY`).
+HEADLESS = "without head word"
+
+
+def keeps_kind(parsed: TermName) -> bool:
+    """Whether a term's kind word is part of its name: where it heads the name ("Generative
+    Model", "Loss Function", the paper "A Neural Conversational Model", "Labeling Service"),
+    or after a bracketed acronym that leaves the name without a head ("Kullback-Leibler (KL)
+    Divergence"); not after a coined name (`GPT-4 Model`, `LangChain Python Module`) or one a
+    kind annotates (a person, a company). The one rule of the label (`merge.labelled`) and of
+    the names a term states (`term_names`: the name without a kept kind is `HEADLESS`,
+    matched, never shown)."""
+    kind = parsed.kind
+    if kind is None or kind in _ANNOTATIONS:
+        return False
+    label = parsed.label
+    if "(" in label:
+        if parsed.acronym is None:
+            # Words after an aside that are no kind word go on with the name: a paper's title
+            # "A Sensitivity Analysis of (and Practitioners' Guide to) Convolutional Neural
+            # Networks for Sentence Classification" lost its second half (round 36).
+            return kind not in KIND_WORDS
+        return _tail_named(parsed, kind)
+    coined = any(_NAME_WORD.search(w) for w in label.replace("-", " ").split())
+    # a head of the name, or a kind after one plain word ("Labeling Service": `Labeling`)
+    return not (coined or (kind not in _HEAD_KINDS and not _plain_word(label)))
+
+
+# The last word of a long form that is a noun of action: Generation, Encoding, Adjustment.
+_ACTION_NOUN = re.compile(r"(?:tion|sion|ing|ment)$", re.IGNORECASE)
+
+
+def _tail_named(parsed: TermName, tail: str) -> bool:
+    """Whether the words after a bracketed acronym belong to the name: words that are not a
+    kind word after a long form that needs a head ("Kullback-Leibler (KL) Divergence",
+    "Receiver Operating Characteristic (ROC) Curve", "Part-of-Speech (POS) Tagging" were
+    labelled `Kullback-Leibler (KL)` ...), and a kind word the acronym spells with the words
+    before it ("Large Language (LLM) Model"); not a kind word the acronym leaves out
+    ("Low-Rank Adaptation (LoRA) Fine-Tuning")."""
+    acronym, long = parsed.acronym or "", parsed.expansion or parsed.base
+    if tail not in KIND_WORDS:
+        # A long form headed by a noun of action is a whole name: what follows says what uses
+        # it ("Retrieval-Augmented Generation (RAG) System", "Byte-Pair Encoding (BPE)
+        # Tokenizer"). One headed by a name or an adjective needs the tail as its head.
+        return not _ACTION_NOUN.search(long)
+    return bool(long) and not is_abbreviation(acronym, long) \
+        and is_abbreviation(acronym, f"{long} {tail}")
+
+
+def _plain_word(text: str) -> bool:
+    """One word, capitalised at most: "Labeling", "Iris"; not "LangChain" or "AI"."""
+    return " " not in text and text[1:].islower()
+
+
 def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -> list[StatedName]:
     """Every name a term states, with its reason and strength; the term itself first.
 
@@ -316,13 +390,20 @@ def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -
         if parsed.acronym and parsed.kind:
             found.append(StatedName(f"{parsed.acronym} {parsed.kind}", "acronym with kind", 1))
     if parsed.qualifier:
-        found.append(StatedName(parsed.base, "without qualifier", 1))
+        # with the words after the aside when they go on with the name (`keeps_kind`)
+        kept = parsed.kind is not None and keeps_kind(parsed)
+        found.append(StatedName(f"{parsed.base} {parsed.kind}" if kept else parsed.base,
+                                "without qualifier", 1))
     for half in parsed.halves:
         found.append(StatedName(half, "half of a slash name", 1))
     if parsed.kind:
-        found.append(StatedName(parsed.label, "without kind", 1))
+        # A kind word the label keeps heads the name: the words before it find the concept
+        # (a link `[[Gradient Descent Algorithm]]` finds "Gradient Descent") but are no name
+        # of it any face shows ("A Neural Conversational" for the paper: `MATCHING_ONLY`).
+        found.append(StatedName(parsed.label, HEADLESS if keeps_kind(parsed) else "without kind",
+                                1))
         if parsed.label != parsed.base and not parsed.expansion:
-            found.append(StatedName(parsed.base, "without kind", 1))
+            found.append(StatedName(parsed.base, found[-1].reason, 1))
         elif parsed.label == parsed.base and _generic_word(parsed.base):
             found.pop()  # "Learning Method" is not the concept "Learning"
     for alias in aliases:

@@ -15,14 +15,13 @@ from urllib.parse import unquote
 
 from grimoire.duplicates import DuplicatePair, near_duplicates
 from grimoire.lint.arithmetic import find_claims, math_at
-from grimoire.lint.elsewhere import BARE_HOST, NoteFolders, leads_elsewhere, listed_elsewhere
+from grimoire.lint.elsewhere import listed_elsewhere
 from grimoire.lint.latex import latex_problems
 from grimoire.model import PAGE_REASONS, Math, Span
-from grimoire.resolve.links import FILE_LINKS
+from grimoire.resolve.links import BARE_HOST
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
 from grimoire.store.concept_records import LinkUse
-from grimoire.store.records import SourceRecord
 
 GROUPS = (
     "wanted",
@@ -246,13 +245,12 @@ def concept_findings(
     *,
     overlap: float = 0.06,
     uses: Iterable[LinkUse] = (),
-    sources: Iterable[SourceRecord] = (),
 ) -> Iterator[Finding]:
     """Wanted pages, dead links with a likely intended target, and conflicting definitions.
 
-    Given the wanted links (`uses`) and the ingested files (`sources`), the links that lead
-    outside the notes are left out (`lint.elsewhere`): a name its source marks as a page it
-    has, a file link into a folder that holds no note."""
+    Given the wanted links (`uses`), a name its source marks as a page it has is left out
+    (`lint.elsewhere`); a file link into a folder that holds no note is no dead link: resolve
+    gave it the status "elsewhere" (`resolve.links.NoteFolders`), as every face reads it."""
     # Imported here: `ask` imports this module for its arithmetic check, and the readers'
     # package imports every reader (docutils, markdown-it: 0.5 s of a cold `grimoire ask`).
     from grimoire.readers.conventions import is_generic_heading
@@ -260,7 +258,6 @@ def concept_findings(
 
     wanted = list(wanted)
     elsewhere = listed_elsewhere(wanted, uses)
-    folders = NoteFolders(sources)
     for page in wanted:
         if page.norm in elsewhere:
             continue
@@ -290,7 +287,7 @@ def concept_findings(
         # or to a name two concepts share, is a dead link.
         if link.status == "ambiguous":
             yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
-        elif link.kind in FILE_LINKS and not leads_elsewhere(link, folders):
+        elif link.status == "dead":
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
             # The address as the store keeps it from the ingest (`/docs/foo/bar#x`, not the
             # name `bar` it resolves by); never read again from a file that may have changed.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import posixpath
 import re
 import time
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -31,6 +32,7 @@ from grimoire.resolve.links import (
     FILE_LINKS,
     ZETTEL_FILE,
     NameIndex,
+    NoteFolders,
     _label_words,
     attach_sections,
     heading_names,
@@ -88,6 +90,7 @@ class IncrementalStore(Protocol):
                   ) -> list[LinkRow]: ...
     def heading_rows(self, documents: Iterable[int]) -> list[HeadingRow]: ...
     def single_documents(self) -> dict[str, int]: ...
+    def source_paths(self) -> list[str]: ...
     def entries_with_concepts(self, documents: Iterable[int]
                               ) -> list[tuple[int, int, int, int | None]]: ...
     def concept_ids_of_entries(self, ids: Iterable[int]) -> dict[int, int]: ...
@@ -98,6 +101,7 @@ class IncrementalStore(Protocol):
     def max_concept_id(self) -> int: ...
     def links_touching(self, concepts: Iterable[int]) -> set[int]: ...
     def links_of_entries(self, entries: Iterable[int]) -> set[int]: ...
+    def links_with_status(self, statuses: Iterable[str]) -> set[int]: ...
     def section_documents_of(self, concepts: Iterable[int]) -> set[int]: ...
     def write_partial_resolution(
         self, *, drop_concepts: Iterable[int], concepts: Sequence[ConceptRecord],
@@ -400,13 +404,37 @@ def resolve_changes(store: IncrementalStore, overrides: Overrides) -> ResolveRep
                 store.resolved_fingerprint() != overrides.fingerprint:
             return None
         upto, paths = store.resolve_changes()
-        report = _apply(store, paths, overrides)
+        every = store.source_paths()
+        report = _apply(store, paths, overrides, NoteFolders(every),
+                        refolder=_folders_change(every, paths))
         store.write_resolve_keys(report[1], paths, upto)
     counts = report[0]
     return ResolveReport(seconds=time.perf_counter() - started, incremental=True, **counts)
 
 
-def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
+def _folders_change(every: Sequence[str], changed: Sequence[str]) -> bool:
+    """Whether the changed files may add or empty a folder of the notes: a file link into a
+    folder is "elsewhere" while the folder holds no note and "dead" once it does, so every
+    link of those two statuses is resolved again (`_apply`). A changed file's folder stays a
+    folder of the notes when a file not changed is in it or below it: found by bisecting the
+    sorted paths (a note alone in its folder, edited, asks for them too)."""
+    paths = sorted(every)  # in order already (the store's ORDER BY): linear
+    gone = set(changed)
+    for path in changed:
+        folder = posixpath.dirname(path)
+        prefix = folder + "/" if folder and not folder.endswith("/") else folder
+        i = bisect_left(paths, prefix)
+        while i < len(paths) and paths[i].startswith(prefix):
+            if paths[i] not in gone:
+                break
+            i += 1
+        else:
+            return True
+    return False
+
+
+def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
+           note_folders: NoteFolders, *, refolder: bool = False
            ) -> tuple[dict[str, int], list[StateRow]]:
     changed = set(paths)
     old_rows = store.resolve_keys_of_paths(paths)
@@ -471,6 +499,8 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
     # their names above. Only the links of concepts that are gone lose their target.
     link_ids |= store.links_touching(dropped - set(ids))
     link_ids |= store.links_of_entries(reentered)
+    if refolder:  # a folder gained its first note or lost its last: "dead" <-> "elsewhere"
+        link_ids |= store.links_with_status(("dead", "elsewhere"))
     # A page's own concepts break ties between concepts that share a name (`LDA`): in a page
     # whose concepts changed, the links by a shared name may move.
     paths_of = store.document_paths(regrouped)
@@ -512,7 +542,7 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides
         world.concepts[world.index_of[cid]].key = key
     targets = resolve_links(relinked, world.concepts, NameIndex(world.concepts),
                             world.entry_concept, own_headings, store.single_documents(),
-                            _FirstConcepts(world), _DocConcepts(world))
+                            _FirstConcepts(world), _DocConcepts(world), note_folders)
     extra = [(cid, s) for cid, s in sections if s.document_id in section_docs
              and cid not in ids]
     old_links = {r[3] for r in old_rows if r[2] == "k"}

@@ -4,7 +4,11 @@ A link to an alias is a link to the concept, so backlinks and broken-link detect
 Links out to the web, and code references into API documentation that the notes do not
 define, are "external"; a link to a heading of its own page is "section"
 (the letter index of a glossary, `[[#Heading]]`); a name that two concepts claim equally
-(`LDA`) is "ambiguous" unless the linking page itself defines one of them.
+(`LDA`) is "ambiguous" unless the linking page itself defines one of them. A file link
+(`[x](path.md)`) that leads to no note is "dead" (a path to fix, as lint says), or
+"elsewhere" when its folder holds none of the notes (the page is in a part of the site the
+notes were copied from: `NoteFolders`); only a name nobody defines is "wanted" (a page to
+write). Every face reads these statuses from the store: lint, show, the web, MCP, exports.
 """
 
 from __future__ import annotations
@@ -26,9 +30,84 @@ from grimoire.resolve.types import (
     SectionRecord,
 )
 
+# `[ChatGPT](chat.openai.com/)`, `(www.kaggle.com)`: a web address written without its
+# scheme is a path next to the note to a browser, and to GitHub: a dead link to fix (lint says
+# to add the scheme), also when its "folder" (the host) holds no note.
+BARE_HOST = re.compile(
+    r"^(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|dev|edu|gov|co|me|app|info)(?:[/:?#]|$)",
+    re.IGNORECASE)
+
 _SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|www\.|//)")
 _INDEX_STEM = re.compile(r"^(?:index|_index|readme)\.[a-z]+$", re.IGNORECASE)
 _NOTE_EXT = re.compile(r"\.(?:md|markdown|mdx|txt|rst|html?|wiki|mediawiki)$", re.IGNORECASE)
+
+
+class NoteFolders:
+    """The folders the ingested files are in (each with its parents), to tell a file link into
+    a folder of the notes (a dead link when no note answers) from one into a part of the site
+    that is not here ("elsewhere": `../developer_guides/checkpoint` from a copy of a few PEFT
+    pages, `/machine-learning/practica/...` in an export of Google's glossary; round 23's
+    audit: 42 of 43 drawn dead links of the vault and hf-docs)."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._paths: Iterable[str] | None = paths
+        self._folders: set[str] = set()
+        self._tails: set[str] = set()
+
+    @property
+    def folders(self) -> set[str]:
+        """Built on first use: most resolves meet no file link to a missing note (an
+        incremental one after an edit, 10 ms of 10k paths)."""
+        if self._paths is not None:
+            self._build(self._paths)
+            self._paths = None
+        return self._folders
+
+    @property
+    def tails(self) -> set[str]:
+        self.folders  # noqa: B018 (built with the folders)
+        return self._tails
+
+    def _build(self, paths: Iterable[str]) -> None:
+        self._folders = set()
+        for path in paths:
+            folder = posixpath.dirname(path)
+            while folder not in self._folders:
+                self._folders.add(folder)
+                parent = posixpath.dirname(folder)
+                if parent == folder:
+                    break
+                folder = parent
+        # A site-absolute address (`/terms/zero-pad/`) names its folder from the site's root,
+        # which may be the ingested folder or one inside it: any folder ending so matches.
+        self._tails = set()
+        for folder in self._folders:
+            parts = folder.strip("/").split("/")
+            self._tails.update("/".join(parts[k:]) for k in range(len(parts)))
+
+    def outside(self, address: str, path: str) -> bool:
+        """True when `address`, written in the file `path`, leads into a folder that holds
+        none of the notes."""
+        if not address or not self.folders:
+            return False
+        # Org writes a file link `file:../deployment/kafka.org` (its `::*Heading` a search).
+        address = unquote(address.removeprefix("file:").partition("::")[0]
+                          .partition("#")[0].partition("?")[0]).rstrip("/")
+        folder = posixpath.dirname(address)
+        if not folder or folder == "/":
+            return False
+        if address.startswith("/"):
+            return posixpath.normpath(folder).strip("/") not in self.tails
+        here = posixpath.dirname(path)
+        return posixpath.normpath(posixpath.join(here, folder)) not in self.folders
+
+    def leads_elsewhere(self, link: LinkRow) -> bool:
+        """Whether a file link that finds no note leads outside the notes: into a folder that
+        holds none of them, and not a web address written without its scheme (a mistake to
+        fix). Else it is a dead link."""
+        written = link.href or link.target
+        return (link.kind in FILE_LINKS and self.outside(written, link.path)
+                and not BARE_HOST.match(unquote(written)))
 
 
 class NameIndex:
@@ -106,14 +185,17 @@ def resolve_links(
     links: list[LinkRow], concepts: list[ConceptRecord], index: NameIndex,
     entry_concept: Mapping[int, int], own_headings: Mapping[int, Container[str]],
     documents: Mapping[str, int], doc_first: Mapping[int, int],
-    doc_concepts: Mapping[int, Container[int]],
+    doc_concepts: Mapping[int, Container[int]], note_folders: NoteFolders | None = None,
 ) -> list[LinkTarget]:
     """Where every link leads, and which concept it leaves from.
 
     `own_headings` holds each document's heading names (`heading_names`); `doc_first` maps a
     document to the concept of its first entry (the target of a link to that file);
-    `doc_concepts` the concepts each document defines (preferred when ambiguous).
+    `doc_concepts` the concepts each document defines (preferred when ambiguous);
+    `note_folders` the folders of every ingested file (else those of `documents`).
     """
+    if note_folders is None:
+        note_folders = NoteFolders(documents)
     # Sections of one span (a heading whose only text is its sub-heading's) are told apart by
     # their concept's key, not by the concepts' order, which an incremental resolve does not
     # keep: the link then leaves from the same concept whichever way the store was resolved.
@@ -169,7 +251,15 @@ def resolve_links(
         if not norm:
             out.append(LinkTarget(link.id, "section", None, source, target, ""))
             continue
+        # The address as written: a reader keeps the name of `[x](appendix/derivation.md)`
+        # ("derivation") as the target and the address beside it (`LinkRow.href`), by which
+        # the link finds the note's concept when its name alone does not (round 36:
+        # `appendix/derivation.md` was "document" while that note defined "Dropout
+        # Derivation"), and tells whether its folder holds notes.
+        address = link.href or target
         by_path = _by_path(link, target, documents, doc_first, file_names)
+        if by_path is None and address != target and not address.startswith("#"):
+            by_path = _by_path(link, address, documents, doc_first, file_names)
         if by_path is not None:
             out.append(LinkTarget(link.id, "resolved", by_path, source, name, norm))
             continue
@@ -218,11 +308,16 @@ def resolve_links(
             # Method"): a page that exists, not one to write.
             status = "document"
         if status == "missing" and link.kind in FILE_LINKS and _listed_folder(
-                target, link.path, folders, folder_tails):
+                address, link.path, folders, folder_tails):
             status = "document"
         if status == "missing" and norm in note_names:
             # A note that exists is a page, whatever kind of link names it (issue 10, 7).
             status = "document"
+        if status == "missing" and link.kind in FILE_LINKS:
+            # A file link to no note: a path to fix, or a page of a part of the site that is
+            # not here; never a page to write (`grimoire show` listed `[x](missing.md)` as
+            # wanted while lint called it a dead link; round 35).
+            status = "elsewhere" if note_folders.leads_elsewhere(link) else "dead"
         out.append(LinkTarget(link.id, "wanted" if status == "missing" else status, concept,
                               source, name, norm))
     return out

@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from grimoire.names import (
-    KIND_WORDS,
-    TermName,
     definition_expansion,
     is_abbreviation,
+    keeps_kind,
     looks_like_acronym,
     normalize,
     parse_term,
@@ -174,72 +173,20 @@ def shown_label(term: str) -> str:
     return labelled(term)[0]
 
 
-# The kind words that are also the head of many a name in machine learning ("Generative
-# Model", "Loss Function", "Genetic Algorithm", "Learning Method"): dropped only after a coined
-# name (`GPT-4 Model`, `LLMGraphTransformer Model`, `REINFORCE Policy Gradient Algorithm`).
-# The other kinds follow a name in a glossary ("LangChain Python Module", "Liquid AI Company",
-# "Ludwig Framework") and are dropped as before.
-_HEAD_KINDS = frozenset({
-    "Model", "Function", "Activation Function", "Algorithm", "Method", "Technique",
-    "Architecture", "Metric",
-})
-# Kinds that only say what the name before them is (a person, a company, a Python module).
-_ANNOTATIONS = frozenset({
-    "Python Module", "Python Library", "Python Package", "JavaScript Library", "Model Family",
-    "Person", "Company", "Startup", "Organization", "University", "Institute", "Lab",
-})
-# A word that makes a coined name of the words before a kind: a capital inside it
-# (`LangChain`, `LiveBench`), a digit (`GPT-4`), or two capitals or more (`LM`, `REINFORCE`).
-_NAME_WORD = re.compile(r"\w[A-Z]|\d|^[A-Z]{2,}")
-
-
 def labelled(term: str) -> tuple[str, str | None]:
     """The label a term shows as, and the kind word it dropped, if any.
 
     A kind word is dropped after a name (`LangChain Python Module`, `GPT-4 Model`,
     `Low-Rank Adaptation (LoRA) Fine-Tuning`), not where it heads the name: round 35's new
     user saw "Generative Model" shown as `Generative`, "Loss Function" as `Loss` and the paper
-    "A Neural Conversational Model" as `A Neural Conversational`."""
+    "A Neural Conversational Model" as `A Neural Conversational`. One rule with the names a
+    term states (`names.keeps_kind`): a term whose label keeps its kind word states no name
+    without it."""
     parsed = parse_term(term)
     label = parsed.base if _ASIDE.match(parsed.qualifier or "") else parsed.label
-    kind = parsed.kind
-    if kind is None or kind in _ANNOTATIONS:
-        return label, kind
-    if "(" in parsed.label:
-        if parsed.acronym is not None and _tail_named(parsed, kind):
-            return f"{label} {kind}", None
-        return label, kind
-    coined = any(_NAME_WORD.search(w) for w in label.replace("-", " ").split())
-    if coined or (kind not in _HEAD_KINDS and not _plain_word(label)):
-        return label, kind
-    # a head of the name, or a kind after one plain word ("Labeling Service": `Labeling`)
-    return f"{label} {kind}", None
-
-
-# The last word of a long form that is a noun of action: Generation, Encoding, Adjustment.
-_ACTION_NOUN = re.compile(r"(?:tion|sion|ing|ment)$", re.IGNORECASE)
-
-
-def _tail_named(parsed: TermName, tail: str) -> bool:
-    """Whether the words after a bracketed acronym belong to the name: words that are not a
-    kind word after a long form that needs a head ("Kullback-Leibler (KL) Divergence",
-    "Receiver Operating Characteristic (ROC) Curve", "Part-of-Speech (POS) Tagging" were
-    labelled `Kullback-Leibler (KL)` ...), and a kind word the acronym spells with the words
-    before it ("Large Language (LLM) Model"); not a kind word the acronym leaves out
-    ("Low-Rank Adaptation (LoRA) Fine-Tuning")."""
-    acronym, long = parsed.acronym or "", parsed.expansion or parsed.base
-    if tail not in KIND_WORDS:
-        # A long form headed by a noun of action is a whole name: what follows says what uses
-        # it ("Retrieval-Augmented Generation (RAG) System", "Byte-Pair Encoding (BPE)
-        # Tokenizer"). One headed by a name or an adjective needs the tail as its head.
-        return not _ACTION_NOUN.search(long)
-    return bool(long) and not is_abbreviation(acronym, long) \
-        and is_abbreviation(acronym, f"{long} {tail}")
-
-
-def _plain_word(text: str) -> bool:
-    """One word, capitalised at most: "Labeling", "Iris"; not "LangChain" or "AI"."""
-    return " " not in text and text[1:].islower()
+    if parsed.kind is not None and keeps_kind(parsed):
+        return f"{label} {parsed.kind}", None
+    return label, parsed.kind
 
 
 def entry_claims(entry: EntryRow) -> tuple[list[Claim], str | None]:

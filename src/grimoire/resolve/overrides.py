@@ -36,12 +36,22 @@ class Rule:
     reason: str | None = None
 
 
+# The version of resolve's rules (its labels, names, link statuses), as `ingest.READ_VERSION`
+# is the readers': part of every fingerprint the concept tables are stored with, so a store
+# resolved by older rules is resolved again, once, in full, when it is next opened or ingested
+# (round 36: a store kept round 34's labels and "wanted" file links until a file changed).
+# A store resolved by these rules costs nothing more: the fingerprint is compared as before.
+# Add one whenever a change to resolve changes what it writes.
+RESOLVE_VERSION = "resolve-1"
+
+
 @dataclass(frozen=True, slots=True)
 class Overrides:
-    """Every rule from every `grimoire.toml`, and a fingerprint to notice edits."""
+    """Every rule from every `grimoire.toml`, and a fingerprint to notice edits (and a change
+    of resolve's rules: `RESOLVE_VERSION`)."""
 
     rules: tuple[Rule, ...] = ()
-    fingerprint: str = ""
+    fingerprint: str = RESOLVE_VERSION
 
     def of(self, action: str) -> list[Rule]:
         """The rules of one kind, in file order."""
@@ -68,10 +78,11 @@ def load_overrides(folders: list[str]) -> Overrides:
         read.append(str(path).encode() + b"\0" + data + b"\0")
         rules.extend(_parse(data, str(path)))
     if not read:
-        return Overrides(tuple(rules), "")
+        return Overrides(tuple(rules), RESOLVE_VERSION)
     import hashlib  # only with a grimoire.toml: loading OpenSSL is ~20 ms of a search's start
 
-    return Overrides(tuple(rules), hashlib.sha256(b"".join(read)).hexdigest())
+    return Overrides(tuple(rules),
+                     f"{RESOLVE_VERSION}:{hashlib.sha256(b''.join(read)).hexdigest()}")
 
 
 def _parse(data: bytes, path: str) -> list[Rule]:

@@ -14,6 +14,7 @@ from grimoire.names import normalize
 from grimoire.resolve.incremental import IncrementalStore, full_state_rows, resolve_changes
 from grimoire.resolve.links import (
     NameIndex,
+    NoteFolders,
     attach_sections,
     heading_names,
     resolve_links,
@@ -76,7 +77,8 @@ def _build(data: ResolveInput, overrides: Overrides) -> tuple[Resolution, dict[i
     attach_sections(concepts, data.headings, index, doc_concepts)
     links = resolve_links(data.links, concepts, index, entry_concept,
                           heading_names(data.headings), data.documents,
-                          {d: c for d, (_, c) in doc_first.items()}, doc_concepts)
+                          {d: c for d, (_, c) in doc_first.items()}, doc_concepts,
+                          NoteFolders(data.paths or data.documents))
     return Resolution(concepts, links), by_entry
 
 

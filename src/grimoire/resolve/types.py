@@ -64,7 +64,7 @@ class Concept:
     redirects: tuple[StoredEntry, ...] = ()
     sections: tuple[Section, ...] = ()
     merges: tuple[Merge, ...] = ()
-    links: tuple[Mention, ...] = ()  # outgoing, resolved or wanted
+    links: tuple[Mention, ...] = ()  # outgoing: resolved, wanted, ambiguous, dead, elsewhere
     backlinks: tuple[Mention, ...] = ()
 
     @property
@@ -90,8 +90,13 @@ class Concept:
 
     @property
     def wanted(self) -> tuple[Mention, ...]:
-        """Its outgoing links that lead to no concept yet."""
+        """Its outgoing links to a name no note defines yet: pages to write."""
         return tuple(m for m in self.links if m.status == "wanted")
+
+    @property
+    def dead(self) -> tuple[Mention, ...]:
+        """Its outgoing file links that lead to no note: paths to fix (lint's dead links)."""
+        return tuple(m for m in self.links if m.status == "dead")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +118,8 @@ class WantedPage:
 
 @dataclass(frozen=True, slots=True)
 class DeadLink:
-    """One link that leads nowhere ("wanted") or to two concepts at once ("ambiguous")."""
+    """One link that leads to no concept ("wanted": a name, "dead": a file, "elsewhere": a
+    file in a folder that holds no note) or to two at once ("ambiguous")."""
 
     span: Span
     target: str

@@ -158,7 +158,8 @@ class ConceptLookups(SharedReads):
                     FROM link_targets t JOIN links l ON l.id = t.link_id
                     JOIN documents d ON d.id = l.document_id JOIN sources s ON s.id = d.source_id
                     LEFT JOIN concepts c ON c.id = t.{other}
-                    WHERE t.{mine} = ? AND t.status IN ('resolved', 'wanted', 'ambiguous')
+                    WHERE t.{mine} = ? AND t.status IN ('resolved', 'wanted', 'ambiguous', 'dead',
+                                                      'elsewhere')
                     ORDER BY s.path, l.start_line, l.id""", (concept_id,))
         ]
 

@@ -45,6 +45,7 @@ class LinkRow:
     kind: str
     fragment: str | None = None
     exists_hint: bool | None = None
+    href: str | None = None  # the address as written, when `target` is a name taken from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,9 @@ class ResolveInput:
     headings: list[HeadingRow]
     # documents whose whole text is one page, by source path: the target of `[x](note.md)`
     documents: dict[str, int] = field(default_factory=dict)
+    # the path of every ingested file: a file link into a folder that holds none of them
+    # leads outside the notes ("elsewhere"), one into a folder that does is a dead link
+    paths: tuple[str, ...] = ()
 
 
 # -- resolve writes to the store -----------------------------------------------------------------
@@ -119,8 +123,10 @@ class ConceptRecord:
 
 @dataclass(frozen=True, slots=True)
 class LinkTarget:
-    """Where one link leads: status is "resolved", "wanted", "ambiguous", "external" or
-    "section" (a heading of its own page); `target` and `source` index `Resolution.concepts`."""
+    """Where one link leads: status is "resolved", "wanted" (a name nobody defines),
+    "ambiguous", "external", "section" (a heading of its own page), "document" (a note that
+    defines no concept), "dead" (a file link to no note) or "elsewhere" (a file link into a
+    folder that holds no note); `target` and `source` index `Resolution.concepts`."""
 
     link_id: int
     status: str
@@ -163,7 +169,9 @@ class ConceptRow:
 # "Self-attention", "supervised learning" for "supervised machine learning":
 # `resolve.merge.spelling_names`): search and resolve find the concept by it, and no face or
 # export shows it as a name of the concept.
-MATCHING_ONLY = frozenset({"spelling"})
+# "without head word": the words before a kind word the label keeps ("A Neural
+# Conversational" of the paper "A Neural Conversational Model"; `names.HEADLESS`).
+MATCHING_ONLY = frozenset({"spelling", "without head word"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -685,10 +685,10 @@ class PostgresQueries(ConceptLookups):
         links = [
             LinkRow(id=int(i), document_id=int(d), entry_id=None if e is None else int(e),
                     path=p, line=line, target=t, label=lab, kind=k, fragment=f,
-                    exists_hint=None if h is None else bool(h))
-            for i, d, e, p, line, t, lab, k, f, h in self._all(
+                    exists_hint=None if h is None else bool(h), href=hr)
+            for i, d, e, p, line, t, lab, k, f, h, hr in self._all(
                 """SELECT l.id, l.document_id, l.entry_id, s.path, l.start_line, l.target,
-                          l.label, l.kind, l.fragment, l.exists_hint
+                          l.label, l.kind, l.fragment, l.exists_hint, l.href
                    FROM links l JOIN documents d ON l.document_id = d.id
                    JOIN sources s ON d.source_id = s.id ORDER BY l.id""")
         ]
@@ -713,7 +713,8 @@ class PostgresQueries(ConceptLookups):
         documents = {p: int(d) for p, d in self._all(
             """SELECT s.path, min(d.id) FROM documents d JOIN sources s ON d.source_id = s.id
                GROUP BY s.id HAVING count(*) = 1""")}
-        return ResolveInput(entries, links, headings, documents)
+        paths = tuple(str(p) for (p,) in self._all("SELECT path FROM sources ORDER BY path"))
+        return ResolveInput(entries, links, headings, documents, paths)
 
     def write_resolution(self, resolution: Resolution, fingerprint: str) -> None:
         from grimoire.store._resolve_rows import unique_names

@@ -135,10 +135,10 @@ class ConceptSQL(ConceptLookups):
         ]
         links = [
             LinkRow(id=i, document_id=d, entry_id=e, path=p, line=line, target=t, label=lab,
-                    kind=k, fragment=f, exists_hint=None if h is None else bool(h))
-            for i, d, e, p, line, t, lab, k, f, h in c.execute(
+                    kind=k, fragment=f, exists_hint=None if h is None else bool(h), href=hr)
+            for i, d, e, p, line, t, lab, k, f, h, hr in c.execute(
                 """SELECT l.id, l.document_id, l.entry_id, s.path, l.start_line, l.target,
-                          l.label, l.kind, l.fragment, l.exists_hint
+                          l.label, l.kind, l.fragment, l.exists_hint, l.href
                    FROM links l JOIN documents d ON l.document_id = d.id
                    JOIN sources s ON d.source_id = s.id ORDER BY l.id""")
         ]
@@ -162,7 +162,8 @@ class ConceptSQL(ConceptLookups):
         documents = dict(c.execute(
                 """SELECT s.path, min(d.id) FROM documents d JOIN sources s ON d.source_id = s.id
                    GROUP BY s.id HAVING count(*) = 1"""))
-        return ResolveInput(entries, links, headings, documents)
+        paths = tuple(p for (p,) in c.execute("SELECT path FROM sources ORDER BY path"))
+        return ResolveInput(entries, links, headings, documents, paths)
 
     def write_resolution(self, resolution: Resolution, fingerprint: str) -> None:
         """Replace the concept tables with `resolution`; a concept keeps its id by key."""

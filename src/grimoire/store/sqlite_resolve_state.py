@@ -72,7 +72,7 @@ _ENTRY_SELECT = """
 
 _LINK_SELECT = """
     SELECT l.id, l.document_id, l.entry_id, s.path, l.start_line, l.target,
-           l.label, l.kind, l.fragment, l.exists_hint
+           l.label, l.kind, l.fragment, l.exists_hint, l.href
     FROM links l JOIN documents d ON l.document_id = d.id
     JOIN sources s ON d.source_id = s.id"""
 
@@ -235,12 +235,12 @@ class ResolveStateSQL:
         out: dict[int, LinkRow] = {}
         for column, values in (("l.id", ids), ("l.document_id", documents)):
             for chunk in _chunks(sorted(set(values))):
-                for i, d, e, p, line, t, lab, k, f, h in self.conn.execute(
+                for i, d, e, p, line, t, lab, k, f, h, hr in self.conn.execute(
                         f"{_LINK_SELECT} WHERE {column} IN ({_ids(chunk)})"):
                     out[i] = LinkRow(
                         id=i, document_id=d, entry_id=e, path=p, line=line, target=t,
                         label=lab, kind=k, fragment=f,
-                        exists_hint=None if h is None else bool(h))
+                        exists_hint=None if h is None else bool(h), href=hr)
         return [out[i] for i in sorted(out)]
 
     def heading_rows(self, documents: Iterable[int]) -> list[HeadingRow]:
@@ -259,6 +259,10 @@ class ResolveStateSQL:
                                                 f"({_ids(chunk)})"):
                 out.extend(section_rows(d, p, json.loads(tree), ()))
         return out
+
+    def source_paths(self) -> list[str]:
+        """The path of every ingested file (`ResolveInput.paths`)."""
+        return [p for (p,) in self.conn.execute("SELECT path FROM sources ORDER BY path")]
 
     def single_documents(self) -> dict[str, int]:
         """path -> document id of every file that is one page (the target of `[x](a.md)`)."""
@@ -308,6 +312,13 @@ class ResolveStateSQL:
                 out.update(i for (i,) in self.conn.execute(
                     f"SELECT link_id FROM link_targets WHERE {column} IN ({_ids(chunk)})"))
         return out
+
+    def links_with_status(self, statuses: Iterable[str]) -> set[int]:
+        """Ids of the links stored with any of these statuses (the status index)."""
+        wanted = sorted(set(statuses))
+        marks = ", ".join("?" * len(wanted))
+        return {i for (i,) in self.conn.execute(
+            f"SELECT link_id FROM link_targets WHERE status IN ({marks})", wanted)}
 
     def links_of_entries(self, entries: Iterable[int]) -> set[int]:
         """Ids of the links that sit in these entries."""
