@@ -6,6 +6,7 @@ import contextlib
 import functools
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -348,6 +349,13 @@ def show(ctx: click.Context, name_words: tuple[str, ...], concept_id: str | None
             places = ", ".join(f"{where(s.path)}:{s.start_line}" for s in wanted.spans[:10])
             raise NotFound(f"{e}; {wanted.count} link{'s' if wanted.count != 1 else ''} "
                            f"want it: {places}", e.suggestions, e.choices) from e
+        if not as_json and not e.suggestions and not e.choices and "search" not in str(e):
+            # No spelling of it is known: `show ADAM` on a glossary whose page is "ADAM
+            # Optimizer" said only "no concept named 'ADAM'" (round 36); the web page links a
+            # search, and so does this.
+            typed = (f'"{name}"' if "'" in name and not any(c in name for c in '"$`\\!')
+                     else shlex.quote(name))  # `it's` as a shell takes it, not 'it'"'"'s'
+            raise NotFound(f"{e}; search your notes for it: grimoire search {typed}") from e
         if not as_json:
             raise
         # A script asked for JSON: it gets JSON on stdout, with the suggestions, and exit 1.

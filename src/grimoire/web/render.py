@@ -43,6 +43,9 @@ from grimoire.showing import (  # below the faces: the CLI and the API fold and 
 )
 
 MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 1000 nested \sqrt)
+# LaTeX's own operator names that latex2mathml does not know: it wrote them as source, `\arg`
+# in `$\arg \max f(\cdot)$` (round 36, a glossary's notation page). `\argmax` it knows.
+_UNKNOWN_OPERATORS = re.compile(r"\\(arg)(?![A-Za-z])")
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4",
@@ -113,7 +116,8 @@ def math_html(tex: str, display: bool = False) -> Markup:
     if len(tex) > MAX_TEX:
         return _tex_fallback(tex, display)
     try:
-        raw = latex_to_mathml(tex, display="block" if display else "inline")
+        raw = latex_to_mathml(_UNKNOWN_OPERATORS.sub(r"\\operatorname{\1}", tex),
+                              display="block" if display else "inline")
         tree = ElementTree.fromstring(raw)
     except Exception:  # latex2mathml raises many kinds (and RecursionError): all mean "cannot"
         return _tex_fallback(tex, display)

@@ -1,0 +1,68 @@
+"""Round 36 (qa36): what a new user met on a public glossary of Jekyll term pages, rebuilt in
+our own words on a real store, through the real CLI and the MCP SDK's own client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from click.testing import CliRunner
+from mcp import Client
+
+import grimoire
+from grimoire.cli import main
+from grimoire.mcp_server import build_server
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("qa36")
+    notes = root / "terms"
+    notes.mkdir()
+    (notes / "adagrad-optimizer.md").write_text(
+        "---\ntitle: Adagrad Optimizer\n---\nAdagrad gives every parameter its own step "
+        "size, shrinking it as that parameter's squared gradients add up.\n", encoding="utf-8")
+    (notes / "weight-decay.md").write_text(
+        "---\ntitle: Weight decay\n---\nWeight decay pulls every weight a little towards "
+        "zero at each step.\n", encoding="utf-8")
+    path = root / "kb.db"
+    with grimoire.open(path) as kb:
+        kb.ingest([notes], embed=False)
+    return path
+
+
+def test_show_of_a_name_with_no_near_spelling_points_at_search(db: Path) -> None:
+    # `show ADAM` on a glossary whose page is "ADAM Optimizer": "error: no concept named
+    # 'ADAM'" and nothing else, where the web page links a search for it.
+    done = CliRunner().invoke(main, ["--db", str(db), "show", "squared", "gradients"])
+    assert done.exit_code == 1
+    assert "no concept named 'squared gradients'" in done.output
+    assert "grimoire search 'squared gradients'" in done.output, done.output
+    # A name with an apostrophe is quoted as a shell user types it.
+    done = CliRunner().invoke(main, ["--db", str(db), "show", "Adam's rule"])
+    assert "grimoire search \"Adam's rule\"" in done.output, done.output
+    # A near spelling still gets "did you mean", and no search line.
+    done = CliRunner().invoke(main, ["--db", str(db), "show", "weight decy"])
+    assert "did you mean: Weight decay" in done.output and "grimoire search" not in done.output
+    # --json stays the record scripts read.
+    done = CliRunner().invoke(main, ["--db", str(db), "show", "squared gradients", "--json"])
+    assert '"error": "no concept named \'squared gradients\'"' in done.output
+
+
+def test_mcp_show_of_an_unknown_name_points_at_the_search_tool(db: Path) -> None:
+    kb = grimoire.open(db, create=False)
+
+    async def session() -> tuple[Any, Any]:
+        async with Client(build_server(kb)) as client:
+            return (await client.call_tool("show", {"name": "squared gradients"}),
+                    await client.call_tool("show", {"name": "weight decy"}))
+
+    unknown, typo = anyio.run(session)
+    kb.close()
+    said = " ".join(getattr(c, "text", "") for c in unknown.content)
+    assert unknown.is_error and "no concept named 'squared gradients'" in said
+    assert "`search` finds" in said, said
+    said = " ".join(getattr(c, "text", "") for c in typo.content)
+    assert "did you mean: Weight decay" in said and "`search`" not in said, said
