@@ -66,3 +66,24 @@ def test_mcp_show_of_an_unknown_name_points_at_the_search_tool(db: Path) -> None
     assert "`search` finds" in said, said
     said = " ".join(getattr(c, "text", "") for c in typo.content)
     assert "did you mean: Weight decay" in said and "`search`" not in said, said
+
+
+def test_the_reading_bar_marks_a_file_name_it_cuts(tmp_path: Path) -> None:
+    # The bar showed the last 40 characters of a long path, "rms/training-validation-test-
+    # datasets.md" for ".../terms/training-...": a folder "rms" the notes do not have.
+    import sys
+
+    from tests._terminal import on_a_terminal
+
+    folder = tmp_path / "glossary" / "terms"
+    folder.mkdir(parents=True)
+    long = "training-validation-and-held-out-test-sets.md"  # 45 characters
+    (folder / long).write_text("# Held-out set\n\nA held-out set is kept apart from "
+                               "training to measure the model once.\n", encoding="utf-8")
+    grimoire_cli = str(Path(sys.executable).with_name("grimoire"))
+    code, shown = on_a_terminal([grimoire_cli, "--db", str(tmp_path / "kb.db"), "ingest",
+                                 "--no-embed", str(tmp_path / "glossary")])
+    assert code == 0, shown
+    assert "reading" in shown, shown
+    assert "…" + long[-39:] in shown, shown
+    assert " " + long[-40:] not in shown, shown
