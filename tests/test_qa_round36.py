@@ -87,3 +87,21 @@ def test_the_reading_bar_marks_a_file_name_it_cuts(tmp_path: Path) -> None:
     assert "reading" in shown, shown
     assert "…" + long[-39:] in shown, shown
     assert " " + long[-40:] not in shown, shown
+
+
+def test_a_closed_knowledge_base_says_so_not_that_its_file_is_damaged(db: Path) -> None:
+    # Used after its `with` block, every call said "database is damaged: run `grimoire
+    # check`" (SQLite's "Cannot operate on a closed database" read as damage), and the file
+    # was fine.
+    from grimoire.errors import CorruptDatabase, StoreError
+
+    with grimoire.open(db, create=False) as kb:
+        assert kb.search("weight decay", k=1, mode="lexical")
+    for call in (lambda: kb.search("weight decay", k=1, mode="lexical"),
+                 lambda: kb.concept("Weight decay"), lambda: kb.stats()):
+        with pytest.raises(StoreError) as caught:
+            call()
+        assert not isinstance(caught.value, CorruptDatabase)
+        assert "closed" in str(caught.value) and "grimoire.open" in str(caught.value)
+    with grimoire.open(db, create=False) as again:  # the file is intact
+        assert again.concept("Weight decay").label == "Weight decay"
