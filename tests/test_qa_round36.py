@@ -46,6 +46,9 @@ def test_show_of_a_name_with_no_near_spelling_points_at_search(db: Path) -> None
     # A near spelling still gets "did you mean", and no search line.
     done = CliRunner().invoke(main, ["--db", str(db), "show", "weight decy"])
     assert "did you mean: Weight decay" in done.output and "grimoire search" not in done.output
+    # `graph` the same way.
+    done = CliRunner().invoke(main, ["--db", str(db), "graph", "squared", "gradients"])
+    assert done.exit_code == 1 and "grimoire search 'squared gradients'" in done.output
     # --json stays the record scripts read.
     done = CliRunner().invoke(main, ["--db", str(db), "show", "squared gradients", "--json"])
     assert '"error": "no concept named \'squared gradients\'"' in done.output
