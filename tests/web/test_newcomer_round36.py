@@ -60,6 +60,11 @@ def notation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     root = tmp_path_factory.mktemp("r36math")
     notes = root / "notes"
     notes.mkdir()
+    (notes / "hadamard.md").write_text(
+        "# Hadamard product\n\nThe Hadamard product multiplies two matrices entry by entry:\n\n"
+        "$$\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix} \\odot \\begin{bmatrix} e & f "
+        "\\\\ g & h \\end{bmatrix} = \\begin{bmatrix} ae & bf \\\\ cg & dh \\end{bmatrix}$$\n",
+        encoding="utf-8")
     (notes / "argmax.md").write_text(
         "# Argmax\n\nArgmax is written $\\arg \\max_x f(x)$ or $\\mathop{\\arg\\max}\\limits_x "
         "f(x)$: the input at which $f$ is largest, where $\\argmax_x$ is a shorthand.\n",
@@ -79,3 +84,23 @@ def test_arg_is_drawn_as_an_operator_name_not_as_source(notation: Running,
     assert len(formulas) == 4, formulas
     assert not [f for f in formulas if "\\" in f], formulas
     assert "arg" in formulas[0] and "max" in formulas[0]
+
+
+MATH_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf")  # fonts-dejavu-extra
+
+
+def test_a_matrix_s_brackets_are_as_tall_as_the_matrix(notation: Running,
+                                                       browser: Browser) -> None:
+    # Drawn in the page's text font (no MATH table), a bmatrix's brackets stayed one line
+    # high beside a two-row matrix: Chromium stretches an operator only with a math font.
+    if not MATH_FONT.exists():
+        pytest.skip("no math font on this machine (apt-get install fonts-dejavu-extra)")
+    page = browser.new_page()
+    page.goto(f"{notation.url}/c/Hadamard%20product")
+    sizes = page.evaluate("""() => [...document.querySelectorAll('main math mo')]
+        .filter((m) => m.textContent === '[')
+        .map((m) => [m.getBoundingClientRect().height,
+                     m.nextElementSibling.getBoundingClientRect().height])""")
+    page.close()
+    assert len(sizes) == 3, sizes
+    assert all(bracket >= 0.9 * matrix for bracket, matrix in sizes), sizes
