@@ -27,6 +27,10 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (notes / "weight-decay.md").write_text(
         "---\ntitle: Weight decay\n---\nWeight decay pulls every weight a little towards "
         "zero at each step.\n", encoding="utf-8")
+    (notes / "softmax.md").write_text(
+        "---\ntitle: Softmax\n---\nSoftmax turns scores into probabilities, "
+        "$p_i = e^{z_i} / \\sum_j e^{z_j}$, so that each is in $(0, 1)$ and\n\n"
+        "$$\\sum_i p_i = 1$$\n", encoding="utf-8")
     path = root / "kb.db"
     with grimoire.open(path) as kb:
         kb.ingest([notes], embed=False)
@@ -108,3 +112,23 @@ def test_a_closed_knowledge_base_says_so_not_that_its_file_is_damaged(db: Path) 
         assert "closed" in str(caught.value) and "grimoire.open" in str(caught.value)
     with grimoire.open(db, create=False) as again:  # the file is intact
         assert again.concept("Weight decay").label == "Weight decay"
+
+
+def test_an_anki_card_s_math_is_in_the_delimiters_anki_renders(db: Path,
+                                                               tmp_path: Path) -> None:
+    # Anki's MathJax reads \(...\) and \[...\]: the cards of a glossary with math showed
+    # `$p_i = ...$` as typed.
+    import sqlite3
+    import zipfile
+
+    with grimoire.open(db, create=False) as kb:
+        kb.export("anki", tmp_path / "deck.apkg")
+    with zipfile.ZipFile(tmp_path / "deck.apkg") as z:
+        z.extract("collection.anki2", tmp_path)
+    conn = sqlite3.connect(tmp_path / "collection.anki2")
+    fields = [f.split("\x1f") for (f,) in conn.execute("SELECT flds FROM notes")]
+    conn.close()
+    back = next(f[1] for f in fields if f[0] == "Softmax")
+    assert "\\(p_i = e^{z_i} / \\sum_j e^{z_j}\\)" in back, back
+    assert "\\((0, 1)\\)" in back and "\\[\\sum_i p_i = 1\\]" in back, back
+    assert "$" not in back

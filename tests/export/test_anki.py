@@ -107,7 +107,15 @@ def test_a_concept_only_a_page_section_describes_gets_a_card(cheatsheet_kb: Any,
     _, back, source = _notes(tmp_path / "notes.apkg", tmp_path)[anki.guid(concept.key)]
     said = cheatsheet_kb.said(concept)  # its entry's opening words (round 35), its sections
     assert [s.kind for s in said] == ["opening"] + ["section"] * len(concept.sections)
-    assert html.unescape(back) == "<br><br>".join(s.text for s in said)
+    # its formulas in Anki's MathJax delimiters (round 36)
+    from grimoire.web.render import FORMULA
+
+    def anki_math(text: str) -> str:
+        return FORMULA.sub(lambda m: f"\\[{m.group(1).strip()}\\]" if m.group(1) is not None
+                           else f"\\({m.group(2)}\\)", text)
+
+    assert html.unescape(back) == "<br><br>".join(anki_math(s.text) for s in said)
+    assert any("$" in s.text for s in said) and "\\(" in back
     assert source == "<br>".join(str(s.span) for s in said)
 
 

@@ -47,6 +47,24 @@ def _field(text: str) -> str:
     return html.escape(scalars(text).replace("\x1f", " "))
 
 
+def _math_field(text: str) -> str:
+    """`_field` with each `$…$` and `$$…$$` formula put in the delimiters Anki's MathJax reads,
+    `\\(…\\)` and `\\[…\\]`: a card showed `$\\odot$` as typed (round 36, a glossary with
+    math). The formulas are found as the web page finds them."""
+    from grimoire.web.render import FORMULA
+
+    pieces: list[str] = []
+    last = 0
+    for m in FORMULA.finditer(text):
+        pieces.append(_field(text[last:m.start()]))
+        display, inline = m.group(1), m.group(2)
+        pieces.append(f"\\[{_field(display.strip())}\\]" if display is not None
+                      else f"\\({_field(inline)}\\)")
+        last = m.end()
+    pieces.append(_field(text[last:]))
+    return "".join(pieces)
+
+
 def _note_fields(concept: Concept, shown: Sequence[Said] | None = None
                  ) -> tuple[str, str, str] | None:
     """Name, definitions, sources; None when no source says anything (a card without a
@@ -55,7 +73,7 @@ def _note_fields(concept: Concept, shown: Sequence[Said] | None = None
     said = definitions(concept) if shown is None else [(s.text, s.span) for s in shown]
     if not said:
         return None
-    texts = "<br><br>".join(_field(text) for text, _ in said)
+    texts = "<br><br>".join(_math_field(text) for text, _ in said)
     sources = "<br>".join(_field(str(span)) for _, span in said)
     return _field(concept.label), texts, sources
 
