@@ -23,7 +23,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     notes.mkdir()
     (notes / "adagrad-optimizer.md").write_text(
         "---\ntitle: Adagrad Optimizer\n---\nAdagrad gives every parameter its own step "
-        "size, shrinking it as that parameter's squared gradients add up.\n", encoding="utf-8")
+        "size, shrinking it as that parameter's squared gradients add up.\n\nIt suits sparse "
+        "features.\n", encoding="utf-8")
     (notes / "weight-decay.md").write_text(
         "---\ntitle: Weight decay\n---\nWeight decay pulls every weight a little towards "
         "zero at each step.\n", encoding="utf-8")
@@ -132,3 +133,6 @@ def test_an_anki_card_s_math_is_in_the_delimiters_anki_renders(db: Path,
     assert "\\(p_i = e^{z_i} / \\sum_j e^{z_j}\\)" in back, back
     assert "\\((0, 1)\\)" in back and "\\[\\sum_i p_i = 1\\]" in back, back
     assert "$" not in back
+    # and its paragraphs stay apart (the card ran them together: a field is HTML)
+    adagrad = next(f[1] for f in fields if f[0] == "Adagrad Optimizer")
+    assert "add up.<br><br>It suits sparse features." in adagrad, adagrad

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -111,8 +112,10 @@ def test_a_concept_only_a_page_section_describes_gets_a_card(cheatsheet_kb: Any,
     from grimoire.web.render import FORMULA
 
     def anki_math(text: str) -> str:
-        return FORMULA.sub(lambda m: f"\\[{m.group(1).strip()}\\]" if m.group(1) is not None
-                           else f"\\({m.group(2)}\\)", text)
+        parts = FORMULA.split(text)  # prose, display, inline, prose, ...
+        return "".join(re.sub(r"\n\s*\n", "<br><br>", p) if i % 3 == 0
+                       else "" if p is None else f"\\[{p.strip()}\\]" if i % 3 == 1
+                       else f"\\({p}\\)" for i, p in enumerate(parts))
 
     assert html.unescape(back) == "<br><br>".join(anki_math(s.text) for s in said)
     assert any("$" in s.text for s in said) and "\\(" in back

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import html
 import itertools
+import re
 import sqlite3
 import tempfile
 import time
@@ -50,18 +51,22 @@ def _field(text: str) -> str:
 def _math_field(text: str) -> str:
     """`_field` with each `$…$` and `$$…$$` formula put in the delimiters Anki's MathJax reads,
     `\\(…\\)` and `\\[…\\]`: a card showed `$\\odot$` as typed (round 36, a glossary with
-    math). The formulas are found as the web page finds them."""
+    math). The formulas are found as the web page finds them; a blank line between paragraphs
+    is a break (the card ran them together)."""
     from grimoire.web.render import FORMULA
+
+    def prose(part: str) -> str:  # its paragraphs kept: Anki shows a field as HTML
+        return re.sub(r"\n\s*\n", "<br><br>", _field(part))
 
     pieces: list[str] = []
     last = 0
     for m in FORMULA.finditer(text):
-        pieces.append(_field(text[last:m.start()]))
+        pieces.append(prose(text[last:m.start()]))
         display, inline = m.group(1), m.group(2)
         pieces.append(f"\\[{_field(display.strip())}\\]" if display is not None
                       else f"\\({_field(inline)}\\)")
         last = m.end()
-    pieces.append(_field(text[last:]))
+    pieces.append(prose(text[last:]))
     return "".join(pieces)
 
 
