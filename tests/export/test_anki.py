@@ -109,7 +109,7 @@ def test_a_concept_only_a_page_section_describes_gets_a_card(cheatsheet_kb: Any,
     said = cheatsheet_kb.said(concept)  # its entry's opening words (round 35), its sections
     assert [s.kind for s in said] == ["opening"] + ["section"] * len(concept.sections)
     # its formulas in Anki's MathJax delimiters (round 36)
-    from grimoire.web.render import FORMULA
+    from grimoire.showing import FORMULA
 
     def anki_math(text: str) -> str:
         parts = FORMULA.split(text)  # prose, display, inline, prose, ...

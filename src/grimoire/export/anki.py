@@ -23,7 +23,7 @@ from typing import Any
 from grimoire._api_args import scalars
 from grimoire.export.base import Exporter, definitions
 from grimoire.resolve.types import Concept
-from grimoire.showing import Said
+from grimoire.showing import FORMULA, Said
 
 # Chosen once at random in genanki's range (its README: generate once, then hard-code); Anki
 # knows the note type and the deck by these ids across imports.
@@ -53,8 +53,6 @@ def _math_field(text: str) -> str:
     `\\(…\\)` and `\\[…\\]`: a card showed `$\\odot$` as typed (round 36, a glossary with
     math). The formulas are found as the web page finds them; a blank line between paragraphs
     is a break (the card ran them together)."""
-    from grimoire.web.render import FORMULA
-
     def prose(part: str) -> str:  # its paragraphs kept: Anki shows a field as HTML
         return re.sub(r"\n\s*\n", "<br><br>", _field(part))
 

@@ -38,6 +38,8 @@ from grimoire.showing import (  # below the faces: the CLI and the API fold and 
     _MARKS,
     _MD_LINK,
     _WIKILINK,
+    DISPLAY_MATH,
+    INLINE_MATH,
     link_label,
     quote_words,
 )
@@ -251,9 +253,8 @@ def _blocks(paragraph: str) -> str:
 
 
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
-_INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
-_DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
-FORMULA = re.compile(f"{_DISPLAY_MATH.pattern}|{_INLINE_MATH.pattern}", re.S)  # either kind
+_INLINE_MATH = INLINE_MATH
+_DISPLAY_MATH = DISPLAY_MATH
 _DELIMITER = re.compile(r"\$\$|\$")  # of a formula
 _TEX = re.compile(r"\\[A-Za-z]|[\^_{}]")  # a command, a script or a group: not prose
 
