@@ -152,8 +152,11 @@ def register(main: click.Group) -> None:
                 if now - shown[0] < 0.1 and done < total:
                     return
                 shown[0] = now
+                shown_path = where(path)  # its end, marked as cut: "rms/x.md" read as a folder
+                if len(shown_path) > 40:
+                    shown_path = "…" + shown_path[-39:]
                 bar.update(task, completed=done, total=total, visible=True,
-                           description=safe(where(path)[-40:], lines=False))
+                           description=safe(shown_path, lines=False))
 
             # The concepts are merged below: by the background worker when this starts one
             # (it does so first, 2.4 s of CPU for 10k new notes, so `ingest` returns that

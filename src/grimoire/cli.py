@@ -6,6 +6,7 @@ import contextlib
 import functools
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -321,6 +322,17 @@ def _list_on_terminal(rows: list[tuple[str, str]]) -> None:
 _ID_HELP = "The concept's id, when two concepts share NAME (the error lists them)."
 
 
+def _pointing_at_search(e: NotFound, name: str) -> NotFound | None:
+    """`e` with the search that may find `name`, when no spelling of it is known (None when
+    one is): `show ADAM` on a glossary whose page is "ADAM Optimizer" said only "no concept
+    named 'ADAM'" (round 36), where the web page links a search."""
+    if e.suggestions or e.choices or "search" in str(e):
+        return None
+    typed = (f'"{name}"' if "'" in name and not any(c in name for c in '"$`\\!')
+             else shlex.quote(name))  # `it's` as a shell takes it, not 'it'"'"'s'
+    return NotFound(f"{e}; search your notes for it: grimoire search {typed}")
+
+
 @main.command()
 @click.argument("name_words", metavar="NAME...", nargs=-1, required=True)
 @click.option("--id", "concept_id", metavar="ID", help=_ID_HELP)
@@ -349,7 +361,10 @@ def show(ctx: click.Context, name_words: tuple[str, ...], concept_id: str | None
             raise NotFound(f"{e}; {wanted.count} link{'s' if wanted.count != 1 else ''} "
                            f"want it: {places}", e.suggestions, e.choices) from e
         if not as_json:
-            raise
+            hinted = _pointing_at_search(e, name)
+            if hinted is None:
+                raise
+            raise hinted from e
         # A script asked for JSON: it gets JSON on stdout, with the suggestions, and exit 1.
         emit_json({**serialize.not_found(e), "name": name})
         sys.exit(1)
@@ -384,7 +399,10 @@ def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_i
         g = kb_of(ctx).graph(name, depth=depth, concept_id=concept_id)
     except NotFound as e:
         if not as_json:
-            raise
+            hinted = _pointing_at_search(e, name)
+            if hinted is None:
+                raise
+            raise hinted from e
         # as `show --json` and /api/graph: a script gets JSON on stdout, and exit 1
         emit_json({**serialize.not_found(e), "name": name})
         sys.exit(1)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from rapidfuzz import fuzz, process
 
 from grimoire import _api_args as args
-from grimoire.errors import CorruptDatabase, GrimoireError, NotFound, quoted
+from grimoire.errors import CorruptDatabase, GrimoireError, NotFound, StoreError, quoted
 from grimoire.model import Answer, ConceptId, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve.overrides import load_overrides
@@ -66,6 +66,9 @@ def _guarded(method: Method[P, R]) -> Method[P, R]:
     """Turn an error caused by a damaged database file into CorruptDatabase ("run check")."""
 
     def wrapper(self: Grimoire, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self._closed:  # SQLite's "closed database" read as damage: "run `grimoire check`"
+            raise StoreError("this knowledge base was closed (kb.close(), or the end of its "
+                             "`with` block): open it again with grimoire.open()")
         calls = self._calls
         outermost = not getattr(calls, "depth", 0)
         if outermost:
@@ -107,6 +110,7 @@ class Grimoire:
         self._roots: tuple[tuple[int, ...], list[str]] | None = None  # (change counter, roots)
         self._lint: tuple[tuple[int, ...], LintReport] | None = None  # (change counter, report)
         self._calls = threading.local()  # this thread's depth in the API's own calls
+        self._closed = False
         # (change counter, concepts by a label two or more share)
         self._shared: tuple[tuple[int, ...], dict[str, list[ConceptSummary]]] | None = None
         self._short: tuple[tuple[int, ...], dict[str, str]] | None = None  # (counter, names)
@@ -761,6 +765,7 @@ class Grimoire:
 
     def close(self) -> None:
         """Close the store."""
+        self._closed = True
         self.store.close()
 
     def __enter__(self) -> Grimoire:

@@ -255,12 +255,19 @@ class Tools:
 T = TypeVar("T")
 
 
-def _told(call: Callable[[], T], error: type[Exception] = ToolError) -> T:
-    """Our own errors reach the assistant as their one-line message (not a crash)."""
+def _told(call: Callable[[], T], error: type[Exception] = ToolError, *,
+          by_name: bool = False) -> T:
+    """Our own errors reach the assistant as their one-line message (not a crash). `by_name`:
+    a concept asked for by a name no spelling of which is known points at `search`."""
     try:
         return call()
     except NotFound as e:  # a name mistyped: the CLI's "did you mean", on the same line
         hint = f"; did you mean: {', '.join(e.suggestions)}" if e.suggestions else ""
+        if by_name and not e.suggestions and "search" not in str(e):
+            # `show ADAM` on a glossary whose page is "ADAM Optimizer" said only "no concept
+            # named 'ADAM'", and the assistant had nowhere to go (round 36; the web page links
+            # a search).
+            hint = "; `search` finds the notes that use those words"
         if e.choices:  # one name, several concepts: the id each is opened by
             hint = "; say which by concept_id: " + ", ".join(f"{label} ({concept_id})"
                                                              for label, concept_id in e.choices)
@@ -290,7 +297,7 @@ def build_server(kb: Grimoire) -> MCPServer:
         """One concept by any of its names: what each source says (previews with file:line),
         its names, links and wanted links, and where other notes mention it (file:line).
         `concept_id` (a search result's) picks one of several concepts that share the name."""
-        return _told(lambda: tools.show(name, concept_id))
+        return _told(lambda: tools.show(name, concept_id), by_name=True)
 
     @server.tool()
     def ask(question: str) -> dict[str, Any]:
@@ -322,7 +329,7 @@ def build_server(kb: Grimoire) -> MCPServer:
     @server.resource("grimoire://concept/{name}", mime_type="text/markdown")
     def concept(name: str) -> str:
         """A concept: its names and what each source says, with file:line."""
-        return _told(lambda: tools.concept_text(name), ResourceError)
+        return _told(lambda: tools.concept_text(name), ResourceError, by_name=True)
 
     return server
 

@@ -34,6 +34,11 @@ _SIZE = re.compile(r"\d{1,5}(?:x\d{1,5})?")  # `[[Bloom Filter|300]]`: Obsidian'
 CLIP_CHARS = 1500  # a card's text shown before "Show the rest" (about a screen of a card)
 CLIP_LINES = 20  # or this many of a note's lines (a list of papers, one short line each)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# A formula in a text every face shows: `$$…$$` (display) or `$…$` (inline), as the web page
+# renders it and the Anki deck writes it for MathJax (round 36: below both, one pattern).
+INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
+DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
+FORMULA = re.compile(f"{DISPLAY_MATH.pattern}|{INLINE_MATH.pattern}", re.S)  # either kind
 
 
 def halves(text: str, limit: int = CLIP_CHARS) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -107,7 +108,17 @@ def test_a_concept_only_a_page_section_describes_gets_a_card(cheatsheet_kb: Any,
     _, back, source = _notes(tmp_path / "notes.apkg", tmp_path)[anki.guid(concept.key)]
     said = cheatsheet_kb.said(concept)  # its entry's opening words (round 35), its sections
     assert [s.kind for s in said] == ["opening"] + ["section"] * len(concept.sections)
-    assert html.unescape(back) == "<br><br>".join(s.text for s in said)
+    # its formulas in Anki's MathJax delimiters (round 36)
+    from grimoire.showing import FORMULA
+
+    def anki_math(text: str) -> str:
+        parts = FORMULA.split(text)  # prose, display, inline, prose, ...
+        return "".join(re.sub(r"\n\s*\n", "<br><br>", p) if i % 3 == 0
+                       else "" if p is None else f"\\[{p.strip()}\\]" if i % 3 == 1
+                       else f"\\({p}\\)" for i, p in enumerate(parts))
+
+    assert html.unescape(back) == "<br><br>".join(anki_math(s.text) for s in said)
+    assert any("$" in s.text for s in said) and "\\(" in back
     assert source == "<br>".join(str(s.span) for s in said)
 
 

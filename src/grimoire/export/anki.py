@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import html
 import itertools
+import re
 import sqlite3
 import tempfile
 import time
@@ -22,7 +23,7 @@ from typing import Any
 from grimoire._api_args import scalars
 from grimoire.export.base import Exporter, definitions
 from grimoire.resolve.types import Concept
-from grimoire.showing import Said
+from grimoire.showing import FORMULA, Said
 
 # Chosen once at random in genanki's range (its README: generate once, then hard-code); Anki
 # knows the note type and the deck by these ids across imports.
@@ -47,6 +48,26 @@ def _field(text: str) -> str:
     return html.escape(scalars(text).replace("\x1f", " "))
 
 
+def _math_field(text: str) -> str:
+    """`_field` with each `$…$` and `$$…$$` formula put in the delimiters Anki's MathJax reads,
+    `\\(…\\)` and `\\[…\\]`: a card showed `$\\odot$` as typed (round 36, a glossary with
+    math). The formulas are found as the web page finds them; a blank line between paragraphs
+    is a break (the card ran them together)."""
+    def prose(part: str) -> str:  # its paragraphs kept: Anki shows a field as HTML
+        return re.sub(r"\n\s*\n", "<br><br>", _field(part))
+
+    pieces: list[str] = []
+    last = 0
+    for m in FORMULA.finditer(text):
+        pieces.append(prose(text[last:m.start()]))
+        display, inline = m.group(1), m.group(2)
+        pieces.append(f"\\[{_field(display.strip())}\\]" if display is not None
+                      else f"\\({_field(inline)}\\)")
+        last = m.end()
+    pieces.append(prose(text[last:]))
+    return "".join(pieces)
+
+
 def _note_fields(concept: Concept, shown: Sequence[Said] | None = None
                  ) -> tuple[str, str, str] | None:
     """Name, definitions, sources; None when no source says anything (a card without a
@@ -55,7 +76,7 @@ def _note_fields(concept: Concept, shown: Sequence[Said] | None = None
     said = definitions(concept) if shown is None else [(s.text, s.span) for s in shown]
     if not said:
         return None
-    texts = "<br><br>".join(_field(text) for text, _ in said)
+    texts = "<br><br>".join(_math_field(text) for text, _ in said)
     sources = "<br>".join(_field(str(span)) for _, span in said)
     return _field(concept.label), texts, sources
 

@@ -34,10 +34,9 @@ from grimoire import serialize
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
-from grimoire.showing import halves
+from grimoire.showing import FORMULA, halves
 from grimoire.web import layout
 from grimoire.web.render import (
-    FORMULA,
     concept_href,
     math_text,
     mention_html,

@@ -38,11 +38,16 @@ from grimoire.showing import (  # below the faces: the CLI and the API fold and 
     _MARKS,
     _MD_LINK,
     _WIKILINK,
+    DISPLAY_MATH,
+    INLINE_MATH,
     link_label,
     quote_words,
 )
 
 MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 1000 nested \sqrt)
+# LaTeX's own operator names that latex2mathml does not know: it wrote them as source, `\arg`
+# in `$\arg \max f(\cdot)$` (round 36, a glossary's notation page). `\argmax` it knows.
+_UNKNOWN_OPERATORS = re.compile(r"\\(arg)(?![A-Za-z])")
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4",
@@ -113,7 +118,8 @@ def math_html(tex: str, display: bool = False) -> Markup:
     if len(tex) > MAX_TEX:
         return _tex_fallback(tex, display)
     try:
-        raw = latex_to_mathml(tex, display="block" if display else "inline")
+        raw = latex_to_mathml(_UNKNOWN_OPERATORS.sub(r"\\operatorname{\1}", tex),
+                              display="block" if display else "inline")
         tree = ElementTree.fromstring(raw)
     except Exception:  # latex2mathml raises many kinds (and RecursionError): all mean "cannot"
         return _tex_fallback(tex, display)
@@ -247,9 +253,8 @@ def _blocks(paragraph: str) -> str:
 
 
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
-_INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
-_DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
-FORMULA = re.compile(f"{_DISPLAY_MATH.pattern}|{_INLINE_MATH.pattern}", re.S)  # either kind
+_INLINE_MATH = INLINE_MATH
+_DISPLAY_MATH = DISPLAY_MATH
 _DELIMITER = re.compile(r"\$\$|\$")  # of a formula
 _TEX = re.compile(r"\\[A-Za-z]|[\^_{}]")  # a command, a script or a group: not prose
 
