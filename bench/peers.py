@@ -17,7 +17,7 @@ target collection, as bench/search.py's descriptions), judged by the same names:
   entry's own vector; an entry scores by its best.
 - `MiniLM chunkmean`: an entry's whole text in chunks of about 256 tokens, their vectors
   averaged.
-- `MiniLM entries`: entries only, no passage outside an entry.
+- `... E`: each of those over entries only (no passage outside an entry is a unit).
 - `MiniLM sections`: one unit per heading section (the passages under one heading path).
 - `bm25s`, `bm25s title3` (the name three times), `bm25s whole` (an entry's whole section).
 - `RRF(...)` of pairs of them.
@@ -183,6 +183,13 @@ def build(kb: grimoire.Grimoire, vc: VectorCache) -> dict[str, tuple[list[Unit],
     out["bm25s title3"] = (title3, np.zeros((0, 0)))
     out["bm25s whole"] = ([Unit(entry_units[e].key, whole(e), entry_units[e].labels)
                            for e in eids] + free, np.zeros((0, 0)))
+    # the same without the passages outside every entry: "one vector per entry", literally
+    for name in [n for n in out if n not in ("MiniLM entries", "MiniLM sections")]:
+        units, matrix = out[name]
+        keep = [i for i, u in enumerate(units) if u.key[0] == "e"]
+        out[f"{name} E"] = ([units[i] for i in keep],
+                            matrix[keep] if matrix.shape[0] else matrix)
+    del out["MiniLM entries"]  # = "MiniLM E"
     return out
 
 
@@ -248,8 +255,9 @@ def run(kb: grimoire.Grimoire, vc: VectorCache, queries: Sequence[sb.devset.DevQ
         for u in units:
             labels_of.setdefault(u.key, u.labels)
     for lex, vec in (("bm25s", "MiniLM"), ("bm25s title3", "MiniLM"),
-                     ("bm25s", "MiniLM maxpool"), ("bm25s title3", "MiniLM maxpool"),
-                     ("bm25s whole", "MiniLM whole")):
+                     ("bm25s title3", "MiniLM maxpool"), ("bm25s E", "MiniLM E"),
+                     ("bm25s title3 E", "MiniLM E"), ("bm25s title3 E", "MiniLM first2 E"),
+                     ("bm25s title3 E", "MiniLM maxpool E")):
         out = []
         for qi, q in enumerate(queries):
             fused: dict[tuple[str, int], float] = {}
