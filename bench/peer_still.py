@@ -3,8 +3,10 @@ named concept the vectors put first given back when, with every name blanked, it
 among the vectors' first `--top` groups (src: only when it is still first). Hybrid only, both
 halves, per target collection; `--top 1` is src's rule.
 
-    .venv/bin/python bench/peer_still.py --cache DIR --top 3 --descriptions bench/queries/descriptions2.jsonl --hide source
-    .venv/bin/python bench/peer_still.py --cache DIR --top 3 --own-words bench/queries/own_words9.jsonl
+    .venv/bin/python bench/peer_still.py --cache DIR --margin 0.12 --hide source \
+        --descriptions bench/queries/descriptions2.jsonl
+    .venv/bin/python bench/peer_still.py --cache DIR --margin 0.12 \
+        --own-words bench/queries/own_words9.jsonl
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import devset  # noqa: E402
 import search as sb  # noqa: E402
 
-import devset  # noqa: E402
 import grimoire.search as gs  # noqa: E402
 
 
@@ -90,10 +93,12 @@ def main() -> None:
         if not sel:
             continue
         for top, margin in runs:
+            got = ranks[(top, margin)]
             by = " ".join(
                 f"{sb.SHORT.get(c, c)}="
-                f"{sum(ranks[(top, margin)][i] for i in sel if queries[i].target == c) / max(1, sum(1 for i in sel if queries[i].target == c)):.3f}"
-                for c in cols)
+                f"{sum(got[i] for i in sel if queries[i].target == c) / n:.3f}"
+                for c in cols
+                if (n := sum(1 for i in sel if queries[i].target == c)))
             print(f"{split} top={top} margin={margin} n={len(sel)} MRR@10 "
                   f"{sum(ranks[(top, margin)][i] for i in sel) / len(sel):.3f}  {by}")
 

@@ -1,6 +1,7 @@
 """Plain peers built several ways, beside Grimoire on the same stores: which is the strongest?
 
-    .venv/bin/python bench/peers.py --cache DIR --hide source --descriptions bench/queries/descriptions2.jsonl
+    .venv/bin/python bench/peers.py --cache DIR --hide source \
+        --descriptions bench/queries/descriptions2.jsonl
     .venv/bin/python bench/peers.py --cache DIR --own-words bench/queries/own_words9.jsonl
 
 Issue 9's held-out peer is "MiniLM alone, one vector per entry"; bench/search.py's MiniLM peer
@@ -35,19 +36,20 @@ import json
 import re
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import search as sb  # noqa: E402  (puts this tree's src first)
-
 import devset  # noqa: E402
+import search as sb  # noqa: E402
+
 import grimoire  # noqa: E402
-from grimoire.store._embed_text import definition_embed_text, entry_embed_text  # noqa: E402
+from grimoire.store._embed_text import definition_embed_text  # noqa: E402
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`$\\])")
 CHUNK_WORDS = 180  # about 256 MiniLM tokens of English prose
@@ -128,9 +130,11 @@ def build(kb: grimoire.Grimoire, vc: VectorCache) -> dict[str, tuple[list[Unit],
             str(datas[e].get("definition") or ""))
         return f"{name_of(datas[e])}: {body}"
 
-    out["MiniLM first2"] = with_free([
-        f"{name_of(datas[e])}: {first_sentences(definition_embed_text(str(datas[e].get('definition') or '')))}"
-        .rstrip(": ") for e in eids])
+    def opening(e: int) -> str:
+        text = first_sentences(definition_embed_text(str(datas[e].get("definition") or "")))
+        return f"{name_of(datas[e])}: {text}".rstrip(": ")
+
+    out["MiniLM first2"] = with_free([opening(e) for e in eids])
     out["MiniLM whole"] = with_free([whole(e) for e in eids])
     out["MiniLM name"] = with_free([name_of(datas[e]) for e in eids])
     means = []
@@ -314,7 +318,7 @@ def main() -> None:
         print(f"{'':44} {'':6} {'':6} " + " ".join(
             f"{sum(1 for i in sel if meta[i]['target'] == c):>7}" for c in cols))
         for name, r in ranks.items():
-            def mrr(idx: list[int]) -> float:
+            def mrr(idx: list[int], r: list[int] = r) -> float:
                 return sum(1 / r[i] for i in idx if r[i]) / len(idx) if idx else float("nan")
             rec = sum(1 for i in sel if r[i]) / len(sel)
             by = [mrr([i for i in sel if meta[i]["target"] == c]) for c in cols]
