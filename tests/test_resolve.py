@@ -281,3 +281,38 @@ def test_a_link_by_path_finds_what_every_candidate_path_finds(
     names = {posixpath.basename(p) for p in documents}
     assert _by_path(link, link.target, documents, doc_first, names) == _every_path(
         link, link.target, documents, doc_first)
+
+
+NEURAL_NETWORK = "---\ntitle: Neural network\n---\n"
+ZERO_PADDING = (
+    "---\ntitle: Zero padding\nrelated_terms:\n- neural-network\n---\n"
+    "## Signal processing\n"
+    "Here zero padding means appending zeros to a sampled signal so that its length becomes "
+    "a power of two before a transform.\n\n"
+    "## Neural networks\n"
+    "Here zero padding means a border of zeros drawn around an input grid, so that a filter "
+    "sliding over it keeps the output as wide as the input.\n")
+
+
+@pytest.mark.parametrize("at_once", [True, False])
+def test_a_section_of_another_term_s_page_is_no_source_of_the_concept_its_heading_names(
+    tmp_path: Path, at_once: bool,
+) -> None:
+    # "## Neural networks" on the term page "Zero padding" says what zero padding is in
+    # neural networks: it is part of that page's entry, not a page section about neural
+    # networks (`ask "what is a neural network?"` answered with zero padding). Resolved
+    # whole, and incrementally when the padding page comes after the concept it names.
+    root = tmp_path / "terms"
+    root.mkdir()
+    (root / "neural-network.md").write_text(NEURAL_NETWORK)
+    (root / "zero-padding.md").write_text(ZERO_PADDING)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        if at_once:
+            kb.ingest([str(root)], embed=False)
+        else:
+            kb.ingest([str(root / "neural-network.md")], embed=False)
+            kb.ingest([str(root)], embed=False)
+        assert [e.entry.span.end_line for e in kb.concept("Zero padding").entries] == [10]
+        assert list(kb.concept("Neural network").sections) == []
+        kb.resolve()
+        assert list(kb.concept("Neural network").sections) == []

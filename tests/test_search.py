@@ -922,3 +922,42 @@ def test_a_title_only_page_is_not_lifted_above_a_named_neighbour_that_links_to_i
                                                       "Inverted dropout")]
     for stub in (h for h in hits if h.passage_id == NO_PASSAGE):
         assert stub.score < max(linking), (stub.concept, top)
+
+
+@pytest.fixture(scope="module")
+def glossary_and_two_notes(tmp_path_factory: pytest.TempPathFactory
+                           ) -> Iterator[grimoire.Grimoire]:
+    """250 term pages of a glossary (most of them a title only, so the vectors' candidates are
+    mostly names) and two notes of ours that each say "sigmoid" once, in passing."""
+    terms = _need(CORPORA / "ml-glossary-terms" / "terms")
+    root = tmp_path_factory.mktemp("one-word")
+    (root / "loading.md").write_text(
+        "# Data loading checklist\n\n"
+        "Before a run, check that every CSV file has the same columns, that dates are parsed in "
+        "one time zone, that missing values are marked the same way in each file, that the "
+        "shards are shuffled before they are split, and that the loader streams files larger "
+        "than memory instead of reading them whole. Scale the numeric columns to the range the "
+        "sigmoid output layer expects, and keep the label column out of the scaler.\n")
+    (root / "exam.md").write_text(
+        "# Exam week\n\n"
+        "The written exam is on Thursday morning in the large hall; bring a pen, a calculator "
+        "without memory and your student card. Last year one question asked for the derivative "
+        "of the sigmoid, another for the cost of a hash table lookup, and most of the rest were "
+        "about sorting algorithms and graph search.\n")
+    pages = sorted(terms.glob("*.md"))[:250]
+    with grimoire.open(root / "kb.db") as kb:
+        kb.ingest([str(p) for p in pages] + [str(root / "loading.md"), str(root / "exam.md")])
+        yield kb
+
+
+def test_a_one_word_query_ranks_the_notes_that_hold_the_word_first(
+    glossary_and_two_notes: grimoire.Grimoire,
+) -> None:
+    # "sigmoid" is no concept here. The vectors put the short names nearest to one word first
+    # (a page section headed "Neural networks", "Polysemy", "R-CNN": none says it), above the
+    # two notes that say it in passing; lexical search had them right.
+    hits = glossary_and_two_notes.search("sigmoid", k=5)
+    assert {h.title for h in hits[:2]} == {"Data loading checklist", "Exam week"}, concepts(hits)
+    assert all("sigmoid" in h.text for h in hits[:2])
+    # A word that names a concept still puts that concept first, above notes that use it.
+    assert glossary_and_two_notes.search("dropout", k=3)[0].concept == "Dropout"

@@ -158,6 +158,13 @@ ADVERBS = frozenset(["typically", "usually", "generally", "commonly", "often", "
 FORMULA = _Weights(semantic=0.85)
 FORMULA_COMMANDS = 2  # LaTeX commands from which a query is a formula
 NAME_WEIGHT = 2.0  # added per unit of name-match score: a name typed in full wins the page
+# A query of one word ("sigmoid") asks for the notes that hold it: the groups bm25 finds it in
+# come before those only the vectors find, whose cosine to one word says little (a short
+# name's vector: "Polysemy", a title-only page, was second for "sigmoid"; a page section whose
+# text never says it first). Added to the fused score of each group of bm25's lists and to
+# what their passages earned them (so each is shown by a passage that holds the word), below
+# NAME_WEIGHT: the concept the word names stays first.
+WORD_HELD = 1.0
 DESCRIPTIVE_WORDS = 8  # content words (not stopwords) from which a query is a description
 CLOZE_WORDS = 3  # content words besides a mask token from which a query is a sentence
 QUESTION_WORDS = frozenset(["what", "how", "why", "which", "when", "who", "whom", "where",
@@ -313,6 +320,7 @@ class Searcher:
             else:
                 vector = self._worker().submit(self._embed_query, query)
         words = _words(query)
+        held: list[_Ranked] = []  # a one-word query: where bm25 finds the word (WORD_HELD)
         lists: list[tuple[float, list[_Ranked], _Normalise]] = []
         bonus: dict[_GroupKey, float] = {}
         highlight: set[str] = {w.casefold() for w in words}
@@ -351,10 +359,12 @@ class Searcher:
                 lexical = (1.0 - semantic_share) / 2
                 passage_list = self._passage_list(self.store.fts_passages(
                     match, CANDIDATES, allowed, weights.passage_columns))
+                entry_list = self._entry_list(
+                    self.store.fts_entries(match, CANDIDATES, allowed, weights.entry_columns))
                 lists.append((lexical, passage_list, _by_top))
-                lists.append((lexical, self._entry_list(
-                    self.store.fts_entries(match, CANDIDATES, allowed, weights.entry_columns)),
-                    _by_top))
+                lists.append((lexical, entry_list, _by_top))
+                if mode == "hybrid" and len(words) == 1:
+                    held = passage_list + entry_list
                 exact = (self._quoted(words, kept, allowed)
                          or self._sentence_match(words, passage_list))
                 if exact is not None:
@@ -405,6 +415,11 @@ class Searcher:
                 stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
 
         fused, shown = _score(lists, stubs, named, bonus)
+        for key, passage_id, _ in held:
+            if passage_id is not None:
+                shown[key][passage_id] += WORD_HELD
+        for key in {key for key, _, _ in held}:
+            fused[key] += WORD_HELD
         if mode == "hybrid" and semantic_ranked and not bonus:
             for key in self._subject_lifted(query, words, semantic_ranked, allowed):
                 if key in fused:

@@ -152,11 +152,23 @@ def attach_sections(
     Only a name a source states (strength 2 or 3), claimed by one concept, and only on a page
     with no entry of that concept: a rendered wiki page's "Mechanistic Interpretability"
     section joins the glossary's `MI`; a heading never creates a concept by itself.
+    Nor a section whose text is all part of another entry that began above its heading
+    (`HeadingRow.inside`): it says what that entry's term is or does in the heading's setting
+    ("## Neural networks" of the page "Zero padding": zero padding in neural networks, not
+    what a neural network is; "### Model" under "## Autoencoder").
     """
     spans: dict[tuple[int, tuple[str, ...]], list[int]] = {}
+    # The entries that hold each heading's text and its subsections' (None: not one entry);
+    # only a heading with text of its own under it is told so (`HeadingRow.inside` compares
+    # with its own first line: an entry may begin at a subheading).
+    inside: dict[tuple[int, tuple[str, ...]], set[int | None]] = defaultdict(set)
+    for h in headings:
+        inside[(h.document_id, h.heading_path)].add(h.inside)
     for h in headings:
         for depth in range(1, len(h.heading_path) + 1):
             key = (h.document_id, h.heading_path[:depth])
+            if depth < len(h.heading_path) and key in inside:
+                inside[key].add(h.inside)
             span = spans.get(key)
             if span is None:
                 spans[key] = [h.start_line, h.end_line]
@@ -164,6 +176,8 @@ def attach_sections(
                 span[0] = min(span[0], h.start_line)
                 span[1] = max(span[1], h.end_line)
     for (doc, path), (start, end) in sorted(spans.items(), key=lambda kv: (kv[0][0], kv[1][0])):
+        if len(held := inside.get((doc, path), {None})) == 1 and None not in held:
+            continue  # a part of another term's entry
         status, concept = index.lookup(normalize(path[-1]), min_strength=2)
         if status != "resolved" or concept is None or concept in concept_docs.get(doc, ()):
             continue

@@ -57,6 +57,10 @@ class HeadingRow:
     heading_path: tuple[str, ...]
     start_line: int
     end_line: int
+    # The entry whose text this heading's passages all belong to, when that entry begins
+    # above the heading: a section of another term's page ("## Neural networks" of "Zero
+    # padding"), not a page section about the heading's own name (see `attach_sections`).
+    inside: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -693,12 +693,18 @@ class PostgresQueries(ConceptLookups):
                    JOIN sources s ON d.source_id = s.id ORDER BY l.id""")
         ]
         headings = [
-            HeadingRow(int(d), p, tuple(json.loads(hp)), lo, hi)
-            for d, p, hp, lo, hi in self._all(
+            HeadingRow(int(d), p, tuple(json.loads(hp)), lo, hi,
+                       None if inside is None else int(inside))
+            for d, p, hp, lo, hi, inside in self._all(
                 """SELECT p.document_id, s.path, p.heading_path, min(p.start_line),
-                          max(p.end_line)
+                          max(p.end_line),
+                          CASE WHEN count(p.entry_id) = count(*)
+                                    AND min(p.entry_id) = max(p.entry_id)
+                                    AND min(e.start_line) < min(p.start_line)
+                               THEN min(p.entry_id) END
                    FROM passages p JOIN documents d ON p.document_id = d.id
                    JOIN sources s ON d.source_id = s.id
+                   LEFT JOIN entries e ON e.id = p.entry_id
                    WHERE p.heading_path != '[]'
                    GROUP BY p.document_id, s.path, p.heading_path
                    ORDER BY p.document_id, p.heading_path""")

@@ -77,9 +77,13 @@ _LINK_SELECT = """
     JOIN sources s ON d.source_id = s.id"""
 
 _HEADING_SELECT = """
-    SELECT p.document_id, s.path, p.heading_path, min(p.start_line), max(p.end_line)
+    SELECT p.document_id, s.path, p.heading_path, min(p.start_line), max(p.end_line),
+           CASE WHEN count(p.entry_id) = count(*) AND min(p.entry_id) = max(p.entry_id)
+                     AND min(e.start_line) < min(p.start_line)
+                THEN min(p.entry_id) END
     FROM passages p JOIN documents d ON p.document_id = d.id
     JOIN sources s ON d.source_id = s.id
+    LEFT JOIN entries e ON e.id = p.entry_id
     WHERE p.heading_path != '[]'"""
 
 _SECTIONS_SELECT = """
@@ -251,8 +255,8 @@ class ResolveStateSQL:
         out: list[HeadingRow] = []
         for chunk in _chunks(sorted(set(documents))):
             out.extend(
-                HeadingRow(d, p, tuple(json.loads(hp)), lo, hi)
-                for d, p, hp, lo, hi in self.conn.execute(
+                HeadingRow(d, p, tuple(json.loads(hp)), lo, hi, inside)
+                for d, p, hp, lo, hi, inside in self.conn.execute(
                     f"{_HEADING_SELECT} AND p.document_id IN ({_ids(chunk)}) "
                     "GROUP BY p.document_id, p.heading_path"))
             for d, p, tree in self.conn.execute(f"{_SECTIONS_SELECT} AND d.id IN "
