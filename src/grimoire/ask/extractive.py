@@ -292,6 +292,7 @@ def score_sentences(
     why = _cue(q.text)
     maker = bool(MAKER_BONUS and _WHO_MADE.match(q.text))
     subject = asked_subject(q.text)
+    instance = bool(EXAMPLE_PENALTY) and not _ASKS_EXAMPLE.search(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
@@ -333,7 +334,8 @@ def score_sentences(
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             # Whose sentence it is orders the answers, not how sure the notes answer.
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
-                                 score + _subject_bonus(subject, text), hit, about, score))
+                                 score + _subject_bonus(subject, text)
+                                 - _example_penalty(instance, text), hit, about, score))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
@@ -347,7 +349,7 @@ def score_sentences(
 
         def words_only(s: Scored) -> float:
             return (COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
-                    + _subject_bonus(subject, s.text))
+                    + _subject_bonus(subject, s.text) - _example_penalty(instance, s.text))
 
         def confidence(s: Scored, sim: float) -> float:
             return (CONFIDENCE_COVERAGE * s.coverage + PRIOR_WEIGHT * s.candidate.prior
@@ -696,6 +698,24 @@ _NAME_MAKES = re.compile(
     r"(?<![.!?]\s)\b(?!(?:It|This|That|They|We|He|She|You|I|These|Those|The|A|An|One|Here"
     r"|There|Which|Who|What)\b)[A-Z][\w.-]+(?:\s+(?:et\s+al\.?|and\s+[A-Z][\w.-]+))?"
     r"\s+(?:first\s+)?(?:propos|introduc|invent|develop|creat|coin|design|publish|releas)\w*\b")
+
+
+# Round 36: a sentence that gives an instance ("For example, consider a 100-element matrix in
+# which 98 cells contain zero.", "For example, a generative AI model that claims ... is
+# hallucinating.") holds the question's words because it shows a case of them; the statement
+# it illustrates ("The number of elements set to zero ... divided by the total number of
+# entries") answers. Unless the question asks about an example ("In the MSE example, ..."),
+# such a sentence ranks EXAMPLE_PENALTY lower (0: off). Only the order of the answers moves:
+# how sure the notes answer (`Scored.confidence`) does not.
+EXAMPLE_PENALTY = 0.05
+_GIVES_EXAMPLE = re.compile(r"^(?:for (?:example|instance)|as an example|e\.g\.|consider"
+                            r"|suppose|imagine)\b", re.IGNORECASE)
+_ASKS_EXAMPLE = re.compile(r"\b(?:examples?|instances?|suppose|imagine|consider)\b",
+                           re.IGNORECASE)
+
+
+def _example_penalty(instance: bool, text: str) -> float:
+    return EXAMPLE_PENALTY if instance and _GIVES_EXAMPLE.match(text) else 0.0
 
 
 def _maker_bonus(maker: bool, text: str) -> float:
