@@ -52,3 +52,34 @@ def test_a_question_about_the_example_is_answered_by_it(tmp_path: Path) -> None:
     answer = _ask(tmp_path, "In the example of the cat on a sofa, how many boxes does the "
                             "detector propose?")
     assert_quoted(answer, "five boxes")
+
+
+# A sentence of two clauses joined by "and", the second holding the answer.
+STORAGE = """# Reading data from disk
+
+Older disks made every jump to another place of a file slow, so programs read their data in
+one pass from start to end. Today memory has many layers of caches between the processor and
+the chips, and reading the records in the order they are stored speeds a program up even when
+the whole dataset already sits in memory.
+"""
+
+
+def test_a_clipped_clause_goes_without_its_joining_word(tmp_path: Path) -> None:
+    # fresh26: the clause that answers was one word over the room left, counting its "and".
+    import grimoire
+    from grimoire.ask import gather
+    from grimoire.ask.extractive import clip
+
+    note = tmp_path / "storage.md"
+    note.write_text(STORAGE, encoding="utf-8")
+    question = "Does reading records in stored order help even when the dataset sits in memory?"
+    with grimoire.open(tmp_path / "notes.db") as kb:
+        kb.ingest([str(note)])
+        evidence = gather(kb.searcher, question)
+    sentence = next(s for s in evidence.sentences if s.text.startswith("Today memory"))
+    answer = "reading the records in the order they are stored speeds a program up even when " \
+             "the whole dataset already sits in memory."
+    piece = clip(sentence, evidence.question, len(answer.split()))
+    assert piece is not None
+    assert answer in piece.text, piece.text
+    assert " and reading" not in piece.text, piece.text
