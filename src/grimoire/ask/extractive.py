@@ -700,13 +700,12 @@ _NAME_MAKES = re.compile(
     r"\s+(?:first\s+)?(?:propos|introduc|invent|develop|creat|coin|design|publish|releas)\w*\b")
 
 
-# Round 36: a sentence that gives an instance ("For example, consider a 100-element matrix in
-# which 98 cells contain zero.", "For example, a generative AI model that claims ... is
-# hallucinating.") holds the question's words because it shows a case of them; the statement
-# it illustrates ("The number of elements set to zero ... divided by the total number of
-# entries") answers. Unless the question asks about an example ("In the MSE example, ..."),
-# such a sentence ranks EXAMPLE_PENALTY lower (0: off). Only the order of the answers moves:
-# how sure the notes answer (`Scored.confidence`) does not.
+# Round 36: a sentence that gives an instance ("For example, a detector may propose several
+# overlapping boxes around one object ...") holds the question's words because it shows a
+# case of them; the statement it illustrates ("Only the box with the highest confidence
+# survives ...") answers. Unless the question asks about an example ("In the MSE example,
+# ..."), such a sentence ranks EXAMPLE_PENALTY lower (0: off). Only the order of the answers
+# moves: how sure the notes answer (`Scored.confidence`) does not.
 EXAMPLE_PENALTY = 0.05
 _GIVES_EXAMPLE = re.compile(r"^(?:for (?:example|instance)|as an example|e\.g\.|consider"
                             r"|suppose|imagine)\b", re.IGNORECASE)
@@ -1055,10 +1054,10 @@ _LEFT_CLOSE = " ,;:-\u2013\u2014)"
 # ("by having", "by using") weighs MEANS_SHARE of the question more (`CLIP_MEANS`).
 CLIP_FIRST = True
 CLIP_MEANS = True
-# Round 36 (fresh26): "However, modern computers have a deep memory hierarchy, and replacing
-# random access with sequential access can increase performance even on datasets that fit
-# within memory." clipped to 17 words kept its first clause: the second, which holds the
-# answer, was 18 with its "and" (False: off).
+# Round 36 (fresh26): a sentence of two clauses joined by "and" ("memory has many layers of
+# caches, and reading the records in stored order speeds a program up ..."), clipped to the
+# room left, kept its first clause: the second, which answers, was one word over the room with
+# its "and". A run cut before "and" / "but" goes without that word (False: off).
 CLIP_JOINER = True
 _JOINER = re.compile(r"^\s*(?:and|but)\s+", re.IGNORECASE)
 MEANS_SHARE = 0.25
