@@ -292,6 +292,7 @@ def score_sentences(
     why = _cue(q.text)
     maker = bool(MAKER_BONUS and _WHO_MADE.match(q.text))
     subject = asked_subject(q.text)
+    instance = bool(EXAMPLE_PENALTY) and not _ASKS_EXAMPLE.search(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
@@ -333,7 +334,8 @@ def score_sentences(
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             # Whose sentence it is orders the answers, not how sure the notes answer.
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
-                                 score + _subject_bonus(subject, text), hit, about, score))
+                                 score + _subject_bonus(subject, text)
+                                 - _example_penalty(instance, text), hit, about, score))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
@@ -347,7 +349,7 @@ def score_sentences(
 
         def words_only(s: Scored) -> float:
             return (COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
-                    + _subject_bonus(subject, s.text))
+                    + _subject_bonus(subject, s.text) - _example_penalty(instance, s.text))
 
         def confidence(s: Scored, sim: float) -> float:
             return (CONFIDENCE_COVERAGE * s.coverage + PRIOR_WEIGHT * s.candidate.prior
@@ -698,6 +700,23 @@ _NAME_MAKES = re.compile(
     r"\s+(?:first\s+)?(?:propos|introduc|invent|develop|creat|coin|design|publish|releas)\w*\b")
 
 
+# Round 36: a sentence that gives an instance ("For example, a detector may propose several
+# overlapping boxes around one object ...") holds the question's words because it shows a
+# case of them; the statement it illustrates ("Only the box with the highest confidence
+# survives ...") answers. Unless the question asks about an example ("In the MSE example,
+# ..."), such a sentence ranks EXAMPLE_PENALTY lower (0: off). Only the order of the answers
+# moves: how sure the notes answer (`Scored.confidence`) does not.
+EXAMPLE_PENALTY = 0.05
+_GIVES_EXAMPLE = re.compile(r"^(?:for (?:example|instance)|as an example|e\.g\.|consider"
+                            r"|suppose|imagine)\b", re.IGNORECASE)
+_ASKS_EXAMPLE = re.compile(r"\b(?:examples?|instances?|suppose|imagine|consider)\b",
+                           re.IGNORECASE)
+
+
+def _example_penalty(instance: bool, text: str) -> float:
+    return EXAMPLE_PENALTY if instance and _GIVES_EXAMPLE.match(text) else 0.0
+
+
 def _maker_bonus(maker: bool, text: str) -> float:
     return MAKER_BONUS if maker and _NAME_MAKES.search(text) else 0.0
 
@@ -939,12 +958,17 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
     best: tuple[float, int, str] | None = None
     start = -1
     for i in range(len(pieces)):
-        n = 0
+        # A run cut before "and" / "but" opens with that word, which joins it to the clause
+        # left out and says nothing of its own: the run goes without it (CLIP_JOINER).
+        joiner = 1 if CLIP_JOINER and i > 0 and _JOINER.match(pieces[i]) else 0
+        n = -joiner
         for j in range(i, len(pieces)):
             n += len(pieces[j].split())
             if n > budget:
                 break
             text = "".join(pieces[i : j + 1]).strip()
+            if joiner:
+                text = _JOINER.sub("", text, count=1)
             gives_alias = alias and _GIVES_ALIAS.search(text) is not None
             if n < MIN_PIECE and not gives_alias:
                 continue
@@ -1030,6 +1054,12 @@ _LEFT_CLOSE = " ,;:-\u2013\u2014)"
 # ("by having", "by using") weighs MEANS_SHARE of the question more (`CLIP_MEANS`).
 CLIP_FIRST = True
 CLIP_MEANS = True
+# Round 36 (fresh26): a sentence of two clauses joined by "and" ("memory has many layers of
+# caches, and reading the records in stored order speeds a program up ..."), clipped to the
+# room left, kept its first clause: the second, which answers, was one word over the room with
+# its "and". A run cut before "and" / "but" goes without that word (False: off).
+CLIP_JOINER = True
+_JOINER = re.compile(r"^\s*(?:and|but)\s+", re.IGNORECASE)
 MEANS_SHARE = 0.25
 _GIVES_MEANS = re.compile(r"\b(?:by|through|via)\s+\w+ing\b", re.IGNORECASE)
 

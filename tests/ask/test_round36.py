@@ -1,0 +1,85 @@
+"""Round 36: a sentence that gives an instance does not outrank the statement it illustrates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import grimoire.ask.extractive as extractive
+from tests.conftest import ask_notes, assert_quoted
+
+# A section whose example repeats the question's words ("several", "overlapping", "object")
+# while the sentence that answers says what is kept in words of its own.
+DETECTION = """# Object detection
+
+## Suppressing duplicate boxes
+
+A detector scores many candidate boxes for every image, and most of them are poor.
+For example, a detector may propose several overlapping boxes around one object, such as
+five boxes of slightly different sizes that all frame the same cat on a sofa.
+Only the box with the highest confidence survives, and the boxes that overlap it by more
+than a set share of their area are thrown away.
+This step is called non-max suppression, and it runs after the detector has scored its
+boxes.
+"""
+
+
+def _ask(tmp_path: Path, question: str) -> Any:
+    note = tmp_path / "detection.md"
+    note.write_text(DETECTION, encoding="utf-8")
+    return ask_notes(tmp_path, [note], question)
+
+
+def test_the_statement_answers_before_its_example(tmp_path: Path) -> None:
+    answer = _ask(tmp_path, "When several boxes overlap on one object, which one does "
+                            "non-max suppression keep?")
+    assert_quoted(answer, "Only the box with the highest confidence survives")
+
+
+def test_without_the_rule_the_example_answers(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same question with the rule off: the example, which repeats the question's words,
+    # leads and the statement does not fit beside it (what the rule changes).
+    monkeypatch.setattr(extractive, "EXAMPLE_PENALTY", 0.0)
+    answer = _ask(tmp_path, "When several boxes overlap on one object, which one does "
+                            "non-max suppression keep?")
+    assert "Only the box with the highest confidence survives" not in answer.answer
+
+
+def test_a_question_about_the_example_is_answered_by_it(tmp_path: Path) -> None:
+    answer = _ask(tmp_path, "In the example of the cat on a sofa, how many boxes does the "
+                            "detector propose?")
+    assert_quoted(answer, "five boxes")
+
+
+# A sentence of two clauses joined by "and", the second holding the answer.
+STORAGE = """# Reading data from disk
+
+Older disks made every jump to another place of a file slow, so programs read their data in
+one pass from start to end. Today memory has many layers of caches between the processor and
+the chips, and reading the records in the order they are stored speeds a program up even when
+the whole dataset already sits in memory.
+"""
+
+
+def test_a_clipped_clause_goes_without_its_joining_word(tmp_path: Path) -> None:
+    # fresh26: the clause that answers was one word over the room left, counting its "and".
+    import grimoire
+    from grimoire.ask import gather
+    from grimoire.ask.extractive import clip
+
+    note = tmp_path / "storage.md"
+    note.write_text(STORAGE, encoding="utf-8")
+    question = "Does reading records in stored order help even when the dataset sits in memory?"
+    with grimoire.open(tmp_path / "notes.db") as kb:
+        kb.ingest([str(note)])
+        evidence = gather(kb.searcher, question)
+    sentence = next(s for s in evidence.sentences if s.text.startswith("Today memory"))
+    answer = "reading the records in the order they are stored speeds a program up even when " \
+             "the whole dataset already sits in memory."
+    piece = clip(sentence, evidence.question, len(answer.split()))
+    assert piece is not None
+    assert answer in piece.text, piece.text
+    assert " and reading" not in piece.text, piece.text
