@@ -84,6 +84,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         _prose(out, Text(clean(text)), indent, hang=2)  # a formula's lines, under it
 
     openings = {s.entry_id: s for s in said if s.kind == "opening"}
+    resolved = {m.target: m.concept for m in c.links if m.status == "resolved" and m.concept}
     kind = f"  [dim]{safe(c.kind)}[/dim]" if c.kind else ""
     out.rule(f"[bold]{safe(c.label)}[/bold]{kind}")
     others = [n for n in c.shown_names if n.name != c.label]  # a name a note wrote
@@ -120,7 +121,9 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         for ref in e.references:
             _reference(out, ref.label, ref.url)
         if e.see_also:
-            plain("see also: " + ", ".join(link.target for link in e.see_also))
+            # a front matter's slug (`stochastic-optimization`) as the concept it resolved to
+            plain("see also: " + ", ".join(
+                link.label or resolved.get(link.target) or link.target for link in e.see_also))
     for s in c.sections:
         out.print()
         line(f"[bold]{safe(s.heading, lines=False)}[/bold] in {safe(s.title, lines=False)}  "

@@ -1,0 +1,97 @@
+"""Round 36 (follow36f): a Jekyll glossary of term pages, as qa36 met it, rebuilt with term
+pages of our own words: names a title or a definition states find the page, a front
+matter's related-term slugs read as the concepts they name, and "Mentioned in" quotes words,
+not Markdown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+import grimoire
+from grimoire.cli import main
+from tests.web.conftest import make_app
+
+PAGES = {
+    "rmsprop-optimizer.md": (
+        "---\ntitle: RMSP Optimizer\nrelated_terms:\n- momentum-method\n- learning-rate\n---\n"
+        "RMSP, or Root Mean Square Propagation, divides each step by a running average of "
+        "recent squared gradients.\n"),
+    "momentum-method.md": (
+        "---\ntitle: Momentum method\nrelated_terms:\n- rmsprop-optimizer\n---\n"
+        "Momentum keeps a running sum of past steps. Unlike [RMSP][1], it does not rescale "
+        "each weight.\n\n[1]: /terms/rmsprop-optimizer/\n"),
+    "learning-rate.md": (
+        "---\ntitle: Learning rate\n---\nThe learning rate scales each step; an optimiser "
+        "such as [RMSP]({% link terms/rmsprop-optimizer.md %}) adapts it per weight.\n"),
+    "2-step-gradient-clipping-2-step-gc.md": (
+        "---\ntitle: 2-step Gradient Clipping (2-step GC)\n---\nClipping done in two "
+        "passes: first per layer, then over the whole model.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("jekyll")
+    terms = root / "terms"
+    terms.mkdir()
+    for name, text in PAGES.items():
+        (terms / name).write_text(text, encoding="utf-8")
+    path = root / "kb.db"
+    with grimoire.open(path) as kb:
+        kb.ingest([terms], embed=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(db: Path) -> Iterator[TestClient]:
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        yield c
+    kb.close()
+
+
+def _show(db: Path, *name: str) -> str:
+    done = CliRunner().invoke(main, ["--db", str(db), "show", *name])
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+@pytest.mark.parametrize("name", ["RMSP", "rmsp", "Root Mean Square Propagation"])
+def test_the_acronym_a_definition_opens_with_finds_its_page(db: Path, name: str) -> None:
+    # "RMSP Optimizer" whose definition opens "RMSP, or Root Mean Square Propagation, ...":
+    # `show RMSP` said no concept was named so.
+    assert "RMSP Optimizer" in _show(db, name).splitlines()[0]
+
+
+def test_a_bracketed_short_form_repeating_the_title_s_first_word_finds_it(db: Path) -> None:
+    # "(2-step GC)" repeats "2-step" and abbreviates the rest: it was read as a qualifier.
+    for name in ("2-step GC", "2-step Gradient Clipping"):
+        assert "2-step Gradient Clipping (2-step GC)" in _show(db, name).splitlines()[0]
+
+
+def test_related_term_slugs_read_as_the_concepts_they_name(db: Path, client: TestClient) -> None:
+    out = _show(db, "RMSP")
+    assert "see also: Momentum method, Learning rate" in out, out
+    page = client.get("/c/RMSP Optimizer").text
+    see = re.search(r'<p class="see">.*?</p>', page, re.S)
+    assert see is not None
+    assert ">Momentum method</a>" in see.group(0) and ">Learning rate</a>" in see.group(0)
+    assert "momentum-method" not in re.sub(r'href="[^"]*"', "", see.group(0))
+
+
+def test_mentioned_in_quotes_a_link_s_words_not_its_markdown(client: TestClient) -> None:
+    page = client.get("/c/RMSP Optimizer").text
+    mentions = page[page.index("<h2>Mentioned in</h2>"):]
+    mentions = mentions[:mentions.index("</section>")]
+    quotes = " ".join(re.findall(r"<blockquote>(.*?)</blockquote>", mentions, re.S))
+    assert "it does not rescale" in quotes and "adapts it per weight" in quotes
+    for raw in ("[RMSP]", "[1]", "{%", "link terms/"):
+        assert raw not in quotes, quotes
+    # a related-terms line of front matter is a slug: no quote of it
+    assert "rmsprop-optimizer" not in re.sub(r'href="[^"]*"', "", quotes)
