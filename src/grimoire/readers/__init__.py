@@ -328,10 +328,10 @@ __all__ = [
     "detect",
     "metadata_file",
     "not_a_note",
-    "template_line",
     "read_file",
     "sniff_head",
     "stream_file",
     "streaming_reader",
+    "template_line",
     "tool_file",
 ]
