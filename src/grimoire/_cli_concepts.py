@@ -131,8 +131,9 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         if s.text:
             _long(out, s.text, c.label)
     for r in c.redirects:
+        # the concept it reached (this one), not the slug it was written as
         line(f"[dim]redirect: {safe(r.entry.term, lines=False)} → "
-             f"{safe(r.entry.redirect or '', lines=False)} ({safe_at(r.entry.span)})[/dim]")
+             f"{safe(c.label, lines=False)} ({safe_at(r.entry.span)})[/dim]")
     if c.merges:
         out.print("\n[bold]merged because[/bold]")
         for m in c.merges:

@@ -142,7 +142,11 @@ def parse_term(term: str) -> TermName:
     kind = after or None
     label = f"{before} ({inside})"
     # "AUC (Area under the ROC curve)": a short name, then its long form in brackets.
-    if " " not in before and len(inside.split()) > 1 and looks_like_acronym(before):
+    # A lower-case aside that does not spell the name out is a disambiguator: "YOLOv2 (object
+    # detection algorithm)" and "YOLO (object detection algorithm)" stated one long form and
+    # were merged (round 36); "ReLU (rectified linear unit)" spells it out.
+    if " " not in before and len(inside.split()) > 1 and looks_like_acronym(before) \
+            and (is_abbreviation(before, inside) or not re.fullmatch(r"[a-z _]+", inside)):
         return TermName(term=text, label=label, base=before, acronym=before, expansion=inside,
                         kind=kind)
     acronymish = looks_like_acronym(inside) or (

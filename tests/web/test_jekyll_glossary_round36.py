@@ -19,7 +19,8 @@ from tests.web.conftest import make_app
 
 PAGES = {
     "rmsprop-optimizer.md": (
-        "---\ntitle: RMSP Optimizer\nrelated_terms:\n- momentum-method\n- learning-rate\n---\n"
+        "---\ntitle: RMSP Optimizer\nrelated_terms:\n- momentum-method\n- learning-rate\n"
+        "- adaptive-steps\n---\n"
         "RMSP, or Root Mean Square Propagation, divides each step by a running average of "
         "recent squared gradients.\n"),
     "momentum-method.md": (
@@ -29,6 +30,11 @@ PAGES = {
     "learning-rate.md": (
         "---\ntitle: Learning rate\n---\nThe learning rate scales each step; an optimiser "
         "such as [RMSP]({% link terms/rmsprop-optimizer.md %}) adapts it per weight.\n"),
+    "rms-propagation.md": (
+        "---\ntitle: RMS propagation\nlayout: redirect\ndestination: rmsprop-optimizer\n---\n"),
+    "adaptive-steps.md": (
+        "---\ntitle: Step sizes per weight\n---\nSome optimisers give every weight a step "
+        "size of its own.\n"),
     "2-step-gradient-clipping-2-step-gc.md": (
         "---\ntitle: 2-step Gradient Clipping (2-step GC)\n---\nClipping done in two "
         "passes: first per layer, then over the whole model.\n"),
@@ -77,11 +83,13 @@ def test_a_bracketed_short_form_repeating_the_title_s_first_word_finds_it(db: Pa
 
 def test_related_term_slugs_read_as_the_concepts_they_name(db: Path, client: TestClient) -> None:
     out = _show(db, "RMSP")
-    assert "see also: Momentum method, Learning rate" in out, out
+    # the last slug names its page only by the file's name, not by the page's title
+    assert "see also: Momentum method, Learning rate, Step sizes per weight" in out, out
     page = client.get("/c/RMSP Optimizer").text
     see = re.search(r'<p class="see">.*?</p>', page, re.S)
     assert see is not None
     assert ">Momentum method</a>" in see.group(0) and ">Learning rate</a>" in see.group(0)
+    assert ">Step sizes per weight</a>" in see.group(0)
     assert "momentum-method" not in re.sub(r'href="[^"]*"', "", see.group(0))
 
 
@@ -95,3 +103,12 @@ def test_mentioned_in_quotes_a_link_s_words_not_its_markdown(client: TestClient)
         assert raw not in quotes, quotes
     # a related-terms line of front matter is a slug: no quote of it
     assert "rmsprop-optimizer" not in re.sub(r'href="[^"]*"', "", quotes)
+
+
+def test_a_redirect_reads_as_the_concept_it_reached(db: Path) -> None:
+    # `destination: rmsprop-optimizer` was shown as that slug by `list` and `show`.
+    done = CliRunner().invoke(main, ["--db", str(db), "list"])
+    assert "RMS propagation → RMSP Optimizer\t" in done.output, done.output
+    assert "→ rmsprop-optimizer" not in done.output
+    out = _show(db, "RMS propagation")
+    assert "redirect: RMS propagation → RMSP Optimizer" in out, out
