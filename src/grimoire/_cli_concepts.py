@@ -115,8 +115,11 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
             _long(out, opening.text, c.label)
         else:
             out.print("  [dim](no definition)[/dim]")
+        printed = e.definition or (openings[stored.id].text if stored.id in openings else "")
         for tex in dict.fromkeys(m.tex for m in e.math):
-            if _is_formula(tex):
+            # one the definition printed already is not listed again (a 3x3 matrix product
+            # was 17 lines twice, round 36)
+            if _is_formula(tex) and tex not in printed:
                 plain(f"formula: ${tex}$")
         for ref in e.references:
             _reference(out, ref.label, ref.url)

@@ -35,6 +35,9 @@ PAGES = {
     "adaptive-steps.md": (
         "---\ntitle: Step sizes per weight\n---\nSome optimisers give every weight a step "
         "size of its own.\n"),
+    "step-rule.md": (
+        "---\ntitle: Plain step rule\n---\nEach weight moves against its gradient:\n\n"
+        "$$w_{t+1} = w_t - \\eta \\nabla L(w_t)$$\n"),
     "2-step-gradient-clipping-2-step-gc.md": (
         "---\ntitle: 2-step Gradient Clipping (2-step GC)\n---\nClipping done in two "
         "passes: first per layer, then over the whole model.\n"),
@@ -112,3 +115,8 @@ def test_a_redirect_reads_as_the_concept_it_reached(db: Path) -> None:
     assert "→ rmsprop-optimizer" not in done.output
     out = _show(db, "RMS propagation")
     assert "redirect: RMS propagation → RMSP Optimizer" in out, out
+
+
+def test_a_formula_the_definition_printed_is_not_listed_again(db: Path) -> None:
+    out = _show(db, "Plain step rule")
+    assert out.count("w_{t+1} = w_t") == 1, out
