@@ -159,8 +159,11 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
     if back:
         out.print("\n[bold]mentioned in[/bold]")
         for b in back:
+            # a front matter's related-terms slug is no words of the note's: say where it is
+            how = "in its related terms" if b.kind == "related" and not b.label else \
+                f"as '{safe(b.written, lines=False)}'"
             line(f"{safe(b.concept or b.document_title, lines=False)} [dim]{safe_at(b.span)} "
-                 f"as '{safe(b.written, lines=False)}'[/dim]", 2)
+                 f"{how}[/dim]", 2)
     if copies:
         out.print("\n[bold]near-duplicates[/bold]")
         for d in copies:

@@ -120,3 +120,10 @@ def test_a_redirect_reads_as_the_concept_it_reached(db: Path) -> None:
 def test_a_formula_the_definition_printed_is_not_listed_again(db: Path) -> None:
     out = _show(db, "Plain step rule")
     assert out.count("w_{t+1} = w_t") == 1, out
+
+
+def test_show_names_a_related_terms_mention_without_its_slug(db: Path) -> None:
+    out = _show(db, "RMSP")
+    mentions = out[out.index("mentioned in"):]
+    assert "momentum-method.md:4 in its related terms" in mentions, mentions
+    assert "as 'rmsprop-optimizer'" not in mentions
