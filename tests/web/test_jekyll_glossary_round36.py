@@ -38,6 +38,8 @@ PAGES = {
     "step-rule.md": (
         "---\ntitle: Plain step rule\n---\nEach weight moves against its gradient:\n\n"
         "$$w_{t+1} = w_t - \\eta \\nabla L(w_t)$$\n"),
+    "plain-steps.md": (
+        "---\ntitle: Plain steps (update rule)\nlayout: redirect\ndestination: step-rule\n---\n"),
     "2-step-gradient-clipping-2-step-gc.md": (
         "---\ntitle: 2-step Gradient Clipping (2-step GC)\n---\nClipping done in two "
         "passes: first per layer, then over the whole model.\n"),
@@ -127,3 +129,9 @@ def test_show_names_a_related_terms_mention_without_its_slug(db: Path) -> None:
     mentions = out[out.index("mentioned in"):]
     assert "momentum-method.md:4 in its related terms" in mentions, mentions
     assert "as 'rmsprop-optimizer'" not in mentions
+
+
+def test_a_redirect_is_found_by_the_names_its_title_states(db: Path) -> None:
+    # "Plain steps (update rule)" redirects to step-rule.md (a slug, no title): `show` by its
+    # name without the aside found nothing.
+    assert "Plain step rule" in _show(db, "Plain steps").splitlines()[0]

@@ -549,6 +549,11 @@ def build_concepts(
                 claims = [Claim(normalize(e.term), e.term, "redirect" if roles[e.id] ==
                                 "redirect" else "term", 2 if roles[e.id] == "redirect" else 3,
                                 e.id, e.document_id)]
+                if roles[e.id] == "redirect":
+                    # what its term states finds it too, never merges: `show yolo9000` for
+                    # "YOLO9000 (object detection algorithm)", a redirect (round 36)
+                    claims += [Claim(normalize(n.name), n.name, n.reason, 1, e.id,
+                                     e.document_id) for n in term_names(e.term)[1:]]
             for c in claims:
                 old = names.get(c.norm)
                 if c.norm and (old is None or old.strength < c.strength):
