@@ -62,3 +62,23 @@ def test_a_liquid_template_page_is_skipped_and_a_note_using_a_tag_is_read(
     assert status["liquid-loops.md"][0] == "ok" and "Liquid loops" in terms
     assert "site.pages | where_exp" not in texts
     assert "Every Term With A Picture" not in terms
+
+
+def test_a_site_s_404_page_is_skipped_and_a_self_redirect_is_no_redirect(tmp_path: Path) -> None:
+    notes = tmp_path / "site"
+    (notes / "terms").mkdir(parents=True)
+    (notes / "404.md").write_text(
+        "---\ntitle: Page Missing\nlayout: page\n---\nNothing lives at this address.\n")
+    (notes / "terms" / "batch-size.md").write_text(
+        "---\ntitle: Batch size\nlayout: page\ndestination: batch-size\n---\n"
+        "The number of examples one training step averages over.\n")
+    (notes / "terms" / "minibatch.md").write_text(
+        "---\ntitle: Minibatch\nlayout: redirect\ndestination: batch-size\n---\n")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        status = {Path(r.path).name: (r.status, r.reason or "") for r in kb.sources()}
+        redirects = {e.entry.term: e.entry.redirect for e in kb.entries()}
+    assert status["404.md"][0] == "skipped" and "404" in status["404.md"][1]
+    assert "Page Missing" not in redirects
+    assert redirects["Batch size"] is None  # its own address: no redirect
+    assert redirects["Minibatch"] == "batch-size"

@@ -118,6 +118,9 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
         return LFS_REASON
     if line := template_line(head):
         return f"{TEMPLATE_REASON} (line {line})"
+    if _NOT_FOUND_PAGE.fullmatch(path.replace("\\", "/").rsplit("/", 1)[-1]) \
+            and _FRONT_MATTER.match(head):
+        return NOT_FOUND_REASON
     if suffix_of(path).lower() == ".xml" and not mediawiki.streams(head):
         root = _XML_ROOT.search(head)
         what = f"whose root is <{root.group(1)}>" if root else "that is"
@@ -132,6 +135,10 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
 TEMPLATE_REASON = "a site template page (Liquid `{% for %}` / `{% assign %}` tags): not a note"
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _LIQUID_LOGIC = re.compile(r"^[ \t]*\{%-?\s*(?:for|assign|capture|tablerow)\s", re.MULTILINE)
+# A site's page-not-found page (`404.md`, `404.html` with front matter, as GitHub Pages and
+# Jekyll name it): the glossary's was a concept "404 Error".
+_NOT_FOUND_PAGE = re.compile(r"404\.(?:md|markdown|html?)", re.IGNORECASE)
+NOT_FOUND_REASON = "a site's page-not-found page (404): not a note"
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
