@@ -84,6 +84,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         _prose(out, Text(clean(text)), indent, hang=2)  # a formula's lines, under it
 
     openings = {s.entry_id: s for s in said if s.kind == "opening"}
+    resolved = {m.target: m.concept for m in c.links if m.status == "resolved" and m.concept}
     kind = f"  [dim]{safe(c.kind)}[/dim]" if c.kind else ""
     out.rule(f"[bold]{safe(c.label)}[/bold]{kind}")
     others = [n for n in c.shown_names if n.name != c.label]  # a name a note wrote
@@ -114,13 +115,18 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
             _long(out, opening.text, c.label)
         else:
             out.print("  [dim](no definition)[/dim]")
+        printed = e.definition or (openings[stored.id].text if stored.id in openings else "")
         for tex in dict.fromkeys(m.tex for m in e.math):
-            if _is_formula(tex):
+            # one the definition printed already is not listed again (a 3x3 matrix product
+            # was 17 lines twice, round 36)
+            if _is_formula(tex) and tex not in printed:
                 plain(f"formula: ${tex}$")
         for ref in e.references:
             _reference(out, ref.label, ref.url)
         if e.see_also:
-            plain("see also: " + ", ".join(link.target for link in e.see_also))
+            # a front matter's slug (`stochastic-optimization`) as the concept it resolved to
+            plain("see also: " + ", ".join(
+                link.label or resolved.get(link.target) or link.target for link in e.see_also))
     for s in c.sections:
         out.print()
         line(f"[bold]{safe(s.heading, lines=False)}[/bold] in {safe(s.title, lines=False)}  "
@@ -128,8 +134,9 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         if s.text:
             _long(out, s.text, c.label)
     for r in c.redirects:
+        # the concept it reached (this one), not the slug it was written as
         line(f"[dim]redirect: {safe(r.entry.term, lines=False)} → "
-             f"{safe(r.entry.redirect or '', lines=False)} ({safe_at(r.entry.span)})[/dim]")
+             f"{safe(c.label, lines=False)} ({safe_at(r.entry.span)})[/dim]")
     if c.merges:
         out.print("\n[bold]merged because[/bold]")
         for m in c.merges:
@@ -152,8 +159,11 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
     if back:
         out.print("\n[bold]mentioned in[/bold]")
         for b in back:
+            # a front matter's related-terms slug is no words of the note's: say where it is
+            how = "in its related terms" if b.kind == "related" and not b.label else \
+                f"as '{safe(b.written, lines=False)}'"
             line(f"{safe(b.concept or b.document_title, lines=False)} [dim]{safe_at(b.span)} "
-                 f"as '{safe(b.written, lines=False)}'[/dim]", 2)
+                 f"{how}[/dim]", 2)
     if copies:
         out.print("\n[bold]near-duplicates[/bold]")
         for d in copies:

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from grimoire.store import StoredEntry
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -293,13 +295,25 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit_json(entries)
         return
-    rows = [(e.entry.term + (f" → {e.entry.redirect}" if e.entry.redirect else ""),
+    # a redirect by the concept it reached, not the slug or title it was written as
+    to = kb_of(ctx).redirect_labels(entries)
+    rows = [(e.entry.term + (f" → {_redirected(e, to)}" if e.entry.redirect else ""),
              f"{where(e.entry.span.path)}:{e.entry.span.start_line}") for e in entries]
     if not terminal():
         for term, at in rows:
             click.echo(f"{field(term)}\t{field(at)}")
         return
     _list_on_terminal(rows)
+
+
+def _redirected(e: StoredEntry, to: dict[int, str]) -> str:
+    """The concept a redirect reached, unless that is the redirect's own name (its target
+    was never found): then the target as written."""
+    from grimoire.names import normalize
+
+    label = to.get(e.id)
+    return label if label and normalize(label) != normalize(e.entry.term) \
+        else e.entry.redirect or ""
 
 
 def _list_on_terminal(rows: list[tuple[str, str]]) -> None:

@@ -409,6 +409,15 @@ class Grimoire:
         return list(self.store.entries())
 
     @_guarded
+    def redirect_labels(self, entries: Sequence[StoredEntry]) -> dict[int, str]:
+        """entry id -> the label of the concept a redirect among `entries` resolved into:
+        a Jekyll page's `destination: backpropagation` (a slug) reads "Backpropagation"."""
+        self._fresh()
+        of = self.store.concepts_of_entries(e.id for e in entries if e.entry.redirect)
+        labels = self.store.concept_label_of(of.values())
+        return {e: labels[c] for e, c in of.items() if c in labels}
+
+    @_guarded
     def entry(self, name: str) -> list[StoredEntry]:
         """The entries whose term or alias is `name` (case, hyphens, plurals ignored).
 

@@ -142,14 +142,18 @@ def parse_term(term: str) -> TermName:
     kind = after or None
     label = f"{before} ({inside})"
     # "AUC (Area under the ROC curve)": a short name, then its long form in brackets.
-    if " " not in before and len(inside.split()) > 1 and looks_like_acronym(before):
+    # A lower-case aside that does not spell the name out is a disambiguator: "YOLOv2 (object
+    # detection algorithm)" and "YOLO (object detection algorithm)" stated one long form and
+    # were merged (round 36); "ReLU (rectified linear unit)" spells it out.
+    if " " not in before and len(inside.split()) > 1 and looks_like_acronym(before) \
+            and (is_abbreviation(before, inside) or not re.fullmatch(r"[a-z _]+", inside)):
         return TermName(term=text, label=label, base=before, acronym=before, expansion=inside,
                         kind=kind)
     acronymish = looks_like_acronym(inside) or (
         len(inside.split()) <= 3
         and all(looks_like_acronym(w) or w.isupper() for w in inside.split())
     )
-    if acronymish and is_abbreviation(inside, before):
+    if (acronymish and is_abbreviation(inside, before)) or _shared_head(before, inside):
         return TermName(term=text, label=label, base=before, acronym=inside, expansion=before,
                         kind=kind)
     if re.fullmatch(r"[a-z _]+", inside):
@@ -159,6 +163,20 @@ def parse_term(term: str) -> TermName:
         # "Dataset API (tf.data)": a short form that is not the initials.
         return TermName(term=text, label=label, base=before, acronym=inside, kind=kind)
     return TermName(term=text, label=label, base=before, kind=kind, qualifier=inside)
+
+
+def _shared_head(before: str, inside: str) -> bool:
+    """Whether the bracket repeats the title's first words and abbreviates the rest:
+    "1-bit Stochastic Gradient Descent (1-bit SGD)" (round 36: `show "1-bit SGD"` found
+    nothing, the bracket read as a qualifier)."""
+    words, short = before.split(), inside.split()
+    k = 0
+    while k < min(len(words), len(short)) - 1 and words[k].casefold() == short[k].casefold():
+        k += 1
+    rest = short[k:]
+    return k > 0 and len(words) - k >= 2 and len(rest) == 1 \
+        and (looks_like_acronym(rest[0]) or rest[0].isupper()) \
+        and is_abbreviation(rest[0], " ".join(words[k:]))
 
 
 # A title and its subtitle: "DSA — A to Z", "Week 3: CNNs", "Attention - the basics".
@@ -299,6 +317,33 @@ def definition_expansion(term: str, definition: str) -> str | None:
     return None
 
 
+# "ADAM, or Adaptive Moment Estimation, is ...": a definition opening with the first word of
+# its term, an acronym, and what it stands for.
+_DEF_OR = re.compile(
+    r"^\s*(?P<short>[^\s,()]{2,16}),?\s+(?:or|\(or)\s+(?P<long>[^()\n.;:,]{3,100}?)\s*[,)]")
+
+
+def definition_short_form(term: str, definition: str) -> tuple[str, str] | None:
+    """The acronym a term starts with and its long form, when the definition opens by
+    spelling it out: the term "ADAM Optimizer" and "ADAM, or Adaptive Moment Estimation, is
+    ..." (round 36: `show ADAM` found nothing). Names that find the concept, never merge it.
+
+    >>> definition_short_form("ADAM Optimizer", "ADAM, or Adaptive Moment Estimation, is a")
+    ('ADAM', 'Adaptive Moment Estimation')
+    >>> definition_short_form("ADAM Optimizer", "ADAM, or any other method, is a")
+    """
+    head = definition.lstrip()[:200]
+    m = _DEF_OR.match(head) if " or " in head else None
+    if m is None:
+        return None
+    short, long = m["short"], " ".join(m["long"].split())
+    first = term.split(None, 1)
+    if len(first) < 2 or first[0] != short or not (looks_like_acronym(short) or short.isupper()):
+        return None
+    return (short, long) if initials_match(short, long) or (is_abbreviation(short, long) \
+        and len(long.split()) >= 2) else None
+
+
 # The kind words that are also the head of many a name in machine learning ("Generative
 # Model", "Loss Function", "Genetic Algorithm", "Learning Method"): dropped only after a coined
 # name (`GPT-4 Model`, `LLMGraphTransformer Model`, `REINFORCE Policy Gradient Algorithm`).
@@ -411,6 +456,8 @@ def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -
     expansion = definition_expansion(term, definition) if definition else None
     if expansion:
         found.append(StatedName(expansion, "definition", 2))
+    elif definition and (opened := definition_short_form(term, definition)):
+        found.extend(StatedName(n, "definition", 1) for n in opened)
     best: dict[str, StatedName] = {}
     for n in found:
         key = normalize(n.name)

@@ -116,10 +116,47 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
         return SCRIPT_REASON
     if data.startswith(_LFS_POINTER):
         return LFS_REASON
+    if line := template_line(head):
+        return f"{TEMPLATE_REASON} (line {line})"
+    if _NOT_FOUND_PAGE.fullmatch(path.replace("\\", "/").rsplit("/", 1)[-1]) \
+            and _FRONT_MATTER.match(head):
+        return NOT_FOUND_REASON
     if suffix_of(path).lower() == ".xml" and not mediawiki.streams(head):
         root = _XML_ROOT.search(head)
         what = f"whose root is <{root.group(1)}>" if root else "that is"
         return f"XML {what} not a MediaWiki export dump: not a note"
+    return None
+
+
+# A site generator's template page (round 36: a Jekyll glossary's `acronyms.html`,
+# `meta/unfinished.html`): front matter, then Liquid tags that loop over or assign from the
+# site's pages. Read as a note it was "--- layout: page ... {% assign pages = site.pages %}".
+# A note that uses a tag or two in its prose (`{% link %}`, `{% include %}`) is still a note.
+TEMPLATE_REASON = "a site template page (Liquid `{% for %}` / `{% assign %}` tags): not a note"
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
+_LIQUID_LOGIC = re.compile(r"^[ \t]*\{%-?\s*(?:for|assign|capture|tablerow)\s", re.MULTILINE)
+# A site's page-not-found page (`404.md`, `404.html` with front matter, as GitHub Pages and
+# Jekyll name it): the glossary's was a concept "404 Error".
+_NOT_FOUND_PAGE = re.compile(r"404\.(?:md|markdown|html?)", re.IGNORECASE)
+NOT_FOUND_REASON = "a site's page-not-found page (404): not a note"
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
+
+
+def template_line(head: str) -> int | None:
+    """The line of the first Liquid logic tag of a page with front matter, or None: a line
+    that starts with `{% for %}`, `{% assign %}`, `{% capture %}` is the template's, not the
+    note's. A tag inside a fenced code block (a note about Jekyll) does not count.
+
+    >>> template_line("---\\ntitle: x\\n---\\n<ul>\\n{% for p in site.pages %}")
+    5
+    >>> template_line("---\\ntitle: x\\n---\\nSee [it]({% link a.md %}).")
+    >>> template_line("---\\ntitle: x\\n---\\n```liquid\\n{% for p in site.pages %}\\n```")
+    """
+    if _FRONT_MATTER.match(head) is None or "{%" not in head:
+        return None
+    for m in _LIQUID_LOGIC.finditer(head):
+        if len(_FENCE.findall(head, 0, m.start())) % 2 == 0:
+            return head.count("\n", 0, m.start()) + 1
     return None
 
 
@@ -302,5 +339,6 @@ __all__ = [
     "sniff_head",
     "stream_file",
     "streaming_reader",
+    "template_line",
     "tool_file",
 ]

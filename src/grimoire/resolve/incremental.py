@@ -45,6 +45,8 @@ from grimoire.resolve.merge import (
     build_concepts,
     entry_claims,
     merge_entries,
+    page_of,
+    redirect_page,
     shown_label,
 )
 from grimoire.resolve.overrides import Overrides
@@ -66,6 +68,7 @@ StoredClaim = tuple[int, str, int]  # (concept id, norm, strength) of a stored c
 # Key nodes live apart from names: the key a concept takes is its label's name, or that name
 # with a number when another concept took it first ("foo" and "foo 2").
 _KEY = "\x01"
+_PAGE = "\x02"  # a page's address, as a redirect names it
 _NUMBERED = re.compile(r" \d+$")
 
 
@@ -122,6 +125,10 @@ def merge_keys(e: EntryRow, claims: Sequence[Claim] | None = None) -> set[str]:
     claim on the entry is keyed by its link instead).
     """
     keys = {normalize(e.term)}
+    if e.redirect and (page := redirect_page(e)):
+        keys.add(_PAGE + page)  # a redirect by a page's address (`attach_redirects`)
+    elif not e.redirect and e.line == 1:
+        keys.add(_PAGE + page_of(e.path))
     if e.redirect:
         keys.add(normalize(e.redirect))
     elif claims is not None:

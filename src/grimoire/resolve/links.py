@@ -402,7 +402,10 @@ def _by_path(link: LinkRow, target: str, documents: Mapping[str, int],
              doc_first: Mapping[int, int], file_names: Container[str]) -> int | None:
     """The concept of the file a link names by its path, if that file is one of `documents`
     (`file_names`: their last names)."""
-    if link.kind not in ("markdown", "wikilink", "embed", "doc") or not documents:
+    # `related`: a Jekyll page's `related_terms` are its sibling pages' file names
+    # (`convolutional-neural-network-cnn` for "Convolutional Neural Networks (CNN)": 45
+    # links of a public glossary led to no concept, round 36)
+    if link.kind not in ("markdown", "wikilink", "embed", "doc", "related") or not documents:
         return None
     rel = unquote(target.split("#", 1)[0])
     if not rel:

@@ -430,6 +430,22 @@ def _apply_splits(
                 parts.tag(entry, i, side)
 
 
+def page_of(path: str) -> str:
+    """A page file's path without its extension: the address a site serves it at."""
+    return posixpath.splitext(path)[0]
+
+
+def redirect_page(e: EntryRow) -> str | None:
+    """The page file a redirect names by its address, beside its own file, or None: a
+    Jekyll page's `destination: backpropagation` is `backpropagation.md` next to it (round
+    36: `destination: yolov2-object-detection`, whose page is titled "YOLOv2 (object
+    detection algorithm)", led nowhere)."""
+    slug = (e.redirect or "").strip().strip("/").rsplit("/", 1)[-1]
+    if not slug or any(c.isspace() for c in slug):
+        return None
+    return posixpath.join(posixpath.dirname(e.path), page_of(slug))
+
+
 def attach_redirects(
     parts: Components, entries: list[EntryRow], by_entry: dict[int, list[Claim]]
 ) -> dict[int, str]:
@@ -451,6 +467,8 @@ def attach_redirects(
             if c.strength == 3:
                 term_docs[c.norm].append((c.document, entry_id))
     pending = [e for e in entries if e.redirect]
+    # a page's own entry (its title, from its first line) by the page's address
+    pages = {page_of(e.path): e.id for e in entries if e.line == 1 and not e.redirect}
     done: set[int] = set()
     for e in pending:
         same = [eid for doc, eid in term_docs.get(normalize(e.term), []) if doc != e.document_id]
@@ -464,6 +482,8 @@ def attach_redirects(
         left = []
         for e in pending:
             target = _best(parts, index.get(normalize(e.redirect or ""), {}))
+            if target is None and (page := redirect_page(e)) in pages:
+                target = parts.find(pages[page])
             if target is None:
                 left.append(e)
                 continue
@@ -529,6 +549,11 @@ def build_concepts(
                 claims = [Claim(normalize(e.term), e.term, "redirect" if roles[e.id] ==
                                 "redirect" else "term", 2 if roles[e.id] == "redirect" else 3,
                                 e.id, e.document_id)]
+                if roles[e.id] == "redirect":
+                    # what its term states finds it too, never merges: `show yolo9000` for
+                    # "YOLO9000 (object detection algorithm)", a redirect (round 36)
+                    claims += [Claim(normalize(n.name), n.name, n.reason, 1, e.id,
+                                     e.document_id) for n in term_names(e.term)[1:]]
             for c in claims:
                 old = names.get(c.norm)
                 if c.norm and (old is None or old.strength < c.strength):

@@ -36,7 +36,6 @@ from grimoire.names import normalize
 from grimoire.showing import (  # below the faces: the CLI and the API fold and quote so too
     _EMBED,
     _MARKS,
-    _MD_LINK,
     _WIKILINK,
     DISPLAY_MATH,
     INLINE_MATH,
@@ -368,14 +367,22 @@ def mention_html(line: str, kind: str = "", target: str = "", target_href: str =
     pieces: list[str] = []
     last = 0
     for m in links.finditer(line):
-        pieces.append(_inline_marks(_MD_LINK.sub(r"\1", line[last:m.start()])))
+        pieces.append(_inline_marks(_QUOTED_LINK.sub(r"\1", line[last:m.start()])))
         name, label = (m.group(1).strip(), link_label(m)) if m.group(1) else \
             (m.group(3).strip(), m.group(3).strip())
         to = target_href if here is not None and normalize(name) == here else concept_href(name)
         pieces.append(f'<a class="internal" href="{html.escape(to)}">{html.escape(label)}</a>')
         last = m.end()
-    pieces.append(_inline_marks(_MD_LINK.sub(r"\1", line[last:])))
+    pieces.append(_inline_marks(_QUOTED_LINK.sub(r"\1", line[last:])))
     return Markup("".join(pieces))
+
+
+# A Markdown link as its label in a quoted line: `[label](target)`, a Jekyll site's
+# `[label]({% link terms/x.md %})` and a reference link `[label][4]` (round 36: "Mentioned in"
+# quoted "[ADAM][4]" and "({% link terms/hadamard-product.md %})" as written).
+_QUOTED_LINK = re.compile(
+    r"(?<!!)\[([^\[\]\n]{1,200})\]"
+    r"(?:\((?:\{%[^%\n]{1,400}%\}|[^()\s]{1,2000})\)|\[[^\[\]\n]{0,100}\])")
 
 
 def _inline_marks(text: str) -> str:

@@ -592,6 +592,10 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
         if isinstance(value, str) and value.strip():
             redirect = value.strip()
             break
+    if redirect is not None and _own_address(redirect, path):
+        # a page whose `destination` is its own address (a Jekyll glossary's `sample-term.md`,
+        # `destination: sample-term`) redirects nowhere: it showed "Sample term → sample-term"
+        redirect = None
     return {
         # `aka:` ("also known as") states them too: a Jekyll glossary's every term (round 34:
         # "svd" aka "Singular Value Decomposition", "gbt" aka "Gradient Boosted Trees").
@@ -604,6 +608,13 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
         ),
         "redirect": redirect,
     }
+
+
+def _own_address(target: str, path: str) -> bool:
+    """Whether a redirect's target is the page's own file name, without its extension."""
+    slug = target.strip().strip("/").rsplit("/", 1)[-1]
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return slug.rsplit(".", 1)[0] == stem if "." in slug else slug == stem
 
 
 def whole_span(parsed: Parsed, path: str) -> Span:
