@@ -2,8 +2,13 @@
 # Build a scratch copy of this tree with the reader workers' per-note modules compiled by mypyc
 # (round 36, mypyc36; an experiment, not the project's build). Usage:
 #   scripts/mypyc_tree.sh DEST [COMMIT]      # DEST/main gets `git archive COMMIT` (default HEAD)
-# then run a bench from DEST/main (bench/*.py put that tree's src first on sys.path):
-#   cd DEST/main && nice /work/main/.venv/bin/python bench/ingest.py --generated 10000 --workers 2 --json
+# then run a bench from DEST/main with ITS src first: bench/ingest.py and bench/dump_store.py do
+# not put it on sys.path themselves, and without PYTHONPATH the venv's editable install
+# (/work/main/src) is what runs:
+#   cd DEST/main && PYTHONPATH=$PWD/src nice /work/main/.venv/bin/python bench/ingest.py \
+#       --generated 10000 --workers 2 --json
+# Check with: PYTHONPATH=DEST/main/src python -c 'import grimoire.ingest as i; print(i.__file__)'
+# (a .so). Edits to DEST's .py files do nothing until this script is run again.
 # Needs mypy (which ships mypyc), setuptools, gcc and the Python headers. Takes 3 min of CPU.
 set -euo pipefail
 dest=$(realpath -m "$1"); commit=${2:-HEAD}
