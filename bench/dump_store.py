@@ -26,6 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest import generate
 
+# This tree's grimoire, not whichever one the venv's editable install points at.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
 import grimoire
 from grimoire.ingest import ingest
 from grimoire.store import open_store

@@ -31,6 +31,9 @@ from pathlib import Path
 
 import markdown_it
 
+# This tree's grimoire, not whichever one the venv's editable install points at.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
 import grimoire
 from grimoire.ingest import ATTACHMENT_EXTENSIONS, ingest
 from grimoire.store import open_store

@@ -19,6 +19,9 @@ import json
 import sys
 from pathlib import Path
 
+# This tree's grimoire, not whichever one the venv's editable install points at.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
 import grimoire
 from grimoire.lint import Finding
 

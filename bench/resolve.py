@@ -24,6 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# This tree's grimoire, not whichever one the venv's editable install points at.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
 from grimoire.model import Document, Entry, Link, LinkKind, Passage, Span
 from grimoire.resolve.incremental import full_state_rows
 from grimoire.resolve.run import NO_OVERRIDES, _build, no_gc, refresh, resolve

@@ -38,6 +38,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+# This tree's grimoire, not whichever one the venv's editable install points at.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
 import grimoire
 from grimoire.watch import Batch, Watcher, WatchOptions
 
