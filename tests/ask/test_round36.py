@@ -83,3 +83,13 @@ def test_a_clipped_clause_goes_without_its_joining_word(tmp_path: Path) -> None:
     assert piece is not None
     assert answer in piece.text, piece.text
     assert " and reading" not in piece.text, piece.text
+
+
+def test_e_g_opens_an_example_too() -> None:
+    # Review of round 36: "e.g." was followed by a word boundary, which never falls after a
+    # full stop: the rule missed every sentence opening "e.g.".
+    penalty = extractive.EXAMPLE_PENALTY
+    assert extractive._example_penalty(True, "e.g. a detector that sees cats") == penalty
+    assert extractive._example_penalty(True, "For example, a cat") == penalty
+    assert extractive._example_penalty(True, "Considering the cost, we stop") == 0.0
+    assert extractive._example_penalty(False, "e.g. a detector") == 0.0

@@ -308,3 +308,22 @@ def test_a_long_word_in_the_answering_passage_is_unpathed_in_linear_time() -> No
         for chars in itertools.product("a /\n", repeat=length):
             s = "".join(chars)
             assert _PATH.sub(" ", s) == old.sub(" ", s), repr(s)
+
+
+def test_a_long_bracketed_paragraph_of_an_rst_file_is_read_in_linear_time() -> None:
+    # Review of round 36: Markdown's `[text][ref]` inside RST needed two letters in its text,
+    # found by runs that could split a long bracketed paragraph in n^2 ways (an .rst file of
+    # one "[word word ... ](url)" paragraph took 18 s to ingest). The runs now stop at their
+    # letter: one way to split.
+    from grimoire.readers.rst._tree import _MD_REFERENCE
+    with _deadline("_MD_REFERENCE"):
+        r = ratio(lambda n: "[" + "word " * n + "](http://example.com)", _MD_REFERENCE.search)
+    assert r <= MAX_RATIO, f"2n costs {r:.1f}x n"
+    old = re.compile(r"(?<![\w\]])(!?)\[((?:[^\[\]\n]*[A-Za-z]){2}[^\[\]\n]{0,300}|)\]"
+                     r"\[([A-Za-z][\w .:-]{0,60}|)\]")
+    for length in range(7):
+        for chars in itertools.product("a ]1[", repeat=length):
+            s = "[" + "".join(chars) + "][r]"
+            assert (_MD_REFERENCE.search(s) is None) == (old.search(s) is None), repr(s)
+            if (m := _MD_REFERENCE.search(s)) is not None:
+                assert m.groups() == old.search(s).groups(), repr(s)  # type: ignore[union-attr]

@@ -58,6 +58,8 @@ def test_utf16_without_a_byte_order_mark_is_text(tmp_path: Path, codec: str, tex
     ("gbk", "# 过拟合\n\n过拟合是指模型只记住了训练样本。\n"),
     ("euc_kr", "# 과적합\n\n과적합은 모델이 훈련 데이터만 외우는 것입니다.\n"),
     ("cp1251", "# Переобучение\n\nМодель запоминает обучающие примеры.\n"),  # noqa: RUF001
+    ("big5", "# 過擬合\n\n過擬合是指模型只記住了訓練樣本。\n"),
+    ("cp1253", "# Υπερπροσαρμογή\n\nΤο μοντέλο απομνημονεύει τα δείγματα.\n"),  # noqa: RUF001
 ])
 def test_an_encoding_that_cannot_be_told_is_an_error_naming_the_file(
         tmp_path: Path, codec: str, text: str) -> None:
@@ -80,3 +82,21 @@ def test_western_notes_and_binary_data_are_as_before() -> None:
     assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     # 16-bit numbers with NULs on one side decode to control characters: binary.
     assert looks_binary(bytes(b for i in range(200) for b in (i % 7, 0)))
+
+
+def test_a_western_note_with_quotes_beside_an_accented_letter_is_read() -> None:
+    # Review of round 36: cp1252 curly quotes around a one-letter word ("\u201c\u00e0\u201d",
+    # three high bytes in a row) looked like a double-byte encoding, and the note failed.
+    note = "# Voir\n\nLa pr\u00e9position \u201c\u00e0\u201d ici.\n"
+    assert decode(note.encode("cp1252"), "v.md") == note
+    assert decode_warning(note.encode("cp1252"), "v.md") == (3, "not UTF-8; read as Windows-1252")
+
+
+def test_utf16_whose_sniffed_head_ends_inside_an_emoji_is_read_whole(tmp_path: Path) -> None:
+    # Review of round 36: the file's first 16 KB, decoded to tell its format, ended between
+    # the two halves of a surrogate pair, and the whole note failed.
+    note = "# Caf\u00e9\n\n" + "a" * 8183 + "\U0001f600 rest\n"
+    data = note.encode("utf-16-le")
+    status, terms = _ingest(tmp_path, {"emoji.md": data})
+    assert status["emoji.md"][0] == "ok", status
+    assert "Caf\u00e9" in terms

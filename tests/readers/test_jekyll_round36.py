@@ -82,3 +82,30 @@ def test_a_site_s_404_page_is_skipped_and_a_self_redirect_is_no_redirect(tmp_pat
     assert "Page Missing" not in redirects
     assert redirects["Batch size"] is None  # its own address: no redirect
     assert redirects["Minibatch"] == "batch-size"
+
+
+QUOTED_LOOPS = """---
+title: Liquid loops, quoted
+---
+An indented loop, shown as code:
+
+    {% for page in site.pages %}
+    {{ page.title }}
+    {% endfor %}
+
+{% raw %}
+{% assign first = site.pages | first %}
+{% endraw %}
+"""
+
+
+def test_liquid_quoted_as_code_or_raw_does_not_make_a_note_a_template(tmp_path: Path) -> None:
+    # Review of round 36: only fenced code counted as quoted Liquid; an indented code block
+    # or a `{% raw %}` block made a note about Jekyll a skipped template.
+    notes = tmp_path / "site"
+    notes.mkdir()
+    (notes / "quoted.md").write_text(QUOTED_LOOPS)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        status = {Path(r.path).name: (r.status, r.reason or "") for r in kb.sources()}
+    assert status["quoted.md"][0] == "ok", status

@@ -707,8 +707,9 @@ _NAME_MAKES = re.compile(
 # ..."), such a sentence ranks EXAMPLE_PENALTY lower (0: off). Only the order of the answers
 # moves: how sure the notes answer (`Scored.confidence`) does not.
 EXAMPLE_PENALTY = 0.05
+# `(?!\w)`, not `\b`: "e.g." ends in a full stop, after which no word boundary falls.
 _GIVES_EXAMPLE = re.compile(r"^(?:for (?:example|instance)|as an example|e\.g\.|consider"
-                            r"|suppose|imagine)\b", re.IGNORECASE)
+                            r"|suppose|imagine)(?!\w)", re.IGNORECASE)
 _ASKS_EXAMPLE = re.compile(r"\b(?:examples?|instances?|suppose|imagine|consider)\b",
                            re.IGNORECASE)
 

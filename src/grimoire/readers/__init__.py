@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import BinaryIO, Protocol
 
+from grimoire.errors import ReadError
 from grimoire.model import Document, Link
 from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
 from grimoire.readers.base import Reader, ReadOptions, decode, stem_of, suffix_of
@@ -116,7 +117,7 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
         return SCRIPT_REASON
     if data.startswith(_LFS_POINTER):
         return LFS_REASON
-    if line := template_line(head):
+    if line := template_line(head, markdown=not suffix_of(path).lower().startswith(".htm")):
         return f"{TEMPLATE_REASON} (line {line})"
     if _NOT_FOUND_PAGE.fullmatch(path.replace("\\", "/").rsplit("/", 1)[-1]) \
             and _FRONT_MATTER.match(head):
@@ -134,7 +135,9 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
 # A note that uses a tag or two in its prose (`{% link %}`, `{% include %}`) is still a note.
 TEMPLATE_REASON = "a site template page (Liquid `{% for %}` / `{% assign %}` tags): not a note"
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
-_LIQUID_LOGIC = re.compile(r"^[ \t]*\{%-?\s*(?:for|assign|capture|tablerow)\s", re.MULTILINE)
+_LIQUID_LOGIC = re.compile(r"^([ \t]*)\{%-?\s*(?:for|assign|capture|tablerow)\s", re.MULTILINE)
+# `{% raw %} ... {% endraw %}`: Liquid shown, not run (a note about Jekyll quoting a loop).
+_LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?(?:\{%-?\s*endraw\s*-?%\}|\Z)", re.DOTALL)
 # A site's page-not-found page (`404.md`, `404.html` with front matter, as GitHub Pages and
 # Jekyll name it): the glossary's was a concept "404 Error".
 _NOT_FOUND_PAGE = re.compile(r"404\.(?:md|markdown|html?)", re.IGNORECASE)
@@ -142,20 +145,26 @@ NOT_FOUND_REASON = "a site's page-not-found page (404): not a note"
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
-def template_line(head: str) -> int | None:
+def template_line(head: str, markdown: bool = True) -> int | None:
     """The line of the first Liquid logic tag of a page with front matter, or None: a line
     that starts with `{% for %}`, `{% assign %}`, `{% capture %}` is the template's, not the
-    note's. A tag inside a fenced code block (a note about Jekyll) does not count.
+    note's. A tag quoted by a note about Jekyll does not count: inside a fenced code block,
+    between `{% raw %}` and `{% endraw %}`, or (in Markdown) indented as code.
 
     >>> template_line("---\\ntitle: x\\n---\\n<ul>\\n{% for p in site.pages %}")
     5
     >>> template_line("---\\ntitle: x\\n---\\nSee [it]({% link a.md %}).")
     >>> template_line("---\\ntitle: x\\n---\\n```liquid\\n{% for p in site.pages %}\\n```")
+    >>> template_line("---\\ntitle: x\\n---\\nLoop:\\n\\n    {% for p in site.pages %}")
     """
     if _FRONT_MATTER.match(head) is None or "{%" not in head:
         return None
-    for m in _LIQUID_LOGIC.finditer(head):
-        if len(_FENCE.findall(head, 0, m.start())) % 2 == 0:
+    # Quoted Liquid blanked out, line ends kept, so that the line counted is the file's.
+    shown = _LIQUID_RAW.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), head)
+    for m in _LIQUID_LOGIC.finditer(shown):
+        if markdown and len(m.group(1).expandtabs(4)) >= 4:
+            continue
+        if len(_FENCE.findall(shown, 0, m.start())) % 2 == 0:
             return head.count("\n", 0, m.start()) + 1
     return None
 
@@ -302,8 +311,17 @@ def project_file(path: str) -> bool:
 
 
 def sniff_head(data: bytes, path: str) -> str:
-    """The decoded start of a file, for `detect`."""
-    return decode(data[:SNIFF_BYTES], path)
+    """The decoded start of a file, for `detect`.
+
+    The cut may fall inside a UTF-16 character (an emoji's surrogate pair): then the head
+    ends one code unit sooner, as the whole file decodes it."""
+    head = data[:SNIFF_BYTES]
+    try:
+        return decode(head, path)
+    except ReadError:
+        if len(data) <= SNIFF_BYTES:
+            raise
+        return decode(head[:-2], path)
 
 
 def binary_reader(path: str, data: bytes) -> Reader | None:

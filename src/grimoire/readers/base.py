@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
@@ -189,25 +190,57 @@ _HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
 
 
 def _legacy(data: bytes, path: str, first: int) -> tuple[str, tuple[int, str] | None]:
-    high = len(data) - len(data.translate(None, _HIGH))
-    # A rule of one character repeated ("———" in cp1252, a row of no-break spaces) is no
-    # sign of a double-byte encoding.
-    runs = sum(len(m) for m in _HIGH_RUN.findall(data) if m.count(m[:1]) != len(m))
-    if runs * 2 <= high:
-        # Old notes saved from Windows editors: cp1252 covers curly quotes, Latin-1 the rest.
-        try:
-            return data.decode("cp1252"), (first, "not UTF-8; read as Windows-1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1"), (first, "not UTF-8; read as Latin-1")
+    if _western(data, _no_runs):
+        return _windows(data, first)
     for codec, label in _JAPANESE:
         text = _strictly(data, codec)
         if text is not None and _japanese(text):
             return text, (first, f"not UTF-8; read as {label}")
+    # Not Japanese: a Western note's quotes and dashes may stand beside its accented letters
+    # (cp1252 curly quotes around "\xe0": three high bytes, one letter), while Cyrillic, Greek
+    # and the double-byte encodings write words: runs of letters, or of bytes no Western
+    # punctuation mark is.
+    if _western(data, _marked_letters):
+        return _windows(data, first)
     raise ReadError("not UTF-8, and its encoding cannot be told (of the older encodings only "
                     "Western and Japanese ones are recognised): save it as UTF-8", path, first)
 
 
+def _western(data: bytes, allowed: Callable[[bytes], bool]) -> bool:
+    """Most of the high bytes of `data` stand alone or in pairs between ASCII ones, or in runs
+    `allowed` lets by. A rule of one character repeated ("———" in cp1252, a row of no-break
+    spaces) is no sign of a double-byte encoding."""
+    high = len(data) - len(data.translate(None, _HIGH))
+    runs = sum(len(m) for m in _HIGH_RUN.findall(data)
+               if m.count(m[:1]) != len(m) and not allowed(m))
+    return runs * 2 <= high
+
+
+def _no_runs(run: bytes) -> bool:
+    return False
+
+
+def _marked_letters(run: bytes) -> bool:
+    """A run of cp1252 quotes, dashes, guillemets and spaces around at most two letters
+    (cp1252's and Latin-1's letters are 0xC0 and up)."""
+    rest = run.translate(None, _LETTERS)
+    return len(run) - len(rest) <= 2 and not rest.translate(None, _WESTERN_MARKS)
+
+
+def _windows(data: bytes, first: int) -> tuple[str, tuple[int, str]]:
+    """Old notes saved from Windows editors: cp1252 covers curly quotes, Latin-1 the rest."""
+    try:
+        return data.decode("cp1252"), (first, "not UTF-8; read as Windows-1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), (first, "not UTF-8; read as Latin-1")
+
+
 _HIGH = bytes(range(0x80, 0x100))
+_LETTERS = bytes(range(0xC0, 0x100))
+# cp1252's ellipsis, bullet, curly quotes, dashes, angle quotes, no-break space, guillemets and
+# middle dot: the marks written beside a word.
+_WESTERN_MARKS = bytes([0x85, 0x8B, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x9B,
+                        0xA0, 0xAB, 0xB7, 0xBB])
 
 
 def _strictly(data: bytes, codec: str) -> str | None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from grimoire.model import Span
 from grimoire.store._concept_lookups import ConceptLookups
 from grimoire.store._embed_text import entry_embed_text, passage_unit_text
+from grimoire.store._heading_sql import HEADING_SELECT
 from grimoire.store.concept_records import (
     ConceptEdge,
     EntryRow,
@@ -696,16 +697,7 @@ class PostgresQueries(ConceptLookups):
             HeadingRow(int(d), p, tuple(json.loads(hp)), lo, hi,
                        None if inside is None else int(inside))
             for d, p, hp, lo, hi, inside in self._all(
-                """SELECT p.document_id, s.path, p.heading_path, min(p.start_line),
-                          max(p.end_line),
-                          CASE WHEN count(p.entry_id) = count(*)
-                                    AND min(p.entry_id) = max(p.entry_id)
-                                    AND min(e.start_line) < min(p.start_line)
-                               THEN min(p.entry_id) END
-                   FROM passages p JOIN documents d ON p.document_id = d.id
-                   JOIN sources s ON d.source_id = s.id
-                   LEFT JOIN entries e ON e.id = p.entry_id
-                   WHERE p.heading_path != '[]'
+                HEADING_SELECT + """
                    GROUP BY p.document_id, s.path, p.heading_path
                    ORDER BY p.document_id, p.heading_path""")
         ]

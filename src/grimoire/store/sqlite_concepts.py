@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from grimoire.model import Span
 from grimoire.store._concept_lookups import ConceptLookups
+from grimoire.store._heading_sql import HEADING_SELECT
 
 if TYPE_CHECKING:
     from grimoire.store.concept_records import ConceptEdge, Resolution, ResolveInput
@@ -145,17 +146,7 @@ class ConceptSQL(ConceptLookups):
         headings = [
             HeadingRow(d, p, tuple(json.loads(hp)), lo, hi, inside)
             for d, p, hp, lo, hi, inside in c.execute(
-                """SELECT p.document_id, s.path, p.heading_path, min(p.start_line),
-                          max(p.end_line),
-                          CASE WHEN count(p.entry_id) = count(*)
-                                    AND min(p.entry_id) = max(p.entry_id)
-                                    AND min(e.start_line) < min(p.start_line)
-                               THEN min(p.entry_id) END
-                   FROM passages p JOIN documents d ON p.document_id = d.id
-                   JOIN sources s ON d.source_id = s.id
-                   LEFT JOIN entries e ON e.id = p.entry_id
-                   WHERE p.heading_path != '[]'
-                   GROUP BY p.document_id, p.heading_path""")
+                HEADING_SELECT + " GROUP BY p.document_id, p.heading_path")
         ]
         # A reader may also list the page's sections in meta (the rendered MediaWiki reader
         # does): headings with no text left under them still name what the page is about.

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
+from grimoire.store._heading_sql import HEADING_SELECT
+
 if TYPE_CHECKING:
     from grimoire.store.concept_records import (
         ConceptRecord,
@@ -76,15 +78,7 @@ _LINK_SELECT = """
     FROM links l JOIN documents d ON l.document_id = d.id
     JOIN sources s ON d.source_id = s.id"""
 
-_HEADING_SELECT = """
-    SELECT p.document_id, s.path, p.heading_path, min(p.start_line), max(p.end_line),
-           CASE WHEN count(p.entry_id) = count(*) AND min(p.entry_id) = max(p.entry_id)
-                     AND min(e.start_line) < min(p.start_line)
-                THEN min(p.entry_id) END
-    FROM passages p JOIN documents d ON p.document_id = d.id
-    JOIN sources s ON d.source_id = s.id
-    LEFT JOIN entries e ON e.id = p.entry_id
-    WHERE p.heading_path != '[]'"""
+_HEADING_SELECT = HEADING_SELECT
 
 _SECTIONS_SELECT = """
     SELECT d.id, s.path, json_extract(d.meta, '$.sections')

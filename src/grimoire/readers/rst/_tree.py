@@ -34,10 +34,13 @@ _UNDERLINE = re.compile(r"([!-/:-@\[-`{-~])\1*")
 # license line read "[Creative Commons ... License.][by-nc-sa]"). A reader reads them as the
 # writer meant: the words, and the address as a link. Not after a word or a bracket, so code
 # written in prose (`weights[0][0]`, `m[i][j]`) is left alone; `[text][ref]` only when the
-# text has two letters and the reference is a name, as Markdown's are.
+# text has two letters and the reference is a name, as Markdown's are. The two letters are
+# found by runs that cannot overlap (a run stops at its letter): one split only, no backtracking
+# over a long paragraph.
 _MD_INLINE = re.compile(r"(?<![\w\]])(!?)\[([^\[\]\n]{0,300})\]\(\s*(\S{1,2000}?)\s*\)")
 _MD_REFERENCE = re.compile(
-    r"(?<![\w\]])(!?)\[((?:[^\[\]\n]*[A-Za-z]){2}[^\[\]\n]{0,300}|)\]\[([A-Za-z][\w .:-]{0,60}|)\]")
+    r"(?<![\w\]])(!?)\[((?:[^\[\]\nA-Za-z]*[A-Za-z]){2}[^\[\]\n]{0,300}|)"
+    r"\]\[([A-Za-z][\w .:-]{0,60}|)\]")
 # `[ref]: url "title"`: a Markdown reference definition, a paragraph of its own in RST.
 _MD_DEFINITION = re.compile(r"\s{0,3}\[([^\[\]\n]{1,200})\]:\s*<?(\S+?)>?(?:\s+[\"'(].*)?")
 _PLACE = Span("", 0, 0)  # records get their real span once their block's lines are known
