@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
@@ -190,7 +189,7 @@ _HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
 
 
 def _legacy(data: bytes, path: str, first: int) -> tuple[str, tuple[int, str] | None]:
-    if _western(data, _no_runs):
+    if _western(data, marks_around_letters=False):
         return _windows(data, first)
     for codec, label in _JAPANESE:
         text = _strictly(data, codec)
@@ -200,24 +199,21 @@ def _legacy(data: bytes, path: str, first: int) -> tuple[str, tuple[int, str] | 
     # (cp1252 curly quotes around "\xe0": three high bytes, one letter), while Cyrillic, Greek
     # and the double-byte encodings write words: runs of letters, or of bytes no Western
     # punctuation mark is.
-    if _western(data, _marked_letters):
+    if _western(data, marks_around_letters=True):
         return _windows(data, first)
     raise ReadError("not UTF-8, and its encoding cannot be told (of the older encodings only "
                     "Western and Japanese ones are recognised): save it as UTF-8", path, first)
 
 
-def _western(data: bytes, allowed: Callable[[bytes], bool]) -> bool:
-    """Most of the high bytes of `data` stand alone or in pairs between ASCII ones, or in runs
-    `allowed` lets by. A rule of one character repeated ("———" in cp1252, a row of no-break
-    spaces) is no sign of a double-byte encoding."""
+def _western(data: bytes, marks_around_letters: bool) -> bool:
+    """Most of the high bytes of `data` stand alone or in pairs between ASCII ones (or, with
+    `marks_around_letters`, in runs of Western marks around at most two letters). A rule of one
+    character repeated ("———" in cp1252, a row of no-break spaces) is no sign of a double-byte
+    encoding."""
     high = len(data) - len(data.translate(None, _HIGH))
-    runs = sum(len(m) for m in _HIGH_RUN.findall(data)
-               if m.count(m[:1]) != len(m) and not allowed(m))
+    runs = sum(len(m) for m in _HIGH_RUN.findall(data) if m.count(m[:1]) != len(m)
+               and not (marks_around_letters and _marked_letters(m)))
     return runs * 2 <= high
-
-
-def _no_runs(run: bytes) -> bool:
-    return False
 
 
 def _marked_letters(run: bytes) -> bool:
