@@ -1,5 +1,5 @@
-"""Round 37: a count the answer would not quote, and the sentence that says no to a yes/no
-question."""
+"""Round 37: a count question whose quoted sentences count nothing, while a sentence near
+the best does."""
 
 from __future__ import annotations
 

@@ -293,7 +293,6 @@ def score_sentences(
     maker = bool(MAKER_BONUS and _WHO_MADE.match(q.text))
     subject = asked_subject(q.text)
     instance = bool(EXAMPLE_PENALTY) and not _ASKS_EXAMPLE.search(q.text)
-    yes_no = bool(POLARITY_BONUS and _YES_NO.match(q.text))
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
@@ -336,8 +335,7 @@ def score_sentences(
             # Whose sentence it is orders the answers, not how sure the notes answer.
             scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
                                  score + _subject_bonus(subject, text)
-                                 - _example_penalty(instance, text)
-                                 + _polarity_bonus(yes_no, text), hit, about, score))
+                                 - _example_penalty(instance, text), hit, about, score))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
@@ -351,8 +349,7 @@ def score_sentences(
 
         def words_only(s: Scored) -> float:
             return (COVERAGE_WEIGHT * s.coverage + PRIOR_WEIGHT * s.candidate.prior + bonuses(s)
-                    + _subject_bonus(subject, s.text) - _example_penalty(instance, s.text)
-                    + _polarity_bonus(yes_no, s.text))
+                    + _subject_bonus(subject, s.text) - _example_penalty(instance, s.text))
 
         def confidence(s: Scored, sim: float) -> float:
             return (CONFIDENCE_COVERAGE * s.coverage + PRIOR_WEIGHT * s.candidate.prior
@@ -719,22 +716,6 @@ _ASKS_EXAMPLE = re.compile(r"\b(?:examples?|instances?|suppose|imagine|consider)
 
 def _example_penalty(instance: bool, text: str) -> float:
     return EXAMPLE_PENALTY if instance and _GIVES_EXAMPLE.match(text) else 0.0
-
-
-# Round 37: a yes/no question ("Will t-SNE give me the same plot every time I run it?", "Is
-# rotation invariance always desirable?") is answered by a sentence that says no, or says
-# what does not hold ("... doesn't always produce similar output", "... is not always
-# desirable"); the sentence that restates its premise ("Getting the most from t-SNE may mean
-# analyzing multiple plots") holds its words as well. Such a sentence ranks POLARITY_BONUS
-# higher (0: off). Ordering only, like EXAMPLE_PENALTY: `Scored.confidence` does not move.
-POLARITY_BONUS = 0.05
-_YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have"
-                     r"|must|may)\b", re.IGNORECASE)
-_SAYS_NOT = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n['\u2019]t\b", re.IGNORECASE)
-
-
-def _polarity_bonus(yes_no: bool, text: str) -> float:
-    return POLARITY_BONUS if yes_no and _SAYS_NOT.search(text) else 0.0
 
 
 def _maker_bonus(maker: bool, text: str) -> float:
