@@ -309,29 +309,30 @@ def _link_href(conn: sqlite3.Connection) -> None:
 # entry's term and aliases, its definition and glosses). A contentless table can forget a row
 # only when it is told these values again (`_FORGET_FTS`), and the SQL that indexes a load
 # (`FTS_OF_LOADED_*`) indexes them.
-_PASSAGE_FTS_VALUES = """
+PASSAGE_FTS_VALUES = """
            coalesce((SELECT group_concat(name, ' ; ') FROM (
                          SELECT name FROM entry_names WHERE entry_id = p.entry_id
                          ORDER BY rowid)), ''),
            coalesce(d.title, ''),
            coalesce((SELECT group_concat(value, ' / ') FROM json_each(p.heading_path)), ''),
            p.text"""
-_ENTRY_FTS_VALUES = """
+ENTRY_FTS_VALUES = """
            e.term || ' ; ' || coalesce((SELECT group_concat(value, ' ; ')
                                         FROM json_each(e.data, '$.aliases')), ''),
            coalesce(json_extract(e.data, '$.definition'), '') || ' '
-             || coalesce((SELECT group_concat(value, ' ') FROM json_each(e.data, '$.glosses')), '')"""
+             || coalesce((SELECT group_concat(value, ' ')
+                          FROM json_each(e.data, '$.glosses')), '')"""
 
 # Before a file's rows go (a re-read, a removal), its rows leave the full-text index, by path:
 # the tables hold no copy of the text (`_contentless_fts`), so no trigger on a cascade could
 # find what to forget once the document and the entry names are gone.
 _FORGET_FTS = (
     "INSERT INTO passage_fts (passage_fts, rowid, names, title, heading, body)"
-    f" SELECT 'delete', p.id, {_PASSAGE_FTS_VALUES}"
+    f" SELECT 'delete', p.id, {PASSAGE_FTS_VALUES}"
     " FROM sources s JOIN documents d ON d.source_id = s.id"
     " JOIN passages p ON p.document_id = d.id WHERE s.path = ?",
     "INSERT INTO entry_fts (entry_fts, rowid, names, body)"
-    f" SELECT 'delete', e.id, {_ENTRY_FTS_VALUES}"
+    f" SELECT 'delete', e.id, {ENTRY_FTS_VALUES}"
     " FROM sources s JOIN documents d ON d.source_id = s.id"
     " JOIN entries e ON e.document_id = d.id WHERE s.path = ?",
 )
@@ -684,13 +685,13 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
 # The same rows for what `load` copied in (a migration): passages and entries without theirs.
 FTS_OF_LOADED_PASSAGES = f"""
     INSERT INTO passage_fts (rowid, names, title, heading, body)
-    SELECT p.id, {_PASSAGE_FTS_VALUES}
+    SELECT p.id, {PASSAGE_FTS_VALUES}
     FROM passages p JOIN documents d ON d.id = p.document_id
     WHERE p.id NOT IN (SELECT rowid FROM passage_fts)
 """
 FTS_OF_LOADED_ENTRIES = f"""
     INSERT INTO entry_fts (rowid, names, body)
-    SELECT e.id, {_ENTRY_FTS_VALUES}
+    SELECT e.id, {ENTRY_FTS_VALUES}
     FROM entries e WHERE e.id NOT IN (SELECT rowid FROM entry_fts)
 """
 
