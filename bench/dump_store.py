@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import grimoire
 from grimoire.ingest import ingest
 from grimoire.store import open_store
+from grimoire.store.sqlite import ENTRY_FTS_VALUES, PASSAGE_FTS_VALUES
 
 # (label, query); every query's first column is a stable key of the row's owner.
 QUERIES = [
@@ -56,13 +57,15 @@ QUERIES = [
                 FROM links l JOIN documents d ON d.id = l.document_id
                 JOIN sources s ON s.id = d.source_id
                 LEFT JOIN entries e ON e.id = l.entry_id"""),
-    ("passage_fts", """SELECT s.path || '#' || coalesce(d.page, '') || ':' || p.seq, f.names,
-                              f.title, f.heading, f.body
+    # The full-text tables keep no copy of the text (schema 14): each row's values as the index
+    # was given them, from the rows it indexes (`PASSAGE_FTS_VALUES`).
+    ("passage_fts", f"""SELECT s.path || '#' || coalesce(d.page, '') || ':' || p.seq,
+                               {PASSAGE_FTS_VALUES}
                        FROM passage_fts f JOIN passages p ON p.id = f.rowid
                        JOIN documents d ON d.id = p.document_id
                        JOIN sources s ON s.id = d.source_id"""),
-    ("entry_fts", """SELECT s.path || '#' || coalesce(d.page, '') || ':' || e.start_line,
-                            f.names, f.body
+    ("entry_fts", f"""SELECT s.path || '#' || coalesce(d.page, '') || ':' || e.start_line,
+                             {ENTRY_FTS_VALUES}
                      FROM entry_fts f JOIN entries e ON e.id = f.rowid
                      JOIN documents d ON d.id = e.document_id
                      JOIN sources s ON s.id = d.source_id"""),

@@ -14,15 +14,18 @@ from grimoire.store import Store, open_store
 from tests.conftest import ENGINES, SPLIT, TEST_STORE, PgDatabases
 
 
-def database_before(path: Path, migration: str) -> sqlite3.Connection:
+def database_before(path: Path, migration: object) -> sqlite3.Connection:
     """A SQLite database at `path` as the schema stood just before `migration` (one of
     `MIGRATIONS`), left open so a test can look at it before Grimoire upgrades it."""
     from grimoire.store.sqlite import APPLICATION_ID, MIGRATIONS, _run_script
 
     before = MIGRATIONS.index(migration)
     conn = sqlite3.connect(path)
-    for script in MIGRATIONS[:before]:
-        _run_script(conn, script)
+    for step in MIGRATIONS[:before]:
+        if callable(step):  # a repair written in Python
+            step(conn)
+        else:
+            _run_script(conn, step)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {before}")
     conn.commit()

@@ -1,17 +1,44 @@
-"""The full-text rows the store writes in bulk (`FTS_BY_STORE`) are those the old triggers wrote."""
+"""The full-text index the store writes in bulk holds what the SQL that indexes a load holds,
+and keeps no copy of the text (schema 14): rows leave it, by their values, when their file is
+read again or removed, and an older store keeps its index through the upgrade."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
 import grimoire
 from grimoire.store import open_store
 from grimoire.store.migrate import copy_store
-from grimoire.store.sqlite import FTS_OF_LOADED_ENTRIES, FTS_OF_LOADED_PASSAGES, SQLiteStore
+from grimoire.store.records import TABLES
+from grimoire.store.sqlite import (
+    FTS_OF_LOADED_ENTRIES,
+    FTS_OF_LOADED_PASSAGES,
+    SQLiteStore,
+    _contentless_fts,
+)
+
+FTS_TABLES = ("passage_fts", "entry_fts")
 
 
-def _rows(store: SQLiteStore, table: str) -> list[tuple[object, ...]]:
-    return store.conn.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+def _vocab(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
+    """Every term of `table`'s index with the rows and the places that hold it, and the
+    number of rows: what bm25 reads, whatever the rows' ids."""
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.v_{table} "
+                 f"USING fts5vocab(main, '{table}', 'row')")
+    rows = conn.execute(f"SELECT term, doc, cnt FROM temp.v_{table} ORDER BY term").fetchall()
+    return [*rows, ("rows", conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])]
+
+
+def _index(store: SQLiteStore) -> dict[str, list[tuple[object, ...]]]:
+    return {table: _vocab(store.conn, table) for table in FTS_TABLES}
+
+
+def _kb_index(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    with grimoire.open(db) as kb:
+        assert isinstance(kb.store, SQLiteStore)
+        return _index(kb.store)
 
 
 def test_bulk_fts_rows_match_the_sql_that_indexes_a_load(seeds: Path, tmp_path: Path) -> None:
@@ -19,24 +46,92 @@ def test_bulk_fts_rows_match_the_sql_that_indexes_a_load(seeds: Path, tmp_path: 
         kb.ingest([seeds], embed=False)
         store = kb.store
         assert isinstance(store, SQLiteStore)
-        passages, entries = _rows(store, "passage_fts"), _rows(store, "entry_fts")
-        assert len(passages) == store.stats().passages > 50
-        assert len(entries) == store.stats().entries > 20
-        assert any(r[1] for r in passages) and any(" ; " in str(r[1]) for r in entries)
-        # What the trigger of schema 4 computed, from the stored rows, for every passage.
-        store.conn.execute("DELETE FROM passage_fts")
-        store.conn.execute("DELETE FROM entry_fts")
-        store.conn.execute(FTS_OF_LOADED_PASSAGES)
-        store.conn.execute(FTS_OF_LOADED_ENTRIES)
-        assert _rows(store, "passage_fts") == passages
-        assert _rows(store, "entry_fts") == entries
-        # A copy (load, then finish_load) is searchable like the original.
+        index = _index(store)
+        assert index["passage_fts"][-1] == ("rows", store.stats().passages)
+        assert index["entry_fts"][-1] == ("rows", store.stats().entries)
+        assert store.stats().passages > 50 and store.stats().entries > 20
+        # No second copy of the text: the tables are contentless.
+        names = {n for (n,) in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert not {"passage_fts_content", "entry_fts_content"} & names
+        assert store.conn.execute("SELECT max(body) FROM passage_fts").fetchone() == (None,)
+        # A copy (load, then finish_load, whose SQL computes each row's values from the
+        # stored rows) indexes the same terms in the same rows.
         copy = open_store(str(tmp_path / "copy.db"))
         copy_store(store, copy)
         assert isinstance(copy, SQLiteStore)
-        assert _rows(copy, "passage_fts") == passages
-        assert _rows(copy, "entry_fts") == entries
+        assert _index(copy) == index
         copy.close()
+        # And that SQL, run again on an emptied index, gives the index ingest wrote.
+        conn = store.conn
+        for table in FTS_TABLES:
+            conn.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
+            assert _vocab(conn, table) == [("rows", 0)]
+        conn.execute(FTS_OF_LOADED_PASSAGES)
+        conn.execute(FTS_OF_LOADED_ENTRIES)
+        assert _index(store) == index
+
+
+def _notes(seeds: Path, folder: Path) -> list[Path]:
+    shutil.copytree(seeds, folder)
+    return sorted(p for p in folder.iterdir() if p.suffix == ".txt")
+
+
+def test_a_file_read_again_or_removed_leaves_the_index(seeds: Path, tmp_path: Path) -> None:
+    """The index after an edit, a removal and an emptied file is the index of a fresh
+    ingest of the folder as it ends: no term of the old text is left behind."""
+    notes = _notes(seeds, tmp_path / "notes")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([tmp_path / "notes"], embed=False)
+        before = kb.stats().passages
+        notes[0].write_text("Quokkas and zebrafish\n\nA note of ours about quokkas that "
+                            "meet zebrafish at the river.\n", encoding="utf-8")
+        notes[1].unlink()
+        notes[2].write_text("", encoding="utf-8")
+        kb.ingest([tmp_path / "notes"], embed=False)
+        assert kb.stats().passages < before
+        hits = kb.search("zebrafish quokkas", k=5, mode="lexical")
+        assert hits and all(h.span.path.endswith(notes[0].name) for h in hits[:1])
+    shutil.copytree(tmp_path / "notes", tmp_path / "again")
+    with grimoire.open(tmp_path / "fresh.db") as kb:
+        kb.ingest([tmp_path / "again"], embed=False)
+    assert _kb_index(db) == _kb_index(tmp_path / "fresh.db")
+
+
+def test_a_store_with_the_text_in_its_index_is_upgraded(seeds: Path, tmp_path: Path) -> None:
+    """A store of schema 13 (full-text tables with their own copy of the text, a trigger to
+    delete) keeps its index through the upgrade, and files read again afterwards leave it."""
+    from tests.store.conftest import database_before
+
+    notes = _notes(seeds, tmp_path / "notes")
+    with grimoire.open(tmp_path / "new.db") as kb:
+        kb.ingest([tmp_path / "notes"], embed=False)
+        found = [(h.span.path, h.score) for h in kb.search("learning rate", k=10, mode="lexical")]
+    assert found
+    expected = _kb_index(tmp_path / "new.db")
+    old = tmp_path / "old.db"
+    conn = database_before(old, _contentless_fts)
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'passage_fts_content'"
+                        ).fetchone() == (1,)
+    conn.execute("ATTACH ? AS new", (str(tmp_path / "new.db"),))
+    for table in ("sources", "documents", "entries", "entry_names", "passages", "links"):
+        columns = ", ".join(TABLES[table])
+        conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM new.{table}")
+    conn.execute(FTS_OF_LOADED_PASSAGES)
+    conn.execute(FTS_OF_LOADED_ENTRIES)
+    conn.commit()
+    conn.close()
+    assert _kb_index(old) == expected  # upgraded on opening
+    with grimoire.open(old) as kb:
+        assert [(h.span.path, h.score) for h in kb.search("learning rate", k=10,
+                                                     mode="lexical")] == found
+        notes[0].write_text("Quokkas\n\nA note of ours about quokkas.\n", encoding="utf-8")
+        notes[1].unlink()
+        kb.ingest([tmp_path / "notes"], embed=False)
+        kb.ingest([tmp_path / "notes"], embed=False)
+    with grimoire.open(tmp_path / "fresh.db") as kb:
+        kb.ingest([tmp_path / "notes"], embed=False)
+    assert _kb_index(old) == _kb_index(tmp_path / "fresh.db")
 
 
 def test_an_old_database_is_upgraded_and_indexes_new_notes(seeds: Path, tmp_path: Path) -> None:
@@ -46,8 +141,8 @@ def test_an_old_database_is_upgraded_and_indexes_new_notes(seeds: Path, tmp_path
     db = tmp_path / "old.db"
     # A database as the schema left it just before FTS_BY_STORE: the insert triggers in place.
     conn = database_before(db, FTS_BY_STORE)
-    names = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%insert'"
-    assert len(conn.execute(names).fetchall()) == 2
+    names = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%fts%'"
+    assert len(conn.execute(names).fetchall()) == 4
     conn.close()
     with grimoire.open(db) as kb:
         store = kb.store

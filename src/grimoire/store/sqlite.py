@@ -201,7 +201,10 @@ class _RowWriter:
         # A file given twice (a folder and a file in it) is written once, as it was given
         # last: what replacing it twice in turn would leave.
         items = list({record.path: (record, docs) for record, docs in items}.values())
-        self.c.executemany("DELETE FROM sources WHERE path = ?", [(r.path,) for r, _ in items])
+        paths = [(r.path,) for r, _ in items]
+        for forget in _FORGET_FTS:
+            self.c.executemany(forget, paths)
+        self.c.executemany("DELETE FROM sources WHERE path = ?", paths)
         for table in self.next:
             self.next[table] = self.c.execute(
                 f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
@@ -300,13 +303,76 @@ def _link_href(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE links ADD COLUMN href TEXT")
 
 
+# What the full-text index holds for each passage and entry, computed from the stored rows:
+# the values the store wrote into `passage_fts` and `entry_fts` (a passage's entry names in
+# the order given, its document's title, its heading path joined by " / ", its text; an
+# entry's term and aliases, its definition and glosses). A contentless table can forget a row
+# only when it is told these values again (`_FORGET_FTS`), and the SQL that indexes a load
+# (`FTS_OF_LOADED_*`) indexes them.
+PASSAGE_FTS_VALUES = """
+           coalesce((SELECT group_concat(name, ' ; ') FROM (
+                         SELECT name FROM entry_names WHERE entry_id = p.entry_id
+                         ORDER BY rowid)), ''),
+           coalesce(d.title, ''),
+           coalesce((SELECT group_concat(value, ' / ') FROM json_each(p.heading_path)), ''),
+           p.text"""
+ENTRY_FTS_VALUES = """
+           e.term || ' ; ' || coalesce((SELECT group_concat(value, ' ; ')
+                                        FROM json_each(e.data, '$.aliases')), ''),
+           coalesce(json_extract(e.data, '$.definition'), '') || ' '
+             || coalesce((SELECT group_concat(value, ' ')
+                          FROM json_each(e.data, '$.glosses')), '')"""
+
+# Before a file's rows go (a re-read, a removal), its rows leave the full-text index, by path:
+# the tables hold no copy of the text (`_contentless_fts`), so no trigger on a cascade could
+# find what to forget once the document and the entry names are gone.
+_FORGET_FTS = (
+    "INSERT INTO passage_fts (passage_fts, rowid, names, title, heading, body)"
+    f" SELECT 'delete', p.id, {PASSAGE_FTS_VALUES}"
+    " FROM sources s JOIN documents d ON d.source_id = s.id"
+    " JOIN passages p ON p.document_id = d.id WHERE s.path = ?",
+    "INSERT INTO entry_fts (entry_fts, rowid, names, body)"
+    f" SELECT 'delete', e.id, {ENTRY_FTS_VALUES}"
+    " FROM sources s JOIN documents d ON d.source_id = s.id"
+    " JOIN entries e ON e.document_id = d.id WHERE s.path = ?",
+)
+
+_FTS_TOKENIZE = "tokenize = 'porter unicode61 remove_diacritics 2'"
+
+
+def _contentless_fts(conn: sqlite3.Connection) -> None:
+    """Make the full-text tables contentless (`content=''`): they kept a copy of every
+    passage's text, its title and headings beside `passages` (30% of a store of 10k notes),
+    written for every passage and never read: search asks only for rowids and bm25, which
+    the index and its row sizes give. The index itself is copied as it was, row by row from
+    the old tables' own copy, so what was found before is found now.
+
+    A row is forgotten by telling FTS5 its values again (`_FORGET_FTS`, before a file's rows
+    are deleted), since SQLite before 3.43 has no `contentless_delete`; the delete triggers
+    go. Schema step 14.
+    """
+    conn.execute("DROP TRIGGER IF EXISTS passages_fts_delete")
+    conn.execute("DROP TRIGGER IF EXISTS entries_fts_delete")
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    for table, columns in (("passage_fts", "names, title, heading, body"),
+                           ("entry_fts", "names, body")):
+        if f"{table}_content" not in tables:
+            continue  # contentless already: a file whose version was set back (a test's)
+        conn.execute(f"CREATE VIRTUAL TABLE {table}_new USING fts5({columns}, content = '', "
+                     f"{_FTS_TOKENIZE})")
+        conn.execute(f"INSERT INTO {table}_new (rowid, {columns}) "
+                     f"SELECT rowid, {columns} FROM {table}")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+
+
 # A step is SQL, or a function for a repair SQL cannot express.
 Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
                                RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX,
                                NAME_LOG_SCHEMA, CONCEPT_SECTIONS_DOCUMENT_INDEX,
                                VECTOR_STAMP_SCHEMA, ENTRY_REDIRECTS_INDEX, _finite_meta,
-                               _link_href]
+                               _link_href, _contentless_fts]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.
@@ -620,24 +686,15 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
 
 
 # The same rows for what `load` copied in (a migration): passages and entries without theirs.
-FTS_OF_LOADED_PASSAGES = """
+FTS_OF_LOADED_PASSAGES = f"""
     INSERT INTO passage_fts (rowid, names, title, heading, body)
-    SELECT p.id,
-           coalesce((SELECT group_concat(name, ' ; ') FROM entry_names
-                     WHERE entry_id = p.entry_id), ''),
-           coalesce(d.title, ''),
-           coalesce((SELECT group_concat(value, ' / ') FROM json_each(p.heading_path)), ''),
-           p.text
+    SELECT p.id, {PASSAGE_FTS_VALUES}
     FROM passages p JOIN documents d ON d.id = p.document_id
     WHERE p.id NOT IN (SELECT rowid FROM passage_fts)
 """
-FTS_OF_LOADED_ENTRIES = """
+FTS_OF_LOADED_ENTRIES = f"""
     INSERT INTO entry_fts (rowid, names, body)
-    SELECT e.id,
-           e.term || ' ; ' || coalesce((SELECT group_concat(value, ' ; ')
-                                        FROM json_each(e.data, '$.aliases')), ''),
-           coalesce(json_extract(e.data, '$.definition'), '') || ' '
-             || coalesce((SELECT group_concat(value, ' ') FROM json_each(e.data, '$.glosses')), '')
+    SELECT e.id, {ENTRY_FTS_VALUES}
     FROM entries e WHERE e.id NOT IN (SELECT rowid FROM entry_fts)
 """
 
@@ -770,6 +827,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
 
     def remove_source(self, path: str) -> None:
         with self.transaction() as c:
+            for forget in _FORGET_FTS:
+                c.execute(forget, (path,))
             c.execute("DELETE FROM sources WHERE path = ?", (path,))
 
     # -- entries --------------------------------------------------------------------------

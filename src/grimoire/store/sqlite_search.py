@@ -1,7 +1,9 @@
 """SQLite tables and queries for search: FTS5 lexical index and passage vectors.
 
-Two FTS5 tables, kept in sync by triggers, so they change in the same transaction as the
-passages and entries they index (an ingest of one file stays atomic):
+Two FTS5 tables, written by the store in the same transaction as the passages and entries
+they index (an ingest of one file stays atomic). Since schema 14 they are contentless: they
+hold the index and each row's sizes, not a copy of the text, and a file's rows leave them by
+their values before the file's rows are deleted (`sqlite._FORGET_FTS`):
 
 - `passage_fts`: one row per passage (rowid = passages.id): the owning entry's names, the
   document title, the heading path and the text;
