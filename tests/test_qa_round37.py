@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,15 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "---\ntitle: Kernel trick\nseed: " + "7" * 5000 + "\n---\nThe kernel trick computes "
         "inner products in a feature space without building the features.\n",
         encoding="utf-8")
+    # A page named by its file, no heading: its opening words stand for a definition, cut
+    # at about 600 characters, here inside a formula.
+    (notes / "Centering.md").write_text(
+        "Centering subtracts from every feature its mean over the training set, so that the "
+        "data cloud sits around the origin before any rotation or scaling is applied. " * 3
+        + "It is the first step of whitening, done once. With $N$ observations the mean is "
+        "$\\bar{x} = \\frac{1}{N} \\sum_{i=1}^{N} x_i = "
+        "\\frac{x_1 + x_2 + x_3 + \\dots + x_N}{N}$ "
+        "and each $x_i$ becomes $x_i - \\bar{x}$.\n", encoding="utf-8")
     path = root / "kb.db"
     with grimoire.open(path) as kb:
         kb.ingest([notes], embed=False)
@@ -130,3 +141,20 @@ def test_a_notebook_s_source_page_shows_its_json_as_written(course: Path) -> Non
     assert "<math" not in page.text
     text = re.sub(r"<[^>]+>", "", page.text)
     assert "\\\\hat{x} = \\\\Sigma^{-1/2}" in text, text[:2000]
+
+
+def test_an_anki_card_cut_inside_a_formula_shows_no_tex(course: Path, tmp_path: Path) -> None:
+    # Before: the card of a page with no definition ended "... the mean is $\\bar{x} =
+    # \\frac{1}{N} …": the cut opened a formula it did not close, and Anki showed its TeX.
+    deck = tmp_path / "deck.apkg"
+    done = CliRunner().invoke(main, ["--db", str(course), "export", "anki", str(deck)])
+    assert done.exit_code == 0, done.output
+    with zipfile.ZipFile(deck) as z:
+        z.extract("collection.anki2", tmp_path)
+    with sqlite3.connect(tmp_path / "collection.anki2") as conn:
+        backs = {f.split("\x1f")[0]: f.split("\x1f")[1]
+                 for (f,) in conn.execute("SELECT flds FROM notes")}
+    back = backs["Centering"]
+    assert back.endswith("…"), back  # the opening words were cut
+    prose = re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", "", back)
+    assert "$" not in prose and "\\frac" not in prose, back

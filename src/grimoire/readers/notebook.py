@@ -370,14 +370,14 @@ def read(data: bytes, path: str) -> list[Document]:
     except json.JSONDecodeError as e:
         raise ReadError(f"not a notebook: invalid JSON ({e.msg})", path, e.lineno) from e
     except RecursionError as e:
-        raise ReadError("not a notebook: JSON nested too deeply", path) from e
+        raise ReadError("not a notebook: JSON nested too deeply", path, 1) from e
     if not isinstance(nb, dict):
         raise ReadError("not a notebook: the JSON is not an object", path, 1)
     problems: list[Problem] = []
     try:
         built = _to_markdown(nb, text, path, problems)
     except RecursionError as e:
-        raise ReadError("notebook JSON nested too deeply", path) from e
+        raise ReadError("notebook JSON nested too deeply", path, 1) from e
     source = "\n".join(built.lines)
     (doc,) = markdown.read(source.encode("utf-8"), path)
     origin = built.origin
