@@ -136,7 +136,17 @@ def plain(text: str, limit: int = 300) -> str:
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]
+    # A formula the cut opened and did not close is left out: its `$` paired with nothing
+    # and every face showed its TeX ("Solving for $D = …" on an Anki card, round 37). A lone
+    # `$` before words (a price) stays; a `$$` is never a price.
+    closed = max((m.end() for m in FORMULA.finditer(cut)), default=0)
+    opened = cut.find("$", closed)
+    if opened >= 0 and (cut.startswith("$$", opened) or _FORMULA_TAIL.search(cut, opened)):
+        cut = cut[:opened].rstrip()
     return cut + " …"
+
+
+_FORMULA_TAIL = re.compile(r"\\[A-Za-z]|[\^_{}=]")  # TeX or an equation after an open `$`
 
 
 # -- a note's lines, as the store read it --------------------------------------------------------

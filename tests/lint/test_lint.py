@@ -216,7 +216,8 @@ def test_files_that_repeat_each_other_are_one_finding_that_counts_the_copies(
         passages = list(kb.store.passages())
     spans = {p.id: p.span for p in passages}
     pairs: dict[tuple[str, ...], list[int]] = {}
-    for pair in near_duplicates([(p.id, p.text) for p in passages]):
+    # Code is not compared (round 37: a notebook course's shared setup cell).
+    for pair in near_duplicates([(p.id, p.text) for p in passages if p.kind != "code"]):
         files = tuple(sorted({spans[pair.first].path, spans[pair.second].path}))
         pairs.setdefault(files, []).append(spans[pair.second].start_line)
     assert max(map(len, pairs.values())) >= 5  # kto_trainer.md against dpo_trainer.md

@@ -36,13 +36,13 @@ from typing import Any
 from grimoire.errors import ReadError
 from grimoire.model import Document, Image, Passage, Problem, Span
 from grimoire.readers import markdown
-from grimoire.readers.base import decode
+from grimoire.readers.base import decode, whole_number
 
 name = "notebook"
 extensions: tuple[str, ...] = (".ipynb",)
 
 _WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+_DECODER = json.JSONDecoder(parse_int=whole_number)
 # Keys whose values are skipped whole by the C decoder (never looked into for positions).
 _SKIP = frozenset({"metadata", "data", "text", "traceback", "execution_count", "id"})
 
@@ -366,18 +366,18 @@ def read(data: bytes, path: str) -> list[Document]:
         return [dataclasses.replace(doc, format=name, problems=(
             *doc.problems, Problem(f"empty notebook ({size}): nothing to read", Span(path, 1, 1))))]
     try:
-        nb = json.loads(text)
+        nb = json.loads(text, parse_int=whole_number)
     except json.JSONDecodeError as e:
         raise ReadError(f"not a notebook: invalid JSON ({e.msg})", path, e.lineno) from e
     except RecursionError as e:
-        raise ReadError("not a notebook: JSON nested too deeply", path) from e
+        raise ReadError("not a notebook: JSON nested too deeply", path, 1) from e
     if not isinstance(nb, dict):
         raise ReadError("not a notebook: the JSON is not an object", path, 1)
     problems: list[Problem] = []
     try:
         built = _to_markdown(nb, text, path, problems)
     except RecursionError as e:
-        raise ReadError("notebook JSON nested too deeply", path) from e
+        raise ReadError("notebook JSON nested too deeply", path, 1) from e
     source = "\n".join(built.lines)
     (doc,) = markdown.read(source.encode("utf-8"), path)
     origin = built.origin

@@ -407,12 +407,12 @@ class PostgresStore(PostgresQueries):
 
     def passages(self) -> Iterator[PassageMarks]:
         rows = self._all(
-            """SELECT p.id, s.path, p.start_line, p.end_line, p.text, p.marks
+            """SELECT p.id, s.path, p.start_line, p.end_line, p.text, p.marks, p.kind
                FROM passages p JOIN documents d ON p.document_id = d.id
                JOIN sources s ON d.source_id = s.id ORDER BY s.path, p.start_line, p.id"""
         )
-        for pid, path, start, end, text, marks in rows:
-            yield PassageMarks(int(pid), Span(path, start, end), text, json.loads(marks))
+        for pid, path, start, end, text, marks, kind in rows:
+            yield PassageMarks(int(pid), Span(path, start, end), text, json.loads(marks), kind)
 
 
 def _as_documents(documents: Iterable[Document | DocumentRows]) -> Iterator[Document]:

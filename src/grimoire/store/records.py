@@ -130,6 +130,7 @@ class PassageMarks:
     span: Span
     text: str
     marks: dict[str, Any]
+    kind: str = "text"  # the passage's kind: "text", "code", "list", ...
 
 
 @dataclass(frozen=True, slots=True)

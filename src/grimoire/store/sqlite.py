@@ -841,12 +841,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
     def passages(self) -> Iterator[PassageMarks]:
         """Every passage with its marks, in file and line order."""
         rows = self.conn.execute(
-            """SELECT p.id, s.path, p.start_line, p.end_line, p.text, p.marks
+            """SELECT p.id, s.path, p.start_line, p.end_line, p.text, p.marks, p.kind
                FROM passages p JOIN documents d ON p.document_id = d.id
                JOIN sources s ON d.source_id = s.id ORDER BY s.path, p.start_line, p.id"""
         )
-        for pid, path, start, end, text, marks in rows:
-            yield PassageMarks(pid, Span(path, start, end), text, json.loads(marks))
+        for pid, path, start, end, text, marks, kind in rows:
+            yield PassageMarks(pid, Span(path, start, end), text, json.loads(marks), kind)
 
     def dump(self, table: str) -> Iterator[tuple[Any, ...]]:
         columns = TABLES[table]

@@ -26,7 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.responses import StreamingResponse
 
@@ -229,7 +229,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                         suggestions=(), several=False)
         lo, hi = _range(hl)
         return page(request, "source.html", src=text, lo=lo, hi=hi,
-                    rendered=_render_note(site, text.path, text.lines))
+                    rendered=_render_note(site, text.format, text.lines))
 
     @app.get("/api/source", tags=["pages"])
     def source_api(path: str) -> Any:
@@ -341,8 +341,12 @@ def _md_filter(site: Site) -> Any:
     return md
 
 
-def _render_note(site: Site, path: str, lines: tuple[str, ...]) -> list[tuple[int, Markup]]:
-    """Each line of the note with its inline math rendered (line anchors stay exact)."""
+def _render_note(site: Site, fmt: str | None, lines: tuple[str, ...]) -> list[tuple[int, Markup]]:
+    """Each line of the note with its inline math rendered (line anchors stay exact). A
+    notebook's lines are JSON, where a formula's every backslash is written twice: drawn,
+    `"$\\\\hat{y}$"` read "haty" (round 37), so they are shown as the file holds them."""
+    if fmt == "notebook":
+        return [(n, escape(line)) for n, line in enumerate(lines, 1)]
     return [(n, site.renderer.inline(line)) for n, line in enumerate(lines, 1)]
 
 

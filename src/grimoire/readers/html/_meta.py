@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from grimoire.model import Problem, Reference, Span
-from grimoire.readers.base import collapse
+from grimoire.readers.base import collapse, whole_number
 from grimoire.readers.html._render import plain
 from grimoire.readers.html._source import SourceMap
 
@@ -37,7 +37,7 @@ def read_meta(root: LexborNode, smap: SourceMap, path: str) -> PageMeta:
     fm = root.css_first('d-front-matter script[type="text/json"], script#distill-front-matter')
     if fm is not None:
         try:
-            data = json.loads(plain(fm))
+            data = json.loads(plain(fm), parse_int=whole_number)
         except ValueError as e:
             out.problems.append(
                 Problem(f"invalid front matter JSON: {e}", Span(path, *smap.span_lines(fm)))

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from grimoire.model import Problem, Span
-from grimoire.readers.base import collapse
+from grimoire.readers.base import collapse, too_many_digits
 
 MAX_FRONT_MATTER = 64 * 1024
 MAX_YAML_ALIASES = 100
@@ -140,6 +140,18 @@ class _Loader(yaml.CSafeLoader):
             if len(_TAGS) < _TAGS_KEPT and (value is None or len(value) <= _TAG_CHARS):
                 _TAGS[key] = tag
         return tag
+
+
+def _long_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML integer; one with more digits than Python converts stays text (`count:` of
+    5,000 nines failed the whole front matter with Python's advice to call
+    `sys.set_int_max_str_digits()`, round 37)."""
+    if too_many_digits(node.value):
+        return node.value
+    return loader.construct_yaml_int(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _long_int)
 
 
 def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> tuple[Any, bool]:

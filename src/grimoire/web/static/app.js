@@ -202,6 +202,14 @@
         cy.zoom(1.25);
         cy.center(shown);
       }
+      // Notes that link nothing (a folder of course notebooks: 314 concepts, no link) lie in
+      // a grid, A-Z; fitted whole, it was a field of unlabelled dots (round 37). It opens on
+      // its first rows instead, at a size whose labels are drawn; the rest is a pan away.
+      if (linked.length < 2 && cy.zoom() < 0.9) {
+        const box = cy.nodes().boundingBox();
+        cy.zoom(0.9);
+        cy.pan({ x: 30 - box.x1 * 0.9, y: 30 - box.y1 * 0.9 });
+      }
       // The hubs' labels keep one size on screen, however far the graph is zoomed out, and in
       // a smaller graph on a wide screen every linked concept's label stays readable (9 px at
       // least; on a phone they would cover each other).
