@@ -132,10 +132,11 @@ def test_a_course_s_level_before_a_title_and_a_number_after_an_emoji(tmp_path: P
 
 def test_a_page_s_strengths_principle_and_code_explanation_are_parts_of_it() -> None:
     for heading in ("Strengths", "Weaknesses", "Interpretation", "Principle", "Core Principle",
-                    "Code Explanation", "Software", "Software and alternatives"):
+                    "Code Explanation", "Software", "Software and alternatives",
+                    "PyTorch Usage", "Basic usage"):
         assert is_generic_heading(heading), heading
     for heading in ("Principal Component Analysis", "Interpretability", "Software Engineering",
-                    "Strength Reduction"):
+                    "Strength Reduction", "GPU Memory Usage"):
         assert not is_generic_heading(heading), heading
 
 

@@ -725,8 +725,11 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     # "Experiments/Results", "Experiments & Results": parts of a page joined; "Architecture
     # Comparison", "Datasets Comparison": a comparison of several things names none of them.
     parts = [p.strip() for p in _JOINED.split(key)]
+    # "Basic Usage", "PyTorch Usage", "CLI Usage": how to call it, a part of its page (round
+    # 37: a lecture set's six optimiser pages each had a concept "PyTorch Usage").
     return (len(parts) > 1 and all(p in words for p in parts)) \
-        or (words is _GENERIC_HEADINGS and key.endswith(" comparison"))
+        or (words is _GENERIC_HEADINGS and (key.endswith(" comparison")
+                                            or (key.endswith(" usage") and key.count(" ") == 1)))
 
 
 __all__ = [
