@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import grimoire
+from grimoire.model import LinkKind
 from grimoire.readers import metadata_file, read_file
 from grimoire.readers.conventions import bare_name, is_generic_heading, names_nothing
 
@@ -154,3 +155,33 @@ def test_a_release_number_left_of_a_timeline_heading_names_nothing(tmp_path: Pat
     )
     terms = _terms(tmp_path, {"timeline.md": timeline})
     assert not any(t.casefold().startswith("v0.") for t in terms)
+
+
+def test_a_book_chapter_s_anchor_link_is_a_label_reference_not_its_own_page(
+        tmp_path: Path) -> None:
+    bagging = ("# Bagging {#bagging}\n\nBagging trains each model on a bootstrap sample and "
+               "averages their predictions.\n")
+    forest = ("# Random Forest {#forest}\n\nA random forest is bagging of decision trees that "
+              "also samples the features at each split; see [the chapter on bagging](#bagging) "
+              "and [the split rule](#split-rule) below.\n\n## Split Rule {#split-rule}\n\n"
+              "The split rule picks the feature and threshold that most lower the impurity.\n")
+    notes = tmp_path / "notes"
+    for name, text in {"book/bagging.qmd": bagging, "book/forest.Rmd": forest}.items():
+        (notes / name).parent.mkdir(parents=True, exist_ok=True)
+        (notes / name).write_text(text, encoding="utf-8")
+    (doc,) = read_file("markdown", (notes / "book/forest.Rmd").read_bytes(),
+                       str(notes / "book/forest.Rmd"))
+    links = {x.label: x for p in doc.passages for x in p.links}
+    assert links["the chapter on bagging"].kind == LinkKind.LABEL
+    assert links["the chapter on bagging"].target == "bagging"
+    # a label of the chapter itself points at its heading
+    assert links["the split rule"].target == "Split Rule"
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        # the chapter that refers to another's label is not "mentioned in" itself
+        assert all(m.concept != "Random Forest" for m in kb.concept("Random Forest").backlinks)
+        assert any(m.concept == "Random Forest" for m in kb.concept("Bagging").backlinks)
+    # a plain Markdown note's `#anchor` is still a link into its own page
+    (doc,) = read_file("markdown", forest.encode(), str(notes / "book/forest.md"))
+    links = {x.label: x for p in doc.passages for x in p.links}
+    assert links["the chapter on bagging"].kind == LinkKind.MARKDOWN

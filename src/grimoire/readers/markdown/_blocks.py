@@ -658,9 +658,11 @@ class _Walker:
         if href.startswith("//"):
             block.links.append(Link("https:" + href, LinkKind.URL, span, label=label or None))
             return
-        if self.myst and href.startswith("#") and len(href) > 1:
+        if (self.myst or self.chunks) and href.startswith("#") and len(href) > 1:
             # MyST's `[text](#label)` refers to a target `(label)=` of any page of the book,
-            # not to the page itself: a label reference, as `{ref}` is.
+            # not to the page itself: a label reference, as `{ref}` is. So does bookdown's and
+            # a Quarto book's `[the chapter on PDP](#pdp)` to a `{#pdp}` of another chapter
+            # (round 37: a Quarto book's 180 such links each led to its own page).
             block.links.append(Link(unquote(href[1:]), LinkKind.LABEL, span, label=label or None))
             return
         target, _, fragment = href.partition("#")
