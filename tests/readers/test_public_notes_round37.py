@@ -46,6 +46,12 @@ def test_a_quarto_book_s_unnumbered_mark_and_partials_name_nothing(tmp_path: Pat
     })
     assert "Kernel Smoothing" in terms
     assert not any("{-}" in t for t in terms)
+    # the include line is an instruction to Quarto, no part of the chapter's text
+    (doc,) = read_file("markdown", ("# Kernel Smoothing\n\n{{< include _setup.qmd >}}\n\n"
+                                    + chapter.split("\n", 1)[1]).encode(),
+                       str(tmp_path / "notes/book/smoothing.qmd"))
+    assert doc.passages[0].text.startswith("Kernel smoothing estimates")
+    assert "{{<" not in " ".join(p.text for p in doc.passages)
     assert not terms & {"_setup", "_box-course", "Pick the bandwidth first"}
     assert {"Nadaraya-Watson Estimator", "Local Linear Regression"} <= terms
 

@@ -712,7 +712,8 @@ class _Walker:
                 i = j + 1
                 continue
             if ttype == "paragraph_open":
-                self._container(tokens[i : i + 3], "text", lines)
+                if not (self.chunks and _QUARTO_SHORTCODE.fullmatch(tokens[i + 1].content)):
+                    self._container(tokens[i : i + 3], "text", lines)
                 i += 3
                 continue
             if ttype in ("fence", "code_block"):
@@ -952,6 +953,12 @@ _PANDOC_DIV = re.compile(r"^[ \t]{0,3}:{3,}+[ \t]*+(?:\{[^}\n]{0,300}\}|[A-Za-z]
 # top-level sections, and the chapter's later sections were read as parts of a tip).
 _CALLOUT_FENCE = re.compile(r"[ \t]{0,3}:{3,}[ \t]*\{[^}\n]{0,300}\.callout\b[^}\n]{0,300}\}[ \t]*")
 _ATX_MARK = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+(?=\S)")
+
+
+# A Quarto shortcode alone on its paragraph (`{{< include _setup.qmd >}}`, `{{< pagebreak >}}`,
+# `{{< video URL >}}`): an instruction to the renderer, no text (round 37: a book's every
+# chapter opened its definition with its include line).
+_QUARTO_SHORTCODE = re.compile(r"\{\{<\s*[\w-]+(?:\s[^\n]*?)?\s*>\}\}")
 
 
 def _callout_titles(body: str) -> str:
