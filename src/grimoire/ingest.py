@@ -102,8 +102,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # follow36f). 33: a Western note with quotes beside an accented letter, a UTF-16 head cut in
 # an emoji, Liquid quoted in a note about Jekyll (review36): files those failed or skipped.
 # 34: a number of over 4,300 digits in a notebook's JSON or a front matter is kept as its
-# digits: the notebook failed, the front matter was dropped (qa37).
-READ_VERSION = b"grimoire-read-34\x00"
+# digits: the notebook failed, the front matter was dropped (qa37). 35: rules from a Quarto
+# book, a lecture set and a static wiki (Pandoc {-}, callouts, includes, redirects; read37).
+READ_VERSION = b"grimoire-read-35\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -41,6 +41,13 @@ SNIFF_BYTES = 16384
 # SOURCE and NOTICE only in capitals, as such files are named: `source.md` may be a note.
 METADATA_NAMES = frozenset({"SOURCE", "SOURCES", "NOTICE", "license", "licence", "copying"})
 _METADATA_EXTENSIONS = GENERIC_EXTENSIONS | {".md", ".rst"}
+# A licence text named by the licence, as a book beside its notes keeps one for its code and
+# one for its text (round 37: `MIT-License.txt`, `CC-BY-NC-SA-4.0.txt`, two concepts named by
+# their first lines): "NAME-License" with a version or none, or a Creative Commons licence's
+# short name.
+_NAMED_LICENCE = re.compile(
+    r"[\w.]+[-_ ]licen[cs]e(?:[-_ ]v?\d+(?:\.\d+)*)?"
+    r"|cc0(?:[-_ ]v?1\.0)?|cc[-_ ]by(?:[-_ ](?:nc|nd|sa))*(?:[-_ ]v?\d\.\d)?", re.IGNORECASE)
 
 
 def metadata_file(path: str) -> bool:
@@ -52,6 +59,10 @@ def metadata_file(path: str) -> bool:
     (False, False)
     >>> metadata_file("LICENSE-MIT"), metadata_file("notes/License-free data.md")
     (True, False)
+    >>> metadata_file("MIT-License.txt"), metadata_file("CC-BY-NC-SA-4.0.txt")
+    (True, True)
+    >>> metadata_file("notes/Creative Commons.md"), metadata_file("notes/CCA-analysis.md")
+    (False, False)
     """
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     ext = suffix_of(name).lower()
@@ -63,7 +74,8 @@ def metadata_file(path: str) -> bool:
     # 34: a site's `licenses/` folder): a licence text, named in capitals, then what it covers
     head = word.split("-", 1)[0].split("_", 1)[0]
     return word in METADATA_NAMES or word.casefold() in METADATA_NAMES \
-        or (head != word and head in ("LICENSE", "LICENCE", "COPYING"))
+        or (head != word and head in ("LICENSE", "LICENCE", "COPYING")) \
+        or _NAMED_LICENCE.fullmatch(stem) is not None
 
 
 # Files a code repository keeps beside its notes to build, test or package it (round 27: public

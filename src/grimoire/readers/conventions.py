@@ -151,6 +151,13 @@ _GENERIC_HEADINGS = frozenset(
         # round 35: the parts of a paper's summary, in most notes of a folder of them
         # ("Key Points:", "Thoughts"), as "Key takeaways" and "Findings" are
         "key points", "main points", "thoughts", "my thoughts",
+        # round 37: a book's chapters each close with "Strengths" (six concepts of that name,
+        # in conflict in lint) beside "Limitations", and read a model's weights under
+        # "Interpretation"; a lecture set's pages open "Principle" and explain their code
+        # under "Code Explanation"; "Software" lists the packages that do it
+        "strengths", "weaknesses", "strengths and weaknesses", "interpretation",
+        "principle", "principles", "core principle", "basic principle", "working principle",
+        "code explanation", "code walkthrough", "software", "alternatives",
     }
     | _PAGE_PARTS
 )
@@ -530,6 +537,10 @@ def _bare_name(name: str) -> str:
     while end > start and (_decoration(text[end - 1]) or text[end - 1].isspace()):
         end -= 1
     text = _without_shortcodes(text[start:end])
+    if start and text[:1].isdigit():
+        # "📖 1. Basic Structure of RNN": the symbol decorates the heading, the number is its
+        # place on the page (round 37: a lecture set numbered its sections after an emoji)
+        text = unnumbered(text)
     if " by " in text and (m := _CLIPPED_BYLINE.search(text)) is not None and m.start() > 0:
         text = text[:m.start()]
     if text[:4].casefold() == "what" and (m := _WHAT_IS.fullmatch(text)) is not None:
@@ -582,8 +593,22 @@ def is_statement(title: str) -> bool:
 
 
 def names_nothing(name: str) -> bool:
-    """Whether a name is an address (`https://google.com` as a list's term), not a name."""
-    return _URL_NAME.match(name.strip()) is not None
+    """Whether a name is an address (`https://google.com` as a list's term) or a release's
+    number ("v0.13.1", what is left of a changelog's "v0.2 — fairer baselines"), not a name.
+
+    >>> names_nothing("https://google.com"), names_nothing("v0.13.1"), names_nothing("1.2.0")
+    (True, True, True)
+    >>> names_nothing("YOLOv2"), names_nothing("GPT-4"), names_nothing("Python 3.12")
+    (False, False, False)
+    """
+    name = name.strip()
+    return _URL_NAME.match(name) is not None or _VERSION_NAME.fullmatch(name) is not None
+
+
+# A release's number alone: a heading of a project's timeline or changelog ("v0.1 — persistent
+# routing", "1.2.0") names a version of the project, no concept (round 37: a wiki's timeline
+# page gave nine concepts "v0.1" ... "v0.13.1").
+_VERSION_NAME = re.compile(r"v\d{1,4}(?:\.\d{1,4}){0,3}|\d{1,4}(?:\.\d{1,4}){2,3}", re.IGNORECASE)
 
 
 def is_see_also_heading(title: str) -> bool:
@@ -700,8 +725,11 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     # "Experiments/Results", "Experiments & Results": parts of a page joined; "Architecture
     # Comparison", "Datasets Comparison": a comparison of several things names none of them.
     parts = [p.strip() for p in _JOINED.split(key)]
+    # "Basic Usage", "PyTorch Usage", "CLI Usage": how to call it, a part of its page (round
+    # 37: a lecture set's six optimiser pages each had a concept "PyTorch Usage").
     return (len(parts) > 1 and all(p in words for p in parts)) \
-        or (words is _GENERIC_HEADINGS and key.endswith(" comparison"))
+        or (words is _GENERIC_HEADINGS and (key.endswith(" comparison")
+                                            or (key.endswith(" usage") and key.count(" ") == 1)))
 
 
 __all__ = [

@@ -59,6 +59,7 @@ from grimoire.model import (
     Span,
 )
 from grimoire.names import is_abbreviation, normalize, term_names
+from grimoire.readers.base import folder_of
 from grimoire.readers.conventions import (
     CACHED_HEADING_CHARS,
     MATH_ONLY,
@@ -767,8 +768,9 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     (`text.package_list`),
     a mail or news message (`text.message`), a program's settings (`text.settings`) or data
     (`text.data_rows`), a note in a vault's templates folder (`obsidian.in_templates_folder`),
-    a piece of an HTML page (`html`: no `<html>`, `<title>` or heading), a node of a Dendron
-    hierarchy (`_apps.dendron_node`)."""
+    a piece of an HTML page (`html`: no `<html>`, `<title>` or heading), an HTML page that
+    only redirects (`<meta http-equiv="refresh">`), a node of a Dendron hierarchy
+    (`_apps.dendron_node`), a Quarto file other pages include (`_apps.quarto_partial`)."""
     # A plain loop, and nothing at all for a file without front matter: asked two or three
     # times of every note (issue 14).
     if not meta:
@@ -778,7 +780,8 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     if meta.get("package_list") is True or meta.get("message") is True \
             or meta.get("settings") is True or meta.get("data") is True \
             or meta.get("vault_template") is True or meta.get("fragment") is True \
-            or meta.get("hierarchy_node") is True:
+            or meta.get("hierarchy_node") is True or meta.get("redirect") is True \
+            or meta.get("partial") is True:
         return True
     # The page's own front matter says it is an index, a log or a template (`type: index`,
     # as a wiki an LLM keeps writes its catalogue and its change log; round 33).
@@ -867,6 +870,8 @@ def clean_names(doc: Document) -> Document:
         term = bare_name(e.term)
         if not term or names_nothing(term):
             continue
+        if ": " in term and (e.reason in PAGE_REASONS or e.term == doc.title):
+            term = _without_folder_label(term, doc.path)
         if (bare := _HEADING_NUMBER.match(term)) is not None:
             if numbered is None:
                 numbered = _numbers_headings(p.heading_path for p in doc.passages)
@@ -881,6 +886,28 @@ def clean_names(doc: Document) -> Document:
             else e.aliases
         entries.append(replace(e, term=term, aliases=aliases))
     return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
+
+
+def _without_folder_label(title: str, path: str) -> str:
+    """A page's title without the label before its colon when the label is its folder's
+    name, or the first words of it: a course filed by level titles each note so ("Beginner:
+    3. RNN" in `04. Beginner/`, "Famous network: VGG" in `09. Famous Network Architecture/`;
+    round 37: 40 of a lecture set's pages were named with their folder). The folder says
+    where the page is, the rest what it is about.
+
+    >>> _without_folder_label("Beginner: 3. RNN", "notes/04. Beginner/rnn.md")
+    'RNN'
+    >>> _without_folder_label("Famous network: VGG", "n/09 Famous Network Architecture/v.md")
+    'VGG'
+    >>> _without_folder_label("Attention: a survey", "notes/papers/attention.md")
+    'Attention: a survey'
+    """
+    label, _, rest = title.partition(": ")
+    folder = heading_key(folder_of(path).replace("\\", "/").rsplit("/", 1)[-1])
+    key = heading_key(label)
+    if not rest.strip() or not key or (folder != key and not folder.startswith(key + " ")):
+        return title
+    return bare_name(rest) or title
 
 
 # A name longer than this is a line of text, never a name: the longest term in

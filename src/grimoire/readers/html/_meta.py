@@ -61,6 +61,14 @@ def read_meta(root: LexborNode, smap: SourceMap, path: str) -> PageMeta:
             out.meta.setdefault("authors", (value,))
         elif key == "og:title" and "og_title" not in out.meta:
             out.meta["og_title"] = value
+    for meta in root.css("meta[http-equiv]"):
+        # `<meta http-equiv="refresh" content="0; url=../sgd.html">`: a page that only sends
+        # its reader elsewhere, as a static site leaves one at each moved address (round
+        # 37: a wiki's `go/NAME/index.html`, "Redirecting to NAME", 16 concepts). An
+        # auto-reload (`content="300"`, no address) is no redirect.
+        if (meta.attributes.get("http-equiv") or "").strip().casefold() == "refresh" \
+                and _REFRESH_TO.search(meta.attributes.get("content") or ""):
+            out.meta["redirect"] = True
     lang = root.attributes.get("lang")
     if lang:
         out.meta["lang"] = lang
@@ -197,6 +205,8 @@ def _bibtex(text: str) -> list[tuple[str, str, str, int]]:
             )
             out.append((m.group(2), title, url, m.start()))
 
+
+_REFRESH_TO = re.compile(r"^\s*\d+(?:\.\d*)?\s*[;,]\s*url\s*=\s*\S", re.IGNORECASE)
 
 # Between a page's name and its site's in a `<title>`: "Attention - Blog Name".
 _SEPARATORS = (" - ", " \u2013 ", " \u2014 ", " \u00b7 ", " :: ", " | ")

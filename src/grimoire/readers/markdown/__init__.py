@@ -76,6 +76,7 @@ from grimoire.readers.markdown._apps import (
     logseq_properties,
     notion_page,
     notion_properties,
+    quarto_partial,
 )
 from grimoire.readers.markdown._blocks import (
     DOC_MARKERS,
@@ -858,6 +859,8 @@ def read_with(
         parsed.front.meta = {**props, **parsed.front.meta}
     if dendron_node(parsed.front.meta, path, not parsed.blocks):
         parsed.front.meta = {**parsed.front.meta, "hierarchy_node": True}  # `not_a_page`
+    elif quarto_partial(path):
+        parsed.front.meta = {**parsed.front.meta, "partial": True}  # `not_a_page`
     # An Obsidian note's name is its file name; a web page's is its first heading.
     title = title_of(parsed, path, any_heading=fmt == name)
     stem = stem_of(path)

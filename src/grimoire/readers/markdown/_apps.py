@@ -199,6 +199,22 @@ def dendron_node(meta: dict[str, Any], path: str, empty: bool) -> bool:
     return empty and stem + "." in _hierarchy_prefixes(folder, stamp)
 
 
+def quarto_partial(path: str) -> bool:
+    """Whether a Quarto or R Markdown file is a piece other pages include, not a page: both
+    leave a file whose name opens with `_` out of the site and book they build (`_setup.qmd`,
+    the code every chapter runs first; `_box-note.qmd`, a box shown in three chapters; round
+    37: a Quarto book's two such files were concepts "_setup" and "_box-..."). Its text stays
+    passages. Hugo's `_index.md` is a page, so only these two formats are asked.
+
+    >>> quarto_partial("book/_setup.qmd"), quarto_partial("book/_common.Rmd")
+    (True, True)
+    >>> quarto_partial("book/setup.qmd"), quarto_partial("content/_index.md")
+    (False, False)
+    """
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.startswith("_") and name[-4:].lower() in (".qmd", ".rmd")
+
+
 @lru_cache(maxsize=64)
 def _hierarchy_prefixes(folder: str, _stamp: int) -> frozenset[str]:
     """Every `a.` and `a.b.` that opens a note's name in `folder` (`a.b.c.md`); its files

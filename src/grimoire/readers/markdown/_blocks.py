@@ -81,9 +81,10 @@ _LIQUID_LINK = re.compile(
 _HUGO_LINK = re.compile(
     r"\(\{\{[<%][ \t]*(?:rel)?ref[ \t]+\"([^\"\s()]{1,300})\"[ \t]*[>%]\}\}\)")
 # The attributes Pandoc, kramdown and Hugo write after a heading: `## DQN {#dqn}`,
-# `## Setup {#setup .unnumbered}`. The heading's anchor and classes, no part of its name.
+# `## Setup {#setup .unnumbered}`, and Pandoc's and Quarto's short `{-}` for `.unnumbered`
+# (`# About the Book {-}`, round 37). The heading's anchor and classes, no part of its name.
 _HEADING_ATTRIBUTES = re.compile(
-    r"\s*\{[ \t]*(?:[#.][\w:.-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w:.-]+|[\w-]+=\S+))*[ \t]*\}$")
+    r"\s*\{[ \t]*(?:[#.][\w:.-]+|[\w-]+=\S+|-)(?:[ \t]+(?:[#.][\w:.-]+|[\w-]+=\S+|-))*[ \t]*\}$")
 _ANCHOR = re.compile(r"#([\w:.-]+)")
 # Documentation-builder markers written as `[[name]]`; never Obsidian wikilinks.
 DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
@@ -657,9 +658,11 @@ class _Walker:
         if href.startswith("//"):
             block.links.append(Link("https:" + href, LinkKind.URL, span, label=label or None))
             return
-        if self.myst and href.startswith("#") and len(href) > 1:
+        if (self.myst or self.chunks) and href.startswith("#") and len(href) > 1:
             # MyST's `[text](#label)` refers to a target `(label)=` of any page of the book,
-            # not to the page itself: a label reference, as `{ref}` is.
+            # not to the page itself: a label reference, as `{ref}` is. So does bookdown's and
+            # a Quarto book's `[the chapter on PDP](#pdp)` to a `{#pdp}` of another chapter
+            # (round 37: a Quarto book's 180 such links each led to its own page).
             block.links.append(Link(unquote(href[1:]), LinkKind.LABEL, span, label=label or None))
             return
         target, _, fragment = href.partition("#")
@@ -709,7 +712,8 @@ class _Walker:
                 i = j + 1
                 continue
             if ttype == "paragraph_open":
-                self._container(tokens[i : i + 3], "text", lines)
+                if not (self.chunks and _QUARTO_SHORTCODE.fullmatch(tokens[i + 1].content)):
+                    self._container(tokens[i : i + 3], "text", lines)
                 i += 3
                 continue
             if ttype in ("fence", "code_block"):
@@ -943,6 +947,36 @@ _PANDOC_DIV = re.compile(r"^[ \t]{0,3}:{3,}+[ \t]*+(?:\{[^}\n]{0,300}\}|[A-Za-z]
                          r"[ \t]*+(?::{3,}+[ \t]*+)?$", re.MULTILINE)
 
 
+# A Quarto callout's opening fence, and a heading line: a callout's first heading is its
+# title (`::: {.callout-tip}` then `## Check the residuals`), shown in the box's bar, no
+# section of the page (round 37: a Quarto book's 20 tips, each `# ...` in a callout, were
+# top-level sections, and the chapter's later sections were read as parts of a tip).
+_CALLOUT_FENCE = re.compile(r"[ \t]{0,3}:{3,}[ \t]*\{[^}\n]{0,300}\.callout\b[^}\n]{0,300}\}[ \t]*")
+_ATX_MARK = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+(?=\S)")
+
+
+# A Quarto shortcode alone on its paragraph (`{{< include _setup.qmd >}}`, `{{< pagebreak >}}`,
+# `{{< video URL >}}`): an instruction to the renderer, no text (round 37: a book's every
+# chapter opened its definition with its include line).
+_QUARTO_SHORTCODE = re.compile(r"\{\{<\s*[\w-]+(?:\s[^\n]*?)?\s*>\}\}")
+
+
+def _callout_titles(body: str) -> str:
+    """`body` with the heading that opens each Quarto callout made a line of its text."""
+    lines = body.split("\n")
+    k = 0
+    while k < len(lines):
+        if ".callout" in lines[k] and _CALLOUT_FENCE.fullmatch(lines[k]):
+            k += 1
+            while k < len(lines) and not lines[k].strip():
+                k += 1
+            if k < len(lines) and (mark := _ATX_MARK.match(lines[k])) is not None:
+                lines[k] = lines[k][mark.end():].rstrip().rstrip("#").rstrip()
+            continue
+        k += 1
+    return "\n".join(lines)
+
+
 def _strip_liquid(text: str) -> str:
     """Jekyll `({% link terms/x.md %})` and Hugo `({{< relref "x.md" >}})` destinations become
     plain `(terms/x.md)` links."""
@@ -980,6 +1014,8 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
         body = _defuse_brackets(body, path, parsed.problems)
     chunks = path[-4:].lower() in (".qmd", ".rmd")
     if chunks and ":::" in body:
+        if ".callout" in body:
+            body = _callout_titles(body)
         body = _PANDOC_DIV.sub("", body)
     # Quarto and R Markdown write an executed chunk as ```{python}: code, no MyST directive.
     myst = not chunks and is_myst(body)
