@@ -1,0 +1,79 @@
+"""Round 37 (faces37): a page that only points to another concept is a name of that concept on
+every face; leftovers of round 36's faces. The notes are our own words, on a real store
+(SQLite, and PostgreSQL in the suite's PostgreSQL pass) through the real CLI and server."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from grimoire.cli import main
+from tests.test_faces_round36 import ingested
+from tests.web.conftest import run_server
+
+EARLY_EXIT = ("#serving\n\nA way of stopping a deep network partway through when an input is "
+              "easy, answering from a small classifier attached to an inner layer.\n")
+POINTERS = {
+    ".obsidian/app.json": "{}\n",
+    "early exit.md": EARLY_EXIT,
+    "exhaustive scoring.md": "Running every layer of the network for every input, whatever "
+                             "its difficulty.\n",
+    # Pages with no words of their own: each is a name of the concept it points to.
+    "shallow exit.md": "Another name for [[early exit|early exit]].\n",
+    "exit branch.md": "#serving\n\nSynonym for shallow exit. See [[early exit|early exit]].\n",
+    "full depth.md": "Synonym for [[exhaustive scoring|exhaustive scoring]].\n\n"
+                     "Contrast with [[early exit|early exit]].\n",
+    "exit head.md": "Short form of [[early exit|early exit]].\n",
+    # A page with a sentence of its own is a concept of its own, though it opens with "See".
+    "adaptive depth.md": "See [[early exit|early exit]]. Phones save battery this way because "
+                         "fewer layers run.\n",
+    "serving.md": "Serving notes: we turned on [[shallow exit]] for the small model and "
+                  "[[exit branch|exit branches]] later.\n",
+}
+
+
+def run(db: str, *args: str) -> str:
+    done = CliRunner().invoke(main, ["--db", db, *args])
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def test_a_page_that_only_points_to_a_concept_is_a_name_of_it(tmp_path: Path) -> None:
+    # Before: "Another name for [[X]]", "Short form of [[X]]", "Synonym for Y. See [[X]]" and
+    # "Synonym for [[X]]. Contrast with [[Z]]" were concepts of their own with no definition,
+    # where a description of X's meaning could land.
+    db, _ = ingested(tmp_path, POINTERS)
+    early = json.loads(run(db, "show", "early exit", "--json"))
+    assert early["label"] == "early exit"
+    assert {"shallow exit", "exit branch", "exit head"} <= {n["name"] for n in early["names"]}
+    for name in ("shallow exit", "exit branch", "exit head"):
+        assert json.loads(run(db, "show", name, "--json"))["label"] == "early exit", name
+    assert json.loads(run(db, "show", "full depth", "--json"))["label"] == "exhaustive scoring"
+    assert json.loads(run(db, "show", "adaptive depth", "--json"))["label"] == "adaptive depth"
+    listed = run(db, "list").splitlines()
+    assert any(line.startswith("shallow exit → early exit") for line in listed), listed
+    # Links to the pointing page reach the concept.
+    links = json.loads(run(db, "show", "serving", "--json"))["links"]
+    assert {(m["target"], m["status"], m["concept"]) for m in links} == {
+        ("shallow exit", "resolved", "early exit"), ("exit branch", "resolved", "early exit")}
+    # Name search finds the concept by the pointing page's name; no hit is that page alone.
+    hits = json.loads(run(db, "search", "shallow exit", "--mode", "lexical", "--json"))
+    labels = [h["concept"] for h in hits]
+    assert labels[0] == "early exit" and "shallow exit" not in labels, labels
+    described = json.loads(run(db, "search", "stop the network partway for an easy input",
+                               "--mode", "lexical", "--json"))
+    labels = [h["concept"] for h in described]
+    assert not {"shallow exit", "exit branch", "exit head"} & set(labels), labels
+    # The web's page of the pointing name is the concept's page.
+    running = run_server(Path(db))
+    url = next(running).url
+    try:
+        with urllib.request.urlopen(f"{url}/c/{urllib.parse.quote('exit head')}") as page:
+            html = page.read().decode()
+    finally:
+        next(running, None)
+    assert "an inner layer" in html and "exit head" in html
