@@ -77,3 +77,41 @@ def test_a_page_that_only_points_to_a_concept_is_a_name_of_it(tmp_path: Path) ->
     finally:
         next(running, None)
     assert "an inner layer" in html and "exit head" in html
+
+
+ANCHORS = {
+    "glossary.md": "# Glossary\n\n## Attention mask\n\nA tensor of ones and zeros telling the "
+                   "model which tokens of a padded batch to look at.\n\n## Encoder models\n\n"
+                   "Models that turn a whole input into vectors at once, unlike [decoder "
+                   "models](#decoder-models), which produce one token after another.\n\n"
+                   "## Decoder models\n\nModels that write their output one token at a time, "
+                   "each step reading the ones before. Compare [encoder "
+                   "models](#encoder-models).\n",
+    "accuracy.md": "# Accuracy\n\nThe share of predictions that were right. It misleads on "
+                   "skewed classes, where [precision](#precision) tells more.\n",
+    "precision.md": "# Precision\n\nOf the items a classifier called positive, the share that "
+                    "truly were.\n",
+}
+
+
+def anchored(db: str, name: str) -> list[tuple[str, str, str]]:
+    return [(m["href"], m["status"], m["concept"])
+            for m in json.loads(run(db, "show", name, "--json"))["links"]]
+
+
+def test_an_anchor_into_its_own_page_leads_to_the_concept_it_names(tmp_path: Path) -> None:
+    # Before: every `[x](#anchor)` of a page of many terms led to the page's first concept
+    # ("Attention mask"), and an anchor kept from a one-page glossary split into pages
+    # (`#precision` on the page of accuracy) to the page itself.
+    db, notes = ingested(tmp_path, ANCHORS)
+    assert anchored(db, "Encoder models") == [("#decoder-models", "resolved", "Decoder models")]
+    assert anchored(db, "Decoder models") == [("#encoder-models", "resolved", "Encoder models")]
+    assert anchored(db, "Accuracy") == [("#precision", "resolved", "Precision")]
+    # Incrementally as in full: with the page of precision gone the anchor is the page's own,
+    # and back when it returns.
+    (notes / "precision.md").unlink()
+    run(db, "ingest", "--no-embed", str(notes))
+    assert anchored(db, "Accuracy") == [("#precision", "resolved", "Accuracy")]
+    (notes / "precision.md").write_text(ANCHORS["precision.md"], encoding="utf-8")
+    run(db, "ingest", "--no-embed", str(notes))
+    assert anchored(db, "Accuracy") == [("#precision", "resolved", "Precision")]
