@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from grimoire.cli import main
@@ -115,3 +116,21 @@ def test_an_anchor_into_its_own_page_leads_to_the_concept_it_names(tmp_path: Pat
     (notes / "precision.md").write_text(ANCHORS["precision.md"], encoding="utf-8")
     run(db, "ingest", "--no-embed", str(notes))
     assert anchored(db, "Accuracy") == [("#precision", "resolved", "Precision")]
+
+
+def test_a_bad_front_matter_date_is_warned_at_its_own_line(tmp_path: Path) -> None:
+    # Before: "a.md:1: invalid front matter: month must be in 1..12" (PyYAML's date error
+    # carries no place): the line to fix is the date's.
+    note = "---\ntitle: Dropout\ntags: [regularisation]\ndate: 2024-14-03\n---\n\nText.\n"
+    db, notes = ingested(tmp_path, {"a.md": note})
+    shown = run(db, "sources", "--problems")
+    assert f"{notes / 'a.md'}:4: invalid front matter: month must be in 1..12" in shown, shown
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_rebuild_of_a_sound_store_keeps_the_old_file_as_old_not_damaged(tmp_path: Path) -> None:
+    # Before: the old file was kept as kb.db.damaged whatever its check said.
+    db, _ = ingested(tmp_path, {"a.md": "# Alpha\n\nAlpha is a note.\n"})
+    out = run(db, "rebuild", "--no-embed")
+    assert (tmp_path / "kb.db.old").is_file() and not (tmp_path / "kb.db.damaged").exists()
+    assert "the old file is kept as" in out and "kb.db.old" in " ".join(out.split()), out

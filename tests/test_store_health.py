@@ -850,7 +850,7 @@ def test_rebuild_through_a_symlinked_db_rebuilds_the_file_it_names(tmp_path: Pat
     code, out = run(link, "rebuild", "--no-embed")
     assert code == 0, out
     assert link.is_symlink() and link.resolve() == real
-    assert (data / "kb.db.damaged").is_file() and digest(data / "kb.db.damaged") == old
+    assert (data / "kb.db.old").is_file() and digest(data / "kb.db.old") == old
     assert "Beta" in run(real, "list")[1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db", "notes"]
 
