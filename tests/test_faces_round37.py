@@ -134,3 +134,41 @@ def test_rebuild_of_a_sound_store_keeps_the_old_file_as_old_not_damaged(tmp_path
     out = run(db, "rebuild", "--no-embed")
     assert (tmp_path / "kb.db.old").is_file() and not (tmp_path / "kb.db.damaged").exists()
     assert "the old file is kept as" in out and "kb.db.old" in " ".join(out.split()), out
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file its user cannot write")
+def test_a_read_only_store_merged_by_older_rules_says_so(tmp_path: Path) -> None:
+    # Before: a read-only store resolved by older code answered with its old link statuses
+    # and merges and said nothing (it cannot be resolved again without writing).
+    import dataclasses
+    import os
+    import subprocess
+    import sys
+
+    import grimoire
+    from grimoire.resolve import build
+
+    db, _ = ingested(tmp_path, ANCHORS)
+    drop = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+
+    def shown() -> subprocess.CompletedProcess[str]:
+        Path(db).chmod(0o444)
+        tmp_path.chmod(0o555)
+        try:
+            return subprocess.run([*drop, sys.executable, "-m", "grimoire", "--db", db, "show",
+                                   "Accuracy"], capture_output=True, text=True, timeout=300)
+        finally:
+            tmp_path.chmod(0o755)
+            Path(db).chmod(0o644)
+
+    current = shown()
+    assert current.returncode == 0 and "note:" not in current.stderr, current.stderr
+    with grimoire.open(db) as kb:
+        store = kb.store
+        with store.resolving():
+            result = build(store.resolve_input())
+            store.write_resolution(dataclasses.replace(result), "")  # an older Grimoire's
+    old = shown()
+    assert old.returncode == 0 and "Accuracy" in old.stdout, old.stderr
+    assert "read-only" in old.stderr and "link statuses" in old.stderr, old.stderr
