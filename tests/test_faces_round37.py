@@ -172,3 +172,24 @@ def test_a_read_only_store_merged_by_older_rules_says_so(tmp_path: Path) -> None
     old = shown()
     assert old.returncode == 0 and "Accuracy" in old.stdout, old.stderr
     assert "read-only" in old.stderr and "link statuses" in old.stderr, old.stderr
+
+
+def test_a_huge_note_s_web_page_is_shown_in_part_with_the_file_s_link(tmp_path: Path) -> None:
+    # Before: a card's folded rest was rendered whole, so a 10 MB note's page was 10 MB of
+    # HTML. Now the page holds its first part and says where the rest is.
+    shown = 200_000  # showing.SHOWN_CHARS
+    lines = [f"Step {i} moves the weights a little against the slope of the loss."
+             for i in range(shown // 60 * 2)]
+    text = "# Long Walk\n\nLong Walk is a note we wrote to be long.\n\n" + "\n".join(lines) + "\n"
+    db, notes = ingested(tmp_path, {"walk.md": text})
+    running = run_server(Path(db))
+    url = next(running).url
+    try:
+        with urllib.request.urlopen(f"{url}/c/{urllib.parse.quote('Long Walk')}") as page:
+            html = page.read().decode()
+    finally:
+        next(running, None)
+    assert len(html) < shown * 1.5 < len(text), len(html)
+    assert "Step 0 moves" in html and f"Step {len(lines) - 1} moves" not in html
+    assert "Shown in part:" in html and "more words are in the file" in html
+    assert f'<a class="where" href="/source?path={notes / "walk.md"}&amp;hl=' in html

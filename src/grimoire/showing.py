@@ -41,6 +41,19 @@ DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
 FORMULA = re.compile(f"{DISPLAY_MATH.pattern}|{INLINE_MATH.pattern}", re.S)  # either kind
 
 
+SHOWN_CHARS = 200_000  # of a card's folded rest: a 10 MB note was a 10 MB page (round 37)
+
+
+def in_part(text: str, limit: int = SHOWN_CHARS) -> tuple[str, int]:
+    """`text` as a page shows it: whole, or its first part (at most `limit` characters, cut at
+    its last blank line, else line end, else space) and how many words it leaves to the file."""
+    if len(text) <= limit:
+        return text, 0
+    cut = next((at for mark in ("\n\n", "\n", " ")
+                if (at := text.rfind(mark, 0, limit)) > limit // 2), limit)
+    return text[:cut].rstrip(), len(text[cut:].split())
+
+
 def halves(text: str, limit: int = CLIP_CHARS) -> tuple[str, str]:
     """A long entry or section as the part a card shows and the part it folds away, split at
     a blank line (else a line end) past `limit` characters or `CLIP_LINES` lines, never inside
@@ -200,7 +213,9 @@ class NoteFiles:
         if cached is not None and cached[0] == stat.st_mtime:
             return cached[1]
         if stat.st_size > MAX_SOURCE_BYTES:
-            return SourceText(path, record.format, ("(file too large to show)",))
+            return SourceText(path, record.format, (
+                f"(file too large to show here: {stat.st_size / 1e6:.1f} MB, over "
+                f"{MAX_SOURCE_BYTES // (1024 * 1024)} MiB; open it in an editor: {path})",))
         try:  # a regular file only, and never past the cap (a FIFO blocks, /dev/zero never ends)
             data = read_capped(file, MAX_SOURCE_BYTES, inside=root_folder(record.root))
         except (OSError, ReadError):

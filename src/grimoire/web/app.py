@@ -34,7 +34,7 @@ from grimoire import serialize
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
-from grimoire.showing import FORMULA, halves
+from grimoire.showing import FORMULA, halves, in_part
 from grimoire.web import layout
 from grimoire.web.render import (
     concept_href,
@@ -64,7 +64,8 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     env.globals.update(href=concept_href, at=site.at, source_href=source_href, site=site,
                        llm=bool(site.settings.llm), safe_url=safe_url)
     env.filters.update(md=_md_filter(site), tex=site.renderer.inline, answer_html=answer_html,
-                       snippet=snippet_html, mention=mention_html, halves=halves)
+                       snippet=snippet_html, mention=mention_html, halves=halves,
+                       in_part=in_part)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
