@@ -5,6 +5,7 @@ every face; leftovers of round 36's faces. The notes are our own words, on a rea
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -162,6 +163,29 @@ def test_a_read_only_store_merged_by_older_rules_says_so(tmp_path: Path) -> None
             tmp_path.chmod(0o755)
             Path(db).chmod(0o644)
 
+    def served() -> str:
+        from tests.web.conftest import free_port
+
+        port = free_port()
+        Path(db).chmod(0o444)
+        tmp_path.chmod(0o555)
+        server = subprocess.Popen([*drop, sys.executable, "-m", "grimoire", "--db", db, "serve",
+                                   "--port", str(port)], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(600):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/c/Accuracy") as page:
+                        return str(page.read().decode())
+                except OSError:
+                    time.sleep(0.1)
+            raise AssertionError("the server did not answer")
+        finally:
+            server.terminate()
+            server.wait(60)
+            tmp_path.chmod(0o755)
+            Path(db).chmod(0o644)
+
     current = shown()
     assert current.returncode == 0 and "note:" not in current.stderr, current.stderr
     with grimoire.open(db) as kb:
@@ -172,6 +196,8 @@ def test_a_read_only_store_merged_by_older_rules_says_so(tmp_path: Path) -> None
     old = shown()
     assert old.returncode == 0 and "Accuracy" in old.stdout, old.stderr
     assert "read-only" in old.stderr and "link statuses" in old.stderr, old.stderr
+    page = served()
+    assert '<p class="notice" role="status">this database is read-only' in page, page[:2000]
 
 
 def test_a_huge_note_s_web_page_is_shown_in_part_with_the_file_s_link(tmp_path: Path) -> None:
