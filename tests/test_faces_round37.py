@@ -219,3 +219,21 @@ def test_a_huge_note_s_web_page_is_shown_in_part_with_the_file_s_link(tmp_path: 
     assert "Step 0 moves" in html and f"Step {len(lines) - 1} moves" not in html
     assert "Shown in part:" in html and "more words are in the file" in html
     assert f'<a class="where" href="/source?path={notes / "walk.md"}&amp;hl=' in html
+
+
+def test_mentioned_in_quotes_an_html_list_line_as_its_words(tmp_path: Path) -> None:
+    # Before: "Mentioned in" quoted `<li>[[early exit|the exit&#39;s head]]</li>` as written,
+    # tags and entity shown as text.
+    notes = {**POINTERS, "kinds.md": "Kinds of serving tricks:\n\n<ul>\n"
+             "<li>[[early exit|the exit&#39;s head]]</li>\n</ul>\n"}
+    db, _ = ingested(tmp_path, notes)
+    running = run_server(Path(db))
+    url = next(running).url
+    try:
+        with urllib.request.urlopen(f"{url}/c/{urllib.parse.quote('early exit')}") as page:
+            html = page.read().decode()
+    finally:
+        next(running, None)
+    quoted = html[html.index("Mentioned in"):]
+    assert ">the exit&#x27;s head</a></blockquote>" in quoted, quoted[:3000]
+    assert "&lt;li&gt;" not in quoted and "&amp;#39;" not in quoted, quoted[:3000]

@@ -8,6 +8,7 @@ it (`NoteFiles`), and the opening words of a note whose entry has no definition 
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 import threading
 import time
@@ -127,14 +128,19 @@ def link_label(m: re.Match[str]) -> str:
 
 _BLOCK_MARK = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+)?")
 _CELL_RULE = re.compile(r"\|(?![^\[\]]*\]\])")  # a table's cell rule, not a `[[a|b]]`'s
+# A line that is one HTML block element (`<li>[[coverage bias]]</li>`, a saved page's list in a
+# note): its words, entities read (round 37: "Mentioned in" quoted the tags and `&#39;`).
+_HTML_BLOCK = re.compile(r"<(li|p|dd|dt|td|th|div)(?:\s[^<>]{0,200})?>(.*?)(?:</\1>)?", re.I)
 _MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__|`([^`\n]+)`")
 
 
 def quote_words(line: str) -> str:
     """A line of a note as words to quote: without the mark that opens its block (a list's
-    `- ` or `1. `, a task's `[x]`, a heading's `##`, a quote's `>`), a table row's cells
-    joined by " · " (its `| a | b |` was shown)."""
+    `- ` or `1. `, a task's `[x]`, a heading's `##`, a quote's `>`, an HTML `<li>...</li>`),
+    a table row's cells joined by " · " (its `| a | b |` was shown)."""
     text = _BLOCK_MARK.sub("", line, count=1).strip()
+    if (m := _HTML_BLOCK.fullmatch(text)) is not None:
+        text = html.unescape(m.group(2)).strip()
     if text.startswith("|") and text.endswith("|") and len(text) > 1:
         cells = [c.strip() for c in _CELL_RULE.split(text[1:-1])]
         text = " · ".join(c for c in cells if c)
