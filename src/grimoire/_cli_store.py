@@ -93,7 +93,8 @@ def register(main: click.Group) -> None:
     def rebuild(ctx: click.Context, paths: tuple[str, ...], no_embed: bool,
                 as_json: bool) -> None:
         """Re-read the sources into a new database file and swap it in; the old file is kept
-        as NAME.damaged. PATHS default to the folders the database lists.
+        as NAME.damaged (NAME.old when it was sound). PATHS default to the folders the
+        database lists.
 
         Example: grimoire rebuild
         """

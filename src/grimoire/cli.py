@@ -239,8 +239,16 @@ def kb_of(ctx: click.Context, *, create: bool = False) -> grimoire.Grimoire:
     db, embedder = ctx.obj
     kb = grimoire.open(db, embedder=embedder, create=create)
     ctx.call_on_close(kb.close)
+    ctx.call_on_close(lambda: _notices(kb))  # before the close: the last in, the first out
     ctx.meta[_KB] = kb
     return kb
+
+
+def _notices(kb: grimoire.Grimoire) -> None:
+    """What the answers' store wants said (`Grimoire.notices`: a read-only store merged by
+    older rules), on stderr once the command's output is written."""
+    for notice in kb.notices:
+        err().print(f"note: {safe(notice)}", highlight=False, markup=False, soft_wrap=True)
 
 
 _KB = "grimoire.kb"

@@ -91,6 +91,10 @@ def _guarded(method: Method[P, R]) -> Method[P, R]:
 
 # Seconds the file check behind an empty result may take (it reads every page).
 DAMAGE_CHECK_BUDGET = 1.0
+STALE_NOTE = ("this database is read-only and its concepts were merged before its notes, a "
+              "grimoire.toml or Grimoire itself last changed: names, merges and link statuses "
+              "are as they were then; open it once where it can be written to bring them "
+              "current")
 
 
 class Grimoire:
@@ -114,6 +118,9 @@ class Grimoire:
         # (change counter, concepts by a label two or more share)
         self._shared: tuple[tuple[int, ...], dict[str, list[ConceptSummary]]] | None = None
         self._short: tuple[tuple[int, ...], dict[str, str]] | None = None  # (counter, names)
+        # What a caller should be told about the answers (`stale_note`), once per store
+        self.notices: list[str] = []
+        self._stale_seen: tuple[int, ...] | None = None
 
     def _follow_file(self) -> None:
         """Go over to the file now at the store's path when another was moved over it (a
@@ -463,6 +470,8 @@ class Grimoire:
         if self.store.read_only:
             # A grimoire.toml edited beside a read-only store: its concepts as last resolved.
             # The resolve's write failed every search, show and ask ("it can be searched").
+            # Said once: its link statuses, names and merges may be an older Grimoire's.
+            self._note_stale()
             return None
         overrides = load_overrides(self._source_roots())
         if self.store.concepts_stale(overrides.fingerprint):
@@ -470,6 +479,17 @@ class Grimoire:
 
             return refresh(self.store, overrides)
         return None
+
+    def _note_stale(self) -> None:
+        """Add `STALE_NOTE` to `notices` when a read-only store's concepts were merged by
+        other rules than these (an older Grimoire, files or a grimoire.toml changed since)."""
+        counter = self.store.change_counter()
+        if self._stale_seen == counter:
+            return
+        self._stale_seen = counter
+        if self.store.concepts_stale(load_overrides(self._source_roots()).fingerprint) \
+                and STALE_NOTE not in self.notices:
+            self.notices.append(STALE_NOTE)
 
     def _source_roots(self) -> list[str]:
         """The store's ingested folders, asked again only after a write (every search looks

@@ -8,6 +8,7 @@ it (`NoteFiles`), and the opening words of a note whose entry has no definition 
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 import threading
 import time
@@ -39,6 +40,19 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
 DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
 FORMULA = re.compile(f"{DISPLAY_MATH.pattern}|{INLINE_MATH.pattern}", re.S)  # either kind
+
+
+SHOWN_CHARS = 200_000  # of a card's folded rest: a 10 MB note was a 10 MB page (round 37)
+
+
+def in_part(text: str, limit: int = SHOWN_CHARS) -> tuple[str, int]:
+    """`text` as a page shows it: whole, or its first part (at most `limit` characters, cut at
+    its last blank line, else line end, else space) and how many words it leaves to the file."""
+    if len(text) <= limit:
+        return text, 0
+    cut = next((at for mark in ("\n\n", "\n", " ")
+                if (at := text.rfind(mark, 0, limit)) > limit // 2), limit)
+    return text[:cut].rstrip(), len(text[cut:].split())
 
 
 def halves(text: str, limit: int = CLIP_CHARS) -> tuple[str, str]:
@@ -114,14 +128,19 @@ def link_label(m: re.Match[str]) -> str:
 
 _BLOCK_MARK = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+)?")
 _CELL_RULE = re.compile(r"\|(?![^\[\]]*\]\])")  # a table's cell rule, not a `[[a|b]]`'s
+# A line that is one HTML block element (`<li>[[coverage bias]]</li>`, a saved page's list in a
+# note): its words, entities read (round 37: "Mentioned in" quoted the tags and `&#39;`).
+_HTML_BLOCK = re.compile(r"<(li|p|dd|dt|td|th|div)(?:\s[^<>]{0,200})?>(.*?)(?:</\1>)?", re.I)
 _MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__|`([^`\n]+)`")
 
 
 def quote_words(line: str) -> str:
     """A line of a note as words to quote: without the mark that opens its block (a list's
-    `- ` or `1. `, a task's `[x]`, a heading's `##`, a quote's `>`), a table row's cells
-    joined by " · " (its `| a | b |` was shown)."""
+    `- ` or `1. `, a task's `[x]`, a heading's `##`, a quote's `>`, an HTML `<li>...</li>`),
+    a table row's cells joined by " · " (its `| a | b |` was shown)."""
     text = _BLOCK_MARK.sub("", line, count=1).strip()
+    if (m := _HTML_BLOCK.fullmatch(text)) is not None:
+        text = html.unescape(m.group(2)).strip()
     if text.startswith("|") and text.endswith("|") and len(text) > 1:
         cells = [c.strip() for c in _CELL_RULE.split(text[1:-1])]
         text = " · ".join(c for c in cells if c)
@@ -210,7 +229,9 @@ class NoteFiles:
         if cached is not None and cached[0] == stat.st_mtime:
             return cached[1]
         if stat.st_size > MAX_SOURCE_BYTES:
-            return SourceText(path, record.format, ("(file too large to show)",))
+            return SourceText(path, record.format, (
+                f"(file too large to show here: {stat.st_size / 1e6:.1f} MB, over "
+                f"{MAX_SOURCE_BYTES // (1024 * 1024)} MiB; open it in an editor: {path})",))
         try:  # a regular file only, and never past the cap (a FIFO blocks, /dev/zero never ends)
             data = read_capped(file, MAX_SOURCE_BYTES, inside=root_folder(record.root))
         except (OSError, ReadError):

@@ -110,7 +110,7 @@ def test_a_rebuild_under_a_read_only_readers_open_store_is_followed(tmp_path: Pa
                     kb.ingest(roots, embed=False)
 
             health, kept = sqlite_health.rebuild(str(db), ingest)
-            assert health.ok and kept.endswith("kb.db.damaged")
+            assert health.ok and kept.endswith("kb.db.old")
             out, _ = reader.communicate("\n", timeout=120)
         finally:
             if reader.poll() is None:

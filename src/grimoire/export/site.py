@@ -116,7 +116,7 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
                  line: LineOf | None = None) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-    from grimoire.showing import halves
+    from grimoire.showing import halves, in_part
     from grimoire.web.app import MARKDOWN_FORMATS
     from grimoire.web.render import Renderer, mention_html, safe_url
     from grimoire.web.site import file_at
@@ -165,7 +165,7 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
                       autoescape=select_autoescape(default=True))
     env.globals.update(href=href, at=file_at, source_href=lambda span: Path(span.path).as_uri(),
                        site=_Offline(line), llm=False, safe_url=absolute_url, offline=True)
-    env.filters.update(md=md, tex=renderer.inline, halves=halves,
+    env.filters.update(md=md, tex=renderer.inline, halves=halves, in_part=in_part,
                        mention=lambda line, *how: local(mention_html(line, *how)))
     return env
 

@@ -271,6 +271,11 @@ def resolve_links(
         # `appendix/derivation.md` was "document" while that note defined "Dropout
         # Derivation"), and tells whether its folder holds notes.
         address = link.href or target
+        if address.startswith("#") and link.fragment and link.kind in FILE_LINKS:
+            anchored = _own_anchor(link, index, own_headings, doc_concepts)
+            if anchored is not None:
+                out.append(LinkTarget(link.id, "resolved", anchored, source, name, norm))
+                continue
         by_path = _by_path(link, target, documents, doc_first, file_names)
         if by_path is None and address != target and not address.startswith("#"):
             by_path = _by_path(link, address, documents, doc_first, file_names)
@@ -396,6 +401,27 @@ def _by_stated_names(name: str, index: NameIndex, prefer: Container[int] | None
         if status == "resolved":
             return status, concept
     return "missing", None
+
+
+def _own_anchor(link: LinkRow, index: NameIndex, own_headings: Mapping[int, Container[str]],
+                doc_concepts: Mapping[int, Container[int]]) -> int | None:
+    """The concept an anchor into the link's own page names (`[encoder models](#encoder-models)`
+    in a glossary of many terms), by the anchor's words; None to take the page's concept.
+
+    A concept this page holds is taken; one of another page only when this page has no heading
+    of those words (a glossary split into one page a term keeps its anchors: `#precision` on
+    the page of accuracy means the page of precision). A heading of this page whose name is
+    another page's concept is a part of this page (`#rewards` of a trainer's page)."""
+    words = normalize(_label_words(link.fragment or ""))
+    if not words:
+        return None
+    mine = doc_concepts.get(link.document_id)
+    status, concept = index.lookup(words, mine)
+    if status != "resolved" or concept is None:
+        return None
+    if mine is not None and concept in mine:
+        return concept
+    return None if words in own_headings.get(link.document_id, ()) else concept
 
 
 def _by_path(link: LinkRow, target: str, documents: Mapping[str, int],

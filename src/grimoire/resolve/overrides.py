@@ -42,7 +42,7 @@ class Rule:
 # (round 36: a store kept round 34's labels and "wanted" file links until a file changed).
 # A store resolved by these rules costs nothing more: the fingerprint is compared as before.
 # Add one whenever a change to resolve changes what it writes.
-RESOLVE_VERSION = "resolve-1"
+RESOLVE_VERSION = "resolve-2"
 
 
 @dataclass(frozen=True, slots=True)

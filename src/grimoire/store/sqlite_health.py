@@ -293,8 +293,8 @@ def rebuild(
     roots: Sequence[str] = (),
 ) -> tuple[Health, str]:
     """Re-read `roots` (by default the ones the database lists) into a new file with `ingest`,
-    check it, then swap it in; the old file is kept as `NAME.damaged`. Returns the new file's
-    health and where the old one went."""
+    check it, then swap it in; the old file is kept as `NAME.damaged`, or `NAME.old` when its
+    check found nothing wrong. Returns the new file's health and where the old one went."""
     # The file a symlinked path names: the new file is renamed over it, not over the link
     # (which would be replaced by a regular file, the database it named left as it was).
     db = _existing(path).resolve()
@@ -312,8 +312,11 @@ def rebuild(
         if (conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
                 and (newer := _newer_schema(conn)) is not None):
             raise StoreError(f"{newer}; nothing was changed", path)
+    # The old file is kept as NAME.damaged only when it is: a healthy one (rebuilt to take a
+    # newer reader's view of the notes) is NAME.old, not a verdict on a file that was fine.
+    before = check(path)
     if not roots:  # as stored: a name that is not UTF-8 is kept with \xNN escapes
-        roots = [file_path(root) for root in check(path).roots]
+        roots = [file_path(root) for root in before.roots]
     if not roots:
         raise StoreError("the ingested folders cannot be read from it; name them: "
                          "grimoire rebuild FOLDER...", path)
@@ -338,7 +341,7 @@ def rebuild(
         for partial in _own_files_of(fresh):
             partial.unlink(missing_ok=True)
         raise
-    kept = _free_name(db.with_name(db.name + ".damaged"))
+    kept = _free_name(db.with_name(db.name + (".old" if before.ok else ".damaged")))
     # The old file's -wal would be replayed into the new one: move it along with the file.
     for suffix in ("-wal", "-shm"):
         side = Path(str(db) + suffix)

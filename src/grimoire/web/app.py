@@ -34,7 +34,7 @@ from grimoire import serialize
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
-from grimoire.showing import FORMULA, halves
+from grimoire.showing import FORMULA, halves, in_part
 from grimoire.web import layout
 from grimoire.web.render import (
     concept_href,
@@ -62,9 +62,11 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     templates = Jinja2Templates(directory=HERE / "templates")
     env = templates.env
     env.globals.update(href=concept_href, at=site.at, source_href=source_href, site=site,
-                       llm=bool(site.settings.llm), safe_url=safe_url)
+                       llm=bool(site.settings.llm), safe_url=safe_url,
+                       store_notices=lambda: site.kb.notices)  # a read-only store's (round 37)
     env.filters.update(md=_md_filter(site), tex=site.renderer.inline, answer_html=answer_html,
-                       snippet=snippet_html, mention=mention_html, halves=halves)
+                       snippet=snippet_html, mention=mention_html, halves=halves,
+                       in_part=in_part)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)

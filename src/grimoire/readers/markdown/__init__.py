@@ -111,9 +111,12 @@ TERM_KEYS = ("related_terms", "references", "aliases", "destination", "redirect_
 # round 31) name work on a glossary, and their sections are its steps, no terms.
 _GLOSSARY_HEADING = re.compile(r"\b(glossary|terms|terminology|definitions|vocabulary)\b"
                                r"(?=\s*(?:$|[:(\[\-\u2013\u2014&]|(?:of|for|and|in)\b))", re.I)
-_REDIRECT = re.compile(
-    r"(?:see|synonym for|abbreviation for|short for|same as)\s+(.{1,300}?)\.?", re.I
-)
+_REDIRECT = re.compile(r"(?:see|synonym for|abbreviation for|short for|short form of|same as|"
+                       r"another name for)\s+(.{1,300}?)\.?", re.I)
+# A sentence beside a redirect that only points on: "Contrast with [[Y]]." is no text of its own.
+_POINTER = re.compile(r"(?:see also|contrast with|compare with)\s+(.{1,300}?)\.?", re.I)
+_NEXT_SENTENCE = re.compile(r"(?<=\.)\s+(?=[A-Z])")
+REDIRECT_NAME_WORDS = 6  # an unlinked name in a redirect's other sentence ("Synonym for X.")
 _MD = build_parser()
 
 # --------------------------------------------------------------------------- passages
@@ -502,17 +505,41 @@ def tags_of(parsed: Parsed) -> tuple[str, ...]:
 
 
 def redirect_of(text: str, links: Iterable[Link]) -> str | None:
-    """`See X.` / `Synonym for X` / `Abbreviation for X` where X is the only link: its target."""
+    """X's target when the whole text only points to one link X: `See X.`, `Synonym for X`,
+    `Abbreviation for X`, `Short form of X`, `Another name for X`.
+
+    Strict: every sentence must be such a pointer. Beside the one that names the link, a
+    sentence may name another synonym unlinked ("Synonym for Y. See [[X]].") or point on to a
+    link ("Contrast with [[Y]]."); a sentence of the page's own words makes it no redirect.
+    """
     links = [x for x in links if x.kind in (LinkKind.WIKILINK, LinkKind.MARKDOWN)]
-    if len(links) != 1 or len(text) > 320:
+    if not links or len(text) > 320:
         return None
-    m = _REDIRECT.fullmatch(collapse(text))
-    if m is None:
+    shown = {collapse(x.label or x.target).lower(): x for x in links}
+    found: Link | None = None
+    pointers = 0
+    whole = collapse(text)
+    # One sentence first, so a name holding ". " ("See [[Dr. No]]") is not cut at it.
+    one = _REDIRECT.fullmatch(whole)
+    sentences = [whole] if one and one.group(1).rstrip(".").lower() in shown else \
+        _NEXT_SENTENCE.split(whole)
+    for sentence in sentences:
+        if m := _POINTER.fullmatch(sentence):
+            named = m.group(1).rstrip(".").lower()
+            if named not in shown:
+                return None
+            pointers += 1
+        elif m := _REDIRECT.fullmatch(sentence):
+            named = m.group(1).rstrip(".").lower()
+            if named in shown and found is None:
+                found = shown[named]
+            elif named in shown or len(named.split()) > REDIRECT_NAME_WORDS:
+                return None
+        else:
+            return None
+    if found is None or len(links) != 1 + pointers:
         return None
-    link = links[0]
-    shown = link.label or link.target
-    if collapse(m.group(1)).rstrip(".").lower() != collapse(shown).lower():
-        return None
+    link = found
     if link.kind == LinkKind.MARKDOWN and link.fragment and link.label:
         return link.label  # a same-page anchor: the heading's own words name the term
     return link.target

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,12 +173,40 @@ def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> tuple[Any,
             if "*" not in body:
                 with contextlib.suppress(RecursionError):  # deep nesting: the long way
                     plain = _plain(node)
-            data = loader.construct_document(node) if plain is _NOT_PLAIN else plain
+            data = _construct(loader, node) if plain is _NOT_PLAIN else plain
     finally:
         loader.dispose()
     if node is not None:
         _yaml_lines(node, first, fm)
     return data, node is not None and plain is not _NOT_PLAIN
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    """PyYAML's value of `node`; a value it cannot make (`date: 2023-13-45`: "month must be in
+    1..12", a ValueError with no place) is raised at the line of its scalar, not line 1."""
+    try:
+        return loader.construct_document(node)
+    except ValueError as e:
+        for scalar in _scalars(node):
+            if scalar.tag == "tag:yaml.org,2002:timestamp":
+                try:
+                    loader.construct_yaml_timestamp(scalar)
+                except ValueError:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"{e} ({scalar.value!r})", scalar.start_mark) from e
+        raise
+
+
+def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.ScalarNode):
+            yield n
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(reversed(n.value))
+        elif isinstance(n, yaml.MappingNode):
+            stack.extend(x for pair in reversed(n.value) for x in reversed(pair))
 
 
 # A line of Markdown no front matter holds: an ATX heading ("# TODOs", which YAML reads as a
