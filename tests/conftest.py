@@ -323,12 +323,14 @@ def notes_store(tmp_path_factory: pytest.TempPathFactory, name: str,
     base.close()
 
 
-# The stores of ../shared notes that ask_notes built, by the files given (in their order): one
-# store per set for the whole session. Asking writes nothing (checked on every question), so
-# every test that asks of the same notes reads the store the first one built, vectors and
-# all: the Distill articles, or every hf-docs page, are read and embedded once, not once a
-# test. Only the path is kept (a handle is opened for each question and closed after it: no
-# store stays open between tests; on PostgreSQL the path names the same database each time).
+# The stores of ../shared notes that ask_notes and notes_store built, by the files given (in
+# their order): one store per set for the whole session. Asking writes nothing (checked on
+# every question, and when a module fixture's handle closes), so every test that asks of the
+# same notes reads the store the first one built, vectors and all: the Distill articles, or
+# every hf-docs page, are read and embedded once, not once a test. Only the path is kept (a
+# handle is opened for each question, or for a module, and closed after it; on PostgreSQL the
+# path names the same database each time). A module that adds notes starts from a copy
+# (`copy_store`): test_ask's and test_search's stores both start from the seeds' store.
 _SHARED_NOTES: dict[tuple[str, ...], Path] = {}
 _SHARED_PLACE: list[Path] = []  # the session's folder for them
 _SHARED_COUNT = itertools.count()
