@@ -130,7 +130,6 @@ class PgDatabases:
 @pytest.fixture(scope="session")
 def pg() -> Iterator[PgDatabases]:
     """A PostgreSQL server for this test run, started here (nothing preinstalled)."""
-    import shutil
     import tempfile
     import warnings
 
@@ -158,7 +157,16 @@ def pg() -> Iterator[PgDatabases]:
     finally:
         # No shutdown checkpoint either: the data is deleted next.
         pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=folder, user=server.system_user)
-        shutil.rmtree(folder, ignore_errors=True)
+        # The data folder holds a copy of template1 (8 MB, about 400 files) for every
+        # database the run made: removing it was the last test's teardown, 27-35 s at the end
+        # of a loaded pass (tests/web alone: 29 databases, 383 MB, 5.5 s; stopping the server
+        # 0.2 s), on a disk mounted with `discard`. Nothing needs to wait for it: a process of
+        # its own (in a session of its own, the shell that starts it gone at once) removes it
+        # while the run ends.
+        import subprocess
+
+        subprocess.run(["sh", "-c", 'rm -rf -- "$1" </dev/null >/dev/null 2>&1 &', "sh",
+                        str(folder)], check=True, start_new_session=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
