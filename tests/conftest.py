@@ -9,6 +9,7 @@ import re
 import shutil
 import signal
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +106,30 @@ class PgDatabases:
             self.names[key] = name
         return str(self.server.get_uri(name))
 
+    def copy(self, source: str, key: str) -> None:
+        """The database of `key` made a copy of the one of `source` (PostgreSQL's template
+        copy: `source` must have no open connection, so a server still closing one is waited
+        for)."""
+        import time
+
+        import psycopg
+
+        name = f"t{os.getpid()}_{next(self.count)}"
+        with psycopg.connect(self.server.get_uri(), autocommit=True) as conn:
+            for attempt in range(100):
+                try:
+                    conn.execute(f"CREATE DATABASE {name} TEMPLATE {self.names[source]}")
+                    break
+                except psycopg.errors.ObjectInUse:
+                    if attempt == 99:
+                        raise
+                    time.sleep(0.1)
+        self.names[key] = name
+
 
 @pytest.fixture(scope="session")
 def pg() -> Iterator[PgDatabases]:
     """A PostgreSQL server for this test run, started here (nothing preinstalled)."""
-    import shutil
     import tempfile
     import warnings
 
@@ -137,7 +157,16 @@ def pg() -> Iterator[PgDatabases]:
     finally:
         # No shutdown checkpoint either: the data is deleted next.
         pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=folder, user=server.system_user)
-        shutil.rmtree(folder, ignore_errors=True)
+        # The data folder holds a copy of template1 (8 MB, about 400 files) for every
+        # database the run made: removing it was the last test's teardown, 27-35 s at the end
+        # of a loaded pass (tests/web alone: 29 databases, 383 MB, 5.5 s; stopping the server
+        # 0.2 s), on a disk mounted with `discard`. Nothing needs to wait for it: a process of
+        # its own (in a session of its own, the shell that starts it gone at once) removes it
+        # while the run ends.
+        import subprocess
+
+        subprocess.run(["sh", "-c", 'rm -rf -- "$1" </dev/null >/dev/null 2>&1 &', "sh",
+                        str(folder)], check=True, start_new_session=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -286,21 +315,30 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def notes_store(tmp_path_factory: pytest.TempPathFactory, name: str,
                 files: list[Path]) -> Iterator[Any]:
-    """A store holding `files` alone, for a module's tests: a fixture yields from it."""
+    """A store holding `files` alone, for a module's tests: a fixture yields from it. When the
+    files are all in ../shared it is the session's store of them (`shared_store`), which the
+    module must leave as it found it (checked when the module ends)."""
     import grimoire
 
+    names = [str(f) for f in files]
+    if _in_shared(names):
+        with reading(shared_store(names)) as base:
+            yield base
+        return
     base = grimoire.open(tmp_path_factory.mktemp(name) / "notes.db")
-    base.ingest([str(f) for f in files])
+    base.ingest(names)
     yield base
     base.close()
 
 
-# The stores of ../shared notes that ask_notes built, by the files given (in their order): one
-# store per set for the whole session. Asking writes nothing (checked on every question), so
-# every test that asks of the same notes reads the store the first one built, vectors and
-# all: the Distill articles, or every hf-docs page, are read and embedded once, not once a
-# test. Only the path is kept (a handle is opened for each question and closed after it: no
-# store stays open between tests; on PostgreSQL the path names the same database each time).
+# The stores of ../shared notes that ask_notes and notes_store built, by the files given (in
+# their order): one store per set for the whole session. Asking writes nothing (checked on
+# every question, and when a module fixture's handle closes), so every test that asks of the
+# same notes reads the store the first one built, vectors and all: the Distill articles, or
+# every hf-docs page, are read and embedded once, not once a test. Only the path is kept (a
+# handle is opened for each question, or for a module, and closed after it; on PostgreSQL the
+# path names the same database each time). A module that adds notes starts from a copy
+# (`copy_store`): test_ask's and test_search's stores both start from the seeds' store.
 _SHARED_NOTES: dict[tuple[str, ...], Path] = {}
 _SHARED_PLACE: list[Path] = []  # the session's folder for them
 _SHARED_COUNT = itertools.count()
@@ -312,10 +350,53 @@ def _in_shared(files: list[str]) -> bool:
     return all(Path(f).resolve().is_relative_to(shared) for f in files)
 
 
+def shared_store(files: list[str]) -> Path:
+    """The session's store of `files` (all in ../shared, in this order), built and embedded by
+    the first caller; later callers get the same path (on PostgreSQL, the same database)."""
+    key = tuple(files)
+    built = _SHARED_NOTES.get(key)
+    if built is None:
+        import grimoire
+
+        built = _SHARED_PLACE[0] / f"notes-{next(_SHARED_COUNT)}.db"
+        with grimoire.open(built) as base:
+            base.ingest(list(files))
+        _SHARED_NOTES[key] = built
+    return built
+
+
+def copy_store(request: pytest.FixtureRequest, files: list[str], to: Path) -> Path:
+    """A copy at `to` of the session's store of `files` (`shared_store`), for a module that
+    adds notes to it or writes: the copy starts where a store built from `files` would be,
+    vectors and all, and costs a file copy (on PostgreSQL, a database made from it)."""
+    built = shared_store(files)
+    if TEST_STORE == "postgres":
+        databases: PgDatabases = request.getfixturevalue("pg")
+        databases.copy(str(built.resolve()), str(to.resolve()))
+    else:
+        for tail in ("", "-wal"):  # no handle is open on it: the log is folded in or absent
+            if Path(f"{built}{tail}").exists():
+                shutil.copyfile(f"{built}{tail}", f"{to}{tail}")
+    return to
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[Any]:
+    """A handle on a shared store, which the user must leave unchanged: every test that
+    reads the same notes reads the store the first one built, so a write would change the
+    notes of the next."""
+    import grimoire
+
+    with grimoire.open(path) as base:
+        before = base.store.change_counter()
+        yield base
+        assert base.store.change_counter() == before, f"{path} was written: it is shared"
+
+
 def ask_notes(folder: Path, files: list[Path], question: str) -> Any:
     """The answer to `question` from a store holding `files` alone: a new store in `folder`,
     or, when the files are all in ../shared, the store of them an earlier test of this session
-    built (`_SHARED_NOTES`)."""
+    built (`shared_store`)."""
     import grimoire
 
     names = [str(f) for f in files]
@@ -323,20 +404,8 @@ def ask_notes(folder: Path, files: list[Path], question: str) -> Any:
         with grimoire.open(folder / "notes.db") as base:
             base.ingest(names)
             return base.ask(question)
-    key = tuple(names)
-    built = _SHARED_NOTES.get(key)
-    if built is None:
-        built = _SHARED_PLACE[0] / f"notes-{next(_SHARED_COUNT)}.db"
-    with grimoire.open(built) as base:
-        if key not in _SHARED_NOTES:
-            base.ingest(names)
-            _SHARED_NOTES[key] = built
-        before = base.store.change_counter()
-        answer = base.ask(question)
-        # A shared store stays as built: a question that wrote to it would change the notes
-        # of the next test that asks of these files.
-        assert base.store.change_counter() == before, (names, question)
-    return answer
+    with reading(shared_store(names)) as base:
+        return base.ask(question)
 
 
 @pytest.fixture(scope="session", autouse=True)

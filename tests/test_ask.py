@@ -19,13 +19,15 @@ from grimoire.ask.sentences import split_sentences
 from grimoire.cli import main
 from grimoire.model import Answer, Citation, Span
 
-from .conftest import EXAMPLES, SEEDS, notes_store
+from .conftest import EXAMPLES, SEEDS, copy_store, notes_store
+from .conftest import ask_notes as shared_ask
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory,
+def kb(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest,
        seeds: Path) -> Iterator[grimoire.Grimoire]:
-    db = tmp_path_factory.mktemp("ask") / "notes.db"
+    # The seeds: a copy of the session's store of them (tests/test_search.py starts from it too)
+    db = copy_store(request, [str(seeds)], tmp_path_factory.mktemp("ask") / "notes.db")
     base = grimoire.open(db)
     base.ingest([str(seeds)] + ([str(EXAMPLES)] if EXAMPLES.is_dir() else []))
     yield base
@@ -272,13 +274,11 @@ def test_two_sources_say_the_same_the_one_asked_about_is_cited(
 def perplexity_docs(tmp_path_factory: pytest.TempPathFactory,
                     corpora: Path) -> Iterator[grimoire.Grimoire]:
     """A real guide whose sentences often start at the end of a wrapped line, beside the
-    glossary of the same documentation, which covers some of the same ground."""
-    db = tmp_path_factory.mktemp("ask-ppl") / "notes.db"
-    base = grimoire.open(db)
+    glossary of the same documentation, which covers some of the same ground (in the order
+    ask/test_round18.py asks of them: the session's store of the two, shared)."""
     docs = corpora / "hf-docs" / "transformers"
-    base.ingest([str(docs / "perplexity.md"), str(docs / "glossary.md")])
-    yield base
-    base.close()
+    yield from notes_store(tmp_path_factory, "ask-ppl", [docs / "glossary.md",
+                                                          docs / "perplexity.md"])
 
 
 def _starts_on_first_line(citation: Citation) -> bool:
@@ -473,15 +473,12 @@ def test_the_notes_own_reference_numbers_are_not_citations(tmp_path: Path) -> No
 def test_a_line_of_code_is_not_an_answer(tmp_path: Path, corpora: Path) -> None:
     """The cheatsheet's Early Stopping section holds a Python function whose signature and
     docstring name the question's words; the answer is the prose that says what it is."""
-    kb = grimoire.open(tmp_path / "kb.db")
-    try:
-        kb.ingest([corpora / "ml-cheatsheet-rst" / "regularization.rst"])
-        answer = kb.ask("What is early stopping?")
-        assert not answer.abstained
-        assert "def " not in answer.answer and "(theta0" not in answer.answer, answer.answer
-        assert all(c.span.path.endswith("regularization.rst") for c in answer.citations)
-    finally:
-        kb.close()
+    # The session's store of the page (tests/test_ask_round12.py asks of it too)
+    answer = shared_ask(tmp_path, [corpora / "ml-cheatsheet-rst" / "regularization.rst"],
+                        "What is early stopping?")
+    assert not answer.abstained
+    assert "def " not in answer.answer and "(theta0" not in answer.answer, answer.answer
+    assert all(c.span.path.endswith("regularization.rst") for c in answer.citations)
 
 
 @pytest.fixture(scope="module")

@@ -18,17 +18,19 @@ from grimoire.names import normalize
 from grimoire.readers.sections import PAGE_REASONS
 from grimoire.search import MARK_CLOSE, MARK_OPEN, NO_PASSAGE, snippet
 from grimoire.store.records import TABLES
-from tests.conftest import CORPORA, SEEDS, _need, seed
+from tests.conftest import CORPORA, SEEDS, _need, copy_store, seed
 
 HOSTILE = ["multi-agent", "C++", "who's", '"', "AND", "NEAR(", "title:x", "'; DROP TABLE",
            "OR OR", "*", "a:b:c", "(", "NOT", "^x", "\x00", "   ", "-", "col:", "\"unclosed"]
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> grimoire.Grimoire:
+def kb(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+       ) -> grimoire.Grimoire:
     _need(SEEDS)
     _need(CORPORA)
-    db = tmp_path_factory.mktemp("search") / "kb.db"
+    # The seeds: a copy of the session's store of them (tests/test_ask.py starts from it too)
+    db = copy_store(request, [str(SEEDS)], tmp_path_factory.mktemp("search") / "kb.db")
     kb = grimoire.open(db)
     kb.ingest([SEEDS, CORPORA / "ml-glossary-terms" / "terms" / "kullback-leibler-kl-divergence.md",
                CORPORA / "hf-docs" / "peft"])
