@@ -1,9 +1,9 @@
 """A book's labels across its files (round 37, `resolve.labels`): a MyST `(label)=` or a
 Quarto `{#sec-label}` on a heading of one chapter, referred to from another chapter
-(`{ref}`label``, `[text](#label)`, `@sec-label`), leads to the concept of the labelled
-heading, in a full resolve on both engines and in an incremental one; a label that moves to
-another file, or disappears, moves the links that name it; a label two files define is
-ambiguous, and lint says so."""
+(`{ref}`label``, `[text](#label)`, `@sec-label`, `@fig-label` of a figure in a labelled
+chunk or image), leads to the concept of the labelled heading, in a full resolve on both
+engines and in an incremental one; a label that moves to another file, or disappears, moves
+the links that name it; a label two files define is ambiguous, and lint says so."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ SCHEDULES = """# Learning rate
 ## Warmup schedules {#sec-warmup}
 
 Raise the step size linearly over the first few hundred updates, then let it decay.
+
+```{python}
+#| label: fig-ramp
+#| echo: false
+plot_ramp()
+```
+
+![The decay after the ramp](decay.png){#fig-decay width=50%}
 """
 OVERVIEW_MD = """# Overview
 
@@ -38,7 +46,8 @@ Before trusting a new layer, run the checks in {ref}`grad-check`, or read
 """
 OVERVIEW_QMD = """# Tuning
 
-Start from the ramp in @sec-warmup, as [the warmup chapter](#sec-warmup) explains.
+Start from the ramp in @sec-warmup, as [the warmup chapter](#sec-warmup) explains;
+@fig-ramp draws it and @fig-decay shows what follows.
 """
 
 
@@ -66,11 +75,13 @@ def test_a_reference_reaches_the_labelled_heading_of_another_file(
     resolve(store, load_overrides(store.source_roots()))
     assert _label_links(store, "Gradient checks") == [
         ("overview.md", "grad-check", "resolved"), ("overview.md", "grad-check", "resolved")]
+    # A figure's label (a chunk option, an image's attribute) names the section it is in.
     assert _label_links(store, "Learning rate") == [
+        ("tuning.qmd", "fig-decay", "resolved"), ("tuning.qmd", "fig-ramp", "resolved"),
         ("tuning.qmd", "sec-warmup", "resolved"), ("tuning.qmd", "sec-warmup", "resolved")]
     unresolved = {use.name for status in ("wanted", "dead", "elsewhere", "ambiguous")
                   for use in store.unresolved_links(status)}
-    assert not unresolved & {"grad-check", "sec-warmup"}
+    assert not unresolved & {"grad-check", "sec-warmup", "fig-ramp", "fig-decay"}
 
 
 def test_a_label_two_files_define_is_ambiguous(store: Store, tmp_path: Path) -> None:
