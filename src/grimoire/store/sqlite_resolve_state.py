@@ -277,6 +277,12 @@ class ResolveStateSQL:
         if not wanted and not docs:
             return []
         out: list[LabelRow] = []
+        if not wanted:  # a changed file's own labels: by its id, no scan
+            for chunk in _chunks(sorted(docs)):
+                for d, p, found in self.conn.execute(f"{LABELS_SELECT} AND d.id IN "
+                                                     f"({_ids(chunk)})"):
+                    out.extend(label_rows(d, p, json.loads(found)))
+            return out
         # One scan of the documents that define labels (a book's chapters, not every note).
         for d, p, found in self.conn.execute(LABELS_SELECT):
             out.extend(r for r in label_rows(d, p, json.loads(found))
