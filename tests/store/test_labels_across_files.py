@@ -1,9 +1,10 @@
 """A book's labels across its files (round 37, `resolve.labels`): a MyST `(label)=` or a
 Quarto `{#sec-label}` on a heading of one chapter, referred to from another chapter
-(`{ref}`label``, `[text](#label)`, `@sec-label`, `@fig-label` of a figure in a labelled
-chunk or image), leads to the concept of the labelled heading, in a full resolve on both
-engines and in an incremental one; a label that moves to another file, or disappears, moves
-the links that name it; a label two files define is ambiguous, and lint says so."""
+(`{ref}`label``, `[text](#label)`, `<project:#label>`, `@sec-label`, `@fig-label` of a
+figure in a labelled chunk or image), leads to the concept of the labelled heading, in a full
+resolve on both engines and in an incremental one; a label that moves to another file, or
+disappears, moves the links that name it; a label two files define is ambiguous, and lint
+says so."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ plot_ramp()
 OVERVIEW_MD = """# Overview
 
 Before trusting a new layer, run the checks in {ref}`grad-check`, or read
-[the difference test](#grad-check) first.
+[the difference test](#grad-check) first (<project:#grad-check> has the recipe).
 """
 OVERVIEW_QMD = """# Tuning
 
@@ -74,7 +75,7 @@ def test_a_reference_reaches_the_labelled_heading_of_another_file(
     ingest(store, [folder], workers=1)
     resolve(store, load_overrides(store.source_roots()))
     assert _label_links(store, "Gradient checks") == [
-        ("overview.md", "grad-check", "resolved"), ("overview.md", "grad-check", "resolved")]
+        ("overview.md", "grad-check", "resolved")] * 3
     # A figure's label (a chunk option, an image's attribute) names the section it is in.
     assert _label_links(store, "Learning rate") == [
         ("tuning.qmd", "fig-decay", "resolved"), ("tuning.qmd", "fig-ramp", "resolved"),
@@ -93,11 +94,11 @@ def test_a_label_two_files_define_is_ambiguous(store: Store, tmp_path: Path) -> 
     ingest(store, [folder], workers=1)
     resolve(store, load_overrides(store.source_roots()))
     ambiguous = [use for use in store.unresolved_links("ambiguous") if use.name == "grad-check"]
-    assert len(ambiguous) == 2
+    assert len(ambiguous) == 3
     assert [m for m in _label_links(store, "Gradient checks") if m[1] == "grad-check"] == []
     found = [f for f in concept_findings([], dead_links(store), [])
              if "grad-check" in f.message]
-    assert len(found) == 2 and all(f.group == "dead-link" and "more than one file" in f.message
+    assert len(found) == 3 and all(f.group == "dead-link" and "more than one file" in f.message
                                    for f in found), found
 
 
@@ -117,7 +118,7 @@ def test_a_label_that_moves_or_disappears_moves_its_links_incrementally(
     ingest(store, [folder], workers=1)
     report = refresh(store, overrides)
     assert report.incremental
-    assert [m[2] for m in _label_links(store, "Checks")] == ["resolved", "resolved"]
+    assert [m[2] for m in _label_links(store, "Checks")] == ["resolved"] * 3
     assert [m for m in _label_links(store, "Gradient checks") if m[1] == "grad-check"] == []
     incremental = sorted(store.dump("link_targets"))
     resolve(store, overrides)

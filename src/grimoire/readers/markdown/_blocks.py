@@ -654,6 +654,14 @@ class _Walker:
         if not href:
             return
         span = Span(self.path, start, end)
+        if self.myst and href.startswith("project:"):
+            # MyST's `<project:#label>` and `[text](project:#label)`: a reference inside the
+            # book, to a label (as `{ref}` is) or to a file (`project:other.md#label`).
+            href = href.removeprefix("project:")
+            if href.startswith("#") and len(href) > 1:
+                shown = None if not label or label.startswith("project:") else label
+                block.links.append(Link(unquote(href[1:]), LinkKind.LABEL, span, label=shown))
+                return
         compact = "".join(href.split()).lower()
         m = _SCHEME.match(compact)
         if m and len(m.group(1)) > 1:  # one letter is a Windows drive, not a scheme
