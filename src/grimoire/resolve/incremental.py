@@ -510,8 +510,11 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
     touched = set(moved)
     for path in changed | set(store.document_paths(refirst).values()):
         touched |= page_keys(path)
-    # A label a changed file defined or defines: the references to it from other files.
+    # A label a changed file defined or defines: the references to it from other files; and
+    # a label of a page whose concepts changed (its heading's concept, or the page's first).
     touched |= {r[4] for r in [*old_rows, *new_rows] if r[2] == "b"}
+    if refirst or regrouped:
+        touched |= {label_key(r.label) for r in store.label_rows(documents=refirst | regrouped)}
     section_docs = set(doc_ids) | regrouped | store.section_documents_of(dropped)
     section_docs |= {r[1] for r in store.resolve_keys_by_norm(moved, "h") if r[0] not in changed}
     link_ids = {r[3] for r in store.resolve_keys_by_norm(touched, "k") if r[0] not in changed}
