@@ -105,7 +105,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # digits: the notebook failed, the front matter was dropped (qa37). 35: rules from a Quarto
 # book, a lecture set and a static wiki (Pandoc {-}, callouts, includes, redirects; read37).
 # 36: a page that only points to one concept, in more wordings, is a name of it (faces37).
-READ_VERSION = b"grimoire-read-36\x00"
+# 37: figure and table labels of Quarto / R Markdown name their section, MyST project:#x
+# links are label references (labels37).
+READ_VERSION = b"grimoire-read-37\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -289,7 +289,11 @@ def concept_findings(
     for link in dead_links:
         # A name nobody defines is a wanted page (above); a link to a file that is not there,
         # or to a name two concepts share, is a dead link.
-        if link.status == "ambiguous":
+        if link.status == "ambiguous" and link.kind == "label":
+            # A label two files of a book define (`resolve.labels`): the link leads to neither.
+            yield Finding("dead-link", f"the label {link.target!r} is defined in more than one "
+                          "file; rename one so the reference leads to one heading", link.span)
+        elif link.status == "ambiguous":
             yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
         elif link.status == "dead":
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""

@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 from grimoire.names import normalize, term_names
+from grimoire.resolve.labels import LabelTable, label_key, refers_across
 from grimoire.resolve.links import (
     _INDEX_STEM,
     _SCHEME,
@@ -54,6 +55,7 @@ from grimoire.resolve.types import (
     ConceptRecord,
     EntryRow,
     HeadingRow,
+    LabelRow,
     LinkRow,
     LinkTarget,
     NameRecord,
@@ -92,6 +94,8 @@ class IncrementalStore(Protocol):
     def link_rows(self, *, ids: Iterable[int] = (), documents: Iterable[int] = ()
                   ) -> list[LinkRow]: ...
     def heading_rows(self, documents: Iterable[int]) -> list[HeadingRow]: ...
+    def label_rows(self, *, labels: Iterable[str] = (), documents: Iterable[int] = ()
+                   ) -> list[LabelRow]: ...
     def single_documents(self) -> dict[str, int]: ...
     def source_paths(self) -> list[str]: ...
     def entries_with_concepts(self, documents: Iterable[int]
@@ -167,6 +171,7 @@ def _lookup_keys(target: str, kind: str, fragment: str | None = None) -> frozens
     keys.update(normalize(s.name) for s in term_names(name)[1:])
     if kind == "label":
         keys.add(normalize(_label_words(name)))
+        keys.add(label_key(target))  # another file's label may define it (`resolve.labels`)
     if kind == "api":  # `Trainer.train` leads to a concept `Trainer` when there is one
         keys.add(normalize(name.partition(".")[0]))
     if fragment:  # `glossary#word-embedding` leads to "word embedding" when there is one
@@ -190,8 +195,12 @@ def page_keys(path: str) -> set[str]:
 
 def state_rows(entries: Iterable[EntryRow], links: Iterable[LinkRow],
                headings: Iterable[HeadingRow],
-               claims: Mapping[int, Sequence[Claim]] | None = None) -> Iterator[StateRow]:
-    """The keys the store keeps for these rows (`claims`: each entry's, from the merge)."""
+               claims: Mapping[int, Sequence[Claim]] | None = None,
+               labels: Iterable[LabelRow] = ()) -> Iterator[StateRow]:
+    """The keys the store keeps for these rows (`claims`: each entry's, from the merge), and
+    for the labels the files define (kind "b", by the label: `resolve.labels`)."""
+    for r in labels:
+        yield r.path, r.document_id, "b", r.document_id, label_key(r.label)
     for e in entries:
         for norm in merge_keys(e, None if claims is None else claims.get(e.id, ())):
             yield e.path, e.document_id, "e", e.id, norm
@@ -215,10 +224,11 @@ def full_state_rows(data: ResolveInput, claims: Mapping[int, Sequence[Claim]] | 
     """The keys of a whole store (of the files in `paths` only, when given), from what a full
     resolve read and the claims its merge found."""
     if paths is None:
-        return state_rows(data.entries, data.links, data.headings, claims)
+        return state_rows(data.entries, data.links, data.headings, claims, data.labels)
     return state_rows([e for e in data.entries if e.path in paths],
                       [link for link in data.links if link.path in paths],
-                      [h for h in data.headings if h.path in paths], claims)
+                      [h for h in data.headings if h.path in paths], claims,
+                      [r for r in data.labels if r.path in paths])
 
 
 # -- the incremental run ----------------------------------------------------------------------
@@ -449,7 +459,8 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
     doc_ids = [d for d, _ in new_docs]
     new_entries = store.entry_rows(documents=doc_ids)
     new_links = store.link_rows(documents=doc_ids)
-    new_rows = list(state_rows(new_entries, new_links, store.heading_rows(doc_ids)))
+    new_rows = list(state_rows(new_entries, new_links, store.heading_rows(doc_ids),
+                               labels=store.label_rows(documents=doc_ids)))
 
     # 1. the groups of entries the change can reach, by shared names
     found: dict[tuple[str, int], tuple[str, int]] = {}  # (kind, item) -> (path, document)
@@ -499,6 +510,11 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
     touched = set(moved)
     for path in changed | set(store.document_paths(refirst).values()):
         touched |= page_keys(path)
+    # A label a changed file defined or defines: the references to it from other files; and
+    # a label of a page whose concepts changed (its heading's concept, or the page's first).
+    touched |= {r[4] for r in [*old_rows, *new_rows] if r[2] == "b"}
+    if refirst or regrouped:
+        touched |= {label_key(r.label) for r in store.label_rows(documents=refirst | regrouped)}
     section_docs = set(doc_ids) | regrouped | store.section_documents_of(dropped)
     section_docs |= {r[1] for r in store.resolve_keys_by_norm(moved, "h") if r[0] not in changed}
     link_ids = {r[3] for r in store.resolve_keys_by_norm(touched, "k") if r[0] not in changed}
@@ -538,7 +554,9 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
     wanted = {r[4] for r in new_rows if r[2] == "k"}
     wanted |= {r[4] for r in store.resolve_keys_of_items(
         "k", [link.id for link in relinked if link.id not in fresh_links])}
-    world.add_names(wanted, dropped)
+    labels = LabelTable(store.label_rows(labels={
+        link.target.strip() for link in relinked if refers_across(link)}))
+    world.add_names(wanted | labels.names(), dropped)
     for cid, section in store.sections_in(link_docs - section_docs):
         world.concepts[world.stand_in(cid)].sections.append(section)
     # `resolve_links` tells sections of one span apart by their concepts' keys: a stand-in
@@ -549,7 +567,7 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
         world.concepts[world.index_of[cid]].key = key
     targets = resolve_links(relinked, world.concepts, NameIndex(world.concepts),
                             world.entry_concept, own_headings, store.single_documents(),
-                            _FirstConcepts(world), _DocConcepts(world), note_folders)
+                            _FirstConcepts(world), _DocConcepts(world), note_folders, labels)
     extra = [(cid, s) for cid, s in sections if s.document_id in section_docs
              and cid not in ids]
     old_links = {r[3] for r in old_rows if r[2] == "k"}

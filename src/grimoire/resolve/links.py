@@ -22,6 +22,7 @@ from urllib.parse import unquote
 
 from grimoire.days import is_date_title
 from grimoire.names import NOTION_ID, normalize, term_names
+from grimoire.resolve.labels import LabelTable
 from grimoire.resolve.types import (
     ConceptRecord,
     HeadingRow,
@@ -200,13 +201,15 @@ def resolve_links(
     entry_concept: Mapping[int, int], own_headings: Mapping[int, Container[str]],
     documents: Mapping[str, int], doc_first: Mapping[int, int],
     doc_concepts: Mapping[int, Container[int]], note_folders: NoteFolders | None = None,
+    labels: LabelTable | None = None,
 ) -> list[LinkTarget]:
     """Where every link leads, and which concept it leaves from.
 
     `own_headings` holds each document's heading names (`heading_names`); `doc_first` maps a
     document to the concept of its first entry (the target of a link to that file);
     `doc_concepts` the concepts each document defines (preferred when ambiguous);
-    `note_folders` the folders of every ingested file (else those of `documents`).
+    `note_folders` the folders of every ingested file (else those of `documents`);
+    `labels` the labels of every file, for a reference to another file's (`resolve.labels`).
     """
     if note_folders is None:
         note_folders = NoteFolders(documents)
@@ -283,6 +286,8 @@ def resolve_links(
             out.append(LinkTarget(link.id, "resolved", by_path, source, name, norm))
             continue
         status, concept = index.lookup(norm, doc_concepts.get(link.document_id))
+        if labels is not None and (hit := labels.resolve(link, index, doc_concepts, doc_first)):
+            status, concept = hit  # a label another file defines (`resolve.labels`)
         if status == "missing":
             status, concept = _by_stated_names(name, index, doc_concepts.get(link.document_id))
         if status == "missing" and norm in own_headings.get(link.document_id, ()):

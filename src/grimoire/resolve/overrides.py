@@ -41,8 +41,10 @@ class Rule:
 # resolved by older rules is resolved again, once, in full, when it is next opened or ingested
 # (round 36: a store kept round 34's labels and "wanted" file links until a file changed).
 # A store resolved by these rules costs nothing more: the fingerprint is compared as before.
-# Add one whenever a change to resolve changes what it writes.
-RESOLVE_VERSION = "resolve-2"
+# Add one whenever a change to resolve changes what it writes (2: a reference to a label
+# another file defines leads to its heading's concept, `resolve.labels`; 3: an anchor into its
+# own page leads to the concept its words name, round 37).
+RESOLVE_VERSION = "resolve-3"
 
 
 @dataclass(frozen=True, slots=True)

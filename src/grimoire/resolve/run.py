@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from grimoire.names import normalize
 from grimoire.resolve.incremental import IncrementalStore, full_state_rows, resolve_changes
+from grimoire.resolve.labels import LabelTable
 from grimoire.resolve.links import (
     NameIndex,
     NoteFolders,
@@ -78,7 +79,7 @@ def _build(data: ResolveInput, overrides: Overrides) -> tuple[Resolution, dict[i
     links = resolve_links(data.links, concepts, index, entry_concept,
                           heading_names(data.headings), data.documents,
                           {d: c for d, (_, c) in doc_first.items()}, doc_concepts,
-                          NoteFolders(data.paths or data.documents))
+                          NoteFolders(data.paths or data.documents), LabelTable(data.labels))
     return Resolution(concepts, links), by_entry
 
 

@@ -11,6 +11,7 @@ from grimoire.store.concept_records import (
     ConceptSummary,
     EntryRow,
     HeadingRow,
+    LabelRow,
     LinkRow,
     LinkTarget,
     Mention,
@@ -28,8 +29,9 @@ from grimoire.store.records import StoredEntry
 # later stage); they are re-exported here under their old home.
 __all__ = [
     "Concept", "ConceptName", "ConceptRecord", "ConceptSummary", "DeadLink", "EntryRow",
-    "HeadingRow", "LinkRow", "LinkTarget", "Mention", "Merge", "MergeRecord", "NameRecord",
-    "Resolution", "ResolveInput", "ResolveReport", "Section", "SectionRecord", "WantedPage",
+    "HeadingRow", "LabelRow", "LinkRow", "LinkTarget", "Mention", "Merge", "MergeRecord",
+    "NameRecord", "Resolution", "ResolveInput", "ResolveReport", "Section", "SectionRecord",
+    "WantedPage",
 ]
 
 @dataclass(frozen=True, slots=True)

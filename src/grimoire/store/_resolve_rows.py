@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from grimoire.store.concept_records import HeadingRow, NameRecord
+from grimoire.store.concept_records import HeadingRow, LabelRow, NameRecord
 
 
 def section_rows(
@@ -20,6 +20,13 @@ def section_rows(
         if isinstance(line, int):
             yield HeadingRow(doc, path, here, line, line)
         yield from section_rows(doc, path, node.get("children"), here)
+
+
+def label_rows(doc: int, path: str, labels: Any) -> Iterator[LabelRow]:
+    """The labels a reader listed in `meta["labels"]` (label -> the heading it names)."""
+    for label, name in labels.items() if isinstance(labels, dict) else ():
+        if isinstance(label, str) and isinstance(name, str) and label and name:
+            yield LabelRow(doc, path, label, name)
 
 
 def unique_names(names: Sequence[NameRecord]) -> Iterator[NameRecord]:

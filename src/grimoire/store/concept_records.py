@@ -49,6 +49,17 @@ class LinkRow:
 
 
 @dataclass(frozen=True, slots=True)
+class LabelRow:
+    """A label a document defines (`meta["labels"]`: MyST `(intro)=`, Quarto `{#sec-intro}`,
+    Sphinx `.. _intro:`) and the heading or term it names."""
+
+    document_id: int
+    path: str
+    label: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class HeadingRow:
     """A section heading of a document and the lines its text covers."""
 
@@ -75,6 +86,8 @@ class ResolveInput:
     # the path of every ingested file: a file link into a folder that holds none of them
     # leads outside the notes ("elsewhere"), one into a folder that does is a dead link
     paths: tuple[str, ...] = ()
+    # the labels every document defines: a label reference of one file to another's label
+    labels: list[LabelRow] = field(default_factory=list)
 
 
 # -- resolve writes to the store -----------------------------------------------------------------

@@ -701,7 +701,7 @@ class PostgresQueries(ConceptLookups):
                    GROUP BY p.document_id, s.path, p.heading_path
                    ORDER BY p.document_id, p.heading_path""")
         ]
-        from grimoire.store._resolve_rows import section_rows
+        from grimoire.store._resolve_rows import label_rows, section_rows
 
         for d, p, tree in self._all(
             """SELECT d.id, s.path, (d.meta::jsonb->'sections')::text
@@ -712,7 +712,12 @@ class PostgresQueries(ConceptLookups):
             """SELECT s.path, min(d.id) FROM documents d JOIN sources s ON d.source_id = s.id
                GROUP BY s.id HAVING count(*) = 1""")}
         paths = tuple(str(p) for (p,) in self._all("SELECT path FROM sources ORDER BY path"))
-        return ResolveInput(entries, links, headings, documents, paths)
+        labels = [r for d, p, found in self._all(
+            """SELECT d.id, s.path, (d.meta::jsonb->'labels')::text
+               FROM documents d JOIN sources s ON d.source_id = s.id
+               WHERE jsonb_typeof(d.meta::jsonb->'labels') = 'object' ORDER BY d.id""")
+                  for r in label_rows(int(d), p, json.loads(found))]
+        return ResolveInput(entries, links, headings, documents, paths, labels)
 
     def write_resolution(self, resolution: Resolution, fingerprint: str) -> None:
         from grimoire.store._resolve_rows import unique_names

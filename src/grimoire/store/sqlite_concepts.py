@@ -120,8 +120,9 @@ class ConceptSQL(ConceptLookups):
 
     def resolve_input(self) -> ResolveInput:
         """Entries, links and headings, as resolve reads them."""
-        from grimoire.store._resolve_rows import section_rows
+        from grimoire.store._resolve_rows import label_rows, section_rows
         from grimoire.store.concept_records import EntryRow, HeadingRow, LinkRow, ResolveInput
+        from grimoire.store.sqlite_resolve_state import LABELS_SELECT
 
         c = self.conn
         entries = [
@@ -159,7 +160,9 @@ class ConceptSQL(ConceptLookups):
                 """SELECT s.path, min(d.id) FROM documents d JOIN sources s ON d.source_id = s.id
                    GROUP BY s.id HAVING count(*) = 1"""))
         paths = tuple(p for (p,) in c.execute("SELECT path FROM sources ORDER BY path"))
-        return ResolveInput(entries, links, headings, documents, paths)
+        labels = [r for d, p, found in c.execute(LABELS_SELECT)
+                  for r in label_rows(d, p, json.loads(found))]
+        return ResolveInput(entries, links, headings, documents, paths, labels)
 
     def write_resolution(self, resolution: Resolution, fingerprint: str) -> None:
         """Replace the concept tables with `resolution`; a concept keeps its id by key."""

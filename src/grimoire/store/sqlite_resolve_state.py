@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ConceptRecord,
         EntryRow,
         HeadingRow,
+        LabelRow,
         LinkRow,
         LinkTarget,
         SectionRecord,
@@ -62,8 +63,9 @@ _BULK_CACHE_KIB = 128 * 1024  # page cache while all keys are written (SQLite's 
 
 # Written with a full set of keys; bump it when `resolve/incremental.py` changes what the keys
 # hold, so a store keyed by an older Grimoire resolves in full once instead of going wrong
-# (2: an API link `Trainer.train` is also keyed by `trainer`).
-_KEYS_MARK: StateRow = ("", 0, "v", 0, "keys 2")
+# (2: an API link `Trainer.train` is also keyed by `trainer`; 3: a label a file defines, and
+# a reference to it, are keyed by the label: `resolve.labels`).
+_KEYS_MARK: StateRow = ("", 0, "v", 0, "keys 3")
 
 _ENTRY_SELECT = """
     SELECT e.id, e.document_id, s.path, e.start_line, e.term,
@@ -84,6 +86,12 @@ _SECTIONS_SELECT = """
     SELECT d.id, s.path, json_extract(d.meta, '$.sections')
     FROM documents d JOIN sources s ON d.source_id = s.id
     WHERE json_type(d.meta, '$.sections') = 'array'"""
+
+# The labels each document defines (`LabelRow`), for a label reference from another file.
+LABELS_SELECT = """
+    SELECT d.id, s.path, json_extract(d.meta, '$.labels')
+    FROM documents d JOIN sources s ON d.source_id = s.id
+    WHERE json_type(d.meta, '$.labels') = 'object'"""
 
 
 def _ids(ids: Iterable[int]) -> str:
@@ -256,6 +264,29 @@ class ResolveStateSQL:
             for d, p, tree in self.conn.execute(f"{_SECTIONS_SELECT} AND d.id IN "
                                                 f"({_ids(chunk)})"):
                 out.extend(section_rows(d, p, json.loads(tree), ()))
+        return out
+
+    def label_rows(self, *, labels: Iterable[str] = (), documents: Iterable[int] = ()
+                   ) -> list[LabelRow]:
+        """The definitions of these labels, wherever they are, and every label of these
+        documents (`ResolveInput.labels`)."""
+        from grimoire.store._resolve_rows import label_rows
+
+        wanted = set(labels)
+        docs = set(documents)
+        if not wanted and not docs:
+            return []
+        out: list[LabelRow] = []
+        if not wanted:  # a changed file's own labels: by its id, no scan
+            for chunk in _chunks(sorted(docs)):
+                for d, p, found in self.conn.execute(f"{LABELS_SELECT} AND d.id IN "
+                                                     f"({_ids(chunk)})"):
+                    out.extend(label_rows(d, p, json.loads(found)))
+            return out
+        # One scan of the documents that define labels (a book's chapters, not every note).
+        for d, p, found in self.conn.execute(LABELS_SELECT):
+            out.extend(r for r in label_rows(d, p, json.loads(found))
+                       if r.label in wanted or d in docs)
         return out
 
     def source_paths(self) -> list[str]:

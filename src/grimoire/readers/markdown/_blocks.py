@@ -86,6 +86,12 @@ _HUGO_LINK = re.compile(
 _HEADING_ATTRIBUTES = re.compile(
     r"\s*\{[ \t]*(?:[#.][\w:.-]+|[\w-]+=\S+|-)(?:[ \t]+(?:[#.][\w:.-]+|[\w-]+=\S+|-))*[ \t]*\}$")
 _ANCHOR = re.compile(r"#([\w:.-]+)")
+# A Quarto figure's or table's label: a chunk option (`#| label: fig-loss`) or the attribute
+# after an image or a table caption (`![Loss](loss.png){#fig-loss}`, `: Scores {#tbl-scores}`).
+# `@fig-loss` refers to it: it names the section the figure stands in (round 37: 157 of a
+# Quarto book's label references were to figures and tables, most of another chapter's).
+_CHUNK_LABEL = re.compile(r"#\|\s*label:\s*[\"']?((?:fig|tbl|lst)-[\w-]+)")
+_FIGURE_ANCHOR = re.compile(r"\{[^{}\n]*?#((?:fig|tbl|lst)-[\w-]+)[^{}\n]*\}")
 # Documentation-builder markers written as `[[name]]`; never Obsidian wikilinks.
 DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
 
@@ -648,6 +654,14 @@ class _Walker:
         if not href:
             return
         span = Span(self.path, start, end)
+        if self.myst and href.startswith("project:"):
+            # MyST's `<project:#label>` and `[text](project:#label)`: a reference inside the
+            # book, to a label (as `{ref}` is) or to a file (`project:other.md#label`).
+            href = href.removeprefix("project:")
+            if href.startswith("#") and len(href) > 1:
+                shown = None if not label or label.startswith("project:") else label
+                block.links.append(Link(unquote(href[1:]), LinkKind.LABEL, span, label=shown))
+                return
         compact = "".join(href.split()).lower()
         m = _SCHEME.match(compact)
         if m and len(m.group(1)) > 1:  # one letter is a Windows drive, not a scheme
@@ -712,6 +726,9 @@ class _Walker:
                 i = j + 1
                 continue
             if ttype == "paragraph_open":
+                if self.chunks and "{#" in tokens[i + 1].content:
+                    for m in _FIGURE_ANCHOR.finditer(tokens[i + 1].content):
+                        self._figure_label(m.group(1))
                 if not (self.chunks and _QUARTO_SHORTCODE.fullmatch(tokens[i + 1].content)):
                     self._container(tokens[i : i + 3], "text", lines)
                 i += 3
@@ -769,6 +786,11 @@ class _Walker:
     def _new_block(self, kind: str, joiner: str = " ") -> Block:
         return Block(kind, [], self.heading_titles, joiner=joiner)
 
+    def _figure_label(self, label: str) -> None:
+        """A figure's or table's label names the section it stands in (`_CHUNK_LABEL`)."""
+        if self.heading_titles:
+            self.parsed.labels.setdefault(label, self.heading_titles[-1])
+
     def _code(self, tok: Token, lines: list[str]) -> None:
         start, end = tok.map or (0, 0)
         if tok.type == "fence":
@@ -790,6 +812,8 @@ class _Walker:
         if self.chunks and content.startswith("#|"):
             # A Quarto chunk's options (`#| echo: false`) say how to run it: no code.
             while content.startswith("#|"):
+                if (m := _CHUNK_LABEL.match(content)) is not None:
+                    self._figure_label(m.group(1))
                 cut = content.find("\n")
                 content = content[cut + 1:] if cut >= 0 else ""
                 first += 1

@@ -1,0 +1,76 @@
+"""A book's labels, across its files: a reference to a label another file defines.
+
+A MyST, Quarto or R Markdown book labels a heading in one chapter (`(sec-training)=` above
+it, `## Training {#sec-training}`) and refers to it from another (`{ref}`sec-training``,
+`@sec-training`, `[the training loop](#sec-training)`). Readers list each file's labels in
+`Document.meta["labels"]` and point a reference at a label of its own file themselves
+(`readers.labels.link_local_labels`); what is left, a LABEL link whose target is still the
+label, is looked up here in the labels of every file (`LabelRow`, read through the store on
+both engines). It leads to the concept of the heading the label names, as a link to that
+heading's name from the labelled file would. A label two files define is ambiguous: the link
+leads to neither, and lint says the name is not one concept's.
+
+Incremental resolve keeps one key per label a file defines (`LABEL_KEY` + label) beside the
+same key of every reference to it, so a label that moves to another file, or disappears,
+resolves again the links that name it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from grimoire.names import normalize
+from grimoire.resolve.types import LabelRow, LinkRow
+
+if TYPE_CHECKING:
+    from grimoire.resolve.links import NameIndex
+
+LABEL_KEY = "\x03"  # the key of a label's definitions and references (`resolve_keys`)
+
+
+def label_key(label: str) -> str:
+    return LABEL_KEY + label.strip()
+
+
+def refers_across(link: LinkRow) -> bool:
+    """A reference to a label its own file does not define (the reader retargeted those at
+    the heading's name, with the label as the fragment)."""
+    return link.kind == "label" and not link.fragment and bool(link.target.strip())
+
+
+class LabelTable:
+    """label -> the documents that define it, each with the heading it names."""
+
+    def __init__(self, rows: Iterable[LabelRow]) -> None:
+        self.where: dict[str, dict[int, LabelRow]] = {}
+        for row in rows:
+            self.where.setdefault(row.label, {}).setdefault(row.document_id, row)
+
+    def names(self) -> set[str]:
+        """The normalised names the labels stand for (incremental resolve reads their
+        claimants before looking them up)."""
+        return {normalize(r.name) for found in self.where.values() for r in found.values()}
+
+    def resolve(self, link: LinkRow, index: NameIndex, doc_concepts: Mapping[int, Container[int]],
+                doc_first: Mapping[int, int]) -> tuple[str, int | None] | None:
+        """The status and concept of a reference to another file's label; None when the link
+        is no such reference or no file defines its label (resolve goes on as before)."""
+        if not refers_across(link):
+            return None
+        found = self.where.get(link.target.strip())
+        if not found:
+            return None
+        if len(found) > 1:
+            return "ambiguous", None
+        (row,) = found.values()
+        status, concept = index.lookup(normalize(row.name), doc_concepts.get(row.document_id))
+        if status == "resolved":
+            return status, concept
+        # A heading no concept is named after: the labelled page's concept, or the page.
+        if row.document_id in doc_first:
+            return "resolved", doc_first[row.document_id]
+        return "document", None
+
+
+__all__ = ["LABEL_KEY", "LabelTable", "label_key", "refers_across"]
