@@ -101,7 +101,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 31-32: encodings told by structure, Markdown links in RST, Dendron and Jekyll pages (read36,
 # follow36f). 33: a Western note with quotes beside an accented letter, a UTF-16 head cut in
 # an emoji, Liquid quoted in a note about Jekyll (review36): files those failed or skipped.
-READ_VERSION = b"grimoire-read-33\x00"
+READ_VERSION = b"grimoire-read-34\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
