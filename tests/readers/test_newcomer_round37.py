@@ -48,3 +48,57 @@ def test_a_bidi_override_in_a_heading_does_not_turn_a_name_around(tmp_path: Path
     # the text itself is kept as written
     assert "\u202e" in " ".join(p.text for p in read_file(
         "markdown", "# A\n\nsee \u202eabc here\n".encode(), "a.md")[0].passages)
+
+
+# A bytecode listing of a class of ours, laid out as a disassembler prints one.
+_BYTECODE = """Compiled from "Tally.java"
+public class Tally {
+  static int total;
+
+  public Tally();
+    Code:
+       0: aload_0
+       1: invokespecial #1                  // Method java/lang/Object."<init>":()V
+       4: return
+
+  public static int bump(int);
+    Code:
+       0: getstatic     #7                  // Field total:I
+       3: iload_0
+       4: iadd
+       5: dup
+       6: putstatic     #7                  // Field total:I
+       9: ireturn
+}
+"""
+# A binary's disassembly, one address a line.
+_DISASSEMBLY = """
+tally.wasm:\tfile format wasm 0x1
+
+Code Disassembly:
+
+00008a func[0] <bump>:
+ 00008b: 23 00                      | global.get 0
+ 00008d: 20 00                      | local.get 0
+ 00008f: 6a                         | i32.add
+ 000090: 22 01                      | local.tee 1
+ 000092: 24 00                      | global.set 0
+ 000094: 20 01                      | local.get 1
+ 000096: 0b                         | end
+"""
+
+
+def test_a_tool_s_dump_of_compiled_code_names_no_concept(tmp_path: Path) -> None:
+    with _store(tmp_path, {
+        "jvm/Tally.code.txt": _BYTECODE,
+        "wasm/tally.code.txt": _DISASSEMBLY,
+        # a note whose lines open with numbers and a colon is still a note
+        "steps.txt": "Warmup schedule\n\n1: start the rate at a tenth of its peak.\n"
+                     "2: raise it linearly for a thousand steps.\n3: then let it decay.\n"
+                     "4: watch the loss for spikes.\n5: lower the peak if it spikes.\n"
+                     "6: keep the batch size fixed.\n7: log every step.\n8: stop early.\n",
+    }) as kb:
+        terms = {e.entry.term for e in kb.entries()}
+        found = [h.span.path for h in kb.search("getstatic iadd", k=5, mode="lexical")]
+    assert terms == {"Warmup schedule"}, terms
+    assert any(p.endswith("Tally.code.txt") for p in found), found  # still searchable
