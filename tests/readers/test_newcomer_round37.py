@@ -102,3 +102,70 @@ def test_a_tool_s_dump_of_compiled_code_names_no_concept(tmp_path: Path) -> None
         found = [h.span.path for h in kb.search("getstatic iadd", k=5, mode="lexical")]
     assert terms == {"Warmup schedule"}, terms
     assert any(p.endswith("Tally.code.txt") for p in found), found  # still searchable
+
+
+_LAWS = (
+    ("# Poisson Distribution",
+     "The Poisson distribution counts events in a fixed interval, at a rate $\\lambda$."),
+    ("# Geometric Distribution",
+     "The geometric distribution counts the trials until a first success of chance $p$."),
+    ("# Gamma Distribution",
+     "The gamma distribution is a continuous law of shape $k$ and scale $\\theta$."),
+)
+
+
+def test_a_note_of_several_h1_topics_is_named_by_its_file_and_each_topic_is_one(
+        tmp_path: Path) -> None:
+    # Each cell of a notebook opened with its own `# Topic`: the first was the page's title,
+    # the other topics were its text and no concept; a Markdown note of several H1s the same.
+    files = {
+        "laws.md": "\n\n".join(f"{h}\n\n{t}" for h, t in _LAWS) + "\n",
+        "laws_nb.ipynb": _notebook(("code", "import numpy as np\n"),
+                                   *(("markdown", f"{h}\n\n{t}\n") for h, t in _LAWS)),
+        # one H1 that says the file's name, over topics of its own: still the title
+        "android.md": "# Android: Dalvik and ART\n\nTwo runtimes ran Android apps.\n\n"
+                      "# Dalvik\n\nDalvik is a register-based virtual machine.\n\n"
+                      "# ART\n\nART is the runtime that compiles apps ahead of time.\n",
+        # an H1 title over an H1 "References": one topic, the title stays
+        "dropout.md": "# Dropout\n\nDropout zeroes random units while training.\n\n"
+                      "# References\n\n- a paper\n",
+    }
+    with _store(tmp_path, files) as kb:
+        found = {(e.entry.term, e.entry.span.path.rsplit("/", 1)[-1]): e.entry
+                 for e in kb.entries()}
+    for name in ("laws.md", "laws_nb.ipynb"):
+        (doc,) = read_file("notebook" if name.endswith("ipynb") else "markdown",
+                           files[name].encode(), name)
+        assert doc.title == name.split(".")[0], doc.title
+        for head, _ in _LAWS:
+            assert (head[2:], name) in found, (head, name, found)
+        # the first topic is its own section, not the whole note
+        assert "geometric" not in found[("Poisson Distribution", name)].definition.casefold()
+    assert ("Android: Dalvik and ART", "android.md") in found, found
+    assert ("Dropout", "dropout.md") in found, found
+
+
+def test_a_source_tree_s_paths_an_imports_cell_and_a_repeated_part_name_no_concept(
+        tmp_path: Path) -> None:
+    with _store(tmp_path, {
+        # a page that walks a repository's folders, one heading each
+        "layout.md": "# Repository layout\n\nWhere things live in our toy project.\n\n"
+                     "## /scripts\n\nThe scripts folder holds the shell helpers we run.\n\n"
+                     "## /src/core\n\nThe core folder holds the solver and its tests.\n\n"
+                     "## NOTES.md\n\nNOTES.md is the file where we keep open questions.\n\n"
+                     "## make.*\n\nThe make files build the docs and the wheel.\n",
+        # a notebook that opens with its imports cell under a heading
+        "cheats.ipynb": _notebook(("markdown", "# Imports\n"), ("code", "import torch\n"),
+                                  ("markdown", "## Tensors\n\nA tensor is an array on a "
+                                               "device, with a shape and a type.\n")),
+        # the same part under each topic: an estimate of each, no concept "Estimate"
+        "moments.md": "# Moments\n\nNumbers that sum up a law.\n\n"
+                      "## Mean\n\nThe mean is the weighted average of the values.\n\n"
+                      "### Estimate\n\nAn estimate is the average of the sample.\n\n"
+                      "## Variance\n\nThe variance is the mean squared distance to the mean.\n\n"
+                      "### Estimate\n\nAn estimate is the sample's squared spread.\n",
+    }) as kb:
+        terms = {e.entry.term for e in kb.entries()}
+    assert not terms & {"/scripts", "/src/core", "NOTES.md", "make.*", "Imports", "Estimate"}, \
+        terms
+    assert {"Repository layout", "Tensors", "Mean", "Variance"} <= terms, terms

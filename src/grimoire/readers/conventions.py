@@ -156,9 +156,12 @@ _GENERIC_HEADINGS = frozenset(
 )
 # A notebook's step, not its subject: "Read data", "Load Data", "Import libraries",
 # "Loading the IMDB dataset" (round 29: a course's notebooks were named so).
+# So is the cell of imports that opens a notebook, by its noun alone ("Imports", "Libraries",
+# "Required packages"; round 37: a cheat sheet's notebook was named "Imports").
 _SETUP_STEP = re.compile(
     r"(?:load|read|import|download|get|fetch|prepare|install)(?:ing)?\s+(?:the\s+)?"
-    r"(?:\w+\s+)?(?:data|dataset|datasets|libraries|library|packages|modules|dependencies)\b")
+    r"(?:\w+\s+)?(?:data|dataset|datasets|libraries|library|packages|modules|dependencies)\b"
+    r"|(?:(?:required|needed|python)\s+)?(?:imports|libraries|packages|dependencies)$")
 # A figure, table or appendix of a paper by its number, with its caption or not ("Figure
 # 10", "Table 2: Results", "Appendix B"): OCR of a paper made each a heading (round 29).
 # So is a worked example or an exercise, by its number or its caption ("Example 4: Custom
@@ -581,9 +584,23 @@ def is_statement(title: str) -> bool:
     return sum(1 for w in long if w[0].isupper()) * 2 < len(long)
 
 
+# A file or a folder as a notes page lists a source tree: a path from the root or the current
+# folder (`/cmake`, `./tools/ci`), a pattern of files (`build.*`), or a file name with its kind
+# (`BUILD.md`, `setup.py`, `CMakeLists.txt`): a place in a repository, never a concept (round
+# 37: a runtime's tree described folder by folder made 14 concepts). A product named like a
+# file (`Node.js`, `ASP.NET`, `Socket.io`) has no such kind.
+_PATH_NAME = re.compile(
+    r"(?:\.{0,2}|~)/[\w.*@+-]*(?:/[\w.*@+-]+)*/?|[\w.-]+\.\*"
+    r"|[\w.-]+\.(?:md|markdown|txt|rst|ipynb|py|pyi|json|ya?ml|toml|cfg|ini|sh|bat|ps1|cmake|"
+    r"h|hh|hpp|c|cc|cpp|cxx|cu|rs|java|kt|scala|csv|tsv|xml|lock|tex|bib|mk|gradle|proto|onnx)",
+    re.IGNORECASE)
+
+
 def names_nothing(name: str) -> bool:
-    """Whether a name is an address (`https://google.com` as a list's term), not a name."""
-    return _URL_NAME.match(name.strip()) is not None
+    """Whether a name is an address (`https://google.com` as a list's term) or a path in a
+    source tree (`/cmake`, `BUILD.md`, `build.*`), not a name."""
+    name = name.strip()
+    return _URL_NAME.match(name) is not None or _PATH_NAME.fullmatch(name) is not None
 
 
 def is_see_also_heading(title: str) -> bool:

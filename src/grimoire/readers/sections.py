@@ -445,7 +445,11 @@ def add_section_entries(doc: Document) -> Document:
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
         shape = f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''})"
         if path in defined:
-            reasons[path] = f"{shape}, whose text defines it"
+            if normalize(heading) not in repeated:
+                # A heading the page repeats under several parts ("Estimate" under each of
+                # "Expectation", "Covariance", "Correlation") is a part of each, whose text
+                # is about its parent (round 37: three concepts "Estimate" of one notebook).
+                reasons[path] = f"{shape}, whose text defines it"
             continue
         group = siblings[path[:-1]]
         defining = sum(1 for g in group if g in defined)

@@ -266,6 +266,8 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     after_text = not any_heading and first is not None and _text_before(parsed, first)
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
     stem = _spaced(stem_title(stem_of(path)))
+    if h1 is not None and _topics(heads, stem_of(path)):
+        return stem
     if h1 is None and any_heading and heads and not _text_before(parsed, heads[0]) \
             and not (heads[0].level > 1 and names_no_concept(stem)):
         # A heading under the page's opening text heads a part of it (BM25.md opens with a
@@ -339,6 +341,22 @@ _CAPITALISED = re.compile(r"(?:^|_)[A-Z][a-z]")
 _STEM_NUMBER = re.compile(r"^\d{1,3}[-_](?=[A-Z])(?![A-Z0-9]+(?:$|[-_ ]))")
 _RUN_TOGETHER = re.compile(r"(?:[A-Z][a-z]{3,}){2,}")
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _topics(heads: list[Heading], stem: str) -> bool:
+    """Whether a note's level-1 headings are topics side by side, not a title over its parts:
+    two or more that name no part of a page ("# Poisson Distribution", "# Gamma
+    Distribution", each cell of a notebook so), the first not saying the file's name (as
+    "# Android: DVM and ART" over "# DVM" and "# ART" in `android.md` does). The file names
+    the note, each topic is a section of it (round 37: a notebook of 13 distributions was
+    the first of them, and showed the other 12 as its text)."""
+    tops = [h for h in heads if h.level == 1 and not is_generic_heading(h.title)]
+    if len(tops) < 2 or not any(c.isalpha() for c in stem) or stem.casefold() == "readme" \
+            or is_generic_heading(stem) or names_no_concept(stem):
+        return False
+    mine = {w.rstrip("s") for w in re.split(r"[\W_]+", stem.casefold()) if w}
+    said = {w.rstrip("s") for w in re.split(r"[\W_]+", heads[0].title.casefold()) if w}
+    return heads[0] is tops[0] and not mine <= said and not _file_says(stem, heads[0].title)
 
 
 def _spaced(stem: str) -> str:
