@@ -43,6 +43,7 @@ _PAGE_PARTS = frozenset(
         "installation", "install", "installing", "intro", "introduction", "license", "links",
         "more", "notes", "note", "outline", "overview", "quick start", "quickstart",
         "readings", "recap", "reference", "references", "related work", "resources",
+        "refs",  # round 37: a course's notebooks close with "# Refs"
         "sources", "source", "summary", "table of contents", "todo", "tutorial", "tutorials",
         "usage", "what next", "next steps", "see also", "related", "footnotes", "authors",
         "author", "updates", "news", "figures", "tables", "images", "screenshots", "videos",
@@ -156,12 +157,13 @@ _GENERIC_HEADINGS = frozenset(
 )
 # A notebook's step, not its subject: "Read data", "Load Data", "Import libraries",
 # "Loading the IMDB dataset" (round 29: a course's notebooks were named so).
-# So is the cell of imports that opens a notebook, by its noun alone ("Imports", "Libraries",
-# "Required packages"; round 37: a cheat sheet's notebook was named "Imports").
+# So is the cell of imports that opens a notebook, by its noun ("Imports", "Python imports",
+# "Required packages"; round 37: a cheat sheet's notebook was named "Imports"). A page on
+# "Libraries" is a page on them.
 _SETUP_STEP = re.compile(
     r"(?:load|read|import|download|get|fetch|prepare|install)(?:ing)?\s+(?:the\s+)?"
     r"(?:\w+\s+)?(?:data|dataset|datasets|libraries|library|packages|modules|dependencies)\b"
-    r"|(?:(?:required|needed|python)\s+)?(?:imports|libraries|packages|dependencies)$")
+    r"|(?:python\s+)?imports$|(?:required|needed)\s+(?:libraries|packages|dependencies)$")
 # A figure, table or appendix of a paper by its number, with its caption or not ("Figure
 # 10", "Table 2: Results", "Appendix B"): OCR of a paper made each a heading (round 29).
 # So is a worked example or an exercise, by its number or its caption ("Example 4: Custom

@@ -445,11 +445,7 @@ def add_section_entries(doc: Document) -> Document:
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
         shape = f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''})"
         if path in defined:
-            if normalize(heading) not in repeated:
-                # A heading the page repeats under several parts ("Estimate" under each of
-                # "Expectation", "Covariance", "Correlation") is a part of each, whose text
-                # is about its parent (round 37: three concepts "Estimate" of one notebook).
-                reasons[path] = f"{shape}, whose text defines it"
+            reasons[path] = f"{shape}, whose text defines it"
             continue
         group = siblings[path[:-1]]
         defining = sum(1 for g in group if g in defined)
@@ -829,7 +825,7 @@ def add_page_entry(doc: Document) -> Document:
     if is_generic_title(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
             or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta) \
-            or MATH_ONLY.fullmatch(title) or is_statement(title):
+            or MATH_ONLY.fullmatch(title) or is_statement(title) or doc.meta.get("topics") is True:
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 
