@@ -165,3 +165,12 @@ def test_a_source_tree_s_paths_and_an_imports_cell_name_no_concept(
     assert not terms & {"/scripts", "/src/core", "NOTES.md", "make.*", "Imports"}, \
         terms
     assert {"Repository layout", "Tensors"} <= terms, terms
+
+
+def test_a_page_part_written_with_a_letter_left_out_or_swapped_is_still_a_part() -> None:
+    from grimoire.readers.conventions import is_generic_heading
+    assert [is_generic_heading(h) for h in ("Definiton", "Implemetation", "Backgorund")] \
+        == [True, True, True]
+    # a singular beside a plural, and words one letter away, are other words
+    assert [is_generic_heading(h) for h in ("Dataset", "Deviation", "Valuation", "Attention")] \
+        == [False, False, False, False]

@@ -690,6 +690,26 @@ _TASK_LIST = re.compile(r"(?:[\w'-]+ ){0,3}(?:to-?dos|to dos|(?:to-?do|to do) li
 _QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)")
 
 
+# A word of the page's furniture written with a letter left out or two letters swapped
+# ("Definiton", "Implemetation", "Backgorund"; round 37: a course notebook's "Definiton" was a
+# concept): the same part. Only words of eight letters or more, and never their first or last
+# letter, so a plural's singular ("Datasets", "Dataset") or another word stays apart.
+_MISSPELT_MIN = 8
+
+
+@lru_cache(maxsize=4)
+def _misspellings(words: frozenset[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for w in words:
+        if len(w) < _MISSPELT_MIN or not w.isalpha():
+            continue
+        for i in range(1, len(w) - 1):
+            out.add(w[:i] + w[i + 1:])
+            if i < len(w) - 2:
+                out.add(w[:i] + w[i + 1] + w[i] + w[i + 2:])
+    return frozenset(out - words)
+
+
 def _names_part(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
     # A note's title is asked twice (its reader's `title_of`, then `add_page_entry`) and its
     # section headings recur note after note: remembered as `heading_key` is (issue 14).
@@ -702,7 +722,8 @@ def _names_part(title: str, words: frozenset[str], of_words: frozenset[str]) -> 
 def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
     written = heading_key(title)
     key = _ARTICLE.sub("", written).rstrip("? ")  # "The Problem", "The Idea", "What is it?"
-    if key in words or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
+    if key in words or key in _misspellings(words) or _COURSE_HEADING.search(key) \
+            or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
             or _QUIZ.fullmatch(key):
         return True
