@@ -174,3 +174,24 @@ def test_a_page_part_written_with_a_letter_left_out_or_swapped_is_still_a_part()
     # a singular beside a plural, and words one letter away, are other words
     assert [is_generic_heading(h) for h in ("Dataset", "Deviation", "Valuation", "Attention")] \
         == [False, False, False, False]
+
+
+def test_a_part_repeated_under_each_topic_and_said_to_be_of_it_is_no_concept(
+        tmp_path: Path) -> None:
+    with _store(tmp_path, {
+        # the same part under each topic, each time "an estimate of <the topic>"
+        "moments.md": "# Moments\n\nNumbers that sum up a law.\n\n"
+                      "## Mean\n\nThe mean is the weighted average of the values.\n\n"
+                      "### Estimate\n\nAn estimate of the mean is the average of a sample.\n\n"
+                      "## Variance\n\nThe variance is the mean squared distance to the mean.\n\n"
+                      "### Estimate\n\nAn estimate of the variance is the sample's spread.\n",
+        # a name repeated under two topics, once defined plainly: a concept still
+        "products.md": "# Products\n\nWays to multiply.\n\n## Vectors\n\nLists of numbers.\n\n"
+                       "### Hadamard product\n\nHadamard product is the elementwise product "
+                       "of two vectors.\n\n## Matrices\n\nTables of numbers.\n\n"
+                       "### Hadamard product\n\nHadamard product of matrices multiplies "
+                       "entries in the same place.\n",
+    }) as kb:
+        terms = [e.entry.term for e in kb.entries()]
+    assert "Estimate" not in terms, terms
+    assert {"Mean", "Variance", "Hadamard product"} <= set(terms), terms
