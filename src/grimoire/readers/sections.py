@@ -659,7 +659,8 @@ def _aspects(candidates: dict[tuple[str, ...], str], repeated: set[str],
             continue
         head = re.escape(normalize(_bare(path, numbered)))
         parent = re.escape(normalize(_bare(path[:-1], numbered)))
-        said[key].append(re.search(rf"\b{head}s? of (?:the |a |an )?{parent}\b",
+        # "an estimate of the pearson correlation" under "Correlation": a few words between
+        said[key].append(re.search(rf"\b{head}s? of (?:\w+ ){{0,3}}{parent}\b",
                                    normalize(prose)) is not None)
     return {key for key, flags in said.items() if len(flags) > 1 and all(flags)}
 
