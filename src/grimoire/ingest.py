@@ -107,7 +107,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 36: a page that only points to one concept, in more wordings, is a name of it (faces37).
 # 37: figure and table labels of Quarto / R Markdown name their section, MyST project:#x
 # links are label references (labels37).
-READ_VERSION = b"grimoire-read-37\x00"
+# 38: several topics in one note, tool dumps, source-tree headings, bidi controls in names
+# (follow37).
+READ_VERSION = b"grimoire-read-38\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

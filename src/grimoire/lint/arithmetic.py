@@ -408,8 +408,21 @@ def _nearest(expression: str, natural: float, stated: float) -> float:
     return best
 
 
+# A number of more than 15 digits is past what a float holds exactly: a claim about it cannot
+# be checked, and a passage that cut a long line in pieces may open inside it (round 37: a
+# 5,000-digit sum was flagged "9999999999999999 + 1 = 2", digits the note never wrote alone).
+_LONG_NUMBER = re.compile(r"\d(?:[.,]?\d){15}")
+
+
 def find_claims(text: str) -> Iterator[ArithmeticClaim]:
-    """Every checkable `expression = number` claim in a passage's text, right or wrong."""
+    """Every checkable `expression = number` claim in a passage's text, right or wrong; a claim
+    with a number longer than a float holds is none."""
+    for claim in _claims(text):
+        if not _LONG_NUMBER.search(claim.expression) and not _LONG_NUMBER.search(claim.stated_text):
+            yield claim
+
+
+def _claims(text: str) -> Iterator[ArithmeticClaim]:
     spans: list[tuple[int, int]] = []
     for m in _MATH.finditer(text):
         group = 1 if m.group(1) is not None else 2

@@ -256,7 +256,7 @@ def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Doc
 def _named(doc: Document) -> Document:
     if project_file(doc.path):
         return replace(doc, entries=())
-    doc = _without_slots(doc)
+    doc = _without_slots(_without_bidi(doc))
     if _COLLECTION_TITLE.search(doc.title) and stem_of(doc.path).casefold() in _FRONT_PAGES:
         # "Deep Learning Notes", "Machine learning notes": a README titles the collection,
         # no concept in it (round 28: five public repositories' READMEs)
@@ -267,6 +267,33 @@ def _named(doc: Document) -> Document:
 
 def _unfilled(link: Link) -> bool:
     return "{{" in link.target or "{%" in link.target
+
+
+# Bidi embeddings, overrides (U+202A-202E) and isolates (U+2066-2069): in a name or a heading
+# they turn the rest of a title around wherever it is drawn (round 37: a heading's U+202E read
+# "Evil eltiT" on its web page and in the site). Names and headings are read without them, at
+# this one place for every reader; a note's text keeps them (the terminal shows them escaped).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _without_bidi(doc: Document) -> Document:
+    """`doc` with no bidi control in its title, its entries' names and its headings."""
+    def bare(text: str) -> str:
+        return " ".join(_BIDI.sub("", text).split()) if _BIDI.search(text) else text
+
+    def heads(path: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(bare(h) for h in path)
+
+    names = "\n".join((doc.title, *(e.term for e in doc.entries),
+                       *(a for e in doc.entries for a in e.aliases),
+                       *(h for p in doc.passages for h in p.heading_path)))
+    if not _BIDI.search(names):
+        return doc
+    return replace(
+        doc, title=bare(doc.title),
+        entries=tuple(replace(e, term=bare(e.term), aliases=tuple(bare(a) for a in e.aliases))
+                      for e in doc.entries),
+        passages=tuple(replace(p, heading_path=heads(p.heading_path)) for p in doc.passages))
 
 
 def _without_slots(doc: Document) -> Document:

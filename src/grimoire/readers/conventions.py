@@ -43,6 +43,7 @@ _PAGE_PARTS = frozenset(
         "installation", "install", "installing", "intro", "introduction", "license", "links",
         "more", "notes", "note", "outline", "overview", "quick start", "quickstart",
         "readings", "recap", "reference", "references", "related work", "resources",
+        "refs",  # round 37: a course's notebooks close with "# Refs"
         "sources", "source", "summary", "table of contents", "todo", "tutorial", "tutorials",
         "usage", "what next", "next steps", "see also", "related", "footnotes", "authors",
         "author", "updates", "news", "figures", "tables", "images", "screenshots", "videos",
@@ -163,9 +164,13 @@ _GENERIC_HEADINGS = frozenset(
 )
 # A notebook's step, not its subject: "Read data", "Load Data", "Import libraries",
 # "Loading the IMDB dataset" (round 29: a course's notebooks were named so).
+# So is the cell of imports that opens a notebook, by its noun ("Imports", "Python imports",
+# "Required packages"; round 37: a cheat sheet's notebook was named "Imports"). A page on
+# "Libraries" is a page on them.
 _SETUP_STEP = re.compile(
     r"(?:load|read|import|download|get|fetch|prepare|install)(?:ing)?\s+(?:the\s+)?"
-    r"(?:\w+\s+)?(?:data|dataset|datasets|libraries|library|packages|modules|dependencies)\b")
+    r"(?:\w+\s+)?(?:data|dataset|datasets|libraries|library|packages|modules|dependencies)\b"
+    r"|(?:python\s+)?imports$|(?:required|needed)\s+(?:libraries|packages|dependencies)$")
 # A figure, table or appendix of a paper by its number, with its caption or not ("Figure
 # 10", "Table 2: Results", "Appendix B"): OCR of a paper made each a heading (round 29).
 # So is a worked example or an exercise, by its number or its caption ("Example 4: Custom
@@ -592,9 +597,22 @@ def is_statement(title: str) -> bool:
     return sum(1 for w in long if w[0].isupper()) * 2 < len(long)
 
 
+# A file or a folder as a notes page lists a source tree: a path from the root or the current
+# folder (`/cmake`, `./tools/ci`), a pattern of files (`build.*`), or a file name with its kind
+# (`BUILD.md`, `setup.py`, `CMakeLists.txt`): a place in a repository, never a concept (round
+# 37: a runtime's tree described folder by folder made 14 concepts). A product named like a
+# file (`Node.js`, `ASP.NET`, `Socket.io`) has no such kind.
+_PATH_NAME = re.compile(
+    r"(?:\.{0,2}|~)/[\w.*@+-]*(?:/[\w.*@+-]+)*/?|[\w.-]+\.\*"
+    r"|[\w.-]+\.(?:md|markdown|txt|rst|ipynb|py|pyi|json|ya?ml|toml|cfg|ini|sh|bat|ps1|cmake|"
+    r"h|hh|hpp|c|cc|cpp|cxx|cu|rs|java|kt|scala|csv|tsv|xml|lock|tex|bib|mk|gradle|proto|onnx)",
+    re.IGNORECASE)
+
+
 def names_nothing(name: str) -> bool:
-    """Whether a name is an address (`https://google.com` as a list's term) or a release's
-    number ("v0.13.1", what is left of a changelog's "v0.2 — fairer baselines"), not a name.
+    """Whether a name is an address (`https://google.com` as a list's term), a release's
+    number ("v0.13.1", what is left of a changelog's "v0.2 — fairer baselines") or a path in a
+    source tree (`/cmake`, `BUILD.md`, `build.*`), not a name.
 
     >>> names_nothing("https://google.com"), names_nothing("v0.13.1"), names_nothing("1.2.0")
     (True, True, True)
@@ -602,7 +620,8 @@ def names_nothing(name: str) -> bool:
     (False, False, False)
     """
     name = name.strip()
-    return _URL_NAME.match(name) is not None or _VERSION_NAME.fullmatch(name) is not None
+    return (_URL_NAME.match(name) is not None or _VERSION_NAME.fullmatch(name) is not None
+            or _PATH_NAME.fullmatch(name) is not None)
 
 
 # A release's number alone: a heading of a project's timeline or changelog ("v0.1 — persistent
@@ -696,6 +715,26 @@ _TASK_LIST = re.compile(r"(?:[\w'-]+ ){0,3}(?:to-?dos|to dos|(?:to-?do|to do) li
 _QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)")
 
 
+# A word of the page's furniture written with a letter left out or two letters swapped
+# ("Definiton", "Implemetation", "Backgorund"; round 37: a course notebook's "Definiton" was a
+# concept): the same part. Only words of eight letters or more, and never their first or last
+# letter, so a plural's singular ("Datasets", "Dataset") or another word stays apart.
+_MISSPELT_MIN = 8
+
+
+@lru_cache(maxsize=4)
+def _misspellings(words: frozenset[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for w in words:
+        if len(w) < _MISSPELT_MIN or not w.isalpha():
+            continue
+        for i in range(1, len(w) - 1):
+            out.add(w[:i] + w[i + 1:])
+            if i < len(w) - 2:
+                out.add(w[:i] + w[i + 1] + w[i] + w[i + 2:])
+    return frozenset(out - words)
+
+
 def _names_part(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
     # A note's title is asked twice (its reader's `title_of`, then `add_page_entry`) and its
     # section headings recur note after note: remembered as `heading_key` is (issue 14).
@@ -708,7 +747,8 @@ def _names_part(title: str, words: frozenset[str], of_words: frozenset[str]) -> 
 def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) -> bool:
     written = heading_key(title)
     key = _ARTICLE.sub("", written).rstrip("? ")  # "The Problem", "The Idea", "What is it?"
-    if key in words or _COURSE_HEADING.search(key) or _SETUP_STEP.match(key) \
+    if key in words or key in _misspellings(words) or _COURSE_HEADING.search(key) \
+            or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
             or _QUIZ.fullmatch(key):
         return True

@@ -439,6 +439,7 @@ def add_section_entries(doc: Document) -> Document:
     for path in candidates:
         siblings[path[:-1]].append(path)
 
+    aspects = _aspects(candidates, repeated, numbered)
     reasons: dict[tuple[str, ...], str] = {}
     for path in candidates:
         heading = _bare(path, numbered)
@@ -446,7 +447,8 @@ def add_section_entries(doc: Document) -> Document:
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
         shape = f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''})"
         if path in defined:
-            reasons[path] = f"{shape}, whose text defines it"
+            if normalize(heading) not in aspects:
+                reasons[path] = f"{shape}, whose text defines it"
             continue
         group = siblings[path[:-1]]
         defining = sum(1 for g in group if g in defined)
@@ -640,6 +642,30 @@ _PLACEHOLDER = re.compile(
     r"done|completed)|work in progress|under construction|placeholder)\W*$", re.IGNORECASE)
 
 
+def _aspects(candidates: dict[tuple[str, ...], str], repeated: set[str],
+             numbered: bool) -> set[str]:
+    """Headings the page repeats, each time under a section whose text says it is the
+    heading *of* that section ("Estimate" under "Expectation": "an estimate of the
+    expectation is ..."; under "Covariance": "an estimate of the covariance ..."): an aspect
+    of each topic, no topic of its own (round 37: three concepts "Estimate" of one
+    notebook). A name repeated where one of its texts defines it plainly ("Hadamard product
+    is ...", then "Hadamard product of matrices is ...") stays."""
+    said: dict[str, list[bool]] = defaultdict(list)
+    for path, prose in candidates.items():
+        key = normalize(path[-1])
+        if key not in repeated:
+            continue
+        if len(path) < 2:
+            said[key].append(False)
+            continue
+        head = re.escape(normalize(_bare(path, numbered)))
+        parent = re.escape(normalize(_bare(path[:-1], numbered)))
+        # "an estimate of the pearson correlation" under "Correlation": a few words between
+        said[key].append(re.search(rf"\b{head}s? of (?:\w+ ){{0,3}}{parent}\b",
+                                   normalize(prose)) is not None)
+    return {key for key, flags in said.items() if len(flags) > 1 and all(flags)}
+
+
 def _repeated_headings(sections: dict[tuple[str, ...], _Section]) -> set[str]:
     """Headings a page uses more than once ("Model", "Cost function" under each of its parts):
     parts of the page's layout, not names of things."""
@@ -828,7 +854,7 @@ def add_page_entry(doc: Document) -> Document:
     if is_generic_title(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
             or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta) \
-            or MATH_ONLY.fullmatch(title) or is_statement(title):
+            or MATH_ONLY.fullmatch(title) or is_statement(title) or doc.meta.get("topics") is True:
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 

@@ -1,10 +1,11 @@
 """Plain text: paragraphs separated by blank lines. The fallback for any text file.
 
 A pip requirements file (`requirements.txt`, every line a package), a mail or news message
-(`.eml`, `.mbox`, a data set's `Subject:` files), a settings file (`.ini`, `.cfg`,
-`.conf`, `key = value` lines) and a model's data (`classes.txt`, one label a line) are
-searchable text named by its file or subject, never a page about a thing: their first line
-("torch", "Subject: ...", "[server]", "car") is no concept."""
+(`.eml`, `.mbox`, a data set's `Subject:` files), a tool's dump of compiled code (`javap -c`,
+`objdump -d`), a settings file (`.ini`, `.cfg`, `.conf`, `key = value` lines) and a model's
+data (`classes.txt`, one label a line) are searchable text named by its file or subject, never
+a page about a thing: their first line ("torch", "Subject: ...", "[server]", "car") is no
+concept."""
 
 from __future__ import annotations
 
@@ -129,6 +130,24 @@ def program_output(lines: list[str]) -> bool:
     return numbered * 4 >= len(rows) * 3 and measures * 2 >= len(rows)
 
 
+# A tool's listing of compiled code, saved as text beside the source (a class file as `javap -c`
+# prints it, a binary as `objdump -d` does): its lines open with an offset or an address
+# (`12: iadd`, `0000dd: 10 02 | call 2`, `0000dc func[1]:`), and its first line is the tool's
+# banner ("Compiled from ...", "x.wasm: file format ..."), no concept (round 37: a course's
+# bytecode dumps were six concepts).
+_OFFSET = re.compile(r"(?:0x)?(?=[0-9a-fA-F]*\d)(?:[0-9a-fA-F]+:(?:\s|$)|[0-9a-fA-F]{4,}\s)")
+
+
+def listing(lines: list[str]) -> bool:
+    """Whether a text file is a disassembly or dump: eight lines or more, half of them opening
+    with an offset or address and no sentence in them."""
+    rows = [line.strip() for line in lines if line.strip()]
+    if len(rows) < 8:
+        return False
+    at = sum(1 for r in rows if (m := _OFFSET.match(r)) and not _SENTENCE.search(r, m.end()))
+    return at * 2 >= len(rows)
+
+
 def sniff(head: str, path: str) -> bool:
     return True
 
@@ -157,7 +176,7 @@ def read(data: bytes, path: str) -> list[Document]:
     if settings(lines, path):
         return [Document(path=path, format=name, title=PurePath(path).name,
                          passages=tuple(passages), meta={"settings": True})]
-    if data_rows(lines) or program_output(lines):
+    if data_rows(lines) or program_output(lines) or listing(lines):
         return [Document(path=path, format=name, title=PurePath(path).name,
                          passages=tuple(passages), meta={"data": True})]
     first = passages[0].text.split("\n")[0].strip() if passages else ""

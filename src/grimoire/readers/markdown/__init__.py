@@ -90,9 +90,11 @@ from grimoire.readers.markdown._blocks import (
 )
 from grimoire.readers.markdown._frontmatter import meta_strings
 from grimoire.readers.sections import (
+    MIN_PROSE,
     add_section_entries,
     is_placeholder,
     is_template,
+    name_shaped,
     not_a_page,
 )
 
@@ -270,6 +272,8 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     after_text = not any_heading and first is not None and _text_before(parsed, first)
     # A note app's file name carries ids (Notion, a Zettelkasten) or a namespace (Logseq).
     stem = _spaced(stem_title(stem_of(path)))
+    if h1 is not None and _topics(heads, stem_of(path)):
+        return stem
     if h1 is None and any_heading and heads and not _text_before(parsed, heads[0]) \
             and not (heads[0].level > 1 and names_no_concept(stem)):
         # A heading under the page's opening text heads a part of it (BM25.md opens with a
@@ -343,6 +347,22 @@ _CAPITALISED = re.compile(r"(?:^|_)[A-Z][a-z]")
 _STEM_NUMBER = re.compile(r"^\d{1,3}[-_](?=[A-Z])(?![A-Z0-9]+(?:$|[-_ ]))")
 _RUN_TOGETHER = re.compile(r"(?:[A-Z][a-z]{3,}){2,}")
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _topics(heads: list[Heading], stem: str) -> bool:
+    """Whether a note's level-1 headings are topics side by side, not a title over its parts:
+    two or more that name no part of a page ("# Poisson Distribution", "# Gamma
+    Distribution", each cell of a notebook so), the first not saying the file's name (as
+    "# Android: DVM and ART" over "# DVM" and "# ART" in `android.md` does). The file names
+    the note, each topic is a section of it (round 37: a notebook of 13 distributions was
+    the first of them, and showed the other 12 as its text)."""
+    tops = [h for h in heads if h.level == 1 and not is_generic_heading(h.title)]
+    if len(tops) < 2 or not any(c.isalpha() for c in stem) or stem.casefold() == "readme" \
+            or is_generic_heading(stem) or names_no_concept(stem):
+        return False
+    mine = {w.rstrip("s") for w in re.split(r"[\W_]+", stem.casefold()) if w}
+    said = {w.rstrip("s") for w in re.split(r"[\W_]+", heads[0].title.casefold()) if w}
+    return heads[0] is tops[0] and not mine <= said and not _file_says(stem, heads[0].title)
 
 
 def _spaced(stem: str) -> str:
@@ -753,7 +773,40 @@ def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
             # glossary's term file of a title only is a term to write: said empty as before.
             entry = replace(entry, reason=PAGE_REASON)
         return [entry]
-    return _glossary_entries(parsed, path) or _titled_note(parsed, path, title)
+    return _glossary_entries(parsed, path) or _titled_note(parsed, path, title) \
+        or _topic_entries(parsed, path)
+
+
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
+_TOPIC_REASON = "topics of the note, each under its own level-1 heading"
+
+
+def _topic_entries(parsed: Parsed, path: str) -> list[Entry]:
+    """A note of several H1 topics side by side (`_topics`): each topic with text directly
+    under it is an entry, defined by that text, as a titled note's one H1 is. A heading the
+    note repeats ("# Forward pass" under each of its parts), or that is no name (a question,
+    a sentence), is none."""
+    heads = [h for h in parsed.headings if not MATH_ONLY.fullmatch(h.title)]
+    if not _topics(heads, stem_of(path)):
+        return []
+    tops = [h for h in heads if h.level == 1]
+    seen: dict[str, int] = {}
+    for h in tops:
+        seen[normalize(h.title)] = seen.get(normalize(h.title), 0) + 1
+    nexts = {id(h): (heads[k + 1].index if k + 1 < len(heads) else len(parsed.blocks))
+             for k, h in enumerate(heads)}
+    entries: list[Entry] = []
+    for h in tops:
+        if seen[normalize(h.title)] > 1 \
+                or name_shaped(_LEADING_ARTICLE.sub("", h.title)) is not None:
+            continue
+        lead = [b for b in parsed.blocks[h.index : nexts[id(h)]] if b.kind != "code"]
+        if not lead or not lead[0].units or sum(len(b.text) for b in lead) < MIN_PROSE:
+            continue
+        last = max((ln for b in lead for ln, _ in b.units), default=h.line)
+        entries.append(replace(entry_from_blocks(h.title, lead, Span(path, h.line, last)),
+                               reason=f"one of {len(tops)} {_TOPIC_REASON}"))
+    return entries
 
 
 def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
@@ -852,6 +905,11 @@ def make_document(
         meta = {**meta, "labels": dict(parsed.labels)}
     if template:
         meta = {**meta, "vault_template": True}  # `not_a_page`: no page entry either
+    elif any((e.reason or "").endswith(_TOPIC_REASON) for e in entries) \
+            and _is_slug(stem_of(path)):
+        # A note of topics named by a slug (`common_distributions.ipynb`): the topics are its
+        # concepts, the file's name none (`sections.add_page_entry`).
+        meta = {**meta, "topics": True}
     doc = Document(
         path=path,
         format=fmt,
