@@ -97,13 +97,13 @@ NAME_LIKE = _Weights(semantic=0.5)
 # dev.jsonl).
 # Its bm25 weighs every column alike: a description hides the name of what it describes, so its
 # words found in a page's names, title or headings mostly name a neighbour ("a test at an
-# internal node of a tree": the pages named test, node and tree), which the name columns'
+# internal node of a tree": the pages named test, node or tree), which the name columns'
 # tenfold weight put above the page whose text says what the description says. Names,
-# acronyms and typos are not descriptions: their weights stay. MRR@10 tune / report, descriptions2 `--hide
-# source` 0.521 / 0.479 -> 0.526 / 0.483, every name masked 0.438 / 0.423 -> 0.446 / 0.428,
-# own_words10 0.507 / 0.597 -> 0.507 / 0.621, own_words11 0.633 / 0.424 -> 0.635 / 0.433;
-# names 0.868 unchanged (bench/README.md, round 37; rounds 25 and 32 measured the entry
-# list alone flat).
+# acronyms and typos are not descriptions: their weights stay. MRR@10 tune / report,
+# descriptions2 `--hide source` 0.521 / 0.479 -> 0.526 / 0.483, every name masked 0.438 /
+# 0.423 -> 0.446 / 0.428, own_words10 0.507 / 0.597 -> 0.507 / 0.621, own_words11 0.633 /
+# 0.424 -> 0.635 / 0.433; names 0.868 unchanged; a query or two down in five older own-words
+# halves (bench/README.md, round 37; rounds 25 and 32 measured the entry list alone flat).
 DESCRIPTIVE = _Weights(semantic=0.7, passage_columns=(1.0, 1.0, 1.0, 1.0),
                        entry_columns=(1.0, 1.0))
 # A description names the concepts around the one it describes ("a supervised learning model
