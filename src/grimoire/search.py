@@ -100,7 +100,7 @@ NAME_LIKE = _Weights(semantic=0.5)
 # internal node of a tree": the pages named test, node or tree), which the name columns'
 # tenfold weight put above the page whose text says what the description says. Names,
 # acronyms and typos are not descriptions: their weights stay. MRR@10 tune / report,
-# descriptions2 `--hide source` 0.521 / 0.479 -> 0.526 / 0.483, every name masked 0.438 /
+# descriptions2 `--hide source` 0.519 / 0.479 -> 0.524 / 0.483, every name masked 0.438 /
 # 0.423 -> 0.446 / 0.428, own_words10 0.507 / 0.597 -> 0.507 / 0.621, own_words11 0.633 /
 # 0.424 -> 0.635 / 0.433; names 0.868 unchanged; a query or two down in five older own-words
 # halves (bench/README.md, round 37; rounds 25 and 32 measured the entry list alone flat).
