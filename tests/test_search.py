@@ -963,3 +963,35 @@ def test_a_one_word_query_ranks_the_notes_that_hold_the_word_first(
     assert all("sigmoid" in h.text for h in hits[:2])
     # A word that names a concept still puts that concept first, above notes that use it.
     assert glossary_and_two_notes.search("dropout", k=3)[0].concept == "Dropout"
+
+
+def test_a_description_s_bm25_weighs_a_page_s_name_as_its_text(tmp_path: Path) -> None:
+    # A description hides the name of what it describes: its words found in a page's name are
+    # a neighbour's name ("a test at an internal node of a tree ..." and the page "Tree
+    # height"), and bm25's tenfold name weight put that page above the one whose text says
+    # what the description says. For a description, every column weighs alike.
+    from grimoire.search import DESCRIPTIVE, NAME_LIKE, _text_query, _words
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "tree-height.md").write_text(
+        "# Tree height\n\nThe number of edges on the longest path from the root to a leaf.\n")
+    (notes / "oblique-split.md").write_text(
+        "# Oblique split\n\nA split that tests a weighted sum of two or more inputs, such as"
+        " height plus width, instead of one input alone.\n")
+    kb = grimoire.open(tmp_path / "kb.db")
+    try:
+        kb.ingest([notes], embed=False)
+        query = _text_query(_words("a test at an internal node of a tree that looks at the height"
+                                   " and width of an input together"))
+
+        def first(columns: tuple[float, float, float, float]) -> str:
+            with kb.store.reading():
+                best = kb.store.fts_passages(query, 5, None, columns)[0]
+                return kb.store.passage_rows([best.id])[best.id].term or ""
+
+        assert first(DESCRIPTIVE.passage_columns) == "Oblique split"
+        # A name typed (a short query) still weighs a page's name tenfold.
+        assert first(NAME_LIKE.passage_columns) == "Tree height"
+    finally:
+        kb.close()

@@ -95,7 +95,21 @@ NAME_LIKE = _Weights(semantic=0.5)
 # neighbours it mentions ("a layer that ..."), so bm25 counts less. bm25 still helps a little
 # (dropping it costs both halves of the description dev set and the short descriptions of
 # dev.jsonl).
-DESCRIPTIVE = _Weights(semantic=0.7)
+# Its bm25 weighs every column alike: a description hides the name of what it describes, so its
+# words found in a page's names, title or headings mostly name a neighbour ("a test at an
+# internal node of a tree": the pages named test, node or tree), which the name columns'
+# tenfold weight put above the page whose text says what the description says. Names,
+# acronyms and typos are not descriptions: their weights stay. MRR@10 tune / report,
+# descriptions2 `--hide source` 0.519 / 0.479 -> 0.524 / 0.483, every name masked 0.438 /
+# 0.423 -> 0.446 / 0.428, own_words10 0.507 / 0.597 -> 0.507 / 0.621, own_words11 0.633 /
+# 0.424 -> 0.635 / 0.433; names 0.868 unchanged; a query or two down in five older own-words
+# halves (bench/README.md, round 37; rounds 25 and 32 measured the entry list alone flat).
+DESCRIPTIVE = _Weights(semantic=0.7, passage_columns=(1.0, 1.0, 1.0, 1.0),
+                       entry_columns=(1.0, 1.0))
+# ... unless it says the name of what it defines, as its subject ("precision measures ...",
+# `_subjects`, a kind closed by "that"/"which" excepted) and hides none: that name in a page's
+# name columns is the description's own, and weighs as a name does.
+SAYS_ITS_NAME = _Weights(semantic=DESCRIPTIVE.semantic)
 # A description names the concepts around the one it describes ("a supervised learning model
 # made of conditions and leaves" is not supervised learning): a concept named in it counts
 # half. Description dev set, MRR@10 tune / report: 0.371 / 0.403 -> 0.400 / 0.416; the short
@@ -344,6 +358,9 @@ class Searcher:
                 named = {key for keys in named_by.values() for key in keys}
                 if named and not _BLANK.search(query):
                     named -= set(self._entry_groups(self._subject_of(query, allowed)).values())
+                if (weights is DESCRIPTIVE and not _BLANK.search(query)
+                        and self._subject_of(query, allowed, relative=False)):
+                    weights = SAYS_ITS_NAME
             expansions = self._expansions(query, matches, allowed, weights.expand_phrases)
             highlight.update(w.casefold() for name in expansions for w in _WORD.findall(name))
             groups_of_entries = self._entry_groups([m.entry_id for m in matches])
