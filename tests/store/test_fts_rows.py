@@ -151,3 +151,24 @@ def test_an_old_database_is_upgraded_and_indexes_new_notes(seeds: Path, tmp_path
         assert store.conn.execute(names).fetchall() == []
         n = store.conn.execute("SELECT count(*) FROM passage_fts").fetchone()[0]
         assert n == kb.stats().passages > 50  # each passage indexed once, not twice
+
+
+def test_a_nul_in_an_alias_leaves_the_index_with_its_file(tmp_path: Path) -> None:
+    """SQLite's JSON functions end a string at an escaped NUL (`\\u0000`): a row's values
+    computed again from `entries.data` to forget it were cut short there, and the terms
+    after the NUL stayed in the index, found in the next file given the row's id."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "a.md"
+    note.write_text('---\ntitle: Alpha\naliases: ["al\\0pha quokkas", "beta\\0zebrafish"]\n'
+                    '---\n# Alpha\n\nAlpha is a thing of ours.\n', encoding="utf-8")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+        assert kb.search("zebrafish", k=3, mode="lexical")
+        note.write_text("# Alpha\n\nChanged.\n", encoding="utf-8")
+        kb.ingest([notes], embed=False)
+        assert not kb.search("zebrafish", k=3, mode="lexical")
+    with grimoire.open(tmp_path / "fresh.db") as kb:
+        kb.ingest([notes], embed=False)
+    assert _kb_index(db) == _kb_index(tmp_path / "fresh.db")
