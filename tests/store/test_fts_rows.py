@@ -4,6 +4,7 @@ read again or removed, and an older store keeps its index through the upgrade.""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -172,3 +173,42 @@ def test_a_nul_in_an_alias_leaves_the_index_with_its_file(tmp_path: Path) -> Non
     with grimoire.open(tmp_path / "fresh.db") as kb:
         kb.ingest([notes], embed=False)
     assert _kb_index(db) == _kb_index(tmp_path / "fresh.db")
+
+
+def test_an_upgraded_store_indexes_what_its_rows_say(tmp_path: Path) -> None:
+    """Schema 14 builds the contentless index from the stored rows, as `_FORGET_FTS` will
+    compute them, not from the old tables' copy of the text: a row copied as the old
+    writer wrote it (an alias with a NUL, which `entries.data` reads back cut short) could
+    not be forgotten whole, and its words stayed in the index after the file changed."""
+    from tests.store.conftest import database_before
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "a.md"
+    note.write_text('---\naliases: ["beta zebrafish"]\n---\n# Alpha\n\nAlpha is ours.\n',
+                    encoding="utf-8")
+    with grimoire.open(tmp_path / "new.db") as kb:
+        kb.ingest([notes], embed=False)
+    old = tmp_path / "old.db"
+    conn = database_before(old, _contentless_fts)
+    conn.execute("ATTACH ? AS new", (str(tmp_path / "new.db"),))
+    for table in ("sources", "documents", "entries", "entry_names", "passages", "links"):
+        columns = ", ".join(TABLES[table])
+        conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM new.{table}")
+    conn.execute(FTS_OF_LOADED_PASSAGES)
+    # The entry as the writer of schema 13 stored it: the NUL kept in its data and its row.
+    (entry_id, term, data), = conn.execute("SELECT id, term, data FROM entries").fetchall()
+    record = json.loads(data)
+    record["aliases"] = ["beta\x00zebrafish"]
+    conn.execute("UPDATE entries SET data = ? WHERE id = ?", (json.dumps(record), entry_id))
+    conn.execute("INSERT INTO entry_fts (rowid, names, body) VALUES (?, ?, ?)",
+                 (entry_id, f"{term} ; beta\x00zebrafish", record["definition"] + " "))
+    conn.commit()
+    conn.close()
+    with grimoire.open(old) as kb:
+        note.write_text("# Alpha\n\nChanged.\n", encoding="utf-8")
+        kb.ingest([notes], embed=False)
+        assert not kb.search("zebrafish", k=3, mode="lexical")
+    with grimoire.open(tmp_path / "fresh.db") as kb:
+        kb.ingest([notes], embed=False)
+    assert _kb_index(old) == _kb_index(tmp_path / "fresh.db")
