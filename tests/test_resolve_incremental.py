@@ -35,7 +35,10 @@ TERMS = (
 PATHS = ("/v/a.md", "/v/b.md", "/v/lora.md", "/v/attention.md", "/v/c/index.md",
          "/v/notes/d.md", "/v/gloss.txt")
 TARGETS = (*TERMS, "lora.md", "../c/", "notes/d", "attention", "#Heading", "http://example.org",
-           "Missing Page", "sec_attention", "Attention.forward", "LoRA.merge")
+           "Missing Page", "sec_attention", "Attention.forward", "LoRA.merge",
+           # An anchor into the link's own page (`[x](#attention)`, `_document` writes it as
+           # the markdown reader does): the concept the anchor's words name (round 37).
+           "#attention", "#lora", "#transformer-model", "#heading")
 KINDS = (LinkKind.BRACKET, LinkKind.WIKILINK, LinkKind.WIKILINK, LinkKind.MARKDOWN,
          LinkKind.SEE_ALSO, LinkKind.LABEL, LinkKind.EMBED, LinkKind.API)
 
@@ -66,6 +69,14 @@ edits = st.lists(
 )
 
 
+def _link(path: str, target: str, kind: LinkKind, line: int, label: str | None) -> Link:
+    if target.startswith("#") and target != "#Heading":  # into its own page, as read
+        stem = path.rsplit("/", 1)[1].rsplit(".", 1)[0]
+        return Link(stem, LinkKind.MARKDOWN, Span(path, line, line), label=label,
+                    fragment=target[1:], href=target)
+    return Link(target, kind, Span(path, line, line), label=label)
+
+
 def _document(path: str, spec: Any) -> Document:
     entries_spec, sections_spec = spec
     line = 1
@@ -73,14 +84,13 @@ def _document(path: str, spec: Any) -> Document:
     passages: list[Passage] = []
     for term, aliases, redirect, links, definition in entries_spec:
         span = Span(path, line, line + 1)
-        made = tuple(Link(t, kind, Span(path, line + 1, line + 1), label=label)
-                     for t, kind, label in links)
+        made = tuple(_link(path, t, kind, line + 1, label) for t, kind, label in links)
         entries.append(Entry(term=term, definition=definition or f"About {term}.", span=span,
                              aliases=tuple(aliases), redirect=redirect, links=made))
         passages.append(Passage(definition or term, span, (term,)))
         line += 3
     for heading, links in sections_spec:
-        made = tuple(Link(t, kind, Span(path, line, line), label=label) for t, kind, label in links)
+        made = tuple(_link(path, t, kind, line, label) for t, kind, label in links)
         passages.append(Passage("Text under a heading.", Span(path, line, line + 1),
                                 tuple(heading), links=made))
         line += 3

@@ -486,7 +486,7 @@ def test_a_read_only_database_answers_after_its_overrides_change(tmp_path: Path)
                      ["ask", "what does dropout zero"], ["lint"]):
             done = subprocess.run([*drop, exe, "--db", str(db), *args], capture_output=True,
                                   text=True, timeout=300)
-            assert "error" not in done.stderr, (args, done.stderr)
+            assert "error" not in done.stderr.lower(), (args, done.stderr)  # a traceback too
             assert "dropout.md" in done.stdout or args == ["lint"], (args, done.stdout)
             # ... and says its concepts are as last merged (round 37)
             assert "note: this database is read-only" in done.stderr, (args, done.stderr)

@@ -59,6 +59,16 @@ SHAPES: dict[str, tuple[str, str, Callable[[int], str]]] = {
                                lambda n: "".join(f"::: {{.callout-note}}\nNote {i}.\n:::\n\n"
                                                  f"```{{python}}\n#| echo: false\nx = {i}\n```\n\n"
                                                  for i in range(n))),
+    # Quarto (round 37): a shortcode's paragraph (`{{< include x >}}`) of blanks and no `>}}`,
+    # and a callout's fence line of `.callout`s and no `}`.
+    "quarto-shortcode-blanks": ("markdown", "a.qmd",
+                                lambda n: "# T\n\nText.\n\n{{< a" + " " * (8 * n) + "x\n"),
+    "quarto-callout-fences": ("markdown", "a.qmd",
+                              lambda n: "# T\n\n" + ("::: {" + ".callout" * 37 + "\n\n") * n),
+    # A paragraph of figure labels in an attribute block that never closes (labels37's label
+    # pattern tried every `#` against the rest of the line).
+    "quarto-unclosed-figure-labels": ("markdown", "a.qmd",
+                                      lambda n: "# T\n\nSee {" + "#fig-a " * (4 * n) + "\n"),
     "myst-at-labels": ("markdown", "a.md",
                        lambda n: "(t)=\n# T\n\n" + "see @a-b and @c_d, " * n + "\n"),
     "obsidian-sections": ("obsidian", "a.md", _md_sections),

@@ -4,6 +4,7 @@ read again or removed, and an older store keeps its index through the upgrade.""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -151,3 +152,63 @@ def test_an_old_database_is_upgraded_and_indexes_new_notes(seeds: Path, tmp_path
         assert store.conn.execute(names).fetchall() == []
         n = store.conn.execute("SELECT count(*) FROM passage_fts").fetchone()[0]
         assert n == kb.stats().passages > 50  # each passage indexed once, not twice
+
+
+def test_a_nul_in_an_alias_leaves_the_index_with_its_file(tmp_path: Path) -> None:
+    """SQLite's JSON functions end a string at an escaped NUL (`\\u0000`): a row's values
+    computed again from `entries.data` to forget it were cut short there, and the terms
+    after the NUL stayed in the index, found in the next file given the row's id."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "a.md"
+    note.write_text('---\ntitle: Alpha\naliases: ["al\\0pha quokkas", "beta\\0zebrafish"]\n'
+                    '---\n# Alpha\n\nAlpha is a thing of ours.\n', encoding="utf-8")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+        assert kb.search("zebrafish", k=3, mode="lexical")
+        note.write_text("# Alpha\n\nChanged.\n", encoding="utf-8")
+        kb.ingest([notes], embed=False)
+        assert not kb.search("zebrafish", k=3, mode="lexical")
+    with grimoire.open(tmp_path / "fresh.db") as kb:
+        kb.ingest([notes], embed=False)
+    assert _kb_index(db) == _kb_index(tmp_path / "fresh.db")
+
+
+def test_an_upgraded_store_indexes_what_its_rows_say(tmp_path: Path) -> None:
+    """Schema 14 builds the contentless index from the stored rows, as `_FORGET_FTS` will
+    compute them, not from the old tables' copy of the text: a row copied as the old
+    writer wrote it (an alias with a NUL, which `entries.data` reads back cut short) could
+    not be forgotten whole, and its words stayed in the index after the file changed."""
+    from tests.store.conftest import database_before
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "a.md"
+    note.write_text('---\naliases: ["beta zebrafish"]\n---\n# Alpha\n\nAlpha is ours.\n',
+                    encoding="utf-8")
+    with grimoire.open(tmp_path / "new.db") as kb:
+        kb.ingest([notes], embed=False)
+    old = tmp_path / "old.db"
+    conn = database_before(old, _contentless_fts)
+    conn.execute("ATTACH ? AS new", (str(tmp_path / "new.db"),))
+    for table in ("sources", "documents", "entries", "entry_names", "passages", "links"):
+        columns = ", ".join(TABLES[table])
+        conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM new.{table}")
+    conn.execute(FTS_OF_LOADED_PASSAGES)
+    # The entry as the writer of schema 13 stored it: the NUL kept in its data and its row.
+    (entry_id, term, data), = conn.execute("SELECT id, term, data FROM entries").fetchall()
+    record = json.loads(data)
+    record["aliases"] = ["beta\x00zebrafish"]
+    conn.execute("UPDATE entries SET data = ? WHERE id = ?", (json.dumps(record), entry_id))
+    conn.execute("INSERT INTO entry_fts (rowid, names, body) VALUES (?, ?, ?)",
+                 (entry_id, f"{term} ; beta\x00zebrafish", record["definition"] + " "))
+    conn.commit()
+    conn.close()
+    with grimoire.open(old) as kb:
+        note.write_text("# Alpha\n\nChanged.\n", encoding="utf-8")
+        kb.ingest([notes], embed=False)
+        assert not kb.search("zebrafish", k=3, mode="lexical")
+    with grimoire.open(tmp_path / "fresh.db") as kb:
+        kb.ingest([notes], embed=False)
+    assert _kb_index(old) == _kb_index(tmp_path / "fresh.db")

@@ -11,6 +11,7 @@ or named tuples (pickle copies a tuple in C; see below).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -144,11 +145,24 @@ def page_entry(doc: Document) -> int | None:
     return named
 
 
+def _no_nul(entry: Entry) -> Entry:
+    """`entry` with U+FFFD for each NUL in the values the full-text row reads from
+    `entries.data`: SQLite's JSON functions end a string at `\\u0000`, so the values
+    `sqlite._FORGET_FTS` computes again to forget the row were cut short there, and the
+    rest of the row stayed in the index (a YAML alias `"a\\0b"` is one)."""
+    if "\x00" not in "".join((entry.definition or "", *entry.aliases, *entry.glosses)):
+        return entry
+    return dataclasses.replace(
+        entry, definition=entry.definition.replace("\x00", "\ufffd"),
+        aliases=tuple(a.replace("\x00", "\ufffd") for a in entry.aliases),
+        glosses=tuple(g.replace("\x00", "\ufffd") for g in entry.glosses))
+
+
 def document_rows(doc: Document) -> DocumentRows:
     """The rows of `doc`; a passage belongs to the first entry whose lines hold its first line."""
     entries: list[EntryRows] = []
     spans: list[tuple[int, int, int]] = []
-    for k, entry in enumerate(doc.entries):
+    for k, entry in enumerate(map(_no_nul, doc.entries)):
         names = {key: n for n in (entry.term, *entry.aliases) if (key := normalize(n))}
         entries.append((
             entry.term, normalize(entry.term), entry.span.start_line, entry.span.end_line,

@@ -344,8 +344,8 @@ def _contentless_fts(conn: sqlite3.Connection) -> None:
     """Make the full-text tables contentless (`content=''`): they kept a copy of every
     passage's text, its title and headings beside `passages` (30% of a store of 10k notes),
     written for every passage and never read: search asks only for rowids and bm25, which
-    the index and its row sizes give. The index itself is copied as it was, row by row from
-    the old tables' own copy, so what was found before is found now.
+    the index and its row sizes give. The index is made again from the stored rows, with the
+    values a fresh load indexes (`FTS_OF_LOADED_*`), so what was found before is found now.
 
     A row is forgotten by telling FTS5 its values again (`_FORGET_FTS`, before a file's rows
     are deleted), since SQLite before 3.43 has no `contentless_delete`; the delete triggers
@@ -358,12 +358,14 @@ def _contentless_fts(conn: sqlite3.Connection) -> None:
                            ("entry_fts", "names, body")):
         if f"{table}_content" not in tables:
             continue  # contentless already: a file whose version was set back (a test's)
-        conn.execute(f"CREATE VIRTUAL TABLE {table}_new USING fts5({columns}, content = '', "
-                     f"{_FTS_TOKENIZE})")
-        conn.execute(f"INSERT INTO {table}_new (rowid, {columns}) "
-                     f"SELECT rowid, {columns} FROM {table}")
         conn.execute(f"DROP TABLE {table}")
-        conn.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+        conn.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, content = '', "
+                     f"{_FTS_TOKENIZE})")
+    # Indexed from the stored rows, as `_FORGET_FTS` will compute them when their file goes,
+    # not copied from the old tables' own text: a row that differed from them (an alias
+    # with a NUL, which SQLite's JSON reads back cut short) could not be forgotten whole.
+    conn.execute(FTS_OF_LOADED_PASSAGES)
+    conn.execute(FTS_OF_LOADED_ENTRIES)
 
 
 # A step is SQL, or a function for a repair SQL cannot express.

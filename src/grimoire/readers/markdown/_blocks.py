@@ -91,7 +91,10 @@ _ANCHOR = re.compile(r"#([\w:.-]+)")
 # `@fig-loss` refers to it: it names the section the figure stands in (round 37: 157 of a
 # Quarto book's label references were to figures and tables, most of another chapter's).
 _CHUNK_LABEL = re.compile(r"#\|\s*label:\s*[\"']?((?:fig|tbl|lst)-[\w-]+)")
-_FIGURE_ANCHOR = re.compile(r"\{[^{}\n]*?#((?:fig|tbl|lst)-[\w-]+)[^{}\n]*\}")
+# An attribute block is found first, then the label in it: one pattern doing both tried every
+# `#` of an unclosed block against the rest of the line (quadratic on a hostile paragraph).
+_ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")
+_FIGURE_ANCHOR = re.compile(r"#((?:fig|tbl|lst)-[\w-]+)")
 # Documentation-builder markers written as `[[name]]`; never Obsidian wikilinks.
 DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
 
@@ -727,9 +730,10 @@ class _Walker:
                 continue
             if ttype == "paragraph_open":
                 if self.chunks and "{#" in tokens[i + 1].content:
-                    for m in _FIGURE_ANCHOR.finditer(tokens[i + 1].content):
-                        self._figure_label(m.group(1))
-                if not (self.chunks and _QUARTO_SHORTCODE.fullmatch(tokens[i + 1].content)):
+                    for block in _ATTRIBUTES.finditer(tokens[i + 1].content):
+                        if m := _FIGURE_ANCHOR.search(block.group()):
+                            self._figure_label(m.group(1))
+                if not (self.chunks and _quarto_shortcode(tokens[i + 1].content)):
                     self._container(tokens[i : i + 3], "text", lines)
                 i += 3
                 continue
@@ -982,7 +986,22 @@ _ATX_MARK = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+(?=\S)")
 # A Quarto shortcode alone on its paragraph (`{{< include _setup.qmd >}}`, `{{< pagebreak >}}`,
 # `{{< video URL >}}`): an instruction to the renderer, no text (round 37: a book's every
 # chapter opened its definition with its include line).
-_QUARTO_SHORTCODE = re.compile(r"\{\{<\s*[\w-]+(?:\s[^\n]*?)?\s*>\}\}")
+_SHORTCODE_NAME = re.compile(r"\s*[\w-]+")
+
+
+def _quarto_shortcode(text: str) -> bool:
+    """Whether `text` is one shortcode: `{{<`, a name, then nothing or a blank and the rest of
+    its line, blanks (line ends among them), `>}}`. The pattern that said so
+    (`\\{\\{<\\s*[\\w-]+(?:\\s[^\\n]*?)?\\s*>\\}\\}`) looked ahead over the blanks at
+    each place of them: a paragraph of 400,000 blanks after `{{< a` took over 120 s to read."""
+    if not (text.startswith("{{<") and text.endswith(">}}")):
+        return False
+    inner = text[3:-3]
+    name = _SHORTCODE_NAME.match(inner)
+    if name is None:
+        return False
+    rest = inner[name.end():]
+    return not rest or (rest[0].isspace() and "\n" not in rest[1:].rstrip())
 
 
 def _callout_titles(body: str) -> str:
