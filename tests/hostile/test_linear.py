@@ -69,6 +69,27 @@ SHAPES: dict[str, tuple[str, str, Callable[[int], str]]] = {
     # pattern tried every `#` against the rest of the line).
     "quarto-unclosed-figure-labels": ("markdown", "a.qmd",
                                       lambda n: "# T\n\nSee {" + "#fig-a " * (4 * n) + "\n"),
+    # The shapes that once stalled markdown-it-py or our rules (tests/readers/test_markdown.py
+    # reads each once; here its cost is measured against its size).
+    **{f"markdown-pathological-{i}": ("markdown", "note.md", shape) for i, shape in enumerate((
+        lambda n: "[]:0" + " " * (4 * n) + "0",
+        lambda n: "```" + " " * (4 * n),
+        lambda n: "`" * (5 * n) + "x" + "``" * (3 * n),
+        lambda n: '[]( "' * n,
+        lambda n: " " * (16 * n) + "$",
+        lambda n: "[[" * (8 * n),
+        lambda n: "\\(" * (8 * n),
+        lambda n: "<!--" * (8 * n),
+        lambda n: "$a " * (8 * n),
+    ))},
+    **{f"obsidian-pathological-{i}": ("obsidian", "a.md", shape) for i, shape in enumerate((
+        lambda n: "[[" * (8 * n),
+        lambda n: "![[x" * (8 * n),
+        lambda n: "[[" + "a" * (16 * n),
+        lambda n: "==a " * (8 * n),
+        lambda n: "#a " * (8 * n),
+        lambda n: "%%" * (8 * n),
+    ))},
     "myst-at-labels": ("markdown", "a.md",
                        lambda n: "(t)=\n# T\n\n" + "see @a-b and @c_d, " * n + "\n"),
     "obsidian-sections": ("obsidian", "a.md", _md_sections),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -219,9 +218,7 @@ def test_yaml_alias_bomb_is_refused() -> None:
     for k in range(1, 9):
         prev, name_ = chr(ord("a") + k - 1), chr(ord("a") + k)
         levels.append(f"{name_}: &{name_} [" + ", ".join([f"*{prev}"] * 9) + "]")
-    started = time.monotonic()
-    doc = read("---\n" + "\n".join(levels) + "\n---\nok\n")
-    assert time.monotonic() - started < 5
+    doc = read("---\n" + "\n".join(levels) + "\n---\nok\n")  # expanded, it would not end
     assert doc.meta == {} and any("invalid front matter" in p.message for p in doc.problems)
     many = read("---\n" + "".join(f"k{i}: &a{i} v\nr{i}: *a{i}\n" for i in range(80)) + "---\nok\n")
     assert any("anchors" in p.message for p in many.problems)
@@ -304,10 +301,10 @@ def test_code_lists_tables_and_splitting() -> None:
         "$a " * 30000,
     ],
 )
-def test_pathological_input_is_linear(hostile: str) -> None:
-    started = time.monotonic()
+def test_pathological_input_is_read(hostile: str) -> None:
+    # That such input costs time linear in its size is asserted by ratio, not by the clock,
+    # in tests/hostile/test_linear.py (its "markdown-pathological-*" shapes).
     doc = read(hostile)
-    assert time.monotonic() - started < 5
     assert doc.path == "note.md"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -184,9 +183,9 @@ def test_crlf_same_as_lf(seeds: Path) -> None:
     ],
 )
 def test_pathological_input(hostile: str) -> None:
-    started = time.monotonic()
+    # Read once here; its cost against its size is asserted by ratio in
+    # tests/hostile/test_linear.py ("obsidian-pathological-*"), not by the clock.
     read(hostile)
-    assert time.monotonic() - started < 5
 
 
 def test_sniff(seeds: Path, corpora: Path) -> None:
