@@ -132,3 +132,27 @@ def test_a_label_that_moves_or_disappears_moves_its_links_incrementally(
     resolve(store, overrides)
     assert sorted(store.dump("link_targets")) == incremental
     store.close()
+
+
+def test_a_label_keeps_its_page_when_another_file_defines_the_headings_words(
+        tmp_path: Path) -> None:
+    """review37b: a new page titled like a labelled heading (no entry of its own page) takes
+    none of the label's references, and an incremental resolve agrees with a full one (it
+    moved two of four, keyed by the label, not by the heading's words)."""
+    folder = _book(tmp_path / "book")
+    store = open_store(str(tmp_path / "kb.db"))
+    overrides = load_overrides([str(folder)])
+    ingest(store, [folder], workers=1)
+    resolve(store, overrides)
+    before = _label_links(store, "Learning rate")
+    (folder / "warmup.md").write_text(
+        "# Warmup schedules\n\nA warmup schedule raises the step size from near zero over "
+        "the first updates of training.\n", encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    assert refresh(store, overrides).incremental
+    assert _label_links(store, "Learning rate") == before
+    incremental = sorted(store.dump("link_targets"))
+    resolve(store, overrides)
+    assert sorted(store.dump("link_targets")) == incremental
+    assert _label_links(store, "Warmup schedules") == []
+    store.close()

@@ -64,10 +64,13 @@ class LabelTable:
         if len(found) > 1:
             return "ambiguous", None
         (row,) = found.values()
-        status, concept = index.lookup(normalize(row.name), doc_concepts.get(row.document_id))
-        if status == "resolved":
+        mine = doc_concepts.get(row.document_id)
+        status, concept = index.lookup(normalize(row.name), mine)
+        if status == "resolved" and mine is not None and concept in mine:
             return status, concept
-        # A heading no concept is named after: the labelled page's concept, or the page.
+        # A heading no concept of its page is named after: the labelled page's concept, or
+        # the page. Never another file's concept of the heading's words: the label names
+        # this heading, and incremental resolve keys the reference by the label, not by them.
         if row.document_id in doc_first:
             return "resolved", doc_first[row.document_id]
         return "document", None
