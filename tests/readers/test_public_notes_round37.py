@@ -150,7 +150,8 @@ def test_a_page_s_strengths_principle_and_code_explanation_are_parts_of_it() -> 
 def test_a_release_number_left_of_a_timeline_heading_names_nothing(tmp_path: Path) -> None:
     for name in ("v0.2", "v0.13.1", "V2", "1.4.0"):
         assert names_nothing(name), name
-    for name in ("YOLOv3", "GPT-4", "Inception v3", "Python 3.12", "2048", "L2"):
+    for name in ("YOLOv3", "GPT-4", "Inception v3", "Python 3.12", "2048", "L2",
+                 "V100"):  # a GPU (review37b)
         assert not names_nothing(name), name
     timeline = (
         "# Project Timeline\n\n"

@@ -626,8 +626,10 @@ def names_nothing(name: str) -> bool:
 
 # A release's number alone: a heading of a project's timeline or changelog ("v0.1 — persistent
 # routing", "1.2.0") names a version of the project, no concept (round 37: a wiki's timeline
-# page gave nine concepts "v0.1" ... "v0.13.1").
-_VERSION_NAME = re.compile(r"v\d{1,4}(?:\.\d{1,4}){0,3}|\d{1,4}(?:\.\d{1,4}){2,3}", re.IGNORECASE)
+# page gave nine concepts "v0.1" ... "v0.13.1"). Without a dot at most two digits ("v2"):
+# "V100" is a GPU (review37b).
+_VERSION_NAME = re.compile(r"v(?:\d{1,2}|\d{1,4}(?:\.\d{1,4}){1,3})|\d{1,4}(?:\.\d{1,4}){2,3}",
+                           re.IGNORECASE)
 
 
 def is_see_also_heading(title: str) -> bool:
