@@ -143,7 +143,8 @@ def test_a_page_s_strengths_principle_and_code_explanation_are_parts_of_it() -> 
                     "PyTorch Usage", "Basic usage"):
         assert is_generic_heading(heading), heading
     for heading in ("Principal Component Analysis", "Interpretability", "Software Engineering",
-                    "Strength Reduction", "GPU Memory Usage"):
+                    "Strength Reduction", "GPU Memory Usage",
+                    "Memory usage", "Token Usage"):  # a quantity (review37b)
         assert not is_generic_heading(heading), heading
 
 

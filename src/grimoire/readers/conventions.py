@@ -771,7 +771,15 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     # 37: a lecture set's six optimiser pages each had a concept "PyTorch Usage").
     return (len(parts) > 1 and all(p in words for p in parts)) \
         or (words is _GENERIC_HEADINGS and (key.endswith(" comparison")
-                                            or (key.endswith(" usage") and key.count(" ") == 1)))
+                                            or (key.endswith(" usage") and key.count(" ") == 1
+                                                and key.split()[0] not in _CONSUMED)))
+
+
+# "Memory usage", "GPU usage", "Token usage": how much of a resource is used, a quantity a note
+# is about, not how to call a tool (review37b).
+_CONSUMED = frozenset({
+    "memory", "gpu", "cpu", "tpu", "ram", "vram", "disk", "energy", "power", "token", "resource",
+    "bandwidth", "compute", "storage", "network", "cache", "carbon"})
 
 
 __all__ = [
