@@ -193,3 +193,17 @@ def test_a_book_chapter_s_anchor_link_is_a_label_reference_not_its_own_page(
     (doc,) = read_file("markdown", forest.encode(), str(notes / "book/forest.md"))
     links = {x.label: x for p in doc.passages for x in p.links}
     assert links["the chapter on bagging"].kind == LinkKind.MARKDOWN
+
+
+def test_a_title_labelled_by_its_folder_keeps_a_name(tmp_path: Path) -> None:
+    """review37b: the folder's label goes ("Optimizers: Adam" in `Optimizers/` is Adam), but
+    never so that a page part or an article's phrase is left as the name."""
+    terms = _terms(tmp_path, {
+        "Optimizers/adam.md": "# Optimizers: Adam\n\nAdam keeps running means of the gradient "
+                              "and of its square.\n",
+        "Regularization/overview.md": "# Regularization: an overview\n\nRegularization adds a "
+                                      "penalty on the weights to the loss.\n",
+        "Loss/summary.md": "# Loss: Summary\n\nA loss scores predictions against targets.\n",
+    })
+    assert "Adam" in terms
+    assert not terms & {"an overview", "Summary"}, terms
