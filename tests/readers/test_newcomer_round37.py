@@ -195,3 +195,15 @@ def test_a_part_repeated_under_each_topic_and_said_to_be_of_it_is_no_concept(
         terms = [e.entry.term for e in kb.entries()]
     assert "Estimate" not in terms, terms
     assert {"Mean", "Variance", "Hadamard product"} <= set(terms), terms
+
+
+def test_a_note_named_by_its_title_s_plural_initials_is_titled_not_topics() -> None:
+    """review37b: `GANs.md` opening "# Generative Adversarial Networks" over a second H1 is
+    that title's note (as `cnn.md` is), not topics under a page named "GANs"."""
+    prose = "It is explained here in enough plain words to be a definition of its own.\n\n"
+    text = ("# Generative Adversarial Networks\n\nA GAN trains a generator against a "
+            "discriminator. " + prose + "# Mode collapse\n\nMode collapse is a generator "
+            "making few kinds of output. " + prose)
+    (doc,) = read_file("markdown", text.encode("utf-8"), "GANs.md")
+    assert doc.title == "Generative Adversarial Networks"
+    assert "GANs" not in {e.term for e in doc.entries}
