@@ -207,3 +207,16 @@ def test_a_note_named_by_its_title_s_plural_initials_is_titled_not_topics() -> N
     (doc,) = read_file("markdown", text.encode("utf-8"), "GANs.md")
     assert doc.title == "Generative Adversarial Networks"
     assert "GANs" not in {e.term for e in doc.entries}
+
+
+def test_a_port_named_by_its_language_is_a_name(tmp_path: Path) -> None:
+    """review37b: `llama.cpp`, `whisper.cpp` and `llm.c` are projects a note is about, not
+    files of a source tree (the path rule dropped all three)."""
+    page = ("# Running models locally\n\nTools for running models on a laptop.\n\n"
+            "## llama.cpp\n\nllama.cpp is a C++ runtime that runs LLaMA models on a CPU with "
+            "quantized weights.\n\n## llm.c\n\nllm.c trains GPT-2 in plain C and CUDA, "
+            "with no framework underneath.\n")
+    whisper = "# whisper.cpp\n\nwhisper.cpp is a port of the Whisper speech model to C++.\n"
+    with _store(tmp_path, {"local.md": page, "whisper.cpp.md": whisper}) as kb:
+        terms = {e.entry.term for e in kb.entries()}
+    assert {"llama.cpp", "llm.c", "whisper.cpp"} <= terms, terms

@@ -601,11 +601,12 @@ def is_statement(title: str) -> bool:
 # folder (`/cmake`, `./tools/ci`), a pattern of files (`build.*`), or a file name with its kind
 # (`BUILD.md`, `setup.py`, `CMakeLists.txt`): a place in a repository, never a concept (round
 # 37: a runtime's tree described folder by folder made 14 concepts). A product named like a
-# file (`Node.js`, `ASP.NET`, `Socket.io`) has no such kind.
+# file (`Node.js`, `ASP.NET`, `Socket.io`) has no such kind, nor has a port named by its
+# language (`llama.cpp`, `whisper.cpp`, `llm.c`: review37b, they were dropped).
 _PATH_NAME = re.compile(
     r"(?:\.{0,2}|~)/[\w.*@+-]*(?:/[\w.*@+-]+)*/?|[\w.-]+\.\*"
     r"|[\w.-]+\.(?:md|markdown|txt|rst|ipynb|py|pyi|json|ya?ml|toml|cfg|ini|sh|bat|ps1|cmake|"
-    r"h|hh|hpp|c|cc|cpp|cxx|cu|rs|java|kt|scala|csv|tsv|xml|lock|tex|bib|mk|gradle|proto|onnx)",
+    r"h|hh|hpp|cc|cxx|cu|rs|java|kt|scala|csv|tsv|xml|lock|tex|bib|mk|gradle|proto|onnx)",
     re.IGNORECASE)
 
 
