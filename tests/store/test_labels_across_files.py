@@ -156,3 +156,41 @@ def test_a_label_keeps_its_page_when_another_file_defines_the_headings_words(
     assert sorted(store.dump("link_targets")) == incremental
     assert _label_links(store, "Warmup schedules") == []
     store.close()
+
+
+CHECKS_RST = ("Checks\n======\n\nWhat to check before training.\n\n.. _Grad-Check:\n\n"
+              "Finite differences\n------------------\n\nCompare each analytic gradient with a "
+              "centred difference of the loss.\n")
+OVERVIEW_RST = "Overview\n========\n\nRun :ref:`Grad-Check` before trusting a new layer.\n"
+
+
+def test_a_sphinx_label_is_found_whatever_its_case(store: Store, tmp_path: Path) -> None:
+    """review37b: docutils lists `.. _Grad-Check:` as "grad-check" and Sphinx lowercases a
+    `:ref:` target too; `:ref:`Grad-Check`` in another file led nowhere."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "checks.rst").write_text(CHECKS_RST, encoding="utf-8")
+    (folder / "overview.rst").write_text(OVERVIEW_RST, encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    resolve(store, load_overrides(store.source_roots()))
+    assert _label_links(store, "Checks") == [("overview.rst", "Grad-Check", "resolved")]
+
+
+def test_a_sphinx_label_of_another_case_moves_incrementally(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "checks.rst").write_text(CHECKS_RST, encoding="utf-8")
+    (folder / "overview.rst").write_text(OVERVIEW_RST, encoding="utf-8")
+    store = open_store(str(tmp_path / "kb.db"))
+    overrides = load_overrides([str(folder)])
+    ingest(store, [folder], workers=1)
+    resolve(store, overrides)
+    (folder / "checks.rst").write_text(CHECKS_RST.replace(".. _Grad-Check:\n\n", ""),
+                                       encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    assert refresh(store, overrides).incremental
+    assert _label_links(store, "Checks") == []
+    incremental = sorted(store.dump("link_targets"))
+    resolve(store, overrides)
+    assert sorted(store.dump("link_targets")) == incremental
+    store.close()

@@ -30,7 +30,13 @@ LABEL_KEY = "\x03"  # the key of a label's definitions and references (`resolve_
 
 
 def label_key(label: str) -> str:
-    return LABEL_KEY + label.strip()
+    return LABEL_KEY + label_of(label)
+
+
+def label_of(label: str) -> str:
+    """A label as the table holds it: Sphinx lowercases labels and `:ref:` targets alike
+    (docutils lists `.. _Grad-Check:` as "grad-check"), so `:ref:`Grad-Check`` is found."""
+    return label.strip().casefold()
 
 
 def refers_across(link: LinkRow) -> bool:
@@ -45,7 +51,7 @@ class LabelTable:
     def __init__(self, rows: Iterable[LabelRow]) -> None:
         self.where: dict[str, dict[int, LabelRow]] = {}
         for row in rows:
-            self.where.setdefault(row.label, {}).setdefault(row.document_id, row)
+            self.where.setdefault(label_of(row.label), {}).setdefault(row.document_id, row)
 
     def names(self) -> set[str]:
         """The normalised names the labels stand for (incremental resolve reads their
@@ -58,7 +64,7 @@ class LabelTable:
         is no such reference or no file defines its label (resolve goes on as before)."""
         if not refers_across(link):
             return None
-        found = self.where.get(link.target.strip())
+        found = self.where.get(label_of(link.target))
         if not found:
             return None
         if len(found) > 1:
@@ -76,4 +82,4 @@ class LabelTable:
         return "document", None
 
 
-__all__ = ["LABEL_KEY", "LabelTable", "label_key", "refers_across"]
+__all__ = ["LABEL_KEY", "LabelTable", "label_key", "label_of", "refers_across"]
