@@ -69,6 +69,10 @@ SHAPES: dict[str, tuple[str, str, Callable[[int], str]]] = {
     # pattern tried every `#` against the rest of the line).
     "quarto-unclosed-figure-labels": ("markdown", "a.qmd",
                                       lambda n: "# T\n\nSee {" + "#fig-a " * (4 * n) + "\n"),
+    # A heading whose attribute block is one long word of `{a=` (review37b: each `{` took the
+    # value to the end of the word; main's pattern too).
+    "markdown-heading-attribute-values": ("markdown", "a.qmd",
+                                          lambda n: "# T " + "{a=" * (4 * n) + " x}\n"),
     # The shapes that once stalled markdown-it-py or our rules (tests/readers/test_markdown.py
     # reads each once; here its cost is measured against its size).
     **{f"markdown-pathological-{i}": ("markdown", "note.md", shape) for i, shape in enumerate((

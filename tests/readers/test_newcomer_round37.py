@@ -195,3 +195,28 @@ def test_a_part_repeated_under_each_topic_and_said_to_be_of_it_is_no_concept(
         terms = [e.entry.term for e in kb.entries()]
     assert "Estimate" not in terms, terms
     assert {"Mean", "Variance", "Hadamard product"} <= set(terms), terms
+
+
+def test_a_note_named_by_its_title_s_plural_initials_is_titled_not_topics() -> None:
+    """review37b: `GANs.md` opening "# Generative Adversarial Networks" over a second H1 is
+    that title's note (as `cnn.md` is), not topics under a page named "GANs"."""
+    prose = "It is explained here in enough plain words to be a definition of its own.\n\n"
+    text = ("# Generative Adversarial Networks\n\nA GAN trains a generator against a "
+            "discriminator. " + prose + "# Mode collapse\n\nMode collapse is a generator "
+            "making few kinds of output. " + prose)
+    (doc,) = read_file("markdown", text.encode("utf-8"), "GANs.md")
+    assert doc.title == "Generative Adversarial Networks"
+    assert "GANs" not in {e.term for e in doc.entries}
+
+
+def test_a_port_named_by_its_language_is_a_name(tmp_path: Path) -> None:
+    """review37b: `llama.cpp`, `whisper.cpp` and `llm.c` are projects a note is about, not
+    files of a source tree (the path rule dropped all three)."""
+    page = ("# Running models locally\n\nTools for running models on a laptop.\n\n"
+            "## llama.cpp\n\nllama.cpp is a C++ runtime that runs LLaMA models on a CPU with "
+            "quantized weights.\n\n## llm.c\n\nllm.c trains GPT-2 in plain C and CUDA, "
+            "with no framework underneath.\n")
+    whisper = "# whisper.cpp\n\nwhisper.cpp is a port of the Whisper speech model to C++.\n"
+    with _store(tmp_path, {"local.md": page, "whisper.cpp.md": whisper}) as kb:
+        terms = {e.entry.term for e in kb.entries()}
+    assert {"llama.cpp", "llm.c", "whisper.cpp"} <= terms, terms

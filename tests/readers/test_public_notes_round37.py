@@ -143,14 +143,16 @@ def test_a_page_s_strengths_principle_and_code_explanation_are_parts_of_it() -> 
                     "PyTorch Usage", "Basic usage"):
         assert is_generic_heading(heading), heading
     for heading in ("Principal Component Analysis", "Interpretability", "Software Engineering",
-                    "Strength Reduction", "GPU Memory Usage"):
+                    "Strength Reduction", "GPU Memory Usage",
+                    "Memory usage", "Token Usage"):  # a quantity (review37b)
         assert not is_generic_heading(heading), heading
 
 
 def test_a_release_number_left_of_a_timeline_heading_names_nothing(tmp_path: Path) -> None:
     for name in ("v0.2", "v0.13.1", "V2", "1.4.0"):
         assert names_nothing(name), name
-    for name in ("YOLOv3", "GPT-4", "Inception v3", "Python 3.12", "2048", "L2"):
+    for name in ("YOLOv3", "GPT-4", "Inception v3", "Python 3.12", "2048", "L2",
+                 "V100"):  # a GPU (review37b)
         assert not names_nothing(name), name
     timeline = (
         "# Project Timeline\n\n"
@@ -191,3 +193,17 @@ def test_a_book_chapter_s_anchor_link_is_a_label_reference_not_its_own_page(
     (doc,) = read_file("markdown", forest.encode(), str(notes / "book/forest.md"))
     links = {x.label: x for p in doc.passages for x in p.links}
     assert links["the chapter on bagging"].kind == LinkKind.MARKDOWN
+
+
+def test_a_title_labelled_by_its_folder_keeps_a_name(tmp_path: Path) -> None:
+    """review37b: the folder's label goes ("Optimizers: Adam" in `Optimizers/` is Adam), but
+    never so that a page part or an article's phrase is left as the name."""
+    terms = _terms(tmp_path, {
+        "Optimizers/adam.md": "# Optimizers: Adam\n\nAdam keeps running means of the gradient "
+                              "and of its square.\n",
+        "Regularization/overview.md": "# Regularization: an overview\n\nRegularization adds a "
+                                      "penalty on the weights to the loss.\n",
+        "Loss/summary.md": "# Loss: Summary\n\nA loss scores predictions against targets.\n",
+    })
+    assert "Adam" in terms
+    assert not terms & {"an overview", "Summary"}, terms

@@ -132,3 +132,65 @@ def test_a_label_that_moves_or_disappears_moves_its_links_incrementally(
     resolve(store, overrides)
     assert sorted(store.dump("link_targets")) == incremental
     store.close()
+
+
+def test_a_label_keeps_its_page_when_another_file_defines_the_headings_words(
+        tmp_path: Path) -> None:
+    """review37b: a new page titled like a labelled heading (no entry of its own page) takes
+    none of the label's references, and an incremental resolve agrees with a full one (it
+    moved two of four, keyed by the label, not by the heading's words)."""
+    folder = _book(tmp_path / "book")
+    store = open_store(str(tmp_path / "kb.db"))
+    overrides = load_overrides([str(folder)])
+    ingest(store, [folder], workers=1)
+    resolve(store, overrides)
+    before = _label_links(store, "Learning rate")
+    (folder / "warmup.md").write_text(
+        "# Warmup schedules\n\nA warmup schedule raises the step size from near zero over "
+        "the first updates of training.\n", encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    assert refresh(store, overrides).incremental
+    assert _label_links(store, "Learning rate") == before
+    incremental = sorted(store.dump("link_targets"))
+    resolve(store, overrides)
+    assert sorted(store.dump("link_targets")) == incremental
+    assert _label_links(store, "Warmup schedules") == []
+    store.close()
+
+
+CHECKS_RST = ("Checks\n======\n\nWhat to check before training.\n\n.. _Grad-Check:\n\n"
+              "Finite differences\n------------------\n\nCompare each analytic gradient with a "
+              "centred difference of the loss.\n")
+OVERVIEW_RST = "Overview\n========\n\nRun :ref:`Grad-Check` before trusting a new layer.\n"
+
+
+def test_a_sphinx_label_is_found_whatever_its_case(store: Store, tmp_path: Path) -> None:
+    """review37b: docutils lists `.. _Grad-Check:` as "grad-check" and Sphinx lowercases a
+    `:ref:` target too; `:ref:`Grad-Check`` in another file led nowhere."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "checks.rst").write_text(CHECKS_RST, encoding="utf-8")
+    (folder / "overview.rst").write_text(OVERVIEW_RST, encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    resolve(store, load_overrides(store.source_roots()))
+    assert _label_links(store, "Checks") == [("overview.rst", "Grad-Check", "resolved")]
+
+
+def test_a_sphinx_label_of_another_case_moves_incrementally(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "checks.rst").write_text(CHECKS_RST, encoding="utf-8")
+    (folder / "overview.rst").write_text(OVERVIEW_RST, encoding="utf-8")
+    store = open_store(str(tmp_path / "kb.db"))
+    overrides = load_overrides([str(folder)])
+    ingest(store, [folder], workers=1)
+    resolve(store, overrides)
+    (folder / "checks.rst").write_text(CHECKS_RST.replace(".. _Grad-Check:\n\n", ""),
+                                       encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    assert refresh(store, overrides).incremental
+    assert _label_links(store, "Checks") == []
+    incremental = sorted(store.dump("link_targets"))
+    resolve(store, overrides)
+    assert sorted(store.dump("link_targets")) == incremental
+    store.close()

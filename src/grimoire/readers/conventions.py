@@ -601,11 +601,12 @@ def is_statement(title: str) -> bool:
 # folder (`/cmake`, `./tools/ci`), a pattern of files (`build.*`), or a file name with its kind
 # (`BUILD.md`, `setup.py`, `CMakeLists.txt`): a place in a repository, never a concept (round
 # 37: a runtime's tree described folder by folder made 14 concepts). A product named like a
-# file (`Node.js`, `ASP.NET`, `Socket.io`) has no such kind.
+# file (`Node.js`, `ASP.NET`, `Socket.io`) has no such kind, nor has a port named by its
+# language (`llama.cpp`, `whisper.cpp`, `llm.c`: review37b, they were dropped).
 _PATH_NAME = re.compile(
     r"(?:\.{0,2}|~)/[\w.*@+-]*(?:/[\w.*@+-]+)*/?|[\w.-]+\.\*"
     r"|[\w.-]+\.(?:md|markdown|txt|rst|ipynb|py|pyi|json|ya?ml|toml|cfg|ini|sh|bat|ps1|cmake|"
-    r"h|hh|hpp|c|cc|cpp|cxx|cu|rs|java|kt|scala|csv|tsv|xml|lock|tex|bib|mk|gradle|proto|onnx)",
+    r"h|hh|hpp|cc|cxx|cu|rs|java|kt|scala|csv|tsv|xml|lock|tex|bib|mk|gradle|proto|onnx)",
     re.IGNORECASE)
 
 
@@ -626,8 +627,10 @@ def names_nothing(name: str) -> bool:
 
 # A release's number alone: a heading of a project's timeline or changelog ("v0.1 — persistent
 # routing", "1.2.0") names a version of the project, no concept (round 37: a wiki's timeline
-# page gave nine concepts "v0.1" ... "v0.13.1").
-_VERSION_NAME = re.compile(r"v\d{1,4}(?:\.\d{1,4}){0,3}|\d{1,4}(?:\.\d{1,4}){2,3}", re.IGNORECASE)
+# page gave nine concepts "v0.1" ... "v0.13.1"). Without a dot at most two digits ("v2"):
+# "V100" is a GPU (review37b).
+_VERSION_NAME = re.compile(r"v(?:\d{1,2}|\d{1,4}(?:\.\d{1,4}){1,3})|\d{1,4}(?:\.\d{1,4}){2,3}",
+                           re.IGNORECASE)
 
 
 def is_see_also_heading(title: str) -> bool:
@@ -769,7 +772,15 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     # 37: a lecture set's six optimiser pages each had a concept "PyTorch Usage").
     return (len(parts) > 1 and all(p in words for p in parts)) \
         or (words is _GENERIC_HEADINGS and (key.endswith(" comparison")
-                                            or (key.endswith(" usage") and key.count(" ") == 1)))
+                                            or (key.endswith(" usage") and key.count(" ") == 1
+                                                and key.split()[0] not in _CONSUMED)))
+
+
+# "Memory usage", "GPU usage", "Token usage": how much of a resource is used, a quantity a note
+# is about, not how to call a tool (review37b).
+_CONSUMED = frozenset({
+    "memory", "gpu", "cpu", "tpu", "ram", "vram", "disk", "energy", "power", "token", "resource",
+    "bandwidth", "compute", "storage", "network", "cache", "carbon"})
 
 
 __all__ = [

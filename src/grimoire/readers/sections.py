@@ -927,13 +927,24 @@ def _without_folder_label(title: str, path: str) -> str:
     'VGG'
     >>> _without_folder_label("Attention: a survey", "notes/papers/attention.md")
     'Attention: a survey'
+
+    What follows a page's subject is no name of its own: "Regularization: an overview" in
+    `Regularization/`, "Loss: Summary" in `Loss/` stay whole (review37b: they were named
+    "an overview" and "Summary").
+
+    >>> _without_folder_label("Regularization: an overview", "notes/Regularization/r.md")
+    'Regularization: an overview'
     """
     label, _, rest = title.partition(": ")
     folder = heading_key(folder_of(path).replace("\\", "/").rsplit("/", 1)[-1])
     key = heading_key(label)
-    if not rest.strip() or not key or (folder != key and not folder.startswith(key + " ")):
+    if not rest.strip() or not key or (folder != key and not folder.startswith(key + " ")) \
+            or _OPENS_WITH_ARTICLE.match(rest) or is_generic_title(rest):
         return title
     return bare_name(rest) or title
+
+
+_OPENS_WITH_ARTICLE = re.compile(r"\s*(?:a|an|the)\s", re.IGNORECASE)
 
 
 # A name longer than this is a line of text, never a name: the longest term in

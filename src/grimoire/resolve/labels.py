@@ -30,7 +30,13 @@ LABEL_KEY = "\x03"  # the key of a label's definitions and references (`resolve_
 
 
 def label_key(label: str) -> str:
-    return LABEL_KEY + label.strip()
+    return LABEL_KEY + label_of(label)
+
+
+def label_of(label: str) -> str:
+    """A label as the table holds it: Sphinx lowercases labels and `:ref:` targets alike
+    (docutils lists `.. _Grad-Check:` as "grad-check"), so `:ref:`Grad-Check`` is found."""
+    return label.strip().casefold()
 
 
 def refers_across(link: LinkRow) -> bool:
@@ -45,7 +51,7 @@ class LabelTable:
     def __init__(self, rows: Iterable[LabelRow]) -> None:
         self.where: dict[str, dict[int, LabelRow]] = {}
         for row in rows:
-            self.where.setdefault(row.label, {}).setdefault(row.document_id, row)
+            self.where.setdefault(label_of(row.label), {}).setdefault(row.document_id, row)
 
     def names(self) -> set[str]:
         """The normalised names the labels stand for (incremental resolve reads their
@@ -58,19 +64,22 @@ class LabelTable:
         is no such reference or no file defines its label (resolve goes on as before)."""
         if not refers_across(link):
             return None
-        found = self.where.get(link.target.strip())
+        found = self.where.get(label_of(link.target))
         if not found:
             return None
         if len(found) > 1:
             return "ambiguous", None
         (row,) = found.values()
-        status, concept = index.lookup(normalize(row.name), doc_concepts.get(row.document_id))
-        if status == "resolved":
+        mine = doc_concepts.get(row.document_id)
+        status, concept = index.lookup(normalize(row.name), mine)
+        if status == "resolved" and mine is not None and concept in mine:
             return status, concept
-        # A heading no concept is named after: the labelled page's concept, or the page.
+        # A heading no concept of its page is named after: the labelled page's concept, or
+        # the page. Never another file's concept of the heading's words: the label names
+        # this heading, and incremental resolve keys the reference by the label, not by them.
         if row.document_id in doc_first:
             return "resolved", doc_first[row.document_id]
         return "document", None
 
 
-__all__ = ["LABEL_KEY", "LabelTable", "label_key", "refers_across"]
+__all__ = ["LABEL_KEY", "LabelTable", "label_key", "label_of", "refers_across"]

@@ -43,8 +43,9 @@ class Rule:
 # A store resolved by these rules costs nothing more: the fingerprint is compared as before.
 # Add one whenever a change to resolve changes what it writes (2: a reference to a label
 # another file defines leads to its heading's concept, `resolve.labels`; 3: an anchor into its
-# own page leads to the concept its words name, round 37).
-RESOLVE_VERSION = "resolve-3"
+# own page leads to the concept its words name, round 37; 4: a label leads to a concept of its
+# own page only, and is matched in any case, review37b).
+RESOLVE_VERSION = "resolve-4"
 
 
 @dataclass(frozen=True, slots=True)

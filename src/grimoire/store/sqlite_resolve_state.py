@@ -64,8 +64,8 @@ _BULK_CACHE_KIB = 128 * 1024  # page cache while all keys are written (SQLite's 
 # Written with a full set of keys; bump it when `resolve/incremental.py` changes what the keys
 # hold, so a store keyed by an older Grimoire resolves in full once instead of going wrong
 # (2: an API link `Trainer.train` is also keyed by `trainer`; 3: a label a file defines, and
-# a reference to it, are keyed by the label: `resolve.labels`).
-_KEYS_MARK: StateRow = ("", 0, "v", 0, "keys 3")
+# a reference to it, are keyed by the label: `resolve.labels`; 4: the label casefolded).
+_KEYS_MARK: StateRow = ("", 0, "v", 0, "keys 4")
 
 _ENTRY_SELECT = """
     SELECT e.id, e.document_id, s.path, e.start_line, e.term,
@@ -270,9 +270,10 @@ class ResolveStateSQL:
                    ) -> list[LabelRow]:
         """The definitions of these labels, wherever they are, and every label of these
         documents (`ResolveInput.labels`)."""
+        from grimoire.resolve.labels import label_of
         from grimoire.store._resolve_rows import label_rows
 
-        wanted = set(labels)
+        wanted = {label_of(x) for x in labels}
         docs = set(documents)
         if not wanted and not docs:
             return []
@@ -286,7 +287,7 @@ class ResolveStateSQL:
         # One scan of the documents that define labels (a book's chapters, not every note).
         for d, p, found in self.conn.execute(LABELS_SELECT):
             out.extend(r for r in label_rows(d, p, json.loads(found))
-                       if r.label in wanted or d in docs)
+                       if label_of(r.label) in wanted or d in docs)
         return out
 
     def source_paths(self) -> list[str]:

@@ -436,6 +436,8 @@ def _file_says(stem: str, name: str) -> bool:
     Analysis") or most of its words (`decision_tree.md`, "Decision Trees")."""
     if normalize(stem) == normalize(name) or initials_match(stem, name):
         return True
+    if len(stem) > 2 and stem.endswith("s") and initials_match(stem[:-1], name):
+        return True  # `GANs.md`, "Generative Adversarial Networks" (review37b)
     mine = [w for w in re.split(r"[\W_]+", stem.casefold()) if w]
     words = {w.rstrip("s") for w in re.split(r"[\W_]+", name.casefold()) if w}
     return bool(mine) and all(w.rstrip("s") in words for w in mine) and 2 * len(mine) >= len(words)

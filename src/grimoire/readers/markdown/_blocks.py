@@ -83,8 +83,11 @@ _HUGO_LINK = re.compile(
 # The attributes Pandoc, kramdown and Hugo write after a heading: `## DQN {#dqn}`,
 # `## Setup {#setup .unnumbered}`, and Pandoc's and Quarto's short `{-}` for `.unnumbered`
 # (`# About the Book {-}`, round 37). The heading's anchor and classes, no part of its name.
+# A value holds no `{` (review37b: `\S+` there ran from each `{a=` of a heading of thousands
+# to the line's end, quadratic).
 _HEADING_ATTRIBUTES = re.compile(
-    r"\s*\{[ \t]*(?:[#.][\w:.-]+|[\w-]+=\S+|-)(?:[ \t]+(?:[#.][\w:.-]+|[\w-]+=\S+|-))*[ \t]*\}$")
+    r"\s*\{[ \t]*(?:[#.][\w:.-]+|[\w-]+=[^\s{]+|-)"
+    r"(?:[ \t]+(?:[#.][\w:.-]+|[\w-]+=[^\s{]+|-))*[ \t]*\}$")
 _ANCHOR = re.compile(r"#([\w:.-]+)")
 # A Quarto figure's or table's label: a chunk option (`#| label: fig-loss`) or the attribute
 # after an image or a table caption (`![Loss](loss.png){#fig-loss}`, `: Scores {#tbl-scores}`).
