@@ -28,6 +28,14 @@ def write_notes(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def terms_of(tmp_path: Path, files: dict[str, str]) -> set[str]:
+    """The terms of every entry a fresh knowledge base reads from `files` (no vectors)."""
+    notes = write_notes(tmp_path / "notes", files)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        return {e.entry.term for e in kb.entries()}
+
+
 def labels(kb: Grimoire) -> set[str]:
     """The labels of every concept the knowledge base holds."""
     return {c.label for c in kb.concepts()}

@@ -6,25 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import grimoire
 from grimoire.readers.conventions import is_generic_heading, is_generic_title
+from tests.readers.conftest import terms_of
 
 DENDRON_FRONT = ("---\nid: {id}\ntitle: {title}\ndesc: ''\nupdated: 1700000000000\n"
                  "created: 1700000000000\n---\n")
 
 
-def _terms(tmp_path: Path, files: dict[str, str]) -> set[str]:
-    notes = tmp_path / "notes"
-    for name, text in files.items():
-        (notes / name).parent.mkdir(parents=True, exist_ok=True)
-        (notes / name).write_text(text, encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
-        return {e.entry.term for e in kb.entries()}
-
-
 def test_a_dendron_hierarchy_node_root_and_tags_name_no_concept(tmp_path: Path) -> None:
-    terms = _terms(tmp_path, {
+    terms = terms_of(tmp_path, {
         "root.md": DENDRON_FRONT.format(id="r1", title="Root") + "\nMy notes start here.\n",
         "models.md": DENDRON_FRONT.format(id="m1", title="Models"),
         "models.dropout.md": DENDRON_FRONT.format(id="m2", title="Dropout")
@@ -50,7 +40,7 @@ def test_an_html_fragment_with_no_title_names_no_concept(tmp_path: Path) -> None
               "<button id=\"next\">Next step</button>\n</div>\n<script>let k = 0;</script>\n")
     page = ("<!doctype html>\n<html><head><title>Mixture Models</title></head><body>\n"
             "<p>A mixture model sums weighted component densities.</p>\n</body></html>\n")
-    terms = _terms(tmp_path, {"figs/mixture_stepper.html": widget, "mixture.html": page})
+    terms = terms_of(tmp_path, {"figs/mixture_stepper.html": widget, "mixture.html": page})
     assert "Mixture Models" in terms
     assert not any("stepper" in t for t in terms)
 
@@ -80,6 +70,6 @@ def test_a_dendron_journal_day_s_headings_name_no_concept(tmp_path: Path) -> Non
             "created: 1700000000000\n---\n\n# Kernels\n\nA kernel computes an inner product "
             "in a feature space without building it.\n\n## Gaussian Kernel\n\nThe Gaussian "
             "kernel is a kernel that decays with squared distance.\n")
-    terms = _terms(tmp_path, {"daily.journal.2025.01.02.md": day, "ml.kernels.md": note})
+    terms = terms_of(tmp_path, {"daily.journal.2025.01.02.md": day, "ml.kernels.md": note})
     assert "Kernels" in terms
     assert not terms & {"Reading", "Running"}

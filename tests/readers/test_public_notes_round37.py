@@ -10,16 +10,7 @@ import grimoire
 from grimoire.model import LinkKind
 from grimoire.readers import metadata_file, read_file
 from grimoire.readers.conventions import bare_name, is_generic_heading, names_nothing
-
-
-def _terms(tmp_path: Path, files: dict[str, str]) -> set[str]:
-    notes = tmp_path / "notes"
-    for name, text in files.items():
-        (notes / name).parent.mkdir(parents=True, exist_ok=True)
-        (notes / name).write_text(text, encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
-        return {e.entry.term for e in kb.entries()}
+from tests.readers.conftest import terms_of
 
 
 def test_a_quarto_book_s_unnumbered_mark_and_partials_name_nothing(tmp_path: Path) -> None:
@@ -37,7 +28,7 @@ def test_a_quarto_book_s_unnumbered_mark_and_partials_name_nothing(tmp_path: Pat
         "Local linear regression fits a weighted straight line around each query point, "
         "which removes the bias of the Nadaraya-Watson estimator at the edges.\n"
     )
-    terms = _terms(tmp_path, {
+    terms = terms_of(tmp_path, {
         "book/smoothing.qmd": chapter,
         # included by the chapters, never a page of the book
         "book/_setup.qmd": "```{r}\nlibrary(stats)\nset.seed(7)\n```\n",
@@ -78,7 +69,7 @@ def test_a_licence_file_named_by_its_licence_is_no_note(tmp_path: Path) -> None:
     for name in ("notes/Creative Commons.md", "notes/CCA-analysis.md", "notes/License-free.md",
                  "notes/licensing of models.md"):
         assert not metadata_file(name), name
-    terms = _terms(tmp_path, {
+    terms = terms_of(tmp_path, {
         "MIT-License.txt": "MIT License\n\nCopyright 2024 A. Writer\n\nPermission is granted to "
                            "use this software free of charge.\n",
         "CC-BY-4.0.txt": "Attribution 4.0 International\n\nThis licence lets others share the "
@@ -103,7 +94,7 @@ def test_an_html_page_that_only_redirects_names_no_concept(tmp_path: Path) -> No
     page = ("<!doctype html><html><head><title>Momentum</title></head><body><h1>Momentum</h1>"
             "<p>Momentum adds a fraction of the last update to the current one.</p>"
             "</body></html>\n")
-    terms = _terms(tmp_path, {"go/momentum/index.html": moved, "momentum.html": page,
+    terms = terms_of(tmp_path, {"go/momentum/index.html": moved, "momentum.html": page,
                               "dashboard.html": live})
     assert terms == {"Momentum", "Training Dashboard"}
 
@@ -126,7 +117,7 @@ def test_a_course_s_level_before_a_title_and_a_number_after_an_emoji(tmp_path: P
     # a colon in a title whose first part is not the folder's name stays
     paper = ("# Attention: A Survey\n\nAttention: a survey reviews ways of weighting the "
              "parts of an input.\n")
-    terms = _terms(tmp_path, {"03. Starter/Starter: 2. Perceptron.md": note,
+    terms = terms_of(tmp_path, {"03. Starter/Starter: 2. Perceptron.md": note,
                               "07 Core Networks and Beyond/lenet.md": other,
                               "papers/attention survey.md": paper})
     assert {"Perceptron", "LeNet", "Attention: A Survey"} <= terms
@@ -161,7 +152,7 @@ def test_a_release_number_left_of_a_timeline_heading_names_nothing(tmp_path: Pat
         "## v0.2 \u2014 parallel reads\n\nThe second release read files in parallel.\n\n"
         "## v0.3.1 \u2014 fewer copies\n\nA fix release stopped copying each buffer twice.\n"
     )
-    terms = _terms(tmp_path, {"timeline.md": timeline})
+    terms = terms_of(tmp_path, {"timeline.md": timeline})
     assert not any(t.casefold().startswith("v0.") for t in terms)
 
 
@@ -198,7 +189,7 @@ def test_a_book_chapter_s_anchor_link_is_a_label_reference_not_its_own_page(
 def test_a_title_labelled_by_its_folder_keeps_a_name(tmp_path: Path) -> None:
     """review37b: the folder's label goes ("Optimizers: Adam" in `Optimizers/` is Adam), but
     never so that a page part or an article's phrase is left as the name."""
-    terms = _terms(tmp_path, {
+    terms = terms_of(tmp_path, {
         "Optimizers/adam.md": "# Optimizers: Adam\n\nAdam keeps running means of the gradient "
                               "and of its square.\n",
         "Regularization/overview.md": "# Regularization: an overview\n\nRegularization adds a "
