@@ -129,8 +129,11 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
         return SCRIPT_REASON
     if data.startswith(_LFS_POINTER):
         return LFS_REASON
-    if line := template_line(head, markdown=not suffix_of(path).lower().startswith(".htm")):
+    html = suffix_of(path).lower().startswith(".htm")
+    if line := template_line(head, markdown=not html):
         return f"{TEMPLATE_REASON} (line {line})"
+    if html and (line := html_template_line(head)):
+        return f"{HTML_TEMPLATE_REASON} (line {line})"
     if _NOT_FOUND_PAGE.fullmatch(path.replace("\\", "/").rsplit("/", 1)[-1]) \
             and _FRONT_MATTER.match(head):
         return NOT_FOUND_REASON
@@ -179,6 +182,40 @@ def template_line(head: str, markdown: bool = True) -> int | None:
         if len(_FENCE.findall(shown, 0, m.start())) % 2 == 0:
             return head.count("\n", 0, m.start()) + 1
     return None
+
+
+# A site generator's layout written as HTML: Hugo's Go templates (`{{ partial "head.html" . }}`,
+# `{{ block "main" . }}`, `{{ range .Pages }}`), Jinja's as MkDocs, Sphinx and Pelican themes
+# write them (`{% extends "base.html" %}`, `{% block content %}`). The page a site builds from
+# it is the note, not the layout (round 38: a Hugo site's theme, 46 layout files; its
+# `baseof.html` was a concept "baseof"). Such tags shown on a page about them sit in `<pre>`
+# or `<code>`, which are not looked in; two lines of them at least make a layout.
+HTML_TEMPLATE_REASON = "a site generator's layout (Go or Jinja template tags): not a note"
+_HTML_TEMPLATE_TAG = re.compile(
+    r"^[ \t]*(?:\{\{-?\s*(?:define|block|partial|partialCached|template|range|with|if|else"
+    r"|end)\b|\{%-?\s*(?:extends|block|endblock|include|import|from|macro|for|endfor|if"
+    r"|endif|set)\b)", re.MULTILINE)
+_HTML_QUOTED = re.compile(r"<(pre|code|textarea|xmp)\b.*?(?:</\1\s*>|\Z)",
+                          re.IGNORECASE | re.DOTALL)
+
+
+def html_template_line(head: str) -> int | None:
+    """The line of the first template tag of an HTML file that two lines of Go or Jinja
+    template tags, outside `<pre>` and `<code>`, show to be a layout; else None.
+
+    >>> html_template_line('<html>\\n{{ partial "head.html" . }}\\n<main>{{ block "main" . }}')
+    >>> html_template_line('<html>\\n  {{ partial "head.html" . }}\\n  {{ block "main" . }}{{ end }}')
+    2
+    >>> html_template_line('<pre>\\n{% extends "a.html" %}\\n{% block x %}\\n</pre>')
+    """
+    if "{{" not in head and "{%" not in head:
+        return None
+    shown = _HTML_QUOTED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), head)
+    tags = _HTML_TEMPLATE_TAG.finditer(shown)
+    first = next(tags, None)
+    if first is None or next(tags, None) is None:
+        return None
+    return head.count("\n", 0, first.start()) + 1
 
 
 # The first element of an XML document, after its declaration, comments and DOCTYPE.
@@ -397,5 +434,6 @@ __all__ = [
     "stream_file",
     "streaming_reader",
     "template_line",
+    "html_template_line",
     "tool_file",
 ]

@@ -55,6 +55,7 @@ _PAGE_PARTS = frozenset(
         "playground", "scratch", "scratch notes", "scratchpad", "primary sources",
         "secondary sources", "wrap-up", "wrap up", "takeaways", "key takeaways",
         "key takeaway", "homework", "assignment", "assignments", "syllabus", "schedule",
+        "course materials", "class materials", "lecture materials",
         "agenda", "quiz", "quizzes", "flashcards", "checklist", "tasks", "copyright",
         "erratum", "errata", "comments", "remarks", "recommended resources",
         "video tutorials", "implementation code", "code implementation", "hands-on code",
@@ -185,7 +186,10 @@ _FLOAT_HEADING = re.compile(
     # a course's numbered problems ("Problem 1" in three units' problem sets, round 32)
     r"|problem|question|homework|assignment|task|lab)[\s_]*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
-    r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}")
+    r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}"
+    # a proof's or an algorithm's cases by their number ("Case 1" ... "Case 4" of a
+    # red-black tree's fix-up, round 38: a course site's notes)
+    r"|(?:case|subcase|scenario)\s*\d{1,3}[a-z]?")
 _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
 )

@@ -683,6 +683,11 @@ def _is_term_file(parsed: Parsed) -> bool:
         return True
     if str(meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
         return False
+    if is_generic_title(collapse(meta["title"])):
+        # A site's own page titled by what it holds ("title: Schedule" over a course's
+        # table, "title: Title" over a home page's template): no term (round 38: a course
+        # site's 10 schedule pages were 10 concepts "Schedule").
+        return False
     if _opens_with(parsed, meta["title"]):
         return True
     text_size = sum(len(b.text) for b in parsed.blocks)
@@ -845,7 +850,42 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
         blocks = [*lead, *answer]
         lead = answer
     last = max((ln for b in blocks for ln, _ in b.units), default=heads[0].line)
+    if term != title and _retitles(parsed, title, term):
+        # The page's H1 and its front matter's title name one subject in two wordings
+        # ("title: Named Entity Recognition with Torch" over "# Named Entity Recognition with
+        # Torch Loop", "title: Module 3 - Decision Trees" over "# Decision Trees"): one
+        # concept named by the title, the heading as written an alias. As two they were two
+        # concepts for one page, or one name twice in a file (round 38: a MkDocs blog and a
+        # MkDocs course site, 20 of 30 posts and 12 of 30 notes).
+        return [entry_from_blocks(title, lead, Span(path, heads[0].line, last),
+                                  aliases=(term,) if bare_name(term) != bare_name(title) else ())]
     return [entry_from_blocks(term, lead, Span(path, heads[0].line, last))]
+
+
+_SUBJECT_WORD = re.compile(r"[^\W\d_]{3,}")
+_NOT_SUBJECT = frozenset({
+    "the", "and", "for", "with", "using", "from", "into", "your", "our", "how", "what", "why",
+    "its", "via", "about", "note", "notes", "part", "module", "lecture", "chapter", "week",
+    "basics", "introduction", "intro", "overview",
+})
+
+
+def _subject_words(name: str) -> set[str]:
+    return {w.casefold().removesuffix("s") for w in _SUBJECT_WORD.findall(bare_name(name))
+            if w.casefold() not in _NOT_SUBJECT}
+
+
+def _retitles(parsed: Parsed, title: str, heading: str) -> bool:
+    """Whether the page's front matter `title` is `title` and names what its one H1 names:
+    the two share a word of their subject ("Neural RecSys" and "Neural Networks for
+    Recommendation Systems", "Centroids" and "Centroid: geometric center"). A title that
+    names nothing ("Lecture 5", "Notes") leaves the heading the name, as one about
+    something else does ("title: Week 3" over "# Backpropagation")."""
+    front = parsed.front.meta.get("title")
+    if not isinstance(front, str) or collapse(front) != title or is_generic_title(title) \
+            or names_no_concept(title) or is_generic_title(bare_name(title)):
+        return False
+    return bool(_subject_words(title) & _subject_words(heading))
 
 
 def _bookmark(parsed: Parsed, head: Heading) -> bool:
