@@ -1,0 +1,104 @@
+"""Round 38: false entries found on public notes nobody here wrote (a Hugo course site with its
+theme, a MkDocs blog of data-science posts, a MkDocs course site), fixed by general rules.
+Files written here, in our own words; nothing of those repositories is copied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import grimoire
+from grimoire.readers import not_a_note, read_file, sniff_head
+from grimoire.readers.conventions import is_generic_heading, is_generic_title
+from tests.readers.conftest import terms_of, write_notes
+
+
+def _entries(text: str, path: str) -> list[tuple[str, tuple[str, ...]]]:
+    [doc] = read_file("markdown", text.encode(), path)
+    return [(e.term, e.aliases) for e in doc.entries]
+
+
+def test_a_front_matter_title_and_the_h1_naming_one_subject_are_one_concept(
+        tmp_path: Path) -> None:
+    post = ("---\ntitle: Gradient Clipping\ndate: 2024-02-01\n---\n\n"
+            "# **Gradient Clipping in a Training Loop**\n\n"
+            "Gradient clipping rescales the gradient when its norm passes a threshold, so one "
+            "bad batch cannot throw the weights far.\n\n## Choosing the threshold\n\n"
+            "Log the gradient norm for a few hundred steps and pick a value above most of it.\n")
+    entries = _entries(post, "/notes/blog/posts/clipping.md")
+    assert entries[0] == ("Gradient Clipping", ("Gradient Clipping in a Training Loop",))
+    assert [t for t, _ in entries].count("Gradient Clipping") == 1
+    assert "Gradient Clipping in a Training Loop" not in [t for t, _ in entries]
+    # a module label before the title: one name, not the same name twice in one file
+    note = ("---\ntitle: \"Module 2 \u2013 Label Smoothing\"\n---\n\n# Label Smoothing\n\n"
+            "Label smoothing trains on targets that give the wrong classes a small share of "
+            "the probability instead of none.\n")
+    terms = [t for t, _ in _entries(note, "/notes/docs/notes/module2-smoothing.md")]
+    assert terms == ["Label Smoothing"]
+    # through a whole store: one concept found by either name
+    write_notes(tmp_path / "notes", {"blog/posts/clipping.md": post})
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([tmp_path / "notes"], embed=False)
+        labels = {c.label for c in kb.concepts()}
+    assert "Gradient Clipping" in labels
+    assert "Gradient Clipping in a Training Loop" not in labels
+
+
+def test_a_title_about_something_else_or_naming_nothing_leaves_the_h1_the_name() -> None:
+    body = ("\n\n# Backpropagation\n\nBackpropagation computes the gradient of the loss with "
+            "respect to every weight by the chain rule, from the output back.\n")
+    for title in ("Week 3", "Lecture 5", "My Friday Reading"):
+        terms = [t for t, _ in _entries(f"---\ntitle: {title}\n---{body}", "/notes/w3.md")]
+        assert "Backpropagation" in terms, title
+        assert title not in terms or title == "My Friday Reading", title
+
+
+def test_a_site_generator_s_html_layout_is_no_note(tmp_path: Path) -> None:
+    layout = ('<!DOCTYPE html>\n<html lang="{{ site.Language }}">\n<head>\n'
+              '  {{ partial "site/head.html" . }}\n</head>\n<body>\n'
+              '  {{ partial "site/nav.html" . }}\n  <main>\n'
+              '    {{ block "main" . }}{{ end }}\n  </main>\n</body>\n</html>\n')
+    jinja = ('{% extends "base.html" %}\n<h1>Welcome</h1>\n{% block content %}\n'
+             '<p>Latest posts</p>\n{% endblock %}\n')
+    page = ("<html><head><title>Hugo Partials</title></head><body><h1>Hugo Partials</h1>\n"
+            "<p>Hugo partials are small templates that a layout includes by name, such as a "
+            "page's header or footer.</p>\n<pre><code>\n{{ partial \"head.html\" . }}\n"
+            "{{ block \"main\" . }}{{ end }}\n</code></pre>\n</body></html>\n")
+    for path, text, skipped in (("themes/t/layouts/_default/baseof.html", layout, True),
+                                ("overrides/home.html", jinja, True),
+                                ("notes/hugo-partials.html", page, False)):
+        data = text.encode()
+        why = not_a_note(path, data, sniff_head(data, path))
+        assert (why is not None) == skipped, (path, why)
+    # a Markdown note quoting the same tags stays a note
+    md = "# Hugo Layouts\n\nA layout pulls parts in:\n\n" + "".join(
+        f"    {line}\n" for line in layout.splitlines()) + "\n"
+    assert not_a_note("notes/layouts.md", md.encode(), md) is None
+    terms = terms_of(tmp_path, {"themes/t/layouts/_default/baseof.html": layout,
+                                "overrides/home.html": jinja,
+                                "notes/hugo-partials.html": page})
+    assert terms == {"Hugo Partials"}
+
+
+def test_numbered_cases_and_course_materials_name_nothing() -> None:
+    for name in ("Case 1", "Case 3b", "Scenario 2", "Course Materials"):
+        assert is_generic_title(name) and is_generic_heading(name), name
+    for name in ("Case Study", "Case-Based Reasoning", "Use Case Diagram", "Materials Science"):
+        assert not is_generic_title(name), name
+
+
+def test_a_site_page_titled_by_a_generic_word_is_no_term_file(tmp_path: Path) -> None:
+    terms = terms_of(tmp_path, {
+        "course/schedule.md": "---\ntitle: Schedule\n---\n\nThe dates below may move by a "
+                              "week.\n",
+        "course/materials.md": "---\ntitle: Course Materials\n---\n\n- A textbook on pattern "
+                               "recognition\n- Lecture slides\n",
+        "index.md": "---\ntitle: Title\ntemplate: home.html\n---\n",
+        "notes/skip-lists.md": "---\ntitle: Skip Lists\n---\n\n"
+                               "A skip list keeps several sorted linked lists, each skipping "
+                               "more nodes than the one below it.\n\n"
+                               "## Case 1\n\nThe key sits in the top list: the search stops "
+                               "after one step.\n\n## Case 2\n\nThe key is missing: the search "
+                               "drops a level at every larger key.\n",
+    })
+    assert "Skip Lists" in terms
+    assert not terms & {"Schedule", "Course Materials", "Title", "Case 1", "Case 2"}
