@@ -79,11 +79,35 @@ def test_a_site_generator_s_html_layout_is_no_note(tmp_path: Path) -> None:
     assert terms == {"Hugo Partials"}
 
 
-def test_numbered_cases_and_course_materials_name_nothing() -> None:
-    for name in ("Case 1", "Case 3b", "Scenario 2", "Course Materials"):
+def test_numbered_cases_aspects_and_levels_name_nothing() -> None:
+    for name in ("Case 1", "Case 3b", "Scenario 2", "Course Materials", "Characteristics",
+                 "Formulation", "Basic", "Extended", "Advanced"):
         assert is_generic_title(name) and is_generic_heading(name), name
-    for name in ("Case Study", "Case-Based Reasoning", "Use Case Diagram", "Materials Science"):
+    for name in ("Case Study", "Case-Based Reasoning", "Use Case Diagram", "Materials Science",
+                 "Basic Block", "Extended Kalman Filter", "Mathematical Formulation"):
         assert not is_generic_title(name), name
+    # two level sections side by side under a method are no concepts; the method is
+    [doc] = read_file("markdown", (
+        b"# Beam Search\n\nBeam search keeps the best few partial outputs at each step "
+        b"instead of one.\n\n## Basic\n\nKeep a fixed number of candidates, ranked by the "
+        b"sum of their log probabilities.\n\n## Extended\n\nDivide each score by a power of "
+        b"the length, so that short outputs do not win for being short.\n"),
+        "/notes/beam-search.md")
+    terms = {e.term for e in doc.entries}
+    assert "Beam Search" in terms and not terms & {"Basic", "Extended"}
+
+
+def test_a_text_note_of_points_numbered_from_one_is_no_tool_dump(tmp_path: Path) -> None:
+    points = ["load the images", "split off a test set", "scale the pixels",
+              "train a small network", "watch the validation loss", "lower the rate",
+              "save the best weights", "report the test accuracy"]
+    steps = "".join(f"{i}: {p}\n" for i, p in enumerate(points, 1))
+    dump = "Compiled from Adder.java\n" + "".join(
+        f"  {i}: {op}\n" for i, op in enumerate(
+            ["iload_0", "iload_1", "iadd", "istore_2", "iload_2", "ireturn", "nop", "nop"]))
+    terms = terms_of(tmp_path, {"training checklist.txt": steps, "Adder.javap.txt": dump})
+    assert "training checklist" in terms
+    assert not any("Adder" in t for t in terms)
 
 
 def test_a_site_page_titled_by_a_generic_word_is_no_term_file(tmp_path: Path) -> None:

@@ -203,8 +203,8 @@ def html_template_line(head: str) -> int | None:
     """The line of the first template tag of an HTML file that two lines of Go or Jinja
     template tags, outside `<pre>` and `<code>`, show to be a layout; else None.
 
-    >>> html_template_line('<html>\\n{{ partial "head.html" . }}\\n<main>{{ block "main" . }}')
-    >>> html_template_line('<html>\\n  {{ partial "head.html" . }}\\n  {{ block "main" . }}{{ end }}')
+    >>> html_template_line('<html>\\n{{ partial "head.html" . }}\\n<b>{{ block "main" . }}')
+    >>> html_template_line('<html>\\n  {{ partial "head.html" . }}\\n  {{ block "main" . }}')
     2
     >>> html_template_line('<pre>\\n{% extends "a.html" %}\\n{% block x %}\\n</pre>')
     """
@@ -427,6 +427,7 @@ __all__ = [
     "binary_reader",
     "by_name",
     "detect",
+    "html_template_line",
     "metadata_file",
     "not_a_note",
     "read_file",
@@ -434,6 +435,5 @@ __all__ = [
     "stream_file",
     "streaming_reader",
     "template_line",
-    "html_template_line",
     "tool_file",
 ]

@@ -97,6 +97,12 @@ _GENERIC_HEADINGS = frozenset(
         "pros", "cons", "pros and cons", "advantages", "disadvantages", "limitations",
         "drawbacks", "benefits", "caveats", "tips", "steps", "step-by-step", "step by step",
         "comparison", "comparisons", "tools", "properties",
+        # an aspect of the section above ("MongoDB" > "Characteristics", "SVM" > "Formulation";
+        # round 38: a course site's notes)
+        "characteristics", "key characteristics", "main characteristics", "formulation",
+        # a level or a variant of the section above, an adjective alone ("Basic" / "Extended"
+        # beside each other under a notebook's method; round 37's leftover)
+        "basic", "extended", "advanced", "intermediate", "simple", "improved", "modified",
         "options", "arguments", "requirements", "evaluation", "experiments", "datasets",
         "conclusion and future work", "future work",
         "solution", "solutions", "answer", "answers",

@@ -32,7 +32,7 @@ _SETTING = re.compile(r"\[[^\]\n]+\]|[\w.-]+\s*=.*|[#;].*")
 
 # A first line that is a row of a table, an item of a list, a quotation or code is the text
 # itself, not its title: the file is then named by its file name.
-_NOT_A_TITLE = re.compile(r"[^\w(\"'$]|\d+[.)]\s")
+_NOT_A_TITLE = re.compile(r"[^\w(\"'$]|\d+[.):]\s")
 
 
 # A line of a pip requirements file: a package, its extras, a version pin or marker, or an
@@ -144,8 +144,14 @@ def listing(lines: list[str]) -> bool:
     rows = [line.strip() for line in lines if line.strip()]
     if len(rows) < 8:
         return False
-    at = sum(1 for r in rows if (m := _OFFSET.match(r)) and not _SENTENCE.search(r, m.end()))
-    return at * 2 >= len(rows)
+    at = [r for r in rows if (m := _OFFSET.match(r)) and not _SENTENCE.search(r, m.end())]
+    if len(at) * 2 < len(rows):
+        return False
+    # A writer's list numbered "1:", "2:", "3:" ... counts from one by one; a dump's offsets
+    # start at 0 or an address and grow by each instruction's size (round 37's leftover: a
+    # note of eight numbered points was read as a dump).
+    numbers = [int(n) for r in at if (n := r.split(":", 1)[0]).isdecimal() and len(n) <= 4]
+    return numbers != list(range(1, len(at) + 1))
 
 
 def sniff(head: str, path: str) -> bool:
