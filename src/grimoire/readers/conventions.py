@@ -97,9 +97,10 @@ _GENERIC_HEADINGS = frozenset(
         "pros", "cons", "pros and cons", "advantages", "disadvantages", "limitations",
         "drawbacks", "benefits", "caveats", "tips", "steps", "step-by-step", "step by step",
         "comparison", "comparisons", "tools", "properties",
-        # an aspect of the section above ("MongoDB" > "Characteristics", "SVM" > "Formulation";
-        # round 38: a course site's notes)
-        "characteristics", "key characteristics", "main characteristics", "formulation",
+        # an aspect of the section above ("MongoDB" > "Characteristics"; round 38: a course
+        # site's notes; "Formulation" was tried and dropped: as a sibling it counted towards
+        # the parallel topics that made "Maximum Margin Classifier" a concept)
+        "characteristics", "key characteristics", "main characteristics",
         # a level or a variant of the section above, an adjective alone ("Basic" / "Extended"
         # beside each other under a notebook's method; round 37's leftover)
         "basic", "extended", "advanced", "intermediate", "simple", "improved", "modified",
