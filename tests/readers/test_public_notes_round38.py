@@ -126,3 +126,15 @@ def test_a_site_page_titled_by_a_generic_word_is_no_term_file(tmp_path: Path) ->
     })
     assert "Skip Lists" in terms
     assert not terms & {"Schedule", "Course Materials", "Title", "Case 1", "Case 2"}
+
+
+def test_a_theme_s_sample_page_of_filler_text_is_no_note(tmp_path: Path) -> None:
+    filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor."
+    sample = (f"---\ntitle: Harbour Lights\ndescription: \"{filler}\"\n---\n\n{filler}\n\n"
+              f"### Project Goal\n\n{filler}\n")
+    quoting = ("# Placeholder Text\n\nPlaceholder text fills a layout before the real words "
+               f"exist; typesetters have long used a scrambled Latin passage, \"{filler}\"\n")
+    data = sample.encode()
+    assert not_a_note("content/project/project-1.md", data, sniff_head(data, "p.md"))
+    terms = terms_of(tmp_path, {"project/project-1.md": sample, "placeholder.md": quoting})
+    assert terms == {"Placeholder Text"}

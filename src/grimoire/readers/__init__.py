@@ -137,6 +137,8 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
     if _NOT_FOUND_PAGE.fullmatch(path.replace("\\", "/").rsplit("/", 1)[-1]) \
             and _FRONT_MATTER.match(head):
         return NOT_FOUND_REASON
+    if len(_FILLER.findall(head, 0, SNIFF_BYTES)) >= 2:
+        return FILLER_REASON
     if suffix_of(path).lower() == ".xml" and not mediawiki.streams(head):
         root = _XML_ROOT.search(head)
         what = f"whose root is <{root.group(1)}>" if root else "that is"
@@ -157,6 +159,12 @@ _LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?(?:\{%-?\s*endraw\s*-?%\}|\Z)",
 # Jekyll name it): the glossary's was a concept "404 Error".
 _NOT_FOUND_PAGE = re.compile(r"404\.(?:md|markdown|html?)", re.IGNORECASE)
 NOT_FOUND_REASON = "a site's page-not-found page (404): not a note"
+# A site theme's sample page, its text the typesetters' filler ("Lorem ipsum dolor sit
+# amet, ..." in its description and again in its body): no one's note (round 38: a Hugo
+# theme's six sample projects and a draft post were concepts "Book hardcover", "Autumn
+# Cartoon Fun", "Inline HTML"). A note that quotes the filler once is still a note.
+FILLER_REASON = "placeholder text (lorem ipsum): a site theme's sample page, not a note"
+_FILLER = re.compile(r"\blorem\s+ipsum\s+dolor\b", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
