@@ -138,3 +138,28 @@ def test_a_theme_s_sample_page_of_filler_text_is_no_note(tmp_path: Path) -> None
     assert not_a_note("content/project/project-1.md", data, sniff_head(data, "p.md"))
     terms = terms_of(tmp_path, {"project/project-1.md": sample, "placeholder.md": quoting})
     assert terms == {"Placeholder Text"}
+
+
+def test_an_mkdocs_admonition_is_text_at_its_lines_not_code() -> None:
+    text = ("# Beam Search\n\nBeam search keeps the best few partial outputs at each step.\n\n"
+            "!!! info \"<b>Length Penalty</b>\"\n\n"
+            "    A length penalty divides each score by a power of the output's length.\n\n"
+            "    ??? tip\n"
+            "        Start with a power of about 0.6.\n\n"
+            "## Greedy Decoding\n\nGreedy decoding keeps only the single best output.\n\n"
+            "```markdown\n!!! note \"Shown, not run\"\n    kept as written\n```\n")
+    [doc] = read_file("markdown", text.encode(), "/notes/docs/beam-search.md")
+    beam = next(e for e in doc.entries if e.term == "Beam Search")
+    assert "divides each score by a power" in beam.definition
+    assert "about 0.6" in beam.definition
+    assert "!!!" not in beam.definition and "<b>" not in beam.definition
+    box = next(p for p in doc.passages if "divides each score" in p.text)
+    assert box.kind != "code"
+    # the box's lines keep their numbers
+    assert next(p for p in doc.passages if "about 0.6" in p.text).span.end_line >= 9
+    code = next(p for p in doc.passages if "kept as written" in p.text)
+    assert code.kind == "code" and "!!! note" in code.text
+    # a line of prose that opens with "!!!" is no box
+    [doc] = read_file("markdown", b"# Dropout\n\n!!! this matters\n\nDropout zeroes units.\n",
+                      "/notes/dropout.md")
+    assert "!!! this matters" in " ".join(p.text for p in doc.passages)

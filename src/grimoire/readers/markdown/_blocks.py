@@ -1050,6 +1050,54 @@ def _defuse_brackets(text: str, path: str, problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
+# An admonition as Python-Markdown and MkDocs Material write it: `!!! tip "Key point"` (or
+# `??? note` / `???+ note`, folded), its body indented by four under it. Read as written, the
+# body was an indented code block: its text no part of the definition above it, searched as
+# code, and the marker line `!!! info "Softmax"` kept in the text (round 38: two MkDocs sites,
+# and every MkDocs Material site boxes its notes so). The box is its title as a line of text
+# (Material shows it so; none when it has no title: the type alone is only its colour) and
+# its body at its own lines, one level out. A marker quoted in a fence stays as written.
+_ADMONITION = re.compile(
+    r"(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+[a-z][\w-]{0,39}(?:[ \t]+(?:inline|end)){0,2}"
+    r"(?:[ \t]+(?P<quote>[\"'])(?P<title>[^\n]*?)(?P=quote))?[ \t]*")
+_HTML_TAG = re.compile(r"<[^<>\n]{1,200}>")
+_FENCE_LINE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,})")
+
+
+def _admonitions(body: str) -> str:
+    """`body` with each admonition's marker line as its title and its body one level out,
+    line for line (so every line keeps its number).
+
+    >>> _admonitions('!!! info "Softmax"\\n\\n    Softmax maps scores to probabilities.\\n')
+    'Softmax\\n\\nSoftmax maps scores to probabilities.\\n'
+    >>> _admonitions("```\\n!!! note\\n    kept\\n```")
+    '```\\n!!! note\\n    kept\\n```'
+    """
+    lines = body.split("\n")
+    fence = False
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if _FENCE_LINE.match(line):
+            fence = not fence
+        m = None if fence else _ADMONITION.fullmatch(line)
+        if m is None:
+            k += 1
+            continue
+        indent = m.group("indent")
+        title = " ".join(_HTML_TAG.sub("", m.group("title") or "").split())
+        lines[k] = indent + title if title else ""
+        inner = (indent + "    ", indent + "\t")
+        j = k + 1
+        while j < len(lines) and (not lines[j].strip() or lines[j].startswith(inner)):
+            line = lines[j]
+            lines[j] = indent + line[len(inner[0]):] if line.startswith(inner[0]) else \
+                indent + line[len(inner[1]):] if line.startswith(inner[1]) else line.strip()
+            j += 1
+        k += 1  # the body, one level out, is read again: a box in the box is one too
+    return "\n".join(lines)
+
+
 def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parsed:
     """Front matter, then the Markdown body walked into blocks (text already decoded)."""
     body, fm = split_front_matter(text, path)
@@ -1058,6 +1106,8 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     body = _strip_liquid(body)
     if body.count("[") > MAX_LINE_BRACKETS:
         body = _defuse_brackets(body, path, parsed.problems)
+    if "!!!" in body or "???" in body:
+        body = _admonitions(body)
     chunks = path[-4:].lower() in (".qmd", ".rmd")
     if chunks and ":::" in body:
         if ".callout" in body:
