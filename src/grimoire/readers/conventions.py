@@ -65,6 +65,9 @@ _PAGE_PARTS = frozenset(
         "bibliografía", "bibliografia", "introducción", "introduccion", "ejemplo", "ejemplos",
         "referencias", "resumen", "índice", "indice", "contenido", "contenidos",
         "литература", "список литературы", "ссылки", "полезные ссылки",
+        # introduction, conclusion(s), summary, example(s) as a Russian writer heads them
+        # (round 38: a data-science blog's "Выводы" was a concept)
+        "введение", "заключение", "выводы", "итоги", "пример", "примеры",
         # a personal site's own pages (round 35: a notes site's "About", "Projects", "Quotes")
         "about", "about me", "about this site", "about the author", "projects", "my projects",
         "quotes", "favorite quotes", "favourite quotes",
