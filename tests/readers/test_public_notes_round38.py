@@ -163,3 +163,24 @@ def test_an_mkdocs_admonition_is_text_at_its_lines_not_code() -> None:
     [doc] = read_file("markdown", b"# Dropout\n\n!!! this matters\n\nDropout zeroes units.\n",
                       "/notes/dropout.md")
     assert "!!! this matters" in " ".join(p.text for p in doc.passages)
+
+
+def test_an_admonition_titled_by_a_name_that_its_text_defines_is_an_entry() -> None:
+    text = ("---\ntitle: Sequence Models\n---\n\n# Sequence Models\n\n"
+            "Sequence models read inputs one position after another.\n\n"
+            "!!! info \"Teacher Forcing\"\n\n"
+            "    Teacher forcing feeds the true previous token to the decoder during training, "
+            "not the token it predicted.\n\n"
+            "!!! tip \"Clip the gradients\"\n\n"
+            "    Clipping keeps one long sequence from blowing up an update.\n\n"
+            "!!! info \"Exposure Bias\"\n\n"
+            "    At test time the model sees its own mistakes, which training never showed.\n\n"
+            "!!! example \"Beam Search\"\n    Beam search keeps the best few outputs.\n")
+    [doc] = read_file("markdown", text.encode(), "/notes/docs/sequence-models.md")
+    boxed = {e.term: e for e in doc.entries}
+    assert "Teacher Forcing" in boxed
+    forcing = boxed["Teacher Forcing"]
+    assert forcing.definition.startswith("Teacher forcing feeds the true previous token")
+    assert forcing.span.start_line == 9
+    # advice, an example, and a box whose text opens on something else name no entry
+    assert not set(boxed) & {"Clip the gradients", "Beam Search", "Exposure Bias"}

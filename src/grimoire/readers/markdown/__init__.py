@@ -1058,11 +1058,53 @@ def _defined_by_dfn(parsed: Parsed, path: str, title: str) -> list[Entry]:
     return []
 
 
+# The boxes a writer defines a thing in (`!!! info "Softmax"`), as against a tip, a warning,
+# an example or a question, whose title names the advice or the case, not a thing.
+_DEFINING_BOXES = frozenset({"note", "info", "abstract", "summary", "tldr", "definition",
+                             "important", "seealso"})
+_BOX_REASON = "an admonition titled by a name, whose text opens by naming it"
+_BOX_WORDS = 5
+
+
+def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]:
+    """An admonition whose title is a name and whose text opens by naming it ("!!! info
+    \"Softmax\"" over "The softmax function maps ..."): a definition the writer boxed, an
+    entry as a section headed so would be (round 38: MkDocs lecture notes box their
+    definitions). A box titled by advice ("Key point"), a question or a sentence, or whose text
+    opens on something else, is none."""
+    found: list[Entry] = []
+    taken = {normalize(n) for e in entries for n in (e.term, *e.aliases)}
+    for kind, title, first, last in parsed.boxes:
+        term = bare_name(title)
+        if kind not in _DEFINING_BOXES or not term or len(term.split()) > _BOX_WORDS \
+                or normalize(term) in taken or is_generic_heading(term) \
+                or names_no_concept(term) or is_statement(term) or term.endswith("?"):
+            continue
+        blocks = [b for b in parsed.blocks
+                  if b.kind != "code" and b.units and first < b.units[0][0] <= last]
+        if not blocks or blocks[0].kind != "text":
+            continue
+        words = blocks[0].text[: len(term) + 8].lower().split()
+        if words and words[0] in ("a", "an", "the"):
+            words = words[1:]
+        if not " ".join(words).startswith(collapse(term).lower()):
+            continue
+        end = max(ln for b in blocks for ln, _ in b.units)
+        found.append(replace(entry_from_blocks(term, blocks, Span(path, first, end)),
+                             reason=_BOX_REASON))
+        taken.add(normalize(term))
+    return found
+
+
 def read(data: bytes, path: str) -> list[Document]:
     parsed, title = read_with(data, path, name, _MD)
     entries = markdown_entries(parsed, path, title)
     if not entries and parsed.dfns:
         entries = _defined_by_dfn(parsed, path, title)
+    if parsed.boxes and not names_no_concept(title) and not not_a_page(parsed.front.meta):
+        boxed = _box_entries(parsed, path, entries)
+        if boxed:
+            entries = sorted([*entries, *boxed], key=lambda e: e.span.start_line)
     if not entries and not parsed.blocks and notion_page(path) and not names_no_concept(title):
         # A page of a Notion export that holds only its title and properties (a stub) is
         # still a page, as a vault note is: `[Layer Normalization](...)` leads to it.

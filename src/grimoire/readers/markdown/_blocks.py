@@ -390,6 +390,8 @@ class Parsed:
     # MyST `{dfn}` terms (where a note defines a term, as HTML's <dfn>), each with the index in
     # `blocks` of the block it stands in.
     dfns: list[tuple[str, int]] = field(default_factory=list)
+    # Admonitions (`_admonitions`): each box's type, title, and first and last line.
+    boxes: list[tuple[str, str, int, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -1058,13 +1060,14 @@ def _defuse_brackets(text: str, path: str, problems: list[Problem]) -> str:
 # (Material shows it so; none when it has no title: the type alone is only its colour) and
 # its body at its own lines, one level out. A marker quoted in a fence stays as written.
 _ADMONITION = re.compile(
-    r"(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+[a-z][\w-]{0,39}(?:[ \t]+(?:inline|end)){0,2}"
+    r"(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[a-z][\w-]{0,39})"
+    r"(?:[ \t]+(?:inline|end)){0,2}"
     r"(?:[ \t]+(?P<quote>[\"'])(?P<title>[^\n]*?)(?P=quote))?[ \t]*")
 _HTML_TAG = re.compile(r"<[^<>\n]{1,200}>")
 _FENCE_LINE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,})")
 
 
-def _admonitions(body: str) -> str:
+def _admonitions(body: str, boxes: list[tuple[str, str, int, int]] | None = None) -> str:
     """`body` with each admonition's marker line as its title and its body one level out,
     line for line (so every line keeps its number).
 
@@ -1094,6 +1097,11 @@ def _admonitions(body: str) -> str:
             lines[j] = indent + line[len(inner[0]):] if line.startswith(inner[0]) else \
                 indent + line[len(inner[1]):] if line.startswith(inner[1]) else line.strip()
             j += 1
+        if boxes is not None:
+            last = j
+            while last > k + 1 and not lines[last - 1].strip():
+                last -= 1
+            boxes.append((m.group("kind"), title, k + 1, last))
         k += 1  # the body, one level out, is read again: a box in the box is one too
     return "\n".join(lines)
 
@@ -1107,7 +1115,7 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     if body.count("[") > MAX_LINE_BRACKETS:
         body = _defuse_brackets(body, path, parsed.problems)
     if "!!!" in body or "???" in body:
-        body = _admonitions(body)
+        body = _admonitions(body, parsed.boxes)
     chunks = path[-4:].lower() in (".qmd", ".rmd")
     if chunks and ":::" in body:
         if ".callout" in body:
