@@ -109,7 +109,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # links are label references (labels37).
 # 38: several topics in one note, tool dumps, source-tree headings, bidi controls in names
 # (follow37). 39: "V100" is a name, "Memory usage" a concept, a folder's label kept before a
-# page part, heading attributes whose values hold no '{' (review37b).
+# page part, heading attributes whose values hold no '{' (review37b). 40: a front matter title
+# and its H1 as one concept, MkDocs admonitions, HTML layouts and filler pages no notes (read38).
 READ_VERSION = b"grimoire-read-40\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
