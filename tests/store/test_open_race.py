@@ -93,3 +93,78 @@ def test_two_processes_storing_their_first_vectors_at_once_both_keep_them(
     url = pg.url()
     open_store(url).close()  # migrated: the race is the index's alone
     _two_children_held_then_released(url, "LOCK TABLE passage_vecs IN EXCLUSIVE MODE")
+
+
+# -- the benches' copies of a SQLite store on PostgreSQL (bench/engines.py) ------------------
+
+ENGINES_PY = Path(__file__).resolve().parents[2] / "bench" / "engines.py"
+
+# A child: a bench's `on_postgres` of the SQLite store argv[1] as database argv[2] on the
+# server of argv[3] (a URL whose database is named DBNAME); prints the copy's sources.
+BENCH_CHILD = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("bench_engines", sys.argv[4])
+engines = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(engines)
+import grimoire
+
+class Server:
+    def get_uri(self, database=None):
+        return sys.argv[3].replace("DBNAME", database or "postgres")
+
+with grimoire.open(sys.argv[1]) as kb:
+    copy = engines.on_postgres(kb, sys.argv[2], Server())
+    print(copy.store.stats().sources, copy.store.stats().entries)
+    copy.close()
+"""
+
+
+def _sqlite_store(folder: Path, notes: int) -> tuple[Path, tuple[int, int]]:
+    (folder / "notes").mkdir(parents=True)
+    for n in range(notes):
+        (folder / "notes" / f"n{n}.md").write_text(
+            f"# Term {n}\n\nTerm {n} is a thing linked to [[Term {(n + 1) % notes}]].\n")
+    db = folder / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([folder / "notes"], embed=False)
+        return db, (kb.store.stats().sources, kb.store.stats().entries)
+
+
+def test_two_benches_copying_one_store_at_once_both_read_it_whole(
+    pg: PgDatabases, tmp_path: Path
+) -> None:
+    db, counts = _sqlite_store(tmp_path, 400)
+    template = pg.server.get_uri("DBNAME")
+    name = f"race_{os.getpid()}"
+    children = [subprocess.Popen([sys.executable, "-c", BENCH_CHILD, str(db), name, template,
+                                  str(ENGINES_PY)], env=ENV, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [c.communicate(timeout=600) for c in children]
+    assert [c.returncode for c in children] == [0, 0], results
+    assert [tuple(map(int, out.split())) for out, _ in results] == [counts, counts], results
+
+
+def test_a_benchs_copy_left_empty_by_a_kill_is_copied_again(
+    pg: PgDatabases, tmp_path: Path
+) -> None:
+    import importlib.util
+
+    import psycopg
+
+    spec = importlib.util.spec_from_file_location("bench_engines", ENGINES_PY)
+    assert spec is not None and spec.loader is not None
+    engines = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(engines)
+    db, counts = _sqlite_store(tmp_path, 5)
+    name = f"killed_{os.getpid()}"
+    # What a bench killed during its copy leaves: the database, migrated, and no rows (the
+    # copy is one transaction).
+    with psycopg.connect(pg.server.get_uri(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "c_{name}"')
+    open_store(pg.server.get_uri(f"c_{name}")).close()
+    with grimoire.open(db) as kb:
+        copy = engines.on_postgres(kb, name, pg.server)
+        try:
+            assert (copy.store.stats().sources, copy.store.stats().entries) == counts
+        finally:
+            copy.close()
