@@ -76,3 +76,35 @@ def test_a_rebuild_killed_anywhere_leaves_the_store_whole(tmp_path: Path) -> Non
     for old in folder.glob("kb.db.old*"):
         if not old.name.endswith(("-wal", "-shm", "-journal")):
             assert _entries(old) == expected, old.name
+
+
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
+def test_a_store_written_during_a_rebuild_is_not_swapped_away(tmp_path: Path) -> None:
+    """Another process ingests a new folder into the store while `rebuild` reads the old
+    folders into its new file: the swap would drop that folder's notes from the store (the
+    new file never read them). Refused, said, and the store keeps them."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for n in range(400):
+        (notes / f"n{n}.md").write_text(f"# Term {n}\n\nTerm {n} is a thing of ours.\n")
+    folder = tmp_path / "store"
+    folder.mkdir()
+    db = folder / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    late = tmp_path / "late"
+    late.mkdir()
+    (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note written during a rebuild.\n")
+    child = _rebuild(db)
+    partial = folder / f".kb.db.rebuild-{child.pid}"
+    while not partial.exists():
+        assert child.poll() is None, child.communicate()
+        time.sleep(0.01)
+    with grimoire.open(db) as kb:  # while the rebuild reads the notes into its new file
+        assert kb.ingest([late], embed=False).added == 1
+    out, _ = child.communicate(timeout=600)
+    assert child.returncode == 1, out
+    assert "changed while it was being rebuilt" in out and "nothing was changed" in out, out
+    assert ("Quokka", str(late / "quokka.md")) in _entries(db)
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".kb.db.rebuild-")]
+    assert not list(folder.glob("kb.db.old*"))
