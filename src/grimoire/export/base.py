@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -151,10 +153,29 @@ def _check_target(exporter: Exporter, target: Path, force: bool) -> None:
 
 
 def _swap(out: Path, target: Path, scratch: Path) -> None:
-    """Put `out` at `target`; an old folder goes into `scratch`, removed with it."""
+    """Put `out` at `target`; an old folder goes into `scratch`, removed with it. The two
+    change places in one step where the system can: moved away first, then replaced, a
+    process killed between the two renames left no site at `target`, and the next export
+    removed the old one with the killed run's scratch folder (round 38)."""
     if target.is_dir():
+        if _exchange(out, target):
+            return  # the old folder is at `out` now, in `scratch`
         target.replace(scratch / "old")
     out.replace(target)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux's renameat2 with RENAME_EXCHANGE); False where the
+    system or its file system cannot, and nothing was changed."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library before glibc 2.28
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(done == 0)
 
 
 def _counted(concepts: Iterable[Concept], total: int,

@@ -47,9 +47,10 @@ from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import ENTRY_TSV_UPDATE, MIGRATIONS, PASSAGE_TSV_UPDATE
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 
-_LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1", "GRM2", "GRM3")
+_LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1" to "GRM4")
 LOCK_RESOLVE = 0x47524D32
 _LOCK_PATH = 0x47524D33  # with a second key: the hash of the file's path
+LOCK_INDEX = 0x47524D34  # with a second key: the dimension of the vectors indexed
 
 # The change counter's bump, a no-op in a transaction that wrote nothing (a search's
 # `SET LOCAL`): PostgreSQL gives a transaction an id at its first write, and only then.
@@ -116,22 +117,33 @@ class PostgresStore(PostgresQueries):
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = shown(url)  # never echo a password
         self._local = threading.local()
+
+        def refused(e: BaseException) -> StoreError:
+            # psycopg's hint is on a line of its own; libpq may quote the URL, password and all
+            reason = " ".join(str(e).replace(url, self.url).split())
+            return StoreError(f"cannot connect to PostgreSQL: {reason}", self.url)
+
         try:
             # One plain connection first: a refused connection, a wrong password or a missing
             # database fails at once with PostgreSQL's reason, where the pool retries for
             # 15 s, logging each try, and then says only that it timed out.
-            psycopg.connect(url, connect_timeout=15).close()
+            first = psycopg.connect(url, connect_timeout=15, autocommit=True)
+        except (psycopg.Error, Exception) as e:
+            raise refused(e) from e
+        # The schema is brought up to date on it before the pool opens: a pool connection
+        # made before pgvector's type exists cannot send or read a vector, and another
+        # process may be creating that type while this one waits on the migration lock.
+        with first:
+            self._migrate(first)
+        try:
             self.pool = ConnectionPool(
                 url, min_size=1, max_size=pool_size, open=False,
                 kwargs={"autocommit": True}, configure=self._configure,
             )
             self.pool.open(wait=True, timeout=15)
         except (psycopg.Error, Exception) as e:
-            # psycopg's hint is on a line of its own; libpq may quote the URL, password and all
-            reason = " ".join(str(e).replace(url, self.url).split())
-            raise StoreError(f"cannot connect to PostgreSQL: {reason}", self.url) from e
+            raise refused(e) from e
         try:
-            self._migrate()
             self.vector_version = self._vector_version()
         except BaseException:
             self.pool.close()
@@ -147,48 +159,38 @@ class PostgresStore(PostgresQueries):
 
             register_vector(conn)
         except psycopg.ProgrammingError:
-            pass  # a fresh database before its first migration: no vector type yet
+            pass  # no vector type: only if the extension was dropped since `_migrate`
 
-    def _migrate(self) -> None:
-        with self.pool.connection() as conn:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_MIGRATE,))
-                conn.execute("CREATE TABLE IF NOT EXISTS grimoire_schema (version integer)")
-                row = conn.execute("SELECT version FROM grimoire_schema").fetchone()
-                if row is None:
-                    other = conn.execute(
-                        "SELECT 1 FROM information_schema.tables WHERE table_name = 'sources'"
-                        " AND table_schema = current_schema()").fetchone()
-                    if other is not None:
-                        raise StoreError("not a Grimoire database (a `sources` table exists);"
-                                         " left untouched", self.url)
-                    conn.execute("INSERT INTO grimoire_schema (version) VALUES (0)")
-                    version = 0
-                else:
-                    version = int(row[0])
-                _vector_on_path(conn, self.url)
-                if version > len(MIGRATIONS):
-                    raise StoreError(f"database schema {version} is newer than this Grimoire"
-                                     f" ({len(MIGRATIONS)})", self.url)
-                for step in range(version, len(MIGRATIONS)):
-                    try:
-                        with conn.transaction():
-                            conn.execute(MIGRATIONS[step])
-                            conn.execute("UPDATE grimoire_schema SET version = %s", (step + 1,))
-                    except psycopg.Error as e:
-                        raise StoreError(f"migration to schema {step + 1} failed: {e}",
-                                         self.url) from e
-                if version < len(MIGRATIONS):
-                    conn.execute(_BUMP)
+    def _migrate(self, conn: psycopg.Connection[Any]) -> None:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_MIGRATE,))
+            conn.execute("CREATE TABLE IF NOT EXISTS grimoire_schema (version integer)")
+            row = conn.execute("SELECT version FROM grimoire_schema").fetchone()
+            if row is None:
+                other = conn.execute(
+                    "SELECT 1 FROM information_schema.tables WHERE table_name = 'sources'"
+                    " AND table_schema = current_schema()").fetchone()
+                if other is not None:
+                    raise StoreError("not a Grimoire database (a `sources` table exists);"
+                                     " left untouched", self.url)
+                conn.execute("INSERT INTO grimoire_schema (version) VALUES (0)")
+                version = 0
+            else:
+                version = int(row[0])
+            _vector_on_path(conn, self.url)
+            if version > len(MIGRATIONS):
+                raise StoreError(f"database schema {version} is newer than this Grimoire"
+                                 f" ({len(MIGRATIONS)})", self.url)
+            for step in range(version, len(MIGRATIONS)):
+                try:
+                    with conn.transaction():
+                        conn.execute(MIGRATIONS[step])
+                        conn.execute("UPDATE grimoire_schema SET version = %s", (step + 1,))
+                except psycopg.Error as e:
+                    raise StoreError(f"migration to schema {step + 1} failed: {e}",
+                                     self.url) from e
             if version < len(MIGRATIONS):
-                self._configure(conn)  # the vector type exists now
-        if version < len(MIGRATIONS):
-            # Connections opened before the vector type existed cannot read vectors.
-            self.pool.close()
-            self.pool = ConnectionPool(
-                self.pool.conninfo, min_size=1, max_size=self.pool.max_size, open=True,
-                kwargs={"autocommit": True}, configure=self._configure,
-            )
+                conn.execute(_BUMP)
 
     def _vector_version(self) -> tuple[int, ...]:
         row = self._one("SELECT extversion FROM pg_extension WHERE extname = 'vector'")

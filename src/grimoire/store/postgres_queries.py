@@ -564,10 +564,16 @@ class PostgresQueries(ConceptLookups):
             self.ensure_vector_index(dim)
 
     def ensure_vector_index(self, dim: int) -> None:
-        """Build the HNSW indexes for vectors of `dim` (once; a no-op when they exist)."""
+        """Build the HNSW indexes for vectors of `dim` (once; a no-op when they exist).
+        Under a lock of `dim`: PostgreSQL's CREATE INDEX IF NOT EXISTS is no test-and-set,
+        and two processes storing their first vectors at once would both create the index,
+        the second failing on a duplicate name."""
+        from grimoire.store.postgres import LOCK_INDEX
+
         for table in ("passage_vecs", "entry_vecs"):
             if (table, dim) not in self._hnsw:
                 with self.transaction() as c:
+                    c.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_INDEX, dim))
                     c.execute(hnsw_index(table, dim))
                 self._hnsw.add((table, dim))
 

@@ -1,0 +1,115 @@
+"""A store copied with `cp` while another process writes it (RELIABILITY 5; sqlite.org's
+"how to corrupt": copying a live database copies neither its -wal nor a consistent file).
+Grimoire, given such a copy, either reads it as a healthy store or says in one error that
+names the file that it is damaged; it never recreates or rewrites the copy, and the store
+that was being written stays whole. Real processes, real SQLite files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import grimoire
+from grimoire.errors import GrimoireError
+from grimoire.store.sqlite_health import check
+
+ENV = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
+COPIES = 40
+
+# A writer: ingest the folder again and again, each round with every note changed.
+WRITER = """
+import sys
+from pathlib import Path
+import grimoire
+notes = Path(sys.argv[2])
+for version in range(int(sys.argv[3])):
+    for n in range(40):
+        (notes / f"n{n}.md").write_text(f"# Term {n}\\n\\nTerm {n} is version {version}: "
+                                        + " ".join(f"w{version}x{k}" for k in range(200))
+                                        + ".\\n")
+    with grimoire.open(sys.argv[1]) as kb:
+        kb.ingest([notes], embed=False)
+        kb.store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+print("done")
+"""
+
+
+def _slow_copy(source: Path, target: Path) -> None:
+    """`source` copied a piece at a time, as a copy over a slow disk or network: the writer
+    checkpoints meanwhile, and the copy holds pages of several versions of the file."""
+    with source.open("rb") as src, target.open("wb") as out:
+        while piece := src.read(32 * 1024):
+            out.write(piece)
+            time.sleep(0.002)
+
+
+def _integrity(path: Path) -> str:
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    except sqlite3.DatabaseError as e:
+        return str(e)
+    finally:
+        conn.close()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.sqlite_only(reason="copies the SQLite file itself")
+def test_a_store_copied_while_written_is_read_or_called_damaged_never_rewritten(
+        tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    db = tmp_path / "kb.db"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(notes), "1000"],
+                              env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    outcomes = {"read": 0, "damaged": 0, "torn": 0}
+    try:
+        while not db.exists() or db.stat().st_size < 64 * 1024:
+            assert writer.poll() is None, writer.communicate()
+            time.sleep(0.05)
+        for n in range(COPIES):
+            copy = tmp_path / f"copy{n}" / "kb.db"
+            copy.parent.mkdir()
+            # The file alone, mid-write, as `cp kb.db` copies it; every other one slowly.
+            if n % 2:
+                _slow_copy(db, copy)
+            else:
+                shutil.copyfile(db, copy)
+            before = _digest(copy)
+            sound = _integrity(copy) == "ok"
+            try:
+                with grimoire.open(copy) as kb:
+                    for word in ("term", "version", "w3x7", "thing"):
+                        kb.search(word, k=5, mode="lexical")
+                    kb.stats()
+                    kb.entries()
+                outcomes["read"] += 1
+            except GrimoireError as e:
+                # One error naming the file and what is wrong, never a traceback.
+                assert "kb.db" in str(e) and "damaged" in str(e), e
+                outcomes["damaged"] += 1
+            # `grimoire check` tells a torn copy from a sound one, and leaves it as it was.
+            assert check(str(copy)).ok == sound, n
+            if not sound:
+                assert _digest(copy) == before, f"copy {n} was rewritten"
+                outcomes["torn"] += 1
+            shutil.rmtree(copy.parent)
+    finally:
+        writer.kill()
+        writer.communicate()
+    assert outcomes["read"] + outcomes["damaged"] == COPIES, outcomes
+    print(outcomes)  # shown under -s
+    with grimoire.open(db) as kb:  # the store written, killed mid-write, is whole
+        assert kb.store.integrity_check() == "ok"
