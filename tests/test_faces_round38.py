@@ -4,6 +4,7 @@ MCP client."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -71,3 +72,36 @@ def test_mcp_says_a_read_only_store_was_merged_by_older_rules(tmp_path: Path) ->
         assert any("read-only" in n and "link statuses" in n for n in notices), replies[tool]
     assert replies["resource"].startswith("> note: this database is read-only"), \
         replies["resource"][:300]
+
+
+LABELS = {
+    "warmup.md": "# Learning rate\n\n(sec-warmup)=\n## Warmup schedules\n\nRaise the step size "
+                 "linearly over the first few hundred updates, then let it decay.\n",
+    "ramp.md": "# Ramps\n\n(sec-warmup)=\n## Linear ramp\n\nGrow the step size by the same "
+               "amount after every update until it reaches its peak.\n",
+    # Two concepts called LDA (the user split them): a reference `{ref}`lda`` to a label no
+    # file defines is looked up by its words, and they name both.
+    "lda1.md": "# LDA\n\nA classifier that projects the data onto the directions that separate "
+               "the class means best.\n",
+    "topics/lda.md": "# LDA\n\nA topic model that explains each document as a mixture of "
+                     "topics, each topic a mixture of words.\n",
+    "grimoire.toml": '[[split]]\nnames = ["lda1.md:1", "topics/lda.md:1"]\n',
+    "overview.md": "# Overview\n\nStart from {ref}`sec-warmup` before the main phase, and "
+                   "compare {ref}`lda` for the projection.\n",
+}
+
+
+def test_lint_names_the_files_that_define_a_label_twice(tmp_path: Path) -> None:
+    # Before: "the label 'sec-warmup' is defined in more than one file" named neither file, and
+    # the same words were said of `lda`, which no file defines as a label.
+    db, _ = ingested(tmp_path, LABELS)
+    done = CliRunner().invoke(main, ["--db", db, "lint", "--json"])
+    assert done.exit_code == 1, done.output
+    found = {f["message"]: f for f in json.loads(done.output)["dead-link"]}
+    twice = found["the label 'sec-warmup' is defined in 2 files (ramp.md:6, warmup.md:6); "
+                  "rename all but one so the reference leads to one heading"]
+    assert [(Path(s["path"]).name, s["start_line"]) for s in twice["others"]] == [
+        ("ramp.md", 6), ("warmup.md", 6)]
+    assert "'lda' names more than one concept" in found, sorted(found)
+    shown = CliRunner().invoke(main, ["--db", db, "lint"]).output
+    assert shown.endswith("2 findings in 1 group\n"), shown  # not "1 groups"

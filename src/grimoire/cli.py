@@ -523,7 +523,8 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
                 out().print(f"  … {len(findings) - cap} more: grimoire lint --group {group}",
                             highlight=False, markup=False)
         total = sum(len(fs) for fs in by_group.values())
-        out().print(f"{total} findings in {len(by_group)} groups" if total else "clean")
+        out().print(f"{total} finding{'s' if total != 1 else ''} in {len(by_group)} "
+                    f"group{'s' if len(by_group) != 1 else ''}" if total else "clean")
     if any(by_group.values()):
         sys.exit(1)
 

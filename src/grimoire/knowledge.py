@@ -677,7 +677,8 @@ class Grimoire:
 
         wanted = view.wanted_pages(self.store, include_parts=True)  # and links to no page
         extra = concept_findings(wanted, self.dead_links(), self.multi_source(),
-                                 uses=self.store.unresolved_links("wanted"))
+                                 uses=self.store.unresolved_links("wanted"),
+                                 label_places=self.store.label_places)
         report = lint(self.store, extra)
         self._lint = (counter, report)  # a write during it: the next call reads again
         return report

@@ -719,6 +719,25 @@ class PostgresQueries(ConceptLookups):
                   for r in label_rows(int(d), p, json.loads(found))]
         return ResolveInput(entries, links, headings, documents, paths, labels)
 
+    def label_places(self, label: str) -> list[Span]:
+        """Where the files that define `label` define it (lint: a label two files define)."""
+        from grimoire.resolve.labels import label_of
+        from grimoire.store._resolve_rows import label_places, label_rows
+
+        rows = [r for d, p, found in self._all(
+            """SELECT d.id, s.path, (d.meta::jsonb->'labels')::text
+               FROM documents d JOIN sources s ON d.source_id = s.id
+               WHERE jsonb_typeof(d.meta::jsonb->'labels') = 'object' ORDER BY d.id""")
+                for r in label_rows(int(d), p, json.loads(found))
+                if label_of(r.label) == label_of(label)]
+        headings = [
+            HeadingRow(int(d), p, tuple(json.loads(hp)), lo, hi)
+            for d, p, hp, lo, hi, _ in self._all(
+                HEADING_SELECT + """ AND p.document_id = ANY(%s)
+                   GROUP BY p.document_id, s.path, p.heading_path""",
+                ([r.document_id for r in rows],))] if rows else []
+        return label_places(rows, headings)
+
     def write_resolution(self, resolution: Resolution, fingerprint: str) -> None:
         from grimoire.store._resolve_rows import unique_names
         from grimoire.store.postgres import LOCK_RESOLVE

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from grimoire.store._heading_sql import HEADING_SELECT
 
 if TYPE_CHECKING:
+    from grimoire.model import Span
     from grimoire.store.concept_records import (
         ConceptRecord,
         EntryRow,
@@ -289,6 +290,13 @@ class ResolveStateSQL:
             out.extend(r for r in label_rows(d, p, json.loads(found))
                        if label_of(r.label) in wanted or d in docs)
         return out
+
+    def label_places(self, label: str) -> list[Span]:
+        """Where the files that define `label` define it (lint: a label two files define)."""
+        from grimoire.store._resolve_rows import label_places
+
+        rows = self.label_rows(labels=[label])
+        return label_places(rows, self.heading_rows({r.document_id for r in rows}))
 
     def source_paths(self) -> list[str]:
         """The path of every ingested file (`ResolveInput.paths`)."""
