@@ -18,7 +18,7 @@ from grimoire.lint.arithmetic import find_claims, math_at
 from grimoire.lint.elsewhere import listed_elsewhere
 from grimoire.lint.latex import latex_problems
 from grimoire.model import PAGE_REASONS, Math, Span
-from grimoire.resolve.links import BARE_HOST
+from grimoire.resolve.links import BARE_HOST, FILE_LINKS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
 from grimoire.store.concept_records import LinkUse
@@ -307,6 +307,12 @@ def concept_findings(
                           other=defined_at[0], others=tuple(defined_at))
         elif link.status == "ambiguous":
             yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
+        elif link.status == "dead" and link.kind not in FILE_LINKS:
+            # `[[Source]]`, `[[See here]]`, `[[@smith2019]]` to no note: its reader marked it as
+            # asking for no page, and resolve called it dead (`Link.no_page`, round 38).
+            why = ("it cites a source" if cites(link.target) else "it names a part of a page")
+            yield Finding("dead-link", f"{link.target!r} leads to no note; {why}, not a page "
+                          "to write", link.span)
         elif link.status == "dead":
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
             # The address as the store keeps it from the ingest (`/docs/foo/bar#x`, not the

@@ -686,10 +686,10 @@ class PostgresQueries(ConceptLookups):
         links = [
             LinkRow(id=int(i), document_id=int(d), entry_id=None if e is None else int(e),
                     path=p, line=line, target=t, label=lab, kind=k, fragment=f,
-                    exists_hint=None if h is None else bool(h), href=hr)
-            for i, d, e, p, line, t, lab, k, f, h, hr in self._all(
+                    exists_hint=None if h is None else bool(h), href=hr, no_page=np)
+            for i, d, e, p, line, t, lab, k, f, h, hr, np in self._all(
                 """SELECT l.id, l.document_id, l.entry_id, s.path, l.start_line, l.target,
-                          l.label, l.kind, l.fragment, l.exists_hint, l.href
+                          l.label, l.kind, l.fragment, l.exists_hint, l.href, l.no_page
                    FROM links l JOIN documents d ON l.document_id = d.id
                    JOIN sources s ON d.source_id = s.id ORDER BY l.id""")
         ]

@@ -77,7 +77,7 @@ _ENTRY_SELECT = """
 
 _LINK_SELECT = """
     SELECT l.id, l.document_id, l.entry_id, s.path, l.start_line, l.target,
-           l.label, l.kind, l.fragment, l.exists_hint, l.href
+           l.label, l.kind, l.fragment, l.exists_hint, l.href, l.no_page
     FROM links l JOIN documents d ON l.document_id = d.id
     JOIN sources s ON d.source_id = s.id"""
 
@@ -242,12 +242,12 @@ class ResolveStateSQL:
         out: dict[int, LinkRow] = {}
         for column, values in (("l.id", ids), ("l.document_id", documents)):
             for chunk in _chunks(sorted(set(values))):
-                for i, d, e, p, line, t, lab, k, f, h, hr in self.conn.execute(
+                for i, d, e, p, line, t, lab, k, f, h, hr, np in self.conn.execute(
                         f"{_LINK_SELECT} WHERE {column} IN ({_ids(chunk)})"):
                     out[i] = LinkRow(
                         id=i, document_id=d, entry_id=e, path=p, line=line, target=t,
                         label=lab, kind=k, fragment=f,
-                        exists_hint=None if h is None else bool(h), href=hr)
+                        exists_hint=None if h is None else bool(h), href=hr, no_page=np)
         return [out[i] for i in sorted(out)]
 
     def heading_rows(self, documents: Iterable[int]) -> list[HeadingRow]:
