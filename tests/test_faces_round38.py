@@ -105,3 +105,29 @@ def test_lint_names_the_files_that_define_a_label_twice(tmp_path: Path) -> None:
     assert "'lda' names more than one concept" in found, sorted(found)
     shown = CliRunner().invoke(main, ["--db", db, "lint"]).output
     assert shown.endswith("2 findings in 1 group\n"), shown  # not "1 groups"
+
+
+REDIRECTS = {
+    "vault/.obsidian/app.json": "{}\n",
+    "vault/filling.md": "Short form of [[value imputation]].\n",
+    "vault/gap filling.md": "Short form of [[value imputation]].\n",
+    "vault/value imputation.md": "Filling in a missing value of a feature with a stand-in, such "
+                                 "as the mean of the column.\n",
+    # Another glossary defines "Filling": the vault's redirect of that name joins it.
+    "terms/filling.md": "# Filling\n\nReplacing the gaps in a table with guessed values, drawn "
+                        "from a distribution or taken from the median of the column.\n",
+}
+
+
+def test_list_shows_a_redirect_that_joined_its_namesake_as_an_entry_of_it(
+        tmp_path: Path) -> None:
+    # Before: `list` printed "filling → value imputation", though `show filling` opens the
+    # concept Filling, which the redirect joined by its name (round 37, all corpora's
+    # "imputation").
+    db, _ = ingested(tmp_path, REDIRECTS)
+    rows = {line.split("\t")[0] for line in run(db, "list").splitlines()}
+    assert rows == {"Filling", "filling", "gap filling → value imputation", "value imputation"}
+    shown = json.loads(run(db, "show", "filling", "--json"))
+    assert shown["label"] == "Filling", shown["label"]
+    gap = json.loads(run(db, "show", "gap filling", "--json"))
+    assert gap["label"] == "value imputation", gap["label"]

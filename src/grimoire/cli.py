@@ -305,7 +305,9 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         return
     # a redirect by the concept it reached, not the slug or title it was written as
     to = kb_of(ctx).redirect_labels(entries)
-    rows = [(e.entry.term + (f" → {_redirected(e, to)}" if e.entry.redirect else ""),
+    joined = kb_of(ctx).redirects_joined(entries)  # an entry of a concept of its own name
+    rows = [(e.entry.term + (f" → {_redirected(e, to)}" if e.entry.redirect
+                             and e.id not in joined else ""),
              f"{where(e.entry.span.path)}:{e.entry.span.start_line}") for e in entries]
     if not terminal():
         for term, at in rows:
