@@ -131,3 +131,23 @@ def test_list_shows_a_redirect_that_joined_its_namesake_as_an_entry_of_it(
     assert shown["label"] == "Filling", shown["label"]
     gap = json.loads(run(db, "show", "gap filling", "--json"))
     assert gap["label"] == "value imputation", gap["label"]
+
+
+NOTATION = {
+    # A page titled by a generic word: searchable, but no concept is named after it.
+    "notation.md": "# Notation\n\nWe write vectors in bold lower case and matrices in bold "
+                   "capitals throughout these notes.\n",
+    "matrix.md": "# Matrix\n\nA rectangular table of numbers that maps vectors to vectors by "
+                 "multiplication.\n",
+}
+
+
+def test_every_name_ask_offers_as_nearest_opens_with_show(tmp_path: Path) -> None:
+    # Before: "Your notes do not cover this. Nearest in your notes: Notation." named the
+    # page's title, and `show Notation` (and the web's link) said no concept is called so.
+    db, _ = ingested(tmp_path, NOTATION)
+    answer = json.loads(run(db, "ask", "who decided the notation of these notes?", "--json"))
+    assert answer["abstained"], answer
+    assert "Notation" not in answer["answer"], answer["answer"]
+    for name in answer["nearest"]:
+        run(db, "show", name)

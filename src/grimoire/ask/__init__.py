@@ -89,8 +89,11 @@ class Evidence:
         return max((s.meaning for s in self.sentences), default=0.0)
 
     def nearest(self, limit: int = 5) -> tuple[str, ...]:
-        names = [h.concept or h.title for h in self.hits]
-        return tuple(dict.fromkeys(n for n in names if n))[:limit]
+        """The concepts of the hits, best first: each opens with `show` and the web's link
+        to it. Not a hit's document title when it has no concept (round 38: "Notation", the
+        title of a cheatsheet page no concept is named after, which `show` could not open
+        and whose web link said no note defines it)."""
+        return tuple(dict.fromkeys(h.concept for h in self.hits if h.concept))[:limit]
 
 
 # The words of "what is X short for / an abbreviation of / the full form of X" (see `gather`).
