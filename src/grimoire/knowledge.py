@@ -433,12 +433,18 @@ class Grimoire:
         target: `list` printed "imputation → value imputation" (round 38)."""
         self._fresh()
         of = self.store.concepts_of_entries(e.id for e in entries if e.entry.redirect)
+        labels = self.store.concept_label_of(of.values())
         joined: set[int] = set()
         for concept in set(of.values()):
             rows = self.store.concept_entries_of(concept)
             if len(rows) > 1:
+                # Labelled by the redirect's own name: a page "GAN" that joined the
+                # cheatsheet's "GAN" in "Generative Adversarial Network (GAN)" did reach its
+                # target, and `list` says so.
                 joined |= {r.stored.id for r in rows if r.role != "redirect"
-                           and r.stored.entry.redirect and of.get(r.stored.id) == concept}
+                           and r.stored.entry.redirect and of.get(r.stored.id) == concept
+                           and normalize(labels.get(concept, "")) == normalize(
+                               r.stored.entry.term)}
         return joined
 
     @_guarded
