@@ -730,6 +730,7 @@ def cites(name: str) -> bool:
     return name.lstrip()[:1] == "@"
 
 
+@lru_cache(maxsize=8192)  # a vault links the same few hundred names again and again
 def no_page(name: str) -> str | None:
     """Why a link by this name asks for no page (`Link.no_page`): "part" (`names_a_part`),
     "source" (`cites`), else None."""
