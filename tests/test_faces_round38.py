@@ -151,3 +151,23 @@ def test_every_name_ask_offers_as_nearest_opens_with_show(tmp_path: Path) -> Non
     assert "Notation" not in answer["answer"], answer["answer"]
     for name in answer["nearest"]:
         run(db, "show", name)
+
+
+RECIPE = {
+    "recipe.md": "# Embed, encode, attend, predict\n\nA four step recipe for building text "
+                 "models, from word vectors to a prediction.\n",
+    "wv.md": "# Word vector\n\nA list of numbers standing for a word, the first step of the "
+             "text recipe.\n",
+}
+
+
+def test_ask_s_nearest_names_stay_apart_when_one_holds_a_comma(tmp_path: Path) -> None:
+    # Before: "Nearest in your notes: Word vector, Embed, encode, attend, predict." read as
+    # five names, four of which `show` cannot open.
+    db, _ = ingested(tmp_path, RECIPE)
+    answer = json.loads(run(db, "ask", "who wrote the text recipe?", "--json"))
+    assert answer["abstained"] and len(answer["nearest"]) == 2, answer
+    listed = answer["answer"].partition("Nearest in your notes: ")[2].removesuffix(".")
+    assert listed.split("; ") == answer["nearest"], answer["answer"]
+    for name in answer["nearest"]:
+        run(db, "show", name)

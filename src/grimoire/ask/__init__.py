@@ -919,7 +919,10 @@ def ask(
 
 def _abstain(question: str, evidence: Evidence) -> Answer:
     near = evidence.nearest()
-    text = NOT_COVERED + (f" Nearest in your notes: {', '.join(near)}." if near else "")
+    # "; " between the names when one holds a comma: "Word vector, Embed, encode, attend,
+    # predict" read as five names, of which four open nothing (round 38).
+    joined = ("; " if any("," in n for n in near) else ", ").join(near)
+    text = NOT_COVERED + (f" Nearest in your notes: {joined}." if near else "")
     return Answer(question, text, abstained=True, nearest=near)
 
 
