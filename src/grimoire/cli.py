@@ -305,7 +305,9 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         return
     # a redirect by the concept it reached, not the slug or title it was written as
     to = kb_of(ctx).redirect_labels(entries)
-    rows = [(e.entry.term + (f" → {_redirected(e, to)}" if e.entry.redirect else ""),
+    joined = kb_of(ctx).redirects_joined(entries)  # an entry of a concept of its own name
+    rows = [(e.entry.term + (f" → {_redirected(e, to)}" if e.entry.redirect
+                             and e.id not in joined else ""),
              f"{where(e.entry.span.path)}:{e.entry.span.start_line}") for e in entries]
     if not terminal():
         for term, at in rows:
@@ -523,7 +525,8 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
                 out().print(f"  … {len(findings) - cap} more: grimoire lint --group {group}",
                             highlight=False, markup=False)
         total = sum(len(fs) for fs in by_group.values())
-        out().print(f"{total} findings in {len(by_group)} groups" if total else "clean")
+        out().print(f"{total} finding{'s' if total != 1 else ''} in {len(by_group)} "
+                    f"group{'s' if len(by_group) != 1 else ''}" if total else "clean")
     if any(by_group.values()):
         sys.exit(1)
 

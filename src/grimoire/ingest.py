@@ -111,7 +111,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # (follow37). 39: "V100" is a name, "Memory usage" a concept, a folder's label kept before a
 # page part, heading attributes whose values hold no '{' (review37b). 40: a front matter title
 # and its H1 as one concept, MkDocs admonitions, HTML layouts and filler pages no notes (read38).
-READ_VERSION = b"grimoire-read-40\x00"
+# 41: a link by a name that asks for no page (`[[Source]]`, `[[@smith2019]]`) is marked so,
+# `Link.no_page` (faces38).
+READ_VERSION = b"grimoire-read-41\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

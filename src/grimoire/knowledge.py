@@ -425,6 +425,29 @@ class Grimoire:
         return {e: labels[c] for e, c in of.items() if c in labels}
 
     @_guarded
+    def redirects_joined(self, entries: Sequence[StoredEntry]) -> set[int]:
+        """The ids of the redirects among `entries` that joined another source's entry of
+        their own name instead of their target (`resolve.merge.attach_redirects`: the vault's
+        "imputation: short form of value imputation" beside a glossary's "Imputation"). Such
+        a page is an entry of that concept, which `show` of its name opens, not a name of its
+        target: `list` printed "imputation → value imputation" (round 38)."""
+        self._fresh()
+        of = self.store.concepts_of_entries(e.id for e in entries if e.entry.redirect)
+        labels = self.store.concept_label_of(of.values())
+        joined: set[int] = set()
+        for concept in set(of.values()):
+            rows = self.store.concept_entries_of(concept)
+            if len(rows) > 1:
+                # Labelled by the redirect's own name: a page "GAN" that joined the
+                # cheatsheet's "GAN" in "Generative Adversarial Network (GAN)" did reach its
+                # target, and `list` says so.
+                joined |= {r.stored.id for r in rows if r.role != "redirect"
+                           and r.stored.entry.redirect and of.get(r.stored.id) == concept
+                           and normalize(labels.get(concept, "")) == normalize(
+                               r.stored.entry.term)}
+        return joined
+
+    @_guarded
     def entry(self, name: str) -> list[StoredEntry]:
         """The entries whose term or alias is `name` (case, hyphens, plurals ignored).
 
@@ -677,7 +700,8 @@ class Grimoire:
 
         wanted = view.wanted_pages(self.store, include_parts=True)  # and links to no page
         extra = concept_findings(wanted, self.dead_links(), self.multi_source(),
-                                 uses=self.store.unresolved_links("wanted"))
+                                 uses=self.store.unresolved_links("wanted"),
+                                 label_places=self.store.label_places)
         report = lint(self.store, extra)
         self._lint = (counter, report)  # a write during it: the next call reads again
         return report

@@ -286,50 +286,57 @@ def build_server(kb: Grimoire) -> MCPServer:
     server = MCPServer("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"),
                        log_level="WARNING")
 
+    def noted(result: dict[str, Any]) -> dict[str, Any]:
+        """`result` with what the store wants said (`Grimoire.notices`: a read-only store
+        merged by older rules), as the CLI says it on stderr and the web atop every page; the
+        assistant read its old link statuses and merges as current (round 38)."""
+        return {**result, "store_notices": list(kb.notices)} if kb.notices else result
+
     @server.tool()
     def search(query: str, k: int = 8, mode: str = "hybrid") -> dict[str, Any]:
         """Search the notes (hybrid: names, acronyms and descriptions). Returns previews with
         file:line handles; open one with read_source or show."""
-        return _told(lambda: tools.search(query, k, mode))
+        return noted(_told(lambda: tools.search(query, k, mode)))
 
     @server.tool()
     def show(name: str, concept_id: str | None = None) -> dict[str, Any]:
         """One concept by any of its names: what each source says (previews with file:line),
         its names, links and wanted links, and where other notes mention it (file:line).
         `concept_id` (a search result's) picks one of several concepts that share the name."""
-        return _told(lambda: tools.show(name, concept_id), by_name=True)
+        return noted(_told(lambda: tools.show(name, concept_id), by_name=True))
 
     @server.tool()
     def ask(question: str) -> dict[str, Any]:
         """Answer from the notes, with numbered citations (file, lines, quote). Says so when the
         notes do not cover the question."""
-        return _told(lambda: tools.ask(question))
+        return noted(_told(lambda: tools.ask(question)))
 
     @server.tool()
     def read_source(path: str, start_line: int = 1, end_line: int = 40) -> dict[str, Any]:
         """Lines of an ingested note (at most 200 at a time), by the path a result gave."""
-        return _told(lambda: tools.read_source(path, start_line, end_line))
+        return noted(_told(lambda: tools.read_source(path, start_line, end_line)))
 
     @server.tool()
     def lint(group: str | None = None, limit: int = 50) -> dict[str, Any]:
         """What is wrong or missing in the notes: wanted pages, dead links, broken math, wrong
         arithmetic, near-duplicates, conflicts. Optionally one group."""
-        return _told(lambda: tools.lint(group, limit))
+        return noted(_told(lambda: tools.lint(group, limit)))
 
     @server.tool()
     def wanted(limit: int = 30) -> dict[str, Any]:
         """Pages the notes link to but nobody wrote yet, most wanted first."""
-        return _told(lambda: tools.wanted(limit))
+        return noted(_told(lambda: tools.wanted(limit)))
 
     @server.tool()
     def recent(limit: int = 20) -> dict[str, Any]:
         """The notes changed most recently."""
-        return _told(lambda: tools.recent(limit))
+        return noted(_told(lambda: tools.recent(limit)))
 
     @server.resource("grimoire://concept/{name}", mime_type="text/markdown")
     def concept(name: str) -> str:
         """A concept: its names and what each source says, with file:line."""
-        return _told(lambda: tools.concept_text(name), ResourceError, by_name=True)
+        text = _told(lambda: tools.concept_text(name), ResourceError, by_name=True)
+        return "".join(f"> note: {n}\n\n" for n in kb.notices) + text
 
     return server
 

@@ -70,6 +70,11 @@ class Link:
     # Left out of the entry and passage JSON the store keeps when None (`codec.dumps_records`):
     # most links have none, and those rows stay as they were before it existed.
     href: str | None = field(default=None, metadata={"omit_none": True})
+    # Why a link by name asks for no page, as its reader judged it (`conventions.no_page`):
+    # "part" (`[[Source]]`, `[[See here]]`: a part of a page, or "here"), "source"
+    # (`[[@smith2019]]`: a citation). Resolve calls such a link to no note "dead", never
+    # "wanted" (round 38). Left out of the stored JSON when None, as `href`.
+    no_page: str | None = field(default=None, metadata={"omit_none": True})
 
     @property
     def written(self) -> str:

@@ -32,7 +32,7 @@ def test_heading_path_json_is_json_dumps(items: tuple[str, ...]) -> None:
 def test_link_rows_keep_each_distinct_link_once_in_order(links: tuple[Link, ...]) -> None:
     expected: list[LinkRow] = [
         (link.target, normalize(link.target), link.label, str(link.kind), link.fragment,
-         link.exists_hint, link.span.start_line, link.span.end_line, link.href)
+         link.exists_hint, link.span.start_line, link.span.end_line, link.href, link.no_page)
         for link in dict.fromkeys(links)
     ]
     assert list(link_rows(links)) == expected

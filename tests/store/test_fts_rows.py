@@ -116,7 +116,9 @@ def test_a_store_with_the_text_in_its_index_is_upgraded(seeds: Path, tmp_path: P
                         ).fetchone() == (1,)
     conn.execute("ATTACH ? AS new", (str(tmp_path / "new.db"),))
     for table in ("sources", "documents", "entries", "entry_names", "passages", "links"):
-        columns = ", ".join(TABLES[table])
+        # the columns the older schema has (a later step adds `links.no_page`)
+        have = {row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")}
+        columns = ", ".join(c for c in TABLES[table] if c in have)
         conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM new.{table}")
     conn.execute(FTS_OF_LOADED_PASSAGES)
     conn.execute(FTS_OF_LOADED_ENTRIES)
@@ -193,7 +195,9 @@ def test_an_upgraded_store_indexes_what_its_rows_say(tmp_path: Path) -> None:
     conn = database_before(old, _contentless_fts)
     conn.execute("ATTACH ? AS new", (str(tmp_path / "new.db"),))
     for table in ("sources", "documents", "entries", "entry_names", "passages", "links"):
-        columns = ", ".join(TABLES[table])
+        # the columns the older schema has (a later step adds `links.no_page`)
+        have = {row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")}
+        columns = ", ".join(c for c in TABLES[table] if c in have)
         conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM new.{table}")
     conn.execute(FTS_OF_LOADED_PASSAGES)
     # The entry as the writer of schema 13 stored it: the NUL kept in its data and its row.

@@ -89,8 +89,11 @@ class Evidence:
         return max((s.meaning for s in self.sentences), default=0.0)
 
     def nearest(self, limit: int = 5) -> tuple[str, ...]:
-        names = [h.concept or h.title for h in self.hits]
-        return tuple(dict.fromkeys(n for n in names if n))[:limit]
+        """The concepts of the hits, best first: each opens with `show` and the web's link
+        to it. Not a hit's document title when it has no concept (round 38: "Notation", the
+        title of a cheatsheet page no concept is named after, which `show` could not open
+        and whose web link said no note defines it)."""
+        return tuple(dict.fromkeys(h.concept for h in self.hits if h.concept))[:limit]
 
 
 # The words of "what is X short for / an abbreviation of / the full form of X" (see `gather`).
@@ -916,7 +919,10 @@ def ask(
 
 def _abstain(question: str, evidence: Evidence) -> Answer:
     near = evidence.nearest()
-    text = NOT_COVERED + (f" Nearest in your notes: {', '.join(near)}." if near else "")
+    # "; " between the names when one holds a comma: "Word vector, Embed, encode, attend,
+    # predict" read as five names, of which four open nothing (round 38).
+    joined = ("; " if any("," in n for n in near) else ", ").join(near)
+    text = NOT_COVERED + (f" Nearest in your notes: {joined}." if near else "")
     return Answer(question, text, abstained=True, nearest=near)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -18,7 +18,7 @@ from grimoire.lint.arithmetic import find_claims, math_at
 from grimoire.lint.elsewhere import listed_elsewhere
 from grimoire.lint.latex import latex_problems
 from grimoire.model import PAGE_REASONS, Math, Span
-from grimoire.resolve.links import BARE_HOST
+from grimoire.resolve.links import BARE_HOST, FILE_LINKS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
 from grimoire.store.concept_records import LinkUse
@@ -249,12 +249,15 @@ def concept_findings(
     *,
     overlap: float = 0.06,
     uses: Iterable[LinkUse] = (),
+    label_places: Callable[[str], Sequence[Span]] | None = None,
 ) -> Iterator[Finding]:
     """Wanted pages, dead links with a likely intended target, and conflicting definitions.
 
     Given the wanted links (`uses`), a name its source marks as a page it has is left out
     (`lint.elsewhere`); a file link into a folder that holds no note is no dead link: resolve
-    gave it the status "elsewhere" (`resolve.links.NoteFolders`), as every face reads it."""
+    gave it the status "elsewhere" (`resolve.links.NoteFolders`), as every face reads it.
+    `label_places` (`Store.label_places`) says where a label is defined, for a reference to a
+    label that two files define."""
     # Imported here: `ask` imports this module for its arithmetic check, and the readers'
     # package imports every reader (docutils, markdown-it: 0.5 s of a cold `grimoire ask`).
     from grimoire.readers.conventions import is_generic_heading
@@ -289,12 +292,27 @@ def concept_findings(
     for link in dead_links:
         # A name nobody defines is a wanted page (above); a link to a file that is not there,
         # or to a name two concepts share, is a dead link.
-        if link.status == "ambiguous" and link.kind == "label":
+        defined_at: Sequence[Span] = label_places(link.target) if (
+            label_places is not None and link.status == "ambiguous" and link.kind == "label"
+        ) else ()
+        if len({p.path for p in defined_at}) > 1:
             # A label two files of a book define (`resolve.labels`): the link leads to neither.
-            yield Finding("dead-link", f"the label {link.target!r} is defined in more than one "
-                          "file; rename one so the reference leads to one heading", link.span)
+            # Named with where each defines it (round 38: the message named no file, and was
+            # given too for a label no file defines whose words name two concepts).
+            named = ", ".join(_seen_from(p, link.span) for p in defined_at[:_NAMED])
+            more = f" and {len(defined_at) - _NAMED} more" if len(defined_at) > _NAMED else ""
+            yield Finding("dead-link", f"the label {link.target!r} is defined in "
+                          f"{len(defined_at)} files ({named}{more}); rename all but one so the "
+                          "reference leads to one heading", link.span,
+                          other=defined_at[0], others=tuple(defined_at))
         elif link.status == "ambiguous":
             yield Finding("dead-link", f"{link.target!r} names more than one concept", link.span)
+        elif link.status == "dead" and link.kind not in FILE_LINKS:
+            # `[[Source]]`, `[[See here]]`, `[[@smith2019]]` to no note: its reader marked it as
+            # asking for no page, and resolve called it dead (`Link.no_page`, round 38).
+            why = ("it cites a source" if cites(link.target) else "it names a part of a page")
+            yield Finding("dead-link", f"{link.target!r} leads to no note; {why}, not a page "
+                          "to write", link.span)
         elif link.status == "dead":
             hint = f"; did you mean {', '.join(link.suggestions)}?" if link.suggestions else ""
             # The address as the store keeps it from the ingest (`/docs/foo/bar#x`, not the

@@ -14,9 +14,10 @@ from functools import lru_cache
 from typing import BinaryIO, Protocol
 
 from grimoire.errors import ReadError
-from grimoire.model import Document, Link
+from grimoire.model import Document, Link, LinkKind
 from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
 from grimoire.readers.base import Reader, ReadOptions, decode, stem_of, suffix_of
+from grimoire.readers.conventions import no_page
 from grimoire.readers.markdown import obsidian
 from grimoire.readers.sections import add_page_entry, clean_names, drop_long_names
 
@@ -301,13 +302,40 @@ def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Doc
 def _named(doc: Document) -> Document:
     if project_file(doc.path):
         return replace(doc, entries=())
-    doc = _without_slots(_without_bidi(doc))
+    doc = _no_pages(_without_slots(_without_bidi(doc)))
     if _COLLECTION_TITLE.search(doc.title) and stem_of(doc.path).casefold() in _FRONT_PAGES:
         # "Deep Learning Notes", "Machine learning notes": a README titles the collection,
         # no concept in it (round 28: five public repositories' READMEs)
         own = [e for e in doc.entries if e.term != doc.title]
         return clean_names(drop_long_names(replace(doc, entries=tuple(own))))
     return clean_names(drop_long_names(add_page_entry(doc)))
+
+
+# Links by name, which resolve may call "wanted" (a file link to no note is "dead" anyway; a
+# label, an API or a web link is never wanted).
+_NAMED_KINDS = frozenset({LinkKind.WIKILINK, LinkKind.BRACKET, LinkKind.SEE_ALSO,
+                          LinkKind.CONTRAST, LinkKind.RELATED, LinkKind.REF})
+
+
+def _no_pages(doc: Document) -> Document:
+    """`doc` with its links by name that ask for no page marked (`Link.no_page`: `[[Source]]`,
+    `[[See here]]`, `[[@smith2019]]`), here where every reader's documents pass: the rule
+    needs `conventions`, whose import loads every reader, and resolve runs where none is
+    loaded (round 38; `resolve.view` applied it to every wanted-page list before)."""
+    def mark(links: tuple[Link, ...]) -> tuple[Link, ...]:
+        why = [no_page(x.target) if x.kind in _NAMED_KINDS else None for x in links]
+        if not any(why):
+            return links
+        return tuple(replace(x, no_page=w) if w else x for x, w in zip(links, why, strict=True))
+
+    links = [*(x for p in doc.passages for x in p.links),
+             *(x for e in doc.entries for x in (*e.links, *e.see_also))]
+    if not any(x.kind in _NAMED_KINDS and no_page(x.target) for x in links):
+        return doc
+    return replace(
+        doc, passages=tuple(replace(p, links=mark(p.links)) for p in doc.passages),
+        entries=tuple(replace(e, links=mark(e.links), see_also=mark(e.see_also))
+                      for e in doc.entries))
 
 
 def _unfilled(link: Link) -> bool:

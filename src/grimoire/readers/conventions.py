@@ -720,6 +720,37 @@ def is_page_part(name: str) -> bool:
     return _names_part(name, _PAGE_PARTS, _PAGE_PARTS)
 
 
+# What a link says when its text is no name: "see here", "click here", "link", "here".
+_LINK_WORDS = re.compile(r"(?:(?:see|click|read|go|more)\s+)?(?:here|this|link|more|below|above)"
+                         r"\W*", re.IGNORECASE)
+
+
+def names_a_part(name: str) -> bool:
+    """Whether a link's name names a part of a page or says "here", not a page anyone would
+    write: `[[Source]]`, `[[Notes]]`, `[[See here]]` after a sentence (round 30: a public vault),
+    a link its writer meant for an address. Such a link is a dead link, never a wanted page.
+    Only the furniture of a page counts (`is_page_part`): "Update the [[parameters]] after
+    each batch" asks for a page (round 34), though "Parameters" heads a section as a part of
+    its page."""
+    return is_page_part(name) or _LINK_WORDS.fullmatch(name.strip()) is not None
+
+
+def cites(name: str) -> bool:
+    """Whether a link's name is a citation: `[[@Diagnostic ultrasound: physics and equipment]]`,
+    `[[@hoskins2019]]`, as a reference manager's plugin names the literature note of a paper
+    (Logseq's and Obsidian's Zotero plugins; round 31: 55 of a graph's 60 wanted pages, the
+    notes deleted). A source, no concept anyone would write a page on: a dead link when its
+    note is not there, never a wanted page."""
+    return name.lstrip()[:1] == "@"
+
+
+@lru_cache(maxsize=8192)  # a vault links the same few hundred names again and again
+def no_page(name: str) -> str | None:
+    """Why a link by this name asks for no page (`Link.no_page`): "part" (`names_a_part`),
+    "source" (`cites`), else None."""
+    return "part" if names_a_part(name) else "source" if cites(name) else None
+
+
 # A list of things still to do, under a word or two that says which ("TODOs", "Random TODOs",
 # "Open to-dos", "Book todo list"; round 35: a book's to-do page and a lecture note's list
 # were concepts): the author's tasks, never a thing explained.
@@ -802,15 +833,18 @@ __all__ = [
     "SEE_ALSO_LINE",
     "WORD",
     "bare_name",
+    "cites",
     "heading_key",
     "is_generic_heading",
     "is_generic_title",
     "is_page_part",
     "is_see_also_heading",
     "is_statement",
+    "names_a_part",
     "names_no_concept",
     "names_nothing",
     "names_part_note",
+    "no_page",
     "opens_note",
     "stem_title",
     "unescape_refs",

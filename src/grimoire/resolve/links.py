@@ -337,6 +337,12 @@ def resolve_links(
         if status == "missing" and norm in note_names:
             # A note that exists is a page, whatever kind of link names it (issue 10, 7).
             status = "document"
+        if status == "missing" and link.no_page:
+            # `[[Source]]`, `[[See here]]`, `[[@smith2019]]` to no note (its reader marked it:
+            # `Link.no_page`): a part of a page, "here" or a citation, never a page anyone
+            # would write; a dead link, as lint reports it (round 38: stored "wanted", and
+            # left out of the wanted pages only by each face's rule).
+            status = "dead"
         if status == "missing" and link.kind in FILE_LINKS:
             # A file link to no note: a path to fix, or a page of a part of the site that is
             # not here; never a page to write (`grimoire show` listed `[x](missing.md)` as

@@ -44,8 +44,9 @@ class Rule:
 # Add one whenever a change to resolve changes what it writes (2: a reference to a label
 # another file defines leads to its heading's concept, `resolve.labels`; 3: an anchor into its
 # own page leads to the concept its words name, round 37; 4: a label leads to a concept of its
-# own page only, and is matched in any case, review37b).
-RESOLVE_VERSION = "resolve-4"
+# own page only, and is matched in any case, review37b; 5: a link its reader marked as asking
+# for no page, `[[Source]]` or `[[@smith2019]]`, is dead, not wanted, round 38).
+RESOLVE_VERSION = "resolve-5"
 
 
 @dataclass(frozen=True, slots=True)

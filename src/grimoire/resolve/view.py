@@ -215,31 +215,18 @@ def summaries(store: Store) -> list[ConceptSummary]:
     return store.concept_summaries()
 
 
-# What a link says when its text is no name: "see here", "click here", "link", "here".
-_LINK_WORDS = re.compile(r"(?:(?:see|click|read|go|more)\s+)?(?:here|this|link|more|below|above)"
-                         r"\W*", re.IGNORECASE)
-
-
 def names_a_part(name: str) -> bool:
-    """Whether a link's name names a part of a page or says "here", not a page anyone would
-    write: `[[Source]]`, `[[Notes]]`, `[[See here]]` after a sentence (round 30: a public vault),
-    a link its writer meant for an address. Such a link is a dead link, never a wanted page.
-    Only the furniture of a page counts (`conventions.is_page_part`): "Update the
-    [[parameters]] after each batch" asks for a page (round 34), though "Parameters" heads
-    a section as a part of its page."""
+    """`readers.conventions.names_a_part` (`[[Source]]`, `[[See here]]`): lint's word for a
+    wanted page of a store resolved before readers marked such links (`Link.no_page`)."""
     # Imported here: the readers' package imports every reader (docutils, markdown-it: 0.5 s
     # of a cold command that never reads a file).
-    from grimoire.readers.conventions import is_page_part
+    from grimoire.readers.conventions import names_a_part as part
 
-    return is_page_part(name) or _LINK_WORDS.fullmatch(name.strip()) is not None
+    return part(name)
 
 
 def cites(name: str) -> bool:
-    """Whether a link's name is a citation: `[[@Diagnostic ultrasound: physics and equipment]]`,
-    `[[@hoskins2019]]`, as a reference manager's plugin names the literature note of a paper
-    (Logseq's and Obsidian's Zotero plugins; round 31: 55 of a graph's 60 wanted pages, the
-    notes deleted). A source, no concept anyone would write a page on: a dead link when its
-    note is not there, never a wanted page."""
+    """`readers.conventions.cites` (`[[@hoskins2019]]`), as `names_a_part`."""
     return name.lstrip()[:1] == "@"
 
 

@@ -46,6 +46,7 @@ class LinkRow:
     fragment: str | None = None
     exists_hint: bool | None = None
     href: str | None = None  # the address as written, when `target` is a name taken from it
+    no_page: str | None = None  # the reader's word that it asks for no page (`Link.no_page`)
 
 
 @dataclass(frozen=True, slots=True)

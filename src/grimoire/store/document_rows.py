@@ -23,8 +23,9 @@ from grimoire.model import PAGE_REASONS, Document, Entry, Link, Problem
 from grimoire.names import normalize
 from grimoire.store.records import SourceRecord
 
-# (target, norm, label, kind, fragment, exists_hint, start_line, end_line, href)
-LinkRow = tuple[str, str, str | None, str, str | None, bool | None, int, int, str | None]
+# (target, norm, label, kind, fragment, exists_hint, start_line, end_line, href, no_page)
+LinkRow = tuple[str, str, str | None, str, str | None, bool | None, int, int, str | None,
+                str | None]
 
 
 # The rows are plain tuples, not named tuples: each file's result is its own pickle, and a
@@ -74,7 +75,7 @@ def link_rows(links: Sequence[Link]) -> tuple[LinkRow, ...]:
     # in Python, of its fields and its Span's) only to find it distinct is skipped.
     return tuple(
         (link.target, normalize(link.target), link.label, str(link.kind), link.fragment,
-         link.exists_hint, link.span.start_line, link.span.end_line, link.href)
+         link.exists_hint, link.span.start_line, link.span.end_line, link.href, link.no_page)
         for link in (links if len(links) < 2 else dict.fromkeys(links))
     )
 

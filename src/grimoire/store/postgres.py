@@ -511,14 +511,15 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         if links:
             cur.executemany(
                 """INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment,
-                       exists_hint, start_line, end_line, href)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s::int, %s, %s, %s)""", links)
+                       exists_hint, start_line, end_line, href, no_page)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s::int, %s, %s, %s, %s)""", links)
 
 
 def _link_rows(doc_id: int, entry_id: int | None, links: Sequence[Link]) -> list[tuple[Any, ...]]:
     return [
         (doc_id, entry_id, link.target, normalize(link.target), link.label, str(link.kind),
-         link.fragment, link.exists_hint, link.span.start_line, link.span.end_line, link.href)
+         link.fragment, link.exists_hint, link.span.start_line, link.span.end_line, link.href,
+         link.no_page)
         for link in dict.fromkeys(links)
     ]
 

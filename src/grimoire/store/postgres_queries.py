@@ -692,10 +692,10 @@ class PostgresQueries(ConceptLookups):
         links = [
             LinkRow(id=int(i), document_id=int(d), entry_id=None if e is None else int(e),
                     path=p, line=line, target=t, label=lab, kind=k, fragment=f,
-                    exists_hint=None if h is None else bool(h), href=hr)
-            for i, d, e, p, line, t, lab, k, f, h, hr in self._all(
+                    exists_hint=None if h is None else bool(h), href=hr, no_page=np)
+            for i, d, e, p, line, t, lab, k, f, h, hr, np in self._all(
                 """SELECT l.id, l.document_id, l.entry_id, s.path, l.start_line, l.target,
-                          l.label, l.kind, l.fragment, l.exists_hint, l.href
+                          l.label, l.kind, l.fragment, l.exists_hint, l.href, l.no_page
                    FROM links l JOIN documents d ON l.document_id = d.id
                    JOIN sources s ON d.source_id = s.id ORDER BY l.id""")
         ]
@@ -724,6 +724,25 @@ class PostgresQueries(ConceptLookups):
                WHERE jsonb_typeof(d.meta::jsonb->'labels') = 'object' ORDER BY d.id""")
                   for r in label_rows(int(d), p, json.loads(found))]
         return ResolveInput(entries, links, headings, documents, paths, labels)
+
+    def label_places(self, label: str) -> list[Span]:
+        """Where the files that define `label` define it (lint: a label two files define)."""
+        from grimoire.resolve.labels import label_of
+        from grimoire.store._resolve_rows import label_places, label_rows
+
+        rows = [r for d, p, found in self._all(
+            """SELECT d.id, s.path, (d.meta::jsonb->'labels')::text
+               FROM documents d JOIN sources s ON d.source_id = s.id
+               WHERE jsonb_typeof(d.meta::jsonb->'labels') = 'object' ORDER BY d.id""")
+                for r in label_rows(int(d), p, json.loads(found))
+                if label_of(r.label) == label_of(label)]
+        headings = [
+            HeadingRow(int(d), p, tuple(json.loads(hp)), lo, hi)
+            for d, p, hp, lo, hi, _ in self._all(
+                HEADING_SELECT + """ AND p.document_id = ANY(%s)
+                   GROUP BY p.document_id, s.path, p.heading_path""",
+                ([r.document_id for r in rows],))] if rows else []
+        return label_places(rows, headings)
 
     def write_resolution(self, resolution: Resolution, fingerprint: str) -> None:
         from grimoire.store._resolve_rows import unique_names

@@ -255,7 +255,11 @@ CREATE FUNCTION grimoire_words(t text) RETURNS text
 # its file again (`ingest.READ_VERSION` changed with it). SQLite's `_link_href`.
 LINK_HREF = f"ALTER TABLE links ADD COLUMN IF NOT EXISTS href {T};"
 
-MIGRATIONS: list[str] = [CORE, CONCEPTS, VECTORS, CHANGES, WORDS, LINK_HREF]
+# Why a link by name asks for no page (`Link.no_page`), as its reader judged it; NULL for a
+# link stored before, until the next ingest reads its file again. SQLite's `_link_no_page`.
+LINK_NO_PAGE = f"ALTER TABLE links ADD COLUMN IF NOT EXISTS no_page {T};"
+
+MIGRATIONS: list[str] = [CORE, CONCEPTS, VECTORS, CHANGES, WORDS, LINK_HREF, LINK_NO_PAGE]
 
 # The HNSW index is built per vector dimension (a pgvector index needs a fixed one), the
 # first time vectors of that dimension are stored.

@@ -183,7 +183,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "passages": ("id", "document_id", "entry_id", "seq", "kind", "heading_path", "text",
                  "start_line", "end_line", "marks"),
     "links": ("id", "document_id", "entry_id", "target", "norm", "label", "kind", "fragment",
-              "exists_hint", "start_line", "end_line", "href"),
+              "exists_hint", "start_line", "end_line", "href", "no_page"),
     "concepts": ("id", "key", "label", "kind"),
     "concept_names": ("concept_id", "name", "norm", "reason", "strength", "entry_id",
                       "link_id"),

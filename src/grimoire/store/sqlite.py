@@ -172,7 +172,8 @@ _INSERTS = {
     "passage_fts": "INSERT INTO passage_fts (rowid, names, title, heading, body) "
                    "VALUES (?, ?, ?, ?, ?)",
     "links": "INSERT INTO links (document_id, entry_id, target, norm, label, kind, fragment, "
-             "exists_hint, start_line, end_line, href) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "exists_hint, start_line, end_line, href, no_page) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
 # Rows held before they are written: a streamed dump of 100k pages must not be held whole.
 _FLUSH_ROWS = 20_000
@@ -303,6 +304,20 @@ def _link_href(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE links ADD COLUMN href TEXT")
 
 
+def _link_no_page(conn: sqlite3.Connection) -> None:
+    """Give links the reader's word that they ask for no page (`Link.no_page`: `[[Source]]`,
+    `[[@smith2019]]`), so that resolve never calls them wanted (round 38; `resolve.view` and
+    lint judged each wanted page's name before).
+
+    A link stored before this step has none (NULL) until its file is read again, which the
+    next ingest does (`ingest.READ_VERSION` changed with it); till then `kb.wanted()` still
+    leaves such names out by the rule. Schema step 7 on PostgreSQL.
+    """
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(links)")}
+    if "no_page" not in columns:
+        conn.execute("ALTER TABLE links ADD COLUMN no_page TEXT")
+
+
 # What the full-text index holds for each passage and entry, computed from the stored rows:
 # the values the store wrote into `passage_fts` and `entry_fts` (a passage's entry names in
 # the order given, its document's title, its heading path joined by " / ", its text; an
@@ -374,7 +389,7 @@ MIGRATIONS: list[Migration] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURC
                                RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX,
                                NAME_LOG_SCHEMA, CONCEPT_SECTIONS_DOCUMENT_INDEX,
                                VECTOR_STAMP_SCHEMA, ENTRY_REDIRECTS_INDEX, _finite_meta,
-                               _link_href, _contentless_fts]
+                               _link_href, _contentless_fts, _link_no_page]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.

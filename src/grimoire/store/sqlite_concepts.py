@@ -137,10 +137,11 @@ class ConceptSQL(ConceptLookups):
         ]
         links = [
             LinkRow(id=i, document_id=d, entry_id=e, path=p, line=line, target=t, label=lab,
-                    kind=k, fragment=f, exists_hint=None if h is None else bool(h), href=hr)
-            for i, d, e, p, line, t, lab, k, f, h, hr in c.execute(
+                    kind=k, fragment=f, exists_hint=None if h is None else bool(h), href=hr,
+                    no_page=np)
+            for i, d, e, p, line, t, lab, k, f, h, hr, np in c.execute(
                 """SELECT l.id, l.document_id, l.entry_id, s.path, l.start_line, l.target,
-                          l.label, l.kind, l.fragment, l.exists_hint, l.href
+                          l.label, l.kind, l.fragment, l.exists_hint, l.href, l.no_page
                    FROM links l JOIN documents d ON l.document_id = d.id
                    JOIN sources s ON d.source_id = s.id ORDER BY l.id""")
         ]

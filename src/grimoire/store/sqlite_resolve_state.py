@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from grimoire.store._heading_sql import HEADING_SELECT
 
 if TYPE_CHECKING:
+    from grimoire.model import Span
     from grimoire.store.concept_records import (
         ConceptRecord,
         EntryRow,
@@ -76,7 +77,7 @@ _ENTRY_SELECT = """
 
 _LINK_SELECT = """
     SELECT l.id, l.document_id, l.entry_id, s.path, l.start_line, l.target,
-           l.label, l.kind, l.fragment, l.exists_hint, l.href
+           l.label, l.kind, l.fragment, l.exists_hint, l.href, l.no_page
     FROM links l JOIN documents d ON l.document_id = d.id
     JOIN sources s ON d.source_id = s.id"""
 
@@ -241,12 +242,12 @@ class ResolveStateSQL:
         out: dict[int, LinkRow] = {}
         for column, values in (("l.id", ids), ("l.document_id", documents)):
             for chunk in _chunks(sorted(set(values))):
-                for i, d, e, p, line, t, lab, k, f, h, hr in self.conn.execute(
+                for i, d, e, p, line, t, lab, k, f, h, hr, np in self.conn.execute(
                         f"{_LINK_SELECT} WHERE {column} IN ({_ids(chunk)})"):
                     out[i] = LinkRow(
                         id=i, document_id=d, entry_id=e, path=p, line=line, target=t,
                         label=lab, kind=k, fragment=f,
-                        exists_hint=None if h is None else bool(h), href=hr)
+                        exists_hint=None if h is None else bool(h), href=hr, no_page=np)
         return [out[i] for i in sorted(out)]
 
     def heading_rows(self, documents: Iterable[int]) -> list[HeadingRow]:
@@ -289,6 +290,13 @@ class ResolveStateSQL:
             out.extend(r for r in label_rows(d, p, json.loads(found))
                        if label_of(r.label) in wanted or d in docs)
         return out
+
+    def label_places(self, label: str) -> list[Span]:
+        """Where the files that define `label` define it (lint: a label two files define)."""
+        from grimoire.store._resolve_rows import label_places
+
+        rows = self.label_rows(labels=[label])
+        return label_places(rows, self.heading_rows({r.document_id for r in rows}))
 
     def source_paths(self) -> list[str]:
         """The path of every ingested file (`ResolveInput.paths`)."""
