@@ -4,6 +4,7 @@ through the real CLI."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -39,3 +40,48 @@ def test_a_pdf_font_giving_half_a_utf16_pair_costs_no_other_file(tmp_path: Path)
     problems = CliRunner().invoke(main, ["--db", str(db), "sources", "--problems"]).output
     assert "equations.pdf:1: page 1: 1 character(s) the font maps to half a UTF-16 pair" \
         in problems
+
+
+def _notebook(cells: list[tuple[str, str]]) -> str:
+    """A notebook as Jupyter writes it: indented, every source a list of lines."""
+    out = []
+    for kind, text in cells:
+        cell: dict[str, object] = {"cell_type": kind, "metadata": {},
+                                   "source": text.splitlines(keepends=True)}
+        if kind == "code":
+            cell.update(outputs=[], execution_count=1)
+        out.append(cell)
+    return json.dumps({"cells": out, "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+                      indent=1)
+
+
+def test_a_chapter_notebook_titled_in_bold_is_named_by_it_not_by_its_setup(
+        tmp_path: Path) -> None:
+    """A book's chapter notebooks open with the chapter's title in bold, a line on what the
+    notebook holds, then "# Setup" over the imports: every chapter was titled "Setup" and no
+    chapter was a concept ("show 'Kernel Methods'" found nothing)."""
+    notes = tmp_path / "book"
+    notes.mkdir()
+    (notes / "07_kernels.ipynb").write_text(_notebook([
+        ("markdown", "**Chapter 7 \u2013 Kernel Methods**"),
+        ("markdown", "_The code of this chapter, with its exercises worked out._"),
+        ("markdown", "# Setup"),
+        ("code", "import numpy as np\nimport sklearn"),
+        ("markdown", "# The Kernel Trick\n\nThe kernel trick computes inner products in a "
+                     "feature space without mapping the points into it."),
+        ("code", "from sklearn.svm import SVC\nclf = SVC(kernel='rbf')"),
+    ]), encoding="utf-8")
+    # Bold under a heading is no title; nor is a page that starts with its heading.
+    (notes / "notes.md").write_text(
+        "# Setup\n\n**Install the packages first**\n\npip install them before you start.\n",
+        encoding="utf-8")
+    db = tmp_path / "b.db"
+    result = CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
+    assert result.exit_code == 0, result.output
+    with grimoire.open(db) as kb:
+        labels = [c.label for c in kb.concepts()]
+        assert "Kernel Methods" in labels
+        assert "Setup" not in labels
+        assert "Install the packages first" not in labels
+    shown = CliRunner().invoke(main, ["--db", str(db), "show", "Kernel Methods"])
+    assert shown.exit_code == 0 and "07_kernels.ipynb" in shown.output, shown.output

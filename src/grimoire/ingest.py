@@ -110,7 +110,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 38: several topics in one note, tool dumps, source-tree headings, bidi controls in names
 # (follow37). 39: "V100" is a name, "Memory usage" a concept, a folder's label kept before a
 # page part, heading attributes whose values hold no '{' (review37b).
-READ_VERSION = b"grimoire-read-39\x00"
+READ_VERSION = b"grimoire-read-40\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
