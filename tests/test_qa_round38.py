@@ -85,3 +85,25 @@ def test_a_chapter_notebook_titled_in_bold_is_named_by_it_not_by_its_setup(
         assert "Install the packages first" not in labels
     shown = CliRunner().invoke(main, ["--db", str(db), "show", "Kernel Methods"])
     assert shown.exit_code == 0 and "07_kernels.ipynb" in shown.output, shown.output
+
+
+def test_lint_reads_a_scale_word_after_a_result_as_its_magnitude(tmp_path: Path) -> None:
+    """An exercise answer wrote "4 x 100 x 150 x 100 = 6 million bytes" (with times signs):
+    lint flagged "= 6, but it computes to 6e+06" three times in one chapter. A result
+    followed by "thousand", "million", "billion" is counted in them; a sum still wrong in
+    millions stays flagged."""
+    notes = tmp_path / "n"
+    notes.mkdir()
+    (notes / "memory.md").write_text(
+        "# Activation memory\n\nActivation memory is what a layer's outputs take while the "
+        "network runs. With 4 bytes a float, 100 maps of 150 by 100 take "
+        "4 * 100 * 150 * 100 = 6 million bytes, and the next layer "
+        "4 * 50 * 75 * 200 = 3 million bytes. A batch of 1,000 images of 200 by 300 "
+        "pixels in three channels holds 1000 * 200 * 300 * 3 = 180 million numbers; "
+        "a careless count says 2 * 3 = 9 million.\n".replace(" * ", " \u00d7 "), encoding="utf-8")
+    db = tmp_path / "m.db"
+    assert CliRunner().invoke(
+        main, ["--db", str(db), "ingest", "--no-embed", str(notes)]).exit_code == 0
+    out = CliRunner().invoke(main, ["--db", str(db), "lint", "--group", "arithmetic"]).output
+    assert "2 \u00d7 3 = 9" in out, out
+    assert "= 6" not in out and "= 3," not in out and "= 180" not in out, out
