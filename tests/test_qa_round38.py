@@ -107,3 +107,17 @@ def test_lint_reads_a_scale_word_after_a_result_as_its_magnitude(tmp_path: Path)
     out = CliRunner().invoke(main, ["--db", str(db), "lint", "--group", "arithmetic"]).output
     assert "2 \u00d7 3 = 9" in out, out
     assert "= 6" not in out and "= 3," not in out and "= 180" not in out, out
+
+
+def test_a_broken_one_line_notebook_is_named_with_its_column(tmp_path: Path) -> None:
+    """A notebook cut short on its one line failed "1: not a notebook: invalid JSON
+    (Unterminated string starting at)": json's message without the place it names."""
+    notes = tmp_path / "n"
+    notes.mkdir()
+    (notes / "cut.ipynb").write_text(
+        '{"cells": [{"cell_type": "markdown", "source": ["# Perceptron', encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
+    assert result.exit_code == 1
+    assert "cut.ipynb: 1: not a notebook: invalid JSON (Unterminated string starting at: " \
+        "column 49)" in result.output, result.output
