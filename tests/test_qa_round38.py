@@ -71,6 +71,12 @@ def test_a_chapter_notebook_titled_in_bold_is_named_by_it_not_by_its_setup(
                      "feature space without mapping the points into it."),
         ("code", "from sklearn.svm import SVC\nclf = SVC(kernel='rbf')"),
     ]), encoding="utf-8")
+    # Named so, the file would name it, but the bold line says more.
+    (notes / "kernels.ipynb").write_text(_notebook([
+        ("markdown", "**Chapter 8 \u2013 Gaussian Processes**"),
+        ("markdown", "# Setup"),
+        ("code", "import numpy as np"),
+    ]), encoding="utf-8")
     # Bold under a heading is no title; nor is a page that starts with its heading.
     (notes / "notes.md").write_text(
         "# Setup\n\n**Install the packages first**\n\npip install them before you start.\n",
@@ -80,7 +86,8 @@ def test_a_chapter_notebook_titled_in_bold_is_named_by_it_not_by_its_setup(
     assert result.exit_code == 0, result.output
     with grimoire.open(db) as kb:
         labels = [c.label for c in kb.concepts()]
-        assert "Kernel Methods" in labels
+        assert "Kernel Methods" in labels and "Gaussian Processes" in labels
+        assert "kernels" not in labels
         assert "Setup" not in labels
         assert "Install the packages first" not in labels
     shown = CliRunner().invoke(main, ["--db", str(db), "show", "Kernel Methods"])

@@ -951,7 +951,9 @@ def read_with(
     # An Obsidian note's name is its file name; a web page's is its first heading.
     title = title_of(parsed, path, any_heading=fmt == name)
     stem = stem_of(path)
-    if is_generic_heading(title) and "title" not in parsed.front.meta:
+    first_h1 = next((h.title for h in parsed.headings if h.level == 1), "")
+    if "title" not in parsed.front.meta and (is_generic_heading(title)
+                                             or (first_h1 and is_generic_heading(first_h1))):
         title = _bold_title(text, parsed) or title
     if _links_another_note(parsed, text, title):
         title = stem
@@ -968,8 +970,8 @@ def read_with(
 # A notebook of a book's chapter opens with its title in bold, not as a heading
 # ("**Chapter 6 - Decision Trees**"), then "# Setup" over the imports: all 19 chapters of a
 # public book's notebooks were titled "Setup" (round 38), and no chapter could be found by its
-# name. A first line that is bold and nothing else, before any heading, names a page whose
-# first heading is a generic part.
+# name; a copy named `trees.ipynb` was "trees". A first line that is bold and nothing else,
+# before any heading, names a page whose first heading is a generic part.
 _BOLD_LINE = re.compile(r"[ \t]{0,3}(\*\*|__)(?=\S)([^*_\n]{1,200})(?<=\S)\1[ \t]*")
 
 
