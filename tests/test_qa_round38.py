@@ -5,13 +5,16 @@ through the real CLI."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 import grimoire
 from grimoire.cli import main
 from tests.readers._pdfgen import pdf_bytes
+from tests.web.conftest import make_app
 
 
 def test_a_pdf_font_giving_half_a_utf16_pair_costs_no_other_file(tmp_path: Path) -> None:
@@ -128,3 +131,33 @@ def test_a_broken_one_line_notebook_is_named_with_its_column(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "cut.ipynb: 1: not a notebook: invalid JSON (Unterminated string starting at: " \
         "column 49)" in result.output, result.output
+
+
+def test_mentioned_in_quotes_a_notebook_line_as_its_cell_holds_it(tmp_path: Path) -> None:
+    """A course's index notebook lists its chapters as links, one JSON string a line: the
+    chapter's page quoted the file's line under "Mentioned in" with its JSON quotes and
+    `\\n` ('"6. Decision Trees\\n",')."""
+    notes = tmp_path / "course"
+    notes.mkdir()
+    (notes / "index.ipynb").write_text(_notebook([
+        ("markdown", "# Course notebooks\n\nThe notebooks of the course, one a chapter:\n\n"
+                     "1. [Kernel Methods](kernels.ipynb)\n2. [Trees](trees.ipynb)\n"),
+    ]), encoding="utf-8")
+    (notes / "kernels.ipynb").write_text(_notebook([
+        ("markdown", "# Kernel Methods\n\nKernel methods compare points through a kernel "
+                     "function instead of their coordinates."),
+    ]), encoding="utf-8")
+    db = tmp_path / "k.db"
+    assert CliRunner().invoke(
+        main, ["--db", str(db), "ingest", "--no-embed", str(notes)]).exit_code == 0
+    app, kb = make_app(db)
+    try:
+        with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+            page = client.get("/c/Kernel Methods")
+    finally:
+        kb.close()
+    assert page.status_code == 200
+    mentions = page.text[page.text.index("Mentioned in"):]
+    quote = re.sub(r"<[^>]+>", "", mentions[mentions.index("<blockquote>"):
+                                            mentions.index("</blockquote>")])
+    assert quote.strip() == "Kernel Methods", quote
