@@ -197,3 +197,37 @@ def test_rebuild_keeps_the_vectors_of_texts_it_embedded_before(tmp_path: Path) -
     conn.close()
     status = CliRunner().invoke(main, ["--db", str(db), "embed", "--status"]).output
     assert "0 missing" in status, status
+
+
+def test_a_paragraph_repeated_in_every_chapter_is_one_near_duplicate_finding(
+        tmp_path: Path) -> None:
+    """A book's chapter notebooks each repeat the same note on where figures are saved:
+    lint gave one finding for every pair of chapters (75 of a repository's 89). A paragraph
+    found in three files or more is one finding at its first copy, saying in how many; a
+    paragraph two notes share is still a finding of its own."""
+    notes = tmp_path / "book"
+    notes.mkdir()
+    template = ("Next we make the folder the figures of this chapter are written to, if it is "
+                "not there yet, and a helper that saves each figure in high resolution for "
+                "the printed book, so that every plot below can be saved under its own name.")
+    topics = ["Kernel Methods", "Decision Stumps", "Boosting", "Bagging"]
+    for n, topic in enumerate(topics, start=1):
+        (notes / f"{n:02d}.md").write_text(
+            f"# {topic}\n\n{topic} is the subject of chapter {n} of this book, with its "
+            f"exercises worked out one by one.\n\n## Figures\n\n{template}\n", encoding="utf-8")
+    shared = ("A learning rate that is too large makes the loss jump from one side of the "
+              "valley to the other and never settle at the bottom of it.")
+    (notes / "a.md").write_text(f"# Step size\n\nStep size is how far a step goes.\n\n"
+                                f"## Too large\n\n{shared}\n", encoding="utf-8")
+    (notes / "b.md").write_text(f"# Learning rate\n\nThe learning rate scales each step."
+                                f"\n\n## Too large\n\n{shared}\n", encoding="utf-8")
+    db = tmp_path / "d.db"
+    assert CliRunner().invoke(
+        main, ["--db", str(db), "ingest", "--no-embed", str(notes)]).exit_code == 0
+    out = CliRunner().invoke(main, ["--db", str(db), "lint", "--group", "near-duplicate"]).output
+    lines = [line.strip() for line in out.splitlines() if ".md:" in line]
+    assert len(lines) == 2, out
+    assert any(line.startswith(str(notes / "01.md")) and "the same in 4 files (4 passages)"
+               in line for line in lines), out
+    assert any(line.startswith(str(notes / "b.md")) and "the same as a.md:" in line
+               for line in lines), out
