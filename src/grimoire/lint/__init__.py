@@ -218,17 +218,23 @@ def _template_findings(pairs: list[DuplicatePair],
     if not spread:
         return
     kept = [p for p in pairs if find(p.first) not in spread]
-    for root, ids in sorted(spread.items(), key=lambda item: min(
-            (spans[i].path, spans[i].start_line) for i in item[1])):
-        where = sorted((spans[i] for i in ids), key=lambda sp: (sp.path, sp.start_line))
-        files = len({sp.path for sp in where})
-        similar = [p.similarity for p in pairs if find(p.first) == root]
+    # Paragraphs repeated in the same files are one finding: pages that copy each other
+    # paragraph by paragraph (TRL's trainer pages) are one set of files, said once.
+    by_files: dict[frozenset[str], list[int]] = {}
+    for root, ids in spread.items():
+        by_files.setdefault(frozenset(spans[i].path for i in ids), []).append(root)
+    for files, roots in sorted(by_files.items(), key=lambda item: min(
+            (spans[i].path, spans[i].start_line) for r in item[1] for i in members[r])):
+        where = sorted((spans[i] for r in roots for i in members[r]),
+                       key=lambda sp: (sp.path, sp.start_line))
+        similar = [p.similarity for p in pairs if find(p.first) in roots]
         low, high = min(similar), max(similar)
         alike = f"{high:.0%}" if f"{low:.0%}" == f"{high:.0%}" else f"{low:.0%}-{high:.0%}"
         first, second = where[0], next(sp for sp in where if sp.path != where[0].path)
+        what = "a paragraph" if len(roots) == 1 else f"{len(roots)} paragraphs"
         yield Finding("near-duplicate",
-                      f"{alike} the same in {files} files ({len(where)} passages), as "
-                      f"{_seen_from(second, first)}: a template repeated in each?",
+                      f"{alike} the same as {_seen_from(second, first)}: {what} repeated in "
+                      f"{len(files)} files ({len(where)} passages)",
                       first, other=second)
     pairs[:] = kept
 
