@@ -227,7 +227,7 @@ def test_a_paragraph_repeated_in_every_chapter_is_one_near_duplicate_finding(
     out = CliRunner().invoke(main, ["--db", str(db), "lint", "--group", "near-duplicate"]).output
     lines = [line.strip() for line in out.splitlines() if ".md:" in line]
     assert len(lines) == 2, out
-    assert any(line.startswith(str(notes / "01.md")) and "a paragraph repeated in 4 files (4 passages)"
-               in line for line in lines), out
+    assert any(line.startswith(str(notes / "01.md"))
+               and "a paragraph repeated in 4 files (4 passages)" in line for line in lines), out
     assert any(line.startswith(str(notes / "b.md")) and "the same as a.md:" in line
                for line in lines), out
