@@ -471,3 +471,29 @@ def test_past_the_inotify_watch_limit_it_polls_and_says_so(tmp_path: Path, vault
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)
+
+
+def test_an_event_through_a_symlink_back_into_the_folder_names_the_real_file(
+        tmp_path: Path, vault: Path) -> None:
+    # Round 38 (qa38): with `loop/up -> ..` inside a watched folder, the OS watcher (which
+    # follows links) once delivered every later event as "loop/up/<name>": a new note was
+    # stored under that name (a full ingest walks past the link, so never), and a rename
+    # left the note's first records behind as a stale concept. The events are handed to
+    # `apply` here as they came then; a link out of the folder still leads nowhere.
+    (vault / "loop").mkdir()
+    (vault / "loop" / "up").symlink_to("..", target_is_directory=True)
+    (tmp_path / "outside").mkdir()
+    (vault / "out").symlink_to(tmp_path / "outside", target_is_directory=True)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        watcher = Watcher(kb, [vault], options=FAST)
+        watcher.catch_up()
+        alias = vault / "loop" / "up"
+        note(vault, "dropout.md", "Dropout", "Zeroes random activations while training.")
+        watcher.apply([str(alias / "dropout.md")])
+        (vault / "lora.md").rename(vault / "adapters.md")
+        watcher.apply([str(alias / "lora.md"), str(alias / "adapters.md")])
+        note(tmp_path / "outside", "secret.md", "Secret", "The canary is ZEBRA-4471.")
+        watcher.apply([str(vault / "out" / "secret.md")])
+        stored = sorted(str(Path(r.path).relative_to(vault)) for r in kb.sources())
+        assert stored == ["adapters.md", "attention.md", "dropout.md"]
+        assert kb.search("ZEBRA-4471", mode="lexical") == []

@@ -231,7 +231,7 @@ class Watcher:
         """Ingest the changed `paths` (files or folders, present or gone) under their roots."""
         started = time.perf_counter()
         groups: dict[Path, set[str]] = {}
-        for p in paths:
+        for p in filter(None, map(self._unaliased, paths)):
             root = self._root_of(p)
             if root is not None and self.wanted(p):
                 groups.setdefault(root, set()).add(p)
@@ -265,6 +265,29 @@ class Watcher:
                       time.perf_counter() - started, embedded, tuple(errors))
         self.on_batch(batch)
         return batch
+
+    def _unaliased(self, path: str) -> str | None:
+        """`path` as a full ingest spells it. A folder inside a root may hold a symlink to a
+        folder of the same root (`loop/up -> ..`): ingest walks past it, but a file's events
+        came through it ("loop/up/note.md"), so its notes were stored twice and a rename left
+        the first spelling's records behind (round 38). Such a path is named by the real
+        folder; one a link leads out of its root is nobody's (None)."""
+        root = self._root_of(path)
+        if root is None or root.is_file():
+            return path
+        parent, name = os.path.split(path)
+        folder = str(root)
+        for part in Path(parent).relative_to(root).parts:
+            folder = os.path.join(folder, part)  # noqa: PTH118
+            if os.path.islink(folder):  # noqa: PTH114
+                break
+        else:
+            return path
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(parent)
+        if real != real_root and not real.startswith(real_root + os.sep):
+            return None
+        return os.path.normpath(os.path.join(root, os.path.relpath(real, real_root), name))  # noqa: PTH118
 
     def _rescan(self, path: str) -> None:
         files = self.scan.files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -221,19 +222,26 @@ def test_files_that_repeat_each_other_are_one_finding_that_counts_the_copies(
         files = tuple(sorted({spans[pair.first].path, spans[pair.second].path}))
         pairs.setdefault(files, []).append(spans[pair.second].start_line)
     assert max(map(len, pairs.values())) >= 5  # kto_trainer.md against dpo_trainer.md
-    assert len(found) == len(pairs)
+    # Round 38: paragraphs repeated in three files or more are one finding for those files
+    # (dpo, kto and grpo trainer pages share six), not one for each pair of them.
+    spread = [f for f in found if re.search(r"repeated in \d+ files", f.message)]
+    assert spread and len(found) < len(pairs)
+    for f in spread:
+        assert f.other is not None and f.other.path != f.span.path
+        assert int(re.search(r"in (\d+) files", f.message)[1]) >= 3
     for f in found:
+        if f in spread:
+            continue
         assert f.other is not None
         copies = pairs[tuple(sorted({f.span.path, f.other.path}))]
-        assert f.span.start_line == min(copies)
-        more = len(copies) - 1
-        if more == 0:
-            assert ";" not in f.message
-        elif more == 1:
+        # The copies a paragraph repeated in three files or more took are not counted here.
+        assert f.span.start_line >= min(copies)
+        counted = re.search(r"; (\d+) more passages? repeat", f.message)
+        more = int(counted[1]) if counted else 0
+        assert more <= len(copies) - 1
+        if more == 1:
             assert f.message.endswith("; 1 more passage repeats " + (
                 "others of this file" if f.span.path == f.other.path else "that file"))
-        else:
-            assert f"; {more} more passages repeat " in f.message
 
 
 def test_a_complex_power_in_a_note_breaks_neither_lint_nor_ask(tmp_path: Path) -> None:

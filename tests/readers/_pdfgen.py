@@ -20,6 +20,7 @@ def pdf_bytes(
     title: str | None = None,
     heading: str | Sequence[str] | None = None,
     binary: bytes = b"",
+    to_unicode: dict[str, str] | None = None,
 ) -> bytes:
     """A PDF whose page k shows the lines `pages[k]` (or one image when it is IMAGE).
 
@@ -27,6 +28,8 @@ def pdf_bytes(
     one text run per item when it is a sequence (as Word splits a title at a hyphen).
     `binary` goes into a stream no page uses, first in the file, as a compressed font or image
     of a real PDF would (the file's start is then no text: NUL and control bytes).
+    `to_unicode` maps a character to the UTF-16 code units (hex) the font's ToUnicode map
+    gives for it, as a math font's map can give half a pair (`{"A": "D835"}`).
     """
     objects: list[bytes] = []
 
@@ -38,7 +41,19 @@ def pdf_bytes(
         add(b"<< /Length %d >>\nstream\n" % len(binary) + binary + b"\nendstream")
     catalog = add(b"")  # filled in below
     tree = add(b"")
-    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    cmap = b""
+    if to_unicode:
+        pairs = "\n".join(f"<{ord(c):02X}> <{u}>" for c, u in to_unicode.items())
+        body = (
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+            "1 begincodespacerange <00> <FF> endcodespacerange\n"
+            f"{len(to_unicode)} beginbfchar\n{pairs}\nendbfchar\n"
+            "endcmap CMapName currentdict /CMap defineresource pop end end"
+        ).encode("latin-1")
+        cmap = b" /ToUnicode %d 0 R" % add(
+            b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica%s >>" % cmap)
     image = add(
         b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
         b"/BitsPerComponent 8 /Length 1 >>\nstream\n\xff\nendstream"

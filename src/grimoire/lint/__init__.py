@@ -173,6 +173,8 @@ def _duplicate_findings(pairs: Iterable[DuplicatePair],
     every lesson, and a finding per passage ran to 3,654 lines on a public course's notes
     (204 on a GitBook site, each page against its source). The first copy is named; the
     message counts the others."""
+    pairs = list(pairs)
+    yield from _template_findings(pairs, spans)
     by_files: dict[tuple[str, str], list[DuplicatePair]] = {}
     for pair in pairs:
         one, two = spans[pair.first].path, spans[pair.second].path
@@ -186,6 +188,55 @@ def _duplicate_findings(pairs: Iterable[DuplicatePair],
             counted = f"{more} more passages repeat" if more > 1 else "1 more passage repeats"
             message += f"; {counted} {whose}"
         yield Finding("near-duplicate", message, b, other=a)
+
+
+# A paragraph repeated in this many files or more is one finding, not one a pair of files.
+TEMPLATE_FILES = 3
+
+
+def _template_findings(pairs: list[DuplicatePair],
+                       spans: Mapping[int, Span]) -> Iterator[Finding]:
+    """One finding for each paragraph repeated across TEMPLATE_FILES files or more, at its
+    first copy; its pairs are taken out of `pairs`. A book's 19 chapter notebooks each open
+    with the same two sentences on where the figures are saved: one finding a pair of files
+    made most of the repository's 89 (13 chapters share it: 78 pairs; round 38)."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pair in pairs:
+        parent[find(pair.first)] = find(pair.second)
+    members: dict[int, set[int]] = {}
+    for pid in parent:
+        members.setdefault(find(pid), set()).add(pid)
+    spread = {root: ids for root, ids in members.items()
+              if len({spans[i].path for i in ids}) >= TEMPLATE_FILES}
+    if not spread:
+        return
+    kept = [p for p in pairs if find(p.first) not in spread]
+    # Paragraphs repeated in the same files are one finding: pages that copy each other
+    # paragraph by paragraph (TRL's trainer pages) are one set of files, said once.
+    by_files: dict[frozenset[str], list[int]] = {}
+    for root, ids in spread.items():
+        by_files.setdefault(frozenset(spans[i].path for i in ids), []).append(root)
+    for files, roots in sorted(by_files.items(), key=lambda item: min(
+            (spans[i].path, spans[i].start_line) for r in item[1] for i in members[r])):
+        where = sorted((spans[i] for r in roots for i in members[r]),
+                       key=lambda sp: (sp.path, sp.start_line))
+        similar = [p.similarity for p in pairs if find(p.first) in roots]
+        low, high = min(similar), max(similar)
+        alike = f"{high:.0%}" if f"{low:.0%}" == f"{high:.0%}" else f"{low:.0%}-{high:.0%}"
+        first, second = where[0], next(sp for sp in where if sp.path != where[0].path)
+        what = "a paragraph" if len(roots) == 1 else f"{len(roots)} paragraphs"
+        yield Finding("near-duplicate",
+                      f"{alike} the same as {_seen_from(second, first)}: {what} repeated in "
+                      f"{len(files)} files ({len(where)} passages)",
+                      first, other=second)
+    pairs[:] = kept
 
 
 _STOP = frozenset(

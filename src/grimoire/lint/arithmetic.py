@@ -447,7 +447,11 @@ def _claims(text: str) -> Iterator[ArithmeticClaim]:
             continue
         if _continues(text, m.start()):
             continue
-        stated = _stated(m.group("rhs"))
+        rhs = m.group("rhs")
+        word = _SCALE_WORD.match(text, m.end())
+        if word is not None and rhs[-1].isdigit():
+            rhs += _SCALE_WORDS[word.group(1).lower()]
+        stated = _stated(rhs)
         lhs = m.group("lhs").replace("x", "*")
         computed = evaluate(lhs)
         if stated is not None and _counts_terms(lhs, stated[0], text[m.end():]):
@@ -457,6 +461,10 @@ def _claims(text: str) -> Iterator[ArithmeticClaim]:
                                   m.group("eq") == "≈")
 
 
+# "4 x 100 x 150 x 100 = 6 million bytes": the word after the number scales it, as a suffix
+# does (round 38: a book's exercise answers were flagged "= 6, but it computes to 6e+06").
+_SCALE_WORDS = {"thousand": "K", "million": "M", "billion": "B", "trillion": "T"}
+_SCALE_WORD = re.compile(r"[ \t]{1,3}(thousand|million|billion|trillion)\b", re.IGNORECASE)
 _COUNTED = re.compile(r"\s{0,3}[A-Za-z]{2,}")  # a word after the number: "= 3 coins"
 
 

@@ -368,7 +368,10 @@ def read(data: bytes, path: str) -> list[Document]:
     try:
         nb = json.loads(text, parse_int=whole_number)
     except json.JSONDecodeError as e:
-        raise ReadError(f"not a notebook: invalid JSON ({e.msg})", path, e.lineno) from e
+        # The column too: json's message ends "starting at" and leaves the place to its
+        # fields, and a notebook written on one line (minified) is all line 1 (round 38).
+        raise ReadError(f"not a notebook: invalid JSON ({e.msg}: column {e.colno})", path,
+                        e.lineno) from e
     except RecursionError as e:
         raise ReadError("not a notebook: JSON nested too deeply", path, 1) from e
     if not isinstance(nb, dict):

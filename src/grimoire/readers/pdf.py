@@ -139,8 +139,22 @@ def _meta(reader: Any) -> dict[str, str]:
         except Exception:
             continue
         if isinstance(value, str) and value.strip():
-            out[key[1:].lower()] = " ".join(value.split())
+            out[key[1:].lower()] = " ".join(_whole(value).split())
     return out
+
+
+# A font's ToUnicode map can give a glyph half of a UTF-16 pair (a math italic's "\ud835"
+# without its second half): pypdf hands the half over as it is, no text encoding takes it, and
+# the whole ingest stopped on writing the page (round 38: a book's equations PDF among its
+# notebooks; every file after it was never read). Such a half is shown as U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole(text: str) -> str:
+    """`text` with each lone UTF-16 half as U+FFFD (a pair is joined into its character)."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _stream_bytes(page: Any) -> int:
@@ -181,7 +195,7 @@ def _page_text(page: Any, sizes: list[tuple[float, str]] | None) -> str:
     def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
         if text.strip():
             scale = abs(float(tm[3]) * float(cm[3])) or 1.0
-            sizes.append((round(float(size) * scale, 1), text))
+            sizes.append((round(float(size) * scale, 1), _whole(text)))
 
     return str(page.extract_text(visitor_text=visit) or "")
 
@@ -308,7 +322,13 @@ def _read(data: bytes, path: str) -> Document:
             problems.append(Problem(f"page {number}: text could not be read ({e})",
                                     Span(path, number, number)))
             continue
-        lines = _clean(text)
+        whole = _whole(text)
+        halves = whole.count("\ufffd") - text.count("\ufffd")
+        if halves:
+            problems.append(Problem(
+                f"page {number}: {halves} character(s) the font maps to half a UTF-16 pair, "
+                "shown as U+FFFD", Span(path, number, number)))
+        lines = _clean(whole)
         if number == 1:
             first_lines = [line for line in lines if line]
         if not any(lines):

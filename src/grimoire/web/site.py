@@ -6,6 +6,8 @@ serialised by one lock; pages only format what the API returns.
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -293,7 +295,10 @@ class Site:
 
     def sentence(self, span: Span) -> str:
         """The line a link sits on, for "mentioned in" (`mention_line`)."""
-        return mention_line(self.files.line(span.path, span.start_line))
+        line = self.files.line(span.path, span.start_line)
+        if span.path.endswith(".ipynb"):
+            line = notebook_line(line)
+        return mention_line(line)
 
     def preview(self, name: str, concept_id: str | None = None) -> dict[str, Any]:
         """A concept's name, kind and opening words, for the hover popover (`Grimoire.preview`:
@@ -317,6 +322,23 @@ def file_at(span: Span, name: str | None = None) -> str:
     name = name or Path(span.path).name
     return f"{name}:{span.start_line}" + (f"-{span.end_line}" if span.end_line > span.start_line
                                           else "")
+
+
+# A notebook's line is one JSON string of a cell's source (`"[Trees](trees.ipynb)\\n",`):
+# "Mentioned in" quoted it so, quotes, `\\n` and all (round 38: a course's index notebook).
+_JSON_LINE = re.compile(r'\s*("(?:[^"\\]|\\.)*")\s*,?\s*')
+
+
+def notebook_line(line: str) -> str:
+    """A notebook's line as its cell holds it: the JSON string decoded, else the line."""
+    m = _JSON_LINE.fullmatch(line)
+    if m is None:
+        return line
+    try:
+        text = json.loads(m.group(1))
+    except ValueError:
+        return line
+    return text.strip() if isinstance(text, str) else line
 
 
 def mention_line(line: str) -> str:

@@ -991,6 +991,10 @@ def read_with(
     # An Obsidian note's name is its file name; a web page's is its first heading.
     title = title_of(parsed, path, any_heading=fmt == name)
     stem = stem_of(path)
+    first_h1 = next((h.title for h in parsed.headings if h.level == 1), "")
+    if "title" not in parsed.front.meta and (is_generic_heading(title)
+                                             or (first_h1 and is_generic_heading(first_h1))):
+        title = _bold_title(text, parsed) or title
     if _links_another_note(parsed, text, title):
         title = stem
     if title == stem:
@@ -1001,6 +1005,26 @@ def read_with(
         # heading inside its outline, not its name.
         title = stem_title(stem)
     return parsed, title
+
+
+# A notebook of a book's chapter opens with its title in bold, not as a heading
+# ("**Chapter 6 - Decision Trees**"), then "# Setup" over the imports: all 19 chapters of a
+# public book's notebooks were titled "Setup" (round 38), and no chapter could be found by its
+# name; a copy named `trees.ipynb` was "trees". A first line that is bold and nothing else,
+# before any heading, names a page whose first heading is a generic part.
+_BOLD_LINE = re.compile(r"[ \t]{0,3}(\*\*|__)(?=\S)([^*_\n]{1,200})(?<=\S)\1[ \t]*")
+
+
+def _bold_title(text: str, parsed: Parsed) -> str | None:
+    """The first line of `text` when it is one bold run before any heading, else None."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    m = _BOLD_LINE.fullmatch(first)
+    if m is None or not any(c.isalpha() for c in m.group(2)):
+        return None
+    bold = collapse(m.group(2))
+    if parsed.headings and not any(b.units for b in parsed.blocks[: parsed.headings[0].index]):
+        return None  # the heading came first: the bold line is under it
+    return None if is_generic_heading(bold) else bold
 
 
 # --------------------------------------------------------------------------- reader protocol
