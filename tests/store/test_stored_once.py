@@ -20,7 +20,7 @@ from grimoire.codec import dumps_records, from_data, to_data
 from grimoire.ingest import ingest
 from grimoire.model import Entry, Link, LinkKind, Span
 from grimoire.store import Store, open_store
-from grimoire.store.document_rows import entry_data, stored_json
+from grimoire.store.document_rows import entry_data, stored_json, stored_marks
 from grimoire.store.records import TABLES
 from tests.conftest import ENGINES, PgDatabases
 
@@ -135,3 +135,17 @@ def test_a_store_from_before_the_step_is_upgraded_and_reads_back_the_same(
     with closing(open_store(location)) as store:
         assert {t: sorted(store.dump(t), key=repr) for t in fresh} == fresh
         assert _as_stored(store) == reads
+
+
+def test_a_row_in_the_old_form_reads_back_the_same() -> None:
+    """A row written whole (a store copied by `store migrate` before its upgrade) reads back
+    as the record it holds: only what a row lacks is filled in."""
+    path = "/notes/a.md"
+    link = Link("adapter", LinkKind.WIKILINK, Span(path, 4, 4))
+    entry = Entry(term="LoRA", definition="Low-rank adapters.", span=Span(path, 3, 4),
+                  redirect="PEFT", links=(link,))
+    back = entry_data(dumps_records(entry), path, "LoRA", 3, 4, "PEFT")
+    assert from_data(Entry, back) == entry
+    marks = {"links": to_data((link,))}
+    assert stored_marks(json.dumps(marks), path) == marks
+    assert stored_marks(stored_json({"links": (link,)}, path), path) == marks
