@@ -21,6 +21,7 @@ import sqlite3
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -30,8 +31,11 @@ from ingest import generate
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import grimoire
+from grimoire.codec import dumps_records, from_data
 from grimoire.ingest import ingest
+from grimoire.model import Entry
 from grimoire.store import open_store
+from grimoire.store.document_rows import entry_data, stored_marks
 from grimoire.store.sqlite import ENTRY_FTS_VALUES, PASSAGE_FTS_VALUES
 
 # (label, query); every query's first column is a stable key of the row's owner.
@@ -39,8 +43,10 @@ QUERIES = [
     ("source", "SELECT s.path, s.format, s.status, s.reason, s.size, s.problems FROM sources s"),
     ("document", """SELECT s.path, d.page, d.title, d.format, d.tags, d.meta, d.revision
                     FROM documents d JOIN sources s ON s.id = d.source_id"""),
+    # An entry's record and a passage's marks as the store reads them back (`entry_data`,
+    # `stored_marks`): the columns and file the stored JSON leaves out put back (round 38).
     ("entry", """SELECT s.path || '#' || coalesce(d.page, ''), e.term, e.norm, e.start_line,
-                        e.end_line, e.redirect, e.data
+                        e.end_line, e.redirect, e.data, s.path
                  FROM entries e JOIN documents d ON d.id = e.document_id
                  JOIN sources s ON s.id = d.source_id"""),
     ("name", """SELECT s.path || '#' || coalesce(d.page, '') || ':' || e.start_line, n.name,
@@ -48,7 +54,7 @@ QUERIES = [
                 FROM entry_names n JOIN entries e ON e.id = n.entry_id
                 JOIN documents d ON d.id = e.document_id JOIN sources s ON s.id = d.source_id"""),
     ("passage", """SELECT s.path || '#' || coalesce(d.page, ''), p.seq, p.kind, p.heading_path,
-                          p.text, p.start_line, p.end_line, p.marks, e.term, e.start_line
+                          p.text, p.start_line, p.end_line, p.marks, e.term, e.start_line, s.path
                    FROM passages p JOIN documents d ON d.id = p.document_id
                    JOIN sources s ON s.id = d.source_id
                    LEFT JOIN entries e ON e.id = p.entry_id"""),
@@ -75,12 +81,23 @@ QUERIES = [
 ]
 
 
+def _as_read(label: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    if label == "entry":
+        key, term, norm, start, end, redirect, data, path = row
+        entry = from_data(Entry, entry_data(data, path, term, start, end, redirect))
+        return key, term, norm, start, end, redirect, dumps_records(entry)
+    if label == "passage":
+        *head, marks, term, start, path = row
+        return *head, json.dumps(stored_marks(marks, path)), term, start
+    return row
+
+
 def dump(db: Path, root: Path, out: list[str]) -> None:
     conn = sqlite3.connect(db)
     prefix = str(root) + "/"
     for label, query in QUERIES:
         lines = sorted(
-            json.dumps([label, *row], ensure_ascii=False).replace(prefix, "")
+            json.dumps([label, *_as_read(label, row)], ensure_ascii=False).replace(prefix, "")
             for row in conn.execute(query)
         )
         out.extend(lines)

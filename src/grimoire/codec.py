@@ -73,7 +73,9 @@ def _fields_of(cls: type) -> Callable[[Any], dict[str, Any]] | None:
     return made
 
 
-def _record_fields(obj: Any) -> Any:
+def record_fields(obj: Any) -> Any:
+    """A dataclass's fields as a dict (its `omit_none` fields left out when None), an
+    enum's value, a set's items: what JSON's encoder asks for a value it cannot write."""
     cls = type(obj)
     fields_of = _fields_of(cls)  # type: ignore[arg-type]  # a class is Hashable
     if fields_of is not None:
@@ -107,10 +109,10 @@ def dumps_records(obj: Any) -> str:
 # ids after an error. Where there is no C encoder, the ordinary one.
 _RECORDS: Callable[[Any, int], Any] = (
     json.encoder.c_make_encoder(  # type: ignore[attr-defined]
-        None, _record_fields, json.encoder.encode_basestring_ascii, None, ": ", ", ",
+        None, record_fields, json.encoder.encode_basestring_ascii, None, ": ", ", ",
         False, False, True)
     if getattr(json.encoder, "c_make_encoder", None) is not None
-    else lambda obj, _level: json.JSONEncoder(default=_record_fields).iterencode(obj)
+    else lambda obj, _level: json.JSONEncoder(default=record_fields).iterencode(obj)
 )
 
 

@@ -8,14 +8,12 @@ builds a concept's entries only, and `concept_records` costs its cold start ~20 
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
-from grimoire.codec import from_data
 from grimoire.fences import joined
-from grimoire.model import ConceptId, Entry, Span
-from grimoire.store._rows import SharedReads
-from grimoire.store.records import ConceptEntry, StoredEntry
+from grimoire.model import ConceptId, Span
+from grimoire.store._rows import ENTRY_COLUMNS, SharedReads, stored_entry
+from grimoire.store.records import ConceptEntry
 
 if TYPE_CHECKING:
     from grimoire.store.concept_records import (
@@ -66,10 +64,9 @@ class ConceptLookups(SharedReads):
     def concept_entries_of(self, concept_id: int) -> list[ConceptEntry]:
         """Each entry of the concept, in file and line order."""
         return [
-            ConceptEntry(StoredEntry(id=int(i), entry=from_data(Entry, json.loads(data)),
-                                     format=fmt, document_title=title), role)
-            for i, data, fmt, title, role in self._select(
-                """SELECT e.id, e.data, d.format, d.title, ce.role
+            ConceptEntry(stored_entry(row), role)
+            for *row, role in self._select(
+                f"""SELECT {ENTRY_COLUMNS}, ce.role
                    FROM concept_entries ce JOIN entries e ON e.id = ce.entry_id
                    JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id
                    WHERE ce.concept_id = ? ORDER BY s.path, e.start_line, e.id""",

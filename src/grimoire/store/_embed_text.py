@@ -44,9 +44,9 @@ def passage_embed_text(
     return f"{head}: {text}" if head else text
 
 
-def entry_embed_text(data: dict[str, Any]) -> str:
-    """What an entry is embedded as: "term (alias, alias): definition gloss"."""
-    term = str(data.get("term") or "")
+def entry_embed_text(data: dict[str, Any], term: str) -> str:
+    """What an entry is embedded as: "term (alias, alias): definition gloss" (`data` is its
+    stored JSON, which holds no term: the `entries.term` column does)."""
     aliases = [a for a in data.get("aliases") or () if a and a.casefold() != term.casefold()]
     name = f"{term} ({', '.join(aliases)})" if aliases else term
     body = " ".join(

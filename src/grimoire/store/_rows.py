@@ -8,6 +8,7 @@ from typing import Any
 
 from grimoire.codec import from_data
 from grimoire.model import Entry, Problem, Span
+from grimoire.store.document_rows import entry_data
 from grimoire.store.records import Filters, SourceRecord, Stats, StoredEntry
 
 SOURCE_SELECT = """
@@ -17,8 +18,11 @@ SOURCE_SELECT = """
              WHERE d.source_id = s.id)
     FROM sources s"""
 
-ENTRY_SELECT = """
-    SELECT e.id, e.data, d.format, d.title
+# An entry's record is its JSON with its columns and its file's path (`entry_data`).
+ENTRY_COLUMNS = ("e.id, e.data, d.format, d.title, s.path, e.term, e.start_line, e.end_line,"
+                 " e.redirect")
+ENTRY_SELECT = f"""
+    SELECT {ENTRY_COLUMNS}
     FROM entries e JOIN documents d ON e.document_id = d.id JOIN sources s ON d.source_id = s.id"""
 
 
@@ -46,9 +50,9 @@ def source_record(row: Any) -> SourceRecord:
 
 def stored_entry(row: Any) -> StoredEntry:
     """A row of ENTRY_SELECT as a record."""
-    entry_id, data, fmt, title = row
-    return StoredEntry(id=int(entry_id), entry=from_data(Entry, json.loads(data)), format=fmt,
-                       document_title=title)
+    entry_id, data, fmt, title, *columns = row
+    return StoredEntry(id=int(entry_id), entry=from_data(Entry, entry_data(data, *columns)),
+                       format=fmt, document_title=title)
 
 
 def like_escaped(text: str) -> str:

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from grimoire.codec import dumps_records, to_data
-from grimoire.model import PAGE_REASONS, Document, Entry, Link, Problem
+from grimoire.codec import dumps_records, record_fields, to_data
+from grimoire.model import PAGE_REASONS, Document, Entry, Link, Problem, Span
 from grimoire.names import normalize
 from grimoire.store.records import SourceRecord
 
@@ -120,6 +120,106 @@ def _finite(value: Any) -> Any:
     return value
 
 
+# What the store keeps of an entry and of a passage's marks (round 38): the record as JSON
+# without what other columns hold already. An entry's term, span and redirect are columns of
+# `entries`; every span's file is its source's path, which `sources` holds once. A span in
+# another file than the document's keeps its path. These were a third of an entry's JSON and
+# of the marks on the corpora (whose paths are absolute), sent from each reader worker to the
+# writer and stored. `stored_entry` and `stored_marks` put them back.
+_ENTRY_COLUMNS = ("term", "span", "redirect")
+
+
+def _stored_fields(path: str) -> Callable[[Any], Any]:
+    def fields(obj: Any) -> Any:
+        cls = type(obj)
+        if cls is Span:
+            if obj.path == path:
+                return {"start_line": obj.start_line, "end_line": obj.end_line}
+        elif cls is Entry:
+            data = record_fields(obj)
+            for name in _ENTRY_COLUMNS:
+                del data[name]
+            if obj.span.path != path:
+                data["span"] = obj.span
+            return data
+        return record_fields(obj)
+    return fields
+
+
+def stored_json(obj: Any, path: str) -> str:
+    """`obj` (an entry, or a passage's marks) as the store keeps it for a file at `path`."""
+    if _STORED_C is None:
+        return json.JSONEncoder(default=_stored_fields(path)).encode(obj)
+    return "".join(_STORED_C(None, _stored_fields(path), json.encoder.encode_basestring_ascii,
+                             None, ": ", ", ", False, False, True)(obj, 0))
+
+
+_STORED_C: Any = getattr(json.encoder, "c_make_encoder", None)
+
+
+def _with_path(value: Any, path: str) -> None:
+    """Give each span in `value` (JSON data, changed in place) its file, where it has none."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "span":
+                if "path" not in item:
+                    value[key] = {"path": path, **item}  # in its place, as it was written
+            elif isinstance(item, list | dict):
+                _with_path(item, path)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, list | dict):
+                _with_path(item, path)
+
+
+def entry_data(data: str, path: str, term: str, start: int, end: int,
+               redirect: str | None) -> dict[str, Any]:
+    """A stored entry's JSON as `to_data(entry)` gives it: its columns and file put back."""
+    value: dict[str, Any] = json.loads(data)
+    _with_path(value, path)
+    value["term"] = term
+    value.setdefault("span", {"path": path, "start_line": start, "end_line": end})
+    value["redirect"] = redirect
+    return value
+
+
+def stored_marks(marks: str, path: str) -> dict[str, Any]:
+    """A passage's stored marks with each span's file put back."""
+    value: dict[str, Any] = json.loads(marks)
+    _with_path(value, path)
+    return value
+
+
+def _without_path(value: Any, path: str) -> None:
+    """Leave out the file of each span in `value` (JSON data, changed in place) that is in
+    `path`: what `stored_json` writes, in the same key order."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "span":
+                if item.get("path") == path:
+                    del item["path"]
+            elif isinstance(item, list | dict):
+                _without_path(item, path)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, list | dict):
+                _without_path(item, path)
+
+
+def restored_json(data: str, path: str, entry: bool) -> str:
+    """An entry's JSON (`entry`) or a passage's marks as a store before round 38 kept them
+    (every span with its file, an entry's columns within) as `stored_json` writes them: for
+    the schema step that upgrades such a store."""
+    value = json.loads(data)
+    if entry:
+        for name in ("term", "redirect"):
+            value.pop(name, None)
+        if value.get("span", {}).get("path") == path:
+            del value["span"]
+    _without_path(value, path)
+    return json.dumps(value)
+
+
 @lru_cache(maxsize=4096)
 def _json_strings(items: tuple[str, ...]) -> str:
     """A heading path or tags as JSON: the same few recur in every note of a folder.
@@ -167,7 +267,7 @@ def document_rows(doc: Document) -> DocumentRows:
         names = {key: n for n in (entry.term, *entry.aliases) if (key := normalize(n))}
         entries.append((
             entry.term, normalize(entry.term), entry.span.start_line, entry.span.end_line,
-            entry.redirect, dumps_records(entry),
+            entry.redirect, stored_json(entry, doc.path),
             tuple((name, key) for key, name in names.items()),
             entry_fts_names(entry), entry_fts_body(entry),
             link_rows((*entry.links, *entry.see_also)),
@@ -195,7 +295,7 @@ def document_rows(doc: Document) -> DocumentRows:
             free = [x for x in free if in_page(x)]
         passages.append((
             owner, p.kind, _json_strings(p.heading_path), " / ".join(p.heading_path), p.text,
-            p.span.start_line, p.span.end_line, dumps_records(marks) if marks else "{}",
+            p.span.start_line, p.span.end_line, stored_json(marks, doc.path) if marks else "{}",
             # An entry's links are stored once, from the entry; a free passage's from itself.
             link_rows(free),
         ))

@@ -36,13 +36,21 @@ from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool
 
 from grimoire._http import shown
-from grimoire.codec import dumps_records, to_data
+from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
 from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
 from grimoire.store.base import Reads
-from grimoire.store.document_rows import DocumentRows, SourceItem, in_page, meta_json, page_entry
+from grimoire.store.document_rows import (
+    DocumentRows,
+    SourceItem,
+    in_page,
+    meta_json,
+    page_entry,
+    stored_json,
+    stored_marks,
+)
 from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import ENTRY_TSV_UPDATE, MIGRATIONS, PASSAGE_TSV_UPDATE
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
@@ -184,7 +192,11 @@ class PostgresStore(PostgresQueries):
             for step in range(version, len(MIGRATIONS)):
                 try:
                     with conn.transaction():
-                        conn.execute(MIGRATIONS[step])
+                        migration = MIGRATIONS[step]
+                        if callable(migration):
+                            migration(conn)
+                        else:
+                            conn.execute(migration)
                         conn.execute("UPDATE grimoire_schema SET version = %s", (step + 1,))
                 except psycopg.Error as e:
                     raise StoreError(f"migration to schema {step + 1} failed: {e}",
@@ -414,7 +426,8 @@ class PostgresStore(PostgresQueries):
                JOIN sources s ON d.source_id = s.id ORDER BY s.path, p.start_line, p.id"""
         )
         for pid, path, start, end, text, marks, kind in rows:
-            yield PassageMarks(int(pid), Span(path, start, end), text, json.loads(marks), kind)
+            yield PassageMarks(int(pid), Span(path, start, end), text,
+                               stored_marks(marks, path), kind)
 
 
 def _as_documents(documents: Iterable[Document | DocumentRows]) -> Iterator[Document]:
@@ -458,8 +471,8 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         body = " ".join([entry.definition or "", *(g for g in entry.glosses if g)])
         entries.append((entry_id, doc_id, entry.term, normalize(entry.term),
                         entry.span.start_line, entry.span.end_line, entry.redirect,
-                        _json(dumps_records(entry)), " ; ".join([entry.term, *entry.aliases]),
-                        body))
+                        _json(stored_json(entry, doc.path)),
+                        " ; ".join([entry.term, *entry.aliases]), body))
         entry_ids.append((entry.span.start_line, entry.span.end_line, entry_id))
         names_of[entry_id] = " ; ".join(found.values())
         names += [(entry_id, name, norm) for norm, name in found.items()]
@@ -479,7 +492,8 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         }
         passages.append((
             doc_id, owner, seq, p.kind, _json(json.dumps(list(p.heading_path))), p.text,
-            p.span.start_line, p.span.end_line, _json(dumps_records(marks) if marks else "{}"),
+            p.span.start_line, p.span.end_line,
+            _json(stored_json(marks, doc.path) if marks else "{}"),
             names_of.get(owner, "") if owner is not None else "", doc.title,
             " / ".join(p.heading_path), p.text, p.text,
         ))

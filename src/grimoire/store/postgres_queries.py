@@ -509,11 +509,12 @@ class PostgresQueries(ConceptLookups):
         ):
             units.append(EmbedUnit("passage", int(pid), passage_unit_text(
                 text, tuple(json.loads(heading)), title, term, kind)))
-        for eid, data in self._all(
-            f"""SELECT e.id, e.data FROM entries e LEFT JOIN entry_vecs v ON v.entry_id = e.id
+        for eid, data, term in self._all(
+            f"""SELECT e.id, e.data, e.term FROM entries e
+                LEFT JOIN entry_vecs v ON v.entry_id = e.id
                 WHERE e.redirect IS NULL {missing} ORDER BY e.id""", args
         ):
-            units.append(EmbedUnit("entry", int(eid), entry_embed_text(json.loads(data))))
+            units.append(EmbedUnit("entry", int(eid), entry_embed_text(json.loads(data), term)))
         return units
 
     def known_vectors(self, hashes: Iterable[str]) -> set[str]:

@@ -13,6 +13,11 @@ document id, so that an HNSW index can answer a filtered nearest-neighbour query
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from grimoire.store.document_rows import restored_json
+
 T = 'text COLLATE "C"'
 
 CORE = f"""
@@ -259,7 +264,23 @@ LINK_HREF = f"ALTER TABLE links ADD COLUMN IF NOT EXISTS href {T};"
 # link stored before, until the next ingest reads its file again. SQLite's `_link_no_page`.
 LINK_NO_PAGE = f"ALTER TABLE links ADD COLUMN IF NOT EXISTS no_page {T};"
 
-MIGRATIONS: list[str] = [CORE, CONCEPTS, VECTORS, CHANGES, WORDS, LINK_HREF, LINK_NO_PAGE]
+
+def stored_once(conn: Any) -> None:
+    """Keep each entry's JSON and each passage's marks without what other columns hold
+    (`document_rows.stored_json`): SQLite's `_stored_once`, schema step 16 there."""
+    for table, column, entry in (("entries", "data", True), ("passages", "marks", False)):
+        rows = conn.execute(
+            f"SELECT x.id, x.{column}, s.path FROM {table} x JOIN documents d"
+            f" ON d.id = x.document_id JOIN sources s ON s.id = d.source_id"
+            f" WHERE x.{column} LIKE '%%\"path\"%%'").fetchall()
+        with conn.cursor() as cur:
+            cur.executemany(f"UPDATE {table} SET {column} = %s WHERE id = %s",
+                            [(restored_json(data, path, entry), i) for i, data, path in rows])
+
+
+# A step is SQL, or a function for a rewrite SQL cannot express (a psycopg connection).
+MIGRATIONS: list[str | Callable[[Any], None]] = [CORE, CONCEPTS, VECTORS, CHANGES, WORDS,
+                                                 LINK_HREF, LINK_NO_PAGE, stored_once]
 
 # The HNSW index is built per vector dimension (a pgvector index needs a fixed one), the
 # first time vectors of that dimension are stored.

@@ -24,6 +24,8 @@ from grimoire.store.document_rows import (
     document_rows,
     meta_json,
     names_text,
+    restored_json,
+    stored_marks,
 )
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 from grimoire.store.sqlite_ask import AskSQL
@@ -383,13 +385,28 @@ def _contentless_fts(conn: sqlite3.Connection) -> None:
     conn.execute(FTS_OF_LOADED_ENTRIES)
 
 
+def _stored_once(conn: sqlite3.Connection) -> None:
+    """Keep each entry's JSON and each passage's marks without what other columns hold: an
+    entry's term, span and redirect, and every span's file (`document_rows.stored_json`). The
+    full-text rows read only the entries' definition, aliases and glosses, which stay. Schema
+    step 16; PostgreSQL's step 8.
+    """
+    for table, column, entry in (("entries", "data", True), ("passages", "marks", False)):
+        rows = conn.execute(
+            f"SELECT x.id, x.{column}, s.path FROM {table} x JOIN documents d"
+            f" ON d.id = x.document_id JOIN sources s ON s.id = d.source_id"
+            f" WHERE x.{column} LIKE '%\"path\"%'").fetchall()
+        conn.executemany(f"UPDATE {table} SET {column} = ? WHERE id = ?",
+                         [(restored_json(data, path, entry), i) for i, data, path in rows])
+
+
 # A step is SQL, or a function for a repair SQL cannot express.
 Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [CORE_SCHEMA, CONCEPT_SCHEMA, SEARCH_SCHEMA, SOURCE_ROOT_INDEX,
                                RESOLVE_STATE_SCHEMA, FTS_BY_STORE, LINKS_ENTRY_INDEX,
                                NAME_LOG_SCHEMA, CONCEPT_SECTIONS_DOCUMENT_INDEX,
                                VECTOR_STAMP_SCHEMA, ENTRY_REDIRECTS_INDEX, _finite_meta,
-                               _link_href, _contentless_fts, _link_no_page]
+                               _link_href, _contentless_fts, _link_no_page, _stored_once]
 
 
 # SQLite's primary result codes that tell what is really wrong with a file.
@@ -863,7 +880,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                JOIN sources s ON d.source_id = s.id ORDER BY s.path, p.start_line, p.id"""
         )
         for pid, path, start, end, text, marks, kind in rows:
-            yield PassageMarks(pid, Span(path, start, end), text, json.loads(marks), kind)
+            yield PassageMarks(pid, Span(path, start, end), text, stored_marks(marks, path), kind)
 
     def dump(self, table: str) -> Iterator[tuple[Any, ...]]:
         columns = TABLES[table]

@@ -486,13 +486,13 @@ class SearchSQL:
         ):
             units.append(EmbedUnit("passage", pid, passage_unit_text(
                 text, tuple(json.loads(heading)), title, term, kind)))
-        for eid, data in self.conn.execute(
-            f"""SELECT e.id, e.data FROM entries e
+        for eid, data, term in self.conn.execute(
+            f"""SELECT e.id, e.data, e.term FROM entries e
                 LEFT JOIN entry_vecs v ON v.entry_id = e.id
                 WHERE e.redirect IS NULL {missing}""",
             args,
         ):
-            units.append(EmbedUnit("entry", eid, entry_embed_text(json.loads(data))))
+            units.append(EmbedUnit("entry", eid, entry_embed_text(json.loads(data), term)))
         return units
 
     def known_vectors(self, hashes: Iterable[str]) -> set[str]:
