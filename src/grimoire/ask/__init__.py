@@ -599,7 +599,27 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or named_but_empty(question, evidence) or neighbour(question, evidence)
             or undated(question, evidence) or uncounted(question, evidence)
             or untimed(question, evidence) or unranked(question, evidence)
-            or unattributed(question, evidence, searcher.store))
+            or unattributed(question, evidence, searcher.store)
+            or scattered(evidence))
+
+
+# Round 38: "What is the tallest mountain in Africa?" was answered by a link list naming Africa
+# in one file and gradient descent's picture of a mountain in another (fresh27), "who wrote
+# the elements of statistical learning?" and out-of-field questions alike. When every sentence
+# the answer would quote holds at most one of the question's words, the sentences come from
+# SCATTERED_FILES files or more, and none sits under a concept, title or heading the question
+# names, the notes hold the words, not the thing asked: abstain. (0: off.)
+SCATTERED_FILES = 2
+
+
+def scattered(evidence: Evidence) -> bool:
+    """True when the question's words are strewn one to a sentence over unrelated files."""
+    if not SCATTERED_FILES or len(evidence.question.stems) < 2 or not evidence.sentences:
+        return False
+    quoted = _answer_sentences(evidence)
+    if any(len(s.terms) > 1 or s.about for s in quoted):
+        return False
+    return len({s.candidate.span.path for s in quoted}) >= SCATTERED_FILES
 
 
 # Round 33 (measured, see bench/README.md): a paraphrase shares few words with the sentence
@@ -795,6 +815,17 @@ _NAME_WORD = re.compile(r"\b[A-Z][\w.+-]*")
 # ("Support Vector Machine: Two different categories ..."), or the question's own words in
 # capitals ("SVM" for "who invented the support vector machine?").
 _MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")
+# Round 38: "Who invented the chain rule?" was answered by "... higher-order functions like:
+# $$f(x) = A(B(C(x)))$$": `_MATH` took "$$" for an empty formula, and the letters of the
+# formula passed for makers' names (fresh28). A display formula goes whole (`MAKER_DISPLAY`).
+_DISPLAY_MATH = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]", re.DOTALL)
+MAKER_DISPLAY = True
+# Round 38 (qa37): "who invented the transformer?" over MCP was answered "Implementation of CPU
+# transformer kernels" from a notebook listing a source tree under headings such as
+# "/onnxruntime/featurizers_ops": "CPU" passed for a maker. A sentence under a heading that is
+# a path describes a folder, and names no maker (`MAKER_TREE`).
+_TREE_HEADING = re.compile(r"\s*(?:/\S+|\S+/)\s*")
+MAKER_TREE = True
 _NUMBER_WORDS = frozenset({
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "no",
     "none", "several", "any", "such", "other", "another", "each", "either", "neither"})
@@ -823,7 +854,12 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
     initials = _initials(question) if MAKER_NAMES else set()
     texts = [c.text for c in evidence.candidates]
     for s in _answer_sentences(evidence):
-        text = _MATH.sub(" ", s.text) if MAKER_NAMES else s.text
+        if MAKER_TREE and any(_TREE_HEADING.fullmatch(h) for h in s.candidate.heading_path[-1:]):
+            continue  # a folder's description in a file tree names no maker
+        text = s.text
+        if MAKER_DISPLAY:
+            text = _DISPLAY_MATH.sub(" ", text)
+        text = _MATH.sub(" ", text) if MAKER_NAMES else text
         for m in _NAME_WORD.finditer(text):
             word = m.group(0).rstrip(".")
             if word.lower() in _OPENERS or stem(word.lower()) in asked:
@@ -987,6 +1023,8 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
     if not scored:
         return _abstain(question, evidence)
     best = scored[0]
+    if MAKER_AUTHORS:
+        chosen = _with_authors(question, chosen, evidence)
     # Disagreement: the best sentence from another source about the same concept.
     lead = ""
     # Two sentences that both answer the question well are about the same thing even when
@@ -1049,6 +1087,39 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
     allowed = urls_in(c.quote for c in citations)
     return Answer(question, sanitize(text, allowed), tuple(citations), False,
                   evidence.nearest())
+
+
+# Round 38 (qa37): "who wrote the elements of statistical learning?" quoted a reference up to
+# "2n Edition, Springer Series in Statistics." and stopped: the authors ("Hastie, T.,
+# Tibshirani, R., and Friedman ,J. (2016).") are a sentence of their own on the same line that
+# holds none of the question's words. When a maker is asked for, a sentence within AUTHORS_AFTER
+# sentences after the first quoted one, in its passage and on its line, that lists authors
+# ("Surname, I." or "et al.") joins the answer in place of the quoted sentences after the first.
+MAKER_AUTHORS = True
+AUTHORS_AFTER = 3
+_AUTHORS = re.compile(r"\b[A-Z][\w'-]+\s*,\s*(?:[A-Z]\.\s*)+|\b[A-Z][\w'-]+\s+et\s+al\b")
+
+
+def _with_authors(question: str, chosen: list[Scored], evidence: Evidence) -> list[Scored]:
+    """`chosen` with the authors of the quoted sentence that holds most of the question's
+    words after it (see MAKER_AUTHORS)."""
+    if not chosen or not (_ASKS_MAKER.match(question)
+                          or (MAKER_PAST and _ASKS_DOER.match(question))):
+        return chosen
+    first = max(chosen, key=lambda o: len(o.terms))
+    if _AUTHORS.search(first.text):
+        return chosen
+    for s in evidence.sentences:
+        if (s.candidate.passage_id == first.candidate.passage_id and s.raw == first.raw
+                and first.index < s.index <= first.index + AUTHORS_AFTER
+                and "\n" not in first.raw[first.end:s.start] and _AUTHORS.search(s.text)):
+            between = [o for o in chosen if o.candidate.passage_id == s.candidate.passage_id
+                       and first.index < o.index < s.index]
+            out = [first, *sorted(between, key=lambda o: o.index), s]
+            while len(out) > 2 and sum(len(o.text.split()) for o in out) > MAX_WORDS:
+                out.pop(-2)
+            return out
+    return chosen
 
 
 def _spelled_by_name(question: str, chosen: Sequence[Scored],
