@@ -13,6 +13,8 @@ import grimoire.ask.extractive as extractive
 from tests.conftest import CORPORA, ask_notes, assert_quoted
 
 CALCULUS = CORPORA / "ml-cheatsheet-rst" / "calculus.rst"
+R_SQUARED = CORPORA / "google-ml-glossary-vault" / "R-squared.md"
+OTHER_CONTENT = CORPORA / "ml-cheatsheet-rst" / "other_content.rst"
 
 
 def _notebook(path: Path, cells: list[tuple[str, str]]) -> Path:
@@ -35,6 +37,27 @@ def test_without_the_rule_the_formula_s_letters_pass_for_a_maker(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ask_module, "MAKER_DISPLAY", False)
     assert not ask_notes(tmp_path, [CALCULUS], "Who invented the chain rule?").abstained
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_a_name_inside_a_thing_s_name_is_no_maker(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool) -> None:
+    # fresh28: R-squared's definition names the Pearson correlation coefficient, not who came
+    # up with R-squared. Rule off, "Pearson" passes for the maker again.
+    monkeypatch.setattr(ask_module, "MAKER_EPONYM", rule)
+    answer = ask_notes(tmp_path, [R_SQUARED], "Who first came up with the R-squared metric?")
+    assert answer.abstained is rule, answer.answer
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_a_book_s_title_names_no_author(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool) -> None:
+    # The cheat sheet lists the book by its title and subtitle and never names its authors:
+    # the subtitle's capitalised words passed for them. Rule off, the title is the answer.
+    monkeypatch.setattr(ask_module, "MAKER_TITLE", rule)
+    answer = ask_notes(tmp_path, [OTHER_CONTENT],
+                       "who wrote the elements of statistical learning?")
+    assert answer.abstained is rule, answer.answer
 
 
 TREE = [

@@ -826,6 +826,51 @@ MAKER_DISPLAY = True
 # a path describes a folder, and names no maker (`MAKER_TREE`).
 _TREE_HEADING = re.compile(r"\s*(?:/\S+|\S+/)\s*")
 MAKER_TREE = True
+# Round 38: "Who first came up with the R-squared metric?" was answered by R-squared's
+# definition, "the square of the Pearson correlation coefficient": a name between "the" and
+# a word in small letters names a thing after someone, not its maker (`MAKER_EPONYM`).
+_EPONYM_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
+_EPONYM_AFTER = re.compile(r"\s+[a-z]")
+MAKER_EPONYM = True
+# Round 38 (qa37): "who wrote the elements of statistical learning?" was answered by a list of
+# book titles ("The Elements of Statistical Learning: Data Mining, Inference, and
+# Prediction"): the title's other words passed for makers' names. A run of capitalised words
+# (joined by "of", "and", "to", ..., a colon, a dash, "+", and after a colon commas) that
+# holds two of the question's words capitalised is a title: its words name no maker
+# (`MAKER_TITLE`).
+MAKER_TITLE = True
+_TITLE_TOKEN = re.compile(r"[A-Za-z][\w'-]*|[:,+&\u2013\u2014-]")
+_TITLE_JOINS = frozenset({"of", "and", "in", "to", "the", "with", "for", "a", "an", "on", "-",
+                          ":", "+", "&", "\u2013", "\u2014"})
+
+
+def _title_words(text: str, asked: set[str]) -> set[int]:
+    """The start offsets of the capitalised words of `text` that stand in a title run holding
+    two or more of the `asked` stems capitalised (see MAKER_TITLE)."""
+    out: set[int] = set()
+    run: list[re.Match[str]] = []
+    subtitle = False
+
+    def close() -> None:
+        held = {stem(m.group(0).lower()) for m in run if m.group(0)[0].isupper()} & asked
+        if len(held) >= 2:
+            out.update(m.start() for m in run if m.group(0)[0].isupper())
+
+    end = 0
+    for m in _TITLE_TOKEN.finditer(text):
+        tok = m.group(0)
+        gap = text[end:m.start()]
+        end = m.end()
+        joined = not gap.strip()
+        if joined and (tok[0].isupper() or tok.lower() in _TITLE_JOINS
+                       or (tok == "," and subtitle)) and (run or tok[0].isupper()):
+            run.append(m)
+            subtitle = subtitle or tok == ":"
+            continue
+        close()
+        run, subtitle = ([m], False) if tok[0].isupper() else ([], False)
+    close()
+    return out
 _NUMBER_WORDS = frozenset({
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "no",
     "none", "several", "any", "such", "other", "another", "each", "either", "neither"})
@@ -854,6 +899,7 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
     initials = _initials(question) if MAKER_NAMES else set()
     texts = [c.text for c in evidence.candidates]
     for s in _answer_sentences(evidence):
+        titled = _title_words(s.text, asked) if MAKER_TITLE else set()
         if MAKER_TREE and any(_TREE_HEADING.fullmatch(h) for h in s.candidate.heading_path[-1:]):
             continue  # a folder's description in a file tree names no maker
         text = s.text
@@ -864,6 +910,8 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
             word = m.group(0).rstrip(".")
             if word.lower() in _OPENERS or stem(word.lower()) in asked:
                 continue
+            if m.start() in titled:
+                continue  # a word of the asked work's own title
             if MAKER_CONCEPT and "-" in word and all(
                     stem(p) in asked for p in word.lower().split("-") if p):
                 continue  # "Chain-of-thought": the question's own words, joined
@@ -873,6 +921,9 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
                 continue
             if MAKER_OPENING and _plain_opening(text, m, texts):
                 continue
+            if MAKER_EPONYM and _EPONYM_BEFORE.search(text[:m.start()]) and _EPONYM_AFTER.match(
+                    text[m.end():]):
+                continue  # "the Pearson correlation coefficient": a name in a thing's name
             return False
     return True
 
