@@ -599,27 +599,7 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or named_but_empty(question, evidence) or neighbour(question, evidence)
             or undated(question, evidence) or uncounted(question, evidence)
             or untimed(question, evidence) or unranked(question, evidence)
-            or unattributed(question, evidence, searcher.store)
-            or scattered(evidence))
-
-
-# Round 38: "What is the tallest mountain in Africa?" was answered by a link list naming Africa
-# in one file and gradient descent's picture of a mountain in another (fresh27), "who wrote
-# the elements of statistical learning?" and out-of-field questions alike. When every sentence
-# the answer would quote holds at most one of the question's words, the sentences come from
-# SCATTERED_FILES files or more, and none sits under a concept, title or heading the question
-# names, the notes hold the words, not the thing asked: abstain. (0: off.)
-SCATTERED_FILES = 2
-
-
-def scattered(evidence: Evidence) -> bool:
-    """True when the question's words are strewn one to a sentence over unrelated files."""
-    if not SCATTERED_FILES or len(evidence.question.stems) < 2 or not evidence.sentences:
-        return False
-    quoted = _answer_sentences(evidence)
-    if any(len(s.terms) > 1 or s.about for s in quoted):
-        return False
-    return len({s.candidate.span.path for s in quoted}) >= SCATTERED_FILES
+            or unattributed(question, evidence, searcher.store))
 
 
 # Round 33 (measured, see bench/README.md): a paraphrase shares few words with the sentence
