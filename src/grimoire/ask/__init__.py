@@ -808,9 +808,11 @@ _TREE_HEADING = re.compile(r"\s*(?:/\S+|\S+/)\s*")
 MAKER_TREE = True
 # Round 38: "Who first came up with the R-squared metric?" was answered by R-squared's
 # definition, "the square of the Pearson correlation coefficient": a name between "the" and
-# a word in small letters names a thing after someone, not its maker (`MAKER_EPONYM`).
+# a word in small letters names a thing after someone, not its maker (`MAKER_EPONYM`)...
 _EPONYM_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
 _EPONYM_AFTER = re.compile(r"\s+[a-z]")
+# ... unless "by" comes before it: "proposed by a Toronto group" names the maker (round 26).
+_BY_BEFORE = re.compile(r"\bby\s+(?:the|a|an)\s+$", re.IGNORECASE)
 MAKER_EPONYM = True
 # Round 38 (qa37): "who wrote the elements of statistical learning?" was answered by a list of
 # book titles ("The Elements of Statistical Learning: Data Mining, Inference, and
@@ -901,8 +903,9 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
                 continue
             if MAKER_OPENING and _plain_opening(text, m, texts):
                 continue
-            if MAKER_EPONYM and _EPONYM_BEFORE.search(text[:m.start()]) and _EPONYM_AFTER.match(
-                    text[m.end():]):
+            if (MAKER_EPONYM and _EPONYM_BEFORE.search(text[:m.start()])
+                    and not _BY_BEFORE.search(text[:m.start()])
+                    and _EPONYM_AFTER.match(text[m.end():])):
                 continue  # "the Pearson correlation coefficient": a name in a thing's name
             return False
     return True
