@@ -853,6 +853,8 @@ def _title_words(text: str, asked: set[str]) -> set[int]:
         run, subtitle = ([m], False) if tok[0].isupper() else ([], False)
     close()
     return out
+
+
 _NUMBER_WORDS = frozenset({
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "no",
     "none", "several", "any", "such", "other", "another", "each", "either", "neither"})
@@ -881,13 +883,13 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
     initials = _initials(question) if MAKER_NAMES else set()
     texts = [c.text for c in evidence.candidates]
     for s in _answer_sentences(evidence):
-        titled = _title_words(s.text, asked) if MAKER_TITLE else set()
         if MAKER_TREE and any(_TREE_HEADING.fullmatch(h) for h in s.candidate.heading_path[-1:]):
             continue  # a folder's description in a file tree names no maker
         text = s.text
         if MAKER_DISPLAY:
             text = _DISPLAY_MATH.sub(" ", text)
         text = _MATH.sub(" ", text) if MAKER_NAMES else text
+        titled = _title_words(text, asked) if MAKER_TITLE else set()
         for m in _NAME_WORD.finditer(text):
             word = m.group(0).rstrip(".")
             if word.lower() in _OPENERS or stem(word.lower()) in asked:
@@ -1126,9 +1128,10 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
 # Round 38 (qa37): "who wrote the elements of statistical learning?" quoted a reference up to
 # "2n Edition, Springer Series in Statistics." and stopped: the authors ("Hastie, T.,
 # Tibshirani, R., and Friedman ,J. (2016).") are a sentence of their own on the same line that
-# holds none of the question's words. When a maker is asked for, a sentence within AUTHORS_AFTER
-# sentences after the first quoted one, in its passage and on its line, that lists authors
-# ("Surname, I." or "et al.") joins the answer in place of the quoted sentences after the first.
+# holds none of the question's words. When a maker is asked for, a sentence within
+# AUTHORS_AFTER sentences after the quoted sentence that holds most of the question's words,
+# in its passage and on its line, that lists authors ("Surname, I." or "et al.") ends the
+# answer: that sentence, the quoted ones between, then the authors (the others give way).
 MAKER_AUTHORS = True
 AUTHORS_AFTER = 3
 _AUTHORS = re.compile(r"\b[A-Z][\w'-]+\s*,\s*(?:[A-Z]\.\s*)+|\b[A-Z][\w'-]+\s+et\s+al\b")
