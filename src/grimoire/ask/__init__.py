@@ -798,6 +798,66 @@ _NAME_WORD = re.compile(r"\b[A-Z][\w.+-]*")
 # ("Support Vector Machine: Two different categories ..."), or the question's own words in
 # capitals ("SVM" for "who invented the support vector machine?").
 _MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)")
+# Round 38: "Who invented the chain rule?" was answered by "... higher-order functions like:
+# $$f(x) = A(B(C(x)))$$": `_MATH` took "$$" for an empty formula, and the letters of the
+# formula passed for makers' names (fresh28). A display formula goes whole (`MAKER_DISPLAY`).
+_DISPLAY_MATH = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]", re.DOTALL)
+MAKER_DISPLAY = True
+# Round 38 (qa37): "who invented the transformer?" over MCP was answered "Implementation of CPU
+# transformer kernels" from a notebook listing a source tree under headings such as
+# "/onnxruntime/featurizers_ops": "CPU" passed for a maker. A sentence under a heading that is
+# a path describes a folder, and names no maker (`MAKER_TREE`).
+_TREE_HEADING = re.compile(r"\s*(?:/\S+|\S+/)\s*")
+MAKER_TREE = True
+# Round 38: "Who first came up with the R-squared metric?" was answered by R-squared's
+# definition, "the square of the Pearson correlation coefficient": a name between "the" and
+# a word in small letters names a thing after someone, not its maker (`MAKER_EPONYM`)...
+_EPONYM_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
+_EPONYM_AFTER = re.compile(r"\s+[a-z]")
+# ... unless "by" comes before it: "proposed by a Toronto group" names the maker (round 26).
+_BY_BEFORE = re.compile(r"\bby\s+(?:the|a|an)\s+$", re.IGNORECASE)
+MAKER_EPONYM = True
+# Round 38 (qa37): "who wrote the elements of statistical learning?" was answered by a list of
+# book titles ("The Elements of Statistical Learning: Data Mining, Inference, and
+# Prediction"): the title's other words passed for makers' names. A run of capitalised words
+# (joined by "of", "and", "to", ..., a colon, a dash, "+", and after a colon commas) that
+# holds two of the question's words capitalised is a title: its words name no maker
+# (`MAKER_TITLE`).
+MAKER_TITLE = True
+_TITLE_TOKEN = re.compile(r"[A-Za-z][\w'-]*|[:,+&\u2013\u2014-]")
+_TITLE_JOINS = frozenset({"of", "and", "in", "to", "the", "with", "for", "a", "an", "on", "-",
+                          ":", "+", "&", "\u2013", "\u2014"})
+
+
+def _title_words(text: str, asked: set[str]) -> set[int]:
+    """The start offsets of the capitalised words of `text` that stand in a title run holding
+    two or more of the `asked` stems capitalised (see MAKER_TITLE)."""
+    out: set[int] = set()
+    run: list[re.Match[str]] = []
+    subtitle = False
+
+    def close() -> None:
+        held = {stem(m.group(0).lower()) for m in run if m.group(0)[0].isupper()} & asked
+        if len(held) >= 2:
+            out.update(m.start() for m in run if m.group(0)[0].isupper())
+
+    end = 0
+    for m in _TITLE_TOKEN.finditer(text):
+        tok = m.group(0)
+        gap = text[end:m.start()]
+        end = m.end()
+        joined = not gap.strip()
+        if joined and (tok[0].isupper() or tok.lower() in _TITLE_JOINS
+                       or (tok == "," and subtitle)) and (run or tok[0].isupper()):
+            run.append(m)
+            subtitle = subtitle or tok == ":"
+            continue
+        close()
+        run, subtitle = ([m], False) if tok[0].isupper() else ([], False)
+    close()
+    return out
+
+
 _NUMBER_WORDS = frozenset({
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "no",
     "none", "several", "any", "such", "other", "another", "each", "either", "neither"})
@@ -826,11 +886,19 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
     initials = _initials(question) if MAKER_NAMES else set()
     texts = [c.text for c in evidence.candidates]
     for s in _answer_sentences(evidence):
-        text = _MATH.sub(" ", s.text) if MAKER_NAMES else s.text
+        if MAKER_TREE and any(_TREE_HEADING.fullmatch(h) for h in s.candidate.heading_path[-1:]):
+            continue  # a folder's description in a file tree names no maker
+        text = s.text
+        if MAKER_DISPLAY:
+            text = _DISPLAY_MATH.sub(" ", text)
+        text = _MATH.sub(" ", text) if MAKER_NAMES else text
+        titled = _title_words(text, asked) if MAKER_TITLE else set()
         for m in _NAME_WORD.finditer(text):
             word = m.group(0).rstrip(".")
             if word.lower() in _OPENERS or stem(word.lower()) in asked:
                 continue
+            if m.start() in titled:
+                continue  # a word of the asked work's own title
             if MAKER_CONCEPT and "-" in word and all(
                     stem(p) in asked for p in word.lower().split("-") if p):
                 continue  # "Chain-of-thought": the question's own words, joined
@@ -840,6 +908,10 @@ def unattributed(question: str, evidence: Evidence, store: Store | None = None) 
                 continue
             if MAKER_OPENING and _plain_opening(text, m, texts):
                 continue
+            if (MAKER_EPONYM and _EPONYM_BEFORE.search(text[:m.start()])
+                    and not _BY_BEFORE.search(text[:m.start()])
+                    and _EPONYM_AFTER.match(text[m.end():])):
+                continue  # "the Pearson correlation coefficient": a name in a thing's name
             return False
     return True
 
@@ -993,6 +1065,8 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
     if not scored:
         return _abstain(question, evidence)
     best = scored[0]
+    if MAKER_AUTHORS:
+        chosen = _with_authors(question, chosen, evidence)
     # Disagreement: the best sentence from another source about the same concept.
     lead = ""
     # Two sentences that both answer the question well are about the same thing even when
@@ -1055,6 +1129,40 @@ def _extractive(question: str, evidence: Evidence) -> Answer:
     allowed = urls_in(c.quote for c in citations)
     return Answer(question, sanitize(text, allowed), tuple(citations), False,
                   evidence.nearest())
+
+
+# Round 38 (qa37): "who wrote the elements of statistical learning?" quoted a reference up to
+# "2n Edition, Springer Series in Statistics." and stopped: the authors ("Hastie, T.,
+# Tibshirani, R., and Friedman ,J. (2016).") are a sentence of their own on the same line that
+# holds none of the question's words. When a maker is asked for, a sentence within
+# AUTHORS_AFTER sentences after the quoted sentence that holds most of the question's words,
+# in its passage and on its line, that lists authors ("Surname, I." or "et al.") ends the
+# answer: that sentence, the quoted ones between, then the authors (the others give way).
+MAKER_AUTHORS = True
+AUTHORS_AFTER = 3
+_AUTHORS = re.compile(r"\b[A-Z][\w'-]+\s*,\s*(?:[A-Z]\.\s*)+|\b[A-Z][\w'-]+\s+et\s+al\b")
+
+
+def _with_authors(question: str, chosen: list[Scored], evidence: Evidence) -> list[Scored]:
+    """`chosen` with the authors of the quoted sentence that holds most of the question's
+    words after it (see MAKER_AUTHORS)."""
+    if not chosen or not (_ASKS_MAKER.match(question)
+                          or (MAKER_PAST and _ASKS_DOER.match(question))):
+        return chosen
+    first = max(chosen, key=lambda o: len(o.terms))
+    if _AUTHORS.search(first.text):
+        return chosen
+    for s in evidence.sentences:
+        if (s.candidate.passage_id == first.candidate.passage_id and s.raw == first.raw
+                and first.index < s.index <= first.index + AUTHORS_AFTER
+                and "\n" not in first.raw[first.end:s.start] and _AUTHORS.search(s.text)):
+            between = [o for o in chosen if o.candidate.passage_id == s.candidate.passage_id
+                       and first.index < o.index < s.index]
+            out = [first, *sorted(between, key=lambda o: o.index), s]
+            while len(out) > 2 and sum(len(o.text.split()) for o in out) > MAX_WORDS:
+                out.pop(-2)
+            return out
+    return chosen
 
 
 def _spelled_by_name(question: str, chosen: Sequence[Scored],

@@ -173,11 +173,23 @@ CODE_SHARE = 0.12  # code marks per character from which a sentence is code
 _CODE_INSIDE = re.compile(r"(?:^|\s)[A-Za-z_][\w.]*\s*[-+*/]?=\s*[^=\s][^#\n]*\s#\s"
                           r"|\bdef\s+[A-Za-z_]\w*\s*\(|\"\"\"|\'\'\'|(?:^|\s)(?:-{4,}|={4,})(?:\s|$)")
 CODE_INSIDE = True
+# Round 38 (qa37's notebook cheat sheet): "x.cuda() #new tensor in GPU x.cpu() #new tensor in
+# CPU", "net.to(device) #copy all params / buffers of module to cpu/gpu" answered "what GPU
+# did the author train on?": a call followed by a comment written with no space after its
+# "#" is code too (`CODE_COMMENT`), and so is a one-line `if ...: break` ("if
+# np.linalg.norm(old_means - self.means) < 1e-6: break" answered "how do I choose K for
+# k-means?").
+_CODE_COMMENT = re.compile(r"\w\([^()\n]*\)\s*#\s?[A-Za-z]"
+                           r"|^(?:if|elif|while|for)\s[^:\n]*:\s*(?:break|continue|return|pass"
+                           r"|raise)\b")
+CODE_COMMENT = True
 
 
 def _code(body: str) -> bool:
     # Math is written with the same marks ("$\\sigma(z)_i$"): only text without it counts.
     if CODE_INSIDE and "$" not in body and _CODE_INSIDE.search(body):
+        return True
+    if CODE_COMMENT and "$" not in body and _CODE_COMMENT.search(body):
         return True
     return bool(_CODE_START.match(body)) or ("$" not in body and "\\" not in body and len(
         body) >= 40 and len(_CODE_MARKS.findall(body)) > CODE_SHARE * len(body))
