@@ -60,6 +60,16 @@ def titled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoi
     yield from notes_store(tmp_path_factory, "search-filler-titled", [folder / "optimisers.rst"])
 
 
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
+    """A page of one entry (its title, with text): the whole page is about it."""
+    folder = tmp_path_factory.mktemp("filler-single")
+    page = ("==========\nOptimisers\n==========\n\n"
+            "Ways of updating a model's weights to lower its loss.\n\n" + INTRO)
+    (folder / "optimisers.rst").write_text(page, encoding="utf-8")
+    yield from notes_store(tmp_path_factory, "search-filler-single", [folder / "optimisers.rst"])
+
+
 def intro_of(kb: grimoire.Grimoire, hits: list[grimoire.model.Hit]) -> list[int]:
     return [h.passage_id for h in hits if h.heading_path[-1:] == ("Introduction",)]
 
@@ -88,3 +98,11 @@ def test_a_page_whose_title_has_no_text_keeps_its_free_passages(
     assert len(intro) == 1
     assert titled.store.filler_passages(intro) == set()
     assert intro_of(titled, titled.search(NEWTON, k=5)) == intro
+
+
+def test_a_page_of_one_entry_keeps_its_free_passages(single: grimoire.Grimoire) -> None:
+    hits = single.search(NEWTON, k=5, mode="lexical")
+    intro = intro_of(single, hits)
+    assert len(intro) == 1
+    assert single.store.filler_passages(intro) == set()
+    assert intro_of(single, single.search(NEWTON, k=5)) == intro

@@ -424,7 +424,7 @@ class PostgresQueries(ConceptLookups):
             return set()
         return {int(r[0]) for r in self._all(
             """SELECT p.id FROM passages p WHERE p.id = ANY(%s) AND p.entry_id IS NULL
-               AND EXISTS (SELECT 1 FROM entries e WHERE e.document_id = p.document_id)
+               AND (SELECT count(*) FROM entries e WHERE e.document_id = p.document_id) >= 2
                AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.document_id = p.document_id
                    AND NOT EXISTS (SELECT 1 FROM passages q WHERE q.entry_id = e.id))""",
             (list(ids),))}

@@ -850,9 +850,10 @@ _TITLE_ONLY_LINKS = """
                         WHERE c.concept_id = k.concept_id)"""
 
 
-# A passage of no entry, in a document with entries that all have a passage (`filler_passages`).
+# A passage of no entry, in a document with two entries or more that all have a passage
+# (`filler_passages`).
 _FILLER = """SELECT p.id FROM passages p WHERE p.id IN ({ids}) AND p.entry_id IS NULL
-    AND EXISTS (SELECT 1 FROM entries e WHERE e.document_id = p.document_id)
+    AND (SELECT count(*) FROM entries e WHERE e.document_id = p.document_id) >= 2
     AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.document_id = p.document_id
                     AND NOT EXISTS (SELECT 1 FROM passages q WHERE q.entry_id = e.id))"""
 
