@@ -107,7 +107,7 @@ def load_units(kb: grimoire.Grimoire) -> tuple[list[Unit], dict[tuple[str, int],
         for alias in d.get("aliases", ()):
             labels |= variants(alias)
         index[("entry", eid)] = len(units)
-        units.append(Unit(("e", eid), text, frozenset(labels)))
+        units.append(Unit(("e", eid), text, frozenset(with_redirects(kb, labels))))
     for pid, doc_id, text, heading, title, path in conn.execute(
         """SELECT p.id, p.document_id, p.text, p.heading_path, d.title, s.path FROM passages p
            JOIN documents d ON d.id = p.document_id JOIN sources s ON s.id = d.source_id
@@ -116,7 +116,8 @@ def load_units(kb: grimoire.Grimoire) -> tuple[list[Unit], dict[tuple[str, int],
         head = " ".join(json.loads(heading))
         labels = variants(title) | variants(path_label(path))
         index[("passage", pid)] = len(units)
-        units.append(Unit(("d", doc_id), f"{title} {head} {text}", frozenset(labels)))
+        units.append(Unit(("d", doc_id), f"{title} {head} {text}",
+                          frozenset(with_redirects(kb, labels))))
     return units, index
 
 
@@ -127,7 +128,30 @@ def hit_labels(kb: grimoire.Grimoire, hit: grimoire.model.Hit) -> set[str]:
             "SELECT name FROM entry_names WHERE entry_id = ?", (hit.entry_id,)
         ):
             labels |= variants(name)
-    return labels
+    return with_redirects(kb, labels)
+
+
+# A labelled target that is a redirect page ("imputation": a page that only says "see value
+# imputation") has no text of its own: a hit of the page it leads to gives what following the
+# target gives, and counts (round 38: before, no system could find such a target, for peers
+# leave redirects out of their units and a hit's labels never held the redirect's name).
+_REDIRECTS: dict[str, dict[str, set[str]]] = {}  # by the store's file
+
+
+def with_redirects(kb: grimoire.Grimoire, labels: set[str] | frozenset[str]) -> set[str]:
+    """`labels` with the names of the store's redirect pages that lead to one of them."""
+    key = str(kb.store.conn.execute("PRAGMA database_list").fetchone()[2])
+    if key not in _REDIRECTS:
+        found: dict[str, set[str]] = {}
+        for term, target in kb.store.conn.execute(
+                "SELECT term, redirect FROM entries WHERE redirect IS NOT NULL"):
+            for name in variants(target):
+                found.setdefault(name, set()).update(variants(term))
+        _REDIRECTS[key] = found
+    out = set(labels)
+    for label in labels:
+        out |= _REDIRECTS[key].get(label, set())
+    return out
 
 
 def unit_vectors(index: dict[tuple[str, int], int], count: int, kinds: Sequence[int],

@@ -215,6 +215,18 @@ STUB_BELOW = 0.99
 # descriptions2 `--hide source`, MRR@10 tune / report: 0.519 / 0.480 -> 0.521 / 0.480 (3 up /
 # 0 down, 1 / 0); own_words2-9 and names unchanged (bench/README.md, round 35).
 
+# FILLER: a description asks for a concept, and a passage that belongs to no entry of a page of
+# several entries, each with its own text, stands for none of them (an introduction, a list of
+# papers, a code listing between sections: `Store.filler_passages`). It took a place of its own
+# among a description's results, above the concept described ("an optimiser that uses the
+# curvature ...": gradient_descent.rst's Introduction before Newton's Method), so a
+# description's lists leave it out. A page with a title-only entry keeps its free passages (they
+# are that entry's text: hf-docs' trainer pages), as do a page of one entry (it is about that
+# entry: backpropagation.rst, ppo_trainer.md) and a page with none. Names, acronyms and typos
+# see every passage. MRR@10 tune / report, none down in any half of descriptions2, every name
+# masked, own_words2-12: descriptions2 `--hide source` +0.0005 / +0.0004, own_words11 tune
+# +0.008, own_words12 +0.001 / +0.007, own_words10 and names unchanged (bench/README.md, round 38).
+
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
     "from", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or",
@@ -374,8 +386,8 @@ class Searcher:
             match = _text_query(kept, expansions)
             if match:
                 lexical = (1.0 - semantic_share) / 2
-                passage_list = self._passage_list(self.store.fts_passages(
-                    match, CANDIDATES, allowed, weights.passage_columns))
+                passage_list = self._passage_list(self._no_filler(self.store.fts_passages(
+                    match, CANDIDATES, allowed, weights.passage_columns), weights))
                 entry_list = self._entry_list(
                     self.store.fts_entries(match, CANDIDATES, allowed, weights.entry_columns))
                 lists.append((lexical, passage_list, _by_top))
@@ -405,7 +417,8 @@ class Searcher:
             else:
                 assert vector is not None
                 passages, entries = self._semantic(vector.result(), allowed)
-            both = sorted(self._passage_list(passages) + self._entry_list(entries),
+            both = sorted(self._passage_list(self._no_filler(passages, weights))
+                          + self._entry_list(entries),
                           key=lambda r: -r[2])
             if lists:
                 # bm25 cannot see a concept with no text (a title-only page, an empty section):
@@ -456,6 +469,14 @@ class Searcher:
             self._searched = True  # its names were looked up: the next query loads them
         return self._hits(order, fused, shown, highlight,
                           {key: entry_id for key, (_, entry_id) in defining.items()}, allowed)[:k]
+
+    def _no_filler(self, scored: list[Scored], weights: _Weights) -> list[Scored]:
+        """`scored` without a page's filler (`Store.filler_passages`) for a description or a
+        formula (FILLER)."""
+        if weights is NAME_LIKE or not scored:
+            return scored
+        filler = self.store.filler_passages([s.id for s in scored])
+        return [s for s in scored if s.id not in filler] if filler else scored
 
     def _quoted(
         self, words: Sequence[str], rarest: Sequence[str], allowed: set[int] | None

@@ -183,6 +183,13 @@ class Store(Protocol):
         None)."""
         ...
 
+    def filler_passages(self, ids: Sequence[int]) -> set[int]:
+        """The passages of `ids` that are a page's filler: they belong to no entry, in a
+        document that has two entries or more, each with text of its own (so no entry of the
+        page stands for them: an introduction, a list of papers, a code listing). A page of
+        one entry is about that entry, all of it."""
+        ...
+
     def entry_documents(self, ids: Iterable[int]) -> dict[int, int]: ...
 
     def entry_first_passages(self, ids: Iterable[int]) -> dict[int, int]: ...

@@ -419,6 +419,16 @@ class PostgresQueries(ConceptLookups):
                 "SELECT id, document_id, entry_id FROM passages WHERE id = ANY(%s)", (list(ids),))
         }
 
+    def filler_passages(self, ids: Sequence[int]) -> set[int]:
+        if not ids:
+            return set()
+        return {int(r[0]) for r in self._all(
+            """SELECT p.id FROM passages p WHERE p.id = ANY(%s) AND p.entry_id IS NULL
+               AND (SELECT count(*) FROM entries e WHERE e.document_id = p.document_id) >= 2
+               AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.document_id = p.document_id
+                   AND NOT EXISTS (SELECT 1 FROM passages q WHERE q.entry_id = e.id))""",
+            (list(ids),))}
+
     def entry_documents(self, ids: Iterable[int]) -> dict[int, int]:
         found = list(set(ids))
         if not found:

@@ -391,6 +391,11 @@ class SearchSQL:
             f"SELECT p.id, p.document_id, p.entry_id, {concept} FROM passages p {join}"
             f" WHERE p.id IN ({_ids(ids)})")}
 
+    def filler_passages(self, ids: Sequence[int]) -> set[int]:
+        if not ids:
+            return set()
+        return {r[0] for r in self.conn.execute(_FILLER.format(ids=_ids(ids)))}
+
     def entry_documents(self, ids: Iterable[int]) -> dict[int, int]:
         """entry id -> document id."""
         ids = set(ids)
@@ -843,6 +848,14 @@ _TITLE_ONLY_LINKS = """
         AND NOT EXISTS (SELECT 1 FROM concept_entries c
                         JOIN passages q ON q.entry_id = c.entry_id
                         WHERE c.concept_id = k.concept_id)"""
+
+
+# A passage of no entry, in a document with two entries or more that all have a passage
+# (`filler_passages`).
+_FILLER = """SELECT p.id FROM passages p WHERE p.id IN ({ids}) AND p.entry_id IS NULL
+    AND (SELECT count(*) FROM entries e WHERE e.document_id = p.document_id) >= 2
+    AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.document_id = p.document_id
+                    AND NOT EXISTS (SELECT 1 FROM passages q WHERE q.entry_id = e.id))"""
 
 
 def _ids(ids: Iterable[int]) -> str:
