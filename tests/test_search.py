@@ -18,7 +18,16 @@ from grimoire.names import normalize
 from grimoire.readers.sections import PAGE_REASONS
 from grimoire.search import MARK_CLOSE, MARK_OPEN, NO_PASSAGE, snippet
 from grimoire.store.records import TABLES
-from tests.conftest import CORPORA, SEEDS, _need, copy_store, reading, seed, shared_store
+from tests.conftest import (
+    CORPORA,
+    SEEDS,
+    _need,
+    copy_store,
+    notes_store,
+    reading,
+    seed,
+    shared_store,
+)
 
 HOSTILE = ["multi-agent", "C++", "who's", '"', "AND", "NEAR(", "title:x", "'; DROP TABLE",
            "OR OR", "*", "a:b:c", "(", "NOT", "^x", "\x00", "   ", "-", "col:", "\"unclosed"]
@@ -741,22 +750,28 @@ def test_a_name_with_a_possessive_keeps_its_kind_word(tmp_path: Path) -> None:
     kb.close()
 
 
+@pytest.fixture(scope="module")
+def softmax_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
+    """Four vault notes (the session's store of them: each query below reads it, none writes)."""
+    vault = _need(CORPORA) / "google-ml-glossary-vault"
+    yield from notes_store(tmp_path_factory, "softmax", [
+        vault / "softmax.md", vault / "full softmax.md", vault / "logits.md",
+        vault / "sigmoid function.md"])
+
+
 @pytest.mark.parametrize("query", ["softmax", "Softmax", "sofmax"])
-def test_a_name_shows_the_definition_of_its_concept(tmp_path: Path, query: str) -> None:
+def test_a_name_shows_the_definition_of_its_concept(softmax_pages: grimoire.Grimoire,
+                                                     query: str) -> None:
     # The vault's softmax note works an example below its definition: the example's input
     # vector is a short code block, embedded with its note's name, so it earned the most and
     # the concept was shown by "[1.2, 2.5, 1.8]". A query that is the name (or a typo of it)
     # shows what the note says the thing is.
-    vault = _need(CORPORA) / "google-ml-glossary-vault"
-    kb = grimoire.open(tmp_path / "kb.db")
-    kb.ingest([vault / "softmax.md", vault / "full softmax.md", vault / "logits.md",
-               vault / "sigmoid function.md"])
+    kb = softmax_pages
     for mode in ("lexical", "semantic", "hybrid"):
         top = kb.search(query, mode=mode)[0]
         assert Path(top.span.path).name == "softmax.md", (mode, top)
         if mode != "semantic":  # a name match decides what is shown; vectors alone do not
             assert top.text.startswith("A function that determines probabilities"), (mode, top)
-    kb.close()
 
 
 @pytest.fixture(scope="module")
