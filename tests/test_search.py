@@ -18,7 +18,16 @@ from grimoire.names import normalize
 from grimoire.readers.sections import PAGE_REASONS
 from grimoire.search import MARK_CLOSE, MARK_OPEN, NO_PASSAGE, snippet
 from grimoire.store.records import TABLES
-from tests.conftest import CORPORA, SEEDS, _need, copy_store, seed
+from tests.conftest import (
+    CORPORA,
+    SEEDS,
+    _need,
+    copy_store,
+    notes_store,
+    reading,
+    seed,
+    shared_store,
+)
 
 HOSTILE = ["multi-agent", "C++", "who's", '"', "AND", "NEAR(", "title:x", "'; DROP TABLE",
            "OR OR", "*", "a:b:c", "(", "NOT", "^x", "\x00", "   ", "-", "col:", "\"unclosed"]
@@ -284,10 +293,14 @@ def test_cli_search_json_and_embed(kb: grimoire.Grimoire, tmp_path: Path) -> Non
 
 
 @pytest.fixture(scope="module")
-def q_learning(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
-    """q-learning.md (a title and a related term, no text) among pages with text."""
+def q_learning(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+               ) -> Iterator[grimoire.Grimoire]:
+    """q-learning.md (a title and a related term, no text) among pages with text: the seeds
+    (a copy of the session's store of them, embedded once) and three term pages."""
     terms = _need(CORPORA) / "ml-glossary-terms" / "terms"
-    kb = grimoire.open(tmp_path_factory.mktemp("q-learning") / "kb.db")
+    _need(SEEDS)
+    db = copy_store(request, [str(SEEDS)], tmp_path_factory.mktemp("q-learning") / "kb.db")
+    kb = grimoire.open(db)
     kb.ingest([terms / "q-learning.md", terms / "reinforcement-learning.md",
                terms / "gradient-descent.md", SEEDS])
     yield kb
@@ -737,37 +750,41 @@ def test_a_name_with_a_possessive_keeps_its_kind_word(tmp_path: Path) -> None:
     kb.close()
 
 
+@pytest.fixture(scope="module")
+def softmax_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
+    """Four vault notes (the session's store of them: each query below reads it, none writes)."""
+    vault = _need(CORPORA) / "google-ml-glossary-vault"
+    yield from notes_store(tmp_path_factory, "softmax", [
+        vault / "softmax.md", vault / "full softmax.md", vault / "logits.md",
+        vault / "sigmoid function.md"])
+
+
 @pytest.mark.parametrize("query", ["softmax", "Softmax", "sofmax"])
-def test_a_name_shows_the_definition_of_its_concept(tmp_path: Path, query: str) -> None:
+def test_a_name_shows_the_definition_of_its_concept(softmax_pages: grimoire.Grimoire,
+                                                     query: str) -> None:
     # The vault's softmax note works an example below its definition: the example's input
     # vector is a short code block, embedded with its note's name, so it earned the most and
     # the concept was shown by "[1.2, 2.5, 1.8]". A query that is the name (or a typo of it)
     # shows what the note says the thing is.
-    vault = _need(CORPORA) / "google-ml-glossary-vault"
-    kb = grimoire.open(tmp_path / "kb.db")
-    kb.ingest([vault / "softmax.md", vault / "full softmax.md", vault / "logits.md",
-               vault / "sigmoid function.md"])
+    kb = softmax_pages
     for mode in ("lexical", "semantic", "hybrid"):
         top = kb.search(query, mode=mode)[0]
         assert Path(top.span.path).name == "softmax.md", (mode, top)
         if mode != "semantic":  # a name match decides what is shown; vectors alone do not
             assert top.text.startswith("A function that determines probabilities"), (mode, top)
-    kb.close()
 
 
 @pytest.fixture(scope="module")
-def long_pages(tmp_path_factory: pytest.TempPathFactory) -> grimoire.Grimoire:
-    """Distill's articles: long pages of prose, most of it outside any entry (no vectors)."""
-    return _without_vectors(tmp_path_factory, "distill-articles")
+def long_pages() -> Iterator[grimoire.Grimoire]:
+    """Distill's articles: long pages of prose, most of it outside any entry."""
+    yield from _collection("distill-articles")
 
 
-def _without_vectors(tmp_path_factory: pytest.TempPathFactory, collection: str
-                     ) -> grimoire.Grimoire:
-    """A store of one collection of ../shared/corpora, read and not embedded."""
-    _need(CORPORA)
-    kb = grimoire.open(tmp_path_factory.mktemp(collection) / "kb.db")
-    kb.ingest([CORPORA / collection], embed=False)
-    return kb
+def _collection(collection: str) -> Iterator[grimoire.Grimoire]:
+    """The session's store of one collection of ../shared/corpora (the folder, as the ask tests
+    of the whole collection read it), vectors and all: these tests search it lexically only."""
+    with reading(shared_store([str(_need(CORPORA) / collection)])) as kb:
+        yield kb
 
 
 def _sentences_anywhere(kb: grimoire.Grimoire, n: int) -> list[tuple[int, str]]:
@@ -829,9 +846,9 @@ def test_a_typed_sentence_finds_its_note_before_a_sibling_that_says_nearly_the_s
 
 
 @pytest.fixture(scope="module")
-def hf_docs(tmp_path_factory: pytest.TempPathFactory) -> grimoire.Grimoire:
-    """The Hugging Face docs: long user guides whose sentences hold markdown links (no vectors)."""
-    return _without_vectors(tmp_path_factory, "hf-docs")
+def hf_docs() -> Iterator[grimoire.Grimoire]:
+    """The Hugging Face docs: long user guides whose sentences hold markdown links."""
+    yield from _collection("hf-docs")
 
 
 def _linked_sentences(root: Path) -> list[tuple[Path, int, str]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, reading, shared_store
 from tests.web.hostile import write_hostile_notes
 
 # C0 controls XML 1.0 forbids (not NUL: a file with one is skipped as binary), DEL, and the
@@ -43,11 +43,11 @@ def hostile_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield kb
 
 
-@pytest.fixture(scope="session")
-def cheatsheet_kb(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> Iterator[Any]:
-    """The ML cheatsheet (Sphinx pages): concepts some of which only a page section describes."""
-    import grimoire
-
-    with grimoire.open(tmp_path_factory.mktemp("export-cheatsheet") / "notes.db") as kb:
-        kb.ingest([str(corpora / "ml-cheatsheet-rst")], embed=False)
+@pytest.fixture(scope="module")
+def cheatsheet_kb(corpora: Path) -> Iterator[Any]:
+    """The ML cheatsheet (Sphinx pages): concepts some of which only a page section describes.
+    The session's store of the folder (tests/test_ask_round8.py asks it), vectors and all: an
+    export reads no vectors, and must write nothing to it. A handle a module (not the session:
+    on PostgreSQL an open handle would stop a later `copy_store` of it)."""
+    with reading(shared_store([str(corpora / "ml-cheatsheet-rst")])) as kb:
         yield kb
