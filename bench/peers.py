@@ -84,6 +84,14 @@ class VectorCache:
         return np.stack([found[k] for k in keys]) if keys else np.zeros((0, dim), np.float32)
 
 
+def entry_datas(conn: sqlite3.Connection) -> dict[int, dict]:
+    """Each entry's stored JSON with its term, by id (redirects left out). The term is the
+    `entries.term` column: since round 38 the JSON holds none (`document_rows.stored_json`),
+    and `name_of` gave every entry an empty name (review38a)."""
+    return {eid: {**json.loads(d), "term": term} for eid, d, term in conn.execute(
+        "SELECT id, data, term FROM entries WHERE redirect IS NULL")}
+
+
 def name_of(data: dict) -> str:
     term = str(data.get("term") or "")
     aliases = [a for a in data.get("aliases") or () if a and a.casefold() != term.casefold()]
@@ -112,8 +120,7 @@ def build(kb: grimoire.Grimoire, vc: VectorCache) -> dict[str, tuple[list[Unit],
     entry_units = {u.key[1]: u for u in base_units if u.key[0] == "e"}
     free = [u for u in base_units if u.key[0] == "d"]
     free_rows = [index[k] for k in index if k[0] == "passage"]
-    datas = {eid: json.loads(d) for eid, d in conn.execute(
-        "SELECT id, data FROM entries WHERE redirect IS NULL")}
+    datas = entry_datas(conn)
     held: dict[int, list[str]] = {}
     for eid, text in conn.execute(
             "SELECT entry_id, text FROM passages WHERE entry_id IS NOT NULL ORDER BY id"):

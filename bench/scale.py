@@ -215,11 +215,17 @@ def replicate(base: Path, path: Path, n_passages: int, seed: int = 11) -> None:
         for e in entries:
             number = entry_note[e[0]]
             data = json.loads(e[7])
-            data["term"] = renamed(data["term"], number, shift)
+            # The term is the `entries.term` column (e[2]); the JSON holds no term, and no
+            # span when the entry's is in its own file, which `sources` names (round 38's
+            # `document_rows.stored_json`). A row in the old form keeps both, renamed.
+            term = renamed(e[2], number, shift)
+            if "term" in data:
+                data["term"] = term
             data["aliases"] = [renamed(a, number, shift) for a in data["aliases"]]
             data["definition"] = definition.get(e[0], data["definition"])
-            data["span"]["path"] = f"/generated/note{number + shift:07d}.md"
-            rows.append((e[0] + e_off, e[1] + d_off, data["term"], normalize(data["term"]),
+            if "path" in data.get("span", {}):
+                data["span"]["path"] = f"/generated/note{number + shift:07d}.md"
+            rows.append((e[0] + e_off, e[1] + d_off, term, normalize(term),
                          e[4], e[5], e[6], json.dumps(data)))
         c.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?)", rows)
         c.executemany("INSERT INTO entry_names VALUES (?,?,?)", [

@@ -19,6 +19,7 @@ from grimoire import readers
 from grimoire.codec import dumps_records, from_data, to_data
 from grimoire.ingest import ingest
 from grimoire.model import Entry, Link, LinkKind, Span
+from grimoire.names import normalize
 from grimoire.store import Store, open_store
 from grimoire.store.document_rows import entry_data, stored_json, stored_marks
 from grimoire.store.records import TABLES
@@ -149,3 +150,50 @@ def test_a_row_in_the_old_form_reads_back_the_same() -> None:
     marks = {"links": to_data((link,))}
     assert stored_marks(json.dumps(marks), path) == marks
     assert stored_marks(stored_json({"links": (link,)}, path), path) == marks
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_damaged_cell_is_left_as_it_was_and_the_store_opens(
+    engine: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """A store from before the step with one cell that is no JSON (a damaged row, which that
+    store opened and served around) opens after the upgrade as it did before: the step leaves
+    that cell as it was, for `grimoire check` to name, and upgrades the rest (review38a: the
+    step's JSON error stopped every command, `stats` and `check` included, with a traceback)."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in ("dropout", "batch norm"):
+        (notes / f"{name}.md").write_text(
+            f"# {name.title()}\n\n{name.title()} is a layer; see [[Softmax]].\n", encoding="utf-8")
+    location = _location(engine, request, tmp_path)
+    with closing(open_store(location)) as store:
+        ingest(store, [notes], workers=1)
+        old = sorted((dumps_records(s.entry), s.id) for s in store.entries())
+    damaged = '{"term": "Dropout", "span": {"path": "/x"'
+    (_, broken), (whole, kept) = old
+    term_of_kept = json.loads(whole)["term"]
+    rows = [(damaged, broken), (whole, kept)]
+    if engine == "sqlite":
+        from grimoire.store.sqlite import MIGRATIONS, _stored_once
+
+        with closing(sqlite3.connect(location)) as conn, conn:
+            conn.executemany("UPDATE entries SET data = ? WHERE id = ?", rows)
+            conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_stored_once)}")
+    else:
+        from grimoire.store.postgres_schema import MIGRATIONS as PG_MIGRATIONS
+        from grimoire.store.postgres_schema import stored_once
+
+        with psycopg.connect(location, autocommit=True) as conn, conn.transaction():
+            with conn.cursor() as cur:
+                cur.executemany("UPDATE entries SET data = %s WHERE id = %s", rows)
+            conn.execute("UPDATE grimoire_schema SET version = %s",
+                         (PG_MIGRATIONS.index(stored_once),))
+    with closing(open_store(location)) as store:
+        assert store.stats().entries == 2
+        columns = TABLES["entries"]
+        data = {row[columns.index("id")]: row[columns.index("data")]
+                for row in store.dump("entries")}
+        assert data[broken] == damaged
+        assert '"path"' not in data[kept] and '"term"' not in data[kept]
+        named = {s.entry.term for s in store.entries_named(normalize(term_of_kept))}
+        assert term_of_kept in named  # the upgraded row reads back

@@ -196,7 +196,7 @@ def _without_path(value: Any, path: str) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             if key == "span":
-                if item.get("path") == path:
+                if isinstance(item, dict) and item.get("path") == path:
                     del item["path"]
             elif isinstance(item, list | dict):
                 _without_path(item, path)
@@ -206,15 +206,23 @@ def _without_path(value: Any, path: str) -> None:
                 _without_path(item, path)
 
 
-def restored_json(data: str, path: str, entry: bool) -> str:
+def restored_json(data: str, path: str, entry: bool) -> str | None:
     """An entry's JSON (`entry`) or a passage's marks as a store before round 38 kept them
     (every span with its file, an entry's columns within) as `stored_json` writes them: for
-    the schema step that upgrades such a store."""
-    value = json.loads(data)
+    the schema step that upgrades such a store. None for a damaged cell, no JSON object: the
+    step leaves it as it was, and the store opens as it did before, `grimoire check` naming
+    the file (review38a: one such cell stopped every command with a JSON traceback)."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(value, dict):
+        return None
     if entry:
         for name in ("term", "redirect"):
             value.pop(name, None)
-        if value.get("span", {}).get("path") == path:
+        span = value.get("span")
+        if isinstance(span, dict) and span.get("path") == path:
             del value["span"]
     _without_path(value, path)
     return json.dumps(value)

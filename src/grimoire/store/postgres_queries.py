@@ -423,10 +423,15 @@ class PostgresQueries(ConceptLookups):
         if not ids:
             return set()
         return {int(r[0]) for r in self._all(
-            """SELECT p.id FROM passages p WHERE p.id = ANY(%s) AND p.entry_id IS NULL
-               AND (SELECT count(*) FROM entries e WHERE e.document_id = p.document_id) >= 2
-               AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.document_id = p.document_id
-                   AND NOT EXISTS (SELECT 1 FROM passages q WHERE q.entry_id = e.id))""",
+            # Each document judged once, as SQLite's `_FILLER`.
+            """WITH free AS (SELECT id, document_id FROM passages
+                             WHERE id = ANY(%s) AND entry_id IS NULL)
+               SELECT id FROM free WHERE document_id IN (
+                   SELECT d.document_id FROM (SELECT DISTINCT document_id FROM free) d
+                   WHERE (SELECT count(*) FROM entries e
+                          WHERE e.document_id = d.document_id) >= 2
+                   AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.document_id = d.document_id
+                       AND NOT EXISTS (SELECT 1 FROM passages q WHERE q.entry_id = e.id)))""",
             (list(ids),))}
 
     def entry_documents(self, ids: Iterable[int]) -> dict[int, int]:

@@ -275,7 +275,8 @@ def stored_once(conn: Any) -> None:
             f" WHERE x.{column} LIKE '%%\"path\"%%'").fetchall()
         with conn.cursor() as cur:
             cur.executemany(f"UPDATE {table} SET {column} = %s WHERE id = %s",
-                            [(restored_json(data, path, entry), i) for i, data, path in rows])
+                            [(new, i) for i, data, path in rows
+                             if (new := restored_json(data, path, entry)) is not None])
 
 
 # A step is SQL, or a function for a rewrite SQL cannot express (a psycopg connection).

@@ -397,7 +397,8 @@ def _stored_once(conn: sqlite3.Connection) -> None:
             f" ON d.id = x.document_id JOIN sources s ON s.id = d.source_id"
             f" WHERE x.{column} LIKE '%\"path\"%'").fetchall()
         conn.executemany(f"UPDATE {table} SET {column} = ? WHERE id = ?",
-                         [(restored_json(data, path, entry), i) for i, data, path in rows])
+                         [(new, i) for i, data, path in rows
+                          if (new := restored_json(data, path, entry)) is not None])
 
 
 # A step is SQL, or a function for a repair SQL cannot express.
