@@ -57,7 +57,7 @@ from grimoire.model import (
     Span,
 )
 from grimoire.names import initials_match, normalize
-from grimoire.readers.base import collapse, decode, stem_of
+from grimoire.readers.base import collapse, decode, stem_of, suffix_of
 from grimoire.readers.conventions import (
     MATH_ONLY,
     bare_name,
@@ -992,8 +992,10 @@ def read_with(
     title = title_of(parsed, path, any_heading=fmt == name)
     stem = stem_of(path)
     first_h1 = next((h.title for h in parsed.headings if h.level == 1), "")
-    if "title" not in parsed.front.meta and (is_generic_heading(title)
-                                             or (first_h1 and is_generic_heading(first_h1))):
+    if "title" not in parsed.front.meta and suffix_of(path).lower() == ".ipynb" \
+            and (is_generic_heading(title) or (first_h1 and is_generic_heading(first_h1))):
+        # a notebook's only: a note's file is named by its writer ("Dropout.md" opening
+        # "**Status: draft**" over "# Overview" is "Dropout"; review38b)
         title = _bold_title(text, parsed) or title
     if _links_another_note(parsed, text, title):
         title = stem

@@ -1060,7 +1060,7 @@ def _defuse_brackets(text: str, path: str, problems: list[Problem]) -> str:
 # (Material shows it so; none when it has no title: the type alone is only its colour) and
 # its body at its own lines, one level out. A marker quoted in a fence stays as written.
 _ADMONITION = re.compile(
-    r"(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[a-z][\w-]{0,39})"
+    r"(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[A-Za-z][\w-]{0,39})"
     r"(?:[ \t]+(?:inline|end)){0,2}"
     r"(?:[ \t]+(?P<quote>[\"'])(?P<title>[^\n]*?)(?P=quote))?[ \t]*")
 _HTML_TAG = re.compile(r"<[^<>\n]{1,200}>")
@@ -1101,7 +1101,8 @@ def _admonitions(body: str, boxes: list[tuple[str, str, int, int]] | None = None
             last = j
             while last > k + 1 and not lines[last - 1].strip():
                 last -= 1
-            boxes.append((m.group("kind"), title, k + 1, last))
+            # Python-Markdown lowercases the type: `!!! Note` is a note (review38b)
+            boxes.append((m.group("kind").lower(), title, k + 1, last))
         k += 1  # the body, one level out, is read again: a box in the box is one too
     return "\n".join(lines)
 

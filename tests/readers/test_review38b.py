@@ -1,0 +1,38 @@
+"""Round 38 review (review38b): round 38's reader rules tried on notes another writer would
+write. Notes written here, in our own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from grimoire.readers import read_file
+
+
+def _read(fmt: str, text: str, path: str) -> tuple[str, list[str], str]:
+    [doc] = read_file(fmt, text.encode(), path)
+    return doc.title, [e.term for e in doc.entries], "\n".join(p.text for p in doc.passages)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "obsidian"])
+def test_a_bold_first_line_does_not_rename_a_note_its_file_names(fmt: str) -> None:
+    """A vault note named by its file ("Dropout.md") that opens with a bold status line and a
+    generic first heading keeps its file's name: the bold line is the writer's remark, not
+    its name (qa38's rule is for notebooks, whose file names are a chapter's number)."""
+    for first in ("**Status: draft**", "**Reading notes, March**"):
+        text = (f"{first}\n\n# Overview\n\nDropout zeroes random activations during training "
+                "so that units cannot co-adapt.\n")
+        title, terms, _ = _read(fmt, text, "/vault/ml/Dropout.md")
+        assert title == "Dropout", (fmt, first, title)
+        assert terms == ["Dropout"], (fmt, first, terms)
+
+
+@pytest.mark.parametrize("kind", ["Note", "INFO", "Definition"])
+def test_an_admonition_whose_type_is_capitalised_is_one(kind: str) -> None:
+    """Python-Markdown lowercases an admonition's type: `!!! Note "Softmax"` is the box
+    `!!! note "Softmax"` is, not an indented code block under a marker line."""
+    text = ("# Activations\n\nA few functions a network applies after a layer.\n\n"
+            f'!!! {kind} "Softmax"\n\n    Softmax maps a vector of scores to probabilities '
+            "that sum to one.\n")
+    _, terms, passages = _read("markdown", text, "/notes/docs/activations.md")
+    assert "Softmax" in terms
+    assert "!!!" not in passages
