@@ -36,3 +36,20 @@ def test_an_admonition_whose_type_is_capitalised_is_one(kind: str) -> None:
     _, terms, passages = _read("markdown", text, "/notes/docs/activations.md")
     assert "Softmax" in terms
     assert "!!!" not in passages
+
+
+def test_every_box_of_a_page_of_many_is_its_entry_with_its_own_text() -> None:
+    """Boxes found by their lines (bisection, not a scan of every block for each box): each
+    entry holds its own box's text and no other's, a box's box included."""
+    boxes = "".join(f'!!! info "Unit{i}"\n\n    Unit{i} is the measure number {i}.\n\n'
+                    for i in range(300))
+    text = ("# Units\n\nThe units a lab notebook uses.\n\n" + boxes
+            + '!!! note "Outer"\n\n    Outer holds a box.\n\n'
+            '    !!! note "Inner"\n\n        Inner is the box inside.\n')
+    [doc] = read_file("markdown", text.encode(), "/notes/docs/units.md")
+    by_term = {e.term: e for e in doc.entries}
+    for i in (0, 137, 299):
+        entry = by_term[f"Unit{i}"]
+        assert f"number {i}." in entry.definition
+        assert "Unit" not in entry.definition.replace(f"Unit{i}", "")
+    assert "Inner" in by_term and "Inner is the box inside." in by_term["Inner"].definition

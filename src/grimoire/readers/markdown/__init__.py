@@ -1100,14 +1100,19 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
     opens on something else, is none."""
     found: list[Entry] = []
     taken = {normalize(n) for e in entries for n in (e.term, *e.aliases)}
+    # The blocks by their first line, each box's found by bisection: a page of thousands of
+    # boxes scanned every block for each (4,000 boxes took 2.3 s; review38b).
+    inside = sorted(((b.units[0][0], n, b) for n, b in enumerate(parsed.blocks)
+                     if b.kind != "code" and b.units), key=lambda x: (x[0], x[1]))
+    starts = [line for line, _, _ in inside]
     for kind, title, first, last in parsed.boxes:
         term = bare_name(title)
         if kind not in _DEFINING_BOXES or not term or len(term.split()) > _BOX_WORDS \
                 or normalize(term) in taken or is_generic_heading(term) \
                 or names_no_concept(term) or is_statement(term) or term.endswith("?"):
             continue
-        blocks = [b for b in parsed.blocks
-                  if b.kind != "code" and b.units and first < b.units[0][0] <= last]
+        blocks = [b for _, _, b in inside[bisect_right(starts, first):
+                                          bisect_right(starts, last)]]
         if not blocks or blocks[0].kind != "text":
             continue
         words = blocks[0].text[: len(term) + 8].lower().split()
