@@ -53,3 +53,19 @@ def test_every_box_of_a_page_of_many_is_its_entry_with_its_own_text() -> None:
         assert f"number {i}." in entry.definition
         assert "Unit" not in entry.definition.replace(f"Unit{i}", "")
     assert "Inner" in by_term and "Inner is the box inside." in by_term["Inner"].definition
+
+
+def test_a_note_about_the_filler_that_names_it_twice_is_a_note() -> None:
+    """A note on placeholder text names "lorem ipsum dolor" more than once; only the filler
+    running on ("... sit amet, consectetur adipiscing elit") twice makes a theme's sample."""
+    from grimoire.readers import not_a_note, sniff_head
+
+    note = ("# Placeholder text\n\nTypesetters fill a layout with \"Lorem ipsum dolor sit "
+            "amet\" before the copy arrives. A language model asked for filler writes lorem "
+            "ipsum dolor too, which shows it has memorised the passage.\n")
+    data = note.encode()
+    assert not_a_note("/notes/typography/placeholder.md", data, sniff_head(data, "p.md")) is None
+    filler = "Lorem ipsum dolor sit amet, consectetuer adipiscing elit, sed diam nonummy."
+    sample = f"---\ntitle: Sample\ndescription: \"{filler}\"\n---\n\n{filler}\n"
+    data = sample.encode()
+    assert not_a_note("/site/content/post-1.md", data, sniff_head(data, "p.md"))
