@@ -69,3 +69,25 @@ def test_a_note_about_the_filler_that_names_it_twice_is_a_note() -> None:
     sample = f"---\ntitle: Sample\ndescription: \"{filler}\"\n---\n\n{filler}\n"
     data = sample.encode()
     assert not_a_note("/site/content/post-1.md", data, sniff_head(data, "p.md"))
+
+
+def test_a_text_note_of_numbered_points_some_of_them_sentences_is_no_dump() -> None:
+    """Points numbered from one of which some are sentences ("4: ... eval. ...") are no offset
+    rows of a dump; nor is a second list counted from one again."""
+    points = ["why normalise inputs", "batch norm after the linear layer",
+              "layer norm for sequences",
+              "the running mean is kept for eval. Forgetting eval mode uses batch statistics.",
+              "group norm for small batches", "weight standardisation with group norm",
+              "instance norm in style transfer. It removes each image's contrast.",
+              "RMSNorm drops the mean", "where the norm goes in a transformer",
+              "pre-norm trains deeper stacks"]
+    text = "\n".join(f"{i}: {p}" for i, p in enumerate(points, 1)) + "\n"
+    again = text + "\n" + "\n".join(f"{i}: {p}" for i, p in enumerate(points[:4], 1)) + "\n"
+    for note in (text, again):
+        [doc] = read_file("text", note.encode(), "/notes/normalisation.txt")
+        assert not doc.meta.get("data"), note
+        assert [e.term for e in doc.entries] == ["normalisation"]
+    dump = "".join(f"  {i}: {op}\n" for i, op in enumerate(
+        ["iload_0", "iload_1", "iadd", "istore_2", "iload_2", "ireturn", "nop", "nop"]))
+    [doc] = read_file("text", dump.encode(), "/notes/Adder.javap.txt")
+    assert doc.meta.get("data")
