@@ -91,3 +91,16 @@ def test_a_text_note_of_numbered_points_some_of_them_sentences_is_no_dump() -> N
         ["iload_0", "iload_1", "iadd", "istore_2", "iload_2", "ireturn", "nop", "nop"]))
     [doc] = read_file("text", dump.encode(), "/notes/Adder.javap.txt")
     assert doc.meta.get("data")
+
+
+@pytest.mark.parametrize("title", ["Understanding Attention", "Notes on Attention",
+                                   "Attention in 5 minutes", "Why attention works"])
+def test_a_post_s_wordier_title_over_its_h1_leaves_the_h1_the_name(title: str) -> None:
+    """Round 38 made a front matter title and its H1 one concept named by the title: a post
+    titled "Understanding Attention" over "# Attention" was the concept "Understanding
+    Attention". The shorter wording names it (the other its alias when it is a name)."""
+    text = (f"---\ntitle: {title}\n---\n\n# Attention\n\nAttention weighs every token of the "
+            "input by its relevance to the one being computed.\n\n## Scaling\n\nThe scores "
+            "are divided by the square root of the key size.\n")
+    [doc] = read_file("markdown", text.encode(), "/blog/posts/attention.md")
+    assert [e.term for e in doc.entries] == ["Attention"]

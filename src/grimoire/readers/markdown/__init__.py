@@ -856,9 +856,13 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
         # Torch Loop", "title: Module 3 - Decision Trees" over "# Decision Trees"): one
         # concept named by the title, the heading as written an alias. As two they were two
         # concepts for one page, or one name twice in a file (round 38: a MkDocs blog and a
-        # MkDocs course site, 20 of 30 posts and 12 of 30 notes).
-        return [entry_from_blocks(title, lead, Span(path, heads[0].line, last),
-                                  aliases=(term,) if bare_name(term) != bare_name(title) else ())]
+        # MkDocs course site, 20 of 30 posts and 12 of 30 notes). The shorter wording names
+        # it: "title: Understanding Attention" (or "Notes on ...", "... in 5 minutes") over
+        # "# Attention" is "Attention" (review38b).
+        name, other = (term, title) if len(bare_name(term).split()) < len(
+            bare_name(title).split()) else (title, term)
+        return [entry_from_blocks(name, lead, Span(path, heads[0].line, last),
+                                  aliases=(other,) if bare_name(term) != bare_name(title) else ())]
     return [entry_from_blocks(term, lead, Span(path, heads[0].line, last))]
 
 
