@@ -102,5 +102,5 @@ def test_a_post_s_wordier_title_over_its_h1_leaves_the_h1_the_name(title: str) -
     text = (f"---\ntitle: {title}\n---\n\n# Attention\n\nAttention weighs every token of the "
             "input by its relevance to the one being computed.\n\n## Scaling\n\nThe scores "
             "are divided by the square root of the key size.\n")
-    [doc] = read_file("markdown", text.encode(), "/blog/posts/attention.md")
+    [doc] = read_file("markdown", text.encode(), "/blog/posts/2023-05-01-post.md")
     assert [e.term for e in doc.entries] == ["Attention"]
