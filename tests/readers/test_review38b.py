@@ -104,3 +104,13 @@ def test_a_post_s_wordier_title_over_its_h1_leaves_the_h1_the_name(title: str) -
             "are divided by the square root of the key size.\n")
     [doc] = read_file("markdown", text.encode(), "/blog/posts/2023-05-01-post.md")
     assert [e.term for e in doc.entries] == ["Attention"]
+
+
+@pytest.mark.parametrize("mark", ["!!! IMPORTANT", "!!! important", "??? why"])
+def test_a_marker_with_no_title_and_no_body_is_a_line_of_text(mark: str) -> None:
+    """A writer's "!!! IMPORTANT" over a paragraph is no box: with no title and nothing
+    indented under it, it stays as written (round 38 blanked it)."""
+    text = (f"# Bias terms\n\nEvery layer adds a bias.\n\n{mark}\n\nInitialise the biases to "
+            "zero, not at random.\n")
+    _, _, passages = _read("markdown", text, "/notes/bias.md")
+    assert mark in passages and "Initialise the biases" in passages

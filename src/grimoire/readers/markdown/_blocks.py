@@ -1089,8 +1089,16 @@ def _admonitions(body: str, boxes: list[tuple[str, str, int, int]] | None = None
             continue
         indent = m.group("indent")
         title = " ".join(_HTML_TAG.sub("", m.group("title") or "").split())
-        lines[k] = indent + title if title else ""
         inner = (indent + "    ", indent + "\t")
+        j = k + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if not title and not (j < len(lines) and lines[j].startswith(inner)):
+            # No title and no body: a writer's "!!! IMPORTANT" over a paragraph, a line of
+            # text, not an empty box (review38b)
+            k += 1
+            continue
+        lines[k] = indent + title if title else ""
         j = k + 1
         while j < len(lines) and (not lines[j].strip() or lines[j].startswith(inner)):
             line = lines[j]
