@@ -114,3 +114,19 @@ def test_a_marker_with_no_title_and_no_body_is_a_line_of_text(mark: str) -> None
             "zero, not at random.\n")
     _, _, passages = _read("markdown", text, "/notes/bias.md")
     assert mark in passages and "Initialise the biases" in passages
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("Recall", "Recall that the gradient points uphill, so each step goes against it."),
+    ("Remember", "Remember to switch the model to evaluation mode before testing."),
+    ("Important", "Important: scale the features before fitting."),
+    ("In practice", "In practice, a learning rate of 3e-4 is a good start."),
+])
+def test_a_box_titled_by_advice_defines_nothing(title: str, text: str) -> None:
+    """A box whose text goes on from its title as advice ("Recall that ...") is no definition:
+    `!!! note "Recall"` over "Recall that ..." gave the metric Recall a definition."""
+    note = ("# Gradient descent\n\nGradient descent follows the negative gradient.\n\n"
+            f'!!! note "{title}"\n\n    {text}\n\n'
+            '!!! info "Momentum"\n\n    Momentum adds a share of the last step to the next.\n')
+    _, terms, _ = _read("markdown", note, "/notes/docs/gd.md")
+    assert terms == ["Gradient descent", "Momentum"]

@@ -1094,6 +1094,10 @@ _DEFINING_BOXES = frozenset({"note", "info", "abstract", "summary", "tldr", "def
                              "important", "seealso"})
 _BOX_REASON = "an admonition titled by a name, whose text opens by naming it"
 _BOX_WORDS = 5
+# What follows a box's title in its text when the title is a word of advice, not a name
+# ("Recall that the gradient ...", "Remember to ...", "Important: ...", "In practice, ...";
+# review38b: `!!! note "Recall"` over "Recall that ..." defined the metric "Recall").
+_ADVICE_AFTER = re.compile(r"\s*(?:[:,;!]|(?:that|to)\b)", re.IGNORECASE)
 
 
 def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]:
@@ -1124,6 +1128,10 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
             words = words[1:]
         if not " ".join(words).startswith(collapse(term).lower()):
             continue
+        opening = blocks[0].text[: len(term) + 24].split()
+        opening = opening[1:] if opening and opening[0].lower() in ("a", "an", "the") else opening
+        if _ADVICE_AFTER.match(" ".join(opening)[len(collapse(term)):]):
+            continue  # "Recall that ...", "Remember to ...", "Important: ...": advice
         end = max(ln for b in blocks for ln, _ in b.units)
         found.append(replace(entry_from_blocks(term, blocks, Span(path, first, end)),
                              reason=_BOX_REASON))
