@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
@@ -163,6 +164,7 @@ def test_mentioned_in_quotes_a_notebook_line_as_its_cell_holds_it(tmp_path: Path
     assert quote.strip() == "Kernel Methods", quote
 
 
+@pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
 def test_rebuild_keeps_the_vectors_of_texts_it_embedded_before(tmp_path: Path) -> None:
     """`rebuild` re-read the notes into a new file and embedded every passage again, though
     the old file held a vector for each text (stored by a hash of model and text): 534 s for

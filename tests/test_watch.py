@@ -497,3 +497,16 @@ def test_an_event_through_a_symlink_back_into_the_folder_names_the_real_file(
         stored = sorted(str(Path(r.path).relative_to(vault)) for r in kb.sources())
         assert stored == ["adapters.md", "attention.md", "dropout.md"]
         assert kb.search("ZEBRA-4471", mode="lexical") == []
+
+
+def test_an_event_on_the_watched_folder_itself_is_applied(tmp_path: Path, vault: Path) -> None:
+    # review38b: the OS watcher reports a change of the root folder itself (its mode, its
+    # time) by the root's own path; `apply` took its parent for a folder inside the root
+    # (round 38's symlink rule) and stopped on a ValueError.
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        watcher = Watcher(kb, [vault], options=FAST)
+        watcher.catch_up()
+        note(vault, "dropout.md", "Dropout", "Zeroes random activations while training.")
+        watcher.apply([str(vault)])
+        stored = sorted(str(Path(r.path).relative_to(vault)) for r in kb.sources())
+        assert stored == ["attention.md", "dropout.md", "lora.md"]

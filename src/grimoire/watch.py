@@ -273,8 +273,8 @@ class Watcher:
         the first spelling's records behind (round 38). Such a path is named by the real
         folder; one a link leads out of its root is nobody's (None)."""
         root = self._root_of(path)
-        if root is None or root.is_file():
-            return path
+        if root is None or root.is_file() or path == str(root):
+            return path  # the root itself (a change of its own): no folder of it to follow
         parent, name = os.path.split(path)
         folder = str(root)
         for part in Path(parent).relative_to(root).parts:

@@ -137,3 +137,18 @@ def test_a_one_line_loop_exit_is_code() -> None:
     assert extractive._code("if np.linalg.norm(old - new) < 1e-6: break")
     assert not extractive._code("If the loss stops falling: stop training early.")
 
+
+
+@pytest.mark.parametrize("told", ["in the Vaswani et al. paper", "by the Vaswani et al. paper",
+                                  "in the Vaswani group's paper", "in the Vaswani paper"])
+def test_the_authors_of_a_paper_after_the_are_its_makers(tmp_path: Path, told: str) -> None:
+    # review38b: "the Vaswani et al. paper" is no thing named after someone (MAKER_EPONYM):
+    # the maker asked for is there, and the answer quotes it.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "transformer.md").write_text(
+        "# Transformer\n\nThe transformer architecture was introduced "
+        f"{told} in 2017. It replaces recurrence with self-attention over every position of "
+        "the sequence.\n", encoding="utf-8")
+    answer = ask_notes(tmp_path, [notes / "transformer.md"], "Who introduced the transformer?")
+    assert not answer.abstained and "Vaswani" in answer.answer, answer.answer

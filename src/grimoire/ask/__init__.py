@@ -813,7 +813,9 @@ MAKER_TREE = True
 # definition, "the square of the Pearson correlation coefficient": a name between "the" and
 # a word in small letters names a thing after someone, not its maker (`MAKER_EPONYM`)...
 _EPONYM_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
-_EPONYM_AFTER = re.compile(r"\s+[a-z]")
+# Not "the Vaswani et al. paper", "the Hochreiter lab": the name of a work's authors (review38b).
+_EPONYM_AFTER = re.compile(
+    r"\s+(?!et\s+al\b|(?:paper|papers|article|study|thesis|group|lab|team)\b)[a-z]")
 # ... unless "by" comes before it: "proposed by a Toronto group" names the maker (round 26).
 _BY_BEFORE = re.compile(r"\bby\s+(?:the|a|an)\s+$", re.IGNORECASE)
 MAKER_EPONYM = True

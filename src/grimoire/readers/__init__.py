@@ -163,9 +163,11 @@ NOT_FOUND_REASON = "a site's page-not-found page (404): not a note"
 # A site theme's sample page, its text the typesetters' filler ("Lorem ipsum dolor sit
 # amet, ..." in its description and again in its body): no one's note (round 38: a Hugo
 # theme's six sample projects and a draft post were concepts "Book hardcover", "Autumn
-# Cartoon Fun", "Inline HTML"). A note that quotes the filler once is still a note.
+# Cartoon Fun", "Inline HTML"). A note that quotes the filler once is still a note, as is one
+# about it that names "lorem ipsum dolor" twice: the filler runs on past its first words
+# ("... sit amet, consectetur adipiscing", "consectetuer" in some themes; review38b).
 FILLER_REASON = "placeholder text (lorem ipsum): a site theme's sample page, not a note"
-_FILLER = re.compile(r"\blorem\s+ipsum\s+dolor\b", re.IGNORECASE)
+_FILLER = re.compile(r"\blorem\s+ipsum\s+dolor\s+sit\s+amet\W{1,3}consectetu", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 

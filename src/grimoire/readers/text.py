@@ -150,8 +150,15 @@ def listing(lines: list[str]) -> bool:
     # A writer's list numbered "1:", "2:", "3:" ... counts from one by one; a dump's offsets
     # start at 0 or an address and grow by each instruction's size (round 37's leftover: a
     # note of eight numbered points was read as a dump).
-    numbers = [int(n) for r in at if (n := r.split(":", 1)[0]).isdecimal() and len(n) <= 4]
-    return numbers != list(range(1, len(at) + 1))
+    # Every numbered line counts, a point written as a sentence too (it is no offset row:
+    # "4: keep the running mean. Eval mode uses it." made a gap, and ten points a dump;
+    # review38b), and a second list may count from one again.
+    numbers = [int(m.group(1)) for r in rows if (m := _POINT.match(r))]
+    return not numbers or any(n != 1 and n != p + 1 for p, n in zip([0, *numbers[:-1]], numbers,
+                                                                            strict=True))
+
+
+_POINT = re.compile(r"(\d{1,4}):\s")
 
 
 def sniff(head: str, path: str) -> bool:

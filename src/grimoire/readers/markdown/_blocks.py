@@ -1060,7 +1060,7 @@ def _defuse_brackets(text: str, path: str, problems: list[Problem]) -> str:
 # (Material shows it so; none when it has no title: the type alone is only its colour) and
 # its body at its own lines, one level out. A marker quoted in a fence stays as written.
 _ADMONITION = re.compile(
-    r"(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[a-z][\w-]{0,39})"
+    r"(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[A-Za-z][\w-]{0,39})"
     r"(?:[ \t]+(?:inline|end)){0,2}"
     r"(?:[ \t]+(?P<quote>[\"'])(?P<title>[^\n]*?)(?P=quote))?[ \t]*")
 _HTML_TAG = re.compile(r"<[^<>\n]{1,200}>")
@@ -1089,8 +1089,16 @@ def _admonitions(body: str, boxes: list[tuple[str, str, int, int]] | None = None
             continue
         indent = m.group("indent")
         title = " ".join(_HTML_TAG.sub("", m.group("title") or "").split())
-        lines[k] = indent + title if title else ""
         inner = (indent + "    ", indent + "\t")
+        j = k + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if not title and not (j < len(lines) and lines[j].startswith(inner)):
+            # No title and no body: a writer's "!!! IMPORTANT" over a paragraph, a line of
+            # text, not an empty box (review38b)
+            k += 1
+            continue
+        lines[k] = indent + title if title else ""
         j = k + 1
         while j < len(lines) and (not lines[j].strip() or lines[j].startswith(inner)):
             line = lines[j]
@@ -1101,7 +1109,8 @@ def _admonitions(body: str, boxes: list[tuple[str, str, int, int]] | None = None
             last = j
             while last > k + 1 and not lines[last - 1].strip():
                 last -= 1
-            boxes.append((m.group("kind"), title, k + 1, last))
+            # Python-Markdown lowercases the type: `!!! Note` is a note (review38b)
+            boxes.append((m.group("kind").lower(), title, k + 1, last))
         k += 1  # the body, one level out, is read again: a box in the box is one too
     return "\n".join(lines)
 
