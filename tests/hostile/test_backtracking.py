@@ -230,10 +230,13 @@ def test_ask_cuts_a_hostile_passage_into_sentences_at_once(tmp_path: Path, line:
     # a long run (100,000: 106 s).
     notes = tmp_path / "notes"
     notes.mkdir()
-    (notes / "a.text").write_text(f"Foo is a thing.\n{line}\n")
+    # The title line makes Foo a concept, so the answer is quoted from the hostile passage
+    # itself (without it, ask abstains and only its "Nearest in your notes" named the file).
+    (notes / "a.text").write_text(f"Foo\n\nFoo is a thing.\n{line}\n")
     assert _grimoire(tmp_path / "kb.db", "ingest", str(notes), "--no-embed").returncode == 0
     done = _grimoire(tmp_path / "kb.db", "ask", "what is Foo?")
-    assert done.returncode == 0 and "Foo is" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "Foo is" in done.stdout and "a.text:3" in done.stdout, done.stdout + done.stderr
 
 
 def test_masking_and_the_open_line_say_what_the_old_patterns_said() -> None:
