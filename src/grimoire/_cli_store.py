@@ -106,7 +106,9 @@ def register(main: click.Group) -> None:
             with grimoire.open(new, embedder=embedder) as kb:
                 kb.ingest(roots, embed=False)
                 if not no_embed:
-                    _carry_vectors(old, new)
+                    from grimoire.store import sqlite_health
+
+                    sqlite_health.carry_vectors(old, new)
                     kb.embed()
 
         from grimoire.store import sqlite_health
@@ -129,35 +131,3 @@ def register(main: click.Group) -> None:
         out().print(f"rebuilt {safe(health.path)} from {read or '0 folders'}: "
                     f"{'ok' if health.ok else 'check failed'}; the old file is kept as "
                     f"{safe(kept)} (delete it once the new one suits you)", highlight=False)
-
-
-def _carry_vectors(old: str, new: str) -> int:
-    """Copy the vectors of a sound old file into the rebuilt one; returns how many.
-
-    A vector is stored under a hash of its model and its text, and embedding points every
-    unit whose hash is known at the stored vector: the rebuilt file embeds only what is new.
-    `rebuild` re-embedded every passage (round 38: 52 notebooks, 3,735 units, 534 s at load
-    24; a 10,000-note vault would take most of an hour). A file that fails its check, or has
-    no vectors table, gives none: a damaged vector would be kept as if it were sound.
-    """
-    import sqlite3
-    from contextlib import closing
-    from urllib.parse import quote
-
-    from grimoire.store import sqlite_health
-
-    try:
-        if not sqlite_health.check(old).ok:
-            return 0
-        with closing(sqlite3.connect(f"file:{quote(str(Path(new).resolve()))}",
-                                     uri=True)) as conn:
-            conn.execute("ATTACH DATABASE ? AS old",
-                         (f"file:{quote(str(Path(old).resolve()))}?mode=ro",))
-            with conn:
-                copied = conn.execute(
-                    "INSERT OR IGNORE INTO main.vec_blobs (hash, model, vec)"
-                    " SELECT hash, model, vec FROM old.vec_blobs").rowcount
-            conn.execute("DETACH DATABASE old")
-            return copied
-    except (sqlite3.Error, OSError):
-        return 0

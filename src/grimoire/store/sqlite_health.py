@@ -479,4 +479,32 @@ def _free_name(p: Path) -> Path:
     return candidate
 
 
-__all__ = ["Health", "backup", "check", "rebuild"]
+def carry_vectors(old: str, new: str) -> int:
+    """Copy the vectors of a sound old file into the rebuilt one; returns how many.
+
+    A vector is stored under a hash of its model and its text, and embedding points every
+    unit whose hash is known at the stored vector: the rebuilt file embeds only what is new.
+    `rebuild` re-embedded every passage (round 38: 52 notebooks, 3,735 units, 534 s at load
+    24; a 10,000-note vault would take most of an hour). A file that fails its check, or has
+    no vectors table, gives none: a damaged vector would be kept as if it were sound.
+    """
+    from urllib.parse import quote
+
+    try:
+        if not check(old).ok:
+            return 0
+        with closing(sqlite3.connect(f"file:{quote(str(Path(new).resolve()))}",
+                                     uri=True)) as conn:
+            conn.execute("ATTACH DATABASE ? AS old",
+                         (f"file:{quote(str(Path(old).resolve()))}?mode=ro",))
+            with conn:
+                copied = conn.execute(
+                    "INSERT OR IGNORE INTO main.vec_blobs (hash, model, vec)"
+                    " SELECT hash, model, vec FROM old.vec_blobs").rowcount
+            conn.execute("DETACH DATABASE old")
+            return copied
+    except (sqlite3.Error, OSError):
+        return 0
+
+
+__all__ = ["Health", "backup", "carry_vectors", "check", "rebuild"]
