@@ -102,18 +102,22 @@ def dumps_records(obj: Any) -> str:
     return "".join(_RECORDS(obj, 0))
 
 
-# JSON's C encoder with `json.dumps`'s separators and escaping, built once: `JSONEncoder.encode`
-# builds one (and its Python closures) on every call, a fifth of this function's time for the
-# small records of a note (issue 14). No circular-reference check (`markers` None): records
-# are trees of frozen dataclasses and tuples, and a shared `markers` dict would keep stale
-# ids after an error. Where there is no C encoder, the ordinary one.
-_RECORDS: Callable[[Any, int], Any] = (
-    json.encoder.c_make_encoder(  # type: ignore[attr-defined]
-        None, record_fields, json.encoder.encode_basestring_ascii, None, ": ", ", ",
-        False, False, True)
-    if getattr(json.encoder, "c_make_encoder", None) is not None
-    else lambda obj, _level: json.JSONEncoder(default=record_fields).iterencode(obj)
-)
+def records_encoder(default: Callable[[Any], Any]) -> Callable[[Any, int], Any]:
+    """JSON's C encoder with `json.dumps`'s separators and escaping, asking `default` for each
+    value it cannot write; call it as `"".join(encoder(obj, 0))`. No circular-reference check
+    (`markers` None): records are trees of frozen dataclasses and tuples, and a shared
+    `markers` dict would keep stale ids after an error. Where there is no C encoder, the
+    ordinary one."""
+    if getattr(json.encoder, "c_make_encoder", None) is not None:
+        return json.encoder.c_make_encoder(  # type: ignore[attr-defined,no-any-return]
+            None, default, json.encoder.encode_basestring_ascii, None, ": ", ", ",
+            False, False, True)
+    return lambda obj, _level: json.JSONEncoder(default=default).iterencode(obj)
+
+
+# Built once: `JSONEncoder.encode` builds an encoder (and its Python closures) on every call,
+# a fifth of `dumps_records`' time for the small records of a note (issue 14).
+_RECORDS = records_encoder(record_fields)
 
 
 @cache

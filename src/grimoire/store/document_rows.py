@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from grimoire.codec import dumps_records, record_fields, to_data
+from grimoire.codec import dumps_records, record_fields, records_encoder, to_data
 from grimoire.model import PAGE_REASONS, Document, Entry, Link, Problem, Span
 from grimoire.names import normalize
 from grimoire.store.records import SourceRecord
@@ -148,13 +148,7 @@ def _stored_fields(path: str) -> Callable[[Any], Any]:
 
 def stored_json(obj: Any, path: str) -> str:
     """`obj` (an entry, or a passage's marks) as the store keeps it for a file at `path`."""
-    if _STORED_C is None:
-        return json.JSONEncoder(default=_stored_fields(path)).encode(obj)
-    return "".join(_STORED_C(None, _stored_fields(path), json.encoder.encode_basestring_ascii,
-                             None, ": ", ", ", False, False, True)(obj, 0))
-
-
-_STORED_C: Any = getattr(json.encoder, "c_make_encoder", None)
+    return "".join(records_encoder(_stored_fields(path))(obj, 0))
 
 
 def _with_path(value: Any, path: str) -> None:
