@@ -611,9 +611,10 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
 # random search?" by its list of libraries ("- XGBoost.R Library", "- Optunity - A library
 # dedicated to automated hyperparameter optimization ..."). An item of a list of tools, data
 # or links (`catalogue_item`, `title_item`) says what one named thing is: it answers a question
-# that names the item (half or more of the words of its name) or asks for such a thing (a
-# library, a dataset, a tool), not a question that shares a word with it ("Who created the
-# spaCy library?" answered by "- Factory Miner - Automatically creates ...").
+# that names the item (half or more of the words of its name) or its list (its heading), or
+# asks for such a thing (a library, a dataset, a tool), not a question that shares a word with
+# it ("Who created the spaCy library?" answered by "- Factory Miner - Automatically creates
+# ...").
 CATALOGUE_NAMED = True
 _ASKS_RESOURCE = re.compile(
     r"\b(?:librar(?:y|ies)|toolkits?|toolbox(?:es)?|frameworks?|packages?|tools?|software"
@@ -638,10 +639,19 @@ def unlisted(question: str, best: Scored) -> bool:
     item = _ITEM.match(best.raw, best.raw.rfind("\n", 0, best.start) + 1)
     if item is None:
         return False
-    name = re.split(r"\s[-\u2013\u2014]\s?", item.group("name"), maxsplit=1)[0]
-    want = {stem(w) for w in content_words(name)}
     have = {stem(w) for w in content_words(question)}
-    return bool(want) and 2 * len(want & have) < len(want)
+
+    def given(name: str) -> bool:
+        want = {stem(w) for w in content_words(name)}
+        return bool(want) and 2 * len(want & have) >= len(want)
+
+    c = best.candidate
+    if any(given(n) for n in (c.concept, *c.heading_path[-1:]) if n):
+        # "Which types of logistic regression are there?": the list's own heading ("Types of
+        # logistic regression") is asked about; its items ("- Binary (Pass/Fail)") answer.
+        return False
+    name = re.split(r"\s[-\u2013\u2014]\s?", item.group("name"), maxsplit=1)[0]
+    return not given(name) and bool(content_words(name))
 
 
 # Round 33 (measured, see bench/README.md): a paraphrase shares few words with the sentence
