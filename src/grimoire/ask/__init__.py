@@ -646,9 +646,13 @@ def unlisted(question: str, best: Scored) -> bool:
         return bool(want) and 2 * len(want & have) >= len(want)
 
     c = best.candidate
-    if any(given(n) for n in (c.concept, *c.heading_path[-1:]) if n):
+    if not _HOW.match(question) and any(
+            given(n) for n in (c.concept, *c.heading_path[-1:]) if n):
         # "Which types of logistic regression are there?": the list's own heading ("Types of
         # logistic regression") is asked about; its items ("- Binary (Pass/Fail)") answer.
+        # Not how something is done: "How does a support vector machine choose its margin?"
+        # is not answered by "- $\gamma$ -- modifies the behavior of the SVM's kernel." under
+        # "Example 1 -- Support Vector Machine (SVM)" (as `title_item` says no how).
         return False
     name = re.split(r"\s[-\u2013\u2014]\s?", item.group("name"), maxsplit=1)[0]
     return not given(name) and bool(content_words(name))
