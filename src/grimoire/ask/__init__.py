@@ -602,7 +602,60 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or named_but_empty(question, evidence) or neighbour(question, evidence)
             or undated(question, evidence) or uncounted(question, evidence)
             or untimed(question, evidence) or unranked(question, evidence)
-            or unattributed(question, evidence, searcher.store))
+            or unattributed(question, evidence, searcher.store)
+            or unlisted(question, evidence.sentences[0]))
+
+
+# Round 39: "What is the tallest mountain in Africa?" was answered by the cheat sheet's list of
+# datasets ("- Open Data for Africa"), "Should I tune hyperparameters with a grid search or a
+# random search?" by its list of libraries ("- XGBoost.R Library", "- Optunity - A library
+# dedicated to automated hyperparameter optimization ..."). An item of a list of tools, data
+# or links (`catalogue_item`, `title_item`) says what one named thing is: it answers a question
+# that names the item (half or more of the words of its name) or its list (its heading), or
+# asks for such a thing (a library, a dataset, a tool), not a question that shares a word with
+# it ("Who created the spaCy library?" answered by "- Factory Miner - Automatically creates
+# ...").
+CATALOGUE_NAMED = True
+_ASKS_RESOURCE = re.compile(
+    r"\b(?:librar(?:y|ies)|toolkits?|toolbox(?:es)?|frameworks?|packages?|tools?|software"
+    r"|implementations?|wrappers?|ports?|bindings?|apis?|modules?|projects?|repositor(?:y|ies)"
+    r"|tutorials?|courses?|books?|lists?|resources?|services?|platforms?)\b", re.IGNORECASE)
+_ITEM = re.compile(r"[ \t]*[-*+][ \t]+(?P<name>[^\n]*)")
+_WHO_ASKED = re.compile(r"^\s*who\b", re.IGNORECASE)
+
+
+def unlisted(question: str, best: Scored) -> bool:
+    """True when the best sentence is an item of a list of tools, data or links whose name the
+    question does not give (half of its words or more) and the question asks for no such
+    thing: the item shares a word with the question by chance."""
+    if not CATALOGUE_NAMED or not (catalogue_item(best.raw, best.start)
+                                   or title_item(best.raw, best.start)):
+        return False
+    if not _WHO_ASKED.match(question) and (_ASKS_RESOURCE.search(question)
+                                           or _ASKS_FOR_DATA.search(question)):
+        # "Which library ...?", "is there a dataset of ...?": the item is what is asked for.
+        # Not "who created the spaCy library?": a maker is asked for, not a library.
+        return False
+    item = _ITEM.match(best.raw, best.raw.rfind("\n", 0, best.start) + 1)
+    if item is None:
+        return False
+    have = {stem(w) for w in content_words(question)}
+
+    def given(name: str) -> bool:
+        want = {stem(w) for w in content_words(name)}
+        return bool(want) and 2 * len(want & have) >= len(want)
+
+    c = best.candidate
+    if not _HOW.match(question) and any(
+            given(n) for n in (c.concept, *c.heading_path[-1:]) if n):
+        # "Which types of logistic regression are there?": the list's own heading ("Types of
+        # logistic regression") is asked about; its items ("- Binary (Pass/Fail)") answer.
+        # Not how something is done: "How does a support vector machine choose its margin?"
+        # is not answered by "- $\gamma$ -- modifies the behavior of the SVM's kernel." under
+        # "Example 1 -- Support Vector Machine (SVM)" (as `title_item` says no how).
+        return False
+    name = re.split(r"\s[-\u2013\u2014]\s?", item.group("name"), maxsplit=1)[0]
+    return not given(name) and bool(content_words(name))
 
 
 # Round 33 (measured, see bench/README.md): a paraphrase shares few words with the sentence
