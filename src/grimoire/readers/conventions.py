@@ -301,7 +301,8 @@ def names_no_concept(title: str) -> bool:
         or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
         or _FILE_TITLE.fullmatch(stripped) is not None \
         or _NUMBERED_TASK.fullmatch(stripped) is not None \
-        or _NOT_FOUND.fullmatch(stripped) is not None
+        or _NOT_FOUND.fullmatch(stripped) is not None \
+        or _LISTING.fullmatch(stripped) is not None
 
 
 # A day's notes named the other way round: "Daily Notes: 2025-11-16", "Log for 2024-03-05",
@@ -312,6 +313,17 @@ _NOTES_OF_DAY = re.compile(r"(?:[\w-]+\s+){0,2}(?:notes?|logs?|journal|recap|rev
 # (round 35: a Quarto site's `404.qmd`).
 _NOT_FOUND = re.compile(r"(?:(?:error\s+)?404(?:\s*[:\u2013\u2014-]\s*|\s+))?"
                         r"(?:page\s+)?not\s+found|(?:error\s+)?404", re.IGNORECASE)
+
+
+# A site's list page, titled by what it lists and when: "Recent Articles", "Latest Posts",
+# "Archived Courses", "All Projects" (a Hugo section's `_index.md`, a Jekyll archive page;
+# round 38's leftover: a course site's three list pages were concepts). The site draws the
+# list; the page names none of the things on it. "Recent Advances in RL" names a subject.
+_LISTING = re.compile(
+    r"(?:recent|latest|newest|new|archived|past|older|previous|upcoming|featured|selected|all"
+    r"|popular)\s+(?:blog\s+)?(?:posts|articles|projects|courses|notes|talks|publications|papers"
+    r"|entries|writings|essays|tutorials|stories|updates|news|items|pages|activity|activities)",
+    re.IGNORECASE)
 
 
 # A period's notes: "Mar 2025 notes", "Dec 2024 notes 1" (a copy), "2023-03-05 log" (round

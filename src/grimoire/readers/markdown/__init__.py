@@ -889,7 +889,27 @@ def _retitles(parsed: Parsed, title: str, heading: str) -> bool:
     if not isinstance(front, str) or collapse(front) != title or is_generic_title(title) \
             or names_no_concept(title) or is_generic_title(bare_name(title)):
         return False
-    return bool(_subject_words(title) & _subject_words(heading))
+    return bool(_subject_words(title) & _subject_words(heading)) \
+        and not two_kinds(title, heading)
+
+
+def two_kinds(one: str, other: str) -> bool:
+    """Whether two names are two kinds of one thing: they share only the word that names the
+    kind, each with a word of its own before it ("Linear Regression", "Logistic Regression").
+    A page whose front matter `title` and whose one H1 are so (a front matter copied from
+    another note) is about what its H1 says, no alias of the title (round 38's leftover:
+    `_retitles` joined them)."""
+    mine, its = _subject_words(one), _subject_words(other)
+    return bool(mine - its and its - mine) and mine & its == {_head_word(one)} == {
+        _head_word(other)}
+
+
+def _head_word(name: str) -> str:
+    """The last subject word of a name, the kind it names ("Regression" of "Linear
+    Regression"), as `_subject_words` spells it; "" when it has none."""
+    words = [w.casefold().removesuffix("s") for w in _SUBJECT_WORD.findall(bare_name(name))
+             if w.casefold() not in _NOT_SUBJECT]
+    return words[-1] if words else ""
 
 
 def _bookmark(parsed: Parsed, head: Heading) -> bool:
@@ -1003,6 +1023,11 @@ def read_with(
         title = _bold_title(text, parsed) or title
     if _links_another_note(parsed, text, title):
         title = stem
+    elif first_h1 and title != collapse(first_h1) and "title" in parsed.front.meta \
+            and sum(h.level == 1 for h in parsed.headings) == 1 \
+            and title == collapse(str(parsed.front.meta["title"])) \
+            and two_kinds(title, first_h1):
+        title = collapse(first_h1)  # "title: Linear Regression" over "# Logistic Regression"
     if title == stem:
         linked = _linked_title(parsed, stem) if fmt == name else None
         title = linked or slug_title(restored_title(title, text), text)
