@@ -170,6 +170,10 @@ _GENERIC_HEADINGS = frozenset(
         "strengths", "weaknesses", "strengths and weaknesses", "interpretation",
         "principle", "principles", "core principle", "basic principle", "working principle",
         "code explanation", "code walkthrough", "software", "alternatives",
+        # round 39: a notebook of long notes closes each part with "Historical Notes" (seven
+        # concepts of that name, some with the part in brackets)
+        "historical notes", "historical remarks", "historical background",
+        "bibliographic notes", "bibliographical notes", "notes and references",
     }
     | _PAGE_PARTS
 )
@@ -812,6 +816,10 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
             or _QUIZ.fullmatch(key):
         return True
+    if key.endswith(")") and (bare := _QUALIFIED.fullmatch(key)) is not None \
+            and bare[1] in words:
+        # "Historical Notes (Guidance)", "Summary (Part 2)": the part, saying of which
+        return True
     part, colon, rest = key.partition(": ")
     if colon and rest and part in words:
         # "Intuition: likelihood plus prior", "Example: two coins": a part of the page,
@@ -831,6 +839,9 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
         or (words is _GENERIC_HEADINGS and (key.endswith(" comparison")
                                             or (key.endswith(" usage") and key.count(" ") == 1
                                                 and key.split()[0] not in _CONSUMED)))
+
+
+_QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
 
 
 # "Memory usage", "GPU usage", "Token usage": how much of a resource is used, a quantity a note

@@ -34,7 +34,7 @@ What becomes what:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -1144,9 +1144,14 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
                 or normalize(term) in taken or is_generic_heading(term) \
                 or names_no_concept(term) or is_statement(term) or term.endswith("?"):
             continue
-        blocks = [b for _, _, b in inside[bisect_right(starts, first):
+        blocks = [b for _, _, b in inside[bisect_left(starts, first):
                                           bisect_right(starts, last)]]
-        if not blocks or blocks[0].kind != "text":
+        if blocks and blocks[0].units[0][0] == first:
+            # The title's own line: an admonition's paragraph, or the first line of a
+            # callout's quote, whose text goes on under it
+            rest = [u for u in blocks[0].units if u[0] != first]
+            blocks = [replace(blocks[0], units=rest), *blocks[1:]] if rest else blocks[1:]
+        if not blocks or blocks[0].kind not in ("text", "quote"):
             continue
         words = blocks[0].text[: len(term) + 8].lower().split()
         if words and words[0] in ("a", "an", "the"):
@@ -1164,15 +1169,21 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
     return found
 
 
+def with_box_entries(parsed: Parsed, path: str, title: str, entries: list[Entry]) -> list[Entry]:
+    """`entries` and the boxes of the page that define a name (`_box_entries`), in order."""
+    if parsed.boxes and not names_no_concept(title) and not not_a_page(parsed.front.meta):
+        boxed = _box_entries(parsed, path, entries)
+        if boxed:
+            return sorted([*entries, *boxed], key=lambda e: e.span.start_line)
+    return entries
+
+
 def read(data: bytes, path: str) -> list[Document]:
     parsed, title = read_with(data, path, name, _MD)
     entries = markdown_entries(parsed, path, title)
     if not entries and parsed.dfns:
         entries = _defined_by_dfn(parsed, path, title)
-    if parsed.boxes and not names_no_concept(title) and not not_a_page(parsed.front.meta):
-        boxed = _box_entries(parsed, path, entries)
-        if boxed:
-            entries = sorted([*entries, *boxed], key=lambda e: e.span.start_line)
+    entries = with_box_entries(parsed, path, title, entries)
     if not entries and not parsed.blocks and notion_page(path) and not names_no_concept(title):
         # A page of a Notion export that holds only its title and properties (a stub) is
         # still a page, as a vault note is: `[Layer Normalization](...)` leads to it.
