@@ -114,6 +114,8 @@ _GENERIC_HEADINGS = frozenset(
         "author contributions", "contributions", "discussion and review", "reviews",
         # a page that gathers the rest, or lists a site's ideas, names none of them
         "concepts", "key concepts", "basic concepts", "core concepts",
+        # round 39: a blog's notebooks each open "Concept" over what the post is about
+        "concept", "main concept", "key concept", "core concept", "basic concept",
         # the parts of a paper's write-up (round 25: public notes on papers)
         "ablation", "ablations", "ablation study", "ablation studies", "analysis", "baseline",
         "baselines", "findings", "key findings", "methodology",
@@ -326,7 +328,9 @@ _NOT_FOUND = re.compile(r"(?:(?:error\s+)?404(?:\s*[:\u2013\u2014-]\s*|\s+))?"
 _LISTING = re.compile(
     r"(?:recent|latest|newest|new|archived|past|older|previous|upcoming|featured|selected|all"
     r"|popular)\s+(?:blog\s+)?(?:posts|articles|projects|courses|notes|talks|publications|papers"
-    r"|entries|writings|essays|tutorials|stories|updates|news|items|pages|activity|activities)",
+    r"|entries|writings|essays|tutorials|stories|updates|news|items|pages|activity|activities)"
+    # a Jekyll theme's archives: "Posts by Category", "Posts by Tag", "Posts by Year"
+    r"|(?:posts|articles|notes)\s+by\s+(?:category|tag|tags|year|date|month|topic)",
     re.IGNORECASE)
 
 

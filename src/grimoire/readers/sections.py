@@ -840,10 +840,19 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     # in (round 35: a site's "Concepts", "Readings", "Daily ML Logs" were concepts).
     if isinstance(meta.get("listing"), (dict, list, str)):
         return True
+    # A Jekyll page its theme fills with a list of posts (`layout: archive`, `categories`,
+    # `tags`, `collection`, `posts`; Minimal Mistakes and most themes name them so): round
+    # 39, a blog's "Posts by Category", "Posts by Tag" and its greeting home page "Hi!" were
+    # concepts. A post (`layout: post`, `single`) is a page.
+    layout = meta.get("layout")
+    if isinstance(layout, str) and layout.strip().casefold() in _LIST_LAYOUTS:
+        return True
     return is_template(meta)
 
 
 _NOT_A_PAGE_TYPES = frozenset({"index", "log", "changelog", "moc", "template", "home"})
+_LIST_LAYOUTS = frozenset({"archive", "archive-taxonomy", "categories", "tags", "collection",
+                           "posts", "category", "tag", "blog-index", "paginate"})
 
 
 def add_page_entry(doc: Document) -> Document:
