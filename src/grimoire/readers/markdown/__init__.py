@@ -1118,6 +1118,12 @@ def _defined_by_dfn(parsed: Parsed, path: str, title: str) -> list[Entry]:
 _DEFINING_BOXES = frozenset({"note", "info", "abstract", "summary", "tldr", "definition",
                              "important", "seealso"})
 _BOX_REASON = "an admonition titled by a name, whose text opens by naming it"
+# A box whose type says it holds a definition (`> [!definition] 2.1 — Markov Chain`, `!!!
+# definition "Ergodicity"`): its title names what it defines, whatever its text opens with
+# ("Let $M$ be a manifold. A map is **smooth** if ..."; round 39: a public notebook's 127
+# definition callouts, half of which open on their setting).
+_DEFINITION_BOXES = frozenset({"definition", "def", "defn"})
+_DEFINITION_REASON = "a box of the type definition, titled by a name"
 _BOX_WORDS = 5
 # What follows a box's title in its text when the title is a word of advice, not a name
 # ("Recall that the gradient ...", "Remember to ...", "Important: ...", "In practice, ...";
@@ -1152,6 +1158,12 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
             rest = [u for u in blocks[0].units if u[0] != first]
             blocks = [replace(blocks[0], units=rest), *blocks[1:]] if rest else blocks[1:]
         if not blocks or blocks[0].kind not in ("text", "quote"):
+            continue
+        if kind in _DEFINITION_BOXES:
+            end = max(ln for b in blocks for ln, _ in b.units)
+            found.append(replace(entry_from_blocks(term, blocks, Span(path, first, end)),
+                                 reason=_DEFINITION_REASON))
+            taken.add(normalize(term))
             continue
         words = blocks[0].text[: len(term) + 8].lower().split()
         if words and words[0] in ("a", "an", "the"):
