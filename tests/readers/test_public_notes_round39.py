@@ -237,3 +237,14 @@ def test_historical_notes_and_a_part_with_its_qualifier_are_generic() -> None:
     for heading in ("Attention (Transformers)", "Concept Drift", "Concept Bottleneck Models",
                     "Notes on Adam"):
         assert not is_generic_heading(heading), heading
+
+
+def test_a_readme_titled_by_its_repository_s_name_names_no_concept(tmp_path: Path) -> None:
+    terms = terms_of(tmp_path, {
+        "README.md": "# deep-learning-journey\n\nWhat I read in a year, one folder a topic.\n",
+        "optim/README.md": "# Adam\n\nAdam keeps running means of the gradient and of its "
+                           "square and steps by their ratio.\n",
+        "optim/k-means.md": "# k-means\n\nk-means moves each centre to the mean of the points "
+                            "nearest to it, again and again.\n",
+    })
+    assert {"Adam", "k-means"} <= terms and "deep-learning-journey" not in terms

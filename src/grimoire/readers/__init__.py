@@ -305,7 +305,8 @@ def _named(doc: Document) -> Document:
     if project_file(doc.path):
         return replace(doc, entries=())
     doc = _no_pages(_without_slots(_without_bidi(doc)))
-    if _COLLECTION_TITLE.search(doc.title) and stem_of(doc.path).casefold() in _FRONT_PAGES:
+    if (_COLLECTION_TITLE.search(doc.title) or _REPOSITORY_NAME.fullmatch(doc.title)) \
+            and stem_of(doc.path).casefold() in _FRONT_PAGES:
         # "Deep Learning Notes", "Machine learning notes": a README titles the collection,
         # no concept in it (round 28: five public repositories' READMEs)
         own = [e for e in doc.entries if e.term != doc.title]
@@ -403,6 +404,9 @@ def _without_slots(doc: Document) -> Document:
 _COLLECTION_TITLE = re.compile(r"\bnotes(?:\s+(?:by|from)\s+\w[\w.' -]{0,40})?\W*$",
                                re.IGNORECASE)
 _FRONT_PAGES = frozenset({"readme", "index", "_index", "home"})
+# ... or by the repository's own name, as GitHub spells it ("# zettelkasten-content", "#
+# ml_notes"; round 39): a name of words joined by hyphens or underscores, in lower case.
+_REPOSITORY_NAME = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)+")
 
 
 # What a repository says about itself, under the names GitHub gives such files: how to
