@@ -200,6 +200,10 @@ Some words about chains before the boxes.
 > [!definition] 2.3 — Mixing Time
 > How long a chain needs before its states look like draws from the target.
 
+> [!definition] 2.4 — Transition Matrix and Rate Matrix
+> For a finite chain, a transition matrix holds the one-step probabilities and a rate
+> matrix their derivatives in continuous time.
+
 > [!note] Thinning
 > Keeping every tenth sample makes them less alike, at the price of fewer of them.
 
@@ -219,6 +223,8 @@ def test_a_callout_of_a_defining_type_titled_by_a_name_is_an_entry(tmp_path: Pat
     assert {"Markov Chain", "Stationary Distribution"} <= set(entries)
     # a box of the type definition names what it defines whatever its text opens with
     assert "Mixing Time" in entries
+    # a box of two things is found by each name
+    assert entries["Transition Matrix and Rate Matrix"] == ("Transition Matrix", "Rate Matrix")
     # a tip, a note whose text opens on something else, one with no title, one in a fence
     assert not set(entries) & {"Burn-in", "Thinning", "Quoted Box"}
     [doc] = read_file("markdown", note.encode(), "/notes/sampling.md")

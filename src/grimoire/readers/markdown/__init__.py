@@ -1131,6 +1131,22 @@ _BOX_WORDS = 5
 _ADVICE_AFTER = re.compile(r"\s*(?:[:,;!]|(?:that|to)\b)", re.IGNORECASE)
 
 
+def _pair_names(term: str) -> tuple[str, ...]:
+    """The two names of a box that defines two things at once ("Tangent Vector and Tangent
+    Space", "Rate Matrix and CTMC"; round 39: 15 of a notebook's 127 definition boxes), each
+    found by its own name. A first part of one word may share what follows ("Exponential and
+    Logarithm Maps"): no pair.
+
+    >>> _pair_names("Ricci Tensor and Ricci Curvature"), _pair_names("Exponential and Log Maps")
+    (('Ricci Tensor', 'Ricci Curvature'), ())
+    """
+    left, sep, right = term.partition(" and ")
+    if not sep or " and " in right or len(left.split()) < 2 or not right.strip() \
+            or is_generic_heading(left) or is_generic_heading(right):
+        return ()
+    return (left.strip(), right.strip())
+
+
 def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]:
     """An admonition whose title is a name and whose text opens by naming it ("!!! info
     \"Softmax\"" over "The softmax function maps ..."): a definition the writer boxed, an
@@ -1161,7 +1177,8 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
             continue
         if kind in _DEFINITION_BOXES:
             end = max(ln for b in blocks for ln, _ in b.units)
-            found.append(replace(entry_from_blocks(term, blocks, Span(path, first, end)),
+            found.append(replace(entry_from_blocks(term, blocks, Span(path, first, end),
+                                                   aliases=_pair_names(term)),
                                  reason=_DEFINITION_REASON))
             taken.add(normalize(term))
             continue
