@@ -144,14 +144,21 @@ def _in_link(node: LexborNode) -> bool:
     href="projects/x.html"><div class="card"><h3>X</h3><p>teaser</p></div></a>`), whose
     heading is the card's label and whose text a teaser of the page it leads to, no section of
     this page (round 38's leftover: a MkDocs theme's home page gave 14 concepts). A heading's
-    own permalink (`#x`) is no such link."""
+    own permalink (`#x`) is no such link. Only `_CARD_DEPTH` ancestors are asked (a card's
+    heading sits a few levels under its link): a heading under thousands of nested inline tags
+    costs no more than one under a few."""
     parent = node.parent
-    while parent is not None and parent.tag not in ("body", "html", "main", "article"):
+    for _ in range(_CARD_DEPTH):
+        if parent is None or parent.tag in ("body", "html", "main", "article"):
+            return False
         if parent.tag == "a":
             href = (parent.attributes.get("href") or "").strip()
             return bool(href) and not href.startswith("#")
         parent = parent.parent
     return False
+
+
+_CARD_DEPTH = 8
 
 
 _HEADING = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
