@@ -114,6 +114,8 @@ _GENERIC_HEADINGS = frozenset(
         "author contributions", "contributions", "discussion and review", "reviews",
         # a page that gathers the rest, or lists a site's ideas, names none of them
         "concepts", "key concepts", "basic concepts", "core concepts",
+        # round 39: a blog's notebooks each open "Concept" over what the post is about
+        "concept", "main concept", "key concept", "core concept", "basic concept",
         # the parts of a paper's write-up (round 25: public notes on papers)
         "ablation", "ablations", "ablation study", "ablation studies", "analysis", "baseline",
         "baselines", "findings", "key findings", "methodology",
@@ -170,6 +172,10 @@ _GENERIC_HEADINGS = frozenset(
         "strengths", "weaknesses", "strengths and weaknesses", "interpretation",
         "principle", "principles", "core principle", "basic principle", "working principle",
         "code explanation", "code walkthrough", "software", "alternatives",
+        # round 39: a notebook of long notes closes each part with "Historical Notes" (seven
+        # concepts of that name, some with the part in brackets)
+        "historical notes", "historical remarks", "historical background",
+        "bibliographic notes", "bibliographical notes", "notes and references",
     }
     | _PAGE_PARTS
 )
@@ -301,7 +307,8 @@ def names_no_concept(title: str) -> bool:
         or _INDEX_PAGE.fullmatch(stripped) is not None or stripped.startswith("hls__") \
         or _FILE_TITLE.fullmatch(stripped) is not None \
         or _NUMBERED_TASK.fullmatch(stripped) is not None \
-        or _NOT_FOUND.fullmatch(stripped) is not None
+        or _NOT_FOUND.fullmatch(stripped) is not None \
+        or _LISTING.fullmatch(stripped) is not None
 
 
 # A day's notes named the other way round: "Daily Notes: 2025-11-16", "Log for 2024-03-05",
@@ -312,6 +319,19 @@ _NOTES_OF_DAY = re.compile(r"(?:[\w-]+\s+){0,2}(?:notes?|logs?|journal|recap|rev
 # (round 35: a Quarto site's `404.qmd`).
 _NOT_FOUND = re.compile(r"(?:(?:error\s+)?404(?:\s*[:\u2013\u2014-]\s*|\s+))?"
                         r"(?:page\s+)?not\s+found|(?:error\s+)?404", re.IGNORECASE)
+
+
+# A site's list page, titled by what it lists and when: "Recent Articles", "Latest Posts",
+# "Archived Courses", "All Projects" (a Hugo section's `_index.md`, a Jekyll archive page;
+# round 38's leftover: a course site's three list pages were concepts). The site draws the
+# list; the page names none of the things on it. "Recent Advances in RL" names a subject.
+_LISTING = re.compile(
+    r"(?:recent|latest|newest|new|archived|past|older|previous|upcoming|featured|selected|all"
+    r"|popular)\s+(?:blog\s+)?(?:posts|articles|projects|courses|notes|talks|publications|papers"
+    r"|entries|writings|essays|tutorials|stories|updates|news|items|pages|activity|activities)"
+    # a Jekyll theme's archives: "Posts by Category", "Posts by Tag", "Posts by Year"
+    r"|(?:posts|articles|notes)\s+by\s+(?:category|tag|tags|year|date|month|topic)",
+    re.IGNORECASE)
 
 
 # A period's notes: "Mar 2025 notes", "Dec 2024 notes 1" (a copy), "2023-03-05 log" (round
@@ -800,6 +820,10 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
             or _QUIZ.fullmatch(key):
         return True
+    if key.endswith(")") and (bare := _QUALIFIED.fullmatch(key)) is not None \
+            and bare[1] in words:
+        # "Historical Notes (Guidance)", "Summary (Part 2)": the part, saying of which
+        return True
     part, colon, rest = key.partition(": ")
     if colon and rest and part in words:
         # "Intuition: likelihood plus prior", "Example: two coins": a part of the page,
@@ -819,6 +843,9 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
         or (words is _GENERIC_HEADINGS and (key.endswith(" comparison")
                                             or (key.endswith(" usage") and key.count(" ") == 1
                                                 and key.split()[0] not in _CONSUMED)))
+
+
+_QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
 
 
 # "Memory usage", "GPU usage", "Token usage": how much of a resource is used, a quantity a note

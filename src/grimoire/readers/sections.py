@@ -427,6 +427,8 @@ def add_section_entries(doc: Document) -> Document:
             continue
         prose = "\n\n".join(p.text for p in mine
                               if (p.kind in _PROSE_KINDS and not _links_only(p)) or _sentences(p))
+        if len(prose.strip()) >= MIN_PROSE and _step_of(heading, prose):
+            continue
         if len(prose.strip()) >= MIN_PROSE:
             candidates[path] = prose
             code[path] = sum(len(p.text) for p in mine if p.kind == "code")
@@ -520,6 +522,19 @@ def add_section_entries(doc: Document) -> Document:
             new.append(_entry(path[-1], run, reasons[path], len(path)))
     entries = sorted((*doc.entries, *new), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
+
+
+def _step_of(heading: str, prose: str) -> bool:
+    """Whether a section's lead names its heading as a step of what the section above does:
+    "The divide step splits ...", "In the **conquer** stage ..." under "Divide", "Conquer",
+    "Combine" (round 38's leftover: a course site's merge sort and median search gave each a
+    concept). A step of one procedure is no thing to look up."""
+    words = heading.split()
+    if not words or len(words) > 2:
+        return False
+    said = prose[:LEAD_CHARS].casefold().replace("*", "").replace("_", " ")
+    return re.search(rf"\b{re.escape(heading.casefold())}\s+(?:step|stage|phase)s?\b",
+                     said) is not None
 
 
 def _lead_by_first_part(passages: tuple[Passage, ...], sections: dict[tuple[str, ...], _Section],
@@ -825,10 +840,19 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     # in (round 35: a site's "Concepts", "Readings", "Daily ML Logs" were concepts).
     if isinstance(meta.get("listing"), (dict, list, str)):
         return True
+    # A Jekyll page its theme fills with a list of posts (`layout: archive`, `categories`,
+    # `tags`, `collection`, `posts`; Minimal Mistakes and most themes name them so): round
+    # 39, a blog's "Posts by Category", "Posts by Tag" and its greeting home page "Hi!" were
+    # concepts. A post (`layout: post`, `single`) is a page.
+    layout = meta.get("layout")
+    if isinstance(layout, str) and layout.strip().casefold() in _LIST_LAYOUTS:
+        return True
     return is_template(meta)
 
 
 _NOT_A_PAGE_TYPES = frozenset({"index", "log", "changelog", "moc", "template", "home"})
+_LIST_LAYOUTS = frozenset({"archive", "archive-taxonomy", "categories", "tags", "collection",
+                           "posts", "category", "tag", "blog-index", "paginate"})
 
 
 def add_page_entry(doc: Document) -> Document:
@@ -934,17 +958,29 @@ def _without_folder_label(title: str, path: str) -> str:
 
     >>> _without_folder_label("Regularization: an overview", "notes/Regularization/r.md")
     'Regularization: an overview'
+
+    So is a course's part as a label, in any folder (`_COURSE_PART`):
+
+    >>> _without_folder_label("Mathematical Fundamentals: Norms", "notes/02. Maths/norms.md")
+    'Norms'
     """
     label, _, rest = title.partition(": ")
     folder = heading_key(folder_of(path).replace("\\", "/").rsplit("/", 1)[-1])
     key = heading_key(label)
-    if not rest.strip() or not key or (folder != key and not folder.startswith(key + " ")) \
+    if not rest.strip() or not key or (folder != key and not folder.startswith(key + " ")
+                                       and not _COURSE_PART.fullmatch(key)) \
             or _OPENS_WITH_ARTICLE.match(rest) or is_generic_title(rest):
         return title
     return bare_name(rest) or title
 
 
 _OPENS_WITH_ARTICLE = re.compile(r"\s*(?:a|an|the)\s", re.IGNORECASE)
+# A course's part as the label of each of its pages, whatever folder they sit in: "Mathematical
+# Fundamentals: Norms", "Python Basics: Tuples", "Dataset Introduction: MNIST Dataset" (round
+# 37's leftover: 17 pages of a lecture set kept the label in their name). Compared after
+# `heading_key`; a label of at most three words ending in the part's word.
+_COURSE_PART = re.compile(r"(?:[\w-]+ ){0,2}(?:fundamentals|basics|essentials|primer|introduction"
+                          r"|preliminaries)")
 
 
 # A name longer than this is a line of text, never a name: the longest term in

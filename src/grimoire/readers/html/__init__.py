@@ -139,6 +139,28 @@ _LEAF_KIND = {
     "blockquote": "quote",
     "table": "table",
 }
+def _in_link(node: LexborNode) -> bool:
+    """Whether a heading lies inside a link to another page: a landing page's card (`<a
+    href="projects/x.html"><div class="card"><h3>X</h3><p>teaser</p></div></a>`), whose
+    heading is the card's label and whose text a teaser of the page it leads to, no section of
+    this page (round 38's leftover: a MkDocs theme's home page gave 14 concepts). A heading's
+    own permalink (`#x`) is no such link. Only `_CARD_DEPTH` ancestors are asked (a card's
+    heading sits a few levels under its link): a heading under thousands of nested inline tags
+    costs no more than one under a few."""
+    parent = node.parent
+    for _ in range(_CARD_DEPTH):
+        if parent is None or parent.tag in ("body", "html", "main", "article"):
+            return False
+        if parent.tag == "a":
+            href = (parent.attributes.get("href") or "").strip()
+            return bool(href) and not href.startswith("#")
+        parent = parent.parent
+    return False
+
+
+_CARD_DEPTH = 8
+
+
 _HEADING = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LONG_HEADING = 160
 
@@ -226,7 +248,7 @@ class _Reader:
                     inline, first = Renderer(self), node
                 inline.feed(node)
                 last = node
-            elif tag in _HEADING:
+            elif tag in _HEADING and not _in_link(node):
                 flush()
                 self.heading(node, _HEADING[tag])
             elif tag == "dl":

@@ -34,7 +34,7 @@ What becomes what:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -889,7 +889,27 @@ def _retitles(parsed: Parsed, title: str, heading: str) -> bool:
     if not isinstance(front, str) or collapse(front) != title or is_generic_title(title) \
             or names_no_concept(title) or is_generic_title(bare_name(title)):
         return False
-    return bool(_subject_words(title) & _subject_words(heading))
+    return bool(_subject_words(title) & _subject_words(heading)) \
+        and not two_kinds(title, heading)
+
+
+def two_kinds(one: str, other: str) -> bool:
+    """Whether two names are two kinds of one thing: they share only the word that names the
+    kind, each with a word of its own before it ("Linear Regression", "Logistic Regression").
+    A page whose front matter `title` and whose one H1 are so (a front matter copied from
+    another note) is about what its H1 says, no alias of the title (round 38's leftover:
+    `_retitles` joined them)."""
+    mine, its = _subject_words(one), _subject_words(other)
+    return bool(mine - its and its - mine) and mine & its == {_head_word(one)} == {
+        _head_word(other)}
+
+
+def _head_word(name: str) -> str:
+    """The last subject word of a name, the kind it names ("Regression" of "Linear
+    Regression"), as `_subject_words` spells it; "" when it has none."""
+    words = [w.casefold().removesuffix("s") for w in _SUBJECT_WORD.findall(bare_name(name))
+             if w.casefold() not in _NOT_SUBJECT]
+    return words[-1] if words else ""
 
 
 def _bookmark(parsed: Parsed, head: Heading) -> bool:
@@ -1003,6 +1023,11 @@ def read_with(
         title = _bold_title(text, parsed) or title
     if _links_another_note(parsed, text, title):
         title = stem
+    elif first_h1 and title != collapse(first_h1) and "title" in parsed.front.meta \
+            and sum(h.level == 1 for h in parsed.headings) == 1 \
+            and title == collapse(str(parsed.front.meta["title"])) \
+            and two_kinds(title, first_h1):
+        title = collapse(first_h1)  # "title: Linear Regression" over "# Logistic Regression"
     if title == stem:
         linked = _linked_title(parsed, stem) if fmt == name else None
         title = linked or slug_title(restored_title(title, text), text)
@@ -1093,11 +1118,33 @@ def _defined_by_dfn(parsed: Parsed, path: str, title: str) -> list[Entry]:
 _DEFINING_BOXES = frozenset({"note", "info", "abstract", "summary", "tldr", "definition",
                              "important", "seealso"})
 _BOX_REASON = "an admonition titled by a name, whose text opens by naming it"
+# A box whose type says it holds a definition (`> [!definition] 2.1 — Markov Chain`, `!!!
+# definition "Ergodicity"`): its title names what it defines, whatever its text opens with
+# ("Let $M$ be a manifold. A map is **smooth** if ..."; round 39: a public notebook's 127
+# definition callouts, half of which open on their setting).
+_DEFINITION_BOXES = frozenset({"definition", "def", "defn"})
+_DEFINITION_REASON = "a box of the type definition, titled by a name"
 _BOX_WORDS = 5
 # What follows a box's title in its text when the title is a word of advice, not a name
 # ("Recall that the gradient ...", "Remember to ...", "Important: ...", "In practice, ...";
 # review38b: `!!! note "Recall"` over "Recall that ..." defined the metric "Recall").
 _ADVICE_AFTER = re.compile(r"\s*(?:[:,;!]|(?:that|to)\b)", re.IGNORECASE)
+
+
+def _pair_names(term: str) -> tuple[str, ...]:
+    """The two names of a box that defines two things at once ("Tangent Vector and Tangent
+    Space", "Rate Matrix and CTMC"; round 39: 15 of a notebook's 127 definition boxes), each
+    found by its own name. A first part of one word may share what follows ("Exponential and
+    Logarithm Maps"): no pair.
+
+    >>> _pair_names("Ricci Tensor and Ricci Curvature"), _pair_names("Exponential and Log Maps")
+    (('Ricci Tensor', 'Ricci Curvature'), ())
+    """
+    left, sep, right = term.partition(" and ")
+    if not sep or " and " in right or len(left.split()) < 2 or not right.strip() \
+            or is_generic_heading(left) or is_generic_heading(right):
+        return ()
+    return (left.strip(), right.strip())
 
 
 def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]:
@@ -1119,9 +1166,21 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
                 or normalize(term) in taken or is_generic_heading(term) \
                 or names_no_concept(term) or is_statement(term) or term.endswith("?"):
             continue
-        blocks = [b for _, _, b in inside[bisect_right(starts, first):
+        blocks = [b for _, _, b in inside[bisect_left(starts, first):
                                           bisect_right(starts, last)]]
-        if not blocks or blocks[0].kind != "text":
+        if blocks and blocks[0].units[0][0] == first:
+            # The title's own line: an admonition's paragraph, or the first line of a
+            # callout's quote, whose text goes on under it
+            rest = [u for u in blocks[0].units if u[0] != first]
+            blocks = [replace(blocks[0], units=rest), *blocks[1:]] if rest else blocks[1:]
+        if not blocks or blocks[0].kind not in ("text", "quote"):
+            continue
+        if kind in _DEFINITION_BOXES:
+            end = max(ln for b in blocks for ln, _ in b.units)
+            found.append(replace(entry_from_blocks(term, blocks, Span(path, first, end),
+                                                   aliases=_pair_names(term)),
+                                 reason=_DEFINITION_REASON))
+            taken.add(normalize(term))
             continue
         words = blocks[0].text[: len(term) + 8].lower().split()
         if words and words[0] in ("a", "an", "the"):
@@ -1139,15 +1198,21 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
     return found
 
 
+def with_box_entries(parsed: Parsed, path: str, title: str, entries: list[Entry]) -> list[Entry]:
+    """`entries` and the boxes of the page that define a name (`_box_entries`), in order."""
+    if parsed.boxes and not names_no_concept(title) and not not_a_page(parsed.front.meta):
+        boxed = _box_entries(parsed, path, entries)
+        if boxed:
+            return sorted([*entries, *boxed], key=lambda e: e.span.start_line)
+    return entries
+
+
 def read(data: bytes, path: str) -> list[Document]:
     parsed, title = read_with(data, path, name, _MD)
     entries = markdown_entries(parsed, path, title)
     if not entries and parsed.dfns:
         entries = _defined_by_dfn(parsed, path, title)
-    if parsed.boxes and not names_no_concept(title) and not not_a_page(parsed.front.meta):
-        boxed = _box_entries(parsed, path, entries)
-        if boxed:
-            entries = sorted([*entries, *boxed], key=lambda e: e.span.start_line)
+    entries = with_box_entries(parsed, path, title, entries)
     if not entries and not parsed.blocks and notion_page(path) and not names_no_concept(title):
         # A page of a Notion export that holds only its title and properties (a stub) is
         # still a page, as a vault note is: `[Layer Normalization](...)` leads to it.

@@ -1115,6 +1115,38 @@ def _admonitions(body: str, boxes: list[tuple[str, str, int, int]] | None = None
     return "\n".join(lines)
 
 
+# An Obsidian or GitHub callout's first line: `> [!definition] 2.1 — Markov Chain`, `> [!NOTE]`.
+_CALLOUT_LINE = re.compile(r"[ ]{0,3}>[ \t]?\[!(?P<kind>[A-Za-z][\w-]{0,30})\][+-]?"
+                           r"(?:[ \t]+(?P<title>[^\n]*?))?[ \t]*")
+_QUOTE_LINE = re.compile(r"[ ]{0,3}>")
+
+
+def _callouts(body: str, boxes: list[tuple[str, str, int, int]]) -> None:
+    """Each callout of `body` (outside fences) as a box: its type, its title, its first and
+    last line. The reader shows the title as the first line of the quote's text (the marker
+    is dropped); a box of a defining type whose text names its title is an entry
+    (`markdown._box_entries`), as an admonition is (round 39: a public notebook of
+    Obsidian-style notes boxed its 127 definitions so, `> [!definition] 2.1 — Markov Chain`
+    over "A **Markov chain** is ...", and none was a concept)."""
+    lines = body.split("\n")
+    fence = False
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if _FENCE_LINE.match(line):
+            fence = not fence
+        m = None if fence or "[!" not in line else _CALLOUT_LINE.fullmatch(line)
+        if m is None:
+            k += 1
+            continue
+        j = k + 1
+        while j < len(lines) and _QUOTE_LINE.match(lines[j]):
+            j += 1
+        title = " ".join(_HTML_TAG.sub("", m.group("title") or "").split())
+        boxes.append((m.group("kind").lower(), title, k + 1, j))
+        k = j
+
+
 def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parsed:
     """Front matter, then the Markdown body walked into blocks (text already decoded)."""
     body, fm = split_front_matter(text, path)
@@ -1125,6 +1157,8 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
         body = _defuse_brackets(body, path, parsed.problems)
     if "!!!" in body or "???" in body:
         body = _admonitions(body, parsed.boxes)
+    if "[!" in body:
+        _callouts(body, parsed.boxes)
     chunks = path[-4:].lower() in (".qmd", ".rmd")
     if chunks and ":::" in body:
         if ".callout" in body:

@@ -396,7 +396,9 @@ def read(data: bytes, path: str) -> list[Document]:
     )
     parsed.problems.extend(early)
     template = in_templates_folder(path)
-    entries = [] if template else _note_entry(parsed, path, title)
+    # A vault's note boxes a definition in a callout (`> [!definition] Softmax`): an entry
+    entries = [] if template else markdown.with_box_entries(
+        parsed, path, title, _note_entry(parsed, path, title))
     return [markdown.make_document(parsed, path, name, title, entries, markdown.tags_of(parsed),
                                    template=template)]
 
