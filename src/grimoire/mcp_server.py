@@ -31,12 +31,14 @@ from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
 from grimoire.search import MARKED
+from grimoire.showing import PASSAGE_UNITS, stored_lines
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
 MAX_RESULT_CHARS = 16_000  # a tool result's JSON; an assistant's context is not ours to fill
 MAX_MENTIONS = 30  # places a concept is mentioned, in `show`
 MAX_LINES = 200  # read_source returns at most this many lines at once
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
+_UNIT_MARK = {"page": "p."}  # how a binary file's unit heads its text in read_source
 
 INSTRUCTIONS = (
     "Search and cite the user's own notes about AI and machine learning. Results carry "
@@ -188,6 +190,22 @@ class Tools:
                            "folder since it was ingested (`grimoire ingest` it again)", ())
         start = max(1, start_line)
         end = min(max(start, end_line), start + MAX_LINES - 1)
+        unit = PASSAGE_UNITS.get(record.format or "")
+        if unit is not None:
+            # A PDF's bytes are no text (2.2 MB of a textbook's operators were returned): its
+            # text as ingest stored it, by the pages its handles count.
+            with self.lock:
+                units = stored_lines(self.kb.source_passages(path))
+            shown = list(units[start - 1:end])
+            mark = _UNIT_MARK.get(unit, unit)
+            body = "\n\n".join(f"[{mark} {n}]\n{text}" if text else
+                                 f"[{mark} {n}] (no text read from it)"
+                                 for n, text in enumerate(shown, start))
+            if len(body) > MAX_RESULT_CHARS:
+                body = body[:MAX_RESULT_CHARS] + " …"
+            return {"path": path, "unit": unit, "start_line": start,
+                    "end_line": start + len(shown) - 1, "total_lines": len(units),
+                    "text": body}
         # What is opened is checked again: a folder on the path may have been swapped since.
         data = read_capped(real, MAX_SOURCE_BYTES, inside=root_folder(record.root))
         lines = note_text(data, path).split("\n")
@@ -313,7 +331,8 @@ def build_server(kb: Grimoire) -> MCPServer:
 
     @server.tool()
     def read_source(path: str, start_line: int = 1, end_line: int = 40) -> dict[str, Any]:
-        """Lines of an ingested note (at most 200 at a time), by the path a result gave."""
+        """Lines of an ingested note (at most 200 at a time), by the path a result gave. A
+        PDF's lines are its pages (`unit`: "page"), as text."""
         return noted(_told(lambda: tools.read_source(path, start_line, end_line)))
 
     @server.tool()

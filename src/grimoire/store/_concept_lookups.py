@@ -98,6 +98,16 @@ class ConceptLookups(SharedReads):
                        ORDER BY CASE WHEN p.entry_id = e.id THEN 0 ELSE 1 END, p.seq, p.id
                        LIMIT ?""", (entry_id, within, limit))]
 
+    def file_passages(self, path: str) -> list[tuple[int, int, str, str]]:
+        """(start line, end line, text, kind) of every passage read from the file at `path`,
+        in reading order: a binary file's text as ingest stored it (a PDF's "lines" are its
+        pages), for the faces that show a file's source."""
+        return [(int(start), int(end), text, kind) for start, end, text, kind in self._select(
+            """SELECT p.start_line, p.end_line, p.text, p.kind
+               FROM sources s JOIN documents d ON d.source_id = s.id
+               JOIN passages p ON p.document_id = d.id
+               WHERE s.path = ? ORDER BY d.id, p.seq, p.id""", (path,))]
+
     def concept_sections_of(self, concept_id: int) -> list[Section]:
         """Each page section about the concept, with the text of its passages (a code
         passage fenced, `fences`)."""

@@ -1,0 +1,94 @@
+"""Round 39 (faces39): round 38's leftovers on the faces. The notes are our own words, on a real
+store (SQLite, and PostgreSQL in the suite's PostgreSQL pass) through the real CLI, web app and
+MCP client."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from mcp import Client
+
+import grimoire
+from grimoire.cli import main
+from grimoire.mcp_server import build_server
+from tests.readers._pdfgen import pdf_bytes
+from tests.web.conftest import make_app
+
+PAGES = [["Gradient clipping caps the norm of the gradient before the update.",
+          "It keeps the first steps of training from blowing up."],
+         None,  # a page holding only an image: no text
+         ["Warmup raises the step size over the first few hundred updates."]]
+NOTES = {
+    "clipping.md": "# Gradient clipping\n\nGradient clipping rescales a gradient whose norm is "
+                   "above a threshold.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("faces39")
+    notes = folder / "notes"
+    notes.mkdir()
+    for name, text in NOTES.items():
+        (notes / name).write_text(text, encoding="utf-8")
+    (notes / "tricks.pdf").write_bytes(pdf_bytes(PAGES, title="Training tricks"))
+    path = folder / "kb.db"
+    done = CliRunner().invoke(main, ["--db", str(path), "ingest", "--no-embed", str(notes)])
+    assert done.exit_code == 0, done.output
+    yield path
+
+
+def _pdf(db: Path) -> str:
+    with grimoire.open(db, create=False) as kb:
+        return next(r.path for r in kb.sources() if r.path.endswith("tricks.pdf"))
+
+
+def _mcp(db: Path, calls: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    kb = grimoire.open(db, create=False)
+    replies: list[Any] = []
+
+    async def session() -> None:
+        async with Client(build_server(kb)) as client:
+            for tool, args in calls:
+                replies.append(await client.call_tool(tool, args))
+
+    try:
+        anyio.run(session)
+    finally:
+        kb.close()
+    return replies
+
+
+def test_a_pdf_source_is_its_text_by_page_on_every_face(db: Path) -> None:
+    # Before: the web's source view and MCP's read_source returned the PDF's bytes (operators,
+    # streams; 2.2 MB for a textbook), and `tricks.pdf:3` opened line 3 of them.
+    pdf = _pdf(db)
+    reply, = _mcp(db, [("read_source", {"path": pdf, "start_line": 3, "end_line": 3})])
+    assert not reply.is_error, reply.content
+    got = reply.structured_content
+    assert got["unit"] == "page" and got["total_lines"] == 3
+    assert got["start_line"] == got["end_line"] == 3
+    assert got["text"] == "[p. 3]\n" + PAGES[2][0]
+    whole, = _mcp(db, [("read_source", {"path": pdf})])
+    text = whole.structured_content["text"]
+    assert "%PDF" not in text and "endobj" not in text
+    assert text.startswith("[p. 1]\nGradient clipping caps the norm")
+    assert "\n\n[p. 2] (no text read from it)\n\n[p. 3]\n" in text  # an image only
+
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        api = client.get("/api/source", params={"path": pdf}).json()
+        page = client.get("/source", params={"path": pdf, "hl": "3-3"}).text
+    kb.close()
+    assert api["unit"] == "page"
+    assert api["lines"] == [" ".join(PAGES[0]), "", PAGES[2][0]]
+    assert "%PDF" not in page and "endobj" not in page
+    assert '<div class="line hl" id="L3"><a class="ln" href="#L3" aria-label="page 3">p. 3</a>' \
+        '<span class="text">Warmup raises the step size' in page
