@@ -92,3 +92,21 @@ def test_a_pdf_source_is_its_text_by_page_on_every_face(db: Path) -> None:
     assert "%PDF" not in page and "endobj" not in page
     assert '<div class="line hl" id="L3"><a class="ln" href="#L3" aria-label="page 3">p. 3</a>' \
         '<span class="text">Warmup raises the step size' in page
+
+
+def test_an_argument_name_a_tool_does_not_take_is_refused_by_name(db: Path) -> None:
+    # Before: the SDK dropped an argument it did not know: `querry` searched for nothing said,
+    # `start` read lines 1-40, and the assistant took the defaults' result for its answer.
+    pdf = _pdf(db)
+    typo, start, fine = _mcp(db, [
+        ("search", {"querry": "gradient clipping", "mode": "lexical"}),
+        ("read_source", {"path": pdf, "start": 3}),
+        ("search", {"query": "gradient clipping", "k": 2, "mode": "lexical"})])
+    assert typo.is_error and start.is_error
+    said = typo.content[0].text
+    assert "search takes no argument 'querry'" in said, said
+    assert "its arguments are query, k, mode" in said and "did you mean query?" in said
+    said = start.content[0].text
+    assert "read_source takes no argument 'start'" in said, said
+    assert "path, start_line, end_line" in said and "did you mean start_line?" in said
+    assert not fine.is_error and fine.structured_content["results"]

@@ -9,12 +9,14 @@ server is read-only.
 from __future__ import annotations
 
 import hmac
+import inspect
 import json
 import os
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from difflib import get_close_matches
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp_types import CallToolResult, InputRequiredResult
 
 from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
@@ -294,6 +297,30 @@ def _told(call: Callable[[], T], error: type[Exception] = ToolError, *,
         raise error(str(e)) from e
 
 
+class _Server(MCPServer):
+    """The SDK's server, refusing an argument name a tool does not take: the SDK dropped it
+    unsaid, so a typo (`querry`, `start`) did nothing and the assistant read the defaults'
+    result as the answer to what it asked (round 38)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.takes: dict[str, tuple[str, ...]] = {}  # each tool's argument names, in order
+
+    def takes_as(self, fn: Callable[..., Any]) -> None:
+        self.takes[fn.__name__] = tuple(inspect.signature(fn).parameters)
+
+    async def call_tool(self, name: str, arguments: dict[str, Any],
+                        context: Any = None) -> CallToolResult | InputRequiredResult:
+        known = self.takes.get(name)
+        unknown = [a for a in arguments if a not in known] if known is not None else []
+        if known is not None and unknown:
+            near = [m for a in unknown for m in get_close_matches(a, known, 1, 0.6)]
+            raise ToolError(
+                f"{name} takes no argument {', '.join(map(repr, unknown))}; its arguments are "
+                f"{', '.join(known)}" + (f" (did you mean {', '.join(near)}?)" if near else ""))
+        return await super().call_tool(name, arguments, context)
+
+
 def build_server(kb: Grimoire) -> MCPServer:
     """An MCP server over `kb`, with its tools and the concept resource registered."""
     tools = Tools(kb, threading.Lock())
@@ -301,8 +328,8 @@ def build_server(kb: Grimoire) -> MCPServer:
     # Warnings only: at INFO the SDK wrote every request, and each name an assistant mistyped
     # as a 10-20 line box on stderr ("Tool 'show' failed ..."), which the assistant is told
     # in the result anyway.
-    server = MCPServer("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"),
-                       log_level="WARNING")
+    server = _Server("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"),
+                     log_level="WARNING")
 
     def noted(result: dict[str, Any]) -> dict[str, Any]:
         """`result` with what the store wants said (`Grimoire.notices`: a read-only store
@@ -350,6 +377,9 @@ def build_server(kb: Grimoire) -> MCPServer:
     def recent(limit: int = 20) -> dict[str, Any]:
         """The notes changed most recently."""
         return noted(_told(lambda: tools.recent(limit)))
+
+    for fn in (search, show, ask, read_source, lint, wanted, recent):
+        server.takes_as(fn)
 
     @server.resource("grimoire://concept/{name}", mime_type="text/markdown")
     def concept(name: str) -> str:
