@@ -28,6 +28,9 @@ PAGES = [["Gradient clipping caps the norm of the gradient before the update.",
 NOTES = {
     "clipping.md": "# Gradient clipping\n\nGradient clipping rescales a gradient whose norm is "
                    "above a threshold.\n",
+    "terms.md": "# Glossary\n\n## Warmup\n\nA schedule that grows the step size over the first "
+                "updates of training.\n\n## Weight decay\n\nA penalty on large weights added "
+                "to the loss.\n",
 }
 
 
@@ -110,3 +113,26 @@ def test_an_argument_name_a_tool_does_not_take_is_refused_by_name(db: Path) -> N
     assert "read_source takes no argument 'start'" in said, said
     assert "path, start_line, end_line" in said and "did you mean start_line?" in said
     assert not fine.is_error and fine.structured_content["results"]
+
+
+def test_every_title_a_search_result_gives_opens_with_show(db: Path) -> None:
+    # Before: MCP's search gave a hit's document title ("Glossary", a page of entries) beside
+    # its concept, and `show` of that title said "no concept named 'Glossary'".
+    calls = [("search", {"query": q, "k": 10, "mode": "lexical"})
+             for q in ("warmup step size", "penalty weights loss", "gradient clipping")]
+    titles = sorted({r["title"] for reply in _mcp(db, calls)
+                     for r in reply.structured_content["results"]})
+    assert "Glossary" in titles, titles
+    shown = _mcp(db, [("show", {"name": t}) for t in titles])
+    for title, reply in zip(titles, shown, strict=True):
+        assert not reply.is_error, (title, reply.content)
+    glossary = shown[titles.index("Glossary")].structured_content
+    assert glossary["documents"][0]["path"].endswith("terms.md")
+    assert glossary["documents"][0]["concepts"] == ["Warmup", "Weight decay"]
+    done = CliRunner().invoke(main, ["--db", str(db), "show", "Glossary", "--json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["documents"][0]["concepts"] == ["Warmup", "Weight decay"]
+    done = CliRunner().invoke(main, ["--db", str(db), "show", "Glossary"])
+    assert done.exit_code == 0, done.output
+    assert "'Glossary' is the title of a document" in done.output
+    assert "its concepts: Warmup, Weight decay" in done.output

@@ -808,6 +808,14 @@ class Grimoire:
         return self.store.sources(failed=failed)
 
     @_guarded
+    def documents_titled(self, title: str) -> list[tuple[Span, list[str]]]:
+        """The documents whose title is `title` (letter case aside), each with the lines it
+        spans and the labels of the concepts it holds: a search hit's `title` that names no
+        concept ("Glossary", a page of 40 entries) opens so on every face (round 38)."""
+        self._fresh()
+        return self.store.documents_titled(title)
+
+    @_guarded
     def source_passages(self, path: str) -> list[tuple[int, int, str, str]]:
         """(start line, end line, text, kind) of every passage read from the file at `path`,
         in reading order: what a face shows as the source of a binary file (a PDF's "lines"

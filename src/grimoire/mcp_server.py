@@ -120,6 +120,15 @@ class Tools:
                 concept = self.kb.concept(name, concept_id=concept_id)
                 namesakes = self.kb.namesakes(concept)
             except NotFound as e:
+                titled = self.kb.documents_titled(name) if concept_id is None else []
+                if titled:  # a search result's `title` that names no concept: its document
+                    return capped({"document": name, "documents": [
+                        {**where(span), "concepts": labels[:50],
+                         **({"concepts_not_shown": len(labels) - 50} if len(labels) > 50
+                            else {})} for span, labels in titled],
+                        "note": "the title of a document, not a concept's name: open its "
+                                "text with read_source, or one of its concepts with show"},
+                        "documents")
                 wanted = self.kb.wanted_page(name)
                 if wanted is None:
                     raise
@@ -347,7 +356,9 @@ def build_server(kb: Grimoire) -> MCPServer:
     def show(name: str, concept_id: str | None = None) -> dict[str, Any]:
         """One concept by any of its names: what each source says (previews with file:line),
         its names, links and wanted links, and where other notes mention it (file:line).
-        `concept_id` (a search result's) picks one of several concepts that share the name."""
+        `concept_id` (a search result's) picks one of several concepts that share the name.
+        A search result's document `title` that names no concept gives that document: its
+        lines and the concepts it holds."""
         return noted(_told(lambda: tools.show(name, concept_id), by_name=True))
 
     @server.tool()

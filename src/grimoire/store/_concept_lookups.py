@@ -108,6 +108,26 @@ class ConceptLookups(SharedReads):
                JOIN passages p ON p.document_id = d.id
                WHERE s.path = ? ORDER BY d.id, p.seq, p.id""", (path,))]
 
+    def documents_titled(self, title: str, limit: int = 10) -> list[tuple[Span, list[str]]]:
+        """Each document whose title is `title` (letter case aside): the lines its passages
+        span, and the labels of the concepts its entries are, in line order."""
+        out = []
+        for doc, path, start, end in self._select(
+            """SELECT d.id, s.path, MIN(p.start_line), MAX(p.end_line)
+               FROM documents d JOIN sources s ON s.id = d.source_id
+               LEFT JOIN passages p ON p.document_id = d.id
+               WHERE lower(d.title) = lower(?) GROUP BY d.id, s.path
+               ORDER BY s.path, d.id LIMIT ?""", (title, limit)):
+            labels = [label for label, _ in self._select(
+                """SELECT c.label, MIN(e.start_line) FROM entries e
+                   JOIN concept_entries ce ON ce.entry_id = e.id
+                   JOIN concepts c ON c.id = ce.concept_id
+                   WHERE e.document_id = ? GROUP BY c.label
+                   ORDER BY MIN(e.start_line), c.label""", (doc,))]
+            first = int(start) if start is not None else 1
+            out.append((Span(path, first, int(end) if end is not None else first), labels))
+        return out
+
     def concept_sections_of(self, concept_id: int) -> list[Section]:
         """Each page section about the concept, with the text of its passages (a code
         passage fenced, `fences`)."""
