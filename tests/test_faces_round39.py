@@ -31,6 +31,12 @@ NOTES = {
     "terms.md": "# Glossary\n\n## Warmup\n\nA schedule that grows the step size over the first "
                 "updates of training.\n\n## Weight decay\n\nA penalty on large weights added "
                 "to the loss.\n",
+    "top-p.md": "# Top-P Sampling\n\nTop-p sampling draws the next token from the smallest set "
+                "of tokens whose probabilities add up to p.\n",
+    "decoding.md": "# Decoding\n\nGreedy decoding, [[Top-K Sampling]] and [[Top-P Sampling]] "
+                   "each pick the next token.\n",
+    "l1.md": "# L1 Regularization\n\nL1 regularization adds the absolute weights to the loss.\n",
+    "l2.md": "# L2 Regularization\n\nL2 regularization adds the squared weights to the loss.\n",
 }
 
 
@@ -136,3 +142,21 @@ def test_every_title_a_search_result_gives_opens_with_show(db: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "'Glossary' is the title of a document" in done.output
     assert "its concepts: Warmup, Weight decay" in done.output
+
+
+def test_a_suggestion_is_no_other_concept_that_only_shares_words(db: Path) -> None:
+    # Before: "did you mean Top-P Sampling?" for the wanted "Top-K Sampling" (one letter apart,
+    # so a "near spelling"), and "L1 Regularizaton" was offered L2 Regularization beside L1.
+    def suggested(*name: str) -> list[str]:
+        done = CliRunner().invoke(main, ["--db", str(db), "show", *name, "--json"])
+        assert done.exit_code == 1, done.output
+        return list(json.loads(done.output)["suggestions"])
+
+    assert "Top-P Sampling" not in suggested("Top-K", "Sampling")
+    assert suggested("L1", "Regularizaton") == ["L1 Regularization"]
+    assert suggested("Top-P", "Samplin") == ["Top-P Sampling"]  # a typo is still one
+    with grimoire.open(db, create=False) as kb:
+        wanted = {w.name: w.suggestions for w in kb.wanted()}
+    assert wanted["Top-K Sampling"] == ()
+    reply, = _mcp(db, [("show", {"name": "Top-K Sampling"})])
+    assert reply.is_error and "Top-P" not in reply.content[0].text, reply.content
