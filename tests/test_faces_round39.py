@@ -160,3 +160,38 @@ def test_a_suggestion_is_no_other_concept_that_only_shares_words(db: Path) -> No
     assert wanted["Top-K Sampling"] == ()
     reply, = _mcp(db, [("show", {"name": "Top-K Sampling"})])
     assert reply.is_error and "Top-P" not in reply.content[0].text, reply.content
+
+
+def _names_after(tmp_path: Path, folders: list[Path]) -> tuple[str, set[tuple[str, str, str]]]:
+    db = tmp_path / "kb.db"
+    for folder in folders:  # one ingest each: the first folder's entries get the lower ids
+        done = CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(folder)])
+        assert done.exit_code == 0, done.output
+    with grimoire.open(db, create=False) as kb:
+        concept = kb.concept("hinge loss")
+        return concept.label, {(n.name, n.reason, Path(n.span.path).name if n.span else "")
+                               for n in concept.names}
+
+
+def test_a_name_keeps_one_spelling_whatever_order_the_files_were_read_in(tmp_path: Path) -> None:
+    # Before: the combined store's "hinge loss" (a vault page named by its file) and "Hinge
+    # loss" (a glossary's title) merged, and the name kept the spelling of whichever entry got
+    # the lower id: the order the files were written in, which a parallel ingest varies.
+    vault, terms = tmp_path / "vault", tmp_path / "terms"
+    vault.mkdir()
+    terms.mkdir()
+    (vault / "hinge loss.md").write_text(
+        "A loss for [[classification]] that grows linearly with how far a point is on the "
+        "wrong side of the margin.\n", encoding="utf-8")
+    (terms / "hinge-loss.md").write_text(
+        "---\ntitle: Hinge loss\n---\n\nThe loss a support vector machine minimises: zero "
+        "past the margin, linear inside it.\n", encoding="utf-8")
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    first = _names_after(tmp_path / "one", [vault, terms])
+    second = _names_after(tmp_path / "two", [terms, vault])
+    assert first == second
+    # The label's spelling (a capital on a tie, `merge._label`) is the name's, stated where
+    # the label is written.
+    assert first[0] == "Hinge loss"
+    assert ("Hinge loss", "term", "hinge-loss.md") in first[1], first

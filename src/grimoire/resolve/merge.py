@@ -543,7 +543,18 @@ def build_concepts(
             key = f"{key} {n}"
         keys.add(key)
         names: dict[str, NameRecord] = {}
-        for e in group:
+        # Which spelling (and entry) a name keeps does not follow entry ids, which follow the
+        # order a parallel ingest wrote the files: "hinge loss" (a vault's page) and "Hinge
+        # loss" (a glossary's), claimed alike, kept whichever came first, and the combined
+        # store's name changed case from run to run (round 38). The strongest claim wins; on
+        # a tie the spelling the label shows, then the entry first in file order, then the
+        # spelling itself.
+        at = {e.id: (e.path, e.line) for e in group}
+
+        def rank(c: Claim) -> tuple[int, bool, tuple[str, int], str, str]:
+            return (-c.strength, c.name != label, at.get(c.entry, ("", 0)), c.name, c.reason)
+
+        for e in sorted(group, key=lambda e: (e.path, e.line, e.id)):
             claims = by_entry.get(e.id, [])
             if roles[e.id] == "redirect" or not claims:
                 claims = [Claim(normalize(e.term), e.term, "redirect" if roles[e.id] ==
@@ -556,7 +567,8 @@ def build_concepts(
                                      e.document_id) for n in term_names(e.term)[1:]]
             for c in claims:
                 old = names.get(c.norm)
-                if c.norm and (old is None or old.strength < c.strength):
+                if c.norm and (old is None or rank(c) < rank(Claim(
+                        old.norm, old.name, old.reason, old.strength, old.entry_id or 0, 0))):
                     names[c.norm] = NameRecord(c.name, c.norm, c.reason, c.strength, c.entry,
                                                c.link_id)
         index = len(records)
