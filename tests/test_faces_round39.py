@@ -142,6 +142,12 @@ def test_every_title_a_search_result_gives_opens_with_show(db: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "'Glossary' is the title of a document" in done.output
     assert "its concepts: Warmup, Weight decay" in done.output
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/c/Glossary").text
+    kb.close()
+    assert "terms.md</a> is a note of that name; it defines " in page, page
+    assert '>Warmup</a>, <a class="internal" href="/c/Weight%20decay">Weight decay</a>' in page
 
 
 def test_a_suggestion_is_no_other_concept_that_only_shares_words(db: Path) -> None:

@@ -351,7 +351,11 @@ def _render_note(site: Site, fmt: str | None, lines: tuple[str, ...],
     notebook's lines are JSON, where a formula's every backslash is written twice: drawn,
     `"$\\\\hat{y}$"` read "haty" (round 37), so they are shown as the file holds them; so is
     a PDF's text (page by page), which is no markup."""
-    if fmt == "notebook" or unit != "line":
+    if unit != "line":  # a page with no text (an image, a scan) says so, not a blank
+        return [(n, escape(line) if line else Markup('<span class="dim">(no text read from '
+                                                      f'this {escape(unit)})</span>'))
+                for n, line in enumerate(lines, 1)]
+    if fmt == "notebook":
         return [(n, escape(line)) for n, line in enumerate(lines, 1)]
     return [(n, site.renderer.inline(line)) for n, line in enumerate(lines, 1)]
 
