@@ -550,10 +550,6 @@ def build_concepts(
         # a tie the spelling the label shows, then the entry first in file order, then the
         # spelling itself.
         at = {e.id: (e.path, e.line) for e in group}
-
-        def rank(c: Claim) -> tuple[int, bool, tuple[str, int], str, str]:
-            return (-c.strength, c.name != label, at.get(c.entry, ("", 0)), c.name, c.reason)
-
         for e in sorted(group, key=lambda e: (e.path, e.line, e.id)):
             claims = by_entry.get(e.id, [])
             if roles[e.id] == "redirect" or not claims:
@@ -567,8 +563,9 @@ def build_concepts(
                                      e.document_id) for n in term_names(e.term)[1:]]
             for c in claims:
                 old = names.get(c.norm)
-                if c.norm and (old is None or rank(c) < rank(Claim(
-                        old.norm, old.name, old.reason, old.strength, old.entry_id or 0, 0))):
+                if c.norm and (old is None or _name_rank(c, label, at) < _name_rank(Claim(
+                        old.norm, old.name, old.reason, old.strength, old.entry_id or 0, 0),
+                        label, at)):
                     names[c.norm] = NameRecord(c.name, c.norm, c.reason, c.strength, c.entry,
                                                c.link_id)
         index = len(records)
@@ -579,6 +576,14 @@ def build_concepts(
         for e in group:
             where[e.id] = index
     return records, where
+
+
+def _name_rank(c: Claim, label: str, at: dict[int, tuple[str, int]]
+               ) -> tuple[int, bool, tuple[str, int], str, str]:
+    """How a claim to a name ranks against another to the same name (lowest wins): the
+    strongest, then the spelling the concept's `label` shows, then the entry first in file
+    order (`at`: entry id -> path and line), then the spelling and reason themselves."""
+    return (-c.strength, c.name != label, at.get(c.entry, ("", 0)), c.name, c.reason)
 
 
 def _label(group: list[EntryRow], roles: dict[int, str]
