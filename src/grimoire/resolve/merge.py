@@ -579,11 +579,17 @@ def build_concepts(
 
 
 def _name_rank(c: Claim, label: str, at: dict[int, tuple[str, int]]
-               ) -> tuple[int, bool, tuple[str, int], str, str]:
+               ) -> tuple[int, bool, bool, bool, bool, tuple[str, int], str, str]:
     """How a claim to a name ranks against another to the same name (lowest wins): the
-    strongest, then the spelling the concept's `label` shows, then the entry first in file
-    order (`at`: entry id -> path and line), then the spelling and reason themselves."""
-    return (-c.strength, c.name != label, at.get(c.entry, ("", 0)), c.name, c.reason)
+    strongest; then the spelling the concept's `label` shows, else one that opens in the
+    label's case ("Coadaptation" of "Co-adaptation"); then a claim of one of the concept's own
+    entries over a redirect page's ("DQN" the acronym of "Deep Q-Network (DQN)", not of
+    `DQN.md`), and what a term says over another note's link label ("node" without the
+    qualifier of "node (neural network)"); then the entry first in file order (`at`: entry
+    id -> path and line); then the spelling and reason themselves."""
+    return (-c.strength, c.name != label, c.name[:1].isupper() != label[:1].isupper(),
+            c.reason == "redirect", c.reason == "link label", at.get(c.entry, ("", 0)),
+            c.name, c.reason)
 
 
 def _label(group: list[EntryRow], roles: dict[int, str]
