@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from grimoire.model import Span
     from grimoire.store import StoredEntry
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -379,6 +380,10 @@ def show(ctx: click.Context, name_words: tuple[str, ...], concept_id: str | None
     try:
         concept = kb.concept(name, concept_id=concept_id)
     except NotFound as e:
+        titled = kb.documents_titled(name) if concept_id is None else []
+        if titled:  # a search hit's document title that names no concept ("Glossary")
+            _show_documents(name, titled, as_json)
+            return
         wanted = kb.wanted_page(name) if not as_json else None
         if wanted is not None:  # a red link's name: say where it is wanted, as the web page does
             places = ", ".join(f"{where(s.path)}:{s.start_line}" for s in wanted.spans[:10])
@@ -399,6 +404,25 @@ def show(ctx: click.Context, name_words: tuple[str, ...], concept_id: str | None
         emit_json(serialize.concept(concept, copies, said))
         return
     render_concept(out(), concept, where, copies, kb.namesakes(concept), said)
+
+
+def _show_documents(title: str, titled: list[tuple[Span, list[str]]], as_json: bool) -> None:
+    """The documents titled `title` (`Grimoire.documents_titled`), as `show` gives a name no
+    concept has: search prints a hit's document title, and `show` of it said "no concept"."""
+    if as_json:
+        emit_json({"document": title, "documents": [
+            {"path": s.path, "start_line": s.start_line, "end_line": s.end_line,
+             "concepts": labels} for s, labels in titled]})
+        return
+    echo = out()
+    echo.print(f"'{clean(title)}' is the title of a document, not a concept's name:",
+               markup=False)
+    for span, labels in titled:
+        echo.print(f"  {where(span.path)}:{span.start_line}-{span.end_line}", markup=False)
+        if labels:
+            shown = ", ".join(labels[:30]) + (f" and {len(labels) - 30} more"
+                                              if len(labels) > 30 else "")
+            echo.print(f"    its concepts: {clean(shown)}", markup=False)
 
 
 @main.command()

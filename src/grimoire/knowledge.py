@@ -791,7 +791,8 @@ class Grimoire:
             # their ingested folder, cached, and never past the size cap.
             from grimoire.showing import NoteFiles
 
-            line = NoteFiles(self.sources, ttl=float("inf")).line
+            line = NoteFiles(self.sources, ttl=float("inf"),
+                             passages=self.source_passages).line
             said = self.said
         return export.write_export(exporter, concepts, len(ids), Path(path), force=force,
                                    progress=progress, keep=keep, line=line, said=said)
@@ -805,6 +806,21 @@ class Grimoire:
     def sources(self, *, failed: bool = False) -> list[SourceRecord]:
         """Every file seen, with its format and status; `failed=True` keeps only failures."""
         return self.store.sources(failed=failed)
+
+    @_guarded
+    def documents_titled(self, title: str) -> list[tuple[Span, list[str]]]:
+        """The documents whose title is `title` (letter case aside), each with the lines it
+        spans and the labels of the concepts it holds: a search hit's `title` that names no
+        concept ("Glossary", a page of 40 entries) opens so on every face (round 38)."""
+        self._fresh()
+        return self.store.documents_titled(title)
+
+    @_guarded
+    def source_passages(self, path: str) -> list[tuple[int, int, str, str]]:
+        """(start line, end line, text, kind) of every passage read from the file at `path`,
+        in reading order: what a face shows as the source of a binary file (a PDF's "lines"
+        are its pages), whose bytes are no text to show."""
+        return self.store.file_passages(path)
 
     @_guarded
     def short_path(self, path: str) -> str:

@@ -9,12 +9,14 @@ server is read-only.
 from __future__ import annotations
 
 import hmac
+import inspect
 import json
 import os
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from difflib import get_close_matches
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp_types import CallToolResult, InputRequiredResult
 
 from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
@@ -31,12 +34,14 @@ from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
 from grimoire.search import MARKED
+from grimoire.showing import PASSAGE_UNITS, stored_lines
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
 MAX_RESULT_CHARS = 16_000  # a tool result's JSON; an assistant's context is not ours to fill
 MAX_MENTIONS = 30  # places a concept is mentioned, in `show`
 MAX_LINES = 200  # read_source returns at most this many lines at once
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
+_UNIT_MARK = {"page": "p."}  # how a binary file's unit heads its text in read_source
 
 INSTRUCTIONS = (
     "Search and cite the user's own notes about AI and machine learning. Results carry "
@@ -115,6 +120,15 @@ class Tools:
                 concept = self.kb.concept(name, concept_id=concept_id)
                 namesakes = self.kb.namesakes(concept)
             except NotFound as e:
+                titled = self.kb.documents_titled(name) if concept_id is None else []
+                if titled:  # a search result's `title` that names no concept: its document
+                    return capped({"document": name, "documents": [
+                        {**where(span), "concepts": labels[:50],
+                         **({"concepts_not_shown": len(labels) - 50} if len(labels) > 50
+                            else {})} for span, labels in titled],
+                        "note": "the title of a document, not a concept's name: open its "
+                                "text with read_source, or one of its concepts with show"},
+                        "documents")
                 wanted = self.kb.wanted_page(name)
                 if wanted is None:
                     raise
@@ -188,6 +202,22 @@ class Tools:
                            "folder since it was ingested (`grimoire ingest` it again)", ())
         start = max(1, start_line)
         end = min(max(start, end_line), start + MAX_LINES - 1)
+        unit = PASSAGE_UNITS.get(record.format or "")
+        if unit is not None:
+            # A PDF's bytes are no text (2.2 MB of a textbook's operators were returned): its
+            # text as ingest stored it, by the pages its handles count.
+            with self.lock:
+                units = stored_lines(self.kb.source_passages(path))
+            shown = list(units[start - 1:end])
+            mark = _UNIT_MARK.get(unit, unit)
+            body = "\n\n".join(f"[{mark} {n}]\n{text}" if text else
+                                 f"[{mark} {n}] (no text read from it)"
+                                 for n, text in enumerate(shown, start))
+            if len(body) > MAX_RESULT_CHARS:
+                body = body[:MAX_RESULT_CHARS] + " …"
+            return {"path": path, "unit": unit, "start_line": start,
+                    "end_line": start + len(shown) - 1, "total_lines": len(units),
+                    "text": body}
         # What is opened is checked again: a folder on the path may have been swapped since.
         data = read_capped(real, MAX_SOURCE_BYTES, inside=root_folder(record.root))
         lines = note_text(data, path).split("\n")
@@ -276,6 +306,30 @@ def _told(call: Callable[[], T], error: type[Exception] = ToolError, *,
         raise error(str(e)) from e
 
 
+class _Server(MCPServer):
+    """The SDK's server, refusing an argument name a tool does not take: the SDK dropped it
+    unsaid, so a typo (`querry`, `start`) did nothing and the assistant read the defaults'
+    result as the answer to what it asked (round 38)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.takes: dict[str, tuple[str, ...]] = {}  # each tool's argument names, in order
+
+    def takes_as(self, fn: Callable[..., Any]) -> None:
+        self.takes[fn.__name__] = tuple(inspect.signature(fn).parameters)
+
+    async def call_tool(self, name: str, arguments: dict[str, Any],
+                        context: Any = None) -> CallToolResult | InputRequiredResult:
+        known = self.takes.get(name)
+        unknown = [a for a in arguments if a not in known] if known is not None else []
+        if known is not None and unknown:
+            near = [m for a in unknown for m in get_close_matches(a, known, 1, 0.6)]
+            raise ToolError(
+                f"{name} takes no argument {', '.join(map(repr, unknown))}; its arguments are "
+                f"{', '.join(known)}" + (f" (did you mean {', '.join(near)}?)" if near else ""))
+        return await super().call_tool(name, arguments, context)
+
+
 def build_server(kb: Grimoire) -> MCPServer:
     """An MCP server over `kb`, with its tools and the concept resource registered."""
     tools = Tools(kb, threading.Lock())
@@ -283,8 +337,8 @@ def build_server(kb: Grimoire) -> MCPServer:
     # Warnings only: at INFO the SDK wrote every request, and each name an assistant mistyped
     # as a 10-20 line box on stderr ("Tool 'show' failed ..."), which the assistant is told
     # in the result anyway.
-    server = MCPServer("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"),
-                       log_level="WARNING")
+    server = _Server("grimoire", instructions=INSTRUCTIONS, version=version("grimoire"),
+                     log_level="WARNING")
 
     def noted(result: dict[str, Any]) -> dict[str, Any]:
         """`result` with what the store wants said (`Grimoire.notices`: a read-only store
@@ -302,7 +356,9 @@ def build_server(kb: Grimoire) -> MCPServer:
     def show(name: str, concept_id: str | None = None) -> dict[str, Any]:
         """One concept by any of its names: what each source says (previews with file:line),
         its names, links and wanted links, and where other notes mention it (file:line).
-        `concept_id` (a search result's) picks one of several concepts that share the name."""
+        `concept_id` (a search result's) picks one of several concepts that share the name.
+        A search result's document `title` that names no concept gives that document: its
+        lines and the concepts it holds."""
         return noted(_told(lambda: tools.show(name, concept_id), by_name=True))
 
     @server.tool()
@@ -313,7 +369,8 @@ def build_server(kb: Grimoire) -> MCPServer:
 
     @server.tool()
     def read_source(path: str, start_line: int = 1, end_line: int = 40) -> dict[str, Any]:
-        """Lines of an ingested note (at most 200 at a time), by the path a result gave."""
+        """Lines of an ingested note (at most 200 at a time), by the path a result gave. A
+        PDF's lines are its pages (`unit`: "page"), as text."""
         return noted(_told(lambda: tools.read_source(path, start_line, end_line)))
 
     @server.tool()
@@ -331,6 +388,9 @@ def build_server(kb: Grimoire) -> MCPServer:
     def recent(limit: int = 20) -> dict[str, Any]:
         """The notes changed most recently."""
         return noted(_told(lambda: tools.recent(limit)))
+
+    for fn in (search, show, ask, read_source, lint, wanted, recent):
+        server.takes_as(fn)
 
     @server.resource("grimoire://concept/{name}", mime_type="text/markdown")
     def concept(name: str) -> str:

@@ -171,13 +171,35 @@ _FORMULA_TAIL = re.compile(r"\\[A-Za-z]|[\^_{}=]")  # TeX or an equation after a
 # -- a note's lines, as the store read it --------------------------------------------------------
 
 
+# Formats read from bytes that are no text (the readers with `binary = True`): their source is
+# shown as the text ingest stored, by the unit their spans count (a PDF's "lines" are its
+# pages), never as the file's bytes (a textbook's 2.2 MB of PDF operators, round 38).
+PASSAGE_UNITS = {"pdf": "page"}
+
+Passages = Callable[[str], Sequence[tuple[int, int, str, str]]]
+
+
 @dataclass(frozen=True, slots=True)
 class SourceText:
-    """A note's lines, as the file holds them now."""
+    """A note's lines, as the file holds them now; for a binary format (`PASSAGE_UNITS`), the
+    text ingest stored, one item per `unit` its spans count ("page": `lines[11]` is page 12's
+    text, its passages a paragraph each), empty where nothing was read."""
 
     path: str
     format: str | None
     lines: tuple[str, ...]
+    unit: str = "line"
+
+
+def stored_lines(passages: Sequence[tuple[int, int, str, str]]) -> tuple[str, ...]:
+    """The text of a binary file's passages (start, end, text, kind), as a span reaches it:
+    item n-1 holds the passages that start at unit n, one paragraph each."""
+    last = max((start for start, _, _, _ in passages), default=0)
+    units: list[list[str]] = [[] for _ in range(last)]
+    for start, _, text, _ in passages:
+        if start >= 1:
+            units[start - 1].append(text)
+    return tuple("\n\n".join(parts) for parts in units)
 
 
 class NoteFiles:
@@ -187,8 +209,10 @@ class NoteFiles:
     caller shares one connection among threads (a web server)."""
 
     def __init__(self, sources: Callable[[], Sequence[SourceRecord]],
-                 lock: threading.Lock | None = None, ttl: float = 5.0) -> None:
+                 lock: threading.Lock | None = None, ttl: float = 5.0,
+                 passages: Passages | None = None) -> None:
         self._sources = sources
+        self._passages = passages  # `Grimoire.source_passages`: a binary file's stored text
         self._lock = lock
         self._ttl = ttl
         self._known: dict[str, SourceRecord] = {}
@@ -228,6 +252,15 @@ class NoteFiles:
         cached = self._text.get(path)
         if cached is not None and cached[0] == stat.st_mtime:
             return cached[1]
+        unit = PASSAGE_UNITS.get(record.format or "")
+        if unit is not None:
+            if self._passages is None:
+                return None  # its bytes are no text to show
+            with self._lock if self._lock is not None else contextlib.nullcontext():
+                stored = self._passages(path)
+            result = SourceText(path, record.format, stored_lines(stored), unit)
+            self._keep(path, stat.st_mtime, result)
+            return result
         if stat.st_size > MAX_SOURCE_BYTES:
             return SourceText(path, record.format, (
                 f"(file too large to show here: {stat.st_size / 1e6:.1f} MB, over "
@@ -238,10 +271,13 @@ class NoteFiles:
             return None
         lines = tuple(note_text(data, path).split("\n"))
         result = SourceText(path, record.format, lines)
+        self._keep(path, stat.st_mtime, result)
+        return result
+
+    def _keep(self, path: str, mtime: float, text: SourceText) -> None:
         if len(self._text) > 512:
             self._text.clear()
-        self._text[path] = (stat.st_mtime, result)
-        return result
+        self._text[path] = (mtime, text)
 
     def line(self, path: str, n: int) -> str:
         """Line `n` (1-based) of a note, stripped; empty when out of range or unknown."""

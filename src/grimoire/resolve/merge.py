@@ -543,7 +543,14 @@ def build_concepts(
             key = f"{key} {n}"
         keys.add(key)
         names: dict[str, NameRecord] = {}
-        for e in group:
+        # Which spelling (and entry) a name keeps does not follow entry ids, which follow the
+        # order a parallel ingest wrote the files: "hinge loss" (a vault's page) and "Hinge
+        # loss" (a glossary's), claimed alike, kept whichever came first, and the combined
+        # store's name changed case from run to run (round 38). The strongest claim wins; on
+        # a tie the spelling the label shows, then the entry first in file order, then the
+        # spelling itself.
+        at = {e.id: (e.path, e.line) for e in group}
+        for e in sorted(group, key=lambda e: (e.path, e.line, e.id)):
             claims = by_entry.get(e.id, [])
             if roles[e.id] == "redirect" or not claims:
                 claims = [Claim(normalize(e.term), e.term, "redirect" if roles[e.id] ==
@@ -556,7 +563,9 @@ def build_concepts(
                                      e.document_id) for n in term_names(e.term)[1:]]
             for c in claims:
                 old = names.get(c.norm)
-                if c.norm and (old is None or old.strength < c.strength):
+                if c.norm and (old is None or _name_rank(c, label, at) < _name_rank(Claim(
+                        old.norm, old.name, old.reason, old.strength, old.entry_id or 0, 0),
+                        label, at)):
                     names[c.norm] = NameRecord(c.name, c.norm, c.reason, c.strength, c.entry,
                                                c.link_id)
         index = len(records)
@@ -567,6 +576,20 @@ def build_concepts(
         for e in group:
             where[e.id] = index
     return records, where
+
+
+def _name_rank(c: Claim, label: str, at: dict[int, tuple[str, int]]
+               ) -> tuple[int, bool, bool, bool, bool, tuple[str, int], str, str]:
+    """How a claim to a name ranks against another to the same name (lowest wins): the
+    strongest; then the spelling the concept's `label` shows, else one that opens in the
+    label's case ("Coadaptation" of "Co-adaptation"); then a claim of one of the concept's own
+    entries over a redirect page's ("DQN" the acronym of "Deep Q-Network (DQN)", not of
+    `DQN.md`), and what a term says over another note's link label ("node" without the
+    qualifier of "node (neural network)"); then the entry first in file order (`at`: entry
+    id -> path and line); then the spelling and reason themselves."""
+    return (-c.strength, c.name != label, c.name[:1].isupper() != label[:1].isupper(),
+            c.reason == "redirect", c.reason == "link label", at.get(c.entry, ("", 0)),
+            c.name, c.reason)
 
 
 def _label(group: list[EntryRow], roles: dict[int, str]

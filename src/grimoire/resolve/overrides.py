@@ -45,8 +45,10 @@ class Rule:
 # another file defines leads to its heading's concept, `resolve.labels`; 3: an anchor into its
 # own page leads to the concept its words name, round 37; 4: a label leads to a concept of its
 # own page only, and is matched in any case, review37b; 5: a link its reader marked as asking
-# for no page, `[[Source]]` or `[[@smith2019]]`, is dead, not wanted, round 38).
-RESOLVE_VERSION = "resolve-5"
+# for no page, `[[Source]]` or `[[@smith2019]]`, is dead, not wanted, round 38; 6: a name
+# claimed alike by several entries keeps the label's spelling, then the entry first in file
+# order, not the one with the lowest id, round 39).
+RESOLVE_VERSION = "resolve-6"
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,11 +103,22 @@ def suggest(store: Store, name: str, limit: int = 5, *, titled: bool = False) ->
     # WRatio rewards a short name inside a long one ('Bloom Filter' -> 'NER', 'Data
     # Parallelism' -> 'Linux Foundation AI And Data'); offer only what is likely right: a near
     # spelling of the whole name, or the same words in another order (issue 10, defect 11).
-    likely = [m for m in matches if _likely_meant(query, m[0])]
+    # A spelling made to match ("topp sampling") is judged by the name it spells too: it hid
+    # that "top p sampling" is a variant of "top k sampling", not a typo of it.
+    likely = [m for m in matches if _likely_meant(query, m[0])
+              and not _variant(query, normalize(names[m[0]]))]
     # Ties fall back to the name itself, so that every store with the same content suggests
     # the same names (issue 11, item 13), whatever order its rows were written in.
     ranked = sorted(likely, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
-    found = [names[m[0]] for m in ranked]
+    # A variant of a nearer name is not offered beside it: "Top-K Samplng" is Top-K Sampling
+    # misspelt, and Top-P Sampling merely shares its other words.
+    kept: list[str] = []
+    for norm, *_ in ranked:
+        spelt = normalize(names[norm])
+        if not any(_variant(a, b) for a in (norm, spelt) for b in kept):
+            kept += [norm, spelt]
+    found = list(dict.fromkeys(names[m[0]] for m in ranked
+                               if m[0] in kept))
     if name.lstrip()[:1].isdigit():
         # `[[5.1 Optical Flow]]` to a page since renamed "Optical Flow": its number is the
         # outline it came from, and the page without it is what was meant (round 31: a
@@ -163,6 +174,8 @@ def _likely_meant(query: str, candidate: str) -> bool:
     """Whether `candidate` is plausibly what `query` meant (both normalised): a near spelling,
     the same words reordered, or the same name with a longer ending. A shared word alone
     ('active learning' / 'feature learning', 'matrix' / 'user matrix') is not enough."""
+    if _variant(query, candidate):
+        return False
     shorter = min(len(query), len(candidate))
     edits = Levenshtein.distance(query, candidate)
     if edits <= shorter // TYPO_EVERY or (
@@ -174,6 +187,22 @@ def _likely_meant(query: str, candidate: str) -> bool:
         return True
     a, b = sorted((query, candidate), key=len)
     return len(a) >= 6 and b.startswith(a) and len(b) - len(a) <= INFLECTION
+
+
+def _variant(query: str, candidate: str) -> bool:
+    """Whether two names (normalised) differ only in one word that is a letter or two, or in
+    its number: "top k sampling" / "top p sampling", "l1 regularization" / "l2 ...", "gpt 4" /
+    "gpt 4o" name different things, and one edit is no typo there ("did you mean Top-P
+    Sampling?" was offered for a wanted "Top-K Sampling", round 38)."""
+    words, others = query.split(), candidate.split()
+    if len(words) != len(others):
+        return False
+    differ = [(a, b) for a, b in zip(words, others, strict=True) if a != b]
+    if len(differ) != 1:
+        return False
+    a, b = differ[0]
+    return max(len(a), len(b)) <= 2 or (
+        any(c.isdigit() for c in a + b) and a.rstrip("0123456789") == b.rstrip("0123456789"))
 
 
 def _names_by_norm(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:

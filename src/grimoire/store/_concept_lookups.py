@@ -98,6 +98,36 @@ class ConceptLookups(SharedReads):
                        ORDER BY CASE WHEN p.entry_id = e.id THEN 0 ELSE 1 END, p.seq, p.id
                        LIMIT ?""", (entry_id, within, limit))]
 
+    def file_passages(self, path: str) -> list[tuple[int, int, str, str]]:
+        """(start line, end line, text, kind) of every passage read from the file at `path`,
+        in reading order: a binary file's text as ingest stored it (a PDF's "lines" are its
+        pages), for the faces that show a file's source."""
+        return [(int(start), int(end), text, kind) for start, end, text, kind in self._select(
+            """SELECT p.start_line, p.end_line, p.text, p.kind
+               FROM sources s JOIN documents d ON d.source_id = s.id
+               JOIN passages p ON p.document_id = d.id
+               WHERE s.path = ? ORDER BY d.id, p.seq, p.id""", (path,))]
+
+    def documents_titled(self, title: str, limit: int = 10) -> list[tuple[Span, list[str]]]:
+        """Each document whose title is `title` (letter case aside): the lines its passages
+        span, and the labels of the concepts its entries are, in line order."""
+        out = []
+        for doc, path, start, end in self._select(
+            """SELECT d.id, s.path, MIN(p.start_line), MAX(p.end_line)
+               FROM documents d JOIN sources s ON s.id = d.source_id
+               LEFT JOIN passages p ON p.document_id = d.id
+               WHERE lower(d.title) = lower(?) GROUP BY d.id, s.path
+               ORDER BY s.path, d.id LIMIT ?""", (title, limit)):
+            labels = [label for label, _ in self._select(
+                """SELECT c.label, MIN(e.start_line) FROM entries e
+                   JOIN concept_entries ce ON ce.entry_id = e.id
+                   JOIN concepts c ON c.id = ce.concept_id
+                   WHERE e.document_id = ? GROUP BY c.label
+                   ORDER BY MIN(e.start_line), c.label""", (doc,))]
+            first = int(start) if start is not None else 1
+            out.append((Span(path, first, int(end) if end is not None else first), labels))
+        return out
+
     def concept_sections_of(self, concept_id: int) -> list[Section]:
         """Each page section about the concept, with the text of its passages (a code
         passage fenced, `fences`)."""

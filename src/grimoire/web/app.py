@@ -231,7 +231,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                         suggestions=(), several=False)
         lo, hi = _range(hl)
         return page(request, "source.html", src=text, lo=lo, hi=hi,
-                    rendered=_render_note(site, text.format, text.lines))
+                    rendered=_render_note(site, text.format, text.lines, text.unit))
 
     @app.get("/api/source", tags=["pages"])
     def source_api(path: str) -> Any:
@@ -239,7 +239,9 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         text = site.files.text(path)
         if text is None:
             return JSONResponse({"error": _unreadable(site, path)}, 404)
-        return {"path": text.path, "format": text.format, "lines": list(text.lines)}
+        # A PDF's items are its pages as ingest read them (`unit`: "page"), not its bytes.
+        return {"path": text.path, "format": text.format, "unit": text.unit,
+                "lines": list(text.lines)}
 
     @app.get("/file", include_in_schema=False)
     def attachment(path: str) -> Response:
@@ -343,10 +345,16 @@ def _md_filter(site: Site) -> Any:
     return md
 
 
-def _render_note(site: Site, fmt: str | None, lines: tuple[str, ...]) -> list[tuple[int, Markup]]:
+def _render_note(site: Site, fmt: str | None, lines: tuple[str, ...],
+                 unit: str = "line") -> list[tuple[int, Markup]]:
     """Each line of the note with its inline math rendered (line anchors stay exact). A
     notebook's lines are JSON, where a formula's every backslash is written twice: drawn,
-    `"$\\\\hat{y}$"` read "haty" (round 37), so they are shown as the file holds them."""
+    `"$\\\\hat{y}$"` read "haty" (round 37), so they are shown as the file holds them; so is
+    a PDF's text (page by page), which is no markup."""
+    if unit != "line":  # a page with no text (an image, a scan) says so, not a blank
+        return [(n, escape(line) if line else Markup('<span class="dim">(no text read from '
+                                                      f'this {escape(unit)})</span>'))
+                for n, line in enumerate(lines, 1)]
     if fmt == "notebook":
         return [(n, escape(line)) for n, line in enumerate(lines, 1)]
     return [(n, site.renderer.inline(line)) for n, line in enumerate(lines, 1)]

@@ -214,7 +214,10 @@ class Site:
         paths = [r.path for r in self.call(lambda: self.kb.sources())
                  if r.status == "ok" and normalize(Path(r.path).stem) == norm]
         if not paths:  # the common case, a name mistyped: no list of every entry read
-            return []
+            # A document's title that names no concept ("Glossary", as a search hit gives
+            # it): the document, with the concepts it holds (round 39, as `show` gives it).
+            titled = self.call(lambda: self.kb.documents_titled(name))
+            return [NoteNamed(span, labels) for span, labels in titled]
         entries = self.call(self.kb.entries)
         return [NoteNamed(Span(path, 1, 1), [e.entry.term for e in entries
                                              if e.entry.span.path == path and not e.entry.redirect])

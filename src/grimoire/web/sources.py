@@ -30,7 +30,7 @@ class SourceFiles(NoteFiles):
     images the notes embed, as this server serves them."""
 
     def __init__(self, kb: Grimoire, lock: threading.Lock, ttl: float = 5.0) -> None:
-        super().__init__(kb.sources, lock, ttl)
+        super().__init__(kb.sources, lock, ttl, passages=kb.source_passages)
 
     def image_url(self, note: str, target: str) -> str | None:
         """A URL this server serves for an image a note embeds; None when it is not ours.
