@@ -5,6 +5,7 @@ in our own words on a real store, through the real faces."""
 from __future__ import annotations
 
 from grimoire.lint.arithmetic import wrong_claims
+from grimoire.web.render import Renderer, math_text
 
 
 def test_a_round_count_before_a_magnitude_suffix_is_rounded_not_wrong() -> None:
@@ -19,3 +20,17 @@ def test_a_round_count_before_a_magnitude_suffix_is_rounded_not_wrong() -> None:
     assert len(wrong_claims("memory: 112*112*32=300K")) == 1
     assert len(wrong_claims("2*2 = 10K")) == 1
     assert len(wrong_claims("3 * 7 = 20")) == 1
+
+
+def test_double_dollar_math_inside_a_sentence_is_inline() -> None:
+    """kramdown (Jekyll's Markdown, which many course sites use) reads `$$x$$` inside a
+    sentence as inline math. The web drew each one as a centred block, so a sentence naming
+    five symbols was cut into eleven lines, on the concept page and in the source view."""
+    note = ("At time $$k$$, the memory $$m_k$$ and the output $$y_k$$ are both vectors.\n\n"
+            "The update has the form:\n\n$$m_k = f(m_{k-1}, x_k)$$\n\n"
+            "It is written as $$m_k = f(m_{k-1}, x_k)$$.\n")
+    for html in (str(Renderer().markdown(note)), str(math_text(note))):
+        first = html.split("both vectors")[0]
+        assert "<math" in first and "math-block" not in first, html
+        # A formula alone on its line, or ending its sentence, is still display math.
+        assert html.count("math-block") >= 2, html

@@ -177,7 +177,7 @@ class Renderer:
         md.use(dollarmath_plugin, allow_space=True, double_inline=True)
         md.add_render_rule("math_inline", _render_math_inline)
         md.add_render_rule("math_block", _render_math_block)
-        md.add_render_rule("math_inline_double", _render_math_block)
+        md.add_render_rule("math_inline_double", _render_math_double)
         md.add_render_rule("fence", _render_fence)
         self._md = md
 
@@ -269,10 +269,23 @@ def math_text(text: str) -> Markup:
     last = 0
     for m in _DISPLAY_MATH.finditer(text):
         pieces.append(str(_inline(text[last:m.start()])))
-        pieces.append(f'<span class="math-block">{math_html(m.group(1).strip(), True)}</span>')
+        if in_sentence(text[:m.start()], text[m.end():]):
+            pieces.append(str(math_html(m.group(1).strip())))
+        else:
+            pieces.append(f'<span class="math-block">{math_html(m.group(1).strip(), True)}</span>')
         last = m.end()
     pieces.append(str(_inline(text[last:])))
     return Markup("".join(pieces))
+
+
+def in_sentence(before: str, after: str) -> bool:
+    """A `$$…$$` with words before and after it on its own line is part of the sentence, as
+    kramdown (Jekyll's Markdown) reads it: "On step $$t$$, the state $$h_t$$ is ..." is inline
+    math. One alone on its line, or closing one ("... has the form: $$L = ...$$"), is display
+    (round 39: a course's lecture notes broke every sentence into centred pieces)."""
+    head = before.rpartition("\n")[2]
+    tail = after.partition("\n")[0]
+    return bool(head.strip()) and bool(tail.strip(" \t.,;:)"))
 
 
 def _inline(text: str) -> Markup:
@@ -295,6 +308,16 @@ def _store_math(env: EnvType, markup: Markup) -> str:
 def _render_math_inline(self: RendererHTML, tokens: list[Token], idx: int,
                         options: OptionsDict, env: EnvType) -> str:
     return _store_math(env, math_html(tokens[idx].content, False))
+
+
+def _render_math_double(self: RendererHTML, tokens: list[Token], idx: int,
+                        options: OptionsDict, env: EnvType) -> str:
+    before = tokens[idx - 1].content if idx and tokens[idx - 1].type == "text" else ""
+    after = tokens[idx + 1].content if idx + 1 < len(tokens) and tokens[idx + 1].type == "text" \
+        else ""
+    if in_sentence(before, after):
+        return _store_math(env, math_html(tokens[idx].content.strip(), False))
+    return _render_math_block(self, tokens, idx, options, env)
 
 
 def _render_math_block(self: RendererHTML, tokens: list[Token], idx: int,
