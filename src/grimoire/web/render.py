@@ -279,13 +279,14 @@ def math_text(text: str) -> Markup:
 
 
 def in_sentence(before: str, after: str) -> bool:
-    """A `$$…$$` with words before and after it on its own line is part of the sentence, as
-    kramdown (Jekyll's Markdown) reads it: "On step $$t$$, the state $$h_t$$ is ..." is inline
-    math. One alone on its line, or closing one ("... has the form: $$L = ...$$"), is display
-    (round 39: a course's lecture notes broke every sentence into centred pieces)."""
-    head = before.rpartition("\n")[2]
-    tail = after.partition("\n")[0]
-    return bool(head.strip()) and bool(tail.strip(" \t.,;:)"))
+    """A `$$…$$` inside a sentence is inline math, as kramdown (Jekyll's Markdown) reads it:
+    one with something after it on its line and words before it (on its line, or on the line
+    above in the same paragraph). "On step $$t$$, the state $$h_t$$ is ..." and "of size $$n$$."
+    are inline; one alone on its line, or closing its line ("... has the form: $$L = ...$$"),
+    is display (round 39: a course's lecture notes were cut into centred pieces)."""
+    lines = before.split("\n")
+    head = lines[-1].strip() or (len(lines) > 1 and lines[-2].strip())
+    return bool(head) and bool(after.partition("\n")[0].strip())
 
 
 def _inline(text: str) -> Markup:
@@ -312,12 +313,18 @@ def _render_math_inline(self: RendererHTML, tokens: list[Token], idx: int,
 
 def _render_math_double(self: RendererHTML, tokens: list[Token], idx: int,
                         options: OptionsDict, env: EnvType) -> str:
-    before = tokens[idx - 1].content if idx and tokens[idx - 1].type == "text" else ""
-    after = tokens[idx + 1].content if idx + 1 < len(tokens) and tokens[idx + 1].type == "text" \
-        else ""
+    before = "" if not idx else _side(tokens[idx - 1])
+    after = "" if idx + 1 == len(tokens) else _side(tokens[idx + 1])
     if in_sentence(before, after):
         return _store_math(env, math_html(tokens[idx].content.strip(), False))
     return _render_math_block(self, tokens, idx, options, env)
+
+
+def _side(token: Token) -> str:
+    """A neighbour of a formula in its paragraph, as far as `in_sentence` asks."""
+    if token.type == "text":
+        return token.content
+    return "x\n" if token.type in ("softbreak", "hardbreak") else "x"
 
 
 def _render_math_block(self: RendererHTML, tokens: list[Token], idx: int,
