@@ -5,7 +5,7 @@ in our own words on a real store, through the real faces."""
 from __future__ import annotations
 
 from grimoire.lint.arithmetic import wrong_claims
-from grimoire.web.render import Renderer, math_text
+from grimoire.web.render import Renderer, math_html, math_text
 
 
 def test_a_round_count_before_a_magnitude_suffix_is_rounded_not_wrong() -> None:
@@ -35,3 +35,13 @@ def test_double_dollar_math_inside_a_sentence_is_inline() -> None:
         assert first.count("<math") == 4 and "math-block" not in first, html
         # A formula alone on its line, or closing its line, is still display math.
         assert html.count("math-block") == 2, html
+
+
+def test_an_aligned_derivation_renders_as_math() -> None:
+    """`\\begin{aligned}` is how MathJax notes write a derivation of several rows; latex2mathml
+    gave it a bare `&`, so the formula fell back to its source in a grey box."""
+    tex = ("\\begin{aligned}\nz_t &= \\sigma(A h_{t-1} + B x_t) \\\\\n"
+           "h_t &= z_t \\odot \\text{tanh}(x_t)\n\\end{aligned}")
+    html = str(math_html(tex, True))
+    assert html.startswith("<math") and html.count("<mtr>") == 2, html
+    assert "tex" not in html.split(">")[0]

@@ -47,6 +47,10 @@ MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 10
 # LaTeX's own operator names that latex2mathml does not know: it wrote them as source, `\arg`
 # in `$\arg \max f(\cdot)$` (round 36, a glossary's notation page). `\argmax` it knows.
 _UNKNOWN_OPERATORS = re.compile(r"\\(arg)(?![A-Za-z])")
+# `aligned`, the environment MathJax notes use most for a derivation, latex2mathml writes with
+# a bare `&` (not XML), so every such formula was shown as source; `split` is the same rows of
+# right- and left-aligned columns, and it knows that one (round 39: a course's LSTM equations).
+_ALIGNED = re.compile(r"\\(begin|end)\s*\{aligned\}")
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4",
@@ -117,8 +121,8 @@ def math_html(tex: str, display: bool = False) -> Markup:
     if len(tex) > MAX_TEX:
         return _tex_fallback(tex, display)
     try:
-        raw = latex_to_mathml(_UNKNOWN_OPERATORS.sub(r"\\operatorname{\1}", tex),
-                              display="block" if display else "inline")
+        tex = _ALIGNED.sub(r"\\\1{split}", _UNKNOWN_OPERATORS.sub(r"\\operatorname{\1}", tex))
+        raw = latex_to_mathml(tex, display="block" if display else "inline")
         tree = ElementTree.fromstring(raw)
     except Exception:  # latex2mathml raises many kinds (and RecursionError): all mean "cannot"
         return _tex_fallback(tex, display)
