@@ -4,8 +4,19 @@ in our own words on a real store, through the real faces."""
 
 from __future__ import annotations
 
+import json
+import threading
+from pathlib import Path
+
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from grimoire.cli import main
 from grimoire.lint.arithmetic import wrong_claims
+from grimoire.mcp_server import Tools
 from grimoire.web.render import Renderer, math_html, math_text
+from tests.readers._pdfgen import pdf_bytes
+from tests.web.conftest import make_app
 
 
 def test_a_round_count_before_a_magnitude_suffix_is_rounded_not_wrong() -> None:
@@ -45,3 +56,31 @@ def test_an_aligned_derivation_renders_as_math() -> None:
     html = str(math_html(tex, True))
     assert html.startswith("<math") and html.count("<mtr>") == 2, html
     assert "tex" not in html.split(">")[0]
+
+
+def test_a_pdf_source_shows_its_pages_text_not_its_bytes(tmp_path: Path) -> None:
+    """A search hit on a lecture's PDF write-up (`notes.pdf:2`, page 2) opened a source view of
+    the PDF's own bytes (`%PDF-1.5`, `endobj`, streams), and MCP's `read_source` handed the same
+    bytes to an assistant. Line N of a PDF is page N's text, as its spans count."""
+    notes = tmp_path / "course"
+    notes.mkdir()
+    (notes / "notes.pdf").write_bytes(pdf_bytes(
+        [["Radiance fields map a point and a direction to a colour and a density."],
+         ["Volume rendering sums the colours along each ray, weighted by transmittance."]],
+        title="Course notes"))
+    db = tmp_path / "c.db"
+    result = CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
+    assert result.exit_code == 0, result.output
+    pdf = str(notes / "notes.pdf")
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/source", params={"path": pdf, "hl": "2"})
+        source = client.get("/api/source", params={"path": pdf})
+    tools = Tools(kb, threading.Lock())
+    read = tools.read_source(pdf, 2, 2)
+    kb.close()
+    assert page.status_code == 200 and "%PDF" not in page.text and "endobj" not in page.text
+    assert "transmittance" in page.text
+    assert "%PDF" not in json.dumps(source.json())
+    assert "Volume rendering sums the colours" in read["text"] and "%PDF" not in read["text"]
+    assert read["total_lines"] == 2

@@ -26,11 +26,12 @@ from mcp.server.transport_security import TransportSecuritySettings
 
 from grimoire._api_args import scalars
 from grimoire.errors import GrimoireError, NotFound
-from grimoire.files import note_text, read_capped, real_inside, root_folder
+from grimoire.files import read_capped, real_inside, root_folder
 from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
 from grimoire.search import MARKED
+from grimoire.showing import shown_text
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
 MAX_RESULT_CHARS = 16_000  # a tool result's JSON; an assistant's context is not ours to fill
@@ -190,7 +191,7 @@ class Tools:
         end = min(max(start, end_line), start + MAX_LINES - 1)
         # What is opened is checked again: a folder on the path may have been swapped since.
         data = read_capped(real, MAX_SOURCE_BYTES, inside=root_folder(record.root))
-        lines = note_text(data, path).split("\n")
+        lines = shown_text(data, path, record.format).split("\n")
         shown = lines[start - 1:end]
         body = "\n".join(shown)
         if len(body) > MAX_RESULT_CHARS:

@@ -180,6 +180,25 @@ class SourceText:
     lines: tuple[str, ...]
 
 
+def shown_text(data: bytes, path: str, fmt: str | None) -> str:
+    """A note's text as the source view and MCP's `read_source` show it: as `note_text`, but a
+    PDF's line N is its page N's text as the reader read it (a PDF's spans count pages). Both
+    faces showed the PDF's own bytes, 2 MB of `endobj` and streams (rounds 38 and 39)."""
+    if fmt != "pdf":
+        return note_text(data, path)
+    from grimoire.readers import pdf  # parses only here: answering a question parses nothing
+
+    try:
+        documents = pdf.read(data, path)
+    except Exception:  # pypdf raises many kinds; all mean "cannot read it here"
+        return f"(a PDF whose pages cannot be read here; open it in a PDF viewer: {path})"
+    pages: dict[int, list[str]] = {}
+    for document in documents:
+        for passage in document.passages:
+            pages.setdefault(passage.span.start_line, []).append(" ".join(passage.text.split()))
+    return "\n".join(" ".join(pages.get(n, ())) for n in range(1, max(pages, default=1) + 1))
+
+
 class NoteFiles:
     """The files a store read (asked again every `ttl` seconds) and their text (cached by
     mtime): only a file the store read well, inside its ingested folder, and never past the
@@ -236,7 +255,7 @@ class NoteFiles:
             data = read_capped(file, MAX_SOURCE_BYTES, inside=root_folder(record.root))
         except (OSError, ReadError):
             return None
-        lines = tuple(note_text(data, path).split("\n"))
+        lines = tuple(shown_text(data, path, record.format).split("\n"))
         result = SourceText(path, record.format, lines)
         if len(self._text) > 512:
             self._text.clear()
