@@ -84,3 +84,22 @@ def test_a_pdf_source_shows_its_pages_text_not_its_bytes(tmp_path: Path) -> None
     assert "%PDF" not in json.dumps(source.json())
     assert "Volume rendering sums the colours" in read["text"] and "%PDF" not in read["text"]
     assert read["total_lines"] == 2
+
+
+def test_a_markdown_source_view_renders_escaped_mathjax_delimiters(tmp_path: Path) -> None:
+    """kramdown notes write MathJax's `\\(x\\)` with doubled backslashes. The concept page drew
+    them (the reader reads them as math) but the source view showed `\\\\(p\\\\)` as written."""
+    notes = tmp_path / "course"
+    notes.mkdir()
+    (notes / "reg.md").write_text(
+        "# Weight decay\n\nWeight decay adds \\\\( \\lambda \\|w\\|^2 \\\\) to the loss, where "
+        "\\\\(\\lambda\\\\) sets its strength.\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
+    assert result.exit_code == 0, result.output
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/source", params={"path": str(notes / "reg.md"), "hl": "3"})
+    kb.close()
+    assert page.status_code == 200
+    assert "\\\\(" not in page.text and page.text.count("<math") == 2, page.text
