@@ -96,6 +96,12 @@ def _tolerance(text: str, value: float) -> float:
         # "4096*4096 = 16M", "2 * 4096 * 8 = 65K": a count in thousands or millions is cut,
         # not rounded (or counted in 1,024s); one unit of its magnitude either way (round 31)
         unit = 1.0
+        # "112*112*64 = 800K": zeros ending a whole count before its suffix are the rounding,
+        # not digits; half a unit of the last digit that is not zero (round 39: a CNN
+        # lecture's memory table rounds 802,816 to 800K and 401,408 to 400K)
+        zeros = len(number) - len(number.rstrip("0"))
+        if zeros and number.strip("0"):
+            unit = max(unit, 10.0**zeros / 2)
     unit *= scale / 100 if text.endswith("%") else scale
     return unit * (1 + 1e-9) + abs(value) * 1e-12
 

@@ -41,6 +41,7 @@ from grimoire.web.render import (
     math_text,
     mention_html,
     safe_url,
+    tex_delimited,
     whole_formulas,
 )
 from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
@@ -357,6 +358,8 @@ def _render_note(site: Site, fmt: str | None, lines: tuple[str, ...],
                 for n, line in enumerate(lines, 1)]
     if fmt == "notebook":
         return [(n, escape(line)) for n, line in enumerate(lines, 1)]
+    if fmt == "markdown":  # `\\(x\\)` and kramdown's `\\\\(x\\\\)` are math, as read
+        return [(n, site.renderer.inline(tex_delimited(line))) for n, line in enumerate(lines, 1)]
     return [(n, site.renderer.inline(line)) for n, line in enumerate(lines, 1)]
 
 

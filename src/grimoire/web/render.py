@@ -15,6 +15,7 @@ The Content-Security-Policy (`security.py`) forbids inline script whatever gets 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -47,6 +48,10 @@ MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 10
 # LaTeX's own operator names that latex2mathml does not know: it wrote them as source, `\arg`
 # in `$\arg \max f(\cdot)$` (round 36, a glossary's notation page). `\argmax` it knows.
 _UNKNOWN_OPERATORS = re.compile(r"\\(arg)(?![A-Za-z])")
+# `aligned`, the environment MathJax notes use most for a derivation, latex2mathml writes with
+# a bare `&` (not XML), so every such formula was shown as source; `split` is the same rows of
+# right- and left-aligned columns, and it knows that one (round 39: a course's LSTM equations).
+_ALIGNED = re.compile(r"\\(begin|end)\s*\{aligned\}")
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4",
@@ -117,8 +122,8 @@ def math_html(tex: str, display: bool = False) -> Markup:
     if len(tex) > MAX_TEX:
         return _tex_fallback(tex, display)
     try:
-        raw = latex_to_mathml(_UNKNOWN_OPERATORS.sub(r"\\operatorname{\1}", tex),
-                              display="block" if display else "inline")
+        tex = _ALIGNED.sub(r"\\\1{split}", _UNKNOWN_OPERATORS.sub(r"\\operatorname{\1}", tex))
+        raw = latex_to_mathml(tex, display="block" if display else "inline")
         tree = ElementTree.fromstring(raw)
     except Exception:  # latex2mathml raises many kinds (and RecursionError): all mean "cannot"
         return _tex_fallback(tex, display)
@@ -177,7 +182,7 @@ class Renderer:
         md.use(dollarmath_plugin, allow_space=True, double_inline=True)
         md.add_render_rule("math_inline", _render_math_inline)
         md.add_render_rule("math_block", _render_math_block)
-        md.add_render_rule("math_inline_double", _render_math_block)
+        md.add_render_rule("math_inline_double", _render_math_double)
         md.add_render_rule("fence", _render_fence)
         self._md = md
 
@@ -269,10 +274,56 @@ def math_text(text: str) -> Markup:
     last = 0
     for m in _DISPLAY_MATH.finditer(text):
         pieces.append(str(_inline(text[last:m.start()])))
-        pieces.append(f'<span class="math-block">{math_html(m.group(1).strip(), True)}</span>')
+        if in_sentence(text[:m.start()], text[m.end():]):
+            pieces.append(str(math_html(m.group(1).strip())))
+        else:
+            pieces.append(f'<span class="math-block">{math_html(m.group(1).strip(), True)}</span>')
         last = m.end()
     pieces.append(str(_inline(text[last:])))
     return Markup("".join(pieces))
+
+
+# `\\(x\\)` / `\\[x\\]`, and the doubled `\\\\(x\\\\)` kramdown notes write for MathJax, as the
+# Markdown reader reads them (`_texmath_rule`): for a view of a note's own lines (round 39: a
+# course's source view showed `\\\\(p\\\\)` where its concept page showed the formula).
+_TEX_OPENER = re.compile(r"\\\\?[(\[]")
+
+
+def tex_delimited(line: str) -> str:
+    """One Markdown line with its `\\(...\\)` formulas written `$...$` (`\\[...\\]`: `$$...$$`).
+    Linear: each opener looks up the next closer of its kind among positions found once (a
+    line of 50,000 unclosed `\\(` took 1.4 s with a regular expression)."""
+    if "\\(" not in line and "\\[" not in line:
+        return line
+    found: dict[str, list[int]] = {}
+    out: list[str] = []
+    pos = 0
+    for m in _TEX_OPENER.finditer(line):
+        if m.start() < pos:
+            continue
+        lead, opener = m.group(0)[:-1], m.group(0)[-1]
+        closer = lead + (")" if opener == "(" else "]")
+        if closer not in found:
+            found[closer] = [k.start() for k in re.finditer(re.escape(closer), line)]
+        at = found[closer]
+        n = bisect.bisect_left(at, m.end())
+        if n == len(at) or at[n] - m.end() > 500 or not line[m.end():at[n]].strip():
+            continue
+        mark = "$" if opener == "(" else "$$"
+        out += [line[pos:m.start()], mark, line[m.end():at[n]].strip(), mark]
+        pos = at[n] + len(closer)
+    return "".join(out) + line[pos:]
+
+
+def in_sentence(before: str, after: str) -> bool:
+    """A `$$…$$` inside a sentence is inline math, as kramdown (Jekyll's Markdown) reads it:
+    one with something after it on its line and words before it (on its line, or on the line
+    above in the same paragraph). "On step $$t$$, the state $$h_t$$ is ..." and "of size $$n$$."
+    are inline; one alone on its line, or closing its line ("... has the form: $$L = ...$$"),
+    is display (round 39: a course's lecture notes were cut into centred pieces)."""
+    lines = before.split("\n")
+    head = lines[-1].strip() or (len(lines) > 1 and lines[-2].strip())
+    return bool(head) and bool(after.partition("\n")[0].strip())
 
 
 def _inline(text: str) -> Markup:
@@ -295,6 +346,22 @@ def _store_math(env: EnvType, markup: Markup) -> str:
 def _render_math_inline(self: RendererHTML, tokens: list[Token], idx: int,
                         options: OptionsDict, env: EnvType) -> str:
     return _store_math(env, math_html(tokens[idx].content, False))
+
+
+def _render_math_double(self: RendererHTML, tokens: list[Token], idx: int,
+                        options: OptionsDict, env: EnvType) -> str:
+    before = "" if not idx else _side(tokens[idx - 1])
+    after = "" if idx + 1 == len(tokens) else _side(tokens[idx + 1])
+    if in_sentence(before, after):
+        return _store_math(env, math_html(tokens[idx].content.strip(), False))
+    return _render_math_block(self, tokens, idx, options, env)
+
+
+def _side(token: Token) -> str:
+    """A neighbour of a formula in its paragraph, as far as `in_sentence` asks."""
+    if token.type == "text":
+        return token.content
+    return "x\n" if token.type in ("softbreak", "hardbreak") else "x"
 
 
 def _render_math_block(self: RendererHTML, tokens: list[Token], idx: int,
