@@ -111,3 +111,59 @@ def test_rebuild_keeps_two_old_copies_and_never_a_damaged_ones_place(tmp_path: P
     for name in olds:
         assert _terms(db.parent / name) == {"Term 0", "Term 1"}
     assert _terms(db) == {"Term 0", "Term 1"}
+
+
+INGEST = """
+import sys
+import grimoire
+with grimoire.open(sys.argv[1]) as kb:
+    print(kb.ingest([sys.argv[2]], embed=False).added)
+"""
+
+
+def _has_open(pid: int, inode: int) -> bool:
+    """Whether process `pid` holds a file of `inode` open (Linux /proc)."""
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if fd.stat().st_ino == inode:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc")
+def test_an_opener_that_waited_while_a_file_was_renamed_over_the_path_opens_the_new_one(
+        tmp_path: Path) -> None:
+    """What rebuild's lock relies on, without strace: a process opening the store waits for
+    the lock another holds; meanwhile another file is renamed over the path. It must write
+    into the file now at the path, not into the one it waited on."""
+    db = _store(tmp_path, notes=2)
+    new = db.with_name("new.db")
+    shutil.copyfile(db, new)
+    late = tmp_path / "late"
+    late.mkdir()
+    (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note stored after a swap.\n")
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = DELETE")
+    holder.execute("BEGIN EXCLUSIVE")  # readers wait too
+    child = subprocess.Popen([sys.executable, "-c", INGEST, str(db), str(late)], env=ENV,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waited_on = db.stat().st_ino
+    while not _has_open(child.pid, waited_on):  # it opened kb.db and waits for the lock
+        assert child.poll() is None, child.communicate()
+        time.sleep(0.02)
+    time.sleep(0.3)
+    old = db.with_name("kb.db.was")
+    os.link(db, old)
+    new.replace(db)
+    holder.execute("ROLLBACK")
+    holder.close()
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0 and out.strip() == "1", (out, err)
+    assert "Quokka" in _terms(db)
+    assert "Quokka" not in _terms(old)
