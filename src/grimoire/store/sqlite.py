@@ -607,6 +607,8 @@ def _damage_at_open(conn: sqlite3.Connection, path: str) -> str | None:
             done.set()
         timer.cancel()
     if found == "ok":
+        if len(_SOUND_AT_OPEN) > 10_000:  # a long-lived process opening ever-changing files
+            _SOUND_AT_OPEN.clear()
         _SOUND_AT_OPEN.add(state)
         return None
     detail = " ".join(found.removeprefix("*** in database main ***").split())
