@@ -61,11 +61,11 @@ def test_a_note_stored_in_the_moment_before_the_swap_is_in_the_store(tmp_path: P
     late = tmp_path / "late"
     late.mkdir()
     (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note stored as rebuild swaps.\n")
-    # Every rename of the rebuild waits 3 s as it starts; NAME.old appears (a hard link)
+    # Every rename of the rebuild waits 1.5 s as it starts; NAME.old appears (a hard link)
     # just before the one that swaps the new file in.
     child = subprocess.Popen(
         ["strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={RENAMES}",
-         "-e", f"inject={RENAMES}:delay_enter=3000000",
+         "-e", f"inject={RENAMES}:delay_enter=1500000",
          sys.executable, "-m", "grimoire", "--db", str(db), "rebuild", "--no-embed"],
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     kept = db.with_name("kb.db.old")
@@ -94,7 +94,7 @@ def test_rebuild_keeps_two_old_copies_and_never_a_damaged_ones_place(tmp_path: P
     damaged = db.with_name("kb.db.damaged")
     damaged.write_bytes(b"kept as evidence")  # a damaged file an earlier rebuild set aside
     kept_names = []
-    for n in range(4):
+    for n in range(3):
         health, kept = sqlite_health.rebuild(str(db), _ingest)
         assert health.ok, health.problems
         kept_names.append(Path(kept).name)
