@@ -555,9 +555,9 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
 # larger file is checked for this long only, the rest is left to `grimoire check`, an empty
 # result (`Grimoire._not_damaged`) and SQLite's own errors.
 OPEN_CHECK_BUDGET = 0.1
-# The files this process found sound at opening, as (device, inode, size, change time) of the
-# file and its -wal: opened again unchanged (a server's readers, the tests), they are not read
-# again.
+# The files this process found sound at opening, as (device, inode, size, modification time)
+# of the file and its -wal: opened again unchanged (a server's readers, the tests), they are
+# not read again.
 _SOUND_AT_OPEN: set[tuple[int, ...]] = set()
 
 
