@@ -431,6 +431,11 @@ DISK_FULL = ("the disk is full (SQLite: database or disk is full); nothing of th
              "kept and what was stored before is intact: free some space and run it again")
 
 
+STILL_FULL = ("the disk is still full: after a write that failed for want of room the file "
+              "cannot be opened again (SQLite needs room beside it for its -shm); what was "
+              "stored before is intact: free some space and run it again")
+
+
 def no_room(error: BaseException) -> str | None:
     """Why SQLite could not write, when it is for want of room: SQLITE_FULL (ENOSPC), or an
     I/O error under a file-size limit (`ulimit -f`: EFBIG, which SQLite reports only as
@@ -840,6 +845,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._opened_as = None if in_memory else _file_id(self._file)
         # Opened for reading (`connect` found the file or its folder not writable).
         self.read_only = not in_memory and not _writable(self._file)
+        self._closed_for_room = False  # a write failed for want of room, and no reopening
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -891,8 +897,13 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             return
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
-        with contextlib.suppress(StoreError):  # the error being raised says what went wrong
+        try:
             self.conn = connect(self._file, create=False)
+        except StoreError:  # the error being raised says what went wrong
+            # A disk still full leaves no room for the -shm the file is read through: opened
+            # again before the next call (`reopen_if_replaced`). Till then every call found a
+            # closed connection, and its damage check called the intact file "damaged".
+            self._closed_for_room = True
 
     def _raise(self, error: BaseException) -> NoReturn:
         """Re-raise, turning SQLite's own errors into a StoreError naming the database."""
@@ -1061,6 +1072,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         opened (a copy moved over it: a backup restored with `mv`, a rebuild this process's
         connection did not hold back); None while it is the same file. Raises StoreError
         when no file is there any more: what this process wrote would be lost."""
+        if self._closed_for_room:
+            try:
+                self.conn = connect(self._file, create=False)
+            except StoreError as e:
+                raise StoreError(STILL_FULL, self.path) from e
+            self._closed_for_room = False
         if self._opened_as is None:
             return None
         try:
