@@ -76,6 +76,15 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _content(path: Path) -> str:
+    """A digest of every row of the database at `path` (its SQL dump), not of its bytes."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
+
+
 @pytest.mark.sqlite_only(reason="the SQLite file itself: damage, WAL, backup, file modes")
 def test_damage_inside_a_page_says_run_check(pristine: Path, tmp_path: Path) -> None:
     db = copy_of(pristine, tmp_path)
@@ -848,11 +857,13 @@ def test_rebuild_through_a_symlinked_db_rebuilds_the_file_it_names(tmp_path: Pat
     link = tmp_path / "kb.db"
     link.symlink_to(real)
     (notes / "b.md").write_text("# Beta\n\nBeta is a note.\n")
-    old = digest(real)
+    old = _content(real)
     code, out = run(link, "rebuild", "--no-embed")
     assert code == 0, out
     assert link.is_symlink() and link.resolve() == real
-    assert (data / "kb.db.old").is_file() and digest(data / "kb.db.old") == old
+    # The old database, row for row (rebuild folds its log into it and holds it in a rollback
+    # journal's mode through the swap, so its header's journal bytes differ: round 39).
+    assert (data / "kb.db.old").is_file() and _content(data / "kb.db.old") == old
     assert "Beta" in run(real, "list")[1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kb.db", "notes"]
 

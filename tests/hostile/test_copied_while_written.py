@@ -61,6 +61,18 @@ def _integrity(path: Path) -> str:
         conn.close()
 
 
+def _holds_passages(db: Path) -> bool:
+    if not db.exists():
+        return False
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    try:
+        return bool(conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+    except sqlite3.Error:
+        return False  # the schema is not made yet
+    finally:
+        conn.close()
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -96,6 +108,9 @@ def test_a_store_copied_while_written_is_read_or_called_damaged_never_rewritten(
                     kb.stats()
                     kb.entries()
                 outcomes["read"] += 1
+                # A torn copy is never answered from without an error (round 38: 1 in 40
+                # was, until `check`): opening it runs SQLite's quick check.
+                assert sound, f"copy {n} is torn ({_integrity(copy)[:80]}) and was read"
             except GrimoireError as e:
                 # One error naming the file and what is wrong, never a traceback.
                 assert "kb.db" in str(e) and "damaged" in str(e), e
@@ -112,4 +127,52 @@ def test_a_store_copied_while_written_is_read_or_called_damaged_never_rewritten(
     assert outcomes["read"] + outcomes["damaged"] == COPIES, outcomes
     print(outcomes)  # shown under -s
     with grimoire.open(db) as kb:  # the store written, killed mid-write, is whole
+        assert kb.store.integrity_check() == "ok"
+
+
+@pytest.mark.sqlite_only(reason="SQLite's online backup of a file being written")
+def test_a_backup_taken_while_another_process_ingests_is_whole(tmp_path: Path) -> None:
+    """RELIABILITY 5 with a real writer: `backup` (SQLite's backup API, one read transaction)
+    while another process ingests every note again and again. Each copy passes `check`, and
+    each note in it is one version of that note, never half of two."""
+    from grimoire.store.sqlite_health import backup
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    db = tmp_path / "kb.db"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(notes), "1000"],
+                              env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        while not _holds_passages(db):  # the writer's first batch committed
+            assert writer.poll() is None, writer.communicate()
+            time.sleep(0.05)
+        versions = set()
+        for n in range(40):  # until copies of two versions were taken (at least three)
+            copy = tmp_path / f"backup{n}.db"
+            health = backup(str(db), str(copy))
+            assert health.ok, (n, health.problems)
+            conn = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)
+            try:
+                rows = conn.execute(
+                    "SELECT s.path, p.text FROM passages p JOIN documents d"
+                    " ON d.id = p.document_id JOIN sources s ON s.id = d.source_id").fetchall()
+            finally:
+                conn.close()
+            by_note: dict[str, set[str]] = {}
+            for path, text in rows:
+                for word in text.split():
+                    if word.startswith("w") and "x" in word:
+                        by_note.setdefault(path, set()).add(word.split("x")[0])
+            assert by_note and all(len(v) == 1 for v in by_note.values()), (n, by_note)
+            versions |= {v for vs in by_note.values() for v in vs}
+            copy.unlink()
+            if n >= 2 and len(versions) >= 2:
+                break
+            time.sleep(0.1)
+    finally:
+        writer.kill()
+        writer.communicate()
+    assert len(versions) >= 2, versions  # the copies were taken while it wrote
+    with grimoire.open(db) as kb:
         assert kb.store.integrity_check() == "ok"

@@ -113,6 +113,44 @@ def _vector_on_path(conn: psycopg.Connection[Any], url: str) -> None:
         raise StoreError(f"cannot install the pgvector extension: {e}", url) from e
 
 
+# What to say when the store's vectors are gone: pgvector's type cannot be dropped while a
+# column uses it, so the extension was dropped with CASCADE, which drops every vector column.
+_DROPPED = ("the pgvector extension was dropped from this database (DROP EXTENSION vector "
+            "CASCADE removes every stored vector; the notes, entries and links are intact)")
+_AGAIN = "ingest the notes into a new database to search by meaning again"
+VECTORS_GONE = f"{_DROPPED}: nothing of this call was kept; {_AGAIN}"
+VECTORS_GONE_AT_OPEN = f"{_DROPPED}, so it was not opened: {_AGAIN}"
+_NO_VEC_COLUMN = re.compile(r'column "?(\w+\.)?vec"? does not exist')
+
+
+def vectors_gone(error: BaseException) -> bool:
+    """True when `error` comes from pgvector's type or the vector columns being gone (the
+    extension dropped while the store was open): a connection made before it still sends
+    the old type's id ("cache lookup failed"), one made after cannot send a vector at all."""
+    text = str(error)
+    return ((isinstance(error, psycopg.errors.UndefinedObject) and 'type "vector"' in text)
+            or (isinstance(error, psycopg.errors.UndefinedColumn)
+            and _NO_VEC_COLUMN.search(text) is not None)
+            or "cache lookup failed for type" in text
+            or (isinstance(error, psycopg.ProgrammingError) and "cannot adapt type" in text
+                and ("'ndarray'" in text or "'Vector'" in text)))
+
+
+def _vector_columns_whole(conn: psycopg.Connection[Any], url: str) -> None:
+    """Refuse a store whose vector tables lost their `vec` column (the extension dropped
+    with CASCADE, then made again at this opening): each search by meaning failed with
+    "column v.vec does not exist", read as a write that failed."""
+    rows = conn.execute(
+        "SELECT t.table_name, count(c.column_name) FROM information_schema.tables t"
+        " LEFT JOIN information_schema.columns c ON c.table_schema = t.table_schema"
+        " AND c.table_name = t.table_name AND c.column_name = 'vec'"
+        " WHERE t.table_schema = current_schema()"
+        " AND t.table_name IN ('vec_blobs', 'passage_vecs', 'entry_vecs')"
+        " GROUP BY t.table_name").fetchall()
+    if any(count == 0 for _, count in rows):
+        raise StoreError(VECTORS_GONE_AT_OPEN, url)
+
+
 class PostgresStore(PostgresQueries):
     """A knowledge base in a PostgreSQL database (14+, with the pgvector extension)."""
 
@@ -143,6 +181,7 @@ class PostgresStore(PostgresQueries):
         # process may be creating that type while this one waits on the migration lock.
         with first:
             self._migrate(first)
+            _vector_columns_whole(first, self.url)
         try:
             self.pool = ConnectionPool(
                 url, min_size=1, max_size=pool_size, open=False,
@@ -167,7 +206,10 @@ class PostgresStore(PostgresQueries):
 
             register_vector(conn)
         except psycopg.ProgrammingError:
-            pass  # no vector type: only if the extension was dropped since `_migrate`
+            # No vector type: the extension was dropped since `_migrate`. The connection is
+            # kept for everything else; a vector it cannot send, or a vector column that is
+            # gone, is said as `VECTORS_GONE` (`vectors_gone`), not as a failed write.
+            pass
 
     def _migrate(self, conn: psycopg.Connection[Any]) -> None:
         with conn.transaction():
@@ -224,6 +266,8 @@ class PostgresStore(PostgresQueries):
             with self.pool.connection() as conn:
                 yield conn
         except psycopg.Error as e:
+            if vectors_gone(e):
+                raise StoreError(VECTORS_GONE, self.url) from e
             raise StoreError(f"database query failed: {e}", self.url) from e
 
     def _all(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
@@ -261,6 +305,8 @@ class PostgresStore(PostgresQueries):
         if isinstance(error, psycopg.errors.DeadlockDetected):
             raise StoreError(f"a concurrent write deadlocked; nothing kept of it, retry: {error}",
                              self.url) from error
+        if vectors_gone(error):
+            raise StoreError(VECTORS_GONE, self.url) from error
         if isinstance(error, psycopg.errors.IntegrityError | psycopg.errors.DataError):
             raise RefusedValue(f"database write refused, nothing kept of it: {error}",
                                self.url) from error

@@ -333,29 +333,148 @@ def rebuild(
             raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
                              str(fresh))
         _refuse_emptied_roots(held, _files_by_root(fresh), roots)
-        if _state(db) != state:  # an ingest opened, wrote and closed it meanwhile
-            raise StoreError("changed while it was being rebuilt (another process wrote to "
-                             "it); nothing was changed: run rebuild again", str(db))
-        _refuse_open_elsewhere(db)  # opened since the start: checked again before the swap
+        # From here to the rename the old file is locked (a sound one; a damaged one may not
+        # take the lock): a process that opens it meanwhile waits, then finds the new file at
+        # the path (`connect`), instead of writing into what becomes NAME.old (round 38).
+        lock = _hold(db) if before.ok else None
+        try:
+            if _written(state, _state(db)):  # an ingest opened, wrote and closed it meanwhile
+                raise StoreError(CHANGED, str(db))
+            if lock is None:
+                _refuse_open_elsewhere(db)  # opened since the start: checked again
+            else:
+                _fold_log(lock, db)
+        except BaseException:
+            _let_go(lock)
+            raise
     except BaseException:
         for partial in _own_files_of(fresh):
             partial.unlink(missing_ok=True)
         raise
-    kept = _free_name(db.with_name(db.name + (".old" if before.ok else ".damaged")))
-    # The old file's -wal would be replayed into the new one: move it along with the file.
-    for suffix in ("-wal", "-shm"):
-        side = Path(str(db) + suffix)
-        if side.exists():
-            side.replace(str(kept) + suffix)
     try:
-        os.link(db, kept)
-    except OSError:
-        shutil.copy2(db, kept)
-    fresh.replace(db)
+        kept = _free_name(db.with_name(db.name + (".old" if before.ok else ".damaged")))
+        # The old file's -wal would be replayed into the new one: move it along with the file.
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(db) + suffix)
+            if side.exists():
+                side.replace(str(kept) + suffix)
+        try:
+            os.link(db, kept)
+        except OSError:
+            shutil.copy2(db, kept)
+        fresh.replace(db)
+    finally:
+        _let_go(lock)
     for side in _own_files_of(fresh)[1:]:  # the embedding is done: its lock and log
         side.unlink(missing_ok=True)
     health = check(path)
-    return dataclasses.replace(health, notices=cleared + health.notices), str(kept)
+    removed = _drop_old_copies(db, kept) if health.ok else ()
+    return (dataclasses.replace(health, notices=cleared + health.notices + removed),
+            str(kept))
+
+
+CHANGED = ("changed while it was being rebuilt (another process wrote to it); nothing was "
+           "changed: run rebuild again")
+OPEN_ELSEWHERE = ("is open in another process (grimoire watch or serve, an embed worker, a "
+                  "Python session?), which would go on using the old file after the swap: let "
+                  "it end or stop it, then run rebuild again; nothing was changed")
+
+
+def _written(before: list[tuple[int, int, int] | None],
+             now: list[tuple[int, int, int] | None]) -> bool:
+    """Whether `_state` changed from `before` to `now`; an empty -wal is none (SQLite makes
+    one when a connection reads the file, and deletes it when the last one closes)."""
+    def written(state: list[tuple[int, int, int] | None]) -> list[tuple[int, int, int] | None]:
+        wal = state[1]
+        return [state[0], None if wal is None or wal[1] == 0 else wal]
+
+    return written(before) != written(now)
+
+
+def _hold(db: Path) -> sqlite3.Connection | None:
+    """A connection holding `db` locked against every other, readers too; None when SQLite
+    cannot lock it (too damaged). Raises StoreError when another process has it open."""
+    try:
+        conn = sqlite3.connect(db.resolve().as_uri() + "?mode=rw", uri=True,
+                               isolation_level=None, timeout=1.0)
+    except sqlite3.Error:
+        return None
+    try:
+        # In WAL mode with exclusive locking the lock taken by the first transaction is kept
+        # after it ends, until the connection closes or leaves WAL.
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as e:
+        conn.close()
+        if getattr(e, "sqlite_errorcode", 0) & 0xFF in (_BUSY, _LOCKED):
+            raise StoreError(OPEN_ELSEWHERE, str(db)) from e
+        return None
+    return conn
+
+
+def _fold_log(conn: sqlite3.Connection, db: Path) -> None:
+    """Fold the held file's -wal into it and hold it, locked, in a rollback journal's mode.
+
+    SQLite deletes a connection's -wal (in exclusive locking, its -journal) by name when it
+    closes: after the swap those names are the new file's. Out of WAL, in normal locking,
+    and holding the lock by a transaction that writes nothing, the connection removes no
+    file when it ends (tried: files made at those names were left). SQLite may let the lock
+    go between the two modes: a write by another process then shows in `data_version`.
+    """
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")  # the -wal folded in and deleted
+        conn.execute("PRAGMA locking_mode = NORMAL")
+        seen = conn.execute("PRAGMA data_version").fetchone()[0]
+        conn.execute("BEGIN EXCLUSIVE")  # deletes the exclusive mode's -journal
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        moved = conn.execute("PRAGMA data_version").fetchone()[0] != seen
+    except sqlite3.Error as e:
+        if getattr(e, "sqlite_errorcode", 0) & 0xFF in (_BUSY, _LOCKED):
+            raise StoreError(OPEN_ELSEWHERE, str(db)) from e
+        raise StoreError(f"cannot be held for the swap ({e}); nothing was changed",
+                         str(db)) from e
+    if moved:
+        raise StoreError(CHANGED, str(db))
+    if not Path(f"{db}-wal").exists():
+        # The log's index, of no use out of WAL (no other process can read the file now):
+        # it would lie beside NAME.old as NAME.old-shm.
+        Path(f"{db}-shm").unlink(missing_ok=True)
+
+
+def _let_go(conn: sqlite3.Connection | None) -> None:
+    if conn is None:
+        return
+    with contextlib.suppress(sqlite3.Error):
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    conn.close()
+
+
+# How many NAME.old copies rebuild keeps: the one it just made and the one before. Each is a
+# whole store (a 3.5 GB store kept ten copies of itself after ten rebuilds, round 38).
+OLD_COPIES = 2
+
+
+def _drop_old_copies(db: Path, kept: Path) -> tuple[str, ...]:
+    """Remove NAME.old copies past the `OLD_COPIES` newest (by when each was last written),
+    never `kept`, never a NAME.damaged; called once the new file passed its check."""
+    pattern = re.compile(re.escape(db.name) + r"\.old(\.\d+)?")
+    olds = []
+    for file in db.parent.iterdir():
+        if pattern.fullmatch(file.name) and file.is_file() and file != kept:
+            with contextlib.suppress(OSError):
+                olds.append((file.stat().st_mtime_ns, file))
+    olds.sort(reverse=True)
+    removed = []
+    for _, file in olds[OLD_COPIES - 1:]:
+        for side in (file, *(Path(f"{file}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
+            side.unlink(missing_ok=True)
+        removed.append(file.name)
+    if not removed:
+        return ()
+    return (f"removed {', '.join(sorted(removed))}: older copies of the store from earlier "
+            f"rebuilds (the {OLD_COPIES} newest are kept: {kept.name} and the one before)",)
 
 
 def _state(db: Path) -> list[tuple[int, int, int] | None]:
@@ -387,11 +506,7 @@ def _refuse_open_elsewhere(db: Path) -> None:
         conn.execute("ROLLBACK")
     except sqlite3.Error as e:
         if getattr(e, "sqlite_errorcode", 0) & 0xFF in (_BUSY, _LOCKED):
-            raise StoreError("is open in another process (grimoire watch or serve, an embed "
-                             "worker, a Python session?), which would go on using the old "
-                             "file after the swap: let it end or stop it, then run rebuild "
-                             "again; nothing was changed",
-                             str(db)) from e
+            raise StoreError(OPEN_ELSEWHERE, str(db)) from e
     finally:
         conn.close()
 
