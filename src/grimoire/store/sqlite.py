@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
 from grimoire.model import Document, Problem, Span
+from grimoire.store import _carry_vectors
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store.base import DAMAGED, Reads
 from grimoire.store.document_rows import (
@@ -205,12 +206,18 @@ class _RowWriter:
         # last: what replacing it twice in turn would leave.
         items = list({record.path: (record, docs) for record, docs in items}.values())
         paths = [(r.path,) for r, _ in items]
-        for forget in _FORGET_FTS:
-            self.c.executemany(forget, paths)
-        self.c.executemany("DELETE FROM sources WHERE path = ?", paths)
+        carried = self._vectors_of(paths)
+        # New ids follow those of the rows about to go: a file read again never gets its old
+        # rows' ids. An embedding run still holding a list of those units (a background
+        # worker) linked each id to the vector of the old row's text; a new row that took
+        # the id got that vector whatever its own text, and kept it.
         for table in self.next:
             self.next[table] = self.c.execute(
                 f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+        first_passage, first_entry = self.next["passages"], self.next["entries"]
+        for forget in _FORGET_FTS:
+            self.c.executemany(forget, paths)
+        self.c.executemany("DELETE FROM sources WHERE path = ?", paths)
         for record, documents in items:
             source_id = self._id("sources")
             self.rows["sources"].append((
@@ -223,6 +230,34 @@ class _RowWriter:
                 if self.held >= _FLUSH_ROWS:
                     self.flush()
         self.flush()
+        if carried:
+            self._carry(carried, first_passage, first_entry)
+
+    def _vectors_of(self, paths: list[tuple[str]]) -> _carry_vectors.Carried:
+        """What vector each unit of these files has, by its embedded text (`_carry_vectors`);
+        nothing to look up in a store without vectors (an ingest with `--no-embed`)."""
+        carried: _carry_vectors.Carried = {}
+        if not self.c.execute("SELECT passages + entries FROM vector_stamp").fetchone()[0]:
+            return carried
+        old_passages = _carry_vectors.OLD_PASSAGES.format("?")
+        old_entries = _carry_vectors.OLD_ENTRIES.format("?")
+        for path in paths:
+            _carry_vectors.remember(carried, self.c.execute(old_passages, path),
+                                    self.c.execute(old_entries, path))
+        return carried
+
+    def _carry(self, carried: _carry_vectors.Carried, first_passage: int,
+               first_entry: int) -> None:
+        """Point the units written from `first_passage` and `first_entry` on at the vectors
+        their embedded texts had (the counts' triggers see each insert)."""
+        found = _carry_vectors.links(
+            carried,
+            self.c.execute(_carry_vectors.NEW_PASSAGES.format("p.id >= ?"), (first_passage,)),
+            self.c.execute(_carry_vectors.NEW_ENTRIES.format("e.id >= ?"), (first_entry,)))
+        self.c.executemany("INSERT INTO passage_vecs (passage_id, hash) VALUES (?, ?)",
+                           [(i, h) for kind, i, h in found if kind == "passage"])
+        self.c.executemany("INSERT INTO entry_vecs (entry_id, hash) VALUES (?, ?)",
+                           [(i, h) for kind, i, h in found if kind == "entry"])
 
     def _id(self, table: str) -> int:
         self.next[table] += 1
