@@ -169,7 +169,6 @@ _INSERTS = {
     "entries": "INSERT INTO entries (id, document_id, term, norm, start_line, end_line, "
                "redirect, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "entry_names": "INSERT INTO entry_names (entry_id, name, norm) VALUES (?, ?, ?)",
-    "entry_fts": "INSERT INTO entry_fts (rowid, names, body) VALUES (?, ?, ?)",
     "passages": "INSERT INTO passages (id, document_id, entry_id, seq, kind, heading_path, "
                 "text, start_line, end_line, marks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "passage_fts": "INSERT INTO passage_fts (rowid, names, title, heading, body) "
@@ -275,12 +274,10 @@ class _RowWriter:
         add_link = rows["links"].append
         if entries:
             add_entry, add_names = rows["entries"].append, rows["entry_names"].extend
-            add_entry_fts = rows["entry_fts"].append
             for entry_id, e in enumerate(entries, first_entry):
-                term, norm, start, end, redirect, data, names, fts_names, fts_body, links = e
+                term, norm, start, end, redirect, data, names, links = e
                 add_entry((entry_id, doc_id, term, norm, start, end, redirect, data))
                 add_names((entry_id, name, key) for name, key in names)
-                add_entry_fts((entry_id, fts_names, fts_body))
                 for link in links:
                     add_link((doc_id, entry_id, *link))
         title = title or ""
@@ -302,10 +299,16 @@ class _RowWriter:
         self.held += 1 + 3 * len(entries) + 2 * len(passages)
 
     def flush(self) -> None:
+        entries = self.rows["entries"]
+        written = (entries[0][0], entries[-1][0]) if entries else None  # their ids, in a row
         for table, sql in _INSERTS.items():
             if self.rows[table]:
                 self.c.executemany(sql, self.rows[table])
                 self.rows[table].clear()
+        if written is not None:
+            # One statement for the batch's entries, from their stored JSON: the values
+            # `_FORGET_FTS` tells the index again when the file goes (`document_rows`).
+            self.c.execute(_FTS_OF_WRITTEN_ENTRIES, written)
         self.held = 0
 
 
@@ -374,6 +377,10 @@ ENTRY_FTS_VALUES = """
            coalesce(json_extract(e.data, '$.definition'), '') || ' '
              || coalesce((SELECT group_concat(value, ' ')
                           FROM json_each(e.data, '$.glosses')), '')"""
+
+# The full-text rows of the entries a write stored (ids from, to).
+_FTS_OF_WRITTEN_ENTRIES = f"""INSERT INTO entry_fts (rowid, names, body)
+    SELECT e.id, {ENTRY_FTS_VALUES} FROM entries e WHERE e.id BETWEEN ? AND ?"""
 
 # Before a file's rows go (a re-read, a removal), its rows leave the full-text index, by path:
 # the tables hold no copy of the text (`_contentless_fts`), so no trigger on a cascade could
