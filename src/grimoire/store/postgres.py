@@ -387,16 +387,20 @@ class PostgresStore(PostgresQueries):
                  record.sha256, record.size, _json(json.dumps(to_data(record.problems)))),
             )
 
-    def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
+    def replace_source(self, record: SourceRecord, documents: Iterable[Document], *,
+                       vectors: bool = True) -> None:
         with self.transaction() as c:
             _writing_files(c, [record.path])
             # The vectors of the file's units, by embedded text, for the new units that hold
-            # the same texts (`_carry_vectors`).
+            # the same texts (`_carry_vectors`); none to look for when the store has none.
             carried: _carry_vectors.Carried = {}
-            _carry_vectors.remember(
-                carried,
-                c.execute(_carry_vectors.OLD_PASSAGES.format("%s"), (record.path,)).fetchall(),
-                c.execute(_carry_vectors.OLD_ENTRIES.format("%s"), (record.path,)).fetchall())
+            if vectors:
+                _carry_vectors.remember(
+                    carried,
+                    c.execute(_carry_vectors.OLD_PASSAGES.format("%s"),
+                              (record.path,)).fetchall(),
+                    c.execute(_carry_vectors.OLD_ENTRIES.format("%s"),
+                              (record.path,)).fetchall())
             c.execute("DELETE FROM sources WHERE path = %s", (record.path,))
             row = c.execute(
                 """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
@@ -434,8 +438,11 @@ class PostgresStore(PostgresQueries):
         items = list(items)
         with self.transaction() as c:
             _writing_files(c, [record.path for record, _ in items])
+            row = c.execute("SELECT EXISTS (SELECT 1 FROM passage_vecs)"
+                            " OR EXISTS (SELECT 1 FROM entry_vecs)").fetchone()
             for record, documents in items:
-                self.replace_source(record, _as_documents(documents))
+                self.replace_source(record, _as_documents(documents),
+                                    vectors=bool(row and row[0]))
 
     def remove_source(self, path: str) -> None:
         with self.transaction() as c:
