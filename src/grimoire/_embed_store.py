@@ -53,7 +53,35 @@ def _chunks(texts: list[str]) -> list[list[int]]:
 def embed_store(
     store: Store, embedder: Embedder, *, progress: EmbedProgress | None = None
 ) -> EmbedReport:
-    """Give every passage and entry a vector; texts embedded before are never re-embedded."""
+    """Give every passage and entry a vector; texts embedded before are never re-embedded.
+
+    When units listed for a chunk are gone by the time it is stored (an ingest replaced their
+    files meanwhile), the rest of the list is stale: it is made again, and the texts just
+    embedded are reused for the new units that hold them. A worker that kept to its old list
+    embedded texts whose units no longer existed for minutes while the new units waited,
+    and then dropped those vectors as orphans and embedded the texts once more (qa38).
+    """
+    embedded = reused = 0
+    while True:
+        done, pointed, whole = _embed_pass(store, embedder, progress)
+        embedded += done
+        reused += pointed
+        if whole:
+            break
+    store.drop_orphan_vectors()
+    # Whatever finishes embedding (the background worker, `embed`, `ingest --wait`) brings
+    # the store's vector index file up to date, not the user's next search.
+    store.index_vectors(embedder.name)
+    have, _ = store.vector_counts()
+    return EmbedReport(embedded=embedded, reused=reused, total=have, model=embedder.name)
+
+
+def _embed_pass(
+    store: Store, embedder: Embedder, progress: EmbedProgress | None
+) -> tuple[int, int, bool]:
+    """Embed the units without a vector as listed once: (texts embedded, units pointed at a
+    vector that existed, whether the whole list was done: False when a chunk's units were
+    gone)."""
     import hashlib  # on use: a search that never embeds does not load OpenSSL
 
     units = store.embed_units(embedder.name)
@@ -86,13 +114,11 @@ def embed_store(
         vectors = embedder.embed([texts[i] for i in chunk], progress=step)
         hashes = [order[i] for i in chunk]
         links = [link for h in hashes for link in waiting[h]]
-        store.save_vectors(embedder.name, list(zip(hashes, vectors, strict=True)), links)
+        pointed = store.save_vectors(embedder.name, list(zip(hashes, vectors, strict=True)),
+                                     links)
         done += len(chunk)
+        if pointed < len(links):
+            return done, len(reused), False
     if progress is not None and not texts:
         progress(0, 0)
-    store.drop_orphan_vectors()
-    # Whatever finishes embedding (the background worker, `embed`, `ingest --wait`) brings
-    # the store's vector index file up to date, not the user's next search.
-    store.index_vectors(embedder.name)
-    have, _ = store.vector_counts()
-    return EmbedReport(embedded=done, reused=len(reused), total=have, model=embedder.name)
+    return done, len(reused), True

@@ -291,8 +291,9 @@ class Store(Protocol):
         model: str,
         blobs: Sequence[tuple[str, np.ndarray]],
         links: Sequence[tuple[str, int, str]],
-    ) -> None:
-        """Store new vectors (hash, vector) and point units (kind, id, hash) at them."""
+    ) -> int:
+        """Store new vectors (hash, vector) and point units (kind, id, hash) at them; how many
+        units it pointed (fewer than `links` when some were deleted meanwhile)."""
         ...
 
     def drop_orphan_vectors(self) -> int: ...

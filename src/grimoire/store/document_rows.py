@@ -34,9 +34,11 @@ LinkRow = tuple[str, str, str | None, str, str | None, bool | None, int, int, st
 # unpickling it took 64% and 43% fewer instructions (issue 14). Their fields, in order:
 
 # One entry: term, norm, start_line, end_line, redirect, data (the entry as JSON), names
-# ((name, norm), one per distinct norm), fts_names ("term ; alias ; ..." for the entry
-# index), fts_body (definition and glosses), links (see also included).
-EntryRows = tuple[str, str, int, int, str | None, str, tuple[tuple[str, str], ...], str, str,
+# ((name, norm), one per distinct norm), links (see also included). Its full-text row (names;
+# definition and glosses) is not sent: the writer indexes it from `data`, in SQL, as it
+# computes it to forget the row (`sqlite.ENTRY_FTS_VALUES`), so the definition crosses the
+# pipe once, not twice (about 500 bytes a note).
+EntryRows = tuple[str, str, int, int, str | None, str, tuple[tuple[str, str], ...],
                   tuple[LinkRow, ...]]
 
 # One passage: entry (its index in the document's entries, or None), kind, heading_path (JSON
@@ -57,16 +59,6 @@ def names_text(names: tuple[tuple[str, str], ...]) -> str:
 
 # A file to store: its record, and its documents (as read, or as rows built by a worker).
 SourceItem = tuple[SourceRecord, Iterable[Document | DocumentRows]]
-
-
-def entry_fts_names(entry: Entry) -> str:
-    """The entry index's names column: "term ; alias ; ..."."""
-    return entry.term + " ; " + " ; ".join(entry.aliases)
-
-
-def entry_fts_body(entry: Entry) -> str:
-    """The entry index's body column: definition, then glosses."""
-    return (entry.definition or "") + " " + " ".join(entry.glosses)
 
 
 def link_rows(links: Sequence[Link]) -> tuple[LinkRow, ...]:
@@ -271,7 +263,6 @@ def document_rows(doc: Document) -> DocumentRows:
             entry.term, normalize(entry.term), entry.span.start_line, entry.span.end_line,
             entry.redirect, stored_json(entry, doc.path),
             tuple((name, key) for key, name in names.items()),
-            entry_fts_names(entry), entry_fts_body(entry),
             link_rows((*entry.links, *entry.see_also)),
         ))
         spans.append((entry.span.start_line, entry.span.end_line, k))
@@ -306,7 +297,7 @@ def document_rows(doc: Document) -> DocumentRows:
         # a page that opens with a list of links, no paragraph, had each stored twice, and
         # lint reported each of them twice (round 33: an org-roam note's `- tags :: [[...]]`).
         e = entries[page]
-        entries[page] = (*e[:9], tuple(dict.fromkeys((*e[9], *page_links))))
+        entries[page] = (*e[:7], tuple(dict.fromkeys((*e[7], *page_links))))
     return (
         doc.page, doc.title, doc.format, _json_strings(doc.tags), meta_json(doc.meta),
         json.dumps(to_data(doc.revision)) if doc.revision else None,

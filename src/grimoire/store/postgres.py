@@ -40,6 +40,7 @@ from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
+from grimoire.store import _carry_vectors
 from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
 from grimoire.store.base import Reads
 from grimoire.store.document_rows import (
@@ -432,9 +433,20 @@ class PostgresStore(PostgresQueries):
                  record.sha256, record.size, _json(json.dumps(to_data(record.problems)))),
             )
 
-    def replace_source(self, record: SourceRecord, documents: Iterable[Document]) -> None:
+    def replace_source(self, record: SourceRecord, documents: Iterable[Document], *,
+                       vectors: bool = True) -> None:
         with self.transaction() as c:
             _writing_files(c, [record.path])
+            # The vectors of the file's units, by embedded text, for the new units that hold
+            # the same texts (`_carry_vectors`); none to look for when the store has none.
+            carried: _carry_vectors.Carried = {}
+            if vectors:
+                _carry_vectors.remember(
+                    carried,
+                    c.execute(_carry_vectors.OLD_PASSAGES.format("%s"),
+                              (record.path,)).fetchall(),
+                    c.execute(_carry_vectors.OLD_ENTRIES.format("%s"),
+                              (record.path,)).fetchall())
             c.execute("DELETE FROM sources WHERE path = %s", (record.path,))
             row = c.execute(
                 """INSERT INTO sources (path, root, format, status, reason, sha256, size, problems)
@@ -445,13 +457,38 @@ class PostgresStore(PostgresQueries):
             assert row is not None
             for document in documents:
                 _insert_document(c, int(row[0]), document)
+            if carried:
+                self._carry(c, carried, int(row[0]))
+
+    def _carry(self, c: psycopg.Connection[Any], carried: _carry_vectors.Carried,
+               source_id: int) -> None:
+        """Point the new units of the source at the vectors their embedded texts had."""
+        of_source = "d.source_id = %s"
+        found = _carry_vectors.links(
+            carried,
+            c.execute(_carry_vectors.NEW_PASSAGES.format(of_source), (source_id,)).fetchall(),
+            c.execute(_carry_vectors.NEW_ENTRIES.format(
+                "e.document_id IN (SELECT d.id FROM documents d WHERE " + of_source + ")"),
+                (source_id,)).fetchall())
+        for kind, table, key, parent in (("passage", "passage_vecs", "passage_id", "passages"),
+                                         ("entry", "entry_vecs", "entry_id", "entries")):
+            pairs = [(h, i) for k, i, h in found if k == kind]
+            if pairs:
+                c.cursor().executemany(
+                    f"""INSERT INTO {table} ({key}, document_id, hash, model, dim, vec)
+                        SELECT u.id, u.document_id, b.hash, b.model, vector_dims(b.vec), b.vec
+                        FROM {parent} u JOIN vec_blobs b ON b.hash = %s WHERE u.id = %s""",
+                    pairs)
 
     def replace_sources(self, items: Iterable[SourceItem]) -> None:
         items = list(items)
         with self.transaction() as c:
             _writing_files(c, [record.path for record, _ in items])
+            row = c.execute("SELECT EXISTS (SELECT 1 FROM passage_vecs)"
+                            " OR EXISTS (SELECT 1 FROM entry_vecs)").fetchone()
             for record, documents in items:
-                self.replace_source(record, _as_documents(documents))
+                self.replace_source(record, _as_documents(documents),
+                                    vectors=bool(row and row[0]))
 
     def remove_source(self, path: str) -> None:
         with self.transaction() as c:

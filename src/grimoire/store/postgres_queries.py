@@ -544,10 +544,11 @@ class PostgresQueries(ConceptLookups):
         model: str,
         blobs: Sequence[tuple[str, np.ndarray]],
         links: Sequence[tuple[str, int, str]],
-    ) -> None:
+    ) -> int:
         import numpy as np
 
         dims: set[int] = set()
+        linked = 0
         with self.transaction() as c:
             rows = sorted((h, model, np.asarray(v, dtype=np.float32)) for h, v in blobs)
             if rows:
@@ -564,7 +565,8 @@ class PostgresQueries(ConceptLookups):
                 pairs = sorted((i, h) for k, i, h in links if k == kind)
                 if not pairs:
                     continue
-                c.cursor().executemany(
+                cur = c.cursor()
+                cur.executemany(
                     f"""INSERT INTO {table} ({key}, document_id, hash, model, dim, vec)
                         SELECT u.id, u.document_id, b.hash, b.model, vector_dims(b.vec), b.vec
                         FROM {parent} u JOIN vec_blobs b ON b.hash = %s WHERE u.id = %s
@@ -572,12 +574,14 @@ class PostgresQueries(ConceptLookups):
                           hash = excluded.hash, model = excluded.model, dim = excluded.dim,
                           vec = excluded.vec""",
                     [(h, i) for i, h in pairs])
+                linked += max(cur.rowcount, 0)  # psycopg sums an executemany's rows
             if not dims and links:
                 dims.update(int(r[0]) for r in c.execute(
                     "SELECT DISTINCT vector_dims(vec) FROM vec_blobs WHERE hash = ANY(%s)",
                     (list({h for _, _, h in links}),)).fetchall())
         for dim in dims:
             self.ensure_vector_index(dim)
+        return linked
 
     def ensure_vector_index(self, dim: int) -> None:
         """Build the HNSW indexes for vectors of `dim` (once; a no-op when they exist).

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
 from grimoire.model import Document, Problem, Span
+from grimoire.store import _carry_vectors
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store.base import DAMAGED, Reads
 from grimoire.store.document_rows import (
@@ -168,7 +169,6 @@ _INSERTS = {
     "entries": "INSERT INTO entries (id, document_id, term, norm, start_line, end_line, "
                "redirect, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "entry_names": "INSERT INTO entry_names (entry_id, name, norm) VALUES (?, ?, ?)",
-    "entry_fts": "INSERT INTO entry_fts (rowid, names, body) VALUES (?, ?, ?)",
     "passages": "INSERT INTO passages (id, document_id, entry_id, seq, kind, heading_path, "
                 "text, start_line, end_line, marks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "passage_fts": "INSERT INTO passage_fts (rowid, names, title, heading, body) "
@@ -205,12 +205,18 @@ class _RowWriter:
         # last: what replacing it twice in turn would leave.
         items = list({record.path: (record, docs) for record, docs in items}.values())
         paths = [(r.path,) for r, _ in items]
-        for forget in _FORGET_FTS:
-            self.c.executemany(forget, paths)
-        self.c.executemany("DELETE FROM sources WHERE path = ?", paths)
+        carried = self._vectors_of(paths)
+        # New ids follow those of the rows about to go: a file read again never gets its old
+        # rows' ids. An embedding run still holding a list of those units (a background
+        # worker) linked each id to the vector of the old row's text; a new row that took
+        # the id got that vector whatever its own text, and kept it.
         for table in self.next:
             self.next[table] = self.c.execute(
                 f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+        first_passage, first_entry = self.next["passages"], self.next["entries"]
+        for forget in _FORGET_FTS:
+            self.c.executemany(forget, paths)
+        self.c.executemany("DELETE FROM sources WHERE path = ?", paths)
         for record, documents in items:
             source_id = self._id("sources")
             self.rows["sources"].append((
@@ -223,6 +229,34 @@ class _RowWriter:
                 if self.held >= _FLUSH_ROWS:
                     self.flush()
         self.flush()
+        if carried:
+            self._carry(carried, first_passage, first_entry)
+
+    def _vectors_of(self, paths: list[tuple[str]]) -> _carry_vectors.Carried:
+        """What vector each unit of these files has, by its embedded text (`_carry_vectors`);
+        nothing to look up in a store without vectors (an ingest with `--no-embed`)."""
+        carried: _carry_vectors.Carried = {}
+        if not self.c.execute("SELECT passages + entries FROM vector_stamp").fetchone()[0]:
+            return carried
+        old_passages = _carry_vectors.OLD_PASSAGES.format("?")
+        old_entries = _carry_vectors.OLD_ENTRIES.format("?")
+        for path in paths:
+            _carry_vectors.remember(carried, self.c.execute(old_passages, path),
+                                    self.c.execute(old_entries, path))
+        return carried
+
+    def _carry(self, carried: _carry_vectors.Carried, first_passage: int,
+               first_entry: int) -> None:
+        """Point the units written from `first_passage` and `first_entry` on at the vectors
+        their embedded texts had (the counts' triggers see each insert)."""
+        found = _carry_vectors.links(
+            carried,
+            self.c.execute(_carry_vectors.NEW_PASSAGES.format("p.id >= ?"), (first_passage,)),
+            self.c.execute(_carry_vectors.NEW_ENTRIES.format("e.id >= ?"), (first_entry,)))
+        self.c.executemany("INSERT INTO passage_vecs (passage_id, hash) VALUES (?, ?)",
+                           [(i, h) for kind, i, h in found if kind == "passage"])
+        self.c.executemany("INSERT INTO entry_vecs (entry_id, hash) VALUES (?, ?)",
+                           [(i, h) for kind, i, h in found if kind == "entry"])
 
     def _id(self, table: str) -> int:
         self.next[table] += 1
@@ -240,12 +274,10 @@ class _RowWriter:
         add_link = rows["links"].append
         if entries:
             add_entry, add_names = rows["entries"].append, rows["entry_names"].extend
-            add_entry_fts = rows["entry_fts"].append
             for entry_id, e in enumerate(entries, first_entry):
-                term, norm, start, end, redirect, data, names, fts_names, fts_body, links = e
+                term, norm, start, end, redirect, data, names, links = e
                 add_entry((entry_id, doc_id, term, norm, start, end, redirect, data))
                 add_names((entry_id, name, key) for name, key in names)
-                add_entry_fts((entry_id, fts_names, fts_body))
                 for link in links:
                     add_link((doc_id, entry_id, *link))
         title = title or ""
@@ -267,10 +299,16 @@ class _RowWriter:
         self.held += 1 + 3 * len(entries) + 2 * len(passages)
 
     def flush(self) -> None:
+        entries = self.rows["entries"]
+        written = (entries[0][0], entries[-1][0]) if entries else None  # their ids, in a row
         for table, sql in _INSERTS.items():
             if self.rows[table]:
                 self.c.executemany(sql, self.rows[table])
                 self.rows[table].clear()
+        if written is not None:
+            # One statement for the batch's entries, from their stored JSON: the values
+            # `_FORGET_FTS` tells the index again when the file goes (`document_rows`).
+            self.c.execute(_FTS_OF_WRITTEN_ENTRIES, written)
         self.held = 0
 
 
@@ -339,6 +377,10 @@ ENTRY_FTS_VALUES = """
            coalesce(json_extract(e.data, '$.definition'), '') || ' '
              || coalesce((SELECT group_concat(value, ' ')
                           FROM json_each(e.data, '$.glosses')), '')"""
+
+# The full-text rows of the entries a write stored (ids from, to).
+_FTS_OF_WRITTEN_ENTRIES = f"""INSERT INTO entry_fts (rowid, names, body)
+    SELECT e.id, {ENTRY_FTS_VALUES} FROM entries e WHERE e.id BETWEEN ? AND ?"""
 
 # Before a file's rows go (a re-read, a removal), its rows leave the full-text index, by path:
 # the tables hold no copy of the text (`_contentless_fts`), so no trigger on a cascade could

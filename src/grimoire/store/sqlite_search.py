@@ -516,8 +516,9 @@ class SearchSQL:
         model: str,
         blobs: Sequence[tuple[str, np.ndarray]],
         links: Sequence[tuple[str, int, str]],
-    ) -> None:
-        """Store new vectors (hash, vector) and point units (kind, id, hash) at them."""
+    ) -> int:
+        """Store new vectors (hash, vector) and point units (kind, id, hash) at them; how many
+        units it pointed."""
         import numpy as np
 
         # Through the store's transaction: SQLite's own errors (a read-only file, a full disk)
@@ -529,18 +530,19 @@ class SearchSQL:
             )
             # A unit may have vanished since it was listed (a concurrent ingest): skip it.
             # An upsert, not INSERT OR REPLACE: the vector counts' triggers see an update.
-            c.executemany(
+            linked = c.executemany(
                 "INSERT INTO passage_vecs (passage_id, hash)"
                 " SELECT ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)"
                 " ON CONFLICT (passage_id) DO UPDATE SET hash = excluded.hash",
                 [(i, h, i) for kind, i, h in links if kind == "passage"],
-            )
-            c.executemany(
+            ).rowcount
+            linked += c.executemany(
                 "INSERT INTO entry_vecs (entry_id, hash)"
                 " SELECT ?, ? WHERE EXISTS (SELECT 1 FROM entries WHERE id = ?)"
                 " ON CONFLICT (entry_id) DO UPDATE SET hash = excluded.hash",
                 [(i, h, i) for kind, i, h in links if kind == "entry"],
-            )
+            ).rowcount
+        return max(linked, 0)
 
     def drop_orphan_vectors(self) -> int:
         """Delete vectors no passage or entry points at any more; returns how many."""
