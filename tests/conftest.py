@@ -215,10 +215,12 @@ NO_STORE = frozenset(f"tests/{name}.py" for name in (
 # fresh-clone run with its CLI children alone moved had the SQLite pass end 1:33 after the
 # PostgreSQL pass (14:28 and 12:55); the rest of the module is about 26 s on a quiet machine.
 # test_linear's test_reader_cost_is_linear (every reader on every pathological input, 52 s of
-# the 100 s of CPU the SQLite pass gave NO_STORE, round 39): round 38's fresh clone still had
-# the SQLite pass end 1:48 after the PostgreSQL pass (13:59 and 12:11).
+# the 100 s of CPU the SQLite pass gave NO_STORE, round 39) and test_new_formats_linear's
+# (12 s): round 38's fresh clone still had the SQLite pass end 1:48 after the PostgreSQL pass
+# (13:59 and 12:11), and the PostgreSQL pass skips three browser tests now (`one_pass`).
 NO_STORE_ON_POSTGRES = frozenset(f"tests/{name}" for name in (
-    "hostile/test_backtracking.py", "hostile/test_linear.py::test_reader_cost_is_linear"))
+    "hostile/test_backtracking.py", "hostile/test_linear.py::test_reader_cost_is_linear",
+    "readers/test_new_formats_linear.py::test_new_reader_cost_is_linear"))
 
 
 def _module(item: pytest.Item) -> str:
@@ -286,9 +288,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
+        once = item.get_closest_marker("one_pass")
         if marker is not None:
             why = marker.kwargs.get("reason", "reads or breaks the SQLite file itself")
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {why}"))
+        elif once is not None:
+            item.add_marker(pytest.mark.skip(
+                reason=f"checks nothing the engine decides: the SQLite pass ran it "
+                       f"({once.kwargs['reason']})"))
         elif Path(item.path).is_relative_to(STORE_TESTS):
             if not SPLIT:
                 # The contract suite runs on both engines in the SQLite pass.
@@ -308,6 +315,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "postgres: a tests/store test that opens a PostgreSQL database with neither"
                    " a `pg` argument nor a \"postgres\" param (the split run puts it in the"
                    " PostgreSQL pass)")
+    config.addinivalue_line(
+        "markers", "one_pass(reason): opens a store, but what it checks the engine does not"
+                   " decide (a browser's handling of a header, a file served from disk): the"
+                   " PostgreSQL pass skips it")
     config.addinivalue_line(
         "markers", "no_store: opens no knowledge base in this process (the embedding model"
                    " alone, a reader): the PostgreSQL pass skips it, as a module in NO_STORE")
