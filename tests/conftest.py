@@ -326,20 +326,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # -- the model's vectors, each text embedded once a pass ---------------------------------------
 
-# Hundreds of tests read the same notes (the seeds, the corpora's pages) into stores of their
-# own, and the packaged model embedded each of those texts again in each store: most of a
-# pass's embedding was texts it had embedded before. Here the process's model (the one
-# `default_embedder()` gives every store that is not handed another) keeps each text's vector
-# for the rest of the pass, keyed by the text and the session that ran it (the one-thread
-# query session for a call of `QUERY_TOKENS` or fewer, the bulk session otherwise, as
-# `MiniLM.embed` picks): a later call gets the vector the model gave, computed by the model,
-# and only its new texts run. The bulk session's vector of a text does not depend on the
-# other texts of its batch (checked bitwise, bench/README.md, round 39), so a store gets the
-# vectors it would have computed itself, bit for bit; the store's own embedding code (units,
-# hashes, chunks, saving and indexing the vectors) runs as before on both engines. Not kept:
-# a model instance of a test's own (its loading or batching is what it checks), a process
-# that made a `warm(once=True)` session, the text `warm(ahead=...)` embedded, and the modules
-# that check the model itself (EMBEDS_ITSELF). CLI children embed for themselves.
+# Many tests read the same notes (the seeds, the corpora's pages) into stores of their own, and the
+# packaged model embedded each of those texts again in each store: of the 3,296 texts tests/ask and
+# tests/export gave the model in a pass, 2,354 were distinct (round 39). Here the process's model
+# (the one `default_embedder()` gives every store that is not handed another) keeps each text's
+# vector for the rest of the pass, keyed by the text and the session that ran it (the one-thread
+# query session for a call of `QUERY_TOKENS` or fewer, the bulk session otherwise, as `MiniLM.embed`
+# picks): a later call gets the vector the model gave, computed by the model, and only its new texts
+# run. The bulk session's vector of a text does not depend on the other texts of its batch (checked
+# bitwise, bench/README.md, round 39), so a store gets the vectors it would have computed itself,
+# bit for bit; the store's own embedding code (units, hashes, chunks, saving and indexing the
+# vectors) runs as before on both engines. Not kept: a model instance of a test's own (its loading
+# or batching is what it checks), a process that made a `warm(once=True)` session, the text
+# `warm(ahead=...)` embedded, and the modules that check the model itself (EMBEDS_ITSELF). CLI
+# children embed for themselves.
 EMBEDS_ITSELF = frozenset(f"tests/{name}.py" for name in (
     "test_embed", "test_ask_vectors", "test_cold_start", "test_search_prepare",
     "test_background"))
