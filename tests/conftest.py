@@ -215,12 +215,11 @@ NO_STORE = frozenset(f"tests/{name}.py" for name in (
 # fresh-clone run with its CLI children alone moved had the SQLite pass end 1:33 after the
 # PostgreSQL pass (14:28 and 12:55); the rest of the module is about 26 s on a quiet machine.
 # test_linear's test_reader_cost_is_linear (every reader on every pathological input, 52 s of
-# the 100 s of CPU the SQLite pass gave NO_STORE, round 39) and test_new_formats_linear's
-# (12 s): round 38's fresh clone still had the SQLite pass end 1:48 after the PostgreSQL pass
-# (13:59 and 12:11), and the PostgreSQL pass skips three browser tests now (`one_pass`).
+# the 100 s of CPU the SQLite pass gave NO_STORE, round 39): round 38's fresh clone had the
+# SQLite pass end 1:48 after the PostgreSQL pass (13:59 and 12:11). With test_new_formats_linear
+# moved too, round 39's whole run had the PostgreSQL pass end last (12:07 and 12:54).
 NO_STORE_ON_POSTGRES = frozenset(f"tests/{name}" for name in (
-    "hostile/test_backtracking.py", "hostile/test_linear.py::test_reader_cost_is_linear",
-    "readers/test_new_formats_linear.py::test_new_reader_cost_is_linear"))
+    "hostile/test_backtracking.py", "hostile/test_linear.py::test_reader_cost_is_linear"))
 
 
 def _module(item: pytest.Item) -> str:
