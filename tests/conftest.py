@@ -214,8 +214,12 @@ NO_STORE = frozenset(f"tests/{name}.py" for name in (
 # test_backtracking whole (its CLI children get a file as `--db`: SQLite in both passes): a
 # fresh-clone run with its CLI children alone moved had the SQLite pass end 1:33 after the
 # PostgreSQL pass (14:28 and 12:55); the rest of the module is about 26 s on a quiet machine.
+# test_linear's test_reader_cost_is_linear (every reader on every pathological input, 52 s of
+# the 100 s of CPU the SQLite pass gave NO_STORE, round 39): round 38's fresh clone had the
+# SQLite pass end 1:48 after the PostgreSQL pass (13:59 and 12:11). With test_new_formats_linear
+# moved too, round 39's whole run had the PostgreSQL pass end last (12:07 and 12:54).
 NO_STORE_ON_POSTGRES = frozenset(f"tests/{name}" for name in (
-    "hostile/test_backtracking.py",))
+    "hostile/test_backtracking.py", "hostile/test_linear.py::test_reader_cost_is_linear"))
 
 
 def _module(item: pytest.Item) -> str:
@@ -283,9 +287,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
+        once = item.get_closest_marker("one_pass")
         if marker is not None:
             why = marker.kwargs.get("reason", "reads or breaks the SQLite file itself")
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {why}"))
+        elif once is not None:
+            item.add_marker(pytest.mark.skip(
+                reason=f"checks nothing the engine decides: the SQLite pass ran it "
+                       f"({once.kwargs['reason']})"))
         elif Path(item.path).is_relative_to(STORE_TESTS):
             if not SPLIT:
                 # The contract suite runs on both engines in the SQLite pass.
@@ -306,8 +315,80 @@ def pytest_configure(config: pytest.Config) -> None:
                    " a `pg` argument nor a \"postgres\" param (the split run puts it in the"
                    " PostgreSQL pass)")
     config.addinivalue_line(
+        "markers", "one_pass(reason): opens a store, but what it checks the engine does not"
+                   " decide (a browser's handling of a header, a file served from disk): the"
+                   " PostgreSQL pass skips it")
+    config.addinivalue_line(
         "markers", "no_store: opens no knowledge base in this process (the embedding model"
                    " alone, a reader): the PostgreSQL pass skips it, as a module in NO_STORE")
+
+
+# -- the model's vectors, each text embedded once a pass ---------------------------------------
+
+# Many tests read the same notes (the seeds, the corpora's pages) into stores of their own, and the
+# packaged model embedded each of those texts again in each store: of the 3,296 texts tests/ask and
+# tests/export gave the model in a pass, 2,354 were distinct (round 39). Here the process's model
+# (the one `default_embedder()` gives every store that is not handed another) keeps each text's
+# vector for the rest of the pass, keyed by the text and the session that ran it (the one-thread
+# query session for a call of `QUERY_TOKENS` or fewer, the bulk session otherwise, as `MiniLM.embed`
+# picks): a later call gets the vector the model gave, computed by the model, and only its new texts
+# run. The bulk session's vector of a text does not depend on the other texts of its batch (checked
+# bitwise, bench/README.md, round 39), so a store gets the vectors it would have computed itself,
+# bit for bit; the store's own embedding code (units, hashes, chunks, saving and indexing the
+# vectors) runs as before on both engines. Not kept: a model instance of a test's own (its loading
+# or batching is what it checks), a process that made a `warm(once=True)` session, the text
+# `warm(ahead=...)` embedded, and the modules that check the model itself (EMBEDS_ITSELF). CLI
+# children embed for themselves.
+EMBEDS_ITSELF = frozenset(f"tests/{name}.py" for name in (
+    "test_embed", "test_ask_vectors", "test_cold_start", "test_search_prepare",
+    "test_background"))
+_VECTORS: dict[tuple[bool, str], Any] = {}
+_KEEP_VECTORS = [True]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _vectors_once() -> Iterator[None]:
+    from grimoire import embed
+
+    real = embed.MiniLM.embed
+
+    def embed_once(self: Any, texts: Any, *, progress: Any = None) -> Any:
+        sessions = self._sessions
+        if (not _KEEP_VECTORS[0] or self is not embed._default or not texts
+                or self._ahead is not None
+                or (sessions.get(True) is not None and sessions.get(True) is sessions.get(False))):
+            return real(self, texts, progress=progress)
+        import numpy as np
+
+        rows = self.tokenize(texts)
+        query = sum(len(r) for r in rows) <= embed.QUERY_TOKENS
+        new: dict[str, int] = {}
+        for i, text in enumerate(texts):
+            if (query, text) not in _VECTORS and text not in new:
+                new[text] = i
+        if new:
+            run = list(new)
+            if not query and sum(len(rows[i]) for i in new.values()) <= embed.QUERY_TOKENS:
+                run = list(texts)  # alone they would run on the query session
+            for text, vector in zip(run, real(self, run), strict=True):
+                _VECTORS[query, text] = vector.copy()
+        out = np.stack([_VECTORS[query, text] for text in texts])
+        if progress is not None:
+            progress(len(texts), len(texts))
+        return out
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(embed.MiniLM, "embed", embed_once)
+    yield
+    patch.undo()
+    _VECTORS.clear()
+
+
+@pytest.fixture(autouse=True)
+def _vectors_kept(request: pytest.FixtureRequest) -> Iterator[None]:
+    _KEEP_VECTORS[0] = _module(request.node) not in EMBEDS_ITSELF
+    yield
+    _KEEP_VECTORS[0] = True
 
 
 # -- real notes in a store of their own (the ask tests) ---------------------------------------

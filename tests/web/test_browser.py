@@ -199,6 +199,7 @@ def test_hostile_notes_run_nothing_and_send_nothing(browser: Browser,
     context.close()
 
 
+@pytest.mark.one_pass(reason="the Content-Security-Policy header alone, case 31")
 def test_csp_alone_stops_inline_script(browser: Browser, unsanitized_server: Running) -> None:
     """Case 31: with the sanitizer off, raw <script> reaches the page and still never runs."""
     context, watch = open_context(browser, unsanitized_server)
@@ -215,6 +216,7 @@ def test_csp_alone_stops_inline_script(browser: Browser, unsanitized_server: Run
     context.close()
 
 
+@pytest.mark.one_pass(reason="an SVG file served from disk with its sandbox header")
 def test_svg_attachment_opened_directly_runs_nothing(browser: Browser, hostile_server: Running,
                                                      hostile_db: Path) -> None:
     context, watch = open_context(browser, hostile_server)
@@ -291,6 +293,7 @@ def test_a_phone_never_scrolls_sideways_on_real_notes(browser: Browser, seed_ser
     context.close()
 
 
+@pytest.mark.one_pass(reason="the browser's requests for an icon")
 def test_a_fresh_browser_asks_for_no_missing_icon(browser: Browser, server: Running) -> None:
     # Chromium asks a page with no icon for /favicon.ico: a 404 in the console of every fresh
     # browser. A context with a route (open_context) never asks, so this one only records.
