@@ -9,13 +9,14 @@ Opening one must say that the file is damaged, name it, say what to do, and leav
 from __future__ import annotations
 
 import hashlib
+import importlib
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 import grimoire
-from grimoire.errors import CorruptDatabase
+from grimoire.errors import CorruptDatabase, StoreError
 
 pytestmark = pytest.mark.sqlite_only(reason="splices the pages of a SQLite file")
 
@@ -79,3 +80,30 @@ def test_a_torn_copy_is_refused_at_opening_with_its_name_never_answered_from(
         assert not Path(f"{copy}-wal").exists() or Path(f"{copy}-wal").stat().st_size == 0
     assert torn >= 3, (torn, pages)  # the splices do tear the file
     assert read == 0
+
+
+def test_a_file_locked_during_the_check_at_opening_is_not_called_damaged(tmp_path: Path) -> None:
+    """The check at opening waits for a lock as any read does, and the wait outlasts its time
+    budget (SQLite's interrupt does not cut a wait for a lock): a file another process holds
+    locked past the wait is busy, not damaged (review39a: "database is damaged ... quick
+    check at opening: database is locked" for a sound file)."""
+    store_sqlite = importlib.import_module("grimoire.store.sqlite")  # `store.sqlite` is a name
+    db = tmp_path / "kb.db"
+    store_sqlite.connect(str(db)).close()
+    with sqlite3.connect(db, isolation_level=None) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")  # as rebuild leaves NAME.old
+    holder = sqlite3.connect(db, isolation_level=None)
+    reader = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    try:
+        reader.execute("PRAGMA busy_timeout = 300")
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(StoreError) as raised:
+            store_sqlite._damage_at_open(reader, str(db))
+        assert not isinstance(raised.value, CorruptDatabase)
+        assert "locked" in str(raised.value)
+        assert "damaged" not in str(raised.value)
+        holder.execute("ROLLBACK")
+        assert store_sqlite._damage_at_open(reader, str(db)) is None
+    finally:
+        holder.close()
+        reader.close()

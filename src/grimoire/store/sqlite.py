@@ -580,9 +580,15 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
         conn.close()
         message = f"database schema {version} is newer than this Grimoire ({len(MIGRATIONS)})"
         raise StoreError(message, path)
-    if existed and not in_memory and (damage := _damage_at_open(conn, path)) is not None:
-        conn.close()  # before any migration or WAL switch writes to it
-        raise CorruptDatabase(damage, path)
+    if existed and not in_memory:
+        try:
+            damage = _damage_at_open(conn, path)
+        except StoreError:
+            conn.close()
+            raise
+        if damage is not None:
+            conn.close()  # before any migration or WAL switch writes to it
+            raise CorruptDatabase(damage, path)
     if readonly:
         if version < len(MIGRATIONS):
             conn.close()
@@ -643,11 +649,13 @@ def _damage_at_open(conn: sqlite3.Connection, path: str) -> str | None:
     timer.start()
     try:
         found = str(conn.execute("PRAGMA quick_check(1)").fetchone()[0])
-    except sqlite3.OperationalError as e:
+    except sqlite3.DatabaseError as e:
         if "interrupted" in str(e):
             return None  # checked in part: larger than the budget reads
-        found = str(e)
-    except sqlite3.DatabaseError as e:
+        if not is_damage(e):
+            # Not what the file holds: a lock held past the wait (the interrupt does not cut
+            # a wait for a lock), an I/O error. Said as it is, never as damage.
+            raise _open_error(e, path) from e
         found = str(e)
     finally:
         with lock:
