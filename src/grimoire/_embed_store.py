@@ -91,7 +91,7 @@ def _embed_pass(
     # Units whose text has a vector already only need pointing at it: do that at once.
     reused = [(u.kind, u.id, h) for u, h in hashed if h in known]
     if reused:
-        store.save_vectors(embedder.name, [], reused)
+        store.save_vectors(embedder.name, [], reused, of_texts=True)
     todo: dict[str, tuple[bool, str]] = {}  # hash -> (is a passage, text)
     waiting: dict[str, list[tuple[str, int, str]]] = {}
     for unit, h in hashed:
@@ -115,7 +115,7 @@ def _embed_pass(
         hashes = [order[i] for i in chunk]
         links = [link for h in hashes for link in waiting[h]]
         pointed = store.save_vectors(embedder.name, list(zip(hashes, vectors, strict=True)),
-                                     links)
+                                     links, of_texts=True)
         done += len(chunk)
         if pointed < len(links):
             return done, len(reused), False

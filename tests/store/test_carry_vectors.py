@@ -119,3 +119,37 @@ def test_an_embedding_run_lists_again_the_units_an_ingest_replaced(
     assert {(u.kind, u.id): _sha(model, u.text) for u in units} == vectors
     assert any("Eight heads" in t for t in after - before)
     assert sorted(embedder.texts) == sorted(before | (after - before))
+
+
+class _RemovesThenAdds(_IngestsWhileEmbedding):
+    """The real model, which the first time it is called has one file removed (its own
+    ingest) and then a new file added (another ingest), as `grimoire watch` does while a
+    background worker embeds the list it made before both."""
+
+    def embed(self, texts: Sequence[str], *, progress: EmbedProgress | None = None
+              ) -> np.ndarray[Any, Any]:
+        if not self.texts:
+            (self.notes / "optimiser.md").unlink()
+            ingest(self.store, [self.notes], workers=1)
+            (self.notes / "zeta.md").write_text(
+                "# Zeta\n\nZeta is a letter near the end of the alphabet, of no use to a"
+                " model.\n\nIt names a function of Riemann's as well.\n", encoding="utf-8")
+            ingest(self.store, [self.notes], workers=1)
+        self.texts += texts
+        return self.real.embed(texts, progress=progress)
+
+
+def test_units_written_after_a_removal_never_take_the_vectors_of_the_removed_units(
+    store: Store, tmp_path: Path
+) -> None:
+    """On SQLite a write numbers its rows from the largest id left: the rows of a file added
+    after the file holding the largest ids was removed took those ids, and an embedding run
+    listed before both writes pointed them at the removed texts' vectors (review39a)."""
+    notes = _write(tmp_path / "notes")
+    ingest(store, [notes], workers=1)
+    model = default_embedder().name
+    embed_store(store, _RemovesThenAdds(notes, store))
+    units = store.embed_units(model, only_missing=False)
+    vectors = {(v.kind, v.id): v.hash for v in store.vector_rows()}
+    assert any("Zeta" in u.text for u in units)
+    assert {(u.kind, u.id): _sha(model, u.text) for u in units} == vectors

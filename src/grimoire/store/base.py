@@ -291,9 +291,13 @@ class Store(Protocol):
         model: str,
         blobs: Sequence[tuple[str, np.ndarray]],
         links: Sequence[tuple[str, int, str]],
+        *,
+        of_texts: bool = False,
     ) -> int:
         """Store new vectors (hash, vector) and point units (kind, id, hash) at them; how many
-        units it pointed (fewer than `links` when some were deleted meanwhile)."""
+        units it pointed (fewer than `links` when some were deleted meanwhile). `of_texts`:
+        each hash is sha256 of model and embedded text, and a unit whose id now holds another
+        text is not pointed (SQLite uses the ids of removed rows again)."""
         ...
 
     def drop_orphan_vectors(self) -> int: ...

@@ -544,6 +544,8 @@ class PostgresQueries(ConceptLookups):
         model: str,
         blobs: Sequence[tuple[str, np.ndarray]],
         links: Sequence[tuple[str, int, str]],
+        *,
+        of_texts: bool = False,  # ids are never used twice here (identity columns)
     ) -> int:
         import numpy as np
 

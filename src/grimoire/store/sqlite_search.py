@@ -516,9 +516,12 @@ class SearchSQL:
         model: str,
         blobs: Sequence[tuple[str, np.ndarray]],
         links: Sequence[tuple[str, int, str]],
+        *,
+        of_texts: bool = False,
     ) -> int:
         """Store new vectors (hash, vector) and point units (kind, id, hash) at them; how many
-        units it pointed."""
+        units it pointed. `of_texts`: each hash is sha256 of model and the unit's embedded
+        text (`_embed_store`), and a unit whose text is another by now is not pointed."""
         import numpy as np
 
         # Through the store's transaction: SQLite's own errors (a read-only file, a full disk)
@@ -529,6 +532,12 @@ class SearchSQL:
                 [(h, model, np.asarray(v, dtype=np.float32).tobytes()) for h, v in blobs],
             )
             # A unit may have vanished since it was listed (a concurrent ingest): skip it.
+            # Its id may hold another text by now: a write numbers its rows from the largest
+            # id left, so a file added after the file with the largest ids was removed takes
+            # those ids, and was pointed at the removed texts' vectors (review39a). Only a
+            # unit whose text is still the one hashed is pointed.
+            if of_texts:
+                links = _still_holding(c, model, links)
             # An upsert, not INSERT OR REPLACE: the vector counts' triggers see an update.
             linked = c.executemany(
                 "INSERT INTO passage_vecs (passage_id, hash)"
@@ -868,3 +877,30 @@ _FILLER = """WITH free AS (SELECT id, document_id FROM passages
 def _ids(ids: Iterable[int]) -> str:
     # Integers only, so inlining them is safe and lets SQLite use the primary key.
     return ",".join(str(int(i)) for i in ids) or "NULL"
+
+
+def _still_holding(c: sqlite3.Connection, model: str,
+                   links: Sequence[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """The links (kind, id, hash) whose unit is there and holds the text `hash` was made of
+    (`_embed_store`: sha256 of model and embedded text)."""
+    import hashlib
+
+    from grimoire.store import _carry_vectors
+
+    now: dict[tuple[str, int], str] = {}
+    for kind, query in (("passage", _carry_vectors.NEW_PASSAGES.format("p.id IN ({})")),
+                        ("entry", _carry_vectors.NEW_ENTRIES.format("e.id IN ({})"))):
+        ids = sorted({i for k, i, _ in links if k == kind})
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            rows = c.execute(query.format(",".join("?" * len(part))), part).fetchall()
+            if kind == "passage":
+                for pid, text, heading, title, term, pkind in rows:
+                    now[kind, pid] = passage_unit_text(text, tuple(json.loads(heading)), title,
+                                                       term, pkind)
+            else:
+                for eid, data, term in rows:
+                    now[kind, eid] = entry_embed_text(json.loads(data), term)
+    return [(k, i, h) for k, i, h in links
+            if (text := now.get((k, i))) is not None
+            and hashlib.sha256(f"{model}\n{text}".encode()).hexdigest() == h]
