@@ -1,0 +1,38 @@
+"""Review of round 39's reader rules (review39b): notes a different writer would write, whose
+real concepts those rules must not drop. Our own words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.readers.conftest import terms_of
+
+
+def test_a_readme_of_one_algorithm_titled_in_lower_case_is_a_note(tmp_path: Path) -> None:
+    # "# k-means" has the shape of a repository's name, but its text opens by naming it
+    terms = terms_of(tmp_path, {
+        "README.md": "# my-ml-notes\n\nWhat I studied this year, one folder a topic.\n",
+        "algos/k-means/README.md": "# k-means\n\nk-means alternates between assigning each "
+                                   "point to its nearest centroid and moving each centroid to "
+                                   "the mean of its points.\n",
+        "algos/t-sne/README.md": "# t-sne\n\nt-SNE lays points out in two dimensions so that "
+                                 "neighbours stay neighbours, with heavy-tailed similarities.\n",
+    })
+    assert {"k-means", "t-sne"} <= terms and "my-ml-notes" not in terms
+
+
+def test_one_section_its_text_calls_a_stage_is_still_a_concept(tmp_path: Path) -> None:
+    terms = terms_of(tmp_path, {
+        "llm.md": "# Training an LLM\n\n## Pretraining\n\nThe pretraining stage trains the "
+                  "model on trillions of tokens of web text with next-token prediction, before "
+                  "any instruction data is seen.\n\n## Fine-tuning\n\nFine-tuning adapts the "
+                  "pretrained weights to a narrow task with a small labelled set and a low "
+                  "learning rate.\n",
+        "compilers.md": "# Compilers\n\n## Tokenization\n\nIn the tokenization phase the "
+                        "compiler splits the source into tokens such as identifiers, numbers "
+                        "and operators.\n",
+        "boosting.md": "# Boosting\n\n## Gradient boosting\n\nGradient boosting step by step "
+                       "fits each new tree to the residuals of the ensemble so far and adds it "
+                       "with a small learning rate.\n",
+    })
+    assert {"Pretraining", "Tokenization", "Gradient boosting"} <= terms
