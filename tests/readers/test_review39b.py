@@ -36,3 +36,16 @@ def test_one_section_its_text_calls_a_stage_is_still_a_concept(tmp_path: Path) -
                        "with a small learning rate.\n",
     })
     assert {"Pretraining", "Tokenization", "Gradient boosting"} <= terms
+
+
+def test_a_definition_box_titled_by_its_number_is_named_by_its_name() -> None:
+    from grimoire.readers import read_file
+    text = ("# Chains\n\nWhat follows are the chapter's definitions, boxed as in the book.\n\n"
+            "> [!definition] Definition 2.1 (Markov chain)\n> A **Markov chain** is a sequence "
+            "of random variables in which each depends only on the one before it.\n\n"
+            "> [!definition] Def. 2.2\n> A state is **recurrent** when the chain returns to it "
+            "with probability one.\n")
+    [doc] = read_file("markdown", text.encode(), "/notes/chains.md")
+    terms = [e.term for e in doc.entries]
+    assert "Markov chain" in terms
+    assert not [t for t in terms if t.lower().startswith("def")], terms

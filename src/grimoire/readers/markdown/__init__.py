@@ -1124,6 +1124,11 @@ _BOX_REASON = "an admonition titled by a name, whose text opens by naming it"
 # definition callouts, half of which open on their setting).
 _DEFINITION_BOXES = frozenset({"definition", "def", "defn"})
 _DEFINITION_REASON = "a box of the type definition, titled by a name"
+# A box titled by its number, as LaTeX numbers definitions: "Definition 2.1", "Def. 3 (Markov
+# chain)", "Defn 4: Ergodicity" (review39b: each was a concept named "Definition 2.1 ...").
+_NUMBERED_DEFINITION = re.compile(
+    r"(?:definition|defn?)\.?\s*\d[\w.]*\s*(?:\((?P<name>[^()]+)\)|[:.\u2013\u2014-]\s*(?P<after>.+))?",
+    re.IGNORECASE)
 _BOX_WORDS = 5
 # What follows a box's title in its text when the title is a word of advice, not a name
 # ("Recall that the gradient ...", "Remember to ...", "Important: ...", "In practice, ...";
@@ -1162,6 +1167,9 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
     starts = [line for line, _, _ in inside]
     for kind, title, first, last in parsed.boxes:
         term = bare_name(title)
+        if (label := _NUMBERED_DEFINITION.fullmatch(term)) is not None:
+            # "Definition 2.1 (Markov chain)": the name in brackets; "Def. 3" names nothing
+            term = bare_name(label["name"] or label["after"] or "")
         if kind not in _DEFINING_BOXES or not term or len(term.split()) > _BOX_WORDS \
                 or normalize(term) in taken or is_generic_heading(term) \
                 or names_no_concept(term) or is_statement(term) or term.endswith("?"):
