@@ -49,3 +49,14 @@ def test_a_definition_box_titled_by_its_number_is_named_by_its_name() -> None:
     terms = [e.term for e in doc.entries]
     assert "Markov chain" in terms
     assert not [t for t in terms if t.lower().startswith("def")], terms
+
+
+def test_a_step_named_as_a_step_elsewhere_on_the_page_is_still_a_step(tmp_path: Path) -> None:
+    terms = terms_of(tmp_path, {"sorting.md": (
+        "# Sorting by halves\n\nSplitting a problem in halves and joining the answers.\n\n"
+        "## Merge sort\n\n### Divide\n\nThe divide step cuts the array at its middle into two "
+        "halves of nearly equal length.\n\n### Conquer\n\nThe conquer step sorts each half by "
+        "calling merge sort on it again.\n\n## Its cost\n\n### Divide\n\nIn the divide step the "
+        "middle is found in constant time, whatever the length.\n\n### Partition\n\nPartition "
+        "moves every item below a pivot to its left and the rest to its right.\n")})
+    assert "Partition" in terms and not terms & {"Divide", "Conquer"}, terms

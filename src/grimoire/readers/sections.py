@@ -436,12 +436,14 @@ def add_section_entries(doc: Document) -> Document:
         elif mine and all(_PLACEHOLDER.match(p.text) for p in mine) and \
                 normalize(heading) not in repeated:
             stubs.add(path)
+    # The steps of one procedure, each called so by its text ("Divide", "Conquer", "Combine"),
+    # and a section so called under a heading such steps have elsewhere on the page (a second
+    # "Divide" whose "Conquer" says no "step"); one section whose text calls it a stage ("The
+    # pretraining stage trains ...") is a thing of its own (review39b).
+    stepped = {normalize(p[-1]) for parts in steps.values() if len(parts) > 1 for p in parts}
     for parts in steps.values():
-        if len(parts) > 1:
-            # the steps of one procedure, each called so by its text ("Divide", "Conquer",
-            # "Combine"); one section whose text calls it a stage ("The pretraining stage
-            # trains ...") is a thing of its own (review39b)
-            for path in parts:
+        for path in parts:
+            if len(parts) > 1 or normalize(path[-1]) in stepped:
                 del candidates[path], code[path]
 
     defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
