@@ -60,3 +60,14 @@ def test_a_step_named_as_a_step_elsewhere_on_the_page_is_still_a_step(tmp_path: 
         "middle is found in constant time, whatever the length.\n\n### Partition\n\nPartition "
         "moves every item below a pivot to its left and the rest to its right.\n")})
     assert "Partition" in terms and not terms & {"Divide", "Conquer"}, terms
+
+
+def test_a_front_matter_title_its_text_speaks_of_stays_the_title(tmp_path: Path) -> None:
+    # The one H1 names another kind of the title's thing, but the text above it is about the
+    # title's: the front matter was not copied from another page.
+    terms = terms_of(tmp_path, {"batch-norm.md": (
+        "---\ntitle: Batch Normalization\n---\n\nBatch normalization normalizes each feature "
+        "over the batch, then scales and shifts it with learned parameters.\n\n"
+        "# Layer Normalization\n\nLayer normalization normalizes over the features of each "
+        "single example instead, so it works with a batch of one.\n")})
+    assert "Batch Normalization" in terms, terms

@@ -904,6 +904,14 @@ def two_kinds(one: str, other: str) -> bool:
         _head_word(other)}
 
 
+def _opens_body(parsed: Parsed) -> bool:
+    """Whether the page's one H1 opens its body, no text before it: a page whose text first
+    speaks of its `title` ("Batch normalization normalizes ...") and later heads a section
+    "# Layer Normalization" is about the title's thing (review39b: the title was replaced)."""
+    h1 = next(h for h in parsed.headings if h.level == 1)
+    return not any(b.kind == "text" for b in parsed.blocks[:h1.index])
+
+
 def _head_word(name: str) -> str:
     """The last subject word of a name, the kind it names ("Regression" of "Linear
     Regression"), as `_subject_words` spells it; "" when it has none."""
@@ -1026,7 +1034,7 @@ def read_with(
     elif first_h1 and title != collapse(first_h1) and "title" in parsed.front.meta \
             and sum(h.level == 1 for h in parsed.headings) == 1 \
             and title == collapse(str(parsed.front.meta["title"])) \
-            and two_kinds(title, first_h1):
+            and two_kinds(title, first_h1) and _opens_body(parsed):
         title = collapse(first_h1)  # "title: Linear Regression" over "# Logistic Regression"
     if title == stem:
         linked = _linked_title(parsed, stem) if fmt == name else None
