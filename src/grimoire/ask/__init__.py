@@ -655,7 +655,12 @@ def unlisted(question: str, best: Scored) -> bool:
         # "Example 1 -- Support Vector Machine (SVM)" (as `title_item` says no how).
         return False
     name = re.split(r"\s[-\u2013\u2014]\s?", item.group("name"), maxsplit=1)[0]
-    return not given(name) and bool(content_words(name))
+    # "- Long Short-Term Memory (LSTM) - ...": "What is an LSTM?" names it by its short name
+    return not any(given(n) for n in (name, *_BRACKETED.findall(name))) \
+        and bool(content_words(name))
+
+
+_BRACKETED = re.compile(r"\(([^()\n]{1,40})\)")
 
 
 # Round 33 (measured, see bench/README.md): a paraphrase shares few words with the sentence

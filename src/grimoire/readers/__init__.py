@@ -305,7 +305,8 @@ def _named(doc: Document) -> Document:
     if project_file(doc.path):
         return replace(doc, entries=())
     doc = _no_pages(_without_slots(_without_bidi(doc)))
-    if (_COLLECTION_TITLE.search(doc.title) or _REPOSITORY_NAME.fullmatch(doc.title)) \
+    if (_COLLECTION_TITLE.search(doc.title) or (_REPOSITORY_NAME.fullmatch(doc.title)
+                                                and not _opens_with_title(doc))) \
             and stem_of(doc.path).casefold() in _FRONT_PAGES:
         # "Deep Learning Notes", "Machine learning notes": a README titles the collection,
         # no concept in it (round 28: five public repositories' READMEs)
@@ -314,6 +315,22 @@ def _named(doc: Document) -> Document:
     if _caption_readme(doc):
         return clean_names(drop_long_names(doc))
     return clean_names(drop_long_names(add_page_entry(doc)))
+
+
+def _opens_with_title(doc: Document) -> bool:
+    """Whether the text under `doc`'s title opens by naming it: "# k-means" over "k-means moves
+    each centre ..." in a folder of one algorithm is a note about k-means, not a repository's
+    front page titled by its name (review39b: "k-means", "t-sne" READMEs lost their concept)."""
+    key = " ".join(_NAME_JOINS.split(doc.title)).casefold()
+    for p in doc.passages:
+        if p.text.strip().lstrip("#").strip().casefold() == doc.title.casefold():
+            continue  # the title's own line
+        text = " ".join(_NAME_JOINS.split(p.text[:len(doc.title) + 40])).casefold().lstrip("# ")
+        return text.startswith(key) and (len(text) == len(key) or not text[len(key)].isalnum())
+    return False
+
+
+_NAME_JOINS = re.compile(r"[-_.\s]+")
 
 
 def _caption_readme(doc: Document) -> bool:

@@ -415,6 +415,7 @@ def add_section_entries(doc: Document) -> Document:
     code: dict[tuple[str, ...], int] = {}  # path -> the characters of its code
     stubs: set[tuple[str, ...]] = set()  # headings over a placeholder ("TODO") only
     repeated = _repeated_headings(sections)
+    steps: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)  # parent -> steps
     for path, sec in sections.items():
         heading = _bare(path, numbered)
         if normalize(heading) in own or name_shaped(heading) is not None:
@@ -427,14 +428,23 @@ def add_section_entries(doc: Document) -> Document:
             continue
         prose = "\n\n".join(p.text for p in mine
                               if (p.kind in _PROSE_KINDS and not _links_only(p)) or _sentences(p))
-        if len(prose.strip()) >= MIN_PROSE and _step_of(heading, prose):
-            continue
         if len(prose.strip()) >= MIN_PROSE:
             candidates[path] = prose
             code[path] = sum(len(p.text) for p in mine if p.kind == "code")
+            if _step_of(heading, prose):
+                steps[path[:-1]].append(path)
         elif mine and all(_PLACEHOLDER.match(p.text) for p in mine) and \
                 normalize(heading) not in repeated:
             stubs.add(path)
+    # The steps of one procedure, each called so by its text ("Divide", "Conquer", "Combine"),
+    # and a section so called under a heading such steps have elsewhere on the page (a second
+    # "Divide" whose "Conquer" says no "step"); one section whose text calls it a stage ("The
+    # pretraining stage trains ...") is a thing of its own (review39b).
+    stepped = {normalize(p[-1]) for parts in steps.values() if len(parts) > 1 for p in parts}
+    for parts in steps.values():
+        for path in parts:
+            if len(parts) > 1 or normalize(path[-1]) in stepped:
+                del candidates[path], code[path]
 
     defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
     siblings: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
@@ -533,8 +543,8 @@ def _step_of(heading: str, prose: str) -> bool:
     if not words or len(words) > 2:
         return False
     said = prose[:LEAD_CHARS].casefold().replace("*", "").replace("_", " ")
-    return re.search(rf"\b{re.escape(heading.casefold())}\s+(?:step|stage|phase)s?\b",
-                     said) is not None
+    return re.search(rf"\b{re.escape(heading.casefold())}\s+(?:step|stage|phase)s?\b"
+                     r"(?!\s+(?:by|after)\s+(?:step|stage|phase))", said) is not None
 
 
 def _lead_by_first_part(passages: tuple[Passage, ...], sections: dict[tuple[str, ...], _Section],

@@ -350,18 +350,21 @@ def _render_math_inline(self: RendererHTML, tokens: list[Token], idx: int,
 
 def _render_math_double(self: RendererHTML, tokens: list[Token], idx: int,
                         options: OptionsDict, env: EnvType) -> str:
-    before = "" if not idx else _side(tokens[idx - 1])
-    after = "" if idx + 1 == len(tokens) else _side(tokens[idx + 1])
+    before = "" if not idx else _side(tokens[idx - 1], "x\n")
+    after = "" if idx + 1 == len(tokens) else _side(tokens[idx + 1], "\nx")
     if in_sentence(before, after):
         return _store_math(env, math_html(tokens[idx].content.strip(), False))
     return _render_math_block(self, tokens, idx, options, env)
 
 
-def _side(token: Token) -> str:
-    """A neighbour of a formula in its paragraph, as far as `in_sentence` asks."""
+def _side(token: Token, line_break: str) -> str:
+    """A neighbour of a formula in its paragraph, as far as `in_sentence` asks: a line break
+    is `line_break`, words on the line before it ("x\n") or after it ("\nx"): a formula
+    alone on its line between two lines of text is display (review39b: it was inline, and
+    `math_text` drew the same text as display)."""
     if token.type == "text":
         return token.content
-    return "x\n" if token.type in ("softbreak", "hardbreak") else "x"
+    return line_break if token.type in ("softbreak", "hardbreak") else "x"
 
 
 def _render_math_block(self: RendererHTML, tokens: list[Token], idx: int,

@@ -904,6 +904,14 @@ def two_kinds(one: str, other: str) -> bool:
         _head_word(other)}
 
 
+def _opens_body(parsed: Parsed) -> bool:
+    """Whether the page's one H1 opens its body, no text before it: a page whose text first
+    speaks of its `title` ("Batch normalization normalizes ...") and later heads a section
+    "# Layer Normalization" is about the title's thing (review39b: the title was replaced)."""
+    h1 = next(h for h in parsed.headings if h.level == 1)
+    return not any(b.kind == "text" for b in parsed.blocks[:h1.index])
+
+
 def _head_word(name: str) -> str:
     """The last subject word of a name, the kind it names ("Regression" of "Linear
     Regression"), as `_subject_words` spells it; "" when it has none."""
@@ -1026,7 +1034,7 @@ def read_with(
     elif first_h1 and title != collapse(first_h1) and "title" in parsed.front.meta \
             and sum(h.level == 1 for h in parsed.headings) == 1 \
             and title == collapse(str(parsed.front.meta["title"])) \
-            and two_kinds(title, first_h1):
+            and two_kinds(title, first_h1) and _opens_body(parsed):
         title = collapse(first_h1)  # "title: Linear Regression" over "# Logistic Regression"
     if title == stem:
         linked = _linked_title(parsed, stem) if fmt == name else None
@@ -1124,6 +1132,11 @@ _BOX_REASON = "an admonition titled by a name, whose text opens by naming it"
 # definition callouts, half of which open on their setting).
 _DEFINITION_BOXES = frozenset({"definition", "def", "defn"})
 _DEFINITION_REASON = "a box of the type definition, titled by a name"
+# A box titled by its number, as LaTeX numbers definitions: "Definition 2.1", "Def. 3 (Markov
+# chain)", "Defn 4: Ergodicity" (review39b: each was a concept named "Definition 2.1 ...").
+_NUMBERED_DEFINITION = re.compile(
+    r"(?:definition|defn?)\.?\s*\d[\w.]*\s*(?:\((?P<name>[^()]+)\)|[:.\u2013\u2014-]\s*(?P<after>.+))?",
+    re.IGNORECASE)
 _BOX_WORDS = 5
 # What follows a box's title in its text when the title is a word of advice, not a name
 # ("Recall that the gradient ...", "Remember to ...", "Important: ...", "In practice, ...";
@@ -1162,6 +1175,9 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
     starts = [line for line, _, _ in inside]
     for kind, title, first, last in parsed.boxes:
         term = bare_name(title)
+        if (label := _NUMBERED_DEFINITION.fullmatch(term)) is not None:
+            # "Definition 2.1 (Markov chain)": the name in brackets; "Def. 3" names nothing
+            term = bare_name(label["name"] or label["after"] or "")
         if kind not in _DEFINING_BOXES or not term or len(term.split()) > _BOX_WORDS \
                 or normalize(term) in taken or is_generic_heading(term) \
                 or names_no_concept(term) or is_statement(term) or term.endswith("?"):
