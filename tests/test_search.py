@@ -258,9 +258,12 @@ def test_reingest_embeds_only_changed_passages(tmp_path: Path) -> None:
     assert changed != text
     (notes / "glossary.txt").write_text(changed)
     kb.ingest([notes], embed=False)
+    # The unchanged texts keep their vectors through the re-read itself (round 39): the
+    # next embedding run has only the changed ones to do.
+    have, total = kb.store.vector_counts()
+    assert have >= first.embedded - 3 and total - have <= 3, (have, total)
     again = kb.embed()
     assert 1 <= again.embedded <= 3, again
-    assert again.reused >= first.embedded - 3
     assert kb.embed().embedded == 0
     # The FTS index follows the passages in the same transaction, removal included.
     assert kb.search("surprised", mode="lexical")
