@@ -51,7 +51,9 @@ def _slow_copy(source: Path, target: Path) -> None:
             time.sleep(0.002)
 
 
-def _integrity(path: Path) -> str:
+def integrity(path: Path) -> str:
+    """SQLite's full integrity check of the file at `path`, opened read-only: "ok" or what
+    is wrong (also used by test_torn_copy)."""
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
@@ -100,7 +102,7 @@ def test_a_store_copied_while_written_is_read_or_called_damaged_never_rewritten(
             else:
                 shutil.copyfile(db, copy)
             before = _digest(copy)
-            sound = _integrity(copy) == "ok"
+            sound = integrity(copy) == "ok"
             try:
                 with grimoire.open(copy) as kb:
                     for word in ("term", "version", "w3x7", "thing"):
@@ -110,7 +112,7 @@ def test_a_store_copied_while_written_is_read_or_called_damaged_never_rewritten(
                 outcomes["read"] += 1
                 # A torn copy is never answered from without an error (round 38: 1 in 40
                 # was, until `check`): opening it runs SQLite's quick check.
-                assert sound, f"copy {n} is torn ({_integrity(copy)[:80]}) and was read"
+                assert sound, f"copy {n} is torn ({integrity(copy)[:80]}) and was read"
             except GrimoireError as e:
                 # One error naming the file and what is wrong, never a traceback.
                 assert "kb.db" in str(e) and "damaged" in str(e), e

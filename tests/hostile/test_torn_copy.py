@@ -17,6 +17,7 @@ import pytest
 
 import grimoire
 from grimoire.errors import CorruptDatabase, StoreError
+from tests.hostile.test_copied_while_written import integrity
 
 pytestmark = pytest.mark.sqlite_only(reason="splices the pages of a SQLite file")
 
@@ -42,16 +43,6 @@ def _versions(tmp_path: Path) -> tuple[bytes, bytes, int]:
     return files[0], files[1], page
 
 
-def _integrity(path: Path) -> str:
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    except sqlite3.DatabaseError as e:
-        return str(e)
-    finally:
-        conn.close()
-
-
 def test_a_torn_copy_is_refused_at_opening_with_its_name_never_answered_from(
         tmp_path: Path) -> None:
     old, new, page = _versions(tmp_path)
@@ -62,7 +53,7 @@ def test_a_torn_copy_is_refused_at_opening_with_its_name_never_answered_from(
         copy = tmp_path / f"copy{split}" / "kb.db"
         copy.parent.mkdir()
         copy.write_bytes(new[:split * page] + old[split * page:len(new)] + new[len(old):])
-        if _integrity(copy) == "ok":
+        if integrity(copy) == "ok":
             continue
         torn += 1
         before = hashlib.sha256(copy.read_bytes()).hexdigest()
