@@ -611,13 +611,29 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
             place += f"-{hit.span.end_line}"
         if heading:
             place += f" · {heading}"
+        also = _copies_line(hit.copies)
         if not styled:  # the lines rich prints when piped, without its markup
             click.echo(f"{n}. {field(name)}  {field(place)}")
             click.echo("   " + MARKED.sub(r"\1", clean(hit.snippet)))
+            if also:
+                click.echo("   " + field(also))
             continue
         _heading(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
                  f"[dim]{safe(place, lines=False)}[/dim]", hang=3)
         _prose(_marked(hit.snippet), indent=3)
+        if also:
+            _heading(f"[dim]{safe(also, lines=False)}[/dim]", hang=3)
+
+
+def _copies_line(copies: tuple[Span, ...]) -> str:
+    """Where other files nearly repeat a hit's passage (search's COPIES): "also in 6 other
+    files: a.md:57, b.md:90, c.md:50, ..." (the first three)."""
+    if not copies:
+        return ""
+    places = ", ".join(f"{where(s.path)}:{s.start_line}" for s in copies[:3])
+    more = ", ..." if len(copies) > 3 else ""
+    files = "file" if len(copies) == 1 else "files"
+    return f"also in {len(copies)} other {files}: {places}{more}"
 
 
 def _search_notice(notice: dict[str, Any] | None, as_json: bool) -> None:

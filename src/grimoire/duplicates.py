@@ -38,7 +38,8 @@ class DuplicateOf:
     similarity: float
 
 
-def _shingles(text: str) -> set[bytes]:
+def shingles(text: str) -> set[bytes]:
+    """A text's word 3-shingles (lower-cased), as `near_duplicates` compares them."""
     words = _WORD.findall(text.casefold())
     return {" ".join(words[i : i + 3]).encode() for i in range(max(1, len(words) - 2))}
 
@@ -62,28 +63,28 @@ def near_duplicates(
     for pid, text in passages:
         if len(_WORD.findall(text)) < MIN_WORDS:
             continue
-        shingles = _shingles(text)
-        key = b"\x00".join(sorted(shingles))
+        words_of = shingles(text)
+        key = b"\x00".join(sorted(words_of))
         if key in seen_exact:  # identical text: no need to estimate
             pairs.append(DuplicatePair(seen_exact[key], pid, 1.0))
             continue
         seen_exact[key] = pid
         sketch = MinHash(num_perm=NUM_PERM, seed=1, permutations=first.permutations,
                          scheme=first.scheme)
-        sketch.update_batch(list(shingles))
+        sketch.update_batch(list(words_of))
         for other in lsh.query(sketch):
             # LSH only proposes candidates; the exact Jaccard decides.
-            similarity = len(shingles & kept[other]) / len(shingles | kept[other])
+            similarity = len(words_of & kept[other]) / len(words_of | kept[other])
             if similarity >= threshold:
                 pairs.append(DuplicatePair(other, pid, round(similarity, 3)))
         lsh.insert(pid, sketch)
-        kept[pid] = shingles
+        kept[pid] = words_of
     return pairs
 
 
 def jaccard(a: str, b: str) -> float:
     """Jaccard similarity of two texts' word 3-shingles."""
-    sa, sb = _shingles(a), _shingles(b)
+    sa, sb = shingles(a), shingles(b)
     return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
 
 

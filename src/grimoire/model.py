@@ -211,6 +211,9 @@ class Hit:
     concept_id: ConceptId | None = None
     snippet: str = ""  # text around the matched words, each match wrapped in «...» (search.py)
     entry_id: int | None = None  # the glossary entry the passage belongs to, if any
+    # Where other files nearly repeat this passage (a page copied each year), folded into
+    # this hit rather than listed as results of their own (search.py, COPIES).
+    copies: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

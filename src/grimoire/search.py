@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from grimoire._embed_store import EmbedReport, embed_store
+from grimoire.duplicates import MIN_WORDS, shingles
 from grimoire.errors import GrimoireError
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
@@ -226,6 +227,17 @@ STUB_BELOW = 0.99
 # see every passage. MRR@10 tune / report, none down in any half of descriptions2, every name
 # masked, own_words2-12: descriptions2 `--hide source` +0.0005 / +0.0004, own_words11 tune
 # +0.008, own_words12 +0.001 / +0.007, own_words10 and names unchanged (bench/README.md, round 38).
+
+# COPIES: the same paragraph in many files (a course's assignment page copied for each year,
+# a note pasted into two folders) filled the page with one text: cs231n's `search dropout -k 8`
+# gave seven "The notebook Dropout.ipynb will help you ..." lines, one per year's copy, and not
+# the lecture's Dropout paragraph (qa39). A hit whose passage nearly repeats a better hit's
+# passage from another file (word 3-shingles' Jaccard >= 0.7, lint's near-duplicate test, both
+# of MIN_WORDS words or more) is folded into that hit: the better hit stays, the copy's place
+# is listed in its `copies` ("also in 6 other files"), and the next group takes the freed
+# place (up to COPY_ROUNDS more lookups). Short passages (a one-line gloss) are never folded.
+COPY_SIMILARITY = 0.7
+COPY_ROUNDS = 3
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -456,19 +468,21 @@ class Searcher:
                     fused[key] += SUBJECT_LIFT
         if pinned is not None:
             shown.setdefault(pinned[0], {})[pinned[1]] = math.inf
-        order = sorted(fused, key=lambda key: -fused[key])
-        if len(order) > k + SPARE:
-            # Keep every group tied with the last kept: which of them make the page is decided
-            # on what they show, not on row ids (see `_hits`). A few groups past the k-th stand
-            # in for a group whose passage a better one already shows (`_one_per_passage`).
-            cutoff = round(fused[order[k + SPARE - 1]], 6)
-            order = [key for key in order if round(fused[key], 6) >= cutoff]
+        ranked = sorted(fused, key=lambda key: -fused[key])
         if pinned is not None:
             defining.pop(pinned[0], None)
         if mode != "semantic":
             self._searched = True  # its names were looked up: the next query loads them
-        return self._hits(order, fused, shown, highlight,
-                          {key: entry_id for key, (_, entry_id) in defining.items()}, allowed)[:k]
+        by_name = {key: entry_id for key, (_, entry_id) in defining.items()}
+        order = _window(ranked, fused, k + SPARE)
+        hits = _fold_copies(self._hits(order, fused, shown, highlight, by_name, allowed))
+        for _ in range(COPY_ROUNDS):
+            # Copies folded into one hit (`_fold_copies`) leave room: the next groups fill it.
+            if len(hits) >= k or len(order) >= len(ranked):
+                break
+            order = _window(ranked, fused, len(order) + k - len(hits) + SPARE)
+            hits = _fold_copies(self._hits(order, fused, shown, highlight, by_name, allowed))
+        return hits[:k]
 
     def _no_filler(self, scored: list[Scored], weights: _Weights) -> list[Scored]:
         """`scored` without a page's filler (`Store.filler_passages`) for a description or a
@@ -955,6 +969,37 @@ class Searcher:
         # incrementally and a fresh one with the same notes list hits in the same order.
         hits.sort(key=lambda h: (-h.score, h.span.path, h.span.start_line, h.concept or ""))
         return hits
+
+
+def _window(ranked: list[_GroupKey], fused: dict[_GroupKey, float], n: int) -> list[_GroupKey]:
+    """The first `n` groups of `ranked` (best first), and every group tied with the last of
+    them: which of those make the page is decided on what they show, not on row ids (see
+    `Searcher._hits`). A few groups past the k-th stand in for a group whose passage a better
+    one already shows (`_one_per_passage`) or that copies a better one's (`_fold_copies`)."""
+    if len(ranked) <= n:
+        return ranked
+    cutoff = round(fused[ranked[n - 1]], 6)
+    return [key for key in ranked if round(fused[key], 6) >= cutoff]
+
+
+def _fold_copies(hits: list[Hit]) -> list[Hit]:
+    """`hits` (best first) with each passage that nearly repeats a better hit's passage in
+    another file folded into that hit, as one of its `copies` (COPIES)."""
+    out: list[Hit] = []
+    seen: list[tuple[int, set[bytes]]] = []  # index in `out`, shingles of its passage
+    for hit in hits:
+        mine = shingles(hit.text) if hit.passage_id != NO_PASSAGE else set()
+        if len(_WORD.findall(hit.text)) < MIN_WORDS:
+            mine = set()  # too short to call a copy: two glosses that agree are two results
+        into = next((i for i, theirs in seen if mine and out[i].span.path != hit.span.path
+                     and len(mine & theirs) >= COPY_SIMILARITY * len(mine | theirs)), None)
+        if into is None:
+            if mine:
+                seen.append((len(out), mine))
+            out.append(hit)
+        else:
+            out[into] = replace(out[into], copies=(*out[into].copies, hit.span))
+    return out
 
 
 def _one_per_passage(hits: list[Hit]) -> list[Hit]:
