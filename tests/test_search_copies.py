@@ -120,3 +120,10 @@ def test_the_cli_says_where_the_copies_are(tmp_path: Path) -> None:
     assert sorted(len(h["copies"]) for h in hits) == [0, 4], hits  # the lecture, the copies
     copy = next(h for h in hits if h["copies"])
     assert set(copy["copies"][0]) == {"path", "start_line", "end_line"}
+
+
+def test_ask_s_search_keeps_every_copy(course: grimoire.Grimoire) -> None:
+    # Ask weighs each passage itself: the searcher's own default lists the copies.
+    hits = course.searcher.search("dropout", k=3, mode="lexical")
+    assert len(copied(hits)) == 2
+    assert all(not h.copies for h in hits)

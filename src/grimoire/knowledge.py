@@ -281,7 +281,8 @@ class Grimoire:
             return []
         self.searcher.prepare(mode)  # the model loads while concepts are brought current
         self._fresh()  # results are grouped by concept, so concepts must be current
-        hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
+        hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag,
+                                    fold_copies=True)
         if not hits:
             self._not_damaged("search")  # damage inside a page can look like "no results"
         return hits

@@ -323,21 +323,26 @@ class Searcher:
         format: str | None = None,
         tag: str | None = None,
         query_vector: Future[Any] | None = None,
+        fold_copies: bool = False,
     ) -> list[Hit]:
         """The `k` best hits for `query`, one per concept (or entry, or document).
 
         `query_vector`: the query's vector being computed by the caller, who needs it too
-        (ask scores sentences against it): search uses it instead of embedding again."""
+        (ask scores sentences against it): search uses it instead of embedding again.
+        `fold_copies`: a passage nearly repeated in other files is one hit, the others its
+        `copies` (COPIES; what the faces show, through `Grimoire.search`). Off for ask, which
+        weighs each passage itself."""
         if mode not in MODES:
             raise GrimoireError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
         if k <= 0 or not query.strip():
             return []
         with self.store.reading():
             return self._search(query, k, mode, Filters(source=source, format=format, tag=tag),
-                                query_vector)
+                                query_vector, fold_copies)
 
     def _search(
-        self, query: str, k: int, mode: str, filters: Filters, query_vector: Future[Any] | None
+        self, query: str, k: int, mode: str, filters: Filters, query_vector: Future[Any] | None,
+        fold_copies: bool = False,
     ) -> list[Hit]:
         query = _blank_masks(_visible(query))
         allowed = self.store.filtered_documents(filters) if filters else None
@@ -475,7 +480,10 @@ class Searcher:
             self._searched = True  # its names were looked up: the next query loads them
         by_name = {key: entry_id for key, (_, entry_id) in defining.items()}
         order = _window(ranked, fused, k + SPARE)
-        hits = _fold_copies(self._hits(order, fused, shown, highlight, by_name, allowed))
+        hits = self._hits(order, fused, shown, highlight, by_name, allowed)
+        if not fold_copies:
+            return hits[:k]
+        hits = _fold_copies(hits)
         for _ in range(COPY_ROUNDS):
             # Copies folded into one hit (`_fold_copies`) leave room: the next groups fill it.
             if len(hits) >= k or len(order) >= len(ranked):
