@@ -235,9 +235,12 @@ STUB_BELOW = 0.99
 # passage from another file (word 3-shingles' Jaccard >= 0.7, lint's near-duplicate test, both
 # of MIN_WORDS words or more) is folded into that hit: the better hit stays, the copy's place
 # is listed in its `copies` ("also in 6 other files"), and the next group takes the freed
-# place (up to COPY_ROUNDS more lookups). Short passages (a one-line gloss) are never folded.
+# place (up to COPY_ROUNDS more lookups). Short passages (a one-line gloss) are never folded;
+# only passages whose word counts are within COPY_SIZES of each other are shingled (a page of
+# hits costs about what its snippets do).
 COPY_SIMILARITY = 0.7
 COPY_ROUNDS = 3
+COPY_SIZES = 0.6
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -993,21 +996,35 @@ def _window(ranked: list[_GroupKey], fused: dict[_GroupKey, float], n: int) -> l
 def _fold_copies(hits: list[Hit]) -> list[Hit]:
     """`hits` (best first) with each passage that nearly repeats a better hit's passage in
     another file folded into that hit, as one of its `copies` (COPIES)."""
+    sizes = [len(h.text.split()) if h.passage_id != NO_PASSAGE else 0 for h in hits]
+    made: dict[int, set[bytes]] = {}
+
+    def shingled(i: int) -> set[bytes]:  # only for hits whose sizes could make a copy
+        if i not in made:
+            made[i] = shingles(hits[i].text)
+        return made[i]
+
     out: list[Hit] = []
-    seen: list[tuple[int, set[bytes]]] = []  # index in `out`, shingles of its passage
-    for hit in hits:
-        mine = shingles(hit.text) if hit.passage_id != NO_PASSAGE else set()
-        if len(_WORD.findall(hit.text)) < MIN_WORDS:
-            mine = set()  # too short to call a copy: two glosses that agree are two results
-        into = next((i for i, theirs in seen if mine and out[i].span.path != hit.span.path
-                     and len(mine & theirs) >= COPY_SIMILARITY * len(mine | theirs)), None)
+    kept: list[tuple[int, int]] = []  # (index in `hits`, index in `out`) of the foldable
+    for j, hit in enumerate(hits):
+        into = None
+        if sizes[j] >= MIN_WORDS:
+            # Sets of Jaccard >= COPY_SIMILARITY differ in size by that ratio at most (counted
+            # here in words split at spaces, not in shingles: a looser bound, COPY_SIZES).
+            into = next((o for i, o in kept if out[o].span.path != hit.span.path
+                         and min(sizes[i], sizes[j]) >= COPY_SIZES * max(sizes[i], sizes[j])
+                         and _alike(shingled(i), shingled(j))), None)
         if into is None:
-            if mine:
-                seen.append((len(out), mine))
+            if sizes[j] >= MIN_WORDS:  # too short to call a copy: glosses that agree are two
+                kept.append((j, len(out)))
             out.append(hit)
         else:
             out[into] = replace(out[into], copies=(*out[into].copies, hit.span))
     return out
+
+
+def _alike(mine: set[bytes], theirs: set[bytes]) -> bool:
+    return len(mine & theirs) >= COPY_SIMILARITY * len(mine | theirs)
 
 
 def _one_per_passage(hits: list[Hit]) -> list[Hit]:
