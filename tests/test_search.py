@@ -150,9 +150,16 @@ def test_equal_scores_keep_one_order_however_the_store_was_built(tmp_path: Path)
         by_file.ingest([notes / name], embed=False)
 
     def order(kb: grimoire.Grimoire) -> list[str]:
-        return [Path(h.span.path).name for h in kb.search("warmup schedules", mode="lexical", k=2)]
+        hits = kb.searcher.search("warmup schedules", mode="lexical", k=2)
+        return [Path(h.span.path).name for h in hits]
+
+    def shown(kb: grimoire.Grimoire) -> list[list[str]]:
+        # What the faces show: the copies folded into one hit (search.COPIES), in one order.
+        hits = kb.search("warmup schedules", mode="lexical", k=2)
+        return [[Path(s.path).name for s in (h.span, *h.copies)] for h in hits]
 
     assert order(at_once) == order(by_file) == ["a.md", "b.md"]
+    assert shown(at_once) == shown(by_file) == [["a.md", "b.md", "c.md"]]
 
 
 def test_a_passage_is_listed_once(tmp_path: Path) -> None:
