@@ -127,3 +127,24 @@ def test_ask_s_search_keeps_every_copy(course: grimoire.Grimoire) -> None:
     hits = course.searcher.search("dropout", k=3, mode="lexical")
     assert len(copied(hits)) == 2
     assert all(not h.copies for h in hits)
+
+
+def test_mcp_search_names_the_copies(course: grimoire.Grimoire) -> None:
+    import anyio
+    from mcp import Client
+
+    from grimoire.mcp_server import build_server
+
+    async def session() -> list[dict[str, object]]:
+        async with Client(build_server(course)) as client:
+            found = await client.call_tool("search", {"query": "dropout", "k": 3,
+                                                      "mode": "lexical"})
+            assert not found.is_error, found.content
+            assert isinstance(found.structured_content, dict)
+            results: list[dict[str, object]] = found.structured_content["results"]
+            return results
+
+    results = anyio.run(session)
+    also = [r["also_in"] for r in results if "also_in" in r]
+    assert len(also) == 1 and isinstance(also[0], list) and len(also[0]) == 4, results
+    assert {"path", "start_line", "end_line"} == set(also[0][0])

@@ -108,7 +108,10 @@ class Tools:
         # Labeling Function and Labeling Service), and `show` by the label alone cannot tell.
         results = [{"concept": h.concept, **({"concept_id": h.concept_id} if h.concept else {}),
                     "title": h.title, **where(h.span),
-                    "preview": preview(MARKED.sub(r"\1", h.snippet) or h.text)} for h in hits]
+                    "preview": preview(MARKED.sub(r"\1", h.snippet) or h.text),
+                    # Other files that nearly repeat this passage, folded into it (COPIES).
+                    **({"also_in": [where(s) for s in h.copies]} if h.copies else {})}
+                   for h in hits]
         # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's
         # encoder refuses ("Error executing tool search", and nothing else said).
         return capped({"query": scalars(query), **(notice or {}), "results": results},
