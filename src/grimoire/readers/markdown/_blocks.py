@@ -375,6 +375,11 @@ class Heading:
     index: int  # position in Parsed.blocks where its section starts
 
 
+# A paragraph led by a name in bold, closed by a stop or colon inside or right after the run:
+# "**Sigmoid.** The sigmoid ...", "**Leaky ReLU**: ...". Text must follow on its line.
+_BOLD_LEAD = re.compile(r"(\*\*|__)(?=[^\W\d_])([^*_\n]{1,60}?)(?:[.:]\1|\1[.:])[ \t]+\S")
+
+
 @dataclass(slots=True)
 class Parsed:
     """A Markdown file after the block walk: what both Markdown readers build documents from."""
@@ -392,6 +397,9 @@ class Parsed:
     dfns: list[tuple[str, int]] = field(default_factory=list)
     # Admonitions (`_admonitions`): each box's type, title, and first and last line.
     boxes: list[tuple[str, str, int, int]] = field(default_factory=list)
+    # Paragraphs that open with a bold run closed by a stop or colon ("**Sigmoid.** The
+    # sigmoid ..."): each paragraph's first line and the bold run's text.
+    bold_leads: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -739,6 +747,9 @@ class _Walker:
                         if m := _FIGURE_ANCHOR.search(block.group()):
                             self._figure_label(m.group(1))
                 if not (self.chunks and _quarto_shortcode(tokens[i + 1].content)):
+                    if (lead := _BOLD_LEAD.match(tokens[i + 1].content)) is not None:
+                        self.parsed.bold_leads.append(
+                            ((tokens[i + 1].map or [0])[0] + 1, lead.group(2)))
                     self._container(tokens[i : i + 3], "text", lines)
                 i += 3
                 continue
