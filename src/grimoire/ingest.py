@@ -555,7 +555,8 @@ def _plan(
         tally.add("attachments")
         return None
     reason = None if forced is not None else METADATA_REASON if readers.metadata_file(file) \
-        else readers.TOOL_REASON if readers.tool_file(file) else None
+        else readers.TOOL_REASON if readers.tool_file(file) \
+        else readers.BUILT_REASON if readers.built_copy(file) else None
     if reason is not None:
         if previous is None or previous.reason != reason:
             if previous is not None and previous.status == "ok":

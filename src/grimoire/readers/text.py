@@ -74,22 +74,10 @@ def message(lines: list[str], path: str) -> bool:
     return len(headers) >= 2 and any(_ADDRESSING.match(h) for h in headers)
 
 
-# A file with no extension that a program reads, named as the program names it: a run-control
-# file (`latexmkrc`, `.vimrc`, `Rprofile`) or a build or environment file (`Makefile`,
-# `Dockerfile`, `Gemfile`). Round 39 (qa39): a course repository's `latexmkrc`, a Perl script,
-# was a concept "latexmkrc".
-_PROGRAM_FILE = re.compile(r"\.?[a-z][a-z0-9_-]{1,30}rc|\.?rprofile|cname|(?:make|docker|gem|"
-                           r"rake|proc|vagrant|jenkins|snake|pip|brew|container|just|caddy)file",
-                           re.IGNORECASE)
-
-
 def settings(lines: list[str], path: str) -> bool:
-    """Whether a text file holds a program's settings: its extension says so, its name is a
-    program's own (`_PROGRAM_FILE`), or every line is a `[section]`, a `key = value` or a
-    comment, two of them settings at least."""
-    pure = PurePath(path)
-    if pure.suffix.lower() in _SETTINGS_EXTENSIONS or (
-            not pure.suffix and _PROGRAM_FILE.fullmatch(pure.name)):
+    """Whether a text file holds a program's settings: its extension says so, or every line
+    is a `[section]`, a `key = value` or a comment, two of them settings at least."""
+    if PurePath(path).suffix.lower() in _SETTINGS_EXTENSIONS:
         return True
     rows = [line.strip() for line in lines if line.strip()]
     if rows and _MANIFEST.match(rows[0]):
