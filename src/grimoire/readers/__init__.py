@@ -142,7 +142,7 @@ def built_copy(path: str) -> bool:
     folder, _, name = path.replace("\\", "/").rpartition("/")
     if name.casefold() not in ("index.html", "index.htm") or "/" not in folder:
         return False
-    return any(os.path.isfile(folder + ext) for ext in _BUILT_FROM)
+    return any(os.path.isfile(folder + ext) for ext in _BUILT_FROM)  # noqa: PTH113 - text paths
 
 
 def not_a_note(path: str, data: bytes, head: str) -> str | None:
