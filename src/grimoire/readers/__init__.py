@@ -90,7 +90,9 @@ _TOOL_NAMES = frozenset({
     "tox.ini", "pytest.ini", "mypy.ini", "noxfile.py", "manifest.in", "pyproject.toml",
     "package.json", "package-lock.json", "tsconfig.json", "go.mod", "go.sum", "cargo.toml",
     ".pre-commit-config.yaml", ".gitignore", ".gitattributes", ".dockerignore",
-    ".editorconfig",
+    ".editorconfig", "gdbinit",
+    # an R package's own files (round 40: a book's DESCRIPTION was a concept "Type: Package")
+    "description", "namespace",
 })
 # Numbered or suffixed copies (`Dockerfile2`, `Dockerfile.gpu`, `Makefile.am`), lock files;
 # a program's run-control file, named by the program and "rc" with no extension (`latexmkrc`,

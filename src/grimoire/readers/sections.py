@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -222,8 +222,7 @@ def _matches(words: list[str], k: int, name: list[str], *, stem: bool = True) ->
         return False
     last = words[k + len(name) - 1]
     return all(a == b for a, b in zip(name[:-1], words[k:k + len(name) - 1], strict=True)) and \
-        (_same_word(name[-1], last) if stem else last in (name[-1], name[-1] + "s",
-                                                           name[-1] + "es"))
+        (_same_word(name[-1], last) if stem else normalize(last) == normalize(name[-1]))
 
 
 def _starts(words: list[str], name: list[str]) -> list[int]:
@@ -390,8 +389,12 @@ def _bare(path: tuple[str, ...], numbered: bool = False) -> str:
     return name
 
 
-def add_section_entries(doc: Document) -> Document:
-    """`doc` with an entry for every section that defines its heading (see module doc)."""
+def add_section_entries(doc: Document, *,
+                        marked: Sequence[tuple[str, int]] = ()) -> Document:
+    """`doc` with an entry for every section that defines its heading (see module doc).
+    `marked` holds the terms the text marks for a book's index, each with its line: a
+    section whose text marks its own heading so defines it (round 40: a Quarto book marks
+    "`r index('acquisition function')`" where it introduces each term)."""
     passages = doc.passages
     if not passages or journal_note(doc.meta):
         return doc
@@ -472,6 +475,15 @@ def add_section_entries(doc: Document) -> Document:
                 del candidates[path], code[path]
 
     defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
+    if marked:
+        marks: dict[str, list[int]] = defaultdict(list)
+        for term, line in marked:
+            marks[normalize(term)].append(line)
+        for path in candidates:
+            lines = marks.get(normalize(_bare(path, numbered)))
+            mine = [passages[i].span for i in sections[path].passages]
+            if lines and any(s.start_line <= ln <= s.end_line for ln in lines for s in mine):
+                defined.add(path)
     siblings: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for path in candidates:
         siblings[path[:-1]].append(path)
@@ -790,8 +802,9 @@ MAX_TITLE_WORDS = 14
 # An address, a list of clauses, or a sentence that opens with a pronoun and its verb ("We
 # need to split data to test model's performance", a text file's first line; not "You Only
 # Look Once").
+# A line of code at a prompt (">>> a[0, 3:5]", a figure of a REPL saved as a PDF; round 40)
 _NOT_A_TITLE = re.compile(r"://|www\.|;|^(?:I|We|You|They|He|She|It|This|There|These|Those)"
-                          r" [a-z]")
+                          r" [a-z]|^\s*(?:>>>|In \[\d*\]:)")
 # Why an entry stands for a whole page or note, not for a definition in it: such an entry may
 # have no text of its own.
 _ID_TITLE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
@@ -1019,6 +1032,8 @@ def _without_folder_label(title: str, path: str) -> str:
                                        and not course) \
             or _OPENS_WITH_ARTICLE.match(rest) or is_generic_title(rest):
         return title
+    if not course and _DESCRIBES.match(rest):
+        return title  # the folder's subject, described after the colon
     name = bare_name(rest)
     subject = key.split()[0] if course and len(key.split()) == 2 else ""
     if name and subject in _LANGUAGES and not any(
@@ -1031,6 +1046,12 @@ def _without_folder_label(title: str, path: str) -> str:
 
 
 _OPENS_WITH_ARTICLE = re.compile(r"\s*(?:a|an|the)\s", re.IGNORECASE)
+# What follows a folder's subject in lower case describes the subject, and names nothing of
+# its own: "NumPy: creating and manipulating numerical data" in `numpy/` is NumPy's chapter,
+# named by its whole title (round 40: a lecture book's chapters were concepts "plotting",
+# "image processing"; the label alone would name "Beginner: linear models" "Beginner").
+# A lower-case name with a mark ("k-means") is a name.
+_DESCRIBES = re.compile(r"\s*[a-z]+(?:\s|$)")
 # Programming languages and the libraries a course teaches as one: a course's part named by
 # one of them ("Python Basics", "PyTorch Fundamentals") says whose lists, arrays or tensors
 # its pages are about. Compared after `heading_key`.

@@ -996,7 +996,8 @@ def make_document(
         meta=meta,
         problems=tuple(problems),
     )
-    return link_local_labels(doc if template else add_section_entries(doc))
+    return link_local_labels(doc if template else add_section_entries(
+        doc, marked=parsed.index_marks))
 
 
 def read_with(
