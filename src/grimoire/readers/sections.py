@@ -481,8 +481,8 @@ def add_section_entries(doc: Document, *,
             marks[normalize(term)].append(line)
         for path in candidates:
             lines = marks.get(normalize(_bare(path, numbered)))
-            mine = [passages[i].span for i in sections[path].passages]
-            if lines and any(s.start_line <= ln <= s.end_line for ln in lines for s in mine):
+            spans = [passages[i].span for i in sections[path].passages]
+            if lines and any(sp.start_line <= ln <= sp.end_line for ln in lines for sp in spans):
                 defined.add(path)
     siblings: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for path in candidates:
