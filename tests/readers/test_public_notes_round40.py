@@ -219,3 +219,84 @@ def test_a_site_s_built_copy_of_a_note_is_not_read_twice(tmp_path: Path) -> None
         places = sorted(e.entry.span.path.rsplit("/", 2)[-2] + "/" +
                         e.entry.span.path.rsplit("/", 1)[-1] for e in kb.entries())
     assert places == ["docs/dropout.md", "pooling/index.html"]
+
+
+# What two public repositories showed (a lecture book in MyST Markdown with sphinx-gallery
+# folders, a Quarto book in R): each rule on notes written here.
+
+def test_a_gallery_readme_names_no_concept(tmp_path: Path) -> None:
+    terms = terms_of(tmp_path, {
+        "optim/examples/README.txt": "Examples for the optimization chapter\n"
+                                     "======================================\n",
+        "optim/examples/solutions/README.txt": "Solutions to this chapter's exercises\n"
+                                               "=====================================\n",
+        "plots/README.md": "# Code samples for Matplotlib\n\nEach script draws one figure.\n",
+        "optim/index.md": "# Line Search\n\nA line search picks the step length along a "
+                          "chosen direction.\n",
+    })
+    assert terms == {"Line Search"}
+
+
+QUARTO = """---
+title: Tuning
+---
+
+## Handling Errors {#sec-errors}
+
+### `r index('Encapsulation')` {#sec-encapsulation}
+
+With `r index('encapsulation')`, a learner runs in a separate process so that its errors
+cannot stop the whole experiment; see `r ref("callr::r()")`.
+
+### Fallback Learner (+)
+
+When a learner fails, a `r index('fallback learner')` such as a featureless model predicts in
+its place, so that scores can still be computed; it is set with `r round(0.5, 1)`.
+"""
+
+
+def test_inline_r_calls_read_as_the_name_they_print() -> None:
+    [doc] = read_file("markdown", QUARTO.encode(), "/book/tuning.qmd")
+    terms = [e.term for e in doc.entries]
+    assert "Encapsulation" in terms
+    assert not any("index(" in t for t in terms)
+    text = " ".join(p.text for p in doc.passages)
+    assert "With encapsulation, a learner runs" in text
+    assert "see callr::r()." in text
+    assert "r round(0.5, 1)" in text  # code that prints no name stays as written
+    assert "Fallback Learner" in terms and "Fallback Learner (+)" not in terms
+
+
+def test_an_index_mark_of_the_heading_defines_its_section() -> None:
+    book = ("# Tuning\n\nTuning finds good settings.\n\n## Surrogate Models\n\n"
+            "Roughly put, a `r index('surrogate model')` imitates the costly function "
+            "from the points seen so far.\n\n## Plots\n\nWe draw `r index('contour plots')` "
+            "of the surface here and there.\n")
+    [doc] = read_file("markdown", book.encode(), "/book/tuning.qmd")
+    terms = {e.term for e in doc.entries}
+    assert "Surrogate Models" in terms
+    assert "Plots" not in terms  # a mark of another term defines no section
+
+
+def test_a_lower_case_description_after_a_folder_s_subject_is_no_name() -> None:
+    note = ("# NumPy: creating and manipulating numerical data\n\nThis chapter shows the "
+            "array object.\n")
+    assert _entries("markdown", note, "/lectures/numpy/index.md")[0][0] == \
+        "NumPy: creating and manipulating numerical data"
+    named = "# Clustering: k-means\n\nk-means moves each centre to the mean of its points.\n"
+    assert _entries("markdown", named, "/notes/clustering/kmeans.md")[0][0] == "k-means"
+
+
+def test_a_prompt_line_and_package_files_name_nothing(tmp_path: Path) -> None:
+    # a figure of a Python session saved as a PDF: its largest line is code
+    [doc] = read_file("pdf", pdf_bytes([["array([3, 4])"]], heading=">>> a[0, 3:5]"),
+                      "/figures/slicing.pdf")
+    assert doc.entries == ()
+    terms = terms_of(tmp_path, {
+        "DESCRIPTION": "Type: Package\nPackage: mybook\nTitle: A Book\n",
+        "NAMESPACE": "export(helper)\n",
+        "debugging/gdbinit": "set pagination off\n",
+        "notes/slicing.md": "# Slicing\n\nSlicing takes a part of an array by ranges of "
+                            "indices.\n",
+    })
+    assert terms == {"Slicing"}
