@@ -296,6 +296,8 @@ def test_a_prompt_line_and_package_files_name_nothing(tmp_path: Path) -> None:
         "DESCRIPTION": "Type: Package\nPackage: mybook\nTitle: A Book\n",
         "NAMESPACE": "export(helper)\n",
         "debugging/gdbinit": "set pagination off\n",
+        "build_requirements.txt": "# to build the site\npre-commit\nsite-theme@git+https://"
+                                  "example.org/theme@abc123\nbook-tool>=1,<2\n",
         "notes/slicing.md": "# Slicing\n\nSlicing takes a part of an array by ranges of "
                             "indices.\n",
     })

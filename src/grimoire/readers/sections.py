@@ -1051,7 +1051,7 @@ _OPENS_WITH_ARTICLE = re.compile(r"\s*(?:a|an|the)\s", re.IGNORECASE)
 # named by its whole title (round 40: a lecture book's chapters were concepts "plotting",
 # "image processing"; the label alone would name "Beginner: linear models" "Beginner").
 # A lower-case name with a mark ("k-means") is a name.
-_DESCRIBES = re.compile(r"\s*[a-z]+(?:\s|$)")
+_DESCRIBES = re.compile(r"\s*(?:[a-z]{2,}(?:-[a-z]+)*\s|[a-z]+$)")
 # Programming languages and the libraries a course teaches as one: a course's part named by
 # one of them ("Python Basics", "PyTorch Fundamentals") says whose lists, arrays or tensors
 # its pages are about. Compared after `heading_key`.
