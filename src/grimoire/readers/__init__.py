@@ -7,6 +7,7 @@ the package itself is the reader.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -89,11 +90,16 @@ _TOOL_NAMES = frozenset({
     "tox.ini", "pytest.ini", "mypy.ini", "noxfile.py", "manifest.in", "pyproject.toml",
     "package.json", "package-lock.json", "tsconfig.json", "go.mod", "go.sum", "cargo.toml",
     ".pre-commit-config.yaml", ".gitignore", ".gitattributes", ".dockerignore",
-    ".editorconfig",
+    ".editorconfig", "gdbinit",
+    # an R package's own files (round 40: a book's DESCRIPTION was a concept "Type: Package")
+    "description", "namespace",
 })
-# Numbered or suffixed copies (`Dockerfile2`, `Dockerfile.gpu`, `Makefile.am`), lock files.
+# Numbered or suffixed copies (`Dockerfile2`, `Dockerfile.gpu`, `Makefile.am`), lock files;
+# a program's run-control file, named by the program and "rc" with no extension (`latexmkrc`,
+# a Perl script LaTeX builds with: round 39, qa39, a course's was a concept "latexmkrc").
 _TOOL_NAME = re.compile(
-    r"(?:dockerfile|containerfile|makefile)(?:[\w.-]*)|[\w.-]+\.(?:dockerfile|lock)",
+    r"(?:dockerfile|containerfile|makefile)(?:[\w.-]*)|[\w.-]+\.(?:dockerfile|lock)"
+    r"|[a-z][a-z0-9_-]{2,30}rc|rprofile",
     re.IGNORECASE)
 TOOL_REASON = "a build or tool file (Makefile, Dockerfile, ...): not a note (--format reads it)"
 SCRIPT_REASON = "a script (it starts with #!): not a note (--format reads it)"
@@ -110,6 +116,8 @@ def tool_file(path: str) -> bool:
     (True, True, True)
     >>> tool_file("notes/Docker.md"), tool_file("Dockerfile.md")
     (False, False)
+    >>> tool_file("thesis/latexmkrc"), tool_file("notes/arc"), tool_file("notes/npmrc.md")
+    (True, False, False)
     """
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     if name.casefold() in _TOOL_NAMES:
@@ -119,6 +127,24 @@ def tool_file(path: str) -> bool:
     # `Dockerfile.md` is a note about Dockerfiles: an extension of a reader of its own.
     ext = suffix_of(name).lower()
     return ext in GENERIC_EXTENSIONS or not _candidates(ext)
+
+
+BUILT_REASON = ("a page a site generator built from the note beside its folder (x/index.html "
+                "beside x.md): not a note (--format reads it)")
+# The sources a static site builds `x/index.html` from, beside the folder `x/` (MkDocs with
+# directory URLs, Hugo, Jekyll's permalinks): a wiki that keeps its built site next to its
+# notes has every page twice (round 38, a static wiki's `docs/x.md` and `docs/x/index.html`:
+# 7 pairs, each read as two pages of one concept).
+_BUILT_FROM = (".md", ".markdown", ".rst", ".ipynb", ".qmd", ".rmd", ".Rmd", ".org", ".adoc")
+
+
+def built_copy(path: str) -> bool:
+    """Whether `path` (a file on disk) is `x/index.html` and a note `x.md` (or `.rst`, `.ipynb`,
+    ...) lies beside the folder `x`: the page a site generator built from that note."""
+    folder, _, name = path.replace("\\", "/").rpartition("/")
+    if name.casefold() not in ("index.html", "index.htm") or "/" not in folder:
+        return False
+    return any(os.path.isfile(folder + ext) for ext in _BUILT_FROM)  # noqa: PTH113 - text paths
 
 
 def not_a_note(path: str, data: bytes, head: str) -> str | None:

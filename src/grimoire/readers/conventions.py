@@ -330,7 +330,12 @@ _LISTING = re.compile(
     r"|popular)\s+(?:blog\s+)?(?:posts|articles|projects|courses|notes|talks|publications|papers"
     r"|entries|writings|essays|tutorials|stories|updates|news|items|pages|activity|activities)"
     # a Jekyll theme's archives: "Posts by Category", "Posts by Tag", "Posts by Year"
-    r"|(?:posts|articles|notes)\s+by\s+(?:category|tag|tags|year|date|month|topic)",
+    r"|(?:posts|articles|notes)\s+by\s+(?:category|tag|tags|year|date|month|topic)"
+    # A gallery of scripts (sphinx-gallery's README over an `examples/` folder: "Examples for
+    # the image processing chapter", "Code samples for Matplotlib", "Full code examples for
+    # the numpy chapter", "Solutions of the exercises for SciPy"; round 40, 18 of a lecture
+    # book's were concepts): the files under it, no thing.
+    r"|(?:(?:full\s+)?(?:code\s+)?(?:examples?|samples|solutions?)|code)\s+(?:for|of|to)\s+.+",
     re.IGNORECASE)
 
 
@@ -483,6 +488,9 @@ _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # ("ResNet-50 (2015)", "Inception v3(2015)": the year was a short form, found by "2015"), a
 # colon ending the heading ("Named Entity Recognition :"). "Ratio 1:2:" keeps its colon.
 _TRAILING_YEAR = re.compile(r"(?<!\s)\s*\(\s*(?:1[89]|20)\d\d\s*\)$")
+# A mark in brackets after a heading: "Quantile Regression (+)", "Proofs (*)" (a book marks
+# its advanced sections so; round 40).
+_TRAILING_MARK = re.compile(r"(?<!\s)\s+\([+*\u2020\u2021!]{1,3}\)$")
 _TRAILING_COLON = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))\s*:$|(?<!\s)\s+:$")
 # A cheat sheet's heading glosses its name after a dash, in lower case: "PCA — variance via
 # orthogonal axes", "SARSA — on-policy, realistic target", "Deep Q-Networks — code/agents/dqn.py"
@@ -553,6 +561,8 @@ def bare_name(name: str) -> str:
     ('PCA', 'Evaluation — Imbalanced Data')
     >>> bare_name("Layer Normalization [arXiv]"), bare_name("Adam [pdf] [code]")
     ('Layer Normalization', 'Adam')
+    >>> bare_name("Quantile Regression (+)"), bare_name("Define Search Spaces**")
+    ('Quantile Regression', 'Define Search Spaces')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
@@ -592,7 +602,10 @@ def _bare_name(name: str) -> str:
         text = m.group("name")
     if text.endswith((")", ":")):
         bare = _TRAILING_COLON.sub("", _TRAILING_YEAR.sub("", text, count=1), count=1)
+        bare = _TRAILING_MARK.sub("", bare, count=1)
         text = bare if any(c.isalpha() for c in bare) else text
+    if text.endswith("**") and text.count("**") == 1:
+        text = text[:-2].rstrip()  # a bold run closed but never opened ("Tuning Spaces**")
     return text if any(c.isalnum() for c in text) else ""
 
 

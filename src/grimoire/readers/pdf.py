@@ -244,6 +244,11 @@ def _joined(runs: list[str]) -> str:
 _ARXIV_STAMP = re.compile(r"^\s*arXiv:\s*\d{4}\.\d{4,5}", re.I)
 
 
+# A numbered section's heading as a run of its own: "1 PixelRNN", "2.3 Results", "A.1 Proofs".
+_SECTION_NUMBER = re.compile(
+    r"\s*(?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){1,3})\.?\s+[^\W\d_]")
+
+
 # A title as a file's name or stem is written: "pca_ica", "pca_ica.md", "notes-week3"; one
 # lowercase word ("attention"). Not "Attention Is All You Need", nor "Transformers".
 _AS_FILE = re.compile(r"[^\s_.-]*[_.-]\S*|[^\sA-Z]+|.*\.[A-Za-z]{1,8}")
@@ -264,13 +269,18 @@ def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str
     sizes = [(s, t) for s, t in sizes if not _ARXIV_STAMP.match(t)]
     first = [line for line in first if not _ARXIV_STAMP.match(line)]
     if sizes:
-        biggest = max(s for s, _ in sizes)
         body = sorted(s for s, _ in sizes)[len(sizes) // 2]
+        # A numbered section's heading ("1 PixelRNN", "2.3 Results") is no part of the title,
+        # though set larger than the text: a paper with no title in large type was named by
+        # its first two headings, "1 PixelRNN 2 Introduction" (round 39, qa39).
+        sizes = [(s, t) for s, t in sizes if not _SECTION_NUMBER.match(t)] or [(body, "")]
+        biggest = max(s for s, _ in sizes)
         if biggest > body * 1.15:
             words = _joined([t for s, t in sizes if s >= biggest * 0.95]).split()
             if 1 <= len(words) <= 30:
                 return " ".join(words)
-    return next((line for line in first if len(line) >= 3), None)
+    return next((line for line in first if len(line) >= 3 and not _SECTION_NUMBER.match(line)),
+                None)
 
 
 def _ranges(pages: list[int]) -> str:

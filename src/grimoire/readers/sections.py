@@ -38,9 +38,9 @@ passages' links, since the store files each passage under the entry whose lines 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -155,8 +155,11 @@ def _names_of(heading: str) -> list[str]:
 # Not "this" or "our": "This GNN playground ..." refers back to something already introduced.
 _LEADERS = frozenset({"the", "a", "an", "in"})
 _ARTICLES = frozenset({"the", "a", "an"})
+# "what we call a Nearest Neighbor Classifier", "called an autoencoder" (round 39, qa39: a
+# course's H3 "Nearest Neighbor Classifier" opened so and was no entry).
 _NAMING = (("called",), ("named",), ("termed",), ("known", "as"), ("aka",), ("stands", "for"),
-           ("short", "for"))
+           ("short", "for"), ("call",), ("calls",), ("call", "a"), ("call", "an"),
+           ("called", "a"), ("called", "an"))
 # What follows a name that a clause defines: "..., the partial derivative is ..."
 _DEFINING = frozenset({"is", "are", "was", "refers", "means", "denotes", "describes",
                        "represents", "consists", "stands", "measures", "computes"})
@@ -214,11 +217,12 @@ def _same_word(name: str, seen: str) -> bool:
     return common >= 5 and common >= len(short) - 2 and len(long) - common <= 3
 
 
-def _matches(words: list[str], k: int, name: list[str]) -> bool:
+def _matches(words: list[str], k: int, name: list[str], *, stem: bool = True) -> bool:
     if k < 0 or k + len(name) > len(words):
         return False
+    last = words[k + len(name) - 1]
     return all(a == b for a, b in zip(name[:-1], words[k:k + len(name) - 1], strict=True)) and \
-        _same_word(name[-1], words[k + len(name) - 1])
+        (_same_word(name[-1], last) if stem else normalize(last) == normalize(name[-1]))
 
 
 def _starts(words: list[str], name: list[str]) -> list[int]:
@@ -232,13 +236,16 @@ def _starts(words: list[str], name: list[str]) -> list[int]:
 
 def _opens_with(words: list[str], name: list[str]) -> bool:
     """The words open with the name, after at most two leaders ("In a") and one modifier
-    after a leader ("The VAE loss function")."""
+    after a leader ("The VAE loss function"). After a modifier the name is its own word or
+    its plural, not a word of its stem: "The loop terminates when ..." names the loop, and
+    defines no "Termination" (round 38's leftover: a loop invariant's three parts became
+    concepts through the last one)."""
     starts, skip = [0], 0
     while skip < len(words) - 1 and skip < 2 and words[skip] in _LEADERS:
         skip += 1
         starts.append(skip)
-    if skip:
-        starts.append(skip + 1)
+    if skip and _matches(words, skip + 1, name, stem=False):
+        return True
     return any(_matches(words, k, name) for k in starts)
 
 
@@ -294,6 +301,12 @@ def _defines(heading: str, prose: str) -> bool:
         len(inner) == len(own) and _matches(inner, 0, own)
         for inner in (_tokens(m) for m in re.findall(r"\(([^()]{1,60})\)", lead))
     )
+
+
+def defines(heading: str, prose: str) -> bool:
+    """Whether the lead of `prose` defines `heading` (`_defines`), for the readers' rules on
+    parts of a page that are not sections (a paragraph led by a name in bold)."""
+    return _defines(heading, prose)
 
 
 def _may_hold(folded: str, name: list[str]) -> bool:
@@ -376,8 +389,12 @@ def _bare(path: tuple[str, ...], numbered: bool = False) -> str:
     return name
 
 
-def add_section_entries(doc: Document) -> Document:
-    """`doc` with an entry for every section that defines its heading (see module doc)."""
+def add_section_entries(doc: Document, *,
+                        marked: Sequence[tuple[str, int]] = ()) -> Document:
+    """`doc` with an entry for every section that defines its heading (see module doc).
+    `marked` holds the terms the text marks for a book's index, each with its line: a
+    section whose text marks its own heading so defines it (round 40: a Quarto book marks
+    "`r index('acquisition function')`" where it introduces each term)."""
     passages = doc.passages
     if not passages or journal_note(doc.meta):
         return doc
@@ -410,6 +427,17 @@ def add_section_entries(doc: Document) -> Document:
         k = bisect_right(starts, p.span.start_line) - 1
         return k >= 0 and p.span.start_line <= covered[k][1]
 
+    entry_starts = sorted(start for start, _ in taken)
+
+    def holds_entries(mine: list[Passage]) -> bool:
+        # A section whose text holds two of the reader's entries or more ("**Sigmoid.** ...",
+        # "**Tanh.** ..." under "Commonly used activation functions") is their list, not a
+        # thing of its own.
+        if len(entry_starts) < 2 or not mine:
+            return False
+        lo, hi = mine[0].span.start_line, max(p.span.end_line for p in mine)
+        return bisect_right(entry_starts, hi) - bisect_left(entry_starts, lo) >= 2
+
     # Sections whose heading can name a thing and that have prose directly under them.
     candidates: dict[tuple[str, ...], str] = {}  # path -> its prose
     code: dict[tuple[str, ...], int] = {}  # path -> the characters of its code
@@ -424,7 +452,7 @@ def add_section_entries(doc: Document) -> Document:
             # "Dropout" > "What is Dropout?": the section's own lead, under a question
             continue
         mine = [passages[i] for i in sec.passages]
-        if any(inside_entry(p) for p in mine):
+        if any(inside_entry(p) for p in mine) or holds_entries(mine):
             continue
         prose = "\n\n".join(p.text for p in mine
                               if (p.kind in _PROSE_KINDS and not _links_only(p)) or _sentences(p))
@@ -447,6 +475,15 @@ def add_section_entries(doc: Document) -> Document:
                 del candidates[path], code[path]
 
     defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
+    if marked:
+        marks: dict[str, list[int]] = defaultdict(list)
+        for term, line in marked:
+            marks[normalize(term)].append(line)
+        for path in candidates:
+            lines = marks.get(normalize(_bare(path, numbered)))
+            spans = [passages[i].span for i in sections[path].passages]
+            if lines and any(sp.start_line <= ln <= sp.end_line for ln in lines for sp in spans):
+                defined.add(path)
     siblings: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for path in candidates:
         siblings[path[:-1]].append(path)
@@ -765,8 +802,9 @@ MAX_TITLE_WORDS = 14
 # An address, a list of clauses, or a sentence that opens with a pronoun and its verb ("We
 # need to split data to test model's performance", a text file's first line; not "You Only
 # Look Once").
+# A line of code at a prompt (">>> a[0, 3:5]", a figure of a REPL saved as a PDF; round 40)
 _NOT_A_TITLE = re.compile(r"://|www\.|;|^(?:I|We|You|They|He|She|It|This|There|These|Those)"
-                          r" [a-z]")
+                          r" [a-z]|^\s*(?:>>>|In \[\d*\]:)")
 # Why an entry stands for a whole page or note, not for a definition in it: such an entry may
 # have no text of its own.
 _ID_TITLE = re.compile(r"[0-9a-f]{8,}|^\d{6,}$|^[\W\d_]*$", re.IGNORECASE)
@@ -854,15 +892,26 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     # `tags`, `collection`, `posts`; Minimal Mistakes and most themes name them so): round
     # 39, a blog's "Posts by Category", "Posts by Tag" and its greeting home page "Hi!" were
     # concepts. A post (`layout: post`, `single`) is a page.
+    # A list page whose own text opens by naming its title (`own_text`, the Markdown reader's
+    # mark: a tag page that defines its tag) is a page about it.
     layout = meta.get("layout")
-    if isinstance(layout, str) and layout.strip().casefold() in _LIST_LAYOUTS:
+    if isinstance(layout, str) and layout.strip().casefold() in LIST_LAYOUTS \
+            and meta.get("own_text") is not True:
         return True
     return is_template(meta)
 
 
 _NOT_A_PAGE_TYPES = frozenset({"index", "log", "changelog", "moc", "template", "home"})
-_LIST_LAYOUTS = frozenset({"archive", "archive-taxonomy", "categories", "tags", "collection",
+LIST_LAYOUTS = frozenset({"archive", "archive-taxonomy", "categories", "tags", "collection",
                            "posts", "category", "tag", "blog-index", "paginate"})
+
+
+# A page named by a dated file name, with no title of its own ("2020-02-20-vae" of a blog's
+# notebook, "2023-03-05-standup" of a journal): the name says when the file was written; the
+# page is a day's log or the draft of a post that has its own title (round 39's leftover: a
+# Jekyll blog's 22 notebooks were concepts named so). Dropping the date would make a concept
+# "standup" of a journal day (read39 tried it), so the page names none.
+_DATED_NAME = re.compile(r"(?:19|20)\d\d-[01]?\d-[0-3]?\d[-_ ]\S.*")
 
 
 def add_page_entry(doc: Document) -> Document:
@@ -888,7 +937,8 @@ def add_page_entry(doc: Document) -> Document:
     if is_generic_title(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
             or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta) \
-            or MATH_ONLY.fullmatch(title) or is_statement(title) or doc.meta.get("topics") is True:
+            or MATH_ONLY.fullmatch(title) or is_statement(title) or doc.meta.get("topics") is True \
+            or _DATED_NAME.fullmatch(title):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 
@@ -977,14 +1027,40 @@ def _without_folder_label(title: str, path: str) -> str:
     label, _, rest = title.partition(": ")
     folder = heading_key(folder_of(path).replace("\\", "/").rsplit("/", 1)[-1])
     key = heading_key(label)
+    course = _COURSE_PART.fullmatch(key)
     if not rest.strip() or not key or (folder != key and not folder.startswith(key + " ")
-                                       and not _COURSE_PART.fullmatch(key)) \
+                                       and not course) \
             or _OPENS_WITH_ARTICLE.match(rest) or is_generic_title(rest):
         return title
-    return bare_name(rest) or title
+    if not course and _DESCRIBES.match(rest):
+        return title  # the folder's subject, described after the colon
+    name = bare_name(rest)
+    subject = key.split()[0] if course and len(key.split()) == 2 else ""
+    if name and subject in _LANGUAGES and not any(
+            w.casefold() in _LANGUAGES for w in name.split()):
+        # "Python Basics: Lists", "Haskell Basics: Lists": the course's language is part of
+        # what the page is about; "Lists" alone made one concept of both (review39b).
+        word = next((w for w in label.split() if w.casefold() == subject), subject)
+        return f"{word} {name}"
+    return name or title
 
 
 _OPENS_WITH_ARTICLE = re.compile(r"\s*(?:a|an|the)\s", re.IGNORECASE)
+# What follows a folder's subject in lower case describes the subject, and names nothing of
+# its own: "NumPy: creating and manipulating numerical data" in `numpy/` is NumPy's chapter,
+# named by its whole title (round 40: a lecture book's chapters were concepts "plotting",
+# "image processing"; the label alone would name "Beginner: linear models" "Beginner").
+# A lower-case name with a mark ("k-means") is a name.
+_DESCRIBES = re.compile(r"\s*(?:[a-z]{2,}(?:-[a-z]+)*\s|[a-z]+$)")
+# Programming languages and the libraries a course teaches as one: a course's part named by
+# one of them ("Python Basics", "PyTorch Fundamentals") says whose lists, arrays or tensors
+# its pages are about. Compared after `heading_key`.
+_LANGUAGES = frozenset({
+    "python", "r", "julia", "haskell", "java", "javascript", "typescript", "scala", "rust",
+    "go", "golang", "c", "c++", "cpp", "c#", "sql", "matlab", "octave", "ruby", "kotlin",
+    "swift", "bash", "shell", "lua", "perl", "php", "ocaml", "elixir", "erlang", "clojure",
+    "lisp", "scheme", "prolog", "fortran", "dart", "numpy", "pandas", "pytorch", "tensorflow",
+    "keras", "jax", "spark", "pyspark", "polars", "excel", "git", "docker", "linux"})
 # A course's part as the label of each of its pages, whatever folder they sit in: "Mathematical
 # Fundamentals: Norms", "Python Basics: Tuples", "Dataset Introduction: MNIST Dataset" (round
 # 37's leftover: 17 pages of a lecture set kept the label in their name). Compared after
@@ -1020,7 +1096,7 @@ def drop_long_names(doc: Document) -> Document:
 
 
 __all__ = [
-    "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON", "add_page_entry",
-    "add_section_entries", "clean_names", "drop_long_names", "is_placeholder", "is_template",
-    "name_shaped", "not_a_page",
+    "LIST_LAYOUTS", "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON",
+    "add_page_entry", "add_section_entries", "clean_names", "defines", "drop_long_names",
+    "is_placeholder", "is_template", "name_shaped", "not_a_page",
 ]

@@ -44,7 +44,9 @@ _NOT_A_TITLE = re.compile(r"[^\w(\"'$]|\d+[.):]\s")
 _REQUIREMENT = re.compile(
     r"[A-Za-z0-9][\w.-]*+\s*+(?:\[[\w,\s-]*+\]\s*+)?+"
     r"(?:[<>=!~]=?+\s*+[\w.*+!-](?:[\w.*+-]|!(?!\s*+[\w.*+!-]))*+\s*+,?+\s*+)*+"
-    r"(?:;.*)?(?:#.*)?|-{1,2}[a-z][\w-]*(?:[ =]\S+)?|#.*|(?:git|hg|svn|bzr)\+\S+")
+    r"(?:;.*)?(?:#.*)?|-{1,2}[a-z][\w-]*(?:[ =]\S+)?|#.*|(?:git|hg|svn|bzr)\+\S+"
+    # a direct reference (PEP 508): `theme @ git+https://...`, `theme@https://...whl`
+    r"|[A-Za-z0-9][\w.-]*+(?:\[[\w,\s-]*+\])?\s*@\s*(?:git\+|https?://|file:)\S+(?:\s*#.*)?")
 _REQUIREMENTS_NAME = re.compile(r"requi?re?ments?|constraints|packages", re.IGNORECASE)
 
 

@@ -90,8 +90,10 @@ from grimoire.readers.markdown._blocks import (
 )
 from grimoire.readers.markdown._frontmatter import meta_strings
 from grimoire.readers.sections import (
+    LIST_LAYOUTS,
     MIN_PROSE,
     add_section_entries,
+    defines,
     is_placeholder,
     is_template,
     name_shaped,
@@ -994,7 +996,8 @@ def make_document(
         meta=meta,
         problems=tuple(problems),
     )
-    return link_local_labels(doc if template else add_section_entries(doc))
+    return link_local_labels(doc if template else add_section_entries(
+        doc, marked=parsed.index_marks))
 
 
 def read_with(
@@ -1043,6 +1046,12 @@ def read_with(
         # A Logseq page is named by its file (or `title::`); a `- # Definition` block is a
         # heading inside its outline, not its name.
         title = stem_title(stem)
+    layout = parsed.front.meta.get("layout")
+    if isinstance(layout, str) and layout.strip().casefold() in LIST_LAYOUTS \
+            and _opens_with(parsed, title):
+        # A tag's page that defines its tag above the list its theme draws ("Attention is a
+        # mechanism that ..."): a page about the thing (review39b's leftover), no list only.
+        parsed.front.meta = {**parsed.front.meta, "own_text": True}  # `not_a_page`
     return parsed, title
 
 
@@ -1160,6 +1169,23 @@ def _pair_names(term: str) -> tuple[str, ...]:
     return (left.strip(), right.strip())
 
 
+def _section_name(heading: str | None, term: str, taken: set[str]) -> tuple[str, ...]:
+    """The heading of the section a box opens, as a name of the box's entry, when the two
+    share a word ("## Holonomy" opening with `> [!definition] Holonomy Group`; "## Geodesics"
+    over a box "Geodesic Curve"): the section's text is the box's, and without it the
+    heading's name found nothing (round 39's leftover: the section took the box's name). A
+    generic heading ("Definitions"), or one naming something else, is no name of it."""
+    if heading is None:
+        return ()
+    name = bare_name(heading)
+    key = normalize(name)
+    if not key or key == normalize(term) or key in taken or is_generic_heading(name) \
+            or names_no_concept(name) or is_statement(name) or name.endswith("?") \
+            or len(name.split()) > _BOX_WORDS:
+        return ()
+    return (name,) if set(key.split()) & set(normalize(term).split()) else ()
+
+
 def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]:
     """An admonition whose title is a name and whose text opens by naming it ("!!! info
     \"Softmax\"" over "The softmax function maps ..."): a definition the writer boxed, an
@@ -1173,6 +1199,7 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
     inside = sorted(((b.units[0][0], n, b) for n, b in enumerate(parsed.blocks)
                      if b.kind != "code" and b.units), key=lambda x: (x[0], x[1]))
     starts = [line for line, _, _ in inside]
+    heads = {h.index: h.title for h in parsed.headings}
     for kind, title, first, last in parsed.boxes:
         term = bare_name(title)
         if (label := _NUMBERED_DEFINITION.fullmatch(term)) is not None:
@@ -1182,8 +1209,10 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
                 or normalize(term) in taken or is_generic_heading(term) \
                 or names_no_concept(term) or is_statement(term) or term.endswith("?"):
             continue
-        blocks = [b for _, _, b in inside[bisect_left(starts, first):
-                                          bisect_right(starts, last)]]
+        held = inside[bisect_left(starts, first):bisect_right(starts, last)]
+        blocks = [b for _, _, b in held]
+        # The section the box opens, whose heading is then a name of the box's entry
+        opened = _section_name(heads.get(held[0][1]) if held else None, term, taken)
         if blocks and blocks[0].units[0][0] == first:
             # The title's own line: an admonition's paragraph, or the first line of a
             # callout's quote, whose text goes on under it
@@ -1194,7 +1223,7 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
         if kind in _DEFINITION_BOXES:
             end = max(ln for b in blocks for ln, _ in b.units)
             found.append(replace(entry_from_blocks(term, blocks, Span(path, first, end),
-                                                   aliases=_pair_names(term)),
+                                                   aliases=(*_pair_names(term), *opened)),
                                  reason=_DEFINITION_REASON))
             taken.add(normalize(term))
             continue
@@ -1208,7 +1237,8 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
         if _ADVICE_AFTER.match(" ".join(opening)[len(collapse(term)):]):
             continue  # "Recall that ...", "Remember to ...", "Important: ...": advice
         end = max(ln for b in blocks for ln, _ in b.units)
-        found.append(replace(entry_from_blocks(term, blocks, Span(path, first, end)),
+        found.append(replace(entry_from_blocks(term, blocks, Span(path, first, end),
+                                               aliases=opened),
                              reason=_BOX_REASON))
         taken.add(normalize(term))
     return found
@@ -1223,12 +1253,72 @@ def with_box_entries(parsed: Parsed, path: str, title: str, entries: list[Entry]
     return entries
 
 
+_BOLD_LEAD_REASON = ("a paragraph led by its name in bold, one of {n} such paragraphs of which "
+                     "{m} define their name")
+
+
+def _bold_lead_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]:
+    """Paragraphs in a row, each led by a name in bold ("**Sigmoid.** The sigmoid ...",
+    "**Tanh.** ...", "**ReLU.** ..."), half or more of which define their name: each is an
+    entry, as parallel sections headed so would be (round 39, qa39: a course's lecture pages
+    list activation functions, losses and optimizers so, and none was an entry). One such
+    paragraph alone, a run whose texts do not define their bold words ("**Input:** a list"),
+    or a generic word ("**Note.**") is none."""
+    if len(parsed.bold_leads) < 2:
+        return []
+    leads = dict(parsed.bold_leads)
+    taken = {normalize(n) for e in entries for n in (e.term, *e.aliases)}
+    spans = [(e.span.start_line, e.span.end_line) for e in entries]
+    runs: list[list[tuple[str, Block]]] = []
+    run: list[tuple[str, Block]] = []
+    for block in parsed.blocks:
+        lead = leads.get(block.units[0][0]) if block.kind == "text" and block.units else None
+        if lead is not None and run and run[-1][1].heading_path == block.heading_path:
+            run.append((lead, block))
+            continue
+        if lead is not None or block.kind == "text":
+            runs.append(run)
+            run = [(lead, block)] if lead is not None else []
+    runs.append(run)
+    found: list[Entry] = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        items = []
+        for lead, block in run:
+            term = bare_name(lead)
+            first_line, first_text = block.units[0]
+            rest = first_text[len(lead):].lstrip(".: \t") if first_text.startswith(lead) else ""
+            items.append((term, block, [(first_line, rest), *block.units[1:]] if rest
+                          else block.units[1:]))
+        defining = sum(1 for term, _, units in items
+                       if units and defines(term, " ".join(t for _, t in units)))
+        if defining * 2 < len(items):
+            continue
+        for term, block, units in items:
+            first, last = block.units[0][0], block.units[-1][0]
+            if not term or not units or len(term.split()) > _BOX_WORDS \
+                    or normalize(term) in taken or is_generic_heading(term) \
+                    or names_no_concept(term) or is_statement(term) \
+                    or any(s <= first <= e for s, e in spans):
+                continue
+            found.append(replace(entry_from_blocks(term, [replace(block, units=units)],
+                                                   Span(path, first, last)),
+                                 reason=_BOLD_LEAD_REASON.format(n=len(items), m=defining)))
+            taken.add(normalize(term))
+    return found
+
+
 def read(data: bytes, path: str) -> list[Document]:
     parsed, title = read_with(data, path, name, _MD)
     entries = markdown_entries(parsed, path, title)
     if not entries and parsed.dfns:
         entries = _defined_by_dfn(parsed, path, title)
     entries = with_box_entries(parsed, path, title, entries)
+    if parsed.bold_leads and not names_no_concept(title) and not not_a_page(parsed.front.meta):
+        bold = _bold_lead_entries(parsed, path, entries)
+        if bold:
+            entries = sorted([*entries, *bold], key=lambda e: e.span.start_line)
     if not entries and not parsed.blocks and notion_page(path) and not names_no_concept(title):
         # A page of a Notion export that holds only its title and properties (a stub) is
         # still a page, as a vault note is: `[Layer Normalization](...)` leads to it.

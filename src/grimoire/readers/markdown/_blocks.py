@@ -375,6 +375,20 @@ class Heading:
     index: int  # position in Parsed.blocks where its section starts
 
 
+# Inline R code in a Quarto or R Markdown note that prints a name it is given: `` `r
+# index('Encapsulation')` ``, `` `r ref("ParamSet")` ``, `` `r ref_pkg("mlr3")` `` (a book's
+# helpers for its index and links; round 40: 944 such calls in a Quarto book, headings named
+# "r index('Encapsulation')"). Read as the name, the first string it is given; other code
+# (`` `r round(x, 2)` ``) stays as written.
+_INLINE_R = re.compile(
+    r"r\s+(?:[\w.]+::)?([A-Za-z_][\w.]*)\(\s*([\"'])([^\"'\n]{1,120})\2[^`]*\)\s*")
+
+
+# A paragraph led by a name in bold, closed by a stop or colon inside or right after the run:
+# "**Sigmoid.** The sigmoid ...", "**Leaky ReLU**: ...". Text must follow on its line.
+_BOLD_LEAD = re.compile(r"(\*\*|__)(?=[^\W\d_])([^*_\n]{1,60}?)(?:[.:]\1|\1[.:])[ \t]+\S")
+
+
 @dataclass(slots=True)
 class Parsed:
     """A Markdown file after the block walk: what both Markdown readers build documents from."""
@@ -392,6 +406,13 @@ class Parsed:
     dfns: list[tuple[str, int]] = field(default_factory=list)
     # Admonitions (`_admonitions`): each box's type, title, and first and last line.
     boxes: list[tuple[str, str, int, int]] = field(default_factory=list)
+    # Paragraphs that open with a bold run closed by a stop or colon ("**Sigmoid.** The
+    # sigmoid ..."): each paragraph's first line and the bold run's text.
+    bold_leads: list[tuple[int, str]] = field(default_factory=list)
+    # Terms the text marks for a book's index where it introduces them (`` `r index('X')` ``),
+    # each with its line: `sections.add_section_entries` takes such a mark of a section's
+    # heading in its text as the section defining it.
+    index_marks: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -483,7 +504,10 @@ class _Walker:
                 cur = _Line()
                 line += 1
             elif ttype == "code_inline":
-                cur.parts.append(tok.content)
+                shown = _INLINE_R.fullmatch(tok.content) if self.chunks else None
+                cur.parts.append(shown.group(3) if shown is not None else tok.content)
+                if shown is not None and shown.group(1) == "index":
+                    self.parsed.index_marks.append((shown.group(3), line))
                 cur.prose = True
                 if self._doc_ref(children, i - 1):
                     self._api_ref(block, tok.content, line)
@@ -739,6 +763,9 @@ class _Walker:
                         if m := _FIGURE_ANCHOR.search(block.group()):
                             self._figure_label(m.group(1))
                 if not (self.chunks and _quarto_shortcode(tokens[i + 1].content)):
+                    if (lead := _BOLD_LEAD.match(tokens[i + 1].content)) is not None:
+                        self.parsed.bold_leads.append(
+                            ((tokens[i + 1].map or [0])[0] + 1, lead.group(2)))
                     self._container(tokens[i : i + 3], "text", lines)
                 i += 3
                 continue
