@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import grimoire
+from grimoire.readers import read_file
 from grimoire.watch import ignored
 
 
@@ -63,3 +64,51 @@ def test_a_built_folder_is_read_when_no_generator_names_it(tmp_path: Path) -> No
     with grimoire.open(tmp_path / "kb2.db") as kb:
         kb.ingest([other / "docs"], embed=False)
         assert [Path(s.path).name for s in kb.sources() if s.status == "ok"] == ["ridge.html"]
+
+
+def _passages(tmp_path: Path, name: str, text: str) -> list[str]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    [doc] = read_file("markdown", path.read_bytes(), str(path))
+    return [p.text for p in doc.passages]
+
+
+def test_what_a_quarto_page_hides_is_not_read(tmp_path: Path) -> None:
+    """Every chapter of the book opens with its LaTeX macros' include in a `content-hidden`
+    div. It was read as the chapter's first words ("$${{< include macros.tex >}}$$"), shown
+    by `show` as the page's opening and found by searches."""
+    text = ("::: content-hidden\n$$\n{{< include macros.tex >}}\n$$\n:::\n\n"
+            "# Shrinkage {#sec-shrink}\n\nShrinkage pulls estimates towards zero.\n\n"
+            "::: {.content-hidden when-format=\"pdf\"}\nShown on the web page.\n:::\n\n"
+            "```\n::: content-hidden\n```\n\nAfter the code.\n")
+    passages = _passages(tmp_path, "shrink.qmd", text)
+    joined = "\n".join(passages)
+    assert "include" not in joined and "macros" not in joined, passages
+    assert "Shrinkage pulls estimates towards zero." in joined
+    # Hidden only from one format: read. A fence inside code opens no div.
+    assert "Shown on the web page." in joined and "After the code." in joined
+
+
+def test_an_equation_label_closes_its_formula(tmp_path: Path) -> None:
+    """Quarto numbers a display formula by a label after its closing `$$`. The label left
+    the `$$` unclosed, so the formulas after it in the paragraph were read as text (their
+    `_` as emphasis: `||z||_2` became `||z||2`) and the text between them as math."""
+    text = ("# Norms\n\nThe penalty is\n$$\nf(b) = \\sum_j b_j^2\n$$ {#eq-ridge}\n"
+            "and the norm of $z$ is\n$$\n||z||_2 = \\sqrt{\\sum_{j} z_j^2}\n$$\n"
+            "while the other one is\n$$\n||z||_1 = \\sum_{j} |z_j|\n$$\n")
+    joined = "\n".join(_passages(tmp_path, "norms.qmd", text))
+    assert "$$||z||_2 = \\sqrt{\\sum_{j} z_j^2}$$" in joined, joined
+    assert "$$||z||_1 = \\sum_{j} |z_j|$$" in joined, joined
+    assert "{#eq-ridge}" not in joined
+
+
+def test_an_image_s_attributes_and_a_span_s_class_are_no_text(tmp_path: Path) -> None:
+    """`![Cell](cell.png){#fig-cell fig-align="center" width=80% .lightbox}`: the figure's
+    attributes stayed in the text (127 times in the book) and came up in searches for
+    words like "center"; `[hard for people]{.underline}` kept its brackets and class."""
+    text = ("# Cells\n\nA cell keeps a state.\n\n"
+            "![A cell](cell.png){#fig-cell fig-align=\"center\" width=80% .lightbox}\n\n"
+            "Tasks [hard for people]{.underline} are easy for machines.\n")
+    joined = "\n".join(_passages(tmp_path, "cells.qmd", text))
+    assert "lightbox" not in joined and "fig-align" not in joined, joined
+    assert "Tasks hard for people are easy for machines." in joined, joined
