@@ -9,6 +9,7 @@ from pathlib import Path
 import grimoire
 from grimoire.readers import read_file
 from grimoire.watch import ignored
+from grimoire.web.render import math_text
 
 
 def _book(root: Path, config: str, settings: str, out: str) -> None:
@@ -112,3 +113,20 @@ def test_an_image_s_attributes_and_a_span_s_class_are_no_text(tmp_path: Path) ->
     joined = "\n".join(_passages(tmp_path, "cells.qmd", text))
     assert "lightbox" not in joined and "fig-align" not in joined, joined
     assert "Tasks hard for people are easy for machines." in joined, joined
+
+
+def test_a_bare_align_environment_is_a_formula(tmp_path: Path) -> None:
+    """Pandoc (so Quarto) reads `\\begin{align*} ... \\end{align*}` on its own lines as
+    display math, `$$` or not. Read as text, its row breaks `\\\\` became one `\\` and the
+    concept page showed the derivation as TeX source."""
+    text = ("# Fit\n\nThe fitted values are\n\n\\begin{align*}\n  \\hat{y} &= H y \\\\\n"
+            "  e &= (I - H) y\n\\end{align*}\n\nwhere H is the hat matrix.\n\n"
+            "$$\n\\begin{align}\na &= b\n\\end{align}\n$$\n")
+    joined = "\n".join(_passages(tmp_path, "fit.qmd", text))
+    assert "$$\\begin{align*}\n  \\hat{y} &= H y \\\\\n  e &= (I - H) y\n\\end{align*}$$" \
+        in joined, joined
+    assert "$$$$" not in joined and "$$\\begin{align}\na &= b\n\\end{align}$$" in joined
+    # The web page draws one left bare in a note's text (a plain Markdown note) as a formula,
+    # a display one, even inside a sentence.
+    html = str(math_text("Then \\begin{align} x &= 1 \\end{align} follows."))
+    assert 'class="math-block"' in html and "\\begin" not in html, html

@@ -1029,12 +1029,17 @@ def _quarto_shortcode(text: str) -> bool:
 _DIV_OPEN = re.compile(r"[ \t]{0,3}:{3,}[ \t]*(\{[^\n]*|[A-Za-z][\w-]*)[ \t]*")
 _DIV_CLOSE = re.compile(r"[ \t]{0,3}:{3,}[ \t]*")
 _CODE_FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
+# A display environment of LaTeX on its own lines, no `$$` around it: Pandoc reads it as a
+# formula (the book's 26 bare `\begin{align*}` derivations were text, their `\\` rows one `\`).
+_BARE_BEGIN = re.compile(
+    r"[ \t]*\\begin\{((?:align|equation|gather|multline|eqnarray|flalign)\*?)\}")
 _EQUATION_LABEL = re.compile(r"(\$\$)[ \t]*\{#eq-[^{}\n]*\}[ \t]*$")
 
 
 def _quarto_divs(body: str) -> str:
     """`body` without what a Quarto page hides (a `content-hidden` div with no `when-` or
-    `unless-` condition) and its equations' labels; fences of code are passed over."""
+    `unless-` condition) and its equations' labels, its bare display environments put in
+    `$$` (`_BARE_BEGIN`, up to 200 lines); fences of code are passed over."""
     lines = body.split("\n")
     divs: list[str] = []  # "hidden" or "" for each open div
     fence = ""
@@ -1062,6 +1067,14 @@ def _quarto_divs(body: str) -> str:
             lines[k] = _EQUATION_LABEL.sub(r"\1", text)
         if "hidden" in divs:
             lines[k] = ""
+        elif (m := _BARE_BEGIN.match(text)) and not (k and lines[k - 1].rstrip().endswith("$$")):
+            end = next((j for j in range(k + 1, min(len(lines), k + 200))
+                        if f"\\end{{{m.group(1)}}}" in lines[j] or "$$" in lines[j]
+                        or _CODE_FENCE.match(lines[j])), None)
+            if (end is not None and lines[end].rstrip().endswith(f"\\end{{{m.group(1)}}}")
+                    and not (end + 1 < len(lines) and lines[end + 1].lstrip().startswith("$$"))):
+                lines[k] = "$$" + text.lstrip()
+                lines[end] = lines[end].rstrip() + "$$"
     return "\n".join(lines)
 
 
