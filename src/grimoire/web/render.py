@@ -276,7 +276,7 @@ _ENVIRONMENT = re.compile(
 
 
 # A formula that is one such environment is a display one wherever it stands.
-_DISPLAY_START = re.compile(r"\\begin\{(?:align|equation|gather|multline|eqnarray|flalign)")
+_DISPLAY_START = re.compile(r"\\begin\{(?:align|equation|gather|multline|eqnarray|flalign)\*?\}")
 
 
 def bare_environments(text: str) -> str:
