@@ -61,7 +61,57 @@ def skipped_dir(parent: str, name: str) -> bool:
     folder = os.path.join(parent, name)  # noqa: PTH118 - names as text, as the walk has them
     if any(os.path.lexists(os.path.join(folder, m)) for m in _TOOL_DIR_MARKERS):  # noqa: PTH118
         return True
+    if name in _site_outputs(parent):
+        return True
     return name == "logseq" and os.path.isfile(os.path.join(folder, "config.edn"))  # noqa: PTH113, PTH118
+
+
+# A book or site generator's settings beside its sources, and the key that names the folder it
+# builds the pages into when that is not `_site` / `_book`: a Quarto book published on GitHub
+# Pages builds into `docs/` (round 40, a public statistical learning book: its 40 built
+# pages gave every one of its 377 entries twice). A bookdown book (`_bookdown.yml`), an R
+# Markdown site (`_site.yml`) and MkDocs (`mkdocs.yml`) say it alike.
+_SITE_CONFIGS = (
+    ("_quarto.yml", "output-dir"), ("_quarto.yaml", "output-dir"),
+    ("_bookdown.yml", "output_dir"), ("_site.yml", "output_dir"),
+    ("mkdocs.yml", "site_dir"), ("mkdocs.yaml", "site_dir"),
+)
+_CONFIG_CAP = 256 * 1024  # a settings file is a few KiB; a larger one is not read
+
+
+def _site_outputs(parent: str) -> frozenset[str]:
+    """`_site_outputs_in` of `parent`, read once per state of the folder (the walk asks for
+    each of its subfolders in turn)."""
+    try:
+        stamp = os.stat(parent).st_mtime_ns  # noqa: PTH116 - a name as text (`_walk`)
+    except OSError:
+        return frozenset()
+    return _site_outputs_in(parent, stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _site_outputs_in(parent: str, stamp: int) -> frozenset[str]:
+    """The folders in `parent` that a generator whose settings file is in `parent` builds its
+    pages into (`output-dir: docs` in `_quarto.yml`): one level below `parent`, by name. A
+    key read from its line (`key: value`, quoted or not); a settings file that cannot be read
+    names none."""
+    names: set[str] = set()
+    for config, key in _SITE_CONFIGS:
+        path = os.path.join(parent, config)  # noqa: PTH118 - names as text, as the walk has them
+        try:
+            with open(path, "rb") as f:  # noqa: PTH123
+                text = f.read(_CONFIG_CAP).decode("utf-8", "replace")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            head, sep, value = line.partition(":")
+            if not sep or head.strip() != key:
+                continue
+            value = value.split(" #", 1)[0].strip().strip("\"'")
+            value = value.removeprefix("./").rstrip("/")
+            if value and "/" not in value and value not in (".", ".."):
+                names.add(value)
+    return frozenset(names)
 
 
 def _drawing(file: str) -> bool:
@@ -115,7 +165,11 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # `Link.no_page` (faces38). 42: a first bold line names a page whose first H1 is generic, a PDF
 # glyph mapped to half a UTF-16 pair is U+FFFD (qa38). 43: the bold first line names only a
 # notebook, `!!! Note` is an admonition as `!!! note` is (review38b).
-READ_VERSION = b"grimoire-read-46\x00"
+# 46: loop-invariant parts, dated file names, tool files, built copies beside their source,
+# bold-led paragraph lists, course labels kept in a title (read40). 47: a Quarto page's
+# `content-hidden` divs and equation labels, an image's attributes and a Pandoc span's class
+# are no text (qa40).
+READ_VERSION = b"grimoire-read-47\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

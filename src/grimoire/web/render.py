@@ -268,14 +268,54 @@ def _slot(maths: list[Markup], m: re.Match[str]) -> str:
     return str(maths[n]) if n < len(maths) else ""
 
 
+# A LaTeX display environment written without `$$` around it, as Pandoc (Quarto, R Markdown)
+# and MathJax read it: `\begin{align*} ... \end{align*}` (round 40: a Quarto book's 26 bare
+# derivations were shown as their source). Read as display math, as in `$$...$$`.
+_ENVIRONMENT = re.compile(
+    r"\$\$|\\(begin|end)\{((?:align|equation|gather|multline|eqnarray|flalign)\*?)\}")
+
+
+# A formula that is one such environment is a display one wherever it stands.
+_DISPLAY_START = re.compile(r"\\begin\{(?:align|equation|gather|multline|eqnarray|flalign)\*?\}")
+
+
+def bare_environments(text: str) -> str:
+    """`text` with each `\\begin{align}...\\end{align}` (and `equation`, `gather`,
+    `multline`, `eqnarray`, `flalign`, starred or not) outside `$$` put inside `$$`. Linear:
+    one pass pairs each `\\begin` with its `\\end`."""
+    if "\\begin{" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    inside = False  # within a `$$ ... $$`
+    opened: re.Match[str] | None = None
+    for m in _ENVIRONMENT.finditer(text):
+        if m.group(0) == "$$":
+            if opened is None:
+                inside = not inside
+        elif inside:
+            continue
+        elif m.group(1) == "begin":
+            if opened is None:
+                opened = m
+        elif opened is not None and m.group(2) == opened.group(2):
+            out += [text[pos:opened.start()], "$$", text[opened.start():m.end()], "$$"]
+            pos = m.end()
+            opened = None
+    return "".join(out) + text[pos:]
+
+
 def math_text(text: str) -> Markup:
-    """Escaped text with its `$$…$$` and `$…$` formulas rendered."""
+    """Escaped text with its `$$…$$` and `$…$` formulas rendered (and its bare display
+    environments, `bare_environments`)."""
     pieces: list[str] = []
     last = 0
+    text = bare_environments(text)
     for m in _DISPLAY_MATH.finditer(text):
         pieces.append(str(_inline(text[last:m.start()])))
-        if in_sentence(text[:m.start()], text[m.end():]):
-            pieces.append(str(math_html(m.group(1).strip())))
+        tex = m.group(1).strip()
+        if in_sentence(text[:m.start()], text[m.end():]) and not _DISPLAY_START.match(tex):
+            pieces.append(str(math_html(tex)))
         else:
             pieces.append(f'<span class="math-block">{math_html(m.group(1).strip(), True)}</span>')
         last = m.end()

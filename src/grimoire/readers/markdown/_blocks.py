@@ -97,6 +97,7 @@ _CHUNK_LABEL = re.compile(r"#\|\s*label:\s*[\"']?((?:fig|tbl|lst)-[\w-]+)")
 # An attribute block is found first, then the label in it: one pattern doing both tried every
 # `#` of an unclosed block against the rest of the line (quadratic on a hostile paragraph).
 _ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")
+_PANDOC_SPAN = re.compile(r"\[([^\[\]\n]*)\]\{[.#][^{}\n]*\}")
 _FIGURE_ANCHOR = re.compile(r"#((?:fig|tbl|lst)-[\w-]+)")
 # Documentation-builder markers written as `[[name]]`; never Obsidian wikilinks.
 DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
@@ -496,6 +497,15 @@ class _Walker:
                     content = content[1:]
                 if content.endswith("[") and self._doc_ref(children, i):
                     content = content[:-1]
+                # Pandoc's and Quarto's attributes of an image (`{#fig-loss width=80%
+                # .lightbox}`): its label is read from the paragraph, no text (round 40: 127
+                # of a Quarto book's figures left theirs in its text and searches).
+                if (content.startswith("{") and i and children[i - 1].type == "image"
+                        and (m := _ATTRIBUTES.match(content))):
+                    content = content[m.end():]
+                if "]{" in content and self.chunks:
+                    # A Pandoc span, `[words]{.underline}`: its words are the text.
+                    content = _PANDOC_SPAN.sub(r"\1", content)
                 cur.parts.append(content)
                 if content.strip(" ,;\t"):
                     cur.prose = True
@@ -1036,6 +1046,65 @@ def _quarto_shortcode(text: str) -> bool:
     return not rest or (rest[0].isspace() and "\n" not in rest[1:].rstrip())
 
 
+# What a Quarto page hides, and its equations' labels (round 40, a public Quarto book):
+# `::: content-hidden` holds what no reader sees (its every chapter hid the include of its
+# LaTeX macros there, and "$${{< include latexmacros.tex >}}$$" opened 30 chapters' text and
+# came up in searches). A display formula's label (`$$ {#eq-ridge}`, as Quarto numbers an
+# equation) left its `$$` no closer, so every formula after it in the paragraph swapped
+# places with the text around it (`||z||_2` read as text, its `_` as emphasis). Blanked, or
+# the label cut, lines keep their numbers.
+_DIV_OPEN = re.compile(r"[ \t]{0,3}:{3,}[ \t]*(\{[^\n]*|[A-Za-z][\w-]*)[ \t]*")
+_DIV_CLOSE = re.compile(r"[ \t]{0,3}:{3,}[ \t]*")
+_CODE_FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
+# A display environment of LaTeX on its own lines, no `$$` around it: Pandoc reads it as a
+# formula (the book's 26 bare `\begin{align*}` derivations were text, their `\\` rows one `\`).
+_BARE_BEGIN = re.compile(
+    r"[ \t]*\\begin\{((?:align|equation|gather|multline|eqnarray|flalign)\*?)\}")
+_EQUATION_LABEL = re.compile(r"(\$\$)[ \t]*\{#eq-[^{}\n]*\}[ \t]*$")
+
+
+def _quarto_divs(body: str) -> str:
+    """`body` without what a Quarto page hides (a `content-hidden` div with no `when-` or
+    `unless-` condition) and its equations' labels, its bare display environments put in
+    `$$` (`_BARE_BEGIN`, up to 200 lines); fences of code are passed over."""
+    lines = body.split("\n")
+    divs: list[str] = []  # "hidden" or "" for each open div
+    fence = ""
+    for k, text in enumerate(lines):
+        if fence:
+            if text.lstrip().startswith(fence):
+                fence = ""
+            if "hidden" in divs:
+                lines[k] = ""
+            continue
+        if m := _CODE_FENCE.match(text):
+            fence = m.group(1)
+        elif _DIV_CLOSE.fullmatch(text):
+            hidden = "hidden" in divs
+            if divs:
+                divs.pop()
+            if hidden:
+                lines[k] = ""
+            continue
+        elif m := _DIV_OPEN.fullmatch(text):
+            attributes = m.group(1)
+            divs.append("hidden" if "content-hidden" in attributes and "when-" not in attributes
+                        and "unless-" not in attributes else "")
+        elif "$$" in text and "{#eq-" in text:
+            lines[k] = _EQUATION_LABEL.sub(r"\1", text)
+        if "hidden" in divs:
+            lines[k] = ""
+        elif (m := _BARE_BEGIN.match(text)) and not (k and lines[k - 1].rstrip().endswith("$$")):
+            end = next((j for j in range(k + 1, min(len(lines), k + 200))
+                        if f"\\end{{{m.group(1)}}}" in lines[j] or "$$" in lines[j]
+                        or _CODE_FENCE.match(lines[j])), None)
+            if (end is not None and lines[end].rstrip().endswith(f"\\end{{{m.group(1)}}}")
+                    and not (end + 1 < len(lines) and lines[end + 1].lstrip().startswith("$$"))):
+                lines[k] = "$$" + text.lstrip()
+                lines[end] = lines[end].rstrip() + "$$"
+    return "\n".join(lines)
+
+
 def _callout_titles(body: str) -> str:
     """`body` with the heading that opens each Quarto callout made a line of its text."""
     lines = body.split("\n")
@@ -1187,6 +1256,8 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     if "[!" in body:
         _callouts(body, parsed.boxes)
     chunks = path[-4:].lower() in (".qmd", ".rmd")
+    if chunks and ("$$" in body or ":::" in body):
+        body = _quarto_divs(body)
     if chunks and ":::" in body:
         if ".callout" in body:
             body = _callout_titles(body)
