@@ -167,3 +167,32 @@ def test_an_opener_that_waited_while_a_file_was_renamed_over_the_path_opens_the_
     assert child.returncode == 0 and out.strip() == "1", (out, err)
     assert "Quokka" in _terms(db)
     assert "Quokka" not in _terms(old)
+
+
+def test_rebuild_removes_only_the_copies_it_made(tmp_path: Path) -> None:
+    """`kb.db.old` made by the user (`cp kb.db kb.db.old` before an upgrade) is theirs: the
+    third rebuild removed it as the oldest `NAME.old*` (round 39's leftover). So is a copy
+    rebuild made that the user wrote into since. Only rebuild's own, unchanged, may go."""
+    db = _store(tmp_path, notes=2)
+    mine = db.with_name("kb.db.old")
+    shutil.copyfile(db, mine)  # the user's own copy, under the name rebuild uses
+    theirs = mine.read_bytes()
+    made = []
+    for n in range(4):
+        health, kept = sqlite_health.rebuild(str(db), _ingest)
+        assert health.ok, health.problems
+        made.append(Path(kept))
+        assert mine.read_bytes() == theirs, n
+        if n == 1:  # the user writes a note of theirs into the first copy rebuild made
+            extra = tmp_path / "extra"
+            extra.mkdir()
+            (extra / "x.md").write_text("# Xerus\n\nXerus is a note kept in a copy.\n")
+            with grimoire.open(made[0]) as kb:
+                assert kb.ingest([extra], embed=False).added == 1
+    assert made[0].name == "kb.db.old.2" and made[0].is_file()
+    assert "Xerus" in _terms(made[0])  # written into since: the user's now, kept
+    # rebuild's own, unchanged: the two newest kept, the one before them removed.
+    assert not made[1].exists() and made[2].is_file() and made[3].is_file(), made
+    said = " ".join(notice for notice in health.notices if "removed" in notice)
+    assert made[1].name in said and "kb.db.old " not in said and "kb.db.old.2" not in said, said
+    assert _terms(db) == {"Term 0", "Term 1"} and _terms(mine) == {"Term 0", "Term 1"}

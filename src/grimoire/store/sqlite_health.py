@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import re
 import shutil
@@ -368,7 +369,7 @@ def rebuild(
     for side in _own_files_of(fresh)[1:]:  # the embedding is done: its lock and log
         side.unlink(missing_ok=True)
     health = check(path)
-    removed = _drop_old_copies(db, kept) if health.ok else ()
+    removed = _drop_old_copies(db, kept if before.ok else None) if health.ok else ()
     return (dataclasses.replace(health, notices=cleared + health.notices + removed),
             str(kept))
 
@@ -456,25 +457,56 @@ def _let_go(conn: sqlite3.Connection | None) -> None:
 OLD_COPIES = 2
 
 
-def _drop_old_copies(db: Path, kept: Path) -> tuple[str, ...]:
-    """Remove NAME.old copies past the `OLD_COPIES` newest (by when each was last written),
-    never `kept`, never a NAME.damaged; called once the new file passed its check."""
-    pattern = re.compile(re.escape(db.name) + r"\.old(\.\d+)?")
-    olds = []
-    for file in db.parent.iterdir():
-        if pattern.fullmatch(file.name) and file.is_file() and file != kept:
-            with contextlib.suppress(OSError):
-                olds.append((file.stat().st_mtime_ns, file))
-    olds.sort(reverse=True)
+def _copies_record(db: Path) -> Path:
+    """Where rebuild lists the NAME.old copies it made: only those are ever removed."""
+    return db.with_name(f".{db.name}.rebuilds")
+
+
+def _identity(file: Path) -> list[int] | None:
+    """What tells that `file` is still the copy rebuild made: inode, size, modification time
+    (a copy the user wrote into, or replaced by one of their own, is theirs)."""
+    try:
+        info = file.stat()
+    except OSError:
+        return None
+    return [info.st_ino, info.st_size, info.st_mtime_ns]
+
+
+def _drop_old_copies(db: Path, kept: Path | None) -> tuple[str, ...]:
+    """Record `kept` as a copy this rebuild made (None: the old file was damaged, kept as
+    NAME.damaged) and remove the copies rebuilds made past the `OLD_COPIES` newest; called
+    once the new file passed its check.
+
+    Only a file rebuild listed in `.NAME.rebuilds` when it made it, and unchanged since, is
+    ever removed: a `NAME.old` of the user's own (`cp kb.db kb.db.old` before an upgrade) was
+    removed as the oldest copy (round 39's leftover), and so would a listed copy the user wrote
+    into since. Never `kept`, never a NAME.damaged (never listed)."""
+    record = _copies_record(db)
+    made: list[tuple[str, list[int]]] = []
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        for name, ident in json.loads(record.read_text(encoding="utf-8")):
+            if isinstance(name, str) and "/" not in name and (kept is None or name != kept.name):
+                made.append((name, [int(n) for n in ident]))
+    # Still the copies rebuild made, oldest first; a file changed or gone is no longer listed.
+    ours = [(name, ident) for name, ident in made if _identity(db.parent / name) == ident]
+    if kept is not None and (ident := _identity(kept)) is not None:
+        ours.append((kept.name, ident))
     removed = []
-    for _, file in olds[OLD_COPIES - 1:]:
+    for name, _ in ours[:-OLD_COPIES]:
+        file = db.parent / name
         for side in (file, *(Path(f"{file}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
             side.unlink(missing_ok=True)
-        removed.append(file.name)
+        removed.append(name)
+    ours = ours[-OLD_COPIES:]
+    with contextlib.suppress(OSError):  # unwritten: the copies are kept, never lost
+        partial = record.with_name(f"{record.name}-{os.getpid()}")
+        partial.write_text(json.dumps(ours), encoding="utf-8")
+        partial.replace(record)
     if not removed:
         return ()
+    newest = " and ".join(name for name, _ in reversed(ours))
     return (f"removed {', '.join(sorted(removed))}: older copies of the store from earlier "
-            f"rebuilds (the {OLD_COPIES} newest are kept: {kept.name} and the one before)",)
+            f"rebuilds (the {OLD_COPIES} newest are kept: {newest})",)
 
 
 def _state(db: Path) -> list[tuple[int, int, int] | None]:
