@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import grimoire
+from grimoire.errors import StoreError
 from grimoire.store import sqlite_health
 
 pytestmark = pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
@@ -196,3 +197,81 @@ def test_rebuild_removes_only_the_copies_it_made(tmp_path: Path) -> None:
     said = " ".join(notice for notice in health.notices if "removed" in notice)
     assert made[1].name in said and "kb.db.old " not in said and "kb.db.old.2" not in said, said
     assert _terms(db) == {"Term 0", "Term 1"} and _terms(mine) == {"Term 0", "Term 1"}
+
+
+# A child that opens the store, stops at a point of `connect` (argv[3], an event and a
+# function: right after it found the file at the path to be the one it opened, or as it
+# starts the switch to WAL) until a line comes on its stdin, then stores a note. The stop is
+# what the scheduler can do to any process at that moment; nothing of Grimoire is replaced.
+PAUSED_OPEN = """
+import sys
+import grimoire
+from grimoire.store import sqlite as store_sqlite
+
+event_at, function = sys.argv[3].split(":")
+at = getattr(store_sqlite, function).__code__
+stopped = []
+
+
+def stop_after_the_check(frame, event, arg):
+    if event == event_at and frame.f_code is at and not stopped:
+        stopped.append(1)
+        print("checked", flush=True)
+        sys.stdin.readline()
+
+
+sys.setprofile(stop_after_the_check)
+kb = grimoire.open(sys.argv[1])
+sys.setprofile(None)
+print(kb.ingest([sys.argv[2]], embed=False).added, flush=True)
+kb.close()
+"""
+
+
+def _journal_mode(db: Path) -> str:
+    """The file's own journal mode, from its header (byte 18: 1 rollback, 2 WAL)."""
+    return {1: "rollback", 2: "wal"}[db.read_bytes()[18]]
+
+
+@pytest.mark.parametrize("stop", ["return:_replaced", "call:_use_wal"])
+def test_a_rebuild_between_an_openers_check_and_its_next_statement_loses_nothing(
+        tmp_path: Path, stop: str) -> None:
+    """Right after a rebuild the store is in a rollback journal's mode, in which an opener
+    holds no lock between two statements. A second rebuild could take its lock after the
+    opener's replaced-file check, rename its file over the path and let go: the opener went
+    on writing into the old file, now NAME.old, through a -wal named for the new one (round
+    39's leftover: "the microseconds between connect's check and its next statements")."""
+    db = _store(tmp_path, notes=2)
+    sqlite_health.rebuild(str(db), _ingest)
+    assert _journal_mode(db) == "rollback"
+    late = tmp_path / "late"
+    late.mkdir()
+    (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note stored as rebuild swaps.\n")
+    child = subprocess.Popen([sys.executable, "-c", PAUSED_OPEN, str(db), str(late), stop],
+                             env=ENV,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert child.stdin is not None and child.stdout is not None
+    try:
+        assert child.stdout.readline().strip() == "checked", child.communicate()
+        try:
+            sqlite_health.rebuild(str(db), _ingest)
+            swapped = True
+        except StoreError as e:  # the opener holds the file: refused, nothing changed
+            assert "is open in another process" in str(e) and str(db) in str(e), e
+            swapped = False
+        child.stdin.write("\n")
+        child.stdin.flush()
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0 and out.strip() == "1", (out, err)
+    # The note is in the file at the path, and that file is whole.
+    assert _terms(db) == {"Term 0", "Term 1", "Quokka"}, sorted(_terms(db))
+    with grimoire.open(db) as kb:
+        assert kb.store.integrity_check() == "ok"
+        assert {e.entry.term for e in kb.entries()} == {"Term 0", "Term 1", "Quokka"}
+    # Held from its check on, the opener made the rebuild wait; stopped after the file was let
+    # go, it found the new file at the path and wrote there.
+    assert swapped == (stop == "call:_use_wal"), swapped
