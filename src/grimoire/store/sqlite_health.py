@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -457,9 +458,9 @@ def _let_go(conn: sqlite3.Connection | None) -> None:
 OLD_COPIES = 2
 
 
-def _copies_record(db: Path) -> Path:
-    """Where rebuild lists the NAME.old copies it made: only those are ever removed."""
-    return db.with_name(f".{db.name}.rebuilds")
+# The mark rebuild sets on each NAME.old it makes (an extended attribute: the file's bytes are
+# left as they were): the copy's inode, size and modification time, and when it was made.
+_COPY_MARK = "user.grimoire.rebuild-copy"
 
 
 def _identity(file: Path) -> list[int] | None:
@@ -472,39 +473,45 @@ def _identity(file: Path) -> list[int] | None:
     return [info.st_ino, info.st_size, info.st_mtime_ns]
 
 
+def _made_by_rebuild(file: Path) -> int | None:
+    """When rebuild made `file` (ns), if it did and the file is unchanged since; else None."""
+    try:
+        mark = json.loads(os.getxattr(file, _COPY_MARK))
+        made, ident = int(mark[0]), [int(n) for n in mark[1]]
+    except (AttributeError, OSError, ValueError, TypeError, IndexError):
+        return None  # no mark (a copy of the user's own), or no extended attributes here
+    return made if _identity(file) == ident else None
+
+
 def _drop_old_copies(db: Path, kept: Path | None) -> tuple[str, ...]:
-    """Record `kept` as a copy this rebuild made (None: the old file was damaged, kept as
+    """Mark `kept` as a copy this rebuild made (None: the old file was damaged, kept as
     NAME.damaged) and remove the copies rebuilds made past the `OLD_COPIES` newest; called
     once the new file passed its check.
 
-    Only a file rebuild listed in `.NAME.rebuilds` when it made it, and unchanged since, is
-    ever removed: a `NAME.old` of the user's own (`cp kb.db kb.db.old` before an upgrade) was
-    removed as the oldest copy (round 39's leftover), and so would a listed copy the user wrote
-    into since. Never `kept`, never a NAME.damaged (never listed)."""
-    record = _copies_record(db)
-    made: list[tuple[str, list[int]]] = []
-    with contextlib.suppress(OSError, ValueError, TypeError):
-        for name, ident in json.loads(record.read_text(encoding="utf-8")):
-            if isinstance(name, str) and "/" not in name and (kept is None or name != kept.name):
-                made.append((name, [int(n) for n in ident]))
-    # Still the copies rebuild made, oldest first; a file changed or gone is no longer listed.
-    ours = [(name, ident) for name, ident in made if _identity(db.parent / name) == ident]
+    Only a NAME.old rebuild marked when it made it, and unchanged since, is ever removed: a
+    `NAME.old` of the user's own (`cp kb.db kb.db.old` before an upgrade) was removed as the
+    oldest copy (round 39's leftover), and so would a copy the user wrote into since. Where
+    the file system keeps no extended attributes nothing is marked and nothing removed."""
     if kept is not None and (ident := _identity(kept)) is not None:
-        ours.append((kept.name, ident))
+        with contextlib.suppress(AttributeError, OSError):
+            os.setxattr(kept, _COPY_MARK, json.dumps([time.time_ns(), ident]).encode())
+    pattern = re.compile(re.escape(db.name) + r"\.old(\.\d+)?")
+    olds = []
+    for file in db.parent.iterdir():
+        if pattern.fullmatch(file.name) and file != kept and file.is_file():
+            made = _made_by_rebuild(file)
+            if made is not None:
+                olds.append((made, file))
+    olds.sort(reverse=True)
     removed = []
-    for name, _ in ours[:-OLD_COPIES]:
-        file = db.parent / name
+    for _, file in olds[OLD_COPIES - 1:]:
         for side in (file, *(Path(f"{file}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
             side.unlink(missing_ok=True)
-        removed.append(name)
-    ours = ours[-OLD_COPIES:]
-    with contextlib.suppress(OSError):  # unwritten: the copies are kept, never lost
-        partial = record.with_name(f"{record.name}-{os.getpid()}")
-        partial.write_text(json.dumps(ours), encoding="utf-8")
-        partial.replace(record)
+        removed.append(file.name)
     if not removed:
         return ()
-    newest = " and ".join(name for name, _ in reversed(ours))
+    newest = " and ".join([*([kept.name] if kept else []),
+                           *(f.name for _, f in olds[:OLD_COPIES - 1])])
     return (f"removed {', '.join(sorted(removed))}: older copies of the store from earlier "
             f"rebuilds (the {OLD_COPIES} newest are kept: {newest})",)
 
