@@ -276,3 +276,45 @@ def test_a_rebuild_between_an_openers_check_and_its_next_statement_loses_nothing
     # Held from its check on, the opener made the rebuild wait; stopped after the file was let
     # go, it found the new file at the path and wrote there.
     assert swapped == (stop == "call:_use_wal"), swapped
+
+
+def _digest(file: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(file.read_bytes()).hexdigest()
+
+
+@pytest.mark.skipif(not _can_trace(), reason="needs strace, allowed to trace, to slow a rename")
+def test_a_note_stored_as_a_damaged_store_is_swapped_is_in_the_new_store(tmp_path: Path) -> None:
+    """Round 39's leftover: rebuild held a sound file locked up to the swap, but not a damaged
+    one (its log must not be folded into it: it is kept as it is). Damage SQLite's check at
+    opening cannot see (a JSON value no longer JSON) lets an ingest open the file: a note it
+    stored just before the swap went into NAME.damaged, and the store lost it."""
+    db = _store(tmp_path)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE sources SET problems = '[not json' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    assert not sqlite_health.check(str(db)).ok
+    damaged_bytes = _digest(db)
+    late = tmp_path / "late"
+    late.mkdir()
+    (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note stored as rebuild swaps.\n")
+    child = subprocess.Popen(
+        ["strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={RENAMES}",
+         "-e", f"inject={RENAMES}:delay_enter=1500000",
+         sys.executable, "-m", "grimoire", "--db", str(db), "rebuild", "--no-embed"],
+        env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    kept = db.with_name("kb.db.damaged")
+    while not kept.exists():  # a hard link, made just before the rename that swaps
+        assert child.poll() is None, child.communicate()
+        time.sleep(0.01)
+    with grimoire.open(db) as kb:  # waits for the swap, then writes into the new file
+        assert kb.ingest([late], embed=False).added == 1
+    out, _ = child.communicate(timeout=300)
+    assert child.returncode == 0, out
+    assert _terms(db) == {"Term 0", "Term 1", "Term 2", "Quokka"}, (
+        sorted(_terms(db)), sorted(_terms(kept)))
+    assert sqlite_health.check(str(db)).ok
+    # The damaged file is kept as it was: nothing was written into it or folded into it.
+    assert _digest(kept) == damaged_bytes

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import json
 import os
 import re
@@ -335,24 +336,29 @@ def rebuild(
             raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
                              str(fresh))
         _refuse_emptied_roots(held, _files_by_root(fresh), roots)
-        # From here to the rename the old file is locked (a sound one; a damaged one may not
-        # take the lock): a process that opens it meanwhile waits, then finds the new file at
-        # the path (`connect`), instead of writing into what becomes NAME.old (round 38).
+        # From here to the rename the old file is locked: a process that opens it meanwhile
+        # waits, then finds the new file at the path (`connect`), instead of writing into what
+        # becomes NAME.old (round 38). A damaged file is held by SQLite's own lock bytes,
+        # taken directly: its log is not folded into it (it is kept as it is, for evidence),
+        # and a note stored in it in this moment went into NAME.damaged (round 39's leftover).
         lock = _hold(db) if before.ok else None
+        pinned = None if lock is not None else _hold_lock_bytes(db)
         try:
             if _written(state, _state(db)):  # an ingest opened, wrote and closed it meanwhile
                 raise StoreError(CHANGED, str(db))
-            if lock is None:
-                _refuse_open_elsewhere(db)  # opened since the start: checked again
-            else:
+            if lock is not None:
                 _fold_log(lock, db)
+            elif pinned is None:
+                _refuse_open_elsewhere(db)  # opened since the start: checked again
         except BaseException:
             _let_go(lock)
+            _let_go_bytes(pinned)
             raise
     except BaseException:
         for partial in _own_files_of(fresh):
             partial.unlink(missing_ok=True)
         raise
+    source = None
     try:
         kept = _free_name(db.with_name(db.name + (".old" if before.ok else ".damaged")))
         # The old file's -wal would be replayed into the new one: move it along with the file.
@@ -363,10 +369,16 @@ def rebuild(
         try:
             os.link(db, kept)
         except OSError:
-            shutil.copy2(db, kept)
+            # Read through a descriptor kept open till the lock goes: closing any descriptor
+            # of `db` lets go of every lock this process holds on it (POSIX), SQLite's too.
+            source = pinned if pinned is not None else os.open(db, os.O_RDONLY)
+            _copy_from(source, db, kept)
         fresh.replace(db)
     finally:
         _let_go(lock)
+        _let_go_bytes(pinned)
+        if source is not None and source != pinned:
+            os.close(source)
     for side in _own_files_of(fresh)[1:]:  # the embedding is done: its lock and log
         side.unlink(missing_ok=True)
     health = check(path)
@@ -413,6 +425,53 @@ def _hold(db: Path) -> sqlite3.Connection | None:
             raise StoreError(OPEN_ELSEWHERE, str(db)) from e
         return None
     return conn
+
+
+# Where SQLite's unix VFS takes its locks (os_unix.c): the pending byte, the reserved byte and
+# the shared range, 512 bytes from 1 GiB. A write lock on all of them is its EXCLUSIVE lock.
+_PENDING_BYTE, _LOCK_BYTES = 0x40000000, 512
+
+
+def _hold_lock_bytes(db: Path) -> int | None:
+    """A descriptor of `db` holding SQLite's lock bytes write-locked, as a connection writing
+    it holds them: every other process's SQLite waits to read or write it (a connection in
+    WAL mode too: it takes a shared lock on them first). None where such locks cannot be
+    taken (no `fcntl`, a file system without them). Raises StoreError when another process
+    has it open (a connection in WAL mode holds its shared lock while it is open).
+
+    No file of this process may be closed on `db` while it is held: closing any descriptor of
+    a file lets go of every lock the process has on it (POSIX)."""
+    try:
+        import fcntl
+    except ImportError:  # not on Unix
+        return None
+    try:
+        fd = os.open(db, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, _LOCK_BYTES, _PENDING_BYTE)
+    except OSError as e:
+        os.close(fd)
+        if e.errno in (errno.EACCES, errno.EAGAIN):
+            raise StoreError(OPEN_ELSEWHERE, str(db)) from e
+        return None
+    return fd
+
+
+def _let_go_bytes(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # the locks go with it
+
+
+def _copy_from(source: int, db: Path, kept: Path) -> None:
+    """Copy `db`, open as `source`, to `kept` (where no hard link can be made)."""
+    with kept.open("wb") as out:
+        offset = 0
+        while chunk := os.pread(source, 1 << 20, offset):
+            out.write(chunk)
+            offset += len(chunk)
+    shutil.copystat(db, kept)
 
 
 def _fold_log(conn: sqlite3.Connection, db: Path) -> None:
