@@ -567,9 +567,9 @@ def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, in
         journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
         # A file in a rollback journal's mode (as rebuild and backup leave theirs) is locked
         # only during each statement: between two, rebuild could take its lock, rename its
-        # new file over the path and let go, and what this connection went on to write went
-        # into the old file, NAME.old, through a -wal named for the new one (round 39's
-        # leftover). Held by a transaction that writes nothing until the checks are done;
+        # new file over the path and let go, and this connection went on with the old file,
+        # NAME.old, whose writes SQLite then refused ("attempt to write a readonly database",
+        # round 39's leftover). Held by a transaction that writes nothing until the checks;
         # once in WAL mode a connection holds the file (a shared lock that rebuild's lock
         # waits on) from its first read until it closes.
         held = opened_as is not None and not readonly and journal != "wal"
