@@ -69,6 +69,7 @@ def test_case26_a_notes_ids_and_names_never_reach_a_page(tmp_path: Path) -> None
     assert sorted(values).count("main") <= 1
 
 
+@pytest.mark.no_store
 @pytest.mark.parametrize("tex", [r"\def\a{\a\a}\a", r"\edef\x{\x\x}\x",
                                  r"\newcommand{\b}{\b\b}\b",
                                  r"\def\a{aaaaaaaaaa}\def\b{\a\a\a\a\a\a\a\a\a\a}"
@@ -194,6 +195,7 @@ print("\\n".join(opened) or "none")
 """
 
 
+@pytest.mark.no_store  # the child opens SQLite in both passes
 def test_case35_nothing_a_note_names_is_fetched(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
