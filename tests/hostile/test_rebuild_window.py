@@ -56,23 +56,34 @@ def _terms(db: Path) -> set[str]:
         conn.close()
 
 
-@pytest.mark.skipif(not _can_trace(), reason="needs strace, allowed to trace, to slow a rename")
-def test_a_note_stored_in_the_moment_before_the_swap_is_in_the_store(tmp_path: Path) -> None:
-    db = _store(tmp_path)
+def _late_note(tmp_path: Path) -> Path:
     late = tmp_path / "late"
     late.mkdir()
     (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note stored as rebuild swaps.\n")
-    # Every rename of the rebuild waits 1.5 s as it starts; NAME.old appears (a hard link)
-    # just before the one that swaps the new file in.
+    return late
+
+
+def _slowed_rebuild(db: Path, kept_name: str) -> tuple[subprocess.Popen[str], Path]:
+    """`grimoire rebuild` of `db` whose every rename waits 1.5 s as it starts, once the copy
+    of the old file (`kept_name`, a hard link made just before the rename that swaps the
+    new file in) is there."""
     child = subprocess.Popen(
         ["strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={RENAMES}",
          "-e", f"inject={RENAMES}:delay_enter=1500000",
          sys.executable, "-m", "grimoire", "--db", str(db), "rebuild", "--no-embed"],
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    kept = db.with_name("kb.db.old")
+    kept = db.with_name(kept_name)
     while not kept.exists():
         assert child.poll() is None, child.communicate()
         time.sleep(0.01)
+    return child, kept
+
+
+@pytest.mark.skipif(not _can_trace(), reason="needs strace, allowed to trace, to slow a rename")
+def test_a_note_stored_in_the_moment_before_the_swap_is_in_the_store(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    late = _late_note(tmp_path)
+    child, kept = _slowed_rebuild(db, "kb.db.old")
     with grimoire.open(db) as kb:  # waits for the swap, then writes into the new file
         assert kb.ingest([late], embed=False).added == 1
     out, _ = child.communicate(timeout=300)
@@ -245,9 +256,7 @@ def test_a_rebuild_between_an_openers_check_and_its_next_statement_loses_nothing
     db = _store(tmp_path, notes=2)
     sqlite_health.rebuild(str(db), _ingest)
     assert _journal_mode(db) == "rollback"
-    late = tmp_path / "late"
-    late.mkdir()
-    (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note stored as rebuild swaps.\n")
+    late = _late_note(tmp_path)
     child = subprocess.Popen([sys.executable, "-c", PAUSED_OPEN, str(db), str(late), stop],
                              env=ENV,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -297,18 +306,8 @@ def test_a_note_stored_as_a_damaged_store_is_swapped_is_in_the_new_store(tmp_pat
     conn.close()
     assert not sqlite_health.check(str(db)).ok
     damaged_bytes = _digest(db)
-    late = tmp_path / "late"
-    late.mkdir()
-    (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note stored as rebuild swaps.\n")
-    child = subprocess.Popen(
-        ["strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={RENAMES}",
-         "-e", f"inject={RENAMES}:delay_enter=1500000",
-         sys.executable, "-m", "grimoire", "--db", str(db), "rebuild", "--no-embed"],
-        env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    kept = db.with_name("kb.db.damaged")
-    while not kept.exists():  # a hard link, made just before the rename that swaps
-        assert child.poll() is None, child.communicate()
-        time.sleep(0.01)
+    late = _late_note(tmp_path)
+    child, kept = _slowed_rebuild(db, "kb.db.damaged")
     with grimoire.open(db) as kb:  # waits for the swap, then writes into the new file
         assert kb.ingest([late], embed=False).added == 1
     out, _ = child.communicate(timeout=300)
