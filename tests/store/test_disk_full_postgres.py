@@ -23,22 +23,18 @@ import pytest
 import grimoire
 from grimoire.errors import StoreError
 from tests.conftest import PgDatabases
-
-
-def _mounted(folder: Path, size: str) -> bool:
-    if shutil.which("mount") is None:
-        return False
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0777", "tmpfs",
-                           str(folder)], capture_output=True).returncode == 0
+from tests.hostile.test_disk_full import _small_tmpfs
 
 
 @pytest.fixture
 def small_disk_database(pg: PgDatabases) -> Iterator[tuple[str, Path]]:
     """A new database whose tables are on a 32 MB tmpfs; its URL and the tmpfs."""
     # Not under pytest's tmp folder: the server runs as another user, who must reach it.
-    disk = Path(tempfile.mkdtemp(prefix="grimoire-pg-full-"))
-    if not _mounted(disk, "32m"):
-        disk.rmdir()
+    parent = Path(tempfile.mkdtemp(prefix="grimoire-pg-full-"))
+    parent.chmod(0o755)
+    disk = parent / "disk"
+    if not _small_tmpfs(disk, "32m"):
+        shutil.rmtree(parent, ignore_errors=True)
         pytest.skip("mounting a tmpfs is not allowed here")
     name = f"full{os.getpid()}"
     admin = pg.server.get_uri()
@@ -55,7 +51,7 @@ def small_disk_database(pg: PgDatabases) -> Iterator[tuple[str, Path]]:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             conn.execute(f"DROP TABLESPACE IF EXISTS {name}")
         subprocess.run(["umount", str(disk)], capture_output=True)
-        shutil.rmtree(disk, ignore_errors=True)
+        shutil.rmtree(parent, ignore_errors=True)
 
 
 def _fill(disk: Path) -> Path:
