@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import grimoire
+from grimoire.errors import StoreError
 from grimoire.store import sqlite_health
 
 pytestmark = pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
@@ -55,23 +56,34 @@ def _terms(db: Path) -> set[str]:
         conn.close()
 
 
-@pytest.mark.skipif(not _can_trace(), reason="needs strace, allowed to trace, to slow a rename")
-def test_a_note_stored_in_the_moment_before_the_swap_is_in_the_store(tmp_path: Path) -> None:
-    db = _store(tmp_path)
+def _late_note(tmp_path: Path) -> Path:
     late = tmp_path / "late"
     late.mkdir()
     (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note stored as rebuild swaps.\n")
-    # Every rename of the rebuild waits 1.5 s as it starts; NAME.old appears (a hard link)
-    # just before the one that swaps the new file in.
+    return late
+
+
+def _slowed_rebuild(db: Path, kept_name: str) -> tuple[subprocess.Popen[str], Path]:
+    """`grimoire rebuild` of `db` whose every rename waits 1.5 s as it starts, once the copy
+    of the old file (`kept_name`, a hard link made just before the rename that swaps the
+    new file in) is there."""
     child = subprocess.Popen(
         ["strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={RENAMES}",
          "-e", f"inject={RENAMES}:delay_enter=1500000",
          sys.executable, "-m", "grimoire", "--db", str(db), "rebuild", "--no-embed"],
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    kept = db.with_name("kb.db.old")
+    kept = db.with_name(kept_name)
     while not kept.exists():
         assert child.poll() is None, child.communicate()
         time.sleep(0.01)
+    return child, kept
+
+
+@pytest.mark.skipif(not _can_trace(), reason="needs strace, allowed to trace, to slow a rename")
+def test_a_note_stored_in_the_moment_before_the_swap_is_in_the_store(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    late = _late_note(tmp_path)
+    child, kept = _slowed_rebuild(db, "kb.db.old")
     with grimoire.open(db) as kb:  # waits for the swap, then writes into the new file
         assert kb.ingest([late], embed=False).added == 1
     out, _ = child.communicate(timeout=300)
@@ -167,3 +179,141 @@ def test_an_opener_that_waited_while_a_file_was_renamed_over_the_path_opens_the_
     assert child.returncode == 0 and out.strip() == "1", (out, err)
     assert "Quokka" in _terms(db)
     assert "Quokka" not in _terms(old)
+
+
+@pytest.mark.skipif(not hasattr(os, "setxattr"), reason="rebuild marks its copies by xattr")
+def test_rebuild_removes_only_the_copies_it_made(tmp_path: Path) -> None:
+    """`kb.db.old` made by the user (`cp kb.db kb.db.old` before an upgrade) is theirs: the
+    third rebuild removed it as the oldest `NAME.old*` (round 39's leftover). So is a copy
+    rebuild made that the user wrote into since. Only rebuild's own, unchanged, may go."""
+    db = _store(tmp_path, notes=2)
+    mine = db.with_name("kb.db.old")
+    shutil.copyfile(db, mine)  # the user's own copy, under the name rebuild uses
+    theirs = mine.read_bytes()
+    made = []
+    for n in range(4):
+        health, kept = sqlite_health.rebuild(str(db), _ingest)
+        assert health.ok, health.problems
+        made.append(Path(kept))
+        assert mine.read_bytes() == theirs, n
+        if n == 1:  # the user writes a note of theirs into the first copy rebuild made
+            extra = tmp_path / "extra"
+            extra.mkdir()
+            (extra / "x.md").write_text("# Xerus\n\nXerus is a note kept in a copy.\n")
+            with grimoire.open(made[0]) as kb:
+                assert kb.ingest([extra], embed=False).added == 1
+    assert made[0].name == "kb.db.old.2" and made[0].is_file()
+    assert "Xerus" in _terms(made[0])  # written into since: the user's now, kept
+    # rebuild's own, unchanged: the two newest kept, the one before them removed.
+    assert not made[1].exists() and made[2].is_file() and made[3].is_file(), made
+    said = " ".join(notice for notice in health.notices if "removed" in notice)
+    assert made[1].name in said and "kb.db.old " not in said and "kb.db.old.2" not in said, said
+    assert _terms(db) == {"Term 0", "Term 1"} and _terms(mine) == {"Term 0", "Term 1"}
+
+
+# A child that opens the store, stops at a point of `connect` (argv[3], an event and a
+# function: right after it found the file at the path to be the one it opened, or as it
+# starts the switch to WAL) until a line comes on its stdin, then stores a note. The stop is
+# what the scheduler can do to any process at that moment; nothing of Grimoire is replaced.
+PAUSED_OPEN = """
+import sys
+import grimoire
+from grimoire.store import sqlite as store_sqlite
+
+event_at, function = sys.argv[3].split(":")
+at = getattr(store_sqlite, function).__code__
+stopped = []
+
+
+def stop_after_the_check(frame, event, arg):
+    if event == event_at and frame.f_code is at and not stopped:
+        stopped.append(1)
+        print("checked", flush=True)
+        sys.stdin.readline()
+
+
+sys.setprofile(stop_after_the_check)
+kb = grimoire.open(sys.argv[1])
+sys.setprofile(None)
+print(kb.ingest([sys.argv[2]], embed=False).added, flush=True)
+kb.close()
+"""
+
+
+def _journal_mode(db: Path) -> str:
+    """The file's own journal mode, from its header (byte 18: 1 rollback, 2 WAL)."""
+    return {1: "rollback", 2: "wal"}[db.read_bytes()[18]]
+
+
+@pytest.mark.parametrize("stop", ["return:_replaced", "call:_use_wal"])
+def test_a_rebuild_between_an_openers_check_and_its_next_statement_loses_nothing(
+        tmp_path: Path, stop: str) -> None:
+    """Right after a rebuild the store is in a rollback journal's mode, in which an opener
+    holds no lock between two statements. A second rebuild could take its lock after the
+    opener's replaced-file check, rename its file over the path and let go: the opener went
+    on writing into the old file, now NAME.old, through a -wal named for the new one (round
+    39's leftover: "the microseconds between connect's check and its next statements")."""
+    db = _store(tmp_path, notes=2)
+    sqlite_health.rebuild(str(db), _ingest)
+    assert _journal_mode(db) == "rollback"
+    late = _late_note(tmp_path)
+    child = subprocess.Popen([sys.executable, "-c", PAUSED_OPEN, str(db), str(late), stop],
+                             env=ENV,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert child.stdin is not None and child.stdout is not None
+    try:
+        assert child.stdout.readline().strip() == "checked", child.communicate()
+        try:
+            sqlite_health.rebuild(str(db), _ingest)
+            swapped = True
+        except StoreError as e:  # the opener holds the file: refused, nothing changed
+            assert "is open in another process" in str(e) and str(db) in str(e), e
+            swapped = False
+        child.stdin.write("\n")
+        child.stdin.flush()
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0 and out.strip() == "1", (out, err)
+    # The note is in the file at the path, and that file is whole.
+    assert _terms(db) == {"Term 0", "Term 1", "Quokka"}, sorted(_terms(db))
+    with grimoire.open(db) as kb:
+        assert kb.store.integrity_check() == "ok"
+        assert {e.entry.term for e in kb.entries()} == {"Term 0", "Term 1", "Quokka"}
+    # Held from its check on, the opener made the rebuild wait; stopped after the file was let
+    # go, it found the new file at the path and wrote there.
+    assert swapped == (stop == "call:_use_wal"), swapped
+
+
+def _digest(file: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(file.read_bytes()).hexdigest()
+
+
+@pytest.mark.skipif(not _can_trace(), reason="needs strace, allowed to trace, to slow a rename")
+def test_a_note_stored_as_a_damaged_store_is_swapped_is_in_the_new_store(tmp_path: Path) -> None:
+    """Round 39's leftover: rebuild held a sound file locked up to the swap, but not a damaged
+    one (its log must not be folded into it: it is kept as it is). Damage SQLite's check at
+    opening cannot see (a JSON value no longer JSON) lets an ingest open the file: a note it
+    stored just before the swap went into NAME.damaged, and the store lost it."""
+    db = _store(tmp_path)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE sources SET problems = '[not json' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    assert not sqlite_health.check(str(db)).ok
+    damaged_bytes = _digest(db)
+    late = _late_note(tmp_path)
+    child, kept = _slowed_rebuild(db, "kb.db.damaged")
+    with grimoire.open(db) as kb:  # waits for the swap, then writes into the new file
+        assert kb.ingest([late], embed=False).added == 1
+    out, _ = child.communicate(timeout=300)
+    assert child.returncode == 0, out
+    assert _terms(db) == {"Term 0", "Term 1", "Term 2", "Quokka"}, (
+        sorted(_terms(db)), sorted(_terms(kept)))
+    assert sqlite_health.check(str(db)).ok
+    # The damaged file is kept as it was: nothing was written into it or folded into it.
+    assert _digest(kept) == damaged_bytes

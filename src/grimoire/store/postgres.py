@@ -124,6 +124,18 @@ VECTORS_GONE_AT_OPEN = f"{_DROPPED}, so it was not opened: {_AGAIN}"
 _NO_VEC_COLUMN = re.compile(r'column "?(\w+\.)?vec"? does not exist')
 
 
+def disk_full(error: BaseException) -> str | None:
+    """What to say when PostgreSQL could not write for want of room (SQLSTATE 53100: a table
+    or index file that cannot grow, a sort's temporary file); None for any other error.
+    PostgreSQL rolled the statement's transaction back; what was committed before stays."""
+    if not isinstance(error, psycopg.errors.DiskFull):
+        return None
+    detail = str(error).splitlines()[0] if str(error) else "no space left on device"
+    return (f"the database server's disk is full (PostgreSQL: {detail}); nothing of this call "
+            "was kept and what was stored before is intact: free some space on that disk and "
+            "run it again")
+
+
 def vectors_gone(error: BaseException) -> bool:
     """True when `error` comes from pgvector's type or the vector columns being gone (the
     extension dropped while the store was open): a connection made before it still sends
@@ -269,6 +281,8 @@ class PostgresStore(PostgresQueries):
         except psycopg.Error as e:
             if vectors_gone(e):
                 raise StoreError(VECTORS_GONE, self.url) from e
+            if (full := disk_full(e)) is not None:
+                raise StoreError(full, self.url) from e
             raise StoreError(f"database query failed: {e}", self.url) from e
 
     def _all(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
@@ -308,6 +322,8 @@ class PostgresStore(PostgresQueries):
                              self.url) from error
         if vectors_gone(error):
             raise StoreError(VECTORS_GONE, self.url) from error
+        if (full := disk_full(error)) is not None:
+            raise StoreError(full, self.url) from error
         if isinstance(error, psycopg.errors.IntegrityError | psycopg.errors.DataError):
             raise RefusedValue(f"database write refused, nothing kept of it: {error}",
                                self.url) from error

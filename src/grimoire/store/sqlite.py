@@ -537,6 +537,12 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
     A file that cannot be written is opened read-only (it can still be searched). Another
     application's SQLite file, even an empty one, is refused and never changed.
     """
+    return _connect(path, create)[0]
+
+
+def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, int] | None]:
+    """`connect`, and the device and inode of the file the connection holds (None: a new
+    file or one in memory), checked while the connection held it."""
     if not path.strip():
         # sqlite3 opens "" as a private temporary database, deleted on close: all work lost
         # (and " " would be a file named by a space, left in the working folder).
@@ -559,6 +565,16 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        # A file in a rollback journal's mode (as rebuild and backup leave theirs) is locked
+        # only during each statement: between two, rebuild could take its lock, rename its
+        # new file over the path and let go, and this connection went on with the old file,
+        # NAME.old, whose writes SQLite then refused ("attempt to write a readonly database",
+        # round 39's leftover). Held by a transaction that writes nothing until the checks;
+        # once in WAL mode a connection holds the file (a shared lock that rebuild's lock
+        # waits on) from its first read until it closes.
+        held = opened_as is not None and not readonly and journal != "wal"
+        if held:
+            conn.execute("BEGIN IMMEDIATE")
     except sqlite3.DatabaseError as e:
         raise _open_error(e, path) from e
     if opened_as is not None and _replaced(path, opened_as):
@@ -566,7 +582,7 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
         # swap of `grimoire rebuild`, which holds the old file locked until it is done): what
         # this connection wrote would go into the old file, now NAME.old. Open the new one.
         conn.close()
-        return connect(path, create=create)
+        return _connect(path, create)
     # Grimoire stamps its files in the same transaction that creates the schema, and turns on
     # WAL only after that; a file killed during its first migration is rolled back to no
     # tables, no stamp, version 0 and a rollback journal. Anything else unstamped, even an
@@ -594,13 +610,29 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
             conn.close()
             raise StoreError("database is read-only and needs an upgrade: make it writable",
                              path)
-        return conn
-    if version < len(MIGRATIONS):
-        _migrate(conn, path)
+        return conn, opened_as
+    if held and conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+    def moved() -> bool:  # checked again each time the file was let go since the last check
+        return held and opened_as is not None and _replaced(path, opened_as)
+
+    if version < len(MIGRATIONS) and not _migrate(conn, path, moved):
+        conn.close()
+        return _connect(path, create)
     # WAL only once the file carries our stamp: a crash before it leaves no foreign-looking file.
-    _use_wal(conn)
+    if not _use_wal(conn, moved):
+        conn.close()
+        return _connect(path, create)
     conn.execute("PRAGMA synchronous = NORMAL")
-    return conn
+    if held:
+        # In WAL mode now, this read holds the file for as long as the connection is open:
+        # a file renamed over the path since the switch is seen here, before any write.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if moved():
+            conn.close()
+            return _connect(path, create)
+    return conn, opened_as
 
 
 # Seconds SQLite's quick check may take when an existing file is opened. It reads every page
@@ -692,23 +724,29 @@ def _sound_at_open(state: tuple[int, ...]) -> None:
     _SOUND_AT_OPEN.add(state)
 
 
-def _use_wal(conn: sqlite3.Connection) -> None:
+def _use_wal(conn: sqlite3.Connection, moved: Callable[[], bool] = lambda: False) -> bool:
     """Switch to WAL, waiting for other openers: the switch needs the file to itself, and SQLite
-    answers "database is locked" at once instead of calling the busy handler."""
+    answers "database is locked" at once instead of calling the busy handler. False, with
+    nothing written, when `moved` says another file was renamed over the path meanwhile (the
+    switch would write the old file through a journal named for the new one)."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                if moved():
+                    return False
                 conn.execute("PRAGMA journal_mode = WAL")
-            return
+            return True
         except sqlite3.OperationalError as e:
             if "locked" not in str(e) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
 
 
-def _migrate(conn: sqlite3.Connection, path: str) -> None:
-    """Bring the schema up to date under the write lock.
+def _migrate(conn: sqlite3.Connection, path: str,
+             moved: Callable[[], bool] = lambda: False) -> bool:
+    """Bring the schema up to date under the write lock; False, with nothing written, when
+    `moved` says, once the lock is held, that another file was renamed over the path.
 
     Two processes may open a new file at once: the version is read again once the lock is
     held, so the second one finds the work done instead of failing on "table already exists".
@@ -716,6 +754,9 @@ def _migrate(conn: sqlite3.Connection, path: str) -> None:
     step = 0
     try:
         conn.execute("BEGIN IMMEDIATE")
+        if moved():
+            conn.execute("ROLLBACK")
+            return False
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         for step in range(version, len(MIGRATIONS)):
             migration = MIGRATIONS[step]
@@ -732,6 +773,7 @@ def _migrate(conn: sqlite3.Connection, path: str) -> None:
         conn.close()
         reason = write_failed(e) or str(e)
         raise StoreError(f"migration to schema {step + 1} failed: {reason}", path) from e
+    return True
 
 
 def _writable(path: str) -> bool:
@@ -903,7 +945,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
     def __init__(self, path: str, *, create: bool = True) -> None:
         self.path = path
         self.url = path
-        self.conn = connect(path, create=create)
+        self.conn, opened_as = _connect(path, create)
         self._scans = {}
         self._readers = threading.local()
         self._opened_readers: list[sqlite3.Connection] = []
@@ -911,8 +953,10 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         # The file as opened now: a reader opened later finds it whatever the working folder.
         self._file = path if in_memory else str(Path(path).resolve())
         # Which file that is: a copy moved over the path (a backup restored with `mv`) is
-        # another file, which this connection never sees (`reopen_if_replaced`).
-        self._opened_as = None if in_memory else _file_id(self._file)
+        # another file, which this connection never sees (`reopen_if_replaced`). As `connect`
+        # found it while holding it: the path looked at again now could name a file renamed
+        # over it since (round 39's leftover).
+        self._opened_as = None if in_memory else opened_as or _file_id(self._file)
         # Opened for reading (`connect` found the file or its folder not writable).
         self.read_only = not in_memory and not _writable(self._file)
         self._closed_for_room = False  # a write failed for want of room, and no reopening

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
+import json
 import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -333,24 +336,29 @@ def rebuild(
             raise StoreError(f"the rebuilt database fails its own check: {health.problems[0]}",
                              str(fresh))
         _refuse_emptied_roots(held, _files_by_root(fresh), roots)
-        # From here to the rename the old file is locked (a sound one; a damaged one may not
-        # take the lock): a process that opens it meanwhile waits, then finds the new file at
-        # the path (`connect`), instead of writing into what becomes NAME.old (round 38).
+        # From here to the rename the old file is locked: a process that opens it meanwhile
+        # waits, then finds the new file at the path (`connect`), instead of writing into what
+        # becomes NAME.old (round 38). A damaged file is held by SQLite's own lock bytes,
+        # taken directly: its log is not folded into it (it is kept as it is, for evidence),
+        # and a note stored in it in this moment went into NAME.damaged (round 39's leftover).
         lock = _hold(db) if before.ok else None
+        pinned = None if lock is not None else _hold_lock_bytes(db)
         try:
             if _written(state, _state(db)):  # an ingest opened, wrote and closed it meanwhile
                 raise StoreError(CHANGED, str(db))
-            if lock is None:
-                _refuse_open_elsewhere(db)  # opened since the start: checked again
-            else:
+            if lock is not None:
                 _fold_log(lock, db)
+            elif pinned is None:
+                _refuse_open_elsewhere(db)  # opened since the start: checked again
         except BaseException:
             _let_go(lock)
+            _let_go_bytes(pinned)
             raise
     except BaseException:
         for partial in _own_files_of(fresh):
             partial.unlink(missing_ok=True)
         raise
+    source = None
     try:
         kept = _free_name(db.with_name(db.name + (".old" if before.ok else ".damaged")))
         # The old file's -wal would be replayed into the new one: move it along with the file.
@@ -361,14 +369,20 @@ def rebuild(
         try:
             os.link(db, kept)
         except OSError:
-            shutil.copy2(db, kept)
+            # Read through a descriptor kept open till the lock goes: closing any descriptor
+            # of `db` lets go of every lock this process holds on it (POSIX), SQLite's too.
+            source = pinned if pinned is not None else os.open(db, os.O_RDONLY)
+            _copy_from(source, db, kept)
         fresh.replace(db)
     finally:
         _let_go(lock)
+        _let_go_bytes(pinned)
+        if source is not None and source != pinned:
+            os.close(source)
     for side in _own_files_of(fresh)[1:]:  # the embedding is done: its lock and log
         side.unlink(missing_ok=True)
     health = check(path)
-    removed = _drop_old_copies(db, kept) if health.ok else ()
+    removed = _drop_old_copies(db, kept if before.ok else None) if health.ok else ()
     return (dataclasses.replace(health, notices=cleared + health.notices + removed),
             str(kept))
 
@@ -411,6 +425,53 @@ def _hold(db: Path) -> sqlite3.Connection | None:
             raise StoreError(OPEN_ELSEWHERE, str(db)) from e
         return None
     return conn
+
+
+# Where SQLite's unix VFS takes its locks (os_unix.c): the pending byte, the reserved byte and
+# the shared range, 512 bytes from 1 GiB. A write lock on all of them is its EXCLUSIVE lock.
+_PENDING_BYTE, _LOCK_BYTES = 0x40000000, 512
+
+
+def _hold_lock_bytes(db: Path) -> int | None:
+    """A descriptor of `db` holding SQLite's lock bytes write-locked, as a connection writing
+    it holds them: every other process's SQLite waits to read or write it (a connection in
+    WAL mode too: it takes a shared lock on them first). None where such locks cannot be
+    taken (no `fcntl`, a file system without them). Raises StoreError when another process
+    has it open (a connection in WAL mode holds its shared lock while it is open).
+
+    No file of this process may be closed on `db` while it is held: closing any descriptor of
+    a file lets go of every lock the process has on it (POSIX)."""
+    try:
+        import fcntl
+    except ImportError:  # not on Unix
+        return None
+    try:
+        fd = os.open(db, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, _LOCK_BYTES, _PENDING_BYTE)
+    except OSError as e:
+        os.close(fd)
+        if e.errno in (errno.EACCES, errno.EAGAIN):
+            raise StoreError(OPEN_ELSEWHERE, str(db)) from e
+        return None
+    return fd
+
+
+def _let_go_bytes(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # the locks go with it
+
+
+def _copy_from(source: int, db: Path, kept: Path) -> None:
+    """Copy `db`, open as `source`, to `kept` (where no hard link can be made)."""
+    with kept.open("wb") as out:
+        offset = 0
+        while chunk := os.pread(source, 1 << 20, offset):
+            out.write(chunk)
+            offset += len(chunk)
+    shutil.copystat(db, kept)
 
 
 def _fold_log(conn: sqlite3.Connection, db: Path) -> None:
@@ -456,15 +517,50 @@ def _let_go(conn: sqlite3.Connection | None) -> None:
 OLD_COPIES = 2
 
 
-def _drop_old_copies(db: Path, kept: Path) -> tuple[str, ...]:
-    """Remove NAME.old copies past the `OLD_COPIES` newest (by when each was last written),
-    never `kept`, never a NAME.damaged; called once the new file passed its check."""
+# The mark rebuild sets on each NAME.old it makes (an extended attribute: the file's bytes are
+# left as they were): the copy's inode, size and modification time, and when it was made.
+_COPY_MARK = "user.grimoire.rebuild-copy"
+
+
+def _identity(file: Path) -> list[int] | None:
+    """What tells that `file` is still the copy rebuild made: inode, size, modification time
+    (a copy the user wrote into, or replaced by one of their own, is theirs)."""
+    try:
+        info = file.stat()
+    except OSError:
+        return None
+    return [info.st_ino, info.st_size, info.st_mtime_ns]
+
+
+def _made_by_rebuild(file: Path) -> int | None:
+    """When rebuild made `file` (ns), if it did and the file is unchanged since; else None."""
+    try:
+        mark = json.loads(os.getxattr(file, _COPY_MARK))
+        made, ident = int(mark[0]), [int(n) for n in mark[1]]
+    except (AttributeError, OSError, ValueError, TypeError, IndexError):
+        return None  # no mark (a copy of the user's own), or no extended attributes here
+    return made if _identity(file) == ident else None
+
+
+def _drop_old_copies(db: Path, kept: Path | None) -> tuple[str, ...]:
+    """Mark `kept` as a copy this rebuild made (None: the old file was damaged, kept as
+    NAME.damaged) and remove the copies rebuilds made past the `OLD_COPIES` newest; called
+    once the new file passed its check.
+
+    Only a NAME.old rebuild marked when it made it, and unchanged since, is ever removed: a
+    `NAME.old` of the user's own (`cp kb.db kb.db.old` before an upgrade) was removed as the
+    oldest copy (round 39's leftover), and so would a copy the user wrote into since. Where
+    the file system keeps no extended attributes nothing is marked and nothing removed."""
+    if kept is not None and (ident := _identity(kept)) is not None:
+        with contextlib.suppress(AttributeError, OSError):
+            os.setxattr(kept, _COPY_MARK, json.dumps([time.time_ns(), ident]).encode())
     pattern = re.compile(re.escape(db.name) + r"\.old(\.\d+)?")
     olds = []
     for file in db.parent.iterdir():
-        if pattern.fullmatch(file.name) and file.is_file() and file != kept:
-            with contextlib.suppress(OSError):
-                olds.append((file.stat().st_mtime_ns, file))
+        if pattern.fullmatch(file.name) and file != kept and file.is_file():
+            made = _made_by_rebuild(file)
+            if made is not None:
+                olds.append((made, file))
     olds.sort(reverse=True)
     removed = []
     for _, file in olds[OLD_COPIES - 1:]:
@@ -473,8 +569,10 @@ def _drop_old_copies(db: Path, kept: Path) -> tuple[str, ...]:
         removed.append(file.name)
     if not removed:
         return ()
+    newest = " and ".join([*([kept.name] if kept else []),
+                           *(f.name for _, f in olds[:OLD_COPIES - 1])])
     return (f"removed {', '.join(sorted(removed))}: older copies of the store from earlier "
-            f"rebuilds (the {OLD_COPIES} newest are kept: {kept.name} and the one before)",)
+            f"rebuilds (the {OLD_COPIES} newest are kept: {newest})",)
 
 
 def _state(db: Path) -> list[tuple[int, int, int] | None]:
