@@ -1,0 +1,103 @@
+"""Round 40 (faces40): round 39's leftovers on the faces. The notes are our own words, on a real
+store (SQLite, and PostgreSQL in the suite's PostgreSQL pass) through the public API, the CLI,
+the web app and the MCP client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import grimoire
+
+# A static site's pages link to each other by the address the site publishes them at, which
+# their front matter states, not by their file's path.
+SITE = {
+    # Jekyll: the page's own address, and an old one that redirects to it
+    "setup.md": "---\nlayout: page\ntitle: Getting Set Up\npermalink: /setup-guide/\n"
+                "redirect_from:\n  - /old-setup/\n---\n\nInstall Python and the course "
+                "packages before the first exercise.\n\n## Step 2\n\nCheck that the "
+                "packages import.\n",
+    # Jekyll again: links from a page with an address of its own, absolute and relative
+    "course/lesson.md": "---\ntitle: First Lesson\npermalink: /lessons/first/\n---\n\n"
+                        "Before this lesson, follow the [setup]({{site.baseurl}}/setup-guide/)"
+                        " and [step two](../../setup-guide/#step-2); an old page says "
+                        "[the same](/old-setup). Questions go to [the staff](/about-us/) or "
+                        "[the team page](/team/). Not published: [gone](/nowhere/). "
+                        "A paper: [abs](/abs/1706.03762).\n",
+    # Hugo: `url:` and `aliases:`
+    "content/about.md": "+++\ntitle = \"Course Staff\"\nurl = \"/about-us/\"\n"
+                        "aliases = [\"/team/\"]\n+++\n\nThe course staff answer questions "
+                        "on the forum.\n",
+    # A web address in `url:` publishes nothing here
+    "paper.md": "---\ntitle: A Paper Note\nurl: https://arxiv.org/abs/1706.03762\n---\n\n"
+                "Notes on a paper about attention.\n",
+    # The site's home page, at its root, links relative to it
+    "index.html": "<html><head><title>Home</title></head><body><h1>Home</h1>"
+                  "<p>Start with the <a href=\"setup-guide/\">setup guide</a>.</p>"
+                  "</body></html>\n",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("faces40site")
+    notes = folder / "site"
+    for name, text in SITE.items():
+        (notes / name).parent.mkdir(parents=True, exist_ok=True)
+        (notes / name).write_text(text, encoding="utf-8")
+    path = folder / "kb.db"
+    with grimoire.open(path) as kb:
+        kb.ingest([notes], embed=False)
+    yield path
+
+
+def _backlinks(kb: grimoire.Grimoire, name: str) -> set[str]:
+    return {m.written for m in kb.backlinks(name)}
+
+
+def test_a_link_to_a_pages_published_address_leads_to_the_page(site: Path) -> None:
+    # Before: every one of these was a dead link ("'/setup-guide/' leads to no note"): no file
+    # is at that path, the page's front matter says the site serves it there.
+    with grimoire.open(site, create=False) as kb:
+        assert _backlinks(kb, "Getting Set Up") >= {
+            "/setup-guide/", "../../setup-guide/#step-2", "/old-setup", "setup-guide/"}
+        assert _backlinks(kb, "Course Staff") >= {"/about-us/", "/team/"}
+        dead = {d.written for d in kb.dead_links()}
+        assert dead == {"/nowhere/", "/abs/1706.03762"}
+        lint = kb.lint().by_group().get("dead-link", [])
+        assert lint and all(any(d in f.message for d in dead) for f in lint)
+        graph = kb.graph("First Lesson")
+        assert {"Getting Set Up", "Course Staff"} <= {n.label for n in graph.nodes}
+
+
+def _statuses(kb: grimoire.Grimoire) -> list[tuple[str, str, str | None]]:
+    return sorted((m.written, m.status, m.concept) for c in kb.concepts()
+                  for m in kb.backlinks(c.label)) + sorted(
+        (d.written, d.status, None) for d in kb.dead_links())
+
+
+def test_a_published_address_that_comes_changes_or_goes_is_followed_incrementally(
+        tmp_path: Path) -> None:
+    # The page with the address is ingested after the page that links to it, then moves to
+    # another address, then goes: each time the links are what a full resolve makes of them.
+    notes = tmp_path / "site"
+    (notes / "course").mkdir(parents=True)
+    (notes / "course" / "lesson.md").write_text(SITE["course/lesson.md"], encoding="utf-8")
+    setup = notes / "setup.md"
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        assert "/setup-guide/" in {d.written for d in kb.dead_links()}
+        steps = [SITE["setup.md"], SITE["setup.md"].replace("/setup-guide/", "/install/"), None]
+        for text in steps:
+            if text is None:
+                setup.unlink()
+            else:
+                setup.write_text(text, encoding="utf-8")
+            kb.ingest([notes], embed=False)
+            seen = _statuses(kb)
+            kb.resolve()
+            assert seen == _statuses(kb)
+            dead = {d.written for d in kb.dead_links()}
+            assert ("/setup-guide/" in dead) == (text != SITE["setup.md"])
