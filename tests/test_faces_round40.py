@@ -33,6 +33,11 @@ SITE = {
     # A web address in `url:` publishes nothing here
     "paper.md": "---\ntitle: A Paper Note\nurl: https://arxiv.org/abs/1706.03762\n---\n\n"
                 "Notes on a paper about attention.\n",
+    # MkDocs serves `docs/usage.md` at `usage/`, and a page's links start from its own folder
+    "docs/intro.md": "# Memory\n\nRead [the checkpointing page](../checkpointing/) next, "
+                     "or [it again](checkpointing/).\n",
+    "docs/checkpointing.md": "# Gradient Checkpointing\n\nGradient checkpointing keeps "
+                             "few activations and computes the rest again on the way back.\n",
     # The site's home page, at its root, links relative to it
     "index.html": "<html><head><title>Home</title></head><body><h1>Home</h1>"
                   "<p>Start with the <a href=\"setup-guide/\">setup guide</a>.</p>"
@@ -64,6 +69,8 @@ def test_a_link_to_a_pages_published_address_leads_to_the_page(site: Path) -> No
         assert _backlinks(kb, "Getting Set Up") >= {
             "/setup-guide/", "../../setup-guide/#step-2", "/old-setup", "setup-guide/"}
         assert _backlinks(kb, "Course Staff") >= {"/about-us/", "/team/"}
+        assert _backlinks(kb, "Gradient Checkpointing") >= {"../checkpointing/",
+                                                            "checkpointing/"}
         dead = {d.written for d in kb.dead_links()}
         assert dead == {"/nowhere/", "/abs/1706.03762"}
         lint = kb.lint().by_group().get("dead-link", [])
