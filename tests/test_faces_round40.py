@@ -108,3 +108,26 @@ def test_a_published_address_that_comes_changes_or_goes_is_followed_incrementall
             assert seen == _statuses(kb)
             dead = {d.written for d in kb.dead_links()}
             assert ("/setup-guide/" in dead) == (text != SITE["setup.md"])
+
+
+def test_a_title_is_found_in_any_case_of_any_letter_on_both_engines(tmp_path: Path) -> None:
+    # Before: SQLite's lower() folds ASCII letters only, so "überblick" missed the page titled
+    # "Überblick" there, while PostgreSQL (a UTF-8 locale) found it.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "overview.md").write_text(
+        "# Überblick\n\n## Lernrate\n\nDie Lernrate ist die Schrittweite eines Updates.\n\n"
+        "## Epoche\n\nEine Epoche ist ein Durchgang durch alle Trainingsdaten.\n",
+        encoding="utf-8")
+    (notes / "greek.md").write_text(
+        "# Σημειώσεις\n\n## Straße\n\nA note titled in Greek, with a German heading.\n",
+        encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        for asked in ("Überblick", "überblick", "ÜBERBLICK"):
+            found = kb.documents_titled(asked)
+            assert [s.path.rsplit("/", 1)[-1] for s, _ in found] == ["overview.md"], asked
+        for asked in ("σημειώσεις", "ΣΗΜΕΙΏΣΕΙΣ"):
+            assert [s.path.rsplit("/", 1)[-1] for s, _ in kb.documents_titled(asked)] == [
+                "greek.md"], asked
+        assert kb.documents_titled("Uberblick") == []

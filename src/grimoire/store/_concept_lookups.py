@@ -110,14 +110,26 @@ class ConceptLookups(SharedReads):
 
     def documents_titled(self, title: str, limit: int = 10) -> list[tuple[Span, list[str]]]:
         """Each document whose title is `title` (letter case aside): the lines its passages
-        span, and the labels of the concepts its entries are, in line order."""
+        span, and the labels of the concepts its entries are, in line order.
+
+        Case is folded by Python's `str.casefold`, on both engines alike: SQLite's `lower`
+        folds ASCII letters only and PostgreSQL's follows the database's locale ("ÉTUDE" found
+        "Étude" on one and not the other, review39b). A title whose folded form is as long
+        (a letter folds to at most three: "ß" -> "ss") is read, then compared here."""
+        folded = title.casefold()
+        docs = [doc for doc, found in self._select(
+            """SELECT d.id, d.title FROM documents d
+               WHERE length(d.title) BETWEEN ? AND ?""",
+            ((len(folded) + 2) // 3, len(folded))) if str(found).casefold() == folded]
+        if not docs:
+            return []
         out = []
         for doc, path, start, end in self._select(
-            """SELECT d.id, s.path, MIN(p.start_line), MAX(p.end_line)
+            f"""SELECT d.id, s.path, MIN(p.start_line), MAX(p.end_line)
                FROM documents d JOIN sources s ON s.id = d.source_id
                LEFT JOIN passages p ON p.document_id = d.id
-               WHERE lower(d.title) = lower(?) GROUP BY d.id, s.path
-               ORDER BY s.path, d.id LIMIT ?""", (title, limit)):
+               WHERE d.id IN ({",".join(str(int(d)) for d in docs)}) GROUP BY d.id, s.path
+               ORDER BY s.path, d.id LIMIT ?""", (limit,)):
             labels = [label for label, _ in self._select(
                 """SELECT c.label, MIN(e.start_line) FROM entries e
                    JOIN concept_entries ce ON ce.entry_id = e.id
