@@ -131,3 +131,37 @@ def test_a_title_is_found_in_any_case_of_any_letter_on_both_engines(tmp_path: Pa
             assert [s.path.rsplit("/", 1)[-1] for s, _ in kb.documents_titled(asked)] == [
                 "greek.md"], asked
         assert kb.documents_titled("Uberblick") == []
+
+
+HOMONYMS = {
+    "cognition.md": "# Attention\n\nAttention is the mind's selection of what to take in, and "
+                    "what to leave out, of everything the senses report.\n",
+    "transformers.md": "# Attention\n\nAttention weighs every token's value by how well its "
+                       "key matches the query, in a transformer layer.\n",
+}
+
+
+def _homonym_keys(folder: Path, order: list[str]) -> dict[str, str]:
+    notes = folder / "notes"
+    notes.mkdir(parents=True)
+    (notes / "grimoire.toml").write_text(
+        '[[split]]\nnames = ["cognition.md:1", "transformers.md:1"]\n', encoding="utf-8")
+    with grimoire.open(folder / "kb.db") as kb:
+        for name in order:  # one file an ingest: the entry ids follow this order
+            (notes / name).write_text(HOMONYMS[name], encoding="utf-8")
+            kb.ingest([notes], embed=False)
+        out = {}
+        for c in kb.concepts():
+            if c.label == "Attention":
+                concept = kb.concept("Attention", concept_id=c.id)
+                out[concept.entries[0].entry.span.path.rsplit("/", 1)[-1]] = concept.key
+        return out
+
+
+def test_which_of_two_concepts_of_one_label_gets_the_numbered_key_follows_file_order(
+        tmp_path: Path) -> None:
+    # Before: the concept whose entry was stored first kept "attention", so the same two notes
+    # ingested in the other order swapped the keys (and what `/c/attention` opens).
+    first = _homonym_keys(tmp_path / "one", ["transformers.md", "cognition.md"])
+    second = _homonym_keys(tmp_path / "two", ["cognition.md", "transformers.md"])
+    assert first == second == {"cognition.md": "attention", "transformers.md": "attention 2"}
