@@ -4,12 +4,23 @@ the web app and the MCP client."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import anyio
 import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from mcp import Client
 
 import grimoire
+from grimoire.cli import main
+from grimoire.mcp_server import build_server
+from tests.readers._pdfgen import pdf_bytes
+from tests.web.conftest import make_app
 
 # A static site's pages link to each other by the address the site publishes them at, which
 # their front matter states, not by their file's path.
@@ -165,3 +176,59 @@ def test_which_of_two_concepts_of_one_label_gets_the_numbered_key_follows_file_o
     first = _homonym_keys(tmp_path / "one", ["transformers.md", "cognition.md"])
     second = _homonym_keys(tmp_path / "two", ["cognition.md", "transformers.md"])
     assert first == second == {"cognition.md": "attention", "transformers.md": "attention 2"}
+
+
+PDF_PAGES = [["Training tricks", "A few habits that keep a network's first updates sane."],
+             ["Gradient clipping caps the norm of the gradient before each update."],
+             ["Warmup raises the step size over the first few hundred updates."]]
+
+
+def _mcp(db: Path, calls: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    kb = grimoire.open(db, create=False)
+    replies: list[Any] = []
+
+    async def session() -> None:
+        async with Client(build_server(kb)) as client:
+            for tool, args in calls:
+                replies.append(await client.call_tool(tool, args))
+
+    try:
+        anyio.run(session)
+    finally:
+        kb.close()
+    return replies
+
+
+def test_a_hit_past_a_pdfs_title_page_names_the_work_it_is_in(tmp_path: Path) -> None:
+    # Before: the hit on page 3 named no concept: the web showed the PDF's title as its
+    # heading (the same words as the title page's hit) but opened the source with it, and
+    # `--json` / MCP gave concept null, so an assistant could not `show` what it was part of.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "tricks.pdf").write_bytes(pdf_bytes(PDF_PAGES, title="Training tricks"))
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+        work = kb.concept("Training tricks")
+        hits = kb.search("warmup step size hundred updates", mode="lexical")
+    page = next(h for h in hits if h.span.start_line == 3)
+    assert (page.concept, page.concept_id) == ("Training tricks", work.id)
+    done = CliRunner().invoke(main, ["--db", str(db), "search", "warmup step size hundred",
+                                     "--mode", "lexical", "--json"])
+    assert done.exit_code == 0, done.output
+    found = json.loads(done.output)
+    rows = found if isinstance(found, list) else found["results"]
+    row = next(r for r in rows if r["span"]["start_line"] == 3)
+    assert row["concept"] == "Training tricks"
+    reply, = _mcp(db, [("search", {"query": "warmup step size hundred", "mode": "lexical"})])
+    row = next(r for r in reply.structured_content["results"] if r["start_line"] == 3)
+    assert (row["concept"], row["concept_id"]) == ("Training tricks", work.id)
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        html = client.get("/search", params={"q": "warmup step size hundred",
+                                             "mode": "lexical"}).text
+    kb.close()
+    # the page's hit: its title opens the concept, its place opens page 3 of the source
+    item = next(li for li in re.findall(r"<li.*?</li>", html, re.S) if "hl=3" in li)
+    assert f"/c/Training%20tricks?id={work.id}" in item, item
+    assert "tricks.pdf&amp;hl=3" in item

@@ -8,6 +8,7 @@ builds a concept's entries only, and `concept_records` costs its cold start ~20 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from grimoire.fences import joined
@@ -138,6 +139,27 @@ class ConceptLookups(SharedReads):
                    ORDER BY MIN(e.start_line), c.label""", (doc,))]
             first = int(start) if start is not None else 1
             out.append((Span(path, first, int(end) if end is not None else first), labels))
+        return out
+
+    def title_page_concepts(self, paths: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """path -> (concept id, label) of each of these PDFs whose title page is an entry
+        (its term the document's title): the concept the whole work stands for."""
+        found = sorted(set(paths))
+        if not found:
+            return {}
+        out: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(found), 500):
+            chunk = found[start:start + 500]
+            for path, cid, label in self._select(
+                f"""SELECT s.path, c.id, c.label FROM sources s
+                   JOIN documents d ON d.source_id = s.id AND d.format = 'pdf'
+                   JOIN entries e ON e.document_id = d.id AND e.start_line = 1
+                        AND e.term = d.title
+                   JOIN concept_entries ce ON ce.entry_id = e.id
+                   JOIN concepts c ON c.id = ce.concept_id
+                   WHERE s.path IN ({",".join("?" * len(chunk))})
+                   ORDER BY s.path, e.id""", chunk):
+                out.setdefault(str(path), (int(cid), str(label)))
         return out
 
     def concept_sections_of(self, concept_id: int) -> list[Section]:
