@@ -232,3 +232,48 @@ def test_a_hit_past_a_pdfs_title_page_names_the_work_it_is_in(tmp_path: Path) ->
     item = next(li for li in re.findall(r"<li.*?</li>", html, re.S) if "hl=3" in li)
     assert f"/c/Training%20tricks?id={work.id}" in item, item
     assert "tricks.pdf&amp;hl=3" in item
+
+
+ROWS_NOTE = (
+    "# Row environments\n\nA derivation written with eqnarray:\n\n$$\n\\begin{eqnarray}\n"
+    "y &=& w x + b \\\\\n\\hat{y} &=& \\sigma(y)\n\\end{eqnarray}\n$$\n\n"
+    "Gathered lines, each centred:\n\n$$\\begin{gathered}\nz = W h \\\\\np = "
+    "\\mathrm{softmax}(z)\n\\end{gathered}$$\n\nTwo pairs of columns with alignat:\n\n$$\n"
+    "\\begin{alignat}{2}\na &= b + c &\\quad d &= e f \\\\\ng &= h - i &\\quad j &= k / l\n"
+    "\\end{alignat}\n$$\n\nA bracket display:\n\n\\[\n\\mathcal{L} = -\\sum_i y_i \\log p_i\n"
+    "\\]\n\nCode is no formula:\n\n```python\nprice = \"$5 and $6\"\n```\n")
+
+
+def test_the_source_view_draws_a_formula_over_several_lines_and_every_row_environment(
+        tmp_path: Path) -> None:
+    # Before: the source view drew each line alone, so a `$$` block was two `$$` lines with
+    # its TeX between them; eqnarray and alignat were refused by the MathML writer and shown
+    # as TeX on the concept page too, gathered drawn on one line.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "rows.md").write_text(ROWS_NOTE, encoding="utf-8")
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+        path = kb.sources()[0].path
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        source = client.get("/source", params={"path": path}).text
+        page = client.get("/c/Row environments").text
+    kb.close()
+    rows = dict(re.findall(r'<div class="line[^"]*" id="L(\d+)">.*?<span class="text">(.*?)'
+                           r'</span></div>\n', source, re.S))
+    lines = ROWS_NOTE.split("\n")
+    starts = [n for n, line in enumerate(lines, 1) if line.startswith(("$$", "\\["))
+              and n + 1 <= len(lines) and lines[n].strip()]
+    assert len(starts) == 4, starts
+    for n in starts:  # each block drawn once, on its first line, as a table of rows or a sum
+        assert "<math" in rows[str(n)] and 'display="block"' in rows[str(n)], rows[str(n)]
+        assert 'class="tex"' not in rows[str(n)]
+    assert sum("<mtable" in rows[str(n)] for n in starts) == 3
+    for n, line in enumerate(lines, 1):
+        if line.strip() and ("&" in line or line.startswith(("\\begin", "\\end", "z =", "p ="))):
+            assert rows[str(n)] == "", (n, rows[str(n)])  # covered by the block above
+    code = lines.index('price = "$5 and $6"') + 1
+    assert rows[str(code)] == "price = &#34;$5 and $6&#34;"
+    assert 'class="tex"' not in page and page.count("<mtable") == 3
