@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -277,3 +278,66 @@ def test_the_source_view_draws_a_formula_over_several_lines_and_every_row_enviro
     code = lines.index('price = "$5 and $6"') + 1
     assert rows[str(code)] == "price = &#34;$5 and $6&#34;"
     assert 'class="tex"' not in page and page.count("<mtable") == 3
+
+
+def _read_of(batches: list[Any], name: str) -> int:
+    """How many batches read the note `name` (stored it new or again)."""
+    return sum(1 for b in batches if any(p.endswith(name) for p in b.paths)
+               and b.report.added + b.report.updated)
+
+
+def test_a_note_still_being_written_is_read_once_when_it_is_whole(tmp_path: Path) -> None:
+    # Before: each batch the debounce cut while the note was written read it again, half
+    # written (qa39: a 32 MB note read at 4.4 s and again for 45.5 s).
+    from tests.test_watch import Running, WatchOptions
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "first.md").write_text("# First\n\nA note there before.\n", encoding="utf-8")
+    run = Running(tmp_path / "kb.db", folder, WatchOptions(
+        debounce_ms=300, step_ms=50, reconcile_s=3600, embed=False, settle_ms=2000))
+    try:
+        with (folder / "growing.md").open("w", encoding="utf-8") as out:
+            out.write("# Growing\n\n")
+            for i in range(30):  # a burst of writes, each flushed, for about a second
+                out.write(f"Paragraph {i} of a note written piece by piece.\n\n")
+                out.flush()
+                threading.Event().wait(0.03)
+            out.write("The last line names QUOKKA-5150.\n")
+        run.eventually(lambda: "growing.md" in run.finds("QUOKKA-5150"), "the whole note")
+        run.eventually(lambda: not getattr(run.watcher, "settling", None), "nothing to settle")
+        assert _read_of(run.batches, "growing.md") == 1, [
+            (b.reason, b.paths, b.report.added, b.report.updated) for b in run.batches]
+    finally:
+        run.close()
+
+
+def test_a_deletion_is_not_held_behind_a_long_read(tmp_path: Path) -> None:
+    # Before: one thread read every change in turn, so a note deleted while a long note was
+    # read stayed searchable until that read ended (qa39: 45 s). Now a long read has a
+    # thread and a connection of its own: the deletion is applied while it goes on.
+    from tests.test_watch import Running, WatchOptions
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "short.md").write_text("# Short\n\nThe short note says WALLABY-7.\n",
+                                     encoding="utf-8")
+    run = Running(tmp_path / "kb.db", folder, WatchOptions(
+        debounce_ms=300, step_ms=50, reconcile_s=3600, embed=False, settle_ms=0,
+        long_read_bytes=128 << 10))
+    try:
+        big = tmp_path / "big.md"  # written whole elsewhere, then moved in: one event
+        big.write_text("# Long Note\n\n" + "".join(
+            f"## Part {i}\n\nSection {i} of a long note, about nothing in particular, with "
+            f"enough words to make a passage of its own ({i}).\n\n" for i in range(4000)),
+            encoding="utf-8")
+        big.rename(folder / "big.md")
+        run.eventually(lambda: getattr(run.watcher, "_long_pending", None)
+                       or _read_of(run.batches, "big.md"), "the long read begun (or done)")
+        (folder / "short.md").unlink()
+        run.eventually(lambda: "short.md" not in run.paths(), "the deletion applied")
+        assert "big.md" not in run.paths()  # the long read is still going on
+        run.eventually(lambda: "big.md" in run.paths(), "the long read done")
+        assert "short.md" not in run.paths()
+    finally:
+        run.close()
