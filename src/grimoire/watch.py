@@ -352,17 +352,17 @@ class Watcher:
         return self.apply(ready, "events", settled=True) if ready else None
 
     def _long_reads_here(self) -> bool:
-        """Long reads go to a thread of their own with a connection of their own: to a SQLite
-        file (another connection to it is another writer SQLite serialises). Elsewhere (an
-        in-memory store, PostgreSQL, whose URL the store keeps without its password) they are
-        read here, as any file."""
+        """Long reads go to a thread of their own with a connection of their own: to the
+        SQLite file (another connection is another writer SQLite serialises) or the
+        PostgreSQL database. An in-memory store has no second connection: read here."""
         store = self.kb.store
-        path = getattr(store, "path", None)
-        if store.engine != "sqlite" or not isinstance(path, str) or path == ":memory:" \
-                or path.startswith("file:") or not os.path.isfile(path):  # noqa: PTH113
+        target = getattr(store, "_dsn", None) if store.engine != "sqlite" else getattr(
+            store, "path", None)
+        if not isinstance(target, str) or target == ":memory:" or target.startswith("file:") \
+                or (store.engine == "sqlite" and not os.path.isfile(target)):  # noqa: PTH113
             return False
         if self._long_thread is None:
-            self._long_thread = threading.Thread(target=self._long_reads, args=(path,),
+            self._long_thread = threading.Thread(target=self._long_reads, args=(target,),
                                                  name="grimoire-watch-long-reads", daemon=True)
             self._long_thread.start()
         return True
