@@ -96,13 +96,13 @@ LABELS_SELECT = """
     FROM documents d JOIN sources s ON d.source_id = s.id
     WHERE json_type(d.meta, '$.labels') = 'object'"""
 
-# The documents whose front matter states where a site publishes them (`AddressRow`).
+# The documents whose front matter may state where a site publishes them (`AddressRow`): a
+# substring test of the meta's text (no JSON parsed for the rest); `address_rows` reads it.
 ADDRESSES_SELECT = """
     SELECT d.id, s.path, d.meta
     FROM documents d JOIN sources s ON d.source_id = s.id
-    WHERE (json_type(d.meta, '$.permalink') IS NOT NULL OR json_type(d.meta, '$.url') IS NOT NULL
-           OR json_type(d.meta, '$.aliases') IS NOT NULL
-           OR json_type(d.meta, '$.redirect_from') IS NOT NULL)"""
+    WHERE (instr(d.meta, '"permalink"') OR instr(d.meta, '"url"')
+           OR instr(d.meta, '"aliases"') OR instr(d.meta, '"redirect_from"'))"""
 
 
 def _ids(ids: Iterable[int]) -> str:
