@@ -341,3 +341,15 @@ def test_a_deletion_is_not_held_behind_a_long_read(tmp_path: Path) -> None:
         assert "short.md" not in run.paths()
     finally:
         run.close()
+
+
+@pytest.mark.no_store
+def test_a_space_in_inches_between_two_formulas_is_kept() -> None:
+    # Before: `\hspace{0.5in}` became `<mspace>` with no width (the allowlist of units had
+    # no inch), so "or equivalently" ran into the formulas either side of it (qa39's
+    # linear-classify.md:268); a huge space is still refused.
+    from grimoire.web.render import math_html
+
+    drawn = str(math_html(r"L_i = a \hspace{0.5in} \text{or} \hspace{1cm} L_i = b", True))
+    assert '<mspace width="3em">' in drawn and '<mspace width="2.36em">' in drawn
+    assert "width" not in str(math_html(r"a \hspace{999in} b")).split("mspace", 1)[1][:12]

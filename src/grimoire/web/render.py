@@ -152,6 +152,19 @@ def math_html(tex: str, display: bool = False) -> Markup:
     return Markup("".join(parts))
 
 
+# A length in a physical unit (`\\hspace{0.5in}`, which a course's notes put between two
+# formulas of one line) in em at the page's 16 px (96 px an inch): the allowlist kept only
+# em, ex, pt, px, mu and %, so the space went and "or equivalently" ran into the formula
+# (round 40). The size limit then applies as to any other length.
+_PHYSICAL = re.compile(r"^(-?(?:\d+(?:\.\d*)?|\.\d+))(in|cm|mm)$")
+_EM_PER = {"in": 6.0, "cm": 6.0 / 2.54, "mm": 6.0 / 25.4}
+
+
+def _in_em(value: str) -> str:
+    m = _PHYSICAL.match(value.strip())
+    return value if m is None else f"{float(m.group(1)) * _EM_PER[m.group(2)]:.3g}em"
+
+
 def _tex_fallback(tex: str, display: bool) -> Markup:
     tag = "pre" if display else "code"
     return Markup(f'<{tag} class="tex">{html.escape(tex)}</{tag}>')
@@ -167,6 +180,8 @@ def _rebuild(el: object, parts: list[str], depth: int) -> None:
         items: dict[str, str] = getattr(el, "attrib", {})
         for name, value in items.items():
             local = name.rsplit("}", 1)[-1]
+            if local in _SIZED:
+                value = _in_em(value)
             if local not in _MATH_ATTRS or (local in _SIZED and not _SMALL_SIZE.match(value)):
                 continue
             attrs.append(f' {local}="{html.escape(value, quote=True)}"')
