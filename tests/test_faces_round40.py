@@ -11,16 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-from mcp import Client
 
 import grimoire
 from grimoire.cli import main
-from grimoire.mcp_server import build_server
 from tests.readers._pdfgen import pdf_bytes
+from tests.test_faces_round39 import _mcp
 from tests.web.conftest import make_app
 
 # A static site's pages link to each other by the address the site publishes them at, which
@@ -182,22 +180,6 @@ def test_which_of_two_concepts_of_one_label_gets_the_numbered_key_follows_file_o
 PDF_PAGES = [["Training tricks", "A few habits that keep a network's first updates sane."],
              ["Gradient clipping caps the norm of the gradient before each update."],
              ["Warmup raises the step size over the first few hundred updates."]]
-
-
-def _mcp(db: Path, calls: list[tuple[str, dict[str, Any]]]) -> list[Any]:
-    kb = grimoire.open(db, create=False)
-    replies: list[Any] = []
-
-    async def session() -> None:
-        async with Client(build_server(kb)) as client:
-            for tool, args in calls:
-                replies.append(await client.call_tool(tool, args))
-
-    try:
-        anyio.run(session)
-    finally:
-        kb.close()
-    return replies
 
 
 def test_a_hit_past_a_pdfs_title_page_names_the_work_it_is_in(tmp_path: Path) -> None:
