@@ -28,7 +28,9 @@ from grimoire.watch import (
 )
 
 DEADLINE = 60.0
-FAST = WatchOptions(debounce_ms=400, step_ms=50, reconcile_s=3600, embed=False)
+# settle_ms=0: these tests hand `apply` paths written a moment before, as events (the wait for
+# a file still being written has tests of its own in tests/test_faces_round40.py).
+FAST = WatchOptions(debounce_ms=400, step_ms=50, reconcile_s=3600, embed=False, settle_ms=0)
 
 
 def eventually(condition: Callable[[], object], what: str) -> None:

@@ -7,6 +7,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
@@ -285,7 +286,22 @@ class Grimoire:
                                     fold_copies=True)
         if not hits:
             self._not_damaged("search")  # damage inside a page can look like "no results"
-        return hits
+        return self._in_works(hits)
+
+    def _in_works(self, hits: list[Hit]) -> list[Hit]:
+        """A hit on a later page of a PDF whose title page is a concept names that concept:
+        the PDF is one work, which its title page's concept stands for. Its title opens the
+        concept, as the title page's hit does, and its place (`paper.pdf:4`) that page of
+        the source. (Round 39: the page's hit named no concept, and its title, the same words
+        as the title page's hit above it, opened the source instead.) Ranking is unchanged:
+        each page stays a hit of its own."""
+        loose = {h.span.path for h in hits if h.concept_id is None and h.format == "pdf"}
+        if not loose:
+            return hits
+        works = self.store.title_page_concepts(loose)
+        return [replace(h, concept=works[h.span.path][1],
+                        concept_id=ConceptId(str(works[h.span.path][0])))
+                if h.concept_id is None and h.span.path in works else h for h in hits]
 
     def search_notice(self, query: str, hits: Sequence[Hit], mode: str = "hybrid", *,
                       source: str | None = None, format: str | None = None,

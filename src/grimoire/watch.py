@@ -16,6 +16,7 @@ holds the last committed batch; on restart the first scan catches up.
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -63,6 +64,13 @@ class WatchOptions:
     force_polling: bool | None = None  # None: poll only where events cannot arrive
     poll_ms: int = 500
     embed: bool = True
+    # A file written in the last `settle_ms` is still being written (a batch is cut at
+    # `debounce_ms` while the writes go on): it is read once it has been quiet that long, not
+    # half-written and then again (qa39: a 32 MB note read twice, 4.4 s and 45.5 s).
+    settle_ms: int = 1000
+    # A file at least this large is read on a thread of its own (its own connection to a
+    # SQLite file), so a deletion or a save of another note is not held behind it.
+    long_read_bytes: int = 4 << 20
 
 
 def ignored(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
@@ -132,6 +140,14 @@ def inotify_watched(proc: str = "/proc/self") -> set[int] | None:
     return watched if found else None
 
 
+def _signature(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)  # noqa: PTH116
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 def _watch_limit() -> str:
     try:
         limit = int(Path("/proc/sys/fs/inotify/max_user_watches").read_text())
@@ -169,6 +185,16 @@ class Watcher:
         self.scan = _Scan()
         # The database and its journal may live inside a watched folder: never our input.
         self.own = own_files(kb.store)
+        # Files changed too lately to read (`settle_ms`): path -> (mtime_ns, size) last seen,
+        # and when it was first seen so (a clock ahead of ours must not hold it for ever).
+        self.settling: dict[str, tuple[tuple[int, int], float]] = {}
+        # Long reads (`long_read_bytes`), done on a thread of their own, and the batches that
+        # thread finished, handed to `on_batch` by the loop's thread.
+        self._long: queue.Queue[tuple[Path, str] | None] = queue.Queue()
+        self._long_thread: threading.Thread | None = None
+        self._long_done: queue.Queue[Batch] = queue.Queue()
+        self._long_pending: set[str] = set()
+        self._long_lock = threading.Lock()
 
     # -- what changed --------------------------------------------------------------------
 
@@ -227,13 +253,20 @@ class Watcher:
         self.on_batch(batch)
         return batch
 
-    def apply(self, paths: Iterable[str], reason: str = "events") -> Batch:
-        """Ingest the changed `paths` (files or folders, present or gone) under their roots."""
+    def apply(self, paths: Iterable[str], reason: str = "events", *,
+              settled: bool = False) -> Batch:
+        """Ingest the changed `paths` (files or folders, present or gone) under their roots.
+
+        A file still being written waits (`settle_ms`, `settle`), unless `settled`; a long one
+        is read on the long reads' thread (`long_read_bytes`); the rest, deletions first, here.
+        """
         started = time.perf_counter()
         groups: dict[Path, set[str]] = {}
         for p in filter(None, map(self._unaliased, paths)):
             root = self._root_of(p)
             if root is not None and self.wanted(p):
+                if not root.is_file() and p != str(root) and self._later(p, root, settled):
+                    continue
                 groups.setdefault(root, set()).add(p)
         totals: dict[str, int] = {}
         failures: list[SourceRecord] = []
@@ -263,8 +296,129 @@ class Watcher:
         embedded = self._embed() if report.read else 0
         batch = Batch(reason, tuple(sorted(p for g in groups.values() for p in g)), report,
                       time.perf_counter() - started, embedded, tuple(errors))
-        self.on_batch(batch)
+        if groups or errors:  # not when every path was left for later
+            self.on_batch(batch)
         return batch
+
+    def _later(self, path: str, root: Path, settled: bool) -> bool:
+        """Whether the file at `path` is left for later: written too lately to read yet, or
+        long enough to read on the long reads' thread."""
+        try:
+            st = os.stat(path)  # noqa: PTH116
+        except OSError:
+            self.settling.pop(path, None)
+            return False  # gone (a deletion: at once) or unreadable (ingest says so)
+        if not os.path.isfile(path):  # noqa: PTH113
+            return False
+        sig = (st.st_mtime_ns, st.st_size)
+        if not settled and time.time_ns() - st.st_mtime_ns < self.options.settle_ms * 1_000_000:
+            seen = self.settling.get(path)
+            self.settling[path] = (sig, seen[1] if seen and seen[0] == sig else time.monotonic())
+            return True
+        self.settling.pop(path, None)
+        with self._long_lock:
+            if path in self._long_pending:
+                return True  # being read there; read again there if it changed meanwhile
+        if st.st_size >= self.options.long_read_bytes and self._long_reads_here():
+            with self._long_lock:
+                self._long_pending.add(path)
+            self._long.put((root, path))
+            return True
+        return False
+
+    def settle(self) -> Batch | None:
+        """Read the files that have been quiet for `settle_ms` since they were put off (or
+        unchanged that long by our clock, when theirs runs ahead), and hand on the batches the
+        long reads' thread finished."""
+        self._hand_on_long_reads()
+        if not self.settling:
+            return None
+        quiet = self.options.settle_ms * 1_000_000
+        ready: list[str] = []
+        for path, (sig, since) in list(self.settling.items()):
+            try:
+                st = os.stat(path)  # noqa: PTH116
+            except OSError:
+                ready.append(path)  # gone: a deletion
+                continue
+            now_sig = (st.st_mtime_ns, st.st_size)
+            if now_sig != sig:
+                self.settling[path] = (now_sig, time.monotonic())
+            elif time.time_ns() - st.st_mtime_ns >= quiet or \
+                    time.monotonic() - since >= self.options.settle_ms / 1000:
+                ready.append(path)
+        for path in ready:
+            self.settling.pop(path, None)
+        return self.apply(ready, "events", settled=True) if ready else None
+
+    def _long_reads_here(self) -> bool:
+        """Long reads go to a thread of their own with a connection of their own: to the
+        SQLite file (another connection is another writer SQLite serialises) or the
+        PostgreSQL database. An in-memory store has no second connection: read here."""
+        store = self.kb.store
+        target = getattr(store, "_dsn", None) if store.engine != "sqlite" else getattr(
+            store, "path", None)
+        if not isinstance(target, str) or target == ":memory:" or target.startswith("file:") \
+                or (store.engine == "sqlite" and not os.path.isfile(target)):  # noqa: PTH113
+            return False
+        if self._long_thread is None:
+            self._long_thread = threading.Thread(target=self._long_reads, args=(target,),
+                                                 name="grimoire-watch-long-reads", daemon=True)
+            self._long_thread.start()
+        return True
+
+    def _long_reads(self, db: str) -> None:
+        """The long reads' thread: each file read with its own connection, again while it
+        changed during the read (that is a change of its own), removed when it went."""
+        from grimoire.knowledge import open as open_kb
+
+        kb = open_kb(db, create=False)
+        try:
+            while (job := self._long.get()) is not None:
+                root, path = job
+                started = time.perf_counter()
+                errors: tuple[str, ...] = ()
+                report = IngestReport()
+                try:
+                    for _ in range(3):
+                        before = _signature(path)
+                        report = kb.ingest([path], root=root, embed=False)
+                        if _signature(path) == before:
+                            break  # else changed or gone while read: again, or removed
+                except GrimoireError as e:
+                    errors = (str(e),)
+                finally:
+                    with self._long_lock:
+                        self._long_pending.discard(path)
+                self._long_done.put(Batch("long read", (path,), report,
+                                          time.perf_counter() - started, 0, errors))
+        finally:
+            kb.close()
+
+    def _hand_on_long_reads(self) -> None:
+        """On the loop's thread: the long reads finished since the last look, to `on_batch`,
+        their files' new state noted and their vectors asked for."""
+        while True:
+            try:
+                batch = self._long_done.get_nowait()
+            except queue.Empty:
+                return
+            for path in batch.paths:
+                self._rescan(path)
+            if batch.report.read:
+                batch = Batch(batch.reason, batch.paths, batch.report, batch.seconds,
+                              self._embed(), batch.errors)
+            self.on_batch(batch)
+
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the long reads' thread; with `wait`, once it has finished the read it is in
+        (without, the read stops with the process: ingest commits per file)."""
+        if self._long_thread is not None:
+            self._long.put(None)
+            if wait:
+                self._long_thread.join()
+            self._long_thread = None
+            self._hand_on_long_reads()
 
     def _unaliased(self, path: str) -> str | None:
         """`path` as a full ingest spells it. A folder inside a root may hold a symlink to a
@@ -378,6 +532,14 @@ class Watcher:
         Ctrl-C raises KeyboardInterrupt between batches; a batch is never cut in half by it
         (ingest commits per file, so even a kill loses only the open batch).
         """
+        try:
+            self._run()
+        except KeyboardInterrupt:
+            self.close(wait=False)
+            raise
+        self.close()
+
+    def _run(self) -> None:
         import watchfiles
 
         reason = None if self.polling else polling_reason(self.roots)
@@ -399,6 +561,7 @@ class Watcher:
                 ):
                     if changes:
                         self.apply({p for _, p in changes})
+                    self.settle()
                     if time.monotonic() - last >= self.options.reconcile_s:
                         self.reconcile()
                         last = time.monotonic()

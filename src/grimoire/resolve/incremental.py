@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 from grimoire.names import normalize, term_names
+from grimoire.resolve.addresses import AddressTable, address_slug
 from grimoire.resolve.labels import LabelTable, label_key, refers_across
 from grimoire.resolve.links import (
     _INDEX_STEM,
@@ -52,6 +53,7 @@ from grimoire.resolve.merge import (
 )
 from grimoire.resolve.overrides import Overrides
 from grimoire.resolve.types import (
+    AddressRow,
     ConceptRecord,
     EntryRow,
     HeadingRow,
@@ -94,6 +96,7 @@ class IncrementalStore(Protocol):
     def link_rows(self, *, ids: Iterable[int] = (), documents: Iterable[int] = ()
                   ) -> list[LinkRow]: ...
     def heading_rows(self, documents: Iterable[int]) -> list[HeadingRow]: ...
+    def address_rows(self, documents: Iterable[int]) -> list[AddressRow]: ...
     def label_rows(self, *, labels: Iterable[str] = (), documents: Iterable[int] = ()
                    ) -> list[LabelRow]: ...
     def single_documents(self) -> dict[str, int]: ...
@@ -196,11 +199,17 @@ def page_keys(path: str) -> set[str]:
 def state_rows(entries: Iterable[EntryRow], links: Iterable[LinkRow],
                headings: Iterable[HeadingRow],
                claims: Mapping[int, Sequence[Claim]] | None = None,
-               labels: Iterable[LabelRow] = ()) -> Iterator[StateRow]:
+               labels: Iterable[LabelRow] = (),
+               addresses: Iterable[AddressRow] = ()) -> Iterator[StateRow]:
     """The keys the store keeps for these rows (`claims`: each entry's, from the merge), and
-    for the labels the files define (kind "b", by the label: `resolve.labels`)."""
+    for the labels the files define (kind "b", by the label: `resolve.labels`) and the
+    addresses they are published at (kind "b", by the address's last name:
+    `resolve.addresses`)."""
     for r in labels:
         yield r.path, r.document_id, "b", r.document_id, label_key(r.label)
+    for a in addresses:
+        if slug := address_slug(a.address):
+            yield a.path, a.document_id, "b", a.document_id, slug
     for e in entries:
         for norm in merge_keys(e, None if claims is None else claims.get(e.id, ())):
             yield e.path, e.document_id, "e", e.id, norm
@@ -224,11 +233,13 @@ def full_state_rows(data: ResolveInput, claims: Mapping[int, Sequence[Claim]] | 
     """The keys of a whole store (of the files in `paths` only, when given), from what a full
     resolve read and the claims its merge found."""
     if paths is None:
-        return state_rows(data.entries, data.links, data.headings, claims, data.labels)
+        return state_rows(data.entries, data.links, data.headings, claims, data.labels,
+                          data.addresses)
     return state_rows([e for e in data.entries if e.path in paths],
                       [link for link in data.links if link.path in paths],
                       [h for h in data.headings if h.path in paths], claims,
-                      [r for r in data.labels if r.path in paths])
+                      [r for r in data.labels if r.path in paths],
+                      [r for r in data.addresses if r.path in paths])
 
 
 # -- the incremental run ----------------------------------------------------------------------
@@ -459,8 +470,10 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
     doc_ids = [d for d, _ in new_docs]
     new_entries = store.entry_rows(documents=doc_ids)
     new_links = store.link_rows(documents=doc_ids)
+    new_addresses = store.address_rows(doc_ids)
     new_rows = list(state_rows(new_entries, new_links, store.heading_rows(doc_ids),
-                               labels=store.label_rows(documents=doc_ids)))
+                               labels=store.label_rows(documents=doc_ids),
+                               addresses=new_addresses))
 
     # 1. the groups of entries the change can reach, by shared names
     found: dict[tuple[str, int], tuple[str, int]] = {}  # (kind, item) -> (path, document)
@@ -515,6 +528,8 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
     touched |= {r[4] for r in [*old_rows, *new_rows] if r[2] == "b"}
     if refirst or regrouped:
         touched |= {label_key(r.label) for r in store.label_rows(documents=refirst | regrouped)}
+        # ... and a link to the address of a page whose first concept changed
+        touched |= {address_slug(r.address) for r in store.address_rows(refirst | regrouped)}
     section_docs = set(doc_ids) | regrouped | store.section_documents_of(dropped)
     section_docs |= {r[1] for r in store.resolve_keys_by_norm(moved, "h") if r[0] not in changed}
     link_ids = {r[3] for r in store.resolve_keys_by_norm(touched, "k") if r[0] not in changed}
@@ -556,6 +571,12 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
         "k", [link.id for link in relinked if link.id not in fresh_links])}
     labels = LabelTable(store.label_rows(labels={
         link.target.strip() for link in relinked if refers_across(link)}))
+    # The pages published at the addresses these links may name (changed pages' own rows are
+    # not stored yet), and the linking pages' own addresses (a relative link starts there).
+    published = {r[1] for r in store.resolve_keys_by_norm(
+        {link_key(link.target.strip())[1] for link in relinked}, "b")}
+    addresses = AddressTable(
+        [*new_addresses, *store.address_rows((published | link_docs) - set(doc_ids))])
     world.add_names(wanted | labels.names(), dropped)
     for cid, section in store.sections_in(link_docs - section_docs):
         world.concepts[world.stand_in(cid)].sections.append(section)
@@ -567,7 +588,8 @@ def _apply(store: IncrementalStore, paths: list[str], overrides: Overrides,
         world.concepts[world.index_of[cid]].key = key
     targets = resolve_links(relinked, world.concepts, NameIndex(world.concepts),
                             world.entry_concept, own_headings, store.single_documents(),
-                            _FirstConcepts(world), _DocConcepts(world), note_folders, labels)
+                            _FirstConcepts(world), _DocConcepts(world), note_folders, labels,
+                            addresses)
     extra = [(cid, s) for cid, s in sections if s.document_id in section_docs
              and cid not in ids]
     old_links = {r[3] for r in old_rows if r[2] == "k"}

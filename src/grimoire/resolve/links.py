@@ -22,6 +22,7 @@ from urllib.parse import unquote
 
 from grimoire.days import is_date_title
 from grimoire.names import NOTION_ID, normalize, term_names
+from grimoire.resolve.addresses import AddressTable
 from grimoire.resolve.labels import LabelTable
 from grimoire.resolve.types import (
     ConceptRecord,
@@ -201,7 +202,7 @@ def resolve_links(
     entry_concept: Mapping[int, int], own_headings: Mapping[int, Container[str]],
     documents: Mapping[str, int], doc_first: Mapping[int, int],
     doc_concepts: Mapping[int, Container[int]], note_folders: NoteFolders | None = None,
-    labels: LabelTable | None = None,
+    labels: LabelTable | None = None, addresses: AddressTable | None = None,
 ) -> list[LinkTarget]:
     """Where every link leads, and which concept it leaves from.
 
@@ -209,7 +210,8 @@ def resolve_links(
     document to the concept of its first entry (the target of a link to that file);
     `doc_concepts` the concepts each document defines (preferred when ambiguous);
     `note_folders` the folders of every ingested file (else those of `documents`);
-    `labels` the labels of every file, for a reference to another file's (`resolve.labels`).
+    `labels` the labels of every file, for a reference to another file's (`resolve.labels`);
+    `addresses` the addresses pages are published at (`resolve.addresses`).
     """
     if note_folders is None:
         note_folders = NoteFolders(documents)
@@ -284,6 +286,10 @@ def resolve_links(
             by_path = _by_path(link, address, documents, doc_first, file_names)
         if by_path is not None:
             out.append(LinkTarget(link.id, "resolved", by_path, source, name, norm))
+            continue
+        if addresses is not None and link.kind in FILE_LINKS and (
+                published := addresses.resolve(link, address, doc_first)):
+            out.append(LinkTarget(link.id, published[0], published[1], source, name, norm))
             continue
         status, concept = index.lookup(norm, doc_concepts.get(link.document_id))
         if labels is not None and (hit := labels.resolve(link, index, doc_concepts, doc_first)):

@@ -527,21 +527,30 @@ def build_concepts(
     shown: dict[str, list[int]] = defaultdict(list)
     for root, (label, _, _) in labels.items():
         shown[normalize(label)].append(root)
-    for root in roots:
-        group = members[root]
-        label, kind, dropped = labels[root]
+    for root, (label, _, dropped) in labels.items():
         if dropped and len(shown[normalize(label)]) > 1:
             # Two concepts would show one label (`Linear` for the seeds' `Linear Activation
             # Function` and the cheat sheet's `Linear`; the LSTM `Cell` and `Network` beside
             # `LSTM`): the one whose kind word was dropped keeps it.
-            label = f"{label} {dropped}"
-        key = normalize(label) or f"concept {root}"
+            labels[root] = (f"{label} {dropped}", labels[root][1], dropped)
+    # Two concepts with one label: the one whose first entry comes first in file order (path,
+    # then line) keeps the label as its key, the next takes " 2", and so on. Not by entry
+    # ids, which follow the order a parallel ingest wrote the files: which of two "Attention"
+    # concepts `/c/attention` opened changed from one ingest to the next (round 39).
+    given: dict[int, str] = {}
+    for root in sorted(roots, key=lambda r: min((e.path, e.line, e.id) for e in members[r])):
+        key = normalize(labels[root][0]) or f"concept {root}"
         if key in keys:
             n = 2
             while f"{key} {n}" in keys:
                 n += 1
             key = f"{key} {n}"
         keys.add(key)
+        given[root] = key
+    for root in roots:
+        group = members[root]
+        label, kind, _ = labels[root]
+        key = given[root]
         names: dict[str, NameRecord] = {}
         # Which spelling (and entry) a name keeps does not follow entry ids, which follow the
         # order a parallel ingest wrote the files: "hinge loss" (a vault's page) and "Hinge

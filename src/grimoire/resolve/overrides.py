@@ -47,8 +47,10 @@ class Rule:
 # own page only, and is matched in any case, review37b; 5: a link its reader marked as asking
 # for no page, `[[Source]]` or `[[@smith2019]]`, is dead, not wanted, round 38; 6: a name
 # claimed alike by several entries keeps the label's spelling, then the entry first in file
-# order, not the one with the lowest id, round 39).
-RESOLVE_VERSION = "resolve-6"
+# order, not the one with the lowest id, round 39; 7: a link to the address a page's front
+# matter publishes it at, `permalink: /setup-instructions/`, leads to that page,
+# `resolve.addresses`, round 40).
+RESOLVE_VERSION = "resolve-7"
 
 
 @dataclass(frozen=True, slots=True)

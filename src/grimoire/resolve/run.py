@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
 from grimoire.names import normalize
+from grimoire.resolve.addresses import AddressTable
 from grimoire.resolve.incremental import IncrementalStore, full_state_rows, resolve_changes
 from grimoire.resolve.labels import LabelTable
 from grimoire.resolve.links import (
@@ -79,7 +80,8 @@ def _build(data: ResolveInput, overrides: Overrides) -> tuple[Resolution, dict[i
     links = resolve_links(data.links, concepts, index, entry_concept,
                           heading_names(data.headings), data.documents,
                           {d: c for d, (_, c) in doc_first.items()}, doc_concepts,
-                          NoteFolders(data.paths or data.documents), LabelTable(data.labels))
+                          NoteFolders(data.paths or data.documents), LabelTable(data.labels),
+                          AddressTable(data.addresses))
     return Resolution(concepts, links), by_entry
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from grimoire.model import ConceptId, Span
 from grimoire.store.concept_records import (
+    AddressRow,
     ConceptName,
     ConceptRecord,
     ConceptSummary,
@@ -28,10 +29,10 @@ from grimoire.store.records import StoredEntry
 # The records resolve reads and writes live in the store package (the store never imports a
 # later stage); they are re-exported here under their old home.
 __all__ = [
-    "Concept", "ConceptName", "ConceptRecord", "ConceptSummary", "DeadLink", "EntryRow",
-    "HeadingRow", "LabelRow", "LinkRow", "LinkTarget", "Mention", "Merge", "MergeRecord",
-    "NameRecord", "Resolution", "ResolveInput", "ResolveReport", "Section", "SectionRecord",
-    "WantedPage",
+    "AddressRow", "Concept", "ConceptName", "ConceptRecord", "ConceptSummary", "DeadLink",
+    "EntryRow", "HeadingRow", "LabelRow", "LinkRow", "LinkTarget", "Mention", "Merge",
+    "MergeRecord", "NameRecord", "Resolution", "ResolveInput", "ResolveReport", "Section",
+    "SectionRecord", "WantedPage",
 ]
 
 @dataclass(frozen=True, slots=True)

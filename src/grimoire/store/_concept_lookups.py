@@ -8,6 +8,7 @@ builds a concept's entries only, and `concept_records` costs its cold start ~20 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from grimoire.fences import joined
@@ -110,14 +111,26 @@ class ConceptLookups(SharedReads):
 
     def documents_titled(self, title: str, limit: int = 10) -> list[tuple[Span, list[str]]]:
         """Each document whose title is `title` (letter case aside): the lines its passages
-        span, and the labels of the concepts its entries are, in line order."""
+        span, and the labels of the concepts its entries are, in line order.
+
+        Case is folded by Python's `str.casefold`, on both engines alike: SQLite's `lower`
+        folds ASCII letters only and PostgreSQL's follows the database's locale ("ÉTUDE" found
+        "Étude" on one and not the other, review39b). A title whose folded form is as long
+        (a letter folds to at most three: "ß" -> "ss") is read, then compared here."""
+        folded = title.casefold()
+        docs = [doc for doc, found in self._select(
+            """SELECT d.id, d.title FROM documents d
+               WHERE length(d.title) BETWEEN ? AND ?""",
+            ((len(folded) + 2) // 3, len(folded))) if str(found).casefold() == folded]
+        if not docs:
+            return []
         out = []
         for doc, path, start, end in self._select(
-            """SELECT d.id, s.path, MIN(p.start_line), MAX(p.end_line)
+            f"""SELECT d.id, s.path, MIN(p.start_line), MAX(p.end_line)
                FROM documents d JOIN sources s ON s.id = d.source_id
                LEFT JOIN passages p ON p.document_id = d.id
-               WHERE lower(d.title) = lower(?) GROUP BY d.id, s.path
-               ORDER BY s.path, d.id LIMIT ?""", (title, limit)):
+               WHERE d.id IN ({",".join(str(int(d)) for d in docs)}) GROUP BY d.id, s.path
+               ORDER BY s.path, d.id LIMIT ?""", (limit,)):
             labels = [label for label, _ in self._select(
                 """SELECT c.label, MIN(e.start_line) FROM entries e
                    JOIN concept_entries ce ON ce.entry_id = e.id
@@ -126,6 +139,27 @@ class ConceptLookups(SharedReads):
                    ORDER BY MIN(e.start_line), c.label""", (doc,))]
             first = int(start) if start is not None else 1
             out.append((Span(path, first, int(end) if end is not None else first), labels))
+        return out
+
+    def title_page_concepts(self, paths: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """path -> (concept id, label) of each of these PDFs whose title page is an entry
+        (its term the document's title): the concept the whole work stands for."""
+        found = sorted(set(paths))
+        if not found:
+            return {}
+        out: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(found), 500):
+            chunk = found[start:start + 500]
+            for path, cid, label in self._select(
+                f"""SELECT s.path, c.id, c.label FROM sources s
+                   JOIN documents d ON d.source_id = s.id AND d.format = 'pdf'
+                   JOIN entries e ON e.document_id = d.id AND e.start_line = 1
+                        AND e.term = d.title
+                   JOIN concept_entries ce ON ce.entry_id = e.id
+                   JOIN concepts c ON c.id = ce.concept_id
+                   WHERE s.path IN ({",".join("?" * len(chunk))})
+                   ORDER BY s.path, e.id""", chunk):
+                out.setdefault(str(path), (int(cid), str(label)))
         return out
 
     def concept_sections_of(self, concept_id: int) -> list[Section]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from grimoire.model import Span
-from grimoire.store.concept_records import HeadingRow, LabelRow, NameRecord
+from grimoire.store.concept_records import AddressRow, HeadingRow, LabelRow, NameRecord
 
 
 def section_rows(
@@ -28,6 +28,37 @@ def label_rows(doc: int, path: str, labels: Any) -> Iterator[LabelRow]:
     for label, name in labels.items() if isinstance(labels, dict) else ():
         if isinstance(label, str) and isinstance(name, str) and label and name:
             yield LabelRow(doc, path, label, name)
+
+
+# The front matter keys that state where a site generator publishes a page: the page's own
+# address (Jekyll `permalink:`, Hugo `url:`) and addresses that redirect to it (Jekyll's
+# jekyll-redirect-from `redirect_from:`, Hugo `aliases:`).
+OWN_ADDRESS_KEYS = ("permalink", "url")
+REDIRECT_KEYS = ("redirect_from", "aliases")
+ADDRESS_KEYS = OWN_ADDRESS_KEYS + REDIRECT_KEYS
+
+
+def address_rows(doc: int, path: str, meta: Any) -> Iterator[AddressRow]:
+    """The addresses a document's front matter publishes it at. A site path only: Hugo's
+    `url:` and `aliases:` start at the site's root ("/about/"), as does a Jekyll permalink
+    (Jekyll adds the slash when it is left out); a web address with a scheme (`url:
+    https://arxiv.org/...` of a paper's note), an Obsidian alias ("LoRA"), and a pattern
+    (`/:categories/:title/`) are none."""
+    if not isinstance(meta, dict):
+        return
+    for key in ADDRESS_KEYS:
+        value = meta.get(key)
+        for address in [value] if isinstance(value, str) else value if isinstance(
+                value, list) else ():
+            if not isinstance(address, str):
+                continue
+            address = address.strip()
+            if key != "permalink" and not address.startswith("/"):
+                continue
+            if not address or "://" in address or address.startswith("//") or (
+                    "/:" in "/" + address) or any(c.isspace() for c in address):
+                continue
+            yield AddressRow(doc, path, address, key in OWN_ADDRESS_KEYS)
 
 
 def label_places(rows: Iterable[LabelRow], headings: Iterable[HeadingRow]) -> list[Span]:

@@ -61,6 +61,18 @@ class LabelRow:
 
 
 @dataclass(frozen=True, slots=True)
+class AddressRow:
+    """An address a site generator publishes a document at, as its front matter states it
+    (Jekyll `permalink:` and `redirect_from:`, Hugo `url:` and `aliases:`); `own` marks the
+    page's own address (not a redirect), from which its relative links start."""
+
+    document_id: int
+    path: str
+    address: str
+    own: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class HeadingRow:
     """A section heading of a document and the lines its text covers."""
 
@@ -89,6 +101,9 @@ class ResolveInput:
     paths: tuple[str, ...] = ()
     # the labels every document defines: a label reference of one file to another's label
     labels: list[LabelRow] = field(default_factory=list)
+    # the addresses documents are published at: a link to `/setup-instructions/` is a link
+    # to the page whose `permalink:` it is (`resolve.addresses`)
+    addresses: list[AddressRow] = field(default_factory=list)
 
 
 # -- resolve writes to the store -----------------------------------------------------------------

@@ -175,6 +175,9 @@ class PostgresStore(PostgresQueries):
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = shown(url)  # never echo a password
+        # The URL as given, to open another connection of one's own (`watch`'s long reads);
+        # never shown or logged.
+        self._dsn = url
         self._local = threading.local()
 
         def refused(e: BaseException) -> StoreError:

@@ -729,7 +729,7 @@ class PostgresQueries(ConceptLookups):
                    GROUP BY p.document_id, s.path, p.heading_path
                    ORDER BY p.document_id, p.heading_path""")
         ]
-        from grimoire.store._resolve_rows import label_rows, section_rows
+        from grimoire.store._resolve_rows import address_rows, label_rows, section_rows
 
         for d, p, tree in self._all(
             """SELECT d.id, s.path, (d.meta::jsonb->'sections')::text
@@ -745,7 +745,13 @@ class PostgresQueries(ConceptLookups):
                FROM documents d JOIN sources s ON d.source_id = s.id
                WHERE jsonb_typeof(d.meta::jsonb->'labels') = 'object' ORDER BY d.id""")
                   for r in label_rows(int(d), p, json.loads(found))]
-        return ResolveInput(entries, links, headings, documents, paths, labels)
+        addresses = [r for d, p, meta in self._all(
+            """SELECT d.id, s.path, d.meta::text
+               FROM documents d JOIN sources s ON d.source_id = s.id
+               WHERE d.meta::jsonb ?| array['permalink', 'url', 'aliases', 'redirect_from']
+               ORDER BY d.id""")
+                     for r in address_rows(int(d), p, json.loads(meta))]
+        return ResolveInput(entries, links, headings, documents, paths, labels, addresses)
 
     def label_places(self, label: str) -> list[Span]:
         """Where the files that define `label` define it (lint: a label two files define)."""

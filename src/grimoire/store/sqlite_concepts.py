@@ -120,9 +120,9 @@ class ConceptSQL(ConceptLookups):
 
     def resolve_input(self) -> ResolveInput:
         """Entries, links and headings, as resolve reads them."""
-        from grimoire.store._resolve_rows import label_rows, section_rows
+        from grimoire.store._resolve_rows import address_rows, label_rows, section_rows
         from grimoire.store.concept_records import EntryRow, HeadingRow, LinkRow, ResolveInput
-        from grimoire.store.sqlite_resolve_state import LABELS_SELECT
+        from grimoire.store.sqlite_resolve_state import ADDRESSES_SELECT, LABELS_SELECT
 
         c = self.conn
         entries = [
@@ -163,7 +163,9 @@ class ConceptSQL(ConceptLookups):
         paths = tuple(p for (p,) in c.execute("SELECT path FROM sources ORDER BY path"))
         labels = [r for d, p, found in c.execute(LABELS_SELECT)
                   for r in label_rows(d, p, json.loads(found))]
-        return ResolveInput(entries, links, headings, documents, paths, labels)
+        addresses = [r for d, p, meta in c.execute(ADDRESSES_SELECT)
+                     for r in address_rows(d, p, json.loads(meta))]
+        return ResolveInput(entries, links, headings, documents, paths, labels, addresses)
 
     def write_resolution(self, resolution: Resolution, fingerprint: str) -> None:
         """Replace the concept tables with `resolution`; a concept keeps its id by key."""

@@ -23,6 +23,7 @@ from grimoire.store._heading_sql import HEADING_SELECT
 if TYPE_CHECKING:
     from grimoire.model import Span
     from grimoire.store.concept_records import (
+        AddressRow,
         ConceptRecord,
         EntryRow,
         HeadingRow,
@@ -65,8 +66,9 @@ _BULK_CACHE_KIB = 128 * 1024  # page cache while all keys are written (SQLite's 
 # Written with a full set of keys; bump it when `resolve/incremental.py` changes what the keys
 # hold, so a store keyed by an older Grimoire resolves in full once instead of going wrong
 # (2: an API link `Trainer.train` is also keyed by `trainer`; 3: a label a file defines, and
-# a reference to it, are keyed by the label: `resolve.labels`; 4: the label casefolded).
-_KEYS_MARK: StateRow = ("", 0, "v", 0, "keys 4")
+# a reference to it, are keyed by the label: `resolve.labels`; 4: the label casefolded;
+# 5: the addresses a page's front matter publishes it at, by their last name: `resolve.addresses`).
+_KEYS_MARK: StateRow = ("", 0, "v", 0, "keys 5")
 
 _ENTRY_SELECT = """
     SELECT e.id, e.document_id, s.path, e.start_line, e.term,
@@ -93,6 +95,14 @@ LABELS_SELECT = """
     SELECT d.id, s.path, json_extract(d.meta, '$.labels')
     FROM documents d JOIN sources s ON d.source_id = s.id
     WHERE json_type(d.meta, '$.labels') = 'object'"""
+
+# The documents whose front matter may state where a site publishes them (`AddressRow`): a
+# substring test of the meta's text (no JSON parsed for the rest); `address_rows` reads it.
+ADDRESSES_SELECT = """
+    SELECT d.id, s.path, d.meta
+    FROM documents d JOIN sources s ON d.source_id = s.id
+    WHERE (instr(d.meta, '"permalink"') OR instr(d.meta, '"url"')
+           OR instr(d.meta, '"aliases"') OR instr(d.meta, '"redirect_from"'))"""
 
 
 def _ids(ids: Iterable[int]) -> str:
@@ -301,6 +311,17 @@ class ResolveStateSQL:
     def source_paths(self) -> list[str]:
         """The path of every ingested file (`ResolveInput.paths`)."""
         return [p for (p,) in self.conn.execute("SELECT path FROM sources ORDER BY path")]
+
+    def address_rows(self, documents: Iterable[int]) -> list[AddressRow]:
+        """The addresses these documents are published at (`ResolveInput.addresses`)."""
+        from grimoire.store._resolve_rows import address_rows
+
+        out: list[AddressRow] = []
+        for chunk in _chunks(sorted(set(documents))):
+            for d, p, meta in self.conn.execute(f"{ADDRESSES_SELECT} AND d.id IN "
+                                                f"({_ids(chunk)})"):
+                out.extend(address_rows(d, p, json.loads(meta)))
+        return out
 
     def single_documents(self) -> dict[str, int]:
         """path -> document id of every file that is one page (the target of `[x](a.md)`)."""

@@ -38,10 +38,10 @@ from grimoire.showing import FORMULA, halves, in_part
 from grimoire.web import layout
 from grimoire.web.render import (
     concept_href,
+    markdown_lines,
     math_text,
     mention_html,
     safe_url,
-    tex_delimited,
     whole_formulas,
 )
 from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
@@ -358,8 +358,9 @@ def _render_note(site: Site, fmt: str | None, lines: tuple[str, ...],
                 for n, line in enumerate(lines, 1)]
     if fmt == "notebook":
         return [(n, escape(line)) for n, line in enumerate(lines, 1)]
-    if fmt == "markdown":  # `\\(x\\)` and kramdown's `\\\\(x\\\\)` are math, as read
-        return [(n, site.renderer.inline(tex_delimited(line))) for n, line in enumerate(lines, 1)]
+    if fmt in ("markdown", "obsidian"):  # `\\(x\\)` and kramdown's `\\\\(x\\\\)` are math, as
+        # read; a display formula over several lines is drawn whole (`markdown_lines`)
+        return list(enumerate(markdown_lines(lines), 1))
     return [(n, site.renderer.inline(line)) for n, line in enumerate(lines, 1)]
 
 

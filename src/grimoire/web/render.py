@@ -19,7 +19,7 @@ import bisect
 import functools
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
 import nh3
@@ -29,7 +29,7 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from grimoire.fences import split_fences
@@ -52,6 +52,25 @@ _UNKNOWN_OPERATORS = re.compile(r"\\(arg)(?![A-Za-z])")
 # a bare `&` (not XML), so every such formula was shown as source; `split` is the same rows of
 # right- and left-aligned columns, and it knows that one (round 39: a course's LSTM equations).
 _ALIGNED = re.compile(r"\\(begin|end)\s*\{aligned\}")
+# The other environments of rows MathJax draws that latex2mathml does not: `eqnarray` and
+# `alignat` it writes with a bare `&` (refused, so shown as source), `gathered` and `gather` as
+# one row broken by `<mspace linebreak>`, which a browser's MathML does not break (round 40: a
+# course's notes, qa39). Each is written as what draws the same rows: `eqnarray` as an array of
+# right, centre and left columns; `gather(ed)` as an array of one centred column; `alignat{n}`
+# and `alignedat{n}` as `align` (the same right / left pairs, without the count).
+_ROWS = re.compile(r"\\(begin|end)\s*\{(eqnarray\*?|alignat\*?|alignedat|gathered|gather\*?)\}"
+                   r"(\s*\{\s*\d+\s*\})?")
+_ROWS_AS = {"eqnarray": ("array}{rcl", "array"), "gather": ("array}{c", "array"),
+            "gathered": ("array}{c", "array"), "alignat": ("align", "align"),
+            "alignat*": ("align*", "align*"), "alignedat": ("align*", "align*")}
+
+
+def _rows_as(m: re.Match[str]) -> str:
+    begin, end = _ROWS_AS[m.group(2).rstrip("*") if m.group(2) not in _ROWS_AS else m.group(2)]
+    if m.group(1) == "begin":
+        return "\\begin{" + begin + "}"  # `alignat`'s column count goes
+    return "\\end{" + end + "}" + (m.group(3) or "")  # a group after an end is no count
+
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4",
@@ -123,6 +142,7 @@ def math_html(tex: str, display: bool = False) -> Markup:
         return _tex_fallback(tex, display)
     try:
         tex = _ALIGNED.sub(r"\\\1{split}", _UNKNOWN_OPERATORS.sub(r"\\operatorname{\1}", tex))
+        tex = _ROWS.sub(_rows_as, tex)
         raw = latex_to_mathml(tex, display="block" if display else "inline")
         tree = ElementTree.fromstring(raw)
     except Exception:  # latex2mathml raises many kinds (and RecursionError): all mean "cannot"
@@ -130,6 +150,19 @@ def math_html(tex: str, display: bool = False) -> Markup:
     parts: list[str] = []
     _rebuild(tree, parts, depth=0)
     return Markup("".join(parts))
+
+
+# A length in a physical unit (`\\hspace{0.5in}`, which a course's notes put between two
+# formulas of one line) in em at the page's 16 px (96 px an inch): the allowlist kept only
+# em, ex, pt, px, mu and %, so the space went and "or equivalently" ran into the formula
+# (round 40). The size limit then applies as to any other length.
+_PHYSICAL = re.compile(r"^(-?(?:\d+(?:\.\d*)?|\.\d+))(in|cm|mm)$")
+_EM_PER = {"in": 6.0, "cm": 6.0 / 2.54, "mm": 6.0 / 25.4}
+
+
+def _in_em(value: str) -> str:
+    m = _PHYSICAL.match(value.strip())
+    return value if m is None else f"{float(m.group(1)) * _EM_PER[m.group(2)]:.3g}em"
 
 
 def _tex_fallback(tex: str, display: bool) -> Markup:
@@ -147,6 +180,8 @@ def _rebuild(el: object, parts: list[str], depth: int) -> None:
         items: dict[str, str] = getattr(el, "attrib", {})
         for name, value in items.items():
             local = name.rsplit("}", 1)[-1]
+            if local in _SIZED:
+                value = _in_em(value)
             if local not in _MATH_ATTRS or (local in _SIZED and not _SMALL_SIZE.match(value)):
                 continue
             attrs.append(f' {local}="{html.escape(value, quote=True)}"')
@@ -353,6 +388,69 @@ def tex_delimited(line: str) -> str:
         out += [line[pos:m.start()], mark, line[m.end():at[n]].strip(), mark]
         pos = at[n] + len(closer)
     return "".join(out) + line[pos:]
+
+
+# A fence of code in a Markdown note (CommonMark: three or more backticks or tildes, indented
+# at most three spaces); it closes with a run of the same character at least as long.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BLOCK_LINES = 200  # a display formula longer than this many lines is left line by line
+
+
+def _opens(line: str) -> bool:
+    """A line that opens a display formula it does not close: an odd count of `$$`, or a
+    `\\[` (kramdown: `\\\\[`) with no `\\]` after it."""
+    if line.count("$$") % 2:
+        return True
+    at = line.rfind("\\[")
+    return at >= 0 and line.find("\\]", at) < 0
+
+
+def _closes(line: str, dollars: bool) -> bool:
+    return line.count("$$") % 2 == 1 if dollars else "\\]" in line
+
+
+def markdown_lines(lines: Sequence[str]) -> list[Markup]:
+    """A Markdown note's lines for the source view, each the formulas of its own line drawn,
+    as the note's page draws them: a display formula written over several lines (`$$` on a
+    line of its own, the TeX, `$$`; or `\\[ ... \\]`) drawn once, on its first line, the
+    lines it covers left empty, so every line keeps its number and anchor (round 39: each
+    line was drawn alone and the formula shown as TeX between two `$$`); a fenced code
+    block's lines as written (`$x$` in code is no formula)."""
+    out: list[Markup] = []
+    fence: str | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) \
+                    and not line.strip().lstrip(fence[0]).strip():
+                fence = None
+            out.append(escape(line))
+            i += 1
+            continue
+        if m is not None and not (m.group(1)[0] == "`" and "`" in line.strip()[len(m.group(1)):]):
+            fence = m.group(1)
+            out.append(escape(line))
+            i += 1
+            continue
+        end = None
+        if _opens(line):
+            dollars = line.count("$$") % 2 == 1
+            for j in range(i + 1, min(len(lines), i + _BLOCK_LINES)):
+                if _FENCE.match(lines[j]) or not lines[j].strip():
+                    break  # a formula does not run into code or past its paragraph
+                if _closes(lines[j], dollars):
+                    end = j
+                    break
+        if end is None:
+            out.append(math_text(tex_delimited(line)))
+            i += 1
+            continue
+        out.append(math_text(tex_delimited("\n".join(lines[i:end + 1]))))
+        out.extend(Markup("") for _ in range(i + 1, end + 1))
+        i = end + 1
+    return out
 
 
 def in_sentence(before: str, after: str) -> bool:
