@@ -68,7 +68,9 @@ class SharedVectors:
         try:
             pid = int(self._path(query, text, ".claim").read_text() or "0")
         except (FileNotFoundError, ValueError):
-            return False  # being written this moment
+            return False  # written this moment, or a claim given up and made again
+        if pid == 0:
+            return False  # made, its pid not yet written
         if pid == os.getpid():
             return True  # claimed by this process's fork parent or an aborted call of its own
         try:
@@ -104,9 +106,10 @@ class SharedVectors:
             batch = list(chunk)
             if not query and sum(lengths[t] for t in batch) <= embed.QUERY_TOKENS:
                 batch = list(dict.fromkeys([*batch, *everything]))
+            mine = set(chunk)
             try:
                 for text, vector in zip(batch, run(batch), strict=True):
-                    if text in chunk:
+                    if text in mine:
                         self._save(query, text, vector)
                         out[text] = vector.copy()
             except BaseException:
@@ -141,10 +144,11 @@ class SharedVectors:
                 if vector is not None:
                     out[text] = vector
                     self.read += 1
-                elif self._claimer_gone(query, text):
-                    self._path(query, text, ".claim").unlink(missing_ok=True)
+                elif self._claim(query, text):  # given up by the other pass (an error)
                     chunk.append(text)
                 else:
+                    if self._claimer_gone(query, text):  # claimed again next round
+                        self._path(query, text, ".claim").unlink(missing_ok=True)
                     left.append(text)
             if chunk:
                 compute()
