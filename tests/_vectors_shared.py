@@ -36,8 +36,9 @@ CHUNK_TOKENS = 4096
 class SharedVectors:
     """Vectors in `folder`, one file a text, filled by whichever pass computes the text first."""
 
-    def __init__(self, folder: Path, backwards: bool) -> None:
+    def __init__(self, folder: Path, backwards: bool, chunk: int = CHUNK_TOKENS) -> None:
         self.folder = folder
+        self.chunk = chunk  # tokens computed between two claims
         self.backwards = backwards  # the PostgreSQL pass walks from the longest texts down
         # What this process computed and what it read from the other pass (shown under -s).
         self.computed = self.read = 0
@@ -129,7 +130,7 @@ class SharedVectors:
             elif self._claim(query, text):
                 chunk.append(text)
                 tokens += lengths[text]
-                if tokens >= CHUNK_TOKENS:
+                if tokens >= self.chunk:
                     compute()
             else:
                 theirs.append(text)

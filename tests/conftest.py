@@ -341,7 +341,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # children embed for themselves.
 EMBEDS_ITSELF = frozenset(f"tests/{name}.py" for name in (
     "test_embed", "test_ask_vectors", "test_cold_start", "test_search_prepare",
-    "test_background"))
+    "test_background", "test_vectors_shared"))
 _VECTORS: dict[tuple[bool, str], Any] = {}
 _KEEP_VECTORS = [True]
 
