@@ -22,10 +22,16 @@ export GRIMOIRE_TEST_SPLIT=1
 # Two passes on two cores: each embeds on one thread (a bulk session's second thread would
 # contend with the other pass for a core, spinning while it waits).
 export GRIMOIRE_EMBED_THREADS=1
+# The two passes read the same notes into their stores (the Distill articles, every hf-docs page,
+# the cheat sheet): each text's vector is computed by one pass and read by the other, through
+# files in a folder made for this run alone (tests/_vectors_shared.py; every store still saves
+# and indexes its vectors on its own engine).
+vectors=$(mktemp -d)
+export GRIMOIRE_TEST_VECTORS="$vectors"
 log=$(mktemp)
 GRIMOIRE_TEST_STORE=postgres .venv/bin/pytest -q -p no:cacheprovider --durations=15 >"$log" 2>&1 &
 postgres_pid=$!
-trap 'kill "$postgres_pid" 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill "$postgres_pid" 2>/dev/null || true; rm -f "$log"; rm -rf "$vectors"' EXIT
 sqlite=0
 echo "== SQLite pass"
 .venv/bin/pytest -q --durations=15 || sqlite=$?

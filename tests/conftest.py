@@ -341,7 +341,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # children embed for themselves.
 EMBEDS_ITSELF = frozenset(f"tests/{name}.py" for name in (
     "test_embed", "test_ask_vectors", "test_cold_start", "test_search_prepare",
-    "test_background"))
+    "test_background", "test_vectors_shared"))
 _VECTORS: dict[tuple[bool, str], Any] = {}
 _KEEP_VECTORS = [True]
 
@@ -349,8 +349,10 @@ _KEEP_VECTORS = [True]
 @pytest.fixture(scope="session", autouse=True)
 def _vectors_once() -> Iterator[None]:
     from grimoire import embed
+    from tests._vectors_shared import from_environment
 
     real = embed.MiniLM.embed
+    shared = from_environment(postgres=TEST_STORE == "postgres")
 
     def embed_once(self: Any, texts: Any, *, progress: Any = None) -> Any:
         sessions = self._sessions
@@ -366,7 +368,12 @@ def _vectors_once() -> Iterator[None]:
         for i, text in enumerate(texts):
             if (query, text) not in _VECTORS and text not in new:
                 new[text] = i
-        if new:
+        if new and shared is not None:  # the other pass's vectors (tests/_vectors_shared.py)
+            lengths = {text: len(rows[i]) for text, i in new.items()}
+            got = shared.vectors(query, list(new), lengths, lambda run: real(self, run), texts)
+            for text, vector in got.items():
+                _VECTORS[query, text] = vector
+        elif new:
             run = list(new)
             if not query and sum(len(rows[i]) for i in new.values()) <= embed.QUERY_TOKENS:
                 run = list(texts)  # alone they would run on the query session
@@ -382,6 +389,9 @@ def _vectors_once() -> Iterator[None]:
     yield
     patch.undo()
     _VECTORS.clear()
+    if shared is not None:  # shown under -s
+        print(f"\nvectors shared between the passes: {shared.computed} computed here, "
+              f"{shared.read} read from the other pass")
 
 
 @pytest.fixture(autouse=True)

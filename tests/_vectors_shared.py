@@ -1,0 +1,168 @@
+"""The model's vectors shared by the two passes of one run (scripts/test.sh), through files.
+
+The SQLite pass and the PostgreSQL pass run side by side and read the same notes into their
+stores: the Distill articles, every hf-docs page and the cheat sheet are embedded in each
+(about 80 s of the model's CPU a pass, round 39), often at the same moment. With
+GRIMOIRE_TEST_VECTORS naming a folder (made by scripts/test.sh for one run, removed after it),
+each text's vector is computed once for the run: a pass claims a text (a file made with
+O_EXCL, holding its pid), computes the texts it claimed and writes each vector to a file of its
+own; the other pass reads it. The two passes walk a call's texts from opposite ends (by
+length), so when they embed the same texts at once each computes about half. A text claimed
+by a pass that died before writing it is computed by the one that waits for it.
+
+What a store gets is what the model gives (the file holds the vector the model computed, bit
+for bit: the same model file, the same thread count, and the bulk session's vector of a text
+does not depend on its batch; round 39), and every store still runs its own embedding code
+(units, chunks, hashes, saving and indexing the vectors) on its engine. Keyed as
+`_vectors_once` (tests/conftest.py) keys the process's own cache: the text and the session it
+ran on (the query session for a call of `QUERY_TOKENS` tokens or fewer, the bulk otherwise).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+# Tokens a pass computes between two claims: about a second of the model on one thread, so
+# that two passes embedding one collection at once share it evenly.
+CHUNK_TOKENS = 4096
+
+
+class SharedVectors:
+    """Vectors in `folder`, one file a text, filled by whichever pass computes the text first."""
+
+    def __init__(self, folder: Path, backwards: bool, chunk: int = CHUNK_TOKENS) -> None:
+        self.folder = folder
+        self.chunk = chunk  # tokens computed between two claims
+        self.backwards = backwards  # the PostgreSQL pass walks from the longest texts down
+        # What this process computed and what it read from the other pass (shown under -s).
+        self.computed = self.read = 0
+
+    def _path(self, query: bool, text: str, suffix: str) -> Path:
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.folder / f"{'q' if query else 'b'}{key}{suffix}"
+
+    def _load(self, query: bool, text: str) -> Any:
+        import numpy as np
+
+        try:
+            data = self._path(query, text, ".vec").read_bytes()
+        except FileNotFoundError:
+            return None
+        return np.frombuffer(data, dtype=np.float32).copy()
+
+    def _claim(self, query: bool, text: str) -> bool:
+        try:
+            fd = os.open(self._path(query, text, ".claim"), os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return False
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        return True
+
+    def _claimer_gone(self, query: bool, text: str) -> bool:
+        try:
+            pid = int(self._path(query, text, ".claim").read_text() or "0")
+        except (FileNotFoundError, ValueError):
+            return False  # written this moment, or a claim given up and made again
+        if pid == 0:
+            return False  # made, its pid not yet written
+        if pid == os.getpid():
+            return True  # claimed by this process's fork parent or an aborted call of its own
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+    def _save(self, query: bool, text: str, vector: Any) -> None:
+        path = self._path(query, text, ".vec")
+        part = path.with_suffix(f".{os.getpid()}.part")
+        part.write_bytes(vector.astype("float32", copy=False).tobytes())
+        part.replace(path)  # whole or absent for the reader
+
+    def vectors(self, query: bool, texts: Sequence[str], lengths: dict[str, int],
+                run: Callable[[list[str]], Any], everything: Sequence[str]) -> dict[str, Any]:
+        """The vector of each of `texts` (distinct, on session `query`): read from the folder,
+        or computed by `run` (the real model) and written there. `lengths` are their token
+        counts; `everything` is the call's whole list (run with a chunk too small for the bulk
+        session, as the call alone would run on it)."""
+        from grimoire import embed
+
+        out: dict[str, Any] = {}
+        order = sorted(texts, key=lambda t: lengths[t], reverse=self.backwards)
+        theirs: list[str] = []
+        chunk: list[str] = []
+        tokens = 0
+
+        def compute() -> None:
+            nonlocal tokens
+            batch = list(chunk)
+            if not query and sum(lengths[t] for t in batch) <= embed.QUERY_TOKENS:
+                batch = list(dict.fromkeys([*batch, *everything]))
+            mine = set(chunk)
+            try:
+                for text, vector in zip(batch, run(batch), strict=True):
+                    if text in mine:
+                        self._save(query, text, vector)
+                        out[text] = vector.copy()
+            except BaseException:
+                for text in chunk:  # never computed: the other pass must not wait for them
+                    if text not in out:
+                        self._path(query, text, ".claim").unlink(missing_ok=True)
+                raise
+            self.computed += len(chunk)
+            chunk.clear()
+            tokens = 0
+
+        for text in order:
+            vector = self._load(query, text)
+            if vector is not None:
+                out[text] = vector
+                self.read += 1
+            elif self._claim(query, text):
+                chunk.append(text)
+                tokens += lengths[text]
+                if tokens >= self.chunk:
+                    compute()
+            else:
+                theirs.append(text)
+        if chunk:
+            compute()
+        # The other pass's claims: computed there while this pass computed its own.
+        waiting = list(theirs)
+        while waiting:
+            left = []
+            for text in waiting:
+                vector = self._load(query, text)
+                if vector is not None:
+                    out[text] = vector
+                    self.read += 1
+                elif self._claim(query, text):  # given up by the other pass (an error)
+                    chunk.append(text)
+                else:
+                    if self._claimer_gone(query, text):  # claimed again next round
+                        self._path(query, text, ".claim").unlink(missing_ok=True)
+                    left.append(text)
+            if chunk:
+                compute()
+            waiting = left
+            if waiting:
+                time.sleep(0.02)
+        return out
+
+
+def from_environment(postgres: bool) -> SharedVectors | None:
+    folder = os.environ.get("GRIMOIRE_TEST_VECTORS")
+    if not folder:
+        return None
+    with contextlib.suppress(FileExistsError):
+        Path(folder).mkdir(parents=True)
+    return SharedVectors(Path(folder), backwards=postgres)

@@ -1,0 +1,89 @@
+"""The vectors the two passes of scripts/test.sh share (tests/_vectors_shared.py): what a pass
+reads from the other is the model's vector, bit for bit, and a text whose claimer died is
+computed by the pass that waits for it. The real model; real processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grimoire.embed import default_embedder
+from tests._vectors_shared import SharedVectors
+from tests.conftest import ROOT, seed
+
+OTHER_PASS = """
+import sys
+from pathlib import Path
+from grimoire.embed import MiniLM, default_embedder
+from tests._vectors_shared import SharedVectors
+texts = Path(sys.argv[2]).read_text(encoding="utf-8").split("\\x00")
+model = default_embedder()
+lengths = {t: len(r) for t, r in zip(texts, model.tokenize(texts))}
+shared = SharedVectors(Path(sys.argv[1]), backwards=True, chunk=int(sys.argv[3]))
+shared.vectors(False, texts, lengths, lambda run: MiniLM.embed(model, run), texts)
+print(shared.computed)
+"""
+
+
+# Tokens between two claims here (the suite's is CHUNK_TOKENS): a few texts, several claims.
+CHUNK = 200
+
+
+def paragraphs() -> list[str]:
+    """40 lines of seed 003 (its definitions, short to long), read at test time."""
+    lines = seed("003").read_text(encoding="utf-8").splitlines()
+    return list(dict.fromkeys(line.strip() for line in lines if len(line.strip()) >= 40))[:40]
+
+
+def other_pass(folder: Path, texts: list[str]) -> subprocess.Popen[str]:
+    """A process walking `texts` from the longest down, as the PostgreSQL pass does."""
+    listed = folder.parent / f"texts-{len(texts)}"
+    listed.write_text("\x00".join(texts), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    return subprocess.Popen([sys.executable, "-c", OTHER_PASS, str(folder), str(listed),
+                             str(CHUNK)], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+
+
+@pytest.mark.no_store
+def test_vectors_computed_by_the_other_pass_are_the_models(tmp_path: Path) -> None:
+    texts = paragraphs()
+    model = default_embedder()
+    lengths = {t: len(r) for t, r in zip(texts, model.tokenize(texts), strict=True)}
+    assert sum(lengths.values()) > 4 * CHUNK  # several claims each
+    folder = tmp_path / "vectors"
+    folder.mkdir()
+    # Half of them computed by another process first (so that this one surely reads some),
+    # then the rest by two processes at once: each text computed once, whoever claims it.
+    first, _ = other_pass(folder, texts[::2]).communicate(timeout=600)
+    assert int(first) == len(texts[::2])
+    other = other_pass(folder, texts)
+    here = SharedVectors(folder, backwards=False, chunk=CHUNK)
+    got = here.vectors(False, texts, lengths, model.embed, texts)
+    out, _ = other.communicate(timeout=600)
+    assert other.returncode == 0
+    assert here.computed + int(out) == len(texts) - len(texts[::2])
+    assert here.read == len(texts) - here.computed >= len(texts[::2])
+    direct = model.embed(texts)  # in one call, on this process's model
+    assert all(np.array_equal(got[t], v) for t, v in zip(texts, direct, strict=True))
+
+
+@pytest.mark.no_store
+def test_a_text_whose_claimer_died_is_computed_by_the_pass_waiting_for_it(
+    tmp_path: Path
+) -> None:
+    texts = paragraphs()[:6]
+    model = default_embedder()
+    lengths = {t: len(r) for t, r in zip(texts, model.tokenize(texts), strict=True)}
+    gone = subprocess.run(["sh", "-c", "echo $$"], capture_output=True, text=True, check=True)
+    here = SharedVectors(tmp_path, backwards=False)
+    for text in texts:  # claimed by a process that ended before writing a vector
+        here._path(False, text, ".claim").write_text(gone.stdout.strip())
+    got = here.vectors(False, texts, lengths, model.embed, texts)
+    assert (here.computed, here.read) == (len(texts), 0)
+    direct = model.embed(texts)
+    assert all(np.array_equal(got[t], v) for t, v in zip(texts, direct, strict=True))
