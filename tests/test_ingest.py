@@ -112,23 +112,53 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
         assert "Softmax" in texts
 
 
+DUMP = ('<?xml version="1.0"?>\n<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/">'
+        "\n<page><title>Dump Page</title><ns>0</ns><id>1</id><revision><id>1</id><text>"
+        "'''Dump Page''' is a page of a wiki dump.</text></revision></page>\n</mediawiki>\n")
+
+
 def test_failed_file_keeps_its_last_good_version(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    make_vault(notes, 2)
+    (notes / "wiki.xml").write_text(DUMP)
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes])
+        before = counts(db)
+        assert "Dump Page" in {e.entry.term for e in kb.entries()}
+        (notes / "wiki.xml").write_text(DUMP[:-40])  # cut off: a broken dump
+        report = kb.ingest([notes])
+        assert report.failed == 1
+        failed = kb.sources(failed=True)
+        assert [Path(r.path).name for r in failed] == ["wiki.xml"]
+        assert "broken XML dump" in (failed[0].reason or "")
+        assert counts(db) == before  # the old wiki.xml is still there
+        assert "Dump Page" in {e.entry.term for e in kb.entries()}
+        # A later run with the dump whole again reads it again.
+        (notes / "wiki.xml").write_text(DUMP.replace("a page", "the page"))
+        assert kb.ingest([notes]).updated == 1
+
+
+def test_a_file_over_the_size_limit_keeps_nothing_stored(tmp_path: Path) -> None:
+    # Round 40: what was stored of a file now over the limit may be a read of it half-written
+    # (watch); the limit's failure drops it rather than keep it as the last good version.
     notes = tmp_path / "notes"
     make_vault(notes, 2)
     db = tmp_path / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([notes])
-        before = counts(db)
         (notes / "topic-0.md").write_text(NOTE.format(title="Topic 0", n=0, m=1) + "x" * 5000)
         report = kb.ingest([notes], options=ReadOptions(max_bytes=1000))
         assert report.failed == 1
         failed = kb.sources(failed=True)
         assert [Path(r.path).name for r in failed] == ["topic-0.md"]
+        assert Path(report.failures[0].path) == notes / "topic-0.md"
         assert "limit" in (failed[0].reason or "")
-        assert counts(db) == before  # the old topic-0 is still there
-        assert "Topic 0" in {e.entry.term for e in kb.entries()}
+        terms = {e.entry.term for e in kb.entries()}
+        assert "Topic 0" not in terms and "Topic 1" in terms
         # A later run with the limit lifted reads it again.
-        assert kb.ingest([notes]).updated == 1
+        assert kb.ingest([notes]).added == 1
+        assert "Topic 0" in {e.entry.term for e in kb.entries()}
 
 
 def test_walk_skips_hidden_folders_and_outward_symlinks(tmp_path: Path) -> None:

@@ -19,6 +19,12 @@ from typing import BinaryIO
 from grimoire.errors import ReadError
 
 MAX_BYTES = 32 * 1024 * 1024  # the default cap (`ReadOptions.max_bytes`)
+
+
+class TooLargeError(ReadError):
+    """A file over the size cap (`read_capped`)."""
+
+
 # The file that marks a folder `grimoire export site` wrote: never read back as notes.
 EXPORT_MARKER = ".grimoire-export"
 
@@ -54,7 +60,7 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = 
     try:
         size = info.st_size
         if size > max_bytes:
-            raise ReadError(size_message(size, max_bytes), name)
+            raise TooLargeError(size_message(size, max_bytes), name)
         # The size and one byte more, not the cap: a buffer of the cap would be 32 MiB for
         # every note (a reader worker's memory budget may be less). Read to the end of the
         # file, or to one byte over the cap when it grows meanwhile.
@@ -68,7 +74,7 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int, *, follow: bool = 
         os.close(fd)
     data = b"".join(pieces)  # the one piece itself, uncopied, for a file read whole
     if len(data) > max_bytes:  # grew while being read
-        raise ReadError(size_message(len(data), max_bytes), name)
+        raise TooLargeError(size_message(len(data), max_bytes), name)
     return data
 
 

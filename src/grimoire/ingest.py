@@ -26,7 +26,14 @@ from typing import NamedTuple
 from grimoire import readers
 from grimoire._readpool import Budget, ReadPool
 from grimoire.errors import GrimoireError, ReadError, RefusedValue
-from grimoire.files import EXPORT_MARKER, open_regular, read_capped, storable, walk_folder
+from grimoire.files import (
+    EXPORT_MARKER,
+    TooLargeError,
+    open_regular,
+    read_capped,
+    storable,
+    walk_folder,
+)
 from grimoire.model import Document, Problem, Span
 from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, suffix_of
 from grimoire.store.base import SourceRecord, Store
@@ -267,6 +274,8 @@ class _Read(NamedTuple):
     documents: list[Document] | list[DocumentRows] = []  # noqa: RUF012 - never mutated
     notice: str | None = None
     spooled: bool = False  # the documents are in the job's spool file
+    # A failure that removes what was stored for the file (`check`: over the size limit).
+    drop: bool = False
 
 
 # What a SQLite store keeps beside its file: the journal, the vector index, the background
@@ -654,6 +663,12 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
     except OSError as e:
         return _Read("failed", SourceRecord(path=path, root=root, status="failed",
                                             reason=f"cannot read: {e.strerror or e}"))
+    except TooLargeError as e:
+        # What was stored for a file now over the limit is dropped, not kept as its last good
+        # version: it may be a read of the file half-written (watch saw a 39.6 MiB note at
+        # a few MiB, qa40), which no later read could replace.
+        return _Read("failed", SourceRecord(path=path, root=root, status="failed",
+                                            reason=e.message, size=job.size), drop=True)
     except ReadError as e:
         return _Read("failed", SourceRecord(path=path, root=root, status="failed",
                                             reason=e.message, size=job.size))
@@ -941,6 +956,8 @@ def _stored_item(store: Store, job: _Job, result: _Read, tally: _Tally) -> Sourc
     record = result.record
     assert record is not None  # an unchanged file never reaches a batch
     if result.outcome == "failed":
+        if result.drop:
+            store.remove_source(record.path)
         _fail(store, record, tally)
         return None
     if result.outcome == "skipped":

@@ -811,8 +811,11 @@ class Grimoire:
             line = NoteFiles(self.sources, ttl=float("inf"),
                              passages=self.source_passages).line
             said = self.said
+        # Notes named inside their ingested folders, as a shared file should name them.
+        names = export.note_names((r.path, r.root or r.path) for r in self.store.sources())
         return export.write_export(exporter, concepts, len(ids), Path(path), force=force,
-                                   progress=progress, keep=keep, line=line, said=said)
+                                   progress=progress, keep=keep, line=line, said=said,
+                                   names=names)
 
     @_guarded
     def stats(self) -> Stats:

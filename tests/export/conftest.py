@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from tests.conftest import EXAMPLES, reading, shared_store
 from tests.web.hostile import write_hostile_notes
+
+T = TypeVar("T")
 
 # C0 controls XML 1.0 forbids (not NUL: a file with one is skipped as binary), DEL, and the
 # text around them, in a note named by its heading.
@@ -18,6 +20,27 @@ CONTROL_TERM = "Bell\x07 & <Whistle>"
 CONTROL_NOTE = (f"# {CONTROL_TERM}\n\nA term whose text rings\x07 a bell, "
                 "has a vertical tab\x0b, an escape\x1b[31m, a form feed\x0c, a DEL\x7f, "
                 "and a < b && c > d in it.\n")
+
+
+def exported_names(kb: Any) -> dict[str, str]:
+    """How an export names each note of `kb`: inside its ingested folder (round 40)."""
+    from grimoire.export import note_names
+
+    return note_names((r.path, r.root or r.path) for r in kb.sources())
+
+
+def as_exported(kb: Any, value: T) -> T:
+    """`value` (a concept, a span, what `said` gives) with its notes named as an export
+    names them."""
+    from grimoire.export.base import renamed
+
+    return renamed(value, exported_names(kb))
+
+
+def exported_file(kb: Any, name: str) -> Path:
+    """The note an export names `name`."""
+    (path,) = [p for p, n in exported_names(kb).items() if n == name]
+    return Path(path)
 
 
 @pytest.fixture(scope="session")

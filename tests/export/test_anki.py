@@ -19,6 +19,7 @@ from grimoire.model import ConceptId, Entry, Span
 from grimoire.resolve.types import Concept, ConceptName
 from grimoire.store import StoredEntry
 from tests.conftest import EXAMPLES
+from tests.export.conftest import as_exported
 
 
 def _notes(apkg: Path, folder: Path) -> dict[str, list[str]]:
@@ -57,7 +58,7 @@ def test_a_card_per_defined_concept(notes_kb: Any, tmp_path: Path) -> None:
     (entry,) = [e.entry for e in concept.entries]
     assert html.unescape(name) == concept.label
     assert html.unescape(definition) == entry.definition
-    assert source == f"{entry.span.path}:{entry.span.start_line}-{entry.span.end_line}"
+    assert source == str(as_exported(notes_kb, entry.span))
 
 
 def test_a_new_export_updates_the_same_notes(notes_kb: Any, tmp_path: Path,
@@ -119,7 +120,7 @@ def test_a_concept_only_a_page_section_describes_gets_a_card(cheatsheet_kb: Any,
 
     assert html.unescape(back) == "<br><br>".join(anki_math(s.text) for s in said)
     assert any("$" in s.text for s in said) and "\\(" in back
-    assert source == "<br>".join(str(s.span) for s in said)
+    assert source == "<br>".join(str(as_exported(cheatsheet_kb, s.span)) for s in said)
 
 
 def test_a_deck_not_named_apkg_is_written_with_a_note_that_anki_will_not_open_it(

@@ -17,6 +17,7 @@ from grimoire.export import jsonl
 from grimoire.model import ConceptId, Span
 from grimoire.resolve.types import Concept, ConceptName
 from tests.conftest import EXAMPLES
+from tests.export.conftest import as_exported, exported_file
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
@@ -31,7 +32,8 @@ def test_one_line_per_concept_as_show_json_prints_it(notes_kb: Any, tmp_path: Pa
     assert [r["label"] for r in records] == [s.label for s in summaries]
     attention = next(r for r in records if r["label"] == "Attention")
     concept = notes_kb.concept("Attention")
-    shown = serialize.concept(concept, said=notes_kb.said(concept))
+    shown = serialize.concept(as_exported(notes_kb, concept),
+                              said=as_exported(notes_kb, notes_kb.said(concept)))
     assert attention == json.loads(serialize.dumps(shown))
 
 
@@ -41,7 +43,7 @@ def test_every_definition_cites_a_line_of_its_file(notes_kb: Any, tmp_path: Path
     for record in _lines(tmp_path / "notes.jsonl"):
         for stored in record["entries"]:
             span = stored["entry"]["span"]
-            lines = Path(span["path"]).read_text(encoding="utf-8").splitlines()
+            lines = exported_file(notes_kb, span["path"]).read_text(encoding="utf-8").splitlines()
             assert 1 <= span["start_line"] <= span["end_line"] <= len(lines) + 1, span
             checked += 1
     assert checked > 100

@@ -10,6 +10,7 @@ from grimoire.export import skos
 from grimoire.model import ConceptId, Span
 from grimoire.resolve.types import Concept, ConceptName
 from tests.conftest import EXAMPLES
+from tests.export.conftest import as_exported, exported_file
 
 
 def _graph(path: Path) -> Any:
@@ -41,10 +42,11 @@ def test_every_concept_with_its_labels_definitions_and_sources(notes_kb: Any,
     definitions = {str(o) for o in graph.objects(iri, SKOS.definition)}
     assert definitions == {e.entry.definition for e in concept.entries if e.entry.definition}
     sources = {str(o) for o in graph.objects(iri, DCTERMS.source)}
-    assert sources == {str(e.entry.span) for e in concept.entries}
+    assert sources == {str(as_exported(notes_kb, e.entry.span)) for e in concept.entries}
     for source in sources:  # path:start-end of a real file
         path, lines = source.rsplit(":", 1)
-        assert int(lines.split("-")[0]) <= len(Path(path).read_text().splitlines())
+        assert int(lines.split("-")[0]) <= len(
+            exported_file(notes_kb, path).read_text().splitlines())
 
 
 def test_links_become_related_concepts(notes_kb: Any, tmp_path: Path) -> None:

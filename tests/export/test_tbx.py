@@ -12,6 +12,7 @@ from grimoire.export import tbx
 from grimoire.model import ConceptId, Entry, Span
 from grimoire.resolve.types import Concept, ConceptName
 from grimoire.store import StoredEntry
+from tests.export.conftest import as_exported
 
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -37,7 +38,8 @@ def test_a_term_entry_per_concept(notes_kb: Any, tmp_path: Path) -> None:
     preferred = [t.text for t in entry.iter("termNote") if t.text == "preferredTerm-admn-sts"]
     assert len(preferred) == 1
     groups = [(g.findtext("descrip"), g.findtext("admin")) for g in entry.iter("descripGrp")]
-    assert groups == [(e.entry.definition, str(e.entry.span)) for e in concept.entries
+    assert groups == [(e.entry.definition, str(as_exported(notes_kb, e.entry.span)))
+                      for e in concept.entries
                       if e.entry.definition.strip()]
     assert groups
 
@@ -87,5 +89,5 @@ def test_page_sections_are_definitions_too(cheatsheet_kb: Any, tmp_path: Path) -
     cheatsheet_kb.export("tbx", tmp_path / "notes.tbx")
     entry = _entries(tmp_path / "notes.tbx")[tbx.entry_id(concept.key)]
     groups = [(g.findtext("descrip"), g.findtext("admin")) for g in entry.iter("descripGrp")]
-    assert groups == [(s.text, str(s.span)) for s in concept.sections]
+    assert groups == [(s.text, str(as_exported(cheatsheet_kb, s.span))) for s in concept.sections]
     assert "math_notation.rst:41-" in groups[0][1]

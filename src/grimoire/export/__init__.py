@@ -8,13 +8,19 @@ Each format is one module with an `EXPORTER`; `EXPORTERS` lists them once, in th
 from __future__ import annotations
 
 from grimoire.export import anki, jsonl, site, skos, tbx
-from grimoire.export.base import Exporter, ExportReport, Progress, write_export
+from grimoire.export.base import (
+    Exporter,
+    ExportReport,
+    Progress,
+    note_names,
+    write_export,
+)
 
 EXPORTERS: tuple[Exporter, ...] = (jsonl.EXPORTER, skos.EXPORTER, anki.EXPORTER, tbx.EXPORTER,
                                      site.EXPORTER)
 
 __all__ = ["EXPORTERS", "ExportReport", "Exporter", "Progress", "by_name", "names",
-           "write_export"]
+           "note_names", "write_export"]
 
 
 def names() -> tuple[str, ...]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import os
 import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from grimoire.errors import GrimoireError
 from grimoire.files import EXPORT_MARKER, grimoire_running
@@ -19,6 +21,7 @@ from grimoire.resolve.types import Concept
 from grimoire.showing import Said
 
 Progress = Callable[[int, int], None]  # (concepts done, concepts in all)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,9 @@ class Exporter:
     # quotes the notes: `write` takes `line=LineOf` and `said=` (`Grimoire.said`)
     quotes_notes: bool = False
     opened_by: str = ""  # the program that opens the file by its ending only ("Anki")
+    # names each note inside its ingested folder (`note_names`), not by its path on this
+    # machine; the site does not: its pages link to the notes' files on this machine.
+    named: bool = True
 
 
 # What marks a folder as an export's own, which --force may replace: never a folder of the
@@ -58,15 +64,58 @@ class ExportReport:
     notices: tuple[str, ...] = ()  # a killed export's folder cleared, a name Anki will not open
 
 
+def note_names(sources: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """How an export names each ingested file, from (path, ingested root) pairs: by its path
+    inside the folder ingested (`sub/lora.md`; a file ingested by itself by its name), as a
+    deck or a file shared leaks no home folder and means the same on another machine. Files
+    of two folders that would share a name get as many of their folders as tell them apart."""
+    names: dict[str, str] = {}
+    for path, root in sources:
+        inside = root != path and (path + "/").startswith(root.rstrip("/") + "/")
+        names[path] = os.path.relpath(path, root) if inside else Path(path).name
+    owners: dict[str, list[str]] = {}
+    for path, name in names.items():
+        owners.setdefault(name, []).append(path)
+    shared = [p for paths in owners.values() if len(paths) > 1 for p in paths]
+    if shared:
+        from grimoire.knowledge import _distinct_tails
+
+        names.update(_distinct_tails(shared))
+    return names
+
+
+def renamed(value: T, names: Mapping[str, str]) -> T:
+    """`value` with every file's path in it (a `Span`'s, a link's target) as `names` gives
+    it; what names no file in `names` is unchanged."""
+    out: Any = value
+    if isinstance(value, str):
+        out = names.get(value, value)
+    elif isinstance(value, Span):
+        out = dataclasses.replace(value, path=names.get(value.path, value.path))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: renamed(getattr(value, f.name), names)
+                   for f in dataclasses.fields(value) if f.init}
+        changed = {k: v for k, v in changes.items() if v is not getattr(value, k)}
+        out = dataclasses.replace(value, **changed) if changed else value
+    elif isinstance(value, tuple | list):
+        items = [renamed(v, names) for v in value]
+        if any(a is not b for a, b in zip(items, value, strict=True)):
+            out = (type(value)(*items) if hasattr(value, "_fields")
+                   else type(value)(items))
+    return out  # type: ignore[no-any-return]
+
+
 def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, path: Path, *,
                  force: bool = False, progress: Progress | None = None,
                  keep: Iterable[Path] = (),
                  line: Callable[[str, int], str] | None = None,
-                 said: Callable[[Concept], Sequence[Said]] | None = None) -> ExportReport:
+                 said: Callable[[Concept], Sequence[Said]] | None = None,
+                 names: Mapping[str, str] | None = None) -> ExportReport:
     """Run `exporter` into `path`, which must not exist unless `force`, and is none of the
     files in `keep` (the store's own) even then. `line(path, n)` reads a note's line for an
     exporter that quotes the notes (the site's "Mentioned in"), and `said(concept)` what a
-    concept says as every face shows it (`Grimoire.said`: a page's opening words).
+    concept says as every face shows it (`Grimoire.said`: a page's opening words). `names`
+    (`note_names`) names the notes in what is written; without it, by their paths.
 
     The export is written beside `path` and renamed over it only when complete: an export that
     fails half-way leaves nothing behind, and a forced one keeps the old export until then.
@@ -78,6 +127,8 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
         raise GrimoireError("is the database itself (or its -wal, -shm or -journal file); "
                             "an export never replaces it, give another name", str(target))
     _check_target(exporter, target, force)
+    if names and exporter.named:
+        concepts, line, said = _named(concepts, line, said, names)
     cleared = _clear_scratch(target)
     try:  # named by this process, so that the next export can tell it was killed
         scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}-",
@@ -106,6 +157,27 @@ def write_export(exporter: Exporter, concepts: Iterable[Concept], total: int, pa
         cleared += (f"{exporter.opened_by} opens only files named *{exporter.suffix}: rename "
                     f"{target.name} to {target.stem}{exporter.suffix} to import it",)
     return ExportReport(exporter.name, str(target), count, size, cleared)
+
+
+def _named(concepts: Iterable[Concept], line: Callable[[str, int], str] | None,
+           said: Callable[[Concept], Sequence[Said]] | None, names: Mapping[str, str],
+           ) -> tuple[Iterator[Concept], Callable[[str, int], str] | None,
+                      Callable[[Concept], Sequence[Said]] | None]:
+    """The concepts, `line` and `said` of an export with every note named by `names`;
+    `line` is still asked by the note's own path."""
+    paths = {name: path for path, name in names.items()}
+    named_line = named_said = None
+    if line is not None:
+        read = line
+
+        def named_line(name: str, n: int) -> str:
+            return read(paths.get(name, name), n)
+    if said is not None:
+        says = said
+
+        def named_said(concept: Concept) -> Sequence[Said]:
+            return renamed(list(says(concept)), names)
+    return (renamed(c, names) for c in concepts), named_line, named_said
 
 
 def _clear_scratch(target: Path) -> tuple[str, ...]:

@@ -170,4 +170,4 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
     return env
 
 
-EXPORTER = Exporter("site", "", write, folder=True, quotes_notes=True)
+EXPORTER = Exporter("site", "", write, folder=True, quotes_notes=True, named=False)
