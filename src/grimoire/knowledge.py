@@ -115,9 +115,7 @@ class _Finding:
 
     def wait(self) -> bool | None:
         """True: damaged; False: sound as far as the budget read; None: check again."""
-        # The check stops itself at its budget; opening its connection may wait on a lock.
-        if not self._done.wait(DAMAGE_CHECK_BUDGET + 5.0):
-            return None
+        self._done.wait()  # the check stops itself at its budget
         return self._found
 
 
