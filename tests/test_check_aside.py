@@ -2,13 +2,12 @@
 
 A process that searches more than once checks the tables a search reads on a thread and a
 connection of its own, so that its first query that finds nothing does not wait for the
-whole check on the query's connection (1 s at 1M passages). Real SQLite files, damaged in
-place.
+whole check on the query's connection (1 s at 1M passages). Real SQLite files, damaged as
+tests/test_store_health.py damages them.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 import grimoire
 from grimoire import knowledge
 from grimoire.errors import CorruptDatabase
-from tests.test_store_health import copy_of, pristine  # noqa: F401 - the fixture
+from tests.test_store_health import copy_of, damage, pristine  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.sqlite_only(reason="SQLite's quick check of the file's pages")
 
@@ -60,18 +59,8 @@ def test_damage_the_check_ahead_finds_is_said_at_the_empty_result(
     db = copy_of(pristine, tmp_path)
     kb = grimoire.open(db)
     assert kb.search("attention", mode="lexical")
-    # One leaf page of the word index made no page at all (its type byte): SQLite's check
-    # says so wherever the rows lie (bytes overwritten further in can pass for cells).
-    with sqlite3.connect(db) as conn:
-        pages = [p for (p,) in conn.execute(
-            "SELECT pageno FROM dbstat WHERE name = 'passage_fts_data' AND pagetype = 'leaf'"
-            " ORDER BY pageno")]
-        size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
-    with db.open("r+b") as f:
-        f.seek((pages[len(pages) // 2] - 1) * size)
-        f.write(b"\xff")
-    assert kb.search("attention", mode="lexical")  # the pages it read, held
+    damage(db, "passage_fts_data")
+    assert kb.search("attention", mode="lexical")
     with pytest.raises(CorruptDatabase, match="database is damaged"):
         kb.search("zebrafish quokka", mode="lexical")
     kb.close()
