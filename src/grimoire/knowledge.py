@@ -97,28 +97,6 @@ STALE_NOTE = ("this database is read-only and its concepts were merged before it
               "current")
 
 
-class _Finding:
-    """What a damage check run on another thread found (`Grimoire._check_aside`)."""
-
-    def __init__(self) -> None:
-        self._done = threading.Event()
-        self._found: bool | None = None
-
-    def run(self, check: Callable[[float | None, Reads | None], bool | None],
-            reads: Reads) -> None:
-        try:
-            self._found = check(DAMAGE_CHECK_BUDGET, reads)
-        except Exception:  # any failure: the empty result checks for itself
-            self._found = None
-        finally:
-            self._done.set()
-
-    def wait(self) -> bool | None:
-        """True: damaged; False: sound as far as the budget read; None: check again."""
-        self._done.wait()  # the check stops itself at its budget
-        return self._found
-
-
 class Grimoire:
     """A knowledge base in one store.
 
@@ -133,10 +111,6 @@ class Grimoire:
         self._searcher: Searcher | None = None
         # The change counter at the last check that passed, by what it checked (`_not_damaged`)
         self._intact_at: dict[Reads | None, tuple[int, ...]] = {}
-        # The check started on a thread of its own by the second search (`_check_aside`):
-        # (change counter, what it checks, its finding: None when it could not run)
-        self._aside: tuple[tuple[int, ...], Reads, _Finding] | None = None
-        self._searches = 0
         self._roots: tuple[tuple[int, ...], list[str]] | None = None  # (change counter, roots)
         self._lint: tuple[tuple[int, ...], LintReport] | None = None  # (change counter, report)
         self._calls = threading.local()  # this thread's depth in the API's own calls
@@ -310,8 +284,6 @@ class Grimoire:
         hits = self.searcher.search(query, k=k, mode=mode, source=source, format=format, tag=tag)
         if not hits:
             self._not_damaged("search")  # damage inside a page can look like "no results"
-        else:
-            self._check_aside("search")
         return hits
 
     def search_notice(self, query: str, hits: Sequence[Hit], mode: str = "hybrid", *,
@@ -434,36 +406,9 @@ class Grimoire:
         counter = self.store.change_counter()
         if self._intact_at.get(reads) == counter or self._intact_at.get(None) == counter:
             return
-        aside = self._aside
-        found = (aside[2].wait() if aside is not None and aside[:2] == (counter, reads)
-                 else None)
-        if found is None:
-            found = self.store.damaged(budget=DAMAGE_CHECK_BUDGET, reads=reads)
-        if found:
+        if self.store.damaged(budget=DAMAGE_CHECK_BUDGET, reads=reads):
             raise CorruptDatabase(DAMAGED, self.store.url)
         self._intact_at[reads] = counter
-
-    def _check_aside(self, reads: Reads) -> None:
-        # From a process's second search on (a server, the MCP, a REPL, a bench), the check
-        # an empty result needs runs ahead of it, on a thread and a read-only connection of
-        # its own, once per change of the store: the first query that finds nothing (a typo,
-        # an acronym in no note) then waits for what is left of it, not for all of it (round
-        # 39: "LOOCV" 122 ms at 100k passages, its whole 1 s budget at 1M, where other
-        # queries take 14 ms). Never from a first search: a one-query process (`grimoire
-        # search`) would wait at exit for a check it does not need.
-        self._searches += 1
-        check: Callable[[float | None, Reads | None], bool | None] | None = getattr(
-            self.store, "damaged_aside", None)
-        if self._searches < 2 or check is None:
-            return
-        counter = self.store.change_counter()
-        if (self._intact_at.get(reads) == counter or self._intact_at.get(None) == counter
-                or (self._aside is not None and self._aside[:2] == (counter, reads))):
-            return
-        finding = _Finding()
-        self._aside = (counter, reads, finding)
-        threading.Thread(target=finding.run, args=(check, reads), name="grimoire-check",
-                         daemon=True).start()
 
     @_guarded
     def entries(self) -> list[StoredEntry]:

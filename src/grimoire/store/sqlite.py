@@ -1085,33 +1085,11 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         With `budget` (seconds) the check is interrupted when it runs longer, and then finds
         nothing: reading every page of a 3.5 GB store takes several seconds.
         """
-        return self._damaged(self.conn, budget, reads)
-
-    def damaged_aside(self, budget: float | None = None,
-                      reads: Reads | None = None) -> bool | None:
-        """`damaged` on a read-only connection of its own, which it closes: it may run on
-        another thread while this store's connection answers queries. None when no other
-        connection can open the database (in memory) or the check could not run."""
-        if self._opened_as is None:
-            return None
-        try:
-            conn = self.open_reader(closed_with_store=False)
-        except (sqlite3.Error, StoreError):
-            return None
-        try:
-            return self._damaged(conn, budget, reads)
-        except sqlite3.Error:
-            return None
-        finally:
-            conn.close()
-
-    def _damaged(self, conn: sqlite3.Connection, budget: float | None,
-                 reads: Reads | None) -> bool:
         statements = ["PRAGMA quick_check(1)"]
         if reads is not None and sqlite3.sqlite_version_info >= (3, 33):  # a table's check
             wanted = READS[reads]
             try:
-                present = {name for (name,) in conn.execute(
+                present = {name for (name,) in self.conn.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table'"
                     f" AND name IN ({', '.join('?' * len(wanted))})", wanted)}
             except sqlite3.Error:
@@ -1120,18 +1098,18 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 return True  # every one is made when the file is: one lost is damage
             statements = [f"PRAGMA quick_check({name})" for name in wanted]
         if budget is None:
-            return self._quick_check(conn, statements)
+            return self._quick_check(statements)
         done, lock = threading.Event(), threading.Lock()
 
         def stop() -> None:
             with lock:  # never after the check ended: the interrupt would hit the next query
                 if not done.is_set():
-                    conn.interrupt()
+                    self.conn.interrupt()
 
         timer = threading.Timer(budget, stop)
         timer.start()
         try:
-            return self._quick_check(conn, statements)
+            return self._quick_check(statements)
         except sqlite3.OperationalError as e:
             if "interrupted" in str(e):
                 return False
@@ -1141,11 +1119,10 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 done.set()
             timer.cancel()
 
-    @staticmethod
-    def _quick_check(conn: sqlite3.Connection, statements: Sequence[str]) -> bool:
+    def _quick_check(self, statements: Sequence[str]) -> bool:
         for statement in statements:
             try:
-                rows = conn.execute(statement).fetchall()
+                rows = self.conn.execute(statement).fetchall()
             except sqlite3.OperationalError as e:
                 if "interrupted" in str(e):
                     raise
