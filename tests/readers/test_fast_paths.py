@@ -409,3 +409,32 @@ def test_not_a_page_as_a_loop(meta: dict[str, object]) -> None:
     # (round 33 made a value that is only a slot, `{{x}}`, a template's; round 34: this oracle
     # had not learnt it, and failed whenever hypothesis drew one)
     assert sections.not_a_page(meta) == said
+
+
+_FILLER_WORDS = "lorem ipsum dolor sit amet, consectetur adipiscing elit"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["lower", "upper", "exotic", "word"]), min_size=2, max_size=4),
+       st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40))
+@example(["exotic", "exotic"], "")
+def test_the_filler_check_skips_a_head_without_lorem_exactly(kinds: list[str],
+                                                              between: str) -> None:
+    """`not_a_note` runs its case-blind filler pattern only on a head holding "lorem"
+    (lowered): every head the pattern alone calls filler still is, with the letters that
+    IGNORECASE matches beyond ASCII (U+017F for s, U+0131 and U+0130 for i)."""
+    from grimoire.readers import _FILLER, FILLER_REASON, SNIFF_BYTES, not_a_note, sniff_head
+
+    def spelled(kind: str) -> str:
+        if kind == "upper":
+            return _FILLER_WORDS.upper()
+        if kind == "exotic":
+            return _FILLER_WORDS.replace("s", "\u017f").replace("i", "\u0131").title()
+        if kind == "word":
+            return "lorem ipsum, said once"
+        return _FILLER_WORDS
+
+    data = ("# Sample\n\n" + between.join(spelled(k) for k in kinds) + "\n").encode()
+    head = sniff_head(data, "p.md")
+    alone = len(_FILLER.findall(head, 0, SNIFF_BYTES)) >= 2
+    assert (not_a_note("/site/p.md", data, head) == FILLER_REASON) == alone
