@@ -59,3 +59,34 @@ def test_a_page_whose_sections_speak_is_not_silent(
     assert answer.abstained is not rule, answer.answer
     if rule:
         assert "Vaswani" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_an_acronym_held_only_inside_a_longer_name_is_no_answer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool) -> None:
+    # "What GPU did the GNN article's authors train ...?" was answered by Distill's "Code for
+    # the Neural GPU publication was open sourced ..." (fresh29's report leak): "GPU" there
+    # is a word of a model's name. Rule off, that sentence answers again. Our own words.
+    monkeypatch.setattr(ask_module, "ACRONYM_IN_NAME", rule)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "graphs.md").write_text(
+        "# Message passing on graphs\n\n"
+        "Each node gathers the vectors of its neighbours and updates its own from their sum.\n\n"
+        "The authors' playground trains small graph models in the browser.\n\n"
+        "The code of the Neural GPU paper was released in a public repository.\n",
+        encoding="utf-8")
+    answer = ask_notes(tmp_path, [notes],
+                       "What GPU did the graph article's authors train their models on?")
+    assert answer.abstained is rule, answer.answer
+
+
+def test_an_acronym_that_is_the_name_itself_still_answers(tmp_path: Path) -> None:
+    # "GPU" alone, or named with a word the question holds, is the thing asked about.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "hardware.md").write_text(
+        "# Hardware\n\nA GPU runs thousands of small arithmetic units in parallel, which suits "
+        "the matrix products of neural network training.\n", encoding="utf-8")
+    answer = ask_notes(tmp_path, [notes], "Why is a GPU good for training neural networks?")
+    assert not answer.abstained, answer.answer

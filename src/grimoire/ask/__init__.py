@@ -574,6 +574,16 @@ def names_data(question: str, best: Scored) -> bool:
 _ALIAS = re.compile(r"\((\w[\w-]*)\)")  # one word in brackets: a name given for the words before
 
 
+# Round 40: "What GPU did the GNN article's authors train their playground models on?" was
+# answered by "Code for the Neural GPU publication was open sourced ..." (fresh29's report
+# leak; fresh28's had the same shape): an acronym the question asks about ("GPU") that the
+# sentence holds only inside a longer name ("Neural GPU") is no more the thing asked than
+# "Sky" of "Sloan Digital Sky Survey" is the sky (`ACRONYM_IN_NAME`; False: off). A question
+# can write an acronym no other way, so its capitals do not make it a name.
+ACRONYM_IN_NAME = True
+_ACRONYM_WORD = re.compile(r"[A-Z]{2,6}")
+
+
 def only_in_names(question: str, best: Scored) -> bool:
     """True when every question word the best sentence holds is there only as part of a name
     and the question writes it as a plain word: "sky" in "Sloan Digital Sky Survey" (a run of
@@ -588,6 +598,8 @@ def only_in_names(question: str, best: Scored) -> bool:
     for w in asked:
         if w.islower():
             plain.setdefault(stem(w), set()).add(w)
+        elif ACRONYM_IN_NAME and _ACRONYM_WORD.fullmatch(w) and stem(w) not in plain:
+            plain[stem(w)] = {w.casefold()}  # an acronym: see ACRONYM_IN_NAME
         else:
             plain[stem(w)] = set()  # written as a name in the question too: it is one
     tokens = _WORD_RE.findall(best.text)
@@ -601,7 +613,9 @@ def only_in_names(question: str, best: Scored) -> bool:
             return False
         for i in at:
             word = tokens[i]
-            if not _TITLE_WORD.fullmatch(word):
+            if not (_TITLE_WORD.fullmatch(word) or (
+                    ACRONYM_IN_NAME and word.casefold() in written
+                    and _ACRONYM_WORD.fullmatch(word))):
                 return False
             plural_of_name = any(f in (word.casefold() + "s", word.casefold() + "es")
                                  for f in written)
