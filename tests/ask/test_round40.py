@@ -90,3 +90,25 @@ def test_an_acronym_that_is_the_name_itself_still_answers(tmp_path: Path) -> Non
         "the matrix products of neural network training.\n", encoding="utf-8")
     answer = ask_notes(tmp_path, [notes], "Why is a GPU good for training neural networks?")
     assert not answer.abstained, answer.answer
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_where_to_get_something_is_answered_by_a_list_item(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool) -> None:
+    # review39b: "Where do I get pretrained checkpoints for audio?" was refused its list item
+    # by `unlisted` (the question gives none of the item's name). Rule off, refused again.
+    # Our own words.
+    monkeypatch.setattr(ask_module, "WHERE_TO_GET", rule)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "hubs.md").write_text(
+        "# Model hubs\n\n"
+        "- Open Weights Shelf - pretrained checkpoints for text, images and audio\n"
+        "- Loop Kit - a training loop with logging and early stopping\n", encoding="utf-8")
+    (notes / "audio.md").write_text(
+        "# Audio features\n\nA spectrogram shows how the energy of a sound is spread over "
+        "frequencies through time.\n", encoding="utf-8")
+    answer = ask_notes(tmp_path, [notes], "Where do I get pretrained checkpoints for audio?")
+    assert answer.abstained is not rule, answer.answer
+    if rule:
+        assert "Open Weights Shelf" in answer.answer, answer.answer

@@ -669,6 +669,14 @@ _ASKS_RESOURCE = re.compile(
     r"|implementations?|wrappers?|ports?|bindings?|apis?|modules?|projects?|repositor(?:y|ies)"
     r"|tutorials?|courses?|books?|lists?|resources?|services?|platforms?)\b", re.IGNORECASE)
 _ITEM = re.compile(r"[ \t]*[-*+][ \t]+(?P<name>[^\n]*)")
+# Round 40 (review39b): "Where do I get pretrained checkpoints for audio?" was refused its
+# answer, "- Hugging Face Transformers - pretrained checkpoints for text, vision and audio":
+# a question that asks where to get or find something asks for a source, which is what an
+# item of such a list names (`WHERE_TO_GET`; False: off).
+WHERE_TO_GET = True
+_WHERE_TO_GET = re.compile(
+    r"^\s*where\s+(?:do|can|could|should|would|might|may)\s+(?:i|we|you|one)\s+"
+    r"(?:get|find|download|obtain|grab|fetch|look\s+for)\b", re.IGNORECASE)
 _WHO_ASKED = re.compile(r"^\s*who\b", re.IGNORECASE)
 
 
@@ -680,7 +688,8 @@ def unlisted(question: str, best: Scored) -> bool:
                                    or title_item(best.raw, best.start)):
         return False
     if not _WHO_ASKED.match(question) and (_ASKS_RESOURCE.search(question)
-                                           or _ASKS_FOR_DATA.search(question)):
+                                           or _ASKS_FOR_DATA.search(question)
+                                           or (WHERE_TO_GET and _WHERE_TO_GET.match(question))):
         # "Which library ...?", "is there a dataset of ...?": the item is what is asked for.
         # Not "who created the spaCy library?": a maker is asked for, not a library.
         return False
