@@ -112,3 +112,27 @@ def test_where_to_get_something_is_answered_by_a_list_item(
     assert answer.abstained is not rule, answer.answer
     if rule:
         assert "Open Weights Shelf" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_how_a_cost_grows_is_not_answered_by_something_else_growing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpora: Path, rule: bool) -> None:
+    # Distill's Gaussian process article says the uncertainty "grows as we move further away"
+    # from the training data; it never says what the regression costs (a tune leak of
+    # bench/ask.py since fresh19). Rule off, the uncertainty sentence answers again.
+    monkeypatch.setattr(ask_module, "COST_ASKED", rule)
+    answer = ask_notes(tmp_path, [corpora / "distill-articles"],
+                       "How does the cost of Gaussian process regression grow with the number "
+                       "of training points?")
+    assert answer.abstained is rule, answer.answer
+
+
+def test_how_a_cost_grows_is_answered_by_its_order(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "gp.md").write_text(
+        "# Gaussian process regression\n\nExact inference inverts the kernel matrix of the "
+        "training points, so its cost grows cubically with their number.\n", encoding="utf-8")
+    answer = ask_notes(tmp_path, [notes], "How does the cost of Gaussian process regression "
+                                          "grow with the number of training points?")
+    assert not answer.abstained and "cubically" in answer.answer, answer.answer

@@ -650,6 +650,7 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or named_but_empty(question, evidence) or neighbour(question, evidence)
             or undated(question, evidence) or uncounted(question, evidence)
             or untimed(question, evidence) or unranked(question, evidence)
+            or uncosted(question, evidence)
             or unattributed(question, evidence, searcher.store)
             or unlisted(question, evidence.sentences[0]))
 
@@ -818,6 +819,30 @@ def unranked(question: str, evidence: Evidence) -> bool:
     """True when the question asks which is fastest (quickest, cheapest, ...) and none of the
     sentences the answer would quote speaks of speed, cost or time."""
     return _unstated(RANK_ASKED, _ASKS_SPEED_RANK, _SPEED, question, evidence)
+
+
+# Round 40: "How does the cost of Gaussian process regression grow with the number of training
+# points?" was answered by "... the uncertainty of the prediction is small in regions close to
+# the training data and grows as we move further away" (a tune leak since fresh19): a question
+# about how a cost grows was answered by a sentence that says something else grows. A
+# sentence the answer quotes must speak of cost, time, memory or an order of growth
+# (`COST_ASKED`; False: off).
+_ASKS_COST = re.compile(
+    r"\b(?:cost|costs|time|runtime|memory|complexity|compute|computation)\b[^?]*"
+    r"\b(?:grows?|scales?|increases?|rises?|goes\s+up)\b|\bhow\s+(?:expensive|costly)\b",
+    re.IGNORECASE)
+_COST = re.compile(
+    r"\b(?:costs?|costly|expensive|cheap(?:er|est)?|complexity|linear(?:ly)?|quadratic(?:ally)?"
+    r"|cubic(?:ally)?|exponential(?:ly)?|polynomial|logarithmic|times?|runtime|memory|compute"
+    r"|computation(?:al|ally)?|fast(?:er|est)?|slow(?:er|est)?|efficient(?:ly)?)\b|\bO\(",
+    re.IGNORECASE)
+COST_ASKED = True
+
+
+def uncosted(question: str, evidence: Evidence) -> bool:
+    """True when the question asks how a cost grows and none of the sentences the answer
+    would quote speaks of cost, time, memory or an order of growth."""
+    return _unstated(COST_ASKED, _ASKS_COST, _COST, question, evidence)
 
 
 def _unstated(on: bool, asks: re.Pattern[str], needs: re.Pattern[str], question: str,
