@@ -222,7 +222,8 @@ _DOES_NAME = re.compile(r"\b(?:mean|stand\s+for|called|known\s+as)\s*\??\s*$", r
 DOES_VERB = True
 
 
-def named_but_empty(question: str, evidence: Evidence) -> bool:
+def named_but_empty(question: str, evidence: Evidence,
+                    stubs: Sequence[str] = ()) -> bool:
     """The passages whose heading or concept the question names most closely hold no
     answer (a heading with nothing under it, or only "Be the first to contribute!"): the
     notes name the subject but say nothing about it."""
@@ -236,10 +237,14 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     said = (asked_words(_PATH.sub(" ", _first_sentence(best.candidate.text)))
             if best is not None and STUB_SPOKEN else "")
     named += [(frozenset(_covered(asked, name_forms(h.concept, h.title))
+                         | _strewn(asked, name_forms(h.concept, h.title))
                          | set(asked_words(" ".join(_acronym_words(question, h.concept,
                                                                      h.title))).split())), -1)
               for h in evidence.hits if not h.passage_id
               and not _spoken_of(said, name_forms(h.concept, h.title))]
+    # Title-only entries the question names that search did not return (`unfound_stubs`).
+    named += [(frozenset(_covered(asked, name_forms(n))), -1) for n in stubs
+              if not _spoken_of(said, name_forms(n))]
     named = [(words, pid) for words, pid in named if words]
     if not named:
         return False
@@ -261,7 +266,52 @@ def named_but_empty(question: str, evidence: Evidence) -> bool:
     with_text = {s.candidate.passage_id for s in evidence.sentences
                  if not catalogue_item(s.raw, s.start)
                  and not (how and title_item(s.raw, s.start))}
+    if PAGE_SECTIONS:
+        # The page's own passage (its title, no heading above it) says nothing, and the
+        # sections under its title do: the page is not silent.
+        sectioned = {s.candidate.span.path for s in evidence.sentences
+                     if s.candidate.passage_id in with_text and s.candidate.heading_path}
+        with_text |= {c.passage_id for c in evidence.candidates
+                      if not c.heading_path and c.span.path in sectioned}
     return all(pid not in with_text for w, pid in named if w in closest)
+
+
+# Round 40 (qa39's cs231n notes): "who introduced the transformer?" was refused though the
+# section "Transformer Overview" of the page "transformers" answers it ("Vaswani et al.
+# introduced the Transformer"): the question names the page, whose own passage (its title
+# line) holds no sentence, and the section's heading, "Transformer Overview", is not named
+# whole. A page's own passage is not silent when a section of the same file holds text
+# (`PAGE_SECTIONS`; False: off).
+PAGE_SECTIONS = True
+
+
+# Round 40 (fresh30): "What does feature learning replace in a machine learning pipeline?" was
+# answered by the data augmentation entry ("Machine learning algorithms typically become more
+# resistant to overfitting ..."): "Feature learning" is a title-only entry, but search did not
+# return it among the question's hits, so `named_but_empty` never saw it. A run of two to four
+# of the question's words that is the name of a concept with no passage is a title-only entry
+# the question names, found or not (`STUB_UNFOUND`; False: off).
+STUB_UNFOUND = True
+
+
+def unfound_stubs(store: Store, question: str) -> list[str]:
+    """The names of title-only entries (concepts without a passage) that a run of two to four
+    of the question's words spells (see STUB_UNFOUND)."""
+    if not STUB_UNFOUND:
+        return []
+    tokens = _WORD_RE.findall(question)
+    out: list[str] = []
+    for n in (2, 3, 4):
+        for i in range(len(tokens) - n + 1):
+            run = tokens[i : i + n]
+            if run[0].casefold() in STOPWORDS or run[-1].casefold() in STOPWORDS:
+                continue
+            phrase = " ".join(run)
+            norm = normalize(phrase)
+            if norm and any(not store.concept_passages(m.concept_id, limit=1)
+                            for m in store.concepts_named(norm)):
+                out.append(phrase)
+    return out
 
 
 # Round 32: "How are the preset boxes of an object detector chosen?" was refused: it names the
@@ -279,6 +329,23 @@ _PATH = re.compile(r"(?<!\S)\S*/\S*")  # from a word's start: `\S*` from each of
 def _first_sentence(text: str) -> str:
     first = next(iter(split_sentences(text)), None)
     return first.text if first is not None else ""
+
+
+# Round 40 (fresh30): "What makes a convolution narrow?" was answered from the padding and
+# stride entries: the title-only "Narrow convolution" is the question's first hit, but the
+# question writes its two words in the other order, and only a name written as one run of
+# words counted as named. A stub's name of two or more words all of whose words the question
+# holds, in any order and apart, is named too (`STUB_ANY_ORDER`; False: off).
+STUB_ANY_ORDER = True
+
+
+def _strewn(asked: str, forms: frozenset[str]) -> set[str]:
+    """The words of each of `forms` of two or more words whose words the question
+    (`asked_words`) all holds, in any order (see STUB_ANY_ORDER)."""
+    if not STUB_ANY_ORDER:
+        return set()
+    tokens = set(asked.split())
+    return {w for f in forms if " " in f and set(f.split()) <= tokens for w in f.split()}
 
 
 def _spoken_of(said: str, forms: frozenset[str]) -> bool:
@@ -540,6 +607,16 @@ def names_data(question: str, best: Scored) -> bool:
 _ALIAS = re.compile(r"\((\w[\w-]*)\)")  # one word in brackets: a name given for the words before
 
 
+# Round 40: "What GPU did the GNN article's authors train their playground models on?" was
+# answered by "Code for the Neural GPU publication was open sourced ..." (fresh29's report
+# leak; fresh28's had the same shape): an acronym the question asks about ("GPU") that the
+# sentence holds only inside a longer name ("Neural GPU") is no more the thing asked than
+# "Sky" of "Sloan Digital Sky Survey" is the sky (`ACRONYM_IN_NAME`; False: off). A question
+# can write an acronym no other way, so its capitals do not make it a name.
+ACRONYM_IN_NAME = True
+_ACRONYM_WORD = re.compile(r"[A-Z]{2,6}")
+
+
 def only_in_names(question: str, best: Scored) -> bool:
     """True when every question word the best sentence holds is there only as part of a name
     and the question writes it as a plain word: "sky" in "Sloan Digital Sky Survey" (a run of
@@ -554,6 +631,8 @@ def only_in_names(question: str, best: Scored) -> bool:
     for w in asked:
         if w.islower():
             plain.setdefault(stem(w), set()).add(w)
+        elif ACRONYM_IN_NAME and _ACRONYM_WORD.fullmatch(w) and stem(w) not in plain:
+            plain[stem(w)] = {w.casefold()}  # an acronym: see ACRONYM_IN_NAME
         else:
             plain[stem(w)] = set()  # written as a name in the question too: it is one
     tokens = _WORD_RE.findall(best.text)
@@ -567,7 +646,9 @@ def only_in_names(question: str, best: Scored) -> bool:
             return False
         for i in at:
             word = tokens[i]
-            if not _TITLE_WORD.fullmatch(word):
+            if not (_TITLE_WORD.fullmatch(word) or (
+                    ACRONYM_IN_NAME and word.casefold() in written
+                    and _ACRONYM_WORD.fullmatch(word))):
                 return False
             plural_of_name = any(f in (word.casefold() + "s", word.casefold() + "es")
                                  for f in written)
@@ -599,9 +680,11 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
         return True
     return (only_in_names(question, evidence.sentences[0])
             or subject_missing(question, evidence.sentences[0])
-            or named_but_empty(question, evidence) or neighbour(question, evidence)
+            or named_but_empty(question, evidence, unfound_stubs(searcher.store, question))
+            or neighbour(question, evidence)
             or undated(question, evidence) or uncounted(question, evidence)
             or untimed(question, evidence) or unranked(question, evidence)
+            or uncosted(question, evidence)
             or unattributed(question, evidence, searcher.store)
             or unlisted(question, evidence.sentences[0]))
 
@@ -621,6 +704,14 @@ _ASKS_RESOURCE = re.compile(
     r"|implementations?|wrappers?|ports?|bindings?|apis?|modules?|projects?|repositor(?:y|ies)"
     r"|tutorials?|courses?|books?|lists?|resources?|services?|platforms?)\b", re.IGNORECASE)
 _ITEM = re.compile(r"[ \t]*[-*+][ \t]+(?P<name>[^\n]*)")
+# Round 40 (review39b): "Where do I get pretrained checkpoints for audio?" was refused its
+# answer, "- Hugging Face Transformers - pretrained checkpoints for text, vision and audio":
+# a question that asks where to get or find something asks for a source, which is what an
+# item of such a list names (`WHERE_TO_GET`; False: off).
+WHERE_TO_GET = True
+_WHERE_TO_GET = re.compile(
+    r"^\s*where\s+(?:do|can|could|should|would|might|may)\s+(?:i|we|you|one)\s+"
+    r"(?:get|find|download|obtain|grab|fetch|look\s+for)\b", re.IGNORECASE)
 _WHO_ASKED = re.compile(r"^\s*who\b", re.IGNORECASE)
 
 
@@ -632,7 +723,8 @@ def unlisted(question: str, best: Scored) -> bool:
                                    or title_item(best.raw, best.start)):
         return False
     if not _WHO_ASKED.match(question) and (_ASKS_RESOURCE.search(question)
-                                           or _ASKS_FOR_DATA.search(question)):
+                                           or _ASKS_FOR_DATA.search(question)
+                                           or (WHERE_TO_GET and _WHERE_TO_GET.match(question))):
         # "Which library ...?", "is there a dataset of ...?": the item is what is asked for.
         # Not "who created the spaCy library?": a maker is asked for, not a library.
         return False
@@ -761,6 +853,30 @@ def unranked(question: str, evidence: Evidence) -> bool:
     """True when the question asks which is fastest (quickest, cheapest, ...) and none of the
     sentences the answer would quote speaks of speed, cost or time."""
     return _unstated(RANK_ASKED, _ASKS_SPEED_RANK, _SPEED, question, evidence)
+
+
+# Round 40: "How does the cost of Gaussian process regression grow with the number of training
+# points?" was answered by "... the uncertainty of the prediction is small in regions close to
+# the training data and grows as we move further away" (a tune leak since fresh19): a question
+# about how a cost grows was answered by a sentence that says something else grows. A
+# sentence the answer quotes must speak of cost, time, memory or an order of growth
+# (`COST_ASKED`; False: off).
+_ASKS_COST = re.compile(
+    r"\b(?:cost|costs|time|runtime|memory|complexity|compute|computation)\b[^?]*"
+    r"\b(?:grows?|scales?|increases?|rises?|goes\s+up)\b|\bhow\s+(?:expensive|costly)\b",
+    re.IGNORECASE)
+_COST = re.compile(
+    r"\b(?:costs?|costly|expensive|cheap(?:er|est)?|complexity|linear(?:ly)?|quadratic(?:ally)?"
+    r"|cubic(?:ally)?|exponential(?:ly)?|polynomial|logarithmic|times?|runtime|memory|compute"
+    r"|computation(?:al|ally)?|fast(?:er|est)?|slow(?:er|est)?|efficient(?:ly)?)\b|\bO\(",
+    re.IGNORECASE)
+COST_ASKED = True
+
+
+def uncosted(question: str, evidence: Evidence) -> bool:
+    """True when the question asks how a cost grows and none of the sentences the answer
+    would quote speaks of cost, time, memory or an order of growth."""
+    return _unstated(COST_ASKED, _ASKS_COST, _COST, question, evidence)
 
 
 def _unstated(on: bool, asks: re.Pattern[str], needs: re.Pattern[str], question: str,
