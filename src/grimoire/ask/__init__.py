@@ -237,7 +237,6 @@ def named_but_empty(question: str, evidence: Evidence,
     said = (asked_words(_PATH.sub(" ", _first_sentence(best.candidate.text)))
             if best is not None and STUB_SPOKEN else "")
     named += [(frozenset(_covered(asked, name_forms(h.concept, h.title))
-                         | _strewn(asked, name_forms(h.concept, h.title))
                          | set(asked_words(" ".join(_acronym_words(question, h.concept,
                                                                      h.title))).split())), -1)
               for h in evidence.hits if not h.passage_id
@@ -329,23 +328,6 @@ _PATH = re.compile(r"(?<!\S)\S*/\S*")  # from a word's start: `\S*` from each of
 def _first_sentence(text: str) -> str:
     first = next(iter(split_sentences(text)), None)
     return first.text if first is not None else ""
-
-
-# Round 40 (fresh30): "What makes a convolution narrow?" was answered from the padding and
-# stride entries: the title-only "Narrow convolution" is the question's first hit, but the
-# question writes its two words in the other order, and only a name written as one run of
-# words counted as named. A stub's name of two or more words all of whose words the question
-# holds, in any order and apart, is named too (`STUB_ANY_ORDER`; False: off).
-STUB_ANY_ORDER = True
-
-
-def _strewn(asked: str, forms: frozenset[str]) -> set[str]:
-    """The words of each of `forms` of two or more words whose words the question
-    (`asked_words`) all holds, in any order (see STUB_ANY_ORDER)."""
-    if not STUB_ANY_ORDER:
-        return set()
-    tokens = set(asked.split())
-    return {w for f in forms if " " in f and set(f.split()) <= tokens for w in f.split()}
 
 
 def _spoken_of(said: str, forms: frozenset[str]) -> bool:
