@@ -68,36 +68,3 @@ def test_a_note_opening_as_a_synonym_names_that_concept_and_keeps_its_text(
     assert labels[0] == "sensitivity" and "hit rate" not in labels, labels
     out = run(db, "show", "sensitivity")
     assert "hit rate" in out and "Plotted upward" in out, out
-
-
-GLOSSARY_AND_VAULT = {
-    ".obsidian/app.json": "{}\n",
-    "sensitivity.md": NOTES["sensitivity.md"],
-    # A vault's synonym note under "expansion (ACRONYM)", beside a glossary that defines the
-    # expansion as a term of its own.
-    "false alarm rate (FAR).md": "Synonym for [[fall-out|fall-out]]. Monitoring dashboards "
-                                 "chart it per shift.\n",
-    "fall-out.md": "Of all the items that truly are negative, the share a classifier wrongly "
-                   "flags.\n",
-    "glossary.rst": "Terms\n=====\n\n.. glossary::\n\n   False Alarm Rate\n      How often an "
-                    "alarm sounds with no incident behind it, counted per hour of watch.\n\n"
-                    "   Watch\n      A shift spent looking at the monitors.\n",
-}
-
-
-def test_a_synonym_note_joins_another_sources_term_its_title_spells_out(
-        tmp_path: Path) -> None:
-    # Before: "false alarm rate (FAR)" said only that it is a synonym of fall-out, so it
-    # became a name of fall-out, though another source defines "False Alarm Rate" as a term
-    # of its own; a redirect whose own name is another source's term joins that entry
-    # (round 36), and the expansion its title spells out is that name.
-    db, notes = ingested(tmp_path, GLOSSARY_AND_VAULT)
-    assert shown(db, "false alarm rate (FAR)")["label"] == "False Alarm Rate"
-    assert shown(db, "fall-out")["label"] == "fall-out"
-    # Incrementally as in full: without the glossary the note is a name of fall-out again.
-    (notes / "glossary.rst").unlink()
-    run(db, "ingest", "--no-embed", str(notes))
-    assert shown(db, "false alarm rate (FAR)")["label"] == "fall-out"
-    (notes / "glossary.rst").write_text(GLOSSARY_AND_VAULT["glossary.rst"], encoding="utf-8")
-    run(db, "ingest", "--no-embed", str(notes))
-    assert shown(db, "false alarm rate (FAR)")["label"] == "False Alarm Rate"

@@ -48,7 +48,6 @@ from grimoire.resolve.merge import (
     merge_entries,
     page_of,
     redirect_page,
-    same_name_keys,
     shown_label,
 )
 from grimoire.resolve.overrides import Overrides
@@ -136,7 +135,6 @@ def merge_keys(e: EntryRow, claims: Sequence[Claim] | None = None) -> set[str]:
         keys.add(_PAGE + page_of(e.path))
     if e.redirect:
         keys.add(normalize(e.redirect))
-        keys.update(same_name_keys(e))  # the expansion its term spells out joins by name
     elif claims is not None:
         keys.update(c.norm for c in claims if c.link_id is None)
     else:

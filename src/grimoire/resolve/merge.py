@@ -446,14 +446,6 @@ def redirect_page(e: EntryRow) -> str | None:
     return posixpath.join(posixpath.dirname(e.path), page_of(slug))
 
 
-def same_name_keys(e: EntryRow) -> list[str]:
-    """The names by which a redirect joins another source's entry of that name: its term, and
-    the expansion its term spells out ("true positive rate (TPR)": "true positive rate", a
-    term of another glossary, round 40), never the acronym alone."""
-    expansion = parse_term(e.term).expansion
-    return list(dict.fromkeys(n for n in (normalize(e.term), normalize(expansion or "")) if n))
-
-
 def attach_redirects(
     parts: Components, entries: list[EntryRow], by_entry: dict[int, list[Claim]]
 ) -> dict[int, str]:
@@ -479,13 +471,11 @@ def attach_redirects(
     pages = {page_of(e.path): e.id for e in entries if e.line == 1 and not e.redirect}
     done: set[int] = set()
     for e in pending:
-        for norm in same_name_keys(e):
-            same = [eid for doc, eid in term_docs.get(norm, []) if doc != e.document_id]
-            if same and len({parts.find(s) for s in same}) == 1:
-                parts.union(same[0], e.id, e.term, f"same name ({e.term!r} says only: see "
-                                                   f"{e.redirect!r})")
-                done.add(e.id)
-                break
+        same = [eid for doc, eid in term_docs.get(normalize(e.term), []) if doc != e.document_id]
+        if same and len({parts.find(s) for s in same}) == 1:
+            parts.union(same[0], e.id, e.term, f"same name ({e.term!r} says only: see "
+                                               f"{e.redirect!r})")
+            done.add(e.id)
     pending = [e for e in pending if e.id not in done]
     for _ in range(8):  # redirect chains: A -> B -> C
         progress = False

@@ -48,7 +48,7 @@ class Rule:
 # for no page, `[[Source]]` or `[[@smith2019]]`, is dead, not wanted, round 38; 6: a name
 # claimed alike by several entries keeps the label's spelling, then the entry first in file
 # order, not the one with the lowest id, round 39).
-RESOLVE_VERSION = "resolve-7"
+RESOLVE_VERSION = "resolve-6"
 
 
 @dataclass(frozen=True, slots=True)
