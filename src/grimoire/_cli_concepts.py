@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -37,17 +36,6 @@ def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
     for n, line in enumerate(lines):
         line.rstrip()
         out.print(Text(pad + (" " * hang if n else "")) + line, soft_wrap=True)
-
-
-# A redirect's sentence that only points on ("Synonym for X.", "Contrast with Y.").
-_POINTS_ON = re.compile(r"(?:see|see also|contrast with|compare with|synonym for|abbreviation "
-                        r"for|short for|short form of|same as|another name for)\b[^.]*\.?", re.I)
-
-
-def _says_more(definition: str) -> bool:
-    """Whether a redirect's text has a sentence of its own beside its pointers."""
-    sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", " ".join(definition.split()))
-    return any(s and not _POINTS_ON.fullmatch(s) for s in sentences)
 
 
 def _long(out: Console, text: str, label: str) -> None:
@@ -149,9 +137,6 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         # the concept it reached (this one), not the slug it was written as
         line(f"[dim]redirect: {safe(r.entry.term, lines=False)} → "
              f"{safe(c.label, lines=False)} ({safe_at(r.entry.span)})[/dim]")
-        if _says_more(r.entry.definition):
-            # "Synonym for [[recall]]. That is: <formula>": its own words are a source too
-            _long(out, r.entry.definition, c.label)
     if c.merges:
         out.print("\n[bold]merged because[/bold]")
         for m in c.merges:
