@@ -115,7 +115,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # `Link.no_page` (faces38). 42: a first bold line names a page whose first H1 is generic, a PDF
 # glyph mapped to half a UTF-16 pair is U+FFFD (qa38). 43: the bold first line names only a
 # notebook, `!!! Note` is an admonition as `!!! note` is (review38b).
-READ_VERSION = b"grimoire-read-46\x00"
+READ_VERSION = b"grimoire-read-45\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -119,11 +119,6 @@ _REDIRECT = re.compile(r"(?:see|synonym for|abbreviation for|short for|short for
 _POINTER = re.compile(r"(?:see also|contrast with|compare with)\s+(.{1,300}?)\.?", re.I)
 _NEXT_SENTENCE = re.compile(r"(?<=\.)\s+(?=[A-Z])")
 REDIRECT_NAME_WORDS = 6  # an unlinked name in a redirect's other sentence ("Synonym for X.")
-# A note that opens by saying it names the same thing as a link ("Synonym for [[recall]]. That
-# is: ..."), whatever follows: its term is another name of the link's concept, and the rest one
-# more text of it (round 40). "See [[X]]" followed by text of its own is a pointer, no synonym.
-_SAME_OPENING = re.compile(r"(?:synonym for|abbreviation for|short for|short form of|same as|"
-                           r"another name for)\s+", re.I)
 _MD = build_parser()
 
 # --------------------------------------------------------------------------- passages
@@ -540,13 +535,9 @@ def redirect_of(text: str, links: Iterable[Link]) -> str | None:
     link ("Contrast with [[Y]]."); a sentence of the page's own words makes it no redirect.
     """
     links = [x for x in links if x.kind in (LinkKind.WIKILINK, LinkKind.MARKDOWN)]
-    if not links:
+    if not links or len(text) > 320:
         return None
     shown = {collapse(x.label or x.target).lower(): x for x in links}
-    if (opening := _opening_synonym(text, shown)) is not None:
-        return _target(opening)
-    if len(text) > 320:
-        return None
     found: Link | None = None
     pointers = 0
     whole = collapse(text)
@@ -570,29 +561,10 @@ def redirect_of(text: str, links: Iterable[Link]) -> str | None:
             return None
     if found is None or len(links) != 1 + pointers:
         return None
-    return _target(found)
-
-
-def _target(link: Link) -> str:
+    link = found
     if link.kind == LinkKind.MARKDOWN and link.fragment and link.label:
         return link.label  # a same-page anchor: the heading's own words name the term
     return link.target
-
-
-def _opening_synonym(text: str, shown: dict[str, Link]) -> Link | None:
-    """The link a text's first sentence declares it a synonym of, whatever follows:
-    "Synonym for [[X]]." then a formula. Only a whole sentence names it: "Synonym for [[X]] in
-    the context of Y" narrows X and names no synonym."""
-    whole = collapse(text[:2000])
-    opening = _SAME_OPENING.match(whole)
-    if opening is None:
-        return None
-    rest = whole[opening.end():].lower()
-    for name in sorted(shown, key=len, reverse=True):
-        tail = rest[len(name):]
-        if name and rest.startswith(name) and (tail in ("", ".") or tail.startswith(". ")):
-            return shown[name]
-    return None
 
 
 def _definition(blocks: list[Block]) -> str:
