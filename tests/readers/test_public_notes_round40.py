@@ -302,3 +302,15 @@ def test_a_prompt_line_and_package_files_name_nothing(tmp_path: Path) -> None:
                             "indices.\n",
     })
     assert terms == {"Slicing"}
+
+
+def test_a_section_that_defines_its_heading_keeps_it_over_bold_parts() -> None:
+    # review40b: a section that opens by defining its heading, then names its kinds in bold,
+    # is the heading's entry; the bold paragraphs made it their list and it was lost
+    note = ("# Week 3 notes\n\n## Regularization\n\nRegularization is anything that lowers the "
+            "test error without lowering the training error.\n\n**L2.** L2 regularization adds "
+            "the squared norm of the weights to the loss.\n\n**L1.** L1 regularization adds "
+            "the absolute norm of the weights to the loss.\n\n## Batch size\n\nBatch size is "
+            "the number of examples in one gradient step.\n")
+    terms = {t for t, _ in _entries("markdown", note, "/notes/week3.md")}
+    assert {"Regularization", "Batch size"} <= terms

@@ -1282,7 +1282,7 @@ def _bold_lead_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[
     runs.append(run)
     found: list[Entry] = []
     for run in runs:
-        if len(run) < 2:
+        if len(run) < 2 or _section_defined_before(parsed.blocks, run[0][1]):
             continue
         items = []
         for lead, block in run:
@@ -1307,6 +1307,23 @@ def _bold_lead_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[
                                  reason=_BOLD_LEAD_REASON.format(n=len(items), m=defining)))
             taken.add(normalize(term))
     return found
+
+
+def _section_defined_before(blocks: list[Block], first: Block) -> bool:
+    """Whether the text of `first`'s section before it defines the section's heading
+    ("## Regularization" opening "Regularization is ...", then "**L2.** ...", "**L1.** ...";
+    review40b): the section is then the heading's entry, and the bold paragraphs its parts,
+    not a list that takes its place."""
+    path = first.heading_path
+    if not path:
+        return False
+    lead = []
+    for block in blocks:
+        if block is first:
+            break
+        if block.heading_path == path and block.kind == "text":
+            lead.append(block.text)
+    return bool(lead) and defines(bare_name(path[-1]), "\n\n".join(lead))
 
 
 def read(data: bytes, path: str) -> list[Document]:
