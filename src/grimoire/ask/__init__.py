@@ -617,7 +617,8 @@ def only_in_names(question: str, best: Scored) -> bool:
             plain[stem(w)] = {w.casefold()}  # an acronym: see ACRONYM_IN_NAME
         else:
             plain[stem(w)] = set()  # written as a name in the question too: it is one
-    tokens = _WORD_RE.findall(best.text)
+    found = list(_WORD_RE.finditer(best.text))
+    tokens = [m.group() for m in found]
     # "(Adam)" after "Adaptive Moment Estimation": a name the sentence gives on its own, the
     # one the question asks about when it writes "adam" (no part of a longer name)
     aliases = {m.casefold() for m in _ALIAS.findall(best.text)}
@@ -636,8 +637,13 @@ def only_in_names(question: str, best: Scored) -> bool:
                                  for f in written)
             # "The" of "The Hadamard product refers to ..." is capitalised for starting the
             # sentence: a function word is no part of a name.
+            # An acronym is a word of a longer name only with no mark between them: "Unlike
+            # GPT, BERT reads ..." names two things side by side (review40b).
+            acronym = not _TITLE_WORD.fullmatch(word)
             beside = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)
-                      and tokens[j].casefold() not in STOPWORDS]
+                      and tokens[j].casefold() not in STOPWORDS
+                      and not (acronym and best.text[found[min(i, j)].end():
+                                                    found[max(i, j)].start()].strip())]
             in_longer_name = i > 0 and word.casefold() not in aliases and any(
                 _CAPITALISED.fullmatch(b) and stem(b) not in asked_stems for b in beside)
             if not (plural_of_name or in_longer_name):
