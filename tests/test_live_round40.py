@@ -8,6 +8,7 @@ from pathlib import Path
 
 import grimoire
 from grimoire.files import MAX_BYTES
+from grimoire.watch import Batch
 from tests.test_watch import FAST, Running, Watcher
 
 # Our own filler: a paragraph about nothing the notes' terms name.
@@ -69,12 +70,17 @@ def test_watch_drops_a_note_that_grew_past_the_limit(tmp_path: Path) -> None:
     big = folder / "growing.md"
     _start(big)
     with grimoire.open(tmp_path / "kb.db") as kb:
-        watcher = Watcher(kb, [folder], options=FAST)
+        batches: list[Batch] = []
+        watcher = Watcher(kb, [folder], options=FAST, on_batch=batches.append)
         watcher.catch_up()
         assert _stored_of(kb, "growing.md")[0]
         _grow_past_the_limit(big)
-        batch = watcher.apply([str(big)])
-        assert batch.report.failed == 1
+        watcher.apply([str(big)])
+        # a file this large is read on the long reads' thread (faces40's `long_read_bytes`):
+        # its batch is handed on once that read is done (review40b: the merge's test looked
+        # at `apply`'s own batch, which no longer reads it)
+        watcher.close(wait=True)
+        assert sum(b.report.failed for b in batches) == 1, batches
         _failed_as_too_large(kb, "growing.md")
         assert _stored_of(kb, "growing.md") == ([], [])
 
