@@ -105,3 +105,34 @@ def test_a_running_watcher_keeps_no_part_of_a_note_written_past_the_limit(
         assert run.paths() == {"small.md"}
     finally:
         run.close()
+
+
+def test_watch_agrees_with_ingest_on_a_built_copy_when_its_source_comes_or_goes(
+        tmp_path: Path) -> None:
+    # review40b: read40 skips `x/index.html` while `x.md` lies beside `x/`; watch read only the
+    # file that changed, so a source written (or deleted) after its built page left the page
+    # stored twice (or not at all), where a full ingest has it once.
+    folder = tmp_path / "notes"
+    (folder / "dropout").mkdir(parents=True)
+    page = folder / "dropout" / "index.html"
+    page.write_text("<!DOCTYPE html><html><head><title>Dropout</title></head><body><main>"
+                    "<h1>Dropout</h1><p>Dropout switches off a random share of units at each "
+                    "step.</p></main></body></html>")
+    source = folder / "dropout.md"
+
+    def paths(kb: grimoire.Grimoire) -> list[str]:
+        return sorted(Path(e.entry.span.path).relative_to(folder).as_posix()
+                      for e in kb.entries())
+
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        watcher = Watcher(kb, [folder], options=FAST)
+        watcher.catch_up()
+        assert paths(kb) == ["dropout/index.html"]
+        source.write_text("# Dropout\n\nDropout switches off a random share of units at each "
+                          "step.\n")
+        watcher.apply([str(source)])
+        assert paths(kb) == ["dropout.md"]
+        source.unlink()
+        watcher.apply([str(source)])
+        assert paths(kb) == ["dropout/index.html"]
+        watcher.close()

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from grimoire import readers
 from grimoire.errors import GrimoireError
 from grimoire.files import walk_folder
 from grimoire.ingest import IngestReport, _known_spelling, own_files, skipped_dir
@@ -262,6 +263,11 @@ class Watcher:
         """
         started = time.perf_counter()
         groups: dict[Path, set[str]] = {}
+        paths = list(paths)
+        # A site's built copy of a note (`x/index.html` beside `x.md`) is read or not by
+        # whether the note is there: a note written or deleted changes it too, as a full
+        # ingest would find (review40b).
+        paths += [page for p in paths for page in readers.built_pages(p)]
         for p in filter(None, map(self._unaliased, paths)):
             root = self._root_of(p)
             if root is not None and self.wanted(p):

@@ -147,6 +147,17 @@ def built_copy(path: str) -> bool:
     return any(os.path.isfile(folder + ext) for ext in _BUILT_FROM)  # noqa: PTH113 - text paths
 
 
+def built_pages(path: str) -> list[str]:
+    """The pages `built_copy` would take for copies of the note at `path` (`x/index.html`
+    for `x.md`) that are on disk: a note written or deleted changes whether they are read
+    (watch looks at them with it; review40b)."""
+    stem, dot, ext = path.rpartition(".")
+    if not dot or "." + ext not in _BUILT_FROM or "/" in ext or os.sep in ext:
+        return []
+    return [page for name in ("index.html", "index.htm")
+            if os.path.isfile(page := os.path.join(stem, name))]  # noqa: PTH113, PTH118
+
+
 def not_a_note(path: str, data: bytes, head: str) -> str | None:
     """Why a file that a reader would take is no note, from its content, or None: a script
     (`#!/bin/sh`, a repository's `bin/build`), a Git LFS pointer in place of the file, or XML
