@@ -314,3 +314,16 @@ def test_a_section_that_defines_its_heading_keeps_it_over_bold_parts() -> None:
             "the number of examples in one gradient step.\n")
     terms = {t for t, _ in _entries("markdown", note, "/notes/week3.md")}
     assert {"Regularization", "Batch size"} <= terms
+
+
+def test_a_lower_case_concept_after_a_folder_s_subject_is_still_its_name() -> None:
+    # review40b: "a lower-case word after the colon describes the folder's subject" took
+    # personal notes' lower-case concepts for descriptions and kept the label in their name
+    for title, path, name in [
+            ("Deep Learning: backpropagation", "/notes/Deep Learning/backprop.md",
+             "backpropagation"),
+            ("ML: gradient descent", "/notes/ml/gd.md", "gradient descent"),
+            ("Statistics: hypothesis testing", "/notes/statistics/tests.md",
+             "hypothesis testing")]:
+        note = f"# {title}\n\nThe page explains it with one worked example.\n"
+        assert _entries("markdown", note, path)[0][0] == name, title

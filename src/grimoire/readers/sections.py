@@ -1032,7 +1032,7 @@ def _without_folder_label(title: str, path: str) -> str:
                                        and not course) \
             or _OPENS_WITH_ARTICLE.match(rest) or is_generic_title(rest):
         return title
-    if not course and _DESCRIBES.match(rest):
+    if not course and _DESCRIBES.match(rest) and len(rest.split()) >= _DESCRIPTION_WORDS:
         return title  # the folder's subject, described after the colon
     name = bare_name(rest)
     subject = key.split()[0] if course and len(key.split()) == 2 else ""
@@ -1052,6 +1052,10 @@ _OPENS_WITH_ARTICLE = re.compile(r"\s*(?:a|an|the)\s", re.IGNORECASE)
 # "image processing"; the label alone would name "Beginner: linear models" "Beginner").
 # A lower-case name with a mark ("k-means") is a name.
 _DESCRIBES = re.compile(r"\s*(?:[a-z]{2,}(?:-[a-z]+)*\s|[a-z]+$)")
+# A description is a phrase: "Deep Learning: backpropagation" in `deep-learning/`, "ML: gradient
+# descent" in `ml/` name a concept in lower case, as people write their notes (review40b: both
+# kept their label, and "backpropagation" was no concept).
+_DESCRIPTION_WORDS = 4
 # Programming languages and the libraries a course teaches as one: a course's part named by
 # one of them ("Python Basics", "PyTorch Fundamentals") says whose lists, arrays or tensors
 # its pages are about. Compared after `heading_key`.
