@@ -148,3 +148,21 @@ def test_mcp_search_names_the_copies(course: grimoire.Grimoire) -> None:
     also = [r["also_in"] for r in results if "also_in" in r]
     assert len(also) == 1 and isinstance(also[0], list) and len(also[0]) == 4, results
     assert {"path", "start_line", "end_line"} == set(also[0][0])
+
+
+def test_one_template_filled_in_for_several_concepts_is_no_copy(tmp_path: Path) -> None:
+    # review40b: notes written from one template, each naming its own concept, were folded
+    # into one result, two of the three concepts hidden as its copies.
+    template = ("# {name}\n\n{name} is an activation function that the network applies "
+                "elementwise to the output of every hidden layer during the forward pass, "
+                "before the next layer reads it.\n")
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name in ("Sigmoid", "Tanh", "Softplus"):
+        (folder / f"{name.lower()}.md").write_text(template.format(name=name), encoding="utf-8")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([folder], embed=False)
+        hits = kb.search("activation function applied elementwise", k=5, mode="lexical")
+    assert sorted(h.concept or "" for h in hits) == ["Sigmoid", "Softplus", "Tanh"], \
+        [(h.concept, h.copies) for h in hits]
+    assert all(not h.copies for h in hits)

@@ -1013,7 +1013,8 @@ def _fold_copies(hits: list[Hit]) -> list[Hit]:
             # here in words split at spaces, not in shingles: a looser bound, COPY_SIZES).
             into = next((o for i, o in kept if out[o].span.path != hit.span.path
                          and min(sizes[i], sizes[j]) >= COPY_SIZES * max(sizes[i], sizes[j])
-                         and _alike(shingled(i), shingled(j))), None)
+                         and _alike(shingled(i), shingled(j))
+                         and not _names_its_own(hit, hits[i])), None)
         if into is None:
             if sizes[j] >= MIN_WORDS:  # too short to call a copy: glosses that agree are two
                 kept.append((j, len(out)))
@@ -1021,6 +1022,17 @@ def _fold_copies(hits: list[Hit]) -> list[Hit]:
         else:
             out[into] = replace(out[into], copies=(*out[into].copies, hit.span))
     return out
+
+
+def _names_its_own(copy: Hit, kept: Hit) -> bool:
+    """Whether `copy` is another concept's text that names it where `kept`'s does not: one
+    template filled in for each of a glossary's terms ("Tanh is an activation function that
+    ...", "Softplus is an activation function that ...") is a text per concept, not a copy
+    (review40b: three such notes were one result, two concepts hidden in its copies)."""
+    if not copy.concept or normalize(copy.concept) == normalize(kept.concept or ""):
+        return False
+    name = f" {normalize(copy.concept)} "
+    return name in f" {normalize(copy.text)} " and name not in f" {normalize(kept.text)} "
 
 
 def _alike(mine: set[bytes], theirs: set[bytes]) -> bool:
