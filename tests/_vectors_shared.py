@@ -64,8 +64,13 @@ class SharedVectors:
             return False
         # The process and its thread: two threads of one pass (a query embedded on a search's
         # or ask's worker beside the main thread) claim texts too.
-        os.write(fd, f"{os.getpid()} {threading.get_ident()}".encode())
-        os.close(fd)
+        try:
+            os.write(fd, f"{os.getpid()} {threading.get_ident()}".encode())
+        except BaseException:  # an empty claim is one being written: waited for for ever
+            self._path(query, text, ".claim").unlink(missing_ok=True)
+            raise
+        finally:
+            os.close(fd)
         return True
 
     def _claimer_gone(self, query: bool, text: str) -> bool:
@@ -127,41 +132,49 @@ class SharedVectors:
             chunk.clear()
             tokens = 0
 
-        for text in order:
-            vector = self._load(query, text)
-            if vector is not None:
-                out[text] = vector
-                self.read += 1
-            elif self._claim(query, text):
-                chunk.append(text)
-                tokens += lengths[text]
-                if tokens >= self.chunk:
-                    compute()
-            else:
-                theirs.append(text)
-        if chunk:
-            compute()
-        # The other pass's claims: computed there while this pass computed its own.
-        waiting = list(theirs)
-        while waiting:
-            left = []
-            for text in waiting:
+        try:
+            for text in order:
                 vector = self._load(query, text)
                 if vector is not None:
                     out[text] = vector
                     self.read += 1
-                elif self._claim(query, text):  # given up by the other pass (an error)
+                elif self._claim(query, text):
                     chunk.append(text)
+                    tokens += lengths[text]
+                    if tokens >= self.chunk:
+                        compute()
                 else:
-                    if self._claimer_gone(query, text):  # claimed again next round
-                        self._path(query, text, ".claim").unlink(missing_ok=True)
-                    left.append(text)
+                    theirs.append(text)
             if chunk:
                 compute()
-            waiting = left
-            if waiting:
-                time.sleep(0.02)
-        return out
+            # The other pass's claims: computed there while this pass computed its own.
+            waiting = list(theirs)
+            while waiting:
+                left = []
+                for text in waiting:
+                    vector = self._load(query, text)
+                    if vector is not None:
+                        out[text] = vector
+                        self.read += 1
+                    elif self._claim(query, text):  # given up by the other pass (an error)
+                        chunk.append(text)
+                    else:
+                        if self._claimer_gone(query, text):  # claimed again next round
+                            self._path(query, text, ".claim").unlink(missing_ok=True)
+                        left.append(text)
+                if chunk:
+                    compute()
+                waiting = left
+                if waiting:
+                    time.sleep(0.02)
+            return out
+        except BaseException:
+            # Claims not computed yet (a chunk still filling when a read of the folder or a
+            # claim failed): the other pass must not wait for them while this one runs on.
+            for text in chunk:
+                if text not in out:
+                    self._path(query, text, ".claim").unlink(missing_ok=True)
+            raise
 
 
 def from_environment(postgres: bool) -> SharedVectors | None:

@@ -138,3 +138,21 @@ def test_two_threads_of_one_pass_compute_a_text_once(tmp_path: Path) -> None:
     assert not errors, errors
     assert runs == ["first"]
     assert np.array_equal(got[text], model.embed([text])[0])
+
+
+@pytest.mark.no_store
+def test_a_pass_that_fails_before_computing_its_claims_gives_them_up(tmp_path: Path) -> None:
+    # review40a: claims were given up only when the model failed. A read of the folder that
+    # failed while a chunk was still filling left its claims behind, in a process that goes
+    # on to its next test: the other pass waited for those texts for ever.
+    short, long = sorted(paragraphs()[:2], key=len)
+    model = default_embedder()
+    texts = [short, long]
+    lengths = {t: len(r) for t, r in zip(texts, model.tokenize(texts), strict=True)}
+    assert lengths[short] < lengths[long]
+    here = SharedVectors(tmp_path, backwards=False)
+    here._path(False, long, ".vec").mkdir()  # the long text's vector cannot be read
+    with pytest.raises(IsADirectoryError):
+        here.vectors(False, texts, lengths, model.embed, texts)
+    assert not here._path(False, short, ".claim").exists()
+    assert list(tmp_path.glob("*.claim")) == []
