@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -61,19 +62,28 @@ class SharedVectors:
             fd = os.open(self._path(query, text, ".claim"), os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
             return False
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
+        # The process and its thread: two threads of one pass (a query embedded on a search's
+        # or ask's worker beside the main thread) claim texts too.
+        try:
+            os.write(fd, f"{os.getpid()} {threading.get_ident()}".encode())
+        except BaseException:  # an empty claim is one being written: waited for for ever
+            self._path(query, text, ".claim").unlink(missing_ok=True)
+            raise
+        finally:
+            os.close(fd)
         return True
 
     def _claimer_gone(self, query: bool, text: str) -> bool:
         try:
-            pid = int(self._path(query, text, ".claim").read_text() or "0")
+            pid, *thread = map(int, self._path(query, text, ".claim").read_text().split())
         except (FileNotFoundError, ValueError):
-            return False  # written this moment, or a claim given up and made again
-        if pid == 0:
-            return False  # made, its pid not yet written
+            return False  # written this moment (its pid not yet), or given up and made again
         if pid == os.getpid():
-            return True  # claimed by this process's fork parent or an aborted call of its own
+            # Another thread of this process computing it (review40a: taken as given up, the
+            # text was computed twice and both wrote one `.part` file), or a thread that died
+            # or a call of this thread's own that was cut short.
+            return not thread or thread[0] == threading.get_ident() or \
+                thread[0] not in {t.ident for t in threading.enumerate()}
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
@@ -84,7 +94,7 @@ class SharedVectors:
 
     def _save(self, query: bool, text: str, vector: Any) -> None:
         path = self._path(query, text, ".vec")
-        part = path.with_suffix(f".{os.getpid()}.part")
+        part = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
         part.write_bytes(vector.astype("float32", copy=False).tobytes())
         part.replace(path)  # whole or absent for the reader
 
@@ -122,41 +132,49 @@ class SharedVectors:
             chunk.clear()
             tokens = 0
 
-        for text in order:
-            vector = self._load(query, text)
-            if vector is not None:
-                out[text] = vector
-                self.read += 1
-            elif self._claim(query, text):
-                chunk.append(text)
-                tokens += lengths[text]
-                if tokens >= self.chunk:
-                    compute()
-            else:
-                theirs.append(text)
-        if chunk:
-            compute()
-        # The other pass's claims: computed there while this pass computed its own.
-        waiting = list(theirs)
-        while waiting:
-            left = []
-            for text in waiting:
+        try:
+            for text in order:
                 vector = self._load(query, text)
                 if vector is not None:
                     out[text] = vector
                     self.read += 1
-                elif self._claim(query, text):  # given up by the other pass (an error)
+                elif self._claim(query, text):
                     chunk.append(text)
+                    tokens += lengths[text]
+                    if tokens >= self.chunk:
+                        compute()
                 else:
-                    if self._claimer_gone(query, text):  # claimed again next round
-                        self._path(query, text, ".claim").unlink(missing_ok=True)
-                    left.append(text)
+                    theirs.append(text)
             if chunk:
                 compute()
-            waiting = left
-            if waiting:
-                time.sleep(0.02)
-        return out
+            # The other pass's claims: computed there while this pass computed its own.
+            waiting = list(theirs)
+            while waiting:
+                left = []
+                for text in waiting:
+                    vector = self._load(query, text)
+                    if vector is not None:
+                        out[text] = vector
+                        self.read += 1
+                    elif self._claim(query, text):  # given up by the other pass (an error)
+                        chunk.append(text)
+                    else:
+                        if self._claimer_gone(query, text):  # claimed again next round
+                            self._path(query, text, ".claim").unlink(missing_ok=True)
+                        left.append(text)
+                if chunk:
+                    compute()
+                waiting = left
+                if waiting:
+                    time.sleep(0.02)
+            return out
+        except BaseException:
+            # Claims not computed yet (a chunk still filling when a read of the folder or a
+            # claim failed): the other pass must not wait for them while this one runs on.
+            for text in chunk:
+                if text not in out:
+                    self._path(query, text, ".claim").unlink(missing_ok=True)
+            raise
 
 
 def from_environment(postgres: bool) -> SharedVectors | None:

@@ -87,3 +87,72 @@ def test_a_text_whose_claimer_died_is_computed_by_the_pass_waiting_for_it(
     assert (here.computed, here.read) == (len(texts), 0)
     direct = model.embed(texts)
     assert all(np.array_equal(got[t], v) for t, v in zip(texts, direct, strict=True))
+
+
+@pytest.mark.no_store
+def test_two_threads_of_one_pass_compute_a_text_once(tmp_path: Path) -> None:
+    # review40a: a claim held only the pid, and a claim of this pid was taken as given up
+    # ("an aborted call of its own"): a second thread of the pass (a search's or ask's query
+    # embedding running beside the main thread's) unlinked the first thread's claim while it
+    # computed, computed the text again, and both wrote one `.part` file, which one renamed
+    # away before the other could (FileNotFoundError in a test that embeds nothing wrong).
+    import threading
+
+    (text,) = paragraphs()[:1]
+    model = default_embedder()
+    lengths = {text: len(model.tokenize([text])[0])}
+    here = SharedVectors(tmp_path, backwards=False)
+    second_done = threading.Event()
+    runs: list[str] = []
+
+    def first_run(batch: list[str]) -> object:
+        runs.append("first")
+        second_done.wait(3)  # the second thread looks while this one computes
+        return model.embed(batch)
+
+    def second_run(batch: list[str]) -> object:
+        runs.append("second")
+        return model.embed(batch)
+
+    got: dict[str, object] = {}
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            got.update(SharedVectors(tmp_path, backwards=True).vectors(
+                False, [text], lengths, second_run, [text]))
+        except BaseException as e:  # shown by the assertion below
+            errors.append(e)
+        finally:
+            second_done.set()
+
+    first = threading.Thread(target=lambda: got.update(
+        here.vectors(False, [text], lengths, first_run, [text])))
+    first.start()
+    while not runs:  # the first thread has claimed the text and is computing it
+        first.join(0.01)
+    other = threading.Thread(target=second)
+    other.start()
+    first.join(30)
+    other.join(30)
+    assert not errors, errors
+    assert runs == ["first"]
+    assert np.array_equal(got[text], model.embed([text])[0])
+
+
+@pytest.mark.no_store
+def test_a_pass_that_fails_before_computing_its_claims_gives_them_up(tmp_path: Path) -> None:
+    # review40a: claims were given up only when the model failed. A read of the folder that
+    # failed while a chunk was still filling left its claims behind, in a process that goes
+    # on to its next test: the other pass waited for those texts for ever.
+    short, long = sorted(paragraphs()[:2], key=len)
+    model = default_embedder()
+    texts = [short, long]
+    lengths = {t: len(r) for t, r in zip(texts, model.tokenize(texts), strict=True)}
+    assert lengths[short] < lengths[long]
+    here = SharedVectors(tmp_path, backwards=False)
+    here._path(False, long, ".vec").mkdir()  # the long text's vector cannot be read
+    with pytest.raises(IsADirectoryError):
+        here.vectors(False, texts, lengths, model.embed, texts)
+    assert not here._path(False, short, ".claim").exists()
+    assert list(tmp_path.glob("*.claim")) == []
