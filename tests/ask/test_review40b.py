@@ -11,6 +11,17 @@ import grimoire.ask as ask_module
 from tests.conftest import ask_notes
 
 
+def _language_notes(tmp_path: Path) -> Path:
+    """A folder of one note where "GPT, BERT" stand side by side, a comma between them."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "language-models.md").write_text(
+        "# Language models\n\nUnlike GPT, BERT reads each sentence in both directions at "
+        "once, so every word sees the words after it as well as those before it.\n\n"
+        "A tokenizer splits text into pieces from a fixed vocabulary.\n", encoding="utf-8")
+    return notes
+
+
 @pytest.mark.parametrize("question", [
     "Why does BERT see the words after each word?",
     "Which direction does BERT read in?",
@@ -20,13 +31,7 @@ def test_an_acronym_beside_another_acronym_is_still_the_thing_asked(
     # "GPT, BERT": two names side by side (a comma between them), neither a word of the
     # other's name; the sentence is about BERT, the acronym the question asks about.
     assert ask_module.ACRONYM_IN_NAME
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "language-models.md").write_text(
-        "# Language models\n\nUnlike GPT, BERT reads each sentence in both directions at "
-        "once, so every word sees the words after it as well as those before it.\n\n"
-        "A tokenizer splits text into pieces from a fixed vocabulary.\n", encoding="utf-8")
-    answer = ask_notes(tmp_path, [notes], question)
+    answer = ask_notes(tmp_path, [_language_notes(tmp_path)], question)
     assert not answer.abstained, answer.answer
 
 
@@ -36,12 +41,6 @@ def test_an_acronym_after_a_comma_is_no_word_of_the_name_before_it(
     # "Unlike GPT, BERT reads ...": ACRONYM_IN_NAME took "GPT" and "BERT" for one name and
     # refused a question that names BERT alone (review40b).
     assert ask_module.ACRONYM_IN_NAME
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "language-models.md").write_text(
-        "# Language models\n\nUnlike GPT, BERT reads each sentence in both directions at "
-        "once, so every word sees the words after it as well as those before it.\n\n"
-        "A tokenizer splits text into pieces from a fixed vocabulary.\n", encoding="utf-8")
-    answer = ask_notes(tmp_path, [notes], question)
+    answer = ask_notes(tmp_path, [_language_notes(tmp_path)], question)
     assert not answer.abstained, answer.answer
     assert "both directions" in answer.answer, answer.answer
