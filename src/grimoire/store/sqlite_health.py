@@ -602,17 +602,18 @@ def _drop_old_copies(db: Path, kept: Path | None) -> tuple[str, ...]:
     Only a NAME.old rebuild marked when it made it, and unchanged since, is ever removed: a
     `NAME.old` of the user's own (`cp kb.db kb.db.old` before an upgrade) was removed as the
     oldest copy (round 39's leftover), and so would a copy the user wrote into since. The
-    mark is an extended attribute and a line of the record beside the store (`.NAME.old-
-    copies`): without extended attributes the copies were kept forever (round 40's leftover).
+    mark is an extended attribute; where the file system keeps none, a line of the record
+    beside the store (`.NAME.old-copies`, made only there): without it the copies were kept
+    forever (round 40's leftover).
     """
     record = _read_record(db)
-    if kept is not None and _identity(kept) is not None:
+    if kept is not None and (ident := _identity(kept)) is not None:
         now = time.time_ns()
-        with contextlib.suppress(AttributeError, OSError):
-            os.setxattr(kept, _COPY_MARK, json.dumps([now, _identity(kept)]).encode())
-        # Taken after the attribute is set: setting it changes the file's change time.
-        if (ident := _full_identity(kept)) is not None:
-            record[kept.name] = (now, ident)
+        try:
+            os.setxattr(kept, _COPY_MARK, json.dumps([now, ident]).encode())
+        except (AttributeError, OSError):  # no extended attributes here: the record says it
+            if (full := _full_identity(kept)) is not None:
+                record[kept.name] = (now, full)
     pattern = re.compile(re.escape(db.name) + r"\.old(\.\d+)?")
     olds = []
     for file in db.parent.iterdir():
