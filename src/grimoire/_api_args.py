@@ -79,9 +79,19 @@ def scalars(value: str) -> str:
 
 
 def source_filter(value: object) -> str | None:
-    """A search's `source`: a path as ingest stored it (`\\xNN` for a byte that is not UTF-8)."""
+    """A search's `source`: a path as ingest stored it (`\\xNN` for a byte that is not UTF-8).
+
+    Longer than `MAX_QUERY_CHARS` bytes it is refused (no path is that long): SQLite takes a
+    LIKE pattern of at most 50,000 bytes, and a 1 MB `--source` ended the CLI in a traceback
+    ("LIKE or GLOB pattern too complex")."""
     given = optional_text(value, "source")
-    return None if given is None else storable(given.replace("\x00", ""))
+    if given is None:
+        return None
+    stored = storable(given.replace("\x00", ""))
+    if (size := len(stored.encode("utf-8"))) > MAX_QUERY_CHARS:
+        raise GrimoireError(f"the source has {size:,} bytes, over the {MAX_QUERY_CHARS:,} a "
+                            "source (a path as ingested) may have")
+    return stored
 
 
 def value_filter(value: object, what: str) -> str | None:

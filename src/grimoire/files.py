@@ -174,8 +174,17 @@ def storable(path: str) -> str:
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
+        # A lone surrogate that stands for no byte (U+D800-U+DC7F, U+DD00-U+DFFF: a Windows
+        # name, a Python caller's text) has no bytes to show: U+FFFD (a UnicodeEncodeError
+        # from `os.fsencode` before, round 41).
+        path = _NOT_A_BYTE.sub("\ufffd", path)
         return os.fsencode(path).decode("utf-8", errors="backslashreplace")
     return path
+
+
+# The lone surrogates Python's file-system decoding never makes (it hands byte 0x80-0xff over
+# as U+DC80-U+DCFF).
+_NOT_A_BYTE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 
 
 _ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")  # what `storable` escapes: 0x80-0xff

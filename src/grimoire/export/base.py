@@ -217,6 +217,12 @@ def _check_target(exporter: Exporter, target: Path, force: bool) -> None:
         if target.is_dir():
             raise GrimoireError(f"is a folder; {exporter.name} writes one file "
                                 f"(e.g. {target / ('notes' + exporter.suffix)})", str(target))
+        # The export is renamed over `target`: as root, `export jsonl /dev/full --force`
+        # replaced the device with a regular file (round 41), as it would a FIFO or socket.
+        if target.exists() and not target.is_file():
+            raise GrimoireError("is not a regular file (a device, FIFO or socket); the export "
+                                "is written beside it and renamed into place: give a file "
+                                "name", str(target))
         if target.exists() and not force:
             raise GrimoireError("exists; replace it with --force (force=True in Python)",
                                 str(target))

@@ -33,7 +33,7 @@ from typing import Any, NoReturn
 import psycopg
 from psycopg.adapt import Dumper
 from psycopg.sql import SQL, Identifier
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from grimoire._http import shown
 from grimoire.codec import to_data
@@ -134,6 +134,31 @@ def disk_full(error: BaseException) -> str | None:
     return (f"the database server's disk is full (PostgreSQL: {detail}); nothing of this call "
             "was kept and what was stored before is intact: free some space on that disk and "
             "run it again")
+
+
+def server_gone(error: BaseException) -> str | None:
+    """What to say when the server went away or cannot be reached: a connection closed under
+    a call (the server crashed or was stopped: a full disk under its write-ahead log,
+    `pg_wal`, makes it stop, PANIC), its "terminating connection" or "in recovery mode"
+    (SQLSTATE 57P01-57P03), a connection that failed (class 08), or no connection to be had
+    from the pool; None for any other error. Said as a failed write or query, with libpq's
+    words, these gave no hint that the server was down (round 41)."""
+    if not isinstance(error, psycopg.OperationalError) or isinstance(
+            error, psycopg.errors.DiskFull):
+        return None
+    state = error.sqlstate
+    if state is not None and not state.startswith(("57P", "08")):
+        return None
+    detail = " ".join(str(error).split()) or "the connection was lost"
+    if isinstance(error, PoolTimeout):  # all connections busy, or none can be made
+        return (f"no connection to the PostgreSQL server could be had ({detail}): it is stopped "
+                "or cannot be reached (its log says why; a full disk under its write-ahead "
+                "log, pg_wal, stops it), or every connection is busy; nothing of this call was "
+                "kept: run it again once the server is up")
+    return (f"the PostgreSQL server stopped or cannot be reached ({detail}); nothing of this "
+            "call was kept and what was stored before is kept by the server: its log says "
+            "why (a full disk under its write-ahead log, pg_wal, stops it); start it again, "
+            "then run this again")
 
 
 def vectors_gone(error: BaseException) -> bool:
@@ -284,7 +309,7 @@ class PostgresStore(PostgresQueries):
         except psycopg.Error as e:
             if vectors_gone(e):
                 raise StoreError(VECTORS_GONE, self.url) from e
-            if (full := disk_full(e)) is not None:
+            if (full := disk_full(e) or server_gone(e)) is not None:
                 raise StoreError(full, self.url) from e
             raise StoreError(f"database query failed: {e}", self.url) from e
 
@@ -325,7 +350,7 @@ class PostgresStore(PostgresQueries):
                              self.url) from error
         if vectors_gone(error):
             raise StoreError(VECTORS_GONE, self.url) from error
-        if (full := disk_full(error)) is not None:
+        if (full := disk_full(error) or server_gone(error)) is not None:
             raise StoreError(full, self.url) from error
         if isinstance(error, psycopg.errors.IntegrityError | psycopg.errors.DataError):
             raise RefusedValue(f"database write refused, nothing kept of it: {error}",

@@ -532,8 +532,60 @@ def _identity(file: Path) -> list[int] | None:
     return [info.st_ino, info.st_size, info.st_mtime_ns]
 
 
-def _made_by_rebuild(file: Path) -> int | None:
-    """When rebuild made `file` (ns), if it did and the file is unchanged since; else None."""
+def _full_identity(file: Path) -> list[int] | None:
+    """`_identity` with the file's device and change time. The change time is set by the
+    system on any write, rename, link or attribute change and cannot be set back by a
+    program (`touch` and `cp -p` set the modification time only): a file made later at a
+    freed inode number, with the same size and modification time, still differs in it."""
+    try:
+        info = file.stat()
+    except OSError:
+        return None
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def _copies_record(db: Path) -> Path:
+    """The record of the copies rebuild made, beside the store: where a file system keeps
+    no extended attributes (tmpfs before Linux 6.6, ramfs, FAT, macOS's Python has no
+    `os.setxattr`) it alone tells rebuild's copies from a user's own."""
+    return db.with_name(f".{db.name}.old-copies")
+
+
+def _read_record(db: Path) -> dict[str, tuple[int, list[int]]]:
+    """NAME -> (when made, full identity) of the copies the record lists; {} when there is
+    none or it cannot be read (then no copy is recognised by it, and none removed)."""
+    try:
+        listed = json.loads(_copies_record(db).read_text(encoding="utf-8"))
+        return {str(name): (int(made), [int(n) for n in ident])
+                for name, (made, ident) in listed.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _write_record(db: Path, record: dict[str, tuple[int, list[int]]]) -> None:
+    """Write the record whole and rename it into place (a rebuild killed meanwhile leaves the
+    old record or the new one); a record that cannot be written leaves copies kept."""
+    target = _copies_record(db)
+    partial = target.with_name(f"{target.name}-{os.getpid()}")
+    try:
+        if not record:
+            target.unlink(missing_ok=True)
+            return
+        partial.write_text(json.dumps({name: [made, ident]
+                                       for name, (made, ident) in record.items()}),
+                           encoding="utf-8")
+        partial.replace(target)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def _made_by_rebuild(file: Path, record: dict[str, tuple[int, list[int]]]) -> int | None:
+    """When rebuild made `file` (ns), if it did and the file is unchanged since; else None.
+    Its extended attribute (set where the file system keeps them) or the record beside the
+    store says so; a file that lost or never had both is the user's."""
+    listed = record.get(file.name)
+    if listed is not None and _full_identity(file) == listed[1]:
+        return listed[0]
     try:
         mark = json.loads(os.getxattr(file, _COPY_MARK))
         made, ident = int(mark[0]), [int(n) for n in mark[1]]
@@ -549,16 +601,24 @@ def _drop_old_copies(db: Path, kept: Path | None) -> tuple[str, ...]:
 
     Only a NAME.old rebuild marked when it made it, and unchanged since, is ever removed: a
     `NAME.old` of the user's own (`cp kb.db kb.db.old` before an upgrade) was removed as the
-    oldest copy (round 39's leftover), and so would a copy the user wrote into since. Where
-    the file system keeps no extended attributes nothing is marked and nothing removed."""
+    oldest copy (round 39's leftover), and so would a copy the user wrote into since. The
+    mark is an extended attribute; where the file system keeps none, a line of the record
+    beside the store (`.NAME.old-copies`, made only there): without it the copies were kept
+    forever (round 40's leftover).
+    """
+    record = _read_record(db)
     if kept is not None and (ident := _identity(kept)) is not None:
-        with contextlib.suppress(AttributeError, OSError):
-            os.setxattr(kept, _COPY_MARK, json.dumps([time.time_ns(), ident]).encode())
+        now = time.time_ns()
+        try:
+            os.setxattr(kept, _COPY_MARK, json.dumps([now, ident]).encode())
+        except (AttributeError, OSError):  # no extended attributes here: the record says it
+            if (full := _full_identity(kept)) is not None:
+                record[kept.name] = (now, full)
     pattern = re.compile(re.escape(db.name) + r"\.old(\.\d+)?")
     olds = []
     for file in db.parent.iterdir():
         if pattern.fullmatch(file.name) and file != kept and file.is_file():
-            made = _made_by_rebuild(file)
+            made = _made_by_rebuild(file, record)
             if made is not None:
                 olds.append((made, file))
     olds.sort(reverse=True)
@@ -567,6 +627,10 @@ def _drop_old_copies(db: Path, kept: Path | None) -> tuple[str, ...]:
         for side in (file, *(Path(f"{file}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
             side.unlink(missing_ok=True)
         removed.append(file.name)
+    # Only lines that still name an unchanged copy stay: one for a file since removed,
+    # replaced or written into would never match again.
+    _write_record(db, {name: listed for name, listed in record.items()
+                       if _full_identity(db.with_name(name)) == listed[1]})
     if not removed:
         return ()
     newest = " and ".join([*([kept.name] if kept else []),
