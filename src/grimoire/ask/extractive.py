@@ -1187,8 +1187,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     def turn(s: Scored) -> tuple[int, float]:
         if s.score >= TIE * best.score and s.terms:
             return 0, -s.score
-        if (s.candidate.passage_id == best.candidate.passage_id
-                and abs(s.index - best.index) == 1):
+        if _next_to(s, best, scored):
             return (1 if len(s.text.split()) <= room else 2), 0.0
         return 2, 0.0
 
@@ -1200,8 +1199,7 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
                for c in chosen) or any(_similar(s.text, c.text) for c in chosen
                                        if not _beside(s, c)):
             continue
-        same = [c for c in chosen if c.candidate.passage_id == s.candidate.passage_id]
-        follows = any(abs(c.index - s.index) == 1 for c in same)
+        follows = any(_next_to(s, c, scored) for c in chosen)
         new_terms = set(s.terms) - covered
         adds = sum(q.stems[t] for t in new_terms) / q.total
         whole = len(s.text.split()) <= max_words - length
@@ -1245,6 +1243,14 @@ def cuts_definition(piece: str, whole: str, q: Question) -> bool:
 # we add more points to each cluster, the perplexity has to increase to compensate."): the
 # question holds the asker's words, its reply often none of them.
 ANSWERED_AFTER = True
+# Round 41: a question of the notes chosen after the best sentence, scoring REPLY_TIE of it,
+# whose reply fits neither after it nor in its place, takes the room of the sentences chosen
+# before it (the best one last): "How much of a difference do those values make?" was quoted
+# after a 30-word sentence with no room left for its reply ("In our experience, the most
+# important thing is to iterate until reaching a stable configuration."), and a question of
+# the notes without its reply answers nothing.
+REPLY_ROOM = True
+REPLY_TIE = 0.9
 
 
 def _asks(text: str) -> bool:
@@ -1285,6 +1291,16 @@ def _with_replies(chosen: list[Scored], scored: Sequence[Scored], q: Question,
         while removable and _words(kept) + len(reply.text.split()) + 2 > max_words:
             kept.remove(removable.pop(0))
         piece: Scored | None = reply
+        if (REPLY_ROOM and at > 0 and c.score >= REPLY_TIE * out[0].score
+                and _words(kept) + len(reply.text.split()) + 2 > max_words):
+            # A question of the notes as good as the best sentence, with its reply, is the
+            # answer: the sentences chosen before it go, the last first, to make room.
+            before = list(reversed(out[:at]))
+            kept = [*out[:at], c]
+            while before and _words(kept) + len(reply.text.split()) + 2 > max_words:
+                kept.remove(before.pop(0))
+            if _words(kept) + len(reply.text.split()) + 2 > max_words:
+                kept = list(out)
         if _words(kept) + len(reply.text.split()) + 2 > max_words:
             kept = list(out)
             piece = _fitted(reply, q, max_words - _words(kept) - 2)
@@ -1312,6 +1328,29 @@ def _words(chosen: Sequence[Scored]) -> int:
 
 TIE = 0.95
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
+# Round 41: a sentence two after or before a chosen one in its passage, with a sentence between
+# them that scores lower than it, is next to the chosen one too. ("A hyperparameter in gradient
+# boosting that controls overfitting." was followed by its neighbour and the neighbour's
+# neighbour, "Shrinkage is a decimal value between 0.0 and 1.0.", while "A lower shrinkage
+# value reduces overfitting more ...", one further on and scoring higher, was left out: the
+# chain of neighbours decided, not the score.)
+SKIP_WEAKER = True
+
+
+def _next_to(s: Scored, c: Scored, scored: Sequence[Scored]) -> bool:
+    """True when `s` is beside `c` in their passage, or (SKIP_WEAKER) one sentence further
+    with the sentence between them scoring lower than `s`."""
+    if s.candidate.passage_id != c.candidate.passage_id:
+        return False
+    gap = abs(s.index - c.index)
+    if gap == 1:
+        return True
+    if not SKIP_WEAKER or gap != 2:
+        return False
+    middle = (s.index + c.index) // 2
+    between = next((o for o in scored if o.candidate.passage_id == s.candidate.passage_id
+                    and o.index == middle), None)
+    return between is not None and between.score < s.score
 # Round 31: an answer of fewer than FILL_WORDS words so far takes a sentence that scores FILL
 # of the best and fits whole, though it adds none of the question's words (0: off).
 FILL = 0.85
