@@ -1187,7 +1187,8 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     def turn(s: Scored) -> tuple[int, float]:
         if s.score >= TIE * best.score and s.terms:
             return 0, -s.score
-        if _next_to(s, best, scored):
+        if (s.candidate.passage_id == best.candidate.passage_id
+                and abs(s.index - best.index) == 1):
             return (1 if len(s.text.split()) <= room else 2), 0.0
         return 2, 0.0
 
@@ -1199,7 +1200,8 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
                for c in chosen) or any(_similar(s.text, c.text) for c in chosen
                                        if not _beside(s, c)):
             continue
-        follows = any(_next_to(s, c, scored) for c in chosen)
+        same = [c for c in chosen if c.candidate.passage_id == s.candidate.passage_id]
+        follows = any(abs(c.index - s.index) == 1 for c in same)
         new_terms = set(s.terms) - covered
         adds = sum(q.stems[t] for t in new_terms) / q.total
         whole = len(s.text.split()) <= max_words - length
@@ -1328,29 +1330,6 @@ def _words(chosen: Sequence[Scored]) -> int:
 
 TIE = 0.95
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
-# Round 41: a sentence two after or before a chosen one in its passage, with a sentence between
-# them that scores lower than it, is next to the chosen one too. ("A hyperparameter in gradient
-# boosting that controls overfitting." was followed by its neighbour and the neighbour's
-# neighbour, "Shrinkage is a decimal value between 0.0 and 1.0.", while "A lower shrinkage
-# value reduces overfitting more ...", one further on and scoring higher, was left out: the
-# chain of neighbours decided, not the score.)
-SKIP_WEAKER = True
-
-
-def _next_to(s: Scored, c: Scored, scored: Sequence[Scored]) -> bool:
-    """True when `s` is beside `c` in their passage, or (SKIP_WEAKER) one sentence further
-    with the sentence between them scoring lower than `s`."""
-    if s.candidate.passage_id != c.candidate.passage_id:
-        return False
-    gap = abs(s.index - c.index)
-    if gap == 1:
-        return True
-    if not SKIP_WEAKER or gap != 2:
-        return False
-    middle = (s.index + c.index) // 2
-    between = next((o for o in scored if o.candidate.passage_id == s.candidate.passage_id
-                    and o.index == middle), None)
-    return between is not None and between.score < s.score
 # Round 31: an answer of fewer than FILL_WORDS words so far takes a sentence that scores FILL
 # of the best and fits whole, though it adds none of the question's words (0: off).
 FILL = 0.85
