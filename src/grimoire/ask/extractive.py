@@ -1245,6 +1245,14 @@ def cuts_definition(piece: str, whole: str, q: Question) -> bool:
 # we add more points to each cluster, the perplexity has to increase to compensate."): the
 # question holds the asker's words, its reply often none of them.
 ANSWERED_AFTER = True
+# Round 41: a question of the notes chosen after the best sentence, scoring REPLY_TIE of it,
+# whose reply fits neither after it nor in its place, takes the room of the sentences chosen
+# before it (the best one last): "How much of a difference do those values make?" was quoted
+# after a 30-word sentence with no room left for its reply ("In our experience, the most
+# important thing is to iterate until reaching a stable configuration."), and a question of
+# the notes without its reply answers nothing.
+REPLY_ROOM = True
+REPLY_TIE = 0.9
 
 
 def _asks(text: str) -> bool:
@@ -1285,6 +1293,16 @@ def _with_replies(chosen: list[Scored], scored: Sequence[Scored], q: Question,
         while removable and _words(kept) + len(reply.text.split()) + 2 > max_words:
             kept.remove(removable.pop(0))
         piece: Scored | None = reply
+        if (REPLY_ROOM and at > 0 and c.score >= REPLY_TIE * out[0].score
+                and _words(kept) + len(reply.text.split()) + 2 > max_words):
+            # A question of the notes as good as the best sentence, with its reply, is the
+            # answer: the sentences chosen before it go, the last first, to make room.
+            before = list(reversed(out[:at]))
+            kept = [*out[:at], c]
+            while before and _words(kept) + len(reply.text.split()) + 2 > max_words:
+                kept.remove(before.pop(0))
+            if _words(kept) + len(reply.text.split()) + 2 > max_words:
+                kept = list(out)
         if _words(kept) + len(reply.text.split()) + 2 > max_words:
             kept = list(out)
             piece = _fitted(reply, q, max_words - _words(kept) - 2)
