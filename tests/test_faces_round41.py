@@ -1,0 +1,92 @@
+"""Round 41 (faces41): round 40's leftovers on the faces. The notes are our own words, on a real
+store (SQLite, and PostgreSQL in the suite's PostgreSQL pass) through the public API, the CLI,
+the web app and the MCP client."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+import grimoire
+from grimoire.cli import main
+from grimoire.errors import NotFound
+from tests.test_faces_round39 import _mcp
+from tests.web.conftest import make_app
+
+# A lookup that misses offers the concepts nearest to it: a name the query begins, a name
+# holding its words, a near spelling.
+NOTES = {
+    "Lasso Regression.md": "# Lasso Regression\n\nA linear model fitted with a penalty on the "
+                           "absolute size of its weights, which sets some of them to zero.\n",
+    "Ridge Regression.md": "# Ridge Regression\n\nA linear model fitted with a penalty on the "
+                           "squared size of its weights, which shrinks all of them.\n",
+    "KL Divergence.md": "# KL Divergence\n\nHow far one probability distribution is from a "
+                        "second one, in expected extra bits.\n",
+    "Transformer.md": "# Transformer\n\nA network built of attention layers and small "
+                      "feed-forward layers, with no recurrence.\n",
+    "Penalties.md": "# Penalties\n\nA weight penalty keeps a regression model small; see "
+                    "[[Lasso Regression]] and [[Ridge Regression]].\n",
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("faces41")
+    notes = folder / "notes"
+    notes.mkdir()
+    for name, body in NOTES.items():
+        (notes / name).write_text(body, encoding="utf-8")
+    path = folder / "kb.db"
+    with grimoire.open(path) as kb:
+        kb.ingest([notes], embed=False)
+    yield path
+
+
+def _offered(db: Path, name: str) -> tuple[str, ...]:
+    with grimoire.open(db, create=False) as kb, pytest.raises(NotFound) as caught:
+        kb.concept(name)
+    return caught.value.suggestions
+
+
+@pytest.mark.parametrize(("name", "first"), [
+    ("lasso", "Lasso Regression"),  # the first word of a longer name
+    ("kl div", "KL Divergence"),  # each word begins the name's word at its place
+    ("transfomer", "Transformer"),  # a typo
+    ("lasso regresion", "Lasso Regression"),  # a typo in one word of two
+])
+def test_a_lookup_that_misses_offers_the_nearest_concept(db: Path, name: str, first: str) -> None:
+    # Before: `show lasso` said "no concept named 'lasso'" and offered nothing, though
+    # "Lasso Regression" was there (round 40); "kl div" offered nothing either.
+    assert _offered(db, name)[:1] == (first,)
+
+
+def test_a_word_of_longer_names_offers_each_of_them(db: Path) -> None:
+    # "regression" is a word of two names, and a word of no name is offered nothing.
+    assert set(_offered(db, "regression")[:2]) == {"Lasso Regression", "Ridge Regression"}
+    assert _offered(db, "gradient") == ()
+    with grimoire.open(db, create=False) as kb:
+        assert kb.suggest_concepts("lasso")[:1] == ("Lasso Regression",)
+
+
+def test_every_face_offers_the_nearest_concept(db: Path) -> None:
+    got = CliRunner().invoke(main, ["--db", str(db), "show", "lasso", "--json"])
+    assert got.exit_code == 1, got.output
+    assert json.loads(got.stdout)["suggestions"][:1] == ["Lasso Regression"]
+    got = CliRunner().invoke(main, ["--db", str(db), "show", "lasso"])
+    assert got.exit_code != 0 and "did you mean: Lasso Regression" in got.output, got.output
+
+    app, kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/c/lasso")
+        api = client.get("/api/c/lasso")
+    kb.close()
+    assert page.status_code == 404 and 'href="/c/Lasso%20Regression"' in page.text
+    assert api.json()["suggestions"][:1] == ["Lasso Regression"]
+
+    reply, = _mcp(db, [("show", {"name": "lasso"})])
+    assert reply.is_error and "Lasso Regression" in str(reply.content)
