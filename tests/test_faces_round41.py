@@ -5,6 +5,7 @@ the web app and the MCP client."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,3 +91,69 @@ def test_every_face_offers_the_nearest_concept(db: Path) -> None:
 
     reply, = _mcp(db, [("show", {"name": "lasso"})])
     assert reply.is_error and "Lasso Regression" in str(reply.content)
+
+
+# A long note with a short tail: the card folded away its last line ("Further reading" and
+# one link, 17 words on round 40's Early Stopping page) behind a "Show the rest".
+_PARAGRAPH = ("Gradient noise scale sets how large a batch can grow before each extra example "
+              "stops paying for itself; past it the steps are no better, only dearer. ")
+LONG_TAIL = {
+    "Batch Size.md": "# Batch Size\n\n" + "\n\n".join(_PARAGRAPH * 3 for _ in range(5))
+                     + "\n\nFurther reading\n\n- [[Lasso Regression]]\n",
+    "Learning Rate.md": "# Learning Rate\n\n" + "\n\n".join(_PARAGRAPH * 2 for _ in range(20))
+                        + "\n",
+}
+
+
+@pytest.fixture(scope="module")
+def folds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("faces41folds")
+    notes = folder / "notes"
+    notes.mkdir()
+    for name, body in {**NOTES, **LONG_TAIL}.items():
+        (notes / name).write_text(body, encoding="utf-8")
+    path = folder / "kb.db"
+    with grimoire.open(path) as kb:
+        kb.ingest([notes], embed=False)
+    yield path
+
+
+def test_a_card_folds_only_when_the_fold_saves_a_real_amount(folds: Path) -> None:
+    app, kb = make_app(folds)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        short = client.get("/c/Batch Size").text
+        long = client.get("/c/Learning Rate").text
+    kb.close()
+    # Before: "Show the rest (4 more words)" hid the tail of Batch Size.
+    assert "Show the rest" not in short and "Further reading" in short
+    # A tail of a dozen paragraphs is still folded.
+    assert re.search(r"Show the rest \(\d[\d,]* more words\)", long)
+
+
+def test_the_exported_site_is_portable(folds: Path, tmp_path: Path) -> None:
+    # Before: every source's place was a file:// URI of the exporter's disk, which led
+    # nowhere on another machine or a web host, and spelt out the exporter's home folder.
+    notes = (folds.parent / "notes").resolve()
+    (notes / "Shrinkage.md").write_text(
+        "# Shrinkage\n\nShrinkage pulls a model's weights toward zero, as the "
+        "[lasso note](Lasso%20Regression.md) and [a paper](papers/lasso.pdf) (never "
+        "ingested) describe.\n", encoding="utf-8")
+    with grimoire.open(folds, create=False) as kb:
+        kb.ingest([notes], embed=False)
+        kb.export("site", tmp_path / "site")
+    site = tmp_path / "site"
+    pages = [p for p in site.rglob("*.html")]
+    assert (site / "s").is_dir()
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "file:" not in html and str(notes) not in html, page
+        for link in re.findall(r'href="([^"]*)"', html):
+            if link.startswith(("http", "#")) or not link:
+                continue
+            assert (page.parent / link.split("#")[0]).is_file(), (page, link)
+    shrinkage = next(p for p in (site / "c").iterdir() if p.name.startswith("shrinkage"))
+    cited = re.search(r'class="where" href="\.\./s/(shrinkage-md-[0-9a-f]{8}\.html)#L1"',
+                      shrinkage.read_text(encoding="utf-8"))
+    assert cited is not None
+    source = (site / "s" / cited[1]).read_text(encoding="utf-8")
+    assert '<p class="dim">Shrinkage.md</p>' in source and 'id="L3"' in source

@@ -176,7 +176,9 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
         letter = query[0]
         for norm, shown, concept in store.concept_names_from(
                 letter, _after(letter), shortest, longest, 20 * NEAREST_RUN):
-            if _likely_meant(query, norm):
+            # judged by the name shown too: "Top-P Sampling" matched as "topp sampling" is a
+            # variant of "top k sampling", not a typo of it (`suggest`)
+            if _likely_meant(query, norm) and not _variant(query, normalize(shown)):
                 offer(norm, shown, concept, (0, -fuzz.ratio(query, norm), len(norm), norm))
     words = query.split()
     # "lasso" -> "Lasso Regression", "kl div" -> "KL divergence": each word of the query
@@ -197,10 +199,18 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
             offer(norm, shown, concept, (1, len(nw) - len(words), len(norm), norm))
     out: list[str] = []
     seen: set[int] = set()
-    for _rank, shown, concept in sorted(ranked.values()):
-        if concept not in seen:  # a concept once, under its nearest name
-            seen.add(concept)
-            out.append(shown)
+    kept: list[str] = []
+    for norm, (_rank, shown, concept) in sorted(ranked.items(), key=lambda kv: kv[1][0]):
+        if concept in seen:  # a concept once, under its nearest name
+            continue
+        # A variant of a nearer name is not offered beside it: "L1 Regularizaton" is L1
+        # Regularization misspelt, and L2 Regularization merely shares its other words.
+        spelt = normalize(shown)
+        if any(_variant(a, b) for a in (norm, spelt) for b in kept):
+            continue
+        seen.add(concept)
+        kept += [norm, spelt]
+        out.append(shown)
     return tuple(dict.fromkeys(out))[:limit]
 
 
