@@ -142,7 +142,7 @@ def test_the_exported_site_is_portable(folds: Path, tmp_path: Path) -> None:
         kb.ingest([notes], embed=False)
         kb.export("site", tmp_path / "site")
     site = tmp_path / "site"
-    pages = [p for p in site.rglob("*.html")]
+    pages = list(site.rglob("*.html"))
     assert (site / "s").is_dir()
     for page in pages:
         html = page.read_text(encoding="utf-8")
@@ -157,3 +157,37 @@ def test_the_exported_site_is_portable(folds: Path, tmp_path: Path) -> None:
     assert cited is not None
     source = (site / "s" / cited[1]).read_text(encoding="utf-8")
     assert '<p class="dim">Shrinkage.md</p>' in source and 'id="L3"' in source
+
+
+def test_a_stopped_watcher_does_not_wait_for_a_long_read(tmp_path: Path) -> None:
+    # Before: a stop (Ctrl-C of `serve --watch` sets it) waited for the long read under way:
+    # `serve --watch` took 20.6 s to stop during the long read of a 13 MB note (round 41).
+    # The read writes its file in one transaction of its own: a process that ends then
+    # stores nothing of it (the next start reads it again).
+    from tests.test_faces_round40 import _read_of
+    from tests.test_watch import Running, WatchOptions
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "short.md").write_text("# Short\n\nThe short note says WALLABY-8.\n",
+                                     encoding="utf-8")
+    run = Running(tmp_path / "kb.db", folder, WatchOptions(
+        debounce_ms=300, step_ms=50, reconcile_s=3600, embed=False, settle_ms=0,
+        long_read_bytes=128 << 10))
+    try:
+        big = tmp_path / "big.md"  # written whole elsewhere, then moved in: one event
+        big.write_text("# Long Note\n\n" + "".join(
+            f"## Part {i}\n\nSection {i} of a long note, about nothing in particular, with "
+            f"enough words to make a passage of its own ({i}).\n\n" for i in range(10000)),
+            encoding="utf-8")
+        big.rename(folder / "big.md")
+        run.eventually(lambda: getattr(run.watcher, "_long_pending", None)
+                       or _read_of(run.batches, "big.md"), "the long read begun (or done)")
+        run.stop.set()
+        run.thread.join(60)
+        assert not run.thread.is_alive()
+        # the watcher stopped with the read under way, and nothing of the note is stored
+        assert "big.md" not in run.paths()
+        assert not [e for e in run.kb.entries() if e.entry.span.path.endswith("big.md")]
+    finally:
+        run.close()
