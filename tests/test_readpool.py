@@ -81,3 +81,39 @@ def test_a_worker_never_finalizes_what_its_parent_left_for_collection(tmp_path: 
         gc.enable()
         gc.collect()  # here, in its own process: no marker
     assert not marker.exists(), f"finalized in worker {marker.read_text()}"
+
+
+def _read_slowly(job: tuple[str, int]) -> bytes:
+    folder, _k = job
+    (Path(folder) / "reading").write_text(str(os.getpid()))
+    time.sleep(300)  # a long read
+    return b""
+
+
+def test_a_worker_ends_on_sigterm_whatever_handler_its_parent_had(tmp_path: Path) -> None:
+    """`serve` runs under uvicorn, whose SIGTERM handler only notes the signal; a worker forked
+    there inherited it, and the parent's exit (which terminates its daemon workers and waits
+    for them) waited for the file the worker was reading: Ctrl-C of `serve --watch` during a
+    long read took 15-20 s to stop (round 41)."""
+    import signal
+    import threading
+
+    noted: list[int] = []
+    before = signal.signal(signal.SIGTERM, lambda signum, _frame: noted.append(signum))
+    pool = ReadPool(_read_slowly, _failed, Budget(600, 1 << 30), workers=1)
+    results = pool.run([(str(tmp_path), 0)])
+    reader = threading.Thread(target=lambda: list(results), daemon=True)
+    try:
+        reader.start()
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "reading").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        pid = int((tmp_path / "reading").read_text())
+        os.kill(pid, signal.SIGTERM)
+        reader.join(60)  # the pool reports the dead worker's job as failed, and ends
+        assert not reader.is_alive(), "the worker read on after SIGTERM"
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        if reader.is_alive():
+            os.kill(pid, signal.SIGKILL)
+            reader.join(10)

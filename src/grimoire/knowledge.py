@@ -729,7 +729,7 @@ class Grimoire:
         self._fresh()
         from grimoire.resolve import view
 
-        return view.suggest(self.store, name, limit)
+        return view.nearest(self.store, name, limit)
 
     @_guarded
     def graph(self, name: str, depth: int = 1, limit: int = 500, *,

@@ -3,8 +3,9 @@ files that open from disk (`index.html`) or from any static host.
 
 The pages are rendered by the web UI's templates with its sanitizing renderer, so a note's
 text is escaped or cleaned exactly as `grimoire serve` shows it. What needs the server (search,
-ask, the graph, the source viewer's highlighting, images) is left out: a source's place links
-to the file itself.
+ask, the graph, images) is left out. A source's place links to the site's own page of that
+source (its text, lines numbered, the place an anchor), named inside its ingested folder:
+the site opens the same from disk, another machine or a web host.
 """
 
 from __future__ import annotations
@@ -18,17 +19,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from grimoire.export.base import Exporter
+from grimoire.export.base import Exporter, note_names
 from grimoire.model import ConceptId, Span
 from grimoire.names import normalize
 from grimoire.resolve.types import Concept
-from grimoire.showing import Said
+from grimoire.showing import NoteFiles, Said, SourceText
 
 HERE = Path(__file__).parent
 WEB = HERE.parent / "web"
 PAGES = "c"  # the folder of concept pages
+SOURCES = "s"  # the folder of the sources' pages
 _CONCEPT_LINK = re.compile(r'href="/c/([^"#?]*)"')
 # A link with no scheme, not to a place on the page and not from the root: relative to its note.
 _RELATIVE_LINK = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|[#/?])([^"#?]+)[^"]*"')
@@ -66,12 +68,64 @@ class _Offline:
         return mention_line(self._line(span.path, span.start_line)) if self._line else ""
 
 
+class _Sources:
+    """The site's page of each source a page cites (`s/<file>.html`): its text, every line
+    numbered and an anchor (`#L12`), as the web UI's source view shows it, named inside its
+    ingested folder. A `file://` link to the exporter's own disk led nowhere on another
+    machine or a web host (round 40), and named the exporter's home folder."""
+
+    def __init__(self, line: LineOf | None) -> None:
+        files = getattr(line, "__self__", None)  # `NoteFiles.line`, as `Grimoire.export` gives it
+        self.files = files if isinstance(files, NoteFiles) else None
+        known = self.files.known() if self.files is not None else {}
+        self.names = note_names((r.path, r.root or r.path) for r in known.values())
+        self.cited: dict[str, str] = {}  # a note's path -> its page's file name
+
+    def page(self, path: str) -> str | None:
+        """The file name of `path`'s page (written by `write`), None for a file the store
+        did not read well (the site holds no copy of it)."""
+        if path in self.cited:
+            return self.cited[path]
+        if self.files is None or path not in self.names or self.files.text(path) is None:
+            return None
+        name = self.names[path]
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "source"
+        digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        self.cited[path] = f"{slug}-{digest}.html"
+        return self.cited[path]
+
+    def href(self, span: Span) -> str:
+        """A concept page's link to a span: its line on the source's page, or to no page
+        ("#") when the site holds none."""
+        page = self.page(span.path)
+        return f"../{SOURCES}/{page}#L{span.start_line}" if page is not None else "#"
+
+    def write(self, env: Any, folder: Path) -> None:
+        from grimoire.web.app import render_note
+        from grimoire.web.render import Renderer
+
+        if not self.cited or self.files is None:
+            return
+        (folder / SOURCES).mkdir()
+        template = env.get_template("source.html")
+        renderer = Renderer()
+        for path, page in self.cited.items():
+            text = self.files.text(path)
+            if text is None:
+                continue
+            shown = SourceText(self.names[path], text.format, text.lines, text.unit)
+            html = template.render(src=shown, lo=0, hi=-1, root="../", rendered=render_note(
+                renderer, text.format, text.lines, text.unit))
+            (folder / SOURCES / page).write_text(html, encoding="utf-8")
+
+
 def write(concepts: Iterable[Concept], path: Path, *, line: LineOf | None = None,
           said: Callable[[Concept], Sequence[Said]] | None = None) -> int:
-    """`path/index.html`, `path/c/<concept>.html` per concept, and the stylesheet; `line`
-    reads the line of a note each backlink quotes (none quoted without it), `said` what a
-    concept says (`Grimoire.said`: the opening words of a page with no definition, which
-    the served page shows too; "(no definition)" without it)."""
+    """`path/index.html`, `path/c/<concept>.html` per concept, `path/s/<file>.html` per
+    source a page cites (`_Sources`), and the stylesheet; `line` reads the line of a note
+    each backlink quotes (none quoted without it), and the sources; `said` what a concept
+    says (`Grimoire.said`: the opening words of a page with no definition, which the served
+    page shows too; "(no definition)" without it)."""
     from grimoire.web.site import link_status
 
     every = list(concepts)  # pages link to each other: every name must be known first
@@ -82,7 +136,8 @@ def write(concepts: Iterable[Concept], path: Path, *, line: LineOf | None = None
     for c in every:
         for n in c.names:
             by_name.setdefault(normalize(n.name), pages[c.id])
-    env = _environment(by_name, pages, line)
+    sources = _Sources(line)
+    env = _environment(by_name, pages, line, sources)
     (path / PAGES).mkdir()
     concept_page = env.get_template("concept.html")
     labelled: dict[str, list[Concept]] = {}
@@ -106,6 +161,7 @@ def write(concepts: Iterable[Concept], path: Path, *, line: LineOf | None = None
     index = env.get_template("site_index.html").render(letters=letters, total=len(every),
                                                        root="./")
     (path / "index.html").write_text(index, encoding="utf-8")
+    sources.write(env, path)
     (path / "static").mkdir()
     for name in ("app.css", "favicon.svg"):
         shutil.copyfile(WEB / "static" / name, path / "static" / name)
@@ -113,7 +169,7 @@ def write(concepts: Iterable[Concept], path: Path, *, line: LineOf | None = None
 
 
 def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
-                 line: LineOf | None = None) -> Any:
+                 line: LineOf | None = None, sources: _Sources | None = None) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
     from grimoire.showing import halves, in_part
@@ -141,9 +197,19 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
         if not path:
             return markup
         folder = Path(path).parent
-        return Markup(_RELATIVE_LINK.sub(
-            lambda m: f'href="{(folder / unquote(m.group(1))).resolve().as_uri()}"',
-            str(markup)))
+
+        def to(m: re.Match[str]) -> str:
+            target = unquote(m.group(1))
+            page = sources.page(str(folder / target)) if sources is not None else None
+            if page is None and sources is not None:
+                page = sources.page(str((folder / target).resolve()))
+            if page is not None:
+                return f'href="../{SOURCES}/{page}"'
+            # A file the site holds no copy of (an image, a PDF not read): its words stay,
+            # and say why they lead nowhere; a `file://` address led nowhere off this disk.
+            return f'title="{escape(Path(target).name)}: not in this site"'
+
+        return Markup(_RELATIVE_LINK.sub(to, str(markup)))
 
     def md(text: str, path: str = "", format: str = "markdown") -> Markup:
         if format not in MARKDOWN_FORMATS:
@@ -163,7 +229,8 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
     env = Environment(loader=ChoiceLoader([FileSystemLoader(HERE / "templates"),
                                            FileSystemLoader(WEB / "templates")]),
                       autoescape=select_autoescape(default=True))
-    env.globals.update(href=href, at=file_at, source_href=lambda span: Path(span.path).as_uri(),
+    env.globals.update(href=href, at=file_at,
+                       source_href=sources.href if sources is not None else lambda _span: "#",
                        site=_Offline(line), llm=False, safe_url=absolute_url, offline=True)
     env.filters.update(md=md, tex=renderer.inline, halves=halves, in_part=in_part,
                        mention=lambda line, *how: local(mention_html(line, *how)))

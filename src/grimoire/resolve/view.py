@@ -25,6 +25,7 @@ from grimoire.resolve.types import (
     WantedPage,
 )
 from grimoire.store.base import Store
+from grimoire.store.records import TextQuery
 
 # A concept id as the stores keep it (a 64-bit integer): `/c/NAME?id=²` passed `isdigit` and
 # 30 digits overflowed the database's integer, both a server error, not the page of the name.
@@ -81,8 +82,7 @@ def _labelled(store: Store, name: str, key: str) -> ConceptId:
     """The concept labelled `name` when no concept has it as a name."""
     labelled = [c for c in summaries(store) if normalize(c.label) == key] if key else []
     if not labelled:
-        raise NotFound(f"no concept named {quoted(name)}",
-                       suggestions=_one_per_concept(store, suggest(store, name, titled=True)))
+        raise NotFound(f"no concept named {quoted(name)}", suggestions=nearest(store, name))
     if len(labelled) > 1:
         raise NotFound(f"{quoted(name)} names {len(labelled)} concepts; say which",
                        suggestions=tuple(f"{c.label} {c.kind}" if c.kind else c.label
@@ -130,6 +130,93 @@ def suggest(store: Store, name: str, limit: int = 5, *, titled: bool = False) ->
     if titled and len(found) < limit:
         found += _titled(query, names)
     return tuple(dict.fromkeys(found))[:limit]
+
+
+NEAREST_WORDS = 100  # entries whose names hold a word of the query, looked at for "did you mean"
+NEAREST_RUN = 200  # names of one run of the index (a prefix, a letter) looked at, at most
+
+
+def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
+    """The concepts nearest to `name`, for a lookup that found none, each once: a near
+    spelling of a whole name (`_likely_meant`), then the longer names: those `name` begins
+    ("lasso" -> "Lasso Regression", "kl div" -> "KL divergence", "XGBoost" -> "XGBoost — A
+    to Z") and those that hold each of its words ("regression" -> "Lasso Regression"), by
+    the words they add, then shorter first.
+
+    Never every name (issue 14; `suggest` read them all, and `show lasso` offered nothing
+    beside "Lasso Regression", round 40): the near spellings are looked for among the names
+    that start with its letter and are about its length, the longer names by one run of the
+    index on names, the words through the entries' full-text index on names."""
+    query = normalize(text(name, "name"))
+    if not query:
+        return ()
+    ranked: dict[str, tuple[tuple[int, float, int, str], str, int]] = {}
+    # (tier, how near, length, name): near spellings, then the longer names by the words
+    # they add ("Linear Regression" before "Regression based latent factors").
+
+    def offer(norm: str, shown: str, concept: int, rank: tuple[int, float, int, str]) -> None:
+        if norm == query:
+            return  # a name a lookup missed is a label only (`_labelled` says so)
+        if norm not in ranked or rank < ranked[norm][0]:
+            ranked[norm] = (rank, shown, concept)
+
+    if name.lstrip()[:1].isdigit():
+        # `[[5.1 Optical Flow]]` to a page since renamed "Optical Flow": its number is the
+        # outline it came from, and the page without it is what was meant (round 31).
+        from grimoire.readers.conventions import unnumbered
+
+        bare = normalize(unnumbered(name))
+        if bare:
+            for norm, shown, concept in store.concept_names_from(
+                    bare, _after(bare), len(bare), len(bare), NEAREST_RUN):
+                offer(norm, shown, concept, (-1, 0.0, len(norm), norm))
+    if len(query) >= 3:
+        shortest = max(1, len(query) - len(query) // TYPO_EVERY - INFLECTION)
+        longest = len(query) + len(query) // TYPO_EVERY + INFLECTION
+        letter = query[0]
+        for norm, shown, concept in store.concept_names_from(
+                letter, _after(letter), shortest, longest, 20 * NEAREST_RUN):
+            # judged by the name shown too: "Top-P Sampling" matched as "topp sampling" is a
+            # variant of "top k sampling", not a typo of it (`suggest`)
+            if _likely_meant(query, norm) and not _variant(query, normalize(shown)):
+                offer(norm, shown, concept, (0, -fuzz.ratio(query, norm), len(norm), norm))
+    words = query.split()
+    # "lasso" -> "Lasso Regression", "kl div" -> "KL divergence": each word of the query
+    # begins the name's word at its place (a word of 3 letters or more, or the whole name's).
+    for norm, shown, concept in store.concept_names_from(
+            words[0], _after(words[0]), len(query), 1000, NEAREST_RUN):
+        nw = norm.split()
+        if norm.startswith(f"{query} ") or (
+                len(query) >= 3 and len(nw) >= len(words)
+                and all(n.startswith(w) for n, w in zip(nw, words, strict=False))):
+            offer(norm, shown, concept, (1, len(nw) - len(words), len(norm), norm))
+    hits = store.fts_entries(TextQuery(words=tuple(dict.fromkeys(words))), NEAREST_WORDS,
+                             weights=(1.0, 0.0))
+    concepts = set(store.concepts_of_entries([h.id for h in hits if h.score > 0]).values())
+    wanted = set(words)
+    for norm, shown, concept in store.concept_names_of_concepts(concepts):
+        if wanted <= set(nw := norm.split()):
+            offer(norm, shown, concept, (1, len(nw) - len(words), len(norm), norm))
+    out: list[str] = []
+    seen: set[int] = set()
+    kept: list[str] = []
+    for norm, (_rank, shown, concept) in sorted(ranked.items(), key=lambda kv: kv[1][0]):
+        if concept in seen:  # a concept once, under its nearest name
+            continue
+        # A variant of a nearer name is not offered beside it: "L1 Regularizaton" is L1
+        # Regularization misspelt, and L2 Regularization merely shares its other words.
+        spelt = normalize(shown)
+        if any(_variant(a, b) for a in (norm, spelt) for b in kept):
+            continue
+        seen.add(concept)
+        kept += [norm, spelt]
+        out.append(shown)
+    return tuple(dict.fromkeys(out))[:limit]
+
+
+def _after(prefix: str) -> str:
+    """The least string above every string that starts with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def _one_per_concept(store: Store, names: tuple[str, ...]) -> tuple[str, ...]:

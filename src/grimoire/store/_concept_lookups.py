@@ -270,6 +270,41 @@ class ConceptLookups(SharedReads):
                 FROM concept_names n JOIN concepts c ON c.id = n.concept_id
                 ORDER BY n.concept_id, n.norm""", hidden)]
 
+    def concept_names_from(self, low: str, high: str, shortest: int, longest: int,
+                           limit: int) -> list[tuple[str, str, int]]:
+        """(norm, name, concept id) of the concept names from `low` up to (not including)
+        `high` of `shortest` to `longest` characters, shortest first: one run of the index on
+        names, for "did you mean" (never every name: issue 14). A name offered as
+        `concept_name_list` offers it."""
+        from grimoire.store.concept_records import MATCHING_ONLY
+
+        hidden = sorted(MATCHING_ONLY)
+        marks = ", ".join("?" for _ in hidden)
+        return [(norm, name, int(c)) for norm, name, c in self._select(
+            f"""SELECT n.norm, CASE WHEN n.reason IN ({marks}) THEN c.label ELSE n.name END,
+                       n.concept_id
+                FROM concept_names n JOIN concepts c ON c.id = n.concept_id
+                WHERE n.norm >= ? AND n.norm < ? AND length(n.norm) BETWEEN ? AND ?
+                ORDER BY length(n.norm), n.norm, n.concept_id LIMIT ?""",
+            [*hidden, low, high, shortest, longest, limit])]
+
+    def concept_names_of_concepts(self, ids: Iterable[int]) -> list[tuple[str, str, int]]:
+        """(norm, name, concept id) of every name of the concepts `ids`, as
+        `concept_names_from` gives them."""
+        from grimoire.store.concept_records import MATCHING_ONLY
+
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        hidden = sorted(MATCHING_ONLY)
+        marks = ", ".join("?" for _ in hidden)
+        return [(norm, name, int(c)) for norm, name, c in self._select(
+            f"""SELECT n.norm, CASE WHEN n.reason IN ({marks}) THEN c.label ELSE n.name END,
+                       n.concept_id
+                FROM concept_names n JOIN concepts c ON c.id = n.concept_id
+                WHERE n.concept_id IN ({", ".join("?" for _ in wanted)})
+                ORDER BY n.concept_id, n.norm""", [*hidden, *wanted])]
+
     def entry_concepts(self) -> dict[int, int]:
         """entry id -> concept id, for every entry."""
         return {int(e): int(c) for e, c in self._select(

@@ -37,6 +37,7 @@ from grimoire.model import Answer, Span
 from grimoire.showing import FORMULA, halves, in_part
 from grimoire.web import layout
 from grimoire.web.render import (
+    Renderer,
     concept_href,
     markdown_lines,
     math_text,
@@ -232,7 +233,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                         suggestions=(), several=False)
         lo, hi = _range(hl)
         return page(request, "source.html", src=text, lo=lo, hi=hi,
-                    rendered=_render_note(site, text.format, text.lines, text.unit))
+                    rendered=render_note(site.renderer, text.format, text.lines, text.unit))
 
     @app.get("/api/source", tags=["pages"])
     def source_api(path: str) -> Any:
@@ -346,8 +347,8 @@ def _md_filter(site: Site) -> Any:
     return md
 
 
-def _render_note(site: Site, fmt: str | None, lines: tuple[str, ...],
-                 unit: str = "line") -> list[tuple[int, Markup]]:
+def render_note(renderer: Renderer, fmt: str | None, lines: tuple[str, ...],
+                unit: str = "line") -> list[tuple[int, Markup]]:
     """Each line of the note with its inline math rendered (line anchors stay exact). A
     notebook's lines are JSON, where a formula's every backslash is written twice: drawn,
     `"$\\\\hat{y}$"` read "haty" (round 37), so they are shown as the file holds them; so is
@@ -361,7 +362,7 @@ def _render_note(site: Site, fmt: str | None, lines: tuple[str, ...],
     if fmt in ("markdown", "obsidian"):  # `\\(x\\)` and kramdown's `\\\\(x\\\\)` are math, as
         # read; a display formula over several lines is drawn whole (`markdown_lines`)
         return list(enumerate(markdown_lines(lines), 1))
-    return [(n, site.renderer.inline(line)) for n, line in enumerate(lines, 1)]
+    return [(n, renderer.inline(line)) for n, line in enumerate(lines, 1)]
 
 
 def snippet_html(snippet: str) -> Markup:

@@ -153,6 +153,7 @@
       const css = getComputedStyle(document.documentElement);
       const fg = css.getPropertyValue("--fg").trim(), accent = css.getPropertyValue("--accent").trim();
       const red = css.getPropertyValue("--red").trim(), line = css.getPropertyValue("--line").trim();
+      const bg = css.getPropertyValue("--card").trim() || (dark ? "#1e2026" : "#fff");
       const big = g.nodes.length > 300;
       // A node's size grows with its links, so the hubs of a large graph stand out; the
       // labels of the most linked stay readable when the whole graph is in view.
@@ -180,7 +181,9 @@
         textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto",
         style: [
           { selector: "node", style: { "background-color": accent, width: "data(size)", height: "data(size)", label: "data(label)",
-            color: fg, "font-size": 12, "text-valign": "bottom", "text-margin-y": 4, "min-zoomed-font-size": big ? 9 : 0 } },
+            color: fg, "font-size": 12, "text-valign": "bottom", "text-margin-y": 4, "min-zoomed-font-size": big ? 9 : 0,
+            // a label over the lines and dots under it stays readable
+            "text-background-color": bg, "text-background-opacity": 0.8, "text-background-padding": 1, "text-background-shape": "roundrectangle" } },
           // A concept without a link sits in a grid cell of the whole graph (layout.LONE_CELL,
           // 200 wide), its label cut to the cell: a folder of paper titles drew 100 labels of
           // 60-110 characters over each other (round 35). The page it opens gives the whole name.
@@ -221,15 +224,50 @@
       // on a 541-concept glossary). Zooming in draws the others as they come apart.
       const labelled = hubs.union(named).sort((a, b) =>
         (a.data("depth") === 0 ? -1 : 0) - (b.data("depth") === 0 ? -1 : 0) || b.data("deg") - a.data("deg"));
+      // A label that would cover one drawn before it is tried above its concept, then to its
+      // right and its left, before it is hidden: under the concept only, a neighbourhood of 16
+      // concepts drew one without a name (round 40: its label met its neighbour's).
+      // Where each place puts a label's box (w x h) round a concept at p of radius r (the
+      // style `text-margin` of 4): measured here, as the canvas draws the text, since the
+      // graph's own label bounds are only brought up to date by the next frame.
+      const PLACES = [
+        [{ "text-valign": "bottom", "text-halign": "center", "text-margin-x": 0, "text-margin-y": 4 },
+          (p, r, w, h) => ({ x1: p.x - w / 2, x2: p.x + w / 2, y1: p.y + r + 4, y2: p.y + r + 4 + h })],
+        [{ "text-valign": "top", "text-halign": "center", "text-margin-x": 0, "text-margin-y": -4 },
+          (p, r, w, h) => ({ x1: p.x - w / 2, x2: p.x + w / 2, y1: p.y - r - 4 - h, y2: p.y - r - 4 })],
+        [{ "text-valign": "center", "text-halign": "right", "text-margin-x": 4, "text-margin-y": 0 },
+          (p, r, w, h) => ({ x1: p.x + r + 4, x2: p.x + r + 4 + w, y1: p.y - h / 2, y2: p.y + h / 2 })],
+        [{ "text-valign": "center", "text-halign": "left", "text-margin-x": -4, "text-margin-y": 0 },
+          (p, r, w, h) => ({ x1: p.x - r - 4 - w, x2: p.x - r - 4, y1: p.y - h / 2, y2: p.y + h / 2 })],
+      ];
+      const pen = document.createElement("canvas").getContext("2d");
+      const textSize = (n) => {
+        const size = parseFloat(n.style("font-size"));
+        pen.font = `${n.style("font-weight")} ${size}px ${n.style("font-family")}`;
+        const w = pen.measureText(n.data("label")).width + 2;
+        return [g.whole && !n.data("deg") ? Math.min(w, 185) : w, size * 1.25];
+      };
       const keepLabels = () => {
         hubs.style("font-size", Math.max(12, 13 / cy.zoom()));
         named.style("font-size", Math.max(12, 9 / cy.zoom()));
         const drawn = [];
+        const meets = (b, d) => !(b.x2 <= d.x1 || d.x2 <= b.x1 || b.y2 <= d.y1 || d.y2 <= b.y1);
+        // In a graph small enough to name every linked concept, a label covers no other
+        // concept's dot either where it can help it (the hubs of a large one lie among dots).
+        const dots = named.length ? cy.nodes().map((m) => {
+          const p = m.position(), r = m.width() / 2;
+          return [m, { x1: p.x - r, x2: p.x + r, y1: p.y - r, y2: p.y + r }];
+        }) : [];
+        const apart = (b, n, nodes) => !drawn.some((d) => meets(b, d))
+          && (!nodes || !dots.some(([m, d]) => m !== n && meets(b, d)));
         labelled.forEach((n) => {
-          const b = n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
-          const clear = drawn.every((d) => b.x2 <= d.x1 || d.x2 <= b.x1 || b.y2 <= d.y1 || d.y2 <= b.y1);
-          if (clear) drawn.push(b);
-          n.style("text-opacity", clear ? 1 : 0);
+          const [w, h] = textSize(n), p = n.position(), r = n.width() / 2;
+          const spots = PLACES.map(([style, place]) => [style, place(p, r, w, h)]);
+          const spot = spots.find(([, box]) => apart(box, n, true))
+            || spots.find(([, box]) => apart(box, n, false));
+          n.style(spot ? spot[0] : PLACES[0][0]);
+          if (spot) drawn.push(spot[1]);
+          n.style("text-opacity", spot ? 1 : 0);
         });
       };
       keepLabels();
