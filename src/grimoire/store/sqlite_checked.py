@@ -21,6 +21,7 @@ re-read such a page in its own check found it; one that trusts the mark does not
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -81,12 +82,10 @@ def remember(path: str, state: tuple[int, ...], done: Sequence[str]) -> None:
     try:
         with open(tmp, "w", encoding="utf-8") as f:  # noqa: PTH123
             json.dump({"state": list(state), "done": sorted(set(done))}, f)
-        os.replace(tmp, path + SUFFIX)
+        os.replace(tmp, path + SUFFIX)  # noqa: PTH105
     except OSError:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)  # noqa: PTH108
-        except OSError:
-            pass
 
 
 def now_ns() -> int:
