@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
 from grimoire.model import Document, Problem, Span
-from grimoire.store import _carry_vectors
+from grimoire.store import _carry_vectors, sqlite_checked
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store.base import DAMAGED, Reads
 from grimoire.store.document_rows import (
@@ -1143,6 +1143,19 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             statements = [f"PRAGMA quick_check({name})" for name in wanted]
         if budget is None:
             return self._quick_check(statements)
+        # What an earlier process found sound in this very file, unchanged since
+        # (`sqlite_checked`): skipped. Only outside a read transaction (whose snapshot may be
+        # older than the file's state) and while the path names the file this connection has.
+        state = None
+        if self._opened_as is not None and not self.conn.in_transaction:
+            state = sqlite_checked.file_state(self._file)
+            if state is not None and state[:2] != self._opened_as:
+                state = None
+        started = sqlite_checked.now_ns()
+        known = sqlite_checked.passed(self._file, state) if state is not None else frozenset()
+        todo = [s for s in statements if s not in known]
+        if not todo:
+            return False
         done, lock = threading.Event(), threading.Lock()
 
         def stop() -> None:
@@ -1150,20 +1163,30 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 if not done.is_set():
                     self.conn.interrupt()
 
+        finished: list[str] = []
         timer = threading.Timer(budget, stop)
         timer.start()
         try:
-            return self._quick_check(statements)
+            if self._quick_check(todo, finished):
+                return True
         except sqlite3.OperationalError as e:
-            if "interrupted" in str(e):
-                return False
-            raise
+            if "interrupted" not in str(e):
+                raise
+            # Cut short: counts as sound at this state, as it did for the rest of a process
+            # before; the next process goes on with the statements after it.
+            finished.append(todo[len(finished)])
         finally:
             with lock:
                 done.set()
             timer.cancel()
+        if (state is not None and sqlite_checked.settled(state, started)
+                and sqlite_checked.file_state(self._file) == state):
+            sqlite_checked.remember(self._file, state, [*known, *finished])
+        return False
 
-    def _quick_check(self, statements: Sequence[str]) -> bool:
+    def _quick_check(self, statements: Sequence[str], finished: list[str] | None = None
+                     ) -> bool:
+        """True when a statement finds damage; each that finds none is added to `finished`."""
         for statement in statements:
             try:
                 rows = self.conn.execute(statement).fetchall()
@@ -1175,6 +1198,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 return True
             if not rows or rows[0][0] != "ok":
                 return True
+            if finished is not None:
+                finished.append(statement)
         return False
 
     def integrity_check(self) -> str:

@@ -1,0 +1,92 @@
+"""Which parts of SQLite's damage check found a store file sound, remembered across processes.
+
+The check behind an empty result (`Grimoire._not_damaged`) reads the tables a search reads:
+0.15-0.3 s at 100k passages, its whole 1 s budget at 1M. A process remembered its finding only
+while it ran, so every one-off `grimoire search` that found nothing paid it again on a file
+nobody had touched. `DB.checked`, beside the file, holds the file's state when a check ran and
+the check statements that passed (or ran out of budget) at that state; a later process skips
+those while the state is the same.
+
+Why that is sound: the state is the device, inode, size, modification and status-change times
+(nanoseconds) of the file and of its -wal when that holds anything. Any write through the file
+system (SQLite's own, a `cp` over it, a stray `dd`, a restored backup) sets the status-change
+time, which no program can set back; a file moved over the path has another inode. A mark is
+written only when the file's state was the same before and after the check, the check ran
+outside a read transaction (so it read that state, not an older snapshot), and the times are
+at least `_SETTLED_NS` old, so that a write in the same clock tick as the last one (a coarse
+kernel clock, a file system with 1-2 s times) cannot leave them unchanged. What it does not
+see is what no state shows: a disk that changes a block under the file system. A process that
+re-read such a page in its own check found it; one that trusts the mark does not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections.abc import Sequence
+
+SUFFIX = ".checked"
+_SETTLED_NS = 2_000_000_000  # FAT keeps times to 2 s; ext4's clock ticks in 1-10 ms
+_MAX_BYTES = 65_536
+
+
+def file_state(path: str) -> tuple[int, ...] | None:
+    """The file's and its -wal's (device, inode, size, mtime, ctime); None when unreadable.
+    An empty or missing -wal counts as none: readers make an empty one and the last to close
+    removes it, neither of which changes what the file holds."""
+    try:
+        info = os.stat(path)  # noqa: PTH116 - a str in hand
+    except OSError:
+        return None
+    state = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    try:
+        wal = os.stat(path + "-wal")  # noqa: PTH116
+    except FileNotFoundError:
+        return tuple(state)
+    except OSError:
+        return None
+    if wal.st_size:
+        state += [wal.st_dev, wal.st_ino, wal.st_size, wal.st_mtime_ns, wal.st_ctime_ns]
+    return tuple(state)
+
+
+def settled(state: tuple[int, ...], now_ns: int) -> bool:
+    """True when every time in `state` is `_SETTLED_NS` older than `now_ns`."""
+    times = [t for i in range(0, len(state), 5) for t in state[i + 3:i + 5]]
+    return all(t <= now_ns - _SETTLED_NS for t in times)
+
+
+def passed(path: str, state: tuple[int, ...]) -> frozenset[str]:
+    """The check statements remembered as done for `path` at `state` (none when the mark is
+    missing, unreadable, or of another state)."""
+    try:
+        with open(path + SUFFIX, "rb") as f:  # noqa: PTH123
+            data = json.loads(f.read(_MAX_BYTES))
+        if tuple(data["state"]) != state:
+            return frozenset()
+        done = data["done"]
+        if not isinstance(done, list) or not all(isinstance(s, str) for s in done):
+            return frozenset()
+        return frozenset(done)
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+
+
+def remember(path: str, state: tuple[int, ...], done: Sequence[str]) -> None:
+    """Write the mark: `done` statements at `state`. Best effort: a read-only folder, a full
+    disk or a race with another process leaves the old mark or none, which only costs a
+    check."""
+    tmp = f"{path}{SUFFIX}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:  # noqa: PTH123
+            json.dump({"state": list(state), "done": sorted(set(done))}, f)
+        os.replace(tmp, path + SUFFIX)  # noqa: PTH105
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # noqa: PTH108
+
+
+def now_ns() -> int:
+    return time.time_ns()
