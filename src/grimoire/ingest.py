@@ -280,8 +280,10 @@ class _Read(NamedTuple):
 
 
 # What a SQLite store keeps beside its file: the journal, the vector index, the background
-# embedder's lock and log. `grimoire ingest .` in a notes folder puts the database there.
-_OWN_SUFFIXES = ("", "-wal", "-shm", "-journal", "-vectors", ".embed.lock", ".embed.log")
+# embedder's lock and log, the record of its last damage check (`store/sqlite_checked.py`).
+# `grimoire ingest .` in a notes folder puts the database there.
+_OWN_SUFFIXES = ("", "-wal", "-shm", "-journal", "-vectors", ".embed.lock", ".embed.log",
+                 ".checked")
 
 
 def own_files(store: Store) -> frozenset[str]:
