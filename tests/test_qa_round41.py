@@ -100,3 +100,21 @@ def test_the_vault_faces_show_no_callout_marker_and_lint_no_false_size(tmp_path:
         hits = kb.search("max pooling mean of each window", k=3, mode="lexical")
         assert hits and all("[!" not in h.text for h in hits)
         assert "arithmetic" not in kb.lint().by_group()
+
+
+def test_a_file_number_with_no_blank_or_a_leading_zero_is_no_part_of_the_name(
+        tmp_path: Path) -> None:
+    """A course folder named its notes `5.The Kernel Trick.md` and `01 Foundations and
+    Philosophy.md`: `list` and every face showed "5.The Kernel Trick" while `5. The Kernel
+    Trick.md` gave "The Kernel Trick". A number that goes on, or one with no zero before it,
+    stays."""
+    body = "Some words on the subject of this note, how it works and why.\n"
+    cases = {
+        "5.The Kernel Trick.md": "The Kernel Trick",
+        "01 Foundations and Philosophy.md": "Foundations and Philosophy",
+        "1.5B Parameter Models.md": "1.5B Parameter Models",
+        "3 Sigma Rule.md": "3 Sigma Rule",
+    }
+    for name, term in cases.items():
+        docs = read_file("obsidian", f"# {name[:-3]}\n\n{body}".encode(), f"vault/{name}")
+        assert [e.term for d in docs for e in d.entries] == [term], name

@@ -418,9 +418,21 @@ def unnumbered(name: str) -> str:
     ('Sentiment Analysis', 'Attention', '3D CNN')
     >>> unnumbered("4.1 - Linear Forward"), unnumbered("3 - Packages"), unnumbered("d) L-Layers")
     ('Linear Forward', 'Packages', 'L-Layers')
+    >>> unnumbered("5.The Kernel Trick"), unnumbered("01 Foundations"), unnumbered("3 Sigma Rule")
+    ('The Kernel Trick', 'Foundations', '3 Sigma Rule')
     """
     rest = _SECTION_NUMBER.sub("", name, count=1)
+    if rest == name and name[:1].isdigit():
+        rest = _JOINED_NUMBER.sub("", name, count=1)
     return rest if rest != name and any(c.isalpha() for c in rest) else name
+
+
+# A file's number with no blank after its dot, or with a leading zero and no dot ("5.The Kernel
+# Trick.md", "01 Foundations and Philosophy.md"; round 41: a vault's course folders named their
+# notes so, and the concepts were "5.The Kernel Trick" and "01 Foundations and Philosophy").
+# A number that goes on ("1.5B Model") or a digit that is no zero-padded place ("3 Sigma")
+# stays.
+_JOINED_NUMBER = re.compile(r"\d{1,3}\.(?=[A-Z][a-z])|0\d[ \t]+(?=[A-Z])")
 
 
 # A numbered step of a page before its name: "Approach 1: Test and Set", "Lecture 3: CNNs",
