@@ -118,3 +118,19 @@ def test_a_file_number_with_no_blank_or_a_leading_zero_is_no_part_of_the_name(
     for name, term in cases.items():
         docs = read_file("obsidian", f"# {name[:-3]}\n\n{body}".encode(), f"vault/{name}")
         assert [e.term for d in docs for e in d.entries] == [term], name
+
+
+def test_a_numbered_quiz_names_no_concept(tmp_path: Path) -> None:
+    """Two courses' quiz notes, each `Q1.md`, one titled "# Quiz Question 1": one concept
+    "Quiz Question 1" that merged the two by the name "Q1", quizzes on noise and on activation
+    functions shown as one thing. A quiz's number is the course's order, as "Problem 1" is."""
+    for name, title in (("Q1.md", None), ("Q2.md", "Quiz Question 2"), ("Quiz 3.md", None)):
+        head = f"# {title}\n\n" if title else ""
+        text = f"{head}Which layer keeps the largest value of each window? Max pooling.\n"
+        docs = read_file("obsidian", text.encode(), f"course/quiz/{name}")
+        assert [e.term for d in docs for e in d.entries] == [], name
+        assert "Max pooling" in " ".join(p.text for d in docs for p in d.passages)
+    for title in ("Q-Learning", "QLoRA", "Q8 - Logistic Regression"):
+        docs = read_file("obsidian", f"# {title}\n\nIt is what it is, as said.\n".encode(),
+                         f"notes/{title}.md")
+        assert [e.term for d in docs for e in d.entries] == [title], title

@@ -351,8 +351,10 @@ _DATED_NOTES = re.compile(r"(.+?)\s+(?:notes|recap|log|journal|review|updates?)(
 
 # A course's numbered exercise as a note's whole title ("Problem 1" in three units' folders,
 # round 32): the course's order, not a name; merged, the three were one concept in conflict.
-_NUMBERED_TASK = re.compile(r"(?:problem|question|exercise|homework|assignment|task|lab)"
-                            r"\s*\d{1,3}[a-z]?", re.IGNORECASE)
+# So is a quiz's, "Quiz 1", "Q1", "Quiz Question 1" (round 41: a vault's two quizzes `Q1.md` in
+# two courses' folders were one concept "Quiz Question 1", merged by the name "Q1").
+_NUMBERED_TASK = re.compile(r"(?:quiz\s*)?(?:problem|question|exercise|homework|assignment|task"
+                            r"|lab|quiz|q)\s*\d{1,3}[a-z]?", re.IGNORECASE)
 
 
 # A note that sums up, opens or closes the notes beside it, named so by its file: a book's
