@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import grimoire
+from grimoire.errors import NotFound
 from grimoire.lint.arithmetic import find_claims, wrong_claims
 from grimoire.readers import read_file
 
@@ -134,3 +137,26 @@ def test_a_numbered_quiz_names_no_concept(tmp_path: Path) -> None:
         docs = read_file("obsidian", f"# {title}\n\nIt is what it is, as said.\n".encode(),
                          f"notes/{title}.md")
         assert [e.term for d in docs for e in d.entries] == [title], title
+
+
+def test_chapters_parts_named_part_1_are_not_one_concept(tmp_path: Path) -> None:
+    """A project's write-up keeps each chapter in a folder of `Part_1.md`, `Part_2.md`, ...,
+    each titled by its chapter: every chapter's `Part_1` was an alias, and nine chapters (on
+    vision, decoding, tokenization, ...) were one concept, in conflict with itself. "Part 1"
+    was already no name; the underscore a file name writes for the blank is none either."""
+    vault = tmp_path / "vault"
+    for folder, title, text in (
+            ("Chapter 1 - Vision", "Chapter 1: Vision and the Encoder",
+             "The encoder turns the picture into a grid of features."),
+            ("Chapter 2 - Decoding", "Chapter 2: Decoding and the Decoder",
+             "The decoder writes the answer one token at a time.")):
+        (vault / folder).mkdir(parents=True)
+        (vault / folder / "Part_1.md").write_text(f"# {title}\n\n{text}\n", encoding="utf-8")
+    (vault / ".obsidian").mkdir()
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([vault], embed=False)
+        vision = kb.concept("Vision and the Encoder")
+        decoding = kb.concept("Decoding and the Decoder")
+        assert vision.id != decoding.id
+        with pytest.raises(NotFound):
+            kb.concept("Part_1")

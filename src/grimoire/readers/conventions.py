@@ -202,7 +202,7 @@ _FLOAT_HEADING = re.compile(
     # a course's numbered problems ("Problem 1" in three units' problem sets, round 32)
     r"|problem|question|homework|assignment|task|lab)[\s_]*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
-    r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}"
+    r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)[\s_]*\d{1,3}"
     # a proof's or an algorithm's cases by their number ("Case 1" ... "Case 4" of a
     # red-black tree's fix-up, round 38: a course site's notes)
     r"|(?:case|subcase|scenario)\s*\d{1,3}[a-z]?")
