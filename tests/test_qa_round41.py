@@ -25,6 +25,13 @@ _QUIZ = (
     "> [!example] Group A\n"
     "> > [!note] Inner box\n"
     "> > A quoted line that stays.\n"
+    "\n"
+    "> [!question] Match each layer with its job.\n"
+    ">> [!example] Layers\n"
+    ">> a) Pooling\n"
+    ">>\n"
+    ">> [!example] Jobs\n"
+    ">> n) Shrinks the map\n"
 )
 
 
@@ -36,7 +43,8 @@ def test_a_callout_inside_a_callout_loses_its_marker() -> None:
     text = "\n".join(p.text for p in doc.passages)
     assert "[!" not in text, text
     for words in ("Max pooling keeps the mean", "Answer", "False", "Dropout switches off",
-                  "True", "Group A", "Inner box", "A quoted line that stays."):
+                  "True", "Group A", "Inner box", "A quoted line that stays.", "Layers",
+                  "a) Pooling", "Jobs", "n) Shrinks the map"):
         assert words in text, (words, text)
     # A plain quote inside a quote keeps every word.
     [doc] = read_file("obsidian", b"> Outer words.\n>> [not a marker] inner words.\n", "q.md")
