@@ -176,8 +176,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # bold-led paragraph lists, course labels kept in a title (read40). 47: a Quarto page's
 # `content-hidden` divs and equation labels, an image's attributes and a Pandoc span's class
 # are no text (qa40). 48: a section whose text defines its heading before paragraphs led by
-# names in bold stays its heading's entry (review40b).
-READ_VERSION = b"grimoire-read-48\x00"
+# names in bold stays its heading's entry (review40b). 49: a callout inside a callout loses its
+# marker (`>> [!success]- Answer`) as the outer one does (qa41).
+READ_VERSION = b"grimoire-read-49\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

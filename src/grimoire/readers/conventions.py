@@ -202,7 +202,7 @@ _FLOAT_HEADING = re.compile(
     # a course's numbered problems ("Problem 1" in three units' problem sets, round 32)
     r"|problem|question|homework|assignment|task|lab)[\s_]*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
-    r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)\s*\d{1,3}"
+    r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)[\s_]*\d{1,3}"
     # a proof's or an algorithm's cases by their number ("Case 1" ... "Case 4" of a
     # red-black tree's fix-up, round 38: a course site's notes)
     r"|(?:case|subcase|scenario)\s*\d{1,3}[a-z]?")
@@ -351,8 +351,10 @@ _DATED_NOTES = re.compile(r"(.+?)\s+(?:notes|recap|log|journal|review|updates?)(
 
 # A course's numbered exercise as a note's whole title ("Problem 1" in three units' folders,
 # round 32): the course's order, not a name; merged, the three were one concept in conflict.
-_NUMBERED_TASK = re.compile(r"(?:problem|question|exercise|homework|assignment|task|lab)"
-                            r"\s*\d{1,3}[a-z]?", re.IGNORECASE)
+# So is a quiz's, "Quiz 1", "Q1", "Quiz Question 1" (round 41: a vault's two quizzes `Q1.md` in
+# two courses' folders were one concept "Quiz Question 1", merged by the name "Q1").
+_NUMBERED_TASK = re.compile(r"(?:quiz\s*)?(?:problem|question|exercise|homework|assignment|task"
+                            r"|lab|quiz|q)\s*\d{1,3}[a-z]?", re.IGNORECASE)
 
 
 # A note that sums up, opens or closes the notes beside it, named so by its file: a book's
@@ -418,9 +420,21 @@ def unnumbered(name: str) -> str:
     ('Sentiment Analysis', 'Attention', '3D CNN')
     >>> unnumbered("4.1 - Linear Forward"), unnumbered("3 - Packages"), unnumbered("d) L-Layers")
     ('Linear Forward', 'Packages', 'L-Layers')
+    >>> unnumbered("5.The Kernel Trick"), unnumbered("01 Foundations"), unnumbered("3 Sigma Rule")
+    ('The Kernel Trick', 'Foundations', '3 Sigma Rule')
     """
     rest = _SECTION_NUMBER.sub("", name, count=1)
+    if rest == name and name[:1].isdigit():
+        rest = _JOINED_NUMBER.sub("", name, count=1)
     return rest if rest != name and any(c.isalpha() for c in rest) else name
+
+
+# A file's number with no blank after its dot, or with a leading zero and no dot ("5.The Kernel
+# Trick.md", "01 Foundations and Philosophy.md"; round 41: a vault's course folders named their
+# notes so, and the concepts were "5.The Kernel Trick" and "01 Foundations and Philosophy").
+# A number that goes on ("1.5B Model") or a digit that is no zero-padded place ("3 Sigma")
+# stays.
+_JOINED_NUMBER = re.compile(r"\d{1,3}\.(?=[A-Z][a-z])|0\d[ \t]+(?=[A-Z])")
 
 
 # A numbered step of a page before its name: "Approach 1: Test and Set", "Lecture 3: CNNs",
