@@ -149,3 +149,67 @@ def test_a_settings_file_edited_in_place_names_its_new_output_folder(tmp_path: P
     os.utime(book, ns=(folder.st_atime_ns, folder.st_mtime_ns))
     assert not ingest.skipped_dir(str(book), "docs")
     assert ingest.skipped_dir(str(book), "site")
+
+
+# What two public repositories showed (a course's lecture notebooks with a glossary heading
+# per lecture, an Org course file numbered "lec N"): each rule on notes written here.
+
+TREES = """# Lecture 3: Trees and Baselines
+
+## Announcements
+
+The second homework is out.
+
+## More terminology
+
+### Depth
+
+The depth of a tree is the number of questions on its longest path from the root.
+
+### Decision tree with max_depth=2
+
+Two questions in a row, then a prediction.
+
+### Example 1: grade prediction
+
+We predict the grade from two quizzes.
+
+### (Optional) Gini impurity
+
+Gini impurity is the chance that two items drawn from a node belong to different classes.
+
+### (Bonus) Exercise 3.1
+
+Which tree overfits the most?
+"""
+
+
+def test_a_lecture_s_settings_examples_and_tags_are_no_terms() -> None:
+    terms = _terms(TREES, "/course/03_trees.md")
+    assert {"Depth", "Gini impurity"} <= terms
+    assert not {t for t in terms if "max_depth" in t or "Example" in t or "Exercise" in t
+                or t.startswith("(") or t == "Announcements"}
+
+
+COURSE = """#+TITLE: Data structures
+
+* lec 12
+We went over the midterm and the homework.
+* lec 13 Java packages
+A Java package groups related classes under one name, and its name mirrors the folders that
+hold the classes.
+* Lecture 14 Exceptions
+An exception is an object thrown when a method cannot finish normally; a caller may catch it.
+"""
+
+
+def test_a_lecture_s_number_is_no_part_of_its_subject_s_name(tmp_path: Path) -> None:
+    terms = terms_of(tmp_path, {
+        "ds.org": COURSE,
+        "scala/week-02.org": "#+TITLE: Lec 2 Collections with higher-order methods\n\n"
+                             "Map, filter and reduce each take a function and apply it "
+                             "across a collection.\n",
+        "plots/COPYRIGHT.txt": "Copyright 2015 -- A. Writer\n\nAll rights reserved.\n",
+    })
+    assert {"Java packages", "Exceptions", "Collections with higher-order methods"} <= terms
+    assert not {t for t in terms if t.lower().startswith("lec") or "Copyright" in t}

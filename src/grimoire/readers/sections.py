@@ -133,6 +133,8 @@ def _name_shaped(heading: str) -> str | None:
         return "too long for a name"
     if is_generic_heading(text) or is_see_also_heading(text):
         return "names a part of a page"
+    if "=" in text and _SETTING.search(text):
+        return "a setting of a parameter"
     if _SENTENCE_END.search(text):
         return "ends like a sentence"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
@@ -145,6 +147,12 @@ def _name_shaped(heading: str) -> str | None:
     if "$" in text or "\\(" in text:
         return "holds a formula"
     return None
+
+
+# A parameter set to a value in a heading: "Decision tree with max_depth=3", "Boundary for k = 5"
+# (round 41: a course's notebooks drew one model per setting, five concepts so): one run of an
+# experiment, no name.
+_SETTING = re.compile(r"(?<![\w=<>!])[^\W\d]\w*\s?=\s?[-+]?[\w.]+")
 
 
 def _names_of(heading: str) -> list[str]:
