@@ -213,3 +213,14 @@ def test_a_lecture_s_number_is_no_part_of_its_subject_s_name(tmp_path: Path) -> 
     })
     assert {"Java packages", "Exceptions", "Collections with higher-order methods"} <= terms
     assert not {t for t in terms if t.lower().startswith("lec") or "Copyright" in t}
+
+
+def test_an_org_coderef_is_no_wanted_page() -> None:
+    note = ("* Breadth-first search\n\nBreadth-first search visits every vertex and checks "
+            "each of its edges once [[(edges)]], so its time is linear in the graph's size; "
+            "see [[(queue)][the queue line]] and [[Depth-first search]].\n\n"
+            "#+begin_src java\nfor (Edge e : v.edges()) {  (ref:edges)\n"
+            "  queue.add(e.to);  (ref:queue)\n}\n#+end_src\n")
+    [doc] = read_file("org", note.encode(), "/notes/bfs.org")
+    targets = {x.target for p in doc.passages for x in p.links}
+    assert targets == {"Depth-first search"}
