@@ -87,17 +87,22 @@ _CONFIG_CAP = 256 * 1024  # a settings file is a few KiB; a larger one is not re
 
 
 def _site_outputs(parent: str) -> frozenset[str]:
-    """`_site_outputs_in` of `parent`, read once per state of the folder (the walk asks for
-    each of its subfolders in turn)."""
-    try:
-        stamp = os.stat(parent).st_mtime_ns  # noqa: PTH116 - a name as text (`_walk`)
-    except OSError:
-        return frozenset()
-    return _site_outputs_in(parent, stamp)
+    """`_site_outputs_in` of `parent`, read once per state of its settings files (the walk
+    asks for each of its subfolders in turn). The state is each settings file's own inode,
+    size and modification time: a settings file edited in place leaves its folder's time as
+    it was (round 40's leftover: a running `watch` kept the old `output-dir`)."""
+    stamp: list[tuple[int, int, int]] = []
+    for config, _ in _SITE_CONFIGS:
+        try:
+            st = os.stat(os.path.join(parent, config))  # noqa: PTH116, PTH118 - names as text
+        except OSError:
+            continue
+        stamp.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return _site_outputs_in(parent, tuple(stamp)) if stamp else frozenset()
 
 
 @functools.lru_cache(maxsize=64)
-def _site_outputs_in(parent: str, stamp: int) -> frozenset[str]:
+def _site_outputs_in(parent: str, stamp: tuple[tuple[int, int, int], ...]) -> frozenset[str]:
     """The folders in `parent` that a generator whose settings file is in `parent` builds its
     pages into (`output-dir: docs` in `_quarto.yml`): one level below `parent`, by name. A
     key read from its line (`key: value`, quoted or not); a settings file that cannot be read
@@ -177,8 +182,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # `content-hidden` divs and equation labels, an image's attributes and a Pandoc span's class
 # are no text (qa40). 48: a section whose text defines its heading before paragraphs led by
 # names in bold stays its heading's entry (review40b). 49: a callout inside a callout loses its
-# marker (`>> [!success]- Answer`) as the outer one does (qa41).
-READ_VERSION = b"grimoire-read-49\x00"
+# marker (`>> [!success]- Answer`) as the outer one does; quiz and part numbers name nothing
+# (qa41). 50: a section headed by an identifier its text shows as code, a dated file name's
+# real title, a Quarto tab set's headings no sections (read41).
+READ_VERSION = b"grimoire-read-50\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -41,7 +41,8 @@ SNIFF_BYTES = 16384
 # README stays a note: in a notes folder it is usually written by the note-taker (an index, a
 # home page). `--format` still reads any of them.
 # SOURCE and NOTICE only in capitals, as such files are named: `source.md` may be a note.
-METADATA_NAMES = frozenset({"SOURCE", "SOURCES", "NOTICE", "license", "licence", "copying"})
+METADATA_NAMES = frozenset({"SOURCE", "SOURCES", "NOTICE", "license", "licence", "copying",
+                            "copyright"})
 _METADATA_EXTENSIONS = GENERIC_EXTENSIONS | {".md", ".rst"}
 # A licence text named by the licence, as a book beside its notes keeps one for its code and
 # one for its text (round 37: `MIT-License.txt`, `CC-BY-NC-SA-4.0.txt`, two concepts named by

@@ -77,6 +77,11 @@ _PAGE_PARTS = frozenset(
         "about this wiki", "about this repository", "about the book", "about the course",
         "advanced topics", "other topics", "more topics", "further topics", "special topics",
         "selected topics", "misc topics", "topics", "topics covered",
+        # a course's admin pages and notices (round 41: a course's notebooks opened with
+        # "Announcements", its info page had "Registration" and "Class meetings")
+        "announcements", "announcement", "registration", "class meetings", "office hours",
+        "grading scheme", "grading", "course description", "land acknowledgement",
+        "land acknowledgment", "congratulations", "practice exercises", "interim summary",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -440,8 +445,11 @@ _JOINED_NUMBER = re.compile(r"\d{1,3}\.(?=[A-Z][a-z])|0\d[ \t]+(?=[A-Z])")
 # A numbered step of a page before its name: "Approach 1: Test and Set", "Lecture 3: CNNs",
 # "Part 2 - Attention". The page's order, no part of the name.
 _LABELLED_NUMBER = re.compile(
-    r"^(?:step|part|chapter|lecture|lesson|week|day|module|unit|approach|method|option"
+    r"^(?:step|part|chapter|lecture|lect?|lesson|week|day|module|unit|approach|method|option"
     r"|session|tutorial|lab)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)"
+    # A lecture's number and then its subject with no mark between ("lec 26 Binary Search
+    # Tree", round 41: an Org course file's 30 headings)
+    r"|(?:lecture|lect?|lesson)\s+\d{1,3}\s+(?=[^\W\d_])"
     # A textbook's typed block before what it states: "Algorithm: Ridge Regression",
     # "Definition: Sparsity", "Theorem 2: ..." (round 34: a course book's notebooks)
     r"|(?:algorithm|definition|theorem|lemma|proposition|corollary)(?:\s+\d{1,3}(?:\.\d{1,3})*)?"
@@ -456,6 +464,10 @@ _LABELLED_NUMBER = re.compile(
 # "Reinforcement Learning").
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d\d(?:([-_.])\d\d\1\d\d)?\s*(?:\([^()\s]{1,3}\)\s*)?"
                            r"[-\u2013\u2014:]\s+(?:\([^()\s]{1,3}\)\s+)?(?=[^\W\d_])")
+# A one-word tag in brackets before a heading: "(Optional) Term weighting", "(Bonus) Stacking",
+# "(iClicker) Exercise 4.1" (round 41: a course's lecture notebooks): what the course makes of
+# the section, no part of its name.
+_LEADING_TAG = re.compile(r"^\([^\W\d_]{2,12}\)\s+(?=\S)")
 _TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
 _CITATION = re.compile(r"(?<!\s)\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
@@ -577,6 +589,8 @@ def bare_name(name: str) -> str:
     ('Layer Normalization', 'Adam')
     >>> bare_name("Quantile Regression (+)"), bare_name("Define Search Spaces**")
     ('Quantile Regression', 'Define Search Spaces')
+    >>> bare_name("(Optional) Term weighting (TF-IDF)"), bare_name("(Un)supervised Learning")
+    ('Term weighting (TF-IDF)', '(Un)supervised Learning')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
@@ -590,6 +604,8 @@ def _bare_name(name: str) -> str:
     text = unnumbered(name)
     text = _LEADING_YEAR.sub("", text, count=1)
     text = _TASK_KEYWORD.sub("", text, count=1)
+    if text[:1] == "(":
+        text = _LEADING_TAG.sub("", text, count=1)
     text = _LABELLED_NUMBER.sub("", text, count=1)
     if "[" in text:
         text = _SOURCE_TAG.sub("", _CITATION.sub("", text)).strip()
@@ -720,9 +736,11 @@ def opens_note(title: str) -> bool:
 # Such a heading is a part of the course, which covers several things, none of them named.
 # A section's heading is judged without its unit (`bare_name`: "Day 3 — Attention" is
 # "Attention", an entry when its text defines Attention); a page's title as written.
-_COURSE_UNIT = r"(?:day|week|month|lecture|lesson|session|semester)[\s_-]*\d{1,3}"
+# "lec 12" and "lect 3" are a lecture too (round 41: an Org course file's 18 headings "lec N").
+_COURSE_UNIT = r"(?:day|week|month|lecture|lect?|lesson|session|semester)[\s_-]*\d{1,3}"
 # "Lecture 12: Support Vector Machines", "Lesson 3 - Dropout": the unit, then what it is about.
-_LECTURE_TITLE = re.compile(r"(?:lecture|lesson)[\s_-]*\d{1,3}\s*[:.\u2013\u2014-]\s+(\S.*)")
+_LECTURE_TITLE = re.compile(
+    r"(?:lecture|lect?|lesson)[\s_-]*\d{1,3}(?:\s*[:.\u2013\u2014-]\s+|\s+(?=[^\W\d_]))(\S.*)")
 _COURSE_HEADING = re.compile(
     rf"^{_COURSE_UNIT}(?:\s*[-\u2013\u2014]\s*\d{{1,3}})?\b(?!\s*[-+/x*]\s*\w)"
     rf"|\s[-\u2013\u2014:|]\s+{_COURSE_UNIT}$")

@@ -171,6 +171,11 @@ def _link(target: str, label: str | None, span: Span) -> tuple[str, Link | Image
     shown = collapse(label) if label else None
     if _WEB.match(target):
         return shown or target, Link(target, LinkKind.URL, span, label=shown)
+    if target.startswith("(") and target.endswith(")"):
+        # `[[(for-loop)]]`: a coderef, Org's link to the line of a source block that a
+        # `(ref:for-loop)` marks, never a page (round 41: an Org course file's eight coderefs
+        # were wanted pages "(for-loop)", "(sibling)").
+        return shown or target, None
     kind, _, rest = target.partition(":")
     if (rest and kind in ("file", "attachment")) or not rest:
         file_target = rest if rest else target

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -133,6 +133,8 @@ def _name_shaped(heading: str) -> str | None:
         return "too long for a name"
     if is_generic_heading(text) or is_see_also_heading(text):
         return "names a part of a page"
+    if "=" in text and _SETTING.search(text):
+        return "a setting of a parameter"
     if _SENTENCE_END.search(text):
         return "ends like a sentence"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
@@ -145,6 +147,12 @@ def _name_shaped(heading: str) -> str | None:
     if "$" in text or "\\(" in text:
         return "holds a formula"
     return None
+
+
+# A parameter set to a value in a heading: "Decision tree with max_depth=3", "Boundary for k = 5"
+# (round 41: a course's notebooks drew one model per setting, five concepts so): one run of an
+# experiment, no name.
+_SETTING = re.compile(r"(?<![\w=<>!])[^\W\d]\w*\s?=\s?[-+]?[\w.]+")
 
 
 def _names_of(heading: str) -> list[str]:
@@ -390,11 +398,18 @@ def _bare(path: tuple[str, ...], numbered: bool = False) -> str:
 
 
 def add_section_entries(doc: Document, *,
-                        marked: Sequence[tuple[str, int]] = ()) -> Document:
+                        marked: Sequence[tuple[str, int]] = (),
+                        coded: Sequence[tuple[str, int]] = (),
+                        tabs: Collection[tuple[str, ...]] = ()) -> Document:
     """`doc` with an entry for every section that defines its heading (see module doc).
     `marked` holds the terms the text marks for a book's index, each with its line: a
     section whose text marks its own heading so defines it (round 40: a Quarto book marks
-    "`r index('acquisition function')`" where it introduces each term)."""
+    "`r index('acquisition function')`" where it introduces each term). `coded` holds the
+    code spans of the text that are one identifier of a program ("`TaskSurv`"), each with its
+    line: a section headed by exactly that identifier whose text shows it as code is about
+    it (round 41: an R book's class sections, whose text names the class mid-sentence).
+    `tabs` holds the heading paths of a Quarto tab set's tabs ("R", "Python"): labels of the
+    section they stand in, never entries (round 40's leftover)."""
     passages = doc.passages
     if not passages or journal_note(doc.meta):
         return doc
@@ -446,7 +461,7 @@ def add_section_entries(doc: Document, *,
     steps: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)  # parent -> steps
     for path, sec in sections.items():
         heading = _bare(path, numbered)
-        if normalize(heading) in own or name_shaped(heading) is not None:
+        if normalize(heading) in own or name_shaped(heading) is not None or path in tabs:
             continue
         if len(path) > 1 and normalize(heading) == normalize(_bare(path[:-1], numbered)):
             # "Dropout" > "What is Dropout?": the section's own lead, under a question
@@ -475,12 +490,15 @@ def add_section_entries(doc: Document, *,
                 del candidates[path], code[path]
 
     defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
-    if marked:
+    if marked or coded:
         marks: dict[str, list[int]] = defaultdict(list)
         for term, line in marked:
             marks[normalize(term)].append(line)
+        for term, line in coded:  # compared as written: "TaskSurv", not "Task Surv"
+            marks[term].append(line)
         for path in candidates:
-            lines = marks.get(normalize(_bare(path, numbered)))
+            bare = _bare(path, numbered)
+            lines = marks.get(normalize(bare), []) + marks.get(bare, [])
             spans = [passages[i].span for i in sections[path].passages]
             if lines and any(sp.start_line <= ln <= sp.end_line for ln in lines for sp in spans):
                 defined.add(path)
@@ -912,6 +930,22 @@ LIST_LAYOUTS = frozenset({"archive", "archive-taxonomy", "categories", "tags", "
 # Jekyll blog's 22 notebooks were concepts named so). Dropping the date would make a concept
 # "standup" of a journal day (read39 tried it), so the page names none.
 _DATED_NAME = re.compile(r"(?:19|20)\d\d-[01]?\d-[0-3]?\d[-_ ]\S.*")
+# A dated name whose rest is a title written as one, with spaces and in capitals ("2017-06-12
+# Attention Is All You Need"): the rest names the page (round 40's leftover: such a paper note
+# named no concept). A slug ("2021-04-11-gaussian-mixtures") or one word ("2023-03-05
+# Standup") still names none.
+_DATED_TITLE = re.compile(r"(?:19|20)\d\d-[01]?\d-[0-3]?\d ([A-Z0-9]\S*(?: \S+)+)")
+
+
+def _dated_title(title: str) -> str | None:
+    """The title after the date of a dated name (`_DATED_TITLE`), or None: more than half of
+    its words open with a capital or a digit."""
+    m = _DATED_TITLE.fullmatch(title)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    return m.group(1) if 2 * sum(w[0].isupper() or w[0].isdigit() for w in words) > len(words) \
+        else None
 
 
 def add_page_entry(doc: Document) -> Document:
@@ -929,6 +963,8 @@ def add_page_entry(doc: Document) -> Document:
     over `MAX_TITLE_WORDS` words.
     """
     title = " ".join(doc.title.split())
+    if _DATED_NAME.fullmatch(title):
+        title = _dated_title(title) or title
     key = normalize(title)
     if not key or not doc.passages:
         return doc

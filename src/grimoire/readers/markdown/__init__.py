@@ -115,6 +115,10 @@ TERM_KEYS = ("related_terms", "references", "aliases", "destination", "redirect_
 # round 31) name work on a glossary, and their sections are its steps, no terms.
 _GLOSSARY_HEADING = re.compile(r"\b(glossary|terms|terminology|definitions|vocabulary)\b"
                                r"(?=\s*(?:$|[:(\[\-\u2013\u2014&]|(?:of|for|and|in)\b))", re.I)
+# Why a heading under a glossary heading is still no term (`sections.name_shaped`): a part of
+# a page or a parameter's setting. A glossary's terms may end like a sentence, hold a formula
+# or an instruction's first word, so those reasons are not taken here.
+_NO_TERM = frozenset({"names a part of a page", "a setting of a parameter"})
 _REDIRECT = re.compile(r"(?:see|synonym for|abbreviation for|short for|short form of|same as|"
                        r"another name for)\s+(.{1,300}?)\.?", re.I)
 # A sentence beside a redirect that only points on: "Contrast with [[Y]]." is no text of its own.
@@ -723,6 +727,10 @@ def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
                                          and not _links_away(parsed, h))))
         if not under or len(h.title) <= 1:
             continue
+        if k and name_shaped(bare_name(h.title)) in _NO_TERM:
+            # Under a glossary heading of a lecture ("## More terminology"), its worked parts
+            # ("Example 1: ...", "Decision tree with max_depth=3") are no terms (round 41).
+            continue
         nxt = heads[k + 1].index if k + 1 < len(heads) else len(parsed.blocks)
         if nxt == h.index:
             continue  # no text directly beneath: a letter or group heading
@@ -997,7 +1005,7 @@ def make_document(
         problems=tuple(problems),
     )
     return link_local_labels(doc if template else add_section_entries(
-        doc, marked=parsed.index_marks))
+        doc, marked=parsed.index_marks, coded=parsed.code_names, tabs=parsed.tab_paths))
 
 
 def read_with(

@@ -381,6 +381,22 @@ class Heading:
 # helpers for its index and links; round 40: 944 such calls in a Quarto book, headings named
 # "r index('Encapsulation')"). Read as the name, the first string it is given; other code
 # (`` `r round(x, 2)` ``) stays as written.
+# One identifier of a program, as code shows it: a word with a capital inside it
+# ("TaskSurv", "nn.Module"), an underscore ("as_task_surv") or a dot between words; a call's
+# "()" is no part of it. A plain word ("dropout", "Adam") or an acronym ("GPU") is not one.
+_IDENTIFIER = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_]*(?:[.:]{1,2}[A-Za-z_][A-Za-z0-9_]*)*)(?:\(\))?")
+_IDENTIFIER_SHAPE = re.compile(r"[a-z0-9][A-Z]|[A-Za-z0-9]_[A-Za-z0-9]|[A-Za-z]\.[A-Za-z]")
+
+
+def code_name(text: str) -> str | None:
+    """`text` as one identifier of a program (`_IDENTIFIER`), or None."""
+    m = _IDENTIFIER.fullmatch(text.strip())
+    if m is None or len(m.group(1)) > 60 or not _IDENTIFIER_SHAPE.search(m.group(1)):
+        return None
+    return m.group(1)
+
+
 _INLINE_R = re.compile(
     r"r\s+(?:[\w.]+::)?([A-Za-z_][\w.]*)\(\s*([\"'])([^\"'\n]{1,120})\2[^`]*\)\s*")
 
@@ -414,6 +430,15 @@ class Parsed:
     # each with its line: `sections.add_section_entries` takes such a mark of a section's
     # heading in its text as the section defining it.
     index_marks: list[tuple[str, int]] = field(default_factory=list)
+    # Code spans that are one identifier of a program (`TaskSurv`, `as_task_surv()`,
+    # `nn.Module`; `code_name`), each with its line: a section headed by that identifier whose
+    # text shows it as code is about it (round 41: an R book's class sections,
+    # "### TaskSurv" over "... the new `r ref("TaskSurv")` object expects two targets").
+    code_names: list[tuple[str, int]] = field(default_factory=list)
+    # The lines of a Quarto tab set's headings (`_quarto_divs`), and the heading path of each
+    # such tab: a tab's label ("R", "Python") is no section of the page's own.
+    tab_lines: set[int] = field(default_factory=set)
+    tab_paths: set[tuple[str, ...]] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -518,6 +543,9 @@ class _Walker:
                 cur.parts.append(shown.group(3) if shown is not None else tok.content)
                 if shown is not None and shown.group(1) == "index":
                     self.parsed.index_marks.append((shown.group(3), line))
+                elif (ident := code_name(
+                        shown.group(3) if shown is not None else tok.content)) is not None:
+                    self.parsed.code_names.append((ident, line))
                 cur.prose = True
                 if self._doc_ref(children, i - 1):
                     self._api_ref(block, tok.content, line)
@@ -814,6 +842,8 @@ class _Walker:
             self.pending_labels.clear()
             self.heading_path.append((level, title))
             self.parsed.headings.append(Heading(level, title, line, len(self.parsed.blocks)))
+            if line in self.parsed.tab_lines:
+                self.parsed.tab_paths.add(tuple(t for _, t in self.heading_path))
             if scratch.links:
                 self.heading_links.append((len(self.parsed.blocks), title, scratch.links))
         self.heading_titles = tuple(t for _, t in self.heading_path)
@@ -1069,12 +1099,21 @@ _BARE_BEGIN = re.compile(
 _EQUATION_LABEL = re.compile(r"(\$\$)[ \t]*\{#eq-[^{}\n]*\}[ \t]*$")
 
 
-def _quarto_divs(body: str) -> str:
+_ATX = re.compile(r"[ \t]{0,3}(#{1,6})(?=[ \t]+\S)")
+
+
+def _quarto_divs(body: str, tab_lines: set[int] | None = None) -> str:
     """`body` without what a Quarto page hides (a `content-hidden` div with no `when-` or
     `unless-` condition) and its equations' labels, its bare display environments put in
-    `$$` (`_BARE_BEGIN`, up to 200 lines); fences of code are passed over."""
+    `$$` (`_BARE_BEGIN`, up to 200 lines); fences of code are passed over. The headings of a
+    `panel-tabset` div are its tabs' labels ("## R", "## Python" over each language's code):
+    each is set one level below the section the tabs stand in, so the tabs are parts of that
+    section and the sections after the div are not read as parts of its last tab (round 40's
+    leftover: a Quarto book's tabs were 9 entries "R" and "Python", and "Lasso Regression"
+    sat under "Python"). The line of each tab's heading is added to `tab_lines`."""
     lines = body.split("\n")
-    divs: list[str] = []  # "hidden" or "" for each open div
+    divs: list[str] = []  # "hidden", "tabs N" (N: the level of the tabs' section) or ""
+    level = 1  # the level of the last heading outside any tabs (1: the page's title)
     fence = ""
     for k, text in enumerate(lines):
         if fence:
@@ -1095,7 +1134,16 @@ def _quarto_divs(body: str) -> str:
         elif m := _DIV_OPEN.fullmatch(text):
             attributes = m.group(1)
             divs.append("hidden" if "content-hidden" in attributes and "when-" not in attributes
-                        and "unless-" not in attributes else "")
+                        and "unless-" not in attributes else
+                        f"tabs {level}" if "panel-tabset" in attributes else "")
+        elif m := _ATX.match(text):
+            tabs = next((d for d in reversed(divs) if d.startswith("tabs")), None)
+            if tabs is None:
+                level = len(m.group(1))
+            else:
+                lines[k] = text[:m.start(1)] + "#" * min(6, int(tabs[5:]) + 1) + text[m.end(1):]
+                if tab_lines is not None:
+                    tab_lines.add(k + 1)
         elif "$$" in text and "{#eq-" in text:
             lines[k] = _EQUATION_LABEL.sub(r"\1", text)
         if "hidden" in divs:
@@ -1263,7 +1311,7 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
         _callouts(body, parsed.boxes)
     chunks = path[-4:].lower() in (".qmd", ".rmd")
     if chunks and ("$$" in body or ":::" in body):
-        body = _quarto_divs(body)
+        body = _quarto_divs(body, parsed.tab_lines)
     if chunks and ":::" in body:
         if ".callout" in body:
             body = _callout_titles(body)
