@@ -349,7 +349,7 @@ _KEEP_VECTORS = [True]
 @pytest.fixture(scope="session", autouse=True)
 def _vectors_once() -> Iterator[None]:
     from grimoire import embed
-    from tests._vectors_shared import from_environment
+    from tests._vectors_shared import bulk_batch, from_environment
 
     real = embed.MiniLM.embed
     shared = from_environment(postgres=TEST_STORE == "postgres")
@@ -368,15 +368,15 @@ def _vectors_once() -> Iterator[None]:
         for i, text in enumerate(texts):
             if (query, text) not in _VECTORS and text not in new:
                 new[text] = i
+        lengths = {text: len(row) for text, row in zip(texts, rows, strict=True)}
         if new and shared is not None:  # the other pass's vectors (tests/_vectors_shared.py)
-            lengths = {text: len(rows[i]) for text, i in new.items()}
             got = shared.vectors(query, list(new), lengths, lambda run: real(self, run), texts)
             for text, vector in got.items():
                 _VECTORS[query, text] = vector
         elif new:
-            run = list(new)
-            if not query and sum(len(rows[i]) for i in new.values()) <= embed.QUERY_TOKENS:
-                run = list(texts)  # alone they would run on the query session
+            # Alone, a few short new texts would run on the query session: a few of the call's
+            # other texts go with them.
+            run = list(new) if query else bulk_batch(list(new), lengths, texts)
             for text, vector in zip(run, real(self, run), strict=True):
                 _VECTORS[query, text] = vector.copy()
         out = np.stack([_VECTORS[query, text] for text in texts])
