@@ -77,6 +77,35 @@ def homonyms(folder: Path) -> Path:
     return folder
 
 
+# -- notes a test writes, read into a store of its own ----------------------------------------
+
+
+def write_notes(root: Path, files: dict[str, str]) -> Path:
+    """Each of `files` (a path under `root` and its text) written in UTF-8, folders made, in
+    the order given; `root`."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def ingested(db: Path | str, *paths: Path | str, embed: bool = True) -> Any:
+    """A knowledge base at `db` (a file, or the test's PostgreSQL database for that path),
+    open, with `paths` ingested into it; a `with` block closes it. The set-up of most tests
+    that write a few notes of their own: `with ingested(tmp_path / "kb.db", write_notes(
+    tmp_path / "notes", {...})) as kb:`."""
+    import grimoire
+
+    kb = grimoire.open(db)
+    try:
+        kb.ingest(list(paths), embed=embed)
+    except BaseException:
+        kb.close()
+        raise
+    return kb
+
+
 # -- stores: SQLite files and a real PostgreSQL (pgserver: PostgreSQL 16 with pgvector) --------
 
 # GRIMOIRE_TEST_STORE=postgres runs the whole suite on PostgreSQL: every knowledge base a test
