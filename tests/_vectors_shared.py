@@ -172,9 +172,10 @@ def bulk_batch(batch: Sequence[str], lengths: Mapping[str, int],
     """`batch` as the bulk session runs it. `embed` runs a call of `QUERY_TOKENS` tokens or
     fewer on the query session, so a batch that small, of a call that was not, gets the fewest
     other texts of the call that take it past that: the shortest one long enough, else the
-    longest ones. The bulk session's vector of a text does not depend on its batch (round 39),
-    and the texts added are the model's time alone (round 40 added the call's whole list: a
-    last chunk of one short text ran every text of the call again)."""
+    longest ones, else the call's whole list as it ran. The bulk session's vector of a text
+    does not depend on its batch (round 39), and the texts added are the model's time alone
+    (round 40 added the call's whole list: a last chunk of one short text ran every text of
+    the call again)."""
     from grimoire import embed
 
     need = embed.QUERY_TOKENS + 1 - sum(lengths[t] for t in batch)
@@ -191,6 +192,10 @@ def bulk_batch(batch: Sequence[str], lengths: Mapping[str, int],
         need -= lengths[text]
         if need <= 0:
             break
+    if need > 0:
+        # Not enough in its distinct texts: the call as it ran (past QUERY_TOKENS only with
+        # its texts repeated, or not at all: then the query session, as the call was).
+        return list(everything) or list(batch)
     return [*batch, *added]
 
 

@@ -219,3 +219,19 @@ def test_a_claim_of_a_process_that_ended_unreaped_is_given_up(tmp_path: Path) ->
     assert not waited
     assert (here.computed, here.read) == (1, 0)
     assert np.array_equal(got[text], model.embed([text])[0])
+
+
+@pytest.mark.no_store
+def test_a_short_batch_goes_past_the_query_session_however_the_call_got_there() -> None:
+    # The fewest texts, and a call past QUERY_TOKENS only with its texts repeated (a list of
+    # the same short note twice) still runs on the bulk session, as the call did.
+    from grimoire.embed import QUERY_TOKENS
+    from tests._vectors_shared import bulk_batch
+
+    lengths = {"a": 20, "b": 30, "c": 50, "d": 40}
+    assert bulk_batch(["a"], lengths, ["a", "b", "c", "d"]) == ["a", "c"]  # shortest enough
+    assert bulk_batch(["c", "d"], lengths, ["a", "b", "c", "d"]) == ["c", "d"]  # past already
+    short = {"a": 20, "b": 10}
+    call = ["a", "b", "b", "a", "b", "b"]  # 90 tokens, 30 of them distinct
+    assert sum(short[t] for t in bulk_batch(["a"], short, call)) > QUERY_TOKENS
+    assert bulk_batch(["a"], short, call) == call  # the call as it ran
