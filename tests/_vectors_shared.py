@@ -25,7 +25,7 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,13 +84,7 @@ class SharedVectors:
             # or a call of this thread's own that was cut short.
             return not thread or thread[0] == threading.get_ident() or \
                 thread[0] not in {t.ident for t in threading.enumerate()}
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-        return False
+        return not alive(pid)
 
     def _save(self, query: bool, text: str, vector: Any) -> None:
         path = self._path(query, text, ".vec")
@@ -101,11 +95,9 @@ class SharedVectors:
     def vectors(self, query: bool, texts: Sequence[str], lengths: dict[str, int],
                 run: Callable[[list[str]], Any], everything: Sequence[str]) -> dict[str, Any]:
         """The vector of each of `texts` (distinct, on session `query`): read from the folder,
-        or computed by `run` (the real model) and written there. `lengths` are their token
-        counts; `everything` is the call's whole list (run with a chunk too small for the bulk
-        session, as the call alone would run on it)."""
-        from grimoire import embed
-
+        or computed by `run` (the real model) and written there. `everything` is the call's
+        whole list, and `lengths` the token count of each of its texts (a chunk too small for
+        the bulk session runs with a few of them: `bulk_batch`)."""
         out: dict[str, Any] = {}
         order = sorted(texts, key=lambda t: lengths[t], reverse=self.backwards)
         theirs: list[str] = []
@@ -114,9 +106,7 @@ class SharedVectors:
 
         def compute() -> None:
             nonlocal tokens
-            batch = list(chunk)
-            if not query and sum(lengths[t] for t in batch) <= embed.QUERY_TOKENS:
-                batch = list(dict.fromkeys([*batch, *everything]))
+            batch = list(chunk) if query else bulk_batch(chunk, lengths, everything)
             mine = set(chunk)
             try:
                 for text, vector in zip(batch, run(batch), strict=True):
@@ -175,6 +165,59 @@ class SharedVectors:
                 if text not in out:
                     self._path(query, text, ".claim").unlink(missing_ok=True)
             raise
+
+
+def bulk_batch(batch: Sequence[str], lengths: Mapping[str, int],
+               everything: Sequence[str]) -> list[str]:
+    """`batch` as the bulk session runs it. `embed` runs a call of `QUERY_TOKENS` tokens or
+    fewer on the query session, so a batch that small, of a call that was not, gets the fewest
+    other texts of the call that take it past that: the shortest one long enough, else the
+    longest ones, else the call's whole list as it ran. The bulk session's vector of a text
+    does not depend on its batch (round 39), and the texts added are the model's time alone
+    (round 40 added the call's whole list: a last chunk of one short text ran every text of
+    the call again)."""
+    from grimoire import embed
+
+    need = embed.QUERY_TOKENS + 1 - sum(lengths[t] for t in batch)
+    if need <= 0:
+        return list(batch)
+    mine = set(batch)
+    others = sorted({t for t in everything if t not in mine}, key=lambda t: (lengths[t], t))
+    enough = next((t for t in others if lengths[t] >= need), None)
+    if enough is not None:
+        return [*batch, enough]
+    added: list[str] = []
+    for text in reversed(others):
+        added.append(text)
+        need -= lengths[text]
+        if need <= 0:
+            break
+    if need > 0:
+        # Not enough in its distinct texts: the call as it ran (past QUERY_TOKENS only with
+        # its texts repeated, or not at all: then the query session, as the call was).
+        return list(everything) or list(batch)
+    return [*batch, *added]
+
+
+def alive(pid: int) -> bool:
+    """Process `pid` is running. A process that ended but that its parent has not reaped yet
+    (a zombie) still takes signals, so `os.kill(pid, 0)` alone took its claims for live ones
+    until the parent waited for it: on Linux its state in /proc says so."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    if not Path("/proc/self").is_dir():  # no /proc: a zombie looks alive until reaped
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return False  # reaped since
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[:1] not in (["Z"], ["X"])
 
 
 def from_environment(postgres: bool) -> SharedVectors | None:

@@ -77,6 +77,35 @@ def homonyms(folder: Path) -> Path:
     return folder
 
 
+# -- notes a test writes, read into a store of its own ----------------------------------------
+
+
+def write_notes(root: Path, files: dict[str, str]) -> Path:
+    """Each of `files` (a path under `root` and its text) written in UTF-8, folders made, in
+    the order given; `root`."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def ingested(db: Path | str, *paths: Path | str, embed: bool = True) -> Any:
+    """A knowledge base at `db` (a file, or the test's PostgreSQL database for that path),
+    open, with `paths` ingested into it; a `with` block closes it. The set-up of most tests
+    that write a few notes of their own: `with ingested(tmp_path / "kb.db", write_notes(
+    tmp_path / "notes", {...})) as kb:`."""
+    import grimoire
+
+    kb = grimoire.open(db)
+    try:
+        kb.ingest(list(paths), embed=embed)
+    except BaseException:
+        kb.close()
+        raise
+    return kb
+
+
 # -- stores: SQLite files and a real PostgreSQL (pgserver: PostgreSQL 16 with pgvector) --------
 
 # GRIMOIRE_TEST_STORE=postgres runs the whole suite on PostgreSQL: every knowledge base a test
@@ -349,7 +378,7 @@ _KEEP_VECTORS = [True]
 @pytest.fixture(scope="session", autouse=True)
 def _vectors_once() -> Iterator[None]:
     from grimoire import embed
-    from tests._vectors_shared import from_environment
+    from tests._vectors_shared import bulk_batch, from_environment
 
     real = embed.MiniLM.embed
     shared = from_environment(postgres=TEST_STORE == "postgres")
@@ -368,15 +397,15 @@ def _vectors_once() -> Iterator[None]:
         for i, text in enumerate(texts):
             if (query, text) not in _VECTORS and text not in new:
                 new[text] = i
+        lengths = {text: len(row) for text, row in zip(texts, rows, strict=True)}
         if new and shared is not None:  # the other pass's vectors (tests/_vectors_shared.py)
-            lengths = {text: len(rows[i]) for text, i in new.items()}
             got = shared.vectors(query, list(new), lengths, lambda run: real(self, run), texts)
             for text, vector in got.items():
                 _VECTORS[query, text] = vector
         elif new:
-            run = list(new)
-            if not query and sum(len(rows[i]) for i in new.values()) <= embed.QUERY_TOKENS:
-                run = list(texts)  # alone they would run on the query session
+            # Alone, a few short new texts would run on the query session: a few of the call's
+            # other texts go with them.
+            run = list(new) if query else bulk_batch(list(new), lengths, texts)
             for text, vector in zip(run, real(self, run), strict=True):
                 _VECTORS[query, text] = vector.copy()
         out = np.stack([_VECTORS[query, text] for text in texts])

@@ -18,6 +18,7 @@ from grimoire.ask.sanitize import sanitize
 from grimoire.ask.sentences import split_sentences
 from grimoire.cli import main
 from grimoire.model import Answer, Citation, Span
+from tests.conftest import ingested
 
 from .conftest import EXAMPLES, SEEDS, copy_store, notes_store
 from .conftest import ask_notes as shared_ask
@@ -45,8 +46,7 @@ def ask_notes(tmp_path: Path, notes: dict[str, str], question: str) -> Answer:
     folder.mkdir()
     for name, text in notes.items():
         (folder / name).write_text(text)
-    with grimoire.open(tmp_path / "kb.db") as base:
-        base.ingest([str(folder)])
+    with ingested(tmp_path / "kb.db", str(folder)) as base:
         return base.ask(question)
 
 
@@ -597,8 +597,7 @@ def test_a_note_whose_name_is_not_utf8_answers(tmp_path: Path) -> None:
     text = ("# Warmup\n\nLearning rate warmup raises the learning rate linearly from zero over "
             "the first thousand steps, which keeps early Adam updates small.\n")
     (notes / os.fsdecode(b"warmup-caf\xe9.md")).write_text(text)
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes])
+    with ingested(tmp_path / "kb.db", notes) as kb:
         answer = kb.ask("How is the learning rate raised during warmup?")
     assert not answer.abstained, answer.answer
     assert answer.citations and answer.citations[0].span.path.endswith("caf\\xe9.md")

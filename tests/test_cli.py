@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import grimoire
 from grimoire.cli import main
-from tests.conftest import homonyms, seed
+from tests.conftest import homonyms, seed, write_notes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -61,9 +61,9 @@ def test_search_source_names_a_folder_as_ingest_stored_it(
     # --source was resolved through symlinks, which ingest keeps: under a folder reached by a
     # symlink (~/notes -> a synced folder) every hit was filtered out; and a name that is not
     # UTF-8 (stored with \xNN escapes) raised UnicodeEncodeError.
-    real = tmp_path / "real"
-    real.mkdir()
-    (real / "note.md").write_text("# Zebra\n\nZebra stripes.\n")
+    real = write_notes(tmp_path / "real", {
+        "note.md": "# Zebra\n\nZebra stripes.\n",
+    })
     (real / os.fsdecode(b"caf\xe9.md")).write_text("# Okapi\n\nOkapi stripes.\n")
     link = tmp_path / "link"
     link.symlink_to(real, target_is_directory=True)
@@ -123,13 +123,12 @@ def test_show_unknown_name_suggests_and_exits_1(tmp_path: Path) -> None:
 
 
 def test_failed_file_exits_1_and_is_listed(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "ok.md").write_text("# Fine\n\nA fine note.\n")
-    (notes / "dump.xml").write_text(
+    notes = write_notes(tmp_path / "notes", {
+        "ok.md": "# Fine\n\nA fine note.\n",
+        "dump.xml":
         '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>\n'
-        '<mediawiki><page><title>&lol2;</title></page></mediawiki>\n'
-    )
+        '<mediawiki><page><title>&lol2;</title></page></mediawiki>\n',
+    })
     db = tmp_path / "kb.db"
     code, out = run(db, "ingest", str(notes), "--no-embed")
     assert code == 1
@@ -452,12 +451,14 @@ def test_sources_with_nothing_to_list_says_so(tmp_path: Path) -> None:
 def test_show_a_topic_offers_the_page_titled_with_it(tmp_path: Path) -> None:
     # Course notes title each folder's index "XGBoost — A to Z": `show xgboost` said only
     # "no concept named 'xgboost'" (round 31), with the page one name away.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "README.md").write_text("# XGBoost — A to Z\n\nMy notes on XGBoost, boosted "
-                                     "trees done properly.\n")
-    (notes / "trees.md").write_text("# Regression Trees\n\nA regression tree predicts a "
-                                    "number at each leaf.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "README.md":
+                "# XGBoost — A to Z\n\nMy notes on XGBoost, boosted "
+                "trees done properly.\n",
+        "trees.md":
+                "# Regression Trees\n\nA regression tree predicts a "
+                "number at each leaf.\n",
+    })
     db = tmp_path / "kb.db"
     assert run(db, "ingest", "--no-embed", str(notes))[0] == 0
     code, out = run(db, "show", "xgboost")

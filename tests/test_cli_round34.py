@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from grimoire.cli import main
+from tests.conftest import write_notes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -76,10 +77,9 @@ def test_search_in_a_store_with_no_note_says_nothing_is_ingested(tmp_path: Path)
     assert found.output.splitlines() == [
         "no results: nothing is ingested yet (grimoire ingest ~/notes)"]
     # with notes, a query nothing matches is still a plain "no results"
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "GAN.md").write_text("# GAN\n\nA GAN pits a generator against a critic.\n",
-                                  encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "GAN.md": "# GAN\n\nA GAN pits a generator against a critic.\n",
+    })
     CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
     none = CliRunner().invoke(main, ["--db", str(db), "search", "--mode", "lexical", "qqzzxx"])
     assert none.output.splitlines() == ["no results"]

@@ -10,21 +10,14 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from grimoire.cli import main
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from tests.conftest import write_notes
 
 
 def test_a_books_built_pages_are_not_read_beside_its_markdown(tmp_path: Path) -> None:
     # A GitBook/HonKit book keeps `_book/`, its chapters built into HTML, beside the Markdown:
     # every chapter was read twice (two concepts a page, "3.1.4 Compensation" beside
     # "Compensation", and a near-duplicate finding for each).
-    book = _write(tmp_path / "book", {
+    book = write_notes(tmp_path / "book", {
         "book.json": '{"root": "./"}\n',
         "SUMMARY.md": "# Summary\n\n* [Early stopping](contents/early-stopping.md)\n",
         "contents/early-stopping.md": "## 4.2 Early stopping\n\nEarly stopping ends training "
@@ -51,7 +44,7 @@ def test_a_books_built_pages_are_not_read_beside_its_markdown(tmp_path: Path) ->
 def test_graph_of_a_concept_without_links_says_it_has_none(tmp_path: Path) -> None:
     # `grimoire graph "Layer Normalization"` printed only "● Layer Normalization": it looked
     # cut short. Paper summaries link only to their papers.
-    notes = _write(tmp_path / "papers", {
+    notes = write_notes(tmp_path / "papers", {
         "layer-norm.md": "## [Layer Normalization](https://example.org/paper)\n\nThe authors "
                          "normalise each unit over the features of one example, not over a "
                          "batch.\n",
@@ -65,7 +58,7 @@ def test_graph_of_a_concept_without_links_says_it_has_none(tmp_path: Path) -> No
     assert lone.exit_code == 0, lone.output
     assert "Layer Normalization" in lone.output
     assert "no link" not in lone.output
-    _write(notes, {"dropout.md": "# Dropout\n\nDropout zeroes random units while training.\n"})
+    write_notes(notes, {"dropout.md": "# Dropout\n\nDropout zeroes random units while training.\n"})
     assert CliRunner().invoke(main, ["--db", db, "ingest", "--no-embed",
                                      str(notes)]).exit_code == 0
     lone = CliRunner().invoke(main, ["--db", db, "graph", "Layer", "Normalization"])
@@ -82,7 +75,7 @@ def test_a_kind_word_that_heads_the_name_stays_in_the_label(tmp_path: Path) -> N
     # Conversational Model" as "A Neural Conversational": "Model" and "Function" are kind
     # words a glossary writes after a name ("LangChain Python Module"). After a coined name
     # they are still dropped.
-    notes = _write(tmp_path / "notes", {
+    notes = write_notes(tmp_path / "notes", {
         "generative.md": "# Generative Model\n\nA generative model learns how the inputs and "
                          "their labels are spread together, so it can draw new examples.\n",
         "loss.md": "# Loss Function\n\nA loss function scores how far a prediction lands from "

@@ -25,6 +25,7 @@ from grimoire.embed import (
     pack_batches,
 )
 from tests._embed_texts import corpus_paragraphs, digest
+from tests.conftest import write_notes
 
 GOLDEN = Path(__file__).parent / "data" / "minilm_golden.npz"
 
@@ -344,9 +345,9 @@ def test_cli_uses_the_embeddings_server_it_is_given(
 
     from grimoire.cli import main
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "dropout.md").write_text("# Dropout\n\nDropout zeroes random activations.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "dropout.md": "# Dropout\n\nDropout zeroes random activations.\n",
+    })
     monkeypatch.setenv("GRIMOIRE_EMBED_KEY", "secret-key")
     url = f"http://127.0.0.1:{server.server_port}/v1"
     args = ["--db", str(tmp_path / "kb.db"), "--embed-url", url, "--embed-model", "tiny"]

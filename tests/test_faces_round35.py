@@ -27,6 +27,7 @@ from mcp import Client
 import grimoire
 from grimoire.cli import main
 from grimoire.mcp_server import build_server
+from tests.conftest import write_notes
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "grimoire"
 DROPOUT = ("Dropout is a way to regularize a network: each unit is switched off at random "
@@ -39,10 +40,10 @@ TERMS = ("S#\nSelf-attention#\nEvery token of a sequence weighs every other toke
 
 def ingested(root: Path) -> Path:
     """A store of a page named by its title (Dropout.md) and a glossary of hyphenated terms."""
-    notes = root / "notes"
-    notes.mkdir()
-    (notes / "Dropout.md").write_text(DROPOUT + "\n", encoding="utf-8")
-    (notes / "terms.txt").write_text(TERMS, encoding="utf-8")
+    notes = write_notes(root / "notes", {
+        "Dropout.md": DROPOUT + "\n",
+        "terms.txt": TERMS,
+    })
     path = root / "kb.db"
     with grimoire.open(path) as kb:
         report = kb.ingest([notes], embed=False)

@@ -22,6 +22,7 @@ from grimoire.names import term_names
 from grimoire.resolve import build
 from grimoire.resolve.merge import labelled
 from grimoire.store.concept_records import MATCHING_ONLY
+from tests.conftest import write_notes
 
 DROPOUT = ("# Dropout\n\nDropout zeroes random units while training; see [the derivation]"
            "(appendix/derivation.md), [batch norm](batch-norm.md), [layer norm](layer-norm.md) "
@@ -48,16 +49,8 @@ NOTES = {
 }
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 def ingested(tmp_path: Path, files: dict[str, str] = NOTES) -> tuple[str, Path]:
-    notes = write(tmp_path / "notes", files)
+    notes = write_notes(tmp_path / "notes", files)
     db = str(tmp_path / "kb.db")
     done = CliRunner().invoke(main, ["--db", db, "ingest", "--no-embed", str(notes)])
     assert done.exit_code == 0, done.output
@@ -158,7 +151,7 @@ def test_a_folder_that_gains_its_first_note_turns_links_into_it_dead(tmp_path: P
              ({}, ("appendix/derivation.md", "appendix/proof.md"), "elsewhere")]
     assert statuses(db, "Dropout")["appendix/derivation.md"] == "elsewhere"
     for added, removed, status in steps:
-        write(notes, added)
+        write_notes(notes, added)
         for name in removed:
             (notes / name).unlink()
         with grimoire.open(db) as kb:

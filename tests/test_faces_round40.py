@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 import grimoire
 from grimoire.cli import main
+from tests.conftest import write_notes
 from tests.readers._pdfgen import pdf_bytes
 from tests.test_faces_round39 import _mcp
 from tests.web.conftest import make_app
@@ -123,15 +124,12 @@ def test_a_published_address_that_comes_changes_or_goes_is_followed_incrementall
 def test_a_title_is_found_in_any_case_of_any_letter_on_both_engines(tmp_path: Path) -> None:
     # Before: SQLite's lower() folds ASCII letters only, so "überblick" missed the page titled
     # "Überblick" there, while PostgreSQL (a UTF-8 locale) found it.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "overview.md").write_text(
-        "# Überblick\n\n## Lernrate\n\nDie Lernrate ist die Schrittweite eines Updates.\n\n"
-        "## Epoche\n\nEine Epoche ist ein Durchgang durch alle Trainingsdaten.\n",
-        encoding="utf-8")
-    (notes / "greek.md").write_text(
-        "# Σημειώσεις\n\n## Straße\n\nA note titled in Greek, with a German heading.\n",
-        encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "overview.md":
+            "# Überblick\n\n## Lernrate\n\nDie Lernrate ist die Schrittweite eines Updates.\n\n"
+            "## Epoche\n\nEine Epoche ist ein Durchgang durch alle Trainingsdaten.\n",
+        "greek.md": "# Σημειώσεις\n\n## Straße\n\nA note titled in Greek, with a German heading.\n",
+    })
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
         for asked in ("Überblick", "überblick", "ÜBERBLICK"):
@@ -232,9 +230,9 @@ def test_the_source_view_draws_a_formula_over_several_lines_and_every_row_enviro
     # Before: the source view drew each line alone, so a `$$` block was two `$$` lines with
     # its TeX between them; eqnarray and alignat were refused by the MathML writer and shown
     # as TeX on the concept page too, gathered drawn on one line.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "rows.md").write_text(ROWS_NOTE, encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "rows.md": ROWS_NOTE,
+    })
     db = tmp_path / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([notes], embed=False)
@@ -273,9 +271,9 @@ def test_a_note_still_being_written_is_read_once_when_it_is_whole(tmp_path: Path
     # written (qa39: a 32 MB note read at 4.4 s and again for 45.5 s).
     from tests.test_watch import Running, WatchOptions
 
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "first.md").write_text("# First\n\nA note there before.\n", encoding="utf-8")
+    folder = write_notes(tmp_path / "notes", {
+        "first.md": "# First\n\nA note there before.\n",
+    })
     run = Running(tmp_path / "kb.db", folder, WatchOptions(
         debounce_ms=300, step_ms=50, reconcile_s=3600, embed=False, settle_ms=2000))
     try:
@@ -300,10 +298,9 @@ def test_a_deletion_is_not_held_behind_a_long_read(tmp_path: Path) -> None:
     # thread and a connection of its own: the deletion is applied while it goes on.
     from tests.test_watch import Running, WatchOptions
 
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "short.md").write_text("# Short\n\nThe short note says WALLABY-7.\n",
-                                     encoding="utf-8")
+    folder = write_notes(tmp_path / "notes", {
+        "short.md": "# Short\n\nThe short note says WALLABY-7.\n",
+    })
     run = Running(tmp_path / "kb.db", folder, WatchOptions(
         debounce_ms=300, step_ms=50, reconcile_s=3600, embed=False, settle_ms=0,
         long_read_bytes=128 << 10))

@@ -9,18 +9,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from grimoire.cli import main
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from tests.conftest import write_notes
 
 
 def _ingested(tmp_path: Path, files: dict[str, str]) -> str:
-    notes = _write(tmp_path / "notes", files)
+    notes = write_notes(tmp_path / "notes", files)
     db = str(tmp_path / "kb.db")
     done = CliRunner().invoke(main, ["--db", db, "ingest", "--no-embed", str(notes)])
     assert done.exit_code == 0, done.output

@@ -16,6 +16,7 @@ import pytest
 
 import grimoire
 from grimoire.readers.base import ReadOptions
+from tests.conftest import write_notes
 
 NOTE = """---
 title: {title}
@@ -593,9 +594,9 @@ def test_a_note_ingested_by_its_path_and_since_deleted_is_named_as_one_note(
     note = tmp_path / "manifold.md"
     note.write_text("# Data manifold\n\nThe data manifold is where the samples lie.\n",
                     encoding="utf-8")
-    folder = tmp_path / "drive"
-    folder.mkdir()
-    (folder / "one.md").write_text("# One\n\nOne is a note.\n", encoding="utf-8")
+    folder = write_notes(tmp_path / "drive", {
+        "one.md": "# One\n\nOne is a note.\n",
+    })
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([note, folder], embed=False)
         note.unlink()

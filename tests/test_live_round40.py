@@ -9,6 +9,7 @@ from pathlib import Path
 import grimoire
 from grimoire.files import MAX_BYTES
 from grimoire.watch import Batch
+from tests.conftest import ingested, write_notes
 from tests.test_watch import FAST, Running, Watcher
 
 # Our own filler: a paragraph about nothing the notes' terms name.
@@ -49,8 +50,7 @@ def test_a_note_grown_past_the_limit_leaves_nothing_stored_on_reingest(tmp_path:
     folder = tmp_path / "notes"
     big = folder / "growing.md"
     _start(big)
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([folder], embed=False)
+    with ingested(tmp_path / "kb.db", folder, embed=False) as kb:
         assert _stored_of(kb, "growing.md") != ([], [])
         _grow_past_the_limit(big)
         report = kb.ingest([folder], embed=False)
@@ -89,9 +89,9 @@ def test_a_running_watcher_keeps_no_part_of_a_note_written_past_the_limit(
         tmp_path: Path) -> None:
     # qa40: a 39.6 MiB note written while watched was read once half-written, then failed
     # the limit, and the half it was read at stayed stored until the file was deleted.
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "small.md").write_text("# Small\n\n**Wombat**: a small note.\n")
+    folder = write_notes(tmp_path / "notes", {
+        "small.md": "# Small\n\n**Wombat**: a small note.\n",
+    })
     run = Running(tmp_path / "kb.db", folder)
     try:
         big = folder / "growing.md"

@@ -29,7 +29,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 import grimoire
 from grimoire.mcp_server import MAX_RESULT_CHARS, build_server
-from tests.conftest import homonyms
+from tests.conftest import homonyms, write_notes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GRIMOIRE = str(Path(sys.executable).with_name("grimoire"))
@@ -437,12 +437,12 @@ def test_a_conflict_gives_every_place_that_disagrees(tmp_path: Path) -> None:
 def test_show_says_where_a_concept_is_mentioned(tmp_path: Path) -> None:
     # `show` gave "mentioned_in": 3, a count: the assistant could neither open nor cite the
     # places, which the web page and `grimoire show` list with file:line.
-    notes = tmp_path / "vault"
-    notes.mkdir()
-    (notes / "BM25.md").write_text("# BM25\n\nBM25 ranks documents for a keyword query.\n")
-    (notes / "Hybrid Search.md").write_text(
-        "# Hybrid Search\n\nHybrid search merges keyword scores from [[BM25]] with vectors.\n\n"
-        "A reranker sees what [[BM25|the keyword ranker]] found.\n")
+    notes = write_notes(tmp_path / "vault", {
+        "BM25.md": "# BM25\n\nBM25 ranks documents for a keyword query.\n",
+        "Hybrid Search.md":
+            "# Hybrid Search\n\nHybrid search merges keyword scores from [[BM25]] with vectors.\n\n"
+            "A reranker sees what [[BM25|the keyword ranker]] found.\n",
+    })
     db = tmp_path / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([notes], embed=False)

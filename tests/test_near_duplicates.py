@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import grimoire
+from tests.conftest import ingested, write_notes
 
 DEFINITION = (
     "Gradient clipping rescales the gradient whenever its norm exceeds a chosen threshold, "
@@ -14,9 +14,9 @@ DEFINITION = (
 
 
 def test_a_copy_is_found_and_a_neighbour_is_not(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "clipping.md").write_text(f"# Gradient Clipping\n\n{DEFINITION}\n")
+    notes = write_notes(tmp_path / "notes", {
+        "clipping.md": f"# Gradient Clipping\n\n{DEFINITION}\n",
+    })
     # A copy with two words changed, inside another page.
     copied = DEFINITION.replace("much steadier", "far steadier")
     (notes / "tricks.md").write_text(f"# Training Tricks\n\n## Clipping\n\n{copied}\n")
@@ -25,8 +25,7 @@ def test_a_copy_is_found_and_a_neighbour_is_not(tmp_path: Path) -> None:
                  "networks on long sequences also need a batch of tricks, and training "
                  "keeps steadier when every gradient is rescaled by hand.")
     (notes / "rnn.md").write_text(f"# Recurrent Networks\n\n{neighbour}\n")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         found = kb.near_duplicates("Gradient Clipping")
     assert [Path(d.other.path).name for d in found] == ["tricks.md"]
     assert found[0].span.path.endswith("clipping.md") and 0.7 <= found[0].similarity < 1

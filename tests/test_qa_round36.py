@@ -14,24 +14,25 @@ from mcp import Client
 import grimoire
 from grimoire.cli import main
 from grimoire.mcp_server import build_server
+from tests.conftest import write_notes
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("qa36")
-    notes = root / "terms"
-    notes.mkdir()
-    (notes / "adagrad-optimizer.md").write_text(
-        "---\ntitle: Adagrad Optimizer\n---\nAdagrad gives every parameter its own step "
-        "size, shrinking it as that parameter's squared gradients add up.\n\nIt suits sparse "
-        "features.\n", encoding="utf-8")
-    (notes / "weight-decay.md").write_text(
-        "---\ntitle: Weight decay\n---\nWeight decay pulls every weight a little towards "
-        "zero at each step.\n", encoding="utf-8")
-    (notes / "softmax.md").write_text(
-        "---\ntitle: Softmax\n---\nSoftmax turns scores into probabilities, "
-        "$p_i = e^{z_i} / \\sum_j e^{z_j}$, so that each is in $(0, 1)$ and\n\n"
-        "$$\\sum_i p_i = 1$$\n", encoding="utf-8")
+    notes = write_notes(root / "terms", {
+        "adagrad-optimizer.md":
+            "---\ntitle: Adagrad Optimizer\n---\nAdagrad gives every parameter its own step "
+            "size, shrinking it as that parameter's squared gradients add up.\n\nIt suits sparse "
+            "features.\n",
+        "weight-decay.md":
+                "---\ntitle: Weight decay\n---\nWeight decay pulls every weight a little towards "
+                "zero at each step.\n",
+        "softmax.md":
+                "---\ntitle: Softmax\n---\nSoftmax turns scores into probabilities, "
+                "$p_i = e^{z_i} / \\sum_j e^{z_j}$, so that each is in $(0, 1)$ and\n\n"
+                "$$\\sum_i p_i = 1$$\n",
+    })
     path = root / "kb.db"
     with grimoire.open(path) as kb:
         kb.ingest([notes], embed=False)

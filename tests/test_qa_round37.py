@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 import grimoire
 from grimoire.cli import main
+from tests.conftest import write_notes
 from tests.web.conftest import make_app
 
 # A notebook's first cell in a course: the same imports in every notebook (more than the
@@ -49,48 +50,45 @@ def _code(text: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("qa37")
-    notes = root / "course"
-    notes.mkdir()
-    (notes / "whitening.ipynb").write_text(_notebook([
-        _code(_SETUP),
-        _md("# Whitening\n\nWhitening maps a random vector $x$ to one whose covariance is "
-            "the identity, $\\hat{x} = \\Sigma^{-1/2} (x - \\mu)$.\n"),
-        _md("## Decorrelation\n\nDecorrelation alone rotates the data onto the "
-            "eigenvectors of its covariance "
-            "matrix so that the features no longer move together, and whitening then "
-            "rescales each of them to unit variance.\n"),
-    ]), encoding="utf-8")
-    (notes / "entropy.ipynb").write_text(_notebook([
-        _code(_SETUP),
-        _md("# Entropy\n\nThe entropy of a distribution $p$ is $H(p) = -\\sum_x p(x) \\log "
+    notes = write_notes(root / "course", {
+        "whitening.ipynb":
+                _notebook([
+                _code(_SETUP),
+                _md("# Whitening\n\nWhitening maps a random vector $x$ to one whose covariance is "
+                "the identity, $\\hat{x} = \\Sigma^{-1/2} (x - \\mu)$.\n"),
+                _md("## Decorrelation\n\nDecorrelation alone rotates the data onto the "
+                "eigenvectors of its covariance "
+                "matrix so that the features no longer move together, and whitening then "
+                "rescales each of them to unit variance.\n"),
+                ]),
+        "entropy.ipynb":
+            _notebook([
+            _code(_SETUP),
+            _md("# Entropy\n\nThe entropy of a distribution $p$ is $H(p) = -\\sum_x p(x) \\log "
             "p(x)$, the bits a code for its outcomes needs on average.\n"),
-        # The same paragraph as the whitening notebook's: a copied note lint must still find.
-        _md("## Decorrelation\n\nDecorrelation alone rotates the data onto the "
+            # The same paragraph as the whitening notebook's: a copied note lint must still find.
+            _md("## Decorrelation\n\nDecorrelation alone rotates the data onto the "
             "eigenvectors of its covariance "
             "matrix so that the features no longer move together, and whitening then "
             "rescales each of them to unit variance.\n"),
-    ]), encoding="utf-8")
-    # A notebook a tool wrote with an execution count of 5,000 digits, and a note whose front
-    # matter holds as long a number: Python refuses to convert either to `int`.
-    (notes / "counted.ipynb").write_text(
-        '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": "x = 1", '
-        '"execution_count": ' + "9" * 5000 + '}, {"cell_type": "markdown", "metadata": {}, '
-        '"source": "# Mahalanobis distance\\n\\nThe Mahalanobis distance measures how far a '
-        'point lies from a distribution in units of its spread."}], "metadata": {}, '
-        '"nbformat": 4, "nbformat_minor": 4}', encoding="utf-8")
-    (notes / "kernel.md").write_text(
-        "---\ntitle: Kernel trick\nseed: " + "7" * 5000 + "\n---\nThe kernel trick computes "
-        "inner products in a feature space without building the features.\n",
-        encoding="utf-8")
-    # A page named by its file, no heading: its opening words stand for a definition, cut
-    # at about 600 characters, here inside a formula.
-    (notes / "Centering.md").write_text(
-        "Centering subtracts from every feature its mean over the training set, so that the "
-        "data cloud sits around the origin before any rotation or scaling is applied. " * 3
-        + "It is the first step of whitening, done once. With $N$ observations the mean is "
-        "$\\bar{x} = \\frac{1}{N} \\sum_{i=1}^{N} x_i = "
-        "\\frac{x_1 + x_2 + x_3 + \\dots + x_N}{N}$ "
-        "and each $x_i$ becomes $x_i - \\bar{x}$.\n", encoding="utf-8")
+            ]),
+        "counted.ipynb":
+            '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": "x = 1", '
+            '"execution_count": ' + "9" * 5000 + '}, {"cell_type": "markdown", "metadata": {}, '
+            '"source": "# Mahalanobis distance\\n\\nThe Mahalanobis distance measures how far a '
+            'point lies from a distribution in units of its spread."}], "metadata": {}, '
+            '"nbformat": 4, "nbformat_minor": 4}',
+        "kernel.md":
+            "---\ntitle: Kernel trick\nseed: " + "7" * 5000 + "\n---\nThe kernel trick computes "
+            "inner products in a feature space without building the features.\n",
+        "Centering.md":
+            "Centering subtracts from every feature its mean over the training set, so that the "
+            "data cloud sits around the origin before any rotation or scaling is applied. " * 3
+            + "It is the first step of whitening, done once. With $N$ observations the mean is "
+            "$\\bar{x} = \\frac{1}{N} \\sum_{i=1}^{N} x_i = "
+            "\\frac{x_1 + x_2 + x_3 + \\dots + x_N}{N}$ "
+            "and each $x_i$ becomes $x_i - \\bar{x}$.\n",
+    })
     path = root / "kb.db"
     with grimoire.open(path) as kb:
         kb.ingest([notes], embed=False)

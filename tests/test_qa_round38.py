@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 import grimoire
 from grimoire.cli import main
+from tests.conftest import write_notes
 from tests.readers._pdfgen import pdf_bytes
 from tests.web.conftest import make_app
 
@@ -64,27 +65,26 @@ def test_a_chapter_notebook_titled_in_bold_is_named_by_it_not_by_its_setup(
     """A book's chapter notebooks open with the chapter's title in bold, a line on what the
     notebook holds, then "# Setup" over the imports: every chapter was titled "Setup" and no
     chapter was a concept ("show 'Kernel Methods'" found nothing)."""
-    notes = tmp_path / "book"
-    notes.mkdir()
-    (notes / "07_kernels.ipynb").write_text(_notebook([
-        ("markdown", "**Chapter 7 \u2013 Kernel Methods**"),
-        ("markdown", "_The code of this chapter, with its exercises worked out._"),
-        ("markdown", "# Setup"),
-        ("code", "import numpy as np\nimport sklearn"),
-        ("markdown", "# The Kernel Trick\n\nThe kernel trick computes inner products in a "
-                     "feature space without mapping the points into it."),
-        ("code", "from sklearn.svm import SVC\nclf = SVC(kernel='rbf')"),
-    ]), encoding="utf-8")
-    # Named so, the file would name it, but the bold line says more.
-    (notes / "kernels.ipynb").write_text(_notebook([
-        ("markdown", "**Chapter 8 \u2013 Gaussian Processes**"),
-        ("markdown", "# Setup"),
-        ("code", "import numpy as np"),
-    ]), encoding="utf-8")
-    # Bold under a heading is no title; nor is a page that starts with its heading.
-    (notes / "notes.md").write_text(
-        "# Setup\n\n**Install the packages first**\n\npip install them before you start.\n",
-        encoding="utf-8")
+    notes = write_notes(tmp_path / "book", {
+        "07_kernels.ipynb":
+                _notebook([
+                ("markdown", "**Chapter 7 \u2013 Kernel Methods**"),
+                ("markdown", "_The code of this chapter, with its exercises worked out._"),
+                ("markdown", "# Setup"),
+                ("code", "import numpy as np\nimport sklearn"),
+                ("markdown", "# The Kernel Trick\n\nThe kernel trick computes inner products in a "
+                "feature space without mapping the points into it."),
+                ("code", "from sklearn.svm import SVC\nclf = SVC(kernel='rbf')"),
+                ]),
+        "kernels.ipynb":
+                _notebook([
+                ("markdown", "**Chapter 8 \u2013 Gaussian Processes**"),
+                ("markdown", "# Setup"),
+                ("code", "import numpy as np"),
+                ]),
+        "notes.md":
+                "# Setup\n\n**Install the packages first**\n\npip install them before you start.\n",
+    })
     db = tmp_path / "b.db"
     result = CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
     assert result.exit_code == 0, result.output
@@ -103,15 +103,15 @@ def test_lint_reads_a_scale_word_after_a_result_as_its_magnitude(tmp_path: Path)
     lint flagged "= 6, but it computes to 6e+06" three times in one chapter. A result
     followed by "thousand", "million", "billion" is counted in them; a sum still wrong in
     millions stays flagged."""
-    notes = tmp_path / "n"
-    notes.mkdir()
-    (notes / "memory.md").write_text(
-        "# Activation memory\n\nActivation memory is what a layer's outputs take while the "
-        "network runs. With 4 bytes a float, 100 maps of 150 by 100 take "
-        "4 * 100 * 150 * 100 = 6 million bytes, and the next layer "
-        "4 * 50 * 75 * 200 = 3 million bytes. A batch of 1,000 images of 200 by 300 "
-        "pixels in three channels holds 1000 * 200 * 300 * 3 = 180 million numbers; "
-        "a careless count says 2 * 3 = 9 million.\n".replace(" * ", " \u00d7 "), encoding="utf-8")
+    notes = write_notes(tmp_path / "n", {
+        "memory.md":
+            "# Activation memory\n\nActivation memory is what a layer's outputs take while the "
+            "network runs. With 4 bytes a float, 100 maps of 150 by 100 take "
+            "4 * 100 * 150 * 100 = 6 million bytes, and the next layer "
+            "4 * 50 * 75 * 200 = 3 million bytes. A batch of 1,000 images of 200 by 300 "
+            "pixels in three channels holds 1000 * 200 * 300 * 3 = 180 million numbers; "
+            "a careless count says 2 * 3 = 9 million.\n".replace(" * ", " \u00d7 "),
+    })
     db = tmp_path / "m.db"
     assert CliRunner().invoke(
         main, ["--db", str(db), "ingest", "--no-embed", str(notes)]).exit_code == 0
@@ -123,10 +123,9 @@ def test_lint_reads_a_scale_word_after_a_result_as_its_magnitude(tmp_path: Path)
 def test_a_broken_one_line_notebook_is_named_with_its_column(tmp_path: Path) -> None:
     """A notebook cut short on its one line failed "1: not a notebook: invalid JSON
     (Unterminated string starting at)": json's message without the place it names."""
-    notes = tmp_path / "n"
-    notes.mkdir()
-    (notes / "cut.ipynb").write_text(
-        '{"cells": [{"cell_type": "markdown", "source": ["# Perceptron', encoding="utf-8")
+    notes = write_notes(tmp_path / "n", {
+        "cut.ipynb": '{"cells": [{"cell_type": "markdown", "source": ["# Perceptron',
+    })
     db = tmp_path / "c.db"
     result = CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
     assert result.exit_code == 1
@@ -138,16 +137,18 @@ def test_mentioned_in_quotes_a_notebook_line_as_its_cell_holds_it(tmp_path: Path
     """A course's index notebook lists its chapters as links, one JSON string a line: the
     chapter's page quoted the file's line under "Mentioned in" with its JSON quotes and
     `\\n` ('"6. Decision Trees\\n",')."""
-    notes = tmp_path / "course"
-    notes.mkdir()
-    (notes / "index.ipynb").write_text(_notebook([
-        ("markdown", "# Course notebooks\n\nThe notebooks of the course, one a chapter:\n\n"
-                     "1. [Kernel Methods](kernels.ipynb)\n2. [Trees](trees.ipynb)\n"),
-    ]), encoding="utf-8")
-    (notes / "kernels.ipynb").write_text(_notebook([
-        ("markdown", "# Kernel Methods\n\nKernel methods compare points through a kernel "
-                     "function instead of their coordinates."),
-    ]), encoding="utf-8")
+    notes = write_notes(tmp_path / "course", {
+        "index.ipynb":
+            _notebook([
+            ("markdown", "# Course notebooks\n\nThe notebooks of the course, one a chapter:\n\n"
+            "1. [Kernel Methods](kernels.ipynb)\n2. [Trees](trees.ipynb)\n"),
+            ]),
+        "kernels.ipynb":
+                _notebook([
+                ("markdown", "# Kernel Methods\n\nKernel methods compare points through a kernel "
+                "function instead of their coordinates."),
+                ]),
+    })
     db = tmp_path / "k.db"
     assert CliRunner().invoke(
         main, ["--db", str(db), "ingest", "--no-embed", str(notes)]).exit_code == 0
@@ -173,14 +174,12 @@ def test_rebuild_keeps_the_vectors_of_texts_it_embedded_before(tmp_path: Path) -
     computed again."""
     import sqlite3
 
-    notes = tmp_path / "n"
-    notes.mkdir()
-    (notes / "gini.md").write_text(
-        "# Gini impurity\n\nGini impurity is how often a sample drawn from a node would be "
-        "mislabelled if it were labelled by the node's class shares.\n", encoding="utf-8")
-    (notes / "entropy.md").write_text(
-        "# Entropy\n\nEntropy measures the disorder of the labels in a node.\n",
-        encoding="utf-8")
+    notes = write_notes(tmp_path / "n", {
+        "gini.md":
+            "# Gini impurity\n\nGini impurity is how often a sample drawn from a node would be "
+            "mislabelled if it were labelled by the node's class shares.\n",
+        "entropy.md": "# Entropy\n\nEntropy measures the disorder of the labels in a node.\n",
+    })
     db = tmp_path / "r.db"
     assert CliRunner().invoke(
         main, ["--db", str(db), "ingest", "--wait", str(notes)]).exit_code == 0

@@ -15,6 +15,7 @@ from grimoire.cli import main
 from grimoire.lint.arithmetic import wrong_claims
 from grimoire.mcp_server import Tools
 from grimoire.web.render import Renderer, math_html, math_text
+from tests.conftest import write_notes
 from tests.readers._pdfgen import pdf_bytes
 from tests.web.conftest import make_app
 
@@ -89,11 +90,11 @@ def test_a_pdf_source_shows_its_pages_text_not_its_bytes(tmp_path: Path) -> None
 def test_a_markdown_source_view_renders_escaped_mathjax_delimiters(tmp_path: Path) -> None:
     """kramdown notes write MathJax's `\\(x\\)` with doubled backslashes. The concept page drew
     them (the reader reads them as math) but the source view showed `\\\\(p\\\\)` as written."""
-    notes = tmp_path / "course"
-    notes.mkdir()
-    (notes / "reg.md").write_text(
-        "# Weight decay\n\nWeight decay adds \\\\( \\lambda \\|w\\|^2 \\\\) to the loss, where "
-        "\\\\(\\lambda\\\\) sets its strength.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "course", {
+        "reg.md":
+            "# Weight decay\n\nWeight decay adds \\\\( \\lambda \\|w\\|^2 \\\\) to the loss, where "
+            "\\\\(\\lambda\\\\) sets its strength.\n",
+    })
     db = tmp_path / "c.db"
     result = CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
     assert result.exit_code == 0, result.output

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import grimoire
 from grimoire.readers import read_file
 from grimoire.watch import ignored
 from grimoire.web.render import math_text
+from tests.conftest import ingested, write_notes
 
 
 def _book(root: Path, config: str, settings: str, out: str) -> None:
@@ -18,13 +18,12 @@ def _book(root: Path, config: str, settings: str, out: str) -> None:
     (root / "ridge.qmd").write_text(
         "# Ridge Regression\n\nRidge regression shrinks the coefficients of a linear model "
         "by adding their squared sum, times a penalty, to the loss.\n", encoding="utf-8")
-    built = root / out
-    built.mkdir()
-    (built / "ridge.html").write_text(
-        "<html><head><title>Ridge Regression</title></head><body><main><h1>Ridge Regression"
-        "</h1><p>Ridge regression shrinks the coefficients of a linear model by adding "
-        "their squared sum, times a penalty, to the loss.</p></main></body></html>",
-        encoding="utf-8")
+    write_notes(root / out, {
+        "ridge.html":
+            "<html><head><title>Ridge Regression</title></head><body><main><h1>Ridge Regression"
+            "</h1><p>Ridge regression shrinks the coefficients of a linear model by adding "
+            "their squared sum, times a penalty, to the loss.</p></main></body></html>",
+    })
 
 
 def test_the_folder_a_book_generator_builds_into_is_not_read(tmp_path: Path) -> None:
@@ -40,8 +39,7 @@ def test_the_folder_a_book_generator_builds_into_is_not_read(tmp_path: Path) -> 
     for n, (config, settings, out) in enumerate(cases):
         root = tmp_path / f"book{n}"
         _book(root, config, settings, out)
-        with grimoire.open(tmp_path / f"kb{n}.db") as kb:
-            kb.ingest([root], embed=False)
+        with ingested(tmp_path / f"kb{n}.db", root, embed=False) as kb:
             read = sorted(Path(s.path).name for s in kb.sources() if s.status == "ok")
             assert read == ["ridge.qmd"], (config, read)
             assert [e.entry.term for e in kb.entries()] == ["Ridge Regression"]
@@ -56,14 +54,12 @@ def test_a_built_folder_is_read_when_no_generator_names_it(tmp_path: Path) -> No
     ingests, are read."""
     root = tmp_path / "book"
     _book(root, "_quarto.yml", "project:\n  type: website\n", "docs")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([root], embed=False)
+    with ingested(tmp_path / "kb.db", root, embed=False) as kb:
         read = sorted(Path(s.path).name for s in kb.sources() if s.status == "ok")
         assert read == ["ridge.html", "ridge.qmd"]
     other = tmp_path / "site"
     _book(other, "_quarto.yml", "project:\n  output-dir: docs\n", "docs")
-    with grimoire.open(tmp_path / "kb2.db") as kb:
-        kb.ingest([other / "docs"], embed=False)
+    with ingested(tmp_path / "kb2.db", other / "docs", embed=False) as kb:
         assert [Path(s.path).name for s in kb.sources() if s.status == "ok"] == ["ridge.html"]
 
 

@@ -14,7 +14,7 @@ import grimoire
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.resolve.links import _PAGE_FILES, _by_path
 from grimoire.resolve.types import LinkRow
-from tests.conftest import seed
+from tests.conftest import seed, write_notes
 
 
 @pytest.fixture(scope="module")
@@ -180,10 +180,10 @@ def test_a_folder_ingested_by_another_process_brings_its_overrides(
 
 
 def test_bad_override_file_names_the_file(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# A\n\nSome text.\n")
-    (notes / "grimoire.toml").write_text("[[join]\nnames = 1\n")
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# A\n\nSome text.\n",
+        "grimoire.toml": "[[join]\nnames = 1\n",
+    })
     kb = grimoire.open(tmp_path / "kb.db")
     with pytest.raises(grimoire.GrimoireError) as caught:
         kb.ingest([notes], embed=False)
@@ -229,13 +229,14 @@ def test_every_corpus_resolves_and_wanted_agrees_with_lookup(corpora: Path,
 def test_a_misspelt_rule_in_grimoire_toml_is_named_not_ignored(tmp_path: Path) -> None:
     # `[[jion]]` (for [[join]]) was read as nothing at all: the merge the user asked for never
     # happened, and no word said why.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Top-P Sampling\n\nSample from the smallest set of tokens "
-                                "whose probability adds up to p.\n")
-    (notes / "grimoire.toml").write_text(
-        '[[join]]\nnames = ["Top-P Sampling", "Nucleus Sampling"]\n\n'
-        '[[jion]]\nnames = ["Top-P Sampling", "Top-P"]\n')
+    notes = write_notes(tmp_path / "notes", {
+        "a.md":
+                "# Top-P Sampling\n\nSample from the smallest set of tokens "
+                "whose probability adds up to p.\n",
+        "grimoire.toml":
+                '[[join]]\nnames = ["Top-P Sampling", "Nucleus Sampling"]\n\n'
+                '[[jion]]\nnames = ["Top-P Sampling", "Top-P"]\n',
+    })
     with grimoire.open(tmp_path / "kb.db") as kb, pytest.raises(GrimoireError) as caught:
         kb.ingest([notes], embed=False)
     assert str(caught.value) == (
@@ -302,10 +303,10 @@ def test_a_section_of_another_term_s_page_is_no_source_of_the_concept_its_headin
     # neural networks: it is part of that page's entry, not a page section about neural
     # networks (`ask "what is a neural network?"` answered with zero padding). Resolved
     # whole, and incrementally when the padding page comes after the concept it names.
-    root = tmp_path / "terms"
-    root.mkdir()
-    (root / "neural-network.md").write_text(NEURAL_NETWORK)
-    (root / "zero-padding.md").write_text(ZERO_PADDING)
+    root = write_notes(tmp_path / "terms", {
+        "neural-network.md": NEURAL_NETWORK,
+        "zero-padding.md": ZERO_PADDING,
+    })
     with grimoire.open(tmp_path / "kb.db") as kb:
         if at_once:
             kb.ingest([str(root)], embed=False)

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import grimoire
 from grimoire.model import Document, Entry, Link, LinkKind, Passage, Span
 from grimoire.resolve import refresh, resolve
 from grimoire.resolve import view as concept_view
 from grimoire.store import open_store
 from grimoire.store.base import SourceRecord
 from grimoire.store.sqlite import SQLiteStore
+from tests.conftest import ingested, write_notes
 
 TERMS = (
     "Attention", "Transformer", "Transformer Model", "Low-Rank Adaptation (LoRA)", "LoRA",
@@ -261,12 +261,11 @@ def test_refresh_is_incremental_after_the_first_resolve(tmp_path: Path) -> None:
 @pytest.mark.sqlite_only(reason="reads store.conn: incremental resolve state is SQLite only")
 def test_markdown_notes_through_ingest(tmp_path: Path) -> None:
     """Real files through the API: rename and delete notes; the answers follow."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "lora.md").write_text("# Low-Rank Adaptation (LoRA)\n\nAdapts [[Attention]].\n")
-    (notes / "attention.md").write_text("# Attention\n\nUsed by [[LoRA]] and [[Gated Unit]].\n")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    notes = write_notes(tmp_path / "notes", {
+        "lora.md": "# Low-Rank Adaptation (LoRA)\n\nAdapts [[Attention]].\n",
+        "attention.md": "# Attention\n\nUsed by [[LoRA]] and [[Gated Unit]].\n",
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         assert [m.concept for m in kb.concept("attention").backlinks] == [
             "Low-Rank Adaptation (LoRA)"]
         (notes / "lora.md").rename(notes / "adapters.md")

@@ -23,10 +23,12 @@ from tests.conftest import (
     SEEDS,
     _need,
     copy_store,
+    ingested,
     notes_store,
     reading,
     seed,
     shared_store,
+    write_notes,
 )
 
 HOSTILE = ["multi-agent", "C++", "who's", '"', "AND", "NEAR(", "title:x", "'; DROP TABLE",
@@ -167,16 +169,16 @@ def test_a_passage_is_listed_once(tmp_path: Path) -> None:
     # entry spans the title), shown by the page's first passage; that passage belongs to no
     # entry, so its words and its vector found it as a second group: one result listed twice,
     # with and without its concept (round 34, a saved demo page of a book on LLMs).
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "gelu.html").write_text(
-        "<html><head><title>Gelu Playground</title></head><body>\n"
-        "<h1>Playing with the GELU activation</h1>\n"
-        "<p>GELU weights each input by the chance that a standard normal variable falls below "
-        "it, so small negative inputs leak through a little.</p>\n"
-        "<p>Drag the slider to move the input and watch the output curve.</p>\n"
-        "<h2>Outputs</h2>\n<p>Input 1.0 gives 0.84; input -1.0 gives -0.16.</p>\n"
-        "</body></html>\n")
+    notes = write_notes(tmp_path / "notes", {
+        "gelu.html":
+            "<html><head><title>Gelu Playground</title></head><body>\n"
+            "<h1>Playing with the GELU activation</h1>\n"
+            "<p>GELU weights each input by the chance that a standard normal variable falls below "
+            "it, so small negative inputs leak through a little.</p>\n"
+            "<p>Drag the slider to move the input and watch the output curve.</p>\n"
+            "<h2>Outputs</h2>\n<p>Input 1.0 gives 0.84; input -1.0 gives -0.16.</p>\n"
+            "</body></html>\n",
+    })
     kb = grimoire.open(tmp_path / "kb.db")
     kb.ingest([notes])
     for query in ("gelu", "gelu playgrund", "an activation that weighs inputs by a normal cdf"):
@@ -835,20 +837,16 @@ def test_any_sentence_of_a_long_page_ranks_its_own_passage_first(
 def test_a_typed_sentence_finds_its_note_before_a_sibling_that_says_nearly_the_same(
     tmp_path: Path,
 ) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    # The sibling is short and holds every word, so bm25 ranks it first; it holds the
-    # sentence with one word changed, near enough to be typed from either. The long note that
-    # holds it exactly is the one it was typed from.
-    (notes / "wide model.md").write_text(
-        "# Wide model\n\nA wide model has many inputs and more than one hidden layer, but"
-        " not so deep.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "wide model.md":
+                "# Wide model\n\nA wide model has many inputs and more than one hidden layer, but"
+                " not so deep.\n",
+    })
     filler = " ".join(f"Step {i} of the recipe adjusts the schedule again." for i in range(8))
     (notes / "training notes.md").write_text(  # one passage: under the passage size
         f"# Training notes\n\n{filler} A deep model has many inputs and more than one hidden"
         f" layer. {filler}\n", encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         for changed, expected in (("deep", "training notes.md"), ("wide", "wide model.md")):
             query = f"A {changed} model has many inputs and more than one hidden layer."
             hits = kb.search(query, mode="lexical")
@@ -999,13 +997,13 @@ def test_a_description_s_bm25_weighs_a_page_s_name_as_its_text(tmp_path: Path) -
     # what the description says. For a description, every column weighs alike.
     from grimoire.search import DESCRIPTIVE, NAME_LIKE, _text_query, _words
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "tree-height.md").write_text(
-        "# Tree height\n\nThe number of edges on the longest path from the root to a leaf.\n")
-    (notes / "oblique-split.md").write_text(
-        "# Oblique split\n\nA split that tests a weighted sum of two or more inputs, such as"
-        " height plus width, instead of one input alone.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "tree-height.md":
+            "# Tree height\n\nThe number of edges on the longest path from the root to a leaf.\n",
+        "oblique-split.md":
+            "# Oblique split\n\nA split that tests a weighted sum of two or more inputs, such as"
+            " height plus width, instead of one input alone.\n",
+    })
     kb = grimoire.open(tmp_path / "kb.db")
     try:
         kb.ingest([notes], embed=False)

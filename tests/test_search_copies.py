@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import grimoire
 from grimoire.cli import main
-from tests.conftest import notes_store
+from tests.conftest import ingested, notes_store
 
 YEARS = (2019, 2020, 2021, 2022, 2023)
 
@@ -160,8 +160,7 @@ def test_one_template_filled_in_for_several_concepts_is_no_copy(tmp_path: Path) 
     folder.mkdir()
     for name in ("Sigmoid", "Tanh", "Softplus"):
         (folder / f"{name.lower()}.md").write_text(template.format(name=name), encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([folder], embed=False)
+    with ingested(tmp_path / "kb.db", folder, embed=False) as kb:
         hits = kb.search("activation function applied elementwise", k=5, mode="lexical")
     assert sorted(h.concept or "" for h in hits) == ["Sigmoid", "Softplus", "Tanh"], \
         [(h.concept, h.copies) for h in hits]

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 import grimoire
 from grimoire.names import normalize
 from grimoire.search_names import TYPO_CUTOFF, BackgroundLoad, NameIndex, typo_lengths
+from tests.conftest import ingested, write_notes
 
 
 def _state(index: NameIndex) -> dict[str, Any]:
@@ -43,8 +44,7 @@ def vault(tmp_path: Path, corpora: Path) -> Path:
 
 
 def test_follows_saves_deletes_and_renames(tmp_path: Path, vault: Path) -> None:
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([vault], embed=False)
+    with ingested(tmp_path / "kb.db", vault, embed=False) as kb:
         index = _fresh(kb.store)
         assert len(index) > 150
         _state(index)  # its typo buckets exist before the changes, and must follow them
@@ -70,12 +70,11 @@ def test_a_file_taking_a_removed_files_ids_is_seen(tmp_path: Path) -> None:
     numbers its rows from the largest id left) and the count comes back: only the log tells
     the names changed. (A file re-saved no longer keeps its ids: round 39 numbers a re-read
     file's rows after the rows it replaces.)"""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Attention\n\nWeights the inputs.\n")
-    (notes / "b.md").write_text("# Gated Unit\n\nA unit with a gate.\n")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Attention\n\nWeights the inputs.\n",
+        "b.md": "# Gated Unit\n\nA unit with a gate.\n",
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         index = _fresh(kb.store)
         before = kb.store.names_signature()
         position = kb.store.name_log_position()  # type: ignore[attr-defined]
@@ -96,8 +95,7 @@ def test_a_file_taking_a_removed_files_ids_is_seen(tmp_path: Path) -> None:
 def test_the_first_read_holds_what_the_changed_files_reads_hold(
     tmp_path: Path, vault: Path
 ) -> None:
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([vault], embed=False)
+    with ingested(tmp_path / "kb.db", vault, embed=False) as kb:
         store: Any = kb.store
         by_file = {(path, r.norm, r.entry_id, r.document_id)
                    for path, r in store.path_name_rows(None)}
@@ -107,8 +105,7 @@ def test_the_first_read_holds_what_the_changed_files_reads_hold(
 
 @pytest.mark.sqlite_only(reason="trims the SQLite store's name log by hand")
 def test_reads_everything_again_when_the_log_was_trimmed(tmp_path: Path, vault: Path) -> None:
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([vault], embed=False)
+    with ingested(tmp_path / "kb.db", vault, embed=False) as kb:
         index = _fresh(kb.store)
         first = sorted(vault.glob("*.md"))[3]
         first.write_text("# Trimmed Log Term\n\nSaved while the reader was away.\n")
@@ -290,8 +287,7 @@ def test_a_database_moved_while_open_still_answers_its_next_queries(
 def test_the_index_loaded_in_the_background_follows_the_saves_made_meanwhile(
     vault: Path, tmp_path: Path
 ) -> None:
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([vault], embed=False)
+    with ingested(tmp_path / "kb.db", vault, embed=False) as kb:
         searcher = kb.searcher
         searcher.load_names()  # as a server does when it starts
         first = searcher.search("dropout", mode="lexical")
@@ -345,8 +341,7 @@ def test_a_name_typed_in_full_is_not_read_as_a_typo_of_a_longer_one(
     notes = _term_pages(tmp_path, corpora, "supervised-learning", "self-supervised-learning",
                         "semi-supervised-learning")
     assert fuzz.ratio("supervised learning", "self supervised learning") >= TYPO_CUTOFF
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         for loaded in _both_lookups(kb):
             for query, first in (("supervised learning", "Supervised learning"),
                                  ("self-supervised learning", "Self-supervised learning"),
@@ -362,8 +357,7 @@ def test_an_acronym_a_term_states_names_its_concept(tmp_path: Path, corpora: Pat
     notes = _term_pages(tmp_path, corpora, "convolutional-neural-network-cnn", "r-cnn",
                         "fast-r-cnn", "long-short-term-memory-lstm", "tree-lstm",
                         "bidirectional-lstm")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         for query, first in (("CNN", "Convolutional Neural Networks (CNN)"),
                              ("LSTM", "Long Short-Term Memory (LSTM)"),
                              ("long short-term memory", "Long Short-Term Memory (LSTM)"),
@@ -381,8 +375,7 @@ def test_an_entry_named_as_typed_comes_before_a_name_derived_from_another(
     resolve (without their qualifier), a weaker name than the term "Facet" itself: a search for
     "facet" finds the page of that term first, and the qualified ones after it."""
     notes = _term_pages(tmp_path, corpora, "facet", "facet-plotting", "facets-tool")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         assert len(kb.store.entries_by_concept_name("facet")) == 3  # the term, and two derived
         concepts = [h.concept for h in kb.search("facet", mode="lexical", k=3)]
         assert concepts[0] == "Facet", concepts
@@ -399,8 +392,7 @@ def test_a_name_written_joined_by_one_collection_finds_it_written_apart_by_anoth
     notes.mkdir()
     shutil.copy(corpora / "hf-docs" / "transformers" / "glossary.md", notes)
     shutil.copy(corpora / "google-ml-glossary-vault" / "pre-trained model.md", notes)
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         for loaded in _both_lookups(kb):
             for query in ("pretrained model", "pre-trained model"):
                 hits = kb.search(query, mode="lexical", k=2)
@@ -418,8 +410,7 @@ def test_a_name_filtered_out_is_still_read_as_a_typo(tmp_path: Path, corpora: Pa
 
     notes = _term_pages(tmp_path, corpora, "supervised-learning", "self-supervised-learning",
                         "semi-supervised-learning")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         index = _fresh(kb.store)
         [typed] = index.entries["supervised learning"]
         others = set(index.docs.values()) - {index.docs[typed]}
@@ -440,8 +431,7 @@ def test_a_typo_counts_for_its_nearest_name_only(tmp_path: Path, corpora: Path) 
     notes = _term_pages(tmp_path, corpora, "recurrent-neural-network",
                         "recursive-neural-network")
     assert fuzz.ratio("recurent neural network", "recursive neural network") >= TYPO_CUTOFF
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         for loaded in _both_lookups(kb):
             for query, first in (("recurent neural network", "Recurrent Neural Network"),
                                  ("recursve neural network", "Recursive Neural Network")):

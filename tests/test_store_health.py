@@ -22,6 +22,7 @@ from grimoire.cli import main
 from grimoire.errors import StoreError
 from grimoire.readers.base import ReadOptions
 from grimoire.readers.markdown import read as read_markdown
+from tests.conftest import write_notes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DAMAGED = "database is damaged: run `grimoire check`"
@@ -34,9 +35,9 @@ def run(db: Path | str, *args: str) -> tuple[int, str]:
 
 def _one_note_store(tmp_path: Path) -> Path:
     """kb.db beside a folder notes/ of one note, ingested without vectors."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha is a note.\n",
+    })
     db = tmp_path / "kb.db"
     assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
     return db
@@ -260,9 +261,9 @@ def test_rebuild_from_an_emptied_folder_keeps_the_store_and_leaves_no_files(
 def test_rebuild_finds_a_folder_whose_name_is_not_utf8(tmp_path: Path) -> None:
     # The folder is stored as 'n\xffotes' (storable); rebuild gave that text back to ingest
     # as a path: "no such file or folder", and such a store could not be rebuilt.
-    notes = Path(os.fsdecode(bytes(tmp_path) + b"/n\xffotes"))
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    notes = write_notes(Path(os.fsdecode(bytes(tmp_path) + b"/n\xffotes")), {
+        "a.md": "# Alpha\n\nAlpha is a note.\n",
+    })
     db = tmp_path / "kb.db"
     assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
     code, out = run(db, "rebuild", "--no-embed")
@@ -421,9 +422,9 @@ def test_front_matter_over_64_kib_says_so(tmp_path: Path) -> None:
 
 
 def test_size_errors_use_the_unit_of_the_limit(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "big.md").write_text("# Big\n\n" + "word " * 300_000)
+    notes = write_notes(tmp_path / "notes", {
+        "big.md": "# Big\n\n" + "word " * 300_000,
+    })
     with grimoire.open(tmp_path / "kb.db") as kb:
         report = kb.ingest([notes], options=ReadOptions(max_bytes=1 << 20), embed=False)
     reason = report.failures[0].reason or ""
@@ -480,9 +481,9 @@ def test_a_read_only_database_can_still_be_searched(pristine: Path, tmp_path: Pa
         found = grimoire_cli("search", "perplexity", "--mode", "lexical", "--json")
         assert found.returncode == 0, found.stderr
         assert any("erplexity" in (h["concept"] or "") for h in json.loads(found.stdout))
-        new = tmp_path / "new"
-        new.mkdir()
-        (new / "note.md").write_text("# Fresh\n\nFresh is a new note.\n")
+        new = write_notes(tmp_path / "new", {
+            "note.md": "# Fresh\n\nFresh is a new note.\n",
+        })
         changed = grimoire_cli("ingest", str(new), "--no-embed")
         assert changed.returncode == 1
         assert "read-only" in changed.stderr and "corrupt" not in changed.stderr, changed.stderr
@@ -499,9 +500,9 @@ def test_a_read_only_database_answers_after_its_overrides_change(tmp_path: Path)
     import subprocess
     import sys
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "dropout.md").write_text("# Dropout\n\nDropout zeroes random activations.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "dropout.md": "# Dropout\n\nDropout zeroes random activations.\n",
+    })
     db = tmp_path / "kb.db"
     assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
     (notes / "grimoire.toml").write_text('[[alias]]\nname = "Dropout"\naliases = ["drop"]\n')
@@ -931,9 +932,9 @@ def test_a_backup_rolls_a_killed_writes_journal_back_first(
 def test_lint_is_kept_until_the_store_changes(tmp_path: Path) -> None:
     # /health and the MCP lint tool ran every check again on each request (3-4 s on the
     # corpora): the report is kept while nothing is written, and read again after a write.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha links to [[Gamma]], which no note defines.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha links to [[Gamma]], which no note defines.\n",
+    })
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
         first = kb.lint()
@@ -988,9 +989,9 @@ def test_rebuild_of_a_read_only_database_file_or_folder_changes_nothing(tmp_path
 
     data = tmp_path / "data"
     data.mkdir()
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha is a note.\n",
+    })
     db = data / "kb.db"
     assert run(db, "ingest", str(notes), "--no-embed")[0] == 0
     exe = str(Path(sys.executable).parent / "grimoire")

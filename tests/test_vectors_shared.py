@@ -156,3 +156,82 @@ def test_a_pass_that_fails_before_computing_its_claims_gives_them_up(tmp_path: P
         here.vectors(False, texts, lengths, model.embed, texts)
     assert not here._path(False, short, ".claim").exists()
     assert list(tmp_path.glob("*.claim")) == []
+
+
+@pytest.mark.no_store
+def test_a_short_last_chunk_runs_with_one_text_of_the_call_not_all_of_them(
+    tmp_path: Path
+) -> None:
+    # Round 40's closing note: a chunk of QUERY_TOKENS tokens or fewer, of a call that was
+    # longer, ran with the call's whole list (alone it would run on the query session), so
+    # one new short text cost the model every text of the call again.
+    from grimoire.embed import QUERY_TOKENS
+
+    texts = paragraphs()
+    model = default_embedder()
+    lengths = {t: len(r) for t, r in zip(texts, model.tokenize(texts), strict=True)}
+    short = min(texts, key=lambda t: lengths[t])
+    assert lengths[short] <= QUERY_TOKENS < sum(lengths.values())
+    here = SharedVectors(tmp_path, backwards=False)
+    direct = model.embed(texts)  # the bulk session's vectors, the call in one piece
+    runs: list[list[str]] = []
+
+    def run(batch: list[str]) -> object:
+        runs.append(batch)
+        return model.embed(batch)
+
+    got = here.vectors(False, [short], lengths, run, texts)  # the rest read from earlier
+    (batch,) = runs
+    assert batch[0] == short and len(batch) == 2, [lengths[t] for t in batch]
+    assert sum(lengths[t] for t in batch) > QUERY_TOKENS  # the bulk session, as the call
+    assert np.array_equal(got[short], direct[texts.index(short)])
+    assert (here.computed, here.read) == (1, 0)
+
+
+@pytest.mark.no_store
+@pytest.mark.skipif(not Path("/proc/self").is_dir(),
+                    reason="a zombie is told apart by its state in /proc (Linux)")
+def test_a_claim_of_a_process_that_ended_unreaped_is_given_up(tmp_path: Path) -> None:
+    # Round 40's closing note: a claimer that ended but that its parent had not waited for yet
+    # (a zombie) still takes signals, so its claims looked alive: the pass waiting for them
+    # waited until the parent reaped it. Here the parent is this test, which reaps the child
+    # after 60 s whatever happens: a pass that waited for that has failed.
+    import threading
+    import time
+
+    text = paragraphs()[0]
+    model = default_embedder()
+    lengths = {text: len(model.tokenize([text])[0])}
+    child = subprocess.Popen(["sh", "-c", "exit 0"])
+    stat = Path(f"/proc/{child.pid}/stat")
+    while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":  # ended, not reaped
+        time.sleep(0.01)
+    here = SharedVectors(tmp_path, backwards=False)
+    here._path(False, text, ".claim").write_text(f"{child.pid}")
+    reap = threading.Timer(60, child.wait)
+    reap.start()
+    try:
+        got = here.vectors(False, [text], lengths, model.embed, [text])
+        waited = child.returncode is not None  # reaped by the timer before it returned
+    finally:
+        reap.cancel()
+        child.wait()
+    assert not waited
+    assert (here.computed, here.read) == (1, 0)
+    assert np.array_equal(got[text], model.embed([text])[0])
+
+
+@pytest.mark.no_store
+def test_a_short_batch_goes_past_the_query_session_however_the_call_got_there() -> None:
+    # The fewest texts, and a call past QUERY_TOKENS only with its texts repeated (a list of
+    # the same short note twice) still runs on the bulk session, as the call did.
+    from grimoire.embed import QUERY_TOKENS
+    from tests._vectors_shared import bulk_batch
+
+    lengths = {"a": 20, "b": 30, "c": 50, "d": 40}
+    assert bulk_batch(["a"], lengths, ["a", "b", "c", "d"]) == ["a", "c"]  # shortest enough
+    assert bulk_batch(["c", "d"], lengths, ["a", "b", "c", "d"]) == ["c", "d"]  # past already
+    short = {"a": 20, "b": 10}
+    call = ["a", "b", "b", "a", "b", "b"]  # 90 tokens, 30 of them distinct
+    assert sum(short[t] for t in bulk_batch(["a"], short, call)) > QUERY_TOKENS
+    assert bulk_batch(["a"], short, call) == call  # the call as it ran

@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 
 import grimoire.ask as ask_module
-from tests.conftest import ask_notes
+from tests.conftest import ask_notes, write_notes
 
 
 def _language_notes(tmp_path: Path) -> Path:
     """A folder of one note where "GPT, BERT" stand side by side, a comma between them."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "language-models.md").write_text(
-        "# Language models\n\nUnlike GPT, BERT reads each sentence in both directions at "
-        "once, so every word sees the words after it as well as those before it.\n\n"
-        "A tokenizer splits text into pieces from a fixed vocabulary.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "language-models.md":
+                "# Language models\n\nUnlike GPT, BERT reads each sentence in both directions at "
+                "once, so every word sees the words after it as well as those before it.\n\n"
+                "A tokenizer splits text into pieces from a fixed vocabulary.\n",
+    })
     return notes
 
 

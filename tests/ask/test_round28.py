@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import grimoire
-from tests.conftest import ask_notes, assert_quoted
+from tests.conftest import ask_notes, assert_quoted, ingested
 
 STEPS = """# Step sizes
 
@@ -30,8 +29,7 @@ def test_a_best_sentence_that_cannot_be_cited_gives_way_to_the_next(tmp_path: Pa
     note = tmp_path / "steps.md"
     note.write_text(STEPS, encoding="utf-8")
     question = "How much larger a step size can momentum take before the iterates diverge?"
-    with grimoire.open(tmp_path / "notes.db") as base:
-        base.ingest([str(note)])
+    with ingested(tmp_path / "notes.db", str(note)) as base:
         first = base.ask(question)
         assert "Momentum lets the step size grow" in first.answer, first.answer
         note.write_text(STEPS.replace(

@@ -10,7 +10,7 @@ import pytest
 
 import grimoire.ask as ask_module
 import grimoire.ask.extractive as extractive
-from tests.conftest import CORPORA, ask_notes, assert_quoted
+from tests.conftest import CORPORA, ask_notes, assert_quoted, write_notes
 
 CALCULUS = CORPORA / "ml-cheatsheet-rst" / "calculus.rst"
 R_SQUARED = CORPORA / "google-ml-glossary-vault" / "R-squared.md"
@@ -144,11 +144,11 @@ def test_a_one_line_loop_exit_is_code() -> None:
 def test_the_authors_of_a_paper_after_the_are_its_makers(tmp_path: Path, told: str) -> None:
     # review38b: "the Vaswani et al. paper" is no thing named after someone (MAKER_EPONYM):
     # the maker asked for is there, and the answer quotes it.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "transformer.md").write_text(
-        "# Transformer\n\nThe transformer architecture was introduced "
-        f"{told} in 2017. It replaces recurrence with self-attention over every position of "
-        "the sequence.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "transformer.md":
+            "# Transformer\n\nThe transformer architecture was introduced "
+            f"{told} in 2017. It replaces recurrence with self-attention over every position of "
+            "the sequence.\n",
+    })
     answer = ask_notes(tmp_path, [notes / "transformer.md"], "Who introduced the transformer?")
     assert not answer.abstained and "Vaswani" in answer.answer, answer.answer

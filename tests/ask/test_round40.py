@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import grimoire.ask as ask_module
-from tests.conftest import ask_notes
+from tests.conftest import ask_notes, ingested, write_notes
 
 
 @pytest.mark.parametrize("rule", [True, False])
@@ -19,20 +19,20 @@ def test_a_page_whose_sections_speak_is_not_silent(
     # section "Transformer Overview" says who introduced the transformer (qa39's cs231n notes:
     # refused, the page's own passage holding no sentence). Our own words.
     monkeypatch.setattr(ask_module, "PAGE_SECTIONS", rule)
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "transformers.md").write_text(
-        "Contents:\n\n- [Overview](#overview)\n- [Attention heads](#heads)\n\n"
-        "### Transformer Overview\n\n"
-        "In 2017 Vaswani and seven co-authors introduced the Transformer, a network built "
-        "from attention layers alone with no recurrence. It trains in parallel over the "
-        "whole sequence.\n\n"
-        "### Attention heads\n\n"
-        "Each head projects the queries, keys and values to a smaller space before the "
-        "scaled dot product.\n", encoding="utf-8")
-    (notes / "rnn.md").write_text(
-        "# Recurrent networks\n\nA recurrent network reads one token at a time and carries a "
-        "hidden state from step to step.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "transformers.md":
+                "Contents:\n\n- [Overview](#overview)\n- [Attention heads](#heads)\n\n"
+                "### Transformer Overview\n\n"
+                "In 2017 Vaswani and seven co-authors introduced the Transformer, a network built "
+                "from attention layers alone with no recurrence. It trains in parallel over the "
+                "whole sequence.\n\n"
+                "### Attention heads\n\n"
+                "Each head projects the queries, keys and values to a smaller space before the "
+                "scaled dot product.\n",
+        "rnn.md":
+            "# Recurrent networks\n\nA recurrent network reads one token at a time and carries a "
+            "hidden state from step to step.\n",
+    })
     answer = ask_notes(tmp_path, [notes], "who introduced the transformer?")
     assert answer.abstained is not rule, answer.answer
     if rule:
@@ -46,14 +46,13 @@ def test_an_acronym_held_only_inside_a_longer_name_is_no_answer(
     # the Neural GPU publication was open sourced ..." (fresh29's report leak): "GPU" there
     # is a word of a model's name. Rule off, that sentence answers again. Our own words.
     monkeypatch.setattr(ask_module, "ACRONYM_IN_NAME", rule)
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "graphs.md").write_text(
+    notes = write_notes(tmp_path / "notes", {
+        "graphs.md":
         "# Message passing on graphs\n\n"
         "Each node gathers the vectors of its neighbours and updates its own from their sum.\n\n"
         "The authors' playground trains small graph models in the browser.\n\n"
         "The code of the Neural GPU paper was released in a public repository.\n",
-        encoding="utf-8")
+    })
     answer = ask_notes(tmp_path, [notes],
                        "What GPU did the graph article's authors train their models on?")
     assert answer.abstained is rule, answer.answer
@@ -61,11 +60,11 @@ def test_an_acronym_held_only_inside_a_longer_name_is_no_answer(
 
 def test_an_acronym_that_is_the_name_itself_still_answers(tmp_path: Path) -> None:
     # "GPU" alone, or named with a word the question holds, is the thing asked about.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "hardware.md").write_text(
-        "# Hardware\n\nA GPU runs thousands of small arithmetic units in parallel, which suits "
-        "the matrix products of neural network training.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "hardware.md":
+            "# Hardware\n\nA GPU runs thousands of small arithmetic units in parallel, which suits "
+            "the matrix products of neural network training.\n",
+    })
     answer = ask_notes(tmp_path, [notes], "Why is a GPU good for training neural networks?")
     assert not answer.abstained, answer.answer
 
@@ -77,15 +76,15 @@ def test_where_to_get_something_is_answered_by_a_list_item(
     # by `unlisted` (the question gives none of the item's name). Rule off, refused again.
     # Our own words.
     monkeypatch.setattr(ask_module, "WHERE_TO_GET", rule)
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "hubs.md").write_text(
-        "# Model hubs\n\n"
-        "- Open Weights Shelf - pretrained checkpoints for text, images and audio\n"
-        "- Loop Kit - a training loop with logging and early stopping\n", encoding="utf-8")
-    (notes / "audio.md").write_text(
-        "# Audio features\n\nA spectrogram shows how the energy of a sound is spread over "
-        "frequencies through time.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "hubs.md":
+                "# Model hubs\n\n"
+                "- Open Weights Shelf - pretrained checkpoints for text, images and audio\n"
+                "- Loop Kit - a training loop with logging and early stopping\n",
+        "audio.md":
+                "# Audio features\n\nA spectrogram shows how the energy of a sound is spread over "
+                "frequencies through time.\n",
+    })
     answer = ask_notes(tmp_path, [notes], "Where do I get pretrained checkpoints for audio?")
     assert answer.abstained is not rule, answer.answer
     if rule:
@@ -106,11 +105,11 @@ def test_how_a_cost_grows_is_not_answered_by_something_else_growing(
 
 
 def test_how_a_cost_grows_is_answered_by_its_order(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "gp.md").write_text(
-        "# Gaussian process regression\n\nExact inference inverts the kernel matrix of the "
-        "training points, so its cost grows cubically with their number.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "gp.md":
+            "# Gaussian process regression\n\nExact inference inverts the kernel matrix of the "
+            "training points, so its cost grows cubically with their number.\n",
+    })
     answer = ask_notes(tmp_path, [notes], "How does the cost of Gaussian process regression "
                                           "grow with the number of training points?")
     assert not answer.abstained and "cubically" in answer.answer, answer.answer
@@ -121,17 +120,14 @@ def test_a_stub_search_did_not_return_is_still_named(tmp_path: Path) -> None:
     # the data augmentation entry: the title-only "Feature learning" was not among search's
     # hits (a tune leak of bench/ask.py's fresh30, which now abstains). Its name is looked up
     # from the question's words, found or not; an entry with text is no stub. Our own words.
-    import grimoire
     from grimoire.ask import unfound_stubs
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "feature-learning.md").write_text(
-        "---\ntitle: Feature learning\n---\n", encoding="utf-8")
-    (notes / "machine-learning.md").write_text(
-        "---\ntitle: Machine learning\n---\nMachine learning fits a model's parameters to "
-        "examples instead of writing its rules by hand.\n", encoding="utf-8")
-    with grimoire.open(tmp_path / "notes.db") as kb:
-        kb.ingest([str(notes)])
+    notes = write_notes(tmp_path / "notes", {
+        "feature-learning.md": "---\ntitle: Feature learning\n---\n",
+        "machine-learning.md":
+                "---\ntitle: Machine learning\n---\nMachine learning fits a model's parameters to "
+                "examples instead of writing its rules by hand.\n",
+    })
+    with ingested(tmp_path / "notes.db", str(notes)) as kb:
         question = "What does feature learning replace in a machine learning pipeline?"
         assert unfound_stubs(kb.searcher.store, question) == ["feature learning"]

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-import grimoire
 from grimoire.export import anki
 from grimoire.model import ConceptId, Entry, Span
 from grimoire.resolve.types import Concept, ConceptName
 from grimoire.store import StoredEntry
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ingested
 from tests.export.conftest import as_exported
 
 
@@ -64,8 +63,7 @@ def test_a_card_per_defined_concept(notes_kb: Any, tmp_path: Path) -> None:
 def test_a_new_export_updates_the_same_notes(notes_kb: Any, tmp_path: Path,
                                              seeds: Path) -> None:
     notes_kb.export("anki", tmp_path / "a.apkg")
-    with grimoire.open(tmp_path / "fresh.db") as fresh:
-        fresh.ingest([str(seeds), str(EXAMPLES)], embed=False)  # the other order
+    with ingested(tmp_path / "fresh.db", str(seeds), str(EXAMPLES), embed=False) as fresh:
         fresh.export("anki", tmp_path / "b.apkg")
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

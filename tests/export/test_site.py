@@ -11,7 +11,7 @@ import pytest
 
 from grimoire import GrimoireError
 from grimoire.export import site
-from tests.conftest import homonyms
+from tests.conftest import homonyms, ingested, write_notes
 from tests.web.hostile import live_markup
 
 _HREF = re.compile(r'(?:href|src)="([^"]*)"')
@@ -68,10 +68,8 @@ def test_a_concept_page_shows_what_each_source_says(notes_kb: Any, tmp_path: Pat
 def test_two_concepts_of_one_label_have_a_page_each(tmp_path: Path) -> None:
     # Two concepts a grimoire.toml split apart keep one label ("Lasso Regression"): the page
     # of each linked the other by its label, that is to its own file.
-    import grimoire
 
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([homonyms(tmp_path / "notes")], embed=False)
+    with ingested(tmp_path / "kb.db", homonyms(tmp_path / "notes"), embed=False) as kb:
         kb.export("site", tmp_path / "site")
         labelled = [c for c in kb.concepts() if c.label == "Lasso Regression"]
         assert len(labelled) == 2
@@ -113,9 +111,9 @@ def test_force_replaces_an_export_never_a_users_folder(notes_kb: Any, tmp_path: 
     notes_kb.export("site", out, force=True)
     assert not (out / "c" / "stale.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no scratch left
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "lora.md").write_text("# LoRA\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "lora.md": "# LoRA\n",
+    })
     with pytest.raises(GrimoireError, match="did not write; not replaced"):
         notes_kb.export("site", notes, force=True)
     assert (notes / "lora.md").read_text(encoding="utf-8") == "# LoRA\n"
@@ -129,12 +127,10 @@ def test_a_site_exported_into_the_notes_folder_is_not_read_back(tmp_path: Path) 
     # "Perplexity · Grimoire" from its title), and the index as a concept.
     import shutil
 
-    import grimoire
 
     notes = tmp_path / "notes"
     shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "vault", notes)
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         before = sorted((e.entry.term, e.entry.span.path) for e in kb.entries())
         kb.export("site", notes / "site")
         kb.ingest([notes], embed=False)
@@ -151,23 +147,19 @@ def test_a_mention_is_quoted_as_the_served_page_quotes_it(tmp_path: Path) -> Non
     # under "Mentioned in" as bare `file:line`, where `grimoire serve` quotes each one's line.
     # A line is read only from a note the store read, inside its folder: a note since made a
     # link to a file outside the notes is quoted by nothing.
-    import grimoire
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "Perplexity.md").write_text(
-        "# Perplexity\n\nPerplexity is the exponential of the average negative log-likelihood "
-        "a language model gives each token.\n", encoding="utf-8")
-    (notes / "eval.md").write_text(
-        "# Evaluating a language model\n\nOn held-out text we report [[Perplexity]], where "
-        "lower means the model is less surprised.\n", encoding="utf-8")
-    (notes / "secret.md").write_text(
-        "# Secret plans\n\nThe plans mention [[Perplexity]] only in passing here.\n",
-        encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "Perplexity.md":
+            "# Perplexity\n\nPerplexity is the exponential of the average negative log-likelihood "
+            "a language model gives each token.\n",
+        "eval.md":
+            "# Evaluating a language model\n\nOn held-out text we report [[Perplexity]], where "
+            "lower means the model is less surprised.\n",
+        "secret.md": "# Secret plans\n\nThe plans mention [[Perplexity]] only in passing here.\n",
+    })
     outside = tmp_path / "outside.txt"
     outside.write_text("# x\n\nthe line nobody may quote\n", encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         (notes / "secret.md").unlink()
         (notes / "secret.md").symlink_to(outside)
         kb.export("site", tmp_path / "site")

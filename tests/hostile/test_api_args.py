@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import grimoire
 from grimoire.cli import main
 from grimoire.errors import GrimoireError, NotFound
+from tests.conftest import ingested
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -20,8 +20,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> Any:
     db = tmp_path_factory.mktemp("api") / "kb.db"
-    with grimoire.open(db) as kb:
-        kb.ingest([EXAMPLES], embed=False)
+    with ingested(db, EXAMPLES, embed=False) as kb:
         yield kb
 
 
@@ -115,8 +114,7 @@ def test_a_filter_that_is_not_utf8_matches_as_the_file_was_stored(tmp_path: Path
     notes.mkdir()
     (notes / "caf\udce9.md").write_bytes(b"# Bytes Name\n\nBytes Name is named in Latin-1.\n")
     (notes / "plain.md").write_bytes(b"# Plain Name\n\nPlain Name is another note.\n")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         named = kb.search("name", mode="lexical", source=str(notes / "caf\udce9.md"))
         assert {h.span.path for h in named} == {str(notes / "caf\\xe9.md")}
         for kw in ({"tag": "\udcff"}, {"format": "\udcff"}, {"source": "\udcff"}):

@@ -26,6 +26,7 @@ from grimoire.lint import _see_only
 from grimoire.names import NOTION_ID
 from grimoire.readers import text
 from grimoire.resolve.links import link_key
+from tests.conftest import write_notes
 from tests.hostile.test_linear import MAX_RATIO, ratio
 
 DEADLINE = 60  # seconds; the new patterns take milliseconds on these inputs
@@ -186,12 +187,13 @@ def test_a_heading_of_many_shortcodes_is_read_at_once(tmp_path: Path) -> None:
     # "## x :ab: :ab: ... :ab: y": the pattern for emoji codes at a heading's end was tried
     # from each code and scanned the rest of the run: 20,000 codes took 58 s to ingest, 40,000
     # spent the reader's 120 s budget and the file failed.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Glossary\n\n## x" + " :ab:" * 200_000 + " y\n\nx is a thing."
-                                "\n\n## :rocket: Prompt Engineering :studio_microphone:\n\n"
-                                "Prompt engineering is the craft of writing prompts for a "
-                                "language model.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "a.md":
+                "# Glossary\n\n## x" + " :ab:" * 200_000 + " y\n\nx is a thing."
+                "\n\n## :rocket: Prompt Engineering :studio_microphone:\n\n"
+                "Prompt engineering is the craft of writing prompts for a "
+                "language model.\n",
+    })
     done = _grimoire(tmp_path / "kb.db", "ingest", str(notes), "--no-embed")
     assert done.returncode == 0 and "failed 0" in done.stdout, done.stdout + done.stderr
     listed = _grimoire(tmp_path / "kb.db", "list", "--json")
@@ -228,11 +230,9 @@ def test_ask_cuts_a_hostile_passage_into_sentences_at_once(tmp_path: Path, line:
     # formulas scanned to the end of the passage from every `\(` or `\[` with no closing after
     # it (50,000: 78 s); "does the item stop mid-sentence" was searched for from each blank of
     # a long run (100,000: 106 s).
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    # The title line makes Foo a concept, so the answer is quoted from the hostile passage
-    # itself (without it, ask abstains and only its "Nearest in your notes" named the file).
-    (notes / "a.text").write_text(f"Foo\n\nFoo is a thing.\n{line}\n")
+    notes = write_notes(tmp_path / "notes", {
+        "a.text": f"Foo\n\nFoo is a thing.\n{line}\n",
+    })
     assert _grimoire(tmp_path / "kb.db", "ingest", str(notes), "--no-embed").returncode == 0
     done = _grimoire(tmp_path / "kb.db", "ask", "what is Foo?")
     assert done.returncode == 0, done.stderr

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import grimoire
 from grimoire.errors import StoreError
+from tests.conftest import ingested
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -24,8 +24,7 @@ def test_a_full_disk_keeps_what_was_stored(tmp_path: Path) -> None:
     for n in range(200):
         filler = " ".join(hashlib.sha256(f"{n}-{k}".encode()).hexdigest() for k in range(40))
         (more / f"n{n}.md").write_text(f"# Term {n}\n\nTerm {n} is a thing: {filler}.\n")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([EXAMPLES], embed=False)
+    with ingested(tmp_path / "kb.db", EXAMPLES, embed=False) as kb:
         before = sorted((e.entry.term, e.entry.span.path) for e in kb.entries())
         pages = kb.store.conn.execute("PRAGMA page_count").fetchone()[0]
         kb.store.conn.execute(f"PRAGMA max_page_count = {pages + 20}")
@@ -78,8 +77,7 @@ def test_a_real_full_disk_is_said_as_full_never_as_damage(tmp_path: Path) -> Non
                               for k in range(40))
             (more / f"n{n}.md").write_text(f"# Term {n}\n\nTerm {n} is a thing: {filler}.\n")
         db = disk / "kb.db"
-        with grimoire.open(db) as kb:
-            kb.ingest([first], embed=False)
+        with ingested(db, first, embed=False) as kb:
             with pytest.raises(StoreError, match="the disk is full") as caught:
                 kb.ingest([more], embed=False)
             assert str(db) in str(caught.value)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import grimoire
+from tests.conftest import ingested
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
 RENAMES = "rename,renameat,renameat2"
@@ -44,8 +45,7 @@ def test_a_site_export_killed_at_any_rename_leaves_the_old_or_the_new_site(
     note = notes / "dropout.md"
     note.write_text("# Dropout\n\nDropout zeroes random activations, quokkaold.\n")
     db = tmp_path / "kb.db"
-    with grimoire.open(db) as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(db, notes, embed=False) as kb:
         kb.export("site", tmp_path / "pristine")
         note.write_text("# Dropout\n\nDropout zeroes random activations, quokkanew.\n")
         kb.ingest([notes], embed=False)

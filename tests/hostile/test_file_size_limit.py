@@ -19,6 +19,7 @@ import pytest
 import grimoire
 from grimoire.errors import GrimoireError, StoreError
 from grimoire.store import sqlite_health
+from tests.conftest import ingested
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -44,8 +45,7 @@ def test_an_export_that_cannot_be_written_says_so_and_keeps_the_old_one(
     # came out as a traceback (sqlite3.OperationalError: disk I/O error).
     out = tmp_path / f"notes.{fmt}"
     out.write_text("the export before\n")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([EXAMPLES], embed=False)
+    with ingested(tmp_path / "kb.db", EXAMPLES, embed=False) as kb:
         with file_size_limit(2048), pytest.raises(GrimoireError) as caught:
             kb.export(fmt, out, force=True)
         assert str(out) in str(caught.value)
@@ -65,8 +65,7 @@ def test_an_ingest_past_the_file_size_limit_says_so_and_keeps_the_store(
         filler = " ".join(hashlib.sha256(f"{n}-{k}".encode()).hexdigest() for k in range(40))
         (more / f"n{n}.md").write_text(f"# Term {n}\n\nTerm {n} is a thing: {filler}.\n")
     db = tmp_path / "kb.db"
-    with grimoire.open(db) as kb:
-        kb.ingest([EXAMPLES], embed=False)
+    with ingested(db, EXAMPLES, embed=False) as kb:
         before = sorted((e.entry.term, e.entry.span.path) for e in kb.entries())
         size = max(db.stat().st_size, Path(f"{db}-wal").stat().st_size)
         with file_size_limit(size + 65536), pytest.raises(StoreError) as caught:
@@ -86,8 +85,7 @@ def test_an_embed_past_the_file_size_limit_says_so_and_keeps_the_store(
     # The vectors' commit raised sqlite3.OperationalError (disk I/O error) out of
     # `grimoire embed` and `kb.embed()`: a traceback (audit29).
     db = tmp_path / "kb.db"
-    with grimoire.open(db) as kb:
-        kb.ingest([EXAMPLES], embed=False)
+    with ingested(db, EXAMPLES, embed=False) as kb:
         passages = kb.stats().passages
         with sqlite3.connect(db) as conn:  # fold the log in: the file is all there is
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

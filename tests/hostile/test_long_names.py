@@ -10,6 +10,7 @@ import pytest
 import grimoire
 from grimoire.readers import read_file
 from grimoire.readers.sections import MAX_NAME_CHARS
+from tests.conftest import write_notes
 
 LONG_WORD = "x" * 15_000
 LONG_WORDS = "Word " * 3_000
@@ -36,10 +37,10 @@ def test_a_name_too_long_warns_at_its_line(fmt: str, name: str, text: str, line:
 
 
 def test_the_warning_reaches_the_user_and_the_rest_is_stored(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "long.md").write_text(f"# {LONG_WORD}\n\nThe long heading thing is a note.\n")
-    (notes / "ok.md").write_text("# Okay\n\nOkay is a note.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "long.md": f"# {LONG_WORD}\n\nThe long heading thing is a note.\n",
+        "ok.md": "# Okay\n\nOkay is a note.\n",
+    })
     with grimoire.open(tmp_path / "kb.db") as kb:
         report = kb.ingest([notes], embed=False)
         assert report.failed == 0

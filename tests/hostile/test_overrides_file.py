@@ -10,6 +10,7 @@ import pytest
 
 import grimoire
 from grimoire.errors import GrimoireError
+from tests.conftest import write_notes
 
 
 @pytest.mark.parametrize("text", [
@@ -18,9 +19,9 @@ from grimoire.errors import GrimoireError
 ])
 def test_a_grimoire_toml_nested_too_deeply_is_a_clear_error(tmp_path: Path, text: str) -> None:
     # tomllib recurses once a level: RecursionError came out of ingest as a traceback.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha is a note.\n",
+    })
     toml = notes / "grimoire.toml"
     toml.write_text(text)
     with grimoire.open(tmp_path / "kb.db") as kb:
@@ -33,9 +34,9 @@ def test_a_grimoire_toml_nested_too_deeply_is_a_clear_error(tmp_path: Path, text
 
 
 def test_a_huge_grimoire_toml_is_refused_without_reading_it(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha is a note.\n",
+    })
     toml = notes / "grimoire.toml"
     with toml.open("wb") as f:
         os.truncate(f.fileno(), 1 << 30)  # 1 GiB, sparse: read whole, it took 1 GiB of memory

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import grimoire
+from tests.conftest import write_notes
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
 KILLS = 16
@@ -92,9 +93,9 @@ def test_a_store_written_during_a_rebuild_is_not_swapped_away(tmp_path: Path) ->
     db = folder / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([notes], embed=False)
-    late = tmp_path / "late"
-    late.mkdir()
-    (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note written during a rebuild.\n")
+    late = write_notes(tmp_path / "late", {
+        "quokka.md": "# Quokka\n\nQuokka is a note written during a rebuild.\n",
+    })
     child = _rebuild(db)
     partial = folder / f".kb.db.rebuild-{child.pid}"
     while not partial.exists():

@@ -22,6 +22,7 @@ import pytest
 import grimoire
 from grimoire.errors import StoreError
 from grimoire.store import sqlite_health
+from tests.conftest import write_notes
 
 pytestmark = pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
 ENV = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
@@ -57,9 +58,9 @@ def _terms(db: Path) -> set[str]:
 
 
 def _late_note(tmp_path: Path) -> Path:
-    late = tmp_path / "late"
-    late.mkdir()
-    (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note stored as rebuild swaps.\n")
+    late = write_notes(tmp_path / "late", {
+        "quokka.md": "# Quokka\n\nQuokka is a note stored as rebuild swaps.\n",
+    })
     return late
 
 
@@ -157,9 +158,9 @@ def test_an_opener_that_waited_while_a_file_was_renamed_over_the_path_opens_the_
     db = _store(tmp_path, notes=2)
     new = db.with_name("new.db")
     shutil.copyfile(db, new)
-    late = tmp_path / "late"
-    late.mkdir()
-    (late / "quokka.md").write_text("# Quokka\n\nQuokka is a note stored after a swap.\n")
+    late = write_notes(tmp_path / "late", {
+        "quokka.md": "# Quokka\n\nQuokka is a note stored after a swap.\n",
+    })
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("PRAGMA journal_mode = DELETE")
     holder.execute("BEGIN EXCLUSIVE")  # readers wait too
@@ -204,9 +205,9 @@ def test_rebuild_removes_only_the_copies_it_made(tmp_path: Path) -> None:
         made.append(Path(kept))
         assert mine.read_bytes() == theirs, n
         if n == 1:  # the user writes a note of theirs into the first copy rebuild made
-            extra = tmp_path / "extra"
-            extra.mkdir()
-            (extra / "x.md").write_text("# Xerus\n\nXerus is a note kept in a copy.\n")
+            extra = write_notes(tmp_path / "extra", {
+                "x.md": "# Xerus\n\nXerus is a note kept in a copy.\n",
+            })
             with grimoire.open(made[0]) as kb:
                 assert kb.ingest([extra], embed=False).added == 1
     assert made[0].name == "kb.db.old.2" and made[0].is_file()

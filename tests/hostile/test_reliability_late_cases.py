@@ -27,6 +27,7 @@ from fastapi.testclient import TestClient
 
 import grimoire
 from grimoire.web.render import math_html
+from tests.conftest import ingested, write_notes
 from tests.web.conftest import make_app
 from tests.web.hostile import live_markup
 
@@ -44,14 +45,14 @@ def _page_of(client: TestClient, word: str) -> str:
 def test_case26_a_notes_ids_and_names_never_reach_a_page(tmp_path: Path) -> None:
     from selectolax.lexbor import LexborHTMLParser
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "clobber.md").write_text(
-        "---\ntitle: Clobber\n---\n# Clobber {#clobberanchor}\n\n"
-        'Clobber is a term whose note carries <a id="clobberid" name="clobbername" '
-        'href="#x">ids</a> and <img id="clobberimg" name="getElementById" src="x.png"> '
-        'and <form id="clobberform"><input name="clobberinput"></form>.\n\n'
-        "## Part {#clobberpart}\n\nMore text.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "clobber.md":
+                "---\ntitle: Clobber\n---\n# Clobber {#clobberanchor}\n\n"
+                'Clobber is a term whose note carries <a id="clobberid" name="clobbername" '
+                'href="#x">ids</a> and <img id="clobberimg" name="getElementById" src="x.png"> '
+                'and <form id="clobberform"><input name="clobberinput"></form>.\n\n'
+                "## Part {#clobberpart}\n\nMore text.\n",
+    })
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
     app, kb = make_app(tmp_path / "kb.db")
@@ -103,8 +104,7 @@ def test_case32_a_site_of_notes_named_like_paths_stays_in_its_folder(tmp_path: P
             f"path.\n", encoding="utf-8")
     out = tmp_path / "deep" / "site"
     out.parent.mkdir()
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         outside = _listing(tmp_path, out)
         report = kb.export("site", out)
         labels = [c.label for c in kb.concepts()]
@@ -122,9 +122,9 @@ def test_case32_a_site_of_notes_named_like_paths_stays_in_its_folder(tmp_path: P
 
 
 def test_case33_no_route_takes_an_upload(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("# Alpha\n\nAlpha is a note.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha is a note.\n",
+    })
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
     before = {p for p in Path(tmp_path).rglob("*") if "kb.db" not in p.name}

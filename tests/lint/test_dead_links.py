@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import grimoire
+from tests.conftest import ingested, write_notes
 
 
 def _line_of(path: Path, needle: str) -> int:
@@ -28,8 +29,7 @@ def test_a_dead_link_is_shown_as_written_and_one_outside_the_notes_is_left_out(
     terms = corpora / "ml-glossary-terms" / "terms"
     docs = corpora / "hf-docs" / "peft" / "soft-prompts.md"
     trainer = corpora / "hf-docs" / "trl" / "kto_trainer.md"
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([vault, terms, docs, trainer], embed=False)
+    with ingested(tmp_path / "kb.db", vault, terms, docs, trainer, embed=False) as kb:
         dead = kb.lint().by_group()["dead-link"]
         targets = {d.span.path: d.target for d in kb.dead_links()}
     shown = {(Path(f.span.path).name, f.span.start_line): f.message.split("'")[1] for f in dead}
@@ -86,13 +86,11 @@ def test_the_address_shown_is_the_one_ingested_whatever_the_file_says_now(
 def test_a_percent_encoded_dead_link_reads_as_its_name(tmp_path: Path) -> None:
     # A note app writes a Markdown link to a note as its file name, spaces encoded
     # (`[judges](LLM%20as%20a%20Judge)`): lint showed only the encoded address.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "evals.md").write_text(
+    notes = write_notes(tmp_path / "notes", {
+        "evals.md":
         "# Evals\n\nScoring answers with [a model as judge](Model%20as%20a%20Judge.md) is cheap.\n",
-        encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         (finding,) = kb.lint().by_group()["dead-link"]
     assert finding.message.startswith(
         "'Model as a Judge.md' (written Model%20as%20a%20Judge.md) leads to no note"), \
@@ -103,13 +101,12 @@ def test_a_percent_encoded_dead_link_reads_as_its_name(tmp_path: Path) -> None:
 def test_a_web_address_without_its_scheme_is_told_so(tmp_path: Path) -> None:
     # A public collection links `[ChatGPT](chat.openai.com/)`: a browser and GitHub open it as
     # a file beside the note. The finding said only that it leads to no note.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "prompting.md").write_text(
-        "# Prompting\n\nTry the prompts in [the playground](play.example.com/chat) or in\n"
-        "[the notes on tuning](tuning.md).\n", encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    notes = write_notes(tmp_path / "notes", {
+        "prompting.md":
+                "# Prompting\n\nTry the prompts in [the playground](play.example.com/chat) or in\n"
+                "[the notes on tuning](tuning.md).\n",
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         dead = {f.message.split("'")[1]: f.message for f in kb.lint().by_group()["dead-link"]}
     assert dead["play.example.com/chat"].endswith(
         "a web address needs its scheme: https://play.example.com/chat")

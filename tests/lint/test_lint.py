@@ -8,20 +8,14 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-import grimoire
 from grimoire.cli import main
+from tests.conftest import ingested, write_notes
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def ingest(db: Path, *paths: Path) -> grimoire.Grimoire:
-    kb = grimoire.open(db)
-    kb.ingest(list(paths), embed=False)
-    return kb
-
-
 def test_seeds_lint_groups(tmp_path: Path, seeds: Path) -> None:
-    with ingest(tmp_path / "kb.db", seeds) as kb:
+    with ingested(tmp_path / "kb.db", seeds, embed=False) as kb:
         groups = kb.lint().by_group()
     arithmetic = groups["arithmetic"]
     assert sorted((Path(f.span.path).name[:3], f.span.start_line) for f in arithmetic) == [
@@ -35,7 +29,7 @@ def test_seeds_lint_groups(tmp_path: Path, seeds: Path) -> None:
 
 
 def test_examples_planted_issues(tmp_path: Path) -> None:
-    with ingest(tmp_path / "kb.db", EXAMPLES) as kb:
+    with ingested(tmp_path / "kb.db", EXAMPLES, embed=False) as kb:
         groups = kb.lint().by_group()
     (wrong,) = groups["arithmetic"]
     assert wrong.span.path.endswith("Softmax.md")
@@ -44,10 +38,11 @@ def test_examples_planted_issues(tmp_path: Path) -> None:
 
 
 def test_lint_cli_exit_codes_and_json(tmp_path: Path) -> None:
-    clean = tmp_path / "clean"
-    clean.mkdir()
-    (clean / "note.md").write_text("# Dropout\n\nDropout zeroes random activations during "
-                                   "training so that units cannot co-adapt; 2 + 2 = 4.\n")
+    clean = write_notes(tmp_path / "clean", {
+        "note.md":
+                "# Dropout\n\nDropout zeroes random activations during "
+                "training so that units cannot co-adapt; 2 + 2 = 4.\n",
+    })
     db = tmp_path / "clean.db"
     runner = CliRunner()
     assert runner.invoke(main, ["--db", str(db), "ingest", "--no-embed", str(clean)]).exit_code == 0
@@ -70,7 +65,7 @@ def test_a_long_group_shows_its_first_findings_on_a_terminal(tmp_path: Path,
     # shows its first ten and the command that lists the rest; piped, or asked for by name,
     # every finding is printed.
     db = tmp_path / "kb.db"
-    ingest(db, corpora / "ml-glossary-terms").close()
+    ingested(db, corpora / "ml-glossary-terms", embed=False).close()
     terminal = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "200", "NO_COLOR": "1"})
     piped = CliRunner(env={"TTY_COMPATIBLE": "0"})
     found = json.loads(piped.invoke(main, ["--db", str(db), "lint", "--json"]).output)
@@ -102,7 +97,7 @@ def test_superscripts_and_subscripts_are_read_as_such(tmp_path: Path, corpora: P
     (notes / "page.html").write_text(
         "<html><body><h1>Powers</h1><p>Here 3<sup>2</sup> + 4<sup>2</sup> = 25 for "
         "x<sub>1</sub>, but 2 x 3 = 7.</p></body></html>", encoding="utf-8")
-    with ingest(tmp_path / "kb.db", notes) as kb:
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         found = kb.lint().by_group().get("arithmetic", [])
     # Read as "32 + 42 = 25", the page's right sum would be flagged too.
     assert [(Path(f.span.path).name, f.message.split(",")[0]) for f in found] == [
@@ -112,7 +107,7 @@ def test_superscripts_and_subscripts_are_read_as_such(tmp_path: Path, corpora: P
 def test_wanted_pages_most_wanted_first(tmp_path: Path, seeds: Path) -> None:
     # The README promises "most wanted first", as kb.wanted() and the home page order them;
     # lint sorted them by file ('ordinate', linked once, came before 'Flash Attention', twice).
-    with ingest(tmp_path / "kb.db", seeds, EXAMPLES) as kb:
+    with ingested(tmp_path / "kb.db", seeds, EXAMPLES, embed=False) as kb:
         findings = kb.lint().by_group()["wanted"]
         pages = kb.wanted(suggestions=False)
     shown = [f.message.split("'")[1] for f in findings]
@@ -125,7 +120,7 @@ def test_wanted_pages_most_wanted_first(tmp_path: Path, seeds: Path) -> None:
 def test_lint_cli_refuses_a_group_it_does_not_have(tmp_path: Path) -> None:
     # `--group wanted-pages` printed "clean" and exited 0 on notes full of wanted pages.
     db = tmp_path / "kb.db"
-    ingest(db, EXAMPLES).close()
+    ingested(db, EXAMPLES, embed=False).close()
     result = CliRunner().invoke(main, ["--db", str(db), "lint", "--group", "wanted-pages"])
     assert result.exit_code == 2, result.output
     assert "'wanted-pages' is not one of wanted, dead-link" in result.output
@@ -148,7 +143,7 @@ def test_a_name_the_glossary_lists_as_its_own_page_is_not_wanted(
                     bracketed.add(item[1:-1])
                 elif "[" not in item and "]" not in item:
                     listed.add(item)
-    with ingest(tmp_path / "kb.db", seeds) as kb:
+    with ingested(tmp_path / "kb.db", seeds, embed=False) as kb:
         wanted_anywhere = {w.name for w in kb.wanted()}
         shown = {f.message.split("'")[1] for f in kb.lint().by_group()["wanted"]}
     only_listed = (listed - bracketed) & wanted_anywhere
@@ -189,16 +184,16 @@ def test_a_finding_about_two_places_names_the_second_briefly_and_whole_in_json(
 def test_wrong_arithmetic_is_shown_on_the_line_it_is_written(tmp_path: Path) -> None:
     # A passage joins a paragraph's lines: a wrong sum on line 8 was shown on line 3, the
     # first line of the paragraph before it.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "sizes.md").write_text(
-        "# Output size\n\n"
-        "With no padding the width is $$w = \\frac{W-f}{S}+1$$\n"
-        "where $W$ is the input width\n"
-        "and $f$ the filter width.\n\n"
-        "Here the input is 32 wide:\n"
-        "$$w = \\frac{32-4}{2}+1 = \\frac{28}{2}+1 = 16$$\n", encoding="utf-8")
-    with ingest(tmp_path / "kb.db", notes) as kb:
+    notes = write_notes(tmp_path / "notes", {
+        "sizes.md":
+                "# Output size\n\n"
+                "With no padding the width is $$w = \\frac{W-f}{S}+1$$\n"
+                "where $W$ is the input width\n"
+                "and $f$ the filter width.\n\n"
+                "Here the input is 32 wide:\n"
+                "$$w = \\frac{32-4}{2}+1 = \\frac{28}{2}+1 = 16$$\n",
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         found = kb.lint().by_group().get("arithmetic", [])
     assert [(f.span.start_line, f.message.split(",")[0]) for f in found] == [
         (8, "\\frac{28}{2}+1 = 16")], found
@@ -212,7 +207,7 @@ def test_files_that_repeat_each_other_are_one_finding_that_counts_the_copies(
     Markdown source): one finding per pair of files, at the first copy, counting the rest."""
     from grimoire.duplicates import near_duplicates
 
-    with ingest(tmp_path / "kb.db", corpora / "hf-docs" / "trl") as kb:
+    with ingested(tmp_path / "kb.db", corpora / "hf-docs" / "trl", embed=False) as kb:
         found = kb.lint().by_group()["near-duplicate"]
         passages = list(kb.store.passages())
     spans = {p.id: p.span for p in passages}
@@ -267,12 +262,13 @@ def test_files_that_repeat_each_other_are_one_finding_that_counts_the_copies(
 def test_a_complex_power_in_a_note_breaks_neither_lint_nor_ask(tmp_path: Path) -> None:
     # One note stating (-8)^{0.5} = 2 made `lint` and every `ask` of the store end in a
     # TypeError traceback (audit29).
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "roots.md").write_text("# Roots\n\nThe root of a negative number: "
-                                    "$(-8)^{0.5} = 2$ is not real, nor (-8)^0.5 = 3.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "roots.md":
+                "# Roots\n\nThe root of a negative number: "
+                "$(-8)^{0.5} = 2$ is not real, nor (-8)^0.5 = 3.\n",
+    })
     db = tmp_path / "kb.db"
-    ingest(db, notes).close()
+    ingested(db, notes, embed=False).close()
     runner = CliRunner()
     linted = runner.invoke(main, ["--db", str(db), "lint", "--json"])
     assert linted.exception is None or isinstance(linted.exception, SystemExit), linted.output
@@ -287,15 +283,14 @@ def test_a_formula_written_with_a_minus_sign_is_checked_whole(tmp_path: Path) ->
     # Round 34 (AngeloGalav/deep-learning-notes, our own words here): a CNN lecture's
     # "(32 - 6)/2 + 1 = 14", with the minus sign U+2212, was read from "2 + 1" on and flagged
     # "2 + 1 = 14, but it computes to 3"; so was any sum after a variable, "(w - 6)/2 + 1".
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "conv.md").write_text(
+    notes = write_notes(tmp_path / "notes", {
+        "conv.md":
         "# Convolution output\n\n"
         "Six by six kernels with stride 2 on a 32 wide input: (32 \u2212 6)/2 + 1 = 14 columns.\n\n"
         "With a 5 wide kernel instead the width is (w - 5)/2 + 1 = 14 for some w.\n\n"
         "Eight wide kernels would give (32 \u2212 8)/2 + 1 = 14 columns, a slip.\n",
-        encoding="utf-8")
-    with ingest(tmp_path / "kb.db", notes) as kb:
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         found = kb.lint().by_group().get("arithmetic", [])
     # the slip is still found, on its line, as the whole expression
     assert [(f.span.start_line, f.message) for f in found] == [

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import grimoire
 from grimoire.lint.arithmetic import find_claims
+from tests.conftest import ingested, write_notes
 
 
 def test_a_claim_with_a_number_of_thousands_of_digits_is_not_quoted_cut(tmp_path: Path) -> None:
     # A passage cuts a very long line in pieces, and a piece opened inside the number: lint
     # said "9999999999999999 + 1 = 2, but it computes to 1e+16", digits the note never wrote
     # alone. Past what a float holds exactly, the sum cannot be checked: no finding.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "huge.md").write_text(
+    notes = write_notes(tmp_path / "notes", {
+        "huge.md":
         "# Huge sums\n\nA sum we wrote on purpose: " + "7" * 5000 + " + 1 = 2, and more words.\n"
-        "\nAnd a short one that is wrong: $3 + 4 = 8$.\n", encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+        "\nAnd a short one that is wrong: $3 + 4 = 8$.\n",
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         found = kb.lint().by_group().get("arithmetic", [])
     assert [f.message.split(",")[0] for f in found] == ["3 + 4 = 8"], found
 

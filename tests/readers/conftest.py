@@ -1,4 +1,5 @@
-"""What the public-notes tests share: a knowledge base of their own, and notes written."""
+"""What the public-notes tests share: a knowledge base of their own, and notes written
+(`write_notes`, tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 import grimoire
 from grimoire.knowledge import Grimoire
+from tests.conftest import write_notes
 
 
 @pytest.fixture
@@ -17,15 +19,6 @@ def kb(tmp_path: Path) -> Iterator[Grimoire]:
     handle = grimoire.open(tmp_path / "kb.db")
     yield handle
     handle.close()
-
-
-def write_notes(root: Path, files: dict[str, str]) -> Path:
-    """Each of `files` (a path under `root` and its text) written, folders made; `root`."""
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def terms_of(tmp_path: Path, files: dict[str, str]) -> set[str]:

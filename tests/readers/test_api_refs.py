@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import grimoire
 from grimoire.model import LinkKind
 from grimoire.readers import markdown
+from tests.conftest import ingested, write_notes
 
 PAGE = """# Fine-tuning guide
 
@@ -42,11 +42,10 @@ def test_code_references_are_api_links(tmp_path: Path) -> None:
 
 
 def test_code_references_are_never_wanted(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "guide.md").write_text(PAGE)
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    notes = write_notes(tmp_path / "notes", {
+        "guide.md": PAGE,
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         assert [w.name for w in kb.wanted()] == []
         # the one the notes define resolves, by its name or its class
         mentions = {(m.target, m.status) for m in kb.backlinks("Trainer")}

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import grimoire
 from grimoire.errors import ReadError
 from grimoire.readers.base import decode, decode_warning, looks_binary
+from tests.conftest import ingested
 
 JAPANESE = ("# 過学習\n\n"
             "過学習とは、訓練データに合わせすぎて新しいデータでの性能が落ちることです。\n")
@@ -24,8 +24,7 @@ def _ingest(tmp_path: Path, files: dict[str, bytes]) -> tuple[dict[str, tuple[st
     notes.mkdir()
     for name, data in files.items():
         (notes / name).write_bytes(data)
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         status = {Path(r.path).name: (r.status, r.reason or "") for r in kb.sources()}
         terms = {e.entry.term for e in kb.entries()}
     return status, terms

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import grimoire
+from tests.conftest import ingested, write_notes
 
 TEMPLATE = """---
 layout: page
@@ -50,8 +50,7 @@ def test_a_liquid_template_page_is_skipped_and_a_note_using_a_tag_is_read(
     (notes / "pictured.md").write_text(TEMPLATE)
     (notes / "dropout.md").write_text(NOTE)
     (notes / "liquid-loops.md").write_text(ABOUT_JEKYLL)
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         status = {Path(r.path).name: (r.status, r.reason or "") for r in kb.sources()}
         texts = " ".join(e.entry.definition for e in kb.entries())
         terms = {e.entry.term for e in kb.entries()}
@@ -74,8 +73,7 @@ def test_a_site_s_404_page_is_skipped_and_a_self_redirect_is_no_redirect(tmp_pat
         "The number of examples one training step averages over.\n")
     (notes / "terms" / "minibatch.md").write_text(
         "---\ntitle: Minibatch\nlayout: redirect\ndestination: batch-size\n---\n")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         status = {Path(r.path).name: (r.status, r.reason or "") for r in kb.sources()}
         redirects = {e.entry.term: e.entry.redirect for e in kb.entries()}
     assert status["404.md"][0] == "skipped" and "404" in status["404.md"][1]
@@ -102,10 +100,9 @@ An indented loop, shown as code:
 def test_liquid_quoted_as_code_or_raw_does_not_make_a_note_a_template(tmp_path: Path) -> None:
     # Review of round 36: only fenced code counted as quoted Liquid; an indented code block
     # or a `{% raw %}` block made a note about Jekyll a skipped template.
-    notes = tmp_path / "site"
-    notes.mkdir()
-    (notes / "quoted.md").write_text(QUOTED_LOOPS)
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    notes = write_notes(tmp_path / "site", {
+        "quoted.md": QUOTED_LOOPS,
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         status = {Path(r.path).name: (r.status, r.reason or "") for r in kb.sources()}
     assert status["quoted.md"][0] == "ok", status

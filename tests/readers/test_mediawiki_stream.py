@@ -15,7 +15,7 @@ import pytest
 
 import grimoire
 from grimoire.readers.base import ReadOptions
-from tests.conftest import ROOT
+from tests.conftest import ROOT, write_notes
 from tests.readers._dumpgen import write_dump
 
 SMALL_CAP = ReadOptions(max_bytes=1 << 20)
@@ -103,10 +103,10 @@ def test_streamed_dump_with_entities_is_refused(tmp_path: Path) -> None:
 
 
 def test_large_file_that_is_not_a_dump_is_still_refused(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "big.md").write_text("# Big\n\n" + "word " * 300_000)
-    (notes / "big.xml").write_text("<?xml version='1.0'?>\n<feed>" + "x" * (2 << 20) + "</feed>")
+    notes = write_notes(tmp_path / "notes", {
+        "big.md": "# Big\n\n" + "word " * 300_000,
+        "big.xml": "<?xml version='1.0'?>\n<feed>" + "x" * (2 << 20) + "</feed>",
+    })
     with grimoire.open(tmp_path / "kb.db") as kb:
         report = kb.ingest([notes], options=SMALL_CAP, embed=False)
     assert report.failed == 2

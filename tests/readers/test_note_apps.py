@@ -19,6 +19,7 @@ import grimoire
 from grimoire.days import is_date_title
 from grimoire.knowledge import Grimoire
 from grimoire.readers.conventions import stem_title
+from tests.conftest import ingested, write_notes
 
 TOOLS = Path(__file__).parent / "fixtures" / "tools"
 
@@ -109,8 +110,7 @@ def test_logseq_macros_and_org_pages(logseq: Grimoire) -> None:
 
 
 def test_dendron_labelled_links_lead_to_their_target(tmp_path: Path) -> None:
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([TOOLS / "dendron"], embed=False)
+    with ingested(tmp_path / "kb.db", TOOLS / "dendron", embed=False) as kb:
         attention = kb.concept("Attention")
         out = {(m.target, m.label, m.status) for m in attention.links}
         # `[[self-attention|ml.attention.self]]`: the label first, as Dendron writes it.
@@ -119,8 +119,7 @@ def test_dendron_labelled_links_lead_to_their_target(tmp_path: Path) -> None:
 
 
 def test_org_roam_links_by_title(tmp_path: Path) -> None:
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([TOOLS / "org-roam"], embed=False)
+    with ingested(tmp_path / "kb.db", TOOLS / "org-roam", embed=False) as kb:
         backlinks = kb.concept("Layer Normalization").backlinks
         # `[[id:...][Layer Normalization]]` by its label, `[[roam:Layer Normalization]]`.
         assert sorted(m.kind for m in backlinks if m.span.path.endswith("attention.org")) == [
@@ -132,8 +131,7 @@ def test_zettel_id_link_resolves_when_its_note_comes_later(tmp_path: Path) -> No
     notes = tmp_path / "notes"
     notes.mkdir()
     shutil.copy(TOOLS / "zettel" / "202303051200 Attention.md", notes)
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         assert "202303051215" in {w.name for w in kb.wanted(suggestions=False)}
         shutil.copy(TOOLS / "zettel" / "202303051215 Dropout.md", notes)
         kb.ingest([notes], embed=False)
@@ -186,8 +184,7 @@ def test_an_excalidraw_drawing_is_an_attachment_and_block_ids_are_no_text(tmp_pa
     (vault / "Attention.md").write_text(
         "Attention mixes values by query-key weights. ^att01\n\n"
         "Sketch: ![[Drawing 2023-03-05 10.30.12.excalidraw]]\n", encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([vault], embed=False)
+    with ingested(tmp_path / "kb.db", vault, embed=False) as kb:
         assert {c.label for c in kb.concepts()} == {"Attention"}
         definition = kb.concept("Attention").entries[0].entry.definition
         assert definition.startswith("Attention mixes values by query-key weights.\n")
@@ -202,21 +199,17 @@ def test_an_excalidraw_drawing_is_an_attachment_and_block_ids_are_no_text(tmp_pa
 def test_org_roam_v1_keywords_and_a_namespaced_logseq_title(tmp_path: Path) -> None:
     (tmp_path / "logseq").mkdir()
     (tmp_path / "logseq" / "config.edn").write_text("{:meta/version 1}\n", encoding="utf-8")
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    (pages / "ml___Transformer.md").write_text(
-        "title:: ml/Transformer\n\n- A Transformer stacks attention and feed-forward blocks.\n",
-        encoding="utf-8")
-    (pages / "Attention.md").write_text("- Attention is what a [[ml/Transformer]] stacks.\n",
-                                        encoding="utf-8")
-    roam = tmp_path / "roam"
-    roam.mkdir()
-    (roam / "20200305120000-lora.org").write_text(
-        "#+TITLE: Low-Rank Adaptation\n#+ROAM_ALIAS: \"LoRA\" \"low rank adapters\"\n"
-        "#+ROAM_TAGS: finetuning\n\nLow-Rank Adaptation trains two small matrices per layer.\n",
-        encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([pages, roam], embed=False)
+    pages = write_notes(tmp_path / "pages", {
+        "ml___Transformer.md":
+            "title:: ml/Transformer\n\n- A Transformer stacks attention and feed-forward blocks.\n",
+        "Attention.md": "- Attention is what a [[ml/Transformer]] stacks.\n",
+    })
+    roam = write_notes(tmp_path / "roam", {
+        "20200305120000-lora.org":
+            "#+TITLE: Low-Rank Adaptation\n#+ROAM_ALIAS: \"LoRA\" \"low rank adapters\"\n"
+            "#+ROAM_TAGS: finetuning\n\nLow-Rank Adaptation trains two small matrices per layer.\n",
+    })
+    with ingested(tmp_path / "kb.db", pages, roam, embed=False) as kb:
         assert kb.concept("Transformer").backlinks
         assert not kb.wanted(suggestions=False)
         lora = kb.concept("LoRA")
@@ -237,8 +230,7 @@ def test_an_untitled_note_is_no_concept(tmp_path: Path) -> None:
         encoding="utf-8")
     (vault / "Decoding.md").write_text("Decoding turns scores into text: [[Untitled]].\n",
                                        encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([vault], embed=False)
+    with ingested(tmp_path / "kb.db", vault, embed=False) as kb:
         assert {c.label for c in kb.concepts()} == {"Decoding"}
         assert kb.search("top-k sampling", mode="lexical")
         assert not kb.wanted(suggestions=False)  # `[[Untitled]]` leads to a note that exists
@@ -257,6 +249,5 @@ def test_a_note_template_is_no_concept(tmp_path: Path) -> None:
         "# <% tp.file.title %>\n\nWhat it is, in one sentence.\n", encoding="utf-8")
     (vault / "Dropout.md").write_text("Dropout zeroes random activations while training.\n",
                                       encoding="utf-8")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([vault], embed=False)
+    with ingested(tmp_path / "kb.db", vault, embed=False) as kb:
         assert {c.label for c in kb.concepts()} == {"Dropout"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import grimoire
+from tests.conftest import ingested, write_notes
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -18,17 +18,16 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 @pytest.mark.sqlite_only(reason="bench/peers.py reads the SQLite file")
 def test_a_peer_unit_is_named_by_its_term(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "dropout.md").write_text(
-        "# Dropout\n\n"
-        "Dropout zeroes random activations during training.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "dropout.md":
+                "# Dropout\n\n"
+                "Dropout zeroes random activations during training.\n",
+    })
     monkeypatch.setattr(sys, "path", [str(BENCH), *sys.path])
     for name in ("peers", "search", "devset"):
         monkeypatch.delitem(sys.modules, name, raising=False)
     peers = importlib.import_module("peers")
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         datas = peers.entry_datas(kb.store.conn)
         terms = {s.id: s.entry.term for s in kb.store.entries()}
     assert datas and set(datas) == set(terms)

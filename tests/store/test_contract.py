@@ -19,6 +19,7 @@ from grimoire.model import Document, Passage, Span
 from grimoire.names import normalize
 from grimoire.store import SourceRecord, Store
 from grimoire.store.records import Filters, TextQuery
+from tests.conftest import write_notes
 
 DIM = 384
 NOTE = """---
@@ -148,14 +149,14 @@ def test_numbers_json_lacks_are_stored_and_resolved(store: Store, tmp_path: Path
     # and a meta column holding them broke every later resolve of the whole store.
     from grimoire.resolve import load_overrides, resolve
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "yaml.md").write_text("---\ntitle: Yaml Nan\nscore: .nan\n---\n\nA body.\n")
-    (notes / "toml.md").write_text('+++\ntitle = "Toml Inf"\nw = -inf\n+++\n\nA body.\n')
-    (notes / "book.ipynb").write_text(
-        '{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Nan Book\\n",'
-        ' "A body."]}], "metadata": {"kernelspec": {"name": "x", "w": NaN}},'
-        ' "nbformat": 4, "nbformat_minor": 5}')
+    notes = write_notes(tmp_path / "notes", {
+        "yaml.md": "---\ntitle: Yaml Nan\nscore: .nan\n---\n\nA body.\n",
+        "toml.md": '+++\ntitle = "Toml Inf"\nw = -inf\n+++\n\nA body.\n',
+        "book.ipynb":
+                '{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Nan Book\\n",'
+                ' "A body."]}], "metadata": {"kernelspec": {"name": "x", "w": NaN}},'
+                ' "nbformat": 4, "nbformat_minor": 5}',
+    })
     report = ingest(store, [notes], workers=1)
     assert (report.added, report.failed) == (3, 0)
     resolve(store, load_overrides(store.source_roots()))
@@ -210,11 +211,12 @@ def test_a_nul_escaped_in_front_matter_is_stored_and_resolved(store: Store, tmp_
     # (or, in meta, every later resolve) failed.
     from grimoire.resolve import load_overrides, resolve
 
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "nul.md").write_text('---\ntitle: "Nul Title"\naliases: ["Nul\\0Alias"]\n'
-                                  'tags: ["a\\0b"]\nsections: ["x\\0y"]\n---\n\nA body.\n')
-    (notes / "plain.md").write_text("# Plain\n\nA plain note.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "nul.md":
+                '---\ntitle: "Nul Title"\naliases: ["Nul\\0Alias"]\n'
+                'tags: ["a\\0b"]\nsections: ["x\\0y"]\n---\n\nA body.\n',
+        "plain.md": "# Plain\n\nA plain note.\n",
+    })
     report = ingest(store, [notes], workers=1)
     assert (report.added, report.failed) == (2, 0)
     resolve(store, load_overrides(store.source_roots()))
@@ -356,14 +358,14 @@ def test_title_only_links(store: Store, tmp_path: Path) -> None:
     # related terms (front matter, outside any passage); a linked page with text is not one.
     from grimoire.resolve import resolve
 
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    (vault / "stub.md").write_text("---\ntitle: Stub\n---\n")
-    (vault / "full.md").write_text("---\ntitle: Full\n---\nFull has text of its own.\n")
-    (vault / "linker.md").write_text(
-        "---\ntitle: Linker\n---\nLinker points at the [stub](stub.md) and at [full](full.md).\n")
-    (vault / "lister.md").write_text(
-        "---\ntitle: Lister\nrelated_terms:\n - stub\n---\nLister says nothing of it here.\n")
+    vault = write_notes(tmp_path / "vault", {
+        "stub.md": "---\ntitle: Stub\n---\n",
+        "full.md": "---\ntitle: Full\n---\nFull has text of its own.\n",
+        "linker.md":
+        "---\ntitle: Linker\n---\nLinker points at the [stub](stub.md) and at [full](full.md).\n",
+        "lister.md":
+            "---\ntitle: Lister\nrelated_terms:\n - stub\n---\nLister says nothing of it here.\n",
+    })
     ingest(store, [vault], workers=1)
     resolve(store)
     passages = {Path(r.path).stem: pid for pid, r in store.passage_rows(
@@ -381,13 +383,13 @@ def test_opening_passages(store: Store, tmp_path: Path) -> None:
     # never code first, never another entry's text.
     from grimoire.resolve import resolve
 
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    (vault / "Dropout.md").write_text("Dropout switches units off at random in training.\n")
-    (vault / "chapter.md").write_text(
-        "---\ntitle: Norms\n---\n\n## What and why?\n\nEach vector is scaled to unit "
-        "variance.\n")
-    (vault / "stub.md").write_text("---\ntitle: Stub\n---\n")
+    vault = write_notes(tmp_path / "vault", {
+        "Dropout.md": "Dropout switches units off at random in training.\n",
+        "chapter.md":
+                "---\ntitle: Norms\n---\n\n## What and why?\n\nEach vector is scaled to unit "
+                "variance.\n",
+        "stub.md": "---\ntitle: Stub\n---\n",
+    })
     ingest(store, [vault], workers=1)
     resolve(store)
     entries = {e.entry.term: e for e in store.entries()}

@@ -19,6 +19,7 @@ from grimoire.store.sqlite import (
     SQLiteStore,
     _contentless_fts,
 )
+from tests.conftest import ingested
 
 FTS_TABLES = ("passage_fts", "entry_fts")
 
@@ -43,8 +44,7 @@ def _kb_index(db: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_bulk_fts_rows_match_the_sql_that_indexes_a_load(seeds: Path, tmp_path: Path) -> None:
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([seeds], embed=False)
+    with ingested(tmp_path / "kb.db", seeds, embed=False) as kb:
         store = kb.store
         assert isinstance(store, SQLiteStore)
         index = _index(store)
@@ -82,8 +82,7 @@ def test_a_file_read_again_or_removed_leaves_the_index(seeds: Path, tmp_path: Pa
     ingest of the folder as it ends: no term of the old text is left behind."""
     notes = _notes(seeds, tmp_path / "notes")
     db = tmp_path / "kb.db"
-    with grimoire.open(db) as kb:
-        kb.ingest([tmp_path / "notes"], embed=False)
+    with ingested(db, tmp_path / "notes", embed=False) as kb:
         before = kb.stats().passages
         notes[0].write_text("Quokkas and zebrafish\n\nA note of ours about quokkas that "
                             "meet zebrafish at the river.\n", encoding="utf-8")
@@ -105,8 +104,7 @@ def test_a_store_with_the_text_in_its_index_is_upgraded(seeds: Path, tmp_path: P
     from tests.store.conftest import database_before
 
     notes = _notes(seeds, tmp_path / "notes")
-    with grimoire.open(tmp_path / "new.db") as kb:
-        kb.ingest([tmp_path / "notes"], embed=False)
+    with ingested(tmp_path / "new.db", tmp_path / "notes", embed=False) as kb:
         found = [(h.span.path, h.score) for h in kb.search("learning rate", k=10, mode="lexical")]
     assert found
     expected = _kb_index(tmp_path / "new.db")
@@ -166,8 +164,7 @@ def test_a_nul_in_an_alias_leaves_the_index_with_its_file(tmp_path: Path) -> Non
     note.write_text('---\ntitle: Alpha\naliases: ["al\\0pha quokkas", "beta\\0zebrafish"]\n'
                     '---\n# Alpha\n\nAlpha is a thing of ours.\n', encoding="utf-8")
     db = tmp_path / "kb.db"
-    with grimoire.open(db) as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(db, notes, embed=False) as kb:
         assert kb.search("zebrafish", k=3, mode="lexical")
         note.write_text("# Alpha\n\nChanged.\n", encoding="utf-8")
         kb.ingest([notes], embed=False)

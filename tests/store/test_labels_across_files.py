@@ -16,6 +16,7 @@ from grimoire.names import normalize
 from grimoire.resolve import load_overrides, refresh, resolve
 from grimoire.resolve.view import dead_links
 from grimoire.store import Store, open_store
+from tests.conftest import write_notes
 
 # MyST: the label sits on the line above the heading.
 GRADIENTS = """# Gradient checks
@@ -170,20 +171,20 @@ OVERVIEW_RST = "Overview\n========\n\nRun :ref:`Grad-Check` before trusting a ne
 def test_a_sphinx_label_is_found_whatever_its_case(store: Store, tmp_path: Path) -> None:
     """review37b: docutils lists `.. _Grad-Check:` as "grad-check" and Sphinx lowercases a
     `:ref:` target too; `:ref:`Grad-Check`` in another file led nowhere."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "checks.rst").write_text(CHECKS_RST, encoding="utf-8")
-    (folder / "overview.rst").write_text(OVERVIEW_RST, encoding="utf-8")
+    folder = write_notes(tmp_path / "docs", {
+        "checks.rst": CHECKS_RST,
+        "overview.rst": OVERVIEW_RST,
+    })
     ingest(store, [folder], workers=1)
     resolve(store, load_overrides(store.source_roots()))
     assert _label_links(store, "Checks") == [("overview.rst", "Grad-Check", "resolved")]
 
 
 def test_a_sphinx_label_of_another_case_moves_incrementally(tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "checks.rst").write_text(CHECKS_RST, encoding="utf-8")
-    (folder / "overview.rst").write_text(OVERVIEW_RST, encoding="utf-8")
+    folder = write_notes(tmp_path / "docs", {
+        "checks.rst": CHECKS_RST,
+        "overview.rst": OVERVIEW_RST,
+    })
     store = open_store(str(tmp_path / "kb.db"))
     overrides = load_overrides([str(folder)])
     ingest(store, [folder], workers=1)

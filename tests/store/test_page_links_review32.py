@@ -11,6 +11,7 @@ from grimoire.names import normalize
 from grimoire.resolve import load_overrides, resolve
 from grimoire.store import Store
 from grimoire.store.records import TABLES
+from tests.conftest import write_notes
 
 README = """# Course Notes
 
@@ -35,9 +36,9 @@ LESSONS = {
 
 
 def test_an_index_table_links_from_the_page_on_both_engines(store: Store, tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "course.md").write_text(README, encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "course.md": README,
+    })
     for name, text in LESSONS.items():
         (notes / name).write_text(text, encoding="utf-8")
     ingest(store, [notes], workers=1)
@@ -60,11 +61,11 @@ def test_a_link_the_page_entry_holds_is_stored_once_on_both_engines(store: Store
     # library's docs open) has an entry with no span of text that holds the opening's links
     # (`add_page_entry`); the opening's passage, outside that span, gave them to the page's
     # entry again, and lint said each dead one twice.
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "tuning.md").write_text(
-        "# Preference Tuning\n\n[![chapter badge](badge.png)](missing_page.md)\n\n"
-        "## Overview\n\nThe trainer compares two answers to one prompt.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "notes", {
+        "tuning.md":
+                "# Preference Tuning\n\n[![chapter badge](badge.png)](missing_page.md)\n\n"
+                "## Overview\n\nThe trainer compares two answers to one prompt.\n",
+    })
     ingest(store, [notes], workers=1)
     resolve(store, load_overrides(store.source_roots()))
     at = TABLES["links"].index

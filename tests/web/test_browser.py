@@ -25,6 +25,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.conftest import write_notes
 from tests.web.conftest import Running
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -342,19 +343,19 @@ def renamed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
     from tests.web.conftest import run_server
 
     root = tmp_path_factory.mktemp("renamed")
-    vault = root / "vault"
-    vault.mkdir()
-    (vault / "BM25.md").write_text(
-        "**BM25** ranks documents for a keyword query.\n\n"
-        "## IDF (Inverse Document Frequency)\n\n"
-        "IDF weighs a word by how rare it is across the documents.\n")
-    (vault / "Hybrid Search.md").write_text(
-        "# Hybrid Search\n\nHybrid search merges keyword scores with vector similarity.\n\n"
-        "**Method**: an inverted index scored by [[BM25]], beside a vector index.\n\n"
-        "| Signal | Source |\n|---|---|\n| Keyword | [[BM25]], exact matches |\n\n"
-        "- Ranks the documents by their `bm25` score (see [[BM25]])\n")
-    (vault / "ranking-notes.md").write_text(
-        "# Learning to Rank\n\nLearning to rank trains a model to order documents.\n")
+    vault = write_notes(root / "vault", {
+        "BM25.md":
+                "**BM25** ranks documents for a keyword query.\n\n"
+                "## IDF (Inverse Document Frequency)\n\n"
+                "IDF weighs a word by how rare it is across the documents.\n",
+        "Hybrid Search.md":
+            "# Hybrid Search\n\nHybrid search merges keyword scores with vector similarity.\n\n"
+            "**Method**: an inverted index scored by [[BM25]], beside a vector index.\n\n"
+            "| Signal | Source |\n|---|---|\n| Keyword | [[BM25]], exact matches |\n\n"
+            "- Ranks the documents by their `bm25` score (see [[BM25]])\n",
+        "ranking-notes.md":
+                "# Learning to Rank\n\nLearning to rank trains a model to order documents.\n",
+    })
     db = root / "renamed.db"
     with grimoire.open(db) as kb:
         kb.ingest([vault], embed=False)

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser
 
 import grimoire
+from tests.conftest import write_notes
 from tests.web.conftest import Running, run_server
 
 LATIN = ("# Caf\u00e9 notes\n\nA na\u00efve Bayes model treats the features as independent "
@@ -111,12 +112,12 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     # A book's chapter titled in its front matter, its body opening with a `##` section:
     # an entry spanning line 1, with no definition (yshavit/llm-notes; our own words here).
     root = tmp_path_factory.mktemp("r34book")
-    notes = root / "book"
-    notes.mkdir()
-    (notes / "norm.md").write_text(
-        "---\ntitle: Layer normalization\n---\n\n## What and why?\n\nEach token's vector is "
-        "shifted and scaled to mean zero and unit variance.\n\n## Where it sits\n\nBefore "
-        "attention.\n", encoding="utf-8")
+    notes = write_notes(root / "book", {
+        "norm.md":
+            "---\ntitle: Layer normalization\n---\n\n## What and why?\n\nEach token's vector is "
+            "shifted and scaled to mean zero and unit variance.\n\n## Where it sits\n\nBefore "
+            "attention.\n",
+    })
     db = root / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([notes], embed=False)

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser
 
 import grimoire
+from tests.conftest import ingested
 from tests.web.conftest import Running, run_server
 
 SUBJECTS = ["recurrent networks", "convolutional encoders", "sequence transduction",
@@ -37,8 +38,7 @@ def papers(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (notes / "Weight Decay.md").write_text("# Weight Decay\n\nWeight decay shrinks every "
                                            "weight a little at each step.\n", encoding="utf-8")
     db = root / "kb.db"
-    with grimoire.open(db) as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(db, notes, embed=False) as kb:
         assert len(kb.entries()) == len(SUBJECTS) + 2
     return db
 

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser
 
 import grimoire
+from tests.conftest import write_notes
 from tests.web.conftest import Running, run_server
 
 
@@ -58,17 +59,15 @@ def test_the_whole_graph_draws_no_label_over_another(vault: Running, browser: Br
 @pytest.fixture(scope="module")
 def notation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     root = tmp_path_factory.mktemp("r36math")
-    notes = root / "notes"
-    notes.mkdir()
-    (notes / "hadamard.md").write_text(
-        "# Hadamard product\n\nThe Hadamard product multiplies two matrices entry by entry:\n\n"
-        "$$\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix} \\odot \\begin{bmatrix} e & f "
-        "\\\\ g & h \\end{bmatrix} = \\begin{bmatrix} ae & bf \\\\ cg & dh \\end{bmatrix}$$\n",
-        encoding="utf-8")
-    (notes / "argmax.md").write_text(
-        "# Argmax\n\nArgmax is written $\\arg \\max_x f(x)$ or $\\mathop{\\arg\\max}\\limits_x "
-        "f(x)$: the input at which $f$ is largest, where $\\argmax_x$ is a shorthand.\n",
-        encoding="utf-8")
+    notes = write_notes(root / "notes", {
+        "hadamard.md":
+            "# Hadamard product\n\nThe Hadamard product multiplies two matrices entry by entry:\n\n"
+            "$$\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix} \\odot \\begin{bmatrix} e & f "
+            "\\\\ g & h \\end{bmatrix} = \\begin{bmatrix} ae & bf \\\\ cg & dh \\end{bmatrix}$$\n",
+        "argmax.md":
+            "# Argmax\n\nArgmax is written $\\arg \\max_x f(x)$ or $\\mathop{\\arg\\max}\\limits_x "
+            "f(x)$: the input at which $f$ is largest, where $\\argmax_x$ is a shorthand.\n",
+    })
     db = root / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([notes], embed=False)

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 import grimoire
 from grimoire.cli import main
 from grimoire.web.app import snippet_html
+from tests.conftest import write_notes
 from tests.web.conftest import make_app
 
 
@@ -169,9 +170,9 @@ def test_vendored_assets_are_pinned_and_licensed(client: TestClient) -> None:
 
 
 def test_a_long_mention_is_cut_between_words_and_outside_formulas(tmp_path: Path) -> None:
-    notes = tmp_path / "vault"
-    notes.mkdir()
-    (notes / "Alpha.md").write_text("# Alpha\n\nAlpha is a made-up quantity.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "vault", {
+        "Alpha.md": "# Alpha\n\nAlpha is a made-up quantity.\n",
+    })
     # One long line: a link, filler words, then a formula across the 400th character.
     filler = " ".join(f"word{i}" for i in range(50))
     formula = "$a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7 = b$"
@@ -289,12 +290,12 @@ def test_a_missing_name_is_the_same_json_on_the_cli_and_the_api(client: TestClie
 def test_a_task_list_shows_boxes_not_brackets(tmp_path: Path) -> None:
     # An Obsidian index of planned notes ("- [x] LoRA", "- [ ] Token Optimization") was a
     # column of "[x]" and "[ ]" on its concept page.
-    notes = tmp_path / "vault"
-    notes.mkdir()
-    (notes / "Study Plan.md").write_text(
-        "# Study Plan\n\nThe study plan lists what to read next about [[Adapters]].\n\n"
-        "- [x] Low-rank adapters\n- [ ] Prefix tuning\n- [X] Prompt tuning\n\n"
-        "Brackets elsewhere stay: [x] marks the spot.\n", encoding="utf-8")
+    notes = write_notes(tmp_path / "vault", {
+        "Study Plan.md":
+                "# Study Plan\n\nThe study plan lists what to read next about [[Adapters]].\n\n"
+                "- [x] Low-rank adapters\n- [ ] Prefix tuning\n- [X] Prompt tuning\n\n"
+                "Brackets elsewhere stay: [x] marks the spot.\n",
+    })
     db = tmp_path / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([notes], embed=False)
@@ -314,14 +315,13 @@ def test_a_chapter_whose_body_opens_with_a_section_previews_its_first_words(
     # matter, whose body opens with a `##` section, is an entry spanning line 1 with no
     # definition; hovering a link to it showed "---", the front matter's fence. Its first
     # words show now; a saved web page's raw lines (tags) are never a preview.
-    notes = tmp_path / "book"
-    notes.mkdir()
-    (notes / "chapter.md").write_text(
-        "---\ntitle: Layer normalization\n---\n\n## What and why?\n\nEach token's vector is "
-        "shifted and scaled to mean zero and unit variance.\n\n## Where it sits\n\nBefore "
-        "attention.\n", encoding="utf-8")
-    (notes / "index.md").write_text("# Reading list\n\nStart with [[Layer normalization]].\n",
-                                    encoding="utf-8")
+    notes = write_notes(tmp_path / "book", {
+        "chapter.md":
+            "---\ntitle: Layer normalization\n---\n\n## What and why?\n\nEach token's vector is "
+            "shifted and scaled to mean zero and unit variance.\n\n## Where it sits\n\nBefore "
+            "attention.\n",
+        "index.md": "# Reading list\n\nStart with [[Layer normalization]].\n",
+    })
     db = tmp_path / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([notes], embed=False)

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 import grimoire
 from grimoire import readers
+from tests.conftest import write_notes
 from tests.web.conftest import make_app
 
 
@@ -24,9 +25,9 @@ def test_a_paragraph_of_100000_characters_on_one_line_is_folded(corpora: Path,
     line = ""
     while len(line) < 100_000:
         line += prose + " "
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "ctc.md").write_text(f"# Connectionist Temporal Classification\n\n{line.strip()}\n")
+    notes = write_notes(tmp_path / "notes", {
+        "ctc.md": f"# Connectionist Temporal Classification\n\n{line.strip()}\n",
+    })
     db = tmp_path / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([notes], embed=False)

@@ -14,6 +14,7 @@ from grimoire.cli import main
 from grimoire.web import is_loopback
 from grimoire.web.render import Renderer, math_html, safe_url
 from grimoire.web.security import CSP
+from tests.conftest import ingested
 from tests.web.conftest import make_app
 from tests.web.hostile import MATH, PAYLOADS, URLS, live_markup
 
@@ -238,15 +239,13 @@ def test_a_note_whose_name_is_not_utf8_is_shown(tmp_path: Path) -> None:
     # the note's source was "no such note here".
     import os
 
-    import grimoire
 
     notes = tmp_path / "notes"
     notes.mkdir()
     name = os.fsdecode(b"caf\xe9.md")
     (notes / name).write_text("# Cafe\n\nCafe is a note named in Latin-1.\n")
     db = tmp_path / "kb.db"
-    with grimoire.open(db) as kb:
-        kb.ingest([notes], embed=False)
+    with ingested(db, notes, embed=False) as kb:
         (stored,) = (r.path for r in kb.sources())
     assert stored.endswith("caf\\xe9.md")
     app, kb = make_app(db)

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser
 
 import grimoire
 from grimoire.web.render import concept_href
-from tests.conftest import homonyms
+from tests.conftest import homonyms, write_notes
 from tests.web.conftest import Running, make_app, run_server
 from tests.web.test_browser import browser, open_context, playwright, watched_page
 
@@ -134,10 +134,10 @@ def test_the_hover_preview_of_a_name_holding_id_is_that_concept(browser: Browser
                                                                 tmp_path: Path) -> None:
     # The popover split a link's name at "?id=" to find a hit's concept id: a concept called
     # "Beta?id=7" was previewed as a concept "Beta" of id 7, "No note defines this yet".
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "alpha.md").write_text("# Alpha\n\nAlpha comes before [[Beta?id=7]].\n")
-    (notes / "beta.md").write_text("# Beta?id=7\n\nBeta?id=7 is the odd name of a test.\n")
+    notes = write_notes(tmp_path / "notes", {
+        "alpha.md": "# Alpha\n\nAlpha comes before [[Beta?id=7]].\n",
+        "beta.md": "# Beta?id=7\n\nBeta?id=7 is the odd name of a test.\n",
+    })
     with grimoire.open(tmp_path / "kb.db") as kb:
         kb.ingest([notes], embed=False)
     running = run_server(tmp_path / "kb.db")
