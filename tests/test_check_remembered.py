@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ import grimoire
 from grimoire.cli import main
 from grimoire.errors import CorruptDatabase
 from grimoire.store import sqlite_checked
+from grimoire.store.sqlite import SQLiteStore
 
 DAMAGED = "database is damaged: run `grimoire check`"
 QUERY = "zebrafish quokka"  # in no note below
@@ -151,3 +153,42 @@ def test_a_mark_of_another_file_or_unreadable_is_ignored(tmp_path: Path) -> None
     copy = _store(other)
     copy.replace(db)  # another file moved over the path, its mark left behind
     assert "PRAGMA quick_check(passage_fts_data)" in _checks_of_one_empty_search(db)
+
+
+@pytest.mark.usefixtures("settled_now")
+def test_a_check_cut_short_is_not_remembered_as_passed(tmp_path: Path) -> None:
+    # Under load (or on a cold disk) the budgeted check of a store that a quiet process checks
+    # in 0.15 s runs out of its 1 s: what it did not read is unchecked, not sound. A later
+    # process with the pages cached reads them all; the mark must not tell it to skip them.
+    # As above, this process found the file sound at opening and a keeper holds its -wal:
+    # the times put back, only the budgeted check stands between the damage and "no results".
+    db = _store(tmp_path)
+    offset = _leaf_page(db, "passages")
+    keeper = sqlite3.connect(db)
+    try:
+        keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        SQLiteStore(str(db), create=False).close()
+        before = db.stat()
+        with db.open("r+b") as f:  # damage there before any check: in the mark's state
+            f.seek(offset)
+            f.write(b"\x01")
+        os.utime(db, ns=(before.st_atime_ns, before.st_mtime_ns))
+        slow = SQLiteStore(str(db), create=False)
+        try:  # a check that runs out of its budget in `passages`, before the broken page
+            running: list[str] = []
+            slow.conn.set_trace_callback(running.append)
+            slow.conn.set_progress_handler(
+                lambda: bool(running[-1:] == ["PRAGMA quick_check(passages)"]
+                             and time.sleep(0.05)), 1)
+            assert not slow.damaged(budget=0.2, reads="search")
+        finally:
+            slow.conn.set_progress_handler(None, 1)
+            slow.conn.set_trace_callback(None)
+            slow.close()
+        later = SQLiteStore(str(db), create=False)
+        try:
+            assert later.damaged(budget=3600, reads="search")
+        finally:
+            later.close()
+    finally:
+        keeper.close()

@@ -10,6 +10,7 @@ skipped where a tmpfs cannot be mounted. A server of its own (the session's must
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pwd
@@ -64,10 +65,14 @@ def wal_on_small_disk() -> Iterator[tuple[Any, Path, Path]]:
             server = pgserver.get_server(data, cleanup_mode=None)
         yield server, data, wal
     finally:
+        # A stop that fails (a pid file left by a server killed outright) must not keep the
+        # tmpfs mounted: it is detached whatever happened (review41a).
         if (data / "postmaster.pid").exists():
-            pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=data,
-                   user=user.pw_name if user else None)
-        subprocess.run(["umount", str(wal)], capture_output=True)
+            with contextlib.suppress(subprocess.CalledProcessError):
+                pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=data,
+                       user=user.pw_name if user else None)
+        if subprocess.run(["umount", str(wal)], capture_output=True).returncode:
+            subprocess.run(["umount", "-l", str(wal)], capture_output=True)
         # Removed by a process of its own while the run goes on, as the session's server.
         subprocess.run(["sh", "-c", 'rm -rf -- "$1" </dev/null >/dev/null 2>&1 &', "sh",
                         str(parent)], check=True, start_new_session=True)

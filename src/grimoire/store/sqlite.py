@@ -1152,8 +1152,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             if state is not None and state[:2] != self._opened_as:
                 state = None
         started = sqlite_checked.now_ns()
-        known = sqlite_checked.passed(self._file, state) if state is not None else frozenset()
-        todo = [s for s in statements if s not in known]
+        known, cut = (sqlite_checked.passed(self._file, state) if state is not None
+                      else (frozenset(), frozenset()))
+        # A statement an earlier process's budget cut short goes last: the ones never started
+        # are read first, then it is read again until one process reads it whole.
+        todo = ([s for s in statements if s not in known and s not in cut]
+                + [s for s in statements if s in cut])
         if not todo:
             return False
         done, lock = threading.Event(), threading.Lock()
@@ -1172,16 +1176,17 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         except sqlite3.OperationalError as e:
             if "interrupted" not in str(e):
                 raise
-            # Cut short: counts as sound at this state, as it did for the rest of a process
-            # before; the next process goes on with the statements after it.
-            finished.append(todo[len(finished)])
+            # Cut short: nothing found, but what it did not read is unchecked, so it is not
+            # remembered as passed (a later process with the pages cached reads it whole;
+            # review41a): the next process runs the statements after it first.
+            cut = cut | {todo[len(finished)]}
         finally:
             with lock:
                 done.set()
             timer.cancel()
         if (state is not None and sqlite_checked.settled(state, started)
                 and sqlite_checked.file_state(self._file) == state):
-            sqlite_checked.remember(self._file, state, [*known, *finished])
+            sqlite_checked.remember(self._file, state, [*known, *finished], sorted(cut))
         return False
 
     def _quick_check(self, statements: Sequence[str], finished: list[str] | None = None

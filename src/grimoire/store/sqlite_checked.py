@@ -4,8 +4,9 @@ The check behind an empty result (`Grimoire._not_damaged`) reads the tables a se
 0.15-0.3 s at 100k passages, its whole 1 s budget at 1M. A process remembered its finding only
 while it ran, so every one-off `grimoire search` that found nothing paid it again on a file
 nobody had touched. `DB.checked`, beside the file, holds the file's state when a check ran and
-the check statements that passed (or ran out of budget) at that state; a later process skips
-those while the state is the same.
+the check statements that passed at that state; a later process skips those while the state is
+the same. A statement its budget cut short read part of the file only: it is kept apart
+("cut"), and run again after the others until one process reads it whole (review41a).
 
 Why that is sound: the state is the device, inode, size, modification and status-change times
 (nanoseconds) of the file and of its -wal when that holds anything. Any write through the file
@@ -58,30 +59,36 @@ def settled(state: tuple[int, ...], now_ns: int) -> bool:
     return all(t <= now_ns - _SETTLED_NS for t in times)
 
 
-def passed(path: str, state: tuple[int, ...]) -> frozenset[str]:
-    """The check statements remembered as done for `path` at `state` (none when the mark is
-    missing, unreadable, or of another state)."""
+def passed(path: str, state: tuple[int, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The check statements remembered as done for `path` at `state`, and those cut short by
+    their budget there (none when the mark is missing, unreadable, or of another state)."""
+    nothing: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     try:
         with open(path + SUFFIX, "rb") as f:  # noqa: PTH123
             data = json.loads(f.read(_MAX_BYTES))
         if tuple(data["state"]) != state:
-            return frozenset()
-        done = data["done"]
-        if not isinstance(done, list) or not all(isinstance(s, str) for s in done):
-            return frozenset()
-        return frozenset(done)
-    except (OSError, ValueError, KeyError, TypeError):
-        return frozenset()
+            return nothing
+        done, cut = data["done"], data.get("cut", [])
+        if not all(isinstance(part, list) and all(isinstance(s, str) for s in part)
+                   for part in (done, cut)):
+            return nothing
+        return frozenset(done), frozenset(cut) - frozenset(done)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return nothing
 
 
-def remember(path: str, state: tuple[int, ...], done: Sequence[str]) -> None:
-    """Write the mark: `done` statements at `state`. Best effort: a read-only folder, a full
-    disk or a race with another process leaves the old mark or none, which only costs a
-    check."""
+def remember(path: str, state: tuple[int, ...], done: Sequence[str],
+             cut: Sequence[str] = ()) -> None:
+    """Write the mark: `done` statements at `state`, and those `cut` short by their budget
+    (not sound: what they did not read is unchecked; the next process runs them after the
+    ones never started, so each is read whole once a process has the time). Best effort: a
+    read-only folder, a full disk or a race with another process leaves the old mark or
+    none, which only costs a check."""
     tmp = f"{path}{SUFFIX}.{os.getpid()}.tmp"
     try:
         with open(tmp, "w", encoding="utf-8") as f:  # noqa: PTH123
-            json.dump({"state": list(state), "done": sorted(set(done))}, f)
+            json.dump({"state": list(state), "done": sorted(set(done)),
+                       "cut": sorted(set(cut) - set(done))}, f)
         os.replace(tmp, path + SUFFIX)  # noqa: PTH105
     except OSError:
         with contextlib.suppress(OSError):
