@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from grimoire.readers import pdf
+from pathlib import Path
+
+import pytest
+
+from grimoire.readers import pdf, read_file
 from tests.readers._pdfgen import pdf_bytes
 
 
@@ -24,3 +28,31 @@ def test_ligature_presentation_forms_are_spelled_out_and_stray_controls_are_blan
                      to_unicode={"\x80": "FB01", "\x81": "FB00", "\x82": "FB02"})
     (doc,) = pdf.read(data, "forms.pdf")
     assert [p.text for p in doc.passages] == ["the final effect of flow step size"]
+
+
+def _vault_note(tmp_path: Path, name: str, text: str) -> list[str]:
+    (tmp_path / ".obsidian").mkdir(exist_ok=True)
+    note = tmp_path / "quiz" / name
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text(text, encoding="utf-8")
+    [doc] = read_file("obsidian", note.read_bytes(), str(note))
+    return [e.term for e in doc.entries]
+
+
+@pytest.mark.parametrize(("name", "term"), [
+    ("Q7_Learning_Rate_Schedules_and_Warmup.md", "Q7 Learning Rate Schedules and Warmup"),
+    ("03_Part_2_Why_pre-norm_Helps_Deep_Stacks.md", "Part 2 Why pre-norm Helps Deep Stacks"),
+    ("Dropout_and_Weight_Decay_in_PyTorch.md", "Dropout and Weight Decay in PyTorch"),
+    ("Step_1.5_Checking_the_1x1_Kernel.md", "Step 1.5 Checking the 1x1 Kernel"),
+])
+def test_a_file_name_that_writes_its_titles_blanks_as_underscores_names_it_with_blanks(
+        tmp_path: Path, name: str, term: str) -> None:
+    text = "Warmup raises the learning rate over the first steps, then a schedule lowers it.\n"
+    assert _vault_note(tmp_path, name, text) == [term]
+
+
+@pytest.mark.parametrize("stem", ["max_depth", "__init__", "Kohya_ss", "LD_PRELOAD",
+                                  "random_state", "Conv2d_BN"])
+def test_a_name_of_code_keeps_its_underscores(tmp_path: Path, stem: str) -> None:
+    text = f"`{stem}` is set once, before training; the rest of the code reads it.\n"
+    assert _vault_note(tmp_path, f"{stem}.md", text) in ([stem], [])
