@@ -56,3 +56,26 @@ def test_a_file_name_that_writes_its_titles_blanks_as_underscores_names_it_with_
 def test_a_name_of_code_keeps_its_underscores(tmp_path: Path, stem: str) -> None:
     text = f"`{stem}` is set once, before training; the rest of the code reads it.\n"
     assert _vault_note(tmp_path, f"{stem}.md", text) in ([stem], [])
+
+
+# A data set of messages a book classifies, one message a file, numbered; written here.
+SAMPLE = "Huge Savings On Garden Tools Today\n\nRakes from $4.99, hoses 40% off.\nOrder now!\n"
+REPLY = "Quick question\n\nAre we still meeting at noon? I can bring the slides.\nMaya\n"
+
+
+def test_a_text_file_numbered_as_one_record_of_a_set_names_no_concept() -> None:
+    for path, text in (("/book/ch4/mail/bad/17.txt", SAMPLE), ("/book/ch4/mail/ok/3.txt", REPLY)):
+        [doc] = read_file("text", text.encode(), path)
+        assert doc.entries == ()
+        assert doc.title == text.split("\n")[0]
+        assert "noon" in " ".join(p.text for p in doc.passages) or "Rakes" in doc.passages[1].text
+
+
+def test_a_table_of_numbers_is_data_and_a_note_with_numbers_is_a_note() -> None:
+    table = "% run, lr, loss\nrun lr loss\n\n1 0.1 2.5\n2 0.05 1.9  % slower\n3 0.01 1.7\n"
+    [doc] = read_file("text", table.encode(), "/course/ex/loss_table.txt")
+    assert doc.entries == ()
+    note = ("Learning rate warmup\n\nWarmup raises the learning rate from 0 to 3e-4 over "
+            "2000 steps.\nThen cosine decay takes it down to 1e-5 by step 50000.\n")
+    [doc] = read_file("text", note.encode(), "/notes/warmup.txt")
+    assert [e.term for e in doc.entries] == ["Learning rate warmup"]

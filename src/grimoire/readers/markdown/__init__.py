@@ -400,7 +400,7 @@ def _spaced(stem: str) -> str:
         if "_" in numbered and _underscored_title(numbered):
             return numbered.replace("_", " ")
         return _HUMP.sub(" ", numbered) if _RUN_TOGETHER.fullmatch(numbered) else numbered
-    if _UNDERSCORED.fullmatch(stem) and _CAPITALISED.search(stem) \
+    if (_UNDERSCORED.fullmatch(stem) and _CAPITALISED.search(stem)) \
             or _underscored_title(stem):
         return stem.replace("_", " ")
     return stem
