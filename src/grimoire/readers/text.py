@@ -117,7 +117,7 @@ def data_rows(lines: list[str]) -> bool:
 # of numbers, "01, 01, 2000, ad766, 30" under `%` comments; round 41: each was a concept named
 # by its header or file): a row of two fields or more, two in three of them numbers.
 _FIELD_SPLIT = re.compile(r"[\s,;]+")
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?")
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?")
 
 
 def number_table(lines: list[str]) -> bool:
