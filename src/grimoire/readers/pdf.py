@@ -195,13 +195,43 @@ def _page_text(page: Any, sizes: list[tuple[float, str]] | None) -> str:
     def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
         if text.strip():
             scale = abs(float(tm[3]) * float(cm[3])) or 1.0
-            sizes.append((round(float(size) * scale, 1), _whole(text)))
+            sizes.append((round(float(size) * scale, 1), _glyphs(_whole(text))))
 
     return str(page.extract_text(visitor_text=visit) or "")
 
 
+# A TeX font with no ToUnicode map (a Type 3 bitmap font of pdfTeX/dvips, or a Type 1 font in
+# the "Cork" T1 encoding) gives pypdf its byte codes as they are, so its ligatures and dashes came
+# out as control characters: "Arti\x1ccial", "Con\x1cdential \x16 For Jury". Codes 0x10-0x1F are
+# no text in any encoding a page is written in, and T1 puts there the quotes, dashes and f-
+# ligatures; OT1 (TeX's older encoding) puts ff, fi, ffi, ffl at 0x0B, 0x0C, 0x0E, 0x0F, taken as
+# such only before a letter (0x0D, its fl, is a line end to every reader, so it is not guessed).
+# Every other control character is a blank. The presentation forms U+FB00-FB06 a font with a
+# ToUnicode map gives for a ligature ("ﬁ") are spelled out, so "ﬁnal" is found as "final".
+_T1_CODES = dict(zip(range(0x10, 0x20), [
+    "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "\u2013", "\u2014", "", "",
+    "\u0131", "\u0237", "ff", "fi", "fl", "ffi", "ffl",
+], strict=True))
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+              "\ufb05": "st", "\ufb06": "st"}
+_OT1_LIGATURE = re.compile(r"[\x0b\x0c\x0e\x0f](?=[^\W\d_])")
+_OT1_CODES = {"\x0b": "ff", "\x0c": "fi", "\x0e": "ffi", "\x0f": "ffl"}
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ufb00-\ufb06]")
+
+
+def _glyphs(text: str) -> str:
+    """`text` with the ligatures and dashes a font wrote as control codes or presentation forms
+    spelled as letters, and any other control character a blank (NUL, pypdf's "no text", goes)."""
+    text = text.replace("\x00", "")
+    if not _CONTROL.search(text):
+        return text
+    text = _OT1_LIGATURE.sub(lambda m: _OT1_CODES[m.group()], text)
+    return _CONTROL.sub(
+        lambda m: _T1_CODES.get(ord(m.group()), _LIGATURES.get(m.group(), " ")), text)
+
+
 def _clean(text: str) -> list[str]:
-    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _glyphs(text).replace("\r\n", "\n").replace("\r", "\n")
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
     return [" ".join(line.split()) for line in text.split("\n")]
 

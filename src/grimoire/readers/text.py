@@ -3,9 +3,10 @@
 A pip requirements file (`requirements.txt`, every line a package), a mail or news message
 (`.eml`, `.mbox`, a data set's `Subject:` files), a tool's dump of compiled code (`javap -c`,
 `objdump -d`), a settings file (`.ini`, `.cfg`, `.conf`, `key = value` lines) and a model's
-data (`classes.txt`, one label a line) are searchable text named by its file or subject, never
-a page about a thing: their first line ("torch", "Subject: ...", "[server]", "car") is no
-concept."""
+data (`classes.txt`, one label a line; a table of numbers; a file named by a number alone,
+one record of a numbered set such as a data set's e-mails) are searchable text named by its
+file or subject, never a page about a thing: their first line ("torch", "Subject: ...",
+"[server]", "car") is no concept."""
 
 from __future__ import annotations
 
@@ -112,6 +113,27 @@ def data_rows(lines: list[str]) -> bool:
     return odd == 0 or (len(rows) >= 20 and odd * 8 <= len(rows))
 
 
+# A table of numbers a program loads (`np.loadtxt`'s exercise files: "c1 c2 c3 c4" over rows
+# of numbers, "01, 01, 2000, ad766, 30" under `%` comments; round 41: each was a concept named
+# by its header or file): a row of two fields or more, two in three of them numbers.
+_FIELD_SPLIT = re.compile(r"[\s,;]+")
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?")
+
+
+def number_table(lines: list[str]) -> bool:
+    """Whether a text file is a table of numbers: two rows of numbers or more (above), and
+    they are half of its lines at least, a comment (`%`, `#`, `//`) not counted."""
+    rows = [line.strip() for line in lines
+            if line.strip() and not line.lstrip().startswith(("%", "#", "//"))]
+    numeric = 0
+    for row in rows:
+        fields = [f for f in _FIELD_SPLIT.split(row) if f]
+        if len(fields) >= 2 and 3 * sum(_NUMBER.fullmatch(f) is not None for f in fields) \
+                >= 2 * len(fields):
+            numeric += 1
+    return numeric >= 2 and 2 * numeric >= len(rows)
+
+
 # A program's report of a run, as a script prints it and a repository keeps it beside the
 # code: "Epoch: 001/001 | Batch 0100/0421 | Loss: 0.2646", "Time elapsed: 0.29 min", with its
 # first line the library's version ("torch 1.11.0", which named 11 logs of one repository,
@@ -191,9 +213,17 @@ def read(data: bytes, path: str) -> list[Document]:
     if settings(lines, path):
         return [Document(path=path, format=name, title=PurePath(path).name,
                          passages=tuple(passages), meta={"settings": True})]
-    if data_rows(lines) or program_output(lines) or listing(lines):
+    if data_rows(lines) or program_output(lines) or listing(lines) or number_table(lines):
         return [Document(path=path, format=name, title=PurePath(path).name,
                          passages=tuple(passages), meta={"data": True})]
     first = passages[0].text.split("\n")[0].strip() if passages else ""
     title = PurePath(path).stem if not first or _NOT_A_TITLE.match(first) else first
+    if PurePath(path).stem.isdigit() and first:
+        # A text file named by a number alone (`15.txt`) is one record of a numbered set: a
+        # data set's samples (a book's spam and ham e-mails, `1.txt` ... `25.txt`, round 41:
+        # 16 were concepts named by a subject line, "Get Up to 75% OFF ..."), a corpus's
+        # documents. A note is named by what it is about. Searchable, titled by its first
+        # line, no page about a thing.
+        return [Document(path=path, format=name, title=title, passages=tuple(passages),
+                         meta={"data": True})]
     return [Document(path=path, format=name, title=title, passages=tuple(passages))]

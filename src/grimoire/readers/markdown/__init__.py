@@ -371,12 +371,39 @@ def _topics(heads: list[Heading], stem: str) -> bool:
     return heads[0] is tops[0] and not mine <= said and not _file_says(stem, heads[0].title)
 
 
+# Round 41: a title a file name writes with "_" for each blank also holds numbers, versions,
+# small words and words with hyphens ("Q14_Weight_Initialization", "Section_1_Introduction_to_
+# Image-to-Sequence_Models", "Mixed_Precision_Training_BFloat16_vs_FP16"). Each part is a word
+# that opens with a capital (`PyTorch`, `VGG16`, `Fine-Tuning`), a number (`1`, `8.1`, `2D`,
+# `1x1`, `v2`), a small word of a title, or lower-case words joined by hyphens ("norm-first"),
+# and two parts at least are capitalised words: a title. A name of code keeps its "_": it has
+# a part in lower case that is none of these (`max_depth`, `Kohya_ss`, `as_task_surv`), is all
+# capitals (`LD_PRELOAD`), or opens or ends with "_" or doubles it (`__init__`, `_private`).
+_TITLE_PART = re.compile(
+    r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*|v?\d+(?:[.x]\d+)*[A-Za-z]{0,2}"
+    r"|(?:a|an|the|of|to|and|or|vs|for|in|on|at|by|with|from|into|is|are|as|per|via|not)"
+    r"|[a-z]+(?:-[a-z0-9]+)+")
+_WORD_PART = re.compile(r"[A-Z][a-z]")
+
+
+def _underscored_title(stem: str) -> bool:
+    parts = stem.split("_")
+    if len(parts) < 2 or len(stem) > 200 or not all(parts):
+        return False
+    return all(_TITLE_PART.fullmatch(p) for p in parts) \
+        and sum(_WORD_PART.match(p) is not None for p in parts) >= 2
+
+
 def _spaced(stem: str) -> str:
     numbered = _STEM_NUMBER.sub("", stem, count=1)
     if numbered != stem:
+        if "_" in numbered and _underscored_title(numbered):
+            return numbered.replace("_", " ")
         return _HUMP.sub(" ", numbered) if _RUN_TOGETHER.fullmatch(numbered) else numbered
-    return stem.replace("_", " ") if _UNDERSCORED.fullmatch(stem) and \
-        _CAPITALISED.search(stem) else stem
+    if (_UNDERSCORED.fullmatch(stem) and _CAPITALISED.search(stem)) \
+            or _underscored_title(stem):
+        return stem.replace("_", " ")
+    return stem
 
 
 # A site's slug (`my-rnn-notes`), a Dendron hierarchy (`ml.attention.self`): an address.
