@@ -184,7 +184,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # names in bold stays its heading's entry (review40b). 49: a callout inside a callout loses its
 # marker (`>> [!success]- Answer`) as the outer one does; quiz and part numbers name nothing
 # (qa41). 50: a section headed by an identifier its text shows as code, a dated file name's
-# real title, a Quarto tab set's headings no sections (read41).
+# real title, a Quarto tab set's headings no sections (read41). 51: PDF ligatures and
+# control characters, underscores between words of a file name, numbered `.txt` records (read41b).
 READ_VERSION = b"grimoire-read-51\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
