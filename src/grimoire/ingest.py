@@ -185,7 +185,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # marker (`>> [!success]- Answer`) as the outer one does; quiz and part numbers name nothing
 # (qa41). 50: a section headed by an identifier its text shows as code, a dated file name's
 # real title, a Quarto tab set's headings no sections (read41).
-READ_VERSION = b"grimoire-read-50\x00"
+READ_VERSION = b"grimoire-read-51\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -427,6 +427,8 @@ def unnumbered(name: str) -> str:
     ('Linear Forward', 'Packages', 'L-Layers')
     >>> unnumbered("5.The Kernel Trick"), unnumbered("01 Foundations"), unnumbered("3 Sigma Rule")
     ('The Kernel Trick', 'Foundations', '3 Sigma Rule')
+    >>> unnumbered("100 Days of ML"), unnumbered("1000.Words")
+    ('100 Days of ML', '1000.Words')
     """
     rest = _SECTION_NUMBER.sub("", name, count=1)
     if rest == name and name[:1].isdigit():
@@ -439,7 +441,9 @@ def unnumbered(name: str) -> str:
 # notes so, and the concepts were "5.The Kernel Trick" and "01 Foundations and Philosophy").
 # A number that goes on ("1.5B Model") or a digit that is no zero-padded place ("3 Sigma")
 # stays.
-_JOINED_NUMBER = re.compile(r"\d{1,3}\.(?=[A-Z][a-z])|0\d[ \t]+(?=[A-Z])")
+# Taken at the name's start only: "100 Days of ML" and "1000.Words" are no "00 " or "000." of a
+# number (review41b: they were "1Days of ML" and "1Words").
+_JOINED_NUMBER = re.compile(r"^(?:\d{1,3}\.(?=[A-Z][a-z])|0\d[ \t]+(?=[A-Z]))")
 
 
 # A numbered step of a page before its name: "Approach 1: Test and Set", "Lecture 3: CNNs",
