@@ -16,3 +16,20 @@ def test_a_file_name_s_joined_number_is_taken_only_at_its_start(tmp_path: Path) 
                                     "space without mapping the points there.\n",
     })
     assert terms == {"100 Days of ML", "1000.Words", "The Kernel Trick"}
+
+
+def test_registration_is_a_course_s_admin_heading_only_on_a_course_s_page(
+        tmp_path: Path) -> None:
+    terms = terms_of(tmp_path, {
+        "course/info.md": "# Course information\n\nWelcome.\n\n## Registration\n\n"
+                          "Registration is handled by the department; join the waitlist.\n\n"
+                          "## Office hours\n\nOffice hours are on Tuesdays in room 101.\n\n"
+                          "## Grading\n\nGrading is 40% homework and 60% exams.\n",
+        "vision/medical.md": "# Medical image analysis\n\nHow scans are read by programs.\n\n"
+                             "## Registration\n\nRegistration is the process of aligning two "
+                             "scans of the same anatomy into one coordinate frame.\n",
+        "vision/Grading of Diabetic Retinopathy.md": "A model assigns each retina photo a "
+                                                     "severity level from zero to four.\n",
+    })
+    assert "Registration" in terms and "Grading of Diabetic Retinopathy" in terms
+    assert not terms & {"Grading", "Office hours"}

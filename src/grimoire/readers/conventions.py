@@ -79,12 +79,35 @@ _PAGE_PARTS = frozenset(
         "selected topics", "misc topics", "topics", "topics covered",
         # a course's admin pages and notices (round 41: a course's notebooks opened with
         # "Announcements", its info page had "Registration" and "Class meetings")
-        "announcements", "announcement", "registration", "class meetings", "office hours",
-        "grading scheme", "grading", "course description", "land acknowledgement",
+        "announcements", "announcement", "class meetings", "office hours",
+        "grading scheme", "course description", "land acknowledgement",
         "land acknowledgment", "congratulations", "practice exercises", "interim summary",
     }
     | _SEE_ALSO_HEADINGS
 )
+# A course's admin headings, "Registration" and "Grading" among them only on a course's page:
+# elsewhere they are things ("Registration" of two images, "Grading of Diabetic Retinopathy";
+# review41b: as page parts, a vision note's "Registration" section and page were no concept).
+# `sections.add_section_entries` passes over a section so headed when another heading of its
+# page is one of these.
+_COURSE_ADMIN = frozenset({
+    "announcements", "announcement", "class meetings", "office hours", "grading scheme",
+    "course description", "land acknowledgement", "land acknowledgment", "syllabus",
+    "schedule", "course materials", "class materials", "lecture materials", "homework",
+    "assignments", "quizzes",
+})
+_COURSE_ADMIN_TOO = frozenset({"registration", "grading"})
+
+
+def is_course_admin(heading: str, *, on_course_page: bool = True) -> bool:
+    """Whether a heading is a course's admin heading ("Office hours"); with `on_course_page`,
+    also one that is such only on a course's page ("Registration", "Grading").
+
+    >>> is_course_admin("Office hours"), is_course_admin("Registration", on_course_page=False)
+    (True, False)
+    """
+    key = heading_key(heading)
+    return key in _COURSE_ADMIN or (on_course_page and key in _COURSE_ADMIN_TOO)
 # Headings that name a part of a page, not a thing the page explains: the furniture above and
 # these. A section under one of them is never an entry of its own (issue 10 defect 12).
 # Compared after `heading_key`.
@@ -911,6 +934,7 @@ __all__ = [
     "bare_name",
     "cites",
     "heading_key",
+    "is_course_admin",
     "is_generic_heading",
     "is_generic_title",
     "is_page_part",

@@ -66,6 +66,7 @@ from grimoire.readers.conventions import (
     WORD,
     bare_name,
     heading_key,
+    is_course_admin,
     is_generic_heading,
     is_generic_title,
     is_see_also_heading,
@@ -459,9 +460,12 @@ def add_section_entries(doc: Document, *,
     stubs: set[tuple[str, ...]] = set()  # headings over a placeholder ("TODO") only
     repeated = _repeated_headings(sections)
     steps: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)  # parent -> steps
+    course_page = any(is_course_admin(_bare(path, numbered), on_course_page=False)
+                      for path in sections)
     for path, sec in sections.items():
         heading = _bare(path, numbered)
-        if normalize(heading) in own or name_shaped(heading) is not None or path in tabs:
+        if normalize(heading) in own or name_shaped(heading) is not None or path in tabs \
+                or (course_page and is_course_admin(heading)):
             continue
         if len(path) > 1 and normalize(heading) == normalize(_bare(path[:-1], numbered)):
             # "Dropout" > "What is Dropout?": the section's own lead, under a question
