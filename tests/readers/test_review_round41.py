@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from grimoire.readers import read_file
 from tests.readers.conftest import terms_of
 
 
@@ -33,3 +34,81 @@ def test_registration_is_a_course_s_admin_heading_only_on_a_course_s_page(
     })
     assert "Registration" in terms and "Grading of Diabetic Retinopathy" in terms
     assert not terms & {"Grading", "Office hours"}
+
+
+def _read(text: str, path: str) -> tuple[set[str], set[tuple[str, ...]]]:
+    [doc] = read_file("markdown", text.encode(), path)
+    return {e.term for e in doc.entries}, {p.heading_path for p in doc.passages}
+
+
+CONCEPT_TABS = """# Ensembles
+
+Ensembles combine several models into one prediction.
+
+::: {.panel-tabset}
+
+## Bagging
+
+Bagging trains each model on a bootstrap sample of the data and averages their predictions.
+
+## Boosting
+
+Boosting trains models one after another, each on the errors of those before it.
+
+:::
+
+## Stacking
+
+Stacking is a method that trains a meta-model on the predictions of base models.
+"""
+
+LANGUAGE_TABS = """# Penalties
+
+Penalised regression shrinks the coefficients.
+
+## Ridge
+
+Ridge regression adds the squared size of the coefficients to the loss.
+
+::: {.panel-tabset}
+
+### R
+
+R fits the whole path of penalties at once.
+
+#### Arguments
+
+The mixing argument is zero for ridge.
+
+### Python
+
+Python takes the penalty as one number.
+
+:::
+
+## Lasso
+
+Lasso regression adds the absolute size of the coefficients, which sets some to zero.
+
+::: {.panel-tabset}
+
+### R
+
+R draws the path.
+
+### Python
+
+Python draws it too.
+
+:::
+"""
+
+
+def test_a_tab_set_of_concepts_gives_entries_and_a_tab_keeps_its_own_parts() -> None:
+    terms, _ = _read(CONCEPT_TABS, "/book/ens.qmd")
+    assert {"Bagging", "Boosting", "Stacking"} <= terms
+    # tabs named by languages (their labels recur from set to set) stay labels, and a heading
+    # inside a tab is a part of that tab, not a tab of its own
+    terms, paths = _read(LANGUAGE_TABS, "/book/pen.qmd")
+    assert {"Ridge", "Lasso"} <= terms and not terms & {"R", "Python"}
+    assert ("Penalties", "Ridge", "R", "Arguments") in paths
