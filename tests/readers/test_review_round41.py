@@ -112,3 +112,15 @@ def test_a_tab_set_of_concepts_gives_entries_and_a_tab_keeps_its_own_parts() -> 
     terms, paths = _read(LANGUAGE_TABS, "/book/pen.qmd")
     assert {"Ridge", "Lasso"} <= terms and not terms & {"R", "Python"}
     assert ("Penalties", "Ridge", "R", "Arguments") in paths
+
+
+def test_a_dated_meeting_or_log_names_no_concept(tmp_path: Path) -> None:
+    terms = terms_of(tmp_path, {
+        "papers/2017-06-12 Attention Is All You Need.md": "Transformers use attention alone.\n",
+        "journal/2024-01-08 Weekly Review.md": "Finished the loader.\n",
+        "journal/2024-01-15 Weekly Review.md": "Started the trainer.\n",
+        "meetings/2024-01-09 Team Sync.md": "Went over the roadmap.\n",
+        "meetings/2024-01-10 Standup Notes.md": "Blocked on the data.\n",
+        "meetings/2024-01-11 Meeting with Alice.md": "Alice suggested low-rank adapters.\n",
+    })
+    assert terms == {"Attention Is All You Need"}

@@ -948,8 +948,22 @@ def _dated_title(title: str) -> str | None:
     if m is None:
         return None
     words = m.group(1).split()
+    if any(w.casefold().strip(".,:;()[]'\"") in _DIARY_WORDS for w in words):
+        return None
     return m.group(1) if 2 * sum(w[0].isupper() or w[0].isdigit() for w in words) > len(words) \
         else None
+
+
+# A dated file whose title names what the day held, a meeting or a log ("2024-01-09 Team
+# Sync", "2024-01-15 Weekly Review", "2024-01-11 Meeting with Alice"): one of a series, the
+# same title on many days, no name of a thing (review41b: each such series was one concept,
+# "Weekly Review" with an entry per week).
+_DIARY_WORDS = frozenset({
+    "notes", "note", "recap", "log", "journal", "diary", "review", "update", "updates",
+    "meeting", "meetings", "sync", "standup", "stand-up", "retro", "retrospective", "1:1",
+    "1-1", "check-in", "checkin", "kickoff", "kick-off", "planning", "call", "agenda",
+    "minutes", "catch-up", "interview", "reflection", "reflections", "todo", "todos",
+})
 
 
 def add_page_entry(doc: Document) -> Document:
