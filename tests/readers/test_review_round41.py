@@ -124,3 +124,12 @@ def test_a_dated_meeting_or_log_names_no_concept(tmp_path: Path) -> None:
         "meetings/2024-01-11 Meeting with Alice.md": "Alice suggested low-rank adapters.\n",
     })
     assert terms == {"Attention Is All You Need"}
+
+
+def test_a_qualifier_in_brackets_is_part_of_the_name() -> None:
+    note = ("# Sequence models\n\nModels that read a sequence.\n\n## (Soft) Attention\n\n"
+            "Soft attention is a weighted average of every input, with weights from a softmax "
+            "over scores.\n\n## (Optional) Beam search\n\nBeam search is a decoding method "
+            "that keeps the best few partial outputs at each step.\n")
+    terms, _ = _read(note, "/notes/seq.md")
+    assert {"(Soft) Attention", "Beam search"} <= terms and "Attention" not in terms

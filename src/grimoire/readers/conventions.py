@@ -494,7 +494,14 @@ _LEADING_YEAR = re.compile(r"^(?:19|20)\d\d(?:([-_.])\d\d\1\d\d)?\s*(?:\([^()\s]
 # A one-word tag in brackets before a heading: "(Optional) Term weighting", "(Bonus) Stacking",
 # "(iClicker) Exercise 4.1" (round 41: a course's lecture notebooks): what the course makes of
 # the section, no part of its name.
-_LEADING_TAG = re.compile(r"^\([^\W\d_]{2,12}\)\s+(?=\S)")
+# Only a word that says what the course makes of the section: "(Soft) Attention", "(Deep)
+# Q-learning", "(Variational) Autoencoders" are names, their bracket a part of them (review41b:
+# they were "Attention", "Q-learning", "Autoencoders", merged with those concepts).
+_LEADING_TAG = re.compile(
+    r"^\((?:optional|bonus|extra|advanced|iclicker|clicker|challenge|required|recommended"
+    r"|draft|wip|todo|new|updated|video|reading|aside|supplementary|supplemental|hint"
+    r"|solution|spoiler|ungraded|graded|important|tip|review|recap|exercise|homework"
+    r"|skip|skippable|optionnel|facultatif|opcional)\)\s+(?=\S)", re.IGNORECASE)
 _TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
 _CITATION = re.compile(r"(?<!\s)\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
@@ -618,6 +625,8 @@ def bare_name(name: str) -> str:
     ('Quantile Regression', 'Define Search Spaces')
     >>> bare_name("(Optional) Term weighting (TF-IDF)"), bare_name("(Un)supervised Learning")
     ('Term weighting (TF-IDF)', '(Un)supervised Learning')
+    >>> bare_name("(iClicker) Exercise 4.1"), bare_name("(Soft) Attention")
+    ('Exercise 4.1', '(Soft) Attention')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
