@@ -133,3 +133,15 @@ def test_a_qualifier_in_brackets_is_part_of_the_name() -> None:
             "that keeps the best few partial outputs at each step.\n")
     terms, _ = _read(note, "/notes/seq.md")
     assert {"(Soft) Attention", "Beam search"} <= terms and "Attention" not in terms
+
+
+def test_what_follows_a_lecture_s_number_is_its_subject_only_when_it_is_one(
+        tmp_path: Path) -> None:
+    terms = terms_of(tmp_path, {
+        "c/Lecture 3 and 4.md": "We covered trees and forests over two lectures.\n",
+        "c/lec 7 to 9.md": "Three lectures on graphs.\n",
+        "c/Lecture 5 continued.md": "More of the same.\n",
+        "c/lec 26 Binary Search Tree.md": "A binary search tree keeps its keys in order.\n",
+    })
+    assert "Binary Search Tree" in terms
+    assert not terms & {"and 4", "to 9", "continued"}

@@ -469,6 +469,13 @@ def unnumbered(name: str) -> str:
 _JOINED_NUMBER = re.compile(r"^(?:\d{1,3}\.(?=[A-Z][a-z])|0\d[ \t]+(?=[A-Z]))")
 
 
+# What goes on after a lecture's number with no mark between that is no subject: more
+# numbers ("Lecture 3 and 4", "lec 7 to 9") or the lecture's own parts ("Lecture 5
+# continued", "Lesson 2 notes"). Review41b: such files were concepts "and 4", "to 9".
+_NOT_A_SUBJECT = (r"(?:and|or|to|through|thru|till|until|continued|cont|part|notes?"
+                  r"|recap|review|slides|summary)\b")
+
+
 # A numbered step of a page before its name: "Approach 1: Test and Set", "Lecture 3: CNNs",
 # "Part 2 - Attention". The page's order, no part of the name.
 _LABELLED_NUMBER = re.compile(
@@ -476,7 +483,7 @@ _LABELLED_NUMBER = re.compile(
     r"|session|tutorial|lab)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)"
     # A lecture's number and then its subject with no mark between ("lec 26 Binary Search
     # Tree", round 41: an Org course file's 30 headings)
-    r"|(?:lecture|lect?|lesson)\s+\d{1,3}\s+(?=[^\W\d_])"
+    r"|(?:lecture|lect?|lesson)\s+\d{1,3}\s+(?!" + _NOT_A_SUBJECT + r")(?=[^\W\d_])"
     # A textbook's typed block before what it states: "Algorithm: Ridge Regression",
     # "Definition: Sparsity", "Theorem 2: ..." (round 34: a course book's notebooks)
     r"|(?:algorithm|definition|theorem|lemma|proposition|corollary)(?:\s+\d{1,3}(?:\.\d{1,3})*)?"
@@ -776,7 +783,8 @@ def opens_note(title: str) -> bool:
 _COURSE_UNIT = r"(?:day|week|month|lecture|lect?|lesson|session|semester)[\s_-]*\d{1,3}"
 # "Lecture 12: Support Vector Machines", "Lesson 3 - Dropout": the unit, then what it is about.
 _LECTURE_TITLE = re.compile(
-    r"(?:lecture|lect?|lesson)[\s_-]*\d{1,3}(?:\s*[:.\u2013\u2014-]\s+|\s+(?=[^\W\d_]))(\S.*)")
+    r"(?:lecture|lect?|lesson)[\s_-]*\d{1,3}(?:\s*[:.\u2013\u2014-]\s+"
+    r"|\s+(?!" + _NOT_A_SUBJECT + r")(?=[^\W\d_]))(\S.*)")
 _COURSE_HEADING = re.compile(
     rf"^{_COURSE_UNIT}(?:\s*[-\u2013\u2014]\s*\d{{1,3}})?\b(?!\s*[-+/x*]\s*\w)"
     rf"|\s[-\u2013\u2014:|]\s+{_COURSE_UNIT}$")
