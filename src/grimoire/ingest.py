@@ -185,7 +185,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # marker (`>> [!success]- Answer`) as the outer one does; quiz and part numbers name nothing
 # (qa41). 50: a section headed by an identifier its text shows as code, a dated file name's
 # real title, a Quarto tab set's headings no sections (read41). 51: PDF ligatures and
-# control characters, underscores between words of a file name, numbered `.txt` records (read41b).
+# control characters, underscores between words of a file name, numbered `.txt` records
+# (read41b); "100 Days of ML", "(Soft) Attention", "Registration" beside no course heading,
+# Quarto tabs that are concepts, dated meeting notes (review41b: read at 51 too, as no store
+# was released at 49-51).
 READ_VERSION = b"grimoire-read-51\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

@@ -99,9 +99,10 @@ def test_a_shared_word_is_no_suggestion(kb: Grimoire, tmp_path: Path) -> None:
         "zp.md": "# Zero padding\n\nPads the border with zeros.\n",
     })
     assert kb.suggest_concepts("active-learning") == ()
-    # Every word of the query inside a longer name is an offer (round 41: "lasso" offers
-    # Lasso Regression); one word of two shared, as above, is none.
+    # A word that is a word of a longer name is offered that name (round 41, faces41's
+    # `view.nearest`: `show lasso` offers "Lasso Regression"); beside another word it is not.
     assert kb.suggest_concepts("matrix") == ("User matrix",)
+    assert kb.suggest_concepts("item matrix") == ()
     assert kb.suggest_concepts("zero-pad") == ("Zero padding",)
 
 

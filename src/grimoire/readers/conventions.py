@@ -79,12 +79,35 @@ _PAGE_PARTS = frozenset(
         "selected topics", "misc topics", "topics", "topics covered",
         # a course's admin pages and notices (round 41: a course's notebooks opened with
         # "Announcements", its info page had "Registration" and "Class meetings")
-        "announcements", "announcement", "registration", "class meetings", "office hours",
-        "grading scheme", "grading", "course description", "land acknowledgement",
+        "announcements", "announcement", "class meetings", "office hours",
+        "grading scheme", "course description", "land acknowledgement",
         "land acknowledgment", "congratulations", "practice exercises", "interim summary",
     }
     | _SEE_ALSO_HEADINGS
 )
+# A course's admin headings, "Registration" and "Grading" among them only on a course's page:
+# elsewhere they are things ("Registration" of two images, "Grading of Diabetic Retinopathy";
+# review41b: as page parts, a vision note's "Registration" section and page were no concept).
+# `sections.add_section_entries` passes over a section so headed when another heading of its
+# page is one of these.
+_COURSE_ADMIN = frozenset({
+    "announcements", "announcement", "class meetings", "office hours", "grading scheme",
+    "course description", "land acknowledgement", "land acknowledgment", "syllabus",
+    "schedule", "course materials", "class materials", "lecture materials", "homework",
+    "assignments", "quizzes",
+})
+_COURSE_ADMIN_TOO = frozenset({"registration", "grading"})
+
+
+def is_course_admin(heading: str, *, on_course_page: bool = True) -> bool:
+    """Whether a heading is a course's admin heading ("Office hours"); with `on_course_page`,
+    also one that is such only on a course's page ("Registration", "Grading").
+
+    >>> is_course_admin("Office hours"), is_course_admin("Registration", on_course_page=False)
+    (True, False)
+    """
+    key = heading_key(heading)
+    return key in _COURSE_ADMIN or (on_course_page and key in _COURSE_ADMIN_TOO)
 # Headings that name a part of a page, not a thing the page explains: the furniture above and
 # these. A section under one of them is never an entry of its own (issue 10 defect 12).
 # Compared after `heading_key`.
@@ -427,6 +450,8 @@ def unnumbered(name: str) -> str:
     ('Linear Forward', 'Packages', 'L-Layers')
     >>> unnumbered("5.The Kernel Trick"), unnumbered("01 Foundations"), unnumbered("3 Sigma Rule")
     ('The Kernel Trick', 'Foundations', '3 Sigma Rule')
+    >>> unnumbered("100 Days of ML"), unnumbered("1000.Words")
+    ('100 Days of ML', '1000.Words')
     """
     rest = _SECTION_NUMBER.sub("", name, count=1)
     if rest == name and name[:1].isdigit():
@@ -439,7 +464,16 @@ def unnumbered(name: str) -> str:
 # notes so, and the concepts were "5.The Kernel Trick" and "01 Foundations and Philosophy").
 # A number that goes on ("1.5B Model") or a digit that is no zero-padded place ("3 Sigma")
 # stays.
-_JOINED_NUMBER = re.compile(r"\d{1,3}\.(?=[A-Z][a-z])|0\d[ \t]+(?=[A-Z])")
+# Taken at the name's start only: "100 Days of ML" and "1000.Words" are no "00 " or "000." of a
+# number (review41b: they were "1Days of ML" and "1Words").
+_JOINED_NUMBER = re.compile(r"^(?:\d{1,3}\.(?=[A-Z][a-z])|0\d[ \t]+(?=[A-Z]))")
+
+
+# What goes on after a lecture's number with no mark between that is no subject: more
+# numbers ("Lecture 3 and 4", "lec 7 to 9") or the lecture's own parts ("Lecture 5
+# continued", "Lesson 2 notes"). Review41b: such files were concepts "and 4", "to 9".
+_NOT_A_SUBJECT = (r"(?:and|or|to|through|thru|till|until|continued|cont|part|notes?"
+                  r"|recap|review|slides|summary)\b")
 
 
 # A numbered step of a page before its name: "Approach 1: Test and Set", "Lecture 3: CNNs",
@@ -449,7 +483,7 @@ _LABELLED_NUMBER = re.compile(
     r"|session|tutorial|lab)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)"
     # A lecture's number and then its subject with no mark between ("lec 26 Binary Search
     # Tree", round 41: an Org course file's 30 headings)
-    r"|(?:lecture|lect?|lesson)\s+\d{1,3}\s+(?=[^\W\d_])"
+    r"|(?:lecture|lect?|lesson)\s+\d{1,3}\s+(?!" + _NOT_A_SUBJECT + r")(?=[^\W\d_])"
     # A textbook's typed block before what it states: "Algorithm: Ridge Regression",
     # "Definition: Sparsity", "Theorem 2: ..." (round 34: a course book's notebooks)
     r"|(?:algorithm|definition|theorem|lemma|proposition|corollary)(?:\s+\d{1,3}(?:\.\d{1,3})*)?"
@@ -467,7 +501,14 @@ _LEADING_YEAR = re.compile(r"^(?:19|20)\d\d(?:([-_.])\d\d\1\d\d)?\s*(?:\([^()\s]
 # A one-word tag in brackets before a heading: "(Optional) Term weighting", "(Bonus) Stacking",
 # "(iClicker) Exercise 4.1" (round 41: a course's lecture notebooks): what the course makes of
 # the section, no part of its name.
-_LEADING_TAG = re.compile(r"^\([^\W\d_]{2,12}\)\s+(?=\S)")
+# Only a word that says what the course makes of the section: "(Soft) Attention", "(Deep)
+# Q-learning", "(Variational) Autoencoders" are names, their bracket a part of them (review41b:
+# they were "Attention", "Q-learning", "Autoencoders", merged with those concepts).
+_LEADING_TAG = re.compile(
+    r"^\((?:optional|bonus|extra|advanced|iclicker|clicker|challenge|required|recommended"
+    r"|draft|wip|todo|new|updated|video|reading|aside|supplementary|supplemental|hint"
+    r"|solution|spoiler|ungraded|graded|important|tip|review|recap|exercise|homework"
+    r"|skip|skippable|optionnel|facultatif|opcional)\)\s+(?=\S)", re.IGNORECASE)
 _TASK_KEYWORD = re.compile(r"^(?:TODO|DONE|NEXT|WAITING|WAIT|HOLD|CANCELLED|CANCELED)\s+(?=\S)")
 # A citation written into a heading: Org's `[cite:@key]` (`[cite/t:@a;@b]`), Pandoc's `[@key]`.
 _CITATION = re.compile(r"(?<!\s)\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]")
@@ -591,6 +632,8 @@ def bare_name(name: str) -> str:
     ('Quantile Regression', 'Define Search Spaces')
     >>> bare_name("(Optional) Term weighting (TF-IDF)"), bare_name("(Un)supervised Learning")
     ('Term weighting (TF-IDF)', '(Un)supervised Learning')
+    >>> bare_name("(iClicker) Exercise 4.1"), bare_name("(Soft) Attention")
+    ('Exercise 4.1', '(Soft) Attention')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
@@ -740,7 +783,8 @@ def opens_note(title: str) -> bool:
 _COURSE_UNIT = r"(?:day|week|month|lecture|lect?|lesson|session|semester)[\s_-]*\d{1,3}"
 # "Lecture 12: Support Vector Machines", "Lesson 3 - Dropout": the unit, then what it is about.
 _LECTURE_TITLE = re.compile(
-    r"(?:lecture|lect?|lesson)[\s_-]*\d{1,3}(?:\s*[:.\u2013\u2014-]\s+|\s+(?=[^\W\d_]))(\S.*)")
+    r"(?:lecture|lect?|lesson)[\s_-]*\d{1,3}(?:\s*[:.\u2013\u2014-]\s+"
+    r"|\s+(?!" + _NOT_A_SUBJECT + r")(?=[^\W\d_]))(\S.*)")
 _COURSE_HEADING = re.compile(
     rf"^{_COURSE_UNIT}(?:\s*[-\u2013\u2014]\s*\d{{1,3}})?\b(?!\s*[-+/x*]\s*\w)"
     rf"|\s[-\u2013\u2014:|]\s+{_COURSE_UNIT}$")
@@ -907,6 +951,7 @@ __all__ = [
     "bare_name",
     "cites",
     "heading_key",
+    "is_course_admin",
     "is_generic_heading",
     "is_generic_title",
     "is_page_part",

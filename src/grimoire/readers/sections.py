@@ -66,6 +66,7 @@ from grimoire.readers.conventions import (
     WORD,
     bare_name,
     heading_key,
+    is_course_admin,
     is_generic_heading,
     is_generic_title,
     is_see_also_heading,
@@ -459,9 +460,12 @@ def add_section_entries(doc: Document, *,
     stubs: set[tuple[str, ...]] = set()  # headings over a placeholder ("TODO") only
     repeated = _repeated_headings(sections)
     steps: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)  # parent -> steps
+    course_page = any(is_course_admin(_bare(path, numbered), on_course_page=False)
+                      for path in sections)
     for path, sec in sections.items():
         heading = _bare(path, numbered)
-        if normalize(heading) in own or name_shaped(heading) is not None or path in tabs:
+        if normalize(heading) in own or name_shaped(heading) is not None or path in tabs \
+                or (course_page and is_course_admin(heading)):
             continue
         if len(path) > 1 and normalize(heading) == normalize(_bare(path[:-1], numbered)):
             # "Dropout" > "What is Dropout?": the section's own lead, under a question
@@ -944,8 +948,22 @@ def _dated_title(title: str) -> str | None:
     if m is None:
         return None
     words = m.group(1).split()
+    if any(w.casefold().strip(".,:;()[]'\"") in _DIARY_WORDS for w in words):
+        return None
     return m.group(1) if 2 * sum(w[0].isupper() or w[0].isdigit() for w in words) > len(words) \
         else None
+
+
+# A dated file whose title names what the day held, a meeting or a log ("2024-01-09 Team
+# Sync", "2024-01-15 Weekly Review", "2024-01-11 Meeting with Alice"): one of a series, the
+# same title on many days, no name of a thing (review41b: each such series was one concept,
+# "Weekly Review" with an entry per week).
+_DIARY_WORDS = frozenset({
+    "notes", "note", "recap", "log", "journal", "diary", "review", "update", "updates",
+    "meeting", "meetings", "sync", "standup", "stand-up", "retro", "retrospective", "1:1",
+    "1-1", "check-in", "checkin", "kickoff", "kick-off", "planning", "call", "agenda",
+    "minutes", "catch-up", "interview", "reflection", "reflections", "todo", "todos",
+})
 
 
 def add_page_entry(doc: Document) -> Document:

@@ -1110,9 +1110,15 @@ def _quarto_divs(body: str, tab_lines: set[int] | None = None) -> str:
     each is set one level below the section the tabs stand in, so the tabs are parts of that
     section and the sections after the div are not read as parts of its last tab (round 40's
     leftover: a Quarto book's tabs were 9 entries "R" and "Python", and "Lasso Regression"
-    sat under "Python"). The line of each tab's heading is added to `tab_lines`."""
+    sat under "Python"). A heading below a tab's level is a part of that tab, shifted with
+    it. The line of each tab's heading is added to `tab_lines` when its tabs are labels: the
+    set is one of a `group` (a language's tabs, chosen once for the page), one of its labels
+    is another set's too, or every tab shows code; a set of tabs of prose ("Bagging",
+    "Boosting") is sections (review41b: such tabs were no entries)."""
     lines = body.split("\n")
     divs: list[str] = []  # "hidden", "tabs N" (N: the level of the tabs' section) or ""
+    sets: dict[int, _TabSet] = {}  # the tab sets open, by their place in `divs`
+    done: list[_TabSet] = []
     level = 1  # the level of the last heading outside any tabs (1: the page's title)
     fence = ""
     for k, text in enumerate(lines):
@@ -1124,10 +1130,15 @@ def _quarto_divs(body: str, tab_lines: set[int] | None = None) -> str:
             continue
         if m := _CODE_FENCE.match(text):
             fence = m.group(1)
+            tab_set = next((sets[j] for j in reversed(range(len(divs))) if j in sets), None)
+            if tab_set is not None and tab_set.tabs:
+                tab_set.code.add(len(tab_set.tabs))
         elif _DIV_CLOSE.fullmatch(text):
             hidden = "hidden" in divs
             if divs:
                 divs.pop()
+                if (closed := sets.pop(len(divs), None)) is not None:
+                    done.append(closed)
             if hidden:
                 lines[k] = ""
             continue
@@ -1136,14 +1147,20 @@ def _quarto_divs(body: str, tab_lines: set[int] | None = None) -> str:
             divs.append("hidden" if "content-hidden" in attributes and "when-" not in attributes
                         and "unless-" not in attributes else
                         f"tabs {level}" if "panel-tabset" in attributes else "")
+            if divs[-1].startswith("tabs"):
+                sets[len(divs) - 1] = _TabSet(level, "group=" in attributes)
         elif m := _ATX.match(text):
-            tabs = next((d for d in reversed(divs) if d.startswith("tabs")), None)
-            if tabs is None:
+            j = next((j for j in reversed(range(len(divs))) if j in sets), None)
+            if j is None:
                 level = len(m.group(1))
             else:
-                lines[k] = text[:m.start(1)] + "#" * min(6, int(tabs[5:]) + 1) + text[m.end(1):]
-                if tab_lines is not None:
-                    tab_lines.add(k + 1)
+                tab_set = sets[j]
+                written = len(m.group(1))
+                if tab_set.level is None or written <= tab_set.level:
+                    tab_set.level = written
+                    tab_set.tabs.append((k + 1, text[m.end(1):].strip(" \t#").casefold()))
+                shifted = tab_set.section + 1 + written - tab_set.level
+                lines[k] = text[:m.start(1)] + "#" * min(6, shifted) + text[m.end(1):]
         elif "$$" in text and "{#eq-" in text:
             lines[k] = _EQUATION_LABEL.sub(r"\1", text)
         if "hidden" in divs:
@@ -1156,7 +1173,27 @@ def _quarto_divs(body: str, tab_lines: set[int] | None = None) -> str:
                     and not (end + 1 < len(lines) and lines[end + 1].lstrip().startswith("$$"))):
                 lines[k] = "$$" + text.lstrip()
                 lines[end] = lines[end].rstrip() + "$$"
+    if tab_lines is not None:
+        done.extend(sets.values())
+        labels = [{label for _, label in t.tabs} for t in done]
+        for t, mine in zip(done, labels, strict=True):
+            if t.grouped or len(t.code) >= len(t.tabs) \
+                    or any(mine & theirs for theirs in labels if theirs is not mine):
+                tab_lines.update(line for line, _ in t.tabs)
     return "\n".join(lines)
+
+
+@dataclass(slots=True)
+class _TabSet:
+    """A Quarto `panel-tabset` div `_quarto_divs` reads: the level of the section it stands
+    in, whether it is one of a `group`, the level of its tabs' headings as written, each
+    tab's line and label, and the tabs (by their number) that show code."""
+
+    section: int
+    grouped: bool
+    level: int | None = None
+    tabs: list[tuple[int, str]] = field(default_factory=list)
+    code: set[int] = field(default_factory=set)
 
 
 def _callout_titles(body: str) -> str:
