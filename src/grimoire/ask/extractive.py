@@ -384,8 +384,6 @@ def score_sentences(
             for f in firsts[:NAMED_FIRSTS]:
                 base[id(f)] = words_only(f)
                 top.append(f)
-        if EXTRA_WORDS:
-            top += _extra(scored[semantic_top:], top, base, first, words_only)
         vectors = embed([q.text] + [_embed_text(s) for s in top])
         sims = vectors[1:] @ vectors[0]
         rescored = [
@@ -922,43 +920,6 @@ PRUNE = MEANING_WEIGHT  # the weight of meaning: a bound, not a guess
 # above an answerable one whose words match it ("Who wrote the YOLO paper, You only look once?").
 CONFIDENCE_COVERAGE = 0.6
 CONFIDENCE_MEANING = 0.3
-
-
-# Round 41 (ask41b): the sentence that answers often sits further on in a passage whose
-# opening sentences the words rank first, and is never compared by meaning (55 of the 128 tune
-# misses where a scored sentence held the fact). Beyond SEMANTIC_TOP, sentences are embedded
-# in the words' order up to EXTRA_WORDS more words (a token budget, not a count), only from
-# the EXTRA_PASSAGES passages of the best sentences (0: any passage), and only those that could
-# still come first (within PRUNE of the best).
-EXTRA_WORDS = 0
-EXTRA_PASSAGES = 2
-
-
-def _extra(rest: Sequence[Scored], top: Sequence[Scored], base: dict[int, float], first: float,
-           words_only: Callable[[Scored], float]) -> list[Scored]:
-    passages: list[int] = []
-    for s in top:
-        if s.candidate.passage_id not in passages:
-            passages.append(s.candidate.passage_id)
-    allowed = set(passages[:EXTRA_PASSAGES]) if EXTRA_PASSAGES else None
-    chosen = {id(s) for s in top}
-    out: list[Scored] = []
-    room = EXTRA_WORDS
-    for s in rest:
-        if id(s) in chosen or (allowed is not None and s.candidate.passage_id not in allowed):
-            continue
-        w = words_only(s)
-        if w + PRUNE < first:
-            continue
-        about = s.candidate.concept or s.candidate.title
-        n = len(s.text.split()) + (len(about.split()) if about else 0)
-        n = min(n, EMBED_WORDS) if EMBED_WORDS else n
-        if n > room:
-            continue
-        room -= n
-        base[id(s)] = w
-        out.append(s)
-    return out
 
 
 def _embed_text(s: Scored) -> str:
