@@ -87,6 +87,18 @@ def main() -> None:
     outcome: dict[str, dict[str, tuple[bench.Item, bool, bool, bool]]] = {
         name: {} for name, _ in settings}
     sources = bench.SourceLines()
+    # what each setting sends to the model, cache or not: sentences and words per question
+    embedded = {name: [0, 0] for name, _ in settings}
+    embed_text = extractive._embed_text
+    counting = embedded[settings[0][0]]
+
+    def counted(s: Any) -> str:
+        text = embed_text(s)
+        counting[0] += 1
+        counting[1] += len(text.split())
+        return text
+
+    extractive._embed_text = counted  # type: ignore[assignment]
     for col in sorted({i.collection for i in items}):
         with grimoire.open(args.cache / f"{col}.db") as kb:
             for name, pairs in settings:
@@ -94,6 +106,7 @@ def main() -> None:
                     setattr(*_module(key), default)
                 for key, text in pairs.items():
                     setattr(*_module(key), _value(defaults[key], text))
+                counting = embedded[name]
                 for item in (i for i in items if i.collection == col):
                     row = bench.judge(item, kb.ask(item.question), 0.0, sources)
                     outcome[name][item.question] = (item, row.fact_found, row.file_cited,
@@ -106,7 +119,9 @@ def main() -> None:
         ans = [o for o in got.values() if o[0].answerable]
         una = [o for o in got.values() if not o[0].answerable]
         print(f"{name:16} fact {sum(o[1] for o in ans)}/{len(ans)}  file {sum(o[2] for o in ans)}"
-              f"  refused {sum(o[3] for o in ans)}  abstained {sum(o[3] for o in una)}/{len(una)}")
+              f"  refused {sum(o[3] for o in ans)}  abstained {sum(o[3] for o in una)}/{len(una)}"
+              f"  embedded/q {embedded[name][0] / max(1, len(items)):.1f} sentences"
+              f" {embedded[name][1] / max(1, len(items)):.0f} words")
         if name == first:
             continue
         for question, o in got.items():
