@@ -242,6 +242,15 @@ COPY_SIMILARITY = 0.7
 COPY_ROUNDS = 3
 COPY_SIZES = 0.6
 
+# Typo tolerance of the lexical side: a query word in no passage is searched as the nearest
+# word the index holds (`Searcher._corrections`): edit distance (a transposition counts one)
+# at most 1 for words of up to TYPO_LONG letters, 2 above; the same first letter, or the first
+# two swapped; the word in more passages on a tie. Words under TYPO_MIN letters, with digits, or
+# in capitals (an acronym the notes do not hold) are left as typed.
+TYPO_MIN = 4
+TYPO_LONG = 7
+TYPO_REMEMBERED = 64  # queries whose corrections are kept for the faces' notice
+
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
     "from", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or",
@@ -305,6 +314,7 @@ class Searcher:
         self._names_loaded = False
         self._pool: ThreadPoolExecutor | None = None
         self._warmed = False  # `prepare` has started loading the model
+        self._corrected: dict[tuple[str, tuple[int, ...]], dict[str, str]] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -366,10 +376,12 @@ class Searcher:
             else:
                 vector = self._worker().submit(self._embed_query, query)
         words = _words(query)
+        fixed = self._corrections(query) if mode != "semantic" else {}
         held: list[_Ranked] = []  # a one-word query: where bm25 finds the word (WORD_HELD)
         lists: list[tuple[float, list[_Ranked], _Normalise]] = []
         bonus: dict[_GroupKey, float] = {}
         highlight: set[str] = {w.casefold() for w in words}
+        highlight.update(w for fix in fixed.values() for w in fix.split())
         semantic_share = {"lexical": 0.0, "semantic": 1.0}.get(mode, NAME_LIKE.semantic)
         weights = NAME_LIKE
         pinned: tuple[_GroupKey, int] | None = None  # a group's passage to show, whatever else
@@ -402,7 +414,8 @@ class Searcher:
                 bonus[key] = max(bonus.get(key, 0.0), NAME_WEIGHT * m.score)
                 if m.score > defining.get(key, (0.0, 0))[0]:
                     defining[key] = (m.score, m.entry_id)
-            kept = self._prune_common(words)
+            kept = self._prune_common(
+                [fixed.get(w.casefold(), w) for w in words] if fixed else words)
             match = _text_query(kept, expansions)
             if match:
                 lexical = (1.0 - semantic_share) / 2
@@ -586,6 +599,81 @@ class Searcher:
             kept.append(term)
             rows += counts[term]
         return kept or list(words)
+
+    def searched_for(self, query: str) -> str | None:
+        """The query as its lexical side searched it when a word of it is in no note and a
+        near word is (`_corrections`): "gausian splating" -> "gaussian splatting"; else None."""
+        fixed = self._corrections(_blank_masks(_visible(query)))
+        if not fixed:
+            return None
+        return " ".join(fixed.get(w.casefold(), w) for w in _words(query))
+
+    def _corrections(self, query: str) -> dict[str, str]:
+        """query word (casefolded) -> the word of the notes searched instead, for each word
+        of `query` that no passage holds and that has a near word in the index (TYPO_MIN).
+
+        The index's vocabulary is sorted, so the candidates are read as a few prefix ranges
+        of it (the stem's first two letters, its first and third, its second and first),
+        never the whole of it; a word and its candidates are compared as the index's stems
+        ("splating" -> "splate", near "splat" of "splatting")."""
+        key = (query, self.store.change_counter())
+        kept = self._corrected.get(key)
+        if kept is not None:
+            return kept
+        words = [w for w in dict.fromkeys(_words(query)) if len(w) >= TYPO_MIN and w.isalpha()
+                 and not w.isupper() and w.casefold() not in STOPWORDS]
+        out: dict[str, str] = {}
+        if words:
+            folded = list(dict.fromkeys(w.casefold() for w in words))
+            counts = self.store.term_counts(folded, 1)
+            missing = [w for w in folded if counts.get(w, 0) == 0]
+            stems = self.store.index_stems(missing) if missing else {}
+            for word, stem in stems.items():
+                near = self._nearest_term(word, stem)
+                if near is not None:
+                    out[word] = self._surface(near, stem)
+        if len(self._corrected) >= TYPO_REMEMBERED:
+            self._corrected.clear()
+        self._corrected[key] = out
+        return out
+
+    def _nearest_term(self, word: str, stem: str) -> str | None:
+        """The index's term nearest `stem` (TYPO_MIN), or None."""
+        from rapidfuzz.distance import OSA
+
+        if len(stem) < 3:
+            return None
+        most = 1 if len(word) <= TYPO_LONG else 2
+        prefixes = dict.fromkeys((stem[:2], stem[0] + stem[2], stem[1] + stem[0]))
+        best: tuple[int, int, str] | None = None
+        for prefix in prefixes:
+            for term, n in self.store.index_terms(prefix):
+                if abs(len(term) - len(stem)) > most or term == stem or n <= 0:
+                    continue
+                d = OSA.distance(stem, term, score_cutoff=most)
+                if d > most:
+                    continue
+                if best is None or (d, -n, term) < best:
+                    best = (d, -n, term)
+        return best[2] if best is not None else None
+
+    def _surface(self, term: str, query_stem: str) -> str:
+        """A word of the notes the index files under `term` (its commonest form in the first
+        passages that hold it): the stem itself reads badly ("splat" for "splatting")."""
+        ids = [s.id for s in self.store.fts_passages(TextQuery((term,)), 3)]
+        if not ids:
+            return term
+        head = term[:max(3, len(term) - 1)]
+        seen = Counter(w.casefold() for row in self.store.passage_rows(ids).values()
+                       for w in _WORD.findall(row.text + " " + row.title)
+                       if w.casefold().startswith(head) and w.isalpha())
+        if not seen:
+            return term
+        stems = self.store.index_stems(list(seen))
+        forms = [w for w in seen if stems.get(w) == term]
+        if not forms:
+            return term
+        return max(forms, key=lambda w: (seen[w], -len(w), w))
 
     def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
         """A value that only changes when the store does (checked by a cheap counter)."""
