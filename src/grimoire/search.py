@@ -249,6 +249,7 @@ COPY_SIZES = 0.6
 # in capitals (an acronym the notes do not hold) are left as typed.
 TYPO_MIN = 4
 TYPO_LONG = 7
+_ENDINGS = ("ing", "ed", "s", "es", "e", "er", "ation", "ly")  # a stem's usual inflections
 TYPO_REMEMBERED = 64  # queries whose corrections are kept for the faces' notice
 
 STOPWORDS = frozenset([
@@ -631,7 +632,7 @@ class Searcher:
             for word, stem in stems.items():
                 near = self._nearest_term(word, stem)
                 if near is not None:
-                    out[word] = self._surface(near, stem)
+                    out[word] = self._surface(near, word)
         if len(self._corrected) >= TYPO_REMEMBERED:
             self._corrected.clear()
         self._corrected[key] = out
@@ -646,20 +647,30 @@ class Searcher:
         most = 1 if len(word) <= TYPO_LONG else 2
         prefixes = dict.fromkeys((stem[:2], stem[0] + stem[2], stem[1] + stem[0]))
         best: tuple[int, int, str] | None = None
+        shortest = min(len(stem), len(word) - max(map(len, _ENDINGS))) - most
+        longest = max(len(stem), len(word)) + most
         for prefix in prefixes:
             for term, n in self.store.index_terms(prefix):
-                if abs(len(term) - len(stem)) > most or term == stem or n <= 0:
+                if not shortest <= len(term) <= longest or term == stem or n <= 0:
                     continue
                 d = OSA.distance(stem, term, score_cutoff=most)
+                if d > most:
+                    # A typo in the suffix the stemmer takes off ("marchng" is its own stem,
+                    # "marching" is "march"): the typed word against the term's inflections.
+                    d = min(OSA.distance(word, term + ending, score_cutoff=most)
+                            for ending in _ENDINGS)
                 if d > most:
                     continue
                 if best is None or (d, -n, term) < best:
                     best = (d, -n, term)
         return best[2] if best is not None else None
 
-    def _surface(self, term: str, query_stem: str) -> str:
-        """A word of the notes the index files under `term` (its commonest form in the first
-        passages that hold it): the stem itself reads badly ("splat" for "splatting")."""
+    def _surface(self, term: str, typed: str) -> str:
+        """A word of the notes the index files under `term`: of its forms in the first passages
+        that hold it, the nearest the word `typed` (then the commonest); the stem itself reads
+        badly ("splat" for "splatting")."""
+        from rapidfuzz.distance import OSA
+
         ids = [s.id for s in self.store.fts_passages(TextQuery((term,)), 3)]
         if not ids:
             return term
@@ -673,7 +684,7 @@ class Searcher:
         forms = [w for w in seen if stems.get(w) == term]
         if not forms:
             return term
-        return max(forms, key=lambda w: (seen[w], -len(w), w))
+        return min(forms, key=lambda w: (OSA.distance(typed, w), -seen[w], w))
 
     def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
         """A value that only changes when the store does (checked by a cheap counter)."""

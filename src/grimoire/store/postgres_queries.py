@@ -193,6 +193,9 @@ class PostgresQueries(ConceptLookups):
     def transaction(self) -> AbstractContextManager[psycopg.Connection[Any]]:
         raise NotImplementedError  # PostgresStore's
 
+    def change_counter(self) -> tuple[int, ...]:
+        raise NotImplementedError  # PostgresStore's
+
     _HAS_TAG = ("EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.tags::jsonb) t(v)"
                 " WHERE lower(ltrim(t.v, '#')) = ? OR lower(ltrim(t.v, '#')) LIKE ? ESCAPE '\\')")
 
