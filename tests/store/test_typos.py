@@ -64,3 +64,11 @@ def test_the_vocabulary_is_read_by_prefix(store: Store, tmp_path: Path) -> None:
     stems = store.index_stems(["splatting", "gausian"])
     assert stems["gausian"] == "gausian"
     assert stems["splatting"] in {t for t, _ in store.index_terms("spl")}
+
+
+def test_hybrid_before_any_vector_finds_it_too(store: Store, tmp_path: Path) -> None:
+    """Right after an ingest, before the embedding ran, hybrid is the lexical side alone: it
+    listed unrelated pages for the misspelt query and put Marching Cubes first."""
+    searcher = _ingested(store, tmp_path)
+    hits = searcher.search("gausian splating", mode="hybrid")
+    assert hits and hits[0].span.path.endswith("splatting.md")
