@@ -22,6 +22,7 @@ the plain function the ask stage calls.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -248,7 +249,7 @@ COPY_SIZES = 0.6
 # two swapped; the word in more passages on a tie. Words under TYPO_MIN letters, with digits, or
 # in capitals (an acronym the notes do not hold) are left as typed.
 TYPO_MIN = 4
-TYPO_LONG = 7
+TYPO_LONG = 8
 _ENDINGS = ("ing", "ed", "s", "es", "e", "er", "ation", "ly")  # a stem's usual inflections
 TYPO_REMEMBERED = 64  # queries whose corrections are kept for the faces' notice
 
@@ -617,12 +618,17 @@ class Searcher:
         of it (the stem's first two letters, its first and third, its second and first),
         never the whole of it; a word and its candidates are compared as the index's stems
         ("splating" -> "splate", near "splat" of "splatting")."""
+        from rapidfuzz.distance import OSA
+
         key = (query, self.store.change_counter())
         kept = self._corrected.get(key)
         if kept is not None:
             return kept
         words = [w for w in dict.fromkeys(_words(query)) if len(w) >= TYPO_MIN and w.isalpha()
                  and not w.isupper() and w.casefold() not in STOPWORDS]
+        if words:
+            english = _english_words()
+            words = [w for w in words if w.casefold() not in english]
         out: dict[str, str] = {}
         if words:
             folded = list(dict.fromkeys(w.casefold() for w in words))
@@ -631,8 +637,14 @@ class Searcher:
             stems = self.store.index_stems(missing) if missing else {}
             for word, stem in stems.items():
                 near = self._nearest_term(word, stem)
-                if near is not None:
-                    out[word] = self._surface(near, word)
+                if near is None:
+                    continue
+                # Stems are shorter than words: one edit between stems can be many between
+                # the words ("emit" and "emot" of "emotion"). The word of the notes shown and
+                # searched must itself be as near the typed one.
+                surface = self._surface(near, word)
+                if OSA.distance(word, surface) <= _most_edits(word):
+                    out[word] = surface
         if len(self._corrected) >= TYPO_REMEMBERED:
             self._corrected.clear()
         self._corrected[key] = out
@@ -644,7 +656,7 @@ class Searcher:
 
         if len(stem) < 3:
             return None
-        most = 1 if len(word) <= TYPO_LONG else 2
+        most = _most_edits(word)
         prefixes = dict.fromkeys((stem[:2], stem[0] + stem[2], stem[1] + stem[0]))
         best: tuple[int, int, str] | None = None
         shortest = min(len(stem), len(word) - max(map(len, _ENDINGS))) - most
@@ -654,9 +666,10 @@ class Searcher:
                 if not shortest <= len(term) <= longest or term == stem or n <= 0:
                     continue
                 d = OSA.distance(stem, term, score_cutoff=most)
-                if d > most:
+                if d > most and len(term) >= TYPO_MIN and word.startswith(term):
                     # A typo in the suffix the stemmer takes off ("marchng" is its own stem,
-                    # "marching" is "march"): the typed word against the term's inflections.
+                    # "marching" is "march"): the typed word against the term's inflections
+                    # (only past the term: "bell" is no "be" + "ly", "emits" no "emot" + "s").
                     d = min(OSA.distance(word, term + ending, score_cutoff=most)
                             for ending in _ENDINGS)
                 if d > most:
@@ -1303,6 +1316,27 @@ def _min_max(ranked: Sequence[_Ranked]) -> list[float]:
     top = max(r[2] for r in ranked)
     low = min(r[2] for r in ranked)
     return [(r[2] - low) / (top - low) if top > low else 1.0 for r in ranked]
+
+
+@functools.cache
+def _english_words() -> frozenset[str]:
+    """Whole words of the embedding model's vocabulary (30k word pieces of English text): a
+    query word among them is a word, not a typo, even where the notes do not hold it ("date",
+    "hope", "blend" were read as "data", "home", "blind"; "gausian", "kernal", "optimiser" are
+    not among them). Read once, about 0.1 s, only when a query word is in no passage."""
+    import json
+    from pathlib import Path
+
+    # grimoire.embed's MINILM_TOKENIZER; not imported from there (it imports numpy, which a
+    # lexical search does without).
+    tokenizer = Path(__file__).parent / "embed_data" / "minilm-tokenizer.json"
+    vocab = json.loads(tokenizer.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha())
+
+
+def _most_edits(word: str) -> int:
+    """The edits a typo of `word` may hold (TYPO_LONG)."""
+    return 1 if len(word) <= TYPO_LONG else 2
 
 
 def _words(query: str) -> list[str]:
