@@ -697,7 +697,7 @@ class Searcher:
         forms = [w for w in seen if stems.get(w) == term]
         if not forms:
             return term
-        return min(forms, key=lambda w: (OSA.distance(typed, w), -seen[w], w))
+        return str(min(forms, key=lambda w: (OSA.distance(typed, w), -seen[w], w)))
 
     def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
         """A value that only changes when the store does (checked by a cheap counter)."""
