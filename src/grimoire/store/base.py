@@ -265,6 +265,11 @@ class Store(Protocol):
         -> "splate"); a word the stemmer drops (a stop word) is left out."""
         ...
 
+    def passages_holding(self, word: str, limit: int) -> list[int]:
+        """Ids of up to `limit` passages that hold `word`, any of them (not ranked: cheap for a
+        word in many passages)."""
+        ...
+
     def index_terms(self, prefix: str) -> list[tuple[str, int]]:
         """The lexical index's terms (stems) that start with `prefix`, each with how many
         passages hold it, in term order: one range of the index's sorted vocabulary, never

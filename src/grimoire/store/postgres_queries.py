@@ -265,6 +265,11 @@ class PostgresQueries(ConceptLookups):
                 out[word] = str(row[0])
         return out
 
+    def passages_holding(self, word: str, limit: int) -> list[int]:
+        return [int(i) for (i,) in self._all(
+            "SELECT id FROM passages WHERE tsv @@ plainto_tsquery('grimoire', grimoire_words(%s))"
+            " LIMIT %s", (word, limit))]
+
     def index_terms(self, prefix: str) -> list[tuple[str, int]]:
         """From the passages' vocabulary (`ts_stat`), read once per change of the store and
         kept sorted in memory: PostgreSQL has no index of its lexemes to read a range of, so

@@ -257,6 +257,11 @@ class SearchSQL:
     def index_stems(self, words: Sequence[str]) -> dict[str, str]:
         return _porter_stems(words)
 
+    def passages_holding(self, word: str, limit: int) -> list[int]:
+        return [int(i) for (i,) in self.conn.execute(
+            "SELECT rowid FROM passage_fts WHERE passage_fts MATCH ? LIMIT ?",
+            (_quote(word), limit))]
+
     def index_terms(self, prefix: str) -> list[tuple[str, int]]:
         if not prefix:
             return []
