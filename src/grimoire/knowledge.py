@@ -329,7 +329,7 @@ class Grimoire:
                 return None
             return serialize.search_notice(
                 filters=self.filters_problem(source=source, format=format, tag=tag))
-        searched_for = self.searcher.searched_for(query) if mode != "semantic" else None
+        searched_for = self.searcher.searched_for(query, mode)
         if mode == "lexical":
             return serialize.search_notice(searched_for=searched_for)
         return serialize.search_notice(
