@@ -310,7 +310,9 @@ class Grimoire:
         record (`serialize.search_notice`): the query has no word at all, only punctuation or
         symbols, so nothing was searched (`no_word`); no word of the query is in the notes, so
         the hits are only its nearest in meaning (`nothing_matched`); or no note passes the
-        filters (`filters_problem`); or None.
+        filters (`filters_problem`); or words of the query are in no note and near words that
+        are were searched instead (`searched_for`: "showing results for gaussian splatting");
+        or None.
 
         >>> kb.search_notice("qwzx vvbnm", kb.search("qwzx vvbnm"))["nothing_matched"]
         True
@@ -327,10 +329,12 @@ class Grimoire:
                 return None
             return serialize.search_notice(
                 filters=self.filters_problem(source=source, format=format, tag=tag))
+        searched_for = self.searcher.searched_for(query, mode)
         if mode == "lexical":
-            return None
+            return serialize.search_notice(searched_for=searched_for)
         return serialize.search_notice(
-            self.nothing_matched(query, hits, source=source, format=format, tag=tag))
+            self.nothing_matched(query, hits, source=source, format=format, tag=tag),
+            searched_for=searched_for)
 
     @_guarded
     def nothing_matched(self, query: str, hits: Sequence[Hit] = (), *,

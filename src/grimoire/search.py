@@ -22,6 +22,7 @@ the plain function the ask stage calls.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -242,6 +243,16 @@ COPY_SIMILARITY = 0.7
 COPY_ROUNDS = 3
 COPY_SIZES = 0.6
 
+# Typo tolerance of the lexical side: a query word in no passage is searched as the nearest
+# word the index holds (`Searcher._corrections`): edit distance (a transposition counts one)
+# at most 1 for words of up to TYPO_LONG letters, 2 above; the same first letter, or the first
+# two swapped; the word in more passages on a tie. Words under TYPO_MIN letters, with digits, or
+# in capitals (an acronym the notes do not hold) are left as typed.
+TYPO_MIN = 4
+TYPO_LONG = 8
+_ENDINGS = ("ing", "ed", "s", "es", "e", "er", "ation", "ly")  # a stem's usual inflections
+TYPO_REMEMBERED = 64  # queries whose corrections are kept for the faces' notice
+
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
     "from", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or",
@@ -305,6 +316,8 @@ class Searcher:
         self._names_loaded = False
         self._pool: ThreadPoolExecutor | None = None
         self._warmed = False  # `prepare` has started loading the model
+        self._corrected: dict[tuple[str, tuple[int, ...]], dict[str, str]] = {}
+        self._used: dict[tuple[str, str], dict[str, str]] = {}  # (query, mode): searched as
 
     @property
     def embedder(self) -> Embedder:
@@ -366,6 +379,7 @@ class Searcher:
             else:
                 vector = self._worker().submit(self._embed_query, query)
         words = _words(query)
+        fixed = self._corrections(query) if mode != "semantic" else {}
         held: list[_Ranked] = []  # a one-word query: where bm25 finds the word (WORD_HELD)
         lists: list[tuple[float, list[_Ranked], _Normalise]] = []
         bonus: dict[_GroupKey, float] = {}
@@ -393,6 +407,15 @@ class Searcher:
                 if (weights is DESCRIPTIVE and not _BLANK.search(query)
                         and self._subject_of(query, allowed, relative=False)):
                     weights = SAYS_ITS_NAME
+            if weights is not NAME_LIKE:
+                # A description or a formula in hybrid: its vectors carry it, and a right
+                # correction ("optimiser") added a word on many pages to its bm25 list
+                # (own-words hybrid 0.5528 / 0.5555 -> 0.5493 / 0.5538 with it).
+                fixed = {}
+            if len(self._used) >= TYPO_REMEMBERED:
+                self._used.clear()
+            self._used[(query, mode)] = fixed
+            highlight.update(w for fix in fixed.values() for w in fix.split())
             expansions = self._expansions(query, matches, allowed, weights.expand_phrases)
             highlight.update(w.casefold() for name in expansions for w in _WORD.findall(name))
             groups_of_entries = self._entry_groups([m.entry_id for m in matches])
@@ -402,7 +425,8 @@ class Searcher:
                 bonus[key] = max(bonus.get(key, 0.0), NAME_WEIGHT * m.score)
                 if m.score > defining.get(key, (0.0, 0))[0]:
                     defining[key] = (m.score, m.entry_id)
-            kept = self._prune_common(words)
+            kept = self._prune_common(
+                [fixed.get(w.casefold(), w) for w in words] if fixed else words)
             match = _text_query(kept, expansions)
             if match:
                 lexical = (1.0 - semantic_share) / 2
@@ -586,6 +610,109 @@ class Searcher:
             kept.append(term)
             rows += counts[term]
         return kept or list(words)
+
+    def searched_for(self, query: str, mode: str = "lexical") -> str | None:
+        """The query as its lexical side searched it in `mode` when a word of it is in no note
+        and a near word is (`_corrections`): "gausian splating" -> "gaussian splatting"; else
+        None (a hybrid search of a description searches its words as typed)."""
+        if mode == "semantic":
+            return None
+        plain = _blank_masks(_visible(query))
+        fixed = self._used.get((plain, mode))
+        if fixed is None:
+            fixed = self._corrections(plain)
+        if not fixed:
+            return None
+        return " ".join(fixed.get(w.casefold(), w) for w in _words(query))
+
+    def _corrections(self, query: str) -> dict[str, str]:
+        """query word (casefolded) -> the word of the notes searched instead, for each word
+        of `query` that no passage holds and that has a near word in the index (TYPO_MIN).
+
+        The index's vocabulary is sorted, so the candidates are read as a few prefix ranges
+        of it (the stem's first two letters, its first and third, its second and first),
+        never the whole of it; a word and its candidates are compared as the index's stems
+        ("splating" -> "splate", near "splat" of "splatting")."""
+        from rapidfuzz.distance import OSA
+
+        key = (query, self.store.change_counter())
+        kept = self._corrected.get(key)
+        if kept is not None:
+            return kept
+        words = [w for w in dict.fromkeys(_words(query)) if len(w) >= TYPO_MIN and w.isalpha()
+                 and not w.isupper() and w.casefold() not in STOPWORDS]
+        if words:
+            english = _english_words()
+            words = [w for w in words if w.casefold() not in english]
+        out: dict[str, str] = {}
+        if words:
+            folded = list(dict.fromkeys(w.casefold() for w in words))
+            counts = self.store.term_counts(folded, 1)
+            missing = [w for w in folded if counts.get(w, 0) == 0]
+            stems = self.store.index_stems(missing) if missing else {}
+            for word, stem in stems.items():
+                near = self._nearest_term(word, stem)
+                if near is None:
+                    continue
+                # Stems are shorter than words: one edit between stems can be many between
+                # the words ("emit" and "emot" of "emotion"). The word of the notes shown and
+                # searched must itself be as near the typed one.
+                surface = self._surface(near, word)
+                if OSA.distance(word, surface) <= _most_edits(word):
+                    out[word] = surface
+        if len(self._corrected) >= TYPO_REMEMBERED:
+            self._corrected.clear()
+        self._corrected[key] = out
+        return out
+
+    def _nearest_term(self, word: str, stem: str) -> str | None:
+        """The index's term nearest `stem` (TYPO_MIN), or None."""
+        from rapidfuzz.distance import OSA
+
+        if len(stem) < 3:
+            return None
+        most = _most_edits(word)
+        prefixes = dict.fromkeys((stem[:2], stem[0] + stem[2], stem[1] + stem[0]))
+        best: tuple[int, int, str] | None = None
+        shortest = min(len(stem), len(word) - max(map(len, _ENDINGS))) - most
+        longest = max(len(stem), len(word)) + most
+        for prefix in prefixes:
+            for term, n in self.store.index_terms(prefix):
+                if not shortest <= len(term) <= longest or term == stem or n <= 0:
+                    continue
+                d = OSA.distance(stem, term, score_cutoff=most)
+                if d > most and len(term) >= TYPO_MIN and word.startswith(term):
+                    # A typo in the suffix the stemmer takes off ("marchng" is its own stem,
+                    # "marching" is "march"): the typed word against the term's inflections
+                    # (only past the term: "bell" is no "be" + "ly", "emits" no "emot" + "s").
+                    d = min(OSA.distance(word, term + ending, score_cutoff=most)
+                            for ending in _ENDINGS)
+                if d > most:
+                    continue
+                if best is None or (d, -n, term) < best:
+                    best = (d, -n, term)
+        return best[2] if best is not None else None
+
+    def _surface(self, term: str, typed: str) -> str:
+        """A word of the notes the index files under `term`: of its forms in the first passages
+        that hold it, the nearest the word `typed` (then the commonest); the stem itself reads
+        badly ("splat" for "splatting")."""
+        from rapidfuzz.distance import OSA
+
+        ids = self.store.passages_holding(term, 3)  # unranked: "neural" is in 20k
+        if not ids:
+            return term
+        head = term[:max(3, len(term) - 1)]
+        seen = Counter(w.casefold() for row in self.store.passage_rows(ids).values()
+                       for w in _WORD.findall(row.text + " " + row.title)
+                       if w.casefold().startswith(head) and w.isalpha())
+        if not seen:
+            return term
+        stems = self.store.index_stems(list(seen))
+        forms = [w for w in seen if stems.get(w) == term]
+        if not forms:
+            return term
+        return str(min(forms, key=lambda w: (OSA.distance(typed, w), -seen[w], w)))
 
     def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
         """A value that only changes when the store does (checked by a cheap counter)."""
@@ -1204,6 +1331,27 @@ def _min_max(ranked: Sequence[_Ranked]) -> list[float]:
     top = max(r[2] for r in ranked)
     low = min(r[2] for r in ranked)
     return [(r[2] - low) / (top - low) if top > low else 1.0 for r in ranked]
+
+
+@functools.cache
+def _english_words() -> frozenset[str]:
+    """Whole words of the embedding model's vocabulary (30k word pieces of English text): a
+    query word among them is a word, not a typo, even where the notes do not hold it ("date",
+    "hope", "blend" were read as "data", "home", "blind"; "gausian", "kernal", "optimiser" are
+    not among them). Read once, about 0.1 s, only when a query word is in no passage."""
+    import json
+    from pathlib import Path
+
+    # grimoire.embed's MINILM_TOKENIZER; not imported from there (it imports numpy, which a
+    # lexical search does without).
+    tokenizer = Path(__file__).parent / "embed_data" / "minilm-tokenizer.json"
+    vocab = json.loads(tokenizer.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha())
+
+
+def _most_edits(word: str) -> int:
+    """The edits a typo of `word` may hold (TYPO_LONG)."""
+    return 1 if len(word) <= TYPO_LONG else 2
 
 
 def _words(query: str) -> list[str]:

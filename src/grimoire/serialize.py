@@ -70,18 +70,25 @@ def ingest_report(report: IngestReport) -> dict[str, Any]:
 
 
 def search_notice(nothing_matched: bool = False,
-                  filters: str | None = None, *, no_word: bool = False) -> dict[str, Any] | None:
+                  filters: str | None = None, *, no_word: bool = False,
+                  searched_for: str | None = None) -> dict[str, Any] | None:
     """What must be said beside a search's hits, one shape for every face (the CLI's stderr,
     `/api/search`'s `Grimoire-Notice` header, the MCP result, the search page): None, or
     `{"nothing_matched": true, "notice": ...}` when no word of the query is in the notes, or
     `{"filters": true, "notice": ...}` when no note passes the search's filters
     (`Grimoire.filters_problem`), or `{"no_word": true, "notice": ...}` when the query has no
-    letter or digit (`?!.`), so nothing was searched."""
+    letter or digit (`?!.`), so nothing was searched; or `{"searched_for": "gaussian
+    splatting", "notice": "showing results for gaussian splatting"}` when words of the query
+    are in no note and the nearest words that are were searched instead."""
     if no_word:
         return {"no_word": True, "notice": NO_WORD}
     if filters:
         return {"filters": True, "notice": filters}
-    return {"nothing_matched": True, "notice": NOTHING_MATCHED} if nothing_matched else None
+    if nothing_matched:
+        return {"nothing_matched": True, "notice": NOTHING_MATCHED}
+    if searched_for:
+        return {"searched_for": searched_for, "notice": f"showing results for {searched_for}"}
+    return None
 
 
 def not_found(e: NotFound) -> dict[str, Any]:

@@ -260,6 +260,22 @@ class Store(Protocol):
         dear may give its estimate instead for a word in very many passages (PostgreSQL)."""
         ...
 
+    def index_stems(self, words: Sequence[str]) -> dict[str, str]:
+        """word -> the term the lexical index files it under (the engine's stemmer: "splating"
+        -> "splate"); a word the stemmer drops (a stop word) is left out."""
+        ...
+
+    def passages_holding(self, word: str, limit: int) -> list[int]:
+        """Ids of up to `limit` passages that hold `word`, any of them (not ranked: cheap for a
+        word in many passages)."""
+        ...
+
+    def index_terms(self, prefix: str) -> list[tuple[str, int]]:
+        """The lexical index's terms (stems) that start with `prefix`, each with how many
+        passages hold it, in term order: one range of the index's sorted vocabulary, never
+        all of it (typo tolerance reads a few such ranges a query word)."""
+        ...
+
     def term_passage_counts(
         self, terms: Iterable[str], *, anywhere: bool = False
     ) -> dict[str, int]:

@@ -193,6 +193,9 @@ class PostgresQueries(ConceptLookups):
     def transaction(self) -> AbstractContextManager[psycopg.Connection[Any]]:
         raise NotImplementedError  # PostgresStore's
 
+    def change_counter(self) -> tuple[int, ...]:
+        raise NotImplementedError  # PostgresStore's
+
     _HAS_TAG = ("EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.tags::jsonb) t(v)"
                 " WHERE lower(ltrim(t.v, '#')) = ? OR lower(ltrim(t.v, '#')) LIKE ? ESCAPE '\\')")
 
@@ -252,6 +255,40 @@ class PostgresQueries(ConceptLookups):
                 (term, cap))
             out[term] = int(row[0]) if row else 0
         return out
+
+    def index_stems(self, words: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for word in dict.fromkeys(words):
+            row = self._one("SELECT min(lexeme) FROM unnest(to_tsvector('grimoire',"
+                            " grimoire_words(%s)))", (word,))
+            if row and row[0]:
+                out[word] = str(row[0])
+        return out
+
+    def passages_holding(self, word: str, limit: int) -> list[int]:
+        return [int(i) for (i,) in self._all(
+            "SELECT id FROM passages WHERE tsv @@ plainto_tsquery('grimoire', grimoire_words(%s))"
+            " LIMIT %s", (word, limit))]
+
+    def index_terms(self, prefix: str) -> list[tuple[str, int]]:
+        """From the passages' vocabulary (`ts_stat`), read once per change of the store and
+        kept sorted in memory: PostgreSQL has no index of its lexemes to read a range of, so
+        the first typo query after a write pays one pass over the tsvectors."""
+        if not prefix:
+            return []
+        import bisect
+
+        counter = self.change_counter()
+        kept = getattr(self, "_vocabulary", None)
+        if kept is None or kept[0] != counter:
+            rows = sorted((str(w), int(n)) for w, n in self._all(
+                "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM passages')"))
+            kept = (counter, [w for w, _ in rows], rows)
+            self._vocabulary = kept
+        _, terms, rows = kept
+        lo = bisect.bisect_left(terms, prefix)
+        hi = bisect.bisect_left(terms, prefix + "\U0010ffff")
+        return rows[lo:hi]
 
     def term_passage_counts(
         self, terms: Iterable[str], *, anywhere: bool = False

@@ -245,6 +245,31 @@ class SearchSQL:
             "SELECT count(*) FROM (SELECT 1 FROM passage_fts WHERE passage_fts MATCH ?"
             " LIMIT ?)", (_quote(term), cap)).fetchone()[0]) for term in dict.fromkeys(terms)}
 
+    def _vocab_table(self) -> None:
+        """A per-connection temp table (nothing is written to the file): `fts5vocab` over the
+        passages' index, whose rows are its terms in order (a range of them is read by its
+        b-tree, not by a scan)."""
+        if not getattr(self, "_vocab_ready", False):
+            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.grimoire_passage_vocab"
+                              " USING fts5vocab(main, passage_fts, row)")
+            self._vocab_ready = True
+
+    def index_stems(self, words: Sequence[str]) -> dict[str, str]:
+        return _porter_stems(words)
+
+    def passages_holding(self, word: str, limit: int) -> list[int]:
+        return [int(i) for (i,) in self.conn.execute(
+            "SELECT rowid FROM passage_fts WHERE passage_fts MATCH ? LIMIT ?",
+            (_quote(word), limit))]
+
+    def index_terms(self, prefix: str) -> list[tuple[str, int]]:
+        if not prefix:
+            return []
+        self._vocab_table()
+        return [(str(t), int(n)) for t, n in self.conn.execute(
+            "SELECT term, doc FROM temp.grimoire_passage_vocab WHERE term >= ? AND term < ?",
+            (prefix, prefix + "\U0010ffff"))]
+
     def passage_count(self) -> int:
         """How many passages (the largest rowid is a cheap upper bound)."""
         return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0])
@@ -820,6 +845,34 @@ _UNITS = """SELECT 0, p.id, p.document_id, v.hash
              UNION ALL
              SELECT 1, e.id, e.document_id, v.hash
                FROM entry_vecs v JOIN entries e ON e.id = v.entry_id"""
+
+
+_STEMMER: sqlite3.Connection | None = None
+_STEMMER_LOCK = threading.Lock()
+
+
+def _porter_stems(words: Sequence[str]) -> dict[str, str]:
+    """word -> the term FTS5's tokenizer of the passages makes of it, from an FTS5 table of
+    its own in memory (on a connection of its own: a write on the store's connection, even to
+    a temp table, would change `change_counter` and empty every cache keyed by it)."""
+    global _STEMMER
+    words = list(dict.fromkeys(w.replace("\x00", "") for w in words))
+    if not words:
+        return {}
+    out: dict[str, str] = {}
+    with _STEMMER_LOCK:
+        if _STEMMER is None:
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            conn.execute("CREATE VIRTUAL TABLE probe USING fts5(w, tokenize = "
+                         "'porter unicode61 remove_diacritics 2')")
+            conn.execute("CREATE VIRTUAL TABLE probe_terms USING fts5vocab(probe, instance)")
+            _STEMMER = conn
+        conn = _STEMMER
+        conn.executemany("INSERT INTO probe (rowid, w) VALUES (?, ?)", enumerate(words, 1))
+        for doc, term in conn.execute("SELECT doc, term FROM probe_terms ORDER BY doc, offset"):
+            out.setdefault(words[int(doc) - 1], str(term))
+        conn.execute("DELETE FROM probe")
+    return out
 
 
 def fts5_match(query: TextQuery) -> str:

@@ -1,0 +1,74 @@
+"""Typo tolerance of the lexical side, on both engines (round 41): a query word that no
+passage holds is searched as the nearest word the index holds. Before it, `grimoire search
+"gausian splating" --mode lexical` said "no results" on notes all about Gaussian splatting,
+and a hybrid search of it, before the vectors were made, listed unrelated pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grimoire.ingest import ingest
+from grimoire.search import Searcher
+from grimoire.store import Store
+
+NOTES = {
+    "splatting.md": "# Scene rendering\n\nGaussian splatting draws a scene as many small "
+                    "Gaussian blobs, splatted onto the image plane in depth order.\n",
+    "svm.md": "# Margins\n\nThe kernel trick lets a linear separator work in a space of "
+              "features it never computes.\n",
+    "marching.md": "# Surfaces\n\nMarching cubes extracts a mesh from a voxel grid.\n",
+    "pooling.md": "# Pooling code\n\nThe window is called kernal in this old snippet.\n",
+}
+
+
+def _ingested(store: Store, tmp_path: Path) -> Searcher:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, text in NOTES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    return Searcher(store)
+
+
+def test_a_misspelt_query_finds_the_note_in_lexical_mode(store: Store, tmp_path: Path) -> None:
+    searcher = _ingested(store, tmp_path)
+    hits = searcher.search("gausian splating", mode="lexical")
+    assert hits and hits[0].span.path.endswith("splatting.md")
+    assert searcher.searched_for("gausian splating") == "gaussian splatting"
+    assert "«" in hits[0].snippet  # the corrected words are marked
+
+
+def test_a_transposed_letter_and_a_missing_one(store: Store, tmp_path: Path) -> None:
+    searcher = _ingested(store, tmp_path)
+    hits = searcher.search("kernel trikc", mode="lexical")
+    assert hits and hits[0].span.path.endswith("svm.md")
+    assert searcher.searched_for("kernel trikc") == "kernel trick"
+    assert searcher.searched_for("marchng cubes") == "marching cubes"
+
+
+def test_a_word_the_notes_hold_is_searched_as_typed(store: Store, tmp_path: Path) -> None:
+    searcher = _ingested(store, tmp_path)
+    assert searcher.searched_for("kernal") is None  # the pooling note spells it so
+    assert searcher.searched_for("gaussian splatting") is None
+    # Too far from every word of the notes: nothing is put in its place.
+    assert searcher.searched_for("qwzx vvbnm") is None
+    assert searcher.search("qwzx vvbnm", mode="lexical") == []
+
+
+def test_the_vocabulary_is_read_by_prefix(store: Store, tmp_path: Path) -> None:
+    _ingested(store, tmp_path)
+    terms = store.index_terms("ga")
+    assert terms and all(t.startswith("ga") for t, _ in terms)
+    assert dict(terms)["gaussian"] == 1  # in one passage
+    assert store.index_terms("zq") == []
+    stems = store.index_stems(["splatting", "gausian"])
+    assert stems["gausian"] == "gausian"
+    assert stems["splatting"] in {t for t, _ in store.index_terms("spl")}
+
+
+def test_hybrid_before_any_vector_finds_it_too(store: Store, tmp_path: Path) -> None:
+    """Right after an ingest, before the embedding ran, hybrid is the lexical side alone: it
+    listed unrelated pages for the misspelt query and put Marching Cubes first."""
+    searcher = _ingested(store, tmp_path)
+    hits = searcher.search("gausian splating", mode="hybrid")
+    assert hits and hits[0].span.path.endswith("splatting.md")
