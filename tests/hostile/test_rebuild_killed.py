@@ -30,7 +30,10 @@ def _rebuild(db: Path) -> subprocess.Popen[str]:
 
 
 def _entries(db: Path) -> list[tuple[str, str]]:
-    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    # Read-write, as every opener of the store: a rebuild killed while a file was in rollback
+    # mode leaves a hot journal, which SQLite rolls back on opening and a read-only
+    # connection cannot ("attempt to write a readonly database", seen at load 16-35).
+    conn = sqlite3.connect(db)
     try:
         return sorted(conn.execute("SELECT e.term, s.path FROM entries e JOIN documents d ON"
                                    " d.id = e.document_id JOIN sources s ON s.id = d.source_id"))

@@ -262,7 +262,10 @@
           && (!nodes || !dots.some(([m, d]) => m !== n && meets(b, d)));
         labelled.forEach((n) => {
           const [w, h] = textSize(n), p = n.position(), r = n.width() / 2;
-          const spots = PLACES.map(([style, place]) => [style, place(p, r, w, h)]);
+          // each box with a margin round it: the drawn label's bounds (its background's
+          // padding, the font's line height) run a little past the measured text
+          const grow = (b) => ({ x1: b.x1 - h / 4, x2: b.x2 + h / 4, y1: b.y1 - h / 4, y2: b.y2 + h / 4 });
+          const spots = PLACES.map(([style, place]) => [style, grow(place(p, r, w, h))]);
           const spot = spots.find(([, box]) => apart(box, n, true))
             || spots.find(([, box]) => apart(box, n, false));
           n.style(spot ? spot[0] : PLACES[0][0]);
