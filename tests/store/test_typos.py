@@ -72,3 +72,36 @@ def test_hybrid_before_any_vector_finds_it_too(store: Store, tmp_path: Path) -> 
     searcher = _ingested(store, tmp_path)
     hits = searcher.search("gausian splating", mode="hybrid")
     assert hits and hits[0].span.path.endswith("splatting.md")
+
+
+def test_a_word_only_a_name_holds_is_no_typo(store: Store, tmp_path: Path) -> None:
+    """A note that is only a title (no passage: front matter, nothing under it) still holds
+    its word: "maxout" was searched as "mahout" of another note, and the notice said so, on
+    the collection's glossary page of Maxout (review41c)."""
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / "maxout.md").write_text("---\ntitle: Maxout\n---\n", encoding="utf-8")
+    (folder / "libraries.md").write_text(
+        "# Libraries\n\nApache Mahout runs machine learning jobs on a cluster.\n",
+        encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    searcher = Searcher(store)
+    assert store.term_counts(["maxout"], 1) == {"maxout": 0}  # in no passage
+    hits = searcher.search("maxout", mode="lexical")
+    assert searcher.searched_for("maxout") is None
+    assert hits and hits[0].span.path.endswith("maxout.md")
+
+
+def test_a_word_added_after_a_typo_query_is_found(store: Store, tmp_path: Path) -> None:
+    """The corrections are kept per state of the store: a note written after the first
+    query makes its word a word of the notes, no longer a typo."""
+    searcher = _ingested(store, tmp_path)
+    assert searcher.searched_for("gausian splating") == "gaussian splatting"
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "old.md").write_text("# Spelling\n\nOld papers spelt it gausian splating.\n",
+                                 encoding="utf-8")
+    ingest(store, [more], workers=1)
+    assert searcher.searched_for("gausian splating") is None
+    hits = searcher.search("gausian splating", mode="lexical")
+    assert hits and hits[0].span.path.endswith("old.md")
