@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.ingest import ingest
 from grimoire.search import Searcher
 from grimoire.store import Store
@@ -105,3 +107,32 @@ def test_a_word_added_after_a_typo_query_is_found(store: Store, tmp_path: Path) 
     assert searcher.searched_for("gausian splating") is None
     hits = searcher.search("gausian splating", mode="lexical")
     assert hits and hits[0].span.path.endswith("old.md")
+
+
+@pytest.mark.sqlite_only(reason="SQLite's page limit stands in for a full disk")
+def test_a_typo_query_after_the_connection_was_opened_again(tmp_path: Path) -> None:
+    """A write that fails for want of room opens the store's connection again
+    (`SQLiteStore._after_no_room`); its temp fts5vocab table went with the old one, while the
+    store still took it as made: every typo query after it failed, "no such table" (review41c).
+    SQLite's `max_page_count` fills the file the way a full disk does."""
+    import grimoire
+    from grimoire.errors import StoreError
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, text in NOTES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    more = tmp_path / "more"
+    more.mkdir()
+    for n in range(200):
+        (more / f"n{n}.md").write_text(f"# Term {n}\n\n" + f"filler{n} words " * 200)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([folder], embed=False)
+        assert kb.searcher.searched_for("gausian splating", "lexical") == "gaussian splatting"
+        pages = kb.store.conn.execute("PRAGMA page_count").fetchone()[0]
+        kb.store.conn.execute(f"PRAGMA max_page_count = {pages + 20}")
+        with pytest.raises(StoreError, match="the disk is full"):
+            kb.ingest([more], embed=False)
+        hits = kb.search("gausian splating", mode="lexical")
+        assert hits and hits[0].span.path.endswith("splatting.md")
+        assert kb.search_notice("gausian splating", hits, "lexical") is not None

@@ -249,10 +249,11 @@ class SearchSQL:
         """A per-connection temp table (nothing is written to the file): `fts5vocab` over the
         passages' index, whose rows are its terms in order (a range of them is read by its
         b-tree, not by a scan)."""
-        if not getattr(self, "_vocab_ready", False):
+        if getattr(self, "_vocab_conn", None) is not self.conn:  # made again on a connection
+            # opened again (`_after_no_room`): the temp table went with the old one.
             self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.grimoire_passage_vocab"
                               " USING fts5vocab(main, passage_fts, row)")
-            self._vocab_ready = True
+            self._vocab_conn = self.conn
 
     def index_stems(self, words: Sequence[str]) -> dict[str, str]:
         return _porter_stems(words)
