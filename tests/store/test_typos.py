@@ -136,3 +136,17 @@ def test_a_typo_query_after_the_connection_was_opened_again(tmp_path: Path) -> N
         hits = kb.search("gausian splating", mode="lexical")
         assert hits and hits[0].span.path.endswith("splatting.md")
         assert kb.search_notice("gausian splating", hits, "lexical") is not None
+
+
+def test_a_stem_the_stemmer_would_cut_again_finds_its_words(store: Store, tmp_path: Path) -> None:
+    """"causes" is filed as "caus", and Porter makes "cau" of "caus": the passages holding the
+    term were looked up by the term stemmed again, found none, and the stem itself was shown
+    and searched ("showing results for caus", no hit) (review41c)."""
+    folder = tmp_path / "causes"
+    folder.mkdir()
+    (folder / "graph.md").write_text("# Graphs\n\nA graph of the causes.\n", encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    searcher = Searcher(store)
+    hits = searcher.search("causs", mode="lexical")
+    assert searcher.searched_for("causs") == "causes"
+    assert hits and hits[0].span.path.endswith("graph.md")
