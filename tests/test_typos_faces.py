@@ -76,3 +76,14 @@ def test_the_web_page_the_api_and_mcp_say_it(tmp_path: Path) -> None:
         assert told["results"][0]["path"].endswith("splatting.md")
     finally:
         kb.close()
+
+
+def test_the_notice_keeps_the_query_as_typed_but_the_words_changed(tmp_path: Path) -> None:
+    """Only the corrected words change in the notice: "pre-trained gausian" was shown as
+    "pre trained gaussian", a hyphen the search never dropped (review41c)."""
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([_notes(tmp_path)], embed=False)
+        query = 'pre-trained "gausian splating"'
+        notice = kb.search_notice(query, kb.search(query, mode="lexical"), "lexical")
+        assert notice is not None
+        assert notice["searched_for"] == 'pre-trained "gaussian splatting"'

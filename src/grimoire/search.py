@@ -623,7 +623,8 @@ class Searcher:
             fixed = self._corrections(plain)
         if not fixed:
             return None
-        return " ".join(fixed.get(w.casefold(), w) for w in _words(query))
+        # Only the words changed: the rest as typed (a hyphen, quotes), not re-spaced.
+        return _WORD.sub(lambda m: fixed.get(m.group().casefold(), m.group()), query).strip()
 
     def _corrections(self, query: str) -> dict[str, str]:
         """query word (casefolded) -> the word of the notes searched instead, for each word
@@ -648,7 +649,10 @@ class Searcher:
         if words:
             folded = list(dict.fromkeys(w.casefold() for w in words))
             counts = self.store.term_counts(folded, 1)
-            missing = [w for w in folded if counts.get(w, 0) == 0]
+            # A word in no passage may still be a note's: a title with nothing under it
+            # ("maxout" was searched as "mahout"), held by the entries' index alone.
+            missing = [w for w in folded if counts.get(w, 0) == 0
+                       and not self.store.fts_entries(TextQuery((w,)), 1)]
             stems = self.store.index_stems(missing) if missing else {}
             for word, stem in stems.items():
                 near = self._nearest_term(word, stem)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.ingest import ingest
 from grimoire.search import Searcher
 from grimoire.store import Store
@@ -72,3 +74,79 @@ def test_hybrid_before_any_vector_finds_it_too(store: Store, tmp_path: Path) -> 
     searcher = _ingested(store, tmp_path)
     hits = searcher.search("gausian splating", mode="hybrid")
     assert hits and hits[0].span.path.endswith("splatting.md")
+
+
+def test_a_word_only_a_name_holds_is_no_typo(store: Store, tmp_path: Path) -> None:
+    """A note that is only a title (no passage: front matter, nothing under it) still holds
+    its word: "maxout" was searched as "mahout" of another note, and the notice said so, on
+    the collection's glossary page of Maxout (review41c)."""
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / "maxout.md").write_text("---\ntitle: Maxout\n---\n", encoding="utf-8")
+    (folder / "libraries.md").write_text(
+        "# Libraries\n\nApache Mahout runs machine learning jobs on a cluster.\n",
+        encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    searcher = Searcher(store)
+    assert store.term_counts(["maxout"], 1) == {"maxout": 0}  # in no passage
+    hits = searcher.search("maxout", mode="lexical")
+    assert searcher.searched_for("maxout") is None
+    assert hits and hits[0].span.path.endswith("maxout.md")
+
+
+def test_a_word_added_after_a_typo_query_is_found(store: Store, tmp_path: Path) -> None:
+    """The corrections are kept per state of the store: a note written after the first
+    query makes its word a word of the notes, no longer a typo."""
+    searcher = _ingested(store, tmp_path)
+    assert searcher.searched_for("gausian splating") == "gaussian splatting"
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "old.md").write_text("# Spelling\n\nOld papers spelt it gausian splating.\n",
+                                 encoding="utf-8")
+    ingest(store, [more], workers=1)
+    assert searcher.searched_for("gausian splating") is None
+    hits = searcher.search("gausian splating", mode="lexical")
+    assert hits and hits[0].span.path.endswith("old.md")
+
+
+@pytest.mark.sqlite_only(reason="SQLite's page limit stands in for a full disk")
+def test_a_typo_query_after_the_connection_was_opened_again(tmp_path: Path) -> None:
+    """A write that fails for want of room opens the store's connection again
+    (`SQLiteStore._after_no_room`); its temp fts5vocab table went with the old one, while the
+    store still took it as made: every typo query after it failed, "no such table" (review41c).
+    SQLite's `max_page_count` fills the file the way a full disk does."""
+    import grimoire
+    from grimoire.errors import StoreError
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, text in NOTES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    more = tmp_path / "more"
+    more.mkdir()
+    for n in range(200):
+        (more / f"n{n}.md").write_text(f"# Term {n}\n\n" + f"filler{n} words " * 200)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([folder], embed=False)
+        assert kb.searcher.searched_for("gausian splating", "lexical") == "gaussian splatting"
+        pages = kb.store.conn.execute("PRAGMA page_count").fetchone()[0]
+        kb.store.conn.execute(f"PRAGMA max_page_count = {pages + 20}")
+        with pytest.raises(StoreError, match="the disk is full"):
+            kb.ingest([more], embed=False)
+        hits = kb.search("gausian splating", mode="lexical")
+        assert hits and hits[0].span.path.endswith("splatting.md")
+        assert kb.search_notice("gausian splating", hits, "lexical") is not None
+
+
+def test_a_stem_the_stemmer_would_cut_again_finds_its_words(store: Store, tmp_path: Path) -> None:
+    """"causes" is filed as "caus", and Porter makes "cau" of "caus": the passages holding the
+    term were looked up by the term stemmed again, found none, and the stem itself was shown
+    and searched ("showing results for caus", no hit) (review41c)."""
+    folder = tmp_path / "causes"
+    folder.mkdir()
+    (folder / "graph.md").write_text("# Graphs\n\nA graph of the causes.\n", encoding="utf-8")
+    ingest(store, [folder], workers=1)
+    searcher = Searcher(store)
+    hits = searcher.search("causs", mode="lexical")
+    assert searcher.searched_for("causs") == "causes"
+    assert hits and hits[0].span.path.endswith("graph.md")

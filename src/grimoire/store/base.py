@@ -266,8 +266,8 @@ class Store(Protocol):
         ...
 
     def passages_holding(self, word: str, limit: int) -> list[int]:
-        """Ids of up to `limit` passages that hold `word`, any of them (not ranked: cheap for a
-        word in many passages)."""
+        """Ids of up to `limit` passages that hold `word`, a term of the index (`index_terms`,
+        not stemmed again), any of them (not ranked: cheap for a word in many passages)."""
         ...
 
     def index_terms(self, prefix: str) -> list[tuple[str, int]]:

@@ -249,18 +249,24 @@ class SearchSQL:
         """A per-connection temp table (nothing is written to the file): `fts5vocab` over the
         passages' index, whose rows are its terms in order (a range of them is read by its
         b-tree, not by a scan)."""
-        if not getattr(self, "_vocab_ready", False):
+        if getattr(self, "_vocab_conn", None) is not self.conn:  # made again on a connection
+            # opened again (`_after_no_room`): the temp table went with the old one.
             self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.grimoire_passage_vocab"
                               " USING fts5vocab(main, passage_fts, row)")
-            self._vocab_ready = True
+            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.grimoire_passage_terms"
+                              " USING fts5vocab(main, passage_fts, instance)")
+            self._vocab_conn = self.conn
 
     def index_stems(self, words: Sequence[str]) -> dict[str, str]:
         return _porter_stems(words)
 
     def passages_holding(self, word: str, limit: int) -> list[int]:
+        # By the term itself: a MATCH stems it again, and Porter cuts some stems further
+        # ("caus" of "causes" -> "cau", in no passage).
+        self._vocab_table()
         return [int(i) for (i,) in self.conn.execute(
-            "SELECT rowid FROM passage_fts WHERE passage_fts MATCH ? LIMIT ?",
-            (_quote(word), limit))]
+            "SELECT DISTINCT doc FROM temp.grimoire_passage_terms WHERE term = ? LIMIT ?",
+            (word, limit))]
 
     def index_terms(self, prefix: str) -> list[tuple[str, int]]:
         if not prefix:
