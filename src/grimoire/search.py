@@ -379,7 +379,6 @@ class Searcher:
             else:
                 vector = self._worker().submit(self._embed_query, query)
         words = _words(query)
-        fixed = self._corrections(query) if mode != "semantic" else {}
         held: list[_Ranked] = []  # a one-word query: where bm25 finds the word (WORD_HELD)
         lists: list[tuple[float, list[_Ranked], _Normalise]] = []
         bonus: dict[_GroupKey, float] = {}
@@ -407,11 +406,11 @@ class Searcher:
                 if (weights is DESCRIPTIVE and not _BLANK.search(query)
                         and self._subject_of(query, allowed, relative=False)):
                     weights = SAYS_ITS_NAME
-            if weights is not NAME_LIKE:
-                # A description or a formula in hybrid: its vectors carry it, and a right
-                # correction ("optimiser") added a word on many pages to its bm25 list
-                # (own-words hybrid 0.5528 / 0.5555 -> 0.5493 / 0.5538 with it).
-                fixed = {}
+            # A description or a formula in hybrid is searched as typed: its vectors carry it,
+            # and a right correction ("optimiser") added a word on many pages to its bm25
+            # list (own-words hybrid 0.5528 / 0.5555 -> 0.5493 / 0.5538 with it). Its
+            # corrections are not looked up at all.
+            fixed = self._corrections(query) if weights is NAME_LIKE else {}
             if len(self._used) >= TYPO_REMEMBERED:
                 self._used.clear()
             self._used[(query, mode)] = fixed
