@@ -40,6 +40,7 @@ from pathlib import PurePath
 from typing import Any
 
 from grimoire.model import Document, Entry, Image, Link, LinkKind, Math, Problem, Span
+from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import collapse, decode
 from grimoire.readers.conventions import stem_title
@@ -113,6 +114,28 @@ def sniff(head: str, path: str) -> bool:
     return keywords >= 1 and bool(_SNIFF_HEADING.search(head) or _SNIFF_MARK.search(head))
 
 
+@dataclass(frozen=True, slots=True)
+class _Anchors:
+    """What a link can point at inside its own file, by `normalize`d name: the dedicated
+    targets `<<x>>` and named elements `#+NAME: x` (`targets`), and the headings."""
+
+    targets: frozenset[str]
+    headings: frozenset[str]
+
+
+_NAME_LINE = re.compile(r"^[ \t]*#\+name:[ \t]*(\S.*)$", re.I | re.M)
+
+
+def _anchors(text: str) -> _Anchors:
+    targets = {*_TARGETS.findall(text), *(n.strip() for n in _NAME_LINE.findall(text))}
+    headings: set[str] = set()
+    for m in re.finditer(r"^\*+[ \t]+(.+)$", text, re.M):
+        title = _COOKIE.sub("", _PRIORITY.sub("", _HEADING_TAGS.sub("", m.group(1).strip())))
+        # a TODO keyword, whichever words `#+TODO:` declares: the title with and without it
+        headings.update((title, title.partition(" ")[2]))
+    return _Anchors(frozenset(map(normalize, targets)), frozenset(map(normalize, headings)))
+
+
 @dataclass(slots=True)
 class _State:
     path: str
@@ -123,6 +146,7 @@ class _State:
     carried: list[Link] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    anchors: _Anchors = field(default_factory=lambda: _Anchors(frozenset(), frozenset()))
 
     def __post_init__(self) -> None:
         self.parsed = Parsed(self.path, FrontMatter())
@@ -165,8 +189,10 @@ def _strip_emphasis(text: str) -> str:
     return _TARGETS.sub(lambda m: m.group(1), text)
 
 
-def _link(target: str, label: str | None, span: Span) -> tuple[str, Link | Image | None]:
-    """What a `[[target][label]]` shows as text, and the Link or Image it is."""
+def _link(target: str, label: str | None, span: Span, anchors: _Anchors
+          ) -> tuple[str, Link | Image | None]:
+    """What a `[[target][label]]` shows as text, and the Link or Image it is (`anchors`: what
+    the link's own file holds to point at)."""
     target = target.replace("\\]", "]").replace("\\[", "[").strip()
     shown = collapse(label) if label else None
     if _WEB.match(target):
@@ -198,7 +224,11 @@ def _link(target: str, label: str | None, span: Span) -> tuple[str, Link | Image
             return "", Image(file_part, span)
         if file_part.startswith(("*", "#")) or not file_part:
             heading = (search or file_part).lstrip("*#").strip()
-            if file_part.startswith("#"):
+            if file_part.startswith("#") or (
+                    file_part.startswith("*") and normalize(heading) not in anchors.headings):
+                # `[[#custom-id]]`, or `[[*Heading]]` written as no heading of the file reads
+                # (Org: "no match"): a place in this file, never a page to write (round 42:
+                # a course file's `[[*Heap Sort( a selection sort ...)]]` was a wanted page).
                 return shown or heading, Link("", LinkKind.MARKDOWN, span, label=shown,
                                               fragment=heading)
             return shown or heading, Link(heading, LinkKind.WIKILINK, span, label=shown)
@@ -209,16 +239,21 @@ def _link(target: str, label: str | None, span: Span) -> tuple[str, Link | Image
             return shown or PurePath(file_part).stem, Link(
                 file_part, LinkKind.MARKDOWN, span, label=shown, fragment=fragment, href=target
             )
-        # `[[Some Name]]`: Org looks for a target or heading of that name.
+        # `[[Some Name]]`: Org looks for a target or heading of that name. A dedicated target
+        # `<<Some Name>>` or a `#+NAME:` of the same file is a place in it, no page (round 42:
+        # 16 of an Org course's 24 wanted pages, `[[unbalanced tree]]`, `[[bottomUpHeap]]`).
+        if normalize(file_part) in anchors.targets:
+            return shown or file_part, Link("", LinkKind.MARKDOWN, span, label=shown,
+                                            fragment=file_part)
         return shown or file_part, Link(file_part, LinkKind.WIKILINK, span, label=shown)
     return shown or target, None  # another link type (elisp:, shell:, ...): its words only
 
 
-def _inline(text: str, line: int, block: Block, path: str) -> str:
+def _inline(text: str, line: int, block: Block, st: _State) -> str:
     """Org inline markup to passage text; links, images and math are recorded on `block`."""
     out: list[str] = []
     last = 0
-    span = Span(path, line, line)
+    span = Span(st.path, line, line)
     for m in _INLINE.finditer(text):
         out.append(_strip_emphasis(text[last : m.start()]))
         last = m.end()
@@ -226,7 +261,7 @@ def _inline(text: str, line: int, block: Block, path: str) -> str:
             out.append(m.group("code"))
             continue
         if m.group("target") is not None:
-            shown, mark = _link(m.group("target"), m.group("label"), span)
+            shown, mark = _link(m.group("target"), m.group("label"), span, st.anchors)
             if isinstance(mark, Image):
                 block.images.append(mark)
             elif mark is not None:
@@ -269,7 +304,7 @@ def _heading(st: _State, m: re.Match[str], line: int) -> int:
     st.flush()
     st.carried = []  # the links of a heading with no text under it link from nowhere
     scratch = Block("text", [], ())
-    title = collapse(_inline(rest, line, scratch, st.path))
+    title = collapse(_inline(rest, line, scratch, st))
     while st.stack and st.stack[-1][0] >= level:
         st.stack.pop()
     st.tags.extend(tags)
@@ -302,7 +337,7 @@ def _keyword(st: _State, key: str, value: str, line: int) -> None:
 
 
 def _parse(text: str, path: str) -> tuple[Parsed, _State]:
-    st = _State(path)
+    st = _State(path, anchors=_anchors(text))
     lines = text.split("\n")
     problems = st.parsed.problems
     n = 0
@@ -373,7 +408,7 @@ def _parse(text: str, path: str) -> tuple[Parsed, _State]:
             if not _TABLE_RULE.match(raw):
                 cells = [c.strip() for c in stripped.strip("|").split("|")]
                 block = st.open("table", joiner="\n")
-                block.units.append((line, _inline(" | ".join(cells), line, block, path)))
+                block.units.append((line, _inline(" | ".join(cells), line, block, st)))
             continue
         item = _ITEM.match(raw)
         if item:
@@ -382,17 +417,17 @@ def _parse(text: str, path: str) -> tuple[Parsed, _State]:
             desc = _DESCRIPTION.match(body)
             if desc:
                 body = f"{desc.group(1).strip()}: {desc.group(2) or ''}".strip()
-            items.units.append((line, "- " + _inline(body, line, items, path)))
+            items.units.append((line, "- " + _inline(body, line, items, st)))
             continue
         current = st.block
         if current is not None and current.kind == "list" and raw[:1] in (" ", "\t"):
             # An item's continuation line.
             last_line, last_text = current.units[-1]
-            more = _inline(stripped, line, current, path)
+            more = _inline(stripped, line, current, st)
             current.units[-1] = (last_line, last_text + " " + more)
             continue
         text_block = st.open("text")
-        text_block.units.append((line, _inline(stripped, line, text_block, path)))
+        text_block.units.append((line, _inline(stripped, line, text_block, st)))
     st.flush()
     st.parsed.tags = list(dict.fromkeys(st.tags))
     return st.parsed, st
@@ -446,7 +481,7 @@ def _block(st: _State, lines: list[str], n: int, line: int, kind: str, args: str
         block = st.open("quote")
         for k, t in enumerate(body):
             if t.strip():
-                block.units.append((n + 1 + k, _inline(t.strip(), n + 1 + k, block, st.path)))
+                block.units.append((n + 1 + k, _inline(t.strip(), n + 1 + k, block, st)))
             elif block.units:
                 block.units.append((n + 1 + k, "\n"))
     # a comment block is not text

@@ -1,0 +1,45 @@
+"""Round 42 (read42): round 41's reading leftovers, each on notes written here (the public
+repositories that showed them are named in bench/README.md, round 42, read42)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ingested, write_notes
+
+# An Org lecture file that links inside itself the ways Org allows: a dedicated target
+# `<<x>>`, a named element `#+NAME: x`, a heading by `*Heading` (tags, TODO keyword, cookie and
+# spacing as a hand writes them), and a link to a page no note defines. Written here.
+LECTURE = """\
+#+TITLE: Sorting lecture
+
+* Heap Sort (selection by a heap)                                      :inplace:
+Heap sort builds a heap, then removes the minimum n times; see [[bottomUp][the build step]].
+It needs no extra array, unlike [[*Merge Sort ( top down)][merge sort]].
+
+* DONE Merge Sort (top down) [2/2]
+Merge sort splits the array, sorts both halves and merges them; see [[merge cost]].
+The split is why the tree of calls is balanced, unlike an <<unbalanced tree>> of quicksort.
+
+* Quicksort
+A bad pivot gives an [[unbalanced tree]] of calls, which [[Randomized Pivot]] avoids.
+Worse than [[*Heapsort][heap sort]] on sorted input.
+
+#+NAME: bottomUp
+#+BEGIN_SRC java
+void bottomUp() { for (int i = n / 2; i > 0; i--) down(i); }
+#+END_SRC
+
+The cost of a merge is linear: <<merge cost>> each element is moved once per level.
+"""
+
+
+def test_an_org_link_to_a_target_name_or_heading_of_its_own_file_is_no_wanted_page(
+        tmp_path: Path) -> None:
+    with ingested(tmp_path / "kb.db", write_notes(tmp_path / "notes", {"sort.org": LECTURE}),
+                  embed=False) as kb:
+        wanted = {w.name for w in kb.wanted(suggestions=False)}
+    # `[[Randomized Pivot]]` names no target or heading of the file: a page to write. A `*`
+    # link is to a heading of its own file, even one written as no heading reads (Org says
+    # "no match"): never a page to write.
+    assert wanted == {"Randomized Pivot"}
