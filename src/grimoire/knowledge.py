@@ -711,7 +711,7 @@ class Grimoire:
         """What a careful editor would fix, grouped; `report.clean` when there is nothing.
         Kept until the store changes: a server's /health page and an assistant's `lint` tool
         ask again and again (3-4 s each on a 2,300-passage store)."""
-        from grimoire.lint import concept_findings, lint
+        from grimoire.lint import concept_findings, lint, sections_about
 
         self._fresh()  # a resolve writes: the counter below is the one after it
         counter = self.store.change_counter()
@@ -722,7 +722,8 @@ class Grimoire:
         wanted = view.wanted_pages(self.store, include_parts=True)  # and links to no page
         extra = concept_findings(wanted, self.dead_links(), self.multi_source(),
                                  uses=self.store.unresolved_links("wanted"),
-                                 label_places=self.store.label_places)
+                                 label_places=self.store.label_places,
+                                 discussed=lambda page: sections_about(self.store, page))
         report = lint(self.store, extra)
         self._lint = (counter, report)  # a write during it: the next call reads again
         return report

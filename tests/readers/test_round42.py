@@ -43,3 +43,43 @@ def test_an_org_link_to_a_target_name_or_heading_of_its_own_file_is_no_wanted_pa
     # link is to a heading of its own file, even one written as no heading reads (Org says
     # "no match"): never a page to write.
     assert wanted == {"Randomized Pivot"}
+
+
+# A course note whose sections discuss a method none of them opens by defining, and a note
+# that links to it by name. Written here.
+COURSE = {
+    ".obsidian/app.json": "{}",
+    "ml/02 Model evaluation.md": """\
+# Model evaluation
+
+## 1. Hold-out split
+Keep a fifth of the rows aside and score the model on them once, at the end.
+
+## 2. Cross-Validation (Robust Evaluation)
+With few rows, a fixed hold-out leaves too little to train on. Rotate instead: split the rows
+into k folds, train on k - 1 of them, score on the one left, and average the k scores.
+
+### K-Fold in practice
+Five or ten folds are usual; shuffle first unless the rows are ordered in time.
+""",
+    "ml/Tuning.md": """\
+# Tuning
+
+Pick hyperparameters with [[Cross-Validation]], never on the test rows, and log each try
+in [[Experiment Tracking]].
+""",
+}
+
+
+def test_a_wanted_page_that_sections_discuss_says_where_instead_of_defined_nowhere(
+        tmp_path: Path) -> None:
+    with ingested(tmp_path / "kb.db", write_notes(tmp_path / "notes", COURSE),
+                  embed=False) as kb:
+        found = {f.concept: f for f in kb.lint().findings if f.group == "wanted"}
+    assert set(found) == {"Cross-Validation", "Experiment Tracking"}
+    cv = found["Cross-Validation"]
+    assert "defined nowhere" not in cv.message
+    assert "02 Model evaluation.md:7" in cv.message  # its text, under the heading
+    assert cv.other is not None and cv.other.path.endswith("02 Model evaluation.md")
+    assert cv.other.start_line == 7
+    assert "defined nowhere" in found["Experiment Tracking"].message

@@ -301,6 +301,7 @@ def concept_findings(
     overlap: float = 0.06,
     uses: Iterable[LinkUse] = (),
     label_places: Callable[[str], Sequence[Span]] | None = None,
+    discussed: Callable[[WantedPage], Sequence[Span]] | None = None,
 ) -> Iterator[Finding]:
     """Wanted pages, dead links with a likely intended target, and conflicting definitions.
 
@@ -308,7 +309,8 @@ def concept_findings(
     (`lint.elsewhere`); a file link into a folder that holds no note is no dead link: resolve
     gave it the status "elsewhere" (`resolve.links.NoteFolders`), as every face reads it.
     `label_places` (`Store.label_places`) says where a label is defined, for a reference to a
-    label that two files define."""
+    label that two files define; `discussed` (`sections_about`) where sections are about a
+    wanted page's name."""
     # Imported here: `ask` imports this module for its arithmetic check, and the readers'
     # package imports every reader (docutils, markdown-it: 0.5 s of a cold `grimoire ask`).
     from grimoire.readers.conventions import is_generic_heading
@@ -334,6 +336,18 @@ def concept_findings(
                           "note; it cites a source, not a page to write", page.spans[0])
             continue
         hint = f"; did you mean {', '.join(page.suggestions)}?" if page.suggestions else ""
+        sections = discussed(page) if discussed is not None else ()
+        if sections:
+            # No entry defines it, but sections are about it (round 41: "Cross-Validation"
+            # was "defined nowhere" beside three sections headed by it, none opening with a
+            # definition): a page to write from them, not a gap.
+            where = ", ".join(_seen_from(s, page.spans[0]) for s in sections[:_NAMED])
+            more = f" and {len(sections) - _NAMED} more" if len(sections) > _NAMED else ""
+            yield Finding("wanted", f"{page.name!r} is linked from {places} and has no page "
+                          f"of its own; sections are about it at {where}{more}",
+                          page.spans[0], page.name, other=sections[0],
+                          others=tuple(sections))
+            continue
         yield Finding(
             "wanted",
             f"{page.name!r} is linked from {places} but defined nowhere{hint}",
@@ -428,6 +442,31 @@ def _conflict(concept: Concept, against: Sequence[Span], rest: Sequence[Span],
         other=others[0],
         others=tuple(others),
     )
+
+
+_QUALIFIER = re.compile(r"\s*\([^()\n]{1,80}\)$")
+
+
+def sections_about(store: Store, page: WantedPage, limit: int = 200) -> list[Span]:
+    """Where sections begin whose heading names `page` (as a link to it is normalised), once
+    its number, decoration and a qualifier in brackets are dropped ("## 3. Cross-Validation
+    (Robust Evaluation)", "### **Cross-Validation**"), by file and line; found among the
+    `limit` passages that best hold every word of its name."""
+    from grimoire.names import normalize
+    from grimoire.readers.conventions import bare_name
+
+    words = re.findall(r"\w+", page.name)
+    if not words:
+        return []
+    first: dict[tuple[str, tuple[str, ...]], int] = {}
+    for row in store.passage_rows(store.passages_with_all(words, limit)).values():
+        for depth, heading in enumerate(row.heading_path, 1):
+            name = bare_name(heading).strip("*_ ")
+            if page.norm in (normalize(name), normalize(_QUALIFIER.sub("", name))):
+                key = (row.path, row.heading_path[:depth])
+                first[key] = min(first.get(key, row.start_line), row.start_line)
+    return sorted({Span(path, line, line) for (path, _), line in first.items()},
+                  key=lambda s: (s.path, s.start_line))
 
 
 def lint(store: Store, extra: Iterable[Finding] = ()) -> LintReport:
