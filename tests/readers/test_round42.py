@@ -3,8 +3,10 @@ repositories that showed them are named in bench/README.md, round 42, read42).""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from grimoire.readers import read_file
 from tests.conftest import ingested, write_notes
 
 # An Org lecture file that links inside itself the ways Org allows: a dedicated target
@@ -83,3 +85,37 @@ def test_a_wanted_page_that_sections_discuss_says_where_instead_of_defined_nowhe
     assert cv.other is not None and cv.other.path.endswith("02 Model evaluation.md")
     assert cv.other.start_line == 7
     assert "defined nowhere" in found["Experiment Tracking"].message
+
+
+def _notebook(*cells: tuple[str, str]) -> bytes:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": kind, "metadata": {}, "source": text,
+         **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+        for kind, text in cells]}).encode()
+
+
+# A course's homework notebook as a course writes them all: the course's name on top, the
+# homework's number and subject under it. Written here.
+HOMEWORK = _notebook(
+    ("code", "import grader\ncheck = grader.Notebook('hw4.ipynb')"),
+    ("markdown", "# STAT 441 - Practical Machine Learning\n\n## Homework 4: Feature scaling\n"
+                 "### Lectures: 5 and 6\n\n**Due: Friday, 18:00.**"),
+    ("markdown", "## Instructions\nWork in pairs; submit the notebook and its PDF."),
+    ("markdown", "## Exercise 1: Standardize the columns\nFit the scaler on the training rows "
+                 "only, then transform both splits."),
+    ("code", "from sklearn.preprocessing import StandardScaler"),
+)
+
+
+def test_a_homework_notebook_is_titled_by_its_homework_not_by_the_course() -> None:
+    [doc] = read_file("notebook", HOMEWORK, "/course/hw/hw4/hw4.ipynb")
+    assert doc.title == "Homework 4: Feature scaling"
+    assert "STAT 441 - Practical Machine Learning" not in [e.term for e in doc.entries]
+
+
+def test_a_course_page_titled_by_the_course_keeps_it() -> None:
+    # The course's own page: no numbered part right under its name.
+    text = ("# STAT 441 - Practical Machine Learning\n\n"
+            "A course on fitting, checking and shipping models.\n\n## Schedule\nWeekly.\n")
+    [doc] = read_file("markdown", text.encode(), "/course/README.md")
+    assert doc.title == "STAT 441 - Practical Machine Learning"

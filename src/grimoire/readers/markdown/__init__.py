@@ -280,6 +280,8 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
     stem = _spaced(stem_title(stem_of(path)))
     if h1 is not None and _topics(heads, stem_of(path)):
         return stem
+    if first is not None and (part := _course_part(parsed, heads, first)) is not None:
+        return part
     if h1 is None and any_heading and heads and not _text_before(parsed, heads[0]) \
             and not (heads[0].level > 1 and names_no_concept(stem)):
         # A heading under the page's opening text heads a part of it (BM25.md opens with a
@@ -310,6 +312,28 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # the opening heading names the note (round 30: it was named "Detailed notes").
         return heads[0].title
     return h1 or stem
+
+
+# A course's name over one of its numbered parts: "# CPSC 330 - Applied Machine Learning", then
+# "## Homework 3: Preprocessing" (round 41: a course's nine homework notebooks were each the
+# concept "CPSC 330 - Applied Machine Learning"). The part names the note; a course's own page
+# (its name, then text or "## Schedule") keeps the course's name.
+_COURSE_NAME = re.compile(r"[A-Z]{2,5}[ -]?\d{3,4}[A-Z]?\b")
+_COURSE_PART = re.compile(r"(?:homework|hw|assignment|problem set|pset|lab|lecture|lect?|lesson"
+                          r"|tutorial|worksheet|project)\s*\d{1,3}[a-z]?\s*[:.\u2013\u2014-]\s*\S",
+                          re.IGNORECASE)
+
+
+def _course_part(parsed: Parsed, heads: list[Heading], first: Heading) -> str | None:
+    """The heading right under a course's name `first` that names one numbered part of the
+    course, with nothing but code between (`_COURSE_NAME`); else None."""
+    if not _COURSE_NAME.match(first.title):
+        return None
+    after = heads[heads.index(first) + 1:]
+    if not after or after[0].level <= first.level or not _COURSE_PART.match(after[0].title):
+        return None
+    between = parsed.blocks[first.index:after[0].index]
+    return None if any(b.kind != "code" and b.units for b in between) else after[0].title
 
 
 # A heading whose whole text is one wikilink (`# [[Text Preprocessing]]`): a hub note's pointer
