@@ -119,3 +119,38 @@ def test_a_course_page_titled_by_the_course_keeps_it() -> None:
             "A course on fitting, checking and shipping models.\n\n## Schedule\nWeekly.\n")
     [doc] = read_file("markdown", text.encode(), "/course/README.md")
     assert doc.title == "STAT 441 - Practical Machine Learning"
+
+
+def test_a_notes_own_tex_macro_is_no_text_and_its_formulas_use_its_body(corpora: Path) -> None:
+    # The term file of Mean Reciprocal Rank opens with `$\newcommand{\Correctrank}{...}$`: the
+    # definition renders as nothing and its formulas mean `\mathrm{rank}`.
+    path = corpora / "ml-glossary-terms" / "terms" / "mean-reciprocal-rank-mrr.md"
+    [doc] = read_file("markdown", path.read_bytes(), str(path))
+    [entry] = doc.entries
+    assert entry.definition.startswith("Mean Reciprocal Rank is")
+    text = " ".join(p.text for p in doc.passages)
+    assert "newcommand" not in text and "Correctrank" not in text
+    assert "\\frac 1 {\\mathrm{rank}_i}" in text
+    assert any("\\frac 1 {\\mathrm{rank}_i}" in m.tex for p in doc.passages for m in p.math)
+
+
+def test_macros_with_arguments_operators_and_def_are_written_out_but_code_is_not() -> None:
+    note = """\
+# Ridge regression
+
+$$\\newcommand{\\norm}[1]{\\left\\| #1 \\right\\|} \\DeclareMathOperator*{\\argmin}{arg\\,min}
+\\def\\bw{\\mathbf{w}}$$
+
+Ridge regression picks $\\hat\\bw = \\argmin_{\\bw} \\norm{y - X\\bw}^2 + \\lambda \\norm{\\bw}^2$.
+
+```latex
+\\newcommand{\\norm}[1]{\\lVert #1 \\rVert}
+```
+"""
+    [doc] = read_file("markdown", note.encode(), "/notes/ridge.md")
+    text = "\n".join(p.text for p in doc.passages)
+    assert ("$\\hat\\mathbf{w} = \\operatorname*{arg\\,min}_{\\mathbf{w}} "
+            "\\left\\| y - X\\mathbf{w} \\right\\|^2 + \\lambda "
+            "\\left\\| \\mathbf{w} \\right\\|^2$") in text
+    assert "\\newcommand{\\norm}[1]{\\lVert #1 \\rVert}" in text  # code, as written
+    assert text.count("newcommand") == 1

@@ -70,6 +70,7 @@ from grimoire.readers.conventions import (
     unnumbered,
 )
 from grimoire.readers.labels import link_local_labels
+from grimoire.readers.markdown._macros import expand_macros
 from grimoire.readers.markdown._apps import (
     dendron_node,
     in_logseq_graph,
@@ -1076,6 +1077,7 @@ def read_with(
     if not props:
         text, props = notion_properties(text, path)
     parsed = parse(text, path, md, flavor)
+    expand_macros(parsed)
     if props:
         parsed.front.meta = {**props, **parsed.front.meta}
     if dendron_node(parsed.front.meta, path, not parsed.blocks):

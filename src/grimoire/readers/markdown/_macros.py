@@ -1,0 +1,192 @@
+"""A note's own TeX macros: `$\\newcommand{\\Correctrank}{\\mathrm{rank}}$` above the formulas
+that use `\\Correctrank`.
+
+The definition renders as nothing, and a formula that uses the macro means its body: the
+definitions are taken out of the text (a note's definition opened with one: round 42, the
+term file of Mean Reciprocal Rank in ../shared) and every formula of the note after them is
+stored with its macros written out, so `show`, the web page (whose renderer does not see the
+definition) and formula search read `\\frac 1 {\\mathrm{rank}_i}`. Only the note's own
+definitions: a book's macros in another file (`latexmacros.tex`) would make one note's reading
+depend on a file its content hash does not cover (round 41).
+
+`\\newcommand`, `\\renewcommand` (with `[n]` arguments), `\\def` (arguments `#1#2`) and
+`\\DeclareMathOperator`; a default for a first argument (`[n][x]`) is not read (left as
+written).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import replace
+
+from grimoire.readers.markdown._blocks import Parsed
+
+_DEFINITION = re.compile(
+    r"\\(?:re)?newcommand\*?[ \t]*(?:\{[ \t]*\\(?P<name>[A-Za-z]+)[ \t]*\}|\\(?P<bare>[A-Za-z]+))"
+    r"[ \t]*(?:\[(?P<args>\d)\])?[ \t]*(?P<default>\[)?"
+    r"|\\def[ \t]*\\(?P<defname>[A-Za-z]+)(?P<params>(?:#\d)*)[ \t]*(?=\{)"
+    r"|\\DeclareMathOperator(?P<star>\*)?[ \t]*\{[ \t]*\\(?P<opname>[A-Za-z]+)[ \t]*\}[ \t]*(?=\{)"
+)
+_MARK = re.compile(r"\\(?:(?:re)?newcommand|def|DeclareMathOperator)(?![A-Za-z])")
+_CONTROL = re.compile(r"\\([A-Za-z]+)")
+_PARAM = re.compile(r"#(\d)")
+# A macro's expansion may use others; a self-referring one (`\def\x{\x\x}`) stops here.
+_PASSES = 8
+_GROWTH = 20  # an expansion longer than this many times its formula (and 2,000) is not kept
+
+
+def _closes(tex: str) -> dict[int, int]:
+    """Each `{` that is closed, mapped to the index after its `}` (one pass: a formula of
+    10,000 unclosed groups is not scanned from each)."""
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    escaped = False
+    for i, c in enumerate(tex):
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            out[stack.pop()] = i + 1
+    return out
+
+
+def definitions(tex: str) -> tuple[dict[str, tuple[int, str]], str]:
+    """The macros `tex` defines (name -> (number of arguments, body)) and `tex` without them."""
+    macros: dict[str, tuple[int, str]] = {}
+    rest: list[str] = []
+    last = 0
+    closes = _closes(tex)
+    for m in _DEFINITION.finditer(tex):
+        if m.start() < last or m.group("default"):
+            continue
+        start = m.end()
+        while start < len(tex) and tex[start] in " \t\n":
+            start += 1
+        if (end := closes.get(start)) is None:
+            continue
+        body = tex[start + 1 : end - 1]
+        if m.group("opname"):
+            operator = "\\operatorname*" if m.group("star") else "\\operatorname"
+            macros[m.group("opname")] = (0, f"{operator}{{{body}}}")
+        elif m.group("defname"):
+            macros[m.group("defname")] = (len(m.group("params")) // 2, body)
+        else:
+            macros[m.group("name") or m.group("bare")] = (int(m.group("args") or 0), body)
+        rest.append(tex[last : m.start()])
+        last = end
+    rest.append(tex[last:])
+    return macros, "".join(rest)
+
+
+def _argument(tex: str, at: int, closes: dict[int, int]) -> tuple[str, int] | None:
+    """One argument at `at` (a brace group's inside, a control word or one character)."""
+    while at < len(tex) and tex[at] in " \t\n":
+        at += 1
+    if at >= len(tex):
+        return None
+    if tex[at] == "{":
+        end = closes.get(at)
+        return None if end is None else (tex[at + 1 : end - 1], end)
+    if tex[at] == "\\":
+        word = _CONTROL.match(tex, at)
+        end = word.end() if word else at + 2
+        return tex[at:end], end
+    return tex[at], at + 1
+
+
+def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
+    """`tex` with every use of `macros` written out (as long as it stays of a sane size)."""
+    limit = max(2000, _GROWTH * len(tex))
+    for _ in range(_PASSES):
+        out: list[str] = []
+        last = size = 0
+        closes = _closes(tex)
+        for m in _CONTROL.finditer(tex):
+            if m.start() < last or m.group(1) not in macros:
+                continue
+            count, body = macros[m.group(1)]
+            at = m.end()
+            args: list[str] = []
+            for _ in range(count):
+                arg = _argument(tex, at, closes)
+                if arg is None:
+                    break
+                args.append(arg[0])
+                at = arg[1]
+            if len(args) < count:
+                continue
+            text = _PARAM.sub(lambda p: args[int(p.group(1)) - 1]
+                              if 0 < int(p.group(1)) <= count else p.group(), body)
+            out.append(tex[last : m.start()])
+            out.append(text)
+            size += m.start() - last + len(text)
+            last = at
+            if size > limit:
+                return tex  # as far as it stayed of a sane size
+        if not out:
+            return tex
+        tex = "".join(out) + tex[last:]
+    return tex
+
+
+def expand_macros(parsed: Parsed) -> None:
+    """Take the note's own macro definitions out of its text and write out every formula's
+    uses of them (`Math.tex` and the passage text), in place. Code is left as written."""
+    if not any(_MARK.search(m.tex) for b in parsed.blocks for m in b.math):
+        return
+    macros: dict[str, tuple[int, str]] = {}
+    for block in parsed.blocks:
+        for m in block.math:
+            found, _ = definitions(m.tex)
+            macros.update(found)
+    if not macros:
+        return
+    for block in parsed.blocks:
+        if block.kind == "code" or not block.math:
+            continue
+        kept = []
+        for m in block.math:
+            found, rest = definitions(m.tex)
+            new = expand(rest, macros).strip() if found else expand(m.tex, macros)
+            if new == m.tex:
+                kept.append(m)
+                continue
+            old_text = m.tex
+            if found and not new:
+                # only definitions: nothing is shown, so nothing is text
+                block.units = [(line, _without_math(t, old_text)) for line, t in block.units]
+                continue
+            block.units = [(line, t.replace(old_text, new)) for line, t in block.units]
+            kept.append(replace(m, tex=new))
+        block.math = kept
+        block.units = [(line, t) for line, t in block.units if t.strip() or t == "\n"]
+    _drop_empty(parsed)
+
+
+def _drop_empty(parsed: Parsed) -> None:
+    """Blocks left with no text (a paragraph that was only definitions) taken out, and the
+    block positions headings and `{dfn}` terms hold moved down to match."""
+    empty = [i for i, b in enumerate(parsed.blocks)
+             if not any(t.strip() for _, t in b.units) and not b.images and not b.links]
+    if not empty:
+        return
+    gone = set(empty)
+    parsed.blocks = [b for i, b in enumerate(parsed.blocks) if i not in gone]
+
+    def moved(index: int) -> int:
+        return index - bisect_left(empty, index)
+
+    parsed.headings = [replace(h, index=moved(h.index)) for h in parsed.headings]
+    parsed.dfns = [(term, moved(index)) for term, index in parsed.dfns]
+
+
+def _without_math(text: str, tex: str) -> str:
+    """`text` without the formula `tex` and its dollars."""
+    for written in (f"$${tex}$$", f"${tex}$", tex):
+        if written in text:
+            return " ".join(text.replace(written, " ", 1).split())
+    return text
