@@ -70,7 +70,6 @@ from grimoire.readers.conventions import (
     unnumbered,
 )
 from grimoire.readers.labels import link_local_labels
-from grimoire.readers.markdown._macros import expand_macros
 from grimoire.readers.markdown._apps import (
     dendron_node,
     in_logseq_graph,
@@ -90,6 +89,7 @@ from grimoire.readers.markdown._blocks import (
     parse,
 )
 from grimoire.readers.markdown._frontmatter import meta_strings
+from grimoire.readers.markdown._macros import expand_macros
 from grimoire.readers.sections import (
     LIST_LAYOUTS,
     MIN_PROSE,

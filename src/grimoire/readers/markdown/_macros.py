@@ -98,6 +98,12 @@ def _argument(tex: str, at: int, closes: dict[int, int]) -> tuple[str, int] | No
     return tex[at], at + 1
 
 
+def _filled(body: str, args: list[str]) -> str:
+    """A macro's body with its parameters `#1`... replaced by `args`."""
+    return _PARAM.sub(lambda p: args[int(p.group(1)) - 1]
+                      if 0 < int(p.group(1)) <= len(args) else p.group(), body)
+
+
 def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
     """`tex` with every use of `macros` written out (as long as it stays of a sane size)."""
     limit = max(2000, _GROWTH * len(tex))
@@ -119,8 +125,7 @@ def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
                 at = arg[1]
             if len(args) < count:
                 continue
-            text = _PARAM.sub(lambda p: args[int(p.group(1)) - 1]
-                              if 0 < int(p.group(1)) <= count else p.group(), body)
+            text = _filled(body, args)
             out.append(tex[last : m.start()])
             out.append(text)
             size += m.start() - last + len(text)
