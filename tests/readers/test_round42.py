@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from grimoire.readers import read_file
 from tests.conftest import ingested, write_notes
 
@@ -154,3 +156,12 @@ Ridge regression picks $\\hat\\bw = \\argmin_{\\bw} \\norm{y - X\\bw}^2 + \\lamb
             "\\left\\| \\mathbf{w} \\right\\|^2$") in text
     assert "\\newcommand{\\norm}[1]{\\lVert #1 \\rVert}" in text  # code, as written
     assert text.count("newcommand") == 1
+
+
+@pytest.mark.parametrize("tex", [r"\def\a{\a\a}", r"\newcommand{\b}[1]{\b{#1}\b{#1}}",
+                                 r"\def\a{aaaaaaaaaa}\def\b{\a\a\a\a\a\a\a\a\a\a}"
+                                 r"\def\c{\b\b\b\b\b\b\b\b\b\b}"])
+def test_a_macro_that_never_ends_or_bombs_leaves_its_formulas_as_written(tex: str) -> None:
+    use = "$\\a + \\b{x} + \\c\\c\\c\\c\\c\\c\\c\\c$"
+    [doc] = read_file("markdown", f"${tex}$\n\nThe sum {use} grows.\n".encode(), "/n/bomb.md")
+    assert f"The sum {use} grows." in doc.passages[-1].text

@@ -31,7 +31,8 @@ _DEFINITION = re.compile(
 _MARK = re.compile(r"\\(?:(?:re)?newcommand|def|DeclareMathOperator)(?![A-Za-z])")
 _CONTROL = re.compile(r"\\([A-Za-z]+)")
 _PARAM = re.compile(r"#(\d)")
-# A macro's expansion may use others; a self-referring one (`\def\x{\x\x}`) stops here.
+# A macro's expansion may use others, up to this deep; a self-referring one (`\def\x{\x\x}`)
+# never ends, and its formula stays as written.
 _PASSES = 8
 _GROWTH = 20  # an expansion longer than this many times its formula (and 2,000) is not kept
 
@@ -105,7 +106,9 @@ def _filled(body: str, args: list[str]) -> str:
 
 
 def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
-    """`tex` with every use of `macros` written out (as long as it stays of a sane size)."""
+    """`tex` with every use of `macros` written out; as written when that grows past a sane
+    size (a macro bomb, `\\def\\a{\\a\\a}`: RELIABILITY case 29) or does not end."""
+    written = tex
     limit = max(2000, _GROWTH * len(tex))
     for _ in range(_PASSES):
         out: list[str] = []
@@ -131,11 +134,11 @@ def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
             size += m.start() - last + len(text)
             last = at
             if size > limit:
-                return tex  # as far as it stayed of a sane size
+                return written
         if not out:
             return tex
         tex = "".join(out) + tex[last:]
-    return tex
+    return written
 
 
 def expand_macros(parsed: Parsed) -> None:
