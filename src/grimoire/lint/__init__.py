@@ -451,13 +451,13 @@ def sections_about(store: Store, page: WantedPage, limit: int = 200) -> list[Spa
     """Where sections begin whose heading names `page` (as a link to it is normalised), once
     its number, decoration and a qualifier in brackets are dropped ("## 3. Cross-Validation
     (Robust Evaluation)", "### **Cross-Validation**"), by file and line; found among the
-    `limit` passages that best hold every word of its name."""
+    `limit` passages that best hold every word of its name. A name of one letter has none."""
     from grimoire.names import normalize
     from grimoire.readers.conventions import bare_name
 
     words = re.findall(r"\w+", page.name)
-    if not words:
-        return []
+    if not words or len(page.norm) < 2:
+        return []  # "C": a glossary's letter heads the words that begin with it
     first: dict[tuple[str, tuple[str, ...]], int] = {}
     for row in store.passage_rows(store.passages_with_all(words, limit)).values():
         for depth, heading in enumerate(row.heading_path, 1):
