@@ -15,8 +15,10 @@ What becomes what:
 - Links: `[[target][label]]` and `[[target]]`. A web address is a URL link; `file:x.org` and
   `x.org` (with `::*Heading` as fragment) a link to another note; `id:...` (org-roam) a link to
   the note its label names, never a wanted page (the id is of a note that exists);
-  `roam:Title` to the note of that title; `*Heading` and plain `[[Name]]` a link by name. A
-  link to an image file without a label is an `Image`, not text.
+  `roam:Title` to the note of that title; `*Heading` and plain `[[Name]]` a link by name,
+  except where Org finds them in their own file: `[[Name]]` to a `<<Name>>` target or a
+  `#+NAME: Name` block, `*Heading` to no heading of the file, `#custom-id`, are places in it,
+  never pages to write. A link to an image file without a label is an `Image`, not text.
 - In a Logseq graph (`logseq/config.edn` above), a page without `#+TITLE:` is named by its file
   and its `*` lines are the blocks of an outline (list items), not headings.
 - LaTeX fragments are math: `$x$`, `\\(x\\)` inline, `$$x$$`, `\\[x\\]` and `\\begin{env}` ...
