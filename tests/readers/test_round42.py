@@ -165,3 +165,11 @@ def test_a_macro_that_never_ends_or_bombs_leaves_its_formulas_as_written(tex: st
     use = "$\\a + \\b{x} + \\c\\c\\c\\c\\c\\c\\c\\c$"
     [doc] = read_file("markdown", f"${tex}$\n\nThe sum {use} grows.\n".encode(), "/n/bomb.md")
     assert f"The sum {use} grows." in doc.passages[-1].text
+
+
+def test_a_macro_is_written_out_only_where_it_is_used() -> None:
+    note = ("$\\newcommand{\\a}{\\mathbf{a}}$\n\n"
+            "The step $\\a$ scales by $\\alpha$ and $\\a \\cdot \\alpha$.\n")
+    [doc] = read_file("markdown", note.encode(), "/n/step.md")
+    assert ("The step $\\mathbf{a}$ scales by $\\alpha$ and $\\mathbf{a} \\cdot \\alpha$."
+            in doc.passages[-1].text)

@@ -168,7 +168,7 @@ def expand_macros(parsed: Parsed) -> None:
                 # only definitions: nothing is shown, so nothing is text
                 block.units = [(line, _without_math(t, old_text)) for line, t in block.units]
                 continue
-            block.units = [(line, t.replace(old_text, new)) for line, t in block.units]
+            block.units = [(line, _with_math(t, old_text, new)) for line, t in block.units]
             kept.append(replace(m, tex=new))
         block.math = kept
         block.units = [(line, t) for line, t in block.units if t.strip() or t == "\n"]
@@ -190,6 +190,16 @@ def _drop_empty(parsed: Parsed) -> None:
 
     parsed.headings = [replace(h, index=moved(h.index)) for h in parsed.headings]
     parsed.dfns = [(term, moved(index)) for term, index in parsed.dfns]
+
+
+def _with_math(text: str, tex: str, new: str) -> str:
+    """`text` with the formula `tex` written `new`: in its delimiters, else where it is no part
+    of a longer control word (`\\a` is no part of `\\alpha`)."""
+    for open_, close in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
+        if f"{open_}{tex}{close}" in text:
+            return text.replace(f"{open_}{tex}{close}", f"{open_}{new}{close}")
+    tail = r"(?![A-Za-z])" if tex[-1:].isalpha() else ""
+    return re.sub(re.escape(tex) + tail, lambda _: new, text)
 
 
 def _without_math(text: str, tex: str) -> str:
