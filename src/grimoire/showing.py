@@ -222,7 +222,7 @@ def stored_lines(passages: Sequence[tuple[int, int, str, str]]) -> tuple[str, ..
     return tuple("\n\n".join(parts) for parts in units)
 
 
-TEXTS_KEPT = 2048  # notes' texts kept (an export site of 600 notes read each of them 4 times at 512)
+TEXTS_KEPT = 2048  # notes kept read (an export site of 600 notes read each 4 times at 512)
 
 
 class NoteFiles:

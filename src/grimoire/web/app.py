@@ -26,7 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.responses import StreamingResponse
 
@@ -38,7 +38,6 @@ from grimoire.showing import FORMULA, halves, in_part
 from grimoire.web import layout
 from grimoire.web.render import (
     MARKDOWN_FORMATS,
-    Renderer,
     concept_href,
     math_text,
     mention_html,
