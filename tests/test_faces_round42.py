@@ -130,6 +130,7 @@ def test_the_search_box_offers_names_without_reading_every_name(db: Path) -> Non
         full = _every_row_of(kb, ("concept_names", "entry_names"),
                              lambda: offers.append(kb.suggest("lor")))
         assert kb.suggest("lora")[0] == "LoRA"  # a whole name typed is offered first
+        assert "Attention Mechanism" in kb.suggest("attensio")  # half typed, misspelt
         assert "Stochastic Gradient Descent" in kb.suggest("stochastic gradint")
     assert "LoRA" in offers[0]
     assert full == []  # main scored every entry name per keystroke

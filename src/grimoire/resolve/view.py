@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from grimoire._api_args import text
 from grimoire.errors import NotFound, quoted
@@ -278,13 +278,28 @@ def _near_words(words: list[str], name: list[str]) -> bool:
 
 
 def offers(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
-    """The names to offer for `name` typed in a search box: `name` itself when it is one
-    (`nearest` offers others only), then the nearest names."""
+    """The names to offer for `name` typed in a search box, a word perhaps half typed:
+    `name` itself when it is one, the names it begins ("lor" -> "LoRA"), shortest first, the
+    nearest names (`nearest`), then the names it may be the start of, misspelt ("attensio"
+    -> "Attention": a word half typed is no near spelling of the whole word). One run of the
+    index on names for each, never every name (issue 14)."""
     query = normalize(text(name, "name"))
-    exact = _names_by_norm((norm, shown) for norm, shown, _ in store.concept_names_from(
-        query, _after(query), len(query), len(query), NEAREST_RUN)) if query else {}
-    found = [exact[query]] if query in exact else []
-    return tuple(dict.fromkeys([*found, *nearest(store, name, limit)]))[:limit]
+    if not query:
+        return ()
+    begun = _names_by_norm((norm, shown) for norm, shown, _ in store.concept_names_from(
+        query, _after(query), len(query), 1000, NEAREST_RUN))
+    found = [begun[n] for n in sorted(begun, key=lambda n: (n != query, len(n), n))]
+    if len(found) < limit:
+        found += nearest(store, name, limit)
+    if len(query) >= 4 and len(found) < limit:
+        most = max(1, len(query) // TYPO_EVERY)
+        start = query[:3]
+        misspelt = _names_by_norm(
+            (norm, shown) for norm, shown, _ in store.concept_names_from(
+                start, _after(start), len(query) - most, 1000, NEAREST_RUN)
+            if OSA.distance(query, norm[:len(query)], score_cutoff=most) <= most)
+        found += [misspelt[n] for n in sorted(misspelt, key=lambda n: (len(n), n))]
+    return tuple(dict.fromkeys(found))[:limit]
 
 
 def _after(prefix: str) -> str:
@@ -332,7 +347,7 @@ def _likely_meant(query: str, candidate: str) -> bool:
     if _variant(query, candidate):
         return False
     shorter = min(len(query), len(candidate))
-    edits = Levenshtein.distance(query, candidate)
+    edits = OSA.distance(query, candidate)  # two letters swapped are one typo ("tranfsormer")
     if edits <= shorter // TYPO_EVERY or (
             # A short name's one edit: a typo inside it, not another first letter, which in
             # an acronym names a variant ("QLoRA" and "DoRA" are not "LoRA", "SELU" not "ELU").
