@@ -176,7 +176,13 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
     from grimoire.showing import halves, in_part
-    from grimoire.web.render import MARKDOWN_FORMATS, Renderer, mention_html, safe_url
+    from grimoire.web.render import (
+        MARKDOWN_FORMATS,
+        Renderer,
+        mention_html,
+        numbered,
+        safe_url,
+    )
     from grimoire.web.site import file_at
 
     renderer = Renderer()
@@ -235,6 +241,7 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
                        source_href=sources.href if sources is not None else lambda _span: "#",
                        site=_Offline(line), llm=False, safe_url=absolute_url, offline=True)
     env.filters.update(md=md, tex=renderer.inline, halves=halves, in_part=in_part,
+                       numbered=numbered,
                        mention=lambda line, *how: local(mention_html(line, *how)))
     return env
 

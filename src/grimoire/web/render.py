@@ -652,3 +652,15 @@ def render_note(renderer: Renderer, fmt: str | None, lines: tuple[str, ...],
         # read; a display formula over several lines is drawn whole (`markdown_lines`)
         return list(enumerate(markdown_lines(lines), 1))
     return [(n, renderer.inline(line)) for n, line in enumerate(lines, 1)]
+
+
+def numbered(rendered: Sequence[tuple[int, Markup]], unit: str, lo: int, hi: int) -> Markup:
+    """A source's lines (`render_note`) as its page shows them: each an anchor (`#L12`) with
+    its number, lines `lo` to `hi` highlighted. Written here, not in the template: a Jinja
+    loop over a 700,000-line export was a sixth of `export site`'s time."""
+    shown = escape(unit)
+    page = "p. " if unit == "page" else ""
+    return Markup("".join(
+        f'<div class="line{" hl" if lo <= n <= hi else ""}" id="L{n}"><a class="ln" '
+        f'href="#L{n}" aria-label="{shown} {n}">{page}{n}</a><span class="text">'
+        f'{escape(line)}</span></div>\n' for n, line in rendered))
