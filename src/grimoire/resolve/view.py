@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from grimoire._api_args import text
 from grimoire.errors import NotFound, quoted
@@ -347,8 +347,10 @@ def _likely_meant(query: str, candidate: str) -> bool:
     if _variant(query, candidate):
         return False
     shorter = min(len(query), len(candidate))
-    edits = OSA.distance(query, candidate)  # two letters swapped are one typo ("tranfsormer")
-    if edits <= shorter // TYPO_EVERY or (
+    edits = Levenshtein.distance(query, candidate)
+    # two letters swapped are one typo in a longer name ("tranfsormer"), not in an acronym
+    # ("EUL" is no ELU)
+    if OSA.distance(query, candidate) <= shorter // TYPO_EVERY or (
             # A short name's one edit: a typo inside it, not another first letter, which in
             # an acronym names a variant ("QLoRA" and "DoRA" are not "LoRA", "SELU" not "ELU").
             edits == 1 and query[:1] == candidate[:1]):
