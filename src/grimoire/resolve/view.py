@@ -145,10 +145,10 @@ def suggest(store: Store, name: str, limit: int = 5, *, titled: bool = False) ->
         from grimoire.readers.conventions import unnumbered
 
         bare = normalize(unnumbered(name))
-        spelt = _names_by_norm((norm, shown) for norm, shown, _ in store.concept_names_from(
+        written = _names_by_norm((norm, shown) for norm, shown, _ in store.concept_names_from(
             bare, _after(bare), len(bare), len(bare), NEAREST_RUN)) if bare else {}
-        if bare in spelt:
-            found.insert(0, spelt[bare])
+        if bare in written:
+            found.insert(0, written[bare])
     if titled and len(found) < limit:
         start = f"{query} "
         found += _titled(query, _names_by_norm(
