@@ -12,8 +12,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
-from rapidfuzz import fuzz, process
-
 from grimoire import _api_args as args
 from grimoire.errors import CorruptDatabase, GrimoireError, NotFound, StoreError, quoted
 from grimoire.model import Answer, ConceptId, Hit, Span
@@ -481,18 +479,14 @@ class Grimoire:
 
     @_guarded
     def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
-        """The known names nearest to `name`, for "did you mean"."""
-        args.text(name, "name")
-        names: dict[str, str] = {}
-        for norm, shown in self.store.entry_names():
-            if norm not in names or shown < names[norm]:
-                names[norm] = shown
-        matches = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=None,
-                                  score_cutoff=70)
-        # Ties by name, not by row order: an incremental store and a fresh one with the same
-        # content must suggest the same names (issue 11, item 13).
-        ranked = sorted(matches, key=lambda m: (-m[1], m[0]))
-        return tuple(names[m[0]] for m in ranked[:limit])
+        """The known names nearest to `name`, for "did you mean" and the web search box's
+        offers while a word is typed ("lor" -> "LoRA"): `suggest_concepts`, found through
+        the indexes on names (every entry name was read and scored per keystroke, issue 14);
+        `name` itself first when it is a name."""
+        self._fresh()
+        from grimoire.resolve import view
+
+        return view.offers(self.store, name, limit)
 
     # -- concepts (resolve) -------------------------------------------------------------------
 

@@ -80,13 +80,17 @@ class _Sources:
         known = self.files.known() if self.files is not None else {}
         self.names = note_names((r.path, r.root or r.path) for r in known.values())
         self.cited: dict[str, str] = {}  # a note's path -> its page's file name
+        self.unread: set[str] = set()  # paths the site holds no page of
 
     def page(self, path: str) -> str | None:
         """The file name of `path`'s page (written by `write`), None for a file the store
         did not read well (the site holds no copy of it)."""
         if path in self.cited:
             return self.cited[path]
+        if path in self.unread:
+            return None
         if self.files is None or path not in self.names or self.files.text(path) is None:
+            self.unread.add(path)
             return None
         name = self.names[path]
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "source"
@@ -101,8 +105,7 @@ class _Sources:
         return f"../{SOURCES}/{page}#L{span.start_line}" if page is not None else "#"
 
     def write(self, env: Any, folder: Path) -> None:
-        from grimoire.web.app import render_note
-        from grimoire.web.render import Renderer
+        from grimoire.web.render import Renderer, render_note
 
         if not self.cited or self.files is None:
             return
@@ -173,8 +176,13 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
     from grimoire.showing import halves, in_part
-    from grimoire.web.app import MARKDOWN_FORMATS
-    from grimoire.web.render import Renderer, mention_html, safe_url
+    from grimoire.web.render import (
+        MARKDOWN_FORMATS,
+        Renderer,
+        mention_html,
+        numbered,
+        safe_url,
+    )
     from grimoire.web.site import file_at
 
     renderer = Renderer()
@@ -233,6 +241,7 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
                        source_href=sources.href if sources is not None else lambda _span: "#",
                        site=_Offline(line), llm=False, safe_url=absolute_url, offline=True)
     env.filters.update(md=md, tex=renderer.inline, halves=halves, in_part=in_part,
+                       numbered=numbered,
                        mention=lambda line, *how: local(mention_html(line, *how)))
     return env
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, Levenshtein
 
 from grimoire._api_args import text
 from grimoire.errors import NotFound, quoted
@@ -80,26 +80,45 @@ def find_concept(store: Store, name: str, concept_id: str | None = None) -> Conc
 
 def _labelled(store: Store, name: str, key: str) -> ConceptId:
     """The concept labelled `name` when no concept has it as a name."""
-    labelled = [c for c in summaries(store) if normalize(c.label) == key] if key else []
+    labelled = _labelled_so(store, key) if key else []
     if not labelled:
         raise NotFound(f"no concept named {quoted(name)}", suggestions=nearest(store, name))
     if len(labelled) > 1:
         raise NotFound(f"{quoted(name)} names {len(labelled)} concepts; say which",
-                       suggestions=tuple(f"{c.label} {c.kind}" if c.kind else c.label
-                                         for c in labelled),
-                       choices=tuple((c.label, c.id) for c in labelled))
-    return labelled[0].id
+                       suggestions=tuple(f"{label} {kind}" if kind else label
+                                         for _, label, kind in labelled),
+                       choices=tuple((label, cid) for cid, label, _ in labelled))
+    return labelled[0][0]
+
+
+def _labelled_so(store: Store, key: str) -> list[tuple[ConceptId, str, str | None]]:
+    """(id, label, kind) of the concepts whose label is `key` (normalised) but no name of
+    theirs, A-Z by key. Such a label is a name with its kind word dropped ("Labeling" of
+    "Labeling Function"), so it begins a name of the concept: one run of the index on names,
+    shortest first, never every concept (issue 14: a miss read every label)."""
+    start = f"{key} "
+    ids = {concept for _, _, concept in store.concept_names_from(
+        start, _after(start), len(start) + 1, 1000, 20 * NEAREST_RUN)}
+    labels = store.concept_labels(ids)
+    rows = {cid: store.concept_row(cid) for cid, (label, _) in labels.items()
+            if normalize(label) == key}
+    found = sorted((row.key, cid) for cid, row in rows.items() if row is not None)
+    return [(ConceptId(str(cid)), *labels[cid]) for _, cid in found]
 
 
 def suggest(store: Store, name: str, limit: int = 5, *, titled: bool = False) -> tuple[str, ...]:
-    """The concept names nearest to `name`, for "did you mean"; `titled` adds the names that
-    are `name` with a subtitle (a name asked for by a user, not each wanted page's)."""
-    names = _names_by_norm(store.concept_name_list())
+    """The concept names nearest to `name`, for "did you mean" (lint's wanted pages and dead
+    links); `titled` adds the names that are `name` with a subtitle (a name asked for by a
+    user, not each wanted page's).
+
+    Judged among the names an index finds (`_near_names`), never every name: lint asked
+    for every name once per wanted page (issue 14)."""
     query = normalize(text(name, "name"))
-    if not names or not query:
+    if not query:
         return ()
-    matches = process.extract(query, sorted(names), scorer=fuzz.WRatio, limit=limit * 4,
-                              score_cutoff=70)
+    names = _names_by_norm((norm, shown) for norm, shown, _ in _near_names(store, query))
+    scored = [(norm, fuzz.WRatio(query, norm)) for norm in sorted(names)]
+    matches = sorted((m for m in scored if m[1] >= 70), key=lambda m: -m[1])[:limit * 4]
     # WRatio rewards a short name inside a long one ('Bloom Filter' -> 'NER', 'Data
     # Parallelism' -> 'Linux Foundation AI And Data'); offer only what is likely right: a near
     # spelling of the whole name, or the same words in another order (issue 10, defect 11).
@@ -124,12 +143,36 @@ def suggest(store: Store, name: str, limit: int = 5, *, titled: bool = False) ->
         # outline it came from, and the page without it is what was meant (round 31: a
         # Logseq graph; the link is still reported, as the note app would open a new page).
         from grimoire.readers.conventions import unnumbered
-        bare = names.get(normalize(unnumbered(name)))
-        if bare is not None:
-            found.insert(0, bare)
+
+        bare = normalize(unnumbered(name))
+        written = _names_by_norm((norm, shown) for norm, shown, _ in store.concept_names_from(
+            bare, _after(bare), len(bare), len(bare), NEAREST_RUN)) if bare else {}
+        if bare in written:
+            found.insert(0, written[bare])
     if titled and len(found) < limit:
-        found += _titled(query, names)
+        start = f"{query} "
+        found += _titled(query, _names_by_norm(
+            (norm, shown) for norm, shown, _ in store.concept_names_from(
+                start, _after(start), len(start) + 1, 1000, NEAREST_RUN)))
     return tuple(dict.fromkeys(found))[:limit]
+
+
+def _near_names(store: Store, query: str) -> list[tuple[str, str, int]]:
+    """(norm, name, concept id) of the names `suggest` judges: a near spelling or a longer
+    ending is among the names that start with the query's letter and are about its length
+    (one run of the index on names), the same words in another order among the names of
+    the entries whose names hold its words (the entries' full-text index)."""
+    shortest = max(1, len(query) - len(query) // TYPO_EVERY - INFLECTION)
+    longest = len(query) + len(query) // TYPO_EVERY + INFLECTION
+    letter = query[0]
+    rows = store.concept_names_from(letter, _after(letter), shortest, longest,
+                                    20 * NEAREST_RUN)
+    words = tuple(dict.fromkeys(query.split()))
+    if len(words) > 1:
+        hits = store.fts_entries(TextQuery(words=words), NEAREST_WORDS, weights=(1.0, 0.0))
+        concepts = set(store.concepts_of_entries([h.id for h in hits if h.score > 0]).values())
+        rows += store.concept_names_of_concepts(concepts)
+    return rows
 
 
 NEAREST_WORDS = 100  # entries whose names hold a word of the query, looked at for "did you mean"
@@ -194,9 +237,20 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
                              weights=(1.0, 0.0))
     concepts = set(store.concepts_of_entries([h.id for h in hits if h.score > 0]).values())
     wanted = set(words)
-    for norm, shown, concept in store.concept_names_of_concepts(concepts):
-        if wanted <= set(nw := norm.split()):
+    named = store.concept_names_of_concepts(concepts)
+    if len(words[0]) >= 4:
+        # A typo in a word of a longer name ("attension" -> "Attention Mechanism"): the names
+        # that begin as its first word does (one run of the index), each word then judged
+        # (`_near_words`); the full-text index finds no misspelt word.
+        start = words[0][:3]
+        named += store.concept_names_from(start, _after(start), len(query) - 1, 1000,
+                                          NEAREST_RUN)
+    for norm, shown, concept in named:
+        nw = norm.split()
+        if wanted <= set(nw):
             offer(norm, shown, concept, (1, len(nw) - len(words), len(norm), norm))
+        elif len(nw) > len(words) and _near_words(words, nw):
+            offer(norm, shown, concept, (2, len(nw) - len(words), len(norm), norm))
     out: list[str] = []
     seen: set[int] = set()
     kept: list[str] = []
@@ -212,6 +266,40 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
         kept += [norm, spelt]
         out.append(shown)
     return tuple(dict.fromkeys(out))[:limit]
+
+
+def _near_words(words: list[str], name: list[str]) -> bool:
+    """Whether each of the query's `words` is a word of the `name`'s or a near spelling of
+    one (`_likely_meant`, a word of 4 letters or more), and one of them is: "gradint
+    descent" in "Stochastic Gradient Descent"."""
+    return any(w not in name for w in words) and all(
+        w in name or (len(w) >= 4 and any(_likely_meant(w, n) for n in name if n[:1] == w[:1]))
+        for w in words)
+
+
+def offers(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
+    """The names to offer for `name` typed in a search box, a word perhaps half typed:
+    `name` itself when it is one, the names it begins ("lor" -> "LoRA"), shortest first, the
+    nearest names (`nearest`), then the names it may be the start of, misspelt ("attensio"
+    -> "Attention": a word half typed is no near spelling of the whole word). One run of the
+    index on names for each, never every name (issue 14)."""
+    query = normalize(text(name, "name"))
+    if not query:
+        return ()
+    begun = _names_by_norm((norm, shown) for norm, shown, _ in store.concept_names_from(
+        query, _after(query), len(query), 1000, NEAREST_RUN))
+    found = [begun[n] for n in sorted(begun, key=lambda n: (n != query, len(n), n))]
+    if len(found) < limit:
+        found += nearest(store, name, limit)
+    if len(query) >= 4 and len(found) < limit:
+        most = max(1, len(query) // TYPO_EVERY)
+        start = query[:3]
+        misspelt = _names_by_norm(
+            (norm, shown) for norm, shown, _ in store.concept_names_from(
+                start, _after(start), len(query) - most, 1000, NEAREST_RUN)
+            if OSA.distance(query, norm[:len(query)], score_cutoff=most) <= most)
+        found += [misspelt[n] for n in sorted(misspelt, key=lambda n: (len(n), n))]
+    return tuple(dict.fromkeys(found))[:limit]
 
 
 def _after(prefix: str) -> str:
@@ -235,17 +323,12 @@ def _one_per_concept(store: Store, names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _titled(query: str, names: dict[str, str]) -> list[str]:
-    """The names that are `query` with a subtitle after it, A-Z: `show xgboost` on notes whose
-    page is titled "XGBoost — A to Z" said only "no concept named 'xgboost'" (round 31), on
-    every face; the whole name is no near spelling of it, and a shared word alone is not
-    offered (`_likely_meant`)."""
+    """Of `names` (those that begin with `query`'s words), the ones that are `query` with a
+    subtitle after it, A-Z: `show xgboost` on notes whose page is titled "XGBoost — A to Z"
+    said only "no concept named 'xgboost'" (round 31), on every face; the whole name is no
+    near spelling of it, and a shared word alone is not offered (`_likely_meant`)."""
     out = set()
-    start = query[:3]
     for shown in names.values():
-        # `in` first: searching and normalising every name took 115 ms a call at 20,000
-        # names, and lint asks once per wanted page. An ASCII name holds the query's letters.
-        if shown.isascii() and start not in shown.lower():
-            continue
         m = SUBTITLE.search(shown)
         if m is not None and normalize(shown[:m.start()]) == query:
             out.add(shown)
@@ -265,7 +348,9 @@ def _likely_meant(query: str, candidate: str) -> bool:
         return False
     shorter = min(len(query), len(candidate))
     edits = Levenshtein.distance(query, candidate)
-    if edits <= shorter // TYPO_EVERY or (
+    # two letters swapped are one typo in a longer name ("tranfsormer"), not in an acronym
+    # ("EUL" is no ELU)
+    if OSA.distance(query, candidate) <= shorter // TYPO_EVERY or (
             # A short name's one edit: a typo inside it, not another first letter, which in
             # an acronym names a variant ("QLoRA" and "DoRA" are not "LoRA", "SELU" not "ELU").
             edits == 1 and query[:1] == candidate[:1]):

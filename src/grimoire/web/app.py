@@ -26,7 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.responses import StreamingResponse
 
@@ -37,11 +37,12 @@ from grimoire.model import Answer, Span
 from grimoire.showing import FORMULA, halves, in_part
 from grimoire.web import layout
 from grimoire.web.render import (
-    Renderer,
+    MARKDOWN_FORMATS,
     concept_href,
-    markdown_lines,
     math_text,
     mention_html,
+    numbered,
+    render_note,
     safe_url,
     whole_formulas,
 )
@@ -68,7 +69,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                        store_notices=lambda: site.kb.notices)  # a read-only store's (round 37)
     env.filters.update(md=_md_filter(site), tex=site.renderer.inline, answer_html=answer_html,
                        snippet=snippet_html, mention=mention_html, halves=halves,
-                       in_part=in_part)
+                       in_part=in_part, numbered=numbered)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
@@ -334,10 +335,6 @@ def _not_found(e: NotFound, name: str) -> JSONResponse:
     return JSONResponse({**serialize.not_found(e), "name": name}, 404)
 
 
-# A notebook's definition is its Markdown cells' text and its code cells fenced: Markdown.
-MARKDOWN_FORMATS = {"markdown", "obsidian", "notebook"}
-
-
 def _md_filter(site: Site) -> Any:
     def md(text: str, path: str = "", format: str = "markdown") -> Markup:
         if format not in MARKDOWN_FORMATS:
@@ -345,24 +342,6 @@ def _md_filter(site: Site) -> Any:
         return site.renderer.markdown(
             text, (lambda target: site.files.image_url(path, target)) if path else None)
     return md
-
-
-def render_note(renderer: Renderer, fmt: str | None, lines: tuple[str, ...],
-                unit: str = "line") -> list[tuple[int, Markup]]:
-    """Each line of the note with its inline math rendered (line anchors stay exact). A
-    notebook's lines are JSON, where a formula's every backslash is written twice: drawn,
-    `"$\\\\hat{y}$"` read "haty" (round 37), so they are shown as the file holds them; so is
-    a PDF's text (page by page), which is no markup."""
-    if unit != "line":  # a page with no text (an image, a scan) says so, not a blank
-        return [(n, escape(line) if line else Markup('<span class="dim">(no text read from '
-                                                      f'this {escape(unit)})</span>'))
-                for n, line in enumerate(lines, 1)]
-    if fmt == "notebook":
-        return [(n, escape(line)) for n, line in enumerate(lines, 1)]
-    if fmt in ("markdown", "obsidian"):  # `\\(x\\)` and kramdown's `\\\\(x\\\\)` are math, as
-        # read; a display formula over several lines is drawn whole (`markdown_lines`)
-        return list(enumerate(markdown_lines(lines), 1))
-    return [(n, renderer.inline(line)) for n, line in enumerate(lines, 1)]
 
 
 def snippet_html(snippet: str) -> Markup:
