@@ -10,18 +10,14 @@ written in one transaction, like on SQLite.
   and both engines store the same text.
 - Order: text columns use the "C" collation (code point order, as SQLite's BINARY), and every
   list has a full ORDER BY ending on an id, so ties come out the same way each time.
-- Concurrency: ingests of different folders touch different rows, but for
-  `passage_words` (the passages' vocabulary, counted by triggers: a common word's row is
-  written by nearly every file). A write of files therefore holds the vocabulary's lock
-  from its start to its commit: writes of files from two processes take turns (before
-  round 42 they ran side by side; their rows deadlocked on the shared words). Two more rows
-  are shared: `concept_state`, only updated when clean, and the change counter's, bumped by
-  a writing transaction's last statement (`change_counter`). A write of a file takes an
-  advisory lock shared and resolve takes it alone, from its read to its write: so a resolve
-  never reads half of another process's files, nor writes concepts read before that
-  process's files over the ones its resolve wrote. Two writes of the same file take turns on
-  a lock of its path (`_writing_files`). Vectors are written in id order, so two embedders
-  cannot deadlock on each other's rows.
+- Concurrency: ingests of different folders touch different rows. Two rows are shared:
+  `concept_state`, only updated when clean, and the change counter's, bumped by a writing
+  transaction's last statement (`change_counter`). A write of a file takes an advisory lock
+  shared (writes of files do not wait on each other) and resolve takes it alone, from its
+  read to its write: so a resolve never reads half of another process's files, nor writes
+  concepts read before that process's files over the ones its resolve wrote. Two writes of
+  the same file take turns on a lock of its path (`_writing_files`). Vectors are written in
+  id order, so two embedders cannot deadlock on each other's rows.
 """
 
 from __future__ import annotations
@@ -61,11 +57,10 @@ from grimoire.store.postgres_queries import PostgresQueries
 from grimoire.store.postgres_schema import ENTRY_TSV_UPDATE, MIGRATIONS, PASSAGE_TSV_UPDATE
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 
-_LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1" to "GRM4", "GRM6")
+_LOCK_MIGRATE = 0x47524D31  # advisory lock keys ("GRM1" to "GRM4")
 LOCK_RESOLVE = 0x47524D32
 _LOCK_PATH = 0x47524D33  # with a second key: the hash of the file's path
 LOCK_INDEX = 0x47524D34  # with a second key: the dimension of the vectors indexed
-_LOCK_WORDS = 0x47524D36  # the passages' vocabulary (`passage_words`); "GRM5" is the benches'
 
 # The change counter's bump, a no-op in a transaction that wrote nothing (a search's
 # `SET LOCAL`): PostgreSQL gives a transaction an id at its first write, and only then.
@@ -695,18 +690,14 @@ def _link_rows(doc_id: int, entry_id: int | None, links: Sequence[Link]) -> list
 def _writing_files(c: psycopg.Connection[Any], paths: Sequence[str] = ()) -> None:
     """Take the locks a transaction that writes files needs, first, before any row.
 
-    - The files' lock, shared: resolve waits for writes of files and they for it
-      (`PostgresStore.resolving`).
-    - The vocabulary's lock, alone: the triggers that count the passages' words
-      (`passage_words`) update the same rows for every file, so two writes of files take
-      turns. Taken before any path's lock, it cannot deadlock with one.
+    - The files' lock, shared: writes of files do not wait on each other, resolve waits for
+      them and they for it (`PostgresStore.resolving`).
     - Each file's own lock, in one order in every process: two processes that write the same
       file (two people ingesting one shared folder) take turns, the second replacing what the
       first wrote, instead of one failing on the other's row (a duplicate path, or a deadlock
       when each holds a file the other wants next).
     """
     c.execute("SELECT pg_advisory_xact_lock_shared(%s)", (LOCK_RESOLVE,))
-    c.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_WORDS,))
     if not paths:
         return
     # In the order of the keys themselves: two paths may share a key.
