@@ -36,8 +36,10 @@ def _as_ts_stat_counts(location: str) -> None:
         kept = conn.execute("SELECT word, ndoc FROM passage_words ORDER BY word").fetchall()
         counted = conn.execute("SELECT word, ndoc FROM ts_stat('SELECT tsv FROM passages')"
                                " ORDER BY word COLLATE \"C\"").fetchall()
+        notes = conn.execute("SELECT count(*) FROM passage_word_changes").fetchone()
     assert kept == counted
     assert len(kept) > 500
+    assert notes == (0,)  # each transaction's notes were summed at its commit, then cleared
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -94,8 +96,9 @@ def test_a_store_from_before_the_step_gains_the_vocabulary(
     from grimoire.store.postgres_schema import MIGRATIONS
 
     with psycopg.connect(url, autocommit=True) as conn:  # as schema 8 left it
-        conn.execute("DROP TABLE passage_words")
-        conn.execute("DROP FUNCTION grimoire_passage_words CASCADE")
+        conn.execute("DROP TABLE passage_words, passage_word_changes, passage_words_pending")
+        conn.execute("DROP FUNCTION grimoire_passage_words, grimoire_passage_words_commit"
+                     " CASCADE")
         conn.execute("UPDATE grimoire_schema SET version = %s", (len(MIGRATIONS) - 1,))
     with closing(open_store(url)) as store:
         _as_ts_stat_counts(url)
