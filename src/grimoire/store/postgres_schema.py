@@ -294,19 +294,21 @@ def stored_once(conn: Any) -> None:
 #   transactions take the rows they share in the same order. Counting into `passage_words`
 #   at each statement instead made a common word's row one more version per passage: 1,000
 #   passages inserted in one transaction took 17-54 s instead of 1.2-1.5 s at 100k passages.
+# The step runs again whole on a store whose version was set back (as tests do): it counts
+# the passages afresh.
 PASSAGE_WORDS = f"""
-CREATE TABLE passage_words (
+CREATE TABLE IF NOT EXISTS passage_words (
     word {T} PRIMARY KEY,
     ndoc integer NOT NULL
 );
-CREATE UNLOGGED TABLE passage_word_changes (
+CREATE UNLOGGED TABLE IF NOT EXISTS passage_word_changes (
     tx bigint NOT NULL,
     word {T} NOT NULL,
     n integer NOT NULL
 );
-CREATE INDEX passage_word_changes_tx ON passage_word_changes(tx);
-CREATE TABLE passage_words_pending (tx bigint PRIMARY KEY);
-CREATE FUNCTION grimoire_passage_words() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE INDEX IF NOT EXISTS passage_word_changes_tx ON passage_word_changes(tx);
+CREATE TABLE IF NOT EXISTS passage_words_pending (tx bigint PRIMARY KEY);
+CREATE OR REPLACE FUNCTION grimoire_passage_words() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO passage_word_changes (tx, word, n)
@@ -331,7 +333,7 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-CREATE FUNCTION grimoire_passage_words_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION grimoire_passage_words_commit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO passage_words AS p (word, ndoc)
         SELECT word, sum(n) FROM passage_word_changes WHERE tx = NEW.tx
@@ -343,6 +345,9 @@ BEGIN
     DELETE FROM passage_words_pending WHERE tx = NEW.tx;
     RETURN NULL;
 END $$;
+DROP TRIGGER IF EXISTS passage_words_added ON passages;
+DROP TRIGGER IF EXISTS passage_words_removed ON passages;
+DROP TRIGGER IF EXISTS passage_words_changed ON passages;
 CREATE TRIGGER passage_words_added AFTER INSERT ON passages
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION grimoire_passage_words();
 CREATE TRIGGER passage_words_removed AFTER DELETE ON passages
@@ -351,8 +356,19 @@ CREATE TRIGGER passage_words_removed AFTER DELETE ON passages
 CREATE TRIGGER passage_words_changed AFTER UPDATE ON passages
     REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT
     EXECUTE FUNCTION grimoire_passage_words();
-CREATE CONSTRAINT TRIGGER passage_words_commit AFTER INSERT ON passage_words_pending
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION grimoire_passage_words_commit();
+-- Not dropped and made again: a write earlier in the same transaction (step 5's, run again)
+-- has its event queued on it.
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'passage_words_commit'
+                   AND tgrelid = 'passage_words_pending'::regclass) THEN
+        CREATE CONSTRAINT TRIGGER passage_words_commit AFTER INSERT ON passage_words_pending
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+            EXECUTE FUNCTION grimoire_passage_words_commit();
+    END IF;
+END $$;
+DELETE FROM passage_word_changes;
+DELETE FROM passage_words_pending;
+DELETE FROM passage_words;
 INSERT INTO passage_words (word, ndoc)
     SELECT word, ndoc FROM ts_stat('SELECT tsv FROM passages');
 """
