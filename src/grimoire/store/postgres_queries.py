@@ -271,24 +271,13 @@ class PostgresQueries(ConceptLookups):
             " LIMIT %s", (word, limit))]
 
     def index_terms(self, prefix: str) -> list[tuple[str, int]]:
-        """From the passages' vocabulary (`ts_stat`), read once per change of the store and
-        kept sorted in memory: PostgreSQL has no index of its lexemes to read a range of, so
-        the first typo query after a write pays one pass over the tsvectors."""
+        """One range of the passages' vocabulary (`passage_words`, kept by the writes: schema
+        step 9), in code point order (its "C" collation)."""
         if not prefix:
             return []
-        import bisect
-
-        counter = self.change_counter()
-        kept = getattr(self, "_vocabulary", None)
-        if kept is None or kept[0] != counter:
-            rows = sorted((str(w), int(n)) for w, n in self._all(
-                "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM passages')"))
-            kept = (counter, [w for w, _ in rows], rows)
-            self._vocabulary = kept
-        _, terms, rows = kept
-        lo = bisect.bisect_left(terms, prefix)
-        hi = bisect.bisect_left(terms, prefix + "\U0010ffff")
-        return rows[lo:hi]
+        return [(str(w), int(n)) for w, n in self._all(
+            "SELECT word, ndoc FROM passage_words WHERE word >= %s AND word < %s ORDER BY word",
+            (prefix, prefix + "\U0010ffff"))]
 
     def term_passage_counts(
         self, terms: Iterable[str], *, anywhere: bool = False
