@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -121,39 +121,57 @@ class PgDatabases:
         self.server = server
         self.names: dict[str, str] = {}
         self.count = itertools.count()
+        self.empty_store: str | None = None  # `store_url`'s template
+        self.last = ""  # the database made last
 
     def url(self, key: str | None = None) -> str:
         """A database URL for `key` (a new, empty database the first time; None: always new)."""
-        if key is not None and key in self.names:
-            return self.server.get_uri(self.names[key])
-        name = f"t{os.getpid()}_{next(self.count)}"
-        import psycopg
+        return self._database(key, "template1")
 
-        with psycopg.connect(self.server.get_uri(), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+    def store_url(self, key: str, open_store: Callable[[str], Any]) -> str:
+        """The database of the store a test opens at the path `key`: new the first time, a
+        copy of a database where `open_store` made an empty store (its schema: the tables,
+        indexes, pgvector, the text-search configuration), made once a pass. Making that
+        schema took 0.2-1 s of the server's time for each of the ~1,000 stores a pass opens;
+        the copy is what opening a new database leaves, row for row. Making the schema, and
+        every migration, stays checked on new databases (`url`: tests/store)."""
+        if self.empty_store is None:
+            empty = self._database(None, "template1")
+            open_store(empty).close()
+            self.empty_store = self.last
+        return self._database(key, self.empty_store)
+
+    def _database(self, key: str | None, template: str) -> str:
+        if key is not None and key in self.names:
+            return str(self.server.get_uri(self.names[key]))
+        name = self.last = f"t{os.getpid()}_{next(self.count)}"
+        self._create(name, template)
         if key is not None:
             self.names[key] = name
         return str(self.server.get_uri(name))
 
     def copy(self, source: str, key: str) -> None:
-        """The database of `key` made a copy of the one of `source` (PostgreSQL's template
-        copy: `source` must have no open connection, so a server still closing one is waited
-        for)."""
+        """The database of `key` made a copy of the one of `source`."""
+        name = f"t{os.getpid()}_{next(self.count)}"
+        self._create(name, self.names[source])
+        self.names[key] = name
+
+    def _create(self, name: str, template: str) -> None:
+        """A new database, a copy of `template` (PostgreSQL's template copy: `template` must
+        have no open connection, so a server still closing one is waited for)."""
         import time
 
         import psycopg
 
-        name = f"t{os.getpid()}_{next(self.count)}"
         with psycopg.connect(self.server.get_uri(), autocommit=True) as conn:
             for attempt in range(100):
                 try:
-                    conn.execute(f"CREATE DATABASE {name} TEMPLATE {self.names[source]}")
-                    break
+                    conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+                    return
                 except psycopg.errors.ObjectInUse:
                     if attempt == 99:
                         raise
                     time.sleep(0.1)
-        self.names[key] = name
 
 
 @pytest.fixture(scope="session")
@@ -212,7 +230,7 @@ def _store_switch(request: pytest.FixtureRequest) -> Iterator[None]:
         if url.startswith(("postgres://", "postgresql://")):
             return real(url, **options)
         path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
-        return real(databases.url(str(Path(path).resolve())))
+        return real(databases.store_url(str(Path(path).resolve()), real))
 
     patch = pytest.MonkeyPatch()
     patch.setattr(knowledge, "open_store", open_on_postgres)
