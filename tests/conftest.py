@@ -274,8 +274,10 @@ def _module(item: pytest.Item) -> str:
 
 
 def _moved_to_postgres(item: pytest.Item) -> bool:
-    """In the split run, the PostgreSQL pass runs this test of NO_STORE."""
-    return bool({_module(item), item.nodeid.split("[")[0]} & NO_STORE_ON_POSTGRES)
+    """In the split run, the PostgreSQL pass runs this test that opens no store (a module
+    named in NO_STORE_ON_POSTGRES moves its tests that open none, the others stay)."""
+    return (_opens_no_store(item)
+            and bool({_module(item), item.nodeid.split("[")[0]} & NO_STORE_ON_POSTGRES))
 
 
 def _opens_no_store(item: pytest.Item) -> bool:
