@@ -142,11 +142,9 @@ def unsanitized_server(hostile_db: Path) -> Iterator[Running]:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """A headless Chromium for every module's pages: each test opens a page (or a context)
-    of its own, which shares nothing with another's (cookies, storage, cache), so one
-    launch serves the run (it was one a module: 12 launches a pass)."""
+    """A headless Chromium for one module's pages (test_browser.py has its own)."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
