@@ -132,7 +132,7 @@ class PgDatabases:
         """The database of the store a test opens at the path `key`: new the first time, a
         copy of a database where `open_store` made an empty store (its schema: the tables,
         indexes, pgvector, the text-search configuration), made once a pass. Making that
-        schema in each of the ~800 stores a pass opens cost 0.075-0.11 s of CPU a store, most
+        schema in each of the ~1,000 stores a pass opens cost 0.075-0.14 s of CPU a store, most
         of it the server's (bench/README.md, round 42); the copy is what opening a new
         database leaves, row for row. Making the schema, and every migration, stays checked
         on new databases (`url`: tests/store)."""
