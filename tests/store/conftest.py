@@ -59,7 +59,9 @@ def new_store(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> St
     if engine == "sqlite":
         return open_store(str(tmp_path / "kb.db"))
     databases: PgDatabases = request.getfixturevalue("pg")
-    return open_store(databases.url())
+    # A copy of the pass's empty store (`store_url`); a new database's own schema is made by
+    # the tests that call `pg.url()`.
+    return open_store(databases.store_url(str(tmp_path / "kb.db"), open_store))
 
 
 @pytest.fixture(params=ENGINES)
