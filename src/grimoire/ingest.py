@@ -188,8 +188,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # control characters, underscores between words of a file name, numbered `.txt` records
 # (read41b); "100 Days of ML", "(Soft) Attention", "Registration" beside no course heading,
 # Quarto tabs that are concepts, dated meeting notes (review41b: read at 51 too, as no store
-# was released at 49-51).
-READ_VERSION = b"grimoire-read-51\x00"
+# was released at 49-51). 52: a Jekyll page's lines of Liquid alone (figures, captures,
+# comments; `{% highlight %}` a fence), `relative_url` links to its collection's pages, and a
+# one-line `{% capture %}` no template (qa42).
+READ_VERSION = b"grimoire-read-52\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
