@@ -317,7 +317,7 @@ def names_no_concept(title: str) -> bool:
     `<% tp.file.title %>`), a repository's README (a heading-less `README.md` is titled by its
     file), a vault's index ("MOC", "Index - Clustering", "Home"), a Logseq page of a PDF's
     highlights (`hls__paper_1667264759596_0`), a page titled by the note it was printed from
-    ("gd_on_quadratics.md").
+    ("gd_on_quadratics.md"), a home page's "Welcome!", a section's number ("1.1").
 
     >>> names_no_concept("ML MOC"), names_no_concept("Index - Clustering")
     (True, True)
@@ -336,7 +336,18 @@ def names_no_concept(title: str) -> bool:
         or _FILE_TITLE.fullmatch(stripped) is not None \
         or _NUMBERED_TASK.fullmatch(stripped) is not None \
         or _NOT_FOUND.fullmatch(stripped) is not None \
-        or _LISTING.fullmatch(stripped) is not None
+        or _LISTING.fullmatch(stripped) is not None \
+        or _WELCOME.fullmatch(stripped) is not None \
+        or _SECTION_NUMBER_ONLY.fullmatch(stripped) is not None
+
+
+# A site's home page greeting its reader ("Welcome!", "Welcome to my notes"; round 42: a Jekyll
+# site's `index.md`, whose layout draws the list of notes, was the concept "Welcome!").
+_WELCOME = re.compile(r"welcome(?:\s+to\b.*)?[!.]?", re.IGNORECASE)
+# A section's number as a whole title ("# 1.1" over a homework's first exercise, "2)", "3.";
+# round 42: a vault's question sheet was the concept "1.1"). A year or a count ("1984") is
+# no section number.
+_SECTION_NUMBER_ONLY = re.compile(r"\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]")
 
 
 # A day's notes named the other way round: "Daily Notes: 2025-11-16", "Log for 2024-03-05",

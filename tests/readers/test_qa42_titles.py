@@ -1,0 +1,38 @@
+"""Round 42 (qa42): names a new user met as concepts in an Obsidian vault of course notes and
+a Jekyll site's home page; rebuilt in our own words."""
+
+from __future__ import annotations
+
+from grimoire.readers import read_file
+
+
+def _terms(fmt: str, text: str, path: str) -> list[str]:
+    return [e.term for d in read_file(fmt, text.encode(), path) for e in d.entries]
+
+
+def test_a_heading_that_is_only_a_section_number_names_no_concept() -> None:
+    """A homework's questions kept under "# 1.1", "# 1.2", ... (one heading per exercise of
+    the sheet), in a file whose name says only that it holds questions: `list` showed the
+    concept "1.1", and `show 1.1` the whole sheet. A section's number names nothing; the
+    sheet's text stays searchable."""
+    text = ("# 1.1\n1. Should the weights be derived by hand or learned from a toy set?\n\n"
+            "# 1.2\n1. Does this network skip a layer?\n")
+    for fmt in ("obsidian", "markdown"):
+        docs = read_file(fmt, text.encode(), "vault/Nets HW1 Questions.md")
+        assert [e.term for d in docs for e in d.entries] == [], fmt
+        assert "derived by hand" in " ".join(p.text for d in docs for p in d.passages)
+    # A number with a name after it is still unnumbered to its name; a year names a thing.
+    assert _terms("obsidian", "# 2.3 Attention\n\nAttention weighs each input by its "
+                  "match with the query.\n", "vault/Attention.md") == ["Attention"]
+    assert _terms("markdown", "# 1984\n\n1984 is a novel about a state that watches.\n",
+                  "books/novel.md") == ["1984"]
+
+
+def test_a_site_home_page_titled_welcome_names_no_concept() -> None:
+    """A Jekyll site's `index.md` titled "Welcome!" (its layout draws the list of notes) was
+    the concept "Welcome!" with no definition."""
+    for title in ("Welcome!", "Welcome to my learning notes"):
+        text = f"---\nlayout: home\ntitle: \"{title}\"\nusemathjax: false\n---\n"
+        assert _terms("markdown", text, "site/index.md") == [], title
+    text = "# Hello World\n\nA hello world program prints one line; it is the first program.\n"
+    assert _terms("markdown", text, "notes/hello.md") == ["Hello World"]
