@@ -36,3 +36,16 @@ def test_a_site_home_page_titled_welcome_names_no_concept() -> None:
         assert _terms("markdown", text, "site/index.md") == [], title
     text = "# Hello World\n\nA hello world program prints one line; it is the first program.\n"
     assert _terms("markdown", text, "notes/hello.md") == ["Hello World"]
+
+
+def test_a_numbered_set_of_exercises_names_no_concept() -> None:
+    """A site kept its practice sheets as `exercises_01.md` titled "Exercises 01", "Exercises
+    Part 2", "C++ Exercises 03": ten concepts, each a sheet of questions on a subject, none a
+    thing to look up. A numbered exercise ("Exercise 1") already named none."""
+    body = "1. Which clause keeps the rows of a group that pass a test?\n"
+    for title in ("Exercises 01", "Exercises Part 2", "C++ Exercises 03", "Problems 4"):
+        text = f"---\ntitle: \"{title}\"\n---\n\n{body}"
+        assert _terms("markdown", text, "site/_notes/sql/sheet.md") == [], title
+    for title in ("Q-Learning", "Two Sample Problems"):
+        text = f"---\ntitle: \"{title}\"\n---\n\n{title} is what this page explains, with care.\n"
+        assert _terms("markdown", text, "site/_notes/sql/page.md") == [title], title

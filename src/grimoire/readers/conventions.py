@@ -392,8 +392,12 @@ _DATED_NOTES = re.compile(r"(.+?)\s+(?:notes|recap|log|journal|review|updates?)(
 # round 32): the course's order, not a name; merged, the three were one concept in conflict.
 # So is a quiz's, "Quiz 1", "Q1", "Quiz Question 1" (round 41: a vault's two quizzes `Q1.md` in
 # two courses' folders were one concept "Quiz Question 1", merged by the name "Q1").
+# A numbered sheet of them too, also under its subject: "Exercises 01", "Exercises Part 2", "C++
+# Exercises 03" (round 42: a site's ten practice sheets were concepts).
 _NUMBERED_TASK = re.compile(r"(?:quiz\s*)?(?:problem|question|exercise|homework|assignment|task"
-                            r"|lab|quiz|q)\s*\d{1,3}[a-z]?", re.IGNORECASE)
+                            r"|lab|quiz|q)\s*\d{1,3}[a-z]?"
+                            r"|(?:[\w+#.-]+\s+)?(?:exercises|problems|questions)\s+(?:part\s+)?"
+                            r"\d{1,3}", re.IGNORECASE)
 
 
 # A note that sums up, opens or closes the notes beside it, named so by its file: a book's
