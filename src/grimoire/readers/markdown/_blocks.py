@@ -88,8 +88,11 @@ _LIQUID_URL = re.compile(
 # with (`{% include image.html url="..." description="..." %}`) or builds its caption
 # (`{% capture img_desc %}...{% endcapture %}`); a tag's body holds no `%}` (so a line is
 # split one way only: no backtracking).
-_LIQUID_ONLY = re.compile(r"[ \t]*(?:(?:\{%(?:[^%]|%(?!\}))*%\}|\{\{(?:[^}]|\}(?!\}))*\}\})[ \t]*)+")
-_LIQUID_INCLUDE = re.compile(r"\{%-?\s*include(?:_relative)?\s(?:[^%]|%(?!\}))*%\}")
+_LIQUID_ONLY = re.compile(r"[ \t]*(?:(?:\{%(?:[^%]|%(?!\}))*%\}|\{\{(?:[^}]|\}(?!\}))*\}\})"
+                          r"[ \t]*)+")
+# An include's body stops at the next `{%` too: an unclosed one is tried up to there only (a
+# line of 50,000 `{% include` with no `%}` was quadratic).
+_LIQUID_INCLUDE = re.compile(r"\{%-?\s*include(?:_relative)?\s(?:[^%{]|%(?!\})|\{(?!%))*%\}")
 _LIQUID_CAPTION = re.compile(r"\b(?:description|caption|alt)=\"([^\"]*)\"")
 _LIQUID_HIGHLIGHT = re.compile(r"[ \t]*\{%-?\s*highlight\s+([\w+#.-]+)(?:\s[^%]*)?%\}[ \t]*")
 _LIQUID_END_HIGHLIGHT = re.compile(r"[ \t]*\{%-?\s*endhighlight\s*-?%\}[ \t]*")
