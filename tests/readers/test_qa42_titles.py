@@ -49,3 +49,20 @@ def test_a_numbered_set_of_exercises_names_no_concept() -> None:
     for title in ("Q-Learning", "Two Sample Problems"):
         text = f"---\ntitle: \"{title}\"\n---\n\n{title} is what this page explains, with care.\n"
         assert _terms("markdown", text, "site/_notes/sql/page.md") == [title], title
+
+
+def test_an_order_number_joined_by_an_underscore_is_no_part_of_the_name() -> None:
+    """A course's notes numbered for their order, `06_LSTM.md`, `16_GPT.md`, `00_NLP
+    Pipeline.md`, `0_intro and tips.md`: `list` showed "06_LSTM" beside the note's own section
+    "LSTM (Long Short-Term Memory)" and "16_GPT" with no definition. A name that opens with
+    a number writes it with a hyphen or a blank ("3-SAT", "3D CNN"), never an underscore; a
+    zero-padded number before a hyphen is an order too."""
+    two = ("# {0}\n\n{0} is the subject of this part, said in a sentence.\n\n"
+           "# Gates\n\nThree gates decide what the cell keeps.\n")
+    cases = {"06_LSTM.md": ("LSTM", "LSTM"), "16_GPT.md": ("GPT", "GPT"),
+             "00_NLP Pipeline.md": ("NLP Pipeline", "NLP Pipeline"),
+             "07-GRU.md": ("GRU", "GRU"), "3-SAT.md": ("3-SAT", "3-SAT")}
+    for name, (heading, term) in cases.items():
+        terms = _terms("markdown", two.format(heading), f"course/nlp/{name}")
+        assert term in terms and not any(t[0].isdigit() and t != "3-SAT" for t in terms), \
+            (name, terms)
