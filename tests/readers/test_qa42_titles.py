@@ -13,13 +13,16 @@ def _terms(fmt: str, text: str, path: str) -> list[str]:
 def test_a_heading_that_is_only_a_section_number_names_no_concept() -> None:
     """A homework's questions kept under "# 1.1", "# 1.2", ... (one heading per exercise of
     the sheet), in a file whose name says only that it holds questions: `list` showed the
-    concept "1.1", and `show 1.1` the whole sheet. A section's number names nothing; the
-    sheet's text stays searchable."""
+    concept "1.1", `show 1.1` the whole sheet, and every search hit in it was titled "1.1". A
+    section's number names nothing: the file names the sheet, whose text stays searchable."""
     text = ("# 1.1\n1. Should the weights be derived by hand or learned from a toy set?\n\n"
             "# 1.2\n1. Does this network skip a layer?\n")
-    for fmt in ("obsidian", "markdown"):
+    # A vault's note is a page by its file's name, a generic one too; elsewhere a name that
+    # says only "questions" names no concept.
+    for fmt, terms in (("obsidian", ["Nets HW1 Questions"]), ("markdown", [])):
         docs = read_file(fmt, text.encode(), "vault/Nets HW1 Questions.md")
-        assert [e.term for d in docs for e in d.entries] == [], fmt
+        assert [e.term for d in docs for e in d.entries] == terms, fmt
+        assert [d.title for d in docs] == ["Nets HW1 Questions"], fmt
         assert "derived by hand" in " ".join(p.text for d in docs for p in d.passages)
     # A number with a name after it is still unnumbered to its name; a year names a thing.
     assert _terms("obsidian", "# 2.3 Attention\n\nAttention weighs each input by its "

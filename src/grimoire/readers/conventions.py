@@ -338,7 +338,7 @@ def names_no_concept(title: str) -> bool:
         or _NOT_FOUND.fullmatch(stripped) is not None \
         or _LISTING.fullmatch(stripped) is not None \
         or _WELCOME.fullmatch(stripped) is not None \
-        or _SECTION_NUMBER_ONLY.fullmatch(stripped) is not None
+        or is_section_number(stripped)
 
 
 # A site's home page greeting its reader ("Welcome!", "Welcome to my notes"; round 42: a Jekyll
@@ -348,6 +348,11 @@ _WELCOME = re.compile(r"welcome(?:\s+to\b.*)?[!.]?", re.IGNORECASE)
 # round 42: a vault's question sheet was the concept "1.1"). A year or a count ("1984") is
 # no section number.
 _SECTION_NUMBER_ONLY = re.compile(r"\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]")
+
+
+def is_section_number(title: str) -> bool:
+    """Whether a title is a section's number alone ("1.1", "2.", "3)")."""
+    return _SECTION_NUMBER_ONLY.fullmatch(title.strip()) is not None
 
 
 # A day's notes named the other way round: "Daily Notes: 2025-11-16", "Log for 2024-03-05",

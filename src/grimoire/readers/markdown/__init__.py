@@ -63,6 +63,7 @@ from grimoire.readers.conventions import (
     bare_name,
     is_generic_heading,
     is_generic_title,
+    is_section_number,
     is_statement,
     names_no_concept,
     opens_note,
@@ -272,7 +273,10 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         )
     # A heading that is only a formula ("# $f(x) = \\frac{1}{1 + e^{-x}}$", how a notebook
     # shows a definition large) names nothing (round 30: a notebook was named by its formula).
-    heads = [h for h in parsed.headings if not MATH_ONLY.fullmatch(h.title)]
+    # Nor does a section's number alone ("# 1.1" over a homework's first exercise; round 42:
+    # the sheet was the concept "1.1", every search hit in it titled so): the file names it.
+    heads = [h for h in parsed.headings
+             if not MATH_ONLY.fullmatch(h.title) and not is_section_number(h.title)]
     first = next((h for h in heads if h.level == 1), None)
     h1 = first.title if first is not None else None
     after_text = not any_heading and first is not None and _text_before(parsed, first)
