@@ -188,7 +188,12 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # control characters, underscores between words of a file name, numbered `.txt` records
 # (read41b); "100 Days of ML", "(Soft) Attention", "Registration" beside no course heading,
 # Quarto tabs that are concepts, dated meeting notes (review41b: read at 51 too, as no store
-# was released at 49-51).
+# was released at 49-51). 52: an Org file's links to its own targets, names and headings
+# are places in it; a homework titled by its numbered part under a course code; a note's own
+# LaTeX macros written out (read42); a Jekyll page's lines of Liquid alone (figures, captures,
+# comments; `{% highlight %}` a fence), `relative_url` links to its collection's pages, and a
+# one-line `{% capture %}` no template; number-only headings, numbered sheets and order
+# numbers in file names name nothing (qa42).
 READ_VERSION = b"grimoire-read-52\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

@@ -195,7 +195,11 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
 # A note that uses a tag or two in its prose (`{% link %}`, `{% include %}`) is still a note.
 TEMPLATE_REASON = "a site template page (Liquid `{% for %}` / `{% assign %}` tags): not a note"
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
-_LIQUID_LOGIC = re.compile(r"^([ \t]*)\{%-?\s*(?:for|assign|capture|tablerow)\s", re.MULTILINE)
+# A capture closed on its own line is a value a note builds (round 42: a Jekyll site's pages
+# each built a figure's caption so, `{% capture img_desc %}...{% endcapture %}`, and eight of
+# them were skipped as templates, their prose unread); one left open gathers the page.
+_LIQUID_LOGIC = re.compile(r"^([ \t]*)\{%-?\s*(?:for|assign|tablerow"
+                           r"|capture(?![^\n]*\{%-?\s*endcapture\b))\s", re.MULTILINE)
 # `{% raw %} ... {% endraw %}`: Liquid shown, not run (a note about Jekyll quoting a loop).
 _LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?(?:\{%-?\s*endraw\s*-?%\}|\Z)", re.DOTALL)
 # A site's page-not-found page (`404.md`, `404.html` with front matter, as GitHub Pages and

@@ -317,7 +317,7 @@ def names_no_concept(title: str) -> bool:
     `<% tp.file.title %>`), a repository's README (a heading-less `README.md` is titled by its
     file), a vault's index ("MOC", "Index - Clustering", "Home"), a Logseq page of a PDF's
     highlights (`hls__paper_1667264759596_0`), a page titled by the note it was printed from
-    ("gd_on_quadratics.md").
+    ("gd_on_quadratics.md"), a home page's "Welcome!", a section's number ("1.1").
 
     >>> names_no_concept("ML MOC"), names_no_concept("Index - Clustering")
     (True, True)
@@ -336,7 +336,23 @@ def names_no_concept(title: str) -> bool:
         or _FILE_TITLE.fullmatch(stripped) is not None \
         or _NUMBERED_TASK.fullmatch(stripped) is not None \
         or _NOT_FOUND.fullmatch(stripped) is not None \
-        or _LISTING.fullmatch(stripped) is not None
+        or _LISTING.fullmatch(stripped) is not None \
+        or _WELCOME.fullmatch(stripped) is not None \
+        or is_section_number(stripped)
+
+
+# A site's home page greeting its reader ("Welcome!", "Welcome to my notes"; round 42: a Jekyll
+# site's `index.md`, whose layout draws the list of notes, was the concept "Welcome!").
+_WELCOME = re.compile(r"welcome(?:\s+to\b.*)?[!.]?", re.IGNORECASE)
+# A section's number as a whole title ("# 1.1" over a homework's first exercise, "2)", "3.";
+# round 42: a vault's question sheet was the concept "1.1"). A year or a count ("1984") is
+# no section number.
+_SECTION_NUMBER_ONLY = re.compile(r"\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]")
+
+
+def is_section_number(title: str) -> bool:
+    """Whether a title is a section's number alone ("1.1", "2.", "3)")."""
+    return _SECTION_NUMBER_ONLY.fullmatch(title.strip()) is not None
 
 
 # A day's notes named the other way round: "Daily Notes: 2025-11-16", "Log for 2024-03-05",
@@ -381,8 +397,12 @@ _DATED_NOTES = re.compile(r"(.+?)\s+(?:notes|recap|log|journal|review|updates?)(
 # round 32): the course's order, not a name; merged, the three were one concept in conflict.
 # So is a quiz's, "Quiz 1", "Q1", "Quiz Question 1" (round 41: a vault's two quizzes `Q1.md` in
 # two courses' folders were one concept "Quiz Question 1", merged by the name "Q1").
+# A numbered sheet of them too, also under its subject: "Exercises 01", "Exercises Part 2", "C++
+# Exercises 03" (round 42: a site's ten practice sheets were concepts).
 _NUMBERED_TASK = re.compile(r"(?:quiz\s*)?(?:problem|question|exercise|homework|assignment|task"
-                            r"|lab|quiz|q)\s*\d{1,3}[a-z]?", re.IGNORECASE)
+                            r"|lab|quiz|q)\s*\d{1,3}[a-z]?"
+                            r"|(?:[\w+#.-]+\s+)?(?:exercises|problems|questions)\s+(?:part\s+)?"
+                            r"\d{1,3}", re.IGNORECASE)
 
 
 # A note that sums up, opens or closes the notes beside it, named so by its file: a book's

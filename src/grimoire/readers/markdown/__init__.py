@@ -63,6 +63,7 @@ from grimoire.readers.conventions import (
     bare_name,
     is_generic_heading,
     is_generic_title,
+    is_section_number,
     is_statement,
     names_no_concept,
     opens_note,
@@ -273,7 +274,10 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         )
     # A heading that is only a formula ("# $f(x) = \\frac{1}{1 + e^{-x}}$", how a notebook
     # shows a definition large) names nothing (round 30: a notebook was named by its formula).
-    heads = [h for h in parsed.headings if not MATH_ONLY.fullmatch(h.title)]
+    # Nor does a section's number alone ("# 1.1" over a homework's first exercise; round 42:
+    # the sheet was the concept "1.1", every search hit in it titled so): the file names it.
+    heads = [h for h in parsed.headings
+             if not MATH_ONLY.fullmatch(h.title) and not is_section_number(h.title)]
     first = next((h for h in heads if h.level == 1), None)
     h1 = first.title if first is not None else None
     after_text = not any_heading and first is not None and _text_before(parsed, first)
@@ -375,7 +379,11 @@ _CAPITALISED = re.compile(r"(?:^|_)[A-Z][a-z]")
 # the number is no part of the name; a name that opens with a number and an acronym stays
 # (`3-SAT.md`). The words such a file runs together (`HiddenMarkovModels`, `NaiveBayes`) read
 # as words; a model's name stays as written (`06-ResNet`, `LidarMultiNet`, `DeepWalk`).
-_STEM_NUMBER = re.compile(r"^\d{1,3}[-_](?=[A-Z])(?![A-Z0-9]+(?:$|[-_ ]))")
+# A number joined by "_" is always the order (`06_LSTM.md`, `0_intro and tips.md`), as is a
+# zero-padded one (`07-GRU.md`): a name writes its number with a hyphen (round 42: a course's
+# "06_LSTM" and "16_GPT" were concepts beside the notes' own "LSTM ...", "GPT").
+_STEM_NUMBER = re.compile(r"^(?:\d{1,3}_(?=[^\W\d_])|0\d-(?=[A-Z])"
+                          r"|\d{1,3}-(?=[A-Z])(?![A-Z0-9]+(?:$|[-_ ])))")
 _RUN_TOGETHER = re.compile(r"(?:[A-Z][a-z]{3,}){2,}")
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import html
+import posixpath
 import re
 import weakref
 from collections.abc import Iterable
@@ -77,6 +78,28 @@ _SITE_URL = r"(?:\{\{[ \t]*site\.(?:base)?url[ \t]*\}\}){1,2}"
 _LIQUID_LINK = re.compile(
     rf"\((?:{_SITE_URL})?\{{%[ \t]*(?:link|post_url)[ \t]+([^%\s()]{{1,300}})[ \t]*%\}}\)"
     rf"|\({_SITE_URL}(/[^\s(){{}}]{{0,300}})\)")
+# Jekyll's `relative_url` and `absolute_url` filters on a quoted site path:
+# `({{ "/notes/ml/svm.html" | relative_url }})` (round 42: a site's 105 links between its
+# pages, each printed as prose and none a link).
+_LIQUID_URL = re.compile(
+    r"\(\{\{-?[ \t]*([\"'])([^\"'\s(){}]{1,300})\1[ \t]*\|[ \t]*(?:relative|absolute)_url"
+    r"[ \t]*-?\}\}\)")
+# A line of Liquid alone, tags and outputs and nothing else, as a Jekyll page draws a figure
+# with (`{% include image.html url="..." description="..." %}`) or builds its caption
+# (`{% capture img_desc %}...{% endcapture %}`); a tag's body holds no `%}` (so a line is
+# split one way only: no backtracking).
+_LIQUID_ONLY = re.compile(r"[ \t]*(?:(?:\{%(?:[^%]|%(?!\}))*%\}|\{\{(?:[^}]|\}(?!\}))*\}\})"
+                          r"[ \t]*)+")
+# An include's body stops at the next `{%` too: an unclosed one is tried up to there only (a
+# line of 50,000 `{% include` with no `%}` was quadratic).
+_LIQUID_INCLUDE = re.compile(r"\{%-?\s*include(?:_relative)?\s(?:[^%{]|%(?!\})|\{(?!%))*%\}")
+_LIQUID_CAPTION = re.compile(r"\b(?:description|caption|alt)=\"([^\"]*)\"")
+_LIQUID_HIGHLIGHT = re.compile(r"[ \t]*\{%-?\s*highlight\s+([\w+#.-]+)(?:\s[^%]*)?%\}[ \t]*")
+_LIQUID_END_HIGHLIGHT = re.compile(r"[ \t]*\{%-?\s*endhighlight\s*-?%\}[ \t]*")
+_LIQUID_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}")
+_LIQUID_END_COMMENT = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
+_LIQUID_RAW_LINE = re.compile(r"[ \t]*\{%-?\s*raw\s*-?%\}[ \t]*")
+_LIQUID_END_RAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 # Hugo's `({{< relref "attention.md" >}})`, `({{% ref "/posts/x" %}})` as a link's address.
 _HUGO_LINK = re.compile(
     r"\(\{\{[<%][ \t]*(?:rel)?ref[ \t]+\"([^\"\s()]{1,300})\"[ \t]*[>%]\}\}\)")
@@ -1212,12 +1235,93 @@ def _callout_titles(body: str) -> str:
     return "\n".join(lines)
 
 
-def _strip_liquid(text: str) -> str:
-    """Jekyll `({% link terms/x.md %})` and Hugo `({{< relref "x.md" >}})` destinations become
-    plain `(terms/x.md)` links."""
+def _strip_liquid(text: str, path: str, jekyll: bool) -> str:
+    """Jekyll `({% link terms/x.md %})`, `({{ "/x.html" | relative_url }})` and Hugo
+    `({{< relref "x.md" >}})` destinations become plain `(terms/x.md)` links; on a page with
+    front matter (`jekyll`: Jekyll runs Liquid on no other) the lines of Liquid alone go."""
     if "{%" in text or "{{" in text:
         text = _LIQUID_LINK.sub(lambda m: f"({m[1] or m[2]})", text)
-    return _HUGO_LINK.sub(r"(\1)", text) if "{{" in text else text
+    if "{{" in text:
+        text = _LIQUID_URL.sub(lambda m: f"({_site_path(m[2], path)})", text)
+        text = _HUGO_LINK.sub(r"(\1)", text)
+    return _liquid_lines(text) if jekyll and "{%" in text else text
+
+
+def _site_path(address: str, path: str) -> str:
+    """A site path as the page at `path` reaches its file: a collection's page (`_notes/x.md`,
+    which Jekyll serves at `/notes/x.html`) from the linking page's folder when that page is
+    in the same collection (`../appendix/x`, found as `x.md`), else the path as written."""
+    site = address.lstrip("/")
+    collection, _, rest = site.partition("/")
+    folders = path.replace("\\", "/").split("/")[:-1]
+    if not rest or f"_{collection}" not in folders:
+        return "/" + site
+    at = len(folders) - 1 - folders[::-1].index(f"_{collection}")
+    page, hash_, fragment = rest.partition("#")
+    page = page.removesuffix(".html")
+    target = posixpath.join(*folders[: at + 1], page)
+    return posixpath.relpath(target, posixpath.join(*folders)) + hash_ + fragment
+
+
+def _liquid_lines(text: str) -> str:
+    """Liquid outside code as the site shows it (line numbers kept): an include (a figure) is
+    its caption (`description="..."`) or nothing, a line of tags alone is blank, `{% highlight
+    python %}` ... `{% endhighlight %}` is a fence, a comment goes whole, and what `{% raw %}`
+    ... `{% endraw %}` quotes stays as written. Jekyll runs Liquid before Markdown, so an
+    indented line is no code to it (a figure under a list item)."""
+    lines = text.split("\n")
+    fence: str | None = None
+    comment = raw = False
+    for k, line in enumerate(lines):
+        if comment:
+            comment = _LIQUID_END_COMMENT.search(line) is None
+            lines[k] = ""
+        elif raw:
+            raw = (end := _LIQUID_END_RAW.search(line)) is None
+            if end is not None:
+                lines[k] = line[: end.start()] + line[end.end():]
+        elif fence is not None:
+            if fence == "highlight" and _LIQUID_END_HIGHLIGHT.fullmatch(line):
+                lines[k], fence = "```", None
+            elif fence != "highlight" and line.lstrip().startswith(fence):
+                fence = None
+        elif (mark := _FENCE_LINE.match(line)) is not None:
+            fence = mark.group().lstrip()
+        elif "{" not in line:
+            continue
+        elif (high := _LIQUID_HIGHLIGHT.fullmatch(line)) is not None:
+            lines[k], fence = "```" + high[1], "highlight"
+        elif _LIQUID_RAW_LINE.fullmatch(line):
+            lines[k], raw = "", True
+        else:
+            if "comment" in line:
+                line, comment = _cut_comments(line)
+            if _LIQUID_ONLY.fullmatch(line):
+                line = " ".join(_caption(m) for m in _LIQUID_INCLUDE.finditer(line)).strip()
+            elif "include" in line:
+                line = _LIQUID_INCLUDE.sub(lambda m: f" {_caption(m)} ", line)
+            lines[k] = line if line.strip() else ""
+    return "\n".join(lines)
+
+
+def _caption(include: re.Match[str]) -> str:
+    """An include's caption, as the figure it draws shows it; else nothing."""
+    caption = _LIQUID_CAPTION.search(include.group())
+    return caption[1] if caption is not None else ""
+
+
+def _cut_comments(line: str) -> tuple[str, bool]:
+    """`line` without its Liquid comments, and whether the last one goes on past it."""
+    kept: list[str] = []
+    pos = 0
+    while (opened := _LIQUID_COMMENT.search(line, pos)) is not None:
+        kept.append(line[pos : opened.start()])
+        closed = _LIQUID_END_COMMENT.search(line, opened.end())
+        if closed is None:
+            return "".join(kept), True
+        pos = closed.end()
+    kept.append(line[pos:])
+    return "".join(kept), False
 
 
 def _defuse_brackets(text: str, path: str, problems: list[Problem]) -> str:
@@ -1339,7 +1443,7 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     body, fm = split_front_matter(text, path)
     parsed = Parsed(path=path, front=fm)
     parsed.problems.extend(fm.problems)
-    body = _strip_liquid(body)
+    body = _strip_liquid(body, path, jekyll=fm.end_line > 0)
     if body.count("[") > MAX_LINE_BRACKETS:
         body = _defuse_brackets(body, path, parsed.problems)
     if "!!!" in body or "???" in body:
