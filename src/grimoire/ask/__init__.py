@@ -774,7 +774,11 @@ def holds_identifier(question: str, best: Scored) -> bool:
 # asked for. Notes that define X and never date it answered with the definition.
 _ASKS_DATE = re.compile(
     r"^\s*(?:in\s+(?:what|which)\s+year|what\s+year|when\s+(?:was|were|did)\b)", re.IGNORECASE)
-_DATE = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b|\bcentur(?:y|ies)\b|\bdecades?\b",
+# A number inside a name, a path or a link ("?tag=pr-1540", "trl/pr-1540/ppo", "v2019") is no
+# year: "When was the PPO trainer first added to TRL?" was answered by a benchmark command
+# whose tag reads "pr-1540" (fresh30, round 42).
+_DATE = re.compile(r"(?<![A-Za-z]-)(?<![\w/=_.])(?:1[5-9]\d\d|20\d\d)s?(?![\w/]|\.\d)"
+                   r"|\bcentur(?:y|ies)\b|\bdecades?\b",
                    re.IGNORECASE)
 
 
