@@ -596,6 +596,12 @@ _ALIAS = re.compile(r"\((\w[\w-]*)\)")  # one word in brackets: a name given for
 # "Sky" of "Sloan Digital Sky Survey" is the sky (`ACRONYM_IN_NAME`; False: off). A question
 # can write an acronym no other way, so its capitals do not make it a name.
 ACRONYM_IN_NAME = True
+# Round 42 (qa41): "who won the 2022 world cup?" was answered by "The Wind AI utilizes the KDD
+# Cup 2022 SDWPF Dataset ...": a number the question writes (a year) that the sentence holds
+# only inside a name ("KDD Cup 2022 SDWPF") is no more the thing asked than the name's other
+# words are (`NUMBER_IN_NAME`; False: a number was a name in the question too, and never a
+# word of a longer name in the sentence).
+NUMBER_IN_NAME = True
 _ACRONYM_WORD = re.compile(r"[A-Z]{2,6}")
 
 
@@ -611,7 +617,7 @@ def only_in_names(question: str, best: Scored) -> bool:
     asked_stems = {stem(w) for w in asked}
     plain: dict[str, set[str]] = {}
     for w in asked:
-        if w.islower():
+        if w.islower() or (NUMBER_IN_NAME and w.isdigit()):
             plain.setdefault(stem(w), set()).add(w)
         elif ACRONYM_IN_NAME and _ACRONYM_WORD.fullmatch(w) and stem(w) not in plain:
             plain[stem(w)] = {w.casefold()}  # an acronym: see ACRONYM_IN_NAME
@@ -629,7 +635,7 @@ def only_in_names(question: str, best: Scored) -> bool:
             return False
         for i in at:
             word = tokens[i]
-            if not (_TITLE_WORD.fullmatch(word) or (
+            if not (_TITLE_WORD.fullmatch(word) or (NUMBER_IN_NAME and word.isdigit()) or (
                     ACRONYM_IN_NAME and word.casefold() in written
                     and _ACRONYM_WORD.fullmatch(word))):
                 return False
