@@ -141,12 +141,19 @@ def locate(
 # otherwise), the word counts decide as before (False: off).
 ANCHORED = True
 ANCHOR_WORDS = 3  # words in a row that find the quote's start and its end
+# Bounds that keep `_anchored` linear in the passage: a quote longer than this many words,
+# or the quote's first words found more often than ANCHOR_TRIES (a line of 40,000 "a-a-a",
+# audit31), is placed by the word counts alone.
+ANCHOR_MAX = 200
+ANCHOR_TRIES = 16
 
 
 def _anchored(lines: Sequence[str], lo: int, hi: int, qw: Sequence[str],
               guess: int) -> tuple[int, int] | None:
     """The first and last line of the quote's place between lines `lo` and `hi`: its first
     words in a row, then its last words in a row, with the quote's words between them."""
+    if len(qw) > ANCHOR_MAX:
+        return None
     flat: list[str] = []
     line_at: list[int] = []
     for n in range(lo, hi + 1):
@@ -156,7 +163,7 @@ def _anchored(lines: Sequence[str], lo: int, hi: int, qw: Sequence[str],
     h = min(ANCHOR_WORDS, len(qw))
     head, tail = list(qw[:h]), list(qw[-h:])
     starts = [p for p in range(len(flat) - h + 1) if flat[p : p + h] == head]
-    for p in sorted(starts, key=lambda p: abs(line_at[p] - guess)):
+    for p in sorted(starts, key=lambda p: abs(line_at[p] - guess))[:ANCHOR_TRIES]:
         stop = min(len(flat), p + 2 * len(qw) + 10)
         for e in range(p + h - 1, stop):
             if flat[e - h + 1 : e + 1] == tail and supports(qw, flat[p : e + 1]):
