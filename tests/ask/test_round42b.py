@@ -115,3 +115,23 @@ def test_a_year_held_only_inside_a_name_is_no_answer(
             best = ask_module.gather(kb.searcher, question).sentences[0]
             assert "KDD Cup 2022" in best.text
             assert ask_module.only_in_names(question, best) is named, question
+
+
+@pytest.mark.parametrize(("page", "guess", "quote", "lines"), [
+    # The quote's first words open an earlier sentence too ("*Face verification* is the
+    # problem ..."): the run from there also holds every word of the quote.
+    (("ml-glossary-terms", "terms", "face-verification.md"), (12, 17),
+     "Face verification is an easier problem than face recognition because face verification "
+     "only compares a single image to one person, whereas face recognition does this for $k$ "
+     "people.", (14, 17)),
+    (("ml-cheatsheet-rst", "linear_regression.rst"), (72, 74),
+     "In machine learning we can call intercepts bias.", (74, 74)),
+])
+def test_a_citation_is_the_tightest_place_of_its_quote(
+        corpora: Path, page: tuple[str, ...], guess: tuple[int, int], quote: str,
+        lines: tuple[int, int]) -> None:
+    path = str(corpora.joinpath(*page))
+    sources = cite.SourceLines()
+    span = cite.locate(sources, Span(path, 1, len(sources.lines(path))), *guess, quote)
+    assert span is not None
+    assert (span.start_line, span.end_line) == lines, span

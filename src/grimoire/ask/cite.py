@@ -163,12 +163,23 @@ def _anchored(lines: Sequence[str], lo: int, hi: int, qw: Sequence[str],
     h = min(ANCHOR_WORDS, len(qw))
     head, tail = list(qw[:h]), list(qw[-h:])
     starts = [p for p in range(len(flat) - h + 1) if flat[p : p + h] == head]
+    # Of the places, the tightest (fewest words from its first to its last): the quote's
+    # opening words said earlier too ("Face verification is the problem ..." four lines
+    # before "Face verification is an easier problem ...") open a longer run that also holds
+    # its words. Of two as tight, the one nearer the guess.
+    best: tuple[int, int, int] | None = None  # words, distance to the guess, start
+    ends: dict[int, int] = {}
     for p in sorted(starts, key=lambda p: abs(line_at[p] - guess))[:ANCHOR_TRIES]:
         stop = min(len(flat), p + 2 * len(qw) + 10)
         for e in range(p + h - 1, stop):
             if flat[e - h + 1 : e + 1] == tail and supports(qw, flat[p : e + 1]):
-                return line_at[p], line_at[e]
-    return None
+                key = (e - p, abs(line_at[p] - guess), p)
+                if best is None or key < best:
+                    best, ends[p] = key, e
+                break
+    if best is None:
+        return None
+    return line_at[best[2]], line_at[ends[best[2]]]
 
 
 # Round 42: a guess or window missing words another window holds is not the quote's place
