@@ -596,6 +596,12 @@ _ALIAS = re.compile(r"\((\w[\w-]*)\)")  # one word in brackets: a name given for
 # "Sky" of "Sloan Digital Sky Survey" is the sky (`ACRONYM_IN_NAME`; False: off). A question
 # can write an acronym no other way, so its capitals do not make it a name.
 ACRONYM_IN_NAME = True
+# Round 42 (qa41): "who won the 2022 world cup?" was answered by "The Wind AI utilizes the KDD
+# Cup 2022 SDWPF Dataset ...": a number the question writes (a year) that the sentence holds
+# only inside a name ("KDD Cup 2022 SDWPF") is no more the thing asked than the name's other
+# words are (`NUMBER_IN_NAME`; False: a number was a name in the question too, and never a
+# word of a longer name in the sentence).
+NUMBER_IN_NAME = True
 _ACRONYM_WORD = re.compile(r"[A-Z]{2,6}")
 
 
@@ -611,7 +617,7 @@ def only_in_names(question: str, best: Scored) -> bool:
     asked_stems = {stem(w) for w in asked}
     plain: dict[str, set[str]] = {}
     for w in asked:
-        if w.islower():
+        if w.islower() or (NUMBER_IN_NAME and w.isdigit()):
             plain.setdefault(stem(w), set()).add(w)
         elif ACRONYM_IN_NAME and _ACRONYM_WORD.fullmatch(w) and stem(w) not in plain:
             plain[stem(w)] = {w.casefold()}  # an acronym: see ACRONYM_IN_NAME
@@ -629,7 +635,7 @@ def only_in_names(question: str, best: Scored) -> bool:
             return False
         for i in at:
             word = tokens[i]
-            if not (_TITLE_WORD.fullmatch(word) or (
+            if not (_TITLE_WORD.fullmatch(word) or (NUMBER_IN_NAME and word.isdigit()) or (
                     ACRONYM_IN_NAME and word.casefold() in written
                     and _ACRONYM_WORD.fullmatch(word))):
                 return False
@@ -774,7 +780,11 @@ def holds_identifier(question: str, best: Scored) -> bool:
 # asked for. Notes that define X and never date it answered with the definition.
 _ASKS_DATE = re.compile(
     r"^\s*(?:in\s+(?:what|which)\s+year|what\s+year|when\s+(?:was|were|did)\b)", re.IGNORECASE)
-_DATE = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b|\bcentur(?:y|ies)\b|\bdecades?\b",
+# A number inside a name, a path or a link ("?tag=pr-1540", "trl/pr-1540/ppo", "v2019") is no
+# year: "When was the PPO trainer first added to TRL?" was answered by a benchmark command
+# whose tag reads "pr-1540" (fresh30, round 42).
+_DATE = re.compile(r"(?<![A-Za-z]-)(?<![\w/=_.])(?:1[5-9]\d\d|20\d\d)s?(?![\w/]|\.\d)"
+                   r"|\bcentur(?:y|ies)\b|\bdecades?\b",
                    re.IGNORECASE)
 
 
