@@ -196,3 +196,13 @@ def test_a_macro_body_of_several_tokens_is_one_group_where_it_stands(
     [doc] = read_file("markdown", f"{defs}\n\nThe rank ${use}$ here.\n".encode(), "/n/rk.md")
     assert f"The rank ${written}$ here." in doc.passages[-1].text
     assert [m.tex for p in doc.passages for m in p.math] == [written]
+
+
+def test_a_course_note_of_many_numbered_parts_keeps_the_course_name() -> None:
+    # review42a: one file of a course's lectures, one after another, was titled by the first.
+    text = ("# STAT 441 - Practical Machine Learning\n\n"
+            "## Lecture 1: What a model is\nInputs, outputs and a loss to make small.\n\n"
+            "## Lecture 2: Fitting a line\nLeast squares and its closed form.\n\n"
+            "## Lecture 3: Checking a fit\nResiduals, held-out rows and what they show.\n")
+    [doc] = read_file("markdown", text.encode(), "/course/lectures.md")
+    assert doc.title == "STAT 441 - Practical Machine Learning"
