@@ -188,11 +188,13 @@ def test_a_macro_is_written_out_only_where_it_is_used() -> None:
     ("\\rk", "\\mathrm{rank}"),  # the whole formula
     ("\\am_{i} f + \\lp x \\rp", "\\operatorname*{arg\\,max}_{i} f + \\left( x \\right)"),
     ("\\sum_i \\al_i", "\\sum_i \\alpha_i"),  # one token
+    ("\\amin_x f", "\\arg\\min_x f"),  # x under min, as TeX puts it
 ])
 def test_a_macro_body_of_several_tokens_is_one_group_where_it_stands(
         use: str, written: str) -> None:
     defs = ("$\\newcommand{\\rk}{\\mathrm{rank}} \\def\\R{\\mathbb{R}} \\def\\al{\\alpha}"
-            " \\DeclareMathOperator*{\\am}{arg\\,max} \\def\\lp{\\left(} \\def\\rp{\\right)}$")
+            " \\DeclareMathOperator*{\\am}{arg\\,max} \\def\\lp{\\left(} \\def\\rp{\\right)}"
+            " \\newcommand{\\amin}{\\arg\\min}$")
     [doc] = read_file("markdown", f"{defs}\n\nThe rank ${use}$ here.\n".encode(), "/n/rk.md")
     assert f"The rank ${written}$ here." in doc.passages[-1].text
     assert [m.tex for p in doc.passages for m in p.math] == [written]

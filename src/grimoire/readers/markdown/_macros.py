@@ -102,10 +102,14 @@ def _filled(body: str, args: list[str]) -> str:
                       if 0 < int(p.group(1)) <= len(args) else p.group(), body)
 
 
-# A body a group would change: an operator (its limits and spacing are its own), half of a
-# `\left`...`\right` or an environment, an alignment's cells.
-_UNGROUPED = re.compile(r"\\(?:operatorname|mathop|left|right|middle|begin|end)(?![A-Za-z])"
-                        r"|&|\\\\")
+# A body a group would change: an operator (its limits and spacing are its own: `\arg\min_x`
+# puts x under min), a style that holds to the formula's end, half of a `\left`...`\right`
+# or an environment, an alignment's cells.
+_UNGROUPED = re.compile(r"\\(?:operatorname|mathop|left|right|middle|begin|end|limits|nolimits"
+                        r"|min|max|sup|inf|lim|liminf|limsup|sum|prod|coprod|int|iint|oint"
+                        r"|bigcup|bigcap|bigoplus|bigotimes|bigvee|bigwedge|det|Pr|gcd"
+                        r"|displaystyle|textstyle|scriptstyle|color|rm|bf|it|cal|tt|sf)"
+                        r"(?![A-Za-z])|&|\\\\")
 _ONE_TOKEN = re.compile(r"\s*(?:\\[A-Za-z]+|\\.|[^\\\s{}])\s*")
 
 
