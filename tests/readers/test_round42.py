@@ -132,8 +132,11 @@ def test_a_notes_own_tex_macro_is_no_text_and_its_formulas_use_its_body(corpora:
     assert entry.definition.startswith("Mean Reciprocal Rank is")
     text = " ".join(p.text for p in doc.passages)
     assert "newcommand" not in text and "Correctrank" not in text
-    assert "\\frac 1 {\\mathrm{rank}_i}" in text
-    assert any("\\frac 1 {\\mathrm{rank}_i}" in m.tex for p in doc.passages for m in p.math)
+    # `\frac 1 \Correctrank`: the macro is \frac's second argument, so its body is one group
+    # (review42a: `\frac 1 \mathrm{rank}` hands \frac a bare `\mathrm`)
+    assert "$\\frac 1 {\\mathrm{rank}}$ where $\\mathrm{rank}$ is" in text
+    assert "\\frac 1 {{\\mathrm{rank}}_i}" in text
+    assert any("\\frac 1 {{\\mathrm{rank}}_i}" in m.tex for p in doc.passages for m in p.math)
 
 
 def test_macros_with_arguments_operators_and_def_are_written_out_but_code_is_not() -> None:
@@ -151,9 +154,11 @@ Ridge regression picks $\\hat\\bw = \\argmin_{\\bw} \\norm{y - X\\bw}^2 + \\lamb
 """
     [doc] = read_file("markdown", note.encode(), "/notes/ridge.md")
     text = "\n".join(p.text for p in doc.passages)
-    assert ("$\\hat\\mathbf{w} = \\operatorname*{arg\\,min}_{\\mathbf{w}} "
-            "\\left\\| y - X\\mathbf{w} \\right\\|^2 + \\lambda "
-            "\\left\\| \\mathbf{w} \\right\\|^2$") in text
+    # a body of more than one token is one group where it stands (`\hat\bw`: \hat's argument),
+    # as it is alone in braces already or when a group would change it (an operator, \left)
+    assert ("$\\hat{\\mathbf{w}} = \\operatorname*{arg\\,min}_{\\mathbf{w}} "
+            "\\left\\| y - X{\\mathbf{w}} \\right\\|^2 + \\lambda "
+            "\\left\\| {\\mathbf{w}} \\right\\|^2$") in text
     assert "\\newcommand{\\norm}[1]{\\lVert #1 \\rVert}" in text  # code, as written
     assert text.count("newcommand") == 1
 
@@ -171,5 +176,35 @@ def test_a_macro_is_written_out_only_where_it_is_used() -> None:
     note = ("$\\newcommand{\\a}{\\mathbf{a}}$\n\n"
             "The step $\\a$ scales by $\\alpha$ and $\\a \\cdot \\alpha$.\n")
     [doc] = read_file("markdown", note.encode(), "/n/step.md")
-    assert ("The step $\\mathbf{a}$ scales by $\\alpha$ and $\\mathbf{a} \\cdot \\alpha$."
+    assert ("The step $\\mathbf{a}$ scales by $\\alpha$ and ${\\mathbf{a}} \\cdot \\alpha$."
             in doc.passages[-1].text)
+
+
+# review42a: a macro that stands as a command's argument is handed over whole, as TeX does.
+@pytest.mark.parametrize(("use", "written"), [
+    ("\\frac 1 \\rk", "\\frac 1 {\\mathrm{rank}}"),
+    ("x^\\R + \\hat\\rk", "x^{\\mathbb{R}} + \\hat{\\mathrm{rank}}"),
+    ("\\sqrt{\\rk}", "\\sqrt{\\mathrm{rank}}"),  # alone in braces already
+    ("\\rk", "\\mathrm{rank}"),  # the whole formula
+    ("\\am_{i} f + \\lp x \\rp", "\\operatorname*{arg\\,max}_{i} f + \\left( x \\right)"),
+    ("\\sum_i \\al_i", "\\sum_i \\alpha_i"),  # one token
+    ("\\amin_x f", "\\arg\\min_x f"),  # x under min, as TeX puts it
+])
+def test_a_macro_body_of_several_tokens_is_one_group_where_it_stands(
+        use: str, written: str) -> None:
+    defs = ("$\\newcommand{\\rk}{\\mathrm{rank}} \\def\\R{\\mathbb{R}} \\def\\al{\\alpha}"
+            " \\DeclareMathOperator*{\\am}{arg\\,max} \\def\\lp{\\left(} \\def\\rp{\\right)}"
+            " \\newcommand{\\amin}{\\arg\\min}$")
+    [doc] = read_file("markdown", f"{defs}\n\nThe rank ${use}$ here.\n".encode(), "/n/rk.md")
+    assert f"The rank ${written}$ here." in doc.passages[-1].text
+    assert [m.tex for p in doc.passages for m in p.math] == [written]
+
+
+def test_a_course_note_of_many_numbered_parts_keeps_the_course_name() -> None:
+    # review42a: one file of a course's lectures, one after another, was titled by the first.
+    text = ("# STAT 441 - Practical Machine Learning\n\n"
+            "## Lecture 1: What a model is\nInputs, outputs and a loss to make small.\n\n"
+            "## Lecture 2: Fitting a line\nLeast squares and its closed form.\n\n"
+            "## Lecture 3: Checking a fit\nResiduals, held-out rows and what they show.\n")
+    [doc] = read_file("markdown", text.encode(), "/course/lectures.md")
+    assert doc.title == "STAT 441 - Practical Machine Learning"

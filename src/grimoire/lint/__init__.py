@@ -458,8 +458,13 @@ def sections_about(store: Store, page: WantedPage, limit: int = 200) -> list[Spa
     words = re.findall(r"\w+", page.name)
     if not words or len(page.norm) < 2:
         return []  # "C": a glossary's letter heads the words that begin with it
+    # Its words of three letters or more, which both engines search alike (PostgreSQL leaves
+    # shorter ones out); a name of short words only ("RL") by any of them (review42a: "RL"
+    # had sections on SQLite and none on PostgreSQL). The headings are checked below.
+    long = [w for w in words if len(w) >= 3]
+    ids = store.passages_with_all(long, limit) if long else store.passages_matching(words, limit)
     first: dict[tuple[str, tuple[str, ...]], int] = {}
-    for row in store.passage_rows(store.passages_with_all(words, limit)).values():
+    for row in store.passage_rows(ids).values():
         for depth, heading in enumerate(row.heading_path, 1):
             name = bare_name(heading).strip("*_ ")
             if page.norm in (normalize(name), normalize(_QUALIFIER.sub("", name))):

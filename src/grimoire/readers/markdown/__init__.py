@@ -331,12 +331,15 @@ _COURSE_PART = re.compile(r"(?:homework|hw|assignment|problem set|pset|lab|lectu
 
 def _course_part(parsed: Parsed, heads: list[Heading], first: Heading) -> str | None:
     """The heading right under a course's name `first` that names one numbered part of the
-    course, with nothing but code between (`_COURSE_NAME`); else None."""
+    course, with nothing but code between and no other part beside it (`_COURSE_NAME`); else
+    None."""
     if not _COURSE_NAME.match(first.title):
         return None
     after = heads[heads.index(first) + 1:]
     if not after or after[0].level <= first.level or not _COURSE_PART.match(after[0].title):
         return None
+    if any(h.level == after[0].level and _COURSE_PART.match(h.title) for h in after[1:]):
+        return None  # a course's notes, one part after another (review42a: "Lecture 1" named all)
     between = parsed.blocks[first.index:after[0].index]
     return None if any(b.kind != "code" and b.units for b in between) else after[0].title
 

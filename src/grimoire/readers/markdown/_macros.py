@@ -31,6 +31,7 @@ _DEFINITION = re.compile(
 _MARK = re.compile(r"\\(?:(?:re)?newcommand|def|DeclareMathOperator)(?![A-Za-z])")
 _CONTROL = re.compile(r"\\([A-Za-z]+)")
 _PARAM = re.compile(r"#(\d)")
+_BRACE = re.compile(r"\\.|[{}]", re.S)
 # A macro's expansion may use others, up to this deep; a self-referring one (`\def\x{\x\x}`)
 # never ends, and its formula stays as written.
 _PASSES = 8
@@ -42,16 +43,12 @@ def _closes(tex: str) -> dict[int, int]:
     10,000 unclosed groups is not scanned from each)."""
     out: dict[int, int] = {}
     stack: list[int] = []
-    escaped = False
-    for i, c in enumerate(tex):
-        if escaped:
-            escaped = False
-        elif c == "\\":
-            escaped = True
-        elif c == "{":
-            stack.append(i)
+    for m in _BRACE.finditer(tex):  # the braces and escapes only, not every character
+        c = m.group()
+        if c == "{":
+            stack.append(m.start())
         elif c == "}" and stack:
-            out[stack.pop()] = i + 1
+            out[stack.pop()] = m.end()
     return out
 
 
@@ -105,6 +102,32 @@ def _filled(body: str, args: list[str]) -> str:
                       if 0 < int(p.group(1)) <= len(args) else p.group(), body)
 
 
+# A body a group would change: an operator (its limits and spacing are its own: `\arg\min_x`
+# puts x under min), a style that holds to the formula's end, half of a `\left`...`\right`
+# or an environment, an alignment's cells.
+_UNGROUPED = re.compile(r"\\(?:operatorname|mathop|left|right|middle|begin|end|limits|nolimits"
+                        r"|min|max|sup|inf|lim|liminf|limsup|sum|prod|coprod|int|iint|oint"
+                        r"|bigcup|bigcap|bigoplus|bigotimes|bigvee|bigwedge|det|Pr|gcd"
+                        r"|displaystyle|textstyle|scriptstyle|color|rm|bf|it|cal|tt|sf)"
+                        r"(?![A-Za-z])|&|\\\\")
+_ONE_TOKEN = re.compile(r"\s*(?:\\[A-Za-z]+|\\.|[^\\\s{}])\s*")
+
+
+def _grouped(text: str, tex: str, start: int, end: int) -> str:
+    """A macro's expansion `text` for its use at `tex[start:end]`, in braces when it is more
+    than one token: TeX hands a macro to a command as one argument, so `\\frac 1 \\rank` with
+    `\\rank` `\\mathrm{rank}` is `\\frac 1 {\\mathrm{rank}}` (review42a: it was written
+    `\\frac 1 \\mathrm{rank}`, which renders 1 over an empty `\\mathrm`), `\\hat\\bw`
+    `\\hat{\\mathbf{w}}`. As it is where the use is alone in braces already or a group would
+    change it (`_UNGROUPED`), and where it is the whole formula."""
+    if (_ONE_TOKEN.fullmatch(text) or _UNGROUPED.search(text)
+            or (tex[start - 1 : start] == "{" and tex[end : end + 1] == "}")
+            or not (tex[:start].strip() or tex[end:].strip())
+            or (text.startswith("{") and _closes(text).get(0) == len(text))):
+        return text
+    return f"{{{text}}}"
+
+
 def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
     """`tex` with every use of `macros` written out; as written when that grows past a sane
     size (a macro bomb, `\\def\\a{\\a\\a}`: RELIABILITY case 29) or does not end."""
@@ -128,7 +151,7 @@ def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
                 at = arg[1]
             if len(args) < count:
                 continue
-            text = _filled(body, args)
+            text = _grouped(_filled(body, args), tex, m.start(), at)
             out.append(tex[last : m.start()])
             out.append(text)
             size += m.start() - last + len(text)
@@ -144,13 +167,13 @@ def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
 def expand_macros(parsed: Parsed) -> None:
     """Take the note's own macro definitions out of its text and write out every formula's
     uses of them (`Math.tex` and the passage text), in place. Code is left as written."""
-    if not any(_MARK.search(m.tex) for b in parsed.blocks for m in b.math):
-        return
+    # Only a formula with a definition's mark is read for definitions, once (review42a: each
+    # of a note's 20,000 formulas was scanned twice).
+    defined = {m.tex: definitions(m.tex) for b in parsed.blocks for m in b.math
+               if _MARK.search(m.tex)}
     macros: dict[str, tuple[int, str]] = {}
-    for block in parsed.blocks:
-        for m in block.math:
-            found, _ = definitions(m.tex)
-            macros.update(found)
+    for found, _ in defined.values():
+        macros.update(found)
     if not macros:
         return
     for block in parsed.blocks:
@@ -158,7 +181,7 @@ def expand_macros(parsed: Parsed) -> None:
             continue
         kept = []
         for m in block.math:
-            found, rest = definitions(m.tex)
+            found, rest = defined.get(m.tex, ({}, m.tex))
             new = expand(rest, macros).strip() if found else expand(m.tex, macros)
             if new == m.tex:
                 kept.append(m)
