@@ -637,8 +637,8 @@ class Searcher:
 
         The index's vocabulary is sorted, so the candidates are read as a few prefix ranges
         of it (the stem's first two letters, its first and third, its second and first; then
-        SECOND_LETTER's), never the whole of it; a word and its candidates are compared as the index's stems
-        ("splating" -> "splate", near "splat" of "splatting")."""
+        SECOND_LETTER's), never the whole of it; a word and its candidates are compared as
+        the index's stems ("splating" -> "splate", near "splat" of "splatting")."""
         from rapidfuzz.distance import OSA
 
         key = (query, self.store.change_counter())
