@@ -252,6 +252,12 @@ TYPO_MIN = 4
 TYPO_LONG = 8
 _ENDINGS = ("ing", "ed", "s", "es", "e", "er", "ation", "ly")  # a stem's usual inflections
 TYPO_REMEMBERED = 64  # queries whose corrections are kept for the faces' notice
+# SECOND_LETTER: a typo in a word's second letter ("gtadient", "gadient") put its candidates
+# outside the three prefix ranges above; when those hold nothing near, the terms that begin
+# with the first letter, any letter, then the typed word's third letter (a substitution) or its
+# second (a deletion) are read too: 52 ranges of three letters. A typo in the first letter is
+# still left as typed.
+SECOND_LETTER = "abcdefghijklmnopqrstuvwxyz"  # the letters a second letter is tried as
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -630,9 +636,9 @@ class Searcher:
         of `query` that no passage holds and that has a near word in the index (TYPO_MIN).
 
         The index's vocabulary is sorted, so the candidates are read as a few prefix ranges
-        of it (the stem's first two letters, its first and third, its second and first),
-        never the whole of it; a word and its candidates are compared as the index's stems
-        ("splating" -> "splate", near "splat" of "splatting")."""
+        of it (the stem's first two letters, its first and third, its second and first; then
+        SECOND_LETTER's), never the whole of it; a word and its candidates are compared as
+        the index's stems ("splating" -> "splate", near "splat" of "splatting")."""
         from rapidfuzz.distance import OSA
 
         key = (query, self.store.change_counter())
@@ -669,17 +675,30 @@ class Searcher:
         return out
 
     def _nearest_term(self, word: str, stem: str) -> str | None:
-        """The index's term nearest `stem` (TYPO_MIN), or None."""
-        from rapidfuzz.distance import OSA
-
+        """The index's term nearest `stem` (TYPO_MIN), or None. The candidates are the terms
+        that begin with the stem's first two letters, its first and third, or its second and
+        first; failing those, a typo in the second letter (SECOND_LETTER)."""
         if len(stem) < 3:
             return None
+        near = self._nearest_of(word, stem, (stem[:2], stem[0] + stem[2], stem[1] + stem[0]))
+        if near is None and stem[0].isascii():
+            # "gtadient" (a letter in place of the second) and "gadient" (the second gone):
+            # the term begins with the first letter, any letter, then the stem's third or
+            # second; 52 small ranges, read only when the three above held nothing near.
+            near = self._nearest_of(word, stem, [stem[0] + letter + after
+                                                 for after in (stem[2], stem[1])
+                                                 for letter in SECOND_LETTER])
+        return near
+
+    def _nearest_of(self, word: str, stem: str, prefixes: Iterable[str]) -> str | None:
+        """The term nearest `stem` among those that begin with one of `prefixes`, or None."""
+        from rapidfuzz.distance import OSA
+
         most = _most_edits(word)
-        prefixes = dict.fromkeys((stem[:2], stem[0] + stem[2], stem[1] + stem[0]))
         best: tuple[int, int, str] | None = None
         shortest = min(len(stem), len(word) - max(map(len, _ENDINGS))) - most
         longest = max(len(stem), len(word)) + most
-        for prefix in prefixes:
+        for prefix in dict.fromkeys(prefixes):
             for term, n in self.store.index_terms(prefix):
                 if not shortest <= len(term) <= longest or term == stem or n <= 0:
                     continue

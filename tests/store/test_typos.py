@@ -150,3 +150,16 @@ def test_a_stem_the_stemmer_would_cut_again_finds_its_words(store: Store, tmp_pa
     hits = searcher.search("causs", mode="lexical")
     assert searcher.searched_for("causs") == "causes"
     assert hits and hits[0].span.path.endswith("graph.md")
+
+
+def test_a_typo_in_the_second_letter(store: Store, tmp_path: Path) -> None:
+    """A typo in a word's second letter fell outside the three prefix ranges the candidates
+    came from (the first two letters, the first and third, the second and first): "sxlatting"
+    and "vxel" were searched as typed and found nothing (round 42, SECOND_LETTER)."""
+    searcher = _ingested(store, tmp_path)
+    assert searcher.searched_for("gaussian sxlatting") == "gaussian splatting"  # in its place
+    assert searcher.searched_for("vxel grid") == "voxel grid"  # gone
+    hits = searcher.search("vxel", mode="lexical")
+    assert hits and hits[0].span.path.endswith("marching.md")
+    # A first letter wrong is still left as typed.
+    assert searcher.searched_for("narching cubes") is None
