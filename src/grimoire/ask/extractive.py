@@ -185,8 +185,9 @@ _CODE_COMMENT = re.compile(r"\w\([^()\n]*\)\s*#\s?[A-Za-z]"
 CODE_COMMENT = True
 # Round 42 (fresh32): a line typed at an interpreter's prompt (">>> from transformers import
 # BertTokenizer", the reader keeping ">>" of it) is code whatever statement follows the prompt.
-_PROMPTED = re.compile(r"^>{2,}\s*(?:from\s+[\w.]+\s+import|import|def|class|print|for|if|with)\b"
-                       r"|^>{2,}\s*[A-Za-z_][\w.]*\s*(?:=|\()")
+# (A list marker or quote mark stripped first may leave one ">".)
+_PROMPTED = re.compile(r"^>+\s*(?:(?:from\s+[\w.]+\s+import|import|def|class)\s"
+                       r"|[A-Za-z_][\w.]*(?:\s*=[^=]|\())")
 CODE_PROMPT = True
 
 
