@@ -183,12 +183,6 @@ _CODE_COMMENT = re.compile(r"\w\([^()\n]*\)\s*#\s?[A-Za-z]"
                            r"|^(?:if|elif|while|for)\s[^:\n]*:\s*(?:break|continue|return|pass"
                            r"|raise)\b")
 CODE_COMMENT = True
-# Round 42 (fresh32): a line typed at an interpreter's prompt (">>> from transformers import
-# BertTokenizer", the reader keeping ">>" of it) is code whatever statement follows the prompt.
-# (A list marker or quote mark stripped first may leave one ">".)
-_PROMPTED = re.compile(r"^>+\s*(?:(?:from\s+[\w.]+\s+import|import|def|class)\s"
-                       r"|[A-Za-z_][\w.]*(?:\s*=[^=]|\())")
-CODE_PROMPT = True
 
 
 def _code(body: str) -> bool:
@@ -196,8 +190,6 @@ def _code(body: str) -> bool:
     if CODE_INSIDE and "$" not in body and _CODE_INSIDE.search(body):
         return True
     if CODE_COMMENT and "$" not in body and _CODE_COMMENT.search(body):
-        return True
-    if CODE_PROMPT and _PROMPTED.match(body):
         return True
     return bool(_CODE_START.match(body)) or ("$" not in body and "\\" not in body and len(
         body) >= 40 and len(_CODE_MARKS.findall(body)) > CODE_SHARE * len(body))
@@ -685,7 +677,7 @@ _CONDITION = re.compile(r"\b(?:when|whenever|if|once|until|unless|as soon as)\b"
 def _cue(question: str) -> re.Pattern[str] | None:
     """What a sentence that answers this kind of question says: a reason or purpose for
     "why", a condition for "when is / does ..."."""
-    if _WHY.match(question) or (WHY_WIDE and _WHAT_FOR.match(question)):
+    if _WHY.match(question):
         return _PURPOSE
     if _WHEN.match(question):
         return _CONDITION
@@ -1361,10 +1353,6 @@ THIS_BACK = True
 # "Why ...?": the sentence after the best that gives its reason ("This is because policy
 # gradient algorithms extract roughly ~1 bit of information per episode").
 _WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
-# Round 42: "What is the point of reducing ...?", "What's the benefit of ...?" ask why too.
-_WHAT_FOR = re.compile(r"^\s*what(?:'s|\s+is|\s+are)\s+the\s+(?:point|purpose|benefits?|use|aim|"
-                       r"goal|reasons?)\s+(?:of|for|behind)\b", re.IGNORECASE)
-WHY_WIDE = True
 # A sentence that sets up an example ("For example, consider a model that predicts ...") says
 # what the example is about; the next one says what it shows.
 _SETUP = re.compile(r"^(?:for (?:example|instance),?\s+)?(?:consider|suppose|imagine)\b",
