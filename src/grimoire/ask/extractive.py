@@ -922,12 +922,9 @@ CONFIDENCE_COVERAGE = 0.6
 CONFIDENCE_MEANING = 0.3
 
 
-EMBED_NAME = True  # a sentence is embedded with its concept's name (or title) in front
-
-
 def _embed_text(s: Scored) -> str:
     about = s.candidate.concept or s.candidate.title
-    text = f"{about}: {s.text}" if about and EMBED_NAME else s.text
+    text = f"{about}: {s.text}" if about else s.text
     if EMBED_WORDS:
         text = " ".join(text.split()[:EMBED_WORDS])
     return text
