@@ -60,13 +60,17 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/work/cache/ask"))
     parser.add_argument("--half", choices=["tune", "report"], default="tune")
     parser.add_argument("--set", help="comma-separated sets (default: all)")
+    parser.add_argument("--collection", help="comma-separated collections (default: all); "
+                        "for a setting that can only change answers from some of them")
     args = parser.parse_args()
     settings: list[tuple[str, dict[str, str]]] = []
     for arg in args.settings:
         name, _, pairs = arg.partition(":")
         settings.append((name, dict(p.split("=", 1) for p in pairs.split(",") if p)))
     sets = set(args.set.split(",")) if args.set else None
-    items = [i for i in bench.load() if i.half == args.half and (sets is None or i.set in sets)]
+    cols = set(args.collection.split(",")) if args.collection else None
+    items = [i for i in bench.load() if i.half == args.half and (sets is None or i.set in sets)
+             and (cols is None or i.collection in cols)]
     defaults = {k: getattr(*_module(k)) for _, pairs in settings for k in pairs}
     vectors.SENTENCE_VECTORS.limit = 1 << 24
     kept: dict[tuple[int, str], Any] = {}
