@@ -292,14 +292,27 @@ def offers(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
     if len(found) < limit:
         found += nearest(store, name, limit)
     if len(query) >= 4 and len(found) < limit:
+        # The run of its first letter, not of its first 3: a typo there ("grpah", "custeri")
+        # offered nothing, where scoring every name had offered Graph and Clustering.
         most = max(1, len(query) // TYPO_EVERY)
-        start = query[:3]
-        misspelt = _names_by_norm(
-            (norm, shown) for norm, shown, _ in store.concept_names_from(
-                start, _after(start), len(query) - most, 1000, NEAREST_RUN)
-            if OSA.distance(query, norm[:len(query)], score_cutoff=most) <= most)
-        found += [misspelt[n] for n in sorted(misspelt, key=lambda n: (len(n), n))]
+        letter = query[0]
+        misspelt: dict[str, tuple[int, str]] = {}
+        for norm, shown, _ in store.concept_names_from(
+                letter, _after(letter), len(query) - most, 1000, 20 * NEAREST_RUN):
+            edits = _begun_misspelt(query, norm, most)
+            if edits <= most and (norm not in misspelt or shown < misspelt[norm][1]):
+                misspelt[norm] = (edits, shown)
+        found += [misspelt[n][1] for n in sorted(
+            misspelt, key=lambda n: (misspelt[n][0], len(n), n))]
     return tuple(dict.fromkeys(found))[:limit]
+
+
+def _begun_misspelt(query: str, norm: str, most: int) -> int:
+    """The fewest typos (two letters swapped one) that make `query` the beginning of `norm`,
+    a beginning a letter or more shorter or longer ("custeri" of "clustering"); above `most`
+    when more."""
+    return min(OSA.distance(query, norm[:end], score_cutoff=most)
+               for end in range(len(query) - most, len(query) + most + 1))
 
 
 def _after(prefix: str) -> str:
