@@ -14,7 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 import grimoire
-
 from tests.conftest import ingested, write_notes
 from tests.web.conftest import make_app
 
