@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import grimoire
+from grimoire.errors import NotFound
 from tests.conftest import ingested, write_notes
 from tests.web.conftest import make_app
 
@@ -66,6 +67,13 @@ def test_hostile_text_typed_in_the_search_box_is_answered(kb: Any, typed: str) -
     offers = kb.suggest(typed)
     assert isinstance(offers, tuple)
     assert set(offers) <= set(TERMS)
+
+
+@pytest.mark.parametrize("typed", HOSTILE[-3:], ids=range(3))
+def test_show_of_thousands_of_words_says_no_concept(kb: Any, typed: str) -> None:
+    # PostgreSQL: "database query failed: target lists can have at most 1664 entries"
+    with pytest.raises(NotFound):
+        kb.concept(typed)
 
 
 def test_hostile_text_in_the_typeahead_page(db: Path) -> None:

@@ -167,7 +167,7 @@ def _near_names(store: Store, query: str) -> list[tuple[str, str, int]]:
     letter = query[0]
     rows = store.concept_names_from(letter, _after(letter), shortest, longest,
                                     20 * NEAREST_RUN)
-    words = tuple(dict.fromkeys(query.split()))
+    words = tuple(dict.fromkeys(query.split()))[:NAME_WORDS]
     if len(words) > 1:
         hits = store.fts_entries(TextQuery(words=words), NEAREST_WORDS, weights=(1.0, 0.0))
         concepts = set(store.concepts_of_entries([h.id for h in hits if h.score > 0]).values())
@@ -176,6 +176,8 @@ def _near_names(store: Store, query: str) -> list[tuple[str, str, int]]:
 
 
 NEAREST_WORDS = 100  # entries whose names hold a word of the query, looked at for "did you mean"
+NAME_WORDS = 32  # a query's words looked up for the names that hold them: no name holds more,
+# and PostgreSQL ranks at most 1,664 words in one statement (10,000 typed: "query failed")
 NEAREST_RUN = 200  # names of one run of the index (a prefix, a letter) looked at, at most
 
 
@@ -233,8 +235,8 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
                 len(query) >= 3 and len(nw) >= len(words)
                 and all(n.startswith(w) for n, w in zip(nw, words, strict=False))):
             offer(norm, shown, concept, (1, len(nw) - len(words), len(norm), norm))
-    hits = store.fts_entries(TextQuery(words=tuple(dict.fromkeys(words))), NEAREST_WORDS,
-                             weights=(1.0, 0.0))
+    hits = store.fts_entries(TextQuery(words=tuple(dict.fromkeys(words))[:NAME_WORDS]),
+                             NEAREST_WORDS, weights=(1.0, 0.0))
     concepts = set(store.concepts_of_entries([h.id for h in hits if h.score > 0]).values())
     wanted = set(words)
     named = store.concept_names_of_concepts(concepts)
