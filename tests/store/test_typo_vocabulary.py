@@ -185,3 +185,24 @@ def test_the_vocabulary_equals_ts_stat_after_every_kind_of_transaction(
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("TRUNCATE passages CASCADE")
         assert conn.execute("SELECT count(*) FROM passage_words").fetchone() == (0,)
+
+
+def test_a_file_of_more_passages_than_a_statement_holds(pg: PgDatabases, tmp_path: Path) -> None:
+    """A file's passages go in 1,000 rows a statement: 1,100 sections, two statements, in
+    their order, every word counted."""
+    from grimoire.store.postgres import _PASSAGES_A_STATEMENT
+
+    assert _PASSAGES_A_STATEMENT < 1100
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "long.md").write_text("# Long\n\n" + "\n\n".join(
+        f"## Part {i}\n\nPart {i} of the text, on topic{i % 97} and gradient descent."
+        for i in range(1100)), encoding="utf-8")
+    url = pg.url()
+    with closing(open_store(url)) as store:
+        ingest(store, [notes], workers=1)
+        assert dict(store.index_terms("gradient")) == {"gradient": 1100}
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT array_agg(seq ORDER BY id) FROM passages").fetchone() == (
+            list(range(1100)),)
+    _as_ts_stat_counts(url, at_least=100)
