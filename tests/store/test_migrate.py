@@ -13,6 +13,7 @@ from grimoire.cli import main
 from grimoire.store import open_store
 from grimoire.store.records import TABLES
 from tests.conftest import PgDatabases
+from tests.store.test_typo_vocabulary import _as_ts_stat_counts
 
 
 def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
@@ -43,6 +44,7 @@ def test_migrate_to_postgres_and_back(seeds: Path, tmp_path: Path, pg: PgDatabas
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["rows"]["passages"] > 100 and report["vectors"] > 200
+    _as_ts_stat_counts(postgres)  # counted by the copy's COPY and its `tsv` update
 
     with grimoire.open(postgres) as kb:
         assert kb.store.engine == "postgresql"
