@@ -18,7 +18,7 @@ def test_liquid_quoted_in_a_vault_note_with_front_matter_stays_as_written() -> N
     """A vault's note has front matter as a Jekyll page does. Django's `{% comment %}` quoted
     in a code span opened a comment never closed, and every line after it was blanked; a
     quoted include was cut out of its sentence; an indented block of Go template code was
-    blanked line by line."""
+    blanked line by line, and a formula of braces alone (`{{n}\\choose{k}}`) too."""
     text = _FRONT + (
         "# Template Tags\n\n"
         "A page pulls in a shared header with `{% include 'header.html' %}` at its top.\n\n"
@@ -26,10 +26,11 @@ def test_liquid_quoted_in_a_vault_note_with_front_matter_stays_as_written() -> N
         "A Go template prints fields so:\n\n"
         "    {{ .Title }}\n"
         "    {% for x in y %}\n\n"
-        "Autoescaping keeps the markup of a value from reaching the page.\n")
+        "Autoescaping keeps the markup of a value from reaching the page.\n\n"
+        "$$\n{{n}\\choose{k}}\n$$\n")
     _, body = _read(text, "vault/web/Template Tags.md")
     for words in ("{% include 'header.html' %}", "{% comment %}", "{{ .Title }}",
-                  "{% for x in y %}", "Autoescaping keeps the markup"):
+                  "{% for x in y %}", "Autoescaping keeps the markup", "\\choose"):
         assert words in body, (words, body)
 
 

@@ -1271,14 +1271,16 @@ def _liquid_lines(text: str) -> str:
     python %}` ... `{% endhighlight %}` is a fence, a comment goes whole, and what `{% raw %}`
     ... `{% endraw %}` quotes stays as written. Jekyll runs Liquid before Markdown, so an
     indented line is no code to it (a figure under a list item). A line with a code span
-    stays as written (a note with front matter on Jinja quoting `{% include 'x.html' %}`), and
-    a comment or highlight never closed is no tag (Jekyll stops on it; review42d: Django's
-    `{% comment %}` quoted in a vault's note blanked the rest of the note)."""
+    stays as written (a note with front matter on Jinja quoting `{% include 'x.html' %}`), as
+    do an indented code block and a display formula (`{{n}\\choose{k}}`), and a comment or
+    highlight never closed is no tag (Jekyll stops on it; review42d: Django's `{% comment %}`
+    quoted in a vault's note blanked the rest of the note)."""
     lines = text.split("\n")
     fence: str | None = None
     comment = raw = False
     comments = _LIQUID_END_COMMENT.search(text) is not None
     highlights = "endhighlight" in text
+    math = False  # in a display formula, `$$` ... `$$`: its braces are TeX's
     code = False  # in an indented code block: after a blank line, under no list item
     above = ""  # the last line with text before this one
     for k, line in enumerate(lines):
@@ -1301,6 +1303,8 @@ def _liquid_lines(text: str) -> str:
                 fence = None
         elif (mark := _FENCE_LINE.match(line)) is not None:
             fence = mark.group().lstrip()
+        elif math or (line.lstrip().startswith("$$") and line.count("$$") % 2 == 1):
+            math ^= line.count("$$") % 2 == 1
         elif code or "{" not in line or "`" in line:
             continue
         elif highlights and (high := _LIQUID_HIGHLIGHT.fullmatch(line)) is not None:
