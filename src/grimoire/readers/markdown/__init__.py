@@ -382,11 +382,12 @@ _CAPITALISED = re.compile(r"(?:^|_)[A-Z][a-z]")
 # the number is no part of the name; a name that opens with a number and an acronym stays
 # (`3-SAT.md`). The words such a file runs together (`HiddenMarkovModels`, `NaiveBayes`) read
 # as words; a model's name stays as written (`06-ResNet`, `LidarMultiNet`, `DeepWalk`).
-# A number joined by "_" is always the order (`06_LSTM.md`, `0_intro and tips.md`), as is a
+# A number joined by "_" is the order (`06_LSTM.md`, `0_intro and tips.md`), as is a
 # zero-padded one (`07-GRU.md`): a name writes its number with a hyphen (round 42: a course's
-# "06_LSTM" and "16_GPT" were concepts beside the notes' own "LSTM ...", "GPT").
-_STEM_NUMBER = re.compile(r"^(?:\d{1,3}_(?=[^\W\d_])|0\d-(?=[A-Z])"
-                          r"|\d{1,3}-(?=[A-Z])(?![A-Z0-9]+(?:$|[-_ ])))")
+# "06_LSTM" and "16_GPT" were concepts beside the notes' own "LSTM ...", "GPT"). Unless "_"
+# is the file's blank throughout: `8_bit_quantization.md`, `3_body_problem.md` (review42d).
+_STEM_NUMBER = re.compile(r"^(?:0\d_(?=[^\W\d_])|\d{1,3}_(?=[^\W\d_])(?![^_]*_)"
+                          r"|0\d-(?=[A-Z])|\d{1,3}-(?=[A-Z])(?![A-Z0-9]+(?:$|[-_ ])))")
 _RUN_TOGETHER = re.compile(r"(?:[A-Z][a-z]{3,}){2,}")
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 

@@ -100,6 +100,8 @@ _LIQUID_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}")
 _LIQUID_END_COMMENT = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
 _LIQUID_RAW_LINE = re.compile(r"[ \t]*\{%-?\s*raw\s*-?%\}[ \t]*")
 _LIQUID_END_RAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+# A line an indented code block cannot open after: a list item's or one indented itself.
+_LIST_OR_INDENTED = re.compile(r"[ \t]|[ ]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
 # Hugo's `({{< relref "attention.md" >}})`, `({{% ref "/posts/x" %}})` as a link's address.
 _HUGO_LINK = re.compile(
     r"\(\{\{[<%][ \t]*(?:rel)?ref[ \t]+\"([^\"\s()]{1,300})\"[ \t]*[>%]\}\}\)")
@@ -1268,11 +1270,25 @@ def _liquid_lines(text: str) -> str:
     its caption (`description="..."`) or nothing, a line of tags alone is blank, `{% highlight
     python %}` ... `{% endhighlight %}` is a fence, a comment goes whole, and what `{% raw %}`
     ... `{% endraw %}` quotes stays as written. Jekyll runs Liquid before Markdown, so an
-    indented line is no code to it (a figure under a list item)."""
+    indented line is no code to it (a figure under a list item). A line with a code span
+    stays as written (a note with front matter on Jinja quoting `{% include 'x.html' %}`), as
+    do an indented code block and a display formula (`{{n}\\choose{k}}`), and a comment or
+    highlight never closed is no tag (Jekyll stops on it; review42d: Django's `{% comment %}`
+    quoted in a vault's note blanked the rest of the note)."""
     lines = text.split("\n")
     fence: str | None = None
     comment = raw = False
+    comments = _LIQUID_END_COMMENT.search(text) is not None
+    highlights = "endhighlight" in text
+    math = False  # in a display formula, `$$` ... `$$`: its braces are TeX's
+    code = False  # in an indented code block: after a blank line, under no list item
+    above = ""  # the last line with text before this one
     for k, line in enumerate(lines):
+        if line.strip():
+            indented = line[:1] == "\t" or line.startswith("    ")
+            opens = (k == 0 or not lines[k - 1].strip()) and _LIST_OR_INDENTED.match(above) is None
+            code = indented and (code or opens)
+            above = line
         if comment:
             comment = _LIQUID_END_COMMENT.search(line) is None
             lines[k] = ""
@@ -1287,14 +1303,16 @@ def _liquid_lines(text: str) -> str:
                 fence = None
         elif (mark := _FENCE_LINE.match(line)) is not None:
             fence = mark.group().lstrip()
-        elif "{" not in line:
+        elif math or (line.lstrip().startswith("$$") and line.count("$$") % 2 == 1):
+            math ^= line.count("$$") % 2 == 1
+        elif code or "{" not in line or "`" in line:
             continue
-        elif (high := _LIQUID_HIGHLIGHT.fullmatch(line)) is not None:
+        elif highlights and (high := _LIQUID_HIGHLIGHT.fullmatch(line)) is not None:
             lines[k], fence = "```" + high[1], "highlight"
         elif _LIQUID_RAW_LINE.fullmatch(line):
             lines[k], raw = "", True
         else:
-            if "comment" in line:
+            if comments and "comment" in line:
                 line, comment = _cut_comments(line)
             if _LIQUID_ONLY.fullmatch(line):
                 line = " ".join(_caption(m) for m in _LIQUID_INCLUDE.finditer(line)).strip()
