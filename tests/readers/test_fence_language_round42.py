@@ -72,8 +72,8 @@ def test_show_prints_the_language_and_the_page_gives_its_class(tmp_path: Path) -
     with ingested(db, notes, embed=False) as kb:
         kb.resolve()
         found = {e.entry.term: e.entry.definition for e in kb.entries()}
-        assert found["Patience"] == ("The patience is how many epochs it waits.\n\n```python\npatience = 5\n"
-                                     "```\n\nThen it stops.")
+        assert found["Patience"] == ("The patience is how many epochs it waits.\n\n"
+                                     "```python\npatience = 5\n```\n\nThen it stops.")
         assert found["Clipping"] == ("Clipping caps the gradients' norm.\n\n```python\n"
                                      "clip(params, 1.0)\n```\n\nOne is a start.")
         # a concept page's section, joined from the stored passages, keeps it too
