@@ -79,6 +79,10 @@ def test_show_prints_the_language_and_the_page_gives_its_class(tmp_path: Path) -
         # a concept page's section, joined from the stored passages, keeps it too
         assert [(s.heading, s.text) for s in kb.concept("Clipping").sections] == [
             ("Clipping", "```python\nclip(params, 2.0)\n```")]
+        # the site export's page of the concept, as the web page draws it
+        kb.export("site", tmp_path / "site")
+        pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "site" / "c").iterdir()]
+        assert sum('<code class="language-python">patience = 5' in p for p in pages) == 1
     shown = CliRunner().invoke(main, ["--db", str(db), "show", "Patience"])
     assert shown.exit_code == 0, shown.output
     assert "  ```python\n  patience = 5\n  ```\n" in shown.output
