@@ -103,9 +103,10 @@ def test_a_hostile_info_string_is_no_language(tmp_path: Path) -> None:
                       "```c++ {.numberLines}\nint w;\n```\n",
     })
     (doc,) = _read(notes / "hostile.md")
-    # (small neighbours of one kind and language are one passage, as before)
+    # small code neighbours are one passage, as before; of two languages, it names none
     assert [(p.language, p.text) for p in doc.passages if p.kind == "code"] == [
-        ("", "x = 1\n\ny = 2\n\nz = 3"), ("c++", "int w;")]
+        ("", "x = 1\n\ny = 2\n\nz = 3\n\nint w;")]
+    assert language("c++ {.numberLines}") == "c++"
     assert language(long_info) == "" and language("py`thon") == ""
     assert language("<b>python</b>") == "" and language("{r, echo=FALSE}") == "r"
     # the page escapes what is no language: a class only from a plain word

@@ -234,7 +234,8 @@ def build_passages(blocks: list[Block], path: str) -> list[Passage]:
                 links=tuple(x for b in group for x in b.links),
                 math=tuple(x for b in group for x in b.math),
                 images=tuple(x for b in group for x in b.images),
-                language=group[0].language,
+                # neighbours of two languages merged name none (the passages stay as before)
+                language=group[0].language if len({b.language for b in group}) == 1 else "",
             )
         )
 
@@ -243,7 +244,6 @@ def build_passages(blocks: list[Block], path: str) -> list[Passage]:
             length = len(piece_text)
             if group and (
                 piece.kind != group[0].kind
-                or piece.language != group[0].language
                 or piece.heading_path != group[0].heading_path
                 or size + length > MERGE_CHARS
             ):
