@@ -5,7 +5,9 @@ passage (a notebook's code cell, a Markdown fence, an rst literal block) joined 
 read as prose: the web showed its lines as paragraphs, a `# comment` line as a heading. So a
 code passage is written into the joined text as a fence, as CommonMark writes one, whatever
 the note's format; the web renders it as code (`web/render`), and the embedded text of an
-entry (`store/_embed_text`) knows where it is.
+entry (`store/_embed_text`) knows where it is. A fence keeps the code's language where the note
+named one (```` ```python ````, a notebook's kernel): the opening line is the bar and the
+language (`language`), the closing line the bar alone.
 """
 
 from __future__ import annotations
@@ -14,13 +16,30 @@ import re
 from bisect import bisect_right
 
 _BAR = re.compile(r"`{3,}")
+# A language as a fence names it: the info string's first word, of letters, digits and
+# `+ - # .` (c++, c#, objective-c), bounded; also in braces as R Markdown and Quarto write it
+# (`{r, echo=FALSE}`, `{python}`) or as a Pandoc class (`{.python}`). The info string is the
+# note's text, anything (case 28): any other first word is no language.
+_LANGUAGE = re.compile(r"\{?\.?([A-Za-z0-9+#.-]{1,30})(?=[\s,}]|$)")
+_OPENER = re.compile(r"(`{3,})([A-Za-z0-9+#.-]{1,30})?")
 
 
-def fenced(code: str) -> str:
-    """`code` between fence lines longer than any run of backticks in it.
+def language(info: str) -> str:
+    """The language a fence's info string names, or "".
 
-    >>> print(fenced("x = 1"))
-    ```
+    >>> language(" python {.numberLines}"), language("<b>x</b>"), language("{r, echo=F}")
+    ('python', '', 'r')
+    """
+    m = _LANGUAGE.match(info.lstrip())
+    return m.group(1) if m else ""
+
+
+def fenced(code: str, lang: str = "") -> str:
+    """`code` between fence lines longer than any run of backticks in it, the opening one
+    naming its language (`lang`, as `language` keeps it) if known.
+
+    >>> print(fenced("x = 1", "python"))
+    ```python
     x = 1
     ```
     >>> fenced("s = '```'").split("\\n")[0]
@@ -29,43 +48,52 @@ def fenced(code: str) -> str:
     code = code.strip("\n")
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     bar = "`" * max(3, longest + 1)
-    return f"{bar}\n{code}\n{bar}"
+    return f"{bar}{language(lang)}\n{code}\n{bar}"
 
 
-def joined(parts: list[tuple[str, str]]) -> str:
-    """The texts of (kind, text) parts, each code part fenced, at blank lines."""
-    return "\n\n".join(fenced(t) if kind == "code" else t for kind, t in parts if t.strip())
+def joined(parts: list[tuple[str, str, str]]) -> str:
+    """The texts of (kind, text, language) parts, each code part fenced, at blank lines."""
+    return "\n\n".join(fenced(t, lang) if kind == "code" else t
+                         for kind, t, lang in parts if t.strip())
 
 
 def split_fences(text: str) -> list[tuple[bool, str]]:
-    """`text` as (is code, text) pieces: a line of three or more backticks up to the next
-    line of the same bar is code (the lines between), anything else text. In one pass over
-    the lines (a note with a thousand different unclosed bars costs no more than its length;
-    a regular expression scanned to the end once per bar)."""
+    """`text` as (is code, text) pieces: a line of three or more backticks (and a language,
+    `language`) up to the next line of the same bar alone is code (the lines between),
+    anything else text."""
+    return [(lang is not None, piece) for lang, piece in code_pieces(text)]
+
+
+def code_pieces(text: str) -> list[tuple[str | None, str]]:
+    """`text` as (language, text) pieces, as `split_fences` cuts it: a code piece's language
+    ("" if its fence names none), None for text. In one pass over the lines (a note with a
+    thousand different unclosed bars costs no more than its length; a regular expression
+    scanned to the end once per bar)."""
     lines = text.split("\n")
     bars: dict[str, list[int]] = {}
     for n, line in enumerate(lines):
         if line.startswith("```") and _BAR.fullmatch(line):
             bars.setdefault(line, []).append(n)
     if not bars:
-        return [(False, text)] if text else []
-    out: list[tuple[bool, str]] = []
+        return [(None, text)] if text else []
+    out: list[tuple[str | None, str]] = []
     prose: list[str] = []
     n = 0
     while n < len(lines):
         line = lines[n]
-        at = bars.get(line)
-        if at is not None and (k := bisect_right(at, n)) < len(at):
+        opener = _OPENER.fullmatch(line) if line.startswith("```") else None
+        at = bars.get(opener.group(1)) if opener else None
+        if opener and at is not None and (k := bisect_right(at, n)) < len(at):
             if prose:
-                out.append((False, "\n".join(prose)))
+                out.append((None, "\n".join(prose)))
                 prose = []
-            out.append((True, "\n".join(lines[n + 1:at[k]])))
+            out.append((opener.group(2) or "", "\n".join(lines[n + 1:at[k]])))
             n = at[k] + 1
             continue
         prose.append(line)
         n += 1
     if prose:
-        out.append((False, "\n".join(prose)))
+        out.append((None, "\n".join(prose)))
     return out
 
 

@@ -193,7 +193,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # LaTeX macros written out (read42); a Jekyll page's lines of Liquid alone (figures, captures,
 # comments; `{% highlight %}` a fence), `relative_url` links to its collection's pages, and a
 # one-line `{% capture %}` no template; number-only headings, numbered sheets and order
-# numbers in file names name nothing (qa42).
+# numbers in file names name nothing (qa42); a code fence's language (```` ```python ````, a
+# notebook's kernel, `.. code-block:: python`) kept with its passage and fence (fences42).
 READ_VERSION = b"grimoire-read-52\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

@@ -127,6 +127,7 @@ class Passage:
     math: tuple[Math, ...] = ()
     images: tuple[Image, ...] = ()
     references: tuple[Reference, ...] = ()
+    language: str = ""  # a code passage's, where the note names it (`fences.language`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,10 +68,10 @@ def test_code_passages_are_fenced_in_definitions_and_sections(fenced_db: Path) -
             f"steps.\n\n```\n{CELL_CODE}\n```\n\nA max norm of one is a start.")
         assert found["Patience"] == (
             "markdown", "The patience is how many epochs without progress it waits.\n\n"
-            f"```\n{NOTE_CODE}\n```\n\nA longer patience trains longer.")
+            f"```python\n{NOTE_CODE}\n```\n\nA longer patience trains longer.")
         sections = kb.concept("Gradient clipping").sections
         assert [(s.heading, s.text) for s in sections] == [
-            ("Gradient clipping", f"```\n{SECTION_CODE}\n```")]
+            ("Gradient clipping", f"```python\n{SECTION_CODE}\n```")]
 
 
 def test_the_concept_page_shows_code_as_code(browser: Browser, fenced_server: Running) -> None:
@@ -81,6 +81,11 @@ def test_the_concept_page_shows_code_as_code(browser: Browser, fenced_server: Ru
         page.goto(fenced_server.url + "/c/" + name.replace(" ", "%20"))
         blocks = page.locator("main .prose pre code").all_inner_texts()
         assert code in [b.rstrip("\n") for b in blocks], (name, blocks)
+        # the note's ```python keeps its language as the block's class (round 42), a notebook
+        # with no kernel named none
+        lang = "" if code == CELL_CODE else "language-python"
+        assert lang == page.locator("main .prose pre code", has_text=code.split("\n")[-1]
+                                    ).first.evaluate("e => e.className"), name
         # the comment is no heading, the code no paragraph of prose
         assert page.locator("main .prose :is(h1, h2, h3, h4, h5, h6, p)",
                             has_text=code.split("\n")[0][2:]).count() == 0, name

@@ -798,7 +798,7 @@ def _with_subheadings(run: list[Passage], depth: int) -> list[str]:
             while shared < min(len(path), len(last)) and path[shared] == last[shared]:
                 shared += 1
             out.extend(h for h in path[max(shared, depth):] if h.strip())
-        out.append(fenced(p.text) if p.kind == "code" else p.text)
+        out.append(fenced(p.text, p.language) if p.kind == "code" else p.text)
         last = path
     return out
 

@@ -8,6 +8,7 @@ builds a concept's entries only, and `concept_records` costs its cold start ~20 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -175,9 +176,12 @@ class ConceptLookups(SharedReads):
                WHERE cs.concept_id = ? ORDER BY s.path, cs.start_line, cs.end_line""",
             (concept_id,)
         ):
-            text = joined([(kind, t) for t, kind in self._select(
-                """SELECT text, kind FROM passages WHERE document_id = ? AND start_line >= ?
-                   AND end_line <= ? ORDER BY seq""", (doc, start, end))])
+            text = joined([
+                (kind, t, json.loads(marks).get("language", "") if kind == "code" else "")
+                for t, kind, marks in self._select(
+                    """SELECT text, kind, marks FROM passages WHERE document_id = ?
+                       AND start_line >= ? AND end_line <= ? ORDER BY seq""",
+                    (doc, start, end))])
             out.append(Section(heading, Span(path, start, end), title, text))
         return out
 

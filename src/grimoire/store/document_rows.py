@@ -279,7 +279,7 @@ def document_rows(doc: Document) -> DocumentRows:
         marks = {
             key: value
             for key, value in (("links", p.links), ("math", p.math), ("images", p.images),
-                               ("references", p.references))
+                               ("references", p.references), ("language", p.language))
             if value
         }
         free: Sequence[Link] = p.links if owner is None else ()

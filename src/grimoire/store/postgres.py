@@ -639,7 +639,8 @@ def _insert_document(c: psycopg.Connection[Any], source_id: int, doc: Document) 
         marks = {
             k: v
             for k, v in (("links", p.links), ("math", p.math),
-                         ("images", p.images), ("references", p.references))
+                         ("images", p.images), ("references", p.references),
+                         ("language", p.language))
             if v
         }
         passages.append((

@@ -32,7 +32,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from grimoire.fences import split_fences
+from grimoire.fences import code_pieces, language
 from grimoire.names import normalize
 from grimoire.showing import (  # below the faces: the CLI and the API fold and quote so too
     _EMBED,
@@ -242,9 +242,10 @@ class Renderer:
         list, `$…$` and `$$…$$` rendered, a code passage as the reader fenced it
         (`fences.fenced`) a code block, everything else escaped."""
         out: list[str] = []
-        for code, piece in split_fences(text):
-            if code:
-                out.append(f"<pre><code>{html.escape(piece)}</code></pre>")
+        for lang, piece in code_pieces(text):
+            if lang is not None:
+                cls = f' class="language-{html.escape(lang)}"' if lang else ""
+                out.append(f"<pre><code{cls}>{html.escape(piece)}</code></pre>")
             else:
                 out.extend(_blocks(p.strip()) for p in re.split(r"\n\s*\n", piece) if p.strip())
         return Markup("\n".join(out))
@@ -517,8 +518,8 @@ def _render_fence(self: RendererHTML, tokens: list[Token], idx: int,
                   options: OptionsDict, env: EnvType) -> str:
     # The info string is attacker text (case 28): keep a plain word for the class, drop the rest.
     token = tokens[idx]
-    lang = re.match(r"[A-Za-z0-9_+-]{1,30}", token.info.strip())
-    cls = f' class="language-{lang.group(0)}"' if lang else ""
+    lang = language(token.info)
+    cls = f' class="language-{html.escape(lang)}"' if lang else ""
     return f"<pre><code{cls}>{html.escape(token.content)}</code></pre>\n"
 
 

@@ -160,7 +160,8 @@ def _chunks(block: Block) -> Iterable[tuple[Block, str]]:
     images = _bucket(block.images, starts)
     for k, units in enumerate(pieces):
         piece = Block(
-            block.kind, units, block.heading_path, block.joiner, links[k], math[k], images[k]
+            block.kind, units, block.heading_path, block.joiner, links[k], math[k], images[k],
+            language=block.language,
         )
         yield piece, piece.text
 
@@ -233,6 +234,8 @@ def build_passages(blocks: list[Block], path: str) -> list[Passage]:
                 links=tuple(x for b in group for x in b.links),
                 math=tuple(x for b in group for x in b.math),
                 images=tuple(x for b in group for x in b.images),
+                # neighbours of two languages merged name none (the passages stay as before)
+                language=group[0].language if len({b.language for b in group}) == 1 else "",
             )
         )
 
@@ -639,7 +642,7 @@ def redirect_of(text: str, links: Iterable[Link]) -> str | None:
 
 def _definition(blocks: list[Block]) -> str:
     """The blocks' texts at blank lines, a code block fenced (`fences`)."""
-    return "\n\n".join(fenced(t) if b.kind == "code" else t
+    return "\n\n".join(fenced(t, b.language) if b.kind == "code" else t
                        for b in blocks if (t := b.text.strip("\n")))
 
 

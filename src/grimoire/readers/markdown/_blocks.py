@@ -29,6 +29,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from grimoire.fences import language
 from grimoire.model import Image, Link, LinkKind, Math, Problem, Span
 from grimoire.readers.base import collapse
 from grimoire.readers.conventions import unescape_refs
@@ -373,6 +374,7 @@ class Block:
     images: list[Image] = field(default_factory=list)
     # How many of `links` come first from the section's heading: its line is not the block's.
     heading_links: int = 0
+    language: str = ""  # a code block's, as its fence names it (`fences.language`)
 
     @property
     def text(self) -> str:
@@ -909,6 +911,7 @@ class _Walker:
         else:
             first = start + 1
         block = self._new_block("code", "\n")
+        block.language = language(tok.info) if tok.type == "fence" else ""
         content = tok.content.rstrip("\n")
         if self.chunks and content.startswith("#|"):
             # A Quarto chunk's options (`#| echo: false`) say how to run it: no code.

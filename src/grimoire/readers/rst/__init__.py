@@ -289,6 +289,7 @@ def _passage(block: Block, path: str) -> Passage:
         math=tuple(r for r in records if isinstance(r, Math)),
         images=tuple(r for r in records if isinstance(r, Image)),
         references=tuple(r for r in records if isinstance(r, Reference)),
+        language=block.language,
     )
 
 
@@ -318,7 +319,7 @@ def _cut(blocks: list[Block], lines: list[str]) -> Iterator[Block]:
                 if start <= r.span.start_line <= end
                 and (k == 0 or r.span.start_line > starts[k - 1] or starts[k - 1] < start)
             ]
-            yield Block(piece, block.kind, block.heading_path, start, end, mine)
+            yield Block(piece, block.kind, block.heading_path, start, end, mine, block.language)
 
 
 def _pieces(text: str) -> list[str]:

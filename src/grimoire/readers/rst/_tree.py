@@ -14,6 +14,7 @@ from typing import Any
 
 from docutils import nodes
 
+from grimoire.fences import language
 from grimoire.model import Entry, Image, Link, LinkKind, Math, Problem, Reference, Span
 from grimoire.readers.base import collapse
 
@@ -57,6 +58,7 @@ class Block:
     start: int
     end: int
     records: list[Record] = field(default_factory=list)
+    language: str = ""  # a code block's (`.. code-block:: python`, `fences.language`)
 
 
 _SKIP = (
@@ -256,7 +258,9 @@ class Walker:
             kind = "text"
         start = self.start_of(node)
         end = self.end_of(node, start)
-        self.blocks.append(Block(text, kind, path, start, end, self._place(records, start, end)))
+        lang = language(str(node.get("language") or "")) if kind == "code" else ""
+        self.blocks.append(
+            Block(text, kind, path, start, end, self._place(records, start, end), lang))
 
     def _entry(self, item: nodes.definition_list_item, path: tuple[str, ...]) -> None:
         records: list[Record] = []
