@@ -44,7 +44,8 @@ def _as_read(store: Store) -> tuple[dict[Any, Entry], dict[Any, dict[str, Any]]]
                 entries[(source.path, e.span.start_line, e.term)] = e
             for p in doc.passages:
                 found = {k: v for k, v in (("links", p.links), ("math", p.math),
-                                           ("images", p.images), ("references", p.references))
+                                           ("images", p.images), ("references", p.references),
+                                           ("language", p.language))
                          if v}
                 marks[(source.path, p.span.start_line, p.text)] = to_data(found)
     return entries, marks
