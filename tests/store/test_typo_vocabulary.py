@@ -94,13 +94,14 @@ def test_a_store_from_before_the_step_gains_the_vocabulary(
     with closing(open_store(url)) as store:
         ingest(store, [corpora / NOTES], workers=1)
         stems = store.index_stems(["adapters"])
-    from grimoire.store.postgres_schema import MIGRATIONS
+    from grimoire.store.postgres_schema import MIGRATIONS, PASSAGE_WORDS
 
     with psycopg.connect(url, autocommit=True) as conn:  # as schema 8 left it
         conn.execute("DROP TABLE passage_words, passage_word_changes, passage_words_pending")
         conn.execute("DROP FUNCTION grimoire_passage_words, grimoire_passage_words_commit,"
                      " grimoire_passage_words_truncated CASCADE")
-        conn.execute("UPDATE grimoire_schema SET version = %s", (len(MIGRATIONS) - 1,))
+        conn.execute("UPDATE grimoire_schema SET version = %s",
+                     (MIGRATIONS.index(PASSAGE_WORDS),))
     with closing(open_store(url)) as store:
         _as_ts_stat_counts(url)
         assert dict(store.index_terms(stems["adapters"]))[stems["adapters"]] > 1

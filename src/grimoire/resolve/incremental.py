@@ -78,7 +78,7 @@ _NUMBERED = re.compile(r" \d+$")
 
 @runtime_checkable
 class IncrementalStore(Protocol):
-    """What incremental resolve needs from a store beyond `ConceptStore` (SQLite has it)."""
+    """What incremental resolve needs from a store beyond `ConceptStore` (both engines)."""
 
     def resolve_state_ready(self) -> bool: ...
     def resolve_changes(self) -> tuple[int, list[str]]: ...
@@ -120,6 +120,7 @@ class IncrementalStore(Protocol):
         links: Sequence[LinkTarget], known: dict[int, int], fingerprint: str,
     ) -> None: ...
     def transaction(self) -> AbstractContextManager[Any]: ...
+    def resolving(self) -> AbstractContextManager[Any]: ...
 
 
 # -- the keys ---------------------------------------------------------------------------------
@@ -427,7 +428,7 @@ def resolve_changes(store: IncrementalStore, overrides: Overrides) -> ResolveRep
     if overrides.rules:
         return None
     started = time.perf_counter()
-    with store.transaction():
+    with store.resolving():
         if not store.resolve_state_ready() or \
                 store.resolved_fingerprint() != overrides.fingerprint:
             return None

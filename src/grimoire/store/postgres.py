@@ -54,6 +54,7 @@ from grimoire.store.document_rows import (
     stored_marks,
 )
 from grimoire.store.postgres_queries import PostgresQueries
+from grimoire.store.postgres_resolve_state import PostgresResolveState
 from grimoire.store.postgres_schema import ENTRY_TSV_UPDATE, MIGRATIONS, PASSAGE_TSV_UPDATE
 from grimoire.store.records import TABLES, PassageMarks, SourceRecord, StoredEntry
 
@@ -210,7 +211,7 @@ def _vector_columns_whole(conn: psycopg.Connection[Any], url: str) -> None:
         raise StoreError(VECTORS_GONE_AT_OPEN, url)
 
 
-class PostgresStore(PostgresQueries):
+class PostgresStore(PostgresQueries, PostgresResolveState):
     """A knowledge base in a PostgreSQL database (14+, with the pgvector extension)."""
 
     engine = "postgresql"

@@ -23,9 +23,7 @@ from grimoire.store._embed_text import entry_embed_text, passage_unit_text
 from grimoire.store._heading_sql import HEADING_SELECT
 from grimoire.store.concept_records import (
     ConceptEdge,
-    EntryRow,
     HeadingRow,
-    LinkRow,
     Resolution,
     ResolveInput,
 )
@@ -726,56 +724,32 @@ class PostgresQueries(ConceptLookups):
         return bool(row[0]) or row[1] != fingerprint
 
     def resolve_input(self) -> ResolveInput:
-        entries = [
-            EntryRow(id=int(i), document_id=int(d), path=p, line=line, term=term,
-                     definition=defn or "", redirect=red,
-                     aliases=tuple(json.loads(al)) if al else (), kind=kind)
-            for i, d, p, line, term, defn, red, al, kind in self._all(
-                """SELECT e.id, e.document_id, s.path, e.start_line, e.term,
-                          substr(e.data::jsonb->>'definition', 1, 240), e.redirect,
-                          (e.data::jsonb->'aliases')::text, e.data::jsonb->>'kind'
-                   FROM entries e JOIN documents d ON e.document_id = d.id
-                   JOIN sources s ON d.source_id = s.id ORDER BY e.id""")
-        ]
-        links = [
-            LinkRow(id=int(i), document_id=int(d), entry_id=None if e is None else int(e),
-                    path=p, line=line, target=t, label=lab, kind=k, fragment=f,
-                    exists_hint=None if h is None else bool(h), href=hr, no_page=np)
-            for i, d, e, p, line, t, lab, k, f, h, hr, np in self._all(
-                """SELECT l.id, l.document_id, l.entry_id, s.path, l.start_line, l.target,
-                          l.label, l.kind, l.fragment, l.exists_hint, l.href, l.no_page
-                   FROM links l JOIN documents d ON l.document_id = d.id
-                   JOIN sources s ON d.source_id = s.id ORDER BY l.id""")
-        ]
-        headings = [
-            HeadingRow(int(d), p, tuple(json.loads(hp)), lo, hi,
-                       None if inside is None else int(inside))
-            for d, p, hp, lo, hi, inside in self._all(
-                HEADING_SELECT + """
-                   GROUP BY p.document_id, s.path, p.heading_path
-                   ORDER BY p.document_id, p.heading_path""")
-        ]
         from grimoire.store._resolve_rows import address_rows, label_rows, section_rows
+        from grimoire.store.postgres_resolve_state import (
+            ADDRESSES,
+            ENTRY_ROWS,
+            LABELS,
+            LINK_ROWS,
+            SECTIONS,
+            SINGLE_DOCUMENTS,
+            entry_row,
+            heading_row,
+            link_row,
+        )
 
-        for d, p, tree in self._all(
-            """SELECT d.id, s.path, (d.meta::jsonb->'sections')::text
-               FROM documents d JOIN sources s ON d.source_id = s.id
-               WHERE jsonb_typeof(d.meta::jsonb->'sections') = 'array' ORDER BY d.id"""):
+        entries = [entry_row(r) for r in self._all(ENTRY_ROWS + " ORDER BY e.id")]
+        links = [link_row(r) for r in self._all(LINK_ROWS + " ORDER BY l.id")]
+        headings = [heading_row(r) for r in self._all(
+            HEADING_SELECT + """
+               GROUP BY p.document_id, s.path, p.heading_path
+               ORDER BY p.document_id, p.heading_path""")]
+        for d, p, tree in self._all(SECTIONS + " ORDER BY d.id"):
             headings.extend(section_rows(int(d), p, json.loads(tree), ()))
-        documents = {p: int(d) for p, d in self._all(
-            """SELECT s.path, min(d.id) FROM documents d JOIN sources s ON d.source_id = s.id
-               GROUP BY s.id HAVING count(*) = 1""")}
+        documents = {p: int(d) for p, d in self._all(SINGLE_DOCUMENTS)}
         paths = tuple(str(p) for (p,) in self._all("SELECT path FROM sources ORDER BY path"))
-        labels = [r for d, p, found in self._all(
-            """SELECT d.id, s.path, (d.meta::jsonb->'labels')::text
-               FROM documents d JOIN sources s ON d.source_id = s.id
-               WHERE jsonb_typeof(d.meta::jsonb->'labels') = 'object' ORDER BY d.id""")
+        labels = [r for d, p, found in self._all(LABELS + " ORDER BY d.id")
                   for r in label_rows(int(d), p, json.loads(found))]
-        addresses = [r for d, p, meta in self._all(
-            """SELECT d.id, s.path, d.meta::text
-               FROM documents d JOIN sources s ON d.source_id = s.id
-               WHERE d.meta::jsonb ?| array['permalink', 'url', 'aliases', 'redirect_from']
-               ORDER BY d.id""")
+        addresses = [r for d, p, meta in self._all(ADDRESSES + " ORDER BY d.id")
                      for r in address_rows(int(d), p, json.loads(meta))]
         return ResolveInput(entries, links, headings, documents, paths, labels, addresses)
 

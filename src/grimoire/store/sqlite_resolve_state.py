@@ -68,7 +68,7 @@ _BULK_CACHE_KIB = 128 * 1024  # page cache while all keys are written (SQLite's 
 # (2: an API link `Trainer.train` is also keyed by `trainer`; 3: a label a file defines, and
 # a reference to it, are keyed by the label: `resolve.labels`; 4: the label casefolded;
 # 5: the addresses a page's front matter publishes it at, by their last name: `resolve.addresses`).
-_KEYS_MARK: StateRow = ("", 0, "v", 0, "keys 5")
+KEYS_MARK: StateRow = ("", 0, "v", 0, "keys 5")
 
 _ENTRY_SELECT = """
     SELECT e.id, e.document_id, s.path, e.start_line, e.term,
@@ -127,7 +127,7 @@ class ResolveStateSQL:
         """Whether the keys describe the concept tables (else resolve must run in full)."""
         return self.conn.execute(
             "SELECT 1 FROM resolve_ready WHERE EXISTS (SELECT 1 FROM resolve_keys "
-            "WHERE norm = ? AND kind = ?)", (_KEYS_MARK[4], _KEYS_MARK[2])).fetchone() is not None
+            "WHERE norm = ? AND kind = ?)", (KEYS_MARK[4], KEYS_MARK[2])).fetchone() is not None
 
     def resolve_changes(self) -> tuple[int, list[str]]:
         """(last log number, paths added or removed since the last resolve)."""
@@ -190,7 +190,7 @@ class ResolveStateSQL:
                 c.execute(f"PRAGMA cache_size = {-_BULK_CACHE_KIB}")
                 try:
                     c.execute("DELETE FROM resolve_keys")
-                    c.execute(insert, _KEYS_MARK)
+                    c.execute(insert, KEYS_MARK)
                     c.executemany(insert, rows)
                 finally:
                     c.execute(f"PRAGMA cache_size = {int(cache)}")
