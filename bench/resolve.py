@@ -9,7 +9,11 @@ to a defined term (by name, acronym or other case) and 20% to a name nobody defi
 Then saves one file at a time (`--saves`) and times the incremental refresh after each,
 against a full resolve of the same store (the peer, in the same run).
 
-    python bench/resolve.py --sizes 10000 100000 [--saves 6] [--json]
+With `--postgres CACHE`, the generated store is copied into a database of a pgserver kept in
+CACHE (`bench/engines.py`; the copy is timed apart, not counted) and everything after it runs
+on PostgreSQL.
+
+    python bench/resolve.py --sizes 10000 100000 [--saves 6] [--json] [--postgres CACHE]
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 # This tree's grimoire, not whichever one the venv's editable install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -30,7 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from grimoire.model import Document, Entry, Link, LinkKind, Passage, Span
 from grimoire.resolve.incremental import full_state_rows
 from grimoire.resolve.run import NO_OVERRIDES, _build, no_gc, refresh, resolve
+from grimoire.store import open_store
 from grimoire.store.base import SourceRecord
+from grimoire.store.migrate import migrate
 from grimoire.store.sqlite import SQLiteStore
 
 _VOCABULARY = (
@@ -61,7 +68,7 @@ def make_terms(n: int, rng: random.Random) -> list[str]:
     return terms
 
 
-def generate(store: SQLiteStore, n: int, seed: int = 1) -> int:
+def generate(store: Any, n: int, seed: int = 1) -> int:
     """Fill `store` with `n` entries; returns the number of links written."""
     rng = random.Random(seed)
     terms = make_terms(n, rng)
@@ -117,10 +124,22 @@ def _one_file(path: str, k: int) -> tuple[SourceRecord, list[Document]]:
                         root="/bench/notes"), [doc]
 
 
-def run(n: int, saves: int) -> dict[str, float | int]:
+def run(n: int, saves: int, server: Any = None) -> dict[str, float | int | str]:
     with tempfile.TemporaryDirectory() as tmp:
-        store = SQLiteStore(str(Path(tmp) / "bench.db"))
+        store: Any = SQLiteStore(str(Path(tmp) / "bench.db"))
         links = generate(store, n)
+        copy_s = 0.0
+        if server is not None:  # the same rows on PostgreSQL, in a fresh database
+            import psycopg
+
+            name = f"resolve_{n}_{int(time.time())}"
+            with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            store.close()
+            t = time.perf_counter()
+            migrate(str(Path(tmp) / "bench.db"), server.get_uri(name))
+            copy_s = time.perf_counter() - t
+            store = open_store(server.get_uri(name))
         with no_gc():  # as resolve() runs it
             upto = store.resolve_changes()[0]
             t0 = time.perf_counter()
@@ -148,6 +167,7 @@ def run(n: int, saves: int) -> dict[str, float | int]:
         store.close()
     incremental.sort()
     return {
+        "engine": "postgresql" if server is not None else "sqlite", "copy_s": round(copy_s, 1),
         "entries": n, "links": links, "concepts": full.concepts,
         "read_s": round(t1 - t0, 3), "merge_s": round(t2 - t1, 3), "write_s": round(t3 - t2, 3),
         "keys_s": round(t4 - t3, 3), "total_s": round(t4 - t0, 3),
@@ -166,14 +186,24 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=6,
                         help="files saved one at a time, each followed by an incremental refresh")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--postgres", metavar="CACHE",
+                        help="run on PostgreSQL: a pgserver whose data is kept in CACHE")
     args = parser.parse_args()
-    rows = [run(n, args.saves) for n in args.sizes]
+    if args.postgres:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from engines import postgres_server
+
+        Path(args.postgres).mkdir(parents=True, exist_ok=True)
+        with postgres_server(Path(args.postgres)) as server:
+            rows = [run(n, args.saves, server) for n in args.sizes]
+    else:
+        rows = [run(n, args.saves) for n in args.sizes]
     if args.json:
         print(json.dumps(rows, indent=2))
         return
     print(f"python {platform.python_version()} · sqlite {sqlite3.sqlite_version} · "
           f"{platform.machine()}", file=sys.stderr)
-    cols = ("entries", "links", "concepts", "read_s", "merge_s", "write_s", "keys_s",
+    cols = ("engine", "copy_s", "entries", "links", "concepts", "read_s", "merge_s", "write_s", "keys_s",
             "total_s", "us_per_entry", "full_again_s", "incr_p50_s", "incr_max_s", "speedup",
             "resolved", "wanted", "ambiguous")
     print(" | ".join(f"{c:>12}" for c in cols))
