@@ -203,9 +203,9 @@ def main() -> None:
         return
     print(f"python {platform.python_version()} · sqlite {sqlite3.sqlite_version} · "
           f"{platform.machine()}", file=sys.stderr)
-    cols = ("engine", "copy_s", "entries", "links", "concepts", "read_s", "merge_s", "write_s", "keys_s",
-            "total_s", "us_per_entry", "full_again_s", "incr_p50_s", "incr_max_s", "speedup",
-            "resolved", "wanted", "ambiguous")
+    cols = ("engine", "copy_s", "entries", "links", "concepts", "read_s", "merge_s", "write_s",
+            "keys_s", "total_s", "us_per_entry", "full_again_s", "incr_p50_s", "incr_max_s",
+            "speedup", "resolved", "wanted", "ambiguous")
     print(" | ".join(f"{c:>12}" for c in cols))
     for r in rows:
         print(" | ".join(f"{r[c]!s:>12}" for c in cols))

@@ -698,8 +698,9 @@ class Searcher:
         best: tuple[int, int, str] | None = None
         shortest = min(len(stem), len(word) - max(map(len, _ENDINGS))) - most
         longest = max(len(stem), len(word)) + most
-        for prefix in dict.fromkeys(prefixes):
-            for term, n in self.store.index_terms(prefix):
+        ranges = list(dict.fromkeys(prefixes))
+        for terms in self.store.index_term_ranges(ranges):  # one read of them all
+            for term, n in terms:
                 if not shortest <= len(term) <= longest or term == stem or n <= 0:
                     continue
                 d = OSA.distance(stem, term, score_cutoff=most)

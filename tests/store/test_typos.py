@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from grimoire.ingest import ingest
-from grimoire.search import Searcher
+from grimoire.search import SECOND_LETTER, Searcher
 from grimoire.store import Store
 
 NOTES = {
@@ -66,6 +66,9 @@ def test_the_vocabulary_is_read_by_prefix(store: Store, tmp_path: Path) -> None:
     stems = store.index_stems(["splatting", "gausian"])
     assert stems["gausian"] == "gausian"
     assert stems["splatting"] in {t for t, _ in store.index_terms("spl")}
+    # Many ranges read at once (a second-letter typo's 52) are the ranges one by one.
+    prefixes = ["spl", "ga", "zq", "", "g", "gaus", *(f"g{c}u" for c in SECOND_LETTER)]
+    assert store.index_term_ranges(prefixes) == [store.index_terms(p) for p in prefixes]
 
 
 def test_hybrid_before_any_vector_finds_it_too(store: Store, tmp_path: Path) -> None:

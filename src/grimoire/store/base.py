@@ -276,6 +276,11 @@ class Store(Protocol):
         all of it (typo tolerance reads a few such ranges a query word)."""
         ...
 
+    def index_term_ranges(self, prefixes: Sequence[str]) -> list[list[tuple[str, int]]]:
+        """`index_terms` of each of `prefixes`, in their order, read at once (a typo in a
+        word's second letter reads 52 ranges: one round trip to a server, not 52)."""
+        ...
+
     def term_passage_counts(
         self, terms: Iterable[str], *, anywhere: bool = False
     ) -> dict[str, int]:

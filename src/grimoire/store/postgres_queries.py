@@ -277,6 +277,26 @@ class PostgresQueries(ConceptLookups):
             "SELECT word, ndoc FROM passage_words WHERE word >= %s AND word < %s ORDER BY word",
             (prefix, prefix + "\U0010ffff"))]
 
+    def index_term_ranges(self, prefixes: Sequence[str]) -> list[list[tuple[str, int]]]:
+        """`index_terms` of each prefix in one statement: a range read of the primary key
+        each (52 for a second-letter typo: 88-293 ms one statement each at 100k passages and
+        load 25, round 43)."""
+        out: list[list[tuple[str, int]]] = [[] for _ in prefixes]
+        wanted = [(i, p) for i, p in enumerate(prefixes) if p]
+        if not wanted:
+            return out
+        for i, w, n in self._all(
+                """SELECT r.i, w.word, w.ndoc
+                   FROM unnest(%s::int[], %s::text[], %s::text[]) AS r(i, lo, hi)
+                   CROSS JOIN LATERAL (
+                       SELECT word, ndoc FROM passage_words
+                       WHERE word >= r.lo COLLATE "C" AND word < r.hi COLLATE "C") w
+                   ORDER BY r.i, w.word""",
+                ([i for i, _ in wanted], [p for _, p in wanted],
+                 [p + "\U0010ffff" for _, p in wanted])):
+            out[int(i)].append((str(w), int(n)))
+        return out
+
     def term_passage_counts(
         self, terms: Iterable[str], *, anywhere: bool = False
     ) -> dict[str, int]:

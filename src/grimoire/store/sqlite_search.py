@@ -276,6 +276,9 @@ class SearchSQL:
             "SELECT term, doc FROM temp.grimoire_passage_vocab WHERE term >= ? AND term < ?",
             (prefix, prefix + "\U0010ffff"))]
 
+    def index_term_ranges(self, prefixes: Sequence[str]) -> list[list[tuple[str, int]]]:
+        return [self.index_terms(p) for p in prefixes]  # in process: a range costs no trip
+
     def passage_count(self) -> int:
         """How many passages (the largest rowid is a cheap upper bound)."""
         return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0])
