@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -92,6 +93,9 @@ def _wait_and_embed(kb: grimoire.Grimoire, show: bool) -> Any:
         return kb.embed(progress=progress)
 
 
+_LINE_FIRST = re.compile(r"(\d+): (.*)", re.DOTALL)  # a reason that begins with its line
+
+
 def register(main: click.Group) -> None:
     """Add `ingest` and `embed` to the `grimoire` group."""
     from grimoire.cli import emit_json, err, handle_errors, json_option, kb_of, out, where
@@ -169,19 +173,28 @@ def register(main: click.Group) -> None:
 
         status = kb.vector_status()
         handled = False  # the concepts merged here, or left to the worker started here
+        # Why the concepts could not be merged (a grimoire.toml that is no TOML): said after
+        # the summary, which it replaced (round 43: the files were read and stored, a
+        # notebook had failed, and ingest said only the grimoire.toml's error).
+        unmerged: GrimoireError | None = None
         try:
             if wait:
-                kb.refresh()
                 handled = True
+                kb.refresh()
                 _wait_and_embed(kb, show)
                 status = kb.vector_status()
             elif not no_embed and status.missing:
                 running = status.worker  # a worker busy embedding does not look at concepts
                 status = VectorStatus(status.have, status.total, kb.embed_in_background())
                 handled = running is None
+        except GrimoireError as e:
+            unmerged = e
         finally:
             if not handled:  # also when the worker could not be started
-                kb.refresh()
+                try:
+                    kb.refresh()
+                except GrimoireError as e:
+                    unmerged = e
         if as_json:
             emit_json({**serialize.ingest_report(report), "vectors": _status_data(status)})
         else:
@@ -193,8 +206,14 @@ def register(main: click.Group) -> None:
             out().print(packed(" · ".join(counts), _width(out()), whole=whole),
                         highlight=False, soft_wrap=True)
             for record in report.failures:
-                err().print(f"[red]failed[/red] {safe(where(record.path), lines=False)}: "
-                            f"{safe(record.reason or '')}", highlight=False)
+                # A reason that names its line ("2: not a notebook: invalid JSON") is
+                # `file:line: reason`, as every other error prints (it read "broken.ipynb:
+                # 2: not a notebook").
+                reason = record.reason or ""
+                lined = _LINE_FIRST.fullmatch(reason)
+                at = f":{lined[1]}" if lined else ""
+                err().print(f"[red]failed[/red] {safe(where(record.path), lines=False)}{at}: "
+                            f"{safe(lined[2] if lined else reason)}", highlight=False)
             for notice in report.notices:
                 err().print(f"[yellow]warning:[/yellow] {safe(notice)}", highlight=False)
             if report.problems:
@@ -205,6 +224,8 @@ def register(main: click.Group) -> None:
                                    "`grimoire embed --status` shows progress", _width(err()),
                                    whole=(f"(pid {status.worker}):",)),
                             highlight=False, soft_wrap=True)
+        if unmerged is not None:
+            raise unmerged
         if report.failed:
             sys.exit(1)
 
