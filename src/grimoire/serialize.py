@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from grimoire.resolve import Concept
     from grimoire.showing import Said
 
-__all__ = ["NOTHING_MATCHED", "NO_WORD", "concept", "dumps", "graph_view", "ingest_report", "lint_report",
-           "not_found", "record", "search_notice"]
+__all__ = ["NOTHING_MATCHED", "NO_WORD", "concept", "dumps", "graph_view", "ingest_report",
+           "lint_report", "not_found", "record", "search_notice"]
 
 NOTHING_MATCHED = ("no word of the query is in your notes: these results are only the nearest "
                    "in meaning")
