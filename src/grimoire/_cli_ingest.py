@@ -6,6 +6,8 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -93,6 +95,45 @@ def _wait_and_embed(kb: grimoire.Grimoire, show: bool) -> Any:
         return kb.embed(progress=progress)
 
 
+@contextmanager
+def reading_bar(show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
+    """The "reading" bar on stderr while files are read (`ingest`, `rebuild`): a `progress`
+    for `Grimoire.ingest`, None when it is not `show`n."""
+    from rich.progress import (  # on use: `grimoire search` starts faster without it
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from grimoire.cli import err, where
+
+    with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), TextColumn("{task.description}"),
+                  console=err(), transient=True, disable=not show) as bar:
+        # Drawn from the first file on: while the folders were listed it pulsed "0/?".
+        task = bar.add_task("", total=None, visible=False)
+
+        shown = [0.0]  # when the file name was last set
+
+        def progress(done: int, total: int, path: str) -> None:
+            # The bar redraws ten times a second: it is updated as often, not for every file
+            # (formatting 10,000 paths cost about a second of an ingest, and each update
+            # takes the bar's lock and records a speed sample in the writer).
+            now = time.monotonic()
+            if now - shown[0] < 0.1 and done < total:
+                return
+            shown[0] = now
+            shown_path = where(path)  # its end, marked as cut: "rms/x.md" read as a folder
+            if len(shown_path) > 40:
+                shown_path = "…" + shown_path[-39:]
+            bar.update(task, completed=done, total=total, visible=True,
+                       description=safe(shown_path, lines=False))
+
+        yield progress if show else None
+
+
 _LINE_FIRST = re.compile(r"(\d+): (.*)", re.DOTALL)  # a reason that begins with its line
 
 
@@ -132,43 +173,14 @@ def register(main: click.Group) -> None:
             raise click.UsageError("--wait and --no-embed contradict each other")
         kb = kb_of(ctx, create=True)
         show = err().is_terminal and not as_json
-        from rich.progress import (  # on use: `grimoire search` starts faster without it
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), TextColumn("{task.description}"),
-                      console=err(), transient=True, disable=not show) as bar:
-            # Drawn from the first file on: while the folders were listed it pulsed "0/?".
-            task = bar.add_task("", total=None, visible=False)
-
-            shown = [0.0]  # when the file name was last set
-
-            def progress(done: int, total: int, path: str) -> None:
-                # The bar redraws ten times a second: it is updated as often, not for every
-                # file (formatting 10,000 paths cost about a second of an ingest, and each
-                # update takes the bar's lock and records a speed sample in the writer).
-                now = time.monotonic()
-                if now - shown[0] < 0.1 and done < total:
-                    return
-                shown[0] = now
-                shown_path = where(path)  # its end, marked as cut: "rms/x.md" read as a folder
-                if len(shown_path) > 40:
-                    shown_path = "…" + shown_path[-39:]
-                bar.update(task, completed=done, total=total, visible=True,
-                           description=safe(shown_path, lines=False))
-
-            # The concepts are merged below: by the background worker when this starts one
-            # (it does so first, 2.4 s of CPU for 10k new notes, so `ingest` returns that
-            # much sooner: issue 14), else here before returning. A store left with stale
-            # concepts cannot be searched once it is read-only, and damage a resolve meets
-            # is reported by the ingest that wrote it.
-            report = kb.ingest(list(paths), format=fmt, progress=progress if show else None,
-                               embed=False, prune=prune, resolve=False)
+        # The concepts are merged below: by the background worker when this starts one (it
+        # does so first, 2.4 s of CPU for 10k new notes, so `ingest` returns that much
+        # sooner: issue 14), else here before returning. A store left with stale concepts
+        # cannot be searched once it is read-only, and damage a resolve meets is reported by
+        # the ingest that wrote it.
+        with reading_bar(show) as progress:
+            report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False,
+                               prune=prune, resolve=False)
         from grimoire._background import VectorStatus
 
         status = kb.vector_status()
