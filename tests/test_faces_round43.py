@@ -130,3 +130,27 @@ def test_an_ingest_whose_grimoire_toml_fails_still_says_what_it_read(tmp_path: P
     assert "grimoire.toml" in again.stderr
     with grimoire.open(db) as kb:
         assert kb.stats().documents == 1  # the note was stored
+
+
+@pytest.mark.no_store  # the children open a SQLite file in either pass
+def test_rebuild_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
+    """`rebuild` re-reads every source and embeds them again with no bar and no word until
+    the end (minutes on a large store); it now draws `ingest`'s reading bar on a terminal."""
+    import subprocess
+    import sys
+
+    notes = write_notes(tmp_path / "notes", {
+        f"Note {i}.md": f"# Note {i}\n\nA short note, number {i}.\n" for i in range(3)})
+    db = str(tmp_path / "kb.db")
+
+    def grimoire_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        import os
+
+        return subprocess.run([sys.executable, "-m", "grimoire", "--db", db, *args],
+                              capture_output=True, text=True, check=True,
+                              env={**os.environ, "COLUMNS": "80", **env})
+
+    grimoire_cli("ingest", str(notes), "--no-embed")
+    shown = grimoire_cli("rebuild", "--no-embed", FORCE_COLOR="1")
+    assert "reading" in shown.stderr and "3/3" in shown.stderr
+    assert "rebuilt" in shown.stdout
