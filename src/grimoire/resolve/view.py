@@ -253,9 +253,10 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
             offer(norm, shown, concept, (1, len(nw) - len(words), len(norm), norm))
         elif len(nw) > len(words) and _near_words(words, nw):
             offer(norm, shown, concept, (2, len(nw) - len(words), len(norm), norm))
-    if not ranked and len(query) >= 4:
+    if not ranked and len(query) >= 4 and not store.concepts_named(query):
         # Nothing found: a typo in the first letter ("radient descent" -> "Gradient
         # Descent"), which every look above keeps (they all begin with the query's letter).
+        # A name is no typo: "PPO Trainer" typed whole is not offered "DPO Trainer".
         for norm, shown, concept in _first_letter_typos(store, query, shortest, longest):
             if _likely_meant(query, norm) and not _variant(query, normalize(shown)):
                 offer(norm, shown, concept, (0, -fuzz.ratio(query, norm), len(norm), norm))
