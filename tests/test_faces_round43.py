@@ -125,7 +125,7 @@ def test_an_ingest_whose_grimoire_toml_fails_still_says_what_it_read(tmp_path: P
     assert "read 1 (new 1, updated 0)" in out.stdout
     assert "failed 1" in out.stdout
     assert f"{notes / 'broken.ipynb'}:2: not a notebook" in out.stderr
-    assert "grimoire.toml" in out.stderr
+    assert f"{notes / 'grimoire.toml'}:1: cannot read overrides" in out.stderr
     assert out.stderr.index("not a notebook") < out.stderr.index("grimoire.toml")
     assert again.exit_code == 1
     report = json.loads(again.stdout)
