@@ -11,6 +11,7 @@ import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -19,7 +20,7 @@ from fastapi.testclient import TestClient
 import grimoire
 from grimoire.cli import GRAPH_LIMIT, main
 from tests.conftest import write_notes
-from tests.web.conftest import make_app
+from tests.web.conftest import browser, make_app, run_server  # noqa: F401 (a fixture)
 
 # 540 made-up names, each linked from the hub's page: the hub's graph is past GRAPH_LIMIT.
 _FIRST = ["Sparse", "Dense", "Causal", "Latent", "Robust", "Greedy"]
@@ -157,3 +158,52 @@ def test_rebuild_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
     shown = grimoire_cli("rebuild", "--no-embed", FORCE_COLOR="1")
     assert "reading" in shown.stderr and "3/3" in shown.stderr
     assert "rebuilt" in shown.stdout
+
+
+def test_the_search_page_links_to_more_results(db: Path) -> None:
+    """The search page showed the first 20 hits and no word of more: a full page now links
+    to 20 more, opened at the first new one; a page that is not full, or at /api/search's
+    100, links to none, and a k past it is 100."""
+    import re
+
+    app, web_kb = make_app(db)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        first = client.get("/search", params={"q": "made-up term", "mode": "lexical"})
+        more = re.search(r'<p class="more"><a href="([^"]+)">More results</a>', first.text)
+        assert more is not None
+        second = client.get(more[1].replace("&amp;", "&"))
+        widest = client.get("/search", params={"q": "made-up term", "mode": "lexical",
+                                               "k": "100000"})
+        api = client.get("/api/search", params={"q": "made-up term", "mode": "lexical",
+                                                "k": "100"}).json()
+        few = client.get("/search", params={"q": "wombat", "mode": "lexical"})
+    web_kb.close()
+    assert first.text.count('<li class="hit"') == 20
+    assert more[1] == "/search?q=made-up+term&amp;mode=lexical&amp;k=40#hit-21"
+    assert second.status_code == 200
+    assert second.text.count('<li class="hit"') == 40 and 'id="hit-21"' in second.text
+    assert widest.status_code == 200
+    assert widest.text.count('<li class="hit"') == len(api) > 40  # as k=100 gives
+    assert "More results" not in widest.text
+    assert few.status_code == 200 and "More results" not in few.text
+
+
+def test_more_results_opens_below_the_header_in_a_browser(db: Path, browser: Any) -> None:  # noqa: F811
+    """In Chromium at a phone's width: "More results" is reached by the keyboard and opens
+    the page at hit 21, below the sticky header (two rows there), not under it."""
+    running = run_server(db)
+    base = next(running).url
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{base}/search?q=made-up+term&mode=lexical")
+        page.locator("p.more a").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url("**#hit-21")
+        top = page.evaluate("document.getElementById('hit-21').getBoundingClientRect().top")
+        header = page.evaluate("document.querySelector('header').getBoundingClientRect().bottom")
+        shown = page.locator("li.hit").count()
+        page.close()
+    finally:
+        next(running, None)
+    assert shown == 40
+    assert header <= top < header + 60
