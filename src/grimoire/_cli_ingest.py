@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -92,6 +95,48 @@ def _wait_and_embed(kb: grimoire.Grimoire, show: bool) -> Any:
         return kb.embed(progress=progress)
 
 
+@contextmanager
+def reading_bar(show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
+    """The "reading" bar on stderr while files are read (`ingest`, `rebuild`): a `progress`
+    for `Grimoire.ingest`, None when it is not `show`n."""
+    from rich.progress import (  # on use: `grimoire search` starts faster without it
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from grimoire.cli import err, where
+
+    with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), TextColumn("{task.description}"),
+                  console=err(), transient=True, disable=not show) as bar:
+        # Drawn from the first file on: while the folders were listed it pulsed "0/?".
+        task = bar.add_task("", total=None, visible=False)
+
+        shown = [0.0]  # when the file name was last set
+
+        def progress(done: int, total: int, path: str) -> None:
+            # The bar redraws ten times a second: it is updated as often, not for every file
+            # (formatting 10,000 paths cost about a second of an ingest, and each update
+            # takes the bar's lock and records a speed sample in the writer).
+            now = time.monotonic()
+            if now - shown[0] < 0.1 and done < total:
+                return
+            shown[0] = now
+            shown_path = where(path)  # its end, marked as cut: "rms/x.md" read as a folder
+            if len(shown_path) > 40:
+                shown_path = "…" + shown_path[-39:]
+            bar.update(task, completed=done, total=total, visible=True,
+                       description=safe(shown_path, lines=False))
+
+        yield progress if show else None
+
+
+_LINE_FIRST = re.compile(r"(\d+): (.*)", re.DOTALL)  # a reason that begins with its line
+
+
 def register(main: click.Group) -> None:
     """Add `ingest` and `embed` to the `grimoire` group."""
     from grimoire.cli import emit_json, err, handle_errors, json_option, kb_of, out, where
@@ -128,60 +173,40 @@ def register(main: click.Group) -> None:
             raise click.UsageError("--wait and --no-embed contradict each other")
         kb = kb_of(ctx, create=True)
         show = err().is_terminal and not as_json
-        from rich.progress import (  # on use: `grimoire search` starts faster without it
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), TextColumn("{task.description}"),
-                      console=err(), transient=True, disable=not show) as bar:
-            # Drawn from the first file on: while the folders were listed it pulsed "0/?".
-            task = bar.add_task("", total=None, visible=False)
-
-            shown = [0.0]  # when the file name was last set
-
-            def progress(done: int, total: int, path: str) -> None:
-                # The bar redraws ten times a second: it is updated as often, not for every
-                # file (formatting 10,000 paths cost about a second of an ingest, and each
-                # update takes the bar's lock and records a speed sample in the writer).
-                now = time.monotonic()
-                if now - shown[0] < 0.1 and done < total:
-                    return
-                shown[0] = now
-                shown_path = where(path)  # its end, marked as cut: "rms/x.md" read as a folder
-                if len(shown_path) > 40:
-                    shown_path = "…" + shown_path[-39:]
-                bar.update(task, completed=done, total=total, visible=True,
-                           description=safe(shown_path, lines=False))
-
-            # The concepts are merged below: by the background worker when this starts one
-            # (it does so first, 2.4 s of CPU for 10k new notes, so `ingest` returns that
-            # much sooner: issue 14), else here before returning. A store left with stale
-            # concepts cannot be searched once it is read-only, and damage a resolve meets
-            # is reported by the ingest that wrote it.
-            report = kb.ingest(list(paths), format=fmt, progress=progress if show else None,
-                               embed=False, prune=prune, resolve=False)
+        # The concepts are merged below: by the background worker when this starts one (it
+        # does so first, 2.4 s of CPU for 10k new notes, so `ingest` returns that much
+        # sooner: issue 14), else here before returning. A store left with stale concepts
+        # cannot be searched once it is read-only, and damage a resolve meets is reported by
+        # the ingest that wrote it.
+        with reading_bar(show) as progress:
+            report = kb.ingest(list(paths), format=fmt, progress=progress, embed=False,
+                               prune=prune, resolve=False)
         from grimoire._background import VectorStatus
 
         status = kb.vector_status()
         handled = False  # the concepts merged here, or left to the worker started here
+        # Why the concepts could not be merged (a grimoire.toml that is no TOML): said after
+        # the summary, which it replaced (round 43: the files were read and stored, a
+        # notebook had failed, and ingest said only the grimoire.toml's error).
+        unmerged: GrimoireError | None = None
         try:
             if wait:
-                kb.refresh()
                 handled = True
+                kb.refresh()
                 _wait_and_embed(kb, show)
                 status = kb.vector_status()
             elif not no_embed and status.missing:
                 running = status.worker  # a worker busy embedding does not look at concepts
                 status = VectorStatus(status.have, status.total, kb.embed_in_background())
                 handled = running is None
+        except GrimoireError as e:
+            unmerged = e
         finally:
             if not handled:  # also when the worker could not be started
-                kb.refresh()
+                try:
+                    kb.refresh()
+                except GrimoireError as e:
+                    unmerged = e
         if as_json:
             emit_json({**serialize.ingest_report(report), "vectors": _status_data(status)})
         else:
@@ -193,8 +218,14 @@ def register(main: click.Group) -> None:
             out().print(packed(" · ".join(counts), _width(out()), whole=whole),
                         highlight=False, soft_wrap=True)
             for record in report.failures:
-                err().print(f"[red]failed[/red] {safe(where(record.path), lines=False)}: "
-                            f"{safe(record.reason or '')}", highlight=False)
+                # A reason that names its line ("2: not a notebook: invalid JSON") is
+                # `file:line: reason`, as every other error prints (it read "broken.ipynb:
+                # 2: not a notebook").
+                reason = record.reason or ""
+                lined = _LINE_FIRST.fullmatch(reason)
+                at = f":{lined[1]}" if lined else ""
+                err().print(f"[red]failed[/red] {safe(where(record.path), lines=False)}{at}: "
+                            f"{safe(lined[2] if lined else reason)}", highlight=False)
             for notice in report.notices:
                 err().print(f"[yellow]warning:[/yellow] {safe(notice)}", highlight=False)
             if report.problems:
@@ -205,6 +236,8 @@ def register(main: click.Group) -> None:
                                    "`grimoire embed --status` shows progress", _width(err()),
                                    whole=(f"(pid {status.worker}):",)),
                             highlight=False, soft_wrap=True)
+        if unmerged is not None:
+            raise unmerged
         if report.failed:
             sys.exit(1)
 

@@ -101,15 +101,21 @@ def register(main: click.Group) -> None:
         _db_path, embedder = ctx.obj
 
         old = _db(ctx)
+        # The reading and embedding bars of `ingest` (round 43: a rebuild of a large store
+        # said nothing for minutes).
+        from grimoire._cli_ingest import _wait_and_embed, reading_bar
+
+        show = err().is_terminal and not as_json
 
         def ingest(new: str, roots: Sequence[str]) -> None:
             with grimoire.open(new, embedder=embedder) as kb:
-                kb.ingest(roots, embed=False)
+                with reading_bar(show) as progress:
+                    kb.ingest(roots, embed=False, progress=progress)
                 if not no_embed:
                     from grimoire.store import sqlite_health
 
                     sqlite_health.carry_vectors(old, new)
-                    kb.embed()
+                    _wait_and_embed(kb, show)
 
         from grimoire.store import sqlite_health
 

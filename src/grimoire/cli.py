@@ -425,6 +425,9 @@ def _show_documents(title: str, titled: list[tuple[Span, list[str]]], as_json: b
             echo.print(f"    its concepts: {clean(shown)}", markup=False)
 
 
+GRAPH_LIMIT = 500  # concepts `graph` shows at most
+
+
 @main.command()
 @click.argument("name_words", metavar="NAME...", nargs=-1, required=True)
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 6),
@@ -444,7 +447,7 @@ def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_i
 
     name = words(name_words, "name")
     try:
-        g = kb_of(ctx).graph(name, depth=depth, concept_id=concept_id)
+        g = kb_of(ctx).graph(name, depth=depth, limit=GRAPH_LIMIT, concept_id=concept_id)
     except NotFound as e:
         if not as_json:
             hinted = _pointing_at_search(e, name)
@@ -454,8 +457,12 @@ def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_i
         # as `show --json` and /api/graph: a script gets JSON on stdout, and exit 1
         emit_json({**serialize.not_found(e), "name": name})
         sys.exit(1)
+    # `--depth 6` of a linked base stopped at the limit and said nothing (round 43): said
+    # here, in the JSON as /api/graph says it, and on stderr beside the DOT.
+    cut = len(g.nodes) >= GRAPH_LIMIT
     if as_json:
-        emit_json(g)
+        emit_json(serialize.graph_view(g, g.nodes[0].label if g.nodes else name, depth,
+                                       truncated=cut))
     elif as_dot:
         click.echo(clean(g.to_dot()), nl=False)
     else:
@@ -464,6 +471,9 @@ def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_i
             # A lone "● Layer Normalization" looked like output cut short (round 35: a folder
             # of paper notes that link only to arXiv).
             out().print("  [dim]no link to or from another concept[/dim]")
+    if cut and not as_json:
+        err().print(f"cut at {GRAPH_LIMIT:,} concepts: a smaller --depth shows every one",
+                    highlight=False, markup=False)
 
 
 @main.command()

@@ -8,7 +8,7 @@ A few records gain computed fields a reader needs (a concept's `sources`, an ing
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from grimoire.codec import to_data
@@ -16,13 +16,14 @@ from grimoire.codec import to_data
 if TYPE_CHECKING:
     from grimoire.duplicates import DuplicateOf
     from grimoire.errors import NotFound
+    from grimoire.graph import Graph
     from grimoire.ingest import IngestReport
     from grimoire.lint import LintReport
     from grimoire.resolve import Concept
     from grimoire.showing import Said
 
-__all__ = ["NOTHING_MATCHED", "NO_WORD", "concept", "dumps", "ingest_report", "lint_report",
-           "not_found", "record", "search_notice"]
+__all__ = ["NOTHING_MATCHED", "NO_WORD", "concept", "dumps", "graph_view", "ingest_report",
+           "lint_report", "not_found", "record", "search_notice"]
 
 NOTHING_MATCHED = ("no word of the query is in your notes: these results are only the nearest "
                    "in meaning")
@@ -33,6 +34,19 @@ NO_WORD = ("the query has no word to search by, only punctuation or symbols: not
 def record(value: Any) -> Any:
     """A dataclass, or a list or mapping of them, as JSON-able data."""
     return to_data(value)
+
+
+def graph_view(g: Graph, centre: str | None, depth: int, *, whole: bool = False,
+               truncated: bool = False,
+               positions: Mapping[str, tuple[float, float]] | None = None) -> dict[str, Any]:
+    """A graph as `graph --json` and /api/graph give it: its nodes and edges, the concept at
+    its centre (None for the whole graph), the depth asked, and whether it was cut at the
+    limit (`graph --depth 6` stopped at 500 concepts and said nothing, round 43); the web's
+    drawing positions too."""
+    placed = {} if positions is None else {"positions": {
+        k: [round(x, 1), round(y, 1)] for k, (x, y) in positions.items()}}
+    return {**to_data(g), **placed, "centre": centre, "depth": depth, "whole": whole,
+            "truncated": truncated}
 
 
 def concept(c: Concept, duplicates: Sequence[DuplicateOf] = (),

@@ -15,6 +15,7 @@ aliases = ["low-rank adapters"]
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,13 +94,20 @@ def load_overrides(folders: list[str]) -> Overrides:
                      f"{RESOLVE_VERSION}:{hashlib.sha256(b''.join(read)).hexdigest()}")
 
 
+_TOML_AT = re.compile(r"\(at line (\d+), column \d+\)$")
+
+
 def _parse(data: bytes, path: str) -> list[Rule]:
     import tomllib  # only with a grimoire.toml (cold start of a search)
 
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise GrimoireError(f"cannot read overrides: {e}", path) from e
+        # `file:line: why`, as every other error: tomllib ends its message "(at line 1,
+        # column 7)" and names the line nowhere else before Python 3.14.
+        at = _TOML_AT.search(str(e))
+        raise GrimoireError(f"cannot read overrides: {e}", path,
+                            int(at[1]) if at else None) from e
     except RecursionError as e:  # tomllib recurses once a level of [ or {
         raise GrimoireError("cannot read overrides: arrays or tables nested too deeply",
                             path) from e

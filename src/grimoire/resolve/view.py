@@ -215,9 +215,9 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
             for norm, shown, concept in store.concept_names_from(
                     bare, _after(bare), len(bare), len(bare), NEAREST_RUN):
                 offer(norm, shown, concept, (-1, 0.0, len(norm), norm))
+    shortest = max(1, len(query) - len(query) // TYPO_EVERY - INFLECTION)
+    longest = len(query) + len(query) // TYPO_EVERY + INFLECTION
     if len(query) >= 3:
-        shortest = max(1, len(query) - len(query) // TYPO_EVERY - INFLECTION)
-        longest = len(query) + len(query) // TYPO_EVERY + INFLECTION
         letter = query[0]
         for norm, shown, concept in store.concept_names_from(
                 letter, _after(letter), shortest, longest, 20 * NEAREST_RUN):
@@ -253,6 +253,13 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
             offer(norm, shown, concept, (1, len(nw) - len(words), len(norm), norm))
         elif len(nw) > len(words) and _near_words(words, nw):
             offer(norm, shown, concept, (2, len(nw) - len(words), len(norm), norm))
+    if not ranked and len(query) >= 4 and not store.concepts_named(query):
+        # Nothing found: a typo in the first letter ("radient descent" -> "Gradient
+        # Descent"), which every look above keeps (they all begin with the query's letter).
+        # A name is no typo: "PPO Trainer" typed whole is not offered "DPO Trainer".
+        for norm, shown, concept in _first_letter_typos(store, query, shortest, longest):
+            if _likely_meant(query, norm) and not _variant(query, normalize(shown)):
+                offer(norm, shown, concept, (0, -fuzz.ratio(query, norm), len(norm), norm))
     out: list[str] = []
     seen: set[int] = set()
     kept: list[str] = []
@@ -305,9 +312,34 @@ def offers(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
             edits = _begun_misspelt(query, norm, most)
             if edits <= most and (norm not in misspelt or shown < misspelt[norm][1]):
                 misspelt[norm] = (edits, shown)
+        if not found and not misspelt:
+            # A typo in the first letter ("radient desc" -> "Gradient Descent"): the runs
+            # of the beginnings it may have had (`_first_letter_typos`).
+            for norm, shown, _ in _first_letter_typos(store, query, len(query) - most, 1000):
+                edits = _begun_misspelt(query, norm, most)
+                if edits <= most and (norm not in misspelt or shown < misspelt[norm][1]):
+                    misspelt[norm] = (edits, shown)
         found += [misspelt[n][1] for n in sorted(
             misspelt, key=lambda n: (misspelt[n][0], len(n), n))]
     return tuple(dict.fromkeys(found))[:limit]
+
+
+FIRST_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _first_letter_typos(store: Store, query: str, shortest: int,
+                        longest: int) -> list[tuple[str, str, int]]:
+    """The names `query` may be with a typo in its first letter, which every other look
+    misses (each is a run of the index from the query's letter): a first letter dropped
+    ("radient" of "gradient": each letter before its first two), replaced ("fradient": each
+    letter before its second and third), one too many ("ggradient") and the first two
+    swapped ("rgadient"). Runs of 3 letters of the index on names, about 70, read in one
+    statement: never every name (issue 14)."""
+    starts = {query[1:4], query[1] + query[0] + query[2]}
+    for letter in FIRST_LETTERS:
+        starts |= {letter + query[:2], letter + query[1:3]}
+    return store.concept_names_in([(s, _after(s)) for s in sorted(starts)], shortest, longest,
+                                  NEAREST_RUN)
 
 
 def _begun_misspelt(query: str, norm: str, most: int) -> int:

@@ -15,7 +15,7 @@ import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.exception_handlers import (
@@ -52,6 +52,8 @@ from grimoire.web.sources import IMAGE_TYPES
 
 HERE = Path(__file__).parent
 MODES = ("hybrid", "lexical", "semantic")
+PAGE_HITS = 20  # hits a search page shows, and how many more its "More results" adds
+MOST_HITS = 100  # as /api/search's k
 _CITE = re.compile(r"\[(\d{1,3})\]")
 
 
@@ -128,18 +130,26 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "", mode: str = "hybrid", source: str = "",
-                    format: str = "", tag: str = "") -> HTMLResponse:
+                    format: str = "", tag: str = "", k: int = PAGE_HITS) -> HTMLResponse:
         mode = mode if mode in MODES else "hybrid"
+        k = min(max(k, 1), MOST_HITS)
         # As `grimoire search` says on stderr: meaning search covers only the passages
         # embedded so far (round 35: after `ingest --no-embed`, or while the worker runs, the
         # page gave word matches alone and said nothing).
         status = site.call(site.kb.vector_status) if q.strip() and mode != "lexical" else None
-        hits = site.search(q, mode, 20, source, format, tag)
+        hits = site.search(q, mode, k, source, format, tag)
         notice = site.notice(q, hits, mode, source, format, tag)
         formats = sorted(site.call(site.kb.stats).by_format)
+        # The first 20 hits were all a search showed, with no word of more (round 43): a
+        # full page links to the next 20, opened at the first of them.
+        asked = {"q": q, "mode": mode, "source": source, "format": format, "tag": tag}
+        wider = {**{n: v for n, v in asked.items() if v}, "k": min(k + PAGE_HITS, MOST_HITS)}
+        more = (f"/search?{urlencode(wider)}#hit-{k + 1}" if len(hits) >= k and k < MOST_HITS
+                else None)
         return page(request, "search.html", q=q, mode=mode, hits=hits, notice=notice,
                     source=source, format=format, tag=tag, formats=formats, modes=MODES,
-                    coverage=status if status is not None and status.missing else None)
+                    coverage=status if status is not None and status.missing else None,
+                    more=more)
 
     @app.get("/api/search", tags=["pages"])
     def search_api(q: str = "", mode: str = "hybrid", k: Annotated[int, Query(ge=1, le=100)] = 10,

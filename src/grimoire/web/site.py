@@ -66,11 +66,8 @@ class GraphView:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def record(self) -> dict[str, Any]:
-        return {**serialize.record(self.graph),
-                "positions": {k: [round(x, 1), round(y, 1)] for k, (x, y) in
-                              self.positions.items()},
-                "centre": self.centre, "depth": self.depth, "whole": self.whole,
-                "truncated": self.truncated}
+        return serialize.graph_view(self.graph, self.centre, self.depth, whole=self.whole,
+                                    truncated=self.truncated, positions=self.positions)
 
 
 @dataclass(frozen=True, slots=True)
