@@ -164,14 +164,15 @@ def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
     return written
 
 
-def expand_macros(parsed: Parsed) -> None:
+def expand_macros(parsed: Parsed, header: str = "") -> None:
     """Take the note's own macro definitions out of its text and write out every formula's
-    uses of them (`Math.tex` and the passage text), in place. Code is left as written."""
+    uses of them (`Math.tex` and the passage text), in place. Code is left as written.
+    `header`: definitions the note holds outside its text (Org's `#+LATEX_HEADER:` lines)."""
     # Only a formula with a definition's mark is read for definitions, once (review42a: each
     # of a note's 20,000 formulas was scanned twice).
     defined = {m.tex: definitions(m.tex) for b in parsed.blocks for m in b.math
                if _MARK.search(m.tex)}
-    macros: dict[str, tuple[int, str]] = {}
+    macros = definitions(header)[0] if _MARK.search(header) else {}
     for found, _ in defined.values():
         macros.update(found)
     if not macros:

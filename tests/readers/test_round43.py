@@ -1,0 +1,48 @@
+"""Round 43 (read43): round 42's reading leftovers, each on notes written here (no file of
+../shared shows them; the public repositories that did are named in bench/README.md, round 42)."""
+
+from __future__ import annotations
+
+from grimoire.readers import read_file
+
+# An Org note of the kind a LaTeX user writes: its macros in the file's LaTeX header (Org's
+# preview and its LaTeX export both read them), used in the formulas below. Written here.
+ORG_MACROS = """\
+#+TITLE: Ridge regression
+#+LATEX_HEADER: \\newcommand{\\R}{\\mathbb{R}}
+#+LATEX_HEADER: \\newcommand{\\norm}[1]{\\left\\lVert #1 \\right\\rVert}
+#+LATEX_HEADER_EXTRA: \\DeclareMathOperator*{\\argmin}{arg\\,min}
+
+Ridge regression fits $w \\in \\R^d$ by \\(\\argmin_w \\norm{y - Xw}^2 + \\lambda \\norm{w}^2\\).
+
+\\begin{equation}
+\\hat w = (X^\\top X + \\lambda I)^{-1} X^\\top y, \\quad \\hat w \\in \\R^d
+\\end{equation}
+
+#+BEGIN_SRC latex
+\\newcommand{\\R}{\\mathbf{R}}
+#+END_SRC
+"""
+
+
+def test_an_org_notes_latex_header_macros_are_written_out_in_its_formulas() -> None:
+    [doc] = read_file("org", ORG_MACROS.encode(), "/notes/ridge.org")
+    text = "\n".join(p.text for p in doc.passages)
+    maths = [m.tex for p in doc.passages for m in p.math]
+    # a body of several tokens is one group where it stands (round 42's rule)
+    assert "$w \\in {\\mathbb{R}}^d$" in text
+    assert ("$\\operatorname*{arg\\,min}_w \\left\\lVert y - Xw \\right\\rVert^2 + \\lambda "
+            "\\left\\lVert w \\right\\rVert^2$") in text
+    assert any("\\hat w \\in {\\mathbb{R}}^d" in m for m in maths)
+    assert not any("\\R" in m or "\\norm" in m or "\\argmin" in m for m in maths)
+    assert "\\newcommand{\\R}{\\mathbf{R}}" in text  # code, as written
+    assert "LATEX_HEADER" not in text and text.count("newcommand") == 1
+
+
+def test_an_org_notes_own_definition_in_a_fragment_is_no_text_and_is_used() -> None:
+    note = ("#+TITLE: Rank\n\n\\(\\newcommand{\\rk}{\\mathrm{rank}}\\)\n\n"
+            "The score is $\\frac 1 \\rk$ over the queries.\n")
+    [doc] = read_file("org", note.encode(), "/notes/rank.org")
+    text = "\n".join(p.text for p in doc.passages)
+    assert "The score is $\\frac 1 {\\mathrm{rank}}$ over the queries." in text
+    assert "newcommand" not in text
