@@ -23,6 +23,9 @@ What becomes what:
   and its `*` lines are the blocks of an outline (list items), not headings.
 - LaTeX fragments are math: `$x$`, `\\(x\\)` inline, `$$x$$`, `\\[x\\]` and `\\begin{env}` ...
   `\\end{env}` displayed; passages show them as `$...$` / `$$...$$`, as Markdown passages do.
+  The note's macros (`#+LATEX_HEADER: \\newcommand{\\R}{\\mathbb{R}}`, which Org's preview
+  and LaTeX export read, or a definition in a fragment) are written out in its formulas, as
+  Markdown's are (`markdown._macros`); the header lines are no text.
 - Blocks: `#+BEGIN_SRC` and `#+BEGIN_EXAMPLE` are code, `#+BEGIN_QUOTE` a quote, `#+BEGIN_COMMENT`
   and `# comment` lines are dropped; a special block (`#+BEGIN_DEFINITION`, `#+BEGIN_THEOREM`)
   holds ordinary text; tables (`| a | b |`) are tables; lists are lists, and a

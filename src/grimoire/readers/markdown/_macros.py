@@ -8,6 +8,7 @@ stored with its macros written out, so `show`, the web page (whose renderer does
 definition) and formula search read `\\frac 1 {\\mathrm{rank}_i}`. Only the note's own
 definitions: a book's macros in another file (`latexmacros.tex`) would make one note's reading
 depend on a file its content hash does not cover (round 41).
+Org's reader hands its `#+LATEX_HEADER:` lines over as the note's `header` (round 43).
 
 `\\newcommand`, `\\renewcommand` (with `[n]` arguments), `\\def` (arguments `#1#2`) and
 `\\DeclareMathOperator`; a default for a first argument (`[n][x]`) is not read (left as
