@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from grimoire.readers import read_file
+from tests.conftest import ingested, write_notes
 
 # An Org note of the kind a LaTeX user writes: its macros in the file's LaTeX header (Org's
 # preview and its LaTeX export both read them), used in the formulas below. Written here.
@@ -46,3 +49,38 @@ def test_an_org_notes_own_definition_in_a_fragment_is_no_text_and_is_used() -> N
     text = "\n".join(p.text for p in doc.passages)
     assert "The score is $\\frac 1 {\\mathrm{rank}}$ over the queries." in text
     assert "newcommand" not in text
+
+
+# A programming note whose glossary has the arrow operator and two languages, and a linear
+# algebra note defining "Operator". Written here (qa42's Jekyll site of course notes had the
+# first pair).
+OPERATORS = {
+    "cpp.md": """\
+# Glossary
+
+## `->` operator
+Gives access to a member of an object through a pointer to it: `p->area()`.
+
+## C++
+A compiled language that adds classes and templates to C.
+
+## C#
+A managed language of the .NET runtime.
+""",
+    "linalg.md": """\
+# Glossary
+
+## Operator
+A linear map from a vector space to itself.
+""",
+}
+
+
+def test_a_name_that_differs_by_an_operator_is_another_concept(tmp_path: Path) -> None:
+    with ingested(tmp_path / "kb.db", write_notes(tmp_path / "notes", OPERATORS),
+                  embed=False) as kb:
+        concepts = {c.label: c for c in kb.concepts()}
+    # "->" operator is no "Operator", "C++" no "C#": letters and digits alike (one key), but
+    # the operator's symbols are the name
+    assert {"-> operator", "Operator", "C++", "C#"} <= set(concepts)
+    assert all(concepts[n].entries == 1 for n in ("-> operator", "Operator", "C++", "C#"))
