@@ -77,10 +77,19 @@ A linear map from a vector space to itself.
 
 
 def test_a_name_that_differs_by_an_operator_is_another_concept(tmp_path: Path) -> None:
-    with ingested(tmp_path / "kb.db", write_notes(tmp_path / "notes", OPERATORS),
+    notes = {**OPERATORS, "work.md": "# Work\n\nI write [[C++]] and apply an [[Operator]].\n"}
+    with ingested(tmp_path / "kb.db", write_notes(tmp_path / "notes", notes),
                   embed=False) as kb:
         concepts = {c.label: c for c in kb.concepts()}
-    # "->" operator is no "Operator", "C++" no "C#": letters and digits alike (one key), but
-    # the operator's symbols are the name
-    assert {"-> operator", "Operator", "C++", "C#"} <= set(concepts)
-    assert all(concepts[n].entries == 1 for n in ("-> operator", "Operator", "C++", "C#"))
+        # "->" operator is no "Operator", "C++" no "C#": letters and digits alike (one key),
+        # but the operator's symbols are the name
+        assert {"-> operator", "Operator", "C++", "C#"} <= set(concepts)
+        assert all(concepts[n].entries == 1 for n in ("-> operator", "Operator", "C++", "C#"))
+        # a name as typed, and a link as written, find the one that writes its operators
+        for name in ("-> operator", "Operator", "C++", "C#"):
+            assert kb.concept(name).label == name
+        assert [m.span.path for m in kb.backlinks("C++")] == [str(tmp_path / "notes/work.md")]
+        assert [m.span.path for m in kb.backlinks("Operator")] == [
+            str(tmp_path / "notes/work.md")]
+        assert kb.backlinks("C#") == [] and kb.backlinks("-> operator") == []
+        assert kb.wanted(suggestions=False) == []
