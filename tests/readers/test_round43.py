@@ -93,3 +93,19 @@ def test_a_name_that_differs_by_an_operator_is_another_concept(tmp_path: Path) -
             str(tmp_path / "notes/work.md")]
         assert kb.backlinks("C#") == [] and kb.backlinks("-> operator") == []
         assert kb.wanted(suggestions=False) == []
+
+
+def _terms(text: str, path: str) -> list[str]:
+    return [e.term for d in read_file("markdown", text.encode(), path) for e in d.entries]
+
+
+def test_a_named_list_of_problems_is_a_concept_but_a_numbered_sheet_is_none() -> None:
+    # review42d: "Hilbert Problems 23" (the list a mathematician posed, by its count) was read
+    # as a numbered sheet, as qa42's "C++ Exercises 03" rightly is.
+    for title in ("Hilbert Problems 23", "Smale Problems 18"):
+        text = f"# {title}\n\n{title} is a list of open questions posed to mathematicians.\n"
+        assert _terms(text, "/notes/maths/list.md") == [title], title
+    body = "1. Which clause keeps the rows of a group that pass a test?\n"
+    for title in ("Practice Problems 3", "Review Questions 02", "Physics Problems Part 2",
+                  "Graph Problems 04", "C++ Exercises 3", "Problems 4", "Questions 12"):
+        assert _terms(f"# {title}\n\n{body}", "/notes/sheets/sheet.md") == [], title
