@@ -109,3 +109,15 @@ def test_a_named_list_of_problems_is_a_concept_but_a_numbered_sheet_is_none() ->
     for title in ("Practice Problems 3", "Review Questions 02", "Physics Problems Part 2",
                   "Graph Problems 04", "C++ Exercises 3", "Problems 4", "Questions 12"):
         assert _terms(f"# {title}\n\n{body}", "/notes/sheets/sheet.md") == [], title
+
+
+def test_every_formula_of_a_long_paragraph_is_written_with_the_macros() -> None:
+    # each formula is rewritten on the line it starts on (round 43: every formula tried on
+    # every line of its paragraph was quadratic); the same formula twice is read once
+    lines = "".join(f"Let $x_{{{i}}} \\in \\R^d$ and $\\R$ be.\n" for i in range(300))
+    for fmt, path, defs in (("markdown", "/n/a.md", "$\\newcommand{\\R}{\\mathbb{R}}$\n\n"),
+                            ("org", "/n/a.org", "#+LATEX_HEADER: \\def\\R{\\mathbb{R}}\n\n")):
+        [doc] = read_file(fmt, (defs + lines).encode(), path)
+        text = "\n".join(p.text for p in doc.passages)
+        assert "\\R" not in text, fmt
+        assert text.count("\\in {\\mathbb{R}}^d$ and $\\mathbb{R}$ be.") == 300, fmt
