@@ -447,29 +447,30 @@ def _conflict(concept: Concept, against: Sequence[Span], rest: Sequence[Span],
 _QUALIFIER = re.compile(r"\s*\([^()\n]{1,80}\)$")
 
 
-def sections_about(store: Store, page: WantedPage, limit: int = 200) -> list[Span]:
+def sections_about(store: Store, page: WantedPage) -> list[Span]:
     """Where sections begin whose heading names `page` (as a link to it is normalised), once
     its number, decoration and a qualifier in brackets are dropped ("## 3. Cross-Validation
-    (Robust Evaluation)", "### **Cross-Validation**"), by file and line; found among the
-    `limit` passages that best hold every word of its name. A name of one letter has none."""
+    (Robust Evaluation)", "### **Cross-Validation**"), by file and line; found by the words of
+    the headings (`Store.sections_headed`), not among the passages that best hold the name's
+    words anywhere (round 43: the 200 best of a log naming it in every entry hid its section).
+    A name of one letter has none."""
     from grimoire.names import normalize
     from grimoire.readers.conventions import bare_name
 
     words = re.findall(r"\w+", page.name)
     if not words or len(page.norm) < 2:
         return []  # "C": a glossary's letter heads the words that begin with it
-    # Its words of three letters or more, which both engines search alike (PostgreSQL leaves
-    # shorter ones out); a name of short words only ("RL") by any of them (review42a: "RL"
-    # had sections on SQLite and none on PostgreSQL). The headings are checked below.
+    # Its words of three letters or more, which both engines read alike (PostgreSQL's parser
+    # reads "A/B" as one token); a name of short words only ("RL") by all of them
+    # (review42a). The headings are checked below.
     long = [w for w in words if len(w) >= 3]
-    ids = store.passages_with_all(long, limit) if long else store.passages_matching(words, limit)
     first: dict[tuple[str, tuple[str, ...]], int] = {}
-    for row in store.passage_rows(ids).values():
-        for depth, heading in enumerate(row.heading_path, 1):
+    for path, heading_path, line in store.sections_headed(long or words):
+        for depth, heading in enumerate(heading_path, 1):
             name = bare_name(heading).strip("*_ ")
             if page.norm in (normalize(name), normalize(_QUALIFIER.sub("", name))):
-                key = (row.path, row.heading_path[:depth])
-                first[key] = min(first.get(key, row.start_line), row.start_line)
+                key = (path, heading_path[:depth])
+                first[key] = min(first.get(key, line), line)
     return sorted({Span(path, line, line) for (path, _), line in first.items()},
                   key=lambda s: (s.path, s.start_line))
 

@@ -399,11 +399,17 @@ _DATED_NOTES = re.compile(r"(.+?)\s+(?:notes|recap|log|journal|review|updates?)(
 # So is a quiz's, "Quiz 1", "Q1", "Quiz Question 1" (round 41: a vault's two quizzes `Q1.md` in
 # two courses' folders were one concept "Quiz Question 1", merged by the name "Q1").
 # A numbered sheet of them too, also under its subject: "Exercises 01", "Exercises Part 2", "C++
-# Exercises 03" (round 42: a site's ten practice sheets were concepts).
+# Exercises 03" (round 42: a site's ten practice sheets were concepts). Problems or questions
+# under a name are a sheet only by a sheet's word ("Practice Problems 3"), a part or a padded
+# number ("Graph Problems 04"): "Hilbert Problems 23" is a list a mathematician posed (round 43).
 _NUMBERED_TASK = re.compile(r"(?:quiz\s*)?(?:problem|question|exercise|homework|assignment|task"
                             r"|lab|quiz|q)\s*\d{1,3}[a-z]?"
-                            r"|(?:[\w+#.-]+\s+)?(?:exercises|problems|questions)\s+(?:part\s+)?"
-                            r"\d{1,3}", re.IGNORECASE)
+                            r"|(?:[\w+#.-]+\s+)?exercises\s+(?:part\s+)?\d{1,3}"
+                            r"|(?:(?:practice|review|revision|sample|extra|additional|more|bonus"
+                            r"|exam|interview|homework|tutorial)\s+)?(?:problems|questions)"
+                            r"\s+(?:part\s+)?\d{1,3}"
+                            r"|[\w+#.-]+\s+(?:problems|questions)\s+(?:part\s+\d{1,3}|0\d)",
+                            re.IGNORECASE)
 
 
 # A note that sums up, opens or closes the notes beside it, named so by its file: a book's

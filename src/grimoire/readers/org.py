@@ -23,6 +23,9 @@ What becomes what:
   and its `*` lines are the blocks of an outline (list items), not headings.
 - LaTeX fragments are math: `$x$`, `\\(x\\)` inline, `$$x$$`, `\\[x\\]` and `\\begin{env}` ...
   `\\end{env}` displayed; passages show them as `$...$` / `$$...$$`, as Markdown passages do.
+  The note's macros (`#+LATEX_HEADER: \\newcommand{\\R}{\\mathbb{R}}`, which Org's preview
+  and LaTeX export read, or a definition in a fragment) are written out in its formulas, as
+  Markdown's are (`markdown._macros`); the header lines are no text.
 - Blocks: `#+BEGIN_SRC` and `#+BEGIN_EXAMPLE` are code, `#+BEGIN_QUOTE` a quote, `#+BEGIN_COMMENT`
   and `# comment` lines are dropped; a special block (`#+BEGIN_DEFINITION`, `#+BEGIN_THEOREM`)
   holds ordinary text; tables (`| a | b |`) are tables; lists are lists, and a
@@ -49,6 +52,7 @@ from grimoire.readers.conventions import stem_title
 from grimoire.readers.markdown._apps import in_logseq_graph
 from grimoire.readers.markdown._blocks import Block, Heading, Parsed
 from grimoire.readers.markdown._frontmatter import FrontMatter
+from grimoire.readers.markdown._macros import expand_macros
 
 name = "org"
 extensions: tuple[str, ...] = (".org",)
@@ -149,6 +153,7 @@ class _State:
     tags: list[str] = field(default_factory=list)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     anchors: _Anchors = field(default_factory=lambda: _Anchors(frozenset(), frozenset()))
+    latex_header: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.parsed = Parsed(self.path, FrontMatter())
@@ -333,6 +338,8 @@ def _keyword(st: _State, key: str, value: str, line: int) -> None:
         meta["aliases"] = list(_aliases(value))  # org-roam v1: `#+ROAM_ALIAS: "x" "y"`
     elif key in ("caption", "name", "label", "results") or key.startswith("attr_"):
         return
+    elif key in ("latex_header", "latex_header_extra"):
+        st.latex_header.append(value)  # the note's macros: its formulas are written with them
     elif value and key not in meta:
         meta[key] = collapse(value)
         st.parsed.front.key_lines[key] = line
@@ -513,6 +520,7 @@ def read(data: bytes, path: str) -> list[Document]:
         # at its depth), not a heading. Same lines, so spans do not move.
         text = _LOGSEQ_BLOCK.sub(lambda m: "  " * (len(m.group(1)) - 1) + "- ", text)
     parsed, st = _parse(text, path)
+    expand_macros(parsed, "\n".join(st.latex_header))
     if "title" not in parsed.front.meta and logseq:
         # A Logseq page in Org: each `*` is a block of its outline, not a heading naming the
         # page; the file names it (`Reinforcement Learning.org`, journals `2022_03_15.org`).

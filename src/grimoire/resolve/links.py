@@ -24,6 +24,7 @@ from grimoire.days import is_date_title
 from grimoire.names import NOTION_ID, normalize, term_names
 from grimoire.resolve.addresses import AddressTable
 from grimoire.resolve.labels import LabelTable
+from grimoire.resolve.merge import operators
 from grimoire.resolve.types import (
     ConceptRecord,
     HeadingRow,
@@ -117,25 +118,34 @@ class NameIndex:
 
     def __init__(self, concepts: list[ConceptRecord]) -> None:
         self.best: dict[str, tuple[int, list[int]]] = {}
+        # the operators a concept's names of one key write (`C++` and `C#` share "c")
+        self.written: dict[tuple[str, int], set[tuple[str, ...]]] = defaultdict(set)
         for i, c in enumerate(concepts):
             for n in c.names:
+                if ops := operators(n.name):
+                    self.written[n.norm, i].add(ops)
                 top = self.best.get(n.norm)
                 if top is None or n.strength > top[0]:
                     self.best[n.norm] = (n.strength, [i])
                 elif n.strength == top[0] and i not in top[1]:
                     top[1].append(i)
 
-    def lookup(self, norm: str, prefer: Container[int] | None = None, min_strength: int = 1
-               ) -> tuple[str, int | None]:
+    def lookup(self, norm: str, prefer: Container[int] | None = None, min_strength: int = 1,
+               written: str = "") -> tuple[str, int | None]:
         """("resolved", concept), ("ambiguous", None) or ("missing", None).
 
-        `prefer` (the linking page's own concepts) breaks a tie; it is only asked when there
-        is one, so incremental resolve can pass a page it has not read yet.
+        `written` (the name as the link writes it) breaks a tie by its operators (`[[C++]]`
+        means "C++", not "C#"); then `prefer` (the linking page's own concepts); it is only
+        asked when there is one, so incremental resolve can pass a page it has not read yet.
         """
         found = self.best.get(norm)
         if found is None or found[0] < min_strength:
             return "missing", None
         concepts = found[1]
+        if len(concepts) > 1 and written:
+            ops = operators(written)
+            same = [c for c in concepts if ops in self.written.get((norm, c), {()})]
+            concepts = same or concepts
         if len(concepts) == 1:
             return "resolved", concepts[0]
         if prefer is not None:
@@ -291,7 +301,7 @@ def resolve_links(
                 published := addresses.resolve(link, address, doc_first)):
             out.append(LinkTarget(link.id, published[0], published[1], source, name, norm))
             continue
-        status, concept = index.lookup(norm, doc_concepts.get(link.document_id))
+        status, concept = index.lookup(norm, doc_concepts.get(link.document_id), written=name)
         if labels is not None and (hit := labels.resolve(link, index, doc_concepts, doc_first)):
             status, concept = hit  # a label another file defines (`resolve.labels`)
         if status == "missing":

@@ -2,7 +2,8 @@
 
 Evidence, strongest first:
 
-1. the same normalised term (`L1 Regularization` in two glossaries);
+1. the same normalised term (`L1 Regularization` in two glossaries), written with the same
+   operators (`C++` is not `C#`, nor `-> operator` `Operator`);
 2. a name one source states for its entry: the acronym or the expansion in a heading
    (`Low-Rank Adaptation (LoRA) Fine-Tuning`), an expansion a definition opens with
    (`Mechanistic Interpretability (MI) is ...`), front-matter aliases, a wikilink label that
@@ -301,13 +302,27 @@ def merge_entries(
     return parts, by_entry, expansions
 
 
+# "C++" and "C#", "`->` operator" and "Operator": one key (`normalize` keeps letters and
+# digits), but the operator is the name. Two names of one key are the same name only when they
+# write the same operators (qa42: the arrow of a C++ note was linear algebra's "Operator").
+_OPERATOR = re.compile(r"(?<=\w)(?:\+\+?|#)|->|=>|<<|>>|[=!<>]=|::")
+
+
+def operators(name: str) -> tuple[str, ...]:
+    """The operators `name` writes, which its key does not hold: `C++` ('++',)."""
+    return tuple(_OPERATOR.findall(name))
+
+
 def _merge_on(
     parts: Components, claims: list[Claim], expansions: dict[int, str | None],
     terms: dict[int, str],
 ) -> None:
     named = [c for c in claims if c.strength == 3]
-    for c in named[1:]:
-        parts.union(named[0].entry, c.entry, c.name, "same name")
+    first: dict[tuple[str, ...], Claim] = {}
+    for c in named:
+        same = first.setdefault(operators(c.name), c)
+        if same is not c:
+            parts.union(same.entry, c.entry, c.name, "same name")
     stated = [c for c in claims if c.strength == 2]
     if not stated:
         return

@@ -50,8 +50,9 @@ class Rule:
 # claimed alike by several entries keeps the label's spelling, then the entry first in file
 # order, not the one with the lowest id, round 39; 7: a link to the address a page's front
 # matter publishes it at, `permalink: /setup-instructions/`, leads to that page,
-# `resolve.addresses`, round 40).
-RESOLVE_VERSION = "resolve-7"
+# `resolve.addresses`, round 40; 8: two names of one key merge only when they write the same
+# operators, `C++` and `C#`, `-> operator` and `Operator`, round 43).
+RESOLVE_VERSION = "resolve-8"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from grimoire.errors import NotFound, quoted
 from grimoire.model import ConceptId, Span
 from grimoire.names import SUBTITLE, normalize, term_names
 from grimoire.resolve.links import FILE_LINKS, link_key
-from grimoire.resolve.merge import Components, inner_acronym_names, spelling_names
+from grimoire.resolve.merge import Components, inner_acronym_names, operators, spelling_names
 from grimoire.resolve.types import (
     Concept,
     ConceptSummary,
@@ -69,6 +69,12 @@ def find_concept(store: Store, name: str, concept_id: str | None = None) -> Conc
         return _labelled(store, name, key)
     top = found[0].strength
     best = [m.concept_id for m in found if m.strength == top]
+    if len(best) > 1:
+        # `C++` and `C#` share a key: the name as typed picks the one that writes its operators
+        ops = operators(name)
+        best = [c for c in best if any(
+            normalize(n.name) == key and operators(n.name) == ops
+            for n in store.concept_names_of(c))] or best
     if len(best) > 1:
         labels = store.concept_labels(best)
         # By label, not by id: ids differ between an incremental store and a fresh one.

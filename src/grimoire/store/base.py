@@ -301,6 +301,13 @@ class Store(Protocol):
         by bm25: where a sentence typed in full may be."""
         ...
 
+    def sections_headed(self, words: Sequence[str]) -> list[tuple[str, tuple[str, ...], int]]:
+        """The sections whose heading path holds every one of `words` (as the engine's stemmer
+        reads them): (file, heading path, the line of its first passage), one per heading path
+        of a document. By the headings' words alone, never ranking the passages that hold the
+        words anywhere (lint's "sections are about it", once per wanted page)."""
+        ...
+
     # -- vectors ---------------------------------------------------------------------------
 
     def embed_units(self, model: str, *, only_missing: bool = True) -> list[EmbedUnit]: ...

@@ -334,6 +334,21 @@ class PostgresQueries(ConceptLookups):
             " LIMIT %(limit)s",
             {"q": text, "limit": limit, "docs": list(documents or ())})]
 
+    def sections_headed(self, words: Sequence[str]) -> list[tuple[str, tuple[str, ...], int]]:
+        text = " ".join(w.replace("\x00", "") for w in words)
+        if not text.strip():
+            return []
+        # the index finds the passages that hold the words anywhere; `ts_filter` keeps those
+        # whose heading path (weight C) holds them, with no rank computed
+        return [(path, tuple(json.loads(heading_path)), int(line)) for path, heading_path, line in
+                self._all(
+                    "SELECT s.path, p.heading_path, min(p.start_line)"
+                    " FROM passages p JOIN documents d ON p.document_id = d.id"
+                    " JOIN sources s ON d.source_id = s.id,"
+                    " plainto_tsquery('grimoire', grimoire_words(%(q)s)) q"
+                    " WHERE p.tsv @@ q AND ts_filter(p.tsv, '{c}') @@ q"
+                    " GROUP BY s.path, p.document_id, p.heading_path", {"q": text})]
+
     def passage_count(self) -> int:
         row = self._one("SELECT coalesce(max(id), 0) FROM passages")
         return int(row[0]) if row else 0

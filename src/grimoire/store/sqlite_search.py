@@ -211,6 +211,18 @@ class SearchSQL:
             sql += f" AND p.document_id IN ({_ids(documents)})"
         return [i for (i,) in self.conn.execute(f"{sql} ORDER BY rank LIMIT ?", (match, limit))]
 
+    def sections_headed(self, words: Sequence[str]) -> list[tuple[str, tuple[str, ...], int]]:
+        match = " AND ".join(dict.fromkeys(q for q in map(_quote, words) if q != '""'))
+        if not match:
+            return []
+        return [(path, tuple(json.loads(heading_path)), line) for path, heading_path, line in
+                self.conn.execute(
+                    "SELECT s.path, p.heading_path, min(p.start_line) FROM passages p"
+                    " JOIN documents d ON p.document_id = d.id"
+                    " JOIN sources s ON d.source_id = s.id"
+                    " WHERE p.id IN (SELECT rowid FROM passage_fts WHERE passage_fts MATCH ?)"
+                    " GROUP BY p.document_id, p.heading_path", (f"{{heading}} : ({match})",))]
+
     def fts_entries(
         self,
         query: TextQuery,

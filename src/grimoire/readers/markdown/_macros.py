@@ -8,6 +8,7 @@ stored with its macros written out, so `show`, the web page (whose renderer does
 definition) and formula search read `\\frac 1 {\\mathrm{rank}_i}`. Only the note's own
 definitions: a book's macros in another file (`latexmacros.tex`) would make one note's reading
 depend on a file its content hash does not cover (round 41).
+Org's reader hands its `#+LATEX_HEADER:` lines over as the note's `header` (round 43).
 
 `\\newcommand`, `\\renewcommand` (with `[n]` arguments), `\\def` (arguments `#1#2`) and
 `\\DeclareMathOperator`; a default for a first argument (`[n][x]`) is not read (left as
@@ -18,8 +19,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import replace
 
+from grimoire.model import Math
 from grimoire.readers.markdown._blocks import Parsed
 
 _DEFINITION = re.compile(
@@ -164,38 +167,63 @@ def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
     return written
 
 
-def expand_macros(parsed: Parsed) -> None:
+def expand_macros(parsed: Parsed, header: str = "") -> None:
     """Take the note's own macro definitions out of its text and write out every formula's
-    uses of them (`Math.tex` and the passage text), in place. Code is left as written."""
+    uses of them (`Math.tex` and the passage text), in place. Code is left as written.
+    `header`: definitions the note holds outside its text (Org's `#+LATEX_HEADER:` lines)."""
     # Only a formula with a definition's mark is read for definitions, once (review42a: each
     # of a note's 20,000 formulas was scanned twice).
     defined = {m.tex: definitions(m.tex) for b in parsed.blocks for m in b.math
                if _MARK.search(m.tex)}
-    macros: dict[str, tuple[int, str]] = {}
+    macros = definitions(header)[0] if _MARK.search(header) else {}
     for found, _ in defined.values():
         macros.update(found)
     if not macros:
         return
+    # A formula written again is expanded once (round 43: 20,000 uses of a macro that never
+    # ends were 24 s, each tried to the limit).
+    written: dict[str, str] = {}
     for block in parsed.blocks:
         if block.kind == "code" or not block.math:
             continue
         kept = []
+        changes: list[tuple[Math, str]] = []  # each formula and its text ("": no text)
         for m in block.math:
             found, rest = defined.get(m.tex, ({}, m.tex))
-            new = expand(rest, macros).strip() if found else expand(m.tex, macros)
+            if (new := written.get(m.tex)) is None:
+                new = written[m.tex] = (expand(rest, macros).strip() if found
+                                        else expand(m.tex, macros))
             if new == m.tex:
                 kept.append(m)
                 continue
-            old_text = m.tex
             if found and not new:
-                # only definitions: nothing is shown, so nothing is text
-                block.units = [(line, _without_math(t, old_text)) for line, t in block.units]
+                changes.append((m, ""))  # only definitions: nothing is shown, so no text
                 continue
-            block.units = [(line, _with_math(t, old_text, new)) for line, t in block.units]
+            changes.append((m, new))
             kept.append(replace(m, tex=new))
         block.math = kept
+        if changes:
+            block.units = _rewritten(block.units, changes)
         block.units = [(line, t) for line, t in block.units if t.strip() or t == "\n"]
     _drop_empty(parsed)
+
+
+def _rewritten(units: list[tuple[int, str]], changes: list[tuple[Math, str]]
+               ) -> list[tuple[int, str]]:
+    """`units` with each formula of `changes` written anew ("": taken out), each in the unit
+    of the line it starts on (round 43: every formula tried on every line of its paragraph
+    was quadratic, 2,000 formulas in one paragraph 15 s); one on no unit's line everywhere."""
+    lines = {line for line, _ in units}
+    at: dict[int | None, list[tuple[str, str]]] = defaultdict(list)
+    for m, new in changes:
+        at[m.span.start_line if m.span.start_line in lines else None].append((m.tex, new))
+    anywhere = at.pop(None, [])
+    out = []
+    for line, text in units:
+        for old, new in (*at.get(line, ()), *anywhere):
+            text = _with_math(text, old, new) if new else _without_math(text, old)
+        out.append((line, text))
+    return out
 
 
 def _drop_empty(parsed: Parsed) -> None:
