@@ -161,5 +161,16 @@ def test_a_typo_in_the_second_letter(store: Store, tmp_path: Path) -> None:
     assert searcher.searched_for("vxel grid") == "voxel grid"  # gone
     hits = searcher.search("vxel", mode="lexical")
     assert hits and hits[0].span.path.endswith("marching.md")
-    # A first letter wrong is still left as typed.
-    assert searcher.searched_for("narching cubes") is None
+
+
+def test_a_typo_in_the_first_letter(store: Store, tmp_path: Path) -> None:
+    """A typo in a word's first letter was never corrected (round 43, FIRST_LETTER): the
+    candidates all came from ranges that begin with the typed first letter or second."""
+    searcher = _ingested(store, tmp_path)
+    assert searcher.searched_for("narching cubes") == "marching cubes"  # in its place
+    assert searcher.searched_for("oxel grid") == "voxel grid"  # gone
+    assert searcher.searched_for("gaussian tsplatting") == "gaussian splatting"  # put before
+    hits = searcher.search("narching", mode="lexical")
+    assert hits and hits[0].span.path.endswith("marching.md")
+    # Nothing near with any first letter: still searched as typed.
+    assert searcher.searched_for("qarzing") is None
