@@ -261,8 +261,11 @@ SECOND_LETTER = "abcdefghijklmnopqrstuvwxyz"  # the letters a second letter is t
 # typed; when the ranges above hold nothing near, the terms that begin with any letter then
 # the typed word's second and third letters (a substitution), with any letter then its first
 # and second (the first letter gone), or with its second and third (a letter put before) are
-# read as well: 53 more ranges, only for a word that still has nothing near.
+# read as well: 53 more ranges, only for a word of FIRST_LETTER_MIN letters or more that still
+# has nothing near (a short word with another first letter is often another word: "omit" was
+# read as "emit").
 FIRST_LETTER = SECOND_LETTER
+FIRST_LETTER_MIN = 6
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -694,7 +697,7 @@ class Searcher:
             near = self._nearest_of(word, stem, [stem[0] + letter + after
                                                  for after in (stem[2], stem[1])
                                                  for letter in SECOND_LETTER])
-        if near is None and stem[0].isascii():
+        if near is None and stem[0].isascii() and len(word) >= FIRST_LETTER_MIN:
             # "xradient" (another first letter), "radient" (the first gone) and "hgradient"
             # (one put before it).
             near = self._nearest_of(word, stem, [letter + start
