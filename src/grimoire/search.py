@@ -255,9 +255,17 @@ TYPO_REMEMBERED = 64  # queries whose corrections are kept for the faces' notice
 # SECOND_LETTER: a typo in a word's second letter ("gtadient", "gadient") put its candidates
 # outside the three prefix ranges above; when those hold nothing near, the terms that begin
 # with the first letter, any letter, then the typed word's third letter (a substitution) or its
-# second (a deletion) are read too: 52 ranges of three letters. A typo in the first letter is
-# still left as typed.
+# second (a deletion) are read too: 52 ranges of three letters.
 SECOND_LETTER = "abcdefghijklmnopqrstuvwxyz"  # the letters a second letter is tried as
+# FIRST_LETTER: a typo in the first letter ("xradient", "radient", "hgradient") was left as
+# typed; when the ranges above hold nothing near, the terms that begin with any letter then
+# the typed word's second and third letters (a substitution), with any letter then its first
+# and second (the first letter gone), or with its second and third (a letter put before) are
+# read as well: 53 more ranges, only for a word of FIRST_LETTER_MIN letters or more that still
+# has nothing near (a short word with another first letter is often another word: "omit" was
+# read as "emit").
+FIRST_LETTER = SECOND_LETTER
+FIRST_LETTER_MIN = 6
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -677,7 +685,8 @@ class Searcher:
     def _nearest_term(self, word: str, stem: str) -> str | None:
         """The index's term nearest `stem` (TYPO_MIN), or None. The candidates are the terms
         that begin with the stem's first two letters, its first and third, or its second and
-        first; failing those, a typo in the second letter (SECOND_LETTER)."""
+        first; failing those, a typo in the second letter (SECOND_LETTER), then in the first
+        (FIRST_LETTER)."""
         if len(stem) < 3:
             return None
         near = self._nearest_of(word, stem, (stem[:2], stem[0] + stem[2], stem[1] + stem[0]))
@@ -688,6 +697,12 @@ class Searcher:
             near = self._nearest_of(word, stem, [stem[0] + letter + after
                                                  for after in (stem[2], stem[1])
                                                  for letter in SECOND_LETTER])
+        if near is None and stem[0].isascii() and len(word) >= FIRST_LETTER_MIN:
+            # "xradient" (another first letter), "radient" (the first gone) and "hgradient"
+            # (one put before it).
+            near = self._nearest_of(word, stem, [letter + start
+                                                 for start in (stem[1:3], stem[:2])
+                                                 for letter in FIRST_LETTER] + [stem[1:3]])
         return near
 
     def _nearest_of(self, word: str, stem: str, prefixes: Iterable[str]) -> str | None:

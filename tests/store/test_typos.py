@@ -155,14 +155,22 @@ def test_a_stem_the_stemmer_would_cut_again_finds_its_words(store: Store, tmp_pa
     assert hits and hits[0].span.path.endswith("graph.md")
 
 
-def test_a_typo_in_the_second_letter(store: Store, tmp_path: Path) -> None:
+def test_a_typo_in_the_first_or_second_letter(store: Store, tmp_path: Path) -> None:
     """A typo in a word's second letter fell outside the three prefix ranges the candidates
     came from (the first two letters, the first and third, the second and first): "sxlatting"
-    and "vxel" were searched as typed and found nothing (round 42, SECOND_LETTER)."""
+    and "vxel" were searched as typed and found nothing (round 42, SECOND_LETTER). A typo in
+    the first letter was never corrected (round 43, FIRST_LETTER)."""
     searcher = _ingested(store, tmp_path)
     assert searcher.searched_for("gaussian sxlatting") == "gaussian splatting"  # in its place
     assert searcher.searched_for("vxel grid") == "voxel grid"  # gone
     hits = searcher.search("vxel", mode="lexical")
     assert hits and hits[0].span.path.endswith("marching.md")
-    # A first letter wrong is still left as typed.
-    assert searcher.searched_for("narching cubes") is None
+    # The first letter: in its place, gone, one put before.
+    assert searcher.searched_for("narching cubes") == "marching cubes"
+    assert searcher.searched_for("eparator") == "separator"
+    assert searcher.searched_for("gaussian tsplatting") == "gaussian splatting"
+    hits = searcher.search("narching", mode="lexical")
+    assert hits and hits[0].span.path.endswith("marching.md")
+    # Nothing near with any first letter, or a short word: still searched as typed.
+    assert searcher.searched_for("qarzing") is None
+    assert searcher.searched_for("oxel grid") is None
