@@ -10,7 +10,12 @@ typo lookup's second-letter ranges, and the schema steps that came with them.
 
 from __future__ import annotations
 
+import os
+from contextlib import closing
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 import grimoire
 from tests.conftest import write_notes
@@ -74,3 +79,99 @@ def test_a_query_of_thousands_of_unknown_words_reads_few_ranges(tmp_path: Path) 
         assert len([s for s in statements if "_vocab" in s]) < 2_000, len(statements)
     finally:
         store.close()
+
+
+# A process that opens an old store and is killed inside its schema step, after the step's
+# writes and before its commit (a profile hook on the step's return; on PostgreSQL the
+# passage-vocabulary step, round 42's, would come next).
+_KILLED_IN_STEP = """
+import os, signal, sys
+def hook(frame, event, arg):
+    if event == "return" and frame.f_code.co_name in ("stored_once", "_stored_once"):
+        os.kill(os.getpid(), signal.SIGKILL)
+sys.setprofile(hook)
+from grimoire.store import open_store
+open_store(sys.argv[1]).close()
+"""
+_OPENS = "import sys\nfrom grimoire.store import open_store\nopen_store(sys.argv[1]).close()\n"
+
+
+def _set_back(store_url: str, engine: str, entries: list[tuple[str, int]],
+              marks: list[tuple[str, int]]) -> None:
+    """The store's rows written as before the stored-once step, and its version set back."""
+    if engine == "sqlite":
+        import sqlite3
+
+        from grimoire.store.sqlite import MIGRATIONS, _stored_once
+
+        with closing(sqlite3.connect(store_url)) as conn, conn:
+            conn.executemany("UPDATE entries SET data = ? WHERE id = ?", entries)
+            conn.executemany("UPDATE passages SET marks = ? WHERE id = ?", marks)
+            conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_stored_once)}")
+        return
+    import psycopg
+
+    from grimoire.store.postgres_schema import MIGRATIONS as PG_MIGRATIONS
+    from grimoire.store.postgres_schema import stored_once
+
+    with psycopg.connect(store_url, autocommit=True) as conn, conn.transaction():
+        with conn.cursor() as cur:
+            cur.executemany("UPDATE entries SET data = %s WHERE id = %s", entries)
+            cur.executemany("UPDATE passages SET marks = %s WHERE id = %s", marks)
+        conn.execute("UPDATE grimoire_schema SET version = %s",
+                     (PG_MIGRATIONS.index(stored_once),))
+
+
+def test_a_schema_step_killed_or_run_by_two_at_once_loses_nothing(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """RELIABILITY case 1 at a schema step: killed inside it, the store opens after as one
+    never touched (commit or full rollback), and two processes opening the old store at once
+    both succeed; every row reads back as a fresh ingest wrote it, on either engine."""
+    import json
+    import subprocess
+    import sys
+
+    from grimoire.codec import dumps_records
+    from grimoire.store import open_store
+
+    notes = write_notes(tmp_path / "notes", {
+        "dropout.md": "# Dropout\n\nDropout zeroes units; see [[Softmax]] and $p=0.5$.\n",
+        "softmax.md": "---\naliases: [normalized exponential]\n---\n# Softmax\n\n"
+                      "Softmax turns scores into probabilities ([dropout](dropout.md)).\n",
+    })
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        store_url, engine = kb.store.url, kb.store.engine
+    if engine != "sqlite":  # the pass's database for this path, with its credentials
+        store_url = request.getfixturevalue("pg").store_url(
+            str((tmp_path / "kb.db").resolve()), open_store)
+    with closing(open_store(store_url)) as store:
+        fresh = ({(s.entry.span.path, s.entry.term): s.entry for s in store.entries()},
+                 {(p.span.path, p.span.start_line): p.marks for p in store.passages()},
+                 sorted(store.index_terms("so")))  # PostgreSQL: the vocabulary's table
+        assert fresh[2]
+        old_entries = [(dumps_records(s.entry), s.id) for s in store.entries()]
+        old_marks = [(json.dumps(p.marks), p.id) for p in store.passages() if p.marks]
+    assert old_marks and any("path" in data for data, _ in old_entries)
+    env = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
+
+    def reads() -> tuple[dict[Any, Any], dict[Any, Any], list[tuple[str, int]]]:
+        with closing(open_store(store_url)) as store:
+            if engine == "sqlite":
+                assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            return ({(s.entry.span.path, s.entry.term): s.entry for s in store.entries()},
+                    {(p.span.path, p.span.start_line): p.marks for p in store.passages()},
+                    sorted(store.index_terms("so")))
+
+    _set_back(store_url, engine, old_entries, old_marks)
+    killed = subprocess.run([sys.executable, "-c", _KILLED_IN_STEP, store_url], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr  # it reached the step
+    assert reads() == fresh
+
+    _set_back(store_url, engine, old_entries, old_marks)
+    both = [subprocess.Popen([sys.executable, "-c", _OPENS, store_url], env=env,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    errors = [p.communicate(timeout=120)[1] for p in both]
+    assert [p.returncode for p in both] == [0, 0], errors
+    assert reads() == fresh
