@@ -109,7 +109,7 @@ def _filled_size(body: str, args: list[str]) -> int:
     counted before it is written: a body using `#1` 50,000 times filled with an argument of
     100,000 characters is 5 GB (round 43: a note of 200 KB failed on the reader's memory
     budget)."""
-    grown = sum(n * (len(arg) - 2) for n, arg in zip(_uses(body), args))
+    grown = sum(n * (len(arg) - 2) for n, arg in zip(_uses(body), args, strict=False))
     return len(body) + max(0, grown)
 
 
