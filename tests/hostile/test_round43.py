@@ -175,3 +175,23 @@ def test_a_schema_step_killed_or_run_by_two_at_once_loses_nothing(
     errors = [p.communicate(timeout=120)[1] for p in both]
     assert [p.returncode for p in both] == [0, 0], errors
     assert reads() == fresh
+
+
+def test_a_name_of_thousands_of_characters_is_not_echoed_whole(tmp_path: Path) -> None:
+    """`show` and `graph` of a name nothing holds point at `grimoire search NAME`: for a name
+    of 18,000 characters that command was the whole name again (18 KB on the terminal)."""
+    from click.testing import CliRunner
+
+    from grimoire.cli import main
+
+    notes = write_notes(tmp_path / "notes", {"dropout.md": "# Dropout\n\nDropout zeroes units.\n"})
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+    runner = CliRunner()
+    for command in ("show", "graph"):
+        result = runner.invoke(main, ["--db", str(tmp_path / "kb.db"), command, "ab" * 9_000])
+        assert result.exit_code == 1, result.output
+        assert "18,000 characters" in result.output
+        assert len(result.output) < 1_000, (command, len(result.output))
+    short = runner.invoke(main, ["--db", str(tmp_path / "kb.db"), "show", "Zanzibar"])
+    assert "grimoire search Zanzibar" in short.output  # a short name keeps its command
