@@ -195,3 +195,50 @@ def test_a_name_of_thousands_of_characters_is_not_echoed_whole(tmp_path: Path) -
         assert len(result.output) < 1_000, (command, len(result.output))
     short = runner.invoke(main, ["--db", str(tmp_path / "kb.db"), "show", "Zanzibar"])
     assert "grimoire search Zanzibar" in short.output  # a short name keeps its command
+
+
+def test_notes_that_vanish_or_change_between_the_walk_and_the_read_keep_what_was_stored(
+        tmp_path: Path) -> None:
+    """Files removed, emptied, grown and swapped for a folder after the walk listed them and
+    before the readers opened them (a profile hook on the reading stage, in this process):
+    each removed or swapped one is named with the reason, what was stored for it stays, the
+    others are read as they are then."""
+    import sys
+
+    from grimoire import ingest as ingest_module
+
+    names = ("gone", "folder", "emptied", "grown", "kept")
+    notes = write_notes(tmp_path / "notes", {
+        f"{n}.md": f"# {n.title()}\n\n{n.title()} is a note that was there before.\n"
+        for n in names})
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        for n in names:  # each changed, so that the next ingest reads it again
+            (notes / f"{n}.md").write_text(f"# {n.title()}\n\n{n.title()} is changed.\n",
+                                           encoding="utf-8")
+
+        def hook(frame: Any, event: str, arg: Any) -> None:
+            if event == "call" and frame.f_code is ingest_module._read_and_store.__code__:
+                (notes / "gone.md").unlink()
+                (notes / "folder.md").unlink()
+                (notes / "folder.md").mkdir()
+                (notes / "emptied.md").write_bytes(b"")
+                (notes / "grown.md").write_text("# Grown\n\nGrown is longer now. " * 200,
+                                                encoding="utf-8")
+
+        sys.setprofile(hook)
+        try:
+            report = kb.ingest([notes], embed=False)
+        finally:
+            sys.setprofile(None)
+        failed = {Path(r.path).name: r.reason for r in report.failures}
+        assert failed == {"gone.md": "cannot read: No such file or directory",
+                          "folder.md": "not a regular file (a folder); not read"}, failed
+        for name in ("Gone", "Folder"):
+            texts = [t for _, _, t, _ in kb.source_passages(str(notes / f"{name.lower()}.md"))]
+            assert any("was there before" in t for t in texts), (name, texts)
+        grown = [t for _, _, t, _ in kb.source_passages(str(notes / "grown.md"))]
+        assert any("longer now" in t for t in grown)
+        assert [t for _, _, t, _ in kb.source_passages(str(notes / "kept.md"))] \
+            and any("is changed" in t for _, _, t, _ in kb.source_passages(
+                str(notes / "kept.md")))
