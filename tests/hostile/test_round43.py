@@ -21,6 +21,7 @@ import grimoire
 from tests.conftest import write_notes
 
 
+@pytest.mark.one_pass(reason="a reader's bound; the store writes what the reader gave")
 def test_a_macro_filled_past_memory_keeps_its_note_and_formula_as_written(
         tmp_path: Path) -> None:
     # 50,000 uses of #1 filled with 100,000 characters: 5 GB written out, over the 2 GiB a
@@ -43,6 +44,7 @@ def test_a_macro_filled_past_memory_keeps_its_note_and_formula_as_written(
     assert max(map(len, texts)) < 300_000
 
 
+@pytest.mark.one_pass(reason="SQLite's trace counts the reads; the lookup is search.py's")
 def test_a_query_of_thousands_of_unknown_words_reads_few_ranges(tmp_path: Path) -> None:
     # SQLite's own trace counts the vocabulary's range reads a search runs (the lookup is the
     # same code on PostgreSQL: search.py). 3,000 words no note holds, each up to 55 prefix
@@ -242,3 +244,53 @@ def test_notes_that_vanish_or_change_between_the_walk_and_the_read_keep_what_was
         assert [t for _, _, t, _ in kb.source_passages(str(notes / "kept.md"))] \
             and any("is changed" in t for _, _, t, _ in kb.source_passages(
                 str(notes / "kept.md")))
+
+
+# `grimoire migrate` killed after it copied the first tables, before its one transaction
+# commits (a profile hook on the return of the destination's `load`, the third time).
+_KILLED_IN_COPY = """
+import os, signal, sys
+calls = []
+def hook(frame, event, arg):
+    if event == "return" and frame.f_code.co_name == "load" and "store" in frame.f_code.co_filename:
+        calls.append(1)
+        if len(calls) == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+sys.setprofile(hook)
+from grimoire.store.migrate import migrate
+migrate(sys.argv[1], sys.argv[2])
+"""
+
+
+def test_a_migration_killed_while_it_copies_leaves_the_destination_empty_and_runs_again(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """RELIABILITY case 1 for `grimoire migrate`: the copy is one transaction, so a kill
+    leaves the destination as it was (empty) and the same command then copies everything."""
+    import subprocess
+    import sys
+
+    from grimoire.store import open_store
+    from grimoire.store.migrate import migrate
+
+    notes = write_notes(tmp_path / "notes", {
+        f"{n}.md": f"# {n.title()}\n\n{n.title()} is a layer; see [[Softmax]].\n"
+        for n in ("dropout", "softmax", "attention")})
+    source = str(tmp_path / "source.db")  # a SQLite file in either pass
+    with closing(open_store(source)) as store:
+        from grimoire.ingest import ingest
+
+        ingest(store, [notes])
+        expected = store.stats()
+    with grimoire.open(tmp_path / "kb.db") as kb:  # the pass's engine: an empty store
+        destination, engine = kb.store.url, kb.store.engine
+    if engine != "sqlite":
+        destination = request.getfixturevalue("pg").store_url(
+            str((tmp_path / "kb.db").resolve()), open_store)
+    env = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
+    killed = subprocess.run([sys.executable, "-c", _KILLED_IN_COPY, source, destination],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr  # it was copying
+    with closing(open_store(destination)) as store:
+        assert store.stats().sources == 0 and store.stats().passages == 0
+    report = migrate(source, destination)
+    assert report.stats == expected
