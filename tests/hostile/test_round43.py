@@ -25,19 +25,26 @@ from tests.conftest import write_notes
 def test_a_macro_filled_past_memory_keeps_its_note_and_formula_as_written(
         tmp_path: Path) -> None:
     # 50,000 uses of #1 filled with 100,000 characters: 5 GB written out, over the 2 GiB a
-    # reader worker may use; the note itself is 200 KB.
+    # reader worker may use; the note itself is 200 KB. Main failed it on the memory budget,
+    # and the second note on the time budget (120 s).
     body = "#1" * 50_000
     argument = "x" * 100_000
+    empty_uses = "\\rep{}" * 2_000
     notes = write_notes(tmp_path / "notes", {
         "bomb.md": "# Bomb\n\nBomb is a note whose macro repeats its argument.\n\n"
                    f"$\\newcommand{{\\rep}}[1]{{{body}}}$\n\n$$\\rep{{{argument}}}$$\n\n"
                    "Bombfollows is the text after the formula.\n",
+        # the same body filled with nothing, 2,000 times: 100 KB scanned at each use
+        "empty.md": "# Empty\n\nEmpty is a note whose macro is used with nothing.\n\n"
+                    f"$\\newcommand{{\\rep}}[1]{{{body}}}$\n\n$${empty_uses}$$\n",
         "plain.md": "# Plain\n\nPlain is a note beside it.\n",
     })
     with grimoire.open(tmp_path / "kb.db") as kb:
         report = kb.ingest([notes], embed=False)
-        assert (report.added, report.failed) == (2, 0), report.failures
+        assert (report.added, report.failed) == (3, 0), report.failures
+        empty = [text for _, _, text, _ in kb.source_passages(str(notes / "empty.md"))]
         texts = [text for _, _, text, _ in kb.source_passages(str(notes / "bomb.md"))]
+    assert any("\\rep{}\\rep{}" in t for t in empty), [t[:80] for t in empty]
     assert any("Bombfollows" in t for t in texts), texts
     # the formula as written, its macro not expanded
     assert any("\\rep{xxxx" in t for t in texts)
