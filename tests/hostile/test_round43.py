@@ -30,6 +30,7 @@ def test_a_macro_filled_past_memory_keeps_its_note_and_formula_as_written(
     body = "#1" * 50_000
     argument = "x" * 100_000
     empty_uses = "\\rep{}" * 2_000
+    long_uses = " ".join(["$\\b$"] * 20_000)
     notes = write_notes(tmp_path / "notes", {
         "bomb.md": "# Bomb\n\nBomb is a note whose macro repeats its argument.\n\n"
                    f"$\\newcommand{{\\rep}}[1]{{{body}}}$\n\n$$\\rep{{{argument}}}$$\n\n"
@@ -37,11 +38,17 @@ def test_a_macro_filled_past_memory_keeps_its_note_and_formula_as_written(
         # the same body filled with nothing, 2,000 times: 100 KB scanned at each use
         "empty.md": "# Empty\n\nEmpty is a note whose macro is used with nothing.\n\n"
                     f"$\\newcommand{{\\rep}}[1]{{{body}}}$\n\n$${empty_uses}$$\n",
+        # 20,000 uses of a body of 1,990 characters, each within its formula's own bound:
+        # a 100 KB note stored as 40 MB of text
+        "amp.md": "# Amp\n\nAmp is a note whose macro is long.\n\n"
+                  f"$\\newcommand{{\\b}}{{{'y' * 1_990}}}$\n\n{long_uses}\n",
         "plain.md": "# Plain\n\nPlain is a note beside it.\n",
     })
     with grimoire.open(tmp_path / "kb.db") as kb:
         report = kb.ingest([notes], embed=False)
-        assert (report.added, report.failed) == (3, 0), report.failures
+        assert (report.added, report.failed) == (4, 0), report.failures
+        amp = [text for _, _, text, _ in kb.source_passages(str(notes / "amp.md"))]
+        assert sum(map(len, amp)) < 1_000_000
         empty = [text for _, _, text, _ in kb.source_passages(str(notes / "empty.md"))]
         texts = [text for _, _, text, _ in kb.source_passages(str(notes / "bomb.md"))]
     assert any("\\rep{}\\rep{}" in t for t in empty), [t[:80] for t in empty]
