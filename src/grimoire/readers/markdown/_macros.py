@@ -105,7 +105,8 @@ def _argument(tex: str, at: int, closes: dict[int, int]) -> tuple[str, int] | No
 
 @lru_cache(maxsize=64)
 def _uses(body: str) -> tuple[int, ...]:
-    """How many times a macro's body uses each of its parameters `#1`...`#9`."""
+    """How many times a macro's body uses each of its parameters `#1`...`#9` (kept while one
+    note is read: `expand_macros` clears it, so no body outlives its note)."""
     found = [int(p) for p in _PARAM.findall(body)]
     return tuple(found.count(n) for n in range(1, 10))
 
@@ -206,6 +207,16 @@ def expand_macros(parsed: Parsed) -> None:
         macros.update(found)
     if not macros:
         return
+    try:
+        _expand_blocks(parsed, defined, macros)
+    finally:
+        _uses.cache_clear()
+    _drop_empty(parsed)
+
+
+def _expand_blocks(parsed: Parsed, defined: dict[str, tuple[dict[str, tuple[int, str]], str]],
+                   macros: dict[str, tuple[int, str]]) -> None:
+    """`expand_macros` for each block: its formulas and its text."""
     budget = max(_NOTE_GROWTH, 4 * sum(len(m.tex) for b in parsed.blocks for m in b.math))
     for block in parsed.blocks:
         if block.kind == "code" or not block.math:
@@ -243,7 +254,6 @@ def expand_macros(parsed: Parsed) -> None:
         block.units = _rewritten(block.units, rewrites, lines)
         block.math = kept
         block.units = [(line, t) for line, t in block.units if t.strip() or t == "\n"]
-    _drop_empty(parsed)
 
 
 def _drop_empty(parsed: Parsed) -> None:
