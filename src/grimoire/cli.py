@@ -353,6 +353,8 @@ def _pointing_at_search(e: NotFound, name: str) -> NotFound | None:
     named 'ADAM'" (round 36), where the web page links a search."""
     if e.suggestions or e.choices or "search" in str(e):
         return None
+    if len(name) > 80:  # the command would be the whole name again (round 43: 18 KB of it)
+        return NotFound(f"{e}; search your notes for it with grimoire search")
     typed = (f'"{name}"' if "'" in name and not any(c in name for c in '"$`\\!')
              else shlex.quote(name))  # `it's` as a shell takes it, not 'it'"'"'s'
     return NotFound(f"{e}; search your notes for it: grimoire search {typed}")

@@ -196,6 +196,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # numbers in file names name nothing (qa42); a code fence's language (```` ```python ````, a
 # notebook's kernel, `.. code-block:: python`) kept with its passage and fence (fences42).
 # 53: an Org note's `#+LATEX_HEADER:` macros written out in its formulas (read43).
+# 53: a note's macros past their bounds (a 5 GB filling, a body scanned at every use, a note's
+# formulas grown past 200,000 characters) leave its formulas as written (hostile43; no note
+# of ../shared reads differently).
 READ_VERSION = b"grimoire-read-53\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

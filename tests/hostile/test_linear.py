@@ -129,6 +129,15 @@ SHAPES: dict[str, tuple[str, str, Callable[[int], str]]] = {
     "mediawiki-heading-of-dots": ("mediawiki", "a.wiki",
                                   lambda n: "'''T''' x.\n== A" + ". " * n + "x ==\nb\n"),
     "text-blank-run": ("text", "a.text", lambda n: "A" + " " * n + "x\n"),
+    # A note's own macro used in every formula of one long paragraph, on one line or each on
+    # a line of its own (round 43: each formula was written anew over every line of the
+    # paragraph).
+    "markdown-macro-one-paragraph": ("markdown", "a.md",
+                                     lambda n: "# T\n\n$\\newcommand{\\R}{\\mathbb{R}}$\n\n"
+                                     + " ".join(f"$\\R^{{{i}}}$ w" for i in range(n)) + "\n"),
+    "markdown-macro-lines": ("markdown", "a.md",
+                             lambda n: "# T\n\n$\\newcommand{\\R}{\\mathbb{R}}$\n\n"
+                             + "".join(f"Line $\\R^{{{i}}}$ w\n" for i in range(n))),
 }
 
 _PROSE = "word and more. "

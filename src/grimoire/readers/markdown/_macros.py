@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
-from grimoire.model import Math
 from grimoire.readers.markdown._blocks import Parsed
 
 _DEFINITION = re.compile(
@@ -39,6 +39,11 @@ _BRACE = re.compile(r"\\.|[{}]", re.S)
 # never ends, and its formula stays as written.
 _PASSES = 8
 _GROWTH = 20  # an expansion longer than this many times its formula (and 2,000) is not kept
+# A note's formulas together may grow by at most this many characters, or 4 times their own
+# length if more: each formula's bound alone let a 250 KB note of 50,000 `$\b$` with a body of
+# 2,000 characters be stored as 100 MB of text (round 43: 98 s, a 448 MB store). Past it the
+# formulas stay as written.
+_NOTE_GROWTH = 200_000
 
 
 def _closes(tex: str) -> dict[int, int]:
@@ -99,6 +104,23 @@ def _argument(tex: str, at: int, closes: dict[int, int]) -> tuple[str, int] | No
     return tex[at], at + 1
 
 
+@lru_cache(maxsize=64)
+def _uses(body: str) -> tuple[int, ...]:
+    """How many times a macro's body uses each of its parameters `#1`...`#9` (kept while one
+    note is read: `expand_macros` clears it, so no body outlives its note)."""
+    found = [int(p) for p in _PARAM.findall(body)]
+    return tuple(found.count(n) for n in range(1, 10))
+
+
+def _filled_size(body: str, args: list[str]) -> int:
+    """The length of `_filled(body, args)`, or of `body` if longer (its cost to write out),
+    counted before it is written: a body using `#1` 50,000 times filled with an argument of
+    100,000 characters is 5 GB (round 43: a note of 200 KB failed on the reader's memory
+    budget)."""
+    grown = sum(n * (len(arg) - 2) for n, arg in zip(_uses(body), args, strict=False))
+    return len(body) + max(0, grown)
+
+
 def _filled(body: str, args: list[str]) -> str:
     """A macro's body with its parameters `#1`... replaced by `args`."""
     return _PARAM.sub(lambda p: args[int(p.group(1)) - 1]
@@ -138,7 +160,7 @@ def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
     limit = max(2000, _GROWTH * len(tex))
     for _ in range(_PASSES):
         out: list[str] = []
-        last = size = 0
+        last = size = work = 0
         closes = _closes(tex)
         for m in _CONTROL.finditer(tex):
             if m.start() < last or m.group(1) not in macros:
@@ -154,6 +176,13 @@ def expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
                 at = arg[1]
             if len(args) < count:
                 continue
+            # Counted before it is written: it may not fit in memory (round 43), and a long
+            # body filled with nothing costs its length at each use (`\rep{}` 1,000 times with
+            # a body of 100 KB: 39 s).
+            cost = _filled_size(body, args) + 2
+            work += cost
+            if size + m.start() - last + cost > limit or work > limit:
+                return written
             text = _grouped(_filled(body, args), tex, m.start(), at)
             out.append(tex[last : m.start()])
             out.append(text)
@@ -180,50 +209,53 @@ def expand_macros(parsed: Parsed, header: str = "") -> None:
         macros.update(found)
     if not macros:
         return
-    # A formula written again is expanded once (round 43: 20,000 uses of a macro that never
-    # ends were 24 s, each tried to the limit).
-    written: dict[str, str] = {}
+    try:
+        _expand_blocks(parsed, defined, macros)
+    finally:
+        _uses.cache_clear()
+    _drop_empty(parsed)
+
+
+def _expand_blocks(parsed: Parsed, defined: dict[str, tuple[dict[str, tuple[int, str]], str]],
+                   macros: dict[str, tuple[int, str]]) -> None:
+    """`expand_macros` for each block: its formulas and its text."""
+    budget = max(_NOTE_GROWTH, 4 * sum(len(m.tex) for b in parsed.blocks for m in b.math))
     for block in parsed.blocks:
         if block.kind == "code" or not block.math:
             continue
         kept = []
-        changes: list[tuple[Math, str]] = []  # each formula and its text ("": no text)
+        rewrites: dict[str, str] = {}  # written into the text together (`_rewritten`)
+        lines: dict[int, list[str]] = {}  # the formulas of `rewrites` on each line
+        uses = Counter(m.tex for m in block.math)
+        written: dict[str, str] = {}  # a formula without definitions, as written out here
         for m in block.math:
             found, rest = defined.get(m.tex, ({}, m.tex))
-            if (new := written.get(m.tex)) is None:
-                new = written[m.tex] = (expand(rest, macros).strip() if found
-                                        else expand(m.tex, macros))
+            if found:
+                new = expand(rest, macros).strip()
+            elif m.tex in written:
+                new = written[m.tex]
+            else:
+                # each of its uses in the paragraph is written out (`_rewritten`)
+                new = m.tex if budget < 0 else expand(m.tex, macros)
+                budget -= max(0, len(new) - len(m.tex)) * uses[m.tex]
+                new = written[m.tex] = new if budget >= 0 else m.tex
             if new == m.tex:
                 kept.append(m)
                 continue
+            old_text = m.tex
             if found and not new:
-                changes.append((m, ""))  # only definitions: nothing is shown, so no text
+                # only definitions: nothing is shown, so nothing is text
+                units = _rewritten(block.units, rewrites, lines)
+                rewrites, lines = {}, {}
+                block.units = [(line, _without_math(t, old_text)) for line, t in units]
                 continue
-            changes.append((m, new))
+            rewrites.setdefault(old_text, new)
+            for line in range(m.span.start_line, m.span.end_line + 1):
+                lines.setdefault(line, []).append(old_text)
             kept.append(replace(m, tex=new))
+        block.units = _rewritten(block.units, rewrites, lines)
         block.math = kept
-        if changes:
-            block.units = _rewritten(block.units, changes)
         block.units = [(line, t) for line, t in block.units if t.strip() or t == "\n"]
-    _drop_empty(parsed)
-
-
-def _rewritten(units: list[tuple[int, str]], changes: list[tuple[Math, str]]
-               ) -> list[tuple[int, str]]:
-    """`units` with each formula of `changes` written anew ("": taken out), each in the unit
-    of the line it starts on (round 43: every formula tried on every line of its paragraph
-    was quadratic, 2,000 formulas in one paragraph 15 s); one on no unit's line everywhere."""
-    lines = {line for line, _ in units}
-    at: dict[int | None, list[tuple[str, str]]] = defaultdict(list)
-    for m, new in changes:
-        at[m.span.start_line if m.span.start_line in lines else None].append((m.tex, new))
-    anywhere = at.pop(None, [])
-    out = []
-    for line, text in units:
-        for old, new in (*at.get(line, ()), *anywhere):
-            text = _with_math(text, old, new) if new else _without_math(text, old)
-        out.append((line, text))
-    return out
 
 
 def _drop_empty(parsed: Parsed) -> None:
@@ -241,6 +273,52 @@ def _drop_empty(parsed: Parsed) -> None:
 
     parsed.headings = [replace(h, index=moved(h.index)) for h in parsed.headings]
     parsed.dfns = [(term, moved(index)) for term, index in parsed.dfns]
+
+
+# A formula in its delimiters, as `_with_math` looks for it; never past the next opener of
+# its kind, so that a line of 50,000 `\(` is scanned once, not from each.
+_DELIMITED = re.compile(r"\$\$((?:[^$]|\$(?!\$))+?)\$\$|\$([^$]+)\$"
+                        r"|\\\(((?:[^\\]|\\(?![()]))+?)\\\)|\\\[((?:[^\\]|\\(?![\[\]]))+?)\\\]")
+
+
+# A formula not found in its delimiters is looked for in every line of its paragraph (a
+# display formula's lines joined by the reader hold its inline uses: `\mathbf X` in
+# `$$\mathbf X = ...$$`), while that is at most this many lookups; past it (a paragraph of
+# thousands of formulas, each on a line of its own) only on its own lines.
+_EVERYWHERE = 1_000_000
+
+
+def _rewritten(units: list[tuple[int, str]], rewrites: dict[str, str],
+               lines: dict[int, list[str]]) -> list[tuple[int, str]]:
+    """`units` with each formula of `rewrites` written anew, as `_with_math` writes one: the
+    delimited formulas of a unit found in one pass, then `_with_math` for a formula not found
+    that way (only on that unit's line, `lines`, in a paragraph past `_EVERYWHERE`). Each
+    formula's `_with_math` over every line of its paragraph was quadratic (round 43: a
+    paragraph of 4,000 lines with a formula each, 100 KB, took 54 s; a line of 8,000 formulas
+    2.6 s)."""
+    if not rewrites:
+        return units
+    out = []
+    seen: set[str] = set()  # this unit's formulas written by the pass
+
+    def one(m: re.Match[str]) -> str:
+        group = next(i for i in range(1, 5) if m.group(i) is not None)
+        new = rewrites.get(m.group(group))
+        if new is None:
+            return m.group()
+        seen.add(m.group(group))
+        return m.group()[: m.start(group) - m.start()] + new + \
+            m.group()[m.end(group) - m.start() :]
+
+    everywhere = len(rewrites) * len(units) <= _EVERYWHERE
+    for line, text in units:
+        seen.clear()
+        text = _DELIMITED.sub(one, text)
+        for tex in rewrites if everywhere else lines.get(line, ()):
+            if tex not in seen and tex in text:
+                text = _with_math(text, tex, rewrites[tex])
+        out.append((line, text))
+    return out
 
 
 def _with_math(text: str, tex: str, new: str) -> str:
