@@ -1,0 +1,75 @@
+"""Round 43 (qa43): what a new user met reading a Docusaurus site of course notes and a
+course's Marp slide decks; each note rebuilt here in our own words."""
+
+from __future__ import annotations
+
+from grimoire.readers import read_file
+
+
+def _entries(fmt: str, text: str, path: str) -> list[tuple[str, str]]:
+    return [(e.term, e.definition) for d in read_file(fmt, text.encode(), path) for e in d.entries]
+
+
+def _text(fmt: str, text: str, path: str) -> str:
+    return "\n".join(p.text for d in read_file(fmt, text.encode(), path) for p in d.passages)
+
+
+def test_docusaurus_admonition_fences_are_no_text() -> None:
+    """A Docusaurus page boxes its definitions and asides as `:::info Definition 1` ...
+    `:::` (also `:::note`, `:::tip[Title]`, VitePress's `::: warning`): `show Optimization`
+    printed every fence line, `:::info Lemma 4` and the bare `:::` after each box, and so did
+    search snippets and answers. The box is read as Docusaurus shows it: its title a line of
+    text (no title: nothing), its body as written; a fence quoted in code stays."""
+    text = ("---\ntitle: Convexity\n---\n\n"
+            "Convexity is a property of sets and functions used to find minima.\n\n"
+            ":::note\n\nTo find a maximum, minimise the negated function.\n\n:::\n\n"
+            ":::info Definition 1\n\nA set is convex when every segment between two of its "
+            "points stays inside it.\n\n:::\n\n"
+            ":::tip[Why it matters]\nA local minimum of a convex function is global.\n:::\n\n"
+            "::: warning\nStep sizes still matter.\n:::\n\n"
+            "```md\n:::note\nquoted in a code block\n:::\n```\n")
+    read = _text("markdown", text, "docs/convexity.md")
+    assert "minimise the negated function" in read
+    assert "Definition 1" in read and "every segment between two" in read
+    assert "Why it matters" in read and "is global" in read and "Step sizes" in read
+    prose = read.split("```")[0]
+    assert ":::" not in prose, prose
+    assert ":::note\nquoted in a code block\n:::" in read  # the code as written
+    # The page's definition is its opening sentence, as before.
+    assert _entries("markdown", text, "docs/convexity.md")[0][1].startswith("Convexity is")
+
+
+def test_a_plural_title_over_a_page_that_defines_one_of_them() -> None:
+    """A Docusaurus page titled in the plural ("title: Support Vector Machines") that opens
+    by defining one ("Support Vector Machine (SVM) is a technique ...") and has sections
+    below: `show` said "(no definition; the note opens, ...)" and `show SVM` found no
+    concept, though the same page titled in the singular had both."""
+    text = ("---\ntitle: Gaussian Processes\nsidebar_label: GP\n---\n\n"
+            "Gaussian Process (GP) is a prior over functions whose every finite set of values "
+            "is jointly normal. Take a small data set:\n"
+            "```python\nxs = [0.1, 0.4]\n```\n\n"
+            "The kernel sets how smooth the drawn functions are.\n\n"
+            "### Kernels\n\nA kernel scores how alike two inputs are.\n")
+    docs = read_file("markdown", text.encode(), "docs/gp.md")
+    [page] = [e for d in docs for e in d.entries if e.term == "Gaussian Processes"]
+    assert page.definition.startswith("Gaussian Process (GP) is a prior"), page
+    assert "GP" in page.aliases
+    # A title that only shares its opening letters stays a page with no definition.
+    other = text.replace("Gaussian Processes", "Gaussian Processors")
+    docs = read_file("markdown", other.encode(), "docs/gp.md")
+    assert [e.definition for d in docs for e in d.entries if e.term == "Gaussian Processors"] \
+        == [""]
+
+
+def test_a_lettered_step_number_is_no_part_of_a_slide_title() -> None:
+    """A lecture's slides number the steps of a checklist and their parts: "# 4. Prepare the
+    data", "# 4a. Handling missing data", "# 4b. Handling non-numeric data". `list` showed
+    "4a. Handling missing data" and three more so; "4." was dropped already."""
+    deck = ("---\nmarp: true\ntitle: Preparing data\n---\n\n# Welcome back!\n\nWeek 2\n\n---\n\n"
+            "# 4a. Handling missing values\n\nHandling missing values means filling or "
+            "dropping the empty cells of a table before a model sees it.\n\n---\n\n"
+            "# 4b. Encoding categories\n\nEncoding categories turns labels such as colours "
+            "into numbers a model can use.\n")
+    terms = [t for t, _ in _entries("markdown", deck, "lectures/02-data/02-prep.md")]
+    assert "Handling missing values" in terms and "Encoding categories" in terms, terms
+    assert not any(t[:1].isdigit() for t in terms), terms
