@@ -195,7 +195,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # one-line `{% capture %}` no template; number-only headings, numbered sheets and order
 # numbers in file names name nothing (qa42); a code fence's language (```` ```python ````, a
 # notebook's kernel, `.. code-block:: python`) kept with its passage and fence (fences42).
-READ_VERSION = b"grimoire-read-52\x00"
+READ_VERSION = b"grimoire-read-53\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

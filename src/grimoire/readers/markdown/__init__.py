@@ -768,14 +768,22 @@ def _is_term_file(parsed: Parsed) -> bool:
 
 
 def _opens_with(parsed: Parsed, title: str) -> bool:
-    """The body's first paragraph starts by naming the title ("Convolution is ...")."""
+    """The body's first paragraph starts by naming the title ("Convolution is ..."), or one
+    of what a title in the plural names ("Support Vector Machine (SVM) is ..." under "title:
+    Support Vector Machines"; round 43: a Docusaurus page so had no definition and no "SVM")."""
     first = next((b for b in parsed.blocks if b.kind == "text" and b.units), None)
-    if first is None or (parsed.headings and parsed.headings[0].index == 0):
+    if first is None or (parsed.headings and parsed.headings[0].index == 0) or not title.strip():
         return False
     words = first.text[: len(title) + 8].lower().split()
     if words and words[0] in ("a", "an", "the"):
         words = words[1:]
-    return " ".join(words).startswith(collapse(title).lower()) if title.strip() else False
+    opening, name = " ".join(words), collapse(title).lower()
+    if opening.startswith(name):
+        return True
+    # "Machines" names a "Machine", "Processes" a "Process"; "Bias" is no plural of "Bia".
+    ones = (name[:-1], name[:-2]) if name.endswith("s") and not name.endswith("ss") else ()
+    return any(opening.startswith(one) and not opening[len(one):][:1].isalnum()
+               for one in ones)
 
 
 def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
