@@ -70,3 +70,27 @@ def test_a_lettered_step_number_is_no_part_of_a_slide_title() -> None:
     terms = [t for t, _ in _entries("markdown", deck, "lectures/02-data/02-prep.md")]
     assert "Handling missing values" in terms and "Encoding categories" in terms, terms
     assert not any(t[:1].isdigit() for t in terms), terms
+
+
+def test_a_marp_decks_slides_are_sections_of_the_deck_not_topics() -> None:
+    """A course's Marp deck (`marp: true`) opens with a greeting slide ("# Welcome to ...!")
+    and gives every slide an H1: read as topics side by side, each slide with some text was a
+    concept: "Grade Assessment" (a table of weights), "Textbooks and other readings" (a list
+    of links), "Side tangent: Sampling bias continued", 9 of the deck's 20. The deck is one
+    page named by its front matter's title, its slides its sections: a slide whose text
+    defines its heading is an entry, as in the course's other decks."""
+    deck = ("---\nmarp: true\npaginate: true\ntitle: Losses and metrics\n---\n\n"
+            "<!--\n_class: lead\n-->\n\n# Welcome to week 5!\n\nSpring term\n\n---\n\n"
+            "# Marking scheme\n\n| Part | Share |\n|---|---|\n| Labs | 40% |\n| Exam | 60% |\n\n"
+            "Late work loses a tenth of its marks per day.\n\n---\n\n"
+            "# Books to read\n\nMain book:\n- [A practical book on learning](https://example.org)"
+            "\n- [Its code](https://example.org/code)\n\n---\n\n"
+            "# Cross-entropy\n\nCross-entropy measures how far predicted probabilities are "
+            "from the true labels, and is the usual loss of a classifier.\n")
+    terms = [t for t, _ in _entries("markdown", deck, "lectures/05/05-losses.md")]
+    assert "Marking scheme" not in terms and "Books to read" not in terms, terms
+    assert "Losses and metrics" in terms and "Cross-entropy" in terms, terms
+    # A note that is no deck keeps its topics side by side (round 37's notebook of
+    # distributions, each under its own H1).
+    note = deck.replace("marp: true\n", "")
+    assert "Marking scheme" in [t for t, _ in _entries("markdown", note, "lectures/05/05-losses.md")]

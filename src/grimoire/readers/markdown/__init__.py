@@ -879,7 +879,11 @@ def _topic_entries(parsed: Parsed, path: str) -> list[Entry]:
     note repeats ("# Forward pass" under each of its parts), or that is no name (a question,
     a sentence), is none."""
     heads = [h for h in parsed.headings if not MATH_ONLY.fullmatch(h.title)]
-    if not _topics(heads, stem_of(path)):
+    if parsed.front.meta.get("marp") is True or not _topics(heads, stem_of(path)):
+        # A Marp deck gives each slide an H1: the slides are sections of the deck, which its
+        # front matter or first slide names (round 43: a course's deck opening on "# Welcome
+        # to ...!" was 9 concepts, "Grade Assessment" and "Textbooks and other readings"
+        # among them, where its other decks were sections of their titles).
         return []
     tops = [h for h in heads if h.level == 1]
     seen: dict[str, int] = {}
