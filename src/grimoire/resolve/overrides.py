@@ -50,7 +50,7 @@ class Rule:
 # order, not the one with the lowest id, round 39; 7: a link to the address a page's front
 # matter publishes it at, `permalink: /setup-instructions/`, leads to that page,
 # `resolve.addresses`, round 40).
-RESOLVE_VERSION = "resolve-7"
+RESOLVE_VERSION = "resolve-8"
 
 
 @dataclass(frozen=True, slots=True)
