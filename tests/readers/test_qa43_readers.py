@@ -94,3 +94,17 @@ def test_a_marp_decks_slides_are_sections_of_the_deck_not_topics() -> None:
     # distributions, each under its own H1).
     note = deck.replace("marp: true\n", "")
     assert "Marking scheme" in [t for t, _ in _entries("markdown", note, "lectures/05/05-losses.md")]
+
+
+def test_an_assignments_instructions_page_and_its_deliverables_name_no_concept() -> None:
+    """A course keeps each assignment as `assignments/assignmentN/instructions.md` under
+    "# Assignment 2: <its task>", with parts "## Deliverables" and "## Marking Scheme":
+    `list` showed the concepts "instructions" (twice) and "Deliverables". The numbered task
+    names no concept (round 42), so the page fell back to its file's generic name."""
+    text = ("# Assignment 2: Sorting card images\nDue in week 8.\n\n"
+            "## Overview\n\nTrain a small network to tell the suits of playing cards apart.\n\n"
+            "## Deliverables\n\nDeliverables are a notebook that runs from start to end and "
+            "a short report of what you tried.\n\n"
+            "## Marking Scheme\n\nMarking scheme: the code is worth half, the report half.\n")
+    terms = [t for t, _ in _entries("markdown", text, "assignments/assignment2/instructions.md")]
+    assert terms == [], terms
