@@ -80,20 +80,21 @@ def test_a_marp_decks_slides_are_sections_of_the_deck_not_topics() -> None:
     page named by its front matter's title, its slides its sections: a slide whose text
     defines its heading is an entry, as in the course's other decks."""
     deck = ("---\nmarp: true\npaginate: true\ntitle: Losses and metrics\n---\n\n"
-            "<!--\n_class: lead\n-->\n\n# Welcome to week 5!\n\nSpring term\n\n---\n\n"
-            "# Marking scheme\n\n| Part | Share |\n|---|---|\n| Labs | 40% |\n| Exam | 60% |\n\n"
-            "Late work loses a tenth of its marks per day.\n\n---\n\n"
+            "<!--\n_class: lead\n-->\n\n# Welcome to Learning Systems!\n\nSpring term\n\n---\n\n"
+            "# Grade Weights\n\n| Part | Share |\n|---|---|\n| Labs | 40% |\n| Exam | 60% |\n\n"
+            "Late work loses a tenth of its marks for each day it is late, and bonus marks go "
+            "to fixes of the course notes sent as pull requests.\n\n---\n\n"
             "# Books to read\n\nMain book:\n- [A practical book on learning](https://example.org)"
             "\n- [Its code](https://example.org/code)\n\n---\n\n"
             "# Cross-entropy\n\nCross-entropy measures how far predicted probabilities are "
             "from the true labels, and is the usual loss of a classifier.\n")
     terms = [t for t, _ in _entries("markdown", deck, "lectures/05/05-losses.md")]
-    assert "Marking scheme" not in terms and "Books to read" not in terms, terms
+    assert "Grade Weights" not in terms and "Books to read" not in terms, terms
     assert "Losses and metrics" in terms and "Cross-entropy" in terms, terms
     # A note that is no deck keeps its topics side by side (round 37's notebook of
     # distributions, each under its own H1).
     note = deck.replace("marp: true\n", "")
-    assert "Marking scheme" in [t for t, _ in _entries("markdown", note, "lectures/05/05-losses.md")]
+    assert "Grade Weights" in [t for t, _ in _entries("markdown", note, "lectures/05/05-losses.md")]
 
 
 def test_an_assignments_instructions_page_and_its_deliverables_name_no_concept() -> None:

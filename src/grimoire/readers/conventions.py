@@ -82,6 +82,9 @@ _PAGE_PARTS = frozenset(
         "announcements", "announcement", "class meetings", "office hours",
         "grading scheme", "course description", "land acknowledgement",
         "land acknowledgment", "congratulations", "practice exercises", "interim summary",
+        # an assignment's page and its parts (round 43: a course's `instructions.md` under
+        # "# Assignment 2: ..." was the concept "instructions", its "Deliverables" another)
+        "instructions", "deliverables", "marking scheme", "marking rubric", "rubric",
     }
     | _SEE_ALSO_HEADINGS
 )
