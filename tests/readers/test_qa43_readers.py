@@ -109,3 +109,25 @@ def test_an_assignments_instructions_page_and_its_deliverables_name_no_concept()
             "## Marking Scheme\n\nMarking scheme: the code is worth half, the report half.\n")
     terms = [t for t, _ in _entries("markdown", text, "assignments/assignment2/instructions.md")]
     assert terms == [], terms
+
+
+def test_a_training_log_with_a_librarys_warning_is_no_note() -> None:
+    """A course kept what its training script printed beside the script
+    (`mlp_n36_zero.txt`): the command, then one line per epoch with its measures, and one
+    warning a plotting library printed halfway. The warning's line of more than ten words
+    made it a note, titled by its first line: the concept "python3 mlp_n36_zero.py"."""
+    epochs = [f"> Epoch={k}/12, Dt=9.8s, Eff: 0.{80 + k}, Obj: 0.{40 - k}" for k in range(1, 13)]
+    epochs.insert(6, "/opt/lib/plotting/backend.py:2437: DeprecationWarning: Using the default "
+                  "event loop until a function specific to this toolkit is written")
+    log = "python3 mlp_n36_zero.py\n10000 test images\n60000 training images\n" \
+        + "\n".join(epochs) + "\n"
+    docs = read_file("text", log.encode(), "runs/mlp_n36_zero.txt")
+    assert [d.title for d in docs] == ["mlp_n36_zero.txt"]
+    assert not [e for d in docs for e in d.entries]
+    assert "Epoch=3/12" in " ".join(p.text for d in docs for p in d.passages)
+    # A note of measures with sentences is still a note, titled by its first line.
+    note = ("Learning rate sweep\n" + "".join(f"Rate {k}: 0.{k}0\n" for k in range(1, 8))
+            + "The best rate was the third one, and the runs above it did not settle at all.\n"
+            + "The runs below it were slow to learn anything, and a few of them never improved.\n")
+    assert [d.title for d in read_file("text", note.encode(), "notes/sweep.txt")] \
+        == ["Learning rate sweep"]
