@@ -131,3 +131,19 @@ def test_a_training_log_with_a_librarys_warning_is_no_note() -> None:
             + "The runs below it were slow to learn anything, and a few of them never improved.\n")
     assert [d.title for d in read_file("text", note.encode(), "notes/sweep.txt")] \
         == ["Learning rate sweep"]
+
+
+def test_a_docusaurus_sidebar_label_that_abbreviates_the_title_is_an_alias() -> None:
+    """Docusaurus shows a page in its sidebar by `sidebar_label`: "SVM" for "Support Vector
+    Machines", "PCA" for "Principal Component Analysis". `show SVM` found no concept. A label
+    that abbreviates the title is a name of the page's concept; a shorter wording ("Naive
+    Bayes" for "Generative or Naive Bayes model", "Introduction") is only the sidebar's."""
+    def aliases(label: str, title: str) -> tuple[str, ...]:
+        text = (f"---\ntitle: {title}\nsidebar_label: {label}\n---\n\n{title} is what this "
+                "page explains, step by step.\n\n### Details\n\nMore on it here.\n")
+        return next(e.aliases for d in read_file("markdown", text.encode(), "docs/p.md")
+                    for e in d.entries if e.term == title)
+    assert aliases("SVM", "Support Vector Machines") == ("SVM",)
+    assert aliases("PCA", "Principal Component Analysis") == ("PCA",)
+    assert aliases("Naive Bayes", "Generative or Naive Bayes model") == ()
+    assert aliases("Introduction", "Introduction to machine learning") == ()
