@@ -56,7 +56,7 @@ from grimoire.model import (
     Reference,
     Span,
 )
-from grimoire.names import initials_match, normalize
+from grimoire.names import initials_match, is_abbreviation, looks_like_acronym, normalize
 from grimoire.readers.base import collapse, decode, stem_of, suffix_of
 from grimoire.readers.conventions import (
     MATH_ONLY,
@@ -722,7 +722,8 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
     return {
         # `aka:` ("also known as") states them too: a Jekyll glossary's every term (round 34:
         # "svd" aka "Singular Value Decomposition", "gbt" aka "Gradient Boosted Trees").
-        "aliases": tuple(alias_names(meta.get("aliases", meta.get("alias", meta.get("aka"))))),
+        "aliases": tuple(alias_names(meta.get("aliases", meta.get("alias", meta.get("aka")))))
+        + _sidebar_acronym(meta),
         "see_also": tuple(
             Link(slug, LinkKind.RELATED, Span(path, ln, ln)) for slug, ln in fm.related
         ),
@@ -731,6 +732,17 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
         ),
         "redirect": redirect,
     }
+
+
+def _sidebar_acronym(meta: dict[str, Any]) -> tuple[str, ...]:
+    """A Docusaurus page's `sidebar_label` when it abbreviates the page's `title` ("SVM" for
+    "Support Vector Machines"; round 43: `show SVM` found no concept): a name of the page's
+    concept. A shorter wording ("Naive Bayes", "Introduction") is only the sidebar's."""
+    label, title = meta.get("sidebar_label"), meta.get("title")
+    if not (isinstance(label, str) and isinstance(title, str)):
+        return ()
+    label = label.strip()
+    return (label,) if looks_like_acronym(label) and is_abbreviation(label, title) else ()
 
 
 def _own_address(target: str, path: str) -> bool:
