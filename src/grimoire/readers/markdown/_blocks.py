@@ -1449,6 +1449,7 @@ def _containers(body: str, boxes: list[tuple[str, str, int, int]]) -> str:
     lines = body.split("\n")
     fence = False
     opened: list[tuple[int, re.Match[str]]] = []
+    found: list[tuple[int, int, re.Match[str]]] = []  # each box's fences, in closing order
     for k, line in enumerate(lines):
         if _FENCE_LINE.match(line):
             fence = not fence
@@ -1462,15 +1463,20 @@ def _containers(body: str, boxes: list[tuple[str, str, int, int]]) -> str:
             start, m = opened.pop()
             if len(m.group("colons")) > len(close.group("colons")):
                 continue  # an inner box left open: Docusaurus closes it with its outer one
-            title = " ".join(_HTML_TAG.sub("", m.group("bracket") or m.group("title") or "")
-                             .split())
-            lines[start] = title
-            lines[k] = ""
-            last = k
-            while last > start + 1 and not lines[last - 1].strip():
-                last -= 1
-            boxes.append((m.group("kind").lower(), title, start + 1, last))
+            found.append((start, k, m))
             break
+    for start, k, m in found:
+        lines[start] = " ".join(_HTML_TAG.sub("", m.group("bracket") or m.group("title") or "")
+                                .split())
+        lines[k] = ""
+    # Each box's last line of text, found in one pass (not by a walk back from each close,
+    # quadratic over boxes nested deep)
+    last_text = [0] * (len(lines) + 1)  # the number of the last line with text up to each
+    for k, line in enumerate(lines):
+        last_text[k + 1] = k + 1 if line.strip() else last_text[k]
+    for start, k, m in found:
+        boxes.append((m.group("kind").lower(), lines[start], start + 1,
+                      max(start + 1, last_text[k])))
     return "\n".join(lines)
 
 
