@@ -199,6 +199,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 53: a note's macros past their bounds (a 5 GB filling, a body scanned at every use, a note's
 # formulas grown past 200,000 characters) leave its formulas as written (hostile43; no note
 # of ../shared reads differently).
+# 53: Docusaurus/VitePress `:::` boxes, a plural title over a page defining one, lettered step
+# numbers, Marp decks one page, assignment parts, training logs with a warning line (qa43).
 READ_VERSION = b"grimoire-read-53\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

@@ -82,6 +82,9 @@ _PAGE_PARTS = frozenset(
         "announcements", "announcement", "class meetings", "office hours",
         "grading scheme", "course description", "land acknowledgement",
         "land acknowledgment", "congratulations", "practice exercises", "interim summary",
+        # an assignment's page and its parts (round 43: a course's `instructions.md` under
+        # "# Assignment 2: ..." was the concept "instructions", its "Deliverables" another)
+        "instructions", "deliverables", "marking scheme", "marking rubric", "rubric",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -251,8 +254,10 @@ _TRAILING = re.compile(r"(?<![\s:.;,¶#§])[\s:.;,¶#§]+$")
 # "1 · Decision Trees & ID3" (a cheat sheet's numbered boxes), and a numbered problem's number
 # with its zeros ("0003. Longest Substring Without Repeating Characters", as "314. Binary Tree
 # ..." is numbered; round 31: a vault of solved problems). A year keeps its place.
+# A step's part by a letter after its number ("4a. Handling missing data", "2b) Set aside a
+# test set": round 43, a course's slides numbered a checklist's steps so); a capital stays ("5G.").
 _SECTION_NUMBER = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+|[a-z]\)|0\d{3}\.|(?!(?:1[89]|20)\d\d)\d{4}\."
+    r"^(?:\d{1,3}(?:\.\d{1,3})*[a-z]?[.)]|\d{1,3}(?:\.\d{1,3})+|[a-z]\)|0\d{3}\.|(?!(?:1[89]|20)\d\d)\d{4}\."
     r"|\d{1,3}(?:[._]\d{1,3})*(?=\s*[-\u2013\u2014:\u00b7]\s))(?:\s*[-\u2013\u2014:\u00b7](?=\s))?\s+(?=\S)")
 
 
@@ -479,6 +484,8 @@ def unnumbered(name: str) -> str:
     ('The Kernel Trick', 'Foundations', '3 Sigma Rule')
     >>> unnumbered("100 Days of ML"), unnumbered("1000.Words")
     ('100 Days of ML', '1000.Words')
+    >>> unnumbered("4a. Handling missing data"), unnumbered("2b) Test sets"), unnumbered("5G. Nets")
+    ('Handling missing data', 'Test sets', '5G. Nets')
     """
     rest = _SECTION_NUMBER.sub("", name, count=1)
     if rest == name and name[:1].isdigit():

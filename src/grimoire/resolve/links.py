@@ -334,7 +334,8 @@ def resolve_links(
             doc = zettel_ids[norm]
             status, concept = ("resolved", doc_first[doc]) if doc in doc_first else (
                 "document", None)
-        if status == "missing" and _ATTACHMENT.search(name):
+        if status == "missing" and (_ATTACHMENT.search(name) or (
+                link.kind in FILE_LINKS and _PROJECT_FILE.fullmatch(name))):
             # `[[draws/2022-04-04.excalidraw]]`, `[[paper.pdf]]`: a file beside the notes (a
             # drawing, a PDF), which no one writes up as a concept.
             status = "document"
@@ -383,6 +384,12 @@ _ATTACHMENT = re.compile(
     r"|mp3|wav|ogg|m4a|zip|gz|tgz|csv|tsv|xlsx?|docx?|pptx?|epub"
     r"|py|ipynb|c|h|cc|cpp|hpp|rs|java|sh|json|jsonl|ya?ml|toml|tex|bib|sql|txt"
     r"|onnx|pt|pth|ckpt|safetensors|h5|pkl|npy|npz|parquet)$", re.IGNORECASE)
+# A project's own file by its fixed name, with no extension: a build or a container's recipe,
+# its licence (round 43: a course's README linked `./Dockerfile`, `LICENSE`; lint listed each
+# as a dead link, though the file was there, as an image or a script beside the notes is).
+_PROJECT_FILE = re.compile(
+    r"(?:Dockerfile|Containerfile|Makefile|GNUmakefile|Procfile|Vagrantfile|Gemfile|Jenkinsfile"
+    r"|Pipfile|LICEN[CS]E|COPYING|NOTICE|CODEOWNERS)(?:\.txt)?")
 ZETTEL_FILE = re.compile(r"(\d{12,14})(?:[ _-]|\.[A-Za-z]+$)")
 
 _LABEL_PREFIX = re.compile(r"^(?:sec|subsec|chap|chapter|fig|eq|eqn|tab|table|lst|app|def)[_:-]",

@@ -51,7 +51,8 @@ class Rule:
 # order, not the one with the lowest id, round 39; 7: a link to the address a page's front
 # matter publishes it at, `permalink: /setup-instructions/`, leads to that page,
 # `resolve.addresses`, round 40; 8: two names of one key merge only when they write the same
-# operators, `C++` and `C#`, `-> operator` and `Operator`, round 43).
+# operators, `C++` and `C#`, `-> operator` and `Operator`, round 43; a link to
+# a project's own file by its fixed name, `./Dockerfile`, is not dead, round 43).
 RESOLVE_VERSION = "resolve-8"
 
 

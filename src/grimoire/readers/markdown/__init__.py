@@ -56,7 +56,7 @@ from grimoire.model import (
     Reference,
     Span,
 )
-from grimoire.names import initials_match, normalize
+from grimoire.names import initials_match, is_abbreviation, looks_like_acronym, normalize
 from grimoire.readers.base import collapse, decode, stem_of, suffix_of
 from grimoire.readers.conventions import (
     MATH_ONLY,
@@ -722,7 +722,8 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
     return {
         # `aka:` ("also known as") states them too: a Jekyll glossary's every term (round 34:
         # "svd" aka "Singular Value Decomposition", "gbt" aka "Gradient Boosted Trees").
-        "aliases": tuple(alias_names(meta.get("aliases", meta.get("alias", meta.get("aka"))))),
+        "aliases": tuple(alias_names(meta.get("aliases", meta.get("alias", meta.get("aka")))))
+        + _sidebar_acronym(meta),
         "see_also": tuple(
             Link(slug, LinkKind.RELATED, Span(path, ln, ln)) for slug, ln in fm.related
         ),
@@ -731,6 +732,17 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
         ),
         "redirect": redirect,
     }
+
+
+def _sidebar_acronym(meta: dict[str, Any]) -> tuple[str, ...]:
+    """A Docusaurus page's `sidebar_label` when it abbreviates the page's `title` ("SVM" for
+    "Support Vector Machines"; round 43: `show SVM` found no concept): a name of the page's
+    concept. A shorter wording ("Naive Bayes", "Introduction") is only the sidebar's."""
+    label, title = meta.get("sidebar_label"), meta.get("title")
+    if not (isinstance(label, str) and isinstance(title, str)):
+        return ()
+    label = label.strip()
+    return (label,) if looks_like_acronym(label) and is_abbreviation(label, title) else ()
 
 
 def _own_address(target: str, path: str) -> bool:
@@ -768,14 +780,22 @@ def _is_term_file(parsed: Parsed) -> bool:
 
 
 def _opens_with(parsed: Parsed, title: str) -> bool:
-    """The body's first paragraph starts by naming the title ("Convolution is ...")."""
+    """The body's first paragraph starts by naming the title ("Convolution is ..."), or one
+    of what a title in the plural names ("Support Vector Machine (SVM) is ..." under "title:
+    Support Vector Machines"; round 43: a Docusaurus page so had no definition and no "SVM")."""
     first = next((b for b in parsed.blocks if b.kind == "text" and b.units), None)
-    if first is None or (parsed.headings and parsed.headings[0].index == 0):
+    if first is None or (parsed.headings and parsed.headings[0].index == 0) or not title.strip():
         return False
     words = first.text[: len(title) + 8].lower().split()
     if words and words[0] in ("a", "an", "the"):
         words = words[1:]
-    return " ".join(words).startswith(collapse(title).lower()) if title.strip() else False
+    opening, name = " ".join(words), collapse(title).lower()
+    if opening.startswith(name):
+        return True
+    # "Machines" names a "Machine", "Processes" a "Process"; "Bias" is no plural of "Bia".
+    ones = (name[:-1], name[:-2]) if name.endswith("s") and not name.endswith("ss") else ()
+    return any(opening.startswith(one) and not opening[len(one):][:1].isalnum()
+               for one in ones)
 
 
 def _glossary_entries(parsed: Parsed, path: str) -> list[Entry]:
@@ -871,7 +891,11 @@ def _topic_entries(parsed: Parsed, path: str) -> list[Entry]:
     note repeats ("# Forward pass" under each of its parts), or that is no name (a question,
     a sentence), is none."""
     heads = [h for h in parsed.headings if not MATH_ONLY.fullmatch(h.title)]
-    if not _topics(heads, stem_of(path)):
+    if parsed.front.meta.get("marp") is True or not _topics(heads, stem_of(path)):
+        # A Marp deck gives each slide an H1: the slides are sections of the deck, which its
+        # front matter or first slide names (round 43: a course's deck opening on "# Welcome
+        # to ...!" was 9 concepts, "Grade Assessment" and "Textbooks and other readings"
+        # among them, where its other decks were sections of their titles).
         return []
     tops = [h for h in heads if h.level == 1]
     seen: dict[str, int] = {}

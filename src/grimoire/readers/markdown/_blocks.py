@@ -1427,6 +1427,59 @@ def _admonitions(body: str, boxes: list[tuple[str, str, int, int]] | None = None
     return "\n".join(lines)
 
 
+# A Docusaurus or VitePress admonition (a container directive): `:::info Definition 1`,
+# `:::note`, `:::tip[Why it matters]`, `::: warning`, its body as written below it, closed by
+# a line of colons. Read as written, every fence line was text (round 43: a Docusaurus site's
+# page showed `:::info Lemma 4` and a bare `:::` around each of its nine boxes in `show`,
+# snippets and answers). The box is its title as a line of text (none when it has no title),
+# as an admonition's; a fence line quoted in code, or never closed, stays as written.
+_CONTAINER_OPEN = re.compile(
+    r"[ ]{0,3}(?P<colons>:{3,})[ \t]*(?P<kind>[A-Za-z][\w-]{0,39})"
+    r"(?:\[(?P<bracket>[^\]\n]{0,200})\]|[ \t]+(?P<title>[^\n]{0,200}?))?[ \t]*")
+_CONTAINER_CLOSE = re.compile(r"[ ]{0,3}(?P<colons>:{3,})[ \t]*")
+
+
+def _containers(body: str, boxes: list[tuple[str, str, int, int]]) -> str:
+    """`body` with each container's opening fence as its title and its closing fence blank,
+    line for line (so every line keeps its number); each box added to `boxes`.
+
+    >>> _containers(":::info Softmax\\nSoftmax maps scores to probabilities.\\n:::", [])
+    'Softmax\\nSoftmax maps scores to probabilities.\\n'
+    """
+    lines = body.split("\n")
+    fence = False
+    opened: list[tuple[int, re.Match[str]]] = []
+    found: list[tuple[int, int, re.Match[str]]] = []  # each box's fences, in closing order
+    for k, line in enumerate(lines):
+        if _FENCE_LINE.match(line):
+            fence = not fence
+        if fence or ":::" not in line:
+            continue
+        if (m := _CONTAINER_OPEN.fullmatch(line)) is not None:
+            opened.append((k, m))
+            continue
+        close = _CONTAINER_CLOSE.fullmatch(line)
+        while close is not None and opened:
+            start, m = opened.pop()
+            if len(m.group("colons")) > len(close.group("colons")):
+                continue  # an inner box left open: Docusaurus closes it with its outer one
+            found.append((start, k, m))
+            break
+    for start, k, m in found:
+        lines[start] = " ".join(_HTML_TAG.sub("", m.group("bracket") or m.group("title") or "")
+                                .split())
+        lines[k] = ""
+    # Each box's last line of text, found in one pass (not by a walk back from each close,
+    # quadratic over boxes nested deep)
+    last_text = [0] * (len(lines) + 1)  # the number of the last line with text up to each
+    for k, line in enumerate(lines):
+        last_text[k + 1] = k + 1 if line.strip() else last_text[k]
+    for start, k, m in found:
+        boxes.append((m.group("kind").lower(), lines[start], start + 1,
+                      max(start + 1, last_text[k])))
+    return "\n".join(lines)
+
+
 # An Obsidian or GitHub callout's first line: `> [!definition] 2.1 — Markov Chain`, `> [!NOTE]`.
 _CALLOUT_LINE = re.compile(r"[ ]{0,3}>[ \t]?\[!(?P<kind>[A-Za-z][\w-]{0,30})\][+-]?"
                            r"(?:[ \t]+(?P<title>[^\n]*?))?[ \t]*")
@@ -1472,6 +1525,8 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     if "[!" in body:
         _callouts(body, parsed.boxes)
     chunks = path[-4:].lower() in (".qmd", ".rmd")
+    if not chunks and ":::" in body and ":::{" not in body:
+        body = _containers(body, parsed.boxes)
     if chunks and ("$$" in body or ":::" in body):
         body = _quarto_divs(body, parsed.tab_lines)
     if chunks and ":::" in body:
