@@ -267,9 +267,9 @@ SECOND_LETTER = "abcdefghijklmnopqrstuvwxyz"  # the letters a second letter is t
 # read as "emit").
 FIRST_LETTER = SECOND_LETTER
 FIRST_LETTER_MIN = 6
-# Words of one query looked up as typos, at most: each is up to 108 range reads with FIRST_LETTER (round 43,
-# hostile43: a query of 3,000 words no note holds ran 660,000 statements, 26 s on five
-# notes). No query of bench/queries has more than 2 such words.
+# Words of one query looked up as typos, at most: each is up to 108 range reads with
+# FIRST_LETTER (round 43, hostile43: a query of 3,000 words no note holds ran 660,000
+# statements, 26 s on five notes). No query of bench/queries has more than 2 such words.
 TYPO_WORDS = 16
 
 STOPWORDS = frozenset([
