@@ -268,10 +268,12 @@ NO_STORE = frozenset(f"tests/{name}.py" for name in (
 # moved too, round 39's whole run had the PostgreSQL pass end last (12:07 and 12:54).
 # test_embed's tests of the model alone (about 31 s of CPU, round 41): the PostgreSQL pass
 # no longer makes a schema for each store it opens (`PgDatabases.store_url`), so it has the
-# room (round 42).
+# room (round 42). test_new_formats_linear (16 s of CPU in round 43's loaded SQLite pass): round
+# 43 took about 70 s of CPU off the PostgreSQL pass (tests whose subject is not the store run
+# once) and about 26 s off the SQLite pass (estimates, not measured whole: bench/README.md).
 NO_STORE_ON_POSTGRES = frozenset(f"tests/{name}" for name in (
     "hostile/test_backtracking.py", "hostile/test_linear.py::test_reader_cost_is_linear",
-    "test_embed.py"))
+    "test_embed.py", "readers/test_new_formats_linear.py"))
 
 
 def _module(item: pytest.Item) -> str:
@@ -392,10 +394,19 @@ def pytest_configure(config: pytest.Config) -> None:
 # vectors) runs as before on both engines. Not kept: a model instance of a test's own (its loading
 # or batching is what it checks), a process that made a `warm(once=True)` session, the text
 # `warm(ahead=...)` embedded, and the modules that check the model itself (EMBEDS_ITSELF). CLI
-# children embed for themselves.
+# children embed for themselves. A test of such a module named in KEEPS_VECTORS checks something
+# above the model (what is handed to it), not the model: it gets the kept vectors.
 EMBEDS_ITSELF = frozenset(f"tests/{name}.py" for name in (
     "test_embed", "test_ask_vectors", "test_cold_start", "test_search_prepare",
     "test_background", "test_vectors_shared"))
+# Round 43: test_the_question_is_embedded_once_per_ask counts the texts ask hands its embedder
+# (a wrapper around the process's model) while the seeds are embedded and a question asked;
+# the killed-worker test's `embed` after the kill embeds the seeds the worker left, in this
+# process, and compares the worker's vectors with the model's. Each was the model's second
+# embedding of the seeds in its pass (13-15 s each, round 42's slowest lists).
+KEEPS_VECTORS = frozenset({
+    "tests/test_ask_vectors.py::test_the_question_is_embedded_once_per_ask",
+    "tests/test_background.py::test_a_killed_worker_loses_nothing_and_the_next_run_continues"})
 _VECTORS: dict[tuple[bool, str], Any] = {}
 _KEEP_VECTORS = [True]
 
@@ -450,7 +461,8 @@ def _vectors_once() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _vectors_kept(request: pytest.FixtureRequest) -> Iterator[None]:
-    _KEEP_VECTORS[0] = _module(request.node) not in EMBEDS_ITSELF
+    _KEEP_VECTORS[0] = (_module(request.node) not in EMBEDS_ITSELF
+                        or request.node.nodeid in KEEPS_VECTORS)
     yield
     _KEEP_VECTORS[0] = True
 

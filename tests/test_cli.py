@@ -192,6 +192,7 @@ def test_tab_separated_output_is_one_record_per_line(hostile_db: Path) -> None:
     assert len(lines) == sources and all(line.count("\t") == 4 for line in lines)
 
 
+@pytest.mark.sqlite_only(reason="CLI children given the file by its path as --db")
 def test_a_real_terminal_gets_escaped_markup_and_no_injection(hostile_db: Path) -> None:
     import sys
 

@@ -110,6 +110,7 @@ def test_export_draws_no_empty_bar_while_it_loads(notes: Path, tmp_path: Path) -
     assert re.search(r"wrote [\d,]+ concepts to ", out), out
 
 
+@pytest.mark.sqlite_only(reason="a CLI child given the file by its path as --db")
 def test_ingest_draws_no_empty_bar_while_it_lists_the_folders(tmp_path: Path,
                                                               corpora: Path) -> None:
     out = in_a_terminal("--db", str(tmp_path / "kb.db"), "ingest", "--no-embed",

@@ -507,14 +507,15 @@ def test_disk_full_is_a_clear_error_and_keeps_what_was_stored(tmp_path: Path) ->
 
 
 CREATE_AT_ONCE = """
-import sys, time, grimoire
-start = float(sys.argv[2])
-time.sleep(max(0.0, start - time.time()))
+import sys, grimoire
+print("ready", flush=True)
+sys.stdin.read(1)  # the go, given to all of them at once
 with grimoire.open(sys.argv[1]) as kb:
     print(kb.stats().sources)
 """
 
 
+@pytest.mark.sqlite_only(reason="other processes create the file by its path")
 def test_processes_creating_one_database_at_once_all_succeed(tmp_path: Path) -> None:
     """Issue 11 item 10: migrations run under the write lock, so a second process that opens
     a new file in the same instant waits and finds the schema made ("table sources already
@@ -522,10 +523,19 @@ def test_processes_creating_one_database_at_once_all_succeed(tmp_path: Path) -> 
     env = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
     for attempt in range(4):
         db = tmp_path / f"kb{attempt}.db"
-        start = time.time() + 1.5
-        procs = [subprocess.Popen([sys.executable, "-c", CREATE_AT_ONCE, str(db), str(start)],
-                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # Each child says when it has started (Python and grimoire imported), then all four are
+        # told to go in the same instant: no start time guessed ahead (1.5 s a round before).
+        procs = [subprocess.Popen([sys.executable, "-c", CREATE_AT_ONCE, str(db)], env=env,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
                  for _ in range(4)]
+        for proc in procs:
+            assert proc.stdout is not None and proc.stdout.readline() == b"ready\n", \
+                proc.communicate()
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write(b"g")
+            proc.stdin.flush()
         results = [p.communicate(timeout=120) for p in procs]
         for proc, (stdout, stderr) in zip(procs, results, strict=True):
             assert proc.returncode == 0, stderr.decode()

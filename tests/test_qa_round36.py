@@ -77,6 +77,7 @@ def test_mcp_show_of_an_unknown_name_points_at_the_search_tool(db: Path) -> None
     assert "did you mean: Weight decay" in said and "`search`" not in said, said
 
 
+@pytest.mark.sqlite_only(reason="a CLI child given the file by its path as --db")
 def test_the_reading_bar_marks_a_file_name_it_cuts(tmp_path: Path) -> None:
     # The bar showed the last 40 characters of a long path, "rms/training-validation-test-
     # datasets.md" for ".../terms/training-...": a folder "rms" the notes do not have.

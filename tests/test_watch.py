@@ -339,6 +339,7 @@ def _wait_for(proc: subprocess.Popen[str], text: str) -> str:
     raise AssertionError(f"no {text!r} in: {seen}")
 
 
+@pytest.mark.sqlite_only(reason="the watcher is a CLI process on a SQLite file")
 def test_ctrl_c_stops_cleanly(tmp_path: Path, vault: Path) -> None:
     proc = _cli(tmp_path / "kb.db", vault)
     _wait_for(proc, "start:")
@@ -349,6 +350,7 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path, vault: Path) -> None:
     assert stderr.strip().splitlines()[-1] == "stopped watching", stderr
 
 
+@pytest.mark.sqlite_only(reason="the watcher is a CLI process on a SQLite file")
 def test_killed_watcher_corrupts_nothing_and_catches_up(tmp_path: Path, vault: Path) -> None:
     db = tmp_path / "kb.db"
     proc = _cli(db, vault)
@@ -366,6 +368,7 @@ def test_killed_watcher_corrupts_nothing_and_catches_up(tmp_path: Path, vault: P
         assert kb.search("Killed Term 199", mode="lexical")
 
 
+@pytest.mark.sqlite_only(reason="the server is a CLI process on a SQLite file")
 def test_serve_watch_keeps_the_pages_current(tmp_path: Path, vault: Path) -> None:
     import json
     import socket

@@ -94,6 +94,7 @@ print("added", r.added)
 """
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_a_file_over_its_memory_budget_costs_that_file_only(tmp_path: Path) -> None:
     # In a fresh process: a worker forked from this long-lived one would inherit its free heap,
     # room that the address-space budget does not count.
@@ -117,6 +118,7 @@ with grimoire.open(sys.argv[1]) as kb:
 """
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_reader_workers_die_with_their_parent(tmp_path: Path) -> None:
     """Issue 11 item 10: SIGKILL the main process alone (not its group): no worker is left."""
     notes = vault(tmp_path / "notes", 80)
@@ -140,6 +142,7 @@ def test_reader_workers_die_with_their_parent(tmp_path: Path) -> None:
 CLI = "import sys; from grimoire.cli import main; sys.argv[0] = 'grimoire'; main()"
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_ctrl_c_prints_one_line_and_exits_130(tmp_path: Path) -> None:
     """Ctrl-C reaches the whole foreground group: one line on stderr, exit 130, no traceback,
     and the database still opens healthy."""

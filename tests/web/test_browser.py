@@ -189,6 +189,9 @@ def _pwned(page: Page) -> Any:
     return page.evaluate("() => window.__pwned")
 
 
+# The sanitized pages of the hostile notes as each engine gives them: test_security's
+# test_hostile_pages_carry_no_live_markup, on both engines; here, what a browser runs of them.
+@pytest.mark.one_pass(reason="what a browser runs of the sanitized hostile pages")
 def test_hostile_notes_run_nothing_and_send_nothing(browser: Browser,
                                                     hostile_server: Running) -> None:
     context, watch = open_context(browser, hostile_server)
@@ -245,8 +248,15 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [390, 1366])
+# The PostgreSQL pass loads every page once, on a phone: the other three cases are the same
+# pages laid out again at another width or scheme (7 s each in round 42's slowest list).
+_LAYOUT_ONCE = pytest.mark.one_pass(reason="the same pages laid out at another width or scheme")
+
+
+@pytest.mark.parametrize(("width", "scheme"), [
+    (390, "light"), pytest.param(390, "dark", marks=_LAYOUT_ONCE),
+    pytest.param(1366, "light", marks=_LAYOUT_ONCE),
+    pytest.param(1366, "dark", marks=_LAYOUT_ONCE)])
 def test_every_page_loads_offline_and_is_screenshotted(browser: Browser, server: Running,
                                                        scheme: str, width: int) -> None:
     context, watch = open_context(browser, server, color_scheme=scheme,
@@ -277,6 +287,7 @@ def test_every_page_loads_offline_and_is_screenshotted(browser: Browser, server:
     context.close()
 
 
+@pytest.mark.one_pass(reason="the browser's layout of a wide formula and a long path")
 @pytest.mark.parametrize("path", ["/c/Softmax", "/health"])
 def test_a_phone_never_scrolls_sideways_on_real_notes(browser: Browser, seed_server: Running,
                                                       path: str) -> None:
