@@ -110,6 +110,12 @@ def main() -> None:
                     setattr(*_module(key), default)
                 for key, text in pairs.items():
                     setattr(*_module(key), _value(defaults[key], text))
+                # a cached result of the setting before (a name's stems under another `STEM`)
+                # must not leak into this one
+                for module in (extractive, ask_module):
+                    for obj in vars(module).values():
+                        if callable(getattr(obj, "cache_clear", None)):
+                            obj.cache_clear()
                 counting = embedded[name]
                 for item in (i for i in items if i.collection == col):
                     row = bench.judge(item, kb.ask(item.question), 0.0, sources)

@@ -61,9 +61,18 @@ _SOURCES_HEADING = re.compile(
 _LEADER = re.compile(r"^\s*(?:#|see\b|\[)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1 << 16)
+# Letters a stem keeps. Round 43 tried 7 ("author" apart from "authority", qa38's "who is the
+# author?"): tune fact 596/762 unchanged, file 740 -> 739, refused 6 -> 7; report unchanged.
+STEM = 6
+
+
 def stem(word: str) -> str:
-    """A crude stem: enough for "matrices"/"matrix" and "trains"/"training" to meet."""
+    """A crude stem: enough for "trains"/"training" to meet."""
+    return _stem(word, STEM)
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str, keep: int) -> str:
     w = word.casefold()
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
         if len(w) > len(suffix) + 3 and w.endswith(suffix):
@@ -73,8 +82,8 @@ def stem(word: str) -> str:
     if len(w) > 4 and w.endswith("e"):
         w = w[:-1]
     if word.casefold() in _OWN_SENSE:
-        return w[:6]
-    return _SAME.get(w[:6], w[:6])
+        return w[:keep]
+    return _SAME.get(w[:6], w[:keep])
 
 
 # Words an outsider uses for the notes' word: "what kinds of logistic regression are there?"
