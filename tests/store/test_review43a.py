@@ -49,8 +49,8 @@ def test_postgres_incremental_resolve_under_writers_failures_and_an_older_grimoi
     vault.write("/v/attention.md", ATTENTION)
     vault.check()
 
-    # 1. Another process writes a file while a refresh holds the files' lock: the write waits
-    # for it, and the next refresh (incremental) resolves it.
+    # 1. Another connection (as another process) writes a file while a refresh holds the
+    # files' lock: the write waits for it, and the next refresh (incremental) resolves it.
     other = open_store(url)
     done: list[BaseException | None] = []
 
@@ -58,7 +58,7 @@ def test_postgres_incremental_resolve_under_writers_failures_and_an_older_grimoi
         try:
             other.replace_source(GATED_RECORD, [_document("/v/gated.md", GATED)])
             done.append(None)
-        except BaseException as e:  # noqa: BLE001 - said by the assert below
+        except BaseException as e:  # said by the assert below
             done.append(e)
 
     writer = threading.Thread(target=write)
