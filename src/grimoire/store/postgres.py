@@ -419,6 +419,9 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
 
     def finish_load(self) -> None:
         with self.transaction() as c:
+            # The keys (`resolve_keys`) describe none of the copied concepts: the next resolve
+            # is a full one (an empty store resolved before the copy kept keys of no file).
+            c.execute("DELETE FROM resolve_ready")
             c.execute(PASSAGE_TSV_UPDATE)
             c.execute(ENTRY_TSV_UPDATE)
             for table in ("sources", "documents", "entries", "passages", "links", "concepts"):

@@ -396,7 +396,11 @@ INSERT INTO passage_words (word, ndoc)
 # row and inserts it again), and `resolve_keys` holds the names each entry, link and document
 # can be reached by, as the last resolve saw them. Both are derived: with `resolve_ready`
 # empty the next resolve is a full one, which fills them (a store gains them that way).
-# TRUNCATE fires no row trigger, so it empties `resolve_ready`. Runs again whole on a store
+# TRUNCATE fires no row trigger, so it empties `resolve_ready`; so does a TRUNCATE of
+# `concepts`: a full resolve that writes no keys (a Grimoire from before this step, still
+# running against the upgraded store) leaves concept tables the keys no longer describe, and
+# an incremental resolve built on them failed on a duplicate concept key (round 43). A full
+# resolve of this step writes the keys after, in its transaction. Runs again whole on a store
 # whose version was set back.
 # Built after the rows when every key is written (`write_resolve_keys`): 833k keys 10-11 s
 # against 32-34 s kept in order row by row (load 24, round 43).
@@ -440,6 +444,9 @@ CREATE TRIGGER sources_resolve_truncated AFTER TRUNCATE ON sources
     FOR EACH STATEMENT EXECUTE FUNCTION grimoire_resolve_unready();
 DROP TRIGGER IF EXISTS documents_resolve_truncated ON documents;
 CREATE TRIGGER documents_resolve_truncated AFTER TRUNCATE ON documents
+    FOR EACH STATEMENT EXECUTE FUNCTION grimoire_resolve_unready();
+DROP TRIGGER IF EXISTS concepts_resolve_truncated ON concepts;
+CREATE TRIGGER concepts_resolve_truncated AFTER TRUNCATE ON concepts
     FOR EACH STATEMENT EXECUTE FUNCTION grimoire_resolve_unready();
 DELETE FROM resolve_ready;
 """

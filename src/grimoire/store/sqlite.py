@@ -1106,7 +1106,10 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def finish_load(self) -> None:
-        """Index the loaded passages and entries for full-text search, in bulk."""
+        """Index the loaded passages and entries for full-text search, in bulk; the next
+        resolve is a full one (the keys describe none of the copied concepts: an empty store
+        resolved before the copy kept keys of no file)."""
+        self.conn.execute("DELETE FROM resolve_ready")
         self.conn.execute(FTS_OF_LOADED_PASSAGES)
         self.conn.execute(FTS_OF_LOADED_ENTRIES)
 
