@@ -3,7 +3,8 @@ searched is a form of the nearest term read from the first passages that hold it
 PostgreSQL those passages were found by the term stemmed again ("decis", the stem of
 "decision", is "deci" to the stemmer: no passage) and in whatever order the plan read them
 (a row rewritten in place comes last), so "dexision" and "radient" were left as typed there
-and corrected on SQLite."""
+and corrected on SQLite. A typo whose stem was near a term of the first prefix ranges whose
+words are not near it ("rmbedding": "rmse") was left as typed, the later ranges never read."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ NOTES = {
     "c.md": "# Steps\n\nSmall gradients make small steps.\n",
     "d.md": "# Clipping\n\nLarge gradients are clipped first.\n",
     "e.md": "# Trees\n\nA decision tree splits the data at each node.\n",
+    "f.md": "# Errors\n\nThe RMSE of a model with an embedding layer.\n",
 }
 
 
@@ -39,3 +41,6 @@ def test_both_engines_correct_a_typo_into_the_same_word(store: Store, tmp_path: 
     # The passages read in id order on both: the one holding "gradient" is among them.
     assert searcher.searched_for("radient") == "gradient"
     assert searcher.searched_for("gradeint") == "gradient"
+    # A term near the typed word's stem in the first ranges ("rmse" for "rmbed") whose words
+    # are not near the typed word: the later ranges are read ("embed", the first letter).
+    assert searcher.searched_for("rmbedding layer") == "embedding layer"
