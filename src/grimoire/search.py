@@ -678,10 +678,13 @@ class Searcher:
                     # Stems are shorter than words: one edit between stems can be many between
                     # the words ("emit" and "emot" of "emotion"). The word of the notes shown
                     # and searched must itself be as near the typed one; if not, the next
-                    # ranges are read ("rmbedding": "rmse" first, then "embed").
+                    # ranges are read ("rmbedding": "rmse" first, then "embed"), for a word
+                    # of FIRST_LETTER_MIN letters or more ("emit" was read as "edit" next).
                     surface = self._surface(near, word)
                     if OSA.distance(word, surface) <= _most_edits(word):
                         out[word] = surface
+                        break
+                    if len(word) < FIRST_LETTER_MIN:
                         break
         if len(self._corrected) >= TYPO_REMEMBERED:
             self._corrected.clear()

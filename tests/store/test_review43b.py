@@ -21,6 +21,7 @@ NOTES = {
     "d.md": "# Clipping\n\nLarge gradients are clipped first.\n",
     "e.md": "# Trees\n\nA decision tree splits the data at each node.\n",
     "f.md": "# Errors\n\nThe RMSE of a model with an embedding layer.\n",
+    "g.md": "# Faces\n\nEach emotion is a label; an edit changes it.\n",
 }
 
 
@@ -44,3 +45,6 @@ def test_both_engines_correct_a_typo_into_the_same_word(store: Store, tmp_path: 
     # A term near the typed word's stem in the first ranges ("rmse" for "rmbed") whose words
     # are not near the typed word: the later ranges are read ("embed", the first letter).
     assert searcher.searched_for("rmbedding layer") == "embedding layer"
+    # A short word is another word more often: "emit" (near "emot" of "emotion") was read
+    # as "edit" in the next ranges.
+    assert searcher.searched_for("emit") is None
