@@ -27,7 +27,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -674,42 +674,46 @@ class Searcher:
                  and not self.store.fts_entries(TextQuery((w,)), 1)), TYPO_WORDS))
             stems = self.store.index_stems(missing) if missing else {}
             for word, stem in stems.items():
-                near = self._nearest_term(word, stem)
-                if near is None:
-                    continue
-                # Stems are shorter than words: one edit between stems can be many between
-                # the words ("emit" and "emot" of "emotion"). The word of the notes shown and
-                # searched must itself be as near the typed one.
-                surface = self._surface(near, word)
-                if OSA.distance(word, surface) <= _most_edits(word):
-                    out[word] = surface
+                for near in self._nearest_terms(word, stem):
+                    # Stems are shorter than words: one edit between stems can be many between
+                    # the words ("emit" and "emot" of "emotion"). The word of the notes shown
+                    # and searched must itself be as near the typed one; if not, the next
+                    # ranges are read ("rmbedding": "rmse" first, then "embed"), for a word
+                    # of FIRST_LETTER_MIN letters or more ("emit" was read as "edit" next).
+                    surface = self._surface(near, word)
+                    if OSA.distance(word, surface) <= _most_edits(word):
+                        out[word] = surface
+                        break
+                    if len(word) < FIRST_LETTER_MIN:
+                        break
         if len(self._corrected) >= TYPO_REMEMBERED:
             self._corrected.clear()
         self._corrected[key] = out
         return out
 
-    def _nearest_term(self, word: str, stem: str) -> str | None:
-        """The index's term nearest `stem` (TYPO_MIN), or None. The candidates are the terms
-        that begin with the stem's first two letters, its first and third, or its second and
-        first; failing those, a typo in the second letter (SECOND_LETTER), then in the first
-        (FIRST_LETTER)."""
+    def _nearest_terms(self, word: str, stem: str) -> Iterator[str]:
+        """The index's terms nearest `stem` (TYPO_MIN), the nearest of each step in turn: the
+        terms that begin with the stem's first two letters, its first and third, or its second
+        and first; then a typo in the second letter (SECOND_LETTER), then in the first
+        (FIRST_LETTER). A step is read only when the terms before it were not taken."""
         if len(stem) < 3:
-            return None
-        near = self._nearest_of(word, stem, (stem[:2], stem[0] + stem[2], stem[1] + stem[0]))
-        if near is None and stem[0].isascii():
+            return
+        steps: list[list[str]] = [[stem[:2], stem[0] + stem[2], stem[1] + stem[0]]]
+        if stem[0].isascii():
             # "gtadient" (a letter in place of the second) and "gadient" (the second gone):
             # the term begins with the first letter, any letter, then the stem's third or
-            # second; 52 small ranges, read only when the three above held nothing near.
-            near = self._nearest_of(word, stem, [stem[0] + letter + after
-                                                 for after in (stem[2], stem[1])
-                                                 for letter in SECOND_LETTER])
-        if near is None and stem[0].isascii() and len(word) >= FIRST_LETTER_MIN:
-            # "xradient" (another first letter), "radient" (the first gone) and "hgradient"
-            # (one put before it).
-            near = self._nearest_of(word, stem, [letter + start
-                                                 for start in (stem[1:3], stem[:2])
-                                                 for letter in FIRST_LETTER] + [stem[1:3]])
-        return near
+            # second; 52 small ranges.
+            steps.append([stem[0] + letter + after for after in (stem[2], stem[1])
+                          for letter in SECOND_LETTER])
+            if len(word) >= FIRST_LETTER_MIN:
+                # "xradient" (another first letter), "radient" (the first gone) and
+                # "hgradient" (one put before it).
+                steps.append([letter + start for start in (stem[1:3], stem[:2])
+                              for letter in FIRST_LETTER] + [stem[1:3]])
+        for prefixes in steps:
+            near = self._nearest_of(word, stem, prefixes)
+            if near is not None:
+                yield near
 
     def _nearest_of(self, word: str, stem: str, prefixes: Iterable[str]) -> str | None:
         """The term nearest `stem` among those that begin with one of `prefixes`, or None."""

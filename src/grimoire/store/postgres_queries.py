@@ -264,9 +264,13 @@ class PostgresQueries(ConceptLookups):
         return out
 
     def passages_holding(self, word: str, limit: int) -> list[int]:
+        # By the term itself, a tsquery of one lexeme: stemmed again, "decis" (of "decision")
+        # is "deci", in no passage. The lowest ids, as SQLite gives them: read in the plan's
+        # order, the word shown for a typo changed from run to run (review43b).
+        lexeme = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
         return [int(i) for (i,) in self._all(
-            "SELECT id FROM passages WHERE tsv @@ plainto_tsquery('grimoire', grimoire_words(%s))"
-            " LIMIT %s", (word, limit))]
+            "SELECT id FROM passages WHERE tsv @@ %s::tsquery ORDER BY id LIMIT %s",
+            (lexeme, limit))]
 
     def index_terms(self, prefix: str) -> list[tuple[str, int]]:
         """One range of the passages' vocabulary (`passage_words`, kept by the writes: schema
