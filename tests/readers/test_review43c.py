@@ -1,5 +1,5 @@
-"""Round 43's review of the merged `_macros` (hostile43's bounded rewrite with read43's Org
-header): read43's fixes for long notes kept.
+"""Round 43's review of the merged readers: `_macros` (hostile43's bounded rewrite with
+read43's Org header) keeps read43's fixes for long notes; the operator rule in resolve.
 
 CPU ratios in one run, as tests/hostile/test_linear.py measures them (the least of repeats).
 """
@@ -7,8 +7,10 @@ CPU ratios in one run, as tests/hostile/test_linear.py measures them (the least 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from grimoire import readers
+from tests.conftest import ingested, write_notes
 from tests.hostile.test_linear import MAX_RATIO, ratio
 
 
@@ -53,3 +55,22 @@ def test_a_formula_in_many_paragraphs_is_written_out_once() -> None:
     harmless = "# T\n\n$\\def\\a{b}$\n\n" + uses
     r = _cpu(endless) / _cpu(harmless)
     assert r <= 4, f"the endless macro costs {r:.1f}x the harmless one"
+
+
+def test_a_name_written_with_a_plus_between_words_is_one_concept(tmp_path: Path) -> None:
+    # The operator rule (read43) took any `+` after a letter for an operator, so "CNN+LSTM"
+    # and "CNN + LSTM" (one model, spaced otherwise) were two concepts; "Notepad++" stays
+    # no "Notepad".
+    notes = {
+        "a.md": "# Glossary\n\n## CNN+LSTM\nA convolutional network whose features feed a "
+                "recurrent one.\n\n## Notepad++\nNotepad++ is a text editor for code.\n",
+        "b.md": "# Models\n\n## CNN + LSTM\nConvolutions over each frame, then a recurrent "
+                "layer over the frames.\n",
+        "notepad.md": "# Notepad\n\nNotepad is a plain text editor.\n",
+    }
+    with ingested(tmp_path / "kb.db", write_notes(tmp_path / "notes", notes),
+                  embed=False) as kb:
+        entries = {c.label: c.entries for c in kb.concepts()}
+    assert entries["Notepad++"] == 1 and entries["Notepad"] == 1
+    assert sum(n for label, n in entries.items() if "LSTM" in label) == 2
+    assert len([label for label in entries if "LSTM" in label]) == 1, entries
