@@ -305,7 +305,9 @@ def merge_entries(
 # "C++" and "C#", "`->` operator" and "Operator": one key (`normalize` keeps letters and
 # digits), but the operator is the name. Two names of one key are the same name only when they
 # write the same operators (qa42: the arrow of a C++ note was linear algebra's "Operator").
-_OPERATOR = re.compile(r"(?<=\w)(?:\+\+?|#)|->|=>|<<|>>|[=!<>]=|::")
+# A single `+` is one only at a word's end ("A+"): between words it joins them, as a space does
+# ("CNN+LSTM" is "CNN + LSTM").
+_OPERATOR = re.compile(r"(?<=\w)(?:\+\+|\+(?!\w)|#)|->|=>|<<|>>|[=!<>]=|::")
 
 
 def operators(name: str) -> tuple[str, ...]:

@@ -220,6 +220,15 @@ def _expand_blocks(parsed: Parsed, defined: dict[str, tuple[dict[str, tuple[int,
                    macros: dict[str, tuple[int, str]]) -> None:
     """`expand_macros` for each block: its formulas and its text."""
     budget = max(_NOTE_GROWTH, 4 * sum(len(m.tex) for b in parsed.blocks for m in b.math))
+    # A formula written again is expanded once in the note (round 43: a macro that never ends,
+    # used in 5,000 paragraphs, was tried to its limit in each, 9 s).
+    done: dict[str, str] = {}
+
+    def written_out(tex: str) -> str:
+        if tex not in done:
+            done[tex] = expand(tex, macros)
+        return done[tex]
+
     for block in parsed.blocks:
         if block.kind == "code" or not block.math:
             continue
@@ -228,15 +237,16 @@ def _expand_blocks(parsed: Parsed, defined: dict[str, tuple[dict[str, tuple[int,
         lines: dict[int, list[str]] = {}  # the formulas of `rewrites` on each line
         uses = Counter(m.tex for m in block.math)
         written: dict[str, str] = {}  # a formula without definitions, as written out here
+        dropped: list[tuple[str, range]] = []  # the formulas that only define, and their lines
         for m in block.math:
             found, rest = defined.get(m.tex, ({}, m.tex))
             if found:
-                new = expand(rest, macros).strip()
+                new = written_out(rest).strip()
             elif m.tex in written:
                 new = written[m.tex]
             else:
                 # each of its uses in the paragraph is written out (`_rewritten`)
-                new = m.tex if budget < 0 else expand(m.tex, macros)
+                new = m.tex if budget < 0 else written_out(m.tex)
                 budget -= max(0, len(new) - len(m.tex)) * uses[m.tex]
                 new = written[m.tex] = new if budget >= 0 else m.tex
             if new == m.tex:
@@ -245,17 +255,38 @@ def _expand_blocks(parsed: Parsed, defined: dict[str, tuple[dict[str, tuple[int,
             old_text = m.tex
             if found and not new:
                 # only definitions: nothing is shown, so nothing is text
-                units = _rewritten(block.units, rewrites, lines)
-                rewrites, lines = {}, {}
-                block.units = [(line, _without_math(t, old_text)) for line, t in units]
+                dropped.append((old_text, range(m.span.start_line, m.span.end_line + 1)))
                 continue
             rewrites.setdefault(old_text, new)
             for line in range(m.span.start_line, m.span.end_line + 1):
                 lines.setdefault(line, []).append(old_text)
             kept.append(replace(m, tex=new))
-        block.units = _rewritten(block.units, rewrites, lines)
+        block.units = _rewritten(_dropped(block.units, dropped), rewrites, lines)
         block.math = kept
         block.units = [(line, t) for line, t in block.units if t.strip() or t == "\n"]
+
+
+def _dropped(units: list[tuple[int, str]], dropped: list[tuple[str, range]]
+             ) -> list[tuple[int, str]]:
+    """`units` without the formulas of `dropped`, each taken out of the units on its lines (of
+    every unit if none is on them): out of every unit, a paragraph of 2,000 lines that each
+    define a macro took 19 s (round 43)."""
+    if not dropped:
+        return units
+    on_line: dict[int, list[str]] = {}
+    anywhere = []
+    have = {line for line, _ in units}
+    for tex, span in dropped:
+        if have.isdisjoint(span):
+            anywhere.append(tex)
+        for line in span:
+            on_line.setdefault(line, []).append(tex)
+    out = []
+    for line, text in units:
+        for tex in (*on_line.get(line, ()), *anywhere):
+            text = _without_math(text, tex)
+        out.append((line, text))
+    return out
 
 
 def _drop_empty(parsed: Parsed) -> None:
