@@ -129,7 +129,7 @@ def test_a_broken_one_line_notebook_is_named_with_its_column(tmp_path: Path) -> 
     db = tmp_path / "c.db"
     result = CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed", str(notes)])
     assert result.exit_code == 1
-    assert "cut.ipynb: 1: not a notebook: invalid JSON (Unterminated string starting at: " \
+    assert "cut.ipynb:1: not a notebook: invalid JSON (Unterminated string starting at: " \
         "column 49)" in result.output, result.output
 
 
