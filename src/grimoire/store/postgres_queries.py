@@ -144,6 +144,19 @@ def bm25_statement(
 # low, and then counted). Search asks for counts to 2,000 and more (`Searcher._prune_common`).
 ESTIMATED_FROM = 1000
 
+# `term_counts` below its cap: how many passages hold the term, read to `cap` rows. Planned
+# with the LIMIT, the match is read from a scan of the passages in order, expected to meet the
+# word soon: right for a word in many (0.5 ms), but a word in no passage (a typo) was looked
+# for in every one (270-300 ms at 100k passages; review43b). Planned apart from it (a
+# MATERIALIZED CTE, read lazily), the word index is read: 2 ms for a word in none, but 3-16
+# ms for one in 4-93% of them (all its rows). `passage_words` (as of the last commit) tells
+# which is which; the count is always read from the passages, exact in a transaction too.
+COMMON_WORD = 1000
+_TERM = "plainto_tsquery('grimoire', grimoire_words(%s))"
+_COUNT_COMMON = f"SELECT count(*) FROM (SELECT 1 FROM passages WHERE tsv @@ {_TERM} LIMIT %s) x"
+_COUNT_RARE = (f"WITH m AS MATERIALIZED (SELECT 1 FROM passages WHERE tsv @@ {_TERM})"
+               " SELECT count(*) FROM (SELECT 1 FROM m LIMIT %s) x")
+
 
 # As on SQLite (sqlite_search.py `_TITLE_ONLY_LINKS`). The documents' links are read by
 # `links_document` (an array, not `IN`): joined to link_targets first, the planner started at
@@ -247,15 +260,11 @@ class PostgresQueries(ConceptLookups):
                 if guess >= ESTIMATED_FROM:
                     out[term] = guess
                     continue
-            # The match is planned apart from the LIMIT (a MATERIALIZED CTE, read lazily):
-            # planned with it, a word in no passage (a typo; estimated in ~500 rows) was
-            # looked for by a scan of every passage, expected to meet one soon (240-330 ms
-            # at 100k passages), not in the word index (1-7 ms; review43b, pgtypo43).
-            row = self._one(
-                "WITH m AS MATERIALIZED (SELECT 1 FROM passages"
-                " WHERE tsv @@ plainto_tsquery('grimoire', grimoire_words(%s)))"
-                " SELECT count(*) FROM (SELECT 1 FROM m LIMIT %s) x",
-                (term, cap))
+            held = self._one("SELECT min(ndoc) FROM passage_words WHERE word = ANY("
+                             "tsvector_to_array(to_tsvector('grimoire', grimoire_words(%s))))",
+                             (term,))
+            common = bool(held and held[0] is not None and held[0] >= COMMON_WORD)
+            row = self._one(_COUNT_COMMON if common else _COUNT_RARE, (term, cap))
             out[term] = int(row[0]) if row else 0
         return out
 
