@@ -281,10 +281,17 @@ class PostgresQueries(ConceptLookups):
         # By the term itself, a tsquery of one lexeme: stemmed again, "decis" (of "decision")
         # is "deci", in no passage. The lowest ids, as SQLite gives them: read in the plan's
         # order, the word shown for a typo changed from run to run (review43b).
+        # Read in id order, a word in few passages walked the primary key past nearly all of
+        # them ("mbedding" near "med": 180 ms at 100k passages); from the word index, one in
+        # many had all its rows read and sorted (as `term_counts`).
         lexeme = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
-        return [int(i) for (i,) in self._all(
-            "SELECT id FROM passages WHERE tsv @@ %s::tsquery ORDER BY id LIMIT %s",
-            (lexeme, limit))]
+        held = self._one("SELECT ndoc FROM passage_words WHERE word = %s", (word,))
+        if held and held[0] >= COMMON_WORD:
+            sql = "SELECT id FROM passages WHERE tsv @@ %s::tsquery ORDER BY id LIMIT %s"
+        else:
+            sql = ("WITH m AS MATERIALIZED (SELECT id FROM passages WHERE tsv @@ %s::tsquery)"
+                   " SELECT id FROM m ORDER BY id LIMIT %s")
+        return [int(i) for (i,) in self._all(sql, (lexeme, limit))]
 
     def index_terms(self, prefix: str) -> list[tuple[str, int]]:
         """One range of the passages' vocabulary (`passage_words`, kept by the writes: schema
