@@ -597,7 +597,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     hits = kb.search(text, k=k, mode=mode, source=source, format=fmt, tag=tag)
     read_only()
     # Only its nearest in meaning, or "no results" whatever the query: say why.
-    notice = kb.search_notice(text, hits, mode, source=source, format=fmt, tag=tag)
+    notice = kb.search_notice(text, hits, mode, source=source, format=fmt, tag=tag, k=k)
     if status is not None and not (notice and notice.get("no_word")):
         # (Nothing searched, no vectors used: how many are missing would only confuse.)
         _cli_ingest.vector_notice(status, as_json)

@@ -303,14 +303,15 @@ class Grimoire:
 
     def search_notice(self, query: str, hits: Sequence[Hit], mode: str = "hybrid", *,
                       source: str | None = None, format: str | None = None,
-                      tag: str | None = None) -> dict[str, object] | None:
-        """What every face says beside the `hits` of `search(query, mode=mode, ...)`, as one
+                      tag: str | None = None, k: int | None = None) -> dict[str, object] | None:
+        """What every face says beside the `hits` of `search(query, mode=mode, k=k, ...)`, as one
         record (`serialize.search_notice`): the query has no word at all, only punctuation or
         symbols, so nothing was searched (`no_word`); no word of the query is in the notes, so
         the hits are only its nearest in meaning (`nothing_matched`); or no note passes the
         filters (`filters_problem`); or words of the query are in no note and near words that
         are were searched instead (`searched_for`: "showing results for gaussian splatting");
-        or None.
+        or fewer hits than `k` because the search ranks only its lists' best candidates
+        (`cut`: `-k 1000 learning` gave 78 and said nothing of why); or None.
 
         >>> kb.search_notice("qwzx vvbnm", kb.search("qwzx vvbnm"))["nothing_matched"]
         True
@@ -328,11 +329,13 @@ class Grimoire:
             return serialize.search_notice(
                 filters=self.filters_problem(source=source, format=format, tag=tag))
         searched_for = self.searcher.searched_for(query, mode)
+        cut = (len(hits), k, mode) if k is not None and len(hits) < k and self.searcher.cut(
+            query, mode) else None
         if mode == "lexical":
-            return serialize.search_notice(searched_for=searched_for)
+            return serialize.search_notice(searched_for=searched_for, cut=cut)
         return serialize.search_notice(
             self.nothing_matched(query, hits, source=source, format=format, tag=tag),
-            searched_for=searched_for)
+            searched_for=searched_for, cut=cut)
 
     @_guarded
     def nothing_matched(self, query: str, hits: Sequence[Hit] = (), *,

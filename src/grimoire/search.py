@@ -337,6 +337,7 @@ class Searcher:
         self._warmed = False  # `prepare` has started loading the model
         self._corrected: dict[tuple[str, tuple[int, ...]], dict[str, str]] = {}
         self._used: dict[tuple[str, str], dict[str, str]] = {}  # (query, mode): searched as
+        self._full: dict[tuple[str, str], bool] = {}  # (query, mode): a list held CANDIDATES
 
     @property
     def embedder(self) -> Embedder:
@@ -409,6 +410,7 @@ class Searcher:
         named_by: dict[str, set[_GroupKey]] = {}  # the phrase of the query that names each
         defining: dict[_GroupKey, tuple[float, int]] = {}  # a group the query names: its entry
         semantic_ranked: list[_Ranked] = []  # the vectors' list, best first
+        full = False  # a candidate list was cut at CANDIDATES: more hits than it ranked
 
         if mode in ("lexical", "hybrid"):
             matches = self._name_matches(query, allowed)
@@ -448,10 +450,13 @@ class Searcher:
             match = _text_query(kept, expansions)
             if match:
                 lexical = (1.0 - semantic_share) / 2
-                passage_list = self._passage_list(self._no_filler(self.store.fts_passages(
-                    match, CANDIDATES, allowed, weights.passage_columns), weights))
-                entry_list = self._entry_list(
-                    self.store.fts_entries(match, CANDIDATES, allowed, weights.entry_columns))
+                found = self.store.fts_passages(match, CANDIDATES, allowed,
+                                                weights.passage_columns)
+                entries_found = self.store.fts_entries(match, CANDIDATES, allowed,
+                                                       weights.entry_columns)
+                full = len(found) >= CANDIDATES or len(entries_found) >= CANDIDATES
+                passage_list = self._passage_list(self._no_filler(found, weights))
+                entry_list = self._entry_list(entries_found)
                 lists.append((lexical, passage_list, _by_top))
                 lists.append((lexical, entry_list, _by_top))
                 if mode == "hybrid" and len(words) == 1:
@@ -479,6 +484,7 @@ class Searcher:
             else:
                 assert vector is not None
                 passages, entries = self._semantic(vector.result(), allowed)
+            full = full or len(passages) >= CANDIDATES or len(entries) >= CANDIDATES
             both = sorted(self._passage_list(self._no_filler(passages, weights))
                           + self._entry_list(entries),
                           key=lambda r: -r[2])
@@ -506,6 +512,9 @@ class Searcher:
             if lift:
                 stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
 
+        if len(self._full) >= TYPO_REMEMBERED:
+            self._full.clear()
+        self._full[(query, mode)] = full
         fused, shown = _score(lists, stubs, named, bonus)
         for key, passage_id, _ in held:
             if passage_id is not None:
@@ -628,6 +637,12 @@ class Searcher:
             kept.append(term)
             rows += counts[term]
         return kept or list(words)
+
+    def cut(self, query: str, mode: str = "hybrid") -> bool:
+        """Whether the last `search(query, mode=mode)` took CANDIDATES from a list that held
+        more: it ranked no more than those, so fewer hits than a large `k` asked for do not
+        mean the notes hold no more (`-k 1000 learning`: 78)."""
+        return self._full.get((_blank_masks(_visible(query)), mode), False)
 
     def searched_for(self, query: str, mode: str = "lexical") -> str | None:
         """The query as its lexical side searched it in `mode` when a word of it is in no note

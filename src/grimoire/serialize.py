@@ -85,7 +85,8 @@ def ingest_report(report: IngestReport) -> dict[str, Any]:
 
 def search_notice(nothing_matched: bool = False,
                   filters: str | None = None, *, no_word: bool = False,
-                  searched_for: str | None = None) -> dict[str, Any] | None:
+                  searched_for: str | None = None,
+                  cut: tuple[int, int, str] | None = None) -> dict[str, Any] | None:
     """What must be said beside a search's hits, one shape for every face (the CLI's stderr,
     `/api/search`'s `Grimoire-Notice` header, the MCP result, the search page): None, or
     `{"nothing_matched": true, "notice": ...}` when no word of the query is in the notes, or
@@ -93,7 +94,9 @@ def search_notice(nothing_matched: bool = False,
     (`Grimoire.filters_problem`), or `{"no_word": true, "notice": ...}` when the query has no
     letter or digit (`?!.`), so nothing was searched; or `{"searched_for": "gaussian
     splatting", "notice": "showing results for gaussian splatting"}` when words of the query
-    are in no note and the nearest words that are were searched instead."""
+    are in no note and the nearest words that are were searched instead; or `{"cut": 78,
+    "notice": "78 hits, not 1,000: ..."}` when `cut` = (hits, k, mode): fewer hits than asked
+    because the search ranks only each list's best candidates (`Searcher.cut`)."""
     if no_word:
         return {"no_word": True, "notice": NO_WORD}
     if filters:
@@ -102,6 +105,14 @@ def search_notice(nothing_matched: bool = False,
         return {"nothing_matched": True, "notice": NOTHING_MATCHED}
     if searched_for:
         return {"searched_for": searched_for, "notice": f"showing results for {searched_for}"}
+    if cut:
+        from grimoire.search import CANDIDATES
+
+        hits, k, mode = cut
+        by = {"lexical": "by words", "semantic": "by meaning"}.get(mode, "by words and by meaning")
+        return {"cut": hits, "notice": (
+            f"{hits:,} hits, not {k:,}: a search ranks only the {CANDIDATES} best matches {by}, "
+            "and more notes match; a filter (source, format, tag) or more words narrow it")}
     return None
 
 

@@ -138,7 +138,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         # page gave word matches alone and said nothing).
         status = site.call(site.kb.vector_status) if q.strip() and mode != "lexical" else None
         hits = site.search(q, mode, k, source, format, tag)
-        notice = site.notice(q, hits, mode, source, format, tag)
+        notice = site.notice(q, hits, mode, source, format, tag, k=k)
         formats = sorted(site.call(site.kb.stats).by_format)
         # The first 20 hits were all a search showed, with no word of more (round 43): a
         # full page links to the next 20, opened at the first of them.
@@ -158,7 +158,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         if mode not in MODES:
             return JSONResponse({"error": f"mode must be one of {', '.join(MODES)}"}, 422)
         hits = site.search(q, mode, k, source, format, tag)
-        notice = site.notice(q, hits, mode, source, format, tag)
+        notice = site.notice(q, hits, mode, source, format, tag, k=k)
         headers = {"grimoire-notice": json.dumps(notice)} if notice else None
         return JSONResponse(serialize.record(hits), headers=headers)
 

@@ -237,10 +237,11 @@ class Site:
                                                 format=format or None, tag=tag or None))
 
     def notice(self, q: str, hits: list[Hit], mode: str, source: str | None = None,
-               format: str | None = None, tag: str | None = None) -> dict[str, Any] | None:
+               format: str | None = None, tag: str | None = None,
+               k: int | None = None) -> dict[str, Any] | None:
         """What to say beside `hits` (`Grimoire.search_notice`)."""
         return self.call(lambda: self.kb.search_notice(q, hits, mode, source=source,
-                                                       format=format, tag=tag))
+                                                       format=format, tag=tag, k=k))
 
     def ask(self, q: str, on_text: Callable[[str], None] | None = None) -> Answer:
         s = self.settings
