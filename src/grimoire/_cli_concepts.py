@@ -34,8 +34,9 @@ def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
     else:
         lines = body.wrap(out, max(20, out.width - indent - hang))
     for n, line in enumerate(lines):
-        line.rstrip()
-        out.print(Text(pad + (" " * hang if n else "")) + line, soft_wrap=True)
+        line.rstrip()  # a blank line stays blank, not the indent's spaces to copy
+        out.print(Text(pad + (" " * hang if n else "")) + line if line.plain else Text(""),
+                  soft_wrap=True)
 
 
 def _long(out: Console, text: str, label: str) -> None:

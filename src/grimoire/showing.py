@@ -345,29 +345,71 @@ def opening(passages: Sequence[tuple[Span, str, str]], label: str = "",
     """The opening words of a note from its first `passages` (span, text, kind) as ingest read
     them (`Store.opening_passages`: HTML, reStructuredText and a notebook as their text, a
     badge or a front matter block left out), at most about `most` characters, cut at a word,
-    with the lines they come from; None when they say nothing but the entry's `label`. Code
-    is no opening words, nor is a passage that only repeats the title."""
+    with the lines they come from; None when they say nothing but the entry's `label`. A
+    passage that only repeats the title is no opening words; code before any words is left
+    out, and code after some ends them with " …" (round 43 ran the words before a code block,
+    "that is a few lines:", into the list after it). Each passage is a paragraph of its own
+    and a list's items stay one a line (`_lines`): one run of words before."""
     title = normalize(label)
-    words: list[str] = []
+    pieces: list[str] = []
     spans: list[Span] = []
+    more = False
     for span, text, kind in passages:
         if kind == "code":
+            if pieces:
+                more = True
+                break
             continue
         # a Markdown link as its label, an image left out (a reStructuredText note may hold
         # them as text: "- [Probability Cheatsheet PDF](http://...) ![First Page](...)")
-        found = plain(_MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text)), most * 2).split()
-        if not found or normalize(" ".join(found)) == title:
+        found = _lines(_MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text)), most * 2)
+        if not found or normalize(found) == title:
             continue
-        words += found
+        pieces.append(found)
         spans.append(span)
-        if sum(len(w) + 1 for w in words) > most:
+        if sum(len(p) + 2 for p in pieces) > most:
             break
     if not spans:
         return None
     first, last = spans[0], spans[-1]
-    return Said(plain(" ".join(words), most), Span(first.path, first.start_line,
-                                                   max(last.end_line, first.start_line)),
+    text = _cut_lines("\n\n".join(pieces), most)
+    if more and not text.endswith("…"):
+        text += " …"
+    return Said(text, Span(first.path, first.start_line, max(last.end_line, first.start_line)),
                 "opening")
+
+
+_ITEM = re.compile(r"(?:[-*+•]|\d{1,3}[.)])\s")  # a line that opens a list item
+
+
+def _lines(text: str, limit: int) -> str:
+    """`text` as `plain` reads it, but its paragraphs apart ("\n\n") and each list item on
+    a line of its own; a line that continues an item or a paragraph joins it."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text):
+        lines: list[str] = []
+        for line in block.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if lines and not _ITEM.match(line):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+        flat = [plain(line, limit) for line in lines]
+        if any(flat):
+            paragraphs.append("\n".join(line for line in flat if line))
+    return "\n\n".join(paragraphs)
+
+
+def _cut_lines(text: str, limit: int) -> str:
+    """`text` cut as `plain` cuts it, its line breaks kept."""
+    if len(re.sub(r"\s+", " ", text)) <= limit:
+        return text
+    flat = plain(text, limit)  # where plain cuts: after this many words
+    kept = len(flat.removesuffix(" …").split())
+    words = list(re.finditer(r"\S+", text))
+    return text[:words[kept - 1].end()] + " …" if kept else flat
 
 
 def preview(said: Sequence[Said]) -> Said | None:
