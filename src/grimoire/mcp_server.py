@@ -34,6 +34,7 @@ from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
 from grimoire.search import MARKED
+from grimoire.serialize import to_data
 from grimoire.showing import PASSAGE_UNITS, stored_lines
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
@@ -65,8 +66,18 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
 
 
 def where(span: Span) -> dict[str, Any]:
-    """A handle an assistant can pass back to read_source."""
-    return {"path": span.path, "start_line": span.start_line, "end_line": span.end_line}
+    """A handle an assistant can pass back to read_source: `span` as the CLI's `--json` and
+    the web API nest it (one serialization, `serialize.to_data`), and for the clients written
+    against the flat fields MCP gave before round 44, `path`, `start_line`, `end_line` too."""
+    place = _place(span)
+    return {"span": place, **place}
+
+
+def _place(span: Span) -> dict[str, Any]:
+    """A span alone (a value, not fields of a result: `also_in`, `other`, `first`), as
+    `serialize.to_data` writes it."""
+    place: dict[str, Any] = to_data(span)
+    return place
 
 
 def capped(result: dict[str, Any], key: str, limit: int = MAX_RESULT_CHARS) -> dict[str, Any]:
@@ -110,7 +121,7 @@ class Tools:
                     "title": h.title, **where(h.span),
                     "preview": preview(MARKED.sub(r"\1", h.snippet) or h.text),
                     # Other files that nearly repeat this passage, folded into it (COPIES).
-                    **({"also_in": [where(s) for s in h.copies]} if h.copies else {})}
+                    **({"also_in": [_place(s) for s in h.copies]} if h.copies else {})}
                    for h in hits]
         # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's
         # encoder refuses ("Error executing tool search", and nothing else said).
@@ -149,7 +160,7 @@ class Tools:
             sources.append({**where(stored.entry.span), "term": stored.entry.term,
                             "preview": preview(stored.entry.definition or
                                                (opening.text if opening else "")),
-                            **({"opening": where(opening.span)} if opening else {})})
+                            **({"opening": _place(opening.span)} if opening else {})})
         sources += [{**where(s.span), "term": s.heading, "preview": preview(s.text)}
                     for s in concept.sections]
         # A file link to no note (dead) or out of the notes (elsewhere) names no concept.
@@ -241,8 +252,8 @@ class Tools:
         # assistant's next call is `show` of it (a wanted page, a conflict).
         findings = [{"group": f.group, "message": f.message, **where(f.span),
                      **({"concept": f.concept} if f.concept else {}),
-                     **({"other": where(f.other)} if f.other else {}),
-                     **({"others": [where(s) for s in f.others]} if f.others else {})}
+                     **({"other": _place(f.other)} if f.other else {}),
+                     **({"others": [_place(s) for s in f.others]} if f.others else {})}
                     for f in found[:max(1, min(limit, 200))]]
         return capped({"total": len(found), "findings": findings}, "findings")
 
@@ -250,7 +261,7 @@ class Tools:
         with self.lock:
             pages = self.kb.wanted()
         rows = [{"name": w.name, "links": w.count, "sources": w.sources,
-                 "first": where(w.spans[0]) if w.spans else None,
+                 "first": _place(w.spans[0]) if w.spans else None,
                  "did_you_mean": list(w.suggestions)} for w in pages[:max(1, min(limit, 200))]]
         return capped({"total": len(pages), "wanted": rows}, "wanted")
 
