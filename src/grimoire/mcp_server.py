@@ -34,7 +34,7 @@ from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
 from grimoire.search import MARKED
-from grimoire.serialize import to_data
+from grimoire.codec import to_data
 from grimoire.showing import PASSAGE_UNITS, stored_lines
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
@@ -67,7 +67,7 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
 
 def where(span: Span) -> dict[str, Any]:
     """A handle an assistant can pass back to read_source: `span` as the CLI's `--json` and
-    the web API nest it (one serialization, `serialize.to_data`), and for the clients written
+    the web API nest it (one serialization, `codec.to_data`), and for the clients written
     against the flat fields MCP gave before round 44, `path`, `start_line`, `end_line` too."""
     place = _place(span)
     return {"span": place, **place}
@@ -75,7 +75,7 @@ def where(span: Span) -> dict[str, Any]:
 
 def _place(span: Span) -> dict[str, Any]:
     """A span alone (a value, not fields of a result: `also_in`, `other`, `first`), as
-    `serialize.to_data` writes it."""
+    `codec.to_data` writes it."""
     place: dict[str, Any] = to_data(span)
     return place
 
