@@ -28,13 +28,13 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import CallToolResult, InputRequiredResult
 
 from grimoire._api_args import scalars
+from grimoire.codec import to_data
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import note_text, read_capped, real_inside, root_folder
 from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
 from grimoire.search import MARKED
-from grimoire.codec import to_data
 from grimoire.showing import PASSAGE_UNITS, stored_lines
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
