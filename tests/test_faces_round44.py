@@ -10,7 +10,10 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import sqlite3
+import zipfile
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +40,18 @@ NAMED = ["Stochastic Gradient Descent", "Stochastic Rounding"]
 DEEP = "a folder/another folder"
 SETUP = """We tried the adapter on our own tickets first; the theory is on another page.
 
-The frozen weights stay as they are, and setting it up is a few lines:
+What mattered:
+
+- Rank: higher changed nothing.
+- Target modules: every linear layer.
+
+Setting it up is a few lines:
 
 ```python
 config = make_config(rank=16)
 ```
 
-- Rank: higher changed nothing.
-- Target modules: every linear layer.
+After the code, more words.
 """
 
 
@@ -124,21 +131,24 @@ def test_lint_fits_an_80_column_terminal_and_keeps_file_line(
                                    for line in found)
 
 
-def test_a_note_with_no_definition_opens_with_its_paragraphs_and_list(db: Path) -> None:
-    """`showing.opening` ran a note's paragraphs into one and skipped its code: the words
-    before a code block ("a few lines:") ran into the list after it. Now each paragraph is
-    apart, the opening stops at the code with " …", and its lines end there; `show` prints
-    it so, and the concept page keeps its line breaks (white-space: pre-line)."""
+def test_a_note_with_no_definition_opens_with_its_paragraphs_and_list(
+        db: Path, tmp_path: Path) -> None:
+    """`showing.opening` ran a note's paragraphs and list items into one run of words and
+    skipped its code: "a few lines:" ran into what followed the code. Now each paragraph is
+    apart, each item on its line, and the opening stops at the code with " …", its lines
+    ending there; `show` prints it so, the concept page keeps its line breaks (white-space:
+    pre-line) and an Anki card breaks before each item."""
+    opening = ("We tried the adapter on our own tickets first; the theory is on another page."
+               "\n\nWhat mattered:\n\n- Rank: higher changed nothing.\n- Target modules: every "
+               "linear layer.\n\nSetting it up is a few lines: …")
     with grimoire.open(db, create=False) as kb:
         said = [s for s in kb.said(kb.concept("Adapter setup")) if s.kind == "opening"]
-    assert [s.text for s in said] == [
-        "We tried the adapter on our own tickets first; the theory is on another page.\n\n"
-        "The frozen weights stay as they are, and setting it up is a few lines: …"]
-    assert (said[0].span.start_line, said[0].span.end_line) == (1, 3)
+    assert [s.text for s in said] == [opening]
+    assert (said[0].span.start_line, said[0].span.end_line) == (1, 8)
     shown = CliRunner().invoke(main, ["--db", str(db), "show", "Adapter setup"])
-    assert ("  We tried the adapter on our own tickets first; the theory is on another page."
-            "\n\n  The frozen weights") in shown.stdout
-    assert "Rank:" not in shown.stdout
+    assert ("  What mattered:\n\n  - Rank: higher changed nothing.\n  - Target modules: every "
+            "linear layer.\n\n  Setting it up is a few lines: …\n") in shown.stdout
+    assert "After the code" not in shown.stdout
     app, kb = make_app(db)
     try:
         with TestClient(app, base_url="http://127.0.0.1:8000") as client:
@@ -146,8 +156,17 @@ def test_a_note_with_no_definition_opens_with_its_paragraphs_and_list(db: Path) 
             css = client.get("/static/app.css").text
     finally:
         kb.close()
-    assert re.search(r'<blockquote class="opening">We tried .* page\.\n\nThe frozen', page)
+    assert f'<blockquote class="opening">{opening} <a class="where"' in page
     assert "blockquote.opening { white-space: pre-line; }" in css
+    deck = tmp_path / "deck.apkg"
+    assert CliRunner().invoke(main, ["--db", str(db), "export", "anki", str(deck)]).exit_code == 0
+    with zipfile.ZipFile(deck) as z:
+        (tmp_path / "c.db").write_bytes(z.read("collection.anki2"))
+    with closing(sqlite3.connect(tmp_path / "c.db")) as cards:
+        back = [f for (f,) in cards.execute("SELECT flds FROM notes")
+                if f.startswith("Adapter setup")]
+    assert ("What mattered:<br><br>- Rank: higher changed nothing.<br>- Target modules:"
+            in back[0])
 
 
 def test_mcp_places_nest_span_as_the_cli_and_the_web(db: Path) -> None:
@@ -179,7 +198,7 @@ def test_mcp_places_nest_span_as_the_cli_and_the_web(db: Path) -> None:
     assert [r["span"] for r in found["results"]] == [h["span"] for h in cli]
     for place in [*found["results"], *shown["sources"], *lint["findings"]]:
         assert place["span"] == {k: place[k] for k in ("path", "start_line", "end_line")}
-    assert shown["sources"][0]["opening"]["end_line"] == 3  # a span alone stays a span
+    assert shown["sources"][0]["opening"]["end_line"] == 8  # a span alone stays a span
 
 
 @pytest.mark.parametrize(("typed", "offered"), [

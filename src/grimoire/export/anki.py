@@ -48,13 +48,17 @@ def _field(text: str) -> str:
     return html.escape(scalars(text).replace("\x1f", " "))
 
 
+_ITEM_LINE = re.compile(r"\n(?=(?:[-*+•]|\d{1,3}[.)])\s)")  # a line break before a list item
+
+
 def _math_field(text: str) -> str:
     """`_field` with each `$…$` and `$$…$$` formula put in the delimiters Anki's MathJax reads,
     `\\(…\\)` and `\\[…\\]`: a card showed `$\\odot$` as typed (round 36, a glossary with
     math). The formulas are found as the web page finds them; a blank line between paragraphs
-    is a break (the card ran them together)."""
+    is a break (the card ran them together), and so is a line that opens a list item (a
+    note's opening words keep them one a line, `showing.opening`)."""
     def prose(part: str) -> str:  # its paragraphs kept: Anki shows a field as HTML
-        return re.sub(r"\n\s*\n", "<br><br>", _field(part))
+        return _ITEM_LINE.sub("<br>", re.sub(r"\n\s*\n", "<br><br>", _field(part)))
 
     pieces: list[str] = []
     last = 0
