@@ -383,8 +383,9 @@ def build_server(kb: Grimoire) -> MCPServer:
 
     @server.tool()
     def read_source(path: str, start_line: int = 1, end_line: int = 40) -> dict[str, Any]:
-        """Lines of an ingested note (at most 200 at a time), by the path a result gave. A
-        PDF's lines are its pages (`unit`: "page"), as text."""
+        """Lines of an ingested note (at most 200 at a time), by the path a result gave (a
+        result's `span` passes as it is). A PDF's lines are its pages (`unit`: "page"), as
+        text."""
         return noted(_told(lambda: tools.read_source(path, start_line, end_line)))
 
     @server.tool()
