@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 from grimoire.readers import read_file
 
 # A Markdown note defining its own macro, then using it in a formula that the writer broke
@@ -25,3 +27,30 @@ def test_a_formula_over_two_lines_of_a_paragraph_is_written_out_in_the_text() ->
     assert "inverse $\\frac 1 {\\mathrm{rank}}$ of the position" in text
     assert "$\\sum_i \\frac 1 {{\\mathrm{rank}}_i}$" in text
     assert "\\rank" not in text and "newcommand" not in text
+
+
+def _notebook(*cells: tuple[str, str], title: str | None = None) -> bytes:
+    meta: dict[str, object] = {"kernelspec": {"name": "python3", "language": "python"}}
+    if title:
+        meta["title"] = title
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": meta, "cells": [
+        {"cell_type": kind, "metadata": {}, "source": source.splitlines(keepends=True),
+         **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+        for kind, source in cells]}, indent=1).encode()
+
+
+def test_a_notebook_with_no_title_of_its_own_is_no_concept_named_by_its_file() -> None:
+    # A course's notebook of figure code with no heading (qa43: "nlp_figs", "02-math-figs",
+    # "w2_assessment" were concepts): its file's name is a file's, not a term.
+    figs = _notebook(("markdown", "Figures for the lecture on word embeddings.\n"),
+                     ("code", "import matplotlib.pyplot as plt\nplt.plot([1, 2], [3, 4])\n"))
+    [doc] = read_file("notebook", figs, "/course/nlp_figs.ipynb")
+    assert doc.title == "nlp_figs" and doc.passages
+    assert doc.entries == ()
+    # a heading, or the notebook's own title, still names one
+    [doc] = read_file("notebook", _notebook(("markdown", "# Word embeddings\n\nVectors.\n")),
+                      "/course/nlp_figs.ipynb")
+    assert [e.term for e in doc.entries] == ["Word embeddings"]
+    [doc] = read_file("notebook", _notebook(("markdown", "Figures.\n"), title="Word embeddings"),
+                      "/course/nlp_figs.ipynb")
+    assert [e.term for e in doc.entries] == ["Word embeddings"]

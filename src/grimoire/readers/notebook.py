@@ -10,7 +10,9 @@ What becomes what:
   Images (an output's `image/*` data, a markdown cell's `attachments`) are recorded as `Image`s
   on the cell's passage, their target `cell-N/output-K.png` or `cell-N/name.png`, never as text.
 - Raw cells (nbconvert templates) are dropped.
-- Title: the notebook metadata's `title`, else the Markdown rule (front matter, first H1, stem).
+- Title: the notebook metadata's `title`, else the Markdown rule (front matter, first H1, stem);
+  a notebook with no heading, named only by its file's stem in lower case or numbered,
+  is no concept.
 
 Spans point at lines of the `.ipynb` file itself: each line of a cell's `source` is one JSON
 string on its own line when Jupyter saves a notebook, so a citation opens the editor on the very
@@ -36,12 +38,15 @@ from typing import Any
 from grimoire.errors import ReadError
 from grimoire.model import Document, Image, Passage, Problem, Span
 from grimoire.readers import markdown
-from grimoire.readers.base import decode, whole_number
+from grimoire.readers.base import decode, stem_of, whole_number
 
 name = "notebook"
 extensions: tuple[str, ...] = (".ipynb",)
 
 _WS = re.compile(r"[ \t\n\r]*")
+# A notebook's stem that is a file's name, not a thing's: numbered ("02-math-figs") or all
+# lower case ("nlp_figs").
+_FILE_NAME = re.compile(r"\d+[-_.]|[^A-Z]*$")
 _DECODER = json.JSONDecoder(parse_int=whole_number)
 # Keys whose values are skipped whole by the C decoder (never looked into for positions).
 _SKIP = frozenset({"metadata", "data", "text", "traceback", "execution_count", "id"})
@@ -401,6 +406,13 @@ def read(data: bytes, path: str) -> list[Document]:
             if key in meta:
                 notebook_meta[key] = meta[key]
     notebook_meta["nbformat"] = nb.get("nbformat")
+    if not (isinstance(title, str) and title.strip()) and doc.title == stem_of(path) \
+            and _FILE_NAME.match(doc.title) and not any(p.heading_path for p in doc.passages):
+        # No heading, no title of its own (front matter, metadata) and a file's name in lower
+        # case or numbered: a program's name, no term ("nlp_figs", "w2_assessment",
+        # "02-math-figs": round 44). "LD_PRELOAD", "Kohya_ss" name things (round 28), and
+        # "dbscan" over "# Read data" is named by its file on purpose (round 29).
+        notebook_meta["untitled"] = True  # `sections.not_a_page`
     return [
         dataclasses.replace(
             doc,
