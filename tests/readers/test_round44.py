@@ -47,6 +47,11 @@ def test_a_notebook_with_no_title_of_its_own_is_no_concept_named_by_its_file() -
     [doc] = read_file("notebook", figs, "/course/nlp_figs.ipynb")
     assert doc.title == "nlp_figs" and doc.passages
     assert doc.entries == ()
+    [doc] = read_file("notebook", figs, "/course/07-pca-iris.ipynb")
+    assert doc.entries == ()
+    # a file's name that names a thing stays its name (round 28's "LD_PRELOAD", round 29's)
+    [doc] = read_file("notebook", figs, "/course/svm.ipynb")
+    assert [e.term for e in doc.entries] == ["svm"]
     # a heading, or the notebook's own title, still names one
     [doc] = read_file("notebook", _notebook(("markdown", "# Word embeddings\n\nVectors.\n")),
                       "/course/nlp_figs.ipynb")

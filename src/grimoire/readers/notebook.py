@@ -11,8 +11,8 @@ What becomes what:
   on the cell's passage, their target `cell-N/output-K.png` or `cell-N/name.png`, never as text.
 - Raw cells (nbconvert templates) are dropped.
 - Title: the notebook metadata's `title`, else the Markdown rule (front matter, first H1, stem);
-  a notebook with no heading, named only by its file's stem in lower case or numbered,
-  is no concept.
+  a notebook with no heading, named only by a stem that names a file (numbered, "_test",
+  "nlp_figs"), is no concept.
 
 Spans point at lines of the `.ipynb` file itself: each line of a cell's `source` is one JSON
 string on its own line when Jupyter saves a notebook, so a citation opens the editor on the very
@@ -39,17 +39,25 @@ from grimoire.errors import ReadError
 from grimoire.model import Document, Image, Passage, Problem, Span
 from grimoire.readers import markdown
 from grimoire.readers.base import decode, stem_of, whole_number
+from grimoire.readers.sections import is_generic_title
 
 name = "notebook"
 extensions: tuple[str, ...] = (".ipynb",)
 
 _WS = re.compile(r"[ \t\n\r]*")
-# A notebook's stem that is a file's name, not a thing's: numbered ("02-math-figs") or all
-# lower case ("nlp_figs").
-_FILE_NAME = re.compile(r"\d+[-_.]|[^A-Z]*$")
+_NUMBERED_FILE = re.compile(r"_|\d+[-_. ]")
+_STEM_PARTS = re.compile(r"[-_.\s]+")
 _DECODER = json.JSONDecoder(parse_int=whole_number)
 # Keys whose values are skipped whole by the C decoder (never looked into for positions).
 _SKIP = frozenset({"metadata", "data", "text", "traceback", "execution_count", "id"})
+
+
+def _file_name(stem: str) -> bool:
+    """Whether a notebook's stem names a file, not a thing: numbered ("02-math-figs",
+    "003_gates"), hidden ("_test"), or naming a file's part ("nlp_figs", "rnn_examples",
+    `is_generic_title`)."""
+    return bool(_NUMBERED_FILE.match(stem)) or any(
+        is_generic_title(part) for part in _STEM_PARTS.split(stem) if part)
 
 
 def sniff(head: str, path: str) -> bool:
@@ -407,11 +415,11 @@ def read(data: bytes, path: str) -> list[Document]:
                 notebook_meta[key] = meta[key]
     notebook_meta["nbformat"] = nb.get("nbformat")
     if not (isinstance(title, str) and title.strip()) and doc.title == stem_of(path) \
-            and _FILE_NAME.match(doc.title) and not any(p.heading_path for p in doc.passages):
-        # No heading, no title of its own (front matter, metadata) and a file's name in lower
-        # case or numbered: a program's name, no term ("nlp_figs", "w2_assessment",
-        # "02-math-figs": round 44). "LD_PRELOAD", "Kohya_ss" name things (round 28), and
-        # "dbscan" over "# Read data" is named by its file on purpose (round 29).
+            and _file_name(doc.title) and not any(p.heading_path for p in doc.passages):
+        # No heading, no title of its own (front matter, metadata) and a file's name: no term
+        # (round 44: "nlp_figs", "02-math-figs", "_test"). "LD_PRELOAD", "Kohya_ss" (round
+        # 28), "svm", "k-means-clustering" name things; "dbscan" over "# Read data" is named
+        # by its file on purpose (round 29).
         notebook_meta["untitled"] = True  # `sections.not_a_page`
     return [
         dataclasses.replace(
