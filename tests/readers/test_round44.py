@@ -59,3 +59,17 @@ def test_a_notebook_with_no_title_of_its_own_is_no_concept_named_by_its_file() -
     [doc] = read_file("notebook", _notebook(("markdown", "Figures.\n"), title="Word embeddings"),
                       "/course/nlp_figs.ipynb")
     assert [e.term for e in doc.entries] == ["Word embeddings"]
+
+
+def test_a_sidebar_label_abbreviating_only_the_titles_first_words_is_no_alias() -> None:
+    # review43c: `sidebar_label: ML` over "Machine Learning Basics" made "ML" a name of the
+    # basics page; ML abbreviates "Machine Learning", a concept of its own.
+    def aliases(title: str, label: str) -> list[str]:
+        text = f"---\ntitle: {title}\nsidebar_label: {label}\n---\n\nWhat {title} covers.\n"
+        [doc] = read_file("markdown", text.encode(), "/docs/page.md")
+        return [a for e in doc.entries for a in e.aliases]
+
+    assert aliases("Machine Learning Basics", "ML") == []
+    assert aliases("Support Vector Machines", "SVM") == ["SVM"]
+    assert aliases("Principal Component Analysis", "PCA") == ["PCA"]
+    assert aliases("Low-Rank Adaptation", "LoRA") == ["LoRA"]
