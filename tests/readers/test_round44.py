@@ -73,3 +73,89 @@ def test_a_sidebar_label_abbreviating_only_the_titles_first_words_is_no_alias() 
     assert aliases("Support Vector Machines", "SVM") == ["SVM"]
     assert aliases("Principal Component Analysis", "PCA") == ["PCA"]
     assert aliases("Low-Rank Adaptation", "LoRA") == ["LoRA"]
+
+
+# A Sphinx page referring to its own figure, table and equation by `:numref:`, `:ref:` and
+# `:eq:` (qa43: maml's course read `:numref:`figNerveCell`` as the bare label). Written here.
+SPHINX_REFS = """\
+Neurons
+=======
+
+.. _fig-cell:
+
+.. figure:: cell.png
+
+   A nerve cell and its axon.
+
+.. _tab-rates:
+
+.. table:: Firing rates by cell type
+
+   =====  ====
+   cell   rate
+   =====  ====
+   a      10
+   =====  ====
+
+.. math:: z = w x + b
+   :label: eq-lin
+
+.. math::
+   :label: eq-act
+
+   a = \\sigma(z)
+
+The cell of :numref:`fig-cell` fires at the rates of :numref:`tab-rates`; :ref:`fig-cell`
+again, and :numref:`Figure %s <fig-cell>`. The unit computes :eq:`eq-lin` then :eq:`eq-act`,
+as :eq:`eq-elsewhere` does.
+"""
+
+
+def test_sphinx_references_to_a_pages_own_figure_table_and_equation_read_as_sphinx_shows_them(
+        ) -> None:
+    [doc] = read_file("rst", SPHINX_REFS.encode(), "/course/neurons.rst")
+    text = " ".join(p.text for p in doc.passages)
+    assert ("The cell of A nerve cell and its axon. fires at the rates of Firing rates by cell "
+            "type; A nerve cell and its axon. again, and Figure.") in text
+    # Sphinx numbers a page's labelled equations (1), (2) ...
+    assert "The unit computes (1) then (2), as eq-elsewhere does." in text
+    assert "fig-cell" not in text and "tab-rates" not in text and "eq-lin" not in text
+
+
+def _slide(runs: list[tuple[int, str]]) -> bytes:
+    """A one-page PDF showing each (size, text) run on a line of its own, top down."""
+    ops = "\n".join(f"BT /F1 {size} Tf 40 {740 - 60 * k} Td ({text}) Tj ET"
+                    for k, (size, text) in enumerate(runs)).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_slide_decks_title_set_twice_names_it_not_the_speaker_set_larger() -> None:
+    # A course's lecture slides exported from Google Slides (qa43: three were "Brenda
+    # Gunderson"): the title in the header and in its box, the speaker's name larger.
+    runs = [(21, "Ridge Regression Inference"), (32, "Ridge Regression Inference"),
+            (46, "Ada Lovelace"), (9, "Copyright the course team"), (9, "Licensed for reuse"),
+            (9, "creativecommons.org")]
+    [doc] = read_file("pdf", _slide(runs), "/slides/week2.pdf")
+    assert doc.title == "Ridge Regression Inference"
+    # a title set once is still the largest text
+    [doc] = read_file("pdf", _slide([(30, "Ridge Regression"), (12, "Ada Lovelace"),
+                                     (12, "The penalty shrinks weights.")]), "/slides/w.pdf")
+    assert doc.title == "Ridge Regression"

@@ -164,6 +164,9 @@ class MathBlock(_Tolerant):
             node = nodes.math_block(tex, tex)
             node.line = lineno
             out.append(node)
+        label = (self.options.get("label") or "").strip()
+        if label and out:
+            out[0]["math_label"] = label  # `:eq:` refers to it (`_tree.Reader._labels`)
         return out
 
 
