@@ -39,7 +39,7 @@ from grimoire.errors import ReadError
 from grimoire.model import Document, Image, Passage, Problem, Span
 from grimoire.readers import markdown
 from grimoire.readers.base import decode, stem_of, whole_number
-from grimoire.readers.sections import is_generic_title
+from grimoire.readers.conventions import is_generic_title
 
 name = "notebook"
 extensions: tuple[str, ...] = (".ipynb",)
