@@ -49,6 +49,14 @@ def test_a_notebook_with_no_title_of_its_own_is_no_concept_named_by_its_file() -
     assert doc.entries == ()
     [doc] = read_file("notebook", figs, "/course/07-pca-iris.ipynb")
     assert doc.entries == ()
+    # sections but no title: the file's name is still no concept ("11-rl_figs")
+    [doc] = read_file("notebook", _notebook(("code", "import gym\n"), (
+        "markdown", "## Epsilon-greedy exploration\n\nEpsilon-greedy exploration picks a "
+                    "random action with probability epsilon.\n")), "/course/11-rl_figs.ipynb")
+    assert "11-rl_figs" not in [e.term for e in doc.entries]
+    # "Hadoop Basics" is a writer's title, not a file's name (round 30)
+    [doc] = read_file("notebook", figs, "/course/Hadoop Basics.ipynb")
+    assert [e.term for e in doc.entries] == ["Hadoop Basics"]
     # a file's name that names a thing stays its name (round 28's "LD_PRELOAD", round 29's)
     [doc] = read_file("notebook", figs, "/course/svm.ipynb")
     assert [e.term for e in doc.entries] == ["svm"]

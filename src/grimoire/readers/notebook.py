@@ -11,8 +11,8 @@ What becomes what:
   on the cell's passage, their target `cell-N/output-K.png` or `cell-N/name.png`, never as text.
 - Raw cells (nbconvert templates) are dropped.
 - Title: the notebook metadata's `title`, else the Markdown rule (front matter, first H1, stem);
-  a notebook with no heading, named only by a stem that names a file (numbered, "_test",
-  "nlp_figs"), is no concept.
+  a notebook named only by a stem that names a file (numbered, "_test", "nlp_figs") is
+  no concept (its sections' entries stay).
 
 Spans point at lines of the `.ipynb` file itself: each line of a cell's `source` is one JSON
 string on its own line when Jupyter saves a notebook, so a citation opens the editor on the very
@@ -54,10 +54,10 @@ _SKIP = frozenset({"metadata", "data", "text", "traceback", "execution_count", "
 
 def _file_name(stem: str) -> bool:
     """Whether a notebook's stem names a file, not a thing: numbered ("02-math-figs",
-    "003_gates"), hidden ("_test"), or naming a file's part ("nlp_figs", "rnn_examples",
-    `is_generic_title`)."""
-    return bool(_NUMBERED_FILE.match(stem)) or any(
-        is_generic_title(part) for part in _STEM_PARTS.split(stem) if part)
+    "003_gates"), hidden ("_test"), or written as a file's name (no space) with a generic
+    part ("nlp_figs", "rnn_examples", `is_generic_title`); "Hadoop Basics" is a title."""
+    return bool(_NUMBERED_FILE.match(stem)) or (" " not in stem and any(
+        is_generic_title(part) for part in _STEM_PARTS.split(stem) if part))
 
 
 def sniff(head: str, path: str) -> bool:
@@ -415,11 +415,11 @@ def read(data: bytes, path: str) -> list[Document]:
                 notebook_meta[key] = meta[key]
     notebook_meta["nbformat"] = nb.get("nbformat")
     if not (isinstance(title, str) and title.strip()) and doc.title == stem_of(path) \
-            and _file_name(doc.title) and not any(p.heading_path for p in doc.passages):
-        # No heading, no title of its own (front matter, metadata) and a file's name: no term
-        # (round 44: "nlp_figs", "02-math-figs", "_test"). "LD_PRELOAD", "Kohya_ss" (round
-        # 28), "svm", "k-means-clustering" name things; "dbscan" over "# Read data" is named
-        # by its file on purpose (round 29).
+            and _file_name(doc.title):
+        # No title of its own (a heading, front matter, metadata) and a file's name: no term
+        # (round 44: "nlp_figs", "02-math-figs", "_test", "11-rl_figs" over "## Q-Learning").
+        # "LD_PRELOAD", "Kohya_ss" (round 28), "svm", "k-means-clustering" name things;
+        # "dbscan" over "# Read data" is named by its file on purpose (round 29).
         notebook_meta["untitled"] = True  # `sections.not_a_page`
     return [
         dataclasses.replace(
