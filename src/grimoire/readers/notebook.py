@@ -10,7 +10,9 @@ What becomes what:
   Images (an output's `image/*` data, a markdown cell's `attachments`) are recorded as `Image`s
   on the cell's passage, their target `cell-N/output-K.png` or `cell-N/name.png`, never as text.
 - Raw cells (nbconvert templates) are dropped.
-- Title: the notebook metadata's `title`, else the Markdown rule (front matter, first H1, stem).
+- Title: the notebook metadata's `title`, else the Markdown rule (front matter, first H1, stem);
+  a notebook named only by a stem that names a file (numbered, "_test", "nlp_figs") is
+  no concept (its sections' entries stay).
 
 Spans point at lines of the `.ipynb` file itself: each line of a cell's `source` is one JSON
 string on its own line when Jupyter saves a notebook, so a citation opens the editor on the very
@@ -36,15 +38,26 @@ from typing import Any
 from grimoire.errors import ReadError
 from grimoire.model import Document, Image, Passage, Problem, Span
 from grimoire.readers import markdown
-from grimoire.readers.base import decode, whole_number
+from grimoire.readers.base import decode, stem_of, whole_number
+from grimoire.readers.conventions import is_generic_title
 
 name = "notebook"
 extensions: tuple[str, ...] = (".ipynb",)
 
 _WS = re.compile(r"[ \t\n\r]*")
+_NUMBERED_FILE = re.compile(r"_|\d+[-_. ]")
+_STEM_PARTS = re.compile(r"[-_.\s]+")
 _DECODER = json.JSONDecoder(parse_int=whole_number)
 # Keys whose values are skipped whole by the C decoder (never looked into for positions).
 _SKIP = frozenset({"metadata", "data", "text", "traceback", "execution_count", "id"})
+
+
+def _file_name(stem: str) -> bool:
+    """Whether a notebook's stem names a file, not a thing: numbered ("02-math-figs",
+    "003_gates"), hidden ("_test"), or written as a file's name (no space) with a generic
+    part ("nlp_figs", "rnn_examples", `is_generic_title`); "Hadoop Basics" is a title."""
+    return bool(_NUMBERED_FILE.match(stem)) or (" " not in stem and any(
+        is_generic_title(part) for part in _STEM_PARTS.split(stem) if part))
 
 
 def sniff(head: str, path: str) -> bool:
@@ -401,6 +414,13 @@ def read(data: bytes, path: str) -> list[Document]:
             if key in meta:
                 notebook_meta[key] = meta[key]
     notebook_meta["nbformat"] = nb.get("nbformat")
+    if not (isinstance(title, str) and title.strip()) and doc.title == stem_of(path) \
+            and _file_name(doc.title):
+        # No title of its own (a heading, front matter, metadata) and a file's name: no term
+        # (round 44: "nlp_figs", "02-math-figs", "_test", "11-rl_figs" over "## Q-Learning").
+        # "LD_PRELOAD", "Kohya_ss" (round 28), "svm", "k-means-clustering" name things;
+        # "dbscan" over "# Read data" is named by its file on purpose (round 29).
+        notebook_meta["untitled"] = True  # `sections.not_a_page`
     return [
         dataclasses.replace(
             doc,

@@ -284,6 +284,20 @@ _SECTION_NUMBER = re.compile(
 _AS_FILE = re.compile(r"[^\s_.-]*[_.-]\S*|[^\sA-Z]+|.*\.[A-Za-z]{1,8}")
 
 
+def _set_twice(sizes: list[tuple[float, str]], body: float) -> str | None:
+    """A text of several words set twice on page one, once larger than the body: a slide
+    deck's title, in the slide's header and in its title box, under the speaker's name set
+    larger still (round 44: three lectures of a course were "Brenda Gunderson")."""
+    seen: dict[str, float] = {}
+    found: list[tuple[float, str]] = []
+    for size, text in sizes:
+        key = " ".join(text.split())
+        if key in seen and 2 <= len(key.split()) <= 30 and max(size, seen[key]) > body * 1.15:
+            found.append((max(size, seen[key]), key))
+        seen[key] = max(size, seen.get(key, size))
+    return max(found)[1] if found else None
+
+
 def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str],
            stem: str = "") -> str | None:
     title = meta.get("title", "")
@@ -305,6 +319,8 @@ def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str
         # its first two headings, "1 PixelRNN 2 Introduction" (round 39, qa39).
         sizes = [(s, t) for s, t in sizes if not _SECTION_NUMBER.match(t)] or [(body, "")]
         biggest = max(s for s, _ in sizes)
+        if (twice := _set_twice(sizes, body)) is not None:
+            return twice
         if biggest > body * 1.15:
             words = _joined([t for s, t in sizes if s >= biggest * 0.95]).split()
             if 1 <= len(words) <= 30:

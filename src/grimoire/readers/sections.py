@@ -881,7 +881,8 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     (`text.data_rows`), a note in a vault's templates folder (`obsidian.in_templates_folder`),
     a piece of an HTML page (`html`: no `<html>`, `<title>` or heading), an HTML page that
     only redirects (`<meta http-equiv="refresh">`), a node of a Dendron hierarchy
-    (`_apps.dendron_node`), a Quarto file other pages include (`_apps.quarto_partial`)."""
+    (`_apps.dendron_node`), a Quarto file other pages include (`_apps.quarto_partial`), a
+    notebook with no title but its file's name (`notebook.read`)."""
     # A plain loop, and nothing at all for a file without front matter: asked two or three
     # times of every note (issue 14).
     if not meta:
@@ -892,7 +893,7 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
             or meta.get("settings") is True or meta.get("data") is True \
             or meta.get("vault_template") is True or meta.get("fragment") is True \
             or meta.get("hierarchy_node") is True or meta.get("redirect") is True \
-            or meta.get("partial") is True:
+            or meta.get("partial") is True or meta.get("untitled") is True:
         return True
     # The page's own front matter says it is an index, a log or a template (`type: index`,
     # as a wiki an LLM keeps writes its catalogue and its change log; round 33).

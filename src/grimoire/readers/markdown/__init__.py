@@ -737,12 +737,18 @@ def front_entry_fields(parsed: Parsed, path: str) -> dict[str, Any]:
 def _sidebar_acronym(meta: dict[str, Any]) -> tuple[str, ...]:
     """A Docusaurus page's `sidebar_label` when it abbreviates the page's `title` ("SVM" for
     "Support Vector Machines"; round 43: `show SVM` found no concept): a name of the page's
-    concept. A shorter wording ("Naive Bayes", "Introduction") is only the sidebar's."""
+    concept. A shorter wording ("Naive Bayes", "Introduction") is only the sidebar's, and so
+    is one that abbreviates the title's first words only ("ML" for "Machine Learning Basics":
+    round 44): the label's last letter starts the title's last word."""
     label, title = meta.get("sidebar_label"), meta.get("title")
     if not (isinstance(label, str) and isinstance(title, str)):
         return ()
     label = label.strip()
-    return (label,) if looks_like_acronym(label) and is_abbreviation(label, title) else ()
+    words = re.findall(r"[^\W_]+", title.casefold())
+    letters = label.rstrip("s") if label[:-1].isupper() else label
+    whole = bool(words) and letters[-1:].casefold() == words[-1][0]
+    return (label,) if looks_like_acronym(label) and is_abbreviation(label, title) and whole \
+        else ()
 
 
 def _own_address(target: str, path: str) -> bool:

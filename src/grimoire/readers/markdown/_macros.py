@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
+from grimoire.readers.base import collapse
 from grimoire.readers.markdown._blocks import Parsed
 
 _DEFINITION = re.compile(
@@ -331,13 +332,19 @@ def _rewritten(units: list[tuple[int, str]], rewrites: dict[str, str],
         return units
     out = []
     seen: set[str] = set()  # this unit's formulas written by the pass
+    # A formula over lines of its paragraph is one line of its unit, its whitespace collapsed
+    # (round 44: `$\frac 1` over `\rank$` kept `\rank` in the text).
+    joined = {collapse(tex): tex for tex in rewrites if "\n" in tex}
 
     def one(m: re.Match[str]) -> str:
         group = next(i for i in range(1, 5) if m.group(i) is not None)
-        new = rewrites.get(m.group(group))
-        if new is None:
-            return m.group()
-        seen.add(m.group(group))
+        tex = m.group(group)
+        if tex not in rewrites:
+            tex = joined.get(collapse(tex), "") if joined else ""
+            if not tex:
+                return m.group()
+        seen.add(tex)
+        new = rewrites[tex] if tex == m.group(group) else collapse(rewrites[tex])
         return m.group()[: m.start(group) - m.start()] + new + \
             m.group()[m.end(group) - m.start() :]
 
@@ -363,8 +370,8 @@ def _with_math(text: str, tex: str, new: str) -> str:
 
 
 def _without_math(text: str, tex: str) -> str:
-    """`text` without the formula `tex` and its dollars."""
-    for written in (f"$${tex}$$", f"${tex}$", tex):
+    """`text` without the formula `tex` and its dollars (its lines joined as its unit's are)."""
+    for written in (f"$${tex}$$", f"${tex}$", tex, f"${collapse(tex)}$"):
         if written in text:
             return " ".join(text.replace(written, " ", 1).split())
     return text

@@ -159,10 +159,13 @@ class MathBlock(_Tolerant):
                 groups.append((offset + 1, current))
             current.append(line)
         out: list[nodes.Node] = []
+        label = (self.options.get("label") or "").strip()
         for lineno, lines in groups:
             tex = "\n".join(lines)
             node = nodes.math_block(tex, tex)
             node.line = lineno
+            if label and not out:
+                node["math_label"] = label  # `:eq:` refers to it (`_tree.Reader._shown_labels`)
             out.append(node)
         return out
 

@@ -20,6 +20,7 @@ from grimoire.readers.base import collapse
 
 _XREF_KINDS = {"doc": LinkKind.DOC, "label": LinkKind.LABEL}
 _SUBSTITUTION = re.compile(r"\|[^|\n]{1,200}\|_{0,2}")
+_NUMBER_FIELD = re.compile(r"%s|\{number\}")
 
 _GLOSSARY_TITLE = re.compile(
     r"\b(?:glossary|glossaries|terminology|vocabulary|lexicon|definitions)\b", re.I
@@ -94,6 +95,7 @@ class Walker:
         self.entries: list[Entry] = []
         self.problems: list[Problem] = []
         self.meta: dict[str, Any] = {}
+        self.shown_labels: dict[str, str] = {}  # what a reference to a label reads as (`walk`)
         self.title = ""
         self._definitions: dict[str, str] | None = None  # `_markdown_definitions`
         self._order: dict[int, int] = {}  # id(node) -> pre-order index
@@ -193,6 +195,7 @@ class Walker:
         labels = self._labels()
         if labels:
             self.meta["labels"] = labels
+        self.shown_labels = {**self._shown_labels(), **labels}
         self._sequence(self.document, (), glossary=False)
 
     def _labels(self) -> dict[str, str]:
@@ -208,6 +211,27 @@ class Walker:
                 first = node.next_node(nodes.term)
                 if first is not None:
                     out[label] = collapse(first.astext())
+        return out
+
+    def _shown_labels(self) -> dict[str, str]:
+        """What a reference to a figure, a table or an equation of this page reads as (round
+        44: the bare label "figNerveCell" was text): a figure's or a table's caption, as
+        Sphinx shows it for `:ref:` (`:numref:`'s number counts across the book, unknown
+        here), and a labelled equation's number in the page, (1), (2) ..., as `:eq:` shows
+        it. Not link targets: `meta["labels"]` names what a link leads to."""
+        out: dict[str, str] = {}
+        for label, explicit in self.document.nametypes.items():
+            ident = self.document.nameids.get(label)
+            node = self.document.ids.get(ident) if ident and explicit else None
+            if isinstance(node, (nodes.figure, nodes.table)):
+                caption = node.next_node(nodes.caption if isinstance(node, nodes.figure)
+                                         else nodes.title)
+                if caption is not None and caption.astext().strip():
+                    out[label] = collapse(caption.astext())
+        equations = (m["math_label"] for m in self.document.findall(nodes.math_block)
+                     if m.get("math_label"))
+        for number, label in enumerate(dict.fromkeys(equations), 1):
+            out.setdefault(label, f"({number})")
         return out
 
     def _sequence(self, parent: nodes.Element, path: tuple[str, ...], glossary: bool) -> None:
@@ -466,7 +490,11 @@ class Walker:
                 shown = child.astext()
                 if kind == LinkKind.LABEL and not child["xref_label"]:
                     # `:ref:`intro`` reads as the title its label names, as Sphinx renders it.
-                    shown = self.meta.get("labels", {}).get(child["xref_target"], shown)
+                    shown = self.shown_labels.get(child["xref_target"], shown)
+                elif kind == LinkKind.LABEL and _NUMBER_FIELD.search(shown):
+                    # `:numref:`Figure %s <fig>``: the number Sphinx fills in is not known
+                    shown = collapse(_NUMBER_FIELD.sub("", shown.replace(
+                        "{name}", self.shown_labels.get(child["xref_target"], ""))))
                 out.append(shown)
             elif isinstance(child, nodes.problematic) and _SUBSTITUTION.fullmatch(child.astext()):
                 continue  # `|name|` with no definition: Sphinx would fail; never leave it as text
