@@ -13,10 +13,12 @@ import sqlite3
 import struct
 from pathlib import Path
 
+import psycopg
 import pytest
 
 import grimoire
 from grimoire.errors import CorruptDatabase
+from tests.conftest import PgDatabases, ingested, write_notes
 from tests.hostile.test_copied_while_written import _full_text_sound, integrity
 
 
@@ -96,3 +98,62 @@ def test_a_copy_torn_in_its_full_text_index_alone_is_refused_at_opening(
     assert index_only >= 1, index  # the splices do tear the index alone
     with grimoire.open(sound) as kb:  # the whole file opens and answers
         assert len(kb.search("w1x7", k=50, mode="lexical")) == 40
+
+
+def test_a_word_of_thousands_of_bytes_is_found_on_both_engines(tmp_path: Path) -> None:
+    """PostgreSQL indexes no word over 2,047 bytes (a tsvector's limit): a passage whose only
+    mark was such a word (a key, a base64 blob) was found by SQLite and not by PostgreSQL
+    (round 43). Both find it now, by the long word, the words around it, and not by a part."""
+    latin = "q" + "z" * 2_999  # 3,000 bytes
+    cyrillic = "ж" * 1_100  # 2,200 bytes in UTF-8
+    mixed = "k9" * 1_200
+    notes = write_notes(tmp_path / "notes", {
+        "long.md": f"# Long\n\nLong holds {latin} in its text.\n\nAnd {cyrillic} here.\n",
+        "mixed.md": f"# Mixed\n\nMixed holds {mixed}.\n",
+        "other.md": "# Other\n\nOther is a note beside them.\n",
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
+        def found(query: str) -> list[str]:
+            return [Path(h.span.path).name for h in kb.search(query, k=5, mode="lexical")]
+
+        assert found(latin) == ["long.md"]
+        assert found(cyrillic) == ["long.md"]
+        assert found(mixed) == ["mixed.md"]
+        assert found(f"holds {latin}")[0] == "long.md"
+        assert found("beside") == ["other.md"]
+        assert found("q" + "z" * 2_000) == []  # a word is found whole, as SQLite finds it
+
+
+def test_a_postgres_store_indexed_before_finds_its_long_words_once_opened(
+        pg: PgDatabases, tmp_path: Path) -> None:
+    """A store of schema 10 (its long words dropped from every tsvector) is brought to 11 on
+    open: the rows holding a long word are indexed again, the word table counts its pieces."""
+    from grimoire.store.postgres_schema import (
+        ENTRY_TSV_UPDATE, LONG_WORDS, MIGRATIONS, PASSAGE_TSV_UPDATE)
+
+    cyrillic = "ж" * 1_100  # 2,200 bytes, in a passage of its own (the reader cuts longer ones)
+    notes = write_notes(tmp_path / "notes", {
+        "long.md": f"# Long\n\nLong holds {cyrillic} in its text.\n",
+        "other.md": "# Other\n\nOther is a note beside it.\n"})
+    url = pg.url()
+    with ingested(url, notes, embed=False) as kb:
+        rows = list(kb.store.dump("passages"))
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        conn.execute("CREATE OR REPLACE FUNCTION grimoire_words(t text) RETURNS text"
+                     " LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT"
+                     " RETURN translate(t, '/.@:', '    ')")  # schema 10's
+        conn.execute(PASSAGE_TSV_UPDATE)
+        conn.execute(ENTRY_TSV_UPDATE)
+        conn.execute("UPDATE grimoire_schema SET version = %s", (MIGRATIONS.index(LONG_WORDS),))
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM passage_words WHERE word LIKE 'жж%'"
+                            ).fetchone() == (0,)
+    with grimoire.open(url) as kb:
+        assert list(kb.store.dump("passages")) == rows
+        assert [Path(h.span.path).name for h in kb.search(cyrillic, k=5, mode="lexical")] == [
+            "long.md"]
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT version FROM grimoire_schema").fetchone() == (
+            len(MIGRATIONS),)
+        assert conn.execute("SELECT count(*) FROM passage_words WHERE word LIKE 'жж%'"
+                            ).fetchone() == (2,)  # 250 letters, then the last 100
