@@ -82,15 +82,14 @@ def test_a_copy_torn_in_its_full_text_index_alone_is_refused_at_opening(
             continue  # torn where SQLite sees it (test_torn_copy), or not torn at all
         index_only += 1
         before = hashlib.sha256(copy.read_bytes()).hexdigest()
-        with pytest.raises(CorruptDatabase) as caught:
-            with grimoire.open(copy) as kb:
-                for word in ("term", "version", "w1x7", "w0x7", "w1x150", "thing"):
-                    try:
-                        kb.search(word, k=5, mode="lexical")
-                        answered += 1  # main answered some of these from the torn index
-                    except CorruptDatabase:
-                        pass
-                raise AssertionError(f"copy{number} opened, {answered} searches answered")
+        with pytest.raises(CorruptDatabase) as caught, grimoire.open(copy) as kb:
+            for word in ("term", "version", "w1x7", "w0x7", "w1x150", "thing"):
+                try:
+                    kb.search(word, k=5, mode="lexical")
+                    answered += 1  # main answered some of these from the torn index
+                except CorruptDatabase:
+                    pass
+            raise AssertionError(f"copy{number} opened, {answered} searches answered")
         message = str(caught.value)
         assert str(copy) in message and "damaged" in message, message
         assert "full-text index" in message and "grimoire check" in message, message
@@ -129,7 +128,11 @@ def test_a_postgres_store_indexed_before_finds_its_long_words_once_opened(
     """A store of schema 10 (its long words dropped from every tsvector) is brought to 11 on
     open: the rows holding a long word are indexed again, the word table counts its pieces."""
     from grimoire.store.postgres_schema import (
-        ENTRY_TSV_UPDATE, LONG_WORDS, MIGRATIONS, PASSAGE_TSV_UPDATE)
+        ENTRY_TSV_UPDATE,
+        LONG_WORDS,
+        MIGRATIONS,
+        PASSAGE_TSV_UPDATE,
+    )
 
     cyrillic = "ж" * 1_100  # 2,200 bytes, in a passage of its own (the reader cuts longer ones)
     notes = write_notes(tmp_path / "notes", {
