@@ -45,3 +45,33 @@ def test_a_practice_problems_hints_are_a_part_of_the_page() -> None:
     assert "Hints" not in entries, entries
     text = text.replace("## 💡 Hints", "### Hint")
     assert "Hint" not in _entries(text, "docs/practice/03-load-balancer.md")
+
+
+def test_a_posts_level_one_headings_are_its_sections() -> None:
+    """A Hugo post names itself in its front matter, opens with a paragraph, and heads its
+    parts with `#` ("# Stein discrepancy", "# Experiment", "# Continuous spaces"): each H1
+    with text under it was a concept "one of 3 topics of the note", "Experiment" among them.
+    Under a title and an opening, the H1s are the post's sections: one that defines its
+    heading is an entry, as an H2 would be; the others are none."""
+    text = ("---\n    title: Why the kernel trick is cheap\n    math: mathjax\n"
+            "    date: 2025-01-02\n---\n"
+            "<!-- # Why the kernel trick is cheap -->\n\n"
+            "This post looks at where the saving of a kernel machine comes from, and at what "
+            "it costs when the data grows.\n\n"
+            "# Kernel trick\n\n"
+            "The kernel trick is a way to compute inner products in a feature space without "
+            "ever building the features.\n\n"
+            "# Experiment\n\n"
+            "We fit both models on ten thousand points of a spiral and time each fit, five "
+            "runs apiece, on one machine.\n\n"
+            "# Continuous inputs\n\n"
+            "With real-valued inputs we compare the two fits over a range of kernel widths, "
+            "and plot both curves.\n")
+    entries = _entries(text, "content/posts/kernel-cost.md")
+    assert entries.get("Kernel trick", "").startswith("The kernel trick is a way"), entries
+    assert "Experiment" not in entries and "Continuous inputs" not in entries, entries
+    # A note of topics side by side, with no title over them, keeps its topics.
+    plain = text.split("<!-- # Why the kernel trick is cheap -->\n\n", 1)[1]
+    plain = plain.split("\n\n", 1)[1]
+    topics = _entries(plain, "notes/spiral-study.md")
+    assert "Kernel trick" in topics and "Continuous inputs" in topics, topics

@@ -142,6 +142,8 @@ _GENERIC_HEADINGS = frozenset(
         # beside each other under a notebook's method; round 37's leftover)
         "basic", "extended", "advanced", "intermediate", "simple", "improved", "modified",
         "options", "arguments", "requirements", "evaluation", "experiments", "datasets",
+        # round 44: a Hugo post's "# Experiment" after its argument, beside "# Conclusion"
+        "experiment",
         "conclusion and future work", "future work",
         "solution", "solutions", "answer", "answers",
         "objective", "objectives",
@@ -264,7 +266,8 @@ _TRAILING = re.compile(r"(?<![\s:.;,¶#§])[\s:.;,¶#§]+$")
 # A step's part by a letter after its number ("4a. Handling missing data", "2b) Set aside a
 # test set": round 43, a course's slides numbered a checklist's steps so); a capital stays ("5G.").
 _SECTION_NUMBER = re.compile(
-    r"^(?:" + _KEYCAP + r"|\d{1,3}(?:\.\d{1,3})*[a-z]?[.)]|\d{1,3}(?:\.\d{1,3})+|[a-z]\)|0\d{3}\.|(?!(?:1[89]|20)\d\d)\d{4}\."
+    r"^(?:" + _KEYCAP + r"|\d{1,3}(?:\.\d{1,3})*[a-z]?[.)]"
+    r"|\d{1,3}(?:\.\d{1,3})+|[a-z]\)|0\d{3}\.|(?!(?:1[89]|20)\d\d)\d{4}\."
     r"|\d{1,3}(?:[._]\d{1,3})*(?=\s*[-\u2013\u2014:\u00b7]\s))(?:\s*[-\u2013\u2014:\u00b7](?=\s))?\s+(?=\S)")
 
 
