@@ -75,3 +75,25 @@ def test_a_posts_level_one_headings_are_its_sections() -> None:
     plain = plain.split("\n\n", 1)[1]
     topics = _entries(plain, "notes/spiral-study.md")
     assert "Kernel trick" in topics and "Continuous inputs" in topics, topics
+
+
+def test_a_blogs_escaped_subscripts_in_math() -> None:
+    """A Hugo post escapes every subscript in its math so that the site's Markdown leaves
+    it to MathJax (`$D\\_{\\mathrm{KL}}(P, Q) = \\sum\\_x P(x)$`, `y\\_i^*`): `show`, snippets and
+    answers printed `D\\_{...}` and `\\sum\\_x`, where the page shows a subscript. A `\\_`
+    that opens a subscript is read as one when the formula has no plain `_`; an underscore in
+    a word (`\\text{step\\_size}`, `events\\_so\\_far`) stays as written."""
+    text = ("---\ntitle: Divergences\n---\n\n"
+            "The divergence $D\\_{\\mathrm{KL}}(P, Q) = \\sum\\_x P(x) \\log P(x)/Q(x)$ is "
+            "never negative.\n\n"
+            "$$\nH(y) = -\\sum\\_i y\\_i^* \\log y\\_i\n$$\n\n"
+            "The rate $\\text{step\\_size} \\cdot g\\_t$ and the count "
+            "$\\#events\\_so\\_far$ stay, as does $a_1 + \\text{b\\_c}$.\n")
+    docs = read_file("markdown", text.encode(), "content/posts/divergences.md")
+    prose = "\n".join(p.text for d in docs for p in d.passages)
+    assert "$D_{\\mathrm{KL}}(P, Q) = \\sum_x P(x)" in prose, prose
+    assert "\\sum_i y_i^* \\log y_i" in prose, prose
+    assert "\\text{step\\_size} \\cdot g_t" in prose, prose
+    assert "$\\#events\\_so\\_far$" in prose and "$a_1 + \\text{b\\_c}$" in prose, prose
+    tex = [m.tex for d in docs for p in d.passages for m in p.math]  # what lint checks
+    assert "H(y) = -\\sum_i y_i^* \\log y_i" in tex and "\\#events\\_so\\_far" in tex, tex
