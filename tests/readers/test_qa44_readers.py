@@ -97,3 +97,23 @@ def test_a_blogs_escaped_subscripts_in_math() -> None:
     assert "$\\#events\\_so\\_far$" in prose and "$a_1 + \\text{b\\_c}$" in prose, prose
     tex = [m.tex for d in docs for p in d.passages for m in p.math]  # what lint checks
     assert "H(y) = -\\sum_i y_i^* \\log y_i" in tex and "\\#events\\_so\\_far" in tex, tex
+
+
+def test_a_themes_comment_partial_and_robots_template_are_no_notes() -> None:
+    """A Hugo blog keeps its theme beside its posts; the theme's `extend_head.html` holds
+    only Go template comments (`{{- /* ... */ -}}`) and its `layouts/robots.txt` is a Go
+    template: they were a concept "extend_head" and a concept "User-agent: *". Both are a
+    layout, as a theme's `baseof.html` is; a note that quotes one tag stays a note."""
+    from grimoire.readers import HTML_TEMPLATE_REASON, not_a_note
+
+    partial = ("{{- /* Where a site adds its own scripts to every page's head */ -}}\n"
+               "{{- /* A partial of the same name in the site replaces this one */ -}}\n")
+    robots = ("User-agent: *\n{{- if eq site.Params.env \"production\" }}\nDisallow:\n"
+              "{{- else }}\nDisallow: /\n{{- end }}\n")
+    for path, text in (("themes/t/layouts/partials/extend_head.html", partial),
+                       ("themes/t/layouts/robots.txt", robots)):
+        why = not_a_note(path, text.encode(), text)
+        assert why is not None and why.startswith(HTML_TEMPLATE_REASON), (path, why)
+    note = "Hugo fills a page from a layout; `{{ if .Draft }}` hides drafts.\n"
+    assert not_a_note("notes/hugo.txt", note.encode(), note) is None
+    assert not_a_note("notes/hugo.html", note.encode(), note) is None
