@@ -117,3 +117,15 @@ def test_a_themes_comment_partial_and_robots_template_are_no_notes() -> None:
     note = "Hugo fills a page from a layout; `{{ if .Draft }}` hides drafts.\n"
     assert not_a_note("notes/hugo.txt", note.encode(), note) is None
     assert not_a_note("notes/hugo.html", note.encode(), note) is None
+
+
+def test_a_readmes_documentation_section_is_a_part_of_it() -> None:
+    """A notes site's README says how it is built under `## 📖 Documentation` ("The
+    documentation is built with ..."): a concept "Documentation". It is a part of the page, as
+    "Installation" and "Usage" are."""
+    text = ("# 📚 Study Notes\n\nNotes from a year of courses.\n\n"
+            "## 📖 Documentation\n\nThe documentation is built with a static site generator "
+            "and a theme of its own.\n\n"
+            "## Dropout\n\nDropout is a regulariser that zeroes random units while training.\n")
+    entries = _entries(text, "README.md")
+    assert "Documentation" not in entries and "Dropout" in entries, entries

@@ -120,6 +120,8 @@ def is_course_admin(heading: str, *, on_course_page: bool = True) -> bool:
 _GENERIC_HEADINGS = frozenset(
     {
         "api", "api reference",
+        # round 44: a notes site's README said how it is built under "📖 Documentation"
+        "documentation",
         "applications", "application examples", "background", "basics",
         "definition", "definitions",
         "general", "glossary",
