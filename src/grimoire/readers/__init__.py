@@ -171,7 +171,9 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
     html = suffix_of(path).lower().startswith(".htm")
     if line := template_line(head, markdown=not html):
         return f"{TEMPLATE_REASON} (line {line})"
-    if html and (line := html_template_line(head)):
+    # A theme's text file is a layout too (round 44: Hugo's `layouts/robots.txt`, a Go
+    # template, was a concept "User-agent: *").
+    if (html or suffix_of(path).lower() == ".txt") and (line := html_template_line(head)):
         return f"{HTML_TEMPLATE_REASON} (line {line})"
     if _NOT_FOUND_PAGE.fullmatch(path.replace("\\", "/").rsplit("/", 1)[-1]) \
             and _FRONT_MATTER.match(head):
@@ -251,7 +253,10 @@ HTML_TEMPLATE_REASON = "a site generator's layout (Go or Jinja template tags): n
 _HTML_TEMPLATE_TAG = re.compile(
     r"^[ \t]*(?:\{\{-?\s*(?:define|block|partial|partialCached|template|range|with|if|else"
     r"|end)\b|\{%-?\s*(?:extends|block|endblock|include|import|from|macro|for|endfor|if"
-    r"|endif|set)\b)", re.MULTILINE)
+    r"|endif|set)\b"
+    # a theme's comments (`{{- /* ... */ -}}`, Jinja's `{# ... #}`): round 44, a Hugo theme's
+    # `extend_head.html`, comments only, was a concept "extend_head"
+    r"|\{\{-?\s*/\*|\{#)", re.MULTILINE)
 _HTML_QUOTED = re.compile(r"<(pre|code|textarea|xmp)\b.*?(?:</\1\s*>|\Z)",
                           re.IGNORECASE | re.DOTALL)
 

@@ -85,6 +85,9 @@ _PAGE_PARTS = frozenset(
         # an assignment's page and its parts (round 43: a course's `instructions.md` under
         # "# Assignment 2: ..." was the concept "instructions", its "Deliverables" another)
         "instructions", "deliverables", "marking scheme", "marking rubric", "rubric",
+        # round 44: a course site's practice problems each had "💡 Hints" (collapsed boxes)
+        # between the task and its solution: eight concepts "Hints", in conflict in lint
+        "hints", "hint",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -117,6 +120,8 @@ def is_course_admin(heading: str, *, on_course_page: bool = True) -> bool:
 _GENERIC_HEADINGS = frozenset(
     {
         "api", "api reference",
+        # round 44: a notes site's README said how it is built under "📖 Documentation"
+        "documentation",
         "applications", "application examples", "background", "basics",
         "definition", "definitions",
         "general", "glossary",
@@ -139,6 +144,8 @@ _GENERIC_HEADINGS = frozenset(
         # beside each other under a notebook's method; round 37's leftover)
         "basic", "extended", "advanced", "intermediate", "simple", "improved", "modified",
         "options", "arguments", "requirements", "evaluation", "experiments", "datasets",
+        # round 44: a Hugo post's "# Experiment" after its argument, beside "# Conclusion"
+        "experiment",
         "conclusion and future work", "future work",
         "solution", "solutions", "answer", "answers",
         "objective", "objectives",
@@ -237,9 +244,13 @@ _FLOAT_HEADING = re.compile(
     # a proof's or an algorithm's cases by their number ("Case 1" ... "Case 4" of a
     # red-black tree's fix-up, round 38: a course site's notes)
     r"|(?:case|subcase|scenario)\s*\d{1,3}[a-z]?")
+# A section's number written as keycap emoji, a digit, U+FE0F and U+20E3 each ("1️⃣", "1️⃣0️⃣"):
+# round 44, an mkdocs-material page headed its sections "📘 1️⃣ Systems of Linear Equations", and
+# none of them that defined its heading was a concept.
+_KEYCAP = r"(?:\d\ufe0f?\u20e3){1,3}"
 _NUMBERING = re.compile(
-    r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?)\s+", re.I
-)
+    r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?|" + _KEYCAP + r")\s+",
+    re.I)
 _JOINED = re.compile(r"\s*/\s*|\s+&\s+|\s+and\s+")
 # Tried only where its run of punctuation starts (so are `_CITATION`, `_TRAILING_YEAR` and
 # `_TRAILING_COLON` where their blanks start): from every place inside a long run it scanned
@@ -257,7 +268,8 @@ _TRAILING = re.compile(r"(?<![\s:.;,¶#§])[\s:.;,¶#§]+$")
 # A step's part by a letter after its number ("4a. Handling missing data", "2b) Set aside a
 # test set": round 43, a course's slides numbered a checklist's steps so); a capital stays ("5G.").
 _SECTION_NUMBER = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3})*[a-z]?[.)]|\d{1,3}(?:\.\d{1,3})+|[a-z]\)|0\d{3}\.|(?!(?:1[89]|20)\d\d)\d{4}\."
+    r"^(?:" + _KEYCAP + r"|\d{1,3}(?:\.\d{1,3})*[a-z]?[.)]"
+    r"|\d{1,3}(?:\.\d{1,3})+|[a-z]\)|0\d{3}\.|(?!(?:1[89]|20)\d\d)\d{4}\."
     r"|\d{1,3}(?:[._]\d{1,3})*(?=\s*[-\u2013\u2014:\u00b7]\s))(?:\s*[-\u2013\u2014:\u00b7](?=\s))?\s+(?=\S)")
 
 

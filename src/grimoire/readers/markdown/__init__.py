@@ -903,6 +903,12 @@ def _topic_entries(parsed: Parsed, path: str) -> list[Entry]:
         # to ...!" was 9 concepts, "Grade Assessment" and "Textbooks and other readings"
         # among them, where its other decks were sections of their titles).
         return []
+    if str(parsed.front.meta.get("title") or "").strip() and _text_before(parsed, heads[0]):
+        # A post its front matter names, which opens with a paragraph and heads its parts
+        # with `#`: the H1s are its sections (round 44: a Hugo blog's "# Experiment", "#
+        # Continuous spaces" were topics side by side; a section that defines its heading,
+        # "# Stein discrepancy", is an entry as a section).
+        return []
     tops = [h for h in heads if h.level == 1]
     seen: dict[str, int] = {}
     for h in tops:

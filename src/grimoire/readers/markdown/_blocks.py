@@ -361,6 +361,29 @@ class Flavor:
 PLAIN = Flavor()
 
 
+# A subscript in math that a blog escaped from its Markdown (`\sum\_i y\_i`, `D\_{KL}`; Hugo
+# without a math passthrough turns `\_` into `_` before MathJax sees it): round 44, a Hugo blog
+# with math showed `D\_{\texttt{KL}}` in every answer. Read as a subscript where the formula
+# has no plain `_`, and the `\_` opens a group, a command or one letter or digit; an underscore
+# in a word (`events\_so\_far`) or in a text group (`\text{step\_size}`) stays.
+_TEXT_GROUP_OR_SUB = re.compile(
+    r"(\\(?:text\w*|mathrm|operatorname|mbox)\s*\{[^{}]*\})"
+    r"|(?<!\\)\\_(?=[{\\]|[^\W_](?![^\W\d_]))")
+_PLAIN_UNDERSCORE = re.compile(r"(?<!\\)_")
+
+
+def _escaped_subscripts(tex: str) -> str:
+    r"""`tex` with its escaped subscripts (`y\_i`) read as subscripts (`y_i`), when it has no
+    plain `_`.
+
+    >>> _escaped_subscripts(r"\sum\_i y\_i^*"), _escaped_subscripts(r"x_1 + y\_2")
+    ('\\sum_i y_i^*', 'x_1 + y\\_2')
+    """
+    if "\\_" not in tex or _PLAIN_UNDERSCORE.search(tex):
+        return tex
+    return _TEXT_GROUP_OR_SUB.sub(lambda m: m.group(1) or "_", tex)
+
+
 @dataclass(slots=True)
 class Block:
     """One block of the body: its lines of clean text and the marks found in them."""
@@ -579,7 +602,7 @@ class _Walker:
             elif ttype in ("math_inline", "math_inline_double"):
                 display = ttype == "math_inline_double"
                 delim = "$$" if display else "$"
-                tex = unescape_refs(tok.content.strip())
+                tex = _escaped_subscripts(unescape_refs(tok.content.strip()))
                 cur.parts.append(f"{delim}{tex}{delim}")
                 cur.prose = True
                 end = line + tok.content.count("\n")
@@ -1008,7 +1031,7 @@ class _Walker:
             elif ttype in ("math_block", "math_block_label"):
                 line = (tok.map or [0])[0] + 1
                 end = (tok.map or [0, 1])[1]
-                tex = unescape_refs(tok.content.strip())
+                tex = _escaped_subscripts(unescape_refs(tok.content.strip()))
                 if tex:
                     block.math.append(Math(tex, True, Span(self.path, line, end)))
                     block.units.append((line, f"$${tex}$$"))
