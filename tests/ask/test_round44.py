@@ -1,0 +1,36 @@
+"""Round 44: two answerable questions that were refused. A "how does the X article ...?"
+subject names the notes, not a concept they may lack (`DOC_SUBJECT`); "how many real-world
+features ...?" counts features, not "real-world" (`COUNTED_HEAD`). Each rule off, the question
+is refused again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import grimoire.ask as ask_module
+from tests.conftest import ask_notes
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_questions_that_name_the_article_or_qualify_what_they_count_are_answered(
+        tmp_path: Path, corpora: Path, monkeypatch: pytest.MonkeyPatch, rule: bool) -> None:
+    monkeypatch.setattr(ask_module, "DOC_SUBJECT", rule)
+    monkeypatch.setattr(ask_module, "COUNTED_HEAD", rule)
+    # Distill's GNN article: "GNN article" is written nowhere, so the subject passed for a
+    # neighbouring concept the notes lack (fresh30, tune).
+    article = ask_notes(
+        tmp_path, [corpora / "distill-articles" / "gnn-intro.html"],
+        "How does the GNN article bring its high-dimensional embeddings down to two "
+        "dimensions for plotting?")
+    # The glossary's stationarity entry says how few features are stationary, in words, and
+    # writes "real world" without the hyphen (fresh34, tune).
+    counted = ask_notes(tmp_path, [corpora / "google-ml-glossary-vault"],
+                        "How many real-world features are actually stationary?")
+    assert article.abstained is not rule, article.answer
+    assert counted.abstained is not rule, counted.answer
+    if rule:
+        assert "reduce them to 2D" in article.answer, article.answer
+        assert "very few features" in counted.answer, counted.answer
+        assert any(c.span.path.endswith("stationarity.md") for c in counted.citations)
