@@ -26,7 +26,8 @@ def test_questions_that_name_the_article_or_qualify_what_they_count_are_answered
         "dimensions for plotting?")
     # The glossary's stationarity entry says how few features are stationary, in words, and
     # writes "real world" without the hyphen (fresh34, tune).
-    counted = ask_notes(tmp_path, [corpora / "google-ml-glossary-vault"],
+    vault = corpora / "google-ml-glossary-vault"
+    counted = ask_notes(tmp_path, [vault / "stationarity.md", vault / "numerical data.md"],
                         "How many real-world features are actually stationary?")
     assert article.abstained is not rule, article.answer
     assert counted.abstained is not rule, counted.answer
