@@ -1,7 +1,8 @@
-"""Round 44: two answerable questions that were refused. A "how does the X article ...?"
-subject names the notes, not a concept they may lack (`DOC_SUBJECT`); "how many real-world
-features ...?" counts features, not "real-world" (`COUNTED_HEAD`). Each rule off, the question
-is refused again."""
+"""Round 44: two answerable questions that were refused and one answered without its fact. A
+"how does the X article ...?" subject names the notes, not a concept they may lack
+(`DOC_SUBJECT`); "how many real-world features ...?" counts features, not "real-world"
+(`COUNTED_HEAD`); a sentence about "both of these" is read with the one before it, which names
+them (`BOTH_BACK`). Each rule off, the answer is what it was before."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from pathlib import Path
 import pytest
 
 import grimoire.ask as ask_module
+import grimoire.ask.extractive as extractive
 from tests.conftest import ask_notes
 
 
 @pytest.mark.parametrize("rule", [True, False])
-def test_questions_that_name_the_article_or_qualify_what_they_count_are_answered(
+def test_round44_rules_answer_what_was_refused_or_missed(
         tmp_path: Path, corpora: Path, monkeypatch: pytest.MonkeyPatch, rule: bool) -> None:
     monkeypatch.setattr(ask_module, "DOC_SUBJECT", rule)
     monkeypatch.setattr(ask_module, "COUNTED_HEAD", rule)
+    monkeypatch.setattr(extractive, "BOTH_BACK", rule)
     # Distill's GNN article: "GNN article" is written nowhere, so the subject passed for a
     # neighbouring concept the notes lack (fresh30, tune).
     article = ask_notes(
@@ -29,6 +32,12 @@ def test_questions_that_name_the_article_or_qualify_what_they_count_are_answered
     vault = corpora / "google-ml-glossary-vault"
     counted = ask_notes(tmp_path, [vault / "stationarity.md", vault / "numerical data.md"],
                         "How many real-world features are actually stationary?")
+    # The CTC article's sentence that requires "both of these" be efficient, and the one
+    # before it that names the two (fresh34, tune).
+    both = ask_notes(tmp_path, [corpora / "distill-articles" / "ctc.html"],
+                     "Which two computations does the CTC article insist must be done "
+                     "efficiently?")
+    assert ("performing inference" in both.answer) is rule, both.answer
     assert article.abstained is not rule, article.answer
     assert counted.abstained is not rule, counted.answer
     if rule:
