@@ -983,6 +983,8 @@ def _counted(question: str) -> re.Match[str] | None:
     """The match whose `thing` is what "how many ...?" counts (see COUNTED_HEAD)."""
     head = _COUNTED_HEAD.match(question) if COUNTED_HEAD else None
     return head or _COUNTED.match(question)
+
+
 COUNTED_THING = True
 COUNTED_SINGULAR = True
 
