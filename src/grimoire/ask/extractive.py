@@ -1136,9 +1136,23 @@ _POINTS_BACK = re.compile(
     r"(?:called|known\s+as|named|referred\s+to\s+as|what\s+we\s+call))\b", re.IGNORECASE)
 
 
+# Round 44: "Which two computations does the CTC article insist must be done efficiently?" was
+# answered by "We'll require that CTC do both of these efficiently." without the sentence
+# before it, which names the two (fresh34, tune). A sentence that speaks of "both of these",
+# "each of those", "these two" leans on the one before as much as one that opens "This is
+# called"; not when it points ahead ("each of these three representations below")
+# (`BOTH_BACK`; False: off).
+_BOTH_BACK = re.compile(r"\b(?:(?:both|each|all|either|neither)\s+of\s+(?:these|those)"
+                        r"|these\s+two|those\s+two)\b", re.IGNORECASE)
+_AHEAD = re.compile(r"\b(?:below|following|as\s+follows|here)\b|:\s*$", re.IGNORECASE)
+BOTH_BACK = True
+
+
 def _antecedent(scored: Sequence[Scored], s: Scored) -> Scored | None:
     """The sentence before `s` in its passage when `s` only names what that one says."""
-    if s.index == 0 or not _POINTS_BACK.match(s.text):
+    leans = _POINTS_BACK.match(s.text) or (
+        BOTH_BACK and _BOTH_BACK.search(s.text) and not _AHEAD.search(s.text))
+    if s.index == 0 or not leans:
         return None
     return next((o for o in scored if o.candidate.passage_id == s.candidate.passage_id
                  and o.index == s.index - 1), None)
