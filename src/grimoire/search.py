@@ -267,11 +267,6 @@ SECOND_LETTER = "abcdefghijklmnopqrstuvwxyz"  # the letters a second letter is t
 # read as "emit").
 FIRST_LETTER = SECOND_LETTER
 FIRST_LETTER_MIN = 6
-# SURFACE_PASSAGES: the passages `Searcher._surface` reads for the forms of a term, then more
-# when none of their forms is near the typed word ("vonvolution": the first 3 passages of
-# "convolut" spell only "convolutional", 3 edits away, so it was left as typed; the 20 first
-# hold "convolution").
-SURFACE_PASSAGES = (3, 20)
 # Words of one query looked up as typos, at most: each is up to 108 range reads with
 # FIRST_LETTER (round 43, hostile43: a query of 3,000 words no note holds ran 660,000
 # statements, 26 s on five notes). No query of bench/queries has more than 2 such words.
@@ -748,26 +743,24 @@ class Searcher:
 
     def _surface(self, term: str, typed: str) -> str:
         """A word of the notes the index files under `term`: of its forms in the first passages
-        that hold it (SURFACE_PASSAGES), the nearest the word `typed` (then the commonest); the
-        stem itself reads badly ("splat" for "splatting")."""
+        that hold it, the nearest the word `typed` (then the commonest); the stem itself reads
+        badly ("splat" for "splatting")."""
         from rapidfuzz.distance import OSA
 
+        ids = self.store.passages_holding(term, 3)  # unranked: "neural" is in 20k
+        if not ids:
+            return term
         head = term[:max(3, len(term) - 1)]
-        nearest = term
-        for limit in SURFACE_PASSAGES:
-            ids = self.store.passages_holding(term, limit)  # unranked: "neural" is in 20k
-            if not ids:
-                break
-            seen = Counter(w.casefold() for row in self.store.passage_rows(ids).values()
-                           for w in _WORD.findall(row.text + " " + row.title)
-                           if w.casefold().startswith(head) and w.isalpha())
-            stems = self.store.index_stems(list(seen)) if seen else {}
-            forms = [w for w in seen if stems.get(w) == term]
-            if forms:
-                nearest = str(min(forms, key=lambda w: (OSA.distance(typed, w), -seen[w], w)))
-            if OSA.distance(typed, nearest) <= _most_edits(typed) or len(ids) < limit:
-                break
-        return nearest
+        seen = Counter(w.casefold() for row in self.store.passage_rows(ids).values()
+                       for w in _WORD.findall(row.text + " " + row.title)
+                       if w.casefold().startswith(head) and w.isalpha())
+        if not seen:
+            return term
+        stems = self.store.index_stems(list(seen))
+        forms = [w for w in seen if stems.get(w) == term]
+        if not forms:
+            return term
+        return str(min(forms, key=lambda w: (OSA.distance(typed, w), -seen[w], w)))
 
     def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
         """A value that only changes when the store does (checked by a cheap counter)."""

@@ -174,23 +174,3 @@ def test_a_typo_in_the_first_or_second_letter(store: Store, tmp_path: Path) -> N
     # Nothing near with any first letter, or a short word: still searched as typed.
     assert searcher.searched_for("qarzing") is None
     assert searcher.searched_for("oxel grid") is None
-
-
-def test_a_typo_whose_first_passages_spell_only_a_longer_form(
-        store: Store, tmp_path: Path) -> None:
-    """The word shown for a typo is read from the first passages holding its stem; when all
-    three spelt only "convolutional", "vonvolution" (3 edits from it) was searched as typed
-    (review43b). More passages are read then, and the shorter form is found."""
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    for i in range(3):
-        (folder / f"a{i}.md").write_text(f"# Layer {i}\n\nA convolutional layer, kind {i}.\n",
-                                         encoding="utf-8")
-    (folder / "b.md").write_text("# Kernels\n\nA convolution slides a kernel over the image.\n",
-                                 encoding="utf-8")
-    ingest(store, [folder], workers=1)
-    searcher = Searcher(store)
-    assert searcher.searched_for("vonvolution") == "convolution"
-    hits = searcher.search("vonvolution kernel", mode="lexical")
-    assert hits and hits[0].span.path.endswith("b.md")
-    assert searcher.searched_for("convolutinal layer") == "convolutional layer"
