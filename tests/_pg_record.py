@@ -5,7 +5,7 @@
 Every connection made in this process (`psycopg.connect`, a pool's `connection()`) and every
 database asked of `PgDatabases` (a URL a CLI child may be given) is counted against the test
 that runs and, when a fixture is being set up, against that fixture (its value may hold the
-connection for the module's later tests). `out.json` lists, per test, whether it or a fixture
+connection for the module's later tests). `out.json` (and `out.jsonl`, written as the run goes) lists, per test, whether it or a fixture
 it asks for reached the server: a test that did neither runs in the PostgreSQL pass exactly as
 in the SQLite pass, and is a candidate for the `no_store` mark (tests/conftest.py), whose
 guard the SQLite pass then applies."""
@@ -30,11 +30,19 @@ _by_fixture: set[str] = set()  # fixtures whose setup connected
 _outcomes: dict[str, str] = {}
 
 
+def _write(row: dict[str, Any]) -> None:
+    out = os.environ.get("GRIMOIRE_PG_RECORD")
+    if out:  # a line at a time: a run stopped midway keeps what it saw
+        with open(f"{out}l", "a", encoding="utf-8") as f:
+            f.write(json.dumps(row) + "\n")
+
+
 def _hit() -> None:
     _tests[_current[0]] = _tests.get(_current[0], 0) + 1
     for name in _fixtures:
-        if name not in INFRASTRUCTURE:
+        if name not in INFRASTRUCTURE and name not in _by_fixture:
             _by_fixture.add(name)
+            _write({"fixture": name, "test": _current[0]})
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -65,6 +73,9 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
     _current[0] = item.nodeid
     _tests.setdefault(item.nodeid, 0)
     yield
+    _write({"test": item.nodeid, "connections": _tests[item.nodeid],
+            "fixtures": sorted(getattr(item, "fixturenames", ())),
+            "outcome": _outcomes.get(item.nodeid)})
     _current[0] = ""
 
 
