@@ -1,20 +1,22 @@
 """Which tests of a PostgreSQL pass speak to the test server (a plugin, run by hand):
 
-    GRIMOIRE_TEST_STORE=postgres GRIMOIRE_PG_RECORD=out.json pytest -p tests._pg_record ...
+    GRIMOIRE_TEST_STORE=postgres GRIMOIRE_PG_RECORD=out.json \
+        pytest -p tests._pg_record ...
 
 Every connection made in this process (`psycopg.connect`, a pool's `connection()`) and every
-database asked of `PgDatabases` (a URL a CLI child may be given) is counted against the test
-that runs and, when a fixture is being set up, against that fixture (its value may hold the
-connection for the module's later tests). `out.json` (and `out.jsonl`, written as the run goes) lists, per test, whether it or a fixture
-it asks for reached the server: a test that did neither runs in the PostgreSQL pass exactly as
-in the SQLite pass, and is a candidate for the `no_store` mark (tests/conftest.py), whose
-guard the SQLite pass then applies."""
+database asked of `PgDatabases` (a URL a CLI child may be given) is counted against the test that
+runs and, when a fixture is being set up, against that fixture (its value may hold the connection
+for the module's later tests). `out.json` (and `out.jsonl`, written as the run goes) lists, per
+test, whether it or a fixture it asks for reached the server: a test that did neither runs in the
+PostgreSQL pass exactly as in the SQLite pass, and is a candidate for the `no_store` mark
+(tests/conftest.py), whose guard the SQLite pass then applies."""
 
 from __future__ import annotations
 
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,7 +35,7 @@ _outcomes: dict[str, str] = {}
 def _write(row: dict[str, Any]) -> None:
     out = os.environ.get("GRIMOIRE_PG_RECORD")
     if out:  # a line at a time: a run stopped midway keeps what it saw
-        with open(f"{out}l", "a", encoding="utf-8") as f:
+        with Path(f"{out}l").open("a", encoding="utf-8") as f:
             f.write(json.dumps(row) + "\n")
 
 
@@ -108,5 +110,5 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         via = sorted((set(fixtures) & _by_fixture) | ({"pg"} & set(fixtures)))
         rows[nodeid] = {"connections": _tests.get(nodeid), "via_fixtures": via,
                         "outcome": _outcomes.get(nodeid)}
-    with open(out, "w", encoding="utf-8") as f:
+    with Path(out).open("w", encoding="utf-8") as f:
         json.dump({"fixtures_that_connect": sorted(_by_fixture), "tests": rows}, f, indent=1)

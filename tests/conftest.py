@@ -244,7 +244,10 @@ def _store_switch(request: pytest.FixtureRequest) -> Iterator[None]:
 # so it does a single test marked `no_store` in a module that opens stores elsewhere. A
 # CLI child given a file path opens SQLite in both passes: a test whose only store is a
 # child's runs the same in both, and counts as one that opens none. The SQLite pass checks
-# the claim: such a test that opens a store in its own process fails.
+# the claim: such a test that opens a store in its own process fails. Which tests of a
+# PostgreSQL pass reach the server at all is recorded by tests/_pg_record.py (round 44 marked
+# by its list the tests that reached none; a test written later runs in both passes until it
+# is marked).
 NO_STORE = frozenset(f"tests/{name}.py" for name in (
     "readers/test_base", "readers/test_fast_paths", "readers/test_glossary",
     "readers/test_golden", "readers/test_html", "readers/test_markdown",
