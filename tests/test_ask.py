@@ -133,6 +133,7 @@ def test_two_sources_that_disagree_are_both_cited(tmp_path: Path) -> None:
     assert all(verify_citation(c) for c in answer.citations)
 
 
+@pytest.mark.no_store
 def test_verify_citation_rejects_a_wrong_span(seeds: Path) -> None:
     path = str(next(seeds.glob("000_*.txt")))
     quote = "In practice it emulates a [N, M] matrice, by using two [N, k] @ [k, M] matricies"
@@ -143,6 +144,7 @@ def test_verify_citation_rejects_a_wrong_span(seeds: Path) -> None:
     assert SourceLines().lines(path + ".gone") == []
 
 
+@pytest.mark.no_store
 def test_sentences_never_split_inside_math() -> None:
     text = ("$PPL(X) = P(X_1 … X_N)^{-{1 \\over N}}$ metric. Say we guess. It gives $a. B$ "
             "here. See e.g. Next one.\n- item one\n- item two")
@@ -153,6 +155,7 @@ def test_sentences_never_split_inside_math() -> None:
     assert got[-2:] == ["- item one", "- item two"]
 
 
+@pytest.mark.no_store
 def test_sanitize_strips_images_and_foreign_urls() -> None:
     text = ("See ![](https://x/?d=SECRET) and [docs](https://evil.example/a) and "
             "https://ok.example/page. <img src=https://x/y.png> $a<b$")
@@ -186,6 +189,7 @@ def test_cli_ask_text(kb: grimoire.Grimoire) -> None:
     assert "[1]" in result.output and "000_f4d7ce3493df2891.txt:109" in result.output
 
 
+@pytest.mark.no_store
 def test_citation_starts_on_the_line_where_the_sentence_starts(tmp_path: Path) -> None:
     note = tmp_path / "ppl.md"
     note.write_text(
@@ -211,6 +215,7 @@ def test_citation_starts_on_the_line_where_the_sentence_starts(tmp_path: Path) -
     assert later is not None and (later.start_line, later.end_line) == (6, 6)
 
 
+@pytest.mark.no_store
 def test_an_initial_does_not_end_a_sentence() -> None:
     got = [s.text for s in split_sentences(
         "It was introduced by Diederik P. Kingma and Jimmy Lei Ba. They combined two ideas.")]
@@ -351,6 +356,7 @@ def test_cheatsheet_answers_hold_the_fact(cheatsheet: grimoire.Grimoire, questio
     assert all(verify_citation(c) for c in answer.citations)
 
 
+@pytest.mark.no_store
 def test_a_very_short_sentence_is_read_with_the_next(corpora: Path) -> None:
     from grimoire.ask.extractive import _units
 
@@ -394,6 +400,7 @@ def neighbours(tmp_path_factory: pytest.TempPathFactory,
     base.close()
 
 
+@pytest.mark.no_store
 def test_subject_phrase_stops_before_the_verb() -> None:
     from grimoire.ask import subject_phrase
 
@@ -438,6 +445,7 @@ def test_a_definition_leads_with_the_entrys_first_sentence(
     assert all(verify_citation(c) for c in answer.citations)
 
 
+@pytest.mark.no_store
 def test_a_name_spelled_out_names_its_acronym() -> None:
     from grimoire.ask.extractive import _spelled, stem
 
@@ -558,6 +566,7 @@ def test_two_sources_that_disagree_fit_in_forty_words(tmp_path: Path) -> None:
     ("The following formula calculates the false negative rate:", False),
     ("If epsilon is 0.9, the policy follows a random policy 90% of the time.", False),
 ])
+@pytest.mark.no_store
 def test_a_sentence_that_only_points_elsewhere_is_no_answer(text: str, points: bool) -> None:
     from grimoire.ask.extractive import pointer
 
@@ -570,6 +579,7 @@ def test_the_mse_answer_does_not_open_with_a_pointer(cheatsheet: grimoire.Grimoi
     assert r"\frac{1}{m}" in answer.answer
 
 
+@pytest.mark.no_store
 def test_a_citation_starts_where_its_sentence_starts_after_a_broken_wikilink(
         corpora: Path) -> None:
     # The line before the sentence ends a wikilink broken over two lines; the reader joins

@@ -27,6 +27,7 @@ from tests.conftest import answer_words, ask_notes, assert_quoted, notes_store, 
     ("What is LoRA?", None),
     ("Is a short sequence padded?", None),
 ])
+@pytest.mark.no_store
 def test_questions_for_what_letters_stand_for(question: str, short: str | None) -> None:
     assert stands_for(question) == short
 
@@ -67,6 +68,7 @@ def test_questions_for_what_letters_stand_for(question: str, short: str | None) 
     ("SGD", "First Steps: Gradient Descent", None),
     ("PR", "pub), the rendered article page", None),
 ])
+@pytest.mark.no_store
 def test_expansion(short: str, text: str, spelled: str | None) -> None:
     assert expansion(short, text) == spelled
 

@@ -31,6 +31,7 @@ def cheatsheet(tmp_path_factory: pytest.TempPathFactory,
         "math_notation", "papers", "libraries", "applications")])
 
 
+@pytest.mark.no_store
 def test_a_table_row_is_a_sentence_of_its_own() -> None:
     text = ("Symbol | Name | Description\n"
             "$(f ∘ g)$ | composite function | a nested function\n"
@@ -76,6 +77,7 @@ def test_a_list_of_tools_under_an_empty_heading_is_no_answer(
     assert "C and CUDA" in darknet.answer, darknet.answer
 
 
+@pytest.mark.no_store
 def test_catalogue_item() -> None:
     raw = ("- Kaldi - Kaldi is a toolkit for speech recognition. It is for researchers.\n"
            "- HTK -The Hidden Markov Model Toolkit.\n"

@@ -29,6 +29,7 @@ def terms(tmp_path_factory: pytest.TempPathFactory,
         "embed-encode-attend-predict")])
 
 
+@pytest.mark.no_store
 def test_a_wrapped_list_item_is_one_sentence() -> None:
     # Markdown's lazy continuation: an item's text goes on, unindented, on the next lines.
     text = ("1. Tokenize -- Here the text is cut\n"
@@ -45,12 +46,14 @@ def test_a_wrapped_list_item_is_one_sentence() -> None:
                    "Best first by a score."]
 
 
+@pytest.mark.no_store
 def test_a_list_number_is_not_the_end_of_a_sentence() -> None:
     text = "The steps run in order.\n2. Count the pieces. Then rank them."
     got = [s.text for s in split_sentences(text)]
     assert got == ["The steps run in order.", "2. Count the pieces.", "Then rank them."]
 
 
+@pytest.mark.no_store
 def test_a_statement_before_its_list_is_an_answer_a_lead_in_is_not() -> None:
     assert _answerable("Model selection weighs how well a model fits against how much it "
                        "can vary between training sets:")
@@ -128,6 +131,7 @@ def _scored(pid: int, index: int, text: str, score: float, terms: set[str]) -> S
     return Scored(cand, index, text, text, 0, len(text), 0.6, 0.6, score, frozenset(terms))
 
 
+@pytest.mark.no_store
 def test_a_near_tie_joins_before_a_weaker_neighbour() -> None:
     # The best sentence is about one kind of task; a sentence about as good, in another
     # paragraph, names all three kinds. It joins the answer ahead of the best sentence's

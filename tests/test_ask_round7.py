@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.ask.sentences import split_sentences
 from tests.conftest import ask_notes, assert_quoted, span_of
 
 
+@pytest.mark.no_store
 def test_a_line_ending_on_the_goes_on_with_the_next() -> None:
     # A reader drops emphasis ("*Compare*"), so the next line opens with a capital.
     text = ("2. Align -- This step means reading the output from the\n"

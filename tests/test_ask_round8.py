@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.ask import verify_citation
 from grimoire.ask.extractive import content_words
 from tests.conftest import answer_words, ask_notes, assert_quoted, span_of
 
 
+@pytest.mark.no_store
 def test_words_that_frame_a_question_carry_nothing() -> None:
     assert content_words("If you differentiate something with x cubed in it, what kind of "
                          "term do you get?") == ["differentiate", "cubed", "term"]

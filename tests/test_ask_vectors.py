@@ -31,6 +31,7 @@ TEXTS = [
 ]
 
 
+@pytest.mark.no_store
 def test_kept_vectors_are_the_models_vectors(model: MiniLM) -> None:
     assert len(TEXTS) >= SPLIT_AT  # the batch is cut in two by length
     kept = SentenceVectors(limit=100)
@@ -43,6 +44,7 @@ def test_kept_vectors_are_the_models_vectors(model: MiniLM) -> None:
     assert len(kept) == len(TEXTS)
 
 
+@pytest.mark.no_store
 def test_the_least_recently_used_vectors_go_first(model: MiniLM) -> None:
     kept = SentenceVectors(limit=3)
     kept.embed(model, TEXTS[:3])

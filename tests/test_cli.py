@@ -222,6 +222,7 @@ def test_a_snippet_with_a_backslash_before_a_matched_word_prints(tmp_path: Path)
     assert "similarity $\\cos\\theta = \\frac{u" in out
 
 
+@pytest.mark.no_store
 def test_whether_output_is_styled_is_decided_as_rich_decides(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -426,6 +427,7 @@ def test_summaries_and_notes_wrap_between_words_on_a_terminal(tmp_path: Path) ->
         assert set(re.findall(r"\w+", line)) <= words  # no word of it split on a terminal
 
 
+@pytest.mark.no_store
 def test_every_command_but_the_long_running_ones_takes_json() -> None:
     # The README said "Every command takes --json"; serve, mcp and watch do not (they run
     # until stopped). It names them, and any other command without --json fails here.

@@ -39,10 +39,12 @@ def imported_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     return found
 
 
+@pytest.mark.no_store
 def test_importing_the_cli_loads_no_reader_model_or_numpy() -> None:
     assert imported_after("import grimoire.cli") == []
 
 
+@pytest.mark.no_store
 def test_the_cli_and_the_package_load_the_store_only_when_used() -> None:
     # `import grimoire` brings the API on first use (`grimoire/__init__.py`).
     store = ("grimoire.knowledge", "grimoire.store", "grimoire.search", "grimoire.resolve",
@@ -151,6 +153,7 @@ def test_the_search_command_loads_the_model_ahead_only_when_it_will_embed(
     assert imported_after(code) == []
 
 
+@pytest.mark.no_store
 def test_ask_loads_no_near_duplicate_machinery() -> None:
     # `ask` checks the arithmetic of its answer with `grimoire.lint`; the near-duplicate
     # finder beside it imports datasketch, which imports scipy: 0.4-0.6 s of a cold
@@ -159,6 +162,7 @@ def test_ask_loads_no_near_duplicate_machinery() -> None:
     assert imported_after("import grimoire.lint", ("datasketch", "scipy")) == []
 
 
+@pytest.mark.no_store
 def test_ask_loads_no_reader() -> None:
     # Checking an answer's citations reads the cited files (`grimoire.files`) but parses
     # none: the readers' package imports every reader, docutils and markdown-it among them

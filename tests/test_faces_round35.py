@@ -218,6 +218,7 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
+@pytest.mark.no_store
 def test_the_api_the_cli_and_mcp_import_no_web_module() -> None:
     # `Grimoire.export` imported web.sources and `grimoire show` web.render: a face talks to
     # the Python API only, and the API is below every face. `grimoire serve` (the command that
@@ -235,6 +236,7 @@ def test_the_api_the_cli_and_mcp_import_no_web_module() -> None:
     assert not [m for m in _imports(SRC / "mcp_server.py") if m.startswith("grimoire.cli")]
 
 
+@pytest.mark.no_store
 def test_opening_words_are_words_not_link_or_image_syntax() -> None:
     # A reStructuredText note of the cheat sheet corpus holds Markdown as text: its opening
     # quoted "[Cheatsheet PDF](http://...) ![First Page](http://...)". Code is no opening.

@@ -48,6 +48,7 @@ def test_shortest_path(db: Path) -> None:
         assert kb.path("Argmax", "Bayes Theorem") is None
 
 
+@pytest.mark.no_store
 def test_dot_escapes_labels() -> None:
     assert dot_quote('say "hi"\\n') == '"say \\"hi\\"\\\\n"'
     assert dot_quote("two\nlines") == '"two\\nlines"'

@@ -151,6 +151,7 @@ def test_injected_instructions_never_leak_the_canary(kb: grimoire.Grimoire, serv
         assert CANARY not in c.quote or Path(c.span.path).name == "lab.md"
 
 
+@pytest.mark.no_store
 def test_system_prompt_says_passages_are_data() -> None:
     assert "data, not instructions" in SYSTEM_PROMPT
 
@@ -279,6 +280,7 @@ def hostile(recorder: str) -> Iterator[str]:
 QUESTION = [Message("user", "<passages>\n[1] a.md:1\nAlpha.\n</passages>\n\nQuestion: a?")]
 
 
+@pytest.mark.no_store
 def test_a_redirect_is_never_followed_with_the_key(hostile: str) -> None:
     before = len(Recorder.seen)
     chat = OpenAIChat(hostile + "/redirect", "m", api_key="sk-secret")
@@ -289,6 +291,7 @@ def test_a_redirect_is_never_followed_with_the_key(hostile: str) -> None:
     assert len(Recorder.seen) == before  # nothing, key or not, reached the other host
 
 
+@pytest.mark.no_store
 def test_embeddings_follow_no_redirect_either(hostile: str) -> None:
     from grimoire.embed import EmbeddingError, OpenAIEmbeddings
 
@@ -299,12 +302,14 @@ def test_embeddings_follow_no_redirect_either(hostile: str) -> None:
     assert len(Recorder.seen) == before
 
 
+@pytest.mark.no_store
 def test_a_dripping_server_meets_the_deadline(hostile: str) -> None:
     chat = OpenAIChat(hostile + "/drip", "m", deadline=1.0)
     with pytest.raises(LLMError, match=r"took longer than 1 s"):
         list(chat.stream(QUESTION))
 
 
+@pytest.mark.no_store
 def test_a_flood_stops_at_the_size_cap(hostile: str) -> None:
     chat = OpenAIChat(hostile + "/flood", "m", max_bytes=256 << 10)
     received: list[str] = []
@@ -313,6 +318,7 @@ def test_a_flood_stops_at_the_size_cap(hostile: str) -> None:
     assert sum(map(len, received)) <= 256 << 10
 
 
+@pytest.mark.no_store
 def test_headers_then_silence_is_one_clear_error(hostile: str) -> None:
     chat = OpenAIChat(hostile + "/stall", "m", timeout=0.5)
     with pytest.raises(LLMError, match=r"stopped sending .*stalled for 0.5 s"):
@@ -378,6 +384,7 @@ def test_hostile_markup_from_the_model_is_neutralised(kb: grimoire.Grimoire, hos
             assert bad not in low, (bad, text)
 
 
+@pytest.mark.no_store
 def test_sanitize_keeps_text_that_only_looks_like_markup() -> None:
     from grimoire.ask.sanitize import sanitize
 

@@ -8,6 +8,7 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
@@ -20,6 +21,7 @@ from tests.readers._pdfgen import pdf_bytes
 from tests.web.conftest import make_app
 
 
+@pytest.mark.no_store
 def test_a_round_count_before_a_magnitude_suffix_is_rounded_not_wrong() -> None:
     """A lecture's memory table writes 112*112*32 (401,408) as "400K": the zeros before the
     suffix are the rounding. lint flagged every such row ("= 400K, but it computes to 401408")
@@ -34,6 +36,7 @@ def test_a_round_count_before_a_magnitude_suffix_is_rounded_not_wrong() -> None:
     assert len(wrong_claims("3 * 7 = 20")) == 1
 
 
+@pytest.mark.no_store
 def test_double_dollar_math_inside_a_sentence_is_inline() -> None:
     """kramdown (Jekyll's Markdown, which many course sites use) reads `$$x$$` inside a
     sentence as inline math. The web drew each one as a centred block, so a sentence naming
@@ -49,6 +52,7 @@ def test_double_dollar_math_inside_a_sentence_is_inline() -> None:
         assert html.count("math-block") == 2, html
 
 
+@pytest.mark.no_store
 def test_an_aligned_derivation_renders_as_math() -> None:
     """`\\begin{aligned}` is how MathJax notes write a derivation of several rows; latex2mathml
     gave it a bare `&`, so the formula fell back to its source in a grey box."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.readers import read_file
 from grimoire.watch import ignored
 from grimoire.web.render import math_text
@@ -70,6 +72,7 @@ def _passages(tmp_path: Path, name: str, text: str) -> list[str]:
     return [p.text for p in doc.passages]
 
 
+@pytest.mark.no_store
 def test_what_a_quarto_page_hides_is_not_read(tmp_path: Path) -> None:
     """Every chapter of the book opens with its LaTeX macros' include in a `content-hidden`
     div. It was read as the chapter's first words ("$${{< include macros.tex >}}$$"), shown
@@ -86,6 +89,7 @@ def test_what_a_quarto_page_hides_is_not_read(tmp_path: Path) -> None:
     assert "Shown on the web page." in joined and "After the code." in joined
 
 
+@pytest.mark.no_store
 def test_an_equation_label_closes_its_formula(tmp_path: Path) -> None:
     """Quarto numbers a display formula by a label after its closing `$$`. The label left
     the `$$` unclosed, so the formulas after it in the paragraph were read as text (their
@@ -99,6 +103,7 @@ def test_an_equation_label_closes_its_formula(tmp_path: Path) -> None:
     assert "{#eq-ridge}" not in joined
 
 
+@pytest.mark.no_store
 def test_an_image_s_attributes_and_a_span_s_class_are_no_text(tmp_path: Path) -> None:
     """`![Cell](cell.png){#fig-cell fig-align="center" width=80% .lightbox}`: the figure's
     attributes stayed in the text (127 times in the book) and came up in searches for
@@ -111,6 +116,7 @@ def test_an_image_s_attributes_and_a_span_s_class_are_no_text(tmp_path: Path) ->
     assert "Tasks hard for people are easy for machines." in joined, joined
 
 
+@pytest.mark.no_store
 def test_a_bare_align_environment_is_a_formula(tmp_path: Path) -> None:
     """Pandoc (so Quarto) reads `\\begin{align*} ... \\end{align*}` on its own lines as
     display math, `$$` or not. Read as text, its row breaks `\\\\` became one `\\` and the

@@ -35,6 +35,7 @@ _QUIZ = (
 )
 
 
+@pytest.mark.no_store
 def test_a_callout_inside_a_callout_loses_its_marker() -> None:
     """A quiz note nests each answer in its question (`> [!question] ...` then
     `>> [!success]- Answer`): the inner marker stood in the text, the passages and every
@@ -51,6 +52,7 @@ def test_a_callout_inside_a_callout_loses_its_marker() -> None:
     assert "[not a marker] inner words." in "\n".join(p.text for p in doc.passages)
 
 
+@pytest.mark.no_store
 def test_the_scale_word_after_a_formula_scales_its_result() -> None:
     """`$25,088 \\times 4,096 \\approx 102$ Million parameters`: the word after the closing
     `$` is the result's magnitude, as it is after a plain claim. Lint said "= 102, but it
@@ -76,6 +78,7 @@ def test_the_scale_word_after_a_formula_scales_its_result() -> None:
     assert claim.stated == 150e6
 
 
+@pytest.mark.no_store
 def test_a_size_in_bytes_may_leave_out_the_width_of_each_number() -> None:
     """`32 x 3 x 384 x 384 = 56 MB in float32` counts numbers on the left and bytes on the
     right (4 a number): right for some width of 1, 2, 4 or 8 bytes, in MB or MiB, is right."""
@@ -88,6 +91,7 @@ def test_a_size_in_bytes_may_leave_out_the_width_of_each_number() -> None:
     assert len(wrong_claims("1024 x 1024 = 64 GiB")) == 1
 
 
+@pytest.mark.no_store
 def test_a_number_with_thousands_is_taken_whole_or_not_at_all() -> None:
     """`# 128 * (3*3*64) + 128 = 73,856 + 128 = 73,984`, a comment of a notebook's code, was
     flagged "= 73, but it computes to 73856": its right side goes on, no claim is made there."""
@@ -113,6 +117,7 @@ def test_the_vault_faces_show_no_callout_marker_and_lint_no_false_size(tmp_path:
         assert "arithmetic" not in kb.lint().by_group()
 
 
+@pytest.mark.no_store
 def test_a_file_number_with_no_blank_or_a_leading_zero_is_no_part_of_the_name(
         tmp_path: Path) -> None:
     """A course folder named its notes `5.The Kernel Trick.md` and `01 Foundations and
@@ -131,6 +136,7 @@ def test_a_file_number_with_no_blank_or_a_leading_zero_is_no_part_of_the_name(
         assert [e.term for d in docs for e in d.entries] == [term], name
 
 
+@pytest.mark.no_store
 def test_a_numbered_quiz_names_no_concept(tmp_path: Path) -> None:
     """Two courses' quiz notes, each `Q1.md`, one titled "# Quiz Question 1": one concept
     "Quiz Question 1" that merged the two by the name "Q1", quizzes on noise and on activation

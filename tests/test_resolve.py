@@ -269,6 +269,7 @@ def _every_path(link: LinkRow, target: str, documents: dict[str, int],
 @given(files=st.lists(st.lists(_PARTS, min_size=1, max_size=4), min_size=1, max_size=6),
        target=st.lists(_PARTS, min_size=1, max_size=4), slash=st.booleans(),
        here=st.lists(_PARTS.filter(lambda p: p not in ("", ".", "..")), min_size=1, max_size=3))
+@pytest.mark.no_store
 def test_a_link_by_path_finds_what_every_candidate_path_finds(
         files: list[list[str]], target: list[str], slash: bool, here: list[str]) -> None:
     """The gate on a candidate's last name (a path is built only for a name some document

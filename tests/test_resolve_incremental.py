@@ -206,6 +206,7 @@ def portable(store: Any) -> dict[str, Any]:
     ("resolve", None, None),
     ("delete", "/v/b.md", None),
 ])
+@pytest.mark.no_store
 def test_incremental_equals_full_on_random_edits(tmp_path_factory: Any, steps: Any) -> None:
     vault = Vault(tmp_path_factory.mktemp("vault"))
     _run(vault, steps)
@@ -244,6 +245,7 @@ def _run(vault: Vault, steps: Any) -> None:
         vault.close()
 
 
+@pytest.mark.no_store
 def test_refresh_is_incremental_after_the_first_resolve(tmp_path: Path) -> None:
     vault = Vault(tmp_path)
     spec = ([("Low-Rank Adaptation (LoRA)", [], None, [("Attention", LinkKind.WIKILINK, None)],
@@ -317,6 +319,7 @@ def test_markdown_notes_through_ingest(tmp_path: Path) -> None:
         assert snapshot(kb.store) == incremental  # type: ignore[arg-type]
 
 
+@pytest.mark.no_store
 def test_api_link_follows_its_class_when_defined_later(tmp_path: Path) -> None:
     """`Attention.forward` is external until a note defines `Attention`, then leads there."""
     vault = Vault(tmp_path)

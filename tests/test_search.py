@@ -211,6 +211,7 @@ def test_snippets_mark_the_matched_words(kb: grimoire.Grimoire) -> None:
     assert snippet(text, {"matrices"}) == f"one two three {MARK_OPEN}matrix{MARK_CLOSE} four five"
 
 
+@pytest.mark.no_store
 def test_a_snippet_shows_the_most_distinct_query_words() -> None:
     # "model" four times later on must not hide the one sentence that holds "bootstrap".
     text = ("Bagging stands for bootstrap aggregation and trains learners. " + "filler " * 30
@@ -220,6 +221,7 @@ def test_a_snippet_shows_the_most_distinct_query_words() -> None:
     assert f"{MARK_OPEN}bootstrap{MARK_CLOSE}" in shown
 
 
+@pytest.mark.no_store
 def test_a_snippet_holds_its_match_and_starts_a_sentence() -> None:
     # The window that first holds a lone match ends on it; stepping back two words for
     # context dropped the match itself. A sentence that begins a few words before the match
@@ -482,6 +484,7 @@ def test_a_description_that_opens_with_its_name_finds_it(
     assert name in names_of(cheatsheet_pages, hits[0]), [h.concept for h in hits]
 
 
+@pytest.mark.no_store
 def test_what_a_description_opens_with_is_its_subject() -> None:
     from grimoire.search import _subjects
 
@@ -498,6 +501,7 @@ def test_what_a_description_opens_with_is_its_subject() -> None:
     assert _subjects("___ is a function that squashes its input") == []
 
 
+@pytest.mark.no_store
 def test_a_clause_opening_with_a_name_before_any_present_tense_verb_has_it_as_subject() -> None:
     from grimoire.search import _subjects
 
@@ -605,6 +609,7 @@ def test_a_name_in_the_plural_inside_a_description_is_a_neighbour(
     assert all(neighbour not in n for n in names[:3]), [h.concept for h in hits]
 
 
+@pytest.mark.no_store
 def test_a_subject_in_the_plural_is_a_subject() -> None:
     from grimoire.search import _subjects
 
@@ -642,6 +647,7 @@ def test_an_x_that_hides_a_name_reads_as_a_blank(
     assert with_x == blank
 
 
+@pytest.mark.no_store
 def test_what_stands_for_a_name_and_what_belongs_to_one() -> None:
     from grimoire.search import _after_of, _blank_masks, _blank_phrases
 
@@ -676,6 +682,7 @@ def test_a_formula_query_finds_its_concept(kb: grimoire.Grimoire) -> None:
     assert any("kl divergence" in names_of(kb, h) for h in hits), [h.concept for h in hits]
 
 
+@pytest.mark.no_store
 def test_what_a_formula_defines_is_its_subject() -> None:
     from grimoire.search import _subjects
 

@@ -119,6 +119,7 @@ def test_reads_everything_again_when_the_log_was_trimmed(tmp_path: Path, vault: 
         assert index.match("trimmed log term")
 
 
+@pytest.mark.no_store
 def test_prefixes_of_every_word_among_thousands_sharing_the_first(tmp_path: Path) -> None:
     """`de tr diverge` finds `deep tree divergence` when 3,000 names start with `de`: only
     the first words that fit are looked at, each by bisection, not a window of all names."""
@@ -305,6 +306,7 @@ def test_the_index_loaded_in_the_background_follows_the_saves_made_meanwhile(
         assert _state(searcher._names) == _state(_fresh(kb.store))
 
 
+@pytest.mark.no_store
 def test_typo_candidates_are_every_length_a_typo_can_have() -> None:
     # A name is a typo candidate when its length lets fuzz.ratio reach the cutoff at all: the
     # ratio of two runs of one letter is the best any two strings of those lengths get.

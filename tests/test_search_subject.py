@@ -43,6 +43,7 @@ def test_a_description_that_says_what_it_defines_by_name_finds_it_first(
     assert "precision" in names_of(classification_pages, hits[0]), [h.concept for h in hits]
 
 
+@pytest.mark.no_store
 def test_a_kind_closed_by_a_relative_clause_is_not_the_subject_lifted() -> None:
     # "an optimizer that adapts ..." names the kind of thing described, not the thing: a
     # reader's own words open so as often as not (own_words2 and own_words3 lost a query

@@ -402,6 +402,7 @@ def test_a_database_url_is_never_echoed_with_its_password(tmp_path: Path) -> Non
     assert "db.example" in out
 
 
+@pytest.mark.no_store
 def test_check_backup_rebuild_of_a_postgresql_url_say_what_they_are_for(
         tmp_path: Path) -> None:
     # They printed "postgresql://alice:hunter2@...: no such database file": the password
@@ -413,6 +414,7 @@ def test_check_backup_rebuild_of_a_postgresql_url_say_what_they_are_for(
         assert out.count("\n") == 1, out
 
 
+@pytest.mark.no_store
 def test_front_matter_over_64_kib_says_so(tmp_path: Path) -> None:
     text = "---\n" + "tag: value\n" * 8000 + "---\n# Big\n\nBig is a note.\n"
     [doc] = read_markdown(text.encode(), str(tmp_path / "big.md"))

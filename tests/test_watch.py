@@ -277,6 +277,7 @@ def test_a_folder_that_fails_to_list_is_not_a_deletion(
         assert len(kb.sources()) == 4
 
 
+@pytest.mark.no_store
 def test_network_mounts_are_polled_and_say_so(tmp_path: Path) -> None:
     mounts = tmp_path / "mounts"
     mounts.write_text(f"server:/export {tmp_path} nfs4 rw 0 0\n/dev/sda1 / ext4 rw 0 0\n")
@@ -297,6 +298,7 @@ def test_polling_mode_follows_changes(tmp_path: Path, vault: Path) -> None:
         run.close()
 
 
+@pytest.mark.no_store
 def test_ignored_names() -> None:
     root = Path("/v")
     assert ignored("/v/.obsidian/a.md", root) and ignored("/v/a/node_modules/b.md", root)
@@ -305,6 +307,7 @@ def test_ignored_names() -> None:
     assert not ignored("/v/notes/a.md", root) and not ignored("/v/c#.md", root)
 
 
+@pytest.mark.no_store
 def test_a_logseq_graphs_own_folder_is_ignored_a_users_logseq_folder_is_not(tmp_path: Path) -> None:
     # Logseq keeps old copies of every page it saves in logseq/bak and logseq/version-files:
     # watched, each save would add a second copy of the concept.

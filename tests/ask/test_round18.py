@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.ask import in_identifier
 from tests.conftest import ask_notes, assert_quoted
 
@@ -24,6 +26,7 @@ def test_a_name_inside_an_identifier_is_held(tmp_path: Path, corpora: Path) -> N
     assert other.abstained, other.answer
 
 
+@pytest.mark.no_store
 def test_in_identifier_reads_camel_case_and_digits_only() -> None:
     assert in_identifier("XLNet", "Some models, like [`XLNetModel`] use")
     assert in_identifier("GPT2", "load GPT2LMHeadModel first")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.ask.extractive import Question, _code, negated
 from tests.conftest import ask_notes, assert_quoted
 
@@ -26,6 +28,7 @@ def test_non_x_does_not_answer_what_x_is(tmp_path: Path, corpora: Path) -> None:
     assert_quoted(other, "data-generating distributions that do change over time")
 
 
+@pytest.mark.no_store
 def test_negated_reads_the_word_after_non_only() -> None:
     q = Question("When is an environment called stationary?", {"environ": 1.0})
     assert negated("A non-stationary environment changes.", q) == {"statio"}
@@ -49,6 +52,7 @@ def test_code_behind_a_comment_is_no_answer(tmp_path: Path, corpora: Path) -> No
     assert "def " not in answer.answer
 
 
+@pytest.mark.no_store
 def test_code_inside_reads_assignments_with_comments_and_definitions() -> None:
     assert _code("sq_error = (predictions - targets)**2 # Return average squared error")
     assert _code("Coding-specific reward function def coding_reward_func(prompts, task):")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.ask.extractive import (
     _PURPOSE,
     SUBJECT_BONUS,
@@ -44,6 +46,7 @@ def test_the_sentence_about_the_asked_subject_leads(tmp_path: Path, corpora: Pat
     assert_quoted(answer, "is well suited when the function evaluations are expensive")
 
 
+@pytest.mark.no_store
 def test_asked_subject_reads_what_the_question_is_about() -> None:
     assert asked_subject("What does the encoder of a seq2seq model produce?") == ("encoder",)
     assert asked_subject("How does batch normalization differ from layer norm?") == (
@@ -61,6 +64,7 @@ def test_asked_subject_reads_what_the_question_is_about() -> None:
     assert asked_subject("How do you pick a learning rate?") == ()
 
 
+@pytest.mark.no_store
 def test_the_subject_opens_the_sentence_after_an_opening_phrase() -> None:
     subject = asked_subject("How does batch normalization differ from layer norm?")
     assert sentence_subject("In practice, the batch normalization layer rescales.") == (
@@ -82,6 +86,7 @@ def test_the_subject_opens_the_sentence_after_an_opening_phrase() -> None:
     assert _subject_bonus((), "Batch normalization rescales each feature.") == 0.0
 
 
+@pytest.mark.no_store
 def test_used_to_states_a_purpose() -> None:
     assert gives(_PURPOSE, "A margin, used to keep the classes apart, is added.")
     assert gives(_PURPOSE, "It is there because the data is noisy.")
@@ -89,6 +94,7 @@ def test_used_to_states_a_purpose() -> None:
     assert not gives(None, "A margin, used to keep the classes apart, is added.")
 
 
+@pytest.mark.no_store
 def test_a_clipped_sentence_keeps_its_subject_and_what_is_said_of_it() -> None:
     # An aside between the subject and its verb ("Stride 1 deconvolutions -- which we often
     # see ... -- are quite effective at dampening artifacts"): the clip kept the subject and

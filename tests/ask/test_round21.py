@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.ask import subject_phrase
 from grimoire.ask.extractive import stem
 from tests.conftest import ask_notes, assert_quoted, span_of
@@ -45,6 +47,7 @@ def test_how_do_practitioners_tune_is_about_practitioners(tmp_path: Path,
     assert any(c.span.path.endswith("bayesian-optimization.html") for c in answer.citations)
 
 
+@pytest.mark.no_store
 def test_subject_phrase_after_do_and_does() -> None:
     # After "do" or "are", a plural first word before a singular one is the subject alone.
     assert subject_phrase("How do teachers grade essays when time is short?") == ("teachers",)
@@ -56,6 +59,7 @@ def test_subject_phrase_after_do_and_does() -> None:
         "k-means", "assign")
 
 
+@pytest.mark.no_store
 def test_strength_alone_is_not_pros() -> None:
     # "the L2 regularization strength" is how much it weighs; "the strengths of L2" its pros.
     assert stem("strength") != stem("pros")

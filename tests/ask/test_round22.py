@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.ask import subject_missing
 from grimoire.ask.extractive import Scored
 from grimoire.ask.retrieve import Candidate
@@ -26,6 +28,7 @@ def _scored(text: str, concept: str | None = None) -> Scored:
     return Scored(cand, 0, text, text, 0, len(text), 1.0, 0.0, 1.0, frozenset(), False, 1.0)
 
 
+@pytest.mark.no_store
 def test_aspect_words_before_behind_and_for() -> None:
     # Sentences written here. The aspect word ("idea", "motivation", "rationale") need not
     # be in the answer; the thing asked about must.

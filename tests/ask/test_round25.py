@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.ask.extractive import Question, choose, cuts_definition, score_sentences, stem
 from grimoire.ask.retrieve import Candidate
 from grimoire.model import Span
@@ -47,6 +49,7 @@ def test_the_sentence_that_introduces_a_list_comes_with_its_item(tmp_path: Path)
     assert answer_words(answer) <= 40
 
 
+@pytest.mark.no_store
 def test_a_clipped_sentence_cut_off_from_what_defines_it_does_not_join() -> None:
     # On a public collection, "What is a weak learner in boosting?" was answered with a
     # sentence about boosting and, clipped to the room left, "Specifically, you explored: The

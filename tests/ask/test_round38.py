@@ -133,6 +133,7 @@ def test_calls_with_a_comment_are_code_not_an_answer(
     assert ("#move tensor" in answer.answer) is not rule, answer.answer
 
 
+@pytest.mark.no_store
 def test_a_one_line_loop_exit_is_code() -> None:
     assert extractive._code("if np.linalg.norm(old - new) < 1e-6: break")
     assert not extractive._code("If the loss stops falling: stop training early.")

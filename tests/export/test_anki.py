@@ -89,6 +89,7 @@ def test_hostile_text_is_escaped(hostile_kb: Any, tmp_path: Path,
     assert set(PAYLOADS) & names  # the payloads some note defines
 
 
+@pytest.mark.no_store
 def test_a_field_separator_or_a_lone_surrogate_stays_inside_its_field(tmp_path: Path) -> None:
     entry = Entry("Broken", "half a pair \udc80 and a unit\x1fseparator", Span("n.md", 3, 4))
     concept = Concept(id=ConceptId("1"), key="broken", label="Broken", kind=None,

@@ -70,6 +70,7 @@ def test_hostile_text_stays_as_written(hostile_kb: Any, tmp_path: Path) -> None:
     assert CONTROL_TERM.split(" <")[0] in labels
 
 
+@pytest.mark.no_store
 def test_a_lone_surrogate_is_escaped_not_lost(tmp_path: Path) -> None:
     name = "broken \udc80 pair"
     concept = Concept(id=ConceptId("1"), key="broken pair", label=name, kind=None,
@@ -109,6 +110,7 @@ def test_a_folder_that_cannot_be_written_is_named(notes_kb: Any) -> None:
         notes_kb.export("jsonl", "/sys/notes.jsonl")
 
 
+@pytest.mark.no_store
 def test_every_format_is_in_the_readme() -> None:
     from grimoire.export import EXPORTERS
     from tests.test_public_api import README

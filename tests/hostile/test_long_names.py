@@ -27,6 +27,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("fmt", "name", "text", "line"), CASES)
+@pytest.mark.no_store
 def test_a_name_too_long_warns_at_its_line(fmt: str, name: str, text: str, line: int) -> None:
     (doc,) = read_file(fmt, text.encode(), name)
     assert all(len(e.term) <= MAX_NAME_CHARS for e in doc.entries)

@@ -282,6 +282,7 @@ def test_cli_ingest_prune_flag(tmp_path: Path) -> None:
     assert "removed 2" in pruned.output
 
 
+@pytest.mark.no_store
 def test_reads_refuse_fifos_and_devices_without_blocking(tmp_path: Path) -> None:
     """Issue 11 item 3, for every read: a FIFO is refused at once (no writer needed), a device
     is refused before a byte is read, a file over the cap is refused."""
@@ -309,6 +310,7 @@ def test_reads_refuse_fifos_and_devices_without_blocking(tmp_path: Path) -> None
     assert SourceLines().lines(str(fifo)) == []
 
 
+@pytest.mark.no_store
 def test_a_file_longer_than_its_stated_size_is_read_to_its_end_within_the_cap() -> None:
     """A file may hold more than `fstat` said (it grew after the walk; Linux's /proc files
     say 0): it is read to its end, and refused once it passes the cap."""

@@ -19,6 +19,7 @@ from grimoire.readers import read_file
     ("aliases: [[Foo, Bar]]", ("Foo", "Bar")),
     ("aliases: [Foo, Bar]", ("Foo", "Bar")),              # as before
 ])
+@pytest.mark.no_store
 def test_aliases_written_as_wikilinks(front: str, aliases: tuple[str, ...]) -> None:
     # An Obsidian note's aliases (a plain Markdown note's `aliases` are Hugo's old URLs).
     note = f"---\n{front}\n---\n\n# Qux\n\nQux is a thing.\n"

@@ -16,6 +16,7 @@ MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
     "tex",
     [r"\frac{a}{b", r"x^", r"\left( x", r"\begin{align} x", r"a}", r"\frac{1}", r"x_{i}^"],
 )
+@pytest.mark.no_store
 def test_broken_formulas_are_found(tex: str) -> None:
     assert latex_problems(tex)
 
@@ -25,10 +26,12 @@ def test_broken_formulas_are_found(tex: str) -> None:
     [r"\frac{a}{b}", r"x^2", r"\left( x \right)", r"\begin{align} x \end{align}", r"\{a\}",
      r"\sum_{i=1}^{n} x_i", r"\frac12", r"\sqrt[n]{\prod_i x_i}"],
 )
+@pytest.mark.no_store
 def test_good_formulas_pass(tex: str) -> None:
     assert latex_problems(tex) == []
 
 
+@pytest.mark.no_store
 def test_seed_formulas_parse(seeds) -> None:  # type: ignore[no-untyped-def]
     bad = []
     for path in seeds.glob("0*.txt"):
@@ -38,6 +41,7 @@ def test_seed_formulas_parse(seeds) -> None:  # type: ignore[no-untyped-def]
     assert bad == []
 
 
+@pytest.mark.no_store
 def test_near_duplicates_find_copies_not_neighbours() -> None:
     base = ("Low-rank adaptation freezes the pretrained weights and learns two small matrices "
             "whose product is added to each attention projection during fine-tuning.")
@@ -51,6 +55,7 @@ def test_near_duplicates_find_copies_not_neighbours() -> None:
     assert not any(2 in pair for pair in found)
 
 
+@pytest.mark.no_store
 def test_short_passages_are_not_duplicates() -> None:
     assert near_duplicates([(1, "See softmax."), (2, "See softmax.")]) == []
 

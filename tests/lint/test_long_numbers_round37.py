@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.lint.arithmetic import find_claims
 from tests.conftest import ingested, write_notes
 
@@ -22,6 +24,7 @@ def test_a_claim_with_a_number_of_thousands_of_digits_is_not_quoted_cut(tmp_path
     assert [f.message.split(",")[0] for f in found] == ["3 + 4 = 8"], found
 
 
+@pytest.mark.no_store
 def test_numbers_past_a_float_s_precision_are_not_checked() -> None:
     assert [c.expression for c in find_claims("so $77777777777777777 + 1 = 2$, then")] == []
     assert [c.expression for c in find_claims("so $2 + 1 = 77777777777777777$, then")] == []

@@ -72,6 +72,7 @@ def test_an_encoding_that_cannot_be_told_is_an_error_naming_the_file(
     assert terms == {"Softmax"}  # the batch goes on; nothing garbled is stored
 
 
+@pytest.mark.no_store
 def test_western_notes_and_binary_data_are_as_before() -> None:
     latin = "# Régularisation\n\nUne méthode contre le sur-apprentissage, « ação ».\n"
     assert decode(latin.encode("latin-1"), "l.md") == latin
@@ -83,6 +84,7 @@ def test_western_notes_and_binary_data_are_as_before() -> None:
     assert looks_binary(bytes(b for i in range(200) for b in (i % 7, 0)))
 
 
+@pytest.mark.no_store
 def test_a_western_note_with_quotes_beside_an_accented_letter_is_read() -> None:
     # Review of round 36: cp1252 curly quotes around a one-letter word ("\u201c\u00e0\u201d",
     # three high bytes in a row) looked like a double-byte encoding, and the note failed.

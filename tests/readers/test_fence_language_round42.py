@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from grimoire.cli import main
@@ -25,6 +26,7 @@ def _read(path: Path) -> list:  # type: ignore[type-arg]
     return list(reader.read(path.read_bytes(), str(path)))
 
 
+@pytest.mark.no_store
 def test_a_real_note_and_a_real_rst_page_keep_their_code_language(corpora: Path) -> None:
     note = corpora / "hf-docs" / "transformers" / "perplexity.md"
     lines = note.read_text(encoding="utf-8").split("\n")
@@ -95,6 +97,7 @@ def test_show_prints_the_language_and_the_page_gives_its_class(tmp_path: Path) -
         '<pre><code class="language-python">patience = 5</code></pre>') == 1
 
 
+@pytest.mark.no_store
 def test_a_hostile_info_string_is_no_language(tmp_path: Path) -> None:
     long_info = "a" * 100_000
     notes = write_notes(tmp_path / "notes", {

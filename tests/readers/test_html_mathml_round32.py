@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import docutils.core
+import pytest
 
 from grimoire.readers import READERS
 from grimoire.web.render import math_html
@@ -29,6 +30,7 @@ def _as_html(rst: Path, out: Path) -> Path:
     return path
 
 
+@pytest.mark.no_store
 def test_mathml_without_tex_reads_as_formulas(corpora: Path, tmp_path: Path) -> None:
     pages = [p for p in sorted((corpora / "ml-cheatsheet-rst").glob("*.rst"))
              if ":math:" in p.read_text(encoding="utf-8") or ".. math::" in p.read_text(
@@ -55,6 +57,7 @@ def test_mathml_without_tex_reads_as_formulas(corpora: Path, tmp_path: Path) -> 
     assert broken <= formulas // 50, (broken, formulas)  # KaTeX-free MathML renders them
 
 
+@pytest.mark.no_store
 def test_the_sources_tex_and_the_pages_agree_on_a_formula(corpora: Path, tmp_path: Path) -> None:
     rst = corpora / "ml-cheatsheet-rst" / "activation_functions.rst"
     path = _as_html(rst, tmp_path)
@@ -65,6 +68,7 @@ def test_the_sources_tex_and_the_pages_agree_on_a_formula(corpora: Path, tmp_pat
     assert re.search(r"\$\$?[^$]*\\frac\{1\}\{1 \+ e\^\{[\u2212-] ?z\}\}", text), text[:2000]
 
 
+@pytest.mark.no_store
 def test_docutils_bar_and_overline_are_read_as_accents() -> None:
     # review32: docutils writes \bar{y} over "ˉ" (U+02C9) and \overline{ab} over "_": they
     # were read as `\overset{ˉ}{y}` and `\overset{\_}{a b}` (an underscore drawn over ab).

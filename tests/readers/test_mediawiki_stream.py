@@ -134,6 +134,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.no_store
 def test_dump_over_the_default_cap_streams_in_bounded_memory(tmp_path: Path) -> None:
     """A 34 MiB dump, over the default 32 MiB cap: peak RSS of the ingesting process and of
     its reader worker each grows by under 16 MiB (read whole, the file alone is 34 MiB), and

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.knowledge import Grimoire
 from grimoire.model import LinkKind
 from grimoire.readers import read_file
@@ -79,6 +81,7 @@ def _read(path: Path) -> list[str]:
     return [p.text for p in doc.passages]
 
 
+@pytest.mark.no_store
 def test_myst_markup_is_not_text(tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "book", {"heads.md": ATTENTION})
     texts = _read(notes / "heads.md")
@@ -109,6 +112,7 @@ def test_myst_markup_is_not_text(tmp_path: Path) -> None:
         ("images/heads.png", "two heads", 20)]
 
 
+@pytest.mark.no_store
 def test_a_label_link_is_a_label_reference_not_the_page_itself(tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "book", {"heads.md": ATTENTION})
     (doc,) = read_file("markdown", (notes / "heads.md").read_bytes(), str(notes / "heads.md"))
@@ -155,6 +159,7 @@ def test_a_chapter_that_marks_its_title_with_dfn_is_defined_there(kb: Grimoire,
     assert kb.concept("Strides").entries[0].entry.definition == ""
 
 
+@pytest.mark.no_store
 def test_plain_markdown_braces_are_no_myst(tmp_path: Path) -> None:
     """Inline code holding a name in braces, a Pandoc div, a parenthesis at a line's end:
     plain Markdown, read as it always was."""

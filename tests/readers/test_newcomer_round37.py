@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import grimoire
 from grimoire.readers import read_file
 
@@ -167,6 +169,7 @@ def test_a_source_tree_s_paths_and_an_imports_cell_name_no_concept(
     assert {"Repository layout", "Tensors"} <= terms, terms
 
 
+@pytest.mark.no_store
 def test_a_page_part_written_with_a_letter_left_out_or_swapped_is_still_a_part() -> None:
     from grimoire.readers.conventions import is_generic_heading
     assert [is_generic_heading(h) for h in ("Definiton", "Implemetation", "Backgorund")] \
@@ -197,6 +200,7 @@ def test_a_part_repeated_under_each_topic_and_said_to_be_of_it_is_no_concept(
     assert {"Mean", "Variance", "Hadamard product"} <= set(terms), terms
 
 
+@pytest.mark.no_store
 def test_a_note_named_by_its_title_s_plural_initials_is_titled_not_topics() -> None:
     """review37b: `GANs.md` opening "# Generative Adversarial Networks" over a second H1 is
     that title's note (as `cnn.md` is), not topics under a page named "GANs"."""

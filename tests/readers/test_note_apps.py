@@ -145,6 +145,7 @@ def test_zettel_id_link_resolves_when_its_note_comes_later(tmp_path: Path) -> No
     "2023_03_05", "2023-03-05", "Mar 5th, 2023", "Monday, 5 March 2023", "2023.03.05",
     "daily.journal.2023.03.05", "05.03.2023", "2023-W10", "2023-03", "2022-03-21T09_48_00.759Z",
 ])
+@pytest.mark.no_store
 def test_a_day_is_a_journal_title(title: str) -> None:
     assert is_date_title(title)
 
@@ -153,6 +154,7 @@ def test_a_day_is_a_journal_title(title: str) -> None:
     "2023 Recap", "May 2023", "GPT-4", "Reading log 2023-03-05", "Epoch 5, 2023", "1984",
     "Attention", "1984-85", "2023-13",
 ])
+@pytest.mark.no_store
 def test_other_titles_are_no_day(title: str) -> None:
     assert not is_date_title(title)
 
@@ -166,6 +168,7 @@ def test_other_titles_are_no_day(title: str) -> None:
     ("202303051200", "202303051200"),
     ("neural-networks-2", "neural-networks-2"),
 ])
+@pytest.mark.no_store
 def test_ids_in_a_file_name_are_no_part_of_the_name(stem: str, name: str) -> None:
     assert stem_title(stem) == name
 

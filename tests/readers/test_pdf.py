@@ -23,6 +23,7 @@ PAGE_ONE = [
 PAGE_TWO = ["Adam scales each coordinate's step by a running estimate of the gradient's size."]
 
 
+@pytest.mark.no_store
 def test_text_is_read_page_by_page_and_spans_name_the_page() -> None:
     data = pdf_bytes([PAGE_ONE, PAGE_TWO, ["Weight decay shrinks the weights toward zero."]])
     (doc,) = pdf.read(data, "notes/optim.pdf")
@@ -36,6 +37,7 @@ def test_text_is_read_page_by_page_and_spans_name_the_page() -> None:
     assert "Adam" not in first and "Adam scales" in doc.passages[1].text
 
 
+@pytest.mark.no_store
 def test_title_from_metadata_when_it_is_a_real_title() -> None:
     data = pdf_bytes([PAGE_ONE], title="Optimizers, briefly")
     assert pdf.read(data, "a.pdf")[0].title == "Optimizers, briefly"
@@ -44,11 +46,13 @@ def test_title_from_metadata_when_it_is_a_real_title() -> None:
 @pytest.mark.parametrize(
     "junk", [None, "Microsoft Word - optim_v3.docx", "untitled", "slides.pptx"]
 )
+@pytest.mark.no_store
 def test_title_from_the_largest_text_of_page_one_when_metadata_has_none(junk: str | None) -> None:
     data = pdf_bytes([PAGE_ONE], title=junk, heading="A Short Guide to Optimizers")
     assert pdf.read(data, "a.pdf")[0].title == "A Short Guide to Optimizers"
 
 
+@pytest.mark.no_store
 def test_a_title_word_broken_into_runs_at_its_hyphen_is_one_word() -> None:
     # Word wrote "Surpassing human", "-", "level performance" as three runs of a course's
     # slides: the concept was "Surpassing human - level performance".
@@ -58,6 +62,7 @@ def test_a_title_word_broken_into_runs_at_its_hyphen_is_one_word() -> None:
     assert pdf.read(data, "a.pdf")[0].title == "Part 2 - Optimizers in practice"
 
 
+@pytest.mark.no_store
 def test_the_stamp_arxiv_prints_up_a_papers_margin_is_no_title() -> None:
     # The stamp is set larger than any text of the page: a paper was "arXiv:2310.06825v1
     # [cs.CL] 10 Oct 2023" (round 29).
@@ -65,6 +70,7 @@ def test_the_stamp_arxiv_prints_up_a_papers_margin_is_no_title() -> None:
     assert pdf.read(data, "paper.pdf")[0].title == PAGE_ONE[0]
 
 
+@pytest.mark.no_store
 def test_title_falls_back_to_the_first_line_then_the_stem() -> None:
     assert pdf.read(pdf_bytes([PAGE_ONE]), "a.pdf")[0].title == PAGE_ONE[0]
     (blank,) = pdf.read(pdf_bytes([[], []]), "drawings/blank.pdf")
@@ -72,6 +78,7 @@ def test_title_falls_back_to_the_first_line_then_the_stem() -> None:
     assert [p.message for p in blank.problems] == ["no text on any of its 2 pages"]
 
 
+@pytest.mark.no_store
 def test_a_scanned_pdf_is_reported_as_scanned_not_read_as_empty() -> None:
     with pytest.raises(ReadError, match=r"scanned PDF: 3 of 3 pages are images") as e:
         pdf.read(pdf_bytes([IMAGE, IMAGE, IMAGE]), "scans/lecture.pdf")
@@ -79,6 +86,7 @@ def test_a_scanned_pdf_is_reported_as_scanned_not_read_as_empty() -> None:
     assert "OCR" in str(e.value)
 
 
+@pytest.mark.no_store
 def test_scanned_pages_inside_a_text_pdf_are_problems_with_their_pages() -> None:
     (doc,) = pdf.read(pdf_bytes([PAGE_ONE, IMAGE, IMAGE, PAGE_TWO, IMAGE]), "mixed.pdf")
     assert [p.span.start_line for p in doc.passages] == [1, 4]
@@ -95,12 +103,14 @@ def _encrypted(user_password: str) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.no_store
 def test_encrypted_pdf_with_a_password_fails_cleanly_naming_the_file() -> None:
     with pytest.raises(ReadError) as e:
         pdf.read(_encrypted("secret"), "papers/locked.pdf")
     assert str(e.value) == "papers/locked.pdf: encrypted PDF: a password is needed to read it"
 
 
+@pytest.mark.no_store
 def test_an_encryption_pypdf_does_not_know_fails_cleanly_naming_the_file() -> None:
     # pypdf raises NotImplementedError for an /Encrypt version it lacks (V 9 here): it escaped
     # the reader, and ingest reported "reader pdf failed: NotImplementedError: ...".
@@ -110,6 +120,7 @@ def test_an_encryption_pypdf_does_not_know_fails_cleanly_naming_the_file() -> No
     assert str(e.value) == "papers/odd.pdf: a PDF pypdf cannot read: Encryption V=9 NOT supported"
 
 
+@pytest.mark.no_store
 def test_encrypted_pdf_that_needs_no_password_to_read_is_read() -> None:
     (doc,) = pdf.read(_encrypted(""), "papers/owner-only.pdf")
     assert "Gradient descent" in doc.passages[0].text
@@ -120,12 +131,14 @@ def test_encrypted_pdf_that_needs_no_password_to_read_is_read() -> None:
     [b"%PDF-1.4\nnot really a pdf", pdf_bytes([PAGE_ONE])[:300], b"%PDF-1.7\n" + b"\x00" * 64],
     ids=["garbage", "truncated", "nul-bytes"],
 )
+@pytest.mark.no_store
 def test_broken_pdfs_fail_with_a_read_error_naming_the_file(data: bytes) -> None:
     with pytest.raises(ReadError) as e:
         pdf.read(data, "papers/broken.pdf")
     assert str(e.value).startswith("papers/broken.pdf: ")
 
 
+@pytest.mark.no_store
 def test_a_pdf_is_detected_although_it_is_binary() -> None:
     data = pdf_bytes([PAGE_ONE])
     found = binary_reader("a.pdf", data)
@@ -158,6 +171,7 @@ def test_a_500_page_pdf_is_read_whole_in_bounded_memory() -> None:
     assert peak < 48 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
 
 
+@pytest.mark.no_store
 def test_page_and_character_limits_stop_with_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
     pages = [[f"Page {k} text."] for k in range(1, 41)]
     monkeypatch.setattr(pdf, "MAX_PAGES", 25)

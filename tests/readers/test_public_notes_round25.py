@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.knowledge import Grimoire
 from grimoire.readers import read_file
 from tests.readers.conftest import write_notes
@@ -133,6 +135,7 @@ def test_names_are_read_without_citations_keys_labels_or_decorations(
     assert page.entries[0].entry.term == "Distilling the Knowledge in a Neural Network"
 
 
+@pytest.mark.no_store
 def test_a_heading_anchor_is_no_part_of_its_name() -> None:
     text = ("---\ntitle: \"Q-Learning\"\n---\n\n## DQN {#dqn}\n\nDQN is Q-learning with a deep "
             "network that estimates the values of actions.\n\n## Double DQN {#double-dqn .x}\n\n"
@@ -144,6 +147,7 @@ def test_a_heading_anchor_is_no_part_of_its_name() -> None:
     assert all("{" not in h for p in doc.passages for h in p.heading_path)
 
 
+@pytest.mark.no_store
 def test_a_function_applied_after_a_brace_is_not_inline_math() -> None:
     text = ("# Critic\n\nWe can write:\n\n\\begin{equation}\n  Q(s\\_t, a\\_t) \\approx "
             "r(s\\_t) + V^{\\pi}(s\\_{t+1})\n\\end{equation}\n\nand fit \\\\(V^{\\pi}\\\\).\n")
@@ -186,6 +190,7 @@ def test_the_parts_of_a_paper_write_up_are_not_entries(kb: Grimoire, tmp_path: P
     assert not {"Baseline", "Architecture Comparison", "Experiments/Results"} & terms
 
 
+@pytest.mark.no_store
 def test_an_org_special_block_is_text() -> None:
     """`#+BEGIN_DEFINITION` ... `#+END_DEFINITION` (a special block: the exporter wraps its
     lines) held the note's definition, and none of it was stored or searched."""
@@ -212,6 +217,7 @@ def test_a_requirements_file_is_no_concept(kb: Grimoire, tmp_path: Path) -> None
     assert any("torchvision" in h.text for h in kb.search("torchvision", 5, mode="lexical"))
 
 
+@pytest.mark.no_store
 def test_org_verbatim_holds_no_link_or_math() -> None:
     """`~x[[1, 2]]~` (NumPy's advanced indexing, as code) was a link to a wanted page "1, 2"."""
     text = ("#+title: Indexing\n\n- Fancy indexing :: ~x[[0, 3]]~ picks rows 0 and 3; "

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire import readers
 from grimoire.knowledge import Grimoire
 from tests.readers.conftest import labels, write_notes
@@ -125,6 +127,7 @@ def test_course_and_emoji_headings_name_nothing(kb: Grimoire, tmp_path: Path) ->
     assert not [f for f in kb.lint().findings if str(f.group) == "conflict"]
 
 
+@pytest.mark.no_store
 def test_html_title_drops_the_site_after_a_bar_or_a_dash() -> None:
     page = ("<html><head><title>{title}</title></head><body><h1>{h1}</h1><p>Attention "
             "weighs each token by how well its key matches the query.</p></body></html>")
@@ -149,6 +152,7 @@ BOOK_PAGE = """<html><head><title>{title}</title></head><body>
 </section><h1 class="search-results-title">results matching</h1></body></html>"""
 
 
+@pytest.mark.no_store
 def test_a_book_page_titled_by_its_file_is_named_by_its_heading() -> None:
     # A public GitBook site: every page was titled "10-autoencoders - · GitBook" (the file's
     # slug, an empty title, the generator), and each was a concept of that name beside the

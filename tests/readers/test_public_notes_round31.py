@@ -34,6 +34,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.knowledge import Grimoire
 from grimoire.lint.arithmetic import wrong_claims
 from tests.readers.conftest import labels, notebook, write_notes
@@ -171,6 +173,7 @@ def test_requirements_with_comments_and_training_logs_name_no_concept(
     assert labels(kb) == {"Batch Normalization"}
 
 
+@pytest.mark.no_store
 def test_arithmetic_reads_a_dot_as_times_and_a_letter_after_a_number_as_a_term() -> None:
     right = ("With 1/ε=20: 20·(4.605+4.605)=184.2, so 185 samples. There are n+(n-1)+...+2+1="
              "2n(n+1) subarrays. The $9/9 = 100$th percentile is the largest. In Z_82, "
@@ -202,6 +205,7 @@ def test_wanted_pages_and_lint_agree_on_part_names_and_citations(
     assert kb.wanted_page("Source") is None
 
 
+@pytest.mark.no_store
 def test_a_pdf_report_about_each_font_is_said_once() -> None:
     import logging
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.knowledge import Grimoire
 from grimoire.readers import read_file
 from tests.readers._pdfgen import pdf_bytes
@@ -133,6 +135,7 @@ def test_a_note_that_asks_what_its_subject_is_is_defined_by_the_answer(kb: Grimo
     assert views.entry.definition.startswith("A view is an array")
 
 
+@pytest.mark.no_store
 def test_a_copy_printed_or_exported_from_a_note_is_named_by_its_heading(tmp_path: Path) -> None:
     title = "Mixture Models and Expectation Maximisation"
     printed = pdf_bytes([["The two steps alternate until the likelihood stops rising."]],
@@ -215,6 +218,7 @@ def test_a_conflict_names_no_note_that_agrees_with_its_place(kb: Grimoire,
     assert {s.path[-14:-13] for s in finding.others} == {"a", "b", "c", "d"} - {here}
 
 
+@pytest.mark.no_store
 def test_a_paper_saved_under_its_own_title_keeps_it(tmp_path: Path) -> None:
     # review32: a PDF whose /Title is its file's stem was taken for a page printed from a
     # browser, and named by its largest type: a paper saved as "Attention Is All You

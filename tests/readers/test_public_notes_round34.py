@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.knowledge import Grimoire
 from grimoire.readers.conventions import is_generic_heading, is_generic_title, is_page_part
 from tests.readers.conftest import labels, notebook, write_notes
@@ -183,6 +185,7 @@ def test_a_months_notes_are_named_by_no_section_of_them(kb: Grimoire, tmp_path: 
     assert labels(kb) == {"Dense retrieval"}
 
 
+@pytest.mark.no_store
 def test_a_number_in_an_address_is_no_operand_and_a_claim_stays_on_its_line() -> None:
     from grimoire.lint.arithmetic import wrong_claims
 

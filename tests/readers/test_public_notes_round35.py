@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.knowledge import Grimoire
 from grimoire.model import LinkKind
 from grimoire.readers import read_file
@@ -90,6 +92,7 @@ def test_a_to_do_page_names_no_concept(kb: Grimoire, tmp_path: Path) -> None:
     assert labels(kb) == {"Pooling"}
 
 
+@pytest.mark.no_store
 def test_a_code_fence_in_a_list_item_is_code() -> None:
     text = ("# Stacks\n\nA network stacks blocks.\n\n- Each block has a norm.\n"
             "- Many blocks run in a row:\n\n  ```mermaid\n  flowchart LR\n"
@@ -101,6 +104,7 @@ def test_a_code_fence_in_a_list_item_is_code() -> None:
     assert not any("flowchart" in t for t in listed)
 
 
+@pytest.mark.no_store
 def test_a_myst_at_reference_is_a_label_link() -> None:
     text = ("(pooling-intro)=\n# Pooling\n\nThe windows were set up in @conv-windows, and "
             "@someone asked about it; write to ann@lab-x.org.\n")
@@ -244,6 +248,7 @@ def test_a_page_titled_by_its_sidebar_section_is_named_by_its_heading(
     assert [Path(e.entry.span.path).name for e in entries] == ["cleaning_intro.md"]
 
 
+@pytest.mark.no_store
 def test_a_title_written_as_a_one_item_list_is_the_title() -> None:
     text = ("---\nauthors: A. Writer\nyear: 2011\ntitle: [Matrix identities]\n---\n\n"
             "A book of identities for matrix calculus.\n")
@@ -253,6 +258,7 @@ def test_a_title_written_as_a_one_item_list_is_the_title() -> None:
     assert [p.message for p in two.problems] == ["front matter title is not a string"]
 
 
+@pytest.mark.no_store
 def test_a_quarto_cross_reference_is_a_label_link() -> None:
     text = ("---\ntitle: \"Fitting\"\n---\n\n## Loss curves {#sec-curves}\n\nThe loss falls.\n\n"
             "## Stopping {#sec-halt .unnumbered}\n\nHalt when the curve of @sec-curves turns up, "

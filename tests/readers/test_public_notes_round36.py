@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.readers.conventions import is_generic_heading, is_generic_title
 from tests.readers.conftest import terms_of
 
@@ -45,6 +47,7 @@ def test_an_html_fragment_with_no_title_names_no_concept(tmp_path: Path) -> None
     assert not any("stepper" in t for t in terms)
 
 
+@pytest.mark.no_store
 def test_quiz_sections_and_a_generic_heading_with_a_colon_name_a_part_of_a_page() -> None:
     for heading in ("Self-check questions", "Common interview questions", "Review exercises",
                     "Intuition: a pull towards zero", "Example: two coins"):
@@ -54,6 +57,7 @@ def test_quiz_sections_and_a_generic_heading_with_a_colon_name_a_part_of_a_page(
         assert not is_generic_heading(heading), heading
 
 
+@pytest.mark.no_store
 def test_a_guide_s_about_page_and_its_bucket_of_topics_name_no_concept() -> None:
     for title in ("About This Guide", "About these notes", "Advanced Topics", "Topics covered"):
         assert is_generic_title(title), title

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import grimoire
 from grimoire.model import LinkKind
 from grimoire.readers import metadata_file, read_file
@@ -47,6 +49,7 @@ def test_a_quarto_book_s_unnumbered_mark_and_partials_name_nothing(tmp_path: Pat
     assert {"Nadaraya-Watson Estimator", "Local Linear Regression"} <= terms
 
 
+@pytest.mark.no_store
 def test_a_quarto_callout_s_heading_is_its_title_not_a_section_of_the_page() -> None:
     text = ("# Kernel Smoothing\n\nKernel smoothing averages nearby points with weights.\n\n"
             "::: {.callout-tip}\n\n# Pick the bandwidth first\n\nA tiny bandwidth gives a "
@@ -128,6 +131,7 @@ def test_a_course_s_level_before_a_title_and_a_number_after_an_emoji(tmp_path: P
     assert bare_name("\U0001F4D8 3D Convolution") == "3D Convolution"
 
 
+@pytest.mark.no_store
 def test_a_page_s_strengths_principle_and_code_explanation_are_parts_of_it() -> None:
     for heading in ("Strengths", "Weaknesses", "Interpretation", "Principle", "Core Principle",
                     "Code Explanation", "Software", "Software and alternatives",

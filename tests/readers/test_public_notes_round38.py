@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import grimoire
 from grimoire.readers import not_a_note, read_file, sniff_head
 from grimoire.readers.conventions import is_generic_heading, is_generic_title
@@ -43,6 +45,7 @@ def test_a_front_matter_title_and_the_h1_naming_one_subject_are_one_concept(
     assert "Gradient Clipping in a Training Loop" not in labels
 
 
+@pytest.mark.no_store
 def test_a_title_about_something_else_or_naming_nothing_leaves_the_h1_the_name() -> None:
     body = ("\n\n# Backpropagation\n\nBackpropagation computes the gradient of the loss with "
             "respect to every weight by the chain rule, from the output back.\n")
@@ -79,6 +82,7 @@ def test_a_site_generator_s_html_layout_is_no_note(tmp_path: Path) -> None:
     assert terms == {"Hugo Partials"}
 
 
+@pytest.mark.no_store
 def test_numbered_cases_aspects_and_levels_name_nothing() -> None:
     for name in ("Case 1", "Case 3b", "Scenario 2", "Course Materials", "Characteristics",
                  "Basic", "Extended", "Advanced", "Выводы", "Введение", "Заключение"):
@@ -140,6 +144,7 @@ def test_a_theme_s_sample_page_of_filler_text_is_no_note(tmp_path: Path) -> None
     assert terms == {"Placeholder Text"}
 
 
+@pytest.mark.no_store
 def test_an_mkdocs_admonition_is_text_at_its_lines_not_code() -> None:
     text = ("# Beam Search\n\nBeam search keeps the best few partial outputs at each step.\n\n"
             "!!! info \"<b>Length Penalty</b>\"\n\n"
@@ -165,6 +170,7 @@ def test_an_mkdocs_admonition_is_text_at_its_lines_not_code() -> None:
     assert "!!! this matters" in " ".join(p.text for p in doc.passages)
 
 
+@pytest.mark.no_store
 def test_an_admonition_titled_by_a_name_that_its_text_defines_is_an_entry() -> None:
     text = ("---\ntitle: Sequence Models\n---\n\n# Sequence Models\n\n"
             "Sequence models read inputs one position after another.\n\n"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import grimoire
 from grimoire.readers import read_file
 from grimoire.readers.conventions import is_generic_heading, names_no_concept
@@ -83,6 +85,7 @@ Floyd-Rivest samples the array to pick two pivots close to the k-th item.
 """
 
 
+@pytest.mark.no_store
 def test_a_section_its_text_calls_a_step_is_no_concept() -> None:
     terms = [t for t, _ in _entries("markdown", QUICKSELECT, "/notes/quickselect.md")]
     assert not set(terms) & {"Divide", "Conquer", "Combine"}
@@ -121,6 +124,7 @@ LANDING = """<!DOCTYPE html>
 """
 
 
+@pytest.mark.no_store
 def test_a_heading_inside_a_link_to_another_page_is_a_card_not_a_section() -> None:
     [doc] = read_file("html", LANDING.encode(), "/site/overrides/home.html")
     terms = {e.term for e in doc.entries}
@@ -131,6 +135,7 @@ def test_a_heading_inside_a_link_to_another_page_is_a_card_not_a_section() -> No
     assert any("Telecom Churn Forecasting" in p.text for p in doc.passages)
 
 
+@pytest.mark.no_store
 def test_a_course_part_before_the_colon_is_no_part_of_the_name() -> None:
     note = ("# Mathematical Fundamentals: Vector Norms\n\nA vector norm gives every vector a "
             "length; the L2 norm is the square root of the sum of squares.\n")
@@ -236,6 +241,7 @@ def test_a_callout_of_a_defining_type_titled_by_a_name_is_an_entry(tmp_path: Pat
     assert {"Sampling", "Markov Chain", "Stationary Distribution"} <= terms
 
 
+@pytest.mark.no_store
 def test_historical_notes_and_a_part_with_its_qualifier_are_generic() -> None:
     for heading in ("Historical Notes", "Historical Notes (Guidance)", "Summary (Part 2)",
                     "Examples (code)", "Concept", "Key Concept", "Bibliographic Notes"):

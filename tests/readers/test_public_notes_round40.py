@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import grimoire
 from grimoire.readers import built_copy, read_file, tool_file
 from tests.readers._pdfgen import pdf_bytes
@@ -48,6 +50,7 @@ whole array.
 """
 
 
+@pytest.mark.no_store
 def test_a_proof_s_three_parts_are_no_concepts() -> None:
     terms = {t for t, _ in _entries("markdown", INVARIANT, "/notes/bubble.md")}
     assert not terms & {"Initialization", "Maintenance", "Termination"}
@@ -130,6 +133,7 @@ image like the closest training image.
 """
 
 
+@pytest.mark.no_store
 def test_paragraphs_led_by_a_name_in_bold_are_entries() -> None:
     entries = _entries("markdown", ACTIVATIONS, "/notes/nn1.md")
     terms = [t for t, _ in entries]
@@ -141,6 +145,7 @@ def test_paragraphs_led_by_a_name_in_bold_are_entries() -> None:
     assert relu.definition.startswith("The Rectified Linear Unit keeps")
 
 
+@pytest.mark.no_store
 def test_bold_words_that_are_no_names_give_no_entries() -> None:
     steps = ("# Running the job\n\n**Input:** a folder of images, one per class.\n\n"
              "**Output:** a file of labels, one line per image.\n\n"
@@ -187,6 +192,7 @@ def test_a_tag_page_that_defines_its_tag_is_a_page(tmp_path: Path) -> None:
     assert not terms & {"Optimizers", "Misc"}
 
 
+@pytest.mark.no_store
 def test_a_pdf_is_not_named_by_its_numbered_section_headings() -> None:
     body = ["Notes on Pixel Models, spring term",
             "A pixel model generates an image one pixel at a time,",
@@ -255,6 +261,7 @@ its place, so that scores can still be computed; it is set with `r round(0.5, 1)
 """
 
 
+@pytest.mark.no_store
 def test_inline_r_calls_read_as_the_name_they_print() -> None:
     [doc] = read_file("markdown", QUARTO.encode(), "/book/tuning.qmd")
     terms = [e.term for e in doc.entries]
@@ -267,6 +274,7 @@ def test_inline_r_calls_read_as_the_name_they_print() -> None:
     assert "Fallback Learner" in terms and "Fallback Learner (+)" not in terms
 
 
+@pytest.mark.no_store
 def test_an_index_mark_of_the_heading_defines_its_section() -> None:
     book = ("# Tuning\n\nTuning finds good settings.\n\n## Surrogate Models\n\n"
             "Roughly put, a `r index('surrogate model')` imitates the costly function "
@@ -278,6 +286,7 @@ def test_an_index_mark_of_the_heading_defines_its_section() -> None:
     assert "Plots" not in terms  # a mark of another term defines no section
 
 
+@pytest.mark.no_store
 def test_a_lower_case_description_after_a_folder_s_subject_is_no_name() -> None:
     note = ("# NumPy: creating and manipulating numerical data\n\nThis chapter shows the "
             "array object.\n")
@@ -304,6 +313,7 @@ def test_a_prompt_line_and_package_files_name_nothing(tmp_path: Path) -> None:
     assert terms == {"Slicing"}
 
 
+@pytest.mark.no_store
 def test_a_section_that_defines_its_heading_keeps_it_over_bold_parts() -> None:
     # review40b: a section that opens by defining its heading, then names its kinds in bold,
     # is the heading's entry; the bold paragraphs made it their list and it was lost
@@ -316,6 +326,7 @@ def test_a_section_that_defines_its_heading_keeps_it_over_bold_parts() -> None:
     assert {"Regularization", "Batch size"} <= terms
 
 
+@pytest.mark.no_store
 def test_a_lower_case_concept_after_a_folder_s_subject_is_still_its_name() -> None:
     # review40b: "a lower-case word after the colon describes the folder's subject" took
     # personal notes' lower-case concepts for descriptions and kept the label in their name

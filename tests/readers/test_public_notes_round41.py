@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from grimoire import ingest
 from grimoire.readers import read_file
 from tests.readers.conftest import terms_of
@@ -55,6 +57,7 @@ built by `as_task_dens()`.
 """
 
 
+@pytest.mark.no_store
 def test_a_section_headed_by_an_identifier_its_text_shows_as_code_is_about_it() -> None:
     terms = _terms(R_CLASSES, "/book/tasks.qmd")
     assert {"TaskSurv", "MeasureSurv"} <= terms
@@ -119,6 +122,7 @@ Lasso regression penalizes the absolute size of the coefficients, which sets som
 """
 
 
+@pytest.mark.no_store
 def test_a_quarto_tab_set_s_headings_are_no_sections() -> None:
     [doc] = read_file("markdown", TABS.encode(), "/book/shrink.qmd")
     terms = {e.term for e in doc.entries}
@@ -132,6 +136,7 @@ def test_a_quarto_tab_set_s_headings_are_no_sections() -> None:
     assert not any("Python" in p and p[-1] == "Lasso Regression" for p in paths)
 
 
+@pytest.mark.no_store
 def test_a_settings_file_edited_in_place_names_its_new_output_folder(tmp_path: Path) -> None:
     book = tmp_path / "book"
     (book / "docs").mkdir(parents=True)
@@ -184,6 +189,7 @@ Which tree overfits the most?
 """
 
 
+@pytest.mark.no_store
 def test_a_lecture_s_settings_examples_and_tags_are_no_terms() -> None:
     terms = _terms(TREES, "/course/03_trees.md")
     assert {"Depth", "Gini impurity"} <= terms
@@ -215,6 +221,7 @@ def test_a_lecture_s_number_is_no_part_of_its_subject_s_name(tmp_path: Path) -> 
     assert not {t for t in terms if t.lower().startswith("lec") or "Copyright" in t}
 
 
+@pytest.mark.no_store
 def test_an_org_coderef_is_no_wanted_page() -> None:
     note = ("* Breadth-first search\n\nBreadth-first search visits every vertex and checks "
             "each of its edges once [[(edges)]], so its time is linear in the graph's size; "

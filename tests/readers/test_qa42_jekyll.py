@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.readers import not_a_note, read_file
 from tests.conftest import ingested, write_notes
 
@@ -34,6 +36,7 @@ def _text(docs: list) -> str:  # type: ignore[type-arg]
     return "\n".join(p.text for d in docs for p in d.passages)
 
 
+@pytest.mark.no_store
 def test_a_collection_page_using_capture_for_a_caption_is_a_note() -> None:
     """Eight pages of the site (momentum and Adam, ARIMA, smoothing, Gaussian processes) built
     a figure's caption with `{% capture %}`: each was skipped whole as "a site template page",
@@ -44,6 +47,7 @@ def test_a_collection_page_using_capture_for_a_caption_is_a_note() -> None:
     assert not_a_note("list.md", loop.encode(), loop) is not None
 
 
+@pytest.mark.no_store
 def test_liquid_tags_leave_no_trace_in_the_text_and_captions_stay() -> None:
     """`show` and every search snippet printed `{% include image.html url=... %}`, the capture
     lines and `[appendix]({{ "/notes/..." | relative_url }})` as prose."""
@@ -59,6 +63,7 @@ def test_liquid_tags_leave_no_trace_in_the_text_and_captions_stay() -> None:
     assert [p.text.strip() for p in code] == ["width = 2 / norm(weights)"]
 
 
+@pytest.mark.no_store
 def test_a_relative_url_link_names_the_collection_page() -> None:
     """`{{ "/notes/x.html" | relative_url }}` is the page Jekyll builds from `_notes/x.md`: the
     link leads there from the linking page's folder."""

@@ -3,6 +3,8 @@ a Jekyll site's home page; rebuilt in our own words."""
 
 from __future__ import annotations
 
+import pytest
+
 from grimoire.readers import read_file
 
 
@@ -10,6 +12,7 @@ def _terms(fmt: str, text: str, path: str) -> list[str]:
     return [e.term for d in read_file(fmt, text.encode(), path) for e in d.entries]
 
 
+@pytest.mark.no_store
 def test_a_heading_that_is_only_a_section_number_names_no_concept() -> None:
     """A homework's questions kept under "# 1.1", "# 1.2", ... (one heading per exercise of
     the sheet), in a file whose name says only that it holds questions: `list` showed the
@@ -31,6 +34,7 @@ def test_a_heading_that_is_only_a_section_number_names_no_concept() -> None:
                   "books/novel.md") == ["1984"]
 
 
+@pytest.mark.no_store
 def test_a_site_home_page_titled_welcome_names_no_concept() -> None:
     """A Jekyll site's `index.md` titled "Welcome!" (its layout draws the list of notes) was
     the concept "Welcome!" with no definition."""
@@ -41,6 +45,7 @@ def test_a_site_home_page_titled_welcome_names_no_concept() -> None:
     assert _terms("markdown", text, "notes/hello.md") == ["Hello World"]
 
 
+@pytest.mark.no_store
 def test_a_numbered_set_of_exercises_names_no_concept() -> None:
     """A site kept its practice sheets as `exercises_01.md` titled "Exercises 01", "Exercises
     Part 2", "C++ Exercises 03": ten concepts, each a sheet of questions on a subject, none a
@@ -54,6 +59,7 @@ def test_a_numbered_set_of_exercises_names_no_concept() -> None:
         assert _terms("markdown", text, "site/_notes/sql/page.md") == [title], title
 
 
+@pytest.mark.no_store
 def test_an_order_number_joined_by_an_underscore_is_no_part_of_the_name() -> None:
     """A course's notes numbered for their order, `06_LSTM.md`, `16_GPT.md`, `00_NLP
     Pipeline.md`, `0_intro and tips.md`: `list` showed "06_LSTM" beside the note's own section

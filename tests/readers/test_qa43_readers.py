@@ -3,6 +3,8 @@ course's Marp slide decks; each note rebuilt here in our own words."""
 
 from __future__ import annotations
 
+import pytest
+
 from grimoire.readers import read_file
 
 
@@ -10,6 +12,7 @@ def _entries(fmt: str, text: str, path: str) -> list[tuple[str, str]]:
     return [(e.term, e.definition) for d in read_file(fmt, text.encode(), path) for e in d.entries]
 
 
+@pytest.mark.no_store
 def test_docusaurus_admonition_fences_are_no_text() -> None:
     """A Docusaurus page boxes its definitions and asides as `:::info Definition 1` ...
     `:::` (also `:::note`, `:::tip[Title]`, VitePress's `::: warning`): `show Optimization`
@@ -37,6 +40,7 @@ def test_docusaurus_admonition_fences_are_no_text() -> None:
     assert _entries("markdown", text, "docs/convexity.md")[0][1].startswith("Convexity is")
 
 
+@pytest.mark.no_store
 def test_a_plural_title_over_a_page_that_defines_one_of_them() -> None:
     """A Docusaurus page titled in the plural ("title: Support Vector Machines") that opens
     by defining one ("Support Vector Machine (SVM) is a technique ...") and has sections
@@ -58,6 +62,7 @@ def test_a_plural_title_over_a_page_that_defines_one_of_them() -> None:
         == [""]
 
 
+@pytest.mark.no_store
 def test_a_lettered_step_number_is_no_part_of_a_slide_title() -> None:
     """A lecture's slides number the steps of a checklist and their parts: "# 4. Prepare the
     data", "# 4a. Handling missing data", "# 4b. Handling non-numeric data". `list` showed
@@ -72,6 +77,7 @@ def test_a_lettered_step_number_is_no_part_of_a_slide_title() -> None:
     assert not any(t[:1].isdigit() for t in terms), terms
 
 
+@pytest.mark.no_store
 def test_a_marp_decks_slides_are_sections_of_the_deck_not_topics() -> None:
     """A course's Marp deck (`marp: true`) opens with a greeting slide ("# Welcome to ...!")
     and gives every slide an H1: read as topics side by side, each slide with some text was a
@@ -97,6 +103,7 @@ def test_a_marp_decks_slides_are_sections_of_the_deck_not_topics() -> None:
     assert "Grade Weights" in [t for t, _ in _entries("markdown", note, "lectures/05/05-losses.md")]
 
 
+@pytest.mark.no_store
 def test_an_assignments_instructions_page_and_its_deliverables_name_no_concept() -> None:
     """A course keeps each assignment as `assignments/assignmentN/instructions.md` under
     "# Assignment 2: <its task>", with parts "## Deliverables" and "## Marking Scheme":
@@ -111,6 +118,7 @@ def test_an_assignments_instructions_page_and_its_deliverables_name_no_concept()
     assert terms == [], terms
 
 
+@pytest.mark.no_store
 def test_a_training_log_with_a_librarys_warning_is_no_note() -> None:
     """A course kept what its training script printed beside the script
     (`mlp_n36_zero.txt`): the command, then one line per epoch with its measures, and one
@@ -133,6 +141,7 @@ def test_a_training_log_with_a_librarys_warning_is_no_note() -> None:
         == ["Learning rate sweep"]
 
 
+@pytest.mark.no_store
 def test_a_docusaurus_sidebar_label_that_abbreviates_the_title_is_an_alias() -> None:
     """Docusaurus shows a page in its sidebar by `sidebar_label`: "SVM" for "Support Vector
     Machines", "PCA" for "Principal Component Analysis". `show SVM` found no concept. A label

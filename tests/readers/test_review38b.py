@@ -14,6 +14,7 @@ def _read(fmt: str, text: str, path: str) -> tuple[str, list[str], str]:
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "obsidian"])
+@pytest.mark.no_store
 def test_a_bold_first_line_does_not_rename_a_note_its_file_names(fmt: str) -> None:
     """A vault note named by its file ("Dropout.md") that opens with a bold status line and a
     generic first heading keeps its file's name: the bold line is the writer's remark, not
@@ -27,6 +28,7 @@ def test_a_bold_first_line_does_not_rename_a_note_its_file_names(fmt: str) -> No
 
 
 @pytest.mark.parametrize("kind", ["Note", "INFO", "Definition"])
+@pytest.mark.no_store
 def test_an_admonition_whose_type_is_capitalised_is_one(kind: str) -> None:
     """Python-Markdown lowercases an admonition's type: `!!! Note "Softmax"` is the box
     `!!! note "Softmax"` is, not an indented code block under a marker line."""
@@ -38,6 +40,7 @@ def test_an_admonition_whose_type_is_capitalised_is_one(kind: str) -> None:
     assert "!!!" not in passages
 
 
+@pytest.mark.no_store
 def test_every_box_of_a_page_of_many_is_its_entry_with_its_own_text() -> None:
     """Boxes found by their lines (bisection, not a scan of every block for each box): each
     entry holds its own box's text and no other's, a box's box included."""
@@ -55,6 +58,7 @@ def test_every_box_of_a_page_of_many_is_its_entry_with_its_own_text() -> None:
     assert "Inner" in by_term and "Inner is the box inside." in by_term["Inner"].definition
 
 
+@pytest.mark.no_store
 def test_a_note_about_the_filler_that_names_it_twice_is_a_note() -> None:
     """A note on placeholder text names "lorem ipsum dolor" more than once; only the filler
     running on ("... sit amet, consectetur adipiscing elit") twice makes a theme's sample."""
@@ -71,6 +75,7 @@ def test_a_note_about_the_filler_that_names_it_twice_is_a_note() -> None:
     assert not_a_note("/site/content/post-1.md", data, sniff_head(data, "p.md"))
 
 
+@pytest.mark.no_store
 def test_a_text_note_of_numbered_points_some_of_them_sentences_is_no_dump() -> None:
     """Points numbered from one of which some are sentences ("4: ... eval. ...") are no offset
     rows of a dump; nor is a second list counted from one again."""
@@ -95,6 +100,7 @@ def test_a_text_note_of_numbered_points_some_of_them_sentences_is_no_dump() -> N
 
 @pytest.mark.parametrize("title", ["Understanding Attention", "Notes on Attention",
                                    "Attention in 5 minutes", "Why attention works"])
+@pytest.mark.no_store
 def test_a_post_s_wordier_title_over_its_h1_leaves_the_h1_the_name(title: str) -> None:
     """Round 38 made a front matter title and its H1 one concept named by the title: a post
     titled "Understanding Attention" over "# Attention" was the concept "Understanding
@@ -107,6 +113,7 @@ def test_a_post_s_wordier_title_over_its_h1_leaves_the_h1_the_name(title: str) -
 
 
 @pytest.mark.parametrize("mark", ["!!! IMPORTANT", "!!! important", "??? why"])
+@pytest.mark.no_store
 def test_a_marker_with_no_title_and_no_body_is_a_line_of_text(mark: str) -> None:
     """A writer's "!!! IMPORTANT" over a paragraph is no box: with no title and nothing
     indented under it, it stays as written (round 38 blanked it)."""
@@ -122,6 +129,7 @@ def test_a_marker_with_no_title_and_no_body_is_a_line_of_text(mark: str) -> None
     ("Important", "Important: scale the features before fitting."),
     ("In practice", "In practice, a learning rate of 3e-4 is a good start."),
 ])
+@pytest.mark.no_store
 def test_a_box_titled_by_advice_defines_nothing(title: str, text: str) -> None:
     """A box whose text goes on from its title as advice ("Recall that ...") is no definition:
     `!!! note "Recall"` over "Recall that ..." gave the metric Recall a definition."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.readers.conftest import terms_of
 
 
@@ -38,6 +40,7 @@ def test_one_section_its_text_calls_a_stage_is_still_a_concept(tmp_path: Path) -
     assert {"Pretraining", "Tokenization", "Gradient boosting"} <= terms
 
 
+@pytest.mark.no_store
 def test_a_definition_box_titled_by_its_number_is_named_by_its_name() -> None:
     from grimoire.readers import read_file
     text = ("# Chains\n\nWhat follows are the chapter's definitions, boxed as in the book.\n\n"

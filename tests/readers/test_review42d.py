@@ -3,6 +3,8 @@ that are no Jekyll page, each case rebuilt in our own words."""
 
 from __future__ import annotations
 
+import pytest
+
 from grimoire.readers import read_file
 
 _FRONT = "---\ntags: [web]\n---\n\n"
@@ -14,6 +16,7 @@ def _read(text: str, path: str) -> tuple[list[str], str]:
             "\n".join(p.text for d in docs for p in d.passages))
 
 
+@pytest.mark.no_store
 def test_liquid_quoted_in_a_vault_note_with_front_matter_stays_as_written() -> None:
     """A vault's note has front matter as a Jekyll page does. Django's `{% comment %}` quoted
     in a code span opened a comment never closed, and every line after it was blanked; a
@@ -34,6 +37,7 @@ def test_liquid_quoted_in_a_vault_note_with_front_matter_stays_as_written() -> N
         assert words in body, (words, body)
 
 
+@pytest.mark.no_store
 def test_a_jekyll_page_still_loses_its_liquid_lines() -> None:
     """The same reading keeps qa42's: a figure under a list item is its caption, a comment
     that closes goes whole, a highlight that ends is a fence."""
@@ -48,6 +52,7 @@ def test_a_jekyll_page_still_loses_its_liquid_lines() -> None:
     assert [p.text.strip() for d in docs for p in d.passages if p.kind == "code"] == ["width = 2"]
 
 
+@pytest.mark.no_store
 def test_a_name_in_snake_case_keeps_its_leading_number() -> None:
     """`8_bit_quantization.md` was the concept "bit_quantization" and `3_body_problem.md`
     "body_problem": where "_" is the file's blank throughout, the number is the name's. An
@@ -61,6 +66,7 @@ def test_a_name_in_snake_case_keeps_its_leading_number() -> None:
         assert terms == [term], (name, terms)
 
 
+@pytest.mark.no_store
 def test_a_welcome_to_a_named_thing_is_its_note() -> None:
     """"Welcome to Kubernetes" titled a note about Kubernetes; a home page's "Welcome!" or
     "Welcome to my notes" names nothing still."""
@@ -71,6 +77,7 @@ def test_a_welcome_to_a_named_thing_is_its_note() -> None:
             title
 
 
+@pytest.mark.no_store
 def test_a_line_of_blanks_after_an_open_highlight_is_read() -> None:
     """Finding whether a page closes a highlight searched the whole text with a pattern that
     opens with `[ \\t]*`: quadratic on a run of blanks (80,000 took 20 s, a megabyte would

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from grimoire import readers
 from tests.conftest import ingested, write_notes
 from tests.hostile.test_linear import MAX_RATIO, ratio
@@ -24,6 +26,7 @@ def _defines_and_uses(n: int) -> str:
                                " be.\n" for i in range(n))
 
 
+@pytest.mark.no_store
 def test_a_paragraph_of_definitions_is_read_in_linear_time() -> None:
     # Each formula that only defines was taken out of every line of its paragraph, after
     # writing out the formulas before it on every line: 2,000 lines took 19 s (read43's
@@ -45,6 +48,7 @@ def _cpu(text: str) -> float:
     return min(times)
 
 
+@pytest.mark.no_store
 def test_a_formula_in_many_paragraphs_is_written_out_once() -> None:
     # A macro that never ends, used in 1,000 paragraphs, was tried to its limit in each: 5,000
     # paragraphs took 9 s (read43's version, which writes a formula out once a note: 0.3 s).

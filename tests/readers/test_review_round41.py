@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.readers import read_file
 from tests.readers.conftest import terms_of
 
@@ -104,6 +106,7 @@ Python draws it too.
 """
 
 
+@pytest.mark.no_store
 def test_a_tab_set_of_concepts_gives_entries_and_a_tab_keeps_its_own_parts() -> None:
     terms, _ = _read(CONCEPT_TABS, "/book/ens.qmd")
     assert {"Bagging", "Boosting", "Stacking"} <= terms
@@ -126,6 +129,7 @@ def test_a_dated_meeting_or_log_names_no_concept(tmp_path: Path) -> None:
     assert terms == {"Attention Is All You Need"}
 
 
+@pytest.mark.no_store
 def test_a_qualifier_in_brackets_is_part_of_the_name() -> None:
     note = ("# Sequence models\n\nModels that read a sequence.\n\n## (Soft) Attention\n\n"
             "Soft attention is a weighted average of every input, with weights from a softmax "

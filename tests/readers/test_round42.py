@@ -109,12 +109,14 @@ HOMEWORK = _notebook(
 )
 
 
+@pytest.mark.no_store
 def test_a_homework_notebook_is_titled_by_its_homework_not_by_the_course() -> None:
     [doc] = read_file("notebook", HOMEWORK, "/course/hw/hw4/hw4.ipynb")
     assert doc.title == "Homework 4: Feature scaling"
     assert "STAT 441 - Practical Machine Learning" not in [e.term for e in doc.entries]
 
 
+@pytest.mark.no_store
 def test_a_course_page_titled_by_the_course_keeps_it() -> None:
     # The course's own page: no numbered part right under its name.
     text = ("# STAT 441 - Practical Machine Learning\n\n"
@@ -123,6 +125,7 @@ def test_a_course_page_titled_by_the_course_keeps_it() -> None:
     assert doc.title == "STAT 441 - Practical Machine Learning"
 
 
+@pytest.mark.no_store
 def test_a_notes_own_tex_macro_is_no_text_and_its_formulas_use_its_body(corpora: Path) -> None:
     # The term file of Mean Reciprocal Rank opens with `$\newcommand{\Correctrank}{...}$`: the
     # definition renders as nothing and its formulas mean `\mathrm{rank}`.
@@ -139,6 +142,7 @@ def test_a_notes_own_tex_macro_is_no_text_and_its_formulas_use_its_body(corpora:
     assert any("\\frac 1 {{\\mathrm{rank}}_i}" in m.tex for p in doc.passages for m in p.math)
 
 
+@pytest.mark.no_store
 def test_macros_with_arguments_operators_and_def_are_written_out_but_code_is_not() -> None:
     note = """\
 # Ridge regression
@@ -166,12 +170,14 @@ Ridge regression picks $\\hat\\bw = \\argmin_{\\bw} \\norm{y - X\\bw}^2 + \\lamb
 @pytest.mark.parametrize("tex", [r"\def\a{\a\a}", r"\newcommand{\b}[1]{\b{#1}\b{#1}}",
                                  r"\def\a{aaaaaaaaaa}\def\b{\a\a\a\a\a\a\a\a\a\a}"
                                  r"\def\c{\b\b\b\b\b\b\b\b\b\b}"])
+@pytest.mark.no_store
 def test_a_macro_that_never_ends_or_bombs_leaves_its_formulas_as_written(tex: str) -> None:
     use = "$\\a + \\b{x} + \\c\\c\\c\\c\\c\\c\\c\\c$"
     [doc] = read_file("markdown", f"${tex}$\n\nThe sum {use} grows.\n".encode(), "/n/bomb.md")
     assert f"The sum {use} grows." in doc.passages[-1].text
 
 
+@pytest.mark.no_store
 def test_a_macro_is_written_out_only_where_it_is_used() -> None:
     note = ("$\\newcommand{\\a}{\\mathbf{a}}$\n\n"
             "The step $\\a$ scales by $\\alpha$ and $\\a \\cdot \\alpha$.\n")
@@ -190,6 +196,7 @@ def test_a_macro_is_written_out_only_where_it_is_used() -> None:
     ("\\sum_i \\al_i", "\\sum_i \\alpha_i"),  # one token
     ("\\amin_x f", "\\arg\\min_x f"),  # x under min, as TeX puts it
 ])
+@pytest.mark.no_store
 def test_a_macro_body_of_several_tokens_is_one_group_where_it_stands(
         use: str, written: str) -> None:
     defs = ("$\\newcommand{\\rk}{\\mathrm{rank}} \\def\\R{\\mathbb{R}} \\def\\al{\\alpha}"
@@ -200,6 +207,7 @@ def test_a_macro_body_of_several_tokens_is_one_group_where_it_stands(
     assert [m.tex for p in doc.passages for m in p.math] == [written]
 
 
+@pytest.mark.no_store
 def test_a_course_note_of_many_numbered_parts_keeps_the_course_name() -> None:
     # review42a: one file of a course's lectures, one after another, was titled by the first.
     text = ("# STAT 441 - Practical Machine Learning\n\n"

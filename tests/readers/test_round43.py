@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.readers import read_file
 from tests.conftest import ingested, write_notes
 
@@ -28,6 +30,7 @@ Ridge regression fits $w \\in \\R^d$ by \\(\\argmin_w \\norm{y - Xw}^2 + \\lambd
 """
 
 
+@pytest.mark.no_store
 def test_an_org_notes_latex_header_macros_are_written_out_in_its_formulas() -> None:
     [doc] = read_file("org", ORG_MACROS.encode(), "/notes/ridge.org")
     text = "\n".join(p.text for p in doc.passages)
@@ -42,6 +45,7 @@ def test_an_org_notes_latex_header_macros_are_written_out_in_its_formulas() -> N
     assert "LATEX_HEADER" not in text and text.count("newcommand") == 1
 
 
+@pytest.mark.no_store
 def test_an_org_notes_own_definition_in_a_fragment_is_no_text_and_is_used() -> None:
     note = ("#+TITLE: Rank\n\n\\(\\newcommand{\\rk}{\\mathrm{rank}}\\)\n\n"
             "The score is $\\frac 1 \\rk$ over the queries.\n")
@@ -99,6 +103,7 @@ def _terms(text: str, path: str) -> list[str]:
     return [e.term for d in read_file("markdown", text.encode(), path) for e in d.entries]
 
 
+@pytest.mark.no_store
 def test_a_named_list_of_problems_is_a_concept_but_a_numbered_sheet_is_none() -> None:
     # review42d: "Hilbert Problems 23" (the list a mathematician posed, by its count) was read
     # as a numbered sheet, as qa42's "C++ Exercises 03" rightly is.
@@ -111,6 +116,7 @@ def test_a_named_list_of_problems_is_a_concept_but_a_numbered_sheet_is_none() ->
         assert _terms(f"# {title}\n\n{body}", "/notes/sheets/sheet.md") == [], title
 
 
+@pytest.mark.no_store
 def test_every_formula_of_a_long_paragraph_is_written_with_the_macros() -> None:
     # each formula is rewritten on the line it starts on (round 43: every formula tried on
     # every line of its paragraph was quadratic); the same formula twice is read once

@@ -5,6 +5,8 @@ converted from Markdown kept them, and `show` and search quoted the markup. Our 
 
 from __future__ import annotations
 
+import pytest
+
 from grimoire.model import LinkKind
 from grimoire.readers import rst
 
@@ -27,6 +29,7 @@ def _passages() -> list[tuple[str, list[tuple[str, LinkKind, str | None]], list[
              [i.target for i in p.images]) for p in doc.passages]
 
 
+@pytest.mark.no_store
 def test_markdown_links_in_rst_read_as_their_words_and_addresses() -> None:
     text = " ".join(t for t, _, _ in _passages())
     assert "[" not in text.replace("weights[0][0]", "").replace("m[i][j]", "")
@@ -39,6 +42,7 @@ def test_markdown_links_in_rst_read_as_their_words_and_addresses() -> None:
     assert "pool.png" in [i for _, _, im in _passages() for i in im]
 
 
+@pytest.mark.no_store
 def test_a_reference_definition_is_no_text_and_code_in_prose_is_kept() -> None:
     text = " ".join(t for t, _, _ in _passages())
     assert "]:" not in text and "https://example.org/pooling" not in text

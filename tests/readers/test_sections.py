@@ -70,16 +70,19 @@ def test_show_prints_why_a_section_is_an_entry(cheatsheet_db: Path) -> None:
         ("A very long heading that is surely a sentence", "too long for a name"),
     ],
 )
+@pytest.mark.no_store
 def test_name_shaped(heading: str, why: str | None) -> None:
     assert name_shaped(heading) == why
 
 
+@pytest.mark.no_store
 def test_generic_headings_ignore_numbering_and_case() -> None:
     assert is_generic_heading("2. REFERENCES")
     assert is_generic_heading("Code:")
     assert not is_generic_heading("Codebook")
 
 
+@pytest.mark.no_store
 def test_a_heading_mentioned_in_passing_is_not_an_entry() -> None:
     """Round 2, item 1: "Rewards", "Environments", "Random", "Larger Network" and "Agent
     Training" were entries because their text mentions the heading somewhere (as part of a
@@ -139,6 +142,7 @@ def test_sections_that_open_with_a_part_or_a_list_of_sentences(cheatsheet_db: Pa
         kb.close()
 
 
+@pytest.mark.no_store
 def test_opening_parts_and_sentence_lists_in_markdown(tmp_path: Path) -> None:
     from grimoire.readers import markdown
 

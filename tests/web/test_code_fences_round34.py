@@ -103,6 +103,7 @@ def test_a_preview_shows_the_code_without_its_fence(browser: Browser,
     page.close()
 
 
+@pytest.mark.no_store
 def test_a_bar_closes_only_on_its_own_length_and_an_unclosed_one_is_text() -> None:
     from grimoire.fences import fenced, split_fences
     from grimoire.web.render import Renderer

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
@@ -21,6 +22,7 @@ from tests.web.hostile import MATH, PAYLOADS, URLS, live_markup
 SCRIPTS = ("/static/app.js", "/static/vendor/cytoscape.min.js")
 
 
+@pytest.mark.no_store
 def test_case25_payloads_are_neutralised_by_the_renderer() -> None:
     r = Renderer()
     for payload in PAYLOADS:
@@ -31,6 +33,7 @@ def test_case25_payloads_are_neutralised_by_the_renderer() -> None:
         assert not live_markup(out), (url, out)
 
 
+@pytest.mark.no_store
 def test_urls_are_refused_after_normalisation() -> None:
     for bad in ("JaVaScRiPt:alert(1)", "&#106;avascript:alert(1)", "java\tscript:alert(1)",
                 " \x01javascript:alert(1)", "vbscript:x", "data:text/html,<script>",
@@ -44,6 +47,7 @@ def test_urls_are_refused_after_normalisation() -> None:
     assert safe_url("data:image/png;base64,iVBORw0KGgo=") is None
 
 
+@pytest.mark.no_store
 def test_case29_math_output_is_filtered() -> None:
     for tex in MATH:
         out = str(math_html(tex))
@@ -58,6 +62,7 @@ def test_case29_math_output_is_filtered() -> None:
     assert "<b>" not in broken
 
 
+@pytest.mark.no_store
 def test_case28_fence_info_is_escaped() -> None:
     out = Renderer().markdown("```<style/onload=alert(1)>\n<b>x</b>\n```\n")
     assert "<style" not in out and "onload" not in out.split("<code")[1].split(">")[0]
@@ -143,6 +148,7 @@ def test_case34_non_loopback_needs_a_token(examples_db: Path) -> None:
     kb.close()
 
 
+@pytest.mark.no_store
 def test_serve_refuses_to_run_open_off_loopback() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert "--token" in result.output and "127.0.0.1" in result.output
