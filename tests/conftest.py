@@ -10,6 +10,7 @@ import shutil
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -281,6 +282,20 @@ NO_STORE_ON_POSTGRES = frozenset(f"tests/{name}" for name in (
     "test_embed.py", "readers/test_new_formats_linear.py"))
 
 
+# The regression tests of ask's answer choice (each round's questions over real pages): what
+# they check is which sentence ask picks from what search gives, and search gives the same on
+# both engines (tests/store's contract suite and tests/test_search.py run on both). They run in
+# the SQLite pass alone, keeping the pass's session stores shared between them (a module moved
+# to the PostgreSQL pass would ingest its pages again there). tests/test_ask.py,
+# test_ask_vectors.py and tests/ask/test_abstain_*.py still ask on both engines.
+ASK_CHOICE = ("tests/ask/test_round*.py", "tests/ask/test_review*.py",
+              "tests/ask/test_follow_*.py", "tests/test_ask_round*.py",
+              "tests/test_ask_acronyms.py", "tests/test_ask_fresh*.py")
+
+
+def _asks_once(item: pytest.Item) -> bool:
+    return any(fnmatch(_module(item), pattern) for pattern in ASK_CHOICE)
+
 def _module(item: pytest.Item) -> str:
     return Path(item.path).relative_to(ROOT).as_posix()
 
@@ -356,6 +371,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(
                 reason=f"checks nothing the engine decides: the SQLite pass ran it "
                        f"({once.kwargs['reason']})"))
+        elif _asks_once(item) and not _opens_no_store(item):
+            item.add_marker(pytest.mark.skip(
+                reason="checks ask's choice among what search gives: the SQLite pass ran it"))
         elif Path(item.path).is_relative_to(STORE_TESTS):
             if not SPLIT:
                 # The contract suite runs on both engines in the SQLite pass.
