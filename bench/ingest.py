@@ -3,6 +3,7 @@
     python bench/ingest.py                          # generated 10,000 notes + ../shared/corpora
     python bench/ingest.py --corpus ~/notes --json
     python bench/ingest.py --profile                # also the hottest functions (one core)
+    python bench/ingest.py --stages                 # CPU a file of each stage, one process
 
 Parsing, extracting and storing are timed; embeddings are not (ingest --no-embed). Beside the
 wall-clock rates (which a busy machine drags down, the three ingest processes more than
@@ -275,6 +276,114 @@ def time_ingest(folder: Path, workers: int | None, profile: bool = False) -> dic
     return result
 
 
+class _Timed:
+    """A connection whose statements' CPU time is summed by statement (`--stages`)."""
+
+    def __init__(self, conn: object, spent: dict[str, float]) -> None:
+        self._conn, self._spent = conn, spent
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._conn, name)
+
+    def _timed(self, how: str, sql: str, *args: object) -> object:
+        start = time.process_time()
+        result = getattr(self._conn, how)(sql, *args)
+        key = " ".join(sql.split())[:60]
+        self._spent[key] = self._spent.get(key, 0.0) + time.process_time() - start
+        return result
+
+    def execute(self, sql: str, *args: object) -> object:
+        return self._timed("execute", sql, *args)
+
+    def executemany(self, sql: str, *args: object) -> object:
+        return self._timed("executemany", sql, *args)
+
+
+def stages(folder: Path) -> dict[str, object]:
+    """CPU ms a file of each stage of `ingest --no-embed`, one process, no pipe: what a worker
+    does (check: read, hash, detect; read: the reader; rows: `document_rows`; pickle: the
+    result as sent), then what the writer does with the rows (batches of 100 files, one
+    transaction each, as `_Batches`), by SQL statement, beside markdown-it-py's parse of the
+    folder's Markdown at its MB/s (the goal's reference, as the 2-core ratio takes it)."""
+    import pickle
+
+    from grimoire import ingest as ingest_module
+    from grimoire import readers
+    from grimoire.store import sqlite as sqlite_store
+    from grimoire.store.document_rows import document_rows
+
+    root = folder.resolve()
+    paths = sorted(p for p in root.rglob("*") if p.is_file()
+                   and p.suffix.lower() not in ATTACHMENT_EXTENSIONS)
+    jobs = [ingest_module._Job(path=str(p), root=str(root), file=str(p), size=p.stat().st_size,
+                               existed=False) for p in paths]
+    spent = dict.fromkeys(("check", "read", "rows", "pickle"), 0.0)
+    items = []
+    for job in jobs:
+        t0 = time.process_time()
+        checked = ingest_module.check(job, ingest_module.DEFAULT_OPTIONS.max_bytes)
+        t1 = time.process_time()
+        spent["check"] += t1 - t0
+        if not isinstance(checked, ingest_module._Loaded) or checked.stream is not None:
+            continue
+        documents = readers.read_file(checked.reader.name, checked.data, job.path)
+        t2 = time.process_time()
+        rows = [document_rows(d) for d in documents]
+        t3 = time.process_time()
+        record = ingest_module.SourceRecord(path=job.path, root=job.root, status="ok",
+                                            format=checked.reader.name, sha256=checked.sha256,
+                                            size=len(checked.data))
+        pickle.dumps(ingest_module._Read("ok", record, rows), protocol=pickle.HIGHEST_PROTOCOL)
+        spent["read"] += t2 - t1
+        spent["rows"] += t3 - t2
+        spent["pickle"] += time.process_time() - t3
+        items.append((record, rows))
+    statements: dict[str, float] = {}
+    writer_init = sqlite_store._RowWriter.__init__
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(str(Path(tmp) / "stages.db"))
+        sqlite_store._RowWriter.__init__ = (  # type: ignore[method-assign]
+            lambda self, c: writer_init(self, _Timed(c, statements)))
+        try:
+            start = time.process_time()
+            for i in range(0, len(items), 100):
+                with store.transaction():
+                    store.replace_sources(items[i:i + 100])
+            spent["writer"] = time.process_time() - start
+        finally:
+            sqlite_store._RowWriter.__init__ = writer_init  # type: ignore[method-assign]
+            store.close()
+    # As the ingest rows' 2-core ratio: MB/s against markdown-it-py's MB/s on the Markdown,
+    # here as the CPU markdown-it-py would take for all these bytes at its rate.
+    md_files = markdown_files(root)
+    mb = sum(job.size for job in jobs) / 1e6
+    md_cpu = mb / raw_markdown_cpu(md_files) if md_files else 0.0
+    n = max(len(jobs), 1)
+    return {"files": len(jobs),
+            "ms_per_file": {k: 1000 * v / n for k, v in spent.items()},
+            "markdown_it_ms_per_file": 1000 * md_cpu / n,
+            "writer_statements_ms_per_file": {k: 1000 * v / n for k, v in
+                                              sorted(statements.items(), key=lambda kv: -kv[1])}}
+
+
+def print_stages(name: str, r: dict[str, object]) -> None:
+    ms = r["ms_per_file"]
+    assert isinstance(ms, dict)
+    md = r["markdown_it_ms_per_file"]
+    assert isinstance(md, float)
+    print(f"{name}: {r['files']} files, CPU ms a file (one process): "
+          + ", ".join(f"{k} {v:.3f}" for k, v in ms.items())
+          + f"; markdown-it-py on as many bytes {md:.3f}")
+    if md:
+        total = sum(ms.values())
+        print(f"  all stages {total:.3f} ms = {total / md:.1f}x markdown-it-py; on 2 idle cores "
+              f"{md / max(total / 2, ms['writer']):.0%} of its rate (the goal: 60%)")
+    statements = r["writer_statements_ms_per_file"]
+    assert isinstance(statements, dict)
+    for sql, v in list(statements.items())[:8]:
+        print(f"  writer {v:.4f}  {sql}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -287,6 +396,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--profile", action="store_true", help="print the hottest functions")
     parser.add_argument("--workers", default="1,2", help="reader worker counts to time")
+    parser.add_argument("--stages", action="store_true",
+                        help="CPU a file of each stage (check, read, rows, pickle, writer by "
+                             "statement) in one process, instead of timing ingest")
     args = parser.parse_args()
 
     rows: list[dict[str, object]] = []
@@ -314,6 +426,14 @@ def main() -> None:
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(src, dest)
                 corpora.append(("shared/corpora, .md only", md_only))
+        if args.stages:
+            found = {name: stages(folder) for name, folder in corpora}
+            if args.json:
+                print(json.dumps(found, indent=2))
+            for name, r in found.items():
+                if not args.json:
+                    print_stages(name, r)
+            return
         for name, folder in corpora:
             md_files = markdown_files(folder)
             raw, _ = raw_markdown_rate(md_files) if md_files else (0.0, 0)

@@ -24,7 +24,9 @@ HEAVY = ("numpy", "onnxruntime", "tokenizers", "grimoire.ingest", "grimoire.read
          # tokens for servers: about 30 ms of a lexical search's start
          "concurrent", "grimoire._background", "grimoire.graph", "secrets",
          # OpenSSL, for hashes only ingest, embedding and a grimoire.toml need: about 20 ms
-         "_hashlib")
+         "_hashlib",
+         # the web server's socket (`grimoire serve`): about 4 ms of every command's start
+         "socket")
 
 
 def imported_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:

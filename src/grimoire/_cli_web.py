@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import errno
 import os
-import socket
 import threading
+from typing import TYPE_CHECKING
 
 import click
 
 from grimoire.errors import GrimoireError
+
+if TYPE_CHECKING:  # imported where a server listens: not by every command (cold start)
+    import socket
 
 
 @click.command()
@@ -75,6 +78,8 @@ def listen(host: str, port: int) -> socket.socket:
     """A socket bound to `host`:`port`, before anything is announced: a port in use printed
     "Grimoire on http://...:8000/" and then uvicorn's "[Errno 98] error while attempting to
     bind" (exit 3), and `--port 0` announced port 0."""
+    import socket
+
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
