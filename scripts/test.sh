@@ -4,27 +4,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-warm=
-if [ $# -eq 0 ]; then
-  # Python's compiled bytecode, kept for this run alone in a folder made for it (never in the
-  # clone). With PYTHONDONTWRITEBYTECODE set (as on this machine) every Python process the
-  # tests start (the CLI children, the killed writers, the MCP server) compiled Grimoire's
-  # source again, and each pass rewrote every test module's asserts at collection (about 15 s
-  # of CPU a pass). A collection run beside mypy, which leaves the second core idle, writes
-  # the test modules' and Grimoire's bytecode before the passes start.
-  bytecode=$(mktemp -d)
-  export PYTHONPYCACHEPREFIX="$bytecode"
-  unset PYTHONDONTWRITEBYTECODE
-  .venv/bin/pytest -q -p no:cacheprovider --collect-only >/dev/null 2>&1 &
-  warm=$!
-  trap 'kill "$warm" 2>/dev/null || true; rm -rf "$bytecode"' EXIT
-fi
 .venv/bin/ruff check .
-.venv/bin/mypy --strict src/grimoire
 if [ $# -gt 0 ]; then
+  .venv/bin/mypy --strict src/grimoire
   exec .venv/bin/pytest -q "$@"
 fi
-wait "$warm" || true
+# Python's compiled bytecode, kept for this run alone in a folder made for it (never in the
+# clone). With PYTHONDONTWRITEBYTECODE set (as on this machine) every Python process the tests
+# start (the CLI children, the killed writers, the MCP server) compiled Grimoire's source again,
+# and each pass rewrote every test module's asserts at collection (about 15 s of CPU a pass). A
+# collection run first writes the test modules' and Grimoire's bytecode; mypy (about a minute of
+# one core) runs beside it and on into the passes, and its verdict is read at the end (a type
+# error fails the run as before, it is only said later).
+bytecode=$(mktemp -d)
+export PYTHONPYCACHEPREFIX="$bytecode"
+unset PYTHONDONTWRITEBYTECODE
+types=$(mktemp)
+.venv/bin/mypy --strict src/grimoire >"$types" 2>&1 &
+mypy_pid=$!
+trap 'kill "$mypy_pid" 2>/dev/null || true; rm -f "$types"; rm -rf "$bytecode"' EXIT
+.venv/bin/pytest -q -p no:cacheprovider --collect-only >/dev/null 2>&1 || true
 # Every test twice, side by side on two cores: each knowledge base a SQLite file, then each on
 # PostgreSQL (a server the tests start themselves with pgserver; a database per path a test
 # opens). The PostgreSQL pass skips, each with its reason, what the first pass already ran the
@@ -47,7 +46,7 @@ export GRIMOIRE_TEST_VECTORS="$vectors"
 log=$(mktemp)
 GRIMOIRE_TEST_STORE=postgres .venv/bin/pytest -q -p no:cacheprovider --durations=15 >"$log" 2>&1 &
 postgres_pid=$!
-trap 'kill "$postgres_pid" 2>/dev/null || true; rm -f "$log"; rm -rf "$vectors" "$bytecode"' EXIT
+trap 'kill "$postgres_pid" "$mypy_pid" 2>/dev/null || true; rm -f "$log" "$types"; rm -rf "$vectors" "$bytecode"' EXIT
 sqlite=0
 echo "== SQLite pass"
 .venv/bin/pytest -q --durations=15 || sqlite=$?
@@ -55,4 +54,8 @@ postgres=0
 wait "$postgres_pid" || postgres=$?
 echo "== PostgreSQL pass"
 cat "$log"
-[ "$sqlite" -eq 0 ] && [ "$postgres" -eq 0 ]
+typed=0
+wait "$mypy_pid" || typed=$?
+echo "== mypy --strict"
+cat "$types"
+[ "$sqlite" -eq 0 ] && [ "$postgres" -eq 0 ] && [ "$typed" -eq 0 ]
