@@ -174,8 +174,8 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
     # A theme's text file is a layout too (round 44: Hugo's `layouts/robots.txt`, a Go
     # template, was a concept "User-agent: *"), by its lines of tags alone: a plain-text note
     # about templates writes a tag and what it does on one line (review44a).
-    if html and (line := html_template_line(head)) or suffix_of(path).lower() == ".txt" \
-            and (line := html_template_line(_TAG_LINE.sub(_tags_only, head))):
+    if (html or suffix_of(path).lower() == ".txt") \
+            and (line := html_template_line(head, tags_alone=not html)):
         return f"{HTML_TEMPLATE_REASON} (line {line})"
     if _NOT_FOUND_PAGE.fullmatch(path.replace("\\", "/").rsplit("/", 1)[-1]) \
             and _FRONT_MATTER.match(head):
@@ -273,9 +273,10 @@ _HTML_QUOTED = re.compile(r"<(pre|code|textarea|xmp)\b.*?(?:</\1\s*>|\Z)",
                           re.IGNORECASE | re.DOTALL)
 
 
-def html_template_line(head: str) -> int | None:
+def html_template_line(head: str, tags_alone: bool = False) -> int | None:
     """The line of the first template tag of an HTML file that two lines of Go or Jinja
-    template tags, outside `<pre>` and `<code>`, show to be a layout; else None.
+    template tags, outside `<pre>` and `<code>`, show to be a layout; else None. With
+    `tags_alone` (a text file) only lines of tags and nothing else count.
 
     >>> html_template_line('<html>\\n{{ partial "head.html" . }}\\n<b>{{ block "main" . }}')
     >>> html_template_line('<html>\\n  {{ partial "head.html" . }}\\n  {{ block "main" . }}')
@@ -284,7 +285,8 @@ def html_template_line(head: str) -> int | None:
     """
     if "{{" not in head and "{%" not in head:
         return None
-    shown = _HTML_QUOTED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), head)
+    shown = _TAG_LINE.sub(_tags_only, head) if tags_alone \
+        else _HTML_QUOTED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), head)
     tags = _HTML_TEMPLATE_TAG.finditer(shown)
     first = next(tags, None)
     if first is None or next(tags, None) is None:
