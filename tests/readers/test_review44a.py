@@ -86,7 +86,8 @@ def test_a_text_note_about_go_templates_is_a_note() -> None:
     assert doc.title == "Hugo templates"
     robots = ("User-agent: *\n{{- if eq site.Params.env \"production\" }}\nDisallow:\n"
               "{{- else }}\nDisallow: /\n{{- end }}\n")
-    assert not_a_note("themes/t/layouts/robots.txt", robots.encode(), robots) is not None
+    why = not_a_note("themes/t/layouts/robots.txt", robots.encode(), robots)
+    assert why is not None and why.endswith("(line 2)"), why
 
 
 def _page(runs: list[tuple[int, str]]) -> bytes:

@@ -291,7 +291,7 @@ def html_template_line(head: str, tags_alone: bool = False) -> int | None:
     first = next(tags, None)
     if first is None or next(tags, None) is None:
         return None
-    return head.count("\n", 0, first.start()) + 1
+    return shown.count("\n", 0, first.start()) + 1  # `shown` keeps the line ends
 
 
 # The first element of an XML document, after its declaration, comments and DOCTYPE.
