@@ -172,8 +172,10 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
     if line := template_line(head, markdown=not html):
         return f"{TEMPLATE_REASON} (line {line})"
     # A theme's text file is a layout too (round 44: Hugo's `layouts/robots.txt`, a Go
-    # template, was a concept "User-agent: *").
-    if (html or suffix_of(path).lower() == ".txt") and (line := html_template_line(head)):
+    # template, was a concept "User-agent: *"), by its lines of tags alone: a plain-text note
+    # about templates writes a tag and what it does on one line (review44a).
+    if (html or suffix_of(path).lower() == ".txt") \
+            and (line := html_template_line(head, tags_alone=not html)):
         return f"{HTML_TEMPLATE_REASON} (line {line})"
     if _NOT_FOUND_PAGE.fullmatch(path.replace("\\", "/").rsplit("/", 1)[-1]) \
             and _FRONT_MATTER.match(head):
@@ -257,13 +259,24 @@ _HTML_TEMPLATE_TAG = re.compile(
     # a theme's comments (`{{- /* ... */ -}}`, Jinja's `{# ... #}`): round 44, a Hugo theme's
     # `extend_head.html`, comments only, was a concept "extend_head"
     r"|\{\{-?\s*/\*|\{#)", re.MULTILINE)
+# A line of a text file and whether it holds template tags and nothing else (`not_a_note`).
+_TAG_LINE = re.compile(r"^[ \t]*((?:(?:\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})[ \t]*)+)?(.*)$",
+                       re.MULTILINE)
+
+
+def _tags_only(m: re.Match[str]) -> str:
+    """A line of template tags alone as it is; any other line blanked."""
+    return m.group() if m.group(1) and not m.group(2).strip() else ""
+
+
 _HTML_QUOTED = re.compile(r"<(pre|code|textarea|xmp)\b.*?(?:</\1\s*>|\Z)",
                           re.IGNORECASE | re.DOTALL)
 
 
-def html_template_line(head: str) -> int | None:
+def html_template_line(head: str, tags_alone: bool = False) -> int | None:
     """The line of the first template tag of an HTML file that two lines of Go or Jinja
-    template tags, outside `<pre>` and `<code>`, show to be a layout; else None.
+    template tags, outside `<pre>` and `<code>`, show to be a layout; else None. With
+    `tags_alone` (a text file) only lines of tags and nothing else count.
 
     >>> html_template_line('<html>\\n{{ partial "head.html" . }}\\n<b>{{ block "main" . }}')
     >>> html_template_line('<html>\\n  {{ partial "head.html" . }}\\n  {{ block "main" . }}')
@@ -272,12 +285,13 @@ def html_template_line(head: str) -> int | None:
     """
     if "{{" not in head and "{%" not in head:
         return None
-    shown = _HTML_QUOTED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), head)
+    shown = _TAG_LINE.sub(_tags_only, head) if tags_alone \
+        else _HTML_QUOTED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), head)
     tags = _HTML_TEMPLATE_TAG.finditer(shown)
     first = next(tags, None)
     if first is None or next(tags, None) is None:
         return None
-    return head.count("\n", 0, first.start()) + 1
+    return shown.count("\n", 0, first.start()) + 1  # `shown` keeps the line ends
 
 
 # The first element of an XML document, after its declaration, comments and DOCTYPE.

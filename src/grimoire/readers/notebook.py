@@ -47,6 +47,8 @@ extensions: tuple[str, ...] = (".ipynb",)
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBERED_FILE = re.compile(r"_|\d+[-_. ]")
 _STEM_PARTS = re.compile(r"[-_.\s]+")
+# Words that join a stem's parts into a phrase: "transformer_from_scratch", "intro_to_pytorch"
+_JOINING = frozenset({"from", "to", "of", "on", "with", "for", "in", "and", "vs"})
 _DECODER = json.JSONDecoder(parse_int=whole_number)
 # Keys whose values are skipped whole by the C decoder (never looked into for positions).
 _SKIP = frozenset({"metadata", "data", "text", "traceback", "execution_count", "id"})
@@ -55,9 +57,13 @@ _SKIP = frozenset({"metadata", "data", "text", "traceback", "execution_count", "
 def _file_name(stem: str) -> bool:
     """Whether a notebook's stem names a file, not a thing: numbered ("02-math-figs",
     "003_gates"), hidden ("_test"), or written as a file's name (no space) with a generic
-    part ("nlp_figs", "rnn_examples", `is_generic_title`); "Hadoop Basics" is a title."""
-    return bool(_NUMBERED_FILE.match(stem)) or (" " not in stem and any(
-        is_generic_title(part) for part in _STEM_PARTS.split(stem) if part))
+    part ("nlp_figs", "rnn_examples", `is_generic_title`); "Hadoop Basics" is a title, and so
+    is a phrase its joining words show ("transformer_from_scratch": "scratch" is generic as a
+    scratch page is; review44a)."""
+    parts = [part for part in _STEM_PARTS.split(stem) if part]
+    return bool(_NUMBERED_FILE.match(stem)) or (
+        " " not in stem and _JOINING.isdisjoint(map(str.lower, parts))
+        and any(is_generic_title(part) for part in parts))
 
 
 def sniff(head: str, path: str) -> bool:

@@ -287,14 +287,15 @@ _AS_FILE = re.compile(r"[^\s_.-]*[_.-]\S*|[^\sA-Z]+|.*\.[A-Za-z]{1,8}")
 def _set_twice(sizes: list[tuple[float, str]], body: float) -> str | None:
     """A text of several words set twice on page one, once larger than the body: a slide
     deck's title, in the slide's header and in its title box, under the speaker's name set
-    larger still (round 44: three lectures of a course were "Brenda Gunderson")."""
-    seen: dict[str, float] = {}
-    found: list[tuple[float, str]] = []
+    larger still (round 44: three lectures of a course were "Brenda Gunderson"). Set at two
+    sizes: a running header and footer, one text at one size, are no title (review44a)."""
+    seen: dict[str, tuple[float, float]] = {}  # a text's smallest and largest size
     for size, text in sizes:
         key = " ".join(text.split())
-        if key in seen and 2 <= len(key.split()) <= 30 and max(size, seen[key]) > body * 1.15:
-            found.append((max(size, seen[key]), key))
-        seen[key] = max(size, seen.get(key, size))
+        low, high = seen.get(key, (size, size))
+        seen[key] = (min(low, size), max(high, size))
+    found = [(high, key) for key, (low, high) in seen.items()
+             if 2 <= len(key.split()) <= 30 and high > body * 1.15 and high > low * 1.15]
     return max(found)[1] if found else None
 
 

@@ -903,11 +903,14 @@ def _topic_entries(parsed: Parsed, path: str) -> list[Entry]:
         # to ...!" was 9 concepts, "Grade Assessment" and "Textbooks and other readings"
         # among them, where its other decks were sections of their titles).
         return []
-    if str(parsed.front.meta.get("title") or "").strip() and _text_before(parsed, heads[0]):
-        # A post its front matter names, which opens with a paragraph and heads its parts
-        # with `#`: the H1s are its sections (round 44: a Hugo blog's "# Experiment", "#
+    meta = parsed.front.meta
+    if str(meta.get("title") or "").strip() and meta.get("date") \
+            and _text_before(parsed, heads[0]):
+        # A post its front matter names and dates, which opens with a paragraph and heads its
+        # parts with `#`: the H1s are its sections (round 44: a Hugo blog's "# Experiment", "#
         # Continuous spaces" were topics side by side; a section that defines its heading,
-        # "# Stein discrepancy", is an entry as a section).
+        # "# Stein discrepancy", is an entry as a section). A page with no date, a title and
+        # a line over one H1 per term, keeps its terms (review44a).
         return []
     tops = [h for h in heads if h.level == 1]
     seen: dict[str, int] = {}
