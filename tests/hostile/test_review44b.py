@@ -17,9 +17,9 @@ def test_schema_11_indexes_again_a_long_word_kept_escaped_in_json(
     letters shows. Once opened, every vector is what indexing it again gives."""
     from grimoire.store.postgres_schema import (
         ENTRY_TSV_UPDATE,
-        LONG_WORDS,
         MIGRATIONS,
         PASSAGE_TSV_UPDATE,
+        long_words,
     )
 
     cyrillic = "ж" * 1_100  # 2,200 bytes: dropped from a tsvector by schema 10
@@ -36,7 +36,7 @@ def test_schema_11_indexes_again_a_long_word_kept_escaped_in_json(
                      " RETURN translate(t, '/.@:', '    ')")  # schema 10's
         conn.execute(PASSAGE_TSV_UPDATE)
         conn.execute(ENTRY_TSV_UPDATE)
-        conn.execute("UPDATE grimoire_schema SET version = %s", (MIGRATIONS.index(LONG_WORDS),))
+        conn.execute("UPDATE grimoire_schema SET version = %s", (MIGRATIONS.index(long_words),))
     with grimoire.open(url):
         pass  # migrated
 
@@ -52,3 +52,29 @@ def test_schema_11_indexes_again_a_long_word_kept_escaped_in_json(
             again = vectors(conn)
     assert sum("жж" in str(row[1]) for row in again) >= 2  # the heading's passage, the entry
     assert migrated == again
+
+
+def test_only_a_word_the_parser_reads_is_cut(pg: PgDatabases) -> None:
+    """`grimoire_words` cuts a run of 250 of the letters PostgreSQL's parser joins into one
+    word: under a UTF-8 locale (pgserver's C.UTF-8) it ends a word at "。", a no-break space
+    or a dash, so a Japanese paragraph or words joined by no-break spaces, each word short,
+    are indexed as they were on schema 10 (cut, a word across each 250th letter was split
+    and no longer found as typed)."""
+    url = pg.url()
+    with grimoire.open(url):
+        pass
+    japanese = "日本語の文章です。" * 40  # 360 letters, no ASCII
+    spaced = "\u00a0".join(["naïve", "café", "déjà"] * 60)
+    dashed = "\u2014".join(["жизнь"] * 60)
+    long_word = "ж" * 1_100
+    with psycopg.connect(url) as conn:
+        def same(text: str) -> bool:
+            return bool(conn.execute(
+                "SELECT to_tsvector('grimoire', grimoire_words(%(t)s))"
+                " = to_tsvector('grimoire', translate(%(t)s, '/.@:', '    '))",
+                {"t": text}).fetchone()[0])  # type: ignore[index]
+
+        assert same(japanese) and same(spaced) and same(dashed)
+        assert not same(long_word)  # still cut: 250, 250, 250, 250, 100
+        assert conn.execute("SELECT length(grimoire_words(%s))", (long_word,)).fetchone() == (
+            1_100 + 4,)
