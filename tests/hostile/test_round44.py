@@ -129,9 +129,9 @@ def test_a_postgres_store_indexed_before_finds_its_long_words_once_opened(
     open: the rows holding a long word are indexed again, the word table counts its pieces."""
     from grimoire.store.postgres_schema import (
         ENTRY_TSV_UPDATE,
-        LONG_WORDS,
         MIGRATIONS,
         PASSAGE_TSV_UPDATE,
+        long_words,
     )
 
     cyrillic = "ж" * 1_100  # 2,200 bytes, in a passage of its own (the reader cuts longer ones)
@@ -147,7 +147,7 @@ def test_a_postgres_store_indexed_before_finds_its_long_words_once_opened(
                      " RETURN translate(t, '/.@:', '    ')")  # schema 10's
         conn.execute(PASSAGE_TSV_UPDATE)
         conn.execute(ENTRY_TSV_UPDATE)
-        conn.execute("UPDATE grimoire_schema SET version = %s", (MIGRATIONS.index(LONG_WORDS),))
+        conn.execute("UPDATE grimoire_schema SET version = %s", (MIGRATIONS.index(long_words),))
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM passage_words WHERE word LIKE 'жж%'"
                             ).fetchone() == (0,)

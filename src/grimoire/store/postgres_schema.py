@@ -454,29 +454,46 @@ DELETE FROM resolve_ready;
 # Step 11: a word over 2,047 bytes is not indexed by PostgreSQL ("word is too long to be
 # indexed": a tsvector's lexeme is at most 2,047 bytes), so a passage holding one was not found
 # by it, where SQLite's FTS5 (no such limit) found it (round 43). `grimoire_words` now cuts a
-# run of 250 ASCII letters and digits and other than ASCII characters (at most 1,000 bytes;
+# run of 250 of the letters and digits the parser joins into one word (at most 1,000 bytes;
 # PostgreSQL's regular expressions repeat at most 255 times) into words of 250, in the text
-# and the query alike: searching the long word finds it (its pieces). Not `[[:alnum:]]`: under
-# the columns' "C" collation it is ASCII only, and the parser takes any other character for a
-# letter. The cut runs only on text holding such a run (checking the others costs about
-# 0.06 s a MB, a tenth of `to_tsvector`'s). The rows that hold one are indexed again.
-_LONG_RUN = "[0-9A-Za-z\\u0080-\\U0010FFFF]{250}"
-LONG_WORDS = f"""
+# and the query alike: searching the long word finds it (its pieces). The parser's letters are
+# the database's locale's (`[[:alnum:]]` under its own collation, not the columns' "C", where
+# the class is ASCII only): under a UTF-8 locale "。", a no-break space or a dash end a word,
+# and a run across them, a Japanese paragraph, is no long word (review44b); under the "C"
+# locale every character other than ASCII is a letter. The cut runs only on text holding such
+# a run (checking the others costs about 0.06 s a MB, a tenth of `to_tsvector`'s). The rows
+# that hold one are indexed again (a heading and an entry's data as jsonb gives them: stored
+# as JSON, their letters other than ASCII are escapes, `\u0436`, where no run shows).
+_LONG_RUN = {True: "[0-9A-Za-z\\u0080-\\U0010FFFF]{250}", False: "[[:alnum:]]{250}"}
+
+
+def long_words(conn: Any) -> None:
+    """Schema step 11 (above), with the letters of this database's locale."""
+    ctype = conn.execute("SELECT datctype FROM pg_database"
+                         " WHERE datname = current_database()").fetchone()[0]
+    run = _LONG_RUN[ctype in ("C", "POSIX")]
+
+    def has_run(value: str) -> str:
+        return f"({value}) COLLATE \"default\" ~ '{run}'"
+
+    conn.execute(f"""
 CREATE OR REPLACE FUNCTION grimoire_words(t text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT
-    RETURN CASE WHEN t ~ '{_LONG_RUN}'
-                THEN regexp_replace(translate(t, '/.@:', '    '), '({_LONG_RUN})', '\\1 ', 'g')
+    RETURN CASE WHEN {has_run("t")}
+                THEN regexp_replace(translate(t, '/.@:', '    ') COLLATE "default",
+                                    '({run})', '\\1 ', 'g')
                 ELSE translate(t, '/.@:', '    ') END;
-{PASSAGE_TSV_UPDATE} AND (p.text ~ '{_LONG_RUN}' OR d.title ~ '{_LONG_RUN}'
-     OR p.heading_path ~ '{_LONG_RUN}' OR EXISTS (SELECT 1 FROM entry_names n
-     WHERE n.entry_id = p.entry_id AND n.name ~ '{_LONG_RUN}'));
-{ENTRY_TSV_UPDATE} WHERE e.term ~ '{_LONG_RUN}' OR e.data ~ '{_LONG_RUN}';
-"""
+{PASSAGE_TSV_UPDATE} AND ({has_run("p.text")} OR {has_run("d.title")}
+     OR {has_run("p.heading_path::jsonb::text")} OR EXISTS (SELECT 1 FROM entry_names n
+     WHERE n.entry_id = p.entry_id AND {has_run("n.name")}));
+{ENTRY_TSV_UPDATE} WHERE {has_run("e.term")} OR {has_run("e.data::jsonb::text")};
+""")
+
 
 # A step is SQL, or a function for a rewrite SQL cannot express (a psycopg connection).
 MIGRATIONS: list[str | Callable[[Any], None]] = [CORE, CONCEPTS, VECTORS, CHANGES, WORDS,
                                                  LINK_HREF, LINK_NO_PAGE, stored_once,
-                                                 PASSAGE_WORDS, RESOLVE_STATE, LONG_WORDS]
+                                                 PASSAGE_WORDS, RESOLVE_STATE, long_words]
 
 # The HNSW index is built per vector dimension (a pgvector index needs a fixed one), the
 # first time vectors of that dimension are stored.
