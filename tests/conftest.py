@@ -606,6 +606,32 @@ def _shared_notes(tmp_path_factory: pytest.TempPathFactory) -> None:
     _SHARED_PLACE[:] = [tmp_path_factory.mktemp("shared-notes")]
 
 
+def one_page_pdf(runs: list[tuple[int, str]], top: int = 740, step: int = 60) -> bytes:
+    """A one-page PDF showing each (size, text) run on a line of its own, top down."""
+    ops = "\n".join(f"BT /F1 {size} Tf 40 {top - step * k} Td ({text}) Tj ET"
+                    for k, (size, text) in enumerate(runs)).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+
 def answer_words(answer: Any) -> int:
     """An answer's length in words, its citation marks ("[1]") left out."""
     return len(re.sub(r"\s*\[\d+\]", "", answer.answer).split())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from grimoire.readers import not_a_note, read_file
+from tests.conftest import one_page_pdf
 
 
 def _notebook(*cells: tuple[str, str]) -> bytes:
@@ -90,31 +91,6 @@ def test_a_text_note_about_go_templates_is_a_note() -> None:
     assert why is not None and why.endswith("(line 2)"), why
 
 
-def _page(runs: list[tuple[int, str]]) -> bytes:
-    """A one-page PDF showing each (size, text) run on a line of its own, top down."""
-    ops = "\n".join(f"BT /F1 {size} Tf 40 {760 - 40 * k} Td ({text}) Tj ET"
-                    for k, (size, text) in enumerate(runs)).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
-
-
 def test_a_running_header_and_footer_do_not_name_a_paper() -> None:
     """read44's rule names a slide deck by a text set twice on page one, once larger than the
     body (the header and the title box, at two sizes). A handout's running header and footer
@@ -128,5 +104,5 @@ def test_a_running_header_and_footer_do_not_name_a_paper() -> None:
             (10, "A soft margin lets a few points fall inside it, at a cost."),
             (10, "The cost is weighed against the width by one constant."),
             (13, "Course Notes in Machine Learning")]
-    [doc] = read_file("pdf", _page(runs), "/notes/handout-3.pdf")
+    [doc] = read_file("pdf", one_page_pdf(runs, top=760, step=40), "/notes/handout-3.pdf")
     assert doc.title == "Support Vector Machines"

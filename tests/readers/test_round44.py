@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from grimoire.readers import read_file
+from tests.conftest import one_page_pdf
 
 # A Markdown note defining its own macro, then using it in a formula that the writer broke
 # over two lines of a paragraph, and in a definition that is broken too. Written here.
@@ -130,40 +131,15 @@ def test_sphinx_references_to_a_pages_own_figure_table_and_equation_read_as_sphi
     assert "fig-cell" not in text and "tab-rates" not in text and "eq-lin" not in text
 
 
-def _slide(runs: list[tuple[int, str]]) -> bytes:
-    """A one-page PDF showing each (size, text) run on a line of its own, top down."""
-    ops = "\n".join(f"BT /F1 {size} Tf 40 {740 - 60 * k} Td ({text}) Tj ET"
-                    for k, (size, text) in enumerate(runs)).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
-
-
 def test_a_slide_decks_title_set_twice_names_it_not_the_speaker_set_larger() -> None:
     # A course's lecture slides exported from Google Slides (qa43: three were "Brenda
     # Gunderson"): the title in the header and in its box, the speaker's name larger.
     runs = [(21, "Ridge Regression Inference"), (32, "Ridge Regression Inference"),
             (46, "Ada Lovelace"), (9, "Copyright the course team"), (9, "Licensed for reuse"),
             (9, "creativecommons.org")]
-    [doc] = read_file("pdf", _slide(runs), "/slides/week2.pdf")
+    [doc] = read_file("pdf", one_page_pdf(runs), "/slides/week2.pdf")
     assert doc.title == "Ridge Regression Inference"
     # a title set once is still the largest text
-    [doc] = read_file("pdf", _slide([(30, "Ridge Regression"), (12, "Ada Lovelace"),
+    [doc] = read_file("pdf", one_page_pdf([(30, "Ridge Regression"), (12, "Ada Lovelace"),
                                      (12, "The penalty shrinks weights.")]), "/slides/w.pdf")
     assert doc.title == "Ridge Regression"
