@@ -8,6 +8,7 @@ import psycopg
 
 import grimoire
 from tests.conftest import PgDatabases, ingested, write_notes
+from tests.hostile.test_round44 import back_to_schema_10
 
 
 def test_schema_11_indexes_again_a_long_word_kept_escaped_in_json(
@@ -17,9 +18,7 @@ def test_schema_11_indexes_again_a_long_word_kept_escaped_in_json(
     letters shows. Once opened, every vector is what indexing it again gives."""
     from grimoire.store.postgres_schema import (
         ENTRY_TSV_UPDATE,
-        MIGRATIONS,
         PASSAGE_TSV_UPDATE,
-        long_words,
     )
 
     cyrillic = "ж" * 1_100  # 2,200 bytes: dropped from a tsvector by schema 10
@@ -30,13 +29,7 @@ def test_schema_11_indexes_again_a_long_word_kept_escaped_in_json(
     url = pg.url()
     with ingested(url, notes, embed=False):
         pass
-    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
-        conn.execute("CREATE OR REPLACE FUNCTION grimoire_words(t text) RETURNS text"
-                     " LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT"
-                     " RETURN translate(t, '/.@:', '    ')")  # schema 10's
-        conn.execute(PASSAGE_TSV_UPDATE)
-        conn.execute(ENTRY_TSV_UPDATE)
-        conn.execute("UPDATE grimoire_schema SET version = %s", (MIGRATIONS.index(long_words),))
+    back_to_schema_10(url)
     with grimoire.open(url):
         pass  # migrated
 

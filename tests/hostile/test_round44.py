@@ -123,15 +123,31 @@ def test_a_word_of_thousands_of_bytes_is_found_on_both_engines(tmp_path: Path) -
         assert found("q" + "z" * 2_000) == []  # a word is found whole, as SQLite finds it
 
 
-def test_a_postgres_store_indexed_before_finds_its_long_words_once_opened(
-        pg: PgDatabases, tmp_path: Path) -> None:
-    """A store of schema 10 (its long words dropped from every tsvector) is brought to 11 on
-    open: the rows holding a long word are indexed again, the word table counts its pieces."""
+def back_to_schema_10(url: str) -> None:
+    """Index the PostgreSQL store at `url` as schema 10 did (its long words dropped from every
+    tsvector) and mark it schema 10, so that opening it runs step 11."""
     from grimoire.store.postgres_schema import (
         ENTRY_TSV_UPDATE,
         MIGRATIONS,
         PASSAGE_TSV_UPDATE,
         long_words,
+    )
+
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        conn.execute("CREATE OR REPLACE FUNCTION grimoire_words(t text) RETURNS text"
+                     " LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT"
+                     " RETURN translate(t, '/.@:', '    ')")  # schema 10's
+        conn.execute(PASSAGE_TSV_UPDATE)
+        conn.execute(ENTRY_TSV_UPDATE)
+        conn.execute("UPDATE grimoire_schema SET version = %s", (MIGRATIONS.index(long_words),))
+
+
+def test_a_postgres_store_indexed_before_finds_its_long_words_once_opened(
+        pg: PgDatabases, tmp_path: Path) -> None:
+    """A store of schema 10 (its long words dropped from every tsvector) is brought to 11 on
+    open: the rows holding a long word are indexed again, the word table counts its pieces."""
+    from grimoire.store.postgres_schema import (
+        MIGRATIONS,
     )
 
     cyrillic = "ж" * 1_100  # 2,200 bytes, in a passage of its own (the reader cuts longer ones)
@@ -141,13 +157,7 @@ def test_a_postgres_store_indexed_before_finds_its_long_words_once_opened(
     url = pg.url()
     with ingested(url, notes, embed=False) as kb:
         rows = list(kb.store.dump("passages"))
-    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
-        conn.execute("CREATE OR REPLACE FUNCTION grimoire_words(t text) RETURNS text"
-                     " LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT"
-                     " RETURN translate(t, '/.@:', '    ')")  # schema 10's
-        conn.execute(PASSAGE_TSV_UPDATE)
-        conn.execute(ENTRY_TSV_UPDATE)
-        conn.execute("UPDATE grimoire_schema SET version = %s", (MIGRATIONS.index(long_words),))
+    back_to_schema_10(url)
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM passage_words WHERE word LIKE 'жж%'"
                             ).fetchone() == (0,)
