@@ -34,6 +34,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,9 +61,25 @@ import devset  # noqa: E402
 from engines import on_postgres, postgres_server  # noqa: E402
 
 SHARED = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared"))
-CORPUS = [ROOT / "examples", SHARED / "seeds", SHARED / "corpora"]
 QUERIES = ROOT / "bench" / "queries" / "dev.jsonl"
 _PAREN = re.compile(r"\(([^)]*)\)")
+
+
+def corpus_roots(kb: grimoire.Grimoire) -> list[Path]:
+    """The folders all.db is built from, with examples/ copied to one fixed folder.
+
+    A store copied from one checkout to another would otherwise gain each checkout's
+    examples/ again under a new path (and the names figure would move with the count of
+    copies, not the code); sources under any other root are removed first.
+    """
+    examples = Path(tempfile.gettempdir()) / "grimoire-bench" / "examples"
+    shutil.copytree(ROOT / "examples", examples, dirs_exist_ok=True)
+    roots = [p for p in (examples, SHARED / "seeds", SHARED / "corpora") if p.exists()]
+    keys = {os.path.abspath(p) for p in roots} | {str(p.resolve()) for p in roots}  # noqa: PTH100
+    for record in kb.store.sources():
+        if record.root not in keys:
+            kb.store.remove_source(record.path)
+    return roots
 
 
 # -- quality --------------------------------------------------------------------------------
@@ -662,7 +679,7 @@ def main() -> None:
     db = str(cache / "all.db")
     kb = grimoire.open(db)
     t = time.perf_counter()
-    kb.ingest([p for p in CORPUS if p.exists()], embed=False)
+    kb.ingest(corpus_roots(kb), embed=False)
     seed_vectors(kb, cache)
     embedded = embed_store(kb.store, kb.searcher.embedder)
     report["corpus"] = {"ingest+embed s": round(time.perf_counter() - t, 1),
