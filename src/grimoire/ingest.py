@@ -54,8 +54,11 @@ SKIP_DIRS = frozenset({
     "_book",
 })
 # A file that marks the folder holding it as a tool's output, whatever its name: a CMake
-# build folder (`build/`, `cmake-build-debug/`), a Weights & Biases run folder (`wandb/`).
-_TOOL_DIR_MARKERS = ("CMakeCache.txt", "latest-run")
+# build folder (`build/`, `cmake-build-debug/`), a Weights & Biases run folder (`wandb/`), a
+# site generator's theme (Hugo's and Zola's `theme.toml`: round 44, a blog's PaperMod theme
+# gave its README's "Features/Mods", "Install/Update" as concepts; a theme's `exampleSite/`
+# holds its demo posts).
+_TOOL_DIR_MARKERS = ("CMakeCache.txt", "latest-run", "theme.toml")
 
 
 def skipped_dir(parent: str, name: str) -> bool:
@@ -201,7 +204,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # of ../shared reads differently).
 # 53: Docusaurus/VitePress `:::` boxes, a plural title over a page defining one, lettered step
 # numbers, Marp decks one page, assignment parts, training logs with a warning line (qa43).
-READ_VERSION = b"grimoire-read-54\x00"
+# 55: a site theme's folder (`theme.toml`) is not walked, a Hugo archetype is no note, a
+# book's "Welcome to <its name> Notes" names nothing (read45).
+READ_VERSION = b"grimoire-read-55\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -177,6 +177,8 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
     if (html or suffix_of(path).lower() == ".txt") \
             and (line := html_template_line(head, tags_alone=not html)):
         return f"{HTML_TEMPLATE_REASON} (line {line})"
+    if line := archetype_line(head):
+        return f"{ARCHETYPE_REASON} (line {line})"
     if _NOT_FOUND_PAGE.fullmatch(path.replace("\\", "/").rsplit("/", 1)[-1]) \
             and _FRONT_MATTER.match(head):
         return NOT_FOUND_REASON
@@ -190,6 +192,37 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
         root = _XML_ROOT.search(head)
         what = f"whose root is <{root.group(1)}>" if root else "that is"
         return f"XML {what} not a MediaWiki export dump: not a note"
+    return None
+
+
+# A site generator's archetype: the page a new post starts from, its front matter filled by
+# Go template actions when the post is made (Hugo's `archetypes/default.md`: `date: {{ .Date
+# }}`, `title: "{{ replace .Name "-" " " | title }}"`; round 44, a blog's was read as a note,
+# with an "invalid front matter" warning). No generator runs a template in a page's own front
+# matter, so a value that is an action marks a template wherever the file is.
+ARCHETYPE_REASON = "a site generator's archetype (front matter of Go template actions): " \
+                   "not a note"
+_FRONT_MATTER_FENCE = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n")
+_ACTION_VALUE = re.compile(r"[ \t]*[\w.-]+[ \t]*[:=][ \t]*[\"']?\{\{.*\}\}")
+_FRONT_MATTER_LINES = 200
+
+
+def archetype_line(head: str) -> int | None:
+    """The line of the first front-matter value that is a Go template action, or None.
+
+    >>> archetype_line("---\\ntitle: x\\ndate: {{ .Date }}\\n---\\n")
+    3
+    >>> archetype_line("---\\ntitle: the {{ and }} of Go\\n---\\n")
+    """
+    fence = _FRONT_MATTER_FENCE.match(head)
+    if fence is None or "{{" not in head:
+        return None
+    lines = head[fence.end():].split("\n", _FRONT_MATTER_LINES)[:_FRONT_MATTER_LINES]
+    for number, text in enumerate(lines, start=2):
+        if text.rstrip("\r \t") == fence[1]:
+            return None
+        if _ACTION_VALUE.match(text):
+            return number
     return None
 
 

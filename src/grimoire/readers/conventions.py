@@ -360,8 +360,13 @@ def names_no_concept(title: str) -> bool:
 
 # A site's home page greeting its reader ("Welcome!", "Welcome to my notes"; round 42: a Jekyll
 # site's `index.md`, whose layout draws the list of notes, was the concept "Welcome!"). A
-# welcome to a named thing is its note ("Welcome to Kubernetes"; review42d).
-_WELCOME = re.compile(r"welcome(?:\s+to\s+(?:my|our|the|this)\b.*)?[!.]?", re.IGNORECASE)
+# welcome to a named thing is its note ("Welcome to Kubernetes"; review42d). A welcome to a
+# book or a site by its name greets the reader of all its pages ("Welcome to Little Notes",
+# a Jupyter Book's front page: round 44's leftover).
+_WELCOME = re.compile(r"welcome(?:\s+to\s+(?:(?:my|our|the|this)\b.*|.*\b(?:notes|book|handbook"
+                      r"|wiki|blog|site|website|docs|documentation|notebooks?|garden|journal"
+                      r"|repository|repo|collection|knowledge\s+base|home\s?page|guide)))?[!.]?",
+                      re.IGNORECASE)
 # A section's number as a whole title ("# 1.1" over a homework's first exercise, "2)", "3.";
 # round 42: a vault's question sheet was the concept "1.1"). A year or a count ("1984") is
 # no section number.
