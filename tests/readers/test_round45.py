@@ -124,3 +124,31 @@ def test_a_books_welcome_page_names_no_concept() -> None:
            "machines and restarts them when they fail.\n")
     [doc] = read_file("markdown", k8s.encode(), "/notes/k8s.md")
     assert [e.term for e in doc.entries] == ["Welcome to Kubernetes"]
+
+
+def test_a_front_page_titled_by_its_collection_and_a_contribute_page_name_nothing() -> None:
+    """Read from ../shared: the seeds' README ("# The seed documents") and the Sphinx cheat
+    sheet's `index.rst` (its book's name, "... Glossary") titled their collections, and its
+    `contribute.rst` ("Contribute") asked readers for pull requests: none is a concept. A
+    README about one thing, and a glossary's own terms, stay."""
+    cases = {
+        "/course/README.md": "# The lecture documents\n\nSlides and handouts of the course, "
+                             "one file a week.\n",
+        "/course/index.md": "# Statistics Glossary\n\nShort definitions of the words these "
+                            "notes use, one a line.\n",
+        "/book/index.rst": "Deep Learning Glossary\n======================\n\nShort "
+                           "definitions of the words the book uses.\n",
+        "/book/contribute.rst": "Contribute\n==========\n\nSend us a pull request with a "
+                                "new page or a fix.\n",
+    }
+    for path, text in cases.items():
+        fmt = "rst" if path.endswith(".rst") else "markdown"
+        [doc] = read_file(fmt, text.encode(), path)
+        assert [e.term for e in doc.entries] == [], path
+    about = "# Dropout\n\nDropout zeroes each unit at random while training.\n"
+    [doc] = read_file("markdown", about.encode(), "/notes/dropout/README.md")
+    assert [e.term for e in doc.entries] == ["Dropout"]
+    terms = ("# Statistics Glossary\n\n## Median\n\nThe median is the middle value of a "
+             "sorted sample.\n")
+    [doc] = read_file("markdown", terms.encode(), "/course/index.md")
+    assert [e.term for e in doc.entries] == ["Median"]

@@ -515,9 +515,11 @@ def _without_slots(doc: Document) -> Document:
                       if any(_unfilled(x) for x in e.links) else e for e in doc.entries))
 
 
-# ... and "Machine Learning Notes by <author>" (round 30: a Sphinx site's README and index)
-_COLLECTION_TITLE = re.compile(r"\bnotes(?:\s+(?:by|from)\s+\w[\w.' -]{0,40})?\W*$",
-                               re.IGNORECASE)
+# ... and "Machine Learning Notes by <author>" (round 30: a Sphinx site's README and index);
+# a front page titled by what its pages are, "The seed documents", "Machine Learning
+# Glossary" (round 45: ../shared's seeds README and the Sphinx cheat sheet's `index.rst`).
+_COLLECTION_TITLE = re.compile(r"\b(?:notes|documents|glossary)"
+                               r"(?:\s+(?:by|from)\s+\w[\w.' -]{0,40})?\W*$", re.IGNORECASE)
 _FRONT_PAGES = frozenset({"readme", "index", "_index", "home"})
 # ... or by the repository's own name, as GitHub spells it ("# zettelkasten-content", "#
 # ml_notes"; round 39): a name of words joined by hyphens or underscores, in lower case.

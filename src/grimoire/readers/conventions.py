@@ -38,6 +38,8 @@ _PAGE_PARTS = frozenset(
         "abstract", "acknowledgements", "acknowledgments", "appendix", "bibliography",
         "changelog", "citation", "citations", "code", "code example", "code examples",
         "conclusion", "conclusions", "contents", "contributing", "credits", "demo",
+        # round 45: the Sphinx cheat sheet's `contribute.rst` asks for pull requests
+        "contribute", "how to contribute",
         "description", "details", "discussion", "example", "examples", "exercise",
         "exercises", "external links", "faq", "further reading", "getting started", "index",
         "installation", "install", "installing", "intro", "introduction", "license", "links",
