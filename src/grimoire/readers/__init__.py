@@ -218,10 +218,10 @@ def archetype_line(head: str) -> int | None:
     if fence is None or "{{" not in head:
         return None
     lines = head[fence.end():].split("\n", _FRONT_MATTER_LINES)[:_FRONT_MATTER_LINES]
-    for number, text in enumerate(lines, start=2):
-        if text.rstrip("\r \t") == fence[1]:
+    for number, line in enumerate(lines, start=2):
+        if line.rstrip("\r \t") == fence[1]:
             return None
-        if _ACTION_VALUE.match(text):
+        if _ACTION_VALUE.match(line):
             return number
     return None
 
