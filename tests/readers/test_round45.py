@@ -152,3 +152,19 @@ def test_a_front_page_titled_by_its_collection_and_a_contribute_page_name_nothin
              "sorted sample.\n")
     [doc] = read_file("markdown", terms.encode(), "/course/index.md")
     assert [e.term for e in doc.entries] == ["Median"]
+
+
+def test_a_sheet_of_questions_on_a_topic_names_no_concept() -> None:
+    """A course deck's `questions.md` ("# Questions for Data Exploration and Cleaning", then
+    the questions a student should answer) was a concept; "Questions about X" and "Questions
+    on X" are such sheets too. A page on a kind of question stays a concept."""
+    sheet = ("# Questions {} Feature Scaling\n\nBy the end of the week you should be able to "
+             "answer these.\n\n- Why scale features before gradient descent?\n- When does "
+             "scaling not matter?\n")
+    for joint in ("for", "about", "on"):
+        [doc] = read_file("markdown", sheet.format(joint).encode(), "/course/questions.md")
+        assert [e.term for e in doc.entries] == [], joint
+    kind = ("# Rhetorical question\n\nA rhetorical question is asked for effect, with no "
+            "answer expected.\n")
+    [doc] = read_file("markdown", kind.encode(), "/notes/rhetoric.md")
+    assert [e.term for e in doc.entries] == ["Rhetorical question"]
