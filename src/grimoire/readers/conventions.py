@@ -922,7 +922,10 @@ _TASK_LIST = re.compile(r"(?:[\w'-]+ ){0,3}(?:to-?dos|to dos|(?:to-?do|to do) li
 # Questions or exercises of some kind ("Self-check questions", "Common interview questions",
 # "Review exercises"; round 36: a study guide's pages each closed with two such sections,
 # the one concept "Self-check questions" of three pages): a page's quiz, never a thing.
-_QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)")
+# "Questions for Data Exploration and Cleaning", "Questions on X" (round 45: a course deck's
+# `questions.md`, what a student should answer by the end of a topic) are such a sheet too.
+_QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)"
+                   r"|(?:questions|exercises)\s+(?:for|on|about)\s+.+")
 
 
 # A word of the page's furniture written with a letter left out or two letters swapped
