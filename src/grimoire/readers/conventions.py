@@ -365,9 +365,9 @@ def names_no_concept(title: str) -> bool:
 # welcome to a named thing is its note ("Welcome to Kubernetes"; review42d). A welcome to a
 # book or a site by its name greets the reader of all its pages ("Welcome to Little Notes",
 # a Jupyter Book's front page: round 44's leftover).
-_WELCOME = re.compile(r"welcome(?:\s+to\s+(?:(?:my|our|the|this)\b.*|.{0,120}\b(?:notes|book|handbook"
-                      r"|wiki|blog|site|website|docs|documentation|notebooks?|garden|journal"
-                      r"|repository|repo|collection|knowledge\s+base|home\s?page|guide)))?[!.]?",
+_WELCOME = re.compile(r"welcome(?:\s+to\s+(?:(?:my|our|the|this)\b.*"
+                      r"|.{0,120}\b(?:notes|book|handbook|wiki|blog|site|website|docs|documentation"
+                      r"|notebooks?|garden|journal|repository|repo|collection|knowledge\s+base|home\s?page|guide)))?[!.]?",
                       re.IGNORECASE)
 # A section's number as a whole title ("# 1.1" over a homework's first exercise, "2)", "3.";
 # round 42: a vault's question sheet was the concept "1.1"). A year or a count ("1984") is
