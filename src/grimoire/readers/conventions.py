@@ -367,7 +367,8 @@ def names_no_concept(title: str) -> bool:
 # a Jupyter Book's front page: round 44's leftover).
 _WELCOME = re.compile(r"welcome(?:\s+to\s+(?:(?:my|our|the|this)\b.*"
                       r"|.{0,120}\b(?:notes|book|handbook|wiki|blog|site|website|docs|documentation"
-                      r"|notebooks?|garden|journal|repository|repo|collection|knowledge\s+base|home\s?page|guide)))?[!.]?",
+                      r"|notebooks?|garden|journal|repository|repo|collection|knowledge\s+base"
+                      r"|home\s?page|guide)))?[!.]?",
                       re.IGNORECASE)
 # A section's number as a whole title ("# 1.1" over a homework's first exercise, "2)", "3.";
 # round 42: a vault's question sheet was the concept "1.1"). A year or a count ("1984") is
