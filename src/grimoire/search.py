@@ -337,7 +337,9 @@ class Searcher:
         self._warmed = False  # `prepare` has started loading the model
         self._corrected: dict[tuple[str, tuple[int, ...]], dict[str, str]] = {}
         self._used: dict[tuple[str, str], dict[str, str]] = {}  # (query, mode): searched as
-        self._full: dict[tuple[str, str], bool] = {}  # (query, mode): a list held CANDIDATES
+        # (query, mode, filters): a words list held CANDIDATES. The filters are in the key, so
+        # a threaded server's two searches of one query with other filters keep their own.
+        self._full: dict[tuple[str, str, Filters], bool] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -410,7 +412,11 @@ class Searcher:
         named_by: dict[str, set[_GroupKey]] = {}  # the phrase of the query that names each
         defining: dict[_GroupKey, tuple[float, int]] = {}  # a group the query names: its entry
         semantic_ranked: list[_Ranked] = []  # the vectors' list, best first
-        full = False  # a candidate list was cut at CANDIDATES: more hits than it ranked
+        # A words (bm25) list was cut at CANDIDATES: notes holding the query's words were not
+        # ranked. The vectors' list is not counted: every passage has a cosine, so it is full on
+        # any store over CANDIDATES passages, and what it leaves out are only farther
+        # neighbours ("einsum", hybrid: "82 hits, not 100" for a word one note holds).
+        full = False
 
         if mode in ("lexical", "hybrid"):
             matches = self._name_matches(query, allowed)
@@ -484,7 +490,6 @@ class Searcher:
             else:
                 assert vector is not None
                 passages, entries = self._semantic(vector.result(), allowed)
-            full = full or len(passages) >= CANDIDATES or len(entries) >= CANDIDATES
             both = sorted(self._passage_list(self._no_filler(passages, weights))
                           + self._entry_list(entries),
                           key=lambda r: -r[2])
@@ -514,7 +519,7 @@ class Searcher:
 
         if len(self._full) >= TYPO_REMEMBERED:
             self._full.clear()
-        self._full[(query, mode)] = full
+        self._full[(query, mode, filters)] = full
         fused, shown = _score(lists, stubs, named, bonus)
         for key, passage_id, _ in held:
             if passage_id is not None:
@@ -638,11 +643,13 @@ class Searcher:
             rows += counts[term]
         return kept or list(words)
 
-    def cut(self, query: str, mode: str = "hybrid") -> bool:
-        """Whether the last `search(query, mode=mode)` took CANDIDATES from a list that held
-        more: it ranked no more than those, so fewer hits than a large `k` asked for do not
-        mean the notes hold no more (`-k 1000 learning`: 78)."""
-        return self._full.get((_blank_masks(_visible(query)), mode), False)
+    def cut(self, query: str, mode: str = "hybrid", source: str | None = None,
+            format: str | None = None, tag: str | None = None) -> bool:
+        """Whether the last `search(query, mode=mode, source=..., format=..., tag=...)` took
+        CANDIDATES from a words list that held more: it ranked no more than those, so fewer hits
+        than a large `k` asked for do not mean the notes hold no more (`-k 1000 learning`: 78)."""
+        key = (_blank_masks(_visible(query)), mode, Filters(source=source, format=format, tag=tag))
+        return self._full.get(key, False)
 
     def searched_for(self, query: str, mode: str = "lexical") -> str | None:
         """The query as its lexical side searched it in `mode` when a word of it is in no note
