@@ -71,6 +71,7 @@ MARKED = re.compile(f"{MARK_OPEN}(\\w+){MARK_CLOSE}")  # one marked word; group 
 CANDIDATES = 60  # taken from each list before fusion
 SPARE = 2  # groups past the k-th kept for a group that shows another's passage
 SNIPPET_WORDS = 32
+_ITEM_MARK = re.compile(r"[-*+•]|\d{1,3}[.)]")  # a list item's marker, as a snippet's token
 SNIPPET_LOOKBACK = 8  # words a snippet may step back to start at its sentence's start
 NO_PASSAGE = 0  # `Hit.passage_id` of an entry with no text (a title-only page); ids start at 1
 
@@ -1685,8 +1686,15 @@ def _text_query(words: Sequence[str], expansions: Sequence[str] = ()) -> TextQue
 def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
     """About `size` words of `text` around the run that holds the most of the query's words
     (each counted once, so a word repeated does not outweigh a rarer one; the earliest such
-    run), marked «like this»."""
-    tokens = text.split()
+    run), marked «like this». A list item on a line of its own begins a line of the snippet
+    too: joined by spaces, "… 2r. - Target modules: … - Learning rate: …" ran them together."""
+    tokens: list[str] = []
+    items: set[int] = set()  # the tokens that begin a list item (its marker)
+    for line in text.splitlines():
+        on_line = line.split()
+        if on_line and tokens and _ITEM_MARK.fullmatch(on_line[0]):
+            items.add(len(tokens))
+        tokens += on_line
     if not tokens:
         return ""
     stems = {_stem(w) for w in words if w.casefold() not in STOPWORDS} or {_stem(w) for w in words}
@@ -1738,7 +1746,9 @@ def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
     out = [_mark(token, stems) if found[start + j] else token for j, token in enumerate(piece)]
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + size < len(tokens) else ""
-    return prefix + " ".join(out) + suffix
+    body = "".join(("\n" if start + j in items else " ") + token
+                   for j, token in enumerate(out))
+    return prefix + body[1:] + suffix
 
 
 def _mark(token: str, stems: set[str]) -> str:

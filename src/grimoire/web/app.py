@@ -374,7 +374,9 @@ def snippet_html(snippet: str) -> Markup:
     snippet's window cut in two is left out, an ellipsis in its place (`whole_formulas`)."""
     unmarked = FORMULA.sub(lambda m: m.group(0).replace("«", "").replace("»", ""),
                            whole_formulas(snippet))
-    body = str(math_text(unmarked)).replace("«", "<mark>").replace("»", "</mark>")
+    # A list item begins a line of the snippet (`search.snippet`): a line of the page too.
+    body = "<br>".join(str(math_text(line)) for line in unmarked.split("\n"))
+    body = body.replace("«", "<mark>").replace("»", "</mark>")
     if body.count("<mark>") != body.count("</mark>"):
         body = body.replace("<mark>", "").replace("</mark>", "")
     return Markup(body)
