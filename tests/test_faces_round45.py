@@ -133,6 +133,17 @@ def test_a_list_passage_snippet_keeps_its_items_apart(db: Path) -> None:
     at = lines.index("   - Target modules: every linear")
     assert lines[at + 1] == "     layer."  # under the item's words, not its marker
 
+    # An error wraps on a terminal too (`show` of an unknown name: 84 columns); piped, or
+    # when it begins with its file:line, it stays one line.
+    missing = ["--db", str(db), "show", "zzzzqqq"]
+    wrapped = CliRunner().invoke(main, missing, env={"TTY_COMPATIBLE": "1", "COLUMNS": "40"})
+    said = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line).rstrip()
+            for line in wrapped.stderr.splitlines()]
+    assert wrapped.exit_code == 1 and len(said) > 1 and max(map(len, said)) <= 40, said
+    piped_error = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", CliRunner().invoke(main, missing).stderr)
+    assert piped_error.startswith("error: no concept named 'zzzzqqq'; search your notes")
+    assert piped_error.count("\n") == 1
+
     app, kb = make_app(db)
     try:
         with TestClient(app, base_url="http://127.0.0.1:8000") as client:

@@ -171,7 +171,10 @@ def handle_errors(f: F) -> F:
         except GrimoireError as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            err().print(f"[red]error:[/red] {safe(str(e))}", highlight=False, soft_wrap=True)
+            # Wrapped on a terminal (`show` of an unknown name ran to 84 columns), but for an
+            # error that begins with its `file:line:`, kept whole as a compiler's is.
+            err().print(f"[red]error:[/red] {safe(str(e))}", highlight=False,
+                        soft_wrap=bool(_AT_PLACE.match(str(e))) or None)
             if isinstance(e, NotFound) and e.choices:
                 say_which(e)
             elif isinstance(e, NotFound) and e.suggestions:
@@ -690,6 +693,7 @@ def _heading(markup: str, hang: int) -> None:
         out().print(Text(" " * hang if n else "") + line, soft_wrap=True)
 
 
+_AT_PLACE = re.compile(r"\S+:\d+:")  # an error that begins with `file:line:`
 _ITEM_START = re.compile(r"(?:[-*+•]|\d{1,3}[.)]) ")  # a line that is a list item
 
 
