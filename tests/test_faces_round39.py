@@ -133,7 +133,7 @@ def test_every_title_a_search_result_gives_opens_with_show(db: Path) -> None:
     for title, reply in zip(titles, shown, strict=True):
         assert not reply.is_error, (title, reply.content)
     glossary = shown[titles.index("Glossary")].structured_content
-    assert glossary["documents"][0]["path"].endswith("terms.md")
+    assert glossary["documents"][0]["span"]["path"].endswith("terms.md")
     assert glossary["documents"][0]["concepts"] == ["Warmup", "Weight decay"]
     done = CliRunner().invoke(main, ["--db", str(db), "show", "Glossary", "--json"])
     assert done.exit_code == 0, done.output

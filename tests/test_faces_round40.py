@@ -202,7 +202,7 @@ def test_a_hit_past_a_pdfs_title_page_names_the_work_it_is_in(tmp_path: Path) ->
     row = next(r for r in rows if r["span"]["start_line"] == 3)
     assert row["concept"] == "Training tricks"
     reply, = _mcp(db, [("search", {"query": "warmup step size hundred", "mode": "lexical"})])
-    row = next(r for r in reply.structured_content["results"] if r["start_line"] == 3)
+    row = next(r for r in reply.structured_content["results"] if r["span"]["start_line"] == 3)
     assert (row["concept"], row["concept_id"]) == ("Training tricks", work.id)
     app, kb = make_app(db)
     with TestClient(app, base_url="http://127.0.0.1:8000") as client:

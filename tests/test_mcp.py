@@ -182,13 +182,13 @@ def test_tools_in_memory(db: Path) -> None:
 
             found = structured(await client.call_tool(
                 "search", {"query": "LoRA", "k": 3, "mode": "lexical"}))
-            first = found["results"][0]
-            assert "LoRA" in (first["concept"] or "") and first["start_line"] > 0
-            assert Path(first["path"]).is_file() and len(first["preview"]) < 400
+            first = found["results"][0]["span"]
+            assert "LoRA" in (found["results"][0]["concept"] or "") and first["start_line"] > 0
+            assert Path(first["path"]).is_file() and len(found["results"][0]["preview"]) < 400
 
             shown = structured(await client.call_tool("show", {"name": "LoRA"}))
             assert "LoRA" in shown["names"] and shown["sources"]
-            assert all(s["start_line"] > 0 for s in shown["sources"])
+            assert all(s["span"]["start_line"] > 0 for s in shown["sources"])
 
             # The handle a result gave opens the same lines of the note.
             lines = structured(await client.call_tool("read_source", {
@@ -200,7 +200,7 @@ def test_tools_in_memory(db: Path) -> None:
             answer = structured(await client.call_tool(
                 "ask", {"question": "What does LoRA train instead of the full weights?"}))
             assert not answer["abstained"] and answer["citations"]
-            assert all(c["start_line"] > 0 and c["quote"] for c in answer["citations"])
+            assert all(c["span"]["start_line"] > 0 and c["quote"] for c in answer["citations"])
 
             wanted = structured(await client.call_tool("wanted", {}))
             assert wanted["total"] >= 1
@@ -232,7 +232,7 @@ def test_only_ingested_notes_can_be_read_and_results_are_capped(db: Path) -> Non
                 "search", {"query": "model training loss", "k": 25}))
             assert len(json.dumps(many, ensure_ascii=False)) <= MAX_RESULT_CHARS + 200
             window = structured(await client.call_tool(
-                "read_source", {"path": many["results"][0]["path"], "start_line": 1,
+                "read_source", {"path": many["results"][0]["span"]["path"], "start_line": 1,
                                 "end_line": 10_000}))
             assert window["end_line"] - window["start_line"] < 200
             # A note's instructions are returned as quoted data and change nothing.
@@ -398,7 +398,7 @@ def test_a_finding_that_compares_two_places_gives_both(tmp_path: Path) -> None:
                 found = structured(await client.call_tool("lint", {"group": "near-duplicate"}))
                 assert found["findings"], found
                 pair = found["findings"][0]
-                places = {Path(pair["path"]).name, Path(pair["other"]["path"]).name}
+                places = {Path(pair["span"]["path"]).name, Path(pair["other"]["path"]).name}
                 assert places == {"regularization.md", "layers.md"}
                 assert pair["other"]["start_line"] >= 1
 
@@ -427,7 +427,7 @@ def test_a_conflict_gives_every_place_that_disagrees(tmp_path: Path) -> None:
             async with Client(build_server(kb)) as client:
                 found = structured(await client.call_tool("lint", {"group": "conflict"}))
                 (finding,) = found["findings"]
-                places = {finding["path"], *(o["path"] for o in finding["others"])}
+                places = {finding["span"]["path"], *(o["path"] for o in finding["others"])}
                 assert {Path(p).parent.name for p in places} == {"topic0", "topic1", "topic2"}
                 assert finding["other"] == finding["others"][0]
 
@@ -457,7 +457,8 @@ def test_show_says_where_a_concept_is_mentioned(tmp_path: Path) -> None:
     shown, text = run(session)
     kb.close()
     hybrid = str(notes / "Hybrid Search.md")
-    assert [(m["from"], m["path"], m["start_line"], m["as"]) for m in shown["mentioned_in"]] == [
+    assert [(m["from"], m["span"]["path"], m["span"]["start_line"], m["as"])
+            for m in shown["mentioned_in"]] == [
         ("Hybrid Search", hybrid, 3, "BM25"), ("Hybrid Search", hybrid, 5, "the keyword ranker")]
     assert f"{hybrid}:3 (Hybrid Search)" in text and f"{hybrid}:5" in text
 

@@ -73,7 +73,7 @@ def test_the_web_page_the_api_and_mcp_say_it(tmp_path: Path) -> None:
                 "gaussian splatting"
         told = Tools(kb, threading.Lock()).search("gausian splating", mode="lexical")
         assert told["searched_for"] == "gaussian splatting"
-        assert told["results"][0]["path"].endswith("splatting.md")
+        assert told["results"][0]["span"]["path"].endswith("splatting.md")
     finally:
         kb.close()
 

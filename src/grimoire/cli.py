@@ -6,6 +6,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import shlex
 import sys
 from collections.abc import Callable
@@ -170,7 +171,10 @@ def handle_errors(f: F) -> F:
         except GrimoireError as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            err().print(f"[red]error:[/red] {safe(str(e))}", highlight=False, soft_wrap=True)
+            # Wrapped on a terminal (`show` of an unknown name ran to 84 columns), but for an
+            # error that begins with its `file:line:`, kept whole as a compiler's is.
+            err().print(f"[red]error:[/red] {safe(str(e))}", highlight=False,
+                        soft_wrap=bool(_AT_PLACE.match(str(e))) or None)
             if isinstance(e, NotFound) and e.choices:
                 say_which(e)
             elif isinstance(e, NotFound) and e.suggestions:
@@ -638,7 +642,8 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         also = _copies_line(hit.copies)
         if not styled:  # the lines rich prints when piped, without its markup
             click.echo(f"{n}. {field(name)}  {field(place)}")
-            click.echo("   " + MARKED.sub(r"\1", clean(hit.snippet)))
+            # A list item begins a line of the snippet (`search.snippet`), under the indent.
+            click.echo("   " + MARKED.sub(r"\1", clean(hit.snippet)).replace("\n", "\n   "))
             if also:
                 click.echo("   " + field(also))
             continue
@@ -688,6 +693,10 @@ def _heading(markup: str, hang: int) -> None:
         out().print(Text(" " * hang if n else "") + line, soft_wrap=True)
 
 
+_AT_PLACE = re.compile(r"\S+:\d+:")  # an error that begins with `file:line:`
+_ITEM_START = re.compile(r"(?:[-*+•]|\d{1,3}[.)]) ")  # a line that is a list item
+
+
 def _prose(text: Text | str, indent: int = 0) -> None:
     """Prose under a heading line. On a terminal rich wraps it at the terminal's width under
     its indent (left to the terminal, an 80-column one broke words and ran on at the margin);
@@ -695,12 +704,16 @@ def _prose(text: Text | str, indent: int = 0) -> None:
     from rich.text import Text
 
     body = text if isinstance(text, Text) else Text(clean(text))
-    if not terminal():
-        out().print(Text(" " * indent) + body, soft_wrap=True)
+    if not terminal():  # each of its lines (a snippet's list items) under the indent
+        for line in body.split("\n"):
+            out().print(Text(" " * indent) + line, soft_wrap=True)
         return
-    for line in body.wrap(out(), max(20, out().width - indent)):
-        line.rstrip()  # no trailing blanks to copy with the text
-        out().print(Text(" " * indent) + line, soft_wrap=True)
+    for part in body.split("\n"):
+        # A list item's lines wrap under its text, past its marker ("- ", "12. ").
+        hang = len(item.group()) if (item := _ITEM_START.match(part.plain)) else 0
+        for n, line in enumerate(part.wrap(out(), max(20, out().width - indent - hang))):
+            line.rstrip()  # no trailing blanks to copy with the text
+            out().print(Text(" " * (indent + (hang if n else 0))) + line, soft_wrap=True)
 
 
 

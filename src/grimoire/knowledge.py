@@ -330,7 +330,7 @@ class Grimoire:
                 filters=self.filters_problem(source=source, format=format, tag=tag))
         searched_for = self.searcher.searched_for(query, mode)
         cut = (len(hits), k, mode) if k is not None and len(hits) < k and self.searcher.cut(
-            query, mode) else None
+            query, mode, source=source, format=format, tag=tag) else None
         if mode == "lexical":
             return serialize.search_notice(searched_for=searched_for, cut=cut)
         return serialize.search_notice(

@@ -71,6 +71,7 @@ MARKED = re.compile(f"{MARK_OPEN}(\\w+){MARK_CLOSE}")  # one marked word; group 
 CANDIDATES = 60  # taken from each list before fusion
 SPARE = 2  # groups past the k-th kept for a group that shows another's passage
 SNIPPET_WORDS = 32
+_ITEM_MARK = re.compile(r"[-*+•]|\d{1,3}[.)]")  # a list item's marker, as a snippet's token
 SNIPPET_LOOKBACK = 8  # words a snippet may step back to start at its sentence's start
 NO_PASSAGE = 0  # `Hit.passage_id` of an entry with no text (a title-only page); ids start at 1
 
@@ -337,7 +338,9 @@ class Searcher:
         self._warmed = False  # `prepare` has started loading the model
         self._corrected: dict[tuple[str, tuple[int, ...]], dict[str, str]] = {}
         self._used: dict[tuple[str, str], dict[str, str]] = {}  # (query, mode): searched as
-        self._full: dict[tuple[str, str], bool] = {}  # (query, mode): a list held CANDIDATES
+        # (query, mode, filters): a words list held CANDIDATES. The filters are in the key, so
+        # a threaded server's two searches of one query with other filters keep their own.
+        self._full: dict[tuple[str, str, Filters], bool] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -410,7 +413,11 @@ class Searcher:
         named_by: dict[str, set[_GroupKey]] = {}  # the phrase of the query that names each
         defining: dict[_GroupKey, tuple[float, int]] = {}  # a group the query names: its entry
         semantic_ranked: list[_Ranked] = []  # the vectors' list, best first
-        full = False  # a candidate list was cut at CANDIDATES: more hits than it ranked
+        # A words (bm25) list was cut at CANDIDATES: notes holding the query's words were not
+        # ranked. The vectors' list is not counted: every passage has a cosine, so it is full on
+        # any store over CANDIDATES passages, and what it leaves out are only farther
+        # neighbours ("einsum", hybrid: "82 hits, not 100" for a word one note holds).
+        full = False
 
         if mode in ("lexical", "hybrid"):
             matches = self._name_matches(query, allowed)
@@ -484,7 +491,6 @@ class Searcher:
             else:
                 assert vector is not None
                 passages, entries = self._semantic(vector.result(), allowed)
-            full = full or len(passages) >= CANDIDATES or len(entries) >= CANDIDATES
             both = sorted(self._passage_list(self._no_filler(passages, weights))
                           + self._entry_list(entries),
                           key=lambda r: -r[2])
@@ -514,7 +520,7 @@ class Searcher:
 
         if len(self._full) >= TYPO_REMEMBERED:
             self._full.clear()
-        self._full[(query, mode)] = full
+        self._full[(query, mode, filters)] = full
         fused, shown = _score(lists, stubs, named, bonus)
         for key, passage_id, _ in held:
             if passage_id is not None:
@@ -638,11 +644,13 @@ class Searcher:
             rows += counts[term]
         return kept or list(words)
 
-    def cut(self, query: str, mode: str = "hybrid") -> bool:
-        """Whether the last `search(query, mode=mode)` took CANDIDATES from a list that held
-        more: it ranked no more than those, so fewer hits than a large `k` asked for do not
-        mean the notes hold no more (`-k 1000 learning`: 78)."""
-        return self._full.get((_blank_masks(_visible(query)), mode), False)
+    def cut(self, query: str, mode: str = "hybrid", source: str | None = None,
+            format: str | None = None, tag: str | None = None) -> bool:
+        """Whether the last `search(query, mode=mode, source=..., format=..., tag=...)` took
+        CANDIDATES from a words list that held more: it ranked no more than those, so fewer hits
+        than a large `k` asked for do not mean the notes hold no more (`-k 1000 learning`: 78)."""
+        key = (_blank_masks(_visible(query)), mode, Filters(source=source, format=format, tag=tag))
+        return self._full.get(key, False)
 
     def searched_for(self, query: str, mode: str = "lexical") -> str | None:
         """The query as its lexical side searched it in `mode` when a word of it is in no note
@@ -1678,8 +1686,15 @@ def _text_query(words: Sequence[str], expansions: Sequence[str] = ()) -> TextQue
 def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
     """About `size` words of `text` around the run that holds the most of the query's words
     (each counted once, so a word repeated does not outweigh a rarer one; the earliest such
-    run), marked «like this»."""
-    tokens = text.split()
+    run), marked «like this». A list item on a line of its own begins a line of the snippet
+    too: joined by spaces, "… 2r. - Target modules: … - Learning rate: …" ran them together."""
+    tokens: list[str] = []
+    items: set[int] = set()  # the tokens that begin a list item (its marker)
+    for line in text.splitlines():
+        on_line = line.split()
+        if on_line and tokens and _ITEM_MARK.fullmatch(on_line[0]):
+            items.add(len(tokens))
+        tokens += on_line
     if not tokens:
         return ""
     stems = {_stem(w) for w in words if w.casefold() not in STOPWORDS} or {_stem(w) for w in words}
@@ -1731,7 +1746,9 @@ def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
     out = [_mark(token, stems) if found[start + j] else token for j, token in enumerate(piece)]
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + size < len(tokens) else ""
-    return prefix + " ".join(out) + suffix
+    body = "".join(("\n" if start + j in items else " ") + token
+                   for j, token in enumerate(out))
+    return prefix + body[1:] + suffix
 
 
 def _mark(token: str, stems: set[str]) -> str:

@@ -112,7 +112,8 @@ def search_notice(nothing_matched: bool = False,
         by = {"lexical": "by words", "semantic": "by meaning"}.get(mode, "by words and by meaning")
         return {"cut": hits, "notice": (
             f"{hits:,} hits, not {k:,}: a search ranks only the {CANDIDATES} best matches {by}, "
-            "and more notes match; a filter (source, format, tag) or more words narrow it")}
+            "and more notes hold its words; a filter (source, format, tag) or more words "
+            "narrow it")}
     return None
 
 
