@@ -115,143 +115,6 @@ TEST_STORE = os.environ.get("GRIMOIRE_TEST_STORE", "sqlite")
 ENGINES = ("sqlite", "postgres")
 
 
-# Everything a database holds besides its rows that a test could change: its schemas, tables,
-# columns, indexes, constraints, triggers, functions, sequences, extensions, text-search
-# configurations, settings, owners and grants, and the planner's statistics (ANALYZE).
-_SHAPE = """
-WITH ns AS (SELECT oid, nspname, nspowner, nspacl FROM pg_namespace
-             WHERE nspname NOT IN ('pg_catalog', 'information_schema')
-               AND nspname !~ '^pg_(toast|temp_|toast_temp_)')
-SELECT x FROM (
-  SELECT concat_ws(' ', 'ns', nspname, nspowner::regrole, nspacl) FROM ns
-  UNION ALL
-  SELECT concat_ws(' ', 'rel', ns.nspname, c.relname, c.relkind, c.relpersistence,
-                   c.relowner::regrole, c.relacl, c.reloptions, c.relrowsecurity)
-    FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'col', a.attrelid::regclass, a.attname,
-                   format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
-                   a.attgenerated, pg_get_expr(d.adbin, d.adrelid), a.attcollation,
-                   a.attstattarget)
-    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace
-    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-   WHERE a.attnum > 0 AND NOT a.attisdropped
-  UNION ALL
-  SELECT concat_ws(' ', 'idx', pg_get_indexdef(i.indexrelid))
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN ns ON ns.oid = c.relnamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'con', conrelid::regclass, conname, pg_get_constraintdef(oid),
-                   condeferrable, condeferred)
-    FROM pg_constraint WHERE connamespace IN (SELECT oid FROM ns)
-  UNION ALL
-  SELECT concat_ws(' ', 'trg', pg_get_triggerdef(oid), tgenabled)
-    FROM pg_trigger WHERE NOT tgisinternal
-  UNION ALL
-  SELECT concat_ws(' ', 'fn', p.oid::regprocedure, md5(p.prosrc), p.proowner::regrole,
-                   p.proconfig, p.proacl)
-    FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'type', t.oid::regtype) FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
-  UNION ALL
-  SELECT concat_ws(' ', 'ext', extname, extversion, extnamespace::regnamespace)
-    FROM pg_extension
-  UNION ALL
-  SELECT concat_ws(' ', 'tscfg', cfgname, cfgparser) FROM pg_ts_config
-   WHERE cfgnamespace IN (SELECT oid FROM ns)
-  UNION ALL
-  SELECT concat_ws(' ', 'tsmap', mapcfg::regconfig, maptokentype, mapseqno,
-                   mapdict::regdictionary) FROM pg_ts_config_map
-   WHERE mapcfg IN (SELECT oid FROM pg_ts_config WHERE cfgnamespace IN (SELECT oid FROM ns))
-  UNION ALL
-  SELECT concat_ws(' ', 'tsdict', dictname, dicttemplate, dictinitoption)
-    FROM pg_ts_dict WHERE dictnamespace IN (SELECT oid FROM ns)
-  UNION ALL
-  SELECT concat_ws(' ', 'set', setrole, setconfig) FROM pg_db_role_setting
-   WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
-  UNION ALL
-  SELECT concat_ws(' ', 'db', datallowconn, datconnlimit, datacl, datdba::regrole)
-    FROM pg_database WHERE datname = current_database()
-  UNION ALL
-  SELECT concat_ws(' ', 'stats', count(*)) FROM pg_statistic s
-    JOIN pg_class c ON c.oid = s.starelid WHERE c.relnamespace IN (SELECT oid FROM ns)
-  UNION ALL
-  SELECT concat_ws(' ', 'xstats', count(*)) FROM pg_statistic_ext
-  UNION ALL
-  SELECT concat_ws(' ', 'lo', count(*)) FROM pg_largeobject_metadata
-) shape(x) ORDER BY x
-"""
-
-
-class _Emptied:
-    """What the empty store holds (`PgDatabases.store_url`'s template): its shape (`_SHAPE`),
-    the rows of its tables and where its sequences stand; `restore` makes a database of the
-    same shape hold exactly that again."""
-
-    def __init__(self, shape: list[str], rows: dict[str, bytes],
-                 sequences: dict[str, tuple[int, bool]]) -> None:
-        self.shape = shape
-        self.rows = rows  # table -> its rows in COPY's text format
-        self.sequences = sequences
-
-    @classmethod
-    def of(cls, url: str) -> _Emptied:
-        import psycopg
-
-        with psycopg.connect(url) as conn:
-            shape = [r[0] for r in conn.execute(_SHAPE)]
-            rows = {}
-            for (table,) in conn.execute(_TABLES).fetchall():
-                with conn.cursor().copy(f"COPY {table} TO STDOUT") as copy:
-                    rows[table] = b"".join(bytes(chunk) for chunk in copy)
-            sequences = {}
-            for (name,) in conn.execute(_SEQUENCES).fetchall():
-                last, called = conn.execute(f"SELECT last_value, is_called FROM {name}").fetchone()
-                sequences[name] = (last, called)
-        return cls(shape, rows, sequences)
-
-    def restore(self, url: str) -> bool:
-        """The database at `url` emptied back to the empty store: False (left as it is) when
-        its shape is another, or anything holds a lock on it a second."""
-        import psycopg
-
-        with psycopg.connect(url) as conn:
-            shape = {r[0] for r in conn.execute(_SHAPE)}
-            # The vector indexes a store makes for each dimension it holds (`hnsw`) go
-            # with its rows; anything else the empty store lacks, or lacks of it, stays.
-            extra = {line.split()[2] for line in shape - set(self.shape)
-                     if line.startswith("rel ") and line.split()[3] == "i"}
-            if extra:
-                conn.execute(f"DROP INDEX {', '.join(sorted(extra))}")
-                shape = {r[0] for r in conn.execute(_SHAPE)}
-            if sorted(shape) != self.shape:
-                conn.rollback()
-                return False
-            try:
-                conn.execute("SET LOCAL lock_timeout = '1s'")
-                # Rows as they were, no trigger run: TRUNCATE's triggers and the rows put back
-                # are the empty store's own state.
-                conn.execute("SET LOCAL session_replication_role = replica")
-                conn.execute(f"TRUNCATE {', '.join(self.rows)} RESTART IDENTITY")
-            except psycopg.errors.LockNotAvailable:
-                conn.rollback()
-                return False
-            for table, data in self.rows.items():
-                if data:
-                    with conn.cursor().copy(f"COPY {table} FROM STDIN") as copy:
-                        copy.write(data)
-            for name, (last, called) in self.sequences.items():
-                conn.execute("SELECT setval(%s::regclass, %s, %s)", (name, last, called))
-        return True
-
-
-_TABLES = """SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c
-               JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE c.relkind IN ('r', 'p')
-                AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-                AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)' ORDER BY 1"""
-_SEQUENCES = _TABLES.replace("('r', 'p')", "('S')")
-
-
 class PgDatabases:
     """Databases on one test server: a new one per name, the same one for the same name."""
 
@@ -260,9 +123,6 @@ class PgDatabases:
         self.names: dict[str, str] = {}
         self.count = itertools.count()
         self.empty_store: str | None = None  # `store_url`'s template
-        self._empty: _Emptied | None = None  # what the template holds
-        self.given: dict[str, str] = {}  # path -> database, as `store_url` gave them
-        self.emptied: list[str] = []  # databases given back, emptied (`give_back`)
         self.last = ""  # the database made last
 
     def url(self, key: str | None = None) -> str:
@@ -281,37 +141,7 @@ class PgDatabases:
             empty = self._database(None, "template1")
             open_store(empty).close()
             self.empty_store = self.last
-            self._empty = _Emptied.of(empty)
-        if key not in self.names and self.emptied:
-            self.names[key] = self.emptied.pop()
-        else:
-            self._database(key, self.empty_store)
-        self.given[key] = self.names[key]
-        return str(self.server.get_uri(self.names[key]))
-
-    def give_back(self, folder: Path) -> None:
-        """The databases `store_url` gave for paths under `folder` (a finished test's
-        tmp_path, which no later test can name), made an empty store again for the next
-        paths. A database copied from the empty store cost the server 0.1-0.16 s of CPU and
-        8 MB written (a pass makes about a thousand; round 45); emptying one costs a few
-        hundredths. One that anything still holds, or whose schema, settings or planner
-        statistics are no longer the empty store's, is left as it is (`_Emptied`)."""
-        import psycopg
-
-        folder = folder.resolve()
-        mine = [k for k in self.given if Path(k).is_relative_to(folder)]
-        if not mine:
-            return
-        with psycopg.connect(self.server.get_uri(), autocommit=True) as conn:
-            held = {row[0] for row in conn.execute(
-                "SELECT datname FROM pg_stat_activity WHERE datname = ANY(%s)",
-                [[self.given[k] for k in mine]])}
-        for key in mine:
-            name = self.given.pop(key)
-            del self.names[key]
-            if name not in held and self._empty is not None and self._empty.restore(
-                    str(self.server.get_uri(name))):
-                self.emptied.append(name)
+        return self._database(key, self.empty_store)
 
     def _database(self, key: str | None, template: str) -> str:
         if key is not None and key in self.names:
@@ -372,10 +202,7 @@ def pg() -> Iterator[PgDatabases]:
             for setting in ("fsync", "synchronous_commit", "full_page_writes"):
                 conn.execute(f"ALTER SYSTEM SET {setting} = off")
             conn.execute("SELECT pg_reload_conf()")
-        databases = PgDatabases(server)
-        _SERVER[:] = [databases]
-        yield databases
-        _SERVER.clear()
+        yield PgDatabases(server)
     finally:
         # No shutdown checkpoint either: the data is deleted next.
         pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=folder, user=server.system_user)
@@ -389,19 +216,6 @@ def pg() -> Iterator[PgDatabases]:
 
         subprocess.run(["sh", "-c", 'rm -rf -- "$1" </dev/null >/dev/null 2>&1 &', "sh",
                         str(folder)], check=True, start_new_session=True)
-
-
-_SERVER: list[PgDatabases] = []  # the session's `pg`, once started
-
-
-@pytest.fixture(autouse=True)
-def _databases_given_back(request: pytest.FixtureRequest) -> Iterator[None]:
-    # After the test and its fixtures: the databases of its tmp_path's stores, emptied for
-    # the next tests (`PgDatabases.give_back`).
-    yield
-    folder = request.node.funcargs.get("tmp_path") if TEST_STORE == "postgres" else None
-    if folder is not None and _SERVER:
-        _SERVER[0].give_back(folder)
 
 
 @pytest.fixture(scope="session", autouse=True)
