@@ -68,6 +68,7 @@ def wait_until(condition: object, seconds: float = 60) -> bool:
     return False
 
 
+@pytest.mark.one_pass(reason="a reader worker's time budget, killed and replaced")
 def test_a_file_over_its_time_budget_costs_that_file_only(tmp_path: Path) -> None:
     """Issue 11 item 2: the worker reading a file past its budget is killed and replaced;
     the file is failed with the reason, every other file is stored."""
