@@ -691,6 +691,7 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
         marked = None  # another file moved over the path since
     known, cut = (sqlite_checked.passed(path, marked) if marked is not None
                   else (frozenset(), frozenset()))
+    was_cut = cut
     started = sqlite_checked.now_ns()
     whole = any(c.startswith(_OPENING) and not c.endswith(_WHOLE) for c in cut)
     budget = OPEN_CHECK_WHOLE if whole else OPEN_CHECK_BUDGET
@@ -754,7 +755,8 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
         quick = f"{_OPENING}PRAGMA quick_check(1)"
         if quick in known or quick in finished:
             _sound_at_open(state)  # every page read: as sound as the quick check says
-        if (marked is not None and sqlite_checked.settled(marked, started)
+        if ((finished or cut != was_cut) and marked is not None
+                and sqlite_checked.settled(marked, started)
                 and sqlite_checked.file_state(path) == marked):
             # A mark holds the checks behind an empty result too: theirs are kept.
             sqlite_checked.remember(path, marked, [*known, *finished], sorted(cut))
