@@ -102,6 +102,7 @@ def test_a_store_too_large_for_the_check_at_opening_is_checked_whole_once(
     assert "PRAGMA quick_check(1)" in _checks_at_opening(sound)
 
 
+@pytest.mark.no_store
 def test_references_to_a_long_caption_grow_a_note_only_so_far() -> None:
     # Round 44: `:ref:` to a figure or a table reads as its caption, as Sphinx shows it. A
     # caption of 5,000 words referred to 3,000 times (a 105 KB note) was written out at each:
