@@ -10,7 +10,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ from grimoire.errors import CorruptDatabase
 from grimoire.readers import read_file
 from grimoire.store import sqlite as store_sqlite
 from grimoire.store import sqlite_checked
+from tests.conftest import ingested, write_notes
 from tests.hostile.test_copied_while_written import _full_text_sound, integrity
 from tests.hostile.test_round44 import _checkpoint
 
@@ -120,3 +124,19 @@ def test_references_to_a_long_caption_grow_a_note_only_so_far() -> None:
     assert sum(map(len, texts)) < 200_000 + 5 * len(note), sum(map(len, texts))
     assert any(t.startswith("See w0 w1 w2 ") for t in texts)  # the first as Sphinx shows it
     assert texts[-1].endswith("\n\nSee bigfig and Fig. , 299."), texts[-1]  # as written
+
+
+@pytest.mark.sqlite_only(reason="the mark beside a SQLite file")
+def test_a_fifo_where_the_mark_goes_holds_no_opening(tmp_path: Path) -> None:
+    # `DB.checked` was opened as any file: a FIFO of that name (or a device) held a search
+    # that found nothing forever on main, and every opening once the checks at opening were
+    # kept there. The mark is now read only from a regular file, never waited on.
+    notes = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n"})
+    db = tmp_path / "kb.db"
+    with ingested(db, notes, embed=False):
+        pass
+    os.mkfifo(f"{db}.checked")
+    done = subprocess.run(
+        [sys.executable, "-m", "grimoire", "--db", str(db), "search", "qqzzxx", "--mode",
+         "lexical"], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0 and "no results" in done.stdout + done.stderr, done

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import time
 from collections.abc import Sequence
 
@@ -64,7 +65,11 @@ def passed(path: str, state: tuple[int, ...]) -> tuple[frozenset[str], frozenset
     their budget there (none when the mark is missing, unreadable, or of another state)."""
     nothing: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     try:
-        with open(path + SUFFIX, "rb") as f:  # noqa: PTH123
+        # Not waited on: a FIFO (or a device) of that name would hold every opening.
+        fd = os.open(path + SUFFIX, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb") as f:  # noqa: PTH123
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return nothing
             data = json.loads(f.read(_MAX_BYTES))
         if tuple(data["state"]) != state:
             return nothing
