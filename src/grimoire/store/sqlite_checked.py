@@ -7,6 +7,8 @@ nobody had touched. `DB.checked`, beside the file, holds the file's state when a
 the check statements that passed at that state; a later process skips those while the state is
 the same. A statement its budget cut short read part of the file only: it is kept apart
 ("cut"), and run again after the others until one process reads it whole (review41a).
+The checks at opening (`sqlite._damage_at_open`) are kept in the same mark, named "at opening:
+..." (round 45).
 
 Why that is sound: the state is the device, inode, size, modification and status-change times
 (nanoseconds) of the file and of its -wal when that holds anything. Any write through the file
