@@ -206,6 +206,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # numbers, Marp decks one page, assignment parts, training logs with a warning line (qa43).
 # 55: a site theme's folder (`theme.toml`) is not walked, a Hugo archetype is no note, a
 # book's "Welcome to <its name> Notes" names nothing (read45).
+# 55 (also): a reST page's references to its figures, tables and equations grow it by at most
+# 200,000 characters or 4 times its length; past that they read as written (hostile45; no
+# note of ../shared reads differently).
 READ_VERSION = b"grimoire-read-55\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

@@ -598,7 +598,7 @@ def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, in
         raise StoreError(message, path)
     if existed and not in_memory:
         try:
-            damage = _damage_at_open(conn, path)
+            damage = _damage_at_open(conn, path, opened_as)
         except StoreError:
             conn.close()
             raise
@@ -640,10 +640,18 @@ def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, in
 # larger file is checked for this long only, the rest is left to `grimoire check`, an empty
 # result (`Grimoire._not_damaged`) and SQLite's own errors.
 OPEN_CHECK_BUDGET = 0.1
+# Seconds the checks a first opening did not finish get, once, at the next opening of the same
+# unchanged file (a process that finds them cut short in the file's mark): the whole check of a
+# 100k-passage store (435 MB) takes about 7 s; past this a store is checked in part, as before.
+OPEN_CHECK_WHOLE = 15.0
 # The files this process found sound at opening, as (device, inode, size, modification time)
 # of the file and its -wal: opened again unchanged (a server's readers, the tests), they are
 # not read again.
 _SOUND_AT_OPEN: set[tuple[int, ...]] = set()
+# How the checks at opening are named in the file's mark (`sqlite_checked`); a check cut
+# short by OPEN_CHECK_WHOLE is kept as cut with WHOLE after its name, and not run again there.
+_OPENING = "at opening: "
+_WHOLE = " (whole)"
 
 
 def _file_state(path: str) -> tuple[int, ...]:
@@ -658,18 +666,35 @@ def _file_state(path: str) -> tuple[int, ...]:
     return tuple(state)
 
 
-def _damage_at_open(conn: sqlite3.Connection, path: str) -> str | None:
-    """What SQLite's quick check, then its integrity check, find wrong in the file at `path`,
-    as the message to give; None when they find nothing in `OPEN_CHECK_BUDGET` seconds.
+def _damage_at_open(conn: sqlite3.Connection, path: str,
+                    opened_as: tuple[int, int] | None = None) -> str | None:
+    """What SQLite's quick check, its integrity check and FTS5's check of each full-text
+    index find wrong in the file at `path`, as the message to give; None when they find
+    nothing in their time.
 
     A copy of a store made while it was written (`cp` during an ingest) holds pages of two
     versions: SQLite opens it, and a search answered from it with no error when the damaged
     pages were not the ones it read (1 copy in 40, round 38). Never repaired here: the file
     is left as it is.
+
+    The checks get OPEN_CHECK_BUDGET seconds, in which a store past about 10 MB was never
+    checked whole (FTS5's check, last, never ran on one: round 44). What they found sound is
+    kept beside the file (`sqlite_checked`, with the file's state), so a later process opening
+    it unchanged skips them and goes on where the last one stopped; one that finds a check
+    cut short there runs the ones left to their end, once, within OPEN_CHECK_WHOLE seconds.
     """
     state = _file_state(path)
     if state in _SOUND_AT_OPEN:
         return None
+    marked = sqlite_checked.file_state(path) if opened_as is not None else None
+    if marked is not None and marked[:2] != opened_as:
+        marked = None  # another file moved over the path since
+    known, cut = (sqlite_checked.passed(path, marked) if marked is not None
+                  else (frozenset(), frozenset()))
+    was_cut = cut
+    started = sqlite_checked.now_ns()
+    whole = any(c.startswith(_OPENING) and not c.endswith(_WHOLE) for c in cut)
+    budget = OPEN_CHECK_WHOLE if whole else OPEN_CHECK_BUDGET
     done, lock = threading.Event(), threading.Lock()
 
     def stop() -> None:
@@ -677,44 +702,64 @@ def _damage_at_open(conn: sqlite3.Connection, path: str) -> str | None:
             if not done.is_set():
                 conn.interrupt()
 
-    found = ""
+    found = "ok"
+    todo: list[str] = []
+    finished: list[str] = []
+    unchecked: list[str] = []  # cannot run here: not kept
     waits = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    timer = threading.Timer(OPEN_CHECK_BUDGET, stop)
-    deadline = time.monotonic() + OPEN_CHECK_BUDGET
+    timer = threading.Timer(budget, stop)
+    deadline = time.monotonic() + budget
     timer.start()
     try:
-        found = str(conn.execute("PRAGMA quick_check(1)").fetchone()[0])
-        if found == "ok" and time.monotonic() < deadline:
-            # The quick check reads every page but not the indexes against their rows: a torn
-            # copy whose index lacks a row passed it and was answered from (review39a, on the
-            # layout round 39's writer leaves). The full check, in the time left: a small
-            # store is checked whole, a larger one was checked page by page above.
-            # Bounded in this thread: the timer may fire between the two statements, when
-            # an interrupt reaches neither.
-            conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
-            try:
-                found = str(conn.execute("PRAGMA integrity_check(1)").fetchone()[0])
-                if found == "ok":
-                    found = _full_text_damage(conn) or found
-            finally:
-                conn.set_progress_handler(None, 0)
+        # The quick check reads every page but not the indexes against their rows: a torn
+        # copy whose index lacks a row passed it and was answered from (review39a, on the
+        # layout round 39's writer leaves); the integrity check reads those. SQLite's checks
+        # read a full-text index's pages as rows, not as an index: FTS5's own (round 44).
+        # Bounded in this thread too: the timer may fire between two statements, when an
+        # interrupt reaches neither.
+        conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+        checks = [f"{_OPENING}PRAGMA quick_check(1)", f"{_OPENING}PRAGMA integrity_check(1)",
+                  *(f"{_OPENING}{table}" for table in _full_text_tables(conn))]
+        todo = [c for c in checks if c not in known and c + _WHOLE not in cut]
+        for check in todo:
+            if time.monotonic() >= deadline:
+                raise sqlite3.OperationalError("interrupted")
+            result = _check_at_open(conn, check.removeprefix(_OPENING))
+            if result is None:
+                unchecked.append(check)
+            elif result != "ok":
+                found = result
+                break
+            else:
+                finished.append(check)
     except sqlite3.DatabaseError as e:
-        if "interrupted" in str(e):
-            if found == "ok":
-                _sound_at_open(state)  # every page read: as sound as the quick check says
-            return None  # checked in part: larger than the budget reads
-        if not is_damage(e):
+        if "interrupted" not in str(e) and not is_damage(e):
             # Not what the file holds: a lock held past the wait (the interrupt does not cut
             # a wait for a lock), an I/O error. Said as it is, never as damage.
             raise _open_error(e, path) from e
-        found = str(e)
+        if "interrupted" in str(e):
+            # Checked in part: larger than the budget reads. Kept as cut short, so the
+            # next process to open the file unchanged reads the rest whole; cut short
+            # then too, the rest is left to `grimoire check` while the file is unchanged.
+            left = [c for c in todo if c not in finished and c not in unchecked]
+            cut = cut | ({c + _WHOLE for c in left} if whole else set(left[:1]))
+        else:
+            found = str(e)
     finally:
+        conn.set_progress_handler(None, 0)
         with lock:
             done.set()
         timer.cancel()
         conn.execute(f"PRAGMA busy_timeout = {int(waits)}")  # after the timer: never cut
     if found == "ok":
-        _sound_at_open(state)
+        quick = f"{_OPENING}PRAGMA quick_check(1)"
+        if quick in known or quick in finished:
+            _sound_at_open(state)  # every page read: as sound as the quick check says
+        if ((finished or cut != was_cut) and marked is not None
+                and sqlite_checked.settled(marked, started)
+                and sqlite_checked.file_state(path) == marked):
+            # A mark holds the checks behind an empty result too: theirs are kept.
+            sqlite_checked.remember(path, marked, [*known, *finished], sorted(cut))
         return None
     detail = " ".join(found.removeprefix("*** in database main ***").split())
     return (f"{DAMAGED} (SQLite's check at opening: {detail[:120]}); nothing was read "
@@ -722,29 +767,31 @@ def _damage_at_open(conn: sqlite3.Connection, path: str) -> str | None:
             "a new file, or restore a backup")
 
 
-def _full_text_damage(conn: sqlite3.Connection) -> str | None:
-    """What FTS5's own check finds wrong in each full-text table; None when nothing, or when
-    it cannot run here (a read-only file, another process writing: the check is an INSERT).
+def _full_text_tables(conn: sqlite3.Connection) -> list[str]:
+    return [name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
+        " ORDER BY name DESC")]  # passage_fts, the one searches read most, first
 
-    SQLite's checks read the index's rows as rows, not as an index: a copy made while a
-    checkpoint wrote its pages can hold one page of the index from before it, which passes
-    them, opens, and answers the searches that miss that page (round 43: 1 copy in 40;
-    round 44 tears one page of a checkpoint). Raises SQLite's error when interrupted.
+
+def _check_at_open(conn: sqlite3.Connection, check: str) -> str | None:
+    """"ok", or what the check `check` (a PRAGMA, or a full-text table's name) finds wrong;
+    None when it cannot run here. Raises SQLite's error when interrupted.
+
+    FTS5's check is an INSERT: a read-only file is not checked that way, nor one another
+    process is writing (never waited on: the caller sets the timeout back).
     """
-    tables = [name for (name,) in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'")]
-    # A writer at work: not checked, never waited on (the caller sets the timeout back).
+    if check.startswith("PRAGMA"):
+        return str(conn.execute(check).fetchone()[0])
     conn.execute("PRAGMA busy_timeout = 0")
-    for table in tables:
-        try:
-            conn.execute(f'INSERT INTO "{table}"("{table}") VALUES (\'integrity-check\')')
-        except sqlite3.DatabaseError as e:
-            if is_damage(e):
-                return f"the full-text index {table}: {e}"
-            if "interrupted" in str(e):
-                raise
-            return None
-    return None
+    try:
+        conn.execute(f'INSERT INTO "{check}"("{check}") VALUES (\'integrity-check\')')
+    except sqlite3.DatabaseError as e:
+        if is_damage(e):
+            return f"the full-text index {check}: {e}"
+        if "interrupted" in str(e):
+            raise
+        return None
+    return "ok"
 
 
 def _sound_at_open(state: tuple[int, ...]) -> None:

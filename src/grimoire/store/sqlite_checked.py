@@ -7,6 +7,8 @@ nobody had touched. `DB.checked`, beside the file, holds the file's state when a
 the check statements that passed at that state; a later process skips those while the state is
 the same. A statement its budget cut short read part of the file only: it is kept apart
 ("cut"), and run again after the others until one process reads it whole (review41a).
+The checks at opening (`sqlite._damage_at_open`) are kept in the same mark, named "at opening:
+..." (round 45).
 
 Why that is sound: the state is the device, inode, size, modification and status-change times
 (nanoseconds) of the file and of its -wal when that holds anything. Any write through the file
@@ -25,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import time
 from collections.abc import Sequence
 
@@ -64,7 +67,11 @@ def passed(path: str, state: tuple[int, ...]) -> tuple[frozenset[str], frozenset
     their budget there (none when the mark is missing, unreadable, or of another state)."""
     nothing: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     try:
-        with open(path + SUFFIX, "rb") as f:  # noqa: PTH123
+        # Not waited on: a FIFO (or a device) of that name would hold every opening.
+        fd = os.open(path + SUFFIX, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb") as f:  # noqa: PTH123
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return nothing
             data = json.loads(f.read(_MAX_BYTES))
         if tuple(data["state"]) != state:
             return nothing

@@ -21,6 +21,11 @@ from grimoire.readers.base import collapse
 _XREF_KINDS = {"doc": LinkKind.DOC, "label": LinkKind.LABEL}
 _SUBSTITUTION = re.compile(r"\|[^|\n]{1,200}\|_{0,2}")
 _NUMBER_FIELD = re.compile(r"%s|\{number\}")
+# What references to a page's figures, tables and equations may add to its text in all, or 4
+# times the page's length if more (as a note's formulas, `_macros._NOTE_GROWTH`): a caption of
+# 5,000 words referred to 3,000 times made a 105 KB page 86.6 MB of text (round 45). Past it a
+# reference reads as written.
+_SHOWN_GROWTH = 200_000
 
 _GLOSSARY_TITLE = re.compile(
     r"\b(?:glossary|glossaries|terminology|vocabulary|lexicon|definitions)\b", re.I
@@ -96,6 +101,7 @@ class Walker:
         self.problems: list[Problem] = []
         self.meta: dict[str, Any] = {}
         self.shown_labels: dict[str, str] = {}  # what a reference to a label reads as (`walk`)
+        self._growth = max(_SHOWN_GROWTH, 4 * sum(map(len, lines)))  # left to `_shown`
         self.title = ""
         self._definitions: dict[str, str] | None = None  # `_markdown_definitions`
         self._order: dict[int, int] = {}  # id(node) -> pre-order index
@@ -233,6 +239,15 @@ class Walker:
         for number, label in enumerate(dict.fromkeys(equations), 1):
             out.setdefault(label, f"({number})")
         return out
+
+    def _shown(self, written: str, label: str) -> str:
+        """What a reference to `label` written as `written` reads as (`shown_labels`), while
+        the page has not grown past `_SHOWN_GROWTH` by such references; `written` past it."""
+        shown = self.shown_labels.get(label, written)
+        if len(shown) - len(written) > self._growth:
+            return written
+        self._growth -= max(0, len(shown) - len(written))
+        return shown
 
     def _sequence(self, parent: nodes.Element, path: tuple[str, ...], glossary: bool) -> None:
         rubric: str | None = None
@@ -490,11 +505,11 @@ class Walker:
                 shown = child.astext()
                 if kind == LinkKind.LABEL and not child["xref_label"]:
                     # `:ref:`intro`` reads as the title its label names, as Sphinx renders it.
-                    shown = self.shown_labels.get(child["xref_target"], shown)
+                    shown = self._shown(shown, child["xref_target"])
                 elif kind == LinkKind.LABEL and _NUMBER_FIELD.search(shown):
                     # `:numref:`Figure %s <fig>``: the number Sphinx fills in is not known
                     shown = collapse(_NUMBER_FIELD.sub("", shown.replace(
-                        "{name}", self.shown_labels.get(child["xref_target"], ""))))
+                        "{name}", self._shown("", child["xref_target"]))))
                 out.append(shown)
             elif isinstance(child, nodes.problematic) and _SUBSTITUTION.fullmatch(child.astext()):
                 continue  # `|name|` with no definition: Sphinx would fail; never leave it as text
