@@ -71,6 +71,28 @@ def test_the_vocabulary_is_read_by_prefix(store: Store, tmp_path: Path) -> None:
     assert store.index_term_ranges(prefixes) == [store.index_terms(p) for p in prefixes]
 
 
+def test_the_vocabulary_read_after_a_write_holds_its_words(store: Store, tmp_path: Path) -> None:
+    """A range read once is kept until the store changes (SQLite keeps them per connection,
+    and serves a narrower range from a wider one read before): a word written since is in the
+    next read, with its passages counted again, on both engines."""
+    _ingested(store, tmp_path)
+    wide = store.index_terms("g")
+    assert dict(wide)["gaussian"] == 1
+    narrow = [(t, n) for t, n in wide if t.startswith("ga")]
+    assert store.index_terms("ga") == narrow and store.index_terms("gau") == [
+        (t, n) for t, n in narrow if t.startswith("gau")]
+    assert not [t for t, _ in wide if t.startswith("galax")]
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "sky.md").write_text("# Sky\n\nA galaxy of gaussian stars.\n", encoding="utf-8")
+    ingest(store, [more], workers=1)
+    after = store.index_terms("ga")
+    assert dict(after)["gaussian"] == 2 and [t for t, _ in after if t.startswith("galax")]
+    assert store.index_term_ranges(["gal", "g"]) == [
+        [(t, n) for t, n in after if t.startswith("gal")], store.index_terms("g")]
+    assert dict(store.index_terms("g"))["gaussian"] == 2
+
+
 def test_hybrid_before_any_vector_finds_it_too(store: Store, tmp_path: Path) -> None:
     """Right after an ingest, before the embedding ran, hybrid is the lexical side alone: it
     listed unrelated pages for the misspelt query and put Marching Cubes first."""
