@@ -72,9 +72,9 @@ def test_the_vocabulary_is_read_by_prefix(store: Store, tmp_path: Path) -> None:
 
 
 def test_the_vocabulary_read_after_a_write_holds_its_words(store: Store, tmp_path: Path) -> None:
-    """A range read once is kept until the store changes (SQLite keeps them per connection,
-    and serves a narrower range from a wider one read before): a word written since is in the
-    next read, with its passages counted again, on both engines."""
+    """Ranges and counts read once are kept until the store changes (SQLite keeps them per
+    connection, and serves a narrower range from a wider one read before): a word written
+    since is in the next read, with its passages counted again, on both engines."""
     _ingested(store, tmp_path)
     wide = store.index_terms("g")
     assert dict(wide)["gaussian"] == 1
@@ -82,6 +82,7 @@ def test_the_vocabulary_read_after_a_write_holds_its_words(store: Store, tmp_pat
     assert store.index_terms("ga") == narrow and store.index_terms("gau") == [
         (t, n) for t, n in narrow if t.startswith("gau")]
     assert not [t for t, _ in wide if t.startswith("galax")]
+    assert store.term_counts(["gaussian", "blobs"], 5) == {"gaussian": 1, "blobs": 1}
     more = tmp_path / "more"
     more.mkdir()
     (more / "sky.md").write_text("# Sky\n\nA galaxy of gaussian stars.\n", encoding="utf-8")
@@ -91,6 +92,10 @@ def test_the_vocabulary_read_after_a_write_holds_its_words(store: Store, tmp_pat
     assert store.index_term_ranges(["gal", "g"]) == [
         [(t, n) for t, n in after if t.startswith("gal")], store.index_terms("g")]
     assert dict(store.index_terms("g"))["gaussian"] == 2
+    # Passages counted again too, to each cap asked (SQLite keeps them per connection).
+    assert store.term_counts(["gaussian"], 1) == {"gaussian": 1}
+    assert store.term_counts(["gaussian", "galaxy"], 5) == {"gaussian": 2, "galaxy": 1}
+    assert store.term_counts(["gaussian"], 2) == {"gaussian": 2}
 
 
 def test_hybrid_before_any_vector_finds_it_too(store: Store, tmp_path: Path) -> None:
