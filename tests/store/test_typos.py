@@ -69,15 +69,10 @@ def test_the_vocabulary_is_read_by_prefix(store: Store, tmp_path: Path) -> None:
     # Many ranges read at once (a second-letter typo's 52) are the ranges one by one.
     prefixes = ["spl", "ga", "zq", "", "g", "gaus", *(f"g{c}u" for c in SECOND_LETTER)]
     assert store.index_term_ranges(prefixes) == [store.index_terms(p) for p in prefixes]
-
-
-def test_the_vocabulary_read_after_a_write_holds_its_words(store: Store, tmp_path: Path) -> None:
-    """Ranges and counts read once are kept until the store changes (SQLite keeps them per
-    connection, and serves a narrower range from a wider one read before): a word written
-    since is in the next read, with its passages counted again, on both engines."""
-    _ingested(store, tmp_path)
+    # Ranges and counts read once are kept until the store changes (SQLite keeps them per
+    # connection, and serves a narrower range from a wider one read before): a word written
+    # since is in the next read, with its passages counted again.
     wide = store.index_terms("g")
-    assert dict(wide)["gaussian"] == 1
     narrow = [(t, n) for t, n in wide if t.startswith("ga")]
     assert store.index_terms("ga") == narrow and store.index_terms("gau") == [
         (t, n) for t, n in narrow if t.startswith("gau")]
@@ -92,7 +87,6 @@ def test_the_vocabulary_read_after_a_write_holds_its_words(store: Store, tmp_pat
     assert store.index_term_ranges(["gal", "g"]) == [
         [(t, n) for t, n in after if t.startswith("gal")], store.index_terms("g")]
     assert dict(store.index_terms("g"))["gaussian"] == 2
-    # Passages counted again too, to each cap asked (SQLite keeps them per connection).
     assert store.term_counts(["gaussian"], 1) == {"gaussian": 1}
     assert store.term_counts(["gaussian", "galaxy"], 5) == {"gaussian": 2, "galaxy": 1}
     assert store.term_counts(["gaussian"], 2) == {"gaussian": 2}
