@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from grimoire._embed_store import EmbedReport, embed_store
-from grimoire.duplicates import MIN_WORDS, shingles
+from grimoire.duplicates import MIN_WORDS, word_triples
 from grimoire.errors import GrimoireError
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
@@ -1195,11 +1195,11 @@ def _fold_copies(hits: list[Hit]) -> list[Hit]:
     """`hits` (best first) with each passage that nearly repeats a better hit's passage in
     another file folded into that hit, as one of its `copies` (COPIES)."""
     sizes = [len(h.text.split()) if h.passage_id != NO_PASSAGE else 0 for h in hits]
-    made: dict[int, set[bytes]] = {}
+    made: dict[int, set[tuple[str, ...]]] = {}
 
-    def shingled(i: int) -> set[bytes]:  # only for hits whose sizes could make a copy
+    def shingled(i: int) -> set[tuple[str, ...]]:  # only for hits whose sizes could make a copy
         if i not in made:
-            made[i] = shingles(hits[i].text)
+            made[i] = word_triples(hits[i].text)
         return made[i]
 
     out: list[Hit] = []
@@ -1233,8 +1233,9 @@ def _names_its_own(copy: Hit, kept: Hit) -> bool:
     return name in f" {normalize(copy.text)} " and name not in f" {normalize(kept.text)} "
 
 
-def _alike(mine: set[bytes], theirs: set[bytes]) -> bool:
-    return len(mine & theirs) >= COPY_SIMILARITY * len(mine | theirs)
+def _alike(mine: set[tuple[str, ...]], theirs: set[tuple[str, ...]]) -> bool:
+    shared = len(mine & theirs)  # the union's size without making it
+    return shared >= COPY_SIMILARITY * (len(mine) + len(theirs) - shared)
 
 
 def _one_per_passage(hits: list[Hit]) -> list[Hit]:
@@ -1700,11 +1701,15 @@ def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
     stems = {_stem(w) for w in words if w.casefold() not in STOPWORDS} or {_stem(w) for w in words}
     seen: dict[str, list[str]] = {}  # a token's matched stems (tokens repeat: computed once)
     found: list[list[str]] = []
+    # A word's stem begins its casefolded form: a token holding no stem anywhere holds no
+    # match (most tokens), told by one search instead of a stem for each of its words.
+    holds = re.compile("|".join(map(re.escape, sorted(stems)))).search
     for token in tokens:
         hits = seen.get(token)
         if hits is None:
             hits = seen[token] = [stem for w in _WORD.findall(token)
-                                  if (stem := _stem(w)) in stems]
+                                  if (stem := _stem(w)) in stems] if holds(
+                                      token.casefold()) else []
         found.append(hits)
     # A window of `size` tokens slides along; `distinct` counts the stems inside it.
     inside: dict[str, int] = {}
