@@ -203,7 +203,10 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
 ARCHETYPE_REASON = "a site generator's archetype (front matter of Go template actions): " \
                    "not a note"
 _FRONT_MATTER_FENCE = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n")
-_ACTION_VALUE = re.compile(r"[ \t]*[\w.-]+[ \t]*[:=][ \t]*[\"']?\{\{.*\}\}")
+# The value is the action(s) alone, quoted or not: a note showing a template in a value
+# ("{{ user.name }} prints a field", LaTeX's "{{n}\choose{k}}") is a note (review45a).
+_ACTION_VALUE = re.compile(r"[ \t]*[\w.-]+[ \t]*[:=][ \t]*([\"']?)(?:\{\{[^{}\\]*\}\}[ \t]*)+\1"
+                           r"[ \t\r]*(?:#.*)?$")
 _FRONT_MATTER_LINES = 200
 
 
