@@ -83,3 +83,20 @@ def test_health_says_a_failed_check_on_the_page(tmp_path: Path) -> None:
         assert r.text.rstrip().endswith("</html>")
     finally:
         kb.close()
+
+
+@pytest.mark.no_store
+def test_a_topic_front_page_ending_in_documents_or_glossary_is_its_concept() -> None:
+    """"... documents" and "... Glossary" titled a collection's front page in ../shared ("The
+    seed documents", "Machine Learning Glossary"), but a page bundle's post (`tfidf/index.md`)
+    or a topic folder's README ends so too: "Ranking documents" is the concept its page is."""
+    pages = {
+        "/blog/content/posts/tfidf/index.md": "---\ntitle: \"TF-IDF: weighting words across "
+        "documents\"\n---\n\nTF-IDF weighs a word by its count and its rarity.\n",
+        "/blog/content/posts/glossary/index.md": "---\ntitle: Building a glossary\n---\n\n"
+        "A list of terms with a sentence each, kept as the project grows.\n",
+        "/notes/ranking/README.md": "# Ranking documents\n\nOrder them by relevance.\n",
+    }
+    for path, text in pages.items():
+        [doc] = read_file("markdown", text.encode(), path)
+        assert [e.term for e in doc.entries] == [doc.title], path
