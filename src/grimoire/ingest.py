@@ -205,7 +205,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 53: Docusaurus/VitePress `:::` boxes, a plural title over a page defining one, lettered step
 # numbers, Marp decks one page, assignment parts, training logs with a warning line (qa43).
 # 55: a site theme's folder (`theme.toml`) is not walked, a Hugo archetype is no note, a
-# book's "Welcome to <its name> Notes" names nothing (read45).
+# book's "Welcome to <its name> Notes" names nothing (read45); a topic's "... documents" and
+# front matter showing a template in a value keep their note (review45a).
 READ_VERSION = b"grimoire-read-55\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
