@@ -205,7 +205,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 53: Docusaurus/VitePress `:::` boxes, a plural title over a page defining one, lettered step
 # numbers, Marp decks one page, assignment parts, training logs with a warning line (qa43).
 # 55: a site theme's folder (`theme.toml`) is not walked, a Hugo archetype is no note, a
-# book's "Welcome to <its name> Notes" names nothing (read45).
+# book's "Welcome to <its name> Notes" names nothing (read45); a topic's "... documents" and
+# front matter showing a template in a value keep their note (review45a).
 # 55 (also): a reST page's references to its figures, tables and equations grow it by at most
 # 200,000 characters or 4 times its length; past that they read as written (hostile45; no
 # note of ../shared reads differently).

@@ -1688,14 +1688,19 @@ def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
     """About `size` words of `text` around the run that holds the most of the query's words
     (each counted once, so a word repeated does not outweigh a rarer one; the earliest such
     run), marked «like this». A list item on a line of its own begins a line of the snippet
-    too: joined by spaces, "… 2r. - Target modules: … - Learning rate: …" ran them together."""
+    too: joined by spaces, "… 2r. - Target modules: … - Learning rate: …" ran them together.
+    None begins inside a `$$` formula or a code fence (the cheat sheet's "$$ [2 2 2] \\n+\\n 1
+    = ..." split at the "+": the search page showed the formula's TeX; review45a)."""
     tokens: list[str] = []
     items: set[int] = set()  # the tokens that begin a list item (its marker)
+    formula = fence = False  # inside a `$$` formula, a code fence: a "+" or "- 1" line is no item
     for line in text.splitlines():
         on_line = line.split()
-        if on_line and tokens and _ITEM_MARK.fullmatch(on_line[0]):
+        if on_line and tokens and not (formula or fence) and _ITEM_MARK.fullmatch(on_line[0]):
             items.add(len(tokens))
         tokens += on_line
+        formula ^= line.count("$$") % 2 == 1
+        fence ^= line.lstrip().startswith(("```", "~~~"))
     if not tokens:
         return ""
     stems = {_stem(w) for w in words if w.casefold() not in STOPWORDS} or {_stem(w) for w in words}

@@ -203,7 +203,10 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
 ARCHETYPE_REASON = "a site generator's archetype (front matter of Go template actions): " \
                    "not a note"
 _FRONT_MATTER_FENCE = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n")
-_ACTION_VALUE = re.compile(r"[ \t]*[\w.-]+[ \t]*[:=][ \t]*[\"']?\{\{.*\}\}")
+# The value is the action(s) alone, quoted or not: a note showing a template in a value
+# ("{{ user.name }} prints a field", LaTeX's "{{n}\choose{k}}") is a note (review45a).
+_ACTION_VALUE = re.compile(r"[ \t]*[\w.-]+[ \t]*[:=][ \t]*([\"']?)(?:\{\{[^{}\\]*\}\}[ \t]*)+\1"
+                           r"[ \t\r]*(?:#.*)?$")
 _FRONT_MATTER_LINES = 200
 
 
@@ -517,9 +520,13 @@ def _without_slots(doc: Document) -> Document:
 
 # ... and "Machine Learning Notes by <author>" (round 30: a Sphinx site's README and index);
 # a front page titled by what its pages are, "The seed documents", "Machine Learning
-# Glossary" (round 45: ../shared's seeds README and the Sphinx cheat sheet's `index.rst`).
-_COLLECTION_TITLE = re.compile(r"\b(?:notes|documents|glossary)"
-                               r"(?:\s+(?:by|from)\s+\w[\w.' -]{0,40})?\W*$", re.IGNORECASE)
+# Glossary" (round 45: ../shared's seeds README and the Sphinx cheat sheet's `index.rst`), but
+# not a topic's ("Ranking documents", a page bundle's "TF-IDF: weighting words across
+# documents", "Building a glossary": review45a).
+_COLLECTION_TITLE = re.compile(r"\bnotes(?:\s+(?:by|from)\s+\w[\w.' -]{0,40})?\W*$"
+                               r"|^the\s+(?:[\w-]+\s+){0,3}documents\W*$"
+                               r"|^(?:[\w-]+\s+){0,4}(?<!\ba )(?<!\ban )glossary\W*$",
+                               re.IGNORECASE)
 _FRONT_PAGES = frozenset({"readme", "index", "_index", "home"})
 # ... or by the repository's own name, as GitHub spells it ("# zettelkasten-content", "#
 # ml_notes"; round 39): a name of words joined by hyphens or underscores, in lower case.

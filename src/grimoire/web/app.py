@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import threading
 from collections.abc import AsyncIterator
@@ -238,6 +239,11 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                 return site.health().by_group(), None
             except GrimoireError as e:  # the page has begun: said on it, not as a status
                 return {}, str(e)
+            except Exception as e:  # a store missing a table: said, not a page cut short
+                # after "Checking ...", which then showed forever (review45a)
+                logging.getLogger("grimoire.web").exception("/health: lint failed")
+                return {}, (f"The check stopped: {type(e).__name__}: {e}. `grimoire check` "
+                            "tells whether the database file is damaged.")
 
         chunks = templates.get_template("health.html").generate(
             request=request, passages=stats.passages, entries=stats.entries, health=groups)
