@@ -201,7 +201,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # of ../shared reads differently).
 # 53: Docusaurus/VitePress `:::` boxes, a plural title over a page defining one, lettered step
 # numbers, Marp decks one page, assignment parts, training logs with a warning line (qa43).
-READ_VERSION = b"grimoire-read-54\x00"
+READ_VERSION = b"grimoire-read-55\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
