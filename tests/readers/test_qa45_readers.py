@@ -93,3 +93,35 @@ def test_a_books_preface_is_a_part_of_it() -> None:
             "These pages hold what I wrote down while working through two textbooks.\n")
     assert "Preface" not in _entries(text, "book/index.qmd")
     assert "Foreword" not in _entries(text.replace("Preface", "Foreword"), "book/index.qmd")
+
+
+def _pdf_title(heading: str | list[str], lines: list[str], path: str) -> str:
+    from tests.readers._pdfgen import pdf_bytes
+
+    data = pdf_bytes([lines], heading=heading)
+    return str(read_file("pdf", data, path)[0].title)
+
+
+def test_a_paper_titled_in_small_caps_is_named_by_its_whole_title() -> None:
+    """A Logseq graph keeps the papers it files as PDFs; a conference's style sets a title in
+    small capitals, each word's first letter larger than the rest ("P" large, "RIORITIZED"
+    smaller). The largest type on page one is then the initials alone: six papers were
+    concepts "P E R", "S T R L", "M EM", "H -D C C U G A E". The title is the line of
+    capitals those initials open."""
+    body = ["PAPERS ON REPLAY", "A. Author and B. Writer",
+            "Replay lets an agent learn again from transitions it saw before."]
+    title = _pdf_title(["P", " E", " R"], ["PRIORITIZED EXPERIENCE", "REPLAY", *body[1:]],
+                       "assets/Prioritized_Replay_1672678101660_0.pdf")
+    assert title == "PRIORITIZED EXPERIENCE REPLAY", title
+    # a title in large type of whole words is kept as it is set
+    assert _pdf_title("Replay Buffers", body, "assets/replay.pdf") == "Replay Buffers"
+
+
+def test_a_paper_whose_text_has_no_spaces_is_named_by_its_file() -> None:
+    """A paper whose text layer has no spaces between words ("Anoverviewofgradientdescent
+    optimization") named its concept so; the file, as Logseq stores it with its timestamp
+    (`An_Overview_of_Gradient_Descent_1675288836354_0.pdf`), names it better."""
+    title = _pdf_title("Anoverviewofgradientdescentoptimization",
+                       ["SebastianRuder", "Gradientdescentisawaytominimizeanobjective."],
+                       "assets/An_Overview_of_Gradient_Descent_1675288836354_0.pdf")
+    assert title == "An Overview of Gradient Descent", title
