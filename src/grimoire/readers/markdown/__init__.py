@@ -775,8 +775,9 @@ _DATED_FILE = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d-")
 
 
 def _blog_post(parsed: Parsed) -> bool:
-    if str(parsed.front.meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
-        return True
+    layout = str(parsed.front.meta.get("layout", "")).lower()
+    if layout:  # `layout: page` in `_posts/` says what the page is (a term of a glossary)
+        return layout in ("post", "posts", "blog", "article")
     folders = parsed.path.replace("\\", "/").lower().split("/")
     return _DATED_FILE.match(folders[-1]) is not None and not _BLOG_FOLDERS.isdisjoint(folders)
 
