@@ -127,3 +127,18 @@ def test_a_paper_whose_text_has_no_spaces_is_named_by_its_file() -> None:
                        ["SebastianRuder", "Gradientdescentisawaytominimizeanobjective."],
                        "assets/An_Overview_of_Gradient_Descent_1675288836354_0.pdf")
     assert title == "An Overview of Gradient Descent", title
+
+
+def test_wikilinks_written_side_by_side_stay_apart() -> None:
+    """A Logseq page tags each paper with its pages written side by side, no space between
+    (`tags : [[Machine Learning]][[Computer Vision]][[Capsule Networks]]`): the text read
+    "Machine LearningComputer VisionCapsule Networks", so a search for "vision" missed it.
+    Logseq shows each link as a word of its own; so does the text."""
+    text = ("- ![A paper on routing.pdf](../assets/routing_1672620795862_0.pdf)\n"
+            "\t- author : [[A. Writer]]\n"
+            "\t  tags : [[Machine Learning]][[Computer Vision]] [[Capsule Networks]]\n")
+    docs = list(read_file("obsidian", text.encode(), "pages/Capsules.md"))
+    words = " ".join(" ".join(p.text for d in docs for p in d.passages).split())
+    assert "Machine Learning Computer Vision Capsule Networks" in words, words
+    targets = [x.target for d in docs for p in d.passages for x in p.links]
+    assert {"Machine Learning", "Computer Vision", "Capsule Networks"} <= set(targets), targets

@@ -497,6 +497,7 @@ class _Line:
 
     parts: list[str] = field(default_factory=list)
     prose: bool = False  # holds something besides tags and embeds
+    link_end: int = -1  # the number of parts when the last wikilink's text was added
 
 
 class _Walker:
@@ -752,7 +753,12 @@ class _Walker:
                 )
             return
         shown = meta["label"] or target or (meta["fragment"] or "")
+        if cur.parts and cur.link_end == len(cur.parts):
+            # `[[Machine Learning]][[Computer Vision]]`, as a Logseq page tags a paper: two
+            # words, as Logseq shows them, not "Machine LearningComputer Vision" (round 45)
+            cur.parts.append(" ")
         cur.parts.append(shown)
+        cur.link_end = len(cur.parts)
         cur.prose = True
         block.links.append(
             Link(
