@@ -142,3 +142,22 @@ def test_wikilinks_written_side_by_side_stay_apart() -> None:
     assert "Machine Learning Computer Vision Capsule Networks" in words, words
     targets = [x.target for d in docs for p in d.passages for x in p.links]
     assert {"Machine Learning", "Computer Vision", "Capsule Networks"} <= set(targets), targets
+
+
+def test_an_embedded_pdf_is_named_and_linked() -> None:
+    """A Logseq page lists the papers it files as embeds, `![Paper title.pdf](../assets/x.pdf)`,
+    each with its properties under it: read as an image, the paper's name was no word of the
+    text (`show` gave a column of "author : ... type : paper" with no paper named) and the page
+    linked to none of the papers it lists. An embedded PDF is a link to the file, shown by its
+    name."""
+    text = ("- ![Routing between capsules.pdf](../assets/routing_1672620795862_0.pdf)\n"
+            "\t- author : [[A. Writer]]\n"
+            "- ![diagram](../assets/routing.png)\n")
+    docs = list(read_file("obsidian", text.encode(), "pages/Capsules.md"))
+    words = " ".join(p.text for d in docs for p in d.passages)
+    assert "Routing between capsules.pdf" in words, words
+    assert "diagram" not in words, words
+    hrefs = [x.href or x.target for d in docs for p in d.passages for x in p.links]
+    assert any(h.endswith("routing_1672620795862_0.pdf") for h in hrefs), hrefs
+    images = [i.target for d in docs for p in d.passages for i in p.images]
+    assert images == ["../assets/routing.png"], images

@@ -621,7 +621,14 @@ class _Walker:
             elif ttype == "image":
                 src = tok.attrs.get("src", "") or ""
                 alt = collapse(tok.content) or None
-                if not self._dangerous(str(src)):
+                if str(src).lower().endswith(".pdf") and alt:
+                    # `![Paper title.pdf](../assets/x.pdf)`: Logseq's embed of a paper it
+                    # files, a link shown by its name (round 45: a page's list of papers named
+                    # none of them, and linked to none)
+                    cur.parts.append(alt)
+                    cur.prose = True
+                    self._add_link(block, str(src), alt, line, line)
+                elif not self._dangerous(str(src)):
                     block.images.append(Image(str(src), self.span(line), alt=alt))
                     image_lines.setdefault(line, []).append(len(block.images) - 1)
             elif ttype == "html_inline":
