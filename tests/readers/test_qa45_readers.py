@@ -106,8 +106,8 @@ def test_a_paper_titled_in_small_caps_is_named_by_its_whole_title() -> None:
     """A Logseq graph keeps the papers it files as PDFs; a conference's style sets a title in
     small capitals, each word's first letter larger than the rest ("P" large, "RIORITIZED"
     smaller). The largest type on page one is then the initials alone: six papers were
-    concepts "P E R", "S T R L", "M EM", "H -D C C U G A E" (and "C" none). The title is the lines of
-    capitals those initials open."""
+    concepts "P E R", "S T R L", "M EM", "H -D C C U G A E" (and one, "C", none). The title is
+    the lines of capitals those initials open."""
     body = ["PAPERS ON REPLAY", "A. Author and B. Writer",
             "Replay lets an agent learn again from transitions it saw before."]
     title = _pdf_title(["P", " E", " R"], ["PRIORITIZED EXPERIENCE", "REPLAY", *body[1:]],
