@@ -775,6 +775,8 @@ _DATED_FILE = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d-")
 
 
 def _blog_post(parsed: Parsed) -> bool:
+    """Whether a page is a post, for a term file: a post headed by its H1 still names its
+    subject (review38b: a MkDocs blog's dated post "# Attention" is that concept)."""
     layout = str(parsed.front.meta.get("layout", "")).lower()
     if layout:  # `layout: page` in `_posts/` says what the page is (a term of a glossary)
         return layout in ("post", "posts", "blog", "article")
@@ -970,7 +972,7 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
         if not opens_note(term) or is_generic_title(title):
             return []  # `# Links` over a list of addresses names a part of a page, not a note
         term = title
-    if _blog_post(parsed):
+    if str(parsed.front.meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
         return []
     end = heads[1].index if len(heads) > 1 else len(parsed.blocks)
     lead = [b for b in parsed.blocks[heads[0].index : end] if b.kind != "code"]
