@@ -161,3 +161,9 @@ def test_an_embedded_pdf_is_named_and_linked() -> None:
     assert any(h.endswith("routing_1672620795862_0.pdf") for h in hrefs), hrefs
     images = [i.target for d in docs for p in d.passages for i in p.images]
     assert images == ["../assets/routing.png"], images
+    # a paper whose first page has no text keeps its file's stem, as before
+    from tests.readers._pdfgen import IMAGE, pdf_bytes
+
+    data = pdf_bytes([IMAGE, ["Chapter one starts here."]])
+    path = "assets/Ng_MLY01_08_1672678909696_0.pdf"
+    assert read_file("pdf", data, path)[0].title == "Ng_MLY01_08_1672678909696_0"

@@ -358,10 +358,13 @@ _NO_TITLE = re.compile(r".*[^\W\d_]{30}.*|(?:\s*/[A-Z0-9]{2})+\s*")
 
 
 def _named(title: str | None, stem: str) -> str:
-    """`title`, or the paper's file name when the title is unreadable (`_NO_TITLE`)."""
-    if title and not _NO_TITLE.fullmatch(title):
+    """`title`, or the paper's file name when the title is unreadable (`_NO_TITLE`); the
+    stem as it is when page one has no text at all (a cover: no title is read)."""
+    if not title:
+        return stem
+    if not _NO_TITLE.fullmatch(title):
         return title
-    return " ".join(_LOGSEQ_ASSET.sub("", stem).replace("_", " ").split()) or title or stem
+    return " ".join(_LOGSEQ_ASSET.sub("", stem).replace("_", " ").split()) or title
 
 
 def _ranges(pages: list[int]) -> str:
