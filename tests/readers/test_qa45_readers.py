@@ -39,10 +39,11 @@ def test_mdx_imports_and_expression_attributes_are_no_text() -> None:
     # the same words in prose, or in code, stay as written
     code = ("# Modules\n\nModules are files of code another file reads in.\n\n"
             "```js\nimport Tabs from '@theme/Tabs';\n```\n\n"
-            "Write import X from 'y' to read in a module.\n")
+            "Write import X from 'y' to read in a module.\n\n"
+            "export default_model=small\n")
     kept = " ".join(p.text for d in _docs(code, "notes/modules.md") for p in d.passages)
     assert "import Tabs from '@theme/Tabs';" in kept, kept
-    assert "Write import X from 'y'" in kept, kept
+    assert "Write import X from 'y'" in kept and "default_model=small" in kept, kept
 
 
 def test_a_docusaurus_blog_post_is_no_term() -> None:

@@ -1284,7 +1284,7 @@ def _callout_titles(body: str) -> str:
 # stood whole in its text (round 45: a Docusaurus glossary of 26 pages).
 _ESM_LINE = re.compile(
     r"import\s[^\n]*?\bfrom\s*(['\"])[^'\"\n]+\1;?[ \t]*|import\s*(['\"])[^'\"\n]+\2;?[ \t]*"
-    r"|export\s+(?:const|let|var|function|default|\{)[^\n]*")
+    r"|export\s+(?:(?:const|let|var|function|default)\b|\{)[^\n]*")
 _BRACED = r"\{(?:[^{}\n]|\{[^{}\n]*\})*\}"  # `{x}`, `{{color: 'red'}}`
 _JSX_TAG = re.compile(rf"<[A-Za-z][\w.:-]*\s(?:[^<>{{}}\n]|{_BRACED})*?={_BRACED}"
                       rf"(?:[^<>{{}}\n]|{_BRACED})*/?>")
