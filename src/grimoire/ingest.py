@@ -210,6 +210,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 55 (also): a reST page's references to its figures, tables and equations grow it by at most
 # 200,000 characters or 4 times its length; past that they read as written (hostile45; no
 # note of ../shared reads differently).
+# 55 (also): MDX module lines and expression attributes are no text, a dated post in a blog
+# folder is a post, an exercise's lettered parts and "Preface" are parts of a page, PDF titles in
+# small capitals or unreadable, embedded PDFs are links, side-by-side wikilinks two words (qa45).
 READ_VERSION = b"grimoire-read-55\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

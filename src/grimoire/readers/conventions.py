@@ -36,6 +36,7 @@ SEE_ALSO_LINE = re.compile(r"\s*see also\b:?", re.IGNORECASE)
 _PAGE_PARTS = frozenset(
     {
         "abstract", "acknowledgements", "acknowledgments", "appendix", "bibliography",
+        "preface", "foreword",  # round 45: a Quarto book's `# Preface` was a concept
         "changelog", "citation", "citations", "code", "code example", "code examples",
         "conclusion", "conclusions", "contents", "contributing", "credits", "demo",
         # round 45: the Sphinx cheat sheet's `contribute.rst` asks for pull requests

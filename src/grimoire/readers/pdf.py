@@ -325,9 +325,46 @@ def _title(meta: dict[str, str], sizes: list[tuple[float, str]], first: list[str
         if biggest > body * 1.15:
             words = _joined([t for s, t in sizes if s >= biggest * 0.95]).split()
             if 1 <= len(words) <= 30:
-                return " ".join(words)
+                return _small_caps(words, first) or " ".join(words)
     return next((line for line in first if len(line) >= 3 and not _SECTION_NUMBER.match(line)),
                 None)
+
+
+def _small_caps(words: list[str], first: list[str]) -> str | None:
+    """The title a paper sets in small capitals, when the largest type of page one is only
+    its words' first letters ("P E R", each set larger than "RIORITIZED"): the lines of
+    capitals from the first that opens with them ("PRIORITIZED EXPERIENCE", "REPLAY").
+    Round 45: seven papers of a Logseq graph, in a conference's style, were concepts "P E R",
+    "S T R L", "M EM", "H -D C C U G A E", or none ("C")."""
+    letters = ["".join(c for c in w if c.isalpha()) for w in words]
+    if not letters[0] or 4 * sum(len(w) <= 2 for w in letters) < 3 * len(words):
+        return None
+    lines: list[str] = []
+    for line in first[:12]:
+        capitals = not any(c.islower() for c in line) and any(
+            len(w) > 2 and w.isalpha() for w in line.split())
+        if lines and not capitals:
+            break
+        if capitals and (lines or line.startswith(letters[0][:1])):
+            lines.append(line)
+    return " ".join(lines) or None
+
+
+# A stem as Logseq names a file it keeps in `assets/`: the name, "_", the time in ms, "_0".
+_LOGSEQ_ASSET = re.compile(r"_\d{13}_\d+$")
+# A title the text layer wrote with no spaces ("Anoverviewofgradientdescentoptimization")
+# or in a font's glyph names ("/CC /D6/D9/CT"): the file names the paper better.
+_NO_TITLE = re.compile(r".*[^\W\d_]{30}.*|(?:\s*/[A-Z0-9]{2})+\s*")
+
+
+def _named(title: str | None, stem: str) -> str:
+    """`title`, or the paper's file name when the title is unreadable (`_NO_TITLE`); the
+    stem as it is when page one has no text at all (a cover: no title is read)."""
+    if not title:
+        return stem
+    if not _NO_TITLE.fullmatch(title):
+        return title
+    return " ".join(_LOGSEQ_ASSET.sub("", stem).replace("_", " ").split()) or title
 
 
 def _ranges(pages: list[int]) -> str:
@@ -419,7 +456,7 @@ def _read(data: bytes, path: str) -> Document:
             f"no text layer (scanned images) on page(s) {_ranges(scanned)}",
             Span(path, scanned[0], scanned[0]),
         ))
-    title = _title(meta, sizes, first_lines, PurePath(path).stem) or PurePath(path).stem
+    title = _named(_title(meta, sizes, first_lines, PurePath(path).stem), PurePath(path).stem)
     return Document(
         path=path,
         format=name,

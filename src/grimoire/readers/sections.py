@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -108,6 +108,11 @@ _IMPERATIVES = frozenset(
 )
 _SENTENCE_END = re.compile(r"[:.?!;,]\s*$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_PARENTHESIZED = re.compile(r"\([^()]*\)")
+# The letter of a part of an exercise ("A", "(b)", "c)", "E (missing)"): when two sections
+# of one question are headed so, each is a part, never the name of a thing (round 45: a
+# Quarto book's exercise chapters gave 60 concepts "A" to "J" and seven conflicts in lint).
+_PART_LETTER = re.compile(r"\(?[^\W\d_][).]?(?:\s+\([^()]*\))?")
 
 
 @dataclass
@@ -130,6 +135,10 @@ def _name_shaped(heading: str) -> str | None:
     words = text.split()
     if not words or not _HAS_LETTER.search(text):
         return "no words"
+    if not _HAS_LETTER.search(_PARENTHESIZED.sub("", text)):
+        # A question's number and a remark on it ("10 (missing)", "3 (optional)"; round 45:
+        # a Quarto book's exercise chapters): the remark is no name either.
+        return "a number"
     if len(words) > MAX_WORDS or len(text) > MAX_CHARS:
         return "too long for a name"
     if is_generic_heading(text) or is_see_also_heading(text):
@@ -462,10 +471,12 @@ def add_section_entries(doc: Document, *,
     steps: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)  # parent -> steps
     course_page = any(is_course_admin(_bare(path, numbered), on_course_page=False)
                       for path in sections)
+    lettered = Counter(path[:-1] for path in sections if _PART_LETTER.fullmatch(path[-1]))
     for path, sec in sections.items():
         heading = _bare(path, numbered)
         if normalize(heading) in own or name_shaped(heading) is not None or path in tabs \
-                or (course_page and is_course_admin(heading)):
+                or (course_page and is_course_admin(heading)) \
+                or (lettered[path[:-1]] > 1 and _PART_LETTER.fullmatch(path[-1])):
             continue
         if len(path) > 1 and normalize(heading) == normalize(_bare(path[:-1], numbered)):
             # "Dropout" > "What is Dropout?": the section's own lead, under a question

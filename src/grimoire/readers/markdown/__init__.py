@@ -766,13 +766,31 @@ def whole_span(parsed: Parsed, path: str) -> Span:
     return Span(path, first, max(first, last))
 
 
+# A post of a static site's blog: `layout: post`, or a file named by its date in the blog's
+# folder (`blog/2019-05-29-hello-world.md`, as Docusaurus keeps posts with no layout;
+# `_posts/` as Jekyll does when its settings give the layout). Round 45: a Docusaurus site's
+# starter posts "Hello" and "Hola" ("This is a test post.") were concepts.
+_BLOG_FOLDERS = frozenset({"blog", "_posts", "posts"})
+_DATED_FILE = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d-")
+
+
+def _blog_post(parsed: Parsed) -> bool:
+    """Whether a page is a post, for a term file: a post headed by its H1 still names its
+    subject (review38b: a MkDocs blog's dated post "# Attention" is that concept)."""
+    layout = str(parsed.front.meta.get("layout", "")).lower()
+    if layout:  # `layout: page` in `_posts/` says what the page is (a term of a glossary)
+        return layout in ("post", "posts", "blog", "article")
+    folders = parsed.path.replace("\\", "/").lower().split("/")
+    return _DATED_FILE.match(folders[-1]) is not None and not _BLOG_FOLDERS.isdisjoint(folders)
+
+
 def _is_term_file(parsed: Parsed) -> bool:
     meta = parsed.front.meta
     if not isinstance(meta.get("title"), str):
         return False
     if any(key in meta for key in TERM_KEYS):
         return True
-    if str(meta.get("layout", "")).lower() in ("post", "posts", "blog", "article"):
+    if _blog_post(parsed):
         return False
     if is_generic_title(collapse(meta["title"])):
         # A site's own page titled by what it holds ("title: Schedule" over a course's

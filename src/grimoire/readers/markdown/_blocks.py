@@ -497,6 +497,7 @@ class _Line:
 
     parts: list[str] = field(default_factory=list)
     prose: bool = False  # holds something besides tags and embeds
+    link_end: int = -1  # the number of parts when the last wikilink's text was added
 
 
 class _Walker:
@@ -620,7 +621,14 @@ class _Walker:
             elif ttype == "image":
                 src = tok.attrs.get("src", "") or ""
                 alt = collapse(tok.content) or None
-                if not self._dangerous(str(src)):
+                if str(src).lower().endswith(".pdf") and alt:
+                    # `![Paper title.pdf](../assets/x.pdf)`: Logseq's embed of a paper it
+                    # files, a link shown by its name (round 45: a page's list of papers named
+                    # none of them, and linked to none)
+                    cur.parts.append(alt)
+                    cur.prose = True
+                    self._add_link(block, str(src), alt, line, line)
+                elif not self._dangerous(str(src)):
                     block.images.append(Image(str(src), self.span(line), alt=alt))
                     image_lines.setdefault(line, []).append(len(block.images) - 1)
             elif ttype == "html_inline":
@@ -752,7 +760,12 @@ class _Walker:
                 )
             return
         shown = meta["label"] or target or (meta["fragment"] or "")
+        if cur.parts and cur.link_end == len(cur.parts):
+            # `[[Machine Learning]][[Computer Vision]]`, as a Logseq page tags a paper: two
+            # words, as Logseq shows them, not "Machine LearningComputer Vision" (round 45)
+            cur.parts.append(" ")
         cur.parts.append(shown)
+        cur.link_end = len(cur.parts)
         cur.prose = True
         block.links.append(
             Link(
@@ -1263,6 +1276,48 @@ def _callout_titles(body: str) -> str:
     return "\n".join(lines)
 
 
+# MDX, what a Docusaurus site writes its pages in (`.md` as `.mdx`): a line of ES module code
+# (`import useBaseUrl from '@docusaurus/useBaseUrl';`, `export const x = ...`) is a block of
+# its own, and a component takes a JSX expression as an attribute's value
+# (`<img src={useBaseUrl('img/auc.gif')} />`), which no HTML parser takes for a tag. Read as
+# Markdown, the import opened a glossary page's definition in `show` and the `<img .../>` tag
+# stood whole in its text (round 45: a Docusaurus glossary of 26 pages).
+_ESM_LINE = re.compile(
+    r"import\s[^\n]*?\bfrom\s*(['\"])[^'\"\n]+\1;?[ \t]*|import\s*(['\"])[^'\"\n]+\2;?[ \t]*"
+    r"|export\s+(?:(?:const|let|var|function|default)\b|\{)[^\n]*")
+_BRACED = r"\{(?:[^{}\n]|\{[^{}\n]*\})*\}"  # `{x}`, `{{color: 'red'}}`
+_JSX_TAG = re.compile(rf"<[A-Za-z][\w.:-]*\s(?:[^<>{{}}\n]|{_BRACED})*?={_BRACED}"
+                      rf"(?:[^<>{{}}\n]|{_BRACED})*/?>")
+_JSX_VALUE = re.compile(rf"={_BRACED}")
+
+
+def _mdx_code(body: str) -> str:
+    """`body` without MDX's module lines and with each expression an attribute's value holds
+    emptied (`src=""`), line for line, outside fences; a module line stands at the left
+    margin after a blank line (or another module line), a tag with an expression on a line
+    without a code span. The same words in a sentence or in code stay as written.
+
+    >>> _mdx_code("import X from '@site/x';\n\nA <img src={X('a.png')} /> here.")
+    '\n\nA <img src="" /> here.'
+    """
+    lines = body.split("\n")
+    fence = False
+    module = True  # the line before was blank, or module code
+    for k, line in enumerate(lines):
+        if _FENCE_LINE.match(line):
+            fence, module = not fence, False
+            continue
+        if fence:
+            continue
+        if module and line[:1] in "ie" and _ESM_LINE.fullmatch(line):
+            lines[k] = ""
+            continue
+        module = not line.strip()
+        if "={" in line and "`" not in line:
+            lines[k] = _JSX_TAG.sub(lambda m: _JSX_VALUE.sub('=""', m[0]), line)
+    return "\n".join(lines)
+
+
 def _strip_liquid(text: str, path: str, jekyll: bool) -> str:
     """Jekyll `({% link terms/x.md %})`, `({{ "/x.html" | relative_url }})` and Hugo
     `({{< relref "x.md" >}})` destinations become plain `(terms/x.md)` links; on a page with
@@ -1541,6 +1596,8 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     parsed = Parsed(path=path, front=fm)
     parsed.problems.extend(fm.problems)
     body = _strip_liquid(body, path, jekyll=fm.end_line > 0)
+    if "import" in body or "export" in body or "={" in body:
+        body = _mdx_code(body)
     if body.count("[") > MAX_LINE_BRACKETS:
         body = _defuse_brackets(body, path, parsed.problems)
     if "!!!" in body or "???" in body:
