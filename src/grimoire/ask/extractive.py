@@ -1210,14 +1210,16 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     def turn(s: Scored) -> tuple[int, float]:
         if s.score >= TIE * best.score and s.terms:
             return 0, -s.score
-        if s.candidate.passage_id == best.candidate.passage_id and (
-                abs(s.index - best.index) == 1 or s.score >= NEAR * best.score):
-            return (1 if len(s.text.split()) <= room else 2), 0.0
+        beside = abs(s.index - best.index) == 1
+        near = s.score >= NEAR * best.score
+        if s.candidate.passage_id == best.candidate.passage_id and (beside or near):
+            # a near neighbour, then a near sentence further on, then a neighbour
+            return (1 if len(s.text.split()) <= room else 2), (
+                0.0 if beside and near else 1.0 if near else 2.0)
         return 2, 0.0
 
     pool.sort(key=turn)
-    while pool:
-        s = pool.pop(0)
+    for s in pool:
         if len(chosen) >= most:
             break
         if any(s.candidate.passage_id == c.candidate.passage_id and s.index == c.index
@@ -1241,14 +1243,6 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             chosen.append(piece)
             covered |= s.terms
             length += len(piece.text.split())
-            if CHAIN and piece is s:
-                # The sentence after (or before) one that joined, whole in the room left,
-                # is read next: a definition runs on ("Unlike a condition, a leaf doesn't
-                # perform a test. Rather, a leaf is a possible prediction.").
-                on = [o for o in pool if o.candidate.passage_id == s.candidate.passage_id
-                      and abs(o.index - s.index) == 1
-                      and len(o.text.split()) <= max_words - length - 2]
-                pool = on + [o for o in pool if o not in on]
     if ANSWERED_AFTER:
         chosen = _with_replies(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
@@ -1368,10 +1362,6 @@ TIE = 0.95
 # combine multiple losses, specify the loss types and corresponding weights as lists:", two
 # sentences after the best, lost its place to the sentence between them.
 NEAR = 0.85
-# Round 45: the sentence next to one that joined the answer, whole in the room left, is
-# considered next (it joins when it scores FOLLOWS of the best, as the best one's own
-# neighbours do).
-CHAIN = True
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
 # Round 31: an answer of fewer than FILL_WORDS words so far takes a sentence that scores FILL
 # of the best and fits whole, though it adds none of the question's words (0: off).
