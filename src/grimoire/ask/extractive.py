@@ -1231,9 +1231,9 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         new_terms = set(s.terms) - covered
         adds = sum(q.stems[t] for t in new_terms) / q.total
         whole = len(s.text.split()) <= max_words - length
-        near = (s.candidate.passage_id == best.candidate.passage_id
-                and s.score >= NEAR * best.score)
-        if (follows and s.score >= FOLLOWS * best.score) or near or (
+        near_best = (s.candidate.passage_id == best.candidate.passage_id
+                     and s.score >= NEAR * best.score)
+        if (follows and s.score >= FOLLOWS * best.score) or near_best or (
             adds >= 0.15 and s.score >= 0.7 * best.score
         ) or s.score >= 0.95 * best.score or (
             FILL and length < FILL_WORDS and whole and s.score >= FILL * best.score):
@@ -1358,9 +1358,10 @@ def _words(chosen: Sequence[Scored]) -> int:
 
 TIE = 0.95
 # Round 45: a sentence of the best one's passage that scores NEAR of it is read with the
-# sentences next to the best one, the better first, and joins as they do (1.0: off): "To
-# combine multiple losses, specify the loss types and corresponding weights as lists:", two
-# sentences after the best, lost its place to the sentence between them.
+# sentences next to the best one (after a neighbour as near, before one that is not) and joins
+# as they do (above 1: off): "To combine multiple losses, specify the loss types and
+# corresponding weights as lists:", two sentences after the best, lost its place to the
+# sentence between them and to another passage's.
 NEAR = 0.85
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
 # Round 31: an answer of fewer than FILL_WORDS words so far takes a sentence that scores FILL
