@@ -30,6 +30,7 @@ from grimoire.ask.extractive import (
     conflict,
     content_words,
     expansion,
+    gives_example,
     name_forms,
     prefer_named,
     score_sentences,
@@ -815,7 +816,15 @@ def undated(question: str, evidence: Evidence) -> bool:
     quote holds a year (or a century): the notes name the subject but do not say when."""
     if not evidence.sentences or not _ASKS_DATE.match(question):
         return False
-    return not any(_DATE.search(s.text) for s in _answer_sentences(evidence))
+    return not any(_DATE.search(s.text) and not (EXAMPLE_UNDATED and gives_example(s.text))
+                   for s in _answer_sentences(evidence))
+
+
+# Round 45: "In what year was hallucination added to Google's machine learning glossary?" was
+# answered by the entry's example, "For example, a generative AI model that claims that Barack
+# Obama died in 1865 is hallucinating." (fresh32, tune): the year of a sentence that gives an
+# example is the example's, not the subject's (`EXAMPLE_UNDATED`; False: off).
+EXAMPLE_UNDATED = True
 
 
 # "How much of my data should I hold out for the validation set?", "What value is the

@@ -735,6 +735,11 @@ _ASKS_EXAMPLE = re.compile(r"\b(?:examples?|instances?|suppose|imagine|consider)
                            re.IGNORECASE)
 
 
+def gives_example(text: str) -> bool:
+    """True when `text` opens by giving an example ("For example, ...", "Suppose ...")."""
+    return _GIVES_EXAMPLE.match(text) is not None
+
+
 def _example_penalty(instance: bool, text: str) -> float:
     return EXAMPLE_PENALTY if instance and _GIVES_EXAMPLE.match(text) else 0.0
 
