@@ -30,6 +30,7 @@ from grimoire.ask.extractive import (
     conflict,
     content_words,
     expansion,
+    gives_example,
     name_forms,
     prefer_named,
     score_sentences,
@@ -700,7 +701,7 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or neighbour(question, evidence)
             or undated(question, evidence) or uncounted(question, evidence)
             or untimed(question, evidence) or unranked(question, evidence)
-            or uncosted(question, evidence)
+            or uncosted(question, evidence) or unversioned(question, evidence)
             or unattributed(question, evidence, searcher.store)
             or unlisted(question, evidence.sentences[0]))
 
@@ -815,7 +816,15 @@ def undated(question: str, evidence: Evidence) -> bool:
     quote holds a year (or a century): the notes name the subject but do not say when."""
     if not evidence.sentences or not _ASKS_DATE.match(question):
         return False
-    return not any(_DATE.search(s.text) for s in _answer_sentences(evidence))
+    return not any(_DATE.search(s.text) and not (EXAMPLE_UNDATED and gives_example(s.text))
+                   for s in _answer_sentences(evidence))
+
+
+# Round 45: "In what year was hallucination added to Google's machine learning glossary?" was
+# answered by the entry's example, "For example, a generative AI model that claims that Barack
+# Obama died in 1865 is hallucinating." (fresh32, tune): the year of a sentence that gives an
+# example is the example's, not the subject's (`EXAMPLE_UNDATED`; False: off).
+EXAMPLE_UNDATED = True
 
 
 # "How much of my data should I hold out for the validation set?", "What value is the
@@ -897,6 +906,31 @@ def uncosted(question: str, evidence: Evidence) -> bool:
     """True when the question asks how a cost grows and none of the sentences the answer
     would quote speaks of cost, time, memory or an order of growth."""
     return _unstated(COST_ASKED, _ASKS_COST, _COST, question, evidence)
+
+
+# Round 45: "Which NumPy version does the cheatsheet's linear regression code require?",
+# "Which Python version was the cheatsheet's backpropagation code tested with?" ask for a
+# version; notes that never give one answered with "... from section 4.4.3 of Deep Learning
+# for Python ..." and "Inspired by the original Python version." (fresh34, fresh35). A
+# sentence the answer quotes must give a version: a number after "v" or "version", or after
+# the name the question asks the version of ("Python 3.8", "numpy>=1.20"); a section number
+# is none (`VERSION_ASKED`; False: off).
+_ASKS_VERSION = re.compile(
+    r"\b(?:which|what)\s+(?:(?P<before>[\w.+-]+)\s+)?versions?\b"
+    r"(?:\s+of\s+(?:the\s+)?(?P<after>[\w.+-]+))?", re.IGNORECASE)
+VERSION_ASKED = True
+
+
+def unversioned(question: str, evidence: Evidence) -> bool:
+    """True when the question asks which version of something and none of the sentences the
+    answer would quote gives a version number of it."""
+    m = _ASKS_VERSION.search(question)
+    if not VERSION_ASKED or m is None or not evidence.sentences:
+        return False
+    name = m.group("after") or m.group("before")
+    own = rf"|{re.escape(name)}\s*(?:[<>=~!]=?\s*)?" if name else ""
+    gives = re.compile(rf"(?:\bv|\bversions?\s*{own})\d", re.IGNORECASE)
+    return not any(gives.search(s.text) for s in _answer_sentences(evidence))
 
 
 def _unstated(on: bool, asks: re.Pattern[str], needs: re.Pattern[str], question: str,

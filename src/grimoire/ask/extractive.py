@@ -735,6 +735,11 @@ _ASKS_EXAMPLE = re.compile(r"\b(?:examples?|instances?|suppose|imagine|consider)
                            re.IGNORECASE)
 
 
+def gives_example(text: str) -> bool:
+    """True when `text` opens by giving an example ("For example, ...", "Suppose ...")."""
+    return _GIVES_EXAMPLE.match(text) is not None
+
+
 def _example_penalty(instance: bool, text: str) -> float:
     return EXAMPLE_PENALTY if instance and _GIVES_EXAMPLE.match(text) else 0.0
 
@@ -1210,9 +1215,12 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     def turn(s: Scored) -> tuple[int, float]:
         if s.score >= TIE * best.score and s.terms:
             return 0, -s.score
-        if (s.candidate.passage_id == best.candidate.passage_id
-                and abs(s.index - best.index) == 1):
-            return (1 if len(s.text.split()) <= room else 2), 0.0
+        beside = abs(s.index - best.index) == 1
+        near = s.score >= NEAR * best.score
+        if s.candidate.passage_id == best.candidate.passage_id and (beside or near):
+            # a near neighbour, then a near sentence further on, then a neighbour
+            return (1 if len(s.text.split()) <= room else 2), (
+                0.0 if beside and near else 1.0 if near else 2.0)
         return 2, 0.0
 
     pool.sort(key=turn)
@@ -1228,7 +1236,9 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         new_terms = set(s.terms) - covered
         adds = sum(q.stems[t] for t in new_terms) / q.total
         whole = len(s.text.split()) <= max_words - length
-        if (follows and s.score >= FOLLOWS * best.score) or (
+        near_best = (s.candidate.passage_id == best.candidate.passage_id
+                     and s.score >= NEAR * best.score)
+        if (follows and s.score >= FOLLOWS * best.score) or near_best or (
             adds >= 0.15 and s.score >= 0.7 * best.score
         ) or s.score >= 0.95 * best.score or (
             FILL and length < FILL_WORDS and whole and s.score >= FILL * best.score):
@@ -1352,6 +1362,12 @@ def _words(chosen: Sequence[Scored]) -> int:
 
 
 TIE = 0.95
+# Round 45: a sentence of the best one's passage that scores NEAR of it is read with the
+# sentences next to the best one (after a neighbour as near, before one that is not) and joins
+# as they do (above 1: off): "To combine multiple losses, specify the loss types and
+# corresponding weights as lists:", two sentences after the best, lost its place to the
+# sentence between them and to another passage's.
+NEAR = 0.85
 FOLLOWS = 0.6  # a sentence next to a chosen one joins it when it scores this near the best
 # Round 31: an answer of fewer than FILL_WORDS words so far takes a sentence that scores FILL
 # of the best and fits whole, though it adds none of the question's words (0: off).
