@@ -1114,10 +1114,14 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         checks are no longer carried: the next opening runs them. The mark is written at a
         clean close only: a process killed mid-write, or between a commit and its close,
         leaves it at an older state, which the next opening finds unknown, never sound (a
-        long-lived writer, `watch` or `serve`, carries them when it stops). What it does not see: a change by another program in the
-        instant between the lock and the state (inside one write), or within the same clock
-        tick as its write and of the same size; and, as the mark itself, a disk that changes
-        a block under the file system.
+        long-lived writer, `watch` or `serve`, carries them when it stops). Two writers at
+        once: each sees the other's writes as a change and stops carrying, but for one that
+        lands in the instant between a write's end (or the close) and the state taken after
+        it, counted as its own: sound too, a committed write. What it does not see: a change
+        by another program in that instant, or within the same clock tick as its close's and
+        of the same size (the mark written by a check waits 2 s for that:
+        `sqlite_checked.settled`); and, as the mark itself, a disk that changes a block
+        under the file system.
         """
         if self._checked is None:
             return
