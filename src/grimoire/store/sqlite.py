@@ -652,9 +652,10 @@ _SOUND_AT_OPEN: set[tuple[int, ...]] = set()
 # short by OPEN_CHECK_WHOLE is kept as cut with WHOLE after its name, and not run again there.
 _OPENING = "at opening: "
 _WHOLE = " (whole)"
-# The files (`sqlite_checked.file_state`) whose checks at opening this process found all done,
-# with the checks done there (from the mark and its own): what a store opened at that state
-# carries forward to the states its own writes leave (`SQLiteStore._carry_checks`).
+# The files (`sqlite_checked.file_state`) whose checks at opening this process found all done
+# (in the mark or by itself), with those checks: what a store opened at that state carries
+# forward to the states its own writes leave (`SQLiteStore._carry_checks`). Those behind an
+# empty result (`SQLiteStore.damaged`) are not carried: they run again after a write.
 _CHECKED_WHOLE: dict[tuple[int, ...], frozenset[str]] = {}
 
 
@@ -764,7 +765,7 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
                 and sqlite_checked.file_state(path) == marked):
             if len(_CHECKED_WHOLE) > 10_000:
                 _CHECKED_WHOLE.clear()
-            _CHECKED_WHOLE[marked] = known | set(finished)
+            _CHECKED_WHOLE[marked] = frozenset(checks)
         if ((finished or cut != was_cut) and marked is not None
                 and sqlite_checked.settled(marked, started)
                 and sqlite_checked.file_state(path) == marked):
