@@ -652,6 +652,11 @@ _SOUND_AT_OPEN: set[tuple[int, ...]] = set()
 # short by OPEN_CHECK_WHOLE is kept as cut with WHOLE after its name, and not run again there.
 _OPENING = "at opening: "
 _WHOLE = " (whole)"
+# The files (`sqlite_checked.file_state`) whose checks at opening this process found all done
+# (in the mark or by itself), with those checks: what a store opened at that state carries
+# forward to the states its own writes leave (`SQLiteStore._carry_checks`). Those behind an
+# empty result (`SQLiteStore.damaged`) are not carried: they run again after a write.
+_CHECKED_WHOLE: dict[tuple[int, ...], frozenset[str]] = {}
 
 
 def _file_state(path: str) -> tuple[int, ...]:
@@ -703,6 +708,7 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
                 conn.interrupt()
 
     found = "ok"
+    checks: list[str] = []
     todo: list[str] = []
     finished: list[str] = []
     unchecked: list[str] = []  # cannot run here: not kept
@@ -755,6 +761,11 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
         quick = f"{_OPENING}PRAGMA quick_check(1)"
         if quick in known or quick in finished:
             _sound_at_open(state)  # every page read: as sound as the quick check says
+        if (marked is not None and checks and set(checks) <= known | set(finished)
+                and sqlite_checked.file_state(path) == marked):
+            if len(_CHECKED_WHOLE) > 10_000:
+                _CHECKED_WHOLE.clear()
+            _CHECKED_WHOLE[marked] = frozenset(checks)
         if ((finished or cut != was_cut) and marked is not None
                 and sqlite_checked.settled(marked, started)
                 and sqlite_checked.file_state(path) == marked):
@@ -1035,6 +1046,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._opened_as = None if in_memory else opened_as or _file_id(self._file)
         # Opened for reading (`connect` found the file or its folder not writable).
         self.read_only = not in_memory and not _writable(self._file)
+        # The file's state and the checks known done there, while this process saw every
+        # change since its opening checked it whole (`_carry_checks`); None once it did not.
+        self._checked: tuple[tuple[int, ...], frozenset[str]] | None = None
+        if not in_memory and (state := sqlite_checked.file_state(self._file)) is not None:
+            done = _CHECKED_WHOLE.get(state)
+            self._checked = None if done is None else (state, done)
         self._closed_for_room = False  # a write failed for want of room, and no reopening
 
     # -- transactions ---------------------------------------------------------------------
@@ -1060,6 +1077,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             if getattr(e, "sqlite_errorcode", 0) & 0xFF == _READONLY:
                 raise StoreError(READ_ONLY, self.path) from e
             raise StoreError(f"cannot write ({e}); is another grimoire using it?", self.path) from e
+        before = self._state_if_checked()  # the lock held: no other Grimoire writes now
         try:
             yield self.conn
         except BaseException as e:
@@ -1076,6 +1094,48 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             if (message := write_failed(e)) is not None:
                 raise StoreError(message, self.path) from e
             raise StoreError(f"could not commit: {e}", self.path) from e
+        self._carry_checks(before, closed=False)
+
+    def _state_if_checked(self) -> tuple[int, ...] | None:
+        return None if self._checked is None else sqlite_checked.file_state(self._file)
+
+    def _carry_checks(self, before: tuple[int, ...] | None, *, closed: bool) -> None:
+        """Follow the checks this store's opening found done (`_damage_at_open`) to the state
+        its own write, just ended, left (`before`: the state when it began); once `closed`,
+        keep them in the file's mark (`sqlite_checked`) at that state.
+
+        Why that is sound: the checks at opening look for a torn file, pages of two versions
+        (a copy made mid-write, a crash without the log, a disk that lost a write). SQLite's
+        own committed writes and checkpoints never tear a file they found whole, so a file
+        only this process changed since it was checked whole is as sound as it was. This
+        process saw every change when the state before each of its writes (taken with the
+        write lock held: another Grimoire process cannot write then) and before its close is
+        the state its last write or its opening left; any other change (another process's
+        write, a `cp` over the file, a restore, an edit outside) makes them differ, and the
+        checks are no longer carried: the next opening runs them. The mark is written at a
+        clean close only: a process killed mid-write, or between a commit and its close,
+        leaves it at an older state, which the next opening finds unknown, never sound (a
+        long-lived writer, `watch` or `serve`, carries them when it stops). Two writers at
+        once: each sees the other's writes as a change and stops carrying, but for one that
+        lands in the instant between a write's end (or the close) and the state taken after
+        it, counted as its own: sound too, a committed write. What it does not see: a change
+        by another program in that instant, or within the same clock tick as its close's and
+        of the same size (the mark written by a check waits 2 s for that:
+        `sqlite_checked.settled`); and, as the mark itself, a disk that changes a block
+        under the file system.
+        """
+        if self._checked is None:
+            return
+        state, done = self._checked
+        self._checked = None
+        if before != state or self._moved():
+            return
+        now = sqlite_checked.file_state(self._file)
+        if now is None:
+            return
+        if closed and now != state:
+            sqlite_checked.remember(self._file, now, sorted(done))
+        self._checked = (now, done)
 
     def _after_no_room(self, error: BaseException) -> None:
         """After a write that failed for want of room, the connection opened again: SQLite
@@ -1326,7 +1386,9 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             # descriptor: into this file, wherever it is now; the log is left empty.
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.conn.close()
+        before = self._state_if_checked()
+        self.conn.close()  # the last to close folds the log into the file: a write too
+        self._carry_checks(before, closed=True)
 
     def _moved(self) -> bool:
         try:
