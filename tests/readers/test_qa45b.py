@@ -72,3 +72,26 @@ def test_a_front_matter_title_cut_mid_word_is_completed_by_the_file_name() -> No
         entries = _entries("markdown", front.format(title) + "\nA few words.\n",
                            f"vault/ml.{stem}.md")
         assert title in entries, (title, entries)
+
+
+def test_wikilinks_in_a_nested_list_make_a_vault_note() -> None:
+    """A Dendron note lists its steps as a numbered list with the links under each step, each
+    nested item indented four spaces (`    - practice: [[interviews.Mock Interviews]]`).
+    Those lines were taken for indented code, the note was read as plain Markdown and all
+    eight of its links were lost: `graph` showed none, `show` no "links" part."""
+    from grimoire.readers import detect
+
+    text = ("---\nid: q1w2e3r4t5y6\ntitle: Getting Ready\ndesc: ''\nupdated: 1\ncreated: 1\n"
+            "---\n\nThree steps before the first call.\n\n"
+            "1. Study (**a month**)\n    - practice: [[interviews.Mock Interviews]]\n"
+            "    - theory: [[interviews.Statistics]]\n\n"
+            "2. Apply\n    - keep a list of places\n")
+    path = "vault/interviews.Getting Ready.md"
+    reader = detect(path, text)
+    assert reader is not None and reader.name == "obsidian", reader
+    entries = [e for d in read_file(reader.name, text.encode(), path) for e in d.entries]
+    targets = {link.target for e in entries for link in e.links}
+    assert {"interviews.Mock Interviews", "interviews.Statistics"} <= targets, targets
+    # an indented block after a paragraph is still code: its brackets are no link
+    code = "Some words.\n\n    x = table[[1, 2]]\n    y = [[name]]\n"
+    assert detect("notes/code.md", code).name == "markdown"  # type: ignore[union-attr]
