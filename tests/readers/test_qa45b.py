@@ -95,3 +95,18 @@ def test_wikilinks_in_a_nested_list_make_a_vault_note() -> None:
     # an indented block after a paragraph is still code: its brackets are no link
     code = "Some words.\n\n    x = table[[1, 2]]\n    y = [[name]]\n"
     assert detect("notes/code.md", code).name == "markdown"  # type: ignore[union-attr]
+
+
+def test_a_buzzwords_section_is_no_concept() -> None:
+    """Four notes of the vault (SQL, two probability courses, a statistics course) open with
+    "# Buzzwords": a comma-separated run of the subject's words, then a few remarks. Each was
+    a concept "Buzzwords", and `lint` said it was defined four different ways. A list of
+    words to know is a part of the note, as "Terminology" and "Vocabulary" are."""
+    md = ("# Buzzwords\nprior, posterior, likelihood, conjugate prior\n\n"
+          "- the posterior is the prior updated by data\n\n"
+          "# Conjugate Prior\n\nA conjugate prior is a prior whose posterior has the same "
+          "form as itself.\n")
+    for heading in ("Buzzwords", "Buzz words"):
+        entries = _entries("markdown", md.replace("Buzzwords", heading), "notes/bayes.md")
+        assert heading not in entries, entries
+        assert entries.get("Conjugate Prior", "").startswith("A conjugate prior is"), entries
