@@ -136,6 +136,9 @@ _GENERIC_HEADINGS = frozenset(
         "results", "returns", "setup",
         "terminology", "terms", "theory", "training",
         "use cases", "variants", "vocabulary", "why", "discussions",
+        # round 45 (qa45b): a vault's notes open with "# Buzzwords", the subject's words in a
+        # row; four concepts "Buzzwords", in conflict in lint
+        "buzzwords", "buzz words",
         "pros", "cons", "pros and cons", "advantages", "disadvantages", "limitations",
         "drawbacks", "benefits", "caveats", "tips", "steps", "step-by-step", "step by step",
         "comparison", "comparisons", "tools", "properties",
@@ -571,6 +574,13 @@ _CITATION = re.compile(r"(?<!\s)\s*\[(?:cite(?:/[\w/-]*)?:[^\]\n]*|@[^\]\n]*)\]"
 # "... [pdf] [code]" (round 35: a folder of paper notes, the tag a link to the paper).
 _SOURCE_TAG = re.compile(r"(?:\s*\[(?:arxiv|pdf|paper|code|github|blog|video|slides|project"
                          r"|project page|openreview|doi|html|website|link)\])+$", re.IGNORECASE)
+# What state a note is in, marked after its heading: "Mean [WIP]", "Feature Scaling [WIP]",
+# "Notes on distances (draft)" (round 45, qa45b: a course's maths notebooks were the concepts
+# "Mean [WIP]" ...); and a numbered citation after a heading, "Focusing [2]", the number of a
+# book in the note's list of sources (the concept was "Focusing [2]").
+_STATUS_TAG = re.compile(r"(?<!\s)\s+(?:[\[(](?:wip|draft|todo|tbd|unfinished|incomplete"
+                         r"|(?:work )?in progress)[\])]|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\])$",
+                         re.IGNORECASE)
 # A reference manager's citation key before a paper's title, as org-roam-bibtex titles a
 # literature note ("hjelm_learning_2019: Learning deep ...", "nasarGrandPursuitStory2011:
 # Grand pursuit"): one lower-case token holding a year, or words joined by "_".
@@ -689,6 +699,8 @@ def bare_name(name: str) -> str:
     ('Term weighting (TF-IDF)', '(Un)supervised Learning')
     >>> bare_name("(iClicker) Exercise 4.1"), bare_name("(Soft) Attention")
     ('Exercise 4.1', '(Soft) Attention')
+    >>> bare_name("Mean [WIP]"), bare_name("Focusing [2]"), bare_name("Word2Vec [Skip-gram]")
+    ('Mean', 'Focusing', 'Word2Vec [Skip-gram]')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
@@ -707,6 +719,8 @@ def _bare_name(name: str) -> str:
     text = _LABELLED_NUMBER.sub("", text, count=1)
     if "[" in text:
         text = _SOURCE_TAG.sub("", _CITATION.sub("", text)).strip()
+    if text.endswith(("]", ")")):
+        text = _STATUS_TAG.sub("", text, count=1)
     text = _drop_citekey(text)
     start, end = 0, len(text)
     while start < end and (_decoration(text[start]) or text[start].isspace()):

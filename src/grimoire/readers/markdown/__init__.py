@@ -269,7 +269,8 @@ def title_of(parsed: Parsed, path: str, *, any_heading: bool = False) -> str:
         # title (round 35: a vault's 20 book notes each warned "title is not a string").
         title = title[0]
     if isinstance(title, str) and title.strip():
-        return _named_by_file_and_heading(parsed, path, collapse(title)) or collapse(title)
+        title = _completed_by_file(collapse(title), stem_of(path))
+        return _named_by_file_and_heading(parsed, path, title) or title
     if title is not None:
         line = parsed.front.key_lines.get("title", 1)
         parsed.problems.append(
@@ -491,6 +492,26 @@ def _named_by_file_and_heading(parsed: Parsed, path: str, title: str) -> str | N
     if not _file_says(stem, heading) or _file_says(stem, title):
         return None
     return heading
+
+
+def _completed_by_file(title: str, stem: str) -> str:
+    """The file's name for a front matter `title` cut short in the middle of a word, of which
+    the file's name (a Dendron hierarchy's last part) has the whole: "Improving Deep Neural
+    Netwo" in `deep learning.Coursera.Improving Deep Neural Networks.md` (round 45, qa45b).
+    A title the file's name goes on from by a letter or two ("GAN", `GANs.md`) or by whole
+    words ("Attention", `Attention Mechanism.md`) is the title as written.
+
+    >>> _completed_by_file("Deep Neural Netwo", "dl.Deep Neural Networks")
+    'Deep Neural Networks'
+    >>> _completed_by_file("Neural Network", "Neural Networks"), _completed_by_file("GAN", "GANs")
+    ('Neural Network', 'GAN')
+    """
+    name = stem.rsplit(".", 1)[-1].strip()
+    if len(name) < len(title) + 3 or not name.casefold().startswith(title.casefold()) \
+            or " " not in title or not title[-1].isalpha():
+        return title
+    tail = name[len(title):]
+    return name if re.fullmatch(r"[^\W\d_]{3,}", tail) else title
 
 
 def _section_says(meta: dict[str, Any], title: str) -> bool:

@@ -327,16 +327,27 @@ def _all_prose(head: str) -> bool:
             and "\n\t" not in head and not head.startswith(("    ", "\t")))
 
 
+# A list item's marker: `- `, `* `, `+ `, `1. `, `1) `.
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+
+
 def _prose(head: str) -> str:
-    """The lines of `head` outside fenced and indented code."""
+    """The lines of `head` outside fenced and indented code. A line indented under a list
+    item is the item's, no code: a Dendron note's steps, `1. Study` over `    - practice:
+    [[interviews.Mock Interviews]]` (round 45, qa45b: a note whose every link sat so was read
+    as plain Markdown, its eight links lost)."""
     prose: list[str] = []
     fence: str | None = None
+    in_list = False
     for line in head.split("\n"):
         stripped = line.lstrip()
         if stripped[:3] in ("```", "~~~"):
             fence = None if fence else stripped[:3]
             continue
-        if fence is None and not line.startswith(("    ", "\t")):
+        indented = line.startswith(("    ", "\t"))
+        if stripped and not indented:
+            in_list = _LIST_ITEM.match(stripped) is not None
+        if fence is None and (not indented or in_list):
             prose.append(line)
     return "\n".join(prose)
 
