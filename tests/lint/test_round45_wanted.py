@@ -1,0 +1,66 @@
+"""Round 45 (wanted45): lint's findings on public notes that were no fault of the notes.
+
+A course keeps its slides as Markdown and, beside them, the PDF each renders to: every PDF
+repeated its source (11 of one course's 23 near-duplicate findings). A PDF of slides shows a
+slide again with one more point (a build), and a paper's every page carries the same
+download stamp: each repeated its own pages (9 findings in three repositories). Neither is a
+copy an editor would remove. A note copied into another note, or into a PDF of another name,
+still is. Notes written here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ingested, write_notes
+from tests.readers._pdfgen import pdf_bytes
+
+_LOSS = [
+    "Cross-entropy loss compares the predicted class probabilities with the true label and "
+    "grows without bound as the probability given to the right class falls towards zero.",
+    "Label smoothing moves a little of the target mass from the right class to the others so "
+    "that the model is never pushed to give one class a probability of exactly one.",
+]
+_BUILD = [
+    "Why hold out a validation split: the rows it keeps back are never used to fit the "
+    "weights, so the score on them says how the model does on rows it has not seen, and "
+    "that score is what every choice of settings is judged by",
+    "it shows when memorising starts",
+    "it compares settings fairly",
+]
+_HANDED = ("Weight decay adds the squared size of the weights to the loss, so that of two "
+           "fits that explain the data equally well the one with smaller weights wins.")
+_COPIED = ("Early stopping halts training once the validation loss has not improved for a "
+           "set number of epochs and keeps the weights from the best epoch seen so far.")
+
+
+def _notes(root: Path) -> Path:
+    write_notes(root, {
+        # the slides as written, and a note that copies a paragraph of another note
+        "lectures/04-loss/04-loss.md": "# Loss functions\n\n" + "\n\n".join(_LOSS) + "\n",
+        "lectures/05-training/05-training.md": "# Training\n\n" + _COPIED + "\n",
+        "lectures/05-training/summary.md": "# Summary\n\n" + _COPIED + "\n",
+        "lectures/07-regularisation.md": "# Regularisation\n\n" + _HANDED + "\n",
+    })
+    (root / "pdfs").mkdir()
+    # the PDF the slides render to: the same text
+    (root / "pdfs/04-loss.pdf").write_bytes(pdf_bytes([["Loss functions", *_LOSS]]))
+    # a deck whose slide is shown again with each new point (a build)
+    (root / "pdfs/06-validation.pdf").write_bytes(pdf_bytes(
+        [_BUILD[:1], _BUILD[:2], _BUILD[:3]]))
+    # a handout of another name that copies a note: still a copy to remove
+    (root / "pdfs/handout.pdf").write_bytes(pdf_bytes([["Handout", _HANDED]]))
+    return root
+
+
+def test_a_rendered_pdf_and_a_decks_builds_are_no_near_duplicates(tmp_path: Path) -> None:
+    with ingested(tmp_path / "kb.db", _notes(tmp_path / "notes"), embed=False) as kb:
+        found = [f for f in kb.lint().findings if f.group == "near-duplicate"]
+    pairs = sorted(tuple(sorted(p.rsplit("/", 1)[-1] for p in (f.span.path, f.other.path)))
+                   for f in found if f.other is not None)
+    # the note copied into another note, and the handout's copy of a note
+    assert ("05-training.md", "summary.md") in pairs
+    assert ("07-regularisation.md", "handout.pdf") in pairs
+    # not the PDF against the slides it renders, nor a deck's slide against its build
+    assert ("04-loss.md", "04-loss.pdf") not in pairs
+    assert ("06-validation.pdf", "06-validation.pdf") not in pairs
+    assert len(found) == 2, [str(f) for f in found]
