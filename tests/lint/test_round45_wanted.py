@@ -1,11 +1,11 @@
 """Round 45 (wanted45): lint's findings on public notes that were no fault of the notes.
 
 A course keeps its slides as Markdown and, beside them, the PDF each renders to: every PDF
-repeated its source (11 of one course's 23 near-duplicate findings). A PDF of slides shows a
+repeated its source (12 of one course's 23 near-duplicate findings). A PDF of slides shows a
 slide again with one more point (a build), and a paper's every page carries the same
 download stamp: each repeated its own pages (9 findings in three repositories). Neither is a
-copy an editor would remove. A note copied into another note, or into a PDF of another name,
-still is. Notes written here."""
+copy an editor would remove; nor is a solution that repeats its exercise (2 findings). A note
+copied into another note, or into a PDF of another name, still is. Notes written here."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ _BUILD = [
 ]
 _HANDED = ("Weight decay adds the squared size of the weights to the loss, so that of two "
            "fits that explain the data equally well the one with smaller weights wins.")
+_TASK = ("Train the small network twice, once with dropout after each hidden layer and once "
+         "without it, and plot both validation curves on one figure to compare them.")
 _COPIED = ("Early stopping halts training once the validation loss has not improved for a "
            "set number of epochs and keeps the weights from the best epoch seen so far.")
 
@@ -40,6 +42,9 @@ def _notes(root: Path) -> Path:
         "lectures/05-training/05-training.md": "# Training\n\n" + _COPIED + "\n",
         "lectures/05-training/summary.md": "# Summary\n\n" + _COPIED + "\n",
         "lectures/07-regularisation.md": "# Regularisation\n\n" + _HANDED + "\n",
+        # an exercise and its solution, which repeats the exercise's text
+        "lab/08_dropout.md": "# Lab\n\n" + _TASK + "\n",
+        "lab/08_dropout_solution.md": "# Lab\n\n" + _TASK + "\n\nAnswer: p = 0.5.\n",
     })
     (root / "pdfs").mkdir()
     # the PDF the slides render to: the same text
@@ -52,7 +57,7 @@ def _notes(root: Path) -> Path:
     return root
 
 
-def test_a_rendered_pdf_and_a_decks_builds_are_no_near_duplicates(tmp_path: Path) -> None:
+def test_a_rendered_pdf_a_decks_builds_and_a_solution_are_no_near_duplicates(tmp_path: Path) -> None:
     with ingested(tmp_path / "kb.db", _notes(tmp_path / "notes"), embed=False) as kb:
         found = [f for f in kb.lint().findings if f.group == "near-duplicate"]
     pairs = sorted(tuple(sorted(p.rsplit("/", 1)[-1] for p in (f.span.path, f.other.path)))
@@ -63,4 +68,6 @@ def test_a_rendered_pdf_and_a_decks_builds_are_no_near_duplicates(tmp_path: Path
     # not the PDF against the slides it renders, nor a deck's slide against its build
     assert ("04-loss.md", "04-loss.pdf") not in pairs
     assert ("06-validation.pdf", "06-validation.pdf") not in pairs
+    # nor an exercise against its solution
+    assert ("08_dropout.md", "08_dropout_solution.md") not in pairs
     assert len(found) == 2, [str(f) for f in found]

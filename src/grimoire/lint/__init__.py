@@ -169,20 +169,24 @@ def passage_findings(store: Store, threshold: float = 0.7) -> Iterator[Finding]:
 
 
 _RENDERED = (".pdf", ".html", ".htm")  # what a note is rendered to: slides, a site's page
+_SOLUTION = re.compile(r"[-_ ]?(?:solutions?|answers?|solved)$")
 
 
 def _one_work(a: Span, b: Span) -> bool:
     """Whether two passages that repeat each other are one work, no copy to remove: a PDF
     against its own pages (a deck shows a slide again with each new point, a paper every page
-    with its download stamp: round 45, 9 findings in three repositories), or a note against
-    the PDF or HTML page it renders to, of the same name (`pdfs/04-loss.pdf` beside
-    `04-loss/04-loss.md`: 11 of a course's 23)."""
-    stem_a, ext_a = posixpath.splitext(a.path.casefold())
-    stem_b, ext_b = posixpath.splitext(b.path.casefold())
+    with its download stamp: round 45, 9 findings in three repositories); a note against the
+    PDF or HTML page it renders to, of the same name (`pdfs/04-loss.pdf` beside
+    `04-loss/04-loss.md`: 12 of a course's 23); an exercise against its solution
+    (`03_diy.ipynb`, `03_diy_solution.ipynb`; `practice.pdf`, `practice-solutions.pdf`)."""
+    stem_a, ext_a = posixpath.splitext(posixpath.basename(a.path.casefold()))
+    stem_b, ext_b = posixpath.splitext(posixpath.basename(b.path.casefold()))
     if a.path == b.path:
         return ext_a == ".pdf"
-    return (ext_a in _RENDERED) != (ext_b in _RENDERED) and (
-        posixpath.basename(stem_a) == posixpath.basename(stem_b))
+    if (ext_a in _RENDERED) != (ext_b in _RENDERED) and stem_a == stem_b:
+        return True
+    bare_a, bare_b = _SOLUTION.sub("", stem_a), _SOLUTION.sub("", stem_b)
+    return (bare_a != stem_a) != (bare_b != stem_b) and bare_a == bare_b
 
 
 def _duplicate_findings(pairs: Iterable[DuplicatePair],
