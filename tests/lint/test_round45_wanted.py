@@ -57,7 +57,7 @@ def _notes(root: Path) -> Path:
     return root
 
 
-def test_a_rendered_pdf_a_decks_builds_and_a_solution_are_no_near_duplicates(tmp_path: Path) -> None:
+def test_a_rendered_pdf_a_decks_builds_a_solution_are_no_near_duplicates(tmp_path: Path) -> None:
     with ingested(tmp_path / "kb.db", _notes(tmp_path / "notes"), embed=False) as kb:
         found = [f for f in kb.lint().findings if f.group == "near-duplicate"]
     pairs = sorted(tuple(sorted(p.rsplit("/", 1)[-1] for p in (f.span.path, f.other.path)))
