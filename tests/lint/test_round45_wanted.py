@@ -71,3 +71,24 @@ def test_a_rendered_pdf_a_decks_builds_a_solution_are_no_near_duplicates(tmp_pat
     # nor an exercise against its solution
     assert ("08_dropout.md", "08_dropout_solution.md") not in pairs
     assert len(found) == 2, [str(f) for f in found]
+
+
+def test_a_wanted_variant_of_a_defined_name_is_not_offered_it(tmp_path: Path) -> None:
+    """"QLoRA Fine-Tuning", wanted in a public glossary, was offered "did you mean LoRA
+    Fine-Tuning?": one letter more at the start of a short word names a variant in a longer
+    name as it does alone (QLoRA, DoRA, SELU), no typo. A typo inside a word is still
+    offered its name ("Name-Entity Recognition")."""
+    notes = write_notes(tmp_path / "notes", {
+        "LoRA Fine-Tuning.md": "# LoRA Fine-Tuning\n\nLoRA fine-tuning trains two small "
+                               "low-rank matrices beside each frozen weight matrix.\n",
+        "Named Entity Recognition.md": "# Named Entity Recognition\n\nNamed entity "
+                                       "recognition tags each word of a text as a person, a "
+                                       "place, an organisation or none of them.\n",
+        "Adapters.md": "# Adapters\n\nAdapters are small layers added to a frozen model; "
+                       "see [[QLoRA Fine-Tuning]] and [[Name-Entity Recognition]].\n",
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
+        wanted = {f.concept: f.message for f in kb.lint().findings if f.group == "wanted"}
+    assert set(wanted) == {"QLoRA Fine-Tuning", "Name-Entity Recognition"}, wanted
+    assert "did you mean" not in wanted["QLoRA Fine-Tuning"]
+    assert wanted["Name-Entity Recognition"].endswith("did you mean Named Entity Recognition?")
