@@ -163,7 +163,30 @@ def passage_findings(store: Store, threshold: float = 0.7) -> Iterator[Finding]:
                     f"but it computes to {claim.computed:.6g}",
                     Span(span.path, line, line),
                 )
-    yield from _duplicate_findings(near_duplicates(texts, threshold), spans)
+    pairs = [p for p in near_duplicates(texts, threshold)
+             if not _one_work(spans[p.first], spans[p.second])]
+    yield from _duplicate_findings(pairs, spans)
+
+
+_RENDERED = (".pdf", ".html", ".htm")  # what a note is rendered to: slides, a site's page
+_SOLUTION = re.compile(r"[-_ ]?(?:solutions?|answers?|solved)$")
+
+
+def _one_work(a: Span, b: Span) -> bool:
+    """Whether two passages that repeat each other are one work, no copy to remove: a PDF
+    against its own pages (a deck shows a slide again with each new point, a paper every page
+    with its download stamp: round 45, 9 findings in three repositories); a note against the
+    PDF or HTML page it renders to, of the same name (`pdfs/04-loss.pdf` beside
+    `04-loss/04-loss.md`: 12 of a course's 23); an exercise against its solution
+    (`03_diy.ipynb`, `03_diy_solution.ipynb`; `practice.pdf`, `practice-solutions.pdf`)."""
+    stem_a, ext_a = posixpath.splitext(posixpath.basename(a.path.casefold()))
+    stem_b, ext_b = posixpath.splitext(posixpath.basename(b.path.casefold()))
+    if a.path == b.path:
+        return ext_a == ".pdf"
+    if (ext_a in _RENDERED) != (ext_b in _RENDERED) and stem_a == stem_b:
+        return True
+    bare_a, bare_b = _SOLUTION.sub("", stem_a), _SOLUTION.sub("", stem_b)
+    return (bare_a != stem_a) != (bare_b != stem_b) and bare_a == bare_b
 
 
 def _duplicate_findings(pairs: Iterable[DuplicatePair],

@@ -131,7 +131,8 @@ def suggest(store: Store, name: str, limit: int = 5, *, titled: bool = False) ->
     # A spelling made to match ("topp sampling") is judged by the name it spells too: it hid
     # that "top p sampling" is a variant of "top k sampling", not a typo of it.
     likely = [m for m in matches if _likely_meant(query, m[0])
-              and not _variant(query, normalize(names[m[0]]))]
+              and not _variant(query, normalize(names[m[0]]))
+              and not _other_acronym(name, names[m[0]])]
     # Ties fall back to the name itself, so that every store with the same content suggests
     # the same names (issue 11, item 13), whatever order its rows were written in.
     ranked = sorted(likely, key=lambda m: (-fuzz.ratio(query, m[0]), -m[1], m[0]))
@@ -229,7 +230,8 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
                 letter, _after(letter), shortest, longest, 20 * NEAREST_RUN):
             # judged by the name shown too: "Top-P Sampling" matched as "topp sampling" is a
             # variant of "top k sampling", not a typo of it (`suggest`)
-            if _likely_meant(query, norm) and not _variant(query, normalize(shown)):
+            if _likely_meant(query, norm) and not _variant(query, normalize(shown)) \
+                    and not _other_acronym(name, shown):
                 offer(norm, shown, concept, (0, -fuzz.ratio(query, norm), len(norm), norm))
     words = query.split()
     # "lasso" -> "Lasso Regression", "kl div" -> "KL divergence": each word of the query
@@ -263,7 +265,8 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
         # Descent"), which every look above keeps (they all begin with the query's letter).
         # A name is no typo: "PPO Trainer" typed whole is not offered "DPO Trainer".
         for norm, shown, concept in _first_letter_typos(store, query, shortest, longest):
-            if _likely_meant(query, norm) and not _variant(query, normalize(shown)):
+            if _likely_meant(query, norm) and not _variant(query, normalize(shown)) \
+                    and not _other_acronym(name, shown):
                 offer(norm, shown, concept, (0, -fuzz.ratio(query, norm), len(norm), norm))
     out: list[str] = []
     seen: set[int] = set()
@@ -443,6 +446,23 @@ def _variant(query: str, candidate: str) -> bool:
     a, b = differ[0]
     return max(len(a), len(b)) <= 2 or (
         any(c.isdigit() for c in a + b) and a.rstrip("0123456789") == b.rstrip("0123456789"))
+
+
+_FIRST_WORD = re.compile(r"[^\s\-_/]+")
+
+
+def _other_acronym(name: str, candidate: str) -> bool:
+    """Whether two written names begin with acronyms one letter apart at their start
+    ("QLoRA Fine-Tuning" / "LoRA", "SELU" / "ELU", "DoRA" / "LoRA"): variants, no typo. A
+    public glossary's wanted "QLoRA Fine-Tuning" was offered "did you mean LoRA Fine-Tuning?"
+    (round 45): in a longer name one edit is within the typo budget, and the concept's
+    spelling "LoRA FineTuning" is no variant of it word by word (`_variant`). A word is an
+    acronym when two of its letters are capitals; "ayer norm" may still mean "Layer Norm"."""
+    a, b = (m.group() if (m := _FIRST_WORD.search(n)) else "" for n in (name, candidate))
+    if not a or not b or a[0].casefold() == b[0].casefold():
+        return False
+    acronym = any(sum(c.isupper() for c in w) >= 2 for w in (a, b))
+    return acronym and Levenshtein.distance(a.casefold(), b.casefold()) == 1
 
 
 def _names_by_norm(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
