@@ -45,6 +45,10 @@ def test_a_name_inside_a_thing_s_name_is_no_maker(
     # fresh28: R-squared's definition names the Pearson correlation coefficient, not who came
     # up with R-squared. Rule off, "Pearson" passes for the maker again.
     monkeypatch.setattr(ask_module, "MAKER_EPONYM", rule)
+    if not rule:
+        # Round 45's NEAR quotes a sentence of the definition that names no one before the
+        # Pearson one: off here, so the rule off is asked on the sentences it was written for.
+        monkeypatch.setattr(extractive, "NEAR", 9.0)
     answer = ask_notes(tmp_path, [R_SQUARED], "Who first came up with the R-squared metric?")
     assert answer.abstained is rule, answer.answer
 
