@@ -25,34 +25,17 @@ from grimoire.readers import read_file
 from grimoire.store import sqlite as store_sqlite
 from grimoire.store import sqlite_checked
 from tests.conftest import ingested, write_notes
-from tests.hostile.test_copied_while_written import _full_text_sound, integrity
-from tests.hostile.test_round44 import _checkpoint
+from tests.hostile.test_round44 import torn_copies
 
 
 def _torn_in_its_index_alone(tmp_path: Path) -> tuple[Path, Path]:
     """A sound store, and a copy of it torn in one page of its full-text index alone (the
     page as it was before the last checkpoint: round 44's splice, first one found)."""
-    old, pages, size = _checkpoint(tmp_path)
-    new = bytearray(old)
-    for number, content in pages.items():
-        new[(number - 1) * size:number * size] = content.ljust(size, b"\0")
     sound = tmp_path / "sound" / "kb.db"
     sound.parent.mkdir()
-    sound.write_bytes(new)
-    with sqlite3.connect(sound) as conn:
-        index = [n for (n,) in conn.execute(
-            "SELECT pageno FROM dbstat WHERE name LIKE '%fts%' ORDER BY pageno")]
-    conn.close()
-    for number in index:
-        if number not in pages or number * size > len(old):
-            continue
-        start = (number - 1) * size
-        copy = tmp_path / f"copy{number}" / "kb.db"
-        copy.parent.mkdir()
-        copy.write_bytes(new[:start] + old[start:start + size] + new[start + size:])
-        if integrity(copy) == "ok" and not _full_text_sound(copy):
-            return sound, copy
-    raise AssertionError(f"no splice of {index} tears the index alone")
+    for _, copy in torn_copies(tmp_path, sound):
+        return sound, copy
+    raise AssertionError("no splice tears the index alone")
 
 
 def _checks_at_opening(db: Path) -> list[str]:
