@@ -79,6 +79,12 @@ unlucky batch cannot throw the weights far from where they were.
 """
 
 
+def entry_terms(text: str, path: str, fmt: str = "markdown") -> list[str]:
+    """The terms of the entries a one-document note `text` at `path` is read into."""
+    [doc] = read_file(fmt, text.encode(), path)
+    return [e.term for e in doc.entries]
+
+
 def test_a_hugo_sites_theme_and_archetypes_are_no_notes(kb: Grimoire, tmp_path: Path) -> None:
     site = write_notes(tmp_path / "blog", {
         "config.toml": 'baseURL = "https://example.org/"\ntheme = "plainpaper"\n',
@@ -118,12 +124,10 @@ def test_a_books_welcome_page_names_no_concept() -> None:
             "statistics.\n")
     for name in ("Little Notes", "the ML Handbook", "Field Notes", "My Study Wiki",
                  "Applied Statistics Book"):
-        [doc] = read_file("markdown", page.format(name).encode(), "/book/intro.md")
-        assert [e.term for e in doc.entries] == [], name
+        assert entry_terms(page.format(name), "/book/intro.md") == [], name
     k8s = ("# Welcome to Kubernetes\n\nKubernetes schedules containers over a cluster of "
            "machines and restarts them when they fail.\n")
-    [doc] = read_file("markdown", k8s.encode(), "/notes/k8s.md")
-    assert [e.term for e in doc.entries] == ["Welcome to Kubernetes"]
+    assert entry_terms(k8s, "/notes/k8s.md") == ["Welcome to Kubernetes"]
 
 
 def test_a_front_page_titled_by_its_collection_and_a_contribute_page_name_nothing() -> None:
@@ -143,15 +147,12 @@ def test_a_front_page_titled_by_its_collection_and_a_contribute_page_name_nothin
     }
     for path, text in cases.items():
         fmt = "rst" if path.endswith(".rst") else "markdown"
-        [doc] = read_file(fmt, text.encode(), path)
-        assert [e.term for e in doc.entries] == [], path
+        assert entry_terms(text, path, fmt) == [], path
     about = "# Dropout\n\nDropout zeroes each unit at random while training.\n"
-    [doc] = read_file("markdown", about.encode(), "/notes/dropout/README.md")
-    assert [e.term for e in doc.entries] == ["Dropout"]
+    assert entry_terms(about, "/notes/dropout/README.md") == ["Dropout"]
     terms = ("# Statistics Glossary\n\n## Median\n\nThe median is the middle value of a "
              "sorted sample.\n")
-    [doc] = read_file("markdown", terms.encode(), "/course/index.md")
-    assert [e.term for e in doc.entries] == ["Median"]
+    assert entry_terms(terms, "/course/index.md") == ["Median"]
 
 
 def test_a_sheet_of_questions_on_a_topic_names_no_concept() -> None:
@@ -162,9 +163,7 @@ def test_a_sheet_of_questions_on_a_topic_names_no_concept() -> None:
              "answer these.\n\n- Why scale features before gradient descent?\n- When does "
              "scaling not matter?\n")
     for joint in ("for", "about", "on"):
-        [doc] = read_file("markdown", sheet.format(joint).encode(), "/course/questions.md")
-        assert [e.term for e in doc.entries] == [], joint
+        assert entry_terms(sheet.format(joint), "/course/questions.md") == [], joint
     kind = ("# Rhetorical question\n\nA rhetorical question is asked for effect, with no "
             "answer expected.\n")
-    [doc] = read_file("markdown", kind.encode(), "/notes/rhetoric.md")
-    assert [e.term for e in doc.entries] == ["Rhetorical question"]
+    assert entry_terms(kind, "/notes/rhetoric.md") == ["Rhetorical question"]
