@@ -613,8 +613,20 @@ def _step_of(heading: str, prose: str) -> bool:
     if not words or len(words) > 2:
         return False
     said = prose[:LEAD_CHARS].casefold().replace("*", "").replace("_", " ")
-    return re.search(rf"\b{re.escape(heading.casefold())}\s+(?:step|stage|phase)s?\b"
-                     r"(?!\s+(?:by|after)\s+(?:step|stage|phase))", said) is not None
+    # Each place the heading is said, tried with patterns compiled once: one pattern per
+    # heading overflowed re's cache on a page of thousands of sections and compiled each anew
+    # (a 32,000-section Org file read at 0.64 ms a section against 0.17 ms at 500).
+    name = heading.casefold()
+    at = said.find(name)
+    while at >= 0:
+        if _WORD_EDGE.match(said, at) and _STEP_WORD.match(said, at + len(name)):
+            return True
+        at = said.find(name, at + 1)
+    return False
+
+
+_WORD_EDGE = re.compile(r"\b")
+_STEP_WORD = re.compile(r"\s+(?:step|stage|phase)s?\b(?!\s+(?:by|after)\s+(?:step|stage|phase))")
 
 
 def _lead_by_first_part(passages: tuple[Passage, ...], sections: dict[tuple[str, ...], _Section],
