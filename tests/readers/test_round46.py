@@ -1,0 +1,61 @@
+"""Round 46 (read46): round 45's reading leads that a real repository showed, each rebuilt
+here in our own words.
+
+- A book's section that opens by describing its heading with a pronoun ("## Logistic
+  Regression" over "It models the chance that ...", "## Generalized Additive Models" over
+  "They add smooth functions ...") was no concept: only a sentence that opens with the
+  heading's own words defined it. qa45's Quarto book of course notes lost about fifteen
+  concepts so ("Logistic Regression", "Best Subset Selection", "Clustering"), and `show`
+  said "no concept named" for each.
+"""
+
+from __future__ import annotations
+
+from grimoire.readers import read_file
+
+
+def _entries(text: str, path: str) -> dict[str, str]:
+    return {e.term: e.definition for d in read_file("markdown", text.encode(), path)
+            for e in d.entries}
+
+
+CHAPTER = """\
+# Models for classes
+
+Some notes on the models of the chapter, with the exercises at the end.
+
+## Logistic Regression
+
+It models the chance that an outcome falls in one of two classes, passing a linear score
+through the sigmoid so that the result lies between zero and one.
+
+## Generalized Additive Models
+
+They extend a linear model by letting each predictor enter through a smooth function of its
+own, while the effects still add up.
+
+## Subset Selection
+
+This approach fits a model on each group of predictors and keeps the group that scores best
+on held-out data.
+
+## Fitting it in R
+
+It is worth checking the versions of the packages before running the code of this chapter.
+
+### Pre-processing
+
+This method works better with categories, so numbers are cut into bins before the fit.
+"""
+
+
+def test_a_section_that_describes_its_heading_by_a_pronoun_defines_it() -> None:
+    """A section's first sentence that opens with "It" or "They" (or "This approach", "These
+    models") and a verb is about its heading; an impersonal "It is worth ..." is not, and a
+    sub-section whose "This method" is its parent's method defines nothing."""
+    entries = _entries(CHAPTER, "book/classes.qmd")
+    assert entries["Logistic Regression"].startswith("It models the chance")
+    assert "Generalized Additive Models" in entries
+    assert "Subset Selection" in entries
+    assert "Fitting it in R" not in entries
+    assert "Pre-processing" not in entries
