@@ -39,10 +39,6 @@ own, while the effects still add up.
 This approach fits a model on each group of predictors and keeps the group that scores best
 on held-out data.
 
-## Fitting it in R
-
-It is worth checking the versions of the packages before running the code of this chapter.
-
 ### Pre-processing
 
 This method works better with categories, so numbers are cut into bins before the fit.
@@ -57,5 +53,9 @@ def test_a_section_that_describes_its_heading_by_a_pronoun_defines_it() -> None:
     assert entries["Logistic Regression"].startswith("It models the chance")
     assert "Generalized Additive Models" in entries
     assert "Subset Selection" in entries
-    assert "Fitting it in R" not in entries
     assert "Pre-processing" not in entries
+    page = "# Tuning\n\nWhat I do before comparing models.\n\n"
+    aside = page + "## Cross-Validation\n\nIt is worth fixing the folds once, before any tuning.\n"
+    assert "Cross-Validation" not in _entries(aside, "book/tuning.qmd")
+    own = page + "## Cross-Validation\n\nIt trains once per fold, each fold held out in its turn.\n"
+    assert "Cross-Validation" in _entries(own, "book/tuning.qmd")

@@ -321,6 +321,39 @@ def _defines(heading: str, prose: str) -> bool:
     )
 
 
+# A section's first sentence about its heading by a pronoun, as a book's chapter goes on from
+# a heading (round 46, qa45's Quarto book: "## Logistic Regression" over "It models the
+# probability ...", "## Generalized Additive Models" over "They provide ..."): "It" and a
+# verb of the present ("It models", "It has"), "They" and one ("They extend"), "It is" or
+# "They are" and an article ("It is a method ..."), "This approach" or "These models" and a
+# verb. Not an impersonal "it" ("It is worth ...", "It turns out", "It can be shown"), and
+# not a modal or a past ("It was", "They may").
+_PRONOUN_LEAD = re.compile(
+    r"(?:(?P<it>It)|They|(?P<this>This|These)\s+(?:approach|method|model|technique|algorithm"
+    r"|estimator|procedure)(?:e?s)?)\s+(?:(?:also|often|usually|simply|basically)\s+)?"
+    r"(?P<verb>[a-z]+)\s+(?P<next>[a-z]+)")
+_NOT_DESCRIBING = frozenset({
+    "was", "were", "can", "could", "may", "might", "will", "would", "should", "must", "seems",
+    "seem", "appears", "appear", "turns", "turn", "follows", "makes", "takes", "depends",
+    "means", "happens", "looks", "does", "do", "did", "had", "goes", "gets", "helps"})
+_ARTICLE_AFTER = frozenset({"a", "an", "the", "one"})
+
+
+def _refers_back(prose: str) -> str | None:
+    """ "it" when a section's text opens by describing its heading with "It" or "They"
+    (`_PRONOUN_LEAD`), "this" with "This approach", "These models" (which may mean the
+    method of the section above), None when it does not."""
+    m = _PRONOUN_LEAD.match(prose.lstrip("*_ "))
+    if m is None or (verb := m["verb"]) in _NOT_DESCRIBING:
+        return None
+    if verb in ("is", "are"):
+        if m["next"] not in _ARTICLE_AFTER:
+            return None
+    elif m["it"] and not verb.endswith("s"):
+        return None
+    return "this" if m["this"] else "it"
+
+
 def defines(heading: str, prose: str) -> bool:
     """Whether the lead of `prose` defines `heading` (`_defines`), for the readers' rules on
     parts of a page that are not sections (a paragraph led by a name in bold)."""
@@ -505,6 +538,13 @@ def add_section_entries(doc: Document, *,
                 del candidates[path], code[path]
 
     defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
+    for path, prose in candidates.items():
+        # "It models ...", "This approach fits ..." under the heading; "This method" under a
+        # section of its own is that section's method ("### Pre-processing" of a "## Naive
+        # Bayes": "This method works better with categories").
+        pronoun = _refers_back(prose) if path not in defined else None
+        if pronoun == "it" or (pronoun == "this" and path[:-1] not in candidates):
+            defined.add(path)
     if marked or coded:
         marks: dict[str, list[int]] = defaultdict(list)
         for term, line in marked:
