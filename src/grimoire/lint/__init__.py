@@ -316,6 +316,27 @@ def _gist(text: str) -> set[str]:
     return {w[:5] for w in _CONTENT.findall(text.casefold()) if w not in _STOP}
 
 
+# A text that says what its page is, not what its term is (round 46, wanted45's false
+# conflicts): a tutorial's "We will implement ...", after its authors' byline; a book's
+# README, "This material is the basis of a course ..."; "In this notebook ...".
+_ABOUT_THE_PAGE = re.compile(
+    r"(?:by\s[^\n]{1,80}\n\s*\n\s*)?(?:(?:We|I)\s|(?:In\s+)?(?:this|these)\s+(?:material|book"
+    r"|notebook|tutorial|course|repository|repo|page|post|site|notes|collection|chapter|lesson"
+    r"|document)s?\b)", re.IGNORECASE)
+_LIST_LINE = re.compile(r"\s*(?:[-*+\u2022]|\d+[.)])\s")
+
+
+def _states_what_it_is(definition: str) -> bool:
+    """Whether an entry's text can say what its term is, and so say it differently from
+    another: not one about its page (`_ABOUT_THE_PAGE`), nor an outline, every line of it a
+    list item (a course's summary page: "- Basics", "  - Transpose", ...)."""
+    text = definition.strip()
+    if len(text.split()) < 8 or _ABOUT_THE_PAGE.match(text):
+        return False
+    lines = [line for line in text.splitlines() if line.strip()]
+    return not all(_LIST_LINE.match(line) for line in lines)
+
+
 def concept_findings(
     wanted: Iterable[WantedPage],
     dead_links: Iterable[DeadLink],
@@ -416,10 +437,9 @@ def concept_findings(
             # Pages a vault names "Installation" in two tools' folders share a word, not a
             # concept: their texts differ because their subjects do.
             continue
-        defined = [e.entry.span for e in concept.entries
-                   if len(e.entry.definition.split()) >= 8]
-        gists = [_gist(e.entry.definition) for e in concept.entries
-                 if len(e.entry.definition.split()) >= 8]
+        stated = [e.entry for e in concept.entries if _states_what_it_is(e.entry.definition)]
+        defined = [e.span for e in stated]
+        gists = [_gist(e.definition) for e in stated]
         disagree: dict[int, set[int]] = {}  # an entry's place in `defined`: those it differs from
         for i, a in enumerate(defined):
             for j in range(i + 1, len(defined)):
