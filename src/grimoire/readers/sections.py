@@ -538,13 +538,15 @@ def add_section_entries(doc: Document, *,
                 del candidates[path], code[path]
 
     defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
+    by_pronoun: set[tuple[str, ...]] = set()
     for path, prose in candidates.items():
         # "It models ...", "This approach fits ..." under the heading; "This method" under a
         # section of its own is that section's method ("### Pre-processing" of a "## Naive
         # Bayes": "This method works better with categories").
         pronoun = _refers_back(prose) if path not in defined else None
         if pronoun == "it" or (pronoun == "this" and path[:-1] not in candidates):
-            defined.add(path)
+            by_pronoun.add(path)
+    defined |= by_pronoun
     if marked or coded:
         marks: dict[str, list[int]] = defaultdict(list)
         for term, line in marked:
@@ -582,7 +584,8 @@ def add_section_entries(doc: Document, *,
                 f"{shape}, one of {len(group)} parallel sections of which {defining} "
                 "define their heading"
             )
-        elif defining and normalize(heading) not in repeated and not mentioned \
+        elif any(g in defined and g not in by_pronoun for g in group) \
+                and normalize(heading) not in repeated and not mentioned \
                 and code[path] <= 2 * len(candidates[path]) \
                 and not (code[path] and _instructs(candidates[path])):
             # Parallel sections of a topic ("Early Stopping", "L1 Regularization" on a
@@ -594,7 +597,9 @@ def add_section_entries(doc: Document, *,
             # 33: a notebook's "Debugging", "Prediction" beside its "Gradient Descent"; a
             # cheat sheet's "Early Stopping", a page of prose and its code, stays). So is one
             # of code whose text opens with an instruction (round 34: "Calculation", "Define
-            # the features matrix as ..." over the code that builds it).
+            # the features matrix as ..." over the code that builds it). One that describes
+            # its heading by a pronoun only makes no topics of its siblings (round 46: a
+            # "Weibull model" over "This method ..." made "Lineal approach" one).
             reasons[path] = (
                 f"{shape}, one of {len(group)} topics of the page of which {defining} "
                 "define their heading"
