@@ -59,3 +59,21 @@ def test_a_section_that_describes_its_heading_by_a_pronoun_defines_it() -> None:
     assert "Cross-Validation" not in _entries(aside, "book/tuning.qmd")
     own = page + "## Cross-Validation\n\nIt trains once per fold, each fold held out in its turn.\n"
     assert "Cross-Validation" in _entries(own, "book/tuning.qmd")
+
+
+def test_a_section_defined_by_a_pronoun_makes_no_topics_of_its_siblings() -> None:
+    """Three ways to model a survival time: only the last opens "This method ...". It is a
+    concept; its siblings, which open on what they do ("To link the hazard ..."), are steps
+    of the chapter, as they were before a pronoun could define a heading."""
+    text = ("# Survival\n\nNotes on time-to-event data.\n\n"
+            "## Modelling the time\n\nHow the covariates change how long a unit lasts.\n\n"
+            "### Linear hazard\n\nTo link the hazard to the covariates, we take the log of "
+            "the hazard as a linear function of them.\n\n"
+            "### Flexible hazard\n\nTo let the baseline hazard take any shape, we leave it "
+            "unspecified and estimate only the effects.\n\n"
+            "### Weibull model\n\nThis method assumes the time to the event follows a "
+            "Weibull distribution with a shape and a scale to fit.\n")
+    entries = _entries(text, "book/survival.qmd")
+    assert "Weibull model" in entries
+    assert "Linear hazard" not in entries
+    assert "Flexible hazard" not in entries
