@@ -50,6 +50,9 @@ def test_a_section_that_describes_its_heading_by_a_pronoun_defines_it() -> None:
     models") and a verb is about its heading; an impersonal "It is worth ..." is not, and a
     sub-section whose "This method" is its parent's method defines nothing."""
     entries = _entries(CHAPTER, "book/classes.qmd")
+    reasons = {e.term: e.reason for d in read_file("markdown", CHAPTER.encode(), "c.qmd")
+               for e in d.entries}
+    assert str(reasons["Logistic Regression"]).endswith("whose text opens by describing it")
     assert entries["Logistic Regression"].startswith("It models the chance")
     assert "Generalized Additive Models" in entries
     assert "Subset Selection" in entries

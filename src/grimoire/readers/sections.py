@@ -572,7 +572,8 @@ def add_section_entries(doc: Document, *,
         shape = f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''})"
         if path in defined:
             if normalize(heading) not in aspects:
-                reasons[path] = f"{shape}, whose text defines it"
+                how = "opens by describing it" if path in by_pronoun else "defines it"
+                reasons[path] = f"{shape}, whose text {how}"
             continue
         group = siblings[path[:-1]]
         defining = sum(1 for g in group if g in defined)
