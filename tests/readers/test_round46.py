@@ -80,3 +80,22 @@ def test_a_section_defined_by_a_pronoun_makes_no_topics_of_its_siblings() -> Non
     assert "Weibull model" in entries
     assert "Linear hazard" not in entries
     assert "Flexible hazard" not in entries
+
+
+def test_a_pronoun_under_an_aspect_of_a_topic_is_the_topics() -> None:
+    """Under "## Bucket sort", "### Complexity" opening "It runs in ..." and "### Memory"
+    opening "It needs ..." say what bucket sort does: "It" is the sort, and neither heading
+    becomes a concept cut out of the sort's entry."""
+    text = ("# Sorting\n\nNotes on sorting lists.\n\n"
+            "## Bucket sort\n\nBucket sort spreads the items over buckets by value, sorts "
+            "each bucket and joins them in order.\n\n"
+            "### Complexity\n\nIt runs in linear time on average, "
+            "when the values spread evenly over the buckets.\n\n"
+            "### Memory\n\nIt needs room for every bucket besides the list itself, unlike "
+            "sorts that work in place.\n\n"
+            "## Quicksort\n\nQuicksort picks a pivot, puts the smaller items before it and "
+            "the larger after it, and sorts both sides the same way.\n")
+    entries = _entries(text, "notes/sorting.md")
+    assert "Complexity" not in entries
+    assert "Memory" not in entries
+    assert "linear time" in entries["Bucket sort"]
