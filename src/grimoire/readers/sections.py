@@ -332,10 +332,17 @@ _PRONOUN_LEAD = re.compile(
     r"(?:(?P<it>It)|They|(?P<this>This|These)\s+(?:approach|method|model|technique|algorithm"
     r"|estimator|procedure)(?:e?s)?)\s+(?:(?:also|often|usually|simply|basically)\s+)?"
     r"(?P<verb>[a-z]+)\s+(?P<next>[a-z]+)")
+# Nor a verb that says how something does rather than what it is: under an aspect of a topic
+# ("### Complexity" of "## Bucket sort": "It runs in linear time"; "### Memory": "It needs
+# ...") the pronoun is the topic (qa45's "It has the same steps as k-means" is lost so).
 _NOT_DESCRIBING = frozenset({
     "was", "were", "can", "could", "may", "might", "will", "would", "should", "must", "seems",
     "seem", "appears", "appear", "turns", "turn", "follows", "makes", "takes", "depends",
-    "means", "happens", "looks", "does", "do", "did", "had", "goes", "gets", "helps"})
+    "means", "happens", "looks", "does", "do", "did", "had", "goes", "gets", "helps", "has",
+    "have", "contains", "contain", "runs", "run", "achieves", "achieve", "performs",
+    "perform", "works", "work", "gives", "give", "returns", "return", "shows", "show",
+    "requires", "require", "needs", "need", "includes", "include", "supports", "support",
+    "lets", "let", "allows", "allow", "comes", "come", "costs", "cost", "scales", "scale"})
 _ARTICLE_AFTER = frozenset({"a", "an", "the", "one"})
 
 
