@@ -69,3 +69,25 @@ def test_a_long_lived_writer_killed_after_its_commits_leaves_the_store_checked(
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM passages WHERE text LIKE '%version 2%'"
                             ).fetchone()[0] == 1
+
+
+@pytest.mark.sqlite_only(reason="the checks at opening of a SQLite file")
+def test_the_whole_check_of_a_large_store_says_what_it_does(
+        tmp_path: Path, large: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811 - the fixture
+    notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
+    folder = tmp_path / "odd\x1b[2J name"  # a control sequence in the path: shown escaped
+    folder.mkdir()
+    db = folder / "kb.db"
+    with ingested(db, notes, embed=False):
+        pass
+    monkeypatch.setattr(sqlite_checked, "SAY_FROM_BYTES", 0)  # what 64 MB is to a real store
+    capsys.readouterr()
+    _checks_at_opening(db)  # cut short at once: nothing said
+    assert capsys.readouterr().err == ""
+    assert "PRAGMA quick_check(1)" in _checks_at_opening(db)  # the rest, whole: said
+    said = capsys.readouterr().err
+    assert said.startswith("Checking ") and "for damage, once" in said, said
+    assert "\\x1b[2J name" in said and "\x1b" not in said, said
+    assert _checks_at_opening(db) == []  # then nothing: nothing said
+    assert capsys.readouterr().err == ""

@@ -727,17 +727,19 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
         checks = [f"{_OPENING}PRAGMA quick_check(1)", f"{_OPENING}PRAGMA integrity_check(1)",
                   *(f"{_OPENING}{table}" for table in _full_text_tables(conn))]
         todo = [c for c in checks if c not in known and c + _WHOLE not in cut]
-        for check in todo:
-            if time.monotonic() >= deadline:
-                raise sqlite3.OperationalError("interrupted")
-            result = _check_at_open(conn, check.removeprefix(_OPENING))
-            if result is None:
-                unchecked.append(check)
-            elif result != "ok":
-                found = result
-                break
-            else:
-                finished.append(check)
+        with (sqlite_checked.said_while_checked(path) if whole and todo
+              else contextlib.nullcontext()):
+            for check in todo:
+                if time.monotonic() >= deadline:
+                    raise sqlite3.OperationalError("interrupted")
+                result = _check_at_open(conn, check.removeprefix(_OPENING))
+                if result is None:
+                    unchecked.append(check)
+                elif result != "ok":
+                    found = result
+                    break
+                else:
+                    finished.append(check)
     except sqlite3.DatabaseError as e:
         if "interrupted" not in str(e) and not is_damage(e):
             # Not what the file holds: a lock held past the wait (the interrupt does not cut
