@@ -9,6 +9,7 @@ and hostile marks.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from grimoire.store import sqlite as store_sqlite
 from grimoire.store import sqlite_checked
 from tests.conftest import ingested, write_notes
 from tests.hostile.test_review45b import _checked_whole, large  # noqa: F401 - a fixture
@@ -40,8 +42,9 @@ time.sleep(60)
 
 
 @pytest.mark.sqlite_only(reason="the checks at opening of a SQLite file")
+@pytest.mark.usefixtures("large")
 def test_a_long_lived_writer_killed_after_its_commits_leaves_the_store_checked(
-        tmp_path: Path, large: None) -> None:  # noqa: F811 - the fixture
+        tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
     db = tmp_path / "kb.db"
     with ingested(db, notes, embed=False):
@@ -72,9 +75,10 @@ def test_a_long_lived_writer_killed_after_its_commits_leaves_the_store_checked(
 
 
 @pytest.mark.sqlite_only(reason="the checks at opening of a SQLite file")
+@pytest.mark.usefixtures("large")
 def test_the_whole_check_of_a_large_store_says_what_it_does(
-        tmp_path: Path, large: None, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811 - the fixture
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
     folder = tmp_path / "odd\x1b[2J name"  # a control sequence in the path: shown escaped
     folder.mkdir()
@@ -91,3 +95,70 @@ def test_the_whole_check_of_a_large_store_says_what_it_does(
     assert "\\x1b[2J name" in said and "\x1b" not in said, said
     assert _checks_at_opening(db) == []  # then nothing: nothing said
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.sqlite_only(reason="the mark beside a SQLite file")
+def test_hostile_marks_neither_stop_an_opening_nor_skip_its_checks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_checked, "_SETTLED_NS", 0)
+    monkeypatch.setattr(store_sqlite, "_CHECKED_WHOLE", {})
+    notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
+    db = tmp_path / "kb.db"
+    other = tmp_path / "other.db"
+    for store in (db, other):
+        with ingested(store, notes, embed=False):
+            pass
+        _checks_at_opening(store)
+    mark = Path(f"{db}.checked")
+    of_other = json.loads(Path(f"{other}.checked").read_text())
+    state = list(sqlite_checked.file_state(str(db)) or ())
+    hostile: dict[str, bytes] = {
+        "nested 64 KB deep": b"[" * 65_536,  # a6d8c825: RecursionError at every opening
+        "nested state": b'{"state": ' + b"[" * 60_000,
+        "1 MB of garbage": bytes(range(256)) * 4096,
+        "of another store": json.dumps(of_other).encode(),
+        "a newer version's": json.dumps({"version": 2, "state": {"file": state},
+                                         "done": {"at opening": ["PRAGMA quick_check(1)"]}}
+                                        ).encode(),
+        "numbers too long": b'{"state": [' + b"9" * 60_000 + b"]}",
+    }
+    for name, data in hostile.items():
+        mark.write_bytes(data)
+        assert "PRAGMA quick_check(1)" in _checks_at_opening(db), name  # not trusted
+        assert json.loads(mark.read_text())["state"] == list(  # and replaced by a good one
+            sqlite_checked.file_state(str(db)) or ()), name
+    mark.unlink()
+    mark.symlink_to("/dev/zero")  # a device: never read (nor waited on)
+    assert "PRAGMA quick_check(1)" in _checks_at_opening(db)
+    assert json.loads(mark.read_text())  # the link replaced, not written through
+    mark.unlink()
+    mark.mkdir()  # a folder: no mark kept, the checks run each time, no error
+    assert "PRAGMA quick_check(1)" in _checks_at_opening(db)
+    assert "PRAGMA quick_check(1)" in _checks_at_opening(db)
+
+
+@pytest.mark.sqlite_only(reason="the mark beside a SQLite file")
+def test_the_mark_is_written_through_no_name_planted_beside_it(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    with ingested(db, write_notes(tmp_path / "notes", {"a.md": "# A\n\nText.\n"}),
+                  embed=False):
+        pass
+    state = sqlite_checked.file_state(str(db))
+    assert state is not None
+    # a6d8c825 wrote the mark through DB.checked.PID.tmp, a name known in advance: a
+    # symlink planted there was written through (the file it named emptied), a FIFO waited
+    # on forever.
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    planted = Path(f"{db}.checked.{os.getpid()}.tmp")
+    planted.symlink_to(precious)
+    sqlite_checked.remember(str(db), state, ["at opening: PRAGMA quick_check(1)"])
+    assert precious.read_text() == "keep me\n"
+    planted.unlink()
+    os.mkfifo(planted)
+    sqlite_checked.remember(str(db), state, ["at opening: PRAGMA quick_check(1)"])
+    assert sqlite_checked.passed(str(db), state)[0] == {"at opening: PRAGMA quick_check(1)"}
+    # readable by whoever reads the store; no name but the mark and the planted one left
+    assert Path(f"{db}.checked").stat().st_mode & 0o777 == db.stat().st_mode & 0o666
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("kb.db.checked")
+                  ) == ["kb.db.checked", planted.name]

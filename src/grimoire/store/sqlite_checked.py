@@ -30,6 +30,7 @@ import os
 import shutil
 import stat
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -89,8 +90,8 @@ def passed(path: str, state: tuple[int, ...]) -> tuple[frozenset[str], frozenset
                    for part in (done, cut)):
             return nothing
         return frozenset(done), frozenset(cut) - frozenset(done)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return nothing
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return nothing  # RecursionError: 64 KB of "[" (json's C decoder nests by recursion)
 
 
 def remember(path: str, state: tuple[int, ...], done: Sequence[str],
@@ -100,9 +101,18 @@ def remember(path: str, state: tuple[int, ...], done: Sequence[str],
     ones never started, so each is read whole once a process has the time). Best effort: a
     read-only folder, a full disk or a race with another process leaves the old mark or
     none, which only costs a check."""
-    tmp = f"{path}{SUFFIX}.{os.getpid()}.tmp"
+    folder, name = os.path.split(path + SUFFIX)
     try:
-        with open(tmp, "w", encoding="utf-8") as f:  # noqa: PTH123
+        # A name no one else holds (O_EXCL): one fixed in advance (NAME.checked.PID.tmp) was
+        # opened through a symlink planted there, emptying the file it named, or waited on
+        # forever as a FIFO.
+        fd, tmp = tempfile.mkstemp(prefix=name + ".", suffix=".tmp", dir=folder or ".")
+    except OSError:
+        return
+    try:
+        with open(fd, "w", encoding="utf-8") as f:  # noqa: PTH123
+            # Readable by whoever can read the store (mkstemp's 0600 shut others out).
+            os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode) & 0o666)  # noqa: PTH116
             json.dump({"state": list(state), "done": sorted(set(done)),
                        "cut": sorted(set(cut) - set(done))}, f)
         os.replace(tmp, path + SUFFIX)  # noqa: PTH105
