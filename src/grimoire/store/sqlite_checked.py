@@ -19,7 +19,10 @@ outside a read transaction (so it read that state, not an older snapshot), and t
 at least `_SETTLED_NS` old, so that a write in the same clock tick as the last one (a coarse
 kernel clock, a file system with 1-2 s times) cannot leave them unchanged. What it does not
 see is what no state shows: a disk that changes a block under the file system. A process that
-re-read such a page in its own check found it; one that trusts the mark does not.
+re-read such a page in its own check found it; one that trusts the mark does not. Run as root,
+the -wal's status-change time is not kept (SQLite sets it at every opening, round 46): there
+a -wal of the same size written over with its modification time set back (`cp -p`) goes
+unseen.
 """
 
 from __future__ import annotations
@@ -62,7 +65,12 @@ def file_state(path: str) -> tuple[int, ...] | None:
     except OSError:
         return None
     if wal.st_size:
-        state += [wal.st_dev, wal.st_ino, wal.st_size, wal.st_mtime_ns, wal.st_ctime_ns]
+        # SQLite run as root gives the -wal the file's owner each time a process opens it
+        # (`robustFchown`), which sets its status-change time alone: every opening of a store
+        # a writer left unclosed (killed, or still running) changed its state before its
+        # checks (round 46). There the -wal's own time stands for it.
+        changed = wal.st_mtime_ns if os.geteuid() == 0 else wal.st_ctime_ns
+        state += [wal.st_dev, wal.st_ino, wal.st_size, wal.st_mtime_ns, changed]
     return tuple(state)
 
 
