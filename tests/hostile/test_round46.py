@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -182,3 +183,22 @@ def test_the_mark_is_written_through_no_name_planted_beside_it(tmp_path: Path) -
     assert Path(f"{db}.checked").stat().st_mode & 0o777 == db.stat().st_mode & 0o666
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("kb.db.checked")
                   ) == ["kb.db.checked", planted.name]
+
+
+def test_an_error_on_a_terminal_one_column_wide_keeps_every_character(tmp_path: Path) -> None:
+    # Rich wrapped the error at the terminal's width: at 1 column a character two columns wide
+    # fits no line, and was dropped (`show` of a CJK name: the name was blank lines).
+    from click.testing import CliRunner
+
+    from grimoire.cli import main
+
+    db = tmp_path / "kb.db"
+    with ingested(db, write_notes(tmp_path / "notes", {"a.md": "# A\n\nText.\n"}),
+                  embed=False):
+        pass
+    for columns in ("1", "2", "7"):
+        result = CliRunner().invoke(main, ["--db", str(db), "show", "量子もつれ"],
+                                    env={"TTY_COMPATIBLE": "1", "COLUMNS": columns})
+        said = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)
+        assert result.exit_code == 1, said
+        assert "量子もつれ" in "".join(said.split()), (columns, said)
