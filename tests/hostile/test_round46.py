@@ -16,13 +16,16 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from grimoire.readers.markdown._blocks import _mdx_code
 from grimoire.store import sqlite as store_sqlite
 from grimoire.store import sqlite_checked
 from tests.conftest import ingested, write_notes
+from tests.hostile.test_linear import MAX_RATIO, ratio
 from tests.hostile.test_review45b import _checked_whole, large  # noqa: F401 - a fixture
 from tests.hostile.test_round45 import _checks_at_opening
 
@@ -202,3 +205,18 @@ def test_an_error_on_a_terminal_one_column_wide_keeps_every_character(tmp_path: 
         said = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)
         assert result.exit_code == 1, said
         assert "量子もつれ" in "".join(said.split()), (columns, said)
+
+
+# Round 45's MDX rule (`_mdx_code`, run on every Markdown note with "={" in it) on hostile
+# shapes: a tag's attribute expressions were found by a pattern that tried each `={` of a
+# line as the one it needed, then the rest of the line after it: a line of them with no `>`
+# cost its length squared (10 KB 0.4 s, 100 KB 41 s: past the reading budget at about 200 KB).
+MDX_LINES: dict[str, Callable[[int], str]] = {
+    "attribute expressions, no end": lambda n: "<a " + "={x} " * (4 * n),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(MDX_LINES))
+def test_mdx_expressions_cost_grows_linearly(shape: str) -> None:
+    r = ratio(MDX_LINES[shape], _mdx_code)
+    assert r <= MAX_RATIO, f"{shape}: 2n costs {r:.1f}x n"
