@@ -220,3 +220,23 @@ MDX_LINES: dict[str, Callable[[int], str]] = {
 def test_mdx_expressions_cost_grows_linearly(shape: str) -> None:
     r = ratio(MDX_LINES[shape], _mdx_code)
     assert r <= MAX_RATIO, f"{shape}: 2n costs {r:.1f}x n"
+
+
+def test_the_cut_notice_holds_for_filters_written_with_odd_characters(tmp_path: Path) -> None:
+    # A search took its filters as stored (NUL dropped, a lone surrogate as `\xNN`) and the
+    # notice looked for the cut under the filters as given: a NUL in `source` or `format`
+    # (the web's ?source=, the API), or an empty one, kept "78 hits, not 1,000: ..." from
+    # being said.
+    sections = "".join(f"## Part {i}\n\nZebrafish part {i} swims.\n\n" for i in range(80))
+    notes = write_notes(tmp_path / "notes", {"fish.md": "# Fish\n\n" + sections})
+    db = tmp_path / "kb.db"
+    with ingested(db, notes, embed=False) as kb:
+        folder = str(notes)
+        for source, format in ((folder, "markdown"), (folder + "\x00", "markdown"),
+                               (folder, "mark\x00down"), ("\x00" + folder, None),
+                               ("", "markdown")):
+            hits = kb.search("zebrafish", k=1000, mode="lexical", source=source, format=format)
+            notice = kb.search_notice("zebrafish", hits, "lexical", source=source,
+                                      format=format, k=1000)
+            assert hits and notice is not None and notice.get("cut") == len(hits), (
+                source, format, notice)
