@@ -193,18 +193,22 @@ def test_an_error_on_a_terminal_one_column_wide_keeps_every_character(tmp_path: 
     # fits no line, and was dropped (`show` of a CJK name: the name was blank lines).
     from click.testing import CliRunner
 
-    from grimoire.cli import main
+    from grimoire.cli import err, main
 
     db = tmp_path / "kb.db"
     with ingested(db, write_notes(tmp_path / "notes", {"a.md": "# A\n\nText.\n"}),
                   embed=False):
         pass
-    for columns in ("1", "2", "7"):
-        result = CliRunner().invoke(main, ["--db", str(db), "show", "量子もつれ"],
-                                    env={"TTY_COMPATIBLE": "1", "COLUMNS": columns})
-        said = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)
-        assert result.exit_code == 1, said
-        assert "量子もつれ" in "".join(said.split()), (columns, said)
+    try:
+        for columns in ("1", "2", "7"):
+            err.cache_clear()  # a console takes COLUMNS when it is made, once a process
+            result = CliRunner().invoke(main, ["--db", str(db), "show", "量子もつれ"],
+                                        env={"TTY_COMPATIBLE": "1", "COLUMNS": columns})
+            said = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)
+            assert result.exit_code == 1, said
+            assert "量子もつれ" in "".join(said.split()), (columns, said)
+    finally:
+        err.cache_clear()  # not one column wide for the tests after
 
 
 # Round 45's MDX rule (`_mdx_code`, run on every Markdown note with "={" in it) on hostile
