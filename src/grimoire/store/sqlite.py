@@ -727,7 +727,7 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
         checks = [f"{_OPENING}PRAGMA quick_check(1)", f"{_OPENING}PRAGMA integrity_check(1)",
                   *(f"{_OPENING}{table}" for table in _full_text_tables(conn))]
         todo = [c for c in checks if c not in known and c + _WHOLE not in cut]
-        with (sqlite_checked.said_while_checked(path) if whole and todo
+        with (sqlite_checked.said_while_checked(path, budget) if whole and todo
               else contextlib.nullcontext()):
             for check in todo:
                 if time.monotonic() >= deadline:

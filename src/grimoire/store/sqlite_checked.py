@@ -134,9 +134,10 @@ def now_ns() -> int:
 
 
 @contextmanager
-def said_while_checked(path: str) -> Iterator[None]:
-    """A line on stderr while the whole check of a store past SAY_FROM_BYTES runs. In a log it
-    stays, naming the file; on a terminal it fits one line and is wiped once the check ends."""
+def said_while_checked(path: str, seconds: float) -> Iterator[None]:
+    """A line on stderr while the whole check of a store past SAY_FROM_BYTES runs (for at most
+    `seconds`). In a log it stays, naming the file; on a terminal it fits one line and is
+    wiped once the check ends."""
     try:
         size = os.stat(path).st_size  # noqa: PTH116 - a str in hand
     except OSError:
@@ -144,9 +145,9 @@ def said_while_checked(path: str) -> Iterator[None]:
     if size < SAY_FROM_BYTES:
         yield
         return
-    what = (f"({size / 2**20:,.0f} MB) for damage, once: it was changed by something other "
-            "than Grimoire (a copy, another program, a writer stopped mid-write); up to a "
-            "minute...")
+    what = (f"({size / 1e6:,.0f} MB) for damage, once: it was changed by something other "
+            "than Grimoire (a copy, another program, a writer stopped mid-write); up to "
+            f"{seconds:.0f} s...")
     try:
         shown = sys.stderr.isatty()
         if shown:
