@@ -1115,7 +1115,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         the state its last write or its opening left; any other change (another process's
         write, a `cp` over the file, a restore, an edit outside) makes them differ, and the
         checks are no longer carried: the next opening runs them. The mark follows each
-        commit (0.8 ms a write, round 46), so a long-lived writer (`watch`, `serve`, the
+        commit (about 1 ms a write, round 46), so a long-lived writer (`watch`, `serve`, the
         embed worker) killed between two writes leaves it at the state of its last commit,
         which is that file's state: sound, a committed write. Killed mid-write, its log holds
         frames past that state: unknown, never sound, and the next opening runs them. Two
