@@ -44,17 +44,21 @@ def out() -> Console:
     return _wrapping(Console)(emoji=False, highlight=False)
 
 
+_NARROW = 20
+
+
 def _wrapping(console: type[Console]) -> type[Console]:
     """A console whose lines, on a terminal, wrap between words at its width (the ingest
     summary, `embed --status`, a note or an error ran to 100-190 columns, broken mid-word at an
     80-column margin); anywhere else a line stays whole. Asked at each print, as rich asks
     whether it is a terminal. `file:line: message` lines stay whole (as a compiler's do) by
-    `soft_wrap=True`."""
+    `soft_wrap=True`. A terminal narrower than _NARROW columns breaks lines itself: rich
+    dropped a character two columns wide from every line at 1 column (round 46)."""
 
     class Wrapping(console):  # type: ignore[misc,valid-type]
         @property
         def soft_wrap(self) -> bool:
-            return not self.is_terminal
+            return not self.is_terminal or self.width < _NARROW
 
         @soft_wrap.setter
         def soft_wrap(self, _value: bool) -> None:

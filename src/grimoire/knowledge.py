@@ -318,7 +318,11 @@ class Grimoire:
         """
         from grimoire import serialize
 
-        source, format, tag = source or None, format or None, tag or None
+        # The filters as `search` took them (a NUL dropped, a lone surrogate as `\\xNN`): the
+        # cut is kept under those (round 46: `source="notes\\x00"` lost its cut notice).
+        taken = (args.source_filter(source), args.value_filter(format, "format"),
+                 args.value_filter(tag, "tag"))
+        source, format, tag = (value or None for value in taken)
         if not query.strip():
             return None
         if not has_word(query):
@@ -330,7 +334,7 @@ class Grimoire:
                 filters=self.filters_problem(source=source, format=format, tag=tag))
         searched_for = self.searcher.searched_for(query, mode)
         cut = (len(hits), k, mode) if k is not None and len(hits) < k and self.searcher.cut(
-            query, mode, source=source, format=format, tag=tag) else None
+            query, mode, *taken) else None
         if mode == "lexical":
             return serialize.search_notice(searched_for=searched_for, cut=cut)
         return serialize.search_notice(

@@ -727,17 +727,19 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
         checks = [f"{_OPENING}PRAGMA quick_check(1)", f"{_OPENING}PRAGMA integrity_check(1)",
                   *(f"{_OPENING}{table}" for table in _full_text_tables(conn))]
         todo = [c for c in checks if c not in known and c + _WHOLE not in cut]
-        for check in todo:
-            if time.monotonic() >= deadline:
-                raise sqlite3.OperationalError("interrupted")
-            result = _check_at_open(conn, check.removeprefix(_OPENING))
-            if result is None:
-                unchecked.append(check)
-            elif result != "ok":
-                found = result
-                break
-            else:
-                finished.append(check)
+        with (sqlite_checked.said_while_checked(path, budget) if whole and todo
+              else contextlib.nullcontext()):
+            for check in todo:
+                if time.monotonic() >= deadline:
+                    raise sqlite3.OperationalError("interrupted")
+                result = _check_at_open(conn, check.removeprefix(_OPENING))
+                if result is None:
+                    unchecked.append(check)
+                elif result != "ok":
+                    found = result
+                    break
+                else:
+                    finished.append(check)
     except sqlite3.DatabaseError as e:
         if "interrupted" not in str(e) and not is_damage(e):
             # Not what the file holds: a lock held past the wait (the interrupt does not cut
@@ -1094,14 +1096,14 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             if (message := write_failed(e)) is not None:
                 raise StoreError(message, self.path) from e
             raise StoreError(f"could not commit: {e}", self.path) from e
-        self._carry_checks(before, closed=False)
+        self._carry_checks(before)
 
     def _state_if_checked(self) -> tuple[int, ...] | None:
         return None if self._checked is None else sqlite_checked.file_state(self._file)
 
-    def _carry_checks(self, before: tuple[int, ...] | None, *, closed: bool) -> None:
+    def _carry_checks(self, before: tuple[int, ...] | None) -> None:
         """Follow the checks this store's opening found done (`_damage_at_open`) to the state
-        its own write, just ended, left (`before`: the state when it began); once `closed`,
+        its own write (or close), just ended, left (`before`: the state when it began), and
         keep them in the file's mark (`sqlite_checked`) at that state.
 
         Why that is sound: the checks at opening look for a torn file, pages of two versions
@@ -1112,15 +1114,16 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         write lock held: another Grimoire process cannot write then) and before its close is
         the state its last write or its opening left; any other change (another process's
         write, a `cp` over the file, a restore, an edit outside) makes them differ, and the
-        checks are no longer carried: the next opening runs them. The mark is written at a
-        clean close only: a process killed mid-write, or between a commit and its close,
-        leaves it at an older state, which the next opening finds unknown, never sound (a
-        long-lived writer, `watch` or `serve`, carries them when it stops). Two writers at
-        once: each sees the other's writes as a change and stops carrying, but for one that
-        lands in the instant between a write's end (or the close) and the state taken after
-        it, counted as its own: sound too, a committed write. What it does not see: a change
-        by another program in that instant, or within the same clock tick as its close's and
-        of the same size (the mark written by a check waits 2 s for that:
+        checks are no longer carried: the next opening runs them. The mark follows each
+        commit (about 1 ms a write, round 46), so a long-lived writer (`watch`, `serve`, the
+        embed worker) killed between two writes leaves it at the state of its last commit,
+        which is that file's state: sound, a committed write. Killed mid-write, its log holds
+        frames past that state: unknown, never sound, and the next opening runs them. Two
+        writers at once: each sees the other's writes as a change and stops carrying, but for
+        one that lands in the instant between a write's end (or the close) and the state taken
+        after it, counted as its own: sound too, a committed write. What it does not see: a
+        change by another program in that instant, or within the same clock tick as its
+        write's and of the same size (the mark written by a check waits 2 s for that:
         `sqlite_checked.settled`); and, as the mark itself, a disk that changes a block
         under the file system.
         """
@@ -1133,7 +1136,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         now = sqlite_checked.file_state(self._file)
         if now is None:
             return
-        if closed and now != state:
+        if now != state:
             sqlite_checked.remember(self._file, now, sorted(done))
         self._checked = (now, done)
 
@@ -1388,7 +1391,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         before = self._state_if_checked()
         self.conn.close()  # the last to close folds the log into the file: a write too
-        self._carry_checks(before, closed=True)
+        self._carry_checks(before)
 
     def _moved(self) -> bool:
         try:

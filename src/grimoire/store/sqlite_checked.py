@@ -19,7 +19,10 @@ outside a read transaction (so it read that state, not an older snapshot), and t
 at least `_SETTLED_NS` old, so that a write in the same clock tick as the last one (a coarse
 kernel clock, a file system with 1-2 s times) cannot leave them unchanged. What it does not
 see is what no state shows: a disk that changes a block under the file system. A process that
-re-read such a page in its own check found it; one that trusts the mark does not.
+re-read such a page in its own check found it; one that trusts the mark does not. Run as root,
+the -wal's status-change time is not kept (SQLite sets it at every opening, round 46): there
+a -wal of the same size written over with its modification time set back (`cp -p`) goes
+unseen.
 """
 
 from __future__ import annotations
@@ -27,13 +30,23 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import stat
+import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from grimoire._term import clean
 
 SUFFIX = ".checked"
 _SETTLED_NS = 2_000_000_000  # FAT keeps times to 2 s; ext4's clock ticks in 1-10 ms
 _MAX_BYTES = 65_536
+# A store this large says on stderr that its checks at opening run whole (`sqlite.
+# _damage_at_open`, once after a change Grimoire did not make): 2 s quiet, 7-12 s loaded at
+# 100k passages (435 MB), in which a one-off `grimoire search` showed nothing (round 46).
+SAY_FROM_BYTES = 64 * 2**20
 
 
 def file_state(path: str) -> tuple[int, ...] | None:
@@ -52,7 +65,12 @@ def file_state(path: str) -> tuple[int, ...] | None:
     except OSError:
         return None
     if wal.st_size:
-        state += [wal.st_dev, wal.st_ino, wal.st_size, wal.st_mtime_ns, wal.st_ctime_ns]
+        # SQLite run as root gives the -wal the file's owner each time a process opens it
+        # (`robustFchown`), which sets its status-change time alone: every opening of a store
+        # a writer left unclosed (killed, or still running) changed its state before its
+        # checks (round 46). There the -wal's own time stands for it.
+        changed = wal.st_mtime_ns if os.geteuid() == 0 else wal.st_ctime_ns
+        state += [wal.st_dev, wal.st_ino, wal.st_size, wal.st_mtime_ns, changed]
     return tuple(state)
 
 
@@ -80,8 +98,8 @@ def passed(path: str, state: tuple[int, ...]) -> tuple[frozenset[str], frozenset
                    for part in (done, cut)):
             return nothing
         return frozenset(done), frozenset(cut) - frozenset(done)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return nothing
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return nothing  # RecursionError: 64 KB of "[" (json's C decoder nests by recursion)
 
 
 def remember(path: str, state: tuple[int, ...], done: Sequence[str],
@@ -91,9 +109,18 @@ def remember(path: str, state: tuple[int, ...], done: Sequence[str],
     ones never started, so each is read whole once a process has the time). Best effort: a
     read-only folder, a full disk or a race with another process leaves the old mark or
     none, which only costs a check."""
-    tmp = f"{path}{SUFFIX}.{os.getpid()}.tmp"
+    folder, name = os.path.split(path + SUFFIX)
     try:
-        with open(tmp, "w", encoding="utf-8") as f:  # noqa: PTH123
+        # A name no one else holds (O_EXCL): one fixed in advance (NAME.checked.PID.tmp) was
+        # opened through a symlink planted there, emptying the file it named, or waited on
+        # forever as a FIFO.
+        fd, tmp = tempfile.mkstemp(prefix=name + ".", suffix=".tmp", dir=folder or ".")
+    except OSError:
+        return
+    try:
+        with open(fd, "w", encoding="utf-8") as f:  # noqa: PTH123
+            # Readable by whoever can read the store (mkstemp's 0600 shut others out).
+            os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode) & 0o666)  # noqa: PTH116
             json.dump({"state": list(state), "done": sorted(set(done)),
                        "cut": sorted(set(cut) - set(done))}, f)
         os.replace(tmp, path + SUFFIX)  # noqa: PTH105
@@ -104,3 +131,37 @@ def remember(path: str, state: tuple[int, ...], done: Sequence[str],
 
 def now_ns() -> int:
     return time.time_ns()
+
+
+@contextmanager
+def said_while_checked(path: str, seconds: float) -> Iterator[None]:
+    """A line on stderr while the whole check of a store past SAY_FROM_BYTES runs (for at most
+    `seconds`). In a log it stays, naming the file; on a terminal it fits one line and is
+    wiped once the check ends."""
+    try:
+        size = os.stat(path).st_size  # noqa: PTH116 - a str in hand
+    except OSError:
+        size = 0
+    if size < SAY_FROM_BYTES:
+        yield
+        return
+    what = (f"({size / 1e6:,.0f} MB) for damage, once: it was changed by something other "
+            "than Grimoire (a copy, another program, a writer stopped mid-write); up to "
+            f"{seconds:.0f} s...")
+    try:
+        shown = sys.stderr.isatty()
+        if shown:
+            width = shutil.get_terminal_size().columns - 1
+            sys.stderr.write(f"Checking the store {what}"[:max(width, 0)])
+        else:
+            sys.stderr.write(f"Checking {clean(path, lines=False)} {what}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # no stderr, or a closed one
+        shown = False
+    try:
+        yield
+    finally:
+        if shown:
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write("\r\x1b[K")
+                sys.stderr.flush()
