@@ -374,10 +374,14 @@ def _md_filter(site: Site) -> Any:
     return md
 
 
-def snippet_html(snippet: str) -> Markup:
+def snippet_html(snippet: str, lines: bool = True) -> Markup:
     """A search snippet, escaped, its formulas rendered as the answers' are, and its «matched
     words» marked (outside formulas: one is rendered whole, without marks). A formula the
-    snippet's window cut in two is left out, an ellipsis in its place (`whole_formulas`)."""
+    snippet's window cut in two is left out, an ellipsis in its place (`whole_formulas`).
+    Without `lines` (the search box's offers, one line each, cut by an ellipsis) the lines it
+    holds are joined by spaces: each was cut to a line of its own there (round 46)."""
+    if not lines:
+        snippet = snippet.replace("\n", " ")
     unmarked = FORMULA.sub(lambda m: m.group(0).replace("«", "").replace("»", ""),
                            whole_formulas(snippet))
     # A list item begins a line of the snippet (`search.snippet`): a line of the page too.
