@@ -171,6 +171,13 @@ def handle_errors(f: F) -> F:
         except GrimoireError as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
+            if kwargs.get("as_json"):
+                # A script asked for JSON: the error as JSON on stdout too, as `show --json`
+                # and the web API give it (`{"error": ...}`; a miss with its suggestions),
+                # not a line of text on stderr before an empty stdout (round 46).
+                emit_json(serialize.not_found(e) if isinstance(e, NotFound) else
+                          {"error": str(e)})
+                sys.exit(1)
             # Wrapped on a terminal (`show` of an unknown name ran to 84 columns), but for an
             # error that begins with its `file:line:`, kept whole as a compiler's is.
             err().print(f"[red]error:[/red] {safe(str(e))}", highlight=False,
