@@ -1716,7 +1716,7 @@ def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
             number = (int(mark[1]), mark[2])
             mark = mark if number[0] == 1 or numbered == (number[0] - 1, number[1]) else None
             numbered = number if mark or not tokens else numbered
-        if on_line and tokens and (mark or not formula and (i in code or after_code)):
+        if on_line and tokens and (mark or (not formula and (i in code or after_code))):
             items.add(len(tokens))
         after_code = i in code if on_line else after_code
         tokens += on_line
