@@ -28,7 +28,7 @@ from grimoire.cli import main
 from grimoire.mcp_server import build_server
 from grimoire.search import snippet
 from tests.conftest import write_notes
-from tests.web.conftest import free_port, make_app
+from tests.web.conftest import Running, free_port, make_app
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +191,27 @@ def test_mcp_says_why_fewer_hits_and_json_errors(parts: Path) -> None:
     assert "Zorblat 1" in missed["suggestions"]
     text = runner.invoke(main, [*db, "export", "site", str(taken)])  # no --json: a line
     assert text.exit_code == 1 and text.stdout == "" and text.stderr.startswith("error: ")
+
+
+def test_escape_closes_the_offers_and_keeps_the_words(server: Running, browser: Any) -> None:
+    """Escape in the search box closed the offers and, the box being a search field, emptied
+    it too: Enter then searched for nothing (`/search?q=`). The words stay now (a second
+    Escape empties the box, as a search field does), and each offer is one line."""
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    try:
+        page.goto(server.url + "/c/Attention")
+        page.keyboard.press("/")
+        page.keyboard.type("gating network")
+        page.wait_for_selector(".typeahead a")
+        lines = page.eval_on_selector_all(".typeahead small", """els => els.map(e =>
+            e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).fontSize))""")
+        assert lines and all(h < 2 for h in lines), lines  # under two lines' height each
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Escape")
+        assert not page.is_visible(".typeahead a")
+        assert page.input_value("#q") == "gating network"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/search?q=gating+network")
+    finally:
+        page.close()
