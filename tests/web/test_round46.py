@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from mcp import Client
 
 import grimoire
-from grimoire.cli import main
+from grimoire.cli import err, main
 from grimoire.mcp_server import build_server
 from grimoire.search import snippet
 from tests.conftest import write_notes
@@ -191,6 +191,22 @@ def test_mcp_says_why_fewer_hits_and_json_errors(parts: Path) -> None:
     assert "Zorblat 1" in missed["suggestions"]
     text = runner.invoke(main, [*db, "export", "site", str(taken)])  # no --json: a line
     assert text.exit_code == 1 and text.stdout == "" and text.stderr.startswith("error: ")
+
+    # `lint` ran silent on a terminal until its first check ended (all.db: 17 s on a loaded
+    # machine); it says what it checks meanwhile, on stderr, and nothing so piped.
+    # rich decides once whether a console is interactive (draws a spinner): the CLI's stderr
+    # console, kept for the process, is made anew for this terminal and again after it.
+    err.cache_clear()
+    try:
+        shown = runner.invoke(main, [*db, "lint"], env={"TTY_COMPATIBLE": "1", "TERM": "xterm"})
+    finally:
+        err.cache_clear()
+    with grimoire.open(parts, create=False) as kb:
+        stats = kb.stats()
+    assert f"checking {stats.passages:,} passages and {stats.entries:,} entries for problems" \
+        in shown.stderr
+    piped = runner.invoke(main, [*db, "lint"])
+    assert piped.stdout and "checking" not in piped.stderr
 
 
 def test_escape_closes_the_offers_and_keeps_the_words(server: Running, browser: Any) -> None:
