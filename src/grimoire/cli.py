@@ -93,8 +93,16 @@ def where(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
+class _Printed:
+    """Whether the running command printed its JSON (`handle_errors` then says an error after
+    it on stderr: a second document on stdout would make it no JSON)."""
+
+    json = False
+
+
 def emit_json(value: Any) -> None:
     click.echo(json_text(serialize.dumps(value)))
+    _Printed.json = True
 
 
 _NOTE_ROOM = 14  # columns a folded column keeps beside a path column, when paths need them
@@ -166,12 +174,13 @@ def handle_errors(f: F) -> F:
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _Printed.json = False
         try:
             return f(*args, **kwargs)
         except GrimoireError as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            if kwargs.get("as_json"):
+            if kwargs.get("as_json") and not _Printed.json:
                 # A script asked for JSON: the error as JSON on stdout too, as `show --json`
                 # and the web API give it (`{"error": ...}`; a miss with its suggestions),
                 # not a line of text on stderr before an empty stdout (round 46).
