@@ -170,14 +170,15 @@ def test_mcp_says_why_fewer_hits_and_json_errors(parts: Path) -> None:
         got = anyio.run(search)
     finally:
         kb.close()
-    assert got["cut"] == len(got["results"]) == 3
-    assert got["notice"].startswith("3 hits, not 25: a search ranks only the 60 best")
+    hits = len(got["results"])  # a hit a concept (3; a part past them, on PostgreSQL)
+    assert got["cut"] == hits < 25
+    assert got["notice"].startswith(f"{hits} hits, not 25: a search ranks only the 60 best")
 
     runner = CliRunner()
     db = ["--db", str(parts)]
     cli = runner.invoke(main, [*db, "search", "zorblat", "-k", "25", "--mode", "lexical",
                                "--json"])
-    assert cli.exit_code == 0 and len(json.loads(cli.stdout)) == 3
+    assert cli.exit_code == 0 and len(json.loads(cli.stdout)) == hits
     taken = parts.parent / "taken"
     write_notes(taken, {"kept.txt": "not an export"})  # a folder holding something else
     export = runner.invoke(main, [*db, "export", "--json", "site", str(taken)])
