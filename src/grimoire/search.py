@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from grimoire._embed_store import EmbedReport, embed_store
 from grimoire.duplicates import MIN_WORDS, word_triples
 from grimoire.errors import GrimoireError
+from grimoire.fences import code_lines
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
 from grimoire.search_names import (
@@ -72,12 +73,6 @@ CANDIDATES = 60  # taken from each list before fusion
 SPARE = 2  # groups past the k-th kept for a group that shows another's passage
 SNIPPET_WORDS = 32
 _ITEM_MARK = re.compile(r"[-*+•]|(\d{1,3})([.)])")  # a list item's marker, as a snippet's token
-# A line of code among prose (`_code_lines`): a comment, a prompt, an import, an assignment,
-# a call on a line of its own, a block's head, a closing bracket, a fence.
-_CODE_LINE = re.compile(r"(#|//|>>>|```|~~~|from [\w.]+ import |import [\w.]+( as \w+)?(, [\w.]+)*$"
-                        r"|(def|class) \w+\s*[(:]|(else|try|finally):$|if __name__|@\w|[{(\[]$"
-                        r"|[A-Za-z_][\w.]*(\[[^\]]*\])?\s*[-+*/]?=(?!=)|[A-Za-z_][\w.]*\(.*\)[;:]?$"
-                        r"|[)\]}])")
 SNIPPET_LOOKBACK = 8  # words a snippet may step back to start at its sentence's start
 NO_PASSAGE = 0  # `Hit.passage_id` of an entry with no text (a title-only page); ids start at 1
 
@@ -1703,7 +1698,7 @@ def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
     adapters … from peft import LoraConfig …" ran a glossary's code into its definition);
     a passage of code alone runs on as before, a few lines high (round 46)."""
     lines = text.splitlines()
-    code = _code_lines(lines)
+    code = code_lines(lines)
     tokens: list[str] = []
     items: set[int] = set()  # the tokens that begin a line of the snippet
     formula = fence = False  # inside a `$$` formula, a code fence: a "+" or "- 1" line is no item
@@ -1780,22 +1775,6 @@ def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
     body = "".join(("\n" if start + j in items else " ") + token
                    for j, token in enumerate(out))
     return prefix + body[1:] + suffix
-
-
-def _code_lines(lines: Sequence[str]) -> set[int]:
-    """The lines of code among the prose of `lines` (those in a fence, and those `_CODE_LINE`
-    tells); none when the first line that is not blank is code: a passage of code, its
-    comments and docstrings among it, runs on."""
-    code: set[int] = set()
-    fence = False
-    for i, line in enumerate(lines):
-        bare = line.strip()
-        opens = bare.startswith(("```", "~~~"))
-        if fence or opens or _CODE_LINE.match(bare):
-            code.add(i)
-        fence ^= opens
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    return set() if first in code else code
 
 
 def _mark(token: str, stems: set[str]) -> str:

@@ -51,7 +51,8 @@ def test_show_rule_and_snippets_of_code_and_numbers(examples_db: Path, client: T
     dimmed, two spaces before it: a stray space piped). The glossary's LoRA entry ends in three
     lines of code, which its snippet ran into the definition ("… slowed down. # rank 8 adapters
     … from peft import LoraConfig …"); each begins a line now (CLI, --json, /api/search and
-    the page), and a passage of code alone runs on as before. A prose line beginning "2)"
+    the page; the concept page sets them as a code block), and a passage of code alone runs
+    on as before. A prose line beginning "2)"
     broke as a list item; a numbered item begins a line only at 1 or after the one before."""
     shown = CliRunner().invoke(main, ["--db", str(examples_db), "show", "LoRA"])
     rule = shown.stdout.splitlines()[0]
@@ -71,6 +72,10 @@ def test_show_rule_and_snippets_of_code_and_numbers(examples_db: Path, client: T
     assert said in [h["snippet"] for h in api]  # one serialization
     page = client.get("/search", params={"q": "peft LoraConfig", "mode": "lexical"}).text
     assert "slowed down.<br># rank 8 adapters" in page
+    # The concept page set those lines as prose too: two or more after prose are code.
+    card = client.get("/c/Low-Rank Adaptation (LoRA)").text
+    assert ("slowed down.</p>\n<pre><code># rank 8 adapters on the attention query and value "
+            "projections\nfrom peft import LoraConfig\nconfig = LoraConfig(r=8") in card
 
     code = "import torch\nx = torch.ones(3)\n# a zorblat of ones\ny = x * 2\n"
     assert snippet(code, {"zorblat"}) == ("import torch x = torch.ones(3) # a «zorblat» of "
