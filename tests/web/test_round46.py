@@ -3,7 +3,8 @@ only) and one small store of this module's own words (not embedded): `show`'s ru
 concept's kind apart; a snippet keeps a glossary's code lines apart from its definition and
 breaks at a numbered item only where a list can begin; the search box's offers are one line
 each; a second /health begins at once while the first's lint runs; MCP's search says why it
-gave fewer hits than `k`; a command's error under --json is JSON."""
+gave fewer hits than `k`; a command's error under --json is JSON; `lint` says what it checks
+on a terminal; Escape closes the offers and keeps the words."""
 
 from __future__ import annotations
 
@@ -52,8 +53,8 @@ def test_show_rule_and_snippets_of_code_and_numbers(examples_db: Path, client: T
     lines of code, which its snippet ran into the definition ("… slowed down. # rank 8 adapters
     … from peft import LoraConfig …"); each begins a line now (CLI, --json, /api/search and
     the page; the concept page sets them as a code block), and a passage of code alone runs
-    on as before. A prose line beginning "2)"
-    broke as a list item; a numbered item begins a line only at 1 or after the one before."""
+    on as before. A prose line beginning "2)" broke as a list item; a numbered item begins a
+    line only at 1 or after the one before."""
     shown = CliRunner().invoke(main, ["--db", str(examples_db), "show", "LoRA"])
     rule = shown.stdout.splitlines()[0]
     assert "Low-Rank Adaptation (LoRA) · Fine-Tuning" in rule and "  Fine" not in rule, rule
