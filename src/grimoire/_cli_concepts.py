@@ -86,7 +86,9 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
 
     openings = {s.entry_id: s for s in said if s.kind == "opening"}
     resolved = {m.target: m.concept for m in c.links if m.status == "resolved" and m.concept}
-    kind = f"  [dim]{safe(c.kind)}[/dim]" if c.kind else ""
+    # "Low-Rank Adaptation (LoRA)  Fine-Tuning" read as a stray space, undimmed (piped, or a
+    # terminal with no colour): the kind word is set apart as the web page sets it (round 46)
+    kind = f" [dim]· {safe(c.kind)}[/dim]" if c.kind else ""
     out.rule(f"[bold]{safe(c.label)}[/bold]{kind}")
     others = [n for n in c.shown_names if n.name != c.label]  # a name a note wrote
     if others:

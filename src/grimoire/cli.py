@@ -97,8 +97,16 @@ def where(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
+class _Printed:
+    """Whether the running command printed its JSON (`handle_errors` then says an error after
+    it on stderr: a second document on stdout would make it no JSON)."""
+
+    json = False
+
+
 def emit_json(value: Any) -> None:
     click.echo(json_text(serialize.dumps(value)))
+    _Printed.json = True
 
 
 _NOTE_ROOM = 14  # columns a folded column keeps beside a path column, when paths need them
@@ -170,11 +178,19 @@ def handle_errors(f: F) -> F:
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _Printed.json = False
         try:
             return f(*args, **kwargs)
         except GrimoireError as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
+            if kwargs.get("as_json") and not _Printed.json:
+                # A script asked for JSON: the error as JSON on stdout too, as `show --json`
+                # and the web API give it (`{"error": ...}`; a miss with its suggestions),
+                # not a line of text on stderr before an empty stdout (round 46).
+                emit_json(serialize.not_found(e) if isinstance(e, NotFound) else
+                          {"error": str(e)})
+                sys.exit(1)
             # Wrapped on a terminal (`show` of an unknown name ran to 84 columns), but for an
             # error that begins with its `file:line:`, kept whole as a compiler's is.
             err().print(f"[red]error:[/red] {safe(str(e))}", highlight=False,
@@ -562,7 +578,19 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
     if unknown:  # else `--group wanted-pages` printed "clean" and exited 0
         raise click.BadParameter(f"{unknown[0]!r} is not one of {', '.join(GROUPS)}",
                                  param_hint="--group")
-    report = kb_of(ctx).lint()
+    kb = kb_of(ctx)
+    if err().is_terminal and not as_json:
+        # A first check reads every passage and entry: all.db 17 s of a silent terminal on
+        # a loaded machine. Said while it runs, as the /health page says it (round 46).
+        from rich.live import Live
+        from rich.spinner import Spinner
+
+        stats = kb.stats()
+        said = f"checking {stats.passages:,} passages and {stats.entries:,} entries for problems…"
+        with Live(Spinner("dots", said), console=err(), transient=True):  # drawn at once
+            report = kb.lint()
+    else:
+        report = kb.lint()
     by_group = report.by_group()
     if groups:
         by_group = {g: fs for g, fs in by_group.items() if g in groups}

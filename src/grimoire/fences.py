@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 
 _BAR = re.compile(r"`{3,}")
 # A language as a fence names it: the info string's first word, of letters, digits and
@@ -100,3 +101,28 @@ def code_pieces(text: str) -> list[tuple[str | None, str]]:
 def without_bars(text: str, *, code: bool = True) -> str:
     """`text` with its fences' bars gone: the code kept, or (`code=False`) left out."""
     return "\n".join(t for is_code, t in split_fences(text) if code or not is_code)
+
+
+# A line of code among prose (`code_lines`): a comment, a prompt, an import, an assignment,
+# a call on a line of its own, a block's head, a closing bracket, a fence.
+_CODE_LINE = re.compile(r"(#|//|>>>|```|~~~|from [\w.]+ import |import [\w.]+( as \w+)?(, [\w.]+)*$"
+                        r"|(def|class) \w+\s*[(:]|(else|try|finally):$|if __name__|@\w|[{(\[]$"
+                        r"|[A-Za-z_][\w.]*(\[[^\]]*\])?\s*[-+*/]?=(?!=)|[A-Za-z_][\w.]*\(.*\)[;:]?$"
+                        r"|[)\]}])")
+
+
+def code_lines(lines: Sequence[str]) -> set[int]:
+    """The lines of code among the prose of `lines` (those in a fence, and those `_CODE_LINE`
+    tells); none when the first line that is not blank is code: a passage of code, its
+    comments and docstrings among it, is no prose with code in it. A search snippet begins a
+    line at each (`search.snippet`), a page sets a run of them as code (`render`)."""
+    code: set[int] = set()
+    fence = False
+    for i, line in enumerate(lines):
+        bare = line.strip()
+        opens = bare.startswith(("```", "~~~"))
+        if fence or opens or _CODE_LINE.match(bare):
+            code.add(i)
+        fence ^= opens
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    return set() if first in code else code

@@ -109,7 +109,8 @@ class Tools:
             raise GrimoireError(f"mode must be hybrid, lexical or semantic, not {mode!r}")
         with self.lock:
             hits = self.kb.search(query, k=k, mode=mode)
-            notice = self.kb.search_notice(query, hits, mode)
+            # with k, as the CLI and the web pass it: fewer hits than asked says why (round 46)
+            notice = self.kb.search_notice(query, hits, mode, k=k)
             if not hits and notice is None and not self.kb.stats().documents:
                 # An empty result read as "the notes do not say" (round 34): none was ingested.
                 notice = {"nothing_ingested": True,

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from grimoire._embed_store import EmbedReport, embed_store
 from grimoire.duplicates import MIN_WORDS, word_triples
 from grimoire.errors import GrimoireError
+from grimoire.fences import code_lines
 from grimoire.model import ConceptId, Hit, Span
 from grimoire.names import normalize
 from grimoire.search_names import (
@@ -71,7 +72,7 @@ MARKED = re.compile(f"{MARK_OPEN}(\\w+){MARK_CLOSE}")  # one marked word; group 
 CANDIDATES = 60  # taken from each list before fusion
 SPARE = 2  # groups past the k-th kept for a group that shows another's passage
 SNIPPET_WORDS = 32
-_ITEM_MARK = re.compile(r"[-*+•]|\d{1,3}[.)]")  # a list item's marker, as a snippet's token
+_ITEM_MARK = re.compile(r"[-*+•]|(\d{1,3})([.)])")  # a list item's marker, as a snippet's token
 SNIPPET_LOOKBACK = 8  # words a snippet may step back to start at its sentence's start
 NO_PASSAGE = 0  # `Hit.passage_id` of an entry with no text (a title-only page); ids start at 1
 
@@ -1690,14 +1691,29 @@ def snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> str:
     run), marked «like this». A list item on a line of its own begins a line of the snippet
     too: joined by spaces, "… 2r. - Target modules: … - Learning rate: …" ran them together.
     None begins inside a `$$` formula or a code fence (the cheat sheet's "$$ [2 2 2] \\n+\\n 1
-    = ..." split at the "+": the search page showed the formula's TeX; review45a)."""
+    = ..." split at the "+": the search page showed the formula's TeX; review45a), and a
+    numbered one only where a list can begin, as in CommonMark: at 1, or after the number
+    before it ("For example:\\n2) is the root" is no list). In a passage of prose and code each
+    code line begins a line, and so does the prose after it ("… slowed down. # rank 8
+    adapters … from peft import LoraConfig …" ran a glossary's code into its definition);
+    a passage of code alone runs on as before, a few lines high (round 46)."""
+    lines = text.splitlines()
+    code = code_lines(lines)
     tokens: list[str] = []
-    items: set[int] = set()  # the tokens that begin a list item (its marker)
+    items: set[int] = set()  # the tokens that begin a line of the snippet
     formula = fence = False  # inside a `$$` formula, a code fence: a "+" or "- 1" line is no item
-    for line in text.splitlines():
+    numbered: tuple[int, str] | None = None  # the number and delimiter of the list's last item
+    after_code = False  # the line before (not blank) is code
+    for i, line in enumerate(lines):
         on_line = line.split()
-        if on_line and tokens and not (formula or fence) and _ITEM_MARK.fullmatch(on_line[0]):
+        mark = _ITEM_MARK.fullmatch(on_line[0]) if on_line and not (formula or fence) else None
+        if mark and mark[1]:
+            number = (int(mark[1]), mark[2])
+            mark = mark if number[0] == 1 or numbered == (number[0] - 1, number[1]) else None
+            numbered = number if mark or not tokens else numbered
+        if on_line and tokens and (mark or (not formula and (i in code or after_code))):
             items.add(len(tokens))
+        after_code = i in code if on_line else after_code
         tokens += on_line
         formula ^= line.count("$$") % 2 == 1
         fence ^= line.lstrip().startswith(("```", "~~~"))

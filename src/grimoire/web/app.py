@@ -232,11 +232,15 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
         them. A first lint reads every passage and entry (all.db: 2.5 s of CPU, over 30 s on
         a loaded machine) and the tab stayed blank until then; it is kept until the notes
         change, so the page comes whole after that."""
-        stats = site.call(site.kb.stats)
+        # A lint under way holds the store's lock: its counts, not the store's, begin the page
+        running = site.checking()
+        if running is None:
+            stats = site.call(site.kb.stats)
+            running = (stats.passages, stats.entries)
 
         def groups() -> tuple[dict[str, list[Any]], str | None]:
             try:
-                return site.health().by_group(), None
+                return site.health(running).by_group(), None
             except GrimoireError as e:  # the page has begun: said on it, not as a status
                 return {}, str(e)
             except Exception as e:  # a store missing a table: said, not a page cut short
@@ -246,13 +250,15 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                             "tells whether the database file is damaged.")
 
         chunks = templates.get_template("health.html").generate(
-            request=request, passages=stats.passages, entries=stats.entries, health=groups)
+            request=request, passages=running[0], entries=running[1],
+            waiting=site.checking() is not None, health=groups)
         return StreamingResponse(chunks, media_type="text/html; charset=utf-8")
 
     @app.get("/api/health", tags=["pages"])
     def health_api() -> Any:
         """Lint findings by group, each with its file and line."""
-        return serialize.lint_report(site.health())
+        stats = site.call(site.kb.stats)  # what a /health page loaded meanwhile says it reads
+        return serialize.lint_report(site.health((stats.passages, stats.entries)))
 
     # -- sources -------------------------------------------------------------------------------
 
@@ -374,10 +380,14 @@ def _md_filter(site: Site) -> Any:
     return md
 
 
-def snippet_html(snippet: str) -> Markup:
+def snippet_html(snippet: str, lines: bool = True) -> Markup:
     """A search snippet, escaped, its formulas rendered as the answers' are, and its «matched
     words» marked (outside formulas: one is rendered whole, without marks). A formula the
-    snippet's window cut in two is left out, an ellipsis in its place (`whole_formulas`)."""
+    snippet's window cut in two is left out, an ellipsis in its place (`whole_formulas`).
+    Without `lines` (the search box's offers, one line each, cut by an ellipsis) the lines it
+    holds are joined by spaces: each was cut to a line of its own there (round 46)."""
+    if not lines:
+        snippet = snippet.replace("\n", " ")
     unmarked = FORMULA.sub(lambda m: m.group(0).replace("«", "").replace("»", ""),
                            whole_formulas(snippet))
     # A list item begins a line of the snippet (`search.snippet`): a line of the page too.

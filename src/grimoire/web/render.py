@@ -32,7 +32,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from grimoire.fences import code_pieces, language
+from grimoire.fences import code_lines, code_pieces, language
 from grimoire.names import normalize
 from grimoire.showing import (  # below the faces: the CLI and the API fold and quote so too
     _EMBED,
@@ -261,13 +261,18 @@ _ITEM = re.compile(r"(?:[-*•]|(\d{1,2})[.)])[ \t]+(?=\S)")  # a list item's ma
 def _blocks(paragraph: str) -> str:
     """One paragraph of plain text as HTML: its lines joined by `<br>`, except a run of two
     or more lines that open with the same kind of list marker (or a paragraph of one such
-    line), which is a list. A line inside a `$$` formula is never an item ("- x" there is a
-    minus)."""
-    runs: list[tuple[str | None, list[str]]] = []  # ("ul" | "ol" | None, lines)
+    line), which is a list, and a run of two or more lines of code after prose
+    (`fences.code_lines`: a glossary's definition ending in an import and a call), which is a
+    code block (round 46: the concept page set them as prose). A line inside a `$$` formula
+    is never an item ("- x" there is a minus), nor code."""
+    runs: list[tuple[str | None, list[str]]] = []  # ("ul" | "ol" | "pre" | None, lines)
     inside = False
-    for line in paragraph.split("\n"):
+    lines = paragraph.split("\n")
+    code = code_lines(lines)
+    for i, line in enumerate(lines):
         m = None if inside else _ITEM.match(line.strip())
-        kind = None if m is None else "ol" if m.group(1) else "ul"
+        kind = "pre" if i in code and not inside else \
+            None if m is None else "ol" if m.group(1) else "ul"
         if runs and runs[-1][0] == kind:
             runs[-1][1].append(line)
         else:
@@ -275,7 +280,7 @@ def _blocks(paragraph: str) -> str:
         inside ^= line.count("$$") % 2 == 1
     merged: list[tuple[str | None, list[str]]] = []
     for kind, lines in runs:
-        if kind is not None and len(lines) < 2 and len(runs) > 1:
+        if kind is not None and len(lines) < 2 and (len(runs) > 1 or kind == "pre"):
             kind = None  # one "- x" line among others is not a list; a paragraph of one is
         if kind is None and merged and merged[-1][0] is None:
             merged[-1][1].extend(lines)
@@ -285,6 +290,9 @@ def _blocks(paragraph: str) -> str:
     for kind, lines in merged:
         if kind is None:
             out.append("<p>" + str(math_text("\n".join(lines))).replace("\n", "<br>") + "</p>")
+        elif kind == "pre":
+            body = html.escape("\n".join(lines))
+            out.append(f"<pre><code>{body}</code></pre>")
         else:
             items = "".join(f"<li>{math_text(_ITEM.sub('', x.strip(), count=1))}</li>"
                             for x in lines)

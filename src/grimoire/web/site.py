@@ -127,6 +127,9 @@ class Site:
         self.files = SourceFiles(kb, self.lock)
         self.renderer = Renderer(sanitize=self.settings.sanitize)
         self._layouts: dict[tuple[Any, ...], layout.Positions] = {}
+        self._checks = 0  # lints under way or waiting for the store (`health`)
+        self._checked: tuple[int, int] = (0, 0)  # the passages and entries the first reads
+        self._checks_lock = threading.Lock()
 
     def call(self, fn: Callable[[], T]) -> T:
         """Run one API call under the lock (one SQLite connection for all requests)."""
@@ -282,8 +285,24 @@ class Site:
             self._layouts[key] = cached
         return cached
 
-    def health(self) -> Any:
-        return self.call(self.kb.lint)
+    def health(self, counts: tuple[int, int]) -> Any:
+        """Lint's findings (`Grimoire.lint`: kept until the notes change). `counts`, the
+        passages and entries it reads, are what `checking` says to a page loaded meanwhile."""
+        with self._checks_lock:
+            self._checks += 1
+            self._checked = counts if self._checks == 1 else self._checked
+        try:
+            return self.call(self.kb.lint)
+        finally:
+            with self._checks_lock:
+                self._checks -= 1
+
+    def checking(self) -> tuple[int, int] | None:
+        """The passages and entries a lint under way reads, or None when none runs: a second
+        /health begins its page from them instead of waiting for the store's lock, which the
+        first's lint holds (10-30 s of a blank tab on a loaded machine; round 46)."""
+        with self._checks_lock:
+            return self._checked if self._checks else None
 
     # -- helpers for templates ---------------------------------------------------------------
 

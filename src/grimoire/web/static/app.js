@@ -58,7 +58,9 @@
       if (ev.key === "ArrowDown") { ev.preventDefault(); mark((active + 1) % items.length); }
       else if (ev.key === "ArrowUp") { ev.preventDefault(); mark((active - 1 + items.length) % items.length); }
       else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); items[active].click(); }
-      else if (ev.key === "Escape") { close(); }
+      // The offers close and the words stay: a search box's own Escape also emptied it,
+      // so Enter then searched for nothing (round 46). A second Escape empties it.
+      else if (ev.key === "Escape") { ev.preventDefault(); close(); }
     });
     document.addEventListener("click", (ev) => { if (!list.contains(ev.target) && ev.target !== box) close(); });
   }
