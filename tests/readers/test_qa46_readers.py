@@ -1,0 +1,95 @@
+"""Round 46 (qa46): what a new user met reading a repository of paper summaries (one note a
+paper: its title, the authors' names, a rule, the summary) and a MkDocs Material site of
+GenAI notes (admonitions under every title, acronyms in every section); each note rebuilt
+here in our own words."""
+
+from __future__ import annotations
+
+from grimoire.lint.arithmetic import wrong_claims
+from grimoire.readers import read_file
+
+
+def _entries(fmt: str, text: str, path: str) -> dict[str, str]:
+    return {e.term: e.definition for d in read_file(fmt, text.encode(), path) for e in d.entries}
+
+
+def _passages(fmt: str, text: str, path: str) -> list[str]:
+    return [p.text for d in read_file(fmt, text.encode(), path) for p in d.passages]
+
+
+def test_a_papers_author_line_is_no_part_of_its_summary() -> None:
+    """Each paper note opens `# Title (year)`, a line of the authors' names, a rule, then
+    what the paper does: `show "World Models"` said the concept was "David Ha, Jurgen
+    Schmidhuber", and a search's snippet of the entry was the names. The names say who wrote
+    the paper, not what it is; the summary below the rule is the definition."""
+    md = ("# Sparse Mixers (2021)\n\nAda Lovelace, Alan M. Turing, and Grace Hopper\n\n---\n\n"
+          "Sparse mixers route each token to a few expert layers, so a larger model costs "
+          "no more per token.\n\nThey test it on translation.\n")
+    entries = _entries("markdown", md, "notes/sparse-mixers.md")
+    assert list(entries) == ["Sparse Mixers"], entries
+    assert entries["Sparse Mixers"].startswith("Sparse mixers route each token"), entries
+    assert "Lovelace" not in entries["Sparse Mixers"], entries
+    # one author alone is a byline too
+    one = _entries("markdown", "# The Quiet Prior (2017)\n\nEmmy Noether\n\n---\n\n"
+                   "The quiet prior favours sparse thoughts over dense ones.\n", "notes/q.md")
+    assert one["The Quiet Prior"].startswith("The quiet prior favours"), one
+    # the names stay in the note's passages: a search for an author finds the paper
+    assert any("Grace Hopper" in t for t in _passages("markdown", md, "notes/sparse-mixers.md"))
+    # a note whose first line is a sentence, or a list of things, keeps it as its text
+    kept = _entries("markdown", "# Dropout\n\nDropout, DropConnect and noise are regularizers."
+                    "\n\n---\n\nMore below.\n", "notes/dropout.md")
+    assert kept["Dropout"].startswith("Dropout, DropConnect and noise"), kept
+    kept = _entries("markdown", "# Optimizers\n\nAdam, RMSProp, Adagrad\n\n---\n\n"
+                    "Each keeps a running average of squared gradients.\n", "notes/opt.md")
+    assert kept["Optimizers"].startswith("Adam, RMSProp, Adagrad"), kept
+
+
+def test_an_acronym_is_read_off_initials_not_letters_inside_words() -> None:
+    """A page on tree-of-thought prompting heads a part "### Theoretical Foundation" whose text
+    opens "**Divergent Thinking**: ToT mimics ...": "ToT" was read as the acronym of
+    "Theoretical Foundation" (its second T from inside "foundation"), and the part became a
+    concept of its own; so did "MCP Solution Approach" over "Maintain context across
+    multiple models", read as MCP spelled out. An acronym's capitals are its words' initials."""
+    md = ("# Branching Prompts\n\nBranching prompts let a model try several lines of thought."
+          "\n\n### Theoretical Foundation\n\n**Divergent Thinking**: ToT tries many answers "
+          "before it picks one.\n\n### ABC Solution Approach\n\n**Shared State**: Maintain "
+          "belief across calls so later steps see earlier ones.\n\n### Tools\n\nA list.\n")
+    entries = _entries("markdown", md, "notes/branching.md")
+    assert "Theoretical Foundation" not in entries, entries
+    assert "ABC Solution Approach" not in entries, entries
+    # an acronym that opens the text under its spelled-out heading still defines it
+    md = ("# Notes\n\nSome words.\n\n## Ordinary Least Squares\n\nOLS fits a line by "
+          "minimising squared errors.\n\n## Long Short-Term Memory\n\nLSTMs keep a cell state "
+          "across steps.\n\n## MAE\n\nMean Absolute Error, or L1 loss, averages absolute "
+          "differences.\n")
+    entries = _entries("markdown", md, "notes/notes.md")
+    assert {"Ordinary Least Squares", "Long Short-Term Memory", "MAE"} <= set(entries), entries
+
+
+def test_a_boxes_title_is_a_line_of_its_own() -> None:
+    """MkDocs Material pages open with a box under the title (`!!! abstract "Title"` and its
+    text on the next line): `show` printed "Standardized Model Talk The protocol lets
+    ...", the box's title run into its first sentence as one."""
+    md = ('# Context Protocol\n\n!!! abstract "Shared Model Talk"\n    The context protocol '
+          "lets models pass what they know to each other.\n\n## More\n\nText.\n")
+    entries = _entries("markdown", md, "notes/protocol.md")
+    assert entries["Context Protocol"] == ("Shared Model Talk\n\nThe context protocol lets "
+                                           "models pass what they know to each other."), entries
+    # a blank line after the marker was already a paragraph break
+    md = ('# Context Protocol\n\n!!! abstract "Shared Model Talk"\n\n    The context protocol '
+          "lets models pass what they know to each other.\n")
+    entries = _entries("markdown", md, "notes/protocol.md")
+    assert entries["Context Protocol"].startswith("Shared Model Talk\n\nThe context"), entries
+
+
+def test_a_percentage_stays_whole_before_a_numbered_line() -> None:
+    """A worked answer in a prompt example lists its steps, "2. ... (300 / 1,000) × 100% =
+    30%" then "3. ..." on the next line: lint said the claim was "= 30, but it computes to
+    0.3", the result read without its percent sign because a number opens the next line."""
+    text = ("1. New users: 1,300 - 1,000 = 300\n2. Growth rate: (300 / 1,000) × 100% = 30%\n"
+            "3. Compare it with the market.\n")
+    assert wrong_claims(text) == [], wrong_claims(text)
+    wrong = "2. Growth rate: (300 / 1,000) × 100% = 40%\n3. Compare it with the market.\n"
+    assert [c.stated_text for c in wrong_claims(wrong)] == ["40%"], wrong_claims(wrong)
+    # a result followed on its line by another number is still no claim ("= 6 3" laid flat)
+    assert wrong_claims("1 + 1 + 1 = 6 3 = 2.00") == []
