@@ -216,7 +216,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 55 (also): a "[WIP]"/"(draft)" mark or a numbered citation "[2]" after a heading is no part of
 # its name, a front matter title cut mid-word is completed by its file's name, wikilinks in a
 # nested list make a vault note, a "Buzzwords" section is no concept (qa45b).
-READ_VERSION = b"grimoire-read-55\x00"
+READ_VERSION = b"grimoire-read-56\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -59,11 +59,13 @@ def test_an_acronym_is_read_off_initials_not_letters_inside_words() -> None:
     assert "ABC Solution Approach" not in entries, entries
     # an acronym that opens the text under its spelled-out heading still defines it
     md = ("# Notes\n\nSome words.\n\n## Ordinary Least Squares\n\nOLS fits a line by "
-          "minimising squared errors.\n\n## Long Short-Term Memory\n\nLSTMs keep a cell state "
-          "across steps.\n\n## MAE\n\nMean Absolute Error, or L1 loss, averages absolute "
-          "differences.\n")
+          "minimising squared errors.\n\n## Low-Rank Adaptation\n\nLoRA trains two small "
+          "matrices beside a frozen weight.\n\n## Hidden Markov Model\n\nHMMs chain hidden "
+          "states with emissions.\n\n## MAE\n\nMean Absolute Error, or L1 loss, averages "
+          "absolute differences.\n")
     entries = _entries("markdown", md, "notes/notes.md")
-    assert {"Ordinary Least Squares", "Long Short-Term Memory", "MAE"} <= set(entries), entries
+    assert {"Ordinary Least Squares", "Low-Rank Adaptation", "Hidden Markov Model",
+            "MAE"} <= set(entries), entries
 
 
 def test_a_boxes_title_is_a_line_of_its_own() -> None:

@@ -355,7 +355,8 @@ def _acronym_defined(sentence: str, heading: str, acronyms: list[str]) -> bool:
     if not raw:
         return False
     if _ACRONYM.match(raw[0]) and len(heading.split()) > 1 and is_abbreviation(raw[0], heading) \
-            and len(raw[0].rstrip("s")) >= len(heading.split()) - 1:
+            and len(raw[0].rstrip("s")) >= len(heading.split()) - 1 \
+            and _initials_fit(raw[0], heading):
         return True
     low = [w.casefold() for w in raw]
     for acronym in acronyms:
@@ -366,9 +367,37 @@ def _acronym_defined(sentence: str, heading: str, acronyms: list[str]) -> bool:
             for j in range(2, n + 2):
                 run = raw[k:k + j]
                 if len(run) == j and run[0][:1].casefold() == acronym[0].casefold() and \
-                        is_abbreviation(acronym, " ".join(run)):
+                        is_abbreviation(acronym, " ".join(run)) and \
+                        _initials_fit(acronym, " ".join(run)):
                     return True
     return False
+
+
+_INITIAL_WORDS = re.compile(r"[^\W_]+")
+
+
+def _initials_fit(acronym: str, long: str) -> bool:
+    """Whether the capitals of `acronym` are initials of the words of `long`, in order (an
+    all-capital word gives every letter: "WGAN", "Wasserstein GAN"): "LoRA" of "Low-Rank
+    Adaptation", "BERT" of "Bidirectional Encoder Representations from Transformers".
+    `names.is_abbreviation` also reads letters inside words, which a sentence's first word
+    fits by chance: "ToT mimics ..." under "Theoretical Foundation", "Maintain context across
+    multiple" spelling out the "MCP" of "MCP Solution Approach" (round 46: two sections of a
+    MkDocs site's notes were concepts so).
+
+    >>> _initials_fit("ToT", "Theoretical Foundation"), _initials_fit("CoT", "Chain-of-Thought")
+    (False, True)
+    """
+    capitals = [c.casefold() for c in acronym if c.isupper()]
+    initials = "".join(w if w.isupper() else w[0] for w in _INITIAL_WORDS.findall(long))
+    initials = initials.casefold()
+    k = 0
+    for c in capitals:
+        k = initials.find(c, k) if k or c == initials[:1] else -1
+        if k < 0:
+            return False
+        k += 1
+    return True
 
 
 def _named_in(heading: str, prose: str) -> bool:

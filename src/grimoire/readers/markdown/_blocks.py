@@ -1626,4 +1626,24 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
         tokens = expand_directives(tokens, md)
     walker.walk(tokens, body.split("\n"))
     walker.heading_links_to_sections()
+    if parsed.boxes:
+        _titles_apart(parsed)
     return parsed
+
+
+def _titles_apart(parsed: Parsed) -> None:
+    """Each titled box's title a paragraph of its own when its text starts on the next line
+    (`!!! abstract "Shared Model Talk"` over its indented text, `:::info Lemma` over its
+    first line): one paragraph as read, "Shared Model Talk The protocol lets ..." (round
+    46: a MkDocs Material site opens nearly every page so, and `show` printed the title
+    run into the first sentence). An Obsidian callout's quote keeps its lines already."""
+    titled = {first for _, title, first, _ in parsed.boxes if title}
+    for block in parsed.blocks:
+        if block.kind == "code" or block.joiner != " ":
+            continue
+        units = block.units
+        for k in range(len(units) - 2, -1, -1):
+            line, text = units[k]
+            if line in titled and text != "\n" and units[k + 1][1] != "\n" \
+                    and units[k + 1][0] > line:
+                units.insert(k + 1, (line, "\n"))
