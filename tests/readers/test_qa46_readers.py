@@ -95,3 +95,15 @@ def test_a_percentage_stays_whole_before_a_numbered_line() -> None:
     assert [c.stated_text for c in wrong_claims(wrong)] == ["40%"], wrong_claims(wrong)
     # a result followed on its line by another number is still no claim ("= 6 3" laid flat)
     assert wrong_claims("1 + 1 + 1 = 6 3 = 2.00") == []
+
+
+def test_a_list_of_papers_to_read_names_no_concept() -> None:
+    """Beside its summaries the repository keeps `to-read.md`, "# To Read" over the papers
+    not yet read, each a section of its title, its authors and a link: "To Read" was a
+    concept, listed among the papers, as "Reading List" is not."""
+    md = ("# To Read\n\n## Sparse Mixers (2021)\n\nAda Lovelace, Grace Hopper\n\n---\n\n"
+          "- https://example.org/sparse-mixers\n\n## The Quiet Prior (2017)\n\nEmmy Noether\n")
+    for path in ("papers/to-read.md", "papers/To-Read.md"):
+        entries = _entries("markdown", md.replace("To Read", path[7:-3].replace("-", " ")),
+                           path)
+        assert not any("read" in t.casefold() for t in entries), entries
