@@ -107,3 +107,19 @@ def test_a_list_of_papers_to_read_names_no_concept() -> None:
         entries = _entries("markdown", md.replace("To Read", path[7:-3].replace("-", " ")),
                            path)
         assert not any("read" in t.casefold() for t in entries), entries
+
+
+def test_a_callouts_title_in_bold_names_its_entry_without_the_stars() -> None:
+    """An Obsidian course note boxes each task's definition under its section, the box's
+    title in bold (`> [!definition] **Image Labelling**`): the entry was named
+    "**Image Labelling**", stars and all, and `show "Image Labelling"` found the section's
+    other concept, not the box."""
+    md = ("# Vision Tasks\n\nSome words on vision.\n\n## Image Labelling\n"
+          "> [!definition] **Image Labelling**\n"
+          "> Image labelling gives one label to a whole picture.\n\n"
+          "## Pixel Sorting\n> [!definition] __Pixel Sorting__\n"
+          "> Pixel sorting gives each pixel of a picture a class.\n")
+    for fmt in ("obsidian", "markdown"):
+        terms = set(_entries(fmt, md, "vault/vision.md"))
+        assert not any("*" in t or "__" in t for t in terms), (fmt, terms)
+        assert {"Image Labelling", "Pixel Sorting"} <= terms, (fmt, terms)
