@@ -1586,8 +1586,14 @@ def _callouts(body: str, boxes: list[tuple[str, str, int, int]]) -> None:
         while j < len(lines) and _QUOTE_LINE.match(lines[j]):
             j += 1
         title = " ".join(_HTML_TAG.sub("", m.group("title") or "").split())
-        boxes.append((m.group("kind").lower(), title, k + 1, j))
+        boxes.append((m.group("kind").lower(), _WHOLE_EMPHASIS.sub(r"\2", title), k + 1, j))
         k = j
+
+
+# A callout's title in bold or italics as a whole (`> [!definition] **Image Labelling**`):
+# the marks are its look, no part of its name (round 46: an Obsidian course note's entries
+# were named "**Image Labelling**").
+_WHOLE_EMPHASIS = re.compile(r"^(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1$")
 
 
 def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parsed:
