@@ -123,3 +123,17 @@ def test_a_callouts_title_in_bold_names_its_entry_without_the_stars() -> None:
         terms = set(_entries(fmt, md, "vault/vision.md"))
         assert not any("*" in t or "__" in t for t in terms), (fmt, terms)
         assert {"Image Labelling", "Pixel Sorting"} <= terms, (fmt, terms)
+
+
+def test_a_tagline_after_a_course_part_is_no_name() -> None:
+    """The site titles a section's first page "RAG Introduction: Your AI's Perfect Memory
+    System": the concept was "Your AI's Perfect Memory System", the course part before the
+    colon taken for a label (as "Mathematical Fundamentals: Norms" is). A phrase that opens
+    with "your" or "our" is the page's pitch, no name: the title stays whole."""
+    md = ("# Search Introduction: Your Model's Long Memory\n\nRetrieval hands a model the "
+          "passages it needs before it answers.\n\n## Steps\n\nFirst, find.\n")
+    terms = set(_entries("markdown", md, "docs/search/introduction.md"))
+    assert not any(t.startswith("Your") for t in terms), terms
+    # a course part's label before a name still goes
+    md = "# Mathematical Fundamentals: Norms\n\nA norm gives each vector a length.\n"
+    assert set(_entries("markdown", md, "docs/02. Maths/norms.md")) == {"Norms"}
