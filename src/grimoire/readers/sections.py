@@ -1152,7 +1152,9 @@ def _without_folder_label(title: str, path: str) -> str:
     return name or title
 
 
-_OPENS_WITH_ARTICLE = re.compile(r"\s*(?:a|an|the)\s", re.IGNORECASE)
+# ... or with a possessive: "RAG Introduction: Your AI's Perfect Memory System" pitches the page
+# (round 46: a MkDocs site's page was the concept "Your AI's Perfect Memory System").
+_OPENS_WITH_ARTICLE = re.compile(r"\s*(?:a|an|the|your|our|my)\s", re.IGNORECASE)
 # What follows a folder's subject in lower case describes the subject, and names nothing of
 # its own: "NumPy: creating and manipulating numerical data" in `numpy/` is NumPy's chapter,
 # named by its whole title (round 40: a lecture book's chapters were concepts "plotting",
