@@ -85,13 +85,13 @@ def test_a_boxes_title_is_a_line_of_its_own() -> None:
 
 
 def test_a_percentage_stays_whole_before_a_numbered_line() -> None:
-    """A worked answer in a prompt example lists its steps, "2. ... (300 / 1,000) × 100% =
-    30%" then "3. ..." on the next line: lint said the claim was "= 30, but it computes to
+    """A worked answer in a prompt example lists its steps, "2. ... (300 / 1,000)", a times sign,
+    "100% = 30%" then "3. ..." on the next line: lint said the claim was "= 30, but it computes to
     0.3", the result read without its percent sign because a number opens the next line."""
-    text = ("1. New users: 1,300 - 1,000 = 300\n2. Growth rate: (300 / 1,000) × 100% = 30%\n"
+    text = ("1. New users: 1,300 - 1,000 = 300\n2. Growth rate: (300 / 1,000) \u00d7 100% = 30%\n"
             "3. Compare it with the market.\n")
     assert wrong_claims(text) == [], wrong_claims(text)
-    wrong = "2. Growth rate: (300 / 1,000) × 100% = 40%\n3. Compare it with the market.\n"
+    wrong = "2. Growth rate: (300 / 1,000) \u00d7 100% = 40%\n3. Compare it with the market.\n"
     assert [c.stated_text for c in wrong_claims(wrong)] == ["40%"], wrong_claims(wrong)
     # a result followed on its line by another number is still no claim ("= 6 3" laid flat)
     assert wrong_claims("1 + 1 + 1 = 6 3 = 2.00") == []

@@ -342,7 +342,7 @@ _PLAIN = re.compile(
     # "= 73,856 + 128 = 73,984": a number is taken whole or not at all, never "73" of it
     # (round 41: a notebook's comment was flagged "= 73, but it computes to 73856"); so is
     # its percent sign, and the number after it that makes it no result is on its line:
-    # "× 100% = 30%" before a line "3. ..." was read "= 30" (round 46: a worked answer's
+    # "* 100% = 30%" before a line "3. ..." was read "= 30" (round 46: a worked answer's
     # steps in a prompt example, flagged "= 30, but it computes to 0.3")
     r"(?![.,]\d)(?![^\W\d_])(?![ \t]{1,3}\d)"
     # "3 + 2 + 4 = 2 + (4 + 3)": the right side goes on, an expression equals an expression
