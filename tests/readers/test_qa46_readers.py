@@ -137,3 +137,22 @@ def test_a_tagline_after_a_course_part_is_no_name() -> None:
     # a course part's label before a name still goes
     md = "# Mathematical Fundamentals: Norms\n\nA norm gives each vector a length.\n"
     assert set(_entries("markdown", md, "docs/02. Maths/norms.md")) == {"Norms"}
+
+
+def test_a_what_is_section_on_the_pages_acronym_is_the_pages_own() -> None:
+    """A page titled "# Model Context Protocol (MCP)" opens on a box, then "## What is MCP?"
+    says what it is: the section was a concept "MCP" apart from the page's concept, which
+    also has the name MCP, so `show MCP` gave the section and `show "Model Context
+    Protocol"` the page, each without the other."""
+    md = ("# Shared Context Standard (SCS)\n\nA standard for passing context between models."
+          "\n\n## What is SCS?\n\nThe Shared Context Standard (SCS) is a protocol that keeps "
+          "what one model learned for the next model that runs.\n\n## Parts\n\nServers, "
+          "clients, messages.\n")
+    entries = _entries("markdown", md, "docs/protocols/scs.md")
+    assert "SCS" not in entries, entries
+    assert "Shared Context Standard (SCS)" in entries, entries
+    # a section named by another acronym is still a section entry of its own
+    md = md.replace("## What is SCS?", "## What is RPC?").replace(
+        "The Shared Context Standard (SCS) is a protocol", "RPC is a way to call a function "
+        "on another machine, and SCS uses it")
+    assert "RPC" in _entries("markdown", md, "docs/protocols/scs.md")
