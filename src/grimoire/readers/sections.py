@@ -453,7 +453,12 @@ def add_section_entries(doc: Document, *,
     if not passages or journal_note(doc.meta):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
-    own = {normalize(doc.title), *(normalize(e.term) for e in doc.entries)}
+    # The page's own names, its title's acronym and expansion among them: "What is MCP?" on a
+    # page titled "Model Context Protocol (MCP)" is the page's lead under a question, not a
+    # concept apart from the page's (round 46: a MkDocs site's protocol pages).
+    own = {normalize(doc.title), *(normalize(e.term) for e in doc.entries),
+           *(normalize(n.name) for n in term_names(doc.title)
+             if n.reason in ("acronym", "expansion"))}
     sections: dict[tuple[str, ...], _Section] = {}
     for i, p in enumerate(passages):
         if not p.heading_path:
