@@ -66,6 +66,10 @@ def test_an_acronym_is_read_off_initials_not_letters_inside_words() -> None:
     entries = _entries("markdown", md, "notes/notes.md")
     assert {"Ordinary Least Squares", "Low-Rank Adaptation", "Hidden Markov Model",
             "MAE"} <= set(entries), entries
+    # a word's inner capitals are initials too: "Quantized LoRA" spells QLoRA out
+    md = ("# Notes\n\nSome words.\n\n## QLoRA\n\nQuantized LoRA for an even smaller memory:"
+          "\n\n- a 4-bit frozen model\n- the same small matrices\n")
+    assert "QLoRA" in _entries("markdown", md, "notes/notes.md")
 
 
 def test_a_boxes_title_is_a_line_of_its_own() -> None:

@@ -377,9 +377,10 @@ _INITIAL_WORDS = re.compile(r"[^\W_]+")
 
 
 def _initials_fit(acronym: str, long: str) -> bool:
-    """Whether the capitals of `acronym` are initials of the words of `long`, in order (an
-    all-capital word gives every letter: "WGAN", "Wasserstein GAN"): "LoRA" of "Low-Rank
-    Adaptation", "BERT" of "Bidirectional Encoder Representations from Transformers".
+    """Whether the capitals of `acronym` are initials of the words of `long`, in order (a
+    word's capitals count as initials too: "WGAN" of "Wasserstein GAN", "QLoRA" of
+    "Quantized LoRA"): "LoRA" of "Low-Rank Adaptation", "BERT" of "Bidirectional Encoder
+    Representations from Transformers".
     `names.is_abbreviation` also reads letters inside words, which a sentence's first word
     fits by chance: "ToT mimics ..." under "Theoretical Foundation", "Maintain context across
     multiple" spelling out the "MCP" of "MCP Solution Approach" (round 46: two sections of a
@@ -389,8 +390,8 @@ def _initials_fit(acronym: str, long: str) -> bool:
     (False, True)
     """
     capitals = [c.casefold() for c in acronym if c.isupper()]
-    initials = "".join(w if w.isupper() else w[0] for w in _INITIAL_WORDS.findall(long))
-    initials = initials.casefold()
+    initials = "".join(w[0] + "".join(c for c in w[1:] if c.isupper())
+                       for w in _INITIAL_WORDS.findall(long)).casefold()
     k = 0
     for c in capitals:
         k = initials.find(c, k) if k or c == initials[:1] else -1
