@@ -218,6 +218,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # nested list make a vault note, a "Buzzwords" section is no concept (qa45b).
 # 56: a section whose text opens by describing its heading with a pronoun ("It models ...",
 # "They extend ...", "This approach fits ...") defines it (read46).
+# 56 (also): a paper note's author line is no part of its summary, an acronym's capitals are
+# initials of its words, a callout's title is a paragraph of its own, "To Read" names no concept
+# (qa46).
 READ_VERSION = b"grimoire-read-56\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

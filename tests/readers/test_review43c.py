@@ -68,8 +68,10 @@ def test_a_name_written_with_a_plus_between_words_is_one_concept(tmp_path: Path)
     notes = {
         "a.md": "# Glossary\n\n## CNN+LSTM\nA convolutional network whose features feed a "
                 "recurrent one.\n\n## Notepad++\nNotepad++ is a text editor for code.\n",
-        "b.md": "# Models\n\n## CNN + LSTM\nConvolutions over each frame, then a recurrent "
-                "layer over the frames.\n",
+        # (qa46: its text opens with the name; "Convolutions over each frame" spelled CNN
+        # only by the letters inside its words)
+        "b.md": "# Models\n\n## CNN + LSTM\nCNN + LSTM runs convolutions over each frame, "
+                "then a recurrent layer over the frames.\n",
         "notepad.md": "# Notepad\n\nNotepad is a plain text editor.\n",
     }
     with ingested(tmp_path / "kb.db", write_notes(tmp_path / "notes", notes),

@@ -338,10 +338,13 @@ _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
 _PLAIN = re.compile(
     r"(?<![\w./])(?<!\d,)(?P<lhs>[-−(]?\d+(?:[.,]\d+)*+%?"
     r"(?:[ \t]{0,3}[-−+*/×÷^x·⋅][ \t]{0,3}\(?\d+(?:[.,]\d+)*+%?\)?){1,12})"
-    r"\s{0,3}(?P<eq>=|≈)\s{0,3}(?P<rhs>-?\d+(?:[.,]\d+)*(?:[kKMBGT]\b|bn\b)?%?)(?![\w.]*\d)"
+    r"\s{0,3}(?P<eq>=|≈)\s{0,3}(?P<rhs>-?\d+(?:[.,]\d+)*(?:[kKMBGT]\b|bn\b)?%?+)(?![\w.]*\d)"
     # "= 73,856 + 128 = 73,984": a number is taken whole or not at all, never "73" of it
-    # (round 41: a notebook's comment was flagged "= 73, but it computes to 73856")
-    r"(?![.,]\d)(?![^\W\d_])(?!\s{1,3}\d)"
+    # (round 41: a notebook's comment was flagged "= 73, but it computes to 73856"); so is
+    # its percent sign, and the number after it that makes it no result is on its line:
+    # "* 100% = 30%" before a line "3. ..." was read "= 30" (round 46: a worked answer's
+    # steps in a prompt example, flagged "= 30, but it computes to 0.3")
+    r"(?![.,]\d)(?![^\W\d_])(?![ \t]{1,3}\d)"
     # "3 + 2 + 4 = 2 + (4 + 3)": the right side goes on, an expression equals an expression
     r"(?!\s{0,3}[-−+*/×÷^x·⋅]\s{0,3}[(\d])"
 )

@@ -51,6 +51,8 @@ _PAGE_PARTS = frozenset(
         "usage", "what next", "next steps", "see also", "related", "footnotes", "authors",
         "author", "updates", "news", "figures", "tables", "images", "screenshots", "videos",
         "podcasts", "blogs", "books", "courses", "papers", "publications", "reading list",
+        # round 46: a repository of paper summaries keeps "# To Read" over the papers next
+        "to read", "to-read", "papers to read", "reading queue",
         "useful links", "guides", "misc", "miscellaneous", "other", "others", "other content",
         "content", "refile", "inbox", "title", "template", "templates", "detailed notes",
         "additional notes", "further notes", "my notes", "example code", "example script",

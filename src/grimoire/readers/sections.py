@@ -395,7 +395,8 @@ def _acronym_defined(sentence: str, heading: str, acronyms: list[str]) -> bool:
     if not raw:
         return False
     if _ACRONYM.match(raw[0]) and len(heading.split()) > 1 and is_abbreviation(raw[0], heading) \
-            and len(raw[0].rstrip("s")) >= len(heading.split()) - 1:
+            and len(raw[0].rstrip("s")) >= len(heading.split()) - 1 \
+            and _initials_fit(raw[0], heading):
         return True
     low = [w.casefold() for w in raw]
     for acronym in acronyms:
@@ -406,9 +407,38 @@ def _acronym_defined(sentence: str, heading: str, acronyms: list[str]) -> bool:
             for j in range(2, n + 2):
                 run = raw[k:k + j]
                 if len(run) == j and run[0][:1].casefold() == acronym[0].casefold() and \
-                        is_abbreviation(acronym, " ".join(run)):
+                        is_abbreviation(acronym, " ".join(run)) and \
+                        _initials_fit(acronym, " ".join(run)):
                     return True
     return False
+
+
+_INITIAL_WORDS = re.compile(r"[^\W_]+")
+
+
+def _initials_fit(acronym: str, long: str) -> bool:
+    """Whether the capitals of `acronym` are initials of the words of `long`, in order (a
+    word's capitals count as initials too: "WGAN" of "Wasserstein GAN", "QLoRA" of
+    "Quantized LoRA"): "LoRA" of "Low-Rank Adaptation", "BERT" of "Bidirectional Encoder
+    Representations from Transformers".
+    `names.is_abbreviation` also reads letters inside words, which a sentence's first word
+    fits by chance: "ToT mimics ..." under "Theoretical Foundation", "Maintain context across
+    multiple" spelling out the "MCP" of "MCP Solution Approach" (round 46: two sections of a
+    MkDocs site's notes were concepts so).
+
+    >>> _initials_fit("ToT", "Theoretical Foundation"), _initials_fit("CoT", "Chain-of-Thought")
+    (False, True)
+    """
+    capitals = [c.casefold() for c in acronym if c.isupper()]
+    initials = "".join(w[0] + "".join(c for c in w[1:] if c.isupper())
+                       for w in _INITIAL_WORDS.findall(long)).casefold()
+    k = 0
+    for c in capitals:
+        k = initials.find(c, k) if k or c == initials[:1] else -1
+        if k < 0:
+            return False
+        k += 1
+    return True
 
 
 def _named_in(heading: str, prose: str) -> bool:
@@ -464,7 +494,12 @@ def add_section_entries(doc: Document, *,
     if not passages or journal_note(doc.meta):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
-    own = {normalize(doc.title), *(normalize(e.term) for e in doc.entries)}
+    # The page's own names, its title's acronym and expansion among them: "What is MCP?" on a
+    # page titled "Model Context Protocol (MCP)" is the page's lead under a question, not a
+    # concept apart from the page's (round 46: a MkDocs site's protocol pages).
+    own = {normalize(doc.title), *(normalize(e.term) for e in doc.entries),
+           *(normalize(n.name) for n in term_names(doc.title)
+             if n.reason in ("acronym", "expansion"))}
     sections: dict[tuple[str, ...], _Section] = {}
     for i, p in enumerate(passages):
         if not p.heading_path:
@@ -1176,7 +1211,9 @@ def _without_folder_label(title: str, path: str) -> str:
     return name or title
 
 
-_OPENS_WITH_ARTICLE = re.compile(r"\s*(?:a|an|the)\s", re.IGNORECASE)
+# ... or with a possessive: "RAG Introduction: Your AI's Perfect Memory System" pitches the page
+# (round 46: a MkDocs site's page was the concept "Your AI's Perfect Memory System").
+_OPENS_WITH_ARTICLE = re.compile(r"\s*(?:a|an|the|your|our|my)\s", re.IGNORECASE)
 # What follows a folder's subject in lower case describes the subject, and names nothing of
 # its own: "NumPy: creating and manipulating numerical data" in `numpy/` is NumPy's chapter,
 # named by its whole title (round 40: a lecture book's chapters were concepts "plotting",

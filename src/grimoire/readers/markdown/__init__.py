@@ -999,6 +999,8 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
     lead = [b for b in parsed.blocks[heads[0].index : end] if b.kind != "code"]
     if not lead or not lead[0].units:
         return []
+    if len(lead) > 1 and lead[1].units and _byline(lead[0], heads[0].title):
+        lead = lead[1:]
     blocks = lead
     answer = _asked_next(parsed, term, lead)
     if answer is not None:
@@ -1019,6 +1021,39 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
         return [entry_from_blocks(name, lead, Span(path, heads[0].line, last),
                                   aliases=(other,) if bare_name(term) != bare_name(title) else ())]
     return [entry_from_blocks(term, lead, Span(path, heads[0].line, last))]
+
+
+# A paper's authors as a summary lists them under its title: "Ada Lovelace, Alan M. Turing, and
+# Grace Hopper", each name two to five words, each word capitalised, an initial, or a
+# particle ("van", "de").
+_BYLINE_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+_NAME_WORD = re.compile(r"[A-Z]\.?|[^\W\d_a-z][^\W\d_]*(?:['-][^\W\d_]+)*\.?")
+_NAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "del", "la", "le",
+                             "du", "dos", "bin", "ibn", "al"})
+_YEAR_AFTER = re.compile(r"\((?:19|20)\d\d\)\s*$")
+
+
+def _byline(block: Block, heading: str) -> bool:
+    """Whether `block`, a note's first paragraph under its title, is only the names of those
+    who wrote the work it sums up (round 46: each note of a repository of paper summaries
+    opens `# Title (2019)`, the authors' names, a rule, the summary; `show` printed the names
+    as what the paper is). Two names or more, or one name under a title dated as a paper's
+    ("# The Consciousness Prior (2017)" over "Yoshua Bengio"); a list of things ("Adam,
+    RMSProp, Adagrad": one word each) or a sentence is no byline."""
+    if block.kind != "text" or len({ln for ln, _ in block.units}) != 1:
+        return False
+    text = block.text.strip()
+    if len(text) > 400 or text.endswith((":", "!", "?")):
+        return False
+    parts = [p for p in _BYLINE_SPLIT.split(text) if p]
+    if not parts or (len(parts) == 1 and not _YEAR_AFTER.search(heading)):
+        return False
+    for part in parts:
+        words = part.split()
+        if not 2 <= len(words) <= 5 or not words[-1][:1].isupper() or not all(
+                _NAME_WORD.fullmatch(w) or w in _NAME_PARTICLES for w in words):
+            return False
+    return True
 
 
 _SUBJECT_WORD = re.compile(r"[^\W\d_]{3,}")
