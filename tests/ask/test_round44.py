@@ -20,6 +20,8 @@ def test_round44_rules_answer_what_was_refused_or_missed(
         tmp_path: Path, corpora: Path, monkeypatch: pytest.MonkeyPatch, rule: bool) -> None:
     monkeypatch.setattr(ask_module, "DOC_SUBJECT", rule)
     monkeypatch.setattr(ask_module, "COUNTED_HEAD", rule)
+    # round 46's `COUNTED_PHRASE` also reads "features" after "real-world": off with it
+    monkeypatch.setattr(ask_module, "COUNTED_PHRASE", rule)
     monkeypatch.setattr(extractive, "BOTH_BACK", rule)
     # Distill's GNN article: "GNN article" is written nowhere, so the subject passed for a
     # neighbouring concept the notes lack (fresh30, tune).

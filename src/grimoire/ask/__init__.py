@@ -948,19 +948,18 @@ def uncounted(question: str, evidence: Evidence) -> bool:
     if not evidence.sentences or not (
             _ASKS_AMOUNT.match(question) or (SIZE_ASKED and _ASKS_SIZE.match(question))):
         return False
-    counted = _counted(question)
-    thing = _one(counted.group("thing")) if counted and COUNTED_THING else None
+    thing = _things(question)
     # "How many layers does the Inception network have?" answered by "... the CVPR 2015 paper
     # ...": a number that counts something else (a year, "$1 \times 1$"). The number must sit
     # in a sentence that names what is counted, as a noun ("molecules", not "molecular").
     return not any(_counts(s.text, thing) for s in _answer_sentences(evidence))
 
 
-def _counts(text: str, thing: str | None) -> bool:
-    """True when `text` holds a number and names `thing` (any thing when None), also as a
-    part of an identifier (`--num_sample_generations 10` names samples)."""
-    return bool(_AMOUNT.search(text)) and (thing is None or thing in {
-        _one(w) for w in _WORD_RE.findall(text.replace("_", " ") if COUNT_PARTS else text)})
+def _counts(text: str, thing: frozenset[str] | None) -> bool:
+    """True when `text` holds a number and names `thing` (one of its words; any thing when
+    None), also as a part of an identifier (`--num_sample_generations 10` names samples)."""
+    return bool(_AMOUNT.search(text)) and (thing is None or not thing.isdisjoint(
+        _one(w) for w in _WORD_RE.findall(text.replace("_", " ") if COUNT_PARTS else text)))
 
 
 # Round 37: "How many sample completions does the PPO trainer generate for logging by
@@ -979,8 +978,7 @@ def counted_first(question: str, evidence: Evidence) -> Evidence:
     sentences the answer would quote count nothing (see COUNT_NEAR)."""
     if not COUNT_NEAR or not uncounted(question, evidence):
         return evidence
-    counted = _counted(question)
-    thing = _one(counted.group("thing")) if counted and COUNTED_THING else None
+    thing = _things(question)
     top = evidence.sentences[0].score
     for s in evidence.sentences[1:]:
         if s.score < COUNT_NEAR * top:
@@ -1017,6 +1015,34 @@ def _counted(question: str) -> re.Match[str] | None:
     """The match whose `thing` is what "how many ...?" counts (see COUNTED_HEAD)."""
     head = _COUNTED_HEAD.match(question) if COUNTED_HEAD else None
     return head or _COUNTED.match(question)
+
+
+# Round 46: "How many closing equations does the cheatsheet say form the basis of
+# backpropagation?" (fresh36, tune) was refused: the thing counted was taken to be "closing",
+# which "Here are the final 3 equations ..." does not write. The words between "how many" and
+# the verb name the thing together: a sentence that names any of them counts it
+# (`COUNTED_PHRASE`; False: the first word alone, or the word after a hyphenated one). Two
+# things joined by "and" / "or" are counted as before.
+_COUNTED_PHRASE = re.compile(
+    r"^\s*how\s+many\s+(?P<phrase>(?:[^\W\d_][\w-]*\s+){0,3}?[^\W\d_][\w-]*)\s+(?:does|do|did"
+    r"|is|are|was|were|can|could|will|would|should|has|have|had|must|might|may)\b",
+    re.IGNORECASE)
+COUNTED_PHRASE = True
+
+
+def _things(question: str) -> frozenset[str] | None:
+    """The words that name what "how many ...?" counts (None: any thing, see COUNTED_THING)."""
+    counted = _counted(question)
+    if counted is None or not COUNTED_THING:
+        return None
+    phrase = _COUNTED_PHRASE.match(question) if COUNTED_PHRASE else None
+    words = [] if phrase is None else phrase.group("phrase").casefold().split()
+    if "and" in words or "or" in words:
+        # "How many inputs and outputs ...?" counts two things: the first must be counted
+        # ("... one or more dense layers, before being sent to the output layer" counts none).
+        words = []
+    return frozenset([_one(counted.group("thing")),
+                      *(_one(w) for w in words if w not in STOPWORDS)])
 
 
 COUNTED_THING = True

@@ -1163,6 +1163,37 @@ def _antecedent(scored: Sequence[Scored], s: Scored) -> Scored | None:
                  and o.index == s.index - 1), None)
 
 
+# Round 46: "where: $n$ is the number of examples." and the items after it ("$y$ is the actual
+# value of the label.") say what a formula's symbols stand for: without the formula they say
+# nothing. `NEAR` joined two of them to "What does MSE mean?" (the glossary's MSE entry) after
+# the definition, the formula left out. Such a legend joins an answer only after the formula
+# it follows, the sentence before its "where" (`LEGEND`; False: off).
+_LEGEND = re.compile(r"^where\b\s*[:,]?", re.IGNORECASE)
+_SYMBOL_IS = re.compile(r"^\$[^$]+\$\s*(?:,|is|are|denotes|represents|stands)\b", re.IGNORECASE)
+LEGEND = True
+
+
+def legend_formula(scored: Sequence[Scored], s: Scored) -> tuple[int, int] | None:
+    """When `s` is a formula's legend (see `_LEGEND`), (passage id, index) of the formula it
+    follows (index -1: none in its passage); None when it is no legend."""
+    if not LEGEND:
+        return None
+    if not _LEGEND.match(s.text):
+        if not _SYMBOL_IS.match(s.text):
+            return None
+        siblings = {o.index: o.text for o in scored
+                    if o.candidate.passage_id == s.candidate.passage_id}
+        at = s.index - 1
+        while at >= 0 and at in siblings and not _LEGEND.match(siblings[at]):
+            if not _SYMBOL_IS.match(siblings[at]):
+                return None
+            at -= 1
+        if at < 0 or at not in siblings:
+            return None
+        return s.candidate.passage_id, at - 1
+    return s.candidate.passage_id, s.index - 1
+
+
 def choose(scored: Sequence[Scored], q: Question, most: int = 3,
            max_words: int = MAX_WORDS) -> list[Scored]:
     """The best sentence, and up to `most - 1` more that add to it, within `max_words` words
@@ -1230,6 +1261,10 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         if any(s.candidate.passage_id == c.candidate.passage_id and s.index == c.index
                for c in chosen) or any(_similar(s.text, c.text) for c in chosen
                                        if not _beside(s, c)):
+            continue
+        formula = legend_formula(scored, s)
+        if formula is not None and formula not in {
+                (c.candidate.passage_id, c.index) for c in chosen}:
             continue
         same = [c for c in chosen if c.candidate.passage_id == s.candidate.passage_id]
         follows = any(abs(c.index - s.index) == 1 for c in same)
