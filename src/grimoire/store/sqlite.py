@@ -1087,6 +1087,10 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 self.conn.execute("ROLLBACK")
             self._after_no_room(e)
             self._raise(e)
+        if before is not None and (sqlite_checked.file_state(self._file) or ())[:5] != before[:5]:
+            # The write so far went to the log alone (WAL): the file itself changed by now is
+            # someone else's change (a copy over it), not this write's (review46b).
+            before = None
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
