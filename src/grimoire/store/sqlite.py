@@ -1087,6 +1087,10 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 self.conn.execute("ROLLBACK")
             self._after_no_room(e)
             self._raise(e)
+        if before is not None and (sqlite_checked.file_state(self._file) or ())[:5] != before[:5]:
+            # The write so far went to the log alone (WAL): the file itself changed by now is
+            # someone else's change (a copy over it), not this write's (review46b).
+            before = None
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
@@ -1112,9 +1116,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         only this process changed since it was checked whole is as sound as it was. This
         process saw every change when the state before each of its writes (taken with the
         write lock held: another Grimoire process cannot write then) and before its close is
-        the state its last write or its opening left; any other change (another process's
-        write, a `cp` over the file, a restore, an edit outside) makes them differ, and the
-        checks are no longer carried: the next opening runs them. The mark follows each
+        the state its last write or its opening left, and the file itself (not its log) is
+        as it was then when the write commits (a transaction in WAL mode writes the log
+        alone; a `cp` over the file mid-write was taken for the write's own, review46b); any
+        other change (another process's write, a `cp` over the file, a restore, an edit
+        outside) makes them differ, and the checks are no longer carried: the next opening
+        runs them. The mark follows each
         commit (about 1 ms a write, round 46), so a long-lived writer (`watch`, `serve`, the
         embed worker) killed between two writes leaves it at the state of its last commit,
         which is that file's state: sound, a committed write. Killed mid-write, its log holds
