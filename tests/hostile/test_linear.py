@@ -18,6 +18,7 @@ import pytest
 
 from grimoire import readers
 from grimoire.lint.latex import latex_problems
+from grimoire.readers.markdown._blocks import MAX_LINE_BRACKETS
 
 MAX_RATIO = 2.5
 MIN_SECONDS = 0.06  # below this the clock's noise is a fair share of what is measured
@@ -46,11 +47,21 @@ def _wiki_dump(n: int) -> str:
             + "</mediawiki>\n")
 
 
+def _long_lines(unit: str, n: int, per_line: int) -> str:
+    """`unit` n times, a paragraph of one line of each `per_line`: lines as long as a reader
+    reads them (Markdown reads a line of over MAX_LINE_BRACKETS `[` as plain text, RST one of
+    over 10,000 characters), so that what is measured reads the same way at every size. Until
+    round 46 one line: past 526 units the RST shape measured the plain-text fallback (100
+    times cheaper), past 2000 the Markdown one."""
+    return "".join(unit * min(per_line, n - k) + "\n\n" for k in range(0, n, per_line))
+
+
 SHAPES: dict[str, tuple[str, str, Callable[[int], str]]] = {
     # id: (reader, file name, input of "size" n)
     "markdown-sections": ("markdown", "a.md", _md_sections),
     "markdown-one-line": ("markdown", "a.md",
-                          lambda n: "# T\n\n" + "see [a](b.md) and $x^2$ and *e* " * n + "\n"),
+                          lambda n: "# T\n\n" + _long_lines("see [a](b.md) and $x^2$ and *e* ", n,
+                                                             MAX_LINE_BRACKETS)),
     "markdown-nested-quotes": ("markdown", "a.md",
                                lambda n: "".join(">" * (i % 40) + " q\n" for i in range(n))),
     # MyST (round 34): a directive's body parsed after its preceding blank lines was
@@ -120,7 +131,8 @@ SHAPES: dict[str, tuple[str, str, Callable[[int], str]]] = {
     "rst-sections": ("rst", "a.rst",
                      lambda n: "".join(f"Part {i}\n{'=' * (len(str(i)) + 5)}\n\nText *{i}* "
                                        f"``code`` `link <u{i}>`_.\n\n" for i in range(n))),
-    "rst-one-line": ("rst", "a.rst", lambda n: "T\n=\n\n" + "*a* ``b`` `c <d>`_ " * n + "\n"),
+    "rst-one-line": ("rst", "a.rst",
+                     lambda n: "T\n=\n\n" + _long_lines("*a* ``b`` `c <d>`_ ", n, 500)),
     "html-paragraphs": ("html", "a.html",
                         lambda n: "<html><body><h1>T</h1>" + "".join(
                             f"<h2>P{i}</h2><p>Text <a href='#{i}'>{i}</a> <b>b</b></p>"
