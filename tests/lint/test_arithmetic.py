@@ -73,12 +73,12 @@ def test_seed_001_flags_the_sigmoid_values() -> None:
 
 
 def test_hostile_input_is_bounded() -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine's wait is not the check's cost
     assert evaluate("(" * 5000 + "1" + ")" * 5000) is None
     assert evaluate("9^9^9^9^9") is None
     list(find_claims("1+" * 20000 + "1 = 3"))
     list(find_claims("$" + "{" * 10000 + "$"))
-    assert time.perf_counter() - start < 5  # a generous bound: quadratic blow-up would be minutes
+    assert time.process_time() - start < 5  # a generous bound: quadratic blow-up would be minutes
 
 
 def test_no_false_flags_in_the_corpora(corpora) -> None:  # type: ignore[no-untyped-def]

@@ -1182,7 +1182,8 @@ def _quarto_divs(body: str, tab_lines: set[int] | None = None) -> str:
     "Boosting") is sections (review41b: such tabs were no entries)."""
     lines = body.split("\n")
     divs: list[str] = []  # "hidden", "tabs N" (N: the level of the tabs' section) or ""
-    sets: dict[int, _TabSet] = {}  # the tab sets open, by their place in `divs`
+    hidden = 0  # how many of `divs` are "hidden" (counted: a page of unclosed divs has many)
+    sets: dict[int, _TabSet] = {}  # the tab sets open, by their place in `divs`, innermost last
     done: list[_TabSet] = []
     level = 1  # the level of the last heading outside any tabs (1: the page's title)
     fence = ""
@@ -1190,32 +1191,32 @@ def _quarto_divs(body: str, tab_lines: set[int] | None = None) -> str:
         if fence:
             if text.lstrip().startswith(fence):
                 fence = ""
-            if "hidden" in divs:
+            if hidden:
                 lines[k] = ""
             continue
         if m := _CODE_FENCE.match(text):
             fence = m.group(1)
-            tab_set = next((sets[j] for j in reversed(range(len(divs))) if j in sets), None)
+            tab_set = next(reversed(sets.values()), None)
             if tab_set is not None and tab_set.tabs:
                 tab_set.code.add(len(tab_set.tabs))
         elif _DIV_CLOSE.fullmatch(text):
-            hidden = "hidden" in divs
-            if divs:
-                divs.pop()
-                if (closed := sets.pop(len(divs), None)) is not None:
-                    done.append(closed)
             if hidden:
                 lines[k] = ""
+            if divs:
+                hidden -= divs.pop() == "hidden"
+                if (closed := sets.pop(len(divs), None)) is not None:
+                    done.append(closed)
             continue
         elif m := _DIV_OPEN.fullmatch(text):
             attributes = m.group(1)
             divs.append("hidden" if "content-hidden" in attributes and "when-" not in attributes
                         and "unless-" not in attributes else
                         f"tabs {level}" if "panel-tabset" in attributes else "")
+            hidden += divs[-1] == "hidden"
             if divs[-1].startswith("tabs"):
                 sets[len(divs) - 1] = _TabSet(level, "group=" in attributes)
         elif m := _ATX.match(text):
-            j = next((j for j in reversed(range(len(divs))) if j in sets), None)
+            j = next(reversed(sets), None)
             if j is None:
                 level = len(m.group(1))
             else:
@@ -1228,7 +1229,7 @@ def _quarto_divs(body: str, tab_lines: set[int] | None = None) -> str:
                 lines[k] = text[:m.start(1)] + "#" * min(6, shifted) + text[m.end(1):]
         elif "$$" in text and "{#eq-" in text:
             lines[k] = _EQUATION_LABEL.sub(r"\1", text)
-        if "hidden" in divs:
+        if hidden:
             lines[k] = ""
         elif (m := _BARE_BEGIN.match(text)) and not (k and lines[k - 1].rstrip().endswith("$$")):
             end = next((j for j in range(k + 1, min(len(lines), k + 200))
