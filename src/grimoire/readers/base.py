@@ -310,6 +310,7 @@ def decode(data: bytes, path: str) -> str:
     return text
 
 
+@lru_cache(maxsize=256)  # a file's readers ask for it 5-10 times (issue 14)
 def suffix_of(path: str) -> str:
     """`PurePath(path).suffix`, without building the path: detecting a file's format asks
     for it several times, and building a PurePath was a third of that work (issue 14)."""
@@ -329,6 +330,7 @@ def _last_name(path: str) -> str | None:
     return None if name in ("", ".", "..") else name
 
 
+@lru_cache(maxsize=256)
 def stem_of(path: str) -> str:
     """`PurePath(path).stem`, without building the path (4-9 us): every Markdown note asks
     for its stem, a vault note twice (issue 14)."""

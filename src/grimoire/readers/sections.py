@@ -606,6 +606,9 @@ def add_section_entries(doc: Document, *,
         siblings[path[:-1]].append(path)
 
     aspects = _aspects(candidates, repeated, numbered)
+    # How many sections under each parent define their heading, counted once: counted per
+    # section over its siblings, a page of 4,000 sibling sections took 16 million steps.
+    defining_under = Counter(path[:-1] for path in defined)
     reasons: dict[tuple[str, ...], str] = {}
     for path in candidates:
         heading = _bare(path, numbered)
@@ -618,7 +621,7 @@ def add_section_entries(doc: Document, *,
                 reasons[path] = f"{shape}, whose text {how}"
             continue
         group = siblings[path[:-1]]
-        defining = sum(1 for g in group if g in defined)
+        defining = defining_under[path[:-1]]
         if len(group) < MIN_PARALLEL or _gerund_phrase(heading) or not defining:
             continue
         mentioned = _named_in(heading, candidates[path])  # only where it can decide
@@ -853,11 +856,15 @@ def _aspects(candidates: dict[tuple[str, ...], str], repeated: set[str],
         if len(path) < 2:
             said[key].append(False)
             continue
-        head = re.escape(normalize(_bare(path, numbered)))
-        parent = re.escape(normalize(_bare(path[:-1], numbered)))
-        # "an estimate of the pearson correlation" under "Correlation": a few words between
-        said[key].append(re.search(rf"\b{head}s? of (?:\w+ ){{0,3}}{parent}\b",
-                                   normalize(prose)) is not None)
+        head = normalize(_bare(path, numbered))
+        parent = normalize(_bare(path[:-1], numbered))
+        text = normalize(prose)
+        # "an estimate of the pearson correlation" under "Correlation": a few words between.
+        # The pattern is new for each section (its parent's name): compiled only when the
+        # text holds its three literal parts, which a match needs (a page of 4,000 "Model"
+        # sections compiled 4,000 patterns, and flushed re's cache of every other).
+        said[key].append(head in text and " of " in text and parent in text and re.search(
+            rf"\b{re.escape(head)}s? of (?:\w+ ){{0,3}}{re.escape(parent)}\b", text) is not None)
     return {key for key, flags in said.items() if len(flags) > 1 and all(flags)}
 
 

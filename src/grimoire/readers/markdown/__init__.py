@@ -609,6 +609,13 @@ def slug_title(stem: str, text: str) -> str:
     if _SLUG.fullmatch(stem) is None or "." in stem or not stem.islower():
         return stem
     words = re.split(r"[-_]", stem)
+    # The pattern is the note's own (its stem): compiled only when the text may hold it. An
+    # ASCII text holds it only if it holds each word, lowered (the words are [a-z0-9]); any
+    # other text is searched, since IGNORECASE also matches "\u017f" to "s" and "\u212a" to "k".
+    if text.isascii():
+        lowered = text.lower()
+        if not all(w in lowered for w in words):
+            return stem
     found = re.search(r"(?<![\w-])" + r"[ \t]+".join(map(re.escape, words)) + r"(?![\w-])",
                       text, re.IGNORECASE)
     return found.group(0) if found else stem
