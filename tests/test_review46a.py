@@ -20,12 +20,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import grimoire
 from grimoire.cli import main
 from grimoire.readers import read_file
 from grimoire.search import snippet
 from grimoire.web.render import Renderer
-from tests.conftest import write_notes
 
 
 def _terms(text: str) -> set[str]:
@@ -72,13 +70,11 @@ def test_no_line_breaks_inside_a_formula_or_inline_code_left_open() -> None:
         "The «adapter» «loss» is small.\nfrom peft import x"
 
 
+@pytest.mark.no_store
 def test_usage_errors_under_json_are_json_on_stdout(tmp_path: Path) -> None:
-    notes = write_notes(tmp_path / "notes", {"Adapter.md": "# Adapter\n\nAn adapter is a small "
-                                             "trained layer added to a frozen model.\n"})
-    with grimoire.open(tmp_path / "kb.db") as kb:
-        kb.ingest([notes], embed=False)
+    # said before any store is opened: the file need not exist
     runner = CliRunner()
-    db = ["--db", str(tmp_path / "kb.db")]
+    db = ["--db", str(tmp_path / "none.db")]
     for args in (["search", " ", "--json"], ["search", "attention", "--mode", "bogus", "--json"],
                  ["lint", "--json", "--group", "bogus"], ["ask", "--json", " "]):
         got = runner.invoke(main, [*db, *args])
