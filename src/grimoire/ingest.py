@@ -217,7 +217,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # its name, a front matter title cut mid-word is completed by its file's name, wikilinks in a
 # nested list make a vault note, a "Buzzwords" section is no concept (qa45b).
 # 56: a section whose text opens by describing its heading with a pronoun ("It models ...",
-# "They extend ...", "This approach fits ...") defines it (read46).
+# "They extend ...", "This approach fits ...") defines it (read46), but not under a heading
+# of a page's parts only ("Method", "Experimental setup": review46a).
 READ_VERSION = b"grimoire-read-56\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
