@@ -229,7 +229,29 @@ def handle_errors(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group()
+class _Commands(click.Group):
+    """The commands; a usage error under --json (an empty query, `--mode bogus`, an unknown
+    `--group`) as JSON on stdout, as `handle_errors` gives the others: it was click's usage
+    text on stderr and nothing on stdout (review46a)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[_ASKED_JSON] = "--json" in args
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as e:
+            if not ctx.meta.get(_ASKED_JSON):
+                raise
+            emit_json({"error": e.format_message()})
+            ctx.exit(e.exit_code)
+
+
+_ASKED_JSON = "grimoire.json"
+
+
+@click.group(cls=_Commands)
 @click.option("--db", envvar="GRIMOIRE_DB", default="grimoire.db", show_default=True,
               help="Database file (or URL). Env: GRIMOIRE_DB.")
 @click.option("--embed-url", envvar="GRIMOIRE_EMBED_URL", metavar="URL",

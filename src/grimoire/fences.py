@@ -111,18 +111,44 @@ _CODE_LINE = re.compile(r"(#|//|>>>|```|~~~|from [\w.]+ import |import [\w.]+( a
                         r"|[)\]}])")
 
 
+# What a line of prose may leave open for the next: a formula (`$`, `$$`, a LaTeX
+# environment) or inline code. A line inside one is none of code (review46a: "$L = \sum_i" over
+# "x_i = y_i$", a matrix's "a = 1 & b \\" row, "`foo(" over "x = 1)`" broke there).
+_OPENS = re.compile(r"\\[$`]|(\$\$|\$|`)|\\(begin|end)\{")
+
+
+def _still_open(line: str, state: tuple[bool, bool, bool, int]) -> tuple[bool, bool, bool, int]:
+    """`state` (inside `$$`, `$`, a backtick span, and LaTeX environments' depth) after
+    `line`."""
+    display, inline, tick, depth = state
+    for m in _OPENS.finditer(line):
+        if m[1] == "$$":
+            display = not display
+        elif m[1] == "$":
+            inline = not inline
+        elif m[1] == "`":
+            tick = not tick
+        elif m[2]:
+            depth = max(0, depth + (1 if m[2] == "begin" else -1))
+    return display, inline, tick, depth
+
+
 def code_lines(lines: Sequence[str]) -> set[int]:
     """The lines of code among the prose of `lines` (those in a fence, and those `_CODE_LINE`
-    tells); none when the first line that is not blank is code: a passage of code, its
-    comments and docstrings among it, is no prose with code in it. A search snippet begins a
-    line at each (`search.snippet`), a page sets a run of them as code (`render`)."""
+    tells, but none a formula or inline code left open: `_still_open`); none when the first
+    line that is not blank is code: a passage of code, its comments and docstrings among it,
+    is no prose with code in it. A search snippet begins a line at each (`search.snippet`), a
+    page sets a run of them as code (`render`)."""
     code: set[int] = set()
     fence = False
+    state = (False, False, False, 0)
     for i, line in enumerate(lines):
         bare = line.strip()
         opens = bare.startswith(("```", "~~~"))
-        if fence or opens or _CODE_LINE.match(bare):
+        if fence or opens or (not any(state) and _CODE_LINE.match(bare)):
             code.add(i)
+        else:
+            state = _still_open(bare, state)
         fence ^= opens
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     return set() if first in code else code

@@ -217,7 +217,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # its name, a front matter title cut mid-word is completed by its file's name, wikilinks in a
 # nested list make a vault note, a "Buzzwords" section is no concept (qa45b).
 # 56: a section whose text opens by describing its heading with a pronoun ("It models ...",
-# "They extend ...", "This approach fits ...") defines it (read46).
+# "They extend ...", "This approach fits ...") defines it (read46), but not under a heading
+# of a page's parts only ("Method", "Experimental setup": review46a).
 # 56 (also): a paper note's author line is no part of its summary, an acronym's capitals are
 # initials of its words, a callout's title is a paragraph of its own, "To Read" names no concept
 # (qa46).

@@ -868,6 +868,38 @@ MATH_ONLY = re.compile(r"\s*(?:\$\$?[^$]+\$\$?|\\\(.+\\\))\s*", re.DOTALL)
 _ARTICLE = re.compile(r"^(?:the|a|an|our) (?=\S)")
 
 
+# The words of a page's parts (`_GENERIC_HEADINGS`, `_PAGE_PARTS`), the kinds of a thing alone
+# ("Model", "Method", "Dataset", "Paper") and the aspects of one ("Performance", "Memory"): a
+# heading of these words only names no thing a pronoun under it could describe (review46a:
+# a paper summary's "## Method" over "It proposes ...", "## Experimental setup" over "It uses
+# ...", a notebook's "## Plot" over "It draws ..." were concepts named so).
+_PART_WORDS = frozenset(
+    {w for heading in _GENERIC_HEADINGS for w in heading.split()}
+    | {
+        "method", "model", "models", "dataset", "data", "paper", "algorithm", "function",
+        "library", "package", "tool", "framework", "benchmark", "project", "book", "course",
+        "lecture", "talk", "video", "chapter", "notebook", "script", "repository", "repo",
+        "config", "configuration", "pipeline", "contribution", "plot", "plotting",
+        "visualization", "visualisation", "visualize", "evaluate", "predict", "prediction",
+        "performance", "accuracy", "speed", "cost", "runtime", "time", "complexity", "memory",
+        "hardware", "environment", "compute", "critique", "reproducibility", "scalability",
+        "hyperparameters", "preparation", "procedure", "experimental", "personal", "my",
+        "proposed", "this", "today", "tl;dr", "tldr",
+    }
+)
+
+
+def names_a_part_only(heading: str) -> bool:
+    """Whether every word of a heading is a word of a page's parts, a kind or an aspect
+    (`_PART_WORDS`): "Method", "Training details", "Our model"; not "Weibull model".
+
+    >>> names_a_part_only("Experimental setup"), names_a_part_only("Weibull model")
+    (True, False)
+    """
+    words = _ARTICLE.sub("", heading_key(heading)).split()
+    return bool(words) and all(w in _PART_WORDS for w in words)
+
+
 def is_generic_heading(title: str) -> bool:
     """Whether a heading names a part of a page ("Introduction", "Code", "References"), also
     when it says of what ("Summary of acquisition functions", "Properties of CTC"), or a

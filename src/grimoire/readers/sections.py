@@ -71,6 +71,7 @@ from grimoire.readers.conventions import (
     is_generic_title,
     is_see_also_heading,
     is_statement,
+    names_a_part_only,
     names_no_concept,
     names_nothing,
 )
@@ -585,7 +586,9 @@ def add_section_entries(doc: Document, *,
         # "It models ...", "This approach fits ..." under the heading; "This method" under a
         # section of its own is that section's method ("### Pre-processing" of a "## Naive
         # Bayes": "This method works better with categories").
-        pronoun = _refers_back(prose) if path not in defined else None
+        # Under a part of the page ("Method", "Experimental setup") it is the page's subject.
+        pronoun = _refers_back(prose) if path not in defined \
+            and not names_a_part_only(_bare(path, numbered)) else None
         if pronoun == "it" or (pronoun == "this" and path[:-1] not in candidates):
             by_pronoun.add(path)
     defined |= by_pronoun
