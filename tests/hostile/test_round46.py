@@ -193,7 +193,7 @@ def test_an_error_on_a_terminal_one_column_wide_keeps_every_character(tmp_path: 
     # fits no line, and was dropped (`show` of a CJK name: the name was blank lines).
     from click.testing import CliRunner
 
-    from grimoire.cli import err, main
+    from grimoire.cli import err, main, out
 
     db = tmp_path / "kb.db"
     with ingested(db, write_notes(tmp_path / "notes", {"a.md": "# A\n\nText.\n"}),
@@ -208,7 +208,10 @@ def test_an_error_on_a_terminal_one_column_wide_keeps_every_character(tmp_path: 
             assert result.exit_code == 1, said
             assert "量子もつれ" in "".join(said.split()), (columns, said)
     finally:
-        err.cache_clear()  # not one column wide for the tests after
+        # Neither console made under TTY_COMPATIBLE stays for the tests after: not one column
+        # wide, and stdout's not styled (a later test's `show` read escape codes; round 46).
+        err.cache_clear()
+        out.cache_clear()
 
 
 # Round 45's MDX rule (`_mdx_code`, run on every Markdown note with "={" in it) on hostile

@@ -242,9 +242,11 @@ class Site:
     def notice(self, q: str, hits: list[Hit], mode: str, source: str | None = None,
                format: str | None = None, tag: str | None = None,
                k: int | None = None) -> dict[str, Any] | None:
-        """What to say beside `hits` (`Grimoire.search_notice`)."""
-        return self.call(lambda: self.kb.search_notice(q, hits, mode, source=source,
-                                                       format=format, tag=tag, k=k))
+        """What to say beside `hits` (`Grimoire.search_notice`), under the filters `search`
+        was given (an empty field is no filter there, so none here)."""
+        return self.call(lambda: self.kb.search_notice(q, hits, mode, source=source or None,
+                                                       format=format or None, tag=tag or None,
+                                                       k=k))
 
     def ask(self, q: str, on_text: Callable[[str], None] | None = None) -> Answer:
         s = self.settings
