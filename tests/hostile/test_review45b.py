@@ -42,14 +42,20 @@ def _checked_whole(db: Path) -> None:
     assert _checks_at_opening(db) == []
 
 
-@pytest.mark.sqlite_only(reason="the checks at opening of a SQLite file")
-def test_an_ingest_then_searches_do_not_check_the_store_again(
-        tmp_path: Path, large: None) -> None:
+def checked_store(tmp_path: Path) -> tuple[Path, Path]:
+    """A notes folder of one note and `kb.db` ingested from it, its checks all kept."""
     notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
     db = tmp_path / "kb.db"
     with ingested(db, notes, embed=False):
         pass
     _checked_whole(db)
+    return notes, db
+
+
+@pytest.mark.sqlite_only(reason="the checks at opening of a SQLite file")
+def test_an_ingest_then_searches_do_not_check_the_store_again(
+        tmp_path: Path, large: None) -> None:
+    notes, db = checked_store(tmp_path)
     state = sqlite_checked.file_state(str(db))
     write_notes(notes, {"a.md": "# Quokka\n\nA small marsupial of Rottnest.\n",
                         "b.md": "# Zebrafish\n\nA fish.\n"})

@@ -26,7 +26,7 @@ from grimoire.store import sqlite as store_sqlite
 from grimoire.store import sqlite_checked
 from tests.conftest import ingested, write_notes
 from tests.hostile.test_linear import MAX_RATIO, ratio
-from tests.hostile.test_review45b import _checked_whole, large  # noqa: F401 - a fixture
+from tests.hostile.test_review45b import checked_store, large  # noqa: F401 - a fixture
 from tests.hostile.test_round45 import _checks_at_opening
 
 # A long-lived writer: the notes ingested again after each change, as `watch` does, one
@@ -65,11 +65,7 @@ print(json.dumps([s for s in ran if "_check(" in s or "integrity-check" in s]))
 @pytest.mark.usefixtures("large")
 def test_a_long_lived_writer_killed_after_its_commits_leaves_the_store_checked(
         tmp_path: Path) -> None:
-    notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
-    db = tmp_path / "kb.db"
-    with ingested(db, notes, embed=False):
-        pass
-    _checked_whole(db)
+    notes, db = checked_store(tmp_path)
     opened_at = sqlite_checked.file_state(str(db))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     child = subprocess.Popen([sys.executable, "-c", _WATCHER, str(db), str(notes)],
