@@ -14,7 +14,10 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -40,6 +43,19 @@ def _checked_whole(db: Path) -> None:
     _checks_at_opening(db)  # cut short at once
     assert "PRAGMA quick_check(1)" in _checks_at_opening(db)  # the rest, whole
     assert _checks_at_opening(db) == []
+
+
+@contextmanager
+def killed_after(child: subprocess.Popen[str]) -> Iterator[IO[str]]:
+    """The child's output to read; the child killed (SIGKILL) and reaped when the block ends,
+    whether its reading passed or not."""
+    assert child.stdout is not None
+    try:
+        yield child.stdout
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
 
 
 def checked_store(tmp_path: Path) -> tuple[Path, Path]:
@@ -128,16 +144,10 @@ def test_a_writer_killed_leaves_the_store_unknown_never_sound(
                                          env=env, stdout=subprocess.PIPE, text=True)
     for how, child in children.items():
         db = tmp_path / how / "kb.db"
-        try:
-            assert child.stdout is not None
-            for line in child.stdout:
+        with killed_after(child) as said:
+            for line in said:
                 if line.strip() in {"writing", how}:
                     break
-            child.send_signal(signal.SIGKILL)
-        finally:
-            child.wait()
-            if child.stdout is not None:
-                child.stdout.close()
         state = sqlite_checked.file_state(str(db))
         assert state is not None
         known, _ = sqlite_checked.passed(str(db), state)

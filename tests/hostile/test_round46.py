@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from grimoire.store import sqlite as store_sqlite
 from grimoire.store import sqlite_checked
 from tests.conftest import ingested, write_notes
 from tests.hostile.test_linear import MAX_RATIO, ratio
-from tests.hostile.test_review45b import checked_store, large  # noqa: F401 - a fixture
+from tests.hostile.test_review45b import checked_store, killed_after, large  # noqa: F401 - a fixture
 from tests.hostile.test_round45 import _checks_at_opening
 
 # A long-lived writer: the notes ingested again after each change, as `watch` does, one
@@ -70,14 +69,8 @@ def test_a_long_lived_writer_killed_after_its_commits_leaves_the_store_checked(
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     child = subprocess.Popen([sys.executable, "-c", _WATCHER, str(db), str(notes)],
                              env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "committed"
-        child.send_signal(signal.SIGKILL)
-    finally:
-        child.wait()
-        if child.stdout is not None:
-            child.stdout.close()
+    with killed_after(child) as said:
+        assert said.readline().strip() == "committed"
     state = sqlite_checked.file_state(str(db))
     assert state is not None and state != opened_at
     known, _ = sqlite_checked.passed(str(db), state)
