@@ -1048,12 +1048,14 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._opened_as = None if in_memory else opened_as or _file_id(self._file)
         # Opened for reading (`connect` found the file or its folder not writable).
         self.read_only = not in_memory and not _writable(self._file)
-        # The file's state and the checks known done there, while this process saw every
-        # change since its opening checked it whole (`_carry_checks`); None once it did not.
-        self._checked: tuple[tuple[int, ...], frozenset[str]] | None = None
+        # The checks at opening found all done on the file when this store opened it (None:
+        # not all), and the state its last write (or its opening) left while it saw every
+        # change since (`_carry_checks`); None once it did not.
+        self._checks_at_open: frozenset[str] | None = None
+        self._carried: tuple[int, ...] | None = None
         if not in_memory and (state := sqlite_checked.file_state(self._file)) is not None:
-            done = _CHECKED_WHOLE.get(state)
-            self._checked = None if done is None else (state, done)
+            self._checks_at_open = _CHECKED_WHOLE.get(state)
+            self._carried = None if self._checks_at_open is None else state
         self._closed_for_room = False  # a write failed for want of room, and no reopening
 
     # -- transactions ---------------------------------------------------------------------
@@ -1087,7 +1089,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 self.conn.execute("ROLLBACK")
             self._after_no_room(e)
             self._raise(e)
-        if before is not None and (sqlite_checked.file_state(self._file) or ())[:5] != before[:5]:
+        itself = sqlite_checked.the_file_itself
+        if before is not None and itself(sqlite_checked.file_state(self._file)) != itself(before):
             # The write so far went to the log alone (WAL): the file itself changed by now is
             # someone else's change (a copy over it), not this write's (review46b).
             before = None
@@ -1103,7 +1106,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._carry_checks(before)
 
     def _state_if_checked(self) -> tuple[int, ...] | None:
-        return None if self._checked is None else sqlite_checked.file_state(self._file)
+        return None if self._checks_at_open is None else sqlite_checked.file_state(self._file)
 
     def _carry_checks(self, before: tuple[int, ...] | None) -> None:
         """Follow the checks this store's opening found done (`_damage_at_open`) to the state
@@ -1126,26 +1129,30 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         embed worker) killed between two writes leaves it at the state of its last commit,
         which is that file's state: sound, a committed write. Killed mid-write, its log holds
         frames past that state: unknown, never sound, and the next opening runs them. Two
-        writers at once: each sees the other's writes as a change and stops carrying, but for
-        one that lands in the instant between a write's end (or the close) and the state taken
-        after it, counted as its own: sound too, a committed write. What it does not see: a
+        writers at once (`watch` and `serve`, `watch` and the embed worker): each sees the
+        other's writes as a change, and carries on from the state before its write only when
+        the mark names it with these checks done (the other writer's carried commit), as an
+        opening at that state would skip them (round 47; before, each stopped at the other's
+        first write). One that lands in the instant between a write's end (or the close) and
+        the state taken after it is counted as its own: sound too, a committed write. What it
+        does not see: a
         change by another program in that instant, or within the same clock tick as its
         write's and of the same size (the mark written by a check waits 2 s for that:
         `sqlite_checked.settled`); and, as the mark itself, a disk that changes a block
         under the file system.
         """
-        if self._checked is None:
+        done, carried = self._checks_at_open, self._carried
+        self._carried = None
+        if done is None or before is None or self._moved():
             return
-        state, done = self._checked
-        self._checked = None
-        if before != state or self._moved():
-            return
+        if before != carried and not done <= sqlite_checked.passed(self._file, before)[0]:
+            return  # changed by someone else, and not marked sound
         now = sqlite_checked.file_state(self._file)
         if now is None:
             return
-        if now != state:
+        if now != before:
             sqlite_checked.remember(self._file, now, sorted(done))
-        self._checked = (now, done)
+        self._carried = now
 
     def _after_no_room(self, error: BaseException) -> None:
         """After a write that failed for want of room, the connection opened again: SQLite

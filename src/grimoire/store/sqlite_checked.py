@@ -28,8 +28,10 @@ unseen.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -46,6 +48,11 @@ _MAX_BYTES = 65_536
 # _damage_at_open`, once after a change Grimoire did not make): 2 s quiet, 7-12 s loaded at
 # 100k passages (435 MB), in which a one-off `grimoire search` showed nothing (round 46).
 SAY_FROM_BYTES = 64 * 2**20
+
+
+# A state holds this many numbers per file (device, inode, size, mtime, ctime): the store
+# file's own first, then its -wal's when that holds anything.
+PER_FILE = 5
 
 
 def file_state(path: str) -> tuple[int, ...] | None:
@@ -73,9 +80,15 @@ def file_state(path: str) -> tuple[int, ...] | None:
     return tuple(state)
 
 
+def the_file_itself(state: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The part of `state` that is the store file's own, its -wal's left out (empty for
+    None): in WAL mode a transaction writes the -wal alone until its commit."""
+    return () if state is None else state[:PER_FILE]
+
+
 def settled(state: tuple[int, ...], now_ns: int) -> bool:
     """True when every time in `state` is `_SETTLED_NS` older than `now_ns`."""
-    times = [t for i in range(0, len(state), 5) for t in state[i + 3:i + 5]]
+    times = [t for i in range(0, len(state), PER_FILE) for t in state[i + 3:i + PER_FILE]]
     return all(t <= now_ns - _SETTLED_NS for t in times)
 
 
@@ -120,15 +133,56 @@ def remember(path: str, state: tuple[int, ...], done: Sequence[str],
     except OSError:
         return
     try:
+        # Held while written: a later mark's write leaves it alone (`_clear_strays`).
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # already taken for a stray by a clearing of the folder: let go
+        os.close(fd)
+        return
+    try:
         with open(fd, "w", encoding="utf-8") as f:  # noqa: PTH123
             # Readable by whoever can read the store (mkstemp's 0600 shut others out).
             os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode) & 0o666)  # noqa: PTH116
             json.dump({"state": list(state), "done": sorted(set(done)),
                        "cut": sorted(set(cut) - set(done))}, f)
-        os.replace(tmp, path + SUFFIX)  # noqa: PTH105
+            f.flush()
+            os.replace(tmp, path + SUFFIX)  # noqa: PTH105 - the lock held until renamed
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)  # noqa: PTH108
+        return
+    _clear_strays(folder or ".", name)
+
+
+# What `remember` names its temporary file (NAME.XXXXXXXXXXXX.tmp; NAME.PID.tmp before round
+# 46), after NAME.; one left `_STRAY_S` old with no writer holding it is a stray.
+_TEMPORARY = re.compile(r"(?:[0-9a-f]{12}|[0-9]+)\.tmp")
+_STRAY_S = 600
+
+
+def _clear_strays(folder: str, name: str) -> None:
+    """Remove the temporary files of marks of `name` in `folder` that a writer killed while
+    it wrote them left behind (one a kill, there for good: round 46). Only regular files of
+    that name (a symlink is neither followed nor removed), `_STRAY_S` old and not locked: a
+    live writer holds its own until it is renamed into place (`remember`), and the lock goes
+    with the process. Best effort, as the mark."""
+    old = time.time() - _STRAY_S
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(name + ".")
+                    and _TEMPORARY.fullmatch(entry.name, len(name) + 1)):
+                continue
+            with contextlib.suppress(OSError):
+                seen = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(seen.st_mode) or seen.st_mtime > old:
+                    continue
+                fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held: a live writer's
+                    held = os.fstat(fd)
+                    if (held.st_dev, held.st_ino) == (seen.st_dev, seen.st_ino):
+                        os.unlink(entry.path)  # noqa: PTH108
+                finally:
+                    os.close(fd)
 
 
 def now_ns() -> int:
