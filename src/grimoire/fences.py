@@ -147,6 +147,8 @@ def code_lines(lines: Sequence[str]) -> set[int]:
         opens = bare.startswith(("```", "~~~"))
         if fence or opens or (not any(state) and _CODE_LINE.match(bare)):
             code.add(i)
+        elif not bare:  # inline code or a `$` formula ends with its paragraph (CommonMark)
+            state = (state[0], False, False, state[3])
         else:
             state = _still_open(bare, state)
         fence ^= opens

@@ -24,8 +24,11 @@ from typing import IO
 
 import pytest
 
+from grimoire.fences import code_lines
+from grimoire.readers.markdown._blocks import _quarto_divs
 from grimoire.store import sqlite_checked
 from tests.conftest import ingested, write_notes
+from tests.hostile.test_linear import MAX_RATIO, ratio
 from tests.hostile.test_review45b import _checked_whole, killed_after, large  # noqa: F401 - a fixture
 from tests.hostile.test_round46 import _OPENER
 
@@ -178,3 +181,29 @@ def test_a_mark_left_half_written_is_cleared_by_a_later_one(tmp_path: Path) -> N
         assert said.readline().strip() == "marked"  # the live one's write was not cut
     assert _temporaries(db) == others
     assert sqlite_checked.passed(str(db), (1, 2, 3))[0] == frozenset({"held"})
+
+
+def _nested_tab_sets(n: int) -> str:
+    # Tab sets opened and never closed, each of its own label: each was compared with every
+    # other for a shared label.
+    return "".join(f"::: {{.panel-tabset}}\n## Tab {i}\n" for i in range(n))
+
+
+def test_quarto_tab_sets_cost_grows_linearly() -> None:
+    r = ratio(_nested_tab_sets, lambda body: _quarto_divs(body, set()))
+    assert r <= MAX_RATIO, f"2n costs {r:.1f}x n"  # e657b7a5: 4.7 (10,000 sets: 16 s)
+    # What the labels decide is kept: a label of two sets makes both sets' headings labels.
+    shown: set[int] = set()
+    _quarto_divs("::: panel-tabset\n## R\n:::\n::: panel-tabset\n## R\n## Bagging\n:::\n"
+                 "::: panel-tabset\n## Boosting\n:::\n", shown)
+    assert shown == {2, 5, 6}
+
+
+def test_a_formula_or_code_left_open_ends_with_its_paragraph() -> None:
+    # A price ("$5") or a lone backtick in prose held every line after it as inside a
+    # formula or inline code: the code below the paragraph was set as prose.
+    code = ["import numpy as np", "x = np.zeros(3)"]
+    for prose in ("It costs $5 a month.", "Run the `train step first."):
+        assert code_lines([prose, "", *code]) == {2, 3}, prose  # e657b7a5: set()
+    # Within a paragraph they still hold (review46a's formula over two lines).
+    assert code_lines(["Where $L = \\sum_i", "x_i = y_i$ holds.", "", *code]) == {3, 4}
