@@ -150,13 +150,16 @@ def remember(path: str, state: tuple[int, ...], done: Sequence[str],
         with contextlib.suppress(OSError):
             os.unlink(tmp)  # noqa: PTH108
         return
-    _clear_strays(folder or ".", name)
+    if path not in _CLEARED:  # once a process: a stray is made by a process killed
+        _CLEARED.add(path)
+        _clear_strays(folder or ".", name)
 
 
 # What `remember` names its temporary file (NAME.XXXXXXXXXXXX.tmp; NAME.PID.tmp before round
 # 46), after NAME.; one left `_STRAY_S` old with no writer holding it is a stray.
 _TEMPORARY = re.compile(r"(?:[0-9a-f]{12}|[0-9]+)\.tmp")
 _STRAY_S = 600
+_CLEARED: set[str] = set()  # the marks whose strays this process cleared
 
 
 def _clear_strays(folder: str, name: str) -> None:
