@@ -1135,10 +1135,9 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         opening at that state would skip them (round 47; before, each stopped at the other's
         first write). One that lands in the instant between a write's end (or the close) and
         the state taken after it is counted as its own: sound too, a committed write. What it
-        does not see: a
-        change by another program in that instant, or within the same clock tick as its
-        write's and of the same size (the mark written by a check waits 2 s for that:
-        `sqlite_checked.settled`); and, as the mark itself, a disk that changes a block
+        does not see: a change by another program in that instant, or within the same clock
+        tick as its write's and of the same size (the mark written by a check waits 2 s for
+        that: `sqlite_checked.settled`); and, as the mark itself, a disk that changes a block
         under the file system.
         """
         done, carried = self._checks_at_open, self._carried
