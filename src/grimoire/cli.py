@@ -41,8 +41,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 @functools.cache
 def out() -> Console:
     """The rich console on stdout."""
-    import threading
-
     from rich.console import Console
 
     return _wrapping(Console)(emoji=False, highlight=False)
@@ -75,8 +73,6 @@ def _wrapping(console: type[Console]) -> type[Console]:
 def err() -> Console:
     """The rich console on stderr: a line as long as it is, as on stdout (a pipe or a log
     file got notes broken at 80 columns, "(pid" on one line and its number on the next)."""
-    import threading
-
     from rich.console import Console
 
     return _wrapping(Console)(stderr=True, emoji=False, highlight=False)

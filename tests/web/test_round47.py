@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from grimoire import cli
 from grimoire.cli import main
 
-
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
