@@ -1,7 +1,7 @@
 """Round 47 (faces47): the faces as a user sees them, on the session's examples/ store (read
-only): a hit's first line wrapped at a terminal's width never ends with a lone "·" or ">"; a
-search or a question says on a terminal's stderr that the embedding model is loading (and
-nothing under --json or piped)."""
+only): a hit's first line wrapped at a terminal's width (or on the search page) never ends
+with a lone "·" or ">"; a search or a question says on a terminal's stderr that the embedding
+model is loading (and nothing under --json or piped)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 from grimoire import cli
 from grimoire.cli import main
@@ -29,7 +30,7 @@ def _terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
 
 
 def test_a_wrapped_hit_line_ends_with_no_lone_separator(
-        examples_db: Path, monkeypatch: pytest.MonkeyPatch,
+        examples_db: Path, client: TestClient, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """Rich breaks a hit's first line at any space, so at some widths a line ended with the
     "·" before its section or a ">" between two headings, the word after it on the next line
@@ -58,6 +59,9 @@ def test_a_wrapped_hit_line_ends_with_no_lone_separator(
     finally:
         cli.out.cache_clear()
         cli.err.cache_clear()
+    # The search page, 390 wide, ended a line with "·" too: each separator keeps to its word.
+    page = client.get("/search", params={"q": "scaled dot-product", "mode": "lexical"}).text
+    assert '<span class="dim">·&nbsp;A \u203a&nbsp;Attention Mechanism</span>' in page
 
 
 def test_the_model_load_is_said_on_a_terminal_only(
