@@ -72,8 +72,10 @@
       else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); items[active].click(); }
     });
     // Tab out of the box and past the offers closes them (they stayed open over the page).
+    // Focus going nowhere is left to the click handler: Safari focuses no link it taps or
+    // clicks, and closing here would move the offer away from under the click.
     box.parentElement.addEventListener("focusout", (ev) => {
-      if (!ev.relatedTarget || !box.parentElement.contains(ev.relatedTarget)) close();
+      if (ev.relatedTarget && !box.parentElement.contains(ev.relatedTarget)) close();
     });
     document.addEventListener("click", (ev) => { if (!list.contains(ev.target) && ev.target !== box) close(); });
   }
