@@ -835,7 +835,7 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
     said = _said_loading(loading, "finding the passages to answer from", as_json)
 
     def show(piece: str) -> None:
-        said.__exit__(None, None, None)
+        said.stop()
         streamed.append(piece)
         out().print(safe(piece), end="", highlight=False, soft_wrap=True)
 
@@ -883,8 +883,8 @@ class _said_loading:  # noqa: N801 - used as a `with` statement, like contextlib
     """While the embedding model loads on the thread `loading` (4-7 s on a loaded machine, and
     a search or a question said nothing meanwhile), a spinner on a terminal's stderr says so,
     then what the command does (`doing`) until the block ends; gone once it has. Piped, under
-    --json, or with no model to load: nothing. Leaving it twice is leaving it once (`ask`
-    leaves it when a model's answer begins to stream)."""
+    --json, or with no model to load: nothing. `stop` ends it early, once (`ask`, when a
+    model's answer begins to stream)."""
 
     def __init__(self, loading: threading.Thread | None, doing: str, as_json: bool) -> None:
         self.live: Any = None
@@ -909,6 +909,9 @@ class _said_loading:  # noqa: N801 - used as a `with` statement, like contextlib
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
         if self.live is not None:
             live, self.live = self.live, None
             live.stop()
