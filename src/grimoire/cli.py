@@ -22,6 +22,8 @@ from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import storable
 
 if TYPE_CHECKING:
+    import threading
+
     from rich.console import Console
     from rich.text import Text
 
@@ -659,12 +661,13 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     text = words(query, "query")
     if source is not None:  # as ingest stores paths: absolute, symlinks kept
         source = storable(os.path.abspath(source))  # noqa: PTH100
-    _start_once(ctx, embeds=mode != "lexical", text=text)
-    kb = kb_of(ctx)
-    # Counted before the search: in a new process the model is still loading now, and the
-    # counts (0.1 s at 1M passages) cost nothing while the search would wait for it anyway.
-    status = kb.vector_status() if mode != "lexical" else None
-    hits = kb.search(text, k=k, mode=mode, source=source, format=fmt, tag=tag)
+    loading = _start_once(ctx, embeds=mode != "lexical", text=text)
+    with _said_loading(loading, "searching", as_json):
+        kb = kb_of(ctx)
+        # Counted before the search: in a new process the model is still loading now, and the
+        # counts (0.1 s at 1M passages) cost nothing while the search would wait for it anyway.
+        status = kb.vector_status() if mode != "lexical" else None
+        hits = kb.search(text, k=k, mode=mode, source=source, format=fmt, tag=tag)
     read_only()
     # Only its nearest in meaning, or "no results" whatever the query: say why.
     notice = kb.search_notice(text, hits, mode, source=source, format=fmt, tag=tag, k=k)
@@ -742,9 +745,19 @@ def _heading(markup: str, hang: int) -> None:
     if not terminal():
         out().print(text, soft_wrap=True)
         return
-    for n, line in enumerate(text.wrap(out(), max(20, out().width - hang))):
+    # A separator (" · " before the section, " > " between headings) goes to the next line
+    # with the word after it: rich breaks at any space, and a line ended with a lone "·" or
+    # ">" (round 47). The space after it is a stand-in of one cell while the text is wrapped.
+    glued = text if _GLUE in text.plain else Text(
+        _SEPARATOR.sub(r"\1" + _GLUE, text.plain), style=text.style, spans=text.spans)
+    for n, line in enumerate(glued.wrap(out(), max(20, out().width - hang))):
         line.rstrip()
+        line = Text(line.plain.replace(_GLUE, " "), style=line.style, spans=line.spans)
         out().print(Text(" " * hang if n else "") + line, soft_wrap=True)
+
+
+_GLUE = "\ue000"  # a private-use character: one cell, no space to rich's wrap
+_SEPARATOR = re.compile(r"( [·>]) (?=\S)")
 
 
 _AT_PLACE = re.compile(r"\S+:\d+:")  # an error that begins with `file:line:`
@@ -816,16 +829,20 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
     """
     text = words(question, "question")
     key = os.environ.get(llm_key_env) or os.environ.get("OPENAI_API_KEY") if llm_url else None
-    _start_once(ctx, embeds=True, text=text)
+    loading = _start_once(ctx, embeds=True, text=text)
     streamed: list[str] = []
+    # (A model that writes the answer streams it on stdout: the line goes before that.)
+    said = _said_loading(loading, "finding the passages to answer from", as_json)
 
     def show(piece: str) -> None:
+        said.stop()
         streamed.append(piece)
         out().print(safe(piece), end="", highlight=False, soft_wrap=True)
 
     on_text = show if (llm_url and not as_json) else None
-    answer = kb_of(ctx).ask(text, llm=llm_url, model=model, k=k, api_key=key,
-                            on_text=on_text, llm_deadline=llm_deadline)
+    with said:
+        answer = kb_of(ctx).ask(text, llm=llm_url, model=model, k=k, api_key=key,
+                                on_text=on_text, llm_deadline=llm_deadline)
     read_only()
     if as_json:
         emit_json(answer)
@@ -846,17 +863,58 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         _prose(c.quote, indent=4)
 
 
-def _start_once(ctx: click.Context, *, embeds: bool, text: str | None = None) -> None:
+def _start_once(ctx: click.Context, *, embeds: bool,
+                text: str | None = None) -> threading.Thread | None:
     """Ready a command that answers once (search, ask) for its cold start: one BLAS thread (no
     product goes through BLAS, and the threads OpenBLAS starts with numpy spin for ~90 ms of
     CPU) and, when it `embeds` with the packaged model, that model loading on a thread while
-    the store opens (`grimoire._preload`), then embedding `text` (the query) there too."""
+    the store opens (`grimoire._preload`), then embedding `text` (the query) there too.
+    Returns that thread, or None."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     db, embedder = ctx.obj
     if embeds and embedder is None:
         from grimoire import _preload
 
-        _preload.start(db, text)
+        return _preload.start(db, text)
+    return None
+
+
+class _said_loading:  # noqa: N801 - used as a `with` statement, like contextlib's
+    """While the embedding model loads on the thread `loading` (4-7 s on a loaded machine, and
+    a search or a question said nothing meanwhile), a spinner on a terminal's stderr says so,
+    then what the command does (`doing`) until the block ends; gone once it has. Piped, under
+    --json, or with no model to load: nothing. `stop` ends it early, once (`ask`, when a
+    model's answer begins to stream)."""
+
+    def __init__(self, loading: threading.Thread | None, doing: str, as_json: bool) -> None:
+        self.live: Any = None
+        if loading is None or as_json or not err().is_terminal:
+            return
+        from rich.live import Live
+        from rich.spinner import Spinner
+
+        spinner = Spinner("dots")
+
+        def said() -> Any:
+            spinner.update(text=("loading the embedding model…" if loading.is_alive()
+                                 else f"{doing}…"))
+            return spinner
+
+        self.live = Live(get_renderable=said, console=err(), transient=True,
+                         redirect_stdout=False, redirect_stderr=False)
+
+    def __enter__(self) -> _said_loading:
+        if self.live is not None:
+            self.live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.live is not None:
+            live, self.live = self.live, None
+            live.stop()
 
 
 _quick_exit = False

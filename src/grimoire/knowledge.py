@@ -303,7 +303,8 @@ class Grimoire:
 
     def search_notice(self, query: str, hits: Sequence[Hit], mode: str = "hybrid", *,
                       source: str | None = None, format: str | None = None,
-                      tag: str | None = None, k: int | None = None) -> dict[str, object] | None:
+                      tag: str | None = None, k: int | None = None,
+                      filters_offered: bool = True) -> dict[str, object] | None:
         """What every face says beside the `hits` of `search(query, mode=mode, k=k, ...)`, as one
         record (`serialize.search_notice`): the query has no word at all, only punctuation or
         symbols, so nothing was searched (`no_word`); no word of the query is in the notes, so
@@ -312,6 +313,8 @@ class Grimoire:
         are were searched instead (`searched_for`: "showing results for gaussian splatting");
         or fewer hits than `k` because the search ranks only its lists' best candidates
         (`cut`: `-k 1000 learning` gave 78 and said nothing of why); or None.
+        `filters_offered`: False from a face whose search takes no filter (MCP's tool), so
+        the cut notice does not suggest one.
 
         >>> kb.search_notice("qwzx vvbnm", kb.search("qwzx vvbnm"))["nothing_matched"]
         True
@@ -336,10 +339,11 @@ class Grimoire:
         cut = (len(hits), k, mode) if k is not None and len(hits) < k and self.searcher.cut(
             query, mode, *taken) else None
         if mode == "lexical":
-            return serialize.search_notice(searched_for=searched_for, cut=cut)
+            return serialize.search_notice(searched_for=searched_for, cut=cut,
+                                           filters_offered=filters_offered)
         return serialize.search_notice(
             self.nothing_matched(query, hits, source=source, format=format, tag=tag),
-            searched_for=searched_for, cut=cut)
+            searched_for=searched_for, cut=cut, filters_offered=filters_offered)
 
     @_guarded
     def nothing_matched(self, query: str, hits: Sequence[Hit] = (), *,

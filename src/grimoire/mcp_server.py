@@ -109,8 +109,9 @@ class Tools:
             raise GrimoireError(f"mode must be hybrid, lexical or semantic, not {mode!r}")
         with self.lock:
             hits = self.kb.search(query, k=k, mode=mode)
-            # with k, as the CLI and the web pass it: fewer hits than asked says why (round 46)
-            notice = self.kb.search_notice(query, hits, mode, k=k)
+            # with k, as the CLI and the web pass it: fewer hits than asked says why (round 46),
+            # and names no filter: this tool takes none (round 47)
+            notice = self.kb.search_notice(query, hits, mode, k=k, filters_offered=False)
             if not hits and notice is None and not self.kb.stats().documents:
                 # An empty result read as "the notes do not say" (round 34): none was ingested.
                 notice = {"nothing_ingested": True,

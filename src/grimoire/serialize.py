@@ -86,7 +86,8 @@ def ingest_report(report: IngestReport) -> dict[str, Any]:
 def search_notice(nothing_matched: bool = False,
                   filters: str | None = None, *, no_word: bool = False,
                   searched_for: str | None = None,
-                  cut: tuple[int, int, str] | None = None) -> dict[str, Any] | None:
+                  cut: tuple[int, int, str] | None = None,
+                  filters_offered: bool = True) -> dict[str, Any] | None:
     """What must be said beside a search's hits, one shape for every face (the CLI's stderr,
     `/api/search`'s `Grimoire-Notice` header, the MCP result, the search page): None, or
     `{"nothing_matched": true, "notice": ...}` when no word of the query is in the notes, or
@@ -96,7 +97,9 @@ def search_notice(nothing_matched: bool = False,
     splatting", "notice": "showing results for gaussian splatting"}` when words of the query
     are in no note and the nearest words that are were searched instead; or `{"cut": 78,
     "notice": "78 hits, not 1,000: ..."}` when `cut` = (hits, k, mode): fewer hits than asked
-    because the search ranks only each list's best candidates (`Searcher.cut`)."""
+    because the search ranks only each list's best candidates (`Searcher.cut`), narrowed by
+    "a filter (source, format, tag) or more words", or by more words alone where the face
+    offers no filter (`filters_offered` False: MCP's search tool)."""
     if no_word:
         return {"no_word": True, "notice": NO_WORD}
     if filters:
@@ -110,10 +113,11 @@ def search_notice(nothing_matched: bool = False,
 
         hits, k, mode = cut
         by = {"lexical": "by words", "semantic": "by meaning"}.get(mode, "by words and by meaning")
+        narrow = ("a filter (source, format, tag) or more words narrow it" if filters_offered
+                  else "more words narrow it")
         return {"cut": hits, "notice": (
             f"{hits:,} hits, not {k:,}: a search ranks only the {CANDIDATES} best matches {by}, "
-            "and more notes hold its words; a filter (source, format, tag) or more words "
-            "narrow it")}
+            f"and more notes hold its words; {narrow}")}
     return None
 
 

@@ -179,12 +179,16 @@ def test_mcp_says_why_fewer_hits_and_json_errors(parts: Path) -> None:
     hits = len(got["results"])  # a hit a concept (3; a part past them, on PostgreSQL)
     assert got["cut"] == hits < 25
     assert got["notice"].startswith(f"{hits} hits, not 25: a search ranks only the 60 best")
+    # Round 47: it names no filter, which this tool does not take; the CLI's names them.
+    assert got["notice"].endswith("more notes hold its words; more words narrow it")
 
     runner = CliRunner()
     db = ["--db", str(parts)]
     cli = runner.invoke(main, [*db, "search", "zorblat", "-k", "25", "--mode", "lexical",
                                "--json"])
     assert cli.exit_code == 0 and len(json.loads(cli.stdout)) == hits
+    assert json.loads(cli.stderr)["notice"].endswith("a filter (source, format, tag) or more "
+                                                     "words narrow it")
     taken = parts.parent / "taken"
     write_notes(taken, {"kept.txt": "not an export"})  # a folder holding something else
     export = runner.invoke(main, [*db, "export", "--json", "site", str(taken)])
@@ -236,5 +240,38 @@ def test_escape_closes_the_offers_and_keeps_the_words(server: Running, browser: 
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert page.url.endswith("/search?q=gating+network")
+
+        # Round 47. Down opens again the offers Escape closed, for the same words.
+        page.focus("#q")
+        page.keyboard.press("End")
+        page.keyboard.type(" x")
+        page.wait_for_selector(".typeahead a")
+        page.keyboard.press("Escape")
+        assert not page.is_visible(".typeahead a")
+        page.keyboard.press("ArrowDown")
+        assert page.is_visible(".typeahead a")
+        assert page.get_attribute(".typeahead a", "aria-selected") == "true"
+        # Focus gone past the offers closes them (they stayed open over the page).
+        offers = len(page.query_selector_all(".typeahead a"))
+        for _ in range(offers + 1):
+            page.keyboard.press("Tab")
+        assert not page.is_visible(".typeahead a")
+        assert page.evaluate("document.activeElement.closest('form.find')") is None
+        # Offers on their way when Escape is pressed are dropped: they opened the list again.
+        held: list[Any] = []
+        page.route("**/typeahead?*", lambda route: held.append(route))
+        page.focus("#q")
+        page.keyboard.press("End")
+        page.keyboard.type("s")
+        for _ in range(200):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        page.keyboard.press("Escape")
+        with page.expect_response("**/typeahead?*"):
+            held[0].continue_()
+        page.evaluate("() => new Promise((done) => setTimeout(done, 0))")
+        assert not page.is_visible(".typeahead a")
+        assert page.input_value("#q") == "gating network xs"
     finally:
         page.close()

@@ -21,8 +21,10 @@
   const box = $("input[data-typeahead]");
   const list = $("#typeahead");
   if (box && list) {
-    let timer = 0, seq = 0, active = -1;
+    let timer = 0, seq = 0, active = -1, offered = "", pending = false;
     const close = () => { list.hidden = true; active = -1; box.setAttribute("aria-expanded", "false"); };
+    // Closed by Escape: offers still on their way are dropped, or they opened again (round 47).
+    const dismiss = () => { clearTimeout(timer); seq++; pending = false; close(); };
     const mark = (i) => {
       const items = list.querySelectorAll("a");
       items.forEach((a, j) => a.setAttribute("aria-selected", String(j === i)));
@@ -30,37 +32,50 @@
     };
     // The suggestions arrive as an HTML fragment the server renders (escaped by its
     // templates, formulas as MathML), as the search page shows its hits.
-    const show = (fragment) => {
+    const open = () => { list.hidden = false; box.setAttribute("aria-expanded", "true"); active = -1; };
+    const show = (fragment, q) => {
       const doc = new DOMParser().parseFromString(fragment, "text/html");
       list.replaceChildren(...doc.body.children);
-      list.hidden = false;
-      box.setAttribute("aria-expanded", "true");
-      active = -1;
+      offered = q;
+      open();
     };
     box.setAttribute("aria-controls", "typeahead");
     box.addEventListener("input", () => {
       clearTimeout(timer);
       const q = box.value.trim();
-      if (q.length < 2) { close(); return; }
+      if (q.length < 2) { pending = false; close(); return; }
+      pending = true;
       timer = setTimeout(async () => {
         const mine = ++seq;
         try {
           const r = await fetch("/typeahead?q=" + encodeURIComponent(q));
           if (!r.ok || mine !== seq) return;
           const fragment = await r.text();
-          if (mine === seq) show(fragment);
+          if (mine === seq) show(fragment, q);
         } catch (e) { /* offline: the form still submits */ }
+        finally { if (mine === seq) pending = false; }
       }, 120);
     });
     box.addEventListener("keydown", (ev) => {
+      // The offers close, or those on their way are dropped, and the words stay: a search
+      // box's own Escape also emptied it, so Enter then searched for nothing (round 46). A
+      // second Escape empties it.
+      if (ev.key === "Escape" && (!list.hidden || pending)) { ev.preventDefault(); dismiss(); return; }
       const items = list.querySelectorAll("a");
+      // Down arrow opens again the offers Escape closed, while they are for the words in the box.
+      if (list.hidden && ev.key === "ArrowDown" && items.length && offered === box.value.trim()) {
+        ev.preventDefault(); open(); mark(0); return;
+      }
       if (list.hidden || !items.length) return;
       if (ev.key === "ArrowDown") { ev.preventDefault(); mark((active + 1) % items.length); }
       else if (ev.key === "ArrowUp") { ev.preventDefault(); mark((active - 1 + items.length) % items.length); }
       else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); items[active].click(); }
-      // The offers close and the words stay: a search box's own Escape also emptied it,
-      // so Enter then searched for nothing (round 46). A second Escape empties it.
-      else if (ev.key === "Escape") { ev.preventDefault(); close(); }
+    });
+    // Tab out of the box and past the offers closes them (they stayed open over the page).
+    // Focus going nowhere is left to the click handler: Safari focuses no link it taps or
+    // clicks, and closing here would move the offer away from under the click.
+    box.parentElement.addEventListener("focusout", (ev) => {
+      if (ev.relatedTarget && !box.parentElement.contains(ev.relatedTarget)) close();
     });
     document.addEventListener("click", (ev) => { if (!list.contains(ev.target) && ev.target !== box) close(); });
   }
