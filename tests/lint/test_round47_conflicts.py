@@ -33,10 +33,11 @@ def test_a_paraphrase_is_no_conflict_when_the_store_has_vectors(tmp_path: Path) 
                                           "episode; Q-learning and policy gradients belong "
                                           "to it.\n",
         # one word, two meanings: a true conflict
-        "stats/variance.md": "# Variance\n\nVariance is the expected squared distance of a "
-                             "random variable from its mean, a measure of its spread.\n",
-        "models/variance.md": "# Variance\n\nVariance is how much a fitted model changes when "
-                              "it is trained on another sample drawn from the same source.\n",
+        "stats/variance.md": "# Variance\n\nThe expected squared distance of a random "
+                             "variable from its mean, a measure of its spread.\n",
+        "models/variance.md": "# Variance\n\nHow far a model's predictions for one input "
+                              "scatter when it is refit on fresh training samples; high "
+                              "variance means overfitting.\n",
     })
     with ingested(tmp_path / "kb.db", notes) as kb:
         conflicts = {f.concept for f in kb.lint().findings if f.group == "conflict"}
