@@ -235,14 +235,19 @@ def _paired(text: str) -> TermName | None:
 _POSSESSIVE = ("'s", "\u2019s", "s'", "s\u2019")
 
 
+_ARTICLE = re.compile(r"(?:The|A|An)\s", re.IGNORECASE)
+
+
 def _split_kind(text: str) -> tuple[str, str | None]:
     # Case matters: "LangChain Python Module" ends in a kind, "large language model" does not.
     for kind in _KINDS_BY_LAST.get(text.rsplit(" ", 1)[-1].casefold(), ()):
         k = kind
         if text.endswith(" " + k) and len(text) > len(k) + 1:
             base = text[: -len(k)].rstrip(" -")
-            # "Newton's Method", "Lloyd's Algorithm": a possessive is not a name on its own.
-            if base and not base.endswith(_POSSESSIVE):
+            # "Newton's Method", "Lloyd's Algorithm": a possessive is not a name on its own;
+            # "The Lean Startup", "The PPO Algorithm": after an article the words are one
+            # title ("The Lean" was its label, round 47).
+            if base and not base.endswith(_POSSESSIVE) and not _ARTICLE.match(base):
                 return base, text[-len(k):]
     return text, None
 
