@@ -235,19 +235,14 @@ def _paired(text: str) -> TermName | None:
 _POSSESSIVE = ("'s", "\u2019s", "s'", "s\u2019")
 
 
-_ARTICLE = re.compile(r"(?:The|A|An)\s", re.IGNORECASE)
-
-
 def _split_kind(text: str) -> tuple[str, str | None]:
     # Case matters: "LangChain Python Module" ends in a kind, "large language model" does not.
     for kind in _KINDS_BY_LAST.get(text.rsplit(" ", 1)[-1].casefold(), ()):
         k = kind
         if text.endswith(" " + k) and len(text) > len(k) + 1:
             base = text[: -len(k)].rstrip(" -")
-            # "Newton's Method", "Lloyd's Algorithm": a possessive is not a name on its own;
-            # "The Lean Startup", "The PPO Algorithm": after an article the words are one
-            # title ("The Lean" was its label, round 47).
-            if base and not base.endswith(_POSSESSIVE) and not _ARTICLE.match(base):
+            # "Newton's Method", "Lloyd's Algorithm": a possessive is not a name on its own.
+            if base and not base.endswith(_POSSESSIVE):
                 return base, text[-len(k):]
     return text, None
 
@@ -373,6 +368,9 @@ _NAME_WORD = re.compile(r"\w[A-Z]|\d|^[A-Z]{2,}")
 HEADLESS = "without head word"
 
 
+_ARTICLE = re.compile(r"(?:The|An?)\s")
+
+
 def keeps_kind(parsed: TermName) -> bool:
     """Whether a term's kind word is part of its name: where it heads the name ("Generative
     Model", "Loss Function", the paper "A Neural Conversational Model", "Labeling Service"),
@@ -382,9 +380,16 @@ def keeps_kind(parsed: TermName) -> bool:
     the names a term states (`term_names`: the name without a kept kind is `HEADLESS`,
     matched, never shown)."""
     kind = parsed.kind
-    if kind is None or kind in _ANNOTATIONS:
+    if kind is None:
         return False
     label = parsed.label
+    if _ARTICLE.match(label):
+        # "The Lean Startup", "The PPO Algorithm": after an article the words are one title
+        # (labelled "The Lean" and "The PPO" until round 47), as "A Neural Conversational
+        # Model" is.
+        return True
+    if kind in _ANNOTATIONS:
+        return False
     if "(" in label:
         if parsed.acronym is None:
             # Words after an aside that are no kind word go on with the name: a paper's title

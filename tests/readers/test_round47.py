@@ -7,14 +7,12 @@ here."""
 
 from __future__ import annotations
 
-from grimoire.names import parse_term
+from grimoire.resolve.merge import labelled
 
 
 def test_a_title_after_an_article_keeps_its_kind_word() -> None:
     for title in ("The Lean Startup", "The PPO Algorithm", "A Tiny Transformer Model",
                   "An Adaptive Gradient Method"):
-        parsed = parse_term(title)
-        assert (parsed.label, parsed.kind) == (title, None), parsed
+        assert labelled(title) == (title, None)
     # a bare name still sheds its kind word
-    parsed = parse_term("PPO Algorithm")
-    assert (parsed.label, parsed.kind) == ("PPO", "Algorithm"), parsed
+    assert labelled("PPO Algorithm") == ("PPO", "Algorithm")
