@@ -728,7 +728,9 @@ class Grimoire:
         extra = concept_findings(wanted, self.dead_links(), self.multi_source(),
                                  uses=self.store.unresolved_links("wanted"),
                                  label_places=self.store.label_places,
-                                 discussed=lambda page: sections_about(self.store, page))
+                                 discussed=lambda page: sections_about(self.store, page),
+                                 vectors=lambda ids: self.store.entry_vectors(
+                                     self.searcher.embedder.name, ids))
         report = lint(self.store, extra)
         self._lint = (counter, report)  # a write during it: the next call reads again
         return report

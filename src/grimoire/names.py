@@ -368,6 +368,9 @@ _NAME_WORD = re.compile(r"\w[A-Z]|\d|^[A-Z]{2,}")
 HEADLESS = "without head word"
 
 
+_ARTICLE = re.compile(r"(?:The|An?)\s")
+
+
 def keeps_kind(parsed: TermName) -> bool:
     """Whether a term's kind word is part of its name: where it heads the name ("Generative
     Model", "Loss Function", the paper "A Neural Conversational Model", "Labeling Service"),
@@ -377,9 +380,16 @@ def keeps_kind(parsed: TermName) -> bool:
     the names a term states (`term_names`: the name without a kept kind is `HEADLESS`,
     matched, never shown)."""
     kind = parsed.kind
-    if kind is None or kind in _ANNOTATIONS:
+    if kind is None:
         return False
     label = parsed.label
+    if _ARTICLE.match(label):
+        # "The Lean Startup", "The PPO Algorithm": after an article the words are one title
+        # (labelled "The Lean" and "The PPO" until round 47), as "A Neural Conversational
+        # Model" is.
+        return True
+    if kind in _ANNOTATIONS:
+        return False
     if "(" in label:
         if parsed.acronym is None:
             # Words after an aside that are no kind word go on with the name: a paper's title

@@ -426,6 +426,13 @@ def test_vectors_round_trip_and_nearest(store: Store, tmp_path: Path) -> None:
     for kind, unit, row in zip(kinds, ids, matrix, strict=True):
         key = ("passage" if kind == 0 else "entry", int(unit))
         assert np.allclose(row, vectors[key], atol=1e-6)
+    # lint's read of a few entries' vectors (round 47): those asked, by id, of that model
+    asked = [i for k, i in vectors if k == "entry"][:2]
+    assert len(asked) == 2
+    got = store.entry_vectors("test-model", [*asked, asked[0], -1])
+    assert sorted(got) == sorted(asked)
+    assert all(np.allclose(got[i], vectors["entry", i], atol=1e-6) for i in asked)
+    assert store.entry_vectors("another-model", asked) == {}
     (kind, unit), query = next(iter(vectors.items()))
     passages, entries = store.nearest("test-model", query, 3)
     best = (passages if kind == "passage" else entries)[0]

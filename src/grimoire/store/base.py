@@ -338,6 +338,11 @@ class Store(Protocol):
         """(kinds 0=passage 1=entry, ids, document ids, entry ids or -1, matrix) for `model`."""
         ...
 
+    def entry_vectors(self, model: str, entry_ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """The stored vectors of `model` for these entries (those that have one), by entry id:
+        lint compares two definitions of one term by them."""
+        ...
+
     def nearest(
         self, model: str, vector: np.ndarray, k: int, documents: set[int] | None = None
     ) -> tuple[list[Scored], list[Scored]]:

@@ -697,6 +697,11 @@ class PostgresQueries(ConceptLookups):
         assert p is not None and e is not None
         return (int(p[0]), int(p[1]), int(e[0]), int(e[1]))
 
+    def entry_vectors(self, model: str, entry_ids: Sequence[int]) -> dict[int, np.ndarray]:
+        return {int(eid): _array(vec) for eid, vec in self._all(
+            "SELECT entry_id, vec FROM entry_vecs WHERE model = %s AND entry_id = ANY(%s)",
+            (model, list(dict.fromkeys(int(i) for i in entry_ids))))}
+
     def load_vectors(
         self, model: str
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -666,6 +666,20 @@ class SearchSQL:
             " FROM vector_stamp").fetchone()
         return tuple(int(v) for v in row)
 
+    def entry_vectors(self, model: str, entry_ids: Sequence[int]) -> dict[int, np.ndarray]:
+        import numpy as np
+
+        ids = list(dict.fromkeys(entry_ids))
+        out: dict[int, np.ndarray] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update((int(eid), np.frombuffer(vec, dtype=np.float32)) for eid, vec in
+                       self.conn.execute(
+                           "SELECT v.entry_id, b.vec FROM entry_vecs v JOIN vec_blobs b ON"
+                           " b.hash = v.hash WHERE b.model = ? AND v.entry_id IN"
+                           f" ({','.join('?' * len(chunk))})", (model, *chunk)))
+        return out
+
     def load_vectors(
         self, model: str
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
