@@ -420,7 +420,6 @@ def _read_term_hash(text: str, path: str) -> Document:
     passages: list[Passage] = []
     problems: list[Problem] = []
     letter = ""
-    title = ""
     raw: _RawEntry | None = None
     loose: list[tuple[int, str]] = []  # text before the first entry under a letter
 
@@ -440,7 +439,6 @@ def _read_term_hash(text: str, path: str) -> Document:
         if _is_letter_heading(heading):
             flush()
             letter = heading[:-1]
-            title = title or letter
         elif _is_entry_heading(heading):
             flush()
             raw = _RawEntry(collapse(heading[:-1]), lineno)
@@ -452,7 +450,7 @@ def _read_term_hash(text: str, path: str) -> Document:
     return Document(
         path=path,
         format=name,
-        title=title or PurePath(path).stem,
+        title=PurePath(path).stem,
         passages=tuple(passages),
         entries=tuple(entries),
         problems=tuple(problems),
