@@ -333,6 +333,13 @@ def _merge_on(
         per_doc[c.document].add(c.entry)
     named_docs = {c.document for c in named}
     usable = [c for c in stated if len(per_doc[c.document]) == 1 and c.document not in named_docs]
+    if len({c.document for c in usable if c.reason == "alias"}) > 1:
+        # Notes that each list the name among their front-matter aliases: a keyword they
+        # share, no sign that they are one concept (qa47: an interview vault's "skip
+        # connections" on U-Net's note and on the residual block's made `show U-Net` print
+        # the residual block). It stays a name of each; an alias that is another note's
+        # title (a named claim) still joins the one note that lists it.
+        usable = [c for c in usable if c.reason != "alias"]
     if not usable:
         return
     if any(c.reason in _SHORT_REASONS for c in usable):

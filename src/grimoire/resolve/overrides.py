@@ -53,7 +53,7 @@ class Rule:
 # `resolve.addresses`, round 40; 8: two names of one key merge only when they write the same
 # operators, `C++` and `C#`, `-> operator` and `Operator`, round 43; a link to
 # a project's own file by its fixed name, `./Dockerfile`, is not dead, round 43).
-RESOLVE_VERSION = "resolve-8"
+RESOLVE_VERSION = "resolve-9"
 
 
 @dataclass(frozen=True, slots=True)
