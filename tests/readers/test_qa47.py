@@ -44,7 +44,8 @@ NOTES = {
         "can clear.\n"),
     # A wiki in Chinese: the English acronym, then the Chinese name, no space between.
     "wiki/cnn/cnn.md": (
-        "# CNN卷积神经网络\n\n卷积神经网络用一个小窗口在图像上滑动并逐块提取局部特征。\n"),
+        "# CNN卷积神经网络\n\n卷积神经网络用一个小窗口在图像上滑动并逐块提取局部特征。\n\n"
+        "## CNN训练原理\n\n训练时用反向传播更新卷积核里的权重。\n"),
     "wiki/pca/pca.md": (
         "# PCA主成分分析\n\n主成分分析把数据投影到方差最大的几个方向上。\n\n"
         "## PCA的优缺点\n\n优点是简单快速但只能找到线性结构。\n"),
@@ -93,6 +94,7 @@ def test_an_acronym_run_into_its_chinese_name_finds_the_concept(kb: Any) -> None
     a name of the concept; an English word that only modifies the Chinese noun after it
     ("Logistic回归", logistic regression) is none, and a section about the acronym ("PCA的
     优缺点", its pros and cons) is not what the acronym names."""
+    # the page, not its part on how a CNN trains ("CNN训练原理"), is what "CNN" names
     assert kb.concept("CNN").label == "CNN卷积神经网络"
     assert kb.concept("PCA").label == "PCA主成分分析"
     with pytest.raises(NotFound):
