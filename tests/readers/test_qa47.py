@@ -42,6 +42,17 @@ NOTES = {
         "---\ntitle: Gated Memory Cells\naliases: [Long Short-Term Memory]\n---\n\n"
         "# Gated Memory Cells\n\nGated memory cells hold a running state that a forget gate "
         "can clear.\n"),
+    # A study guide links notes of other folders by their file names, as Obsidian finds them.
+    "vault/training/cosine-annealing.md": (
+        "---\ntitle: Cosine Annealing and Warm Restarts\naliases: [cosine annealing, SGDR]\n"
+        "---\n\n# Cosine Annealing and Warm Restarts\n\nCosine annealing lowers the learning "
+        "rate along half a cosine wave, then may jump back up.\n"),
+    "vault/training/lr-schedules.md": (
+        "---\ntitle: Learning Rate Schedules\naliases: [step decay, cosine annealing]\n---\n\n"
+        "# Learning Rate Schedules\n\nA schedule changes the learning rate as training goes "
+        "on.\n"),
+    "vault/guide.md": (
+        "# Study Guide\n\nRead [[cosine-annealing]] before [[lr-schedules]].\n"),
     # A wiki in Chinese: the English acronym, then the Chinese name, no space between.
     "wiki/cnn/cnn.md": (
         "# CNN卷积神经网络\n\n卷积神经网络用一个小窗口在图像上滑动并逐块提取局部特征。\n\n"
@@ -83,6 +94,9 @@ def test_a_keyword_two_vault_notes_list_as_an_alias_merges_neither(kb: Any) -> N
     assert kb.concept("UNet").label == kb.concept("U-Net").label
     assert kb.concept("L2 penalty").label == "Weight Decay"
     assert kb.concept("OLS").label == "Linear Regression"
+    # a link by a note's file name leads to that note, though its alias is now two notes'
+    assert [m.span.path.rsplit("/", 1)[-1] for m in kb.backlinks(
+        "Cosine Annealing and Warm Restarts")] == ["guide.md"]
     # the alias naming another note's title joins the two notes
     joined = kb.concept("Gated Memory Cells")
     assert joined.label == kb.concept("Long Short-Term Memory").label and len(joined.entries) == 2
