@@ -56,7 +56,8 @@ NOTES = {
     # A wiki in Chinese: the English acronym, then the Chinese name, no space between.
     "wiki/cnn/cnn.md": (
         "# CNN卷积神经网络\n\n卷积神经网络用一个小窗口在图像上滑动并逐块提取局部特征。\n\n"
-        "## CNN训练原理\n\n训练时用反向传播更新卷积核里的权重。\n"),
+        "## CNN训练原理\n\n训练时用反向传播更新卷积核里的权重。\n\n"
+        "## 参考资料\n\n这一页参考了几篇讲卷积的综述文章。\n"),
     "wiki/pca/pca.md": (
         "# PCA主成分分析\n\n主成分分析把数据投影到方差最大的几个方向上。\n\n"
         "## PCA的优缺点\n\n优点是简单快速但只能找到线性结构。\n"),
@@ -107,12 +108,16 @@ def test_an_acronym_run_into_its_chinese_name_finds_the_concept(kb: Any) -> None
     nothing ("did you mean: CNN卷积神经网络"). The English acronym before the Chinese name is
     a name of the concept; an English word that only modifies the Chinese noun after it
     ("Logistic回归", logistic regression) is none, and a section about the acronym ("PCA的
-    优缺点", its pros and cons) is not what the acronym names."""
+    优缺点", its pros and cons) is not what the acronym names. The wiki's 61 "参考资料"
+    (references) sections were concepts too."""
     # the page, not its part on how a CNN trains ("CNN训练原理"), is what "CNN" names
     assert kb.concept("CNN").label == "CNN卷积神经网络"
     assert kb.concept("PCA").label == "PCA主成分分析"
     with pytest.raises(NotFound):
         kb.concept("Logistic")
+    # "参考资料" (references) closes a page as "References" does: no concept
+    with pytest.raises(NotFound):
+        kb.concept("参考资料")
 
 
 def test_a_year_glued_to_a_network_name_is_no_part_of_it(kb: Any) -> None:

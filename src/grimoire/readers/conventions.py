@@ -73,6 +73,9 @@ _PAGE_PARTS = frozenset(
         # introduction, conclusion(s), summary, example(s) as a Russian writer heads them
         # (round 38: a data-science blog's "Выводы" was a concept)
         "введение", "заключение", "выводы", "итоги", "пример", "примеры",
+        # references, bibliography, closing words, summary, preface, contents, appendix as a
+        # Chinese writer heads them (qa47: a wiki's 61 "参考资料" were concepts)
+        "参考资料", "参考文献", "结语", "总结", "小结", "前言", "目录", "附录",
         # a personal site's own pages (round 35: a notes site's "About", "Projects", "Quotes")
         "about", "about me", "about this site", "about the author", "projects", "my projects",
         "quotes", "favorite quotes", "favourite quotes",
