@@ -58,9 +58,11 @@ NOTES = {
         "# CNN卷积神经网络\n\n卷积神经网络用一个小窗口在图像上滑动并逐块提取局部特征。\n\n"
         "## CNN训练原理\n\n训练时用反向传播更新卷积核里的权重。\n"),
     # a page whose second top heading is its references (参考资料) under a rule
-    "wiki/bnn/bnn.md": (
-        "# 贝叶斯网络笔记\n\n* [回到目录](../index.md)\n\n# 参考资料\n\n===\n\n"
-        "[一篇综述](https://example.org/survey)\n\n[一篇博客](https://example.org/blog)\n"),
+    "wiki/bnn/bnn/bnn.md": (
+        "# 贝叶斯网络笔记\n\n* [回到上一层](../bnn.md)\n\n\n\n# 参考资料\n\n===\n\n"
+        "[贝叶斯网络从先验到后验](https://example.org/a)\n\n[变分推断入门笔记]"
+        "(https://example.org/b)\n\n\n\n[Weight Noise in Deep Networks]"
+        "(https://example.org/c)\n"),
     "wiki/pca/pca.md": (
         "# PCA主成分分析\n\n主成分分析把数据投影到方差最大的几个方向上。\n\n"
         "## PCA的优缺点\n\n优点是简单快速但只能找到线性结构。\n"),
