@@ -222,6 +222,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 56 (also): a paper note's author line is no part of its summary, an acronym's capitals are
 # initials of its words, a callout's title is a paragraph of its own, "To Read" names no concept
 # (qa46).
+# 57: a year glued to a name ("ResNet(2015): ...", "Diffusion Models(2020s)") is no part of
+# it; a Chinese page's references and summary headings are parts of a page (qa47).
 READ_VERSION = b"grimoire-read-57\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
