@@ -428,6 +428,27 @@ def _plain_word(text: str) -> bool:
     return " " not in text and text[1:].islower()
 
 
+# An English name, then a Chinese or Japanese one (two characters or more).
+_ENGLISH_THEN_CJK = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*(?: [A-Za-z][A-Za-z0-9+.-]*)*)"
+                               r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2,})")
+
+
+def english_name(term: str) -> str | None:
+    """The English name a term written in Chinese opens with, run into the Chinese one:
+    "CNN卷积神经网络", "Few-shot Learning小样本学习" (qa47: a wiki in Chinese titled its notes
+    so, and `show CNN` found nothing). Not a word that only modifies the noun after it
+    ("Logistic回归"), nor the subject of a part about it ("PCA的优缺点", with the possessive
+    的). A name for finding the concept, not for what a heading is: the readers never ask.
+
+    >>> english_name("CNN卷积神经网络"), english_name("Logistic回归"), english_name("PCA的优缺点")
+    ('CNN', None, None)
+    """
+    m = None if term.isascii() else _ENGLISH_THEN_CJK.fullmatch(term)
+    if m is None or "\u7684" in m[2] or not (looks_like_acronym(m[1]) or " " in m[1]):
+        return None
+    return m[1]
+
+
 def term_names(term: str, definition: str = "", aliases: tuple[str, ...] = ()) -> list[StatedName]:
     """Every name a term states, with its reason and strength; the term itself first.
 

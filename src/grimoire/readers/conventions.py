@@ -73,6 +73,9 @@ _PAGE_PARTS = frozenset(
         # introduction, conclusion(s), summary, example(s) as a Russian writer heads them
         # (round 38: a data-science blog's "Выводы" was a concept)
         "введение", "заключение", "выводы", "итоги", "пример", "примеры",
+        # references, bibliography, closing words, summary, preface, contents, appendix as a
+        # Chinese writer heads them (qa47: a wiki's 61 "参考资料" were concepts)
+        "参考资料", "参考文献", "结语", "总结", "小结", "前言", "目录", "附录",
         # a personal site's own pages (round 35: a notes site's "About", "Projects", "Quotes")
         "about", "about me", "about this site", "about the author", "projects", "my projects",
         "quotes", "favorite quotes", "favourite quotes",
@@ -619,9 +622,13 @@ def _drop_citekey(text: str) -> str:
     return text
 _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # What follows a name on a list of models or a note's heading: the year it came out
-# ("ResNet-50 (2015)", "Inception v3(2015)": the year was a short form, found by "2015"), a
-# colon ending the heading ("Named Entity Recognition :"). "Ratio 1:2:" keeps its colon.
-_TRAILING_YEAR = re.compile(r"(?<!\s)\s*\(\s*(?:1[89]|20)\d\d\s*\)$")
+# ("ResNet-50 (2015)", "Inception v3(2015)": the year was a short form, found by "2015"; or
+# the decade, "Diffusion Models(2020s)", qa47), a colon ending the heading ("Named Entity
+# Recognition :"). "Ratio 1:2:" keeps its colon.
+_TRAILING_YEAR = re.compile(r"(?<!\s)\s*\(\s*(?:1[89]|20)\d\ds?\s*\)$")
+# The same year glued to a name a subtitle follows: "ResNet(2015): Residual Network" (qa47: a
+# lecture set's network notes; `show ResNet` found nothing).
+_GLUED_YEAR = re.compile(r"(?<=[^\W_])\((?:1[89]|20)\d\ds?\)(?=:\s)")
 # A mark in brackets after a heading: "Quantile Regression (+)", "Proofs (*)" (a book marks
 # its advanced sections so; round 40).
 _TRAILING_MARK = re.compile(r"(?<!\s)\s+\([+*\u2020\u2021!]{1,3}\)$")
@@ -744,6 +751,8 @@ def _bare_name(name: str) -> str:
     if ("\u2014" in text or "\u2013" in text) and (m := _GLOSS.match(text)) is not None \
             and len(m.group("name").split()) <= 6 and any(c.isalpha() for c in m.group("name")):
         text = m.group("name")
+    if "(" in text and (glued := _GLUED_YEAR.search(text)) is not None:
+        text = text[:glued.start()] + text[glued.end():]
     if text.endswith((")", ":")):
         bare = _TRAILING_COLON.sub("", _TRAILING_YEAR.sub("", text, count=1), count=1)
         bare = _TRAILING_MARK.sub("", bare, count=1)

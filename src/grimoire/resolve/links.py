@@ -267,6 +267,12 @@ def resolve_links(
         m = ZETTEL_FILE.match(posixpath.basename(p))
         if m is not None:
             zettel_ids.setdefault(m.group(1), doc)
+    # Obsidian finds `[[cosine-annealing]]` by that file name in any folder of the vault:
+    # the note it names, when a name two notes share leaves the link ambiguous (qa47: two
+    # notes listing the alias "cosine annealing", one of them cosine-annealing.md).
+    by_stem: dict[str, list[int]] = defaultdict(list)
+    for p, doc in documents.items():
+        by_stem[posixpath.splitext(posixpath.basename(p))[0].casefold()].append(doc)
     out: list[LinkTarget] = []
     for link in links:
         source = entry_concept.get(link.entry_id) if link.entry_id is not None else None
@@ -304,6 +310,9 @@ def resolve_links(
         status, concept = index.lookup(norm, doc_concepts.get(link.document_id), written=name)
         if labels is not None and (hit := labels.resolve(link, index, doc_concepts, doc_first)):
             status, concept = hit  # a label another file defines (`resolve.labels`)
+        if status == "ambiguous" and link.kind == "wikilink" and len(
+                docs := by_stem.get(target.casefold(), [])) == 1 and docs[0] in doc_first:
+            status, concept = "resolved", doc_first[docs[0]]
         if status == "missing":
             status, concept = _by_stated_names(name, index, doc_concepts.get(link.document_id))
         if status == "missing" and norm in own_headings.get(link.document_id, ()):

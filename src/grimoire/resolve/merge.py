@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 
 from grimoire.names import (
     definition_expansion,
+    english_name,
     is_abbreviation,
     keeps_kind,
     looks_like_acronym,
@@ -49,6 +50,7 @@ from grimoire.resolve.types import (
 )
 
 _SHORT_REASONS = frozenset({"acronym", "short form", "link label"})
+ENGLISH_NAME = "English name"  # "CNN" of "CNN卷积神经网络" (`english_name`)
 _ENTRY_AT = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
 # Expansions closer than this (rapidfuzz ratio, 0-100) are spellings of one long form:
 # "Low-Rank Adaptation" and "Low-Rank Adaptability" both expand LoRA.
@@ -209,6 +211,9 @@ def entry_claims(entry: EntryRow) -> tuple[list[Claim], str | None]:
                 claims.remove(old)
             known[norm] = Claim(norm, name, reason, 2, entry.id, entry.document_id)
             claims.append(known[norm])
+    if (english := english_name(entry.term)) is not None and normalize(english) not in known:
+        claims.append(Claim(normalize(english), english, ENGLISH_NAME, 1, entry.id,
+                            entry.document_id))
     parsed = parse_term(entry.term)
     expansion = parsed.expansion or definition_expansion(entry.term, entry.definition)
     if expansion is None and parsed.acronym and parsed.base != parsed.acronym:
@@ -276,8 +281,18 @@ def merge_entries(
     by_entry: dict[int, list[Claim]] = defaultdict(list)
     expansions: dict[int, str | None] = {}
     terms: dict[int, str] = {}
+    # "CNN卷积神经网络" over a part "CNN训练原理" (how CNNs train): the page names what its
+    # English name stands for, not each part about it. The first entry of a document to
+    # claim one keeps it (a name by `english_name`).
+    first: dict[tuple[int, str], tuple[int, int]] = {}
+    for e in real:
+        if (english := english_name(e.term)) is not None:
+            key = (e.document_id, normalize(english))
+            first[key] = min(first.get(key, (e.line, e.id)), (e.line, e.id))
     for e in real:
         claims, expansions[e.id] = entry_claims(e)
+        claims = [c for c in claims if c.reason != ENGLISH_NAME
+                  or first[(e.document_id, c.norm)][1] == e.id]
         terms[e.id] = e.term
         for c in claims:
             by_norm[c.norm].append(c)
@@ -333,6 +348,13 @@ def _merge_on(
         per_doc[c.document].add(c.entry)
     named_docs = {c.document for c in named}
     usable = [c for c in stated if len(per_doc[c.document]) == 1 and c.document not in named_docs]
+    if len({c.document for c in usable if c.reason == "alias"}) > 1:
+        # Notes that each list the name among their front-matter aliases: a keyword they
+        # share, no sign that they are one concept (qa47: an interview vault's "skip
+        # connections" on U-Net's note and on the residual block's made `show U-Net` print
+        # the residual block). It stays a name of each; an alias that is another note's
+        # title (a named claim) still joins the one note that lists it.
+        usable = [c for c in usable if c.reason != "alias"]
     if not usable:
         return
     if any(c.reason in _SHORT_REASONS for c in usable):

@@ -53,7 +53,9 @@ class Rule:
 # `resolve.addresses`, round 40; 8: two names of one key merge only when they write the same
 # operators, `C++` and `C#`, `-> operator` and `Operator`, round 43; a link to
 # a project's own file by its fixed name, `./Dockerfile`, is not dead, round 43; 9: a title
-# opening with an article keeps its last word, "The Lean Startup", round 47).
+# opening with an article keeps its last word, "The Lean Startup", round 47; an alias
+# two notes list merges neither, "CNN" of "CNN卷积神经网络" finds it, a wikilink by a file
+# name that a shared name left ambiguous leads to that file, qa47).
 RESOLVE_VERSION = "resolve-9"
 
 
