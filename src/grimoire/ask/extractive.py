@@ -664,12 +664,17 @@ PURPOSE_BONUS = 0.05
 # number of desirable and undesirable examples").
 _USED_TO = re.compile(r"\bused to\b", re.IGNORECASE)
 USED_TO = True
+# The cue of a question that asks what X is used for (`_ASKS_PURPOSE`): `_PURPOSE` or "use(d)
+# to / for" (a pattern of its own, so that `gives` tells it from a "why" question's).
+_PURPOSE_USE = re.compile(_PURPOSE.pattern, re.IGNORECASE)
 
 
 def gives(cue: re.Pattern[str] | None, text: str) -> bool:
     """True when `text` says what the question's kind asks for (`_cue`)."""
     if cue is None:
         return False
+    if cue is _PURPOSE_USE:
+        return bool(_PURPOSE.search(text) or _USE_TO.search(text))
     return bool(cue.search(text)) or (USED_TO and cue is _PURPOSE
                                      and _USED_TO.search(text) is not None)
 
@@ -683,11 +688,26 @@ _CONDITION = re.compile(r"\b(?:when|whenever|if|once|until|unless|as soon as)\b"
                         re.IGNORECASE)
 
 
+# Round 47: "What is X used for?", "What is the point of X?" ask for a purpose as "why" does
+# (fresh37: "What are multiple crops at test time used for?" is answered by "... a technique
+# that some machine learning researchers use to improve accuracy at test time.", a near tie
+# of the entry's other definition); a sentence that says "use(d) to" or "used for" gives it.
+PURPOSE_ASKED = True
+_ASKS_PURPOSE = re.compile(
+    r"\b(?:used|good|useful|needed)\s+for\s*\??\s*$|\bwhat\s+for\s*\??\s*$"
+    r"|^\s*what\s+(?:is|are|was|were)\s+the\s+(?:point|purpose|aim|goal|use)s?\s+of\b",
+    re.IGNORECASE)
+_USE_TO = re.compile(r"\b(?:use|uses|used)\s+(?:to|for)\b", re.IGNORECASE)
+
+
 def _cue(question: str) -> re.Pattern[str] | None:
     """What a sentence that answers this kind of question says: a reason or purpose for
-    "why", a condition for "when is / does ..."."""
+    "why" (and, PURPOSE_ASKED, for "what is X used for?"), a condition for "when is / does
+    ..."."""
     if _WHY.match(question):
         return _PURPOSE
+    if PURPOSE_ASKED and _ASKS_PURPOSE.search(question):
+        return _PURPOSE_USE
     if _WHEN.match(question):
         return _CONDITION
     return _CONTRAST if CONTRAST_BONUS and _COMPARED.search(question) else None
@@ -1283,6 +1303,8 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             chosen.append(piece)
             covered |= s.terms
             length += len(piece.text.split())
+    if ROOM_TIE < 1 and chosen[0] is best:
+        chosen = _room_for_tie(chosen, scored, q, max_words)
     if ANSWERED_AFTER:
         chosen = _with_replies(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
@@ -1397,6 +1419,43 @@ def _words(chosen: Sequence[Scored]) -> int:
 
 
 TIE = 0.95
+# Round 47: a near tie (ROOM_TIE of the best; above 1: off) that holds words of the question no
+# chosen sentence holds (ROOM_ADDS of its weight), and does not fit after the best
+# one, takes the room of the best one's clauses that hold less of the question, and of the
+# sentences chosen after it: "In the PCA color augmentation entry, what is a usual way
+# image-recognition datasets are augmented?" was answered by a 31-word sentence on color
+# balance; the 12-word near tie that names image recognition ("For example,
+# image-recognition datasets often train with images flipped ...") did not fit after it.
+ROOM_TIE = 0.9
+ROOM_ADDS = 0.05
+ROOM_POOL = 6
+
+
+def _room_for_tie(chosen: list[Scored], scored: Sequence[Scored], q: Question,
+                  max_words: int) -> list[Scored]:
+    """`chosen` (the best sentence whole first), or the best one clipped beside a near tie
+    that holds words of the question `chosen` lacks (`ROOM_TIE`), with the rest of `chosen`
+    that still fits whole."""
+    best = chosen[0]
+    covered = set().union(*(c.terms for c in chosen))
+    taken = {(c.candidate.passage_id, c.index) for c in chosen}
+    for s in scored[1:ROOM_POOL]:
+        if s.score < ROOM_TIE * best.score or (s.candidate.passage_id, s.index) in taken:
+            continue
+        adds = sum(q.stems[t] for t in s.terms - covered) / q.total
+        n = len(s.text.split())
+        if adds < ROOM_ADDS or n > max_words - MIN_PIECE - 2 or _similar(s.text, best.text):
+            continue
+        piece = clip(best, q, max_words - n - 2)
+        if piece is None or piece is best or not best.terms <= {
+                stem(w) for w in _WORD.findall(piece.text)}:
+            continue  # the best one's clauses that hold the question do not fit beside it
+        out = [piece, s]
+        for c in chosen[1:]:
+            if _words(out) + len(c.text.split()) <= max_words:
+                out.append(c)
+        return out
+    return chosen
 # Round 45: a sentence of the best one's passage that scores NEAR of it is read with the
 # sentences next to the best one (after a neighbour as near, before one that is not) and joins
 # as they do (above 1: off): "To combine multiple losses, specify the loss types and
