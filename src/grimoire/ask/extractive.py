@@ -1303,8 +1303,6 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             chosen.append(piece)
             covered |= s.terms
             length += len(piece.text.split())
-    if ROOM_TIE < 1 and chosen[0] is best:
-        chosen = _room_for_tie(chosen, scored, q, max_words)
     if ANSWERED_AFTER:
         chosen = _with_replies(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
@@ -1419,43 +1417,6 @@ def _words(chosen: Sequence[Scored]) -> int:
 
 
 TIE = 0.95
-# Round 47: a near tie (ROOM_TIE of the best; above 1: off) that holds words of the question no
-# chosen sentence holds (ROOM_ADDS of its weight), and does not fit after the best
-# one, takes the room of the best one's clauses that hold less of the question, and of the
-# sentences chosen after it: "In the PCA color augmentation entry, what is a usual way
-# image-recognition datasets are augmented?" was answered by a 31-word sentence on color
-# balance; the 12-word near tie that names image recognition ("For example,
-# image-recognition datasets often train with images flipped ...") did not fit after it.
-ROOM_TIE = 0.9
-ROOM_ADDS = 0.05
-ROOM_POOL = 6
-
-
-def _room_for_tie(chosen: list[Scored], scored: Sequence[Scored], q: Question,
-                  max_words: int) -> list[Scored]:
-    """`chosen` (the best sentence whole first), or the best one clipped beside a near tie
-    that holds words of the question `chosen` lacks (`ROOM_TIE`), with the rest of `chosen`
-    that still fits whole."""
-    best = chosen[0]
-    covered = set().union(*(c.terms for c in chosen))
-    taken = {(c.candidate.passage_id, c.index) for c in chosen}
-    for s in scored[1:ROOM_POOL]:
-        if s.score < ROOM_TIE * best.score or (s.candidate.passage_id, s.index) in taken:
-            continue
-        adds = sum(q.stems[t] for t in s.terms - covered) / q.total
-        n = len(s.text.split())
-        if adds < ROOM_ADDS or n > max_words - MIN_PIECE - 2 or _similar(s.text, best.text):
-            continue
-        piece = clip(best, q, max_words - n - 2)
-        if piece is None or piece is best or not best.terms <= {
-                stem(w) for w in _WORD.findall(piece.text)}:
-            continue  # the best one's clauses that hold the question do not fit beside it
-        out = [piece, s]
-        for c in chosen[1:]:
-            if _words(out) + len(c.text.split()) <= max_words:
-                out.append(c)
-        return out
-    return chosen
 # Round 45: a sentence of the best one's passage that scores NEAR of it is read with the
 # sentences next to the best one (after a neighbour as near, before one that is not) and joins
 # as they do (above 1: off): "To combine multiple losses, specify the loss types and
