@@ -626,6 +626,19 @@ ACRONYM_IN_NAME = True
 # word of a longer name in the sentence).
 NUMBER_IN_NAME = True
 _ACRONYM_WORD = re.compile(r"[A-Z]{2,6}")
+# Round 47: "What is the Metrics API, tf.metrics, for?" (fresh37, tune) was refused: its
+# entry's "A TensorFlow API for evaluating models." holds "API" only after "TensorFlow", and
+# the question's acronym counted as a plain word. An acronym the question writes beside a
+# capitalised word of its own (not the question's first) is a word of a name there too
+# ("Metrics API"), as a capitalised word is (`ACRONYM_NAMED`; False: off).
+ACRONYM_NAMED = True
+
+
+def _in_asked_name(words: Sequence[str], i: int) -> bool:
+    """True when the i-th word of the question has a capitalised word beside it that is not
+    the question's first word nor a function word."""
+    return any(0 < j < len(words) and _CAPITALISED.fullmatch(words[j]) is not None
+               and words[j].casefold() not in STOPWORDS for j in (i - 1, i + 1))
 
 
 def only_in_names(question: str, best: Scored) -> bool:
@@ -639,10 +652,11 @@ def only_in_names(question: str, best: Scored) -> bool:
     asked = _WORD_RE.findall(question)
     asked_stems = {stem(w) for w in asked}
     plain: dict[str, set[str]] = {}
-    for w in asked:
+    for i, w in enumerate(asked):
         if w.islower() or (NUMBER_IN_NAME and w.isdigit()):
             plain.setdefault(stem(w), set()).add(w)
-        elif ACRONYM_IN_NAME and _ACRONYM_WORD.fullmatch(w) and stem(w) not in plain:
+        elif ACRONYM_IN_NAME and _ACRONYM_WORD.fullmatch(w) and stem(w) not in plain and not (
+                ACRONYM_NAMED and _in_asked_name(asked, i)):
             plain[stem(w)] = {w.casefold()}  # an acronym: see ACRONYM_IN_NAME
         else:
             plain[stem(w)] = set()  # written as a name in the question too: it is one

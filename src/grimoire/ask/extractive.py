@@ -664,12 +664,17 @@ PURPOSE_BONUS = 0.05
 # number of desirable and undesirable examples").
 _USED_TO = re.compile(r"\bused to\b", re.IGNORECASE)
 USED_TO = True
+# The cue of a question that asks what X is used for (`_ASKS_PURPOSE`): `_PURPOSE` or "use(d)
+# to / for" (a pattern of its own, so that `gives` tells it from a "why" question's).
+_PURPOSE_USE = re.compile(_PURPOSE.pattern, re.IGNORECASE)
 
 
 def gives(cue: re.Pattern[str] | None, text: str) -> bool:
     """True when `text` says what the question's kind asks for (`_cue`)."""
     if cue is None:
         return False
+    if cue is _PURPOSE_USE:
+        return bool(_PURPOSE.search(text) or _USE_TO.search(text))
     return bool(cue.search(text)) or (USED_TO and cue is _PURPOSE
                                      and _USED_TO.search(text) is not None)
 
@@ -683,11 +688,26 @@ _CONDITION = re.compile(r"\b(?:when|whenever|if|once|until|unless|as soon as)\b"
                         re.IGNORECASE)
 
 
+# Round 47: "What is X used for?", "What is the point of X?" ask for a purpose as "why" does
+# (fresh37: "What are multiple crops at test time used for?" is answered by "... a technique
+# that some machine learning researchers use to improve accuracy at test time.", a near tie
+# of the entry's other definition); a sentence that says "use(d) to" or "used for" gives it.
+PURPOSE_ASKED = True
+_ASKS_PURPOSE = re.compile(
+    r"\b(?:used|good|useful|needed)\s+for\s*\??\s*$|\bwhat\s+for\s*\??\s*$"
+    r"|^\s*what\s+(?:is|are|was|were)\s+the\s+(?:point|purpose|aim|goal|use)s?\s+of\b",
+    re.IGNORECASE)
+_USE_TO = re.compile(r"\b(?:use|uses|used)\s+(?:to|for)\b", re.IGNORECASE)
+
+
 def _cue(question: str) -> re.Pattern[str] | None:
     """What a sentence that answers this kind of question says: a reason or purpose for
-    "why", a condition for "when is / does ..."."""
+    "why" (and, PURPOSE_ASKED, for "what is X used for?"), a condition for "when is / does
+    ..."."""
     if _WHY.match(question):
         return _PURPOSE
+    if PURPOSE_ASKED and _ASKS_PURPOSE.search(question):
+        return _PURPOSE_USE
     if _WHEN.match(question):
         return _CONDITION
     return _CONTRAST if CONTRAST_BONUS and _COMPARED.search(question) else None
