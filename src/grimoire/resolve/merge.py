@@ -348,12 +348,14 @@ def _merge_on(
         per_doc[c.document].add(c.entry)
     named_docs = {c.document for c in named}
     usable = [c for c in stated if len(per_doc[c.document]) == 1 and c.document not in named_docs]
-    if len({c.document for c in usable if c.reason == "alias"}) > 1:
+    if not named and len({c.document for c in usable if c.reason == "alias"}) > 1:
         # Notes that each list the name among their front-matter aliases: a keyword they
         # share, no sign that they are one concept (qa47: an interview vault's "skip
         # connections" on U-Net's note and on the residual block's made `show U-Net` print
         # the residual block). It stays a name of each; an alias that is another note's
-        # title (a named claim) still joins the one note that lists it.
+        # title (a named claim) still joins the notes that list it: two vaults' "Adam" notes
+        # both listing "Adaptive Moment Estimation", a glossary's page of that title (three
+        # concepts for Adam without `not named`, review47a).
         usable = [c for c in usable if c.reason != "alias"]
     if not usable:
         return
