@@ -903,6 +903,29 @@ def test_a_sentence_pasted_from_a_notes_markdown_source_finds_its_line(
 
 
 @pytest.fixture(scope="module")
+def cheatsheet() -> Iterator[grimoire.Grimoire]:
+    """The ML cheatsheet: short rst pages, a few of them an algorithm family's overview."""
+    yield from _collection("ml-cheatsheet-rst")
+
+
+def test_the_vectors_first_is_not_passed_by_a_page_holding_one_word_of_a_description(
+    cheatsheet: grimoire.Grimoire,
+) -> None:
+    # own_words16 and 17 (written before the search code was read): the vectors put
+    # hierarchical clustering first, but a page whose passages hold one word of the
+    # description ("grouping") outscored it on bm25 alone, and it came 2nd and 3rd
+    # (`WEAK_WORDS`).
+    for query in ("grouping points by repeatedly merging the two closest groups into one, "
+                  "building a tree of nested groups that can be cut at any depth",
+                  "bottom-up grouping that starts with every point as its own group and keeps "
+                  "merging the closest two, producing a tree you can cut at any level"):
+        first = cheatsheet.search(query, k=1, mode="semantic")[0]
+        assert "hierarchical" in names_of(cheatsheet, first)
+        hits = cheatsheet.search(query, k=5)
+        assert "hierarchical" in names_of(cheatsheet, hits[0]), [h.concept for h in hits]
+
+
+@pytest.fixture(scope="module")
 def stubs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[grimoire.Grimoire]:
     """A quarter of the terms glossary, about half of whose pages hold only their title, and
     the pages around Hamming distance and the Hessian matrix."""

@@ -161,6 +161,21 @@ RELATIVE_WORDS = frozenset(["that", "which"])
 # descriptions2 `--hide source`, MRR@10 tune / report: 0.511 / 0.476 -> 0.517 / 0.480 (5 up /
 # 0 down, 2 / 0); every name masked, own_words2-5 unchanged (bench/README.md, round 31).
 SUBJECT_LIFT = 0.15
+# The vectors' first group stays first when the fused first passed it on bm25 evidence that
+# rests on one word of the description: the fused first's best lexical passages (WEAK_PASSAGES
+# of them, their headings too) hold WEAK_WORDS or fewer of its content words ("a person who
+# hand-assigns the correct answers to examples, for instance ...": label, for "instance", over
+# rater). Descriptions and formulas in hybrid only, none naming a concept or quoting a passage.
+# Over own_words10-21 and descriptions2 `--hide source` the fused first beats the vectors' first
+# in 215 of 1,111 queries, rightly far more often than not (taking the vectors' first in all of
+# them: -0.026 / -0.027 own words, -0.021 / -0.018 descriptions2); where the fused first holds
+# one query word or none it is wrong more often than right. MRR@10 tune / report: own_words10-21
+# pooled 0.5753 / 0.5358 -> 0.5798 / 0.5432, descriptions2 `--hide source` 0.524 / 0.489 ->
+# 0.529 / 0.490; names and typos41-43 unchanged; two own-words halves a query lower (ow13
+# report, ow16 tune) against six higher (bench/README.md, round 47).
+WEAK_WORDS = 1
+WEAK_PASSAGES = 3
+WEAK_STEP = 1e-5  # above the fused first still when hits' scores are rounded (to 6 places)
 SUBJECT_TOP = 10
 SUBJECT_WORDS = 5
 # "The term X refers to ...": the word before the name says it is a name, it is not one.
@@ -532,6 +547,9 @@ class Searcher:
             for key in self._subject_lifted(query, words, semantic_ranked, allowed):
                 if key in fused:
                     fused[key] += SUBJECT_LIFT
+        if (mode == "hybrid" and weights is not NAME_LIKE and semantic_ranked and not bonus
+                and pinned is None):
+            self._keep_semantic_first(fused, semantic_ranked[0][0], lists[:-1], words, named)
         if pinned is not None:
             shown.setdefault(pinned[0], {})[pinned[1]] = math.inf
         ranked = sorted(fused, key=lambda key: -fused[key])
@@ -552,6 +570,28 @@ class Searcher:
             order = _window(ranked, fused, len(order) + k - len(hits) + SPARE)
             hits = _fold_copies(self._hits(order, fused, shown, highlight, by_name, allowed))
         return hits[:k]
+
+    def _keep_semantic_first(
+        self, fused: dict[_GroupKey, float], first: _GroupKey,
+        lexical: Sequence[tuple[float, list[_Ranked], _Normalise]], words: Sequence[str],
+        named: set[_GroupKey],
+    ) -> None:
+        """Put the vectors' `first` group first in `fused` when the fused first passed it on
+        weak bm25 evidence (WEAK_WORDS): few of the query's words in its lexical passages."""
+        if first not in fused or first in named:
+            return
+        top = max(fused, key=lambda key: fused[key])
+        if top == first:
+            return
+        pids = [pid for _, ranked, _ in lexical for key, pid, _ in ranked
+                if key == top and pid is not None][:WEAK_PASSAGES]
+        query = {w.casefold() for w in words} - STOPWORDS
+        held: set[str] = set()
+        for row in self.store.passage_rows(pids).values():
+            text = f"{row.text} {' '.join(row.heading_path)}"
+            held |= query & {w.casefold() for w in _WORD.findall(text)}
+        if len(held) <= WEAK_WORDS:
+            fused[first] = fused[top] + WEAK_STEP
 
     def _no_filler(self, scored: list[Scored], weights: _Weights) -> list[Scored]:
         """`scored` without a page's filler (`Store.filler_passages`) for a description or a
