@@ -135,9 +135,14 @@ def remember(path: str, state: tuple[int, ...], done: Sequence[str],
     try:
         # Held while written: a later mark's write leaves it alone (`_clear_strays`).
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:  # already taken for a stray by a clearing of the folder: let go
+    except BlockingIOError:  # already taken for a stray by a clearing of the folder: let go
         os.close(fd)
         return
+    except OSError:
+        # A file system without flock (ENOLCK, EOPNOTSUPP): written unlocked, as before round
+        # 47; no clearing can lock it either, so none removes it. Given up, it left an empty
+        # file at each write and never a mark (review47b).
+        pass
     try:
         with open(fd, "w", encoding="utf-8") as f:  # noqa: PTH123
             # Readable by whoever can read the store (mkstemp's 0600 shut others out).
