@@ -214,9 +214,12 @@ class _RowWriter:
             self.next[table] = self.c.execute(
                 f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
         first_passage, first_entry = self.next["passages"], self.next["entries"]
+        # Only files stored before have rows to forget: for a new one each of these three
+        # statements found nothing, 300 a batch of new notes (4% of the writer's CPU).
+        stored = self._stored(paths)
         for forget in _FORGET_FTS:
-            self.c.executemany(forget, paths)
-        self.c.executemany("DELETE FROM sources WHERE path = ?", paths)
+            self.c.executemany(forget, stored)
+        self.c.executemany("DELETE FROM sources WHERE path = ?", stored)
         for record, documents in items:
             source_id = self._id("sources")
             self.rows["sources"].append((
@@ -231,6 +234,17 @@ class _RowWriter:
         self.flush()
         if carried:
             self._carry(carried, first_passage, first_entry)
+
+    def _stored(self, paths: list[tuple[str]]) -> list[tuple[str]]:
+        """Those of `paths` that have a row in `sources`: one statement a batch (of at most
+        500 paths, far below SQLite's limit on bound values)."""
+        found: set[str] = set()
+        for i in range(0, len(paths), 500):
+            part = paths[i:i + 500]
+            found.update(path for (path,) in self.c.execute(
+                f"SELECT path FROM sources WHERE path IN ({', '.join('?' * len(part))})",
+                [path for (path,) in part]))
+        return [p for p in paths if p[0] in found]
 
     def _vectors_of(self, paths: list[tuple[str]]) -> _carry_vectors.Carried:
         """What vector each unit of these files has, by its embedded text (`_carry_vectors`);
