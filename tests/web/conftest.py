@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import uvicorn
@@ -142,15 +142,49 @@ def unsanitized_server(hostile_db: Path) -> Iterator[Running]:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """A headless Chromium for one module's pages (test_browser.py has its own)."""
-    from playwright.sync_api import sync_playwright
+# One headless Chromium for a module's pages, kept for the next module when that module's first
+# test uses one too: launching it (and playwright's driver) is about 1.4 s of CPU. Each test
+# still opens a context of its own (its own cookies, cache and storage). Any other test finds it
+# closed, as before: playwright's sync API holds an event loop on this thread while it runs, and
+# a test's `anyio.run` or `asyncio.run` fails under it.
+_CHROMIUM: list[tuple[Any, Browser]] = []  # (playwright, its Chromium) while in use
+_HELD_BY: list[Path] = []  # the module whose fixture holds it
 
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: run scripts/setup.sh (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                              args=["--no-sandbox"])
-        yield b
-        b.close()
+
+def _close_chromium() -> None:
+    if _CHROMIUM:
+        driver, chromium = _CHROMIUM.pop()
+        chromium.close()
+        driver.stop()
+
+
+def _next_test_uses_browser(request: pytest.FixtureRequest) -> bool:
+    items, here = request.session.items, request.node.path
+    last = max((n for n, item in enumerate(items) if item.path == here), default=len(items))
+    return last + 1 < len(items) and "browser" in getattr(items[last + 1], "fixturenames", ())
+
+
+@pytest.fixture(scope="module")
+def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """A headless Chromium (test_browser.py's tests, and modules that import this fixture)."""
+    if not _CHROMIUM:
+        from playwright.sync_api import sync_playwright
+
+        if not CHROMIUM.exists():
+            pytest.fail("/usr/bin/chromium is missing: run scripts/setup.sh "
+                        "(apt-get install chromium)")
+        driver = sync_playwright().start()
+        request.config.add_cleanup(_close_chromium)
+        _CHROMIUM.append((driver, driver.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])))
+    _HELD_BY[:] = [request.node.path]
+    yield _CHROMIUM[0][1]
+    if not _next_test_uses_browser(request):
+        _close_chromium()
+
+
+@pytest.fixture(autouse=True)
+def _no_chromium_left(request: pytest.FixtureRequest) -> None:
+    # Kept for the next module's first test, which was skipped (the PostgreSQL pass).
+    if _CHROMIUM and "browser" not in request.fixturenames and request.node.path not in _HELD_BY:
+        _close_chromium()

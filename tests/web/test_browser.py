@@ -21,31 +21,15 @@ from playwright.sync_api import (
     BrowserContext,
     Dialog,
     Page,
-    Playwright,
-    sync_playwright,
 )
 
 from tests.conftest import write_notes
-from tests.web.conftest import Running
+from tests.web.conftest import Running, browser
+
+__all__ = ["browser"]  # the fixture (tests/web/conftest.py), as the modules that import it
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).parent / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: run scripts/setup.sh (apt-get install chromium)")
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    b = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                   args=["--no-sandbox"])
-    yield b
-    b.close()
 
 
 @dataclass

@@ -10,9 +10,9 @@ from playwright.sync_api import Browser
 import grimoire
 from tests.conftest import write_notes
 from tests.web.conftest import Running, run_server
-from tests.web.test_browser import browser, open_context, playwright, watched_page
+from tests.web.test_browser import browser, open_context, watched_page
 
-__all__ = ["browser", "playwright"]  # the fixtures, shared with test_browser
+__all__ = ["browser"]  # the fixtures, shared with test_browser
 
 # Layout in the browser: the store's part (the concepts, links and places each engine gives)
 # is checked on both engines without a browser; the PostgreSQL pass skips these (round 43).

@@ -18,9 +18,9 @@ import grimoire
 from grimoire.web.render import concept_href
 from tests.conftest import homonyms, write_notes
 from tests.web.conftest import Running, make_app, run_server
-from tests.web.test_browser import browser, open_context, playwright, watched_page
+from tests.web.test_browser import browser, open_context, watched_page
 
-__all__ = ["browser", "playwright"]  # module-scoped fixtures, used here under their names
+__all__ = ["browser"]  # module-scoped fixtures, used here under their names
 
 ANGLE = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"  # between a name and its section
 VAULT_NOTES = ("softmax.md", "candidate sampling.md", "full softmax.md", "logits.md",
