@@ -58,6 +58,16 @@ def killed_after(child: subprocess.Popen[str]) -> Iterator[IO[str]]:
         child.stdout.close()
 
 
+def rewrite_a_page(db: Path) -> None:
+    """A change no Grimoire writer makes: a program writing the store's second page back as
+    it was (the file's times move, its bytes do not)."""
+    with db.open("r+b") as f:
+        f.seek(4096)
+        page = f.read(4096)
+        f.seek(4096)
+        f.write(page)
+
+
 def checked_store(tmp_path: Path) -> tuple[Path, Path]:
     """A notes folder of one note and `kb.db` ingested from it, its checks all kept."""
     notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
@@ -85,11 +95,7 @@ def test_an_ingest_then_searches_do_not_check_the_store_again(
     assert _checks_at_opening(db) == []
 
     # Changed by someone else (a program writing the same bytes back): checked again.
-    with db.open("r+b") as f:
-        f.seek(4096)
-        page = f.read(4096)
-        f.seek(4096)
-        f.write(page)
+    rewrite_a_page(db)
     _checks_at_opening(db)
     assert "PRAGMA quick_check(1)" in _checks_at_opening(db)
 

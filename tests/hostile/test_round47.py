@@ -29,7 +29,7 @@ from grimoire.readers.markdown._blocks import _quarto_divs
 from grimoire.store import sqlite_checked
 from tests.conftest import ingested, write_notes
 from tests.hostile.test_linear import MAX_RATIO, ratio
-from tests.hostile.test_review45b import _checked_whole, killed_after, large  # noqa: F401 - a fixture
+from tests.hostile.test_review45b import _checked_whole, killed_after, large, rewrite_a_page  # noqa: F401 - large: a fixture
 from tests.hostile.test_round46 import _OPENER
 
 # A long-lived writer: one committed write each time it reads a line; alive until killed.
@@ -120,11 +120,7 @@ def test_two_long_lived_writers_keep_the_store_checked(tmp_path: Path) -> None:
         assert _checks_by_a_new_process(db) == []
 
         # A change no writer made (a program writing the same bytes back) stops both.
-        with db.open("r+b") as f:
-            f.seek(4096)
-            page = f.read(4096)
-            f.seek(4096)
-            f.write(page)
+        rewrite_a_page(db)
         _write(first, 2)
         _write(second, 2)
         state = sqlite_checked.file_state(str(db))
