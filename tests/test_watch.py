@@ -474,8 +474,11 @@ def test_past_the_inotify_watch_limit_it_polls_and_says_so(tmp_path: Path, vault
         assert "limit of inotify watches" in seen and "max_user_watches" in seen, seen
         note(vault, "papers/deep/later.md", "Later Note", "Saved where no watch reaches.")
         with grimoire.open(db) as kb:
-            eventually(lambda: any(r.path.endswith("later.md") for r in kb.sources()),
-                       "a note saved in a folder past the watch limit")
+            try:
+                eventually(lambda: any(r.path.endswith("later.md") for r in kb.sources()),
+                           "a note saved in a folder past the watch limit")
+            except AssertionError as e:  # with what the watcher said meanwhile
+                raise AssertionError(f"{e}; the watcher said: {''.join(lines)!r}") from None
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)
