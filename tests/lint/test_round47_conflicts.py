@@ -41,4 +41,17 @@ def test_a_paraphrase_is_no_conflict_when_the_store_has_vectors(tmp_path: Path) 
     })
     with ingested(tmp_path / "kb.db", notes) as kb:
         conflicts = {f.concept for f in kb.lint().findings if f.group == "conflict"}
-    assert conflicts == {"Variance"}, conflicts
+        assert conflicts == {"Variance"}, conflicts
+        assert not any("vector" in f.message for f in kb.lint().findings)
+        # Round 48 (review47a): a folder added without vectors (`--no-embed`, or an embed
+        # that stopped) is judged by its words alone, and the paraphrase conflicts again:
+        # the finding says why, and how to have the vectors judge it.
+        later = write_notes(tmp_path / "later", {
+            "cards/accuracy.md": "# Accuracy\n\nOut of everything a classifier was asked, "
+                                 "the fraction of answers it gets right.\n"})
+        kb.ingest(later, embed=False)
+        found = {f.concept: f.message for f in kb.lint().findings if f.group == "conflict"}
+    assert set(found) == {"Variance", "Accuracy"}, found
+    assert "vector" not in found["Variance"], found
+    assert "by their words alone" in found["Accuracy"], found
+    assert "grimoire embed" in found["Accuracy"], found
