@@ -22,6 +22,7 @@ from grimoire.resolve.links import BARE_HOST, FILE_LINKS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
 from grimoire.store.concept_records import LinkUse
+from grimoire.store.records import StoredEntry
 
 if TYPE_CHECKING:
     import numpy as np
@@ -439,45 +440,53 @@ def concept_findings(
             if not hint and BARE_HOST.match(shown):
                 hint = f"; a web address needs its scheme: https://{shown}"
             yield Finding("dead-link", f"{shown!r}{written} leads to no note{hint}", link.span)
+    # Each concept's entries that say what it is, and the pairs of them in two files whose
+    # words differ; then one read of their vectors for all (round 48: a read per concept).
+    judged: list[tuple[Concept, list[StoredEntry], list[tuple[int, int]]]] = []
     for concept in multi_source:
         if is_generic_heading(concept.label):
             # Pages a vault names "Installation" in two tools' folders share a word, not a
             # concept: their texts differ because their subjects do.
             continue
         stated = [e for e in concept.entries if _states_what_it_is(e.entry.definition)]
-        defined = [e.entry.span for e in stated]
         gists = [_gist(e.entry.definition) for e in stated]
-        apart = [(i, j) for i, a in enumerate(defined) for j in range(i + 1, len(defined))
-                 if a.path != defined[j].path
+        apart = [(i, j) for i, a in enumerate(stated) for j in range(i + 1, len(stated))
+                 if a.entry.span.path != stated[j].entry.span.path
                  and len(gists[i] & gists[j]) / max(1, len(gists[i] | gists[j])) < overlap]
-        if apart and vectors is not None:
-            # Few shared words is also one meaning in other words (round 47: a glossary's
-            # line "Percentage of correct predictions" against a page of 90 stems on
-            # "Accuracy"; 30 of 37 conflicts on a store of six sources): what the vectors of
-            # the two entries say decides, where the store has them.
-            found = vectors([e.id for e in stated])
-            unit = {k: v / (float(v @ v) ** 0.5 or 1.0) for k, v in found.items()}
-            apart = [(i, j) for i, j in apart if stated[i].id not in unit
-                     or stated[j].id not in unit
-                     or float(unit[stated[i].id] @ unit[stated[j].id]) < close]
+        if apart:
+            judged.append((concept, stated, apart))
+    found = vectors([e.id for _, stated, _ in judged for e in stated]) if (
+        vectors is not None and judged) else {}
+    unit = {k: v / (float(v @ v) ** 0.5 or 1.0) for k, v in found.items()}
+    for concept, stated, apart in judged:
+        # Few shared words is also one meaning in other words (round 47: a glossary's line
+        # "Percentage of correct predictions" against a page of 90 stems on "Accuracy"; 30 of
+        # 37 conflicts on a store of six sources): what the vectors of the two entries say
+        # decides, where the store has them; a pair without them is judged by its words.
+        apart = [(i, j) for i, j in apart if stated[i].id not in unit
+                 or stated[j].id not in unit
+                 or float(unit[stated[i].id] @ unit[stated[j].id]) < close]
+        defined = [e.entry.span for e in stated]
         disagree: dict[int, set[int]] = {}  # an entry's place in `defined`: those it differs from
         for i, j in apart:
             disagree.setdefault(i, set()).add(j)
             disagree.setdefault(j, set()).add(i)
         if disagree:
             h = max(disagree, key=lambda i: (len(disagree[i]), i))
-            # The message names the places that differ from `here`: with two meanings in two
-            # notes each, a note that says what `here` says was named as differing from it.
+            # Judged without vectors (a folder added `--no-embed`, an embed that stopped: 6 ->
+            # 30 conflicts on round 47's store half embedded, review47a): say so, as search
+            # does, or the paraphrases it calls conflicts look like the vectors' verdict.
+            words_only = any(stated[i].id not in unit for i in (h, *disagree[h]))
             yield _conflict(concept, [defined[i] for i in sorted(disagree[h])],
                             [defined[i] for i in sorted(disagree) if i != h
-                             and i not in disagree[h]], defined[h])
+                             and i not in disagree[h]], defined[h], words_only=words_only)
 
 
 _NAMED = 3  # the other places a conflict's message names; `others` has them all
 
 
 def _conflict(concept: Concept, against: Sequence[Span], rest: Sequence[Span],
-              here: Span) -> Finding:
+              here: Span, *, words_only: bool = False) -> Finding:
     """One finding for a concept whose entries disagree, at the entry that differs from the
     most others (the later one of a pair), naming those it differs from (`against`, in the
     concept's order); `others` has them first, then the `rest` that differ from another: a
@@ -491,9 +500,11 @@ def _conflict(concept: Concept, against: Sequence[Span], rest: Sequence[Span],
                  f"{len(against) - _NAMED} more")
     else:
         named = " and ".join(filter(None, [", ".join(shown[:-1]), shown[-1]]))
+    why = (" (by their words alone: an entry has no vector yet; `grimoire embed` adds it, "
+           "and the vectors judge again)" if words_only else "")
     return Finding(
         "conflict",
-        f"{concept.label!r} is defined differently here and in {named}",
+        f"{concept.label!r} is defined differently here and in {named}{why}",
         here,
         concept.label,
         concept.id,
