@@ -53,5 +53,5 @@ def test_a_paraphrase_is_no_conflict_when_the_store_has_vectors(tmp_path: Path) 
         found = {f.concept: f.message for f in kb.lint().findings if f.group == "conflict"}
     assert set(found) == {"Variance", "Accuracy"}, found
     assert "vector" not in found["Variance"], found
-    assert "by their words alone" in found["Accuracy"], found
+    assert "judged by words alone" in found["Accuracy"], found
     assert "grimoire embed" in found["Accuracy"], found

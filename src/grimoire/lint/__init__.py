@@ -473,10 +473,12 @@ def concept_findings(
             disagree.setdefault(j, set()).add(i)
         if disagree:
             h = max(disagree, key=lambda i: (len(disagree[i]), i))
-            # Judged without vectors (a folder added `--no-embed`, an embed that stopped: 6 ->
-            # 30 conflicts on round 47's store half embedded, review47a): say so, as search
-            # does, or the paraphrases it calls conflicts look like the vectors' verdict.
-            words_only = any(stated[i].id not in unit for i in (h, *disagree[h]))
+            # Judged without vectors in a store that has some (a folder added `--no-embed`, an
+            # embed that stopped: 6 -> 30 conflicts on round 47's store half embedded,
+            # review47a): say so, as search does, or the paraphrases it calls conflicts read
+            # as the vectors' verdict. (A store with none: the words judge every pair.)
+            words_only = bool(unit) and any(stated[i].id not in unit
+                                            for i in (h, *disagree[h]))
             yield _conflict(concept, [defined[i] for i in sorted(disagree[h])],
                             [defined[i] for i in sorted(disagree) if i != h
                              and i not in disagree[h]], defined[h], words_only=words_only)
@@ -500,8 +502,8 @@ def _conflict(concept: Concept, against: Sequence[Span], rest: Sequence[Span],
                  f"{len(against) - _NAMED} more")
     else:
         named = " and ".join(filter(None, [", ".join(shown[:-1]), shown[-1]]))
-    why = (" (by their words alone: an entry has no vector yet; `grimoire embed` adds it, "
-           "and the vectors judge again)" if words_only else "")
+    why = " (judged by words alone: an entry has no vector; run `grimoire embed`)" if (
+        words_only) else ""
     return Finding(
         "conflict",
         f"{concept.label!r} is defined differently here and in {named}{why}",
