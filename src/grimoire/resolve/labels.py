@@ -17,6 +17,7 @@ resolves again the links that name it.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Container, Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,11 @@ class LabelTable:
         if not found:
             return None
         if len(found) > 1:
-            return "ambiguous", None
-        (row,) = found.values()
+            row = _nearest(link.path, found.values())
+            if row is None:
+                return "ambiguous", None
+        else:
+            (row,) = found.values()
         mine = doc_concepts.get(row.document_id)
         status, concept = index.lookup(normalize(row.name), mine)
         if status == "resolved" and mine is not None and concept in mine:
@@ -80,6 +84,22 @@ class LabelTable:
         if row.document_id in doc_first:
             return "resolved", doc_first[row.document_id]
         return "document", None
+
+
+def _nearest(path: str, rows: Iterable[LabelRow]) -> LabelRow | None:
+    """The one definition in the deepest folder the referring file shares with any, if one:
+    labels are a project's own (round 48: a team's Sphinx docs and a cheat sheet in one
+    store both label their glossary `glossary`, and the team's `:ref:`glossary`` led to
+    neither). None when two share it (two chapters of one book: a mistake lint names)."""
+    here = posixpath.dirname(path).split("/")
+
+    def shared(row: LabelRow) -> int:  # folders in common, from the root
+        there = posixpath.dirname(row.path).split("/")
+        return next((i for i, (a, b) in enumerate(zip(here, there, strict=False))
+                     if a != b),
+                    min(len(here), len(there)))
+    ranked = sorted(rows, key=shared, reverse=True)
+    return ranked[0] if shared(ranked[0]) > shared(ranked[1]) else None
 
 
 __all__ = ["LABEL_KEY", "LabelTable", "label_key", "label_of", "refers_across"]
