@@ -55,8 +55,9 @@ class Rule:
 # a project's own file by its fixed name, `./Dockerfile`, is not dead, round 43; 9: a title
 # opening with an article keeps its last word, "The Lean Startup", round 47; an alias
 # two notes list merges neither, "CNN" of "CNN卷积神经网络" finds it, a wikilink by a file
-# name that a shared name left ambiguous leads to that file, qa47).
-RESOLVE_VERSION = "resolve-9"
+# name that a shared name left ambiguous leads to that file, qa47; 10: a label two
+# projects in one store define leads to the nearer definition, round 48).
+RESOLVE_VERSION = "resolve-10"
 
 
 @dataclass(frozen=True, slots=True)
