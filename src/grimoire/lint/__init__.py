@@ -473,6 +473,8 @@ def concept_findings(
             disagree.setdefault(j, set()).add(i)
         if disagree:
             h = max(disagree, key=lambda i: (len(disagree[i]), i))
+            # The message names the places that differ from `here`: with two meanings in two
+            # notes each, a note that says what `here` says was named as differing from it.
             # Judged without vectors in a store that has some (a folder added `--no-embed`, an
             # embed that stopped: 6 -> 30 conflicts on round 47's store half embedded,
             # review47a): say so, as search does, or the paraphrases it calls conflicts read
