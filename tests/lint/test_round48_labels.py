@@ -21,19 +21,24 @@ def test_a_label_two_projects_define_leads_to_the_nearer(tmp_path: Path) -> None
             term="Reward Model", text="A network scoring how much people like an answer."),
         "team/docs/rlhf.rst": "RLHF\n====\n\nTraining a chat model from people's rankings "
                               "of its answers. Terms: :ref:`glossary`.\n",
-        "cheatsheet/glossary.rst": _GLOSSARY.format(
-            term="Epoch", text="One pass of the optimiser over every training example."),
         # one folder, two files with one label: the reference leads to neither
         "book/one.rst": ".. _setup:\n\nInstalling\n==========\n\nRun the installer first.\n",
         "book/two.rst": ".. _setup:\n\nConfiguring\n===========\n\nEdit the settings file.\n",
         "book/three.rst": "Usage\n=====\n\nStart the tool once it is set up, see :ref:`setup`.\n",
     })
+    # the second project comes later: an incremental resolve, then a full one, agree
+    later = write_notes(tmp_path / "later", {
+        "cheatsheet/glossary.rst": _GLOSSARY.format(
+            term="Epoch", text="One pass of the optimiser over every training example.")})
     with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
-        dead = {f.message.split("'")[1]: f.message for f in kb.lint().findings
-                if f.group == "dead-link"}
-        rlhf = kb.concept("RLHF")
-    assert "glossary" not in dead, dead
-    assert "setup" in dead and "defined in 2 files" in dead["setup"], dead
-    # to the team's glossary page (its first term), not the cheat sheet's
-    assert [(m.status, m.concept) for m in rlhf.links if m.target == "glossary"] == [
-        ("resolved", "Reward Model")], rlhf.links
+        kb.ingest(later, embed=False)
+        for _ in ("incremental", "full"):
+            dead = {f.message.split("'")[1]: f.message for f in kb.lint().findings
+                    if f.group == "dead-link"}
+            assert "glossary" not in dead, dead
+            assert "setup" in dead and "defined in 2 files" in dead["setup"], dead
+            # to the team's glossary page (its first term), not the cheat sheet's
+            rlhf = kb.concept("RLHF")
+            assert [(m.status, m.concept) for m in rlhf.links if m.target == "glossary"] == [
+                ("resolved", "Reward Model")], rlhf.links
+            kb.resolve()
