@@ -1,0 +1,89 @@
+"""Round 48 (hostile48): a long-lived writer whose checks at opening were cut short, and
+hostile input at round 47's code.
+
+- A writer (`watch`, `serve`, the embed worker) whose opening ran out of its budget before
+  every check ran (a large store) never carried the checks afterwards: each commit left a
+  state no mark named, so every later opening of a large store paid the check again, the
+  whole check every second one. It now carries what its opening found (the checks done and
+  those cut short, so the next opening runs the rest whole), and picks up the checks another
+  process's opening found done at the state its own last write left.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grimoire.store import sqlite_checked
+from tests.conftest import ingested, write_notes
+from tests.hostile.test_review45b import killed_after, large, rewrite_a_page  # noqa: F401 - large: a fixture
+from tests.hostile.test_round45 import _checks_at_opening
+from tests.hostile.test_round47 import _checks_by_a_new_process, _write
+
+# A long-lived writer whose opening is cut short at once (a budget of 0 s is what 0.1 s is to
+# a store past 10 MB), marks settled at once: one committed write each line it reads.
+_CUT_WRITER = """
+import sys
+from grimoire.store import sqlite, sqlite_checked
+sqlite.OPEN_CHECK_BUDGET = 0.0
+sqlite_checked._SETTLED_NS = 0
+store = sqlite.SQLiteStore(sys.argv[1], create=False)
+print("open", flush=True)
+for line in sys.stdin:
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO scratch VALUES (?)", (line.strip(),))
+    print("committed", flush=True)
+"""
+
+
+def _opening_checks(db: Path) -> tuple[frozenset[str], frozenset[str]]:
+    state = sqlite_checked.file_state(str(db))
+    assert state is not None
+    return sqlite_checked.passed(str(db), state)
+
+
+@pytest.mark.sqlite_only(reason="the checks at opening of a SQLite file")
+@pytest.mark.usefixtures("large")
+def test_a_writer_whose_opening_was_cut_short_carries_what_was_checked(
+        tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
+    db = tmp_path / "kb.db"
+    with ingested(db, notes, embed=False):
+        pass
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE scratch(x)")
+    conn.close()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    writer = subprocess.Popen([sys.executable, "-c", _CUT_WRITER, str(db)], env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    with killed_after(writer) as said:
+        assert said.readline().strip() == "open"
+        _write(writer, 1)
+        # What its opening found is carried to its commit: nothing done, the quick check cut
+        # short, so the next opening runs the checks whole (b250541b: no mark at this state).
+        done, cut = _opening_checks(db)
+        assert done == frozenset() and any("quick_check" in c for c in cut), (done, cut)
+        assert "PRAGMA quick_check(1)" in _checks_at_opening(db)  # whole, once
+        assert _checks_at_opening(db) == []
+        # The writer picks up what that opening found at the state its write left.
+        _write(writer, 2)
+        _write(writer, 3)
+        done, _ = _opening_checks(db)
+        assert any("quick_check" in c for c in done), done
+        assert _checks_by_a_new_process(db) == []  # b250541b: every check, at every commit
+
+        # A change no writer made (a program writing the same bytes back) still stops it.
+        rewrite_a_page(db)
+        _write(writer, 4)
+        assert _opening_checks(db) == (frozenset(), frozenset())
+        assert writer.stdin is not None
+        writer.stdin.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM scratch").fetchone()[0] == 4
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
