@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from grimoire.fences import code_lines
 from grimoire.store import sqlite_checked
 from tests.conftest import ingested, write_notes
 from tests.hostile.test_review45b import killed_after, large, rewrite_a_page  # noqa: F401 - large: a fixture
@@ -87,3 +88,23 @@ def test_a_writer_whose_opening_was_cut_short_carries_what_was_checked(
         assert conn.execute("SELECT count(*) FROM scratch").fetchone()[0] == 4
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
+
+
+def test_a_dollar_or_backtick_nothing_closes_opens_no_formula_nor_code() -> None:
+    # A price, a shell's variables or its `$$` (the shell's own process id), a stray
+    # backtick: none is closed, or closed inside inline code, so none is a formula or inline
+    # code left open over the lines after it (b250541b: the rest of the paragraph set as prose,
+    # a `$$` the rest of the text).
+    code = ["import numpy as np", "x = np.zeros(3)"]
+    for prose in ("It costs $5 a month.", "From $5 to $10 a month.", "Set `echo $HOME` first.",
+                  "Stop it with `kill $$` then.", "Pay $$5 twice.", "The `train step."):
+        assert code_lines([prose, *code]) == {1, 2}, prose
+        assert code_lines([prose, "", "More prose.", "", *code]) == {4, 5}, prose
+    # What is closed still holds: a formula or inline code over two lines, `$$` over a blank
+    # line, an environment's rows, a span of two backticks holding one.
+    assert code_lines(["Where $L = \\sum_i", "x_i = y_i$ holds.", *code]) == {2, 3}
+    assert code_lines(["Call `setup(", "rank = 8)` once.", *code]) == {2, 3}
+    assert code_lines(["See $$", "a = b", "", "c = d", "$$", *code]) == {5, 6}
+    assert code_lines(["See", "\\begin{bmatrix}", "a = 1 & b \\\\", "\\end{bmatrix}",
+                       *code]) == {4, 5}
+    assert code_lines(["Write ``a ` b`` here.", *code]) == {1, 2}
