@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
+import grimoire
 from grimoire.fences import code_lines
 from grimoire.store import sqlite_checked
 from tests.conftest import ingested, write_notes
+from tests.hostile.test_linear import MAX_RATIO, MIN_SECONDS, _least
 from tests.hostile.test_review45b import killed_after, large, rewrite_a_page  # noqa: F401 - large: a fixture
 from tests.hostile.test_round45 import _checks_at_opening
 from tests.hostile.test_round47 import _checks_by_a_new_process, _write
@@ -108,3 +110,22 @@ def test_a_dollar_or_backtick_nothing_closes_opens_no_formula_nor_code() -> None
     assert code_lines(["See", "\\begin{bmatrix}", "a = 1 & b \\\\", "\\end{bmatrix}",
                        *code]) == {4, 5}
     assert code_lines(["Write ``a ` b`` here.", *code]) == {1, 2}
+
+
+@pytest.mark.sqlite_only(reason="ask's reading of the question, the same on either engine")
+def test_a_question_padded_with_spaces_costs_what_it_costs_unpadded(tmp_path: Path) -> None:
+    # The question's patterns (`\s*\??\s*$` after "mean", "used for", "what is X") tried every
+    # split of a run of spaces: 19,000 of them cost 18 s of CPU (b250541b; the cap is 20,000
+    # characters), each doubling four times the work.
+    notes = write_notes(tmp_path / "notes", {"attention.md": (
+        "# Attention\n\nAttention is used for weighting each token by its relevance to the "
+        "others.\n")})
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes])
+        plain = "what is attention used for x"
+        padded = "what is attention used for" + " " * 10_000 + "x"
+        kb.ask(plain)  # the model loaded, caches warm
+        cost_plain, cost_padded = _least(kb.ask, [plain, padded], repeats=2)
+        # b250541b: 0.25 s at 6,000 spaces, 4 ms unpadded; a floor of MIN_SECONDS for noise
+        assert cost_padded <= MAX_RATIO * max(cost_plain, MIN_SECONDS), (cost_plain, cost_padded)
+        assert kb.ask(padded).answer == kb.ask(plain).answer
