@@ -1163,10 +1163,11 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         write left is taken up at the next write (round 48; before, such a writer never
         carried, and each opening after each of its writes checked again). One that lands in
         the instant between a write's end (or the close) and the state taken after it is
-        counted as its own: sound too, a committed write. What it does not see: a change by another program in that instant, or within the same clock
-        tick as its write's and of the same size (the mark written by a check waits 2 s for
-        that: `sqlite_checked.settled`); and, as the mark itself, a disk that changes a block
-        under the file system.
+        counted as its own: sound too, a committed write. What it does not see: a change by
+        another program in that instant, or within the same clock tick as its write's and of
+        the same size (the mark written by a check waits 2 s for that:
+        `sqlite_checked.settled`); and, as the mark itself, a disk that changes a block under
+        the file system.
         """
         ours, carried = self._checks_at_open, self._carried
         self._carried = None
