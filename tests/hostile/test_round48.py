@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -112,16 +113,23 @@ def test_a_dollar_or_backtick_nothing_closes_opens_no_formula_nor_code() -> None
     assert code_lines(["Write ``a ` b`` here.", *code]) == {1, 2}
 
 
-@pytest.mark.sqlite_only(reason="ask's reading of the question, the same on either engine")
-def test_a_question_padded_with_spaces_costs_what_it_costs_unpadded(tmp_path: Path) -> None:
-    # The question's patterns (`\s*\??\s*$` after "mean", "used for", "what is X") tried every
-    # split of a run of spaces: 19,000 of them cost 18 s of CPU (b250541b; the cap is 20,000
-    # characters), each doubling four times the work.
-    notes = write_notes(tmp_path / "notes", {"attention.md": (
-        "# Attention\n\nAttention is used for weighting each token by its relevance to the "
-        "others.\n")})
-    with grimoire.open(tmp_path / "kb.db") as kb:
+@pytest.mark.sqlite_only(reason="a store's vectors written over in SQLite; ask reads alike")
+def test_a_padded_question_and_vectors_that_are_no_numbers(tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {
+        "attention.md": "# Attention\n\nAttention is used for weighting each token by its "
+                        "relevance to the others.\n",
+        # one word, two meanings: a conflict lint reports (tests/lint/test_round47_conflicts)
+        "stats/variance.md": "# Variance\n\nThe expected squared distance of a random "
+                             "variable from its mean, a measure of its spread.\n",
+        "models/variance.md": "# Variance\n\nHow far a model's predictions for one input "
+                              "scatter when it is refit on fresh training samples; high "
+                              "variance means overfitting.\n"})
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
         kb.ingest([notes])
+        # The question's patterns (`\s*\??\s*$` after "mean", "used for", "what is X") tried
+        # every split of a run of spaces: 19,000 of them cost 18 s of CPU (b250541b; the cap
+        # is 20,000 characters), each doubling four times the work.
         plain = "what is attention used for x"
         padded = "what is attention used for" + " " * 10_000 + "x"
         kb.ask(plain)  # the model loaded, caches warm
@@ -129,3 +137,15 @@ def test_a_question_padded_with_spaces_costs_what_it_costs_unpadded(tmp_path: Pa
         # b250541b: 0.25 s at 6,000 spaces, 4 ms unpadded; a floor of MIN_SECONDS for noise
         assert cost_padded <= MAX_RATIO * max(cost_plain, MIN_SECONDS), (cost_plain, cost_padded)
         assert kb.ask(padded).answer == kb.ask(plain).answer
+    # Vectors that are no numbers (NaN) or none (zeros) say nothing of two meanings: the
+    # words decide, as for a store without vectors (b250541b: NaN hid the conflict).
+    for value in (float("nan"), 0.0):
+        with sqlite3.connect(db) as conn:
+            for blob_hash, size in conn.execute("SELECT hash, length(vec) FROM vec_blobs"
+                                                ).fetchall():
+                conn.execute("UPDATE vec_blobs SET vec = ? WHERE hash = ?",
+                             (struct.pack(f"{size // 4}f", *[value] * (size // 4)), blob_hash))
+        conn.close()
+        with grimoire.open(db) as kb:
+            conflicts = {f.concept for f in kb.lint().findings if f.group == "conflict"}
+        assert conflicts == {"Variance"}, (value, conflicts)

@@ -457,9 +457,10 @@ def concept_findings(
             # the two entries say decides, where the store has them.
             found = vectors([e.id for e in stated])
             unit = {k: v / (float(v @ v) ** 0.5 or 1.0) for k, v in found.items()}
+            # `not >=`: vectors that are no numbers (NaN) say nothing, as none (round 48)
             apart = [(i, j) for i, j in apart if stated[i].id not in unit
                      or stated[j].id not in unit
-                     or float(unit[stated[i].id] @ unit[stated[j].id]) < close]
+                     or not float(unit[stated[i].id] @ unit[stated[j].id]) >= close]
         disagree: dict[int, set[int]] = {}  # an entry's place in `defined`: those it differs from
         for i, j in apart:
             disagree.setdefault(i, set()).add(j)
