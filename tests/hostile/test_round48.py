@@ -28,6 +28,7 @@ from tests.hostile.test_linear import MAX_RATIO, MIN_SECONDS, _least
 from tests.hostile.test_review45b import killed_after, large, rewrite_a_page  # noqa: F401 - large: a fixture
 from tests.hostile.test_round45 import _checks_at_opening
 from tests.hostile.test_round47 import _write
+from tests.test_store_health import DAMAGED, EXAMPLES, copy_of, damage, pristine  # noqa: F401 - pristine: a fixture
 
 # A long-lived writer whose opening is cut short at once (a budget of 0 s is what 0.1 s is to
 # a store past 10 MB), marks settled at once: one committed write each line it reads.
@@ -149,3 +150,21 @@ def test_a_padded_question_and_vectors_that_are_no_numbers(tmp_path: Path) -> No
         with grimoire.open(db) as kb:
             conflicts = {f.concept for f in kb.lint().findings if f.group == "conflict"}
         assert conflicts == {"Variance"}, (value, conflicts)
+
+
+@pytest.mark.sqlite_only(reason="the SQLite file itself, damaged")
+def test_writers_in_their_own_process_leave_a_damaged_store_as_it_is(
+        pristine: Path, tmp_path: Path) -> None:  # noqa: F811 (the fixture)
+    # RELIABILITY 4 ("never auto-recreate/overwrite") for a writer, by a real process: the
+    # in-process tests check a damaged store's bytes after reads and `check` only.
+    db = copy_of(pristine, tmp_path)
+    damage(db, "passages")
+    before = db.read_bytes()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-m", "grimoire", "--db", str(db), "ingest",
+                           str(EXAMPLES), "--no-embed"], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 1 and DAMAGED in done.stderr and str(db) in done.stderr, done
+    assert "Traceback" not in done.stderr
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb.db"]  # no log, no mark
