@@ -16,6 +16,7 @@ hostile input at round 47's code.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sqlite3
@@ -38,6 +39,7 @@ from tests.hostile.test_review45b import killed_after, large, rewrite_a_page  # 
 from tests.hostile.test_round45 import _checks_at_opening
 from tests.hostile.test_round47 import _write
 from tests.test_store_health import copy_of, pristine  # noqa: F401 - pristine: a fixture
+from tests.test_watch import FAST, Running
 
 # A long-lived writer whose opening is cut short at once (a budget of 0 s is what 0.1 s is to
 # a store past 10 MB), marks settled at once: one committed write each line it reads.
@@ -195,3 +197,22 @@ def test_serve_off_loopback_in_its_own_process_answers_only_with_its_token(
         assert _status(home, {"Authorization": "Bearer wrong"}) == 401
         assert _status(home, {"Authorization": f"Bearer {m[2]}"}) == 200
         assert _status(home, {"Authorization": f"Bearer {m[2]}", "Host": "evil.com"}) == 403
+
+
+@pytest.mark.sqlite_only(reason="the watcher's own polling, the same on either engine")
+def test_polling_past_a_symlink_loop_still_sees_a_new_note(tmp_path: Path) -> None:
+    # RELIABILITY 21 ("directory loop: the walk terminates") for `watch` when it polls (`--poll`,
+    # a network file system, past the inotify watch limit): notify's polling watcher follows
+    # links and stopped at `sub/up -> ..` ("File system loop found"), and the watch with it
+    # (b250541b: "cannot watch"). Ingest never follows such a link.
+    vault = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n"})
+    (vault / "sub").mkdir()
+    (vault / "sub" / "up").symlink_to("..", target_is_directory=True)
+    db = tmp_path / "kb.db"
+    run = Running(db, vault, dataclasses.replace(FAST, force_polling=True, poll_ms=200))
+    try:
+        write_notes(vault, {"b.md": "# Beta\n\nBeta is a later note.\n"})
+        run.eventually(lambda: "b.md" in run.paths(), "a note saved while polling")
+        assert run.paths() == {"a.md", "b.md"}  # nothing read through the loop
+    finally:
+        run.close()
