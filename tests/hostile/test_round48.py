@@ -12,6 +12,7 @@ hostile input at round 47's code.
 - A question padded with a run of spaces cost ask's patterns seconds (18 s at 19,000).
 - Entry vectors that are NaN hid a conflict from lint's cosine rule.
 - RELIABILITY 34 by a real `grimoire serve` off loopback with no --token given.
+- A polling `watch` stopped at a symlink to a folder above the notes ("File system loop found").
 """
 
 from __future__ import annotations
