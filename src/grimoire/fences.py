@@ -114,43 +114,83 @@ _CODE_LINE = re.compile(r"(#|//|>>>|```|~~~|from [\w.]+ import |import [\w.]+( a
 # What a line of prose may leave open for the next: a formula (`$`, `$$`, a LaTeX
 # environment) or inline code. A line inside one is none of code (review46a: "$L = \sum_i" over
 # "x_i = y_i$", a matrix's "a = 1 & b \\" row, "`foo(" over "x = 1)`" broke there).
-_OPENS = re.compile(r"\\[$`]|(\$\$|\$|`)|\\(begin|end)\{")
+_OPENS = re.compile(r"\\[$`]|(\$\$|\$|`+)|\\(begin|end)\{")
 
 
-def _still_open(line: str, state: tuple[bool, bool, bool, int]) -> tuple[bool, bool, bool, int]:
-    """`state` (inside `$$`, `$`, a backtick span, and LaTeX environments' depth) after
-    `line`."""
-    display, inline, tick, depth = state
+def _marks(line: str) -> list[tuple[str, bool, bool]]:
+    """What of `_OPENS` `line` holds, in order, as (mark, may open, may close): a `$` opens
+    a formula before a character that is no space and closes one after such a character,
+    not before a digit (Pandoc's rule: "$5 and $6" is no formula); the others both."""
+    marks = []
     for m in _OPENS.finditer(line):
-        if m[1] == "$$":
-            display = not display
-        elif m[1] == "$":
-            inline = not inline
-        elif m[1] == "`":
-            tick = not tick
+        if m[1] == "$":
+            before, after = line[m.start() - 1:m.start()], line[m.end():m.end() + 1]
+            marks.append(("$", after.strip() != "", before.strip() != "" and not after.isdigit()))
+        elif m[1]:
+            marks.append((m[1], True, True))
         elif m[2]:
-            depth = max(0, depth + (1 if m[2] == "begin" else -1))
-    return display, inline, tick, depth
+            marks.append((m[2], m[2] == "begin", m[2] == "end"))
+    return marks
+
+
+def _closed_later(marks: list[list[tuple[str, bool, bool]] | None]) -> list[list[bool]]:
+    """For each mark of each line (`_marks`; None: a blank line), whether one closing it
+    comes later: `$` and inline code within the paragraph (they end with it, as in
+    CommonMark), `$$` and an environment within the text. A mark nothing closes opens
+    nothing: a price ("$5"), a shell's `$$`, a stray backtick or `\\begin{`."""
+    out: list[list[bool]] = []
+    in_paragraph: set[str] = set()
+    in_text: set[str] = set()
+    for line in reversed(marks):
+        if line is None:
+            in_paragraph = set()
+        later = []
+        for mark, opens, closes in reversed(line or []):
+            whole_text = mark in ("$$", "begin", "end")
+            closing = "end" if mark == "begin" else mark
+            later.append(opens and closing in (in_text if whole_text else in_paragraph))
+            if closes:
+                (in_text if whole_text else in_paragraph).add(mark)
+        out.append(later[::-1])
+    return out[::-1]
 
 
 def code_lines(lines: Sequence[str]) -> set[int]:
     """The lines of code among the prose of `lines` (those in a fence, and those `_CODE_LINE`
-    tells, but none a formula or inline code left open: `_still_open`); none when the first
+    tells, but none a formula or inline code left open: `_marks`); none when the first
     line that is not blank is code: a passage of code, its comments and docstrings among it,
     is no prose with code in it. A search snippet begins a line at each (`search.snippet`), a
     page sets a run of them as code (`render`)."""
+    fence = False
+    marks: list[list[tuple[str, bool, bool]] | None] = []
+    for line in lines:
+        bare = line.strip()
+        opens = bare.startswith(("```", "~~~"))
+        marks.append(None if not bare else [] if fence or opens else _marks(bare))
+        fence ^= opens
+    later = _closed_later(marks)
     code: set[int] = set()
     fence = False
-    state = (False, False, False, 0)
+    inside = ""  # the formula or inline code open: "$", "$$", a run of backticks; or ""
+    depth = 0  # LaTeX environments open
     for i, line in enumerate(lines):
         bare = line.strip()
         opens = bare.startswith(("```", "~~~"))
-        if fence or opens or (not any(state) and _CODE_LINE.match(bare)):
+        if fence or opens or (not inside and not depth and _CODE_LINE.match(bare)):
             code.add(i)
         elif not bare:  # inline code or a `$` formula ends with its paragraph (CommonMark)
-            state = (state[0], False, False, state[3])
+            inside = "$$" if inside == "$$" else ""
         else:
-            state = _still_open(bare, state)
+            for (mark, may_open, may_close), closed in zip(marks[i] or [], later[i],
+                                                           strict=True):
+                if mark in ("begin", "end"):
+                    if not inside.startswith("`"):  # in inline code it is text
+                        depth = depth + closed if mark == "begin" else max(0, depth - 1)
+                elif inside:  # in code or a formula only its own closing mark counts
+                    if mark == inside and may_close:
+                        inside = ""
+                elif may_open and closed:
+                    inside = mark
         fence ^= opens
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     return set() if first in code else code

@@ -585,6 +585,17 @@ class Watcher:
                         last = -float("inf")
                         break  # watched again, by polling
             except (OSError, RuntimeError) as e:
+                if self.polling and "loop found" in str(e):
+                    # notify's polling watcher follows links, and stops at one to a folder
+                    # above it (`sub/up -> ..`), which ingest never follows: the files are
+                    # compared as `reconcile` walks them instead (round 48; it said "cannot
+                    # watch" and stopped).
+                    self.on_notice(f"{e}; comparing the files every "
+                                   f"{self.options.poll_ms} ms instead")
+                    while not self.stop.wait(self.options.poll_ms / 1000):
+                        self.reconcile()
+                        self.settle()
+                    return
                 if self.polling:
                     raise GrimoireError(f"cannot watch: {e}") from e
                 self.polling = True

@@ -35,7 +35,7 @@ def large(monkeypatch: pytest.MonkeyPatch) -> None:
     # is for coarse file clocks). A new process: nothing found sound in memory.
     monkeypatch.setattr(store_sqlite, "OPEN_CHECK_BUDGET", 0.0)
     monkeypatch.setattr(sqlite_checked, "_SETTLED_NS", 0)
-    monkeypatch.setattr(store_sqlite, "_CHECKED_WHOLE", {})
+    monkeypatch.setattr(store_sqlite, "_CHECKED_AT_OPEN", {})
 
 
 def _checked_whole(db: Path) -> None:

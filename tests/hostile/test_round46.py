@@ -114,7 +114,7 @@ def test_the_whole_check_of_a_large_store_says_what_it_does(
 def test_hostile_marks_neither_stop_an_opening_nor_skip_its_checks(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite_checked, "_SETTLED_NS", 0)
-    monkeypatch.setattr(store_sqlite, "_CHECKED_WHOLE", {})
+    monkeypatch.setattr(store_sqlite, "_CHECKED_AT_OPEN", {})
     notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
     db = tmp_path / "kb.db"
     other = tmp_path / "other.db"

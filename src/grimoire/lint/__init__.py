@@ -465,7 +465,8 @@ def concept_findings(
         # decides, where the store has them; a pair without them is judged by its words.
         apart = [(i, j) for i, j in apart if stated[i].id not in unit
                  or stated[j].id not in unit
-                 or float(unit[stated[i].id] @ unit[stated[j].id]) < close]
+                 # `not >=`: vectors that are no numbers (NaN) say nothing, as none (round 48)
+                 or not float(unit[stated[i].id] @ unit[stated[j].id]) >= close]
         defined = [e.entry.span for e in stated]
         disagree: dict[int, set[int]] = {}  # an entry's place in `defined`: those it differs from
         for i, j in apart:

@@ -666,11 +666,12 @@ _SOUND_AT_OPEN: set[tuple[int, ...]] = set()
 # short by OPEN_CHECK_WHOLE is kept as cut with WHOLE after its name, and not run again there.
 _OPENING = "at opening: "
 _WHOLE = " (whole)"
-# The files (`sqlite_checked.file_state`) whose checks at opening this process found all done
-# (in the mark or by itself), with those checks: what a store opened at that state carries
-# forward to the states its own writes leave (`SQLiteStore._carry_checks`). Those behind an
-# empty result (`SQLiteStore.damaged`) are not carried: they run again after a write.
-_CHECKED_WHOLE: dict[tuple[int, ...], frozenset[str]] = {}
+# The files (`sqlite_checked.file_state`) whose checks at opening this process found sound (in
+# the mark or by itself), with the checks done and those cut short by their budget: what a
+# store opened at that state carries forward to the states its own writes leave
+# (`SQLiteStore._carry_checks`). Those behind an empty result (`SQLiteStore.damaged`) are not
+# carried: they run again after a write.
+_CHECKED_AT_OPEN: dict[tuple[int, ...], tuple[frozenset[str], frozenset[str]]] = {}
 
 
 def _file_state(path: str) -> tuple[int, ...]:
@@ -777,11 +778,12 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
         quick = f"{_OPENING}PRAGMA quick_check(1)"
         if quick in known or quick in finished:
             _sound_at_open(state)  # every page read: as sound as the quick check says
-        if (marked is not None and checks and set(checks) <= known | set(finished)
-                and sqlite_checked.file_state(path) == marked):
-            if len(_CHECKED_WHOLE) > 10_000:
-                _CHECKED_WHOLE.clear()
-            _CHECKED_WHOLE[marked] = frozenset(checks)
+        if marked is not None and checks and sqlite_checked.file_state(path) == marked:
+            # Cut short too (a large store): a writer carries what was found, and the next
+            # opening runs the rest (round 48; before, such a writer never carried any).
+            if len(_CHECKED_AT_OPEN) > 10_000:
+                _CHECKED_AT_OPEN.clear()
+            _CHECKED_AT_OPEN[marked] = _at_opening(known | set(finished), cut)
         if ((finished or cut != was_cut) and marked is not None
                 and sqlite_checked.settled(marked, started)
                 and sqlite_checked.file_state(path) == marked):
@@ -792,6 +794,13 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
     return (f"{DAMAGED} (SQLite's check at opening: {detail[:120]}); nothing was read "
             "and the file was left as it is: `grimoire rebuild` then re-reads the notes into "
             "a new file, or restore a backup")
+
+
+def _at_opening(done: Iterable[str], cut: Iterable[str]
+                ) -> tuple[frozenset[str], frozenset[str]]:
+    """The checks at opening among `done` and `cut` (a mark's), those done not also cut."""
+    kept = frozenset(c for c in done if c.startswith(_OPENING))
+    return kept, frozenset(c for c in cut if c.startswith(_OPENING)) - kept
 
 
 def _full_text_tables(conn: sqlite3.Connection) -> list[str]:
@@ -1062,13 +1071,14 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._opened_as = None if in_memory else opened_as or _file_id(self._file)
         # Opened for reading (`connect` found the file or its folder not writable).
         self.read_only = not in_memory and not _writable(self._file)
-        # The checks at opening found all done on the file when this store opened it (None:
-        # not all), and the state its last write (or its opening) left while it saw every
-        # change since (`_carry_checks`); None once it did not.
-        self._checks_at_open: frozenset[str] | None = None
+        # The checks at opening found done on the file, and those cut short by their budget,
+        # when this store opened it (None: its opening kept none), and the state its last
+        # write (or its opening) left while it saw every change since (`_carry_checks`); None
+        # once it did not.
+        self._checks_at_open: tuple[frozenset[str], frozenset[str]] | None = None
         self._carried: tuple[int, ...] | None = None
         if not in_memory and (state := sqlite_checked.file_state(self._file)) is not None:
-            self._checks_at_open = _CHECKED_WHOLE.get(state)
+            self._checks_at_open = _CHECKED_AT_OPEN.get(state)
             self._carried = None if self._checks_at_open is None else state
         self._closed_for_room = False  # a write failed for want of room, and no reopening
 
@@ -1147,25 +1157,34 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         other's writes as a change, and carries on from the state before its write only when
         the mark names it with these checks done (the other writer's carried commit), as an
         opening at that state would skip them (round 47; before, each stopped at the other's
-        first write). One that lands in the instant between a write's end (or the close) and
-        the state taken after it is counted as its own: sound too, a committed write. What it
-        does not see: a change by another program in that instant, or within the same clock
-        tick as its write's and of the same size (the mark written by a check waits 2 s for
-        that: `sqlite_checked.settled`); and, as the mark itself, a disk that changes a block
-        under the file system.
+        first write). An opening cut short by its budget (a large store) carries what it
+        found: the checks done, and those cut short, so that the next opening runs the rest
+        whole; what another process's opening found done at the state this store's last
+        write left is taken up at the next write (round 48; before, such a writer never
+        carried, and each opening after each of its writes checked again). One that lands in
+        the instant between a write's end (or the close) and the state taken after it is
+        counted as its own: sound too, a committed write. What it does not see: a change by
+        another program in that instant, or within the same clock tick as its write's and of
+        the same size (the mark written by a check waits 2 s for that:
+        `sqlite_checked.settled`); and, as the mark itself, a disk that changes a block under
+        the file system.
         """
-        done, carried = self._checks_at_open, self._carried
+        ours, carried = self._checks_at_open, self._carried
         self._carried = None
-        if done is None or before is None or self._moved():
+        if ours is None or before is None or self._moved():
             return
-        if before != carried and not done <= sqlite_checked.passed(self._file, before)[0]:
+        # What the mark names at `before`: an opening at that state would trust it too.
+        done, cut = _at_opening(*sqlite_checked.passed(self._file, before))
+        if before == carried:  # nothing changed since this store's own last write
+            done, cut = _at_opening(ours[0] | done, ours[1] | cut)
+        if not done and not cut:
             return  # changed by someone else, and not marked sound
         now = sqlite_checked.file_state(self._file)
         if now is None:
             return
         if now != before:
-            sqlite_checked.remember(self._file, now, sorted(done))
-        self._carried = now
+            sqlite_checked.remember(self._file, now, sorted(done), sorted(cut))
+        self._checks_at_open, self._carried = (done, cut), now
 
     def _after_no_room(self, error: BaseException) -> None:
         """After a write that failed for want of room, the connection opened again: SQLite
