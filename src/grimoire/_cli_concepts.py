@@ -25,14 +25,14 @@ def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
     `hang` more after it). On a terminal it is wrapped at the terminal's width under its
     indent (an 80-column one broke words and ran them on at the margin, under the file:line
     headings); piped, a line of the source stays one line."""
-    from grimoire.cli import terminal
+    from grimoire.cli import terminal, wrap_width
 
     body = text if isinstance(text, Text) else Text(clean(text), style=style)
     pad = " " * indent
     if not terminal():
         lines = body.split("\n", allow_blank=True)
     else:
-        lines = body.wrap(out, max(20, out.width - indent - hang))
+        lines = body.wrap(out, wrap_width(out.width, indent + hang))
     for n, line in enumerate(lines):
         line.rstrip()  # a blank line stays blank, not the indent's spaces to copy
         out.print(Text(pad + (" " * hang if n else "")) + line if line.plain else Text(""),

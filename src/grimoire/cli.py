@@ -238,12 +238,17 @@ class _Commands(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[_ASKED_JSON] = "--json" in args
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as e:
+            e.message = _as_typed(e.message)
+            raise
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except click.UsageError as e:
+            e.message = _as_typed(e.message)
             if not ctx.meta.get(_ASKED_JSON):
                 raise
             emit_json({"error": e.format_message()})
@@ -251,6 +256,14 @@ class _Commands(click.Group):
 
 
 _ASKED_JSON = "grimoire.json"
+_QUOTED_BYTE = re.compile(r"\\udc([89a-f][0-9a-f])")  # a byte not UTF-8, as repr shows it
+
+
+def _as_typed(message: str) -> str:
+    """A usage error's message with each byte that is not UTF-8 as `\\xNN`, as ingest stores
+    such a path: click quotes a value with repr, which showed Python's stand-in for the byte
+    ("Invalid value for '--mode': '\\udcff'"), or puts the stand-in itself in the line."""
+    return storable(_QUOTED_BYTE.sub(r"\\x\1", message))
 
 
 @click.group(cls=_Commands)
@@ -750,10 +763,18 @@ def _heading(markup: str, hang: int) -> None:
     # ">" (round 47). The space after it is a stand-in of one cell while the text is wrapped.
     glued = text if _GLUE in text.plain else Text(
         _SEPARATOR.sub(r"\1" + _GLUE, text.plain), style=text.style, spans=text.spans)
-    for n, line in enumerate(glued.wrap(out(), max(20, out().width - hang))):
+    for n, line in enumerate(glued.wrap(out(), wrap_width(out().width, hang))):
         line.rstrip()
         line = Text(line.plain.replace(_GLUE, " "), style=line.style, spans=line.spans)
         out().print(Text(" " * hang if n else "") + line, soft_wrap=True)
+
+
+def wrap_width(width: int, taken: int) -> int:
+    """The width to wrap text at on a terminal `width` columns wide, beside the `taken` columns
+    of its indent and hang, so that every line fits: at 20-22 columns a floor of 20 (kept
+    however much the indent took) made the hung lines 1-3 columns wider than the terminal.
+    Never under 10: a terminal too narrow for that is too narrow to read anyway."""
+    return max(10, width - taken)
 
 
 _GLUE = "\ue000"  # a private-use character: one cell, no space to rich's wrap
@@ -778,7 +799,7 @@ def _prose(text: Text | str, indent: int = 0) -> None:
     for part in body.split("\n"):
         # A list item's lines wrap under its text, past its marker ("- ", "12. ").
         hang = len(item.group()) if (item := _ITEM_START.match(part.plain)) else 0
-        for n, line in enumerate(part.wrap(out(), max(20, out().width - indent - hang))):
+        for n, line in enumerate(part.wrap(out(), wrap_width(out().width, indent + hang))):
             line.rstrip()  # no trailing blanks to copy with the text
             out().print(Text(" " * (indent + (hang if n else 0))) + line, soft_wrap=True)
 
