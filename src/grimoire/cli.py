@@ -22,8 +22,6 @@ from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import storable
 
 if TYPE_CHECKING:
-    import threading
-
     from rich.console import Console
     from rich.text import Text
 
@@ -241,16 +239,15 @@ class _Commands(click.Group):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as e:
-            e.message = _as_typed(e.message)
-            raise
+            raise _as_typed(e) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except click.UsageError as e:
-            e.message = _as_typed(e.message)
+        except click.UsageError as raised:
+            e = _as_typed(raised)
             if not ctx.meta.get(_ASKED_JSON):
-                raise
+                raise e from None
             emit_json({"error": e.format_message()})
             ctx.exit(e.exit_code)
 
@@ -259,11 +256,13 @@ _ASKED_JSON = "grimoire.json"
 _QUOTED_BYTE = re.compile(r"\\udc([89a-f][0-9a-f])")  # a byte not UTF-8, as repr shows it
 
 
-def _as_typed(message: str) -> str:
-    """A usage error's message with each byte that is not UTF-8 as `\\xNN`, as ingest stores
-    such a path: click quotes a value with repr, which showed Python's stand-in for the byte
-    ("Invalid value for '--mode': '\\udcff'"), or puts the stand-in itself in the line."""
-    return storable(_QUOTED_BYTE.sub(r"\\x\1", message))
+def _as_typed(e: click.UsageError) -> click.UsageError:
+    """A usage error with each byte of its message that is not UTF-8 as `\\xNN`, as ingest
+    stores such a path: click quotes a value with repr, which showed Python's stand-in for the
+    byte ("Invalid value for '--mode': '\\udcff'"), or puts the stand-in itself in the line."""
+    said = e.format_message()
+    typed = storable(_QUOTED_BYTE.sub(r"\\x\1", said))
+    return e if typed == said else click.UsageError(typed, e.ctx)
 
 
 @click.group(cls=_Commands)
@@ -885,29 +884,38 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
 
 
 def _start_once(ctx: click.Context, *, embeds: bool,
-                text: str | None = None) -> threading.Thread | None:
+                text: str | None = None) -> Callable[[], bool] | None:
     """Ready a command that answers once (search, ask) for its cold start: one BLAS thread (no
     product goes through BLAS, and the threads OpenBLAS starts with numpy spin for ~90 ms of
     CPU) and, when it `embeds` with the packaged model, that model loading on a thread while
     the store opens (`grimoire._preload`), then embedding `text` (the query) there too.
-    Returns that thread, or None."""
+
+    Returns what says whether the model is loading now (for `_said_loading`), or None: that
+    thread's `is_alive`; for a database URL, which starts no such thread (the search loads the
+    model once it has asked the store for vectors), the model's own `is_loading` (the load was
+    silent there, round 48)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     db, embedder = ctx.obj
     if embeds and embedder is None:
         from grimoire import _preload
 
-        return _preload.start(db, text)
+        if "://" in db:
+            from grimoire.embed import default_embedder
+
+            return default_embedder().is_loading
+        loading = _preload.start(db, text)
+        return None if loading is None else loading.is_alive
     return None
 
 
 class _said_loading:  # noqa: N801 - used as a `with` statement, like contextlib's
-    """While the embedding model loads on the thread `loading` (4-7 s on a loaded machine, and
-    a search or a question said nothing meanwhile), a spinner on a terminal's stderr says so,
+    """While the embedding model loads (4-7 s on a loaded machine, and a search or a question
+    said nothing meanwhile: `loading()` is true), a spinner on a terminal's stderr says so,
     then what the command does (`doing`) until the block ends; gone once it has. Piped, under
     --json, or with no model to load: nothing. `stop` ends it early, once (`ask`, when a
     model's answer begins to stream)."""
 
-    def __init__(self, loading: threading.Thread | None, doing: str, as_json: bool) -> None:
+    def __init__(self, loading: Callable[[], bool] | None, doing: str, as_json: bool) -> None:
         self.live: Any = None
         if loading is None or as_json or not err().is_terminal:
             return
@@ -917,7 +925,7 @@ class _said_loading:  # noqa: N801 - used as a `with` statement, like contextlib
         spinner = Spinner("dots")
 
         def said() -> Any:
-            spinner.update(text=("loading the embedding model…" if loading.is_alive()
+            spinner.update(text=("loading the embedding model…" if loading()
                                  else f"{doing}…"))
             return spinner
 
