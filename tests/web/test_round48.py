@@ -1,0 +1,106 @@
+"""Round 48 (faces48): the faces as a user sees them, on the session's examples/ store (read
+only): a terminal of 20-22 columns fits every line; a usage error shows a byte that is not
+UTF-8 as `\\xNN`; `show lroa` offers LoRA; /api/graph is `graph --json` plus the layout; a
+search on a database URL says when the embedding model loads."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from grimoire import cli
+from grimoire.cli import main
+from grimoire.embed import MiniLM, default_embedder
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    """stdout and stderr are a terminal `columns` wide, to rich (its consoles made anew)."""
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    cli.out.cache_clear()
+    cli.err.cache_clear()
+
+
+def test_the_cli_at_its_narrowest_and_its_errors(
+        examples_db: Path, client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 20-22 columns a hit's, a citation's or a definition's hung lines were 1-3 columns
+    wider than the terminal (a floor of 20 columns for the text beside its hang). A byte that
+    is not UTF-8 in a usage error showed as Python's stand-in `\\udcff`. `show lroa` offered
+    nothing, LoRA with two letters swapped. /api/graph is `graph --json` and the layout."""
+    runner = CliRunner()
+    db = ["--db", str(examples_db)]
+    try:
+        for columns in (20, 22):
+            _terminal(monkeypatch, columns)
+            for args in (["search", "attention", "softmax", "--mode", "lexical", "-k", "4"],
+                         ["show", "softmax"]):
+                got = runner.invoke(main, [*db, *args])
+                assert got.exit_code == 0, got.output
+                lines = _ANSI.sub("", got.stdout).splitlines()
+                assert len(lines) > 10
+                assert max(map(len, lines)) <= columns, (columns, args, got.stdout)
+    finally:
+        cli.out.cache_clear()
+        cli.err.cache_clear()
+
+    for args in (["search", "--mode", "\udcff", "x"], ["export", "\udcff", "out.jsonl"],
+                 ["stats", "\udcff"], ["\udcff"]):
+        got = runner.invoke(main, [*db, *args])
+        assert got.exit_code == 2 and "\\xff" in got.stderr, got.output
+        assert "udc" not in got.output, got.output
+    as_json = runner.invoke(main, [*db, "search", "--mode", "\udcff", "x", "--json"])
+    assert json.loads(as_json.stdout) == {
+        "error": "Invalid value for '--mode': '\\xff' is not one of 'hybrid', 'lexical', "
+                 "'semantic'."}
+
+    swapped = runner.invoke(main, [*db, "show", "lroa", "--json"])
+    assert swapped.exit_code == 1 and json.loads(swapped.stdout)["suggestions"][0] == "LoRA"
+    assert client.get("/api/c/lroa").json()["suggestions"][0] == "LoRA"
+
+    shown = json.loads(runner.invoke(main, [*db, "graph", "LoRA", "--json"]).stdout)
+    drawn = client.get("/api/graph", params={"c": "LoRA"}).json()
+    assert set(drawn.pop("positions")) == {n["id"] for n in shown["nodes"]}
+    assert drawn == shown and len(shown["nodes"]) > 1
+
+
+def test_a_search_on_a_database_url_says_the_model_loads(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A PostgreSQL URL starts no early load (`_preload` reads SQLite files only), and the
+    search loaded the model in silence: the spinner now asks the model itself whether it is
+    loading, so it says "searching…", "loading the embedding model…" while the search loads
+    it, then "searching…" again. A words-only search on a URL draws nothing."""
+    ctx = click.Context(main, obj=("postgresql://127.0.0.1/notes", None))  # (--db, embedder)
+    assert cli._start_once(ctx, embeds=True) == default_embedder().is_loading
+    assert cli._start_once(ctx, embeds=False) is None
+    model = MiniLM()
+    assert not model.is_loading()
+    with model._lock:  # what a thread loading it holds (`warm`), its session not yet built
+        assert model.is_loading()
+    default_embedder().warm()
+    assert not default_embedder().is_loading()
+
+    loading = [False]  # the model's answer, as a search on a URL meets it
+    try:
+        _terminal(monkeypatch, 80)
+        said = cli._said_loading(lambda: loading[0], "searching", as_json=False)
+        with said:
+            for now in (False, True, False):
+                loading[0] = now
+                said.live.refresh()
+        drawn = capsys.readouterr()
+    finally:
+        cli.out.cache_clear()
+        cli.err.cache_clear()
+    assert drawn.out == ""
+    first = drawn.err.index("searching…")
+    assert first < drawn.err.index("loading the embedding model…") < \
+        drawn.err.rindex("searching…")
