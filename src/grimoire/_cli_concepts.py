@@ -193,15 +193,19 @@ def _reference(out: Console, label: str, url: str) -> None:
 
 
 def render_graph(out: Console, g: Graph) -> None:
-    """The neighbourhood as an indented list of edges."""
+    """The neighbourhood as an indented list of edges. A concept's kind and an edge's kinds
+    follow after " · ", as `show` heads a concept, the kinds as words ("see also, wikilink"):
+    "● Low-Rank Adaptation (LoRA) Fine-Tuning" read as one longer name where dim text shows
+    no dimmer (piped, a plain terminal), and "see_also,wikilink" as code."""
     labels = {n.id: n.label for n in g.nodes}
     for n in g.nodes:
         depth = f"[dim]{n.depth}[/dim] " if n.depth else "[bold]●[/bold] "
-        out.print(depth + safe(n.label) + (f" [dim]{safe(n.kind)}[/dim]" if n.kind else ""))
+        out.print(depth + safe(n.label) + (f" [dim]· {safe(n.kind)}[/dim]" if n.kind else ""))
         for e in g.edges:
             if e.source == n.id:
+                kinds = ", ".join(k.replace("_", " ") for k in e.kinds)
                 out.print(f"    → {safe(labels.get(e.target, e.target))} "
-                          f"[dim]{safe(','.join(e.kinds))}[/dim]")
+                          f"[dim]· {safe(kinds)}[/dim]")
 
 
 def _is_formula(tex: str) -> bool:

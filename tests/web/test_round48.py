@@ -1,7 +1,8 @@
 """Round 48 (faces48): the faces as a user sees them, on the session's examples/ store (read
 only): a terminal of 20-22 columns fits every line; a usage error shows a byte that is not
-UTF-8 as `\\xNN`; `show lroa` offers LoRA; /api/graph is `graph --json` plus the layout; a
-search on a database URL says when the embedding model loads."""
+UTF-8 as `\\xNN`; `show lroa` offers LoRA; `graph` sets a kind apart from a name, and
+/api/graph is `graph --json` plus the layout; a search on a database URL says when the
+embedding model loads."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def test_the_cli_at_its_narrowest_and_its_errors(
     """At 20-22 columns a hit's, a citation's or a definition's hung lines were 1-3 columns
     wider than the terminal (a floor of 20 columns for the text beside its hang). A byte that
     is not UTF-8 in a usage error showed as Python's stand-in `\\udcff`. `show lroa` offered
-    nothing, LoRA with two letters swapped. /api/graph is `graph --json` and the layout."""
+    nothing, LoRA with two letters swapped. `graph` ran a kind on after a name. /api/graph is
+    `graph --json` and the layout."""
     runner = CliRunner()
     db = ["--db", str(examples_db)]
     try:
@@ -66,6 +68,11 @@ def test_the_cli_at_its_narrowest_and_its_errors(
     assert swapped.exit_code == 1 and json.loads(swapped.stdout)["suggestions"][0] == "LoRA"
     assert client.get("/api/c/lroa").json()["suggestions"][0] == "LoRA"
 
+    # A concept's kind and a link's kinds after " · ": "● Low-Rank Adaptation (LoRA)
+    # Fine-Tuning" read as one name, "see_also,wikilink" as code.
+    listed = runner.invoke(main, [*db, "graph", "LoRA"]).stdout.splitlines()
+    assert listed[0] == "● Low-Rank Adaptation (LoRA) · Fine-Tuning"
+    assert "    → Mixture of Experts (MoE) · see also, wikilink" in listed
     shown = json.loads(runner.invoke(main, [*db, "graph", "LoRA", "--json"]).stdout)
     drawn = client.get("/api/graph", params={"c": "LoRA"}).json()
     assert set(drawn.pop("positions")) == {n["id"] for n in shown["nodes"]}
