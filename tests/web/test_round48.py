@@ -51,6 +51,7 @@ def test_the_cli_at_its_narrowest_and_its_errors(
                 assert len(lines) > 10
                 assert max(map(len, lines)) <= columns, (columns, args, got.stdout)
     finally:
+        monkeypatch.undo()  # piped again
         cli.out.cache_clear()
         cli.err.cache_clear()
 
