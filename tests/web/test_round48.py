@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
 
 import click
@@ -15,9 +16,11 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+import grimoire
 from grimoire import cli
 from grimoire.cli import main
 from grimoire.embed import MiniLM, default_embedder
+from grimoire.mcp_server import Tools
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -37,7 +40,7 @@ def test_the_cli_at_its_narrowest_and_its_errors(
     wider than the terminal (a floor of 20 columns for the text beside its hang). A byte that
     is not UTF-8 in a usage error showed as Python's stand-in `\\udcff`. `show lroa` offered
     nothing, LoRA with two letters swapped. `graph` ran a kind on after a name. /api/graph is
-    `graph --json` and the layout."""
+    `graph --json` and the layout. MCP's `show` listed wanted pages and itself as links."""
     runner = CliRunner()
     db = ["--db", str(examples_db)]
     try:
@@ -78,6 +81,13 @@ def test_the_cli_at_its_narrowest_and_its_errors(
     drawn = client.get("/api/graph", params={"c": "LoRA"}).json()
     assert set(drawn.pop("positions")) == {n["id"] for n in shown["nodes"]}
     assert drawn == shown and len(shown["nodes"]) > 1
+
+    # MCP's `show` listed a wanted page under "links" too, and the concept itself (a
+    # glossary line's link to its own page); `show` lists neither.
+    with grimoire.open(examples_db) as kb:
+        told = Tools(kb, threading.Lock()).show("LoRA")
+    assert told["links"] == ["Attention", "LoRA in practice", "Mixture of Experts (MoE)"]
+    assert told["wanted"] == ["Parameter-Efficient Fine-Tuning", "QLoRA"]
 
 
 def test_a_search_on_a_database_url_says_the_model_loads(
