@@ -21,6 +21,8 @@ from grimoire import cli
 from grimoire.cli import main
 from grimoire.embed import MiniLM, default_embedder
 from grimoire.mcp_server import Tools
+from tests.conftest import write_notes
+from tests.web.conftest import make_app
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -122,3 +124,19 @@ def test_a_search_on_a_database_url_says_the_model_loads(
     first = drawn.err.index("searching…")
     assert first < drawn.err.index("loading the embedding model…") < \
         drawn.err.rindex("searching…")
+
+
+def test_the_home_page_counts_as_the_cli_does(tmp_path: Path) -> None:
+    """The home page's counts had no thousands separator ("4755 links", the CLI's `stats`
+    says "4,755"), nor a wanted page's links; the graph and health pages' counts neither."""
+    notes = write_notes(tmp_path / "notes",
+                        {"big.md": "# Big\n\n" + "See [[Wanted Page]].\n" * 1000})
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+        kb.resolve()
+    app, kb = make_app(db)
+    with kb, TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        home = c.get("/").text
+    assert "<strong>1,000</strong> links" in home and "1,000 links</span>" in home
+
