@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 import grimoire
 from grimoire import cli
+from grimoire._term import packed
 from grimoire.cli import main
 from grimoire.embed import MiniLM, default_embedder
 from grimoire.mcp_server import Tools
@@ -39,7 +40,8 @@ def _terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
 def test_the_cli_at_its_narrowest_and_its_errors(
         examples_db: Path, client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """At 20-22 columns a hit's, a citation's or a definition's hung lines were 1-3 columns
-    wider than the terminal (a floor of 20 columns for the text beside its hang). A byte that
+    wider than the terminal (a floor of 20 columns for the text beside its hang), and so was
+    ingest's first count (a group kept whole however wide). A byte that
     is not UTF-8 in a usage error showed as Python's stand-in `\\udcff`. `show lroa` offered
     nothing, LoRA with two letters swapped. `graph` ran a kind on after a name. /api/graph is
     `graph --json` and the layout. MCP's `show` listed wanted pages and itself as links."""
@@ -55,6 +57,12 @@ def test_the_cli_at_its_narrowest_and_its_errors(
                 lines = _ANSI.sub("", got.stdout).splitlines()
                 assert len(lines) > 10
                 assert max(map(len, lines)) <= columns, (columns, args, got.stdout)
+        # ingest's summary keeps a count with its word, but a group wider than the terminal
+        # ran past it ("read 0 (new 0, updated 0) ·": 27 columns at 20)
+        summary = "read 0 (new 0, updated 0) · unchanged 19 · removed 0"
+        lines = packed(summary, 20, whole=("read 0 (new 0, updated 0) ·", "unchanged 19 ·")
+                       ).splitlines()
+        assert max(map(len, lines)) <= 20 and "unchanged 19 ·" in lines, lines
     finally:
         monkeypatch.undo()  # piped again
         cli.out.cache_clear()
