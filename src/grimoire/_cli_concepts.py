@@ -25,14 +25,14 @@ def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
     `hang` more after it). On a terminal it is wrapped at the terminal's width under its
     indent (an 80-column one broke words and ran them on at the margin, under the file:line
     headings); piped, a line of the source stays one line."""
-    from grimoire.cli import terminal
+    from grimoire.cli import terminal, wrap_width
 
     body = text if isinstance(text, Text) else Text(clean(text), style=style)
     pad = " " * indent
     if not terminal():
         lines = body.split("\n", allow_blank=True)
     else:
-        lines = body.wrap(out, max(20, out.width - indent - hang))
+        lines = body.wrap(out, wrap_width(out.width, indent + hang))
     for n, line in enumerate(lines):
         line.rstrip()  # a blank line stays blank, not the indent's spaces to copy
         out.print(Text(pad + (" " * hang if n else "")) + line if line.plain else Text(""),
@@ -193,15 +193,19 @@ def _reference(out: Console, label: str, url: str) -> None:
 
 
 def render_graph(out: Console, g: Graph) -> None:
-    """The neighbourhood as an indented list of edges."""
+    """The neighbourhood as an indented list of edges. A concept's kind and an edge's kinds
+    follow after " · ", as `show` heads a concept, the kinds as words ("see also, wikilink"):
+    "● Low-Rank Adaptation (LoRA) Fine-Tuning" read as one longer name where dim text shows
+    no dimmer (piped, a plain terminal), and "see_also,wikilink" as code."""
     labels = {n.id: n.label for n in g.nodes}
     for n in g.nodes:
         depth = f"[dim]{n.depth}[/dim] " if n.depth else "[bold]●[/bold] "
-        out.print(depth + safe(n.label) + (f" [dim]{safe(n.kind)}[/dim]" if n.kind else ""))
+        out.print(depth + safe(n.label) + (f" [dim]· {safe(n.kind)}[/dim]" if n.kind else ""))
         for e in g.edges:
             if e.source == n.id:
+                kinds = ", ".join(k.replace("_", " ") for k in e.kinds)
                 out.print(f"    → {safe(labels.get(e.target, e.target))} "
-                          f"[dim]{safe(','.join(e.kinds))}[/dim]")
+                          f"[dim]· {safe(kinds)}[/dim]")
 
 
 def _is_formula(tex: str) -> bool:

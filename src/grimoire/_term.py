@@ -58,14 +58,16 @@ def packed(text: str, width: int | None, whole: tuple[str, ...] = ()) -> str:
     """`text` in lines of at most `width` cells, broken between words and never inside one of
     the `whole` phrases: "(pid 12507)" or "warnings 9" is never split across lines (an
     80-column terminal showed "(pid" at one line's end and "12507)" on the next). `width`
-    None: one line. `text` may hold rich markup; a phrase wider than `width` gets a line of
-    its own."""
+    None: one line. `text` may hold rich markup. A phrase wider than `width` breaks between
+    its words, as any text does ("read 0 (new 0, updated 0) ·" ran 7 columns past a 20-column
+    terminal, round 48)."""
     from rich.text import Text  # rich is imported when something is printed through it
 
     if width is None:
         return text
     for phrase in whole:
-        text = text.replace(phrase, phrase.replace(" ", "\0"))
+        if Text.from_markup(phrase).cell_len <= width:
+            text = text.replace(phrase, phrase.replace(" ", "\0"))
     units = [unit.replace("\0", " ") for unit in text.split(" ")]
     lines: list[str] = []
     size = 0

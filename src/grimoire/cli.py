@@ -22,8 +22,6 @@ from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import storable
 
 if TYPE_CHECKING:
-    import threading
-
     from rich.console import Console
     from rich.text import Text
 
@@ -238,19 +236,33 @@ class _Commands(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[_ASKED_JSON] = "--json" in args
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as e:
+            raise _as_typed(e) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except click.UsageError as e:
+        except click.UsageError as raised:
+            e = _as_typed(raised)
             if not ctx.meta.get(_ASKED_JSON):
-                raise
+                raise e from None
             emit_json({"error": e.format_message()})
             ctx.exit(e.exit_code)
 
 
 _ASKED_JSON = "grimoire.json"
+_QUOTED_BYTE = re.compile(r"\\udc([89a-f][0-9a-f])")  # a byte not UTF-8, as repr shows it
+
+
+def _as_typed(e: click.UsageError) -> click.UsageError:
+    """A usage error with each byte of its message that is not UTF-8 as `\\xNN`, as ingest
+    stores such a path: click quotes a value with repr, which showed Python's stand-in for the
+    byte ("Invalid value for '--mode': '\\udcff'"), or puts the stand-in itself in the line."""
+    said = e.format_message()
+    typed = storable(_QUOTED_BYTE.sub(r"\\x\1", said))
+    return e if typed == said else click.UsageError(typed, e.ctx)
 
 
 @click.group(cls=_Commands)
@@ -750,10 +762,18 @@ def _heading(markup: str, hang: int) -> None:
     # ">" (round 47). The space after it is a stand-in of one cell while the text is wrapped.
     glued = text if _GLUE in text.plain else Text(
         _SEPARATOR.sub(r"\1" + _GLUE, text.plain), style=text.style, spans=text.spans)
-    for n, line in enumerate(glued.wrap(out(), max(20, out().width - hang))):
+    for n, line in enumerate(glued.wrap(out(), wrap_width(out().width, hang))):
         line.rstrip()
         line = Text(line.plain.replace(_GLUE, " "), style=line.style, spans=line.spans)
         out().print(Text(" " * hang if n else "") + line, soft_wrap=True)
+
+
+def wrap_width(width: int, taken: int) -> int:
+    """The width to wrap text at on a terminal `width` columns wide, beside the `taken` columns
+    of its indent and hang, so that every line fits: at 20-22 columns a floor of 20 (kept
+    however much the indent took) made the hung lines 1-3 columns wider than the terminal.
+    Never under 10: a terminal too narrow for that is too narrow to read anyway."""
+    return max(10, width - taken)
 
 
 _GLUE = "\ue000"  # a private-use character: one cell, no space to rich's wrap
@@ -778,7 +798,7 @@ def _prose(text: Text | str, indent: int = 0) -> None:
     for part in body.split("\n"):
         # A list item's lines wrap under its text, past its marker ("- ", "12. ").
         hang = len(item.group()) if (item := _ITEM_START.match(part.plain)) else 0
-        for n, line in enumerate(part.wrap(out(), max(20, out().width - indent - hang))):
+        for n, line in enumerate(part.wrap(out(), wrap_width(out().width, indent + hang))):
             line.rstrip()  # no trailing blanks to copy with the text
             out().print(Text(" " * (indent + (hang if n else 0))) + line, soft_wrap=True)
 
@@ -864,29 +884,38 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
 
 
 def _start_once(ctx: click.Context, *, embeds: bool,
-                text: str | None = None) -> threading.Thread | None:
+                text: str | None = None) -> Callable[[], bool] | None:
     """Ready a command that answers once (search, ask) for its cold start: one BLAS thread (no
     product goes through BLAS, and the threads OpenBLAS starts with numpy spin for ~90 ms of
     CPU) and, when it `embeds` with the packaged model, that model loading on a thread while
     the store opens (`grimoire._preload`), then embedding `text` (the query) there too.
-    Returns that thread, or None."""
+
+    Returns what says whether the model is loading now (for `_said_loading`), or None: that
+    thread's `is_alive`; for a database URL, which starts no such thread (the search loads the
+    model once it has asked the store for vectors), the model's own `is_loading` (the load was
+    silent there, round 48)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     db, embedder = ctx.obj
     if embeds and embedder is None:
         from grimoire import _preload
 
-        return _preload.start(db, text)
+        if "://" in db:
+            from grimoire.embed import default_embedder
+
+            return default_embedder().is_loading
+        loading = _preload.start(db, text)
+        return None if loading is None else loading.is_alive
     return None
 
 
 class _said_loading:  # noqa: N801 - used as a `with` statement, like contextlib's
-    """While the embedding model loads on the thread `loading` (4-7 s on a loaded machine, and
-    a search or a question said nothing meanwhile), a spinner on a terminal's stderr says so,
+    """While the embedding model loads (4-7 s on a loaded machine, and a search or a question
+    said nothing meanwhile: `loading()` is true), a spinner on a terminal's stderr says so,
     then what the command does (`doing`) until the block ends; gone once it has. Piped, under
     --json, or with no model to load: nothing. `stop` ends it early, once (`ask`, when a
     model's answer begins to stream)."""
 
-    def __init__(self, loading: threading.Thread | None, doing: str, as_json: bool) -> None:
+    def __init__(self, loading: Callable[[], bool] | None, doing: str, as_json: bool) -> None:
         self.live: Any = None
         if loading is None or as_json or not err().is_terminal:
             return
@@ -896,7 +925,7 @@ class _said_loading:  # noqa: N801 - used as a `with` statement, like contextlib
         spinner = Spinner("dots")
 
         def said() -> Any:
-            spinner.update(text=("loading the embedding model…" if loading.is_alive()
+            spinner.update(text=("loading the embedding model…" if loading()
                                  else f"{doing}…"))
             return spinner
 

@@ -160,6 +160,11 @@ class MiniLM:
         self._lock = threading.Lock()
         self._ahead: tuple[str, np.ndarray] | None = None  # `warm(ahead=...)`'s text, vector
 
+    def is_loading(self) -> bool:
+        """Whether a thread is loading the tokenizer or the query session now (`warm`, or a
+        first query's embedding): a search's spinner on a terminal says so (round 48)."""
+        return self._lock.locked() and True not in self._sessions
+
     @property
     def is_default(self) -> bool:
         """True for the packaged model file (a worker process can load the same one)."""

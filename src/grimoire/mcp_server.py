@@ -166,9 +166,12 @@ class Tools:
                             **({"opening": _place(opening.span)} if opening else {})})
         sources += [{**where(s.span), "term": s.heading, "preview": preview(s.text)}
                     for s in concept.sections]
-        # A file link to no note (dead) or out of the notes (elsewhere) names no concept.
+        # A file link to no note (dead) or out of the notes (elsewhere) names no concept; a
+        # wanted page is under "wanted" (it was under both), and a link to the concept itself
+        # (a glossary line naming its own page) is none, as `show` lists them.
         links = sorted({m.concept or m.target for m in concept.links
-                        if m.status not in ("dead", "elsewhere")})
+                        if m.status not in ("dead", "elsewhere", "wanted")
+                        and m.concept_id != concept.id})
         # Where each mention is written, as the web page's "Mentioned in" lists them (a count
         # alone gave the assistant nothing to open or cite); a link inside the concept's own
         # pages is none.

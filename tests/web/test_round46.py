@@ -273,5 +273,13 @@ def test_escape_closes_the_offers_and_keeps_the_words(server: Running, browser: 
         page.evaluate("() => new Promise((done) => setTimeout(done, 0))")
         assert not page.is_visible(".typeahead a")
         assert page.input_value("#q") == "gating network xs"
+
+        # Round 48: a hit's place is one line when it fits; "Low-Rank" ended the line and
+        # "Adaptation.md:6-13" began the next (the space in the file's name), 390 wide.
+        page.goto(server.url + "/search?q=two+thin+matrices+low-rank&mode=lexical")
+        places = page.eval_on_selector_all(".hit > .where", """els => els.map(e =>
+            [e.textContent, e.getClientRects().length])""")
+        assert any(" " in text for text, _ in places), places
+        assert all(rects == 1 for _, rects in places), places
     finally:
         page.close()

@@ -76,7 +76,7 @@ def test_the_model_load_is_said_on_a_terminal_only(
     loading.start()
     try:
         _terminal(monkeypatch, 80)
-        said = cli._said_loading(loading, "searching", as_json=False)
+        said = cli._said_loading(loading.is_alive, "searching", as_json=False)
         with said:
             said.live.refresh()
             gate.set()
@@ -85,10 +85,10 @@ def test_the_model_load_is_said_on_a_terminal_only(
         drawn = capsys.readouterr()
         assert drawn.out == ""
         assert drawn.err.index("loading the embedding model…") < drawn.err.index("searching…")
-        assert not cli._said_loading(loading, "searching", as_json=True).live
+        assert not cli._said_loading(loading.is_alive, "searching", as_json=True).live
         monkeypatch.setenv("TTY_COMPATIBLE", "0")
         cli.err.cache_clear()
-        assert not cli._said_loading(loading, "searching", as_json=False).live
+        assert not cli._said_loading(loading.is_alive, "searching", as_json=False).live
 
         # Through the CLI on a terminal: the hits on stdout, no spinner's text among them.
         _terminal(monkeypatch, 80)

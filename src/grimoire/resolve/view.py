@@ -419,12 +419,13 @@ def _likely_meant(query: str, candidate: str) -> bool:
         return False
     shorter = min(len(query), len(candidate))
     edits = Levenshtein.distance(query, candidate)
-    # two letters swapped are one typo in a longer name ("tranfsormer"), not in an acronym
-    # ("EUL" is no ELU)
-    if OSA.distance(query, candidate) <= shorter // TYPO_EVERY or (
+    swapped = OSA.distance(query, candidate)
+    # two letters swapped are one typo in a longer name ("tranfsormer"), and in a short one
+    # of 4 letters or more ("lroa" -> LoRA, round 48), not in one of 3 ("EUL" is no ELU)
+    if swapped <= shorter // TYPO_EVERY or (
             # A short name's one edit: a typo inside it, not another first letter, which in
             # an acronym names a variant ("QLoRA" and "DoRA" are not "LoRA", "SELU" not "ELU").
-            edits == 1 and query[:1] == candidate[:1]):
+            (edits == 1 or (swapped == 1 and shorter >= 4)) and query[:1] == candidate[:1]):
         return True
     if fuzz.token_sort_ratio(query, candidate) >= WORD_ORDER:
         return True

@@ -72,7 +72,8 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
                        store_notices=lambda: site.kb.notices)  # a read-only store's (round 37)
     env.filters.update(md=_md_filter(site), tex=site.renderer.inline, answer_html=answer_html,
                        snippet=snippet_html, mention=mention_html, halves=halves,
-                       in_part=in_part, numbered=numbered)
+                       in_part=in_part, numbered=numbered,
+                       count="{:,}".format)  # "4,755 links", as the CLI counts (it was 4755)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
