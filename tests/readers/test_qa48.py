@@ -31,9 +31,10 @@ NOTES = {
         "Behavior Cloning은 상태와 행동의 쌍으로 지도 학습을 하는 가장 단순한 방법이다.\n"),
     "wiki/vla/overview.md": (
         "# 로봇 모델 개요\n\n## 핵심 개념\n\n### 1. VLA란 무엇인가\n\n"
-        "VLA는 그림과 명령을 받아 로봇의 다음 동작을 내놓는 모델이다.\n\n"
-        "### 2. Action Head\n\n"
-        "Action Head는 모델의 마지막 층에서 동작 값을 만든다.\n\n"
+        "VLA(Vision-Language-Action)는 그림과 명령을 받아 로봇의 다음 동작을 내놓는 모델이다."
+        "\n\n"
+        "### 2. Flow Matching\n\n"
+        "Flow Matching은 잡음에서 동작까지 곧게 가는 흐름을 배워 동작 값을 만든다.\n\n"
         "### 3. Action Chunking\n\n"
         "Action Chunking은 여러 단계의 동작을 한 번에 예측한다.\n"),
     # A glossary repository lists its site's third-party pieces in DEPENDENCIES.md.
