@@ -37,6 +37,17 @@ NOTES = {
         "Flow Matching은 잡음에서 동작까지 곧게 가는 흐름을 배워 동작 값을 만든다.\n\n"
         "### 3. Action Chunking\n\n"
         "Action Chunking은 여러 단계의 동작을 한 번에 예측한다.\n"),
+    # Each page of the wiki opens with how its topic leads to the author's goal, a robot
+    # model ("VLA 연결고리", the link to VLA).
+    "wiki/seq/rnn.md": (
+        "# 순환 신경망 기초\n\n## VLA 연결고리\n\n"
+        "VLA(Vision-Language-Action)는 동작을 순서대로 내놓으므로 순서를 다루는 RNN이 그 "
+        "출발점이 된다.\n\n## 핵심 개념\n\n### 1. Hidden State\n\n"
+        "Hidden State는 지금까지 본 입력을 요약해 다음 단계로 넘기는 벡터이다.\n"),
+    "wiki/seq/lstm.md": (
+        "# LSTM 노트\n\n## VLA 연결고리\n\n"
+        "VLA(Vision-Language-Action)는 긴 동작 열을 기억해야 하며 LSTM은 긴 의존을 다루려고 "
+        "나왔다.\n"),
     # A glossary repository lists its site's third-party pieces in DEPENDENCIES.md.
     "glossary/DEPENDENCIES.md": (
         "# Licenses of the pieces this site uses\n\n## some-theme\n"
@@ -89,3 +100,14 @@ def test_a_repository_file_and_a_seminar_number_name_no_concept(kb: Any) -> None
     assert [c for c in kb.concepts() if c.label.startswith("Licenses")] == []
     assert kb.concept("Dropout").label == "Dropout"
     assert kb.concept("SVM").label == "SVM"
+
+
+def test_a_heading_on_how_the_page_links_to_the_authors_goal_is_a_part_of_it(kb: Any) -> None:
+    """Sixteen pages of the Korean wiki open with "VLA 연결고리" (how the topic links to VLA,
+    the author's goal), two with "VLA와의 연결": 18 concepts of one name, and lint's only
+    finding said they were defined differently. A heading that says how the page connects to
+    something else ("X 연결고리", "X와의 연결", "Connection to X") is a part of the page; the
+    topics under "핵심 개념" (key concepts) stay concepts."""
+    with pytest.raises(NotFound):
+        kb.concept("VLA 연결고리")
+    assert kb.concept("Hidden State").label == "Hidden State"
