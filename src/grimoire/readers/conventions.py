@@ -1035,7 +1035,7 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     if key in words or key in _misspellings(words) or _COURSE_HEADING.search(key) \
             or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
-            or _QUIZ.fullmatch(key):
+            or _QUIZ.fullmatch(key) or (words is _GENERIC_HEADINGS and _CONNECTION.fullmatch(key)):
         return True
     if key.endswith(")") and (bare := _QUALIFIED.fullmatch(key)) is not None \
             and bare[1] in words:
@@ -1063,6 +1063,12 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
 
 
 _QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
+# How the page's topic connects to something else: "Connection to VLA", "Relation to
+# k-means", and as a Korean writer heads it, "VLA 연결고리" (the link to VLA), "VLA와의 연결",
+# "RNN과의 관계" (round 48: sixteen pages of a Korean wiki opened with "VLA 연결고리", two with
+# "VLA와의 연결": 18 concepts of two names, in conflict in lint). A part of the page.
+_CONNECTION = re.compile(r"(?:connections?|relations?|relationship|links?)\s+(?:to|with)\s+\S.*"
+                         r"|\S.*?(?:\s연결고리|[와과]의\s*(?:연결(?:고리)?|관계))")
 
 
 # "Memory usage", "GPU usage", "Token usage": how much of a resource is used, a quantity a note
