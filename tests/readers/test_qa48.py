@@ -103,9 +103,9 @@ def test_a_repository_file_and_a_seminar_number_name_no_concept(kb: Any) -> None
 
 
 def test_a_heading_on_how_the_page_links_to_the_authors_goal_is_a_part_of_it(kb: Any) -> None:
-    """Sixteen pages of the Korean wiki open with "VLA 연결고리" (how the topic links to VLA,
-    the author's goal), two with "VLA와의 연결": 18 concepts of one name, and lint's only
-    finding said they were defined differently. A heading that says how the page connects to
+    """22 pages of the Korean wiki open with "VLA 연결고리" (how the topic links to VLA, the
+    author's goal), 17 with "VLA와의 연결": 15 entries of those names, and lint's only finding
+    said they were defined differently. A heading that says how the page connects to
     something else ("X 연결고리", "X와의 연결", "Connection to X") is a part of the page; the
     topics under "핵심 개념" (key concepts) stay concepts."""
     with pytest.raises(NotFound):
