@@ -179,8 +179,10 @@ def _shared_head(before: str, inside: str) -> bool:
         and is_abbreviation(rest[0], " ".join(words[k:]))
 
 
-# A title and its subtitle: "DSA — A to Z", "Week 3: CNNs", "Attention - the basics".
-SUBTITLE = re.compile(r"\s+[\u2014\u2013-]\s+|:\s+")
+# A title and its subtitle: "DSA — A to Z", "Week 3: CNNs", "Attention - the basics"; two
+# hyphens are a dash as a typewriter writes one ("CLIP -- Contrastive Language-Image
+# Pre-training", round 48: a Korean wiki's titles).
+SUBTITLE = re.compile(r"\s+(?:--|[\u2014\u2013-])\s+|:\s+")
 
 
 def _qualifies_title(before: str, inside: str) -> bool:
@@ -195,7 +197,7 @@ def _qualifies_title(before: str, inside: str) -> bool:
 
 # "PCA - Principal Component Analysis", "PCA: Principal Component Analysis", "Leaky ReLU / LReLU"
 _PAIR = re.compile(
-    r"^(?P<a>[^()/:]+?)\s*(?P<sep>\s[-\u2013\u2014]\s|:\s|\s/\s|/)\s*(?P<b>[^()/:]+)$"
+    r"^(?P<a>[^()/:]+?)\s*(?P<sep>\s(?:--|[-\u2013\u2014])\s|:\s|\s/\s|/)\s*(?P<b>[^()/:]+)$"
 )
 # With one colon or slash in the text, only it can be the separator (neither side may hold
 # one): each dash before it had `b` scanned to it and failed, quadratic on a link target of

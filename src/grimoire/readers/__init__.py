@@ -542,6 +542,8 @@ _PROJECT_FILES = frozenset({
     "CONTRIBUTING", "CODE_OF_CONDUCT", "CHANGELOG", "CHANGES", "SECURITY", "AUTHORS",
     "CONTRIBUTORS", "MAINTAINERS", "SUPPORT", "GOVERNANCE", "PULL_REQUEST_TEMPLATE",
     "ISSUE_TEMPLATE",
+    # round 48 (qa48): a Jekyll glossary's repository lists the licenses of its site's pieces
+    "DEPENDENCIES",
 })
 # What a repository tells coding assistants (round 29: "AGENT", "Repository Guidelines"),
 # only as these tools name the file: `Agents.md` is a note on agents.

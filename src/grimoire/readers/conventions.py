@@ -543,7 +543,8 @@ _NOT_A_SUBJECT = (r"(?:and|or|to|through|thru|till|until|continued|cont|part|not
 # "Part 2 - Attention". The page's order, no part of the name.
 _LABELLED_NUMBER = re.compile(
     r"^(?:step|part|chapter|lecture|lect?|lesson|week|day|module|unit|approach|method|option"
-    r"|session|tutorial|lab)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)"
+    # round 48 (qa48): a course's notebooks open "Seminar 01: Naive Bayes from scratch"
+    r"|session|tutorial|lab|seminar)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)"
     # A lecture's number and then its subject with no mark between ("lec 26 Binary Search
     # Tree", round 41: an Org course file's 30 headings)
     r"|(?:lecture|lect?|lesson)\s+\d{1,3}\s+(?!" + _NOT_A_SUBJECT + r")(?=[^\W\d_])"
@@ -636,14 +637,23 @@ _TRAILING_COLON = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))\s*:$|(?<!\s)\s+:$")
 # A cheat sheet's heading glosses its name after a dash, in lower case: "PCA — variance via
 # orthogonal axes", "SARSA — on-policy, realistic target", "Deep Q-Networks — code/agents/dqn.py"
 # (round 31: a course's exam notes, 11 headings). The name is what comes before the dash;
-# "Evaluation — Imbalanced Data" (a capital after it) stays as written.
+# "Evaluation — Imbalanced Data" (a capital after it) stays as written. Two hyphens are a
+# dash, and a phrase of three words or more in Korean, which has no capitals, is a gloss too
+# ("Multimodal Fusion -- (a way to join several inputs, in Korean)", round 48: a Korean
+# wiki's titles and headings); a word or two after the dash may be the name in Korean.
 _GLOSS = re.compile(r"(?P<name>[^\s\u2013\u2014](?:[^\u2013\u2014]{0,58}[^\s\u2013\u2014])?)"
-                    r"\s+[\u2013\u2014]\s+[a-z(]")
+                    r"\s+(?:[\u2013\u2014]|--)\s+(?:[a-z(]|[\uac00-\ud7a3]\S*(?:\s+\S+){2,}$)")
 # A page titled as the question it answers: "What is Supervised Learning?", "What is
 # Ranking" (round 29: four public repositories). A question about something else ("What is
 # the role of attention?", "What is it?") names no thing and stays as written.
 _WHAT_IS = re.compile(r"what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([^?:;,\u2013\u2014]+?)\s*\??",
                       re.IGNORECASE)
+# The same question as a Korean writer heads it: "Imitation Learning이란" ("imitation
+# learning is ..."), "VLA란 무엇인가" ("what is VLA"; round 48: a Korean wiki's sections). An
+# English name before the particle, or the question's "무엇" after it: "혼란" (confusion) ends
+# in the same syllable.
+_WHAT_IS_KO = re.compile(r"(?P<name>.*?[A-Za-z0-9)])\s*이?란\s*(?:무엇인가|무엇일까)?\s*\??"
+                         r"|(?P<named>\S.*?)\s*이?란\s+(?:무엇인가|무엇일까)\s*\??")
 _ABOUT_SOMETHING_ELSE = frozenset({
     "between", "of", "for", "in", "to", "with", "behind", "about", "when", "why", "how", "it",
     "this", "that", "they", "these", "those", "difference", "purpose", "role", "goal", "point",
@@ -748,7 +758,10 @@ def _bare_name(name: str) -> str:
         if len(words) <= 5 and " - " not in m.group(1) and \
                 not _ABOUT_SOMETHING_ELSE.intersection(w.casefold() for w in words):
             text = m.group(1)
-    if ("\u2014" in text or "\u2013" in text) and (m := _GLOSS.match(text)) is not None \
+    if "란" in text and (m := _WHAT_IS_KO.fullmatch(text)) is not None:
+        text = m["name"] or m["named"]
+    if ("\u2014" in text or "\u2013" in text or " -- " in text) \
+            and (m := _GLOSS.match(text)) is not None \
             and len(m.group("name").split()) <= 6 and any(c.isalpha() for c in m.group("name")):
         text = m.group("name")
     if "(" in text and (glued := _GLUED_YEAR.search(text)) is not None:
@@ -1022,7 +1035,7 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     if key in words or key in _misspellings(words) or _COURSE_HEADING.search(key) \
             or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
-            or _QUIZ.fullmatch(key):
+            or _QUIZ.fullmatch(key) or (words is _GENERIC_HEADINGS and _CONNECTION.fullmatch(key)):
         return True
     if key.endswith(")") and (bare := _QUALIFIED.fullmatch(key)) is not None \
             and bare[1] in words:
@@ -1050,6 +1063,12 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
 
 
 _QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
+# How the page's topic connects to something else: "Connection to VLA", "Relation to
+# k-means", and as a Korean writer heads it, "VLA 연결고리" (the link to VLA), "VLA와의 연결",
+# "RNN과의 관계" (round 48: sixteen pages of a Korean wiki opened with "VLA 연결고리", two with
+# "VLA와의 연결": 18 concepts of two names, in conflict in lint). A part of the page.
+_CONNECTION = re.compile(r"(?:connections?|relations?|relationship|links?)\s+(?:to|with)\s+\S.*"
+                         r"|\S.*?(?:\s연결고리|[와과]의\s*(?:연결(?:고리)?|관계))")
 
 
 # "Memory usage", "GPU usage", "Token usage": how much of a resource is used, a quantity a note
