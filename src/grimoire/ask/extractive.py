@@ -1445,11 +1445,12 @@ def _words(chosen: Sequence[Scored]) -> int:
 TIE = 0.95
 # Round 48: the best sentence gives an example ("For example, the following multi-class
 # classification dataset is also class-imbalanced because ...: 1,000,000 labels ...", 36
-# words) of the sentence right before it, which scores TIE of it and says the claim
+# words) of the sentence right before it, which scores CLAIM_TIE of it and says the claim
 # ("Multi-class datasets can also be class-imbalanced."): the claim answers, the example
 # follows it clipped to the room left (fresh38: it did not fit after the example). Not when
 # the question asks about an example (`EXAMPLE_CLAIM`; False: off).
 EXAMPLE_CLAIM = True
+CLAIM_TIE = 0.9
 
 
 def _claim_first(chosen: list[Scored], scored: Sequence[Scored], q: Question,
@@ -1461,7 +1462,7 @@ def _claim_first(chosen: list[Scored], scored: Sequence[Scored], q: Question,
         return chosen
     claim = next((s for s in scored if s.candidate.passage_id == best.candidate.passage_id
                   and s.index == best.index - 1), None)
-    if (claim is None or claim.score < TIE * best.score or not claim.terms
+    if (claim is None or claim.score < CLAIM_TIE * best.score or not claim.terms
             or any(c.candidate.passage_id == claim.candidate.passage_id
                    and c.index == claim.index for c in chosen)):
         return chosen
