@@ -1448,7 +1448,8 @@ TIE = 0.95
 # words) of the sentence right before it, which scores CLAIM_TIE of it and says the claim
 # ("Multi-class datasets can also be class-imbalanced."): the claim answers, the example
 # follows it clipped to the room left (fresh38: it did not fit after the example). Not when
-# the question asks about an example (`EXAMPLE_CLAIM`; False: off).
+# the question asks about an example, or quotes a number the example holds and the claim
+# does not (`EXAMPLE_CLAIM`; False: off).
 EXAMPLE_CLAIM = True
 CLAIM_TIE = 0.9
 
@@ -1464,7 +1465,10 @@ def _claim_first(chosen: list[Scored], scored: Sequence[Scored], q: Question,
                   and s.index == best.index - 1), None)
     if (claim is None or claim.score < CLAIM_TIE * best.score or not claim.terms
             or any(c.candidate.passage_id == claim.candidate.passage_id
-                   and c.index == claim.index for c in chosen)):
+                   and c.index == claim.index for c in chosen)
+            or numbers(q.text) & (numbers(best.text) - numbers(claim.text))):
+        # (the question quotes the example's own number: "With epsilon at 0.9, how often
+        # ...?" asks about "For example, if epsilon is 0.9, ...")
         return chosen
     n = len(claim.text.split())
     if n > max_words - MIN_PIECE - 2:
