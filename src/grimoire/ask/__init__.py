@@ -237,6 +237,10 @@ def named_but_empty(question: str, evidence: Evidence,
     best = evidence.sentences[0] if evidence.sentences else None
     said = (asked_words(_PATH.sub(" ", _first_sentence(best.candidate.text)))
             if best is not None and STUB_SPOKEN else "")
+    if (STUB_IN_BEST and best is not None and not _LIST_ITEM.match(best.raw, best.start)
+            and not catalogue_item(best.raw, best.start)
+            and any(words and pid == best.candidate.passage_id for words, pid in named)):
+        said += asked_words(_PATH.sub(" ", best.text))
     named += [(frozenset(_covered(asked, name_forms(h.concept, h.title))
                          | set(asked_words(" ".join(_acronym_words(question, h.concept,
                                                                      h.title))).split())), -1)
@@ -322,6 +326,17 @@ def unfound_stubs(store: Store, question: str) -> list[str]:
 # list of kinds further down ("- $k$-Max Pooling and ...") names a stub without saying
 # anything of it, and a link's target ("/terms/k-max-pooling/") names a page.
 STUB_SPOKEN = True
+# Round 48: "Why is dropout likened to model averaging?" was refused: it names the title-only
+# "Model averaging" in two words, the dropout entry in one, and the best sentence, further down
+# the dropout entry, says it ("Dropout can be considered analogous to model-averaging because
+# ..."). A stub the best sentence itself writes is spoken of too, when the question also
+# names the best sentence's passage ("dropout"; "What is the learning rate?" names only the
+# stub, which "ADADELTA sets the learning rate by itself" mentions in passing) and the
+# sentence is no item of a list ("- $k$-Max Pooling and the closely-related Dynamic $k$-Max
+# Pooling, which have found applications ...": a list of kinds names a stub without saying
+# anything of it) (`STUB_IN_BEST`; False: off).
+STUB_IN_BEST = True
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+\u2022]|\d+[.)])[ \t]+")
 _PATH = re.compile(r"(?<!\S)\S*/\S*")  # from a word's start: `\S*` from each of a long word's
 # characters was quadratic (a 20,000-character token: 0.6 s)
 

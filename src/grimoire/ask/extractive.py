@@ -1275,17 +1275,23 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         return 2, 0.0
 
     pool.sort(key=turn)
-    for s in pool:
-        if len(chosen) >= most:
-            break
+
+    def fill() -> None:
+        for s in pool:
+            if len(chosen) >= most:
+                break
+            take(s)
+
+    def take(s: Scored) -> None:
+        nonlocal covered, length
         if any(s.candidate.passage_id == c.candidate.passage_id and s.index == c.index
                for c in chosen) or any(_similar(s.text, c.text) for c in chosen
                                        if not _beside(s, c)):
-            continue
+            return
         formula = legend_formula(scored, s)
         if formula is not None and formula not in {
                 (c.candidate.passage_id, c.index) for c in chosen}:
-            continue
+            return
         same = [c for c in chosen if c.candidate.passage_id == s.candidate.passage_id]
         follows = any(abs(c.index - s.index) == 1 for c in same)
         new_terms = set(s.terms) - covered
@@ -1299,12 +1305,26 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             FILL and length < FILL_WORDS and whole and s.score >= FILL * best.score):
             piece = _fit(s, q, max_words - length)
             if piece is None or (piece is not s and cuts_definition(piece.text, s.text, q)):
-                continue
+                return
             chosen.append(piece)
             covered |= s.terms
             length += len(piece.text.split())
+
+    fill()
+    if EXAMPLE_CLAIM and chosen[0] is best:
+        chosen = _claim_first(chosen, scored, q, max_words)
     if ANSWERED_AFTER:
+        unreplied = list(chosen)
         chosen = _with_replies(chosen, scored, q, max_words)
+        if REPLY_REFILL and any(c not in chosen for c in unreplied):
+            # The reply took the place of sentences chosen before it: the words they leave go
+            # to the sentences that would have joined, as they join (`fill`), one that fits
+            # whole first; a question of the notes, whose reply is not there, does not.
+            covered = set().union(*(c.terms for c in chosen))
+            length = _words(chosen)
+            room = max_words - length
+            pool = sorted((s for s in pool if not _asks(s.text)), key=turn)
+            fill()
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
 
@@ -1341,6 +1361,12 @@ ANSWERED_AFTER = True
 # the notes without its reply answers nothing.
 REPLY_ROOM = True
 REPLY_TIE = 0.9
+# Round 48: when a reply took the place of a sentence chosen before it (the question of the
+# notes itself, or a sentence after it), the words left go to the sentences that would have
+# joined the answer (fresh38: "Sadly, no. If we add more points ..." replaced a 25-word
+# question; the near sentence of its passage that says what perplexity 100 does, 23 words,
+# then fits) (`REPLY_REFILL`; False: off).
+REPLY_REFILL = True
 
 
 def _asks(text: str) -> bool:
@@ -1417,6 +1443,46 @@ def _words(chosen: Sequence[Scored]) -> int:
 
 
 TIE = 0.95
+# Round 48: the best sentence gives an example ("For example, the following multi-class
+# classification dataset is also class-imbalanced because ...: 1,000,000 labels ...", 36
+# words) of the sentence right before it, which scores CLAIM_TIE of it and says the claim
+# ("Multi-class datasets can also be class-imbalanced."): the claim answers, the example
+# follows it clipped to the room left (fresh38: it did not fit after the example). Not when
+# the question asks about an example, or quotes a number the example holds and the claim
+# does not (`EXAMPLE_CLAIM`; False: off).
+EXAMPLE_CLAIM = True
+CLAIM_TIE = 0.9
+
+
+def _claim_first(chosen: list[Scored], scored: Sequence[Scored], q: Question,
+                 max_words: int) -> list[Scored]:
+    """`chosen`, or the claim the best one (`chosen[0]`) gives an example of first, the
+    example clipped after it (see `EXAMPLE_CLAIM`)."""
+    best = chosen[0]
+    if not gives_example(best.text) or _ASKS_EXAMPLE.search(q.text) or best.index == 0:
+        return chosen
+    claim = next((s for s in scored if s.candidate.passage_id == best.candidate.passage_id
+                  and s.index == best.index - 1), None)
+    if (claim is None or claim.score < CLAIM_TIE * best.score or not claim.terms
+            or any(c.candidate.passage_id == claim.candidate.passage_id
+                   and c.index == claim.index for c in chosen)
+            or numbers(q.text) & (numbers(best.text) - numbers(claim.text))):
+        # (the question quotes the example's own number: "With epsilon at 0.9, how often
+        # ...?" asks about "For example, if epsilon is 0.9, ...")
+        return chosen
+    n = len(claim.text.split())
+    if n > max_words - MIN_PIECE - 2:
+        return chosen
+    out = [claim]
+    piece = _fitted(best, q, max_words - n - 2)
+    if piece is not None:
+        out.append(piece)
+    for c in chosen[1:]:
+        if _words(out) + len(c.text.split()) <= max_words:
+            out.append(c)
+    return out
+
+
 # Round 45: a sentence of the best one's passage that scores NEAR of it is read with the
 # sentences next to the best one (after a neighbour as near, before one that is not) and joins
 # as they do (above 1: off): "To combine multiple losses, specify the loss types and
