@@ -26,8 +26,14 @@ def _notebook(*cells: tuple[str, str]) -> str:
 _RMD = ("---\ntitle: \"Gradient Boosting\"\noutput: html_notebook\n---\n\n"
         "Gradient boosting adds small trees one at a time, each fitted to what the trees "
         "before it still get wrong.\n")
+# R's page keeps a Bootstrap menu of buttons over the title, shown only when opened.
 _NB_HTML = ("<!DOCTYPE html><html><head><title>Gradient Boosting</title></head><body>"
-            "<h1 class=\"title toc-ignore\">Gradient Boosting</h1><p>Gradient boosting adds "
+            "<div class=\"fluid-row\" id=\"header\"><div class=\"btn-group pull-right\">"
+            "<button type=\"button\" class=\"btn dropdown-toggle\"><span>Code</span></button>"
+            "<ul class=\"dropdown-menu\" style=\"min-width: 50px;\"><li><a id=\"rmd-show-all-"
+            "code\" href=\"#\">Show All Code</a></li><li role=\"separator\" class=\"divider\">"
+            "</li><li><a id=\"rmd-download-source\" href=\"#\">Download Rmd</a></li></ul></div>"
+            "<h1 class=\"title toc-ignore\">Gradient Boosting</h1></div><p>Gradient boosting adds "
             "small trees one at a time, each fitted to what the trees before it still get "
             "wrong.</p></body></html>")
 
@@ -111,3 +117,14 @@ def test_a_notebook_of_code_alone_names_no_concept(kb: Any) -> None:
     assert kb.concept("Classical Momentum").entries
     hits = kb.search("line search", k=5, mode="lexical")
     assert any(h.span.path.endswith("gd_with_line_search.ipynb") for h in hits), hits
+
+
+def test_a_bootstrap_dropdown_menu_is_no_part_of_the_page(kb: Any) -> None:
+    """Every R notebook page of the book opened "- Show All Code - Hide All Code - - Download
+    Rmd": the code-folding menu over the title, which the page shows only when its button is
+    pressed. `show` gave it as the opening of 16 chapters; a dropdown menu is left out."""
+    root: Path = kb.notes_root
+    texts = [passage[2] for passage in kb.source_passages(
+        str(root / "book/notebooks/11-forests.nb.html"))]
+    assert any("averages many deep trees" in t for t in texts), texts
+    assert not any("Show All Code" in t or "Download Rmd" in t for t in texts), texts
