@@ -63,6 +63,9 @@ NOTES = {
     "course/gd_with_line_search.ipynb": _notebook(
         ("code", "# Shows plain gradient descent beside a line search.\nimport numpy as np"),
         ("code", "def step(x, g, eta):\n    return x - eta * g\n")),
+    "course/ridge_and_lasso_paths.ipynb": _notebook(
+        ("code", "# Draws the ridge and lasso paths: each weight as the penalty grows.\n"
+                 "import numpy as np")),
     "course/momentum.ipynb": _notebook(
         ("markdown", "# Classical Momentum\n\nMomentum keeps a running sum of past gradients "
                      "and steps along it."),
@@ -113,6 +116,7 @@ def test_a_notebook_of_code_alone_names_no_concept(kb: Any) -> None:
     searched); one with a heading over its code is named by the heading."""
     places = _places(kb)
     assert "course/gd_with_line_search.ipynb" not in places
+    assert "course/ridge_and_lasso_paths.ipynb" not in places
     assert "course/momentum.ipynb" in places
     assert kb.concept("Classical Momentum").entries
     hits = kb.search("line search", k=5, mode="lexical")

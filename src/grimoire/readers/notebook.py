@@ -431,8 +431,8 @@ def read(data: bytes, path: str) -> list[Document]:
             if key in meta:
                 notebook_meta[key] = meta[key]
     notebook_meta["nbformat"] = nb.get("nbformat")
-    if not (isinstance(title, str) and title.strip()) and doc.title == stem_of(path) \
-            and (_file_name(doc.title) or not _has_prose(nb, path)):
+    if not (isinstance(title, str) and title.strip()) and (not _has_prose(nb, path) or (
+            doc.title == stem_of(path) and _file_name(doc.title))):
         # No title of its own (a heading, front matter, metadata) and a file's name: no term
         # (round 44: "nlp_figs", "02-math-figs", "_test", "11-rl_figs" over "## Q-Learning").
         # "LD_PRELOAD", "Kohya_ss" (round 28), "svm", "k-means-clustering" name things;
