@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from grimoire.errors import NotFound
 from grimoire.readers import built_copy, built_pages
 from tests.conftest import ingested, write_notes
 
@@ -66,6 +67,10 @@ NOTES = {
     "course/ridge_and_lasso_paths.ipynb": _notebook(
         ("code", "# Draws the ridge and lasso paths: each weight as the penalty grows.\n"
                  "import numpy as np")),
+    # The course's page of what each week should teach, titled as courses title it.
+    "course/learning-objectives.md": (
+        "# Learning Objectives\n\nBy the end of each week you should be able to explain "
+        "why a step along the negative gradient lowers the loss.\n"),
     "course/momentum.ipynb": _notebook(
         ("markdown", "# Classical Momentum\n\nMomentum keeps a running sum of past gradients "
                      "and steps along it."),
@@ -132,3 +137,11 @@ def test_a_bootstrap_dropdown_menu_is_no_part_of_the_page(kb: Any) -> None:
         str(root / "book/notebooks/11-forests.nb.html"))]
     assert any("averages many deep trees" in t for t in texts), texts
     assert not any("Show All Code" in t or "Download Rmd" in t for t in texts), texts
+
+
+def test_a_course_s_learning_objectives_name_no_concept(kb: Any) -> None:
+    """The course's `learning-objectives.md`, titled "Learning Objectives", was a concept (as
+    "Objectives" alone is not): a course's list of what it teaches, no term to look up."""
+    assert "course/learning-objectives.md" not in _places(kb)
+    with pytest.raises(NotFound):
+        kb.concept("Learning Objectives")
