@@ -226,6 +226,11 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # first letter heading (faces47, applied by the lead).
 # 57: a year glued to a name ("ResNet(2015): ...", "Diffusion Models(2020s)") is no part of
 # it; a Chinese page's references and summary headings are parts of a page (qa47).
+# 58: " -- " is a dash; a Korean "X이란" heading names X and a connection heading is a part
+# of a page; DEPENDENCIES.md is a project file; "Seminar N: X" names X (qa48). An R
+# notebook's `x.nb.html` (a rendered `x.html`) beside its `x.Rmd` / `x.qmd` is a built
+# copy; a notebook of code alone names no concept; a Bootstrap dropdown menu is hidden;
+# "Learning Objectives" is a generic heading (qa48b).
 READ_VERSION = b"grimoire-read-58\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

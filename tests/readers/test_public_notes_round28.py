@@ -183,9 +183,12 @@ def test_a_notebook_whose_first_heading_is_a_step_is_named_by_its_file(
             ("code", "import numpy as np"),
             ("markdown", "# 1. Create the Dataset\n\nDraw two features and a noisy target."),
             ("markdown", "# 2. Fit the Model\n\nSolve the normal equations for the weights.")),
-        # Names of things joined by underscores stay as they are.
-        "LD_PRELOAD.ipynb": notebook(("code", "import os")),
-        "Kohya_ss.ipynb": notebook(("code", "import os")),
+        # Names of things joined by underscores stay as they are (a line of prose each: a
+        # notebook of code alone names nothing, round 48).
+        "LD_PRELOAD.ipynb": notebook(("markdown", "Loads a library before all others."),
+                                     ("code", "import os")),
+        "Kohya_ss.ipynb": notebook(("markdown", "A trainer for image model adapters."),
+                                   ("code", "import os")),
     })
     kb.ingest([notes], embed=False)
     found = labels(kb)

@@ -130,19 +130,30 @@ def tool_file(path: str) -> bool:
     return ext in GENERIC_EXTENSIONS or not _candidates(ext)
 
 
-BUILT_REASON = ("a page a site generator built from the note beside its folder (x/index.html "
-                "beside x.md): not a note (--format reads it)")
+BUILT_REASON = ("a page built from the note beside it (x/index.html beside x.md, x.nb.html "
+                "beside x.Rmd): not a note (--format reads it)")
 # The sources a static site builds `x/index.html` from, beside the folder `x/` (MkDocs with
 # directory URLs, Hugo, Jekyll's permalinks): a wiki that keeps its built site next to its
 # notes has every page twice (round 38, a static wiki's `docs/x.md` and `docs/x/index.html`:
 # 7 pairs, each read as two pages of one concept).
 _BUILT_FROM = (".md", ".markdown", ".rst", ".ipynb", ".qmd", ".rmd", ".Rmd", ".org", ".adoc")
+# The pages a document renders to beside itself: R Markdown's `x.html` and R notebook
+# `x.nb.html` from `x.Rmd`, Quarto's `x.html` from `x.qmd` (round 48, qa48b: an R book kept
+# 11 chapters' notebooks as both, each chapter two entries of one concept). Not beside `x.md`:
+# a saved web page and a note of one name are two notes.
+_RENDERED = {".html": (".Rmd", ".rmd", ".qmd"), ".nb.html": (".Rmd", ".rmd")}
 
 
 def built_copy(path: str) -> bool:
     """Whether `path` (a file on disk) is `x/index.html` and a note `x.md` (or `.rst`, `.ipynb`,
-    ...) lies beside the folder `x`: the page a site generator built from that note."""
+    ...) lies beside the folder `x`: the page a site generator built from that note; or the
+    page `x.html` (`x.nb.html`) rendered beside its `x.Rmd` or `x.qmd`."""
     folder, _, name = path.replace("\\", "/").rpartition("/")
+    for built, sources in _RENDERED.items():
+        if name.endswith(built) and len(name) > len(built):
+            stem = path[: len(path) - len(built)]
+            if any(os.path.isfile(stem + ext) for ext in sources):  # noqa: PTH113 - text paths
+                return True
     if name.casefold() not in ("index.html", "index.htm") or "/" not in folder:
         return False
     return any(os.path.isfile(folder + ext) for ext in _BUILT_FROM)  # noqa: PTH113 - text paths
@@ -155,8 +166,10 @@ def built_pages(path: str) -> list[str]:
     stem, dot, ext = path.rpartition(".")
     if not dot or "." + ext not in _BUILT_FROM or "/" in ext or os.sep in ext:
         return []
-    return [page for name in ("index.html", "index.htm")
-            if os.path.isfile(page := os.path.join(stem, name))]  # noqa: PTH113, PTH118
+    rendered = [stem + built for built, sources in _RENDERED.items() if "." + ext in sources]
+    return [page for page in (*(os.path.join(stem, name)  # noqa: PTH118
+                                for name in ("index.html", "index.htm")), *rendered)
+            if os.path.isfile(page)]  # noqa: PTH113
 
 
 def not_a_note(path: str, data: bytes, head: str) -> str | None:

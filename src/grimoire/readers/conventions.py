@@ -160,6 +160,8 @@ _GENERIC_HEADINGS = frozenset(
         "conclusion and future work", "future work",
         "solution", "solutions", "answer", "answers",
         "objective", "objectives",
+        # round 48 (qa48b): a course's page of what each week teaches
+        "learning objectives",
         "author contributions", "contributions", "discussion and review", "reviews",
         # a page that gathers the rest, or lists a site's ideas, names none of them
         "concepts", "key concepts", "basic concepts", "core concepts",

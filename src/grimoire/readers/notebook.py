@@ -226,6 +226,17 @@ def _cells(nb: dict[str, Any], path: str) -> tuple[list[Any], tuple[str | int, .
     raise ReadError(f"unsupported notebook format {version!r} (nbformat 3 and 4 are read)", path, 1)
 
 
+def _has_prose(nb: dict[str, Any], path: str) -> bool:
+    """Whether any markdown (or nbformat 3 heading) cell of the notebook holds some text."""
+    for cell in _cells(nb, path)[0]:
+        if isinstance(cell, dict) and cell.get("cell_type") in ("markdown", "heading"):
+            source = cell.get("source")
+            text = "".join(map(str, source)) if isinstance(source, list) else str(source or "")
+            if text.strip():
+                return True
+    return False
+
+
 def _language(nb: dict[str, Any]) -> str:
     meta = nb.get("metadata")
     if isinstance(meta, dict):
@@ -420,12 +431,14 @@ def read(data: bytes, path: str) -> list[Document]:
             if key in meta:
                 notebook_meta[key] = meta[key]
     notebook_meta["nbformat"] = nb.get("nbformat")
-    if not (isinstance(title, str) and title.strip()) and doc.title == stem_of(path) \
-            and _file_name(doc.title):
+    if not (isinstance(title, str) and title.strip()) and (not _has_prose(nb, path) or (
+            doc.title == stem_of(path) and _file_name(doc.title))):
         # No title of its own (a heading, front matter, metadata) and a file's name: no term
         # (round 44: "nlp_figs", "02-math-figs", "_test", "11-rl_figs" over "## Q-Learning").
         # "LD_PRELOAD", "Kohya_ss" (round 28), "svm", "k-means-clustering" name things;
-        # "dbscan" over "# Read data" is named by its file on purpose (round 29).
+        # "dbscan" over "# Read data" is named by its file on purpose (round 29); a notebook of
+        # code alone defines nothing (round 48, qa48b: a course's "sgd-animation",
+        # "gd_fixed_and_backtracking" were concepts defined by their imports).
         notebook_meta["untitled"] = True  # `sections.not_a_page`
     return [
         dataclasses.replace(

@@ -142,6 +142,10 @@ def hidden(node: LexborNode) -> bool:
     attrs = node.attributes
     if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
         return True
+    # A Bootstrap dropdown menu, shown only while its button is pressed (round 48, qa48b: an
+    # R notebook page's "Show All Code / Hide All Code / Download Rmd" opened 16 chapters).
+    if "dropdown-menu" in (attrs.get("class") or "").split():
+        return True
     style = attrs.get("style") or ""
     return "display:none" in style.replace(" ", "").lower()
 
