@@ -7,6 +7,10 @@
   the whole check (up to OPEN_CHECK_WHOLE, 15 s, saying the store was "changed by something
   other than Grimoire" past 64 MB), and none could keep what it found: a `grimoire search`
   right after `watch` stored a saved note paid it each time (before round 48: 0.1 s).
+- A polling `watch` past a symlink loop compares the files as `reconcile` walks them at each
+  poll (round 48). That walk asked `skipped_dir` of every folder above each file again (its
+  settings files, its tools' markers: a dozen `stat`s a file), which the walk had asked
+  already: 1 s of CPU a poll for 10,000 notes, notify's own poll 30 ms.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from pathlib import Path
 
 import pytest
 
+import grimoire
+from grimoire import watch
 from grimoire.store import sqlite as store_sqlite
 from grimoire.store import sqlite_checked
 from tests.hostile.test_review45b import large  # noqa: F401 - a fixture
 from tests.hostile.test_round45 import _checks_at_opening
+from tests.conftest import write_notes
 
 
 @pytest.mark.sqlite_only(reason="the checks at opening of a SQLite file")
@@ -53,3 +60,31 @@ def test_openings_right_after_a_carried_commit_leave_the_whole_check_to_a_settle
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
+
+
+@pytest.mark.sqlite_only(reason="the walk of the notes; any store")
+def test_the_walk_a_polling_watch_repeats_asks_of_each_folder_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notes = write_notes(tmp_path / "notes", {
+        **{f"d{d}/n{n}.md": f"# Note {d}{n}\n\nA note.\n" for d in range(3) for n in range(4)},
+        "d0/.hidden.md": "# Hidden\n", "d1/draft.md~": "# Draft\n", "d2/#autosave.md#": "x\n",
+        "node_modules/pkg/readme.md": "# Package\n", ".obsidian/app.md": "# Settings\n"})
+    (notes / "d0" / "up").symlink_to("..", target_is_directory=True)
+    kb = grimoire.open(tmp_path / "kb.db")
+    try:
+        watcher = watch.Watcher(kb, [notes])
+        asked: list[tuple[str, str]] = []
+        skipped_dir = watch.skipped_dir
+
+        def counted(parent: str, name: str) -> bool:
+            asked.append((parent, name))
+            return skipped_dir(parent, name)
+
+        monkeypatch.setattr(watch, "skipped_dir", counted)
+        files = watcher._files()
+    finally:
+        kb.close()
+    assert sorted(Path(p).relative_to(notes).as_posix() for p in files) == sorted(
+        f"d{d}/n{n}.md" for d in range(3) for n in range(4))
+    # Each folder listed once (3, node_modules, .obsidian, the link): no file's folders again.
+    assert len(asked) == len(set(asked)) == 6, asked
