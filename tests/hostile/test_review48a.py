@@ -24,9 +24,9 @@ import grimoire
 from grimoire import watch
 from grimoire.store import sqlite as store_sqlite
 from grimoire.store import sqlite_checked
+from tests.conftest import write_notes
 from tests.hostile.test_review45b import large  # noqa: F401 - a fixture
 from tests.hostile.test_round45 import _checks_at_opening
-from tests.conftest import write_notes
 
 
 @pytest.mark.sqlite_only(reason="the checks at opening of a SQLite file")
