@@ -227,6 +227,7 @@ class Watcher:
                 st = root.stat()
                 out[str(root)] = (st.st_mtime_ns, st.st_size)
                 continue
+            found = len(out)
             for folder, dirs, files in walk_folder(
                     root, onerror=lambda e: unlisted.append(str(e.filename))):
                 dirs[:] = [d for d in dirs if not skipped_dir(folder, d)]
@@ -244,6 +245,11 @@ class Watcher:
                     except OSError:
                         continue
                     out[path] = (st.st_mtime_ns, st.st_size)
+            if len(out) == found:
+                # Gone or empty (a drive unmounted, a share away, the folder moved off): its
+                # notes keep their records, as ingest keeps a folder's (review48a: each was
+                # removed, at the first poll past a symlink loop, at the 5-minute reconcile).
+                unlisted.append(str(root))
         # A folder that cannot be listed (no permission, an I/O error) is not a deletion: its
         # files keep what the last look saw, as ingest keeps their records.
         for folder in unlisted:

@@ -63,13 +63,14 @@ def test_openings_right_after_a_carried_commit_leave_the_whole_check_to_a_settle
 
 
 @pytest.mark.sqlite_only(reason="the walk of the notes; any store")
-def test_the_walk_a_polling_watch_repeats_asks_of_each_folder_once(
+def test_the_walk_a_polling_watch_repeats_asks_once_and_keeps_a_folder_gone(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     notes = write_notes(tmp_path / "notes", {
-        **{f"d{d}/n{n}.md": f"# Note {d}{n}\n\nA note.\n" for d in range(3) for n in range(4)},
+        **{f"d{d}/n{n}.md": f"# Note {d}{n}\n\nA note.\n" for d in range(3) for n in range(2)},
         "d0/.hidden.md": "# Hidden\n", "d1/draft.md~": "# Draft\n", "d2/#autosave.md#": "x\n",
         "node_modules/pkg/readme.md": "# Package\n", ".obsidian/app.md": "# Settings\n"})
     (notes / "d0" / "up").symlink_to("..", target_is_directory=True)
+    wanted = sorted(f"d{d}/n{n}.md" for d in range(3) for n in range(2))
     kb = grimoire.open(tmp_path / "kb.db")
     try:
         watcher = watch.Watcher(kb, [notes])
@@ -80,11 +81,27 @@ def test_the_walk_a_polling_watch_repeats_asks_of_each_folder_once(
             asked.append((parent, name))
             return skipped_dir(parent, name)
 
-        monkeypatch.setattr(watch, "skipped_dir", counted)
-        files = watcher._files()
+        with monkeypatch.context() as patch:
+            patch.setattr(watch, "skipped_dir", counted)
+            files = watcher._files()
+        assert sorted(Path(p).relative_to(notes).as_posix() for p in files) == wanted
+        # Each folder asked once (3, node_modules, .obsidian, the link): no file's folders
+        # again (review48a: 21 asks of 6 files).
+        assert len(asked) == len(set(asked)) == 6, asked
+
+        # The folder gone (a drive unmounted, a share away), then an empty mount point: its
+        # notes keep their records, as ingest keeps them (review48a: each removed).
+        watcher.catch_up()
+        stored = sorted(r.path for r in kb.sources())
+        assert len(stored) >= len(wanted), stored
+        notes.rename(tmp_path / "away")
+        watcher.reconcile()
+        notes.mkdir()
+        watcher.reconcile()
+        assert sorted(r.path for r in kb.sources()) == stored
+        notes.rmdir()
+        (tmp_path / "away").rename(notes)
+        assert watcher.reconcile() is None  # back as it was: nothing to read again
+        assert sorted(r.path for r in kb.sources()) == stored
     finally:
         kb.close()
-    assert sorted(Path(p).relative_to(notes).as_posix() for p in files) == sorted(
-        f"d{d}/n{n}.md" for d in range(3) for n in range(4))
-    # Each folder listed once (3, node_modules, .obsidian, the link): no file's folders again.
-    assert len(asked) == len(set(asked)) == 6, asked
