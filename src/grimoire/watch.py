@@ -95,6 +95,15 @@ def _ignored_name(name: str) -> bool:
             or (name.startswith("#") and name.endswith("#")))
 
 
+def _gone_or_empty(folder: Path) -> bool:
+    """Whether `folder` is gone or holds nothing (an unmounted drive's mount point)."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return True
+
+
 def polling_reason(paths: Iterable[Path], mounts: str = "/proc/mounts") -> str | None:
     """Why file events cannot be trusted under `paths` (a network mount), or None."""
     try:
@@ -299,8 +308,11 @@ class Watcher:
             # second look (a removed folder of 1,000 notes is one path, not 1,001)
             group = {p for p in group if not any(str(a) in group for a in Path(p).parents)}
             try:
-                if root.is_file() or str(root) in group:
-                    report = self.kb.ingest([root], embed=False)  # the root itself changed
+                if root.is_file() or str(root) in group or _gone_or_empty(root):
+                    # The root itself changed; or gone or empty (a drive unmounted, a share
+                    # away), when ingest keeps what it held (review48a: a reconcile removed
+                    # each note, at the first poll past a symlink loop, in 5 minutes else)
+                    report = self.kb.ingest([root], embed=False)
                 else:
                     report = self.kb.ingest(sorted(group), root=root, embed=False)
             except GrimoireError as e:

@@ -99,9 +99,14 @@ def test_the_walk_a_polling_watch_repeats_asks_once_and_keeps_a_folder_gone(
         notes.mkdir()
         watcher.reconcile()
         assert sorted(r.path for r in kb.sources()) == stored
+        watcher.apply([str(notes)])  # file events: the folder changed, then a reconcile
+        watcher.reconcile()
+        assert sorted(r.path for r in kb.sources()) == stored
         notes.rmdir()
         (tmp_path / "away").rename(notes)
-        assert watcher.reconcile() is None  # back as it was: nothing to read again
+        back = watcher.reconcile()  # back as it was: nothing read again, nothing removed
+        assert back is None or (back.report.added, back.report.updated,
+                                back.report.removed) == (0, 0, 0), back
         assert sorted(r.path for r in kb.sources()) == stored
     finally:
         kb.close()
