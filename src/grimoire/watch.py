@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from grimoire import readers
 from grimoire.errors import GrimoireError
 from grimoire.files import walk_folder
-from grimoire.ingest import IngestReport, _known_spelling, own_files, skipped_dir
+from grimoire.ingest import SKIP_DIRS, IngestReport, _known_spelling, own_files, skipped_dir
 from grimoire.store import SourceRecord
 
 if TYPE_CHECKING:
@@ -85,8 +85,23 @@ def ignored(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
         if skipped_dir(parent, part):
             return True
         parent = os.path.join(parent, part)  # noqa: PTH118
-    name = parts[-1] if parts else ""
-    return name.endswith(TEMP_SUFFIXES) or (name.startswith("#") and name.endswith("#"))
+    return bool(parts) and _ignored_name(parts[-1])
+
+
+def _ignored_name(name: str) -> bool:
+    """Whether a file called `name` is ignored wherever it is: hidden, or named as a tool's
+    folder (`skipped_dir`'s tests of a name alone), or an editor's temporary file."""
+    return (name.startswith(".") or name in SKIP_DIRS or name.endswith(TEMP_SUFFIXES)
+            or (name.startswith("#") and name.endswith("#")))
+
+
+def _gone_or_empty(folder: Path) -> bool:
+    """Whether `folder` is gone or holds nothing (an unmounted drive's mount point)."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return True
 
 
 def polling_reason(paths: Iterable[Path], mounts: str = "/proc/mounts") -> str | None:
@@ -221,19 +236,29 @@ class Watcher:
                 st = root.stat()
                 out[str(root)] = (st.st_mtime_ns, st.st_size)
                 continue
+            found = len(out)
             for folder, dirs, files in walk_folder(
                     root, onerror=lambda e: unlisted.append(str(e.filename))):
                 dirs[:] = [d for d in dirs if not skipped_dir(folder, d)]
                 self.scan.unchecked.add(folder)
                 for name in files:
                     path = os.path.join(folder, name)  # noqa: PTH118 - hot loop
-                    if not self.wanted(path):
+                    # The walk kept the folders above it, and a file is no folder: only its
+                    # name is left to judge (`wanted` asked `skipped_dir` of each folder above
+                    # each file again: 1 s of CPU for 10,000 notes, each poll past a symlink
+                    # loop; review48a).
+                    if path in self.own or _ignored_name(name):
                         continue
                     try:
                         st = os.stat(path)  # noqa: PTH116
                     except OSError:
                         continue
                     out[path] = (st.st_mtime_ns, st.st_size)
+            if len(out) == found:
+                # Gone or empty (a drive unmounted, a share away, the folder moved off): its
+                # notes keep their records, as ingest keeps a folder's (review48a: each was
+                # removed, at the first poll past a symlink loop, at the 5-minute reconcile).
+                unlisted.append(str(root))
         # A folder that cannot be listed (no permission, an I/O error) is not a deletion: its
         # files keep what the last look saw, as ingest keeps their records.
         for folder in unlisted:
@@ -283,8 +308,11 @@ class Watcher:
             # second look (a removed folder of 1,000 notes is one path, not 1,001)
             group = {p for p in group if not any(str(a) in group for a in Path(p).parents)}
             try:
-                if root.is_file() or str(root) in group:
-                    report = self.kb.ingest([root], embed=False)  # the root itself changed
+                if root.is_file() or str(root) in group or _gone_or_empty(root):
+                    # The root itself changed; or gone or empty (a drive unmounted, a share
+                    # away), when ingest keeps what it held (review48a: a reconcile removed
+                    # each note, at the first poll past a symlink loop, in 5 minutes else)
+                    report = self.kb.ingest([root], embed=False)
                 else:
                     report = self.kb.ingest(sorted(group), root=root, embed=False)
             except GrimoireError as e:

@@ -701,7 +701,8 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
     checked whole (FTS5's check, last, never ran on one: round 44). What they found sound is
     kept beside the file (`sqlite_checked`, with the file's state), so a later process opening
     it unchanged skips them and goes on where the last one stopped; one that finds a check
-    cut short there runs the ones left to their end, once, within OPEN_CHECK_WHOLE seconds.
+    cut short there runs the ones left to their end, once, within OPEN_CHECK_WHOLE seconds
+    (where what it finds can be kept: `sqlite_checked.settled`).
     """
     state = _file_state(path)
     if state in _SOUND_AT_OPEN:
@@ -713,7 +714,11 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
                   else (frozenset(), frozenset()))
     was_cut = cut
     started = sqlite_checked.now_ns()
-    whole = any(c.startswith(_OPENING) and not c.endswith(_WHOLE) for c in cut)
+    # Run whole only where what it finds can be kept (`settled`): a writer's commit is marked
+    # at once (`SQLiteStore._carry_checks`), and each opening in the 2 s after it ran the whole
+    # check, kept by none (review48a).
+    whole = (any(c.startswith(_OPENING) and not c.endswith(_WHOLE) for c in cut)
+             and marked is not None and sqlite_checked.settled(marked, started))
     budget = OPEN_CHECK_WHOLE if whole else OPEN_CHECK_BUDGET
     done, lock = threading.Event(), threading.Lock()
 
