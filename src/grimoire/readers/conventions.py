@@ -1035,7 +1035,7 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     if key in words or key in _misspellings(words) or _COURSE_HEADING.search(key) \
             or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
-            or _QUIZ.fullmatch(key) or (words is _GENERIC_HEADINGS and _CONNECTION.fullmatch(key)):
+            or _QUIZ.fullmatch(key) or (of_words is _GENERIC_HEADINGS and _CONNECTION.fullmatch(key)):
         return True
     if key.endswith(")") and (bare := _QUALIFIED.fullmatch(key)) is not None \
             and bare[1] in words:

@@ -1,0 +1,68 @@
+"""Round 48 (review48b): read48's and qa48's changes met as a user's own notes meet them.
+
+qa48 made a heading on how a page's topic connects to something else ("Connection to VLA",
+"VLA와의 연결") a part of its page; the rule also ran on a page's own title, and a page titled
+"Relation to PCA" or "Link to the Brain" was no concept at all ("Connections to Graph Theory"
+was named "connections" by its file). read48's labels: a reference from a folder that shares
+no more with one definition than with the other stays ambiguous, as the nearest wins; an
+incremental resolve and a full one agree. Notes written here, one store built once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ingested, write_notes
+
+NOTES = {
+    # Pages titled as a connection: each names its subject (a concept on main).
+    "ml/connections.md": "# Connections to Graph Theory\n\nSpectral clustering reads a "
+                         "similarity matrix as a graph and cuts where few edges cross.\n",
+    "ml/relation-to-pca.md": "# Relation to PCA\n\nA linear autoencoder trained on squared "
+                             "error spans the subspace of the top principal components.\n",
+    "ml/stats.md": "---\ntitle: Relationship with Statistics\n---\nMachine learning borrows "
+                   "its estimators and tests from statistics.\n",
+    # ... and a section so headed is still a part of its page.
+    "ml/svd.md": "# SVD\n\nThe singular value decomposition factors any matrix into two "
+                 "rotations and a scaling.\n\n## Connection to PCA\n\nThe right singular "
+                 "vectors of centred data are its principal directions.\n",
+    # " -- " as a dash in a title, and command-line flags in headings stay as written.
+    "cli/ingest.md": "# grimoire ingest -- read notes into a store\n\nThe ingest command reads "
+                     "every note of a folder.\n\n## --no-embed\n\nSkip the vectors.\n",
+    "ml/attention.md": "# Attention -- the mechanism\n\nAttention weighs each input by how "
+                       "well it matches a query.\n",
+    # Sphinx labels: `intro` in two folders of one project, at equal depth.
+    "book/alpha/setup.rst": ".. _intro:\n\nAlpha Setup\n===========\n\nInstall the alpha "
+                            "toolkit with its installer.\n",
+    "book/alpha/deep/usage.rst": "Job Scheduler\n=============\n\nThe scheduler runs the alpha toolkit"
+                                 "'s jobs in turn, once installed: :ref:`intro`.\n",
+    "misc/faq.rst": "Release Process\n===============\n\nA release tags a version and "
+                   "builds its wheels on a machine set up as in :ref:`intro`.\n",
+}
+LATER = {"book/beta/setup.rst": ".. _intro:\n\nBeta Setup\n==========\n\nInstall the beta "
+                                "toolkit from source.\n"}
+
+
+def test_connection_titles_name_their_page_and_labels_resolve_alike(tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", NOTES)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
+        labels = {c.label for c in kb.concepts()}
+        assert {"Connections to Graph Theory", "Relation to PCA",
+                "Relationship with Statistics", "SVD", "grimoire ingest",
+                "Attention"} <= labels, labels
+        assert not labels & {"connections", "Connection to PCA", "--no-embed"}, labels
+
+        def intro() -> dict[str, tuple[str, str | None]]:
+            return {page: next((m.status, m.concept) for m in kb.concept(page).links
+                               if m.target == "intro")
+                    for page in ("Job Scheduler", "Release Process")}
+        # one definition: both references lead to it
+        assert intro() == {"Job Scheduler": ("resolved", "Alpha Setup"),
+                           "Release Process": ("resolved", "Alpha Setup")}
+        # a second at the same depth, added later (an incremental resolve), then a full one:
+        # the reference under alpha leads to alpha's, the one from elsewhere to neither
+        write_notes(notes, LATER)
+        kb.ingest(notes, embed=False)
+        for _ in ("incremental", "full"):
+            assert intro() == {"Job Scheduler": ("resolved", "Alpha Setup"),
+                               "Release Process": ("ambiguous", None)}, intro()
+            kb.resolve()
