@@ -33,8 +33,8 @@ NOTES = {
     # Sphinx labels: `intro` in two folders of one project, at equal depth.
     "book/alpha/setup.rst": ".. _intro:\n\nAlpha Setup\n===========\n\nInstall the alpha "
                             "toolkit with its installer.\n",
-    "book/alpha/deep/usage.rst": "Job Scheduler\n=============\n\nThe scheduler runs the alpha toolkit"
-                                 "'s jobs in turn, once installed: :ref:`intro`.\n",
+    "book/alpha/deep/jobs.rst": "Job Scheduler\n=============\n\nThe scheduler runs the "
+                                "alpha toolkit's jobs in turn, once installed: :ref:`intro`.\n",
     "misc/faq.rst": "Release Process\n===============\n\nA release tags a version and "
                    "builds its wheels on a machine set up as in :ref:`intro`.\n",
 }

@@ -1035,7 +1035,11 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     if key in words or key in _misspellings(words) or _COURSE_HEADING.search(key) \
             or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
-            or _QUIZ.fullmatch(key) or (of_words is _GENERIC_HEADINGS and _CONNECTION.fullmatch(key)):
+            or _QUIZ.fullmatch(key):
+        return True
+    if of_words is _GENERIC_HEADINGS and _CONNECTION.fullmatch(key):
+        # A section of a page (`is_generic_heading`); a page titled "Relation to PCA" or "Link
+        # to the Brain" (`is_generic_title`) is about that link (review48b: it was no concept).
         return True
     if key.endswith(")") and (bare := _QUALIFIED.fullmatch(key)) is not None \
             and bare[1] in words:
