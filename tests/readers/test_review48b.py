@@ -3,9 +3,11 @@
 qa48 made a heading on how a page's topic connects to something else ("Connection to VLA",
 "VLA와의 연결") a part of its page; the rule also ran on a page's own title, and a page titled
 "Relation to PCA" or "Link to the Brain" was no concept at all ("Connections to Graph Theory"
-was named "connections" by its file). read48's labels: a reference from a folder that shares
-no more with one definition than with the other stays ambiguous, as the nearest wins; an
-incremental resolve and a full one agree. Notes written here, one store built once."""
+was named "connections" by its file); " -- " read as a dash before a lower-case gloss named
+the page on `git checkout -- file` "git checkout", one concept with the page on switching
+branches. read48's labels: a reference from a folder that shares no more with one definition
+than with the other stays ambiguous, as the nearest wins; incremental and full resolve agree.
+Notes written here, one store built once."""
 
 from __future__ import annotations
 
@@ -25,11 +27,14 @@ NOTES = {
     "ml/svd.md": "# SVD\n\nThe singular value decomposition factors any matrix into two "
                  "rotations and a scaling.\n\n## Connection to PCA\n\nThe right singular "
                  "vectors of centred data are its principal directions.\n",
-    # " -- " as a dash in a title, and command-line flags in headings stay as written.
-    "cli/ingest.md": "# grimoire ingest -- read notes into a store\n\nThe ingest command reads "
-                     "every note of a folder.\n\n## --no-embed\n\nSkip the vectors.\n",
-    "ml/attention.md": "# Attention -- the mechanism\n\nAttention weighs each input by how "
-                       "well it matches a query.\n",
+    # Two hyphens in a command are its end of options, no dash before a gloss: the command
+    # that discards a file's changes is not `git checkout`.
+    "git/discard.md": "# `git checkout -- file`\n\nThe command `git checkout -- file` "
+                      "discards the uncommitted changes to a file.\n",
+    "git/checkout.md": "# git checkout\n\nThe git checkout command switches the working "
+                       "copy to another branch.\n",
+    "cli/ingest.md": "# Ingest\n\nThe ingest command reads every note of a folder.\n\n"
+                     "## --no-embed\n\nSkip the vectors.\n",
     # Sphinx labels: `intro` in two folders of one project, at equal depth.
     "book/alpha/setup.rst": ".. _intro:\n\nAlpha Setup\n===========\n\nInstall the alpha "
                             "toolkit with its installer.\n",
@@ -42,14 +47,15 @@ LATER = {"book/beta/setup.rst": ".. _intro:\n\nBeta Setup\n==========\n\nInstall
                                 "toolkit from source.\n"}
 
 
-def test_connection_titles_name_their_page_and_labels_resolve_alike(tmp_path: Path) -> None:
+def test_titles_commands_and_labels_as_a_users_notes_have_them(tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "notes", NOTES)
     with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
         labels = {c.label for c in kb.concepts()}
         assert {"Connections to Graph Theory", "Relation to PCA",
-                "Relationship with Statistics", "SVD", "grimoire ingest",
-                "Attention"} <= labels, labels
+                "Relationship with Statistics", "SVD", "git checkout -- file"} <= labels, labels
         assert not labels & {"connections", "Connection to PCA", "--no-embed"}, labels
+        assert [e.entry.span.path.rsplit("/", 1)[1]
+                for e in kb.concept("git checkout").entries] == ["checkout.md"]
 
         def intro() -> dict[str, tuple[str, str | None]]:
             return {page: next((m.status, m.concept) for m in kb.concept(page).links
