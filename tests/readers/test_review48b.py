@@ -7,7 +7,8 @@ was named "connections" by its file); " -- " read as a dash before a lower-case 
 the page on `git checkout -- file` "git checkout", one concept with the page on switching
 branches. read48's labels: a reference from a folder that shares no more with one definition
 than with the other stays ambiguous, as the nearest wins; incremental and full resolve agree.
-Notes written here, one store built once."""
+read48's lint: a conflict judged by words in a store with vectors says so, also when none of
+the entries compared has one. Notes written here, one store built once."""
 
 from __future__ import annotations
 
@@ -43,13 +44,21 @@ NOTES = {
     "misc/faq.rst": "Release Process\n===============\n\nA release tags a version and "
                    "builds its wheels on a machine set up as in :ref:`intro`.\n",
 }
-LATER = {"book/beta/setup.rst": ".. _intro:\n\nBeta Setup\n==========\n\nInstall the beta "
-                                "toolkit from source.\n"}
+LATER = {
+    "book/beta/setup.rst": ".. _intro:\n\nBeta Setup\n==========\n\nInstall the beta "
+                           "toolkit from source.\n",
+    # Added `--no-embed` to a store with vectors, two files that alone define "Recall": lint
+    # judges them by their words, and must say so though no entry compared has a vector.
+    "later/ml/recall.md": "# Recall\n\nRecall is the share of the true positives that a "
+                          "classifier finds.\n",
+    "later/psych/recall.md": "# Recall\n\nRecall: bringing back to mind an episode stored "
+                             "long ago, studied by psychologists of human memory.\n",
+}
 
 
 def test_titles_commands_and_labels_as_a_users_notes_have_them(tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "notes", NOTES)
-    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
+    with ingested(tmp_path / "kb.db", notes) as kb:
         labels = {c.label for c in kb.concepts()}
         assert {"Connections to Graph Theory", "Relation to PCA",
                 "Relationship with Statistics", "SVD", "git checkout -- file"} <= labels, labels
@@ -68,6 +77,8 @@ def test_titles_commands_and_labels_as_a_users_notes_have_them(tmp_path: Path) -
         # the reference under alpha leads to alpha's, the one from elsewhere to neither
         write_notes(notes, LATER)
         kb.ingest(notes, embed=False)
+        conflicts = {f.concept: f.message for f in kb.lint().findings if f.group == "conflict"}
+        assert "judged by words alone" in conflicts["Recall"], conflicts
         for _ in ("incremental", "full"):
             assert intro() == {"Job Scheduler": ("resolved", "Alpha Setup"),
                                "Release Process": ("ambiguous", None)}, intro()
