@@ -5,10 +5,11 @@ qa48 made a heading on how a page's topic connects to something else ("Connectio
 "Relation to PCA" or "Link to the Brain" was no concept at all ("Connections to Graph Theory"
 was named "connections" by its file); " -- " read as a dash before a lower-case gloss named
 the page on `git checkout -- file` "git checkout", one concept with the page on switching
-branches. read48's labels: a reference from a folder that shares no more with one definition
-than with the other stays ambiguous, as the nearest wins; incremental and full resolve agree.
-read48's lint: a conflict judged by words in a store with vectors says so, also when none of
-the entries compared has one. Notes written here, one store built once."""
+branches; `Dependencies.md` was read as a repository's DEPENDENCIES.md and left out. read48's
+labels: a reference from a folder that shares no more with one definition than with the other
+stays ambiguous, as the nearest wins; incremental and full resolve agree. read48's lint: a
+conflict judged by words in a store with vectors says so, also when none of the entries
+compared has one. Notes written here, one store built once."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ NOTES = {
                        "copy to another branch.\n",
     "cli/ingest.md": "# Ingest\n\nThe ingest command reads every note of a folder.\n\n"
                      "## --no-embed\n\nSkip the vectors.\n",
+    # A repository's DEPENDENCIES.md is about the project; a note so named in title case is
+    # a note (qa48's rule took it for the repository's file).
+    "build/Dependencies.md": "# Dependencies\n\nA dependency is a package a program needs "
+                             "to run; a lock file pins each to one version.\n",
     # Sphinx labels: `intro` in two folders of one project, at equal depth.
     "book/alpha/setup.rst": ".. _intro:\n\nAlpha Setup\n===========\n\nInstall the alpha "
                             "toolkit with its installer.\n",
@@ -60,8 +65,8 @@ def test_titles_commands_and_labels_as_a_users_notes_have_them(tmp_path: Path) -
     notes = write_notes(tmp_path / "notes", NOTES)
     with ingested(tmp_path / "kb.db", notes) as kb:
         labels = {c.label for c in kb.concepts()}
-        assert {"Connections to Graph Theory", "Relation to PCA",
-                "Relationship with Statistics", "SVD", "git checkout -- file"} <= labels, labels
+        assert {"Connections to Graph Theory", "Relation to PCA", "Relationship with Statistics",
+                "SVD", "git checkout -- file", "Dependencies"} <= labels, labels
         assert not labels & {"connections", "Connection to PCA", "--no-embed"}, labels
         assert [e.entry.span.path.rsplit("/", 1)[1]
                 for e in kb.concept("git checkout").entries] == ["checkout.md"]
