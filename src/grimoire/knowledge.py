@@ -729,8 +729,9 @@ class Grimoire:
                                  uses=self.store.unresolved_links("wanted"),
                                  label_places=self.store.label_places,
                                  discussed=lambda page: sections_about(self.store, page),
-                                 vectors=lambda ids: self.store.entry_vectors(
+                                 vectors=(lambda ids: self.store.entry_vectors(
                                      self.searcher.embedder.name, ids))
+                                 if self.store.vector_counts()[0] else None)
         report = lint(self.store, extra)
         self._lint = (counter, report)  # a write during it: the next call reads again
         return report

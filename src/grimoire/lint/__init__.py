@@ -362,7 +362,8 @@ def concept_findings(
     label that two files define; `discussed` (`sections_about`) where sections are about a
     wanted page's name; `vectors` (`Store.entry_vectors`) the entries' vectors: two
     definitions of one concept with few words in common conflict unless their vectors' cosine
-    is `close` or more (a --no-embed store has none: the words alone decide)."""
+    is `close` or more (None for a store with no vectors, --no-embed: the words alone decide;
+    given, a conflict the words alone judged says so)."""
     # Imported here: `ask` imports this module for its arithmetic check, and the readers'
     # package imports every reader (docutils, markdown-it: 0.5 s of a cold `grimoire ask`).
     from grimoire.readers.conventions import is_generic_heading
@@ -479,9 +480,11 @@ def concept_findings(
             # Judged without vectors in a store that has some (a folder added `--no-embed`, an
             # embed that stopped: 6 -> 30 conflicts on round 47's store half embedded,
             # review47a): say so, as search does, or the paraphrases it calls conflicts read
-            # as the vectors' verdict. (A store with none: the words judge every pair.)
-            words_only = bool(unit) and any(stated[i].id not in unit
-                                            for i in (h, *disagree[h]))
+            # as the vectors' verdict. (A store with none: the words judge every pair.) The
+            # store's, not these entries': a folder added `--no-embed` whose two files alone
+            # define a concept said nothing (review48b).
+            words_only = vectors is not None and any(stated[i].id not in unit
+                                                     for i in (h, *disagree[h]))
             yield _conflict(concept, [defined[i] for i in sorted(disagree[h])],
                             [defined[i] for i in sorted(disagree) if i != h
                              and i not in disagree[h]], defined[h], words_only=words_only)

@@ -555,12 +555,12 @@ _PROJECT_FILES = frozenset({
     "CONTRIBUTING", "CODE_OF_CONDUCT", "CHANGELOG", "CHANGES", "SECURITY", "AUTHORS",
     "CONTRIBUTORS", "MAINTAINERS", "SUPPORT", "GOVERNANCE", "PULL_REQUEST_TEMPLATE",
     "ISSUE_TEMPLATE",
-    # round 48 (qa48): a Jekyll glossary's repository lists the licenses of its site's pieces
-    "DEPENDENCIES",
 })
 # What a repository tells coding assistants (round 29: "AGENT", "Repository Guidelines"),
-# only as these tools name the file: `Agents.md` is a note on agents.
-_ASSISTANT_FILES = frozenset({"AGENTS", "AGENT", "CLAUDE", "GEMINI"})
+# only as these tools name the file: `Agents.md` is a note on agents. So too a list of the
+# licenses of a site's pieces (round 48, qa48: a Jekyll glossary's DEPENDENCIES.md), where
+# `Dependencies.md` is a note on a project's packages (review48b: it was left unread).
+_ASSISTANT_FILES = frozenset({"AGENTS", "AGENT", "CLAUDE", "GEMINI", "DEPENDENCIES"})
 
 
 def project_file(path: str) -> bool:
@@ -572,6 +572,8 @@ def project_file(path: str) -> bool:
     >>> project_file("docker/security.md"), project_file("notes/Contributing factors.md")
     (False, False)
     >>> project_file("AGENTS.md"), project_file("LLMs/Agents.md")
+    (True, False)
+    >>> project_file("repo/DEPENDENCIES.md"), project_file("build/Dependencies.md")
     (True, False)
     """
     stem = stem_of(path)

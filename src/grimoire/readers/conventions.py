@@ -639,12 +639,16 @@ _TRAILING_COLON = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))\s*:$|(?<!\s)\s+:$")
 # A cheat sheet's heading glosses its name after a dash, in lower case: "PCA — variance via
 # orthogonal axes", "SARSA — on-policy, realistic target", "Deep Q-Networks — code/agents/dqn.py"
 # (round 31: a course's exam notes, 11 headings). The name is what comes before the dash;
-# "Evaluation — Imbalanced Data" (a capital after it) stays as written. Two hyphens are a
-# dash, and a phrase of three words or more in Korean, which has no capitals, is a gloss too
-# ("Multimodal Fusion -- (a way to join several inputs, in Korean)", round 48: a Korean
-# wiki's titles and headings); a word or two after the dash may be the name in Korean.
+# "Evaluation — Imbalanced Data" (a capital after it) stays as written. A phrase of three
+# words or more in Korean, which has no capitals, is a gloss too ("Multimodal Fusion -- (a
+# way to join several inputs, in Korean)", round 48: a Korean wiki's titles and headings),
+# after two hyphens as well; a word or two after the dash may be the name in Korean. Two
+# hyphens before lower case are a command's end of options ("git checkout -- file",
+# "kubectl exec -- sh": review48b, "git checkout" merged the command that discards a file's
+# changes with the one that switches branches), no dash.
 _GLOSS = re.compile(r"(?P<name>[^\s\u2013\u2014](?:[^\u2013\u2014]{0,58}[^\s\u2013\u2014])?)"
-                    r"\s+(?:[\u2013\u2014]|--)\s+(?:[a-z(]|[\uac00-\ud7a3]\S*(?:\s+\S+){2,}$)")
+                    r"\s+(?:[\u2013\u2014]\s+[a-z(]"
+                    r"|(?:[\u2013\u2014]|--)\s+[\uac00-\ud7a3]\S*(?:\s+\S+){2,}$)")
 # A page titled as the question it answers: "What is Supervised Learning?", "What is
 # Ranking" (round 29: four public repositories). A question about something else ("What is
 # the role of attention?", "What is it?") names no thing and stays as written.
@@ -1037,7 +1041,11 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     if key in words or key in _misspellings(words) or _COURSE_HEADING.search(key) \
             or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
-            or _QUIZ.fullmatch(key) or (words is _GENERIC_HEADINGS and _CONNECTION.fullmatch(key)):
+            or _QUIZ.fullmatch(key):
+        return True
+    if of_words is _GENERIC_HEADINGS and _CONNECTION.fullmatch(key):
+        # A section of a page (`is_generic_heading`); a page titled "Relation to PCA" or "Link
+        # to the Brain" (`is_generic_title`) is about that link (review48b: it was no concept).
         return True
     if key.endswith(")") and (bare := _QUALIFIED.fullmatch(key)) is not None \
             and bare[1] in words:
