@@ -106,7 +106,9 @@ def test_a_worker_ends_on_sigterm_whatever_handler_its_parent_had(tmp_path: Path
     try:
         reader.start()
         deadline = time.monotonic() + 60
-        while not (tmp_path / "reading").exists() and time.monotonic() < deadline:
+        # Until the pid is in it: `write_text` creates the file before it writes.
+        while not ((tmp_path / "reading").exists() and (tmp_path / "reading").read_text()) \
+                and time.monotonic() < deadline:
             time.sleep(0.02)
         pid = int((tmp_path / "reading").read_text())
         os.kill(pid, signal.SIGTERM)
@@ -117,3 +119,24 @@ def test_a_worker_ends_on_sigterm_whatever_handler_its_parent_had(tmp_path: Path
         if reader.is_alive():
             os.kill(pid, signal.SIGKILL)
             reader.join(10)
+
+
+def _die_on_three(job: tuple[str, int]) -> bytes:
+    if job[1] == 3:
+        os._exit(3)  # a reader that takes its process down (a stack overflow in C, say)
+    return b"r%d" % job[1] * (job[1] * 9000)  # results of 0 to 90 KB: some span two reads
+
+
+def test_a_worker_that_dies_costs_the_file_it_was_reading_only(tmp_path: Path) -> None:
+    """The parent reads the results a worker sent in bulk (`_Inbox`): those sent before it
+    died are all delivered, the file it died on fails with its exit code, and the files
+    queued behind it are read by its replacement."""
+    jobs = [(str(tmp_path), k) for k in range(11)]
+    pool = ReadPool(_die_on_three, _failed, Budget(60, 1 << 30), workers=1, depth=16)
+    results = dict(pool.run(jobs))
+    assert sorted(results) == jobs
+    for job, result in results.items():
+        if job[1] == 3:
+            assert b"reader process died (exit code 3)" in result
+        else:
+            assert result == b"r%d" % job[1] * (job[1] * 9000)
