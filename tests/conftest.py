@@ -301,11 +301,8 @@ def _asks_once(item: pytest.Item) -> bool:
 
 # A one_pass test the PostgreSQL pass runs instead of the SQLite pass, to even the two (round
 # 44's fresh clone: SQLite 13:32, PostgreSQL 13:16; this test is 11 s of the SQLite pass).
-# Round 48: the two reading workers' test (8.5 s, 6.4 s of CPU in the SQLite pass of round 47's
-# fresh clone, whose SQLite pass ended last by 5-23 s in four runs).
 ONE_PASS_ON_POSTGRES = frozenset({
-    "tests/web/test_browser.py::test_csp_alone_stops_inline_script",
-    "tests/test_ingest_rows.py::test_two_workers_store_what_one_worker_stores"})
+    "tests/web/test_browser.py::test_csp_alone_stops_inline_script"})
 
 
 def _module(item: pytest.Item) -> str:
