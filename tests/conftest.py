@@ -397,6 +397,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="opens no store: the SQLite pass ran it"))
 
 
+# scripts/test.sh starts the PostgreSQL pass once the SQLite pass has collected the suite: the
+# SQLite pass's collection writes the test modules' bytecode (their asserts rewritten) and
+# Grimoire's, which the PostgreSQL pass then reads (until round 48 a collection run of its own
+# did, and each pass collected again after it).
+def pytest_collection_finish(session: pytest.Session) -> None:
+    collected = os.environ.get("GRIMOIRE_TEST_COLLECTED")
+    if collected:
+        Path(collected).touch()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only(reason): about SQLite itself (its file, its locking, a path"
