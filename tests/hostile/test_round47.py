@@ -96,9 +96,9 @@ def _checks_by_a_new_process(db: Path) -> list[str]:
     return ran
 
 
-@pytest.mark.sqlite_only(reason="the checks at opening of a SQLite file")
-@pytest.mark.usefixtures("large")
-def test_two_long_lived_writers_keep_the_store_checked(tmp_path: Path) -> None:
+def a_store_with_a_table_of_its_own(tmp_path: Path) -> Path:
+    """A store of one note with a table Grimoire did not make: a change from outside, so
+    no mark of its checks holds and the next opening checks it whole."""
     notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
     db = tmp_path / "kb.db"
     with ingested(db, notes, embed=False):
@@ -106,6 +106,13 @@ def test_two_long_lived_writers_keep_the_store_checked(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         conn.execute("CREATE TABLE scratch(x)")
     conn.close()
+    return db
+
+
+@pytest.mark.sqlite_only(reason="the checks at opening of a SQLite file")
+@pytest.mark.usefixtures("large")
+def test_two_long_lived_writers_keep_the_store_checked(tmp_path: Path) -> None:
+    db = a_store_with_a_table_of_its_own(tmp_path)
     _checked_whole(db)
     first, second = _writer(db, "a"), _writer(db, "b")  # both open the checked store
     with _killed_after(first), _killed_after(second):

@@ -34,11 +34,11 @@ import pytest
 import grimoire
 from grimoire.fences import code_lines
 from grimoire.store import sqlite_checked
-from tests.conftest import ingested, write_notes
+from tests.conftest import write_notes
 from tests.hostile.test_linear import MAX_RATIO, MIN_SECONDS, _least
 from tests.hostile.test_review45b import killed_after, large, rewrite_a_page  # noqa: F401 - large: a fixture
 from tests.hostile.test_round45 import _checks_at_opening
-from tests.hostile.test_round47 import _write
+from tests.hostile.test_round47 import _write, a_store_with_a_table_of_its_own
 from tests.test_store_health import copy_of, pristine  # noqa: F401 - pristine: a fixture
 from tests.test_watch import FAST, Running
 
@@ -68,13 +68,7 @@ def _opening_checks(db: Path) -> tuple[frozenset[str], frozenset[str]]:
 @pytest.mark.usefixtures("large")
 def test_a_writer_whose_opening_was_cut_short_carries_what_was_checked(
         tmp_path: Path) -> None:
-    notes = write_notes(tmp_path / "notes", {"a.md": "# Quokka\n\nA small marsupial.\n"})
-    db = tmp_path / "kb.db"
-    with ingested(db, notes, embed=False):
-        pass
-    with sqlite3.connect(db) as conn:
-        conn.execute("CREATE TABLE scratch(x)")
-    conn.close()
+    db = a_store_with_a_table_of_its_own(tmp_path)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     writer = subprocess.Popen([sys.executable, "-c", _CUT_WRITER, str(db)], env=env,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -7,7 +7,6 @@ embedding model loads."""
 from __future__ import annotations
 
 import json
-import re
 import threading
 from pathlib import Path
 
@@ -24,17 +23,7 @@ from grimoire.embed import MiniLM, default_embedder
 from grimoire.mcp_server import Tools
 from tests.conftest import write_notes
 from tests.web.conftest import make_app
-
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def _terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
-    """stdout and stderr are a terminal `columns` wide, to rich (its consoles made anew)."""
-    monkeypatch.setenv("TTY_COMPATIBLE", "1")
-    monkeypatch.setenv("TERM", "xterm")
-    monkeypatch.setenv("COLUMNS", str(columns))
-    cli.out.cache_clear()
-    cli.err.cache_clear()
+from tests.web.test_round47 import _ANSI, _terminal
 
 
 def test_the_cli_at_its_narrowest_and_its_errors(
