@@ -16,7 +16,18 @@ from typing import BinaryIO, Protocol
 
 from grimoire.errors import ReadError
 from grimoire.model import Document, Link, LinkKind
-from grimoire.readers import glossary, html, markdown, mediawiki, notebook, org, pdf, rst, text
+from grimoire.readers import (
+    glossary,
+    html,
+    latex,
+    markdown,
+    mediawiki,
+    notebook,
+    org,
+    pdf,
+    rst,
+    text,
+)
 from grimoire.readers.base import Reader, ReadOptions, decode, stem_of, suffix_of
 from grimoire.readers.conventions import no_page
 from grimoire.readers.markdown import obsidian
@@ -24,7 +35,7 @@ from grimoire.readers.sections import add_page_entry, clean_names, drop_long_nam
 
 # org before obsidian: `#+TITLE:` is stronger evidence than `[[links]]`, which both share.
 READERS: tuple[Reader, ...] = (
-    pdf, notebook, org, obsidian, markdown, mediawiki, glossary, rst, html, text
+    pdf, notebook, org, obsidian, markdown, mediawiki, glossary, rst, latex, html, text
 )
 
 # Readers of formats that are binary by design (PDF): `binary_reader`.

@@ -1505,6 +1505,16 @@ def _bold_lead_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[
     return found
 
 
+def with_bold_lead_entries(parsed: Parsed, path: str, title: str,
+                           entries: list[Entry]) -> list[Entry]:
+    """`entries` and the paragraphs led by a name in bold (`_bold_lead_entries`), in order."""
+    if parsed.bold_leads and not names_no_concept(title) and not not_a_page(parsed.front.meta):
+        bold = _bold_lead_entries(parsed, path, entries)
+        if bold:
+            return sorted([*entries, *bold], key=lambda e: e.span.start_line)
+    return entries
+
+
 def _section_defined_before(blocks: list[Block], first: Block) -> bool:
     """Whether the text of `first`'s section before it defines the section's heading
     ("## Regularization" opening "Regularization is ...", then "**L2.** ...", "**L1.** ...";
@@ -1527,11 +1537,8 @@ def read(data: bytes, path: str) -> list[Document]:
     entries = markdown_entries(parsed, path, title)
     if not entries and parsed.dfns:
         entries = _defined_by_dfn(parsed, path, title)
-    entries = with_box_entries(parsed, path, title, entries)
-    if parsed.bold_leads and not names_no_concept(title) and not not_a_page(parsed.front.meta):
-        bold = _bold_lead_entries(parsed, path, entries)
-        if bold:
-            entries = sorted([*entries, *bold], key=lambda e: e.span.start_line)
+    entries = with_bold_lead_entries(parsed, path, title,
+                                     with_box_entries(parsed, path, title, entries))
     if not entries and not parsed.blocks and notion_page(path) and not names_no_concept(title):
         # A page of a Notion export that holds only its title and properties (a stub) is
         # still a page, as a vault note is: `[Layer Normalization](...)` leads to it.

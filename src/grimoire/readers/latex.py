@@ -1,0 +1,835 @@
+"""LaTeX (`.tex`, `.ltx`): lecture notes, slides and papers as their source.
+
+A small line-based reader, not a TeX engine: the commands a note is written with are read,
+macros are not run. (pylatexenc's LatexWalker, the library made for a tree of LaTeX, was tried
+in round 48: about 5.6 us a character, four minutes for a 50 MB file, and a RecursionError
+from 1,000 nested braces; its known issues #48 and #133 are `\\newcommand` bodies and `\\href`.)
+
+What becomes what:
+
+- The preamble (before `\\begin{document}`) is no text: `\\title{}` is the title (else the first
+  `\\chapter`/`\\section`, else the file name), `\\author{}` and `\\date{}` go to `meta`, and the
+  macros it defines (`\\newcommand`, `\\def`) are written out in the formulas (`_macros`).
+- Headings: `\\part`, `\\chapter`, `\\section`, `\\subsection`, `\\subsubsection`, `\\paragraph`
+  (starred forms too), and a Beamer slide's title (`\\begin{frame}{Title}`, `\\frametitle{}`)
+  under them; the highest level the file uses is level 1.
+- Text: a command's braced argument is kept (`\\textbf{X}`, `\\emph{X}` read X); comments (`%`,
+  not `\\%`) and layout commands (`\\vspace{}`, `\\pause`) are dropped; `\\item` lists are list
+  lines (`\\item[term]` reads "term: ..."); `\\footnote{}` is text where it stands.
+- Math keeps its TeX: `$x$` and `\\(x\\)` show as `$x$`, `$$x$$`, `\\[x\\]` and the display
+  environments (`equation`, `align`, ...) as `$$...$$`, as the Markdown reader writes them.
+- `figure` and `table` are their captions; `verbatim`, `lstlisting`, `minted` are code;
+  `comment`, `tikzpicture` are nothing.
+- Entries: a `definition` (or `defn`, `dfn`) environment is an entry named by its optional
+  title (`\\begin{definition}[Margin]`) or else by the first term it sets in bold or italics;
+  the section and bold-lead rules of the Markdown reader apply as to any note.
+- Links: `\\label{}` names the section (or definition) it stands in (`meta["labels"]`), and
+  `\\ref{}`, `\\eqref{}`, `\\autoref{}`, `\\cref{}` are LABEL links to it; `\\href{url}{text}`
+  and `\\url{}` link out; `\\input{f}` / `\\include{f}` link to the file (never inlined);
+  `\\cite{key}` reads "[key]".
+- Bad input is read on: an unbalanced brace, an unclosed environment or `$` is a `Problem`
+  with its line. Every scan moves forward only (closers are found once, `_Finder`), so a
+  hostile file reads in time linear in its size.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+
+from grimoire.model import Document, Image, Link, LinkKind, Math, Problem, Span
+from grimoire.names import normalize
+from grimoire.readers import markdown
+from grimoire.readers.base import collapse, decode
+from grimoire.readers.markdown._blocks import Block, Heading, Parsed
+from grimoire.readers.markdown._frontmatter import FrontMatter
+from grimoire.readers.markdown._macros import expand_macros
+
+name = "latex"
+extensions: tuple[str, ...] = (".tex", ".ltx")
+
+_SNIFF = re.compile(r"^[ \t]*\\(?:documentclass|begin\{document\}|(?:chapter|section)\*?\{)", re.M)
+
+
+def sniff(head: str, path: str) -> bool:
+    """`\\documentclass`, `\\begin{document}` or a `\\section{` opening a line."""
+    return bool(_SNIFF.search(head))
+
+
+_LEVELS = {"part": 0, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4,
+           "paragraph": 5, "subparagraph": 6, "frametitle": 7, "frame": 7}
+# A comment: the first `%` not escaped (`\\%` is a percent sign). One pass from the start.
+_COMMENT = re.compile(r"^((?:[^%\\]|\\.)*)%", re.S)
+# A line that opens with a structural command: a heading, an environment's begin or end,
+# an item, a slide's title, display math's opener.
+_LINE_COMMAND = re.compile(
+    r"[ \t]*\\(?:(?P<head>part|chapter|section|subsection|subsubsection|paragraph|subparagraph"
+    r"|frametitle)(?![A-Za-z])\*?"
+    r"|(?P<edge>begin|end)[ \t]*\{(?P<env>[A-Za-z@]+\*?)\}"
+    r"|(?P<item>item)(?![A-Za-z])"
+    r"|(?P<display>\[))")
+_LISTS = frozenset({"itemize", "enumerate", "description", "list", "compactitem", "compactenum"})
+_MATH_ENVS = frozenset({
+    "equation", "equation*", "align", "align*", "alignat", "alignat*", "eqnarray", "eqnarray*",
+    "gather", "gather*", "multline", "multline*", "flalign", "flalign*", "displaymath", "math",
+})
+_CODE_ENVS = frozenset({"verbatim", "verbatim*", "lstlisting", "minted", "lyxcode", "Verbatim",
+                        "alltt", "code"})
+_DROPPED_ENVS = frozenset({"comment", "tikzpicture", "picture", "pgfpicture", "thebibliography"})
+_FLOATS = frozenset({"figure", "figure*", "table", "table*", "wrapfigure", "wraptable",
+                     "subfigure"})
+_DEFINITIONS = frozenset({"definition", "definition*", "defn", "defn*", "dfn", "dfn*", "defi"})
+_DEFINITION_REASON = "a definition environment, named by its title or the term it sets in bold"
+# Commands whose arguments are not text (layout, set-up, references to files and keys).
+_DROP_ARGS = frozenset({
+    "vspace", "hspace", "vskip", "hskip", "setlength", "addtolength", "setcounter",
+    "addtocounter", "usepackage", "documentclass", "RequirePackage", "bibliographystyle",
+    "bibliography", "addbibresource", "pagestyle", "thispagestyle", "includegraphics",
+    "usetheme", "usecolortheme", "usefonttheme", "useinnertheme", "useoutertheme",
+    "setbeamercolor", "setbeamertemplate", "setbeamerfont", "definecolor", "color",
+    "textcolor", "colorbox", "hypersetup", "graphicspath", "newtheorem", "theoremstyle", "input",
+    "include", "label", "ref", "eqref", "autoref", "cref", "Cref", "pageref", "nameref",
+    "cite", "citep", "citet", "citealp", "citeauthor", "citeyear", "nocite", "url", "href",
+    "title", "author", "date", "institute", "subtitle", "titlegraphic", "logo", "thanks",
+    "newenvironment", "renewenvironment", "newcounter", "numberwithin", "AtBeginSection",
+    "AtBeginSubsection", "AtBeginDocument", "resizebox", "scalebox", "rule", "lstset",
+    "captionsetup", "geometry", "tikzset", "pgfplotsset", "newlength", "settowidth",
+    "frametitle", "framesubtitle", "bibitem", "DeclareMathOperator", "newcommand", "renewcommand",
+    "providecommand", "def", "gdef", "edef", "xdef", "let", "caption", "subcaption",
+})
+_CITES = frozenset({"cite", "citep", "citet", "citealp", "citeauthor", "citeyear"})
+_REFS = frozenset({"ref", "eqref", "autoref", "cref", "Cref", "pageref", "nameref"})
+_DEFINE = frozenset({"newcommand", "renewcommand", "providecommand", "DeclareMathOperator",
+                     "newenvironment", "renewenvironment"})
+_TEX_DEF = frozenset({"def", "gdef", "edef", "xdef"})
+# A command that names a symbol in text: what it prints.
+_SYMBOLS = {"LaTeX": "LaTeX", "TeX": "TeX", "ldots": "...", "dots": "...", "textendash": "-",
+            "textemdash": "-", "S": "§", "ie": "i.e.", "eg": "e.g.", "newline": " ",
+            "linebreak": " ", "quad": " ", "qquad": " ", "par": " ", "lyxdot": "."}
+_EMPHASIS = frozenset({"textbf", "emph", "textit", "bf", "em", "it", "alert", "structure",
+                       "underline", "textsl"})
+_TOKEN = re.compile(r"\\(?:[A-Za-z@]+\*?|.)?|\$\$?|[{}~&]|[^\\${}~&]+", re.S)
+_BRACE = re.compile(r"\\.|[{}]", re.S)
+_OPTIONAL_MAX = 300
+_BLANK = re.compile(r"[ \t]*$")
+_WINDOW = 4000  # what a heading's or an environment's arguments are looked for in
+_WHOLE = _MATH_ENVS | _CODE_ENVS | _DROPPED_ENVS | _FLOATS  # read to their end at once
+# The environments whose begin and end are the note's structure, read line by line: any other
+# (`array`, `cases`, `pmatrix`) is part of a formula and of the text it stands in.
+_STRUCTURE = _WHOLE | _LISTS | _DEFINITIONS | frozenset({
+    "document", "frame", "center", "flushleft", "flushright", "quote", "quotation", "abstract",
+    "theorem", "lemma", "proposition", "corollary", "proof", "example", "examples", "remark",
+    "note", "block", "alertblock", "exampleblock", "columns", "column", "minipage", "thm",
+    "thm*", "lem", "prop", "cor", "rem", "exercise", "problem", "solution", "question",
+    "answer", "claim", "fact", "observation", "theorem*", "lemma*", "proposition*",
+    "corollary*", "example*", "remark*", "verse", "frame*", "tabular", "tabular*", "itemize*",
+    "description*", "enumerate*", "beamercolorbox", "small", "footnotesize", "scriptsize",
+    "multicols", "titlepage", "appendix", "subequations",
+})
+_MID_LINE = re.compile(
+    r"\\(?:(?:begin|end)[ \t]*\{(?P<env>[A-Za-z@]+\*?)\}|item(?![A-Za-z])"
+    r"|(?:part|chapter|section|subsection|subsubsection|paragraph|frametitle)(?![A-Za-z]))")
+
+
+class _Finder:
+    """`text.find(needle, start)` for starts that only grow: a search that found nothing, or a
+    match still ahead, is not done again (10,000 unclosed `\\[` each scanned the rest)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.memo: dict[str, tuple[int, int]] = {}
+
+    def find(self, needle: str, start: int) -> int:
+        hit = self.memo.get(needle)
+        if hit is not None and hit[0] <= start and (hit[1] < 0 or hit[1] >= start):
+            return hit[1]
+        found = self.text.find(needle, start)
+        self.memo[needle] = (start, found)
+        return found
+
+
+def _closes(text: str) -> tuple[dict[int, int], int]:
+    """Each `{`'s matching `}` by position, and the line offset of the first unbalanced one
+    (-1 when balanced)."""
+    closes: dict[int, int] = {}
+    stack: list[int] = []
+    bad = -1
+    for m in _BRACE.finditer(text):
+        c = m.group()
+        if c == "{":
+            stack.append(m.start())
+        elif c == "}":
+            if stack:
+                closes[stack.pop()] = m.start()
+            elif bad < 0:
+                bad = m.start()
+    if stack and (bad < 0 or stack[0] < bad):
+        bad = stack[0]
+    return closes, bad
+
+
+@dataclass(slots=True)
+class _Definition:
+    title: str
+    first: int
+    start_block: int
+    term: str = ""
+
+
+@dataclass(slots=True)
+class _State:
+    path: str
+    parsed: Parsed
+    levels: dict[str, int]
+    stack: list[tuple[int, str]] = field(default_factory=list)
+    block: Block | None = None
+    lists: int = 0
+    definition: _Definition | None = None
+    # Definition environments: term, first and last line, and their blocks' range
+    entries: list[tuple[str, int, int, int, int]] = field(default_factory=list)
+    refs: list[tuple[Block, str]] = field(default_factory=list)
+    macros: list[str] = field(default_factory=list)
+
+    def heading_path(self) -> tuple[str, ...]:
+        return tuple(t for _, t in self.stack)
+
+    def open(self, kind: str, joiner: str = " ") -> Block:
+        if self.block is None or self.block.kind != kind:
+            self.flush()
+            self.block = Block(kind, [], self.heading_path(), joiner=joiner)
+        return self.block
+
+    def flush(self) -> None:
+        block = self.block
+        if block is not None and (block.units or block.images):
+            self.parsed.blocks.append(block)
+        elif block is not None and block.links and self.parsed.blocks:
+            # A line of links and no text (`\input{intro}`): they link from the text before
+            self.parsed.blocks[-1].links.extend(block.links)
+        self.block = None
+
+    def label(self, key: str) -> None:
+        named = self.definition.term if self.definition and self.definition.term else None
+        target = named or (self.stack[-1][1] if self.stack else "")
+        if key and target:
+            self.parsed.labels.setdefault(key, target)
+
+    def problem(self, message: str, line: int) -> None:
+        if len(self.parsed.problems) < 50:
+            self.parsed.problems.append(Problem(message, Span(self.path, line, line)))
+
+
+# --------------------------------------------------------------------------- inline text
+
+
+class _Inline:
+    """One run of source lines (a paragraph, a heading, a caption) to text, a line of output
+    for each line of input, with the links, math and images found on `block`."""
+
+    def __init__(self, st: _State, block: Block, text: str, line: int) -> None:
+        self.st, self.block, self.text, self.line = st, block, text, line
+        self.closes, bad = _closes(text)
+        self.dollars = _Finder(text)
+        self.newlines = _Finder(text)
+        self.out: list[str] = []
+        # Bold or italic words: whether only space came before them, and the words
+        self.emphasis: list[tuple[bool, str]] = []
+        self.lead = False  # the text opens with bold words closed by a stop or a colon
+        self.seen = (0, line)  # the last position asked for by `here`, and its line
+        if bad >= 0:
+            st.problem("unbalanced brace: read as text", line + text.count("\n", 0, bad))
+
+    def here(self, pos: int) -> int:
+        """The line of position `pos`; positions asked for grow, so counting is linear."""
+        last, line = self.seen
+        if pos < last:
+            last, line = 0, self.line
+        line += self.text.count("\n", last, pos)
+        self.seen = (pos, line)
+        return line
+
+    def skip(self, start: int, end: int, shown: str = "") -> int:
+        """Source `start:end` shown as `shown`, its line ends kept so lines stay aligned."""
+        self.out.append(shown + "\n" * self.text.count("\n", start, end))
+        return end
+
+    def argument(self, pos: int) -> tuple[str, int, int] | None:
+        """The `{...}` argument at `pos` (after spaces and one `[...]`): its text, the position
+        of its `{` and the position after its `}`."""
+        text = self.text
+        n = len(text)
+        while pos < n and text[pos] in " \t\n*":
+            pos += 1
+        if pos < n and text[pos] == "[":
+            end = text.find("]", pos, pos + _OPTIONAL_MAX)
+            if end > 0:
+                pos = end + 1
+                while pos < n and text[pos] in " \t\n":
+                    pos += 1
+        if pos >= n or text[pos] != "{":
+            return None
+        close = self.closes.get(pos)
+        if close is None:
+            end = self.newlines.find("\n", pos)
+            close = n if end < 0 else end
+            return text[pos + 1 : close], pos, close
+        return text[pos + 1 : close], pos, close + 1
+
+    def run(self) -> list[str]:
+        text = self.text
+        pos = 0
+        n = len(text)
+        while pos < n:
+            m = _TOKEN.match(text, pos)
+            assert m is not None  # every character starts a token
+            tok = m.group()
+            if tok[0] == "\\":
+                pos = self.command(tok, m.end())
+            elif tok[0] == "$":
+                pos = self.math(tok, m.end())
+            elif tok in "{}":
+                pos = m.end()
+            elif tok == "~":
+                self.out.append(" ")
+                pos = m.end()
+            elif tok == "&":
+                self.out.append(" | ")
+                pos = m.end()
+            else:
+                self.out.append(tok)
+                pos = m.end()
+        return "".join(self.out).split("\n")
+
+    def math(self, opener: str, start: int) -> int:
+        end = self.dollars.find(opener, start)
+        while end > 0 and text_escaped(self.text, end):
+            end = self.dollars.find(opener, end + 1)
+        if end < 0:
+            self.st.problem(f"unclosed {opener}: read as text", self.here(start))
+            self.out.append(opener)
+            return start
+        return self.formula(start, end, display=opener == "$$") + len(opener)
+
+    def formula(self, start: int, end: int, *, display: bool) -> int:
+        tex = collapse(self.text[start:end])
+        if not tex:
+            return self.skip(start, end)
+        for key in _LABEL_IN_MATH.findall(tex):
+            self.st.label(key)
+        tex = collapse(_LABEL_IN_MATH.sub("", tex))
+        line = self.here(start)
+        self.block.math.append(Math(tex, display, Span(self.st.path, line, self.here(end))))
+        return self.skip(start, end, f"$${tex}$$" if display else f"${tex}$")
+
+    def command(self, tok: str, after: int) -> int:
+        text = self.text
+        word = tok[1:].rstrip("*")
+        if len(tok) == 2 and not tok[1].isalpha():
+            c = tok[1]
+            if c in "([":
+                closer = "\\)" if c == "(" else "\\]"
+                end = self.dollars.find(closer, after)
+                if end >= 0:
+                    return self.formula(after, end, display=c == "[") + 2
+                self.st.problem(f"unclosed \\{c}: read as text", self.here(after))
+                return after
+            if c == "\\":
+                self.out.append(" ")
+                return after
+            self.out.append(c if c in "%$&#_{}" else "")
+            return after
+        if word in _SYMBOLS:
+            self.out.append(_SYMBOLS[word])
+            return after
+        if word in _TEX_DEF:
+            # `\def\name#1#2{body}`: the name and parameters, then the body, are no text
+            brace = text.find("{", after, after + _OPTIONAL_MAX)
+            close = self.closes.get(brace) if brace >= 0 else None
+            end = close + 1 if close is not None else after
+            self.st.macros.append(text[after - len(tok) : end])
+            return self.skip(after, end)
+        if word in _DEFINE:
+            first = self.argument(after)
+            if first is None:  # `\newcommand\name{...}`
+                name_end = _CONTROL_NAME.match(text, after)
+                first_end = name_end.end() if name_end else after
+            else:
+                first_end = first[2]
+            body = self.argument(first_end)
+            end = body[2] if body is not None else first_end
+            if word == "newenvironment" or word == "renewenvironment":
+                more = self.argument(end)
+                end = more[2] if more is not None else end
+            self.st.macros.append(text[after - len(tok) : end])
+            return self.skip(after, end)
+        if word in _DROP_ARGS:
+            arg = self.argument(after)
+            if arg is None:
+                return after
+            value, _, end = arg
+            shown = self.marked(word, value, after, end)
+            return self.skip(after, end, shown)
+        if word in _EMPHASIS:
+            arg = self.argument(after)
+            if arg is not None and len(arg[0]) <= 120 and len(self.emphasis) < 8:
+                opening = not "".join(self.out).strip()
+                words = collapse(arg[0])
+                self.emphasis.append((opening, words))
+                if opening and (words.endswith((".", ":")) or text[arg[2] : arg[2] + 1] in ".:"):
+                    self.lead = True
+            return after
+        if text.startswith("<", after):  # a Beamer overlay: `\only<2>{...}`, `\item<1->`
+            end = text.find(">", after, after + 20)
+            return end + 1 if end > 0 else after
+        return after  # any other command: its name is no text, its arguments are
+
+    def marked(self, word: str, value: str, start: int, end: int) -> str:
+        """What a command whose argument is not plain text shows, and its link or image."""
+        st = self.st
+        span = Span(st.path, self.here(start), self.here(start))
+        value = value.strip()
+        if word == "label":
+            st.label(value)
+        elif word in _REFS:
+            keys = [k.strip() for k in value.split(",") if k.strip()]
+            markers = []
+            for key in keys:
+                self.block.links.append(Link(key, LinkKind.LABEL, span))
+                markers.append(f"\x00{len(st.refs)}\x00")  # `_fill_refs` writes it
+                st.refs.append((self.block, key))
+            return ", ".join(markers)
+        elif word in _CITES:
+            return "[" + ", ".join(k.strip() for k in value.split(",") if k.strip()) + "]"
+        elif word == "url":
+            self.block.links.append(Link(value, LinkKind.URL, span))
+            return value
+        elif word == "href":
+            text = self.argument(end)
+            label = collapse(text[0]) if text is not None else ""
+            self.block.links.append(Link(value, LinkKind.URL, span, label=label or None))
+            return ""  # the label follows in the stream as text
+        elif word in ("input", "include"):
+            target = value if PurePath(value).suffix else value + ".tex"
+            self.block.links.append(Link(target, LinkKind.MARKDOWN, span, label=value,
+                                         href=value))
+            return ""
+        elif word == "includegraphics":
+            self.block.images.append(Image(value, span))
+        elif word in ("caption", "subcaption", "thanks", "frametitle", "framesubtitle"):
+            return _plain(value)
+        return ""
+
+
+_LABEL_IN_MATH = re.compile(r"\\label\{([^{}\n]{1,200})\}|\\nonumber|\\notag")
+_CONTROL_NAME = re.compile(r"[ \t]*\\[A-Za-z@]+")
+
+
+def text_escaped(text: str, at: int) -> bool:
+    """Whether the character at `at` follows an odd run of backslashes (`\\$`)."""
+    k = at
+    while k > 0 and text[k - 1] == "\\":
+        k -= 1
+    return (at - k) % 2 == 1
+
+
+def _plain(tex: str) -> str:
+    """A short argument (a caption, a title) as text, without its commands' names."""
+    tex = re.sub(r"\\(?:label|ref|cite|vspace|hspace)\*?\{[^{}]*\}", "", tex)
+    tex = re.sub(r"\\[A-Za-z@]+\*?(?:\[[^\]\n]{0,200}\])?|[{}]", " ", tex.replace("\\\\", " "))
+    return collapse(tex.replace("~", " "))
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _inline(st: _State, block: Block, text: str, line: int) -> list[str]:
+    reader = _Inline(st, block, text, line)
+    lines = reader.run()
+    if st.definition is not None and not st.definition.term and reader.emphasis:
+        st.definition.term = _plain(reader.emphasis[0][1]).rstrip(".:")
+    if reader.lead and block.kind == "text":
+        lead = _plain(reader.emphasis[0][1]).rstrip(".:")
+        if lead:
+            st.parsed.bold_leads.append((line, lead))
+    return lines
+
+
+def _paragraph(st: _State, lines: list[tuple[int, str]]) -> None:
+    """Lines of prose (or of the current list item) as text."""
+    if not lines:
+        return
+    d = st.definition
+    if d is not None and not d.title and len(st.parsed.blocks) == d.start_block \
+            and st.block is None and lines[0][1].lstrip().startswith("["):
+        # LyX writes a definition's title on the line after its begin: `[informal]A ...`
+        first_line, text = lines[0]
+        text = text.lstrip()
+        close = text.find("]", 0, _OPTIONAL_MAX)
+        if close > 0:
+            d.title = _plain(text[1:close])
+            d.term = d.title if _names(d.title) else ""
+            lines = [(first_line, text[close + 1 :]), *lines[1:]]
+    kind = "list" if st.lists and st.block is not None and st.block.kind == "list" else "text"
+    block = st.open(kind, joiner="\n" if kind == "list" else " ")
+    first = lines[0][0]
+    text = "\n".join(t for _, t in lines)
+    out = _inline(st, block, text, first)
+    for k, piece in enumerate(out):
+        piece = collapse(piece)
+        if not piece:
+            continue
+        if kind == "list" and block.units:
+            line, last = block.units[-1]
+            block.units[-1] = (line, f"{last} {piece}")
+        else:
+            block.units.append((first + k, piece))
+
+
+def _heading(st: _State, command: str, rest: str, line: int) -> int:
+    """A heading's title at the start of `rest`; returns how much of `rest` it took."""
+    reader = _Inline(st, Block("text", [], ()), rest, line)
+    if command == "frame":
+        # `\begin{frame}[options]{Title}{Subtitle}`, `<...>` overlay specs before
+        brace = rest.find("{")
+        lead = rest[:brace].strip() if brace >= 0 else "x"
+        arg = reader.argument(brace) if not lead or lead[0] in "[<" else None
+    else:
+        arg = reader.argument(0)
+    if arg is None:
+        return 0
+    value, _, end = arg
+    title = _plain(value)
+    if command == "paragraph" or command == "subparagraph":
+        title = title.rstrip(".:")  # a run-in heading: `\paragraph{Sigmoid.} The ...`
+    st.flush()
+    level = st.levels.get(command, st.levels["frame"])
+    if title:
+        while st.stack and st.stack[-1][0] >= level:
+            st.stack.pop()
+        st.stack.append((level, title))
+        if command not in ("frame", "frametitle"):
+            # A slide's title heads its passages but is no section of the note's outline:
+            # the Markdown rules take a page of headings under a title like "Recitation 4"
+            # for a glossary, and a deck's 40 slide titles are no 40 terms.
+            st.parsed.headings.append(Heading(level, title, line, len(st.parsed.blocks)))
+    return end
+
+
+def _levels(text: str) -> dict[str, int]:
+    """Each sectioning command's heading level: the highest the file uses is 1."""
+    used = {m.group(1) for m in re.finditer(
+        r"\\(part|chapter|section|subsection|subsubsection|paragraph|subparagraph)\*?[ \t]*[\[{]",
+        text)}
+    top = min((_LEVELS[u] for u in used), default=_LEVELS["frame"])
+    return {k: max(1, v - top + 1) for k, v in _LEVELS.items()}
+
+
+def _strip_comments(lines: list[str]) -> list[str]:
+    out = []
+    for raw in lines:
+        if "%" in raw:
+            m = _COMMENT.match(raw)
+            if m:
+                raw = m.group(1)
+        out.append(raw)
+    return out
+
+
+def _meta(preamble: str, meta: dict[str, object]) -> None:
+    for key in ("title", "author", "date", "subtitle"):
+        m = re.search(rf"\\{key}[ \t]*(?:\[[^\]\n]{{0,300}}\])?[ \t]*\{{", preamble)
+        if m is None:
+            continue
+        closes, _ = _closes(preamble[m.end() - 1 : m.end() + 4000])
+        close = closes.get(0)
+        if close is not None:
+            value = _plain(preamble[m.end() : m.end() - 1 + close])
+            if value:
+                meta[key] = value
+
+
+def _parse(text: str, path: str) -> _State:
+    raw_lines = text.split("\n")
+    lines = _strip_comments(raw_lines)
+    body = "\n".join(lines)
+    parsed = Parsed(path, FrontMatter())
+    st = _State(path, parsed, _levels(body))
+    begin = re.search(r"^[ \t]*\\begin\{document\}", body, re.M)
+    start = 0
+    if begin is not None:
+        start = body.count("\n", 0, begin.start())
+        st.macros.append("\n".join(lines[:start]))
+        start += 1
+    _meta(body[:50000], parsed.front.meta)  # LyX writes `\title{}` after `\begin{document}`
+    offsets = [0]
+    for raw in lines:
+        offsets.append(offsets[-1] + len(raw) + 1)
+    finder = _Finder(body)
+    pending: list[tuple[int, str]] = []
+    envs: list[tuple[str, int]] = []
+    n, col = start, 0  # the line (0-based) and the column read from
+    while n < len(lines):
+        raw = lines[n]
+        line = n + 1
+        if _BLANK.match(raw, col):
+            if col == 0:
+                _paragraph(st, pending)
+                pending = []
+                if not st.lists:
+                    st.flush()
+            n, col = n + 1, 0
+            continue
+        m = _LINE_COMMAND.match(raw, col)
+        if m is None or _inner(m):
+            cut = _next_command(raw, m.end() if m is not None else col)
+            pending.append((line, raw[col:cut]))
+            n, col = (n, cut) if cut < len(raw) else (n + 1, 0)
+            continue
+        _paragraph(st, pending)
+        pending = []
+        col = m.end()
+        window = raw[col : col + _WINDOW]
+        if m.group("head"):
+            col += _heading(st, m.group("head"), window, line)
+        elif m.group("item"):
+            if st.lists:
+                col += _item(st, window, line)
+        elif m.group("display"):
+            end = finder.find("\\]", offsets[n] + col)
+            if end < 0:
+                st.problem("unclosed \\[: read as text", line)
+                continue
+            last = bisect_right(offsets, end)  # the 1-based line of the closer
+            _display(st, body[offsets[n] + col : end], line, last)
+            n, col = last - 1, end + 2 - offsets[last - 1]
+        elif m.group("edge") == "end":
+            if m.group("env") == "document":
+                break  # what follows is never typeset
+            _end(st, m.group("env"), envs, line)
+        elif (env := m.group("env")) in _WHOLE:
+            closer = f"\\end{{{env}}}"
+            at = offsets[n] + m.start("edge") - 1
+            end = finder.find(closer, at)
+            if end < 0:
+                st.problem(f"unclosed \\begin{{{env}}}: read on as text", line)
+                continue
+            last = bisect_right(offsets, end)
+            _environment(st, env, body[at : end + len(closer)], line, last, raw_lines)
+            n, col = last - 1, end + len(closer) - offsets[last - 1]
+        elif env != "document":
+            envs.append((env, line))
+            col += _begin(st, env, window, line)
+    _paragraph(st, pending)
+    st.flush()
+    for env, line in envs:
+        if env != "document":
+            st.problem(f"unclosed \\begin{{{env}}}", line)
+    return st
+
+
+def _item(st: _State, rest: str, line: int) -> int:
+    """An `\\item` (`\\item[term]`): a new list line; returns how much of `rest` it took."""
+    item = st.open("list", joiner="\n")
+    term = ""
+    taken = 0
+    if rest.lstrip().startswith("["):
+        close = rest.find("]", 0, _OPTIONAL_MAX)
+        if close > 0:
+            term = _plain(rest[rest.find("[") + 1 : close])
+            taken = close + 1
+    depth = "  " * (st.lists - 1)
+    item.units.append((line, f"{depth}- {term}:" if term else f"{depth}-"))
+    return taken
+
+
+def _inner(m: re.Match[str]) -> bool:
+    """Whether a line's command is one of a formula's own environments (`array`, `cases`),
+    which belongs to the text (and math) around it."""
+    return m.group("env") is not None and m.group("env") not in _STRUCTURE
+
+
+def _next_command(raw: str, col: int) -> int:
+    """Where the next structural command after `col` starts on the line, outside `$...$`
+    (`... \\end{center}`, `\\item a \\item b`); the line's length if none."""
+    for m in _MID_LINE.finditer(raw, col + 1):
+        if m.group("env") is not None and m.group("env") not in _STRUCTURE:
+            continue
+        if raw.count("$", col, m.start()) % 2 == 0:
+            return m.start()
+        break
+    return len(raw)
+
+
+def _display(st: _State, tex: str, line: int, last: int) -> None:
+    """`\\[ ... \\]` on lines `line` to `last`: a display formula."""
+    for key in _LABEL_IN_MATH.findall(tex):
+        st.label(key)
+    tex = collapse(_LABEL_IN_MATH.sub("", tex))
+    if tex:
+        st.flush()
+        block = st.open("math", joiner="\n")
+        block.units.append((line, f"$${tex}$$"))
+        block.math.append(Math(tex, True, Span(st.path, line, last)))
+        st.flush()
+
+
+def _environment(st: _State, env: str, source: str, line: int, last: int,
+                 raw_lines: list[str]) -> None:
+    """An environment read whole: math, code, a float (its caption) or nothing."""
+    if env in _DROPPED_ENVS:
+        return
+    st.flush()
+    if env in _MATH_ENVS:
+        tex = source.strip()
+        for key in _LABEL_IN_MATH.findall(tex):
+            st.label(key)
+        tex = "\n".join(x for x in (t.rstrip() for t in _LABEL_IN_MATH.sub("", tex).split("\n"))
+                        if x.strip())
+        if env in ("equation", "equation*", "displaymath", "math"):
+            inner = re.sub(r"^\\begin\{[^}]*\}|\\end\{[^}]*\}$", "", tex).strip()
+            tex = inner or tex
+        block = st.open("math", joiner="\n")
+        block.units.append((line, f"$${tex}$$"))
+        block.math.append(Math(tex, True, Span(st.path, line, last)))
+    elif env in _CODE_ENVS:
+        block = st.open("code", joiner="\n")
+        # the raw lines, comments and all: `%` is no comment in verbatim text
+        block.units.extend((k + 1, raw_lines[k]) for k in range(line, last - 1))
+        if not block.units:
+            st.block = None
+    else:  # a float: its captions, its images, its labels
+        block = st.open("text")
+        inner = source
+        reader = _Inline(st, block, inner, line)
+        for m in re.finditer(r"\\(caption|includegraphics|label)\b", inner):
+            arg = reader.argument(m.end())
+            if arg is None:
+                continue
+            value = arg[0].strip()
+            at = line + inner.count("\n", 0, m.start())
+            if m.group(1) == "caption":
+                if _plain(value):
+                    block.units.append((at, _plain(value)))
+            elif m.group(1) == "includegraphics":
+                block.images.append(Image(value, Span(st.path, at, at)))
+            else:
+                st.label(value)
+    st.flush()
+
+
+def _begin(st: _State, env: str, rest: str, line: int) -> int:
+    """An environment read line by line; returns how much of `rest` its arguments took."""
+    if env in _LISTS:
+        if not st.lists:
+            st.flush()
+        st.lists += 1
+        st.open("list", joiner="\n")
+        return 0
+    st.flush()
+    if env == "frame":
+        _end_frame(st)
+        return _heading(st, "frame", rest, line)
+    taken = 0
+    if env in _DEFINITIONS and st.definition is None:
+        title = ""
+        if rest.lstrip().startswith("["):
+            close = rest.find("]", 0, _OPTIONAL_MAX)
+            if close > 0:
+                title = _plain(rest[rest.find("[") + 1 : close])
+                taken = close + 1
+        st.definition = _Definition(title, line, len(st.parsed.blocks),
+                                    term=title if _names(title) else "")
+    # a theorem's, a block's title: `\begin{block}{Title}` reads as its first words
+    return taken
+
+
+def _end(st: _State, env: str, envs: list[tuple[str, int]], line: int) -> None:
+    if not envs or envs[-1][0] != env:
+        if any(e == env for e, _ in envs):
+            while envs and envs[-1][0] != env:
+                st.problem(f"unclosed \\begin{{{envs[-1][0]}}}", envs.pop()[1])
+        else:
+            if env != "document":
+                st.problem(f"\\end{{{env}}} without its \\begin", line)
+            return
+    envs.pop()
+    if env in _LISTS:
+        st.lists = max(0, st.lists - 1)
+        if not st.lists:
+            st.flush()
+        return
+    st.flush()
+    if env == "frame":
+        _end_frame(st)
+    d = st.definition
+    if env in _DEFINITIONS and d is not None:
+        st.definition = None
+        term = _term(d)
+        if term and len(st.parsed.blocks) > d.start_block:
+            st.entries.append((term, d.first, line, d.start_block, len(st.parsed.blocks)))
+
+
+def _end_frame(st: _State) -> None:
+    """A slide's end: its title heads no more text."""
+    frame = st.levels["frame"]
+    while st.stack and st.stack[-1][0] >= frame:
+        st.stack.pop()
+
+
+def _names(title: str) -> bool:
+    """Whether a definition's title names what it defines, not how ("informal", "Definition
+    2.1")."""
+    key = normalize(title)
+    return bool(key) and len(key.split()) <= 6 and key.split()[0] not in _KIND_WORDS
+
+
+_KIND_WORDS = frozenset({"informal", "formal", "definition", "def", "defn", "alternative",
+                         "equivalent", "general", "revisited", "continued"})
+
+
+def _term(d: _Definition) -> str:
+    """The name a definition environment gives: its title when that names it, else the first
+    term it sets in bold or italics."""
+    if _names(d.title):
+        return d.title
+    return d.term if d.term and len(d.term.split()) <= 6 else ""
+
+
+# --------------------------------------------------------------------------- reader
+
+
+_REF_MARK = re.compile(r"\x00(\d+)\x00")
+
+
+def _fill_refs(st: _State) -> None:
+    """A `\\ref` reads as the title of what its label names, else as the label."""
+    labels = st.parsed.labels
+    for block in st.parsed.blocks:
+        if any("\x00" in t for _, t in block.units):
+            block.units = [
+                (ln, _REF_MARK.sub(lambda m: labels.get(st.refs[int(m.group(1))][1],
+                                                         st.refs[int(m.group(1))][1]), t))
+                for ln, t in block.units
+            ]
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    text = decode(data, path)
+    st = _parse(text, path)
+    parsed = st.parsed
+    _fill_refs(st)
+    expand_macros(parsed, "\n".join(st.macros))
+    title = markdown.title_of(parsed, path, any_heading=True)
+    entries = markdown.markdown_entries(parsed, path, title)
+    taken = {normalize(n) for e in entries for n in (e.term, *e.aliases)}
+    for term, first, last, start, end in st.entries:
+        blocks = [b for b in parsed.blocks[start:end] if b.kind != "code"]
+        if blocks and normalize(term) not in taken:
+            entry = markdown.entry_from_blocks(term, blocks, Span(path, first, last))
+            entries.append(replace(entry, reason=_DEFINITION_REASON))
+            taken.add(normalize(term))
+    entries = markdown.with_bold_lead_entries(parsed, path, title, entries)
+    entries.sort(key=lambda e: e.span.start_line)
+    return [markdown.make_document(parsed, path, name, title, entries, ())]
