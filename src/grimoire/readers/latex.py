@@ -114,7 +114,8 @@ _TOKEN = re.compile(r"\\(?:[A-Za-z@]+\*?|.)?|\$\$?|[{}~&]|[^\\${}~&]+", re.S)
 _BRACE = re.compile(r"\\.|[{}]", re.S)
 _OPTIONAL_MAX = 300
 _BLANK = re.compile(r"[ \t]*$")
-_WINDOW = 4000  # what a heading's or an environment's arguments are looked for in
+_WINDOW = 4000
+_MAX_DEPTH = 6  # what a heading's or an environment's arguments are looked for in
 _WHOLE = _MATH_ENVS | _CODE_ENVS | _DROPPED_ENVS | _FLOATS  # read to their end at once
 # The environments whose begin and end are the note's structure, read line by line: any other
 # (`array`, `cases`, `pmatrix`) is part of a formula and of the text it stands in.
@@ -639,7 +640,7 @@ def _item(st: _State, rest: str, line: int) -> int:
         if close > 0:
             term = _plain(rest[rest.find("[") + 1 : close])
             taken = close + 1
-    depth = "  " * (st.lists - 1)
+    depth = "  " * min(st.lists - 1, _MAX_DEPTH)  # 20,000 unclosed lists: no deeper
     item.units.append((line, f"{depth}- {term}:" if term else f"{depth}-"))
     return taken
 
