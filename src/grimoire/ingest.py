@@ -231,7 +231,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # notebook's `x.nb.html` (a rendered `x.html`) beside its `x.Rmd` / `x.qmd` is a built
 # copy; a notebook of code alone names no concept; a Bootstrap dropdown menu is hidden;
 # "Learning Objectives" is a generic heading (qa48b).
-READ_VERSION = b"grimoire-read-58\x00"
+READ_VERSION = b"grimoire-read-59\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -271,12 +271,14 @@ class _Inline:
                     pos += 1
         if pos >= n or text[pos] != "{":
             return None
+        # The argument's text is cut at `_WINDOW`: each of 10,000 nested or unclosed groups
+        # copying the rest of its line is quadratic.
         close = self.closes.get(pos)
         if close is None:
             end = self.newlines.find("\n", pos)
             close = n if end < 0 else end
-            return text[pos + 1 : close], pos, close
-        return text[pos + 1 : close], pos, close + 1
+            return text[pos + 1 : min(close, pos + 1 + _WINDOW)], pos, close
+        return text[pos + 1 : min(close, pos + 1 + _WINDOW)], pos, close + 1
 
     def run(self) -> list[str]:
         text = self.text
