@@ -96,8 +96,9 @@ _DROP_ARGS = frozenset({
     "newenvironment", "renewenvironment", "newcounter", "numberwithin", "AtBeginSection",
     "AtBeginSubsection", "AtBeginDocument", "resizebox", "scalebox", "rule", "lstset",
     "captionsetup", "geometry", "tikzset", "pgfplotsset", "newlength", "settowidth",
-    "frametitle", "framesubtitle", "bibitem", "DeclareMathOperator", "newcommand", "renewcommand",
-    "providecommand", "def", "gdef", "edef", "xdef", "let", "caption", "subcaption",
+    "frametitle", "framesubtitle", "bibitem", "includecomment", "excludecomment",
+    "DeclareMathOperator", "newcommand", "renewcommand", "providecommand", "def", "gdef",
+    "edef", "xdef", "let", "caption", "subcaption",
 })
 _CITES = frozenset({"cite", "citep", "citet", "citealp", "citeauthor", "citeyear"})
 _REFS = frozenset({"ref", "eqref", "autoref", "cref", "Cref", "pageref", "nameref"})
@@ -824,7 +825,12 @@ def read(data: bytes, path: str) -> list[Document]:
     parsed = st.parsed
     _fill_refs(st)
     expand_macros(parsed, "\n".join(st.macros))
-    title = markdown.title_of(parsed, path, any_heading=True)
+    first = parsed.headings[0] if parsed.headings else None
+    if "title" not in parsed.front.meta and first is not None and first.level == 1:
+        # no `\title{}`: the first `\chapter` or `\section` (a file of one part of a book)
+        title = first.title
+    else:
+        title = markdown.title_of(parsed, path, any_heading=True)
     entries = markdown.markdown_entries(parsed, path, title)
     taken = {normalize(n) for e in entries for n in (e.term, *e.aliases)}
     for term, first, last, start, end in st.entries:
