@@ -825,10 +825,10 @@ def read(data: bytes, path: str) -> list[Document]:
     parsed = st.parsed
     _fill_refs(st)
     expand_macros(parsed, "\n".join(st.macros))
-    first = parsed.headings[0] if parsed.headings else None
-    if "title" not in parsed.front.meta and first is not None and first.level == 1:
+    opening = parsed.headings[0] if parsed.headings else None
+    if "title" not in parsed.front.meta and opening is not None and opening.level == 1:
         # no `\title{}`: the first `\chapter` or `\section` (a file of one part of a book)
-        title = first.title
+        title = opening.title
     else:
         title = markdown.title_of(parsed, path, any_heading=True)
     entries = markdown.markdown_entries(parsed, path, title)
