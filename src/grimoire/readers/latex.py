@@ -193,6 +193,7 @@ class _State:
     entries: list[tuple[str, int, int, int, int]] = field(default_factory=list)
     refs: list[tuple[Block, str]] = field(default_factory=list)
     macros: list[str] = field(default_factory=list)
+    titled: bool = False  # an environment just begun, whose `[Title]` may open its text
 
     def heading_path(self) -> tuple[str, ...]:
         return tuple(t for _, t in self.stack)
@@ -464,6 +465,14 @@ def _paragraph(st: _State, lines: list[tuple[int, str]]) -> None:
     """Lines of prose (or of the current list item) as text."""
     if not lines:
         return
+    if st.titled and lines[0][1].lstrip().startswith("["):
+        first_line, text = lines[0]
+        text = text.lstrip()
+        close = text.find("]", 0, _OPTIONAL_MAX)
+        if close > 0 and re.search(r"[A-Za-z]{2}", _plain(text[1:close])):  # not `[0,1]`
+            lines = [(first_line, _plain(text[1:close]).rstrip(".") + ". " + text[close + 1 :]),
+                     *lines[1:]]
+    st.titled = False
     d = st.definition
     if d is not None and not d.title and len(st.parsed.blocks) == d.start_block \
             and st.block is None and lines[0][1].lstrip().startswith("["):
@@ -745,7 +754,15 @@ def _begin(st: _State, env: str, rest: str, line: int) -> int:
                 taken = close + 1
         st.definition = _Definition(title, line, len(st.parsed.blocks),
                                     term=title if _names(title) else "")
-    # a theorem's, a block's title: `\begin{block}{Title}` reads as its first words
+    elif rest.lstrip().startswith("["):
+        # a theorem's title, `\begin{theorem}[Representer Theorem]`, reads "Representer
+        # Theorem." before its statement (`\begin{block}{Title}` reads as its first words)
+        close = rest.find("]", 0, _OPTIONAL_MAX)
+        title = _plain(rest[rest.find("[") + 1 : close]) if close > 0 else ""
+        if title:
+            st.open("text").units.append((line, title.rstrip(".") + "."))
+            taken = close + 1
+    st.titled = env not in _DEFINITIONS and not taken  # LyX: `[Title]` on the next line
     return taken
 
 
