@@ -136,7 +136,7 @@ def test_slides_bold_leads_and_sniffing() -> None:
     paths = [p.heading_path for p in doc.passages]
     assert paths == [("Losses", "Two losses"), ("Robust Fitting", "Robustness")]
     assert {e.term for e in doc.entries} >= {"Squared loss", "Absolute loss"}
-    assert doc.passages[-1].text.endswith("absolute loss. Huber. A loss can be both.")
+    assert doc.passages[-1].text.endswith("absolute loss.\n\nHuber. A loss can be both.")
     # by content, for a file whose extension says nothing
     assert readers.detect("paper.txt", "\\documentclass{article}\n") is latex
     assert readers.detect("notes.txt", "% intro\n\\section{Kernels}\nText.\n") is latex
