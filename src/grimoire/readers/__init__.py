@@ -34,6 +34,8 @@ from grimoire.readers.markdown import obsidian
 from grimoire.readers.sections import add_page_entry, clean_names, drop_long_names
 
 # org before obsidian: `#+TITLE:` is stronger evidence than `[[links]]`, which both share.
+# latex (`.tex`, `.ltx`; a `.txt` by `\documentclass` or `\section{` opening a line) before
+# html and text, which take any text.
 READERS: tuple[Reader, ...] = (
     pdf, notebook, org, obsidian, markdown, mediawiki, glossary, rst, latex, html, text
 )
