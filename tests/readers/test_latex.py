@@ -193,3 +193,35 @@ def test_a_latex_folder_in_the_store(tmp_path: Path) -> None:
         assert kb.wanted(suggestions=False) == []
         assert [d for d in kb.dead_links(suggestions=False)
                 if d.link.kind in (LinkKind.LABEL, LinkKind.MARKDOWN)] == []
+
+
+def test_detection_leaves_prose_and_markdown_about_latex_alone() -> None:
+    # (review48c) a `.txt` note that quotes LaTeX is no LaTeX: in a Markdown fence, indented
+    # as code, or a command wrapped onto the start of a prose line
+    fenced = "# Notes\n\nSome text.\n\n```latex\n\\section{Intro}\n\\documentclass{article}\n```\n"
+    indented = "Notes on LaTeX\n\nA paper starts like this:\n\n    \\documentclass{article}\n"
+    wrapped = "A paper starts with the line\n\\documentclass{article} and then the body.\n"
+    for head in (fenced, indented, wrapped):
+        assert readers.detect("notes.txt", head) is not latex, head
+    # the lines a LaTeX file opens with, comment or label after them
+    for head in ("\\documentclass[11pt,english]{article} % LyX\n",
+                 "\\section*{Kernels}\\label{sec:k}\nText.\n", "\\begin{document}\n"):
+        assert readers.detect("notes.txt", head) is latex, head
+
+
+def test_verb_keeps_its_text_and_hides_what_it_quotes() -> None:
+    # (review48c) `\verb|..|` quotes `%`, `\end{document}` and braces: never a comment, never
+    # the end of the file, never an unbalanced brace
+    doc = _read("\n".join([
+        r"\documentclass{article}",
+        r"\begin{document}",
+        r"\section{Ending}",
+        r"Write \verb|\end{document}| last; \verb+50% {+ of files forget it.",
+        "",
+        r"More text after.",
+        r"\end{document}",
+    ]))
+    text = "\n\n".join(p.text for p in doc.passages)
+    assert r"Write \end{document} last; 50% { of files forget it." in text
+    assert "More text after." in text
+    assert doc.problems == []
