@@ -224,4 +224,4 @@ def test_verb_keeps_its_text_and_hides_what_it_quotes() -> None:
     text = "\n\n".join(p.text for p in doc.passages)
     assert r"Write \end{document} last; 50% { of files forget it." in text
     assert "More text after." in text
-    assert doc.problems == []
+    assert not doc.problems

@@ -50,18 +50,29 @@ from grimoire.readers.markdown._macros import expand_macros
 name = "latex"
 extensions: tuple[str, ...] = (".tex", ".ltx")
 
-_SNIFF = re.compile(r"^[ \t]*\\(?:documentclass|begin\{document\}|(?:chapter|section)\*?\{)", re.M)
+# A line that is one of these commands alone (a comment or `\\label` may follow), at its start:
+# indented it is quoted code, and with prose after it a wrapped sentence about LaTeX.
+_SNIFF = re.compile(
+    r"^\\(?:documentclass(?:\[[^\]\n]*\])?\{[^{}\n]*\}|begin\{document\}"
+    r"|(?:chapter|section)\*?(?:\[[^\]\n]*\])?\{[^\n]*\}(?:\\label\{[^{}\n]*\})?)"
+    r"[ \t]*(?:%.*)?$", re.M)
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
 
 
 def sniff(head: str, path: str) -> bool:
-    """`\\documentclass`, `\\begin{document}` or a `\\section{` opening a line."""
-    return bool(_SNIFF.search(head))
+    """`\\documentclass`, `\\begin{document}` or a `\\section{}` as a line of its own,
+    before any Markdown fence (a note quoting LaTeX in a code block is Markdown)."""
+    m = _SNIFF.search(head)
+    return m is not None and _FENCE.search(head, 0, m.start()) is None
 
 
 _LEVELS = {"part": 0, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4,
            "paragraph": 5, "subparagraph": 6, "frametitle": 7, "frame": 7}
-# A comment: the first `%` not escaped (`\\%` is a percent sign). One pass from the start.
-_COMMENT = re.compile(r"^((?:[^%\\]|\\.)*)%", re.S)
+# `\\verb|...|` on one line: what it quotes (`%`, braces, `\\end{document}`) is no LaTeX.
+_VERB = r"\\verb\*?(?P<q>[^A-Za-z*\s])[^\n]{0,500}?(?P=q)"
+# A comment: the first `%` not escaped (`\\%` is a percent sign) nor quoted by `\\verb`. One
+# pass from the start (the group is atomic: a failed match is not tried again another way).
+_COMMENT = re.compile(rf"^((?>[^%\\]|{_VERB}|\\.)*)%", re.S)
 # A line that opens with a structural command: a heading, an environment's begin or end,
 # an item, a slide's title, display math's opener.
 _LINE_COMMAND = re.compile(
@@ -112,7 +123,7 @@ _SYMBOLS = {"LaTeX": "LaTeX", "TeX": "TeX", "ldots": "...", "dots": "...", "text
 _EMPHASIS = frozenset({"textbf", "emph", "textit", "bf", "em", "it", "alert", "structure",
                        "underline", "textsl"})
 _TOKEN = re.compile(r"\\(?:[A-Za-z@]+\*?|.)?|\$\$?|[{}~&]|[^\\${}~&]+", re.S)
-_BRACE = re.compile(r"\\.|[{}]", re.S)
+_BRACE = re.compile(rf"{_VERB}|\\.|[{{}}]", re.S)
 _OPTIONAL_MAX = 300
 _BLANK = re.compile(r"[ \t]*$")
 _WINDOW = 4000
@@ -131,6 +142,7 @@ _STRUCTURE = _WHOLE | _LISTS | _DEFINITIONS | frozenset({
     "multicols", "titlepage", "appendix", "subequations",
 })
 _MID_LINE = re.compile(
+    rf"(?P<verb>{_VERB})|"
     r"\\(?:(?:begin|end)[ \t]*\{(?P<env>[A-Za-z@]+\*?)\}|item(?![A-Za-z])"
     r"|(?:part|chapter|section|subsection|subsubsection|paragraph|frametitle)(?![A-Za-z]))")
 
@@ -348,6 +360,9 @@ class _Inline:
         if word in _SYMBOLS:
             self.out.append(_SYMBOLS[word])
             return after
+        if word == "verb" and (quote := _VERB_AT.match(text, after - len(tok))):
+            self.out.append(quote.group(2))  # the quoted text as it stands
+            return quote.end()
         if word in _TEX_DEF:
             # `\def\name#1#2{body}`: the name and parameters, then the body, are no text
             brace = text.find("{", after, after + _OPTIONAL_MAX)
@@ -428,6 +443,7 @@ class _Inline:
 
 
 _LABEL_IN_MATH = re.compile(r"\\label\{([^{}\n]{1,200})\}|\\nonumber|\\notag")
+_VERB_AT = re.compile(r"\\verb\*?([^A-Za-z*\s])([^\n]{0,500}?)\1")
 _CONTROL_NAME = re.compile(r"[ \t]*\\[A-Za-z@]+")
 
 
@@ -667,8 +683,8 @@ def _next_command(raw: str, col: int) -> int:
     """Where the next structural command after `col` starts on the line, outside `$...$`
     (`... \\end{center}`, `\\item a \\item b`); the line's length if none."""
     for m in _MID_LINE.finditer(raw, col + 1):
-        if m.group("env") is not None and m.group("env") not in _STRUCTURE:
-            continue
+        if m.group("verb") or m.group("env") is not None and m.group("env") not in _STRUCTURE:
+            continue  # quoted by `\\verb`, or a formula's own environment
         if raw.count("$", col, m.start()) % 2 == 0:
             return m.start()
         break
