@@ -225,3 +225,6 @@ def test_verb_keeps_its_text_and_hides_what_it_quotes() -> None:
     assert r"Write \end{document} last; 50% { of files forget it." in text
     assert "More text after." in text
     assert not doc.problems
+    # a Beamer overlay on an item (`\item<2->`) is no text
+    items = _read("\\begin{itemize}\n\\item<2->[Lasso] shrinks\n\\item<3> more\n\\end{itemize}\n")
+    assert items.passages[0].text == "- Lasso: shrinks\n- more"

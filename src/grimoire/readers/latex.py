@@ -663,11 +663,15 @@ def _item(st: _State, rest: str, line: int) -> int:
     item = st.open("list", joiner="\n")
     term = ""
     taken = 0
+    if rest.startswith("<"):  # a Beamer overlay, `\\item<2->`, is no text
+        close = rest.find(">", 0, 20)
+        taken = close + 1 if close > 0 else 0
+        rest = rest[taken:]
     if rest.lstrip().startswith("["):
         close = rest.find("]", 0, _OPTIONAL_MAX)
         if close > 0:
             term = _plain(rest[rest.find("[") + 1 : close])
-            taken = close + 1
+            taken += close + 1
     depth = "  " * min(st.lists - 1, _MAX_DEPTH)  # 20,000 unclosed lists: no deeper
     item.units.append((line, f"{depth}- {term}:" if term else f"{depth}-"))
     return taken
