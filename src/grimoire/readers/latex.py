@@ -687,7 +687,7 @@ def _next_command(raw: str, col: int) -> int:
     """Where the next structural command after `col` starts on the line, outside `$...$`
     (`... \\end{center}`, `\\item a \\item b`); the line's length if none."""
     for m in _MID_LINE.finditer(raw, col + 1):
-        if m.group("verb") or m.group("env") is not None and m.group("env") not in _STRUCTURE:
+        if m.group("verb") or _inner(m):
             continue  # quoted by `\\verb`, or a formula's own environment
         if raw.count("$", col, m.start()) % 2 == 0:
             return m.start()
