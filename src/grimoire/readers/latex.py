@@ -55,7 +55,7 @@ extensions: tuple[str, ...] = (".tex", ".ltx")
 _SNIFF = re.compile(
     r"^\\(?:documentclass(?:\[[^\]\n]*\])?\{[^{}\n]*\}|begin\{document\}"
     r"|(?:chapter|section)\*?(?:\[[^\]\n]*\])?\{[^\n]*\}(?:\\label\{[^{}\n]*\})?)"
-    r"[ \t]*(?:%.*)?$", re.M)
+    r"[ \t\r]*(?:%.*)?$", re.M)
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
 
 
