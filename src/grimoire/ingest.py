@@ -61,12 +61,18 @@ SKIP_DIRS = frozenset({
 _TOOL_DIR_MARKERS = ("CMakeCache.txt", "latest-run", "theme.toml")
 
 
+def skipped_name(name: str) -> bool:
+    """Whether `name` alone marks a folder that holds no notes: hidden, or a tool's
+    (SKIP_DIRS); `skipped_dir` also looks inside the folder and at its parent."""
+    return name.startswith(".") or name in SKIP_DIRS
+
+
 def skipped_dir(parent: str, name: str) -> bool:
     """Whether the folder `name` in `parent` holds no notes: hidden, a tool's (SKIP_DIRS or
     marked by one of `_TOOL_DIR_MARKERS`), or a Logseq graph's own `logseq/` (its config, and
     in `bak/` and `version-files/` old copies of pages that would come back as second copies
     of every concept)."""
-    if name.startswith(".") or name in SKIP_DIRS:
+    if skipped_name(name):
         return True
     folder = os.path.join(parent, name)  # noqa: PTH118 - names as text, as the walk has them
     if any(os.path.lexists(os.path.join(folder, m)) for m in _TOOL_DIR_MARKERS):  # noqa: PTH118

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from grimoire import readers
 from grimoire.errors import GrimoireError
 from grimoire.files import walk_folder
-from grimoire.ingest import SKIP_DIRS, IngestReport, _known_spelling, own_files, skipped_dir
+from grimoire.ingest import IngestReport, _known_spelling, own_files, skipped_dir, skipped_name
 from grimoire.store import SourceRecord
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def ignored(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
 def _ignored_name(name: str) -> bool:
     """Whether a file called `name` is ignored wherever it is: hidden, or named as a tool's
     folder (`skipped_dir`'s tests of a name alone), or an editor's temporary file."""
-    return (name.startswith(".") or name in SKIP_DIRS or name.endswith(TEMP_SUFFIXES)
+    return (skipped_name(name) or name.endswith(TEMP_SUFFIXES)
             or (name.startswith("#") and name.endswith("#")))
 
 
