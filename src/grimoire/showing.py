@@ -41,6 +41,17 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
 DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
 FORMULA = re.compile(f"{DISPLAY_MATH.pattern}|{INLINE_MATH.pattern}", re.S)  # either kind
+# What a LaTeX file's formulas hold that prints nothing, which the web's MathML and Anki's
+# MathJax showed as its source (round 49, a course's Beamer slides: "x \pause y" drew
+# "\pause"): a slide's overlay commands (`\pause`, `\onslide<2->`, `\only<3>{x}` keeps x),
+# a line's number marks, `\hfill`; `\ensuremath{x}` is x.
+_UNPRINTED = re.compile(r"\\(?:pause|nonumber|notag|hfill|displaybreak|allowbreak|ensuremath)"
+                        r"(?![A-Za-z])|\\(?:onslide|only|uncover|visible)\s*<[^<>{}]{0,40}>")
+
+
+def unprinted(tex: str) -> str:
+    """A formula's TeX without the commands that print nothing (`_UNPRINTED`)."""
+    return _UNPRINTED.sub("", tex)
 
 
 SHOWN_CHARS = 200_000  # of a card's folded rest: a 10 MB note was a 10 MB page (round 37)

@@ -23,7 +23,7 @@ from typing import Any
 from grimoire._api_args import scalars
 from grimoire.export.base import Exporter, definitions
 from grimoire.resolve.types import Concept
-from grimoire.showing import FORMULA, Said
+from grimoire.showing import FORMULA, Said, unprinted
 
 # Chosen once at random in genanki's range (its README: generate once, then hard-code); Anki
 # knows the note type and the deck by these ids across imports.
@@ -54,7 +54,8 @@ _ITEM_LINE = re.compile(r"\n(?=(?:[-*+•]|\d{1,3}[.)])\s)")  # a line break bef
 def _math_field(text: str) -> str:
     """`_field` with each `$…$` and `$$…$$` formula put in the delimiters Anki's MathJax reads,
     `\\(…\\)` and `\\[…\\]`: a card showed `$\\odot$` as typed (round 36, a glossary with
-    math). The formulas are found as the web page finds them; a blank line between paragraphs
+    math), without what prints nothing (`unprinted`: MathJax drew `\\pause` in red). The
+    formulas are found as the web page finds them; a blank line between paragraphs
     is a break (the card ran them together), and so is a line that opens a list item (a
     note's opening words keep them one a line, `showing.opening`)."""
     def prose(part: str) -> str:  # its paragraphs kept: Anki shows a field as HTML
@@ -65,8 +66,10 @@ def _math_field(text: str) -> str:
     for m in FORMULA.finditer(text):
         pieces.append(prose(text[last:m.start()]))
         display, inline = m.group(1), m.group(2)
-        pieces.append(f"\\[{_field(display.strip())}\\]" if display is not None
-                      else f"\\({_field(inline)}\\)")
+        tex = unprinted(display.strip() if display is not None else inline)
+        if tex.strip():  # `$\pause$` alone is nothing to draw
+            pieces.append(f"\\[{_field(tex)}\\]" if display is not None
+                          else f"\\({_field(tex)}\\)")
         last = m.end()
     pieces.append(prose(text[last:]))
     return "".join(pieces)

@@ -42,6 +42,7 @@ from grimoire.showing import (  # below the faces: the CLI and the API fold and 
     INLINE_MATH,
     link_label,
     quote_words,
+    unprinted,
 )
 
 MAX_TEX = 2000  # longer formulas are shown as source: bounded time (case 29, 1000 nested \sqrt)
@@ -63,6 +64,34 @@ _ROWS = re.compile(r"\\(begin|end)\s*\{(eqnarray\*?|alignat\*?|alignedat|gathere
 _ROWS_AS = {"eqnarray": ("array}{rcl", "array"), "gather": ("array}{c", "array"),
             "gathered": ("array}{c", "array"), "alignat": ("align", "align"),
             "alignat*": ("align*", "align*"), "alignedat": ("align*", "align*")}
+
+# An operator name with a space in it (`\operatorname{arg\,min}`, `\operatornamewithlimits`):
+# latex2mathml drew its letters as seven italic variables; its space as a thin one is one name.
+_SPACED_OPERATOR = re.compile(
+    r"\\operatorname(?:withlimits(?![A-Za-z])|(\*)?)\s*\{((?:[A-Za-z]|\\[,;: ]|\s){1,40})\}")
+# Text with a formula in it (`\mbox{for $0<x<1$}`), which latex2mathml refuses: the text
+# around it as text, the formula as math.
+_TEXT_WITH_MATH = re.compile(r"\\(mbox|text|textrm|hbox)\s*\{([^{}$]*(?:\$[^{}$]+\$[^{}$]*)+)\}")
+
+
+def _operator(m: re.Match[str]) -> str:
+    star = "*" if m.group(1) or not m.group(0).startswith("\\operatorname{") else ""
+    name = re.sub(r"(?:\\[,;: ]|\s)+", "\u2009", m.group(2).strip())
+    return f"\\operatorname{star}{{{name}}}"
+
+
+def _text_with_math(m: re.Match[str]) -> str:
+    pieces = re.split(r"\$([^$]+)\$", m.group(2))  # text, formula, text, ...
+    return "".join(f"{{{piece}}}" if i % 2 else (f"\\text{{{piece}}}" if piece else "")
+                   for i, piece in enumerate(pieces))
+
+
+def tidy_tex(tex: str) -> str:
+    """`tex` without what prints nothing (`unprinted`), its spaced operator names and text
+    holding math written as latex2mathml draws them (`_SPACED_OPERATOR`, `_TEXT_WITH_MATH`)."""
+    tex = unprinted(tex)
+    tex = _SPACED_OPERATOR.sub(_operator, tex)
+    return _TEXT_WITH_MATH.sub(_text_with_math, tex)
 
 
 def _rows_as(m: re.Match[str]) -> str:
@@ -140,6 +169,9 @@ def math_html(tex: str, display: bool = False) -> Markup:
     """A formula as MathML rebuilt from an allowlist; escaped source when it cannot be."""
     if len(tex) > MAX_TEX:
         return _tex_fallback(tex, display)
+    tex = tidy_tex(tex)
+    if not tex.strip():  # `$\pause$` alone: nothing to draw
+        return Markup("")
     try:
         tex = _ALIGNED.sub(r"\\\1{split}", _UNKNOWN_OPERATORS.sub(r"\\operatorname{\1}", tex))
         tex = _ROWS.sub(_rows_as, tex)
@@ -650,12 +682,14 @@ def render_note(renderer: Renderer, fmt: str | None, lines: tuple[str, ...],
     """Each line of the note with its inline math rendered (line anchors stay exact). A
     notebook's lines are JSON, where a formula's every backslash is written twice: drawn,
     `"$\\\\hat{y}$"` read "haty" (round 37), so they are shown as the file holds them; so is
-    a PDF's text (page by page), which is no markup."""
+    a PDF's text (page by page), which is no markup. A LaTeX file is shown as written too: its
+    lines drawn one by one showed `\\R` and `\\norm{x}` (macros its preamble defines) and a
+    display split over lines as TeX beside drawn formulas (round 49)."""
     if unit != "line":  # a page with no text (an image, a scan) says so, not a blank
         return [(n, escape(line) if line else Markup('<span class="dim">(no text read from '
                                                       f'this {escape(unit)})</span>'))
                 for n, line in enumerate(lines, 1)]
-    if fmt == "notebook":
+    if fmt in ("notebook", "latex"):
         return [(n, escape(line)) for n, line in enumerate(lines, 1)]
     if fmt in ("markdown", "obsidian"):  # `\\(x\\)` and kramdown's `\\\\(x\\\\)` are math, as
         # read; a display formula over several lines is drawn whole (`markdown_lines`)
