@@ -69,6 +69,11 @@ _ROWS_AS = {"eqnarray": ("array}{rcl", "array"), "gather": ("array}{c", "array")
 # latex2mathml drew its letters as seven italic variables; its space as a thin one is one name.
 _SPACED_OPERATOR = re.compile(
     r"\\operatorname(?:withlimits(?![A-Za-z])|(\*)?)\s*\{((?:[A-Za-z]|\\[,;: ]|\s){1,40})\}")
+# A text command inside a box (`\mbox{\textbf{Excess Risk}}`, LyX writes it): latex2mathml
+# keeps a box's text as typed, so "\textbf{Excess Risk}" was drawn; the inner command alone
+# is the same text.
+_BOXED_TEXT = re.compile(r"\\(?:mbox|hbox|text)\s*\{\s*(\\(?:text(?:bf|it|rm|tt|sf|up)|emph)"
+                         r"\s*\{[^{}$]*\})\s*\}")
 # Text with a formula in it (`\mbox{for $0<x<1$}`), which latex2mathml refuses: the text
 # around it as text, the formula as math.
 _TEXT_WITH_MATH = re.compile(r"\\(mbox|text|textrm|hbox)\s*\{([^{}$]*(?:\$[^{}$]+\$[^{}$]*)+)\}")
@@ -87,10 +92,11 @@ def _text_with_math(m: re.Match[str]) -> str:
 
 
 def tidy_tex(tex: str) -> str:
-    """`tex` without what prints nothing (`unprinted`), its spaced operator names and text
-    holding math written as latex2mathml draws them (`_SPACED_OPERATOR`, `_TEXT_WITH_MATH`)."""
+    """`tex` without what prints nothing (`unprinted`), its spaced operator names, boxed text
+    and text holding math written as latex2mathml draws them (`_SPACED_OPERATOR`,
+    `_BOXED_TEXT`, `_TEXT_WITH_MATH`)."""
     tex = unprinted(tex)
-    tex = _SPACED_OPERATOR.sub(_operator, tex)
+    tex = _BOXED_TEXT.sub(r"\1", _SPACED_OPERATOR.sub(_operator, tex))
     return _TEXT_WITH_MATH.sub(_text_with_math, tex)
 
 
