@@ -221,7 +221,7 @@ def _environment(by_name: dict[str, str], by_id: dict[ConceptId, str],
 
     def md(text: str, path: str = "", format: str = "markdown") -> Markup:
         if format not in MARKDOWN_FORMATS:
-            return renderer.text(text)
+            return renderer.text(text, displays=format == "latex")
         # The note's own relative links first: `local` then gives a wanted name the index,
         # `../index.html`, which `beside` would have taken for a file beside the note (the
         # seeds' README linked to file:///…/shared/index.html).

@@ -375,7 +375,7 @@ def _not_found(e: NotFound, name: str) -> JSONResponse:
 def _md_filter(site: Site) -> Any:
     def md(text: str, path: str = "", format: str = "markdown") -> Markup:
         if format not in MARKDOWN_FORMATS:
-            return site.renderer.text(text)
+            return site.renderer.text(text, displays=format == "latex")
         return site.renderer.markdown(
             text, (lambda target: site.files.image_url(path, target)) if path else None)
     return md

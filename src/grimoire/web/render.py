@@ -274,18 +274,21 @@ class Renderer:
         maths: list[Markup] = env["math"]
         return Markup(_MATH_SLOT.sub(lambda m: _slot(maths, m), out))
 
-    def text(self, text: str) -> Markup:
+    def text(self, text: str, *, displays: bool = False) -> Markup:
         """Text that is not Markdown (a glossary, a wiki page, a Sphinx page as read):
         paragraphs at blank lines, a run of lines that open with `- `, `* `, `• ` or `1. ` a
         list, `$…$` and `$$…$$` rendered, a code passage as the reader fenced it
-        (`fences.fenced`) a code block, everything else escaped."""
+        (`fences.fenced`) a code block, everything else escaped. With `displays` (a LaTeX
+        file's text, whose reader writes `$$…$$` for display math only) every `$$…$$` is
+        display, inside a sentence too (`math_text`)."""
         out: list[str] = []
         for lang, piece in code_pieces(text):
             if lang is not None:
                 cls = f' class="language-{html.escape(lang)}"' if lang else ""
                 out.append(f"<pre><code{cls}>{html.escape(piece)}</code></pre>")
             else:
-                out.extend(_blocks(p.strip()) for p in re.split(r"\n\s*\n", piece) if p.strip())
+                out.extend(_blocks(p.strip(), displays)
+                           for p in re.split(r"\n\s*\n", piece) if p.strip())
         return Markup("\n".join(out))
 
     def inline(self, text: str) -> Markup:
@@ -296,7 +299,7 @@ class Renderer:
 _ITEM = re.compile(r"(?:[-*•]|(\d{1,2})[.)])[ \t]+(?=\S)")  # a list item's marker
 
 
-def _blocks(paragraph: str) -> str:
+def _blocks(paragraph: str, displays: bool = False) -> str:
     """One paragraph of plain text as HTML: its lines joined by `<br>`, except a run of two
     or more lines that open with the same kind of list marker (or a paragraph of one such
     line), which is a list, and a run of two or more lines of code after prose
@@ -327,13 +330,15 @@ def _blocks(paragraph: str) -> str:
     out = []
     for kind, lines in merged:
         if kind is None:
-            out.append("<p>" + str(math_text("\n".join(lines))).replace("\n", "<br>") + "</p>")
+            out.append("<p>" + str(math_text("\n".join(lines), displays=displays)
+                                   ).replace("\n", "<br>") + "</p>")
         elif kind == "pre":
             body = html.escape("\n".join(lines))
             out.append(f"<pre><code>{body}</code></pre>")
         else:
-            items = "".join(f"<li>{math_text(_ITEM.sub('', x.strip(), count=1))}</li>"
-                            for x in lines)
+            items = "".join(
+                f"<li>{math_text(_ITEM.sub('', x.strip(), count=1), displays=displays)}</li>"
+                for x in lines)
             out.append(f"<{kind}>{items}</{kind}>")
     return "\n".join(out)
 
@@ -387,16 +392,19 @@ def bare_environments(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
-def math_text(text: str) -> Markup:
+def math_text(text: str, *, displays: bool = False) -> Markup:
     """Escaped text with its `$$…$$` and `$…$` formulas rendered (and its bare display
-    environments, `bare_environments`)."""
+    environments, `bare_environments`). A `$$…$$` inside a sentence is inline (`in_sentence`)
+    but with `displays`: a LaTeX file's reader writes `$$` for display math only, and the
+    display in "Ridge regression picks $$…$$ where" was drawn small in the line (round 49)."""
     pieces: list[str] = []
     last = 0
     text = bare_environments(text)
     for m in _DISPLAY_MATH.finditer(text):
         pieces.append(str(_inline(text[last:m.start()])))
         tex = m.group(1).strip()
-        if in_sentence(text[:m.start()], text[m.end():]) and not _DISPLAY_START.match(tex):
+        if not displays and in_sentence(text[:m.start()], text[m.end():]) \
+                and not _DISPLAY_START.match(tex):
             pieces.append(str(math_html(tex)))
         else:
             pieces.append(f'<span class="math-block">{math_html(m.group(1).strip(), True)}</span>')

@@ -1,0 +1,78 @@
+"""Round 49 (faces49): a LaTeX lecture on every face. Its source page shows the file as
+written (its lines were drawn one by one: `\\R` a macro its preamble defines, a display split
+over lines as TeX beside drawn formulas); a formula drops what prints nothing (a slide's
+`\\pause`), and draws a spaced operator name, a boxed text command and text holding math,
+which latex2mathml showed as TeX; an Anki card's MathJax gets no `\\pause` either."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+import grimoire
+from grimoire.export.anki import _math_field
+from grimoire.web.render import math_html
+from tests.conftest import write_notes
+from tests.web.conftest import make_app
+
+LECTURE = r"""\documentclass{beamer}
+\newcommand{\R}{\mathbb{R}}
+\title{Kernel Methods Lecture}
+\begin{document}
+
+\section{Feature maps}
+A feature map $\phi:\mathcal{X}\to\R^d$ sends each input to a vector.
+
+\section{The kernel trick}
+Ridge regression picks
+$$\hat{w} = \operatornamewithlimits{arg\,min}_{w} J(w) \pause$$
+where $\mbox{\textbf{Excess Risk}} = R(\hat f) - R(f^*)$, at \cite{rahimi2007} cost, and
+\begin{equation}
+\xi(\theta) = 2\theta \quad \mbox{for $0<\theta<1$}
+\end{equation}
+\end{document}
+"""
+
+
+def test_a_latex_lecture_on_the_web_and_in_anki(tmp_path: Path) -> None:
+    """The source page of a .tex file drew `$\\phi:\\mathcal{X}\\to\\R^d$` with `\\R` as
+    typed, and its full path ran past a phone's width. The concept page drew "\\pause",
+    `\\operatornamewithlimits{arg\\,min}` as seven italic letters, `\\mbox{\\textbf{Excess
+    Risk}}` as its TeX, and `\\mbox{$2\\theta$ for ...}` as source."""
+    notes = write_notes(tmp_path / "notes", {"kernels.tex": LECTURE})
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+        kb.resolve()
+    app, kb = make_app(db)
+    path = str((notes / "kernels.tex").resolve())
+    with kb, TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        source = c.get("/source", params={"path": path, "hl": "9-13"})
+        trick = c.get("/c/The kernel trick")
+    assert source.status_code == 200 and trick.status_code == 200
+    body = source.text[source.text.index('class="source'):]
+    assert "<math" not in body and r"$\phi:\mathcal{X}\to\R^d$" in body, body[:2000]
+    assert '<p class="dim path">' in source.text  # `.path` wraps anywhere (app.css)
+
+    page = trick.text[trick.text.index("<main"):]
+    assert r"\pause" not in page and r"\textbf" not in page and r"\mbox" not in page, page
+    assert 'class="tex"' not in page, page  # no formula shown as its source
+    assert '<mo movablelimits="true">arg\u2009min</mo>' in page, page
+    assert '<mtext mathvariant="bold">Excess\xa0Risk</mtext>' in page, page
+    assert "<mtext>for\xa0</mtext>" in page and "[rahimi2007]" in page, page
+    # `$$…$$` inside a sentence is display in a LaTeX file (its reader writes `$$` for
+    # display math only); a Markdown note keeps kramdown's reading (inline there)
+    at = page.index("Ridge regression picks")
+    picks = page[at:page.index("where", at)]
+    assert '<span class="math-block"><math xmlns="http://www.w3.org/1998/Math/MathML" ' \
+        'display="block">' in picks, picks
+
+    # each piece alone, and `$\pause$` draws nothing (it was "\pause" as code)
+    assert str(math_html(r"\pause")) == ""
+    assert r"\onslide" not in str(math_html(r"\onslide<2->{x} + \only<3>{y}"))
+    assert re.search(r"<mi>x</mi>.*<mi>y</mi>", str(math_html(r"\onslide<2->{x} + \only<3>{y}")))
+    # Anki's MathJax drew an unknown `\pause` in red; a formula of nothing else is left out
+    card = _math_field(r"Then $x \pause + y$ and $\pause$ done.")
+    assert card == r"Then \(x  + y\) and  done.", card
