@@ -36,6 +36,21 @@ class ReaderChoice(click.Choice):  # type: ignore[type-arg]
 
         return tuple(r.name for r in READERS)
 
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        """FORMAT, its names in the option's help (`ReaderOption`): "[pdf|notebook|...|text]"
+        was 86 columns wide once LaTeX was one (round 49), and click does not wrap it."""
+        return "FORMAT"
+
+
+class ReaderOption(click.Option):
+    """`--format FORMAT`, the readers' names at the end of its help, wrapped as the help is."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None or not isinstance(self.type, ReaderChoice):
+            return record
+        return record[0], f"{record[1]} FORMAT: {', '.join(self.type.choices)}."
+
 
 def _width(console: Any) -> int | None:
     """The width to break a line at: the terminal's, or None (piped: one line a record)."""
@@ -143,7 +158,7 @@ def register(main: click.Group) -> None:
 
     @main.command()
     @click.argument("paths", nargs=-1, required=True, type=click.Path())
-    @click.option("--format", "fmt", type=ReaderChoice(),
+    @click.option("--format", "fmt", type=ReaderChoice(), cls=ReaderOption,
                   help="Read every file as this format instead of detecting it.")
     @click.option("--wait", is_flag=True,
                   help="Compute the vectors before returning (for scripts), instead of in a "

@@ -16,7 +16,7 @@ import click
 
 import grimoire
 from grimoire import serialize
-from grimoire._cli_ingest import ReaderChoice
+from grimoire._cli_ingest import ReaderChoice, ReaderOption
 from grimoire._term import clean, field, folded_path, json_text, safe
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.files import storable
@@ -658,7 +658,7 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
 @click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="How many results.")
 @click.option("--source", help="Only this file, or files under this folder.")
-@click.option("--format", "fmt", type=ReaderChoice(),
+@click.option("--format", "fmt", type=ReaderChoice(), cls=ReaderOption,
               help="Only documents read as this format.")
 @click.option("--tag", help="Only documents with this tag.")
 @json_option

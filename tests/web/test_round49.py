@@ -2,16 +2,19 @@
 written (its lines were drawn one by one: `\\R` a macro its preamble defines, a display split
 over lines as TeX beside drawn formulas); a formula drops what prints nothing (a slide's
 `\\pause`), and draws a spaced operator name, a boxed text command and text holding math,
-which latex2mathml showed as TeX; an Anki card's MathJax gets no `\\pause` either."""
+which latex2mathml showed as TeX; an Anki card's MathJax gets no `\\pause` either. `--format`'s
+names fit 80 columns in `--help`."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 import grimoire
+from grimoire.cli import main
 from grimoire.export.anki import _math_field
 from grimoire.web.render import math_html
 from tests.conftest import write_notes
@@ -76,3 +79,17 @@ def test_a_latex_lecture_on_the_web_and_in_anki(tmp_path: Path) -> None:
     # Anki's MathJax drew an unknown `\pause` in red; a formula of nothing else is left out
     card = _math_field(r"Then $x \pause + y$ and $\pause$ done.")
     assert card == r"Then \(x  + y\) and  done.", card
+
+
+def test_the_format_option_fits_80_columns() -> None:
+    """`--format [pdf|notebook|...|latex|html|text]` was 86 columns in `search --help` and
+    `ingest --help` once LaTeX was a reader (click does not wrap an option's name): it is
+    `--format FORMAT` now, the names at the end of its help, wrapped."""
+    runner = CliRunner()
+    for command in ("search", "ingest"):
+        got = runner.invoke(main, [command, "--help"], terminal_width=80)
+        assert got.exit_code == 0, got.output
+        assert max(map(len, got.output.splitlines())) <= 80, got.output
+        assert "--format FORMAT" in got.output and "latex, html, text." in got.output
+    wrong = runner.invoke(main, ["search", "--format", "tex", "x", "--json"])
+    assert wrong.exit_code == 2 and "'latex'" in wrong.output, wrong.output
