@@ -93,3 +93,34 @@ def test_the_format_option_fits_80_columns() -> None:
         assert "--format FORMAT" in got.output and "latex, html, text." in got.output
     wrong = runner.invoke(main, ["search", "--format", "tex", "x", "--json"])
     assert wrong.exit_code == 2 and "'latex'" in wrong.output, wrong.output
+
+
+def _contrast(one: str, two: str) -> float:
+    """WCAG's contrast ratio of two `#rrggbb` (or `#rgb`) colours."""
+    def luminance(colour: str) -> float:
+        if len(colour) == 4:
+            colour = "#" + "".join(c * 2 for c in colour[1:])
+        rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(one), luminance(two)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_colours_read_in_light_and_dark() -> None:
+    """Dark mode drew a button's white words on its light blue (2.3:1: "Search", "Ask",
+    "Show") and a matched word on its mark at 4.0:1; WCAG AA asks 4.5:1 of text. Each pair
+    of app.css's colours that text is drawn in, in both schemes."""
+    css = (Path(grimoire.__file__).parent / "web" / "static" / "app.css").read_text()
+    colour = re.compile(r"--([a-z-]+): (#[0-9a-f]{6}|#[0-9a-f]{3})\b")
+    light = dict(colour.findall(css[:css.index("@media")]))
+    dark = {**light, **dict(colour.findall(
+        css[css.index("prefers-color-scheme: dark"):].split("}", 1)[0]))}
+    assert "color: var(--on-accent)" in css
+    for scheme in (light, dark):
+        pairs = {("on-accent", "accent"), ("fg", "mark"), ("fg", "bg"), ("fg", "card"),
+                 ("dim", "bg"), ("dim", "card"), ("accent", "bg"), ("accent", "card"),
+                 ("fg", "hl"), ("fg", "code")}
+        low = {(f, b): round(_contrast(scheme[f], scheme[b]), 2) for f, b in pairs
+               if _contrast(scheme[f], scheme[b]) < 4.5}
+        assert not low, (scheme is dark, low)
