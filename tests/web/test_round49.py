@@ -62,7 +62,8 @@ def test_a_latex_lecture_on_the_web_and_in_anki(tmp_path: Path) -> None:
     page = trick.text[trick.text.index("<main"):]
     assert r"\pause" not in page and r"\textbf" not in page and r"\mbox" not in page, page
     assert 'class="tex"' not in page, page  # no formula shown as its source
-    assert '<mo movablelimits="true">arg\u2009min</mo>' in page, page
+    # a display sets an operator's limits under it (latex2mathml's `msub` drew them beside)
+    assert '<munder><mo movablelimits="true">arg\u2009min</mo>' in page, page
     assert '<mtext mathvariant="bold">Excess\xa0Risk</mtext>' in page, page
     assert "<mtext>for\xa0</mtext>" in page and "[rahimi2007]" in page, page
     # `$$…$$` inside a sentence is display in a LaTeX file (its reader writes `$$` for
@@ -72,6 +73,9 @@ def test_a_latex_lecture_on_the_web_and_in_anki(tmp_path: Path) -> None:
     assert '<span class="math-block"><math xmlns="http://www.w3.org/1998/Math/MathML" ' \
         'display="block">' in picks, picks
 
+    assert "<munder><mo>min</mo>" in str(math_html(r"\min_w f", True))
+    assert "<msub><mo>min</mo>" in str(math_html(r"\min_w f"))  # inline: beside, as TeX
+    assert "<msub><mi>x</mi>" in str(math_html(r"x_i", True))
     # each piece alone, and `$\pause$` draws nothing (it was "\pause" as code)
     assert str(math_html(r"\pause")) == ""
     assert r"\onslide" not in str(math_html(r"\onslide<2->{x} + \only<3>{y}"))

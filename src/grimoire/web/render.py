@@ -69,6 +69,9 @@ _ROWS_AS = {"eqnarray": ("array}{rcl", "array"), "gather": ("array}{c", "array")
 # latex2mathml drew its letters as seven italic variables; its space as a thin one is one name.
 _SPACED_OPERATOR = re.compile(
     r"\\operatorname(?:withlimits(?![A-Za-z])|(\*)?)\s*\{((?:[A-Za-z]|\\[,;: ]|\s){1,40})\}")
+# An operator with limits in braces of its own, as LyX writes it (`{\operatornamewithlimits{arg\,
+# min}}_{w}`): a group is no operator to a browser, so its limits went beside it, not under.
+_BRACED_OPERATOR = re.compile(r"\{\s*(\\operatorname\*\{[^{}]*\})\s*\}")
 # A text command inside a box (`\mbox{\textbf{Excess Risk}}`, LyX writes it): latex2mathml
 # keeps a box's text as typed, so "\textbf{Excess Risk}" was drawn; the inner command alone
 # is the same text.
@@ -96,7 +99,8 @@ def tidy_tex(tex: str) -> str:
     and text holding math written as latex2mathml draws them (`_SPACED_OPERATOR`,
     `_BOXED_TEXT`, `_TEXT_WITH_MATH`)."""
     tex = unprinted(tex)
-    tex = _BOXED_TEXT.sub(r"\1", _SPACED_OPERATOR.sub(_operator, tex))
+    tex = _BRACED_OPERATOR.sub(r"\1", _SPACED_OPERATOR.sub(_operator, tex))
+    tex = _BOXED_TEXT.sub(r"\1", tex)
     return _TEXT_WITH_MATH.sub(_text_with_math, tex)
 
 
@@ -186,7 +190,7 @@ def math_html(tex: str, display: bool = False) -> Markup:
     except Exception:  # latex2mathml raises many kinds (and RecursionError): all mean "cannot"
         return _tex_fallback(tex, display)
     parts: list[str] = []
-    _rebuild(tree, parts, depth=0)
+    _rebuild(tree, parts, depth=0, display=display)
     return Markup("".join(parts))
 
 
@@ -208,10 +212,30 @@ def _tex_fallback(tex: str, display: bool) -> Markup:
     return Markup(f'<{tag} class="tex">{html.escape(tex)}</{tag}>')
 
 
-def _rebuild(el: object, parts: list[str], depth: int) -> None:
+# Operators whose limits a display sets under them (`\min_w`, `\lim_{n\to\infty}`,
+# `\operatorname*{arg min}_w`): latex2mathml writes each as a subscript (`msub`), which a
+# browser draws beside it, movablelimits or not (round 49: a course's "arg min_{w∈R^d}").
+_LIMITS = frozenset({"min", "max", "lim", "sup", "inf", "liminf", "limsup", "det", "gcd", "Pr",
+                     "lim inf", "lim sup"})
+_UNDER = {"msub": "munder", "msubsup": "munderover"}
+
+
+def _limits_under(el: object, tag: str) -> str:
+    """`tag`, or the tag that sets an operator's limits under it (`_LIMITS`) in a display."""
+    base = next(iter(list(el)), None)  # type: ignore[call-overload]
+    if base is None or str(getattr(base, "tag", "")).rsplit("}", 1)[-1] != "mo":
+        return tag
+    name = " ".join(str(getattr(base, "text", "") or "").replace("\u2009", " ").split())
+    movable = getattr(base, "attrib", {}).get("movablelimits") == "true"
+    return _UNDER[tag] if movable or name in _LIMITS else tag
+
+
+def _rebuild(el: object, parts: list[str], depth: int, display: bool = False) -> None:
     tag = str(getattr(el, "tag", "")).rsplit("}", 1)[-1]
     if depth > 200:
         return
+    if display and tag in _UNDER:
+        tag = _limits_under(el, tag)
     keep = tag in _MATH_TAGS
     if keep:
         attrs = []
@@ -230,7 +254,7 @@ def _rebuild(el: object, parts: list[str], depth: int) -> None:
     if text:
         parts.append(html.escape(text))
     for child in list(el):  # type: ignore[call-overload]
-        _rebuild(child, parts, depth + 1)
+        _rebuild(child, parts, depth + 1, display)
         tail = getattr(child, "tail", None)
         if tail:
             parts.append(html.escape(tail))
