@@ -76,6 +76,14 @@ _PAGE_PARTS = frozenset(
         # references, bibliography, closing words, summary, preface, contents, appendix as a
         # Chinese writer heads them (qa47: a wiki's 61 "参考资料" were concepts)
         "参考资料", "参考文献", "结语", "总结", "小结", "前言", "目录", "附录",
+        # summary, chapter summary, overview, key points, introduction, closing words,
+        # references, contents, appendix, links to related chapters and methods, other related
+        # papers, as a Japanese writer heads them; and the English "Chapter Summary" (round
+        # 49, qa49: a bilingual Quarto book's 8 "まとめ", 6 "章のまとめ", 4 "概要", 4
+        # "Chapter Summary" were concepts in conflict in lint)
+        "まとめ", "章のまとめ", "本章のまとめ", "本書のまとめ", "概要", "要点", "はじめに",
+        "おわりに", "参考資料", "目次", "付録", "関連章へのリンク", "関連手法へのリンク",
+        "その他の関連論文", "chapter summary", "chapter summaries",
         # a personal site's own pages (round 35: a notes site's "About", "Projects", "Quotes")
         "about", "about me", "about this site", "about the author", "projects", "my projects",
         "quotes", "favorite quotes", "favourite quotes",
@@ -227,6 +235,11 @@ _GENERIC_HEADINGS = frozenset(
         # concepts of that name, some with the part in brackets)
         "historical notes", "historical remarks", "historical background",
         "bibliographic notes", "bibliographical notes", "notes and references",
+        # round 49 (qa49): the parts of a Japanese book's chapter on a paper: background and
+        # motivation, results, main results, main findings, a comparison table, related work,
+        # open problems; "Comparison Table" and "Open Problems" as an English one heads them
+        "背景", "背景と動機", "実験結果", "主結果", "主要な発見", "比較表", "関連研究",
+        "未解決問題", "comparison table", "open problems",
     }
     | _PAGE_PARTS
 )
@@ -1078,7 +1091,11 @@ _QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
 # "RNN과의 관계" (round 48: sixteen pages of a Korean wiki opened with "VLA 연결고리", two with
 # "VLA와의 연결": 18 concepts of two names, in conflict in lint). A part of the page.
 _CONNECTION = re.compile(r"(?:connections?|relations?|relationship|links?)\s+(?:to|with)\s+\S.*"
-                         r"|\S.*?(?:\s연결고리|[와과]의\s*(?:연결(?:고리)?|관계))")
+                         r"|\S.*?(?:\s연결고리|[와과]의\s*(?:연결(?:고리)?|관계))"
+                         # and as a Japanese writer heads it: "X との関係" (relation to X),
+                         # "との対応" (correspondence), "との比較", "との対比" (comparison),
+                         # "との違い" (difference); round 49, qa49: a Quarto book's chapters
+                         r"|\S.*?\s*との(?:関係|対応(?:関係)?|比較|対比|違い)")
 
 
 # "Memory usage", "GPU usage", "Token usage": how much of a resource is used, a quantity a note

@@ -108,6 +108,12 @@ _IMPERATIVES = frozenset(
      "see", "check", "go", "learn", "understand", "implement", "visualize", "plot", "test"}
 )
 _SENTENCE_END = re.compile(r"[:.?!;,]\s*$")
+# Hiragana, katakana and the CJK ideographs: a script written without spaces between words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+# A question in Japanese: opening with "なぜ" (why), or ending in the particle か after
+# hiragana or 何 ("なぜ X を読むべきか", why read X; "X とは何か", what X is): a name writes
+# katakana カ or a kanji there (round 49, qa49: a Quarto book's "why read this" sections).
+_JA_QUESTION = re.compile(r"なぜ.*|.*(?:[\u3041-\u309f]|何)か[?？]?")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _PARENTHESIZED = re.compile(r"\([^()]*\)")
 # The letter of a part of an exercise ("A", "(b)", "c)", "E (missing)"): when two sections
@@ -148,6 +154,8 @@ def _name_shaped(heading: str) -> str | None:
         return "a setting of a parameter"
     if _SENTENCE_END.search(text):
         return "ends like a sentence"
+    if _JA_QUESTION.fullmatch(text):
+        return "a question, not a name"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
     if any(w in _PHRASE_WORDS for w in lowered):
         return "a phrase, not a name"
@@ -233,6 +241,12 @@ def _same_word(name: str, seen: str) -> bool:
         return True
     common = len(short) if long.startswith(short) else next(
         i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y)
+    if common < len(short) and not short.isascii() and _CJK.search(short):
+        # Japanese and Chinese write no spaces: a "word" is a run of a phrase, and two runs
+        # sharing their first characters are two phrases ("サンプリング戦略の比較", comparing
+        # sampling strategies, is not "サンプリング戦略の概観", an overview of them; round
+        # 49, qa49). The name and a particle after it ("過学習は") still match.
+        return False
     return common >= 5 and common >= len(short) - 2 and len(long) - common <= 3
 
 
@@ -1021,6 +1035,15 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     kind = meta.get("type")
     if isinstance(kind, str) and kind.strip().casefold() in _NOT_A_PAGE_TYPES:
         return True
+    # A vault's hub note by its tags alone (`tags: index`, `tags: [moc]`): the course's home
+    # and each lecture's page, listing the notes of one idea each (round 49, qa49: a course
+    # vault's 8 hubs were concepts "CS229 Lecture 1" ...). A note with a tag of its subject
+    # too (`tags: [databases, index]`) may be about indexes.
+    tags = meta.get("tags", meta.get("tag"))
+    tags = [tags] if isinstance(tags, str) else tags
+    if isinstance(tags, list) and tags and all(
+            isinstance(t, str) and t.strip().lstrip("#").casefold() in _HUB_TAGS for t in tags):
+        return True
     # A static site's page its own search leaves out: a 404 page, a tag's archive, made of a
     # Liquid include (`search: exclude` in Jekyll's documentation theme, `search_exclude:
     # true` in Just the Docs; round 34: "Page Not Found", "Documentation pages").
@@ -1046,6 +1069,7 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
 
 
 _NOT_A_PAGE_TYPES = frozenset({"index", "log", "changelog", "moc", "template", "home"})
+_HUB_TAGS = frozenset({"index", "moc", "hub", "map-of-content", "maps-of-content"})
 LIST_LAYOUTS = frozenset({"archive", "archive-taxonomy", "categories", "tags", "collection",
                            "posts", "category", "tag", "blog-index", "paginate"})
 
