@@ -240,7 +240,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 60: nbconvert's `x.html` / `x.slides.html` beside `x.ipynb` is a built copy; a note tagged
 # only `index` / `moc` is a hub, no page; Japanese summary / overview / "why read X" headings
 # and "X との関係" are parts of a page, and two runs of Japanese sharing their first
-# characters are not one word's forms (qa49).
+# characters are not one word's forms; "Problem set" is a page part; a Quarto `pagetitle`
+# heading the title before its colon names the page (qa49).
 READ_VERSION = b"grimoire-read-60\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

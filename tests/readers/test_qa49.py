@@ -81,6 +81,16 @@ NOTES = {
         "規模を大きくしても同じ目的関数で足りることが、この報告の主な教えである。\n\n"
         "## 関連章へのリンク\n\n"
         "- 目的関数の章\n- 推論の高速化の章\n"),
+    # The book's English chapter on a paper: its sidebar and tab name it by the model
+    # (`pagetitle`), its heading by the paper's title; the Japanese chapter by the model.
+    "book/en/mdlm.qmd": (
+        "---\npagetitle: \"MDLM\"\n---\n\n"
+        "# MDLM: Simple and Effective Masked Diffusion Language Models\n\n"
+        "MDLM (Masked Diffusion Language Model) trains a text model to fill in masked "
+        "tokens at a random mask rate, a weighted sum of cross-entropy terms.\n"),
+    "book/ja/mdlm.qmd": (
+        "---\npagetitle: \"MDLM\"\n---\n\n# MDLM\n\n"
+        "MDLM は、ランダムな割合でトークンを隠し、それを当てる訓練で文を生成するモデルである。\n"),
     # The English side of the same book closes each chapter with "Chapter Summary".
     "book/en/tree-search.qmd": (
         "# Tree Search\n\n"
@@ -148,3 +158,13 @@ def test_japanese_page_parts_and_questions_are_no_concepts(kb: Any) -> None:
     assert kb.concept("Low-confidence remasking").label == "Low-confidence remasking"
     assert kb.concept("LLaDA").label == "LLaDA"
     assert kb.concept("Beam Search").label == "Beam Search"
+
+
+def test_a_quarto_pagetitle_that_heads_the_title_names_the_page(kb: Any) -> None:
+    """The book's English chapters carry the model's name as `pagetitle` (the tab's and the
+    sidebar's name) over the paper's title ("MDLM: Simple and Effective ..."): `show MDLM`
+    found only the Japanese chapter, and the English one was a concept named by the whole
+    paper title. The `pagetitle` that heads the title before its colon names the page."""
+    mdlm = kb.concept("MDLM")
+    folders = {e.entry.span.path.rsplit("/", 2)[-2] for e in mdlm.entries}
+    assert folders == {"en", "ja"}, folders

@@ -101,6 +101,8 @@ _PAGE_PARTS = frozenset(
         # an assignment's page and its parts (round 43: a course's `instructions.md` under
         # "# Assignment 2: ..." was the concept "instructions", its "Deliverables" another)
         "instructions", "deliverables", "marking scheme", "marking rubric", "rubric",
+        # round 49 (qa49): a lecture's page says which exercises it unlocks under "Problem set"
+        "problem set", "problem sets",
         # round 44: a course site's practice problems each had "💡 Hints" (collapsed boxes)
         # between the task and its solution: eight concepts "Hints", in conflict in lint
         "hints", "hint",

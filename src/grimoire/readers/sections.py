@@ -1132,8 +1132,11 @@ def add_page_entry(doc: Document) -> Document:
     key = normalize(title)
     if not key or not doc.passages:
         return doc
+    short = _pagetitle_head(doc.meta, title)
     if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)):
-        return doc
+        return replace(doc, entries=tuple(
+            replace(e, aliases=(*e.aliases, *short)) if short and normalize(e.term) == key
+            else e for e in doc.entries))
     if is_generic_title(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
             or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta) \
@@ -1162,9 +1165,26 @@ def add_page_entry(doc: Document) -> Document:
     links = tuple(dict.fromkeys(
         x for p in opening for x in p.links
         if not (x.href or "").startswith("#") and normalize(x.target) != key))
-    entry = Entry(term=title, definition="", span=span, links=links, reason=PAGE_REASON)
+    entry = Entry(term=title, definition="", span=span, links=links, reason=PAGE_REASON,
+                  aliases=short)
     entries = sorted((*doc.entries, entry), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
+
+
+def _pagetitle_head(meta: Mapping[str, object], title: str) -> tuple[str, ...]:
+    """Quarto's `pagetitle` (the name a browser tab and a sidebar give the page) when the
+    page's title opens with it before a colon ("MDLM" over "# MDLM: Simple and Effective
+    Masked Diffusion Language Models"): the short name of the page's subject, the paper's
+    title after it (round 49, qa49: a Quarto book's paper chapters; `show MDLM` found only
+    the book's Japanese chapter, titled "MDLM"). A tab's name that is not the title's head
+    ("Overview" over "Olmo 3 Technical Report Summary"), or that names a part of a page
+    ("Applications: Domain-Specific Use Cases"), is only the tab's."""
+    short = meta.get("pagetitle") if meta else None
+    if not isinstance(short, str) or not short.strip() or is_generic_heading(short):
+        return ()
+    head, colon, rest = title.partition(":")
+    return (short.strip(),) if colon and rest.strip() and normalize(head) == normalize(short) \
+        else ()
 
 
 def clean_names(doc: Document) -> Document:
