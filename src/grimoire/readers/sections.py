@@ -1017,7 +1017,8 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     a piece of an HTML page (`html`: no `<html>`, `<title>` or heading), an HTML page that
     only redirects (`<meta http-equiv="refresh">`), a node of a Dendron hierarchy
     (`_apps.dendron_node`), a Quarto file other pages include (`_apps.quarto_partial`), a
-    notebook with no title but its file's name (`notebook.read`)."""
+    notebook with no title but its file's name (`notebook.read`), a vault's hub note tagged
+    only `index` or `moc`."""
     # A plain loop, and nothing at all for a file without front matter: asked two or three
     # times of every note (issue 14).
     if not meta:
