@@ -91,6 +91,22 @@ NOTES = {
     "book/ja/mdlm.qmd": (
         "---\npagetitle: \"MDLM\"\n---\n\n# MDLM\n\n"
         "MDLM は、ランダムな割合でトークンを隠し、それを当てる訓練で文を生成するモデルである。\n"),
+    # The book's overview dates each method by the month its paper came out; the method's own
+    # chapter names it by `pagetitle` over the paper's title.
+    "book/en/one-step.qmd": (
+        "# One-Step Generation\n\n"
+        "Several recent methods draw a sample in a single network call.\n\n"
+        "## MeanFlow (May 2025)\n\n"
+        "MeanFlow learns the average velocity over an interval instead of the velocity at a "
+        "point, so one step can cross the whole path.\n\n"
+        "## Transition Matching (June 2025)\n\n"
+        "Transition Matching learns the kernel of a discrete-time Markov chain that carries "
+        "noise to data.\n"),
+    "book/en/mean-flow.qmd": (
+        "---\npagetitle: \"MeanFlow\"\n---\n\n"
+        "# MeanFlow: One-Step Generation via Average Velocity\n\n"
+        "Flow models need many solver steps; this chapter follows the paper that trains for "
+        "one step from scratch.\n"),
     # The English side of the same book closes each chapter with "Chapter Summary".
     "book/en/tree-search.qmd": (
         "# Tree Search\n\n"
@@ -168,3 +184,16 @@ def test_a_quarto_pagetitle_that_heads_the_title_names_the_page(kb: Any) -> None
     mdlm = kb.concept("MDLM")
     folders = {e.entry.span.path.rsplit("/", 2)[-2] for e in mdlm.entries}
     assert folders == {"en", "ja"}, folders
+
+
+def test_a_month_and_year_after_a_name_is_no_part_of_it(kb: Any) -> None:
+    """The book's overview heads each method with the month its paper came out ("MeanFlow (May
+    2025)", "Transition Matching (June 2025)"): "May 2025" was read as the expansion of the
+    acronym "MeanFlow", and the overview's section and the method's chapter were two concepts.
+    A month and a year in brackets after a name are its date, as a year alone is."""
+    meanflow = kb.concept("MeanFlow")
+    files = {e.entry.span.path.rsplit("/", 1)[-1] for e in meanflow.entries}
+    assert files == {"one-step.qmd", "mean-flow.qmd"}, files
+    assert kb.concept("Transition Matching").label == "Transition Matching"
+    with pytest.raises(NotFound):
+        kb.concept("May 2025")

@@ -642,8 +642,13 @@ _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # What follows a name on a list of models or a note's heading: the year it came out
 # ("ResNet-50 (2015)", "Inception v3(2015)": the year was a short form, found by "2015"; or
 # the decade, "Diffusion Models(2020s)", qa47), a colon ending the heading ("Named Entity
-# Recognition :"). "Ratio 1:2:" keeps its colon.
-_TRAILING_YEAR = re.compile(r"(?<!\s)\s*\(\s*(?:1[89]|20)\d\ds?\s*\)$")
+# Recognition :"). "Ratio 1:2:" keeps its colon. A month before the year too: "MeanFlow (May
+# 2025)", "Transition Matching (June 2025)" (round 49, qa49: a Quarto book's overview dated
+# each method so; "May 2025" was the expansion of "MeanFlow", two concepts of one method).
+_TRAILING_YEAR = re.compile(
+    r"(?<!\s)\s*\(\s*(?:(?i:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+)?"
+    r"(?:1[89]|20)\d\ds?\s*\)$")
 # The same year glued to a name a subtitle follows: "ResNet(2015): Residual Network" (qa47: a
 # lecture set's network notes; `show ResNet` found nothing).
 _GLUED_YEAR = re.compile(r"(?<=[^\W_])\((?:1[89]|20)\d\ds?\)(?=:\s)")
