@@ -241,7 +241,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # only `index` / `moc` is a hub, no page; Japanese summary / overview / "why read X" headings
 # and "X との関係" are parts of a page, and two runs of Japanese sharing their first
 # characters are not one word's forms; "Problem set" is a page part; a Quarto `pagetitle`
-# heading the title before its colon names the page; "(May 2025)" after a name is its date
+# heading the title before its colon names the page; "(May 2025)" after a name is its date;
+# "X の手法" (X's method) and other Japanese parts after "の" are parts of a page
 # (qa49).
 READ_VERSION = b"grimoire-read-60\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"

@@ -75,6 +75,10 @@ NOTES = {
         "する手法である。\n\n"
         "## 連続拡散モデルとの対応\n\n"
         "連続の拡散モデルでの逆向きの過程と、ここでの反復の手順とは形が似ている。\n\n"
+        "## 評価\n\n"
+        "評価では、同じ規模の自己回帰モデルと並べて、多くの課題で近い点を取ることを示す。\n\n"
+        "## LLaDA の手法\n\n"
+        "LLaDA の手法は、前の章の目的関数をそのまま使い、規模と訓練の手順だけを変える。\n\n"
         "## まとめ\n\n"
         "この章で見た推論の手順は、以後の章のほとんどのモデルが前提にしている。\n\n"
         "## 章のまとめ\n\n"
@@ -168,6 +172,7 @@ def test_japanese_page_parts_and_questions_are_no_concepts(kb: Any) -> None:
     such runs sharing their first characters read as one word's forms. The English half's
     "Chapter Summary" (4) was a concept too. The true topics stay."""
     for part in ("まとめ", "章のまとめ", "概要", "関連章へのリンク", "なぜ LLaDA を読むべきか",
+                 "評価", "LLaDA の手法",
                  "サンプリング戦略の比較", "連続拡散モデルとの対応", "Chapter Summary"):
         with pytest.raises(NotFound):
             kb.concept(part)

@@ -242,6 +242,10 @@ _GENERIC_HEADINGS = frozenset(
         # open problems; "Comparison Table" and "Open Problems" as an English one heads them
         "背景", "背景と動機", "実験結果", "主結果", "主要な発見", "比較表", "関連研究",
         "未解決問題", "comparison table", "open problems",
+        # evaluation, method, results, implementation, motivation, definition, challenges,
+        # limitations, applications, theory, (core) idea, caveats, a pitfall checklist
+        "評価", "手法", "結果", "実装", "動機", "定義", "課題", "限界", "応用", "理論",
+        "アイデア", "中核アイデア", "注意点", "落とし穴チェックリスト", "pitfall checklist",
     }
     | _PAGE_PARTS
 )
@@ -1075,6 +1079,11 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     if colon and rest and part in words:
         # "Intuition: likelihood plus prior", "Example: two coins": a part of the page,
         # saying what it holds (round 36: a study guide's "Intuition: ..." was a concept)
+        return True
+    before, no, part = key.rpartition("の")
+    if no and before.strip() and part.strip() in of_words:
+        # "PTRM の手法" (PTRM's method), "本章のまとめ" (this chapter's summary): the part of a
+        # page a Japanese heading names after "の" ("of"), as "Summary of ..." does (qa49)
         return True
     head, of, _ = key.partition(" of ")
     if of and head in of_words and not written.startswith(("a ", "an ")):
