@@ -237,7 +237,14 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # notebook's `x.nb.html` (a rendered `x.html`) beside its `x.Rmd` / `x.qmd` is a built
 # copy; a notebook of code alone names no concept; a Bootstrap dropdown menu is hidden;
 # "Learning Objectives" is a generic heading (qa48b).
-READ_VERSION = b"grimoire-read-59\x00"
+# 60: nbconvert's `x.html` / `x.slides.html` beside `x.ipynb` is a built copy; a note tagged
+# only `index` / `moc` is a hub, no page; Japanese summary / overview / "why read X" headings
+# and "X との関係" are parts of a page, and two runs of Japanese sharing their first
+# characters are not one word's forms; "Problem set" is a page part; a Quarto `pagetitle`
+# heading the title before its colon names the page; "(May 2025)" after a name is its date;
+# "X の手法" (X's method) and other Japanese parts after "の" are parts of a page
+# (qa49).
+READ_VERSION = b"grimoire-read-60\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

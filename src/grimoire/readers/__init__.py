@@ -153,14 +153,18 @@ _BUILT_FROM = (".md", ".markdown", ".rst", ".ipynb", ".qmd", ".rmd", ".Rmd", ".o
 # The pages a document renders to beside itself: R Markdown's `x.html` and R notebook
 # `x.nb.html` from `x.Rmd`, Quarto's `x.html` from `x.qmd` (round 48, qa48b: an R book kept
 # 11 chapters' notebooks as both, each chapter two entries of one concept). Not beside `x.md`:
-# a saved web page and a note of one name are two notes.
-_RENDERED = {".html": (".Rmd", ".rmd", ".qmd"), ".nb.html": (".Rmd", ".rmd")}
+# a saved web page and a note of one name are two notes. nbconvert's `x.html` and its slides
+# `x.slides.html` from `x.ipynb` (round 49, qa49: a course's demo notebook and its page, two
+# concepts, the page's named with the pilcrow of its heading's anchor).
+_RENDERED = {".html": (".Rmd", ".rmd", ".qmd", ".ipynb"), ".nb.html": (".Rmd", ".rmd"),
+             ".slides.html": (".ipynb",)}
 
 
 def built_copy(path: str) -> bool:
     """Whether `path` (a file on disk) is `x/index.html` and a note `x.md` (or `.rst`, `.ipynb`,
     ...) lies beside the folder `x`: the page a site generator built from that note; or the
-    page `x.html` (`x.nb.html`) rendered beside its `x.Rmd` or `x.qmd`."""
+    page `x.html` (`x.nb.html`, `x.slides.html`) rendered beside its `x.Rmd`, `x.qmd` or
+    `x.ipynb`."""
     folder, _, name = path.replace("\\", "/").rpartition("/")
     for built, sources in _RENDERED.items():
         if name.endswith(built) and len(name) > len(built):

@@ -76,6 +76,14 @@ _PAGE_PARTS = frozenset(
         # references, bibliography, closing words, summary, preface, contents, appendix as a
         # Chinese writer heads them (qa47: a wiki's 61 "参考资料" were concepts)
         "参考资料", "参考文献", "结语", "总结", "小结", "前言", "目录", "附录",
+        # summary, chapter summary, overview, key points, introduction, closing words,
+        # references, contents, appendix, links to related chapters and methods, other related
+        # papers, as a Japanese writer heads them; and the English "Chapter Summary" (round
+        # 49, qa49: a bilingual Quarto book's 8 "まとめ", 6 "章のまとめ", 4 "概要", 4
+        # "Chapter Summary" were concepts in conflict in lint)
+        "まとめ", "章のまとめ", "本章のまとめ", "本書のまとめ", "概要", "要点", "はじめに",
+        "おわりに", "参考資料", "目次", "付録", "関連章へのリンク", "関連手法へのリンク",
+        "その他の関連論文", "chapter summary", "chapter summaries",
         # a personal site's own pages (round 35: a notes site's "About", "Projects", "Quotes")
         "about", "about me", "about this site", "about the author", "projects", "my projects",
         "quotes", "favorite quotes", "favourite quotes",
@@ -93,6 +101,8 @@ _PAGE_PARTS = frozenset(
         # an assignment's page and its parts (round 43: a course's `instructions.md` under
         # "# Assignment 2: ..." was the concept "instructions", its "Deliverables" another)
         "instructions", "deliverables", "marking scheme", "marking rubric", "rubric",
+        # round 49 (qa49): a lecture's page says which exercises it unlocks under "Problem set"
+        "problem set", "problem sets",
         # round 44: a course site's practice problems each had "💡 Hints" (collapsed boxes)
         # between the task and its solution: eight concepts "Hints", in conflict in lint
         "hints", "hint",
@@ -227,6 +237,15 @@ _GENERIC_HEADINGS = frozenset(
         # concepts of that name, some with the part in brackets)
         "historical notes", "historical remarks", "historical background",
         "bibliographic notes", "bibliographical notes", "notes and references",
+        # round 49 (qa49): the parts of a Japanese book's chapter on a paper: background and
+        # motivation, results, main results, main findings, a comparison table, related work,
+        # open problems; "Comparison Table" and "Open Problems" as an English one heads them
+        "背景", "背景と動機", "実験結果", "主結果", "主要な発見", "比較表", "関連研究",
+        "未解決問題", "comparison table", "open problems",
+        # evaluation, method, results, implementation, motivation, definition, challenges,
+        # limitations, applications, theory, (core) idea, caveats, a pitfall checklist
+        "評価", "手法", "結果", "実装", "動機", "定義", "課題", "限界", "応用", "理論",
+        "アイデア", "中核アイデア", "注意点", "落とし穴チェックリスト", "pitfall checklist",
     }
     | _PAGE_PARTS
 )
@@ -627,8 +646,13 @@ _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # What follows a name on a list of models or a note's heading: the year it came out
 # ("ResNet-50 (2015)", "Inception v3(2015)": the year was a short form, found by "2015"; or
 # the decade, "Diffusion Models(2020s)", qa47), a colon ending the heading ("Named Entity
-# Recognition :"). "Ratio 1:2:" keeps its colon.
-_TRAILING_YEAR = re.compile(r"(?<!\s)\s*\(\s*(?:1[89]|20)\d\ds?\s*\)$")
+# Recognition :"). "Ratio 1:2:" keeps its colon. A month before the year too: "MeanFlow (May
+# 2025)", "Transition Matching (June 2025)" (round 49, qa49: a Quarto book's overview dated
+# each method so; "May 2025" was the expansion of "MeanFlow", two concepts of one method).
+_TRAILING_YEAR = re.compile(
+    r"(?<!\s)\s*\(\s*(?:(?i:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+)?"
+    r"(?:1[89]|20)\d\ds?\s*\)$")
 # The same year glued to a name a subtitle follows: "ResNet(2015): Residual Network" (qa47: a
 # lecture set's network notes; `show ResNet` found nothing).
 _GLUED_YEAR = re.compile(r"(?<=[^\W_])\((?:1[89]|20)\d\ds?\)(?=:\s)")
@@ -1056,6 +1080,11 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
         # "Intuition: likelihood plus prior", "Example: two coins": a part of the page,
         # saying what it holds (round 36: a study guide's "Intuition: ..." was a concept)
         return True
+    before, no, part = key.rpartition("の")
+    if no and before.strip() and part.strip() in of_words:
+        # "PTRM の手法" (PTRM's method), "本章のまとめ" (this chapter's summary): the part of a
+        # page a Japanese heading names after "の" ("of"), as "Summary of ..." does (qa49)
+        return True
     head, of, _ = key.partition(" of ")
     if of and head in of_words and not written.startswith(("a ", "an ")):
         # "An Analysis of Scale Invariance in Object Detection" is a paper's title, not a
@@ -1078,7 +1107,11 @@ _QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
 # "RNN과의 관계" (round 48: sixteen pages of a Korean wiki opened with "VLA 연결고리", two with
 # "VLA와의 연결": 18 concepts of two names, in conflict in lint). A part of the page.
 _CONNECTION = re.compile(r"(?:connections?|relations?|relationship|links?)\s+(?:to|with)\s+\S.*"
-                         r"|\S.*?(?:\s연결고리|[와과]의\s*(?:연결(?:고리)?|관계))")
+                         r"|\S.*?(?:\s연결고리|[와과]의\s*(?:연결(?:고리)?|관계))"
+                         # and as a Japanese writer heads it: "X との関係" (relation to X),
+                         # "との対応" (correspondence), "との比較", "との対比" (comparison),
+                         # "との違い" (difference); round 49, qa49: a Quarto book's chapters
+                         r"|\S.*?\s*との(?:関係|対応(?:関係)?|比較|対比|違い)")
 
 
 # "Memory usage", "GPU usage", "Token usage": how much of a resource is used, a quantity a note

@@ -108,6 +108,12 @@ _IMPERATIVES = frozenset(
      "see", "check", "go", "learn", "understand", "implement", "visualize", "plot", "test"}
 )
 _SENTENCE_END = re.compile(r"[:.?!;,]\s*$")
+# Hiragana, katakana and the CJK ideographs: a script written without spaces between words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+# A question in Japanese: opening with "なぜ" (why), or ending in the particle か after
+# hiragana or 何 ("なぜ X を読むべきか", why read X; "X とは何か", what X is): a name writes
+# katakana カ or a kanji there (round 49, qa49: a Quarto book's "why read this" sections).
+_JA_QUESTION = re.compile(r"なぜ.*|.*(?:[\u3041-\u309f]|何)か[?\uff1f]?")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _PARENTHESIZED = re.compile(r"\([^()]*\)")
 # The letter of a part of an exercise ("A", "(b)", "c)", "E (missing)"): when two sections
@@ -148,6 +154,8 @@ def _name_shaped(heading: str) -> str | None:
         return "a setting of a parameter"
     if _SENTENCE_END.search(text):
         return "ends like a sentence"
+    if _JA_QUESTION.fullmatch(text):
+        return "a question, not a name"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
     if any(w in _PHRASE_WORDS for w in lowered):
         return "a phrase, not a name"
@@ -233,6 +241,12 @@ def _same_word(name: str, seen: str) -> bool:
         return True
     common = len(short) if long.startswith(short) else next(
         i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y)
+    if common < len(short) and not short.isascii() and _CJK.search(short):
+        # Japanese and Chinese write no spaces: a "word" is a run of a phrase, and two runs
+        # sharing their first characters are two phrases ("サンプリング戦略の比較", comparing
+        # sampling strategies, is not "サンプリング戦略の概観", an overview of them; round
+        # 49, qa49). The name and a particle after it ("過学習は") still match.
+        return False
     return common >= 5 and common >= len(short) - 2 and len(long) - common <= 3
 
 
@@ -1003,7 +1017,8 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     a piece of an HTML page (`html`: no `<html>`, `<title>` or heading), an HTML page that
     only redirects (`<meta http-equiv="refresh">`), a node of a Dendron hierarchy
     (`_apps.dendron_node`), a Quarto file other pages include (`_apps.quarto_partial`), a
-    notebook with no title but its file's name (`notebook.read`)."""
+    notebook with no title but its file's name (`notebook.read`), a vault's hub note tagged
+    only `index` or `moc`."""
     # A plain loop, and nothing at all for a file without front matter: asked two or three
     # times of every note (issue 14).
     if not meta:
@@ -1020,6 +1035,15 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     # as a wiki an LLM keeps writes its catalogue and its change log; round 33).
     kind = meta.get("type")
     if isinstance(kind, str) and kind.strip().casefold() in _NOT_A_PAGE_TYPES:
+        return True
+    # A vault's hub note by its tags alone (`tags: index`, `tags: [moc]`): the course's home
+    # and each lecture's page, listing the notes of one idea each (round 49, qa49: a course
+    # vault's 8 hubs were concepts "CS229 Lecture 1" ...). A note with a tag of its subject
+    # too (`tags: [databases, index]`) may be about indexes.
+    tags = meta.get("tags", meta.get("tag"))
+    tags = [tags] if isinstance(tags, str) else tags
+    if isinstance(tags, list) and tags and all(
+            isinstance(t, str) and t.strip().lstrip("#").casefold() in _HUB_TAGS for t in tags):
         return True
     # A static site's page its own search leaves out: a 404 page, a tag's archive, made of a
     # Liquid include (`search: exclude` in Jekyll's documentation theme, `search_exclude:
@@ -1046,6 +1070,7 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
 
 
 _NOT_A_PAGE_TYPES = frozenset({"index", "log", "changelog", "moc", "template", "home"})
+_HUB_TAGS = frozenset({"index", "moc", "hub", "map-of-content", "maps-of-content"})
 LIST_LAYOUTS = frozenset({"archive", "archive-taxonomy", "categories", "tags", "collection",
                            "posts", "category", "tag", "blog-index", "paginate"})
 
@@ -1108,8 +1133,11 @@ def add_page_entry(doc: Document) -> Document:
     key = normalize(title)
     if not key or not doc.passages:
         return doc
+    short = _pagetitle_head(doc.meta, title)
     if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)):
-        return doc
+        return replace(doc, entries=tuple(
+            replace(e, aliases=(*e.aliases, *short)) if short and normalize(e.term) == key
+            else e for e in doc.entries))
     if is_generic_title(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
             or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta) \
@@ -1138,9 +1166,26 @@ def add_page_entry(doc: Document) -> Document:
     links = tuple(dict.fromkeys(
         x for p in opening for x in p.links
         if not (x.href or "").startswith("#") and normalize(x.target) != key))
-    entry = Entry(term=title, definition="", span=span, links=links, reason=PAGE_REASON)
+    entry = Entry(term=title, definition="", span=span, links=links, reason=PAGE_REASON,
+                  aliases=short)
     entries = sorted((*doc.entries, entry), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
+
+
+def _pagetitle_head(meta: Mapping[str, object], title: str) -> tuple[str, ...]:
+    """Quarto's `pagetitle` (the name a browser tab and a sidebar give the page) when the
+    page's title opens with it before a colon ("MDLM" over "# MDLM: Simple and Effective
+    Masked Diffusion Language Models"): the short name of the page's subject, the paper's
+    title after it (round 49, qa49: a Quarto book's paper chapters; `show MDLM` found only
+    the book's Japanese chapter, titled "MDLM"). A tab's name that is not the title's head
+    ("Overview" over "Olmo 3 Technical Report Summary"), or that names a part of a page
+    ("Applications: Domain-Specific Use Cases"), is only the tab's."""
+    short = meta.get("pagetitle") if meta else None
+    if not isinstance(short, str) or not short.strip() or is_generic_heading(short):
+        return ()
+    head, colon, rest = title.partition(":")
+    return (short.strip(),) if colon and rest.strip() and normalize(head) == normalize(short) \
+        else ()
 
 
 def clean_names(doc: Document) -> Document:

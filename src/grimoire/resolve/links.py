@@ -387,9 +387,11 @@ _PAGE_FILES = ("", ".md", ".markdown", ".rst", ".html", "/index.md", "/index.mar
 
 # A file's extension at the end of a link's name: a drawing, a document, media, and (round
 # 28: a research vault linked `[[afl-compiler-rt.o.c]]` beside its notes) code, data, a
-# model's weights. Not `.js`: "Node.js" and "D3.js" are names.
+# model's weights. Not `.js`: "Node.js" and "D3.js" are names. An Obsidian Bases view
+# (`![[Unit Preview.base]]`, a table of notes kept as YAML; round 49, qa49: a course vault's
+# hubs embedded two, six dead links in lint).
 _ATTACHMENT = re.compile(
-    r"\.(?:excalidraw|canvas|drawio|pdf|png|jpe?g|gif|svg|webp|bmp|tiff?|avif|mp4|webm|mov"
+    r"\.(?:excalidraw|canvas|base|drawio|pdf|png|jpe?g|gif|svg|webp|bmp|tiff?|avif|mp4|webm|mov"
     r"|mp3|wav|ogg|m4a|zip|gz|tgz|csv|tsv|xlsx?|docx?|pptx?|epub"
     r"|py|ipynb|c|h|cc|cpp|hpp|rs|java|sh|json|jsonl|ya?ml|toml|tex|bib|sql|txt"
     r"|onnx|pt|pth|ckpt|safetensors|h5|pkl|npy|npz|parquet)$", re.IGNORECASE)

@@ -1,0 +1,205 @@
+"""Round 49 (qa49): what a new user met reading a bilingual Quarto book of paper notes
+(English and Japanese), an Obsidian vault of course notes with Bases views and hub notes, and
+a Chinese course's notes kept as Markdown, an editor's HTML export and notebooks; each shape
+rebuilt here in our own words. One store, built once for the module, no vectors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from grimoire.errors import NotFound
+from tests.conftest import ingested, write_notes
+
+
+def _notebook(*cells: tuple[str, str]) -> str:
+    return json.dumps({
+        "cells": [{"cell_type": kind, "metadata": {}, "source": text,
+                   **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+                  for kind, text in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+NOTES = {
+    # A vault's hub notes carry the tag `index` (the course's home, each lecture's page): a
+    # lecture's page lists the notes of that lecture, one idea per note, tagged `atom`.
+    "vault/STAT101 Lecture 2.md": (
+        "---\ntags: index\ntitle: STAT101 Lecture 2\n---\n\n# STAT101 Lecture 2\n\n"
+        "**Second lecture.** It walks from a straight-line fit to [[Kernel width]] and "
+        "local fits.\n\n## Notes of this lecture\n\n![[Lecture View.base]]\n"),
+    "vault/Kernel width.md": (
+        "---\ntags: atom\ntitle: Kernel width\n---\n\n# Kernel width\n\n"
+        "Kernel width is the distance over which a local fit still counts a neighbour: wide "
+        "gives a smooth curve, narrow a jagged one.\n"),
+    # Obsidian's Bases plugin keeps a table view of notes as a `.base` file (YAML); the hub
+    # embeds it with `![[Lecture View.base]]`.
+    "vault/Lecture View.base": (
+        "views:\n  - type: table\n    name: Table\n    filters:\n      and:\n"
+        "        - file.hasLink(this.file)\n"),
+    # A notebook and the page `jupyter nbconvert --to html` made of it, beside it; and the
+    # slides nbconvert makes (`x.slides.html`). The page's headings end in a pilcrow link.
+    "course/descent.ipynb": _notebook(
+        ("markdown", "# Step size study\n\nWe watch how the step size changes the path of "
+                     "plain gradient descent on a bowl."),
+        ("code", "import numpy as np")),
+    "course/descent.html": (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>descent</title></head>"
+        "<body><div class='jp-Cell'><h1 id='Step-size-study'>Step size study<a "
+        "class='anchor-link' href='#Step-size-study'>\u00b6</a></h1><p>We watch how the "
+        "step size changes the path of plain gradient descent on a bowl.</p></div>"
+        "</body></html>\n"),
+    "course/descent.slides.html": (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>descent slides</title>"
+        "</head><body><section><h1>Step size study</h1><p>We watch how the step size "
+        "changes the path of plain gradient descent on a bowl.</p></section></body></html>\n"),
+    # A Japanese chapter on one model: sections on why to read it, a comparison whose
+    # heading shares its first characters with the phrase that opens its text, a summary,
+    # an overview, links to other chapters; and one true topic in English words.
+    "book/ja/llada.qmd": (
+        "# LLaDA\n\n"
+        "LLaDA は、マスク型の拡散言語モデルを大きな規模まで訓練した最初のモデルである。\n\n"
+        "## 概要\n\n"
+        "この章では推論の手順と、指示に従わせる訓練とを順に見ていく。全体の流れを先に"
+        "押さえておくと、後の節が読みやすくなる。\n\n"
+        "## なぜ LLaDA を読むべきか\n\n"
+        "LLaDA は、前の章の目的関数を実際に大きく訓練したときに何が起きるかを具体的に示して"
+        "いる。実装の細部まで書かれた報告は他に少ない。\n\n"
+        "## サンプリング戦略の比較\n\n"
+        "サンプリング戦略の概観を先に示す。信頼度の低い位置から順にマスクを戻すやり方と、"
+        "ブロックごとに左から進めるやり方とがある。\n\n"
+        "## Low-confidence remasking\n\n"
+        "Low-confidence remasking は、予測の確信度が低い位置だけを次のステップで再びマスク"
+        "する手法である。\n\n"
+        "## 連続拡散モデルとの対応\n\n"
+        "連続の拡散モデルでの逆向きの過程と、ここでの反復の手順とは形が似ている。\n\n"
+        "## 評価\n\n"
+        "評価では、同じ規模の自己回帰モデルと並べて、多くの課題で近い点を取ることを示す。\n\n"
+        "## LLaDA の手法\n\n"
+        "LLaDA の手法は、前の章の目的関数をそのまま使い、規模と訓練の手順だけを変える。\n\n"
+        "## まとめ\n\n"
+        "この章で見た推論の手順は、以後の章のほとんどのモデルが前提にしている。\n\n"
+        "## 章のまとめ\n\n"
+        "規模を大きくしても同じ目的関数で足りることが、この報告の主な教えである。\n\n"
+        "## 関連章へのリンク\n\n"
+        "- 目的関数の章\n- 推論の高速化の章\n"),
+    # The book's English chapter on a paper: its sidebar and tab name it by the model
+    # (`pagetitle`), its heading by the paper's title; the Japanese chapter by the model.
+    "book/en/mdlm.qmd": (
+        "---\npagetitle: \"MDLM\"\n---\n\n"
+        "# MDLM: Simple and Effective Masked Diffusion Language Models\n\n"
+        "MDLM (Masked Diffusion Language Model) trains a text model to fill in masked "
+        "tokens at a random mask rate, a weighted sum of cross-entropy terms.\n"),
+    "book/ja/mdlm.qmd": (
+        "---\npagetitle: \"MDLM\"\n---\n\n# MDLM\n\n"
+        "MDLM は、ランダムな割合でトークンを隠し、それを当てる訓練で文を生成するモデルである。\n"),
+    # The book's overview dates each method by the month its paper came out; the method's own
+    # chapter names it by `pagetitle` over the paper's title.
+    "book/en/one-step.qmd": (
+        "# One-Step Generation\n\n"
+        "Several recent methods draw a sample in a single network call.\n\n"
+        "## MeanFlow (May 2025)\n\n"
+        "MeanFlow learns the average velocity over an interval instead of the velocity at a "
+        "point, so one step can cross the whole path.\n\n"
+        "## Transition Matching (June 2025)\n\n"
+        "Transition Matching learns the kernel of a discrete-time Markov chain that carries "
+        "noise to data.\n"),
+    "book/en/mean-flow.qmd": (
+        "---\npagetitle: \"MeanFlow\"\n---\n\n"
+        "# MeanFlow: One-Step Generation via Average Velocity\n\n"
+        "Flow models need many solver steps; this chapter follows the paper that trains for "
+        "one step from scratch.\n"),
+    # The English side of the same book closes each chapter with "Chapter Summary".
+    "book/en/tree-search.qmd": (
+        "# Tree Search\n\n"
+        "Tree search explores several partial chains of reasoning and keeps the promising "
+        "ones.\n\n"
+        "## Beam Search\n\n"
+        "Beam Search keeps the k best partial answers at each step and drops the rest.\n\n"
+        "## Chapter Summary\n\n"
+        "Searching over partial answers trades more compute at answer time for accuracy, "
+        "and each method differs in how it scores a partial answer.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    root = tmp_path_factory.mktemp("qa49")
+    with ingested(root / "kb.db", write_notes(root / "notes", NOTES), embed=False) as base:
+        yield base
+
+
+def test_a_vault_hub_note_and_its_embedded_bases_view(kb: Any) -> None:
+    """The CS229 vault tags its course home and each lecture's and problem set's page
+    `index` (8 notes): each was a concept named after the lecture ("CS229 Lecture 1"). Its
+    lecture pages embed an Obsidian Bases view (`![[Unit Preview.base]]`, a file in the
+    vault): lint listed six dead links. A note tagged only as an index is a hub, no page about
+    a thing (as `type: index` is); a link to a `.base` file names a file, not a note."""
+    with pytest.raises(NotFound):
+        kb.concept("STAT101 Lecture 2")
+    assert kb.concept("Kernel width").label == "Kernel width"
+    # lint's dead links are the links `dead_links` calls "dead"
+    dead = [d.target for d in kb.dead_links(suggestions=False) if d.status == "dead"]
+    assert not [d for d in dead if d.endswith(".base")], dead
+    # the hub is still read and searched
+    assert any(s.path.endswith("STAT101 Lecture 2.md") and s.status == "ok"
+               for s in kb.sources())
+
+
+def test_a_notebooks_html_and_slides_beside_it_are_built_copies(kb: Any) -> None:
+    """A Chinese course's notebook folder kept `Gradient-Descent-Demo.html` (nbconvert's
+    page) beside `Gradient-Descent-Demo.ipynb`: its title "Regression: linear model¶" was a
+    second concept beside the notebook's, pilcrow and all. `x.html` and `x.slides.html`
+    beside `x.ipynb` are what nbconvert renders from it: skipped as built copies, as a
+    Quarto or R Markdown page beside its source is."""
+    status = {s.path.rsplit("/", 1)[-1]: s.status for s in kb.sources()}
+    assert status["descent.ipynb"] == "ok"
+    assert status["descent.html"] == "skipped", status
+    assert status["descent.slides.html"] == "skipped", status
+    labels = [c.label for c in kb.concepts()]
+    assert [label for label in labels if "\u00b6" in label or "slides" in label] == []
+    assert labels.count("Step size study") == 1, labels
+
+
+def test_japanese_page_parts_and_questions_are_no_concepts(kb: Any) -> None:
+    """The Japanese half of the Quarto book had 480 entries for the English half's 263: its
+    "まとめ" (summary, 8 chapters), "章のまとめ" (chapter summary, 6), "概要" (overview, 4),
+    "関連章へのリンク" (links to related chapters, 3) were concepts in conflict in lint, its
+    "なぜ X を読むべきか" (why read X) sections concepts, and "サンプリング戦略の比較"
+    (comparing sampling strategies) was "defined" by a text opening "サンプリング戦略の概観"
+    (an overview of them): a run of Japanese is one "word" to the section rules, and two
+    such runs sharing their first characters read as one word's forms. The English half's
+    "Chapter Summary" (4) was a concept too. The true topics stay."""
+    for part in ("まとめ", "章のまとめ", "概要", "関連章へのリンク", "なぜ LLaDA を読むべきか",
+                 "評価", "LLaDA の手法",
+                 "サンプリング戦略の比較", "連続拡散モデルとの対応", "Chapter Summary"):
+        with pytest.raises(NotFound):
+            kb.concept(part)
+    assert kb.concept("Low-confidence remasking").label == "Low-confidence remasking"
+    assert kb.concept("LLaDA").label == "LLaDA"
+    assert kb.concept("Beam Search").label == "Beam Search"
+
+
+def test_a_quarto_pagetitle_that_heads_the_title_names_the_page(kb: Any) -> None:
+    """The book's English chapters carry the model's name as `pagetitle` (the tab's and the
+    sidebar's name) over the paper's title ("MDLM: Simple and Effective ..."): `show MDLM`
+    found only the Japanese chapter, and the English one was a concept named by the whole
+    paper title. The `pagetitle` that heads the title before its colon names the page."""
+    mdlm = kb.concept("MDLM")
+    folders = {e.entry.span.path.rsplit("/", 2)[-2] for e in mdlm.entries}
+    assert folders == {"en", "ja"}, folders
+
+
+def test_a_month_and_year_after_a_name_is_no_part_of_it(kb: Any) -> None:
+    """The book's overview heads each method with the month its paper came out ("MeanFlow (May
+    2025)", "Transition Matching (June 2025)"): "May 2025" was read as the expansion of the
+    acronym "MeanFlow", and the overview's section and the method's chapter were two concepts.
+    A month and a year in brackets after a name are its date, as a year alone is."""
+    meanflow = kb.concept("MeanFlow")
+    files = {e.entry.span.path.rsplit("/", 1)[-1] for e in meanflow.entries}
+    assert files == {"one-step.qmd", "mean-flow.qmd"}, files
+    assert kb.concept("Transition Matching").label == "Transition Matching"
+    with pytest.raises(NotFound):
+        kb.concept("May 2025")
