@@ -543,6 +543,8 @@ def _heading(st: _State, command: str, rest: str, line: int) -> int:
             # the Markdown rules take a page of headings under a title like "Recitation 4"
             # for a glossary, and a deck's 40 slide titles are no 40 terms.
             st.parsed.headings.append(Heading(level, title, line, len(st.parsed.blocks)))
+        else:
+            st.parsed.slide_paths.add(st.heading_path())
     return end
 
 

@@ -1192,7 +1192,8 @@ def make_document(
         problems=tuple(problems),
     )
     return link_local_labels(doc if template else add_section_entries(
-        doc, marked=parsed.index_marks, coded=parsed.code_names, tabs=parsed.tab_paths))
+        doc, marked=parsed.index_marks, coded=parsed.code_names, tabs=parsed.tab_paths,
+        slides=parsed.slide_paths))
 
 
 def read_with(

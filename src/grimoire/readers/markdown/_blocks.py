@@ -491,6 +491,9 @@ class Parsed:
     # such tab: a tab's label ("R", "Python") is no section of the page's own.
     tab_lines: set[int] = field(default_factory=set)
     tab_paths: set[tuple[str, ...]] = field(default_factory=set)
+    # The heading paths of a deck's slides (LaTeX Beamer frames): entries only when their
+    # text defines their title (`sections.add_section_entries`).
+    slide_paths: set[tuple[str, ...]] = field(default_factory=set)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,87 @@
+"""Round 49 (read49): what the readers make of a talk's parts, a formula's lines, a preamble
+that wraps, and a list of bold terms. Notes written here, in this test's own words; readers
+called directly (no store), so each test costs milliseconds."""
+
+from __future__ import annotations
+
+from grimoire import readers
+from grimoire.readers import latex
+
+# A recitation's deck: slides under a section, one of which defines its title; the rest are
+# moments of the talk (a warm-up question, its answer, a look back at last week's method).
+DECK = r"""\documentclass{beamer}
+\title{Recitation 7}
+\begin{document}
+\section{Recitation 7}
+\subsection{Opening Question}
+\begin{frame}
+  \frametitle{Intro Question}
+  Suppose we fit many shallow trees one after another, each to what the last left over.
+  Which loss makes each new tree fit the residuals exactly, and why does that help?
+\end{frame}
+\begin{frame}
+  \frametitle{Intro Solution}
+  With the square loss, the negative gradient at each point is the residual itself, so each
+  new tree fits what the ensemble so far gets wrong on the training points.
+\end{frame}
+\begin{frame}
+  \frametitle{Bagging Review}
+  Last week we averaged trees grown on bootstrap samples of the data; averaging lowers the
+  variance of the ensemble while each tree keeps its low bias on the training points.
+\end{frame}
+\begin{frame}
+  \frametitle{Stagewise Fitting}
+  Stagewise fitting is a way of building an additive model one term at a time, never
+  changing the terms already added when the next one is fitted to the data.
+\end{frame}
+\end{document}
+"""
+
+# The same course's notes as sections (no slides): a look back and a summary are parts of the
+# page on the method they look back on; a section that defines its heading is still an entry.
+NOTES = r"""\documentclass{article}
+\begin{document}
+\section{Recitation 7: Boosting}
+\subsection{Intro Question}
+Suppose we fit many shallow trees one after another, each to what the last left over.
+Which loss makes each new tree fit the residuals exactly, and why does that help?
+\subsection{Review of Bagging}
+Bagging is what we did last week: trees grown on bootstrap samples of the data, averaged so
+that the variance of the ensemble falls while each tree keeps its low bias.
+\subsection{Shrinkage}
+Shrinkage is a factor below one that scales each new tree before it joins the ensemble, so
+that no single tree moves the fit too far and more trees share the work of fitting.
+\subsection{Early Stopping}
+Early stopping is a rule that ends the boosting rounds when the error on held-out points
+has stopped falling for a while, which keeps the ensemble from fitting the noise.
+\subsection{Boosting Summary}
+Each new tree fits the negative gradient of the loss at the current fit; a small step size
+and a cap on the rounds keep the sum from fitting the noise in the training points.
+\section{Administrative}
+Homework 4 is due next Tuesday at noon; office hours move to the second floor this week.
+\section{Additive Models}
+An additive model is a sum of simple functions, each of one input or of a few, fitted
+together so that the whole stays easy to read term by term.
+\end{document}
+"""
+
+
+def _terms(text: str, path: str) -> list[str]:
+    return [e.term for d in latex.read(text.encode(), path) for e in d.entries]
+
+
+def test_a_talks_parts_are_no_entries() -> None:
+    deck = _terms(DECK, "Labs/7-Slides.tex")
+    # a slide that defines its title is an entry; its neighbours are moments of the talk
+    assert "Stagewise Fitting" in deck
+    assert not {"Intro Question", "Intro Solution", "Bagging Review"} & set(deck), deck
+    notes = _terms(NOTES, "Labs/7-Notes.tex")
+    assert {"Shrinkage", "Early Stopping", "Additive Models"} <= set(notes), notes
+    assert not {"Intro Question", "Review of Bagging", "Boosting Summary",
+                "Administrative"} & set(notes), notes
+    # the same parts written in Markdown are parts too
+    md = NOTES.split("\\begin{document}\n")[1].replace("\\end{document}\n", "")
+    md = md.replace("\\subsection{", "## ").replace("\\section{", "# ").replace("}\n", "\n")
+    doc, = readers.read_file("markdown", md.encode(), "notes/boosting.md")
+    terms = {e.term for e in doc.entries}
+    assert "Shrinkage" in terms and not {"Review of Bagging", "Boosting Summary"} & terms, terms
