@@ -85,3 +85,32 @@ def test_a_talks_parts_are_no_entries() -> None:
     doc, = readers.read_file("markdown", md.encode(), "notes/boosting.md")
     terms = {e.term for e in doc.entries}
     assert "Shrinkage" in terms and not {"Review of Bagging", "Boosting Summary"} & terms, terms
+
+
+def test_a_display_formula_passage_spans_all_its_lines() -> None:
+    tex = ("\\documentclass{article}\n\\begin{document}\n\\section{Ridge}\n"  # 1-3
+           "The penalty is added to the squared error:\n\n"  # 4-5
+           "\\begin{align}\n  J(w) &= \\sum_i (y_i - w^T x_i)^2 \\\\\n"  # 6-7
+           "       &+ \\lambda \\|w\\|^2\n\\end{align}\n\n"  # 8-10
+           "A larger penalty shrinks every weight.\n\\end{document}\n")  # 11-13
+    doc, = latex.read(tex.encode(), "ridge.tex")
+    math = [p for p in doc.passages if p.kind == "math"]
+    assert [(p.span.start_line, p.span.end_line) for p in math] == [(6, 9)], doc.passages
+    md = ("# Ridge\n\nThe penalty is added to the squared error:\n\n"  # 1-4
+          "$$\nJ(w) = \\sum_i (y_i - w^T x_i)^2\n  + \\lambda \\|w\\|^2\n$$\n\n"  # 5-9
+          "A larger penalty shrinks every weight.\n")
+    doc, = readers.read_file("markdown", md.encode(), "ridge.md")
+    spans = [(p.span.start_line, p.span.end_line) for p in doc.passages]
+    assert any(s <= 5 and e >= 8 for s, e in spans), (spans, doc.passages)
+
+
+def test_a_documentclass_whose_options_wrap_is_latex() -> None:
+    head = ("\\documentclass[\n  11pt,\n  a4paper,\n  twoside\n]{article}\n"
+            "\\usepackage{amsmath}\n" + "\\newcommand{\\vect}[1]{\\mathbf{#1}}\n" * 3)
+    assert readers.detect("lecture.txt", head) is latex  # no `\begin{document}` in the head
+    assert readers.detect("lecture.txt", head.replace("]{article}", "]{article} % A4")) is latex
+    # prose that quotes the command mid-line, or options that never close, stay text
+    assert readers.detect("how-to.txt", "Start with \\documentclass[\n11pt]{article} then.\n") \
+        is not latex
+    assert readers.detect("odd.txt", "\\documentclass[\n" + "x,\n" * 400 + "]{article}\n") \
+        is not latex

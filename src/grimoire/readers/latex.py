@@ -51,9 +51,10 @@ name = "latex"
 extensions: tuple[str, ...] = (".tex", ".ltx")
 
 # A line that is one of these commands alone (a comment or `\\label` may follow), at its start:
-# indented it is quoted code, and with prose after it a wrapped sentence about LaTeX.
+# indented it is quoted code, and with prose after it a wrapped sentence about LaTeX. The
+# options of `\\documentclass[...]` may run over lines (one a line), up to 500 characters.
 _SNIFF = re.compile(
-    r"^\\(?:documentclass(?:\[[^\]\n]*\])?\{[^{}\n]*\}|begin\{document\}"
+    r"^\\(?:documentclass(?:\[[^\]]{0,500}\])?\{[^{}\n]*\}|begin\{document\}"
     r"|(?:chapter|section)\*?(?:\[[^\]\n]*\])?\{[^\n]*\}(?:\\label\{[^{}\n]*\})?)"
     r"[ \t\r]*(?:%.*)?$", re.M)
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)

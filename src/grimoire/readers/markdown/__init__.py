@@ -202,10 +202,12 @@ def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]
 
 
 def _block_lines(block: Block) -> tuple[int, int]:
-    """The first and last line of a block's text and marks."""
+    """The first and last line of a block's text and marks (a display formula's last line
+    too: a passage of one formula cites all of it, not its opening `$$`)."""
     lines = [ln for ln, _ in block.units]
     lines += [x.span.start_line for x in block.links[block.heading_links:]]
     lines += [x.span.start_line for x in block.math]
+    lines += [x.span.end_line for x in block.math]
     lines += [x.span.start_line for x in block.images]
     if not lines:  # a heading's links only
         lines = [x.span.start_line for x in block.links]
