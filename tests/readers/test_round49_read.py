@@ -114,3 +114,23 @@ def test_a_documentclass_whose_options_wrap_is_latex() -> None:
         is not latex
     assert readers.detect("odd.txt", "\\documentclass[\n" + "x,\n" * 400 + "]{article}\n") \
         is not latex
+
+
+def test_bold_terms_closed_by_a_dash_lead_their_definitions() -> None:
+    def terms(dash: str) -> list[str]:
+        md = (f"# Pooling\n\nTwo ways to shrink a feature map.\n\n## Kinds\n\n"
+              f"**Max pooling** {dash} Max pooling is an operation that keeps the largest "
+              f"value of each window of the map.\n\n"
+              f"**Average pooling** {dash} Average pooling is an operation that keeps the "
+              f"mean of each window of the map.\n\n"
+              f"**Note** {dash} both shrink the map by the stride.\n")
+        doc, = readers.read_file("markdown", md.encode(), "notes/pooling.md")
+        return [e.term for e in doc.entries]
+    for dash in ("--", "\u2014", "\u2013"):
+        assert terms(dash) == ["Pooling", "Max pooling", "Average pooling"], (dash, terms(dash))
+    # the entry's text is the definition, without the dash
+    md = ("# Pooling\n\nTwo ways.\n\n## Kinds\n\n**Max pooling** -- Max pooling is an operation "
+          "that keeps the largest value.\n\n**Min pooling** -- Min pooling is an operation "
+          "that keeps the smallest value.\n")
+    doc, = readers.read_file("markdown", md.encode(), "notes/pooling.md")
+    assert doc.entries[1].definition.startswith("Max pooling is"), doc.entries[1]

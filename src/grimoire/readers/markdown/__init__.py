@@ -1456,6 +1456,9 @@ _BOLD_LEAD_REASON = ("a paragraph led by its name in bold, one of {n} such parag
                      "{m} define their name")
 
 
+_LEAD_END = re.compile(r"^[.:]?[ \t]*(?:(?:--|—|–)[ \t]*)?")
+
+
 def _bold_lead_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]:
     """Paragraphs in a row, each led by a name in bold ("**Sigmoid.** The sigmoid ...",
     "**Tanh.** ...", "**ReLU.** ..."), half or more of which define their name: each is an
@@ -1487,7 +1490,8 @@ def _bold_lead_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[
         for lead, block in run:
             term = bare_name(lead)
             first_line, first_text = block.units[0]
-            rest = first_text[len(lead):].lstrip(".: \t") if first_text.startswith(lead) else ""
+            rest = _LEAD_END.sub("", first_text[len(lead):]) \
+                if first_text.startswith(lead) else ""
             items.append((term, block, [(first_line, rest), *block.units[1:]] if rest
                           else block.units[1:]))
         defining = sum(1 for term, _, units in items

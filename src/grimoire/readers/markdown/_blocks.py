@@ -454,8 +454,10 @@ _INLINE_R = re.compile(
 
 
 # A paragraph led by a name in bold, closed by a stop or colon inside or right after the run:
-# "**Sigmoid.** The sigmoid ...", "**Leaky ReLU**: ...". Text must follow on its line.
-_BOLD_LEAD = re.compile(r"(\*\*|__)(?=[^\W\d_])([^*_\n]{1,60}?)(?:[.:]\1|\1[.:])[ \t]+\S")
+# "**Sigmoid.** The sigmoid ...", "**Leaky ReLU**: ...", or by a dash after it ("**Max
+# pooling** -- ...", "**Max pooling** — ..."; round 49). Text must follow on its line.
+_BOLD_LEAD = re.compile(r"(\*\*|__)(?=[^\W\d_])([^*_\n]{1,60}?)"
+                        r"(?:[.:]\1|\1[.:]|\1[ \t]+(?:--|—|–))[ \t]+\S")
 
 
 @dataclass(slots=True)
