@@ -134,3 +134,31 @@ def test_bold_terms_closed_by_a_dash_lead_their_definitions() -> None:
           "that keeps the smallest value.\n")
     doc, = readers.read_file("markdown", md.encode(), "notes/pooling.md")
     assert doc.entries[1].definition.startswith("Max pooling is"), doc.entries[1]
+
+
+def test_a_titled_documents_sections_are_its_parts_not_topics() -> None:
+    tex = (r"""\documentclass{article}
+\title{Gradient Clipping}
+\begin{document}
+\section{Exploding Gradients}
+Exploding gradients are updates so large that one step throws the weights far from any
+good region, as happens in deep recurrent networks trained on long sequences.
+\section{The Rule}
+We cap the norm of the whole gradient at a threshold before each step and keep its
+direction; the threshold is a hyper-parameter, often between one and ten.
+\begin{definition}[Norm Clipping]
+Norm clipping rescales a gradient whose norm exceeds a threshold back to that norm.
+\end{definition}
+\begin{definition}[Value Clipping]
+Value clipping caps each component of a gradient at a threshold on its own.
+\end{definition}
+\section{Practical Advice}
+Log the gradient norm during training; if it is clipped on most steps, the threshold is
+too low or the learning rate too high for the model at hand.
+\end{document}
+""")
+    doc, = latex.read(tex.encode(), "clipping.tex")
+    terms = {e.term: e.reason for e in doc.entries}
+    assert {"Exploding Gradients", "Norm Clipping", "Value Clipping"} <= set(terms), terms
+    # a section that does not define its heading is a part of the document, not a topic
+    assert not {"The Rule", "Practical Advice"} & set(terms), terms

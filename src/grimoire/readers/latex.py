@@ -46,6 +46,7 @@ from grimoire.readers.base import collapse, decode
 from grimoire.readers.markdown._blocks import Block, Heading, Parsed
 from grimoire.readers.markdown._frontmatter import FrontMatter
 from grimoire.readers.markdown._macros import expand_macros
+from grimoire.readers.sections import DEFINITION_ENVIRONMENT
 
 name = "latex"
 extensions: tuple[str, ...] = (".tex", ".ltx")
@@ -93,7 +94,6 @@ _DROPPED_ENVS = frozenset({"comment", "tikzpicture", "picture", "pgfpicture", "t
 _FLOATS = frozenset({"figure", "figure*", "table", "table*", "wrapfigure", "wraptable",
                      "subfigure"})
 _DEFINITIONS = frozenset({"definition", "definition*", "defn", "defn*", "dfn", "dfn*", "defi"})
-_DEFINITION_REASON = "a definition environment, named by its title or the term it sets in bold"
 # Commands whose arguments are not text (layout, set-up, references to files and keys).
 _DROP_ARGS = frozenset({
     "vspace", "hspace", "vskip", "hskip", "setlength", "addtolength", "setcounter",
@@ -595,6 +595,12 @@ def _parse(text: str, path: str) -> _State:
         st.macros.append("\n".join(lines[:start]))
         start += 1
     _meta(body[:50000], parsed.front.meta)  # LyX writes `\title{}` after `\begin{document}`
+    if "title" in parsed.front.meta:
+        # A titled document's sections are parts of it, one level under the title, as a
+        # Markdown note's `##` under its `#`: not topics side by side, each a concept of its
+        # own (round 49: a lecture's "Training and Inference", a self-assessment's "Relevant
+        # Coursework", a deck's "Administrative" were so).
+        st.levels = {k: v + 1 for k, v in st.levels.items()}
     offsets = [0]
     for raw in lines:
         offsets.append(offsets[-1] + len(raw) + 1)
@@ -877,7 +883,7 @@ def read(data: bytes, path: str) -> list[Document]:
         blocks = [b for b in parsed.blocks[start:end] if b.kind != "code"]
         if blocks and normalize(term) not in taken:
             entry = markdown.entry_from_blocks(term, blocks, Span(path, first, last))
-            entries.append(replace(entry, reason=_DEFINITION_REASON))
+            entries.append(replace(entry, reason=DEFINITION_ENVIRONMENT))
             taken.add(normalize(term))
     entries = markdown.with_bold_lead_entries(parsed, path, title, entries)
     entries.sort(key=lambda e: e.span.start_line)

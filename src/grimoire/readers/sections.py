@@ -478,6 +478,10 @@ def _bare(path: tuple[str, ...], numbered: bool = False) -> str:
     return name
 
 
+# Why an entry is one: a LaTeX `definition` environment (`readers.latex`).
+DEFINITION_ENVIRONMENT = "a definition environment, named by its title or the term it sets in bold"
+
+
 def add_section_entries(doc: Document, *,
                         marked: Sequence[tuple[str, int]] = (),
                         coded: Sequence[tuple[str, int]] = (),
@@ -532,7 +536,11 @@ def add_section_entries(doc: Document, *,
         k = bisect_right(starts, p.span.start_line) - 1
         return k >= 0 and p.span.start_line <= covered[k][1]
 
-    entry_starts = sorted(start for start, _ in taken)
+    # A definition environment stands in its section as a theorem does: a section holding two
+    # is still the section its own text makes it (round 49: a titled lecture's "Hinge Loss",
+    # whose text defines it, then defines "Margin" and "support vector" in environments).
+    entry_starts = sorted(e.span.start_line for e in doc.entries
+                          if e.reason != DEFINITION_ENVIRONMENT)
 
     def holds_entries(mine: list[Passage]) -> bool:
         # A section whose text holds two of the reader's entries or more ("**Sigmoid.** ...",
