@@ -43,6 +43,7 @@ from grimoire.model import Document, Image, Link, LinkKind, Math, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.labels import twice_message
 from grimoire.readers.markdown._blocks import Block, Heading, Parsed
 from grimoire.readers.markdown._frontmatter import FrontMatter
 from grimoire.readers.markdown._macros import expand_macros
@@ -206,6 +207,7 @@ class _State:
     entries: list[tuple[str, int, int, int, int]] = field(default_factory=list)
     refs: list[tuple[Block, str]] = field(default_factory=list)
     macros: list[str] = field(default_factory=list)
+    label_lines: dict[str, int] = field(default_factory=dict)  # each label's first line
     titled: bool = False  # an environment just begun, whose `[Title]` may open its text
 
     def heading_path(self) -> tuple[str, ...]:
@@ -226,11 +228,16 @@ class _State:
             self.parsed.blocks[-1].links.extend(block.links)
         self.block = None
 
-    def label(self, key: str) -> None:
+    def label(self, key: str, line: int) -> None:
         named = self.definition.term if self.definition and self.definition.term else None
         target = named or (self.stack[-1][1] if self.stack else "")
-        if key and target:
-            self.parsed.labels.setdefault(key, target)
+        if not key or not target:
+            return
+        first = self.label_lines.setdefault(key, line)
+        if first != line and key in self.parsed.labels:
+            # LaTeX warns "multiply defined"; a reference leads to the first (lint says so)
+            self.problem(twice_message(key, first), line)
+        self.parsed.labels.setdefault(key, target)
 
     def problem(self, message: str, line: int) -> None:
         if len(self.parsed.problems) < 50:
@@ -334,10 +341,10 @@ class _Inline:
         tex = collapse(self.text[start:end])
         if not tex:
             return self.skip(start, end)
-        for key in _LABEL_IN_MATH.findall(tex):
-            self.st.label(key)
-        tex = collapse(_LABEL_IN_MATH.sub("", tex))
         line = self.here(start)
+        for key in _LABEL_IN_MATH.findall(tex):
+            self.st.label(key, line)
+        tex = collapse(_LABEL_IN_MATH.sub("", tex))
         self.block.math.append(Math(tex, display, Span(self.st.path, line, self.here(end))))
         return self.skip(start, end, f"$${tex}$$" if display else f"${tex}$")
 
@@ -412,7 +419,7 @@ class _Inline:
         span = Span(st.path, self.here(start), self.here(start))
         value = value.strip()
         if word == "label":
-            st.label(value)
+            st.label(value, span.start_line)
         elif word in _REFS:
             keys = [k.strip() for k in value.split(",") if k.strip()]
             markers = []
@@ -707,7 +714,7 @@ def _next_command(raw: str, col: int) -> int:
 def _display(st: _State, tex: str, line: int, last: int) -> None:
     """`\\[ ... \\]` on lines `line` to `last`: a display formula."""
     for key in _LABEL_IN_MATH.findall(tex):
-        st.label(key)
+        st.label(key, line)
     tex = collapse(_LABEL_IN_MATH.sub("", tex))
     if tex:
         st.flush()
@@ -726,7 +733,7 @@ def _environment(st: _State, env: str, source: str, line: int, last: int,
     if env in _MATH_ENVS:
         tex = source.strip()
         for key in _LABEL_IN_MATH.findall(tex):
-            st.label(key)
+            st.label(key, line)
         tex = "\n".join(x for x in (t.rstrip() for t in _LABEL_IN_MATH.sub("", tex).split("\n"))
                         if x.strip())
         if env in ("equation", "equation*", "displaymath", "math"):
@@ -757,7 +764,7 @@ def _environment(st: _State, env: str, source: str, line: int, last: int,
             elif m.group(1) == "includegraphics":
                 block.images.append(Image(value, Span(st.path, at, at)))
             else:
-                st.label(value)
+                st.label(value, at)
     st.flush()
 
 
