@@ -562,8 +562,10 @@ def label_findings(store: Store) -> Iterator[Finding]:
             if twice is None:
                 continue
             key, first = twice
+            # docutils' targets are labels, footnotes and citations alike
+            what = "label" if first is not None else "target"
             where = f" (first on line {first})" if first is not None else ""
-            yield Finding("dead-link", f"the label {key!r} is defined twice in this file{where}; "
+            yield Finding("dead-link", f"the {what} {key!r} is defined twice in this file{where}; "
                           "a reference to it leads to the first: rename one", problem.span,
                           other=Span(problem.span.path, first, first) if first else None)
 
