@@ -1051,8 +1051,9 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
         # A section of a page (`is_generic_heading`); a page titled "Relation to PCA" or "Link
         # to the Brain" (`is_generic_title`) is about that link (review48b: it was no concept).
         return True
-    if of_words is _GENERIC_HEADINGS and (_LOOK_BACK.fullmatch(key) or _PARTS_PAIR.fullmatch(
-            key) and all(w in words for w in key.split())):
+    if of_words is _GENERIC_HEADINGS and (
+            _LOOK_BACK.fullmatch(key)
+            or (_PARTS_PAIR.fullmatch(key) and all(w in words for w in key.split()))):
         # A section that looks back on what the page is about ("AdaBoost Review", "Elastic
         # Net Summary"; "Review of AdaBoost" is the `of` form below) or that is two words of a
         # page's parts ("Intro Question", "Intro Solution"): a part of the page, as a lecture's

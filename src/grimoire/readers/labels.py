@@ -39,7 +39,8 @@ def link_local_labels(doc: Document) -> Document:
 
 # A label its file defines again: a reader's problem (LaTeX's "multiply defined"), or
 # docutils' own for a Sphinx page (round 49: `lint` says so, `defined_twice`).
-_TWICE = re.compile(r'the label "(?P<key>.{1,200})" is defined again \(first on line (?P<first>\d+)\)'
+_TWICE = re.compile(r'the label "(?P<key>.{1,200})" is defined again '
+                    r'\(first on line (?P<first>\d+)\)'
                     r'|Duplicate explicit target name: "(?P<rst>.{1,200})"\.')
 
 

@@ -1456,7 +1456,7 @@ _BOLD_LEAD_REASON = ("a paragraph led by its name in bold, one of {n} such parag
                      "{m} define their name")
 
 
-_LEAD_END = re.compile(r"^[.:]?[ \t]*(?:(?:--|—|–)[ \t]*)?")
+_LEAD_END = re.compile("^[.:]?[ \t]*(?:(?:--|\u2014|\u2013)[ \t]*)?")
 
 
 def _bold_lead_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]:

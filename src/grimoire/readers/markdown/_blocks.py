@@ -457,7 +457,7 @@ _INLINE_R = re.compile(
 # "**Sigmoid.** The sigmoid ...", "**Leaky ReLU**: ...", or by a dash after it ("**Max
 # pooling** -- ...", "**Max pooling** — ..."; round 49). Text must follow on its line.
 _BOLD_LEAD = re.compile(r"(\*\*|__)(?=[^\W\d_])([^*_\n]{1,60}?)"
-                        r"(?:[.:]\1|\1[.:]|\1[ \t]+(?:--|—|–))[ \t]+\S")
+                        r"(?:[.:]\1|\1[.:]|\1[ \t]+(?:--|\u2014|\u2013))[ \t]+\S")
 
 
 @dataclass(slots=True)
