@@ -18,7 +18,6 @@ from grimoire.lint.arithmetic import find_claims, math_at
 from grimoire.lint.elsewhere import listed_elsewhere
 from grimoire.lint.latex import latex_problems
 from grimoire.model import PAGE_REASONS, Math, Span
-from grimoire.readers.labels import defined_twice
 from grimoire.resolve.links import BARE_HOST, FILE_LINKS
 from grimoire.resolve.types import Concept, DeadLink, WantedPage
 from grimoire.store.base import Store
@@ -556,6 +555,10 @@ def sections_about(store: Store, page: WantedPage) -> list[Span]:
 def label_findings(store: Store) -> Iterator[Finding]:
     """A label a file defines twice (its reader's problem): a reference to it leads to the
     first definition, which may not be the one meant (LaTeX and Sphinx warn of it)."""
+    # here, not at the top: `grimoire.ask` imports lint, and the readers' package imports
+    # every reader (`tests/test_cold_start.py`)
+    from grimoire.readers.labels import defined_twice
+
     for record in store.sources():
         for problem in record.problems:
             twice = defined_twice(problem.message)
