@@ -240,7 +240,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 60: a display formula's passage spans to its last line; a deck's slides are entries only
 # when their text defines their title; "Review of X", "X Summary", "Intro Question",
 # "Administrative" are parts of a page; a titled LaTeX document's sections sit under its
-# title; "**Term** -- ..." leads a paragraph; a LaTeX label defined twice is a problem (read49).
+# title; "**Term** -- ..." leads a paragraph; a label defined twice in a file (LaTeX, MyST)
+# is a problem (read49).
 READ_VERSION = b"grimoire-read-60\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
