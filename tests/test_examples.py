@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-NOTE_EXTENSIONS = (".md", ".txt", ".wiki", ".xml", ".html", ".rst")
+NOTE_EXTENSIONS = (".md", ".txt", ".wiki", ".xml", ".html", ".rst", ".tex")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -87,3 +87,20 @@ def test_planted_wrong_arithmetic_is_present() -> None:
     # docs/examples.md documents this deliberate mistake; keep the two in step.
     softmax = (EXAMPLES / "vault" / "Softmax.md").read_text(encoding="utf-8")
     assert "e^2 / (e^2 + e^1 + e^0) = 0.9" in softmax
+
+
+def test_latex_lecture_reads_as_its_outline() -> None:
+    # docs/examples.md describes the lecture: its two entries, its label links, its formula
+    from grimoire.readers import latex
+
+    path = EXAMPLES / "lectures" / "batch-normalization.tex"
+    doc, = latex.read(path.read_bytes(), "lectures/batch-normalization.tex")
+    assert doc.title == "Batch Normalization"
+    assert [(e.term, e.span.start_line) for e in doc.entries] == [
+        ("Internal Covariate Shift", 13), ("Batch Normalization", 18)]
+    assert {x.fragment for p in doc.passages for x in p.links} == {"sec:shift", "eq:bn"}
+    formula, = (p for p in doc.passages if p.kind == "math")
+    assert (formula.span.start_line, formula.span.end_line) == (23, 26)
+    assert "\\mathbb{E}_B" in formula.text or "{\\mathbb{E}}_B" in formula.text  # `\E` written out
+    assert any("[ioffe2015]" in p.text for p in doc.passages)
+

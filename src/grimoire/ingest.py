@@ -244,6 +244,11 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # heading the title before its colon names the page; "(May 2025)" after a name is its date;
 # "X の手法" (X's method) and other Japanese parts after "の" are parts of a page
 # (qa49).
+# 60 (also): a display formula's passage spans to its last line; a deck's slides are entries only
+# when their text defines their title; "Review of X", "X Summary", "Intro Question",
+# "Administrative" are parts of a page; a titled LaTeX document's sections sit under its
+# title; "**Term** -- ..." leads a paragraph; a label defined twice in a file (LaTeX, MyST)
+# is a problem (read49).
 READ_VERSION = b"grimoire-read-60\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

@@ -552,9 +552,31 @@ def sections_about(store: Store, page: WantedPage) -> list[Span]:
                   key=lambda s: (s.path, s.start_line))
 
 
+def label_findings(store: Store) -> Iterator[Finding]:
+    """A label a file defines twice (its reader's problem): a reference to it leads to the
+    first definition, which may not be the one meant (LaTeX and Sphinx warn of it)."""
+    # here, not at the top: `grimoire.ask` imports lint, and the readers' package imports
+    # every reader (`tests/test_cold_start.py`)
+    from grimoire.readers.labels import defined_twice
+
+    for record in store.sources():
+        for problem in record.problems:
+            twice = defined_twice(problem.message)
+            if twice is None:
+                continue
+            key, first = twice
+            # docutils' targets are labels, footnotes and citations alike
+            what = "label" if first is not None else "target"
+            where = f" (first on line {first})" if first is not None else ""
+            yield Finding("dead-link", f"the {what} {key!r} is defined twice in this file{where}; "
+                          "a reference to it leads to the first: rename one", problem.span,
+                          other=Span(problem.span.path, first, first) if first else None)
+
+
 def lint(store: Store, extra: Iterable[Finding] = ()) -> LintReport:
     """Every finding for the store; `extra` adds findings from the concept graph."""
-    findings = [*extra, *entry_findings(store), *passage_findings(store)]
+    findings = [*extra, *entry_findings(store), *passage_findings(store),
+                *label_findings(store)]
     order = {g: i for i, g in enumerate(GROUPS)}
     findings.sort(key=lambda f: (order.get(f.group, 99), *_place(f)))
     return LintReport(tuple(findings))

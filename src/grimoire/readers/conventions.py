@@ -173,6 +173,10 @@ _GENERIC_HEADINGS = frozenset(
         # round 48 (qa48b): a course's page of what each week teaches
         "learning objectives",
         "author contributions", "contributions", "discussion and review", "reviews",
+        # round 49: a lecture's moments ("Review" of last week's method, the "Question" it
+        # opens on) and a course's notices ("Administrative" over the homework's due date)
+        "review", "question", "administrative", "administrative info", "administrivia",
+        "course logistics",
         # a page that gathers the rest, or lists a site's ideas, names none of them
         "concepts", "key concepts", "basic concepts", "core concepts",
         # round 39: a blog's notebooks each open "Concept" over what the post is about
@@ -1071,6 +1075,14 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
         # A section of a page (`is_generic_heading`); a page titled "Relation to PCA" or "Link
         # to the Brain" (`is_generic_title`) is about that link (review48b: it was no concept).
         return True
+    if of_words is _GENERIC_HEADINGS and (
+            _LOOK_BACK.fullmatch(key)
+            or (_PARTS_PAIR.fullmatch(key) and all(w in words for w in key.split()))):
+        # A section that looks back on what the page is about ("AdaBoost Review", "Elastic
+        # Net Summary"; "Review of AdaBoost" is the `of` form below) or that is two words of a
+        # page's parts ("Intro Question", "Intro Solution"): a part of the page, as a lecture's
+        # moments are (round 49: a course's recitation notes and slides)
+        return True
     if key.endswith(")") and (bare := _QUALIFIED.fullmatch(key)) is not None \
             and bare[1] in words:
         # "Historical Notes (Guidance)", "Summary (Part 2)": the part, saying of which
@@ -1102,6 +1114,8 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
 
 
 _QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
+_LOOK_BACK = re.compile(r"\S.*?\s(?:review|recap|summary)")
+_PARTS_PAIR = re.compile(r"[^\s:]+\s[^\s:]+")
 # How the page's topic connects to something else: "Connection to VLA", "Relation to
 # k-means", and as a Korean writer heads it, "VLA 연결고리" (the link to VLA), "VLA와의 연결",
 # "RNN과의 관계" (round 48: sixteen pages of a Korean wiki opened with "VLA 연결고리", two with

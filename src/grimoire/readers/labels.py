@@ -10,6 +10,7 @@ resolves like a link to that heading. Labels of other files are left to resolve 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from grimoire.model import Document, Link, LinkKind
@@ -36,4 +37,27 @@ def link_local_labels(doc: Document) -> Document:
     return replace(doc, passages=passages, entries=entries)
 
 
-__all__ = ["link_local_labels"]
+# A label its file defines again: a reader's problem (LaTeX's "multiply defined"), or
+# docutils' own for a Sphinx page (round 49: `lint` says so, `defined_twice`).
+_TWICE = re.compile(r'the label "(?P<key>.{1,200})" is defined again '
+                    r'\(first on line (?P<first>\d+)\)'
+                    r'|Duplicate explicit target name: "(?P<rst>.{1,200})"\.')
+
+
+def twice_message(key: str, first: int) -> str:
+    """The problem a reader records where its file defines `key` again."""
+    return f'the label "{key}" is defined again (first on line {first})'
+
+
+def defined_twice(message: str) -> tuple[str, int | None] | None:
+    """The label a reader's problem says its file defines twice, and the line of the first
+    definition when the problem gives it; None for any other problem."""
+    m = _TWICE.fullmatch(message)
+    if m is None:
+        return None
+    if m.group("rst") is not None:
+        return m.group("rst"), None
+    return m.group("key"), int(m.group("first"))
+
+
+__all__ = ["defined_twice", "link_local_labels", "twice_message"]

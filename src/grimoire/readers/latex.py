@@ -43,17 +43,20 @@ from grimoire.model import Document, Image, Link, LinkKind, Math, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.labels import twice_message
 from grimoire.readers.markdown._blocks import Block, Heading, Parsed
 from grimoire.readers.markdown._frontmatter import FrontMatter
 from grimoire.readers.markdown._macros import expand_macros
+from grimoire.readers.sections import DEFINITION_ENVIRONMENT
 
 name = "latex"
 extensions: tuple[str, ...] = (".tex", ".ltx")
 
 # A line that is one of these commands alone (a comment or `\\label` may follow), at its start:
-# indented it is quoted code, and with prose after it a wrapped sentence about LaTeX.
+# indented it is quoted code, and with prose after it a wrapped sentence about LaTeX. The
+# options of `\\documentclass[...]` may run over lines (one a line), up to 500 characters.
 _SNIFF = re.compile(
-    r"^\\(?:documentclass(?:\[[^\]\n]*\])?\{[^{}\n]*\}|begin\{document\}"
+    r"^\\(?:documentclass(?:\[[^\]]{0,500}\])?\{[^{}\n]*\}|begin\{document\}"
     r"|(?:chapter|section)\*?(?:\[[^\]\n]*\])?\{[^\n]*\}(?:\\label\{[^{}\n]*\})?)"
     r"[ \t\r]*(?:%.*)?$", re.M)
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
@@ -92,7 +95,6 @@ _DROPPED_ENVS = frozenset({"comment", "tikzpicture", "picture", "pgfpicture", "t
 _FLOATS = frozenset({"figure", "figure*", "table", "table*", "wrapfigure", "wraptable",
                      "subfigure"})
 _DEFINITIONS = frozenset({"definition", "definition*", "defn", "defn*", "dfn", "dfn*", "defi"})
-_DEFINITION_REASON = "a definition environment, named by its title or the term it sets in bold"
 # Commands whose arguments are not text (layout, set-up, references to files and keys).
 _DROP_ARGS = frozenset({
     "vspace", "hspace", "vskip", "hskip", "setlength", "addtolength", "setcounter",
@@ -205,6 +207,7 @@ class _State:
     entries: list[tuple[str, int, int, int, int]] = field(default_factory=list)
     refs: list[tuple[Block, str]] = field(default_factory=list)
     macros: list[str] = field(default_factory=list)
+    label_lines: dict[str, int] = field(default_factory=dict)  # each label's first line
     titled: bool = False  # an environment just begun, whose `[Title]` may open its text
 
     def heading_path(self) -> tuple[str, ...]:
@@ -225,11 +228,16 @@ class _State:
             self.parsed.blocks[-1].links.extend(block.links)
         self.block = None
 
-    def label(self, key: str) -> None:
+    def label(self, key: str, line: int) -> None:
         named = self.definition.term if self.definition and self.definition.term else None
         target = named or (self.stack[-1][1] if self.stack else "")
-        if key and target:
-            self.parsed.labels.setdefault(key, target)
+        if not key or not target:
+            return
+        first = self.label_lines.setdefault(key, line)
+        if first != line and key in self.parsed.labels:
+            # LaTeX warns "multiply defined"; a reference leads to the first (lint says so)
+            self.problem(twice_message(key, first), line)
+        self.parsed.labels.setdefault(key, target)
 
     def problem(self, message: str, line: int) -> None:
         if len(self.parsed.problems) < 50:
@@ -333,10 +341,10 @@ class _Inline:
         tex = collapse(self.text[start:end])
         if not tex:
             return self.skip(start, end)
-        for key in _LABEL_IN_MATH.findall(tex):
-            self.st.label(key)
-        tex = collapse(_LABEL_IN_MATH.sub("", tex))
         line = self.here(start)
+        for key in _LABEL_IN_MATH.findall(tex):
+            self.st.label(key, line)
+        tex = collapse(_LABEL_IN_MATH.sub("", tex))
         self.block.math.append(Math(tex, display, Span(self.st.path, line, self.here(end))))
         return self.skip(start, end, f"$${tex}$$" if display else f"${tex}$")
 
@@ -411,7 +419,7 @@ class _Inline:
         span = Span(st.path, self.here(start), self.here(start))
         value = value.strip()
         if word == "label":
-            st.label(value)
+            st.label(value, span.start_line)
         elif word in _REFS:
             keys = [k.strip() for k in value.split(",") if k.strip()]
             markers = []
@@ -543,6 +551,8 @@ def _heading(st: _State, command: str, rest: str, line: int) -> int:
             # the Markdown rules take a page of headings under a title like "Recitation 4"
             # for a glossary, and a deck's 40 slide titles are no 40 terms.
             st.parsed.headings.append(Heading(level, title, line, len(st.parsed.blocks)))
+        else:
+            st.parsed.slide_paths.add(st.heading_path())
     return end
 
 
@@ -592,6 +602,12 @@ def _parse(text: str, path: str) -> _State:
         st.macros.append("\n".join(lines[:start]))
         start += 1
     _meta(body[:50000], parsed.front.meta)  # LyX writes `\title{}` after `\begin{document}`
+    if "title" in parsed.front.meta:
+        # A titled document's sections are parts of it, one level under the title, as a
+        # Markdown note's `##` under its `#`: not topics side by side, each a concept of its
+        # own (round 49: a lecture's "Training and Inference", a self-assessment's "Relevant
+        # Coursework", a deck's "Administrative" were so).
+        st.levels = {k: v + 1 for k, v in st.levels.items()}
     offsets = [0]
     for raw in lines:
         offsets.append(offsets[-1] + len(raw) + 1)
@@ -698,7 +714,7 @@ def _next_command(raw: str, col: int) -> int:
 def _display(st: _State, tex: str, line: int, last: int) -> None:
     """`\\[ ... \\]` on lines `line` to `last`: a display formula."""
     for key in _LABEL_IN_MATH.findall(tex):
-        st.label(key)
+        st.label(key, line)
     tex = collapse(_LABEL_IN_MATH.sub("", tex))
     if tex:
         st.flush()
@@ -717,7 +733,7 @@ def _environment(st: _State, env: str, source: str, line: int, last: int,
     if env in _MATH_ENVS:
         tex = source.strip()
         for key in _LABEL_IN_MATH.findall(tex):
-            st.label(key)
+            st.label(key, line)
         tex = "\n".join(x for x in (t.rstrip() for t in _LABEL_IN_MATH.sub("", tex).split("\n"))
                         if x.strip())
         if env in ("equation", "equation*", "displaymath", "math"):
@@ -748,7 +764,7 @@ def _environment(st: _State, env: str, source: str, line: int, last: int,
             elif m.group(1) == "includegraphics":
                 block.images.append(Image(value, Span(st.path, at, at)))
             else:
-                st.label(value)
+                st.label(value, at)
     st.flush()
 
 
@@ -874,7 +890,7 @@ def read(data: bytes, path: str) -> list[Document]:
         blocks = [b for b in parsed.blocks[start:end] if b.kind != "code"]
         if blocks and normalize(term) not in taken:
             entry = markdown.entry_from_blocks(term, blocks, Span(path, first, last))
-            entries.append(replace(entry, reason=_DEFINITION_REASON))
+            entries.append(replace(entry, reason=DEFINITION_ENVIRONMENT))
             taken.add(normalize(term))
     entries = markdown.with_bold_lead_entries(parsed, path, title, entries)
     entries.sort(key=lambda e: e.span.start_line)

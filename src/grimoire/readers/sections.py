@@ -492,10 +492,15 @@ def _bare(path: tuple[str, ...], numbered: bool = False) -> str:
     return name
 
 
+# Why an entry is one: a LaTeX `definition` environment (`readers.latex`).
+DEFINITION_ENVIRONMENT = "a definition environment, named by its title or the term it sets in bold"
+
+
 def add_section_entries(doc: Document, *,
                         marked: Sequence[tuple[str, int]] = (),
                         coded: Sequence[tuple[str, int]] = (),
-                        tabs: Collection[tuple[str, ...]] = ()) -> Document:
+                        tabs: Collection[tuple[str, ...]] = (),
+                        slides: Collection[tuple[str, ...]] = ()) -> Document:
     """`doc` with an entry for every section that defines its heading (see module doc).
     `marked` holds the terms the text marks for a book's index, each with its line: a
     section whose text marks its own heading so defines it (round 40: a Quarto book marks
@@ -504,7 +509,10 @@ def add_section_entries(doc: Document, *,
     line: a section headed by exactly that identifier whose text shows it as code is about
     it (round 41: an R book's class sections, whose text names the class mid-sentence).
     `tabs` holds the heading paths of a Quarto tab set's tabs ("R", "Python"): labels of the
-    section they stand in, never entries (round 40's leftover)."""
+    section they stand in, never entries (round 40's leftover). `slides` holds the heading
+    paths of a deck's slides (a Beamer frame's title): a slide is an entry only when its text
+    defines its title, never as one of its neighbours, which are moments of one talk ("Intro
+    Question", "Intro Solution", "Elastic Net Summary"; round 49: a course's LaTeX decks)."""
     passages = doc.passages
     if not passages or journal_note(doc.meta):
         return doc
@@ -542,7 +550,11 @@ def add_section_entries(doc: Document, *,
         k = bisect_right(starts, p.span.start_line) - 1
         return k >= 0 and p.span.start_line <= covered[k][1]
 
-    entry_starts = sorted(start for start, _ in taken)
+    # A definition environment stands in its section as a theorem does: a section holding two
+    # is still the section its own text makes it (round 49: a titled lecture's "Hinge Loss",
+    # whose text defines it, then defines "Margin" and "support vector" in environments).
+    entry_starts = sorted(e.span.start_line for e in doc.entries
+                          if e.reason != DEFINITION_ENVIRONMENT)
 
     def holds_entries(mine: list[Passage]) -> bool:
         # A section whose text holds two of the reader's entries or more ("**Sigmoid.** ...",
@@ -695,6 +707,8 @@ def add_section_entries(doc: Document, *,
         reasons[path] = (f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''}), "
                          "with only a placeholder under it")
 
+    if slides:
+        reasons = {p: r for p, r in reasons.items() if p in defined or p not in slides}
     if not reasons:
         return doc
     order = sorted((sections[path].first, path) for path in reasons)

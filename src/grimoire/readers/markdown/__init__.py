@@ -202,10 +202,12 @@ def _split_long_units(units: list[tuple[int, str]]) -> Iterable[tuple[int, str]]
 
 
 def _block_lines(block: Block) -> tuple[int, int]:
-    """The first and last line of a block's text and marks."""
+    """The first and last line of a block's text and marks (a display formula's last line
+    too: a passage of one formula cites all of it, not its opening `$$`)."""
     lines = [ln for ln, _ in block.units]
     lines += [x.span.start_line for x in block.links[block.heading_links:]]
     lines += [x.span.start_line for x in block.math]
+    lines += [x.span.end_line for x in block.math]
     lines += [x.span.start_line for x in block.images]
     if not lines:  # a heading's links only
         lines = [x.span.start_line for x in block.links]
@@ -1192,7 +1194,8 @@ def make_document(
         problems=tuple(problems),
     )
     return link_local_labels(doc if template else add_section_entries(
-        doc, marked=parsed.index_marks, coded=parsed.code_names, tabs=parsed.tab_paths))
+        doc, marked=parsed.index_marks, coded=parsed.code_names, tabs=parsed.tab_paths,
+        slides=parsed.slide_paths))
 
 
 def read_with(
@@ -1453,6 +1456,9 @@ _BOLD_LEAD_REASON = ("a paragraph led by its name in bold, one of {n} such parag
                      "{m} define their name")
 
 
+_LEAD_END = re.compile("^[.:]?[ \t]*(?:(?:--|\u2014|\u2013)[ \t]*)?")
+
+
 def _bold_lead_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]:
     """Paragraphs in a row, each led by a name in bold ("**Sigmoid.** The sigmoid ...",
     "**Tanh.** ...", "**ReLU.** ..."), half or more of which define their name: each is an
@@ -1484,7 +1490,8 @@ def _bold_lead_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[
         for lead, block in run:
             term = bare_name(lead)
             first_line, first_text = block.units[0]
-            rest = first_text[len(lead):].lstrip(".: \t") if first_text.startswith(lead) else ""
+            rest = _LEAD_END.sub("", first_text[len(lead):]) \
+                if first_text.startswith(lead) else ""
             items.append((term, block, [(first_line, rest), *block.units[1:]] if rest
                           else block.units[1:]))
         defining = sum(1 for term, _, units in items

@@ -43,6 +43,7 @@ from grimoire.readers.html._inline import (
     strip_html,
     tag_attrs,
 )
+from grimoire.readers.labels import twice_message
 from grimoire.readers.markdown._frontmatter import FrontMatter, split_front_matter
 from grimoire.readers.markdown._myst import (
     expand_directives,
@@ -454,8 +455,10 @@ _INLINE_R = re.compile(
 
 
 # A paragraph led by a name in bold, closed by a stop or colon inside or right after the run:
-# "**Sigmoid.** The sigmoid ...", "**Leaky ReLU**: ...". Text must follow on its line.
-_BOLD_LEAD = re.compile(r"(\*\*|__)(?=[^\W\d_])([^*_\n]{1,60}?)(?:[.:]\1|\1[.:])[ \t]+\S")
+# "**Sigmoid.** The sigmoid ...", "**Leaky ReLU**: ...", or by a dash after it ("**Max
+# pooling** -- ...", "**Max pooling** — ..."; round 49). Text must follow on its line.
+_BOLD_LEAD = re.compile(r"(\*\*|__)(?=[^\W\d_])([^*_\n]{1,60}?)"
+                        r"(?:[.:]\1|\1[.:]|\1[ \t]+(?:--|\u2014|\u2013))[ \t]+\S")
 
 
 @dataclass(slots=True)
@@ -491,6 +494,9 @@ class Parsed:
     # such tab: a tab's label ("R", "Python") is no section of the page's own.
     tab_lines: set[int] = field(default_factory=set)
     tab_paths: set[tuple[str, ...]] = field(default_factory=set)
+    # The heading paths of a deck's slides (LaTeX Beamer frames): entries only when their
+    # text defines their title (`sections.add_section_entries`).
+    slide_paths: set[tuple[str, ...]] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -510,7 +516,8 @@ class _Walker:
         self.md = md  # html blocks' visible text goes back through the same inline rules
         self.myst = myst  # a MyST note (`_myst`): `#label` links are label references
         self.chunks = False  # a Quarto or R Markdown note: a code chunk opens with its options
-        self.pending_labels: list[str] = []  # MyST targets over the next heading
+        self.pending_labels: list[tuple[str, int]] = []  # MyST targets over the next heading
+        self.label_lines: dict[str, int] = {}  # each label's first line (`_label`)
         self.path = path
         self.parsed = parsed
         self.captions = flavor.captions
@@ -677,7 +684,7 @@ class _Walker:
         role, target = str(tok.meta["role"]), str(tok.meta["target"])
         if role == "label":
             if self.parsed.headings:
-                self.parsed.labels.setdefault(target, self.parsed.headings[-1].title)
+                self._label(target, self.parsed.headings[-1].title, line)
         elif role in LABEL_ROLES:
             shown = target
             if self.myst:
@@ -878,11 +885,20 @@ class _Walker:
                 self._container([tok], "text", lines)
             elif ttype == "myst_target":
                 # A MyST target names the heading under it, or else the section it stands in.
+                at = (tok.map or [0])[0] + 1
                 if i + 1 < n and tokens[i + 1].type == "heading_open":
-                    self.pending_labels.append(tok.content)
+                    self.pending_labels.append((tok.content, at))
                 elif self.heading_titles:
-                    self.parsed.labels.setdefault(tok.content, self.heading_titles[-1])
+                    self._label(tok.content, self.heading_titles[-1], at)
             i += 1
+
+    def _label(self, key: str, target: str, line: int) -> None:
+        """`key` names `target`; defined again in the file, it is a problem (Sphinx warns of
+        it; a reference leads to the first, `lint` says so)."""
+        first = self.label_lines.setdefault(key, line)
+        if first != line and key in self.parsed.labels:
+            self.parsed.problems.append(Problem(twice_message(key, first), self.span(line)))
+        self.parsed.labels.setdefault(key, target)
 
     def _heading(self, tok: Token, inline: Token) -> None:
         level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
@@ -898,12 +914,12 @@ class _Walker:
                 # (`labels.link_local_labels`).
                 anchor = _ANCHOR.search(attributes.group())
                 if anchor is not None:
-                    self.parsed.labels.setdefault(anchor.group(1), title)
+                    self._label(anchor.group(1), title, line)
         while self.heading_path and self.heading_path[-1][0] >= level:
             self.heading_path.pop()
         if title:
-            for label in self.pending_labels:
-                self.parsed.labels.setdefault(label, title)
+            for label, at in self.pending_labels:
+                self._label(label, title, at)
             self.pending_labels.clear()
             self.heading_path.append((level, title))
             self.parsed.headings.append(Heading(level, title, line, len(self.parsed.blocks)))
