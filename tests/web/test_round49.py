@@ -28,7 +28,8 @@ LECTURE = r"""\documentclass{beamer}
 \section{Feature maps}
 A feature map $\phi:\mathcal{X}\to\R^d$ sends each input to a vector.
 
-\section{The kernel trick}
+\section{Kernel trick}
+The kernel trick is a way to work in a feature space through inner products alone.
 Ridge regression picks
 $$\hat{w} = \operatornamewithlimits{arg\,min}_{w} J(w) \pause$$
 where $\mbox{\textbf{Excess Risk}} = R(\hat f) - R(f^*)$, at \cite{rahimi2007} cost, and
@@ -53,7 +54,7 @@ def test_a_latex_lecture_on_the_web_and_in_anki(tmp_path: Path) -> None:
     path = str((notes / "kernels.tex").resolve())
     with kb, TestClient(app, base_url="http://127.0.0.1:8000") as c:
         source = c.get("/source", params={"path": path, "hl": "9-13"})
-        trick = c.get("/c/The kernel trick")
+        trick = c.get("/c/Kernel trick")
     assert source.status_code == 200 and trick.status_code == 200
     body = source.text[source.text.index('class="source'):]
     assert "<math" not in body and r"$\phi:\mathcal{X}\to\R^d$" in body, body[:2000]
