@@ -56,8 +56,9 @@ class Rule:
 # opening with an article keeps its last word, "The Lean Startup", round 47; an alias
 # two notes list merges neither, "CNN" of "CNN卷积神经网络" finds it, a wikilink by a file
 # name that a shared name left ambiguous leads to that file, qa47; 10: a label two
-# projects in one store define leads to the nearer definition, round 48).
-RESOLVE_VERSION = "resolve-10"
+# projects in one store define leads to the nearer definition, round 48; 11: an alias more
+# than `merge.ALIAS_NOTES` notes list joins none to the page it titles, round 49).
+RESOLVE_VERSION = "resolve-11"
 
 
 @dataclass(frozen=True, slots=True)
