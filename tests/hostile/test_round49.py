@@ -31,11 +31,11 @@ from grimoire import watch
 from grimoire.knowledge import Grimoire
 from grimoire.resolve import merge
 from grimoire.resolve.overrides import Overrides
-from grimoire.store.concept_records import EntryRow
 from grimoire.store import sqlite as store_sqlite
 from grimoire.store import sqlite_checked
-from tests.hostile.test_review45b import large  # noqa: F401 - a fixture
+from grimoire.store.concept_records import EntryRow
 from tests.conftest import write_notes
+from tests.hostile.test_review45b import large  # noqa: F401 - a fixture
 from tests.hostile.test_round45 import _checks_at_opening
 from tests.test_watch import FAST, Running
 

@@ -38,6 +38,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from grimoire._term import clean
 
@@ -109,7 +110,7 @@ def by_writer(path: str, state: tuple[int, ...]) -> bool:
     return data is not None and data.get("by") == "writer"
 
 
-def _mark(path: str, state: tuple[int, ...]) -> dict[str, object] | None:
+def _mark(path: str, state: tuple[int, ...]) -> dict[str, Any] | None:
     """The mark of `path` when it is one and names `state`."""
     try:
         # Not waited on: a FIFO (or a device) of that name would hold every opening.
