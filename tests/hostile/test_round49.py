@@ -15,6 +15,9 @@
   (review47a's rule: an alias that is another note's title joins every note listing it). An
   alias more than `ALIAS_NOTES` notes list is a word they share, not one concept's name: none
   joins the page it titles (each keeps it as a name of its own, as qa47's rule without one).
+- Round 48's LaTeX reader on what a real user's .tex holds (macros that expand into
+  themselves, `\\input` loops and paths out of the folder, UTF-16, CRLF and lone CR, a `\\verb`
+  at the file's end): no fault found; held here.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import pytest
 import grimoire
 from grimoire import watch
 from grimoire.knowledge import Grimoire
+from grimoire.readers import latex
 from grimoire.resolve import merge
 from grimoire.resolve.overrides import Overrides
 from grimoire.store import sqlite as store_sqlite
@@ -150,3 +154,30 @@ def test_an_alias_many_notes_list_joins_none_of_them_to_the_page_it_titles() -> 
         parts, claims, _ = merge.merge_entries(entries(listers), [], Overrides())
         assert len({parts.find(i) for i in range(listers + 1)}) == listers + 1, listers
         assert any(c.name == "shared word" for c in claims[listers])  # still a name of each
+
+
+def test_a_users_hostile_tex_reads_in_bounds() -> None:
+    def doc(body: str, preamble: str = "") -> str:
+        return (f"\\documentclass{{article}}\n{preamble}\\begin{{document}}\n"
+                f"\\section{{Intro}}\n{body}\n\\end{{document}}\n")
+
+    # Macros that expand into themselves, alone and in turn: the formula stays as written.
+    selfish = latex.read(doc("Then $\\a$, $\\b{x}$ and $\\c$.",
+                             "\\newcommand{\\a}{\\a\\a}\n\\newcommand{\\b}[1]{\\b{#1}\\b{#1}}\n"
+                             "\\def\\c{\\d\\d}\n\\def\\d{\\c\\c}\n").encode(), "m.tex")[0]
+    assert [m.tex for p in selfish.passages for m in p.math] == ["\\a", "\\b{x}", "\\c"]
+    # `\\input` loops and paths out of the folder are links, never read (nor inlined).
+    inputs = latex.read(doc("Alpha text.\n\\input{b}\n\\include{a}\n\\input{../../etc/passwd}\n"
+                            "\\input{/etc/passwd}").encode(), "a.tex")[0]
+    assert [link.target for link in inputs.links] == [
+        "b.tex", "a.tex", "../../etc/passwd.tex", "/etc/passwd.tex"]
+    assert "root:" not in " ".join(p.text for p in inputs.passages)
+    # The same definition in UTF-16 (with its mark or without), with CRLF or lone CR.
+    defined = doc("\\begin{definition}[Margin]\nThe margin is the gap.\n\\end{definition}")
+    for data in (defined.encode("utf-16"), defined.encode("utf-16-le"),
+                 defined.replace("\n", "\r\n").encode(), defined.replace("\n", "\r").encode()):
+        entries = latex.read(data, "d.tex")[0].entries
+        assert [(e.term, e.definition) for e in entries] == [
+            ("Margin", "The margin is the gap.")], data[:40]
+    for end in ("\\verb|abc", "\\verb", "\\verb*", "\\verb+ \n"):  # a `\\verb` at the end
+        assert latex.read(f"\\section{{V}}\nSee {end}".encode(), "v.tex")[0].title == "V"
