@@ -57,7 +57,8 @@ class Rule:
 # two notes list merges neither, "CNN" of "CNN卷积神经网络" finds it, a wikilink by a file
 # name that a shared name left ambiguous leads to that file, qa47; 10: a label two
 # projects in one store define leads to the nearer definition, round 48; 11: a link to an
-# Obsidian Bases view, `![[Notes.base]]`, names a file, not a note, round 49).
+# Obsidian Bases view, `![[Notes.base]]`, names a file, not a note, and an alias more than
+# `merge.ALIAS_NOTES` notes list joins none to the page it titles, round 49).
 RESOLVE_VERSION = "resolve-11"
 
 

@@ -747,8 +747,8 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
         checks = [f"{_OPENING}PRAGMA quick_check(1)", f"{_OPENING}PRAGMA integrity_check(1)",
                   *(f"{_OPENING}{table}" for table in _full_text_tables(conn))]
         todo = [c for c in checks if c not in known and c + _WHOLE not in cut]
-        with (sqlite_checked.said_while_checked(path, budget) if whole and todo
-              else contextlib.nullcontext()):
+        with (sqlite_checked.said_while_checked(path, budget, _why_whole(path, marked, todo))
+              if whole and todo else contextlib.nullcontext()):
             for check in todo:
                 if time.monotonic() >= deadline:
                     raise sqlite3.OperationalError("interrupted")
@@ -799,6 +799,25 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
     return (f"{DAMAGED} (SQLite's check at opening: {detail[:120]}); nothing was read "
             "and the file was left as it is: `grimoire rebuild` then re-reads the notes into "
             "a new file, or restore a backup")
+
+
+def _why_whole(path: str, state: tuple[int, ...] | None, todo: Sequence[str]) -> str:
+    """Why the checks at opening `todo` run whole on the file at `path`, cut short at `state`
+    by the opening of the writer that left it, or by an earlier one of the file as it is. It
+    said "changed by something other than Grimoire" of both (round 49: the first is
+    Grimoire's own writer, and the second as often a store Grimoire just made)."""
+    names = [c.removeprefix(_OPENING) for c in todo]
+    indexes = sum(not n.startswith("PRAGMA") for n in names)
+    left = ", ".join([*("the quick check" for n in names if "quick_check" in n),
+                      *("the integrity check" for n in names if "integrity_check" in n),
+                      *([f"{indexes} full-text index{'es' if indexes > 1 else ''}"]
+                        if indexes else [])])
+    if state is not None and sqlite_checked.by_writer(path, state):
+        return ("it was last written by Grimoire (watch, serve, an ingest), carrying on "
+                f"from a check at opening cut short by its time ({left} left)")
+    return ("no Grimoire process has checked it whole since it last changed (a store just "
+            "made, a copy, another program, a writer stopped mid-write; "
+            f"{left} left)")
 
 
 def _at_opening(done: Iterable[str], cut: Iterable[str]
@@ -1188,7 +1207,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         if now is None:
             return
         if now != before:
-            sqlite_checked.remember(self._file, now, sorted(done), sorted(cut))
+            sqlite_checked.remember(self._file, now, sorted(done), sorted(cut), writer=True)
         self._checks_at_open, self._carried = (done, cut), now
 
     def _after_no_room(self, error: BaseException) -> None:

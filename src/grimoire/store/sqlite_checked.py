@@ -38,6 +38,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from grimoire._term import clean
 
@@ -95,32 +96,47 @@ def settled(state: tuple[int, ...], now_ns: int) -> bool:
 def passed(path: str, state: tuple[int, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """The check statements remembered as done for `path` at `state`, and those cut short by
     their budget there (none when the mark is missing, unreadable, or of another state)."""
-    nothing: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    data = _mark(path, state)
+    if data is None:
+        return frozenset(), frozenset()
+    done, cut = data["done"], data.get("cut", [])
+    return frozenset(done), frozenset(cut) - frozenset(done)
+
+
+def by_writer(path: str, state: tuple[int, ...]) -> bool:
+    """True when the mark at `state` was written by a writer carrying what its opening found
+    (`sqlite.SQLiteStore._carry_checks`), not by an opening that checked the file there."""
+    data = _mark(path, state)
+    return data is not None and data.get("by") == "writer"
+
+
+def _mark(path: str, state: tuple[int, ...]) -> dict[str, Any] | None:
+    """The mark of `path` when it is one and names `state`."""
     try:
         # Not waited on: a FIFO (or a device) of that name would hold every opening.
         fd = os.open(path + SUFFIX, os.O_RDONLY | os.O_NONBLOCK)
         with open(fd, "rb") as f:  # noqa: PTH123
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return nothing
+                return None
             data = json.loads(f.read(_MAX_BYTES))
         if tuple(data["state"]) != state:
-            return nothing
-        done, cut = data["done"], data.get("cut", [])
+            return None
         if not all(isinstance(part, list) and all(isinstance(s, str) for s in part)
-                   for part in (done, cut)):
-            return nothing
-        return frozenset(done), frozenset(cut) - frozenset(done)
+                   for part in (data["done"], data.get("cut", []))):
+            return None
+        return dict(data)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return nothing  # RecursionError: 64 KB of "[" (json's C decoder nests by recursion)
+        return None  # RecursionError: 64 KB of "[" (json's C decoder nests by recursion)
 
 
 def remember(path: str, state: tuple[int, ...], done: Sequence[str],
-             cut: Sequence[str] = ()) -> None:
+             cut: Sequence[str] = (), *, writer: bool = False) -> None:
     """Write the mark: `done` statements at `state`, and those `cut` short by their budget
     (not sound: what they did not read is unchecked; the next process runs them after the
     ones never started, so each is read whole once a process has the time). Best effort: a
     read-only folder, a full disk or a race with another process leaves the old mark or
-    none, which only costs a check."""
+    none, which only costs a check. `writer`: written by a writer carrying what its opening
+    found (`by_writer`), which the notice of a whole check says."""
     folder, name = os.path.split(path + SUFFIX)
     try:
         # A name no one else holds (O_EXCL): one fixed in advance (NAME.checked.PID.tmp) was
@@ -148,7 +164,8 @@ def remember(path: str, state: tuple[int, ...], done: Sequence[str],
             # Readable by whoever can read the store (mkstemp's 0600 shut others out).
             os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode) & 0o666)  # noqa: PTH116
             json.dump({"state": list(state), "done": sorted(set(done)),
-                       "cut": sorted(set(cut) - set(done))}, f)
+                       "cut": sorted(set(cut) - set(done)),
+                       **({"by": "writer"} if writer else {})}, f)
             f.flush()
             os.replace(tmp, path + SUFFIX)  # noqa: PTH105 - the lock held until renamed
     except OSError:
@@ -198,10 +215,10 @@ def now_ns() -> int:
 
 
 @contextmanager
-def said_while_checked(path: str, seconds: float) -> Iterator[None]:
+def said_while_checked(path: str, seconds: float, why: str) -> Iterator[None]:
     """A line on stderr while the whole check of a store past SAY_FROM_BYTES runs (for at most
-    `seconds`). In a log it stays, naming the file; on a terminal it fits one line and is
-    wiped once the check ends."""
+    `seconds`), saying `why` it runs. In a log it stays, naming the file; on a terminal it
+    fits one line and is wiped once the check ends."""
     try:
         size = os.stat(path).st_size  # noqa: PTH116 - a str in hand
     except OSError:
@@ -209,9 +226,7 @@ def said_while_checked(path: str, seconds: float) -> Iterator[None]:
     if size < SAY_FROM_BYTES:
         yield
         return
-    what = (f"({size / 1e6:,.0f} MB) for damage, once: it was changed by something other "
-            "than Grimoire (a copy, another program, a writer stopped mid-write); up to "
-            f"{seconds:.0f} s...")
+    what = f"({size / 1e6:,.0f} MB) for damage, once: {why}; up to {seconds:.0f} s..."
     try:
         shown = sys.stderr.isatty()
         if shown:
