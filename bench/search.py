@@ -74,6 +74,16 @@ def corpus_roots(kb: grimoire.Grimoire) -> list[Path]:
     """
     examples = Path(tempfile.gettempdir()) / "grimoire-bench" / "examples"
     shutil.copytree(ROOT / "examples", examples, dirs_exist_ok=True)
+    # The folder is shared by every checkout: a file another checkout's examples/ holds and
+    # this one does not would be read with it (round 49: a new lecture moved two helpers'
+    # names figures). Two checkouts benched at the same moment still share it.
+    ours = {p.relative_to(ROOT / "examples") for p in (ROOT / "examples").rglob("*")}
+    for extra in sorted(examples.rglob("*"), reverse=True):
+        if extra.relative_to(examples) not in ours:
+            if extra.is_dir() and not extra.is_symlink():
+                shutil.rmtree(extra)
+            else:
+                extra.unlink()
     roots = [p for p in (examples, SHARED / "seeds", SHARED / "corpora") if p.exists()]
     keys = {os.path.abspath(p) for p in roots} | {str(p.resolve()) for p in roots}  # noqa: PTH100
     for record in kb.store.sources():
