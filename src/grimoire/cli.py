@@ -922,7 +922,7 @@ class _said_loading:  # noqa: N801 - used as a `with` statement, like contextlib
 
     def __init__(self, loading: Callable[[], bool] | None, doing: str, as_json: bool) -> None:
         self.live: Any = None
-        # `_tty` first: piped, rich (~60 ms of a one-shot search's start) is not imported;
+        # `_tty` first: piped, rich (25-60 ms of CPU of a one-shot search or ask) is not imported;
         # where it says a terminal, rich's own test decides (it also rules out Jupyter).
         if loading is None or as_json or not _tty(sys.stderr) or not err().is_terminal:
             return
