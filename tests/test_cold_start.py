@@ -149,6 +149,11 @@ def test_the_search_command_loads_the_model_ahead_only_when_it_will_embed(
     found = json.loads(cli_search(db, HYBRID, "--json").stdout)
     assert [(h["passage_id"], h["score"]) for h in found] == [
         (h.passage_id, h.score) for h in expected]
+    # Piped, the loading spinner's test of a terminal imports no rich (~60 ms of a one-shot
+    # hybrid search or question, round 49).
+    code = (f"from grimoire.cli import main\ntry:\n    main(['--db', {str(db)!r}, 'search', "
+            f"{HYBRID!r}])\nexcept SystemExit as e:\n    assert not e.code, e.code")
+    assert imported_after(code, ("rich.console", "rich.live")) == []
     code = (f"from grimoire.cli import main\ntry:\n    main(['--db', {str(db)!r}, "
             f"'search', 'low-rank', '--mode', 'lexical'])\n"
             f"except SystemExit as e:\n    assert not e.code, e.code")
