@@ -47,8 +47,9 @@ def test_polling_past_a_loop_sees_another_writers_notes_go(tmp_path: Path) -> No
         FAST, force_polling=True, poll_ms=1000, reconcile_s=1))
     try:
         run.eventually(lambda: any("loop found" in n for n in run.notices), "the fallback")
-        other = write_notes(vault, {"c.md": "# Gamma\n\nGamma is another writer's note.\n"})
-        run.kb.ingest([other / "c.md"], embed=False)  # `grimoire ingest` in a second terminal
+        write_notes(vault, {"c.md": "# Gamma\n\nGamma is another writer's note.\n"})
+        run.kb.ingest([vault], embed=False)  # `grimoire ingest notes/` in a second terminal
+        assert run.paths() == {"a.md", "c.md"}
         (vault / "c.md").unlink()
         # r49-merge: kept until the watch restarted (its paths were read once, at the switch).
         run.eventually(lambda: run.paths() == {"a.md"}, "another writer's note gone")
