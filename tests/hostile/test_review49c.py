@@ -58,6 +58,33 @@ def test_polling_past_a_loop_sees_another_writers_notes_go(tmp_path: Path) -> No
 
 
 @pytest.mark.sqlite_only(reason="the watcher's batches, the same on either engine")
+def test_the_fallbacks_paths_keep_in_step_through_renames_and_recreations(
+        tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n",
+                                             "d/b.md": "# Beta\n\nBeta is a note.\n"})
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        watcher = watch.Watcher(kb, [notes], options=FAST)
+        watcher.catch_up()
+        stored = {r.path for r in kb.sources()}
+
+        def in_step() -> set[str]:
+            assert stored == {r.path for r in kb.sources()}
+            return {Path(p).name for p in stored}
+
+        (notes / "a.md").rename(notes / "c.md")  # renamed between two polls
+        assert watcher.reconcile(stored) is not None and in_step() == {"b.md", "c.md"}
+        (notes / "d").rename(notes / "e")  # a folder renamed
+        assert watcher.reconcile(stored) is not None and in_step() == {"b.md", "c.md"}
+        (notes / "c.md").unlink()  # deleted, and made again before the next poll
+        (notes / "c.md").write_text("# Gamma\n\nGamma is a note made again.\n")
+        assert watcher.reconcile(stored) is not None and in_step() == {"b.md", "c.md"}
+        assert "made again" in kb.concept("Gamma").entries[0].entry.definition
+        shutil.rmtree(notes / "e")
+        assert watcher.reconcile(stored) is not None and in_step() == {"c.md"}
+        assert watcher.reconcile(stored) is None  # nothing read again
+
+
+@pytest.mark.sqlite_only(reason="the watcher's batches, the same on either engine")
 def test_one_root_of_several_gone_keeps_its_records_and_comes_back(tmp_path: Path) -> None:
     one = write_notes(tmp_path / "one", {"a.md": "# Alpha\n\nAlpha is a note.\n"})
     two = write_notes(tmp_path / "two", {"b.md": "# Beta\n\nBeta is a note.\n"})
