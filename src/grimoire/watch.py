@@ -639,8 +639,14 @@ class Watcher:
                     # watch" and stopped).
                     self.on_notice(f"{e}; comparing the files every "
                                    f"{self.options.poll_ms} ms instead")
-                    stored = {r.path for r in self.kb.sources()}
+                    # The store's paths are read again each `reconcile_s`, as the event
+                    # path's reconcile reads them: another writer (an ingest in a second
+                    # terminal, `serve`) stores notes too, and one gone before a poll saw it
+                    # kept its record until the watch restarted (review49c).
+                    stored, read = {r.path for r in self.kb.sources()}, time.monotonic()
                     while not self.stop.wait(self.options.poll_ms / 1000):
+                        if time.monotonic() - read >= self.options.reconcile_s:
+                            stored, read = {r.path for r in self.kb.sources()}, time.monotonic()
                         self.reconcile(stored)
                         self.settle()
                     return

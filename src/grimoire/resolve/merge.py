@@ -55,10 +55,11 @@ _ENTRY_AT = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
 # Expansions closer than this (rapidfuzz ratio, 0-100) are spellings of one long form:
 # "Low-Rank Adaptation" and "Low-Rank Adaptability" both expand LoRA.
 SAME_EXPANSION = 85
-# An alias more notes than this list (in front matter) is a word they share, not one concept's
-# name: none joins the page it titles. Two vaults' notes on Adam listing "Adaptive Moment
-# Estimation" and a glossary's page of that title are one concept (review47a); 10,000 notes
-# listing it and the page were one concept of 10,001 (round 49).
+# An alias notes of more titles than this list (in front matter) is a word they share, not
+# one concept's name: none joins the page it titles. Two vaults' notes on Adam listing
+# "Adaptive Moment Estimation" and a glossary's page of that title are one concept
+# (review47a); 10,000 notes listing it and the page were one concept of 10,001 (round 49);
+# four notes titled "Adam" listing it are one title (review49c).
 ALIAS_NOTES = 3
 
 
@@ -353,16 +354,18 @@ def _merge_on(
         per_doc[c.document].add(c.entry)
     named_docs = {c.document for c in named}
     usable = [c for c in stated if len(per_doc[c.document]) == 1 and c.document not in named_docs]
-    listers = len({c.document for c in usable if c.reason == "alias"})
-    if listers > 1 and (not named or listers > ALIAS_NOTES):
+    listing = [c for c in usable if c.reason == "alias"]
+    # Counted by title: four vaults' notes titled "Adam" are one concept's pages (review49c).
+    listers = len({normalize(terms[c.entry]) for c in listing})
+    if len({c.document for c in listing}) > 1 and (not named or listers > ALIAS_NOTES):
         # Notes that each list the name among their front-matter aliases: a keyword they
         # share, no sign that they are one concept (qa47: an interview vault's "skip
         # connections" on U-Net's note and on the residual block's made `show U-Net` print
         # the residual block). It stays a name of each; an alias that is another note's
         # title (a named claim) still joins the notes that list it: two vaults' "Adam" notes
         # both listing "Adaptive Moment Estimation", a glossary's page of that title (three
-        # concepts for Adam without `not named`, review47a), unless more than ALIAS_NOTES
-        # notes list it (round 49).
+        # concepts for Adam without `not named`, review47a), unless notes of more than
+        # ALIAS_NOTES titles list it (round 49).
         usable = [c for c in usable if c.reason != "alias"]
     if not usable:
         return
