@@ -1654,6 +1654,6 @@ def answer_from(question: str, candidates: Sequence[Candidate], q: Question) -> 
 
 
 __all__ = [
-    "ABSTAIN_BELOW", "NO_WORDS", "NOT_COVERED", "Evidence", "SourceLines", "answer_from", "ask", "gather",
-    "sanitize", "verify_citation",
+    "ABSTAIN_BELOW", "NOT_COVERED", "NO_WORDS", "Evidence", "SourceLines", "answer_from", "ask",
+    "gather", "sanitize", "verify_citation",
 ]
