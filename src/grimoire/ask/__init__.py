@@ -608,8 +608,8 @@ def _owned(question: str, subject: Sequence[str], words: Sequence[Sequence[str]]
     written with "'s") that `words` (stemmed passages) hold, and the words after it are held
     together there: the notes hold the thing asked."""
     m = _OPENER.match(question)
-    first = _TOKEN.match(question, m.end()) if m is not None else None
-    if first is None or not _POSSESSIVE.search(first.group()):
+    first = None if m is None else _TOKEN.match(question, m.end())
+    if m is None or first is None or not _POSSESSIVE.search(first.group()):
         return False
     owner = {stem(w) for w in _WORD_RE.findall(subject[0])}
     if not any(owner <= set(ws) for ws in words):
