@@ -199,27 +199,14 @@ CODE_COMMENT = True
 # aes(...)) + geom_vline(xintercept = avg_activation$avg, ...)". An R assignment (`<-`) is
 # code, and so is a pipe (`%>%`) or a plot's layer added (`) + geom_point(`); a "$" between two
 # words (`avg_activation$avg`, a column of a data frame) opens no formula, so the marks of such
-# a sentence count as code's (`R_CODE`; False: off).
+# a sentence count as code's (`R_CODE`; False: off). A comment of the code ("get best models
+# for each level of sparsity") stays a sentence: a comment can answer (the cheat sheet's "We
+# subtract because the derivatives point in direction of steepest ascent", fresh16).
 R_CODE = True
 _R_ASSIGN = re.compile(r"(?:^|\s)[A-Za-z_][\w.]*\s*<<?-\s*[^\s-]")
 _R_MEMBER = re.compile(r"[A-Za-z_][\w.]*\$[A-Za-z_]")
 # a pipe, or a layer added to a plot ("...) + geom_point(")
 _R_CHAIN = re.compile(r"%>%|\)\s*(?:\+|\|>)\s*[A-Za-z]\w*_\w*\(")
-
-
-# ... and "# get best models for each level of sparsity", a comment of the same code, was the
-# answer's first sentence: a sentence that opens a line after "#" in a passage that holds code
-# is a comment of that code, no answer (`CODE_COMMENTS`; False: off).
-CODE_COMMENTS = True
-_COMMENT_OPEN = re.compile(r"[ \t]*#")
-_COMMENT_MARK = re.compile(r"[ \t]*(?:#+[ \t]*)?")
-
-
-def _commented(text: str, start: int) -> bool:
-    """True when the sentence at `start` of `text` opens its line, "#" before it or at it."""
-    line = text.rfind("\n", 0, start) + 1
-    return (_COMMENT_OPEN.match(text, line) is not None
-            and _COMMENT_MARK.fullmatch(text, line, start) is not None)
 
 
 def _code(body: str) -> bool:
@@ -360,13 +347,8 @@ def score_sentences(
             context |= spelled
             about = True
         before: set[str] = set()
-        units = _units(cand.text, heads)
-        coded = CODE_COMMENTS and any(_code(strip_list_marker(u.text)) for u in units)
-        for i, s in enumerate(units):
+        for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
-            if coded and _commented(cand.text, s.start):
-                before = set()
-                continue
             words = {stem(w) for w in _WORD.findall(text)}
             # The sentence before says what this one goes on about ("For the child nodes'
             # impurity, ... in classification. For regression problem, ... are used."), even
@@ -1364,45 +1346,8 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             room = max_words - length
             pool = sorted((s for s in pool if not _asks(s.text)), key=turn)
             fill()
-    if LIST_AFTER_LEAD:
-        chosen = _with_lists(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
-
-
-# Round 49: "When a labeled dataset is used to train machine learning models, it is common to
-# break up the dataset into three parts: [1]" was a whole answer, the three parts left out; a
-# sentence that ends in ':' says what comes after it. When one is chosen, the sentence after
-# it in its passage (its list's first item, its formula) joins right after it: in the room
-# left, or (`LIST_MAKES_ROOM`) in the room of the sentences chosen after the best one, the
-# last first (`LIST_AFTER_LEAD`; False: off).
-LIST_AFTER_LEAD = True
-LIST_MAKES_ROOM = True
-
-
-def _with_lists(chosen: list[Scored], scored: Sequence[Scored], q: Question,
-                max_words: int) -> list[Scored]:
-    """`chosen` with the sentence after each chosen one that ends in ':' (see
-    `LIST_AFTER_LEAD`)."""
-    for lead in list(chosen):
-        if lead not in chosen or not lead.text.rstrip().endswith(":"):
-            continue
-        after = next((s for s in scored if s.candidate.passage_id == lead.candidate.passage_id
-                      and s.index == lead.index + 1), None)
-        if after is None or any(c.candidate.passage_id == after.candidate.passage_id
-                                and c.index == after.index for c in chosen):
-            continue
-        kept = list(chosen)
-        spare = [c for c in chosen[1:] if c is not lead] if LIST_MAKES_ROOM else []
-        while True:
-            piece = _fit(after, q, max_words - _words(kept))
-            if piece is not None:
-                chosen = [*kept, piece]
-                break
-            if not spare:
-                break
-            kept.remove(spare.pop())
-    return chosen
 
 
 # "..., a weak learner, which is a model slightly better than random guessing": the clause after
