@@ -194,8 +194,29 @@ _CODE_COMMENT = re.compile(r"\w\([^()\n]*\)\s*#\s?[A-Za-z]"
 CODE_COMMENT = True
 
 
+# Round 49 (qa48b's R book): "what does a sparse autoencoder add to the loss?" was answered
+# with R code: "reconstructed_digits_25 <- predict(sparse_25, ...)" and "ggplot(codings,
+# aes(...)) + geom_vline(xintercept = avg_activation$avg, ...)". An R assignment (`<-`) is
+# code, and so is a pipe (`%>%`) or a plot's layer added (`) + geom_point(`); a "$" between two
+# words (`avg_activation$avg`, a column of a data frame) opens no formula, so the marks of such
+# a sentence count as code's (`R_CODE`; False: off). A comment of the code ("get best models
+# for each level of sparsity") stays a sentence: a comment can answer (the cheat sheet's "We
+# subtract because the derivatives point in direction of steepest ascent", fresh16).
+R_CODE = True
+_R_ASSIGN = re.compile(r"(?:^|\s)[A-Za-z_][\w.]*\s*<<?-\s*[^\s-]")
+_R_MEMBER = re.compile(r"[A-Za-z_][\w.]*\$[A-Za-z_]")
+# a pipe, or a layer added to a plot ("...) + geom_point(")
+_R_CHAIN = re.compile(r"%>%|\)\s*(?:\+|\|>)\s*[A-Za-z]\w*_\w*\(")
+
+
 def _code(body: str) -> bool:
     # Math is written with the same marks ("$\\sigma(z)_i$"): only text without it counts.
+    if R_CODE and (_R_ASSIGN.search(body) or _R_MEMBER.search(body)):
+        body = body.replace("$", " ")
+        if _R_ASSIGN.search(body):
+            return True
+    if R_CODE and "$" not in body and _R_CHAIN.search(body):
+        return True
     if CODE_INSIDE and "$" not in body and _CODE_INSIDE.search(body):
         return True
     if CODE_COMMENT and "$" not in body and _CODE_COMMENT.search(body):

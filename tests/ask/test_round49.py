@@ -1,0 +1,73 @@
+"""Round 49: a question with no words to look for says so; the name rules know an acronym
+the notes spell out (`ACRONYM_SPELLED`), a possessive owner apart from what it owns
+(`OWNER_APART`) and a name written with a hyphen (`HYPHEN_JOINED`); an R assignment, pipe or
+plot layer is code, no answer (`R_CODE`). Each rule off, the answer is what it was before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import grimoire.ask as ask_module
+import grimoire.ask.extractive as extractive
+from tests.conftest import ingested, write_notes
+
+# Our words, shaped as the notes round 48's refused questions met: the vault's KSVM entry and
+# its "auto-regressive model", hf-docs' TIS section, the Distill article's LSTMs spelled out,
+# an R book's code chunk beside its prose.
+NOTES = {
+    "ksvm.md": "# Kernel methods\n\nKernel support vector machines (KSVMs) map every input "
+               "into a space of far more dimensions, where a wide margin between the two "
+               "classes is easier to find.\n",
+    "auto-regressive model.md": "# auto-regressive model\n\nA model that predicts each next "
+                                "value of a sequence from the values it has already "
+                                "produced, feeding every prediction back in as input.\n",
+    "offpolicy.md": "# Off-policy corrections\n\nThe sampler and the trainer may disagree on "
+                    "token probabilities, and TRL corrects for it.\n\n"
+                    "## Truncated Importance Sampling (TIS)\n\nEach importance weight is "
+                    "capped at a fixed ceiling, so no single rare token can dominate the "
+                    "gradient; nothing is cut from below.\n",
+    "rnn.md": "# Recurrent networks\n\nPlain recurrent neural networks (RNNs) lose track of "
+              "what they saw many steps back, so long sequences defeat them; long "
+              "short-term memory networks add gates that decide what to keep.\n",
+    "homes.md": "# House prices\n\nThe straight line that best predicts a house's price from "
+                "its floor area is found by least squares over the training rows.\n\n"
+                "```r\n# fit the straight line to the training rows of house prices\n"
+                "fit <- lm(price ~ area, data = homes)\n"
+                "ggplot(homes, aes(area, price, colour = homes$age)) + geom_point(size = 2) "
+                "+ geom_smooth(method = 'lm', se = FALSE, linetype = 'dashed')\n```\n",
+}
+
+
+def test_round49_no_words_names_and_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ingested(tmp_path / "kb.db", write_notes(tmp_path / "notes", NOTES)) as kb:
+        for blank in ("?!", "what is it?"):
+            said = kb.ask(blank)
+            assert said.abstained and said.answer == ask_module.NO_WORDS, said.answer
+            assert said.nearest == () and said.citations == ()
+        asked = [("ACRONYM_SPELLED", "How might a kernel SVM handle two classes?", "margin"),
+                 ("ACRONYM_SPELLED", "What problem of plain RNNs do LSTMs solve?", "long"),
+                 ("OWNER_APART", "How does TRL's truncated importance sampling treat a "
+                                 "weight?", "capped"),
+                 ("HYPHEN_JOINED", "How does an autoregressive model make a prediction?",
+                  "feeding every prediction back")]
+        for rule, question, quoted in asked:
+            for on in (True, False):
+                monkeypatch.setattr(ask_module, rule, on)
+                said = kb.ask(question)
+                assert said.abstained is not on, (rule, said.answer)
+                if on:
+                    assert quoted in said.answer, said.answer
+        # An acronym nothing spells out is still a name the notes lack.
+        assert kb.ask("How might a kernel GBM handle two classes?").abstained
+        question = "How is the straight line for house prices fitted?"
+        said = kb.ask(question)
+        assert "least squares" in said.answer, said.answer
+        code = ("ggplot", "fit <-")
+        for on in (True, False):
+            monkeypatch.setattr(extractive, "R_CODE", on)
+            texts = [s.text for s in ask_module.gather(kb.searcher, question).sentences]
+            assert any(t.startswith("The straight line") for t in texts), texts
+            assert any(t.startswith(code) for t in texts) is not on, texts
