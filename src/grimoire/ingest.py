@@ -243,7 +243,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # characters are not one word's forms; "Problem set" is a page part; a Quarto `pagetitle`
 # heading the title before its colon names the page; "(May 2025)" after a name is its date;
 # "X の手法" (X's method) and other Japanese parts after "の" are parts of a page
-# (qa49).
+# (qa49); a note named for the index or hub its tag says is no hub, a page beside a
+# notebook that nbconvert did not write is read (review49a).
 READ_VERSION = b"grimoire-read-60\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
