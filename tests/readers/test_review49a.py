@@ -1,6 +1,6 @@
 """Round 49 (review49a): a second look at qa49's reading rules with notes a user of another
 kind writes: a search or database vault that tags its notes `index`, a Hugging Face vault
-that tags them `hub`, a hand-written page beside a notebook of the same name. One store,
+that tags them `hub`, a hand-written page beside a notebook of the same name, a Japanese method named "why-why". One store,
 built once for the module, no vectors."""
 
 from __future__ import annotations
@@ -37,6 +37,13 @@ NOTES = {
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Optimizer study</title>"
         "</head><body><h1>Optimizer study</h1><p>Our optimizer study sets three optimizers "
         "on one network; Adam reached the target loss first.</p></body></html>\n"),
+    # A Japanese chapter on quality control: "なぜなぜ分析" (five-whys analysis) is a method's
+    # name that opens with "なぜ" (why), no question.
+    "qc/quality.qmd": (
+        "# 品質管理\n\n品質管理の手法を順に見る章である。\n\n## なぜなぜ分析\n\n"
+        "なぜなぜ分析 は、起きた問題に「なぜ」を何度も重ねて問い、根にある原因までたどる"
+        "手法である。\n\n## 特性要因図\n\n"
+        "特性要因図（フィッシュボーン図）は、結果と原因の関係を魚の骨の形に整理する図である。\n"),
 }
 
 
@@ -62,3 +69,10 @@ def test_a_hand_written_page_beside_a_notebook_is_read(kb: Any) -> None:
     status = {s.path.rsplit("/", 1)[-1]: s.status for s in kb.sources()}
     assert status["optimizers.html"] == "ok", status
     assert "Optimizer study" in {c.label for c in kb.concepts()}
+
+
+def test_a_japanese_name_that_opens_with_why_is_no_question(kb: Any) -> None:
+    """qa49 read a Japanese heading opening with "なぜ" (why) as a question, no name: "なぜなぜ
+    分析" (five-whys analysis, a quality-control method) was lost; its neighbour stays."""
+    labels = {c.label for c in kb.concepts()}
+    assert {"なぜなぜ分析", "特性要因図"} <= labels, labels

@@ -113,7 +113,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # A question in Japanese: opening with "なぜ" (why), or ending in the particle か after
 # hiragana or 何 ("なぜ X を読むべきか", why read X; "X とは何か", what X is): a name writes
 # katakana カ or a kanji there (round 49, qa49: a Quarto book's "why read this" sections).
-_JA_QUESTION = re.compile(r"なぜ.*|.*(?:[\u3041-\u309f]|何)か[?\uff1f]?")
+# "なぜなぜ分析" (five-whys analysis) is a method's name (review49a).
+_JA_QUESTION = re.compile(r"なぜ(?!なぜ).*|.*(?:[\u3041-\u309f]|何)か[?\uff1f]?")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _PARENTHESIZED = re.compile(r"\([^()]*\)")
 # The letter of a part of an exercise ("A", "(b)", "c)", "E (missing)"): when two sections
