@@ -1,7 +1,7 @@
 """Round 49 (review49a): a second look at qa49's reading rules with notes a user of another
 kind writes: a search or database vault that tags its notes `index`, a Hugging Face vault
-that tags them `hub`, a hand-written page beside a notebook of the same name, a Japanese method named "why-why". One store,
-built once for the module, no vectors."""
+that tags them `hub`, a hand-written page beside a notebook of the same name, a Japanese
+method named "why-why". One store, built once for the module, no vectors."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ NOTES = {
         "# 品質管理\n\n品質管理の手法を順に見る章である。\n\n## なぜなぜ分析\n\n"
         "なぜなぜ分析 は、起きた問題に「なぜ」を何度も重ねて問い、根にある原因までたどる"
         "手法である。\n\n## 特性要因図\n\n"
-        "特性要因図（フィッシュボーン図）は、結果と原因の関係を魚の骨の形に整理する図である。\n"),
+        "特性要因図\uff08フィッシュボーン図\uff09は、結果と原因の関係を魚の骨の形に整理する図である。\n"),
 }
 
 
