@@ -178,8 +178,9 @@ def built_copy(path: str) -> bool:
 
 
 # What nbconvert writes into every page it makes of a notebook: JupyterLab's class names
-# (`jp-Notebook`, `jp-Cell`), the classic template's "jupyter" / "ipython" styles.
-_NBCONVERT_MARKS = (b"jp-", b"jupyter", b"ipython", b"nbconvert")
+# (`jp-Notebook`, `jp-Cell`), the classic template's "jupyter" / "ipython" styles and cells
+# (`text_cell_render`).
+_NBCONVERT_MARKS = (b"jp-", b"jupyter", b"ipython", b"nbconvert", b"text_cell")
 
 
 def _nbconvert_page(path: str) -> bool:
