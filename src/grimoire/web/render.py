@@ -239,7 +239,7 @@ def _display_inside(el: object, tag: str, child: int, display: bool) -> bool:
     limit beside; round 49, review49a), as an `mstyle` says (`\\displaystyle`) else as `el`."""
     if tag == "mstyle":
         said = getattr(el, "attrib", {}).get("displaystyle")
-        return {"true": True, "false": False}.get(said, display)
+        return said == "true" if said in ("true", "false") else display
     if tag == "mfrac" or (tag in _SCRIPTS and child > 0):
         return False
     return display
