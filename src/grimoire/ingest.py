@@ -243,7 +243,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # characters are not one word's forms; "Problem set" is a page part; a Quarto `pagetitle`
 # heading the title before its colon names the page; "(May 2025)" after a name is its date;
 # "X の手法" (X's method) and other Japanese parts after "の" are parts of a page
-# (qa49).
+# (qa49); a note named for the index or hub its tag says is no hub, a page beside a
+# notebook that nbconvert did not write is read (review49a).
 # 60 (also): a display formula's passage spans to its last line; a deck's slides are entries only
 # when their text defines their title; "Review of X", "X Summary", "Intro Question",
 # "Administrative" are parts of a page; a titled LaTeX document's sections sit under its

@@ -169,11 +169,29 @@ def built_copy(path: str) -> bool:
     for built, sources in _RENDERED.items():
         if name.endswith(built) and len(name) > len(built):
             stem = path[: len(path) - len(built)]
-            if any(os.path.isfile(stem + ext) for ext in sources):  # noqa: PTH113 - text paths
+            found = [ext for ext in sources if os.path.isfile(stem + ext)]  # noqa: PTH113
+            if found and (found != [".ipynb"] or built != ".html" or _nbconvert_page(path)):
                 return True
     if name.casefold() not in ("index.html", "index.htm") or "/" not in folder:
         return False
     return any(os.path.isfile(folder + ext) for ext in _BUILT_FROM)  # noqa: PTH113 - text paths
+
+
+# What nbconvert writes into every page it makes of a notebook: JupyterLab's class names
+# (`jp-Notebook`, `jp-Cell`), the classic template's "jupyter" / "ipython" styles and cells
+# (`text_cell_render`).
+_NBCONVERT_MARKS = (b"jp-", b"jupyter", b"ipython", b"nbconvert", b"text_cell")
+
+
+def _nbconvert_page(path: str) -> bool:
+    """Whether the page `x.html` beside `x.ipynb` is nbconvert's: a report written by hand
+    beside the notebook it reports on is a note of its own (round 49, review49a)."""
+    try:
+        with open(path, "rb") as f:  # noqa: PTH123 - a text path
+            head = f.read(1 << 20).lower()
+    except OSError:
+        return False
+    return any(mark in head for mark in _NBCONVERT_MARKS)
 
 
 def built_pages(path: str) -> list[str]:

@@ -113,7 +113,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # A question in Japanese: opening with "なぜ" (why), or ending in the particle か after
 # hiragana or 何 ("なぜ X を読むべきか", why read X; "X とは何か", what X is): a name writes
 # katakana カ or a kanji there (round 49, qa49: a Quarto book's "why read this" sections).
-_JA_QUESTION = re.compile(r"なぜ.*|.*(?:[\u3041-\u309f]|何)か[?\uff1f]?")
+# "なぜなぜ分析" (five-whys analysis) is a method's name (review49a).
+_JA_QUESTION = re.compile(r"なぜ(?!なぜ).*|.*(?:[\u3041-\u309f]|何)か[?\uff1f]?")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _PARENTHESIZED = re.compile(r"\([^()]*\)")
 # The letter of a part of an exercise ("A", "(b)", "c)", "E (missing)"): when two sections
@@ -1020,7 +1021,7 @@ def journal_note(meta: Mapping[str, object]) -> bool:
     return isinstance(traits, list) and "journalNote" in traits
 
 
-def not_a_page(meta: Mapping[str, object]) -> bool:
+def not_a_page(meta: Mapping[str, object], title: str = "") -> bool:
     """Front matter of a file that is no page about a thing: a Dendron workspace's root note
     (`id: root`, the top of its hierarchy), an Obsidian Excalidraw drawing
     (`excalidraw-plugin:`, whose text is the labels of its shapes), a note template
@@ -1032,7 +1033,8 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     only redirects (`<meta http-equiv="refresh">`), a node of a Dendron hierarchy
     (`_apps.dendron_node`), a Quarto file other pages include (`_apps.quarto_partial`), a
     notebook with no title but its file's name (`notebook.read`), a vault's hub note tagged
-    only `index` or `moc`."""
+    only `index` or `moc` (`_hub_by_tags`; `title`, the note's, says whether the tag names its
+    subject)."""
     # A plain loop, and nothing at all for a file without front matter: asked two or three
     # times of every note (issue 14).
     if not meta:
@@ -1050,14 +1052,7 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
     kind = meta.get("type")
     if isinstance(kind, str) and kind.strip().casefold() in _NOT_A_PAGE_TYPES:
         return True
-    # A vault's hub note by its tags alone (`tags: index`, `tags: [moc]`): the course's home
-    # and each lecture's page, listing the notes of one idea each (round 49, qa49: a course
-    # vault's 8 hubs were concepts "CS229 Lecture 1" ...). A note with a tag of its subject
-    # too (`tags: [databases, index]`) may be about indexes.
-    tags = meta.get("tags", meta.get("tag"))
-    tags = [tags] if isinstance(tags, str) else tags
-    if isinstance(tags, list) and tags and all(
-            isinstance(t, str) and t.strip().lstrip("#").casefold() in _HUB_TAGS for t in tags):
+    if _hub_by_tags(meta, title):
         return True
     # A static site's page its own search leaves out: a 404 page, a tag's archive, made of a
     # Liquid include (`search: exclude` in Jekyll's documentation theme, `search_exclude:
@@ -1085,6 +1080,24 @@ def not_a_page(meta: Mapping[str, object]) -> bool:
 
 _NOT_A_PAGE_TYPES = frozenset({"index", "log", "changelog", "moc", "template", "home"})
 _HUB_TAGS = frozenset({"index", "moc", "hub", "map-of-content", "maps-of-content"})
+# The last word of a note's name that says a hub tag names its subject ("Inverted index").
+_HUB_TAG_SUBJECTS = frozenset({"index", "indexes", "indices", "hub", "hubs"})
+
+
+def _hub_by_tags(meta: Mapping[str, object], title: str) -> bool:
+    """A vault's hub note by its tags alone (`tags: index`, `tags: [moc]`): the course's home
+    and each lecture's page, listing the notes of one idea each (round 49, qa49: a course
+    vault's 8 hubs were concepts "CS229 Lecture 1" ...). A note with a tag of its subject
+    too (`tags: [databases, index]`) may be about indexes; so is one whose name ends in the
+    tag's word ("Inverted index" tagged `index`, "Hugging Face Hub" tagged `hub`: round 49,
+    review49a)."""
+    tags = meta.get("tags", meta.get("tag"))
+    tags = [tags] if isinstance(tags, str) else tags
+    if not isinstance(tags, list) or not tags or not all(
+            isinstance(t, str) and t.strip().lstrip("#").casefold() in _HUB_TAGS for t in tags):
+        return False
+    words = title.casefold().split()
+    return not words or words[-1] not in _HUB_TAG_SUBJECTS
 LIST_LAYOUTS = frozenset({"archive", "archive-taxonomy", "categories", "tags", "collection",
                            "posts", "category", "tag", "blog-index", "paginate"})
 
@@ -1154,7 +1167,7 @@ def add_page_entry(doc: Document) -> Document:
             else e for e in doc.entries))
     if is_generic_title(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
             or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
-            or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta) \
+            or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta, title) \
             or MATH_ONLY.fullmatch(title) or is_statement(title) or doc.meta.get("topics") is True \
             or _DATED_NAME.fullmatch(title):
         return doc

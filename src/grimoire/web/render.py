@@ -230,6 +230,21 @@ def _limits_under(el: object, tag: str) -> str:
     return _UNDER[tag] if movable or name in _LIMITS else tag
 
 
+_SCRIPTS = frozenset({"msub", "msup", "msubsup", "munder", "mover", "munderover"})
+
+
+def _display_inside(el: object, tag: str, child: int, display: bool) -> bool:
+    """Whether the `child`-th part of `el` is set in display style: not a fraction's parts
+    nor a script (TeX sets those in text or script style, `\\frac{\\max_x f}{2}` keeps its
+    limit beside; round 49, review49a), as an `mstyle` says (`\\displaystyle`) else as `el`."""
+    if tag == "mstyle":
+        said = getattr(el, "attrib", {}).get("displaystyle")
+        return said == "true" if said in ("true", "false") else display
+    if tag == "mfrac" or (tag in _SCRIPTS and child > 0):
+        return False
+    return display
+
+
 def _rebuild(el: object, parts: list[str], depth: int, display: bool = False) -> None:
     tag = str(getattr(el, "tag", "")).rsplit("}", 1)[-1]
     if depth > 200:
@@ -253,8 +268,8 @@ def _rebuild(el: object, parts: list[str], depth: int, display: bool = False) ->
     text = getattr(el, "text", None)
     if text:
         parts.append(html.escape(text))
-    for child in list(el):  # type: ignore[call-overload]
-        _rebuild(child, parts, depth + 1, display)
+    for i, child in enumerate(list(el)):  # type: ignore[call-overload]
+        _rebuild(child, parts, depth + 1, _display_inside(el, tag, i, display))
         tail = getattr(child, "tail", None)
         if tail:
             parts.append(html.escape(tail))

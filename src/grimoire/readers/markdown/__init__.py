@@ -904,7 +904,7 @@ def markdown_entries(parsed: Parsed, path: str, title: str) -> list[Entry]:
     first heading is a part of the day ("Reading"), not a name; nor is an "Untitled" note."""
     if names_no_concept(title):
         return _glossary_entries(parsed, path)
-    if not_a_page(parsed.front.meta):
+    if not_a_page(parsed.front.meta, title):
         return []  # a Dendron root note, an Excalidraw drawing
     front_title = parsed.front.meta.get("title")
     heads = parsed.headings
@@ -1445,7 +1445,7 @@ def _box_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[Entry]
 
 def with_box_entries(parsed: Parsed, path: str, title: str, entries: list[Entry]) -> list[Entry]:
     """`entries` and the boxes of the page that define a name (`_box_entries`), in order."""
-    if parsed.boxes and not names_no_concept(title) and not not_a_page(parsed.front.meta):
+    if parsed.boxes and not names_no_concept(title) and not not_a_page(parsed.front.meta, title):
         boxed = _box_entries(parsed, path, entries)
         if boxed:
             return sorted([*entries, *boxed], key=lambda e: e.span.start_line)
@@ -1515,7 +1515,8 @@ def _bold_lead_entries(parsed: Parsed, path: str, entries: list[Entry]) -> list[
 def with_bold_lead_entries(parsed: Parsed, path: str, title: str,
                            entries: list[Entry]) -> list[Entry]:
     """`entries` and the paragraphs led by a name in bold (`_bold_lead_entries`), in order."""
-    if parsed.bold_leads and not names_no_concept(title) and not not_a_page(parsed.front.meta):
+    if parsed.bold_leads and not names_no_concept(title) \
+            and not not_a_page(parsed.front.meta, title):
         bold = _bold_lead_entries(parsed, path, entries)
         if bold:
             return sorted([*entries, *bold], key=lambda e: e.span.start_line)

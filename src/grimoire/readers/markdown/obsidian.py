@@ -261,7 +261,7 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     if names_no_concept(title):
         return []  # a journal page (`2023_03_05.md`), an `Untitled 2.md`: no concept
     stem = stem_of(path)
-    if not_a_page(parsed.front.meta):
+    if not_a_page(parsed.front.meta, title):
         return []  # a Dendron root note, an Excalidraw drawing (its shapes' labels)
     if (stem.lower() in LOGSEQ_OWN_PAGES or stem.startswith("hls__")) and in_logseq_graph(path):
         # the sidebar's `contents`, the flashcards' `card`, a PDF's highlights
