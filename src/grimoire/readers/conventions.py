@@ -964,6 +964,31 @@ def is_generic_heading(title: str) -> bool:
     return _names_part(title, _GENERIC_HEADINGS, _GENERIC_HEADINGS)
 
 
+# A heading that looks back on what its page is about ("AdaBoost Review", "Elastic Net
+# Summary", "Week 3 Recap"), or two words of a page's parts ("Intro Question", "Intro
+# Solution"; round 49: a course's recitation notes and slides).
+_LOOK_BACK = re.compile(r"\S.*?\s(?:review|recap|summary)")
+_PARTS_PAIR = re.compile(r"[^\s:]+\s[^\s:]+")
+
+
+def reads_as_part(heading: str) -> bool:
+    """Whether a section's heading reads as a moment of its page, a look back on its topic
+    ("AdaBoost Review", "Elastic Net Summary") or two words of a page's parts ("Intro
+    Question"): a part of the page unless its text defines it (`sections`), as "Code review
+    is the practice of ..." does under "Code Review" (review49b: "Peer Review", "Literature
+    Review", "Executive Summary", "Source Code", "Software Architecture" name things too).
+
+    >>> reads_as_part("Elastic Net Summary"), reads_as_part("Intro Question")
+    (True, True)
+    >>> reads_as_part("Question Answering")
+    False
+    """
+    key = _ARTICLE.sub("", heading_key(heading)).rstrip("? ")
+    return _LOOK_BACK.fullmatch(key) is not None or (
+        _PARTS_PAIR.fullmatch(key) is not None
+        and all(w in _GENERIC_HEADINGS for w in key.split()))
+
+
 def is_generic_title(title: str) -> bool:
     """`is_generic_heading` for the title of a whole page: "Training of Neural Networks" over
     a notebook names its subject, where "Training of the model" as a section of a page is a
@@ -1148,6 +1173,7 @@ __all__ = [
     "is_page_part",
     "is_see_also_heading",
     "is_statement",
+    "reads_as_part",
     "names_a_part",
     "names_no_concept",
     "names_nothing",

@@ -74,6 +74,7 @@ from grimoire.readers.conventions import (
     names_a_part_only,
     names_no_concept,
     names_nothing,
+    reads_as_part,
 )
 
 MAX_WORDS = 6
@@ -644,6 +645,10 @@ def add_section_entries(doc: Document, *,
         n = len(heading.split())
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
         shape = f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''})"
+        if reads_as_part(heading) and (path not in defined or path in by_pronoun):
+            # "AdaBoost Review", "Intro Question": a part of the page, as a lecture's
+            # moments are (round 49), unless its text defines it ("Code review is ...")
+            continue
         if path in defined:
             if normalize(heading) not in aspects:
                 how = "opens by describing it" if path in by_pronoun else "defines it"
@@ -691,7 +696,7 @@ def add_section_entries(doc: Document, *,
         heads = {_head_word(_bare(g, numbered)) for g in made} - {""}
         for path in group:
             bare = _bare(path, numbered)
-            if path in reasons or _gerund_phrase(bare) or \
+            if path in reasons or _gerund_phrase(bare) or reads_as_part(bare) or \
                     normalize(path[-1]) in repeated or _head_word(bare) not in heads:
                 continue
             n = len(bare.split())
