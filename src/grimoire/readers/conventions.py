@@ -1100,14 +1100,6 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
         # A section of a page (`is_generic_heading`); a page titled "Relation to PCA" or "Link
         # to the Brain" (`is_generic_title`) is about that link (review48b: it was no concept).
         return True
-    if of_words is _GENERIC_HEADINGS and (
-            _LOOK_BACK.fullmatch(key)
-            or (_PARTS_PAIR.fullmatch(key) and all(w in words for w in key.split()))):
-        # A section that looks back on what the page is about ("AdaBoost Review", "Elastic
-        # Net Summary"; "Review of AdaBoost" is the `of` form below) or that is two words of a
-        # page's parts ("Intro Question", "Intro Solution"): a part of the page, as a lecture's
-        # moments are (round 49: a course's recitation notes and slides)
-        return True
     if key.endswith(")") and (bare := _QUALIFIED.fullmatch(key)) is not None \
             and bare[1] in words:
         # "Historical Notes (Guidance)", "Summary (Part 2)": the part, saying of which
@@ -1139,8 +1131,6 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
 
 
 _QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
-_LOOK_BACK = re.compile(r"\S.*?\s(?:review|recap|summary)")
-_PARTS_PAIR = re.compile(r"[^\s:]+\s[^\s:]+")
 # How the page's topic connects to something else: "Connection to VLA", "Relation to
 # k-means", and as a Korean writer heads it, "VLA 연결고리" (the link to VLA), "VLA와의 연결",
 # "RNN과의 관계" (round 48: sixteen pages of a Korean wiki opened with "VLA 연결고리", two with
