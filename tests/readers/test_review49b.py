@@ -4,6 +4,7 @@ this test's own words. Readers called directly (no store): milliseconds a test."
 from __future__ import annotations
 
 from grimoire import readers
+from grimoire.readers import latex
 
 
 def _md_terms(text: str, path: str) -> list[str]:
@@ -75,3 +76,29 @@ Which loss makes each new tree fit the residuals of the ones before it exactly?
     terms = _md_terms(boosting, "notes/boosting.md")
     assert {"Shrinkage", "Early Stopping"} <= set(terms), terms
     assert not {"Bagging Review", "Intro Question"} & set(terms), terms
+
+
+def test_an_iffalse_block_is_skipped_as_latex_skips_it() -> None:
+    # an author keeps an old draft of a section under `\iffalse`: LaTeX never reads it, so
+    # its label is not defined twice and its text is nothing of the note
+    tex = r"""\documentclass{article}
+\newif\ifdraft
+\begin{document}
+\section{Dropout}\label{sec:dropout}
+Dropout is a regularizer that zeroes each unit with some probability while training.
+\iffalse
+\section{Dropout (first try)}\label{sec:dropout}
+Dropping units at random during training. \ifdraft A margin note. \fi
+\fi
+\section{Weight Decay}\label{sec:decay}
+Weight decay is a penalty on the squared size of the weights, added to the loss.
+\iffalse
+an unclosed block: LaTeX stops here, and the text is read as it is
+"""
+    doc, = latex.read(tex.encode(), "regularizers.tex")
+    assert [p.message for p in doc.problems] == [], doc.problems
+    text = " ".join(p.text for p in doc.passages)
+    assert "first try" not in text and "Dropping units" not in text, text
+    assert "an unclosed block" in text, text
+    assert {e.term: e.span.start_line for e in doc.entries} == {
+        "Dropout": 4, "Weight Decay": 10}, doc.entries
