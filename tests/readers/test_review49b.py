@@ -53,6 +53,22 @@ accepts it.
 """
     terms = _md_terms(research, "notes/research.md")
     assert {"Systematic Review", "Meta-analysis", "Peer Review"} <= set(terms), terms
+    design = """# Software Design
+
+## Software Architecture
+
+Software architecture is the high-level structure of a system: its parts and how they talk.
+
+## Source Code
+
+Source code is the human-readable text of a program, written in a programming language.
+
+## Executive Summary
+
+An executive summary is a short document that sums up a longer report for busy readers.
+"""
+    terms = _md_terms(design, "notes/design.md")
+    assert {"Software Architecture", "Source Code", "Executive Summary"} <= set(terms), terms
     # a look back that does not define its heading is still a part of the page, also beside
     # parallel sections that do define theirs
     boosting = """# Boosting
