@@ -608,6 +608,11 @@ def add_section_entries(doc: Document, *,
                 del candidates[path], code[path]
 
     defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
+    for path in [p for p in candidates if p not in defined and reads_as_part(_bare(p, numbered))]:
+        # "AdaBoost Review", "Intro Question": a part of the page, as a lecture's moments are
+        # (round 49), unless its text defines it ("Code review is the practice of ...";
+        # review49b), and so no sibling of the page's topics either
+        del candidates[path], code[path]
     by_pronoun: set[tuple[str, ...]] = set()
     for path, prose in candidates.items():
         # "It models ...", "This approach fits ..." under the heading; "This method" under a
@@ -645,10 +650,6 @@ def add_section_entries(doc: Document, *,
         n = len(heading.split())
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
         shape = f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''})"
-        if reads_as_part(heading) and (path not in defined or path in by_pronoun):
-            # "AdaBoost Review", "Intro Question": a part of the page, as a lecture's
-            # moments are (round 49), unless its text defines it ("Code review is ...")
-            continue
         if path in defined:
             if normalize(heading) not in aspects:
                 how = "opens by describing it" if path in by_pronoun else "defines it"
