@@ -964,6 +964,31 @@ def is_generic_heading(title: str) -> bool:
     return _names_part(title, _GENERIC_HEADINGS, _GENERIC_HEADINGS)
 
 
+# A heading that looks back on what its page is about ("AdaBoost Review", "Elastic Net
+# Summary", "Week 3 Recap"), or two words of a page's parts ("Intro Question", "Intro
+# Solution"; round 49: a course's recitation notes and slides).
+_LOOK_BACK = re.compile(r"\S.*?\s(?:review|recap|summary)")
+_PARTS_PAIR = re.compile(r"[^\s:]+\s[^\s:]+")
+
+
+def reads_as_part(heading: str) -> bool:
+    """Whether a section's heading reads as a moment of its page, a look back on its topic
+    ("AdaBoost Review", "Elastic Net Summary") or two words of a page's parts ("Intro
+    Question"): a part of the page unless its text defines it (`sections`), as "Code review
+    is the practice of ..." does under "Code Review" (review49b: "Peer Review", "Literature
+    Review", "Executive Summary", "Source Code", "Software Architecture" name things too).
+
+    >>> reads_as_part("Elastic Net Summary"), reads_as_part("Intro Question")
+    (True, True)
+    >>> reads_as_part("Question Answering")
+    False
+    """
+    key = _ARTICLE.sub("", heading_key(heading)).rstrip("? ")
+    return _LOOK_BACK.fullmatch(key) is not None or (
+        _PARTS_PAIR.fullmatch(key) is not None
+        and all(w in _GENERIC_HEADINGS for w in key.split()))
+
+
 def is_generic_title(title: str) -> bool:
     """`is_generic_heading` for the title of a whole page: "Training of Neural Networks" over
     a notebook names its subject, where "Training of the model" as a section of a page is a
@@ -1075,14 +1100,6 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
         # A section of a page (`is_generic_heading`); a page titled "Relation to PCA" or "Link
         # to the Brain" (`is_generic_title`) is about that link (review48b: it was no concept).
         return True
-    if of_words is _GENERIC_HEADINGS and (
-            _LOOK_BACK.fullmatch(key)
-            or (_PARTS_PAIR.fullmatch(key) and all(w in words for w in key.split()))):
-        # A section that looks back on what the page is about ("AdaBoost Review", "Elastic
-        # Net Summary"; "Review of AdaBoost" is the `of` form below) or that is two words of a
-        # page's parts ("Intro Question", "Intro Solution"): a part of the page, as a lecture's
-        # moments are (round 49: a course's recitation notes and slides)
-        return True
     if key.endswith(")") and (bare := _QUALIFIED.fullmatch(key)) is not None \
             and bare[1] in words:
         # "Historical Notes (Guidance)", "Summary (Part 2)": the part, saying of which
@@ -1114,8 +1131,6 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
 
 
 _QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
-_LOOK_BACK = re.compile(r"\S.*?\s(?:review|recap|summary)")
-_PARTS_PAIR = re.compile(r"[^\s:]+\s[^\s:]+")
 # How the page's topic connects to something else: "Connection to VLA", "Relation to
 # k-means", and as a Korean writer heads it, "VLA 연결고리" (the link to VLA), "VLA와의 연결",
 # "RNN과의 관계" (round 48: sixteen pages of a Korean wiki opened with "VLA 연결고리", two with
@@ -1154,6 +1169,7 @@ __all__ = [
     "names_part_note",
     "no_page",
     "opens_note",
+    "reads_as_part",
     "stem_title",
     "unescape_refs",
     "unnumbered",

@@ -19,7 +19,7 @@ What becomes what:
 - Math keeps its TeX: `$x$` and `\\(x\\)` show as `$x$`, `$$x$$`, `\\[x\\]` and the display
   environments (`equation`, `align`, ...) as `$$...$$`, as the Markdown reader writes them.
 - `figure` and `table` are their captions; `verbatim`, `lstlisting`, `minted` are code;
-  `comment`, `tikzpicture` are nothing.
+  `comment`, `tikzpicture` and an `\\iffalse ... \\fi` block (an old draft) are nothing.
 - Entries: a `definition` (or `defn`, `dfn`) environment is an entry named by its optional
   title (`\\begin{definition}[Margin]`) or else by the first term it sets in bold or italics;
   the section and bold-lead rules of the Markdown reader apply as to any note.
@@ -565,6 +565,13 @@ def _levels(text: str) -> dict[str, int]:
     return {k: max(1, v - top + 1) for k, v in _LEVELS.items()}
 
 
+# `\\iffalse` alone on its line opens a block LaTeX skips to its `\\fi` (an author's old
+# draft of a section kept in the file): a comment (review49b: its `\\label`s were read as
+# defined twice). Conditionals inside it are counted to find its own `\\fi`.
+_IFFALSE = re.compile(r"[ \t]*\\iffalse[ \t]*")
+_CONDITIONAL = re.compile(r"(?<!\\newif)\\if(?!thenelse)[a-zA-Z@]*|\\fi(?![a-zA-Z@])")
+
+
 def _strip_comments(lines: list[str]) -> list[str]:
     out = []
     for raw in lines:
@@ -573,7 +580,25 @@ def _strip_comments(lines: list[str]) -> list[str]:
             if m:
                 raw = m.group(1)
         out.append(raw)
+    i = 0
+    while i < len(out):
+        if _IFFALSE.fullmatch(out[i]) and (end := _closing_fi(out, i + 1)) is not None:
+            out[i : end + 1] = [""] * (end + 1 - i)  # its lines kept, blank: lines still count
+            i = end
+        i += 1
     return out
+
+
+def _closing_fi(lines: list[str], start: int) -> int | None:
+    """The line of the `\\fi` that closes an `\\iffalse` above `start`; None when none
+    does (LaTeX stops there: the text is read as it is)."""
+    depth = 1
+    for i in range(start, len(lines)):
+        for c in _CONDITIONAL.findall(lines[i]):
+            depth += -1 if c == "\\fi" else 1
+            if not depth:
+                return i
+    return None
 
 
 def _meta(preamble: str, meta: dict[str, object]) -> None:

@@ -74,6 +74,7 @@ from grimoire.readers.conventions import (
     names_a_part_only,
     names_no_concept,
     names_nothing,
+    reads_as_part,
 )
 
 MAX_WORDS = 6
@@ -608,6 +609,11 @@ def add_section_entries(doc: Document, *,
                 del candidates[path], code[path]
 
     defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
+    for path in [p for p in candidates if p not in defined and reads_as_part(_bare(p, numbered))]:
+        # "AdaBoost Review", "Intro Question": a part of the page, as a lecture's moments are
+        # (round 49), unless its text defines it ("Code review is the practice of ...";
+        # review49b), and so no sibling of the page's topics either
+        del candidates[path], code[path]
     by_pronoun: set[tuple[str, ...]] = set()
     for path, prose in candidates.items():
         # "It models ...", "This approach fits ..." under the heading; "This method" under a
@@ -692,7 +698,7 @@ def add_section_entries(doc: Document, *,
         heads = {_head_word(_bare(g, numbered)) for g in made} - {""}
         for path in group:
             bare = _bare(path, numbered)
-            if path in reasons or _gerund_phrase(bare) or \
+            if path in reasons or _gerund_phrase(bare) or reads_as_part(bare) or \
                     normalize(path[-1]) in repeated or _head_word(bare) not in heads:
                 continue
             n = len(bare.split())
