@@ -52,7 +52,7 @@ def test_a_vault_note_of_two_topics_under_a_qualified_generic_name(kb: Any) -> N
 
 
 def test_full_width_brackets_after_an_english_name(kb: Any) -> None:
-    """"Adam（Adaptive Moment Estimation）", with CJK full-width brackets: `show Adam` said
+    """"Adam(Adaptive Moment Estimation)" written with CJK full-width brackets: `show Adam` said
     "no concept named 'Adam'" (nor Adagrad, RMSprop). Full-width brackets part a name from
     its long form as ASCII ones do; a name in another script in them is a translation, and
     the English name before it is found (it was the only name: "Adagrad" found nothing)."""
