@@ -20,7 +20,12 @@ NOTES = {
         "| Symbol | Meaning |\n|---|---|\n| r | added noise |\n"),
     "vault/Crafted Input.md": (
         "An input nudged on purpose so that a trained model gets it wrong, while a person "
-        "sees no change.\n"),
+        "sees no change. The letters are on [[Math Notation#Attack Symbols|the attack "
+        "symbols page]].\n\n## Known defences\n\nRetraining on such inputs helps a little.\n"),
+    # A link to a section of a note, its label naming that section, not the note.
+    "vault/Provable Defence.md": (
+        "Unlike [[Crafted Input#Known defences|the usual defences against crafted inputs]], "
+        "a provable defence holds for every input within a set radius.\n"),
     # A Chinese course note names each optimiser in English, then in brackets written with
     # full-width brackets its long form or its Chinese name.
     "course/optimisers.md": (
@@ -59,3 +64,14 @@ def test_full_width_brackets_after_an_english_name(kb: Any) -> None:
     assert kb.concept("Adam").label.startswith("Adam")
     assert kb.concept("Adagrad").label == kb.concept(
         "Adagrad\uff08\u81ea\u9002\u5e94\u68af\u5ea6\u7b97\u6cd5\uff09").label
+
+
+def test_a_section_links_label_is_no_name_of_the_note(kb: Any) -> None:
+    """`[[Evasion Attack#Known Evasion defenses|most defenses against evasion attacks]]`: the
+    label names the section the link points into, yet `show "Evasion Attack"` listed it as
+    a name of the note (so for "evasion attacks math notation", a link into a page of
+    symbols). A label of a link to a section is no name of the page."""
+    for label in ("the usual defences against crafted inputs", "the attack symbols page"):
+        with pytest.raises(NotFound):
+            kb.concept(label)
+    assert kb.concept("Provable Defence").label == "Provable Defence"
