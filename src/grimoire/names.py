@@ -75,6 +75,7 @@ for _kind in sorted(KIND_WORDS, key=len, reverse=True):
 
 # "Expansion (ACR) Kind" or "ACR (Expansion)": one parenthesised group, text around it.
 _PAREN = re.compile(r"^(?P<before>[^()]*?)\s*\((?P<inside>[^()]+)\)\s*(?P<after>[^()]*)$")
+_FULL_WIDTH = str.maketrans("\uff08\uff09", "()")
 # A definition that opens by spelling the term out: "Mixture Of Experts (MOE) is ..."
 _DEF_PAREN = re.compile(r"^\s*(?P<long>[^()\n.;:]{3,100}?)\s*\((?P<short>[^()\s]{2,20})\)")
 # "Named entity recognition - Mark each word ..." : a spelled-out acronym before a dash.
@@ -128,7 +129,10 @@ def parse_term(term: str) -> TermName:
         return paired
     # Each pattern here needs its own mark in the text; a lazy group tried at every length
     # fails slowly on a term without it, as most are (issue 14: every heading of a note).
-    m = _PAREN.match(text) if "(" in text else None
+    # CJK text writes its brackets full-width: "Adam\uff08Adaptive Moment Estimation\uff09"
+    # (qa49b: a Chinese course's notes, and `show Adam` found nothing).
+    shape = text.translate(_FULL_WIDTH) if "\uff08" in text else text
+    m = _PAREN.match(shape) if "(" in shape else None
     if m is None:
         base, kind = _split_kind(text)
         return TermName(term=text, label=base, base=base, kind=kind)
@@ -159,7 +163,9 @@ def parse_term(term: str) -> TermName:
     if re.fullmatch(r"[a-z _]+", inside):
         # "Transformer (architecture)": a disambiguator, not another name.
         return TermName(term=text, label=label, base=before, kind=kind, qualifier=inside)
-    if " " not in inside and not _qualifies_title(before, inside):
+    # A name in another script is a translation, told apart as a qualifier is:
+    # "Adagrad (\u81ea\u9002\u5e94...)" is found as "Adagrad" (qa49b).
+    if " " not in inside and not _qualifies_title(before, inside) and inside.isascii():
         # "Dataset API (tf.data)": a short form that is not the initials.
         return TermName(term=text, label=label, base=before, acronym=inside, kind=kind)
     return TermName(term=text, label=label, base=before, kind=kind, qualifier=inside)

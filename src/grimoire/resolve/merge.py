@@ -257,11 +257,15 @@ def label_claims(links: list[LinkRow], owners: dict[str, list[Claim]]) -> list[C
     """Names from `[[target|label]]`: the label is a name of the target's entry.
 
     Only a label that abbreviates its target is strong enough to merge on; other labels
-    ("nucleus sampling" for Top-P Sampling) only help find the concept.
+    ("nucleus sampling" for Top-P Sampling) only help find the concept. A link into a section
+    (`[[Evasion Attack#Known defenses|most defenses against evasion attacks]]`) labels the
+    section, not the page (qa49b: the label was a name of the vault's note).
     """
     found: list[Claim] = []
     for link in links:
         if link.kind not in ("wikilink", "embed") or not link.label:
+            continue
+        if link.fragment and normalize(link.fragment) != normalize(link.target):
             continue
         label = " ".join(link.label.split())
         norm = normalize(label)

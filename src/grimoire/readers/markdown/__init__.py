@@ -404,10 +404,12 @@ def _topics(heads: list[Heading], stem: str) -> bool:
     Distribution", each cell of a notebook so), the first not saying the file's name (as
     "# Android: DVM and ART" over "# DVM" and "# ART" in `android.md` does). The file names
     the note, each topic is a section of it (round 37: a notebook of 13 distributions was
-    the first of them, and showed the other 12 as its text)."""
+    the first of them, and showed the other 12 as its text). A file named by a part that says
+    of what ("Math Notation.md") names it too; a bare part ("Notes.md") does not (qa49b: a
+    vault's page of symbols was the concept its first part named)."""
     tops = [h for h in heads if h.level == 1 and not is_generic_heading(h.title)]
     if len(tops) < 2 or not any(c.isalpha() for c in stem) or stem.casefold() == "readme" \
-            or is_generic_heading(stem) or names_no_concept(stem):
+            or is_generic_title(stem) or names_no_concept(stem):
         return False
     mine = {w.rstrip("s") for w in re.split(r"[\W_]+", stem.casefold()) if w}
     said = {w.rstrip("s") for w in re.split(r"[\W_]+", heads[0].title.casefold()) if w}
