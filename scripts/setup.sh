@@ -5,8 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in ""|--no-compile) ;; *) echo "usage: bash scripts/setup.sh [--no-compile]" >&2; exit 2;; esac
 PYTHON=${PYTHON:-python3}
+# The venv is made without pip, and the host's pip puts the newest pip in it (`--python`, pip
+# 22.3 or later; else the venv's own ensurepip): ensurepip installed and compiled an old pip and
+# setuptools only for the upgrade to replace the pip (5.5 s + 2.3 s of CPU -> 0.2 s + 2.0 s,
+# round 49). Nothing here needs setuptools in the venv (the editable install builds in an
+# isolated environment of its own), nor did anything import it.
 if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
+  "$PYTHON" -m venv --without-pip .venv
+fi
+if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  "$PYTHON" -m pip --python .venv/bin/python install --quiet --upgrade pip 2>/dev/null \
+    || .venv/bin/python -m ensurepip --upgrade --default-pip >/dev/null
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 # `--no-compile` (scripts/test.sh): pip writes no bytecode for the installed packages (about 30 s
