@@ -13,14 +13,24 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv --without-pip .venv
 fi
-if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
-  "$PYTHON" -m pip --python .venv/bin/python install --quiet --upgrade pip 2>/dev/null \
-    || .venv/bin/python -m ensurepip --upgrade --default-pip >/dev/null
+# Run again with pyproject.toml and this script as they were, pip has nothing to do: a stamp says
+# so, and pip is not asked (its check that everything is satisfied was 9.7 s of CPU). A stamp of
+# an install with bytecode also stands for `--no-compile`, not the other way round.
+stamp=.venv/grimoire-setup
+want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)"
+have=$(cat "$stamp" 2>/dev/null || true)
+if [ "$have" != "$want ${1:-compiled}" ] && [ "$have" != "$want compiled" ]; then
+  rm -f "$stamp"
+  if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+    "$PYTHON" -m pip --python .venv/bin/python install --quiet --upgrade pip 2>/dev/null \
+      || .venv/bin/python -m ensurepip --upgrade --default-pip >/dev/null
+  fi
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  # `--no-compile` (scripts/test.sh): pip writes no bytecode for the installed packages (about 30 s
+  # of the 50 s install); the test run keeps its bytecode in a folder of its own and never reads it.
+  .venv/bin/python -m pip install --quiet ${1:+"$1"} -e ".[dev]"
+  echo "$want ${1:-compiled}" >"$stamp"
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-# `--no-compile` (scripts/test.sh): pip writes no bytecode for the installed packages (about 30 s
-# of the 50 s install); the test run keeps its bytecode in a folder of its own and never reads it.
-.venv/bin/python -m pip install --quiet ${1:+"$1"} -e ".[dev]"
 # The web UI's browser tests drive Debian's Chromium (playwright cannot download browsers here);
 # fonts-dejavu-extra brings a font with a MATH table, so that Chromium stretches a matrix's
 # brackets (the web names it among the math fonts; a browser test measures them).
