@@ -19,6 +19,7 @@ import numpy as np
 
 from grimoire.ask.cite import SourceLines, locate, verify_citation, words
 from grimoire.ask.extractive import (
+    _LINKING,
     DEFINITION,
     MAX_WORDS,
     STOPWORDS,
@@ -170,13 +171,21 @@ def unknown_names(store: Store, question: str, texts: Sequence[str] = ()) -> tup
 # off) that a passage found spells out is a name the notes hold (`ACRONYM_SPELLED`; False:
 # off).
 ACRONYM_SPELLED = True
-_ACRONYM_PLURAL = re.compile(r"(?P<short>[A-Z][A-Z0-9]*[A-Z])s?")
+# Three letters at least, and no digit (a digit spells nothing, so "A2C" was "as a custom"),
+# in words none of which is a stop word: the passages found spell short ones by chance
+# ("What is BPE used for?" was answered from "... be parameter-efficient ...", review49d).
+_ACRONYM_PLURAL = re.compile(r"(?P<short>[A-Z]{3,})s?")
 
 
 def _spelled_in(name: str, texts: Sequence[str]) -> bool:
-    """True when `name` is an acronym (or its plural) that one of `texts` spells out."""
+    """True when `name` is an acronym (or its plural) that one of `texts` spells out in
+    words that are no stop words."""
     m = _ACRONYM_PLURAL.fullmatch(name)
-    return m is not None and any(spells_out(m.group("short"), t) for t in texts)
+    if m is None:
+        return False
+    spelled = (expansion(m.group("short"), t) for t in texts)
+    return any(e is not None and not STOPWORDS & set(_WORD_RE.findall(e.casefold())) - _LINKING
+               for e in spelled)
 
 
 IDENTIFIER_NAME = 3  # letters and digits a name needs to be looked for inside an identifier

@@ -203,7 +203,11 @@ CODE_COMMENT = True
 # for each level of sparsity") stays a sentence: a comment can answer (the cheat sheet's "We
 # subtract because the derivatives point in direction of steepest ascent", fresh16).
 R_CODE = True
-_R_ASSIGN = re.compile(r"(?:^|\s)[A-Za-z_][\w.]*\s*<<?-\s*[^\s-]")
+# An assignment that opens the sentence, or one that assigns a call ("fit <- lm(...)"): in
+# prose an arrow may be pseudocode ("the weights are updated as w <- w - lr * grad, ...",
+# review49d: refused), and such a sentence answers.
+_R_ASSIGN = re.compile(r"^\s*[A-Za-z_][\w.$]*\s*<<?-\s*[^\s-]"
+                       r"|(?:^|\s)[A-Za-z_][\w.$]*\s*<<?-\s*[A-Za-z_][\w.$]*\(")
 _R_MEMBER = re.compile(r"[A-Za-z_][\w.]*\$[A-Za-z_]")
 # a pipe, or a layer added to a plot ("...) + geom_point(")
 _R_CHAIN = re.compile(r"%>%|\)\s*(?:\+|\|>)\s*[A-Za-z]\w*_\w*\(")
@@ -212,8 +216,9 @@ _R_CHAIN = re.compile(r"%>%|\)\s*(?:\+|\|>)\s*[A-Za-z]\w*_\w*\(")
 def _code(body: str) -> bool:
     # Math is written with the same marks ("$\\sigma(z)_i$"): only text without it counts.
     if R_CODE and (_R_ASSIGN.search(body) or _R_MEMBER.search(body)):
+        assigns = _R_ASSIGN.search(body) is not None  # "bill$total <- ..." holds its "$"
         body = body.replace("$", " ")
-        if _R_ASSIGN.search(body):
+        if assigns or _R_ASSIGN.search(body):
             return True
     if R_CODE and "$" not in body and _R_CHAIN.search(body):
         return True
