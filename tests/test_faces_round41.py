@@ -156,7 +156,7 @@ def test_the_exported_site_is_portable(folds: Path, tmp_path: Path) -> None:
                       shrinkage.read_text(encoding="utf-8"))
     assert cited is not None
     source = (site / "s" / cited[1]).read_text(encoding="utf-8")
-    assert '<p class="dim">Shrinkage.md</p>' in source and 'id="L3"' in source
+    assert '<p class="dim path">Shrinkage.md</p>' in source and 'id="L3"' in source
 
 
 def test_a_stopped_watcher_does_not_wait_for_a_long_read(tmp_path: Path) -> None:

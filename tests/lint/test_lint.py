@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from grimoire import cli
 from grimoire.cli import main
 from tests.conftest import ingested, write_notes
 from tests.web.test_round47 import _ANSI
@@ -60,30 +60,28 @@ def test_lint_cli_exit_codes_and_json(tmp_path: Path) -> None:
     assert [f["span"]["start_line"] for f in found["arithmetic"]] == [3]
 
 
-def test_a_long_group_shows_its_first_findings_on_a_terminal(tmp_path: Path,
-                                                            corpora: Path) -> None:
+def test_a_long_group_shows_its_first_findings_on_a_terminal(
+        tmp_path: Path, corpora: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The term files' title-only stubs made "empty" a group of about 200 lines on a terminal,
     # and the few wanted pages and dead links above it scrolled away. On a terminal each group
     # shows its first ten and the command that lists the rest; piped, or asked for by name,
     # every finding is printed.
     db = tmp_path / "kb.db"
     ingested(db, corpora / "ml-glossary-terms", embed=False).close()
-    # Wide: a finding is a line whatever the path of the shared folder (a clone under a long
-    # path wrapped them at 200 columns: suite49's fresh clone).
-    terminal = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "1000", "NO_COLOR": "1"})
+    # Paths relative to the notes: a finding is one line at 200 columns wherever the shared
+    # folder is (under a clone's long path they wrapped: suite49's fresh clone, round 49).
+    monkeypatch.chdir(corpora / "ml-glossary-terms")
+    terminal = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "200", "NO_COLOR": "1"})
     piped = CliRunner(env={"TTY_COMPATIBLE": "0"})
     found = json.loads(piped.invoke(main, ["--db", str(db), "lint", "--json"]).output)
     empty = len(found["empty"])
     assert empty > 20 and len(found) > 1
 
     def lines(runner: CliRunner, *args: str) -> list[str]:
-        cli.out.cache_clear()  # a console an earlier test made keeps its width and terminal
-        cli.err.cache_clear()
         result = runner.invoke(main, ["--db", str(db), "lint", *args])
         assert result.exit_code == 1, result.output
-        # The group's name is bold on a terminal (NO_COLOR takes colours only); the test
-        # passed in its module only because an earlier test's console, kept for the
-        # process, was a plain one (suite49's run of it alone, in another order, failed).
+        # The group's name is bold on a terminal (NO_COLOR takes colours only): alone, the
+        # test failed; in the suite a console an earlier test made, plain, hid it.
         return _ANSI.sub("", result.output).splitlines()
 
     shown = lines(terminal)
