@@ -107,6 +107,17 @@ def ingested(db: Path | str, *paths: Path | str, embed: bool = True) -> Any:
     return kb
 
 
+def written_store(factory: pytest.TempPathFactory, name: str,
+                  files: dict[str, str]) -> Iterator[Any]:
+    """A module's store of notes it writes (`files`, under a temporary folder named `name`),
+    ingested without vectors, open while the module runs: `yield from written_store(
+    tmp_path_factory, "qa49", NOTES)` in a module-scoped fixture (`notes_store` is the same
+    for files that exist already, embedded)."""
+    root = factory.mktemp(name)
+    with ingested(root / "kb.db", write_notes(root / "notes", files), embed=False) as kb:
+        yield kb
+
+
 # -- stores: SQLite files and a real PostgreSQL (pgserver: PostgreSQL 16 with pgvector) --------
 
 # GRIMOIRE_TEST_STORE=postgres runs the whole suite on PostgreSQL: every knowledge base a test

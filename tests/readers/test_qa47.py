@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from grimoire.errors import NotFound
-from tests.conftest import ingested, write_notes
+from tests.conftest import written_store
 
 NOTES = {
     # Two notes of one vault list the same keyword among their aliases: neither is the other.
@@ -81,9 +81,7 @@ NOTES = {
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("qa47")
-    with ingested(root / "kb.db", write_notes(root / "notes", NOTES), embed=False) as base:
-        yield base
+    yield from written_store(tmp_path_factory, "qa47", NOTES)
 
 
 def test_a_keyword_two_vault_notes_list_as_an_alias_merges_neither(kb: Any) -> None:

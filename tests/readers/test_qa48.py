@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from grimoire.errors import NotFound
-from tests.conftest import ingested, write_notes
+from tests.conftest import written_store
 
 NOTES = {
     # A Korean wiki titles a page "English name -- Korean gloss", "acronym -- expansion",
@@ -63,9 +63,7 @@ NOTES = {
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("qa48")
-    with ingested(root / "kb.db", write_notes(root / "notes", NOTES), embed=False) as base:
-        yield base
+    yield from written_store(tmp_path_factory, "qa48", NOTES)
 
 
 def test_a_double_hyphen_before_a_gloss_or_expansion_is_a_dash(kb: Any) -> None:

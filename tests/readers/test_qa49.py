@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from grimoire.errors import NotFound
-from tests.conftest import ingested, write_notes
+from tests.conftest import written_store
 
 
 def _notebook(*cells: tuple[str, str]) -> str:
@@ -126,9 +126,7 @@ NOTES = {
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("qa49")
-    with ingested(root / "kb.db", write_notes(root / "notes", NOTES), embed=False) as base:
-        yield base
+    yield from written_store(tmp_path_factory, "qa49", NOTES)
 
 
 def test_a_vault_hub_note_and_its_embedded_bases_view(kb: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from grimoire.errors import NotFound
-from tests.conftest import ingested, write_notes
+from tests.conftest import written_store
 
 NOTES = {
     # A vault's page of symbols, in two parts, each under its own H1 (a table under each).
@@ -41,9 +41,7 @@ NOTES = {
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("qa49b")
-    with ingested(root / "kb.db", write_notes(root / "notes", NOTES), embed=False) as base:
-        yield base
+    yield from written_store(tmp_path_factory, "qa49b", NOTES)
 
 
 def test_a_vault_note_of_two_topics_under_a_qualified_generic_name(kb: Any) -> None:

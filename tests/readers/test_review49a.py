@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ingested, write_notes
+from tests.conftest import written_store
 
 NOTES = {
     # Tagged by their subject: the tag says what the note is about, not that it is a hub.
@@ -49,9 +49,7 @@ NOTES = {
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("review49a")
-    with ingested(root / "kb.db", write_notes(root / "notes", NOTES), embed=False) as base:
-        yield base
+    yield from written_store(tmp_path_factory, "review49a", NOTES)
 
 
 def test_a_note_tagged_by_the_thing_it_names_is_no_hub(kb: Any) -> None:
