@@ -250,7 +250,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # "Administrative" are parts of a page; a titled LaTeX document's sections sit under its
 # title; "**Term** -- ..." leads a paragraph; a label defined twice in a file (LaTeX, MyST)
 # is a problem (read49).
-READ_VERSION = b"grimoire-read-60\x00"
+# 61: Chinese section headings that are questions, sentences, instructions, "X 的 <part>" or
+# "本章小结" name no concept, a run of Chinese counts a word per two characters, and "什么是
+# X" names X (qa50).
+READ_VERSION = b"grimoire-read-61\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

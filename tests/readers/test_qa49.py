@@ -122,28 +122,33 @@ NOTES = {
         "Searching over partial answers trades more compute at answer time for accuracy, "
         "and each method differs in how it scores a partial answer.\n"),
     # Round 50 (qa50): a Chinese chapter of a bilingual Quarto book on one optimizer. Its
-    # sections are headed by the optimizer's name and a question ("X 为什么省显存？"), a part
-    # ("X 的核心想法", X's core idea; "X 的 PyTorch 实现"), a sentence, "背景知识：..."
-    # (background) and "本章小结" (chapter summary); one section is a true topic.
+    # sections are headed by the optimizer's name and a question ("X 为什么省显存", why X
+    # saves memory), a part ("X 的核心想法", X's core idea; "X 的 PyTorch 实现"), a sentence,
+    # "背景知识" (background) before a colon and "本章小结" (chapter summary); one section
+    # is a true topic.
     "book/zh/lion.qmd": (
-        "---\ntitle: \"Lion：只看梯度符号的优化器\"\n---\n\n"
-        "Lion 是一种只根据梯度符号更新参数的优化器，每一步的更新幅度都相同。\n\n"
+        "---\ntitle: \"Lion\uff1a只看梯度符号的优化器\"\n---\n\n"
+        "Lion 是一种只根据梯度符号更新参数的优化器\uff0c每一步的更新幅度都相同。\n\n"
         "## Lion 的核心想法\n\n"
-        "Lion 把动量和当前梯度混合以后只取符号，所以每个参数每一步走的距离一样长。\n\n"
-        "## Lion 为什么省显存？\n\n"
-        "Lion 只需要为每个参数保存一份动量，而 Adam 需要保存两份统计量，所以更省显存。\n\n"
+        "Lion 把动量和当前梯度混合以后只取符号\uff0c所以每个参数每一步走的距离一样长。\n\n"
+        "## Lion 为什么省显存\uff1f\n\n"
+        "Lion 只需要为每个参数保存一份动量\uff0c而 Adam 需要保存两份统计量\uff0c所以更省显存。\n\n"
         "## Lion 在训练中如何设置学习率\n\n"
-        "Lion 的更新幅度固定，因此学习率通常要比 Adam 小几倍，权重衰减则相应调大。\n\n"
+        "Lion 的更新幅度固定\uff0c因此学习率通常要比 Adam 小几倍\uff0c权重衰减则相应调大。\n\n"
         "## Lion 的 PyTorch 实现\n\n"
-        "Lion 在 PyTorch 里可以写成一个优化器类，在 step 方法中先更新动量再取符号。\n\n"
+        "Lion 在 PyTorch 里可以写成一个优化器类\uff0c在 step 方法中先更新动量再取符号。\n\n"
         "## Lion 的学习率并不是越大越好\n\n"
-        "Lion 的每一步都走满学习率那么远，学习率太大时训练会来回震荡，损失难以下降。\n\n"
-        "## 背景知识：符号函数\n\n"
-        "符号函数把正数变成一，负数变成负一，零保持为零，只保留方向而丢掉大小。\n\n"
+        "Lion 的每一步都走满学习率那么远\uff0c学习率太大时训练会来回震荡\uff0c损失难以下降。\n\n"
+        "## 背景知识\uff1a符号函数\n\n"
+        "符号函数把正数变成一\uff0c负数变成负一\uff0c零保持为零\uff0c只保留方向而丢掉大小。\n\n"
         "## Nesterov 动量\n\n"
-        "Nesterov 动量 是一种动量方法：先沿动量方向走一步，再在新位置计算梯度来修正这一步。\n\n"
+        "Nesterov 动量 是一种动量方法\uff1a先沿动量方向走一步\uff0c"
+        "再在新位置计算梯度来修正这一步。\n\n"
+        "## 什么是 Lookahead\n\n"
+        "Lookahead 是包在另一个优化器外面的方法\uff1a内层走几步以后\uff0c"
+        "外层权重朝它们的终点挪一段。\n\n"
         "## 本章小结\n\n"
-        "这一章说明了 Lion 如何只用符号更新参数，以及它的学习率为什么要设得更小。\n"),
+        "这一章说明了 Lion 如何只用符号更新参数\uff0c以及它的学习率为什么要设得更小。\n"),
 }
 
 
@@ -229,14 +234,16 @@ def test_a_month_and_year_after_a_name_is_no_part_of_it(kb: Any) -> None:
 def test_chinese_page_parts_and_questions_are_no_concepts(kb: Any) -> None:
     """Round 50 (qa50): the Chinese half of a bilingual Quarto book had 318 entries for the
     English half's 99: 228 of its section headings were concepts whose English twins were
-    not ("Adagrad 的核心想法", the core idea of Adagrad; "Muon 适合所有参数吗？", is Muon
+    not ("Adagrad 的核心想法", the core idea of Adagrad; "Muon 适合所有参数吗", is Muon
     for every parameter?; "BatchNorm 的 PyTorch 实现"; 33 "本章小结", chapter summary, in
     conflict in lint). A run of Chinese is one "word" to the section rules, so a sentence
     of twelve characters was a short name; a full-width question mark or colon ended
     nothing; "的 + a part" and question words said nothing. The true topic stays."""
-    for part in ("Lion 的核心想法", "Lion 为什么省显存？", "Lion 在训练中如何设置学习率",
-                 "Lion 的 PyTorch 实现", "Lion 的学习率并不是越大越好", "背景知识：符号函数",
+    for part in ("Lion 的核心想法", "Lion 为什么省显存\uff1f", "Lion 在训练中如何设置学习率",
+                 "Lion 的 PyTorch 实现", "Lion 的学习率并不是越大越好", "背景知识\uff1a符号函数",
                  "本章小结"):
         with pytest.raises(NotFound):
             kb.concept(part)
     assert kb.concept("Nesterov 动量").label == "Nesterov 动量"
+    # "什么是 X" (what is X) names X, as "What is X?" does in English
+    assert kb.concept("Lookahead").label == "Lookahead"

@@ -76,6 +76,9 @@ _PAGE_PARTS = frozenset(
         # references, bibliography, closing words, summary, preface, contents, appendix as a
         # Chinese writer heads them (qa47: a wiki's 61 "参考资料" were concepts)
         "参考资料", "参考文献", "结语", "总结", "小结", "前言", "目录", "附录",
+        # and a chapter's or a section's summary, the background before it (round 50, qa50: a
+        # bilingual Quarto book's 33 "本章小结" were concepts in conflict in lint)
+        "本章小结", "本节小结", "本章总结", "本节总结", "章节小结", "背景知识", "背景",
         # summary, chapter summary, overview, key points, introduction, closing words,
         # references, contents, appendix, links to related chapters and methods, other related
         # papers, as a Japanese writer heads them; and the English "Chapter Summary" (round
@@ -688,6 +691,12 @@ _WHAT_IS = re.compile(r"what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([^?:;,\u2013\u201
 # in the same syllable.
 _WHAT_IS_KO = re.compile(r"(?P<name>.*?[A-Za-z0-9)])\s*이?란\s*(?:무엇인가|무엇일까)?\s*\??"
                          r"|(?P<named>\S.*?)\s*이?란\s+(?:무엇인가|무엇일까)\s*\??")
+# And as a Chinese writer heads it: "什么是 AutoEncoder" (what is an AutoEncoder), "注意力是什么"
+# (round 50, qa50: a bilingual book's Chinese half kept the question as the concept's name).
+# Only a name of one word or a short run of Chinese: "什么是最好的选择" (what is the best
+# choice) asks about something else.
+_WHAT_IS_ZH = re.compile(r"什么是\s*(?P<name>[^\s\uff1f?\uff0c,\uff1a:\u7684]{1,24}?)\s*[\uff1f?]?"
+                         r"|(?P<named>[^\s\uff1f?\uff0c,\uff1a:\u7684]{1,24}?)\s*是什么\s*[\uff1f?]?")
 _ABOUT_SOMETHING_ELSE = frozenset({
     "between", "of", "for", "in", "to", "with", "behind", "about", "when", "why", "how", "it",
     "this", "that", "they", "these", "those", "difference", "purpose", "role", "goal", "point",
@@ -793,6 +802,8 @@ def _bare_name(name: str) -> str:
                 not _ABOUT_SOMETHING_ELSE.intersection(w.casefold() for w in words):
             text = m.group(1)
     if "란" in text and (m := _WHAT_IS_KO.fullmatch(text)) is not None:
+        text = m["name"] or m["named"]
+    if "什么" in text and (m := _WHAT_IS_ZH.fullmatch(text)) is not None:
         text = m["name"] or m["named"]
     if ("\u2014" in text or "\u2013" in text or " -- " in text) \
             and (m := _GLOSS.match(text)) is not None \
@@ -1104,7 +1115,7 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
             and bare[1] in words:
         # "Historical Notes (Guidance)", "Summary (Part 2)": the part, saying of which
         return True
-    part, colon, rest = key.partition(": ")
+    part, colon, rest = key.replace("\uff1a", ": ").partition(": ")
     if colon and rest and part in words:
         # "Intuition: likelihood plus prior", "Example: two coins": a part of the page,
         # saying what it holds (round 36: a study guide's "Intuition: ..." was a concept)
@@ -1113,6 +1124,11 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     if no and before.strip() and part.strip() in of_words:
         # "PTRM の手法" (PTRM's method), "本章のまとめ" (this chapter's summary): the part of a
         # page a Japanese heading names after "の" ("of"), as "Summary of ..." does (qa49)
+        return True
+    before, de, part = key.rpartition("\u7684")
+    if de and before.strip() and part.strip() in _ZH_PARTS:
+        # "Adagrad 的核心想法" (Adagrad's core idea), "BatchNorm 的 PyTorch 实现": the part of
+        # a page a Chinese heading names after "的" ("of"), as "の" does in Japanese (round 50)
         return True
     head, of, _ = key.partition(" of ")
     if of and head in of_words and not written.startswith(("a ", "an ")):
@@ -1131,6 +1147,20 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
 
 
 _QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
+# What a Chinese heading names after "的" ("X 的 Y", X's Y) when it is a part of X's page: its
+# core idea, limitations, problem, implementation, relation to or difference from another,
+# advantages and drawbacks, formula, visualisation, cost, meaning, caveats, inputs and
+# outputs, structure, objective, motivation, uses, improvements, role, principle, intuition,
+# definition, example, summary, parameters (round 50, qa50: a bilingual Quarto book).
+_ZH_PARTS = frozenset({
+    "核心想法", "核心思想", "核心思路", "基本思想", "基本思路", "整体思路", "思路", "想法",
+    "局限", "局限性", "问题", "实现", "pytorch 实现", "代码实现", "简单实现", "关系", "区别",
+    "差异", "核心差异", "优点", "缺点", "优缺点", "优势", "公式", "数学形式", "数学表达",
+    "可视化", "代价", "含义", "注意事项", "输入输出", "输入和输出", "结构", "基本结构",
+    "网络结构", "训练目标", "目标", "设计动机", "动机", "适用场景", "应用场景", "适用场景与局限",
+    "应用", "常见改进", "几类常见改进", "改进", "作用", "原理", "直觉", "直观理解", "定义",
+    "例子", "示例", "总结", "小结", "参数", "可学习参数", "两个边界情况", "边界情况",
+})
 # How the page's topic connects to something else: "Connection to VLA", "Relation to
 # k-means", and as a Korean writer heads it, "VLA 연결고리" (the link to VLA), "VLA와의 연결",
 # "RNN과의 관계" (round 48: sixteen pages of a Korean wiki opened with "VLA 연결고리", two with

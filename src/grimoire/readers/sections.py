@@ -108,7 +108,10 @@ _IMPERATIVES = frozenset(
      "save", "select", "set", "share", "start", "train", "update", "use", "write", "try",
      "see", "check", "go", "learn", "understand", "implement", "visualize", "plot", "test"}
 )
-_SENTENCE_END = re.compile(r"[:.?!;,]\s*$")
+# A colon, stop, question or exclamation mark, semicolon or comma at the end, full-width ones
+# as Chinese and Japanese write them too (a question "Muon 适合所有参数吗" closed by a
+# full-width mark; round 50, qa50).
+_SENTENCE_END = re.compile(r"[:.?!;,\uff1a\u3002\uff1f\uff01\uff1b\uff0c]\s*$")
 # Hiragana, katakana and the CJK ideographs: a script written without spaces between words.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # A question in Japanese: opening with "なぜ" (why), or ending in the particle か after
@@ -116,6 +119,30 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # katakana カ or a kanji there (round 49, qa49: a Quarto book's "why read this" sections).
 # "なぜなぜ分析" (five-whys analysis) is a method's name (review49a).
 _JA_QUESTION = re.compile(r"なぜ(?!なぜ).*|.*(?:[\u3041-\u309f]|何)か[?\uff1f]?")
+# Chinese headings a book writes for its sections rather than names (round 50, qa50: a
+# bilingual Quarto book's Chinese half had 228 section concepts whose English twins were none):
+# a question ("为什么需要 X", why X; "X 如何 ...", how; "什么", "哪些", "是否", a closing 吗 or
+# 呢), a sentence (a full-width comma or stop inside, "不是" / "并不" / "没有", not; "我们",
+# we; "一个", "一种", one; "到底", at all; "仍然", still; "通常", usually; "可以", can;
+# "需要", need; "应该", should; "中的", in), "从 X 到 Y" (from X to Y), and an action on a
+# thing ("把 X ...", the 把 that puts an object before its verb). "什么是 X" asks what X is,
+# and X names the section as in English ("What is X?").
+_ZH_QUESTION = re.compile(r"为什么|为何|如何|怎么|怎样|什么(?!是)|哪些|哪里|哪个|哪种|是否|多少"
+                          r"|.*[吗呢][?\uff1f]?$")
+_ZH_SENTENCE = re.compile(r"[\uff0c\u3002]|不是|并不|不只|没有|我们|一个|一种|一次|一张|到底|仍然"
+                          r"|通常|可以|需要|应该|中的|^把|从.+到")
+# An instruction as a Chinese section heads a step: a verb, then the thing in Latin letters
+# ("加载 checkpoint", load a checkpoint; "计算 Accuracy"; "用 TorchMetrics ...", use), or an
+# adverb no name opens with ("重新创建 ...", create again; "逐层检查 ...", layer by layer;
+# "手动计算 ...", by hand). Run into Chinese the verb may open a name ("计算图", the
+# computation graph; "选择性搜索", selective search).
+_ZH_INSTRUCTION = re.compile(r"(?:准备|加载|保存|检查|计算|选择|使用|用|固定|创建|定义|构建|训练"
+                             r"|实现|比较|设置|安装|导入|运行)\s*[A-Za-z]|重新|逐层|手动")
+# A name and what it does after a full-width colon, the one or the other said with "的" (of,
+# 's): "AutoModel", the colon, "Transformer 的主体" (the Transformer's body).
+_ZH_GLOSSED = re.compile(r".*(?:\uff1a.*\u7684|\u7684.*\uff1a).*")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_KANA = re.compile(r"[\u3040-\u30ff]")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _PARENTHESIZED = re.compile(r"\([^()]*\)")
 # The letter of a part of an exercise ("A", "(b)", "c)", "E (missing)"): when two sections
@@ -148,7 +175,7 @@ def _name_shaped(heading: str) -> str | None:
         # A question's number and a remark on it ("10 (missing)", "3 (optional)"; round 45:
         # a Quarto book's exercise chapters): the remark is no name either.
         return "a number"
-    if len(words) > MAX_WORDS or len(text) > MAX_CHARS:
+    if len(words) > MAX_WORDS or len(text) > MAX_CHARS or _zh_words(text, words) > MAX_WORDS:
         return "too long for a name"
     if is_generic_heading(text) or is_see_also_heading(text):
         return "names a part of a page"
@@ -158,6 +185,13 @@ def _name_shaped(heading: str) -> str | None:
         return "ends like a sentence"
     if _JA_QUESTION.fullmatch(text):
         return "a question, not a name"
+    if _HAN.search(text) and not _KANA.search(text):
+        if _ZH_QUESTION.search(text):
+            return "a question, not a name"
+        if _ZH_SENTENCE.search(text) or _ZH_GLOSSED.fullmatch(text):
+            return "a phrase, not a name"
+        if _ZH_INSTRUCTION.match(text):
+            return "an instruction"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
     if any(w in _PHRASE_WORDS for w in lowered):
         return "a phrase, not a name"
@@ -168,6 +202,19 @@ def _name_shaped(heading: str) -> str | None:
     if "$" in text or "\\(" in text:
         return "holds a formula"
     return None
+
+
+def _zh_words(text: str, words: list[str]) -> int:
+    """How many words `text` is when Chinese (`words`, split at spaces, counts a run of Chinese
+    as one): each run as a word per two characters, as a Chinese word averages under two, so
+    that "Adadelta" and "连学习率也想少依赖一点" after a colon (a section's sentence) is
+    seven words, not one,
+    and "随机梯度下降" (stochastic gradient descent) three (round 50, qa50). Japanese, its
+    kana among the characters, is counted as written."""
+    if not _HAN.search(text) or _KANA.search(text):
+        return len(words)
+    latin = len(_HAN.sub(" ", text).split())
+    return latin + sum((len(run) + 1) // 2 for run in _HAN.findall(text))
 
 
 # A parameter set to a value in a heading: "Decision tree with max_depth=3", "Boundary for k = 5"
