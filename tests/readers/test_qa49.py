@@ -121,6 +121,15 @@ NOTES = {
         "## Chapter Summary\n\n"
         "Searching over partial answers trades more compute at answer time for accuracy, "
         "and each method differs in how it scores a partial answer.\n"),
+    # Round 50 (qa50): the English chapters of a bilingual Quarto book title each page by its
+    # subject, a colon and the question the page answers; the book's part pages by the part.
+    "book/en/momentum.qmd": (
+        "---\ntitle: \"4.2 Momentum: Why Does the Update Keep Its Direction?\"\n---\n\n"
+        "Plain gradient steps zigzag across a narrow valley. Keeping a running average of "
+        "past gradients smooths the path and speeds the walk along the valley floor.\n"),
+    "book/en/part2.qmd": (
+        "---\ntitle: \"Part 2: How Do Networks Learn?\"\n---\n\n"
+        "This part covers the optimizers, from the plain step to the adaptive ones.\n"),
     # Round 50 (qa50): a Chinese chapter of a bilingual Quarto book on one optimizer. Its
     # sections are headed by the optimizer's name and a question ("X 为什么省显存", why X
     # saves memory), a part ("X 的核心想法", X's core idea; "X 的 PyTorch 实现"), a sentence,
@@ -247,3 +256,16 @@ def test_chinese_page_parts_and_questions_are_no_concepts(kb: Any) -> None:
     assert kb.concept("Nesterov 动量").label == "Nesterov 动量"
     # "什么是 X" (what is X) names X, as "What is X?" does in English
     assert kb.concept("Lookahead").label == "Lookahead"
+
+
+def test_a_page_titled_by_its_subject_and_a_question_is_named_by_the_subject(kb: Any) -> None:
+    """Round 50 (qa50): the bilingual book's English chapter "1.2 Loss Function: How Does a
+    Model Know How Wrong It Is?" had no entry (a title ending in "?" is a question, no
+    name), nor "ELBO: Where Does the VAE Objective Function Come From?": `show "Loss
+    Function"` found nothing, while the Chinese twin was a concept. The name before the colon
+    names the page; a course's part before it ("Part 2") names none."""
+    momentum = kb.concept("Momentum")
+    assert [e.entry.span.path.rsplit("/", 1)[-1] for e in momentum.entries] == ["momentum.qmd"]
+    for title in ("Part 2", "Part 2: How Do Networks Learn?"):
+        with pytest.raises(NotFound):
+            kb.concept(title)
