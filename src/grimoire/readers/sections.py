@@ -1214,6 +1214,8 @@ def add_page_entry(doc: Document) -> Document:
     if not key or not doc.passages:
         return doc
     short = _pagetitle_head(doc.meta, title)
+    if (asked := _subject_asked(title)) is not None:
+        title, key, short = asked, normalize(asked), (*short, title)
     if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)):
         return replace(doc, entries=tuple(
             replace(e, aliases=(*e.aliases, *short)) if short and normalize(e.term) == key
@@ -1252,6 +1254,22 @@ def add_page_entry(doc: Document) -> Document:
     return replace(doc, entries=tuple(entries))
 
 
+def _subject_asked(title: str) -> str | None:
+    """The name before the colon of a title that goes on with the question its page answers
+    ("1.2 Loss Function: How Does a Model Know How Wrong It Is?"): a question is no name, and
+    the page had no entry (round 50, qa50: two of a bilingual Quarto book's English chapters,
+    `show "Loss Function"` found nothing while the Chinese twin was a concept). A part of a
+    course ("Part 2: How Do Networks Learn?") or a phrase ("DDPM from a Derivation: ...")
+    before the colon names nothing."""
+    head, colon, rest = title.partition(": ")
+    if not colon or not rest.rstrip().endswith("?") or len(head.split()) > 4:
+        return None
+    head = head.strip()
+    if name_shaped(head) is not None or is_generic_title(head) or names_no_concept(head):
+        return None
+    return head
+
+
 def _pagetitle_head(meta: Mapping[str, object], title: str) -> tuple[str, ...]:
     """Quarto's `pagetitle` (the name a browser tab and a sidebar give the page) when the
     page's title opens with it before a colon ("MDLM" over "# MDLM: Simple and Effective
@@ -1279,7 +1297,9 @@ def clean_names(doc: Document) -> Document:
     numbered: bool | None = None
     for e in doc.entries:
         term = bare_name(e.term)
-        if not term or names_nothing(term):
+        if not term or names_nothing(term) or (term != e.term and term.endswith(("?", "\uff1f"))):
+            # "Part 2: How Do Networks Learn?": the question after a part's number names
+            # nothing, as the title itself did not (round 50, qa50)
             continue
         if ": " in term and (e.reason in PAGE_REASONS or e.term == doc.title):
             term = _without_folder_label(term, doc.path)
