@@ -134,6 +134,9 @@ NOTES = {
     "book/en/part2.qmd": (
         "---\ntitle: \"Part 2: How Do Networks Learn?\"\n---\n\n"
         "This part covers the optimizers, from the plain step to the adaptive ones.\n"),
+    # Round 50 (qa50): a chapter on a variant whose name is one letter longer.
+    "book/zh/lionw.qmd": (
+        "# LionW\n\nLionW 在 Lion 的更新之外单独做权重衰减\uff0c两者互不干扰。\n"),
     # Round 50 (qa50): a Chinese chapter of a bilingual Quarto book on one optimizer. Its
     # sections are headed by the optimizer's name and a question ("X 为什么省显存", why X
     # saves memory), a part ("X 的核心想法", X's core idea; "X 的 PyTorch 实现"), a sentence,
@@ -274,3 +277,14 @@ def test_a_page_titled_by_its_subject_and_a_question_is_named_by_the_subject(kb:
     for title in ("Part 2", "Part 2: How Do Networks Learn?", "How Do Networks Learn?"):
         with pytest.raises(NotFound):
             kb.concept(title)
+
+
+def test_a_name_asked_for_offers_the_page_it_titles_first(kb: Any) -> None:
+    """Round 50 (qa50): every chapter of the bilingual book is titled "Name: what it does"
+    ("Adam: Combining Momentum and RMSprop", its Chinese twin with a full-width colon):
+    `show Adam` offered "AdamW..." four times before the Adam chapters, and the Chinese one
+    was no name with a subtitle (its colon is not ": "). A page titled by the name asked
+    for and a subtitle is offered first."""
+    with pytest.raises(NotFound) as missed:
+        kb.concept("Lion")
+    assert missed.value.suggestions[0] == "Lion\uff1a只看梯度符号的优化器", missed.value.suggestions
