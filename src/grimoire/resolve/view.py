@@ -234,6 +234,15 @@ def nearest(store: Store, name: str, limit: int = 5) -> tuple[str, ...]:
                     and not _other_acronym(name, shown):
                 offer(norm, shown, concept, (0, -fuzz.ratio(query, norm), len(norm), norm))
     words = query.split()
+    longer = store.concept_names_from(f"{query} ", _after(f"{query} "), len(query) + 1, 1000,
+                                      NEAREST_RUN)
+    titled = set(_titled(query, {norm: shown for norm, shown, _ in longer}))
+    for norm, shown, concept in longer:
+        if shown in titled:
+            # A page titled by the name and a subtitle ("Adam: Combining Momentum and
+            # RMSprop") before a near spelling ("AdamW ..."): the page is about the name asked
+            # for (round 50, qa50: a bilingual book titles every chapter so).
+            offer(norm, shown, concept, (0, -101.0, len(norm), norm))
     # "lasso" -> "Lasso Regression", "kl div" -> "KL divergence": each word of the query
     # begins the name's word at its place (a word of 3 letters or more, or the whole name's).
     for norm, shown, concept in store.concept_names_from(
@@ -400,10 +409,15 @@ def _titled(query: str, names: dict[str, str]) -> list[str]:
     near spelling of it, and a shared word alone is not offered (`_likely_meant`)."""
     out = set()
     for shown in names.values():
-        m = SUBTITLE.search(shown)
+        m = _SUBTITLED.search(shown)
         if m is not None and normalize(shown[:m.start()]) == query:
             out.add(shown)
     return sorted(out)
+
+
+# A subtitle after a name, and the full-width colon a Chinese or Japanese title writes before
+# one with no space ("Adam\uff1aMomentum 与 RMSprop 的结合"; round 50, qa50).
+_SUBTITLED = re.compile(f"{SUBTITLE.pattern}|\uff1a")
 
 
 TYPO_EVERY = 6  # one edit per this many characters: "Transfomer" -> "Transformer"
