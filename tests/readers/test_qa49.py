@@ -134,6 +134,11 @@ NOTES = {
     "book/en/part2.qmd": (
         "---\ntitle: \"Part 2: How Do Networks Learn?\"\n---\n\n"
         "This part covers the optimizers, from the plain step to the adaptive ones.\n"),
+    # Round 50 (qa50): a tokenizer's merge list kept as a test fixture, one pair a line; pairs
+    # of "=" signs among them.
+    "book/fixtures/merges.txt": "".join(
+        f"{a} {b}\n" for a, b in (("t", "h"), ("h", "e"), ("i", "n"), ("==", "=="), ("e", "r"),
+                                  ("====", "===="), ("a", "n"), ("o", "n"), ("==", "="))),
     # Round 50 (qa50): a chapter on a variant whose name is one letter longer.
     "book/zh/lionw.qmd": (
         "# LionW\n\nLionW 在 Lion 的更新之外单独做权重衰减\uff0c两者互不干扰。\n"),
@@ -288,3 +293,11 @@ def test_a_name_asked_for_offers_the_page_it_titles_first(kb: Any) -> None:
     with pytest.raises(NotFound) as missed:
         kb.concept("Lion")
     assert missed.value.suggestions[0] == "Lion\uff1a只看梯度符号的优化器", missed.value.suggestions
+
+
+def test_a_merge_list_with_pairs_of_equals_signs_is_no_wikitext(kb: Any) -> None:
+    """Round 50 (qa50): the book's package kept GPT-2's BPE merge list as a test fixture
+    (`gpt2_merges.txt`, "h e", "i n", ...): its lines "== ==" and "==== ====" were read as
+    two MediaWiki headings, the file as a wiki page. A heading holds a word between its marks."""
+    formats = {s.path.rsplit("/", 1)[-1]: s.format for s in kb.sources()}
+    assert formats["merges.txt"] != "mediawiki", formats["merges.txt"]
