@@ -139,6 +139,13 @@ NOTES = {
     "book/fixtures/merges.txt": "".join(
         f"{a} {b}\n" for a, b in (("t", "h"), ("h", "e"), ("i", "n"), ("==", "=="), ("e", "r"),
                                   ("====", "===="), ("a", "n"), ("o", "n"), ("==", "="))),
+    # Round 50 (qa50): an MkDocs site's page of two level-1 topics, the first an introduction
+    # with one letter typed twice.
+    "site/docs/unsupervised/section_01.md": (
+        "# Introducction\n\nWithout labels, a method looks for structure the data hold on "
+        "their own: groups, directions of spread, rare points.\n\n"
+        "# Centroids\n\nA centroid is the mean of the points assigned to one cluster; k-means "
+        "moves each centroid to that mean after every assignment.\n"),
     # Round 50 (qa50): a chapter on a variant whose name is one letter longer.
     "book/zh/lionw.qmd": (
         "# LionW\n\nLionW 在 Lion 的更新之外单独做权重衰减\uff0c两者互不干扰。\n"),
@@ -301,3 +308,12 @@ def test_a_merge_list_with_pairs_of_equals_signs_is_no_wikitext(kb: Any) -> None
     two MediaWiki headings, the file as a wiki page. A heading holds a word between its marks."""
     formats = {s.path.rsplit("/", 1)[-1]: s.format for s in kb.sources()}
     assert formats["merges.txt"] != "mediawiki", formats["merges.txt"]
+
+
+def test_an_introduction_with_a_letter_typed_twice_is_a_part_of_the_page(kb: Any) -> None:
+    """Round 50 (qa50): an MkDocs site's page opened with the level-1 heading "Inttroduction"
+    beside "Clusters": a concept, though "Introduction" is a part of a page and a letter left
+    out or two swapped ("Definiton") were already read as one. A letter typed twice is too."""
+    with pytest.raises(NotFound):
+        kb.concept("Introducction")
+    assert kb.concept("Centroids").label == "Centroids"
