@@ -254,7 +254,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # "本章小结" name no concept, a run of Chinese counts a word per two characters, and "什么是
 # X" names X; a page titled "Subject: a question?" is named by the subject, and the question
 # left after "Part 2:" names nothing; "== ==" (a pair of a tokenizer's merge list) is no
-# MediaWiki heading (qa50).
+# MediaWiki heading; a page part's word with a letter typed twice ("Inttroduction") is that
+# part (qa50).
 READ_VERSION = b"grimoire-read-61\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

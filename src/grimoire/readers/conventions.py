@@ -1072,7 +1072,8 @@ _QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)"
 
 # A word of the page's furniture written with a letter left out or two letters swapped
 # ("Definiton", "Implemetation", "Backgorund"; round 37: a course notebook's "Definiton" was a
-# concept): the same part. Only words of eight letters or more, and never their first or last
+# concept), or one typed twice ("Inttroduction"; round 50, qa50: an MkDocs site's): the same
+# part. Only words of eight letters or more, and never their first or last
 # letter, so a plural's singular ("Datasets", "Dataset") or another word stays apart.
 _MISSPELT_MIN = 8
 
@@ -1085,6 +1086,7 @@ def _misspellings(words: frozenset[str]) -> frozenset[str]:
             continue
         for i in range(1, len(w) - 1):
             out.add(w[:i] + w[i + 1:])
+            out.add(w[:i + 1] + w[i:])
             if i < len(w) - 2:
                 out.add(w[:i] + w[i + 1] + w[i] + w[i + 2:])
     return frozenset(out - words)
