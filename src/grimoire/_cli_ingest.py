@@ -25,16 +25,16 @@ POLL_SECONDS = 0.5
 
 
 class ReaderChoice(click.Choice):  # type: ignore[type-arg]
-    """The reader names, listed only when asked: importing every reader slows every command."""
+    """The reader names, listed only when asked."""
 
     def __init__(self) -> None:
         self.case_sensitive = True
 
     @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]
-        from grimoire.readers import READERS
+        from grimoire.readers import FORMATS
 
-        return tuple(r.name for r in READERS)
+        return tuple(f.name for f in FORMATS)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
         """FORMAT, its names in the option's help (`ReaderOption`): "[pdf|notebook|...|text]"

@@ -23,20 +23,23 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
-
-from defusedxml import DefusedXmlException
-from defusedxml.expatreader import DefusedExpatParser
 
 from grimoire.errors import ReadError
 from grimoire.model import Document, Problem, Revision, Span
 from grimoire.readers.base import decode, suffix_of
 from grimoire.readers.mediawiki import _blocks as wb
-from grimoire.readers.mediawiki import _text as wt
 from grimoire.readers.mediawiki._page import read_rendered, sniff_rendered
 from grimoire.readers.sections import add_section_entries
+
+if TYPE_CHECKING:
+    from defusedxml.expatreader import DefusedExpatParser
+
+# Imported where a file needs them, not with the module: every Markdown note asks this one
+# whether it is wikitext (`readers.detect`), and mwparserfromhell and defusedxml's SAX driver
+# (which loads urllib.request) cost a cold ingest ~0.3 s (issue 14).
 
 name = "mediawiki"
 extensions = (".wiki", ".mediawiki", ".wikitext", ".xml")
@@ -56,6 +59,8 @@ def _read_file(data: bytes, path: str) -> list[Document]:
     if sniff_rendered(text[:16384]):
         return [read_rendered(text, path)]
     title = PurePath(path).stem.replace("_", " ")
+    from grimoire.readers.mediawiki import _text as wt
+
     page = wt.read_wikitext(text, path, title)
     return [_document(path, title, page)]
 
@@ -278,6 +283,8 @@ class _DumpHandler(ContentHandler):
         text = "".join(rev.text)
         line_map = rev.line_map or [page.line]
         if rev.model in (None, "wikitext"):
+            from grimoire.readers.mediawiki import _text as wt
+
             result = wt.read_wikitext(text, self.path, title, line_map)
         else:  # CSS, JavaScript, JSON, Lua pages: source code, not prose
             result = _code_page(text, self.path, line_map)
@@ -320,6 +327,9 @@ def _parse_dump(chunks: Iterable[str], path: str) -> Iterator[Document]:
     One page is held back so that a break later in the dump can be recorded on the last page
     read; memory holds the current page and that one, whatever the size of the dump.
     """
+    from defusedxml import DefusedXmlException
+    from defusedxml.expatreader import DefusedExpatParser
+
     parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
     handler = _DumpHandler(parser, path)
     parser.setContentHandler(handler)
