@@ -28,7 +28,6 @@ from grimoire.readers.markdown._frontmatter import (
     _plain,
     split_front_matter,
 )
-from grimoire.readers.markdown.obsidian import _all_prose, _prose
 from grimoire.readers.mediawiki import _MARKS, _WIKI_HEADING, _may_hold_heading
 from grimoire.readers.rst import _sphinx
 from grimoire.readers.sections import (
@@ -38,6 +37,7 @@ from grimoire.readers.sections import (
     _sentences_of,
     name_shaped,
 )
+from grimoire.readers.sniffs import _all_prose, _prose
 
 # Pieces that make the fence, indentation and heading rules matter, in any order.
 _HEAD = st.lists(st.sampled_from(["\n", " ", "    ", "\t", "`", "```", "~~~", "~", "=", "==",

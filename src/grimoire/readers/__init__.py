@@ -13,30 +13,36 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, BinaryIO, Protocol, cast
 
 from grimoire.errors import ReadError
 from grimoire.model import Document, Link, LinkKind
+from grimoire.readers import sniffs
 from grimoire.readers.base import Reader, ReadOptions, decode, stem_of, suffix_of
 
 
 @dataclass(frozen=True, slots=True)
 class Format:
     """A reader as known before its module is imported: its name, where it lives, the
-    extensions it claims (its module's `extensions`, which a test compares) and whether it
-    reads bytes (`binary_reader`)."""
+    extensions it claims (its module's `extensions`, which a test compares), whether it reads
+    bytes (`binary_reader`) and, for a module slow to import, its `sniff` (`sniffs`)."""
 
     name: str
     module: str
     extensions: tuple[str, ...]
     binary: bool = False
+    sniff: Callable[[str, str], bool] | None = None
 
     def reader(self) -> Reader:
         """The reader's module, imported on first use."""
         return _module(self.module)
+
+    def matches(self, head: str, path: str) -> bool:
+        """The reader's `sniff`, without importing a module slow to import."""
+        return (self.sniff or self.reader().sniff)(head, path)
 
 
 @cache
@@ -52,14 +58,15 @@ FORMATS: tuple[Format, ...] = (
     Format("pdf", "grimoire.readers.pdf", (".pdf",), binary=True),
     Format("notebook", "grimoire.readers.notebook", (".ipynb",)),
     Format("org", "grimoire.readers.org", (".org",)),
-    Format("obsidian", "grimoire.readers.markdown.obsidian", (".md",)),
-    Format("markdown", "grimoire.readers.markdown", _MARKDOWN_EXTENSIONS),
+    Format("obsidian", "grimoire.readers.markdown.obsidian", (".md",), sniff=sniffs.obsidian),
+    Format("markdown", "grimoire.readers.markdown", _MARKDOWN_EXTENSIONS,
+           sniff=sniffs.markdown),
     Format("mediawiki", "grimoire.readers.mediawiki",
            (".wiki", ".mediawiki", ".wikitext", ".xml")),
     Format("glossary", "grimoire.readers.glossary", (".glossary",)),
-    Format("rst", "grimoire.readers.rst", (".rst", ".rest")),
-    Format("latex", "grimoire.readers.latex", (".tex", ".ltx")),
-    Format("html", "grimoire.readers.html", (".html", ".htm", ".xhtml")),
+    Format("rst", "grimoire.readers.rst", sniffs.RST_EXTENSIONS, sniff=sniffs.rst),
+    Format("latex", "grimoire.readers.latex", (".tex", ".ltx"), sniff=sniffs.latex),
+    Format("html", "grimoire.readers.html", (".html", ".htm", ".xhtml"), sniff=sniffs.html),
     Format("text", "grimoire.readers.text",
            (".txt", ".text", "", ".eml", ".mbox", ".mbx", ".ini", ".cfg", ".conf")),
 )
@@ -429,8 +436,8 @@ def by_name(name: str) -> Reader:
 def detect(path: str, head: str) -> Reader | None:
     """The reader for a file, from its extension and the start of its decoded text.
 
-    None means the file is not a note (an image, an archive, an unknown extension). Only the
-    readers whose sniff is tried are imported, and the one chosen.
+    None means the file is not a note (an image, an archive, an unknown extension). Of the
+    readers, only the one chosen is imported, and those whose sniff is in their module.
     """
     ext = suffix_of(path).lower()
     if ext in _MARKDOWN_EXTENSIONS:
@@ -440,9 +447,8 @@ def detect(path: str, head: str) -> Reader | None:
             return mediawiki  # wikitext saved as `.md`: the content outweighs the extension
     candidates = _candidates(ext)
     for format in candidates:
-        reader = format.reader()
-        if reader.sniff(head, path):
-            return reader
+        if format.matches(head, path):
+            return format.reader()
     return candidates[-1].reader() if candidates else None
 
 
