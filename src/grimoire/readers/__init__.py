@@ -56,8 +56,8 @@ _MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdx", ".mdown", ".qmd", ".rmd")
 # html and text, which take any text.
 FORMATS: tuple[Format, ...] = (
     Format("pdf", "grimoire.readers.pdf", (".pdf",), binary=True),
-    Format("notebook", "grimoire.readers.notebook", (".ipynb",)),
-    Format("org", "grimoire.readers.org", (".org",)),
+    Format("notebook", "grimoire.readers.notebook", (".ipynb",), sniff=sniffs.notebook),
+    Format("org", "grimoire.readers.org", (".org",), sniff=sniffs.org),
     Format("obsidian", "grimoire.readers.markdown.obsidian", (".md",), sniff=sniffs.obsidian),
     Format("markdown", "grimoire.readers.markdown", _MARKDOWN_EXTENSIONS,
            sniff=sniffs.markdown),

@@ -1,4 +1,5 @@
-"""How a file shows its format, for the readers whose modules are slow to import.
+"""How a file shows its format, for the readers whose modules are slow to import (those that
+build on the Markdown reader or a parser).
 
 `readers.detect` sniffs a file of no telling extension (`.txt`, none) with every reader in
 turn, and a `.md` file with Obsidian's and Markdown's: these tests live here, beside nothing
@@ -18,6 +19,27 @@ RST_EXTENSIONS = (".rst", ".rest")
 # Documentation-builder markers written as `[[name]]`; never Obsidian wikilinks.
 DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
 ADORNMENT = re.compile(r"([!-/:-@\[-`{-~])\1{2,}[ \t]*")  # a line of 3+ of one punctuation
+
+
+def notebook(head: str, path: str) -> bool:
+    """A JSON object that names `nbformat` or `cells` near its start."""
+    start = head.lstrip()
+    return start.startswith("{") and ('"nbformat"' in head or '"cells"' in head)
+
+
+_ORG_KEYWORD = re.compile(
+    r"^#\+(?:title|author|filetags|startup|options|begin_src):", re.I | re.M
+)
+_ORG_HEADING = re.compile(r"^\*+ \S", re.M)
+_ORG_MARK = re.compile(r"\[\[[^\]\n]+\](?:\[[^\]\n]+\])?\]|^[ \t]*:PROPERTIES:", re.M)
+
+
+def org(head: str, path: str) -> bool:
+    """`#+TITLE:`-style keywords together with Org headings, links or drawers."""
+    keywords = len(_ORG_KEYWORD.findall(head))
+    if keywords >= 2:
+        return True
+    return keywords >= 1 and bool(_ORG_HEADING.search(head) or _ORG_MARK.search(head))
 
 
 # What marks the top folder of a vault: Obsidian's settings folder, a Logseq graph's
