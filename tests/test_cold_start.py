@@ -217,9 +217,9 @@ def test_each_format_of_the_registry_is_its_readers_module() -> None:
 @pytest.mark.sqlite_only(reason="another process opens the database by its file path")
 def test_reading_a_note_imports_its_reader_alone(tmp_path: Path) -> None:
     # A reader is imported when a file of its format is met: reading one Markdown note (as
-    # an ingest's reader worker does) loads markdown-it and the wikitext test every `.md`
-    # file takes (`detect`), no other parser; a plain-text note, sniffed by every reader in
-    # turn, loads none; the ingest command's own process loads no reader.
+    # an ingest's reader worker does) loads markdown-it and no other reader or parser (the
+    # wikitext test every `.md` file takes is in `sniffs`); a plain-text note, sniffed by
+    # every reader in turn, loads none; the ingest command's own process loads no reader.
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "attention.md").write_text("# Attention\n\nWeights tokens by relevance.\n")
@@ -238,8 +238,8 @@ def test_reading_a_note_imports_its_reader_alone(tmp_path: Path) -> None:
         f"    assert not e.code, e.code")
     others = {"docutils", "mwparserfromhell", "selectolax", "defusedxml",
               *(f"grimoire.readers.{r}" for r in ("rst", "html", "latex", "org", "notebook",
-                                                  "glossary", "pdf", "text"))}
-    assert {"markdown_it", "grimoire.readers.markdown", "grimoire.readers.mediawiki"} \
+                                                  "glossary", "pdf", "text", "mediawiki"))}
+    assert {"markdown_it", "grimoire.readers.markdown"} \
         <= loaded["attention.md"]
     assert not loaded["attention.md"] & others, loaded["attention.md"]
     assert "grimoire.readers.text" in loaded["todo.txt"]

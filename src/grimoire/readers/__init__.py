@@ -440,11 +440,8 @@ def detect(path: str, head: str) -> Reader | None:
     readers, only the one chosen is imported, and those whose sniff is in their module.
     """
     ext = suffix_of(path).lower()
-    if ext in _MARKDOWN_EXTENSIONS:
-        from grimoire.readers import mediawiki
-
-        if mediawiki.outweighs_markdown(head):
-            return mediawiki  # wikitext saved as `.md`: the content outweighs the extension
+    if ext in _MARKDOWN_EXTENSIONS and sniffs.wikitext_outweighs_markdown(head):
+        return by_name("mediawiki")  # wikitext saved as `.md`: the content outweighs its name
     candidates = _candidates(ext)
     for format in candidates:
         if format.matches(head, path):

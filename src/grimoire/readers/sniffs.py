@@ -2,9 +2,10 @@
 build on the Markdown reader or a parser).
 
 `readers.detect` sniffs a file of no telling extension (`.txt`, none) with every reader in
-turn, and a `.md` file with Obsidian's and Markdown's: these tests live here, beside nothing
-heavy, so that a plain-text note does not import markdown-it, docutils and selectolax to be
-told it is none of theirs (issue 14). Each reader's module exposes its test as `sniff`.
+turn, and a `.md` file with Obsidian's, Markdown's and the wikitext test: these tests live
+here, beside nothing heavy, so that a plain-text note does not import markdown-it, docutils
+and selectolax to be told it is none of theirs, nor a Markdown note the MediaWiki reader
+(issue 14). Each reader's module exposes its test as `sniff`.
 """
 
 from __future__ import annotations
@@ -190,3 +191,71 @@ def rst(head: str, path: str) -> bool:
         if i > 0
     )
     return underlined and _RST_MARK.search(head) is not None
+
+
+_WIKI_HEADING = re.compile(r"^(={1,6})[^=\n][^\n]{0,200}?\1[ \t]*$", re.M)
+_BOLD = re.compile(r"'''[^'\n]{1,200}'''")
+_WIKILINK = re.compile(r"\[\[[^\[\]\n]{1,255}\]\]")
+# `{{Name|`, `{{Name}}` or `{{Name` at a line end; a backslash or `$` means TeX (`{{x \over y}}`).
+# Logseq's macros (`{{embed [[page]]}}`, `{{query ...}}`, `{{cards}}`) are no templates: a
+# Logseq page that only embeds others is Markdown.
+_TEMPLATE = re.compile(
+    r"\{\{(?!(?:embed|query|cards|cloze|renderer|video|youtube|tweet|namespace|function|pdf)\b)"
+    r"[A-Za-z][^{}\n\\$]{0,200}(?:\}\}|\||\n)"
+)
+_EXTERNAL = re.compile(r"\[https?://[^\s\]]{1,500} [^\]\n]{1,200}\]")
+_REDIRECT_HEAD = re.compile(r"\A\s*#REDIRECT\s*:?\s*\[\[", re.I)
+
+
+# Each mark with the text every match of it starts with: a regular expression searched for
+# in vain tries every position of the head, a substring test does not (issue 14: every
+# Markdown note is sniffed for wikitext).
+_MARKS = ((_BOLD, "'''"), (_WIKILINK, "[["), (_TEMPLATE, "{{"), (_EXTERNAL, "[http"))
+
+
+def wikitext(head: str) -> bool:
+    """Wiki-only marks: `== headings ==`, `'''bold'''`, `{{Templates}}`, `[url label]`.
+
+    `[[links]]` alone are not enough: an Obsidian vault has them too; `'''` alone are Python
+    docstrings and `{{` alone is TeX (`{{1 \\over 30}}`).
+    """
+    if _REDIRECT_HEAD.match(head):
+        return True
+    headings = len(_WIKI_HEADING.findall(head)) if _may_hold_heading(head) else 0
+    marks = sum(1 for pattern, opening in _MARKS if opening in head and pattern.search(head))
+    return (headings >= 1 and (marks >= 1 or headings >= 2)) or (marks >= 2 and bool(
+        _BOLD.search(head) or _TEMPLATE.search(head)
+    ))
+
+
+_WIKI_TAG = re.compile(r"<(?:syntaxhighlight|source|math|ref|nowiki|gallery)\b", re.I)
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
+_MD_LINK = re.compile(r"\[[^\[\]\n]{1,200}\]\([^()\s]{1,500}\)")
+_MD_FENCE = re.compile(r"^(?:```|~~~)", re.M)
+_MD_STRONG = re.compile(r"\*\*[^*\n]{1,200}\*\*")
+
+
+def _may_hold_heading(text: str) -> bool:
+    """Whether a line of `text` starts with "=", as every `_WIKI_HEADING` does: that regex tries
+    every line start, a third of detecting a Markdown note's format (issue 14)."""
+    return text.startswith("=") or "\n=" in text
+
+
+def wikitext_outweighs_markdown(head: str) -> bool:
+    """Whether a file named `.md` is wikitext: wiki-only marks, more of them than Markdown's.
+
+    People save MediaWiki pages as `.md`; read as Markdown, a `# comment` in a code block is
+    a title and `<math>` is mangled. The extension says Markdown, the content says wiki: the
+    stronger evidence wins (issue 10, defect 5). Markdown headings inside a wiki
+    `<syntaxhighlight>` are not counted, since they are code comments there.
+    """
+    if not wikitext(head):
+        return False
+    outside = re.sub(r"<(syntaxhighlight|source|pre)\b.*?</\1\s*>", "", head,
+                     flags=re.I | re.S)
+    wiki = 2 * len(_WIKI_HEADING.findall(outside)) + len(_BOLD.findall(outside)) \
+        + len(_TEMPLATE.findall(outside)) + len(_EXTERNAL.findall(outside)) \
+        + 2 * len(_WIKI_TAG.findall(head))
+    md = 2 * len(_MD_HEADING.findall(outside)) + len(_MD_LINK.findall(outside)) \
+        + len(_MD_FENCE.findall(outside)) + len(_MD_STRONG.findall(outside))
+    return wiki > md

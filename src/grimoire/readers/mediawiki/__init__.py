@@ -19,7 +19,6 @@ Three inputs, told apart by content:
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -29,6 +28,7 @@ from xml.sax.handler import ContentHandler
 
 from grimoire.errors import ReadError
 from grimoire.model import Document, Problem, Revision, Span
+from grimoire.readers import sniffs
 from grimoire.readers.base import decode, suffix_of
 from grimoire.readers.mediawiki import _blocks as wb
 from grimoire.readers.mediawiki._page import read_rendered, sniff_rendered
@@ -48,7 +48,7 @@ _FEED_CHARS = 1 << 20
 
 
 def sniff(head: str, path: str) -> bool:
-    return _is_dump(head) or sniff_rendered(head) or _sniff_wikitext(head)
+    return _is_dump(head) or sniff_rendered(head) or sniffs.wikitext(head)
 
 
 def _read_file(data: bytes, path: str) -> list[Document]:
@@ -80,74 +80,6 @@ def _xml_start(text: str) -> bool:
 
 def _is_dump(head: str) -> bool:
     return _xml_start(head) and "<mediawiki" in head
-
-
-_WIKI_HEADING = re.compile(r"^(={1,6})[^=\n][^\n]{0,200}?\1[ \t]*$", re.M)
-_BOLD = re.compile(r"'''[^'\n]{1,200}'''")
-_WIKILINK = re.compile(r"\[\[[^\[\]\n]{1,255}\]\]")
-# `{{Name|`, `{{Name}}` or `{{Name` at a line end; a backslash or `$` means TeX (`{{x \over y}}`).
-# Logseq's macros (`{{embed [[page]]}}`, `{{query ...}}`, `{{cards}}`) are no templates: a
-# Logseq page that only embeds others is Markdown.
-_TEMPLATE = re.compile(
-    r"\{\{(?!(?:embed|query|cards|cloze|renderer|video|youtube|tweet|namespace|function|pdf)\b)"
-    r"[A-Za-z][^{}\n\\$]{0,200}(?:\}\}|\||\n)"
-)
-_EXTERNAL = re.compile(r"\[https?://[^\s\]]{1,500} [^\]\n]{1,200}\]")
-_REDIRECT_HEAD = re.compile(r"\A\s*#REDIRECT\s*:?\s*\[\[", re.I)
-
-
-# Each mark with the text every match of it starts with: a regular expression searched for
-# in vain tries every position of the head, a substring test does not (issue 14: every
-# Markdown note is sniffed for wikitext).
-_MARKS = ((_BOLD, "'''"), (_WIKILINK, "[["), (_TEMPLATE, "{{"), (_EXTERNAL, "[http"))
-
-
-def _sniff_wikitext(head: str) -> bool:
-    """Wiki-only marks: `== headings ==`, `'''bold'''`, `{{Templates}}`, `[url label]`.
-
-    `[[links]]` alone are not enough: an Obsidian vault has them too; `'''` alone are Python
-    docstrings and `{{` alone is TeX (`{{1 \\over 30}}`).
-    """
-    if _REDIRECT_HEAD.match(head):
-        return True
-    headings = len(_WIKI_HEADING.findall(head)) if _may_hold_heading(head) else 0
-    marks = sum(1 for pattern, opening in _MARKS if opening in head and pattern.search(head))
-    return (headings >= 1 and (marks >= 1 or headings >= 2)) or (marks >= 2 and bool(
-        _BOLD.search(head) or _TEMPLATE.search(head)
-    ))
-
-
-_WIKI_TAG = re.compile(r"<(?:syntaxhighlight|source|math|ref|nowiki|gallery)\b", re.I)
-_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
-_MD_LINK = re.compile(r"\[[^\[\]\n]{1,200}\]\([^()\s]{1,500}\)")
-_MD_FENCE = re.compile(r"^(?:```|~~~)", re.M)
-_MD_STRONG = re.compile(r"\*\*[^*\n]{1,200}\*\*")
-
-
-def _may_hold_heading(text: str) -> bool:
-    """Whether a line of `text` starts with "=", as every `_WIKI_HEADING` does: that regex tries
-    every line start, a third of detecting a Markdown note's format (issue 14)."""
-    return text.startswith("=") or "\n=" in text
-
-
-def outweighs_markdown(head: str) -> bool:
-    """Whether a file named `.md` is wikitext: wiki-only marks, more of them than Markdown's.
-
-    People save MediaWiki pages as `.md`; read as Markdown, a `# comment` in a code block is
-    a title and `<math>` is mangled. The extension says Markdown, the content says wiki: the
-    stronger evidence wins (issue 10, defect 5). Markdown headings inside a wiki
-    `<syntaxhighlight>` are not counted, since they are code comments there.
-    """
-    if not _sniff_wikitext(head):
-        return False
-    outside = re.sub(r"<(syntaxhighlight|source|pre)\b.*?</\1\s*>", "", head,
-                     flags=re.I | re.S)
-    wiki = 2 * len(_WIKI_HEADING.findall(outside)) + len(_BOLD.findall(outside)) \
-        + len(_TEMPLATE.findall(outside)) + len(_EXTERNAL.findall(outside)) \
-        + 2 * len(_WIKI_TAG.findall(head))
-    md = 2 * len(_MD_HEADING.findall(outside)) + len(_MD_LINK.findall(outside)) \
-        + len(_MD_FENCE.findall(outside)) + len(_MD_STRONG.findall(outside))
-    return wiki > md
 
 
 def _document(path: str, title: str, wiki: wb.WikiPage, **extra: Any) -> Document:
