@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from grimoire.embed import Embedder, EmbedProgress
     from grimoire.export import ExportReport
     from grimoire.export import Progress as ExportProgress
-    from grimoire.ingest import IngestReport, Progress  # every reader: imported on use
+    from grimoire.ingest import IngestReport, Progress  # imported on use
     from grimoire.lint import LintReport  # lint pulls in datasketch/scipy: import on use
     from grimoire.llm import ChatModel
     from grimoire.readers.base import ReadOptions

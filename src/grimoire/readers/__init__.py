@@ -554,9 +554,8 @@ _NAMED_KINDS = frozenset({LinkKind.WIKILINK, LinkKind.BRACKET, LinkKind.SEE_ALSO
 
 def _no_pages(doc: Document) -> Document:
     """`doc` with its links by name that ask for no page marked (`Link.no_page`: `[[Source]]`,
-    `[[See here]]`, `[[@smith2019]]`), here where every reader's documents pass: the rule
-    needs `conventions`, whose import loads every reader, and resolve runs where none is
-    loaded (round 38; `resolve.view` applied it to every wanted-page list before)."""
+    `[[See here]]`, `[[@smith2019]]`), here where every reader's documents pass, not in
+    resolve (round 38; `resolve.view` applied it to every wanted-page list before)."""
     from grimoire.readers.conventions import no_page
 
     def mark(links: tuple[Link, ...]) -> tuple[Link, ...]:
