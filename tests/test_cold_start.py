@@ -178,6 +178,78 @@ def test_ask_loads_no_reader() -> None:
                                                   "markdown_it")) == []
 
 
+# The parsers of the readers: markdown-it-py, docutils, mwparserfromhell, selectolax and
+# defusedxml's SAX driver, 0.3 s of imports each or near it.
+PARSERS = ("markdown_it", "docutils", "mwparserfromhell", "selectolax", "defusedxml")
+
+
+def readers_after(code: str) -> set[str]:
+    """The reader modules (`grimoire.readers.*`) and parsers a fresh interpreter has after
+    running `code`."""
+    probe = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    return {m for m in done.stdout.strip().splitlines()[-1].split()
+            if m.startswith("grimoire.readers.") or m.split(".")[0] in PARSERS}
+
+
+@pytest.mark.no_store
+def test_the_readers_package_imports_no_reader() -> None:
+    # `ask` (its citations' files), `lint` and `show` use the readers' base and conventions;
+    # the package imported every reader with them (issue 14: 2.1 s of imports a command).
+    assert readers_after("import grimoire.readers.base\nimport grimoire.readers.conventions") \
+        == {"grimoire.readers.base", "grimoire.readers.sniffs", "grimoire.readers.conventions"}
+
+
+@pytest.mark.no_store
+def test_each_format_of_the_registry_is_its_readers_module() -> None:
+    from grimoire import readers
+
+    for known, reader in zip(readers.FORMATS, readers.READERS, strict=True):
+        assert (reader.name, reader.extensions, getattr(reader, "binary", False)) \
+            == (known.name, known.extensions, known.binary), known.module
+        assert known.sniff is None or known.sniff is reader.sniff, known.module
+    assert [f.name for f in readers.FORMATS] == ["pdf", "notebook", "org", "obsidian",
+                                                 "markdown", "mediawiki", "glossary", "rst",
+                                                 "latex", "html", "text"]
+
+
+@pytest.mark.sqlite_only(reason="another process opens the database by its file path")
+def test_reading_a_note_imports_its_reader_alone(tmp_path: Path) -> None:
+    # A reader is imported when a file of its format is met: reading one Markdown note (as
+    # an ingest's reader worker does) loads markdown-it and no other reader or parser (the
+    # wikitext test every `.md` file takes is in `sniffs`); a plain-text note, sniffed by
+    # every reader in turn, loads none; the ingest command's own process loads no reader.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "attention.md").write_text("# Attention\n\nWeights tokens by relevance.\n")
+    (notes / "todo.txt").write_text("Things to read\n\nthe paper on attention\n")
+    loaded = {}
+    for name in ("attention.md", "todo.txt"):
+        path = str(notes / name)
+        loaded[name] = readers_after(
+            f"from pathlib import Path\nfrom grimoire import readers\n"
+            f"data = Path({path!r}).read_bytes()\nhead = readers.sniff_head(data, {path!r})\n"
+            f"assert readers.not_a_note({path!r}, data, head) is None\n"
+            f"assert readers.read_file(readers.detect({path!r}, head).name, data, {path!r})")
+    command = readers_after(
+        f"from grimoire.cli import main\ntry:\n    main(['--db', {str(tmp_path / 'kb.db')!r},"
+        f" 'ingest', {str(notes)!r}, '--no-embed'])\nexcept SystemExit as e:\n"
+        f"    assert not e.code, e.code")
+    others = {"docutils", "mwparserfromhell", "selectolax", "defusedxml",
+              *(f"grimoire.readers.{r}" for r in ("rst", "html", "latex", "org", "notebook",
+                                                  "glossary", "pdf", "text", "mediawiki"))}
+    assert {"markdown_it", "grimoire.readers.markdown"} \
+        <= loaded["attention.md"]
+    assert not loaded["attention.md"] & others, loaded["attention.md"]
+    assert "grimoire.readers.text" in loaded["todo.txt"]
+    assert not loaded["todo.txt"] & {*PARSERS, "grimoire.readers.markdown",
+                                     "grimoire.readers.rst", "grimoire.readers.html",
+                                     "grimoire.readers.latex"}, loaded["todo.txt"]
+    assert not command & {*PARSERS, "grimoire.readers.markdown", "grimoire.readers.text"}, \
+        command
+
+
 @pytest.mark.sqlite_only(reason="another process opens the database by its file path")
 def test_a_piped_or_json_search_command_imports_no_rich_and_prints_what_rich_would(
     seeds: Path, tmp_path: Path

@@ -34,7 +34,7 @@ if not _os.environ.get("ORT_DISABLE_TELEMETRY"):
 
 # The rest of the API is imported on first use: `import grimoire.cli` then costs click and rich
 # only, and a semantic search can start loading its model while the store's modules load
-# (cold start, issue 14). `grimoire.ingest` imports every reader: a search never needs it.
+# (cold start, issue 14). A search never needs `grimoire.ingest`.
 _LAZY = {
     **dict.fromkeys(("Grimoire", "open"), "grimoire.knowledge"),
     **dict.fromkeys(("Document", "Entry", "Image", "Link", "LinkKind", "Math", "Passage",

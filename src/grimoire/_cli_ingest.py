@@ -25,16 +25,16 @@ POLL_SECONDS = 0.5
 
 
 class ReaderChoice(click.Choice):  # type: ignore[type-arg]
-    """The reader names, listed only when asked: importing every reader slows every command."""
+    """The reader names, listed only when asked."""
 
     def __init__(self) -> None:
         self.case_sensitive = True
 
     @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]
-        from grimoire.readers import READERS
+        from grimoire.readers import FORMATS
 
-        return tuple(r.name for r in READERS)
+        return tuple(f.name for f in FORMATS)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
         """FORMAT, its names in the option's help (`ReaderOption`): "[pdf|notebook|...|text]"
@@ -114,6 +114,9 @@ def _wait_and_embed(kb: grimoire.Grimoire, show: bool) -> Any:
 def reading_bar(show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
     """The "reading" bar on stderr while files are read (`ingest`, `rebuild`): a `progress`
     for `Grimoire.ingest`, None when it is not `show`n."""
+    if not show:  # piped or --json: no bar, and rich.progress (~30 ms) not imported
+        yield None
+        return
     from rich.progress import (  # on use: `grimoire search` starts faster without it
         BarColumn,
         MofNCompleteColumn,
@@ -146,7 +149,7 @@ def reading_bar(show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
             bar.update(task, completed=done, total=total, visible=True,
                        description=safe(shown_path, lines=False))
 
-        yield progress if show else None
+        yield progress
 
 
 _LINE_FIRST = re.compile(r"(\d+): (.*)", re.DOTALL)  # a reason that begins with its line
@@ -154,7 +157,16 @@ _LINE_FIRST = re.compile(r"(\d+): (.*)", re.DOTALL)  # a reason that begins with
 
 def register(main: click.Group) -> None:
     """Add `ingest` and `embed` to the `grimoire` group."""
-    from grimoire.cli import emit_json, err, handle_errors, json_option, kb_of, out, where
+    from grimoire.cli import (
+        _tty,
+        emit_json,
+        err,
+        handle_errors,
+        json_option,
+        kb_of,
+        out,
+        where,
+    )
 
     @main.command()
     @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -187,7 +199,8 @@ def register(main: click.Group) -> None:
         if wait and no_embed:
             raise click.UsageError("--wait and --no-embed contradict each other")
         kb = kb_of(ctx, create=True)
-        show = err().is_terminal and not as_json
+        # `_tty` first: piped, rich's console is not asked (nor imported to be)
+        show = not as_json and _tty(sys.stderr) and err().is_terminal
         # The concepts are merged below: by the background worker when this starts one (it
         # does so first, 2.4 s of CPU for 10k new notes, so `ingest` returns that much
         # sooner: issue 14), else here before returning. A store left with stale concepts

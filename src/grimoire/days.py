@@ -1,8 +1,8 @@
 """Which names are days: a journal page is named by its day (or week, or month), and a day
 names no concept.
 
-Its own module, not a reader's: resolve asks it too (a link to a day is no wanted page), and
-importing `grimoire.readers` would load every reader into a command that reads no file.
+Its own module, not a reader's: resolve asks it too (a link to a day is no wanted page), in
+commands that read no file.
 """
 
 from __future__ import annotations

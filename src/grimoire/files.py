@@ -2,8 +2,8 @@
 
 Ingest, citation checks and the MCP server read files that someone else may have swapped for a
 FIFO, a device or something huge. These functions open without blocking, check what was opened,
-and refuse with a `ReadError` that names the file. Kept outside `grimoire.readers`, whose
-package imports every reader: answering a question reads files but parses none.
+and refuse with a `ReadError` that names the file. Kept outside `grimoire.readers`: answering
+a question reads files but parses none.
 """
 
 from __future__ import annotations

@@ -762,7 +762,7 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
     binary = None if job.forced else readers.binary_reader(path, data)  # a PDF is binary by design
     if binary is None and looks_binary(data):
         notice = None
-        if any(suffix.lower() in r.extensions for r in readers.READERS):
+        if any(suffix.lower() in f.extensions for f in readers.FORMATS):
             notice = f"skipped {path}: binary data under a note's extension"
         return _Read("skipped", SourceRecord(path=path, root=root, status="skipped",
                                              reason="binary file, not a note"), notice=notice)

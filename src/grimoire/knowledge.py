@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from grimoire.embed import Embedder, EmbedProgress
     from grimoire.export import ExportReport
     from grimoire.export import Progress as ExportProgress
-    from grimoire.ingest import IngestReport, Progress  # every reader: imported on use
+    from grimoire.ingest import IngestReport, Progress  # imported on use
     from grimoire.lint import LintReport  # lint pulls in datasketch/scipy: import on use
     from grimoire.llm import ChatModel
     from grimoire.readers.base import ReadOptions
@@ -412,14 +412,18 @@ class Grimoire:
         >>> kb.ask("what does LoRA replace an N x M weight update with?").citations[0].span
         """
         from grimoire.ask import ask
-        from grimoire.llm import DEFAULT_DEADLINE, open_llm
 
         question = args.query(question, "question")
         args.count(k, "k", 1)
         self._fresh()
-        deadline = DEFAULT_DEADLINE if llm_deadline is None else llm_deadline
-        chat = (open_llm(llm, model, api_key=api_key, deadline=deadline) if isinstance(llm, str)
-                else llm)
+        chat: ChatModel | None = llm if not isinstance(llm, str) else None
+        if isinstance(llm, str):
+            # only here: grimoire.llm imports urllib.request (http.client, email), ~60 ms of
+            # an extractive `ask`'s start (issue 14)
+            from grimoire.llm import DEFAULT_DEADLINE, open_llm
+
+            deadline = DEFAULT_DEADLINE if llm_deadline is None else llm_deadline
+            chat = open_llm(llm, model, api_key=api_key, deadline=deadline)
         answer = ask(self.searcher, question, k=k, llm=chat, on_text=on_text)
         if answer.abstained:
             # Damage inside a page can look like "not covered": an answer reads what a

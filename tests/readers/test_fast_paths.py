@@ -28,8 +28,6 @@ from grimoire.readers.markdown._frontmatter import (
     _plain,
     split_front_matter,
 )
-from grimoire.readers.markdown.obsidian import _all_prose, _prose
-from grimoire.readers.mediawiki import _MARKS, _WIKI_HEADING, _may_hold_heading
 from grimoire.readers.rst import _sphinx
 from grimoire.readers.sections import (
     _ACRONYM,
@@ -38,6 +36,7 @@ from grimoire.readers.sections import (
     _sentences_of,
     name_shaped,
 )
+from grimoire.readers.sniffs import _MARKS, _WIKI_HEADING, _all_prose, _may_hold_heading, _prose
 
 # Pieces that make the fence, indentation and heading rules matter, in any order.
 _HEAD = st.lists(st.sampled_from(["\n", " ", "    ", "\t", "`", "```", "~~~", "~", "=", "==",
@@ -283,7 +282,7 @@ def test_remembered_yaml_tags(pairs: list[tuple[str, str, bool]]) -> None:
                                  "[http://a", "[https://b.c", " ", "x", "\n", "Name", "$"]),
                 max_size=14))
 def test_wiki_marks_need_their_opening(pieces: list[str]) -> None:
-    """`_sniff_wikitext` searches for a mark only where its opening text is."""
+    """`sniffs.wikitext` searches for a mark only where its opening text is."""
     text = "".join(pieces)
     for pattern, opening in _MARKS:
         if pattern.search(text):

@@ -364,8 +364,8 @@ def concept_findings(
     definitions of one concept with few words in common conflict unless their vectors' cosine
     is `close` or more (None for a store with no vectors, --no-embed: the words alone decide;
     given, a conflict the words alone judged says so)."""
-    # Imported here: `ask` imports this module for its arithmetic check, and the readers'
-    # package imports every reader (docutils, markdown-it: 0.5 s of a cold `grimoire ask`).
+    # Imported here: `ask` imports this module for its arithmetic check, which needs none of
+    # the readers' rules.
     from grimoire.readers.conventions import is_generic_heading
     from grimoire.resolve.view import cites, names_a_part
 
@@ -555,8 +555,7 @@ def sections_about(store: Store, page: WantedPage) -> list[Span]:
 def label_findings(store: Store) -> Iterator[Finding]:
     """A label a file defines twice (its reader's problem): a reference to it leads to the
     first definition, which may not be the one meant (LaTeX and Sphinx warn of it)."""
-    # here, not at the top: `grimoire.ask` imports lint, and the readers' package imports
-    # every reader (`tests/test_cold_start.py`)
+    # here, not at the top: `grimoire.ask` imports lint (`tests/test_cold_start.py`)
     from grimoire.readers.labels import defined_twice
 
     for record in store.sources():

@@ -1,47 +1,90 @@
-"""Every reader, in one ordered tuple; the order is the detection priority.
+"""Every reader, in one ordered registry; the order is the detection priority.
 
-A new format is one module here and one line in `READERS`. Format families that need several
+A new format is one module here and one line in `FORMATS`. Format families that need several
 modules are subpackages (`html/`, `rst/`, `mediawiki/`, `markdown/`, which holds Obsidian too);
-the package itself is the reader.
+the package itself is the reader. A reader's module is imported when a file needs it (its
+extension makes it a candidate, or a file of no telling extension is sniffed that far), not
+when this package is: every reader at once cost a cold command 2.1 s of imports (issue 14),
+and most commands read no file at all.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import replace
-from functools import lru_cache
-from typing import BinaryIO, Protocol
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, BinaryIO, Protocol, cast
 
 from grimoire.errors import ReadError
 from grimoire.model import Document, Link, LinkKind
-from grimoire.readers import (
-    glossary,
-    html,
-    latex,
-    markdown,
-    mediawiki,
-    notebook,
-    org,
-    pdf,
-    rst,
-    text,
-)
+from grimoire.readers import sniffs
 from grimoire.readers.base import Reader, ReadOptions, decode, stem_of, suffix_of
-from grimoire.readers.conventions import no_page
-from grimoire.readers.markdown import obsidian
-from grimoire.readers.sections import add_page_entry, clean_names, drop_long_names
 
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """A reader as known before its module is imported: its name, where it lives, the
+    extensions it claims (its module's `extensions`, which a test compares), whether it reads
+    bytes (`binary_reader`) and, for a module slow to import, its `sniff` (`sniffs`)."""
+
+    name: str
+    module: str
+    extensions: tuple[str, ...]
+    binary: bool = False
+    sniff: Callable[[str, str], bool] | None = None
+
+    def reader(self) -> Reader:
+        """The reader's module, imported on first use."""
+        return _module(self.module)
+
+    def matches(self, head: str, path: str) -> bool:
+        """The reader's `sniff`, without importing a module slow to import."""
+        return (self.sniff or self.reader().sniff)(head, path)
+
+
+@cache
+def _module(module: str) -> Reader:
+    return cast(Reader, importlib.import_module(module))
+
+
+_MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdx", ".mdown", ".qmd", ".rmd")
 # org before obsidian: `#+TITLE:` is stronger evidence than `[[links]]`, which both share.
 # latex (`.tex`, `.ltx`; a `.txt` by `\documentclass` or `\section{` opening a line) before
 # html and text, which take any text.
-READERS: tuple[Reader, ...] = (
-    pdf, notebook, org, obsidian, markdown, mediawiki, glossary, rst, latex, html, text
+FORMATS: tuple[Format, ...] = (
+    Format("pdf", "grimoire.readers.pdf", (".pdf",), binary=True),
+    Format("notebook", "grimoire.readers.notebook", (".ipynb",), sniff=sniffs.notebook),
+    Format("org", "grimoire.readers.org", (".org",), sniff=sniffs.org),
+    Format("obsidian", "grimoire.readers.markdown.obsidian", (".md",), sniff=sniffs.obsidian),
+    Format("markdown", "grimoire.readers.markdown", _MARKDOWN_EXTENSIONS,
+           sniff=sniffs.markdown),
+    Format("mediawiki", "grimoire.readers.mediawiki",
+           (".wiki", ".mediawiki", ".wikitext", ".xml")),
+    Format("glossary", "grimoire.readers.glossary", (".glossary",)),
+    Format("rst", "grimoire.readers.rst", sniffs.RST_EXTENSIONS, sniff=sniffs.rst),
+    Format("latex", "grimoire.readers.latex", (".tex", ".ltx"), sniff=sniffs.latex),
+    Format("html", "grimoire.readers.html", (".html", ".htm", ".xhtml"), sniff=sniffs.html),
+    Format("text", "grimoire.readers.text",
+           (".txt", ".text", "", ".eml", ".mbox", ".mbx", ".ini", ".cfg", ".conf")),
 )
+_BY_NAME = {f.name: f for f in FORMATS}
 
-# Readers of formats that are binary by design (PDF): `binary_reader`.
-_BINARY = tuple(r for r in READERS if getattr(r, "binary", False))
+
+if TYPE_CHECKING:
+    READERS: tuple[Reader, ...]  # every reader's module, in `FORMATS`' order
+else:
+    def __getattr__(name: str) -> tuple[Reader, ...]:
+        """`READERS`, which imports every reader: for what lists them all (tests)."""
+        if name == "READERS":
+            return tuple(f.reader() for f in FORMATS)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Formats that are binary by design (PDF): `binary_reader`.
+_BINARY = tuple(f for f in FORMATS if f.binary)
 
 # Extensions that say nothing about the format: every reader's sniff is tried, in order.
 GENERIC_EXTENSIONS = frozenset({".txt", ".text", ""})
@@ -236,7 +279,7 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
     if "lorem" in head[:SNIFF_BYTES].lower() \
             and len(_FILLER.findall(head, 0, SNIFF_BYTES)) >= 2:
         return FILLER_REASON
-    if suffix_of(path).lower() == ".xml" and not mediawiki.streams(head):
+    if suffix_of(path).lower() == ".xml" and not _streams_dump(head):
         root = _XML_ROOT.search(head)
         what = f"whose root is <{root.group(1)}>" if root else "that is"
         return f"XML {what} not a MediaWiki export dump: not a note"
@@ -384,33 +427,34 @@ _XML_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)[\s/>]")
 
 def by_name(name: str) -> Reader:
     """The reader called `name`; raises KeyError listing the known ones."""
-    for reader in READERS:
-        if reader.name == name:
-            return reader
-    raise KeyError(f"unknown format {name!r}; known: {', '.join(r.name for r in READERS)}")
+    found = _BY_NAME.get(name)
+    if found is None:
+        raise KeyError(f"unknown format {name!r}; known: {', '.join(f.name for f in FORMATS)}")
+    return found.reader()
 
 
 def detect(path: str, head: str) -> Reader | None:
     """The reader for a file, from its extension and the start of its decoded text.
 
-    None means the file is not a note (an image, an archive, an unknown extension).
+    None means the file is not a note (an image, an archive, an unknown extension). Of the
+    readers, only the one chosen is imported, and those whose sniff is in their module.
     """
     ext = suffix_of(path).lower()
-    if ext in markdown.extensions and mediawiki.outweighs_markdown(head):
-        return mediawiki  # wikitext saved as `.md`: the content outweighs the extension
+    if ext in _MARKDOWN_EXTENSIONS and sniffs.wikitext_outweighs_markdown(head):
+        return by_name("mediawiki")  # wikitext saved as `.md`: the content outweighs its name
     candidates = _candidates(ext)
-    for reader in candidates:
-        if reader.sniff(head, path):
-            return reader
-    return candidates[-1] if candidates else None
+    for format in candidates:
+        if format.matches(head, path):
+            return format.reader()
+    return candidates[-1].reader() if candidates else None
 
 
 @lru_cache(maxsize=256)
-def _candidates(ext: str) -> tuple[Reader, ...]:
-    """The readers whose sniff `detect` tries for a lower-case extension, in order."""
+def _candidates(ext: str) -> tuple[Format, ...]:
+    """The formats whose sniff `detect` tries for a lower-case extension, in order."""
     if ext in GENERIC_EXTENSIONS:
-        return READERS
-    return tuple(r for r in READERS if ext in r.extensions)
+        return FORMATS
+    return tuple(f for f in FORMATS if ext in f.extensions)
 
 
 class StreamReader(Reader, Protocol):
@@ -425,16 +469,24 @@ class StreamReader(Reader, Protocol):
         ...
 
 
-# Readers that stream files over the size cap (MediaWiki XML dumps, issue 11 item 12).
-STREAMING: tuple[StreamReader, ...] = (mediawiki,)
+# Formats whose readers stream files over the size cap (MediaWiki XML dumps, issue 11 item 12).
+STREAMING: tuple[Format, ...] = (_BY_NAME["mediawiki"],)
+
+
+def _streams_dump(head: str) -> bool:
+    from grimoire.readers import mediawiki
+
+    return mediawiki.streams(head)
 
 
 def streaming_reader(path: str, head: bytes, forced: str | None = None) -> StreamReader | None:
     """The reader that streams this file (known by the start of its bytes), or None."""
     text = head.decode("utf-8", errors="replace")
-    for reader in STREAMING:
-        if forced in (None, reader.name) and reader.streams(text):
-            return reader
+    for format in STREAMING:
+        if forced in (None, format.name):
+            reader = cast(StreamReader, format.reader())
+            if reader.streams(text):
+                return reader
     return None
 
 
@@ -451,6 +503,8 @@ def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Doc
 
 
 def _named(doc: Document) -> Document:
+    from grimoire.readers.sections import add_page_entry, clean_names, drop_long_names
+
     if project_file(doc.path):
         return replace(doc, entries=())
     doc = _no_pages(_without_slots(_without_bidi(doc)))
@@ -500,9 +554,10 @@ _NAMED_KINDS = frozenset({LinkKind.WIKILINK, LinkKind.BRACKET, LinkKind.SEE_ALSO
 
 def _no_pages(doc: Document) -> Document:
     """`doc` with its links by name that ask for no page marked (`Link.no_page`: `[[Source]]`,
-    `[[See here]]`, `[[@smith2019]]`), here where every reader's documents pass: the rule
-    needs `conventions`, whose import loads every reader, and resolve runs where none is
-    loaded (round 38; `resolve.view` applied it to every wanted-page list before)."""
+    `[[See here]]`, `[[@smith2019]]`), here where every reader's documents pass, not in
+    resolve (round 38; `resolve.view` applied it to every wanted-page list before)."""
+    from grimoire.readers.conventions import no_page
+
     def mark(links: tuple[Link, ...]) -> tuple[Link, ...]:
         why = [no_page(x.target) if x.kind in _NAMED_KINDS else None for x in links]
         if not any(why):
@@ -636,21 +691,23 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
     Such a reader has `binary = True`; its `sniff` sees the head as Latin-1, byte for byte.
     """
     ext = suffix_of(path).lower()
-    for reader in _BINARY:
-        if ext in reader.extensions and reader.sniff(
-            data[:SNIFF_BYTES].decode("latin-1"), path
-        ):
-            return reader
+    for format in _BINARY:
+        if ext in format.extensions:
+            reader = format.reader()
+            if reader.sniff(data[:SNIFF_BYTES].decode("latin-1"), path):
+                return reader
     return None
 
 
 __all__ = [
+    "FORMATS",
     "GENERIC_EXTENSIONS",
     "LFS_REASON",
     "READERS",
     "SCRIPT_REASON",
     "STREAMING",
     "TOOL_REASON",
+    "Format",
     "ReadOptions",
     "Reader",
     "StreamReader",

@@ -41,7 +41,7 @@ from pathlib import PurePath
 
 from grimoire.model import Document, Image, Link, LinkKind, Math, Problem, Span
 from grimoire.names import normalize
-from grimoire.readers import markdown
+from grimoire.readers import markdown, sniffs
 from grimoire.readers.base import collapse, decode
 from grimoire.readers.labels import twice_message
 from grimoire.readers.markdown._blocks import Block, Heading, Parsed
@@ -51,23 +51,7 @@ from grimoire.readers.sections import DEFINITION_ENVIRONMENT
 
 name = "latex"
 extensions: tuple[str, ...] = (".tex", ".ltx")
-
-# A line that is one of these commands alone (a comment or `\\label` may follow), at its start:
-# indented it is quoted code, and with prose after it a wrapped sentence about LaTeX. The
-# options of `\\documentclass[...]` may run over lines (one a line), up to 500 characters.
-_SNIFF = re.compile(
-    r"^\\(?:documentclass(?:\[[^\]]{0,500}\])?\{[^{}\n]*\}|begin\{document\}"
-    r"|(?:chapter|section)\*?(?:\[[^\]\n]*\])?\{[^\n]*\}(?:\\label\{[^{}\n]*\})?)"
-    r"[ \t\r]*(?:%.*)?$", re.M)
-_FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
-
-
-def sniff(head: str, path: str) -> bool:
-    """`\\documentclass`, `\\begin{document}` or a `\\section{}` as a line of its own,
-    before any Markdown fence (a note quoting LaTeX in a code block is Markdown)."""
-    m = _SNIFF.search(head)
-    return m is not None and _FENCE.search(head, 0, m.start()) is None
-
+sniff = sniffs.latex
 
 _LEVELS = {"part": 0, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4,
            "paragraph": 5, "subparagraph": 6, "frametitle": 7, "frame": 7}

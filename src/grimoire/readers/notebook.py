@@ -37,12 +37,13 @@ from typing import Any
 
 from grimoire.errors import ReadError
 from grimoire.model import Document, Image, Passage, Problem, Span
-from grimoire.readers import markdown
+from grimoire.readers import markdown, sniffs
 from grimoire.readers.base import decode, stem_of, whole_number
 from grimoire.readers.conventions import is_generic_title
 
 name = "notebook"
 extensions: tuple[str, ...] = (".ipynb",)
+sniff = sniffs.notebook
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBERED_FILE = re.compile(r"_|\d+[-_. ]")
@@ -64,12 +65,6 @@ def _file_name(stem: str) -> bool:
     return bool(_NUMBERED_FILE.match(stem)) or (
         " " not in stem and _JOINING.isdisjoint(map(str.lower, parts))
         and any(is_generic_title(part) for part in parts))
-
-
-def sniff(head: str, path: str) -> bool:
-    """A JSON object that names `nbformat` or `cells` near its start."""
-    start = head.lstrip()
-    return start.startswith("{") and ('"nbformat"' in head or '"cells"' in head)
 
 
 # --------------------------------------------------------------------------- JSON with positions

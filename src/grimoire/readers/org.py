@@ -46,7 +46,7 @@ from typing import Any
 
 from grimoire.model import Document, Entry, Image, Link, LinkKind, Math, Problem, Span
 from grimoire.names import normalize
-from grimoire.readers import markdown
+from grimoire.readers import markdown, sniffs
 from grimoire.readers.base import collapse, decode
 from grimoire.readers.conventions import stem_title
 from grimoire.readers.markdown._apps import in_logseq_graph
@@ -56,6 +56,7 @@ from grimoire.readers.markdown._macros import expand_macros
 
 name = "org"
 extensions: tuple[str, ...] = (".org",)
+sniff = sniffs.org
 
 # Each whitespace run is tried from its start only (a lookbehind, a greedy name up to its
 # last visible character): a line of 300,000 spaces took over 120 s of backtracking.
@@ -103,21 +104,6 @@ _WEB = re.compile(r"^(?:https?|ftp|mailto|doi|news):", re.I)
 _IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff")
 _ALIAS_WORD = re.compile(r'"([^"]+)"|(\S+)')
 _ALIAS_KEYS = ("ALIASES", "ROAM_ALIASES", "ALIAS")
-
-
-_SNIFF_KEYWORD = re.compile(
-    r"^#\+(?:title|author|filetags|startup|options|begin_src):", re.I | re.M
-)
-_SNIFF_HEADING = re.compile(r"^\*+ \S", re.M)
-_SNIFF_MARK = re.compile(r"\[\[[^\]\n]+\](?:\[[^\]\n]+\])?\]|^[ \t]*:PROPERTIES:", re.M)
-
-
-def sniff(head: str, path: str) -> bool:
-    """`#+TITLE:`-style keywords together with Org headings, links or drawers."""
-    keywords = len(_SNIFF_KEYWORD.findall(head))
-    if keywords >= 2:
-        return True
-    return keywords >= 1 and bool(_SNIFF_HEADING.search(head) or _SNIFF_MARK.search(head))
 
 
 @dataclass(frozen=True, slots=True)

@@ -522,8 +522,7 @@ def summaries(store: Store) -> list[ConceptSummary]:
 def names_a_part(name: str) -> bool:
     """`readers.conventions.names_a_part` (`[[Source]]`, `[[See here]]`): lint's word for a
     wanted page of a store resolved before readers marked such links (`Link.no_page`)."""
-    # Imported here: the readers' package imports every reader (docutils, markdown-it: 0.5 s
-    # of a cold command that never reads a file).
+    # Imported here: a command that never reads a file compiles none of the readers' rules.
     from grimoire.readers.conventions import names_a_part as part
 
     return part(name)

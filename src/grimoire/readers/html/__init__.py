@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from grimoire.model import Document, Entry, Image, Link, Problem, Span
 from grimoire.names import normalize
+from grimoire.readers import sniffs
 from grimoire.readers.base import decode
 from grimoire.readers.conventions import is_file_name
 from grimoire.readers.html._blocks import (
@@ -48,15 +49,7 @@ from grimoire.readers.sections import add_section_entries
 
 name = "html"
 extensions = (".html", ".htm", ".xhtml")
-
-_SNIFF = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
-
-
-def sniff(head: str, path: str) -> bool:
-    """An HTML document starts with a tag and names doctype/html/head/body near its start."""
-    start = head.lstrip("\ufeff \t\r\n")
-    return start.startswith("<") and _SNIFF.search(start, 0, 1024) is not None
-
+sniff = sniffs.html
 
 # --- decoding --------------------------------------------------------------------------------
 

@@ -19,9 +19,9 @@ from selectolax.lexbor import LexborNode
 
 from grimoire.model import Image, Link, LinkKind, Math, Reference, Span
 from grimoire.readers.base import collapse
-from grimoire.readers.html._inline import SCRIPT_MARKS
 from grimoire.readers.html._mathml import mathml_tex
 from grimoire.readers.html._source import WORD, SourceMap
+from grimoire.readers.inline_html import SCRIPT_MARKS
 
 SKIP = frozenset(
     {

@@ -57,6 +57,7 @@ from grimoire.model import (
     Span,
 )
 from grimoire.names import initials_match, is_abbreviation, looks_like_acronym, normalize
+from grimoire.readers import sniffs
 from grimoire.readers.base import collapse, decode, stem_of, suffix_of
 from grimoire.readers.conventions import (
     MATH_ONLY,
@@ -80,7 +81,6 @@ from grimoire.readers.markdown._apps import (
     quarto_partial,
 )
 from grimoire.readers.markdown._blocks import (
-    DOC_MARKERS,
     PLAIN,
     Block,
     Flavor,
@@ -104,6 +104,7 @@ from grimoire.readers.sections import (
 
 name = "markdown"
 extensions = (".md", ".markdown", ".mdx", ".mdown", ".qmd", ".rmd")
+sniff = sniffs.markdown
 
 MERGE_CHARS = 1000
 MAX_PASSAGE_CHARS = 2000
@@ -1278,25 +1279,7 @@ def _bold_title(text: str, parsed: Parsed) -> str | None:
 
 # --------------------------------------------------------------------------- reader protocol
 
-_SNIFF_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
-_SNIFF_LINK = re.compile(r"\[[^\[\]\n]{1,200}\]\((?:https?://|\.{0,2}/|#)[^()\s]{0,500}\)")
-_SNIFF_FENCE = re.compile(r"^(?:```|~~~)", re.M)
-_SNIFF_FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n[A-Za-z_][\w-]{0,40}[ \t]*[:=]")
-
-
-def sniff(head: str, path: str) -> bool:
-    """Front matter, or ATX headings together with Markdown links or code fences."""
-    if _SNIFF_FRONT.match(head):
-        return True
-    headings = len(_SNIFF_HEADING.findall(head))
-    if not headings:
-        return False
-    marks = len(_SNIFF_LINK.findall(head)) + len(_SNIFF_FENCE.findall(head)) // 2
-    return (marks >= 1 and headings >= 2) or marks >= 3
-
-
 __all__ = [
-    "DOC_MARKERS",
     "Flavor",
     "Parsed",
     "build_parser",

@@ -35,7 +35,7 @@ from grimoire.fences import language
 from grimoire.model import Image, Link, LinkKind, Math, Problem, Span
 from grimoire.readers.base import collapse
 from grimoire.readers.conventions import unescape_refs
-from grimoire.readers.html._inline import (
+from grimoire.readers.inline_html import (
     BLOCK_TAGS,
     SCRIPT_MARKS,
     TAG,
@@ -128,8 +128,6 @@ _CHUNK_LABEL = re.compile(r"#\|\s*label:\s*[\"']?((?:fig|tbl|lst)-[\w-]+)")
 _ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")
 _PANDOC_SPAN = re.compile(r"\[([^\[\]\n]*)\]\{[.#][^{}\n]*\}")
 _FIGURE_ANCHOR = re.compile(r"#((?:fig|tbl|lst)-[\w-]+)")
-# Documentation-builder markers written as `[[name]]`; never Obsidian wikilinks.
-DOC_MARKERS = frozenset({"autodoc", "open-in-colab"})
 
 
 # --------------------------------------------------------------------------- parser

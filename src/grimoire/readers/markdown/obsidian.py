@@ -27,16 +27,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
-from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from grimoire.model import VAULT_PAGE_REASON, Document, Entry, Problem, Span
 from grimoire.names import normalize
-from grimoire.readers import markdown
-from grimoire.readers.base import folder_of, stem_of, suffix_of
+from grimoire.readers import markdown, sniffs
+from grimoire.readers.base import stem_of
 from grimoire.readers.conventions import (
     is_generic_heading,
     is_generic_title,
@@ -51,6 +49,7 @@ from grimoire.readers.sections import not_a_page
 
 name = "obsidian"
 extensions = (".md",)
+sniff = sniffs.obsidian
 
 # A wikilink may wrap onto the next line (hard-wrapped vaults do this), never past `[` or `]`.
 _WIKI_BODY = re.compile(r"[^\[\]]{1,500}")
@@ -293,89 +292,6 @@ def _note_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     # A note that exists is a page: `[[Loss Functions]]` leads to it and `show` finds it,
     # even when it holds only an image or opens with a heading (issue 10, defect 7).
     return [replace(entry, reason=VAULT_PAGE_REASON)]
-
-
-# What marks the top folder of a vault: Obsidian's settings folder, a Logseq graph's
-# `logseq/config.edn`. Every `.md` under one is a note of that vault, also when it holds no
-# wikilink (a Logseq stub of properties only). A Dendron workspace (`dendron.yml`) is not one:
-# its notes are pages with sections, which the Markdown reader makes entries of.
-_VAULT_MARKS = (".obsidian", "logseq/config.edn")
-
-
-@lru_cache(maxsize=4096)
-def _in_vault(folder: str) -> bool:
-    here = Path(folder)
-    return any((parent / mark).exists() for parent in (here, *here.parents)
-               for mark in _VAULT_MARKS)
-
-
-_SNIFF_HIGHLIGHT = re.compile(r"(?:^|\s)==[^\s=][^=\n]{0,300}[^\s=]==(?=$|[\s.,;:!?)])", re.M)
-
-
-def sniff(head: str, path: str) -> bool:
-    """Wikilinks, embeds or highlights outside code, or a `.obsidian` folder above a `.md` file
-    (Obsidian renders only `.md` as notes: a `.txt` in a vault is plain text)."""
-    # The text first: it is cheaper than looking for `.obsidian` in every parent folder.
-    return _marked(head) or bool(
-        path and suffix_of(path).lower() == ".md" and _in_vault(folder_of(path))
-    )
-
-
-def _all_prose(head: str) -> bool:
-    """No fence and no indented line: `_prose` would keep every line (the usual note)."""
-    return ("```" not in head and "~~~" not in head and "\n    " not in head
-            and "\n\t" not in head and not head.startswith(("    ", "\t")))
-
-
-# A list item's marker: `- `, `* `, `+ `, `1. `, `1) `.
-_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-
-
-def _prose(head: str) -> str:
-    """The lines of `head` outside fenced and indented code. A line indented under a list
-    item is the item's, no code: a Dendron note's steps, `1. Study` over `    - practice:
-    [[interviews.Mock Interviews]]` (round 45, qa45b: a note whose every link sat so was read
-    as plain Markdown, its eight links lost)."""
-    prose: list[str] = []
-    fence: str | None = None
-    in_list = False
-    for line in head.split("\n"):
-        stripped = line.lstrip()
-        if stripped[:3] in ("```", "~~~"):
-            fence = None if fence else stripped[:3]
-            continue
-        indented = line.startswith(("    ", "\t"))
-        if stripped and not indented:
-            in_list = _LIST_ITEM.match(stripped) is not None
-        if fence is None and (not indented or in_list):
-            prose.append(line)
-    return "\n".join(prose)
-
-
-def _marked(head: str) -> bool:
-    """Wikilinks, embeds or highlights outside code in `head`."""
-    if "[[" not in head and "==" not in head:  # what follows looks for nothing else
-        return False
-    text = head if _all_prose(head) else _prose(head)
-    if "[[" in text:
-        for m in re.finditer(r"\[\[([^\[\]\n]{1,200})\]\](?!\()", text):
-            inner = m.group(1)
-            if (
-                inner not in markdown.DOC_MARKERS
-                and any(c.isalpha() for c in inner)
-                and not any(c in inner for c in "\"'`(){}<>=")
-            ):
-                return True
-    if "==" not in text:
-        return False
-    for m in _SNIFF_HIGHLIGHT.finditer(text):
-        start = text.rfind("\n", 0, m.start()) + 1
-        end = text.find("\n", m.end())
-        line = text[start : end if end >= 0 else len(text)]
-        # `=Section= ==Sub==` is MediaWiki heading markup quoted in a line, not a highlight.
-        if line.count("=") == 4 * len(_SNIFF_HIGHLIGHT.findall(line)):
-            return True
-    return False
 
 
 # A block id at the end of a paragraph or item (`... scores. ^d4f2a1`), the target of

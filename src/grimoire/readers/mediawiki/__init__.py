@@ -19,24 +19,27 @@ Three inputs, told apart by content:
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
 
-from defusedxml import DefusedXmlException
-from defusedxml.expatreader import DefusedExpatParser
-
 from grimoire.errors import ReadError
 from grimoire.model import Document, Problem, Revision, Span
+from grimoire.readers import sniffs
 from grimoire.readers.base import decode, suffix_of
 from grimoire.readers.mediawiki import _blocks as wb
-from grimoire.readers.mediawiki import _text as wt
 from grimoire.readers.mediawiki._page import read_rendered, sniff_rendered
 from grimoire.readers.sections import add_section_entries
+
+if TYPE_CHECKING:
+    from defusedxml.expatreader import DefusedExpatParser
+
+# Imported where a file needs them, not with the module: every Markdown note asks this one
+# whether it is wikitext (`readers.detect`), and mwparserfromhell and defusedxml's SAX driver
+# (which loads urllib.request) cost a cold ingest ~0.3 s (issue 14).
 
 name = "mediawiki"
 extensions = (".wiki", ".mediawiki", ".wikitext", ".xml")
@@ -45,7 +48,7 @@ _FEED_CHARS = 1 << 20
 
 
 def sniff(head: str, path: str) -> bool:
-    return _is_dump(head) or sniff_rendered(head) or _sniff_wikitext(head)
+    return _is_dump(head) or sniff_rendered(head) or sniffs.wikitext(head)
 
 
 def _read_file(data: bytes, path: str) -> list[Document]:
@@ -56,6 +59,8 @@ def _read_file(data: bytes, path: str) -> list[Document]:
     if sniff_rendered(text[:16384]):
         return [read_rendered(text, path)]
     title = PurePath(path).stem.replace("_", " ")
+    from grimoire.readers.mediawiki import _text as wt
+
     page = wt.read_wikitext(text, path, title)
     return [_document(path, title, page)]
 
@@ -75,76 +80,6 @@ def _xml_start(text: str) -> bool:
 
 def _is_dump(head: str) -> bool:
     return _xml_start(head) and "<mediawiki" in head
-
-
-# A heading holds a word between its marks: "== ==" and "==== ====" are pairs of a tokenizer's
-# merge list (round 50, qa50: GPT-2's `merges.txt` kept as a test fixture was a wiki page).
-_WIKI_HEADING = re.compile(r"^(={1,6})[ \t]*[^=\s][^\n]{0,200}?\1[ \t]*$", re.M)
-_BOLD = re.compile(r"'''[^'\n]{1,200}'''")
-_WIKILINK = re.compile(r"\[\[[^\[\]\n]{1,255}\]\]")
-# `{{Name|`, `{{Name}}` or `{{Name` at a line end; a backslash or `$` means TeX (`{{x \over y}}`).
-# Logseq's macros (`{{embed [[page]]}}`, `{{query ...}}`, `{{cards}}`) are no templates: a
-# Logseq page that only embeds others is Markdown.
-_TEMPLATE = re.compile(
-    r"\{\{(?!(?:embed|query|cards|cloze|renderer|video|youtube|tweet|namespace|function|pdf)\b)"
-    r"[A-Za-z][^{}\n\\$]{0,200}(?:\}\}|\||\n)"
-)
-_EXTERNAL = re.compile(r"\[https?://[^\s\]]{1,500} [^\]\n]{1,200}\]")
-_REDIRECT_HEAD = re.compile(r"\A\s*#REDIRECT\s*:?\s*\[\[", re.I)
-
-
-# Each mark with the text every match of it starts with: a regular expression searched for
-# in vain tries every position of the head, a substring test does not (issue 14: every
-# Markdown note is sniffed for wikitext).
-_MARKS = ((_BOLD, "'''"), (_WIKILINK, "[["), (_TEMPLATE, "{{"), (_EXTERNAL, "[http"))
-
-
-def _sniff_wikitext(head: str) -> bool:
-    """Wiki-only marks: `== headings ==`, `'''bold'''`, `{{Templates}}`, `[url label]`.
-
-    `[[links]]` alone are not enough: an Obsidian vault has them too; `'''` alone are Python
-    docstrings and `{{` alone is TeX (`{{1 \\over 30}}`).
-    """
-    if _REDIRECT_HEAD.match(head):
-        return True
-    headings = len(_WIKI_HEADING.findall(head)) if _may_hold_heading(head) else 0
-    marks = sum(1 for pattern, opening in _MARKS if opening in head and pattern.search(head))
-    return (headings >= 1 and (marks >= 1 or headings >= 2)) or (marks >= 2 and bool(
-        _BOLD.search(head) or _TEMPLATE.search(head)
-    ))
-
-
-_WIKI_TAG = re.compile(r"<(?:syntaxhighlight|source|math|ref|nowiki|gallery)\b", re.I)
-_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
-_MD_LINK = re.compile(r"\[[^\[\]\n]{1,200}\]\([^()\s]{1,500}\)")
-_MD_FENCE = re.compile(r"^(?:```|~~~)", re.M)
-_MD_STRONG = re.compile(r"\*\*[^*\n]{1,200}\*\*")
-
-
-def _may_hold_heading(text: str) -> bool:
-    """Whether a line of `text` starts with "=", as every `_WIKI_HEADING` does: that regex tries
-    every line start, a third of detecting a Markdown note's format (issue 14)."""
-    return text.startswith("=") or "\n=" in text
-
-
-def outweighs_markdown(head: str) -> bool:
-    """Whether a file named `.md` is wikitext: wiki-only marks, more of them than Markdown's.
-
-    People save MediaWiki pages as `.md`; read as Markdown, a `# comment` in a code block is
-    a title and `<math>` is mangled. The extension says Markdown, the content says wiki: the
-    stronger evidence wins (issue 10, defect 5). Markdown headings inside a wiki
-    `<syntaxhighlight>` are not counted, since they are code comments there.
-    """
-    if not _sniff_wikitext(head):
-        return False
-    outside = re.sub(r"<(syntaxhighlight|source|pre)\b.*?</\1\s*>", "", head,
-                     flags=re.I | re.S)
-    wiki = 2 * len(_WIKI_HEADING.findall(outside)) + len(_BOLD.findall(outside)) \
-        + len(_TEMPLATE.findall(outside)) + len(_EXTERNAL.findall(outside)) \
-        + 2 * len(_WIKI_TAG.findall(head))
-    md = 2 * len(_MD_HEADING.findall(outside)) + len(_MD_LINK.findall(outside)) \
-        + len(_MD_FENCE.findall(outside)) + len(_MD_STRONG.findall(outside))
-    return wiki > md
 
 
 def _document(path: str, title: str, wiki: wb.WikiPage, **extra: Any) -> Document:
@@ -280,6 +215,8 @@ class _DumpHandler(ContentHandler):
         text = "".join(rev.text)
         line_map = rev.line_map or [page.line]
         if rev.model in (None, "wikitext"):
+            from grimoire.readers.mediawiki import _text as wt
+
             result = wt.read_wikitext(text, self.path, title, line_map)
         else:  # CSS, JavaScript, JSON, Lua pages: source code, not prose
             result = _code_page(text, self.path, line_map)
@@ -322,6 +259,9 @@ def _parse_dump(chunks: Iterable[str], path: str) -> Iterator[Document]:
     One page is held back so that a break later in the dump can be recorded on the last page
     read; memory holds the current page and that one, whatever the size of the dump.
     """
+    from defusedxml import DefusedXmlException
+    from defusedxml.expatreader import DefusedExpatParser
+
     parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
     handler = _DumpHandler(parser, path)
     parser.setContentHandler(handler)

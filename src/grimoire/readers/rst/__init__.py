@@ -63,15 +63,17 @@ from grimoire.model import (
     Reference,
     Span,
 )
-from grimoire.readers.base import collapse, decode, suffix_of
+from grimoire.readers import sniffs
+from grimoire.readers.base import collapse, decode
 from grimoire.readers.conventions import WORD
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.rst import _sphinx as _rst_sphinx
-from grimoire.readers.rst._tree import ADORNMENT, Block, Record, Walker, indent
+from grimoire.readers.rst._tree import Block, Record, Walker, indent
 from grimoire.readers.sections import add_section_entries
 
 name = "rst"
-extensions = (".rst", ".rest")
+extensions = sniffs.RST_EXTENSIONS
+sniff = sniffs.rst
 
 _PASSAGE_TARGET = 1000  # merge blocks into a passage up to about this many characters
 _PASSAGE_MAX = 2000  # never more than this in one passage
@@ -118,29 +120,6 @@ def _settings() -> frontend.Values:
     settings.warning_stream = io.StringIO()
     settings.record_dependencies = utils.DependencyList()
     return settings
-
-# Sniffing a .txt file: an underlined title and an rst mark (directive, label or role).
-_RST_MARK = re.compile(
-    r"^\.\. (?:[A-Za-z][\w+.-]{0,40}(?::[\w+.-]{1,40})?::|_[^:\n]{1,200}:)"
-    r"|:[A-Za-z][\w+.-]{0,40}:`",
-    re.M,
-)
-
-
-def sniff(head: str, path: str) -> bool:
-    if suffix_of(path).lower() in extensions:
-        return True
-    lines = head.split("\n")
-    underlined = any(
-        ADORNMENT.fullmatch(line)
-        and lines[i - 1].strip()
-        and not ADORNMENT.fullmatch(lines[i - 1])
-        and len(line.rstrip()) >= len(lines[i - 1].rstrip())
-        for i, line in enumerate(lines)
-        if i > 0
-    )
-    return underlined and _RST_MARK.search(head) is not None
-
 
 def _read_file(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)

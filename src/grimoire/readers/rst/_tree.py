@@ -33,7 +33,7 @@ _GLOSSARY_TITLE = re.compile(
 _URL_SCHEME = re.compile(r"(?:https?|ftp|mailto):", re.I)
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+")
 _PIXELS = re.compile(r"(\d{1,6})\s*(?:px)?")
-ADORNMENT = re.compile(r"([!-/:-@\[-`{-~])\1{2,}[ \t]*")  # a line of 3+ of one punctuation
+
 _UNDERLINE = re.compile(r"([!-/:-@\[-`{-~])\1*")
 
 # Markdown written inside reStructuredText (a page converted from Markdown, or pasted): docutils
