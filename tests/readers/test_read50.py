@@ -1,0 +1,171 @@
+"""Round 50 (read50): LaTeX and exports as users write them, on notes written here in this
+test's own words. Readers called directly (no store): milliseconds a test."""
+
+from __future__ import annotations
+
+from grimoire.model import Document
+from grimoire.readers import latex
+
+
+def _read(text: str, path: str = "notes/lecture.tex") -> Document:
+    return latex.read(text.encode(), path)[0]
+
+
+def _texts(doc: Document) -> str:
+    return "\n".join(p.text for p in doc.passages)
+
+
+EQUATIONS = r"""\documentclass{article}
+\begin{document}
+\section{Shrinking the Weights}
+Penalising the squared norm of the weights gives
+\begin{equation}\label{eq:penalty}
+\min_w \|Xw - y\|^2 + \lambda \|w\|^2
+\end{equation}
+and its solution has a closed form:
+\begin{align}
+w^* &= (X^\top X + \lambda I)^{-1} X^\top y \label{eq:closed} \\
+\hat y &= X w^* \nonumber \\
+r &= y - \hat y \label{eq:resid}
+\end{align}
+\section{Dual Form}
+Starting from Eq.~\eqref{eq:penalty}, equation \ref{eq:resid} and \eqref{eq:closed} we see
+more, as Section~\ref{sec:none} will not say.
+\end{document}
+"""
+
+
+def test_a_reference_to_an_equation_reads_as_its_number_not_its_section() -> None:
+    # `\eqref` of a labelled equation is "(1)" in the typeset text, never the title of the
+    # section the equation stands in ("Eq. Shrinking the Weights")
+    text = _texts(_read(EQUATIONS))
+    assert "Eq. (1), equation 3 and (2) we see" in text, text
+    assert "Eq. Shrinking" not in text
+
+
+def test_an_equation_numbered_by_the_section_reads_as_its_label() -> None:
+    # numbers that depend on a counter this reader does not keep are not guessed
+    text = _texts(_read(EQUATIONS.replace(r"\begin{document}",
+                                          "\\numberwithin{equation}{section}\n\\begin{document}")))
+    assert "Eq. (eq:penalty), equation eq:resid and (eq:closed)" in text, text
+
+
+def test_math_inside_a_text_box_inside_math_is_kept() -> None:
+    doc = _read(r"""\documentclass{article}
+\begin{document}
+\section{Densities}
+The density is $f(\theta) = \mbox{$2\theta$ for $0<\theta<1$}$ and zero elsewhere, and
+$$g(\theta) = \text{$3\theta^2$ on $[0,1]$}$$ is another.
+\end{document}
+""")
+    text = _texts(doc)
+    assert r"\mbox{$2\theta$ for $0<\theta<1$}" in text, text
+    assert r"\text{$3\theta^2$ on $[0,1]$}" in text, text
+    formulas = [m.tex for p in doc.passages for m in p.math]
+    assert r"f(\theta) = \mbox{$2\theta$ for $0<\theta<1$}" in formulas, formulas
+
+
+LYX = r"""\documentclass[english]{article}
+\begin{document}
+\title{Feature Templates}
+\maketitle
+\section{Suffix Features}
+The ``suffix'' template maps a word to the indicator of its last letters, as in
+\texttt{\textcolor{black}{\{\textquotedbl{}suffix\_\textquotedbl{}+w{[}-2:{]}:~1\}}}.
+\begin{lyxcode}
+\textcolor{black}{\{\textquotedbl{}suffix\_ed\textquotedbl{}:~1\}}~\\
+for~$i=1,\ldots,n$~do~\textbf{nothing}
+\end{lyxcode}
+\end{document}
+"""
+
+
+def test_lyx_quotes_and_code_read_as_typeset() -> None:
+    text = _texts(_read(LYX))
+    assert "The “suffix” template" in text, text
+    assert '{"suffix_"+w[-2:]: 1}' in text, text
+    assert '{"suffix_ed": 1}' in text, text
+    assert "for i=1" not in text and "for $i=1,\\ldots,n$ do nothing" in text, text
+    assert "textquotedbl" not in text and "~" not in text and "``" not in text
+
+
+ALGORITHM = r"""\documentclass{article}
+\usepackage{algorithm,algpseudocode}
+\begin{document}
+\section{Training a Perceptron}
+The update rule is run until no point is misclassified, as Algorithm~\ref{alg:train} shows.
+\begin{algorithm}[ht]
+\caption{Mistake-driven training}\label{alg:train}
+\begin{algorithmic}[1]
+\Require points $x_i$ with signs $y_i$
+\State $w \gets 0$
+\While{some $y_i w^\top x_i \le 0$}
+  \State $w \gets w + y_i x_i$ \Comment{move towards the point}
+\EndWhile
+\State \Return $w$
+\end{algorithmic}
+\end{algorithm}
+\end{document}
+"""
+
+
+def test_an_algorithm_float_reads_its_title_and_its_steps() -> None:
+    doc = _read(ALGORITHM)
+    text = _texts(doc)
+    assert "[ht]" not in text and "algorithm[" not in text, text
+    assert "Algorithm 1: Mistake-driven training" in text, text
+    steps = [p for p in doc.passages if "w \\gets w + y_i x_i" in p.text]
+    assert len(steps) == 1 and steps[0].kind != "code", doc.passages
+    step = steps[0].text
+    assert "Require: points $x_i$ with signs $y_i$" in step, step
+    assert "while some $y_i w^\\top x_i \\le 0$" in step, step
+    assert "end while" in step and "return $w$" in step, step
+    assert "move towards the point" in step, step
+    assert "as Algorithm 1 shows" in text, text
+
+
+def test_a_frame_title_keeps_a_macro_it_cannot_expand() -> None:
+    # `\reals` comes from a style file that is not read: the title keeps its source
+    doc = _read(r"""\documentclass{beamer}
+\usepackage{coursemacros}
+\begin{document}
+\section{Kernels}
+\begin{frame}{Polynomial Features in $\reals^{d}$}
+A degree-two feature map on $\reals^{d}$ has about $d^2/2$ coordinates.
+\end{frame}
+\end{document}
+""", "slides/kernels.tex")
+    paths = {p.heading_path for p in doc.passages}
+    assert ("Kernels", r"Polynomial Features in $\reals^{d}$") in paths, paths
+
+
+def test_a_label_in_two_overlays_of_one_frame_is_defined_once() -> None:
+    frame = r"""\documentclass{beamer}
+\begin{document}
+\section{Margins}
+\begin{frame}{Two Views}
+\only<1>{The margin is the gap.\label{fig:gap}}
+\only<2>{The margin is a distance.\label{fig:gap}}
+\end{frame}
+\begin{frame}{Again}
+Some text.\label{fig:gap}
+\end{frame}
+\end{document}
+"""
+    problems = [p.message for p in _read(frame, "slides/margins.tex").problems]
+    # the third definition, on another slide, is one LaTeX warns about
+    assert len([m for m in problems if "fig:gap" in m]) == 1, problems
+
+
+def test_a_file_including_its_own_name_from_elsewhere_is_no_link_to_itself() -> None:
+    doc = _read(r"""\documentclass{book}
+\begin{document}
+\include{chapters/intro}
+\include{intro}
+\input{appendix.tex}
+Some words so the links have a passage.
+\end{document}
+""", "book/intro.tex")
+    targets = [link.target for p in doc.passages for link in p.links]
+    assert "chapters/intro.tex" in targets and "appendix.tex" in targets, targets
+    assert "intro.tex" not in targets, targets
