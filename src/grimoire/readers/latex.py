@@ -477,8 +477,8 @@ class _Inline:
         if word == "label":
             st.label(value, span.start_line)
             if st.float_kind and st.float_kind in st.counters and value not in st.numbers:
-                number = st.counters[st.float_kind]
-                st.numbers[value] = str(number) if st.numbering else None
+                count = st.counters[st.float_kind]
+                st.numbers[value] = str(count) if st.numbering else None
         elif word in _REFS:
             keys = [k.strip() for k in value.split(",") if k.strip()]
             markers = []
@@ -508,8 +508,8 @@ class _Inline:
             self.block.images.append(Image(value, span))
         elif word == "caption" and st.float_kind:
             # an algorithm's title, as it prints: "Algorithm 2: Perceptron"
-            number = st.count(st.float_kind, _LABEL_IN_MATH.findall(value))
-            return f"Algorithm {number}: {_plain(value)}" if number else \
+            shown = st.count(st.float_kind, _LABEL_IN_MATH.findall(value))
+            return f"Algorithm {shown}: {_plain(value)}" if shown else \
                 f"Algorithm: {_plain(value)}"
         elif word in ("caption", "subcaption", "thanks", "frametitle", "framesubtitle"):
             return _plain(value)
