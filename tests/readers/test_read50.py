@@ -169,3 +169,75 @@ Some words so the links have a passage.
     targets = [link.target for p in doc.passages for link in p.links]
     assert "chapters/intro.tex" in targets and "appendix.tex" in targets, targets
     assert "intro.tex" not in targets, targets
+
+
+def _terms(doc: Document) -> list[str]:
+    return [e.term for e in doc.entries]
+
+
+def test_a_section_named_the_kernel_trick_whose_text_defines_it_is_an_entry() -> None:
+    # "The X" is a phrase as a heading, but a lecture's "The Kernel Trick" over "The kernel
+    # trick is ..." names a thing; a page's "The Model" / "The Loss Function" over "The model
+    # is ..." is that page's own part and stays one (Markdown and LaTeX alike)
+    lecture = r"""\documentclass{article}
+\title{Learning with Similarities}
+\begin{document}
+\section{Lifting Inputs}
+Inputs are sent to a space of many coordinates so that a straight boundary there is a curved
+one in the space they came from.
+\section{The Kernel Trick}
+The kernel trick is a way to get inner products of lifted inputs without writing the lift
+down, by evaluating a similarity function on the inputs as they are.
+\section{The Model}
+The model is a weighted sum of similarities to the training points, one weight a point.
+\section{The Loss Function}
+The loss function is the squared error of that sum on each training point, summed.
+\end{document}
+"""
+    terms = _terms(_read(lecture))
+    assert "Kernel Trick" in terms, terms
+    assert not {"Model", "The Model", "Loss Function", "The Loss Function"} & set(terms), terms
+    from grimoire import readers
+    note = """# Least Squares
+
+Fitting a line by its squared errors.
+
+## The Model
+
+The model is a line through the data, a slope and an intercept.
+
+## The Normal Equations
+
+The normal equations are the linear system whose solution minimises the squared error of a
+linear fit, one equation for each weight.
+"""
+    doc, = readers.read_file("markdown", note.encode(), "notes/least-squares.md")
+    terms = _terms(doc)
+    assert "Normal Equations" in terms and "Model" not in terms, terms
+    assert "The Model" not in terms, terms
+
+
+def test_a_deck_whose_section_is_named_as_its_title_has_its_subject_entry() -> None:
+    deck = r"""\documentclass{beamer}
+\title{Decision Stumps}
+\begin{document}
+\maketitle
+\section{Warm-up}
+\begin{frame}{A Question}
+What is the best split of ten points on a line into two groups?
+\end{frame}
+\section{Decision Stumps}
+\begin{frame}{One Split}
+A rule that compares one feature with one threshold and predicts a label on each side is a
+tree of depth one.
+\end{frame}
+\begin{frame}{Choosing the Threshold}
+Every midpoint between two sorted values is tried and the best kept.
+\end{frame}
+\end{document}
+"""
+    doc = _read(deck, "slides/stumps.tex")
+    entries = {e.term: e for e in doc.entries}
+    assert "Decision Stumps" in entries, entries
+    assert "tree of depth one" in entries["Decision Stumps"].definition, entries
+    assert "ten points" not in entries["Decision Stumps"].definition
