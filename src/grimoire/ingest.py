@@ -695,7 +695,7 @@ def _plan(
         return None
     reason = None if forced is not None else METADATA_REASON if readers.metadata_file(file) \
         else readers.TOOL_REASON if readers.tool_file(file) \
-        else readers.BUILT_REASON if readers.built_copy(file) else None
+        else readers.BUILT_REASON if readers.built_copy(file, inside) else None
     if reason is not None:
         if previous is None or previous.reason != reason:
             if previous is not None and previous.status == "ok":

@@ -3,8 +3,12 @@ test's own words. Readers called directly (no store): milliseconds a test."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from grimoire import readers
 from grimoire.model import Document
 from grimoire.readers import latex
+from tests.conftest import ingested, write_notes
 
 
 def _read(text: str, path: str = "notes/lecture.tex") -> Document:
@@ -197,7 +201,6 @@ The loss function is the squared error of that sum on each training point, summe
     terms = _terms(_read(lecture))
     assert "Kernel Trick" in terms, terms
     assert not {"Model", "The Model", "Loss Function", "The Loss Function"} & set(terms), terms
-    from grimoire import readers
     note = """# Least Squares
 
 Fitting a line by its squared errors.
@@ -241,3 +244,38 @@ Every midpoint between two sorted values is tried and the best kept.
     assert "Decision Stumps" in entries, entries
     assert "tree of depth one" in entries["Decision Stumps"].definition, entries
     assert "ten points" not in entries["Decision Stumps"].definition
+
+
+def _typora_page(title: str, body: str) -> str:
+    return (f"<!doctype html><html><head><meta charset='UTF-8'><title>{title}</title></head>"
+            f"<body class='typora-export os-windows'><div id='write'>{body}</div></body></html>")
+
+
+def test_an_editor_export_in_a_folder_apart_from_its_markdown_is_a_built_copy(
+        tmp_path: Path) -> None:
+    # Typora's HTML export of each chapter in `html/`, the chapters in `md/`: one note each
+    notes = write_notes(tmp_path / "course", {
+        "md/03_Gradient Descent.md": "# Gradient Descent\n\nGradient descent is an iterative "
+                                     "method that steps against the gradient of a loss.\n",
+        "html/03_Gradient-Descent.html": _typora_page(
+            "03_Gradient Descent", "<h1>Gradient Descent</h1><p>Gradient descent is an "
+            "iterative method that steps against the gradient of a loss.</p>"),
+        # an export whose Markdown is not in the notes is the only copy: read
+        "html/04_Momentum.html": _typora_page(
+            "04_Momentum", "<h1>Momentum</h1><p>Momentum is a method that keeps a running "
+            "average of past gradients to smooth each step.</p>"),
+        # a page written by hand that names a Markdown file is no export
+        "html/notes.html": "<html><head><title>03_Gradient Descent</title></head><body><p>"
+                           "A page of my own.</p></body></html>",
+    })
+    folder = str(notes.resolve())
+    assert readers.built_copy(str(notes / "html/03_Gradient-Descent.html"), folder)
+    assert not readers.built_copy(str(notes / "html/04_Momentum.html"), folder)
+    assert not readers.built_copy(str(notes / "html/notes.html"), folder)
+    # the export's folder ingested alone: its Markdown is not among the notes, so it is read
+    assert not readers.built_copy(str(notes / "html/03_Gradient-Descent.html"),
+                                  str((notes / "html").resolve()))
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
+        said = kb.said(kb.concept("Gradient Descent"))
+        assert [s.span.path.rsplit("/", 2)[-2] for s in said] == ["md"], said
+        assert kb.concept("Momentum") is not None
