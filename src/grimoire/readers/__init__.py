@@ -145,7 +145,7 @@ def tool_file(path: str) -> bool:
 
 
 BUILT_REASON = ("a page built from the note beside it (x/index.html beside x.md, x.nb.html "
-                "beside x.Rmd): not a note (--format reads it)")
+                "beside x.Rmd, an editor's HTML export of x.md): not a note (--format reads it)")
 # The sources a static site builds `x/index.html` from, beside the folder `x/` (MkDocs with
 # directory URLs, Hugo, Jekyll's permalinks): a wiki that keeps its built site next to its
 # notes has every page twice (round 38, a static wiki's `docs/x.md` and `docs/x/index.html`:
