@@ -279,3 +279,23 @@ def test_an_editor_export_in_a_folder_apart_from_its_markdown_is_a_built_copy(
         said = kb.said(kb.concept("Gradient Descent"))
         assert [s.span.path.rsplit("/", 2)[-2] for s in said] == ["md"], said
         assert kb.concept("Momentum") is not None
+
+
+def test_a_reference_to_a_theorem_reads_as_its_title_or_label_not_its_section() -> None:
+    text = _texts(_read(r"""\documentclass{article}
+\newtheorem{theorem}{Theorem}
+\newtheorem{lemma}{Lemma}
+\begin{document}
+\section{Kernels}
+\begin{theorem}[Representer Theorem]\label{thm:rep}
+A minimiser of a regularised loss lies in the span of the training points.
+\end{theorem}
+\begin{lemma}\label{lem:psd}
+A sum of two kernels is a kernel.
+\end{lemma}
+\section{Uses}
+By Theorem~\ref{thm:rep} and Lemma~\ref{lem:psd} we may fit in the span; see also
+Section~\ref{sec:none}.
+\end{document}
+"""))
+    assert "By Theorem Representer Theorem and Lemma lem:psd we may" in text, text

@@ -142,6 +142,12 @@ _ALGORITHMS = frozenset({"algorithm", "algorithm*"})
 _WHOLE = _MATH_ENVS | _CODE_ENVS | _DROPPED_ENVS | _FLOATS | _PSEUDOCODE  # read at once
 # The environments whose begin and end are the note's structure, read line by line: any other
 # (`array`, `cases`, `pmatrix`) is part of a formula and of the text it stands in.
+# Statements numbered by `\\newtheorem`'s counters: a `\\ref` to one reads as its title
+_THEOREMS = frozenset({
+    "theorem", "lemma", "proposition", "corollary", "thm", "lem", "prop", "cor", "claim",
+    "fact", "observation", "theorem*", "lemma*", "proposition*", "corollary*", "remark",
+    "remark*", "rem", "example", "example*", "exercise", "problem", "question",
+})
 _STRUCTURE = _WHOLE | _LISTS | _DEFINITIONS | _ALGORITHMS | frozenset({
     "document", "frame", "center", "flushleft", "flushright", "quote", "quotation", "abstract",
     "theorem", "lemma", "proposition", "corollary", "proof", "example", "examples", "remark",
@@ -224,6 +230,7 @@ class _State:
     counters: dict[str, int] = field(default_factory=dict)
     numbering: bool = True  # False when numbers hang on a chapter or section counter
     float_kind: str = ""  # the float being read line by line (`algorithm`)
+    theorem: str | None = None  # the title of the theorem read ("" untitled), None outside
     frame: int = 0  # slides begun so far
     overlay_frame: int = -1  # the last slide seen to hold an overlay (`\\only<2>{...}`)
     label_frames: dict[str, int] = field(default_factory=dict)  # the slide of each label
@@ -261,6 +268,10 @@ class _State:
             # LaTeX warns "multiply defined"; a reference leads to the first (lint says so)
             self.problem(twice_message(key, first), line)
         self.parsed.labels.setdefault(key, target)
+        if self.theorem is not None and self.definition is None:
+            # "Theorem~\\ref{thm:x}": its number hangs on `\\newtheorem`'s counters, so
+            # its title, else its label; never its section's title
+            self.numbers.setdefault(key, self.theorem or None)
 
     def count(self, counter: str, keys: list[str], tag: str = "") -> str | None:
         """The next number of `counter` (`equation`, `figure`, ...), or `tag` when written:
@@ -1002,6 +1013,10 @@ def _begin(st: _State, env: str, rest: str, line: int) -> int:
         if title:
             st.open("text").units.append((line, title.rstrip(".") + "."))
             taken = close + 1
+            if env in _THEOREMS:
+                st.theorem = title.rstrip(".")
+    if env in _THEOREMS and st.theorem is None:
+        st.theorem = ""
     st.titled = env not in _DEFINITIONS and not taken  # LyX: `[Title]` on the next line
     return taken
 
@@ -1024,6 +1039,8 @@ def _end(st: _State, env: str, envs: list[tuple[str, int]], line: int) -> None:
     st.flush()
     if env in _ALGORITHMS:
         st.float_kind = ""
+    if env in _THEOREMS:
+        st.theorem = None
     if env == "frame":
         _end_frame(st)
         st.frame += 1  # what follows is on no slide of the last
