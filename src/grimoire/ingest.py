@@ -250,8 +250,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # "Administrative" are parts of a page; a titled LaTeX document's sections sit under its
 # title; "**Term** -- ..." leads a paragraph; a label defined twice in a file (LaTeX, MyST)
 # is a problem (read49).
-# 61: LaTeX: a reference to an equation or a float reads as its number (or label), never its
-# section; math in a text box in math, LyX quotes and lyxcode as typeset, algorithm floats and
+# 61: LaTeX: a reference to an equation or a float reads as its number (or label), to a
+# theorem as its title (or label), never its section; math in a text box in math, LyX quotes and lyxcode as typeset, algorithm floats and
 # pseudocode, formulas kept in titles; "The Kernel Trick" defined by its text is an entry; a
 # titled page's section named as its title is its subject; a Typora export beside or apart from
 # its Markdown is a built copy (read50).
