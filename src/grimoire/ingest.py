@@ -251,10 +251,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # title; "**Term** -- ..." leads a paragraph; a label defined twice in a file (LaTeX, MyST)
 # is a problem (read49).
 # 61: LaTeX: a reference to an equation or a float reads as its number (or label), to a
-# theorem as its title (or label), never its section; math in a text box in math, LyX quotes and lyxcode as typeset, algorithm floats and
-# pseudocode, formulas kept in titles; "The Kernel Trick" defined by its text is an entry; a
-# titled page's section named as its title is its subject; a Typora export beside or apart from
-# its Markdown is a built copy (read50).
+# theorem as its title (or label), never its section; math in a text box in math, LyX quotes
+# and lyxcode as typeset, algorithm floats and pseudocode, formulas kept in titles; "The
+# Kernel Trick" defined by its text is an entry; a titled page's section named as its title is
+# its subject; a Typora export beside or apart from its Markdown is a built copy (read50).
 READ_VERSION = b"grimoire-read-61\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
