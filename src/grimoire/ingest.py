@@ -256,6 +256,11 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # left after "Part 2:" names nothing; "== ==" (a pair of a tokenizer's merge list) is no
 # MediaWiki heading; a page part's word with a letter typed twice ("Inttroduction") is that
 # part (qa50).
+# 61: LaTeX: a reference to an equation or a float reads as its number (or label), to a
+# theorem as its title (or label), never its section; math in a text box in math, LyX quotes
+# and lyxcode as typeset, algorithm floats and pseudocode, formulas kept in titles; "The
+# Kernel Trick" defined by its text is an entry; a titled page's section named as its title is
+# its subject; a Typora export beside or apart from its Markdown is a built copy (read50).
 READ_VERSION = b"grimoire-read-61\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
@@ -701,7 +706,7 @@ def _plan(
         return None
     reason = None if forced is not None else METADATA_REASON if readers.metadata_file(file) \
         else readers.TOOL_REASON if readers.tool_file(file) \
-        else readers.BUILT_REASON if readers.built_copy(file) else None
+        else readers.BUILT_REASON if readers.built_copy(file, inside) else None
     if reason is not None:
         if previous is None or previous.reason != reason:
             if previous is not None and previous.status == "ok":

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from html import unescape
 from typing import TYPE_CHECKING, BinaryIO, Protocol, cast
 
 from grimoire.errors import ReadError
@@ -187,7 +188,7 @@ def tool_file(path: str) -> bool:
 
 
 BUILT_REASON = ("a page built from the note beside it (x/index.html beside x.md, x.nb.html "
-                "beside x.Rmd): not a note (--format reads it)")
+                "beside x.Rmd, an editor's HTML export of x.md): not a note (--format reads it)")
 # The sources a static site builds `x/index.html` from, beside the folder `x/` (MkDocs with
 # directory URLs, Hugo, Jekyll's permalinks): a wiki that keeps its built site next to its
 # notes has every page twice (round 38, a static wiki's `docs/x.md` and `docs/x/index.html`:
@@ -203,11 +204,12 @@ _RENDERED = {".html": (".Rmd", ".rmd", ".qmd", ".ipynb"), ".nb.html": (".Rmd", "
              ".slides.html": (".ipynb",)}
 
 
-def built_copy(path: str) -> bool:
+def built_copy(path: str, within: str = "") -> bool:
     """Whether `path` (a file on disk) is `x/index.html` and a note `x.md` (or `.rst`, `.ipynb`,
     ...) lies beside the folder `x`: the page a site generator built from that note; or the
     page `x.html` (`x.nb.html`, `x.slides.html`) rendered beside its `x.Rmd`, `x.qmd` or
-    `x.ipynb`."""
+    `x.ipynb`; or an editor's HTML export of a Markdown note in its folder or, when `within`
+    (the ingested folder, resolved) holds both, in a folder beside it (`_exported_copy`)."""
     folder, _, name = path.replace("\\", "/").rpartition("/")
     for built, sources in _RENDERED.items():
         if name.endswith(built) and len(name) > len(built):
@@ -215,6 +217,8 @@ def built_copy(path: str) -> bool:
             found = [ext for ext in sources if os.path.isfile(stem + ext)]  # noqa: PTH113
             if found and (found != [".ipynb"] or built != ".html" or _nbconvert_page(path)):
                 return True
+    if name.casefold().endswith((".html", ".htm")) and _exported_copy(path, within):
+        return True
     if name.casefold() not in ("index.html", "index.htm") or "/" not in folder:
         return False
     return any(os.path.isfile(folder + ext) for ext in _BUILT_FROM)  # noqa: PTH113 - text paths
@@ -235,6 +239,45 @@ def _nbconvert_page(path: str) -> bool:
     except OSError:
         return False
     return any(mark in head for mark in _NBCONVERT_MARKS)
+
+
+# Typora's export: `<body class='typora-export ...'>`, titled by the Markdown file's stem
+_EXPORT_MARK = b"typora-export"
+_EXPORT_TITLE = re.compile(rb"<title>([^<>]{1,200})</title>", re.IGNORECASE)
+_EXPORTED_FROM = (".md", ".markdown")
+_FOLDERS_BESIDE = 200  # the folders beside an export's that are looked in, at most
+
+
+def _exported_copy(path: str, within: str) -> bool:
+    """Whether `path` is Typora's HTML export of a Markdown note named by its `<title>`, that
+    note in the same folder or, when the folder above is inside `within`, in a folder beside
+    (`ML-notes-html/x.html` of `ML-notes-md/x.md`; round 50: a course's notes and their
+    export in two folders read every chapter twice, 55 entries and 23 lint near-duplicates).
+    An export whose note is not among the notes ingested is the only copy: read."""
+    try:
+        with open(path, "rb") as f:  # noqa: PTH123 - a text path
+            head = f.read(1 << 16)
+    except OSError:
+        return False
+    title = _EXPORT_TITLE.search(head) if _EXPORT_MARK in head else None
+    if title is None:
+        return False
+    stem = unescape(title.group(1).decode("utf-8", "replace")).strip()
+    if not stem or stem.startswith(".") or "/" in stem or "\\" in stem:
+        return False
+    folder = os.path.dirname(path)  # noqa: PTH120 - a text path
+    places = [folder]
+    parent = os.path.dirname(folder)  # noqa: PTH120
+    above = os.path.realpath(parent) if within and parent and parent != folder else ""
+    if above and (above == within or above.startswith(within.rstrip(os.sep) + os.sep)):
+        try:
+            names = sorted(os.listdir(parent))[:_FOLDERS_BESIDE]  # noqa: PTH208 - text paths
+        except OSError:
+            names = []
+        places += [os.path.join(parent, n) for n in names  # noqa: PTH118
+                   if n != os.path.basename(folder)]  # noqa: PTH119
+    return any(os.path.isfile(os.path.join(p, stem + ext))  # noqa: PTH113, PTH118
+               for p in places for ext in _EXPORTED_FROM)
 
 
 def built_pages(path: str) -> list[str]:

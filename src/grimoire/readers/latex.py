@@ -105,7 +105,12 @@ _TEX_DEF = frozenset({"def", "gdef", "edef", "xdef"})
 # A command that names a symbol in text: what it prints.
 _SYMBOLS = {"LaTeX": "LaTeX", "TeX": "TeX", "ldots": "...", "dots": "...", "textendash": "-",
             "textemdash": "-", "S": "§", "ie": "i.e.", "eg": "e.g.", "newline": " ",
-            "linebreak": " ", "quad": " ", "qquad": " ", "par": " ", "lyxdot": "."}
+            "linebreak": " ", "quad": " ", "qquad": " ", "par": " ", "lyxdot": ".",
+            # LyX writes what a typewriter line shows as commands
+            "textquotedbl": '"', "textquotesingle": "'", "textquoteleft": "\u2018",
+            "textquoteright": "\u2019", "textasciitilde": "~", "textasciicircum": "^",
+            "textbackslash": "\\", "textless": "<", "textgreater": ">", "textbar": "|",
+            "textunderscore": "_", "textbraceleft": "{", "textbraceright": "}"}
 _EMPHASIS = frozenset({"textbf", "emph", "textit", "bf", "em", "it", "alert", "structure",
                        "underline", "textsl"})
 _TOKEN = re.compile(r"\\(?:[A-Za-z@]+\*?|.)?|\$\$?|[{}~&]|[^\\${}~&]+", re.S)
@@ -114,10 +119,20 @@ _OPTIONAL_MAX = 300
 _BLANK = re.compile(r"[ \t]*$")
 _WINDOW = 4000
 _MAX_DEPTH = 6  # what a heading's or an environment's arguments are looked for in
-_WHOLE = _MATH_ENVS | _CODE_ENVS | _DROPPED_ENVS | _FLOATS  # read to their end at once
+# Pseudocode (algorithmicx, algorithmic): its steps, each a line, read as text
+_PSEUDOCODE = frozenset({"algorithmic"})
+# A float whose body is read line by line (its caption is its title): an algorithm's steps
+_ALGORITHMS = frozenset({"algorithm", "algorithm*"})
+_WHOLE = _MATH_ENVS | _CODE_ENVS | _DROPPED_ENVS | _FLOATS | _PSEUDOCODE  # read at once
 # The environments whose begin and end are the note's structure, read line by line: any other
 # (`array`, `cases`, `pmatrix`) is part of a formula and of the text it stands in.
-_STRUCTURE = _WHOLE | _LISTS | _DEFINITIONS | frozenset({
+# Statements numbered by `\\newtheorem`'s counters: a `\\ref` to one reads as its title
+_THEOREMS = frozenset({
+    "theorem", "lemma", "proposition", "corollary", "thm", "lem", "prop", "cor", "claim",
+    "fact", "observation", "theorem*", "lemma*", "proposition*", "corollary*", "remark",
+    "remark*", "rem", "example", "example*", "exercise", "problem", "question",
+})
+_STRUCTURE = _WHOLE | _LISTS | _DEFINITIONS | _ALGORITHMS | frozenset({
     "document", "frame", "center", "flushleft", "flushright", "quote", "quotation", "abstract",
     "theorem", "lemma", "proposition", "corollary", "proof", "example", "examples", "remark",
     "note", "block", "alertblock", "exampleblock", "columns", "column", "minipage", "thm",
@@ -189,10 +204,20 @@ class _State:
     definition: _Definition | None = None
     # Definition environments: term, first and last line, and their blocks' range
     entries: list[tuple[str, int, int, int, int]] = field(default_factory=list)
-    refs: list[tuple[Block, str]] = field(default_factory=list)
+    refs: list[tuple[str, str]] = field(default_factory=list)  # each `\\ref`'s command, key
     macros: list[str] = field(default_factory=list)
     label_lines: dict[str, int] = field(default_factory=dict)  # each label's first line
     titled: bool = False  # an environment just begun, whose `[Title]` may open its text
+    # What a `\\ref` to an equation's or a float's label prints: its number when this file
+    # alone decides it, else None (the label is shown); `counters` are those numbers
+    numbers: dict[str, str | None] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    numbering: bool = True  # False when numbers hang on a chapter or section counter
+    float_kind: str = ""  # the float being read line by line (`algorithm`)
+    theorem: str | None = None  # the title of the theorem read ("" untitled), None outside
+    frame: int = 0  # slides begun so far
+    overlay_frame: int = -1  # the last slide seen to hold an overlay (`\\only<2>{...}`)
+    label_frames: dict[str, int] = field(default_factory=dict)  # the slide of each label
 
     def heading_path(self) -> tuple[str, ...]:
         return tuple(t for _, t in self.stack)
@@ -218,10 +243,31 @@ class _State:
         if not key or not target:
             return
         first = self.label_lines.setdefault(key, line)
+        frame = self.label_frames.setdefault(key, self.frame)
+        if first != line and frame == self.frame == self.overlay_frame:
+            # Beamer labels one overlay of a slide (`\\only<1>{..\\label{x}}`,
+            # `\\only<2>{..\\label{x}}`): one label to LaTeX, no warning
+            return
         if first != line and key in self.parsed.labels:
             # LaTeX warns "multiply defined"; a reference leads to the first (lint says so)
             self.problem(twice_message(key, first), line)
         self.parsed.labels.setdefault(key, target)
+        if self.theorem is not None and self.definition is None:
+            # "Theorem~\\ref{thm:x}": its number hangs on `\\newtheorem`'s counters, so
+            # its title, else its label; never its section's title
+            self.numbers.setdefault(key, self.theorem or None)
+
+    def count(self, counter: str, keys: list[str], tag: str = "") -> str | None:
+        """The next number of `counter` (`equation`, `figure`, ...), or `tag` when written:
+        the number `keys` (the labels on it) print; None when it is not this file's to say."""
+        number: str | None = tag or None
+        if not tag:
+            self.counters[counter] = self.counters.get(counter, 0) + 1
+            number = str(self.counters[counter]) if self.numbering else None
+        for key in keys:
+            if key and key not in self.numbers:
+                self.numbers[key] = number
+        return number
 
     def problem(self, message: str, line: int) -> None:
         if len(self.parsed.problems) < 50:
@@ -307,7 +353,7 @@ class _Inline:
                 self.out.append(" | ")
                 pos = m.end()
             else:
-                self.out.append(tok)
+                self.out.append(tok.replace("``", "\u201c").replace("''", "\u201d"))
                 pos = m.end()
         return "".join(self.out).split("\n")
 
@@ -315,11 +361,31 @@ class _Inline:
         end = self.dollars.find(opener, start)
         while end > 0 and text_escaped(self.text, end):
             end = self.dollars.find(opener, end + 1)
+        if end > 0 and opener == "$":
+            end = self.boxed_end(start, end)
         if end < 0:
             self.st.problem(f"unclosed {opener}: read as text", self.here(start))
             self.out.append(opener)
             return start
         return self.formula(start, end, display=opener == "$$") + len(opener)
+
+    def boxed_end(self, start: int, end: int) -> int:
+        """The `$` that closes a formula opened at `start`, when the first one, `end`, is in a
+        text box of it (`$f = \\mbox{$2\\theta$ for $x$}$`): the first `$` after the boxes;
+        `end` when the boxes are unclosed or run on (a few boxes, each looked at once)."""
+        for _ in range(8):
+            box = _TEXT_BOX.search(self.text, start, end)
+            if box is None:
+                return end
+            close = self.closes.get(box.end() - 1)
+            if close is None or close < end:
+                start = box.end()
+                continue
+            after = self.dollars.find("$", close)
+            if after < 0 or close - box.end() > _WINDOW:
+                return end
+            start, end = close, after
+        return end
 
     def formula(self, start: int, end: int, *, display: bool) -> int:
         tex = collapse(self.text[start:end])
@@ -393,6 +459,7 @@ class _Inline:
                     self.lead = True
             return after
         if text.startswith("<", after):  # a Beamer overlay: `\only<2>{...}`, `\item<1->`
+            self.st.overlay_frame = self.st.frame
             end = text.find(">", after, after + 20)
             return end + 1 if end > 0 else after
         return after  # any other command: its name is no text, its arguments are
@@ -404,13 +471,16 @@ class _Inline:
         value = value.strip()
         if word == "label":
             st.label(value, span.start_line)
+            if st.float_kind and st.float_kind in st.counters and value not in st.numbers:
+                count = st.counters[st.float_kind]
+                st.numbers[value] = str(count) if st.numbering else None
         elif word in _REFS:
             keys = [k.strip() for k in value.split(",") if k.strip()]
             markers = []
             for key in keys:
                 self.block.links.append(Link(key, LinkKind.LABEL, span))
                 markers.append(f"\x00{len(st.refs)}\x00")  # `_fill_refs` writes it
-                st.refs.append((self.block, key))
+                st.refs.append((word, key))
             return ", ".join(markers)
         elif word in _CITES:
             return "[" + ", ".join(k.strip() for k in value.split(",") if k.strip()) + "]"
@@ -424,16 +494,26 @@ class _Inline:
             return ""  # the label follows in the stream as text
         elif word in ("input", "include"):
             target = value if PurePath(value).suffix else value + ".tex"
+            if PurePath(target) == PurePath(PurePath(st.path).name):
+                return ""  # `\include{notes}` in notes.tex: no link to itself
             self.block.links.append(Link(target, LinkKind.MARKDOWN, span, label=value,
                                          href=value))
             return ""
         elif word == "includegraphics":
             self.block.images.append(Image(value, span))
+        elif word == "caption" and st.float_kind:
+            # an algorithm's title, as it prints: "Algorithm 2: Perceptron"
+            shown = st.count(st.float_kind, _LABEL_IN_MATH.findall(value))
+            return f"Algorithm {shown}: {_plain(value)}" if shown else \
+                f"Algorithm: {_plain(value)}"
         elif word in ("caption", "subcaption", "thanks", "frametitle", "framesubtitle"):
             return _plain(value)
         return ""
 
 
+# A box of text inside a formula, which may hold formulas of its own
+_TEXT_BOX = re.compile(r"\\(?:mbox|text|textrm|textnormal|textup|textit|textbf|hbox|fbox"
+                       r"|makebox|framebox|intertext)[ \t]*\{")
 _LABEL_IN_MATH = re.compile(r"\\label\{([^{}\n]{1,200})\}|\\nonumber|\\notag")
 _VERB_AT = re.compile(r"\\verb\*?([^A-Za-z*\s])([^\n]{0,500}?)\1")
 _CONTROL_NAME = re.compile(r"[ \t]*\\[A-Za-z@]+")
@@ -448,10 +528,26 @@ def text_escaped(text: str, at: int) -> bool:
 
 
 def _plain(tex: str) -> str:
-    """A short argument (a caption, a title) as text, without its commands' names."""
+    """A short argument (a caption, a title) as text, without its commands' names; its
+    formulas keep their TeX ("Kernels in $\\reals^{d}$": a macro of a style file not read
+    is no "$ ^ d $")."""
     tex = re.sub(r"\\(?:label|ref|cite|vspace|hspace)\*?\{[^{}]*\}", "", tex)
-    tex = re.sub(r"\\[A-Za-z@]+\*?(?:\[[^\]\n]{0,200}\])?|[{}]", " ", tex.replace("\\\\", " "))
-    return collapse(tex.replace("~", " "))
+    parts = _INLINE_MATH.split(tex)
+    for k in range(0, len(parts), 2):  # the text between formulas
+        part = re.sub(r"\\[A-Za-z@]+\*?(?:\[[^\]\n]{0,200}\])?|[{}]", " ",
+                      parts[k].replace("\\\\", " "))
+        parts[k] = _quotes(part.replace("~", " "))
+    return collapse("".join(parts))
+
+
+# A formula in a short argument: `$..$` or `\\(..\\)`, its `\\$` no end
+_INLINE_MATH = re.compile(r"((?<!\\)\$(?:[^$\\]|\\.){1,500}?\$|\\\((?:[^\\]|\\[^)]){1,500}?\\\))",
+                          re.S)
+
+
+def _quotes(text: str) -> str:
+    """TeX's quotes as they print: ``risk'' is “risk”."""
+    return text.replace("``", "\u201c").replace("''", "\u201d") if "``" in text else text
 
 
 # --------------------------------------------------------------------------- lines
@@ -611,6 +707,10 @@ def _parse(text: str, path: str) -> _State:
         st.macros.append("\n".join(lines[:start]))
         start += 1
     _meta(body[:50000], parsed.front.meta)  # LyX writes `\title{}` after `\begin{document}`
+    # Numbers set per chapter or section (`\\numberwithin`, a book's chapters) or in parts
+    # (`subequations`) are not guessed: a reference to them reads as its label
+    st.numbering = re.search(r"\\(?:numberwithin|counterwithin|chapter\*?[ \t]*[\[{])"
+                             r"|\{subequations\}", body) is None
     if "title" in parsed.front.meta:
         # A titled document's sections are parts of it, one level under the title, as a
         # Markdown note's `##` under its `#`: not topics side by side, each a concept of its
@@ -743,6 +843,7 @@ def _environment(st: _State, env: str, source: str, line: int, last: int,
         tex = source.strip()
         for key in _LABEL_IN_MATH.findall(tex):
             st.label(key, line)
+        _number_rows(st, env, tex)
         tex = "\n".join(x for x in (t.rstrip() for t in _LABEL_IN_MATH.sub("", tex).split("\n"))
                         if x.strip())
         if env in ("equation", "equation*", "displaymath", "math"):
@@ -751,6 +852,10 @@ def _environment(st: _State, env: str, source: str, line: int, last: int,
         block = st.open("math", joiner="\n")
         block.units.append((line, f"$${tex}$$"))
         block.math.append(Math(tex, True, Span(st.path, line, last)))
+    elif env == "lyxcode":
+        _typed_lines(st, source, line)
+    elif env in _PSEUDOCODE:
+        _typed_lines(st, _STEP.sub(lambda m: _STEPS[m.group(1).lower()], source), line, "text")
     elif env in _CODE_ENVS:
         block = st.open("code", joiner="\n")
         # the raw lines, comments and all: `%` is no comment in verbatim text
@@ -761,6 +866,9 @@ def _environment(st: _State, env: str, source: str, line: int, last: int,
         block = st.open("text")
         inner = source
         reader = _Inline(st, block, inner, line)
+        counter = env.rstrip("*").removeprefix("wrap")  # wrapfigure: a figure
+        number: str | None = None
+        captioned = False  # a label before the caption names the section, as in LaTeX
         for m in re.finditer(r"\\(caption|includegraphics|label)\b", inner):
             arg = reader.argument(m.end())
             if arg is None:
@@ -768,13 +876,88 @@ def _environment(st: _State, env: str, source: str, line: int, last: int,
             value = arg[0].strip()
             at = line + inner.count("\n", 0, m.start())
             if m.group(1) == "caption":
+                if counter != "subfigure":  # a sub-float's "(a)" is not counted here
+                    number, captioned = st.count(counter, []), True
                 if _plain(value):
                     block.units.append((at, _plain(value)))
             elif m.group(1) == "includegraphics":
                 block.images.append(Image(value, Span(st.path, at, at)))
             else:
                 st.label(value, at)
+                if captioned and value not in st.numbers:
+                    st.numbers[value] = number  # "Figure 2" (a label after its caption)
     st.flush()
+
+
+# The display environments that number their formula (`equation`) or each row (`align`);
+# a row is numbered unless it says `\\nonumber` / `\\notag`, and `\\tag{x}` prints x.
+_ONE_NUMBER = frozenset({"equation", "multline"})
+_ROW_NUMBERS = frozenset({"align", "alignat", "eqnarray", "gather", "flalign"})
+_ROW_BREAK = re.compile(r"\\\\|\\(?:begin|end)\{[^{}]*\}|[{}]")
+_TAG = re.compile(r"\\tag\*?\{([^{}\n]{1,40})\}")
+_NO_NUMBER = re.compile(r"\\nonumber\b|\\notag\b")
+
+
+def _number_rows(st: _State, env: str, tex: str) -> None:
+    """The numbers a numbered display gives its labels (`\\eqref{x}` reads "(2)")."""
+    tex = re.sub(r"^\\begin\{[^{}]*\}(?:\{[^{}]*\})?|\\end\{[^{}]*\}$", "", tex.strip())
+    if env in _ONE_NUMBER:
+        rows = [tex]
+    elif env in _ROW_NUMBERS:
+        rows, depth, start = [], 0, 0
+        for m in _ROW_BREAK.finditer(tex):  # rows end at a `\\\\` outside braces and inner
+            c = m.group()                    # environments (`cases`, `aligned`)
+            if c == "{" or c.startswith("\\begin"):
+                depth += 1
+            elif c == "}" or c.startswith("\\end"):
+                depth = max(0, depth - 1)
+            elif not depth:
+                rows.append(tex[start : m.start()])
+                start = m.end()
+        rows.append(tex[start:])
+    else:
+        return
+    for row in rows:
+        keys = _LABEL_IN_MATH.findall(row)
+        if _NO_NUMBER.search(row) or not re.search(r"\S", _LABEL_IN_MATH.sub("", row)):
+            continue
+        tag = _TAG.search(row)
+        st.count("equation", [k for k in keys if k], tag.group(1) if tag else "")
+
+
+# What a pseudocode command prints (algpseudocode's `\\State`, `\\If{..}`, `\\EndIf`, and
+# the older algorithmic's `\\STATE`, `\\IF{..}`, ...): its argument follows as text.
+_STEPS = {
+    "state": "", "statex": "", "require": "Require: ", "ensure": "Ensure: ", "if": "if ",
+    "elsif": "else if ", "elseif": "else if ", "else": "else ", "endif": "end if ",
+    "for": "for ", "forall": "for all ", "endfor": "end for ", "while": "while ",
+    "endwhile": "end while ", "repeat": "repeat ", "until": "until ", "loop": "loop ",
+    "endloop": "end loop ", "return": "return ", "function": "function ",
+    "endfunction": "end function ", "procedure": "procedure ", "endprocedure": "end procedure ",
+    "comment": "\u25b7 ", "call": "", "input": "Input: ", "output": "Output: ",
+}
+_STEP = re.compile(r"\\(" + "|".join(sorted(_STEPS, key=len, reverse=True)) + r")(?![A-Za-z])",
+                   re.I)
+
+
+def _typed_lines(st: _State, source: str, line: int, kind: str = "") -> None:
+    """LyX-Code (`lyxcode`) and pseudocode: lines set in type whose commands LaTeX runs
+    (`\\textquotedbl{}` prints `"`, `~` a space); a passage of these lines, code unless
+    they hold formulas (steps of an algorithm written with `$..$`)."""
+    first, last = source.find("\n"), source.rfind("\n")
+    if first < 0 or last <= first:
+        return
+    inner = source[first + 1 : last]
+    block = Block(kind or ("text" if "$" in inner else "code"), [], st.heading_path(),
+                  joiner="\n")
+    for k, piece in enumerate(_Inline(st, block, inner, line + 1).run()):
+        if piece.strip():  # a step's words, or a line of code as indented
+            block.units.append((line + 1 + k,
+                                collapse(piece) if block.kind == "text" else piece.rstrip()))
+    if block.units:
+        st.flush()
+        st.block = block
+        st.flush()
 
 
 def _begin(st: _State, env: str, rest: str, line: int) -> int:
@@ -788,8 +971,15 @@ def _begin(st: _State, env: str, rest: str, line: int) -> int:
     st.flush()
     if env == "frame":
         _end_frame(st)
+        st.frame += 1
         return _heading(st, "frame", rest, line)
     taken = 0
+    if env in _ALGORITHMS:
+        st.float_kind = "algorithm"
+        if rest.lstrip().startswith("["):  # `[ht]`: where it floats, no title
+            close = rest.find("]", 0, _OPTIONAL_MAX)
+            taken = close + 1 if close > 0 else 0
+        return taken
     if env in _DEFINITIONS and st.definition is None:
         title = ""
         if rest.lstrip().startswith("["):
@@ -807,6 +997,10 @@ def _begin(st: _State, env: str, rest: str, line: int) -> int:
         if title:
             st.open("text").units.append((line, title.rstrip(".") + "."))
             taken = close + 1
+            if env in _THEOREMS:
+                st.theorem = title.rstrip(".")
+    if env in _THEOREMS and st.theorem is None:
+        st.theorem = ""
     st.titled = env not in _DEFINITIONS and not taken  # LyX: `[Title]` on the next line
     return taken
 
@@ -827,8 +1021,13 @@ def _end(st: _State, env: str, envs: list[tuple[str, int]], line: int) -> None:
             st.flush()
         return
     st.flush()
+    if env in _ALGORITHMS:
+        st.float_kind = ""
+    if env in _THEOREMS:
+        st.theorem = None
     if env == "frame":
         _end_frame(st)
+        st.frame += 1  # what follows is on no slide of the last
     d = st.definition
     if env in _DEFINITIONS and d is not None:
         st.definition = None
@@ -870,15 +1069,21 @@ _REF_MARK = re.compile(r"\x00(\d+)\x00")
 
 
 def _fill_refs(st: _State) -> None:
-    """A `\\ref` reads as the title of what its label names, else as the label."""
+    """A `\\ref` reads as the title of what its label names, else as the label; a label
+    on an equation or a float reads as its number ("(3)" for `\\eqref`), or as the label
+    when the number is not this file's to say (never the title of its section)."""
     labels = st.parsed.labels
+
+    def shown(m: re.Match[str]) -> str:
+        command, key = st.refs[int(m.group(1))]
+        if key in st.numbers:
+            number = st.numbers[key] or key
+            return f"({number})" if command == "eqref" else number
+        return labels.get(key, key)
+
     for block in st.parsed.blocks:
         if any("\x00" in t for _, t in block.units):
-            block.units = [
-                (ln, _REF_MARK.sub(lambda m: labels.get(st.refs[int(m.group(1))][1],
-                                                         st.refs[int(m.group(1))][1]), t))
-                for ln, t in block.units
-            ]
+            block.units = [(ln, _REF_MARK.sub(shown, t)) for ln, t in block.units]
 
 
 def read(data: bytes, path: str) -> list[Document]:

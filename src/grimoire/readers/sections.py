@@ -623,8 +623,18 @@ def add_section_entries(doc: Document, *,
     course_page = any(is_course_admin(_bare(path, numbered), on_course_page=False)
                       for path in sections)
     lettered = Counter(path[:-1] for path in sections if _PART_LETTER.fullmatch(path[-1]))
+    articled: dict[tuple[str, ...], str] = {}  # "The Kernel Trick" -> "Kernel Trick"
     for path, sec in sections.items():
         heading = _bare(path, numbered)
+        article = _after_article(heading)
+        if article is not None and normalize(article) not in own and path not in tabs \
+                and path not in slides:
+            mine = [passages[i] for i in sec.passages]
+            if not any(inside_entry(p) for p in mine) and not holds_entries(mine) and \
+                    _defines(article, "\n\n".join(p.text for p in mine
+                                                  if p.kind in _PROSE_KINDS)):
+                articled[path] = article
+            continue
         if normalize(heading) in own or name_shaped(heading) is not None or path in tabs \
                 or (course_page and is_course_admin(heading)) \
                 or (lettered[path[:-1]] > 1 and _PART_LETTER.fullmatch(path[-1])):
@@ -763,6 +773,14 @@ def add_section_entries(doc: Document, *,
 
     if slides:
         reasons = {p: r for p, r in reasons.items() if p in defined or p not in slides}
+    for path, name in articled.items():
+        n = len(name.split())
+        parent = f" of {path[-2]!r}" if len(path) > 1 else ""
+        reasons[path] = (f"section{parent} headed by a name after \"the\" ({n} word"
+                         f"{'s' if n > 1 else ''}), whose text defines it")
+    subject = _subject_section(doc, sections, reasons)
+    if subject is not None:
+        articled[subject] = subject[0]  # named by the section, not by its first slide
     if not reasons:
         return doc
     order = sorted((sections[path].first, path) for path in reasons)
@@ -774,10 +792,71 @@ def add_section_entries(doc: Document, *,
             if p.heading_path[: len(path)] != path or inside_entry(p):
                 break
             run.append(p)
+        if path == subject:  # a section named as the title: its lead or its first slide
+            run = [p for p in run if p.heading_path == run[0].heading_path]
         if run:  # two sections that open at one passage: the first one ends before it
-            new.append(_entry(path[-1], run, reasons[path], len(path)))
+            new.append(_entry(articled.get(path, path[-1]), run, reasons[path], len(path)))
     entries = sorted((*doc.entries, *new), key=lambda e: e.span.start_line)
     return replace(doc, entries=tuple(entries))
+
+
+# The last words of a page's own parts: "The Model", "The Loss Function", "The Training
+# Data" under a page's title are that page's model, loss and data, never a concept apart
+_OWN_PART_WORDS = frozenset({
+    "model", "models", "data", "dataset", "datasets", "loss", "function", "functions",
+    "architecture", "rate", "pass", "network", "encoder", "decoder", "optimizer", "objective",
+    "setup", "pipeline", "algorithm", "method", "approach", "problem", "idea", "output",
+    "outputs", "input", "inputs", "layer", "layers", "parameters", "weights", "results",
+    "training", "step", "steps", "process", "framework", "system", "code", "implementation",
+    "solution", "update", "formula", "gradient", "gradients",
+    "estimator", "classifier", "regressor", "predictor", "cost", "score", "metric",
+    "baseline", "task", "goal", "question", "answer", "example", "case", "features", "target",
+    "targets", "labels", "intuition", "setting", "story", "end", "beginning", "basics",
+})
+
+
+def _after_article(heading: str) -> str | None:
+    """The name "The X" gives ("Kernel Trick" of "The Kernel Trick"), when X is two words or
+    more that are a name and no part of the page ("The Loss Function", "The Training Data"
+    are the page's own; "The Model" one word, its page's model). None otherwise: the heading
+    is judged as written (round 50: a titled lecture's "The Kernel Trick", whose text says
+    "The kernel trick is ...", was no entry)."""
+    words = heading.split()
+    if len(words) < 3 or words[0].casefold() != "the":
+        return None
+    rest = " ".join(words[1:])
+    if name_shaped(rest) is not None or reads_as_part(rest) or \
+            words[-1].casefold().strip("()") in _OWN_PART_WORDS:
+        return None
+    return rest
+
+
+# A course's numbered meeting: "Recitation 1", "Lecture 3", "Week 5" name no subject
+_SESSION = re.compile(r"(?:recitation|lecture|lect?|lesson|week|day|module|unit|session"
+                      r"|tutorial|lab|seminar|part|chapter|homework|hw|assignment|exam"
+                      r"|quiz|problem set|ps)\s*\d{1,3}[a-z]?", re.IGNORECASE)
+
+
+def _subject_section(doc: Document, sections: Mapping[tuple[str, ...], _Section],
+                     reasons: dict[tuple[str, ...], str]) -> tuple[str, ...] | None:
+    """A top section named as the page's title (a title apart from its headings: LaTeX's
+    `\\title`, front matter's), beside other top sections, on a page with no entry of that
+    name: the page's subject is there (round 50: a deck titled "Gaussian Mixture
+    Models" whose second section is named so had only an empty page entry). Its first slide
+    or lead is its text: the path of that returned, its name the title's."""
+    key = normalize(doc.title)
+    if not key or not isinstance(doc.meta.get("title"), str) \
+            or any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)) \
+            or name_shaped(doc.title) is not None or _title_names_nothing(doc, doc.title) \
+            or is_course_admin(doc.title, on_course_page=False) \
+            or _SESSION.fullmatch(doc.title.strip()):
+        return None
+    first = min(((sec.first, path) for path, sec in sections.items()
+                 if path and normalize(path[0]) == key), default=None)
+    if first is None or first[1] in reasons or all(normalize(p[0]) == key for p in sections):
+        return None  # one section under the title (a Markdown note's H1) is the page itself
+    reasons[first[1]] = "a section named as the page's title: the page's subject"
+    return first[1]
 
 
 def _step_of(heading: str, prose: str) -> bool:
@@ -1220,11 +1299,7 @@ def add_page_entry(doc: Document) -> Document:
         return replace(doc, entries=tuple(
             replace(e, aliases=(*e.aliases, *short)) if short and normalize(e.term) == key
             else e for e in doc.entries))
-    if is_generic_title(title) or _SENTENCE_END.search(title) or _ID_TITLE.search(title) \
-            or len(title.split()) > MAX_TITLE_WORDS or _NOT_A_TITLE.search(title) \
-            or len(key) < 2 or names_no_concept(title) or not_a_page(doc.meta, title) \
-            or MATH_ONLY.fullmatch(title) or is_statement(title) or doc.meta.get("topics") is True \
-            or _DATED_NAME.fullmatch(title):
+    if _title_names_nothing(doc, title):
         return doc
     taken = [(e.span.start_line, e.span.end_line) for e in doc.entries]
 
@@ -1268,6 +1343,15 @@ def _subject_asked(title: str) -> str | None:
     if name_shaped(head) is not None or is_generic_title(head) or names_no_concept(head):
         return None
     return head
+def _title_names_nothing(doc: Document, title: str) -> bool:
+    """Whether a page's title names no thing (`add_page_entry`)."""
+    key = normalize(title)
+    return is_generic_title(title) or _SENTENCE_END.search(title) is not None \
+        or _ID_TITLE.search(title) is not None or len(title.split()) > MAX_TITLE_WORDS \
+        or _NOT_A_TITLE.search(title) is not None or len(key) < 2 or names_no_concept(title) \
+        or not_a_page(doc.meta, title) or MATH_ONLY.fullmatch(title) is not None \
+        or is_statement(title) or doc.meta.get("topics") is True \
+        or _DATED_NAME.fullmatch(title) is not None
 
 
 def _pagetitle_head(meta: Mapping[str, object], title: str) -> tuple[str, ...]:
