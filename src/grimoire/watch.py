@@ -361,7 +361,8 @@ class Watcher:
         notes/c.md` in a second terminal), or a folder above `root`. Ingest under `root`
         removes only `root`'s records: such a note deleted was a batch removing nothing, at
         every reconcile after it (round 50). `root` is there and holds files (the caller's
-        test), so a deletion under it is one, whichever root stored the note."""
+        test), so a deletion under it is one, whichever root stored the note; but a folder
+        ingested apart that is now gone or empty keeps its records, as ingest keeps them."""
         gone = [p for p in group if not os.path.lexists(p)]
         if not gone:
             return []
@@ -372,8 +373,10 @@ class Watcher:
                 continue
             paths = [p for p in gone if p == other or other.startswith(p + os.sep)
                      or p.startswith(other.rstrip(os.sep) + os.sep)]
-            if paths:
-                out.append((other, paths))
+            if not paths or (_gone_or_empty(Path(other))
+                             and self.kb.store.source(other) is None):
+                continue  # a folder of its own gone or emptied (unmounted?): kept, as ingest
+            out.append((other, paths))
         return out
 
     def _forget(self, paths: Iterable[str]) -> None:

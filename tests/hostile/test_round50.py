@@ -71,21 +71,27 @@ def test_a_note_stored_as_its_own_root_and_deleted_is_removed_once(tmp_path: Pat
         watcher = watch.Watcher(kb, [notes], options=FAST)
         watcher.catch_up()
         write_notes(notes, {"c.md": "# Gamma\n\nGamma is a note.\n",
-                            "sub/d.md": "# Delta\n\nDelta is a note.\n"})
+                            "sub/d.md": "# Delta\n\nDelta is a note.\n",
+                            "sub/e.md": "# Epsilon\n\nEpsilon is a note.\n"})
         # `grimoire ingest notes/c.md` and `grimoire ingest notes/sub` in a second terminal
         kb.ingest([notes / "c.md", notes / "sub"], embed=False)
         roots = {str(notes), str(notes / "c.md"), str(notes / "sub")}
         assert {r.root for r in kb.sources()} == roots
         seen = watcher.reconcile()  # new to the watcher, unchanged in the store
-        assert seen is not None and seen.report.unchanged == 2, seen
+        assert seen is not None and seen.report.unchanged == 3, seen
         assert {r.root for r in kb.sources()} == roots
         (notes / "c.md").unlink()
         (notes / "sub" / "d.md").unlink()
         batch = watcher.reconcile()
         # f9970031: 0 removed, and the same batch at every reconcile after it
         assert batch is not None and batch.report.removed == 2, batch
-        assert {Path(r.path).name for r in kb.sources()} == {"a.md"}
+        assert {Path(r.path).name for r in kb.sources()} == {"a.md", "e.md"}
         assert watcher.reconcile() is None
+        # The folder ingested apart left empty (a drive unmounted?): kept, as ingest keeps it.
+        (notes / "sub" / "e.md").unlink()
+        kept = watcher.reconcile()
+        assert kept is not None and kept.report.removed == 0, kept
+        assert {Path(r.path).name for r in kb.sources()} == {"a.md", "e.md"}
 
 
 _MAKER = """
