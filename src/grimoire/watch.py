@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from grimoire import readers
 from grimoire.errors import GrimoireError
-from grimoire.files import storable, walk_folder
+from grimoire.files import path_of, storable, walk_folder
 from grimoire.ingest import IngestReport, _known_spelling, own_files, skipped_dir, skipped_name
 from grimoire.store import SourceRecord
 
@@ -363,7 +363,7 @@ class Watcher:
         every reconcile after it (round 50). `root` is there and holds files (the caller's
         test), so a deletion under it is one, whichever root stored the note; but a folder
         ingested apart that is now gone or empty keeps its records, as ingest keeps them."""
-        gone = [p for p in group if not os.path.lexists(p)]
+        gone = {storable(p): p for p in group if not os.path.lexists(p)}  # as stored
         if not gone:
             return []
         here = storable(str(root))
@@ -371,12 +371,13 @@ class Watcher:
         for other in sorted(self.kb.store.source_roots()):
             if other == here:
                 continue
-            paths = [p for p in gone if p == other or other.startswith(p + os.sep)
-                     or p.startswith(other.rstrip(os.sep) + os.sep)]
-            if not paths or (_gone_or_empty(Path(other))
+            paths = [p for key, p in gone.items() if key == other
+                     or other.startswith(key + os.sep)
+                     or key.startswith(other.rstrip(os.sep) + os.sep)]
+            if not paths or (_gone_or_empty(Path(path_of(other)))
                              and self.kb.store.source(other) is None):
                 continue  # a folder of its own gone or emptied (unmounted?): kept, as ingest
-            out.append((other, paths))
+            out.append((path_of(other), paths))
         return out
 
     def _forget(self, paths: Iterable[str]) -> None:
