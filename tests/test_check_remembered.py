@@ -137,7 +137,7 @@ def test_a_file_changed_within_the_last_two_seconds_is_not_remembered(tmp_path: 
     assert _checks_of_one_empty_search(db) != []
     state = sqlite_checked.file_state(str(db))
     assert state is not None and not sqlite_checked.settled(state, sqlite_checked.now_ns())
-    assert not Path(f"{db}.checked").exists()
+    assert sqlite_checked.passed(str(db), state) == (frozenset(), frozenset())
     assert _checks_of_one_empty_search(db) != []
 
 

@@ -1047,7 +1047,7 @@ def test_rebuild_of_a_read_only_database_file_or_folder_changes_nothing(tmp_path
         done = grimoire_("rebuild", "--no-embed")
         assert done.returncode == 1
         assert "cannot be written" in done.stderr and "nothing was changed" in done.stderr, done
-        assert sorted(p.name for p in data.iterdir()) == ["kb.db"]
+        assert sorted(p.name for p in data.iterdir() if p.suffix != ".checked") == ["kb.db"]
     finally:
         data.chmod(0o755)
     assert digest(db) == before

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from grimoire import readers
 from grimoire.errors import GrimoireError
-from grimoire.files import walk_folder
+from grimoire.files import path_of, storable, walk_folder
 from grimoire.ingest import IngestReport, _known_spelling, own_files, skipped_dir, skipped_name
 from grimoire.store import SourceRecord
 
@@ -317,22 +317,33 @@ class Watcher:
             # a folder that changed (or went) is handled whole: what is under it needs no
             # second look (a removed folder of 1,000 notes is one path, not 1,001)
             group = {p for p in group if not any(str(a) in group for a in Path(p).parents)}
+            reports: list[IngestReport] = []
             try:
                 if root.is_file() or str(root) in group or _gone_or_empty(root):
                     # The root itself changed; or gone or empty (a drive unmounted, a share
                     # away), when ingest keeps what it held (review48a: a reconcile removed
                     # each note, at the first poll past a symlink loop, in 5 minutes else)
-                    report = self.kb.ingest([root], embed=False)
+                    reports.append(self.kb.ingest([root], embed=False))
                 else:
-                    report = self.kb.ingest(sorted(group), root=root, embed=False)
+                    reports = [self.kb.ingest(paths, root=other, embed=False, resolve=False)
+                               for other, paths in self._stored_elsewhere(root, group)]
+                    reports.append(self.kb.ingest(sorted(group), root=root, embed=False))
             except GrimoireError as e:
-                errors.append(str(e))
+                again = "it" if len(group) == 1 else f"these {len(group):,} paths"
+                errors.append(f"{e} (watch reads {again} again at its next full look, "
+                              f"within {self.options.reconcile_s:g} s)")
+                # Nothing of the group is known stored: its files are looked at again at the
+                # next reconcile, which had recorded their new times before this batch (the
+                # change of a note in a batch that found the store locked past the wait, or
+                # no room, was then never read until it changed again; round 50).
+                self._forget(group)
                 continue
-            for name in ("added", "updated", "unchanged", "removed", "failed", "skipped",
-                         "attachments", "problems", "kept"):
-                totals[name] = totals.get(name, 0) + getattr(report, name)
-            failures.extend(report.failures)
-            notices.extend(report.notices)
+            for done in reports:
+                for name in ("added", "updated", "unchanged", "removed", "failed", "skipped",
+                             "attachments", "problems", "kept"):
+                    totals[name] = totals.get(name, 0) + getattr(done, name)
+                failures.extend(done.failures)
+                notices.extend(done.notices)
             for p in group:
                 self._rescan(p)
         report = IngestReport(**totals, failures=tuple(failures),
@@ -343,6 +354,39 @@ class Watcher:
         if groups or errors:  # not when every path was left for later
             self.on_batch(batch)
         return batch
+
+    def _stored_elsewhere(self, root: Path, group: set[str]) -> list[tuple[str, list[str]]]:
+        """The paths of `group` gone from the disk whose records another ingested root holds,
+        by that root: a note or folder also ingested by its own path (`grimoire ingest
+        notes/c.md` in a second terminal), or a folder above `root`. Ingest under `root`
+        removes only `root`'s records: such a note deleted was a batch removing nothing, at
+        every reconcile after it (round 50). `root` is there and holds files (the caller's
+        test), so a deletion under it is one, whichever root stored the note; but a folder
+        ingested apart that is now gone or empty keeps its records, as ingest keeps them."""
+        gone = {storable(p): p for p in group if not os.path.lexists(p)}  # as stored
+        if not gone:
+            return []
+        here = storable(str(root))
+        out: list[tuple[str, list[str]]] = []
+        for other in sorted(self.kb.store.source_roots()):
+            if other == here:
+                continue
+            paths = [p for key, p in gone.items() if key == other
+                     or other.startswith(key + os.sep)
+                     or key.startswith(other.rstrip(os.sep) + os.sep)]
+            if not paths or (_gone_or_empty(Path(path_of(other)))
+                             and self.kb.store.source(other) is None):
+                continue  # a folder of its own gone or emptied (unmounted?): kept, as ingest
+            out.append((path_of(other), paths))
+        return out
+
+    def _forget(self, paths: Iterable[str]) -> None:
+        """Drop what the last look saw of `paths` and of the files under them."""
+        paths = set(paths)
+        inside = tuple(p + os.sep for p in paths)
+        files = self.scan.files
+        for known in [k for k in files if k in paths or k.startswith(inside)]:
+            del files[known]
 
     def _later(self, path: str, root: Path, settled: bool) -> bool:
         """Whether the file at `path` is left for later: written too lately to read yet, or
@@ -447,8 +491,11 @@ class Watcher:
                 batch = self._long_done.get_nowait()
             except queue.Empty:
                 return
-            for path in batch.paths:
-                self._rescan(path)
+            if batch.errors:
+                self._forget(batch.paths)  # not stored: read again at the next reconcile
+            else:
+                for path in batch.paths:
+                    self._rescan(path)
             if batch.report.read:
                 batch = Batch(batch.reason, batch.paths, batch.report, batch.seconds,
                               self._embed(), batch.errors)
@@ -529,7 +576,7 @@ class Watcher:
             return None
         batch = self.apply(changed, "reconcile")
         if stored is not None:
-            stored |= changed & now.keys()
+            stored |= changed & self.scan.files.keys()  # a failed group's are not (`_forget`)
             if not batch.errors:  # else looked at again at the next call
                 stored -= changed - now.keys()
         return batch

@@ -35,6 +35,7 @@ def test_openings_right_after_a_carried_commit_leave_the_whole_check_to_a_settle
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "kb.db"
     store_sqlite.SQLiteStore(str(db), create=True).close()  # the schema: SQLite's, FTS5's
+    Path(f"{db}.checked").unlink()  # its maker's mark (round 50): unmarked, as a copy
     writer = store_sqlite.SQLiteStore(str(db), create=False)  # its opening cut short at once
     try:
         with writer.transaction() as conn:

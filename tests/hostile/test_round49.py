@@ -53,8 +53,10 @@ def test_the_whole_check_says_who_cut_the_check_at_opening_short(
     db = tmp_path / "kb.db"
     store_sqlite.SQLiteStore(str(db), create=True).close()  # a store Grimoire just made
     copy = tmp_path / "copy.db"
-    shutil.copy(db, copy)  # and a copy of it: both checked by no one since their last change
-    for store in (db, copy):
+    shutil.copy(db, copy)  # and a copy of it: checked by no one since its last change
+    assert _checks_at_opening(db) == []  # marked by its maker (round 50): nothing run or said
+    assert capsys.readouterr().err == ""
+    for store in (copy,):
         _checks_at_opening(store)  # cut short at once: nothing said
         assert capsys.readouterr().err == ""
         assert "PRAGMA quick_check(1)" in _checks_at_opening(store)  # the rest, whole: said
@@ -67,7 +69,7 @@ def test_the_whole_check_says_who_cut_the_check_at_opening_short(
     # A writer whose own opening was cut short carries that to each commit (round 48): the
     # next opening runs the rest whole, and says it was Grimoire's writer.
     db = tmp_path / "written.db"
-    store_sqlite.SQLiteStore(str(db), create=True).close()
+    shutil.copy(copy, db)  # unmarked (a store Grimoire made is marked by its maker: round 50)
     writer = store_sqlite.SQLiteStore(str(db), create=False)  # cut short at once
     try:
         with writer.transaction() as conn:

@@ -744,8 +744,7 @@ def _damage_at_open(conn: sqlite3.Connection, path: str,
         # Bounded in this thread too: the timer may fire between two statements, when an
         # interrupt reaches neither.
         conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
-        checks = [f"{_OPENING}PRAGMA quick_check(1)", f"{_OPENING}PRAGMA integrity_check(1)",
-                  *(f"{_OPENING}{table}" for table in _full_text_tables(conn))]
+        checks = _checks_at_opening(conn)
         todo = [c for c in checks if c not in known and c + _WHOLE not in cut]
         with (sqlite_checked.said_while_checked(path, budget, _why_whole(path, marked, todo))
               if whole and todo else contextlib.nullcontext()):
@@ -815,8 +814,8 @@ def _why_whole(path: str, state: tuple[int, ...] | None, todo: Sequence[str]) ->
     if state is not None and sqlite_checked.by_writer(path, state):
         return ("it was last written by Grimoire (watch, serve, an ingest), carrying on "
                 f"from a check at opening cut short by its time ({left} left)")
-    return ("no Grimoire process has checked it whole since it last changed (a store just "
-            "made, a copy, another program, a writer stopped mid-write; "
+    return ("no Grimoire process has checked it whole since it last changed (a store "
+            "rebuilt or copied, another program, a writer stopped mid-write; "
             f"{left} left)")
 
 
@@ -825,6 +824,12 @@ def _at_opening(done: Iterable[str], cut: Iterable[str]
     """The checks at opening among `done` and `cut` (a mark's), those done not also cut."""
     kept = frozenset(c for c in done if c.startswith(_OPENING))
     return kept, frozenset(c for c in cut if c.startswith(_OPENING)) - kept
+
+
+def _checks_at_opening(conn: sqlite3.Connection) -> list[str]:
+    """The checks at opening of the file `conn` holds, as its mark names them, in order."""
+    return [f"{_OPENING}PRAGMA quick_check(1)", f"{_OPENING}PRAGMA integrity_check(1)",
+            *(f"{_OPENING}{table}" for table in _full_text_tables(conn))]
 
 
 def _full_text_tables(conn: sqlite3.Connection) -> list[str]:
@@ -1103,6 +1108,15 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._carried: tuple[int, ...] | None = None
         if not in_memory and (state := sqlite_checked.file_state(self._file)) is not None:
             self._checks_at_open = _CHECKED_AT_OPEN.get(state)
+            if opened_as is None:
+                # Made by this connection (`_connect` found no file, or an empty one): every
+                # byte is SQLite's own commits since, so it is as sound as an empty file is,
+                # and its writes carry that (`_carry_checks`). It was never marked: the first
+                # two openings of a large new store ran the 0.1 s checks, then the whole check
+                # (up to 15 s; round 49), of a file no one else had written.
+                self._checks_at_open = (frozenset(_checks_at_opening(self.conn)), frozenset())
+                sqlite_checked.remember(self._file, state, sorted(self._checks_at_open[0]),
+                                        writer=True)
             self._carried = None if self._checks_at_open is None else state
         self._closed_for_room = False  # a write failed for want of room, and no reopening
 

@@ -674,8 +674,8 @@ def _refuse_open_elsewhere(db: Path) -> None:
 
 
 # What a rebuild or backup writes beside its file: SQLite's journals, the embedding's lock, log.
-_SIDE_FILES = ("-wal", "-shm", "-journal", ".embed.lock", ".embed.log")
-_LEFTOVER = re.compile(r"(\d+)(-wal|-shm|-journal|\.embed\.lock|\.embed\.log)?")
+_SIDE_FILES = ("-wal", "-shm", "-journal", ".embed.lock", ".embed.log", ".checked")
+_LEFTOVER = re.compile(r"(\d+)(-wal|-shm|-journal|\.embed\.lock|\.embed\.log|\.checked)?")
 _BUSY, _LOCKED = 5, 6  # SQLite's result codes: another connection holds a lock
 
 
