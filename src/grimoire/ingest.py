@@ -255,7 +255,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # X" names X; a page titled "Subject: a question?" is named by the subject, and the question
 # left after "Part 2:" names nothing; "== ==" (a pair of a tokenizer's merge list) is no
 # MediaWiki heading; a page part's word with a letter typed twice ("Inttroduction") is that
-# part (qa50).
+# part (qa50); a Chinese name opening with 没有 / 一次 / 逐层 / 重新 / 手动 and ending as a
+# theorem's, a network's ... name does ("没有免费午餐定理"), its twin in parentheses is not
+# counted among its words, and a unit's number or a label the page never says ("Module 3",
+# "Case Study") before a title's question names no subject (review50a).
 # 61: LaTeX: a reference to an equation or a float reads as its number (or label), to a
 # theorem as its title (or label), never its section; math in a text box in math, LyX quotes
 # and lyxcode as typeset, algorithm floats and pseudocode, formulas kept in titles; "The

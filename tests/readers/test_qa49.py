@@ -127,7 +127,7 @@ NOTES = {
         "---\ntitle: \"4.2 Momentum: Why Does an Update Keep Going the Way It Went "
         "Before?\"\n---\n\n"
         "Plain gradient steps zigzag across a narrow valley. Keeping a running average of "
-        "past gradients smooths the path and speeds the walk along the valley floor.\n\n"
+        "past gradients, momentum, smooths the path and speeds the walk along the valley floor.\n\n"
         "## 4.2.1 Averaging past steps\n\n"
         "Each update adds a fraction of the previous one, so steps that agree add up and steps "
         "that cancel shrink.\n"),
@@ -177,6 +177,27 @@ NOTES = {
         "外层权重朝它们的终点挪一段。\n\n"
         "## 本章小结\n\n"
         "这一章说明了 Lion 如何只用符号更新参数\uff0c以及它的学习率为什么要设得更小。\n"),
+    # Round 50 (review50a): a Chinese glossary whose headings are names that open with a
+    # word qa50's rules read as a sentence's or an instruction's, or give the name twice.
+    "book/zh/glossary.md": (
+        "# 术语表\n\n## 没有免费午餐定理\n\n"
+        "没有免费午餐定理 是一个结论\uff1a"
+        "没有哪一个学习算法在所有问题上都比别的算法好\uff0c"
+        "要在某一类问题上胜出就得对这类问题做出假设。\n\n"
+        "## 逐层预训练\n\n逐层预训练 是一种初始化方法\uff1a"
+        "深层网络先一层一层地用无监督目标训练\uff0c再整体微调。\n\n"
+        "## 长短期记忆网络 (Long Short-Term Memory)\n\n"
+        "长短期记忆网络 是一种循环网络\uff0c"
+        "用输入门、遗忘门和输出门控制细胞状态\uff0c"
+        "因此能记住比普通循环网络长得多的依赖。\n"),
+    # Round 50 (review50a): a course's module page and a worked case titled by a label, a
+    # colon and a question: the label is no subject.
+    "book/en/module3.qmd": (
+        "---\ntitle: \"Module 3: Why Do Deep Networks Generalize?\"\n---\n\n"
+        "Overparameterized networks fit random labels yet still do well on real data.\n"),
+    "book/en/case.qmd": (
+        "---\ntitle: \"Case Study: Does Early Stopping Regularize?\"\n---\n\n"
+        "Halting training when validation error rises limits how far weights travel.\n"),
 }
 
 
@@ -317,3 +338,16 @@ def test_an_introduction_with_a_letter_typed_twice_is_a_part_of_the_page(kb: Any
     with pytest.raises(NotFound):
         kb.concept("Introducction")
     assert kb.concept("Centroids").label == "Centroids"
+
+
+def test_chinese_names_opening_like_a_sentence_stay_concepts(kb: Any) -> None:
+    """Round 50 (review50a): qa50's Chinese rules took "没有" (not), "逐层" (layer by layer)
+    for a sentence's or an instruction's words and counted a name's English twin in
+    parentheses as more words of it: "没有免费午餐定理" (the no free lunch theorem), "逐层
+    预训练" (layer-wise pretraining) and "长短期记忆网络 (Long Short-Term Memory)" were no
+    concepts. A course's module or a case study before a title's question names no subject."""
+    for name in ("没有免费午餐定理", "逐层预训练", "长短期记忆网络"):
+        assert kb.concept(name).label.startswith(name), name
+    for label in ("Module 3", "Case Study"):
+        with pytest.raises(NotFound):
+            kb.concept(label)

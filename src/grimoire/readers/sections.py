@@ -141,7 +141,16 @@ _ZH_INSTRUCTION = re.compile(r"(?:准备|加载|保存|检查|计算|选择|使�
 # A name and what it does after a full-width colon, the one or the other said with "的" (of,
 # 's): "AutoModel", the colon, "Transformer 的主体" (the Transformer's body).
 _ZH_GLOSSED = re.compile(r".*(?:\uff1a.*\u7684|\u7684.*\uff1a).*")
+# A name that opens with one of those words and ends as a name of a theorem, an algorithm, a
+# kind of learning or training, a trick, a network, a model, a mechanism or an encoding does:
+# "没有免费午餐定理" (the no free lunch theorem), "一次性学习" (one-shot learning), "逐层预训练"
+# (layer-wise pretraining), "重新参数化技巧" (the reparameterization trick); round 50,
+# review50a. Its English twin may follow in parentheses.
+_ZH_NAMED = re.compile(r"(?:没有|一次|逐层|重新|手动)[^\s\u7684\uff0c\u3002]{0,10}"
+                       r"(?:定理|定律|算法|学习|训练|技巧|网络|模型|机制|编码)"
+                       r"(?:\s*[(\uff08][^()\uff08\uff09]{1,60}[)\uff09])?")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_ZH_PARENTHESIZED = re.compile(r"[(\uff08][^()\uff08\uff09]*[)\uff09]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _PARENTHESIZED = re.compile(r"\([^()]*\)")
@@ -188,9 +197,10 @@ def _name_shaped(heading: str) -> str | None:
     if _HAN.search(text) and not _KANA.search(text):
         if _ZH_QUESTION.search(text):
             return "a question, not a name"
-        if _ZH_SENTENCE.search(text) or _ZH_GLOSSED.fullmatch(text):
+        named = _ZH_NAMED.fullmatch(text) is not None
+        if not named and (_ZH_SENTENCE.search(text) or _ZH_GLOSSED.fullmatch(text)):
             return "a phrase, not a name"
-        if _ZH_INSTRUCTION.match(text):
+        if not named and _ZH_INSTRUCTION.match(text):
             return "an instruction"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
     if any(w in _PHRASE_WORDS for w in lowered):
@@ -213,6 +223,9 @@ def _zh_words(text: str, words: list[str]) -> int:
     kana among the characters, is counted as written."""
     if not _HAN.search(text) or _KANA.search(text):
         return len(words)
+    # A name's twin or its letters in parentheses ("长短期记忆网络 (Long Short-Term Memory)")
+    # are the name again, not more of it: counted apart, by `words` (round 50, review50a).
+    text = _ZH_PARENTHESIZED.sub(" ", text)
     latin = len(_HAN.sub(" ", text).split())
     return latin + sum((len(run) + 1) // 2 for run in _HAN.findall(text))
 
@@ -1293,7 +1306,7 @@ def add_page_entry(doc: Document) -> Document:
     if not key or not doc.passages:
         return doc
     short = _pagetitle_head(doc.meta, title)
-    if (asked := _subject_asked(title)) is not None:
+    if (asked := _subject_asked(title, doc.passages)) is not None:
         title, key, short = asked, normalize(asked), (*short, title)
     if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)):
         return replace(doc, entries=tuple(
@@ -1329,7 +1342,7 @@ def add_page_entry(doc: Document) -> Document:
     return replace(doc, entries=tuple(entries))
 
 
-def _subject_asked(title: str) -> str | None:
+def _subject_asked(title: str, passages: Sequence[Passage]) -> str | None:
     """The name before the colon of a title that goes on with the question its page answers
     ("1.2 Loss Function: How Does a Model Know How Wrong It Is?"): a question is no name, and
     the page had no entry (round 50, qa50: two of a bilingual Quarto book's English chapters,
@@ -1340,7 +1353,8 @@ def _subject_asked(title: str) -> str | None:
     if not colon or not rest.rstrip().endswith("?") or len(head.split()) > 4:
         return None
     head = head.strip()
-    if name_shaped(head) is not None or is_generic_title(head) or names_no_concept(head):
+    if name_shaped(head) is not None or is_generic_title(head) or names_no_concept(head) \
+            or _UNIT_NUMBERED.fullmatch(head) or not _said(bare_name(head), passages):
         return None
     return head
 def _title_names_nothing(doc: Document, title: str) -> bool:
@@ -1352,6 +1366,21 @@ def _title_names_nothing(doc: Document, title: str) -> bool:
         or not_a_page(doc.meta, title) or MATH_ONLY.fullmatch(title) is not None \
         or is_statement(title) or doc.meta.get("topics") is True \
         or _DATED_NAME.fullmatch(title) is not None
+
+
+# A course's or a book's unit and its number ("Module 3", "Section 2.1", "Ch. 4"): the
+# course's order before a title's question, no subject (round 50, review50a).
+_UNIT_NUMBERED = re.compile(r"(?:part|chapter|ch|section|sec|module|unit|lecture|lesson|week|day"
+                            r"|session|tutorial|lab|seminar|step|stage|topic|episode)\.?\s*"
+                            r"(?:\d{1,3}(?:\.\d{1,3})*|[ivx]{1,5})", re.IGNORECASE)
+
+
+def _said(name: str, passages: Sequence[Passage]) -> bool:
+    """Whether the page's text says `name`: a page about a thing names it ("the loss
+    function"), where a label before a title's question ("Case Study", "Bonus", "Thought
+    Experiment") is said by the title alone (round 50, review50a)."""
+    key = name.casefold()
+    return any(key in p.text.casefold() for p in passages)
 
 
 def _pagetitle_head(meta: Mapping[str, object], title: str) -> tuple[str, ...]:
