@@ -1240,6 +1240,16 @@ def legend_formula(scored: Sequence[Scored], s: Scored) -> tuple[int, int] | Non
     return s.candidate.passage_id, s.index - 1
 
 
+WORDS_FIRST = False
+WORDLESS_LAST = True
+SCORE_FIRST = False
+
+
+def _own_weight(s: Scored, q: Question) -> float:
+    have = {stem(w) for w in _WORD.findall(s.text)}
+    return sum(w for t, w in q.stems.items() if t in have)
+
+
 def choose(scored: Sequence[Scored], q: Question, most: int = 3,
            max_words: int = MAX_WORDS) -> list[Scored]:
     """The best sentence, and up to `most - 1` more that add to it, within `max_words` words
@@ -1301,6 +1311,13 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         return 2, 0.0
 
     pool.sort(key=turn)
+    if WORDS_FIRST:
+        pool.sort(key=lambda s: (turn(s)[0] != 0, -_own_weight(s, q)))
+    if WORDLESS_LAST:
+        pool.sort(key=lambda s: turn(s)[0] != 0 and (
+            _own_weight(s, q) == 0 or _asks(s.text)))
+    if SCORE_FIRST:
+        pool.sort(key=lambda s: (turn(s)[0] != 0, -s.score))
 
     def fill() -> None:
         for s in pool:
@@ -1351,8 +1368,46 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             room = max_words - length
             pool = sorted((s for s in pool if not _asks(s.text)), key=turn)
             fill()
+    if LIST_PASSAGE:
+        chosen = _with_lists(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+# Round 50: a chosen sentence that ends in ':' ("Meta-learning algorithms generally try to
+# achieve the following:") says nothing until its list, and a reader makes the list a passage
+# of its own, found as the passage after it (`retrieve`, its `lead_in`). The list's first
+# item joins right after it, as a reply joins a question of the notes: the sentences chosen
+# after the lead-in make room, the last first, else the item is clipped to the room left
+# (`LIST_PASSAGE`; False: off).
+LIST_PASSAGE = True
+
+
+def _with_lists(chosen: list[Scored], scored: Sequence[Scored], q: Question,
+                max_words: int) -> list[Scored]:
+    """`chosen` with the first item of the list each lead-in in it introduces."""
+    out = list(chosen)
+    for c in chosen:
+        said = " ".join(c.raw[c.start : c.end].split())
+        if not said.endswith(":"):
+            continue
+        item = next((s for s in scored if s.index == 0 and s.candidate.lead_in == said
+                     and s.candidate.passage_id != c.candidate.passage_id), None)
+        if item is None or any(o.candidate.passage_id == item.candidate.passage_id
+                               for o in out):
+            continue
+        at = out.index(c)
+        kept = list(out)
+        removable = list(reversed(out[at + 1 :]))
+        while removable and _words(kept) + len(item.text.split()) + 2 > max_words:
+            kept.remove(removable.pop(0))
+        piece = (item if _words(kept) + len(item.text.split()) + 2 <= max_words
+                 else _fitted(item, q, max_words - _words(kept) - 2))
+        if piece is None:
+            continue
+        position = kept.index(c) + 1
+        out = [*kept[:position], piece, *kept[position:]]
+    return out
 
 
 # "..., a weak learner, which is a model slightly better than random guessing": the clause after
