@@ -2,7 +2,8 @@
 the notes spell out (`ACRONYM_SPELLED`), a possessive owner apart from what it owns
 (`OWNER_APART`) and a name written with a hyphen (`HYPHEN_JOINED`); an R assignment, pipe or
 plot layer is code, no answer (`R_CODE`). Round 50 adds three notes and the rules for names the
-notes lack (`ACRONYM_CASE`, `DOES_ARTICLE`, `OWNER_THING`). Each rule off, the answer is what
+notes lack (`ACRONYM_CASE`, `DOES_ARTICLE`, `OWNER_THING`) or a price or licence they do not
+state (`PRICE_ASKED`, `LICENCE_ASKED`). Each rule off, the answer is what
 it was before."""
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ NOTES = {
                 "ggplot(homes, aes(area, price, colour = homes$age)) + geom_point(size = 2) "
                 "+ geom_smooth(method = 'lm', se = FALSE, linetype = 'dashed')\n```\n",
     # Round 50: a word that is also an acronym, a decoder of one kind, a model with no
-    # tokenizer in its note.
+    # tokenizer in its note, a price.
     "clipping.md": "# Clipping\n\nClip every reading above the ceiling down to the ceiling, "
                    "and lift every reading below the floor up to the floor. In practice it is "
                    "used so that a few wild readings cannot swamp training.\n",
@@ -80,7 +81,9 @@ def test_round49_no_words_names_and_code(
         lacking = [("ACRONYM_CASE", "What is CLIP used for in practice?"),
                    ("ACRONYM_CASE", "What is HER used for in practice?"),
                    ("DOES_ARTICLE", "What does a nonautoregressive decoder do?"),
-                   ("OWNER_THING", "How does BERT's tokenizer treat emoji?")]
+                   ("OWNER_THING", "How does BERT's tokenizer treat emoji?"),
+                   ("PRICE_ASKED", "How much does clipping cost per hour?"),
+                   ("LICENCE_ASKED", "Under which licence is BERT released?")]
         for rule, question in lacking:
             for on in (True, False):
                 monkeypatch.setattr(ask_module, rule, on)

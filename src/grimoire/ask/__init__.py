@@ -868,6 +868,7 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or undated(question, evidence) or uncounted(question, evidence)
             or untimed(question, evidence) or unranked(question, evidence)
             or uncosted(question, evidence) or unversioned(question, evidence)
+            or unpriced(question, evidence) or unlicensed(question, evidence)
             or unattributed(question, evidence, searcher.store)
             or unlisted(question, evidence.sentences[0]))
 
@@ -1106,6 +1107,36 @@ def _unstated(on: bool, asks: re.Pattern[str], needs: re.Pattern[str], question:
     if not on or not evidence.sentences or not asks.search(question):
         return False
     return not any(needs.search(s.text) for s in _answer_sentences(evidence))
+
+
+# Round 50: "How much does a TPU slice cost per hour?" was answered with what a slice is, and
+# "Under which licence is the UltraFeedback dataset released?" with the sentence that trains
+# on it (fresh40's two leaks; fresh38's reward model licence was the same). A question that
+# asks a price needs a sentence that gives one (an amount of money, a rate per hour or
+# month, "free"), and one that asks a licence a sentence that names one (`PRICE_ASKED`,
+# `LICENCE_ASKED`; False: off).
+_ASKS_PRICE = re.compile(r"\bhow\s+much\b[^?]*\bcosts?\b|\bhow\s+many\s+(?:dollars|euros|cents)\b"
+                         r"|\b(?:price|pricing)\b", re.IGNORECASE)
+_PRICE = re.compile(r"[$\u20ac\u00a3]\s?\d|\b\d[\d,.]*\s*(?:dollars?|euros?|usd|eur|cents?)\b"
+                    r"|\bfree\b|\bpric(?:e|es|ed|ing)\b|\bper\s+(?:hour|month|year)\b",
+                    re.IGNORECASE)
+PRICE_ASKED = True
+_ASKS_LICENCE = re.compile(r"\blicen[cs]e[sd]?\b", re.IGNORECASE)
+_LICENCE = re.compile(r"\blicen[cs]\w*|\bapache\b|\bMIT\b|\bGPL\b|\bcreative\s+commons\b"
+                      r"|\bCC[- ]BY\b|\bpublic\s+domain\b", re.IGNORECASE)
+LICENCE_ASKED = True
+
+
+def unpriced(question: str, evidence: Evidence) -> bool:
+    """True when the question asks a price and no sentence the answer would quote gives
+    one."""
+    return _unstated(PRICE_ASKED, _ASKS_PRICE, _PRICE, question, evidence)
+
+
+def unlicensed(question: str, evidence: Evidence) -> bool:
+    """True when the question asks a licence and no sentence the answer would quote names
+    one."""
+    return _unstated(LICENCE_ASKED, _ASKS_LICENCE, _LICENCE, question, evidence)
 
 
 def uncounted(question: str, evidence: Evidence) -> bool:
