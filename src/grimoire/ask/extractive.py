@@ -1240,15 +1240,6 @@ def legend_formula(scored: Sequence[Scored], s: Scored) -> tuple[int, int] | Non
     return s.candidate.passage_id, s.index - 1
 
 
-WORDLESS_LAST = True  # False: off
-
-
-def _own_weight(s: Scored, q: Question) -> float:
-    """The weight of the question's words the sentence itself holds (not its names)."""
-    have = {stem(w) for w in _WORD.findall(s.text)}
-    return sum(w for t, w in q.stems.items() if t in have)
-
-
 def choose(scored: Sequence[Scored], q: Question, most: int = 3,
            max_words: int = MAX_WORDS) -> list[Scored]:
     """The best sentence, and up to `most - 1` more that add to it, within `max_words` words
@@ -1310,13 +1301,6 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         return 2, 0.0
 
     pool.sort(key=turn)
-    if WORDLESS_LAST:
-        # Round 50: after the near ties, a sentence that holds none of the question's words
-        # itself, or asks a question of its own, joins last: "To avoid this, set ..." and
-        # "But what if our goal is simply ...?" took the words the reason beside them needed
-        # ("We can not drill at every location due to the prohibitive cost", fresh39).
-        pool.sort(key=lambda s: turn(s)[0] != 0 and (
-            _own_weight(s, q) == 0 or _asks(s.text)))
 
     def fill() -> None:
         for s in pool:
