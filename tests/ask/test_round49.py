@@ -1,10 +1,10 @@
 """Round 49: a question with no words to look for says so; the name rules know an acronym
 the notes spell out (`ACRONYM_SPELLED`), a possessive owner apart from what it owns
 (`OWNER_APART`) and a name written with a hyphen (`HYPHEN_JOINED`); an R assignment, pipe or
-plot layer is code, no answer (`R_CODE`). Round 50 adds three notes and the rules for names the
+plot layer is code, no answer (`R_CODE`). Round 50 adds four notes, the rules for names the
 notes lack (`ACRONYM_CASE`, `DOES_ARTICLE`, `OWNER_THING`) or a price or licence they do not
-state (`PRICE_ASKED`, `LICENCE_ASKED`). Each rule off, the answer is what
-it was before."""
+state (`PRICE_ASKED`, `LICENCE_ASKED`), and a lead-in's list passage (`LIST_PASSAGE`). Each
+rule off, the answer is what it was before."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ NOTES = {
                 "ggplot(homes, aes(area, price, colour = homes$age)) + geom_point(size = 2) "
                 "+ geom_smooth(method = 'lm', se = FALSE, linetype = 'dashed')\n```\n",
     # Round 50: a word that is also an acronym, a decoder of one kind, a model with no
-    # tokenizer in its note, a price.
+    # tokenizer in its note, a price, a list after its lead-in.
     "clipping.md": "# Clipping\n\nClip every reading above the ceiling down to the ceiling, "
                    "and lift every reading below the floor up to the floor. In practice it is "
                    "used so that a few wild readings cannot swamp training.\n",
@@ -49,6 +49,10 @@ NOTES = {
                   "tokens, one step after another.\n",
     "bert.md": "# BERT\n\nBERT reads a whole sentence in both directions at once; its "
                "training hides some words and asks the model to guess them back.\n",
+    "splits.md": "# Data splits\n\nBefore anything is fitted, the rows are usually divided "
+                 "into three groups:\n\n- Fitting rows: the weights learn from these.\n"
+                 "- Checking rows: settings are compared on these.\n"
+                 "- Final rows: read once at the very end.\n",
 }
 
 
@@ -94,6 +98,14 @@ def test_round49_no_words_names_and_code(
                 ("How does BERT's training pick the words to guess?", "hides some words")]
         for question, quoted in held:
             assert quoted in kb.ask(question).answer, (question, kb.ask(question).answer)
+        # A lead-in quoted without its list, which a reader made a passage of its own: the
+        # list's first item joins it (`LIST_PASSAGE`).
+        question = "Into how many groups are the rows usually divided before fitting?"
+        for on in (True, False):
+            monkeypatch.setattr(extractive, "LIST_PASSAGE", on)
+            said = kb.ask(question).answer
+            assert "three groups:" in said, said
+            assert ("weights learn from these" in said) is on, (on, said)
         question = "How is the straight line for house prices fitted?"
         said = kb.ask(question)
         assert "least squares" in said.answer, said.answer
