@@ -44,7 +44,8 @@ NOTES = {
     # tokenizer in its note, a price, a list after its lead-in.
     "clipping.md": "# Clipping\n\nClip every reading above the ceiling down to the ceiling, "
                    "and lift every reading below the floor up to the floor. In practice it is "
-                   "used so that a few wild readings cannot swamp training.\n",
+                   "used so that a few wild readings cannot swamp training; a clipped reading "
+                   "keeps its sign.\n",
     "decoder.md": "# decoder\n\nA decoder turns a compact inner representation back into "
                   "tokens, one step after another.\n",
     "bert.md": "# BERT\n\nBERT reads a whole sentence in both directions at once; its "

@@ -190,20 +190,25 @@ def _capital_stopwords(question: str) -> list[str]:
 
 
 def _only_as_word(name: str, texts: Sequence[str]) -> bool:
-    """True when `name` is an acronym in capitals and `texts` hold it, each time, only as a
-    plain word: in small letters, or capitalised where a sentence or list item opens."""
+    """True when `name` is an acronym in capitals and `texts` hold it only as a plain word:
+    in small letters at least once (or a word it opens: "clipping"), and otherwise only
+    capitalised where a sentence or list item opens ("Clip all values ..."). A word the texts
+    never write in small letters is a name wherever it stands ("Adam, which stands for ...").
+    """
     if not _CAPS_WORD.fullmatch(name) or name.upper() != name:
         return False
-    seen = False
+    small = False
+    plain = re.compile(rf"(?<![\w-]){re.escape(name.lower())}[a-z]*(?![\w-])")  # "clipping"
     for t in texts:
+        small = small or plain.search(t) is not None
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])", t, re.IGNORECASE):
             word = m.group(0)
-            if word.islower() or (word[0].isupper() and word[1:].islower()
-                                  and _OPENS_HERE.search(t[max(0, m.start() - 12):m.start()])):
-                seen = True
-                continue
-            return False
-    return seen
+            if word.islower():
+                small = True
+            elif not (word[0].isupper() and word[1:].islower()
+                      and _OPENS_HERE.search(t[max(0, m.start() - 12):m.start()])):
+                return False
+    return small
 
 
 # Round 49: "What is the problem with basic RNNs that LSTMs fix?" (fresh2, report) was refused
