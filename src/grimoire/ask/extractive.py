@@ -1357,12 +1357,12 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
 
 
-# Round 50: a chosen sentence that ends in ':' ("Meta-learning algorithms generally try to
-# achieve the following:") says nothing until its list, and a reader makes the list a passage
-# of its own, found as the passage after it (`retrieve`, its `lead_in`). The list's first
-# item joins right after it, as a reply joins a question of the notes: the sentences chosen
-# after the lead-in make room, the last first, else the item is clipped to the room left
-# (`LIST_PASSAGE`; False: off).
+# Round 50: a chosen sentence that ends in ':' ("... it is common to break up the dataset into
+# three parts:", the terms' page on data splits) says nothing until its list, and a reader
+# made the list a passage of its own, found as the passage after it (`retrieve`, its
+# `lead_in`). The list's first item joins right after it, as a reply joins a question of the
+# notes: the sentences chosen after the lead-in make room, the last first, else the item is
+# clipped to the room left (`LIST_PASSAGE`; False: off).
 LIST_PASSAGE = True
 
 
@@ -1376,9 +1376,9 @@ def _with_lists(chosen: list[Scored], scored: Sequence[Scored], q: Question,
             continue
         item = next((s for s in scored if s.index == 0 and s.candidate.lead_in == said
                      and s.candidate.passage_id != c.candidate.passage_id), None)
-        if item is None or any(o.candidate.passage_id == item.candidate.passage_id
-                               for o in out):
-            continue
+        if c not in out or item is None or any(
+                o.candidate.passage_id == item.candidate.passage_id for o in out):
+            continue  # an earlier lead-in's item took this one's place, or it is quoted
         at = out.index(c)
         kept = list(out)
         removable = list(reversed(out[at + 1 :]))
