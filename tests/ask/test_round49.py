@@ -1,7 +1,10 @@
 """Round 49: a question with no words to look for says so; the name rules know an acronym
 the notes spell out (`ACRONYM_SPELLED`), a possessive owner apart from what it owns
 (`OWNER_APART`) and a name written with a hyphen (`HYPHEN_JOINED`); an R assignment, pipe or
-plot layer is code, no answer (`R_CODE`). Each rule off, the answer is what it was before."""
+plot layer is code, no answer (`R_CODE`). Round 50 adds four notes, the rules for names the
+notes lack (`ACRONYM_CASE`, `DOES_ARTICLE`, `OWNER_THING`) or a price or licence they do not
+state (`PRICE_ASKED`, `LICENCE_ASKED`), and a lead-in's list passage (`LIST_PASSAGE`). Each
+rule off, the answer is what it was before."""
 
 from __future__ import annotations
 
@@ -37,6 +40,20 @@ NOTES = {
                 "fit <- lm(price ~ area, data = homes)\n"
                 "ggplot(homes, aes(area, price, colour = homes$age)) + geom_point(size = 2) "
                 "+ geom_smooth(method = 'lm', se = FALSE, linetype = 'dashed')\n```\n",
+    # Round 50: a word that is also an acronym, a decoder of one kind, a model with no
+    # tokenizer in its note, a price, a list after its lead-in.
+    "clipping.md": "# Clipping\n\nClip every reading above the ceiling down to the ceiling, "
+                   "and lift every reading below the floor up to the floor. In practice it is "
+                   "used so that a few wild readings cannot swamp training; a clipped reading "
+                   "keeps its sign.\n",
+    "decoder.md": "# decoder\n\nA decoder turns a compact inner representation back into "
+                  "tokens, one step after another.\n",
+    "bert.md": "# BERT\n\nBERT reads a whole sentence in both directions at once; its "
+               "training hides some words and asks the model to guess them back.\n",
+    "splits.md": "# Data splits\n\nBefore anything is fitted, the rows are usually divided "
+                 "into three groups:\n\n- Fitting rows: the weights learn from these.\n"
+                 "- Checking rows: settings are compared on these.\n"
+                 "- Final rows: read once at the very end.\n",
 }
 
 
@@ -62,6 +79,34 @@ def test_round49_no_words_names_and_code(
                     assert quoted in said.answer, said.answer
         # An acronym nothing spells out is still a name the notes lack.
         assert kb.ask("How might a kernel GBM handle two classes?").abstained
+        # Round 50: an acronym that is also a word ("CLIP", "HER": a stop word in small
+        # letters) that the notes hold only as the word (`ACRONYM_CASE`); "what does a X do?"
+        # with X's words not all in the notes (`DOES_ARTICLE`); an owner's part no passage
+        # holds (`OWNER_THING`). Each off, the question is answered as on main.
+        lacking = [("ACRONYM_CASE", "What is CLIP used for in practice?"),
+                   ("ACRONYM_CASE", "What is HER used for in practice?"),
+                   ("DOES_ARTICLE", "What does a nonautoregressive decoder do?"),
+                   ("OWNER_THING", "How does BERT's tokenizer treat emoji?"),
+                   ("PRICE_ASKED", "How much does clipping cost per hour?"),
+                   ("LICENCE_ASKED", "Under which licence is BERT released?")]
+        for rule, question in lacking:
+            for on in (True, False):
+                monkeypatch.setattr(ask_module, rule, on)
+                assert kb.ask(question).abstained is on, (rule, on, kb.ask(question).answer)
+        held = [("What is clipping used for in practice?", "wild readings"),
+                ("What does BERT read at once?", "both directions"),
+                ("What does a decoder do?", "back into tokens"),
+                ("How does BERT's training pick the words to guess?", "hides some words")]
+        for question, quoted in held:
+            assert quoted in kb.ask(question).answer, (question, kb.ask(question).answer)
+        # A lead-in quoted without its list, which a reader made a passage of its own: the
+        # list's first item joins it (`LIST_PASSAGE`).
+        question = "Into how many groups are the rows usually divided before fitting?"
+        for on in (True, False):
+            monkeypatch.setattr(extractive, "LIST_PASSAGE", on)
+            said = kb.ask(question).answer
+            assert "three groups:" in said, said
+            assert ("weights learn from these" in said) is on, (on, said)
         question = "How is the straight line for house prices fitted?"
         said = kb.ask(question)
         assert "least squares" in said.answer, said.answer

@@ -154,14 +154,61 @@ def unknown_names(store: Store, question: str, texts: Sequence[str] = ()) -> tup
     held."""
     words = content_words(question)
     first = question.split()[0] if question.split() else ""
-    names = [w for w in words if _NAME_LIKE.match(w) and w != first and len(w) > 1
+    names = [w for w in [*words, *_capital_stopwords(question)]
+             if _NAME_LIKE.match(w) and w != first and len(w) > 1
              and not _spelled_out_in(w, question)]
     if not names:
         return ()
     counts = store.term_passage_counts(names, anywhere=True)
-    return tuple(w for w in names if counts.get(w, 0) == 0
+    return tuple(w for w in names if (counts.get(w, 0) == 0
+                                      or (ACRONYM_CASE and _only_as_word(w, texts)))
                  and not any(in_identifier(w, t) for t in texts)
                  and not (ACRONYM_SPELLED and _spelled_in(w, texts)))
+
+
+# Round 50: "What is CLIP used for in practice?" was answered from the vault's clipping page
+# ("Clip all values over 60 ...") and "What is HER used for in practice?" from any sentence
+# with "used" and "practice" (review49d's probe): an acronym that is also a word ("clip",
+# "her", "ode") counted as held wherever the word is, and "HER", a stop word in small letters,
+# was no word of the question at all. An acronym the question writes in capitals that the
+# passages found hold only as the plain word (in small letters, or capitalised only where a
+# sentence or a list item opens) is a name the notes lack (`ACRONYM_CASE`; False: off).
+ACRONYM_CASE = True
+_CAPS_WORD = re.compile(r"[A-Z]{2,6}")
+_OPENS_HERE = re.compile(r"(?:^|[.!?:;\n(\[\"'*>|]|^\s*(?:[-*+\u2022]|\d+[.)]))\s*$")
+
+
+def _capital_stopwords(question: str) -> list[str]:
+    """The acronyms the question writes in capitals that are stop words in small letters
+    ("HER", "IT"), which `content_words` leaves out; none when the whole question is in
+    capitals."""
+    if not ACRONYM_CASE or question.upper() == question:
+        return []
+    first = question.split()[0] if question.split() else ""
+    return [w for w in _WORD_RE.findall(question)
+            if w != first and _CAPS_WORD.fullmatch(w) and w.casefold() in STOPWORDS]
+
+
+def _only_as_word(name: str, texts: Sequence[str]) -> bool:
+    """True when `name` is an acronym in capitals and `texts` hold it only as a plain word:
+    in small letters at least once (or a word it opens: "clipping"), and otherwise only
+    capitalised where a sentence or list item opens ("Clip all values ..."). A word the texts
+    never write in small letters is a name wherever it stands ("Adam, which stands for ...").
+    """
+    if not _CAPS_WORD.fullmatch(name) or name.upper() != name:
+        return False
+    small = False
+    plain = re.compile(rf"(?<![\w-]){re.escape(name.lower())}[a-z]*(?![\w-])")  # "clipping"
+    for t in texts:
+        small = small or plain.search(t) is not None
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])", t, re.IGNORECASE):
+            word = m.group(0)
+            if word.islower():
+                small = True
+            elif not (word[0].isupper() and word[1:].islower()
+                      and _OPENS_HERE.search(t[max(0, m.start() - 12):m.start()])):
+                return False
+    return small
 
 
 # Round 49: "What is the problem with basic RNNs that LSTMs fix?" (fresh2, report) was refused
@@ -223,7 +270,8 @@ def subject_missing(question: str, best: Scored) -> bool:
     X was asked, and the best sentence holds none of X's words (a page on Adam answers "who
     proposed the Adam optimizer?" without saying "optimizer")."""
     who = _WHO.match(question)
-    m = DEFINITION.match(question) or _WORKS.match(question) or who
+    m = (DEFINITION.match(question) or _WORKS.match(question) or who
+         or (_DOES_A_DO.match(question) if DOES_ARTICLE else None))
     if m is None:
         return False
     # "What are the advantages of LoRA?" is about LoRA: the notes need not say "advantages".
@@ -241,6 +289,16 @@ def subject_missing(question: str, best: Scored) -> bool:
     # "deep convolutional GAN" is "Deep Convolutional Generative Adversarial Network (DCGAN)"
     have |= {stem(w) for w in _acronym_words(subject, c.concept, c.title, *c.heading_path)}
     return not want & have if m is who else not want <= have
+
+
+# Round 50: "What does a nonautoregressive decoder do?" was answered from the vault's decoder
+# page (review49d): DEFINITION takes no article after "what does", so the subject went
+# unread. "What does a/an/the X do?" asks what X is for: X's words must be in the best
+# sentence or its names, as for "what is X?" (`DOES_ARTICLE`; False: off).
+DOES_ARTICLE = True
+_DOES_A_DO = re.compile(r"^\s*what\s+does\s+(?:an?|the)\s+"
+                        r"(?P<subject>(?:[\w.+/-]+\s+){0,2}?[\w.+/-]+)\s+do\s*\??\s*$",
+                        re.IGNORECASE)
 
 
 # "what does X <verb>?" (DEFINITION takes up to three words after "does" as X): the verb
@@ -576,6 +634,8 @@ def neighbour(question: str, evidence: Evidence) -> bool:
     texts = [(c.text, " ".join([c.concept or "", c.title, *c.heading_path]))
              for c in evidence.candidates]
     words = [[stem(w) for w in _WORD_RE.findall(t)] for pair in texts for t in pair]
+    if OWNER_THING and _unowned(question, subject, words):
+        return True
     if HYPHEN_JOINED:
         # "autoregressive model" is the vault's "auto-regressive model" (fresh, report).
         words += [[stem(w) for w in _WORD_RE.findall(_INNER_HYPHEN.sub("", t))]
@@ -610,6 +670,27 @@ def neighbour(question: str, evidence: Evidence) -> bool:
 OWNER_APART = True
 HYPHEN_JOINED = True
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
+# Round 50: "How does BERT's tokenizer treat emoji?" was answered from the vault's BERT page,
+# which says nothing of a tokenizer (review49d): the owner ("BERT's") is held, the thing it
+# owns is in no passage found. A possessive first word of "how does X's Y ...?" whose next
+# word no passage found holds asks about a part of X the notes lack (`OWNER_THING`; False:
+# off).
+OWNER_THING = True
+
+
+def _unowned(question: str, subject: Sequence[str], words: Sequence[Sequence[str]]) -> bool:
+    """True when "how does X's Y ...?" names an owner X that `words` hold and a Y they do
+    not hold at all."""
+    m = _OPENER.match(question)
+    first = None if m is None else _TOKEN.match(question, m.end())
+    if m is None or first is None or not _POSSESSIVE.search(first.group()):
+        return False
+    owner = {stem(w) for w in _WORD_RE.findall(subject[0])}
+    thing = {stem(w) for w in _WORD_RE.findall(subject[1])}
+    held = set().union(*map(set, words)) if words else set()
+    return bool(thing) and owner <= held and not thing & held
 
 
 def _owned(question: str, subject: Sequence[str], words: Sequence[Sequence[str]]) -> bool:
@@ -792,6 +873,7 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or undated(question, evidence) or uncounted(question, evidence)
             or untimed(question, evidence) or unranked(question, evidence)
             or uncosted(question, evidence) or unversioned(question, evidence)
+            or unpriced(question, evidence) or unlicensed(question, evidence)
             or unattributed(question, evidence, searcher.store)
             or unlisted(question, evidence.sentences[0]))
 
@@ -1030,6 +1112,36 @@ def _unstated(on: bool, asks: re.Pattern[str], needs: re.Pattern[str], question:
     if not on or not evidence.sentences or not asks.search(question):
         return False
     return not any(needs.search(s.text) for s in _answer_sentences(evidence))
+
+
+# Round 50: "How much does a TPU slice cost per hour?" was answered with what a slice is, and
+# "Under which licence is the UltraFeedback dataset released?" with the sentence that trains
+# on it (fresh40's two leaks; fresh38's reward model licence was the same). A question that
+# asks a price needs a sentence that gives one (an amount of money, a rate per hour or
+# month, "free"), and one that asks a licence a sentence that names one (`PRICE_ASKED`,
+# `LICENCE_ASKED`; False: off).
+_ASKS_PRICE = re.compile(r"\bhow\s+much\b[^?]*\bcosts?\b|\bhow\s+many\s+(?:dollars|euros|cents)\b"
+                         r"|\b(?:price|pricing)\b", re.IGNORECASE)
+_PRICE = re.compile(r"[$\u20ac\u00a3]\s?\d|\b\d[\d,.]*\s*(?:dollars?|euros?|usd|eur|cents?)\b"
+                    r"|\bfree\b|\bpric(?:e|es|ed|ing)\b|\bper\s+(?:hour|month|year)\b",
+                    re.IGNORECASE)
+PRICE_ASKED = True
+_ASKS_LICENCE = re.compile(r"\blicen[cs]e[sd]?\b", re.IGNORECASE)
+_LICENCE = re.compile(r"\blicen[cs]\w*|\bapache\b|\bMIT\b|\bGPL\b|\bcreative\s+commons\b"
+                      r"|\bCC[- ]BY\b|\bpublic\s+domain\b", re.IGNORECASE)
+LICENCE_ASKED = True
+
+
+def unpriced(question: str, evidence: Evidence) -> bool:
+    """True when the question asks a price and no sentence the answer would quote gives
+    one."""
+    return _unstated(PRICE_ASKED, _ASKS_PRICE, _PRICE, question, evidence)
+
+
+def unlicensed(question: str, evidence: Evidence) -> bool:
+    """True when the question asks a licence and no sentence the answer would quote names
+    one."""
+    return _unstated(LICENCE_ASKED, _ASKS_LICENCE, _LICENCE, question, evidence)
 
 
 def uncounted(question: str, evidence: Evidence) -> bool:

@@ -1351,8 +1351,46 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
             room = max_words - length
             pool = sorted((s for s in pool if not _asks(s.text)), key=turn)
             fill()
+    if LIST_PASSAGE:
+        chosen = _with_lists(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+# Round 50: a chosen sentence that ends in ':' ("... it is common to break up the dataset into
+# three parts:", the terms' page on data splits) says nothing until its list, and a reader
+# made the list a passage of its own, found as the passage after it (`retrieve`, its
+# `lead_in`). The list's first item joins right after it, as a reply joins a question of the
+# notes: the sentences chosen after the lead-in make room, the last first, else the item is
+# clipped to the room left (`LIST_PASSAGE`; False: off).
+LIST_PASSAGE = True
+
+
+def _with_lists(chosen: list[Scored], scored: Sequence[Scored], q: Question,
+                max_words: int) -> list[Scored]:
+    """`chosen` with the first item of the list each lead-in in it introduces."""
+    out = list(chosen)
+    for c in chosen:
+        said = " ".join(c.raw[c.start : c.end].split())
+        if not said.endswith(":"):
+            continue
+        item = next((s for s in scored if s.index == 0 and s.candidate.lead_in == said
+                     and s.candidate.passage_id != c.candidate.passage_id), None)
+        if c not in out or item is None or any(
+                o.candidate.passage_id == item.candidate.passage_id for o in out):
+            continue  # an earlier lead-in's item took this one's place, or it is quoted
+        at = out.index(c)
+        kept = list(out)
+        removable = list(reversed(out[at + 1 :]))
+        while removable and _words(kept) + len(item.text.split()) + 2 > max_words:
+            kept.remove(removable.pop(0))
+        piece = (item if _words(kept) + len(item.text.split()) + 2 <= max_words
+                 else _fitted(item, q, max_words - _words(kept) - 2))
+        if piece is None:
+            continue
+        position = kept.index(c) + 1
+        out = [*kept[:position], piece, *kept[position:]]
+    return out
 
 
 # "..., a weak learner, which is a model slightly better than random guessing": the clause after
