@@ -140,3 +140,21 @@ def test_an_mcp_preview_never_ends_inside_a_formula(kb: Any) -> None:
     assert cut.endswith("and it picks …") and len(cut) <= 282, cut
     formula = r"$a + b = c$ " * 40
     assert re.fullmatch(r"(\$a \+ b = c\$ )*\$a \+ b = c\$ …", preview(formula)), preview(formula)
+
+
+def test_graph_with_no_name_is_the_web_s_whole_graph(examples_db: Path, client: TestClient) -> None:
+    """/api/graph with no concept is every concept and link; `graph` asked for a NAME
+    ("Missing argument", exit 2, --json too): now the same record, without the drawing's
+    positions, and a list with every concept a "●"."""
+    runner = CliRunner()
+    db = ["--db", str(examples_db)]
+    shown = runner.invoke(main, [*db, "graph", "--json"])
+    assert shown.exit_code == 0, shown.output
+    drawn = client.get("/api/graph").json()
+    assert set(drawn.pop("positions")) == {n["id"] for n in drawn["nodes"]}
+    assert json.loads(shown.stdout) == drawn and drawn["whole"] and len(drawn["nodes"]) > 20
+    listed = runner.invoke(main, [*db, "graph"]).stdout.splitlines()
+    bullets = [line for line in listed if line.startswith("● ")]
+    assert len(bullets) == len(drawn["nodes"]), listed
+    assert any(line.startswith("    → ") for line in listed)
+    assert runner.invoke(main, [*db, "graph", "--dot"]).stdout.startswith("digraph")
