@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 import grimoire
-from grimoire.model import PAGE_REASONS
 from grimoire.cli import main
 from grimoire.graph import dot_quote
+from grimoire.model import PAGE_REASONS
 
 
 @pytest.fixture(scope="module")
