@@ -90,7 +90,8 @@ def _db(kb: Any) -> Path:
     return Path(found).parent.parent / "kb.db"
 
 
-def test_a_title_whose_every_section_is_an_entry_says_what_its_note_opens_with(kb: Any) -> None:
+def test_a_title_whose_every_section_is_an_entry_says_what_its_note_opens_with(
+        kb: Any, tmp_path: Path) -> None:
     """The title's entry holds no passage and the store's rule took the passages of no entry
     after it: the lecture's title quoted its last section (lines 17-18), a Markdown, rST or
     HTML page of `##` terms said nothing ("(no definition)")."""
@@ -123,6 +124,13 @@ def test_a_title_whose_every_section_is_an_entry_says_what_its_note_opens_with(k
         assert c.get("/api/c/Kernel Methods").json() == data
         page = c.get("/c/Kernel Methods").text
     assert "the note opens" in page and "A feature map" in page, page
+    # an export names each note by its place in the folder: the title's note was asked by
+    # that name, and opened with nothing
+    kb.export("jsonl", tmp_path / "concepts.jsonl")
+    lines = (tmp_path / "concepts.jsonl").read_text(encoding="utf-8").splitlines()
+    exported = {c["label"]: c for c in map(json.loads, lines)}["Optimizer notes"]
+    assert exported["entries"][0]["opening"]["span"]["path"] == "Optimizer notes.md"
+    assert exported["entries"][0]["opening"]["text"].startswith("Momentum adds a share")
 
 
 def test_an_mcp_preview_never_ends_inside_a_formula(kb: Any) -> None:
