@@ -373,4 +373,5 @@ def test_a_note_deleted_since_its_ingest_says_so_on_its_source_page(tmp_path: Pa
     assert gone.status_code == 404 and html_escape(said, quote=False) in gone.text
     assert api.status_code == 404 and api.json() == {"error": said}
     assert never.status_code == 404 and "no such note here" in never.text
+    assert "(`grimoire sources` lists them)" in never.text  # what to do (round 50)
     assert there.status_code == 200 and "Momentum is a training trick." in there.text

@@ -368,7 +368,9 @@ def _unreadable(site: Site, path: str) -> str:
     if record is not None and record.status == "ok":
         return ("this note cannot be read now: deleted, moved or renamed since it was ingested "
                 "(`grimoire ingest` its folder again)")
-    return "no such note here"
+    # what to do, not only what is wrong (round 50: "no such note here" said no more)
+    return ("no such note here: only files ingested into this knowledge base are shown "
+            "(`grimoire sources` lists them)")
 
 
 def _range(hl: str) -> tuple[int, int]:
