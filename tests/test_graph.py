@@ -11,6 +11,7 @@ from click.testing import CliRunner
 import grimoire
 from grimoire.cli import main
 from grimoire.graph import dot_quote
+from grimoire.model import PAGE_REASONS
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +108,17 @@ def test_the_whole_graph_is_every_concept_and_every_link(db: Path) -> None:
         assert edges and edges <= got
         assert all(e.source in labels and e.target in labels for e in whole.edges)
         assert kb.whole_graph(limit=len(concepts) - 1) is None
+
+
+def test_a_glossary_term_with_no_words_opens_with_nothing_of_the_next_terms(db: Path) -> None:
+    """Round 50: a title whose every section is an entry says what its note opens with, the
+    first passages from its line on whichever entry they are of; a term of a glossary with
+    no words of its own ("Learning Strategy#" over "Learning Method#") is no title: the next
+    terms' definitions are not its opening (it took them while the rule held for every
+    entry)."""
+    with grimoire.open(db) as kb:
+        strategy = kb.concept("Learning Strategy")
+        said = kb.said(strategy)
+    empty = [s for s in strategy.entries if not s.entry.definition.strip()]
+    assert empty and all(s.entry.reason not in PAGE_REASONS for s in empty), strategy.entries
+    assert not [s for s in said if s.entry_id in {e.id for e in empty}], said

@@ -192,14 +192,15 @@ def _reference(out: Console, label: str, url: str) -> None:
         out.print("  " + text, highlight=False, markup=False, soft_wrap=True)
 
 
-def render_graph(out: Console, g: Graph) -> None:
-    """The neighbourhood as an indented list of edges. A concept's kind and an edge's kinds
+def render_graph(out: Console, g: Graph, *, whole: bool = False) -> None:
+    """The neighbourhood as an indented list of edges (the `whole` graph: every concept a
+    "●", no centre to count links from). A concept's kind and an edge's kinds
     follow after " · ", as `show` heads a concept, the kinds as words ("see also, wikilink"):
     "● Low-Rank Adaptation (LoRA) Fine-Tuning" read as one longer name where dim text shows
     no dimmer (piped, a plain terminal), and "see_also,wikilink" as code."""
     labels = {n.id: n.label for n in g.nodes}
     for n in g.nodes:
-        depth = f"[dim]{n.depth}[/dim] " if n.depth else "[bold]●[/bold] "
+        depth = f"[dim]{n.depth}[/dim] " if n.depth and not whole else "[bold]●[/bold] "
         out.print(depth + safe(n.label) + (f" [dim]· {safe(n.kind)}[/dim]" if n.kind else ""))
         for e in g.edges:
             if e.source == n.id:

@@ -493,10 +493,11 @@ def _show_documents(title: str, titled: list[tuple[Span, list[str]]], as_json: b
 
 
 GRAPH_LIMIT = 500  # concepts `graph` shows at most
+WHOLE_GRAPH = 2000  # concepts `graph` with no name lists at most (the web's graph page's limit)
 
 
 @main.command()
-@click.argument("name_words", metavar="NAME...", nargs=-1, required=True)
+@click.argument("name_words", metavar="[NAME...]", nargs=-1)
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 6),
               help="How many links away to go.")
 @click.option("--id", "concept_id", metavar="ID", help=_ID_HELP)
@@ -506,12 +507,28 @@ GRAPH_LIMIT = 500  # concepts `graph` shows at most
 @handle_errors
 def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_id: str | None,
           as_dot: bool, as_json: bool) -> None:
-    """The concepts linked to NAME, up to --depth links away, in either direction.
+    """The concepts linked to NAME, up to --depth links away, in either direction; with no
+    NAME, every concept and link (as the web's graph page, up to 2,000 concepts).
 
     Example: grimoire graph LoRA --depth 2 --dot | dot -Tsvg > lora.svg
     """
     from grimoire._cli_concepts import render_graph
 
+    if not name_words:  # /api/graph with no concept: the same record, without the drawing
+        from grimoire.graph import Graph
+
+        whole = kb_of(ctx).whole_graph(WHOLE_GRAPH)
+        if as_json:
+            emit_json(serialize.graph_view(whole or Graph((), ()), None, depth, whole=True,
+                                           truncated=whole is None))
+        elif whole is None:
+            raise GrimoireError(f"more than {WHOLE_GRAPH:,} concepts: too many to list at "
+                                "once; name one (grimoire graph NAME)")
+        elif as_dot:
+            click.echo(clean(whole.to_dot()), nl=False)
+        else:
+            render_graph(out(), whole, whole=True)
+        return
     name = words(name_words, "name")
     try:
         g = kb_of(ctx).graph(name, depth=depth, limit=GRAPH_LIMIT, concept_id=concept_id)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from grimoire import _api_args as args
 from grimoire.errors import CorruptDatabase, GrimoireError, NotFound, StoreError, quoted
-from grimoire.model import Answer, ConceptId, Hit, Span
+from grimoire.model import PAGE_REASONS, Answer, ConceptId, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve.overrides import load_overrides
 from grimoire.search import EmbedReport, Searcher, embed_store
@@ -587,11 +587,29 @@ class Grimoire:
             if e.definition.strip():
                 out.append(Said(e.definition, e.span, "definition", stored.id))
             elif not e.redirect:
-                found = opening(self.store.opening_passages(stored.id), e.term)
+                found = opening(self._opening_passages(stored.id, e.span,
+                                                       e.reason in PAGE_REASONS), e.term)
                 if found is not None:
                     out.append(Said(found.text, found.span, "opening", stored.id))
         out += [Said(s.text, s.span, "section") for s in concept.sections if s.text.strip()]
         return out
+
+    def _opening_passages(self, entry_id: int, span: Span, page: bool, within: int = 40,
+                          limit: int = 6) -> list[tuple[Span, str, str]]:
+        """The passages an entry's note opens with: its own (`Store.opening_passages`), else
+        for a `page` (an entry named by its note's title) the note's first passages from the
+        entry's line on, whichever entry they are of. The store's rule takes only passages
+        of no entry after one with none of its own, so a title whose every section is an
+        entry quoted the first passage no section held, from the middle of the file (a
+        lecture's title: its third section, round 49), or nothing (a Markdown page of `##`
+        terms). A term with no words in a glossary keeps the store's rule: the next terms'
+        definitions are no opening of its own."""
+        found = self.store.opening_passages(entry_id, within, limit)
+        if not page or (found and found[0][0].start_line <= span.end_line):
+            return found  # its own passages come first
+        return [(Span(span.path, start, end), text, kind)
+                for start, end, text, kind in self.store.file_passages(span.path)
+                if span.start_line <= start <= span.end_line + within][:limit]
 
     def preview(self, concept: Concept) -> Said | None:
         """The one text to show for `concept` (a hover preview, a search's card, an MCP

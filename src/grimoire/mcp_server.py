@@ -35,7 +35,7 @@ from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
 from grimoire.search import MARKED
-from grimoire.showing import PASSAGE_UNITS, stored_lines
+from grimoire.showing import PASSAGE_UNITS, cut_words, stored_lines
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
 MAX_RESULT_CHARS = 16_000  # a tool result's JSON; an assistant's context is not ours to fill
@@ -58,11 +58,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    """The start of `text` on one line, cut at a word with an ellipsis."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    return flat[:limit].rsplit(" ", 1)[0] + " …"
+    """The start of `text` on one line, cut at a word with an ellipsis, never inside a formula
+    (`cut_words`: half of one was an assistant's to read as TeX that opens and never closes)."""
+    return cut_words(" ".join(text.split()), limit)
 
 
 def where(span: Span) -> dict[str, Any]:

@@ -182,18 +182,29 @@ def plain(text: str, limit: int = 300) -> str:
     """Text for a preview: markup-free enough to read, cut at a word near `limit` (a fenced
     code passage of a definition as its code, `fences`)."""
     text = without_bars(text)
-    flat = re.sub(r"\s+", " ", _WIKILINK.sub(link_label, text)).strip()
+    return cut_words(re.sub(r"\s+", " ", _WIKILINK.sub(link_label, text)).strip(), limit)
+
+
+def cut_words(flat: str, limit: int) -> str:
+    """`flat` (one line) whole when it fits `limit`, else cut at a word before it with " …",
+    and never inside a formula: one the cut opened and did not close (in the text, or in what
+    is left of it) is left out, its `$` paired with nothing and every face showed its TeX
+    ("Solving for $D = …" on an Anki card, round 37; MCP's previews, round 50). A lone `$`
+    before words (a price) stays; a `$$` is never a price."""
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]
-    # A formula the cut opened and did not close is left out: its `$` paired with nothing
-    # and every face showed its TeX ("Solving for $D = …" on an Anki card, round 37). A lone
-    # `$` before words (a price) stays; a `$$` is never a price.
+    for m in FORMULA.finditer(flat, 0, limit + 4000):
+        if m.start() < len(cut) < m.end():  # a formula the whole text closes after the cut
+            cut = cut[:m.start()].rstrip()
+            break
+        if m.start() >= len(cut):
+            break
     closed = max((m.end() for m in FORMULA.finditer(cut)), default=0)
     opened = cut.find("$", closed)
     if opened >= 0 and (cut.startswith("$$", opened) or _FORMULA_TAIL.search(cut, opened)):
         cut = cut[:opened].rstrip()
-    return cut + " …"
+    return f"{cut} …" if cut else "…"
 
 
 _FORMULA_TAIL = re.compile(r"\\[A-Za-z]|[\^_{}=]")  # TeX or an equation after an open `$`

@@ -266,9 +266,14 @@ def test_a_wrong_address_in_the_browser_gets_a_page(client: TestClient) -> None:
     assert bad.status_code == 400 and bad.headers["content-type"].startswith("text/html")
     assert "depth: Input should be less than or equal to 2" in bad.text
     assert "path: Field required" in client.get("/source").text
-    assert client.get("/api/nope").json() == {"detail": "Not Found"}
+    # round 50: with "error" in words, as every other API error and each --json error
+    assert client.get("/api/nope").json() == {"error": "There is no page at /api/nope.",
+                                              "detail": "Not Found"}
     api = client.get("/api/graph", params={"depth": "9"})
     assert api.status_code == 422 and api.json()["detail"][0]["loc"] == ["query", "depth"]
+    assert api.json()["error"] == "depth: Input should be less than or equal to 2"
+    assert client.get("/api/search", params={"q": "x", "k": "0"}).json()["error"] == \
+        "k: Input should be greater than or equal to 1"
     assert client.get("/static/nope.js").status_code == 404
 
 
@@ -368,4 +373,5 @@ def test_a_note_deleted_since_its_ingest_says_so_on_its_source_page(tmp_path: Pa
     assert gone.status_code == 404 and html_escape(said, quote=False) in gone.text
     assert api.status_code == 404 and api.json() == {"error": said}
     assert never.status_code == 404 and "no such note here" in never.text
+    assert "(`grimoire sources` lists them)" in never.text  # what to do (round 50)
     assert there.status_code == 200 and "Momentum is a training trick." in there.text

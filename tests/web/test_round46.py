@@ -281,5 +281,18 @@ def test_escape_closes_the_offers_and_keeps_the_words(server: Running, browser: 
             [e.textContent, e.getClientRects().length])""")
         assert any(" " in text for text, _ in places), places
         assert all(rects == 1 for _, rects in places), places
+
+        # Round 50: a search sent says so until its page comes (the first hybrid one loads the
+        # embedding model: seconds in which the page showed no change). Read as the form is
+        # sent (`requestSubmit` runs the page's submit handlers before the navigation starts).
+        page.fill("#sq", "softmax")
+        with page.expect_navigation():
+            sent = page.evaluate("""() => {
+                const form = document.querySelector("form.search-form");
+                form.requestSubmit();
+                return [form.querySelector("button").textContent, form.getAttribute("aria-busy")];
+            }""")
+        assert sent == ["Searching…", "true"], sent
+        assert page.text_content(".search-form button") == "Search"
     finally:
         page.close()

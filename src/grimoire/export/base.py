@@ -172,12 +172,20 @@ def _named(concepts: Iterable[Concept], line: Callable[[str, int], str] | None,
 
         def named_line(name: str, n: int) -> str:
             return read(paths.get(name, name), n)
+    # `said` is asked of each concept as read, its notes by their paths (`Grimoire.said`
+    # reads a title's note by its path: a renamed one found nothing, round 50), then named
+    read_as: dict[str, Concept] = {}
     if said is not None:
         says = said
 
         def named_said(concept: Concept) -> Sequence[Said]:
-            return renamed(list(says(concept)), names)
-    return (renamed(c, names) for c in concepts), named_line, named_said
+            return renamed(list(says(read_as.pop(concept.id, concept))), names)
+
+    def named(concept: Concept) -> Concept:
+        if said is not None:
+            read_as[concept.id] = concept
+        return renamed(concept, names)
+    return (named(c) for c in concepts), named_line, named_said
 
 
 def _clear_scratch(target: Path) -> tuple[str, ...]:

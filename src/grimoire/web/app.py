@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import Body, FastAPI, Query, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
@@ -307,14 +308,25 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     # (`{"detail":"Not Found"}`): pages answer with a page; /api/ and /static/ keep JSON.
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            said = (f"There is no page at {request.url.path}." if exc.status_code == 404
+                    else str(exc.detail))
+            return JSONResponse({"error": said, "detail": exc.detail}, exc.status_code,
+                                headers=exc.headers)
         if _is_api(request) or exc.status_code != 404:
             return await http_exception_handler(request, exc)
         return page(request, "missing.html", 404, what="",
                     message=f"There is no page at {request.url.path}.", suggestions=(),
                     several=False)
 
+    # An API error says what is wrong under "error", as the API's own errors and every
+    # command's --json do (`/api/search?k=0` gave FastAPI's `detail` list alone, round 50);
+    # `detail` stays beside it for a client that reads FastAPI's shape.
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": _problems(exc),
+                                 "detail": jsonable_encoder(exc.errors())}, 422)
         if _is_api(request):
             return await request_validation_exception_handler(request, exc)
         return page(request, "missing.html", 400, what="Not a valid address",
@@ -356,7 +368,9 @@ def _unreadable(site: Site, path: str) -> str:
     if record is not None and record.status == "ok":
         return ("this note cannot be read now: deleted, moved or renamed since it was ingested "
                 "(`grimoire ingest` its folder again)")
-    return "no such note here"
+    # what to do, not only what is wrong (round 50: "no such note here" said no more)
+    return ("no such note here: only files ingested into this knowledge base are shown "
+            "(`grimoire sources` lists them)")
 
 
 def _range(hl: str) -> tuple[int, int]:

@@ -139,6 +139,31 @@
   });
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") hide(); });
 
+  // A search or a question sent as a page load: its button says so until the next page comes
+  // (the first hybrid search or answer loads the embedding model: seconds in which the page
+  // showed no change). A page shown again from the back-forward cache gets its buttons back.
+  // (A streamed answer says so in its own box.)
+  const busyForms = [...document.querySelectorAll("form.find, form.search-form, form.ask-form")]
+    .filter((form) => !(form.matches("[data-stream]") && window.EventSource));
+  for (const form of busyForms) {
+    form.addEventListener("submit", (ev) => {
+      if (ev.defaultPrevented || !form.querySelector("input[name=q]").value.trim()) return;
+      const button = form.querySelector("button[type=submit]");
+      form.setAttribute("aria-busy", "true");
+      if (button) {
+        button.dataset.label = button.textContent;
+        button.textContent = form.classList.contains("ask-form") ? "Asking…" : "Searching…";
+      }
+    });
+  }
+  window.addEventListener("pageshow", () => {
+    for (const form of busyForms) {
+      form.removeAttribute("aria-busy");
+      const button = form.querySelector("button[type=submit]");
+      if (button && button.dataset.label) { button.textContent = button.dataset.label; delete button.dataset.label; }
+    }
+  });
+
   // Streamed answers when an LLM writes them (server-sent events).
   const askForm = $("form.ask-form[data-stream]");
   if (askForm && window.EventSource) {
@@ -149,10 +174,19 @@
       const out = $("#answer");
       const live = document.createElement("p");
       live.className = "streaming";
+      // Said until the model's first words: the passages are found first (seconds when the
+      // embedding model loads), and the box stayed empty meanwhile.
+      const waiting = document.createElement("span");
+      waiting.className = "dim busy";
+      waiting.textContent = "Finding the passages to answer from…";
+      live.append(waiting);
       out.replaceChildren(live);
       history.replaceState(null, "", "/ask?q=" + encodeURIComponent(q));
       const es = new EventSource("/api/ask/stream?q=" + encodeURIComponent(q));
-      es.addEventListener("text", (e) => { live.textContent += JSON.parse(e.data); });
+      es.addEventListener("text", (e) => {
+        if (waiting.isConnected) waiting.remove();
+        live.textContent += JSON.parse(e.data);
+      });
       es.addEventListener("answer", (e) => { out.innerHTML = JSON.parse(e.data).html; es.close(); });
       es.addEventListener("error", (e) => {
         if (e.data) { live.textContent = JSON.parse(e.data).error; }
