@@ -213,6 +213,9 @@ class Watcher:
         self._long_lock = threading.Lock()
         # Roots gone at the last batch that named them (`apply`).
         self._away: set[Path] = set()
+        # The files of batches that failed to write, as they were on the disk then (None:
+        # gone), read again at the next full look (`reconcile`), or sooner once changed again.
+        self._failed: dict[str, tuple[int, int] | None] = {}
 
     # -- what changed --------------------------------------------------------------------
 
@@ -337,6 +340,7 @@ class Watcher:
                 # change of a note in a batch that found the store locked past the wait, or
                 # no room, was then never read until it changed again; round 50).
                 self._forget(group)
+                self._failed.update((p, _signature(p)) for p in group)
                 continue
             for done in reports:
                 for name in ("added", "updated", "unchanged", "removed", "failed", "skipped",
@@ -493,6 +497,7 @@ class Watcher:
                 return
             if batch.errors:
                 self._forget(batch.paths)  # not stored: read again at the next reconcile
+                self._failed.update((p, _signature(p)) for p in batch.paths)
             else:
                 for path in batch.paths:
                     self._rescan(path)
@@ -554,7 +559,8 @@ class Watcher:
                         st = os.stat(p)  # noqa: PTH116
                         files[p] = (st.st_mtime_ns, st.st_size)
 
-    def reconcile(self, stored: set[str] | None = None) -> Batch | None:
+    def reconcile(self, stored: set[str] | None = None, *,
+                  full: bool | None = None) -> Batch | None:
         """Compare every file's mtime and size with the last scan; ingest what differs, and
         remove what the store holds that is gone from the disk: a folder moved in and out
         again at once is stored from the first event, and its files were gone before the
@@ -563,7 +569,11 @@ class Watcher:
 
         `stored`: the store's paths as the caller keeps them, in step with the batches this
         call sends (the polling fallback's, read once: each read of the store was 85 ms of
-        CPU at 10,000 notes, at every poll; round 49); None reads them from the store."""
+        CPU at 10,000 notes, at every poll; round 49); None reads them from the store.
+        `full`: the full look, every `reconcile_s` (by default when `stored` is None), which
+        reads again the files of batches that failed to write; a poll between two reads them
+        only once changed again (the fallback polls every `poll_ms`: such a batch was read
+        again and failed again at each poll, twice a second; review50b)."""
         now = self._files()
         before = self.scan.files
         changed = {p for p, sig in now.items() if before.get(p) != sig}
@@ -571,6 +581,15 @@ class Watcher:
         known = (r.path for r in self.kb.sources()) if stored is None else stored
         changed |= {p for p in known if p not in now and self._root_of(p) is not None
                     and self.wanted(p) and not os.path.lexists(p)}
+        if full is None:
+            full = stored is None
+        if full:
+            self._failed.clear()
+        elif self._failed:
+            # Left unseen (not in the scan) until the full look, as they stand now.
+            held = {p for p in changed if p in self._failed and self._failed[p] == now.get(p)}
+            changed -= held
+            now = {p: sig for p, sig in now.items() if p not in held}
         self.scan.files = now
         if not changed:
             return None
@@ -692,9 +711,10 @@ class Watcher:
                     # kept its record until the watch restarted (review49c).
                     stored, read = {r.path for r in self.kb.sources()}, time.monotonic()
                     while not self.stop.wait(self.options.poll_ms / 1000):
-                        if time.monotonic() - read >= self.options.reconcile_s:
+                        full = time.monotonic() - read >= self.options.reconcile_s
+                        if full:
                             stored, read = {r.path for r in self.kb.sources()}, time.monotonic()
-                        self.reconcile(stored)
+                        self.reconcile(stored, full=full)
                         self.settle()
                     return
                 if self.polling:
