@@ -209,8 +209,12 @@ def pg() -> Iterator[PgDatabases]:
         # A throwaway server: nothing it holds must outlive a crash of the machine, so it
         # does not flush to disk (PostgreSQL's "non-durable settings"). The processes the
         # tests kill are its clients; the server itself keeps running.
+        # No autovacuum either: its launcher visits every database of the server in turn
+        # (a pass makes hundreds, none dropped) and analyzes each store a test wrote, on
+        # the server's CPU beside both passes, at moments no test chooses; a test that needs
+        # the planner's statistics runs ANALYZE itself (tests/store/test_postgres_plans.py).
         with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            for setting in ("fsync", "synchronous_commit", "full_page_writes", "autovacuum"):
                 conn.execute(f"ALTER SYSTEM SET {setting} = off")
             conn.execute("SELECT pg_reload_conf()")
         yield PgDatabases(server)

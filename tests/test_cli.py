@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 import grimoire
 from grimoire.cli import main
-from tests.conftest import homonyms, seed, write_notes
+from tests.conftest import homonyms, reading, seed, write_notes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -20,6 +21,17 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def run(db: Path, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["--db", str(db), *args])
     return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def examples_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """examples/ ingested by the CLI without vectors, once for the module's tests that only
+    read it (until round 50 six stores of the same notes, six databases on PostgreSQL); left
+    as they found it (`reading`: checked when the module ends)."""
+    db = tmp_path_factory.mktemp("examples") / "kb.db"
+    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    with reading(db):
+        yield db
 
 
 def test_ingest_stats_list_show_sources(tmp_path: Path) -> None:
@@ -104,20 +116,16 @@ def test_an_empty_query_or_question_is_a_usage_error(tmp_path: Path) -> None:
         assert code == 2 and "is empty" in out, (args, out)
 
 
-def test_a_long_note_on_stderr_is_one_line_in_a_pipe(tmp_path: Path) -> None:
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", str(EXAMPLES), "--no-embed")[0] == 0
-    result = CliRunner().invoke(main, ["--db", str(db), "search", "attention"])
+def test_a_long_note_on_stderr_is_one_line_in_a_pipe(examples_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(examples_db), "search", "attention"])
     assert result.exit_code == 0, result.output
     notes = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(notes) == 1 and "semantic search covers 0 of" in notes[0], result.stderr
     assert notes[0].rstrip().endswith("run `grimoire embed`") and len(notes[0]) > 80
 
 
-def test_show_unknown_name_suggests_and_exits_1(tmp_path: Path) -> None:
-    db = tmp_path / "kb.db"
-    run(db, "ingest", str(EXAMPLES), "--no-embed")
-    code, out = run(db, "show", "Zzyzx qwerty")
+def test_show_unknown_name_suggests_and_exits_1(examples_db: Path) -> None:
+    code, out = run(examples_db, "show", "Zzyzx qwerty")
     assert code == 1
     assert "error:" in out
 
@@ -254,10 +262,9 @@ def test_whether_output_is_styled_is_decided_as_rich_decides(
         os.close(leader)
 
 
-def test_search_refuses_a_format_no_reader_has(tmp_path: Path) -> None:
+def test_search_refuses_a_format_no_reader_has(examples_db: Path) -> None:
     # `--format markdwn` answered "no results", as if the notes held nothing on the query.
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    db = examples_db
     code, out = run(db, "search", "--mode", "lexical", "--format", "markdwn", "LoRA")
     assert code == 2 and "'markdwn' is not one of" in out and "markdown" in out, out
     code, out = run(db, "search", "--mode", "lexical", "--format", "obsidian", "LoRA")
@@ -278,11 +285,10 @@ def test_sources_problems_lists_the_files_to_look_at(tmp_path: Path) -> None:
     assert "Softmax.md" not in out
 
 
-def test_search_and_ask_fit_an_80_column_terminal(tmp_path: Path) -> None:
+def test_search_and_ask_fit_an_80_column_terminal(examples_db: Path) -> None:
     # On a terminal a snippet or quote was one long line: an 80-column terminal broke it
     # mid-word and ran it on at the margin, under the numbers and paths that head each hit.
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    db = examples_db
     terminal = {"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"}
     runner = CliRunner(env=terminal)
     for args in (["search", "--mode", "lexical", "low rank adaptation"],
@@ -298,10 +304,9 @@ def test_search_and_ask_fit_an_80_column_terminal(tmp_path: Path) -> None:
             assert all(line.startswith("   ") for line in body if line.strip()), body
 
 
-def test_search_cites_a_one_line_passage_as_ask_does(tmp_path: Path) -> None:
+def test_search_cites_a_one_line_passage_as_ask_does(examples_db: Path) -> None:
     # A hit on one line of a glossary said `glossary.txt:45-45`; ask and show say `:45`.
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    db = examples_db
     code, out = run(db, "search", "--mode", "lexical", "-k", "20", "weight decay")
     assert code == 0
     hits = json.loads(run(db, "search", "--mode", "lexical", "-k", "20", "--json",
@@ -342,10 +347,9 @@ def test_show_fits_an_80_column_terminal(tmp_path: Path, corpora: Path) -> None:
                 and line.startswith("  ") and ":" not in line[:40]], name
 
 
-def test_show_of_a_wanted_name_says_where_it_is_wanted(tmp_path: Path) -> None:
+def test_show_of_a_wanted_name_says_where_it_is_wanted(examples_db: Path) -> None:
     # `show QLoRA` said only "no concept named 'QLoRA'", though two notes link to it.
-    db = tmp_path / "kb.db"
-    assert run(db, "ingest", "--no-embed", str(EXAMPLES))[0] == 0
+    db = examples_db
     code, out = run(db, "show", "qlora")
     assert code == 1
     assert "no concept named 'qlora'; 2 links want it: " in out
