@@ -276,6 +276,9 @@ def main() -> None:
                         help="a --json output of an earlier run: list what changed")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every answer")
     args = parser.parse_args()
+    import devset  # bench/ is the script's folder: on sys.path
+
+    devset.require_corpora(SHARED / "corpora")
     items = [i for i in load() if args.half in ("both", i.half)
              and args.collection in (None, i.collection) and args.set in (None, i.set)]
     if args.calibrate:

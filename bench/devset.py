@@ -20,6 +20,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPORA = Path(os.environ.get("GRIMOIRE_SHARED", ROOT.parent / "shared")) / "corpora"
 DESCRIPTIONS = ROOT / "bench" / "queries" / "descriptions.jsonl"
 OWN_WORDS = ROOT / "bench" / "queries" / "own_words.jsonl"
+
+
+def require_corpora(corpora: Path = CORPORA) -> None:
+    """Stop, saying where to point, when ../shared/corpora is not there: a bench run from a git
+    worktree elsewhere read no corpus and printed figures of examples/ alone (round 50: three
+    helpers' first runs; `own_words_check` passed a query that copied seven corpus words)."""
+    if not corpora.is_dir():
+        raise SystemExit(f"{corpora}: no such folder; set GRIMOIRE_SHARED to the folder that "
+                         "holds corpora/ (../shared beside the clone)")
 MASK = "___"
 # How a held-out set may hide the names: a blank, BERT's mask token, a phrase, nothing, or X.
 MASK_STYLES = {"blank": "___", "token": "[MASK]", "phrase": "this term", "deleted": "",

@@ -105,6 +105,7 @@ def main() -> None:
                         help="the folder of {collection}.db stores (bench/search.py --cache)")
     parser.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args()
+    devset.require_corpora()
     failures = [f for path in args.files for f in check(path, args.cache)]
     for failure in failures:
         print(failure)

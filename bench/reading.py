@@ -372,6 +372,9 @@ def main() -> None:
                         "tests/readers/fixtures/tools) into a store of its own and print its "
                         "concepts and wanted pages")
     args = parser.parse_args()
+    import devset  # bench/ is the script's folder: on sys.path
+
+    devset.require_corpora(SHARED / "corpora")
     if args.tools is not None:
         for row in tools(args.stores, args.tools):
             print(json.dumps(row, ensure_ascii=False))

@@ -654,6 +654,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list the queries each system missed")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    devset.require_corpora()
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
 
