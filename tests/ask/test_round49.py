@@ -89,7 +89,8 @@ def test_round49_no_words_names_and_code(
                    ("DOES_ARTICLE", "What does a nonautoregressive decoder do?"),
                    ("OWNER_THING", "How does BERT's tokenizer treat emoji?"),
                    ("PRICE_ASKED", "How much does clipping cost per hour?"),
-                   ("LICENCE_ASKED", "Under which licence is BERT released?")]
+                   ("LICENCE_ASKED", "Under which licence is BERT released?"),
+                   ("LICENCE_ASKED", "Is BERT free to use commercially?")]
         for rule, question in lacking:
             for on in (False, True):
                 monkeypatch.setattr(ask_module, rule, on)

@@ -1131,7 +1131,11 @@ _PRICE = re.compile(r"[$\u20ac\u00a3]\s?\d|\b\d[\d,.]*\s*(?:dollars?|euros?|usd|
                     r"|\bfree\b|\bpric(?:e|es|ed|ing)\b|\bper\s+(?:hour|month|year)\b",
                     re.IGNORECASE)
 PRICE_ASKED = True
-_ASKS_LICENCE = re.compile(r"\blicen[cs]e[sd]?\b", re.IGNORECASE)
+# "Is X free to use commercially?" asks a licence too (review50c: AlexNet's, answered with
+# what AlexNet is).
+_ASKS_LICENCE = re.compile(r"\blicen[cs]e[sd]?\b|\bfree\s+to\s+use\b|\bfor\s+commercial\s+"
+                           r"(?:use|purposes?)\b|\b(?:use|used|using)\s+(?:\w+\s+){0,2}?"
+                           r"commercially\b", re.IGNORECASE)
 _LICENCE = re.compile(r"\blicen[cs]\w*|\bapache\b|\bMIT\b|\bGPL\b|\bcreative\s+commons\b"
                       r"|\bCC[- ]BY\b|\bpublic\s+domain\b", re.IGNORECASE)
 LICENCE_ASKED = True
