@@ -35,7 +35,8 @@ NOTES = {
               "what they saw many steps back, so long sequences defeat them; long "
               "short-term memory networks add gates that decide what to keep.\n",
     "homes.md": "# House prices\n\nThe straight line that best predicts a house's price from "
-                "its floor area is found by least squares over the training rows.\n\n"
+                "its floor area is found by least squares over the training rows. Over the "
+                "fitting the squared error cost dropped from 40.2 to 3.1.\n\n"
                 "```r\n# fit the straight line to the training rows of house prices\n"
                 "fit <- lm(price ~ area, data = homes)\n"
                 "ggplot(homes, aes(area, price, colour = homes$age)) + geom_point(size = 2) "
@@ -88,15 +89,20 @@ def test_round49_no_words_names_and_code(
                    ("DOES_ARTICLE", "What does a nonautoregressive decoder do?"),
                    ("OWNER_THING", "How does BERT's tokenizer treat emoji?"),
                    ("PRICE_ASKED", "How much does clipping cost per hour?"),
-                   ("LICENCE_ASKED", "Under which licence is BERT released?")]
+                   ("LICENCE_ASKED", "Under which licence is BERT released?"),
+                   ("LICENCE_ASKED", "Is BERT free to use commercially?")]
         for rule, question in lacking:
-            for on in (True, False):
+            for on in (False, True):
                 monkeypatch.setattr(ask_module, rule, on)
                 assert kb.ask(question).abstained is on, (rule, on, kb.ask(question).answer)
         held = [("What is clipping used for in practice?", "wild readings"),
                 ("What does BERT read at once?", "both directions"),
                 ("What does a decoder do?", "back into tokens"),
-                ("How does BERT's training pick the words to guess?", "hides some words")]
+                ("How does BERT's training pick the words to guess?", "hides some words"),
+                # Round 50 (review50c): a question all in capitals says nothing by its
+                # capitals, and a loss's "cost" is no price.
+                ("HOW ARE THE ROWS DIVIDED BEFORE FITTING?", "three groups"),
+                ("How much did the squared error cost drop?", "3.1")]
         for question, quoted in held:
             assert quoted in kb.ask(question).answer, (question, kb.ask(question).answer)
         # A lead-in quoted without its list, which a reader made a passage of its own: the

@@ -160,8 +160,10 @@ def unknown_names(store: Store, question: str, texts: Sequence[str] = ()) -> tup
     if not names:
         return ()
     counts = store.term_passage_counts(names, anywhere=True)
+    # A question all in capitals ("WHAT IS AN EPOCH?") says nothing by its capitals.
+    cased = ACRONYM_CASE and question.upper() != question
     return tuple(w for w in names if (counts.get(w, 0) == 0
-                                      or (ACRONYM_CASE and _only_as_word(w, texts)))
+                                      or (cased and _only_as_word(w, texts)))
                  and not any(in_identifier(w, t) for t in texts)
                  and not (ACRONYM_SPELLED and _spelled_in(w, texts)))
 
@@ -1120,13 +1122,20 @@ def _unstated(on: bool, asks: re.Pattern[str], needs: re.Pattern[str], question:
 # asks a price needs a sentence that gives one (an amount of money, a rate per hour or
 # month, "free"), and one that asks a licence a sentence that names one (`PRICE_ASKED`,
 # `LICENCE_ASKED`; False: off).
-_ASKS_PRICE = re.compile(r"\bhow\s+much\b[^?]*\bcosts?\b|\bhow\s+many\s+(?:dollars|euros|cents)\b"
+# "cost" is the verb that closes the question or takes a rate or purpose ("cost per hour",
+# "cost to rent"): "How much did the MSE cost drop?" asks about a loss, not a price.
+_ASKS_PRICE = re.compile(r"\bhow\s+much\b[^?]*\bcosts?\b(?!\s+(?!(?:per|to|for|in|a|an|each|"
+                         r"on|at|me|us|you|them)\b)\w)|\bhow\s+many\s+(?:dollars|euros|cents)\b"
                          r"|\b(?:price|pricing)\b", re.IGNORECASE)
 _PRICE = re.compile(r"[$\u20ac\u00a3]\s?\d|\b\d[\d,.]*\s*(?:dollars?|euros?|usd|eur|cents?)\b"
                     r"|\bfree\b|\bpric(?:e|es|ed|ing)\b|\bper\s+(?:hour|month|year)\b",
                     re.IGNORECASE)
 PRICE_ASKED = True
-_ASKS_LICENCE = re.compile(r"\blicen[cs]e[sd]?\b", re.IGNORECASE)
+# "Is X free to use commercially?" asks a licence too (review50c: AlexNet's, answered with
+# what AlexNet is).
+_ASKS_LICENCE = re.compile(r"\blicen[cs]e[sd]?\b|\bfree\s+to\s+use\b|\bfor\s+commercial\s+"
+                           r"(?:use|purposes?)\b|\b(?:use|used|using)\s+(?:\w+\s+){0,2}?"
+                           r"commercially\b", re.IGNORECASE)
 _LICENCE = re.compile(r"\blicen[cs]\w*|\bapache\b|\bMIT\b|\bGPL\b|\bcreative\s+commons\b"
                       r"|\bCC[- ]BY\b|\bpublic\s+domain\b", re.IGNORECASE)
 LICENCE_ASKED = True
