@@ -537,6 +537,8 @@ class Searcher:
                 seen = self._text_share(both)
                 lists = [(weight * seen, ranked, normalise) for weight, ranked, normalise in lists]
                 semantic_share += (1.0 - semantic_share) * (1.0 - seen)
+            # The nearest entry vectors' own list takes this share of the vectors' weight
+            # (ENTRY_VOTE): where passages lead the vectors' first groups, little or none.
             vote = (ENTRY_VOTE * _entry_led(both)
                     if mode == "hybrid" and weights is not NAME_LIKE else 0.0)
             lists.append((semantic_share * (1.0 - vote), both, _min_max))
