@@ -174,6 +174,18 @@ SUBJECT_LIFT = 0.15
 # 0.529 / 0.490; names and typos41-43 unchanged; two own-words halves a query lower (ow13
 # report, ow16 tune) against six higher (bench/README.md, round 47).
 WEAK_WORDS = 1
+# The vectors' one list lets a long page's many passages crowd out a concept found by its entry
+# vector alone (its definition or title-only page): its group counts once, by its best cosine,
+# among the page's sections. For a description or a formula in hybrid, a share (ENTRY_VOTE) of
+# the vectors' weight goes to a list of the nearest entry vectors alone, the share scaled by
+# how many of the vectors' first ENTRY_TOP groups an entry vector (not a passage) leads: where
+# passages lead them all, the entries' list says little. `GRIMOIRE_SHARED=/work/shared
+# bench/search.py --cache COPY` (a copy of /work/cache/base50), MRR@10 tune / report:
+# own_words10-24 pooled 0.5829 / 0.5362 -> 0.5837 / 0.5387, descriptions2 `--hide source`
+# 0.529 / 0.489 -> 0.531 / 0.499; names 0.884 and typos42/43 unchanged, typos41 0.676 ->
+# 0.672 (one query, "temperature", 9th -> past 10th) (bench/README.md, round 50).
+ENTRY_VOTE = 0.4
+ENTRY_TOP = 10
 WEAK_PASSAGES = 3
 WEAK_STEP = 1e-5  # above the fused first still when hits' scores are rounded (to 6 places)
 SUBJECT_TOP = 10
@@ -507,8 +519,8 @@ class Searcher:
             else:
                 assert vector is not None
                 passages, entries = self._semantic(vector.result(), allowed)
-            both = sorted(self._passage_list(self._no_filler(passages, weights))
-                          + self._entry_list(entries),
+            entry_list = self._entry_list(entries)
+            both = sorted(self._passage_list(self._no_filler(passages, weights)) + entry_list,
                           key=lambda r: -r[2])
             if lists:
                 # bm25 cannot see a concept with no text (a title-only page, an empty section):
@@ -525,7 +537,11 @@ class Searcher:
                 seen = self._text_share(both)
                 lists = [(weight * seen, ranked, normalise) for weight, ranked, normalise in lists]
                 semantic_share += (1.0 - semantic_share) * (1.0 - seen)
-            lists.append((semantic_share, both, _min_max))
+            # The nearest entry vectors' own list takes this share of the vectors' weight
+            # (ENTRY_VOTE): where passages lead the vectors' first groups, little or none.
+            vote = (ENTRY_VOTE * _entry_led(both)
+                    if mode == "hybrid" and weights is not NAME_LIKE else 0.0)
+            lists.append((semantic_share * (1.0 - vote), both, _min_max))
             semantic_ranked = both
             if both and both[0][0] in named and not _BLANK.search(query):
                 first = both[0][0]
@@ -533,6 +549,9 @@ class Searcher:
                     named.discard(first)  # what the description is about, not a neighbour
             if lift:
                 stubs.update(self._stubs_linked(lists[-1:], allowed, looked_up))
+            if vote:
+                lists.append((semantic_share * vote, sorted(entry_list, key=lambda r: -r[2]),
+                              _min_max))
 
         if len(self._full) >= TYPO_REMEMBERED:
             self._full.clear()
@@ -549,7 +568,8 @@ class Searcher:
                     fused[key] += SUBJECT_LIFT
         if (mode == "hybrid" and weights is not NAME_LIKE and semantic_ranked and not bonus
                 and pinned is None):
-            self._keep_semantic_first(fused, semantic_ranked[0][0], lists[:-1], words, named)
+            bm25_lists = [entry for entry in lists if entry[2] is _by_top]
+            self._keep_semantic_first(fused, semantic_ranked[0][0], bm25_lists, words, named)
         if pinned is not None:
             shown.setdefault(pinned[0], {})[pinned[1]] = math.inf
         ranked = sorted(fused, key=lambda key: -fused[key])
@@ -1429,6 +1449,18 @@ def _lift(
             below = STUB_BELOW * max(own[k] for k in linkers)
             out[stub] = max(mine, min(mine + gain, below)) * half
     return out
+
+
+def _entry_led(ranked: Sequence[_Ranked]) -> float:
+    """The share of the first ENTRY_TOP groups of `ranked` (best first) whose best is an entry
+    vector, not a passage (ENTRY_VOTE)."""
+    led: dict[_GroupKey, bool] = {}
+    for key, passage_id, _ in ranked:
+        if key not in led:
+            led[key] = passage_id is None
+            if len(led) >= ENTRY_TOP:
+                break
+    return sum(led.values()) / len(led) if led else 0.0
 
 
 def _by_top(ranked: Sequence[_Ranked]) -> list[float]:
