@@ -179,8 +179,8 @@ WEAK_WORDS = 1
 # among the page's sections. For a description or a formula in hybrid, a share (ENTRY_VOTE) of
 # the vectors' weight goes to a list of the nearest entry vectors alone, the share scaled by
 # how many of the vectors' first ENTRY_TOP groups an entry vector (not a passage) leads: where
-# passages lead them all, the entries' list says little. `GRIMOIRE_SHARED=/work/shared
-# bench/search.py --cache COPY` (a copy of /work/cache/base50), MRR@10 tune / report:
+# passages lead them all, the entries' list says little. `bench/search.py` on round 49's
+# stores, MRR@10 tune / report:
 # own_words10-24 pooled 0.5829 / 0.5362 -> 0.5837 / 0.5387, descriptions2 `--hide source`
 # 0.529 / 0.489 -> 0.531 / 0.499; names 0.884 and typos42/43 unchanged, typos41 0.676 ->
 # 0.672 (one query, "temperature", 9th -> past 10th) (bench/README.md, round 50).
