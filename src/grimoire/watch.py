@@ -339,8 +339,7 @@ class Watcher:
                 # next reconcile, which had recorded their new times before this batch (the
                 # change of a note in a batch that found the store locked past the wait, or
                 # no room, was then never read until it changed again; round 50).
-                self._forget(group)
-                self._failed.update((p, _signature(p)) for p in group)
+                self._not_stored(group)
                 continue
             for done in reports:
                 for name in ("added", "updated", "unchanged", "removed", "failed", "skipped",
@@ -383,6 +382,14 @@ class Watcher:
                 continue  # a folder of its own gone or emptied (unmounted?): kept, as ingest
             out.append((path_of(other), paths))
         return out
+
+    def _not_stored(self, paths: Iterable[str]) -> None:
+        """`paths` of a batch that failed to write: what the last look saw of them is dropped
+        (`_forget`) and they wait, as they are on the disk now, for the next full look
+        (`reconcile`), or until they change again."""
+        paths = set(paths)
+        self._forget(paths)
+        self._failed.update((p, _signature(p)) for p in paths)
 
     def _forget(self, paths: Iterable[str]) -> None:
         """Drop what the last look saw of `paths` and of the files under them."""
@@ -496,8 +503,7 @@ class Watcher:
             except queue.Empty:
                 return
             if batch.errors:
-                self._forget(batch.paths)  # not stored: read again at the next reconcile
-                self._failed.update((p, _signature(p)) for p in batch.paths)
+                self._not_stored(batch.paths)  # read again at the next reconcile
             else:
                 for path in batch.paths:
                     self._rescan(path)

@@ -233,12 +233,17 @@ _NBCONVERT_MARKS = (b"jp-", b"jupyter", b"ipython", b"nbconvert", b"text_cell")
 def _nbconvert_page(path: str) -> bool:
     """Whether the page `x.html` beside `x.ipynb` is nbconvert's: a report written by hand
     beside the notebook it reports on is a note of its own (round 49, review49a)."""
+    head = _head_bytes(path, 1 << 20).lower()
+    return any(mark in head for mark in _NBCONVERT_MARKS)
+
+
+def _head_bytes(path: str, size: int) -> bytes:
+    """The first `size` bytes of the file at `path`; none when it cannot be read."""
     try:
         with open(path, "rb") as f:  # noqa: PTH123 - a text path
-            head = f.read(1 << 20).lower()
+            return f.read(size)
     except OSError:
-        return False
-    return any(mark in head for mark in _NBCONVERT_MARKS)
+        return b""
 
 
 # Typora's export: `<body class='typora-export ...'>`, titled by the Markdown file's stem
@@ -254,11 +259,7 @@ def _exported_copy(path: str, within: str) -> bool:
     (`ML-notes-html/x.html` of `ML-notes-md/x.md`; round 50: a course's notes and their
     export in two folders read every chapter twice, 55 entries and 23 lint near-duplicates).
     An export whose note is not among the notes ingested is the only copy: read."""
-    try:
-        with open(path, "rb") as f:  # noqa: PTH123 - a text path
-            head = f.read(1 << 16)
-    except OSError:
-        return False
+    head = _head_bytes(path, 1 << 16)
     title = _EXPORT_TITLE.search(head) if _EXPORT_MARK in head else None
     if title is None:
         return False
