@@ -218,6 +218,13 @@ class _State:
     frame: int = 0  # slides begun so far
     overlay_frame: int = -1  # the last slide seen to hold an overlay (`\\only<2>{...}`)
     label_frames: dict[str, int] = field(default_factory=dict)  # the slide of each label
+    # The number LaTeX gives the section read ("2.1"; None when not this file's to say:
+    # a book's chapters, a piece of a document, `\\appendix`), each unstarred level's count,
+    # and the section a label stands in, for a `\\ref` to it (read51)
+    sections: list[int] = field(default_factory=list)
+    section_number: str | None = None
+    section_numbering: bool = True
+    section_labels: dict[str, str | None] = field(default_factory=dict)
 
     def heading_path(self) -> tuple[str, ...]:
         return tuple(t for _, t in self.stack)
@@ -252,10 +259,30 @@ class _State:
             # LaTeX warns "multiply defined"; a reference leads to the first (lint says so)
             self.problem(twice_message(key, first), line)
         self.parsed.labels.setdefault(key, target)
+        if named is None and self.section_number != "":
+            self.section_labels.setdefault(key, self.section_number)
         if self.theorem is not None and self.definition is None:
             # "Theorem~\\ref{thm:x}": its number hangs on `\\newtheorem`'s counters, so
             # its title, else its label; never its section's title
             self.numbers.setdefault(key, self.theorem or None)
+
+    def number_section(self, command: str, starred: bool) -> None:
+        """Step the section counters as LaTeX does for a heading; a starred one prints no
+        number and sets none, so a label under it keeps its title ("" here)."""
+        if starred or command not in _SECTION_DEPTH:
+            self.section_number = "" if starred else self.section_number
+            return
+        depth = _SECTION_DEPTH[command]
+        if depth:
+            del self.sections[depth + 1 :]
+        self.sections.extend([0] * (depth + 1 - len(self.sections)))
+        self.sections[depth] += 1
+        if not self.section_numbering:
+            self.section_number = None
+        elif depth == 0:  # article's `\\part` is "I", "II", ...: its own counter
+            self.section_number = _roman(self.sections[0])
+        else:
+            self.section_number = ".".join(str(n) for n in self.sections[1:])
 
     def count(self, counter: str, keys: list[str], tag: str = "") -> str | None:
         """The next number of `counter` (`equation`, `figure`, ...), or `tag` when written:
@@ -604,7 +631,22 @@ def _paragraph(st: _State, lines: list[tuple[int, str]]) -> None:
             block.units.append((first + k, piece))
 
 
-def _heading(st: _State, command: str, rest: str, line: int) -> int:
+# Each numbered sectioning command's depth in the counter ("2.1.3"); `\\part` stands apart
+# (article does not reset sections at a part). `\\paragraph` is not numbered (secnumdepth 3).
+_SECTION_DEPTH = {"part": 0, "section": 1, "subsection": 2, "subsubsection": 3}
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, digits in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                          (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                          (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + digits, n - value
+    return out
+
+
+def _heading(st: _State, command: str, rest: str, line: int, starred: bool = False) -> int:
     """A heading's title at the start of `rest`; returns how much of `rest` it took."""
     reader = _Inline(st, Block("text", [], ()), rest, line)
     if command == "frame":
@@ -621,6 +663,8 @@ def _heading(st: _State, command: str, rest: str, line: int) -> int:
     if command == "paragraph" or command == "subparagraph":
         title = title.rstrip(".:")  # a run-in heading: `\paragraph{Sigmoid.} The ...`
     st.flush()
+    if command not in ("frame", "frametitle"):
+        st.number_section(command, starred)
     level = st.levels.get(command, st.levels["frame"])
     if title:
         while st.stack and st.stack[-1][0] >= level:
@@ -711,6 +755,11 @@ def _parse(text: str, path: str) -> _State:
     # (`subequations`) are not guessed: a reference to them reads as its label
     st.numbering = re.search(r"\\(?:numberwithin|counterwithin|chapter\*?[ \t]*[\[{])"
                              r"|\{subequations\}", body) is None
+    # A section's number is this file's to say in a whole document with no chapters, its
+    # numbering left as LaTeX's (a piece read alone continues another file's count)
+    st.section_numbering = begin is not None and re.search(
+        r"\\(?:chapter\*?[ \t]*[\[{]|appendix\b|setcounter\{(?:section|subsection|secnumdepth)"
+        r"|renewcommand\{?\\the(?:sub)*section\b)", body) is None
     if "title" in parsed.front.meta:
         # A titled document's sections are parts of it, one level under the title, as a
         # Markdown note's `##` under its `#`: not topics side by side, each a concept of its
@@ -746,7 +795,7 @@ def _parse(text: str, path: str) -> _State:
         col = m.end()
         window = raw[col : col + _WINDOW]
         if m.group("head"):
-            col += _heading(st, m.group("head"), window, line)
+            col += _heading(st, m.group("head"), window, line, m.group(0).endswith("*"))
         elif m.group("item"):
             if st.lists:
                 col += _item(st, window, line)
@@ -1079,6 +1128,12 @@ def _fill_refs(st: _State) -> None:
         if key in st.numbers:
             number = st.numbers[key] or key
             return f"({number})" if command == "eqref" else number
+        if key in st.section_labels and command != "nameref":
+            # a section's number, as LaTeX prints it (read51: its title made "As Section
+            # Shrinking the Weights showed"); its label when the number is another file's
+            number = st.section_labels[key] or key
+            named = {"autoref": "section ", "cref": "section ", "Cref": "Section "}
+            return named.get(command, "") + number
         return labels.get(key, key)
 
     for block in st.parsed.blocks:
