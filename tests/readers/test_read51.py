@@ -4,6 +4,7 @@ own words. Readers called directly (no store): milliseconds a test."""
 from __future__ import annotations
 
 from grimoire.model import Document
+from grimoire import readers
 from grimoire.readers import latex
 
 
@@ -44,3 +45,35 @@ def test_a_section_number_this_file_cannot_know_reads_as_its_label() -> None:
     piece = SECTIONS.split("\\begin{document}\n", 1)[1].replace("\\end{document}\n", "")
     alone = _texts(_tex(piece, "notes/part.tex"))
     assert "As Section sec:shrink and sec:closed showed" in alone, alone
+
+
+def _md(text: str, path: str = "vault/Regularisation.md") -> Document:
+    data = text.encode()
+    reader = readers.detect(path, readers.sniff_head(data, path))
+    assert reader is not None
+    return readers.read_file(reader.name, data, path)[0]
+
+
+def test_a_callouts_title_ends_before_its_body() -> None:
+    # the box's title is its bar, no words of its first sentence: joined by a space in a
+    # snippet or an answer it read "Weight decay in practice Shrinking every weight ..."
+    doc = _md("# Regularisation\n\nPenalties keep a model simple.\n\n"
+              "> [!note] Weight decay in practice\n"
+              "> Shrinking every weight a little at each step keeps noise out.\n\n"
+              "> [!question] Why stop early?\n> The validation loss climbs.\n\n"
+              "> [!NOTE]\n> A bare marker has no title.\n")
+    text = _texts(doc)
+    assert "Weight decay in practice.\nShrinking every weight" in text, text
+    assert "Why stop early?\nThe validation" in text, text  # its own mark kept, none added
+    assert "\nA bare marker has no title." in text and ".." not in text, text
+
+
+def test_a_hash_glossarys_gloss_ends_before_its_definition() -> None:
+    doc = _md("G#\nGradient Clipping#\n~ cap the step when it grows too long\n"
+              "Rescales the gradient whenever its norm passes a threshold, so one bad batch "
+              "cannot throw the weights far.\nSee also G, Exploding Gradient\n",
+              "glossary/g.txt")
+    text = _texts(doc)
+    assert "cap the step when it grows too long.\nRescales the gradient" in text, text
+    entry = next(e for e in doc.entries if e.term == "Gradient Clipping")
+    assert entry.glosses == ("cap the step when it grows too long",)
