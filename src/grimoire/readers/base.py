@@ -363,6 +363,16 @@ def line_of(data: bytes | str, offset: int) -> int:
     return data.count(newline, 0, offset) + 1  # type: ignore[arg-type]
 
 
+# What ends a sentence or a clause, in English and Chinese: a title or a gloss ending in none
+# gets a stop before the text it heads, so joined by a space the two stay apart (read51).
+SENTENCE_MARKS = frozenset(".!?:;\u2026\u3002\uff01\uff1f\uff1a\uff1b")
+
+
+def ended(text: str) -> str:
+    """`text` with a full stop unless it already ends a sentence or is empty."""
+    return text + "." if text and text[-1] not in SENTENCE_MARKS else text
+
+
 def collapse(text: str) -> str:
     """Whitespace runs to single spaces, trimmed."""
     return " ".join(text.split())

@@ -52,7 +52,7 @@ from pathlib import PurePath
 from typing import TypeVar
 
 from grimoire.model import Document, Entry, Link, LinkKind, Math, Passage, Problem, Reference, Span
-from grimoire.readers.base import collapse, decode
+from grimoire.readers.base import collapse, decode, ended
 from grimoire.readers.conventions import SEE_ALSO_LINE
 
 _Record = TypeVar("_Record", Link, Math, Reference)
@@ -411,6 +411,9 @@ def _build_entry(
         references=tuple(marks.references + references),
         redirect=redirect,
     )
+    # A gloss heads the definition under it: ended, so the passage does not read "... to look
+    # at Lets every position ..." when its lines are joined (read51); the entry keeps it bare
+    marks.lines = [(n, ended(t.rstrip()) if n in gloss_lines else t) for n, t in marks.lines]
     return entry, _passages(marks, heading_path, path)
 
 

@@ -33,7 +33,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from grimoire.fences import language
 from grimoire.model import Image, Link, LinkKind, Math, Problem, Span
-from grimoire.readers.base import collapse
+from grimoire.readers.base import collapse, ended
 from grimoire.readers.conventions import unescape_refs
 from grimoire.readers.inline_html import (
     BLOCK_TAGS,
@@ -555,11 +555,18 @@ class _Walker:
         n = len(children)
 
         indent = " " * (len(prefix) - len(prefix.lstrip(" ")))
+        titled = False  # a callout's title read, its line not yet ended
 
         def flush() -> None:
+            nonlocal titled
             # A line of only tags, list markers or embeds carries no text of its own.
             if cur.prose:
-                units.append((line, indent + collapse("".join(cur.parts))))
+                text = collapse("".join(cur.parts))
+                # A callout's title is its bar, no words of the sentence under it: ended, so
+                # a snippet or an answer joining lines by spaces does not read "Merging After
+                # training, ..." (read51)
+                units.append((line, indent + (ended(text) if titled else text)))
+            titled = False
 
         for i in range(n):
             tok = children[i]
@@ -576,6 +583,7 @@ class _Walker:
                     m = _CALLOUT.match(content)
                     if m:
                         content = content[m.end() :]
+                        titled = True
                 if content.startswith("]") and self._doc_ref(children, i - 2):
                     content = content[1:]
                 if content.endswith("[") and self._doc_ref(children, i):
