@@ -77,3 +77,31 @@ def test_a_hash_glossarys_gloss_ends_before_its_definition() -> None:
     assert "cap the step when it grows too long.\nRescales the gradient" in text, text
     entry = next(e for e in doc.entries if e.term == "Gradient Clipping")
     assert entry.glosses == ("cap the step when it grows too long",)
+
+
+WIKI_DUMP = """<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11">
+  <page>
+    <title>Softmax</title>
+    <ns>0</ns>
+    <revision>
+      <timestamp>2025-03-01T10:00:00Z</timestamp>
+      <model>wikitext</model>
+      <text xml:space="preserve">The '''softmax''' turns scores into probabilities, <math>p_i = e^{z_i} / \\sum_j e^{z_j}</math>, each above zero.
+== Temperature ==
+Dividing by <math display="block">T &lt; 1</math> sharpens it.<ref>A note.</ref></text>
+    </revision>
+  </page>
+</mediawiki>
+"""
+
+
+def test_a_wiki_exports_math_written_as_a_tag_reads_as_a_formula() -> None:
+    # an export edited by hand holds `<math>` unescaped: an element of the XML inside the
+    # page's text, whose TeX reached the passage bare ("... probabilities, p_i = e^{z_i} ...")
+    doc = readers.read_file("mediawiki", WIKI_DUMP.encode(), "wiki/export.xml")[0]
+    text = _texts(doc)
+    assert r"probabilities, $p_i = e^{z_i} / \sum_j e^{z_j}$, each" in text, text
+    assert "Dividing by $$T < 1$$ sharpens it." in text, text
+    formulas = [m.tex for p in doc.passages for m in p.math]
+    assert formulas == [r"p_i = e^{z_i} / \sum_j e^{z_j}", "T < 1"], formulas
+    assert doc.passages[-1].span.start_line == 10
