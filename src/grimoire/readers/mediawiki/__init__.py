@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO
 from xml.sax import SAXParseException
+from xml.sax.saxutils import escape
 from xml.sax.handler import ContentHandler
 
 from grimoire.errors import ReadError
@@ -143,6 +144,14 @@ class _DumpHandler(ContentHandler):
     def startElement(self, qname: str, attrs: Any) -> None:  # noqa: N802 (SAX API)
         tag = qname.rpartition(":")[2]
         line = self.parser.getLineNumber()
+        if self.in_text:
+            # Markup written unescaped in a page's text (`<math>`, `<ref name="a"/>`: an
+            # export edited by hand) is an element to XML but wikitext to the page: kept as
+            # written, so its formula is read as one (read51: the TeX reached the text bare)
+            shown = "".join(f' {k}="{escape(v, {chr(34): "&quot;"})}"' for k, v in attrs.items())
+            self.characters(f"<{qname}{shown}>")
+            self.stack.append("")  # no field of the page
+            return
         if not self.root_seen:
             self.root_seen = True
             if tag != "mediawiki":
@@ -173,6 +182,10 @@ class _DumpHandler(ContentHandler):
 
     def endElement(self, qname: str) -> None:  # noqa: N802 (SAX API)
         tag = qname.rpartition(":")[2]
+        if self.in_text and self.stack and self.stack[-1] == "":
+            self.stack.pop()
+            self.characters(f"</{qname}>")
+            return
         value = "".join(self.buf).strip()
         self.buf = []
         parent = self.stack[-2] if len(self.stack) > 1 else ""
