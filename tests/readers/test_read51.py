@@ -105,3 +105,18 @@ def test_a_wiki_exports_math_written_as_a_tag_reads_as_a_formula() -> None:
     formulas = [m.tex for p in doc.passages for m in p.math]
     assert formulas == [r"p_i = e^{z_i} / \sum_j e^{z_j}", "T < 1"], formulas
     assert doc.passages[-1].span.start_line == 10
+
+
+def test_a_test_fixtures_text_and_quartos_environment_are_no_notes() -> None:
+    # a book's package keeps its tests' inputs (`tests/.../fixtures/corpus.en.txt`, a
+    # tokenizer's merge list) beside the chapters, and Quarto its `_environment` variables:
+    # each was an entry named by its file ("corpus.en", "environment")
+    for path in ("book/pkg/tests/test_bpe/fixtures/corpus.en.txt",
+                 "book/pkg/tests/unit/snapshots/merges.txt", "repo/test/__snapshots__/a.txt",
+                 "repo/internal/testdata/golden.txt", "book/_environment",
+                 "book/_environment.local", "book/_environment-production"):
+        assert readers.tool_file(path), path
+    for path in ("notes/fixtures/fixed effects.txt", "notes/tests/hypothesis tests.txt",
+                 "notes/tests/fixtures/mocking.md", "notes/environment.txt",
+                 "notes/_environment notes.md", "notes/test data.txt"):
+        assert not readers.tool_file(path), path
