@@ -151,15 +151,24 @@ _TOOL_NAMES = frozenset({
     ".editorconfig", "gdbinit",
     # an R package's own files (round 40: a book's DESCRIPTION was a concept "Type: Package")
     "description", "namespace",
+    # Quarto's environment variables for the build (read51: a book's was a concept)
+    "_environment",
 })
 # Numbered or suffixed copies (`Dockerfile2`, `Dockerfile.gpu`, `Makefile.am`), lock files;
 # a program's run-control file, named by the program and "rc" with no extension (`latexmkrc`,
 # a Perl script LaTeX builds with: round 39, qa39, a course's was a concept "latexmkrc").
 _TOOL_NAME = re.compile(
     r"(?:dockerfile|containerfile|makefile)(?:[\w.-]*)|[\w.-]+\.(?:dockerfile|lock)"
-    r"|[a-z][a-z0-9_-]{2,30}rc|rprofile",
+    r"|[a-z][a-z0-9_-]{2,30}rc|rprofile|_environment[.-][\w.-]+",
     re.IGNORECASE)
-TOOL_REASON = "a build or tool file (Makefile, Dockerfile, ...): not a note (--format reads it)"
+TOOL_REASON = ("a build or tool file (Makefile, Dockerfile, a test's fixture, ...): not a note "
+               "(--format reads it)")
+# A folder of a test suite's inputs and expected outputs (`tests/.../fixtures/`, Jest's
+# `__snapshots__`, Go's `testdata`): its text files are what a program reads, no notes (read51:
+# a book's package kept a tokenizer's test corpora and merge lists, each an entry).
+_FIXTURE_FOLDERS = frozenset({"fixtures", "fixture", "snapshots", "__snapshots__", "testdata",
+                              "test_data", "test-data"})
+_TEST_FOLDERS = frozenset({"test", "tests", "testing", "__tests__", "spec"})
 SCRIPT_REASON = "a script (it starts with #!): not a note (--format reads it)"
 # What a clone without Git LFS holds in place of a large file: three lines naming it (round
 # 31: a Logseq graph's 45 PDFs each "failed: damaged or not a PDF").
@@ -177,14 +186,27 @@ def tool_file(path: str) -> bool:
     >>> tool_file("thesis/latexmkrc"), tool_file("notes/arc"), tool_file("notes/npmrc.md")
     (True, False, False)
     """
-    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    folders, _, name = path.replace("\\", "/").rpartition("/")
     if name.casefold() in _TOOL_NAMES:
+        return True
+    if folders and suffix_of(name).lower() in GENERIC_EXTENSIONS and _fixture_folder(folders):
         return True
     if _TOOL_NAME.fullmatch(name) is None:
         return False
     # `Dockerfile.md` is a note about Dockerfiles: an extension of a reader of its own.
     ext = suffix_of(name).lower()
     return ext in GENERIC_EXTENSIONS or not _candidates(ext)
+
+
+def _fixture_folder(folders: str) -> bool:
+    """Whether a folder path holds a test suite's inputs: `testdata`, or a `fixtures` (or
+    snapshots) folder inside a `tests` one (a note's folder "fixtures" alone is no test's)."""
+    parts = [p.casefold() for p in folders.split("/")]
+    for k, part in enumerate(parts):
+        if part in _FIXTURE_FOLDERS and (part.startswith("test")
+                                         or any(p in _TEST_FOLDERS for p in parts[:k])):
+            return True
+    return False
 
 
 BUILT_REASON = ("a page built from the note beside it (x/index.html beside x.md, x.nb.html "
