@@ -120,3 +120,33 @@ def test_a_test_fixtures_text_and_quartos_environment_are_no_notes() -> None:
                  "notes/tests/fixtures/mocking.md", "notes/environment.txt",
                  "notes/_environment notes.md", "notes/test data.txt"):
         assert not readers.tool_file(path), path
+
+
+ZH = """# 优化笔记
+
+这一页记录训练神经网络时用到的几种优化方法，以及它们各自的优缺点和使用时的注意事项。
+
+## 梯度下降
+
+梯度下降是一种沿着负梯度方向反复更新参数、使损失函数的值一步一步变小的优化方法，几乎所有的模型都用它的某个变体来训练。
+
+## 动量法（Momentum）
+
+动量法（Momentum）是指在梯度下降的每一步更新中加入过去梯度的滑动平均，让参数在平坦的方向上走得更快、在陡峭的方向上少一些震荡。
+
+## Adam
+
+Adam是把动量法和按坐标缩放的学习率结合起来的优化器，它为每个参数分别记住梯度的一阶矩和二阶矩，再用它们来调整每一步的大小。
+
+## 学习率衰减
+
+学习率衰减是否有用，要看训练的阶段和数据的规模，这里只记下我们在实验中看到的几种情况和对应的设置，以后再补充。
+"""
+
+
+def test_a_chinese_definition_with_no_space_defines_its_heading() -> None:
+    # Chinese writes no space between a name and 是 ("is"): "梯度下降是一种..." opens by
+    # defining its heading as "梯度下降 是一种..." did
+    terms = {e.term for e in _md(ZH, "notes/优化笔记.md").entries}
+    assert {"梯度下降", "动量法（Momentum）", "Adam"} <= terms, terms
+    assert "学习率衰减" not in terms, terms  # 是否: "whether", no definition
