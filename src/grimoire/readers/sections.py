@@ -344,6 +344,28 @@ def _opens_with(words: list[str], name: list[str]) -> bool:
     return any(_matches(words, k, name) for k in starts)
 
 
+# What follows a name that a Chinese (or Japanese) sentence opens by defining, with no space
+# between: "梯度下降是一种..." (is), "...是指" / "指的是" / "就是" / "即" (means, that is), "称为"
+# / "又称" (is called), Japanese "とは"; the name's twin in brackets may come first
+# ("动量法（Momentum）是..."), a "所谓" (so-called) before it. Not "是否" (whether) nor "是不是".
+# Read as one word by `_tokens`, "Adam是把..." opened with no name (read51).
+_ZH_DEFINED = re.compile(r"(?:\s*[\uff08(][^\uff08\uff09()\n]{1,60}[\uff09)])?\s*\uff0c?\s*"
+                         r"(?:是指|指的是|就是|是(?!否|不是|不|什么)|即|称为|又称|又叫|也叫|とは)")
+_ZH_DEFINING_MARKS = re.compile(r"[是即称叫指]|とは")
+
+
+def _zh_defines(named: list[str], lead: str) -> bool:
+    """Whether a sentence of `lead` opens with one of the names and a Chinese copula after
+    it, no space between (`_ZH_DEFINED`)."""
+    for line in lead.split("\n"):
+        text = line.lstrip(" \t*_#>\u300c\u201c\"'").removeprefix("所谓").casefold()
+        for name in named:
+            key = name.casefold()
+            if key and text.startswith(key) and _ZH_DEFINED.match(text, len(key)):
+                return True
+    return False
+
+
 def _defines(heading: str, prose: str) -> bool:
     """Whether the lead of `prose` defines the heading (see the module docstring): a sentence
     opens with it; a clause opens with it and defines it ("..., the partial derivative is");
@@ -352,6 +374,8 @@ def _defines(heading: str, prose: str) -> bool:
     """
     named = term_names(heading)
     lead = prose[:DEFINE_CHARS]
+    if _ZH_DEFINING_MARKS.search(lead) and _zh_defines([n.name for n in named], lead):
+        return True
     folded = lead.casefold()
     # Only a name the lead may hold is looked for, sentence by sentence (most are not there).
     names = [t for n in named if (t := _tokens(n.name)) and _may_hold(folded, t)]
