@@ -150,3 +150,36 @@ def test_a_chinese_definition_with_no_space_defines_its_heading() -> None:
     terms = {e.term for e in _md(ZH, "notes/优化笔记.md").entries}
     assert {"梯度下降", "动量法（Momentum）", "Adam"} <= terms, terms
     assert "学习率衰减" not in terms, terms  # 是否: "whether", no definition
+
+
+def _page(title: str, body: str, path: str = "book/en/adam.qmd") -> tuple[str, tuple[str, ...]]:
+    doc = _md(f"---\ntitle: \"{title}\"\n---\n\n{body}\n", path)
+    page = min(doc.entries, key=lambda e: e.span.start_line)
+    return page.term, page.aliases
+
+
+ADAM_EN = ("Adam keeps a running mean of the gradients and of their squares, and divides the "
+           "first by the root of the second for each weight.")
+ADAM_ZH = "Adam 同时记住梯度的滑动平均和梯度平方的滑动平均，再用后者的平方根去缩放每个参数的步长。"
+
+
+def test_a_chapter_titled_by_a_name_and_what_it_does_is_named_by_the_name() -> None:
+    # "4.5 Adam: Combining Momentum and RMSprop": the chapter is Adam's, the rest says what
+    # it does; named by the whole title, `show Adam` only suggested it, and the book's
+    # Chinese chapter "Adam：..." was a second concept. The whole title stays a name.
+    term, aliases = _page("4.5 Adam: Combining Momentum and RMSprop", ADAM_EN)
+    assert term == "Adam" and "4.5 Adam: Combining Momentum and RMSprop" in aliases, (term, aliases)
+    term, aliases = _page("4.5 Adam：Momentum 与 RMSprop 的结合", ADAM_ZH, "book/zh/adam.qmd")
+    assert term == "Adam" and "4.5 Adam：Momentum 与 RMSprop 的结合" in aliases, (term, aliases)
+
+
+def test_a_title_whose_head_names_no_subject_of_its_own_stays_whole() -> None:
+    for title, body in (
+            ("Attention: A Survey", "We read the survey on attention in one sitting."),
+            ("Python: Lists and Tuples", "Python lists grow; tuples do not."),
+            ("Softmax and Cross Entropy: From Logits to a Loss", "Softmax and cross entropy meet."),
+            ("Dropout: Regularisation", "Dropout zeroes units at random."),
+            ("Case Study: Pricing Houses with Linear Models", "We fit a linear model to prices."),
+            ("Building a Small CNN: From Features to Classes", "A small CNN has two layers.")):
+        term, _ = _page(title, body, "notes/page.md")
+        assert term == title, (title, term)

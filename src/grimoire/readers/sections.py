@@ -1331,6 +1331,13 @@ def add_page_entry(doc: Document) -> Document:
         return doc
     short = _pagetitle_head(doc.meta, title)
     if (asked := _subject_asked(title, doc.passages)) is not None:
+        whole = normalize(bare_name(title))
+        if any(normalize(bare_name(e.term)) == whole for e in doc.entries):
+            # The reader's own entry, named by the whole title (a page of no sections): named
+            # by the subject, the title a name of it still (read51)
+            return replace(doc, entries=tuple(
+                replace(e, term=asked, aliases=(*e.aliases, e.term))
+                if normalize(bare_name(e.term)) == whole else e for e in doc.entries))
         title, key, short = asked, normalize(asked), (*short, title)
     if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)):
         return replace(doc, entries=tuple(
@@ -1366,21 +1373,52 @@ def add_page_entry(doc: Document) -> Document:
     return replace(doc, entries=tuple(entries))
 
 
+# A title's colon before its subtitle: ": " or the full-width "：" of Chinese and Japanese.
+_SUBTITLE_COLON = re.compile(r":\s+|\s*\uff1a\s*")
+# Two things in a head ("Softmax and Cross Entropy", "Class Token 与 Positional Embedding",
+# "RMSprop / Adadelta"): a chapter on both, named by neither alone.
+_TWO_THINGS = re.compile(r"\s(?:and|&|vs\.?|versus|or)\s|[,/\u4e0e\u548c\u53ca\u3001]|\s[+]\s",
+                         re.IGNORECASE)
+
+
 def _subject_asked(title: str, passages: Sequence[Passage]) -> str | None:
     """The name before the colon of a title that goes on with the question its page answers
     ("1.2 Loss Function: How Does a Model Know How Wrong It Is?"): a question is no name, and
     the page had no entry (round 50, qa50: two of a bilingual Quarto book's English chapters,
     `show "Loss Function"` found nothing while the Chinese twin was a concept). A part of a
     course ("Part 2: How Do Networks Learn?") or a phrase ("DDPM from a Derivation: ...")
-    before the colon names nothing."""
-    head, colon, rest = title.partition(": ")
-    if not colon or not rest.rstrip().endswith("?") or len(head.split()) > 4:
+    before the colon names nothing.
+
+    So does one that goes on with what its subject does or is made of (`_describes`): "4.5
+    Adam: Combining Momentum and RMSprop", "Adam：Momentum 与 RMSprop 的结合" are Adam's
+    chapters (read51: named by the whole title, `show Adam` only suggested them, and a
+    bilingual book's two chapters on Adam were two concepts)."""
+    m = _SUBTITLE_COLON.search(title)
+    if m is None:
         return None
-    head = head.strip()
+    head, rest = title[:m.start()].strip(), title[m.end():].strip()
+    if not rest or len(head.split()) > 4:
+        return None
+    if not rest.endswith(("?", "\uff1f")) and not _describes(head, rest):
+        return None
     if name_shaped(head) is not None or is_generic_title(head) or names_no_concept(head) \
             or _UNIT_NUMBERED.fullmatch(head) or not _said(bare_name(head), passages):
         return None
     return head
+def _describes(head: str, rest: str) -> bool:
+    """Whether a title's subtitle says what the thing its head names does or is made of: a
+    phrase of three words or more ("Decoupled Weight Decay", "Reducing Overfitting through
+    Random Deactivation"), or of four Chinese characters or more ("解耦权重衰减"). Not after a
+    head naming two things, a programming language ("Python: Lists and Tuples" is about
+    lists) or a course's part, nor a subtitle that opens with an article or a possessive ("a
+    survey", "my notes from ...": a document about the head, whose title names it whole)."""
+    if _TWO_THINGS.search(head) or heading_key(head) in _LANGUAGES \
+            or _COURSE_PART.fullmatch(heading_key(head)) or _OPENS_WITH_ARTICLE.match(rest) \
+            or is_generic_title(rest):
+        return False
+    return len(rest.split()) >= 3 or sum(map(len, _HAN.findall(rest))) >= 4
+
+
 def _title_names_nothing(doc: Document, title: str) -> bool:
     """Whether a page's title names no thing (`add_page_entry`)."""
     key = normalize(title)
