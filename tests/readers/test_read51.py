@@ -3,8 +3,8 @@ own words. Readers called directly (no store): milliseconds a test."""
 
 from __future__ import annotations
 
-from grimoire.model import Document
 from grimoire import readers
+from grimoire.model import Document
 from grimoire.readers import latex
 
 
@@ -40,7 +40,8 @@ def test_a_reference_to_a_section_reads_as_its_number_not_its_title() -> None:
 def test_a_section_number_this_file_cannot_know_reads_as_its_label() -> None:
     # a file of a book's chapters (its numbers hang on the chapter's) or a piece of a
     # document read alone (no `\begin{document}`: another file's sections come first)
-    book = _texts(_tex(SECTIONS.replace(r"\begin{document}", "\\begin{document}\n\\chapter{Ridge}")))
+    chapters = SECTIONS.replace(r"\begin{document}", "\\begin{document}\n\\chapter{Ridge}")
+    book = _texts(_tex(chapters))
     assert "As Section sec:shrink and sec:closed showed" in book, book
     piece = SECTIONS.split("\\begin{document}\n", 1)[1].replace("\\end{document}\n", "")
     alone = _texts(_tex(piece, "notes/part.tex"))
@@ -86,7 +87,8 @@ WIKI_DUMP = """<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" vers
     <revision>
       <timestamp>2025-03-01T10:00:00Z</timestamp>
       <model>wikitext</model>
-      <text xml:space="preserve">The '''softmax''' turns scores into probabilities, <math>p_i = e^{z_i} / \\sum_j e^{z_j}</math>, each above zero.
+      <text xml:space="preserve">The '''softmax''' turns scores into probabilities, \
+<math>p_i = e^{z_i} / \\sum_j e^{z_j}</math>, each above zero.
 == Temperature ==
 Dividing by <math display="block">T &lt; 1</math> sharpens it.<ref>A note.</ref></text>
     </revision>
@@ -124,23 +126,23 @@ def test_a_test_fixtures_text_and_quartos_environment_are_no_notes() -> None:
 
 ZH = """# 优化笔记
 
-这一页记录训练神经网络时用到的几种优化方法，以及它们各自的优缺点和使用时的注意事项。
+这一页记录训练神经网络时用到的几种优化方法\uff0c以及它们各自的优缺点和使用时的注意事项。
 
 ## 梯度下降
 
-梯度下降是一种沿着负梯度方向反复更新参数、使损失函数的值一步一步变小的优化方法，几乎所有的模型都用它的某个变体来训练。
+梯度下降是一种沿着负梯度方向反复更新参数\u3001使损失函数的值一步一步变小的优化方法\uff0c几乎所有的模型都用它的某个变体来训练。
 
-## 动量法（Momentum）
+## 动量法\uff08Momentum\uff09
 
-动量法（Momentum）是指在梯度下降的每一步更新中加入过去梯度的滑动平均，让参数在平坦的方向上走得更快、在陡峭的方向上少一些震荡。
+动量法\uff08Momentum\uff09是指在梯度下降的每一步更新中加入过去梯度的滑动平均\uff0c让参数在平坦的方向上走得更快\u3001在陡峭的方向上少一些震荡。
 
 ## Adam
 
-Adam是把动量法和按坐标缩放的学习率结合起来的优化器，它为每个参数分别记住梯度的一阶矩和二阶矩，再用它们来调整每一步的大小。
+Adam是把动量法和按坐标缩放的学习率结合起来的优化器\uff0c它为每个参数分别记住梯度的一阶矩和二阶矩\uff0c再用它们来调整每一步的大小。
 
 ## 学习率衰减
 
-学习率衰减是否有用，要看训练的阶段和数据的规模，这里只记下我们在实验中看到的几种情况和对应的设置，以后再补充。
+学习率衰减是否有用\uff0c要看训练的阶段和数据的规模\uff0c这里只记下我们在实验中看到的几种情况和对应的设置\uff0c以后再补充。
 """
 
 
@@ -148,7 +150,7 @@ def test_a_chinese_definition_with_no_space_defines_its_heading() -> None:
     # Chinese writes no space between a name and 是 ("is"): "梯度下降是一种..." opens by
     # defining its heading as "梯度下降 是一种..." did
     terms = {e.term for e in _md(ZH, "notes/优化笔记.md").entries}
-    assert {"梯度下降", "动量法（Momentum）", "Adam"} <= terms, terms
+    assert {"梯度下降", "动量法\uff08Momentum\uff09", "Adam"} <= terms, terms
     assert "学习率衰减" not in terms, terms  # 是否: "whether", no definition
 
 
@@ -160,17 +162,18 @@ def _page(title: str, body: str, path: str = "book/en/adam.qmd") -> tuple[str, t
 
 ADAM_EN = ("Adam keeps a running mean of the gradients and of their squares, and divides the "
            "first by the root of the second for each weight.")
-ADAM_ZH = "Adam 同时记住梯度的滑动平均和梯度平方的滑动平均，再用后者的平方根去缩放每个参数的步长。"
+ADAM_ZH = ("Adam 同时记住梯度的滑动平均和梯度平方的滑动平均\uff0c"
+           "再用后者的平方根去缩放每个参数的步长。")
 
 
 def test_a_chapter_titled_by_a_name_and_what_it_does_is_named_by_the_name() -> None:
     # "4.5 Adam: Combining Momentum and RMSprop": the chapter is Adam's, the rest says what
     # it does; named by the whole title, `show Adam` only suggested it, and the book's
-    # Chinese chapter "Adam：..." was a second concept. The whole title stays a name.
+    # Chinese chapter "Adam:..." was a second concept. The whole title stays a name.
     term, aliases = _page("4.5 Adam: Combining Momentum and RMSprop", ADAM_EN)
     assert term == "Adam" and "4.5 Adam: Combining Momentum and RMSprop" in aliases, (term, aliases)
-    term, aliases = _page("4.5 Adam：Momentum 与 RMSprop 的结合", ADAM_ZH, "book/zh/adam.qmd")
-    assert term == "Adam" and "4.5 Adam：Momentum 与 RMSprop 的结合" in aliases, (term, aliases)
+    term, aliases = _page("4.5 Adam\uff1aMomentum 与 RMSprop 的结合", ADAM_ZH, "book/zh/adam.qmd")
+    assert term == "Adam" and "4.5 Adam\uff1aMomentum 与 RMSprop 的结合" in aliases, (term, aliases)
 
 
 def test_a_title_whose_head_names_no_subject_of_its_own_stays_whole() -> None:

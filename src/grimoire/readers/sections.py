@@ -347,7 +347,8 @@ def _opens_with(words: list[str], name: list[str]) -> bool:
 # What follows a name that a Chinese (or Japanese) sentence opens by defining, with no space
 # between: "梯度下降是一种..." (is), "...是指" / "指的是" / "就是" / "即" (means, that is), "称为"
 # / "又称" (is called), Japanese "とは"; the name's twin in brackets may come first
-# ("动量法（Momentum）是..."), a "所谓" (so-called) before it. Not "是否" (whether) nor "是不是".
+# ("动量法(Momentum)是...", full-width brackets too), a "所谓" (so-called) before it. Not
+# "是否" (whether) nor "是不是".
 # Read as one word by `_tokens`, "Adam是把..." opened with no name (read51).
 _ZH_DEFINED = re.compile(r"(?:\s*[\uff08(][^\uff08\uff09()\n]{1,60}[\uff09)])?\s*\uff0c?\s*"
                          r"(?:是指|指的是|就是|是(?!否|不是|不|什么)|即|称为|又称|又叫|也叫|とは)")
@@ -1373,7 +1374,7 @@ def add_page_entry(doc: Document) -> Document:
     return replace(doc, entries=tuple(entries))
 
 
-# A title's colon before its subtitle: ": " or the full-width "：" of Chinese and Japanese.
+# A title's colon before its subtitle: ": " or the full-width one (U+FF1A) of Chinese and Japanese.
 _SUBTITLE_COLON = re.compile(r":\s+|\s*\uff1a\s*")
 # Two things in a head ("Softmax and Cross Entropy", "Class Token 与 Positional Embedding",
 # "RMSprop / Adadelta"): a chapter on both, named by neither alone.
@@ -1390,7 +1391,7 @@ def _subject_asked(title: str, passages: Sequence[Passage]) -> str | None:
     before the colon names nothing.
 
     So does one that goes on with what its subject does or is made of (`_describes`): "4.5
-    Adam: Combining Momentum and RMSprop", "Adam：Momentum 与 RMSprop 的结合" are Adam's
+    Adam: Combining Momentum and RMSprop", "Adam\uff1aMomentum 与 RMSprop 的结合" are Adam's
     chapters (read51: named by the whole title, `show Adam` only suggested them, and a
     bilingual book's two chapters on Adam were two concepts)."""
     m = _SUBTITLE_COLON.search(title)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO
 from xml.sax import SAXParseException
-from xml.sax.saxutils import escape
 from xml.sax.handler import ContentHandler
+from xml.sax.saxutils import escape
 
 from grimoire.errors import ReadError
 from grimoire.model import Document, Problem, Revision, Span
