@@ -1413,11 +1413,30 @@ def _describes(head: str, rest: str) -> bool:
     head naming two things, a programming language ("Python: Lists and Tuples" is about
     lists) or a course's part, nor a subtitle that opens with an article or a possessive ("a
     survey", "my notes from ...": a document about the head, whose title names it whole)."""
-    if _TWO_THINGS.search(head) or heading_key(head) in _LANGUAGES \
-            or _COURSE_PART.fullmatch(heading_key(head)) or _OPENS_WITH_ARTICLE.match(rest) \
-            or is_generic_title(rest):
+    key = heading_key(head)
+    if _TWO_THINGS.search(head) or key in _LANGUAGES or key in _DOCUMENT_KINDS \
+            or _COURSE_PART.fullmatch(key) or _UNIT_IN_HEAD.search(head) \
+            or _OPENS_WITH_ARTICLE.match(rest) or is_generic_title(rest):
+        return False
+    if _LISTED.search(rest) and not _SAYS_HOW.match(rest) and "\u7684" not in rest:
+        # "Dalvik and ART", "Pretraining and Fine-Tuning", "概率建模与重参数化技巧": the parts
+        # of the head the page covers, no saying what it is (a Chinese 的 phrase does)
         return False
     return len(rest.split()) >= 3 or sum(map(len, _HAN.findall(rest))) >= 4
+
+
+# A document's kind as a title's head ("Survey: Li et al. 2025", "Notes: ..."): the page is
+# that document, about what follows. Compared after `heading_key`.
+_DOCUMENT_KINDS = frozenset({
+    "survey", "review", "notes", "note", "summary", "overview", "tutorial", "paper", "lecture",
+    "reading", "recap", "cheatsheet", "cheat sheet", "primer", "guide", "introduction", "intro",
+    "assignment", "homework", "project", "exercise", "exercises", "quiz", "exam", "slides",
+    "talk", "report", "essay", "thesis", "draft", "appendix", "reference", "references"})
+# A list of parts after the colon, and what opens a phrase that says how or what instead
+# ("Combining Momentum and RMSprop", "From Gradients to Parameter Updates").
+_LISTED = re.compile(r",|\s(?:and|&)\s|[\u3001\u4e0e\u548c\u53ca\uff0c]")
+_SAYS_HOW = re.compile(r"[A-Za-z]{2,}ing\b|(?:from|why|how|what|when|where|which|with|without"
+                       r"|via|through|beyond|toward|towards|into|for)\b", re.IGNORECASE)
 
 
 def _title_names_nothing(doc: Document, title: str) -> bool:
@@ -1433,9 +1452,14 @@ def _title_names_nothing(doc: Document, title: str) -> bool:
 
 # A course's or a book's unit and its number ("Module 3", "Section 2.1", "Ch. 4"): the
 # course's order before a title's question, no subject (round 50, review50a).
-_UNIT_NUMBERED = re.compile(r"(?:part|chapter|ch|section|sec|module|unit|lecture|lesson|week|day"
-                            r"|session|tutorial|lab|seminar|step|stage|topic|episode)\.?\s*"
-                            r"(?:\d{1,3}(?:\.\d{1,3})*|[ivx]{1,5})", re.IGNORECASE)
+_UNITS = (r"part|chapter|ch|section|sec|module|unit|lecture|lesson|week|day|session|tutorial"
+          r"|lab|seminar|step|stage|topic|episode")
+_UNIT_NUMBER = r"\.?\s*(?:\d{1,3}(?:\.\d{1,3})*|[ivx]{1,5})"
+_UNIT_NUMBERED = re.compile(rf"(?:{_UNITS}){_UNIT_NUMBER}", re.IGNORECASE)
+# ... or a course's work and its number anywhere in a title's head ("CS336 Assignment 1",
+# "HW 3"): the work's page, whatever its subtitle says (read51)
+_UNIT_IN_HEAD = re.compile(rf"\b(?:{_UNITS}|assignment|homework|hw|exercise|problem set|pset"
+                           rf"|project|quiz|exam){_UNIT_NUMBER}\b", re.IGNORECASE)
 
 
 def _said(name: str, passages: Sequence[Passage]) -> bool:
