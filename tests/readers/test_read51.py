@@ -25,6 +25,11 @@ The penalised least squares problem has a closed form solution.
 \section{Dual Form}
 As Section~\ref{sec:shrink} and \ref{sec:closed} showed, and \autoref{sec:shrink} again,
 while \nameref{sec:closed} gives the name.
+\begin{enumerate}
+\item \label{it:kernel}Replace inner products by a kernel.
+\item Solve the dual.
+\item Compare with step~\ref{it:kernel}.
+\end{enumerate}
 \end{document}
 """
 
@@ -35,6 +40,7 @@ def test_a_reference_to_a_section_reads_as_its_number_not_its_title() -> None:
     text = _texts(_tex(SECTIONS))
     assert "As Section 1 and 1.1 showed, and section 1 again," in text, text
     assert "while A Closed Form gives the name" in text, text  # \nameref prints the title
+    assert "Compare with step 1." in text, text  # a label in an item: the item's number
 
 
 def test_a_section_number_this_file_cannot_know_reads_as_its_label() -> None:

@@ -225,6 +225,9 @@ class _State:
     section_number: str | None = None
     section_numbering: bool = True
     section_labels: dict[str, str | None] = field(default_factory=dict)
+    # Each open list's items so far (-1: not numbered, an `itemize` or an `\\item[x]`): a
+    # label in an item reads as the item's number, "2", as LaTeX prints it (read51)
+    items: list[int] = field(default_factory=list)
 
     def heading_path(self) -> tuple[str, ...]:
         return tuple(t for _, t in self.stack)
@@ -259,7 +262,12 @@ class _State:
             # LaTeX warns "multiply defined"; a reference leads to the first (lint says so)
             self.problem(twice_message(key, first), line)
         self.parsed.labels.setdefault(key, target)
-        if named is None and self.section_number != "":
+        if named is None and self.items:
+            # a top-level enumerate's item prints its number; a nested one's "2a" and an
+            # item of a bullet list are not guessed (the label is shown)
+            number = self.items[0] if len(self.items) == 1 else -1
+            self.section_labels.setdefault(key, str(number) if number > 0 else None)
+        elif named is None and self.section_number != "":
             self.section_labels.setdefault(key, self.section_number)
         if self.theorem is not None and self.definition is None:
             # "Theorem~\\ref{thm:x}": its number hangs on `\\newtheorem`'s counters, so
@@ -846,6 +854,8 @@ def _item(st: _State, rest: str, line: int) -> int:
         if close > 0:
             term = _plain(rest[rest.find("[") + 1 : close])
             taken += close + 1
+    if st.items and st.items[-1] >= 0:
+        st.items[-1] = -1 if term else st.items[-1] + 1
     depth = "  " * min(st.lists - 1, _MAX_DEPTH)  # 20,000 unclosed lists: no deeper
     item.units.append((line, f"{depth}- {term}:" if term else f"{depth}-"))
     return taken
@@ -1015,6 +1025,7 @@ def _begin(st: _State, env: str, rest: str, line: int) -> int:
         if not st.lists:
             st.flush()
         st.lists += 1
+        st.items.append(0 if env in ("enumerate", "compactenum") else -1)
         st.open("list", joiner="\n")
         return 0
     st.flush()
@@ -1066,6 +1077,7 @@ def _end(st: _State, env: str, envs: list[tuple[str, int]], line: int) -> None:
     envs.pop()
     if env in _LISTS:
         st.lists = max(0, st.lists - 1)
+        del st.items[st.lists:]
         if not st.lists:
             st.flush()
         return
