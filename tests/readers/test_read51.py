@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from grimoire import readers
 from grimoire.model import Document
-from grimoire.readers import latex
-
-
-def _tex(text: str, path: str = "notes/lecture.tex") -> Document:
-    return latex.read(text.encode(), path)[0]
-
-
-def _texts(doc: Document) -> str:
-    return "\n".join(p.text for p in doc.passages)
-
+from tests.readers.test_read50 import _read as _tex
+from tests.readers.test_read50 import _texts
 
 SECTIONS = r"""\documentclass{article}
 \begin{document}
