@@ -189,3 +189,17 @@ def test_a_title_whose_head_names_no_subject_of_its_own_stays_whole() -> None:
             ("ML101 Assignment 2: Fitting a Line by Hand", "Fit a line to the points.")):
         term, _ = _page(title, body, "notes/page.md")
         assert term in (title, ""), (title, term)
+
+
+def test_a_subtitled_page_whose_section_names_its_subject_keeps_one_entry_of_it() -> None:
+    # the chapter "AutoEncoder: Starting with ..." over its lead, then "## What Is an
+    # AutoEncoder": one entry of that name (the section's, the title a name of it), not a
+    # page entry named so beside it
+    doc = _md("---\ntitle: \"Dropout: Zeroing Units at Random While Training\"\n---\n\n"
+              "This chapter follows the lecture on regularisation and its exercises, and "
+              "keeps the code we wrote for it in the second half.\n\n## What Is Dropout\n\n"
+              "Dropout is a regulariser that zeroes random units while training, so that no "
+              "unit can lean on another one.\n", "book/en/dropout.qmd")
+    named = [e for e in doc.entries if e.term == "Dropout"]
+    assert len(named) == 1, doc.entries
+    assert "Dropout: Zeroing Units at Random While Training" in named[0].aliases, named[0]

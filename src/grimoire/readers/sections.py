@@ -1333,6 +1333,13 @@ def add_page_entry(doc: Document) -> Document:
     short = _pagetitle_head(doc.meta, title)
     if (asked := _subject_asked(title, doc.passages)) is not None:
         whole = normalize(bare_name(title))
+        named = normalize(bare_name(asked))
+        if same := [e for e in doc.entries if normalize(bare_name(e.term)) == named]:
+            # A section is the subject's entry already ("What Is an AutoEncoder" under
+            # "AutoEncoder: Starting with ..."): the title a name of it, no second entry
+            return replace(doc, entries=tuple(
+                replace(e, aliases=(*e.aliases, title)) if e is same[0] else e
+                for e in doc.entries))
         if any(normalize(bare_name(e.term)) == whole for e in doc.entries):
             # The reader's own entry, named by the whole title (a page of no sections): named
             # by the subject, the title a name of it still (read51)
@@ -1436,7 +1443,8 @@ _DOCUMENT_KINDS = frozenset({
 # ("Combining Momentum and RMSprop", "From Gradients to Parameter Updates").
 _LISTED = re.compile(r",|\s(?:and|&)\s|[\u3001\u4e0e\u548c\u53ca\uff0c]")
 _SAYS_HOW = re.compile(r"[A-Za-z]{2,}ing\b|(?:from|why|how|what|when|where|which|with|without"
-                       r"|via|through|beyond|toward|towards|into|for)\b", re.IGNORECASE)
+                       r"|via|through|beyond|toward|towards|into|for)\b|从|为什么|如何|通过|让|把",
+                       re.IGNORECASE)
 
 
 def _title_names_nothing(doc: Document, title: str) -> bool:
