@@ -264,10 +264,11 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # and lyxcode as typeset, algorithm floats and pseudocode, formulas kept in titles; "The
 # Kernel Trick" defined by its text is an entry; a titled page's section named as its title is
 # its subject; a Typora export beside or apart from its Markdown is a built copy (read50).
-# 62: LaTeX's `\\ref` to a section reads as its number (or label), as LaTeX prints it; a
-# callout's title and a hash glossary's gloss end in a stop; a wiki export's unescaped
-# `<math>` is a formula; a test's fixture text and Quarto's `_environment` are no notes; a
-# Chinese "X是..." defines X; a title "Name: what it does" is named by the name (read51).
+# 62: LaTeX's `\\ref` to a section or an enumerate's item reads as its number (or label),
+# as LaTeX prints it; a callout's title and a hash glossary's gloss end in a stop; a wiki
+# export's unescaped `<math>` is a formula; a test's fixture text and Quarto's `_environment`
+# are no notes; a Chinese "X是..." defines X; a title "Name: what it does" is named by the
+# name, the title an alias (read51).
 READ_VERSION = b"grimoire-read-62\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
