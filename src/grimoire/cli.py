@@ -692,6 +692,8 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 
     Example: grimoire search "fine-tune a big model by training two low-rank matrices"
     """
+    from grimoire.showing import told_apart
+
     text = words(query, "query")
     if source is not None:  # as ingest stores paths: absolute, symlinks kept
         source = storable(os.path.abspath(source))  # noqa: PTH100
@@ -702,6 +704,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         # counts (0.1 s at 1M passages) cost nothing while the search would wait for it anyway.
         status = kb.vector_status() if mode != "lexical" else None
         hits = kb.search(text, k=k, mode=mode, source=source, format=fmt, tag=tag)
+        hits = told_apart(kb, hits, text)  # concepts one passage shows: each its own words
     read_only()
     # Only its nearest in meaning, or "no results" whatever the query: say why.
     notice = kb.search_notice(text, hits, mode, source=source, format=fmt, tag=tag, k=k)

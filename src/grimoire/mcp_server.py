@@ -35,7 +35,7 @@ from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
 from grimoire.search import MARKED
-from grimoire.showing import PASSAGE_UNITS, cut_words, stored_lines
+from grimoire.showing import PASSAGE_UNITS, cut_words, stored_lines, told_apart
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
 MAX_RESULT_CHARS = 16_000  # a tool result's JSON; an assistant's context is not ours to fill
@@ -106,7 +106,7 @@ class Tools:
         if mode not in ("hybrid", "lexical", "semantic"):
             raise GrimoireError(f"mode must be hybrid, lexical or semantic, not {mode!r}")
         with self.lock:
-            hits = self.kb.search(query, k=k, mode=mode)
+            hits = told_apart(self.kb, self.kb.search(query, k=k, mode=mode), query)
             # with k, as the CLI and the web pass it: fewer hits than asked says why (round 46),
             # and names no filter: this tool takes none (round 47)
             notice = self.kb.search_notice(query, hits, mode, k=k, filters_offered=False)

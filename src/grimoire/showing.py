@@ -13,16 +13,22 @@ import math
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from grimoire.errors import ReadError
+from grimoire.errors import NotFound, ReadError
 from grimoire.fences import without_bars
 from grimoire.files import note_text, read_capped, real_inside, root_folder
 from grimoire.model import Span
 from grimoire.names import normalize
 from grimoire.store import SourceRecord
+
+if TYPE_CHECKING:
+    from grimoire.knowledge import Grimoire
+    from grimoire.model import Hit
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
@@ -439,3 +445,47 @@ def preview(said: Sequence[Said]) -> Said | None:
     definition, else its first page section's text, else its first note's opening words."""
     return next((s for kind in ("definition", "section", "opening") for s in said
                  if s.kind == kind), None)
+
+
+def told_apart(kb: Grimoire, hits: Sequence[Hit], query: str) -> list[Hit]:
+    """`hits` as every face lists them (the CLI, `--json`, the web page and `/api/search`,
+    MCP): where one passage shows several concepts (a `<dl>` of three terms, a glossary line
+    naming two), each of them shows its own words in it, the entry of it written there, with
+    that entry's lines, marked as the search marks them. Three concepts showed one snippet
+    one after another (Pre-tokenization, Vocabulary and Merge rule the same "Vocabulary The
+    fixed list of tokens …", round 50), and nothing told which was which. A concept with no
+    words of its own in the passage (a page that links to it) keeps the passage when it is
+    the first hit to show it, else shows its preview (`Grimoire.preview`), from wherever that
+    is written. Every concept searched for stays, in its place."""
+    from grimoire.search import MARKED, NO_PASSAGE, snippet
+
+    shared = Counter(h.passage_id for h in hits
+                     if h.passage_id != NO_PASSAGE and h.concept_id is not None)
+    if all(n < 2 for n in shared.values()):
+        return list(hits)
+    words = {w.casefold() for w in re.findall(r"\w+", query)}
+    words |= {w.casefold() for h in hits for w in MARKED.findall(h.snippet)}
+    out: list[Hit] = []
+    seen: set[int] = set()
+    for h in hits:
+        if shared.get(h.passage_id, 0) < 2 or h.concept_id is None:
+            out.append(h)
+            continue
+        first = h.passage_id not in seen
+        seen.add(h.passage_id)
+        try:
+            said = kb.said(kb.concept(h.concept or "", concept_id=h.concept_id))
+        except NotFound:  # renamed since the search (a note edited meanwhile): as it was
+            out.append(h)
+            continue
+        own = next((s for s in said if s.kind != "section" and s.span.path == h.span.path
+                    and h.span.start_line <= s.span.start_line <= h.span.end_line
+                    and s.text.strip()), None)
+        shown = own if own is not None or first else preview(said)
+        if shown is None or not shown.text.strip():
+            out.append(h)
+            continue
+        out.append(replace(h, text=shown.text, span=shown.span,
+                           entry_id=shown.entry_id if shown.entry_id is not None else h.entry_id,
+                           snippet=snippet(shown.text, words)))
+    return out
