@@ -214,6 +214,22 @@ def cut_words(flat: str, limit: int) -> str:
 
 
 _FORMULA_TAIL = re.compile(r"\\[A-Za-z]|[\^_{}=]")  # TeX or an equation after an open `$`
+# A one-letter variable after a `$` ("… gives a logit of 0 and $p …"): math, not a price.
+VARIABLE = re.compile(r"\$[A-Za-z](?!\w)")
+
+
+def open_formula_cut(text: str) -> str:
+    """`text` cut short already (a search snippet ending "…") without the formula its cut left
+    open: "… so $p = 0.5$ gives a logit of 0 and $p …" showed "$p" (the web page as text, MCP's
+    preview as TeX that never closes; round 51). A `$` before words (a price) stays."""
+    if not text.endswith("…"):
+        return text
+    closed = max((m.end() for m in FORMULA.finditer(text)), default=0)
+    opened = text.find("$", closed)
+    if opened >= 0 and (text.startswith("$$", opened) or _FORMULA_TAIL.search(text, opened)
+                        or VARIABLE.match(text, opened)):
+        return f"{text[:opened].rstrip()} …"
+    return text
 
 
 # -- a note's lines, as the store read it --------------------------------------------------------
