@@ -8,13 +8,18 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
+import anyio
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from mcp import Client
 
 import grimoire
 from grimoire.cli import main
-from grimoire.mcp_server import Tools
+from grimoire.lint import GROUPS
+from grimoire.mcp_server import Tools, build_server, preview
+from grimoire.web.render import whole_formulas
 
 TERMS = {"Vocabulary": "The fixed list of", "Merge rule": "One learned BPE step",
          "Pre-tokenization": "The splitting of raw text"}
@@ -58,3 +63,41 @@ def test_concepts_one_passage_shows_each_show_their_own_words(
     for name, r in told.items():
         assert r["preview"].startswith(TERMS[name]), r
     assert {r["span"]["start_line"] for r in told.values()} == {a for a, _ in places}
+
+
+def test_mcp_tools_say_what_each_argument_takes(examples_db: Path) -> None:
+    """A model reads a tool's schema: `k` was "K", an integer, `mode` "Mode", a string, and
+    lint's `group` named no group. A 3,000-character query came back whole in the result."""
+    kb = grimoire.open(examples_db, create=False)
+    told: dict[str, Any] = {}
+
+    async def session() -> None:
+        async with Client(build_server(kb)) as client:
+            told["tools"] = {t.name: t.input_schema for t in (await client.list_tools()).tools}
+            found = await client.call_tool("search", {"query": "softmax " * 400,
+                                                      "mode": "lexical", "k": 2})
+            told["found"] = found.structured_content
+
+    anyio.run(session)
+    kb.close()
+    plain = {"query", "name", "question", "path"}  # what each of these is, its tool says
+    for tool, schema in told["tools"].items():
+        for arg, spec in schema["properties"].items():
+            assert arg in plain or spec.get("description"), (tool, arg, spec)
+    search = told["tools"]["search"]["properties"]
+    assert all(m in search["mode"]["description"] for m in ("hybrid", "lexical", "semantic"))
+    assert "25" in search["k"]["description"]
+    assert all(g in told["tools"]["lint"]["properties"]["group"]["description"] for g in GROUPS)
+    echoed = told["found"]["query"]
+    assert len(echoed) < 260 and echoed.endswith("(3,200 characters)"), echoed
+    assert told["found"]["results"]
+
+
+def test_a_snippet_cut_after_a_formula_s_opening_dollar_drops_it() -> None:
+    """A search window that ends just after a formula opens ("… a score of 0 and $p …")
+    showed "$p" on the search page and in MCP's preview: a `$` that never closes."""
+    cut = "so $q = 1$ gives a score of 0 and $p …"
+    assert whole_formulas(cut) == "so $q = 1$ gives a score of 0 and …"
+    assert preview(cut) == "so $q = 1$ gives a score of 0 and …"
+    for kept in ("it costs $5 …", "set $HOME …", "so $q = 1$ holds …"):
+        assert whole_formulas(kept) == kept and preview(kept) == kept
