@@ -40,6 +40,7 @@ from grimoire.showing import (
     PASSAGE_UNITS,
     cut_words,
     open_formula_cut,
+    same_as,
     stored_lines,
     told_apart,
 )
@@ -136,12 +137,17 @@ class Tools:
         # note's own text (`«Softmax» function calculates …`).
         # The concept's id too: two concepts may share a label ("Labeling" of seed 003's
         # Labeling Function and Labeling Service), and `show` by the label alone cannot tell.
+        # A hit showing what one before it shows (a page's title and its first section) says
+        # which, not the preview again (`same_as`).
+        twins = same_as(hits)
         results = [{"concept": h.concept, **({"concept_id": h.concept_id} if h.concept else {}),
                     "title": h.title, **where(h.span),
-                    "preview": preview(MARKED.sub(r"\1", h.snippet) or h.text),
+                    **({"same_passage_as": hits[twin - 1].concept or hits[twin - 1].title}
+                       if (twin := twins[n]) else
+                       {"preview": preview(MARKED.sub(r"\1", h.snippet) or h.text)}),
                     # Other files that nearly repeat this passage, folded into it (COPIES).
                     **({"also_in": [_place(s) for s in h.copies]} if h.copies else {})}
-                   for h in hits]
+                   for n, h in enumerate(hits)]
         # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's
         # encoder refuses ("Error executing tool search", and nothing else said).
         # A long query comes back cut (its first ECHO_CHARS and its length): a pasted page of

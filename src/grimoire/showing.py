@@ -463,6 +463,21 @@ def preview(said: Sequence[Said]) -> Said | None:
                  if s.kind == kind), None)
 
 
+def same_as(hits: Sequence[Hit]) -> list[int | None]:
+    """For each of `hits`, the number (from 1) of an earlier hit showing the same words of the
+    same passage, else None. A page's title and its first section have the same words there
+    (the page opens with that section: `Grimoire.said`), and `told_apart` leaves them alike:
+    the faces show the later one as "the same passage as 3. Activation Functions", not the
+    snippet again."""
+    first: dict[tuple[int, str, str, int], int] = {}
+    out: list[int | None] = []
+    for n, h in enumerate(hits, 1):
+        key = (h.passage_id, h.snippet, h.span.path, h.span.start_line)
+        out.append(first.get(key) if h.snippet.strip() else None)
+        first.setdefault(key, n)
+    return out
+
+
 def told_apart(kb: Grimoire, hits: Sequence[Hit], query: str) -> list[Hit]:
     """`hits` as every face lists them (the CLI, `--json`, the web page and `/api/search`,
     MCP): where one passage shows several concepts (a `<dl>` of three terms, a glossary line

@@ -19,7 +19,10 @@ import grimoire
 from grimoire.cli import main
 from grimoire.lint import GROUPS
 from grimoire.mcp_server import Tools, build_server, preview
+from grimoire.showing import same_as, told_apart
 from grimoire.web.render import whole_formulas
+from tests.conftest import CORPORA, reading, shared_store
+from tests.web.conftest import make_app
 
 TERMS = {"Vocabulary": "The fixed list of", "Merge rule": "One learned BPE step",
          "Pre-tokenization": "The splitting of raw text"}
@@ -101,3 +104,31 @@ def test_a_snippet_cut_after_a_formula_s_opening_dollar_drops_it() -> None:
     assert preview(cut) == "so $q = 1$ gives a score of 0 and …"
     for kept in ("it costs $5 …", "set $HOME …", "so $q = 1$ holds …"):
         assert whole_formulas(kept) == kept and preview(kept) == kept
+
+
+def test_a_title_and_its_first_section_are_one_snippet_shown_once() -> None:
+    """A page's title opens with its first section, and that section is a concept too: both
+    showed one passage, the same words at the same lines (the cheat sheet's Activation
+    Functions and Linear). The later says which hit it repeats, on every face; `--json`
+    keeps both records whole, as /api/search does."""
+    db = shared_store([str(CORPORA / "ml-cheatsheet-rst")])
+    query = "activation function"
+    with reading(db) as kb:
+        hits = told_apart(kb, kb.search(query, k=10, mode="lexical"), query)
+        twins = same_as(hits)
+        found = Tools(kb, threading.Lock()).search(query, k=10, mode="lexical")["results"]
+    pairs = [(n, twin) for n, twin in enumerate(twins) if twin]
+    assert pairs, [(h.concept, h.span) for h in hits]
+    n, twin = pairs[0]
+    first, later = hits[twin - 1], hits[n]
+    assert (first.span, first.snippet) == (later.span, later.snippet)
+    assert first.concept != later.concept
+    told = f"the same passage as {twin}. {first.concept}"
+    listed = CliRunner().invoke(main, ["--db", str(db), "search", query, "--mode", "lexical"])
+    assert f"{n + 1}. {later.concept}" in listed.stdout and f"({told})" in listed.stdout
+    app, web = make_app(db)
+    with web, TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        page = c.get("/search", params={"q": query, "mode": "lexical", "k": 10}).text
+    assert f'The same passage as <a href="#hit-{twin}">{twin}. {first.concept}</a>' in page
+    assert found[n]["same_passage_as"] == first.concept and "preview" not in found[n]
+    assert "preview" in found[twin - 1]
