@@ -692,6 +692,8 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 
     Example: grimoire search "fine-tune a big model by training two low-rank matrices"
     """
+    from grimoire.showing import same_as, told_apart
+
     text = words(query, "query")
     if source is not None:  # as ingest stores paths: absolute, symlinks kept
         source = storable(os.path.abspath(source))  # noqa: PTH100
@@ -702,6 +704,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         # counts (0.1 s at 1M passages) cost nothing while the search would wait for it anyway.
         status = kb.vector_status() if mode != "lexical" else None
         hits = kb.search(text, k=k, mode=mode, source=source, format=fmt, tag=tag)
+        hits = told_apart(kb, hits, text)  # concepts one passage shows: each its own words
     read_only()
     # Only its nearest in meaning, or "no results" whatever the query: say why.
     notice = kb.search_notice(text, hits, mode, source=source, format=fmt, tag=tag, k=k)
@@ -722,6 +725,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     from grimoire.search import MARKED
 
     styled = terminal()
+    twins = same_as(hits)
     for n, hit in enumerate(hits, 1):
         name = hit.concept or hit.title
         heading = " > ".join(hit.heading_path)
@@ -731,16 +735,23 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         if heading:
             place += f" · {heading}"
         also = _copies_line(hit.copies)
+        twin = twins[n - 1]
+        said = (f"(the same passage as {twin}. {hits[twin - 1].concept or hits[twin - 1].title})"
+                if twin else None)
         if not styled:  # the lines rich prints when piped, without its markup
             click.echo(f"{n}. {field(name)}  {field(place)}")
             # A list item begins a line of the snippet (`search.snippet`), under the indent.
-            click.echo("   " + MARKED.sub(r"\1", clean(hit.snippet)).replace("\n", "\n   "))
+            click.echo("   " + (field(said) if said else MARKED.sub(
+                r"\1", clean(hit.snippet)).replace("\n", "\n   ")))
             if also:
                 click.echo("   " + field(also))
             continue
         _heading(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
                  f"[dim]{safe(place, lines=False)}[/dim]", hang=3)
-        _prose(_marked(hit.snippet), indent=3)
+        if said:
+            _heading(f"[dim]{safe(said, lines=False)}[/dim]", hang=3)
+        else:
+            _prose(_marked(hit.snippet), indent=3)
         if also:
             _heading(f"[dim]{safe(also, lines=False)}[/dim]", hang=3)
 

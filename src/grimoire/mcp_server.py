@@ -19,13 +19,14 @@ from datetime import UTC, datetime
 from difflib import get_close_matches
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import CallToolResult, InputRequiredResult
+from pydantic import Field
 
 from grimoire._api_args import scalars
 from grimoire.codec import to_data
@@ -35,7 +36,14 @@ from grimoire.knowledge import Grimoire
 from grimoire.lint import GROUPS
 from grimoire.model import Span
 from grimoire.search import MARKED
-from grimoire.showing import PASSAGE_UNITS, cut_words, stored_lines
+from grimoire.showing import (
+    PASSAGE_UNITS,
+    cut_words,
+    open_formula_cut,
+    same_as,
+    stored_lines,
+    told_apart,
+)
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
 MAX_RESULT_CHARS = 16_000  # a tool result's JSON; an assistant's context is not ours to fill
@@ -60,7 +68,18 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     """The start of `text` on one line, cut at a word with an ellipsis, never inside a formula
     (`cut_words`: half of one was an assistant's to read as TeX that opens and never closes)."""
-    return cut_words(" ".join(text.split()), limit)
+    return cut_words(open_formula_cut(" ".join(text.split())), limit)
+
+
+ECHO_CHARS = 200  # a search result's echo of its query, at most (`_echo`)
+
+
+def _echo(query: str) -> str:
+    """`query` as a search result echoes it: whole when short, else cut at a word with how
+    long it was."""
+    if len(query) <= ECHO_CHARS:
+        return query
+    return f"{cut_words(' '.join(query.split()), ECHO_CHARS)} ({len(query):,} characters)"
 
 
 def where(span: Span) -> dict[str, Any]:
@@ -106,7 +125,7 @@ class Tools:
         if mode not in ("hybrid", "lexical", "semantic"):
             raise GrimoireError(f"mode must be hybrid, lexical or semantic, not {mode!r}")
         with self.lock:
-            hits = self.kb.search(query, k=k, mode=mode)
+            hits = told_apart(self.kb, self.kb.search(query, k=k, mode=mode), query)
             # with k, as the CLI and the web pass it: fewer hits than asked says why (round 46),
             # and names no filter: this tool takes none (round 47)
             notice = self.kb.search_notice(query, hits, mode, k=k, filters_offered=False)
@@ -118,15 +137,22 @@ class Tools:
         # note's own text (`«Softmax» function calculates …`).
         # The concept's id too: two concepts may share a label ("Labeling" of seed 003's
         # Labeling Function and Labeling Service), and `show` by the label alone cannot tell.
+        # A hit showing what one before it shows (a page's title and its first section) says
+        # which, not the preview again (`same_as`).
+        twins = same_as(hits)
         results = [{"concept": h.concept, **({"concept_id": h.concept_id} if h.concept else {}),
                     "title": h.title, **where(h.span),
-                    "preview": preview(MARKED.sub(r"\1", h.snippet) or h.text),
+                    **({"same_passage_as": hits[twin - 1].concept or hits[twin - 1].title}
+                       if (twin := twins[n]) else
+                       {"preview": preview(MARKED.sub(r"\1", h.snippet) or h.text)}),
                     # Other files that nearly repeat this passage, folded into it (COPIES).
                     **({"also_in": [_place(s) for s in h.copies]} if h.copies else {})}
-                   for h in hits]
+                   for n, h in enumerate(hits)]
         # Echoed as searched: JSON's "\ud800" arrives as a lone surrogate, which the reply's
         # encoder refuses ("Error executing tool search", and nothing else said).
-        return capped({"query": scalars(query), **(notice or {}), "results": results},
+        # A long query comes back cut (its first ECHO_CHARS and its length): a pasted page of
+        # 3,000 characters was half of a result's size, the model's own words repeated.
+        return capped({"query": scalars(_echo(query)), **(notice or {}), "results": results},
                       "results")
 
     def show(self, name: str, concept_id: str | None = None) -> dict[str, Any]:
@@ -353,6 +379,19 @@ class _Server(MCPServer):
         return await super().call_tool(name, arguments, context)
 
 
+_K = Annotated[int, Field(description="How many results, 1 to 25 (more are cut to 25).")]
+_MODE = Annotated[str, Field(description=(
+    "hybrid (names, words and meaning; the default), lexical (the words as typed) or "
+    "semantic (meaning alone)."))]
+_CONCEPT_ID = Annotated[str | None, Field(description=(
+    "A search result's `concept_id`: which of several concepts called `name` to show."))]
+_START = Annotated[int, Field(description="The first line to read (1 is the file's first).")]
+_END = Annotated[int, Field(description="The last line to read; at most 200 lines a call.")]
+_GROUP = Annotated[str | None, Field(
+    description=f"Only the findings of one group: {', '.join(GROUPS)}.")]
+_LIMIT = Annotated[int, Field(description="How many to list, 1 to 200.")]
+
+
 def build_server(kb: Grimoire) -> MCPServer:
     """An MCP server over `kb`, with its tools and the concept resource registered."""
     tools = Tools(kb, threading.Lock())
@@ -369,14 +408,16 @@ def build_server(kb: Grimoire) -> MCPServer:
         assistant read its old link statuses and merges as current (round 38)."""
         return {**result, "store_notices": list(kb.notices)} if kb.notices else result
 
+    # Each argument says what it takes, as the schema a model reads shows it: "K", an integer,
+    # and "Mode", a string, said nothing of 1-25 or of the three modes (round 51).
     @server.tool()
-    def search(query: str, k: int = 8, mode: str = "hybrid") -> dict[str, Any]:
+    def search(query: str, k: _K = 8, mode: _MODE = "hybrid") -> dict[str, Any]:
         """Search the notes (hybrid: names, acronyms and descriptions). Returns previews with
         file:line handles; open one with read_source or show."""
         return noted(_told(lambda: tools.search(query, k, mode)))
 
     @server.tool()
-    def show(name: str, concept_id: str | None = None) -> dict[str, Any]:
+    def show(name: str, concept_id: _CONCEPT_ID = None) -> dict[str, Any]:
         """One concept by any of its names: what each source says (previews with file:line),
         its names, links and wanted links, and where other notes mention it (file:line).
         `concept_id` (a search result's) picks one of several concepts that share the name.
@@ -391,25 +432,25 @@ def build_server(kb: Grimoire) -> MCPServer:
         return noted(_told(lambda: tools.ask(question)))
 
     @server.tool()
-    def read_source(path: str, start_line: int = 1, end_line: int = 40) -> dict[str, Any]:
+    def read_source(path: str, start_line: _START = 1, end_line: _END = 40) -> dict[str, Any]:
         """Lines of an ingested note (at most 200 at a time), by the path a result gave (a
         result's `span` passes as it is). A PDF's lines are its pages (`unit`: "page"), as
         text."""
         return noted(_told(lambda: tools.read_source(path, start_line, end_line)))
 
     @server.tool()
-    def lint(group: str | None = None, limit: int = 50) -> dict[str, Any]:
+    def lint(group: _GROUP = None, limit: _LIMIT = 50) -> dict[str, Any]:
         """What is wrong or missing in the notes: wanted pages, dead links, broken math, wrong
         arithmetic, near-duplicates, conflicts. Optionally one group."""
         return noted(_told(lambda: tools.lint(group, limit)))
 
     @server.tool()
-    def wanted(limit: int = 30) -> dict[str, Any]:
+    def wanted(limit: _LIMIT = 30) -> dict[str, Any]:
         """Pages the notes link to but nobody wrote yet, most wanted first."""
         return noted(_told(lambda: tools.wanted(limit)))
 
     @server.tool()
-    def recent(limit: int = 20) -> dict[str, Any]:
+    def recent(limit: _LIMIT = 20) -> dict[str, Any]:
         """The notes changed most recently."""
         return noted(_told(lambda: tools.recent(limit)))
 

@@ -13,16 +13,22 @@ import math
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from grimoire.errors import ReadError
+from grimoire.errors import NotFound, ReadError
 from grimoire.fences import without_bars
 from grimoire.files import note_text, read_capped, real_inside, root_folder
 from grimoire.model import Span
 from grimoire.names import normalize
 from grimoire.store import SourceRecord
+
+if TYPE_CHECKING:
+    from grimoire.knowledge import Grimoire
+    from grimoire.model import Hit
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
@@ -208,6 +214,22 @@ def cut_words(flat: str, limit: int) -> str:
 
 
 _FORMULA_TAIL = re.compile(r"\\[A-Za-z]|[\^_{}=]")  # TeX or an equation after an open `$`
+# A one-letter variable after a `$` ("… gives a logit of 0 and $p …"): math, not a price.
+VARIABLE = re.compile(r"\$[A-Za-z](?!\w)")
+
+
+def open_formula_cut(text: str) -> str:
+    """`text` cut short already (a search snippet ending "…") without the formula its cut left
+    open: "… so $p = 0.5$ gives a logit of 0 and $p …" showed "$p" (the web page as text, MCP's
+    preview as TeX that never closes; round 51). A `$` before words (a price) stays."""
+    if not text.endswith("…"):
+        return text
+    closed = max((m.end() for m in FORMULA.finditer(text)), default=0)
+    opened = text.find("$", closed)
+    if opened >= 0 and (text.startswith("$$", opened) or _FORMULA_TAIL.search(text, opened)
+                        or VARIABLE.match(text, opened)):
+        return f"{text[:opened].rstrip()} …"
+    return text
 
 
 # -- a note's lines, as the store read it --------------------------------------------------------
@@ -439,3 +461,62 @@ def preview(said: Sequence[Said]) -> Said | None:
     definition, else its first page section's text, else its first note's opening words."""
     return next((s for kind in ("definition", "section", "opening") for s in said
                  if s.kind == kind), None)
+
+
+def same_as(hits: Sequence[Hit]) -> list[int | None]:
+    """For each of `hits`, the number (from 1) of an earlier hit showing the same words of the
+    same passage, else None. A page's title and its first section have the same words there
+    (the page opens with that section: `Grimoire.said`), and `told_apart` leaves them alike:
+    the faces show the later one as "the same passage as 3. Activation Functions", not the
+    snippet again."""
+    first: dict[tuple[int, str, str, int], int] = {}
+    out: list[int | None] = []
+    for n, h in enumerate(hits, 1):
+        key = (h.passage_id, h.snippet, h.span.path, h.span.start_line)
+        out.append(first.get(key) if h.snippet.strip() else None)
+        first.setdefault(key, n)
+    return out
+
+
+def told_apart(kb: Grimoire, hits: Sequence[Hit], query: str) -> list[Hit]:
+    """`hits` as every face lists them (the CLI, `--json`, the web page and `/api/search`,
+    MCP): where one passage shows several concepts (a `<dl>` of three terms, a glossary line
+    naming two), each of them shows its own words in it, the entry of it written there, with
+    that entry's lines, marked as the search marks them. Three concepts showed one snippet
+    one after another (Pre-tokenization, Vocabulary and Merge rule the same "Vocabulary The
+    fixed list of tokens …", round 50), and nothing told which was which. A concept with no
+    words of its own in the passage (a page that links to it) keeps the passage when it is
+    the first hit to show it, else shows its preview (`Grimoire.preview`), from wherever that
+    is written. Every concept searched for stays, in its place."""
+    from grimoire.search import MARKED, NO_PASSAGE, snippet
+
+    shared = Counter(h.passage_id for h in hits
+                     if h.passage_id != NO_PASSAGE and h.concept_id is not None)
+    if all(n < 2 for n in shared.values()):
+        return list(hits)
+    words = {w.casefold() for w in re.findall(r"\w+", query)}
+    words |= {w.casefold() for h in hits for w in MARKED.findall(h.snippet)}
+    out: list[Hit] = []
+    seen: set[int] = set()
+    for h in hits:
+        if shared.get(h.passage_id, 0) < 2 or h.concept_id is None:
+            out.append(h)
+            continue
+        first = h.passage_id not in seen
+        seen.add(h.passage_id)
+        try:
+            said = kb.said(kb.concept(h.concept or "", concept_id=h.concept_id))
+        except NotFound:  # renamed since the search (a note edited meanwhile): as it was
+            out.append(h)
+            continue
+        own = next((s for s in said if s.kind != "section" and s.span.path == h.span.path
+                    and h.span.start_line <= s.span.start_line <= h.span.end_line
+                    and s.text.strip()), None)
+        shown = own if own is not None or first else preview(said)
+        if shown is None or not shown.text.strip():
+            out.append(h)
+            continue
+        out.append(replace(h, text=shown.text, span=shown.span,
+                           entry_id=shown.entry_id if shown.entry_id is not None else h.entry_id,
+                           snippet=snippet(shown.text, words)))
+    return out

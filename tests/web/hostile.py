@@ -99,6 +99,9 @@ def live_markup(html: str, allowed_scripts: tuple[str, ...] = ()) -> list[str]:
             if (tag == "details" and dict(node.attributes) == {"class": "more"}
                     and node.parent is not None and node.parent.tag == "section"):
                 continue  # a card's own fold of a long text (no note's HTML makes one)
+            if (tag == "details" and dict(node.attributes) == {"class": "graph-list"}
+                    and node.parent is not None and node.parent.tag in ("main", "body")):
+                continue  # the graph page's list of its concepts (round 51; `<main>` cut off)
             found.append(f"<{tag}>")
         for name, value in node.attributes.items():
             if name.lower().startswith("on"):

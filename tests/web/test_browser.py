@@ -158,8 +158,9 @@ def _visit_everything(page: Page, url: str) -> list[str]:
         visited.append(href)
         sources = page.eval_on_selector_all(
             "a.where", "els => [...new Set(els.map(e => e.getAttribute('href')))]")[:3]
-        # hover the internal links a note produced (the popover shows note text)
-        for link in page.locator("main a.internal").all()[:5]:
+        # hover the internal links a note produced (the popover shows note text), those shown
+        # (the graph's list of its concepts is folded until opened)
+        for link in page.locator("main a.internal:visible").all()[:5]:
             link.hover()
         assert _pwned(page) is None, href
         for src in sources:

@@ -294,5 +294,21 @@ def test_escape_closes_the_offers_and_keeps_the_words(server: Running, browser: 
             }""")
         assert sent == ["Searching…", "true"], sent
         assert page.text_content(".search-form button") == "Search"
+
+        # Round 51: the graph drawn (a canvas) had no stop for Tab: past its form, the page's
+        # footer. Its concepts are a list now, opened and followed by the keyboard alone.
+        page.goto(server.url + "/graph?c=Softmax")
+        page.wait_for_selector("#graph[data-ready]")
+        for _ in range(20):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+                break
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Softmax"
+        page.keyboard.press("Tab")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "/c/" in page.url and "id=" in page.url, page.url
     finally:
         page.close()

@@ -36,7 +36,7 @@ from grimoire import serialize
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
-from grimoire.showing import FORMULA, halves, in_part
+from grimoire.showing import FORMULA, halves, in_part, same_as
 from grimoire.web import layout
 from grimoire.web.render import (
     MARKDOWN_FORMATS,
@@ -70,7 +70,8 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     env = templates.env
     env.globals.update(href=concept_href, at=site.at, source_href=source_href, site=site,
                        llm=bool(site.settings.llm), safe_url=safe_url,
-                       store_notices=lambda: site.kb.notices)  # a read-only store's (round 37)
+                       store_notices=lambda: site.kb.notices,  # a read-only store's (round 37)
+                       same_as=same_as)
     env.filters.update(md=_md_filter(site), tex=site.renderer.inline, answer_html=answer_html,
                        snippet=snippet_html, mention=mention_html, halves=halves,
                        in_part=in_part, numbered=numbered,

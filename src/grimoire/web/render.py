@@ -40,6 +40,7 @@ from grimoire.showing import (  # below the faces: the CLI and the API fold and 
     _WIKILINK,
     DISPLAY_MATH,
     INLINE_MATH,
+    VARIABLE,
     link_label,
     quote_words,
     unprinted,
@@ -721,7 +722,8 @@ def whole_formulas(snippet: str) -> str:
         end = first + (2 if text.startswith("$$", first) else 1)
         text = "… " + text[end:].lstrip()
     last = text.rfind("$")
-    if text.endswith("…") and len(_DELIMITER.findall(text)) % 2 and _TEX.search(text[last:]):
+    if text.endswith("…") and len(_DELIMITER.findall(text)) % 2 and (
+            _TEX.search(text[last:]) or VARIABLE.match(text, last)):
         text = text[:last].rstrip("$").rstrip() + " …"
     return text
 

@@ -22,7 +22,7 @@ from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
-from grimoire.showing import Said, plain
+from grimoire.showing import Said, plain, told_apart
 from grimoire.web import layout
 from grimoire.web.render import Renderer, concept_href, whole_formulas
 from grimoire.web.sources import SourceFiles
@@ -236,8 +236,10 @@ class Site:
                format: str | None = None, tag: str | None = None) -> list[Hit]:
         if not q.strip():
             return []
-        return self.call(lambda: self.kb.search(q, k=k, mode=mode, source=source or None,
-                                                format=format or None, tag=tag or None))
+        # Concepts one passage shows each show their own words in it (`told_apart`).
+        return self.call(lambda: told_apart(self.kb, self.kb.search(
+            q, k=k, mode=mode, source=source or None, format=format or None, tag=tag or None),
+            q))
 
     def notice(self, q: str, hits: list[Hit], mode: str, source: str | None = None,
                format: str | None = None, tag: str | None = None,
