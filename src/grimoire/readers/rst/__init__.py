@@ -27,7 +27,10 @@ our own (`_rst_sphinx`), so they never fail and docutils' global registries are 
   it, up to the next rubric or section.
 
 Sections, with any adornment, give the heading path; the first section's title is the
-document's title, and is also the first element of the heading paths under it.
+document's title, and is also the first element of the heading paths under it. Nikola's
+metadata comments at the top of a page (``.. title: X``, ``.. slug: x``, ``.. date: ...``)
+name it instead, and go to `meta` (round 51: a Nikola site's pages were each named by their
+first section, which then said the whole page).
 Explicit labels (``.. _name:``) are listed in ``Document.meta["labels"]`` (label -> section
 title or term), so that ``:ref:`` links can be resolved; docinfo fields go to `meta` too.
 
@@ -146,17 +149,39 @@ def _read_file(data: bytes, path: str) -> list[Document]:
     walker = Walker(path, lines, tree)
     walker.walk()
     problems = _problems(messages, walker.problems, path)
+    comments = _comment_metadata(lines)
     return [
         Document(
             path=path,
             format=name,
-            title=walker.title or PurePath(path).stem,
+            title=comments.get("title") or walker.title or PurePath(path).stem,
             passages=tuple(_passages(walker.blocks, lines, path)),
             entries=tuple(walker.entries),
-            meta=walker.meta,
+            meta={**comments, **walker.meta},
             problems=problems,
         )
     ]
+
+
+# Nikola's metadata: `.. key: value` comments, one a line, from the page's first line (a
+# target `.. _x:` starts with an underscore, a directive `.. x::` has two colons).
+_COMMENT_FIELD = re.compile(r"\.\. ([A-Za-z][\w-]{0,40}):(?!:)[ \t]*(.*?)\s*")
+
+
+def _comment_metadata(lines: list[str]) -> dict[str, Any]:
+    """The fields of Nikola's metadata comments at the top of the page, when they give it a
+    title (the empty ones left out, `tags` a list as Nikola splits it at commas); none
+    otherwise: a comment of that shape alone is a comment."""
+    fields: dict[str, Any] = {}
+    for line in lines[:60]:
+        found = _COMMENT_FIELD.fullmatch(line)
+        if found is None:
+            break
+        key, value = found.group(1).lower(), collapse(found.group(2))
+        if value and key not in fields:
+            fields[key] = [t.strip() for t in value.split(",") if t.strip()] \
+                if key == "tags" else value
+    return fields if fields.get("title") else {}
 
 
 def _fallback(text: str, path: str, why: str, line: int = 1) -> Document:

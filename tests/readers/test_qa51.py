@@ -1,0 +1,78 @@
+"""Round 51 (qa51): what a new user met reading a Nikola site's repository (each page's
+reStructuredText source kept beside the page built from it) and a Pelican course site's
+lectures in Markdown; each shape rebuilt here in our own words. One store, built once for
+the module, no vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import written_store
+
+_NIKOLA_HEAD = (
+    ".. title: Design Choices For A Net\n.. slug: design-choices\n"
+    ".. date: 2017-03-01 10:00:00 UTC\n.. tags: \n.. category: \n.. type: text\n\n"
+    ".. contents::\n\n")
+
+NOTES = {
+    # Nikola keeps a page's title in reST comments at the top of its source; the page's
+    # sections follow, the first of them no title of the page.
+    "site/pages/design-choices/index.rst": (
+        _NIKOLA_HEAD
+        + "Weight Start\n============\n\n- small random values\n- scaled by fan-in\n\n"
+        "Squashing Functions\n===================\n\n- logistic curve\n- rectifier\n\n"
+        "Penalties\n=========\n\n- weight decay\n- dropping units\n"),
+    # The page Nikola built from it, beside it in the same folder (its `copy_sources`).
+    "site/pages/design-choices/index.html": (
+        "<!DOCTYPE html><html><head><title>Design Choices For A Net | My Notes</title></head>"
+        "<body><article><h1>Design Choices For A Net</h1><h2>Weight Start</h2><ul>"
+        "<li>small random values</li><li>scaled by fan-in</li></ul><h2>Squashing Functions"
+        "</h2><ul><li>logistic curve</li><li>rectifier</li></ul><h2>Penalties</h2><ul>"
+        "<li>weight decay</li><li>dropping units</li></ul></article></body></html>\n"),
+    # A page whose title is its one section's: the comments name it as well.
+    "site/pages/kernels/index.rst": (
+        ".. title: Kernel Trick\n.. slug: kernels\n\n"
+        "The kernel trick computes inner products in a feature space through a function of "
+        "the inputs alone, never building the features.\n"),
+    # Pelican's Markdown: `Key: value` lines up to the first blank line are the metadata.
+    "course/content/lecture05.md": (
+        "Title:  Lecture 05, Margins and Kernels\nDate:  Monday, October 3, 2016\n"
+        "Category: lectures\n\nLearning Objectives:\n\n* Find the widest margin between two "
+        "classes\n* Swap inner products for a kernel\n"),
+    # A note that opens with a line of the same shape, and no title among its keys: a note.
+    "course/content/remarks.md": (
+        "Note: margins grow as the penalty weight shrinks.\n\nThe wider margin tolerates "
+        "more points inside it.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from written_store(tmp_path_factory, "qa51", NOTES)
+
+
+def test_a_nikola_page_is_titled_by_its_metadata_comment(kb: Any) -> None:
+    """A Nikola site's page source keeps its title in a `.. title:` comment, then its
+    sections: "Architecture Decisions Flow" was the concept "Data Augmentation" (its first
+    section), cited at line 1 and saying every other section of the page, and the links
+    to the page led there."""
+    labels = [c.label for c in kb.concepts()]
+    assert "Design Choices For A Net" in labels, labels
+    spans = kb.documents_titled("Design Choices For A Net")
+    assert [s.path.rsplit("/", 2)[-2] for s, _ in spans] == ["design-choices"], spans
+    said = [s.span for s in kb.said(kb.concept("Weight Start"))] \
+        if "Weight Start" in labels else []
+    assert all(s.end_line < 16 for s in said), said  # its own list, not the page's others
+    assert kb.documents_titled("Kernel Trick"), labels
+
+
+def test_a_page_built_beside_its_source_in_one_folder_is_a_built_copy(kb: Any) -> None:
+    """Nikola's output kept each page's `index.html` and its source `index.rst` in one
+    folder: every concept of the site was read twice, once from each."""
+    status = {s.path.split("/notes/", 1)[-1]: s.status for s in kb.sources()}
+    assert status["site/pages/design-choices/index.rst"] == "ok", status
+    assert status["site/pages/design-choices/index.html"] == "skipped", status
+
