@@ -76,3 +76,14 @@ def test_a_page_built_beside_its_source_in_one_folder_is_a_built_copy(kb: Any) -
     assert status["site/pages/design-choices/index.rst"] == "ok", status
     assert status["site/pages/design-choices/index.html"] == "skipped", status
 
+
+def test_pelican_markdown_metadata_titles_the_page(kb: Any) -> None:
+    """A Pelican course site's lectures open with `Title:` and `Date:` lines: each was
+    titled by its file's stem ("lecture05") and the metadata was the text of its first
+    passage."""
+    assert kb.documents_titled("Lecture 05, Margins and Kernels"), kb.sources()
+    lecture = next(s.path for s in kb.sources() if s.path.endswith("lecture05.md"))
+    texts = [text for _, _, text, _ in kb.source_passages(lecture)]
+    assert texts and not any("Date:" in t or "Title:" in t for t in texts), texts
+    remarks = next(s.path for s in kb.sources() if s.path.endswith("remarks.md"))
+    assert any(t.startswith("Note: margins") for _, _, t, _ in kb.source_passages(remarks))

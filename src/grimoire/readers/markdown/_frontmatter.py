@@ -214,10 +214,55 @@ def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
 _MARKDOWN_BLOCK = re.compile(r"^(?:#{1,6}[ \t]+\S|[-*+][ \t]+\S)", re.MULTILINE)
 
 
+# Pelican's (and Python-Markdown's `meta` extension's) metadata: `Key: value` lines from the
+# first line to the first blank one, a longer value's lines indented under its key.
+_META_LINE = re.compile(r"([A-Za-z][\w-]{0,30}):(?:[ \t]+(.*?))?[ \t]*\r?")
+_META_MORE = re.compile(r"(?: {4}|\t)[ \t]*(\S.*?)[ \t]*\r?")
+# The keys that say a `Title:` line opens such a block (Pelican's own), beside the title: a
+# note that opens "Title: ..." then "Authors: ..." is a paper's note, its lines its text.
+_PELICAN_KEYS = frozenset({"date", "modified", "tags", "keywords", "category", "slug",
+                           "summary", "lang", "status", "template", "save_as", "url",
+                           "subtitle"})
+
+
+def _pelican_metadata(text: str) -> tuple[dict[str, str], int]:
+    """The `Key: value` block that opens a Pelican site's Markdown page (its title among them
+    and one of Pelican's own keys), and its last line; ({}, 0) when the page opens otherwise
+    (round 51, qa51: a course site's lectures were titled by their file names, their first
+    passage "Title: Lecture 8. ... Date: Monday, ...")."""
+    meta: dict[str, str] = {}
+    key = ""
+    lines = text.split("\n", 40)[:40]
+    blank = next((k for k, line in enumerate(lines) if not line.strip()), None)
+    if blank is None:
+        return {}, 0
+    for line in lines[:blank]:
+        more = _META_MORE.fullmatch(line) if key else None
+        if more is not None:
+            meta[key] = f"{meta[key]} {more.group(1)}".strip()
+            continue
+        found = _META_LINE.fullmatch(line)
+        if found is None:
+            return {}, 0
+        key = found.group(1).lower()
+        meta.setdefault(key, found.group(2) or "")
+    if not meta.get("title") or not _PELICAN_KEYS.intersection(meta):
+        return {}, 0
+    return meta, blank
+
+
 def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
     """Read the front matter and blank its lines, so the body keeps the file's line numbers."""
     fm = FrontMatter()
     if not text.startswith(("---", "+++")):
+        if text[:1].isalpha() and ":" in text[:32]:
+            meta, end_line = _pelican_metadata(text)
+            if end_line:
+                fm.meta, fm.end_line = {k: v for k, v in meta.items() if v}, end_line
+                cut = -1
+                for _ in range(end_line):
+                    cut = text.index("\n", cut + 1)
+                return "\n" * end_line + text[cut + 1:], fm
         return text, fm
     fence = text[:3]
     first_nl = text.find("\n")
