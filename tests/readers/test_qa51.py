@@ -37,6 +37,10 @@ NOTES = {
         ".. title: Kernel Trick\n.. slug: kernels\n\n"
         "The kernel trick computes inner products in a feature space through a function of "
         "the inputs alone, never building the features.\n"),
+    # A textbook's chapter, by its part in Roman numerals and its number, joined to its name.
+    "site/pages/book/vectors/index.rst": (
+        ".. title: I.2.Vector Spaces\n.. slug: vectors\n\n"
+        "A vector space is a set closed under addition and scaling by numbers.\n"),
     # Pelican's Markdown: `Key: value` lines up to the first blank line are the metadata.
     "course/content/lecture05.md": (
         "Title:  Lecture 05, Margins and Kernels\nDate:  Monday, October 3, 2016\n"
@@ -67,6 +71,14 @@ def test_a_nikola_page_is_titled_by_its_metadata_comment(kb: Any) -> None:
         if "Weight Start" in labels else []
     assert all(s.end_line < 16 for s in said), said  # its own list, not the page's others
     assert kb.documents_titled("Kernel Trick"), labels
+
+
+def test_a_chapter_number_joined_to_a_page_title_is_no_part_of_its_name(kb: Any) -> None:
+    """A site's notes on a textbook titled its chapters "I.2.Linear Algebra", "I.3.Probability
+    And Information Theory": the concepts were named so, number and all."""
+    labels = [c.label for c in kb.concepts()]
+    assert "Vector Spaces" in labels, labels
+    assert not [label for label in labels if label.startswith("I.2")], labels
 
 
 def test_a_page_built_beside_its_source_in_one_folder_is_a_built_copy(kb: Any) -> None:

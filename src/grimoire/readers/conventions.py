@@ -543,9 +543,11 @@ def unnumbered(name: str) -> str:
     ('100 Days of ML', '1000.Words')
     >>> unnumbered("4a. Handling missing data"), unnumbered("2b) Test sets"), unnumbered("5G. Nets")
     ('Handling missing data', 'Test sets', '5G. Nets')
+    >>> unnumbered("I.2.Linear Algebra"), unnumbered("2.4.Norms"), unnumbered("I.Robot")
+    ('Linear Algebra', 'Norms', 'I.Robot')
     """
     rest = _SECTION_NUMBER.sub("", name, count=1)
-    if rest == name and name[:1].isdigit():
+    if rest == name and name[:1] in _NUMBER_STARTS:
         rest = _JOINED_NUMBER.sub("", name, count=1)
     return rest if rest != name and any(c.isalpha() for c in rest) else name
 
@@ -557,7 +559,12 @@ def unnumbered(name: str) -> str:
 # stays.
 # Taken at the name's start only: "100 Days of ML" and "1000.Words" are no "00 " or "000." of a
 # number (review41b: they were "1Days of ML" and "1Words").
-_JOINED_NUMBER = re.compile(r"^(?:\d{1,3}\.(?=[A-Z][a-z])|0\d[ \t]+(?=[A-Z]))")
+# A book's part in Roman numerals and its chapter, joined to the name ("I.2.Linear Algebra",
+# "I.3.Probability And Information Theory": round 51, qa51, a site's notes on a textbook named
+# its chapters so), and a chapter's section so ("2.4.Norms"); "I.Robot" has no chapter.
+_JOINED_NUMBER = re.compile(r"^(?:(?:\d{1,3}|[IVX]{1,4}\.\d{1,3})(?:\.\d{1,3})*\.(?=[A-Z][a-z])"
+                            r"|0\d[ \t]+(?=[A-Z]))")
+_NUMBER_STARTS = frozenset("0123456789IVX")
 
 
 # What goes on after a lecture's number with no mark between that is no subject: more
