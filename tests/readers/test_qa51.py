@@ -46,6 +46,13 @@ NOTES = {
         "Title:  Lecture 05, Margins and Kernels\nDate:  Monday, October 3, 2016\n"
         "Category: lectures\n\nLearning Objectives:\n\n* Find the widest margin between two "
         "classes\n* Swap inner products for a kernel\n"),
+    # One lecture in two parts, each a page of the site.
+    "course/content/lecture08.md": (
+        "Title: Lecture 8. Ensembles of Trees, Part I\nDate: Monday, October 10, 2016\n\n"
+        "Ensembles of trees average many trees, each grown on a resample of the data.\n"),
+    "course/content/lecture09.md": (
+        "Title: Lecture 9. Ensembles of Trees, Part II\nDate: Wednesday, October 12, 2016\n\n"
+        "Boosted ensembles of trees grow each tree on the errors of the ones before.\n"),
     # A note that opens with a line of the same shape, and no title among its keys: a note.
     "course/content/remarks.md": (
         "Note: margins grow as the penalty weight shrinks.\n\nThe wider margin tolerates "
@@ -99,3 +106,13 @@ def test_pelican_markdown_metadata_titles_the_page(kb: Any) -> None:
     assert texts and not any("Date:" in t or "Title:" in t for t in texts), texts
     remarks = next(s.path for s in kb.sources() if s.path.endswith("remarks.md"))
     assert any(t.startswith("Note: margins") for _, _, t, _ in kb.source_passages(remarks))
+
+
+def test_a_lecture_in_two_parts_is_one_concept(kb: Any) -> None:
+    """A course site's lectures "Support Vector Machines, Part I" and "..., Part II" were two
+    concepts named with their parts, and `show "Support Vector Machines"` found neither."""
+    labels = [c.label for c in kb.concepts()]
+    assert "Ensembles of Trees" in labels, labels
+    assert not [label for label in labels if "Part I" in label], labels
+    files = {s.span.path.rsplit("/", 1)[-1] for s in kb.said(kb.concept("Ensembles of Trees"))}
+    assert files == {"lecture08.md", "lecture09.md"}, files

@@ -622,6 +622,12 @@ _SOURCE_TAG = re.compile(r"(?:\s*\[(?:arxiv|pdf|paper|code|github|blog|video|sli
 _STATUS_TAG = re.compile(r"(?<!\s)\s+(?:[\[(](?:wip|draft|todo|tbd|unfinished|incomplete"
                          r"|(?:work )?in progress)[\])]|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\])$",
                          re.IGNORECASE)
+# A part of a lecture or a post in several, after its subject: "Support Vector Machines, Part
+# I", "Attention - Part 2", "Kernels (part 3)" (round 51, qa51: a course site's lectures in two
+# parts were two concepts, each named with its part, and the subject named none).
+_PART_NUMBER = r"part\s+(?:\d{1,2}|[ivx]{1,4})"
+_TRAILING_PART = re.compile(
+    rf"(?<=[\w)])(?:\s*[,:\u2013\u2014-]\s*{_PART_NUMBER}|\s+\({_PART_NUMBER}\))$", re.IGNORECASE)
 # A reference manager's citation key before a paper's title, as org-roam-bibtex titles a
 # literature note ("hjelm_learning_2019: Learning deep ...", "nasarGrandPursuitStory2011:
 # Grand pursuit"): one lower-case token holding a year, or words joined by "_".
@@ -770,6 +776,10 @@ def bare_name(name: str) -> str:
     ('Exercise 4.1', '(Soft) Attention')
     >>> bare_name("Mean [WIP]"), bare_name("Focusing [2]"), bare_name("Word2Vec [Skip-gram]")
     ('Mean', 'Focusing', 'Word2Vec [Skip-gram]')
+    >>> bare_name("SVMs, Part II"), bare_name("Attention - part 2"), bare_name("Kernels (Part 3)")
+    ('SVMs', 'Attention', 'Kernels')
+    >>> bare_name("Body Part 2"), bare_name("Part 2"), bare_name("Counterpart 2")
+    ('Body Part 2', 'Part 2', 'Counterpart 2')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
@@ -790,6 +800,8 @@ def _bare_name(name: str) -> str:
         text = _SOURCE_TAG.sub("", _CITATION.sub("", text)).strip()
     if text.endswith(("]", ")")):
         text = _STATUS_TAG.sub("", text, count=1)
+    if "art " in text[-12:] or "ART " in text[-12:]:
+        text = _TRAILING_PART.sub("", text, count=1)
     text = _drop_citekey(text)
     start, end = 0, len(text)
     while start < end and (_decoration(text[start]) or text[start].isspace()):
