@@ -37,6 +37,11 @@ NOTES = {
         ".. title: Kernel Trick\n.. slug: kernels\n\n"
         "The kernel trick computes inner products in a feature space through a function of "
         "the inputs alone, never building the features.\n"),
+    # Nikola's Markdown post: the same comments, inside an HTML comment at its top.
+    "site/posts/smoothing.md": (
+        "<!--\n.. title: Kernel Smoothing\n.. slug: smoothing\n.. date: 2018-05-02\n"
+        ".. tags: statistics, density\n-->\n\nKernel smoothing estimates a density by "
+        "placing a small bump on every sample and adding the bumps up.\n"),
     # A textbook's chapter, by its part in Roman numerals and its number, joined to its name.
     "site/pages/book/vectors/index.rst": (
         ".. title: I.2.Vector Spaces\n.. slug: vectors\n\n"
@@ -78,6 +83,15 @@ def test_a_nikola_page_is_titled_by_its_metadata_comment(kb: Any) -> None:
         if "Weight Start" in labels else []
     assert all(s.end_line < 16 for s in said), said  # its own list, not the page's others
     assert kb.documents_titled("Kernel Trick"), labels
+
+
+def test_a_nikola_markdown_post_is_titled_by_its_metadata_comment(kb: Any) -> None:
+    """Nikola's Markdown posts keep the same `.. title:` lines inside `<!-- -->` at the top:
+    such a post was titled by its file's name and named no concept."""
+    assert kb.documents_titled("Kernel Smoothing"), [c.label for c in kb.concepts()]
+    said = kb.said(kb.concept("Kernel Smoothing"))
+    assert [s.span.path.rsplit("/", 1)[-1] for s in said] == ["smoothing.md"], said
+    assert said[0].span.start_line <= 8 <= said[0].span.end_line, said  # as front matter's
 
 
 def test_a_chapter_number_joined_to_a_page_title_is_no_part_of_its_name(kb: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from grimoire.model import Problem, Span
-from grimoire.readers.base import collapse, too_many_digits
+from grimoire.readers.base import collapse, nikola_metadata, too_many_digits
 
 MAX_FRONT_MATTER = 64 * 1024
 MAX_YAML_ALIASES = 100
@@ -251,10 +251,26 @@ def _pelican_metadata(text: str) -> tuple[dict[str, str], int]:
     return meta, blank
 
 
+def _nikola_comment(text: str, fm: FrontMatter) -> tuple[str, FrontMatter]:
+    """A Nikola Markdown page's metadata, `.. title: ...` lines inside the `<!-- -->` it opens
+    with, as front matter: read and blanked (round 51, qa51). Any other comment stays."""
+    end = text.find("-->", 0, 8192)
+    inside = text[4:end].strip("\r\n").split("\n") if end > 0 else []
+    meta = nikola_metadata([line.rstrip("\r") for line in inside if line.strip()], whole=True)
+    if not meta:
+        return text, fm
+    fm.meta = meta
+    fm.end_line = text.count("\n", 0, end) + 1
+    close = text.find("\n", end)
+    return "\n" * (fm.end_line - 1) + (text[close:] if close >= 0 else ""), fm
+
+
 def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
     """Read the front matter and blank its lines, so the body keeps the file's line numbers."""
     fm = FrontMatter()
     if not text.startswith(("---", "+++")):
+        if text.startswith("<!--") and ".. " in text[:16]:
+            return _nikola_comment(text, fm)
         if text[:1].isalpha() and ":" in text[:32]:
             meta, end_line = _pelican_metadata(text)
             if end_line:

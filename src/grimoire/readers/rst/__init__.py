@@ -67,7 +67,7 @@ from grimoire.model import (
     Span,
 )
 from grimoire.readers import sniffs
-from grimoire.readers.base import collapse, decode
+from grimoire.readers.base import collapse, decode, nikola_metadata
 from grimoire.readers.conventions import WORD
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.rst import _sphinx as _rst_sphinx
@@ -149,7 +149,7 @@ def _read_file(data: bytes, path: str) -> list[Document]:
     walker = Walker(path, lines, tree)
     walker.walk()
     problems = _problems(messages, walker.problems, path)
-    comments = _comment_metadata(lines)
+    comments = nikola_metadata(lines)
     return [
         Document(
             path=path,
@@ -161,27 +161,6 @@ def _read_file(data: bytes, path: str) -> list[Document]:
             problems=problems,
         )
     ]
-
-
-# Nikola's metadata: `.. key: value` comments, one a line, from the page's first line (a
-# target `.. _x:` starts with an underscore, a directive `.. x::` has two colons).
-_COMMENT_FIELD = re.compile(r"\.\. ([A-Za-z][\w-]{0,40}):(?!:)[ \t]*(.*?)\s*")
-
-
-def _comment_metadata(lines: list[str]) -> dict[str, Any]:
-    """The fields of Nikola's metadata comments at the top of the page, when they give it a
-    title (the empty ones left out, `tags` a list as Nikola splits it at commas); none
-    otherwise: a comment of that shape alone is a comment."""
-    fields: dict[str, Any] = {}
-    for line in lines[:60]:
-        found = _COMMENT_FIELD.fullmatch(line)
-        if found is None:
-            break
-        key, value = found.group(1).lower(), collapse(found.group(2))
-        if value and key not in fields:
-            fields[key] = [t.strip() for t in value.split(",") if t.strip()] \
-                if key == "tags" else value
-    return fields if fields.get("title") else {}
 
 
 def _fallback(text: str, path: str, why: str, line: int = 1) -> Document:
