@@ -669,9 +669,12 @@ _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # Recognition :"). "Ratio 1:2:" keeps its colon. A month before the year too: "MeanFlow (May
 # 2025)", "Transition Matching (June 2025)" (round 49, qa49: a Quarto book's overview dated
 # each method so; "May 2025" was the expansion of "MeanFlow", two concepts of one method).
+# The venue before the year: "DCGAN (ICLR 2016)", "HDRCNN (Siggraph Asia 2017)" (round 51,
+# qa51: a Sphinx site's paper notes named 51 models so, and `show SSD` found nothing).
 _TRAILING_YEAR = re.compile(
     r"(?<!\s)\s*\(\s*(?:(?i:january|february|march|april|may|june|july|august|september"
-    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+)?"
+    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+"
+    r"|[A-Z][A-Za-z-]{1,15}(?: [A-Z][A-Za-z-]{1,15})?\s+)?"
     r"(?:1[89]|20)\d\ds?\s*\)$")
 # The same year glued to a name a subtitle follows: "ResNet(2015): Residual Network" (qa47: a
 # lecture set's network notes; `show ResNet` found nothing).
@@ -756,6 +759,10 @@ def bare_name(name: str) -> str:
     ('Prompt Engineering', 'Ratio 1:2:')
     >>> bare_name("ResNet-50 (2015)"), bare_name("Named Entity Recognition :")
     ('ResNet-50', 'Named Entity Recognition')
+    >>> bare_name("SSD (ECCV 2016)"), bare_name("HDRCNN (Siggraph Asia 2017)")
+    ('SSD', 'HDRCNN')
+    >>> bare_name("FSAF(CVPR 2019)"), bare_name("Windows (server 2019)")
+    ('FSAF', 'Windows (server 2019)')
     >>> bare_name("2017 - Attention Is All You Need"), bare_name("2048 Game")
     ('Attention Is All You Need', '2048 Game')
     >>> bare_name("2023-03-08 (x) - Backpropagation"), bare_name("2023-05-09 - (x) Q-Learning")
