@@ -269,6 +269,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # export's unescaped `<math>` is a formula; a test's fixture text and Quarto's `_environment`
 # are no notes; a Chinese "X是..." defines X; a title "Name: what it does" is named by the
 # name, the title an alias (read51).
+# 62: Nikola's `.. title:` comments title a reST page (a Markdown one in `<!-- -->`),
+# Pelican's `Title:` lines a Markdown one; `x/index.html` beside `x/index.rst` (or `.md` ...)
+# is a built copy; a chapter number joined to a name ("I.2.Linear Algebra"), a part after it
+# (", Part II") and a venue with the year ("(CVPR 2018)") are no part of it (qa51).
 READ_VERSION = b"grimoire-read-62\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

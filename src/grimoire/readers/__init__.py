@@ -228,7 +228,8 @@ _RENDERED = {".html": (".Rmd", ".rmd", ".qmd", ".ipynb"), ".nb.html": (".Rmd", "
 
 def built_copy(path: str, within: str = "") -> bool:
     """Whether `path` (a file on disk) is `x/index.html` and a note `x.md` (or `.rst`, `.ipynb`,
-    ...) lies beside the folder `x`: the page a site generator built from that note; or the
+    ...) lies beside the folder `x` or in it (`x/index.rst`): the page a site generator built
+    from that note; or the
     page `x.html` (`x.nb.html`, `x.slides.html`) rendered beside its `x.Rmd`, `x.qmd` or
     `x.ipynb`; or an editor's HTML export of a Markdown note in its folder or, when `within`
     (the ingested folder, resolved) holds both, in a folder beside it (`_exported_copy`)."""
@@ -243,7 +244,11 @@ def built_copy(path: str, within: str = "") -> bool:
         return True
     if name.casefold() not in ("index.html", "index.htm") or "/" not in folder:
         return False
-    return any(os.path.isfile(folder + ext) for ext in _BUILT_FROM)  # noqa: PTH113 - text paths
+    # Beside the folder `x/` (`x.md`), or in it (`x/index.rst`: Nikola copies each page's
+    # source into the folder of the page it builds; round 51, qa51: a site's repository read
+    # its 69 pages twice, each concept once from either).
+    return any(os.path.isfile(folder + ext)  # noqa: PTH113 - text paths
+               or os.path.isfile(f"{folder}/index{ext}") for ext in _BUILT_FROM)  # noqa: PTH113
 
 
 # What nbconvert writes into every page it makes of a notebook: JupyterLab's class names
@@ -305,14 +310,16 @@ def _exported_copy(path: str, within: str) -> bool:
 
 def built_pages(path: str) -> list[str]:
     """The pages `built_copy` would take for copies of the note at `path` (`x/index.html`
-    for `x.md`) that are on disk: a note written or deleted changes whether they are read
-    (watch looks at them with it; review40b)."""
+    for `x.md` or `x/index.rst`) that are on disk: a note written or deleted changes whether
+    they are read (watch looks at them with it; review40b)."""
     stem, dot, ext = path.rpartition(".")
     if not dot or "." + ext not in _BUILT_FROM or "/" in ext or os.sep in ext:
         return []
     rendered = [stem + built for built, sources in _RENDERED.items() if "." + ext in sources]
+    folder, _, base = stem.replace("\\", "/").rpartition("/")
+    beside = [f"{folder}/index.html", f"{folder}/index.htm"] if base == "index" and folder else []
     return [page for page in (*(os.path.join(stem, name)  # noqa: PTH118
-                                for name in ("index.html", "index.htm")), *rendered)
+                                for name in ("index.html", "index.htm")), *rendered, *beside)
             if os.path.isfile(page)]  # noqa: PTH113
 
 

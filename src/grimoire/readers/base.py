@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
-from typing import Protocol
+from typing import Any, Protocol
 
 from grimoire.errors import ReadError
 from grimoire.files import MAX_BYTES
@@ -391,3 +391,36 @@ def whole_number(digits: str) -> int | str:
     `sys.set_int_max_str_digits()` (round 37: a notebook whose `execution_count` was 5,000
     nines), though nothing of the note needs the number's value."""
     return digits if too_many_digits(digits) else int(digits)
+
+
+# Nikola's metadata: `.. key: value` comments, one a line, at the top of a reST page (of a
+# Markdown one inside `<!-- -->`). A target `.. _x:` starts with an underscore, a directive
+# `.. x::` has two colons.
+_NIKOLA_FIELD = re.compile(r"\.\. ([A-Za-z][\w-]{0,40}):(?!:)[ \t]*(.*?)\s*")
+_NIKOLA_LINES = 60
+
+
+def nikola_metadata(lines: list[str], *, whole: bool = False) -> dict[str, Any]:
+    """The fields of Nikola's metadata comments that open `lines` (`whole`: that make up all
+    of them), when they give the page a title (the empty ones left out, `tags` a list as
+    Nikola splits it at commas); none otherwise: a comment of that shape alone is a comment
+    (round 51, qa51: a Nikola site's pages were each named by their first section, or
+    "index").
+
+    >>> nikola_metadata([".. title: Kernel Trick", ".. tags: svm, kernels", ".. link:", ""])
+    {'title': 'Kernel Trick', 'tags': ['svm', 'kernels']}
+    >>> nikola_metadata([".. _kernel-trick:", "", "Kernel Trick"]), nikola_metadata([".. todo: x"])
+    ({}, {})
+    """
+    fields: dict[str, Any] = {}
+    for line in lines[:_NIKOLA_LINES]:
+        found = _NIKOLA_FIELD.fullmatch(line)
+        if found is None:
+            if whole and line.strip():
+                return {}
+            break
+        key, value = found.group(1).lower(), collapse(found.group(2))
+        if value and key not in fields:
+            fields[key] = [t.strip() for t in value.split(",") if t.strip()] \
+                if key == "tags" else value
+    return fields if fields.get("title") else {}

@@ -543,9 +543,11 @@ def unnumbered(name: str) -> str:
     ('100 Days of ML', '1000.Words')
     >>> unnumbered("4a. Handling missing data"), unnumbered("2b) Test sets"), unnumbered("5G. Nets")
     ('Handling missing data', 'Test sets', '5G. Nets')
+    >>> unnumbered("I.2.Linear Algebra"), unnumbered("2.4.Norms"), unnumbered("I.Robot")
+    ('Linear Algebra', 'Norms', 'I.Robot')
     """
     rest = _SECTION_NUMBER.sub("", name, count=1)
-    if rest == name and name[:1].isdigit():
+    if rest == name and name[:1] in _NUMBER_STARTS:
         rest = _JOINED_NUMBER.sub("", name, count=1)
     return rest if rest != name and any(c.isalpha() for c in rest) else name
 
@@ -557,7 +559,12 @@ def unnumbered(name: str) -> str:
 # stays.
 # Taken at the name's start only: "100 Days of ML" and "1000.Words" are no "00 " or "000." of a
 # number (review41b: they were "1Days of ML" and "1Words").
-_JOINED_NUMBER = re.compile(r"^(?:\d{1,3}\.(?=[A-Z][a-z])|0\d[ \t]+(?=[A-Z]))")
+# A book's part in Roman numerals and its chapter, joined to the name ("I.2.Linear Algebra",
+# "I.3.Probability And Information Theory": round 51, qa51, a site's notes on a textbook named
+# its chapters so), and a chapter's section so ("2.4.Norms"); "I.Robot" has no chapter.
+_JOINED_NUMBER = re.compile(r"^(?:(?:\d{1,3}|[IVX]{1,4}\.\d{1,3})(?:\.\d{1,3})*\.(?=[A-Z][a-z])"
+                            r"|0\d[ \t]+(?=[A-Z]))")
+_NUMBER_STARTS = frozenset("0123456789IVX")
 
 
 # What goes on after a lecture's number with no mark between that is no subject: more
@@ -615,6 +622,12 @@ _SOURCE_TAG = re.compile(r"(?:\s*\[(?:arxiv|pdf|paper|code|github|blog|video|sli
 _STATUS_TAG = re.compile(r"(?<!\s)\s+(?:[\[(](?:wip|draft|todo|tbd|unfinished|incomplete"
                          r"|(?:work )?in progress)[\])]|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\])$",
                          re.IGNORECASE)
+# A part of a lecture or a post in several, after its subject: "Support Vector Machines, Part
+# I", "Attention - Part 2", "Kernels (part 3)" (round 51, qa51: a course site's lectures in two
+# parts were two concepts, each named with its part, and the subject named none).
+_PART_NUMBER = r"part\s+(?:\d{1,2}|[ivx]{1,4})"
+_TRAILING_PART = re.compile(
+    rf"(?<=[\w)])(?:\s*[,:\u2013\u2014-]\s*{_PART_NUMBER}|\s+\({_PART_NUMBER}\))$", re.IGNORECASE)
 # A reference manager's citation key before a paper's title, as org-roam-bibtex titles a
 # literature note ("hjelm_learning_2019: Learning deep ...", "nasarGrandPursuitStory2011:
 # Grand pursuit"): one lower-case token holding a year, or words joined by "_".
@@ -656,9 +669,12 @@ _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # Recognition :"). "Ratio 1:2:" keeps its colon. A month before the year too: "MeanFlow (May
 # 2025)", "Transition Matching (June 2025)" (round 49, qa49: a Quarto book's overview dated
 # each method so; "May 2025" was the expansion of "MeanFlow", two concepts of one method).
+# The venue before the year: "DCGAN (ICLR 2016)", "HDRCNN (Siggraph Asia 2017)" (round 51,
+# qa51: a Sphinx site's paper notes named 51 models so, and `show SSD` found nothing).
 _TRAILING_YEAR = re.compile(
     r"(?<!\s)\s*\(\s*(?:(?i:january|february|march|april|may|june|july|august|september"
-    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+)?"
+    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+"
+    r"|[A-Z][A-Za-z-]{1,15}(?: [A-Z][A-Za-z-]{1,15})?\s+)?"
     r"(?:1[89]|20)\d\ds?\s*\)$")
 # The same year glued to a name a subtitle follows: "ResNet(2015): Residual Network" (qa47: a
 # lecture set's network notes; `show ResNet` found nothing).
@@ -743,6 +759,10 @@ def bare_name(name: str) -> str:
     ('Prompt Engineering', 'Ratio 1:2:')
     >>> bare_name("ResNet-50 (2015)"), bare_name("Named Entity Recognition :")
     ('ResNet-50', 'Named Entity Recognition')
+    >>> bare_name("SSD (ECCV 2016)"), bare_name("HDRCNN (Siggraph Asia 2017)")
+    ('SSD', 'HDRCNN')
+    >>> bare_name("FSAF(CVPR 2019)"), bare_name("Windows (server 2019)")
+    ('FSAF', 'Windows (server 2019)')
     >>> bare_name("2017 - Attention Is All You Need"), bare_name("2048 Game")
     ('Attention Is All You Need', '2048 Game')
     >>> bare_name("2023-03-08 (x) - Backpropagation"), bare_name("2023-05-09 - (x) Q-Learning")
@@ -763,6 +783,10 @@ def bare_name(name: str) -> str:
     ('Exercise 4.1', '(Soft) Attention')
     >>> bare_name("Mean [WIP]"), bare_name("Focusing [2]"), bare_name("Word2Vec [Skip-gram]")
     ('Mean', 'Focusing', 'Word2Vec [Skip-gram]')
+    >>> bare_name("SVMs, Part II"), bare_name("Attention - part 2"), bare_name("Kernels (Part 3)")
+    ('SVMs', 'Attention', 'Kernels')
+    >>> bare_name("Body Part 2"), bare_name("Part 2"), bare_name("Counterpart 2")
+    ('Body Part 2', 'Part 2', 'Counterpart 2')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
@@ -783,6 +807,8 @@ def _bare_name(name: str) -> str:
         text = _SOURCE_TAG.sub("", _CITATION.sub("", text)).strip()
     if text.endswith(("]", ")")):
         text = _STATUS_TAG.sub("", text, count=1)
+    if "art " in text[-12:] or "ART " in text[-12:]:
+        text = _TRAILING_PART.sub("", text, count=1)
     text = _drop_citekey(text)
     start, end = 0, len(text)
     while start < end and (_decoration(text[start]) or text[start].isspace()):

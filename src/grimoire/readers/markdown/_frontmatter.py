@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from grimoire.model import Problem, Span
-from grimoire.readers.base import collapse, too_many_digits
+from grimoire.readers.base import collapse, nikola_metadata, too_many_digits
 
 MAX_FRONT_MATTER = 64 * 1024
 MAX_YAML_ALIASES = 100
@@ -214,10 +214,71 @@ def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
 _MARKDOWN_BLOCK = re.compile(r"^(?:#{1,6}[ \t]+\S|[-*+][ \t]+\S)", re.MULTILINE)
 
 
+# Pelican's (and Python-Markdown's `meta` extension's) metadata: `Key: value` lines from the
+# first line to the first blank one, a longer value's lines indented under its key.
+_META_LINE = re.compile(r"([A-Za-z][\w-]{0,30}):(?:[ \t]+(.*?))?[ \t]*\r?")
+_META_MORE = re.compile(r"(?: {4}|\t)[ \t]*(\S.*?)[ \t]*\r?")
+# The keys that say a `Title:` line opens such a block (Pelican's own), beside the title: a
+# note that opens "Title: ..." then "Authors: ..." is a paper's note, its lines its text.
+_PELICAN_KEYS = frozenset({"date", "modified", "tags", "keywords", "category", "slug",
+                           "summary", "lang", "status", "template", "save_as", "url",
+                           "subtitle"})
+
+
+def _pelican_metadata(text: str) -> tuple[dict[str, str], int]:
+    """The `Key: value` block that opens a Pelican site's Markdown page (its title among them
+    and one of Pelican's own keys), and its last line; ({}, 0) when the page opens otherwise
+    (round 51, qa51: a course site's lectures were titled by their file names, their first
+    passage "Title: Lecture 8. ... Date: Monday, ...")."""
+    meta: dict[str, str] = {}
+    key = ""
+    lines = text.split("\n", 40)[:40]
+    blank = next((k for k, line in enumerate(lines) if not line.strip()), None)
+    if blank is None:
+        return {}, 0
+    for line in lines[:blank]:
+        more = _META_MORE.fullmatch(line) if key else None
+        if more is not None:
+            meta[key] = f"{meta[key]} {more.group(1)}".strip()
+            continue
+        found = _META_LINE.fullmatch(line)
+        if found is None:
+            return {}, 0
+        key = found.group(1).lower()
+        meta.setdefault(key, found.group(2) or "")
+    if not meta.get("title") or not _PELICAN_KEYS.intersection(meta):
+        return {}, 0
+    return meta, blank
+
+
+def _nikola_comment(text: str, fm: FrontMatter) -> tuple[str, FrontMatter]:
+    """A Nikola Markdown page's metadata, `.. title: ...` lines inside the `<!-- -->` it opens
+    with, as front matter: read and blanked (round 51, qa51). Any other comment stays."""
+    end = text.find("-->", 0, 8192)
+    inside = text[4:end].strip("\r\n").split("\n") if end > 0 else []
+    meta = nikola_metadata([line.rstrip("\r") for line in inside if line.strip()], whole=True)
+    if not meta:
+        return text, fm
+    fm.meta = meta
+    fm.end_line = text.count("\n", 0, end) + 1
+    close = text.find("\n", end)
+    return "\n" * (fm.end_line - 1) + (text[close:] if close >= 0 else ""), fm
+
+
 def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
     """Read the front matter and blank its lines, so the body keeps the file's line numbers."""
     fm = FrontMatter()
     if not text.startswith(("---", "+++")):
+        if text.startswith("<!--") and ".. " in text[:16]:
+            return _nikola_comment(text, fm)
+        if text[:1].isalpha() and ":" in text[:32]:
+            meta, end_line = _pelican_metadata(text)
+            if end_line:
+                fm.meta, fm.end_line = {k: v for k, v in meta.items() if v}, end_line
+                cut = -1
+                for _ in range(end_line):
+                    cut = text.index("\n", cut + 1)
+                return "\n" * end_line + text[cut + 1:], fm
         return text, fm
     fence = text[:3]
     first_nl = text.find("\n")

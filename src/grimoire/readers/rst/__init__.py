@@ -27,7 +27,10 @@ our own (`_rst_sphinx`), so they never fail and docutils' global registries are 
   it, up to the next rubric or section.
 
 Sections, with any adornment, give the heading path; the first section's title is the
-document's title, and is also the first element of the heading paths under it.
+document's title, and is also the first element of the heading paths under it. Nikola's
+metadata comments at the top of a page (``.. title: X``, ``.. slug: x``, ``.. date: ...``)
+name it instead, and go to `meta` (round 51: a Nikola site's pages were each named by their
+first section, which then said the whole page).
 Explicit labels (``.. _name:``) are listed in ``Document.meta["labels"]`` (label -> section
 title or term), so that ``:ref:`` links can be resolved; docinfo fields go to `meta` too.
 
@@ -64,7 +67,7 @@ from grimoire.model import (
     Span,
 )
 from grimoire.readers import sniffs
-from grimoire.readers.base import collapse, decode
+from grimoire.readers.base import collapse, decode, nikola_metadata
 from grimoire.readers.conventions import WORD
 from grimoire.readers.labels import link_local_labels
 from grimoire.readers.rst import _sphinx as _rst_sphinx
@@ -146,14 +149,15 @@ def _read_file(data: bytes, path: str) -> list[Document]:
     walker = Walker(path, lines, tree)
     walker.walk()
     problems = _problems(messages, walker.problems, path)
+    comments = nikola_metadata(lines)
     return [
         Document(
             path=path,
             format=name,
-            title=walker.title or PurePath(path).stem,
+            title=comments.get("title") or walker.title or PurePath(path).stem,
             passages=tuple(_passages(walker.blocks, lines, path)),
             entries=tuple(walker.entries),
-            meta=walker.meta,
+            meta={**comments, **walker.meta},
             problems=problems,
         )
     ]
