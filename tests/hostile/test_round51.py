@@ -1,0 +1,65 @@
+"""Round 51 (hostile51): what round 50 left.
+
+- A watch batch that failed to write (the store locked past SQLite's wait, the disk full) was
+  read again only at the next full look, up to `reconcile_s` (300 s) later, and the error said
+  only that. It is now tried again after `retry_s`, the wait doubling while it fails (never at
+  each poll: review50b), and the error says how long it waits and why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+import grimoire
+from grimoire import watch
+from tests.conftest import write_notes
+from tests.test_watch import FAST
+
+
+@pytest.mark.sqlite_only(reason="a SQLite write lock held by another connection")
+def test_a_failed_batch_is_tried_again_before_the_full_look_less_often_while_it_fails(
+        tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n",
+                                             "b.md": "# Beta\n\nBeta is a note.\n"})
+    db = tmp_path / "kb.db"
+    later = time.monotonic() + 100_000  # a clock past any wait
+    with grimoire.open(db) as kb:
+        watcher = watch.Watcher(kb, [notes], options=dataclasses.replace(FAST, retry_s=60))
+        watcher.catch_up()
+        (notes / "a.md").write_text("# Alpha\n\nAlpha is a note changed while locked.\n")
+        kb.store.conn.execute("PRAGMA busy_timeout = 0")  # SQLite's 60 s wait, not waited
+        other = sqlite3.connect(db)  # another writer holding the store
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            failed = watcher.apply([str(notes / "a.md")], settled=True)  # a file event
+            assert failed.errors, failed
+            # why, and how long it waits (main: "at its next full look, within 3600 s")
+            assert "is another grimoire using it?" in failed.errors[0], failed.errors
+            assert "tries it again in 60 s" in failed.errors[0], failed.errors
+            assert watcher.retry() is None  # not yet: not at each step or poll
+            again = watcher.retry(now=later)
+            assert again is not None and again.errors, again
+            assert "tries it again in 120 s" in again.errors[0], again.errors
+            assert watcher.retry() is None
+        finally:
+            other.rollback()
+            other.close()
+        done = watcher.retry(now=later)
+        assert done is not None and not done.errors and done.report.updated == 1, done
+        assert "changed while locked" in kb.concept("Alpha").entries[0].entry.definition
+        assert watcher.retry(now=later) is None  # nothing waits
+        assert watcher.reconcile() is None  # and the full look finds nothing left
+        # Stored again: the next failure waits the first wait again.
+        (notes / "b.md").write_text("# Beta\n\nBeta is a note changed while locked.\n")
+        with sqlite3.connect(db) as locker:
+            locker.execute("BEGIN IMMEDIATE")
+            failed = watcher.reconcile()
+            assert failed is not None and "tries it again in 60 s" in failed.errors[0], failed
+            locker.rollback()
+        done = watcher.retry(now=later)
+        assert done is not None and not done.errors and done.report.updated == 1, done
