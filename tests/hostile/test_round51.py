@@ -4,6 +4,12 @@
   read again only at the next full look, up to `reconcile_s` (300 s) later, and the error said
   only that. It is now tried again after `retry_s`, the wait doubling while it fails (never at
   each poll: review50b), and the error says how long it waits and why.
+- A folder ingested under two spellings (`grimoire ingest ~/vault`, a symlink, and `grimoire
+  ingest /real/path/vault/sub`): its notes were stored twice, once under each name, and a note
+  deleted kept the second name's record (the watch of `~/vault` removed the first alone).
+  Roots are now compared by their resolved paths: a folder inside an ingested one is spelled
+  as that one is; one ingested apart first is spelled again as the folder around it is when
+  that one comes; a root that is gone (an unmounted drive) keeps its records and its name.
 """
 
 from __future__ import annotations
@@ -63,3 +69,41 @@ def test_a_failed_batch_is_tried_again_before_the_full_look_less_often_while_it_
             locker.rollback()
         done = watcher.retry(now=later)
         assert done is not None and not done.errors and done.report.updated == 1, done
+
+
+def _names(kb: grimoire.Grimoire) -> list[tuple[str, str]]:
+    return sorted((r.path, r.root) for r in kb.sources())
+
+
+def test_a_folder_ingested_under_two_spellings_is_stored_once(tmp_path: Path) -> None:
+    real = write_notes(tmp_path / "real" / "vault", {
+        "a.md": "# Alpha\n\nAlpha is a note.\n", "sub/d.md": "# Delta\n\nDelta is a note.\n",
+        "sub/e.md": "# Epsilon\n\nEpsilon is a note.\n"})
+    link = tmp_path / "vault"
+    link.symlink_to(real, target_is_directory=True)
+    spelled = [(str(link / p), str(link)) for p in ("a.md", "sub/d.md", "sub/e.md")]
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([link], embed=False)
+        # the folder inside it under its real name, as the watch of `link` sees it change
+        kb.ingest([real / "sub"], embed=False)
+        # main: d.md and e.md stored again, as real/vault/sub/d.md under root real/vault/sub
+        assert [p for p, _ in _names(kb)] == [p for p, _ in spelled], _names(kb)
+        watcher = watch.Watcher(kb, [link], options=FAST)
+        watcher.catch_up()
+        (real / "sub" / "d.md").unlink()
+        gone = watcher.reconcile()
+        assert gone is not None and gone.report.removed == 1, gone
+        assert [p for p, _ in _names(kb)] == [spelled[0][0], spelled[2][0]], _names(kb)
+        assert watcher.reconcile() is None  # main: the same batch, removing 0, each time
+
+    # The other order: the inner folders first by their real names, then the vault by the
+    # link; one of them, a drive's mount point, unmounted (left empty) before.
+    (real / "sub" / "d.md").write_text("# Delta\n\nDelta is a note.\n")
+    mount = write_notes(real / "mnt", {"f.md": "# Phi\n\nPhi is a note.\n"})
+    with grimoire.open(tmp_path / "kb2.db") as kb:
+        kb.ingest([real / "sub", mount], embed=False)
+        (mount / "f.md").rename(tmp_path / "f.md")
+        report = kb.ingest([link], embed=False)
+        assert report.removed == 0, report
+        # main: d.md and e.md twice
+        assert _names(kb) == sorted([*spelled, (str(mount / "f.md"), str(mount))]), _names(kb)
