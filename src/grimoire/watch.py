@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 from grimoire import readers
 from grimoire.errors import GrimoireError
 from grimoire.files import path_of, storable, walk_folder
-from grimoire.ingest import IngestReport, _known_spelling, own_files, skipped_dir, skipped_name
+from grimoire.ingest import IngestReport, own_files, skipped_dir, skipped_name
+from grimoire.root_names import known_spelling
 from grimoire.store import SourceRecord
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ class Watcher:
                 raise GrimoireError("no such file or folder", str(root))
         # A folder ingested before under another name (a symlink, a bind mount) is watched
         # under that name, as ingest stores it: events then name the paths already stored.
-        self.roots = [_known_spelling(kb.store, root) for root in self.roots]
+        self.roots = [known_spelling(kb.store, root) for root in self.roots]
         self.options = options
         self.on_batch = on_batch or (lambda _b: None)
         self.on_notice = on_notice or (lambda _m: None)
