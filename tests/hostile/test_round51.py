@@ -10,6 +10,9 @@
   Roots are now compared by their resolved paths: a folder inside an ingested one is spelled
   as that one is; one ingested apart first is spelled again as the folder around it is when
   that one comes; a root that is gone (an unmounted drive) keeps its records and its name.
+- A path holding a newline (`rebuild`'s "the old file is kept as ...", `check`, an error, a
+  watch batch) was printed as it is, over two lines: it is now shown on one, its newline as
+  `\\n`, as `sources` and a failed file's line already showed it (`_term.clean(lines=False)`).
 """
 
 from __future__ import annotations
@@ -20,9 +23,12 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import grimoire
 from grimoire import watch
+from grimoire._cli_live import show_batch
+from grimoire.cli import main
 from tests.conftest import write_notes
 from tests.test_watch import FAST
 
@@ -107,3 +113,34 @@ def test_a_folder_ingested_under_two_spellings_is_stored_once(tmp_path: Path) ->
         assert report.removed == 0, report
         # main: d.md and e.md twice
         assert _names(kb) == sorted([*spelled, (str(mount / "f.md"), str(mount))]), _names(kb)
+
+
+@pytest.mark.sqlite_only(reason="rebuild and check work on a SQLite file")
+def test_a_path_holding_a_newline_is_printed_on_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = write_notes(tmp_path / "odd\nname", {"a.md": "# Alpha\n\nAlpha is a note.\n"})
+    db = str(folder / "kb.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "ingest", "--no-embed", str(folder)]).exit_code == 0
+    shown = db.replace("\n", "\\n")
+    rebuilt = runner.invoke(main, ["--db", db, "rebuild", "--no-embed"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    # main: "rebuilt .../odd" and "name/kb.db from 1 folder: ..." on two lines
+    assert f"rebuilt {shown} from 1 folder: ok; the old file is kept as {shown}.old " \
+        in rebuilt.output, rebuilt.output
+    checked = runner.invoke(main, ["--db", db, "check"])
+    assert checked.output == f"{shown}: ok\n", checked.output
+    gone = str(tmp_path / "gone\nfolder")
+    failed = runner.invoke(main, ["--db", db, "ingest", gone])
+    assert failed.exit_code == 1
+    assert failed.output.splitlines() == [
+        f"error: {gone.replace(chr(10), '[n]')}: no such file or folder".replace("[n]", "\\n")]
+    with grimoire.open(db) as kb:
+        watcher = watch.Watcher(kb, [folder], options=FAST)
+        watcher.catch_up()
+        (folder / "a.md").write_text("# Alpha\n\nAlpha is a note changed.\n")
+        batch = watcher.apply([str(folder / "a.md")], settled=True)
+    capsys.readouterr()
+    show_batch(batch)
+    line, = capsys.readouterr().err.splitlines()
+    assert f"events: {shown.removesuffix('kb.db')}a.md · new 0 · updated 1" in line, line
