@@ -102,17 +102,21 @@ def test_a_folder_ingested_under_two_spellings_is_stored_once(tmp_path: Path) ->
         assert [p for p, _ in _names(kb)] == [spelled[0][0], spelled[2][0]], _names(kb)
         assert watcher.reconcile() is None  # main: the same batch, removing 0, each time
 
-    # The other order: the inner folders first by their real names, then the vault by the
-    # link; one of them, a drive's mount point, unmounted (left empty) before.
-    (real / "sub" / "d.md").write_text("# Delta\n\nDelta is a note.\n")
-    mount = write_notes(real / "mnt", {"f.md": "# Phi\n\nPhi is a note.\n"})
-    with grimoire.open(tmp_path / "kb2.db") as kb:
-        kb.ingest([real / "sub", mount], embed=False)
-        (mount / "f.md").rename(tmp_path / "f.md")
-        report = kb.ingest([link], embed=False)
+        # The other order, in a second vault: its inner folders first by their real names,
+        # then the vault by its link; one of them, a drive's mount point, unmounted (left
+        # empty) before.
+        real2 = write_notes(tmp_path / "real2" / "vault", {
+            "sub/d.md": "# Delta\n\nDelta is a note.\n", "mnt/f.md": "# Phi\n\nPhi is a note.\n"})
+        link2 = tmp_path / "vault2"
+        link2.symlink_to(real2, target_is_directory=True)
+        kb.ingest([real2 / "sub", real2 / "mnt"], embed=False)
+        (real2 / "mnt" / "f.md").rename(tmp_path / "f.md")
+        report = kb.ingest([link2], embed=False)
         assert report.removed == 0, report
-        # main: d.md and e.md twice
-        assert _names(kb) == sorted([*spelled, (str(mount / "f.md"), str(mount))]), _names(kb)
+        # main: d.md twice
+        assert [n for n in _names(kb) if n[1].startswith((str(real2), str(link2)))] == [
+            (str(real2 / "mnt" / "f.md"), str(real2 / "mnt")),
+            (str(link2 / "sub" / "d.md"), str(link2))], _names(kb)
 
 
 @pytest.mark.sqlite_only(reason="rebuild and check work on a SQLite file")
