@@ -13,6 +13,9 @@
 - A path holding a newline (`rebuild`'s "the old file is kept as ...", `check`, an error, a
   watch batch) was printed as it is, over two lines: it is now shown on one, its newline as
   `\\n`, as `sources` and a failed file's line already showed it (`_term.clean(lines=False)`).
+- `rebuild` of a store inside its notes folder read the old store's files (kb.db, -wal, -shm,
+  .checked) as skipped sources: the new file, `.kb.db.rebuild-PID`, was the only one its
+  ingest knew as its own.
 """
 
 from __future__ import annotations
@@ -132,6 +135,10 @@ def test_a_path_holding_a_newline_is_printed_on_one_line(
     # main: "rebuilt .../odd" and "name/kb.db from 1 folder: ..." on two lines
     assert f"rebuilt {shown} from 1 folder: ok; the old file is kept as {shown}.old " \
         in rebuilt.output, rebuilt.output
+    # The store lives in the notes folder: the rebuilt store lists none of the old one's
+    # files as its sources (main: kb.db, its -wal, -shm and .checked, "skipped").
+    with grimoire.open(db) as kb:
+        assert [Path(r.path).name for r in kb.sources()] == ["a.md"]
     checked = runner.invoke(main, ["--db", db, "check"])
     assert checked.output == f"{shown}: ok\n", checked.output
     gone = str(tmp_path / "gone\nfolder")
