@@ -13,6 +13,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import stat
 import tempfile
 import time
@@ -371,6 +372,7 @@ class _Read(NamedTuple):
 # What a SQLite store keeps beside its file: the journal, the vector index, the background
 # embedder's lock and log, the record of its last damage check (`store/sqlite_checked.py`).
 # `grimoire ingest .` in a notes folder puts the database there.
+_REBUILDING = re.compile(r"\.(.+)\.rebuild-[0-9]+")
 _OWN_SUFFIXES = ("", "-wal", "-shm", "-journal", "-vectors", ".embed.lock", ".embed.log",
                  ".checked")
 
@@ -381,7 +383,13 @@ def own_files(store: Store) -> frozenset[str]:
     if "://" in url or url == ":memory:" or url.startswith("file:"):
         return frozenset()
     db = os.path.abspath(url)  # noqa: PTH100 - symlinks kept, as the walk keeps them
-    return frozenset(db + suffix for suffix in _OWN_SUFFIXES)
+    folder, name = os.path.split(db)
+    # `rebuild` ingests into `.NAME.rebuild-PID` beside NAME, the store it replaces: NAME's
+    # files are the store's own too (a store inside its notes folder listed them as skipped
+    # sources, "binary file, not a note"; round 51).
+    replaced = _REBUILDING.fullmatch(name)
+    stores = [db] if replaced is None else [db, os.path.join(folder, replaced[1])]  # noqa: PTH118
+    return frozenset(path + suffix for path in stores for suffix in _OWN_SUFFIXES)
 
 
 def ingest(
