@@ -52,7 +52,7 @@ def register(main: click.Group) -> None:
             report = kb.export(fmt, out_path, force=force, progress=progress)
         if not as_json:
             for notice in report.notices:
-                err().print(f"note: {safe(notice)}", highlight=False, markup=False)
+                err().print(f"note: {safe(notice, lines=False)}", highlight=False, markup=False)
         if as_json:
             emit_json(report)
         else:

@@ -253,9 +253,10 @@ def register(main: click.Group) -> None:
                 lined = _LINE_FIRST.fullmatch(reason)
                 at = f":{lined[1]}" if lined else ""
                 err().print(f"[red]failed[/red] {safe(where(record.path), lines=False)}{at}: "
-                            f"{safe(lined[2] if lined else reason)}", highlight=False)
+                            f"{safe(lined[2] if lined else reason, lines=False)}", highlight=False)
             for notice in report.notices:
-                err().print(f"[yellow]warning:[/yellow] {safe(notice)}", highlight=False)
+                err().print(f"[yellow]warning:[/yellow] {safe(notice, lines=False)}",
+                            highlight=False)
             if report.problems:
                 err().print("see the warnings with: grimoire sources --problems", highlight=False)
             if status.missing and status.worker is not None:
@@ -327,7 +328,7 @@ def register(main: click.Group) -> None:
                         highlight=False, soft_wrap=True)
             problem = last_error(kb.store.url) if status.worker is None else None
             if status.missing and problem:
-                err().print(f"the last worker said: {safe(problem)}", highlight=False)
+                err().print(f"the last worker said: {safe(problem, lines=False)}", highlight=False)
             return
         report = _wait_and_embed(kb, err().is_terminal and not as_json)
         if as_json:

@@ -67,6 +67,7 @@ def watch(ctx: click.Context, paths: tuple[str, ...], poll: bool, reconcile: flo
     """
     import sys
 
+    from grimoire._term import clean, safe
     from grimoire.cli import err, kb_of
     from grimoire.errors import GrimoireError
     from grimoire.watch import Watcher, WatchOptions
@@ -76,16 +77,17 @@ def watch(ctx: click.Context, paths: tuple[str, ...], poll: bool, reconcile: flo
                            embed=not no_embed)
     try:
         watcher = Watcher(kb, paths, options=options, on_batch=show_batch,
-                          on_notice=lambda m: err().print(f"[yellow]{m}[/yellow]",
-                                                          highlight=False))
-        click.echo(f"watching {', '.join(str(r) for r in watcher.roots)}  (Ctrl-C stops)",
-                   err=True)
+                          on_notice=lambda m: err().print(
+                              f"[yellow]{safe(m, lines=False)}[/yellow]", highlight=False))
+        # the roots as watched (absolute, as a folder ingested before under another name is)
+        roots = ", ".join(clean(str(r), lines=False) for r in watcher.roots)
+        click.echo(f"watching {roots}  (Ctrl-C stops)", err=True)
         watcher.run()
     except KeyboardInterrupt:
         err().print("stopped watching", highlight=False)
         sys.exit(130)
     except GrimoireError as e:
-        err().print(f"[red]error:[/red] {e}", highlight=False)
+        err().print(f"[red]error:[/red] {safe(str(e), lines=False)}", highlight=False)
         sys.exit(1)
 
 
@@ -93,6 +95,7 @@ def show_batch(batch: object) -> None:
     """One line on stderr for a batch that changed something."""
     import time
 
+    from grimoire._term import safe
     from grimoire.cli import err
     from grimoire.watch import Batch
 
@@ -101,13 +104,15 @@ def show_batch(batch: object) -> None:
     if batch.reason != "start" and not (r.added or r.updated or r.removed or r.failed
                                         or batch.errors):
         return
-    what = batch.paths[0] if len(batch.paths) == 1 else f"{len(batch.paths)} paths"
+    what = safe(batch.paths[0], lines=False) if len(batch.paths) == 1 else \
+        f"{len(batch.paths)} paths"
     line = (f"{time.strftime('%H:%M:%S')} {batch.reason}: {what} · new {r.added} · "
             f"updated {r.updated} · removed {r.removed} · failed {r.failed}")
     if batch.embedded:
         line += f" · embedded {batch.embedded}"
     err().print(f"{line} · {batch.seconds:.2f} s", highlight=False, soft_wrap=True)
     for failure in r.failures:
-        err().print(f"[red]failed:[/red] {failure.path}: {failure.reason}", highlight=False)
+        err().print(f"[red]failed:[/red] {safe(failure.path, lines=False)}: "
+                    f"{safe(failure.reason or '', lines=False)}", highlight=False)
     for message in batch.errors:
-        err().print(f"[red]error:[/red] {message}", highlight=False)
+        err().print(f"[red]error:[/red] {safe(message, lines=False)}", highlight=False)

@@ -45,15 +45,15 @@ def register(main: click.Group) -> None:
         health = sqlite_health.check(_db(ctx))
         if not as_json:
             for notice in health.notices:
-                err().print(f"note: {safe(notice)}", highlight=False)
+                err().print(f"note: {safe(notice, lines=False)}", highlight=False)
         if as_json:
             emit_json(health)
         elif health.ok:
-            out().print(f"{safe(health.path)}: ok", highlight=False)
+            out().print(f"{safe(health.path, lines=False)}: ok", highlight=False)
         else:
-            err().print(f"[red]damaged:[/red] {safe(health.path)}", highlight=False)
+            err().print(f"[red]damaged:[/red] {safe(health.path, lines=False)}", highlight=False)
             for problem in health.problems[:20]:
-                err().print(f"  {safe(problem)}", highlight=False)
+                err().print(f"  {safe(problem, lines=False)}", highlight=False)
             err().print("re-read the sources into a new file with: grimoire rebuild "
                         "(the damaged file is kept beside it)", highlight=False, markup=False)
         if not health.ok:
@@ -75,12 +75,12 @@ def register(main: click.Group) -> None:
         health = sqlite_health.backup(_db(ctx), out_path, overwrite=force)
         if not as_json:
             for notice in health.notices:
-                err().print(f"note: {safe(notice)}", highlight=False)
+                err().print(f"note: {safe(notice, lines=False)}", highlight=False)
         if as_json:
             emit_json(health)
             return
         state = "ok" if health.ok else "copied, but the copy fails its check"
-        out().print(f"backup written to {safe(out_path)}: {state}", highlight=False)
+        out().print(f"backup written to {safe(out_path, lines=False)}: {state}", highlight=False)
         if not health.ok:
             sys.exit(1)
 
@@ -122,7 +122,7 @@ def register(main: click.Group) -> None:
         health, kept = sqlite_health.rebuild(old, ingest, paths)
         if not as_json:
             for notice in health.notices:
-                err().print(f"note: {safe(notice)}", highlight=False)
+                err().print(f"note: {safe(notice, lines=False)}", highlight=False)
         if as_json:
             emit_json({**to_data(health), "damaged_copy": kept})
             return
@@ -134,6 +134,7 @@ def register(main: click.Group) -> None:
         files = sum(Path(path_of(root)).is_file() for root in health.roots)
         read = " and ".join(f"{n} {what}" + ("s" if n != 1 else "") for n, what in
                             ((len(health.roots) - files, "folder"), (files, "file")) if n)
-        out().print(f"rebuilt {safe(health.path)} from {read or '0 folders'}: "
+        out().print(f"rebuilt {safe(health.path, lines=False)} from {read or '0 folders'}: "
                     f"{'ok' if health.ok else 'check failed'}; the old file is kept as "
-                    f"{safe(kept)} (delete it once the new one suits you)", highlight=False)
+                    f"{safe(kept, lines=False)} (delete it once the new one suits you)",
+                    highlight=False)

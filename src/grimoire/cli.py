@@ -94,12 +94,13 @@ def _tty(stream: Any) -> bool:
 
 
 def where(path: str) -> str:
-    """A path as the user would type it: relative to the current folder when inside it."""
+    """A path as the user would type it: relative to the current folder when inside it, and
+    on one line (a newline or control character in a name shown as its escape, `\\n`)."""
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
+        rel = ".."
+    return clean(path if rel.startswith("..") else rel, lines=False)
 
 
 class _Printed:
@@ -198,7 +199,7 @@ def handle_errors(f: F) -> F:
                 sys.exit(1)
             # Wrapped on a terminal (`show` of an unknown name ran to 84 columns), but for an
             # error that begins with its `file:line:`, kept whole as a compiler's is.
-            err().print(f"[red]error:[/red] {safe(str(e))}", highlight=False,
+            err().print(f"[red]error:[/red] {safe(str(e), lines=False)}", highlight=False,
                         soft_wrap=bool(_AT_PLACE.match(str(e))) or None)
             if isinstance(e, NotFound) and e.choices:
                 say_which(e)
@@ -217,7 +218,7 @@ def handle_errors(f: F) -> F:
             if len(name) > 120:
                 name = f"{name[:60]}…{name[-40:]} ({len(name):,} characters)"
             where = f"{safe(name, lines=False)}: " if name else ""
-            err().print(f"[red]error:[/red] {where}{safe(e.strerror or str(e))}",
+            err().print(f"[red]error:[/red] {where}{safe(e.strerror or str(e), lines=False)}",
                         highlight=False, soft_wrap=True)
             sys.exit(1)
         except KeyboardInterrupt:
@@ -314,7 +315,8 @@ def _notices(kb: grimoire.Grimoire) -> None:
     """What the answers' store wants said (`Grimoire.notices`: a read-only store merged by
     older rules), on stderr once the command's output is written."""
     for notice in kb.notices:
-        err().print(f"note: {safe(notice)}", highlight=False, markup=False, soft_wrap=True)
+        err().print(f"note: {safe(notice, lines=False)}", highlight=False, markup=False,
+                    soft_wrap=True)
 
 
 _KB = "grimoire.kb"

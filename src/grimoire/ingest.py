@@ -13,6 +13,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import stat
 import tempfile
 import time
@@ -30,12 +31,14 @@ from grimoire.files import (
     EXPORT_MARKER,
     TooLargeError,
     open_regular,
+    path_of,
     read_capped,
     storable,
     walk_folder,
 )
 from grimoire.model import Document, Problem, Span
 from grimoire.readers.base import ReadOptions, decode_warning, looks_binary, suffix_of
+from grimoire.root_names import gone_from_present, known_spelling, spelled_apart
 from grimoire.store.base import SourceRecord, Store
 from grimoire.store.document_rows import DocumentRows, SourceItem, document_rows
 
@@ -378,6 +381,7 @@ class _Read(NamedTuple):
 # What a SQLite store keeps beside its file: the journal, the vector index, the background
 # embedder's lock and log, the record of its last damage check (`store/sqlite_checked.py`).
 # `grimoire ingest .` in a notes folder puts the database there.
+_REBUILDING = re.compile(r"\.(.+)\.rebuild-[0-9]+")
 _OWN_SUFFIXES = ("", "-wal", "-shm", "-journal", "-vectors", ".embed.lock", ".embed.log",
                  ".checked")
 
@@ -388,7 +392,13 @@ def own_files(store: Store) -> frozenset[str]:
     if "://" in url or url == ":memory:" or url.startswith("file:"):
         return frozenset()
     db = os.path.abspath(url)  # noqa: PTH100 - symlinks kept, as the walk keeps them
-    return frozenset(db + suffix for suffix in _OWN_SUFFIXES)
+    folder, name = os.path.split(db)
+    # `rebuild` ingests into `.NAME.rebuild-PID` beside NAME, the store it replaces: NAME's
+    # files are the store's own too (a store inside its notes folder listed them as skipped
+    # sources, "binary file, not a note"; round 51).
+    replaced = _REBUILDING.fullmatch(name)
+    stores = [db] if replaced is None else [db, os.path.join(folder, replaced[1])]  # noqa: PTH118
+    return frozenset(path + suffix for path in stores for suffix in _OWN_SUFFIXES)
 
 
 def ingest(
@@ -424,7 +434,7 @@ def ingest(
     for given in paths:
         if not os.fspath(given):  # Path("") is the working folder: read it by mistake
             raise GrimoireError("an empty path names no file or folder")
-        root = _known_spelling(store, Path(os.path.abspath(given)))  # noqa: PTH100
+        root = known_spelling(store, Path(os.path.abspath(given)))  # noqa: PTH100
         root_key = storable(str(root))
         if not root.exists():
             known = store.sources(root=root_key)
@@ -449,6 +459,7 @@ def ingest(
                         inside=inside)
             if job is not None:
                 jobs.append(job)
+        _respelled(store, root, root_key, seen, tally)
         gone = [r for r in store.sources(root=root_key) if r.path not in seen]
         if gone and not seen:
             _vanished(store, gone, root_key, "is empty", prune, tally)
@@ -542,26 +553,17 @@ def _removed_under(store: Store, paths: Sequence[str | os.PathLike[str]], root_k
         stored[start:end] = [p for p in stored[start:end] if p not in gone]
 
 
-def _known_spelling(store: Store, root: Path) -> Path:
-    """`root` as it was first ingested, when this is the same file or folder reached another
-    way (a symlink, a bind mount): one folder is stored once, whatever path names it.
-
-    Symlinks are kept in the path otherwise, so that stored names are the ones the user gave.
-    """
-    known = store.source_roots()
-    if storable(str(root)) in known:
-        return root
-    try:
-        real = root.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return root
-    for other in sorted(known):
-        try:
-            if Path(other).resolve(strict=True) == real:
-                return Path(other)
-        except (OSError, RuntimeError):
-            continue
-    return root
+def _respelled(store: Store, root: Path, root_key: str, seen: set[str], tally: _Tally) -> None:
+    """The records of a folder inside `root` ingested apart by another name (`root_names`):
+    each file the walk of `root` saw is stored under `root`'s name alone, and one gone from a
+    folder that is there is removed; the rest (a folder gone or empty, an unmounted drive; a
+    file the walk passes over) keep their records under their own root."""
+    for path, other, named in spelled_apart(store, root, root_key):
+        if named in seen:
+            store.remove_source(path)
+        elif not os.path.lexists(path_of(path)) and gone_from_present(other):
+            store.remove_source(path)
+            tally.add("removed")
 
 
 def _vanished(

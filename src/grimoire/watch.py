@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 from grimoire import readers
 from grimoire.errors import GrimoireError
 from grimoire.files import path_of, storable, walk_folder
-from grimoire.ingest import IngestReport, _known_spelling, own_files, skipped_dir, skipped_name
+from grimoire.ingest import IngestReport, own_files, skipped_dir, skipped_name
+from grimoire.root_names import known_spelling
 from grimoire.store import SourceRecord
 
 if TYPE_CHECKING:
@@ -62,6 +63,11 @@ class WatchOptions:
     debounce_ms: int = 1600  # the longest a burst is gathered before it is handled
     step_ms: int = 100  # quiet time that ends a batch (an atomic save's rename comes within it)
     reconcile_s: float = 300.0
+    # A batch that failed to write (the store locked past SQLite's wait, the disk full) is
+    # tried again after this long, the wait doubling while it fails, up to `reconcile_s`:
+    # the full look alone was up to 5 minutes away, and each poll's try (review50b) met the
+    # same lock or the same full disk twice a second.
+    retry_s: float = 5.0
     force_polling: bool | None = None  # None: poll only where events cannot arrive
     poll_ms: int = 500
     embed: bool = True
@@ -192,7 +198,7 @@ class Watcher:
                 raise GrimoireError("no such file or folder", str(root))
         # A folder ingested before under another name (a symlink, a bind mount) is watched
         # under that name, as ingest stores it: events then name the paths already stored.
-        self.roots = [_known_spelling(kb.store, root) for root in self.roots]
+        self.roots = [known_spelling(kb.store, root) for root in self.roots]
         self.options = options
         self.on_batch = on_batch or (lambda _b: None)
         self.on_notice = on_notice or (lambda _m: None)
@@ -214,8 +220,12 @@ class Watcher:
         # Roots gone at the last batch that named them (`apply`).
         self._away: set[Path] = set()
         # The files of batches that failed to write, as they were on the disk then (None:
-        # gone), read again at the next full look (`reconcile`), or sooner once changed again.
+        # gone), read again by `retry` when `_retry_at` (monotonic) comes, at the next full
+        # look (`reconcile`), or sooner once changed again; `_retry_wait` the wait after the
+        # last failure (0: none since a write went through).
         self._failed: dict[str, tuple[int, int] | None] = {}
+        self._retry_at = 0.0
+        self._retry_wait = 0.0
 
     # -- what changed --------------------------------------------------------------------
 
@@ -332,15 +342,13 @@ class Watcher:
                                for other, paths in self._stored_elsewhere(root, group)]
                     reports.append(self.kb.ingest(sorted(group), root=root, embed=False))
             except GrimoireError as e:
-                again = "it" if len(group) == 1 else f"these {len(group):,} paths"
-                errors.append(f"{e} (watch reads {again} again at its next full look, "
-                              f"within {self.options.reconcile_s:g} s)")
-                # Nothing of the group is known stored: its files are looked at again at the
-                # next reconcile, which had recorded their new times before this batch (the
+                # Nothing of the group is known stored: its files are read again (`retry`),
+                # the reconcile having recorded their new times before this batch (the
                 # change of a note in a batch that found the store locked past the wait, or
                 # no room, was then never read until it changed again; round 50).
-                self._not_stored(group)
+                errors.append(self._not_stored(group, e))
                 continue
+            self._stored(group)
             for done in reports:
                 for name in ("added", "updated", "unchanged", "removed", "failed", "skipped",
                              "attachments", "problems", "kept"):
@@ -383,13 +391,45 @@ class Watcher:
             out.append((path_of(other), paths))
         return out
 
-    def _not_stored(self, paths: Iterable[str]) -> None:
-        """`paths` of a batch that failed to write: what the last look saw of them is dropped
-        (`_forget`) and they wait, as they are on the disk now, for the next full look
-        (`reconcile`), or until they change again."""
+    def _not_stored(self, paths: Iterable[str], error: GrimoireError | str) -> str:
+        """`paths` of a batch that failed to write for `error`: what the last look saw of them
+        is dropped (`_forget`) and they wait, as they are on the disk now, for `retry` (or
+        the next full look, or a change of their own); the message that says so."""
         paths = set(paths)
         self._forget(paths)
         self._failed.update((p, _signature(p)) for p in paths)
+        self._retry_wait = min(max(self.options.retry_s, 2 * self._retry_wait),
+                               self.options.reconcile_s)
+        self._retry_at = time.monotonic() + self._retry_wait
+        again = "it" if len(paths) == 1 else f"these {len(paths):,} paths"
+        return f"{error} (watch tries {again} again in {self._retry_wait:g} s)"
+
+    def _stored(self, paths: Iterable[str]) -> None:
+        """`paths` written: none of them waits to be tried again; once none waits, the next
+        failure waits `retry_s` again."""
+        if self._failed:
+            paths = set(paths)
+            inside = tuple(p + os.sep for p in paths)
+            for known in [k for k in self._failed if k in paths or k.startswith(inside)]:
+                del self._failed[known]
+        if not self._failed:
+            self._retry_wait = 0.0
+
+    def retry(self, now: float | None = None) -> Batch | None:
+        """Read the files of the batches that failed to write again, once their wait is over
+        (`now`: monotonic, by default the clock's); None when none waits or its time has not
+        come. Failing again, they wait twice as long (`retry_s`, up to `reconcile_s`)."""
+        if not self._failed or (time.monotonic() if now is None else now) < self._retry_at:
+            return None
+        paths, self._failed = list(self._failed), {}
+        return self.apply(paths, "retry", settled=True)
+
+    def _in_step(self, stored: set[str], batch: Batch) -> None:
+        """The polling fallback's `stored` paths after `batch` (as `reconcile` keeps them)."""
+        paths = set(batch.paths)
+        stored |= paths & self.scan.files.keys()
+        if not batch.errors:
+            stored -= {p for p in paths if not os.path.lexists(p)}
 
     def _forget(self, paths: Iterable[str]) -> None:
         """Drop what the last look saw of `paths` and of the files under them."""
@@ -503,8 +543,10 @@ class Watcher:
             except queue.Empty:
                 return
             if batch.errors:
-                self._not_stored(batch.paths)  # read again at the next reconcile
+                batch = Batch(batch.reason, batch.paths, batch.report, batch.seconds,
+                              batch.embedded, (self._not_stored(batch.paths, batch.errors[0]),))
             else:
+                self._stored(batch.paths)
                 for path in batch.paths:
                     self._rescan(path)
             if batch.report.read:
@@ -695,6 +737,7 @@ class Watcher:
                     if changes:
                         self.apply({p for _, p in changes})
                     self.settle()
+                    self.retry()
                     if time.monotonic() - last >= self.options.reconcile_s:
                         self.reconcile()
                         last = time.monotonic()
@@ -722,6 +765,8 @@ class Watcher:
                             stored, read = {r.path for r in self.kb.sources()}, time.monotonic()
                         self.reconcile(stored, full=full)
                         self.settle()
+                        if (retried := self.retry()) is not None:
+                            self._in_step(stored, retried)
                     return
                 if self.polling:
                     raise GrimoireError(f"cannot watch: {e}") from e

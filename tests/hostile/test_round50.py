@@ -54,7 +54,7 @@ def test_a_reconcile_whose_write_failed_reads_the_change_at_the_next(tmp_path: P
         failed = watcher.reconcile()
         assert failed is not None and failed.errors, failed
         assert "disk is full" in failed.errors[0] and "kb.db" in failed.errors[0]
-        assert "again at its next full look" in failed.errors[0]
+        assert "tries it again in" in failed.errors[0]
         assert _stored(kb, notes / "a.md") == kept  # as it was
         # The connection was opened again after the failed write (no page limit now): the
         # next reconcile reads the change (f9970031: None, the new time already recorded).

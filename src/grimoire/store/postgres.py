@@ -65,6 +65,13 @@ LOCK_INDEX = 0x47524D34  # with a second key: the dimension of the vectors index
 
 # The change counter's bump, a no-op in a transaction that wrote nothing (a search's
 # `SET LOCAL`): PostgreSQL gives a transaction an id at its first write, and only then.
+# How long the pool tries, with its doubling waits (1, 2, 4 s ...), to replace a connection
+# the server closed before it gives up until a call asks for one (then it tries at once). By
+# default 300 s: a server stopped for a minute and started again left the pool waiting out a
+# wait of 32-64 s, so the first call after its return failed ("no connection ... could be
+# had", 30 s) and the second waited 19 s (round 51).
+RECONNECT_S = 10.0
+
 _BUMP = ("UPDATE grimoire_changes SET n = n + 1"
          " WHERE pg_current_xact_id_if_assigned() IS NOT NULL")
 
@@ -247,7 +254,7 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
             _vector_columns_whole(first, self.url)
         try:
             self.pool = ConnectionPool(
-                url, min_size=1, max_size=pool_size, open=False,
+                url, min_size=1, max_size=pool_size, open=False, reconnect_timeout=RECONNECT_S,
                 kwargs={"autocommit": True}, configure=self._configure,
                 check=_check_if_spoken_to,
             )
