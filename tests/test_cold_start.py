@@ -333,3 +333,34 @@ def test_a_search_command_ends_without_teardown_and_loses_no_output(
                     "--db", str(db), "search", "perplexity", "--mode", "lexical"],
                    check=True, capture_output=True)
     assert profile.stat().st_size > 0
+
+
+@pytest.mark.sqlite_only(reason="another process opens the database by its file path")
+def test_a_piped_ingest_and_stats_import_no_rich_and_print_what_rich_would(
+    seeds: Path, tmp_path: Path
+) -> None:
+    # Piped, their lines are our own words (counts, no markup): printed as rich prints them
+    # there, without importing its console (~40 modules, 25-80 ms a command, issue 14).
+    def commands(db: Path) -> list[list[str]]:
+        return [["--db", str(db), "ingest", str(seeds), "--no-embed"], ["--db", str(db), "stats"]]
+
+    code = "import json, sys\nfrom grimoire.cli import main\n" + "".join(
+        f"try:\n    main({command!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        for command in commands(tmp_path / "piped.db")) + (
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'rich')))")
+    piped = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    *printed, imported = piped.stdout.splitlines(keepends=True)
+    assert json.loads(imported) == []
+    assert "·" in printed[0] and "files seen" in printed[-1], printed
+    assert piped.stderr == "see the warnings with: grimoire sources --problems\n"  # the seeds'
+    # FORCE_COLOR makes rich take the pipe for a terminal this wide (as above).
+    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "100000"}
+    through_rich = subprocess.run([sys.executable, "-m", "grimoire",
+                                   *commands(tmp_path / "rich.db")[0]],
+                                  capture_output=True, text=True, check=True, env=env)
+    assert printed[0] == re.sub(r"\x1b\[[0-9;]*m", "", through_rich.stdout)
+    # after the reading bar a terminal gets
+    assert re.sub(r"\x1b\[\??[0-9;]*[a-zA-Z]", "", through_rich.stderr).endswith(
+        piped.stderr)
+    assert re.fullmatch(r"\d+ files seen, 0 failed\n", printed[-1]), printed

@@ -353,7 +353,11 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     rows.append(["all", *(str(v) for v in (s.documents, s.passages, s.entries, s.links))])
     print_table(["format", "documents", "passages", "entries", "links"], rows,
                 numbers=("documents", "passages", "entries", "links"))
-    out().print(f"{s.sources} files seen, {s.failed} failed", highlight=False, markup=False)
+    seen = f"{s.sources} files seen, {s.failed} failed"
+    if terminal():
+        out().print(seen, highlight=False, markup=False)
+    else:  # as rich prints it piped, without importing rich's console (issue 14)
+        click.echo(seen)
 
 
 @main.command(name="list")
