@@ -156,17 +156,20 @@ def test_the_search_command_loads_the_model_ahead_only_when_it_will_embed(
     assert imported_after(code, ("rich.console", "rich.live")) == []
     # A piped question prints its answer and citations as rich prints them there, without
     # importing it (as a search its hits; 25-40 ms of a one-shot `ask`, issue 14).
+    # Then, in the same process (the model loaded), as rich prints it: FORCE_COLOR makes it
+    # take the pipe for a terminal this wide (as in the test below), its styles taken off.
     ask = ["--db", str(db), "ask", "what does LoRA replace a weight update with?"]
-    code = (f"import json, sys\nfrom grimoire.cli import main\ntry:\n    main({ask!r})\n"
-            f"except SystemExit as e:\n    assert not e.code, e.code\n"
-            f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'rich')))")
-    piped = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True).stdout.splitlines(keepends=True)
-    assert json.loads(piped[-1]) == [] and any(line.startswith("[1] ") for line in piped)
-    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "100000"}  # as in the test below
-    through_rich = subprocess.run([sys.executable, "-m", "grimoire", *ask], capture_output=True,
-                                  text=True, check=True, env=env).stdout
-    assert "".join(piped[:-1]) == re.sub(r"\x1b\[[0-9;]*m", "", through_rich)
+    code = (f"import json, os, sys\nfrom grimoire.cli import main\n"
+            f"def ask():\n    try:\n        main({ask!r})\n    except SystemExit as e:\n"
+            f"        assert not e.code, e.code\n"
+            f"ask()\nprint('@@', json.dumps([m for m in sys.modules if m.startswith('rich')]))\n"
+            f"os.environ.update(FORCE_COLOR='1', COLUMNS='100000')\nask()")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout
+    piped, rest = printed.split("@@ ")
+    imported, through_rich = rest.split("\n", 1)
+    assert json.loads(imported) == [] and "\n[1] " in piped, printed
+    assert piped == re.sub(r"\x1b\[[0-9;]*m", "", through_rich)
     code = (f"from grimoire.cli import main\ntry:\n    main(['--db', {str(db)!r}, "
             f"'search', 'low-rank', '--mode', 'lexical'])\n"
             f"except SystemExit as e:\n    assert not e.code, e.code")
