@@ -920,6 +920,7 @@ def _plain_answer(answer: Answer) -> bool:
              *(c.concept or "" for c in answer.citations)]
     if any("\t" in t for t in texts):
         return False
+
     def split(text: str) -> list[str]:  # as rich's `Text.split`: no line after a last "\n"
         parts = clean(text).split("\n")
         return parts[:-1] if len(parts) > 1 and not parts[-1] else parts
