@@ -154,6 +154,22 @@ def test_the_search_command_loads_the_model_ahead_only_when_it_will_embed(
     code = (f"from grimoire.cli import main\ntry:\n    main(['--db', {str(db)!r}, 'search', "
             f"{HYBRID!r}])\nexcept SystemExit as e:\n    assert not e.code, e.code")
     assert imported_after(code, ("rich.console", "rich.live")) == []
+    # A piped question prints its answer and citations as rich prints them there, without
+    # importing it (as a search its hits; 25-40 ms of a one-shot `ask`, issue 14).
+    # Then, in the same process (the model loaded), as rich prints it: FORCE_COLOR makes it
+    # take the pipe for a terminal this wide (as in the test below), its styles taken off.
+    ask = ["--db", str(db), "ask", "what does LoRA replace a weight update with?"]
+    code = (f"import json, os, sys\nfrom grimoire.cli import main\n"
+            f"def ask():\n    try:\n        main({ask!r})\n    except SystemExit as e:\n"
+            f"        assert not e.code, e.code\n"
+            f"ask()\nprint('@@', json.dumps([m for m in sys.modules if m.startswith('rich')]))\n"
+            f"os.environ.update(FORCE_COLOR='1', COLUMNS='100000')\nask()")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout
+    piped, rest = printed.split("@@ ")
+    imported, through_rich = rest.split("\n", 1)
+    assert json.loads(imported) == [] and "\n[1] " in piped, printed
+    assert piped == re.sub(r"\x1b\[[0-9;]*m", "", through_rich)
     code = (f"from grimoire.cli import main\ntry:\n    main(['--db', {str(db)!r}, "
             f"'search', 'low-rank', '--mode', 'lexical'])\n"
             f"except SystemExit as e:\n    assert not e.code, e.code")
@@ -333,3 +349,34 @@ def test_a_search_command_ends_without_teardown_and_loses_no_output(
                     "--db", str(db), "search", "perplexity", "--mode", "lexical"],
                    check=True, capture_output=True)
     assert profile.stat().st_size > 0
+
+
+@pytest.mark.sqlite_only(reason="another process opens the database by its file path")
+def test_a_piped_ingest_and_stats_import_no_rich_and_print_what_rich_would(
+    seeds: Path, tmp_path: Path
+) -> None:
+    # Piped, their lines are our own words (counts, no markup): printed as rich prints them
+    # there, without importing its console (~40 modules, 25-80 ms a command, issue 14).
+    def commands(db: Path) -> list[list[str]]:
+        return [["--db", str(db), "ingest", str(seeds), "--no-embed"], ["--db", str(db), "stats"]]
+
+    code = "import json, sys\nfrom grimoire.cli import main\n" + "".join(
+        f"try:\n    main({command!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        for command in commands(tmp_path / "piped.db")) + (
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'rich')))")
+    piped = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    *printed, imported = piped.stdout.splitlines(keepends=True)
+    assert json.loads(imported) == []
+    assert "·" in printed[0] and "files seen" in printed[-1], printed
+    assert piped.stderr == "see the warnings with: grimoire sources --problems\n"  # the seeds'
+    # FORCE_COLOR makes rich take the pipe for a terminal this wide (as above).
+    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "100000"}
+    through_rich = subprocess.run([sys.executable, "-m", "grimoire",
+                                   *commands(tmp_path / "rich.db")[0]],
+                                  capture_output=True, text=True, check=True, env=env)
+    assert printed[0] == re.sub(r"\x1b\[[0-9;]*m", "", through_rich.stdout)
+    # after the reading bar a terminal gets
+    assert re.sub(r"\x1b\[\??[0-9;]*[a-zA-Z]", "", through_rich.stderr).endswith(
+        piped.stderr)
+    assert re.fullmatch(r"\d+ files seen, 0 failed\n", printed[-1]), printed
