@@ -3,8 +3,11 @@ the notes spell out (`ACRONYM_SPELLED`), a possessive owner apart from what it o
 (`OWNER_APART`) and a name written with a hyphen (`HYPHEN_JOINED`); an R assignment, pipe or
 plot layer is code, no answer (`R_CODE`). Round 50 adds four notes, the rules for names the
 notes lack (`ACRONYM_CASE`, `DOES_ARTICLE`, `OWNER_THING`) or a price or licence they do not
-state (`PRICE_ASKED`, `LICENCE_ASKED`), and a lead-in's list passage (`LIST_PASSAGE`). Each
-rule off, the answer is what it was before."""
+state (`PRICE_ASKED`, `LICENCE_ASKED`), and a lead-in's list passage (`LIST_PASSAGE`). Round
+51 adds five notes and the rules that answer a function's name or a list of tools beside an
+empty section (`CODE_NAME_HELD`, `CATALOGUE_ASKED`), read "feel free" as no price
+(`PRICE_FREE`) and abstain on a funder or a neighbour "of a X" the notes lack
+(`FUNDER_ASKED`, `OF_NEIGHBOUR`). Each rule off, the answer is what it was before."""
 
 from __future__ import annotations
 
@@ -55,6 +58,18 @@ NOTES = {
                  "into three groups:\n\n- Fitting rows: the weights learn from these.\n"
                  "- Checking rows: settings are compared on these.\n"
                  "- Final rows: read once at the very end.\n",
+    # Round 51: an empty section beside a sentence that quotes a function, a list of tools,
+    # a "feel free" that is no price, a Markov page without the hidden kind.
+    "stats.md": "# Statistics\n\n## Distribution\n\nBe the first to contribute!\n",
+    "init.md": "# Weight setup\n\nEach weight matrix is filled by np.random.randn(rows, "
+               "cols), whose numbers come from a normal curve of mean 0 and variance 1.\n",
+    "tools.md": "# Tools\n\n## Computer Vision\n\n- GlassEye - An open and portable library "
+                "of vision routines with a Matlab toolbox\n- PixelKit - A small C library for "
+                "reading image files\n",
+    "runner.md": "# GPU runner\n\nFeel free to open an issue about the GPU runner when a "
+                 "job hangs; every job on the GPU runner is stopped after one hour.\n",
+    "markov.md": "# Markov property\n\nA process has the Markov property when its next "
+                 "state depends only on the present state, not on the path that led there.\n",
 }
 
 
@@ -122,3 +137,28 @@ def test_round49_no_words_names_and_code(
             texts = [s.text for s in ask_module.gather(kb.searcher, question).sentences]
             assert any(t.startswith("The straight line") for t in texts), texts
             assert any(t.startswith(code) for t in texts) is not on, texts
+        # Round 51: answered only with the rule on (main refused them).
+        answered = [("CODE_NAME_HELD", "What distribution does np.random.randn draw its "
+                                       "numbers from?", "normal curve"),
+                    ("CATALOGUE_ASKED", "Which open, portable computer vision library ships "
+                                        "with a Matlab toolbox?", "GlassEye")]
+        for rule, question, quoted in answered:
+            for on in (False, True):
+                monkeypatch.setattr(ask_module, rule, on)
+                said = kb.ask(question)
+                assert said.abstained is not on, (rule, on, said.answer)
+                if on:
+                    assert quoted in said.answer, said.answer
+        # ... and abstained only with the rule on (main answered them).
+        lacking = [("PRICE_FREE", "How much does the GPU runner cost per hour?"),
+                   ("FUNDER_ASKED", "Which company funded the GPU runner?"),
+                   ("OF_NEIGHBOUR", "What is the transition matrix of a hidden Markov "
+                                    "model?")]
+        for rule, question in lacking:
+            for on in (False, True):
+                monkeypatch.setattr(ask_module, rule, on)
+                assert kb.ask(question).abstained is on, (rule, on, kb.ask(question).answer)
+        held = [("How long may a job run on the GPU runner?", "one hour"),
+                ("What is the next state of a Markov process based on?", "present state")]
+        for question, quoted in held:
+            assert quoted in kb.ask(question).answer, (question, kb.ask(question).answer)
