@@ -69,7 +69,10 @@ NOTES = {
     "runner.md": "# GPU runner\n\nFeel free to open an issue about the GPU runner when a "
                  "job hangs; every job on the GPU runner is stopped after one hour.\n",
     "markov.md": "# Markov property\n\nA process has the Markov property when its next "
-                 "state depends only on the present state, not on the path that led there.\n",
+                 "state depends only on the present state, not on the path that led there. "
+                 "The work on this page of the notes went on for a long time, and the body "
+                 "of the page was written again and again before it settled into its form."
+                 "\n\n## Thanks\n\nWe thank the Open Science Fund for financial support.\n",
 }
 
 
@@ -158,6 +161,12 @@ def test_round49_no_words_names_and_code(
             for on in (False, True):
                 monkeypatch.setattr(ask_module, rule, on)
                 assert kb.ask(question).abstained is on, (rule, on, kb.ask(question).answer)
+        # A sentence that speaks of funding answers who paid, however low it scores.
+        question = "Which body paid for the page on the Markov property?"
+        for on in (False, True):
+            monkeypatch.setattr(ask_module, "FUNDER_ASKED", on)
+            said = kb.ask(question).answer
+            assert ("Open Science Fund" in said) is on, (on, said)
         held = [("How long may a job run on the GPU runner?", "one hour"),
                 ("What is the next state of a Markov process based on?", "present state")]
         for question, quoted in held:

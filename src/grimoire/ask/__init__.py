@@ -1237,10 +1237,27 @@ _FUNDING = re.compile(r"\b(?:fund\w*|sponsor\w*|financ\w*|grants?|donat\w*|backe
 FUNDER_ASKED = True
 
 
+# A sentence found that speaks of funding answers however low it scores ("Which body paid for
+# the work behind the Gaussian process article?", fresh38, report: the thanks to a research
+# foundation "for financial support" scored 0.2 of the best, and the intro was quoted).
+
+
 def unfunded(question: str, evidence: Evidence) -> bool:
     """True when the question asks who funded something and no sentence the answer would
     quote speaks of funding."""
     return _unstated(FUNDER_ASKED, _ASKS_FUNDER, _FUNDING, question, evidence)
+
+
+def funded_first(question: str, evidence: Evidence) -> Evidence:
+    """`evidence` with the best sentence that speaks of funding first, when the question asks
+    who funded something and the sentences the answer would quote do not (see
+    FUNDER_ASKED)."""
+    if not unfunded(question, evidence):
+        return evidence
+    s = next((o for o in evidence.sentences if _FUNDING.search(o.text)), None)
+    if s is None:
+        return evidence
+    return replace(evidence, sentences=(s, *(o for o in evidence.sentences if o is not s)))
 
 
 def unpriced(question: str, evidence: Evidence) -> bool:
@@ -1572,7 +1589,8 @@ def ask(
     # One space between words: the question's patterns (`\s*\??\s*$` and the like) tried
     # every split of a long run of spaces, 18 s of CPU for 19,000 of them (round 48).
     question = " ".join(question.split())
-    evidence = counted_first(question, gather(searcher, question, k, semantic=semantic))
+    evidence = funded_first(question, counted_first(
+        question, gather(searcher, question, k, semantic=semantic)))
     if silent(searcher, question, evidence, threshold) or unasked(question, evidence):
         return _abstain(question, evidence)
     if llm is not None:
