@@ -1215,6 +1215,7 @@ _FREE_PRICE = re.compile(
     r"\b(?:for|is|are|be|it's|costs?\s+(?:nothing|you\s+nothing))\s+(?:completely\s+|entirely\s+)?"
     r"free\b(?![-\w])|\bfree\s+(?:of\s+charge|tier|plan|version|trial|account|to\s+use)\b"
     r"|\bfreely\s+available\b|\bno\s+(?:cost|charge)\b|\bat\s+no\s+cost\b", re.IGNORECASE)
+_PRICE_GIVEN = re.compile(f"{_PRICE_NO_FREE.pattern}|{_FREE_PRICE.pattern}", re.IGNORECASE)
 # "Is X free to use commercially?" asks a licence too (review50c: AlexNet's, answered with
 # what AlexNet is).
 _ASKS_LICENCE = re.compile(r"\blicen[cs]e[sd]?\b|\bfree\s+to\s+use\b|\bfor\s+commercial\s+"
@@ -1263,10 +1264,8 @@ def funded_first(question: str, evidence: Evidence) -> Evidence:
 def unpriced(question: str, evidence: Evidence) -> bool:
     """True when the question asks a price and no sentence the answer would quote gives
     one."""
-    if PRICE_FREE:
-        return (_unstated(PRICE_ASKED, _ASKS_PRICE, _PRICE_NO_FREE, question, evidence)
-                and _unstated(PRICE_ASKED, _ASKS_PRICE, _FREE_PRICE, question, evidence))
-    return _unstated(PRICE_ASKED, _ASKS_PRICE, _PRICE, question, evidence)
+    return _unstated(PRICE_ASKED, _ASKS_PRICE, _PRICE_GIVEN if PRICE_FREE else _PRICE,
+                     question, evidence)
 
 
 def unlicensed(question: str, evidence: Evidence) -> bool:
