@@ -4,8 +4,9 @@ the notes spell out (`ACRONYM_SPELLED`), a possessive owner apart from what it o
 plot layer is code, no answer (`R_CODE`). Round 50 adds four notes, the rules for names the
 notes lack (`ACRONYM_CASE`, `DOES_ARTICLE`, `OWNER_THING`) or a price or licence they do not
 state (`PRICE_ASKED`, `LICENCE_ASKED`), and a lead-in's list passage (`LIST_PASSAGE`). Round
-51 adds five notes and the rules that answer a function's name or a list of tools beside an
-empty section (`CODE_NAME_HELD`, `CATALOGUE_ASKED`), read "feel free" as no price
+51 adds six notes and the rules that answer a function's name or a list of tools beside an
+empty section or a section of code (`CODE_NAME_HELD`, `CATALOGUE_ASKED`,
+`CODE_SECTION`), read "feel free" as no price
 (`PRICE_FREE`) and abstain on a funder or a neighbour "of a X" the notes lack
 (`FUNDER_ASKED`, `OF_NEIGHBOUR`). Each rule off, the answer is what it was before."""
 
@@ -73,6 +74,10 @@ NOTES = {
                  "The work on this page of the notes went on for a long time, and the body "
                  "of the page was written again and again before it settled into its form."
                  "\n\n## Thanks\n\nWe thank the Open Science Fund for financial support.\n",
+    "mixer.md": "# Reward mixer\n\n## Mixed rewards\n\n```python\ndef mixed(scores, weights):\n"
+                "    return sum(s * w for s, w in zip(scores, weights))\n```\n\n"
+                "## Logged numbers\n\nThe logged total is the weighted sum of the scores "
+                "of every scoring function.\n",
 }
 
 
@@ -144,7 +149,9 @@ def test_round49_no_words_names_and_code(
         answered = [("CODE_NAME_HELD", "What distribution does np.random.randn draw its "
                                        "numbers from?", "normal curve"),
                     ("CATALOGUE_ASKED", "Which open, portable computer vision library ships "
-                                        "with a Matlab toolbox?", "GlassEye")]
+                                        "with a Matlab toolbox?", "GlassEye"),
+                    ("CODE_SECTION", "How does the reward mixer combine mixed rewards?",
+                     "weighted sum")]
         for rule, question, quoted in answered:
             for on in (False, True):
                 monkeypatch.setattr(ask_module, rule, on)
