@@ -93,7 +93,14 @@ def test_round49_no_words_names_and_code(
                  ("OWNER_APART", "How does TRL's truncated importance sampling treat a "
                                  "weight?", "capped"),
                  ("HYPHEN_JOINED", "How does an autoregressive model make a prediction?",
-                  "feeding every prediction back")]
+                  "feeding every prediction back"),
+                 # Round 51: refused by main, beside an empty section or one of code.
+                 ("CODE_NAME_HELD", "What distribution does np.random.randn draw its numbers "
+                                    "from?", "normal curve"),
+                 ("CATALOGUE_ASKED", "Which open, portable computer vision library ships with "
+                                     "a Matlab toolbox?", "GlassEye"),
+                 ("CODE_SECTION", "How does the reward mixer combine mixed rewards?",
+                  "weighted sum")]
         for rule, question, quoted in asked:
             for on in (True, False):
                 monkeypatch.setattr(ask_module, rule, on)
@@ -113,7 +120,11 @@ def test_round49_no_words_names_and_code(
                    ("OWNER_THING", "How does BERT's tokenizer treat emoji?"),
                    ("PRICE_ASKED", "How much does clipping cost per hour?"),
                    ("LICENCE_ASKED", "Under which licence is BERT released?"),
-                   ("LICENCE_ASKED", "Is BERT free to use commercially?")]
+                   ("LICENCE_ASKED", "Is BERT free to use commercially?"),
+                   # Round 51: "feel free" is no price; a funder, a "hidden" Markov model.
+                   ("PRICE_FREE", "How much does the GPU runner cost per hour?"),
+                   ("FUNDER_ASKED", "Which company funded the GPU runner?"),
+                   ("OF_NEIGHBOUR", "What is the transition matrix of a hidden Markov model?")]
         for rule, question in lacking:
             for on in (False, True):
                 monkeypatch.setattr(ask_module, rule, on)
@@ -145,29 +156,6 @@ def test_round49_no_words_names_and_code(
             texts = [s.text for s in ask_module.gather(kb.searcher, question).sentences]
             assert any(t.startswith("The straight line") for t in texts), texts
             assert any(t.startswith(code) for t in texts) is not on, texts
-        # Round 51: answered only with the rule on (main refused them).
-        answered = [("CODE_NAME_HELD", "What distribution does np.random.randn draw its "
-                                       "numbers from?", "normal curve"),
-                    ("CATALOGUE_ASKED", "Which open, portable computer vision library ships "
-                                        "with a Matlab toolbox?", "GlassEye"),
-                    ("CODE_SECTION", "How does the reward mixer combine mixed rewards?",
-                     "weighted sum")]
-        for rule, question, quoted in answered:
-            for on in (False, True):
-                monkeypatch.setattr(ask_module, rule, on)
-                said = kb.ask(question)
-                assert said.abstained is not on, (rule, on, said.answer)
-                if on:
-                    assert quoted in said.answer, said.answer
-        # ... and abstained only with the rule on (main answered them).
-        lacking = [("PRICE_FREE", "How much does the GPU runner cost per hour?"),
-                   ("FUNDER_ASKED", "Which company funded the GPU runner?"),
-                   ("OF_NEIGHBOUR", "What is the transition matrix of a hidden Markov "
-                                    "model?")]
-        for rule, question in lacking:
-            for on in (False, True):
-                monkeypatch.setattr(ask_module, rule, on)
-                assert kb.ask(question).abstained is on, (rule, on, kb.ask(question).answer)
         # A sentence that speaks of funding answers who paid, however low it scores.
         question = "Which body paid for the page on the Markov property?"
         for on in (False, True):
