@@ -4,9 +4,9 @@ the notes spell out (`ACRONYM_SPELLED`), a possessive owner apart from what it o
 plot layer is code, no answer (`R_CODE`). Round 50 adds four notes, the rules for names the
 notes lack (`ACRONYM_CASE`, `DOES_ARTICLE`, `OWNER_THING`) or a price or licence they do not
 state (`PRICE_ASKED`, `LICENCE_ASKED`), and a lead-in's list passage (`LIST_PASSAGE`). Round
-51 adds six notes and the rules that answer a function's name or a list of tools beside an
-empty section or a section of code (`CODE_NAME_HELD`, `CATALOGUE_ASKED`,
-`CODE_SECTION`), read "feel free" as no price
+51 adds seven notes and the rules that answer a function's name or a list of tools beside an
+empty section or a section of code (`CODE_NAME_HELD`, `CATALOGUE_ASKED`, `CODE_SECTION`), take
+a word in capitals for stress for the word (`STRESSED_WORD`), read "feel free" as no price
 (`PRICE_FREE`) and abstain on a funder or a neighbour "of a X" the notes lack
 (`FUNDER_ASKED`, `OF_NEIGHBOUR`). Each rule off, the answer is what it was before."""
 
@@ -78,6 +78,8 @@ NOTES = {
                 "    return sum(s * w for s, w in zip(scores, weights))\n```\n\n"
                 "## Logged numbers\n\nThe logged total is the weighted sum of the scores "
                 "of every scoring function.\n",
+    "epoch.md": "# epoch\n\nOne epoch is a full pass over every training row, each row seen "
+                "once.\n",
 }
 
 
@@ -100,7 +102,9 @@ def test_round49_no_words_names_and_code(
                  ("CATALOGUE_ASKED", "Which open, portable computer vision library ships with "
                                      "a Matlab toolbox?", "GlassEye"),
                  ("CODE_SECTION", "How does the reward mixer combine mixed rewards?",
-                  "weighted sum")]
+                  "weighted sum"),
+                 # A word in capitals for stress, which the notes name in small letters.
+                 ("STRESSED_WORD", "What is an EPOCH?", "full pass")]
         for rule, question, quoted in asked:
             for on in (True, False):
                 monkeypatch.setattr(ask_module, rule, on)

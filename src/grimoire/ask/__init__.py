@@ -164,7 +164,8 @@ def unknown_names(store: Store, question: str, texts: Sequence[str] = ()) -> tup
     # A question all in capitals ("WHAT IS AN EPOCH?") says nothing by its capitals.
     cased = ACRONYM_CASE and question.upper() != question
     return tuple(w for w in names if (counts.get(w, 0) == 0
-                                      or (cased and _only_as_word(w, texts)))
+                                      or (cased and _only_as_word(w, texts)
+                                          and not _stressed(store, w)))
                  and not any(in_identifier(w, t) for t in texts)
                  and not (ACRONYM_SPELLED and _spelled_in(w, texts)))
 
@@ -179,6 +180,23 @@ def unknown_names(store: Store, question: str, texts: Sequence[str] = ()) -> tup
 ACRONYM_CASE = True
 _CAPS_WORD = re.compile(r"[A-Z]{2,6}")
 _OPENS_HERE = re.compile(r"(?:^|[.!?:;\n(\[\"'*>|]|^\s*(?:[-*+\u2022]|\d+[.)]))\s*$")
+
+
+# Round 51: "What is an EPOCH?" was refused (review50c): a word written in capitals for stress
+# in a question otherwise in small letters read as an acronym the notes lack, since they
+# write "epoch". A word of five letters or more in capitals that the notes hold only as the
+# plain word, and that names a concept of theirs ("epoch"), is that word stressed
+# (`STRESSED_WORD`; False: off). "CLIP" (four letters, the vault's clipping page is
+# "clipping") and "HER" stay acronyms the notes lack.
+STRESSED_WORD = True
+STRESSED_LETTERS = 5
+
+
+def _stressed(store: Store, word: str) -> bool:
+    """True when `word`, in capitals, is a word stressed, not an acronym (see
+    STRESSED_WORD)."""
+    return (STRESSED_WORD and len(word) >= STRESSED_LETTERS
+            and bool(store.concepts_named(normalize(word))))
 
 
 def _capital_stopwords(question: str) -> list[str]:
