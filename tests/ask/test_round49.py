@@ -3,8 +3,12 @@ the notes spell out (`ACRONYM_SPELLED`), a possessive owner apart from what it o
 (`OWNER_APART`) and a name written with a hyphen (`HYPHEN_JOINED`); an R assignment, pipe or
 plot layer is code, no answer (`R_CODE`). Round 50 adds four notes, the rules for names the
 notes lack (`ACRONYM_CASE`, `DOES_ARTICLE`, `OWNER_THING`) or a price or licence they do not
-state (`PRICE_ASKED`, `LICENCE_ASKED`), and a lead-in's list passage (`LIST_PASSAGE`). Each
-rule off, the answer is what it was before."""
+state (`PRICE_ASKED`, `LICENCE_ASKED`), and a lead-in's list passage (`LIST_PASSAGE`). Round
+51 adds seven notes and the rules that answer a function's name or a list of tools beside an
+empty section or a section of code (`CODE_NAME_HELD`, `CATALOGUE_ASKED`, `CODE_SECTION`), take
+a word in capitals for stress for the word (`STRESSED_WORD`), read "feel free" as no price
+(`PRICE_FREE`) and abstain on a funder or a neighbour "of a X" the notes lack
+(`FUNDER_ASKED`, `OF_NEIGHBOUR`). Each rule off, the answer is what it was before."""
 
 from __future__ import annotations
 
@@ -55,6 +59,27 @@ NOTES = {
                  "into three groups:\n\n- Fitting rows: the weights learn from these.\n"
                  "- Checking rows: settings are compared on these.\n"
                  "- Final rows: read once at the very end.\n",
+    # Round 51: an empty section beside a sentence that quotes a function, a list of tools,
+    # a "feel free" that is no price, a Markov page without the hidden kind.
+    "stats.md": "# Statistics\n\n## Distribution\n\nBe the first to contribute!\n",
+    "init.md": "# Weight setup\n\nEach weight matrix is filled by np.random.randn(rows, "
+               "cols), whose numbers come from a normal curve of mean 0 and variance 1.\n",
+    "tools.md": "# Tools\n\n## Computer Vision\n\n- GlassEye - An open and portable library "
+                "of vision routines with a Matlab toolbox\n- PixelKit - A small C library for "
+                "reading image files\n",
+    "runner.md": "# GPU runner\n\nFeel free to open an issue about the GPU runner when a "
+                 "job hangs; every job on the GPU runner is stopped after one hour.\n",
+    "markov.md": "# Markov property\n\nA process has the Markov property when its next "
+                 "state depends only on the present state, not on the path that led there. "
+                 "The work on this page of the notes went on for a long time, and the body "
+                 "of the page was written again and again before it settled into its form."
+                 "\n\n## Thanks\n\nWe thank the Open Science Fund for financial support.\n",
+    "mixer.md": "# Reward mixer\n\n## Mixed rewards\n\n```python\ndef mixed(scores, weights):\n"
+                "    return sum(s * w for s, w in zip(scores, weights))\n```\n\n"
+                "## Logged numbers\n\nThe logged total is the weighted sum of the scores "
+                "of every scoring function.\n",
+    "epoch.md": "# epoch\n\nOne epoch is a full pass over every training row, each row seen "
+                "once.\n",
 }
 
 
@@ -70,7 +95,16 @@ def test_round49_no_words_names_and_code(
                  ("OWNER_APART", "How does TRL's truncated importance sampling treat a "
                                  "weight?", "capped"),
                  ("HYPHEN_JOINED", "How does an autoregressive model make a prediction?",
-                  "feeding every prediction back")]
+                  "feeding every prediction back"),
+                 # Round 51: refused by main, beside an empty section or one of code.
+                 ("CODE_NAME_HELD", "What distribution does np.random.randn draw its numbers "
+                                    "from?", "normal curve"),
+                 ("CATALOGUE_ASKED", "Which open, portable computer vision library ships with "
+                                     "a Matlab toolbox?", "GlassEye"),
+                 ("CODE_SECTION", "How does the reward mixer combine mixed rewards?",
+                  "weighted sum"),
+                 # A word in capitals for stress, which the notes name in small letters.
+                 ("STRESSED_WORD", "What is an EPOCH?", "full pass")]
         for rule, question, quoted in asked:
             for on in (True, False):
                 monkeypatch.setattr(ask_module, rule, on)
@@ -90,7 +124,11 @@ def test_round49_no_words_names_and_code(
                    ("OWNER_THING", "How does BERT's tokenizer treat emoji?"),
                    ("PRICE_ASKED", "How much does clipping cost per hour?"),
                    ("LICENCE_ASKED", "Under which licence is BERT released?"),
-                   ("LICENCE_ASKED", "Is BERT free to use commercially?")]
+                   ("LICENCE_ASKED", "Is BERT free to use commercially?"),
+                   # Round 51: "feel free" is no price; a funder, a "hidden" Markov model.
+                   ("PRICE_FREE", "How much does the GPU runner cost per hour?"),
+                   ("FUNDER_ASKED", "Which company funded the GPU runner?"),
+                   ("OF_NEIGHBOUR", "What is the transition matrix of a hidden Markov model?")]
         for rule, question in lacking:
             for on in (False, True):
                 monkeypatch.setattr(ask_module, rule, on)
@@ -122,3 +160,13 @@ def test_round49_no_words_names_and_code(
             texts = [s.text for s in ask_module.gather(kb.searcher, question).sentences]
             assert any(t.startswith("The straight line") for t in texts), texts
             assert any(t.startswith(code) for t in texts) is not on, texts
+        # A sentence that speaks of funding answers who paid, however low it scores.
+        question = "Which body paid for the page on the Markov property?"
+        for on in (False, True):
+            monkeypatch.setattr(ask_module, "FUNDER_ASKED", on)
+            said = kb.ask(question).answer
+            assert ("Open Science Fund" in said) is on, (on, said)
+        held = [("How long may a job run on the GPU runner?", "one hour"),
+                ("What is the next state of a Markov process based on?", "present state")]
+        for question, quoted in held:
+            assert quoted in kb.ask(question).answer, (question, kb.ask(question).answer)
