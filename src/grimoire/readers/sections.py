@@ -348,10 +348,13 @@ def _opens_with(words: list[str], name: list[str]) -> bool:
 # between: "梯度下降是一种..." (is), "...是指" / "指的是" / "就是" / "即" (means, that is), "称为"
 # / "又称" (is called), Japanese "とは"; the name's twin in brackets may come first
 # ("动量法(Momentum)是...", full-width brackets too), a "所谓" (so-called) before it. Not
-# "是否" (whether) nor "是不是".
+# "是否" (whether) nor "是不是", nor the words these open: 是怎么 / 是如何 (asks how), 即使 /
+# 即便 (even if), 即可 (will do), 即将 (about to), 即时 / 即刻 (at once), Japanese とはいえ
+# (even so), とは限らない (not always) (review51a).
 # Read as one word by `_tokens`, "Adam是把..." opened with no name (read51).
 _ZH_DEFINED = re.compile(r"(?:\s*[\uff08(][^\uff08\uff09()\n]{1,60}[\uff09)])?\s*\uff0c?\s*"
-                         r"(?:是指|指的是|就是|是(?!否|不是|不|什么)|即|称为|又称|又叫|也叫|とは)")
+                         r"(?:是指|指的是|就是|是(?!否|不是|不|什么|怎|如何)|即(?!使|便|可|将|时|刻)"
+                         r"|称为|又称|又叫|也叫|とは(?!いえ|言え|限))")
 _ZH_DEFINING_MARKS = re.compile(r"[是即称叫指]|とは")
 
 
@@ -1405,7 +1408,7 @@ def _subject_asked(title: str, passages: Sequence[Passage]) -> str | None:
     if m is None:
         return None
     head, rest = title[:m.start()].strip(), title[m.end():].strip()
-    if not rest or len(head.split()) > 4:
+    if not rest or len(head.split()) > 4 or _labels(head):
         return None
     if not rest.endswith(("?", "\uff1f")) and not _describes(head, rest):
         return None
@@ -1413,6 +1416,31 @@ def _subject_asked(title: str, passages: Sequence[Passage]) -> str | None:
             or _UNIT_NUMBERED.fullmatch(head) or not _said(bare_name(head), passages):
         return None
     return head
+
+
+# A label a writer puts before a title's colon, no thing the page is about ("Update: ...",
+# "TL;DR: ...", "Q: ...", "Case Study: ...", "注意\uff1a...", "笔记\uff1a..."). Compared after
+# `heading_key`. With the label said in the page, read51's rule named the page by it
+# (review51a: "Update", "Tip", "第三章").
+_TITLE_LABELS = frozenset({
+    "update", "edit", "aside", "bonus", "note", "tip", "tips", "hint", "warning", "caution",
+    "important", "takeaway", "takeaways", "key takeaway", "tl;dr", "tldr", "q", "a", "q&a",
+    "faq", "question", "answer", "todo", "to do", "wip", "status", "idea", "theorem", "lemma",
+    "corollary", "proposition", "definition", "proof", "example", "examples", "case study",
+    "demo", "problem", "solution", "reminder", "disclaimer", "caveat", "fyi", "til", "news",
+    "注意", "提示", "警告", "更新", "笔记", "例子", "例", "示例", "问", "答", "问题", "答案",
+    "练习", "习题", "定理", "引理", "定义", "证明", "总结", "小结", "思考", "备注", "补充",
+    "前言", "导读", "摘要", "作业", "实验", "注", "例题"})
+# A Chinese book's or course's unit and its number: "第三章" (chapter 3), "第2讲" (lecture 2)
+_ZH_UNIT = re.compile(r"第\s*[\d一二三四五六七八九十百零\u3007两]+\s*[章节讲课周部篇回卷期天]")
+
+
+def _labels(head: str) -> bool:
+    """Whether a title's head before its colon is a label or a document's kind, no name."""
+    key = heading_key(head)
+    return key in _TITLE_LABELS or key in _DOCUMENT_KINDS or _ZH_UNIT.match(head) is not None
+
+
 def _describes(head: str, rest: str) -> bool:
     """Whether a title's subtitle says what the thing its head names does or is made of: a
     phrase of three words or more ("Decoupled Weight Decay", "Reducing Overfitting through

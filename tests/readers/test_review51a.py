@@ -1,0 +1,54 @@
+"""Round 51 (review51a): a second look at read51's reading rules, on notes written here in
+this test's own words. Readers called directly (no store): milliseconds a test."""
+
+from __future__ import annotations
+
+from tests.readers.test_read51 import _md, _page
+
+ZH_LEAD = "# 优化笔记\n\n这一页记录训练时用到的几种优化方法\uff0c以及它们各自的优缺点和注意事项。\n"
+ZH_TAIL = "\uff0c下面记下几次对比实验的设置和结果\uff0c以及训练时要留意的几件事情和对应的参数。"
+
+
+def _zh_defined(sentence: str) -> bool:
+    doc = _md(f"{ZH_LEAD}\n## Adam\n\n{sentence}{ZH_TAIL}\n", "notes/优化笔记.md")
+    return any(e.term == "Adam" for e in doc.entries)
+
+
+def test_a_word_that_opens_with_a_chinese_copula_defines_nothing() -> None:
+    # 即使 "even if", 即可 "will do", 即将 "about to", 即便 "even though"; 是怎么 / 是如何
+    # "how is it ..." asks; Japanese とはいえ "even so" and とは限らない "not always": the
+    # character read51 takes for "is" or "that is" opens another word there
+    for sentence in ("Adam即使在很大的模型上也照样常用", "Adam即可得到不错的结果",
+                     "Adam即将被新的方法取代", "Adam即便如此也要调参", "Adam是怎么工作的",
+                     "Adam是如何工作的", "Adamとはいえ、いつも最良の選択", "Adamとは限らない"):
+        assert not _zh_defined(sentence), sentence
+    for sentence in ("Adam即自适应矩估计\uff0c一种优化器", "Adam是一种自适应学习率的优化器",
+                     "Adamとは、勾配の一次と二次のモーメントを使う最適化手法"):
+        assert _zh_defined(sentence), sentence
+
+
+ADAM = ("Adam keeps a running mean of the gradients and of their squares. The update, the tip, "
+        "the warning, the theorem, the case study and the takeaway below all use it.")
+
+
+def test_a_label_before_a_titles_colon_names_no_subject() -> None:
+    # "Update: ...", "TL;DR: ...", "Q: ...": a label the writer puts before the title, no
+    # thing the page is about; with the label said in the page, read51 named the page by it
+    for title in ("Update: Adam Keeps Running Means Now", "TL;DR: Adam Keeps Running Means",
+                  "Q: Why Does Adam Keep Running Means", "Tip: Warm Up Before Using Adam",
+                  "Warning: Adam Can Diverge at Large Steps",
+                  "Theorem: Adam Converges on Convex Losses",
+                  "Case Study: Adam on a Small Transformer", "Takeaway: Adam Needs Warmup Steps"):
+        head = title.split(":")[0]
+        term, _ = _page(title, f"{ADAM} {head} here.", "notes/page.md")
+        assert term != head, (title, term)  # the whole title, or what `bare_name` leaves
+    # a Chinese chapter's number or a label before the full-width colon, the same
+    body = "梯度下降沿着负梯度的方向更新参数\uff0c使损失一步一步变小。"
+    for title in ("第三章\uff1a梯度下降的原理和实现方法", "第3讲\uff1a梯度下降的原理和实现方法",
+                  "注意\uff1a梯度下降的步长不能太大", "笔记\uff1a梯度下降的原理和实现方法",
+                  "问\uff1a梯度下降的原理是什么\uff1f", "更新\uff1a梯度下降的原理和实现方法"):
+        head = title.split("\uff1a")[0]
+        term, _ = _page(title, f"{body}{head}写在这里。", "notes/page.md")
+        assert term != head, (title, term)
+    term, aliases = _page("梯度下降\uff1a沿负梯度方向更新参数", body, "notes/page.md")
+    assert term == "梯度下降" and "梯度下降\uff1a沿负梯度方向更新参数" in aliases, (term, aliases)
