@@ -3,6 +3,8 @@ this test's own words. Readers called directly (no store): milliseconds a test."
 
 from __future__ import annotations
 
+from tests.readers.test_read50 import _read as _tex
+from tests.readers.test_read50 import _texts
 from tests.readers.test_read51 import _md, _page
 
 ZH_LEAD = "# 优化笔记\n\n这一页记录训练时用到的几种优化方法\uff0c以及它们各自的优缺点和注意事项。\n"
@@ -52,3 +54,23 @@ def test_a_label_before_a_titles_colon_names_no_subject() -> None:
         assert term != head, (title, term)
     term, aliases = _page("梯度下降\uff1a沿负梯度方向更新参数", body, "notes/page.md")
     assert term == "梯度下降" and "梯度下降\uff1a沿负梯度方向更新参数" in aliases, (term, aliases)
+
+
+INPUTS = r"""\documentclass{article}
+\begin{document}
+\section{Shrinking the Weights}\label{sec:shrink}
+Penalising the norm of the weights keeps them small, as page~\pageref{sec:shrink} says.
+\input{chapters/dual}
+\section{Kernels}\label{sec:kernels}
+Section~\ref{sec:kernels} follows the file read in, and \ref{sec:shrink} comes first.
+\end{document}
+"""
+
+
+def test_a_section_after_an_included_file_reads_as_its_label() -> None:
+    # `\input{chapters/dual}` may hold sections of its own: LaTeX numbers "Kernels" after
+    # them, so "2" (read51) was a number the typeset page may not show; a page number is no
+    # section's number either
+    text = _texts(_tex(INPUTS))
+    assert "Section sec:kernels follows the file read in, and 1 comes first." in text, text
+    assert "as page Shrinking the Weights says" in text, text
