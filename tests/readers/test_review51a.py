@@ -70,7 +70,7 @@ Section~\ref{sec:kernels} follows the file read in, and \ref{sec:shrink} comes f
 def test_a_section_after_an_included_file_reads_as_its_label() -> None:
     # `\input{chapters/dual}` may hold sections of its own: LaTeX numbers "Kernels" after
     # them, so "2" (read51) was a number the typeset page may not show; a page number is no
-    # section's number either
+    # section's number either. Not this file's number: the title, as before read51
     text = _texts(_tex(INPUTS))
-    assert "Section sec:kernels follows the file read in, and 1 comes first." in text, text
+    assert "Section Kernels follows the file read in, and 1 comes first." in text, text
     assert "as page Shrinking the Weights says" in text, text

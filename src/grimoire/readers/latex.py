@@ -1143,13 +1143,13 @@ def _fill_refs(st: _State) -> None:
         if key in st.numbers:
             number = st.numbers[key] or key
             return f"({number})" if command == "eqref" else number
-        if key in st.section_labels and command not in ("nameref", "pageref"):
+        if st.section_labels.get(key) and command not in ("nameref", "pageref"):
             # a section's number, as LaTeX prints it (read51: its title made "As Section
-            # Shrinking the Weights showed"); its label when the number is another file's;
-            # `\\pageref` prints a page, no section's number (review51a)
-            number = st.section_labels[key] or key
+            # Shrinking the Weights showed"). When the number is another file's, its title
+            # still: the label read "see Section sec:Bayesian-decision-theory" in a book's
+            # chapter files (review51a); `\\pageref` prints a page, no section's number
             named = {"autoref": "section ", "cref": "section ", "Cref": "Section "}
-            return named.get(command, "") + number
+            return named.get(command, "") + str(st.section_labels[key])
         return labels.get(key, key)
 
     for block in st.parsed.blocks:
