@@ -3,6 +3,7 @@ this test's own words. Readers called directly (no store): milliseconds a test."
 
 from __future__ import annotations
 
+from grimoire import readers
 from tests.readers.test_read50 import _read as _tex
 from tests.readers.test_read50 import _texts
 from tests.readers.test_read51 import _md, _page
@@ -74,3 +75,12 @@ def test_a_section_after_an_included_file_reads_as_its_label() -> None:
     text = _texts(_tex(INPUTS))
     assert "Section Kernels follows the file read in, and 1 comes first." in text, text
     assert "as page Shrinking the Weights says" in text, text
+
+
+def test_a_notes_folder_named_test_data_is_read() -> None:
+    # "test_data/" or "test-data/" in a notes folder is a topic (held-out data, leakage),
+    # no test suite's inputs unless inside one; Go's one-word `testdata` stays a tool folder
+    for path in ("ml/test_data/leakage.txt", "ml/test-data/held out sets.txt"):
+        assert not readers.tool_file(path), path
+    for path in ("pkg/tests/test_data/merges.txt", "pkg/internal/testdata/golden.txt"):
+        assert readers.tool_file(path), path
