@@ -84,3 +84,20 @@ def test_a_notes_folder_named_test_data_is_read() -> None:
         assert not readers.tool_file(path), path
     for path in ("pkg/tests/test_data/merges.txt", "pkg/internal/testdata/golden.txt"):
         assert readers.tool_file(path), path
+
+
+def test_a_chinese_heading_deriving_a_numbered_formula_names_no_concept() -> None:
+    # "式(3.27)的推导" (the derivation of formula 3.27) among "梯度下降法是一种..." and its
+    # siblings was a concept through their definitions (read51's Chinese copula), where
+    # "Derivation of Eq. (3.27)" names a part of a page
+    doc = _md("# 线性模型\n\n## 3.3 对数几率回归\n\n### 3.3.1 式(3.27)的推导\n\n把前一个式子代入"
+              "后一个式子就可以得到这个结果\uff0c下面一步一步写出来\uff0c每一步都写清楚用到了哪个性质。"
+              "\n\n### 3.3.2 梯度下降法\n\n梯度下降法是一种迭代求解的算法\uff0c先在定义域中随机选一"
+              "个点\uff0c再沿着负梯度的方向走一小步\uff0c反复进行直到收敛为止。\n\n### 3.3.3 牛顿法"
+              "\n\n牛顿法也是一种迭代求解的算法\uff0c它在选下一个点时用到了二阶导数的信息\uff0c所以"
+              "通常比梯度下降法收敛得更快。\n\n### 3.3.4 式(3.30)和式(3.31)的解释\n\n这两个式子分别"
+              "是一阶导数和二阶导数\uff0c牛顿法要用到它们\uff0c下面分别说明它们的来历和含义。\n",
+              "book/chapter3.md")
+    terms = {e.term for e in doc.entries}
+    assert "梯度下降法" in terms, terms
+    assert not {"式(3.27)的推导", "式(3.30)和式(3.31)的解释"} & terms, terms

@@ -138,6 +138,13 @@ _ZH_SENTENCE = re.compile(r"[\uff0c\u3002]|不是|并不|不只|没有|我们|�
 # computation graph; "选择性搜索", selective search).
 _ZH_INSTRUCTION = re.compile(r"(?:准备|加载|保存|检查|计算|选择|使用|用|固定|创建|定义|构建|训练"
                              r"|实现|比较|设置|安装|导入|运行)\s*[A-Za-z]|重新|逐层|手动")
+# The derivation, proof or reading of a numbered formula, theorem or example: "式(3.27)的推导"
+# (the derivation of formula 3.27), "定理2的证明", "式(7.16)和式(7.17)的解释", as "Derivation
+# of Eq. (3.27)" names a part of a page (review51a: a book's were concepts through their
+# siblings' definitions).
+_ZH_ABOUT_NUMBERED = re.compile(r"(?:^|\s)(?:公式|等式|式|定理|引理|命题|推论|例题|例|习题)\s*"
+                                r"[(\uff08]?\d[\d.-]*[)\uff09]?.*的(?:推导|解释|证明|说明|理解"
+                                r"|求解|补充)$")
 # A name and what it does after a full-width colon, the one or the other said with "的" (of,
 # 's): "AutoModel", the colon, "Transformer 的主体" (the Transformer's body).
 _ZH_GLOSSED = re.compile(r".*(?:\uff1a.*\u7684|\u7684.*\uff1a).*")
@@ -202,6 +209,8 @@ def _name_shaped(heading: str) -> str | None:
             return "a phrase, not a name"
         if not named and _ZH_INSTRUCTION.match(text):
             return "an instruction"
+        if _ZH_ABOUT_NUMBERED.search(text):
+            return "names a part of a page"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
     if any(w in _PHRASE_WORDS for w in lowered):
         return "a phrase, not a name"
