@@ -101,3 +101,19 @@ def test_a_chinese_heading_deriving_a_numbered_formula_names_no_concept() -> Non
     terms = {e.term for e in doc.entries}
     assert "梯度下降法" in terms, terms
     assert not {"式(3.27)的推导", "式(3.30)和式(3.31)的解释"} & terms, terms
+
+
+def test_a_subtitled_chapter_keeps_its_whole_title_without_its_number_as_a_name() -> None:
+    # before read51 the chapter was named "Adam: Combining ..." (the number dropped) and
+    # `show "Adam: Combining ..."` found it; named "Adam", its only other name kept the
+    # number ("4.5 Adam: ..."), and the title as people write it found nothing
+    body = "Adam keeps a running mean of the gradients and of their squares for each weight."
+    term, aliases = _page("4.5 Adam: Combining Momentum and RMSprop", body)
+    assert term == "Adam", term
+    assert "Adam: Combining Momentum and RMSprop" in aliases, aliases
+    doc = _md("---\ntitle: \"13.1 Dropout: Zeroing Units at Random While Training\"\n---\n\n"
+              "This chapter follows the lecture on regularisation and keeps its code.\n\n"
+              "## What Is Dropout\n\nDropout is a regulariser that zeroes random units while "
+              "training, so that no unit can lean on another one.\n", "book/en/dropout.qmd")
+    named = next(e for e in doc.entries if e.term == "Dropout")
+    assert "Dropout: Zeroing Units at Random While Training" in named.aliases, named

@@ -1346,19 +1346,24 @@ def add_page_entry(doc: Document) -> Document:
     if (asked := _subject_asked(title, doc.passages)) is not None:
         whole = normalize(bare_name(title))
         named = normalize(bare_name(asked))
+        # the title as written and without its number ("4.5 Adam: ...", "Adam: ..."), as
+        # people look it up (review51a: only the numbered one was kept, and `show "Adam:
+        # Combining ..."` found nothing where it had before read51)
+        titles = tuple(dict.fromkeys((title, bare_name(title))))
         if same := [e for e in doc.entries if normalize(bare_name(e.term)) == named]:
             # A section is the subject's entry already ("What Is an AutoEncoder" under
             # "AutoEncoder: Starting with ..."): the title a name of it, no second entry
             return replace(doc, entries=tuple(
-                replace(e, aliases=(*e.aliases, title)) if e is same[0] else e
+                replace(e, aliases=(*e.aliases, *titles)) if e is same[0] else e
                 for e in doc.entries))
         if any(normalize(bare_name(e.term)) == whole for e in doc.entries):
             # The reader's own entry, named by the whole title (a page of no sections): named
             # by the subject, the title a name of it still (read51)
             return replace(doc, entries=tuple(
-                replace(e, term=asked, aliases=(*e.aliases, e.term))
+                replace(e, term=asked, aliases=tuple(dict.fromkeys((*e.aliases, e.term,
+                                                                     *titles))))
                 if normalize(bare_name(e.term)) == whole else e for e in doc.entries))
-        title, key, short = asked, normalize(asked), (*short, title)
+        title, key, short = asked, normalize(asked), (*short, *titles)
     if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)):
         return replace(doc, entries=tuple(
             replace(e, aliases=(*e.aliases, *short)) if short and normalize(e.term) == key
