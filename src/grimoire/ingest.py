@@ -268,7 +268,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # as LaTeX prints it; a callout's title and a hash glossary's gloss end in a stop; a wiki
 # export's unescaped `<math>` is a formula; a test's fixture text and Quarto's `_environment`
 # are no notes; a Chinese "X是..." defines X; a title "Name: what it does" is named by the
-# name, the title an alias (read51).
+# name, the title an alias (read51); not by a label ("Update", "注意", "第三章" before the
+# colon), the title without its number an alias too; 即使/是怎么 define nothing; a `\\ref` to
+# a section after an `\\input` or of another file reads as its title; "式(3.27)的推导" is no
+# concept (review51a).
 READ_VERSION = b"grimoire-read-62\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
