@@ -271,7 +271,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # as LaTeX prints it; a callout's title and a hash glossary's gloss end in a stop; a wiki
 # export's unescaped `<math>` is a formula; a test's fixture text and Quarto's `_environment`
 # are no notes; a Chinese "X是..." defines X; a title "Name: what it does" is named by the
-# name, the title an alias (read51).
+# name, the title an alias (read51); not by a label ("Update", "注意", "第三章" before the
+# colon), the title without its number an alias too; 即使/是怎么 define nothing; a `\\ref` to
+# a section after an `\\input` or of another file reads as its title; "式(3.27)的推导" is no
+# concept (review51a).
 # 62: Nikola's `.. title:` comments title a reST page (a Markdown one in `<!-- -->`),
 # Pelican's `Title:` lines a Markdown one; `x/index.html` beside `x/index.rst` (or `.md` ...)
 # is a built copy; a chapter number joined to a name ("I.2.Linear Algebra"), a part after it

@@ -35,15 +35,17 @@ def test_a_reference_to_a_section_reads_as_its_number_not_its_title() -> None:
     assert "Compare with step 1." in text, text  # a label in an item: the item's number
 
 
-def test_a_section_number_this_file_cannot_know_reads_as_its_label() -> None:
+def test_a_section_number_this_file_cannot_know_reads_as_its_title() -> None:
     # a file of a book's chapters (its numbers hang on the chapter's) or a piece of a
-    # document read alone (no `\begin{document}`: another file's sections come first)
+    # document read alone (no `\begin{document}`: another file's sections come first): the
+    # title, as before read51 (review51a: the label read "see Section sec:Bayesian-decision-
+    # theory" in a book's chapter files)
     chapters = SECTIONS.replace(r"\begin{document}", "\\begin{document}\n\\chapter{Ridge}")
     book = _texts(_tex(chapters))
-    assert "As Section sec:shrink and sec:closed showed" in book, book
+    assert "As Section Shrinking the Weights and A Closed Form showed" in book, book
     piece = SECTIONS.split("\\begin{document}\n", 1)[1].replace("\\end{document}\n", "")
     alone = _texts(_tex(piece, "notes/part.tex"))
-    assert "As Section sec:shrink and sec:closed showed" in alone, alone
+    assert "As Section Shrinking the Weights and A Closed Form showed" in alone, alone
 
 
 def _md(text: str, path: str = "vault/Regularisation.md") -> Document:

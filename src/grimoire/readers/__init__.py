@@ -199,11 +199,12 @@ def tool_file(path: str) -> bool:
 
 
 def _fixture_folder(folders: str) -> bool:
-    """Whether a folder path holds a test suite's inputs: `testdata`, or a `fixtures` (or
-    snapshots) folder inside a `tests` one (a note's folder "fixtures" alone is no test's)."""
+    """Whether a folder path holds a test suite's inputs: Go's `testdata`, or a `fixtures`
+    (snapshots, `test_data`) folder inside a `tests` one (a note's folder "fixtures" or
+    "test_data" alone is no test's: review51a, a notes folder on held-out data)."""
     parts = [p.casefold() for p in folders.split("/")]
     for k, part in enumerate(parts):
-        if part in _FIXTURE_FOLDERS and (part.startswith("test")
+        if part in _FIXTURE_FOLDERS and (part == "testdata"
                                          or any(p in _TEST_FOLDERS for p in parts[:k])):
             return True
     return False

@@ -219,8 +219,8 @@ class _State:
     overlay_frame: int = -1  # the last slide seen to hold an overlay (`\\only<2>{...}`)
     label_frames: dict[str, int] = field(default_factory=dict)  # the slide of each label
     # The number LaTeX gives the section read ("2.1"; None when not this file's to say:
-    # a book's chapters, a piece of a document, `\\appendix`), each unstarred level's count,
-    # and the section a label stands in, for a `\\ref` to it (read51)
+    # a book's chapters, a piece of a document, `\\appendix`, after an `\\input`), each
+    # unstarred level's count, and the section a label stands in, for a `\\ref` to it (read51)
     sections: list[int] = field(default_factory=list)
     section_number: str | None = None
     section_numbering: bool = True
@@ -528,6 +528,9 @@ class _Inline:
             self.block.links.append(Link(value, LinkKind.URL, span, label=label or None))
             return ""  # the label follows in the stream as text
         elif word in ("input", "include"):
+            # the file read in may hold sections of its own, numbered before those that
+            # follow: their numbers are no longer this file's to say (review51a)
+            st.section_numbering = False
             target = value if PurePath(value).suffix else value + ".tex"
             if PurePath(target) == PurePath(PurePath(st.path).name):
                 return ""  # `\include{notes}` in notes.tex: no link to itself
@@ -1140,12 +1143,13 @@ def _fill_refs(st: _State) -> None:
         if key in st.numbers:
             number = st.numbers[key] or key
             return f"({number})" if command == "eqref" else number
-        if key in st.section_labels and command != "nameref":
+        if st.section_labels.get(key) and command not in ("nameref", "pageref"):
             # a section's number, as LaTeX prints it (read51: its title made "As Section
-            # Shrinking the Weights showed"); its label when the number is another file's
-            number = st.section_labels[key] or key
+            # Shrinking the Weights showed"). When the number is another file's, its title
+            # still: the label read "see Section sec:Bayesian-decision-theory" in a book's
+            # chapter files (review51a); `\\pageref` prints a page, no section's number
             named = {"autoref": "section ", "cref": "section ", "Cref": "Section "}
-            return named.get(command, "") + number
+            return named.get(command, "") + str(st.section_labels[key])
         return labels.get(key, key)
 
     for block in st.parsed.blocks:

@@ -138,6 +138,13 @@ _ZH_SENTENCE = re.compile(r"[\uff0c\u3002]|不是|并不|不只|没有|我们|�
 # computation graph; "选择性搜索", selective search).
 _ZH_INSTRUCTION = re.compile(r"(?:准备|加载|保存|检查|计算|选择|使用|用|固定|创建|定义|构建|训练"
                              r"|实现|比较|设置|安装|导入|运行)\s*[A-Za-z]|重新|逐层|手动")
+# The derivation, proof or reading of a numbered formula, theorem or example: "式(3.27)的推导"
+# (the derivation of formula 3.27), "定理2的证明", "式(7.16)和式(7.17)的解释", as "Derivation
+# of Eq. (3.27)" names a part of a page (review51a: a book's were concepts through their
+# siblings' definitions).
+_ZH_ABOUT_NUMBERED = re.compile(r"(?:^|\s)(?:公式|等式|式|定理|引理|命题|推论|例题|例|习题)\s*"
+                                r"[(\uff08]?\d[\d.-]*[)\uff09]?.*的(?:推导|解释|证明|说明|理解"
+                                r"|求解|补充)$")
 # A name and what it does after a full-width colon, the one or the other said with "的" (of,
 # 's): "AutoModel", the colon, "Transformer 的主体" (the Transformer's body).
 _ZH_GLOSSED = re.compile(r".*(?:\uff1a.*\u7684|\u7684.*\uff1a).*")
@@ -202,6 +209,8 @@ def _name_shaped(heading: str) -> str | None:
             return "a phrase, not a name"
         if not named and _ZH_INSTRUCTION.match(text):
             return "an instruction"
+        if _ZH_ABOUT_NUMBERED.search(text):
+            return "names a part of a page"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
     if any(w in _PHRASE_WORDS for w in lowered):
         return "a phrase, not a name"
@@ -348,10 +357,13 @@ def _opens_with(words: list[str], name: list[str]) -> bool:
 # between: "梯度下降是一种..." (is), "...是指" / "指的是" / "就是" / "即" (means, that is), "称为"
 # / "又称" (is called), Japanese "とは"; the name's twin in brackets may come first
 # ("动量法(Momentum)是...", full-width brackets too), a "所谓" (so-called) before it. Not
-# "是否" (whether) nor "是不是".
+# "是否" (whether) nor "是不是", nor the words these open: 是怎么 / 是如何 (asks how), 即使 /
+# 即便 (even if), 即可 (will do), 即将 (about to), 即时 / 即刻 (at once), Japanese とはいえ
+# (even so), とは限らない (not always) (review51a).
 # Read as one word by `_tokens`, "Adam是把..." opened with no name (read51).
 _ZH_DEFINED = re.compile(r"(?:\s*[\uff08(][^\uff08\uff09()\n]{1,60}[\uff09)])?\s*\uff0c?\s*"
-                         r"(?:是指|指的是|就是|是(?!否|不是|不|什么)|即|称为|又称|又叫|也叫|とは)")
+                         r"(?:是指|指的是|就是|是(?!否|不是|不|什么|怎|如何)|即(?!使|便|可|将|时|刻)"
+                         r"|称为|又称|又叫|也叫|とは(?!いえ|言え|限))")
 _ZH_DEFINING_MARKS = re.compile(r"[是即称叫指]|とは")
 
 
@@ -1334,19 +1346,24 @@ def add_page_entry(doc: Document) -> Document:
     if (asked := _subject_asked(title, doc.passages)) is not None:
         whole = normalize(bare_name(title))
         named = normalize(bare_name(asked))
+        # the title as written and without its number ("4.5 Adam: ...", "Adam: ..."), as
+        # people look it up (review51a: only the numbered one was kept, and `show "Adam:
+        # Combining ..."` found nothing where it had before read51)
+        titles = tuple(dict.fromkeys((title, bare_name(title))))
         if same := [e for e in doc.entries if normalize(bare_name(e.term)) == named]:
             # A section is the subject's entry already ("What Is an AutoEncoder" under
             # "AutoEncoder: Starting with ..."): the title a name of it, no second entry
             return replace(doc, entries=tuple(
-                replace(e, aliases=(*e.aliases, title)) if e is same[0] else e
+                replace(e, aliases=(*e.aliases, *titles)) if e is same[0] else e
                 for e in doc.entries))
         if any(normalize(bare_name(e.term)) == whole for e in doc.entries):
             # The reader's own entry, named by the whole title (a page of no sections): named
             # by the subject, the title a name of it still (read51)
             return replace(doc, entries=tuple(
-                replace(e, term=asked, aliases=(*e.aliases, e.term))
+                replace(e, term=asked, aliases=tuple(dict.fromkeys((*e.aliases, e.term,
+                                                                     *titles))))
                 if normalize(bare_name(e.term)) == whole else e for e in doc.entries))
-        title, key, short = asked, normalize(asked), (*short, title)
+        title, key, short = asked, normalize(asked), (*short, *titles)
     if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)):
         return replace(doc, entries=tuple(
             replace(e, aliases=(*e.aliases, *short)) if short and normalize(e.term) == key
@@ -1405,7 +1422,7 @@ def _subject_asked(title: str, passages: Sequence[Passage]) -> str | None:
     if m is None:
         return None
     head, rest = title[:m.start()].strip(), title[m.end():].strip()
-    if not rest or len(head.split()) > 4:
+    if not rest or len(head.split()) > 4 or _labels(head):
         return None
     if not rest.endswith(("?", "\uff1f")) and not _describes(head, rest):
         return None
@@ -1413,6 +1430,31 @@ def _subject_asked(title: str, passages: Sequence[Passage]) -> str | None:
             or _UNIT_NUMBERED.fullmatch(head) or not _said(bare_name(head), passages):
         return None
     return head
+
+
+# A label a writer puts before a title's colon, no thing the page is about ("Update: ...",
+# "TL;DR: ...", "Q: ...", "Case Study: ...", "注意\uff1a...", "笔记\uff1a..."). Compared after
+# `heading_key`. With the label said in the page, read51's rule named the page by it
+# (review51a: "Update", "Tip", "第三章").
+_TITLE_LABELS = frozenset({
+    "update", "edit", "aside", "bonus", "note", "tip", "tips", "hint", "warning", "caution",
+    "important", "takeaway", "takeaways", "key takeaway", "tl;dr", "tldr", "q", "a", "q&a",
+    "faq", "question", "answer", "todo", "to do", "wip", "status", "idea", "theorem", "lemma",
+    "corollary", "proposition", "definition", "proof", "example", "examples", "case study",
+    "demo", "problem", "solution", "reminder", "disclaimer", "caveat", "fyi", "til", "news",
+    "注意", "提示", "警告", "更新", "笔记", "例子", "例", "示例", "问", "答", "问题", "答案",
+    "练习", "习题", "定理", "引理", "定义", "证明", "总结", "小结", "思考", "备注", "补充",
+    "前言", "导读", "摘要", "作业", "实验", "注", "例题"})
+# A Chinese book's or course's unit and its number: "第三章" (chapter 3), "第2讲" (lecture 2)
+_ZH_UNIT = re.compile(r"第\s*[\d一二三四五六七八九十百零\u3007两]+\s*[章节讲课周部篇回卷期天]")
+
+
+def _labels(head: str) -> bool:
+    """Whether a title's head before its colon is a label or a document's kind, no name."""
+    key = heading_key(head)
+    return key in _TITLE_LABELS or key in _DOCUMENT_KINDS or _ZH_UNIT.match(head) is not None
+
+
 def _describes(head: str, rest: str) -> bool:
     """Whether a title's subtitle says what the thing its head names does or is made of: a
     phrase of three words or more ("Decoupled Weight Decay", "Reducing Overfitting through
