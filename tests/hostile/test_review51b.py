@@ -1,0 +1,67 @@
+"""Round 51 (review51b): a second look at hostile51's changes.
+
+- A folder ingested apart by its real name, then the folder around it by a symlink: hostile51
+  removed each of its records as soon as the walk of the outer folder saw the file, before the
+  file was read under the outer name. A file that failed to read then (a dump cut off while it
+  was being written) lost its last good version, which a failed read keeps; a kill during the
+  read left the store without the folder's notes until the next ingest. The old record now
+  goes in the transaction that writes the new one, and a failed read keeps it, failed.
+- A folder ingested first through a symlink inside the vault (`vault/alias` to `vault/sub`),
+  then the vault: hostile51 took a root named inside the vault for one named from it already,
+  and the walk (which passes a link to a folder over) stored `vault/sub`'s notes again, each
+  twice. Its records now move as any other spelling's do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import grimoire
+from tests.conftest import write_notes
+from tests.test_ingest import DUMP
+
+
+def test_a_file_that_fails_to_read_as_it_moves_keeps_its_last_good_version(
+        tmp_path: Path) -> None:
+    real = write_notes(tmp_path / "real" / "vault", {
+        "a.md": "# Alpha\n\nAlpha is a note.\n", "sub/wiki.xml": DUMP,
+        "sub/d.md": "# Delta\n\nDelta is a note.\n"})
+    link = tmp_path / "vault"
+    link.symlink_to(real, target_is_directory=True)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([real / "sub"], embed=False)
+        assert "Dump Page" in {e.entry.term for e in kb.entries()}
+        (real / "sub" / "wiki.xml").write_text(DUMP[:-40])  # cut off: a broken dump
+        report = kb.ingest([link], embed=False)
+        assert report.failed == 1, report
+        # r51-hostile51: the dump's record removed, its entries gone, a failed record of no
+        # pages left under the outer name
+        assert "Dump Page" in {e.entry.term for e in kb.entries()}
+        records = sorted((r.path, r.root, r.status) for r in kb.sources())
+        assert records == [
+            (str(real / "sub" / "wiki.xml"), str(real / "sub"), "failed"),
+            (str(link / "a.md"), str(link), "ok"),
+            (str(link / "sub" / "d.md"), str(link), "ok")], records
+        # Whole again, it moves: one record, under the outer name.
+        (real / "sub" / "wiki.xml").write_text(DUMP.replace("a page", "the page"))
+        kb.ingest([link], embed=False)
+        records = sorted((r.path, r.root, r.status) for r in kb.sources())
+        assert records == [
+            (str(link / "a.md"), str(link), "ok"),
+            (str(link / "sub" / "d.md"), str(link), "ok"),
+            (str(link / "sub" / "wiki.xml"), str(link), "ok")], records
+        assert "Dump Page" in {e.entry.term for e in kb.entries()}
+
+
+def test_a_folder_first_ingested_through_a_symlink_inside_the_vault_is_stored_once(
+        tmp_path: Path) -> None:
+    vault = write_notes(tmp_path / "vault", {"a.md": "# Alpha\n\nAlpha is a note.\n",
+                                             "sub/d.md": "# Delta\n\nDelta is a note.\n"})
+    (vault / "alias").symlink_to(vault / "sub", target_is_directory=True)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([vault / "alias"], embed=False)
+        kb.ingest([vault], embed=False)
+        records = sorted((r.path, r.root) for r in kb.sources())
+        # r51-hostile51: vault/alias/d.md under vault/alias as well
+        assert records == [(str(vault / "a.md"), str(vault)),
+                           (str(vault / "sub" / "d.md"), str(vault))], records
