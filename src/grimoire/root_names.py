@@ -58,14 +58,18 @@ def spelled_apart(store: Store, root: Path, root_key: str) -> list[tuple[str, st
     except (OSError, RuntimeError):
         return []
     out: list[tuple[str, str, str]] = []
-    inside = root_key.rstrip(os.sep) + os.sep
     for other in store.source_roots():
-        if other == root_key or other.startswith(inside):
-            continue  # named from `root` already
+        if other == root_key:
+            continue
         other_real = _real(other)
         if other_real is None or not other_real.is_relative_to(real_root):
             continue
         named = storable(str(root.joinpath(other_real.relative_to(real_root))))
+        if named == other:
+            continue  # named from `root` already
+        # A root inside `root` by name but through a symlink in it (`vault/alias` to
+        # `vault/sub`) is another spelling too: the walk of `root` passes such a link over
+        # and reaches the folder itself (hostile51 kept both, each note twice; review51b).
         for record in store.sources(root=other):
             rest = record.path[len(other):] if record.path.startswith(other) else None
             if rest is not None and (rest == "" or rest.startswith(os.sep)):
