@@ -10,15 +10,25 @@
   then the vault: hostile51 took a root named inside the vault for one named from it already,
   and the walk (which passes a link to a folder over) stored `vault/sub`'s notes again, each
   twice. Its records now move as any other spelling's do.
+- A watch batch that failed to write waited out its doubled wait (up to `reconcile_s`) even
+  once another batch had written: the store was writable again (the other ingest done, room
+  made), and the change waited minutes more. A batch that writes now makes the waiting
+  files due at once, their wait back to `retry_s`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import sqlite3
 from pathlib import Path
 
+import pytest
+
 import grimoire
+from grimoire import watch
 from tests.conftest import write_notes
 from tests.test_ingest import DUMP
+from tests.test_watch import FAST
 
 
 def test_a_file_that_fails_to_read_as_it_moves_keeps_its_last_good_version(
@@ -65,3 +75,26 @@ def test_a_folder_first_ingested_through_a_symlink_inside_the_vault_is_stored_on
         # r51-hostile51: vault/alias/d.md under vault/alias as well
         assert records == [(str(vault / "a.md"), str(vault)),
                            (str(vault / "sub" / "d.md"), str(vault))], records
+
+
+@pytest.mark.sqlite_only(reason="a SQLite write lock held by another connection")
+def test_a_batch_that_writes_makes_the_failed_ones_due_at_once(tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n",
+                                             "b.md": "# Beta\n\nBeta is a note.\n"})
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        watcher = watch.Watcher(kb, [notes], options=dataclasses.replace(FAST, retry_s=600))
+        watcher.catch_up()
+        (notes / "a.md").write_text("# Alpha\n\nAlpha is a note changed while locked.\n")
+        kb.store.conn.execute("PRAGMA busy_timeout = 0")
+        with sqlite3.connect(db) as locker:
+            locker.execute("BEGIN IMMEDIATE")
+            failed = watcher.apply([str(notes / "a.md")], settled=True)
+            assert failed.errors and "tries it again in 600 s" in failed.errors[0], failed
+            locker.rollback()
+        (notes / "b.md").write_text("# Beta\n\nBeta is a note changed.\n")
+        assert not watcher.apply([str(notes / "b.md")], settled=True).errors
+        # r51-hostile51: None, a.md's change waiting its 600 s though b.md's was written
+        done = watcher.retry()
+        assert done is not None and not done.errors and done.report.updated == 1, done
+        assert "changed while locked" in kb.concept("Alpha").entries[0].entry.definition
