@@ -10,6 +10,11 @@
   then the vault: hostile51 took a root named inside the vault for one named from it already,
   and the walk (which passes a link to a folder over) stored `vault/sub`'s notes again, each
   twice. Its records now move as any other spelling's do.
+- A folder reached through a bind mount (`mount --bind /real/vault /mnt/vault`; on macOS,
+  `~/Notes` and `~/notes`, one folder on a disk that ignores case) was stored twice, as
+  main stored it: roots were compared by their resolved paths, which a bind mount or a
+  letter's case leaves apart. They are compared by the folder's identity (device and inode)
+  now, as hostile51's docstring said they were.
 - A watch batch that failed to write waited out its doubled wait (up to `reconcile_s`) even
   once another batch had written: the store was writable again (the other ingest done, room
   made), and the change waited minutes more. A batch that writes now makes the waiting
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -98,3 +104,26 @@ def test_a_batch_that_writes_makes_the_failed_ones_due_at_once(tmp_path: Path) -
         done = watcher.retry()
         assert done is not None and not done.errors and done.report.updated == 1, done
         assert "changed while locked" in kb.concept("Alpha").entries[0].entry.definition
+
+
+def test_a_folder_reached_through_a_bind_mount_is_stored_once(tmp_path: Path) -> None:
+    real = write_notes(tmp_path / "real", {"a.md": "# Alpha\n\nAlpha is a note.\n",
+                                           "sub/d.md": "# Delta\n\nDelta is a note.\n"})
+    mounted = tmp_path / "mnt"
+    mounted.mkdir()
+    bound = subprocess.run(["mount", "--bind", str(real), str(mounted)], capture_output=True,
+                           check=False)
+    if bound.returncode != 0:
+        pytest.skip(f"no bind mount here: {bound.stderr.decode().strip()}")
+    try:
+        with grimoire.open(tmp_path / "kb.db") as kb:
+            kb.ingest([mounted], embed=False)
+            kb.ingest([real / "sub"], embed=False)  # inside it, by the other name
+            kb.ingest([real], embed=False)  # the same folder
+            records = sorted((r.path, r.root) for r in kb.sources())
+            # r51-hostile51 (and main): real/sub/d.md under real/sub, then under real, and
+            # real/a.md: each note twice
+            assert records == [(str(mounted / "a.md"), str(mounted)),
+                               (str(mounted / "sub" / "d.md"), str(mounted))], records
+    finally:
+        subprocess.run(["umount", str(mounted)], check=True)
