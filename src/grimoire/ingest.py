@@ -356,12 +356,16 @@ class _Job:
     # must lie inside it, or a folder on the path swapped for a symlink out of it after the
     # walk (notes/sub -> ~/.ssh) would be followed.
     inside: str = ""
+    # The record (path, root) of this file stored under a root ingested apart by another name
+    # (`root_names`): removed in the transaction that writes this one, kept when it fails.
+    moves: tuple[str, str] | None = None
 
     def __reduce__(self) -> tuple[type[_Job], tuple[object, ...]]:
         # Pickled once a file (to its worker): a tuple of the fields pickles in C, where a
         # slotted dataclass's state goes through `dataclasses.fields` both ways.
         return _Job, (self.path, self.root, self.file, self.size, self.existed, self.known,
-                      self.forced, self.problems, self.spool, self.link, self.inside)
+                      self.forced, self.problems, self.spool, self.link, self.inside,
+                      self.moves)
 
 
 class _Read(NamedTuple):
@@ -462,7 +466,7 @@ def ingest(
                         inside=inside)
             if job is not None:
                 jobs.append(job)
-        _respelled(store, root, root_key, seen, tally)
+        jobs = _respelled(store, root, root_key, seen, tally, jobs)
         gone = [r for r in store.sources(root=root_key) if r.path not in seen]
         if gone and not seen:
             _vanished(store, gone, root_key, "is empty", prune, tally)
@@ -556,17 +560,34 @@ def _removed_under(store: Store, paths: Sequence[str | os.PathLike[str]], root_k
         stored[start:end] = [p for p in stored[start:end] if p not in gone]
 
 
-def _respelled(store: Store, root: Path, root_key: str, seen: set[str], tally: _Tally) -> None:
+def _respelled(store: Store, root: Path, root_key: str, seen: set[str], tally: _Tally,
+               jobs: list[_Job]) -> list[_Job]:
     """The records of a folder inside `root` ingested apart by another name (`root_names`):
     each file the walk of `root` saw is stored under `root`'s name alone, and one gone from a
     folder that is there is removed; the rest (a folder gone or empty, an unmounted drive; a
-    file the walk passes over) keep their records under their own root."""
+    file the walk passes over) keep their records under their own root. `jobs`, with the
+    record each file to read replaces (`_Job.moves`).
+
+    A file to read keeps its old record until its new one is written, in the same transaction
+    (`_stored_item`): removed at once, a file that then failed to read lost its last good
+    version, and a kill during the read left the folder's notes out of the store (review51b).
+    """
+    planned = {job.path: i for i, job in enumerate(jobs)}
     for path, other, named in spelled_apart(store, root, root_key):
-        if named in seen:
-            store.remove_source(path)
+        if named in planned and jobs[planned[named]].known is None:
+            i = planned[named]
+            jobs[i] = dataclasses.replace(jobs[i], moves=(path, other))
+        elif named in seen:  # stored under `root`'s name already (a store of main's), or not read
+            now = store.source(named)
+            if now is not None and now.status == "failed":  # kept, as a failed read keeps it
+                store.remove_source(named)
+                store.mark_source(dataclasses.replace(now, path=path, root=other))
+            else:
+                store.remove_source(path)
         elif not os.path.lexists(path_of(path)) and gone_from_present(other):
             store.remove_source(path)
             tally.add("removed")
+    return jobs
 
 
 def _vanished(
@@ -1066,6 +1087,13 @@ def _stored_item(store: Store, job: _Job, result: _Read, tally: _Tally) -> Sourc
     (or that it is not a note) is recorded."""
     record = result.record
     assert record is not None  # an unchanged file never reaches a batch
+    if job.moves is not None:
+        if result.outcome == "failed" and not result.drop:
+            # its last good version stays, under the name it was stored by (`_respelled`)
+            _fail(store, dataclasses.replace(record, path=job.moves[0], root=job.moves[1]),
+                  tally)
+            return None
+        store.remove_source(job.moves[0])
     if result.outcome == "failed":
         if result.drop:
             store.remove_source(record.path)

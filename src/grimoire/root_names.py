@@ -12,6 +12,7 @@ records are kept, as ingest keeps a missing folder's.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from grimoire.files import path_of, storable
@@ -25,10 +26,43 @@ def _real(name: str) -> Path | None:
         return None
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _holder(real: Path, identities: dict[tuple[int, int], str]) -> tuple[str, Path] | None:
+    """The nearest folder around `real` (resolved), or `real` itself, that is one of
+    `identities` (a root's device and inode: its name): that name, and `real`'s path from it.
+    Compared by identity, not by path: a bind mount (`/mnt/vault` of `/real/vault`), or a
+    disk that ignores case (`~/Notes`, `~/notes`), names one folder by two resolved paths
+    (they were stored twice; review51b)."""
+    for depth, folder in enumerate((real, *real.parents)):
+        name = identities.get(_identity(folder) or (-1, -1))
+        if name is not None:
+            return name, Path(*real.parts[len(real.parts) - depth:])
+    return None
+
+
+def _identities(names: Iterable[str]) -> dict[tuple[int, int], str]:
+    """The roots `names` that can be reached now, by their device and inode (the first name
+    in sorted order where two name one)."""
+    out: dict[tuple[int, int], str] = {}
+    for name in sorted(names, reverse=True):
+        real = _real(name)
+        identity = _identity(real) if real is not None else None
+        if identity is not None:
+            out[identity] = name
+    return out
+
+
 def known_spelling(store: Store, root: Path) -> Path:
     """`root` as the store already names it: the same file or folder, or a folder inside one,
     reached another way (a symlink, a bind mount) is spelled from the ingested root's name
-    (the deepest one holding it). Symlinks are kept in the path otherwise, so that stored
+    (the nearest one holding it). Symlinks are kept in the path otherwise, so that stored
     names are the ones the user gave."""
     known = store.source_roots()
     if storable(str(root)) in known:
@@ -37,15 +71,8 @@ def known_spelling(store: Store, root: Path) -> Path:
         real = root.resolve(strict=True)
     except (OSError, RuntimeError):
         return root
-    best: tuple[int, Path] | None = None
-    for other in known:
-        other_real = _real(other)
-        if other_real is None or not real.is_relative_to(other_real):
-            continue
-        if best is None or len(other_real.parts) > best[0]:
-            inner = real.relative_to(other_real)
-            best = (len(other_real.parts), Path(path_of(other)).joinpath(inner))
-    return root if best is None else best[1]
+    held = _holder(real, _identities(known))
+    return root if held is None else Path(path_of(held[0])).joinpath(held[1])
 
 
 def spelled_apart(store: Store, root: Path, root_key: str) -> list[tuple[str, str, str]]:
@@ -54,18 +81,25 @@ def spelled_apart(store: Store, root: Path, root_key: str) -> list[tuple[str, st
     /real/vault/sub` before `grimoire ingest ~/vault`. A root that cannot be resolved now is
     none of them."""
     try:
-        real_root = root.resolve(strict=True)
+        identity = _identity(root.resolve(strict=True))
     except (OSError, RuntimeError):
         return []
+    if identity is None:
+        return []
     out: list[tuple[str, str, str]] = []
-    inside = root_key.rstrip(os.sep) + os.sep
     for other in store.source_roots():
-        if other == root_key or other.startswith(inside):
-            continue  # named from `root` already
-        other_real = _real(other)
-        if other_real is None or not other_real.is_relative_to(real_root):
+        if other == root_key:
             continue
-        named = storable(str(root.joinpath(other_real.relative_to(real_root))))
+        other_real = _real(other)
+        held = _holder(other_real, {identity: root_key}) if other_real is not None else None
+        if held is None:
+            continue
+        named = storable(str(root.joinpath(held[1])))
+        if named == other:
+            continue  # named from `root` already
+        # A root inside `root` by name but through a symlink in it (`vault/alias` to
+        # `vault/sub`) is another spelling too: the walk of `root` passes such a link over
+        # and reaches the folder itself (hostile51 kept both, each note twice; review51b).
         for record in store.sources(root=other):
             rest = record.path[len(other):] if record.path.startswith(other) else None
             if rest is not None and (rest == "" or rest.startswith(os.sep)):

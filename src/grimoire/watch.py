@@ -405,15 +405,17 @@ class Watcher:
         return f"{error} (watch tries {again} again in {self._retry_wait:g} s)"
 
     def _stored(self, paths: Iterable[str]) -> None:
-        """`paths` written: none of them waits to be tried again; once none waits, the next
-        failure waits `retry_s` again."""
+        """`paths` written: none of them waits to be tried again, and the files that do are
+        due at once (the store writes again: the other writer done, room made; they waited
+        out their doubled wait, up to `reconcile_s`, review51b); the next failure waits
+        `retry_s` again."""
         if self._failed:
             paths = set(paths)
             inside = tuple(p + os.sep for p in paths)
             for known in [k for k in self._failed if k in paths or k.startswith(inside)]:
                 del self._failed[known]
-        if not self._failed:
-            self._retry_wait = 0.0
+            self._retry_at = 0.0
+        self._retry_wait = 0.0
 
     def retry(self, now: float | None = None) -> Batch | None:
         """Read the files of the batches that failed to write again, once their wait is over

@@ -63,15 +63,16 @@ LOCK_RESOLVE = 0x47524D32
 _LOCK_PATH = 0x47524D33  # with a second key: the hash of the file's path
 LOCK_INDEX = 0x47524D34  # with a second key: the dimension of the vectors indexed
 
-# The change counter's bump, a no-op in a transaction that wrote nothing (a search's
-# `SET LOCAL`): PostgreSQL gives a transaction an id at its first write, and only then.
 # How long the pool tries, with its doubling waits (1, 2, 4 s ...), to replace a connection
 # the server closed before it gives up until a call asks for one (then it tries at once). By
 # default 300 s: a server stopped for a minute and started again left the pool waiting out a
 # wait of 32-64 s, so the first call after its return failed ("no connection ... could be
-# had", 30 s) and the second waited 19 s (round 51).
+# had", 30 s) and the second waited 19 s (round 51). A call still waiting when the pool gives
+# up makes it try again (`_try_on_while_asked`).
 RECONNECT_S = 10.0
 
+# The change counter's bump, a no-op in a transaction that wrote nothing (a search's
+# `SET LOCAL`): PostgreSQL gives a transaction an id at its first write, and only then.
 _BUMP = ("UPDATE grimoire_changes SET n = n + 1"
          " WHERE pg_current_xact_id_if_assigned() IS NOT NULL")
 
@@ -181,6 +182,16 @@ def _check_if_spoken_to(conn: psycopg.Connection[Any]) -> None:
         ConnectionPool.check_connection(conn)
 
 
+def _try_on_while_asked(pool: ConnectionPool[Any]) -> None:
+    """The pool gave up its tries (`RECONNECT_S`): while a call still waits for a connection
+    (its 30 s), it tries again at once. The tries a call started stopped after 10 s, and the
+    call waited out its 30 s and failed: a search asked while the server restarted, back 11.5 s
+    later, failed at 30 s where main's pool (300 s of tries) answered it at 13.8 s (review51b,
+    /work/cache/review51b/pg_late.py)."""
+    if pool.get_stats().get("requests_waiting", 0):
+        pool.check()  # no connection in the pool: it grows, a new series of tries
+
+
 def _readable(fd: int) -> bool:
     """Whether the socket `fd` has something to read now (never waits)."""
     if hasattr(select, "poll"):  # any descriptor number, where `select` takes below 1,024
@@ -255,8 +266,8 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         try:
             self.pool = ConnectionPool(
                 url, min_size=1, max_size=pool_size, open=False, reconnect_timeout=RECONNECT_S,
-                kwargs={"autocommit": True}, configure=self._configure,
-                check=_check_if_spoken_to,
+                reconnect_failed=_try_on_while_asked, kwargs={"autocommit": True},
+                configure=self._configure, check=_check_if_spoken_to,
             )
             self.pool.open(wait=True, timeout=15)
         except (psycopg.Error, Exception) as e:
