@@ -628,7 +628,8 @@ _STATUS_TAG = re.compile(r"(?<!\s)\s+(?:[\[(](?:wip|draft|todo|tbd|unfinished|in
 # a number: "Chapter 3, Part I", "Homework 3 - Part 2" are two pieces of work (review51c).
 _PART_NUMBER = r"part\s+(?:\d{1,2}|[ivx]{1,4})"
 _TRAILING_PART = re.compile(
-    rf"(?<=[^\W\d]|\))(?:\s*[,:\u2013\u2014-]\s*{_PART_NUMBER}|\s+\({_PART_NUMBER}\))$", re.IGNORECASE)
+    rf"(?<=[^\W\d]|\))(?:\s*[,:\u2013\u2014-]\s*{_PART_NUMBER}|\s+\({_PART_NUMBER}\))$",
+    re.IGNORECASE)
 # A reference manager's citation key before a paper's title, as org-roam-bibtex titles a
 # literature note ("hjelm_learning_2019: Learning deep ...", "nasarGrandPursuitStory2011:
 # Grand pursuit"): one lower-case token holding a year, or words joined by "_".
