@@ -75,7 +75,8 @@ NOTES = {
         "cross-encoder\n\nLatency stays under budget.\n"),
     # Pelican's own summary is the page's text too.
     "course/content/lecture12.md": (
-        "Title: Lecture 12. Boosting\nDate: Monday, October 17, 2016\nSummary: weak "
+        "Title: Lecture 12. Boosting\nAuthors: Ada Byron\nDate: Monday, October 17, 2016\n"
+        "Summary: weak "
         "learners reweighted into a strong one\n\nEach round fits the errors left.\n"),
     # A folder's note and a page written by hand beside it: no generator built the page.
     "talks/index.md": "# Talks\n\nSlides of the reading group, by date.\n",
@@ -165,12 +166,13 @@ def test_a_lecture_in_two_parts_is_one_concept(kb: Any) -> None:
 def test_key_lines_pelican_does_not_read_stay_text(kb: Any) -> None:
     """review51c: a meeting note opening "Title:", "Date:", "Decision: ..." lost its decision
     from every passage (the block was metadata for its `Title:` and `Date:`); Pelican's
-    `Summary:` is the page's own words too."""
+    `Summary:` is the page's own words too, and a paper note's `Authors:` what it is found by."""
     def texts(name: str) -> str:
         path = next(s.path for s in kb.sources() if s.path.endswith(name))
         return " ".join(text for _, _, text, _ in kb.source_passages(path))
     assert "cross-encoder" in texts("sync.md"), texts("sync.md")
     assert "weak learners reweighted" in texts("lecture12.md"), texts("lecture12.md")
+    assert "Ada Byron" in texts("lecture12.md"), texts("lecture12.md")
     assert kb.documents_titled("Lecture 12. Boosting"), kb.sources()
 
 

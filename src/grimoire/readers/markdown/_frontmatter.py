@@ -228,8 +228,9 @@ _PELICAN_KEYS = frozenset({"date", "modified", "tags", "keywords", "category", "
 # "Title:", "Date:", "Decision: ..." lost its decision from every passage).
 _PELICAN_READS = _PELICAN_KEYS | {"title", "author", "authors", "translation", "save-as",
                                   "status", "index", "order", "image", "thumbnail"}
-# Its keys whose value is the page's own words, kept as its text where they stand.
-_PELICAN_TEXT = frozenset({"summary"})
+# Its keys whose value is the page's own words, kept as its text where they stand (a paper's
+# note opening "Title:", "Authors:", "Date:" is searched for its authors).
+_PELICAN_TEXT = frozenset({"summary", "author", "authors"})
 
 
 def _pelican_metadata(text: str) -> tuple[dict[str, str], int, frozenset[int]]:
