@@ -84,6 +84,13 @@ NOTES = {
         "<!DOCTYPE html><html><head><title>Reading group</title></head><body><h1>Reading "
         "group</h1><p>Quantisation of weights to four bits keeps most accuracy.</p>"
         "</body></html>\n"),
+    # A notebook named `index` and a report written by hand on it: not nbconvert's page.
+    "demo/index.ipynb": (
+        '{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Demo"]}], '
+        '"metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'),
+    "demo/index.html": (
+        "<html><head><title>Demo report</title></head><body><p>Pruned weights recover "
+        "after fine-tuning.</p></body></html>\n"),
 }
 
 
@@ -183,3 +190,4 @@ def test_a_page_written_by_hand_beside_a_folders_note_is_read(kb: Any) -> None:
     status = {s.path.split("/notes/", 1)[-1]: s.status for s in kb.sources()}
     assert status["talks/index.html"] == "ok", status
     assert status["talks/index.md"] == "ok", status
+    assert status["demo/index.html"] == "ok", status  # not nbconvert's (review49a's rule)
