@@ -278,7 +278,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 62: Nikola's `.. title:` comments title a reST page (a Markdown one in `<!-- -->`),
 # Pelican's `Title:` lines a Markdown one; `x/index.html` beside `x/index.rst` (or `.md` ...)
 # is a built copy; a chapter number joined to a name ("I.2.Linear Algebra"), a part after it
-# (", Part II") and a venue with the year ("(CVPR 2018)") are no part of it (qa51).
+# (", Part II") and a venue with the year ("(CVPR 2018)") are no part of it (qa51); only
+# Pelican's keys make that block, its summary stays text; a page beside `x/index.md` is
+# built only when a generator says so; "(Mikolov et al. 2013)" goes too (review51c).
 READ_VERSION = b"grimoire-read-62\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

@@ -27,7 +27,8 @@ NOTES = {
         "Penalties\n=========\n\n- weight decay\n- dropping units\n"),
     # The page Nikola built from it, beside it in the same folder (its `copy_sources`).
     "site/pages/design-choices/index.html": (
-        "<!DOCTYPE html><html><head><title>Design Choices For A Net | My Notes</title></head>"
+        "<!DOCTYPE html><html><head><title>Design Choices For A Net | My Notes</title>"
+        '<meta name="generator" content="Nikola (getnikola.com)"></head>'
         "<body><article><h1>Design Choices For A Net</h1><h2>Weight Start</h2><ul>"
         "<li>small random values</li><li>scaled by fan-in</li></ul><h2>Squashing Functions"
         "</h2><ul><li>logistic curve</li><li>rectifier</li></ul><h2>Penalties</h2><ul>"
@@ -68,6 +69,28 @@ NOTES = {
     "course/content/remarks.md": (
         "Note: margins grow as the penalty weight shrinks.\n\nThe wider margin tolerates "
         "more points inside it.\n"),
+    # review51c: a meeting note opening with `Title:` and `Date:`, then a line of its own.
+    "meetings/sync.md": (
+        "Title: Ranking sync\nDate: 2024-03-04\nDecision: swap the reranker for a "
+        "cross-encoder\n\nLatency stays under budget.\n"),
+    # Pelican's own summary is the page's text too.
+    "course/content/lecture12.md": (
+        "Title: Lecture 12. Boosting\nAuthors: Ada Byron\nDate: Monday, October 17, 2016\n"
+        "Summary: weak "
+        "learners reweighted into a strong one\n\nEach round fits the errors left.\n"),
+    # A folder's note and a page written by hand beside it: no generator built the page.
+    "talks/index.md": "# Talks\n\nSlides of the reading group, by date.\n",
+    "talks/index.html": (
+        "<!DOCTYPE html><html><head><title>Reading group</title></head><body><h1>Reading "
+        "group</h1><p>Quantisation of weights to four bits keeps most accuracy.</p>"
+        "</body></html>\n"),
+    # A notebook named `index` and a report written by hand on it: not nbconvert's page.
+    "demo/index.ipynb": (
+        '{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Demo"]}], '
+        '"metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'),
+    "demo/index.html": (
+        "<html><head><title>Demo report</title></head><body><p>Pruned weights recover "
+        "after fine-tuning.</p></body></html>\n"),
 }
 
 
@@ -145,3 +168,26 @@ def test_a_lecture_in_two_parts_is_one_concept(kb: Any) -> None:
     assert not [label for label in labels if "Part I" in label], labels
     files = {s.span.path.rsplit("/", 1)[-1] for s in kb.said(kb.concept("Ensembles of Trees"))}
     assert files == {"lecture08.md", "lecture09.md"}, files
+
+
+def test_key_lines_pelican_does_not_read_stay_text(kb: Any) -> None:
+    """review51c: a meeting note opening "Title:", "Date:", "Decision: ..." lost its decision
+    from every passage (the block was metadata for its `Title:` and `Date:`); Pelican's
+    `Summary:` is the page's own words too, and a paper note's `Authors:` what it is found by."""
+    def texts(name: str) -> str:
+        path = next(s.path for s in kb.sources() if s.path.endswith(name))
+        return " ".join(text for _, _, text, _ in kb.source_passages(path))
+    assert "cross-encoder" in texts("sync.md"), texts("sync.md")
+    assert "weak learners reweighted" in texts("lecture12.md"), texts("lecture12.md")
+    assert "Ada Byron" in texts("lecture12.md"), texts("lecture12.md")
+    assert kb.documents_titled("Lecture 12. Boosting"), kb.sources()
+
+
+def test_a_page_written_by_hand_beside_a_folders_note_is_read(kb: Any) -> None:
+    """review51c: `x/index.html` beside `x/index.md` is a built copy only when a site
+    generator says it built it (Nikola's `<meta name="generator">`); a page written by hand
+    was skipped, its text in no passage."""
+    status = {s.path.split("/notes/", 1)[-1]: s.status for s in kb.sources()}
+    assert status["talks/index.html"] == "ok", status
+    assert status["talks/index.md"] == "ok", status
+    assert status["demo/index.html"] == "ok", status  # not nbconvert's (review49a's rule)

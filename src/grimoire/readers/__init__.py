@@ -210,8 +210,9 @@ def _fixture_folder(folders: str) -> bool:
     return False
 
 
-BUILT_REASON = ("a page built from the note beside it (x/index.html beside x.md, x.nb.html "
-                "beside x.Rmd, an editor's HTML export of x.md): not a note (--format reads it)")
+BUILT_REASON = ("a page built from the note beside it (x/index.html beside x.md or x/index.md,"
+                " x.nb.html beside x.Rmd, an editor's HTML export of x.md): not a note (--format"
+                " reads it)")
 # The sources a static site builds `x/index.html` from, beside the folder `x/` (MkDocs with
 # directory URLs, Hugo, Jekyll's permalinks): a wiki that keeps its built site next to its
 # notes has every page twice (round 38, a static wiki's `docs/x.md` and `docs/x/index.html`:
@@ -247,9 +248,25 @@ def built_copy(path: str, within: str = "") -> bool:
         return False
     # Beside the folder `x/` (`x.md`), or in it (`x/index.rst`: Nikola copies each page's
     # source into the folder of the page it builds; round 51, qa51: a site's repository read
-    # its 69 pages twice, each concept once from either).
-    return any(os.path.isfile(folder + ext)  # noqa: PTH113 - text paths
-               or os.path.isfile(f"{folder}/index{ext}") for ext in _BUILT_FROM)  # noqa: PTH113
+    # its 69 pages twice, each concept once from either). In it, only a page a generator
+    # says it built: a page written by hand beside a folder's note is a note of its own, and
+    # `index.html` beside `index.ipynb` nbconvert's alone, as `x.html` beside `x.ipynb` is
+    # (review51c: both were skipped).
+    if any(os.path.isfile(folder + ext) for ext in _BUILT_FROM):  # noqa: PTH113 - text paths
+        return True
+    inside = [ext for ext in _BUILT_FROM if os.path.isfile(f"{folder}/index{ext}")]  # noqa: PTH113
+    return bool(inside) and (_generated_page(path) if inside != [".ipynb"]
+                             else _nbconvert_page(path))
+
+
+# What a site generator writes into the head of every page it builds: Nikola, Hugo, Jekyll's
+# SEO tag, MkDocs, Pelican's themes, pandoc.
+_GENERATOR_MARK = re.compile(rb"<meta\s[^<>]{0,80}?\bname\s*=\s*[\"']?generator\b", re.IGNORECASE)
+
+
+def _generated_page(path: str) -> bool:
+    """Whether the page at `path` says a generator built it (`<meta name="generator">`)."""
+    return _GENERATOR_MARK.search(_head_bytes(path, 1 << 16)) is not None
 
 
 # What nbconvert writes into every page it makes of a notebook: JupyterLab's class names

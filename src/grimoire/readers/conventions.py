@@ -624,10 +624,12 @@ _STATUS_TAG = re.compile(r"(?<!\s)\s+(?:[\[(](?:wip|draft|todo|tbd|unfinished|in
                          re.IGNORECASE)
 # A part of a lecture or a post in several, after its subject: "Support Vector Machines, Part
 # I", "Attention - Part 2", "Kernels (part 3)" (round 51, qa51: a course site's lectures in two
-# parts were two concepts, each named with its part, and the subject named none).
+# parts were two concepts, each named with its part, and the subject named none). Not after
+# a number: "Chapter 3, Part I", "Homework 3 - Part 2" are two pieces of work (review51c).
 _PART_NUMBER = r"part\s+(?:\d{1,2}|[ivx]{1,4})"
 _TRAILING_PART = re.compile(
-    rf"(?<=[\w)])(?:\s*[,:\u2013\u2014-]\s*{_PART_NUMBER}|\s+\({_PART_NUMBER}\))$", re.IGNORECASE)
+    rf"(?<=[^\W\d]|\))(?:\s*[,:\u2013\u2014-]\s*{_PART_NUMBER}|\s+\({_PART_NUMBER}\))$",
+    re.IGNORECASE)
 # A reference manager's citation key before a paper's title, as org-roam-bibtex titles a
 # literature note ("hjelm_learning_2019: Learning deep ...", "nasarGrandPursuitStory2011:
 # Grand pursuit"): one lower-case token holding a year, or words joined by "_".
@@ -671,10 +673,13 @@ _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # each method so; "May 2025" was the expansion of "MeanFlow", two concepts of one method).
 # The venue before the year: "DCGAN (ICLR 2016)", "HDRCNN (Siggraph Asia 2017)" (round 51,
 # qa51: a Sphinx site's paper notes named 51 models so, and `show SSD` found nothing).
+# The authors citing the paper before its year: "Word2Vec (Mikolov et al. 2013)", "Adam (Kingma
+# & Ba, 2014)" (review51c).
 _TRAILING_YEAR = re.compile(
     r"(?<!\s)\s*\(\s*(?:(?i:january|february|march|april|may|june|july|august|september"
     r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+"
-    r"|[A-Z][A-Za-z-]{1,15}(?: [A-Z][A-Za-z-]{1,15})?\s+)?"
+    r"|[A-Z][A-Za-z-]{1,15}(?: [A-Z][A-Za-z-]{1,15})?\s+"
+    r"|[A-Z][\w'-]{1,20}(?: et al\.?| (?:and|&) [A-Z][\w'-]{1,20})?,?\s+)?"
     r"(?:1[89]|20)\d\ds?\s*\)$")
 # The same year glued to a name a subtitle follows: "ResNet(2015): Residual Network" (qa47: a
 # lecture set's network notes; `show ResNet` found nothing).
@@ -763,6 +768,8 @@ def bare_name(name: str) -> str:
     ('SSD', 'HDRCNN')
     >>> bare_name("FSAF(CVPR 2019)"), bare_name("Windows (server 2019)")
     ('FSAF', 'Windows (server 2019)')
+    >>> bare_name("Word2Vec (Mikolov et al. 2013)"), bare_name("Adam (Kingma & Ba, 2014)")
+    ('Word2Vec', 'Adam')
     >>> bare_name("2017 - Attention Is All You Need"), bare_name("2048 Game")
     ('Attention Is All You Need', '2048 Game')
     >>> bare_name("2023-03-08 (x) - Backpropagation"), bare_name("2023-05-09 - (x) Q-Learning")
@@ -787,6 +794,8 @@ def bare_name(name: str) -> str:
     ('SVMs', 'Attention', 'Kernels')
     >>> bare_name("Body Part 2"), bare_name("Part 2"), bare_name("Counterpart 2")
     ('Body Part 2', 'Part 2', 'Counterpart 2')
+    >>> bare_name("Chapter 3, Part I"), bare_name("Homework 3 - Part 2")
+    ('Chapter 3, Part I', 'Homework 3 - Part 2')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)

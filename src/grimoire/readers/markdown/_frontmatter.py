@@ -223,32 +223,44 @@ _META_MORE = re.compile(r"(?: {4}|\t)[ \t]*(\S.*?)[ \t]*\r?")
 _PELICAN_KEYS = frozenset({"date", "modified", "tags", "keywords", "category", "slug",
                            "summary", "lang", "status", "template", "save_as", "url",
                            "subtitle"})
+# Every key of such a block is one Pelican reads: a line of another key ("Decision: ...",
+# "Attendees: ...") is the note's own text (round 51, review51c: a meeting note opening
+# "Title:", "Date:", "Decision: ..." lost its decision from every passage).
+_PELICAN_READS = _PELICAN_KEYS | {"title", "author", "authors", "translation", "save-as",
+                                  "status", "index", "order", "image", "thumbnail"}
+# Its keys whose value is the page's own words, kept as its text where they stand (a paper's
+# note opening "Title:", "Authors:", "Date:" is searched for its authors).
+_PELICAN_TEXT = frozenset({"summary", "author", "authors"})
 
 
-def _pelican_metadata(text: str) -> tuple[dict[str, str], int]:
-    """The `Key: value` block that opens a Pelican site's Markdown page (its title among them
-    and one of Pelican's own keys), and its last line; ({}, 0) when the page opens otherwise
-    (round 51, qa51: a course site's lectures were titled by their file names, their first
-    passage "Title: Lecture 8. ... Date: Monday, ...")."""
+def _pelican_metadata(text: str) -> tuple[dict[str, str], int, frozenset[int]]:
+    """The `Key: value` block that opens a Pelican site's Markdown page (its title among them,
+    one of Pelican's own keys, and no key Pelican does not read), its last line, and the lines
+    of it that stay text (a summary's); ({}, 0, ()) when the page opens otherwise (round 51,
+    qa51: a course site's lectures were titled by their file names, their first passage
+    "Title: Lecture 8. ... Date: Monday, ...")."""
     meta: dict[str, str] = {}
     key = ""
+    kept: set[int] = set()
     lines = text.split("\n", 40)[:40]
     blank = next((k for k, line in enumerate(lines) if not line.strip()), None)
     if blank is None:
-        return {}, 0
-    for line in lines[:blank]:
+        return {}, 0, frozenset()
+    for number, line in enumerate(lines[:blank]):
         more = _META_MORE.fullmatch(line) if key else None
-        if more is not None:
+        if more is None:
+            found = _META_LINE.fullmatch(line)
+            if found is None or found.group(1).lower() not in _PELICAN_READS:
+                return {}, 0, frozenset()
+            key = found.group(1).lower()
+            meta.setdefault(key, found.group(2) or "")
+        else:
             meta[key] = f"{meta[key]} {more.group(1)}".strip()
-            continue
-        found = _META_LINE.fullmatch(line)
-        if found is None:
-            return {}, 0
-        key = found.group(1).lower()
-        meta.setdefault(key, found.group(2) or "")
+        if key in _PELICAN_TEXT:
+            kept.add(number)
     if not meta.get("title") or not _PELICAN_KEYS.intersection(meta):
-        return {}, 0
-    return meta, blank
+        return {}, 0, frozenset()
+    return meta, blank, frozenset(kept)
 
 
 def _nikola_comment(text: str, fm: FrontMatter) -> tuple[str, FrontMatter]:
@@ -272,13 +284,12 @@ def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
         if text.startswith("<!--") and ".. " in text[:16]:
             return _nikola_comment(text, fm)
         if text[:1].isalpha() and ":" in text[:32]:
-            meta, end_line = _pelican_metadata(text)
+            meta, end_line, kept = _pelican_metadata(text)
             if end_line:
                 fm.meta, fm.end_line = {k: v for k, v in meta.items() if v}, end_line
-                cut = -1
-                for _ in range(end_line):
-                    cut = text.index("\n", cut + 1)
-                return "\n" * end_line + text[cut + 1:], fm
+                head = text.split("\n", end_line)
+                return "\n".join([*(line if k in kept else "" for k, line
+                                     in enumerate(head[:end_line])), head[end_line]]), fm
         return text, fm
     fence = text[:3]
     first_nl = text.find("\n")
