@@ -104,6 +104,9 @@ def test_a_snippet_cut_after_a_formula_s_opening_dollar_drops_it() -> None:
     assert preview(cut) == "so $q = 1$ gives a score of 0 and …"
     for kept in ("it costs $5 …", "set $HOME …", "so $q = 1$ holds …"):
         assert whole_formulas(kept) == kept and preview(kept) == kept
+    # A window that is all one open formula keeps it: " …" or "… …" said nothing at all.
+    for whole in ("$\\alpha = \\beta + …", "… $p …", "$$ …", "… $$\\sum_i …"):
+        assert whole_formulas(whole) == whole and preview(whole) == whole, whole
 
 
 def test_a_title_and_its_first_section_are_one_snippet_shown_once() -> None:
