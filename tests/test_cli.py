@@ -166,6 +166,11 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                                   "written right to left.\n")
     (notes / "two\nlines\tname.md").write_text("# Newline term\n\nNewline term is a file name "
                                                "with a newline and a tab in it.\n")
+    # rich's emoji code and a name that ends in a backslash (round 51)
+    (notes / ":rocket:.md").write_text("# Rocket :rocket: term\n\nRocket :rocket: term is a "
+                                       "name with an emoji code in it.\n")
+    (notes / "root.md").write_text("# Root C:\\\n\nRoot C:\\ is a name that ends in a "
+                                   "backslash.\n")
     db = root / "kb.db"
     code, out = run(db, "ingest", str(notes), "--no-embed")
     assert code == 0, out
@@ -186,6 +191,19 @@ def test_no_raw_control_characters_reach_the_output(hostile_db: Path) -> None:
     assert "\\x1b[2J" in out  # shown, escaped, so the user sees what the note holds
     _, out = run(hostile_db, "search", "spoof", "--mode", "lexical", "--json")
     assert json.loads(out)[0]["span"]["path"].endswith("invoice\u202edm.txt.md")  # data intact
+
+
+def test_a_terminal_shows_a_hit_or_a_citation_as_a_pipe_gets_it(hostile_db: Path) -> None:
+    # Piped, `search` and `ask` print without rich (round 51, issue 14), each line as written;
+    # a terminal's lines (FORCE_COLOR, wide) went through rich's markup: `:rocket:` in a name
+    # or a path became an emoji there, and a citation's "(Root C:\\)" showed two backslashes.
+    for args in (("search", "rocket term", "--mode", "lexical"), ("ask", "what is rocket term?"),
+                 ("ask", "what is root C:?"), ("ask", "what is newline term?")):
+        _, piped = run(hostile_db, *args)
+        styled = CliRunner().invoke(main, ["--db", str(hostile_db), *args],
+                                    env={"FORCE_COLOR": "1", "COLUMNS": "100000"}).output
+        assert re.sub(r"\x1b\[[0-9;]*m", "", styled) == piped, args
+        assert ":rocket:" in piped or "C:\\)" in piped or "two\\nlines" in piped, piped
 
 
 def test_tab_separated_output_is_one_record_per_line(hostile_db: Path) -> None:

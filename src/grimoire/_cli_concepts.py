@@ -79,7 +79,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         return safe(at(span), lines=False)
 
     def line(markup: str, indent: int = 0) -> None:
-        _prose(out, Text.from_markup(markup), indent, hang=2)
+        _prose(out, Text.from_markup(markup, emoji=False), indent, hang=2)  # `:rocket:` as is
 
     def plain(text: str, indent: int = 2) -> None:
         _prose(out, Text(clean(text)), indent, hang=2)  # a formula's lines, under it

@@ -786,13 +786,14 @@ def _search_notice(notice: dict[str, Any] | None, as_json: bool) -> None:
                 highlight=False)
 
 
-def _heading(markup: str, hang: int) -> None:
+def _heading(markup: str | Text, hang: int) -> None:
     """A hit's or a citation's first line (number, name, file:lines, section). On a terminal
     it wraps at the terminal's width, its later lines `hang` columns in (an 80-column one
-    broke a long path or section mid-word and ran it on at the margin); piped, one line."""
+    broke a long path or section mid-word and ran it on at the margin); piped, one line.
+    No emoji codes: `:rocket:` in a name or a path is shown as written, as piped (round 51)."""
     from rich.text import Text
 
-    text = Text.from_markup(markup)
+    text = markup if isinstance(markup, Text) else Text.from_markup(markup, emoji=False)
     if not terminal():
         out().print(text, soft_wrap=True)
         return
@@ -908,6 +909,8 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         return
     if not streamed and not terminal() and _plain_answer(answer):
         return
+    from rich.text import Text
+
     if streamed:
         out().print()
         if "".join(streamed).strip() != answer.answer.strip():
@@ -919,8 +922,11 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
         loc = f"{where(c.span.path)}:{c.span.start_line}"
         if c.span.end_line != c.span.start_line:
             loc += f"-{c.span.end_line}"
-        about = f" ({safe(c.concept, lines=False)})" if c.concept else ""
-        _heading(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]{about}", hang=4)
+        heading = Text.from_markup(f"[bold][{c.n}][/bold] [dim]{safe(loc, lines=False)}[/dim]",
+                                   emoji=False)
+        if c.concept:  # as Text: markup's escape doubled a last "\" with no tag after it
+            heading.append(f" ({clean(c.concept, lines=False)})")
+        _heading(heading, hang=4)
         _prose(c.quote, indent=4)
 
 

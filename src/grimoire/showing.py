@@ -221,14 +221,17 @@ VARIABLE = re.compile(r"\$[A-Za-z](?!\w)")
 def open_formula_cut(text: str) -> str:
     """`text` cut short already (a search snippet ending "…") without the formula its cut left
     open: "… so $p = 0.5$ gives a logit of 0 and $p …" showed "$p" (the web page as text, MCP's
-    preview as TeX that never closes; round 51). A `$` before words (a price) stays."""
+    preview as TeX that never closes; round 51). A `$` before words (a price) stays, and so
+    does a formula with nothing before it but "…": its TeX says more than " …" (review51d)."""
     if not text.endswith("…"):
         return text
     closed = max((m.end() for m in FORMULA.finditer(text)), default=0)
     opened = text.find("$", closed)
-    if opened >= 0 and (text.startswith("$$", opened) or _FORMULA_TAIL.search(text, opened)
-                        or VARIABLE.match(text, opened)):
-        return f"{text[:opened].rstrip()} …"
+    kept = text[:opened].rstrip()
+    if opened >= 0 and kept.strip("… ") and (
+            text.startswith("$$", opened) or _FORMULA_TAIL.search(text, opened)
+            or VARIABLE.match(text, opened)):
+        return f"{kept} …"
     return text
 
 

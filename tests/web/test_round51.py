@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
+import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from mcp import Client
@@ -22,7 +23,10 @@ from grimoire.mcp_server import Tools, build_server, preview
 from grimoire.showing import same_as, told_apart
 from grimoire.web.render import whole_formulas
 from tests.conftest import CORPORA, reading, shared_store
-from tests.web.conftest import make_app
+from tests.web.conftest import Running, make_app
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 TERMS = {"Vocabulary": "The fixed list of", "Merge rule": "One learned BPE step",
          "Pre-tokenization": "The splitting of raw text"}
@@ -104,6 +108,9 @@ def test_a_snippet_cut_after_a_formula_s_opening_dollar_drops_it() -> None:
     assert preview(cut) == "so $q = 1$ gives a score of 0 and …"
     for kept in ("it costs $5 …", "set $HOME …", "so $q = 1$ holds …"):
         assert whole_formulas(kept) == kept and preview(kept) == kept
+    # A window that is all one open formula keeps it: " …" or "… …" said nothing at all.
+    for whole in ("$\\alpha = \\beta + …", "… $p …", "$$ …", "… $$\\sum_i …"):
+        assert whole_formulas(whole) == whole and preview(whole) == whole, whole
 
 
 def test_a_title_and_its_first_section_are_one_snippet_shown_once() -> None:
@@ -132,3 +139,19 @@ def test_a_title_and_its_first_section_are_one_snippet_shown_once() -> None:
     assert f'The same passage as <a href="#hit-{twin}">{twin}. {first.concept}</a>' in page
     assert found[n]["same_passage_as"] == first.concept and "preview" not in found[n]
     assert "preview" in found[twin - 1]
+
+
+@pytest.mark.one_pass(reason="the browser's layout of the graph's list of concepts")
+def test_the_graph_s_list_opened_keeps_a_phone_from_scrolling_sideways(
+        browser: Browser, hostile_server: Running) -> None:
+    """A concept named by one long word (a hostile note's `window.__pwned=1;fetch(…)`, a code
+    name as `torch_nn_functional_…`) drew its chip past a 390 px page once the list was
+    opened: 546 px wide (review51d)."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(hostile_server.url + "/graph")
+        page.click("details.graph-list > summary")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, overflow
+    finally:
+        page.close()

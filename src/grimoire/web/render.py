@@ -715,16 +715,18 @@ def whole_formulas(snippet: str) -> str:
     """`snippet` (a search snippet, a long line cut short) without the part of a formula that
     its window cut: before the first `$` of one that opens with "…" mid-formula (TeX before
     any `$`), and after an unpaired last `$` of one that ends with "…" (TeX after it: "$5" is
-    a price). Either would show its TeX, or pair with the wrong `$`."""
+    a price). Either would show its TeX, or pair with the wrong `$`. A formula with nothing
+    before it but "…" stays: " …" alone said nothing (review51d)."""
     text = snippet.strip()
     first = text.find("$")
     if text.startswith("…") and first > 0 and _TEX.search(text[:first]):
         end = first + (2 if text.startswith("$$", first) else 1)
         text = "… " + text[end:].lstrip()
     last = text.rfind("$")
-    if text.endswith("…") and len(_DELIMITER.findall(text)) % 2 and (
+    kept = text[:last].rstrip("$").rstrip()
+    if text.endswith("…") and len(_DELIMITER.findall(text)) % 2 and kept.strip("… ") and (
             _TEX.search(text[last:]) or VARIABLE.match(text, last)):
-        text = text[:last].rstrip("$").rstrip() + " …"
+        text = kept + " …"
     return text
 
 
