@@ -1027,6 +1027,7 @@ def _read_and_store(
     # waiting for jobs, with 32 it still ran out 9-22 times (0.24-0.42 s), with 64 2-6 times
     # (0.02-0.24 s; issue 14). Their results, about 4 KB a note, fit in the pipe's send
     # buffer (`_readpool._SEND_BUFFER`), so a worker does not block on sending them either.
+    readers.import_readers(j.path for j in jobs)  # the workers fork with them
     pool = ReadPool(functools.partial(read_job, rows=store.takes_rows,
                                       max_bytes=options.max_bytes),
                     _stopped, Budget(options.max_seconds, options.max_memory), n,
