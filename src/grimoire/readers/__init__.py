@@ -501,13 +501,13 @@ def _candidates(ext: str) -> tuple[Format, ...]:
     return tuple(f for f in FORMATS if ext in f.extensions)
 
 
-def import_readers(paths: Iterable[str]) -> None:
-    """Import the readers these files' extensions name (a generic extension's, chosen by
-    sniffing the file, is left to its read). Ingest does so before it forks its reader
-    workers: imported in a worker, a reader's modules (compiled, when their bytecode was stale)
-    counted against the first file's memory budget, and every file of a test's 8 MiB budget
-    failed (round 51: the Markdown reader's imports take 4-5 MiB)."""
-    for ext in {suffix_of(path).lower() for path in paths} - GENERIC_EXTENSIONS:
+def import_readers(extensions: Iterable[str]) -> None:
+    """Import the readers these lower-case extensions name (a generic extension's, chosen by
+    sniffing the file, is left to its read). A reader worker does so before its memory budget
+    is set: imported under it, a reader's modules (compiled, when their bytecode was stale)
+    counted against the first file's budget, and every file of a test's 8 MiB budget failed
+    (round 51: the Markdown reader's imports take 4-5 MiB)."""
+    for ext in set(extensions) - GENERIC_EXTENSIONS:
         for format in _candidates(ext):
             format.reader()
 
