@@ -509,7 +509,10 @@ def import_readers(extensions: Iterable[str]) -> None:
     (round 51: the Markdown reader's imports take 4-5 MiB)."""
     for ext in set(extensions) - GENERIC_EXTENSIONS:
         for format in _candidates(ext):
-            format.reader()
+            try:
+                format.reader()
+            except Exception:  # said as the failure of each file it reads
+                continue
 
 
 class StreamReader(Reader, Protocol):
