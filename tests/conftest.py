@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from fnmatch import fnmatch
@@ -517,6 +518,19 @@ def _vectors_once() -> Iterator[None]:
     if shared is not None:  # shown under -s
         print(f"\nvectors shared between the passes: {shared.computed} computed here, "
               f"{shared.read} read from the other pass")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_consoles() -> None:
+    """Each test starts with the CLI's rich consoles unmade (`cli.out()`, `cli.err()`, cached
+    for the process): a console takes COLUMNS when it is made, so the first test to print
+    through one chose the width of every later test's terminal output. Round 51: at
+    COLUMNS=40 test_faces_round45 wrapped at the 80 columns of a console test_faces_round44
+    had made, and failed after it in one process."""
+    cli = sys.modules.get("grimoire.cli")
+    if cli is not None:
+        cli.out.cache_clear()
+        cli.err.cache_clear()
 
 
 @pytest.fixture(autouse=True)

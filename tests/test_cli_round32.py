@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from grimoire import cli
 from grimoire._background import EmbedLock
 from grimoire.cli import main
 from tests._terminal import on_a_terminal
@@ -17,6 +18,10 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def terminal(columns: int) -> CliRunner:
+    # The CLI's consoles keep the COLUMNS they were made with (round 51): made anew, so that
+    # each width of a loop is the one shown, not the first one's.
+    cli.out.cache_clear()
+    cli.err.cache_clear()
     return CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": str(columns), "NO_COLOR": "1"})
 
 

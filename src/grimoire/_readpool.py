@@ -156,7 +156,7 @@ def _recv(conn: Connection) -> Any:
     return pickle.loads(conn.recv_bytes())
 
 
-def _serve_with(read: Callable[[J], R]) -> _Serve:
+def _serve_with(read: Callable[[J], R], prepare: Callable[[], None]) -> _Serve:
     def serve(conn: Connection, parent_end: Connection, memory: int, parent: int) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
@@ -167,6 +167,7 @@ def _serve_with(read: Callable[[J], R]) -> _Serve:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         _die_with_parent(parent)
         parent_end.close()  # so that the parent's death reads as end of file here
+        prepare()  # the worker's own imports, outside the first file's budget
         _limit_memory(memory)
         while True:
             try:
@@ -185,6 +186,8 @@ class ReadPool(Generic[J, R]):
     """Runs `read` on each job in `workers` processes, within `budget` per job.
 
     `failed(job, reason)` makes the result for a job whose worker was stopped or died;
+    `prepare()`, run in each worker before its memory budget is set, imports what reading
+    will need (a reader imported under it counted against the first file's budget);
     `seconds(job)`, when given, is that job's time budget instead of the budget's.
 
     Each worker holds up to `depth` jobs, as long as their `cost` (the bytes of the files, say)
@@ -202,8 +205,9 @@ class ReadPool(Generic[J, R]):
         depth: int = 1,
         cost: Callable[[J], int] | None = None,
         queued: int = 1 << 20,
+        prepare: Callable[[], None] = lambda: None,
     ) -> None:
-        self.serve = _serve_with(read)
+        self.serve = _serve_with(read, prepare)
         self.failed = failed
         self.budget = budget
         self.workers = max(1, workers)

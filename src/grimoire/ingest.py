@@ -1064,11 +1064,13 @@ def _read_and_store(
     # waiting for jobs, with 32 it still ran out 9-22 times (0.24-0.42 s), with 64 2-6 times
     # (0.02-0.24 s; issue 14). Their results, about 4 KB a note, fit in the pipe's send
     # buffer (`_readpool._SEND_BUFFER`), so a worker does not block on sending them either.
+    extensions = frozenset(suffix_of(j.path).lower() for j in jobs)
     pool = ReadPool(functools.partial(read_job, rows=store.takes_rows,
                                       max_bytes=options.max_bytes),
                     _stopped, Budget(options.max_seconds, options.max_memory), n,
                     seconds=lambda j: options.max_seconds * max(1.0, j.size / options.max_bytes),
-                    depth=64, cost=lambda j: j.size, queued=1 << 20)
+                    depth=64, cost=lambda j: j.size, queued=1 << 20,
+                    prepare=functools.partial(readers.import_readers, extensions))
     # With two workers the largest files go first (a slow one starts early); with one, the
     # walk's order stays (stored in path order, as an in-process read would).
     ordered = sorted(jobs, key=lambda j: -j.size) if n > 1 else jobs

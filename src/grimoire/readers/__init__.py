@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from html import unescape
@@ -546,6 +546,20 @@ def _candidates(ext: str) -> tuple[Format, ...]:
     if ext in GENERIC_EXTENSIONS:
         return FORMATS
     return tuple(f for f in FORMATS if ext in f.extensions)
+
+
+def import_readers(extensions: Iterable[str]) -> None:
+    """Import the readers these lower-case extensions name (a generic extension's, chosen by
+    sniffing the file, is left to its read). A reader worker does so before its memory budget
+    is set: imported under it, a reader's modules (compiled, when their bytecode was stale)
+    counted against the first file's budget, and every file of a test's 8 MiB budget failed
+    (round 51: the Markdown reader's imports take 4-5 MiB)."""
+    for ext in set(extensions) - GENERIC_EXTENSIONS:
+        for format in _candidates(ext):
+            try:
+                format.reader()
+            except Exception:  # said as the failure of each file it reads
+                continue
 
 
 class StreamReader(Reader, Protocol):
