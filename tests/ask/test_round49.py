@@ -167,6 +167,11 @@ def test_round49_no_words_names_and_code(
             said = kb.ask(question).answer
             assert ("Open Science Fund" in said) is on, (on, said)
         held = [("How long may a job run on the GPU runner?", "one hour"),
-                ("What is the next state of a Markov process based on?", "present state")]
+                ("What is the next state of a Markov process based on?", "present state"),
+                # Round 51 (review51e): "of a X" names a kind the notes leave unsaid ("a
+                # decoder layer"), or a name their heading and text hold apart ("TIS" above
+                # "weight"): the notes cover X, no neighbour of it (`OF_NEIGHBOUR`).
+                ("What is the output of a decoder layer?", "back into tokens"),
+                ("What is the ceiling of a TIS weight?", "fixed ceiling")]
         for question, quoted in held:
             assert quoted in kb.ask(question).answer, (question, kb.ask(question).answer)
