@@ -68,7 +68,8 @@ NOTES = {
                 "of vision routines with a Matlab toolbox\n- PixelKit - A small C library for "
                 "reading image files\n",
     "runner.md": "# GPU runner\n\nFeel free to open an issue about the GPU runner when a "
-                 "job hangs; every job on the GPU runner is stopped after one hour.\n",
+                 "job hangs; every job on the GPU runner is stopped after one hour. Each "
+                 "framework supported by the GPU runner is listed on its page.\n",
     "markov.md": "# Markov property\n\nA process has the Markov property when its next "
                  "state depends only on the present state, not on the path that led there. "
                  "The work on this page of the notes went on for a long time, and the body "
@@ -128,6 +129,8 @@ def test_round49_no_words_names_and_code(
                    # Round 51: "feel free" is no price; a funder, a "hidden" Markov model.
                    ("PRICE_FREE", "How much does the GPU runner cost per hour?"),
                    ("FUNDER_ASKED", "Which company funded the GPU runner?"),
+                   # review51e: a framework "supported by" the runner is no funder.
+                   ("FUNDER_ASKED", "Who sponsors the GPU runner?"),
                    ("OF_NEIGHBOUR", "What is the transition matrix of a hidden Markov model?")]
         for rule, question in lacking:
             for on in (False, True):
@@ -172,6 +175,9 @@ def test_round49_no_words_names_and_code(
                 # decoder layer"), or a name their heading and text hold apart ("TIS" above
                 # "weight"): the notes cover X, no neighbour of it (`OF_NEIGHBOUR`).
                 ("What is the output of a decoder layer?", "back into tokens"),
-                ("What is the ceiling of a TIS weight?", "fixed ceiling")]
+                ("What is the ceiling of a TIS weight?", "fixed ceiling"),
+                # "finance" as a field is no question of who paid (`FUNDER_ASKED`).
+                ("In finance, how is the straight line for house prices fitted?",
+                 "least squares")]
         for question, quoted in held:
             assert quoted in kb.ask(question).answer, (question, kb.ask(question).answer)
