@@ -1290,10 +1290,21 @@ LICENCE_ASKED = True
 # capitalised word passes for a maker, and the notes never say who paid for anything. A
 # question that asks who funded, sponsored or financed something needs a sentence that speaks
 # of funding (`FUNDER_ASKED`; False: off).
+# review51e: "finance" is a verb only after "who", "to" or a helping verb ("fraud in finance",
+# "finance datasets" ask of a field), "supported by" is as often a program's ("frameworks
+# supported by PEFT") as a funder's, and a funding sentence of another page says nothing of
+# who paid for this one's subject ("Who sponsors the IA3 method?"): `FUNDER_STRICT` (False:
+# round 51's words, any page).
+FUNDER_STRICT = True
+_FINANCE_ASKED = (r"financ(?:es|ed|ing)|(?:(?<=who\s)|(?<=to\s)|(?<=do\s)|(?<=does\s)"
+                  r"|(?<=did\s)|(?<=will\s)|(?<=would\s)|(?<=could\s)|(?<=can\s))finance")
 _ASKS_FUNDER = re.compile(r"\b(?:fund(?:s|ed|ing)?|sponsor(?:s|ed|ing)?|financ(?:e|es|ed|ing)|"
                           r"bankroll(?:s|ed)?|paid\s+for|pays\s+for)\b", re.IGNORECASE)
+_ASKS_FUNDER_WORDS = re.compile(_ASKS_FUNDER.pattern.replace(r"financ(?:e|es|ed|ing)",
+                                                             _FINANCE_ASKED), re.IGNORECASE)
 _FUNDING = re.compile(r"\b(?:fund\w*|sponsor\w*|financ\w*|grants?|donat\w*|backed\s+by"
                       r"|supported\s+by|paid\s+(?:for\s+)?by)\b", re.IGNORECASE)
+_FUNDING_WORDS = re.compile(_FUNDING.pattern.replace(r"|supported\s+by", ""), re.IGNORECASE)
 FUNDER_ASKED = True
 
 
@@ -1305,7 +1316,8 @@ FUNDER_ASKED = True
 def unfunded(question: str, evidence: Evidence) -> bool:
     """True when the question asks who funded something and no sentence the answer would
     quote speaks of funding."""
-    return _unstated(FUNDER_ASKED, _ASKS_FUNDER, _FUNDING, question, evidence)
+    return _unstated(FUNDER_ASKED, _ASKS_FUNDER_WORDS if FUNDER_STRICT else _ASKS_FUNDER,
+                     _FUNDING_WORDS if FUNDER_STRICT else _FUNDING, question, evidence)
 
 
 def funded_first(question: str, evidence: Evidence) -> Evidence:
@@ -1314,7 +1326,10 @@ def funded_first(question: str, evidence: Evidence) -> Evidence:
     FUNDER_ASKED)."""
     if not unfunded(question, evidence):
         return evidence
-    s = next((o for o in evidence.sentences if _FUNDING.search(o.text)), None)
+    funding = _FUNDING_WORDS if FUNDER_STRICT else _FUNDING
+    page = evidence.sentences[0].candidate.span.path if evidence.sentences else None
+    s = next((o for o in evidence.sentences if funding.search(o.text)
+              and not (FUNDER_STRICT and o.candidate.span.path != page)), None)
     if s is None:
         return evidence
     return replace(evidence, sentences=(s, *(o for o in evidence.sentences if o is not s)))
