@@ -178,6 +178,9 @@ def test_round49_no_words_names_and_code(
                 ("What is the ceiling of a TIS weight?", "fixed ceiling"),
                 # "finance" as a field is no question of who paid (`FUNDER_ASKED`).
                 ("In finance, how is the straight line for house prices fitted?",
-                 "least squares")]
+                 "least squares"),
+                # A plain word stressed that the notes write often, no concept of theirs
+                # (`STRESSED_COMMON`).
+                ("Is EVERY importance weight capped at a ceiling?", "capped")]
         for question, quoted in held:
             assert quoted in kb.ask(question).answer, (question, kb.ask(question).answer)
