@@ -107,7 +107,7 @@ def test_round49_no_words_names_and_code(
                  # A word in capitals for stress, which the notes name in small letters.
                  ("STRESSED_WORD", "What is an EPOCH?", "full pass")]
         for rule, question, quoted in asked:
-            for on in (True, False):
+            for on in (False, True):  # ends on: the controls below run with the rules in
                 monkeypatch.setattr(ask_module, rule, on)
                 said = kb.ask(question)
                 assert said.abstained is not on, (rule, said.answer)

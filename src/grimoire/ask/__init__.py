@@ -165,7 +165,7 @@ def unknown_names(store: Store, question: str, texts: Sequence[str] = ()) -> tup
     cased = ACRONYM_CASE and question.upper() != question
     return tuple(w for w in names if (counts.get(w, 0) == 0
                                       or (cased and _only_as_word(w, texts)
-                                          and not _stressed(store, w)))
+                                          and not _stressed(store, w, counts.get(w, 0))))
                  and not any(in_identifier(w, t) for t in texts)
                  and not (ACRONYM_SPELLED and _spelled_in(w, texts)))
 
@@ -190,13 +190,20 @@ _OPENS_HERE = re.compile(r"(?:^|[.!?:;\n(\[\"'*>|]|^\s*(?:[-*+\u2022]|\d+[.)]))\
 # "clipping") and "HER" stay acronyms the notes lack.
 STRESSED_WORD = True
 STRESSED_LETTERS = 5
+# review51e: "Why is tanh BETTER than sigmoid?", "Which activation is FASTER to compute?" and
+# "Is a LARGE learning rate bad?" (cheatsheet, vault) were still refused: the stressed word
+# is a plain word, no concept. One the notes write in STRESSED_PASSAGES passages or more is
+# a word of their language, no acronym they lack (`STRESSED_COMMON`; False: concepts only).
+STRESSED_COMMON = True
+STRESSED_PASSAGES = 3
 
 
-def _stressed(store: Store, word: str) -> bool:
-    """True when `word`, in capitals, is a word stressed, not an acronym (see
-    STRESSED_WORD)."""
+def _stressed(store: Store, word: str, passages: int) -> bool:
+    """True when `word`, in capitals, is a word stressed, not an acronym: a concept of the
+    notes, or a word `passages` of theirs hold (see STRESSED_WORD)."""
     return (STRESSED_WORD and len(word) >= STRESSED_LETTERS
-            and bool(store.concepts_named(normalize(word))))
+            and ((STRESSED_COMMON and passages >= STRESSED_PASSAGES)
+                 or bool(store.concepts_named(normalize(word)))))
 
 
 def _capital_stopwords(question: str) -> list[str]:
