@@ -131,6 +131,8 @@ def test_round49_no_words_names_and_code(
                    ("FUNDER_ASKED", "Which company funded the GPU runner?"),
                    # review51e: a framework "supported by" the runner is no funder.
                    ("FUNDER_ASKED", "Who sponsors the GPU runner?"),
+                   # review51e: "Is X free?" asks a price or a licence (`FREE_ASKED`).
+                   ("FREE_ASKED", "Is the GPU runner free?"),
                    ("OF_NEIGHBOUR", "What is the transition matrix of a hidden Markov model?")]
         for rule, question in lacking:
             for on in (False, True):
