@@ -1342,11 +1342,22 @@ def funded_first(question: str, evidence: Evidence) -> Evidence:
     return replace(evidence, sentences=(s, *(o for o in evidence.sentences if o is not s)))
 
 
+# review51e: "Is Keras free?" and "Is TensorFlow free?" (vault) were answered with what each
+# is: a question that closes on "free" ("free of charge") asks a price or a licence, and needs
+# a sentence that gives one, or says "open source" (`FREE_ASKED`; False: off).
+FREE_ASKED = True
+_ASKS_FREE = re.compile(r"^\s*(?:is|are)\b[^?]*(?<![\w-])free(?:\s+of\s+charge)?\s*\??\s*$",
+                        re.IGNORECASE)
+_FREE_GIVEN = re.compile(f"{_PRICE_GIVEN.pattern}|{_LICENCE.pattern}|\\bopen[- ]source\\b",
+                         re.IGNORECASE)
+
+
 def unpriced(question: str, evidence: Evidence) -> bool:
     """True when the question asks a price and no sentence the answer would quote gives
     one."""
-    return _unstated(PRICE_ASKED, _ASKS_PRICE, _PRICE_GIVEN if PRICE_FREE else _PRICE,
-                     question, evidence)
+    return (_unstated(PRICE_ASKED, _ASKS_PRICE, _PRICE_GIVEN if PRICE_FREE else _PRICE,
+                      question, evidence)
+            or _unstated(FREE_ASKED, _ASKS_FREE, _FREE_GIVEN, question, evidence))
 
 
 def unlicensed(question: str, evidence: Evidence) -> bool:
