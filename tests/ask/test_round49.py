@@ -8,7 +8,9 @@ state (`PRICE_ASKED`, `LICENCE_ASKED`), and a lead-in's list passage (`LIST_PASS
 empty section or a section of code (`CODE_NAME_HELD`, `CATALOGUE_ASKED`, `CODE_SECTION`), take
 a word in capitals for stress for the word (`STRESSED_WORD`), read "feel free" as no price
 (`PRICE_FREE`) and abstain on a funder or a neighbour "of a X" the notes lack
-(`FUNDER_ASKED`, `OF_NEIGHBOUR`). Each rule off, the answer is what it was before."""
+(`FUNDER_ASKED`, `OF_NEIGHBOUR`); review51e narrows them where they refused or leaked
+(`OF_HELD_APART`, `FUNDER_STRICT`, `STRESSED_COMMON`, `FREE_ASKED`). Each rule off, the answer
+is what it was before."""
 
 from __future__ import annotations
 
