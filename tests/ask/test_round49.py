@@ -135,7 +135,10 @@ def test_round49_no_words_names_and_code(
                    ("FUNDER_ASKED", "Who sponsors the GPU runner?"),
                    # review51e: "Is X free?" asks a price or a licence (`FREE_ASKED`).
                    ("FREE_ASKED", "Is the GPU runner free?"),
-                   ("OF_NEIGHBOUR", "What is the transition matrix of a hidden Markov model?")]
+                   ("OF_NEIGHBOUR", "What is the transition matrix of a hidden Markov model?"),
+                   # review51e: "model" is no kind word to leave unsaid: a Markov model is no
+                   # Markov property.
+                   ("OF_NEIGHBOUR", "What is the transition matrix of a Markov model?")]
         for rule, question in lacking:
             for on in (False, True):
                 monkeypatch.setattr(ask_module, rule, on)
