@@ -787,8 +787,9 @@ def of_neighbour(question: str, evidence: Evidence) -> bool:
 # the name's first words and whose text holds the rest holds the name (`OF_HELD_APART`; False:
 # off). "hidden Markov model" and "capsule network" still name what the notes lack.
 OF_HELD_APART = True
+# Not "model" or "network": "a Markov model", "a capsule network" name a kind of their own.
 _OF_KIND = frozenset(stem(w) for w in ("layer", "function", "unit", "activation", "optimizer",
-                                       "algorithm", "method", "model", "network", "operation"))
+                                       "algorithm", "method", "operation"))
 
 
 def _held_apart(want: Sequence[str], candidate: Candidate) -> bool:
