@@ -8,7 +8,9 @@ state (`PRICE_ASKED`, `LICENCE_ASKED`), and a lead-in's list passage (`LIST_PASS
 empty section or a section of code (`CODE_NAME_HELD`, `CATALOGUE_ASKED`, `CODE_SECTION`), take
 a word in capitals for stress for the word (`STRESSED_WORD`), read "feel free" as no price
 (`PRICE_FREE`) and abstain on a funder or a neighbour "of a X" the notes lack
-(`FUNDER_ASKED`, `OF_NEIGHBOUR`). Each rule off, the answer is what it was before."""
+(`FUNDER_ASKED`, `OF_NEIGHBOUR`); review51e narrows them where they refused or leaked
+(`OF_HELD_APART`, `FUNDER_STRICT`, `STRESSED_COMMON`, `FREE_ASKED`). Each rule off, the answer
+is what it was before."""
 
 from __future__ import annotations
 
@@ -68,7 +70,8 @@ NOTES = {
                 "of vision routines with a Matlab toolbox\n- PixelKit - A small C library for "
                 "reading image files\n",
     "runner.md": "# GPU runner\n\nFeel free to open an issue about the GPU runner when a "
-                 "job hangs; every job on the GPU runner is stopped after one hour.\n",
+                 "job hangs; every job on the GPU runner is stopped after one hour. Each "
+                 "framework supported by the GPU runner is listed on its page.\n",
     "markov.md": "# Markov property\n\nA process has the Markov property when its next "
                  "state depends only on the present state, not on the path that led there. "
                  "The work on this page of the notes went on for a long time, and the body "
@@ -106,7 +109,7 @@ def test_round49_no_words_names_and_code(
                  # A word in capitals for stress, which the notes name in small letters.
                  ("STRESSED_WORD", "What is an EPOCH?", "full pass")]
         for rule, question, quoted in asked:
-            for on in (True, False):
+            for on in (False, True):  # ends on: the controls below run with the rules in
                 monkeypatch.setattr(ask_module, rule, on)
                 said = kb.ask(question)
                 assert said.abstained is not on, (rule, said.answer)
@@ -128,7 +131,14 @@ def test_round49_no_words_names_and_code(
                    # Round 51: "feel free" is no price; a funder, a "hidden" Markov model.
                    ("PRICE_FREE", "How much does the GPU runner cost per hour?"),
                    ("FUNDER_ASKED", "Which company funded the GPU runner?"),
-                   ("OF_NEIGHBOUR", "What is the transition matrix of a hidden Markov model?")]
+                   # review51e: a framework "supported by" the runner is no funder.
+                   ("FUNDER_ASKED", "Who sponsors the GPU runner?"),
+                   # review51e: "Is X free?" asks a price or a licence (`FREE_ASKED`).
+                   ("FREE_ASKED", "Is the GPU runner free?"),
+                   ("OF_NEIGHBOUR", "What is the transition matrix of a hidden Markov model?"),
+                   # review51e: "model" is no kind word to leave unsaid: a Markov model is no
+                   # Markov property.
+                   ("OF_NEIGHBOUR", "What is the transition matrix of a Markov model?")]
         for rule, question in lacking:
             for on in (False, True):
                 monkeypatch.setattr(ask_module, rule, on)
@@ -167,6 +177,17 @@ def test_round49_no_words_names_and_code(
             said = kb.ask(question).answer
             assert ("Open Science Fund" in said) is on, (on, said)
         held = [("How long may a job run on the GPU runner?", "one hour"),
-                ("What is the next state of a Markov process based on?", "present state")]
+                ("What is the next state of a Markov process based on?", "present state"),
+                # Round 51 (review51e): "of a X" names a kind the notes leave unsaid ("a
+                # decoder layer"), or a name their heading and text hold apart ("TIS" above
+                # "weight"): the notes cover X, no neighbour of it (`OF_NEIGHBOUR`).
+                ("What is the output of a decoder layer?", "back into tokens"),
+                ("What is the ceiling of a TIS weight?", "fixed ceiling"),
+                # "finance" as a field is no question of who paid (`FUNDER_ASKED`).
+                ("In finance, how is the straight line for house prices fitted?",
+                 "least squares"),
+                # A plain word stressed that the notes write often, no concept of theirs
+                # (`STRESSED_COMMON`).
+                ("Is EVERY importance weight capped at a ceiling?", "capped")]
         for question, quoted in held:
             assert quoted in kb.ask(question).answer, (question, kb.ask(question).answer)
