@@ -426,12 +426,14 @@ class Watcher:
         paths, self._failed = list(self._failed), {}
         return self.apply(paths, "retry", settled=True)
 
-    def _in_step(self, stored: set[str], batch: Batch) -> None:
-        """The polling fallback's `stored` paths after `batch` (as `reconcile` keeps them)."""
-        paths = set(batch.paths)
+    def _in_step(self, stored: set[str], paths: set[str], batch: Batch,
+                 gone: set[str]) -> None:
+        """The polling fallback's `stored` paths after `batch` of `paths`: those the scan holds
+        are stored (a failed group's are not: `_forget`), and unless the batch failed (then
+        they are looked at again at the next call) the `gone` ones are not."""
         stored |= paths & self.scan.files.keys()
         if not batch.errors:
-            stored -= {p for p in paths if not os.path.lexists(p)}
+            stored -= gone
 
     def _forget(self, paths: Iterable[str]) -> None:
         """Drop what the last look saw of `paths` and of the files under them."""
@@ -645,9 +647,7 @@ class Watcher:
             return None
         batch = self.apply(changed, "reconcile")
         if stored is not None:
-            stored |= changed & self.scan.files.keys()  # a failed group's are not (`_forget`)
-            if not batch.errors:  # else looked at again at the next call
-                stored -= changed - now.keys()
+            self._in_step(stored, changed, batch, changed - now.keys())
         return batch
 
     def _embed(self) -> int:
@@ -768,7 +768,9 @@ class Watcher:
                         self.reconcile(stored, full=full)
                         self.settle()
                         if (retried := self.retry()) is not None:
-                            self._in_step(stored, retried)
+                            tried = set(retried.paths)
+                            self._in_step(stored, tried, retried,
+                                          {p for p in tried if not os.path.lexists(p)})
                     return
                 if self.polling:
                     raise GrimoireError(f"cannot watch: {e}") from e
