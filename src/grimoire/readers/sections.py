@@ -384,7 +384,10 @@ def _defines(heading: str, prose: str) -> bool:
     opens with it; a clause opens with it and defines it ("..., the partial derivative is");
     a sentence ends on it after "is" ("Another one is Thompson Sampling."); or the lead states
     it as a name ("called X", "stands for X", "X (ACR)", "(X)", an acronym and its expansion).
+    A heading "Name, ACR" names both as "Name (ACR)" does (read52).
     """
+    if "," in heading and (acronym := _comma_acronym(heading)) is not None:
+        heading = f"{heading[:heading.rfind(',')].rstrip()} ({acronym})"
     named = term_names(heading)
     lead = prose[:DEFINE_CHARS]
     if _ZH_DEFINING_MARKS.search(lead) and _zh_defines([n.name for n in named], lead):
@@ -1400,6 +1403,21 @@ def add_page_entry(doc: Document) -> Document:
 
 # A title's colon before its subtitle: ": " or the full-width one (U+FF1A) of Chinese and Japanese.
 _SUBTITLE_COLON = re.compile(r":\s+|\s*\uff1a\s*")
+# A title's comma before a subtitle that says how the page treats its subject: an adverb
+# ("slowly", "visually"), a participle of explaining ("explained", "revisited",
+# "demystified") or a phrase of the kind ("from scratch", "in pictures", "the hard way").
+# Nouns and adjectives in "-ly" ("Anomaly", "Family", "Weekly") are no such adverbs.
+_SUBTITLE_COMMA = re.compile(r",\s+")
+_MANNER = re.compile(
+    r"(?!(?:family|assembly|anomaly|anomalies|butterfly|supply|reply|only|italy|july|monopoly"
+    r"|ally|rally|jelly|holy|poly|fly|apply|multiply|early|daily|weekly|monthly|yearly"
+    r"|quarterly|friendly|likely|unlikely)\b)[a-z]{3,}ly\b"
+    r"|(?:explained|revisited|demystified|illustrated|visuali[sz]ed|simplified|unpacked"
+    r"|decoded|dissected|derived|annotated|reimplemented|implemented|untangled|unraveled"
+    r"|unravelled|reconsidered|summari[sz]ed|in pictures|in plain english|in a nutshell"
+    r"|in practice|in depth|in detail|from scratch|step by step|by hand|by example"
+    r"|the hard way|the easy way|for beginners|for dummies|made simple|made easy)\b",
+    re.IGNORECASE)
 # Two things in a head ("Softmax and Cross Entropy", "Class Token 与 Positional Embedding",
 # "RMSprop / Adadelta"): a chapter on both, named by neither alone.
 _TWO_THINGS = re.compile(r"\s(?:and|&|vs\.?|versus|or)\s|[,/\u4e0e\u548c\u53ca\u3001]|\s[+]\s",
@@ -1417,14 +1435,24 @@ def _subject_asked(title: str, passages: Sequence[Passage]) -> str | None:
     So does one that goes on with what its subject does or is made of (`_describes`): "4.5
     Adam: Combining Momentum and RMSprop", "Adam\uff1aMomentum 与 RMSprop 的结合" are Adam's
     chapters (read51: named by the whole title, `show Adam` only suggested them, and a
-    bilingual book's two chapters on Adam were two concepts)."""
+    bilingual book's two chapters on Adam were two concepts).
+
+    A subtitle after a comma that says how the page treats its subject ("KL divergence,
+    slowly", "Mixture of Experts, explained without the hype", `_MANNER`) is one too (read52:
+    a blog's two posts were concepts of those names beside the vault's KL Divergence and
+    Mixture of Experts); two names after each other ("Precision, Recall") are not."""
     m = _SUBTITLE_COLON.search(title)
-    if m is None:
+    comma = m is None
+    if m is None and ((m := _SUBTITLE_COMMA.search(title)) is None
+                      or _MANNER.match(title, m.end()) is None):
         return None
     head, rest = title[:m.start()].strip(), title[m.end():].strip()
     if not rest or len(head.split()) > 4 or _labels(head):
         return None
-    if not rest.endswith(("?", "\uff1f")) and not _describes(head, rest):
+    if comma:
+        if len(rest.split()) > 6 or "," in rest:
+            return None
+    elif not rest.endswith(("?", "\uff1f")) and not _describes(head, rest):
         return None
     if name_shaped(head) is not None or is_generic_title(head) or names_no_concept(head) \
             or _UNIT_NUMBERED.fullmatch(head) or not _said(bare_name(head), passages):
@@ -1558,6 +1586,9 @@ def clean_names(doc: Document) -> Document:
                 numbered = _numbers_headings(p.heading_path for p in doc.passages)
             if numbered:
                 term = term[bare.end():]
+        acronym = _comma_acronym(term)
+        if acronym is not None:
+            term = term[:term.rfind(",")].rstrip()
         if term == e.term:
             entries.append(e)
             continue
@@ -1565,8 +1596,32 @@ def clean_names(doc: Document) -> Document:
         # opens with text that defines it).
         aliases = (e.term, *e.aliases) if e.reason in PAGE_REASONS or e.term == doc.title \
             else e.aliases
+        if acronym is not None:
+            aliases = (acronym, *aliases)
         entries.append(replace(e, term=term, aliases=aliases))
     return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
+
+
+# A name and its acronym after a comma ("Non-Maximum Suppression, NMS", "Intersection over
+# union, IoU"), as a Sphinx site of paper notes heads its sections (round 51, qa51): one
+# word after the last comma, two capitals in it.
+_COMMA_ACRONYM = re.compile(r",\s*([A-Za-z][A-Za-z0-9-]{0,11})\s*$")
+
+
+def _comma_acronym(term: str) -> str | None:
+    """The acronym after the comma of a name written "Name, ACR" when it abbreviates the name
+    before it (`names.is_abbreviation`), else None: the entry is named by the name, the
+    acronym an alias (read52: `show NMS` only suggested "Non-Maximum Suppression, NMS").
+
+    >>> _comma_acronym("Non-Maximum Suppression, NMS"), _comma_acronym("Weights, Biases")
+    ('NMS', None)
+    """
+    if "," not in term or (m := _COMMA_ACRONYM.search(term)) is None:
+        return None
+    short, long = m.group(1), term[:m.start()].strip()
+    if sum(c.isupper() for c in short) < 2 or "," in long:
+        return None
+    return short if is_abbreviation(short, long) else None
 
 
 def _without_folder_label(title: str, path: str) -> str:
