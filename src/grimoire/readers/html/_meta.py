@@ -19,6 +19,15 @@ from grimoire.readers.html._source import SourceMap
 
 _TEX_RENDERER = re.compile(r"mathjax|katex", re.IGNORECASE)
 _TEX_SINGLE_DOLLAR = re.compile(r"""['"]\$['"]""")
+# The titles a site generator gives the pages it fills with lists of posts (Nikola's
+# "Archive", "Tags", "Categories", "Posts for year 2016", "Posts about X"; Hugo's and
+# Jekyll's themes' "Tags", "Posts"): no page about a thing (round 51, qa51: four of a Nikola
+# site's listing pages were concepts). Only on a page whose head names its generator.
+_LISTING_TITLE = re.compile(
+    r"(?i:archives?|tags|categories|tags and categories|categories and tags|all posts|posts"
+    r"|blog posts|blog|pages|all pages|(?:posts|archive) (?:for|from|in) (?:year|month|day)"
+    r"?\s*\S.{0,30}|posts? (?:about|tagged|in category|in|for) \S.{0,60}|tag: \S.{0,60}"
+    r"|category: \S.{0,60}|page \d{1,4}(?: of \d{1,4})?)")
 
 
 @dataclass
@@ -48,6 +57,7 @@ def read_meta(root: LexborNode, smap: SourceMap, path: str) -> PageMeta:
     yml = root.css_first('script[type="text/front-matter"]')
     if yml is not None and not out.title:
         _take_front_matter(out, _yaml_front_matter(plain(yml)))
+    generated = False
     for meta in root.css("meta[name], meta[property]"):
         key = (meta.attributes.get("name") or meta.attributes.get("property") or "").lower()
         value = collapse(meta.attributes.get("content") or "")
@@ -61,6 +71,8 @@ def read_meta(root: LexborNode, smap: SourceMap, path: str) -> PageMeta:
             out.meta.setdefault("authors", (value,))
         elif key == "og:title" and "og_title" not in out.meta:
             out.meta["og_title"] = value
+        elif key == "generator":
+            generated = True
     for meta in root.css("meta[http-equiv]"):
         # `<meta http-equiv="refresh" content="0; url=../sgd.html">`: a page that only sends
         # its reader elsewhere, as a static site leaves one at each moved address (round
@@ -81,6 +93,8 @@ def read_meta(root: LexborNode, smap: SourceMap, path: str) -> PageMeta:
                 break
     if not out.title:
         out.title = str(out.meta.get("og_title") or "")
+    if generated and _LISTING_TITLE.fullmatch(out.title):
+        out.meta["listing"] = "generated"  # `sections.not_a_page`
     for script in root.css("script"):
         code = plain(script) if not script.attributes.get("src") else ""
         if _TEX_RENDERER.search((script.attributes.get("src") or "") + code[:4096]):
