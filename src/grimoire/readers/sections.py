@@ -361,8 +361,14 @@ def _opens_with(words: list[str], name: list[str]) -> bool:
 # 即便 (even if), 即可 (will do), 即将 (about to), 即时 / 即刻 (at once), Japanese とはいえ
 # (even so), とは限らない (not always) (review51a).
 # Read as one word by `_tokens`, "Adam是把..." opened with no name (read51).
+# "也是一种" (is also a kind of) defines too, and the sentence may open by comparing the name
+# with another ("同梯度下降法\uff0c牛顿法也是一种...", "与X类似\uff0c": `_ZH_LIKE`; read52:
+# pumpkin-book's 牛顿法 was lost).
+_ZH_LIKE = re.compile(r"(?:同|与|和|跟|像|如)[^\uff0c,\u3002\n]{1,24}?(?:一样|类似|相似|相同)?"
+                      r"\s*[\uff0c,]\s*")
 _ZH_DEFINED = re.compile(r"(?:\s*[\uff08(][^\uff08\uff09()\n]{1,60}[\uff09)])?\s*\uff0c?\s*"
                          r"(?:是指|指的是|就是|是(?!否|不是|不|什么|怎|如何)|即(?!使|便|可|将|时|刻)"
+                         r"|也是(?=一[种类个项门])"
                          r"|称为|又称|又叫|也叫|とは(?!いえ|言え|限))")
 _ZH_DEFINING_MARKS = re.compile(r"[是即称叫指]|とは")
 
@@ -372,6 +378,8 @@ def _zh_defines(named: list[str], lead: str) -> bool:
     it, no space between (`_ZH_DEFINED`)."""
     for line in lead.split("\n"):
         text = line.lstrip(" \t*_#>\u300c\u201c\"'").removeprefix("所谓").casefold()
+        if (like := _ZH_LIKE.match(text)) is not None:
+            text = text[like.end():]
         for name in named:
             key = name.casefold()
             if key and text.startswith(key) and _ZH_DEFINED.match(text, len(key)):
