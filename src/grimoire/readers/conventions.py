@@ -674,10 +674,15 @@ _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # The venue before the year: "DCGAN (ICLR 2016)", "HDRCNN (Siggraph Asia 2017)" (round 51,
 # qa51: a Sphinx site's paper notes named 51 models so, and `show SSD` found nothing).
 # The authors citing the paper before its year: "Word2Vec (Mikolov et al. 2013)", "Adam (Kingma
-# & Ba, 2014)" (review51c).
+# & Ba, 2014)" (review51c). A product's edition before the year is its name's: "Windows
+# (Server 2019)", "Office (Home Edition 2016)" keep theirs (`_EDITION`, read52).
+_EDITION = (r"(?!(?:Server|Edition|Home|Pro|Professional|Enterprise|Community|Standard|Express"
+            r"|Update|Release|Version|Build|Preview|Beta|Service|Ultimate|Premium|Business"
+            r"|Education|Student|Mobile|Desktop|Datacenter|Workstation|Core|Web|Plus)\b)")
 _TRAILING_YEAR = re.compile(
-    r"(?<!\s)\s*\(\s*(?:(?i:january|february|march|april|may|june|july|august|september"
-    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+"
+    r"(?<!\s)\s*\(\s*" + _EDITION
+    + r"(?:(?i:january|february|march|april|may|june|july|august|september|october"
+    r"|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+"
     r"|[A-Z][A-Za-z-]{1,15}(?: [A-Z][A-Za-z-]{1,15})?\s+"
     r"|[A-Z][\w'-]{1,20}(?: et al\.?| (?:and|&) [A-Z][\w'-]{1,20})?,?\s+)?"
     r"(?:1[89]|20)\d\ds?\s*\)$")
@@ -768,6 +773,8 @@ def bare_name(name: str) -> str:
     ('SSD', 'HDRCNN')
     >>> bare_name("FSAF(CVPR 2019)"), bare_name("Windows (server 2019)")
     ('FSAF', 'Windows (server 2019)')
+    >>> bare_name("Windows (Server 2019)"), bare_name("Office (Home Edition 2016)")
+    ('Windows (Server 2019)', 'Office (Home Edition 2016)')
     >>> bare_name("Word2Vec (Mikolov et al. 2013)"), bare_name("Adam (Kingma & Ba, 2014)")
     ('Word2Vec', 'Adam')
     >>> bare_name("2017 - Attention Is All You Need"), bare_name("2048 Game")
