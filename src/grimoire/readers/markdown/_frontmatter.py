@@ -228,6 +228,11 @@ _PELICAN_KEYS = frozenset({"date", "modified", "tags", "keywords", "category", "
 # "Title:", "Date:", "Decision: ..." lost its decision from every passage).
 _PELICAN_READS = _PELICAN_KEYS | {"title", "author", "authors", "translation", "save-as",
                                   "status", "index", "order", "image", "thumbnail"}
+# The keys only a site's page has: a block of keys in lower case ("title:", "tags:") is front
+# matter that lost its `---` fences, or the note's own first lines, unless one of these says a
+# Pelican page (read52: review51c saw "title: X / tags: a, b" blanked from the note's text).
+_PELICAN_ONLY = frozenset({"date", "modified", "category", "slug", "lang", "status", "template",
+                           "save_as", "save-as", "url", "translation"})
 # Its keys whose value is the page's own words, kept as its text where they stand (a paper's
 # note opening "Title:", "Authors:", "Date:" is searched for its authors).
 _PELICAN_TEXT = frozenset({"summary", "author", "authors"})
@@ -242,6 +247,7 @@ def _pelican_metadata(text: str) -> tuple[dict[str, str], int, frozenset[int]]:
     meta: dict[str, str] = {}
     key = ""
     kept: set[int] = set()
+    lower = False
     lines = text.split("\n", 40)[:40]
     blank = next((k for k, line in enumerate(lines) if not line.strip()), None)
     if blank is None:
@@ -253,12 +259,14 @@ def _pelican_metadata(text: str) -> tuple[dict[str, str], int, frozenset[int]]:
             if found is None or found.group(1).lower() not in _PELICAN_READS:
                 return {}, 0, frozenset()
             key = found.group(1).lower()
+            lower = lower or found.group(1)[0].islower()
             meta.setdefault(key, found.group(2) or "")
         else:
             meta[key] = f"{meta[key]} {more.group(1)}".strip()
         if key in _PELICAN_TEXT:
             kept.add(number)
-    if not meta.get("title") or not _PELICAN_KEYS.intersection(meta):
+    if not meta.get("title") or not _PELICAN_KEYS.intersection(meta) \
+            or (lower and not _PELICAN_ONLY.intersection(meta)):
         return {}, 0, frozenset()
     return meta, blank, frozenset(kept)
 
