@@ -118,6 +118,12 @@ _BRACE = re.compile(rf"{_VERB}|\\.|[{{}}]", re.S)
 _OPTIONAL_MAX = 300
 _BLANK = re.compile(r"[ \t]*$")
 _WINDOW = 4000
+# The name of a file `\input` reads in that holds a table, a figure or macros, never a
+# section: a folder or a stem naming it ("tables/results", "fig_loss", "plot2", "macros").
+_NO_SECTIONS = re.compile(
+    r"(?:^|[/_.-])(?:tab|tabs|table|tables|fig|figs|figure|figures|plot|plots|tikz|pgf|graph"
+    r"|graphs|diagram|diagrams|img|images|image|macros|macro|defs|commands|preamble|header"
+    r"|packages)(?:$|[/_.\d-])", re.IGNORECASE)
 _MAX_DEPTH = 6  # what a heading's or an environment's arguments are looked for in
 # Pseudocode (algorithmicx, algorithmic): its steps, each a line, read as text
 _PSEUDOCODE = frozenset({"algorithmic"})
@@ -529,8 +535,11 @@ class _Inline:
             return ""  # the label follows in the stream as text
         elif word in ("input", "include"):
             # the file read in may hold sections of its own, numbered before those that
-            # follow: their numbers are no longer this file's to say (review51a)
-            st.section_numbering = False
+            # follow: their numbers are no longer this file's to say (review51a); not a
+            # table's, a figure's or a file of macros (read52: `\input{tables/x}` made
+            # every later section read by its title)
+            if _NO_SECTIONS.search(value) is None:
+                st.section_numbering = False
             target = value if PurePath(value).suffix else value + ".tex"
             if PurePath(target) == PurePath(PurePath(st.path).name):
                 return ""  # `\include{notes}` in notes.tex: no link to itself
