@@ -17,6 +17,7 @@ from docutils import nodes
 from grimoire.fences import language
 from grimoire.model import Entry, Image, Link, LinkKind, Math, Problem, Reference, Span
 from grimoire.readers.base import collapse
+from grimoire.readers.sections import name_shaped
 
 _XREF_KINDS = {"doc": LinkKind.DOC, "label": LinkKind.LABEL}
 _SUBSTITUTION = re.compile(r"\|[^|\n]{1,200}\|_{0,2}")
@@ -251,7 +252,7 @@ class Walker:
 
     def _sequence(self, parent: nodes.Element, path: tuple[str, ...], glossary: bool) -> None:
         rubric: str | None = None
-        for child in parent.children:
+        for at, child in enumerate(parent.children):
             here = (*path, rubric) if rubric else path
             if isinstance(child, nodes.section):
                 head = child[0] if len(child) else None
@@ -273,6 +274,7 @@ class Walker:
                 "glossary" in child["classes"]
                 or glossary
                 or (rubric is not None and bool(_GLOSSARY_TITLE.search(rubric)))
+                or _lists_names(child, parent.children[max(0, at - 2):at], path)
             ):
                 for item in child.children:
                     if isinstance(item, nodes.definition_list_item):
@@ -615,6 +617,49 @@ class Walker:
             width=_pixels(node.get("width")),
             height=_pixels(node.get("height")),
         )
+
+
+# What a definition list's term is when it names a thing: a few words, no clause after a
+# dash or a colon ("Incremental backups - keep only the changes"), no list of names.
+_TERM_WORDS = 5
+_CLAUSE_MARK = re.compile(r"\s[-\u2013\u2014]\s|[:;,.!?]\s*$|,\s|[:;]\s")
+_ASIDE = re.compile(r"\([^()]*\)")
+_STEM = re.compile(r"[^\W\d_]{3,}")
+
+
+def _lists_names(dl: nodes.definition_list, before: list[nodes.Node],
+                 path: tuple[str, ...]) -> bool:
+    """Whether a definition list in an article is a glossary: each term a name (capitalised,
+    `_TERM_WORDS` words at most outside brackets, no clause, `sections.name_shaped`), each
+    with a definition, and no formula just before it, whose symbols such a list names
+    ("Weight", "Bias" after "Sales = Weight * Radio + Bias": round 36's rule kept every
+    article's list as text for them). A list of one item names the section's subject
+    (a word of the heading in its term: "Euclidean norm" under "Norms"). Read52: a Nikola
+    site's "Activation Functions" listed "Softmax function" so; `show Softmax` found nothing.
+    """
+    if any(isinstance(b, nodes.math_block) or (isinstance(b, nodes.Element)
+                                                and b.next_node(nodes.math_block) is not None)
+           for b in before):
+        return False
+    items = [i for i in dl.children if isinstance(i, nodes.definition_list_item)]
+    if not items:
+        return False
+    terms = []
+    for item in items:
+        term = next((c for c in item.children if isinstance(c, nodes.term)), None)
+        definition = next((c for c in item.children if isinstance(c, nodes.definition)), None)
+        text = collapse(term.astext()) if term is not None else ""
+        if not text or definition is None or not definition.astext().strip():
+            return False
+        bare = _ASIDE.sub("", text).strip()
+        if not (bare[:1].isupper() or bare[:1].isdigit()) or len(bare.split()) > _TERM_WORDS \
+                or _CLAUSE_MARK.search(bare) or name_shaped(text) is not None:
+            return False
+        terms.append(bare)
+    if len(terms) == 1:
+        heading = {w.casefold()[:4] for w in _STEM.findall(path[-1] if path else "")}
+        return any(w.casefold()[:4] in heading for w in _STEM.findall(terms[0]))
+    return True
 
 
 def _nearest_glossary(inner: nodes.Element, definition: nodes.Element) -> bool:
