@@ -9,6 +9,7 @@ from grimoire.model import Document
 from tests.readers.test_read50 import _read as _tex
 from tests.readers.test_read50 import _texts
 from tests.readers.test_read51 import _md, _page
+from tests.readers.test_review51a import INPUTS
 
 
 def _read(text: str, path: str) -> Document:
@@ -172,22 +173,13 @@ def test_a_lower_case_title_and_tags_block_without_fences_is_text() -> None:
     assert doc.title == "Attention maps"
 
 
-TABLE_INPUT = r"""\documentclass{article}
-\begin{document}
-\section{Shrinking the Weights}\label{sec:shrink}
-Penalising the norm of the weights keeps them small.
-\begin{center}
-\input{tables/penalties}
-\end{center}
-\input{figures/path_plot}
-\section{Kernels}\label{sec:kernels}
-Section~\ref{sec:kernels} follows a table read in, and \ref{sec:shrink} comes first.
-\end{document}
-"""
+# review51a's document, its `\input` a table's and a figure's files
+TABLE_INPUT = INPUTS.replace("\\input{chapters/dual}", "\\begin{center}\n\\input{tables/penalties}"
+                             "\n\\end{center}\n\\input{figures/path_plot}")
 
 
 def test_a_table_read_in_keeps_the_section_numbers() -> None:
     # `\input{tables/penalties}` holds a table, no section: "Kernels" is still Section 2
     # (review51a's rule read every section after any `\input` by its title)
     text = _texts(_tex(TABLE_INPUT))
-    assert "Section 2 follows a table read in, and 1 comes first." in text, text
+    assert "Section 2 follows the file read in, and 1 comes first." in text, text
