@@ -281,7 +281,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # (", Part II") and a venue with the year ("(CVPR 2018)") are no part of it (qa51); only
 # Pelican's keys make that block, its summary stays text; a page beside `x/index.md` is
 # built only when a generator says so; "(Mikolov et al. 2013)" goes too (review51c).
-READ_VERSION = b"grimoire-read-62\x00"
+# 63: the `x.pdf` TeX made beside `x.tex` and the notebook ox-ipynb exported beside `x.org`
+# are built copies (qa52).
+READ_VERSION = b"grimoire-read-63\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
