@@ -93,3 +93,10 @@ def test_a_notebook_exported_from_org_beside_it_is_a_built_copy(kb: Any) -> None
     assert status["nets/sampling.ipynb"] == "ok", status
     assert not kb.documents_titled("The network")  # the notebook's first heading
 
+
+def test_a_numbered_part_before_a_comma_is_no_part_of_the_name(kb: Any) -> None:
+    """The tutorial's headings "Part 1, Forward Propagation", "Part 5, Numerical Gradient
+    Checking" were concepts of those names; `show "Forward Propagation"` found nothing."""
+    labels = [c.label for c in kb.concepts()]
+    assert {"Forward Pass", "Gradient Checking"} <= set(labels), labels
+    assert not [label for label in labels if label.startswith("Part ")], labels
