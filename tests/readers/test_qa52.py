@@ -32,6 +32,8 @@ _ORG_PARTS = (
     "* Part 2, Gradient Checking\n\nGradient checking nudges each weight a small step both "
     "ways and compares the slope it measures with the one backpropagation computed.\n")
 
+_RIDGE = "Bayesian ridge puts a Gaussian prior on the weights and reads the fit as a posterior."
+
 NOTES = {
     # A chapter in LaTeX and the PDF pdfTeX made of it, side by side (latexmk's habit).
     "course/tex/directions.tex": _SECTION,
@@ -52,6 +54,9 @@ NOTES = {
     # A notebook of its own beside an Org note of the same name: read.
     "nets/sampling.org": "* Sampling\n\nSampling draws points from a distribution.\n",
     "nets/sampling.ipynb": _notebook("# Rejection Sampling Demo", '{"kernelspec": {}}'),
+    # A notebook and the copy Jupyter's "Duplicate" made of it, each titled by its file.
+    "gp/Bayesian Ridge.ipynb": _notebook(_RIDGE, "{}"),
+    "gp/Bayesian Ridge-Copy1.ipynb": _notebook(_RIDGE, "{}"),
 }
 
 
@@ -100,3 +105,12 @@ def test_a_numbered_part_before_a_comma_is_no_part_of_the_name(kb: Any) -> None:
     labels = [c.label for c in kb.concepts()]
     assert {"Forward Pass", "Gradient Checking"} <= set(labels), labels
     assert not [label for label in labels if label.startswith("Part ")], labels
+
+
+def test_a_notebooks_copy_is_named_as_the_notebook(kb: Any) -> None:
+    """A course's folder kept "Bayesian Linear Regression-Copy1.ipynb" beside the notebook
+    it copies: the concept "Bayesian Linear Regression-Copy1" stood beside the notebook's."""
+    labels = [c.label for c in kb.concepts()]
+    assert not [label for label in labels if "Copy" in label], labels
+    said = kb.said(kb.concept("Bayesian Ridge"))
+    assert len({s.span.path for s in said}) == 2, said
