@@ -57,6 +57,14 @@ NOTES = {
     # A notebook and the copy Jupyter's "Duplicate" made of it, each titled by its file.
     "gp/Bayesian Ridge.ipynb": _notebook(_RIDGE, "{}"),
     "gp/Bayesian Ridge-Copy1.ipynb": _notebook(_RIDGE, "{}"),
+    # A lecture's demo program saved as text.
+    "bounds/chebyshev_demo.txt": (
+        "import numpy as np\nimport matplotlib.pyplot as plt\n\n# how often a sample lands "
+        "k deviations out\nx = np.random.randn(10000)\nfor k in (1, 2, 3):\n"
+        "    print(k, np.mean(np.abs(x) > k), 1 / k**2)\n"),
+    # A text note that opens by importing an idea, not a module.
+    "bounds/reading.txt": "Importance sampling\n\nImportance sampling reweights draws from "
+                          "an easy distribution to estimate an average under a hard one.\n",
 }
 
 
@@ -114,3 +122,12 @@ def test_a_notebooks_copy_is_named_as_the_notebook(kb: Any) -> None:
     assert not [label for label in labels if "Copy" in label], labels
     said = kb.said(kb.concept("Bayesian Ridge"))
     assert len({s.span.path for s in said}) == 2, said
+
+
+def test_a_program_saved_as_text_is_named_by_its_file(kb: Any) -> None:
+    """A course kept a demo's Python as `concentration_demos.txt`: its first line was the
+    concept "import numpy as np"."""
+    labels = [c.label for c in kb.concepts()]
+    assert not [label for label in labels if "import" in label], labels
+    assert _status(kb)["bounds/chebyshev_demo.txt"] == "ok", _status(kb)
+    assert kb.documents_titled("Importance sampling"), labels
