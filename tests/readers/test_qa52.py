@@ -57,6 +57,13 @@ NOTES = {
     # A notebook and the copy Jupyter's "Duplicate" made of it, each titled by its file.
     "gp/Bayesian Ridge.ipynb": _notebook(_RIDGE, "{}"),
     "gp/Bayesian Ridge-Copy1.ipynb": _notebook(_RIDGE, "{}"),
+    # Org displays over several lines, as Org's preview reads them: a matrix product in
+    # `\[ ... \]`, a sum in `$$ ... $$`.
+    "nets/errors.org": (
+        "* Output errors\n\nEach output's error, scaled by the slope of its activation:\n\n"
+        "\\[\n\\begin{bmatrix}\ny_1 - p_1 \\\\\ny_2 - p_2\n\\end{bmatrix} \\circ "
+        "\\begin{bmatrix}\ns'(z_1) \\\\\ns'(z_2)\n\\end{bmatrix} = \\delta\n\\]\n\n"
+        "and the cost they add up to:\n\n$$\nJ = \\frac{1}{2}\\sum_i (y_i - p_i)^2\n$$\n"),
     # A lecture's demo program saved as text.
     "bounds/chebyshev_demo.txt": (
         "import numpy as np\nimport matplotlib.pyplot as plt\n\n# how often a sample lands "
@@ -131,3 +138,17 @@ def test_a_program_saved_as_text_is_named_by_its_file(kb: Any) -> None:
     assert not [label for label in labels if "import" in label], labels
     assert _status(kb)["bounds/chebyshev_demo.txt"] == "ok", _status(kb)
     assert kb.documents_titled("Importance sampling"), labels
+
+
+def test_an_org_display_over_several_lines_is_one_formula(kb: Any) -> None:
+    """A tutorial's Org notes wrote each matrix product as `\\[` on a line, the matrices, `\\]`
+    on a line: the display was text with its brackets, its first matrix a formula of its
+    own, and lint reported "\\begin{bmatrix} is never ended" twice (no display over several
+    lines was math, `$$` ones neither)."""
+    path = next(s.path for s in kb.sources() if s.path.endswith("errors.org"))
+    texts = [text for _, _, text, _ in kb.source_passages(path)]
+    assert any(t.startswith("$$\\begin{bmatrix}") and t.endswith("= \\delta$$")
+               for t in texts), texts
+    assert any(t.startswith("$$J = ") for t in texts), texts
+    assert not any("\\[" in t or "\\]" in t for t in texts), texts
+    assert "broken-math" not in kb.lint().by_group()
