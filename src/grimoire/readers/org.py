@@ -391,12 +391,7 @@ def _parse(text: str, path: str) -> tuple[Parsed, _State]:
         if display and (end := _display_end(lines, n, raw, display)) is not None:
             close = _DISPLAY_CLOSE[display.group(1)]
             inside = [raw[display.end():], *lines[n:end], lines[end].rsplit(close, 1)[0]]
-            tex = "\n".join(inside).strip()
-            st.flush()
-            block = st.open("math", joiner="\n")
-            block.units.append((line, f"$${tex}$$"))
-            block.math.append(Math(tex, True, st.span(line, end + 1)))
-            st.flush()
+            _display_math(st, "\n".join(inside).strip(), line, end + 1)
             n = end + 1
             continue
         env = _LATEX_BEGIN.match(raw)
@@ -404,12 +399,7 @@ def _parse(text: str, path: str) -> tuple[Parsed, _State]:
             closer = f"\\end{{{env.group(1)}}}"
             end = next((k for k in range(n - 1, len(lines)) if closer in lines[k]), None)
             if end is not None:
-                tex = "\n".join(lines[n - 1 : end + 1]).strip()
-                st.flush()
-                block = st.open("math", joiner="\n")
-                block.units.append((line, f"$${tex}$$"))
-                block.math.append(Math(tex, True, st.span(line, end + 1)))
-                st.flush()
+                _display_math(st, "\n".join(lines[n - 1 : end + 1]).strip(), line, end + 1)
                 n = end + 1
                 continue
         if _TABLE.match(raw):
@@ -464,6 +454,15 @@ def _display_end(lines: list[str], n: int, raw: str, display: re.Match[str]) -> 
         if close in lines[k]:
             return k if not lines[k].rsplit(close, 1)[1].strip() else None
     return None
+
+
+def _display_math(st: _State, tex: str, line: int, last: int) -> None:
+    """A displayed formula `tex` on lines `line`..`last`, a passage of its own."""
+    st.flush()
+    block = st.open("math", joiner="\n")
+    block.units.append((line, f"$${tex}$$"))
+    block.math.append(Math(tex, True, st.span(line, last)))
+    st.flush()
 
 
 def _properties(lines: list[str]) -> dict[str, str]:
