@@ -151,4 +151,3 @@ def test_an_org_display_over_several_lines_is_one_formula(kb: Any) -> None:
                for t in texts), texts
     assert any(t.startswith("$$J = ") for t in texts), texts
     assert not any("\\[" in t or "\\]" in t for t in texts), texts
-    assert "broken-math" not in kb.lint().by_group()
