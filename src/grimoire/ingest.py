@@ -284,8 +284,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 63: the `x.pdf` TeX made beside `x.tex` and the notebook ox-ipynb exported beside `x.org`
 # are built copies; "Part 1, Name" is named "Name"; a copy "x-Copy1.ipynb", "x - Copy.md" is
 # titled as x; a text file whose first line is a Python import is a program, no page; an Org
-# display over several lines (`\\[` / `$$` on a line, closed on a later one) is one formula; a
-# date after a name ("Normalizing Constant 5/24/24") is no part of it (qa52).
+# display over several lines (`\\[` / `$$` on a line, closed on a later one) is one formula
+# (qa52).
 READ_VERSION = b"grimoire-read-63\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

@@ -637,10 +637,6 @@ _SOURCE_TAG = re.compile(r"(?:\s*\[(?:arxiv|pdf|paper|code|github|blog|video|sli
 _STATUS_TAG = re.compile(r"(?<!\s)\s+(?:[\[(](?:wip|draft|todo|tbd|unfinished|incomplete"
                          r"|(?:work )?in progress)[\])]|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\])$",
                          re.IGNORECASE)
-# The day a note was written, after its heading: "Normalizing Constant 5/24/24" (round 52,
-# qa52: an instructor's daily notes dated their sections so), "Sync (2024-03-05)".
-_TRAILING_DATE = re.compile(r"(?<=[^\W\d_])\s+(?:\(\s*)?(?:[01]?\d/[0-3]?\d/(?:\d{4}|\d{2})"
-                            r"|(?:19|20)\d\d-[01]\d-[0-3]\d)(?:\s*\))?$")
 # A part of a lecture or a post in several, after its subject: "Support Vector Machines, Part
 # I", "Attention - Part 2", "Kernels (part 3)" (round 51, qa51: a course site's lectures in two
 # parts were two concepts, each named with its part, and the subject named none). Not after
@@ -819,10 +815,6 @@ def bare_name(name: str) -> str:
     ('Forward Propagation', 'Part 1, 2 and 3')
     >>> bare_name("Lecture 4, and more"), bare_name("Weekly 3, Recap")
     ('Lecture 4, and more', 'Weekly 3, Recap')
-    >>> bare_name("Normalizing Constant 5/24/24"), bare_name("Sync (2024-03-05)")
-    ('Normalizing Constant', 'Sync')
-    >>> bare_name("Ratio 3/4/5"), bare_name("5/24/24"), bare_name("Item 12/24/2024x")
-    ('Ratio 3/4/5', '5/24/24', 'Item 12/24/2024x')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)
@@ -846,8 +838,6 @@ def _bare_name(name: str) -> str:
     if "art " in text[-12:] or "ART " in text[-12:]:
         text = _TRAILING_PART.sub("", text, count=1)
     text = _drop_citekey(text)
-    if text[-1:].isdigit() or text.endswith(")"):
-        text = _TRAILING_DATE.sub("", text, count=1)
     start, end = 0, len(text)
     while start < end and (_decoration(text[start]) or text[start].isspace()):
         start += 1
