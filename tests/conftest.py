@@ -645,8 +645,10 @@ def _shared_notes(tmp_path_factory: pytest.TempPathFactory) -> None:
     _SHARED_PLACE[:] = [tmp_path_factory.mktemp("shared-notes")]
 
 
-def one_page_pdf(runs: list[tuple[int, str]], top: int = 740, step: int = 60) -> bytes:
-    """A one-page PDF showing each (size, text) run on a line of its own, top down."""
+def one_page_pdf(runs: list[tuple[int, str]], top: int = 740, step: int = 60,
+                 producer: str = "") -> bytes:
+    """A one-page PDF showing each (size, text) run on a line of its own, top down; the
+    program that made it in its /Info dictionary when `producer` is given."""
     ops = "\n".join(f"BT /F1 {size} Tf 40 {top - step * k} Td ({text}) Tj ET"
                     for k, (size, text) in enumerate(runs)).encode("latin-1")
     objects = [
@@ -657,6 +659,8 @@ def one_page_pdf(runs: list[tuple[int, str]], top: int = 740, step: int = 60) ->
         b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    if producer:
+        objects.append(b"<< /Producer (%s) >>" % producer.encode("latin-1"))
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for n, body in enumerate(objects, 1):
@@ -665,8 +669,9 @@ def one_page_pdf(runs: list[tuple[int, str]], top: int = 740, step: int = 60) ->
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+    info = b" /Info 6 0 R" if producer else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, info, xref)
     return bytes(out)
 
 

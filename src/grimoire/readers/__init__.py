@@ -11,6 +11,7 @@ and most commands read no file at all.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -211,8 +212,8 @@ def _fixture_folder(folders: str) -> bool:
 
 
 BUILT_REASON = ("a page built from the note beside it (x/index.html beside x.md or x/index.md,"
-                " x.nb.html beside x.Rmd, an editor's HTML export of x.md): not a note (--format"
-                " reads it)")
+                " x.nb.html beside x.Rmd, an editor's HTML export of x.md, the x.pdf TeX made"
+                " of x.tex, the x.ipynb exported from x.org): not a note (--format reads it)")
 # The sources a static site builds `x/index.html` from, beside the folder `x/` (MkDocs with
 # directory URLs, Hugo, Jekyll's permalinks): a wiki that keeps its built site next to its
 # notes has every page twice (round 38, a static wiki's `docs/x.md` and `docs/x/index.html`:
@@ -225,22 +226,23 @@ _BUILT_FROM = (".md", ".markdown", ".rst", ".ipynb", ".qmd", ".rmd", ".Rmd", ".o
 # `x.slides.html` from `x.ipynb` (round 49, qa49: a course's demo notebook and its page, two
 # concepts, the page's named with the pilcrow of its heading's anchor).
 _RENDERED = {".html": (".Rmd", ".rmd", ".qmd", ".ipynb"), ".nb.html": (".Rmd", ".rmd"),
-             ".slides.html": (".ipynb",)}
+             ".slides.html": (".ipynb",), ".pdf": (".tex", ".ltx"), ".ipynb": (".org",)}
 
 
 def built_copy(path: str, within: str = "") -> bool:
     """Whether `path` (a file on disk) is `x/index.html` and a note `x.md` (or `.rst`, `.ipynb`,
     ...) lies beside the folder `x` or in it (`x/index.rst`): the page a site generator built
-    from that note; or the
-    page `x.html` (`x.nb.html`, `x.slides.html`) rendered beside its `x.Rmd`, `x.qmd` or
-    `x.ipynb`; or an editor's HTML export of a Markdown note in its folder or, when `within`
-    (the ingested folder, resolved) holds both, in a folder beside it (`_exported_copy`)."""
+    from that note; or the page `x.html` (`x.nb.html`, `x.slides.html`) rendered beside its
+    `x.Rmd`, `x.qmd` or `x.ipynb`, the PDF TeX made beside its `x.tex`, the notebook ox-ipynb
+    exported beside its `x.org` (`_made_by_its_tool`); or an editor's HTML export of a
+    Markdown note in its folder or, when `within` (the ingested folder, resolved) holds both,
+    in a folder beside it (`_exported_copy`)."""
     folder, _, name = path.replace("\\", "/").rpartition("/")
     for built, sources in _RENDERED.items():
         if name.endswith(built) and len(name) > len(built):
             stem = path[: len(path) - len(built)]
             found = [ext for ext in sources if os.path.isfile(stem + ext)]  # noqa: PTH113
-            if found and (found != [".ipynb"] or built != ".html" or _nbconvert_page(path)):
+            if found and _made_by_its_tool(path, built, found):
                 return True
     if name.casefold().endswith((".html", ".htm")) and _exported_copy(path, within):
         return True
@@ -257,6 +259,52 @@ def built_copy(path: str, within: str = "") -> bool:
     inside = [ext for ext in _BUILT_FROM if os.path.isfile(f"{folder}/index{ext}")]  # noqa: PTH113
     return bool(inside) and (_generated_page(path) if inside != [".ipynb"]
                              else _nbconvert_page(path))
+
+
+def _made_by_its_tool(path: str, built: str, sources: list[str]) -> bool:
+    """Whether the page or file `path` (`x.html`, `x.pdf`, `x.ipynb`) rendered beside its
+    sources `x.<source>` says the tool that renders them made it: nbconvert a page beside
+    only a notebook, TeX a PDF (`_tex_pdf`), ox-ipynb a notebook (`_org_notebook`)."""
+    if built == ".pdf":
+        return _tex_pdf(path)
+    if built == ".ipynb":
+        return _org_notebook(path)
+    return sources != [".ipynb"] or built != ".html" or _nbconvert_page(path)
+
+
+# What TeX's PDF writers (pdfTeX, XeTeX's xdvipdfmx, LuaTeX, dvipdfm) put in the /Info
+# dictionary: `/Producer (pdfTeX-1.40.25)`, `/Creator (LaTeX with hyperref)`.
+_TEX_PRODUCER = re.compile(rb"/(?:Producer|Creator)\s*\([^()]{0,120}?(?:TeX|dvipdfm)")
+
+
+def _tex_pdf(path: str) -> bool:
+    """Whether the PDF `x.pdf` beside `x.tex` says TeX made it (round 52, qa52: an
+    instructor's LaTeX notes kept each PDF beside its source, every chapter read twice); a
+    handout another program made, or scanned, beside a `.tex` of its name is read. pdfTeX
+    writes /Info at the end of the file, some writers at its start."""
+    head = _head_bytes(path, 1 << 16)
+    if _TEX_PRODUCER.search(head):
+        return True
+    try:
+        with open(path, "rb") as f:  # noqa: PTH123 - a text path
+            f.seek(max(0, f.seek(0, os.SEEK_END) - (1 << 16)))
+            return _TEX_PRODUCER.search(f.read()) is not None
+    except OSError:
+        return False
+
+
+def _org_notebook(path: str) -> bool:
+    """Whether the notebook `x.ipynb` beside `x.org` is ox-ipynb's export of it: ox-ipynb
+    keeps an "org" key in the notebook's metadata (round 52, qa52: a tutorial's Org notes
+    and the notebooks exported of them were each read twice). A notebook of its own beside
+    an Org note of its name is read."""
+    try:
+        with open(path, "rb") as f:  # noqa: PTH123 - a text path
+            notebook = json.load(f)
+    except (OSError, ValueError):
+        return False
+    metadata = notebook.get("metadata") if isinstance(notebook, dict) else None
+    return isinstance(metadata, dict) and "org" in metadata
 
 
 # What a site generator writes into the head of every page it builds: Nikola, Hugo, Jekyll's
@@ -331,7 +379,8 @@ def built_pages(path: str) -> list[str]:
     for `x.md` or `x/index.rst`) that are on disk: a note written or deleted changes whether
     they are read (watch looks at them with it; review40b)."""
     stem, dot, ext = path.rpartition(".")
-    if not dot or "." + ext not in _BUILT_FROM or "/" in ext or os.sep in ext:
+    if not dot or "/" in ext or os.sep in ext or ("." + ext not in _BUILT_FROM and not any(
+            "." + ext in sources for sources in _RENDERED.values())):
         return []
     rendered = [stem + built for built, sources in _RENDERED.items() if "." + ext in sources]
     folder, _, base = stem.replace("\\", "/").rpartition("/")

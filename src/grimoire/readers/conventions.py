@@ -488,6 +488,12 @@ def names_part_note(name: str) -> bool:
     return heading_key(name) in _PART_NOTES
 
 
+# The copy Jupyter's "Duplicate" names "x-Copy1.ipynb", Windows' Explorer "x - Copy (2).md":
+# the note copied, of the same name (round 52, qa52: a course's "Bayesian Linear
+# Regression-Copy1" was a concept beside the notebook's).
+_FILE_COPY = re.compile(r"(?<=\S)(?:-Copy\d{1,3}| - Copy(?: \(\d{1,3}\))?)$")
+
+
 def stem_title(stem: str) -> str:
     """The name a note app's file stem stands for, without the ids it adds.
 
@@ -495,9 +501,15 @@ def stem_title(stem: str) -> str:
     ('Attention', 'Transformer')
     >>> stem_title("202303051200 Attention"), stem_title("20230305120000-layer_normalization")
     ('Attention', 'layer_normalization')
+    >>> stem_title("Bayesian Ridge-Copy1"), stem_title("Kernels - Copy (2)")
+    ('Bayesian Ridge', 'Kernels')
+    >>> stem_title("Carbon Copy"), stem_title("Copy1"), stem_title("Kernels-Copy")
+    ('Carbon Copy', 'Copy1', 'Kernels-Copy')
     """
     if "%" in stem:
         stem = unquote(stem)
+    if "Copy" in stem[-12:]:
+        stem = _FILE_COPY.sub("", stem, count=1)
     if "___" in stem or "/" in stem:
         stem = stem.replace("___", "/").rstrip("/").rsplit("/", 1)[-1]
     if stem[:1].isdigit():
@@ -579,7 +591,10 @@ _NOT_A_SUBJECT = (r"(?:and|or|to|through|thru|till|until|continued|cont|part|not
 _LABELLED_NUMBER = re.compile(
     r"^(?:step|part|chapter|lecture|lect?|lesson|week|day|module|unit|approach|method|option"
     # round 48 (qa48): a course's notebooks open "Seminar 01: Naive Bayes from scratch"
-    r"|session|tutorial|lab|seminar)\s+\d{1,3}[a-z]?\s*[:.)\u2013\u2014-]\s+(?=\S)"
+    r"|session|tutorial|lab|seminar)\s+\d{1,3}[a-z]?(?:\s*[:.)\u2013\u2014-]\s+(?=\S)"
+    # or a comma, as a tutorial's Org notes head theirs ("Part 1, Forward Propagation": round
+    # 52, qa52), not before the step's own part or more numbers ("Chapter 3, Part I")
+    r"|,\s+(?!(?:part|and|or|to)\b)(?=[^\W\d_]))"
     # A lecture's number and then its subject with no mark between ("lec 26 Binary Search
     # Tree", round 41: an Org course file's 30 headings)
     r"|(?:lecture|lect?|lesson)\s+\d{1,3}\s+(?!" + _NOT_A_SUBJECT + r")(?=[^\W\d_])"
@@ -803,6 +818,10 @@ def bare_name(name: str) -> str:
     ('Body Part 2', 'Part 2', 'Counterpart 2')
     >>> bare_name("Chapter 3, Part I"), bare_name("Homework 3 - Part 2")
     ('Chapter 3, Part I', 'Homework 3 - Part 2')
+    >>> bare_name("Part 1, Forward Propagation"), bare_name("Part 1, 2 and 3")
+    ('Forward Propagation', 'Part 1, 2 and 3')
+    >>> bare_name("Lecture 4, and more"), bare_name("Weekly 3, Recap")
+    ('Lecture 4, and more', 'Weekly 3, Recap')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)

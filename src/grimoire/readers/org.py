@@ -21,8 +21,9 @@ What becomes what:
   never pages to write. A link to an image file without a label is an `Image`, not text.
 - In a Logseq graph (`logseq/config.edn` above), a page without `#+TITLE:` is named by its file
   and its `*` lines are the blocks of an outline (list items), not headings.
-- LaTeX fragments are math: `$x$`, `\\(x\\)` inline, `$$x$$`, `\\[x\\]` and `\\begin{env}` ...
-  `\\end{env}` displayed; passages show them as `$...$` / `$$...$$`, as Markdown passages do.
+- LaTeX fragments are math: `$x$`, `\\(x\\)` inline, `$$x$$`, `\\[x\\]` (also opened on a
+  line of their own and closed on a later one) and `\\begin{env}` ... `\\end{env}` displayed;
+  passages show them as `$...$` / `$$...$$`, as Markdown passages do.
   The note's macros (`#+LATEX_HEADER: \\newcommand{\\R}{\\mathbb{R}}`, which Org's preview
   and LaTeX export read, or a definition in a fragment) are written out in its formulas, as
   Markdown's are (`markdown._macros`); the header lines are no text.
@@ -386,17 +387,19 @@ def _parse(text: str, path: str) -> tuple[Parsed, _State]:
             continue
         if _COMMENT.match(raw):
             continue
+        display = _DISPLAY_OPEN.match(raw)
+        if display and (end := _display_end(lines, n, raw, display)) is not None:
+            close = _DISPLAY_CLOSE[display.group(1)]
+            inside = [raw[display.end():], *lines[n:end], lines[end].rsplit(close, 1)[0]]
+            _display_math(st, "\n".join(inside).strip(), line, end + 1)
+            n = end + 1
+            continue
         env = _LATEX_BEGIN.match(raw)
         if env:
             closer = f"\\end{{{env.group(1)}}}"
             end = next((k for k in range(n - 1, len(lines)) if closer in lines[k]), None)
             if end is not None:
-                tex = "\n".join(lines[n - 1 : end + 1]).strip()
-                st.flush()
-                block = st.open("math", joiner="\n")
-                block.units.append((line, f"$${tex}$$"))
-                block.math.append(Math(tex, True, st.span(line, end + 1)))
-                st.flush()
+                _display_math(st, "\n".join(lines[n - 1 : end + 1]).strip(), line, end + 1)
                 n = end + 1
                 continue
         if _TABLE.match(raw):
@@ -426,6 +429,40 @@ def _parse(text: str, path: str) -> tuple[Parsed, _State]:
     st.flush()
     st.parsed.tags = list(dict.fromkeys(st.tags))
     return st.parsed, st
+
+
+# A display opened on a line of its own (`\\[` or `$$`, maybe the formula's start after it)
+# and closed on a later line: Org's preview and its exporters read the lines between as one
+# formula (round 52, qa52: a tutorial's matrix products were text with their brackets, the
+# first matrix a formula of its own, and lint said "\\begin{bmatrix} is never ended"). A blank
+# line ends a paragraph, and a formula with it: an opener not closed before one is text.
+_DISPLAY_OPEN = re.compile(r"^[ \t]*(\\\[|\$\$)")
+_DISPLAY_CLOSE = {"\\[": "\\]", "$$": "$$"}
+_DISPLAY_LINES = 200  # the lines a display may run to: an opener of none is text, read once
+
+
+def _display_end(lines: list[str], n: int, raw: str, display: re.Match[str]) -> int | None:
+    """The index of the line that closes the display `raw` (the line before `lines[n]`) opens,
+    when nothing follows the closer on it; None when the display closes on its own line
+    (inline math reads it), or a blank line, a heading or `_DISPLAY_LINES` lines come first."""
+    close = _DISPLAY_CLOSE[display.group(1)]
+    if close in raw[display.end():]:
+        return None
+    for k in range(n, min(len(lines), n + _DISPLAY_LINES)):
+        if not lines[k].strip() or _HEADING.match(lines[k]):
+            return None
+        if close in lines[k]:
+            return k if not lines[k].rsplit(close, 1)[1].strip() else None
+    return None
+
+
+def _display_math(st: _State, tex: str, line: int, last: int) -> None:
+    """A displayed formula `tex` on lines `line`..`last`, a passage of its own."""
+    st.flush()
+    block = st.open("math", joiner="\n")
+    block.units.append((line, f"$${tex}$$"))
+    block.math.append(Math(tex, True, st.span(line, last)))
+    st.flush()
 
 
 def _properties(lines: list[str]) -> dict[str, str]:

@@ -4,7 +4,8 @@ A pip requirements file (`requirements.txt`, every line a package), a mail or ne
 (`.eml`, `.mbox`, a data set's `Subject:` files), a tool's dump of compiled code (`javap -c`,
 `objdump -d`), a settings file (`.ini`, `.cfg`, `.conf`, `key = value` lines) and a model's
 data (`classes.txt`, one label a line; a table of numbers; a file named by a number alone,
-one record of a numbered set such as a data set's e-mails) are searchable text named by its
+one record of a numbered set such as a data set's e-mails) and a Python program saved as text
+(its first line an import) are searchable text named by its
 file or subject, never a page about a thing: their first line ("torch", "Subject: ...",
 "[server]", "car") is no concept."""
 
@@ -187,6 +188,19 @@ def listing(lines: list[str]) -> bool:
 _POINT = re.compile(r"(\d{1,4}):\s")
 
 
+# A Python program's first line: an import (round 52, qa52: a course kept a demo's code as
+# `concentration_demos.txt`, and "import numpy as np" was a concept).
+_IMPORT = re.compile(r"(?:import\s+[\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*"
+                     r"|from\s+[\w.]+\s+import\s+(?:\*|\(?[\w\s,]+\)?))\s*(?:#.*)?")
+
+
+def program(lines: list[str]) -> bool:
+    """Whether a text file is a Python program: its first line imports a module
+    ("import numpy as np", "from torch import nn"); "Importance sampling" is a name."""
+    first = next((line.strip() for line in lines if line.strip()), "")
+    return _IMPORT.fullmatch(first) is not None
+
+
 def sniff(head: str, path: str) -> bool:
     return True
 
@@ -215,7 +229,8 @@ def read(data: bytes, path: str) -> list[Document]:
     if settings(lines, path):
         return [Document(path=path, format=name, title=PurePath(path).name,
                          passages=tuple(passages), meta={"settings": True})]
-    if data_rows(lines) or program_output(lines) or listing(lines) or number_table(lines):
+    if data_rows(lines) or program_output(lines) or listing(lines) or number_table(lines) \
+            or program(lines):
         return [Document(path=path, format=name, title=PurePath(path).name,
                          passages=tuple(passages), meta={"data": True})]
     first = passages[0].text.split("\n")[0].strip() if passages else ""

@@ -1,0 +1,153 @@
+"""Round 52 (qa52): what a new user met reading an instructor's lecture notes in LaTeX (each
+`x.tex` kept beside the `x.pdf` pdfTeX made of it) and a tutorial's notes in Org (each
+`x.org` beside the notebook `ox-ipynb` exported from it, its parts headed "Part 1, ...");
+each shape rebuilt here in our own words. One store, built once for the module, no vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from grimoire import readers
+from tests.conftest import one_page_pdf, written_store
+
+_SECTION = (r"\documentclass{article}" "\n" r"\begin{document}" "\n"
+            r"\section{Principal Directions}" "\n"
+            "The principal directions of a data set are the eigenvectors of its covariance, "
+            "ordered by how much variance each one keeps.\n" r"\end{document}" "\n")
+
+
+def _notebook(first: str, metadata: str) -> str:
+    """A notebook of one Markdown cell, `metadata` its metadata object's JSON."""
+    return ('{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["' + first
+            + '"]}], "metadata": ' + metadata + ', "nbformat": 4, "nbformat_minor": 5}\n')
+
+
+_ORG_PARTS = (
+    "* The network\n\nA small net maps two inputs through one hidden layer to a score.\n\n"
+    "* Part 1, Forward Pass\n\nThe forward pass multiplies the inputs by the first layer's "
+    "weights, squashes each sum with a sigmoid, and feeds the result to the next layer.\n\n"
+    "* Part 2, Gradient Checking\n\nGradient checking nudges each weight a small step both "
+    "ways and compares the slope it measures with the one backpropagation computed.\n")
+
+_RIDGE = "Bayesian ridge puts a Gaussian prior on the weights and reads the fit as a posterior."
+
+NOTES = {
+    # A chapter in LaTeX and the PDF pdfTeX made of it, side by side (latexmk's habit).
+    "course/tex/directions.tex": _SECTION,
+    "course/tex/directions.pdf": one_page_pdf(
+        [(20, "Principal Directions"), (11, "The principal directions of a data set are the "
+                                            "eigenvectors of its covariance.")],
+        producer="pdfTeX-1.40.25").decode("latin-1"),
+    # A handout scanned or typed elsewhere, beside a `.tex` of its name: no TeX made it.
+    "course/tex/margins.tex": _SECTION.replace("Principal Directions", "Margin Notes"),
+    "course/tex/margins.pdf": one_page_pdf(
+        [(20, "Widest Margins"), (11, "A margin is the gap between the classes and the "
+                                      "boundary.")],
+        producer="Microsoft Word").decode("latin-1"),
+    # Org notes and the notebook ox-ipynb exported of them (its metadata keeps an "org" key).
+    "nets/forward.org": _ORG_PARTS,
+    "nets/forward.ipynb": _notebook(
+        "## The network", '{"kernelspec": {"name": "python3"}, "org": null}'),
+    # A notebook of its own beside an Org note of the same name: read.
+    "nets/sampling.org": "* Sampling\n\nSampling draws points from a distribution.\n",
+    "nets/sampling.ipynb": _notebook("# Rejection Sampling Demo", '{"kernelspec": {}}'),
+    # A notebook and the copy Jupyter's "Duplicate" made of it, each titled by its file.
+    "gp/Bayesian Ridge.ipynb": _notebook(_RIDGE, "{}"),
+    "gp/Bayesian Ridge-Copy1.ipynb": _notebook(_RIDGE, "{}"),
+    # Org displays over several lines, as Org's preview reads them: a matrix product in
+    # `\[ ... \]`, a sum in `$$ ... $$`.
+    "nets/errors.org": (
+        "* Output errors\n\nEach output's error, scaled by the slope of its activation:\n\n"
+        "\\[\n\\begin{bmatrix}\ny_1 - p_1 \\\\\ny_2 - p_2\n\\end{bmatrix} \\circ "
+        "\\begin{bmatrix}\ns'(z_1) \\\\\ns'(z_2)\n\\end{bmatrix} = \\delta\n\\]\n\n"
+        "and the cost they add up to:\n\n$$\nJ = \\frac{1}{2}\\sum_i (y_i - p_i)^2\n$$\n"),
+    # A lecture's demo program saved as text.
+    "bounds/chebyshev_demo.txt": (
+        "import numpy as np\nimport matplotlib.pyplot as plt\n\n# how often a sample lands "
+        "k deviations out\nx = np.random.randn(10000)\nfor k in (1, 2, 3):\n"
+        "    print(k, np.mean(np.abs(x) > k), 1 / k**2)\n"),
+    # A text note that opens by importing an idea, not a module.
+    "bounds/reading.txt": "Importance sampling\n\nImportance sampling reweights draws from "
+                          "an easy distribution to estimate an average under a hard one.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from written_store(tmp_path_factory, "qa52", NOTES)
+
+
+def _status(kb: Any) -> dict[str, str]:
+    return {s.path.split("/notes/", 1)[-1]: s.status for s in kb.sources()}
+
+
+def test_a_pdf_tex_made_beside_its_source_is_a_built_copy(kb: Any) -> None:
+    """An instructor's LaTeX notes kept `PCA-notes.pdf` beside `PCA-notes.tex`: both were
+    read, the PDF's title a second entry of the same concept and its pages 5 of lint's 16
+    near-duplicates."""
+    status = _status(kb)
+    assert status["course/tex/directions.tex"] == "ok", status
+    assert status["course/tex/directions.pdf"] == "skipped", status
+    said = kb.said(kb.concept("Principal Directions"))
+    assert {s.span.path.rsplit("/", 1)[-1] for s in said} == {"directions.tex"}, said
+    # watch looks at the PDF again when its source is written or deleted
+    tex = next(s.path for s in kb.sources() if s.path.endswith("directions.tex"))
+    assert readers.built_pages(tex) == [tex[:-4] + ".pdf"]
+
+
+def test_a_pdf_no_tex_made_beside_a_tex_file_is_read(kb: Any) -> None:
+    """A PDF that says another program made it is a document of its own."""
+    assert _status(kb)["course/tex/margins.pdf"] == "ok", _status(kb)
+
+
+def test_a_notebook_exported_from_org_beside_it_is_a_built_copy(kb: Any) -> None:
+    """A tutorial's notes in Org kept the notebook ox-ipynb exported of each (to show the
+    maths on GitHub): every note was read twice, the notebook's first heading ("The net") a
+    concept of its own."""
+    status = _status(kb)
+    assert status["nets/forward.org"] == "ok", status
+    assert status["nets/forward.ipynb"] == "skipped", status
+    assert status["nets/sampling.ipynb"] == "ok", status
+    assert not kb.documents_titled("The network")  # the notebook's first heading
+
+
+def test_a_numbered_part_before_a_comma_is_no_part_of_the_name(kb: Any) -> None:
+    """The tutorial's headings "Part 1, Forward Propagation", "Part 5, Numerical Gradient
+    Checking" were concepts of those names; `show "Forward Propagation"` found nothing."""
+    labels = [c.label for c in kb.concepts()]
+    assert {"Forward Pass", "Gradient Checking"} <= set(labels), labels
+    assert not [label for label in labels if label.startswith("Part ")], labels
+
+
+def test_a_notebooks_copy_is_named_as_the_notebook(kb: Any) -> None:
+    """A course's folder kept "Bayesian Linear Regression-Copy1.ipynb" beside the notebook
+    it copies: the concept "Bayesian Linear Regression-Copy1" stood beside the notebook's."""
+    labels = [c.label for c in kb.concepts()]
+    assert not [label for label in labels if "Copy" in label], labels
+    said = kb.said(kb.concept("Bayesian Ridge"))
+    assert len({s.span.path for s in said}) == 2, said
+
+
+def test_a_program_saved_as_text_is_named_by_its_file(kb: Any) -> None:
+    """A course kept a demo's Python as `concentration_demos.txt`: its first line was the
+    concept "import numpy as np"."""
+    labels = [c.label for c in kb.concepts()]
+    assert not [label for label in labels if "import" in label], labels
+    assert _status(kb)["bounds/chebyshev_demo.txt"] == "ok", _status(kb)
+    assert kb.documents_titled("Importance sampling"), labels
+
+
+def test_an_org_display_over_several_lines_is_one_formula(kb: Any) -> None:
+    """A tutorial's Org notes wrote each matrix product as `\\[` on a line, the matrices, `\\]`
+    on a line: the display was text with its brackets, its first matrix a formula of its
+    own, and lint reported "\\begin{bmatrix} is never ended" twice (no display over several
+    lines was math, `$$` ones neither)."""
+    path = next(s.path for s in kb.sources() if s.path.endswith("errors.org"))
+    texts = [text for _, _, text, _ in kb.source_passages(path)]
+    assert any(t.startswith("$$\\begin{bmatrix}") and t.endswith("= \\delta$$")
+               for t in texts), texts
+    assert any(t.startswith("$$J = ") for t in texts), texts
+    assert not any("\\[" in t or "\\]" in t for t in texts), texts
