@@ -353,13 +353,12 @@
       keepLabels();
       keepDots();
       cy.on("zoom", () => { keepLabels(); keepDots(); });
+      // The rest in one step once the first part is on screen (in parts of 800, each part
+      // drew the whole canvas again: the graph was whole 1-2 s later).
       const rest = () => {
-        // nodes before the links that join them; the next part after the page has drawn this
-        const part = later.splice(0, 800);
-        keepDots(cy.add(part).nodes(), true);
+        keepDots(cy.add(later).nodes(), true);
         holder.dataset.drawn = String(cy.nodes().length);
-        if (later.length) setTimeout(rest, 30);
-        else holder.dataset.ready = "true";
+        holder.dataset.ready = "true";
       };
       holder.dataset.drawn = String(cy.nodes().length);
       if (later.length) cy.one("render", () => setTimeout(rest, 30));
