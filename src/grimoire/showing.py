@@ -44,7 +44,9 @@ CLIP_LINES = 20  # or this many of a note's lines (a list of papers, one short l
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # A formula in a text every face shows: `$$…$$` (display) or `$…$` (inline), as the web page
 # renders it and the Anki deck writes it for MathJax (round 36: below both, one pattern).
-INLINE_MATH = re.compile(r"\$([^$\n]{1,500})\$")
+# An inline one as Pandoc reads it: no blank just inside either `$`, no digit just after the
+# closing one, so a price is prose: "costs $5 and $y" drew "5 and" as math (round 52).
+INLINE_MATH = re.compile(r"\$(?![\s$])([^$\n]{0,499}[^\s$])\$(?!\d)")
 DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
 FORMULA = re.compile(f"{DISPLAY_MATH.pattern}|{INLINE_MATH.pattern}", re.S)  # either kind
 # What a LaTeX file's formulas hold that prints nothing, which the web's MathML and Anki's
@@ -206,14 +208,22 @@ def cut_words(flat: str, limit: int) -> str:
             break
         if m.start() >= len(cut):
             break
-    closed = max((m.end() for m in FORMULA.finditer(cut)), default=0)
-    opened = cut.find("$", closed)
+    opened = _opened(cut)
     if opened >= 0 and (cut.startswith("$$", opened) or _FORMULA_TAIL.search(cut, opened)):
         cut = cut[:opened].rstrip()
     return f"{cut} …" if cut else "…"
 
 
 _FORMULA_TAIL = re.compile(r"\\[A-Za-z]|[\^_{}=]")  # TeX or an equation after an open `$`
+_OPENER = re.compile(r"\$(?![\d\s])")  # a `$` that may open a formula: not a price's
+
+
+def _opened(text: str) -> int:
+    """Where a formula `text` leaves open begins (the first `$` past its last closed formula
+    that is no price: "costs $5 and $y" opens at "$y", round 52), or -1."""
+    closed = max((m.end() for m in FORMULA.finditer(text)), default=0)
+    m = _OPENER.search(text, closed)
+    return m.start() if m else -1
 # A one-letter variable after a `$` ("… gives a logit of 0 and $p …"): math, not a price.
 VARIABLE = re.compile(r"\$[A-Za-z](?!\w)")
 
@@ -225,8 +235,7 @@ def open_formula_cut(text: str) -> str:
     does a formula with nothing before it but "…": its TeX says more than " …" (review51d)."""
     if not text.endswith("…"):
         return text
-    closed = max((m.end() for m in FORMULA.finditer(text)), default=0)
-    opened = text.find("$", closed)
+    opened = _opened(text)
     kept = text[:opened].rstrip()
     if opened >= 0 and kept.strip("… ") and (
             text.startswith("$$", opened) or _FORMULA_TAIL.search(text, opened)

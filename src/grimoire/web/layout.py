@@ -86,12 +86,15 @@ def _spring(ids: list[str], edges: list[tuple[str, str]], rounds: int, seed: int
     sample = min(n, 256)
     for _ in range(rounds):
         # Past a few hundred nodes, each node is pushed by a random sample of the others
-        # (scaled up): O(n * 256) a round instead of O(n^2), so 2,000 nodes lay out in
-        # about a second.
+        # (scaled up): O(n * 256) a round instead of O(n^2). Node i's push is the sum over
+        # the others j of w_ij (p_i - p_j), w_ij = k^2 / |p_i - p_j|^2: p_i times w's row sum
+        # less w @ others, one matrix product (an (n, 256, 2) array summed over its last axis
+        # laid all.db's 859 linked concepts out in 1.1-1.9 s, this in 0.13 s; round 52).
         others = pos if sample == n else pos[rng.choice(n, sample, replace=False)]
-        delta = pos[:, None, :] - others[None, :, :]
-        dist2 = np.maximum((delta ** 2).sum(-1), 1e-2)
-        push = (delta * (k * k / dist2)[:, :, None]).sum(1) * (n / sample)
+        dx = pos[:, 0:1] - others[None, :, 0]
+        dy = pos[:, 1:2] - others[None, :, 1]
+        w = (k * k) / np.maximum(dx * dx + dy * dy, 1e-2)
+        push = (pos * w.sum(1)[:, None] - w @ others) * (n / sample)
         if len(src):
             d = pos[src] - pos[dst]
             dist = np.maximum(np.sqrt((d ** 2).sum(-1)), 1e-2)

@@ -40,8 +40,8 @@ from grimoire.showing import (  # below the faces: the CLI and the API fold and 
     _WIKILINK,
     DISPLAY_MATH,
     INLINE_MATH,
-    VARIABLE,
     link_label,
+    open_formula_cut,
     quote_words,
     unprinted,
 )
@@ -292,7 +292,8 @@ class Renderer:
                                        "typographer": False})
         md.enable("table")
         md.enable("strikethrough")
-        md.use(dollarmath_plugin, allow_space=True, double_inline=True)
+        # `$` as `INLINE_MATH` reads it: a price is prose (round 52)
+        md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
         md.add_render_rule("math_inline", _render_math_inline)
         md.add_render_rule("math_block", _render_math_block)
         md.add_render_rule("math_inline_double", _render_math_double)
@@ -386,7 +387,6 @@ def _blocks(paragraph: str, displays: bool = False) -> str:
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 _INLINE_MATH = INLINE_MATH
 _DISPLAY_MATH = DISPLAY_MATH
-_DELIMITER = re.compile(r"\$\$|\$")  # of a formula
 _TEX = re.compile(r"\\[A-Za-z]|[\^_{}]")  # a command, a script or a group: not prose
 
 
@@ -714,20 +714,15 @@ _BRACKET_OR_WIKILINK = re.compile(
 def whole_formulas(snippet: str) -> str:
     """`snippet` (a search snippet, a long line cut short) without the part of a formula that
     its window cut: before the first `$` of one that opens with "…" mid-formula (TeX before
-    any `$`), and after an unpaired last `$` of one that ends with "…" (TeX after it: "$5" is
-    a price). Either would show its TeX, or pair with the wrong `$`. A formula with nothing
-    before it but "…" stays: " …" alone said nothing (review51d)."""
+    any `$`), and from the `$` of one left open at its "…" end (`open_formula_cut`, MCP's
+    rule too: "$5" is a price). Either would show its TeX, or pair with the wrong `$`. A
+    formula with nothing before it but "…" stays: " …" alone said nothing (review51d)."""
     text = snippet.strip()
     first = text.find("$")
     if text.startswith("…") and first > 0 and _TEX.search(text[:first]):
         end = first + (2 if text.startswith("$$", first) else 1)
         text = "… " + text[end:].lstrip()
-    last = text.rfind("$")
-    kept = text[:last].rstrip("$").rstrip()
-    if text.endswith("…") and len(_DELIMITER.findall(text)) % 2 and kept.strip("… ") and (
-            _TEX.search(text[last:]) or VARIABLE.match(text, last)):
-        text = kept + " …"
-    return text
+    return open_formula_cut(text)
 
 
 # A notebook's definition is its Markdown cells' text and its code cells fenced: Markdown.

@@ -1,0 +1,92 @@
+"""Round 52 (faces52): a big graph draws its most linked concepts first, and a price is no
+formula on any face. The browser's test comes first: the module before this one (round 51's)
+ends with one, and the shared browser carries over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+import grimoire
+from grimoire.mcp_server import preview
+from grimoire.model import Answer
+from grimoire.showing import FORMULA
+from grimoire.web.app import answer_html
+from grimoire.web.render import Renderer, math_text, whole_formulas
+from tests.conftest import write_notes
+from tests.web.conftest import run_server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+# Records the first count of concepts the graph drew (`data-drawn`), before the rest came.
+FIRST_DRAWN = """
+new MutationObserver(() => {
+  const h = document.querySelector('#graph');
+  if (h && h.dataset.drawn && !window.firstDrawn) window.firstDrawn = h.dataset.drawn;
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-drawn'] });
+"""
+
+
+@pytest.mark.one_pass(reason="the browser's drawing of a graph the server lays out")
+def test_a_big_graph_draws_its_most_linked_first_and_its_dots_stay_seen(
+        browser: Browser, tmp_path: Path) -> None:
+    """all.db's whole graph (1,121 concepts, 2,199 links) showed nothing for 1.2-1.9 s of the
+    browser's work after its data came, and on a phone its dots were a pixel wide in the dark.
+    A graph of over 300 concepts draws its 250 most linked first (here every hub), the rest
+    after, and no dot is under 5 px on screen when the view opens."""
+    glossary = ["Graph Terms\n"]
+    glossary += [f"Hub {h}\n\nA hub term, number {h} of the test graph.\n" for h in range(20)]
+    glossary += [f"Leaf {i}\n\nA leaf term that points to [Hub {i % 20}] and "
+                 f"[Hub {(i * 7 + 3) % 20}].\n" for i in range(300)]
+    notes = write_notes(tmp_path / "notes", {"glossary.txt": "\n".join(glossary)})
+    db = tmp_path / "graph.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    served = run_server(db)
+    running = next(served)
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.add_init_script(FIRST_DRAWN)
+        page.goto(running.url + "/graph")
+        page.wait_for_selector("#graph[data-ready]", state="attached")
+        assert page.evaluate("window.firstDrawn") == "250"
+        assert page.evaluate("document.querySelector('#graph').dataset.drawn") == "321"
+        hubs = page.evaluate("window.grimoireGraph.nodes('[deg >= 10]').length")
+        assert hubs == 20
+        smallest = page.evaluate(
+            "Math.min(...window.grimoireGraph.nodes().map((n) => n.renderedWidth()))")
+        assert smallest >= 4.9, smallest
+    finally:
+        context.close()
+        next(served, None)
+
+
+# A `$` before a digit opens no formula the text closes after a blank: "costs $5 and $y"
+# paired the price with the next `$` and drew "5 and" as math (Pandoc's rule: a formula's
+# `$` has no blank inside it, and a closing `$` no digit after it).
+PRICED = "It costs $5 and $y = 2$ more, or $10 to $20 a month; $1$ is one."
+
+
+def test_a_price_is_no_formula_on_any_face() -> None:
+    shown = str(math_text(PRICED))
+    assert "It costs $5 and" in shown and "$10 to $20 a month" in shown, shown
+    assert shown.count("<math") == 2, shown  # y = 2, and 1
+    assert "<mi>y</mi>" in shown, shown
+    # the answer's text, and a note's page (Markdown)
+    said = str(answer_html(Answer(question="q", answer=PRICED, citations=())))
+    assert said == shown, said
+    note = str(Renderer().markdown(PRICED))
+    assert "It costs $5 and" in note and "$10 to $20 a month" in note, note
+    assert note.count("<math") == 2, note
+    # the pattern every face shares (previews, Anki, cut snippets)
+    assert [m.group(0) for m in FORMULA.finditer(PRICED)] == ["$y = 2$", "$1$"]
+    cut = "It costs $5 and $y …"
+    assert preview(cut) == "It costs $5 and …" and whole_formulas(cut) == "It costs $5 and …"
+    # a formula of one digit, or that begins with one, is still one
+    for formula in ("$2x$", "$0.5$", "$1 - \\epsilon$"):
+        assert [m.group(0) for m in FORMULA.finditer(f"so {formula}, then")] == [formula]
