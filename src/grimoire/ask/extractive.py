@@ -117,6 +117,23 @@ def content_words(text: str) -> list[str]:
     return out
 
 
+# Round 52: "What is metalearning?" and "What is multihead self attention?" (review49d's
+# probes, vault) were refused: the notes write "meta-learning" and "multi-head", two words
+# each, so no sentence held the question's word and the best one did not name the subject.
+# A word written with a hyphen inside also counts joined ("metalearning") where a sentence's
+# or a passage's words are looked up (`HYPHEN_COVER`; False: off).
+HYPHEN_COVER = True
+_HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])")
+
+
+def joined_stems(text: str) -> set[str]:
+    """The stems of `text`'s hyphenated words written joined ("metalearn" for
+    "meta-learning"); empty when HYPHEN_COVER is off."""
+    if not HYPHEN_COVER or "-" not in text:
+        return set()
+    return {stem(m[0].replace("-", "")) for m in _HYPHENATED.finditer(text)}
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
     """A sentence of a candidate passage, with its scores."""
@@ -343,8 +360,8 @@ def score_sentences(
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
-        context = {stem(w) for w in _WORD.findall(
-            " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
+        label = " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in])
+        context = {stem(w) for w in _WORD.findall(label)} | joined_stems(label)
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
         about = names(cand, asked)
         spelled = _spelled_in(q.text, cand)
@@ -354,7 +371,7 @@ def score_sentences(
         before: set[str] = set()
         for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
-            words = {stem(w) for w in _WORD.findall(text)}
+            words = {stem(w) for w in _WORD.findall(text)} | joined_stems(text)
             # The sentence before says what this one goes on about ("For the child nodes'
             # impurity, ... in classification. For regression problem, ... are used."), even
             # by its opposite ("... the suboptimal, non-sliding-window strategy").
@@ -407,6 +424,19 @@ def score_sentences(
         # A sentence that would trail the best by more than PRUNE even if its meaning matched
         # the question fully is not worth embedding.
         top = [s for s in scored[:semantic_top] if base[id(s)] + PRUNE >= first]
+        if SECTION_BEST:
+            # The best sentence by words of each passage the first SEMANTIC_TOP leave out is
+            # weighed by meaning too (`SECTION_BEST`).
+            weighed = {w.candidate.passage_id for w in scored[:semantic_top]}
+            for later in scored[semantic_top:]:
+                if len(top) >= semantic_top + SECTION_BEST:
+                    break
+                if later.candidate.passage_id in weighed:
+                    continue
+                weighed.add(later.candidate.passage_id)
+                if words_only(later) + PRUNE >= first:
+                    base[id(later)] = words_only(later)
+                    top.append(later)
         if NAMED_FIRSTS and (definition or _WHAT_IS.match(q.text)):
             # The first sentence of a passage the question names more closely than the best
             # one's may lead a definition (`definition_lead`), so it is weighed by meaning even
@@ -416,7 +446,7 @@ def score_sentences(
             firsts = [f for f in scored[semantic_top:] if f.index == 0 and f.about
                       and words_only(f) + PRUNE >= first
                       and _named_count(f.candidate, asked) > named]
-            for f in firsts[:NAMED_FIRSTS]:
+            for f in [f for f in firsts if id(f) not in base][:NAMED_FIRSTS]:
                 base[id(f)] = words_only(f)
                 top.append(f)
         vectors = embed([q.text] + [_embed_text(s) for s in top])
@@ -947,6 +977,11 @@ def name_forms(*names: str | None) -> frozenset[str]:
             n = normalize(part)
             if n and len(n) > 2:
                 forms.add(" ".join(_name_stem(w) for w in n.split()))
+            if HYPHEN_COVER and "-" in part:
+                # "meta-learning" is named by "metalearning" too (`HYPHEN_COVER`)
+                joined = normalize(_HYPHENATED.sub(lambda m: m[0].replace("-", ""), part))
+                if joined and len(joined) > 2:
+                    forms.add(" ".join(_name_stem(w) for w in joined.split()))
     return frozenset(forms)
 
 
@@ -958,6 +993,14 @@ def name_forms(*names: str | None) -> frozenset[str]:
 # 240 words embedded per question instead of 163 (ask p50 / search p50 9-10x instead of 6-7x
 # at load 5-6), so 8 stays.
 SEMANTIC_TOP = 8
+# Round 52: the first SEMANTIC_TOP by words often come from two or three passages of one
+# file, and a section below them whose sentence answers ("On the other hand, at low
+# perplexity, local effects and meaningless 'clumping' take center stage.", 15th by words for
+# "What happens to a t-SNE plot when the perplexity is set low?") was never weighed by
+# meaning: its score stayed far below the weighed ones (0.33 against 0.82). The best
+# sentence by words of each passage found that the first SEMANTIC_TOP leave out is weighed
+# too, in their order, until SEMANTIC_TOP + SECTION_BEST are weighed (0: off).
+SECTION_BEST = 6
 NAMED_FIRSTS = 3
 EMBED_WORDS = 40  # 0: whole sentences
 # How a sentence's score mixes its signals (after the bonuses): the share of the question's
@@ -1246,6 +1289,8 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     (a long sentence is clipped to its clauses that answer); in reading order."""
     if not scored:
         return []
+    if REDIRECT_TARGET:
+        scored = _redirects_followed(scored, q)
     lead = definition_lead(scored, q)
     if lead is not None:
         scored = [lead, *(s for s in scored if s is not lead)]
@@ -1355,6 +1400,41 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         chosen = _with_lists(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+# Round 52: an entry that only points to another ("Abbreviation for Low-Rank Adaptability.",
+# the vault's LoRA page) said so in the answer beside, or instead of, the entry it points to:
+# "What is LoRA?" closed on it, "What is the half-life of a TPU?" opened with "Abbreviation for
+# Tensor Processing Unit". When the entry pointed to was found, its first sentence takes the
+# pointer's place, and the pointer is left out, unless the question asks what the letters
+# stand for (`REDIRECT_TARGET`; False: off).
+REDIRECT_TARGET = True
+_REDIRECT = re.compile(r"^\s*(?:an?\s+)?(?:abbreviation|acronym|synonym|short)\s+for\s+"
+                       r"(?P<to>[^.;:!?]+?)\s*\.?\s*$", re.IGNORECASE)
+
+
+def _redirects_followed(scored: Sequence[Scored], q: Question) -> Sequence[Scored]:
+    """`scored` with each pointer to an entry whose first sentence was found left out, that
+    sentence in the pointer's place."""
+    if stands_for(q.text) is not None:
+        return scored
+    out = list(scored)
+    for s in scored:
+        m = _REDIRECT.match(s.text)
+        if m is None:
+            continue
+        forms = name_forms(m.group("to"))
+        target = next((t for t in out if t.index == 0
+                       and t.candidate.passage_id != s.candidate.passage_id
+                       and forms & name_forms(t.candidate.concept, t.candidate.title)), None)
+        if target is None:
+            continue
+        at, to = out.index(s), out.index(target)
+        if to > at:
+            out[at] = out.pop(to)
+        else:
+            out.pop(at)
+    return out
 
 
 # Round 50: a chosen sentence that ends in ':' ("... it is common to break up the dataset into
