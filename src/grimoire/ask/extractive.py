@@ -1289,8 +1289,6 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
     (a long sentence is clipped to its clauses that answer); in reading order."""
     if not scored:
         return []
-    if REDIRECT_TARGET:
-        scored = _redirects_followed(scored, q)
     lead = definition_lead(scored, q)
     if lead is not None:
         scored = [lead, *(s for s in scored if s is not lead)]
@@ -1413,12 +1411,12 @@ _REDIRECT = re.compile(r"^\s*(?:an?\s+)?(?:abbreviation|acronym|synonym|short)\s
                        r"(?P<to>[^.;:!?]+?)\s*\.?\s*$", re.IGNORECASE)
 
 
-def _redirects_followed(scored: Sequence[Scored], q: Question) -> Sequence[Scored]:
+def _redirects_followed(scored: Sequence[Scored], q: Question) -> list[Scored]:
     """`scored` with each pointer to an entry whose first sentence was found left out, that
     sentence in the pointer's place."""
-    if stands_for(q.text) is not None:
-        return scored
     out = list(scored)
+    if stands_for(q.text) is not None:
+        return out
     for s in scored:
         m = _REDIRECT.match(s.text)
         if m is None:
@@ -1943,8 +1941,9 @@ def prefer_named(scored: Sequence[Scored], q: Question) -> list[Scored]:
     file), the one the question is about leads: the one whose concept, title or heading the
     question names ("GAN" over "mode collapse" for a sentence both entries copy), then the
     one it names first ("is face verification easier than face recognition?"). Otherwise
-    the order stands: a longer name ("bias term" over "bias") is no reason to move."""
-    out = list(scored)
+    the order stands: a longer name ("bias term" over "bias") is no reason to move. An entry
+    that only points to another found gives way to it (`REDIRECT_TARGET`)."""
+    out = _redirects_followed(scored, q) if REDIRECT_TARGET else list(scored)
     if len(out) < 2:
         return out
     best = out[0]
