@@ -424,19 +424,6 @@ def score_sentences(
         # A sentence that would trail the best by more than PRUNE even if its meaning matched
         # the question fully is not worth embedding.
         top = [s for s in scored[:semantic_top] if base[id(s)] + PRUNE >= first]
-        if SECTION_BEST:
-            # The best sentence by words of each passage the first SEMANTIC_TOP leave out is
-            # weighed by meaning too (`SECTION_BEST`).
-            weighed = {w.candidate.passage_id for w in scored[:semantic_top]}
-            for later in scored[semantic_top:]:
-                if len(top) >= semantic_top + SECTION_BEST:
-                    break
-                if later.candidate.passage_id in weighed:
-                    continue
-                weighed.add(later.candidate.passage_id)
-                if words_only(later) + PRUNE >= first:
-                    base[id(later)] = words_only(later)
-                    top.append(later)
         if NAMED_FIRSTS and (definition or _WHAT_IS.match(q.text)):
             # The first sentence of a passage the question names more closely than the best
             # one's may lead a definition (`definition_lead`), so it is weighed by meaning even
@@ -446,7 +433,7 @@ def score_sentences(
             firsts = [f for f in scored[semantic_top:] if f.index == 0 and f.about
                       and words_only(f) + PRUNE >= first
                       and _named_count(f.candidate, asked) > named]
-            for f in [f for f in firsts if id(f) not in base][:NAMED_FIRSTS]:
+            for f in firsts[:NAMED_FIRSTS]:
                 base[id(f)] = words_only(f)
                 top.append(f)
         vectors = embed([q.text] + [_embed_text(s) for s in top])
@@ -993,14 +980,6 @@ def name_forms(*names: str | None) -> frozenset[str]:
 # 240 words embedded per question instead of 163 (ask p50 / search p50 9-10x instead of 6-7x
 # at load 5-6), so 8 stays.
 SEMANTIC_TOP = 8
-# Round 52: the first SEMANTIC_TOP by words often come from two or three passages of one
-# file, and a section below them whose sentence answers ("On the other hand, at low
-# perplexity, local effects and meaningless 'clumping' take center stage.", 15th by words for
-# "What happens to a t-SNE plot when the perplexity is set low?") was never weighed by
-# meaning: its score stayed far below the weighed ones (0.33 against 0.82). The best
-# sentence by words of each passage found that the first SEMANTIC_TOP leave out is weighed
-# too, in their order, until SEMANTIC_TOP + SECTION_BEST are weighed (0: off).
-SECTION_BEST = 6
 NAMED_FIRSTS = 3
 EMBED_WORDS = 40  # 0: whole sentences
 # How a sentence's score mixes its signals (after the bonuses): the share of the question's
