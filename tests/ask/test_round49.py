@@ -9,8 +9,11 @@ empty section or a section of code (`CODE_NAME_HELD`, `CATALOGUE_ASKED`, `CODE_S
 a word in capitals for stress for the word (`STRESSED_WORD`), read "feel free" as no price
 (`PRICE_FREE`) and abstain on a funder or a neighbour "of a X" the notes lack
 (`FUNDER_ASKED`, `OF_NEIGHBOUR`); review51e narrows them where they refused or leaked
-(`OF_HELD_APART`, `FUNDER_STRICT`, `STRESSED_COMMON`, `FREE_ASKED`). Each rule off, the answer
-is what it was before."""
+(`OF_HELD_APART`, `FUNDER_STRICT`, `STRESSED_COMMON`, `FREE_ASKED`). Round 52 adds four notes
+and the rules that follow a pointer entry to its target (`REDIRECT_TARGET`), abstain on "the Y
+of a X" whose Y no passage holds (`OF_THING`), name a hyphenated word joined (`HYPHEN_COVER`)
+and read "expensive" as a cost (`RANK_EXPENSIVE`). Each rule off, the answer is what it was
+before."""
 
 from __future__ import annotations
 
