@@ -714,9 +714,6 @@ def neighbour(question: str, evidence: Evidence) -> bool:
     "dropout"), only a first word that no passage found holds at all ("rotary") counts.
     """
     subject, placed = _subject(question)
-    what = _WHAT_DOES.match(question) if WHAT_DOES_SUBJECT and not subject else None
-    if what is not None:
-        subject, placed = _subject(f"how {what.group('verb')} {question[what.end():]}")
     if len(subject) < 2 or (DOC_SUBJECT and _names_the_notes(question)):
         return False
     texts = [(c.text, " ".join([c.concept or "", c.title, *c.heading_path]))
@@ -746,14 +743,6 @@ def neighbour(question: str, evidence: Evidence) -> bool:
         return False
     want = [stem(w) for t in subject for w in _WORD_RE.findall(t)]
     return not any(_together(want, ws) for ws in words)
-
-
-# Round 52: "What does a multimodel ensemble vote on?" (review49d, vault) was answered from the
-# ensemble page: "multimodel" is in no note, and `neighbour` read only "how does X ...?".
-# "What does/do a/an/the X <verb> ...?" names its subject X as "how does X <verb> ...?" does,
-# and is read the same way (`WHAT_DOES_SUBJECT`; False: off).
-WHAT_DOES_SUBJECT = True
-_WHAT_DOES = re.compile(r"^\s*what\s+(?P<verb>does|do)\s+(?:an?|the)\s+", re.IGNORECASE)
 
 
 # Round 51: "What are the emission probabilities of a hidden Markov model?" (fresh41, tune)
