@@ -9,8 +9,11 @@ empty section or a section of code (`CODE_NAME_HELD`, `CATALOGUE_ASKED`, `CODE_S
 a word in capitals for stress for the word (`STRESSED_WORD`), read "feel free" as no price
 (`PRICE_FREE`) and abstain on a funder or a neighbour "of a X" the notes lack
 (`FUNDER_ASKED`, `OF_NEIGHBOUR`); review51e narrows them where they refused or leaked
-(`OF_HELD_APART`, `FUNDER_STRICT`, `STRESSED_COMMON`, `FREE_ASKED`). Each rule off, the answer
-is what it was before."""
+(`OF_HELD_APART`, `FUNDER_STRICT`, `STRESSED_COMMON`, `FREE_ASKED`). Round 52 adds four notes
+and the rules that follow a pointer entry to its target (`REDIRECT_TARGET`), abstain on "the Y
+of a X" whose Y no passage holds (`OF_THING`), name a hyphenated word joined (`HYPHEN_COVER`)
+and read "expensive" as a cost (`RANK_EXPENSIVE`). Each rule off, the answer is what it was
+before."""
 
 from __future__ import annotations
 
@@ -83,6 +86,17 @@ NOTES = {
                 "of every scoring function.\n",
     "epoch.md": "# epoch\n\nOne epoch is a full pass over every training row, each row seen "
                 "once.\n",
+    # Round 52: an entry that only points to another, a name written with a hyphen, a cost
+    # said as "expensive".
+    "XPU.md": "Abbreviation for Cross Processing Unit.\n",
+    "Cross Processing Unit (XPU).md": "A chip that runs many small sums side by side, so "
+                                      "that training finishes sooner.\n",
+    "meta-learning.md": "# meta-learning\n\nA branch of learning that improves the learning "
+                        "procedure itself from many earlier tasks.\n",
+    "squashers.md": "# Squashing functions\n\nEach one bends a unit's weighted sum into "
+                    "a new range.\n\n## Rectifier\n\nThe rectifier is less "
+                    "computationally expensive than the logistic curve, as it only compares "
+                    "its input with zero.\n",
 }
 
 
@@ -191,3 +205,27 @@ def test_round49_no_words_names_and_code(
                 ("Is EVERY importance weight capped at a ceiling?", "capped")]
         for question, quoted in held:
             assert quoted in kb.ask(question).answer, (question, kb.ask(question).answer)
+        # Round 52: a pointer entry gives way to the entry it points to (`REDIRECT_TARGET`),
+        # unless the letters are asked for.
+        for on in (False, True):
+            monkeypatch.setattr(extractive, "REDIRECT_TARGET", on)
+            said = kb.ask("What is an XPU?").answer
+            assert ("Abbreviation for" in said) is not on, (on, said)
+            assert "small sums" in said, said
+        assert "Cross Processing Unit" in kb.ask("What does XPU stand for?").answer
+        # "what is the Y of a X?" with X one word and Y in no passage (`OF_THING`); "meta-
+        # learning" named as one word (`HYPHEN_COVER`); "expensive" speaks of cost
+        # (`RANK_EXPENSIVE`).
+        for rule, module, question, quoted in [
+                ("OF_THING", ask_module, "What is the half-life of an XPU?", None),
+                ("HYPHEN_COVER", extractive, "What is metalearning?", "learning procedure"),
+                ("RANK_EXPENSIVE", ask_module, "Which squashing function is cheapest to "
+                                               "compute?", "rectifier")]:
+            for on in (False, True):
+                monkeypatch.setattr(module, rule, on)
+                said = kb.ask(question)
+                assert said.abstained is (on if quoted is None else not on), (rule, on,
+                                                                               said.answer)
+                if on and quoted:
+                    assert quoted in said.answer, said.answer
+        assert "small sums" in kb.ask("What is the purpose of an XPU?").answer

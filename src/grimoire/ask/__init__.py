@@ -33,6 +33,7 @@ from grimoire.ask.extractive import (
     content_words,
     expansion,
     gives_example,
+    joined_stems,
     name_forms,
     prefer_named,
     score_sentences,
@@ -312,8 +313,8 @@ def subject_missing(question: str, best: Scored) -> bool:
     if not want:
         return False
     c = best.candidate
-    have = {stem(w) for w in re.findall(r"\w+", " ".join(
-        [best.text, c.concept or "", c.title, *c.heading_path]))}
+    said = " ".join([best.text, c.concept or "", c.title, *c.heading_path])
+    have = {stem(w) for w in re.findall(r"\w+", said)} | joined_stems(said)
     # "deep convolutional GAN" is "Deep Convolutional Generative Adversarial Network (DCGAN)"
     have |= {stem(w) for w in _acronym_words(subject, c.concept, c.title, *c.heading_path)}
     return not want & have if m is who else not want <= have
@@ -761,7 +762,10 @@ _OF_TAIL = frozenset(("called", "named", "known", "based", "equal", "equals", "u
 
 def of_neighbour(question: str, evidence: Evidence) -> bool:
     """True when "what is the Y of a X?" names an X of two or three words that no passage
-    found holds together (see OF_NEIGHBOUR)."""
+    found holds together (see OF_NEIGHBOUR), or an X of one word and a Y that no passage
+    found holds (see OF_THING)."""
+    if OF_THING and _of_thing_missing(question, evidence):
+        return True
     m = _OF_NAME.match(question) if OF_NEIGHBOUR else None
     if m is None:
         return False
@@ -777,6 +781,40 @@ def of_neighbour(question: str, evidence: Evidence) -> bool:
     if any(_together(want, [stem(w) for w in _WORD_RE.findall(t)]) for t in texts):
         return False
     return not (OF_HELD_APART and any(_held_apart(want, c) for c in evidence.candidates))
+
+
+# Round 52: "What is the half-life of a TPU?" (review51e's probe) was answered with the TPU
+# pages' first sentences: `OF_NEIGHBOUR` reads names of two or three words only. When "what
+# is/are the Y of a/an/the X?" closes on a name X of one word, Y is the thing asked: when no
+# passage found holds Y's words together (hyphens joined or apart), the notes lack it, as
+# `OWNER_THING` reads "How does X's Y ...?". A Y that asks for what X is or does in general
+# ("the purpose of", "the output of", `_OF_ASPECT`) is no thing the notes must name
+# (`OF_THING`; False: off).
+OF_THING = True
+_OF_ONE = re.compile(r"^\s*what\s+(?:is|are)\s+(?:the\s+)?(?P<thing>(?:[\w-]+\s+){1,3}?)of\s+"
+                     r"(?:an?|the)\s+(?P<name>[\w-]+)\s*\??\s*$", re.IGNORECASE)
+_OF_ASPECT = frozenset(stem(w) for w in (
+    "purpose", "goal", "aim", "role", "use", "uses", "point", "meaning", "definition", "idea",
+    "intuition", "advantage", "benefit", "disadvantage", "drawback", "limitation", "function",
+    "job", "task", "output", "input", "result", "effect", "importance", "significance",
+    "difference", "type", "kind", "example", "name", "value", "size", "shape", "formula"))
+
+
+def _of_thing_missing(question: str, evidence: Evidence) -> bool:
+    m = _OF_ONE.match(question)
+    if m is None or m.group("name").casefold() in STOPWORDS | _OF_TAIL:
+        return False
+    thing = [stem(w) for w in _WORD_RE.findall(m.group("thing"))
+             if w.casefold() not in STOPWORDS]
+    if not thing or any(t in _OF_ASPECT for t in thing):
+        return False
+    texts = [t for c in evidence.candidates
+             for t in (c.text, " ".join([c.concept or "", c.title, *c.heading_path]))]
+    texts += [_INNER_HYPHEN.sub("", t) for t in texts if _INNER_HYPHEN.search(t)]
+    joined = [stem(w) for w in _WORD_RE.findall(_INNER_HYPHEN.sub("", m.group("thing")))
+              if w.casefold() not in STOPWORDS]
+    return not any(_together(thing, ws) or _together(joined, ws)
+                   for ws in ([stem(w) for w in _WORD_RE.findall(t)] for t in texts))
 
 
 # Round 51 (review51e): "What is the output of a softmax layer?" (vault) and "What is the size
@@ -1191,12 +1229,18 @@ _SPEED = re.compile(
     r"|efficient(?:ly)?|efficiency|speed(?:s|up|ups)?|times?|runtime|complexity|costs?"
     r"|linear|quadratic|logarithmic)\b|\bO\(", re.IGNORECASE)
 RANK_ASKED = True
+# Round 52: "Which activation function is cheapest to compute?" (review51e's probe) was
+# refused though the cheatsheet's ReLU page says "ReLu is less computationally expensive than
+# tanh and sigmoid": "expensive" speaks of cost as "cheap" does (`RANK_EXPENSIVE`; False: off).
+RANK_EXPENSIVE = True
+_SPEED_OR_PRICE = re.compile(rf"{_SPEED.pattern}|\b(?:(?:in)?expensive|costly)\b", re.IGNORECASE)
 
 
 def unranked(question: str, evidence: Evidence) -> bool:
     """True when the question asks which is fastest (quickest, cheapest, ...) and none of the
     sentences the answer would quote speaks of speed, cost or time."""
-    return _unstated(RANK_ASKED, _ASKS_SPEED_RANK, _SPEED, question, evidence)
+    return _unstated(RANK_ASKED, _ASKS_SPEED_RANK, _SPEED_OR_PRICE if RANK_EXPENSIVE else _SPEED,
+                     question, evidence)
 
 
 # Round 40: "How does the cost of Gaussian process regression grow with the number of training

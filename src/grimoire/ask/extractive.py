@@ -117,6 +117,23 @@ def content_words(text: str) -> list[str]:
     return out
 
 
+# Round 52: "What is metalearning?" and "What is multihead self attention?" (review49d's
+# probes, vault) were refused: the notes write "meta-learning" and "multi-head", two words
+# each, so no sentence held the question's word and the best one did not name the subject.
+# A word written with a hyphen inside also counts joined ("metalearning") where a sentence's
+# or a passage's words are looked up (`HYPHEN_COVER`; False: off).
+HYPHEN_COVER = True
+_HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])")
+
+
+def joined_stems(text: str) -> set[str]:
+    """The stems of `text`'s hyphenated words written joined ("metalearn" for
+    "meta-learning"); empty when HYPHEN_COVER is off."""
+    if not HYPHEN_COVER or "-" not in text:
+        return set()
+    return {stem(m[0].replace("-", "")) for m in _HYPHENATED.finditer(text)}
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
     """A sentence of a candidate passage, with its scores."""
@@ -343,8 +360,8 @@ def score_sentences(
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
-        context = {stem(w) for w in _WORD.findall(
-            " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in]))}
+        label = " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in])
+        context = {stem(w) for w in _WORD.findall(label)} | joined_stems(label)
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
         about = names(cand, asked)
         spelled = _spelled_in(q.text, cand)
@@ -354,7 +371,7 @@ def score_sentences(
         before: set[str] = set()
         for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
-            words = {stem(w) for w in _WORD.findall(text)}
+            words = {stem(w) for w in _WORD.findall(text)} | joined_stems(text)
             # The sentence before says what this one goes on about ("For the child nodes'
             # impurity, ... in classification. For regression problem, ... are used."), even
             # by its opposite ("... the suboptimal, non-sliding-window strategy").
@@ -947,6 +964,11 @@ def name_forms(*names: str | None) -> frozenset[str]:
             n = normalize(part)
             if n and len(n) > 2:
                 forms.add(" ".join(_name_stem(w) for w in n.split()))
+            if HYPHEN_COVER and "-" in part:
+                # "meta-learning" is named by "metalearning" too (`HYPHEN_COVER`)
+                joined = normalize(_HYPHENATED.sub(lambda m: m[0].replace("-", ""), part))
+                if joined and len(joined) > 2:
+                    forms.add(" ".join(_name_stem(w) for w in joined.split()))
     return frozenset(forms)
 
 
@@ -1355,6 +1377,41 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
         chosen = _with_lists(chosen, scored, q, max_words)
     order = {c.candidate.passage_id: i for i, c in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (order[s.candidate.passage_id], s.start))
+
+
+# Round 52: an entry that only points to another ("Abbreviation for Low-Rank Adaptability.",
+# the vault's LoRA page) said so in the answer beside, or instead of, the entry it points to:
+# "What is LoRA?" closed on it, "What is the half-life of a TPU?" opened with "Abbreviation for
+# Tensor Processing Unit". When the entry pointed to was found, its first sentence takes the
+# pointer's place, and the pointer is left out, unless the question asks what the letters
+# stand for (`REDIRECT_TARGET`; False: off).
+REDIRECT_TARGET = True
+_REDIRECT = re.compile(r"^\s*(?:an?\s+)?(?:abbreviation|acronym|synonym|short)\s+for\s+"
+                       r"(?P<to>[^.;:!?]+?)\s*\.?\s*$", re.IGNORECASE)
+
+
+def _redirects_followed(scored: Sequence[Scored], q: Question) -> list[Scored]:
+    """`scored` with each pointer to an entry whose first sentence was found left out, that
+    sentence in the pointer's place."""
+    out = list(scored)
+    if stands_for(q.text) is not None:
+        return out
+    for s in scored:
+        m = _REDIRECT.match(s.text)
+        if m is None:
+            continue
+        forms = name_forms(m.group("to"))
+        target = next((t for t in out if t.index == 0
+                       and t.candidate.passage_id != s.candidate.passage_id
+                       and forms & name_forms(t.candidate.concept, t.candidate.title)), None)
+        if target is None:
+            continue
+        at, to = out.index(s), out.index(target)
+        if to > at:
+            out[at] = out.pop(to)
+        else:
+            out.pop(at)
+    return out
 
 
 # Round 50: a chosen sentence that ends in ':' ("... it is common to break up the dataset into
@@ -1863,8 +1920,9 @@ def prefer_named(scored: Sequence[Scored], q: Question) -> list[Scored]:
     file), the one the question is about leads: the one whose concept, title or heading the
     question names ("GAN" over "mode collapse" for a sentence both entries copy), then the
     one it names first ("is face verification easier than face recognition?"). Otherwise
-    the order stands: a longer name ("bias term" over "bias") is no reason to move."""
-    out = list(scored)
+    the order stands: a longer name ("bias term" over "bias") is no reason to move. An entry
+    that only points to another found gives way to it (`REDIRECT_TARGET`)."""
+    out = _redirects_followed(scored, q) if REDIRECT_TARGET else list(scored)
     if len(out) < 2:
         return out
     best = out[0]
