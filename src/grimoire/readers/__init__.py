@@ -266,7 +266,8 @@ def _made_by_its_tool(path: str, built: str, sources: list[str]) -> bool:
     sources `x.<source>` says the tool that renders them made it: nbconvert a page beside
     only a notebook, TeX a PDF (`_tex_pdf`), ox-ipynb a notebook (`_org_notebook`)."""
     if built == ".pdf":
-        return _tex_pdf(path)
+        stem = path[: len(path) - len(built)]
+        return _tex_pdf(path) and all(_inputs_here(stem + ext) for ext in sources)
     if built == ".ipynb":
         return _org_notebook(path)
     return sources != [".ipynb"] or built != ".html" or _nbconvert_page(path)
@@ -291,6 +292,23 @@ def _tex_pdf(path: str) -> bool:
             return _TEX_PRODUCER.search(f.read()) is not None
     except OSError:
         return False
+
+
+# A file a LaTeX source reads in, on a line not commented out: `\input{sections/intro}`,
+# `\include{ch1}`, `\subfile{x}`.
+_TEX_INPUT = re.compile(rb"^[^%\n]*?\\(?:input|include|subfile)\s*\{([^{}\\#\n]{1,200})\}", re.M)
+
+
+def _inputs_here(tex: str) -> bool:
+    """Whether every file the LaTeX source `tex` reads in is on disk (by its name or with
+    `.tex` added, from the source's folder, as TeX looks): a paper's main file kept without
+    its sections leaves the PDF beside it the only copy of their text (review52c)."""
+    folder = os.path.dirname(tex)  # noqa: PTH120 - a text path
+    for m in _TEX_INPUT.finditer(_head_bytes(tex, 1 << 20)):
+        target = os.path.join(folder, m.group(1).strip().decode("utf-8", "replace"))  # noqa: PTH118
+        if not os.path.isfile(target) and not os.path.isfile(target + ".tex"):  # noqa: PTH113
+            return False
+    return True
 
 
 def _org_notebook(path: str) -> bool:
