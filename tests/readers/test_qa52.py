@@ -73,10 +73,10 @@ NOTES = {
     "bounds/reading.txt": "Importance sampling\n\nImportance sampling reweights draws from "
                           "an easy distribution to estimate an average under a hard one.\n",
     # review52c: a note whose first line reads as an import, a sentence after it; a program
-    # after its shebang.
+    # after its coding line.
     "bounds/tariffs.txt": "import tariffs\n\nImport tariffs are taxes a country levies on "
                           "the goods brought across its border.\n",
-    "bounds/tail_demo.txt": "#!/usr/bin/env python\nimport numpy as np\nprint(np.mean("
+    "bounds/tail_demo.txt": "# -*- coding: utf-8 -*-\nimport numpy as np\nprint(np.mean("
                             "np.random.randn(500) > 2))\n",
     # XeTeX's PDF beside its source, its /Info strings in hex (or compressed, as xdvipdfmx
     # keeps them): no literal "(XeTeX" in the file. Same length, so the offsets hold.
@@ -186,9 +186,9 @@ def test_review52c_a_parts_subject_is_named_without_its_manner(kb: Any) -> None:
     assert "Backpropagation" in labels, labels
 
 
-def test_review52c_import_then_prose_is_a_note_and_a_shebang_program_is_not(kb: Any) -> None:
+def test_review52c_import_then_prose_is_a_note_and_a_coding_line_program_is_not(kb: Any) -> None:
     """Review52c: "import tariffs" over a sentence on them was taken for a program; a program
-    opening with a shebang was a page named by its file ("tail_demo")."""
+    opening with a coding line was a page named by its file ("tail_demo")."""
     assert kb.documents_titled("import tariffs")
     labels = [c.label.casefold() for c in kb.concepts()]
     assert "tail_demo" not in labels and "tail demo" not in labels, labels
