@@ -266,7 +266,8 @@ def _made_by_its_tool(path: str, built: str, sources: list[str]) -> bool:
     sources `x.<source>` says the tool that renders them made it: nbconvert a page beside
     only a notebook, TeX a PDF (`_tex_pdf`), ox-ipynb a notebook (`_org_notebook`)."""
     if built == ".pdf":
-        return _tex_pdf(path)
+        stem = path[: len(path) - len(built)]
+        return all(_inputs_here(stem + ext) for ext in sources) and _tex_pdf(path)
     if built == ".ipynb":
         return _org_notebook(path)
     return sources != [".ipynb"] or built != ".html" or _nbconvert_page(path)
@@ -281,16 +282,59 @@ def _tex_pdf(path: str) -> bool:
     """Whether the PDF `x.pdf` beside `x.tex` says TeX made it (round 52, qa52: an
     instructor's LaTeX notes kept each PDF beside its source, every chapter read twice); a
     handout another program made, or scanned, beside a `.tex` of its name is read. pdfTeX
-    writes /Info at the end of the file, some writers at its start."""
+    writes /Info at the end of the file, some writers at its start; XeTeX's xdvipdfmx keeps
+    it in a compressed object stream, and some write its strings in hex: then pypdf reads it
+    (`_info_says_tex`; review52c: a cheat sheet's 135-page PDF beside its source was read)."""
     head = _head_bytes(path, 1 << 16)
     if _TEX_PRODUCER.search(head):
         return True
     try:
         with open(path, "rb") as f:  # noqa: PTH123 - a text path
             f.seek(max(0, f.seek(0, os.SEEK_END) - (1 << 16)))
-            return _TEX_PRODUCER.search(f.read()) is not None
+            tail = f.read()
     except OSError:
         return False
+    if _TEX_PRODUCER.search(tail):
+        return True
+    return _PLAIN_PRODUCER.search(head) is None and _PLAIN_PRODUCER.search(tail) is None \
+        and _info_says_tex(path)
+
+
+# An /Info entry written as a literal string, read by `_TEX_PRODUCER` as it stands.
+_PLAIN_PRODUCER = re.compile(rb"/(?:Producer|Creator)\s*\(")
+
+
+def _info_says_tex(path: str) -> bool:
+    """Whether the PDF's /Info, as pypdf reads it, names TeX as its producer or creator."""
+    from pypdf import PdfReader  # only for a PDF beside a `.tex`
+
+    try:
+        info = PdfReader(path, strict=False).metadata
+        said = f"{info.get('/Producer', '')} {info.get('/Creator', '')}" if info else ""
+    except Exception:  # a damaged PDF is read, and fails, as any other
+        return False
+    return "TeX" in said or "dvipdfm" in said
+
+
+# A file a LaTeX source reads in, on a line not commented out: `\input{sections/intro}`,
+# `\include{ch1}`, `\subfile{x}`.
+_TEX_INPUT = re.compile(rb"^[^%\n]*?\\(?:input|include|subfile)\s*\{([^{}\\#\n]{1,200})\}", re.M)
+
+
+def _inputs_here(tex: str) -> bool:
+    """Whether most files the LaTeX source `tex` reads in are on disk (by the name or with
+    `.tex` added, from the source's folder, as TeX looks): a paper's main file kept without
+    its sections leaves the PDF beside it the only copy of their text (review52c). One
+    chapter of seven renamed since the build is no such case."""
+    folder = os.path.dirname(tex)  # noqa: PTH120 - a text path
+    here = gone = 0
+    for m in _TEX_INPUT.finditer(_head_bytes(tex, 1 << 20)):
+        target = os.path.join(folder, m.group(1).strip().decode("utf-8", "replace"))  # noqa: PTH118
+        if os.path.isfile(target) or os.path.isfile(target + ".tex"):  # noqa: PTH113
+            here += 1
+        else:
+            gone += 1
+    return gone <= here or gone == 0
 
 
 def _org_notebook(path: str) -> bool:

@@ -593,8 +593,10 @@ _LABELLED_NUMBER = re.compile(
     # round 48 (qa48): a course's notebooks open "Seminar 01: Naive Bayes from scratch"
     r"|session|tutorial|lab|seminar)\s+\d{1,3}[a-z]?(?:\s*[:.)\u2013\u2014-]\s+(?=\S)"
     # or a comma, as a tutorial's Org notes head theirs ("Part 1, Forward Propagation": round
-    # 52, qa52), not before the step's own part or more numbers ("Chapter 3, Part I")
-    r"|,\s+(?!(?:part|and|or|to)\b)(?=[^\W\d_]))"
+    # 52, qa52), not before the step's own part or more numbers ("Chapter 3, Part I"), nor
+    # before a word in lower case, the title going on ("Part 2, explained", "Part 3, the
+    # end": review52c, every such part was a concept "explained")
+    r"|,\s+(?!(?:part|and|or|to)\b)(?=(?-i:[^\W\d_a-z])))"
     # A lecture's number and then its subject with no mark between ("lec 26 Binary Search
     # Tree", round 41: an Org course file's 30 headings)
     r"|(?:lecture|lect?|lesson)\s+\d{1,3}\s+(?!" + _NOT_A_SUBJECT + r")(?=[^\W\d_])"
@@ -822,6 +824,8 @@ def bare_name(name: str) -> str:
     ('Forward Propagation', 'Part 1, 2 and 3')
     >>> bare_name("Lecture 4, and more"), bare_name("Weekly 3, Recap")
     ('Lecture 4, and more', 'Weekly 3, Recap')
+    >>> bare_name("Part 2, explained"), bare_name("Part 3, the end")
+    ('Part 2, explained', 'Part 3, the end')
     """
     if len(name) > CACHED_HEADING_CHARS:
         return _bare_name.__wrapped__(name)

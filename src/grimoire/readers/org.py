@@ -444,13 +444,15 @@ _DISPLAY_LINES = 200  # the lines a display may run to: an opener of none is tex
 def _display_end(lines: list[str], n: int, raw: str, display: re.Match[str]) -> int | None:
     """The index of the line that closes the display `raw` (the line before `lines[n]`) opens,
     when nothing follows the closer on it; None when the display closes on its own line
-    (inline math reads it), or a blank line, a heading or `_DISPLAY_LINES` lines come first."""
+    (inline math reads it), or a blank line, a heading, a block's `#+begin_` or `#+end_` line or
+    `_DISPLAY_LINES` lines come first."""
     close = _DISPLAY_CLOSE[display.group(1)]
     if close in raw[display.end():]:
         return None
     for k in range(n, min(len(lines), n + _DISPLAY_LINES)):
-        if not lines[k].strip() or _HEADING.match(lines[k]):
-            return None
+        if not lines[k].strip() or _HEADING.match(lines[k]) or _BEGIN.match(lines[k]) \
+                or _END.match(lines[k]):
+            return None  # a block's lines are its own: a `\\]` in code closes nothing (review52c)
         if close in lines[k]:
             return k if not lines[k].rsplit(close, 1)[1].strip() else None
     return None

@@ -1354,7 +1354,12 @@ def add_page_entry(doc: Document) -> Document:
     if not key or not doc.passages:
         return doc
     short = _pagetitle_head(doc.meta, title)
-    if (asked := _subject_asked(title, doc.passages)) is not None:
+    asked = _subject_asked(title, doc.passages)
+    if asked is None and (numbered := bare_name(title)) != title:
+        # the subject and its subtitle after a part's number ("Part 4, Backpropagation,
+        # slowly": review52c, named "Backpropagation, slowly")
+        asked = _subject_asked(numbered, doc.passages)
+    if asked is not None:
         whole = normalize(bare_name(title))
         named = normalize(bare_name(asked))
         # the title as written and without its number ("4.5 Adam: ...", "Adam: ..."), as

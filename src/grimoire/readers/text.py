@@ -189,16 +189,28 @@ _POINT = re.compile(r"(\d{1,4}):\s")
 
 
 # A Python program's first line: an import (round 52, qa52: a course kept a demo's code as
-# `concentration_demos.txt`, and "import numpy as np" was a concept).
+# `concentration_demos.txt`, and "import numpy as np" was a concept), after a shebang or a
+# coding line if any; and its next line code too, an import, a comment, a definition, a
+# statement, an assignment or a call (review52c: a note opening "import duties" then a
+# sentence on them was no page).
 _IMPORT = re.compile(r"(?:import\s+[\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*"
                      r"|from\s+[\w.]+\s+import\s+(?:\*|\(?[\w\s,]+\)?))\s*(?:#.*)?")
+_SCRIPT_HEAD = re.compile(r"#!.*python.*|#.*coding[:=].*")
+_CODE = re.compile(r"(?:import|from)\s|#|@\w|(?:def|class)\s+\w|(?:for|while|if|with|try)\b.*:$"
+                   r"|[A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:\s*,\s*[A-Za-z_]\w*)*(?:\s*[-+*/]?=(?!=)|\()")
 
 
 def program(lines: list[str]) -> bool:
     """Whether a text file is a Python program: its first line imports a module
-    ("import numpy as np", "from torch import nn"); "Importance sampling" is a name."""
-    first = next((line.strip() for line in lines if line.strip()), "")
-    return _IMPORT.fullmatch(first) is not None
+    ("import numpy as np", "from torch import nn") and the next is code; "Importance
+    sampling" is a name, "import duties" over a sentence a title."""
+    said = (line.strip() for line in lines if line.strip())
+    first = next(said, "")
+    for _ in range(2):
+        if _SCRIPT_HEAD.fullmatch(first) is None:
+            break
+        first = next(said, "")
+    return _IMPORT.fullmatch(first) is not None and _CODE.match(next(said, "")) is not None
 
 
 def sniff(head: str, path: str) -> bool:
