@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -169,6 +170,7 @@ _ITEM_COMMA = re.compile(r"[ ]*,[ ]*")
 _RESOLVER = yaml.resolver.Resolver()  # CSafeLoader's own resolver class, no path resolvers
 
 
+@lru_cache(maxsize=4096)  # keys and tags recur note after note ("aliases", "tags", "ml")
 def _string(scalar: str) -> bool:
     """Whether YAML 1.1 reads this plain scalar as a string."""
     tag: str = _RESOLVER.resolve(yaml.ScalarNode, scalar, (True, False))  # type: ignore[no-untyped-call]
