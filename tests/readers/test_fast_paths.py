@@ -164,6 +164,7 @@ _WORDS = st.sampled_from(["yes", "No", "on", "OFF", "null", "Null", "~", "true",
                           "A1", "12", "2024-01-01", "t", "False"])
 
 
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.tuples(_WORDS, st.lists(_WORDS, min_size=1, max_size=3),
                           st.sampled_from(["", "[", "[ "]), st.sampled_from([" ", "  "])),
                 min_size=1, max_size=5))
