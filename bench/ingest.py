@@ -367,8 +367,9 @@ def stages(folder: Path) -> dict[str, object]:
                                               sorted(statements.items(), key=lambda kv: -kv[1])}}
 
 
-# The Markdown readers' stages `--reader-stages` times: (module, function), inclusive of what
-# each calls (the section entries are part of the document, the front matter of the parse).
+# The Markdown readers' stages `--reader-stages` times: (module, function), where the Markdown
+# readers look each up, inclusive of what each calls (the section entries are part of the
+# document, the front matter of the parse); `_named` is every reader's.
 READER_STAGES = (
     ("grimoire.readers", "_named"),
     ("grimoire.readers.markdown", "read_with"),
@@ -407,14 +408,9 @@ def reader_stages(folder: Path, rounds: int = 3) -> dict[str, object]:
             finally:
                 spent[_k] = spent.get(_k, 0.0) + time.process_time() - start
 
-        # where it is called from: its module, and the modules that imported it by name
-        for module in list(sys.modules.values()):
-            if outer:
-                if module is not None and getattr(module, outer[0], None) is owner:
-                    setattr(owner, name, timed)
-            elif module is not None and module.__name__.startswith("grimoire") \
-                    and getattr(module, name, None) is function:
-                setattr(module, name, timed)
+        # in the module named, where the Markdown readers look it up (another reader that
+        # imported it by name, as the rst reader does `add_section_entries`, is not timed)
+        setattr(owner, name, timed)
     root = folder.resolve()
     paths = sorted(p for p in root.rglob("*") if p.is_file()
                    and p.suffix.lower() not in ATTACHMENT_EXTENSIONS)
