@@ -4,6 +4,7 @@
     python bench/ingest.py --corpus ~/notes --json
     python bench/ingest.py --profile                # also the hottest functions (one core)
     python bench/ingest.py --stages                 # CPU a file of each stage, one process
+    python bench/ingest.py --reader-stages          # CPU a note of each reader and its stages
 
 Parsing, extracting and storing are timed; embeddings are not (ingest --no-embed). Beside the
 wall-clock rates (which a busy machine drags down, the three ingest processes more than
@@ -366,6 +367,100 @@ def stages(folder: Path) -> dict[str, object]:
                                               sorted(statements.items(), key=lambda kv: -kv[1])}}
 
 
+# The Markdown readers' stages `--reader-stages` times: (module, function), where the Markdown
+# readers look each up, inclusive of what each calls (the section entries are part of the
+# document, the front matter of the parse); `_named` is every reader's.
+READER_STAGES = (
+    ("grimoire.readers", "_named"),
+    ("grimoire.readers.markdown", "read_with"),
+    ("grimoire.readers.markdown._blocks", "split_front_matter"),
+    ("grimoire.readers.markdown._blocks", "parser_for"),
+    ("markdown_it.main", "MarkdownIt.parse"),
+    ("grimoire.readers.markdown._blocks", "_Walker.walk"),
+    ("grimoire.readers.markdown", "make_document"),
+    ("grimoire.readers.markdown", "add_section_entries"),
+)
+
+
+def reader_stages(folder: Path, rounds: int = 3) -> dict[str, object]:
+    """CPU ms a note of `read_file` by format (the folder a generated note sits in, else the
+    suffix) and of the Markdown readers' stages (`READER_STAGES`, each timed by a wrapper, no
+    profiler), beside markdown-it-py's bare commonmark parse of the same Markdown; the least
+    of `rounds` passes, all in this process (the `.md` of a 10k-note folder fit in memory)."""
+    import importlib
+
+    from grimoire import readers
+
+    bare_parse = markdown_it.MarkdownIt.parse  # before it is wrapped below
+    spent: dict[str, float] = {}
+    for module_name, qualified in READER_STAGES:
+        owner: object = importlib.import_module(module_name)
+        *outer, name = qualified.split(".")
+        for part in outer:
+            owner = getattr(owner, part)
+        function = getattr(owner, name)
+
+        def timed(*args: object, _f: object = function, _k: str = qualified,
+                  **kwargs: object) -> object:
+            start = time.process_time()
+            try:
+                return _f(*args, **kwargs)  # type: ignore[operator]
+            finally:
+                spent[_k] = spent.get(_k, 0.0) + time.process_time() - start
+
+        # in the module named, where the Markdown readers look it up (another reader that
+        # imported it by name, as the rst reader does `add_section_entries`, is not timed)
+        setattr(owner, name, timed)
+    root = folder.resolve()
+    paths = sorted(p for p in root.rglob("*") if p.is_file()
+                   and p.suffix.lower() not in ATTACHMENT_EXTENSIONS)
+    files = []
+    for p in paths:
+        data = p.read_bytes()
+        found = readers.detect(str(p), readers.sniff_head(data, str(p)))
+        if found is not None:
+            kind = p.parent.name if root.name == "generated" else p.suffix.lower()
+            files.append((str(p), data, found.name, kind))
+    for path, data, fmt, _ in files[:50]:  # imports and first compiles
+        readers.read_file(fmt, data, path)
+    markdown = [data.decode("utf-8", "replace") for path, data, _, _ in files
+                if path.endswith(".md")]
+    bare = markdown_it.MarkdownIt("commonmark")
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        start = time.process_time()
+        for text in markdown:
+            bare_parse(bare, text)
+        found_spent = {"markdown-it-py bare (.md)": time.process_time() - start}
+        spent.clear()
+        by_kind: dict[str, float] = {}
+        for path, data, fmt, kind in files:
+            start = time.process_time()
+            readers.read_file(fmt, data, path)
+            by_kind[kind] = by_kind.get(kind, 0.0) + time.process_time() - start
+        found_spent.update({f"read_file {k}": v for k, v in by_kind.items()})
+        found_spent.update({f"  {k}": v for k, v in spent.items()})
+        for k, v in found_spent.items():
+            best[k] = min(best.get(k, v), v)
+    counts: dict[str, int] = {"markdown-it-py bare (.md)": len(markdown)}
+    for _, _, _, kind in files:
+        counts[f"read_file {kind}"] = counts.get(f"read_file {kind}", 0) + 1
+    counts["  _named"] = len(files)  # every reader's documents go through it
+    md_notes = sum(1 for path, _, fmt, _ in files if fmt in ("markdown", "obsidian"))
+    return {"files": len(files), "ms_per_note": {
+        k: 1000 * v / max(counts.get(k, md_notes), 1) for k, v in best.items()},
+        "stages_per": "Markdown note (markdown and obsidian readers; `_named`: a file)"}
+
+
+def print_reader_stages(name: str, r: dict[str, object]) -> None:
+    ms = r["ms_per_note"]
+    assert isinstance(ms, dict)
+    print(f"{name}: {r['files']} files, CPU ms a note (least of the passes; stages: a "
+          f"{r['stages_per']}, inclusive)")
+    for k, v in ms.items():
+        print(f"  {k:45s} {v:.3f}")
+
+
 def print_stages(name: str, r: dict[str, object]) -> None:
     ms = r["ms_per_file"]
     assert isinstance(ms, dict)
@@ -396,6 +491,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--profile", action="store_true", help="print the hottest functions")
     parser.add_argument("--workers", default="1,2", help="reader worker counts to time")
+    parser.add_argument("--reader-stages", action="store_true",
+                        help="CPU a note of each reader format and of the Markdown readers' "
+                             "stages (no profiler), beside markdown-it-py's bare parse")
     parser.add_argument("--stages", action="store_true",
                         help="CPU a file of each stage (check, read, rows, pickle, writer by "
                              "statement) in one process, instead of timing ingest")
@@ -426,6 +524,15 @@ def main() -> None:
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(src, dest)
                 corpora.append(("shared/corpora, .md only", md_only))
+        if args.reader_stages:
+            found = {name: reader_stages(folder) for name, folder in corpora
+                     if not name.endswith(".md only")}
+            if args.json:
+                print(json.dumps(found, indent=2))
+            else:
+                for name, r in found.items():
+                    print_reader_stages(name, r)
+            return
         if args.stages:
             found = {name: stages(folder) for name, folder in corpora}
             if args.json:

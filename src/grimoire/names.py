@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^\w]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 # Words whose final "s" is not a plural: "bias" is not "bia" and "series" is not "sery".
 _NOT_PLURAL = frozenset({"series", "species", "news", "physics", "statistics", "mathematics",
                          "analytics", "economics", "ethics", "robotics", "linguistics",
@@ -33,12 +34,13 @@ def normalize(name: str) -> str:
     True
     """
     if name.isascii():
-        text = name.lower()
+        # The same words as below: in ASCII a word character is a letter, a digit or `_`,
+        # and `_` parts words. One pass, a third of the time on a long line (issue 14).
+        words = _ASCII_WORD.findall(name.lower())
     else:
         text = unicodedata.normalize("NFKD", name)
         text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = text.replace("_", " ")
-    words = _NON_WORD.sub(" ", text).split()
+        words = _NON_WORD.sub(" ", text.replace("_", " ")).split()
     if words:
         words[-1] = _singular(words[-1])
     return " ".join(words)

@@ -15,6 +15,7 @@ from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core.normalize import normalize as markdown_normalize
 from markdown_it.rules_core.text_join import text_join as markdown_text_join
 
+from grimoire.names import normalize
 from grimoire.readers import base, conventions, sections
 from grimoire.readers import rst as rst_reader
 from grimoire.readers.base import decode, decode_warning, folder_of, looks_binary, stem_of
@@ -24,8 +25,11 @@ from grimoire.readers.markdown._blocks import _PLAIN_URL, build_parser, normaliz
 from grimoire.readers.markdown._frontmatter import (
     _NOT_PLAIN,
     MAX_META_NODES,
+    FrontMatter,
     _Loader,
     _plain,
+    _simple_yaml,
+    _yaml_lines,
     split_front_matter,
 )
 from grimoire.readers.rst import _sphinx
@@ -110,6 +114,90 @@ def test_plain_front_matter_is_pyyaml(corpora: Path) -> None:
             built += 1
             assert repr(got) == repr(expected), body
     assert built > 100  # the corpora's front matter is mostly plain
+
+
+def _pyyaml_front(body: str) -> tuple[object, dict[str, int]]:
+    """PyYAML's value of a front matter body and the key lines `_yaml_lines` gives it."""
+    loader = _Loader(body)
+    try:
+        node = loader.get_single_node()
+        value = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    fm = FrontMatter()
+    if node is not None:
+        _yaml_lines(node, 2, fm)
+    return value, fm.key_lines
+
+
+def _simple_is_pyyaml(body: str) -> bool:
+    """Whether `_simple_yaml` read `body`; when it did, its value and key lines are PyYAML's."""
+    fm = FrontMatter()
+    got = _simple_yaml(body, 2, fm)
+    if got is None:
+        assert not fm.key_lines, body
+        return False
+    value, lines = _pyyaml_front(body)
+    assert repr(got) == repr(value), body
+    assert fm.key_lines == lines, body
+    return True
+
+
+def test_simple_front_matter_is_pyyaml(corpora: Path) -> None:
+    """Every front matter of the corpora and examples that `_simple_yaml` reads (without
+    PyYAML) has PyYAML's value and key lines; words YAML 1.1 reads as no string ("yes", "on",
+    "null", "Off"), keys twice and `related_terms` are left to PyYAML."""
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    bodies = _front_matters(corpora, examples)
+    assert sum(_simple_is_pyyaml(body) for body in bodies) > 50
+    for body in ("on: x", "a: yes", "a: [x, No]", "a: null", "a: Off", "a: b\na: c",
+                 "related_terms: [x]", "a: x, y", "a: 'x'", "a: x #c", "a:\n- b", "a: b: c",
+                 "a: x  y", "a: [x,]", "a: 1x", "a:\tb"):
+        assert not _simple_is_pyyaml(body), body
+    for body in ("aliases: [C1]\ntags: [ml]\n", "title: Post 5\ntags: [ml, notes]\n",
+                 "a: Yes please", "a: []", "a: [ x , y z ]", "\n\nk: v.1-2\n  \n", "K-1: inf"):
+        assert _simple_is_pyyaml(body), body
+
+
+_WORDS = st.sampled_from(["yes", "No", "on", "OFF", "null", "Null", "~", "true", "y", "n", "a",
+                          "Post", "5", "x.y", "x-", "inf", "nan", ".inf", "e5", "0x1F", "_", "-",
+                          "A1", "12", "2024-01-01", "t", "False"])
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(_WORDS, st.lists(_WORDS, min_size=1, max_size=3),
+                          st.sampled_from(["", "[", "[ "]), st.sampled_from([" ", "  "])),
+                min_size=1, max_size=5))
+def test_simple_front_matter_words(lines: list[tuple[str, list[str], str, str]]) -> None:
+    """Keys and values of YAML 1.1's special words, alone, in lists and with others: read as
+    PyYAML reads them, or left to it."""
+    body = ""
+    for key, words, bracket, gap in lines:
+        value = (f"{bracket}{', '.join(words)}{bracket[::-1].replace('[', ']')}" if bracket
+                 else " ".join(words))
+        body += f"{key}:{gap}{value}\n"
+    try:
+        _pyyaml_front(body)
+    except yaml.YAMLError:
+        assert _simple_yaml(body, 2, FrontMatter()) is None
+        return
+    _simple_is_pyyaml(body)
+
+
+def _normalize_unicode_way(name: str) -> str:
+    """`normalize` as it reads a name that is not ASCII (NFKD and casefold do nothing to ASCII)."""
+    words = re.sub(r"[^\w]+", " ", name.lower().replace("_", " ")).split()
+    if words:
+        words[-1] = normalize(words[-1])
+    return " ".join(words)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+@example("Mixture-of-Experts__v2 (MoE)s")
+@example("a\tb\x0bc\x1fd_e")
+def test_ascii_names_normalize_as_any_other(name: str) -> None:
+    """An ASCII name's words are found in one pass; they are the words the general way finds."""
+    assert normalize.__wrapped__(name) == _normalize_unicode_way(name)
 
 
 def test_decoded_once_and_remembered() -> None:

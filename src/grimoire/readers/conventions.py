@@ -367,6 +367,7 @@ def is_file_name(title: str) -> bool:
     return _FILE_TITLE.fullmatch(title.strip()) is not None
 
 
+@lru_cache(maxsize=4096)  # a note's readers ask it of one title twice or more (issue 14)
 def names_no_concept(title: str) -> bool:
     """Whether a note's title names nothing a reader would look up: a day (a journal page,
     `days.is_date_title`), a tool's "Untitled", a template's placeholder (`{{title}}`,

@@ -398,7 +398,9 @@ def _defines(heading: str, prose: str) -> bool:
         heading = f"{heading[:heading.rfind(',')].rstrip()} ({acronym})"
     named = term_names(heading)
     lead = prose[:DEFINE_CHARS]
-    if _ZH_DEFINING_MARKS.search(lead) and _zh_defines([n.name for n in named], lead):
+    # (`isascii` first: the marks are not ASCII, and the search scans the whole lead, issue 14)
+    if not lead.isascii() and _ZH_DEFINING_MARKS.search(lead) \
+            and _zh_defines([n.name for n in named], lead):
         return True
     folded = lead.casefold()
     # Only a name the lead may hold is looked for, sentence by sentence (most are not there).
@@ -906,16 +908,19 @@ def _subject_section(doc: Document, sections: Mapping[tuple[str, ...], _Section]
     Models" whose second section is named so had only an empty page entry). Its first slide
     or lead is its text: the path of that returned, its name the title's."""
     key = normalize(doc.title)
-    if not key or not isinstance(doc.meta.get("title"), str) \
-            or any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)) \
-            or name_shaped(doc.title) is not None or _title_names_nothing(doc, doc.title) \
-            or is_course_admin(doc.title, on_course_page=False) \
-            or _SESSION.fullmatch(doc.title.strip()):
+    if not key or not isinstance(doc.meta.get("title"), str):
         return None
+    # The section first: most pages have none named as their title, and the title's tests
+    # below were a sixth of a generated post's section entries (issue 14).
     first = min(((sec.first, path) for path, sec in sections.items()
                  if path and normalize(path[0]) == key), default=None)
     if first is None or first[1] in reasons or all(normalize(p[0]) == key for p in sections):
         return None  # one section under the title (a Markdown note's H1) is the page itself
+    if any(normalize(n) == key for e in doc.entries for n in (e.term, *e.aliases)) \
+            or name_shaped(doc.title) is not None or _title_names_nothing(doc, doc.title) \
+            or is_course_admin(doc.title, on_course_page=False) \
+            or _SESSION.fullmatch(doc.title.strip()):
+        return None
     reasons[first[1]] = "a section named as the page's title: the page's subject"
     return first[1]
 

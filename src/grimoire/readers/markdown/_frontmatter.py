@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -155,8 +156,67 @@ def _long_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:int", _long_int)
 
 
+# The simplest front matter, as most notes' is: `key: words` and `key: [words, words]` lines
+# (`aliases: [C1]`, `title: Post 5`), ASCII words (the first opens with a letter), no quote,
+# colon, comma, bracket, `#`, `&`, `*` or tab in them. Such a scalar is plain in YAML's block
+# and flow contexts alike, and its value is the text as written; whether it is a string (not
+# `yes`, `on`, `null`) the YAML 1.1 resolver itself says (`_string`). Composing it with PyYAML
+# was 5% of a generated note's read (issue 14).
+_WORDS = r"[A-Za-z][\w.-]*(?: [A-Za-z0-9][\w.-]*)*"
+_SIMPLE_LINE = re.compile(rf"(?P<key>[A-Za-z][\w-]*):[ ]+(?:(?P<words>{_WORDS})"
+                          rf"|\[[ ]*(?P<items>{_WORDS}(?:[ ]*,[ ]*{_WORDS})*)?[ ]*\])[ ]*",
+                          re.ASCII)
+_ITEM_COMMA = re.compile(r"[ ]*,[ ]*")
+_RESOLVER = yaml.resolver.Resolver()  # CSafeLoader's own resolver class, no path resolvers
+
+
+@lru_cache(maxsize=4096)  # keys and tags recur note after note ("aliases", "tags", "ml")
+def _string(scalar: str) -> bool:
+    """Whether YAML 1.1 reads this plain scalar as a string."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, scalar, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR
+
+
+def _simple_yaml(body: str, first: int, fm: FrontMatter) -> dict[str, Any] | None:
+    """`_parse_yaml`'s value of `body` when every line is blank or `_SIMPLE_LINE` (keys apart,
+    no `related_terms` or `references`, whose lines `_yaml_lines` keeps) and its nodes are
+    within `MAX_META_NODES`, with `fm.key_lines` as it sets them; None for any other front
+    matter, which PyYAML reads."""
+    meta: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    nodes = 1  # as `_plain` counts them: the mapping, each value, each item of a list
+    for k, line in enumerate(body.split("\n")):
+        if not line.strip(" "):
+            continue
+        m = _SIMPLE_LINE.fullmatch(line)
+        if m is None:
+            return None
+        key, words, items = m.group("key", "words", "items")
+        if key in meta or key in ("related_terms", "references") or not _string(key):
+            return None
+        if words is not None:
+            if not _string(words):
+                return None
+            meta[key] = words
+        else:
+            values = _ITEM_COMMA.split(items) if items is not None else []
+            if not all(_string(v) for v in values):
+                return None
+            meta[key] = values
+            nodes += len(values)
+        nodes += 1
+        lines[key] = first + k
+    if not meta or nodes > MAX_META_NODES:
+        return None  # past the cap: refused the long way
+    fm.key_lines.update(lines)
+    return meta
+
+
 def _parse_yaml(body: str, first: int, path: str, fm: FrontMatter) -> tuple[Any, bool]:
     """The front matter's value, and whether it is JSON-safe already (`_plain`)."""
+    simple = _simple_yaml(body, first, fm)
+    if simple is not None:
+        return simple, True
     if ("&" in body or "*" in body) and sum(
         isinstance(t, (yaml.AliasToken, yaml.AnchorToken))
         for t in yaml.scan(body, Loader=yaml.CSafeLoader)
