@@ -1,0 +1,129 @@
+"""Round 52 (hostile52): what round 51 left.
+
+- `NAME.old` / `NAME.damaged` (and `.2`, `.3` ...), the copies `grimoire rebuild` keeps
+  beside the store, were read by the next ingest of a notes folder holding the store as
+  skipped sources ("binary file, not a note"), and named by the watch: they are the store's
+  own files, never input.
+- A watch batch that failed for want of room (a file too big for what is left of the disk)
+  failed whole, with the small files read with it, at each retry: a batch that fails so is
+  split, and the files that fit are stored.
+- A root reached through a symlink that was then deleted kept its records beside the real
+  folder's (each note twice, until `--prune`): the records belong to the real folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import grimoire
+from grimoire import watch
+from grimoire.cli import main
+from tests.conftest import write_notes
+from tests.test_watch import FAST
+
+
+@pytest.mark.sqlite_only(reason="a store file inside the notes folder")
+def test_the_copies_rebuild_keeps_beside_the_store_are_never_read(tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n"})
+    db = notes / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    # The copies rebuild keeps (a sound file as NAME.old, a damaged one as NAME.damaged, the
+    # next ones numbered), with the -wal a copy may carry; and a note whose name only begins
+    # with the store's: a note still.
+    for name in ("kb.db.old", "kb.db.old.2", "kb.db.damaged", "kb.db.damaged.3",
+                 "kb.db.old-wal"):
+        shutil.copyfile(db, notes / name)
+    (notes / "kb.db.older.md").write_text("# Beta\n\nBeta is a note.\n", encoding="utf-8")
+    with grimoire.open(db) as kb:
+        report = kb.ingest([notes], embed=False)
+        # main: 5 skipped sources ("binary file, not a note")
+        assert report.skipped == 0, report
+        assert sorted(Path(r.path).name for r in kb.sources()) == ["a.md", "kb.db.older.md"]
+        watcher = watch.Watcher(kb, [notes], options=FAST)
+        assert not watcher.wanted(str(notes / "kb.db.old.2"))
+        assert not watcher.wanted(str(notes / "kb.db.damaged"))
+        assert watcher.wanted(str(notes / "kb.db.older.md"))
+    result = CliRunner().invoke(main, ["--db", str(db), "sources"])
+    assert result.exit_code == 0 and "kb.db.old" not in result.output, result.output
+
+
+@pytest.mark.sqlite_only(reason="SQLite's page limit stands in for a full disk")
+def test_a_batch_that_fails_for_want_of_room_stores_the_files_that_fit(tmp_path: Path) -> None:
+    small = {f"s{n}.md": f"# Small {n}\n\nSmall {n} is a short note.\n" for n in range(5)}
+    notes = write_notes(tmp_path / "notes", {"first.md": "# First\n\nFirst is a note.\n"})
+    db = tmp_path / "kb.db"
+    filler = " ".join(hashlib.sha256(str(k).encode()).hexdigest() for k in range(4000))
+    with grimoire.open(db) as kb:
+        watcher = watch.Watcher(kb, [notes], options=FAST)
+        watcher.catch_up()
+        write_notes(notes, {**small, "big.md": f"# Big\n\nBig is a long note: {filler}.\n"})
+        pages = kb.store.conn.execute("PRAGMA page_count").fetchone()[0]
+        kb.store.conn.execute(f"PRAGMA max_page_count = {pages + 40}")  # room for the small
+        paths = [str(notes / name) for name in (*small, "big.md")]
+        failed = watcher.apply(paths, settled=True)
+        # main: the whole batch failed, the five small notes with the big one, at each retry
+        assert failed.errors and "the disk is full" in failed.errors[0], failed
+        assert "big.md" in failed.errors[-1] and "tries it again in" in failed.errors[-1]
+        assert failed.report.added == 5, failed
+        stored = sorted(Path(r.path).name for r in kb.sources())
+        assert stored == sorted(["first.md", *small]), stored
+        again = watcher.retry(now=float("inf"))
+        assert again is not None and again.errors and again.report.added == 0, again
+        kb.store.conn.execute("PRAGMA max_page_count = 1073741823")  # room made
+        done = watcher.retry(now=float("inf"))
+        assert done is not None and not done.errors and done.report.added == 1, done
+        assert len(kb.sources()) == 7 and kb.store.integrity_check() == "ok"
+
+
+def test_a_root_whose_symlink_was_deleted_gives_its_records_to_the_real_folder(
+        tmp_path: Path) -> None:
+    real = write_notes(tmp_path / "real" / "vault", {
+        "a.md": "# Alpha\n\nAlpha is a note.\n", "sub/d.md": "# Delta\n\nDelta is a note.\n"})
+    link = tmp_path / "vault"
+    link.symlink_to(real, target_is_directory=True)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([link], embed=False)
+        link.unlink()
+        report = kb.ingest([real], embed=False)
+        # main: both notes twice, under `vault` (kept: "an unmounted drive?") and `real/vault`
+        names = sorted((r.path, r.root) for r in kb.sources())
+        assert names == [(str(real / "a.md"), str(real)), (str(real / "sub/d.md"), str(real))]
+        assert len(kb.entries()) == 2
+        assert any(str(link) in n and "same files" in n for n in report.notices), report
+        # A second ingest finds nothing to do.
+        again = kb.ingest([real], embed=False)
+        assert again.added == again.removed == 0 and not again.notices, again
+    # Said in the CLI's output, one line.
+    link2 = tmp_path / "vault2"
+    real2 = write_notes(tmp_path / "real2", {"b.md": "# Beta\n\nBeta is a note.\n"})
+    link2.symlink_to(real2, target_is_directory=True)
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([link2], embed=False)
+    link2.unlink()
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "kb.db"), "ingest", "--no-embed",
+                                       str(real2)])
+    assert result.exit_code == 0, result.output
+    assert str(link2) in result.output and "same files" in result.output, result.output
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        assert [r.path for r in kb.sources() if "real2" in r.path or "vault2" in r.path] == [
+            str(real2 / "b.md")]
+
+
+def test_an_unmounted_folder_whose_files_differ_keeps_its_records(
+        tmp_path: Path) -> None:
+    """The other side of the rule: a root gone whose files are not the ones of the folder
+    ingested (another drive, unmounted) keeps its records, as before."""
+    real = write_notes(tmp_path / "real", {"a.md": "# Alpha\n\nAlpha is a note.\n"})
+    other = write_notes(tmp_path / "drive", {"a.md": "# Alpha\n\nAlpha is another note, longer.\n"})
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([other], embed=False)
+        shutil.rmtree(other)
+        report = kb.ingest([real], embed=False)
+        assert not any("same files" in n for n in report.notices), report
+        assert sorted(r.path for r in kb.sources()) == [str(other / "a.md"), str(real / "a.md")]
