@@ -38,7 +38,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from grimoire._http import shown
 from grimoire.codec import to_data
-from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
+from grimoire.errors import CorruptDatabase, NoRoom, RefusedValue, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
 from grimoire.store import _carry_vectors
@@ -350,8 +350,10 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         except psycopg.Error as e:
             if vectors_gone(e):
                 raise StoreError(VECTORS_GONE, self.url) from e
-            if (full := disk_full(e) or server_gone(e)) is not None:
-                raise StoreError(full, self.url) from e
+            if (full := disk_full(e)) is not None:
+                raise NoRoom(full, self.url) from e
+            if (gone := server_gone(e)) is not None:
+                raise StoreError(gone, self.url) from e
             raise StoreError(f"database query failed: {e}", self.url) from e
 
     def _all(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
@@ -391,8 +393,10 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
                              self.url) from error
         if vectors_gone(error):
             raise StoreError(VECTORS_GONE, self.url) from error
-        if (full := disk_full(error) or server_gone(error)) is not None:
-            raise StoreError(full, self.url) from error
+        if (full := disk_full(error)) is not None:
+            raise NoRoom(full, self.url) from error
+        if (gone := server_gone(error)) is not None:
+            raise StoreError(gone, self.url) from error
         if isinstance(error, psycopg.errors.IntegrityError | psycopg.errors.DataError):
             raise RefusedValue(f"database write refused, nothing kept of it: {error}",
                                self.url) from error
