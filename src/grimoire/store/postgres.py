@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import re
 import select
 import threading
@@ -192,6 +193,47 @@ def _try_on_while_asked(pool: ConnectionPool[Any]) -> None:
         pool.check()  # no connection in the pool: it grows, a new series of tries
 
 
+class _AwayOnce(logging.Filter):
+    """Say once that a pool's server cannot be reached, until a connection is made again.
+    psycopg_pool logs a warning at each try while the server is away ("error connecting in
+    'pool-1': connection failed: ...", two lines a try with "reconnection attempt ... failed
+    after 10 sec"; about ten lines a call's 30 s wait, for as long as a `watch` or `serve`
+    runs): one line instead, naming the server (round 52)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.servers: dict[str, str] = {}  # pool name -> the server as shown
+        self.away: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not isinstance(record.args, tuple) or not record.args:
+            return True
+        name = record.args[0]
+        if record.msg == "error connecting in %r: %s" and name in self.servers:
+            if name in self.away:
+                return False
+            self.away.add(name)
+            reason = " ".join(str(record.args[1]).split())
+            record.msg = ("grimoire: the PostgreSQL server %s cannot be reached (%s); the pool "
+                          "tries again quietly, and calls are answered once it is back")
+            record.args = (self.servers[name], reason)
+            return True
+        return not (isinstance(record.msg, str) and name in self.servers
+                    and record.msg.startswith("reconnection attempt in pool"))
+
+    def back(self, name: str) -> None:
+        self.away.discard(name)
+
+    def forget(self, name: str) -> None:
+        self.servers.pop(name, None)
+        self.away.discard(name)
+
+
+_AWAY = _AwayOnce()
+logging.getLogger("psycopg.pool").addFilter(_AWAY)
+_POOLS = itertools.count(1)
+
+
 def _readable(fd: int) -> bool:
     """Whether the socket `fd` has something to read now (never waits)."""
     if hasattr(select, "poll"):  # any descriptor number, where `select` takes below 1,024
@@ -263,11 +305,18 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         with first:
             self._migrate(first)
             _vector_columns_whole(first, self.url)
+        name = f"grimoire-{next(_POOLS)}"
+        _AWAY.servers[name] = self.url
+
+        def configure(conn: psycopg.Connection[Any]) -> None:
+            self._configure(conn)
+            _AWAY.back(name)  # a connection made: the server is back, said again if it goes
+
         try:
             self.pool = ConnectionPool(
                 url, min_size=1, max_size=pool_size, open=False, reconnect_timeout=RECONNECT_S,
                 reconnect_failed=_try_on_while_asked, kwargs={"autocommit": True},
-                configure=self._configure, check=_check_if_spoken_to,
+                configure=configure, check=_check_if_spoken_to, name=name,
             )
             self.pool.open(wait=True, timeout=15)
         except (psycopg.Error, Exception) as e:
@@ -417,6 +466,7 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
 
     def close(self) -> None:
         self.pool.close()
+        _AWAY.forget(self.pool.name)
 
     def reopen_if_replaced(self) -> None:
         return None  # a server's database is no file that can be moved under it
