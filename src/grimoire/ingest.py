@@ -405,10 +405,12 @@ _KEPT_COPY = re.compile(r"\.(?:old|damaged)(?:\.[0-9]+)?(?:-wal|-shm|-journal)?"
 @dataclass(frozen=True, slots=True)
 class OwnFiles:
     """The store's own files (`own_files`): `path in own` for an absolute path as the walk
-    joins it."""
+    joins it. A walk asks only of the files of `folders` (a test a folder, not a call a
+    file: 3% of a 20,000-note walk's CPU)."""
 
     exact: frozenset[str]
     stems: tuple[str, ...]  # each store's path: its kept copies are this and a `_KEPT_COPY`
+    folders: frozenset[str] = frozenset()  # the folders holding them
 
     def __contains__(self, path: object) -> bool:
         if path in self.exact:
@@ -432,7 +434,7 @@ def own_files(store: Store) -> OwnFiles:
     replaced = _REBUILDING.fullmatch(name)
     stores = (db,) if replaced is None else (db, os.path.join(folder, replaced[1]))  # noqa: PTH118
     return OwnFiles(frozenset(path + suffix for path in stores for suffix in _OWN_SUFFIXES),
-                    stores)
+                    stores, frozenset({folder}))
 
 
 def ingest(
@@ -675,11 +677,12 @@ def _walk(
             tally.notices.append(f"skipped {storable(dirpath)}: a site grimoire export wrote")
             continue
         dirnames[:] = sorted(d for d in dirnames if not skipped_dir(dirpath, d))
+        mine = dirpath in own.folders
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             path = os.path.join(dirpath, name)  # noqa: PTH118 - see the docstring
-            if path in own:
+            if mine and path in own:
                 continue
             key = storable(path)
             seen.add(key)
