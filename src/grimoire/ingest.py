@@ -609,9 +609,9 @@ def _respelled(store: Store, root: Path, root_key: str, seen: set[str], tally: _
     for other, count in gone:
         moved += [(record.path, other, root_key + record.path[len(other):])
                   for record in store.sources(root=other)]
-        files = "1 file's record" if count == 1 else f"{count:,} files' records"
+        held = "its record of 1 file is" if count == 1 else f"its records of {count:,} files are"
         tally.notices.append(f"{other} is gone and held the same files as {root_key} (a "
-                             f"symlink to it, deleted?): its {files} are {root_key}'s now")
+                             f"symlink to it, deleted?): {held} {root_key}'s now")
     links = {other for other, _ in gone}
     for path, other, named in moved:
         if named in planned and jobs[planned[named]].known is None:
