@@ -58,19 +58,19 @@ def test_the_copies_rebuild_keeps_beside_the_store_are_never_read(tmp_path: Path
 
 @pytest.mark.sqlite_only(reason="a SQLite file on a full file system")
 def test_a_batch_that_fails_for_want_of_room_stores_the_files_that_fit(tmp_path: Path) -> None:
-    """A real full disk (a 1.5 MB tmpfs; SQLite's page limit is lost when the store opens its
+    """A real full disk (a 1 MB tmpfs; SQLite's page limit is lost when the store opens its
     file again after a write that found no room)."""
     disk = tmp_path / "disk"
-    if not _small_tmpfs(disk, "1536k"):
+    if not _small_tmpfs(disk, "1m"):
         pytest.skip("mounting a tmpfs is not allowed here")
     small = {f"s{n}.md": f"# Small {n}\n\nSmall {n} is a short note.\n" for n in range(5)}
     notes = write_notes(tmp_path / "notes", {"first.md": "# First\n\nFirst is a note.\n"})
-    filler = " ".join(hashlib.sha256(str(k).encode()).hexdigest() for k in range(20_000))
+    filler = " ".join(hashlib.sha256(str(k).encode()).hexdigest() for k in range(10_000))
     try:
         with grimoire.open(disk / "kb.db") as kb:
             watcher = watch.Watcher(kb, [notes], options=FAST)
             watcher.catch_up()
-            # 1.3 MB of text, where about 1.1 MB is left
+            # 650 KB of text, where under 600 KB is left
             write_notes(notes, {**small, "big.md": f"# Big\n\nBig is a long note: {filler}.\n"})
             failed = watcher.apply([str(notes / name) for name in (*small, "big.md")],
                                    settled=True)
