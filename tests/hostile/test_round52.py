@@ -84,7 +84,8 @@ def test_a_batch_that_fails_for_want_of_room_stores_the_files_that_fit(tmp_path:
             assert stored == sorted(["first.md", *small]), stored
             again = watcher.retry(now=float("inf"))
             assert again is not None and again.report.added == 0, again
-            assert "tries it again in 10 s" in again.errors[0], again.errors
+            # the retry of that file alone names it (the store's error names the store)
+            assert f"tries it again in 10 s: {notes / 'big.md'})" in again.errors[0], again.errors
             subprocess.run(["mount", "-o", "remount,size=16m", str(disk)], check=True)
             done = watcher.retry(now=float("inf"))  # room made
             assert done is not None and not done.errors and done.report.added == 1, done
