@@ -459,7 +459,11 @@ class Watcher:
                                self.options.reconcile_s)
         self._retry_at = time.monotonic() + self._retry_wait
         again = "it" if len(paths) == 1 else f"these {len(paths):,} paths"
-        return f"{error} (watch tries {again} again in {self._retry_wait:g} s)"
+        # One file: named, unless the error names it already (a store's error names the
+        # store: "kb.db: the disk is full ..." said nothing of which note waits).
+        only = storable(next(iter(paths))) if len(paths) == 1 else None
+        named = f": {only}" if only is not None and only not in str(error) else ""
+        return f"{error} (watch tries {again} again in {self._retry_wait:g} s{named})"
 
     def _stored(self, paths: Iterable[str]) -> None:
         """`paths` written: none of them waits to be tried again, and the files that do are
