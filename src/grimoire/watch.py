@@ -390,7 +390,8 @@ class Watcher:
                 raise
             error = e
         reports, unfit = self._halves(paths, root, error)
-        paths[:] = [p for p in paths if p not in set(unfit)]
+        left = set(unfit)
+        paths[:] = [p for p in paths if p not in left]
         what = storable(unfit[0]) if len(unfit) == 1 else f"{len(unfit):,} of its files"
         return reports, (f"{error}; {what} did not fit, the batch's other {len(paths):,} "
                          f"{'file was' if len(paths) == 1 else 'files were'} stored")
