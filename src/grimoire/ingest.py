@@ -605,7 +605,7 @@ def _respelled(store: Store, root: Path, root_key: str, seen: set[str], tally: _
     moved = spelled_apart(store, root, root_key)
     # A root gone altogether that held these files (a symlink to `root`, deleted): its
     # records are `root`'s, each file's moved as `root`'s is written, one deleted since removed.
-    gone = gone_link_of(store, root, root_key)
+    gone = gone_link_of(store, root_key)
     for other, count in gone:
         moved += [(record.path, other, root_key + record.path[len(other):])
                   for record in store.sources(root=other)]

@@ -111,11 +111,11 @@ def spelled_apart(store: Store, root: Path, root_key: str) -> list[tuple[str, st
     return out
 
 
-def gone_link_of(store: Store, root: Path, root_key: str) -> list[tuple[str, int]]:
-    """The roots, with how many records each holds, that were the folder `root` (stored as
-    `root_key`) reached another way and are gone: no such path, not even a broken link (a
-    symlink to `root` deleted), and at least half of their files are `root`'s by name and
-    size (the rest changed or deleted since). Their records are `root`'s. A drive unmounted
+def gone_link_of(store: Store, root_key: str) -> list[tuple[str, int]]:
+    """The roots, with how many records each holds, that were the folder stored as
+    `root_key` reached another way and are gone: no such path, not even a broken link (a
+    symlink to it deleted), and at least half of their files are that folder's by name and
+    size (the rest changed or deleted since). Their records are that folder's. A drive unmounted
     whose mount point is left, or whose files are not these, keeps its records."""
     out: list[tuple[str, int]] = []
     for other in store.source_roots():
@@ -128,7 +128,7 @@ def gone_link_of(store: Store, root: Path, root_key: str) -> list[tuple[str, int
             if not rest.startswith(os.sep) or not record.path.startswith(other):
                 continue
             try:
-                info = os.stat(str(root) + rest)  # noqa: PTH116 - a name joined as text
+                info = os.stat(path_of(root_key + rest))  # noqa: PTH116 - joined as stored
             except OSError:
                 continue
             same += info.st_size == record.size and stat.S_ISREG(info.st_mode)
