@@ -209,6 +209,8 @@ class _AwayOnce(logging.Filter):
         if not isinstance(record.args, tuple) or not record.args:
             return True
         name = record.args[0]
+        if not isinstance(name, str):
+            return True
         if record.msg == "error connecting in %r: %s" and name in self.servers:
             if name in self.away:
                 return False
@@ -218,7 +220,7 @@ class _AwayOnce(logging.Filter):
                           "tries again quietly, and calls are answered once it is back")
             record.args = (self.servers[name], reason)
             return True
-        return not (isinstance(record.msg, str) and name in self.servers
+        return not (name in self.servers and isinstance(record.msg, str)
                     and record.msg.startswith("reconnection attempt in pool"))
 
     def back(self, name: str) -> None:
@@ -320,11 +322,12 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
             )
             self.pool.open(wait=True, timeout=15)
         except (psycopg.Error, Exception) as e:
+            _AWAY.forget(name)
             raise refused(e) from e
         try:
             self.vector_version = self._vector_version()
         except BaseException:
-            self.pool.close()
+            self.close()
             raise
         self._hnsw: set[tuple[str, int]] = set()
         self._unsaved = itertools.count(1)  # `change_counter` in a transaction that wrote
