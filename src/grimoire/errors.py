@@ -4,7 +4,8 @@
     ├── ReadError            a file could not be read (encoding, size, malformed)
     ├── StoreError           the database cannot be used
     │   ├── CorruptDatabase  the file is not a healthy Grimoire database; never overwritten
-    │   └── RefusedValue     the database refused a value it was given (the input's fault)
+    │   ├── RefusedValue     the database refused a value it was given (the input's fault)
+    │   └── NoRoom           a write failed for want of room (a full disk); a smaller one may fit
     └── NotFound             no entry or concept by that name (carries suggestions)
 """
 
@@ -50,6 +51,12 @@ class CorruptDatabase(StoreError):  # noqa: N818 - reads as a state, like httpx 
 class RefusedValue(StoreError):  # noqa: N818 - as CorruptDatabase
     """The database refused a value of the write (a constraint, a value of the wrong form):
     the rows written are at fault, not the database, and a write of other rows can succeed."""
+
+
+class NoRoom(StoreError):  # noqa: N818 - as CorruptDatabase
+    """A write failed for want of room (a full disk, a file-size limit) and was rolled back:
+    what was stored before is intact, and a smaller write may fit (`watch` splits a batch
+    that failed so, round 52)."""
 
 
 class NotFound(GrimoireError):  # noqa: N818

@@ -6,12 +6,16 @@ stored under both names when the second named a folder inside the first (`grimoi
 kept the record of the name the watch did not use (round 51). Roots are compared by their
 resolved paths, and the name stored is the one the folder around them was first ingested by.
 A root that cannot be resolved now (an unmounted drive, a share away) is left as it is: its
-records are kept, as ingest keeps a missing folder's.
+records are kept, as ingest keeps a missing folder's; unless it is gone altogether (no such
+path, not even a broken link) and held the folder being ingested's files: a symlink to that
+folder, deleted (`gone_link_of`; kept beside the real folder's records, each note was twice
+until `--prune`, round 52).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -104,6 +108,32 @@ def spelled_apart(store: Store, root: Path, root_key: str) -> list[tuple[str, st
             rest = record.path[len(other):] if record.path.startswith(other) else None
             if rest is not None and (rest == "" or rest.startswith(os.sep)):
                 out.append((record.path, other, named + rest))
+    return out
+
+
+def gone_link_of(store: Store, root_key: str) -> list[tuple[str, int]]:
+    """The roots, with how many records each holds, that were the folder stored as
+    `root_key` reached another way and are gone: no such path, not even a broken link (a
+    symlink to it deleted), and at least half of their files are that folder's by name and
+    size (the rest changed or deleted since). Their records are that folder's. A drive unmounted
+    whose mount point is left, or whose files are not these, keeps its records."""
+    out: list[tuple[str, int]] = []
+    for other in store.source_roots():
+        if other == root_key or os.path.lexists(path_of(other)):
+            continue
+        records = store.sources(root=other)
+        same = 0
+        for record in records:
+            rest = record.path[len(other):]
+            if not rest.startswith(os.sep) or not record.path.startswith(other):
+                continue
+            try:
+                info = os.stat(path_of(root_key + rest))  # noqa: PTH116 - joined as stored
+            except OSError:
+                continue
+            same += info.st_size == record.size and stat.S_ISREG(info.st_mode)
+        if same and 2 * same >= len(records):
+            out.append((other, len(records)))
     return out
 
 

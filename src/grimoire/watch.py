@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grimoire import readers
-from grimoire.errors import GrimoireError
+from grimoire.errors import GrimoireError, NoRoom
 from grimoire.files import path_of, storable, walk_folder
 from grimoire.ingest import IngestReport, own_files, skipped_dir, skipped_name
 from grimoire.root_names import known_spelling
@@ -256,13 +256,14 @@ class Watcher:
                     root, onerror=lambda e: unlisted.append(str(e.filename))):
                 dirs[:] = [d for d in dirs if not skipped_dir(folder, d)]
                 self.scan.unchecked.add(folder)
+                mine = folder in self.own.folders
                 for name in files:
                     path = os.path.join(folder, name)  # noqa: PTH118 - hot loop
                     # The walk kept the folders above it, and a file is no folder: only its
                     # name is left to judge (`wanted` asked `skipped_dir` of each folder above
                     # each file again: 1 s of CPU for 10,000 notes, each poll past a symlink
                     # loop; review48a).
-                    if path in self.own or _ignored_name(name):
+                    if (mine and path in self.own) or _ignored_name(name):
                         continue
                     try:
                         st = os.stat(path)  # noqa: PTH116
@@ -331,6 +332,7 @@ class Watcher:
             # second look (a removed folder of 1,000 notes is one path, not 1,001)
             group = {p for p in group if not any(str(a) in group for a in Path(p).parents)}
             reports: list[IngestReport] = []
+            unfit: str | None = None
             try:
                 if root.is_file() or str(root) in group or _gone_or_empty(root):
                     # The root itself changed; or gone or empty (a drive unmounted, a share
@@ -340,7 +342,9 @@ class Watcher:
                 else:
                     reports = [self.kb.ingest(paths, root=other, embed=False, resolve=False)
                                for other, paths in self._stored_elsewhere(root, group)]
-                    reports.append(self.kb.ingest(sorted(group), root=root, embed=False))
+                    fitted = sorted(group)
+                    stored, unfit = self._what_fits(fitted, root)
+                    reports += stored
             except GrimoireError as e:
                 # Nothing of the group is known stored: its files are read again (`retry`),
                 # the reconcile having recorded their new times before this batch (the
@@ -348,7 +352,12 @@ class Watcher:
                 # no room, was then never read until it changed again; round 50).
                 errors.append(self._not_stored(group, e))
                 continue
-            self._stored(group)
+            if unfit is not None:  # stored but for the files that did not fit
+                left, group = group - set(fitted), set(fitted)
+                self._stored(group)
+                errors.append(self._not_stored(left, unfit))
+            else:
+                self._stored(group)
             for done in reports:
                 for name in ("added", "updated", "unchanged", "removed", "failed", "skipped",
                              "attachments", "problems", "kept"):
@@ -365,6 +374,55 @@ class Watcher:
         if groups or errors:  # not when every path was left for later
             self.on_batch(batch)
         return batch
+
+    def _what_fits(self, paths: list[str], root: Path) -> tuple[list[IngestReport], str | None]:
+        """Ingest `paths` under `root`: the reports, and what to say of the paths that did not
+        fit (None: all stored), which are taken out of `paths`. A batch that fails for want of
+        room (a file too big for what is left of the disk) is split in halves, each tried
+        whole, and a half that fails again is split in turn, so the files that fit are
+        stored: failed whole, the small files read with the big one failed with it at each
+        retry (review51b). Where both halves fail (no room for any of it) the split stops: a
+        full disk costs three tries a batch, one big file two a halving."""
+        try:
+            return [self.kb.ingest(paths, root=root, embed=False)], None
+        except NoRoom as e:
+            if len(paths) == 1:
+                raise
+            error = e
+        reports, unfit = self._halves(paths, root, error)
+        left = set(unfit)
+        paths[:] = [p for p in paths if p not in left]
+        what = storable(unfit[0]) if len(unfit) == 1 else f"{len(unfit):,} of its files"
+        return reports, (f"{error}; {what} did not fit, the batch's other {len(paths):,} "
+                         f"{'file was' if len(paths) == 1 else 'files were'} stored")
+
+    def _halves(self, paths: list[str], root: Path,
+                error: NoRoom) -> tuple[list[IngestReport], list[str]]:
+        """`_what_fits` past a batch that did not fit: the reports and the paths left out;
+        raises `error` when neither half fits."""
+        half = len(paths) // 2
+        parts = (paths[:half], paths[half:])
+        done: list[IngestReport | None] = []
+        for part in parts:
+            try:
+                done.append(self.kb.ingest(part, root=root, embed=False))
+            except NoRoom:
+                done.append(None)
+        if done == [None, None]:
+            raise error
+        reports: list[IngestReport] = []
+        unfit: list[str] = []
+        for part, stored in zip(parts, done, strict=True):
+            if stored is not None:
+                reports.append(stored)
+                continue
+            try:
+                more, left = self._halves(part, root, error) if len(part) > 1 else ([], part)
+            except NoRoom:
+                more, left = [], part
+            reports += more
+            unfit += left
+        return reports, unfit
 
     def _stored_elsewhere(self, root: Path, group: set[str]) -> list[tuple[str, list[str]]]:
         """The paths of `group` gone from the disk whose records another ingested root holds,
@@ -402,7 +460,11 @@ class Watcher:
                                self.options.reconcile_s)
         self._retry_at = time.monotonic() + self._retry_wait
         again = "it" if len(paths) == 1 else f"these {len(paths):,} paths"
-        return f"{error} (watch tries {again} again in {self._retry_wait:g} s)"
+        # One file: named, unless the error names it already (a store's error names the
+        # store: "kb.db: the disk is full ..." said nothing of which note waits).
+        only = storable(next(iter(paths))) if len(paths) == 1 else None
+        named = f": {only}" if only is not None and only not in str(error) else ""
+        return f"{error} (watch tries {again} again in {self._retry_wait:g} s{named})"
 
     def _stored(self, paths: Iterable[str]) -> None:
         """`paths` written: none of them waits to be tried again, and the files that do are

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import re
 import select
 import threading
@@ -38,7 +39,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from grimoire._http import shown
 from grimoire.codec import to_data
-from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
+from grimoire.errors import CorruptDatabase, NoRoom, RefusedValue, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
 from grimoire.store import _carry_vectors
@@ -192,6 +193,49 @@ def _try_on_while_asked(pool: ConnectionPool[Any]) -> None:
         pool.check()  # no connection in the pool: it grows, a new series of tries
 
 
+class _AwayOnce(logging.Filter):
+    """Say once that a pool's server cannot be reached, until a connection is made again.
+    psycopg_pool logs a warning at each try while the server is away ("error connecting in
+    'pool-1': connection failed: ...", two lines a try with "reconnection attempt ... failed
+    after 10 sec"; about ten lines a call's 30 s wait, for as long as a `watch` or `serve`
+    runs): one line instead, naming the server (round 52)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.servers: dict[str, str] = {}  # pool name -> the server as shown
+        self.away: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not isinstance(record.args, tuple) or not record.args:
+            return True
+        name = record.args[0]
+        if not isinstance(name, str):
+            return True
+        if record.msg == "error connecting in %r: %s" and name in self.servers:
+            if name in self.away:
+                return False
+            self.away.add(name)
+            reason = " ".join(str(record.args[1]).split())
+            record.msg = ("grimoire: the PostgreSQL server %s cannot be reached (%s); the pool "
+                          "tries again quietly, and calls are answered once it is back")
+            record.args = (self.servers[name], reason)
+            return True
+        return not (name in self.servers and isinstance(record.msg, str)
+                    and record.msg.startswith("reconnection attempt in pool"))
+
+    def back(self, name: str) -> None:
+        self.away.discard(name)
+
+    def forget(self, name: str) -> None:
+        self.servers.pop(name, None)
+        self.away.discard(name)
+
+
+_AWAY = _AwayOnce()
+logging.getLogger("psycopg.pool").addFilter(_AWAY)
+_POOLS = itertools.count(1)
+
+
 def _readable(fd: int) -> bool:
     """Whether the socket `fd` has something to read now (never waits)."""
     if hasattr(select, "poll"):  # any descriptor number, where `select` takes below 1,024
@@ -263,19 +307,27 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         with first:
             self._migrate(first)
             _vector_columns_whole(first, self.url)
+        name = f"grimoire-{next(_POOLS)}"
+        _AWAY.servers[name] = self.url
+
+        def configure(conn: psycopg.Connection[Any]) -> None:
+            self._configure(conn)
+            _AWAY.back(name)  # a connection made: the server is back, said again if it goes
+
         try:
             self.pool = ConnectionPool(
                 url, min_size=1, max_size=pool_size, open=False, reconnect_timeout=RECONNECT_S,
                 reconnect_failed=_try_on_while_asked, kwargs={"autocommit": True},
-                configure=self._configure, check=_check_if_spoken_to,
+                configure=configure, check=_check_if_spoken_to, name=name,
             )
             self.pool.open(wait=True, timeout=15)
         except (psycopg.Error, Exception) as e:
+            _AWAY.forget(name)
             raise refused(e) from e
         try:
             self.vector_version = self._vector_version()
         except BaseException:
-            self.pool.close()
+            self.close()
             raise
         self._hnsw: set[tuple[str, int]] = set()
         self._unsaved = itertools.count(1)  # `change_counter` in a transaction that wrote
@@ -350,8 +402,10 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         except psycopg.Error as e:
             if vectors_gone(e):
                 raise StoreError(VECTORS_GONE, self.url) from e
-            if (full := disk_full(e) or server_gone(e)) is not None:
-                raise StoreError(full, self.url) from e
+            if (full := disk_full(e)) is not None:
+                raise NoRoom(full, self.url) from e
+            if (gone := server_gone(e)) is not None:
+                raise StoreError(gone, self.url) from e
             raise StoreError(f"database query failed: {e}", self.url) from e
 
     def _all(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
@@ -391,8 +445,10 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
                              self.url) from error
         if vectors_gone(error):
             raise StoreError(VECTORS_GONE, self.url) from error
-        if (full := disk_full(error) or server_gone(error)) is not None:
-            raise StoreError(full, self.url) from error
+        if (full := disk_full(error)) is not None:
+            raise NoRoom(full, self.url) from error
+        if (gone := server_gone(error)) is not None:
+            raise StoreError(gone, self.url) from error
         if isinstance(error, psycopg.errors.IntegrityError | psycopg.errors.DataError):
             raise RefusedValue(f"database write refused, nothing kept of it: {error}",
                                self.url) from error
@@ -413,6 +469,7 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
 
     def close(self) -> None:
         self.pool.close()
+        _AWAY.forget(self.pool.name)
 
     def reopen_if_replaced(self) -> None:
         return None  # a server's database is no file that can be moved under it

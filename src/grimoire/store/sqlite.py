@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from grimoire.codec import to_data
-from grimoire.errors import CorruptDatabase, RefusedValue, StoreError
+from grimoire.errors import CorruptDatabase, NoRoom, RefusedValue, StoreError
 from grimoire.model import Document, Problem, Span
 from grimoire.store import _carry_vectors, sqlite_checked
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
@@ -1163,7 +1163,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 self.conn.execute("ROLLBACK")
             self._after_no_room(e)
             if (message := write_failed(e)) is not None:
-                raise StoreError(message, self.path) from e
+                raise NoRoom(message, self.path) from e
             raise StoreError(f"could not commit: {e}", self.path) from e
         self._carry_checks(before)
 
@@ -1249,7 +1249,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         if getattr(error, "sqlite_errorcode", 0) & 0xFF == _READONLY:
             raise StoreError(READ_ONLY, self.path) from error
         if (message := write_failed(error)) is not None:
-            raise StoreError(message, self.path) from error
+            raise NoRoom(message, self.path) from error
         if isinstance(error, sqlite3.IntegrityError | sqlite3.DataError):
             raise RefusedValue(f"database write refused, nothing kept of it: {error}",
                                self.path) from error
