@@ -394,8 +394,8 @@ def _defines(heading: str, prose: str) -> bool:
     it as a name ("called X", "stands for X", "X (ACR)", "(X)", an acronym and its expansion).
     A heading "Name, ACR" names both as "Name (ACR)" does (read52).
     """
-    if "," in heading and (acronym := _comma_acronym(heading)) is not None:
-        heading = f"{heading[:heading.rfind(',')].rstrip()} ({acronym})"
+    if "," in heading and (pair := _comma_acronym(heading)) is not None:
+        heading = f"{pair[0]} ({pair[1]})"
     named = term_names(heading)
     lead = prose[:DEFINE_CHARS]
     if _ZH_DEFINING_MARKS.search(lead) and _zh_defines([n.name for n in named], lead):
@@ -1416,15 +1416,26 @@ _SUBTITLE_COLON = re.compile(r":\s+|\s*\uff1a\s*")
 # "demystified") or a phrase of the kind ("from scratch", "in pictures", "the hard way").
 # Nouns and adjectives in "-ly" ("Anomaly", "Family", "Weekly") are no such adverbs.
 _SUBTITLE_COMMA = re.compile(r",\s+")
+_EXPLAINING = (r"explained|revisited|demystified|illustrated|visuali[sz]ed|simplified|unpacked"
+               r"|decoded|dissected|derived|annotated|reimplemented|implemented|untangled"
+               r"|unraveled|unravelled|reconsidered|summari[sz]ed")
+_LY = (r"(?!(?:family|assembly|anomaly|anomalies|butterfly|firefly|dragonfly|supply|reply|only"
+       r"|italy|july|monopoly|ally|rally|jelly|holy|poly|fly|apply|multiply|early|daily|weekly"
+       r"|monthly|yearly|quarterly|hourly|nightly|friendly|likely|unlikely|kelly|bully|curly"
+       r"|ugly|silly|costly)\b)[a-z]{3,}ly")
+# An adverb counts alone, at the end, before a second one ("slowly and carefully") or before a
+# participle of explaining ("intuitively explained"); before any other word it qualifies that
+# word ("weakly supervised", "Fully Convolutional Networks", "usually used for"): no subtitle,
+# the page is no page on X (review52a). A participle, likewise, at the end or before what
+# says how ("explained without the hype", "derived by hand"), not before a noun ("derived
+# distributions").
 _MANNER = re.compile(
-    r"(?!(?:family|assembly|anomaly|anomalies|butterfly|supply|reply|only|italy|july|monopoly"
-    r"|ally|rally|jelly|holy|poly|fly|apply|multiply|early|daily|weekly|monthly|yearly"
-    r"|quarterly|friendly|likely|unlikely)\b)[a-z]{3,}ly\b"
-    r"|(?:explained|revisited|demystified|illustrated|visuali[sz]ed|simplified|unpacked"
-    r"|decoded|dissected|derived|annotated|reimplemented|implemented|untangled|unraveled"
-    r"|unravelled|reconsidered|summari[sz]ed|in pictures|in plain english|in a nutshell"
-    r"|in practice|in depth|in detail|from scratch|step by step|by hand|by example"
-    r"|the hard way|the easy way|for beginners|for dummies|made simple|made easy)\b",
+    rf"{_LY}(?:\s+(?:and|or|&)\s+{_LY})?(?:\s+(?:{_EXPLAINING}|put|speaking)\b|[\s.!?]*$)"
+    rf"|(?:{_EXPLAINING})(?=[\s.!?]*$|\s+(?:without|with|in|for|from|by|through|using|via|again"
+    r"|once|step|and|or|like|at|on|to|the|a|an|[a-z]{3,}ly)\b)"
+    r"|(?:in pictures|in plain english|in a nutshell|in practice|in depth|in detail|from scratch"
+    r"|step by step|by hand|by example|the hard way|the easy way|for beginners|for dummies"
+    r"|made simple|made easy)\b",
     re.IGNORECASE)
 # Two things in a head ("Softmax and Cross Entropy", "Class Token 与 Positional Embedding",
 # "RMSprop / Adadelta"): a chapter on both, named by neither alone.
@@ -1594,9 +1605,9 @@ def clean_names(doc: Document) -> Document:
                 numbered = _numbers_headings(p.heading_path for p in doc.passages)
             if numbered:
                 term = term[bare.end():]
-        acronym = _comma_acronym(term)
-        if acronym is not None:
-            term = term[:term.rfind(",")].rstrip()
+        acronym = None
+        if (pair := _comma_acronym(term)) is not None:
+            term, acronym = pair
         if term == e.term:
             entries.append(e)
             continue
@@ -1612,24 +1623,35 @@ def clean_names(doc: Document) -> Document:
 
 # A name and its acronym after a comma ("Non-Maximum Suppression, NMS", "Intersection over
 # union, IoU"), as a Sphinx site of paper notes heads its sections (round 51, qa51): one
-# word after the last comma, two capitals in it.
+# word after the last comma, two capitals in it; or the acronym first ("LLE, Locally Linear
+# Embedding", review52a).
 _COMMA_ACRONYM = re.compile(r",\s*([A-Za-z][A-Za-z0-9-]{0,11})\s*$")
+_ACRONYM_COMMA = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]{0,11})\s*,\s*")
 
 
-def _comma_acronym(term: str) -> str | None:
-    """The acronym after the comma of a name written "Name, ACR" when it abbreviates the name
-    before it (`names.is_abbreviation`), else None: the entry is named by the name, the
-    acronym an alias (read52: `show NMS` only suggested "Non-Maximum Suppression, NMS").
+def _comma_acronym(term: str) -> tuple[str, str] | None:
+    """The name and the acronym of a term written "Name, ACR" or "ACR, Name" when the acronym
+    abbreviates the name (`names.is_abbreviation`), else None: the entry is named by the
+    name, the acronym an alias (read52: `show NMS` only suggested "Non-Maximum Suppression,
+    NMS").
 
     >>> _comma_acronym("Non-Maximum Suppression, NMS"), _comma_acronym("Weights, Biases")
-    ('NMS', None)
+    (('Non-Maximum Suppression', 'NMS'), None)
+    >>> _comma_acronym("LLE, Locally Linear Embedding"), _comma_acronym("AE, AutoEncoder")
+    (('Locally Linear Embedding', 'LLE'), ('AutoEncoder', 'AE'))
     """
-    if "," not in term or (m := _COMMA_ACRONYM.search(term)) is None:
+    if "," not in term:
         return None
-    short, long = m.group(1), term[:m.start()].strip()
-    if sum(c.isupper() for c in short) < 2 or "," in long:
-        return None
-    return short if is_abbreviation(short, long) else None
+    pairs = []
+    if (m := _COMMA_ACRONYM.search(term)) is not None:
+        pairs.append((term[:m.start()].strip(), m.group(1)))
+    if (m := _ACRONYM_COMMA.match(term)) is not None:
+        pairs.append((term[m.end():].strip(), m.group(1)))
+    for long, short in pairs:
+        if long and sum(c.isupper() for c in short) >= 2 and "," not in long \
+                and is_abbreviation(short, long):
+            return long, short
+    return None
 
 
 def _without_folder_label(title: str, path: str) -> str:
