@@ -378,12 +378,14 @@ def _zh_defines(named: list[str], lead: str) -> bool:
     it, no space between (`_ZH_DEFINED`)."""
     for line in lead.split("\n"):
         text = line.lstrip(" \t*_#>\u300c\u201c\"'").removeprefix("所谓").casefold()
-        if (like := _ZH_LIKE.match(text)) is not None:
-            text = text[like.end():]
-        for name in named:
-            key = name.casefold()
-            if key and text.startswith(key) and _ZH_DEFINED.match(text, len(key)):
-                return True
+        # the line as it stands first: a name may open with 像 or 同 itself (像素, 同态滤波;
+        # review52a: both lost when `_ZH_LIKE` took "像素是...\uff0c" for a comparison)
+        like = _ZH_LIKE.match(text)
+        for form in (text, text[like.end():]) if like is not None else (text,):
+            for name in named:
+                key = name.casefold()
+                if key and form.startswith(key) and _ZH_DEFINED.match(form, len(key)):
+                    return True
     return False
 
 
