@@ -4,6 +4,7 @@ here in this test's own words. Readers called directly (no store): milliseconds 
 from __future__ import annotations
 
 from tests.readers.test_read51 import _md, _page
+from tests.readers.test_read52 import _read
 
 
 def test_a_comma_before_a_qualifier_or_a_second_name_is_no_subtitle() -> None:
@@ -41,3 +42,18 @@ def test_a_chinese_name_opening_with_a_word_of_comparison_is_still_defined() -> 
               "\uff0c它先取对数再做滤波\uff0c能同时压缩亮度范围并增强对比度。\n", "notes/图像.md")
     terms = {e.term for e in doc.entries}
     assert {"像素", "同态滤波"} <= terms, terms
+
+
+def test_a_generated_page_titled_as_a_listing_but_written_in_prose_is_a_page() -> None:
+    # read52 took any page a generator made (Nikola, but pandoc, Org, MkDocs too) titled
+    # "Categories" or "Tags" for a listing of posts: a page of prose on categories (the
+    # mathematics) named nothing. A listing is mostly links (read52's test keeps those).
+    prose = ("<p>A category has objects and arrows between them; arrows compose, the "
+             "composition is associative and every object has an identity arrow.</p>"
+             "<p>Functors map the objects and arrows of one category to another and keep "
+             "composition; natural transformations map one functor to another.</p>")
+    for generator in ("pandoc", "Nikola (getnikola.com)"):
+        doc = _read(f'<html><head><title>Categories</title><meta name="generator" '
+                    f'content="{generator}"></head><body><h1>Categories</h1>{prose}'
+                    '<p><a href="index.html">Home</a></p></body></html>', "notes/categories.html")
+        assert [e.term for e in doc.entries] == ["Categories"], (generator, doc.entries)

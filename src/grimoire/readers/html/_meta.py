@@ -29,6 +29,37 @@ _LISTING_TITLE = re.compile(
     r"?\s*\S.{0,30}|posts? (?:about|tagged|in category|in|for) \S.{0,60}|tag: \S.{0,60}"
     r"|category: \S.{0,60}|page \d{1,4}(?: of \d{1,4})?)")
 
+# A listing's text is mostly its links' (Nikola's "Archive", "Tags": 0.63-0.88 of the
+# characters outside the site's header, menu and footer; a post of prose 0.03): a page of
+# prose titled "Categories" (the mathematics), from pandoc, Org or a blog's generator alike,
+# is a page (review52a).
+_LINK_SHARE = 0.5
+_FRAME = ("nav", "header", "footer")
+
+
+def _mostly_links(root: LexborNode) -> bool:
+    """Whether at least `_LINK_SHARE` of the body's characters (spaces aside, the site's
+    header, menu and footer left out) are in links."""
+    body = root.css_first("body") or root
+
+    def chars(node: LexborNode) -> int:
+        return sum(not c.isspace() for c in plain(node))
+
+    total = chars(body) - sum(chars(n) for n in body.css(", ".join(_FRAME))
+                              if not _inside(n, _FRAME))
+    linked = sum(chars(a) for a in body.css("a[href]") if not _inside(a, _FRAME))
+    return total > 0 and linked >= _LINK_SHARE * total
+
+
+def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
+    """Whether an ancestor of `node` is one of `tags`."""
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.parent
+    return False
+
 
 @dataclass
 class PageMeta:
@@ -93,7 +124,7 @@ def read_meta(root: LexborNode, smap: SourceMap, path: str) -> PageMeta:
                 break
     if not out.title:
         out.title = str(out.meta.get("og_title") or "")
-    if generated and _LISTING_TITLE.fullmatch(out.title):
+    if generated and _LISTING_TITLE.fullmatch(out.title) and _mostly_links(root):
         out.meta["listing"] = "generated"  # `sections.not_a_page`
     for script in root.css("script"):
         code = plain(script) if not script.attributes.get("src") else ""
