@@ -4,7 +4,10 @@ here in this test's own words. Readers called directly (no store): milliseconds 
 from __future__ import annotations
 
 from tests.readers.test_read51 import _md, _page
+from tests.readers.test_read50 import _read as _tex
+from tests.readers.test_read50 import _texts
 from tests.readers.test_read52 import _read
+from tests.readers.test_review51a import INPUTS
 
 
 def test_a_comma_before_a_qualifier_or_a_second_name_is_no_subtitle() -> None:
@@ -57,3 +60,11 @@ def test_a_generated_page_titled_as_a_listing_but_written_in_prose_is_a_page() -
                     f'content="{generator}"></head><body><h1>Categories</h1>{prose}'
                     '<p><a href="index.html">Home</a></p></body></html>', "notes/categories.html")
         assert [e.term for e in doc.entries] == ["Categories"], (generator, doc.entries)
+
+
+def test_a_chapter_on_graphs_or_images_read_in_stops_the_section_numbers() -> None:
+    # read52 kept the numbers after an `\input` whose name holds "graph" or "image" as a
+    # table's or a figure's: `\input{chapters/graph_networks}` is a chapter with sections
+    for name in ("chapters/graph_networks", "image_classification"):
+        text = _texts(_tex(INPUTS.replace("chapters/dual", name)))
+        assert "Section Kernels follows the file read in" in text, (name, text)
