@@ -68,3 +68,67 @@ def test_a_chapter_on_graphs_or_images_read_in_stops_the_section_numbers() -> No
     for name in ("chapters/graph_networks", "image_classification"):
         text = _texts(_tex(INPUTS.replace("chapters/dual", name)))
         assert "Section Kernels follows the file read in" in text, (name, text)
+
+
+NOT_GLOSSARIES = """\
+Notes on the project
+====================
+
+What changed, how I ran it, and who did what.
+
+Changes
+-------
+
+Version 0.3
+    Added the sampler and fixed the loader.
+
+Version 0.2
+    First public release with the trainer.
+
+Settings
+--------
+
+Learning rate
+    0.001, halved every ten epochs.
+
+Batch size
+    64 on one card.
+
+Errors
+------
+
+ValueError
+    When the file holds no rows at all.
+
+KeyError
+    When a column the schema asks for is missing.
+
+Reading group
+-------------
+
+Alice
+    Presented the attention paper.
+
+Bob
+    Presented the diffusion paper.
+
+Terms
+-----
+
+Epoch
+    One pass of the trainer over every example in the training set.
+
+Logit
+    :math:`\\log p - \\log (1 - p)`, the score before the sigmoid.
+"""
+
+
+def test_an_articles_definition_list_of_changes_settings_or_people_is_no_glossary() -> None:
+    # read52 read every list of short capitalised terms as a glossary: a changelog's
+    # versions, a run's settings (the value, no definition, as "Learning rate"'s),
+    # exceptions and people were concepts. A glossary's items each say what the term is
+    # (a formula, "is"/"a"/"the"..., a sentence of some length that is no past event)
+    doc = _read(NOT_GLOSSARIES, "notes/project.rst")
+    terms = {e.term for e in doc.entries}
+    assert not terms & {"Version 0.3", "Learning rate", "ValueError", "Alice"}, terms
+    assert {"Epoch", "Logit"} <= terms, terms
