@@ -3,9 +3,9 @@ here in this test's own words. Readers called directly (no store): milliseconds 
 
 from __future__ import annotations
 
-from tests.readers.test_read51 import _md, _page
 from tests.readers.test_read50 import _read as _tex
 from tests.readers.test_read50 import _texts
+from tests.readers.test_read51 import _md, _page
 from tests.readers.test_read52 import _read
 from tests.readers.test_review51a import INPUTS
 
@@ -132,3 +132,16 @@ def test_an_articles_definition_list_of_changes_settings_or_people_is_no_glossar
     terms = {e.term for e in doc.entries}
     assert not terms & {"Version 0.3", "Learning rate", "ValueError", "Alice"}, terms
     assert {"Epoch", "Logit"} <= terms, terms
+
+
+def test_a_one_word_name_and_letters_of_it_after_a_comma_are_two_things() -> None:
+    # "Models, ML", "Alignment, AI": the letters can be read off the word (Schwartz &
+    # Hearst's test), but a one-word name's acronym is its capitals (AutoEncoder, AE) or
+    # its first letters (Encoder, ENC); read52 made ML an alias of "Models"
+    heads = ("Models, ML", "Alignment, AI", "AutoEncoder, AE", "Encoder, ENC")
+    doc = _md("# Topics\n\nA page of topics.\n\n" + "".join(
+        f"## {h}\n\n{h.split(', ')[0]} is what this part covers, with an example of it in use."
+        "\n\n" for h in heads), "notes/topics.md")
+    names = {e.term: e.aliases for e in doc.entries}
+    assert "Models" not in names and "Alignment" not in names, names
+    assert "AE" in names["AutoEncoder"] and "ENC" in names["Encoder"], names

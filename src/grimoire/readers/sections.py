@@ -1651,9 +1651,22 @@ def _comma_acronym(term: str) -> tuple[str, str] | None:
         pairs.append((term[m.end():].strip(), m.group(1)))
     for long, short in pairs:
         if long and sum(c.isupper() for c in short) >= 2 and "," not in long \
-                and is_abbreviation(short, long):
+                and is_abbreviation(short, long) and (" " in long or _spells(short, long)):
             return long, short
     return None
+
+
+def _spells(short: str, word: str) -> bool:
+    """Whether `short` abbreviates one word as its capitals ("AE" of "AutoEncoder") or its
+    first letters ("ENC" of "Encoder") do: letters read off it at random ("ML" of "Models",
+    "AI" of "Alignment") name a second thing (review52a).
+
+    >>> _spells("AE", "AutoEncoder"), _spells("ENC", "Encoder"), _spells("ML", "Models")
+    (True, True, False)
+    """
+    key = short.casefold().removesuffix("s") if short[:-1].isupper() else short.casefold()
+    capitals = "".join(c for c in word if c.isupper() or c.isdigit()).casefold()
+    return key == capitals or word.casefold().startswith(key)
 
 
 def _without_folder_label(title: str, path: str) -> str:
