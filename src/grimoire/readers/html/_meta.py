@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborNode
 
 from grimoire.model import Problem, Reference, Span
 from grimoire.readers.base import collapse, whole_number
-from grimoire.readers.html._render import plain
+from grimoire.readers.html._render import SKIP, plain
 from grimoire.readers.html._source import SourceMap
 
 _TEX_RENDERER = re.compile(r"mathjax|katex", re.IGNORECASE)
@@ -34,31 +34,28 @@ _LISTING_TITLE = re.compile(
 # prose titled "Categories" (the mathematics), from pandoc, Org or a blog's generator alike,
 # is a page (review52a).
 _LINK_SHARE = 0.5
-_FRAME = ("nav", "header", "footer")
+_FRAME = ("header", "footer")  # a menu, `<nav>`, is no page text (`_render.SKIP`)
 
 
 def _mostly_links(root: LexborNode) -> bool:
-    """Whether at least `_LINK_SHARE` of the body's characters (spaces aside, the site's
-    header, menu and footer left out) are in links."""
+    """Whether at least `_LINK_SHARE` of the body's text (`_render.plain`, spaces aside, the
+    site's header and footer left out) is in links."""
     body = root.css_first("body") or root
 
     def chars(node: LexborNode) -> int:
         return sum(not c.isspace() for c in plain(node))
 
-    total = chars(body) - sum(chars(n) for n in body.css(", ".join(_FRAME))
-                              if not _inside(n, _FRAME))
-    linked = sum(chars(a) for a in body.css("a[href]") if not _inside(a, _FRAME))
+    def kept(node: LexborNode) -> bool:
+        parent = node.parent
+        while parent is not None:
+            if parent.tag in _FRAME or parent.tag in SKIP:
+                return False
+            parent = parent.parent
+        return True
+
+    total = chars(body) - sum(chars(n) for n in body.css(", ".join(_FRAME)) if kept(n))
+    linked = sum(chars(a) for a in body.css("a[href]") if kept(a))
     return total > 0 and linked >= _LINK_SHARE * total
-
-
-def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
-    """Whether an ancestor of `node` is one of `tags`."""
-    parent = node.parent
-    while parent is not None:
-        if parent.tag in tags:
-            return True
-        parent = parent.parent
-    return False
 
 
 @dataclass
