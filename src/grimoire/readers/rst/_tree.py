@@ -636,6 +636,8 @@ def _lists_names(dl: nodes.definition_list, before: list[nodes.Node],
     article's list as text for them). A list of one item names the section's subject
     (a word of the heading in its term: "Euclidean norm" under "Norms"). Read52: a Nikola
     site's "Activation Functions" listed "Softmax function" so; `show Softmax` found nothing.
+    Each definition says what its term is (`_says_what`: no changelog, settings or people),
+    and no term is a symbol of a formula in the line before (review52a).
     """
     if any(isinstance(b, nodes.math_block) or (isinstance(b, nodes.Element)
                                                 and b.next_node(nodes.math_block) is not None)
@@ -657,6 +659,12 @@ def _lists_names(dl: nodes.definition_list, before: list[nodes.Node],
                 or not _says_what(definition):
             return False
         terms.append(bare)
+    # a formula in the line before (":math:`Price = Slope \\cdot Size + Offset`, where")
+    # whose symbols the terms are (review52a)
+    symbols = {w.casefold() for b in before if isinstance(b, nodes.Element)
+               for m in b.findall(nodes.math) for w in _STEM.findall(m.astext())}
+    if any(t.casefold() in symbols for t in terms):
+        return False
     if len(terms) == 1:
         heading = {w.casefold()[:4] for w in _STEM.findall(path[-1] if path else "")}
         return any(w.casefold()[:4] in heading for w in _STEM.findall(terms[0]))
