@@ -284,7 +284,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 63: a subtitle after a comma ("KL divergence, slowly") and "Name, ACR" name by the name; an
 # article's definition list of names is a glossary (reST); a generator's listing pages, a
 # lower-case "title:/tags:" block, "Windows (Server 2019)", an `\\input` of a table and
-# "X也是一种" (after "同Y,") read as they should (read52).
+# "X也是一种" (after "同Y,") read as they should (read52); only a manner after the comma, "ACR,
+# Name" too, a listing mostly links, a glossary's items definitions (review52a).
 READ_VERSION = b"grimoire-read-63\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
