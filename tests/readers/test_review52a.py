@@ -35,18 +35,6 @@ def test_a_comma_before_a_qualifier_or_a_second_name_is_no_subtitle() -> None:
         assert term == "Backprop", (title, term)
 
 
-def test_a_chinese_name_opening_with_a_word_of_comparison_is_still_defined() -> None:
-    # read52 cut "同X\uff0c" / "像X\uff0c" (like X,) off a line before looking for the name:
-    # a name that itself opens with 像 or 同 (像素 pixel, 同态 homomorphic) lost its
-    # definition whenever a comma followed
-    doc = _md("# 图像处理\n\n这一页记下图像处理里的几个基本概念\uff0c以及它们之间的关系。\n\n"
-              "## 像素\n\n像素是图像中最小的单位\uff0c每个像素记下一个位置上的颜色\uff0c"
-              "整幅图像就是像素排成的网格。\n\n## 同态滤波\n\n同态滤波是一种频域增强方法"
-              "\uff0c它先取对数再做滤波\uff0c能同时压缩亮度范围并增强对比度。\n", "notes/图像.md")
-    terms = {e.term for e in doc.entries}
-    assert {"像素", "同态滤波"} <= terms, terms
-
-
 def test_a_generated_page_titled_as_a_listing_but_written_in_prose_is_a_page() -> None:
     # read52 took any page a generator made (Nikola, but pandoc, Org, MkDocs too) titled
     # "Categories" or "Tags" for a listing of posts: a page of prose on categories (the
