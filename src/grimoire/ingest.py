@@ -284,12 +284,14 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 63: a subtitle after a comma ("KL divergence, slowly") and "Name, ACR" name by the name; an
 # article's definition list of names is a glossary (reST); a generator's listing pages, a
 # lower-case "title:/tags:" block, "Windows (Server 2019)", an `\\input` of a table and
-# "X也是一种" (after "同Y,") read as they should (read52); the `x.pdf` TeX made beside `x.tex`
-# and the notebook ox-ipynb exported beside `x.org` are built copies; "Part 1, Name" is named
-# "Name"; a copy "x-Copy1.ipynb", "x - Copy.md" is titled as x; a text file whose first line is
-# a Python import is a program, no page; an Org display over several lines (`\\[` / `$$` on a
-# line, closed on a later one) is one formula (qa52); not "Part 2, explained", an import over
-# prose, a PDF whose source lacks most of its inputs, a `\\]` in a code block (review52c).
+# "X也是一种" (after "同Y,") read as they should (read52); only a manner after the comma, "ACR,
+# Name" too, a listing mostly links, a glossary's items definitions (review52a); the `x.pdf`
+# TeX made beside `x.tex` and the notebook ox-ipynb exported beside `x.org` are built copies;
+# "Part 1, Name" is named "Name"; a copy "x-Copy1.ipynb", "x - Copy.md" is titled as x; a text
+# file whose first line is a Python import is a program, no page; an Org display over several
+# lines (`\\[` / `$$` on a line, closed on a later one) is one formula (qa52); not "Part 2,
+# explained", an import over prose, a PDF whose source lacks most of its inputs, a `\\]` in a
+# code block (review52c).
 READ_VERSION = b"grimoire-read-63\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

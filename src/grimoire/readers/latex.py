@@ -120,10 +120,12 @@ _BLANK = re.compile(r"[ \t]*$")
 _WINDOW = 4000
 # The name of a file `\input` reads in that holds a table, a figure or macros, never a
 # section: a folder or a stem naming it ("tables/results", "fig_loss", "plot2", "macros").
+# "Graph", "image", "diagram" only as a folder or numbered ("images/", "graph3"): a stem
+# "graph_networks" or "image_classification" is a chapter's (review52a).
 _NO_SECTIONS = re.compile(
-    r"(?:^|[/_.-])(?:tab|tabs|table|tables|fig|figs|figure|figures|plot|plots|tikz|pgf|graph"
-    r"|graphs|diagram|diagrams|img|images|image|macros|macro|defs|commands|preamble|header"
-    r"|packages)(?:$|[/_.\d-])", re.IGNORECASE)
+    r"(?:^|[/_.-])(?:(?:tab|tabs|table|tables|fig|figs|figure|figures|plot|plots|tikz|pgf"
+    r"|macros|macro|defs|commands|preamble|header|packages)(?:$|[/_.\d-])"
+    r"|(?:graph|graphs|diagram|diagrams|img|images|image)[/\d])", re.IGNORECASE)
 _MAX_DEPTH = 6  # what a heading's or an environment's arguments are looked for in
 # Pseudocode (algorithmicx, algorithmic): its steps, each a line, read as text
 _PSEUDOCODE = frozenset({"algorithmic"})

@@ -378,12 +378,14 @@ def _zh_defines(named: list[str], lead: str) -> bool:
     it, no space between (`_ZH_DEFINED`)."""
     for line in lead.split("\n"):
         text = line.lstrip(" \t*_#>\u300c\u201c\"'").removeprefix("所谓").casefold()
-        if (like := _ZH_LIKE.match(text)) is not None:
-            text = text[like.end():]
-        for name in named:
-            key = name.casefold()
-            if key and text.startswith(key) and _ZH_DEFINED.match(text, len(key)):
-                return True
+        # the line as it stands first: a name may open with 像 or 同 itself (像素, 同态滤波;
+        # review52a: both lost when `_ZH_LIKE` took "像素是...\uff0c" for a comparison)
+        like = _ZH_LIKE.match(text)
+        for form in (text, text[like.end():]) if like is not None else (text,):
+            for name in named:
+                key = name.casefold()
+                if key and form.startswith(key) and _ZH_DEFINED.match(form, len(key)):
+                    return True
     return False
 
 
@@ -394,8 +396,8 @@ def _defines(heading: str, prose: str) -> bool:
     it as a name ("called X", "stands for X", "X (ACR)", "(X)", an acronym and its expansion).
     A heading "Name, ACR" names both as "Name (ACR)" does (read52).
     """
-    if "," in heading and (acronym := _comma_acronym(heading)) is not None:
-        heading = f"{heading[:heading.rfind(',')].rstrip()} ({acronym})"
+    if "," in heading and (pair := _comma_acronym(heading)) is not None:
+        heading = f"{pair[0]} ({pair[1]})"
     named = term_names(heading)
     lead = prose[:DEFINE_CHARS]
     # (`isascii` first: the marks are not ASCII, and the search scans the whole lead, issue 14)
@@ -1426,15 +1428,26 @@ _SUBTITLE_COLON = re.compile(r":\s+|\s*\uff1a\s*")
 # "demystified") or a phrase of the kind ("from scratch", "in pictures", "the hard way").
 # Nouns and adjectives in "-ly" ("Anomaly", "Family", "Weekly") are no such adverbs.
 _SUBTITLE_COMMA = re.compile(r",\s+")
+_EXPLAINING = (r"explained|revisited|demystified|illustrated|visuali[sz]ed|simplified|unpacked"
+               r"|decoded|dissected|derived|annotated|reimplemented|implemented|untangled"
+               r"|unraveled|unravelled|reconsidered|summari[sz]ed")
+_LY = (r"(?!(?:family|assembly|anomaly|anomalies|butterfly|firefly|dragonfly|supply|reply|only"
+       r"|italy|july|monopoly|ally|rally|jelly|holy|poly|fly|apply|multiply|early|daily|weekly"
+       r"|monthly|yearly|quarterly|hourly|nightly|friendly|likely|unlikely|kelly|bully|curly"
+       r"|ugly|silly|costly)\b)[a-z]{3,}ly")
+# An adverb counts alone, at the end, before a second one ("slowly and carefully") or before a
+# participle of explaining ("intuitively explained"); before any other word it qualifies that
+# word ("weakly supervised", "Fully Convolutional Networks", "usually used for"): no subtitle,
+# the page is no page on X (review52a). A participle, likewise, at the end or before what
+# says how ("explained without the hype", "derived by hand"), not before a noun ("derived
+# distributions").
 _MANNER = re.compile(
-    r"(?!(?:family|assembly|anomaly|anomalies|butterfly|supply|reply|only|italy|july|monopoly"
-    r"|ally|rally|jelly|holy|poly|fly|apply|multiply|early|daily|weekly|monthly|yearly"
-    r"|quarterly|friendly|likely|unlikely)\b)[a-z]{3,}ly\b"
-    r"|(?:explained|revisited|demystified|illustrated|visuali[sz]ed|simplified|unpacked"
-    r"|decoded|dissected|derived|annotated|reimplemented|implemented|untangled|unraveled"
-    r"|unravelled|reconsidered|summari[sz]ed|in pictures|in plain english|in a nutshell"
-    r"|in practice|in depth|in detail|from scratch|step by step|by hand|by example"
-    r"|the hard way|the easy way|for beginners|for dummies|made simple|made easy)\b",
+    rf"{_LY}(?:\s+(?:and|or|&)\s+{_LY})?(?:\s+(?:{_EXPLAINING}|put|speaking)\b|[\s.!?]*$)"
+    rf"|(?:{_EXPLAINING})(?=[\s.!?]*$|\s+(?:without|with|in|for|from|by|through|using|via|again"
+    r"|once|step|and|or|like|at|on|to|the|a|an|[a-z]{3,}ly)\b)"
+    r"|(?:in pictures|in plain english|in a nutshell|in practice|in depth|in detail|from scratch"
+    r"|step by step|by hand|by example|the hard way|the easy way|for beginners|for dummies"
+    r"|made simple|made easy)\b",
     re.IGNORECASE)
 # Two things in a head ("Softmax and Cross Entropy", "Class Token 与 Positional Embedding",
 # "RMSprop / Adadelta"): a chapter on both, named by neither alone.
@@ -1604,9 +1617,9 @@ def clean_names(doc: Document) -> Document:
                 numbered = _numbers_headings(p.heading_path for p in doc.passages)
             if numbered:
                 term = term[bare.end():]
-        acronym = _comma_acronym(term)
-        if acronym is not None:
-            term = term[:term.rfind(",")].rstrip()
+        acronym = None
+        if (pair := _comma_acronym(term)) is not None:
+            term, acronym = pair
         if term == e.term:
             entries.append(e)
             continue
@@ -1622,24 +1635,48 @@ def clean_names(doc: Document) -> Document:
 
 # A name and its acronym after a comma ("Non-Maximum Suppression, NMS", "Intersection over
 # union, IoU"), as a Sphinx site of paper notes heads its sections (round 51, qa51): one
-# word after the last comma, two capitals in it.
+# word after the last comma, two capitals in it; or the acronym first ("LLE, Locally Linear
+# Embedding", review52a).
 _COMMA_ACRONYM = re.compile(r",\s*([A-Za-z][A-Za-z0-9-]{0,11})\s*$")
+_ACRONYM_COMMA = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]{0,11})\s*,\s*")
 
 
-def _comma_acronym(term: str) -> str | None:
-    """The acronym after the comma of a name written "Name, ACR" when it abbreviates the name
-    before it (`names.is_abbreviation`), else None: the entry is named by the name, the
-    acronym an alias (read52: `show NMS` only suggested "Non-Maximum Suppression, NMS").
+def _comma_acronym(term: str) -> tuple[str, str] | None:
+    """The name and the acronym of a term written "Name, ACR" or "ACR, Name" when the acronym
+    abbreviates the name (`names.is_abbreviation`), else None: the entry is named by the
+    name, the acronym an alias (read52: `show NMS` only suggested "Non-Maximum Suppression,
+    NMS").
 
     >>> _comma_acronym("Non-Maximum Suppression, NMS"), _comma_acronym("Weights, Biases")
-    ('NMS', None)
+    (('Non-Maximum Suppression', 'NMS'), None)
+    >>> _comma_acronym("LLE, Locally Linear Embedding"), _comma_acronym("AE, AutoEncoder")
+    (('Locally Linear Embedding', 'LLE'), ('AutoEncoder', 'AE'))
     """
-    if "," not in term or (m := _COMMA_ACRONYM.search(term)) is None:
+    if "," not in term:
         return None
-    short, long = m.group(1), term[:m.start()].strip()
-    if sum(c.isupper() for c in short) < 2 or "," in long:
-        return None
-    return short if is_abbreviation(short, long) else None
+    pairs = []
+    if (m := _COMMA_ACRONYM.search(term)) is not None:
+        pairs.append((term[:m.start()].strip(), m.group(1)))
+    if (m := _ACRONYM_COMMA.match(term)) is not None:
+        pairs.append((term[m.end():].strip(), m.group(1)))
+    for long, short in pairs:
+        if long and sum(c.isupper() for c in short) >= 2 and "," not in long \
+                and is_abbreviation(short, long) and (" " in long or _spells(short, long)):
+            return long, short
+    return None
+
+
+def _spells(short: str, word: str) -> bool:
+    """Whether `short` abbreviates one word as its capitals ("AE" of "AutoEncoder") or its
+    first letters ("ENC" of "Encoder") do: letters read off it at random ("ML" of "Models",
+    "AI" of "Alignment") name a second thing (review52a).
+
+    >>> _spells("AE", "AutoEncoder"), _spells("ENC", "Encoder"), _spells("ML", "Models")
+    (True, True, False)
+    """
+    key = short.casefold().removesuffix("s") if short[:-1].isupper() else short.casefold()
+    capitals = "".join(c for c in word if c.isupper() or c.isdigit()).casefold()
+    return key == capitals or word.casefold().startswith(key)
 
 
 def _without_folder_label(title: str, path: str) -> str:

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborNode
 
 from grimoire.model import Problem, Reference, Span
 from grimoire.readers.base import collapse, whole_number
-from grimoire.readers.html._render import plain
+from grimoire.readers.html._render import SKIP, plain
 from grimoire.readers.html._source import SourceMap
 
 _TEX_RENDERER = re.compile(r"mathjax|katex", re.IGNORECASE)
@@ -28,6 +28,34 @@ _LISTING_TITLE = re.compile(
     r"|blog posts|blog|pages|all pages|(?:posts|archive) (?:for|from|in) (?:year|month|day)"
     r"?\s*\S.{0,30}|posts? (?:about|tagged|in category|in|for) \S.{0,60}|tag: \S.{0,60}"
     r"|category: \S.{0,60}|page \d{1,4}(?: of \d{1,4})?)")
+
+# A listing's text is mostly its links' (Nikola's "Archive", "Tags": 0.63-0.88 of the
+# characters outside the site's header, menu and footer; a post of prose 0.03): a page of
+# prose titled "Categories" (the mathematics), from pandoc, Org or a blog's generator alike,
+# is a page (review52a).
+_LINK_SHARE = 0.5
+_FRAME = ("header", "footer")  # a menu, `<nav>`, is no page text (`_render.SKIP`)
+
+
+def _mostly_links(root: LexborNode) -> bool:
+    """Whether at least `_LINK_SHARE` of the body's text (`_render.plain`, spaces aside, the
+    site's header and footer left out) is in links."""
+    body = root.css_first("body") or root
+
+    def chars(node: LexborNode) -> int:
+        return sum(not c.isspace() for c in plain(node))
+
+    def kept(node: LexborNode) -> bool:
+        parent = node.parent
+        while parent is not None:
+            if parent.tag in _FRAME or parent.tag in SKIP:
+                return False
+            parent = parent.parent
+        return True
+
+    total = chars(body) - sum(chars(n) for n in body.css(", ".join(_FRAME)) if kept(n))
+    linked = sum(chars(a) for a in body.css("a[href]") if kept(a))
+    return total > 0 and linked >= _LINK_SHARE * total
 
 
 @dataclass
@@ -93,7 +121,7 @@ def read_meta(root: LexborNode, smap: SourceMap, path: str) -> PageMeta:
                 break
     if not out.title:
         out.title = str(out.meta.get("og_title") or "")
-    if generated and _LISTING_TITLE.fullmatch(out.title):
+    if generated and _LISTING_TITLE.fullmatch(out.title) and _mostly_links(root):
         out.meta["listing"] = "generated"  # `sections.not_a_page`
     for script in root.css("script"):
         code = plain(script) if not script.attributes.get("src") else ""

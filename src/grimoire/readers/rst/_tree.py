@@ -636,6 +636,8 @@ def _lists_names(dl: nodes.definition_list, before: list[nodes.Node],
     article's list as text for them). A list of one item names the section's subject
     (a word of the heading in its term: "Euclidean norm" under "Norms"). Read52: a Nikola
     site's "Activation Functions" listed "Softmax function" so; `show Softmax` found nothing.
+    Each definition says what its term is (`_says_what`: no changelog, settings or people),
+    and no term is a symbol of a formula in the line before (review52a).
     """
     if any(isinstance(b, nodes.math_block) or (isinstance(b, nodes.Element)
                                                 and b.next_node(nodes.math_block) is not None)
@@ -653,13 +655,50 @@ def _lists_names(dl: nodes.definition_list, before: list[nodes.Node],
             return False
         bare = _ASIDE.sub("", text).strip()
         if not (bare[:1].isupper() or bare[:1].isdigit()) or len(bare.split()) > _TERM_WORDS \
-                or _CLAUSE_MARK.search(bare) or name_shaped(text) is not None:
+                or _CLAUSE_MARK.search(bare) or name_shaped(text) is not None \
+                or not _says_what(definition):
             return False
         terms.append(bare)
+    # a formula in the line before (":math:`Price = Slope \\cdot Size + Offset`, where")
+    # whose symbols the terms are (review52a)
+    symbols = {w.casefold() for b in before if isinstance(b, nodes.Element)
+               for m in b.findall(nodes.math) for w in _STEM.findall(m.astext())}
+    if any(t.casefold() in symbols for t in terms):
+        return False
     if len(terms) == 1:
         heading = {w.casefold()[:4] for w in _STEM.findall(path[-1] if path else "")}
         return any(w.casefold()[:4] in heading for w in _STEM.findall(terms[0]))
     return True
+
+
+# How a glossary's definition opens when it says what its term is: a word going on from the
+# term ("Scalars / is just a single number", "Span / of a set of vectors is ...", "Tensors /
+# an array ..."), or a sentence of `_SAYS_WORDS` words that is no event ("Added ...",
+# "Presented ...", "First public release ..."), no condition ("When ...") and no value
+# ("0.001, halved ...", "64 on one card"): a changelog's, a run's settings', a list of
+# exceptions' or of people's items are none (review52a).
+_GOES_ON = frozenset({"is", "are", "a", "an", "the", "of", "refers", "means", "denotes",
+                      "any", "one", "each", "every"})
+_NOT_SAID = frozenset({"when", "if", "whenever", "because", "since", "first", "see", "todo",
+                       "tbd", "to", "fixed", "new", "removed", "changed"})
+_SAYS_WORDS = 6
+
+
+def _says_what(definition: nodes.definition) -> bool:
+    """Whether a definition list item's definition says what its term is (`_GOES_ON`)."""
+    first = definition[0] if len(definition) else None
+    if isinstance(first, nodes.math_block) or (
+            isinstance(first, nodes.paragraph) and len(first)
+            and isinstance(first[0], nodes.math)):
+        return True  # a formula: "Softmax function / :math:`...`"
+    words = collapse(first.astext() if first is not None else "").split(". ")[0].split()
+    if not words:
+        return False
+    opener = words[0].casefold().strip(",:;.")
+    if opener in _GOES_ON:
+        return True
+    return len(words) >= _SAYS_WORDS and opener not in _NOT_SAID \
+        and not opener.endswith("ed") and not opener[:1].isdigit()
 
 
 def _nearest_glossary(inner: nodes.Element, definition: nodes.Element) -> bool:
