@@ -9,7 +9,9 @@ Each file is the `--json` output of one `bench/search.py` run: `--only own-words
 rank 2 moves its MRR@10 by 0.02; the pooled halves (425 queries each over own_words10-26)
 move by about 0.003 for the same query. A pooled figure is the mean over the pooled queries:
 each set's MRR@10 weighted by its query count (the per-set figures are rounded to three
-places, so the pool is exact to about 0.0005).
+places, so the pool is exact to about 0.0005). The pooled halves are also shown per target
+collection and kind, every system side by side (round 52: which collection is furthest from
+the goal).
 """
 
 from __future__ import annotations
@@ -33,13 +35,39 @@ def load(path: Path) -> tuple[str, dict[str, dict[str, float]]]:
 
 def pool(sets: list[dict[str, dict[str, float]]], system: str,
          half: str) -> tuple[float, float, int]:
-    """(MRR@10, recall@10, n) of `system` over `half` of every set."""
-    n = sum(int(s[system][f"{half} n"]) for s in sets if f"{half} n" in s.get(system, {}))
+    """(MRR@10, recall@10, n) of `system` over `half` of every set; `half` may name a part
+    of it, "tune/hf-docs" (a set without that part counts nothing)."""
+    held = [s[system] for s in sets if f"{half} n" in s.get(system, {})]
+    n = sum(int(f[f"{half} n"]) for f in held)
     if not n:
         return 0.0, 0.0, 0
-    mrr = sum(s[system][f"{half} MRR@10"] * s[system][f"{half} n"] for s in sets) / n
-    rec = sum(s[system][f"{half} recall@10"] * s[system][f"{half} n"] for s in sets) / n
+    mrr = sum(f[f"{half} MRR@10"] * f[f"{half} n"] for f in held) / n
+    rec = sum(f[f"{half} recall@10"] * f[f"{half} n"] for f in held) / n
     return mrr, rec, n
+
+
+def parts(sets: list[dict[str, dict[str, float]]]) -> list[str]:
+    """The parts the sets are measured by besides the whole halves: collections, kinds."""
+    found = {key.split(" ")[0].split("/", 1)[1] for s in sets for figures in s.values()
+             for key in figures if key.startswith(HALVES) and "/" in key.split(" ")[0]}
+    return sorted(found)
+
+
+def by_part(sets: list[dict[str, dict[str, float]]], systems: list[str], title: str) -> None:
+    """Pooled MRR@10 tune / report of every system on each part (collection or kind): where
+    hybrid is furthest from the goal and which peer is nearest it."""
+    print(f"\n{title} by collection and kind: MRR@10 tune / report (n)")
+    short = [name.removeprefix("grimoire ").removeprefix("peer ")
+             .replace("RRF(bm25s, MiniLM)", "RRF").replace("(entries)", "ent.")
+             for name in systems]
+    print(f"  {'':34}" + "".join(f"{name:>14.13}" for name in short))
+    for part in parts(sets):
+        cells = []
+        for system in systems:
+            pair = [pool(sets, system, f"{half}/{part}") for half in HALVES]
+            cells.append(f"{pair[0][0]:.3f}/{pair[1][0]:.3f}".rjust(14))
+        sizes = "/".join(str(pool(sets, systems[0], f"{half}/{part}")[2]) for half in HALVES)
+        print(f"  {part[:24]:24} {sizes:>9}" + "".join(cells))
 
 
 def cell(figures: dict[str, float], half: str) -> str:
@@ -61,6 +89,8 @@ def main() -> None:
         for system in systems:
             if system in figures:
                 print(f"  {system:26}" + "".join(cell(figures[system], h) for h in halves))
+        if kind == "descriptions":
+            by_part([figures], systems, name)
     if own:
         print(f"\npooled own-words ({len(own)} sets): MRR@10 (recall@10) tune / report, n")
         for system in systems:
@@ -69,6 +99,7 @@ def main() -> None:
                 mrr, rec, n = pool(own, system, half)
                 cells.append(f"{mrr:.4f} ({rec:.3f}) n={n}".rjust(24))
             print(f"  {system:26}" + "".join(cells))
+        by_part(own, systems, "pooled own-words")
 
 
 if __name__ == "__main__":
