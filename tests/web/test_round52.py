@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 FIRST_DRAWN = """
 new MutationObserver(() => {
   const h = document.querySelector('#graph');
-  if (h && h.dataset.drawn && !window.firstDrawn) window.firstDrawn = h.dataset.drawn;
+  if (h && h.dataset.drawn && !window.firstDrawn) {
+    window.firstDrawn = h.dataset.drawn;
+    window.firstLabels = window.grimoireGraph.nodes().map((n) => n.data('label'));
+  }
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-drawn'] });
 """
 
@@ -41,6 +44,11 @@ def test_a_big_graph_draws_its_most_linked_first_and_its_dots_stay_seen(
     glossary += [f"Hub {h}\n\nA hub term, number {h} of the test graph.\n" for h in range(20)]
     glossary += [f"Leaf {i}\n\nA leaf term that points to [Hub {i % 20}] and "
                  f"[Hub {(i * 7 + 3) % 20}].\n" for i in range(300)]
+    # review52d: a concept whose own links are few, beside hubs (its neighbourhood of depth 2
+    # is every concept): its neighbours came after 229 leaves of two links, and were not drawn
+    glossary.append("Centre\n\nThe centre links " + ", ".join(
+        [f"[Hub {h}]" for h in range(20)] + [f"[Near {i}]" for i in range(5)]) + ".\n")
+    glossary += [f"Near {i}\n\nA term near the centre, number {i}.\n" for i in range(5)]
     notes = write_notes(tmp_path / "notes", {"glossary.txt": "\n".join(glossary)})
     db = tmp_path / "graph.db"
     with grimoire.open(db) as kb:
@@ -55,12 +63,19 @@ def test_a_big_graph_draws_its_most_linked_first_and_its_dots_stay_seen(
         page.goto(running.url + "/graph")
         page.wait_for_selector("#graph[data-ready]", state="attached")
         assert page.evaluate("window.firstDrawn") == "250"
-        assert page.evaluate("document.querySelector('#graph').dataset.drawn") == "321"
+        assert page.evaluate("document.querySelector('#graph').dataset.drawn") == "327"
         hubs = page.evaluate("window.grimoireGraph.nodes('[deg >= 10]').length")
-        assert hubs == 20
+        assert hubs == 21  # and the centre
         smallest = page.evaluate(
             "Math.min(...window.grimoireGraph.nodes().map((n) => n.renderedWidth()))")
         assert smallest >= 4.9, smallest
+        # A concept's neighbourhood draws it and its neighbours first, however few their links
+        page.goto(running.url + "/graph?c=Centre&depth=2")
+        page.wait_for_selector("#graph[data-ready]", state="attached")
+        first = page.evaluate("window.firstLabels")
+        assert len(first) == 250 and first[0] == "Centre", first[:3]
+        assert {f"Near {i}" for i in range(5)} | {f"Hub {h}" for h in range(20)} <= set(first)
+        assert page.evaluate("document.querySelector('#graph').dataset.drawn") == "326"
     finally:
         context.close()
         next(served, None)
