@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import grimoire
+from grimoire.export.anki import _math_field
 from grimoire.mcp_server import preview
 from grimoire.model import Answer
 from grimoire.showing import FORMULA
@@ -105,3 +106,26 @@ def test_a_price_is_no_formula_on_any_face() -> None:
     # a formula of one digit, or that begins with one, is still one
     for formula in ("$2x$", "$0.5$", "$1 - \\epsilon$"):
         assert [m.group(0) for m in FORMULA.finditer(f"so {formula}, then")] == [formula]
+
+
+def test_a_formula_with_a_blank_inside_and_tex_is_still_one(corpora: Path) -> None:
+    """review52d: a note written for MathJax opens a formula with a blank ("$ n + p \\times
+    …$", ml-glossary-terms' convolution page): before round 52 every face drew it, then every
+    face showed its TeX. A blank just inside is a formula's when what is inside is TeX (a
+    command); a price's text between two `$` holds none ("costs $5 and $y = 2$" stays prose)."""
+    text = (corpora / "ml-glossary-terms" / "terms" / "convolution.md").read_text()
+    line = next(x for x in text.splitlines() if "$ n + p" in x)
+    spaced = line[line.index("$ n + p"):]
+    spaced = spaced[:spaced.index("$", 1) + 1]
+    tex = "<mi>n</mi><mo>+</mo><mi>p</mi><mo>\u00d7</mo>"  # the MathML of "n + p \times"
+    shown = str(math_text(line))
+    assert tex in shown and spaced not in shown, shown
+    page = str(Renderer().markdown(text))
+    assert page.count(tex) == 1 and spaced not in page, page
+    assert spaced in [m.group(0) for m in FORMULA.finditer(line)]
+    assert _math_field(line).count("\\(") == line.count("$") // 2
+    cut = line[:line.index("\\times") + 7] + " …"  # a snippet cut inside it
+    assert spaced[:4] not in whole_formulas(cut) and spaced[:4] not in preview(cut), cut
+    # and still no price: neither between two prices nor a price before a formula
+    assert [m.group(0) for m in FORMULA.finditer(PRICED)] == ["$y = 2$", "$1$"]
+    assert [m.group(0) for m in FORMULA.finditer("from $5 to $10 \\times 2 = $20")] == []
